@@ -1,0 +1,5 @@
+"""``python -m ovm``."""
+
+from ovm.cli import main
+
+raise SystemExit(main())

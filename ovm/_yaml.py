@@ -1,0 +1,179 @@
+"""YAML read safely, with the position of every node, duplicate keys refused and limits."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+from ovm.errors import Issue, PathPart
+
+MAX_BYTES = 5 * 1024 * 1024
+MAX_NODES = 500_000
+MAX_DEPTH = 200
+
+
+@dataclass
+class Positions:
+    """Where each value and key of a document sits (1-based line and column)."""
+
+    values: dict[tuple[PathPart, ...], tuple[int, int]] = field(default_factory=dict)
+    keys: dict[tuple[PathPart, ...], tuple[int, int]] = field(default_factory=dict)
+
+    def find(self, path: tuple[PathPart, ...], *, key: bool = False) -> tuple[int, int] | None:
+        """The position of ``path``, or of its nearest ancestor that exists."""
+        table = self.keys if key else self.values
+        if path in table:
+            return table[path]
+        p = path
+        while p:
+            p = p[:-1]
+            if p in self.values:
+                return self.values[p]
+        return self.values.get((), None)
+
+
+class _Limit(Exception):
+    def __init__(self, code: str, message: str, line: int, col: int) -> None:
+        super().__init__(message)
+        self.code, self.message, self.line, self.col = code, message, line, col
+
+
+class _Constructor(yaml.constructor.SafeConstructor):
+    pass
+
+
+def _pos(node: Node) -> tuple[int, int]:
+    return node.start_mark.line + 1, node.start_mark.column + 1
+
+
+class _Builder:
+    def __init__(self, file: str) -> None:
+        self.file = file
+        self.count = 0
+        self.issues: list[Issue] = []
+        self.pos = Positions()
+        self.ctor = _Constructor()
+
+    def build(self, node: Node, path: tuple[PathPart, ...], depth: int) -> Any:
+        self.count += 1
+        if self.count > MAX_NODES:
+            line, col = _pos(node)
+            raise _Limit(
+                "yaml-too-complex",
+                f"document expands to more than {MAX_NODES} nodes (alias bomb?)",
+                line,
+                col,
+            )
+        if depth > MAX_DEPTH:
+            line, col = _pos(node)
+            raise _Limit("yaml-too-deep", f"nesting deeper than {MAX_DEPTH}", line, col)
+        self.pos.values.setdefault(path, _pos(node))
+        if isinstance(node, MappingNode):
+            self.ctor.flatten_mapping(node)
+            out: dict[Any, Any] = {}
+            for knode, vnode in node.value:
+                key = self.ctor.construct_object(knode, deep=True)
+                if not isinstance(key, str | int | float | bool) and key is not None:
+                    line, col = _pos(knode)
+                    self.issues.append(
+                        Issue(self.file, line, col, "invalid-key", "keys must be plain scalars", path)
+                    )
+                    continue
+                skey: PathPart = key if isinstance(key, str) else str(key)
+                if skey in out:
+                    line, col = _pos(knode)
+                    first = self.pos.keys.get((*path, skey))
+                    where = f" (first at line {first[0]})" if first else ""
+                    self.issues.append(
+                        Issue(
+                            self.file,
+                            line,
+                            col,
+                            "duplicate-key",
+                            f"key {skey!r} appears more than once{where}",
+                            (*path, skey),
+                        )
+                    )
+                    continue
+                self.pos.keys[(*path, skey)] = _pos(knode)
+                out[skey] = self.build(vnode, (*path, skey), depth + 1)
+            return out
+        if isinstance(node, SequenceNode):
+            return [self.build(v, (*path, i), depth + 1) for i, v in enumerate(node.value)]
+        assert isinstance(node, ScalarNode)
+        return self.ctor.construct_object(node, deep=True)
+
+
+@dataclass(frozen=True)
+class YamlDoc:
+    """A parsed document: plain data plus the positions of its nodes."""
+
+    data: Any
+    positions: Positions
+    file: str
+    text: str = ""
+
+
+def read_text(source: str | Path, file: str | None = None) -> tuple[str, str, list[Issue]]:
+    """Read a file (or take text) and return (text, name, issues) with the size limit applied."""
+    if isinstance(source, Path):
+        name = file or str(source)
+        try:
+            size = source.stat().st_size
+        except OSError as exc:
+            return "", name, [Issue(name, None, None, "file-unreadable", exc.strerror or str(exc))]
+        if size > MAX_BYTES:
+            return "", name, [
+                Issue(name, 1, 1, "file-too-large", f"{size} bytes; the limit is {MAX_BYTES}")
+            ]
+        try:
+            raw = source.read_bytes()
+            return raw.decode("utf-8-sig"), name, []
+        except UnicodeDecodeError as exc:
+            return "", name, [
+                Issue(name, None, None, "invalid-encoding", f"not UTF-8: {exc.reason}")
+            ]
+        except OSError as exc:
+            return "", name, [Issue(name, None, None, "file-unreadable", exc.strerror or str(exc))]
+    name = file or "<text>"
+    if len(source.encode("utf-8", "surrogatepass")) > MAX_BYTES:
+        return "", name, [Issue(name, 1, 1, "file-too-large", f"the limit is {MAX_BYTES} bytes")]
+    return source, name, []
+
+
+def parse_yaml(text: str, file: str) -> tuple[YamlDoc | None, list[Issue]]:
+    """Parse one YAML document with positions; problems come back as issues, never raised."""
+    builder = _Builder(file)
+    try:
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark else None
+        col = mark.column + 1 if mark else None
+        msg = (exc.problem or exc.context or "invalid YAML").strip()
+        return None, [Issue(file, line, col, "yaml-syntax", msg)]
+    except yaml.YAMLError as exc:
+        return None, [Issue(file, None, None, "yaml-syntax", str(exc).splitlines()[0])]
+    except (ValueError, RecursionError) as exc:
+        return None, [Issue(file, None, None, "yaml-syntax", str(exc)[:200])]
+    if node is None:
+        return YamlDoc(None, builder.pos, file, text), []
+    try:
+        data = builder.build(node, (), 0)
+    except _Limit as lim:
+        return None, [Issue(file, lim.line, lim.col, lim.code, lim.message)]
+    except yaml.constructor.ConstructorError as exc:
+        mark = exc.problem_mark
+        line = mark.line + 1 if mark else None
+        col = mark.column + 1 if mark else None
+        return None, [Issue(file, line, col, "yaml-syntax", (exc.problem or "invalid value"))]
+    except (ValueError, TypeError, OverflowError) as exc:
+        line, col = _pos(node)
+        return None, [Issue(file, line, col, "yaml-syntax", f"invalid value: {exc}"[:200])]
+    except RecursionError:
+        return None, [Issue(file, 1, 1, "yaml-too-deep", "document nested too deeply")]
+    return YamlDoc(data, builder.pos, file, text), builder.issues

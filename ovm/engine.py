@@ -1,0 +1,606 @@
+"""The scoring engine: mission observations in, traceable scorecards out."""
+
+from __future__ import annotations
+
+import hashlib
+import math
+import zlib
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import numpy as np
+import polars as pl
+
+from ovm import formula
+from ovm.aggregate import Array, aggregate
+from ovm.indicators import (
+    AnswerIndicator,
+    ChecklistIndicator,
+    Cohort,
+    ComparativeIndicator,
+    LevelsIndicator,
+    QuantitativeIndicator,
+    apply_rule,
+)
+from ovm.observations import Datum, Mission, Observations, parse_number
+from ovm.results import (
+    Contribution,
+    Explanation,
+    FileSummary,
+    Finding,
+    InputValue,
+    MissionInfo,
+    NodeScore,
+    NodeStatus,
+    RejectedSummary,
+    RubricRef,
+    Scorecard,
+    ScoreSet,
+    SiteNote,
+)
+from ovm.rubric import Group, Indicator, Rubric, pick
+from ovm.sites import FILE, NA_CODE, checklist_questions
+from ovm.tables import ROW
+
+MAX_NOTES = 200
+Progress = Callable[[int, int], None]
+
+
+@dataclass
+class QuestionStat:
+    """Per-mission summary of one checklist question over the visits."""
+
+    answered: int = 0
+    accepted: int = 0
+    not_applicable: int = 0
+    not_observed: int = 0
+    value: float | None = None
+    replicates: Array | None = None
+
+
+@dataclass
+class MissionSites:
+    """The site data of one mission, summarised."""
+
+    n: int = 0
+    simulated: bool = False
+    stats: dict[str, QuestionStat] = field(default_factory=dict)
+    notes: list[SiteNote] = field(default_factory=list)
+    notes_total: int = 0
+    negative_notes: dict[str, list[SiteNote]] = field(default_factory=dict)
+
+
+def wilson(accepted: int, n: int, z: float = 1.959963984540054) -> tuple[float, float]:
+    """Wilson score interval for a proportion (as shares in [0, 1])."""
+    if n == 0:
+        return (0.0, 1.0)
+    p = accepted / n
+    denom = 1 + z * z / n
+    centre = (p + z * z / (2 * n)) / denom
+    half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / denom
+    return (max(0.0, centre - half), min(1.0, centre + half))
+
+
+def _z(confidence: float) -> float:
+    # Inverse normal CDF by bisection on erf: no SciPy for one number.
+    lo, hi = 0.0, 10.0
+    target = (1 + confidence) / 2
+    for _ in range(80):
+        mid = (lo + hi) / 2
+        if 0.5 * (1 + math.erf(mid / math.sqrt(2))) < target:
+            lo = mid
+        else:
+            hi = mid
+    return (lo + hi) / 2
+
+
+def _canonical_sites(sites: pl.DataFrame, qids: list[str]) -> pl.DataFrame:
+    content = [c for c in sites.columns if c not in (ROW, FILE)]
+    hashed = sites.with_columns(
+        pl.struct(content).hash(seed=0).alias("__h")
+    )
+    return hashed.sort(["mission", "__h"])
+
+
+def summarise_sites(rubric: Rubric, sites: pl.DataFrame, *, seed: int, bootstrap: int,
+                    ) -> dict[str, MissionSites]:
+    """Per-mission counts and statistics of every checklist question, with bootstrap replicates."""
+    questions = checklist_questions(rubric)
+    out: dict[str, MissionSites] = {}
+    if sites.height == 0:
+        return out
+    qids = [q.id for q in questions]
+    sites = _canonical_sites(sites, qids)
+    aggs: list[pl.Expr] = [pl.len().alias("__n"), pl.col("simulated").any().alias("__sim")]
+    for q in questions:
+        c = pl.col(q.id)
+        if q.numeric:
+            ok = c.is_not_null() & c.is_not_nan()
+            vals = c.filter(ok)
+            stat = {"mean": vals.mean(), "median": vals.median(), "min": vals.min(),
+                    "max": vals.max(), "sum": vals.sum(), "count": ok.sum()}[q.stat]
+            aggs += [ok.sum().alias(f"{q.id}|a"), c.is_nan().sum().alias(f"{q.id}|na"),
+                     c.is_null().sum().alias(f"{q.id}|m"),
+                     stat.cast(pl.Float64).alias(f"{q.id}|v")]
+        else:
+            aggs += [(c >= 0).sum().alias(f"{q.id}|a"), (c == 1).sum().alias(f"{q.id}|y"),
+                     (c == NA_CODE).sum().alias(f"{q.id}|na"), c.is_null().sum().alias(f"{q.id}|m")]
+    summary = sites.group_by("mission", maintain_order=True).agg(aggs)
+    for rec in summary.iter_rows(named=True):
+        ms = MissionSites(n=int(rec["__n"]), simulated=bool(rec["__sim"]))
+        for q in questions:
+            st = QuestionStat(answered=int(rec[f"{q.id}|a"]),
+                              not_applicable=int(rec[f"{q.id}|na"]),
+                              not_observed=int(rec[f"{q.id}|m"]))
+            if q.numeric:
+                v = rec[f"{q.id}|v"]
+                st.value = None if v is None or st.answered == 0 else float(v)
+            else:
+                st.accepted = int(rec[f"{q.id}|y"])
+                st.value = 100.0 * st.accepted / st.answered if st.answered else None
+            ms.stats[q.id] = st
+        out[str(rec["mission"])] = ms
+    _collect_notes(sites, questions, out)
+    if bootstrap > 0:
+        _bootstrap(sites, questions, out, seed=seed, replicates=bootstrap)
+    return out
+
+
+def _collect_notes(sites: pl.DataFrame, questions: list[ChecklistIndicator],
+                   out: dict[str, MissionSites]) -> None:
+    with_notes = sites.filter(pl.col("notes").is_not_null())
+    if with_notes.height == 0:
+        return
+    cat = [q for q in questions if not q.numeric]
+    for rec in with_notes.iter_rows(named=True):
+        ms = out[str(rec["mission"])]
+        ms.notes_total += 1
+        note = SiteNote(site=rec["site"], city=rec["site_city"], country=rec["site_country"],
+                        observer=rec["observer"], visited_at=rec["visited_at"],
+                        text=str(rec["notes"]), simulated=bool(rec["simulated"]))
+        if len(ms.notes) < MAX_NOTES:
+            ms.notes.append(note)
+        for q in cat:
+            if rec[q.id] == 0:
+                bucket = ms.negative_notes.setdefault(q.id, [])
+                if len(bucket) < 10:
+                    bucket.append(note)
+
+
+def _mission_rng(seed: int, mission_id: str) -> np.random.Generator:
+    # Seeded per mission so a mission's replicates do not depend on the rest of the cohort.
+    return np.random.default_rng([seed, zlib.crc32(mission_id.encode("utf-8"))])
+
+
+def _bootstrap(sites: pl.DataFrame, questions: list[ChecklistIndicator],
+               out: dict[str, MissionSites], *, seed: int, replicates: int) -> None:
+    cat = [q for q in questions if not q.numeric]
+    num = [q for q in questions if q.numeric]
+    missions = sites["mission"].to_numpy()
+    bounds = np.flatnonzero(np.r_[True, missions[1:] != missions[:-1], True])
+    codes = (sites.select([q.id for q in cat]).to_numpy().astype(np.float32)
+             if cat else np.zeros((sites.height, 0), np.float32))
+    accepted = np.nan_to_num(codes == 1).astype(np.float32)
+    answered = (codes >= 0).astype(np.float32)
+    nums = (sites.select([q.id for q in num]).to_numpy().astype(np.float64)
+            if num else np.zeros((sites.height, 0)))
+    for k in range(len(bounds) - 1):
+        lo, hi = bounds[k], bounds[k + 1]
+        mid = str(missions[lo])
+        n = hi - lo
+        rng = _mission_rng(seed, mid)
+        draws = rng.integers(0, n, size=(replicates, n))
+        offsets = (np.arange(replicates) * n)[:, None]
+        w = np.bincount((draws + offsets).ravel(), minlength=replicates * n)
+        w = w.reshape(replicates, n).astype(np.float32)
+        ms = out[mid]
+        if cat:
+            yes = w @ accepted[lo:hi]
+            den = w @ answered[lo:hi]
+            with np.errstate(divide="ignore", invalid="ignore"):
+                share = 100.0 * yes / den
+            for j, q in enumerate(cat):
+                ms.stats[q.id].replicates = share[:, j].astype(np.float64)
+        for j, q in enumerate(num):
+            col = nums[lo:hi, j]
+            ok = ~np.isnan(col)
+            if not ok.any():
+                continue
+            vals = col[ok]
+            ww = w[:, ok].astype(np.float64)
+            ms.stats[q.id].replicates = _weighted_stat(q.stat, vals, ww)
+
+
+def _weighted_stat(stat: str, vals: Array, w: Array) -> Array:
+    total = w.sum(axis=1)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        if stat == "mean":
+            return np.asarray((w @ vals) / total, dtype=float)
+        if stat == "sum":
+            return np.asarray(w @ vals, dtype=float)
+        if stat == "count":
+            return np.asarray(total, dtype=float)
+        if stat in ("min", "max"):
+            masked = np.where(w > 0, vals[None, :], np.inf if stat == "min" else -np.inf)
+            return np.asarray(masked.min(axis=1) if stat == "min" else masked.max(axis=1),
+                              dtype=float)
+        order = np.argsort(vals, kind="stable")
+        cum = np.cumsum(w[:, order], axis=1)
+        idx = np.argmax(cum >= total[:, None] / 2, axis=1)
+        return np.asarray(vals[order][idx], dtype=float)
+
+
+# --- per-mission scoring -------------------------------------------------------------------
+
+
+@dataclass
+class _Result:
+    status: NodeStatus
+    score: float | None
+    value: float | str | None
+    coverage: float
+    reps: Array | None
+    explanation: Explanation
+    interval: tuple[float, float] | None = None
+    n: int | None = None
+
+
+def _datum_input(name: str, kind: str, d: Datum | None) -> InputValue:
+    if d is None:
+        return InputValue(name=name, kind=kind, status="missing")  # type: ignore[arg-type]
+    return InputValue(name=name, kind=kind, status=d.status, value=d.value,  # type: ignore[arg-type]
+                      provenance=d.provenance)
+
+
+class _MissionScorer:
+    def __init__(self, rubric: Rubric, mission: Mission, sites: MissionSites | None,
+                 confidence: float, bootstrap: int) -> None:
+        self.rubric = rubric
+        self.mission = mission
+        self.sites = sites or MissionSites()
+        self.z = _z(confidence)
+        self.alpha = (1 - confidence) / 2
+        self.bootstrap = bootstrap
+        self.findings: list[Finding] = []
+        self.scores: list[NodeScore] = []
+
+    def finding(self, code: str, message: str, node: str | None,
+                severity: str = "warning") -> None:
+        self.findings.append(Finding(code=code, message=message, node=node,
+                                     severity=severity))  # type: ignore[arg-type]
+
+    def run(self) -> tuple[NodeScore, list[NodeScore]]:
+        fam_results = []
+        for fam in self.rubric.families:
+            fam_results.append((fam, self.node(fam, "overall", 1)))
+        root = self.combine("overall", self.rubric.aggregation, self.rubric.power,
+                            self.rubric.min_coverage, fam_results)
+        overall = self.to_score("overall", None, 0, "overall", root, None)
+        return overall, self.scores
+
+    def node(self, node: Group | Indicator, parent: str, depth: int) -> _Result:
+        index = len(self.scores)
+        self.scores.append(None)  # type: ignore[arg-type]  # placeholder keeps tree order
+        if isinstance(node, Group):
+            kids = [(c, self.node(c, node.id, depth + 1)) for c in node.children]
+            res = self.combine(node.id, node.aggregation, node.power, node.min_coverage, kids)
+            kind = "group" if depth > 1 else "family"
+        else:
+            res = self.indicator(node)
+            kind = node.kind
+        self.scores[index] = self.to_score(node.id, parent, depth, kind, res, node)
+        return res
+
+    def to_score(self, node_id: str, parent: str | None, depth: int, kind: str, res: _Result,
+                 node: Group | Indicator | None) -> NodeScore:
+        band, label = (None, None)
+        if res.score is not None:
+            band, label = band_of(self.rubric, node, res.score)
+        interval = res.interval
+        if interval is None and res.reps is not None and res.score is not None:
+            reps = res.reps[np.isfinite(res.reps)]
+            if reps.size:
+                lo, hi = np.quantile(reps, [self.alpha, 1 - self.alpha])
+                interval = (float(min(lo, res.score)), float(max(hi, res.score)))
+        return NodeScore(node=node_id, parent=parent, level=depth, kind=kind, value=res.value,
+                         score=res.score, coverage=res.coverage, status=res.status, band=band,
+                         band_label=label, interval=interval,
+                         sampled=res.reps is not None or res.interval is not None,
+                         explanation=res.explanation)
+
+    def combine(self, node_id: str, method: str, power: float | None, min_cov: float,
+                kids: list[tuple[Group | Indicator, _Result]]) -> _Result:
+        contributions = []
+        applicable = [(n, r) for n, r in kids if r.status not in ("not_applicable", "pending")]
+        scored = [(n, r) for n, r in applicable if r.status == "scored"]
+        total_w = sum(n.weight for n, _ in applicable)
+        scored_w = sum(n.weight for n, _ in scored)
+        for n, r in kids:
+            share = (n.weight / scored_w) if r.status == "scored" and scored_w else None
+            contributions.append(Contribution(node=n.id, status=r.status, score=r.score,
+                                              weight=n.weight, share=share))
+        expl = Explanation(aggregation=method if power is None else f"{method} (p={power:g})",
+                           children=tuple(contributions))
+        if not applicable:
+            status: NodeStatus = ("pending" if any(r.status == "pending" for _, r in kids)
+                                  else "not_applicable")
+            return _Result(status, None, None, 0.0, None, expl)
+        coverage = sum(n.weight * r.coverage for n, r in applicable) / total_w
+        direct = scored_w / total_w
+        if not scored or direct < min_cov:
+            if scored:
+                self.finding("insufficient-coverage",
+                             f"{direct:.0%} of the weight is scored; at least {min_cov:.0%} needed",
+                             node_id)
+            status = "insufficient" if scored else "missing"
+            return _Result(status, None, None, coverage, None, expl)
+        values, reason = aggregate(method, [r.score for _, r in scored],  # type: ignore[misc]
+                                   [n.weight for n, _ in scored], power)
+        if reason is not None:
+            self.finding("aggregation-undefined", f"{method} mean undefined: {reason}", node_id)
+            return _Result("undefined", None, None, coverage, None, expl)
+        value = float(values[0])
+        reps = None
+        if any(r.reps is not None for _, r in scored):
+            rep_in = [r.reps if r.reps is not None else np.full(self.bootstrap, r.score)
+                      for _, r in scored]
+            reps, _ = aggregate(method, rep_in, [n.weight for n, _ in scored], power)
+        expl = expl.model_copy(update={"score": value})
+        return _Result("scored", value, value, coverage, reps, expl)
+
+    def indicator(self, node: Indicator) -> _Result:
+        if isinstance(node, LevelsIndicator | AnswerIndicator):
+            return self.qualitative(node)
+        if isinstance(node, ChecklistIndicator):
+            return self.checklist(node)
+        if isinstance(node, QuantitativeIndicator):
+            return self.quantitative(node)
+        assert isinstance(node, ComparativeIndicator)
+        return _Result("pending", None, None, 0.0, None,
+                       Explanation(rule=f"comparative: {node.measure} of {node.target}"))
+
+    def qualitative(self, node: LevelsIndicator | AnswerIndicator) -> _Result:
+        d = self.mission.answers.get(node.id)
+        inp = _datum_input(node.id, "answer", d)
+        rule = ("levels: " + ", ".join(f"{lv.key}={lv.score:g}" for lv in node.levels)
+                if isinstance(node, LevelsIndicator) else
+                "answer: " + ", ".join(f"{a}={node.score_of(a):g}" for a in node.answers()))
+        if d is None or d.status == "missing":
+            self.finding("missing-data", "no answer recorded", node.id, "info")
+            return _Result("missing", None, None, 0.0, None,
+                           Explanation(inputs=(inp,), rule=rule))
+        if d.status == "not_applicable":
+            return _Result("not_applicable", None, None, 0.0, None,
+                           Explanation(inputs=(inp,), rule=rule))
+        self._confidence(node.id, d)
+        value = d.value
+        key = (str(int(value)) if isinstance(value, float) and value.is_integer()
+               else str(value))
+        s = node.score_of(key)
+        if s is None:
+            self.finding("invalid-answer", f"{value!r} is not an allowed answer", node.id, "error")
+            return _Result("missing", None, key, 0.0, None, Explanation(inputs=(inp,), rule=rule))
+        return _Result("scored", float(s), key, 1.0, None,
+                       Explanation(inputs=(inp,), raw_value=key, rule=rule, score=float(s)))
+
+    def _confidence(self, node_id: str, d: Datum) -> None:
+        if d.provenance.confidence == "low":
+            src = d.provenance.source or "unknown source"
+            self.finding("low-confidence-input", f"an input has low confidence ({src})", node_id,
+                         "info")
+
+    def _question_input(self, q: ChecklistIndicator, st: QuestionStat | None) -> InputValue:
+        if st is None:
+            return InputValue(name=q.id, kind="question", status="missing", n=0)
+        status = ("value" if st.answered else
+                  "not_applicable" if st.not_applicable else "missing")
+        return InputValue(name=q.id, kind="question", status=status,  # type: ignore[arg-type]
+                          value=st.value, n=st.answered,
+                          accepted=None if q.numeric else st.accepted,
+                          not_applicable=st.not_applicable, not_observed=st.not_observed,
+                          simulated=self.sites.simulated)
+
+    def checklist(self, q: ChecklistIndicator) -> _Result:
+        st = self.sites.stats.get(q.id)
+        inp = self._question_input(q, st)
+        rule = q.rule
+        rule_text = rule.describe() if rule is not None else "share of accepted answers, in %"
+        notes = tuple(self.sites.negative_notes.get(q.id, ()))
+        expl = Explanation(inputs=(inp,), rule=rule_text, notes=notes,
+                           formula=(f"share of answers in {{{', '.join(q.accept)}}}"
+                                    if not q.numeric else f"{q.stat} of answers"))
+        if st is None or st.answered == 0:
+            if st is not None and st.not_applicable and not st.not_observed:
+                return _Result("not_applicable", None, None, 0.0, None, expl)
+            self.finding("missing-data", "no observer answered this question", q.id, "info")
+            return _Result("missing", None, None, 0.0, None, expl)
+        assert st.value is not None
+        if st.answered < q.min_answers:
+            self.finding("too-few-answers",
+                         f"{st.answered} answer(s); at least {q.min_answers} needed", q.id)
+            return _Result("insufficient", None, st.value, 0.0, None,
+                           expl.model_copy(update={"raw_value": st.value}), n=st.answered)
+        if isinstance(rule, Cohort):
+            return _Result("pending", None, st.value, 0.0, None,
+                           expl.model_copy(update={"raw_value": st.value}))
+        s = float(apply_rule(rule, np.array([st.value]))[0]) if rule else min(100.0, st.value)
+        if math.isnan(s):
+            self.finding("value-outside-bands", f"{st.value:g} falls in no band of the rule", q.id)
+            return _Result("missing", None, st.value, 0.0, None, expl)
+        reps = None
+        if st.replicates is not None:
+            reps = (apply_rule(rule, st.replicates) if rule else np.minimum(st.replicates, 100))
+            reps = np.where(np.isnan(reps), s, reps)
+        interval = None
+        if not q.numeric:
+            lo, hi = wilson(st.accepted, st.answered, self.z)
+            ends = (apply_rule(rule, np.array([100 * lo, 100 * hi])) if rule
+                    else np.array([100 * lo, 100 * hi]))
+            interval = (float(np.nanmin(ends)), float(np.nanmax(ends)))
+        return _Result("scored", s, st.value, 1.0, reps,
+                       expl.model_copy(update={"raw_value": st.value, "score": s}),
+                       interval=interval, n=st.answered)
+
+    def quantitative(self, node: QuantitativeIndicator) -> _Result:
+        expr = node.expression()
+        refs = list(dict.fromkeys(v.name for v in formula.names(expr)))
+        env: dict[str, formula.Value] = {}
+        rep_env: dict[str, formula.Value] = {}
+        inputs: list[InputValue] = []
+        missing: list[str] = []
+        not_app: list[str] = []
+        sampled = False
+        for name in refs:
+            var = self.rubric.variable(name)
+            if var.from_sites is not None:
+                qnode = self.rubric.node(var.from_sites.question)
+                assert isinstance(qnode, ChecklistIndicator)
+                st = self.sites.stats.get(qnode.id)
+                inp = self._question_input(qnode, st).model_copy(
+                    update={"name": name, "kind": "variable"})
+                inputs.append(inp)
+                val = None if st is None else self._site_stat(qnode, st, var.from_sites.stat)
+                if st is not None and 0 < st.answered < qnode.min_answers:
+                    self.finding("too-few-answers",
+                                 f"{name} rests on {st.answered} answer(s); at least "
+                                 f"{qnode.min_answers} needed", node.id)
+                    val = None
+                if val is None:
+                    (not_app if inp.status == "not_applicable" else missing).append(name)
+                    continue
+                env[name] = val
+                if st is not None and st.replicates is not None and var.from_sites.stat in (
+                        qnode.stat, "share"):
+                    rep_env[name] = st.replicates
+                    sampled = True
+                else:
+                    rep_env[name] = val
+                continue
+            d = self.mission.values.get(name)
+            inputs.append(_datum_input(name, "variable", d))
+            if d is None or d.status == "missing":
+                missing.append(name)
+                continue
+            if d.status == "not_applicable":
+                not_app.append(name)
+                continue
+            self._confidence(node.id, d)
+            x = parse_number(d.value)
+            if x is None:
+                missing.append(name)
+                continue
+            env[name] = x
+            rep_env[name] = x
+        expl = Explanation(inputs=tuple(inputs), formula=node.formula,
+                           rule=node.rule.describe())
+        if not_app:
+            return _Result("not_applicable", None, None, 0.0, None, expl)
+        if missing:
+            self.finding("missing-input", f"no value for {', '.join(missing)}", node.id, "info")
+            return _Result("missing", None, None, 0.0, None, expl)
+        try:
+            raw = float(formula.evaluate(expr, env))  # type: ignore[arg-type]
+        except formula.EvaluationError as exc:
+            self.finding(exc.code, f"{exc.message} in {node.formula}", node.id)
+            return _Result("missing", None, None, 0.0, None, expl)
+        if not math.isfinite(raw):
+            self.finding("not-finite", f"{node.formula} is not finite", node.id)
+            return _Result("missing", None, None, 0.0, None, expl)
+        expl = expl.model_copy(update={"raw_value": raw})
+        if isinstance(node.rule, Cohort):
+            return _Result("pending", None, raw, 0.0, None, expl)
+        s = float(apply_rule(node.rule, np.array([raw]))[0])
+        if math.isnan(s):
+            self.finding("value-outside-bands", f"{raw:g} falls in no band of the rule", node.id)
+            return _Result("missing", None, raw, 0.0, None, expl)
+        reps = None
+        if sampled and self.bootstrap:
+            try:
+                with np.errstate(divide="ignore", invalid="ignore"):
+                    rv = np.broadcast_to(np.asarray(formula.evaluate(expr, rep_env), float),
+                                         (self.bootstrap,))
+                reps = apply_rule(node.rule, rv)
+                reps = np.where(np.isnan(reps), s, reps)
+            except formula.EvaluationError:
+                reps = None
+        return _Result("scored", s, raw, 1.0, reps, expl.model_copy(update={"score": s}))
+
+    @staticmethod
+    def _site_stat(q: ChecklistIndicator, st: QuestionStat, stat: str) -> float | None:
+        if st.answered == 0:
+            return None
+        if stat == "share":
+            return st.accepted / st.answered
+        if stat == "count":
+            return float(st.answered)
+        return st.value
+
+
+def band_of(rubric: Rubric, node: Group | Indicator | None, score: float,
+            lang: str = "en") -> tuple[int | None, str | None]:
+    """The index and label of the band a score falls in."""
+    for i, band in enumerate(rubric.bands_for(node)):
+        if band.contains(score):
+            return i, pick(band.label, lang)
+    return None, None
+
+
+def _mission_info(m: Mission) -> MissionInfo:
+    return MissionInfo(id=m.id, country=m.country, name=m.name, election_type=m.election.type,
+                       election_date=m.election.date, round=m.election.round, region=m.region)
+
+
+def data_digest(observations: Observations) -> str:
+    """SHA-256 of the observations' content, independent of the order of rows and missions."""
+    h = hashlib.sha256()
+    for m in sorted(observations.missions, key=lambda m: m.id):
+        h.update(m.model_dump_json().encode("utf-8"))
+    sites = observations.sites
+    if sites.height:
+        content = [c for c in sites.columns if c not in (ROW, FILE)]
+        row_hashes = sites.select(pl.struct(sorted(content)).hash(seed=7)).to_series()
+        h.update(np.sort(row_hashes.to_numpy()).tobytes())
+    return h.hexdigest()
+
+
+def score(rubric: Rubric, observations: Observations, *, seed: int = 20261128,
+          bootstrap: int = 200, confidence: float = 0.95,
+          progress: Progress | None = None) -> ScoreSet:
+    """Score every mission against the rubric; pure and deterministic.
+
+    Data problems become findings on the scorecards; the bootstrap over sites (``bootstrap``
+    replicates, seeded per mission from ``seed``) gives intervals to scores that depend on
+    sampled site data. ``progress(done, total)`` is called as missions are scored.
+    """
+    summaries = summarise_sites(rubric, observations.sites, seed=seed, bootstrap=bootstrap)
+    cards = []
+    missions = sorted(observations.missions, key=lambda m: m.id)
+    for i, m in enumerate(missions):
+        ms = summaries.get(m.id)
+        scorer = _MissionScorer(rubric, m, ms, confidence, bootstrap)
+        overall, nodes = scorer.run()
+        if ms is not None and ms.simulated:
+            scorer.finding("simulated-data",
+                           "observer checklists of this mission are simulated, not observed",
+                           None, "warning")
+        cards.append(Scorecard(
+            mission=_mission_info(m), overall=overall, nodes=tuple(nodes),
+            findings=tuple(scorer.findings), sites=ms.n if ms else 0,
+            simulated=bool(ms and ms.simulated), notes=tuple(ms.notes) if ms else (),
+            notes_total=ms.notes_total if ms else 0))
+        if progress is not None:
+            progress(i + 1, len(missions))
+    rep = observations.report
+    return ScoreSet(
+        rubric=RubricRef(id=rubric.id, version=rubric.version, sha256=rubric.digest()),
+        data_sha256=data_digest(observations), seed=seed, bootstrap=bootstrap,
+        confidence=confidence, scorecards=tuple(cards),
+        files=tuple(FileSummary(file=f.file, kind=f.kind, rows_read=f.rows_read,
+                                rows_used=f.rows_used, rows_rejected=f.rows_rejected,
+                                rows_excluded=f.rows_excluded, simulated=f.simulated,
+                                unmatched_columns=f.unmatched_columns) for f in rep.files),
+        rejected=tuple(RejectedSummary(file=r.file, row=r.row, mission=r.mission,
+                                       reasons=tuple(i.as_dict() for i in r.reasons))
+                       for r in rep.rejected),
+        simulated_sources=observations.simulated_sources,
+    )

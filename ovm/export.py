@@ -1,0 +1,64 @@
+"""Flat exports of scores: CSV (long format) with spreadsheet formula injection guarded."""
+
+from __future__ import annotations
+
+import csv
+import io
+from typing import Any
+
+from ovm.results import ScoreSet
+
+CSV_COLUMNS = ("mission", "node", "parent", "level", "kind", "value", "score", "coverage",
+               "status", "band", "interval_low", "interval_high", "sampled", "simulated")
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def safe_cell(value: Any) -> Any:
+    """Neutralise text that a spreadsheet would run as a formula (prefix a quote)."""
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        return "'" + value
+    return value
+
+
+def _fmt(x: Any) -> Any:
+    if x is None:
+        return ""
+    if isinstance(x, float):
+        return repr(round(x, 10))
+    if isinstance(x, bool):
+        return "yes" if x else "no"
+    return x
+
+
+def score_rows(scores: ScoreSet) -> list[dict[str, Any]]:
+    """One row per mission per node (``overall`` first), the long format of the CSV export."""
+    rows = []
+    for card in scores.scorecards:
+        for ns in (card.overall, *card.nodes):
+            rows.append({
+                "mission": card.mission.id,
+                "node": ns.node,
+                "parent": ns.parent or "",
+                "level": ns.level,
+                "kind": ns.kind,
+                "value": ns.value,
+                "score": ns.score,
+                "coverage": ns.coverage,
+                "status": ns.status,
+                "band": ns.band_label or "",
+                "interval_low": ns.interval[0] if ns.interval else None,
+                "interval_high": ns.interval[1] if ns.interval else None,
+                "sampled": ns.sampled,
+                "simulated": card.simulated,
+            })
+    return rows
+
+
+def scores_csv(scores: ScoreSet) -> str:
+    """The scores as CSV text, long format, with formula injection guarded."""
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\n")
+    w.writerow(CSV_COLUMNS)
+    for row in score_rows(scores):
+        w.writerow([safe_cell(_fmt(row[c])) for c in CSV_COLUMNS])
+    return buf.getvalue()

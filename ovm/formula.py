@@ -1,0 +1,267 @@
+"""The formula language of quantitative indicators, parsed into a tree and never ``eval``-ed.
+
+Grammar: numbers, declared variable names, ``+ - * /``, unary minus, parentheses and the
+functions ``min``, ``max`` (two or more arguments) and ``abs`` (one).
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+from typing import Union
+
+import numpy as np
+import numpy.typing as npt
+
+FloatArray = npt.NDArray[np.float64]
+Value = Union[float, FloatArray]
+
+FUNCTIONS = {"min": (2, None), "max": (2, None), "abs": (1, 1)}
+MAX_LENGTH = 2000
+MAX_DEPTH = 50
+
+_TOKEN = re.compile(
+    r"\s*(?:(?P<num>(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?)|(?P<name>[A-Za-z_][A-Za-z0-9_]*)"
+    r"|(?P<op>[-+*/(),]))"
+)
+
+
+class FormulaSyntaxError(ValueError):
+    """A formula that does not parse; ``offset`` is the 0-based character position."""
+
+    def __init__(self, message: str, offset: int) -> None:
+        super().__init__(message)
+        self.message = message
+        self.offset = offset
+
+
+class EvaluationError(ArithmeticError):
+    """A formula that cannot be evaluated for the given inputs (division by zero, missing)."""
+
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+
+
+@dataclass(frozen=True)
+class Num:
+    """A numeric literal."""
+
+    value: float
+
+
+@dataclass(frozen=True)
+class Var:
+    """A reference to a declared variable."""
+
+    name: str
+    offset: int
+
+
+@dataclass(frozen=True)
+class Unary:
+    """Unary minus."""
+
+    operand: Expr
+
+
+@dataclass(frozen=True)
+class BinOp:
+    """One of ``+ - * /``."""
+
+    op: str
+    left: Expr
+    right: Expr
+
+
+@dataclass(frozen=True)
+class Call:
+    """``min``, ``max`` or ``abs``."""
+
+    func: str
+    args: tuple[Expr, ...]
+
+
+Expr = Union[Num, Var, Unary, BinOp, Call]
+
+
+@dataclass(frozen=True)
+class _Tok:
+    kind: str
+    text: str
+    offset: int
+
+
+def _tokenize(text: str) -> list[_Tok]:
+    toks: list[_Tok] = []
+    pos = 0
+    while pos < len(text):
+        if text[pos:].strip() == "":
+            break
+        m = _TOKEN.match(text, pos)
+        if not m or m.end() == pos:
+            bad = pos + (len(text[pos:]) - len(text[pos:].lstrip()))
+            raise FormulaSyntaxError(f"unexpected character {text[bad]!r}", bad)
+        kind = m.lastgroup or "op"
+        toks.append(_Tok(kind, m.group(kind), m.start(kind)))
+        pos = m.end()
+    toks.append(_Tok("end", "", len(text)))
+    return toks
+
+
+class _Parser:
+    def __init__(self, text: str) -> None:
+        self.toks = _tokenize(text)
+        self.i = 0
+        self.depth = 0
+
+    def peek(self) -> _Tok:
+        return self.toks[self.i]
+
+    def take(self) -> _Tok:
+        tok = self.toks[self.i]
+        self.i += 1
+        return tok
+
+    def expect(self, text: str) -> None:
+        tok = self.take()
+        if tok.text != text:
+            found = repr(tok.text) if tok.kind != "end" else "end of formula"
+            raise FormulaSyntaxError(f"expected {text!r}, found {found}", tok.offset)
+
+    def expr(self) -> Expr:
+        self.depth += 1
+        if self.depth > MAX_DEPTH:
+            raise FormulaSyntaxError("formula nested too deeply", self.peek().offset)
+        node = self.term()
+        while self.peek().text in ("+", "-"):
+            op = self.take().text
+            node = BinOp(op, node, self.term())
+        self.depth -= 1
+        return node
+
+    def term(self) -> Expr:
+        node = self.unary()
+        while self.peek().text in ("*", "/"):
+            op = self.take().text
+            node = BinOp(op, node, self.unary())
+        return node
+
+    def unary(self) -> Expr:
+        if self.peek().text == "-":
+            self.take()
+            return Unary(self.unary())
+        if self.peek().text == "+":
+            self.take()
+            return self.unary()
+        return self.atom()
+
+    def atom(self) -> Expr:
+        tok = self.take()
+        if tok.kind == "num":
+            value = float(tok.text)
+            if not math.isfinite(value):
+                raise FormulaSyntaxError("number out of range", tok.offset)
+            return Num(value)
+        if tok.kind == "name":
+            if self.peek().text == "(":
+                if tok.text not in FUNCTIONS:
+                    raise FormulaSyntaxError(
+                        f"unknown function {tok.text!r} (allowed: abs, max, min)", tok.offset
+                    )
+                self.take()
+                args = [self.expr()]
+                while self.peek().text == ",":
+                    self.take()
+                    args.append(self.expr())
+                self.expect(")")
+                lo, hi = FUNCTIONS[tok.text]
+                if len(args) < lo or (hi is not None and len(args) > hi):
+                    want = f"{lo}" if hi == lo else f"at least {lo}"
+                    raise FormulaSyntaxError(
+                        f"{tok.text}() takes {want} argument(s), got {len(args)}", tok.offset
+                    )
+                return Call(tok.text, tuple(args))
+            if tok.text in FUNCTIONS:
+                raise FormulaSyntaxError(f"{tok.text} is a function: write {tok.text}(...)", tok.offset)
+            return Var(tok.text, tok.offset)
+        if tok.text == "(":
+            node = self.expr()
+            self.expect(")")
+            return node
+        found = repr(tok.text) if tok.kind != "end" else "end of formula"
+        raise FormulaSyntaxError(f"unexpected {found}", tok.offset)
+
+
+def parse(text: str) -> Expr:
+    """Parse a formula; raises :class:`FormulaSyntaxError` with the offending offset."""
+    if len(text) > MAX_LENGTH:
+        raise FormulaSyntaxError(f"formula longer than {MAX_LENGTH} characters", 0)
+    if not text.strip():
+        raise FormulaSyntaxError("empty formula", 0)
+    parser = _Parser(text)
+    node = parser.expr()
+    tok = parser.peek()
+    if tok.kind != "end":
+        raise FormulaSyntaxError(f"unexpected {tok.text!r}", tok.offset)
+    return node
+
+
+def names(node: Expr) -> list[Var]:
+    """Every variable reference in the tree, in order of appearance."""
+    if isinstance(node, Var):
+        return [node]
+    if isinstance(node, Unary):
+        return names(node.operand)
+    if isinstance(node, BinOp):
+        return names(node.left) + names(node.right)
+    if isinstance(node, Call):
+        return [v for a in node.args for v in names(a)]
+    return []
+
+
+def evaluate(node: Expr, env: dict[str, Value]) -> Value:
+    """Evaluate on floats or NumPy arrays (element-wise); raises :class:`EvaluationError`."""
+    if isinstance(node, Num):
+        return node.value
+    if isinstance(node, Var):
+        if node.name not in env:
+            raise EvaluationError("missing-input", f"no value for {node.name}")
+        return env[node.name]
+    if isinstance(node, Unary):
+        return -evaluate(node.operand, env)
+    if isinstance(node, BinOp):
+        left = evaluate(node.left, env)
+        right = evaluate(node.right, env)
+        if node.op == "+":
+            return left + right
+        if node.op == "-":
+            return left - right
+        if node.op == "*":
+            return left * right
+        if np.any(np.asarray(right) == 0):
+            raise EvaluationError("division-by-zero", "division by zero")
+        return left / right
+    args = [evaluate(a, env) for a in node.args]
+    if node.func == "abs":
+        return np.abs(args[0]) if isinstance(args[0], np.ndarray) else abs(args[0])
+    if any(isinstance(a, np.ndarray) for a in args):
+        stack = np.broadcast_arrays(*[np.asarray(a, dtype=float) for a in args])
+        return np.min(stack, axis=0) if node.func == "min" else np.max(stack, axis=0)
+    floats = [float(a) for a in args]
+    return min(floats) if node.func == "min" else max(floats)
+
+
+def to_text(node: Expr) -> str:
+    """Canonical text of a formula tree (fully parenthesised where precedence needs it)."""
+    if isinstance(node, Num):
+        return repr(node.value) if node.value != int(node.value) else str(int(node.value))
+    if isinstance(node, Var):
+        return node.name
+    if isinstance(node, Unary):
+        return f"-({to_text(node.operand)})"
+    if isinstance(node, BinOp):
+        return f"({to_text(node.left)} {node.op} {to_text(node.right)})"
+    return f"{node.func}({', '.join(to_text(a) for a in node.args)})"

@@ -1,0 +1,532 @@
+"""Mission observations: missions, mission-level values with provenance, and observer site rows."""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+import polars as pl
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError
+
+from ovm._yaml import YamlDoc, parse_yaml, read_text
+from ovm.errors import DataError, Issue, PathPart
+from ovm.indicators import AnswerIndicator, ChecklistIndicator, LevelsIndicator
+from ovm.rubric import Rubric, Variable
+from ovm.tables import ROW, read_table
+
+Status = Literal["value", "missing", "not_applicable"]
+Confidence = Literal["high", "medium", "low"]
+FollowUpStatus = Literal["implemented", "partially_implemented", "not_implemented",
+                         "not_assessable"]
+
+NA_WORDS = frozenset({"na", "n/a", "not_applicable", "not applicable", "no aplica", "nsnc"})
+MISSING_WORDS = frozenset({"missing", "not_observed", "not observed", "?"})
+
+SITE_COLUMNS = ("mission", "site", "site_country", "site_city", "observer", "visited_at", "notes",
+                "simulated")
+PROVENANCE_FIELDS = ("source", "date", "confidence", "recorded_by", "note")
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class Provenance(_Model):
+    """Where a value comes from: source, date, confidence, who recorded it, and the file place."""
+
+    source: str | None = None
+    date: dt.date | None = None
+    confidence: Confidence | None = None
+    recorded_by: str | None = None
+    note: str | None = None
+    file: str | None = None
+    line: int | None = None
+
+
+class Datum(_Model):
+    """One mission-level value (a number or an answer key) or its absence, with provenance."""
+
+    status: Status = "value"
+    value: float | str | None = None
+    provenance: Provenance = Provenance()
+
+
+class Election(_Model):
+    """The observed election."""
+
+    type: Annotated[str, StringConstraints(min_length=1)]
+    date: dt.date
+    round: Annotated[int, Field(ge=1)] = 1
+
+
+class PastRecommendation(_Model):
+    """A recommendation made by the previous observed election's mission, with its follow-up."""
+
+    id: Annotated[str, StringConstraints(min_length=1)]
+    text: str | dict[str, str]
+    to: Literal["electoral_body", "legislature", "foreign_ministry", "government",
+                "political_parties"]
+    status: FollowUpStatus
+    evidence: str | None = None
+
+
+class Mission(_Model):
+    """One observed election in one country, with its mission-level data."""
+
+    id: Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9_.-]*$")]
+    country: Annotated[str, StringConstraints(pattern=r"^[A-Z]{3}$")]
+    name: dict[str, str] | str
+    election: Election
+    region: str | None = None
+    previous: str | None = None
+    answers: dict[str, Datum] = Field(default_factory=dict)
+    values: dict[str, Datum] = Field(default_factory=dict)
+    recommendations: tuple[dict[str, Any], ...] = ()
+    follow_up: tuple[PastRecommendation, ...] = ()
+
+    def title(self, lang: str = "en") -> str:
+        """The mission's name in ``lang`` (falls back to English, then the id)."""
+        if isinstance(self.name, str):
+            return self.name
+        return self.name.get(lang) or self.name.get("en") or self.id
+
+
+@dataclass(frozen=True)
+class RejectedRow:
+    """A data row that was not used, with every reason."""
+
+    file: str
+    row: int
+    mission: str | None
+    reasons: tuple[Issue, ...]
+
+
+@dataclass(frozen=True)
+class FileReport:
+    """How many rows of one file were read, used and rejected."""
+
+    file: str
+    kind: str
+    rows_read: int
+    rows_used: int
+    rows_rejected: int
+    rows_excluded: int = 0
+    simulated: bool = False
+    unmatched_columns: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class LoadReport:
+    """Account of every input row: used, rejected (with reasons) or excluded by the export."""
+
+    files: tuple[FileReport, ...] = ()
+    rejected: tuple[RejectedRow, ...] = ()
+    issues: tuple[Issue, ...] = ()
+
+    @property
+    def rows_read(self) -> int:
+        """Rows read in all files."""
+        return sum(f.rows_read for f in self.files)
+
+    @property
+    def rows_used(self) -> int:
+        """Rows used in all files."""
+        return sum(f.rows_used for f in self.files)
+
+    @property
+    def rows_rejected(self) -> int:
+        """Rows rejected in all files."""
+        return sum(f.rows_rejected for f in self.files)
+
+    @property
+    def errors(self) -> tuple[Issue, ...]:
+        """Every error: file-level issues and the reasons of rejected rows."""
+        out = [i for i in self.issues if i.severity == "error"]
+        for r in self.rejected:
+            out.extend(r.reasons)
+        return tuple(out)
+
+
+@dataclass(frozen=True)
+class Observations:
+    """Everything observed about a cohort of missions, ready to score."""
+
+    missions: tuple[Mission, ...]
+    sites: pl.DataFrame = field(default_factory=lambda: pl.DataFrame())
+    report: LoadReport = LoadReport()
+    simulated_sources: tuple[str, ...] = ()
+
+    def mission(self, mission_id: str) -> Mission:
+        """The mission with this id; KeyError if none."""
+        for m in self.missions:
+            if m.id == mission_id:
+                return m
+        raise KeyError(mission_id)
+
+
+# --- mission YAML --------------------------------------------------------------------------
+
+
+def _data_issue(doc: YamlDoc, path: tuple[PathPart, ...], code: str, message: str,
+                severity: Literal["error", "warning"] = "error") -> Issue:
+    pos = doc.positions.find(path)
+    line, col = pos if pos else (None, None)
+    return Issue(doc.file, line, col, code, message, path, severity, "data")
+
+
+def _normalise_datum(raw: Any, answer: bool) -> Any:
+    # YAML 1.1 reads yes/no as booleans: answers want the words, values want 1/0.
+    def unbool(v: Any) -> Any:
+        if isinstance(v, bool):
+            return ("yes" if v else "no") if answer else float(v)
+        return v
+
+    raw = {**raw, "value": unbool(raw.get("value"))} if isinstance(raw, dict) else unbool(raw)
+    if isinstance(raw, dict):
+        out = dict(raw)
+        if "status" not in out:
+            v = out.get("value")
+            if v is None:
+                out["status"] = "missing"
+            elif isinstance(v, str) and v.strip().lower() in NA_WORDS:
+                out["status"], out["value"] = "not_applicable", None
+        prov = {k: out.pop(k) for k in PROVENANCE_FIELDS if k in out}
+        if prov:
+            out["provenance"] = prov
+        return out
+    if raw is None:
+        return {"status": "missing"}
+    if isinstance(raw, str) and raw.strip().lower() in NA_WORDS:
+        return {"status": "not_applicable"}
+    return {"value": raw}
+
+
+def load_missions(source: Path | str, rubric: Rubric, *,
+                  file: str | None = None) -> tuple[list[Mission], list[Issue]]:
+    """Read missions (metadata, answers, values, follow-up) from YAML; every problem as an issue."""
+    text, name, issues = read_text(Path(source) if isinstance(source, Path) else source, file)
+    issues = [Issue(i.file, i.line, i.column, i.code, i.message, i.path, i.severity, "data")
+              for i in issues]
+    if issues:
+        return [], issues
+    doc, parse_issues = parse_yaml(text, name)
+    issues = [Issue(i.file, i.line, i.column, i.code, i.message, i.path, i.severity, "data")
+              for i in parse_issues]
+    if doc is None:
+        return [], issues
+    data = doc.data
+    if not isinstance(data, dict) or not isinstance(data.get("missions"), list):
+        return [], [*issues, _data_issue(doc, (), "missing-field",
+                                         "a missions file is a mapping with a 'missions' list")]
+    unknown = sorted(set(data) - {"missions"})
+    for key in unknown:
+        issues.append(_data_issue(doc, (key,), "unknown-field", f"unknown field {key!r}"))
+    missions: list[Mission] = []
+    seen: dict[str, int] = {}
+    for i, raw in enumerate(data["missions"]):
+        path: tuple[PathPart, ...] = ("missions", i)
+        if not isinstance(raw, dict):
+            issues.append(_data_issue(doc, path, "invalid-type", "a mission is a mapping"))
+            continue
+        prepared = dict(raw)
+        for key in ("answers", "values"):
+            if isinstance(raw.get(key), dict):
+                prepared[key] = {k: _normalise_datum(v, key == "answers")
+                                 for k, v in raw[key].items()}
+        try:
+            mission = Mission.model_validate(prepared)
+        except ValidationError as exc:
+            for err in exc.errors():
+                loc = tuple(p for p in err["loc"] if not (isinstance(p, str) and "[" in p))
+                if loc[:1] in (("answers",), ("values",)) and len(loc) > 2 and loc[2] == "provenance":
+                    loc = (*loc[:2], *loc[3:])
+                code = {"missing": "missing-field", "extra_forbidden": "unknown-field",
+                        "literal_error": "invalid-choice",
+                        "string_pattern_mismatch": "invalid-format"}.get(err["type"],
+                                                                        "invalid-value")
+                if loc[:1] == ("country",):
+                    code = "invalid-country"
+                issues.append(_data_issue(doc, (*path, *loc), code, str(err["msg"])[:200]))
+            continue
+        if mission.id in seen:
+            issues.append(_data_issue(doc, (*path, "id"), "duplicate-mission",
+                                      f"mission {mission.id!r} is listed twice"))
+            continue
+        seen[mission.id] = i
+        issues.extend(_check_mission(doc, path, mission, rubric))
+        missions.append(_with_place(mission, doc, path))
+    ids = {m.id for m in missions}
+    for i, m in enumerate(missions):
+        if m.previous is not None and m.previous not in ids:
+            issues.append(_data_issue(doc, ("missions", seen[m.id], "previous"), "unknown-mission",
+                                      f"no mission {m.previous!r}"))
+        del i
+    issues.extend(_check_follow_up(doc, missions, seen))
+    return missions, issues
+
+
+def _with_place(mission: Mission, doc: YamlDoc, path: tuple[PathPart, ...]) -> Mission:
+    def place(group: str, key: str, d: Datum) -> Datum:
+        pos = doc.positions.find((*path, group, key))
+        prov = d.provenance.model_copy(update={"file": doc.file,
+                                               "line": pos[0] if pos else None})
+        return d.model_copy(update={"provenance": prov})
+
+    return mission.model_copy(update={
+        "answers": {k: place("answers", k, d) for k, d in mission.answers.items()},
+        "values": {k: place("values", k, d) for k, d in mission.values.items()},
+    })
+
+
+def _check_mission(doc: YamlDoc, path: tuple[PathPart, ...], mission: Mission,
+                   rubric: Rubric) -> list[Issue]:
+    issues: list[Issue] = []
+    for key, datum in mission.answers.items():
+        apath = (*path, "answers", key)
+        placed = rubric.nodes.get(key)
+        node = placed.node if placed else None
+        if not isinstance(node, LevelsIndicator | AnswerIndicator):
+            what = ("is not a levels or answer indicator" if node is not None
+                    else "is not an indicator of the rubric")
+            issues.append(_data_issue(doc, apath, "unknown-indicator", f"{key!r} {what}"))
+            continue
+        issues.extend(_answer_issues(doc, apath, node, datum))
+    for key, datum in mission.values.items():
+        vpath = (*path, "values", key)
+        try:
+            var = rubric.variable(key)
+        except KeyError:
+            issues.append(_data_issue(doc, vpath, "unknown-variable",
+                                      f"{key!r} is not a variable of the rubric"))
+            continue
+        if var.from_sites is not None:
+            issues.append(_data_issue(doc, vpath, "derived-variable",
+                                      f"{key!r} is computed from observer checklists"))
+            continue
+        if datum.status == "value":
+            problem = check_number(var, datum.value)
+            if problem:
+                issues.append(_data_issue(doc, vpath, problem[0], problem[1]))
+    return issues
+
+
+def _answer_issues(doc: YamlDoc, path: tuple[PathPart, ...],
+                   node: LevelsIndicator | AnswerIndicator, datum: Datum) -> list[Issue]:
+    if datum.status == "not_applicable" and not node.allow_na:
+        return [_data_issue(doc, path, "not-applicable-not-allowed",
+                            f"{node.id} does not allow 'not applicable'")]
+    if datum.status != "value":
+        return []
+    value = datum.value
+    key = str(int(value)) if isinstance(value, float) and value.is_integer() else str(value)
+    if isinstance(value, bool):
+        key = "yes" if value else "no"
+    if node.score_of(key) is None:
+        return [_data_issue(doc, path, "invalid-answer",
+                            f"{value!r} is not an allowed answer ({', '.join(node.answers())})")]
+    return []
+
+
+def _check_follow_up(doc: YamlDoc, missions: list[Mission], seen: dict[str, int]) -> list[Issue]:
+    issues = []
+    by_id = {m.id: m for m in missions}
+    for m in missions:
+        if not m.follow_up:
+            continue
+        prev = by_id.get(m.previous) if m.previous else previous_mission(m, missions)
+        made = {str(r.get("id")) for r in prev.recommendations} if prev else set()
+        for j, fu in enumerate(m.follow_up):
+            path = ("missions", seen[m.id], "follow_up", j, "id")
+            if prev is None:
+                issues.append(_data_issue(doc, path, "no-previous-mission",
+                                          f"{m.id} has no previous observed election to follow up"))
+                break
+            if prev.recommendations and fu.id not in made:
+                issues.append(_data_issue(doc, path, "unknown-recommendation",
+                                          f"{prev.id} made no recommendation {fu.id!r}"))
+    return issues
+
+
+def previous_mission(mission: Mission, missions: Iterable[Mission]) -> Mission | None:
+    """The mission's declared previous mission, else the latest earlier one in the same country."""
+    pool = list(missions)
+    if mission.previous:
+        return next((m for m in pool if m.id == mission.previous), None)
+    earlier = [m for m in pool if m.country == mission.country
+               and (m.election.date, m.election.round) < (mission.election.date,
+                                                          mission.election.round)]
+    return max(earlier, key=lambda m: (m.election.date, m.election.round), default=None)
+
+
+# --- numbers -------------------------------------------------------------------------------
+
+_NUMBER = re.compile(r"^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$")
+
+
+def parse_number(text: Any) -> float | None:
+    """A finite or non-finite float from text or a number; None when it is not a number."""
+    if isinstance(text, bool):
+        return None
+    if isinstance(text, int | float):
+        return float(text)
+    if not isinstance(text, str):
+        return None
+    t = text.strip()
+    if t.lower() in ("nan", "inf", "+inf", "-inf", "infinity", "-infinity"):
+        return float(t.lower().replace("infinity", "inf"))
+    if not _NUMBER.match(t):
+        return None
+    return float(t)
+
+
+def check_number(var: Variable, value: Any) -> tuple[str, str] | None:
+    """(code, message) when a value does not fit its variable, else None."""
+    x = parse_number(value)
+    if x is None:
+        return "invalid-number", f"{value!r} is not a number ({var.name}, {var.unit})"
+    if not math.isfinite(x):
+        return "not-finite", f"{value!r} is not a finite number"
+    if var.type == "count":
+        if x < 0:
+            return "negative-count", f"{var.name} is a count and cannot be {x:g}"
+        if not x.is_integer():
+            return "not-integer", f"{var.name} is a count: {x:g} is not a whole number"
+    if var.type == "share" and not 0 <= x <= 1:
+        return "out-of-range", f"{var.name} is a share between 0 and 1, not {x:g}"
+    if var.type == "percent" and not 0 <= x <= 100:
+        return "out-of-range", f"{var.name} is a percentage between 0 and 100, not {x:g}"
+    if var.type == "boolean" and x not in (0.0, 1.0):
+        return "out-of-range", f"{var.name} is 0 or 1, not {x:g}"
+    if var.minimum is not None and x < var.minimum:
+        return "out-of-range", f"{var.name} must be at least {var.minimum:g}, not {x:g}"
+    if var.maximum is not None and x > var.maximum:
+        return "out-of-range", f"{var.name} must be at most {var.maximum:g}, not {x:g}"
+    return None
+
+
+# --- statistics tables ---------------------------------------------------------------------
+
+
+def load_statistics(path: Path, rubric: Rubric, missions: Sequence[Mission],
+                    defaults: dict[str, Any] | None = None,
+                    ) -> tuple[dict[str, dict[str, Datum]], FileReport, list[RejectedRow],
+                               list[Issue]]:
+    """Wide mission-level table: ``mission`` plus one column per variable (and provenance columns)."""
+    name = str(path)
+    df, issues = read_table(path)
+    if df is None:
+        return {}, FileReport(name, "statistics", 0, 0, 0), [], issues
+    if "mission" not in df.columns:
+        return {}, FileReport(name, "statistics", df.height, 0, 0), [], [
+            Issue(name, 1, None, "missing-column", "no 'mission' column", (), "error", "data")]
+    cols = [c for c in df.columns if c != ROW]
+    colno = {c: j for j, c in enumerate(cols, start=1)}
+    var_names = {v.name for v in rubric.variables}
+    row_prov = [c for c in cols if c in PROVENANCE_FIELDS]
+    value_cols: list[str] = []
+    unmatched: list[str] = []
+    for c in cols:
+        if c == "mission" or c in row_prov:
+            continue
+        base, sep, attr = c.partition("__")
+        if sep and base in var_names and attr in PROVENANCE_FIELDS:
+            continue
+        if c in var_names:
+            if rubric.variable(c).from_sites is not None:
+                issues.append(Issue(name, 1, colno[c], "derived-variable",
+                                    f"{c!r} is computed from observer checklists", (), "error",
+                                    "data"))
+                continue
+            value_cols.append(c)
+        else:
+            unmatched.append(c)
+            issues.append(Issue(name, 1, colno[c], "unknown-column",
+                                f"column {c!r} matches no variable of the rubric; ignored",
+                                (), "warning", "data"))
+    known = {m.id for m in missions}
+    out: dict[str, dict[str, Datum]] = {}
+    rejected: list[RejectedRow] = []
+    first_row: dict[str, int] = {}
+    base_prov = dict(defaults or {})
+    for rec in df.iter_rows(named=True):
+        row = int(rec[ROW])
+        mid = rec.get("mission")
+        reasons: list[Issue] = []
+
+        def bad(col: str, code: str, msg: str, row: int = row) -> None:
+            reasons.append(Issue(name, row, colno.get(col), code, msg, (), "error", "data"))
+
+        if mid is None:
+            bad("mission", "missing-mission", "no mission id")
+        elif mid not in known:
+            bad("mission", "unknown-mission", f"no mission {mid!r} in the missions file")
+        elif mid in first_row:
+            bad("mission", "duplicate-row", f"mission {mid!r} already has a row ({first_row[mid]})")
+        row_defaults = {**base_prov, **{k: rec[k] for k in row_prov if rec.get(k) is not None}}
+        values: dict[str, Datum] = {}
+        for c in value_cols:
+            cell = rec.get(c)
+            var = rubric.variable(c)
+            prov = {**row_defaults, **{
+                a: rec[f"{c}__{a}"] for a in PROVENANCE_FIELDS
+                if rec.get(f"{c}__{a}") is not None}}
+            if prov.get("confidence") is not None:
+                prov["confidence"] = str(prov["confidence"]).lower()
+                if prov["confidence"] not in ("high", "medium", "low"):
+                    bad(f"{c}__confidence", "invalid-choice",
+                        f"confidence must be high, medium or low, not {prov['confidence']!r}")
+                    prov.pop("confidence")
+            try:
+                provenance = Provenance(**prov, file=name, line=row)
+            except ValidationError as exc:
+                bad(c, "invalid-provenance", str(exc.errors()[0]["msg"])[:160])
+                provenance = Provenance(file=name, line=row)
+            if cell is None or cell.lower() in MISSING_WORDS:
+                values[c] = Datum(status="missing", provenance=provenance)
+                continue
+            if cell.lower() in NA_WORDS:
+                values[c] = Datum(status="not_applicable", provenance=provenance)
+                continue
+            problem = check_number(var, cell.replace(",", "") if _thousands(cell) else cell)
+            if problem:
+                bad(c, problem[0], problem[1])
+                continue
+            values[c] = Datum(value=parse_number(cell.replace(",", "") if _thousands(cell)
+                                                 else cell), provenance=provenance)
+        reasons.extend(limit_issues(rubric, values, name, row, colno))
+        if reasons:
+            rejected.append(RejectedRow(name, row, mid, tuple(reasons)))
+            continue
+        assert mid is not None
+        first_row[mid] = row
+        out[mid] = values
+    report = FileReport(name, "statistics", df.height, df.height - len(rejected), len(rejected),
+                        unmatched_columns=tuple(unmatched))
+    return out, report, rejected, issues
+
+
+def _thousands(cell: str) -> bool:
+    return re.fullmatch(r"\d{1,3}(,\d{3})+(\.\d+)?", cell) is not None
+
+
+def limit_issues(rubric: Rubric, values: dict[str, Datum], file: str, row: int | None,
+                 colno: dict[str, int] | None = None) -> list[Issue]:
+    """Issues for values above the variable they are bounded by (votes above registered)."""
+    out = []
+    for var in rubric.variables:
+        if var.at_most is None:
+            continue
+        a, b = values.get(var.name), values.get(var.at_most)
+        if a is None or b is None or a.status != "value" or b.status != "value":
+            continue
+        av, bv = parse_number(a.value), parse_number(b.value)
+        if av is not None and bv is not None and av > bv:
+            out.append(Issue(file, row, (colno or {}).get(var.name), "exceeds-limit",
+                             f"{var.name} = {av:g} is greater than {var.at_most} = {bv:g}",
+                             (), "error", "data"))
+    return out

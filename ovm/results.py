@@ -1,0 +1,191 @@
+"""Result types of scoring: small, frozen, JSON-able; ``ovm schema scores`` describes them."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict
+
+from ovm.observations import Provenance
+
+NodeStatus = Literal["scored", "missing", "not_applicable", "insufficient", "pending", "undefined"]
+"""
+- ``scored``: has a score.
+- ``missing``: no usable data (lowers coverage).
+- ``not_applicable``: does not apply to this mission (leaves the denominator).
+- ``insufficient``: too little data (too few visits, or a group below its ``min_coverage``).
+- ``pending``: needs a cohort; ``compare()`` scores it.
+- ``undefined``: the aggregation is undefined for the data (a zero under a geometric mean).
+"""
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class Finding(_Model):
+    """A problem or remark found while scoring (never an exception)."""
+
+    code: str
+    message: str
+    node: str | None = None
+    severity: Literal["info", "warning", "error"] = "warning"
+
+
+class InputValue(_Model):
+    """One input of an indicator, with its provenance or its site counts."""
+
+    name: str
+    kind: Literal["variable", "answer", "question", "node"]
+    status: Literal["value", "missing", "not_applicable"]
+    value: float | str | None = None
+    n: int | None = None
+    accepted: int | None = None
+    not_applicable: int | None = None
+    not_observed: int | None = None
+    simulated: bool = False
+    provenance: Provenance | None = None
+
+
+class SiteNote(_Model):
+    """An observer's free-text note from one visit: evidence that travels with the scores."""
+
+    site: str | None
+    city: str | None
+    country: str | None
+    observer: str | None
+    visited_at: str | None
+    text: str
+    simulated: bool = False
+
+
+class Contribution(_Model):
+    """How one child fed its group's score."""
+
+    node: str
+    status: NodeStatus
+    score: float | None
+    weight: float
+    share: float | None
+
+
+class Explanation(_Model):
+    """How a score was reached, as data."""
+
+    inputs: tuple[InputValue, ...] = ()
+    formula: str | None = None
+    raw_value: float | str | None = None
+    rule: str | None = None
+    score: float | None = None
+    aggregation: str | None = None
+    children: tuple[Contribution, ...] = ()
+    notes: tuple[SiteNote, ...] = ()
+
+
+class NodeScore(_Model):
+    """The score of one node of the rubric for one mission."""
+
+    node: str
+    parent: str | None
+    level: int
+    kind: str
+    value: float | str | None
+    score: float | None
+    coverage: float
+    status: NodeStatus
+    band: int | None
+    band_label: str | None
+    interval: tuple[float, float] | None = None
+    sampled: bool = False
+    explanation: Explanation = Explanation()
+
+
+class MissionInfo(_Model):
+    """The mission a scorecard is about."""
+
+    id: str
+    country: str
+    name: dict[str, str] | str
+    election_type: str
+    election_date: dt.date
+    round: int
+    region: str | None = None
+
+
+class Scorecard(_Model):
+    """Every node's score for one mission, with findings and evidence."""
+
+    mission: MissionInfo
+    overall: NodeScore
+    nodes: tuple[NodeScore, ...]
+    findings: tuple[Finding, ...] = ()
+    sites: int = 0
+    simulated: bool = False
+    notes: tuple[SiteNote, ...] = ()
+    notes_total: int = 0
+
+    def node(self, node_id: str) -> NodeScore:
+        """The score of a node (``overall`` included); KeyError if none."""
+        if node_id == "overall":
+            return self.overall
+        for n in self.nodes:
+            if n.node == node_id:
+                return n
+        raise KeyError(node_id)
+
+
+class RubricRef(_Model):
+    """Identifies the methodology a score set was computed with."""
+
+    id: str
+    version: str
+    sha256: str
+
+
+class FileSummary(_Model):
+    """Rows read, used, rejected and excluded for one input file."""
+
+    file: str
+    kind: str
+    rows_read: int
+    rows_used: int
+    rows_rejected: int
+    rows_excluded: int = 0
+    simulated: bool = False
+    unmatched_columns: tuple[str, ...] = ()
+
+
+class RejectedSummary(_Model):
+    """A rejected row and why."""
+
+    file: str
+    row: int
+    mission: str | None
+    reasons: tuple[dict[str, Any], ...]
+
+
+class ScoreSet(_Model):
+    """The scorecards of a cohort, with what they were computed from."""
+
+    format: Literal["ovm-scores/1"] = "ovm-scores/1"
+    rubric: RubricRef
+    data_sha256: str
+    seed: int
+    bootstrap: int
+    confidence: float
+    scorecards: tuple[Scorecard, ...]
+    files: tuple[FileSummary, ...] = ()
+    rejected: tuple[RejectedSummary, ...] = ()
+    simulated_sources: tuple[str, ...] = ()
+
+    def scorecard(self, mission_id: str) -> Scorecard:
+        """The scorecard of a mission; KeyError if none."""
+        for s in self.scorecards:
+            if s.mission.id == mission_id:
+                return s
+        raise KeyError(mission_id)
+
+    def to_json(self) -> str:
+        """Canonical JSON text (stable key order, byte-identical for identical inputs)."""
+        return self.model_dump_json(indent=1) + "\n"

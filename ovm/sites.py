@@ -1,0 +1,168 @@
+"""Observer site rows: validated column by column, then coded for scoring."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import polars as pl
+
+from ovm.errors import Issue
+from ovm.indicators import ChecklistIndicator
+from ovm.observations import NA_WORDS, SITE_COLUMNS, FileReport, RejectedRow
+from ovm.rubric import Rubric
+from ovm.tables import ROW
+
+FILE = "_file"
+YES_WORDS = ("yes", "y", "si", "sí", "true", "1", "oui", "sim")
+NO_WORDS = ("no", "n", "false", "0", "non", "não", "nao")
+NA_CODE = -1
+"""Code of a not-applicable answer in a coded categorical column (1 accepted, 0 not, null missing)."""
+
+
+@dataclass(frozen=True)
+class SiteLoad:
+    """Validated and coded site rows of one file, and the account of every row."""
+
+    rows: pl.DataFrame
+    report: FileReport
+    rejected: tuple[RejectedRow, ...]
+    issues: tuple[Issue, ...]
+
+
+def checklist_questions(rubric: Rubric) -> list[ChecklistIndicator]:
+    """Every checklist indicator, in tree order."""
+    return [n for n in rubric.indicators() if isinstance(n, ChecklistIndicator)]
+
+
+def _normalised(q: ChecklistIndicator) -> pl.Expr:
+    col = pl.col(q.id).str.to_lowercase()
+    na = col.is_in(list(NA_WORDS))
+    if q.answer_type == "yes_no":
+        return (pl.when(col.is_in(list(YES_WORDS))).then(pl.lit("yes"))
+                .when(col.is_in(list(NO_WORDS))).then(pl.lit("no"))
+                .when(na).then(pl.lit("na")).otherwise(col))
+    if q.numeric:
+        return pl.when(na).then(pl.lit("na")).otherwise(col)
+    return pl.when(na).then(pl.lit("na")).otherwise(col.str.replace_all(r"\s+", " "))
+
+
+def _valid(q: ChecklistIndicator, norm: pl.Expr) -> pl.Expr:
+    na_ok = norm == "na" if q.not_applicable else pl.lit(False)
+    if q.numeric:
+        num = norm.cast(pl.Float64, strict=False)
+        ok = num.is_not_null() & num.is_finite()
+        if q.answer_type == "integer":
+            ok = ok & (num == num.floor())
+        if q.minimum is not None:
+            ok = ok & (num >= q.minimum)
+        if q.maximum is not None:
+            ok = ok & (num <= q.maximum)
+        return norm.is_null() | na_ok | ok
+    names = [c.name for c in q.all_choices()]
+    if q.answer_type == "select_multiple":
+        ok = norm.str.split(" ").list.eval(pl.element().is_in(names)).list.all()
+        return norm.is_null() | na_ok | ok.fill_null(False)
+    return norm.is_null() | na_ok | norm.is_in(names)
+
+
+def _coded(q: ChecklistIndicator, norm: pl.Expr) -> pl.Expr:
+    if q.numeric:
+        return (pl.when(norm == "na").then(pl.lit(float("nan")))
+                .otherwise(norm.cast(pl.Float64, strict=False)).alias(q.id))
+    accept = [str(a) for a in q.accept]
+    if q.answer_type == "select_multiple":
+        hit = norm.str.split(" ").list.eval(pl.element().is_in(accept)).list.any()
+    else:
+        hit = norm.is_in(accept)
+    return (pl.when(norm.is_null()).then(pl.lit(None, pl.Int8))
+            .when(norm == "na").then(pl.lit(NA_CODE, pl.Int8))
+            .when(hit).then(pl.lit(1, pl.Int8)).otherwise(pl.lit(0, pl.Int8)).alias(q.id))
+
+
+def _reason(q: ChecklistIndicator, cell: str) -> tuple[str, str]:
+    low = cell.lower()
+    if low in NA_WORDS and not q.not_applicable:
+        return "not-applicable-not-allowed", f"{q.id} does not allow 'not applicable'"
+    if q.numeric:
+        try:
+            x = float(cell)
+        except ValueError:
+            return "invalid-number", f"{cell!r} is not a number ({q.id})"
+        if x != x or x in (float("inf"), float("-inf")):
+            return "not-finite", f"{cell!r} is not a finite number"
+        if q.answer_type == "integer" and not x.is_integer():
+            return "not-integer", f"{q.id} takes whole numbers, not {cell!r}"
+        return "out-of-range", (f"{x:g} is outside {q.minimum if q.minimum is not None else '-inf'}"
+                                f"..{q.maximum if q.maximum is not None else 'inf'} for {q.id}")
+    names = ", ".join(c.name for c in q.all_choices())
+    return "invalid-answer", f"{cell!r} is not an allowed answer for {q.id} ({names})"
+
+
+def validate_sites(df: pl.DataFrame, rubric: Rubric, missions: set[str], file: str, *,
+                   simulated: bool = False, excluded: int = 0,
+                   kind: str = "checklist") -> SiteLoad:
+    """Validate raw text site rows, reject bad rows with every reason, and code the answers."""
+    questions = checklist_questions(rubric)
+    qids = {q.id for q in questions}
+    cols = [c for c in df.columns if c not in (ROW, FILE)]
+    colno = {c: j for j, c in enumerate(cols, start=1)}
+    issues: list[Issue] = []
+    if "mission" not in df.columns:
+        issues.append(Issue(file, 1, None, "missing-column", "no 'mission' column", (), "error",
+                            "data"))
+        return SiteLoad(pl.DataFrame(), FileReport(file, kind, df.height, 0, 0, excluded,
+                                                   simulated), (), tuple(issues))
+    unmatched = [c for c in cols if c not in qids and c not in SITE_COLUMNS]
+    for c in unmatched:
+        issues.append(Issue(file, 1, colno[c], "unknown-column",
+                            f"column {c!r} matches no checklist question; ignored", (), "warning",
+                            "data"))
+    present = [q for q in questions if q.id in df.columns]
+    for c in SITE_COLUMNS:
+        if c not in df.columns:
+            df = df.with_columns(pl.lit(None, pl.String).alias(c))
+    norm_cols = {q.id: _normalised(q) for q in present}
+    work = df.with_columns(**{f"__n_{k}": v for k, v in norm_cols.items()})
+    checks = {q.id: _valid(q, pl.col(f"__n_{q.id}")) for q in present}
+    mission_ok = pl.col("mission").is_not_null() & pl.col("mission").is_in(sorted(missions))
+    work = work.with_columns(
+        mission_ok.alias("__ok_mission"),
+        *(v.alias(f"__ok_{k}") for k, v in checks.items()),
+    )
+    ok_cols = ["__ok_mission", *(f"__ok_{q.id}" for q in present)]
+    work = work.with_columns(pl.all_horizontal(ok_cols).alias("__ok"))
+    bad = work.filter(~pl.col("__ok"))
+    rejected: list[RejectedRow] = []
+    for rec in bad.iter_rows(named=True):
+        row = int(rec[ROW])
+        reasons: list[Issue] = []
+        if not rec["__ok_mission"]:
+            mid = rec["mission"]
+            code, msg = (("missing-mission", "no mission id") if mid is None else
+                         ("unknown-mission", f"no mission {mid!r} in the missions file"))
+            reasons.append(Issue(file, row, colno.get("mission"), code, msg, (), "error", "data"))
+        for q in present:
+            if not rec[f"__ok_{q.id}"]:
+                code, msg = _reason(q, str(rec[q.id]))
+                reasons.append(Issue(file, row, colno.get(q.id), code, msg, (), "error", "data"))
+        rejected.append(RejectedRow(file, row, rec["mission"], tuple(reasons)))
+    good = work.filter(pl.col("__ok"))
+    sim_col = pl.col("simulated").str.to_lowercase().is_in(list(YES_WORDS)).fill_null(False)
+    coded = good.select(
+        pl.col("mission"),
+        pl.col("site"),
+        pl.col("site_country"),
+        pl.col("site_city"),
+        pl.col("observer"),
+        pl.col("visited_at"),
+        pl.col("notes"),
+        (sim_col | pl.lit(simulated)).alias("simulated"),
+        pl.lit(file).alias(FILE),
+        pl.col(ROW),
+        *(_coded(q, pl.col(f"__n_{q.id}")) for q in present),
+        *(pl.lit(None, pl.Float64 if q.numeric else pl.Int8).alias(q.id)
+          for q in questions if q.id not in df.columns),
+    )
+    report = FileReport(file, kind, df.height, good.height, len(rejected), excluded, simulated,
+                        tuple(unmatched))
+    return SiteLoad(coded, report, tuple(rejected), tuple(issues))

@@ -1,0 +1,171 @@
+"""Reading CSV and XLSX tables as text, keeping the row number each record had in its file."""
+
+from __future__ import annotations
+
+import csv
+import io
+import math
+from pathlib import Path
+
+import polars as pl
+
+from ovm.errors import Issue
+
+ROW = "_row"
+"""Column holding the 1-based row number of a record as a spreadsheet shows it (header = 1)."""
+
+MAX_TABLE_BYTES = 2 * 1024**3
+
+
+def _cell_text(value: object) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, float):
+        if math.isfinite(value) and value == int(value) and abs(value) < 2**53:
+            return str(int(value))
+        return repr(value)
+    if hasattr(value, "isoformat"):
+        return str(value.isoformat())
+    text = str(value)
+    return text if text.strip() != "" else None
+
+
+def read_table(path: Path, *, sheet: str | None = None,
+               category: str = "data") -> tuple[pl.DataFrame | None, list[Issue]]:
+    """Read a CSV or XLSX file as all-text columns plus :data:`ROW`; problems come back as issues."""
+    name = str(path)
+    if not path.exists():
+        return None, [Issue(name, None, None, "file-not-found", "no such file", (), "error",
+                            "data")]
+    if path.stat().st_size > MAX_TABLE_BYTES:
+        return None, [Issue(name, None, None, "file-too-large", "larger than 2 GiB", (), "error",
+                            "data")]
+    suffix = path.suffix.lower()
+    if suffix in (".xlsx", ".xlsm"):
+        return _read_xlsx(path, sheet)
+    if suffix not in (".csv", ".txt", ".tsv"):
+        return None, [Issue(name, None, None, "unsupported-format",
+                            f"cannot read {suffix or 'a file without extension'}: use CSV or XLSX",
+                            (), "error", "data")]
+    return _read_csv(path, "\t" if suffix == ".tsv" else ",")
+
+
+def _read_csv(path: Path, sep: str) -> tuple[pl.DataFrame | None, list[Issue]]:
+    name = str(path)
+    try:
+        with path.open("rb") as fh:
+            head = fh.read(4)
+        header_line = path.open(encoding="utf-8-sig", newline="").readline()
+    except (OSError, UnicodeDecodeError) as exc:
+        return None, [Issue(name, 1, None, "invalid-encoding", f"cannot read: {exc}", (), "error",
+                            "data")]
+    headers = next(csv.reader(io.StringIO(header_line), delimiter=sep), [])
+    issues = _header_issues(name, headers)
+    if issues:
+        return None, issues
+    try:
+        df = pl.read_csv(
+            path,
+            separator=sep,
+            infer_schema=False,
+            encoding="utf8-lossy" if head.startswith(b"\xef\xbb\xbf") else "utf8",
+            truncate_ragged_lines=False,
+        )
+    except (pl.exceptions.ComputeError, pl.exceptions.NoDataError, OSError) as exc:
+        return _read_csv_slow(path, sep, str(exc))
+    if df.columns and df.columns[0].startswith("\ufeff"):
+        df = df.rename({df.columns[0]: df.columns[0].lstrip("\ufeff")})
+    df = df.with_columns(pl.col(c).str.strip_chars().replace("", None) for c in df.columns)
+    # A record spanning several lines (quoted newline) shifts line numbers; rows are records.
+    return df.with_row_index(ROW, offset=2).with_columns(pl.col(ROW).cast(pl.Int64)), []
+
+
+def _read_csv_slow(path: Path, sep: str, reason: str) -> tuple[pl.DataFrame | None, list[Issue]]:
+    """Row-by-row reading that locates ragged rows instead of failing the whole file."""
+    name = str(path)
+    issues: list[Issue] = []
+    rows: list[list[str | None]] = []
+    numbers: list[int] = []
+    try:
+        with path.open(encoding="utf-8-sig", newline="") as fh:
+            reader = csv.reader(fh, delimiter=sep)
+            headers = next(reader, [])
+            for i, rec in enumerate(reader, start=2):
+                if len(rec) != len(headers):
+                    issues.append(Issue(name, i, None, "ragged-row",
+                                        f"{len(rec)} fields where the header has {len(headers)}",
+                                        (), "error", "data"))
+                    rec = (rec + [""] * len(headers))[: len(headers)]
+                rows.append([c.strip() or None for c in rec])
+                numbers.append(i)
+    except (OSError, UnicodeDecodeError, csv.Error) as exc:
+        return None, [Issue(name, None, None, "unreadable-table", f"{exc} ({reason[:120]})", (),
+                            "error", "data")]
+    data = {h: [r[j] for r in rows] for j, h in enumerate(headers)}
+    df = pl.DataFrame(data, schema={h: pl.String for h in headers})
+    df = df.with_columns(pl.Series(ROW, numbers, dtype=pl.Int64))
+    return df, issues
+
+
+def _header_issues(name: str, headers: list[str]) -> list[Issue]:
+    issues = []
+    seen: dict[str, int] = {}
+    for j, h in enumerate(headers, start=1):
+        h = h.strip().lstrip("\ufeff")
+        if not h:
+            issues.append(Issue(name, 1, j, "empty-header", "a column has no name", (), "error",
+                                "data"))
+        elif h in seen:
+            issues.append(Issue(name, 1, j, "duplicate-column",
+                                f"column {h!r} appears twice (first at column {seen[h]})", (),
+                                "error", "data"))
+        else:
+            seen[h] = j
+    if not headers:
+        issues.append(Issue(name, 1, 1, "empty-file", "no header row", (), "error", "data"))
+    return issues
+
+
+def _read_xlsx(path: Path, sheet: str | None) -> tuple[pl.DataFrame | None, list[Issue]]:
+    from openpyxl import load_workbook
+
+    name = str(path)
+    try:
+        wb = load_workbook(path, read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises many types for a damaged file
+        return None, [Issue(name, None, None, "unreadable-table", f"not a readable XLSX: {exc}"[:200],
+                            (), "error", "data")]
+    try:
+        if sheet is not None and sheet not in wb.sheetnames:
+            return None, [Issue(name, None, None, "missing-sheet",
+                                f"no sheet {sheet!r} (sheets: {', '.join(wb.sheetnames)})", (),
+                                "error", "data")]
+        ws = wb[sheet] if sheet else wb.worksheets[0]
+        it = ws.iter_rows(values_only=True)
+        header = next(it, None)
+        if header is None:
+            return None, [Issue(name, 1, 1, "empty-file", "no header row", (), "error", "data")]
+        while header and header[-1] is None:
+            header = header[:-1]
+        headers = [str(h).strip() if h is not None else "" for h in header]
+        issues = _header_issues(name, headers)
+        if issues:
+            return None, issues
+        width = len(headers)
+        cols: list[list[str | None]] = [[] for _ in headers]
+        numbers: list[int] = []
+        for i, rec in enumerate(it, start=2):
+            cells = [_cell_text(v) for v in rec[:width]]
+            if all(c is None for c in cells) and all(v is None for v in rec):
+                continue
+            cells += [None] * (width - len(cells))
+            for j, c in enumerate(cells):
+                cols[j].append(c.strip() if isinstance(c, str) else c)
+            numbers.append(i)
+    finally:
+        wb.close()
+    df = pl.DataFrame({h: cols[j] for j, h in enumerate(headers)},
+                      schema={h: pl.String for h in headers})
+    return df.with_columns(pl.Series(ROW, numbers, dtype=pl.Int64)), []

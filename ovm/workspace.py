@@ -1,0 +1,253 @@
+"""A workspace folder: ``ovm.yaml`` naming the rubric and the data files of a cohort of missions."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+import polars as pl
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from ovm._yaml import parse_yaml, read_text
+from ovm.errors import DataError, Issue, RubricError
+from ovm.observations import (
+    Datum,
+    FileReport,
+    LoadReport,
+    Mission,
+    Observations,
+    RejectedRow,
+    limit_issues,
+    load_missions,
+    load_statistics,
+)
+from ovm.rubric import BUNDLED, Rubric, bundled_rubric, check_rubric
+from ovm.sites import validate_sites
+from ovm.tables import read_table
+
+CONFIG_NAME = "ovm.yaml"
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class TableSource(_Model):
+    """A data file named by the workspace, with defaults for the provenance of its values."""
+
+    path: str
+    sheet: str | None = None
+    layout: Literal["plain", "kobo", "odk"] = "plain"
+    simulated: bool = False
+    source: str | None = None
+    confidence: Literal["high", "medium", "low"] | None = None
+    recorded_by: str | None = None
+
+
+class Settings(_Model):
+    """Engine settings: the bootstrap's seed and number of replicates."""
+
+    seed: int = 20261128
+    bootstrap: int = Field(default=200, ge=0, le=100_000)
+    confidence: float = Field(default=0.95, gt=0, lt=1)
+
+
+class WorkspaceConfig(_Model):
+    """The content of ``ovm.yaml``."""
+
+    title: dict[str, str] | str | None = None
+    rubric: str = "bundled:deco-voting-abroad"
+    missions: str = "missions.yaml"
+    statistics: tuple[TableSource | str, ...] = ()
+    checklists: tuple[TableSource | str, ...] = ()
+    settings: Settings = Settings()
+
+
+@dataclass(frozen=True)
+class Workspace:
+    """A loaded workspace: rubric, observations and settings."""
+
+    root: Path
+    config: WorkspaceConfig
+    rubric: Rubric
+    observations: Observations
+    warnings: tuple[Issue, ...] = field(default=())
+
+    @property
+    def settings(self) -> Settings:
+        """Engine settings from ``ovm.yaml``."""
+        return self.config.settings
+
+    def title(self, lang: str = "en") -> str:
+        """The workspace title in ``lang``."""
+        t = self.config.title
+        if t is None:
+            return self.root.name
+        if isinstance(t, str):
+            return t
+        return t.get(lang) or t.get("en") or self.root.name
+
+
+def _source(item: TableSource | str) -> TableSource:
+    return item if isinstance(item, TableSource) else TableSource(path=item)
+
+
+def _read_config(root: Path) -> WorkspaceConfig:
+    path = root / CONFIG_NAME if root.is_dir() else root
+    text, name, issues = read_text(path)
+    if issues:
+        raise DataError([Issue(i.file, i.line, i.column, i.code, i.message, (), "error", "data")
+                         for i in issues], summary=f"{name}: cannot read the workspace")
+    doc, issues = parse_yaml(text, name)
+    if doc is None or issues:
+        raise DataError([Issue(i.file, i.line, i.column, i.code, i.message, i.path, "error", "data")
+                         for i in issues], summary=f"{name}: invalid workspace file")
+    try:
+        return WorkspaceConfig.model_validate(doc.data or {})
+    except ValidationError as exc:
+        out = []
+        for err in exc.errors():
+            loc = tuple(p for p in err["loc"] if not (isinstance(p, str) and "[" in p)
+                        and p not in ("TableSource", "str"))
+            pos = doc.positions.find(loc)
+            code = {"missing": "missing-field", "extra_forbidden": "unknown-field"}.get(
+                err["type"], "invalid-value")
+            out.append(Issue(name, pos[0] if pos else None, pos[1] if pos else None, code,
+                             str(err["msg"])[:200], loc, "error", "data"))
+        raise DataError(out, summary=f"{name}: invalid workspace file") from None
+
+
+def resolve_rubric(spec: str | Path, base: Path | None = None) -> Rubric:
+    """A rubric from ``bundled:NAME`` or a path (relative to ``base``); raises RubricError."""
+    if isinstance(spec, str) and spec.startswith("bundled:"):
+        name = spec.split(":", 1)[1]
+        if name not in BUNDLED:
+            raise RubricError([Issue(CONFIG_NAME, None, None, "unknown-rubric",
+                                     f"no bundled rubric {name!r}", (), "error", "usage")])
+        return bundled_rubric(name)
+    path = Path(spec)
+    if base is not None and not path.is_absolute():
+        path = base / path
+    rubric, issues = check_rubric(path)
+    if rubric is None or any(i.severity == "error" for i in issues):
+        raise RubricError(issues, summary=f"{path}: the rubric has errors")
+    return rubric
+
+
+def load_workspace(path: str | Path, *, rubric: Rubric | str | Path | None = None) -> Workspace:
+    """Load a workspace folder (or its ``ovm.yaml``); raises DataError/RubricError for unusable input.
+
+    Rows with problems do not raise: they are listed in ``observations.report.rejected``.
+    """
+    root = Path(path)
+    config = _read_config(root)
+    base = root if root.is_dir() else root.parent
+    if isinstance(rubric, Rubric):
+        rb = rubric
+    else:
+        rb = resolve_rubric(rubric if rubric is not None else config.rubric, base)
+    obs, warnings = load_observations(
+        rb,
+        missions=base / config.missions,
+        statistics=[_with_base(_source(s), base) for s in config.statistics],
+        checklists=[_with_base(_source(s), base) for s in config.checklists],
+    )
+    return Workspace(base, config, rb, obs, tuple(warnings))
+
+
+def _with_base(src: TableSource, base: Path) -> TableSource:
+    p = Path(src.path)
+    return src if p.is_absolute() else src.model_copy(update={"path": str(base / p)})
+
+
+def load_observations(rubric: Rubric, *, missions: Path | str,
+                      statistics: list[TableSource] | None = None,
+                      checklists: list[TableSource] | None = None,
+                      ) -> tuple[Observations, list[Issue]]:
+    """Load and check every data file against the rubric.
+
+    Raises DataError when a file cannot be used at all (unreadable, missing column, invalid
+    missions file); row-level problems reject the row and are kept in the load report.
+    """
+    fatal: list[Issue] = []
+    warnings: list[Issue] = []
+    mission_list, issues = load_missions(Path(missions) if isinstance(missions, str) else missions,
+                                         rubric)
+    fatal += [i for i in issues if i.severity == "error"]
+    warnings += [i for i in issues if i.severity != "error"]
+    ids = {m.id for m in mission_list}
+    files: list[FileReport] = []
+    rejected: list[RejectedRow] = []
+    stat_values: dict[str, dict[str, Datum]] = {}
+    for src in statistics or []:
+        prov = {k: v for k, v in (("source", src.source), ("confidence", src.confidence),
+                                  ("recorded_by", src.recorded_by)) if v is not None}
+        values, rep, rej, iss = load_statistics(Path(src.path), rubric, mission_list, prov)
+        files.append(rep)
+        rejected.extend(rej)
+        fatal += [i for i in iss if i.severity == "error"]
+        warnings += [i for i in iss if i.severity != "error"]
+        for mid, vals in values.items():
+            for var, datum in vals.items():
+                if var in stat_values.get(mid, {}):
+                    fatal.append(Issue(src.path, datum.provenance.line, None, "duplicate-value",
+                                       f"{var} for {mid} is given in more than one file", (),
+                                       "error", "data"))
+                stat_values.setdefault(mid, {})[var] = datum
+    merged: list[Mission] = []
+    for m in mission_list:
+        extra = stat_values.get(m.id, {})
+        for var in extra:
+            if var in m.values:
+                fatal.append(Issue(str(missions), m.values[var].provenance.line, None,
+                                   "duplicate-value",
+                                   f"{var} for {m.id} is given both in the missions file and in "
+                                   f"{extra[var].provenance.file}", (), "error", "data"))
+        values = {**m.values, **extra}
+        fatal += limit_issues(rubric, values, str(missions), None)
+        merged.append(m.model_copy(update={"values": values}))
+    frames: list[pl.DataFrame] = []
+    simulated: list[str] = []
+    for src in checklists or []:
+        df, iss = read_table(Path(src.path), sheet=src.sheet)
+        fatal += [i for i in iss if i.severity == "error"]
+        if df is None:
+            continue
+        excluded = 0
+        if src.layout != "plain":
+            from ovm.exports import normalise_export
+
+            df, exp_issues, excluded = normalise_export(df, rubric, src.layout, src.path)
+            fatal += [i for i in exp_issues if i.severity == "error"]
+            warnings += [i for i in exp_issues if i.severity != "error"]
+            if df is None:
+                continue
+        load = validate_sites(df, rubric, ids, src.path, simulated=src.simulated,
+                              excluded=excluded)
+        files.append(load.report)
+        rejected.extend(load.rejected)
+        fatal += [i for i in load.issues if i.severity == "error"]
+        warnings += [i for i in load.issues if i.severity != "error"]
+        if load.rows.height:
+            frames.append(load.rows)
+        if src.simulated or (load.rows.height and bool(load.rows["simulated"].any())):
+            simulated.append(src.path)
+    if fatal:
+        raise DataError(fatal, summary=f"{len(fatal)} problem(s) in the workspace data")
+    sites = pl.concat(frames, how="vertical_relaxed") if frames else pl.DataFrame()
+    report = LoadReport(tuple(files), tuple(rejected), tuple(warnings))
+    return Observations(tuple(merged), sites, report, tuple(simulated)), warnings
+
+
+def describe_report(report: LoadReport) -> list[str]:
+    """Human lines summarising what was read, used and rejected."""
+    lines = []
+    for f in report.files:
+        extra = f", {f.rows_excluded} excluded by the export" if f.rows_excluded else ""
+        sim = " [simulated]" if f.simulated else ""
+        lines.append(f"{f.file}: {f.rows_read} rows read, {f.rows_used} used, "
+                     f"{f.rows_rejected} rejected{extra}{sim}")
+    return lines
+
+
