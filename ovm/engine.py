@@ -94,44 +94,65 @@ def _z(confidence: float) -> float:
     return (lo + hi) / 2
 
 
-def _canonical_sites(sites: pl.DataFrame, qids: list[str]) -> pl.DataFrame:
-    content = [c for c in sites.columns if c not in (ROW, FILE)]
-    hashed = sites.with_columns(
-        pl.struct(content).hash(seed=0).alias("__h")
-    )
-    return hashed.sort(["mission", "__h"])
+def _row_hashes(sites: pl.DataFrame) -> pl.Series:
+    """A content hash per site row (file and row number excluded), stable within a Polars version."""
+    content = sorted(c for c in sites.columns if c not in (ROW, FILE, "__h"))
+    return sites.select(content).hash_rows(seed=7)
 
 
-def summarise_sites(rubric: Rubric, sites: pl.DataFrame, *, seed: int, bootstrap: int,
-                    ) -> dict[str, MissionSites]:
+def summarise_sites(
+    rubric: Rubric,
+    sites: pl.DataFrame,
+    *,
+    seed: int,
+    bootstrap: int,
+) -> dict[str, MissionSites]:
     """Per-mission counts and statistics of every checklist question, with bootstrap replicates."""
     questions = checklist_questions(rubric)
     out: dict[str, MissionSites] = {}
     if sites.height == 0:
         return out
-    qids = [q.id for q in questions]
-    sites = _canonical_sites(sites, qids)
+    if bootstrap > 0:
+        # Resampling must not depend on the order rows came in: sort by content.
+        if "__h" not in sites.columns:
+            sites = sites.with_columns(_row_hashes(sites).alias("__h"))
+        sites = sites.sort(["mission", "__h"])
     aggs: list[pl.Expr] = [pl.len().alias("__n"), pl.col("simulated").any().alias("__sim")]
     for q in questions:
         c = pl.col(q.id)
         if q.numeric:
             ok = c.is_not_null() & c.is_not_nan()
             vals = c.filter(ok)
-            stat = {"mean": vals.mean(), "median": vals.median(), "min": vals.min(),
-                    "max": vals.max(), "sum": vals.sum(), "count": ok.sum()}[q.stat]
-            aggs += [ok.sum().alias(f"{q.id}|a"), c.is_nan().sum().alias(f"{q.id}|na"),
-                     c.is_null().sum().alias(f"{q.id}|m"),
-                     stat.cast(pl.Float64).alias(f"{q.id}|v")]
+            stat = {
+                "mean": vals.mean(),
+                "median": vals.median(),
+                "min": vals.min(),
+                "max": vals.max(),
+                "sum": vals.sum(),
+                "count": ok.sum(),
+            }[q.stat]
+            aggs += [
+                ok.sum().alias(f"{q.id}|a"),
+                c.is_nan().sum().alias(f"{q.id}|na"),
+                c.is_null().sum().alias(f"{q.id}|m"),
+                stat.cast(pl.Float64).alias(f"{q.id}|v"),
+            ]
         else:
-            aggs += [(c >= 0).sum().alias(f"{q.id}|a"), (c == 1).sum().alias(f"{q.id}|y"),
-                     (c == NA_CODE).sum().alias(f"{q.id}|na"), c.is_null().sum().alias(f"{q.id}|m")]
+            aggs += [
+                (c >= 0).sum().alias(f"{q.id}|a"),
+                (c == 1).sum().alias(f"{q.id}|y"),
+                (c == NA_CODE).sum().alias(f"{q.id}|na"),
+                c.is_null().sum().alias(f"{q.id}|m"),
+            ]
     summary = sites.group_by("mission", maintain_order=True).agg(aggs)
     for rec in summary.iter_rows(named=True):
         ms = MissionSites(n=int(rec["__n"]), simulated=bool(rec["__sim"]))
         for q in questions:
-            st = QuestionStat(answered=int(rec[f"{q.id}|a"]),
-                              not_applicable=int(rec[f"{q.id}|na"]),
-                              not_observed=int(rec[f"{q.id}|m"]))
+            st = QuestionStat(
+                answered=int(rec[f"{q.id}|a"]),
+                not_applicable=int(rec[f"{q.id}|na"]),
+                not_observed=int(rec[f"{q.id}|m"]),
+            )
             if q.numeric:
                 v = rec[f"{q.id}|v"]
                 st.value = None if v is None or st.answered == 0 else float(v)
@@ -146,8 +167,9 @@ def summarise_sites(rubric: Rubric, sites: pl.DataFrame, *, seed: int, bootstrap
     return out
 
 
-def _collect_notes(sites: pl.DataFrame, questions: list[ChecklistIndicator],
-                   out: dict[str, MissionSites]) -> None:
+def _collect_notes(
+    sites: pl.DataFrame, questions: list[ChecklistIndicator], out: dict[str, MissionSites]
+) -> None:
     with_notes = sites.filter(pl.col("notes").is_not_null())
     if with_notes.height == 0:
         return
@@ -155,9 +177,15 @@ def _collect_notes(sites: pl.DataFrame, questions: list[ChecklistIndicator],
     for rec in with_notes.iter_rows(named=True):
         ms = out[str(rec["mission"])]
         ms.notes_total += 1
-        note = SiteNote(site=rec["site"], city=rec["site_city"], country=rec["site_country"],
-                        observer=rec["observer"], visited_at=rec["visited_at"],
-                        text=str(rec["notes"]), simulated=bool(rec["simulated"]))
+        note = SiteNote.model_construct(
+            site=rec["site"],
+            city=rec["site_city"],
+            country=rec["site_country"],
+            observer=rec["observer"],
+            visited_at=rec["visited_at"],
+            text=str(rec["notes"]),
+            simulated=bool(rec["simulated"]),
+        )
         if len(ms.notes) < MAX_NOTES:
             ms.notes.append(note)
         for q in cat:
@@ -172,25 +200,37 @@ def _mission_rng(seed: int, mission_id: str) -> np.random.Generator:
     return np.random.default_rng([seed, zlib.crc32(mission_id.encode("utf-8"))])
 
 
-def _bootstrap(sites: pl.DataFrame, questions: list[ChecklistIndicator],
-               out: dict[str, MissionSites], *, seed: int, replicates: int) -> None:
+def _bootstrap(
+    sites: pl.DataFrame,
+    questions: list[ChecklistIndicator],
+    out: dict[str, MissionSites],
+    *,
+    seed: int,
+    replicates: int,
+) -> None:
     cat = [q for q in questions if not q.numeric]
     num = [q for q in questions if q.numeric]
     missions = sites["mission"].to_numpy()
     bounds = np.flatnonzero(np.r_[True, missions[1:] != missions[:-1], True])
-    codes = (sites.select([q.id for q in cat]).to_numpy().astype(np.float32)
-             if cat else np.zeros((sites.height, 0), np.float32))
+    codes = (
+        sites.select([q.id for q in cat]).to_numpy().astype(np.float32)
+        if cat
+        else np.zeros((sites.height, 0), np.float32)
+    )
     accepted = np.nan_to_num(codes == 1).astype(np.float32)
     answered = (codes >= 0).astype(np.float32)
-    nums = (sites.select([q.id for q in num]).to_numpy().astype(np.float64)
-            if num else np.zeros((sites.height, 0)))
+    nums = (
+        sites.select([q.id for q in num]).to_numpy().astype(np.float64)
+        if num
+        else np.zeros((sites.height, 0))
+    )
     for k in range(len(bounds) - 1):
         lo, hi = bounds[k], bounds[k + 1]
         mid = str(missions[lo])
         n = hi - lo
         rng = _mission_rng(seed, mid)
-        draws = rng.integers(0, n, size=(replicates, n))
-        offsets = (np.arange(replicates) * n)[:, None]
+        draws = rng.integers(0, n, size=(replicates, n), dtype=np.int64)
+        offsets = (np.arange(replicates, dtype=np.int64) * n)[:, None]
         w = np.bincount((draws + offsets).ravel(), minlength=replicates * n)
         w = w.reshape(replicates, n).astype(np.float32)
         ms = out[mid]
@@ -222,8 +262,9 @@ def _weighted_stat(stat: str, vals: Array, w: Array) -> Array:
             return np.asarray(total, dtype=float)
         if stat in ("min", "max"):
             masked = np.where(w > 0, vals[None, :], np.inf if stat == "min" else -np.inf)
-            return np.asarray(masked.min(axis=1) if stat == "min" else masked.max(axis=1),
-                              dtype=float)
+            return np.asarray(
+                masked.min(axis=1) if stat == "min" else masked.max(axis=1), dtype=float
+            )
         order = np.argsort(vals, kind="stable")
         cum = np.cumsum(w[:, order], axis=1)
         idx = np.argmax(cum >= total[:, None] / 2, axis=1)
@@ -247,14 +288,25 @@ class _Result:
 
 def _datum_input(name: str, kind: str, d: Datum | None) -> InputValue:
     if d is None:
-        return InputValue(name=name, kind=kind, status="missing")  # type: ignore[arg-type]
-    return InputValue(name=name, kind=kind, status=d.status, value=d.value,  # type: ignore[arg-type]
-                      provenance=d.provenance)
+        return InputValue.model_construct(name=name, kind=kind, status="missing")  # type: ignore[arg-type]
+    return InputValue.model_construct(
+        name=name,
+        kind=kind,
+        status=d.status,
+        value=d.value,  # type: ignore[arg-type]
+        provenance=d.provenance,
+    )
 
 
 class _MissionScorer:
-    def __init__(self, rubric: Rubric, mission: Mission, sites: MissionSites | None,
-                 confidence: float, bootstrap: int) -> None:
+    def __init__(
+        self,
+        rubric: Rubric,
+        mission: Mission,
+        sites: MissionSites | None,
+        confidence: float,
+        bootstrap: int,
+    ) -> None:
         self.rubric = rubric
         self.mission = mission
         self.sites = sites or MissionSites()
@@ -264,17 +316,22 @@ class _MissionScorer:
         self.findings: list[Finding] = []
         self.scores: list[NodeScore] = []
 
-    def finding(self, code: str, message: str, node: str | None,
-                severity: str = "warning") -> None:
-        self.findings.append(Finding(code=code, message=message, node=node,
-                                     severity=severity))  # type: ignore[arg-type]
+    def finding(self, code: str, message: str, node: str | None, severity: str = "warning") -> None:
+        self.findings.append(
+            Finding.model_construct(code=code, message=message, node=node, severity=severity)
+        )  # type: ignore[arg-type]
 
     def run(self) -> tuple[NodeScore, list[NodeScore]]:
         fam_results = []
         for fam in self.rubric.families:
             fam_results.append((fam, self.node(fam, "overall", 1)))
-        root = self.combine("overall", self.rubric.aggregation, self.rubric.power,
-                            self.rubric.min_coverage, fam_results)
+        root = self.combine(
+            "overall",
+            self.rubric.aggregation,
+            self.rubric.power,
+            self.rubric.min_coverage,
+            fam_results,
+        )
         overall = self.to_score("overall", None, 0, "overall", root, None)
         return overall, self.scores
 
@@ -291,8 +348,15 @@ class _MissionScorer:
         self.scores[index] = self.to_score(node.id, parent, depth, kind, res, node)
         return res
 
-    def to_score(self, node_id: str, parent: str | None, depth: int, kind: str, res: _Result,
-                 node: Group | Indicator | None) -> NodeScore:
+    def to_score(
+        self,
+        node_id: str,
+        parent: str | None,
+        depth: int,
+        kind: str,
+        res: _Result,
+        node: Group | Indicator | None,
+    ) -> NodeScore:
         band, label = (None, None)
         if res.score is not None:
             band, label = band_of(self.rubric, node, res.score)
@@ -302,14 +366,30 @@ class _MissionScorer:
             if reps.size:
                 lo, hi = np.quantile(reps, [self.alpha, 1 - self.alpha])
                 interval = (float(min(lo, res.score)), float(max(hi, res.score)))
-        return NodeScore(node=node_id, parent=parent, level=depth, kind=kind, value=res.value,
-                         score=res.score, coverage=res.coverage, status=res.status, band=band,
-                         band_label=label, interval=interval,
-                         sampled=res.reps is not None or res.interval is not None,
-                         explanation=res.explanation)
+        return NodeScore.model_construct(
+            node=node_id,
+            parent=parent,
+            level=depth,
+            kind=kind,
+            value=res.value,
+            score=res.score,
+            coverage=res.coverage,
+            status=res.status,
+            band=band,
+            band_label=label,
+            interval=interval,
+            sampled=res.reps is not None or res.interval is not None,
+            explanation=res.explanation,
+        )
 
-    def combine(self, node_id: str, method: str, power: float | None, min_cov: float,
-                kids: list[tuple[Group | Indicator, _Result]]) -> _Result:
+    def combine(
+        self,
+        node_id: str,
+        method: str,
+        power: float | None,
+        min_cov: float,
+        kids: list[tuple[Group | Indicator, _Result]],
+    ) -> _Result:
         contributions = []
         applicable = [(n, r) for n, r in kids if r.status not in ("not_applicable", "pending")]
         scored = [(n, r) for n, r in applicable if r.status == "scored"]
@@ -317,33 +397,47 @@ class _MissionScorer:
         scored_w = sum(n.weight for n, _ in scored)
         for n, r in kids:
             share = (n.weight / scored_w) if r.status == "scored" and scored_w else None
-            contributions.append(Contribution(node=n.id, status=r.status, score=r.score,
-                                              weight=n.weight, share=share))
-        expl = Explanation(aggregation=method if power is None else f"{method} (p={power:g})",
-                           children=tuple(contributions))
+            contributions.append(
+                Contribution.model_construct(
+                    node=n.id, status=r.status, score=r.score, weight=n.weight, share=share
+                )
+            )
+        expl = Explanation.model_construct(
+            aggregation=method if power is None else f"{method} (p={power:g})",
+            children=tuple(contributions),
+        )
         if not applicable:
-            status: NodeStatus = ("pending" if any(r.status == "pending" for _, r in kids)
-                                  else "not_applicable")
+            status: NodeStatus = (
+                "pending" if any(r.status == "pending" for _, r in kids) else "not_applicable"
+            )
             return _Result(status, None, None, 0.0, None, expl)
         coverage = sum(n.weight * r.coverage for n, r in applicable) / total_w
         direct = scored_w / total_w
         if not scored or direct < min_cov:
             if scored:
-                self.finding("insufficient-coverage",
-                             f"{direct:.0%} of the weight is scored; at least {min_cov:.0%} needed",
-                             node_id)
+                self.finding(
+                    "insufficient-coverage",
+                    f"{direct:.0%} of the weight is scored; at least {min_cov:.0%} needed",
+                    node_id,
+                )
             status = "insufficient" if scored else "missing"
             return _Result(status, None, None, coverage, None, expl)
-        values, reason = aggregate(method, [r.score for _, r in scored],  # type: ignore[misc]
-                                   [n.weight for n, _ in scored], power)
+        values, reason = aggregate(
+            method,
+            [r.score for _, r in scored],  # type: ignore[misc]
+            [n.weight for n, _ in scored],
+            power,
+        )
         if reason is not None:
             self.finding("aggregation-undefined", f"{method} mean undefined: {reason}", node_id)
             return _Result("undefined", None, None, coverage, None, expl)
         value = float(values[0])
         reps = None
         if any(r.reps is not None for _, r in scored):
-            rep_in = [r.reps if r.reps is not None else np.full(self.bootstrap, r.score)
-                      for _, r in scored]
+            rep_in = [
+                r.reps if r.reps is not None else np.full(self.bootstrap, r.score)
+                for _, r in scored
+            ]
             reps, _ = aggregate(method, rep_in, [n.weight for n, _ in scored], power)
         expl = expl.model_copy(update={"score": value})
         return _Result("scored", value, value, coverage, reps, expl)
@@ -356,49 +450,87 @@ class _MissionScorer:
         if isinstance(node, QuantitativeIndicator):
             return self.quantitative(node)
         assert isinstance(node, ComparativeIndicator)
-        return _Result("pending", None, None, 0.0, None,
-                       Explanation(rule=f"comparative: {node.measure} of {node.target}"))
+        return _Result(
+            "pending",
+            None,
+            None,
+            0.0,
+            None,
+            Explanation.model_construct(rule=f"comparative: {node.measure} of {node.target}"),
+        )
 
     def qualitative(self, node: LevelsIndicator | AnswerIndicator) -> _Result:
         d = self.mission.answers.get(node.id)
         inp = _datum_input(node.id, "answer", d)
-        rule = ("levels: " + ", ".join(f"{lv.key}={lv.score:g}" for lv in node.levels)
-                if isinstance(node, LevelsIndicator) else
-                "answer: " + ", ".join(f"{a}={node.score_of(a):g}" for a in node.answers()))
+        rule = (
+            "levels: " + ", ".join(f"{lv.key}={lv.score:g}" for lv in node.levels)
+            if isinstance(node, LevelsIndicator)
+            else "answer: " + ", ".join(f"{a}={node.score_of(a):g}" for a in node.answers())
+        )
         if d is None or d.status == "missing":
             self.finding("missing-data", "no answer recorded", node.id, "info")
-            return _Result("missing", None, None, 0.0, None,
-                           Explanation(inputs=(inp,), rule=rule))
+            return _Result(
+                "missing",
+                None,
+                None,
+                0.0,
+                None,
+                Explanation.model_construct(inputs=(inp,), rule=rule),
+            )
         if d.status == "not_applicable":
-            return _Result("not_applicable", None, None, 0.0, None,
-                           Explanation(inputs=(inp,), rule=rule))
+            return _Result(
+                "not_applicable",
+                None,
+                None,
+                0.0,
+                None,
+                Explanation.model_construct(inputs=(inp,), rule=rule),
+            )
         self._confidence(node.id, d)
         value = d.value
-        key = (str(int(value)) if isinstance(value, float) and value.is_integer()
-               else str(value))
+        key = str(int(value)) if isinstance(value, float) and value.is_integer() else str(value)
         s = node.score_of(key)
         if s is None:
             self.finding("invalid-answer", f"{value!r} is not an allowed answer", node.id, "error")
-            return _Result("missing", None, key, 0.0, None, Explanation(inputs=(inp,), rule=rule))
-        return _Result("scored", float(s), key, 1.0, None,
-                       Explanation(inputs=(inp,), raw_value=key, rule=rule, score=float(s)))
+            return _Result(
+                "missing",
+                None,
+                key,
+                0.0,
+                None,
+                Explanation.model_construct(inputs=(inp,), rule=rule),
+            )
+        return _Result(
+            "scored",
+            float(s),
+            key,
+            1.0,
+            None,
+            Explanation.model_construct(inputs=(inp,), raw_value=key, rule=rule, score=float(s)),
+        )
 
     def _confidence(self, node_id: str, d: Datum) -> None:
         if d.provenance.confidence == "low":
             src = d.provenance.source or "unknown source"
-            self.finding("low-confidence-input", f"an input has low confidence ({src})", node_id,
-                         "info")
+            self.finding(
+                "low-confidence-input", f"an input has low confidence ({src})", node_id, "info"
+            )
 
     def _question_input(self, q: ChecklistIndicator, st: QuestionStat | None) -> InputValue:
         if st is None:
-            return InputValue(name=q.id, kind="question", status="missing", n=0)
-        status = ("value" if st.answered else
-                  "not_applicable" if st.not_applicable else "missing")
-        return InputValue(name=q.id, kind="question", status=status,  # type: ignore[arg-type]
-                          value=st.value, n=st.answered,
-                          accepted=None if q.numeric else st.accepted,
-                          not_applicable=st.not_applicable, not_observed=st.not_observed,
-                          simulated=self.sites.simulated)
+            return InputValue.model_construct(name=q.id, kind="question", status="missing", n=0)
+        status = "value" if st.answered else "not_applicable" if st.not_applicable else "missing"
+        return InputValue.model_construct(
+            name=q.id,
+            kind="question",
+            status=status,  # type: ignore[arg-type]
+            value=st.value,
+            n=st.answered,
+            accepted=None if q.numeric else st.accepted,
+            not_applicable=st.not_applicable,
+            not_observed=st.not_observed,
+            simulated=self.sites.simulated,
+        )
 
     def checklist(self, q: ChecklistIndicator) -> _Result:
         st = self.sites.stats.get(q.id)
@@ -406,9 +538,16 @@ class _MissionScorer:
         rule = q.rule
         rule_text = rule.describe() if rule is not None else "share of accepted answers, in %"
         notes = tuple(self.sites.negative_notes.get(q.id, ()))
-        expl = Explanation(inputs=(inp,), rule=rule_text, notes=notes,
-                           formula=(f"share of answers in {{{', '.join(q.accept)}}}"
-                                    if not q.numeric else f"{q.stat} of answers"))
+        expl = Explanation.model_construct(
+            inputs=(inp,),
+            rule=rule_text,
+            notes=notes,
+            formula=(
+                f"share of answers in {{{', '.join(q.accept)}}}"
+                if not q.numeric
+                else f"{q.stat} of answers"
+            ),
+        )
         if st is None or st.answered == 0:
             if st is not None and st.not_applicable and not st.not_observed:
                 return _Result("not_applicable", None, None, 0.0, None, expl)
@@ -416,30 +555,54 @@ class _MissionScorer:
             return _Result("missing", None, None, 0.0, None, expl)
         assert st.value is not None
         if st.answered < q.min_answers:
-            self.finding("too-few-answers",
-                         f"{st.answered} answer(s); at least {q.min_answers} needed", q.id)
-            return _Result("insufficient", None, st.value, 0.0, None,
-                           expl.model_copy(update={"raw_value": st.value}), n=st.answered)
+            self.finding(
+                "too-few-answers", f"{st.answered} answer(s); at least {q.min_answers} needed", q.id
+            )
+            return _Result(
+                "insufficient",
+                None,
+                st.value,
+                0.0,
+                None,
+                expl.model_copy(update={"raw_value": st.value}),
+                n=st.answered,
+            )
         if isinstance(rule, Cohort):
-            return _Result("pending", None, st.value, 0.0, None,
-                           expl.model_copy(update={"raw_value": st.value}))
+            return _Result(
+                "pending",
+                None,
+                st.value,
+                0.0,
+                None,
+                expl.model_copy(update={"raw_value": st.value}),
+            )
         s = float(apply_rule(rule, np.array([st.value]))[0]) if rule else min(100.0, st.value)
         if math.isnan(s):
             self.finding("value-outside-bands", f"{st.value:g} falls in no band of the rule", q.id)
             return _Result("missing", None, st.value, 0.0, None, expl)
         reps = None
         if st.replicates is not None:
-            reps = (apply_rule(rule, st.replicates) if rule else np.minimum(st.replicates, 100))
+            reps = apply_rule(rule, st.replicates) if rule else np.minimum(st.replicates, 100)
             reps = np.where(np.isnan(reps), s, reps)
         interval = None
         if not q.numeric:
             lo, hi = wilson(st.accepted, st.answered, self.z)
-            ends = (apply_rule(rule, np.array([100 * lo, 100 * hi])) if rule
-                    else np.array([100 * lo, 100 * hi]))
+            ends = (
+                apply_rule(rule, np.array([100 * lo, 100 * hi]))
+                if rule
+                else np.array([100 * lo, 100 * hi])
+            )
             interval = (float(np.nanmin(ends)), float(np.nanmax(ends)))
-        return _Result("scored", s, st.value, 1.0, reps,
-                       expl.model_copy(update={"raw_value": st.value, "score": s}),
-                       interval=interval, n=st.answered)
+        return _Result(
+            "scored",
+            s,
+            st.value,
+            1.0,
+            reps,
+            expl.model_copy(update={"raw_value": st.value, "score": s}),
+            interval=interval,
+            n=st.answered,
+        )
 
     def quantitative(self, node: QuantitativeIndicator) -> _Result:
         expr = node.expression()
@@ -457,20 +620,27 @@ class _MissionScorer:
                 assert isinstance(qnode, ChecklistIndicator)
                 st = self.sites.stats.get(qnode.id)
                 inp = self._question_input(qnode, st).model_copy(
-                    update={"name": name, "kind": "variable"})
+                    update={"name": name, "kind": "variable"}
+                )
                 inputs.append(inp)
                 val = None if st is None else self._site_stat(qnode, st, var.from_sites.stat)
                 if st is not None and 0 < st.answered < qnode.min_answers:
-                    self.finding("too-few-answers",
-                                 f"{name} rests on {st.answered} answer(s); at least "
-                                 f"{qnode.min_answers} needed", node.id)
+                    self.finding(
+                        "too-few-answers",
+                        f"{name} rests on {st.answered} answer(s); at least "
+                        f"{qnode.min_answers} needed",
+                        node.id,
+                    )
                     val = None
                 if val is None:
                     (not_app if inp.status == "not_applicable" else missing).append(name)
                     continue
                 env[name] = val
-                if st is not None and st.replicates is not None and var.from_sites.stat in (
-                        qnode.stat, "share"):
+                if (
+                    st is not None
+                    and st.replicates is not None
+                    and var.from_sites.stat in (qnode.stat, "share")
+                ):
                     rep_env[name] = st.replicates
                     sampled = True
                 else:
@@ -491,8 +661,9 @@ class _MissionScorer:
                 continue
             env[name] = x
             rep_env[name] = x
-        expl = Explanation(inputs=tuple(inputs), formula=node.formula,
-                           rule=node.rule.describe())
+        expl = Explanation.model_construct(
+            inputs=tuple(inputs), formula=node.formula, rule=node.rule.describe()
+        )
         if not_app:
             return _Result("not_applicable", None, None, 0.0, None, expl)
         if missing:
@@ -517,8 +688,9 @@ class _MissionScorer:
         if sampled and self.bootstrap:
             try:
                 with np.errstate(divide="ignore", invalid="ignore"):
-                    rv = np.broadcast_to(np.asarray(formula.evaluate(expr, rep_env), float),
-                                         (self.bootstrap,))
+                    rv = np.broadcast_to(
+                        np.asarray(formula.evaluate(expr, rep_env), float), (self.bootstrap,)
+                    )
                 reps = apply_rule(node.rule, rv)
                 reps = np.where(np.isnan(reps), s, reps)
             except formula.EvaluationError:
@@ -536,8 +708,9 @@ class _MissionScorer:
         return st.value
 
 
-def band_of(rubric: Rubric, node: Group | Indicator | None, score: float,
-            lang: str = "en") -> tuple[int | None, str | None]:
+def band_of(
+    rubric: Rubric, node: Group | Indicator | None, score: float, lang: str = "en"
+) -> tuple[int | None, str | None]:
     """The index and label of the band a score falls in."""
     for i, band in enumerate(rubric.bands_for(node)):
         if band.contains(score):
@@ -546,8 +719,15 @@ def band_of(rubric: Rubric, node: Group | Indicator | None, score: float,
 
 
 def _mission_info(m: Mission) -> MissionInfo:
-    return MissionInfo(id=m.id, country=m.country, name=m.name, election_type=m.election.type,
-                       election_date=m.election.date, round=m.election.round, region=m.region)
+    return MissionInfo(
+        id=m.id,
+        country=m.country,
+        name=m.name,
+        election_type=m.election.type,
+        election_date=m.election.date,
+        round=m.election.round,
+        region=m.region,
+    )
 
 
 def data_digest(observations: Observations) -> str:
@@ -557,22 +737,30 @@ def data_digest(observations: Observations) -> str:
         h.update(m.model_dump_json().encode("utf-8"))
     sites = observations.sites
     if sites.height:
-        content = [c for c in sites.columns if c not in (ROW, FILE)]
-        row_hashes = sites.select(pl.struct(sorted(content)).hash(seed=7)).to_series()
-        h.update(np.sort(row_hashes.to_numpy()).tobytes())
+        hashes = sites["__h"] if "__h" in sites.columns else _row_hashes(sites)
+        h.update(np.sort(hashes.to_numpy()).tobytes())
     return h.hexdigest()
 
 
-def score(rubric: Rubric, observations: Observations, *, seed: int = 20261128,
-          bootstrap: int = 200, confidence: float = 0.95,
-          progress: Progress | None = None) -> ScoreSet:
+def score(
+    rubric: Rubric,
+    observations: Observations,
+    *,
+    seed: int = 20261128,
+    bootstrap: int = 200,
+    confidence: float = 0.95,
+    progress: Progress | None = None,
+) -> ScoreSet:
     """Score every mission against the rubric; pure and deterministic.
 
     Data problems become findings on the scorecards; the bootstrap over sites (``bootstrap``
     replicates, seeded per mission from ``seed``) gives intervals to scores that depend on
     sampled site data. ``progress(done, total)`` is called as missions are scored.
     """
-    summaries = summarise_sites(rubric, observations.sites, seed=seed, bootstrap=bootstrap)
+    sites = observations.sites
+    if sites.height and "__h" not in sites.columns:
+        sites = sites.with_columns(_row_hashes(sites).alias("__h"))
+    summaries = summarise_sites(rubric, sites, seed=seed, bootstrap=bootstrap)
     cards = []
     missions = sorted(observations.missions, key=lambda m: m.id)
     for i, m in enumerate(missions):
@@ -580,27 +768,55 @@ def score(rubric: Rubric, observations: Observations, *, seed: int = 20261128,
         scorer = _MissionScorer(rubric, m, ms, confidence, bootstrap)
         overall, nodes = scorer.run()
         if ms is not None and ms.simulated:
-            scorer.finding("simulated-data",
-                           "observer checklists of this mission are simulated, not observed",
-                           None, "warning")
-        cards.append(Scorecard(
-            mission=_mission_info(m), overall=overall, nodes=tuple(nodes),
-            findings=tuple(scorer.findings), sites=ms.n if ms else 0,
-            simulated=bool(ms and ms.simulated), notes=tuple(ms.notes) if ms else (),
-            notes_total=ms.notes_total if ms else 0))
+            scorer.finding(
+                "simulated-data",
+                "observer checklists of this mission are simulated, not observed",
+                None,
+                "warning",
+            )
+        cards.append(
+            Scorecard(
+                mission=_mission_info(m),
+                overall=overall,
+                nodes=tuple(nodes),
+                findings=tuple(scorer.findings),
+                sites=ms.n if ms else 0,
+                simulated=bool(ms and ms.simulated),
+                notes=tuple(ms.notes) if ms else (),
+                notes_total=ms.notes_total if ms else 0,
+            )
+        )
         if progress is not None:
             progress(i + 1, len(missions))
     rep = observations.report
     return ScoreSet(
         rubric=RubricRef(id=rubric.id, version=rubric.version, sha256=rubric.digest()),
-        data_sha256=data_digest(observations), seed=seed, bootstrap=bootstrap,
-        confidence=confidence, scorecards=tuple(cards),
-        files=tuple(FileSummary(file=f.file, kind=f.kind, rows_read=f.rows_read,
-                                rows_used=f.rows_used, rows_rejected=f.rows_rejected,
-                                rows_excluded=f.rows_excluded, simulated=f.simulated,
-                                unmatched_columns=f.unmatched_columns) for f in rep.files),
-        rejected=tuple(RejectedSummary(file=r.file, row=r.row, mission=r.mission,
-                                       reasons=tuple(i.as_dict() for i in r.reasons))
-                       for r in rep.rejected),
+        data_sha256=data_digest(Observations(observations.missions, sites)),
+        seed=seed,
+        bootstrap=bootstrap,
+        confidence=confidence,
+        scorecards=tuple(cards),
+        files=tuple(
+            FileSummary(
+                file=f.file,
+                kind=f.kind,
+                rows_read=f.rows_read,
+                rows_used=f.rows_used,
+                rows_rejected=f.rows_rejected,
+                rows_excluded=f.rows_excluded,
+                simulated=f.simulated,
+                unmatched_columns=f.unmatched_columns,
+            )
+            for f in rep.files
+        ),
+        rejected=tuple(
+            RejectedSummary(
+                file=r.file,
+                row=r.row,
+                mission=r.mission,
+                reasons=tuple(i.as_dict() for i in r.reasons),
+            )
+            for r in rep.rejected
+        ),
         simulated_sources=observations.simulated_sources,
     )

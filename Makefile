@@ -1,0 +1,32 @@
+# Set-up is part of each target: a fresh clone needs nothing else.
+PY ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+
+.PHONY: report test lint check bench clean
+
+$(BIN)/.installed: pyproject.toml
+	$(PY) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q -e '.[dev]'
+	touch $@
+
+report: $(BIN)/.installed  ## score the bundled example workspace and write report.html
+	$(BIN)/ovm report examples -o report.html
+
+test: $(BIN)/.installed  ## the whole test suite
+	$(BIN)/python -m pytest
+
+lint: $(BIN)/.installed  ## ruff and mypy --strict
+	$(BIN)/ruff check .
+	$(BIN)/mypy --strict ovm
+
+check: lint test
+
+bench: $(BIN)/.installed  ## the scripted benchmarks (outside the test suite)
+	$(BIN)/python benchmarks/score_bench.py
+	$(BIN)/python benchmarks/sensitivity_bench.py
+	$(BIN)/python benchmarks/report_bench.py
+
+clean:
+	rm -rf $(VENV) build dist artifacts report.html
