@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import importlib
 import json
 import sys
 from collections.abc import Sequence
@@ -119,8 +120,9 @@ def _check_rejections(ws: Any, args: argparse.Namespace) -> bool:
     for rej in rep.rejected:
         for reason in rej.reasons:
             print(f"{reason} (row rejected)", file=sys.stderr)
-    for line in describe_report(rep):
-        print(line, file=sys.stderr)
+    if not getattr(args, "quiet", False) or rep.rejected:
+        for line in describe_report(rep):
+            print(line, file=sys.stderr)
     if rep.rejected and not getattr(args, "allow_rejected", False):
         print(f"{len(rep.rejected)} row(s) rejected; fix them or pass --allow-rejected",
               file=sys.stderr)
@@ -194,12 +196,13 @@ def build_parser() -> argparse.ArgumentParser:
     sc.add_argument("-o", "--output", help="file to write (default: standard output)")
     sc.set_defaults(func=cmd_score)
 
-    for register in _EXTENSIONS:
-        register(sub, workspace_args)
+    for name in _EXTENSIONS:
+        importlib.import_module(name).register(sub, workspace_args)
     return p
 
 
-_EXTENSIONS: list[Any] = []
+_EXTENSIONS = ("ovm.cli_recommend",)
+"""Modules adding subcommands through ``register(subparsers, workspace_args)``."""
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -5,8 +5,9 @@ from __future__ import annotations
 import hashlib
 import math
 import zlib
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from typing import Literal
 
 import numpy as np
 import polars as pl
@@ -286,14 +287,14 @@ class _Result:
     n: int | None = None
 
 
-def _datum_input(name: str, kind: str, d: Datum | None) -> InputValue:
+def _datum_input(name: str, kind: Literal["variable", "answer"], d: Datum | None) -> InputValue:
     if d is None:
-        return InputValue.model_construct(name=name, kind=kind, status="missing")  # type: ignore[arg-type]
+        return InputValue.model_construct(name=name, kind=kind, status="missing")
     return InputValue.model_construct(
         name=name,
         kind=kind,
         status=d.status,
-        value=d.value,  # type: ignore[arg-type]
+        value=d.value,
         provenance=d.provenance,
     )
 
@@ -316,10 +317,16 @@ class _MissionScorer:
         self.findings: list[Finding] = []
         self.scores: list[NodeScore] = []
 
-    def finding(self, code: str, message: str, node: str | None, severity: str = "warning") -> None:
+    def finding(
+        self,
+        code: str,
+        message: str,
+        node: str | None,
+        severity: Literal["info", "warning", "error"] = "warning",
+    ) -> None:
         self.findings.append(
             Finding.model_construct(code=code, message=message, node=node, severity=severity)
-        )  # type: ignore[arg-type]
+        )
 
     def run(self) -> tuple[NodeScore, list[NodeScore]]:
         fam_results = []
@@ -388,7 +395,7 @@ class _MissionScorer:
         method: str,
         power: float | None,
         min_cov: float,
-        kids: list[tuple[Group | Indicator, _Result]],
+        kids: Sequence[tuple[Group | Indicator, _Result]],
     ) -> _Result:
         contributions = []
         applicable = [(n, r) for n, r in kids if r.status not in ("not_applicable", "pending")]
@@ -396,7 +403,7 @@ class _MissionScorer:
         total_w = sum(n.weight for n, _ in applicable)
         scored_w = sum(n.weight for n, _ in scored)
         for n, r in kids:
-            share = (n.weight / scored_w) if r.status == "scored" and scored_w else None
+            share = None  # set below once the group itself has a score
             contributions.append(
                 Contribution.model_construct(
                     node=n.id, status=r.status, score=r.score, weight=n.weight, share=share
@@ -439,7 +446,11 @@ class _MissionScorer:
                 for _, r in scored
             ]
             reps, _ = aggregate(method, rep_in, [n.weight for n, _ in scored], power)
-        expl = expl.model_copy(update={"score": value})
+        shared = tuple(
+            c.model_copy(update={"share": c.weight / scored_w}) if c.status == "scored" else c
+            for c in contributions
+        )
+        expl = expl.model_copy(update={"score": value, "children": shared})
         return _Result("scored", value, value, coverage, reps, expl)
 
     def indicator(self, node: Indicator) -> _Result:
@@ -670,7 +681,7 @@ class _MissionScorer:
             self.finding("missing-input", f"no value for {', '.join(missing)}", node.id, "info")
             return _Result("missing", None, None, 0.0, None, expl)
         try:
-            raw = float(formula.evaluate(expr, env))  # type: ignore[arg-type]
+            raw = float(formula.evaluate(expr, env))
         except formula.EvaluationError as exc:
             self.finding(exc.code, f"{exc.message} in {node.formula}", node.id)
             return _Result("missing", None, None, 0.0, None, expl)

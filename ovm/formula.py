@@ -249,7 +249,8 @@ def evaluate(node: Expr, env: dict[str, Value]) -> Value:
         return np.abs(args[0]) if isinstance(args[0], np.ndarray) else abs(args[0])
     if any(isinstance(a, np.ndarray) for a in args):
         stack = np.broadcast_arrays(*[np.asarray(a, dtype=float) for a in args])
-        return np.min(stack, axis=0) if node.func == "min" else np.max(stack, axis=0)
+        out: FloatArray = np.min(stack, axis=0) if node.func == "min" else np.max(stack, axis=0)
+        return out
     floats = [float(a) for a in args]
     return min(floats) if node.func == "min" else max(floats)
 

@@ -196,7 +196,9 @@ def load_observations(rubric: Rubric, *, missions: Path | str,
                                        "error", "data"))
                 stat_values.setdefault(mid, {})[var] = datum
     merged: list[Mission] = []
-    for m in mission_list:
+    from ovm.recommend import with_follow_up_values
+
+    for m in with_follow_up_values(rubric, mission_list):
         extra = stat_values.get(m.id, {})
         for var in extra:
             if var in m.values:
@@ -204,9 +206,9 @@ def load_observations(rubric: Rubric, *, missions: Path | str,
                                    "duplicate-value",
                                    f"{var} for {m.id} is given both in the missions file and in "
                                    f"{extra[var].provenance.file}", (), "error", "data"))
-        values = {**m.values, **extra}
-        fatal += limit_issues(rubric, values, str(missions), None)
-        merged.append(m.model_copy(update={"values": values}))
+        combined = {**m.values, **extra}
+        fatal += limit_issues(rubric, combined, str(missions), None)
+        merged.append(m.model_copy(update={"values": combined}))
     frames: list[pl.DataFrame] = []
     simulated: list[str] = []
     for src in checklists or []:
@@ -214,17 +216,13 @@ def load_observations(rubric: Rubric, *, missions: Path | str,
         fatal += [i for i in iss if i.severity == "error"]
         if df is None:
             continue
-        excluded = 0
         if src.layout != "plain":
-            from ovm.exports import normalise_export
+            from ovm.exports import validate_export
 
-            df, exp_issues, excluded = normalise_export(df, rubric, src.layout, src.path)
-            fatal += [i for i in exp_issues if i.severity == "error"]
-            warnings += [i for i in exp_issues if i.severity != "error"]
-            if df is None:
-                continue
-        load = validate_sites(df, rubric, ids, src.path, simulated=src.simulated,
-                              excluded=excluded)
+            load = validate_export(df, rubric, ids, src.path, src.layout,
+                                   simulated=src.simulated)
+        else:
+            load = validate_sites(df, rubric, ids, src.path, simulated=src.simulated)
         files.append(load.report)
         rejected.extend(load.rejected)
         fatal += [i for i in load.issues if i.severity == "error"]

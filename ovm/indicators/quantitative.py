@@ -6,12 +6,13 @@ from functools import lru_cache
 from typing import Literal
 
 from ovm import formula
+from ovm.formula import Expr
 from ovm.indicators._common import IndicatorBase, NonEmpty
 from ovm.indicators.rules import Rule
 
 
 @lru_cache(maxsize=4096)
-def parsed(text: str) -> formula.Expr:
+def parsed(text: str) -> Expr:
     """The parsed tree of a formula (cached; raises FormulaSyntaxError)."""
     return formula.parse(text)
 
@@ -23,6 +24,6 @@ class QuantitativeIndicator(IndicatorBase):
     formula: NonEmpty
     rule: Rule
 
-    def expression(self) -> formula.Expr:
+    def expression(self) -> Expr:
         """The parsed formula."""
         return parsed(self.formula)

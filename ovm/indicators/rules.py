@@ -96,7 +96,8 @@ def apply_rule(rule: Identity | Goalposts | Bands | Target, value: np.ndarray) -
     """Scores (0-100) for raw values; NaN where a band rule leaves a value uncovered."""
     x = np.asarray(value, dtype=float)
     if isinstance(rule, Identity):
-        return np.clip(x, 0.0, 100.0)
+        clipped: np.ndarray = np.clip(x, 0.0, 100.0)
+        return clipped
     if isinstance(rule, Goalposts):
         frac = (x - rule.low) / (rule.high - rule.low)
         if rule.direction == "lower":

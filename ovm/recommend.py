@@ -1,0 +1,453 @@
+"""Recommendations: drafted from low scores, with their evidence, and followed up across elections."""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from ovm.indicators._common import RecommendationTemplate
+from ovm.observations import Datum, Mission, Observations, PastRecommendation, Provenance
+from ovm.results import NodeScore, Scorecard
+from ovm.rubric import Group, Indicator, Rubric, pick
+
+if TYPE_CHECKING:
+    from ovm.compare import Comparison
+
+FOLLOW_UP_VARIABLE = "followup_implemented_pct"
+"""The variable the follow-up share of a mission feeds, when the rubric declares it."""
+
+PRIORITY_ORDER = {"high": 0, "medium": 1, "low": 2}
+ADDRESSEES = {
+    "electoral_body": {"en": "Electoral management body", "es": "Organismo electoral"},
+    "legislature": {"en": "Legislature", "es": "Poder legislativo"},
+    "foreign_ministry": {"en": "Ministry of Foreign Affairs", "es": "Ministerio de Relaciones "
+                         "Exteriores"},
+    "government": {"en": "Government", "es": "Gobierno"},
+    "political_parties": {"en": "Political parties", "es": "Partidos políticos"},
+}
+FOLLOW_UP_STATUS = {
+    "implemented": {"en": "implemented", "es": "implementada"},
+    "partially_implemented": {"en": "partially implemented", "es": "implementada parcialmente"},
+    "not_implemented": {"en": "not implemented", "es": "no implementada"},
+    "not_assessable": {"en": "not assessable", "es": "no evaluable"},
+}
+_PLACEHOLDER = re.compile(r"\{\{|\}\}|\{([a-z_][a-z0-9_]*)\}")
+
+
+@dataclass(frozen=True)
+class Recommendation:
+    """A drafted recommendation with the evidence that triggered it."""
+
+    id: str
+    node: str
+    node_label: str
+    to: str
+    priority: str
+    text: str
+    condition: str
+    score: float
+    gain: float
+    evidence: tuple[str, ...] = ()
+    best_practice: str | None = None
+    lang: str = "en"
+
+    def as_dict(self) -> dict[str, Any]:
+        """Plain data for JSON and report contexts."""
+        return {
+            "id": self.id, "node": self.node, "node_label": self.node_label, "to": self.to,
+            "priority": self.priority, "text": self.text, "condition": self.condition,
+            "score": self.score, "gain": self.gain, "evidence": list(self.evidence),
+            "best_practice": self.best_practice, "lang": self.lang,
+        }
+
+
+def fill(template: str, values: Mapping[str, str]) -> str:
+    """Substitute ``{name}`` placeholders by plain text lookup; ``{{``/``}}`` give braces.
+
+    No attribute access, indexing or formatting spec is possible: a name not in ``values``
+    stays visible as ``{name}``.
+    """
+
+    def sub(m: re.Match[str]) -> str:
+        tok = m.group(0)
+        if tok == "{{":
+            return "{"
+        if tok == "}}":
+            return "}"
+        name = m.group(1)
+        return values.get(name, tok)
+
+    return _PLACEHOLDER.sub(sub, template)
+
+
+def _fmt(x: float | str | None, digits: int = 1) -> str:
+    if x is None:
+        return "—"
+    if isinstance(x, str):
+        return x
+    if math.isfinite(x) and abs(x) >= 1000 and float(x).is_integer():
+        return f"{int(x):,}"
+    return f"{x:.{digits}f}"
+
+
+def _holds(tpl: RecommendationTemplate, ns: NodeScore) -> str | None:
+    if ns.status != "scored" or ns.score is None:
+        return None
+    parts = []
+    if tpl.when.below is not None and ns.score < tpl.when.below:
+        parts.append(f"score {ns.score:.1f} < {tpl.when.below:g}")
+    if tpl.when.bands and ns.band is not None and ns.band in tpl.when.bands:
+        parts.append(f"band {ns.band_label}")
+    if tpl.when.below is None and not tpl.when.bands:
+        return None
+    return "; ".join(parts) or None
+
+
+def effective_weight(card: Scorecard, node_id: str) -> float:
+    """The share of the overall score a node carries, through the renormalised weights."""
+    share = 1.0
+    current = node_id
+    while current != "overall":
+        ns = card.node(current)
+        parent = card.node(ns.parent) if ns.parent else None
+        if parent is None:
+            break
+        kids = parent.explanation.children
+        match = [c for c in kids if c.node == current]
+        if not match:
+            return 0.0
+        if match[0].share is not None:
+            share *= match[0].share
+        else:
+            # The parent has no score (insufficient): use the share the node would carry.
+            applicable = sum(c.weight for c in kids
+                             if c.status not in ("not_applicable", "pending"))
+            if not applicable or match[0].status in ("not_applicable", "pending"):
+                return 0.0
+            share *= match[0].weight / applicable
+        current = parent.node
+    return share
+
+
+def next_band_gap(rubric: Rubric, node: Group | Indicator, score: float) -> float:
+    """Points needed to reach the next band (0 in the top band)."""
+    for band in rubric.bands_for(node):
+        if band.min > score:
+            return band.min - score
+    return 0.0
+
+
+def _evidence(ns: NodeScore, lang: str) -> tuple[str, ...]:
+    out = []
+    ex = ns.explanation
+    if ex.formula:
+        out.append(f"{ex.formula} = {_fmt(ex.raw_value, 2) if ex.raw_value is not None else '—'}")
+    for inp in ex.inputs:
+        val = _fmt(inp.value, 2) if inp.status == "value" else inp.status.replace("_", " ")
+        line = f"{inp.name}: {val}"
+        if inp.n is not None:
+            line += f" (n={inp.n})"
+        prov = inp.provenance
+        if prov is not None and (prov.source or prov.confidence):
+            src = ", ".join(x for x in (prov.source, prov.confidence and
+                                        f"confidence {prov.confidence}") if x)
+            line += f" — {src}"
+        if inp.simulated:
+            line += " [simulated]" if lang != "es" else " [simulado]"
+        out.append(line)
+    for child in ex.children:
+        if child.status == "scored" and child.score is not None:
+            out.append(f"{child.node}: {child.score:.1f}")
+    return tuple(out)
+
+
+def _best(comparison: Comparison | None, node: str, mission: str, lang: str,
+          titles: Mapping[str, str]) -> tuple[str | None, dict[str, str]]:
+    if comparison is None:
+        return None, {}
+    best = comparison.best.get(node)
+    if best is not None and best.missions:
+        others = [m for m in best.missions if m != mission]
+        if not others:
+            return None, {}
+        m = others[0]
+        ev = next((e for e in best.evidence if e.node == node), None)
+        sources = []
+        if ev is not None:
+            sources = [i.provenance.source for i in ev.explanation.inputs
+                       if i.provenance is not None and i.provenance.source]
+        src = f" ({'; '.join(dict.fromkeys(sources))})" if sources else ""
+        title = titles.get(m, m)
+        verb = "obtiene" if lang == "es" else "scores"
+        text = (f"{'En' if lang == 'es' else 'In'} {title} {'esto' if lang == 'es' else 'this'} "
+                f"{verb} {best.score:.1f}{src}")
+        return text, {"best_mission": title, "best_score": _fmt(best.score)}
+    ranking = comparison.rankings.get(node)
+    if ranking:
+        top = next((r for r in ranking if r.mission != mission and r.score is not None), None)
+        if top is not None and top.score is not None:
+            title = titles.get(top.mission, top.mission)
+            text = (f"{'En' if lang == 'es' else 'In'} {title}: {top.score:.1f}")
+            return text, {"best_mission": title, "best_score": _fmt(top.score)}
+    return None, {}
+
+
+def recommend(rubric: Rubric, scorecard: Scorecard, comparison: Comparison | None = None, *,
+              mission: Mission | None = None, lang: str = "en") -> tuple[Recommendation, ...]:
+    """The recommendations whose conditions hold for a mission, most important first.
+
+    Ordered by priority, then by the gain in the overall score if the node reached its next
+    band (effective weight x gap), then by id. With a comparison, each names where the practice
+    scores best and on what evidence.
+    """
+    card = scorecard
+    if comparison is not None:
+        try:
+            card = comparison.scores.scorecard(scorecard.mission.id)
+        except KeyError:
+            card = scorecard
+    titles: dict[str, str] = {}
+    if comparison is not None:
+        for c in comparison.scores.scorecards:
+            nm = c.mission.name
+            titles[c.mission.id] = nm if isinstance(nm, str) else pick(nm, lang)
+    info = card.mission
+    mtitle = info.name if isinstance(info.name, str) else pick(info.name, lang)
+    out: list[Recommendation] = []
+    for placed in rubric.walk():
+        node = placed.node
+        if not node.recommendations:
+            continue
+        try:
+            ns = card.node(node.id)
+        except KeyError:
+            continue
+        for tpl in node.recommendations:
+            cond = _holds(tpl, ns)
+            if cond is None:
+                continue
+            assert ns.score is not None
+            gap = next_band_gap(rubric, node, ns.score)
+            gain = effective_weight(card, node.id) * gap
+            best_text, best_vals = _best(comparison, node.id, info.id, lang, titles)
+            values = {
+                "mission": mtitle, "country": info.country,
+                "election": f"{info.election_type} {info.election_date.isoformat()}",
+                "label": pick(node.labels, lang), "score": _fmt(ns.score),
+                "value": _fmt(ns.value if not isinstance(ns.value, str) else ns.value),
+                "unit": "" if isinstance(node, Group) else node.unit_text(lang),
+                "band": ns.band_label or "—", "gap": _fmt(gap),
+                "best_score": "—", "best_mission": "—", **best_vals,
+            }
+            if mission is not None:
+                for name, d in mission.values.items():
+                    values[name] = _fmt(d.value if isinstance(d.value, float) else None, 1)
+            out.append(Recommendation(
+                id=tpl.id, node=node.id, node_label=pick(node.labels, lang), to=tpl.to,
+                priority=tpl.priority, text=fill(pick(tpl.text, lang), values), condition=cond,
+                score=ns.score, gain=round(gain, 6), evidence=_evidence(ns, lang),
+                best_practice=best_text, lang=lang))
+    out.sort(key=lambda r: (PRIORITY_ORDER.get(r.priority, 9), -r.gain, r.id))
+    return tuple(out)
+
+
+@dataclass(frozen=True)
+class FollowUp:
+    """The follow-up of the previous mission's recommendations."""
+
+    previous: str | None
+    items: tuple[PastRecommendation, ...] = ()
+    share: float | None = None
+    counts: Mapping[str, int] = field(default_factory=dict)
+
+
+def follow_up_share(items: Sequence[PastRecommendation]) -> float | None:
+    """Share (0-100) implemented: implemented counts 1, partially 0.5; not assessable is left out."""
+    assessable = [i for i in items if i.status != "not_assessable"]
+    if not assessable:
+        return None
+    points = sum(1.0 if i.status == "implemented" else 0.5 if i.status ==
+                 "partially_implemented" else 0.0 for i in assessable)
+    return 100.0 * points / len(assessable)
+
+
+def follow_up(mission: Mission, missions: Sequence[Mission]) -> FollowUp:
+    """The follow-up table of a mission, with the share implemented."""
+    from ovm.observations import previous_mission
+
+    prev = previous_mission(mission, missions)
+    counts: dict[str, int] = {}
+    for item in mission.follow_up:
+        counts[item.status] = counts.get(item.status, 0) + 1
+    return FollowUp(prev.id if prev else None, mission.follow_up,
+                    follow_up_share(mission.follow_up), counts)
+
+
+def with_follow_up_values(rubric: Rubric, missions: Sequence[Mission]) -> list[Mission]:
+    """Missions whose follow-up share feeds the rubric's follow-up variable (unless given)."""
+    try:
+        rubric.variable(FOLLOW_UP_VARIABLE)
+    except KeyError:
+        return list(missions)
+    out = []
+    for m in missions:
+        share = follow_up_share(m.follow_up)
+        if share is None or FOLLOW_UP_VARIABLE in m.values:
+            out.append(m)
+            continue
+        prev = m.previous or "the previous mission"
+        done = sum(1 for i in m.follow_up if i.status == "implemented")
+        part = sum(1 for i in m.follow_up if i.status == "partially_implemented")
+        datum = Datum(value=share, provenance=Provenance(
+            source=f"follow-up of the recommendations of {prev}",
+            note=f"{done} implemented, {part} partially, of "
+                 f"{sum(1 for i in m.follow_up if i.status != 'not_assessable')} assessable",
+            confidence="medium"))
+        out.append(m.model_copy(update={"values": {**m.values, FOLLOW_UP_VARIABLE: datum}}))
+    return out
+
+
+# --- what-if -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Change:
+    """How one node's score moves when a mission's inputs change."""
+
+    node: str
+    before: float | None
+    after: float | None
+    status_before: str
+    status_after: str
+
+    @property
+    def delta(self) -> float | None:
+        """after - before, when both are scored."""
+        if self.before is None or self.after is None:
+            return None
+        return self.after - self.before
+
+
+def apply_changes(rubric: Rubric, mission: Mission, changes: Mapping[str, str]
+                  ) -> tuple[Mission, list[str]]:
+    """The mission with variables or qualitative answers replaced; problems as messages."""
+    from ovm.indicators import AnswerIndicator, LevelsIndicator
+    from ovm.observations import NA_WORDS, check_number, parse_number
+
+    values = dict(mission.values)
+    answers = dict(mission.answers)
+    problems = []
+    for key, text in changes.items():
+        low = text.strip().lower()
+        prov = Provenance(source="what-if", note="hypothetical value")
+        if key in rubric.nodes:
+            node = rubric.node(key)
+            if not isinstance(node, LevelsIndicator | AnswerIndicator):
+                problems.append(f"{key} is not a levels or answer indicator")
+                continue
+            if low in NA_WORDS:
+                answers[key] = Datum(status="not_applicable", provenance=prov)
+            elif node.score_of(text.strip()) is None:
+                problems.append(f"{text!r} is not an answer of {key} ({', '.join(node.answers())})")
+            else:
+                answers[key] = Datum(value=text.strip(), provenance=prov)
+            continue
+        try:
+            var = rubric.variable(key)
+        except KeyError:
+            problems.append(f"{key} is neither a variable nor an indicator of the rubric")
+            continue
+        if var.from_sites is not None:
+            problems.append(f"{key} is computed from observer checklists")
+            continue
+        if low in NA_WORDS:
+            values[key] = Datum(status="not_applicable", provenance=prov)
+            continue
+        problem = check_number(var, text)
+        if problem:
+            problems.append(problem[1])
+            continue
+        values[key] = Datum(value=parse_number(text), provenance=prov)
+    from ovm.observations import limit_issues
+
+    problems += [i.message for i in limit_issues(rubric, values, "what-if", None)]
+    return mission.model_copy(update={"values": values, "answers": answers}), problems
+
+
+def whatif(rubric: Rubric, observations: Observations, mission_id: str,
+           changes: Mapping[str, str], *, seed: int = 20261128,
+           bootstrap: int = 0) -> tuple[Change, ...]:
+    """Rescore one mission with changed inputs; every node whose score or status moves.
+
+    Raises ValueError listing every change that cannot be applied.
+    """
+    from ovm.engine import score
+
+    mission = observations.mission(mission_id)
+    changed, problems = apply_changes(rubric, mission, changes)
+    if problems:
+        raise ValueError("; ".join(problems))
+    sites = observations.sites
+    if sites.height:
+        import polars as pl
+
+        sites = sites.filter(pl.col("mission") == mission_id)
+    before = score(rubric, Observations((mission,), sites), seed=seed, bootstrap=bootstrap)
+    after = score(rubric, Observations((changed,), sites), seed=seed, bootstrap=bootstrap)
+    b, a = before.scorecards[0], after.scorecards[0]
+    out = []
+    for nb, na in zip((b.overall, *b.nodes), (a.overall, *a.nodes), strict=True):
+        if nb.score != na.score or nb.status != na.status:
+            out.append(Change(nb.node, nb.score, na.score, nb.status, na.status))
+    return tuple(out)
+
+
+def to_markdown(recs: Sequence[Recommendation], fu: FollowUp | None, title: str,
+                lang: str = "en") -> str:
+    """Recommendations (and the follow-up table) as Markdown text."""
+    es = lang == "es"
+    lines = [f"# {'Recomendaciones' if es else 'Recommendations'}: {title}", ""]
+    if not recs:
+        lines.append("Ninguna condición de recomendación se cumple." if es else
+                     "No recommendation condition holds.")
+    for i, r in enumerate(recs, 1):
+        to = pick(ADDRESSEES.get(r.to, {"en": r.to}), lang)
+        prio = {"high": "alta", "medium": "media", "low": "baja"}[r.priority] if es else r.priority
+        lines.append(f"## {i}. {r.node_label}")
+        lines.append("")
+        lines.append(f"*{'Destinatario' if es else 'To'}:* {to} · *{'Prioridad' if es else 'Priority'}:* "
+                     f"{prio} · *{'Condición' if es else 'Condition'}:* {r.condition} · "
+                     f"*{'Ganancia' if es else 'Gain'}:* {r.gain:.2f}")
+        lines.append("")
+        lines.append(_md_escape(r.text))
+        lines.append("")
+        if r.evidence:
+            lines.append(f"{'Evidencia' if es else 'Evidence'}:")
+            lines += [f"- {_md_escape(e)}" for e in r.evidence]
+            lines.append("")
+        if r.best_practice:
+            lines.append(f"{'Buena práctica' if es else 'Best practice'}: "
+                         f"{_md_escape(r.best_practice)}")
+            lines.append("")
+    if fu is not None and fu.items:
+        lines += ["", f"## {'Seguimiento de recomendaciones anteriores' if es else 'Follow-up of earlier recommendations'}"
+                  f" ({fu.previous or '—'})", ""]
+        lines.append("| id | " + ("texto | destinatario | estado" if es else "text | to | status") + " |")
+        lines.append("|---|---|---|---|")
+        for it in fu.items:
+            text = it.text if isinstance(it.text, str) else pick(it.text, lang)
+            lines.append(f"| {_md_escape(it.id)} | {_md_escape(text)} | "
+                         f"{pick(ADDRESSEES[it.to], lang)} | "
+                         f"{pick(FOLLOW_UP_STATUS[it.status], lang)} |")
+        if fu.share is not None:
+            lines += ["", f"{'Implementadas' if es else 'Implemented'}: {fu.share:.1f}%"]
+    return "\n".join(lines).rstrip() + "\n"
+
+
+def _md_escape(text: str) -> str:
+    # Markdown viewers render HTML: neutralise tags and table pipes from data.
+    return (text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+            .replace("|", "\\|").replace("\n", " "))
