@@ -60,6 +60,7 @@ class WorkspaceConfig(_Model):
     rubric: str = "bundled:deco-voting-abroad"
     missions: str = "missions.yaml"
     statistics: tuple[TableSource | str, ...] = ()
+    answers: tuple[TableSource | str, ...] = ()
     checklists: tuple[TableSource | str, ...] = ()
     settings: Settings = Settings()
 
@@ -152,6 +153,7 @@ def load_workspace(path: str | Path, *, rubric: Rubric | str | Path | None = Non
         missions=base / config.missions,
         statistics=[_with_base(_source(s), base) for s in config.statistics],
         checklists=[_with_base(_source(s), base) for s in config.checklists],
+        answers=[_with_base(_source(s), base) for s in config.answers],
     )
     return Workspace(base, config, rb, obs, tuple(warnings))
 
@@ -164,6 +166,7 @@ def _with_base(src: TableSource, base: Path) -> TableSource:
 def load_observations(rubric: Rubric, *, missions: Path | str,
                       statistics: list[TableSource] | None = None,
                       checklists: list[TableSource] | None = None,
+                      answers: list[TableSource] | None = None,
                       ) -> tuple[Observations, list[Issue]]:
     """Load and check every data file against the rubric.
 
@@ -190,18 +193,35 @@ def load_observations(rubric: Rubric, *, missions: Path | str,
         warnings += [i for i in iss if i.severity != "error"]
         for mid, vals in values.items():
             for var, datum in vals.items():
-                if var in stat_values.get(mid, {}):
+                earlier = stat_values.get(mid, {}).get(var)
+                if earlier is not None and datum.status == "missing":
+                    continue  # an empty cell does not override a value given elsewhere
+                if earlier is not None and earlier.status != "missing":
                     fatal.append(Issue(src.path, datum.provenance.line, None, "duplicate-value",
                                        f"{var} for {mid} is given in more than one file", (),
                                        "error", "data"))
                 stat_values.setdefault(mid, {})[var] = datum
+    for src in answers or []:
+        from ovm.datatemplate import apply_answers, load_answers_table
+
+        prov = {k: v for k, v in (("source", src.source), ("confidence", src.confidence),
+                                  ("recorded_by", src.recorded_by)) if v is not None}
+        ans, rep, rej, iss = load_answers_table(Path(src.path), rubric, mission_list,
+                                                sheet=src.sheet or "answers", defaults=prov)
+        files.append(rep)
+        rejected.extend(rej)
+        fatal += [i for i in iss if i.severity == "error"]
+        warnings += [i for i in iss if i.severity != "error"]
+        mission_list, dup = apply_answers(mission_list, ans, src.path)
+        fatal += dup
     merged: list[Mission] = []
     from ovm.recommend import with_follow_up_values
 
     for m in with_follow_up_values(rubric, mission_list):
-        extra = stat_values.get(m.id, {})
+        extra = {k: d for k, d in stat_values.get(m.id, {}).items()
+                 if not (d.status == "missing" and k in m.values)}
         for var in extra:
-            if var in m.values:
+            if var in m.values and m.values[var].status != "missing":
                 fatal.append(Issue(str(missions), m.values[var].provenance.line, None,
                                    "duplicate-value",
                                    f"{var} for {m.id} is given both in the missions file and in "

@@ -1,0 +1,111 @@
+"""Field data commands: ``ovm form`` (an XLSForm checklist), ``ovm template`` (a workbook)."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from ovm.cli import EXIT_OK, UsageError
+
+
+def _output(name: str) -> Path:
+    path = Path(name)
+    if path.suffix.lower() != ".xlsx":
+        raise UsageError(f"{name}: the output must be an .xlsx file")
+    if not path.parent.exists():
+        raise UsageError(f"folder {path.parent} does not exist")
+    return path
+
+
+def _rubric_spec(spec: str) -> str:
+    from ovm.rubric import BUNDLED
+
+    if spec.startswith("bundled:"):
+        if spec.split(":", 1)[1] not in BUNDLED:
+            raise UsageError(f"no bundled rubric {spec!r} (bundled: {', '.join(BUNDLED)})")
+    elif not Path(spec).exists():
+        raise UsageError(f"no rubric at {spec}")
+    return spec
+
+
+def _languages(values: list[str] | None, available: tuple[str, ...]) -> list[str] | None:
+    if not values:
+        return None
+    langs = [x.strip() for v in values for x in v.split(",") if x.strip()]
+    unknown = [x for x in langs if x not in available]
+    if unknown:
+        raise UsageError(f"language(s) {', '.join(unknown)} not in the rubric "
+                         f"({', '.join(available)})")
+    return langs
+
+
+def cmd_form(args: argparse.Namespace) -> int:
+    """Write the observer checklist of a rubric as an XLSForm."""
+    from ovm.observations import load_missions
+    from ovm.workspace import resolve_rubric
+    from ovm.xlsform import build_form, write_form
+
+    out = _output(args.output)
+    rubric = resolve_rubric(_rubric_spec(args.rubric))
+    langs = _languages(args.lang, rubric.languages)
+    missions: list[tuple[str, dict[str, str] | str]] = []
+    if args.missions:
+        if not Path(args.missions).exists():
+            raise UsageError(f"no missions file at {args.missions}")
+        from ovm.errors import DataError
+
+        found, issues = load_missions(Path(args.missions), rubric)
+        errors = [i for i in issues if i.severity == "error"]
+        if errors:
+            raise DataError(errors, summary=f"{args.missions}: invalid missions file")
+        missions = [(m.id, m.name) for m in found]
+    form = build_form(rubric, languages=langs, missions=missions)
+    write_form(form, out)
+    if not args.quiet:
+        from ovm.sites import checklist_questions
+
+        n = len(checklist_questions(rubric))
+        print(f"wrote {out}: {n} checklist questions of {rubric.id} {rubric.version}",
+              file=sys.stderr)
+    return EXIT_OK
+
+
+def cmd_template(args: argparse.Namespace) -> int:
+    """Write the mission-level data workbook of a workspace."""
+    from ovm.datatemplate import write_template
+    from ovm.workspace import resolve_rubric
+
+    out = _output(args.output)
+    ws = Path(args.workspace)
+    if not ws.exists():
+        raise UsageError(f"no workspace at {ws}")
+    rubric = resolve_rubric(_rubric_spec(args.rubric)) if args.rubric else None
+    write_template(ws, out, rubric=rubric)
+    if not args.quiet:
+        print(f"wrote {out}", file=sys.stderr)
+    return EXIT_OK
+
+
+def register(sub: Any, workspace_args: Callable[[argparse.ArgumentParser], None]) -> None:
+    """Add the ``form`` and ``template`` subcommands to the ``ovm`` parser."""
+    del workspace_args  # neither command scores, so the scoring options do not apply
+    f = sub.add_parser("form", help="write the observer checklist as an XLSForm (ODK, Kobo)")
+    f.add_argument("rubric", metavar="RUBRIC", help="rubric file or bundled:NAME")
+    f.add_argument("-o", "--output", required=True, help="the .xlsx file to write")
+    f.add_argument("--lang", action="append", metavar="LANG",
+                   help="language(s) of the labels (repeat or comma-separate; default: all "
+                        "the rubric's)")
+    f.add_argument("--missions", metavar="FILE",
+                   help="missions.yaml: offer its missions as a list instead of a text field")
+    f.add_argument("-q", "--quiet", action="store_true", help="no summary")
+    f.set_defaults(func=cmd_form)
+
+    t = sub.add_parser("template", help="write a workbook for the mission-level data")
+    t.add_argument("workspace", metavar="WORKSPACE", help="folder holding ovm.yaml")
+    t.add_argument("-o", "--output", required=True, help="the .xlsx file to write")
+    t.add_argument("--rubric", metavar="FILE", help="use this rubric instead of the workspace's")
+    t.add_argument("-q", "--quiet", action="store_true", help="no summary")
+    t.set_defaults(func=cmd_template)

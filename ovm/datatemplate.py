@@ -1,0 +1,391 @@
+"""Spreadsheet templates for the mission-level data a rubric needs, and their loader.
+
+The workbook has a ``variables`` sheet first (wide: ``mission`` plus one column per variable
+not computed from observer checklists, each with ``__source`` and ``__confidence``), which
+:func:`ovm.observations.load_statistics` reads as it is; an ``answers`` sheet for the
+qualitative indicators (levels and yes/partial/no answers), read by
+:func:`load_answers_table`; a hidden ``lists`` sheet feeding the dropdowns; and ``about``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from ovm.errors import DataError, Issue
+from ovm.export import safe_cell
+from ovm.indicators import AnswerIndicator, LevelsIndicator
+from ovm.observations import (
+    MISSING_WORDS,
+    NA_WORDS,
+    PROVENANCE_FIELDS,
+    Datum,
+    FileReport,
+    Mission,
+    Provenance,
+    RejectedRow,
+    load_missions,
+)
+from ovm.rubric import Rubric, Variable, pick
+from ovm.tables import ROW, read_table
+
+VARIABLES_SHEET = "variables"
+ANSWERS_SHEET = "answers"
+LISTS_SHEET = "lists"
+ABOUT_SHEET = "about"
+CONFIDENCE = ("high", "medium", "low")
+
+Qualitative = LevelsIndicator | AnswerIndicator
+
+
+def template_variables(rubric: Rubric) -> list[Variable]:
+    """Variables a mission's data gives directly (not computed from observer checklists)."""
+    return [v for v in rubric.variables if v.from_sites is None]
+
+
+def qualitative_indicators(rubric: Rubric) -> list[Qualitative]:
+    """Levels and answer indicators, in tree order."""
+    return [n for n in rubric.indicators() if isinstance(n, LevelsIndicator | AnswerIndicator)]
+
+
+def allowed_answers(node: Qualitative) -> list[str]:
+    """The keys a cell of this indicator may hold (``na`` where allowed)."""
+    return [*node.answers(), *(["na"] if node.allow_na else [])]
+
+
+def _num(x: float) -> str:
+    return str(int(x)) if float(x).is_integer() else repr(float(x))
+
+
+def _bounds(var: Variable) -> tuple[float | None, float | None]:
+    lo, hi = var.minimum, var.maximum
+    fixed = {"count": (0.0, None), "share": (0.0, 1.0), "percent": (0.0, 100.0),
+             "boolean": (0.0, 1.0)}.get(var.type)
+    if fixed:
+        lo = fixed[0] if lo is None else max(lo, fixed[0])
+        if fixed[1] is not None:
+            hi = fixed[1] if hi is None else min(hi, fixed[1])
+    return lo, hi
+
+
+def _variable_note(var: Variable, langs: Sequence[str]) -> str:
+    lines = [f"{pick(var.labels, lang)} ({lang})" for lang in langs]
+    lines.append(f"unit: {var.unit}; type: {var.type}")
+    lo, hi = _bounds(var)
+    if var.type == "count":
+        lines.append("whole number" + (f", at least {_num(lo)}" if lo else ", 0 or more"))
+    if lo is not None and hi is not None:
+        lines.append(f"allowed: {_num(lo)} to {_num(hi)}")
+    elif lo is not None and var.type != "count":
+        lines.append(f"allowed: at least {_num(lo)}")
+    elif hi is not None:
+        lines.append(f"allowed: at most {_num(hi)}")
+    if var.at_most:
+        lines.append(f"at most {var.at_most}")
+    if var.description:
+        lines.append(pick(var.description, langs[0]))
+    lines.append("empty = missing; na = not applicable")
+    return "\n".join(lines)
+
+
+def _indicator_note(node: Qualitative, langs: Sequence[str]) -> str:
+    lines = [f"{pick(node.labels, lang)} ({lang})" for lang in langs]
+    if node.question:
+        lines.append(pick(node.question, langs[0]))
+    if isinstance(node, LevelsIndicator):
+        lines += [f"{lv.key}: {pick(lv.descriptor, langs[0])} (score {lv.score:g})"
+                  for lv in node.levels]
+    else:
+        lines += [f"{a}: score {node.score_of(a):g}" for a in node.answers()]
+    if node.allow_na:
+        lines.append("na: not applicable")
+    lines.append("empty = missing")
+    return "\n".join(lines)
+
+
+def build_template(rubric: Rubric, missions: Sequence[Mission], *,
+                   languages: Sequence[str] | None = None) -> Any:
+    """An openpyxl Workbook to fill in with the missions' mission-level data.
+
+    Cells already given in the missions file are marked with a comment (fill them in only
+    once: a value in both places is a ``duplicate-value`` error when loading).
+    """
+    from openpyxl import Workbook
+    from openpyxl.comments import Comment
+    from openpyxl.styles import Font, PatternFill
+    from openpyxl.utils import get_column_letter, quote_sheetname
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    langs = list(languages or rubric.languages)
+    wb = Workbook()
+    ws_vars = wb.active
+    ws_vars.title = VARIABLES_SHEET
+    ws_ans = wb.create_sheet(ANSWERS_SHEET)
+    ws_lists = wb.create_sheet(LISTS_SHEET)
+    ws_about = wb.create_sheet(ABOUT_SHEET)
+    bold = Font(bold=True)
+    given_fill = PatternFill("solid", fgColor="DDDDDD")
+    n = len(missions)
+    last = max(n + 1, 2)
+
+    def comment(text: str) -> Comment:
+        c = Comment(text, "ovm")
+        c.width, c.height = 320, 40 + 16 * text.count("\n")
+        return c
+
+    def header(ws: Any, col: int, name: str, note: str | None) -> None:
+        cell = ws.cell(row=1, column=col, value=safe_cell(name))
+        cell.font = bold
+        if note:
+            cell.comment = comment(note)
+        ws.column_dimensions[get_column_letter(col)].width = max(12, min(40, len(name) + 2))
+
+    lists_used = [0]
+
+    def list_range(values: Sequence[str]) -> str:
+        lists_used[0] += 1
+        col = lists_used[0]
+        for r, v in enumerate(values, start=1):
+            ws_lists.cell(row=r, column=col, value=safe_cell(v))
+        letter = get_column_letter(col)
+        return f"{quote_sheetname(LISTS_SHEET)}!${letter}$1:${letter}${len(values)}"
+
+    confidence_list = list_range(CONFIDENCE)
+
+    def dropdown(ws: Any, col: int, formula: str, strict: bool, prompt: str) -> None:
+        letter = get_column_letter(col)
+        dv = DataValidation(type="list", formula1=formula, allow_blank=True,
+                            showErrorMessage=True, errorStyle="stop" if strict else "warning",
+                            error=prompt[:255], errorTitle="ovm")
+        ws.add_data_validation(dv)
+        dv.add(f"{letter}2:{letter}{last}")
+
+    def missions_column(ws: Any) -> None:
+        header(ws, 1, "mission", "mission id (do not change)")
+        for r, m in enumerate(missions, start=2):
+            cell = ws.cell(row=r, column=1, value=safe_cell(m.id))
+            cell.comment = comment(f"{m.title(langs[0])}\n{m.country}, {m.election.type} "
+                                   f"{m.election.date.isoformat()}, round {m.election.round}")
+        ws.freeze_panes = "B2"
+
+    missions_column(ws_vars)
+    col = 2
+    for var in template_variables(rubric):
+        header(ws_vars, col, var.name, _variable_note(var, langs))
+        _numeric_validation(ws_vars, col, var, last, DataValidation)
+        for r, m in enumerate(missions, start=2):
+            if var.name in m.values:
+                cell = ws_vars.cell(row=r, column=col)
+                cell.fill = given_fill
+                cell.comment = comment(f"already given in the missions file for {m.id}; "
+                                       "leave empty")
+        header(ws_vars, col + 1, f"{var.name}__source", "where the value comes from")
+        header(ws_vars, col + 2, f"{var.name}__confidence", "high, medium or low")
+        dropdown(ws_vars, col + 2, confidence_list, True, "high, medium or low")
+        col += 3
+
+    missions_column(ws_ans)
+    col = 2
+    for node in qualitative_indicators(rubric):
+        allowed = allowed_answers(node)
+        header(ws_ans, col, node.id, _indicator_note(node, langs))
+        dropdown(ws_ans, col, list_range(allowed), True, "one of: " + ", ".join(allowed))
+        for r, m in enumerate(missions, start=2):
+            if node.id in m.answers:
+                cell = ws_ans.cell(row=r, column=col)
+                cell.fill = given_fill
+                cell.comment = comment(f"already answered in the missions file for {m.id}; "
+                                       "leave empty")
+        header(ws_ans, col + 1, f"{node.id}__source", "where the answer comes from")
+        header(ws_ans, col + 2, f"{node.id}__confidence", "high, medium or low")
+        dropdown(ws_ans, col + 2, confidence_list, True, "high, medium or low")
+        col += 3
+    ws_lists.sheet_state = "hidden"
+
+    about = [
+        ("rubric", rubric.id), ("version", rubric.version), ("sha256", rubric.digest()),
+        ("title", pick(rubric.title, langs[0])),
+        ("variables", "one row per mission; empty = missing, na = not applicable; "
+                      "load it as a statistics file of the workspace"),
+        ("answers", "one row per mission; pick an answer from the list; empty = missing"),
+        ("provenance", "<column>__source: where it comes from; <column>__confidence: "
+                       "high, medium or low"),
+    ]
+    for r, (k, v) in enumerate(about, start=1):
+        ws_about.cell(row=r, column=1, value=safe_cell(k)).font = bold
+        ws_about.cell(row=r, column=2, value=safe_cell(v))
+    ws_about.column_dimensions["B"].width = 90
+    return wb
+
+
+def _numeric_validation(ws: Any, col: int, var: Variable, last: int, dv_class: Any) -> None:
+    from openpyxl.utils import get_column_letter
+
+    lo, hi = _bounds(var)
+    kind = "whole" if var.type == "count" else "decimal"
+    if lo is not None and hi is not None:
+        dv = dv_class(type=kind, operator="between", formula1=_num(lo), formula2=_num(hi))
+    elif lo is not None:
+        dv = dv_class(type=kind, operator="greaterThanOrEqual", formula1=_num(lo))
+    elif hi is not None:
+        dv = dv_class(type=kind, operator="lessThanOrEqual", formula1=_num(hi))
+    else:
+        return
+    # A warning, not a stop: 'na' and 'missing' are valid entries too.
+    dv.errorStyle = "warning"
+    dv.showErrorMessage = True
+    dv.allow_blank = True
+    dv.errorTitle = "ovm"
+    dv.error = f"{var.name}: {var.type} ({var.unit}); 'na' if not applicable"[:255]
+    ws.add_data_validation(dv)
+    letter = get_column_letter(col)
+    dv.add(f"{letter}2:{letter}{last}")
+
+
+def write_template(workspace: str | Path, output: str | Path, *,
+                   rubric: Rubric | str | Path | None = None,
+                   languages: Sequence[str] | None = None) -> Path:
+    """Write the data template of a workspace (its rubric and missions) to an XLSX file.
+
+    Only ``ovm.yaml`` and the missions file are read, so data files may not exist yet.
+    Raises DataError or RubricError for an unusable workspace.
+    """
+    from ovm.workspace import CONFIG_NAME, _read_config, resolve_rubric
+
+    root = Path(workspace)
+    config = _read_config(root)
+    base = root if root.is_dir() else root.parent
+    rb = rubric if isinstance(rubric, Rubric) else resolve_rubric(
+        rubric if rubric is not None else config.rubric, base)
+    missions, issues = load_missions(base / config.missions, rb)
+    errors = [i for i in issues if i.severity == "error"]
+    if errors:
+        raise DataError(errors, summary=f"{base / config.missions}: invalid missions file "
+                                        f"(see {CONFIG_NAME})")
+    wb = build_template(rb, missions, languages=languages)
+    out = Path(output)
+    wb.save(out)
+    return out
+
+
+def load_answers_table(path: str | Path, rubric: Rubric, missions: Sequence[Mission], *,
+                       sheet: str | None = ANSWERS_SHEET,
+                       defaults: dict[str, Any] | None = None,
+                       ) -> tuple[dict[str, dict[str, Datum]], FileReport, list[RejectedRow],
+                                  list[Issue]]:
+    """Wide qualitative answers: ``mission`` plus one column per levels or answer indicator.
+
+    Mirrors :func:`ovm.observations.load_statistics`: provenance columns ``<id>__source``,
+    ``<id>__confidence`` (and the other provenance fields); an empty cell is missing and
+    makes no answer; a row with any problem is rejected with every reason.
+    """
+    p = Path(path)
+    name = str(p)
+    df, issues = read_table(p, sheet=sheet)
+    if df is None:
+        return {}, FileReport(name, "answers", 0, 0, 0), [], issues
+    if "mission" not in df.columns:
+        return {}, FileReport(name, "answers", df.height, 0, 0), [], [
+            *issues, Issue(name, 1, None, "missing-column", "no 'mission' column", (), "error",
+                           "data")]
+    nodes = {n.id: n for n in qualitative_indicators(rubric)}
+    cols = [c for c in df.columns if c != ROW]
+    colno = {c: j for j, c in enumerate(cols, start=1)}
+    row_prov = [c for c in cols if c in PROVENANCE_FIELDS]
+    value_cols: list[str] = []
+    unmatched: list[str] = []
+    for c in cols:
+        base, sep, attr = c.partition("__")
+        if c == "mission" or c in row_prov or (sep and base in nodes and attr in
+                                               PROVENANCE_FIELDS):
+            continue
+        if c in nodes:
+            value_cols.append(c)
+        else:
+            unmatched.append(c)
+            issues.append(Issue(name, 1, colno[c], "unknown-column",
+                                f"column {c!r} matches no levels or answer indicator; ignored",
+                                (), "warning", "data"))
+    known = {m.id for m in missions}
+    out: dict[str, dict[str, Datum]] = {}
+    rejected: list[RejectedRow] = []
+    first_row: dict[str, int] = {}
+    for rec in df.iter_rows(named=True):
+        row = int(rec[ROW])
+        mid = rec.get("mission")
+        reasons: list[Issue] = []
+
+        def bad(col: str, code: str, msg: str, row: int = row,
+                reasons: list[Issue] = reasons) -> None:
+            reasons.append(Issue(name, row, colno.get(col), code, msg, (), "error", "data"))
+
+        if mid is None:
+            bad("mission", "missing-mission", "no mission id")
+        elif mid not in known:
+            bad("mission", "unknown-mission", f"no mission {mid!r} in the missions file")
+        elif mid in first_row:
+            bad("mission", "duplicate-row", f"mission {mid!r} already has a row ({first_row[mid]})")
+        base_prov = {**(defaults or {}),
+                     **{k: rec[k] for k in row_prov if rec.get(k) is not None}}
+        answers: dict[str, Datum] = {}
+        for c in value_cols:
+            cell = rec.get(c)
+            if cell is None or cell.lower() in MISSING_WORDS:
+                continue
+            node = nodes[c]
+            prov = {**base_prov, **{a: rec[f"{c}__{a}"] for a in PROVENANCE_FIELDS
+                                    if rec.get(f"{c}__{a}") is not None}}
+            if prov.get("confidence") is not None:
+                prov["confidence"] = str(prov["confidence"]).lower()
+                if prov["confidence"] not in CONFIDENCE:
+                    bad(f"{c}__confidence", "invalid-choice",
+                        f"confidence must be high, medium or low, not {prov['confidence']!r}")
+                    prov.pop("confidence")
+            try:
+                provenance = Provenance(**prov, file=name, line=row)
+            except ValidationError as exc:
+                bad(c, "invalid-provenance", str(exc.errors()[0]["msg"])[:160])
+                provenance = Provenance(file=name, line=row)
+            key = cell.strip()
+            if key.lower() in NA_WORDS:
+                if not node.allow_na:
+                    bad(c, "not-applicable-not-allowed", f"{c} does not allow 'not applicable'")
+                    continue
+                answers[c] = Datum(status="not_applicable", provenance=provenance)
+                continue
+            if node.score_of(key) is None and node.score_of(key.lower()) is not None:
+                key = key.lower()
+            if node.score_of(key) is None:
+                bad(c, "invalid-answer", f"{cell!r} is not an allowed answer for {c} "
+                                         f"({', '.join(node.answers())})")
+                continue
+            answers[c] = Datum(value=key, provenance=provenance)
+        if reasons:
+            rejected.append(RejectedRow(name, row, mid, tuple(reasons)))
+            continue
+        assert mid is not None
+        first_row[mid] = row
+        out[mid] = answers
+    report = FileReport(name, "answers", df.height, df.height - len(rejected), len(rejected),
+                        unmatched_columns=tuple(unmatched))
+    return out, report, rejected, issues
+
+
+def apply_answers(missions: Sequence[Mission], answers: dict[str, dict[str, Datum]],
+                  file: str) -> tuple[list[Mission], list[Issue]]:
+    """Missions with the loaded answers added; an answer given twice is a ``duplicate-value``."""
+    issues: list[Issue] = []
+    out = []
+    for m in missions:
+        extra = answers.get(m.id, {})
+        for key, datum in extra.items():
+            if key in m.answers:
+                issues.append(Issue(file, datum.provenance.line, None, "duplicate-value",
+                                    f"{key} for {m.id} is answered both in the missions file "
+                                    f"and in {file}", (), "error", "data"))
+        merged = {**m.answers, **{k: d for k, d in extra.items() if k not in m.answers}}
+        out.append(m.model_copy(update={"answers": merged}) if extra else m)
+    return out, issues

@@ -1,0 +1,500 @@
+"""Observer checklists exported from KoboToolbox or ODK Central, read back into site rows.
+
+Exports of the form made by :mod:`ovm.xlsform` (or any form naming its questions by the
+rubric's indicator ids) are mapped to the plain layout of :mod:`ovm.sites`:
+
+- headers are names (``practice/practice.on_time``, ``practice-practice.on_time``, any group
+  path joined by ``/`` or ``-``) or labels in any of the rubric's languages;
+- ``select_multiple`` answers come as one space-separated column or as one ``question/choice``
+  column per choice (1/0, true/false, yes/no);
+- the tools' metadata columns are known and kept out of the way; any other column that maps
+  to nothing is a warning (``unknown-column``), never dropped in silence;
+- submissions marked rejected (Kobo ``_validation_status`` not approved, ODK Central
+  ``ReviewState`` rejected) are excluded and counted;
+- a submission id seen twice (``_uuid``, ``KEY``, ``instanceID``) rejects the later rows.
+
+Both tools' conventions are recognised whatever the declared layout.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Literal
+
+import polars as pl
+
+from ovm.errors import Issue
+from ovm.indicators import ChecklistIndicator
+from ovm.indicators.checklist import NA_CHOICE
+from ovm.observations import NA_WORDS, SITE_COLUMNS, FileReport, RejectedRow
+from ovm.rubric import Rubric
+from ovm.sites import YES_WORDS, SiteLoad, checklist_questions, validate_sites
+from ovm.tables import ROW, read_table
+from ovm.xlsform import (
+    APPLIES_LABEL,
+    GATE_LABEL,
+    NA_LABEL,
+    TRACE_FIELDS,
+    VISIT_FIELDS,
+    VISIT_LABELS,
+    checklist_families,
+    field_name,
+    gate_label,
+    gate_name,
+    has_gate,
+)
+
+_ProblemSink = Callable[[int, str | None, str, str], None]
+
+KOBO_METADATA = frozenset({
+    "_id", "_uuid", "_submission_time", "_validation_status", "_index", "_status",
+    "_submitted_by", "__version__", "_version_", "_tags", "_notes", "_attachments",
+    "_geolocation", "_xform_id_string", "_parent_table_name", "_parent_index", "start", "end",
+    "today", "deviceid", "username", "phonenumber", "simserial", "subscriberid", "audit",
+})
+ODK_METADATA = frozenset({
+    "SubmissionDate", "KEY", "ReviewState", "SubmitterID", "SubmitterName",
+    "AttachmentsPresent", "AttachmentsExpected", "Status", "DeviceID", "Edits", "FormVersion",
+    "instanceID", "instanceName",
+})
+METADATA = KOBO_METADATA | ODK_METADATA | frozenset(TRACE_FIELDS)
+METADATA_GROUPS = ("meta/", "meta-", "formhub/", "formhub-")
+ID_COLUMNS = ("_uuid", "KEY", "meta/instanceID", "meta-instanceID", "instanceID")
+"""Columns holding the submission id, in order of preference."""
+REVIEW_COLUMNS = ("_validation_status", "ReviewState")
+REJECTED_STATES = frozenset({"validation_status_not_approved", "not approved", "not_approved",
+                             "rejected"})
+TRUE_FLAGS = frozenset({"1", "true", "yes", "y", "1.0"})
+FALSE_FLAGS = frozenset({"0", "false", "no", "n", "0.0"})
+
+
+def _norm(text: str) -> str:
+    return re.sub(r"\s+", " ", text).strip().casefold()
+
+
+def _suffixes(header: str) -> Iterable[tuple[int, str]]:
+    """(start, rest): the header, then what follows each ``/`` or ``-`` (longest first)."""
+    yield 0, header
+    for i, ch in enumerate(header):
+        if ch in "/-" and 0 < i < len(header) - 1:
+            yield i + 1, header[i + 1:]
+
+
+@dataclass(frozen=True)
+class _Role:
+    kind: Literal["visit", "question", "gate", "option", "meta"]
+    target: str
+    choice: str | None = None
+
+
+@dataclass
+class _Targets:
+    """What the headers of an export may name, by name and by normalised label."""
+
+    names: dict[str, _Role] = field(default_factory=dict)
+    labels: dict[str, _Role | None] = field(default_factory=dict)
+    questions: dict[str, ChecklistIndicator] = field(default_factory=dict)
+    groups: set[str] = field(default_factory=set)
+
+    def add_label(self, text: str, role: _Role) -> None:
+        key = _norm(text)
+        if not key:
+            return
+        old = self.labels.get(key, role)
+        # A label shared by two targets names neither.
+        self.labels[key] = role if old == role else None
+
+    def is_group_path(self, prefix: str) -> bool:
+        """Whether ``prefix`` is a path of known groups joined by ``/`` or ``-``."""
+        if _norm(prefix) in self.groups:
+            return True
+        return any(prefix[i] in "/-" and _norm(prefix[i + 1:]) in self.groups
+                   and self.is_group_path(prefix[:i]) for i in range(1, len(prefix) - 1))
+
+    def lookup(self, header: str) -> _Role | None:
+        """What a header names, by name or label, after a path of known groups."""
+        for i, rest in _suffixes(header):
+            if i and not self.is_group_path(header[:i - 1]):
+                continue
+            role = self.names.get(rest)
+            if role is None:
+                role = self.labels.get(_norm(rest))
+            if role is not None:
+                return role
+        return None
+
+
+def _targets(rubric: Rubric) -> _Targets:
+    t = _Targets()
+    langs = set(rubric.languages)
+    for name in SITE_COLUMNS:
+        t.names[name] = _Role("visit", name)
+        for text in VISIT_LABELS.get(name, {}).values():
+            t.add_label(text, _Role("visit", name))
+    for name in TRACE_FIELDS:
+        t.names[name] = _Role("meta", name)
+    t.groups.update({"visit", "meta"})
+    for fam, _qs in checklist_families(rubric):
+        t.groups.update({_norm(field_name(fam.id)), _norm(fam.id),
+                         *(_norm(v) for v in fam.labels.values())})
+    for q in checklist_questions(rubric):
+        t.questions[q.id] = q
+        role = _Role("question", q.id)
+        t.names[field_name(q.id)] = role
+        t.names.setdefault(q.id, role)
+        for text in q.question.values():
+            t.add_label(text, role)
+        if has_gate(q):
+            gate = _Role("gate", q.id)
+            t.names[gate_name(q)] = gate
+            for lang in langs | set(q.question) | set(GATE_LABEL):
+                t.add_label(gate_label(q, lang), gate)
+    return t
+
+
+def _choice_of(q: ChecklistIndicator, text: str) -> str | None:
+    """The choice name a cell or an expanded column's suffix stands for (name or label)."""
+    return _label_map(q).get(_norm(text))
+
+
+def _classify(header: str, t: _Targets) -> _Role | None:
+    h = header.strip()
+    if h in METADATA or h.startswith(METADATA_GROUPS):
+        return _Role("meta", h)
+    role = t.lookup(h)
+    if role is not None:
+        return role
+    if "/" in h:
+        base, choice = h.rsplit("/", 1)
+        role = t.lookup(base)
+        if role is not None and role.kind == "question":
+            q = t.questions[role.target]
+            if q.answer_type == "select_multiple":
+                name = _choice_of(q, choice)
+                if name is not None:
+                    return _Role("option", q.id, name)
+    return None
+
+
+@dataclass(frozen=True)
+class NormalisedExport:
+    """An export mapped to the plain site layout, before row validation.
+
+    ``frame`` holds the plain columns and :data:`~ovm.tables.ROW`; ``problems`` the rows
+    that cannot be used whatever their answers (a repeated submission id, a bad 0/1 flag), by
+    row number; ``columns`` the export's column number of each plain column.
+    """
+
+    frame: pl.DataFrame | None
+    issues: tuple[Issue, ...]
+    problems: dict[int, tuple[Issue, ...]]
+    excluded: int
+    rows_read: int
+    rows_kept: tuple[int, ...]
+    columns: dict[str, int]
+    unmatched: tuple[str, ...]
+
+
+def map_export(df: pl.DataFrame, rubric: Rubric, layout: str, file: str) -> NormalisedExport:
+    """Map an export read by :func:`ovm.tables.read_table` to the plain site layout.
+
+    Every problem is an issue with the export's own row and column numbers.
+    """
+    del layout  # both tools' conventions are recognised whichever was declared
+    t = _targets(rubric)
+    cols = [c for c in df.columns if c != ROW]
+    colno = {c: j for j, c in enumerate(cols, start=1)}
+    issues: list[Issue] = []
+    roles: dict[str, _Role] = {}
+    taken: dict[_Role, str] = {}
+    unmatched: list[str] = []
+    if len(cols) == 1 and ";" in cols[0]:
+        issues.append(Issue(file, 1, 1, "wrong-separator",
+                            "the header looks separated by ';': export the CSV with ',' or "
+                            "export XLSX", (), "error", "data"))
+        cols = []
+    for c in cols:
+        role = _classify(c, t)
+        if role is None:
+            unmatched.append(c)
+            issues.append(Issue(file, 1, colno[c], "unknown-column",
+                                f"column {c!r} matches no checklist question; ignored", (),
+                                "warning", "data"))
+            continue
+        if role.kind != "meta" and role in taken:
+            issues.append(Issue(file, 1, colno[c], "duplicate-column",
+                                f"column {c!r} names the same answer as {taken[role]!r}; "
+                                "ignored", (), "warning", "data"))
+            continue
+        taken[role] = c
+        roles[c] = role
+
+    # Rows the export itself marks rejected leave before anything else is checked.
+    review = [c for c in cols if c.strip() in REVIEW_COLUMNS]
+    work = df
+    if review:
+        work = work.filter(~pl.any_horizontal(
+            pl.col(c).str.strip_chars().str.to_lowercase().is_in(sorted(REJECTED_STATES))
+            .fill_null(False) for c in review))
+    excluded = df.height - work.height
+    kept = tuple(int(r) for r in work[ROW])
+
+    problems: dict[int, list[Issue]] = {}
+
+    def problem(row: int, col: str | None, code: str, message: str) -> None:
+        problems.setdefault(row, []).append(Issue(file, row, colno.get(col) if col else None,
+                                                  code, message, (), "error", "data"))
+
+    _check_duplicates(work, cols, problem)
+    issues.extend(_check_trace(work, rubric, roles, file, colno))
+
+    by_target: dict[str, dict[str, str]] = {}
+    for c, role in roles.items():
+        if role.kind == "option":
+            by_target.setdefault(role.target, {})[role.choice or ""] = c
+    mission_col = next((c for c, r in roles.items() if r == _Role("visit", "mission")), None)
+    if mission_col is None:
+        issues.append(Issue(file, 1, None, "missing-column",
+                            "no 'mission' column (the mission id of each visit)", (), "error",
+                            "data"))
+        return NormalisedExport(None, tuple(issues), _freeze(problems), excluded, df.height,
+                                kept, {}, tuple(unmatched))
+
+    exprs: list[pl.Expr] = [pl.col(ROW)]
+    out_cols: dict[str, int] = {}
+    for c, role in roles.items():
+        if role.kind == "visit":
+            exprs.append(pl.col(c).alias(role.target))
+            out_cols[role.target] = colno[c]
+    for q in checklist_questions(rubric):
+        single = taken.get(_Role("question", q.id))
+        gate = taken.get(_Role("gate", q.id))
+        options = by_target.get(q.id, {})
+        if single is not None:
+            exprs.append(_answer(q, pl.col(single), gate).alias(q.id))
+            out_cols[q.id] = colno[single]
+            if gate is not None:
+                _check_gate(work, q, single, gate, problem)
+        elif options:
+            exprs.append(_combine(q, options).alias(q.id))
+            out_cols[q.id] = colno[next(iter(options.values()))]
+            _check_flags(work, options, problem)
+        elif gate is not None:
+            exprs.append(_answer(q, pl.lit(None, pl.String), gate).alias(q.id))
+            out_cols[q.id] = colno[gate]
+            _check_gate(work, q, None, gate, problem)
+    frame = work.select(exprs)
+    return NormalisedExport(frame, tuple(issues), _freeze(problems), excluded, df.height,
+                            kept, out_cols, tuple(unmatched))
+
+
+def _freeze(problems: dict[int, list[Issue]]) -> dict[int, tuple[Issue, ...]]:
+    return {row: tuple(sorted(v, key=lambda i: (i.column or 0, i.code)))
+            for row, v in sorted(problems.items())}
+
+
+def _label_map(q: ChecklistIndicator) -> dict[str, str]:
+    # Names first: a label never hides another choice's name.
+    named = [(c.name, tuple(c.label.values())) for c in q.all_choices()]
+    if q.not_applicable:
+        named.append((NA_CHOICE, tuple(NA_LABEL.values())))
+    out = {_norm(name): name for name, _ in named}
+    for name, labels in named:
+        for text in labels:
+            out.setdefault(_norm(text), name)
+    return out
+
+
+def _answer(q: ChecklistIndicator, col: pl.Expr, gate: str | None) -> pl.Expr:
+    value = col
+    if q.answer_type in ("yes_no", "select_one"):
+        mapping = _label_map(q)
+        key = col.str.replace_all(r"\s+", " ").str.strip_chars().str.to_lowercase()
+        value = key.replace_strict(list(mapping), list(mapping.values()), default=col,
+                                   return_dtype=pl.String)
+    if gate is None:
+        return value
+    g = _gate_value(pl.col(gate))
+    return pl.when(g == NA_CHOICE).then(pl.lit(NA_CHOICE)).otherwise(value)
+
+
+def _gate_value(col: pl.Expr) -> pl.Expr:
+    key = col.str.strip_chars().str.to_lowercase()
+    yes = {"yes", *YES_WORDS, *(_norm(v) for v in APPLIES_LABEL.values())}
+    na = {NA_CHOICE, *NA_WORDS, *(_norm(v) for v in NA_LABEL.values())}
+    return (pl.when(key.is_null()).then(pl.lit(None, pl.String))
+            .when(key.is_in(sorted(yes))).then(pl.lit("yes"))
+            .when(key.is_in(sorted(na))).then(pl.lit(NA_CHOICE))
+            .otherwise(pl.lit("?")))
+
+
+def _combine(q: ChecklistIndicator, options: dict[str, str]) -> pl.Expr:
+    order = [c.name for c in q.all_choices()] + ([NA_CHOICE] if q.not_applicable else [])
+    picked = [pl.when(pl.col(options[name]).str.to_lowercase().is_in(sorted(TRUE_FLAGS)))
+              .then(pl.lit(name)).otherwise(pl.lit(None, pl.String))
+              for name in order if name in options]
+    joined = pl.concat_str(picked, separator=" ", ignore_nulls=True)
+    return pl.when(joined == "").then(pl.lit(None, pl.String)).otherwise(joined)
+
+
+def _check_flags(work: pl.DataFrame, options: dict[str, str],
+                 problem: _ProblemSink) -> None:
+    ok = sorted(TRUE_FLAGS | FALSE_FLAGS)
+    for c in options.values():
+        bad = work.filter(pl.col(c).is_not_null() & ~pl.col(c).str.to_lowercase().is_in(ok))
+        for row, cell in bad.select(ROW, c).iter_rows():
+            problem(int(row), c, "invalid-flag", f"{cell!r} is not 1/0 (true/false) in {c!r}")
+
+
+def _check_gate(work: pl.DataFrame, q: ChecklistIndicator, single: str | None, gate: str,
+                problem: _ProblemSink) -> None:
+    g = _gate_value(pl.col(gate))
+    bad = work.filter(g == "?")
+    for row, cell in bad.select(ROW, gate).iter_rows():
+        problem(int(row), gate, "invalid-answer",
+                f"{cell!r} is not an allowed answer for {gate_name(q)} (yes, na)")
+    if single is not None:
+        both = work.filter((g == NA_CHOICE) & pl.col(single).is_not_null())
+        for row, cell in both.select(ROW, single).iter_rows():
+            problem(int(row), single, "conflicting-answers",
+                    f"{q.id} is marked not applicable but has the answer {cell!r}")
+
+
+def _check_duplicates(work: pl.DataFrame, cols: list[str], problem: _ProblemSink) -> None:
+    stripped = {c.strip(): c for c in cols}
+    id_col = next((stripped[c] for c in ID_COLUMNS if c in stripped), None)
+    if id_col is None or work.height == 0:
+        return
+    ids = work.select(ROW, pl.col(id_col).str.strip_chars().alias("__id"))
+    ids = ids.filter(pl.col("__id").is_not_null())
+    first = ids.group_by("__id").agg(pl.col(ROW).min().alias("__first"))
+    dup = ids.join(first, on="__id").filter(pl.col(ROW) != pl.col("__first")).sort(ROW)
+    for row, sid, first_row in dup.iter_rows():
+        problem(int(row), id_col, "duplicate-submission",
+                f"submission {sid!r} was already read at row {first_row}; the first is kept")
+
+
+def _check_trace(work: pl.DataFrame, rubric: Rubric, roles: dict[str, _Role], file: str,
+                 colno: dict[str, int]) -> list[Issue]:
+    expected = dict(zip(TRACE_FIELDS, (rubric.id, rubric.version, rubric.digest()), strict=True))
+    out = []
+    for c, role in roles.items():
+        if role.kind != "meta" or role.target not in expected or work.height == 0:
+            continue
+        want = expected[role.target]
+        other = work.filter(pl.col(c).is_not_null() & (pl.col(c) != want))
+        if other.height:
+            row, got = other.select(ROW, c).row(0)
+            what = "methodology" if role.target == "ovm_rubric_sha256" else role.target
+            out.append(Issue(file, int(row), colno[c], "rubric-mismatch",
+                             f"collected with {what} {str(got)[:16]!r}, scored with "
+                             f"{want[:16]!r} ({other.height} row(s))", (), "warning", "data"))
+    return out
+
+
+def normalise_export(df: pl.DataFrame, rubric: Rubric, layout: str, file: str,
+                     ) -> tuple[pl.DataFrame | None, list[Issue], int]:
+    """An export as plain site rows (keeping ``_row``), its issues, and the rows it excluded.
+
+    Rows that cannot be used whatever their answers (a repeated submission id, a bad flag)
+    are dropped and reported as row-located errors. :func:`validate_export` instead reports
+    them as rejected rows, so the file's account of rows stays exact.
+    """
+    n = map_export(df, rubric, layout, file)
+    issues = list(n.issues) + [i for reasons in n.problems.values() for i in reasons]
+    if n.frame is None:
+        return None, issues, n.excluded
+    frame = n.frame.filter(~pl.col(ROW).is_in(list(n.problems)))
+    return frame, issues, n.excluded
+
+
+def _relocate(issue: Issue, remap: dict[int, int]) -> Issue:
+    if issue.column is None:
+        return issue
+    return dataclasses.replace(issue, column=remap.get(issue.column))
+
+
+def validate_export(df: pl.DataFrame, rubric: Rubric, missions: set[str], file: str,
+                    layout: str, *, simulated: bool = False, kind: str = "checklist") -> SiteLoad:
+    """Map, validate and code an export's rows, accounting for every row of the file.
+
+    ``rows_read`` counts every data row of the export, so that
+    ``rows_read == rows_used + rows_rejected + rows_excluded``; issues and rejected rows are
+    located at the export's own row and column numbers.
+    """
+    n = map_export(df, rubric, layout, file)
+    if n.frame is None:
+        rejected = tuple(RejectedRow(file, r, None, (
+            *n.problems.get(r, ()),
+            Issue(file, r, None, "missing-mission", "no mission column", (), "error", "data"),
+        )) for r in n.rows_kept)
+        report = FileReport(file, kind, n.rows_read, 0, len(rejected), n.excluded, simulated,
+                            n.unmatched)
+        return SiteLoad(pl.DataFrame(), report, rejected, n.issues)
+    load = validate_sites(n.frame, rubric, missions, file, simulated=simulated,
+                          excluded=n.excluded, kind=kind)
+    plain = [c for c in n.frame.columns if c != ROW]
+    remap = {j: n.columns[c] for j, c in enumerate(plain, start=1) if c in n.columns}
+    merged: dict[int, RejectedRow] = {}
+    for rej in load.rejected:
+        reasons = [*n.problems.get(rej.row, ()), *(_relocate(i, remap) for i in rej.reasons)]
+        reasons.sort(key=lambda i: (i.column or 0, i.code))
+        merged[rej.row] = RejectedRow(rej.file, rej.row, rej.mission, tuple(reasons))
+    rows = load.rows
+    extra = [r for r in n.problems if r not in merged]
+    if extra:
+        missions_of = dict(n.frame.filter(pl.col(ROW).is_in(extra))
+                           .select(ROW, "mission").iter_rows())
+        for r in extra:
+            merged[r] = RejectedRow(file, r, missions_of.get(r), n.problems[r])
+        if rows.height:
+            rows = rows.filter(~pl.col(ROW).is_in(extra))
+    rejected = tuple(merged[r] for r in sorted(merged))
+    issues = (*n.issues, *(_relocate(i, remap) for i in load.issues))
+    report = FileReport(file, kind, n.rows_read, rows.height, len(rejected), n.excluded,
+                        simulated, n.unmatched)
+    return SiteLoad(rows, report, rejected, issues)
+
+
+def load_export(path: str | Path, rubric: Rubric, missions: Iterable[str], *,
+                layout: str = "kobo", sheet: str | None = None,
+                simulated: bool = False) -> SiteLoad:
+    """Read a KoboToolbox or ODK Central export (CSV or XLSX) into validated site rows."""
+    p = Path(path)
+    df, issues = read_table(p, sheet=sheet)
+    if df is None:
+        return SiteLoad(pl.DataFrame(), FileReport(str(p), "checklist", 0, 0, 0), (),
+                        tuple(issues))
+    load = validate_export(df, rubric, set(missions), str(p), layout, simulated=simulated)
+    if issues:
+        return dataclasses.replace(load, issues=(*issues, *load.issues))
+    return load
+
+
+def export_header(rubric: Rubric, *, separator: str = "/",
+                  expand: Sequence[str] = ()) -> list[str]:
+    """The answer columns an export of the rubric's form has (no tool metadata), in form order.
+
+    ``separator`` joins group and question names (``/`` for Kobo, ``-`` for ODK Central);
+    select_multiple questions listed in ``expand`` get one ``question/choice`` column each.
+    """
+    out = list(VISIT_FIELDS)
+    for fam, questions in checklist_families(rubric):
+        g = field_name(fam.id)
+        for q in questions:
+            if has_gate(q):
+                out.append(f"{g}{separator}{gate_name(q)}")
+            base = f"{g}{separator}{field_name(q.id)}"
+            if q.id in expand:
+                names = [c.name for c in q.all_choices()] + ([NA_CHOICE] if q.not_applicable
+                                                            else [])
+                out.extend(f"{base}/{c}" for c in names)
+            else:
+                out.append(base)
+    out.append("notes")
+    out.extend(TRACE_FIELDS)
+    return out

@@ -1,0 +1,210 @@
+"""The mission-level data workbook: ready to fill in, and loaded back as it is."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from openpyxl import load_workbook
+
+from ovm import cli, load_rubric, load_workspace
+from ovm.datatemplate import (
+    apply_answers,
+    build_template,
+    load_answers_table,
+    write_template,
+)
+from ovm.observations import Mission, load_missions, load_statistics
+
+MINI = Path(__file__).parent / "data" / "mini"
+
+
+@pytest.fixture
+def ws(tmp_path: Path) -> Path:
+    root = tmp_path / "ws"
+    shutil.copytree(MINI, root)
+    return root
+
+
+def missions_of(root: Path) -> list[Mission]:
+    found, issues = load_missions(root / "missions.yaml", load_rubric(root / "rubric.yaml"))
+    assert issues == []
+    return found
+
+
+def test_template_has_a_row_per_mission_and_a_column_per_datum(ws: Path) -> None:
+    path = write_template(ws, ws / "data.xlsx")
+    wb = load_workbook(path)
+    assert wb.sheetnames == ["variables", "answers", "lists", "about"]
+    assert wb["lists"].sheet_state == "hidden"
+    values = [list(r) for r in wb["variables"].iter_rows(values_only=True)]
+    assert values == [
+        ["mission", "registered_abroad", "registered_abroad__source",
+         "registered_abroad__confidence", "votes_abroad", "votes_abroad__source",
+         "votes_abroad__confidence"],
+        ["aaa-2020", *[None] * 6], ["bbb-2021", *[None] * 6]]
+    answers = [list(r) for r in wb["answers"].iter_rows(values_only=True)]
+    assert answers[0] == ["mission", "rights.basis", "rights.basis__source",
+                          "rights.basis__confidence", "rights.postal", "rights.postal__source",
+                          "rights.postal__confidence"]
+
+
+def test_header_notes_give_units_and_allowed_values(ws: Path) -> None:
+    wb = load_workbook(write_template(ws, ws / "data.xlsx"))
+    note = wb["variables"]["E1"].comment.text
+    assert note.splitlines()[:4] == ["Votes abroad (en)", "Votos en el exterior (es)",
+                                     "unit: votes; type: count", "whole number, 0 or more"]
+    assert "at most registered_abroad" in note
+    basis = wb["answers"]["B1"].comment.text
+    assert "constitution: Constitution (score 100)" in basis
+
+
+def test_dropdowns_hold_the_allowed_answers(ws: Path) -> None:
+    wb = load_workbook(write_template(ws, ws / "data.xlsx"))
+    lists = wb["lists"]
+
+    def options(sheet: str, cell: str) -> tuple[str, list[Any]]:
+        for dv in wb[sheet].data_validations.dataValidation:
+            if cell in dv.sqref:
+                if dv.type != "list":
+                    return dv.type, [dv.operator, dv.formula1, dv.errorStyle]
+                ref = dv.formula1.split("!")[1].replace("$", "")
+                return dv.type, [c.value for row in lists[ref] for c in row]
+        return "none", []
+
+    assert options("answers", "B2") == ("list", ["none", "statute", "constitution"])
+    assert options("answers", "E3") == ("list", ["yes", "partial", "no", "na"])
+    assert options("answers", "D2") == ("list", ["high", "medium", "low"])
+    assert options("variables", "G3") == ("list", ["high", "medium", "low"])
+    assert options("variables", "B2") == ("whole", ["greaterThanOrEqual", "0", "warning"])
+
+
+def test_answers_already_in_the_missions_file_are_marked(ws: Path) -> None:
+    wb = load_workbook(write_template(ws, ws / "data.xlsx"))
+    assert "already answered" in wb["answers"]["B2"].comment.text
+
+
+def fill(path: Path, sheet: str, cells: dict[str, Any]) -> None:
+    wb = load_workbook(path)
+    for ref, value in cells.items():
+        wb[sheet][ref] = value
+    wb.save(path)
+
+
+def test_filled_variables_load_as_statistics_and_score(ws: Path) -> None:
+    path = write_template(ws, ws / "data.xlsx")
+    fill(path, "variables", {"B2": 1000, "E2": 350, "F2": "EMB results", "G2": "high",
+                             "B3": 2000, "E3": "na"})
+    rubric = load_rubric(ws / "rubric.yaml")
+    values, report, rejected, issues = load_statistics(path, rubric, missions_of(ws))
+    assert (issues, rejected) == ([], [])
+    assert (report.rows_read, report.rows_used) == (2, 2)
+    assert values["aaa-2020"]["votes_abroad"].value == 350
+    assert values["aaa-2020"]["votes_abroad"].provenance.confidence == "high"
+    assert values["bbb-2021"]["votes_abroad"].status == "not_applicable"
+    assert values["bbb-2021"]["registered_abroad"].value == 2000
+
+    cfg = yaml.safe_load((ws / "ovm.yaml").read_text(encoding="utf-8"))
+    cfg["statistics"] = ["data.xlsx"]
+    (ws / "ovm.yaml").write_text(yaml.safe_dump(cfg), encoding="utf-8")
+    workspace = load_workspace(ws)
+    assert workspace.observations.mission("aaa-2020").values["registered_abroad"].value == 1000
+
+
+def test_bad_values_are_rejected_at_their_cell(ws: Path) -> None:
+    path = write_template(ws, ws / "data.xlsx")
+    fill(path, "variables", {"B2": -3, "D3": "sure"})
+    rubric = load_rubric(ws / "rubric.yaml")
+    _, report, rejected, _ = load_statistics(path, rubric, missions_of(ws))
+    assert [(i.line, i.column, i.code) for r in rejected for i in r.reasons] == [
+        (2, 2, "negative-count"), (3, 4, "invalid-choice")]
+    assert report.rows_read == report.rows_used + report.rows_rejected
+
+
+def test_filled_answers_load_and_merge_into_missions(tmp_path: Path) -> None:
+    root = tmp_path / "ws"
+    shutil.copytree(MINI, root)
+    (root / "missions.yaml").write_text(
+        (MINI / "missions.yaml").read_text(encoding="utf-8").replace(
+            "      rights.basis: statute\n", ""), encoding="utf-8")
+    path = write_template(root, root / "data.xlsx")
+    fill(path, "answers", {"B3": "constitution", "C3": "Constitution art. 2", "D3": "medium"})
+    rubric = load_rubric(root / "rubric.yaml")
+    missions = missions_of(root)
+    answers, report, rejected, issues = load_answers_table(path, rubric, missions)
+    assert (issues, rejected, report.rows_used) == ([], [], 2)
+    assert answers["aaa-2020"] == {}
+    datum = answers["bbb-2021"]["rights.basis"]
+    assert (datum.value, datum.provenance.source, datum.provenance.confidence,
+            datum.provenance.line) == ("constitution", "Constitution art. 2", "medium", 3)
+    merged, problems = apply_answers(missions, answers, str(path))
+    assert problems == []
+    assert merged[1].answers["rights.basis"].value == "constitution"
+    assert merged[1].answers["rights.postal"].value == "no"
+
+
+def test_bad_answers_are_rejected_and_double_answers_reported(ws: Path) -> None:
+    path = write_template(ws, ws / "data.xlsx")
+    fill(path, "answers", {"B2": "statute", "B3": "treaty", "E3": "na", "D3": "HIGH",
+                           "H1": "rights.other"})
+    rubric = load_rubric(ws / "rubric.yaml")
+    missions = missions_of(ws)
+    answers, report, rejected, issues = load_answers_table(path, rubric, missions)
+    assert [(i.line, i.column, i.code, i.severity) for i in issues] == [
+        (1, 8, "unknown-column", "warning")]
+    assert [(i.line, i.column, i.code) for r in rejected for i in r.reasons] == [
+        (3, 2, "invalid-answer")]
+    assert (report.rows_read, report.rows_used, report.rows_rejected) == (2, 1, 1)
+    _, problems = apply_answers(missions, answers, str(path))
+    assert [(i.line, i.code) for i in problems] == [(2, "duplicate-value")]
+
+
+def test_text_cells_are_guarded_against_formulas(tmp_path: Path) -> None:
+    text = (MINI / "rubric.yaml").read_text(encoding="utf-8").replace(
+        "title: {en: Mini rubric,", 'title: {en: "=HYPERLINK(\\"http://x\\")",')
+    rubric = load_rubric(text, file="r.yaml")
+    missions = missions_of(MINI)
+    path = tmp_path / "t.xlsx"
+    build_template(rubric, missions).save(path)
+    wb = load_workbook(path)
+    cells = [c for ws in wb for row in ws.iter_rows() for c in row if c.value is not None]
+    assert [c.data_type for c in cells if c.data_type == "f"] == []
+    assert wb["about"]["B4"].value == "'=HYPERLINK(\"http://x\")"
+
+
+# --- command line ----------------------------------------------------------------------------
+
+
+@pytest.fixture
+def run(monkeypatch: pytest.MonkeyPatch) -> Any:
+    from ovm import cli_field
+
+    ext = cli._EXTENSIONS
+    names = isinstance(ext, tuple) or any(isinstance(e, str) for e in ext)
+    monkeypatch.setattr(cli, "_EXTENSIONS", ("ovm.cli_field",) if names
+                        else [cli_field.register])
+    return cli.main
+
+
+def test_cli_template_writes_a_workbook(ws: Path, run: Any) -> None:
+    out = ws / "data.xlsx"
+    assert run(["template", str(ws), "-o", str(out), "-q"]) == 0
+    assert load_workbook(out).sheetnames[0] == "variables"
+
+
+@pytest.mark.parametrize(("args", "status"), [
+    (["template", "{tmp}/nowhere", "-o", "{tmp}/t.xlsx"], 2),
+    (["template", "{ws}", "-o", "{tmp}/t.csv"], 2),
+    (["template", "{ws}", "-o", "{tmp}/t.xlsx", "--rubric", "{tmp}/none.yaml"], 2),
+    (["template", "{tmp}/broken", "-o", "{tmp}/t.xlsx"], 1),
+])
+def test_cli_template_exit_status(ws: Path, tmp_path: Path, run: Any, args: list[str],
+                                  status: int) -> None:
+    broken = tmp_path / "broken"
+    shutil.copytree(MINI, broken)
+    (broken / "missions.yaml").write_text("missions: [{id: BAD}]\n", encoding="utf-8")
+    argv = [a.replace("{tmp}", str(tmp_path)).replace("{ws}", str(ws)) for a in args]
+    assert run(argv) == status

@@ -1,0 +1,484 @@
+"""KoboToolbox and ODK Central exports of the observer form, read back and scored."""
+
+from __future__ import annotations
+
+import csv
+import shutil
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+import pytest
+import yaml
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from ovm import DataError, load_rubric, load_workspace, score
+from ovm.exports import export_header, load_export, normalise_export, validate_export
+from ovm.indicators import ChecklistIndicator
+from ovm.rubric import Rubric, pick
+from ovm.tables import ROW, read_table
+from ovm.xlsform import (
+    APPLIES_LABEL,
+    NA_LABEL,
+    TRACE_FIELDS,
+    VISIT_FIELDS,
+    VISIT_LABELS,
+    checklist_families,
+    field_name,
+    gate_label,
+    gate_name,
+    has_gate,
+)
+
+DATA = Path(__file__).parent / "data"
+MINI = DATA / "mini"
+RICH_RUBRIC = DATA / "exports" / "rich_rubric.yaml"
+RICH_ROWS = DATA / "exports" / "rich_checklists.csv"
+MISSIONS = {"aaa-2020", "bbb-2021"}
+
+KOBO_BEFORE = ("start", "end")
+KOBO_AFTER = ("meta/instanceID", "_id", "_uuid", "_submission_time", "_validation_status",
+              "_notes", "_status", "_submitted_by", "__version__", "_tags", "_index")
+ODK_BEFORE = ("SubmissionDate", "start", "end")
+ODK_AFTER = ("meta-instanceID", "KEY", "SubmitterID", "SubmitterName", "AttachmentsPresent",
+             "AttachmentsExpected", "Status", "ReviewState", "DeviceID", "Edits", "FormVersion")
+
+Plain = dict[str, str | None]
+Column = tuple[str, Callable[[Plain], Any]]
+
+
+# --- synthetic exports -----------------------------------------------------------------------
+
+
+def plain_rows(path: Path) -> list[Plain]:
+    with path.open(encoding="utf-8", newline="") as fh:
+        return [{k: (v or None) for k, v in rec.items()} for rec in csv.DictReader(fh)]
+
+
+def _number(text: str | None) -> Any:
+    if text is None:
+        return None
+    x = float(text)
+    return int(x) if x.is_integer() else x
+
+
+def answer_columns(rubric: Rubric, sep: str, *, expand: Sequence[str] = (),
+                   lang: str | None = None) -> list[Column]:
+    """Header and cell of every answer column, as the tools name them (names or labels)."""
+    cols: list[Column] = []
+
+    def label_of(q: ChecklistIndicator, value: str | None) -> str | None:
+        if lang is None or value is None:
+            return value
+        if value == "na":
+            return NA_LABEL[lang]
+        choice = next(c for c in q.all_choices() if c.name == value)
+        return pick(choice.label, lang)
+
+    for name in VISIT_FIELDS:
+        cols.append((VISIT_LABELS[name][lang] if lang else name,
+                     lambda p, name=name: p.get(name)))
+    for fam, questions in checklist_families(rubric):
+        group = pick(fam.labels, lang) if lang else field_name(fam.id)
+        for q in questions:
+            qhead = f"{group}{sep}{pick(q.question, lang) if lang else field_name(q.id)}"
+
+            def raw(p: Plain, q: ChecklistIndicator = q) -> str | None:
+                return p.get(q.id)
+
+            if has_gate(q):
+                ghead = f"{group}{sep}{gate_label(q, lang) if lang else gate_name(q)}"
+
+                def gate(p: Plain, raw: Callable[[Plain], str | None] = raw) -> str | None:
+                    v = raw(p)
+                    word = None if v is None else ("na" if v == "na" else "yes")
+                    if lang and word:
+                        return NA_LABEL[lang] if word == "na" else APPLIES_LABEL[lang]
+                    return word
+
+                cols.append((ghead, gate))
+                cols.append((qhead, lambda p, raw=raw: None if raw(p) == "na"
+                             else _number(raw(p))))
+            elif q.numeric:
+                cols.append((qhead, lambda p, raw=raw: _number(raw(p))))
+            elif q.id in expand:
+                names = [c.name for c in q.all_choices()] + (["na"] if q.not_applicable else [])
+                for c in names:
+                    suffix = label_of(q, c) if lang else c
+
+                    def flag(p: Plain, raw: Callable[[Plain], str | None] = raw,
+                             c: str = c) -> int | None:
+                        v = raw(p)
+                        return None if v is None else int(c in v.split())
+
+                    cols.append((f"{qhead}/{suffix}", flag))
+            else:
+                cols.append((qhead, lambda p, raw=raw, q=q: label_of(q, raw(p))))
+    cols.append((VISIT_LABELS["notes"][lang] if lang else "notes", lambda p: p.get("notes")))
+    trace = dict(zip(TRACE_FIELDS, (rubric.id, rubric.version, rubric.digest()), strict=True))
+    cols.extend((name, lambda p, v=v: v) for name, v in trace.items())
+    return cols
+
+
+def export_table(rubric: Rubric, rows: Sequence[Plain], tool: str, *,
+                 expand: Sequence[str] = (), lang: str | None = None,
+                 meta: dict[int, dict[str, str]] | None = None,
+                 ) -> tuple[list[str], list[list[Any]]]:
+    """A whole export: tool metadata around the answers, one submission per plain row."""
+    cols = answer_columns(rubric, "/" if tool == "kobo" else "-", expand=expand, lang=lang)
+    before, after = (KOBO_BEFORE, KOBO_AFTER) if tool == "kobo" else (ODK_BEFORE, ODK_AFTER)
+    header = [*before, *(h for h, _ in cols), *after]
+    out = []
+    for i, p in enumerate(rows):
+        uid = f"uuid:0000{i:04d}-0000-4000-8000-000000000000"
+        values: dict[str, Any] = {
+            "start": "2020-05-01T07:55:00.000-05:00", "end": "2020-05-01T08:15:00.000-05:00",
+            "meta/instanceID": uid, "_id": 1000 + i, "_uuid": uid[5:],
+            "_submission_time": "2020-05-02T10:00:00", "_validation_status": "",
+            "_status": "submitted_via_web", "__version__": "vABC", "_index": i + 1,
+            "SubmissionDate": "2020-05-02T10:00:00.000Z", "meta-instanceID": uid, "KEY": uid,
+            "SubmitterID": 7, "SubmitterName": "collect", "AttachmentsPresent": 0,
+            "AttachmentsExpected": 0, "Status": "", "ReviewState": "", "DeviceID": "d1",
+            "Edits": 0, "FormVersion": "0.1",
+        }
+        values.update((meta or {}).get(i, {}))
+        cells = {h: fn(p) for h, fn in cols}
+        out.append([cells[h] if h in cells else values.get(h) for h in header])
+    return header, out
+
+
+def write_export(path: Path, header: list[str], rows: list[list[Any]]) -> Path:
+    if path.suffix == ".csv":
+        with path.open("w", encoding="utf-8", newline="") as fh:
+            w = csv.writer(fh)
+            w.writerow(header)
+            w.writerows([["" if v is None else v for v in r] for r in rows])
+    else:
+        from openpyxl import Workbook
+
+        wb = Workbook()
+        ws = wb.active
+        ws.title = "Observer checklist"
+        ws.append(header)
+        for r in rows:
+            ws.append(r)
+        wb.save(path)
+    return path
+
+
+# --- workspaces --------------------------------------------------------------------------------
+
+
+def workspace(tmp_path: Path, name: str, *, rubric: Path | None = None,
+              checklists: list[dict[str, Any]] | None = None) -> Path:
+    root = tmp_path / name
+    shutil.copytree(MINI, root)
+    if rubric is not None:
+        shutil.copy(rubric, root / "rubric.yaml")
+    if checklists is not None:
+        cfg = yaml.safe_load((root / "ovm.yaml").read_text(encoding="utf-8"))
+        cfg["checklists"] = checklists
+        (root / "ovm.yaml").write_text(yaml.safe_dump(cfg), encoding="utf-8")
+    return root
+
+
+def scorecards(root: Path) -> list[Any]:
+    ws = load_workspace(root)
+    scores = score(ws.rubric, ws.observations, seed=7, bootstrap=50)
+    return [(card.mission.id, card.sites, card.simulated,
+             [n.model_dump(exclude={"explanation"}) for n in (card.overall, *card.nodes)],
+             [(f.code, f.node, f.severity) for f in card.findings],
+             [n.model_dump() for n in card.notes])
+            for card in scores.scorecards]
+
+
+def accounted(report: Any) -> bool:
+    return bool(report.rows_read == report.rows_used + report.rows_rejected
+                + report.rows_excluded)
+
+
+def located(load: Any) -> list[tuple[int | None, int | None, str]]:
+    return [(i.line, i.column, i.code) for r in load.rejected for i in r.reasons]
+
+
+@pytest.fixture(scope="module")
+def mini() -> Rubric:
+    return load_rubric(MINI / "rubric.yaml")
+
+
+@pytest.fixture(scope="module")
+def rich() -> Rubric:
+    return load_rubric(RICH_RUBRIC)
+
+
+# --- round trips -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("tool", ["kobo", "odk"])
+@pytest.mark.parametrize("suffix", [".csv", ".xlsx"])
+def test_export_scores_like_the_plain_layout(tmp_path: Path, mini: Rubric, tool: str,
+                                             suffix: str) -> None:
+    rows = plain_rows(MINI / "checklists.csv")
+    header, table = export_table(mini, rows, tool)
+    root = workspace(tmp_path, "export", checklists=[
+        {"path": f"export{suffix}", "layout": tool, "simulated": True}])
+    write_export(root / f"export{suffix}", header, table)
+    plain = workspace(tmp_path, "plain")
+
+    assert scorecards(root) == scorecards(plain)
+    report = load_workspace(root).observations.report
+    checklist = [f for f in report.files if f.kind == "checklist"]
+    assert [(f.rows_read, f.rows_used, f.rows_rejected, f.rows_excluded, f.unmatched_columns)
+            for f in checklist] == [(6, 6, 0, 0, ())]
+
+
+@pytest.mark.parametrize(("tool", "suffix", "expand", "lang"), [
+    ("kobo", ".xlsx", ("2access.languages",), None),
+    ("kobo", ".csv", (), None),
+    ("odk", ".csv", ("2access.languages",), None),
+    ("odk", ".xlsx", (), None),
+    ("kobo", ".xlsx", ("2access.languages",), "es"),
+    ("kobo", ".csv", ("2access.languages",), "en"),
+])
+def test_every_answer_type_round_trips(tmp_path: Path, rich: Rubric, tool: str, suffix: str,
+                                       expand: tuple[str, ...], lang: str | None) -> None:
+    rows = plain_rows(RICH_ROWS)
+    header, table = export_table(rich, rows, tool, expand=expand, lang=lang)
+    root = workspace(tmp_path, "export", rubric=RICH_RUBRIC, checklists=[
+        {"path": f"export{suffix}", "layout": tool, "simulated": True}])
+    write_export(root / f"export{suffix}", header, table)
+    plain = workspace(tmp_path, "plain", rubric=RICH_RUBRIC, checklists=[
+        {"path": "rich.csv", "simulated": True}])
+    shutil.copy(RICH_ROWS, plain / "rich.csv")
+
+    assert scorecards(root) == scorecards(plain)
+    report = load_workspace(root).observations.report
+    assert (report.rows_read, report.rows_used, report.rows_rejected) == (8, 8, 0)
+    assert report.issues == ()
+
+
+def test_header_names_every_answer_column_in_form_order(rich: Rubric) -> None:
+    assert export_header(rich, separator="-", expand=["2access.languages"]) == [
+        "mission", "site", "site_country", "site_city", "observer", "visited_at",
+        "practice-practice.on_time", "practice-practice.queue", "practice-practice.turned_away",
+        "_2access-_2access.languages/local", "_2access-_2access.languages/national",
+        "_2access-_2access.languages/other", "_2access-_2access.languages/na",
+        "_2access-_2access.staff", "_2access-_2access.outside_NA", "_2access-_2access.outside",
+        "_2access-_3ramp", "notes", "ovm_rubric", "ovm_rubric_version", "ovm_rubric_sha256"]
+
+
+# --- malformed exports -------------------------------------------------------------------------
+
+
+def load(tmp_path: Path, rubric: Rubric, header: list[str], table: list[list[Any]],
+         name: str = "export.csv", tool: str = "kobo") -> Any:
+    return load_export(write_export(tmp_path / name, header, table), rubric, MISSIONS,
+                       layout=tool)
+
+
+def test_missing_mission_column_rejects_every_row_at_its_place(tmp_path: Path,
+                                                               mini: Rubric) -> None:
+    header, table = export_table(mini, plain_rows(MINI / "checklists.csv"), "kobo",
+                                 meta={1: {"_validation_status": "validation_status_not_approved"}})
+    j = header.index("mission")
+    header = header[:j] + header[j + 1:]
+    table = [r[:j] + r[j + 1:] for r in table]
+    result = load(tmp_path, mini, header, table)
+
+    assert [(i.line, i.column, i.code, i.severity) for i in result.issues] == [
+        (1, None, "missing-column", "error")]
+    assert located(result) == [(r, None, "missing-mission") for r in (2, 4, 5, 6, 7)]
+    rep = result.report
+    assert (rep.rows_read, rep.rows_used, rep.rows_rejected, rep.rows_excluded) == (6, 0, 5, 1)
+    assert accounted(rep)
+
+
+def test_missing_mission_column_stops_the_workspace(tmp_path: Path, mini: Rubric) -> None:
+    header, table = export_table(mini, plain_rows(MINI / "checklists.csv"), "odk")
+    header[header.index("mission")] = "mision"
+    root = workspace(tmp_path, "ws", checklists=[{"path": "odk.csv", "layout": "odk"}])
+    write_export(root / "odk.csv", header, table)
+    with pytest.raises(DataError) as err:
+        load_workspace(root)
+    assert [(i.line, i.column, i.code) for i in err.value.errors] == [(1, None, "missing-column")]
+
+
+def test_unknown_choices_reject_their_rows_at_the_export_column(tmp_path: Path,
+                                                                rich: Rubric) -> None:
+    rows = plain_rows(RICH_ROWS)
+    rows[1]["practice.on_time"] = "maybe"
+    rows[2]["2access.staff"] = "robots"
+    rows[4]["2access.languages"] = "local klingon"
+    header, table = export_table(rich, rows, "odk")
+    result = load(tmp_path, rich, header, table, tool="odk")
+
+    col = {h: j for j, h in enumerate(header, start=1)}
+    assert located(result) == [
+        (3, col["practice-practice.on_time"], "invalid-answer"),
+        (4, col["_2access-_2access.staff"], "invalid-answer"),
+        (6, col["_2access-_2access.languages"], "invalid-answer"),
+    ]
+    assert [r.mission for r in result.rejected] == ["aaa-2020", "aaa-2020", "bbb-2021"]
+    assert (result.report.rows_used, result.report.rows_rejected) == (3, 3)
+    assert accounted(result.report)
+
+
+def test_bad_flags_and_gates_are_located(tmp_path: Path, rich: Rubric) -> None:
+    rows = plain_rows(RICH_ROWS)
+    header, table = export_table(rich, rows, "kobo", expand=["2access.languages"])
+    col = {h: j for j, h in enumerate(header, start=1)}
+    table[0][col["_2access/_2access.languages/other"] - 1] = "2"
+    table[1][col["_2access/_2access.outside"] - 1] = 12  # its gate says not applicable
+    table[4][col["_2access/_2access.outside_NA"] - 1] = "perhaps"
+    result = load(tmp_path, rich, header, table, name="export.xlsx")
+
+    assert located(result) == [
+        (2, col["_2access/_2access.languages/other"], "invalid-flag"),
+        (3, col["_2access/_2access.outside"], "conflicting-answers"),
+        (6, col["_2access/_2access.outside_NA"], "invalid-answer"),
+    ]
+    assert accounted(result.report)
+
+
+@pytest.mark.parametrize("tool", ["kobo", "odk"])
+def test_duplicated_submission_ids_reject_the_later_rows(tmp_path: Path, mini: Rubric,
+                                                         tool: str) -> None:
+    id_col = "_uuid" if tool == "kobo" else "KEY"
+    header, table = export_table(mini, plain_rows(MINI / "checklists.csv"), tool)
+    j = header.index(id_col)
+    table[3][j] = table[0][j]
+    table[5][j] = table[0][j]
+    if tool == "kobo":  # Kobo repeats the id in meta/instanceID; only _uuid is checked
+        table[3][header.index("meta/instanceID")] = table[0][header.index("meta/instanceID")]
+    result = load(tmp_path, mini, header, table, tool=tool)
+
+    assert located(result) == [(5, j + 1, "duplicate-submission"),
+                               (7, j + 1, "duplicate-submission")]
+    assert result.rows[ROW].to_list() == [2, 3, 4, 6]
+    assert (result.report.rows_read, result.report.rows_used,
+            result.report.rows_rejected) == (6, 4, 2)
+    assert accounted(result.report)
+
+
+def test_duplicates_are_rejected_rows_in_a_workspace(tmp_path: Path, mini: Rubric) -> None:
+    header, table = export_table(mini, plain_rows(MINI / "checklists.csv"), "kobo")
+    j = header.index("_uuid")
+    table[2][j] = table[1][j]
+    root = workspace(tmp_path, "ws", checklists=[{"path": "kobo.xlsx", "layout": "kobo"}])
+    write_export(root / "kobo.xlsx", header, table)
+    report = load_workspace(root).observations.report
+
+    assert [(i.line, i.column, i.code) for i in report.errors] == [
+        (4, j + 1, "duplicate-submission")]
+    assert all(accounted(f) for f in report.files)
+
+
+@pytest.mark.parametrize(("tool", "column", "word"), [
+    ("kobo", "_validation_status", "validation_status_not_approved"),
+    ("kobo", "_validation_status", "Not Approved"),
+    ("odk", "ReviewState", "rejected"),
+])
+def test_rejected_submissions_are_excluded_and_counted(tmp_path: Path, mini: Rubric, tool: str,
+                                                       column: str, word: str) -> None:
+    header, table = export_table(mini, plain_rows(MINI / "checklists.csv"), tool,
+                                 meta={0: {column: word}, 4: {column: word}})
+    root = workspace(tmp_path, "ws", checklists=[{"path": "e.csv", "layout": tool}])
+    write_export(root / "e.csv", header, table)
+    ws = load_workspace(root)
+    (rep,) = [f for f in ws.observations.report.files if f.kind == "checklist"]
+
+    assert (rep.rows_read, rep.rows_used, rep.rows_rejected, rep.rows_excluded) == (6, 4, 0, 2)
+    assert ws.observations.sites[ROW].to_list() == [3, 4, 5, 7]
+
+
+def test_unknown_columns_are_warned_and_tool_metadata_is_not(tmp_path: Path,
+                                                             mini: Rubric) -> None:
+    header, table = export_table(mini, plain_rows(MINI / "checklists.csv"), "kobo")
+    header += ["practice/practice.extra", "weather", "_geolocation"]
+    table = [[*r, "x", "sunny", None] for r in table]
+    result = load(tmp_path, mini, header, table)
+
+    assert [(i.line, i.column, i.code, i.severity) for i in result.issues] == [
+        (1, len(header) - 2, "unknown-column", "warning"),
+        (1, len(header) - 1, "unknown-column", "warning")]
+    assert result.report.unmatched_columns == ("practice/practice.extra", "weather")
+    assert result.report.rows_used == 6
+
+
+def test_a_form_of_another_rubric_version_is_warned(tmp_path: Path, mini: Rubric) -> None:
+    header, table = export_table(mini, plain_rows(MINI / "checklists.csv"), "kobo")
+    j = header.index("ovm_rubric_version")
+    table[2][j] = "0.0"
+    result = load(tmp_path, mini, header, table)
+    assert [(i.line, i.column, i.code) for i in result.issues] == [(4, j + 1, "rubric-mismatch")]
+
+
+def test_a_semicolon_csv_is_named_as_such(tmp_path: Path, mini: Rubric) -> None:
+    header, _ = export_table(mini, plain_rows(MINI / "checklists.csv"), "kobo")
+    path = tmp_path / "semi.csv"
+    path.write_text(";".join(header) + "\n", encoding="utf-8")
+    result = load_export(path, mini, MISSIONS)
+    assert [i.code for i in result.issues] == ["wrong-separator", "missing-column"]
+
+
+def test_normalise_export_drops_unusable_rows_with_located_errors(mini: Rubric,
+                                                                  tmp_path: Path) -> None:
+    header, table = export_table(mini, plain_rows(MINI / "checklists.csv"), "odk",
+                                 meta={2: {"ReviewState": "rejected"}})
+    j = header.index("KEY")
+    table[4][j] = table[0][j]
+    path = write_export(tmp_path / "odk.csv", header, table)
+    df, _ = read_table(path)
+    assert df is not None
+    frame, issues, excluded = normalise_export(df, mini, "odk", "odk.csv")
+
+    assert frame is not None
+    assert excluded == 1
+    assert [(i.line, i.column, i.code) for i in issues] == [(6, j + 1, "duplicate-submission")]
+    assert frame[ROW].to_list() == [2, 3, 5, 7]
+    assert frame.columns == ["_row", "mission", "site", "site_country", "site_city", "observer",
+                             "visited_at", "notes", "practice.on_time", "practice.queue",
+                             "practice.turned_away"]
+
+
+# --- properties ------------------------------------------------------------------------------
+
+_row = st.fixed_dictionaries({
+    "answer": st.sampled_from(["yes", "no", "na", "maybe", None]),
+    "mission": st.sampled_from(["aaa-2020", "bbb-2021", "zzz-1999", None]),
+    "uid": st.sampled_from(["u1", "u2", "u3", "u4", None]),
+    "status": st.sampled_from(["", "validation_status_approved",
+                               "validation_status_not_approved", "validation_status_on_hold"]),
+})
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(_row, max_size=12))
+def test_every_row_of_an_export_is_accounted_for(mini: Rubric, rows: list[dict[str, Any]]) -> None:
+    df = pl.DataFrame({
+        "mission": [r["mission"] for r in rows],
+        "practice/practice.on_time": [r["answer"] for r in rows],
+        "_uuid": [r["uid"] for r in rows],
+        "_validation_status": [r["status"] or None for r in rows],
+        ROW: list(range(2, len(rows) + 2)),
+    }, schema={"mission": pl.String, "practice/practice.on_time": pl.String,
+               "_uuid": pl.String, "_validation_status": pl.String, ROW: pl.Int64})
+    result = validate_export(df, mini, MISSIONS, "x.csv", "kobo")
+    rep = result.report
+
+    kept = [r for r in rows if r["status"] != "validation_status_not_approved"]
+    seen: set[str] = set()
+    usable = 0
+    for r in kept:
+        first = r["uid"] is None or r["uid"] not in seen
+        if r["uid"] is not None:
+            seen.add(r["uid"])
+        usable += first and r["mission"] in MISSIONS and r["answer"] != "maybe"
+    assert accounted(rep)
+    assert (rep.rows_read, rep.rows_excluded, rep.rows_used) == (len(rows),
+                                                                 len(rows) - len(kept), usable)
+    assert sorted(result.rows[ROW].to_list() + [r.row for r in result.rejected]) == sorted(
+        set(range(2, len(rows) + 2)) - {i + 2 for i, r in enumerate(rows)
+                                        if r["status"] == "validation_status_not_approved"})
