@@ -8,6 +8,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from ovm.countries import country_name
 from ovm.indicators._common import RecommendationTemplate
 from ovm.observations import Datum, Mission, Observations, PastRecommendation, Provenance
 from ovm.results import NodeScore, Scorecard
@@ -234,7 +235,7 @@ def recommend(rubric: Rubric, scorecard: Scorecard, comparison: Comparison | Non
             gain = effective_weight(card, node.id) * gap
             best_text, best_vals = _best(comparison, node.id, info.id, lang, titles)
             values = {
-                "mission": mtitle, "country": info.country,
+                "mission": mtitle, "country": country_name(info.country, lang),
                 "election": f"{info.election_type} {info.election_date.isoformat()}",
                 "label": pick(node.labels, lang), "score": _fmt(ns.score),
                 "value": _fmt(ns.value if not isinstance(ns.value, str) else ns.value),
