@@ -1,0 +1,1289 @@
+"""Reports: scores and comparisons turned into a plain context, then into HTML, JSON or XLSX.
+
+The renderer is split in two (results -> context -> template): :func:`comparison_context` and
+:func:`mission_context` compute everything a report shows and format every number, so the
+templates only lay the context out. The context is plain JSON-able data: ``--format json``
+writes it as is, and :func:`render_xlsx` turns it into a workbook.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import json
+import math
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from importlib import resources
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import jinja2
+
+from ovm import __version__
+from ovm.i18n import LANGUAGES, Translator, format_number, translator
+from ovm.indicators import (
+    AnswerIndicator,
+    Bands,
+    ChecklistIndicator,
+    Cohort,
+    ComparativeIndicator,
+    Goalposts,
+    Identity,
+    LevelsIndicator,
+    QuantitativeIndicator,
+    Target,
+)
+from ovm.observations import Observations, Provenance
+from ovm.results import Finding, InputValue, NodeScore, Scorecard, ScoreSet, SiteNote
+from ovm.rubric import Group, Indicator, Rubric
+
+if TYPE_CHECKING:
+    from ovm.compare import Comparison
+    from ovm.sensitivity import Sensitivity
+
+Context = dict[str, Any]
+"""A report context: plain JSON-able data, every number already formatted."""
+
+REPORT_FORMAT = "ovm-report/1"
+TONES = 6
+"""Colour steps of the band palette (``tone-0`` worst .. ``tone-5`` best) in ``report.css``."""
+COLUMNS_PER_TABLE = 8
+"""Missions per indicator table in a family section; more missions split the table."""
+EVIDENCE_LIMIT = 3
+"""Tied best performers whose evidence is shown in full; the others are listed."""
+DEFAULT_SENSITIVITY_RUNS = 300
+TEMPLATES = {"comparison": "comparison.html.j2", "mission": "mission.html.j2"}
+
+Label = dict[str, Any]
+
+
+# --- small formatting helpers ----------------------------------------------------------------
+
+
+def text_label(text: Mapping[str, str] | str | None, lang: str) -> Label:
+    """Text in ``lang`` as ``{text, lang, fallback}``; ``fallback`` says it is in another language.
+
+    Templates mark a fallback (the text in English where Spanish was asked) visibly.
+    """
+    if text is None:
+        return {"text": "", "lang": None, "fallback": False}
+    if isinstance(text, str):
+        return {"text": text, "lang": None, "fallback": False}
+    if text.get(lang):
+        return {"text": text[lang], "lang": None, "fallback": False}
+    for other in ("en", *sorted(text)):
+        if text.get(other):
+            return {"text": text[other], "lang": other, "fallback": True}
+    return {"text": "", "lang": None, "fallback": False}
+
+
+def _plain(text: str) -> Label:
+    return {"text": text, "lang": None, "fallback": False}
+
+
+def _english(text: str, lang: str) -> Label:
+    """Text only available in English (engine messages): marked when the report is not."""
+    if lang == "en":
+        return _plain(text)
+    return {"text": text, "lang": "en", "fallback": True}
+
+
+def _anchor(prefix: str, ident: str) -> str:
+    return f"{prefix}-" + re.sub(r"[^A-Za-z0-9_-]", "-", ident)
+
+
+# --- template loading ------------------------------------------------------------------------
+
+
+def packaged_templates() -> jinja2.BaseLoader:
+    """The loader of the templates shipped with ovm.
+
+    An installed wheel holds them as ``ovm/_templates``; a source checkout (editable install)
+    keeps them in ``reports/templates`` next to the package.
+    """
+    try:
+        shipped = resources.files("ovm").joinpath("_templates")
+        if shipped.is_dir():
+            return jinja2.PackageLoader("ovm", "_templates")
+    except (ModuleNotFoundError, FileNotFoundError, NotADirectoryError):
+        pass
+    source_tree = Path(__file__).resolve().parent.parent / "reports" / "templates"
+    if not source_tree.is_dir():
+        raise FileNotFoundError(
+            "ovm's report templates are missing: neither ovm/_templates (installed wheel) nor "
+            f"{source_tree} (source checkout) exists")
+    return jinja2.FileSystemLoader(str(source_tree))
+
+
+def environment(lang: str = "en", templates: str | Path | None = None) -> jinja2.Environment:
+    """The Jinja environment of the reports: ``templates`` (a folder) overrides packaged files.
+
+    Autoescaping is on for every template and string, undefined names raise, and the global
+    ``t(msgid, **params)`` gives the fixed texts of the report in ``lang``.
+    """
+    loaders: list[jinja2.BaseLoader] = []
+    if templates is not None:
+        folder = Path(templates)
+        if not folder.is_dir():
+            raise FileNotFoundError(f"no template folder at {folder}")
+        loaders.append(jinja2.FileSystemLoader(str(folder)))
+    loaders.append(packaged_templates())
+    env = jinja2.Environment(
+        loader=jinja2.ChoiceLoader(loaders),
+        autoescape=jinja2.select_autoescape(default=True, default_for_string=True),
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.globals["t"] = translator(lang)
+    return env
+
+
+# --- the context builder -------------------------------------------------------------------
+
+
+class _Builder:
+    """Formats scores of one score set in one language (shared by both report kinds)."""
+
+    def __init__(self, scores: ScoreSet, rubric: Rubric, lang: str,
+                 root: str | Path | None = None) -> None:
+        if lang not in LANGUAGES:
+            raise ValueError(f"unsupported report language {lang!r}; use one of "
+                             f"{', '.join(LANGUAGES)}")
+        self.scores = scores
+        self.rubric = rubric
+        self.lang = lang
+        self.t: Translator = translator(lang)
+        self.root = Path(root) if root is not None else None
+        self._band_cache: dict[str, list[Label]] = {}
+        self._label_cache: dict[str, Label] = {}
+
+    # numbers
+    def num(self, x: float | None, digits: int = 1) -> str:
+        if x is None or not math.isfinite(x):
+            return "—"
+        return format_number(x, self.lang, digits)
+
+    def pct(self, share: float | None, digits: int = 0) -> str:
+        if share is None or not math.isfinite(share):
+            return "—"
+        return self.t("percent", n=format_number(100 * share, self.lang, digits))
+
+    def value(self, x: float) -> str:
+        """A measured value: as many decimals as it needs, at most three."""
+        if float(x).is_integer():
+            return format_number(x, self.lang, 0)
+        digits = 1 if abs(x) >= 100 else 2 if abs(x) >= 1 else 3
+        text = format_number(x, self.lang, digits)
+        sep = self.t("decimal_separator")
+        if sep in text:
+            text = text.rstrip("0").rstrip(sep)
+        return text
+
+    def span(self, lo: float, hi: float, digits: int = 1) -> str:
+        return self.t("range", low=self.num(lo, digits), high=self.num(hi, digits))
+
+    # labels
+    def label(self, node_id: str) -> Label:
+        if node_id not in self._label_cache:
+            if node_id == "overall":
+                self._label_cache[node_id] = _plain(self.t("overall"))
+            elif node_id in self.rubric.nodes:
+                self._label_cache[node_id] = text_label(self.rubric.node(node_id).labels,
+                                                        self.lang)
+            else:
+                self._label_cache[node_id] = _plain(node_id)
+        return self._label_cache[node_id]
+
+    def node(self, node_id: str) -> Group | Indicator | None:
+        placed = self.rubric.nodes.get(node_id)
+        return placed.node if placed is not None else None
+
+    def bands(self, node_id: str) -> list[Label]:
+        if node_id not in self._band_cache:
+            node = None if node_id == "overall" else self.node(node_id)
+            self._band_cache[node_id] = [text_label(b.label, self.lang)
+                                         for b in self.rubric.bands_for(node)]
+        return self._band_cache[node_id]
+
+    def tone(self, node_id: str, band: int | None) -> str:
+        n = len(self.bands(node_id))
+        if band is None or n == 0:
+            return "tone-none"
+        step = TONES - 1 if n == 1 else round(band * (TONES - 1) / (n - 1))
+        return f"tone-{min(TONES - 1, max(0, step))}"
+
+    def file(self, path: str | None) -> str:
+        if not path:
+            return ""
+        if self.root is not None:
+            try:
+                return Path(path).resolve().relative_to(self.root.resolve()).as_posix()
+            except ValueError:
+                pass
+        return path
+
+    # scores
+    def cell(self, ns: NodeScore | None, node_id: str | None = None) -> dict[str, Any]:
+        """A score as the templates show it: number, band label, tone, interval, coverage."""
+        if ns is None:
+            return {"text": "—", "value": None, "status": "missing",
+                    "status_text": self.t("status_missing"), "band": None, "band_label": None,
+                    "tone": "tone-none", "interval": None, "coverage": self.pct(0.0),
+                    "coverage_value": 0.0, "scored": False}
+        nid = node_id or ns.node
+        scored = ns.status == "scored" and ns.score is not None
+        band_label = None
+        if scored and ns.band is not None:
+            labels = self.bands(nid)
+            if 0 <= ns.band < len(labels):
+                band_label = labels[ns.band]
+            elif ns.band_label:
+                band_label = _english(ns.band_label, self.lang)
+        return {
+            "text": self.num(ns.score) if scored else "—",
+            "value": ns.score if scored else None,
+            "status": ns.status,
+            "status_text": self.t(f"status_{ns.status}"),
+            "band": ns.band if scored else None,
+            "band_label": band_label,
+            "tone": self.tone(nid, ns.band) if scored else "tone-none",
+            "interval": self.span(*ns.interval) if scored and ns.interval else None,
+            "coverage": self.pct(ns.coverage),
+            "coverage_value": ns.coverage,
+            "scored": scored,
+        }
+
+    def mission(self, card: Scorecard) -> dict[str, Any]:
+        m = card.mission
+        return {
+            "id": m.id,
+            "name": text_label(m.name, self.lang),
+            "country": m.country,
+            "date": m.election_date.isoformat(),
+            "year": str(m.election_date.year),
+            "election": m.election_type,
+            "round": str(m.round),
+            "region": m.region,
+            "simulated": card.simulated,
+            "anchor": _anchor("mission", m.id),
+        }
+
+    # inputs and evidence
+    def input_name(self, inp: InputValue) -> Label:
+        if inp.kind == "variable":
+            try:
+                return text_label(self.rubric.variable(inp.name).labels, self.lang)
+            except KeyError:
+                return _plain(inp.name)
+        return self.label(inp.name)
+
+    def answer_text(self, node_id: str, key: str) -> Label:
+        node = self.node(node_id)
+        if isinstance(node, LevelsIndicator):
+            for lv in node.levels:
+                if lv.key == key:
+                    return text_label(lv.descriptor, self.lang)
+        if isinstance(node, AnswerIndicator) and key in ("yes", "partial", "no"):
+            return _plain(self.t(f"answer_{key}"))
+        return _plain(key)
+
+    def input_value(self, inp: InputValue) -> Label:
+        if inp.status != "value" or inp.value is None:
+            return _plain(self.t(f"status_{inp.status}" if inp.status != "value"
+                                 else "status_missing"))
+        if inp.kind == "answer":
+            return self.answer_text(inp.name, str(inp.value))
+        if isinstance(inp.value, str):
+            return _plain(inp.value)
+        if inp.kind == "question":
+            node = self.node(inp.name)
+            if isinstance(node, ChecklistIndicator) and not node.numeric:
+                return _plain(self.t("percent", n=self.value(inp.value)))
+            return _plain(self.value(inp.value))
+        text = self.value(inp.value)
+        if inp.kind == "variable":
+            try:
+                unit = self.rubric.variable(inp.name).unit
+            except KeyError:
+                unit = ""
+            if unit:
+                text = f"{text} {unit}"
+        return _plain(text)
+
+    def provenance(self, prov: Provenance | None) -> list[str]:
+        if prov is None:
+            return []
+        parts = []
+        if prov.source:
+            parts.append(prov.source)
+        if prov.date:
+            parts.append(prov.date.isoformat())
+        if prov.confidence:
+            parts.append(self.t("confidence_is", level=self.t(f"confidence_{prov.confidence}")))
+        if prov.recorded_by:
+            parts.append(self.t("recorded_by", who=prov.recorded_by))
+        if prov.note:
+            parts.append(prov.note)
+        if prov.file:
+            where = self.file(prov.file)
+            parts.append(f"{where}:{prov.line}" if prov.line else where)
+        return parts
+
+    def input_item(self, inp: InputValue) -> dict[str, Any]:
+        details = None
+        if inp.kind == "question" and inp.n is not None:
+            parts = []
+            if inp.accepted is not None:
+                parts.append(self.t("answers_accepted", accepted=str(inp.accepted),
+                                    n=str(inp.n)))
+            else:
+                parts.append(self.t("answers_n", n=str(inp.n)))
+            if inp.not_applicable:
+                parts.append(self.t("answers_na", n=str(inp.not_applicable)))
+            if inp.not_observed:
+                parts.append(self.t("answers_not_observed", n=str(inp.not_observed)))
+            details = "; ".join(parts)
+        return {
+            "id": inp.name,
+            "name": self.input_name(inp),
+            "kind": inp.kind,
+            "status": inp.status,
+            "value": self.input_value(inp),
+            "details": details,
+            "simulated": inp.simulated,
+            "sources": self.provenance(inp.provenance),
+        }
+
+    def note(self, note: SiteNote) -> dict[str, Any]:
+        place = ", ".join(x for x in (note.city, note.country) if x)
+        return {"site": note.site or "", "place": place, "observer": note.observer or "",
+                "visited_at": note.visited_at or "", "text": note.text,
+                "simulated": note.simulated}
+
+    def finding(self, f: Finding, card: Scorecard | None) -> dict[str, Any]:
+        return {
+            "mission": self.mission(card) if card is not None else None,
+            "node": f.node,
+            "node_label": self.label(f.node) if f.node else None,
+            "severity": f.severity,
+            "severity_text": self.t(f"severity_{f.severity}"),
+            "code": f.code,
+            "message": _english(f.message, self.lang),
+        }
+
+    # rules and methodology
+    def rule_text(self, node: Group | Indicator, with_formula: bool = True) -> str | None:
+        """How a node turns its value into a score, in the report's language.
+
+        A checklist question's rule starts with how answers make its value (its formula)
+        unless ``with_formula`` is false.
+        """
+        t = self.t
+        if isinstance(node, Group):
+            return None
+        if isinstance(node, LevelsIndicator):
+            return t("rule_levels", levels=" · ".join(
+                f"{self.value(lv.score)}: {text_label(lv.descriptor, self.lang)['text']}"
+                for lv in node.levels))
+        if isinstance(node, AnswerIndicator):
+            return t("rule_answer", levels=" · ".join(
+                f"{t('answer_' + a)}: {self.value(node.score_of(a) or 0.0)}"
+                for a in node.answers()))
+        if isinstance(node, ComparativeIndicator):
+            return t(f"measure_{node.measure}", target=self.label(node.target)["text"],
+                     threshold=self.value(node.threshold))
+        rule = node.rule
+        base = ""
+        if isinstance(node, ChecklistIndicator):
+            base = self.question_formula(node) if with_formula else ""
+            if rule is None:
+                return base or t("rule_identity")
+        if rule is None:
+            return base or None
+        if isinstance(rule, Identity):
+            text = t("rule_identity")
+        elif isinstance(rule, Goalposts):
+            best, worst = ((rule.high, rule.low) if rule.direction == "higher"
+                           else (rule.low, rule.high))
+            text = t("rule_goalposts", worst=self.value(worst), best=self.value(best))
+        elif isinstance(rule, Bands):
+            parts = []
+            for b in rule.bands:
+                lo = "−∞" if b.min is None else self.value(b.min)
+                hi = "∞" if b.max is None else self.value(b.max)
+                parts.append(f"[{lo}, {hi}) → {self.value(b.score)}")
+            text = t("rule_bands", bands="; ".join(parts))
+        elif isinstance(rule, Target):
+            text = t("rule_target", target=self.value(rule.target),
+                     tolerance=self.value(rule.tolerance),
+                     far=self.value(rule.tolerance + rule.span))
+        elif isinstance(rule, Cohort):
+            text = t("rule_cohort", method=t(f"method_{rule.method}"),
+                     direction=t(f"direction_{rule.direction}"))
+        else:  # pragma: no cover - a new rule type
+            text = rule.type
+        return f"{base}; {text}" if base else text
+
+    def question_formula(self, node: ChecklistIndicator) -> str:
+        """How a checklist question's answers make its value: a share or a statistic."""
+        if node.numeric:
+            return self.t("rule_stat", stat=self.t(f"stat_{node.stat}"))
+        labels = {c.name: text_label(c.label, self.lang)["text"] for c in node.all_choices()}
+        return self.t("rule_share", accept=" / ".join(labels.get(a, a) for a in node.accept))
+
+    def formula_text(self, node: Group | Indicator | None, fallback: str | None) -> str | None:
+        if isinstance(node, QuantitativeIndicator):
+            return node.formula
+        if isinstance(node, ChecklistIndicator):
+            return self.question_formula(node)
+        return fallback
+
+    def methodology(self, comparison: Comparison | None = None) -> dict[str, Any]:
+        rb, t = self.rubric, self.t
+        tree = []
+        for placed in rb.walk():
+            node = placed.node
+            parent_children = (rb.families if placed.parent == "overall"
+                               else getattr(rb.node(placed.parent), "children", ()))
+            total = sum(c.weight for c in parent_children) or 1.0
+            is_group = isinstance(node, Group)
+            tree.append({
+                "id": node.id,
+                "label": self.label(node.id),
+                "depth": placed.depth,
+                "is_group": is_group,
+                "kind": node.kind if not is_group else ("family" if placed.depth == 1
+                                                        else "group"),
+                "kind_text": t(f"kind_{'family' if is_group and placed.depth == 1 else node.kind}"),
+                "weight": self.value(node.weight),
+                "share": self.pct(node.weight / total),
+                "aggregation": t(f"agg_{node.aggregation}") if isinstance(node, Group) else None,
+                "source": t(f"source_{node.source}") if not isinstance(node, Group) else None,
+                "rule": self.rule_text(node),
+                "formula": node.formula if isinstance(node, QuantitativeIndicator) else None,
+                "references": [{"id": r, "anchor": _anchor("ref", r)} for r in node.references],
+                "anchor": _anchor("method", node.id),
+            })
+        refs = []
+        for ref in rb.references:
+            url = ref.url if ref.url and re.match(r"^https?://", ref.url, re.I) else None
+            refs.append({"id": ref.id, "title": ref.title, "author": ref.author,
+                         "publisher": ref.publisher,
+                         "year": str(ref.year) if ref.year is not None else None,
+                         "url": ref.url, "href": url, "anchor": _anchor("ref", ref.id)})
+        bands = []
+        for i, band in enumerate(rb.bands):
+            bands.append({"label": text_label(band.label, self.lang),
+                          "range": self.span(band.min, band.max, 0),
+                          "tone": self.tone("overall", i)})
+        settings = []
+        if comparison is not None:
+            for key, val in sorted(dict(getattr(comparison, "settings", {}) or {}).items()):
+                settings.append({"key": key, "value": _english(_setting_text(val), self.lang)})
+        s = self.scores
+        return {
+            "rubric": {"id": rb.id, "version": rb.version, "sha256": s.rubric.sha256,
+                       "title": text_label(rb.title, self.lang),
+                       "description": text_label(rb.description, self.lang)
+                       if rb.description else None},
+            "data_sha256": s.data_sha256,
+            "seed": str(s.seed),
+            "bootstrap": str(s.bootstrap),
+            "confidence": self.pct(s.confidence),
+            "aggregation": t(f"agg_{rb.aggregation}"),
+            "min_coverage": self.pct(rb.min_coverage),
+            "bands": bands,
+            "tree": tree,
+            "references": refs,
+            "comparison_settings": settings,
+            "ovm_version": __version__,
+        }
+
+    def quality(self, cards: Sequence[Scorecard], extra_findings: Iterable[Finding] = (),
+                list_info: bool = False) -> dict[str, Any]:
+        """Coverage, files, rejected rows and findings (``list_info``: list info one by one)."""
+        s = self.scores
+        fams = [f.id for f in self.rubric.families]
+        coverage = []
+        for card in cards:
+            coverage.append({
+                "mission": self.mission(card),
+                "overall": self.pct(card.overall.coverage),
+                "families": [self.pct(_coverage(card, f)) for f in fams],
+                "sites": str(card.sites),
+                "notes": str(card.notes_total),
+                "findings": str(len(card.findings)),
+            })
+        files = [{"file": self.file(f.file), "kind": f.kind, "read": str(f.rows_read),
+                  "used": str(f.rows_used), "rejected": str(f.rows_rejected),
+                  "excluded": str(f.rows_excluded), "simulated": f.simulated,
+                  "unmatched": list(f.unmatched_columns)} for f in s.files]
+        ids = {c.mission.id for c in cards}
+        others = {c.mission.id for c in s.scorecards} - ids
+        rejected = []
+        for r in s.rejected:
+            if r.mission in others:
+                continue  # a row of a mission this report leaves out
+            reasons = [str(x.get("message", "")) + (f" [{x['code']}]" if x.get("code") else "")
+                       for x in r.reasons]
+            rejected.append({"file": self.file(r.file), "row": str(r.row),
+                             "mission": r.mission or "",
+                             "reasons": [_english(x, self.lang) for x in reasons]})
+        order = {"error": 0, "warning": 1, "info": 2}
+        findings = [self.finding(f, None) for f in extra_findings]
+        for card in cards:
+            findings.extend(self.finding(f, card) for f in card.findings)
+        findings.sort(key=lambda f: order.get(f["severity"], 3))
+        counts = {k: sum(1 for f in findings if f["severity"] == k) for k in order}
+        by_code: dict[str, list[dict[str, Any]]] = {}
+        for f in findings:
+            if f["severity"] == "info":
+                by_code.setdefault(f["code"], []).append(f)
+        info_summary = [{"code": code, "count": str(len(items)),
+                         "missions": str(len({f["mission"]["id"] for f in items
+                                              if f["mission"] is not None})),
+                         "example": items[0]["message"]}
+                        for code, items in sorted(by_code.items(), key=lambda kv: -len(kv[1]))]
+        return {
+            "families": [self.label(f) for f in fams],
+            "coverage": coverage,
+            "files": files,
+            "rejected": rejected,
+            "rejected_total": str(len(rejected)),
+            "findings": findings,
+            "list_info": list_info,
+            "info_summary": info_summary,
+            "counts": {k: str(v) for k, v in counts.items()},
+        }
+
+    def simulated(self, cards: Sequence[Scorecard]) -> dict[str, Any]:
+        missions = [self.mission(c) for c in cards if c.simulated]
+        sources = [self.file(x) for x in self.scores.simulated_sources]
+        return {"any": bool(missions or (sources and len(cards) == len(self.scores.scorecards))),
+                "sources": sources, "missions": missions}
+
+    def head(self, kind: str, title: str | None, cards: Sequence[Scorecard]) -> Context:
+        rb = self.rubric
+        return {
+            "format": REPORT_FORMAT,
+            "kind": kind,
+            "lang": self.lang,
+            "title": title or self.t(f"title_{kind}"),
+            "rubric_title": text_label(rb.title, self.lang),
+            "generator": f"ovm {__version__}",
+            "simulated": self.simulated(cards),
+            "bands": [{"label": text_label(b.label, self.lang),
+                       "range": self.span(b.min, b.max, 0), "tone": self.tone("overall", i)}
+                      for i, b in enumerate(rb.bands)],
+        }
+
+    # charts
+    def profile_chart(self, card: Scorecard) -> list[dict[str, Any]]:
+        rows = []
+        for fam in self.rubric.families:
+            c = self.cell(_node_or_none(card, fam.id), fam.id)
+            rows.append({"id": fam.id, "label": self.label(fam.id), "score": c,
+                         "width": f"{c['value']:.2f}" if c["value"] is not None else "0"})
+        return rows
+
+
+def _setting_text(value: Any) -> str:
+    if isinstance(value, list | tuple):
+        return ", ".join(_setting_text(v) for v in value) or "—"
+    if isinstance(value, Mapping):
+        return ", ".join(f"{k}: {_setting_text(v)}" for k, v in value.items()) or "—"
+    if value is None or value == "":
+        return "—"
+    return str(value)
+
+
+def _node_or_none(card: Scorecard, node_id: str) -> NodeScore | None:
+    try:
+        return card.node(node_id)
+    except KeyError:
+        return None
+
+
+def _coverage(card: Scorecard, node_id: str) -> float:
+    ns = _node_or_none(card, node_id)
+    return ns.coverage if ns is not None else 0.0
+
+
+def _node_index(card: Scorecard) -> dict[str, NodeScore]:
+    out = {n.node: n for n in card.nodes}
+    out["overall"] = card.overall
+    return out
+
+
+# --- rankings, best and weakest without a comparison ---------------------------------------
+
+
+def _rank(pairs: Sequence[tuple[str, float | None]]) -> list[tuple[str, float | None, int | None,
+                                                                    bool]]:
+    """Competition ranking (1, 2, 2, 4) from the highest score; unscored missions last."""
+    scored = sorted(((m, s) for m, s in pairs if s is not None), key=lambda p: (-p[1], p[0]))
+    out: list[tuple[str, float | None, int | None, bool]] = []
+    for i, (m, s) in enumerate(scored):
+        rank = i + 1
+        if i and math.isclose(s, scored[i - 1][1], abs_tol=1e-9):
+            rank = out[-1][2] or rank
+        out.append((m, s, rank, False))
+    counts: dict[int | None, int] = {}
+    for _, _, r, _ in out:
+        counts[r] = counts.get(r, 0) + 1
+    out = [(m, s, r, counts[r] > 1) for m, s, r, _ in out]
+    out += [(m, None, None, False) for m, s in sorted(pairs) if s is None]
+    return out
+
+
+def _best_and_weakest(cards: Sequence[Scorecard], node_id: str
+                      ) -> tuple[list[str], list[NodeScore], str | None, list[str]]:
+    scored = []
+    for card in cards:
+        ns = _node_or_none(card, node_id)
+        if ns is not None and ns.status == "scored" and ns.score is not None:
+            scored.append((card.mission.id, ns))
+    if not scored:
+        return [], [], None, []
+    top = max(ns.score for _, ns in scored if ns.score is not None)
+    low = min(ns.score for _, ns in scored if ns.score is not None)
+    best = [(m, ns) for m, ns in scored if ns.score is not None
+            and math.isclose(ns.score, top, abs_tol=1e-9)]
+    rest = sorted(((m, ns) for m, ns in scored if (m, ns) not in best),
+                  key=lambda p: (-(p[1].score or 0.0), p[0]))
+    weakest = ([m for m, ns in scored if ns.score is not None
+                and math.isclose(ns.score, low, abs_tol=1e-9)]
+               if not math.isclose(top, low, abs_tol=1e-9) else [])
+    return ([m for m, _ in best], [ns for _, ns in best], rest[0][0] if rest else None,
+            sorted(weakest))
+
+
+# --- comparison report -----------------------------------------------------------------------
+
+
+def comparison_context(scores: ScoreSet, rubric: Rubric, *, lang: str = "en",
+                       comparison: Comparison | None = None,
+                       sensitivity: Sensitivity | None = None,
+                       title: str | None = None, root: str | Path | None = None,
+                       columns_per_table: int = COLUMNS_PER_TABLE) -> Context:
+    """The context of the comparative report across the missions of ``scores``.
+
+    ``comparison`` (from :func:`ovm.compare.compare`) supplies cohort-scored nodes, rankings,
+    best performers, weakest missions, trends and cohort findings; without it, rankings and
+    best performers are read from the scorecards as they are. ``sensitivity`` (from
+    :func:`ovm.sensitivity.sensitivity`) adds rank intervals. ``root`` shortens file paths.
+    """
+    if comparison is not None:
+        scores = comparison.scores
+    b = _Builder(scores, rubric, lang, root)
+    cards = list(scores.scorecards)
+    index = {c.mission.id: c for c in cards}
+    refs = {c.mission.id: b.mission(c) for c in cards}
+    fams = list(rubric.families)
+    nodes_by_card = {c.mission.id: _node_index(c) for c in cards}
+
+    ctx = b.head("comparison", title, cards)
+    ctx["missions"] = [refs[c.mission.id] for c in cards]
+    ctx["families"] = [{"id": f.id, "label": b.label(f.id), "anchor": _anchor("family", f.id),
+                        "number": str(i + 1)} for i, f in enumerate(fams)]
+
+    # overview heatmap
+    ctx["heatmap"] = {
+        "columns": [{"id": "overall", "label": b.label("overall")}]
+        + [{"id": f.id, "label": b.label(f.id)} for f in fams],
+        "rows": [{"mission": refs[c.mission.id],
+                  "cells": [b.cell(c.overall, "overall")]
+                  + [b.cell(nodes_by_card[c.mission.id].get(f.id), f.id) for f in fams]}
+                 for c in cards],
+    }
+
+    # ranking
+    ranking_entries: list[tuple[str, float | None, int | None, bool]]
+    rankings = getattr(comparison, "rankings", None) if comparison is not None else None
+    if rankings and "overall" in rankings:
+        ranking_entries = [(e.mission, e.score, e.rank, e.tied) for e in rankings["overall"]]
+    else:
+        ranking_entries = _rank([(c.mission.id, c.overall.score
+                                  if c.overall.status == "scored" else None) for c in cards])
+    rank_of = {m: r for m, _, r, _ in ranking_entries}
+    sens_rows: dict[str, Any] = {}
+    if sensitivity is not None:
+        sens_rows = {r.mission: r for r in sensitivity.ranks}
+    rows = []
+    for mid, _score, rank, tied in ranking_entries:
+        if mid not in index:
+            continue
+        card = index[mid]
+        cell = b.cell(card.overall, "overall")
+        lo_hi = card.overall.interval if cell["scored"] else None
+        chart = None
+        if cell["scored"]:
+            chart = {"x": _px(cell["value"]), "x1": _px(lo_hi[0]) if lo_hi else None,
+                     "x2": _px(lo_hi[1]) if lo_hi else None}
+        sr = sens_rows.get(mid)
+        rows.append({
+            "mission": refs[mid],
+            "rank": str(rank) if rank is not None else "—",
+            "tied": tied,
+            "score": cell,
+            "chart": chart,
+            "rank_interval": (b.span(sr.low, sr.high, 0) if sr is not None else None),
+            "rank_median": (b.value(sr.median) if sr is not None else None),
+            "rank_shift": (b.num(sr.mean_shift, 1) if sr is not None else None),
+        })
+    ctx["ranking"] = {"rows": rows, "sensitivity": _sensitivity_summary(b, sensitivity),
+                      "cohort_scored": comparison is not None}
+
+    # family sections
+    best_map: Mapping[str, Any] = getattr(comparison, "best", {}) if comparison else {}
+    weak_map: Mapping[str, Any] = getattr(comparison, "weakest", {}) if comparison else {}
+    chunks = [cards[i:i + max(1, columns_per_table)]
+              for i in range(0, len(cards), max(1, columns_per_table))] or [[]]
+    sections = []
+    for i, fam in enumerate(fams):
+        placed = [p for p in rubric.walk() if p.node.id != fam.id
+                  and rubric.family_of(p.node.id) == fam.id]
+        tables = []
+        for k, chunk in enumerate(chunks):
+            table_rows = []
+            for p in placed:
+                table_rows.append({
+                    "id": p.node.id, "label": b.label(p.node.id), "depth": str(p.depth - 1),
+                    "is_group": isinstance(p.node, Group),
+                    "cells": [b.cell(nodes_by_card[c.mission.id].get(p.node.id), p.node.id)
+                              for c in chunk],
+                })
+            tables.append({
+                "missions": [refs[c.mission.id] for c in chunk],
+                "family_cells": [b.cell(nodes_by_card[c.mission.id].get(fam.id), fam.id)
+                                 for c in chunk],
+                "rows": table_rows,
+                "part": (b.t("table_part", part=str(k + 1), parts=str(len(chunks)))
+                         if len(chunks) > 1 else None),
+            })
+        best_rows: list[dict[str, Any]] = []
+        for p in placed:
+            if isinstance(p.node, Group):
+                continue
+            nid = p.node.id
+            bp = best_map.get(nid) if comparison is not None else None
+            if bp is not None:
+                winners = [m for m in bp.missions if m in index]
+                evidence = list(bp.evidence)
+                runner_up = bp.runner_up
+                lead_holds: bool | None = bool(bp.lead_holds) if bp.runner_up else None
+                weakest = [m for m in weak_map.get(nid, ()) if m in index]
+                best_score = b.num(bp.score)
+            else:
+                winners, evidence, runner_up, weakest = _best_and_weakest(cards, nid)
+                lead_holds = None
+                best_score = b.num(evidence[0].score) if evidence else "—"
+                if comparison is not None:
+                    weakest = [m for m in weak_map.get(nid, ()) if m in index] or weakest
+            if not winners:
+                best_rows.append({"id": nid, "label": b.label(nid), "missions": [],
+                                  "score": "—", "evidence": [], "weakest": [],
+                                  "weakest_score": None, "lead_holds": None, "runner_up": None})
+                continue
+            ev_items = []
+            for mid, ns in list(zip(winners, evidence, strict=False))[:EVIDENCE_LIMIT]:
+                inputs = [b.input_item(x) for x in ns.explanation.inputs]
+                # an answered question is its own input: keep only its sources
+                own = [x for x in inputs if x["id"] == nid and x["kind"] == "answer"]
+                ev_items.append({
+                    "mission": refs[mid],
+                    "value": _value_text(b, ns),
+                    "sources": own[0]["sources"] if own else [],
+                    "inputs": [x for x in inputs if not (x["id"] == nid
+                                                         and x["kind"] == "answer")],
+                })
+            weak_cells = [nodes_by_card[m].get(nid) for m in weakest]
+            weak_score = next((b.num(w.score) for w in weak_cells
+                               if w is not None and w.score is not None), None)
+            best_rows.append({
+                "id": nid, "label": b.label(nid), "missions": [refs[m] for m in winners],
+                "score": best_score, "rule": b.rule_text(p.node), "evidence": ev_items,
+                "evidence_more": [refs[m] for m in winners[EVIDENCE_LIMIT:]],
+                "weakest": [refs[m] for m in weakest], "weakest_score": weak_score,
+                "lead_holds": lead_holds,
+                "runner_up": refs.get(runner_up) if runner_up else None,
+            })
+        sections.append({
+            "id": fam.id, "number": str(i + 1), "label": b.label(fam.id),
+            "description": text_label(fam.description, lang) if fam.description else None,
+            "anchor": _anchor("family", fam.id),
+            "tables": tables,
+            "best": best_rows,
+        })
+    ctx["family_sections"] = sections
+
+    # profiles
+    ctx["profiles"] = [{"mission": refs[c.mission.id], "overall": b.cell(c.overall, "overall"),
+                        "rank": (str(rank_of[c.mission.id])
+                                 if rank_of.get(c.mission.id) is not None else None),
+                        "bars": b.profile_chart(c), "anchor": _anchor("profile", c.mission.id)}
+                       for c in cards]
+
+    # trends
+    ctx["trends"] = _trends(b, cards, comparison)
+
+    extra = list(getattr(comparison, "findings", ()) or ()) if comparison is not None else []
+    ctx["quality"] = b.quality(cards, extra)
+    ctx["methodology"] = b.methodology(comparison)
+    return ctx
+
+
+def _px(score: float) -> str:
+    """A score's x position in the 170-pixel interval chart of the ranking."""
+    return f"{5 + 1.6 * max(0.0, min(100.0, score)):.1f}"
+
+
+def _value_text(b: _Builder, ns: NodeScore) -> Label | None:
+    if ns.value is None:
+        return None
+    if isinstance(ns.value, str):
+        return b.answer_text(ns.node, ns.value)
+    node = b.node(ns.node)
+    if isinstance(node, ChecklistIndicator) and not node.numeric:
+        return _plain(b.t("percent", n=b.value(ns.value)))
+    return _plain(b.value(ns.value))
+
+
+def _sensitivity_summary(b: _Builder, sens: Sensitivity | None) -> dict[str, Any] | None:
+    if sens is None:
+        return None
+    keys = list(dict.fromkeys([*sens.choices, *sens.first_order, *sens.total_effect]))
+    effects = []
+    for key in keys:
+        fo, te = sens.first_order.get(key), sens.total_effect.get(key)
+        msgid = f"choice_{key}"
+        effects.append({"id": key,
+                        "choice": _plain(b.t(msgid)) if b.t.has(msgid) else _plain(key),
+                        "first_order": b.num(fo, 2) if fo is not None else "—",
+                        "total_effect": b.num(te, 2) if te is not None else "—"})
+    return {"runs": str(sens.runs), "seed": str(sens.seed),
+            "weight_range": b.t("plus_minus", n=b.pct(sens.weight_range)),
+            "choices": [str(c) for c in sens.choices], "effects": effects,
+            "notes": [_english(n, b.lang) for n in getattr(sens, "notes", ())]}
+
+
+TREND_X0, TREND_X1 = 64.0, 440.0
+"""Horizontal extent of the plot in the 480 x 200 trend chart (the y axis labels sit left)."""
+
+
+def _trend_y(score: float) -> float:
+    return 10 + (100 - max(0.0, min(100.0, score))) * 1.6
+
+
+def _trends(b: _Builder, cards: Sequence[Scorecard],
+            comparison: Comparison | None) -> list[dict[str, Any]]:
+    index = {c.mission.id: c for c in cards}
+    series: dict[str, list[tuple[str, float | None]]] = {}
+    trends = getattr(comparison, "trends", None) if comparison is not None else None
+    if trends:
+        for key, points in trends.items():
+            series[key] = [(m, s) for m, s in points if m in index]
+    else:
+        by_country: dict[str, list[Scorecard]] = {}
+        for c in cards:
+            by_country.setdefault(c.mission.country, []).append(c)
+        for country, group in by_country.items():
+            series[country] = [(c.mission.id, c.overall.score
+                                if c.overall.status == "scored" else None) for c in group]
+    out = []
+    for key in sorted(series):
+        pts = sorted(series[key], key=lambda p: (index[p[0]].mission.election_date, p[0]))
+        if len(pts) < 2:
+            continue
+        points = []
+        n = len(pts)
+        for i, (mid, s) in enumerate(pts):
+            card = index[mid]
+            x = TREND_X0 + (i * (TREND_X1 - TREND_X0) / (n - 1))
+            y = _trend_y(s) if s is not None else None
+            points.append({
+                "mission": b.mission(card),
+                "score": b.num(s),
+                "value": s,
+                "x": f"{x:.1f}",
+                "y": f"{y:.1f}" if y is not None else None,
+                "label_y": f"{y - 8:.1f}" if y is not None else None,
+            })
+        line = " ".join(f"{p['x']},{p['y']}" for p in points if p["y"] is not None)
+        scored = [p["value"] for p in points if p["value"] is not None]
+        change = None
+        if len(scored) >= 2:
+            delta = scored[-1] - scored[0]
+            change = ("+" if delta >= 0.05 else "") + b.num(delta)
+        country = index[pts[0][0]].mission.country
+        out.append({"key": key, "country": country, "points": points, "line": line,
+                    "change": change, "anchor": _anchor("trend", key),
+                    "grid": [{"y": f"{_trend_y(v):.1f}", "text": b.num(v, 0)}
+                             for v in (0, 25, 50, 75, 100)]})
+    return out
+
+
+# --- mission report --------------------------------------------------------------------------
+
+
+def _global_shares(card: Scorecard) -> dict[str, float]:
+    """Each node's share of the overall score: its weight share, times its parents'."""
+    local: dict[str, float] = {}
+    for ns in (card.overall, *card.nodes):
+        for ch in ns.explanation.children:
+            if ch.share is not None:
+                local[ch.node] = ch.share
+    parents: dict[str, str | None] = {ns.node: ns.parent for ns in card.nodes}
+    out: dict[str, float] = {}
+    for node_id in parents:
+        share = 1.0
+        cur: str | None = node_id
+        while cur is not None and cur != "overall":
+            if cur not in local:
+                share = 0.0
+                break
+            share *= local[cur]
+            cur = parents.get(cur)
+        out[node_id] = share
+    return out
+
+
+def mission_context(scores: ScoreSet, rubric: Rubric, mission: str, *, lang: str = "en",
+                    comparison: Comparison | None = None, title: str | None = None,
+                    observations: Observations | None = None,
+                    recommendations: Sequence[Mapping[str, Any]] = (),
+                    follow_up: Sequence[Mapping[str, Any]] | None = None,
+                    root: str | Path | None = None, drags: int = 8) -> Context:
+    """The context of the report on one mission: explained scores, drags, findings, notes.
+
+    ``recommendations`` ({id, text, to, priority, node, evidence, best_practice}) and
+    ``follow_up`` ({id, text, to, status, evidence}) are rendered as given; without
+    ``follow_up``, the mission's past recommendations in ``observations`` are used.
+    Raises KeyError for an unknown mission.
+    """
+    if comparison is not None:
+        scores = comparison.scores
+    card = scores.scorecard(mission)
+    b = _Builder(scores, rubric, lang, root)
+    ref = b.mission(card)
+    ctx = b.head("mission", title or b.t("title_mission_of",
+                                         name=ref["name"]["text"] or mission), [card])
+    ctx["mission"] = ref
+    ctx["overall"] = b.cell(card.overall, "overall")
+    ctx["summary"] = {"sites": str(card.sites), "notes": str(card.notes_total),
+                      "findings": str(len(card.findings)),
+                      "cohort": str(len(scores.scorecards))}
+    rank = None
+    rankings = getattr(comparison, "rankings", None) if comparison is not None else None
+    if rankings and "overall" in rankings:
+        for e in rankings["overall"]:
+            if e.mission == mission and e.rank is not None:
+                rank = str(e.rank)
+    elif len(scores.scorecards) > 1:
+        for m, _s, r, _tied in _rank([(c.mission.id, c.overall.score
+                                       if c.overall.status == "scored" else None)
+                                      for c in scores.scorecards]):
+            if m == mission and r is not None:
+                rank = str(r)
+    ctx["rank"] = rank
+    ctx["profile"] = b.profile_chart(card)
+
+    # what pulled the score down: weight share x gap to 100, in points of the overall score
+    shares = _global_shares(card)
+    drag_rows: list[tuple[float, NodeScore, float]] = []
+    for ns in card.nodes:
+        node = b.node(ns.node)
+        if node is None or isinstance(node, Group) or ns.status != "scored" or ns.score is None:
+            continue
+        share = shares.get(ns.node, 0.0)
+        lost = share * (100.0 - ns.score)
+        if lost <= 1e-9:
+            continue
+        drag_rows.append((lost, ns, share))
+    drag_rows.sort(key=lambda r: (-r[0], r[1].node))
+    ctx["drags"] = [{"id": ns.node, "label": b.label(ns.node),
+                     "family": b.label(rubric.family_of(ns.node)),
+                     "score": b.cell(ns), "share": b.pct(share, 1), "lost": b.num(lost),
+                     "width": f"{min(100.0, lost * 100 / max(r[0] for r in drag_rows)):.2f}",
+                     "anchor": _anchor("node", ns.node)}
+                    for lost, ns, share in drag_rows[:drags]]
+
+    # every node explained, family by family
+    idx = _node_index(card)
+    families = []
+    for i, fam in enumerate(rubric.families):
+        items = []
+        for placed in rubric.walk():
+            if rubric.family_of(placed.node.id) != fam.id:
+                continue
+            found = idx.get(placed.node.id)
+            if found is None:
+                continue
+            ns = found
+            node = placed.node
+            ex = ns.explanation
+            items.append({
+                "id": node.id,
+                "label": b.label(node.id),
+                "depth": str(placed.depth - 1),
+                "is_group": isinstance(node, Group),
+                "kind_text": b.t(f"kind_{'family' if placed.depth == 1 else node.kind}"),
+                "score": b.cell(ns),
+                "value": _value_text(b, ns) if not isinstance(node, Group) else None,
+                "formula_code": isinstance(node, QuantitativeIndicator),
+                "formula": (b.formula_text(node, ex.formula)
+                            if not isinstance(node, Group) else None),
+                "rule": ((b.rule_text(node, with_formula=False) or ex.rule)
+                         if not isinstance(node, Group) else None),
+                "aggregation": (b.t(f"agg_{ex.aggregation}") if ex.aggregation else None),
+                "inputs": [b.input_item(x) for x in ex.inputs],
+                "children": [{"label": b.label(ch.node), "status_text":
+                              b.t(f"status_{ch.status}"), "score": b.num(ch.score),
+                              "weight": b.value(ch.weight), "share": b.pct(ch.share)}
+                             for ch in ex.children],
+                "notes": [b.note(n) for n in ex.notes],
+                "findings": [b.finding(f, None) for f in card.findings if f.node == node.id],
+                "anchor": _anchor("node", node.id),
+            })
+        families.append({"id": fam.id, "number": str(i + 1), "label": b.label(fam.id),
+                         "anchor": _anchor("family", fam.id), "score": b.cell(idx.get(fam.id)),
+                         "items": items})
+    ctx["families"] = families
+    order = {"error": 0, "warning": 1, "info": 2}
+    ctx["findings"] = sorted((b.finding(f, None) for f in card.findings),
+                             key=lambda f: order.get(f["severity"], 3))
+    ctx["notes"] = [b.note(n) for n in card.notes]
+    ctx["notes_total"] = str(card.notes_total)
+    ctx["notes_shown"] = str(len(card.notes))
+    ctx["recommendations"] = [_recommendation(b, r) for r in recommendations]
+    if follow_up is None:
+        follow_up = _past_recommendations(observations, mission)
+    ctx["follow_up"] = [_follow_up(b, f) for f in follow_up]
+    ctx["quality"] = b.quality([card], list_info=True)
+    ctx["methodology"] = b.methodology(comparison)
+    return ctx
+
+
+def _past_recommendations(observations: Observations | None,
+                          mission: str) -> list[dict[str, Any]]:
+    if observations is None:
+        return []
+    for m in observations.missions:
+        if m.id == mission:
+            return [r.model_dump() for r in m.follow_up]
+    return []
+
+
+def _maybe_text(b: _Builder, key: str, value: Any) -> str:
+    """A translated enum value (``to_legislature``), the raw value when there is none."""
+    if value is None:
+        return ""
+    msgid = f"{key}_{value}"
+    return b.t(msgid) if b.t.has(msgid) else str(value)
+
+
+def _recommendation(b: _Builder, item: Mapping[str, Any]) -> dict[str, Any]:
+    text = item.get("text")
+    node = item.get("node")
+    evidence = item.get("evidence") or []
+    return {
+        "id": str(item.get("id", "")),
+        "text": text_label(text, b.lang) if isinstance(text, Mapping | str) else _plain(""),
+        "to": item.get("to"),
+        "to_text": _maybe_text(b, "to", item.get("to")),
+        "priority": item.get("priority"),
+        "priority_text": _maybe_text(b, "priority", item.get("priority")),
+        "node": node,
+        "node_label": b.label(str(node)) if node else None,
+        "evidence": [str(e) for e in evidence],
+        "best_practice": (str(item["best_practice"])
+                          if item.get("best_practice") is not None else None),
+    }
+
+
+def _follow_up(b: _Builder, item: Mapping[str, Any]) -> dict[str, Any]:
+    text = item.get("text")
+    return {
+        "id": str(item.get("id", "")),
+        "text": text_label(text, b.lang) if isinstance(text, Mapping | str) else _plain(""),
+        "to": item.get("to"),
+        "to_text": _maybe_text(b, "to", item.get("to")),
+        "status": item.get("status"),
+        "status_text": _maybe_text(b, "followup", item.get("status")),
+        "evidence": str(item["evidence"]) if item.get("evidence") else None,
+    }
+
+
+# --- from a workspace: compare, sensitivity, context -------------------------------------
+
+
+def subset(scores: ScoreSet, missions: Sequence[str]) -> ScoreSet:
+    """The score set restricted to ``missions`` (in their order); KeyError for an unknown id."""
+    cards = [scores.scorecard(m) for m in dict.fromkeys(missions)]
+    ids = {c.mission.id for c in cards}
+    others = {c.mission.id for c in scores.scorecards} - ids
+    rejected = tuple(r for r in scores.rejected if r.mission not in others)
+    return scores.model_copy(update={"scorecards": tuple(cards), "rejected": rejected})
+
+
+def report_context(scores: ScoreSet, rubric: Rubric, *, lang: str = "en",
+                   mission: str | None = None, missions: Sequence[str] | None = None,
+                   observations: Observations | None = None, title: str | None = None,
+                   sensitivity_runs: int = DEFAULT_SENSITIVITY_RUNS,
+                   root: str | Path | None = None,
+                   recommendations: Sequence[Mapping[str, Any]] = ()) -> Context:
+    """Compare the cohort (and run the sensitivity analysis), then build a report's context.
+
+    A mission report (``mission``) is compared against the whole cohort; a comparison report
+    covers ``missions`` (default: all). ``sensitivity_runs=0`` skips the sensitivity analysis;
+    it also needs at least two scored missions. Raises KeyError for an unknown mission id.
+    """
+    from ovm.compare import compare
+    from ovm.sensitivity import sensitivity
+
+    if mission is not None:
+        scores.scorecard(mission)
+        comparison = compare(scores, rubric, observations=observations)
+        return mission_context(scores, rubric, mission, lang=lang, comparison=comparison,
+                               title=title, observations=observations,
+                               recommendations=recommendations, root=root)
+    if missions:
+        scores = subset(scores, missions)
+    comparison = compare(scores, rubric, observations=observations)
+    sens = None
+    scored = sum(1 for c in comparison.scores.scorecards if c.overall.status == "scored")
+    if sensitivity_runs > 0 and scored >= 2:
+        sens = sensitivity(scores, rubric, runs=sensitivity_runs, seed=scores.seed,
+                           observations=observations, comparison=comparison)
+    return comparison_context(scores, rubric, lang=lang, comparison=comparison,
+                              sensitivity=sens, title=title, root=root)
+
+
+# --- rendering -------------------------------------------------------------------------------
+
+
+def render_html(context: Context, *, templates: str | Path | None = None) -> str:
+    """The HTML of a report context (``kind`` picks the page template)."""
+    kind = context.get("kind")
+    if kind not in TEMPLATES:
+        raise ValueError(f"unknown report kind {kind!r}")
+    env = environment(str(context.get("lang", "en")), templates)
+    return env.get_template(TEMPLATES[str(kind)]).render(context=context)
+
+
+def render_json(context: Context) -> str:
+    """The report context as JSON text (stable, UTF-8, ends with a newline)."""
+    return json.dumps(context, ensure_ascii=False, indent=1, default=_json_default) + "\n"
+
+
+def _json_default(value: Any) -> Any:
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    raise TypeError(f"not JSON-able: {type(value).__name__}")
+
+
+def _text(x: Any) -> Any:
+    if isinstance(x, Mapping) and "text" in x:
+        return x["text"]
+    return x
+
+
+def render_xlsx(context: Context) -> bytes:
+    """A workbook of a comparison context (overview, rankings, indicators, findings, methodology).
+
+    Sheet names stay the same in every language (scripts find them); headers follow the
+    report's language. Text that a spreadsheet would run as a formula is neutralised with
+    ``safe_cell``.
+    """
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    from ovm.export import safe_cell
+
+    if context.get("kind") != "comparison":
+        raise ValueError("the workbook export needs a comparison report (not --mission)")
+    t = translator(str(context.get("lang", "en")))
+    wb = Workbook()
+    bold = Font(bold=True)
+
+    def sheet(title: str, header: Sequence[str], rows: Iterable[Sequence[Any]],
+              first: bool = False) -> None:
+        ws = wb.active if first else wb.create_sheet()
+        assert ws is not None
+        ws.title = title
+        ws.append([safe_cell(h) for h in header])
+        for cell in ws[1]:
+            cell.font = bold
+        for row in rows:
+            ws.append([safe_cell(_text(v)) for v in row])
+        ws.freeze_panes = "A2"
+
+    heat = context["heatmap"]
+    sheet("overview",
+          [t("mission"), t("mission_name"), t("country"), t("election_date"), t("simulated")]
+          + [_text(c["label"]) for c in heat["columns"]],
+          ([r["mission"]["id"], r["mission"]["name"], r["mission"]["country"],
+            r["mission"]["date"], t("yes") if r["mission"]["simulated"] else t("no")]
+           + [c["value"] for c in r["cells"]] for r in heat["rows"]), first=True)
+    sheet("rankings",
+          [t("rank"), t("tied"), t("mission"), t("score"), t("band"), t("interval"),
+           t("coverage"), t("rank_interval"), t("rank_median")],
+          ([r["rank"], t("yes") if r["tied"] else t("no"), r["mission"]["id"],
+            r["score"]["value"], r["score"]["band_label"], r["score"]["interval"],
+            r["score"]["coverage_value"], r["rank_interval"], r["rank_median"]]
+           for r in context["ranking"]["rows"]))
+
+    def indicator_rows() -> Iterable[list[Any]]:
+        for sec in context["family_sections"]:
+            for table in sec["tables"]:
+                for row in table["rows"]:
+                    for m, c in zip(table["missions"], row["cells"], strict=True):
+                        yield [m["id"], sec["id"], row["id"], row["label"],
+                               t("yes") if row["is_group"] else t("no"), c["value"],
+                               c["band_label"], c["status_text"], c["coverage_value"],
+                               c["interval"]]
+
+    sheet("indicators",
+          [t("mission"), t("family"), t("node_id"), t("indicator"), t("is_group"), t("score"),
+           t("band"), t("status"), t("coverage"), t("interval")], indicator_rows())
+    sheet("findings",
+          [t("mission"), t("node_id"), t("severity"), t("code"), t("message")],
+          ([f["mission"]["id"] if f["mission"] else "", f["node"] or "", f["severity_text"],
+            f["code"], f["message"]] for f in context["quality"]["findings"]))
+    meth = context["methodology"]
+    rb = meth["rubric"]
+    info: list[list[Any]] = [
+        [t("rubric_id"), rb["id"]], [t("rubric_version"), rb["version"]],
+        [t("rubric_sha256"), rb["sha256"]], [t("data_sha256"), meth["data_sha256"]],
+        [t("seed"), meth["seed"]], [t("bootstrap"), meth["bootstrap"]], [],
+        [t("node_id"), t("indicator"), t("kind"), t("weight"), t("weight_share"),
+         t("aggregation"), t("source"), t("formula"), t("scoring_rule")],
+    ]
+    info += [[n["id"], n["label"], n["kind_text"], n["weight"], n["share"], n["aggregation"],
+              n["source"], n["formula"], n["rule"]] for n in meth["tree"]]
+    info += [[], [t("references")]]
+    info += [[r["id"], r["title"], r["author"], r["publisher"], r["year"], r["url"]]
+             for r in meth["references"]]
+    sheet("methodology", [t("methodology"), ""], info)
+    wb.properties.creator = context.get("generator", "ovm")
+    stamp = dt.datetime(2000, 1, 1)
+    wb.properties.created = stamp
+    wb.properties.modified = stamp
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
+
+
+def render(context: Context, fmt: str = "html", *, templates: str | Path | None = None
+           ) -> str | bytes:
+    """A report context in ``fmt``: ``html`` and ``json`` give text, ``xlsx`` bytes."""
+    if fmt == "html":
+        return render_html(context, templates=templates)
+    if fmt == "json":
+        return render_json(context)
+    if fmt == "xlsx":
+        return render_xlsx(context)
+    raise ValueError(f"unknown report format {fmt!r}; use html, json or xlsx")

@@ -1,0 +1,696 @@
+"""Reports: context, HTML (parsed with a real parser), JSON, XLSX, the CLI and the wheel."""
+
+from __future__ import annotations
+
+import csv
+import importlib.util
+import io
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import typing
+import zipfile
+from pathlib import Path
+from typing import Any
+
+import html5lib
+import jinja2
+import openpyxl
+import pytest
+
+from ovm import cli, i18n, report
+from ovm.compare import compare
+from ovm.engine import score
+from ovm.indicators._common import Addressee, Priority, Source
+from ovm.indicators.checklist import Stat
+from ovm.indicators.comparative import Measure
+from ovm.observations import Confidence, FollowUpStatus
+from ovm.results import NodeStatus, ScoreSet
+from ovm.rubric import Aggregation, pick
+from ovm.sensitivity import RankInterval, Sensitivity
+from ovm.workspace import Workspace, load_workspace
+
+ROOT = Path(__file__).resolve().parent.parent
+MINI = ROOT / "tests" / "data" / "mini"
+EXAMPLES = ROOT / "examples"
+TEMPLATES = ROOT / "reports" / "templates"
+EVIL_NOTE = ('<script>alert("x")</script> see <a href="javascript:alert(1)">this</a> '
+             'and <img src=x onerror=alert(2)>')
+
+
+# --- helpers -----------------------------------------------------------------------------
+
+
+def _copy(tmp_path: Path, src: Path = MINI) -> Path:
+    dst = tmp_path / src.name
+    shutil.copytree(src, dst)
+    return dst
+
+
+def _scored(path: Path) -> tuple[Workspace, ScoreSet]:
+    ws = load_workspace(path)
+    s = ws.settings
+    return ws, score(ws.rubric, ws.observations, seed=s.seed, bootstrap=s.bootstrap)
+
+
+def _parse(html: str) -> Any:
+    return html5lib.parse(html, namespaceHTMLElements=False)
+
+
+def _text(el: Any) -> str:
+    return re.sub(r"\s+", " ", "".join(el.itertext())).strip()
+
+
+def _num(el: Any) -> str:
+    """The number written in a score (a ``.sc`` cell or pill) at or inside ``el``."""
+    for node in el.iter():
+        if "sc" in (node.get("class") or "").split():
+            found = node.find("./b")
+            assert found is not None, _text(node)
+            return _text(found)
+    raise AssertionError(f"no score in {_text(el)!r}")
+
+
+def _fmt(x: float | None) -> str:
+    return "—" if x is None else f"{x:.1f}"
+
+
+def _set_note(ws_dir: Path, row: int, text: str) -> None:
+    path = ws_dir / "checklists.csv"
+    rows = list(csv.DictReader(path.open(encoding="utf-8")))
+    rows[row]["notes"] = text
+    with path.open("w", encoding="utf-8", newline="") as fh:
+        w = csv.DictWriter(fh, fieldnames=list(rows[0]))
+        w.writeheader()
+        w.writerows(rows)
+
+
+@pytest.fixture(scope="module")
+def mini() -> tuple[Workspace, ScoreSet]:
+    return _scored(MINI)
+
+
+@pytest.fixture(scope="module")
+def mini_html(mini: tuple[Workspace, ScoreSet]) -> str:
+    ws, scores = mini
+    ctx = report.report_context(scores, ws.rubric, observations=ws.observations, root=ws.root,
+                                title=ws.title("en"))
+    return report.render_html(ctx)
+
+
+# --- the message catalogue ---------------------------------------------------------------
+
+
+def test_every_msgid_has_english_and_spanish() -> None:
+    missing = {k: [lang for lang in i18n.LANGUAGES if not v.get(lang)]
+               for k, v in i18n.CATALOGUE.items()}
+    assert {k: v for k, v in missing.items() if v} == {}
+    assert set(i18n.LANGUAGES) == {"en", "es"}
+
+
+def test_placeholders_are_the_same_in_every_language() -> None:
+    def names(text: str) -> set[str]:
+        return set(re.findall(r"(?<!\{)\{([a-z_]+)\}(?!\})", text))
+
+    differ = {k: {lang: names(v[lang]) for lang in i18n.LANGUAGES}
+              for k, v in i18n.CATALOGUE.items()
+              if len({frozenset(names(v[lang])) for lang in i18n.LANGUAGES}) > 1}
+    assert differ == {}
+
+
+def test_every_msgid_used_by_the_templates_exists() -> None:
+    used: dict[str, set[str]] = {}
+    for path in TEMPLATES.rglob("*.j2"):
+        for msgid in re.findall(r"\bt\(\s*[\"']([A-Za-z0-9_]+)[\"']", path.read_text("utf-8")):
+            used.setdefault(msgid, set()).add(path.name)
+    assert len(used) > 50
+    assert {k: v for k, v in used.items() if k not in i18n.CATALOGUE} == {}
+
+
+def test_every_msgid_used_by_the_report_code_exists() -> None:
+    code = (ROOT / "ovm" / "report.py").read_text("utf-8")
+    literal = set(re.findall(r"\bt\(\s*[\"']([a-z0-9_]+)[\"']\s*[,)]", code))
+    assert {m for m in literal if m not in i18n.CATALOGUE} == set()
+    # msgids built from a value: every value of the type has its text
+    families = {
+        "status": typing.get_args(NodeStatus), "severity": ("info", "warning", "error"),
+        "agg": typing.get_args(Aggregation), "source": typing.get_args(Source),
+        "stat": typing.get_args(Stat), "measure": typing.get_args(Measure),
+        "confidence": typing.get_args(Confidence), "to": typing.get_args(Addressee),
+        "priority": typing.get_args(Priority), "followup": typing.get_args(FollowUpStatus),
+        "kind": ("family", "group", "levels", "answer", "checklist", "quantitative",
+                 "comparative"),
+        "method": ("minmax", "zscore", "rank", "percentile"), "direction": ("higher", "lower"),
+        "answer": ("yes", "partial", "no"), "title": ("comparison", "mission"),
+    }
+    missing = [f"{prefix}_{v}" for prefix, values in families.items() for v in values
+               if f"{prefix}_{v}" not in i18n.CATALOGUE]
+    assert missing == []
+
+
+def test_unknown_msgid_raises() -> None:
+    with pytest.raises(KeyError):
+        i18n.translator("en")("no_such_message")
+    with pytest.raises(ValueError, match="unsupported"):
+        i18n.translator("fr")
+
+
+@pytest.mark.parametrize(("x", "lang", "digits", "text"), [
+    (84.7285, "en", 1, "84.7"), (84.7285, "es", 1, "84,7"), (1234.5, "en", 1, "1,234.5"),
+    (1234.5, "es", 1, "1\u202f234,5"), (-0.01, "en", 1, "0.0"), (-2.44, "es", 1, "-2,4"),
+])
+def test_numbers_follow_the_language(x: float, lang: str, digits: int, text: str) -> None:
+    assert i18n.format_number(x, lang, digits) == text
+
+
+def test_labels_fall_back_to_english_with_a_marker() -> None:
+    assert report.text_label({"en": "Rights", "es": "Derechos"}, "es") == {
+        "text": "Derechos", "lang": None, "fallback": False}
+    assert report.text_label({"en": "Rights"}, "es") == {
+        "text": "Rights", "lang": "en", "fallback": True}
+    assert report.text_label("Plain", "es") == {"text": "Plain", "lang": None, "fallback": False}
+
+
+# --- templates and the environment ---------------------------------------------------------
+
+
+def test_environment_escapes_everything_and_rejects_undefined_names() -> None:
+    env = report.environment("en")
+    assert env.from_string("{{ x }}").render(x="<b>&") == "&lt;b&gt;&amp;"
+    with pytest.raises(jinja2.UndefinedError):
+        env.from_string("{{ nope }}").render()
+    with pytest.raises(jinja2.UndefinedError):
+        env.from_string("{{ x.missing }}").render(x={})
+    assert env.get_template("partials/macros.html.j2") is not None
+
+
+def test_templates_hold_no_html_built_in_python() -> None:
+    code = (ROOT / "ovm" / "report.py").read_text("utf-8")
+    assert not re.search(r"[\"']<(?:td|tr|span|div|table|svg|p)\b", code)
+    assert "Markup(" not in code and "|safe" not in "".join(
+        p.read_text("utf-8") for p in TEMPLATES.rglob("*.j2"))
+
+
+def test_recommendations_partial_exists_for_the_recommendations_feature() -> None:
+    assert (TEMPLATES / "partials" / "recommendations.html.j2").is_file()
+
+
+def test_user_templates_override_packaged_ones_file_by_file(
+        tmp_path: Path, mini: tuple[Workspace, ScoreSet]) -> None:
+    ws, scores = mini
+    (tmp_path / "partials").mkdir()
+    (tmp_path / "partials" / "legend.html.j2").write_text(
+        "<p id='custom-legend'>{{ t('bands') }}: {{ context.bands|length }}</p>", "utf-8")
+    ctx = report.comparison_context(scores, ws.rubric)
+    html = report.render_html(ctx, templates=tmp_path)
+    tree = _parse(html)
+    custom = tree.findall(".//p[@id='custom-legend']")
+    assert [_text(p) for p in custom] == ["Bands: 3", "Bands: 3"]  # overview and annex
+    assert tree.find(".//table[@class='heatmap']") is not None  # the rest is packaged
+
+
+# --- the comparison report -----------------------------------------------------------------
+
+
+def test_comparison_report_shows_every_mission_family_and_score(
+        mini: tuple[Workspace, ScoreSet], mini_html: str) -> None:
+    ws, scores = mini
+    cards = compare(scores, ws.rubric, observations=ws.observations).scores.scorecards
+    fams = [f.id for f in ws.rubric.families]
+    tree = _parse(mini_html)
+    heat = tree.find(".//table[@class='heatmap']")
+    header = [_text(th) for th in heat.findall("./thead/tr/th")]
+    assert header == ["Mission", "Overall", *[pick(f.labels, "en") for f in ws.rubric.families]]
+    seen = {}
+    for tr in heat.findall("./tbody/tr"):
+        mid = _text(tr.find("./th//span[@class='mid']"))
+        seen[mid] = [_num(td) for td in tr.findall("./td")]
+    assert seen == {c.mission.id: [_fmt(c.overall.score if c.overall.status == "scored"
+                                        else None)]
+                    + [_fmt(c.node(f).score if c.node(f).status == "scored" else None)
+                       for f in fams] for c in cards}
+    # every indicator of every family, per mission, in the family sections
+    got: dict[tuple[str, str], str] = {}
+    label_to_id = {pick(ws.rubric.node(n).labels, "en"): n for n in ws.rubric.nodes}
+    for table in tree.findall(".//table[@class='indicators']"):
+        heads = table.findall("./thead/tr/th")[1:]
+        mids = [_text(th.find(".//span[@class='mid']")) for th in heads]
+        for tr in table.findall("./tbody/tr")[1:]:
+            node = label_to_id[_text(tr.find("./th"))]
+            for mid, td in zip(mids, tr.findall("./td"), strict=True):
+                got[(mid, node)] = _num(td)
+    expected = {(c.mission.id, n.node): _fmt(n.score if n.status == "scored" else None)
+                for c in cards for n in c.nodes if n.node not in fams}
+    assert got == expected
+    sections = [_text(h) for h in tree.findall(".//section[@class='major']/h2")]
+    for i, fam in enumerate(ws.rubric.families, start=1):
+        assert f"Family {i}: {pick(fam.labels, 'en')}" in sections
+
+
+def test_every_coloured_score_also_writes_its_band_or_status(mini_html: str) -> None:
+    tree = _parse(mini_html)
+    cells = [td for td in tree.iter("td") if "sc" in (td.get("class") or "").split()]
+    assert len(cells) > 20
+    for td in cells:
+        label = td.find("./small")
+        assert label is not None and _text(label), _text(td)
+    bands = {"Weak", "Fair", "Strong"}
+    tones = [td for td in cells if "tone-none" not in td.get("class", "")]
+    assert tones and all(_text(td.find("./small")) in bands for td in tones)
+
+
+def test_ranking_lists_interval_and_coverage(mini: tuple[Workspace, ScoreSet],
+                                             mini_html: str) -> None:
+    ws, scores = mini
+    compared = compare(scores, ws.rubric, observations=ws.observations).scores
+    tree = _parse(mini_html)
+    rows = tree.findall(".//table[@class='ranking']/tbody/tr")
+    got = [[_text(td) for td in tr.findall("./td")] for tr in rows]
+    a = compared.scorecard("aaa-2020").overall
+    assert a.interval is not None
+    assert got[0][0] == "1"
+    assert got[0][2] == f"{a.interval[0]:.1f}–{a.interval[1]:.1f}"
+    assert got[0][4] == "100%"
+    b = compared.scorecard("bbb-2021").overall
+    assert got[1][0] == "—" and got[1][4] == f"{100 * b.coverage:.0f}%"
+
+
+def test_simulated_data_shows_a_banner_and_a_marker_per_mission(mini_html: str) -> None:
+    tree = _parse(mini_html)
+    banner = tree.find(".//section[@class='banner']")
+    assert banner is not None and "Simulated data" in _text(banner)
+    assert "checklists.csv" in _text(banner)
+    heat_rows = tree.findall(".//table[@class='heatmap']/tbody/tr")
+    assert all(tr.find("./th//span[@class='sim']") is not None for tr in heat_rows)
+
+
+def test_no_banner_without_simulated_data(tmp_path: Path) -> None:
+    ws_dir = _copy(tmp_path)
+    cfg = ws_dir / "ovm.yaml"
+    cfg.write_text(cfg.read_text("utf-8").replace("simulated: true", "simulated: false"),
+                   "utf-8")
+    ws, scores = _scored(ws_dir)
+    html = report.render_html(report.comparison_context(scores, ws.rubric))
+    tree = _parse(html)
+    assert tree.find(".//section[@class='banner']") is None
+    assert not any(s.get("class") == "sim" for s in tree.iter("span"))
+
+
+def test_methodology_annex_names_the_rubric_its_hash_and_references(
+        mini: tuple[Workspace, ScoreSet], mini_html: str) -> None:
+    ws, scores = mini
+    tree = _parse(mini_html)
+    annex = tree.find(".//section[@id='methodology']")
+    text = _text(annex)
+    for needle in (ws.rubric.id, ws.rubric.version, scores.rubric.sha256, scores.data_sha256,
+                   "Voting from Abroad: The International IDEA Handbook",
+                   "votes_abroad / registered_abroad * 100",
+                   "10 scores 0 and 60 scores 100"):
+        assert needle in text
+    weights = {_text(tr.find("./th/code")): _text(tr.findall("./td")[1])
+               for tr in annex.findall(".//table[@class='method']/tbody/tr")}
+    assert weights["practice"] == "2" and weights["rights.basis"] == "1"
+
+
+def test_report_is_self_contained_with_a_strict_content_security_policy(mini_html: str) -> None:
+    tree = _parse(mini_html)
+    csp = [m.get("content") for m in tree.iter("meta")
+           if (m.get("http-equiv") or "").lower() == "content-security-policy"]
+    assert csp == ["default-src 'none'; style-src 'unsafe-inline'; img-src data:; "
+                   "base-uri 'none'; form-action 'none'"]
+    assert list(tree.iter("script")) == []
+    assert all(link.get("href", "").startswith("data:") for link in tree.iter("link"))
+    for el in tree.iter():
+        for attr in ("src", "srcset", "data", "poster", "xlink:href"):
+            assert attr not in el.attrib, (el.tag, attr)
+    hrefs = [a.get("href") for a in tree.iter("a")]
+    assert hrefs and all(h.startswith(("#", "https://", "http://")) for h in hrefs)
+    ids = {el.get("id") for el in tree.iter() if el.get("id")}
+    assert {h[1:] for h in hrefs if h.startswith("#")} <= ids
+    style = "".join(s.text or "" for s in tree.iter("style"))
+    assert "@import" not in style and "url(" not in style
+    assert "@page { size: A4; margin: 15mm; }" in style
+    assert tree.get("lang") == "en"
+
+
+def test_tables_have_captions_and_scoped_headers(mini_html: str) -> None:
+    tree = _parse(mini_html)
+    tables = list(tree.iter("table"))
+    assert len(tables) > 8
+    for table in tables:
+        assert table.find("./caption") is not None and _text(table.find("./caption"))
+        for th in table.iter("th"):
+            assert th.get("scope") in ("col", "row"), _text(th)
+
+
+def test_report_rendering_is_deterministic(mini: tuple[Workspace, ScoreSet],
+                                           mini_html: str) -> None:
+    ws, scores = mini
+    again = report.render_html(report.report_context(
+        scores, ws.rubric, observations=ws.observations, root=ws.root, title=ws.title("en")))
+    assert again == mini_html
+
+
+def test_spanish_report_translates_fixed_text_and_marks_english_fallbacks(
+        tmp_path: Path) -> None:
+    ws_dir = _copy(tmp_path)
+    missions = ws_dir / "missions.yaml"
+    missions.write_text(missions.read_text("utf-8").replace(
+        "name: {en: A 2020, es: A 2020}", "name: {en: Only English}"), "utf-8")
+    ws, scores = _scored(ws_dir)
+    html = report.render_html(report.report_context(scores, ws.rubric, lang="es",
+                                                    observations=ws.observations))
+    tree = _parse(html)
+    assert tree.get("lang") == "es"
+    assert _text(tree.find(".//section[@id='overview']/h2")) == "Panorama"
+    heads = tree.findall(".//table[@class='heatmap']/thead/tr/th")
+    assert "Derechos" in [_text(th) for th in heads]
+    fallbacks = [s for s in tree.iter("span") if s.get("lang") == "en"]
+    names = [_text(s) for s in fallbacks]
+    assert "Only EnglishEN" in names
+    marker = next(s for s in fallbacks if _text(s) == "Only EnglishEN").find("./sup")
+    assert marker is not None and marker.text == "EN"
+    # Spanish numbers use a decimal comma
+    heat = tree.find(".//table[@class='heatmap']/tbody/tr/td")
+    overall = compare(scores, ws.rubric).scores.scorecard("aaa-2020").overall.score
+    assert overall is not None and _num(heat) == f"{overall:.1f}".replace(".", ",")
+
+
+# --- the mission report ------------------------------------------------------------------
+
+
+def test_mission_report_explains_every_score(mini: tuple[Workspace, ScoreSet]) -> None:
+    ws, scores = mini
+    card = compare(scores, ws.rubric, observations=ws.observations).scores.scorecard("aaa-2020")
+    ctx = report.report_context(scores, ws.rubric, mission="aaa-2020",
+                                observations=ws.observations, root=ws.root)
+    tree = _parse(report.render_html(ctx))
+    assert _num(tree.find(".//div[@class='big-score']")) == _fmt(card.overall.score)
+    articles = {a.get("id"): a for a in tree.iter("article")}
+    for ns in card.nodes:
+        art = articles[f"node-{ns.node.replace('.', '-')}"]
+        h3 = art.find("./h3")
+        assert _num(h3) == _fmt(ns.score if ns.status == "scored" else None)
+    turnout = _text(articles["node-rights-turnout"])
+    for needle in ("votes_abroad / registered_abroad * 100", "Votes abroad: 350 votes",
+                   "EMB results", "confidence high", "statistics.csv:2",
+                   "10 scores 0 and 60 scores 100"):
+        assert needle in turnout
+    drags = [_text(tr.find("./th")) for tr in
+             tree.findall(".//table[@class='drags']/tbody/tr")]
+    # rights.turnout: its family's share x its share in the family x its gap to 100
+    share = {ch.node: ch.share for ns in (card.overall, *card.nodes)
+             for ch in ns.explanation.children}
+    lost = share["rights"] * share["rights.turnout"] * (100 - 50.0)
+    assert drags[0] == "Turnout abroad"
+    first = tree.findall(".//table[@class='drags']/tbody/tr")[0].findall("./td")
+    assert _text(first[3]) == f"{lost:.1f}"
+    findings = tree.find(".//section[@id='findings']")
+    assert "simulated-data" in _text(findings)
+
+
+def test_observer_note_with_markup_renders_as_inert_text(tmp_path: Path) -> None:
+    ws_dir = _copy(tmp_path)
+    _set_note(ws_dir, 0, EVIL_NOTE)
+    ws, scores = _scored(ws_dir)
+    for ctx in (report.report_context(scores, ws.rubric, mission="aaa-2020",
+                                      observations=ws.observations),
+                report.report_context(scores, ws.rubric, observations=ws.observations)):
+        html = report.render_html(ctx)
+        tree = _parse(html)
+        assert list(tree.iter("script")) == []
+        assert list(tree.iter("img")) == []
+        assert all(not (a.get("href") or "").lower().startswith("javascript:")
+                   for a in tree.iter("a"))
+        assert all(not k.startswith("on") for el in tree.iter() for k in el.attrib)
+        if ctx["kind"] == "mission":
+            notes = [_text(q) for q in tree.iter("blockquote")]
+            assert EVIL_NOTE in notes
+            assert "&lt;script&gt;" in html
+
+
+def test_recommendations_and_follow_up_render_from_the_context(
+        mini: tuple[Workspace, ScoreSet]) -> None:
+    ws, scores = mini
+    recs = [{"id": "r1", "text": "Open more <polling> places", "to": "electoral_body",
+             "priority": "high", "node": "rights.turnout",
+             "evidence": ["turnout 35% (statistics.csv:2)"], "best_practice": "bbb-2021"}]
+    follow = [{"id": "p1", "text": {"en": "Publish the list", "es": "Publicar la lista"},
+               "to": "legislature", "status": "partially_implemented", "evidence": "Law 12"}]
+    ctx = report.mission_context(scores, ws.rubric, "aaa-2020", recommendations=recs,
+                                 follow_up=follow, lang="es")
+    tree = _parse(report.render_html(ctx))
+    sec = tree.find(".//section[@id='recommendations']")
+    text = _text(sec)
+    for needle in ("Open more <polling> places", "organismo electoral", "alta",
+                   "Participación en el exterior", "turnout 35% (statistics.csv:2)", "bbb-2021",
+                   "Publicar la lista", "poder legislativo", "parcialmente implementada",
+                   "Law 12"):
+        assert needle in text
+    empty = report.mission_context(scores, ws.rubric, "aaa-2020")
+    assert empty["recommendations"] == [] and empty["follow_up"] == []
+    assert "No recommendations" in _text(_parse(report.render_html(empty)).find(
+        ".//section[@id='recommendations']"))
+
+
+def test_unknown_mission_is_a_key_error(mini: tuple[Workspace, ScoreSet]) -> None:
+    ws, scores = mini
+    with pytest.raises(KeyError):
+        report.report_context(scores, ws.rubric, mission="nope")
+    with pytest.raises(KeyError):
+        report.report_context(scores, ws.rubric, missions=["aaa-2020", "nope"])
+
+
+def test_ranking_without_a_comparison_uses_competition_ranks() -> None:
+    assert report._rank([("a", 50.0), ("b", 70.0), ("c", 50.0), ("d", None), ("e", 10.0)]) == [
+        ("b", 70.0, 1, False), ("a", 50.0, 2, True), ("c", 50.0, 2, True),
+        ("e", 10.0, 4, False), ("d", None, None, False)]
+
+
+def test_context_without_a_comparison_still_renders(mini: tuple[Workspace, ScoreSet]) -> None:
+    ws, scores = mini
+    ctx = report.comparison_context(scores, ws.rubric)
+    assert [r["mission"]["id"] for r in ctx["ranking"]["rows"]] == ["aaa-2020", "bbb-2021"]
+    assert ctx["ranking"]["sensitivity"] is None
+    html = report.render_html(ctx)
+    assert "No sensitivity analysis was run" in html
+
+
+def test_rank_intervals_and_sensitivity_indices_show_when_computed(
+        mini: tuple[Workspace, ScoreSet]) -> None:
+    ws, scores = mini
+    sens = Sensitivity(runs=300, seed=7, weight_range=0.25,
+                       ranks=(RankInterval("aaa-2020", 1, 1.0, 1.0, 2.0, 0.25),
+                              RankInterval("bbb-2021", None, 2.0, 2.0, 2.0, 0.0)),
+                       first_order={"weights": 0.123, "sampling": 0.5},
+                       total_effect={"weights": 0.2, "sampling": 0.75},
+                       choices=("weights", "sampling"))
+    ctx = report.comparison_context(scores, ws.rubric, sensitivity=sens, lang="es")
+    tree = _parse(report.render_html(ctx))
+    heads = [_text(th) for th in tree.findall(".//table[@class='ranking']/thead/tr/th")]
+    assert heads[-2:] == ["Intervalo de posición", "Posición mediana"]
+    first = [_text(td) for td in tree.findall(".//table[@class='ranking']/tbody/tr")[0]
+             .findall("./td")]
+    assert first[-2:] == ["1–2", "1"]
+    effects = [[_text(c) for c in tr] for tr in
+               tree.findall(".//table[@class='effects']/tbody/tr")]
+    assert effects == [["Pesos", "0,12", "0,20"],
+                       ["Muestra de locales de votación", "0,50", "0,75"]]
+    assert "300 ejecuciones" in _text(tree.find(".//section[@id='ranking']"))
+
+
+@pytest.mark.skipif(not (EXAMPLES / "ovm.yaml").exists(), reason="no example workspace")
+def test_example_report_runs_the_sensitivity_analysis() -> None:
+    ws, scores = _scored(EXAMPLES)
+    ctx = report.report_context(scores, ws.rubric, observations=ws.observations,
+                                sensitivity_runs=50)
+    sens = ctx["ranking"]["sensitivity"]
+    assert sens is not None and sens["runs"] == "50"
+    scored = [r for r in ctx["ranking"]["rows"] if r["score"]["scored"]]
+    assert scored and all(r["rank_interval"] for r in scored)
+
+
+# --- other formats -------------------------------------------------------------------------
+
+
+def test_json_format_is_the_report_context(mini: tuple[Workspace, ScoreSet]) -> None:
+    ws, scores = mini
+    ctx = report.report_context(scores, ws.rubric, observations=ws.observations)
+    text = report.render_json(ctx)
+    assert json.loads(text) == ctx
+    assert ctx["format"] == "ovm-report/1" and ctx["kind"] == "comparison"
+
+
+def test_xlsx_workbook_has_the_comparison_and_neutralises_formulas(tmp_path: Path) -> None:
+    ws_dir = _copy(tmp_path)
+    missions = ws_dir / "missions.yaml"
+    missions.write_text(missions.read_text("utf-8").replace(
+        "name: B 2021", "name: '=HYPERLINK(\"http://x\",\"y\")'"), "utf-8")
+    ws, scores = _scored(ws_dir)
+    data = report.render_xlsx(report.report_context(scores, ws.rubric,
+                                                    observations=ws.observations))
+    wb = openpyxl.load_workbook(io.BytesIO(data))
+    assert wb.sheetnames == ["overview", "rankings", "indicators", "findings", "methodology"]
+    overview = [[c.value for c in row] for row in wb["overview"].iter_rows()]
+    assert overview[0][:5] == ["Mission", "Name", "Country", "Election date", "Simulated"]
+    by_id = {row[0]: row for row in overview[1:]}
+    assert by_id["bbb-2021"][1] == "'=HYPERLINK(\"http://x\",\"y\")"
+    compared = compare(scores, ws.rubric, observations=ws.observations).scores
+    assert by_id["aaa-2020"][5] == pytest.approx(compared.scorecard("aaa-2020").overall.score)
+    for ws_ in wb.worksheets:
+        for row in ws_.iter_rows():
+            for c in row:
+                assert c.data_type != "f", (ws_.title, c.coordinate, c.value)
+                assert not (isinstance(c.value, str) and c.value[:1] in "=+-@"), c.value
+    long = list(wb["indicators"].iter_rows(values_only=True))
+    turnout = next(r for r in long if r[:3] == ("aaa-2020", "rights", "rights.turnout"))
+    assert turnout[5] == pytest.approx(50.0)
+    assert report.render_xlsx(report.report_context(scores, ws.rubric)) == \
+        report.render_xlsx(report.report_context(scores, ws.rubric))
+    es = openpyxl.load_workbook(io.BytesIO(report.render_xlsx(
+        report.report_context(scores, ws.rubric, lang="es"))))
+    assert es.sheetnames == wb.sheetnames
+    assert es["overview"]["A1"].value == "Misión"
+
+
+def test_xlsx_needs_a_comparison(mini: tuple[Workspace, ScoreSet]) -> None:
+    ws, scores = mini
+    with pytest.raises(ValueError, match="comparison"):
+        report.render_xlsx(report.mission_context(scores, ws.rubric, "aaa-2020"))
+
+
+# --- the command line ----------------------------------------------------------------------
+
+
+def test_cli_writes_an_html_report(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    out = tmp_path / "report.html"
+    assert cli.main(["report", str(MINI), "-o", str(out)]) == 0
+    html = out.read_text("utf-8")
+    assert html.startswith("<!DOCTYPE html>")
+    assert "<title>Mini workspace</title>" in html
+    assert "includes SIMULATED data" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(("args", "fmt"), [
+    (["-o", "{out}/r.json"], "json"), (["-o", "{out}/r.xlsx"], "xlsx"),
+    (["--format", "json", "-o", "{out}/r.txt"], "json"),
+    (["--mission", "bbb-2021", "--lang", "es", "-o", "{out}/m.html"], "html"),
+    (["--missions", "aaa-2020", "-o", "{out}/one.html"], "html"),
+])
+def test_cli_formats(tmp_path: Path, args: list[str], fmt: str) -> None:
+    argv = ["report", str(MINI), "-q", *[a.format(out=tmp_path) for a in args]]
+    assert cli.main(argv) == 0
+    out = Path(argv[-1])
+    data = out.read_bytes()
+    if fmt == "json":
+        assert json.loads(data)["format"] == "ovm-report/1"
+    elif fmt == "xlsx":
+        assert zipfile.is_zipfile(out)
+    else:
+        assert data.startswith(b"<!DOCTYPE html>")
+
+
+@pytest.mark.parametrize("args", [
+    ["--mission", "nope"], ["--missions", "aaa-2020", "nope"],
+    ["--mission", "aaa-2020", "--missions", "bbb-2021"], ["--templates", "/no/such/folder"],
+    ["--mission", "aaa-2020", "--format", "xlsx"], ["--sensitivity-runs", "-1"],
+])
+def test_cli_usage_errors_exit_2(tmp_path: Path, args: list[str],
+                                 capsys: pytest.CaptureFixture[str]) -> None:
+    assert cli.main(["report", str(MINI), "-q", "-o", str(tmp_path / "r.html"), *args]) == 2
+    assert capsys.readouterr().err.startswith("ovm: ")
+    assert not (tmp_path / "r.html").exists()
+
+
+def test_cli_rejected_rows_exit_1_unless_allowed(tmp_path: Path) -> None:
+    ws_dir = _copy(tmp_path)
+    path = ws_dir / "checklists.csv"
+    path.write_text(path.read_text("utf-8") + "zzz-1999,s9,USA,X,o9,2020-05-01T09:00,,yes,5,0\n",
+                    "utf-8")
+    out = tmp_path / "r.html"
+    assert cli.main(["report", str(ws_dir), "-q", "-o", str(out)]) == 1
+    assert not out.exists()
+    assert cli.main(["report", str(ws_dir), "-q", "--allow-rejected", "-o", str(out)]) == 0
+    tree = _parse(out.read_text("utf-8"))
+    rejected = tree.find(".//table[@class='rejected']")
+    assert rejected is not None and "zzz-1999" in _text(rejected)
+
+
+def test_cli_reports_a_broken_user_template_without_a_traceback(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    tpl = tmp_path / "tpl" / "partials"
+    tpl.mkdir(parents=True)
+    (tpl / "legend.html.j2").write_text("{% if %}", "utf-8")
+    code = cli.main(["report", str(MINI), "-q", "--templates", str(tpl.parent),
+                     "-o", str(tmp_path / "r.html")])
+    assert code == 1
+    assert "template error" in capsys.readouterr().err
+
+
+@pytest.mark.skipif(not (EXAMPLES / "ovm.yaml").exists(), reason="no example workspace")
+def test_readme_main_command_renders_the_example_workspace(tmp_path: Path) -> None:
+    out = tmp_path / "report.html"
+    assert cli.main(["report", str(EXAMPLES), "-q", "-o", str(out)]) == 0
+    tree = _parse(out.read_text("utf-8"))
+    rows = tree.findall(".//table[@class='heatmap']/tbody/tr")
+    ws = load_workspace(EXAMPLES)
+    assert len(rows) == len(ws.observations.missions)
+    assert len(tree.findall(".//section[@class='major']/h2")) >= 7 + 3
+
+
+# --- the wheel ------------------------------------------------------------------------------
+
+
+def test_wheel_ships_the_templates_and_renders_outside_the_repository(tmp_path: Path) -> None:
+    wheels = tmp_path / "wheels"
+    # the installed hatchling builds offline; without it pip fetches it (needs the network)
+    isolation = [] if importlib.util.find_spec("hatchling") else ["--use-pep517"]
+    if not isolation:
+        isolation = ["--no-build-isolation"]
+    built = subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", *isolation,
+                            "-q", "-w", str(wheels), str(ROOT)], capture_output=True, text=True)
+    if built.returncode != 0 and isolation == ["--use-pep517"]:
+        pytest.skip(f"cannot build the wheel without hatchling: {built.stderr[-300:]}")
+    assert built.returncode == 0, built.stderr
+    (wheel,) = wheels.glob("ovm-*.whl")
+    names = zipfile.ZipFile(wheel).namelist()
+    shipped = {n for n in names if n.startswith("ovm/_templates/")}
+    packaged = {"ovm/_templates/" + p.relative_to(TEMPLATES).as_posix()
+                for p in TEMPLATES.rglob("*") if p.is_file()}
+    assert packaged and packaged <= shipped
+    target = tmp_path / "site"
+    subprocess.run([sys.executable, "-m", "pip", "install", "--no-deps", "-q", "--target",
+                    str(target), str(wheel)], check=True, capture_output=True)
+    work = tmp_path / "elsewhere"
+    ws_dir = _copy(work)
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PYTHON")}
+    env["PYTHONPATH"] = str(target)
+    script = (
+        "import sys, ovm, ovm.report as r, ovm.cli as c\n"
+        "print(ovm.__file__)\n"
+        "print(type(r.packaged_templates()).__name__)\n"
+        "sys.exit(c.main(['report', 'mini', '-q', '-o', 'out.html']))\n")
+    run = subprocess.run([sys.executable, "-c", script], cwd=work, env=env,
+                         capture_output=True, text=True)
+    assert run.returncode == 0, run.stderr
+    where, loader = run.stdout.split()[:2]
+    assert Path(where).resolve().is_relative_to(target.resolve())
+    assert loader == "PackageLoader"
+    html = (work / "out.html").read_text("utf-8")
+    assert ws_dir.name == "mini"
+    # the same report as from the source tree, bar the file paths it cites
+    ws, scores = _scored(ws_dir)
+    local = report.render_html(report.report_context(
+        scores, ws.rubric, observations=ws.observations, root=ws.root,
+        title=ws.title("en")))
+    assert scores.rubric.sha256 in html
+    assert _strip_paths(html) == _strip_paths(local)
+
+
+def _strip_paths(html: str) -> str:
+    """The report without file paths and the data hash (provenance keeps each file's path)."""
+    html = re.sub(r"[\w./-]*(missions\.yaml|statistics\.csv|checklists\.csv)", r"\1", html)
+    return re.sub(r"\b[0-9a-f]{64}\b", "<sha256>", html)
