@@ -84,14 +84,19 @@ def fill(template: str, values: Mapping[str, str]) -> str:
     return _PLACEHOLDER.sub(sub, template)
 
 
-def _fmt(x: float | str | None, digits: int = 1) -> str:
+def _fmt(x: float | str | None, digits: int = 1, lang: str = "en") -> str:
     if x is None:
         return "—"
     if isinstance(x, str):
         return x
     if math.isfinite(x) and abs(x) >= 1000 and float(x).is_integer():
-        return f"{int(x):,}"
-    return f"{x:.{digits}f}"
+        text = f"{int(x):,}"
+    else:
+        text = f"{x:,.{digits}f}"
+    if lang == "es":
+        # Spanish writes 1.478.804 and 12,2.
+        text = text.replace(",", "\0").replace(".", ",").replace("\0", ".")
+    return text
 
 
 def _holds(tpl: RecommendationTemplate, ns: NodeScore) -> str | None:
@@ -105,6 +110,13 @@ def _holds(tpl: RecommendationTemplate, ns: NodeScore) -> str | None:
     if tpl.when.below is None and not tpl.when.bands:
         return None
     return "; ".join(parts) or None
+
+
+def _band_label(rubric: Rubric, node: Group | Indicator, ns: NodeScore, lang: str) -> str:
+    bands = rubric.bands_for(node)
+    if ns.band is None or ns.band >= len(bands):
+        return ns.band_label or "—"
+    return pick(bands[ns.band].label, lang)
 
 
 def effective_weight(card: Scorecard, node_id: str) -> float:
@@ -237,15 +249,16 @@ def recommend(rubric: Rubric, scorecard: Scorecard, comparison: Comparison | Non
             values = {
                 "mission": mtitle, "country": country_name(info.country, lang),
                 "election": f"{info.election_type} {info.election_date.isoformat()}",
-                "label": pick(node.labels, lang), "score": _fmt(ns.score),
-                "value": _fmt(ns.value if not isinstance(ns.value, str) else ns.value),
+                "label": pick(node.labels, lang), "score": _fmt(ns.score, lang=lang),
+                "value": _fmt(ns.value, lang=lang),
                 "unit": "" if isinstance(node, Group) else node.unit_text(lang),
-                "band": ns.band_label or "—", "gap": _fmt(gap),
+                "band": _band_label(rubric, node, ns, lang), "gap": _fmt(gap, lang=lang),
                 "best_score": "—", "best_mission": "—", **best_vals,
             }
             if mission is not None:
                 for name, d in mission.values.items():
-                    values[name] = _fmt(d.value if isinstance(d.value, float) else None, 1)
+                    values[name] = _fmt(d.value if isinstance(d.value, float) else None, 1,
+                                        lang)
             out.append(Recommendation(
                 id=tpl.id, node=node.id, node_label=pick(node.labels, lang), to=tpl.to,
                 priority=tpl.priority, text=fill(pick(tpl.text, lang), values), condition=cond,

@@ -1134,12 +1134,14 @@ def report_context(scores: ScoreSet, rubric: Rubric, *, lang: str = "en",
                    observations: Observations | None = None, title: str | None = None,
                    sensitivity_runs: int = DEFAULT_SENSITIVITY_RUNS,
                    root: str | Path | None = None,
-                   recommendations: Sequence[Mapping[str, Any]] = ()) -> Context:
+                   recommendations: Sequence[Mapping[str, Any]] | None = None) -> Context:
     """Compare the cohort (and run the sensitivity analysis), then build a report's context.
 
     A mission report (``mission``) is compared against the whole cohort; a comparison report
     covers ``missions`` (default: all). ``sensitivity_runs=0`` skips the sensitivity analysis;
-    it also needs at least two scored missions. Raises KeyError for an unknown mission id.
+    it also needs at least two scored missions. A mission report drafts its recommendations
+    with :func:`ovm.recommend.recommend` unless ``recommendations`` are given. Raises KeyError
+    for an unknown mission id.
     """
     from ovm.compare import compare
     from ovm.sensitivity import sensitivity
@@ -1147,6 +1149,14 @@ def report_context(scores: ScoreSet, rubric: Rubric, *, lang: str = "en",
     if mission is not None:
         scores.scorecard(mission)
         comparison = compare(scores, rubric, observations=observations)
+        if recommendations is None:
+            from ovm.recommend import recommend
+
+            record = None
+            if observations is not None:
+                record = next((m for m in observations.missions if m.id == mission), None)
+            recommendations = [r.as_dict() for r in recommend(
+                rubric, scores.scorecard(mission), comparison, mission=record, lang=lang)]
         return mission_context(scores, rubric, mission, lang=lang, comparison=comparison,
                                title=title, observations=observations,
                                recommendations=recommendations, root=root)

@@ -115,7 +115,7 @@ def test_placeholders_are_filled_in_both_languages(tmp_path: Path) -> None:
     fam_en = next(r for r in en if r.id == "rec.rights.family")
     fam_es = next(r for r in es if r.id == "rec.rights.family")
     assert fam_en.text == "B 2021: rights score 30.0 (Weak); registered abroad 2,000."
-    assert fam_es.text == "B 2021: puntaje de derechos 30.0 (Weak); inscritos 2,000."
+    assert fam_es.text == "B 2021: puntaje de derechos 30,0 (Débil); inscritos 2.000."
     basis_es = next(r for r in es if r.id == "rec.basis")
     assert basis_es.text == "Elevar la base de Base legal."
     aaa = recommend(w.rubric, s.scorecard("aaa-2020"), lang="en")
@@ -269,3 +269,22 @@ def test_cli_whatif_and_recommend(tmp_path: Path) -> None:
     js = run("recommend", str(ws), "--mission", "aaa-2020", "--format", "json", "-q")
     assert js.returncode == 0, js.stderr
     assert [r["id"] for r in json.loads(js.stdout)["recommendations"]] == ["rec.turnout.low"]
+
+
+def test_mission_report_lists_drafted_recommendations_escaped(tmp_path: Path) -> None:
+    import html5lib
+
+    ws = workspace(tmp_path)
+    path = ws / "rubric.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace(
+        '"Raise the legal basis of {label}."', '"Raise <b>the</b> legal basis of {label}."'),
+        encoding="utf-8")
+    out = tmp_path / "m.html"
+    res = run("report", str(ws), "--mission", "bbb-2021", "-o", str(out), "-q")
+    assert res.returncode == 0, res.stderr
+    doc = html5lib.parse(out.read_text(encoding="utf-8"), namespaceHTMLElements=False)
+    text = " ".join(" ".join(doc.itertext()).split())
+    assert "Raise <b>the</b> legal basis of Legal basis." in text
+    assert doc.find(".//b") is None or all(
+        "Raise" not in "".join(b.itertext()) for b in doc.iter("b"))
+    assert "B 2021: rights score 30.0 (Weak); registered abroad 2,000." in text
