@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import math
 import zlib
 from collections.abc import Callable, Sequence
@@ -745,7 +746,14 @@ def data_digest(observations: Observations) -> str:
     """SHA-256 of the observations' content, independent of the order of rows and missions."""
     h = hashlib.sha256()
     for m in sorted(observations.missions, key=lambda m: m.id):
-        h.update(m.model_dump_json().encode("utf-8"))
+        data = m.model_dump(mode="json")
+        # Where a value was read from is not part of the data: the same workspace copied
+        # elsewhere must hash the same.
+        for group in ("answers", "values"):
+            for datum in data[group].values():
+                datum["provenance"].pop("file", None)
+                datum["provenance"].pop("line", None)
+        h.update(json.dumps(data, sort_keys=True, ensure_ascii=False).encode("utf-8"))
     sites = observations.sites
     if sites.height:
         hashes = sites["__h"] if "__h" in sites.columns else _row_hashes(sites)
