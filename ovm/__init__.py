@@ -2,16 +2,33 @@
 
 Write the observation methodology as a YAML rubric, load mission observations, score every
 mission with a transparent engine, compare countries and write reports.
+
+The pipeline: :func:`load_rubric` / :func:`default_rubric` -> :func:`load_workspace` ->
+:func:`score` -> :func:`compare` (and :func:`sensitivity`) -> :func:`report_context` ->
+:func:`render_html`. Everything a function needs is in its arguments; results are frozen.
 """
 
 from __future__ import annotations
 
 __version__ = "0.1.0"
 
+from ovm.compare import (
+    BestPractice,
+    Comparison,
+    RankEntry,
+    compare,
+    comparison_csv,
+    comparison_json,
+    observations_from_wide,
+)
+from ovm.datatemplate import load_answers_table, write_template
 from ovm.engine import score, wilson
 from ovm.errors import DataError, Issue, OvmError, RubricError
-from ovm.export import score_rows, scores_csv
+from ovm.export import safe_cell, score_rows, scores_csv
+from ovm.exports import load_export
 from ovm.observations import Datum, LoadReport, Mission, Observations, Provenance
+from ovm.recommend import Recommendation, follow_up, recommend, whatif
+from ovm.report import render, render_html, render_json, render_xlsx, report_context
 from ovm.results import Explanation, Finding, NodeScore, Scorecard, ScoreSet
 from ovm.rubric import (
     Group,
@@ -23,9 +40,13 @@ from ovm.rubric import (
     load_rubric,
     rubric_schema,
 )
+from ovm.sensitivity import RankInterval, Sensitivity, sensitivity
 from ovm.workspace import Workspace, load_observations, load_workspace
+from ovm.xlsform import build_form, write_form
 
 __all__ = [
+    "BestPractice",
+    "Comparison",
     "DataError",
     "Datum",
     "Explanation",
@@ -38,21 +59,45 @@ __all__ = [
     "Observations",
     "OvmError",
     "Provenance",
+    "RankEntry",
+    "RankInterval",
+    "Recommendation",
     "Rubric",
     "RubricError",
     "ScoreSet",
     "Scorecard",
+    "Sensitivity",
     "Variable",
+    "Workspace",
     "__version__",
+    "build_form",
     "check_rubric",
+    "compare",
+    "comparison_csv",
+    "comparison_json",
     "default_rubric",
     "dump_rubric",
+    "follow_up",
+    "load_answers_table",
+    "load_export",
     "load_observations",
     "load_rubric",
     "load_workspace",
+    "observations_from_wide",
+    "recommend",
+    "render",
+    "render_html",
+    "render_json",
+    "render_xlsx",
+    "report_context",
     "rubric_schema",
+    "safe_cell",
     "score",
     "score_rows",
     "scores_csv",
+    "sensitivity",
+    "whatif",
     "wilson",
+    "write_form",
+    "write_template",
 ]

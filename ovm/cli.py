@@ -201,7 +201,7 @@ def build_parser() -> argparse.ArgumentParser:
     return p
 
 
-_EXTENSIONS = ("ovm.cli_field", "ovm.cli_recommend", "ovm.cli_report")
+_EXTENSIONS = ("ovm.cli_compare", "ovm.cli_field", "ovm.cli_recommend", "ovm.cli_report")
 """Modules adding subcommands through ``register(subparsers, workspace_args)``."""
 
 

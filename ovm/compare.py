@@ -1,0 +1,1182 @@
+"""Cohort comparison: normalisation, re-aggregation, rankings, family 7 and best practice.
+
+``score()`` scores each mission on its own; ``compare()`` works on the whole cohort, in the order
+COINr uses (impute, normalise, aggregate):
+
+1. imputation of missing indicator values, off by default and always reported when used: raw
+   values of ``cohort`` indicators, scores of the others;
+2. cohort normalisation: ``cohort`` indicators always (by their rule's method unless another is
+   requested), any other node only on request;
+3. re-aggregation of every group whose children changed, with the rubric's methods or overrides;
+4. the comparative family (7), computed from the cohort's scores of each indicator's target, then
+   re-aggregation of the groups that hold it;
+5. rankings, best practice per indicator (with a lead that must hold under uncertainty), the
+   weakest missions and each country's trend across elections.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import json
+import math
+import re
+from collections import Counter
+from collections.abc import Collection, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal, get_args
+
+import numpy as np
+import polars as pl
+
+from ovm.aggregate import METHODS, Array, aggregate
+from ovm.engine import band_of
+from ovm.errors import DataError, Issue
+from ovm.export import safe_cell
+from ovm.indicators import ChecklistIndicator, Cohort, ComparativeIndicator, QuantitativeIndicator
+from ovm.indicators.rules import Goalposts, apply_rule
+from ovm.observations import (
+    MISSING_WORDS,
+    NA_WORDS,
+    Datum,
+    Election,
+    FileReport,
+    LoadReport,
+    Mission,
+    Observations,
+    Provenance,
+    RejectedRow,
+    check_number,
+    parse_number,
+)
+from ovm.results import (
+    Contribution,
+    Explanation,
+    Finding,
+    InputValue,
+    NodeScore,
+    NodeStatus,
+    ScoreSet,
+)
+from ovm.rubric import Group, Indicator, Rubric
+from ovm.tables import ROW, read_table
+
+Normalisation = Literal["none", "minmax", "zscore", "rank", "percentile", "distance_to_best",
+                        "distance_to_target"]
+Imputation = Literal["none", "mean", "group_mean"]
+NORMALISATIONS: tuple[str, ...] = get_args(Normalisation)
+IMPUTATIONS: tuple[str, ...] = get_args(Imputation)
+BOUNDED = ("minmax", "percentile", "distance_to_best", "distance_to_target")
+"""Methods whose results fall in ``output_range`` (z-scores and ranks have no fixed range)."""
+TIE_DECIMALS = 9
+"""Scores equal to this many decimals tie: sums in a different order may differ in the last bit."""
+PLACEHOLDER_ELECTION = Election(type="index", date=dt.date(2018, 1, 1))
+"""Election given to units of a wide table (a composite index has no election): a placeholder."""
+_AGG_CODES = ("insufficient-coverage", "aggregation-undefined")
+_SCORE_SPAN = 100.0
+
+
+# --- result types --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RankEntry:
+    """One mission's place in a ranking: standard competition ranking (1, 2, 2, 4).
+
+    Scores equal to :data:`TIE_DECIMALS` decimals tie (``tied``) and share the better rank;
+    tied missions are listed by id. A mission without a score has rank None and comes last.
+    """
+
+    mission: str
+    score: float | None
+    rank: int | None
+    tied: bool
+
+
+@dataclass(frozen=True)
+class BestPractice:
+    """The best performers on one indicator, with the evidence behind their scores.
+
+    ``missions`` are the missions at the best score (several when tied). ``lead_holds`` is
+    true only when their lead survives the uncertainty: the lowest lower end of their intervals
+    is above the highest upper end among the other scored missions (a score without interval
+    counts as exact). A cohort where nobody else is scored has no lead to hold.
+    """
+
+    node: str
+    missions: tuple[str, ...]
+    score: float
+    lead_holds: bool
+    runner_up: str | None
+    evidence: tuple[NodeScore, ...]
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """A cohort compared: rescored scorecards, rankings, best practice, trends and findings."""
+
+    scores: ScoreSet
+    rankings: Mapping[str, tuple[RankEntry, ...]]
+    best: Mapping[str, BestPractice]
+    weakest: Mapping[str, tuple[str, ...]]
+    trends: Mapping[str, tuple[tuple[str, float | None], ...]]
+    findings: tuple[Finding, ...]
+    settings: Mapping[str, object]
+
+
+# --- ranking -------------------------------------------------------------------------------
+
+
+def rank(scores: Mapping[str, float | None]) -> tuple[RankEntry, ...]:
+    """Rank missions by score, highest first (standard competition ranking, see RankEntry)."""
+    keyed: list[tuple[float, str, float]] = []
+    unscored: list[str] = []
+    for mission, s in scores.items():
+        if s is None or not math.isfinite(s):
+            unscored.append(mission)
+        else:
+            keyed.append((round(s, TIE_DECIMALS), mission, float(s)))
+    keyed.sort(key=lambda t: (-t[0], t[1]))
+    counts = Counter(k for k, _, _ in keyed)
+    out: list[RankEntry] = []
+    prev_key: float | None = None
+    prev_rank = 0
+    for i, (key, mission, s) in enumerate(keyed):
+        r = prev_rank if key == prev_key else i + 1
+        out.append(RankEntry(mission, s, r, counts[key] > 1))
+        prev_key, prev_rank = key, r
+    out.extend(RankEntry(m, None, None, False) for m in sorted(unscored))
+    return tuple(out)
+
+
+# --- cohort normalisation ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CohortScale:
+    """A cohort normalisation fitted column by column (one column per node; higher is better).
+
+    ``centre`` and ``spread`` hold, per column: the minimum and the range (min-max), the mean and
+    the sample standard deviation (z-score, as R's ``sd``), the bottom and the span of the scale
+    (distance to the best) or the minimum and the distance from it to the target (distance to
+    target). ``ordered`` holds the sorted values (rank and percentile). ``defined`` is False
+    where the method is undefined for the column: too few values, or no spread.
+    """
+
+    method: str
+    output_range: tuple[float, float]
+    zscore_scale: tuple[float, float]
+    centre: Array
+    spread: Array
+    ordered: Array
+    count: Array
+    defined: Array
+
+    def describe(self, column: int = 0, direction: float = 1.0) -> str:
+        """One line saying how a column was normalised (values in their original orientation)."""
+        lo, hi = self.output_range
+        n = int(self.count[column])
+        c, s = float(self.centre[column]), float(self.spread[column])
+        if self.method == "minmax":
+            worst, best = c * direction, (c + s) * direction
+            return (f"cohort min-max over {n} missions: {worst:g} scores {lo:g}, "
+                    f"{best:g} scores {hi:g}")
+        if self.method == "zscore":
+            m, sd = self.zscore_scale
+            return (f"cohort z-score over {n} missions: mean {c * direction:g}, standard "
+                    f"deviation {s:g}, rescaled to mean {m:g} and deviation {sd:g}")
+        if self.method == "rank":
+            return f"cohort rank over {n} missions (1 = lowest; ties share the lower rank)"
+        if self.method == "percentile":
+            return f"cohort percentile rank over {n} missions onto {lo:g}-{hi:g}"
+        if self.method == "distance_to_best":
+            return (f"distance to the cohort's best ({(c + s) * direction:g}) over a span of "
+                    f"{s:g}, onto {lo:g}-{hi:g}")
+        return (f"distance to the target {(c + s) * direction:g} from the cohort's lowest "
+                f"({c * direction:g}), onto {lo:g}-{hi:g}, capped at the target")
+
+
+def fit_scale(x: Array, method: str, *, output_range: tuple[float, float] = (0.0, 100.0),
+              zscore_scale: tuple[float, float] = (0.0, 1.0), span: Array | None = None,
+              target: Array | None = None) -> CohortScale:
+    """Fit a cohort normalisation on each column of ``x`` (missions x nodes, NaN = no value).
+
+    Values must be oriented so that higher is better. ``span`` (per column, NaN for raw values)
+    is the width of a score scale for the distance to the best: on 0-100 scores the gap to the
+    best is counted in points; on raw values (NaN) it is relative to the cohort's range.
+    ``target`` (per column, NaN for none) is the distance-to-target goal; without one the best
+    value is the target.
+    """
+    if method not in NORMALISATIONS or method == "none":
+        raise ValueError(f"unknown normalisation {method!r}; expected one of "
+                         f"{', '.join(NORMALISATIONS[1:])}")
+    x = np.asarray(x, dtype=float)
+    if x.ndim == 1:
+        x = x[:, None]
+    valid = np.isfinite(x)
+    n = valid.sum(axis=0)
+    k = x.shape[1]
+    with np.errstate(invalid="ignore", divide="ignore"):
+        mn = np.where(valid, x, np.inf).min(axis=0, initial=np.inf)
+        mx = np.where(valid, x, -np.inf).max(axis=0, initial=-np.inf)
+        centre = np.zeros(k)
+        spread = np.ones(k)
+        ordered = np.empty((0, k))
+        if method == "minmax":
+            centre, spread = mn, mx - mn
+            defined = (n >= 2) & (spread > 0)
+        elif method == "zscore":
+            mean = np.where(valid, x, 0.0).sum(axis=0) / n
+            dev = np.where(valid, x - mean, 0.0)
+            sd = np.sqrt((dev * dev).sum(axis=0) / (n - 1))
+            centre, spread = mean, sd
+            defined = (n >= 2) & (sd > 0)
+        elif method in ("rank", "percentile"):
+            ordered = np.sort(np.where(valid, x, np.nan), axis=0)
+            defined = n >= (1 if method == "rank" else 2)
+        elif method == "distance_to_best":
+            sp = np.full(k, np.nan) if span is None else np.asarray(span, dtype=float)
+            raw = np.isnan(sp)
+            spread = np.where(raw, mx - mn, sp)
+            centre = np.where(raw, mn, mx - sp)
+            defined = (n >= 1) & (spread > 0)
+        else:
+            tg = np.full(k, np.nan) if target is None else np.asarray(target, dtype=float)
+            goal = np.where(np.isnan(tg), mx, tg)
+            centre, spread = mn, goal - mn
+            defined = n >= 1
+    return CohortScale(method, (float(output_range[0]), float(output_range[1])),
+                       (float(zscore_scale[0]), float(zscore_scale[1])), centre, spread,
+                       ordered, n, np.asarray(defined, dtype=bool))
+
+
+def apply_scale(scale: CohortScale, x: Array) -> Array:
+    """Normalise values (rows x the fitted columns) with a fitted scale; NaN where undefined."""
+    x = np.asarray(x, dtype=float)
+    if x.ndim == 1:
+        x = x[:, None]
+    lo, hi = scale.output_range
+    c, s = scale.centre, scale.spread
+    with np.errstate(invalid="ignore", divide="ignore"):
+        if scale.method in ("minmax", "distance_to_best"):
+            # COINr's order of operations: (x - min) / (max - min) * (u - l) + l
+            y = (x - c) / s * (hi - lo) + lo
+        elif scale.method == "distance_to_target":
+            t = np.where(s > 0, (x - c) / np.where(s > 0, s, 1.0), 1.0)
+            y = np.minimum(t, 1.0) * (hi - lo) + lo
+        elif scale.method == "zscore":
+            m, sd = scale.zscore_scale
+            y = (x - c) / s * sd + m
+        else:
+            below = np.zeros(x.shape)
+            for j in range(x.shape[1]):
+                col = scale.ordered[: int(scale.count[j]), j]
+                below[:, j] = np.searchsorted(col, x[:, j], side="left")
+            if scale.method == "rank":
+                y = below + 1.0
+            else:
+                y = below / (scale.count - 1) * (hi - lo) + lo
+    if scale.method in BOUNDED:
+        # Rounding may overshoot an end of the range by one ulp.
+        y = np.clip(y, min(lo, hi), max(lo, hi))
+    return np.where(scale.defined & np.isfinite(x), y, np.nan)
+
+
+def normalise(values: Sequence[float | None] | Array, method: str, *,
+              output_range: tuple[float, float] = (0.0, 100.0),
+              zscore_scale: tuple[float, float] = (0.0, 1.0), direction: str = "higher",
+              target: float | None = None, span: float | None = None) -> Array:
+    """Normalise one node's values over a cohort (None or NaN = no value); see :func:`fit_scale`.
+
+    ``direction="lower"`` rewards small values (COINr's direction -1). ``target`` is in the
+    values' own units. Returns NaN for missing values and wherever the method is undefined.
+    """
+    d = -1.0 if direction == "lower" else 1.0
+    x = np.array([np.nan if v is None else float(v) for v in values], dtype=float) * d
+    scale = fit_scale(x, method, output_range=output_range, zscore_scale=zscore_scale,
+                      span=np.array([np.nan if span is None else span]),
+                      target=np.array([np.nan if target is None else target * d]))
+    return apply_scale(scale, x)[:, 0]
+
+
+# --- aggregation settings ------------------------------------------------------------------
+
+
+def parse_aggregation(spec: str, default_power: float | None = None) -> tuple[str, float | None]:
+    """``"geometric"`` -> (geometric, None); ``"generalised:0.5"`` -> (generalised, 0.5)."""
+    name, sep, p = spec.strip().partition(":")
+    name = name.strip().lower()
+    if name not in METHODS:
+        raise ValueError(f"unknown aggregation {spec!r}; expected one of {', '.join(METHODS)} "
+                         "(generalised:P for a generalised mean with exponent P)")
+    if name != "generalised":
+        if sep:
+            raise ValueError(f"{name} takes no exponent: {spec!r}")
+        return name, None
+    if not sep:
+        if default_power is None:
+            raise ValueError("a generalised mean needs an exponent: generalised:P")
+        return name, default_power
+    power = parse_number(p)
+    if power is None or not math.isfinite(power):
+        raise ValueError(f"the exponent of {spec!r} is not a number")
+    return name, power
+
+
+def _method_text(method: str, power: float | None) -> str:
+    return method if power is None else f"{method} (p={power:g})"
+
+
+def _methods(rubric: Rubric, overrides: Mapping[str, str] | None,
+             ) -> tuple[dict[str, tuple[str, float | None]], set[str]]:
+    nominal: dict[str, tuple[str, float | None]] = {"overall": (rubric.aggregation, rubric.power)}
+    for placed in rubric.walk():
+        if isinstance(placed.node, Group):
+            nominal[placed.node.id] = (placed.node.aggregation, placed.node.power)
+    methods = dict(nominal)
+    if overrides:
+        unknown = [k for k in overrides if k != "*" and k not in nominal]
+        if unknown:
+            raise ValueError(f"aggregation given for {', '.join(map(repr, unknown))}: not a "
+                             "group of the rubric (use a group id, 'overall' or '*')")
+        if "*" in overrides:
+            for key in methods:
+                methods[key] = parse_aggregation(overrides["*"], nominal[key][1])
+        for key, spec in overrides.items():
+            if key != "*":
+                methods[key] = parse_aggregation(spec, nominal[key][1])
+    changed = {k for k in methods if methods[k] != nominal[k]}
+    return methods, changed
+
+
+# --- the cohort state ----------------------------------------------------------------------
+
+
+def _finding(code: str, message: str, node: str | None,
+             severity: Literal["info", "warning", "error"] = "warning") -> Finding:
+    return Finding(code=code, message=message, node=node, severity=severity)
+
+
+def _numeric(value: object) -> float | None:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return None
+    return float(value) if math.isfinite(value) else None
+
+
+def _cohort_rule(node: Group | Indicator) -> Cohort | None:
+    if isinstance(node, QuantitativeIndicator | ChecklistIndicator) and isinstance(node.rule,
+                                                                                   Cohort):
+        return node.rule
+    return None
+
+
+def _band(rubric: Rubric, node: Group | Indicator | None, score: float | None,
+          bounded: bool = True) -> tuple[int | None, str | None]:
+    if score is None or not bounded or not 0.0 <= score <= 100.0:
+        return None, None
+    return band_of(rubric, node, score)
+
+
+class _State:
+    """Every node's score for every mission of the cohort, as compare() rewrites them."""
+
+    def __init__(self, rubric: Rubric, scores: ScoreSet) -> None:
+        self.rubric = rubric
+        self.cards = sorted(scores.scorecards, key=lambda c: c.mission.id)
+        self.mids = [c.mission.id for c in self.cards]
+        self.orig: dict[str, list[NodeScore]] = {}
+        by_node = [{"overall": card.overall, **{ns.node: ns for ns in card.nodes}}
+                   for card in self.cards]
+        for node_id in ["overall", *rubric.nodes]:
+            cells = []
+            for card, nodes in zip(self.cards, by_node, strict=True):
+                if node_id not in nodes:
+                    raise ValueError(f"the scorecard of {card.mission.id} has no node "
+                                     f"{node_id!r}: the scores and the rubric do not match")
+                cells.append(nodes[node_id])
+            self.orig[node_id] = cells
+        self.cur = {k: list(v) for k, v in self.orig.items()}
+        self.node_findings: dict[tuple[int, str], list[Finding]] = {}
+        self.extra: list[list[Finding]] = [[] for _ in self.cards]
+        self.recomputed: set[tuple[int, str]] = set()
+        # Bands label 0-100 scores: none for groups built from z-scores or ranks.
+        self.bounded = True
+
+    @property
+    def size(self) -> int:
+        return len(self.cards)
+
+    def changed(self, node_id: str, i: int) -> bool:
+        return self.cur[node_id][i] is not self.orig[node_id][i]
+
+
+# --- indicators: imputation and normalisation ----------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Imputed:
+    value: float
+    how: str
+
+
+def _impute(st: _State, node_id: str, base: Array, imputation: str,
+            groups: Mapping[str, str] | None) -> dict[int, _Imputed]:
+    """Values for the missing cells of one indicator (only observed values feed the means)."""
+    cells = st.cur[node_id]
+    observed = np.isfinite(base)
+    out: dict[int, _Imputed] = {}
+    for i, ns in enumerate(cells):
+        if ns.status != "missing":
+            continue
+        if imputation == "mean":
+            pool, scope = observed, "the cohort"
+        else:
+            group = (groups or {}).get(st.mids[i])
+            if group is None:
+                st.extra[i].append(_finding(
+                    "imputation-failed", "no value observed and the mission belongs to no group "
+                    "to impute from", node_id))
+                continue
+            pool = observed & np.array([(groups or {}).get(m) == group for m in st.mids])
+            scope = f"group {group!r}"
+        how = f"the mean of {scope}"
+        n = int(pool.sum())
+        if n == 0:
+            st.extra[i].append(_finding("imputation-failed",
+                                        f"no value observed, and none in {scope} to impute from",
+                                        node_id))
+            continue
+        value = float(np.mean(base[pool]))
+        out[i] = _Imputed(value, f"{how} over {n} mission(s)")
+        st.extra[i].append(_finding("imputed-value", f"no value observed; imputed as {how} over "
+                                    f"{n} mission(s): {value:.6g}", node_id))
+    return out
+
+
+def _prepare_indicator(st: _State, ind: Indicator, *, method: str | None, imputation: str,
+                       groups: Mapping[str, str] | None, output_range: tuple[float, float],
+                       zscore_scale: tuple[float, float], target: float | None,
+                       cohort_findings: list[Finding]) -> int:
+    """Impute and normalise one indicator over the cohort; returns how many values were imputed."""
+    rule = _cohort_rule(ind)
+    cells = st.cur[ind.id]
+    base = np.full(st.size, np.nan)
+    for i, ns in enumerate(cells):
+        v = _numeric(ns.value) if rule is not None else ns.score
+        if (rule is not None and ns.status == "pending") or (rule is None and ns.status ==
+                                                              "scored"):
+            base[i] = np.nan if v is None else v
+    imputed = _impute(st, ind.id, base, imputation, groups) if imputation != "none" else {}
+    filled = base.copy()
+    for i, imp in imputed.items():
+        filled[i] = imp.value
+    if method is None:
+        for i, imp in imputed.items():
+            ns = cells[i]
+            score = float(np.clip(imp.value, 0.0, 100.0))
+            band, label = _band(st.rubric, ind, score)
+            cells[i] = ns.model_copy(update={
+                "status": "scored", "score": score, "value": None, "coverage": 0.0,
+                "band": band, "band_label": label, "interval": None, "sampled": False,
+                "explanation": ns.explanation.model_copy(update={
+                    "score": score, "rule": f"{ns.explanation.rule}; imputed as {imp.how}"})})
+        return len(imputed)
+    d = -1.0 if rule is not None and rule.direction == "lower" else 1.0
+    span = np.array([np.nan if rule is not None else _SCORE_SPAN])
+    goal = target if target is not None else (None if rule is not None else _SCORE_SPAN)
+    x = filled * d
+    scale = fit_scale(x, method, output_range=output_range, zscore_scale=zscore_scale, span=span,
+                      target=np.array([np.nan if goal is None else goal * d]))
+    y = apply_scale(scale, x)[:, 0]
+    has = np.isfinite(x)
+    if not bool(scale.defined[0]):
+        if has.any():
+            why = ("fewer than 2 missions have a value" if int(has.sum()) < 2
+                   else "every mission has the same value")
+            cohort_findings.append(_finding("cohort-normalisation-undefined",
+                                            f"{method} undefined over the cohort: {why}", ind.id))
+            for i in map(int, np.flatnonzero(has)):
+                ns = cells[i]
+                cells[i] = ns.model_copy(update={
+                    "status": "insufficient", "score": None, "band": None, "band_label": None,
+                    "interval": None, "coverage": 0.0})
+                st.extra[i].append(_finding("cohort-normalisation-undefined",
+                                            f"{method} undefined over the cohort: {why}",
+                                            ind.id))
+        return len(imputed)
+    text = scale.describe(0, d)
+    bounded = method in BOUNDED
+    st.bounded = st.bounded and bounded
+    for i in map(int, np.flatnonzero(has)):
+        ns = cells[i]
+        score = float(y[i])
+        band, label = _band(st.rubric, ind, score, bounded)
+        interval = None
+        if ns.interval is not None and i not in imputed:
+            ends = apply_scale(scale, np.array([[ns.interval[0] * d], [ns.interval[1] * d]]))
+            lo_e, hi_e = sorted(float(e) for e in ends[:, 0])
+            interval = (min(lo_e, score), max(hi_e, score))
+        rule_text = f"{ns.explanation.rule}; then {text}"
+        raw = ns.explanation.raw_value
+        value = ns.value
+        if i in imputed:
+            rule_text += f"; value imputed as {imputed[i].how}"
+            if rule is not None:
+                raw = value = imputed[i].value
+            else:
+                value = None
+        cells[i] = ns.model_copy(update={
+            "status": "scored", "score": score, "value": value,
+            "coverage": 0.0 if i in imputed else 1.0, "band": band, "band_label": label,
+            "interval": interval, "sampled": ns.sampled and interval is not None,
+            "explanation": ns.explanation.model_copy(update={
+                "score": score, "rule": rule_text, "raw_value": raw})})
+    return len(imputed)
+
+
+# --- aggregation over the tree -------------------------------------------------------------
+
+
+def _combine(st: _State, i: int, node: Group | None, method: str, power: float | None,
+             template: NodeScore) -> NodeScore:
+    """One group's score from its children's current scores (the engine's rules, see engine)."""
+    rubric = st.rubric
+    if node is None:
+        kids: Sequence[Group | Indicator] = rubric.families
+        node_id, min_cov = "overall", rubric.min_coverage
+    else:
+        kids, node_id, min_cov = node.children, node.id, node.min_coverage
+    cells = [(k, st.cur[k.id][i]) for k in kids]
+    findings: list[Finding] = []
+    applicable = [(k, c) for k, c in cells if c.status not in ("not_applicable", "pending")]
+    scored = [(k, c) for k, c in applicable if c.status == "scored" and c.score is not None]
+    total_w = sum(k.weight for k, _ in applicable)
+    scored_w = sum(k.weight for k, _ in scored)
+    contributions = tuple(
+        Contribution(node=k.id, status=c.status, score=c.score, weight=k.weight,
+                     share=(k.weight / scored_w) if c.status == "scored" and scored_w else None)
+        for k, c in cells)
+    expl = Explanation(aggregation=_method_text(method, power), children=contributions)
+    status: NodeStatus
+    score: float | None = None
+    interval: tuple[float, float] | None = None
+    coverage = 0.0
+    if not applicable:
+        status = "pending" if any(c.status == "pending" for _, c in cells) else "not_applicable"
+    else:
+        coverage = sum(k.weight * c.coverage for k, c in applicable) / total_w
+        direct = scored_w / total_w
+        if not scored or direct < min_cov:
+            if scored:
+                findings.append(_finding(
+                    "insufficient-coverage",
+                    f"{direct:.0%} of the weight is scored; at least {min_cov:.0%} needed",
+                    node_id))
+            status = "insufficient" if scored else "missing"
+        else:
+            weights = [k.weight for k, _ in scored]
+            values, reason = aggregate(method, [c.score for _, c in scored],  # type: ignore[misc]
+                                       weights, power)
+            if reason is not None:
+                findings.append(_finding("aggregation-undefined",
+                                         f"{method} mean undefined: {reason}", node_id))
+                status = "undefined"
+            else:
+                status, score = "scored", float(values[0])
+                expl = expl.model_copy(update={"score": score})
+                if any(c.interval is not None for _, c in scored):
+                    # Ends aggregated as if the children's errors moved together: conservative.
+                    ends = [aggregate(method, [(c.interval or (c.score, c.score))[e]  # type: ignore[misc]
+                                               for _, c in scored], weights, power)[0][0]
+                            for e in (0, 1)]
+                    if all(math.isfinite(float(e)) for e in ends):
+                        interval = (min(float(ends[0]), score), max(float(ends[1]), score))
+    st.node_findings[(i, node_id)] = findings
+    st.recomputed.add((i, node_id))
+    band, label = _band(rubric, node, score, st.bounded)
+    return template.model_copy(update={
+        "value": score, "score": score, "coverage": coverage, "status": status, "band": band,
+        "band_label": label, "interval": interval,
+        "sampled": interval is not None and any(c.sampled for _, c in scored),
+        "explanation": expl})
+
+
+def _normalise_group(st: _State, node: Group | None, node_id: str, method: str,
+                     output_range: tuple[float, float], zscore_scale: tuple[float, float],
+                     target: float | None, cohort_findings: list[Finding]) -> None:
+    cells = st.cur[node_id]
+    x = np.array([c.score if c.status == "scored" and c.score is not None else np.nan
+                  for c in cells])
+    scale = fit_scale(x, method, output_range=output_range, zscore_scale=zscore_scale,
+                      span=np.array([_SCORE_SPAN]),
+                      target=np.array([_SCORE_SPAN if target is None else target]))
+    if not bool(scale.defined[0]):
+        if np.isfinite(x).any():
+            cohort_findings.append(_finding("cohort-normalisation-undefined",
+                                            f"{method} undefined over the cohort for {node_id}",
+                                            node_id))
+        return
+    y = apply_scale(scale, x)[:, 0]
+    text = scale.describe(0)
+    st.bounded = st.bounded and method in BOUNDED
+    for i in map(int, np.flatnonzero(np.isfinite(x))):
+        c = cells[i]
+        score = float(y[i])
+        band, label = _band(st.rubric, node, score, method in BOUNDED)
+        cells[i] = c.model_copy(update={
+            "score": score, "value": score, "band": band, "band_label": label, "interval": None,
+            "sampled": False,
+            "explanation": c.explanation.model_copy(update={"score": score, "rule": text})})
+
+
+def _aggregate_tree(st: _State, methods: Mapping[str, tuple[str, float | None]],
+                    overridden: set[str], norm_nodes: Collection[str], method: str,
+                    output_range: tuple[float, float], zscore_scale: tuple[float, float],
+                    targets: Mapping[str, float], cohort_findings: list[Finding]) -> None:
+    groups: list[tuple[Group | None, str, list[str]]] = [
+        (p.node, p.node.id, [c.id for c in p.node.children])
+        for p in reversed(list(st.rubric.walk())) if isinstance(p.node, Group)]
+    groups.append((None, "overall", [f.id for f in st.rubric.families]))
+    for node, node_id, kids in groups:
+        meth, power = methods[node_id]
+        force = node_id in overridden or node_id in norm_nodes
+        for i in range(st.size):
+            if force or any(st.changed(k, i) for k in kids):
+                st.cur[node_id][i] = _combine(st, i, node, meth, power, st.orig[node_id][i])
+            else:
+                st.cur[node_id][i] = st.orig[node_id][i]
+                st.recomputed.discard((i, node_id))
+                st.node_findings.pop((i, node_id), None)
+        if node_id in norm_nodes:
+            _normalise_group(st, node, node_id, method, output_range, zscore_scale,
+                             targets.get(node_id), cohort_findings)
+
+
+# --- family 7: comparative indicators ------------------------------------------------------
+
+
+def _leaves(rubric: Rubric, node_id: str) -> list[Indicator]:
+    node = rubric.node(node_id)
+    if not isinstance(node, Group):
+        return [node]
+    out: list[Indicator] = []
+    for child in node.children:
+        out.extend(_leaves(rubric, child.id))
+    return out
+
+
+def _previous_index(st: _State, i: int, declared: Mapping[str, str | None]) -> int | None:
+    mission = st.cards[i].mission
+    prev = declared.get(mission.id)
+    if prev is not None:
+        return st.mids.index(prev) if prev in st.mids else None
+    key = (mission.election_date, mission.round)
+    earlier = [j for j, c in enumerate(st.cards) if c.mission.country == mission.country
+               and (c.mission.election_date, c.mission.round) < key]
+    if not earlier:
+        return None
+    return max(earlier, key=lambda j: (st.cards[j].mission.election_date,
+                                       st.cards[j].mission.round, st.mids[j]))
+
+
+def _node_input(name: str, ns: NodeScore) -> InputValue:
+    status: Literal["value", "missing", "not_applicable"] = (
+        "value" if ns.status == "scored" else
+        "not_applicable" if ns.status == "not_applicable" else "missing")
+    return InputValue(name=name, kind="node", status=status, value=ns.score)
+
+
+def _absent(ns: NodeScore) -> NodeStatus:
+    return "not_applicable" if ns.status == "not_applicable" else "missing"
+
+
+def _comparative(st: _State, node: ComparativeIndicator, declared: Mapping[str, str | None],
+                 cohort_findings: list[Finding]) -> None:
+    """Score one comparative indicator for every mission from the cohort's target scores."""
+    cells = st.cur[node.id]
+    target = st.cur[node.target]
+    scored = [(j, t.score) for j, t in enumerate(target)
+              if t.status == "scored" and t.score is not None]
+    for i, template in enumerate(cells):
+        status: NodeStatus
+        score: float | None = None
+        value: float | None = None
+        coverage = 0.0
+        inputs: tuple[InputValue, ...] = (_node_input(node.target, target[i]),)
+        own = target[i].score if target[i].status == "scored" else None
+        if node.measure == "distance_to_best":
+            rule = (f"comparative: 100 minus the gap in points to the cohort's best on "
+                    f"{node.target}")
+            if not scored or own is None:
+                status = _absent(target[i])
+            else:
+                j_best, best = max(scored, key=lambda t: (t[1], -t[0]))
+                inputs += (_node_input(f"{node.target}@{st.mids[j_best]}", target[j_best]),)
+                value = best - own
+                score, status, coverage = float(np.clip(100.0 - value, 0.0, 100.0)), "scored", 1.0
+        elif node.measure == "change_since_previous":
+            gp = node.rule or Goalposts(type="goalposts", low=-20.0, high=20.0)
+            rule = (f"comparative: change in points on {node.target} since the previous observed "
+                    f"election of the same country, scored by {gp.describe()}")
+            j = _previous_index(st, i, declared)
+            if j is None:
+                status = "not_applicable"
+                st.extra[i].append(_finding("no-previous-mission", "no earlier observed election "
+                                            "of this country in the cohort", node.id, "info"))
+            else:
+                inputs += (_node_input(f"{node.target}@{st.mids[j]}", target[j]),)
+                then = target[j].score if target[j].status == "scored" else None
+                if own is None or then is None:
+                    status = "missing"
+                else:
+                    value = own - then
+                    score = float(apply_rule(gp, np.array([value]))[0])
+                    status, coverage = "scored", 1.0
+        else:
+            rule = (f"comparative: share of the practices under {node.target} (indicators where "
+                    f"some mission scores at least {node.threshold:g}) that this mission reaches")
+            practices = [leaf.id for leaf in _leaves(st.rubric, node.target)
+                         if not isinstance(leaf, ComparativeIndicator) and any(
+                             c.status == "scored" and c.score is not None
+                             and c.score >= node.threshold for c in st.cur[leaf.id])]
+            mine = [(p, st.cur[p][i]) for p in practices]
+            inputs = tuple(_node_input(p, c) for p, c in mine)
+            seen = [c for _, c in mine if c.status == "scored" and c.score is not None]
+            unseen = [c for _, c in mine if c.status not in ("scored", "not_applicable")]
+            if not seen:
+                status = "missing" if unseen else "not_applicable"
+            else:
+                adopted = sum(1 for c in seen if c.score is not None and c.score >= node.threshold)
+                value = adopted / len(seen)
+                score, status = 100.0 * value, "scored"
+                coverage = len(seen) / (len(seen) + len(unseen))
+        band, label = _band(st.rubric, node, score)
+        cells[i] = template.model_copy(update={
+            "value": value, "score": score, "coverage": coverage, "status": status, "band": band,
+            "band_label": label, "interval": None, "sampled": False,
+            "explanation": Explanation(inputs=inputs, rule=rule, raw_value=value, score=score)})
+    if not scored:
+        cohort_findings.append(_finding("comparative-no-target",
+                                        f"no mission is scored on {node.target}", node.id))
+
+
+# --- best practice, trends -----------------------------------------------------------------
+
+
+def _ends(ns: NodeScore) -> tuple[float, float]:
+    assert ns.score is not None
+    return ns.interval if ns.interval is not None else (ns.score, ns.score)
+
+
+def _best(node_id: str, cells: Sequence[NodeScore], mids: Sequence[str],
+          ranking: Sequence[RankEntry]) -> tuple[BestPractice | None, tuple[str, ...]]:
+    scored = [e for e in ranking if e.rank is not None]
+    if not scored:
+        return None, ()
+    by_id = dict(zip(mids, cells, strict=True))
+    top = [e for e in scored if e.rank == 1]
+    rest = [e for e in scored if e.rank != 1]
+    low_rank = scored[-1].rank
+    weakest = tuple(e.mission for e in scored if e.rank == low_rank)
+    runner = rest[0].mission if rest else None
+    holds = bool(rest) and (min(_ends(by_id[e.mission])[0] for e in top)
+                            > max(_ends(by_id[e.mission])[1] for e in rest))
+    assert top[0].score is not None
+    bp = BestPractice(node=node_id, missions=tuple(e.mission for e in top), score=top[0].score,
+                      lead_holds=holds, runner_up=runner,
+                      evidence=tuple(by_id[e.mission] for e in top))
+    return bp, weakest
+
+
+# --- compare -------------------------------------------------------------------------------
+
+
+def compare(scores: ScoreSet, rubric: Rubric, *, observations: Observations | None = None,
+            normalisation: Normalisation = "none",
+            output_range: tuple[float, float] = (0.0, 100.0),
+            aggregation: Mapping[str, str] | None = None,
+            imputation: Imputation = "none", groups: Mapping[str, str] | None = None,
+            normalise_nodes: Collection[str] | None = None,
+            targets: Mapping[str, float] | None = None,
+            zscore_scale: tuple[float, float] = (0.0, 1.0)) -> Comparison:
+    """Compare a cohort of scorecards; pure and deterministic (the order of scorecards is moot).
+
+    - ``normalisation``: ``cohort`` indicators are always normalised over the cohort, by their
+      rule's method unless another is named here; any other method named here also applies to
+      every other non-comparative indicator (their 0-100 scores), or only to the nodes listed in
+      ``normalise_nodes`` (indicators or groups; a group is normalised after aggregation,
+      before its parent aggregates it). Bounded methods land in ``output_range`` (1-100 keeps a
+      geometric mean defined); ``zscore`` gives mean and deviation ``zscore_scale`` (COINr's
+      ``m_sd``); ``rank`` gives 1 for the lowest. ``distance_to_best`` counts the gap to the
+      best in points on 0-100 scores and relative to the range on raw values;
+      ``distance_to_target`` uses ``targets`` (node id -> goal in the node's own units; 100 for
+      scores, the best value otherwise), capped at the goal (COINr's ``n_dist2targ``).
+    - ``aggregation``: node id (a group, ``overall``, or ``*`` for all) -> ``arithmetic``,
+      ``geometric``, ``harmonic``, ``generalised:P``, ``minimum`` or ``sum``. A method undefined
+      for the data (a zero under a geometric mean) gives status ``undefined`` and a finding.
+    - ``imputation``: ``mean`` (of the cohort) or ``group_mean`` (``groups``: mission id ->
+      group; default each mission's region) for missing values; imputed cells keep coverage 0
+      and are reported as findings on the scorecard and the cohort.
+    - ``observations``: gives each mission's declared previous election (family 7 and trends);
+      otherwise the latest earlier mission of the same country in the cohort.
+
+    Raises ValueError for settings that cannot apply (unknown node or method, a rubric other
+    than the one the scores were computed with).
+    """
+    if normalisation not in NORMALISATIONS:
+        raise ValueError(f"unknown normalisation {normalisation!r}; expected one of "
+                         f"{', '.join(NORMALISATIONS)}")
+    if imputation not in IMPUTATIONS:
+        raise ValueError(f"unknown imputation {imputation!r}; expected one of "
+                         f"{', '.join(IMPUTATIONS)}")
+    lo, hi = (float(output_range[0]), float(output_range[1]))
+    if not (math.isfinite(lo) and math.isfinite(hi) and lo < hi):
+        raise ValueError(f"output range {output_range!r} must be two finite numbers, low < high")
+    if not zscore_scale[1] > 0:
+        raise ValueError("the z-score deviation must be > 0")
+    if scores.rubric.sha256 != rubric.digest():
+        raise ValueError(f"the scores were computed with rubric {scores.rubric.id} "
+                         f"{scores.rubric.version} ({scores.rubric.sha256[:12]}), not with "
+                         f"{rubric.id} {rubric.version} ({rubric.digest()[:12]})")
+    methods, overridden = _methods(rubric, aggregation)
+    targets = dict(targets or {})
+    unknown = [k for k in [*targets, *(normalise_nodes or ())] if k not in rubric.nodes]
+    if unknown:
+        raise ValueError(f"no node {', '.join(map(repr, sorted(set(unknown))))} in the rubric")
+    st = _State(rubric, scores)
+    if imputation == "group_mean" and groups is None:
+        groups = {c.mission.id: c.mission.region for c in st.cards
+                  if c.mission.region is not None}
+        group_source = "region"
+    else:
+        group_source = "given" if groups is not None else "none"
+    norm_set = set(normalise_nodes) if normalise_nodes is not None else None
+    norm_groups: set[str] = set()
+    if normalisation != "none" and norm_set is not None:
+        norm_groups = {k for k in norm_set if isinstance(rubric.node(k), Group)}
+    cohort_findings: list[Finding] = []
+
+    imputed_total = 0
+    for ind in rubric.indicators():
+        if isinstance(ind, ComparativeIndicator):
+            continue
+        rule = _cohort_rule(ind)
+        requested = normalisation != "none" and (norm_set is None or ind.id in norm_set)
+        method = normalisation if requested else (rule.method if rule is not None else None)
+        imputed_total += _prepare_indicator(
+            st, ind, method=method, imputation=imputation, groups=groups,
+            output_range=(lo, hi), zscore_scale=zscore_scale, target=targets.get(ind.id),
+            cohort_findings=cohort_findings)
+    if imputation != "none":
+        cohort_findings.insert(0, _finding(
+            "imputation-used",
+            f"{imputed_total} missing value(s) imputed by "
+            + ("the cohort mean" if imputation == "mean"
+               else f"group mean (groups: {group_source})"),
+            None, "warning" if imputed_total else "info"))
+
+    declared = ({m.id: m.previous for m in observations.missions} if observations is not None
+                else {})
+    pending = [n for n in rubric.indicators() if isinstance(n, ComparativeIndicator)]
+    inside = {p.id: {leaf.id for leaf in _leaves(rubric, p.target)} for p in pending}
+    while True:
+        _aggregate_tree(st, methods, overridden, norm_groups, normalisation, (lo, hi),
+                        zscore_scale, targets, cohort_findings)
+        waiting = {p.id for p in pending}
+        ready = [p for p in pending if not (inside[p.id] & waiting)]
+        if not ready:
+            break
+        for p in ready:
+            _comparative(st, p, declared, cohort_findings)
+        pending = [p for p in pending if p not in ready]
+    if pending:
+        for p in pending:
+            cohort_findings.append(_finding(
+                "comparative-cycle", f"{p.id} measures {p.target}, which depends on it", p.id,
+                "error"))
+            st.cur[p.id] = [c.model_copy(update={"status": "undefined"}) for c in st.cur[p.id]]
+        _aggregate_tree(st, methods, overridden, norm_groups, normalisation, (lo, hi),
+                        zscore_scale, targets, cohort_findings)
+
+    undefined = Counter(node_id for node_id, cells in st.cur.items()
+                        for c in cells if c.status == "undefined" and c.kind in
+                        ("group", "family", "overall"))
+    for node_id, n in sorted(undefined.items()):
+        meth, power = methods[node_id]
+        cohort_findings.append(_finding(
+            "aggregation-undefined", f"the {_method_text(meth, power)} mean of {node_id} is "
+            f"undefined for {n} mission(s): a score of 0 or below", node_id))
+
+    recomputed_by: dict[int, set[str]] = {}
+    for j, node_id in st.recomputed:
+        recomputed_by.setdefault(j, set()).add(node_id)
+    cards = []
+    for i, card in enumerate(st.cards):
+        recomputed = recomputed_by.get(i, set())
+        kept = [f for f in card.findings if not (f.node in recomputed and f.code in _AGG_CODES)]
+        added = [f for node_id in ["overall", *rubric.nodes]
+                 for f in st.node_findings.get((i, node_id), [])]
+        cards.append(card.model_copy(update={
+            "overall": st.cur["overall"][i],
+            "nodes": tuple(st.cur[n.node][i] for n in card.nodes),
+            "findings": (*kept, *st.extra[i], *added)}))
+    new_scores = scores.model_copy(update={"scorecards": tuple(cards)})
+
+    rankings: dict[str, tuple[RankEntry, ...]] = {}
+    best: dict[str, BestPractice] = {}
+    weakest: dict[str, tuple[str, ...]] = {}
+    for node_id in ["overall", *rubric.nodes]:
+        cells = st.cur[node_id]
+        rankings[node_id] = rank({m: (c.score if c.status == "scored" else None)
+                                  for m, c in zip(st.mids, cells, strict=True)})
+        if node_id != "overall" and not isinstance(rubric.node(node_id), Group):
+            bp, low = _best(node_id, cells, st.mids, rankings[node_id])
+            if bp is not None:
+                best[node_id], weakest[node_id] = bp, low
+
+    by_country: dict[str, list[int]] = {}
+    for i, card in enumerate(st.cards):
+        by_country.setdefault(card.mission.country, []).append(i)
+    trends = {}
+    for country in sorted(by_country):
+        idx = by_country[country]
+        if len(idx) < 2:
+            continue
+        idx.sort(key=lambda j: (st.cards[j].mission.election_date, st.cards[j].mission.round,
+                                st.mids[j]))
+        trends[country] = tuple((st.mids[j], st.cur["overall"][j].score
+                                 if st.cur["overall"][j].status == "scored" else None)
+                                for j in idx)
+
+    settings: dict[str, object] = {
+        "normalisation": normalisation,
+        "cohort_indicators": "normalised by their rule's method" if normalisation == "none"
+        else f"normalised by {normalisation}",
+        "normalised_nodes": (sorted(norm_set) if norm_set is not None else
+                             "every non-comparative indicator" if normalisation != "none"
+                             else "cohort indicators only"),
+        "output_range": [lo, hi],
+        "zscore_scale": [float(zscore_scale[0]), float(zscore_scale[1])],
+        "targets": dict(sorted(targets.items())),
+        "aggregation": {k: _method_text(*methods[k]) for k in sorted(overridden)},
+        "imputation": imputation,
+        "groups": group_source,
+        "ranking": "standard competition ranking (1, 2, 2, 4), highest score first; scores equal "
+                   f"to {TIE_DECIMALS} decimals tie; missions without a score come last",
+        "best_practice": "the missions at the best score; the lead holds when the lowest lower "
+                         "end of their intervals is above every other mission's upper end",
+        "group_intervals": "a group recomputed here takes as interval its children's interval "
+                           "ends aggregated (errors assumed to move together: conservative)",
+        "missions": st.size,
+    }
+    return Comparison(scores=new_scores, rankings=rankings, best=best, weakest=weakest,
+                      trends=trends, findings=tuple(cohort_findings), settings=settings)
+
+
+# --- output --------------------------------------------------------------------------------
+
+
+def comparison_to_dict(comparison: Comparison, *, include_scores: bool = True) -> dict[str, Any]:
+    """The comparison as plain JSON-able data (stable key order)."""
+    def entry(e: RankEntry) -> dict[str, Any]:
+        return {"mission": e.mission, "score": e.score, "rank": e.rank, "tied": e.tied}
+
+    out: dict[str, Any] = {
+        "format": "ovm-comparison/1",
+        "settings": dict(comparison.settings),
+        "findings": [f.model_dump(mode="json") for f in comparison.findings],
+        "rankings": {k: [entry(e) for e in v] for k, v in comparison.rankings.items()},
+        "best": {k: {"missions": list(b.missions), "score": b.score, "lead_holds": b.lead_holds,
+                     "runner_up": b.runner_up,
+                     "evidence": [ns.model_dump(mode="json") for ns in b.evidence]}
+                 for k, b in comparison.best.items()},
+        "weakest": {k: list(v) for k, v in comparison.weakest.items()},
+        "trends": {k: [[m, s] for m, s in v] for k, v in comparison.trends.items()},
+    }
+    if include_scores:
+        out["scores"] = comparison.scores.model_dump(mode="json")
+    return out
+
+
+def comparison_json(comparison: Comparison) -> str:
+    """Canonical JSON text of a comparison (byte-identical for identical inputs)."""
+    return json.dumps(comparison_to_dict(comparison), indent=1, ensure_ascii=False) + "\n"
+
+
+RANKING_COLUMNS = ("node", "rank", "tied", "mission", "score", "status", "band", "interval_low",
+                   "interval_high")
+
+
+def comparison_csv(comparison: Comparison) -> str:
+    """The rankings as CSV (one row per node per mission), spreadsheet formulas neutralised."""
+    cells = {(c.mission.id, ns.node): ns for c in comparison.scores.scorecards
+             for ns in (c.overall, *c.nodes)}
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\n")
+    w.writerow(RANKING_COLUMNS)
+
+    def fmt(x: object) -> object:
+        if x is None:
+            return ""
+        if isinstance(x, bool):
+            return "yes" if x else "no"
+        if isinstance(x, float):
+            return repr(round(x, 10))
+        return x
+
+    for node_id, entries in comparison.rankings.items():
+        for e in entries:
+            ns = cells[(e.mission, node_id)]
+            iv = ns.interval or (None, None)
+            w.writerow([safe_cell(fmt(v)) for v in (
+                node_id, e.rank, e.tied, e.mission, e.score, ns.status, ns.band_label or "",
+                iv[0], iv[1])])
+    return buf.getvalue()
+
+
+# --- wide tables (composite-index data: units x indicators) --------------------------------
+
+_SLUG = re.compile(r"[^a-z0-9_.-]+")
+
+
+def _slug(text: str) -> str:
+    return _SLUG.sub("-", text.strip().lower()).strip("-._")
+
+
+def _wide_frame(table: str | Path | pl.DataFrame, file: str | None,
+                ) -> tuple[pl.DataFrame, str]:
+    if isinstance(table, pl.DataFrame):
+        df = table
+        if ROW not in df.columns:
+            df = df.with_row_index(ROW, offset=2).with_columns(pl.col(ROW).cast(pl.Int64))
+        return df, file or "<table>"
+    path = Path(table)
+    df_read, issues = read_table(path)
+    if df_read is None or any(i.severity == "error" for i in issues):
+        raise DataError(issues, summary=f"{path}: cannot read the table")
+    return df_read, file or str(path)
+
+
+def _cell(value: object) -> object:
+    if isinstance(value, float) and math.isnan(value):
+        return None
+    return value
+
+
+def observations_from_wide(table: str | Path | pl.DataFrame, rubric: Rubric, *,
+                           id_column: str = "UnitCode", name_column: str | None = "UnitName",
+                           country_column: str | None = None, region_column: str | None = None,
+                           group_columns: Sequence[str] | None = None,
+                           election: Election = PLACEHOLDER_ELECTION,
+                           na_means: Literal["missing", "not_applicable"] = "missing",
+                           source: str | None = None, file: str | None = None) -> Observations:
+    """Observations from a wide table of units (rows) by variables (columns), e.g. COINr data.
+
+    Each row becomes a :class:`Mission` whose id is the unit code in lower case; its ``country``
+    comes from ``country_column`` (default: the unit code, which must then be ISO 3166
+    alpha-3) and its ``region`` from ``region_column``. A column is a variable when its name,
+    or its name in lower case with other characters as ``-``, is a variable of the rubric.
+    ``group_columns`` (default: ``Year`` and every ``Group_*`` column) describe the units and
+    are not data. An empty cell (or NaN) is a missing value; ``NA`` too unless ``na_means`` says
+    it marks a value that does not apply. Every unit gets ``election`` (by default the
+    placeholder ``index`` election of 2018-01-01: a composite index observes no election).
+    Rows with an invalid value are rejected with their reasons in ``report``; the table's other
+    columns are listed as unmatched. Raises DataError when the table cannot be read at all.
+    """
+    df, name = _wide_frame(table, file)
+    if id_column not in df.columns:
+        raise DataError([Issue(name, 1, None, "missing-column", f"no {id_column!r} column", (),
+                               "error", "data")], summary=f"{name}: no {id_column!r} column")
+    variables = {v.name: v for v in rubric.variables if v.from_sites is None}
+    described = {id_column, ROW, *(c for c in (name_column, country_column, region_column) if c)}
+    described |= set(group_columns) if group_columns is not None else {
+        c for c in df.columns if c == "Year" or c.startswith("Group_")}
+    columns: dict[str, str] = {}
+    unmatched: list[str] = []
+    warnings: list[Issue] = []
+    for j, col in enumerate(df.columns, start=1):
+        if col in described:
+            continue
+        var = col if col in variables else _slug(col).replace("-", "_")
+        if var in variables and var not in columns.values():
+            columns[col] = var
+        else:
+            unmatched.append(col)
+            warnings.append(Issue(name, 1, j, "unknown-column",
+                                  f"column {col!r} matches no variable of the rubric; ignored",
+                                  (), "warning", "data"))
+    for var in variables:
+        if var not in columns.values():
+            warnings.append(Issue(name, 1, None, "missing-column",
+                                  f"no column for variable {var!r}: every unit misses it", (),
+                                  "warning", "data"))
+    missions: list[Mission] = []
+    rejected: list[RejectedRow] = []
+    seen: set[str] = set()
+    colno = {c: j for j, c in enumerate(df.columns, start=1)}
+    for rec in df.iter_rows(named=True):
+        row = int(rec[ROW])
+        reasons: list[Issue] = []
+
+        def bad(col: str, code: str, msg: str, row: int = row,
+                reasons: list[Issue] = reasons) -> None:
+            reasons.append(Issue(name, row, colno.get(col), code, msg, (), "error", "data"))
+
+        code = str(_cell(rec.get(id_column)) or "").strip()
+        mid = _slug(code)
+        if not mid:
+            bad(id_column, "missing-mission", "no unit code")
+        elif mid in seen:
+            bad(id_column, "duplicate-row", f"unit {code!r} is listed twice")
+        country = str(_cell(rec.get(country_column or id_column)) or "").strip().upper()
+        if not re.fullmatch(r"[A-Z]{3}", country):
+            bad(country_column or id_column, "invalid-country",
+                f"{country!r} is not an ISO 3166 alpha-3 code")
+        values: dict[str, Datum] = {}
+        for col, var in columns.items():
+            cell = _cell(rec.get(col))
+            prov = Provenance(source=source or Path(name).name, file=name, line=row)
+            text = "" if cell is None else str(cell).strip().lower()
+            if text in ("", "nan") or text in MISSING_WORDS or (text == "na"
+                                                                 and na_means == "missing"):
+                values[var] = Datum(status="missing", provenance=prov)
+                continue
+            if text in NA_WORDS:
+                values[var] = Datum(status="not_applicable", provenance=prov)
+                continue
+            problem = check_number(variables[var], cell)
+            if problem:
+                bad(col, problem[0], problem[1])
+                continue
+            values[var] = Datum(value=parse_number(cell), provenance=prov)
+        if reasons:
+            rejected.append(RejectedRow(name, row, mid or None, tuple(reasons)))
+            continue
+        seen.add(mid)
+        label = _cell(rec.get(name_column)) if name_column else None
+        region = _cell(rec.get(region_column)) if region_column else None
+        missions.append(Mission(id=mid, country=country, name=str(label or code),
+                                election=election,
+                                region=None if region is None else str(region), values=values))
+    report = LoadReport(
+        files=(FileReport(name, "statistics", df.height, df.height - len(rejected), len(rejected),
+                          unmatched_columns=tuple(unmatched)),),
+        rejected=tuple(rejected), issues=tuple(warnings))
+    return Observations(missions=tuple(missions), report=report)
+
+
+def wide_groups(table: str | Path | pl.DataFrame, column: str, *,
+                id_column: str = "UnitCode") -> dict[str, str]:
+    """Mission id -> group from one column of a wide table (e.g. ``Group_EurAsia``)."""
+    df, name = _wide_frame(table, None)
+    for col in (id_column, column):
+        if col not in df.columns:
+            raise DataError([Issue(name, 1, None, "missing-column", f"no {col!r} column", (),
+                                   "error", "data")], summary=f"{name}: no {col!r} column")
+    out: dict[str, str] = {}
+    for code, group in zip(df[id_column].to_list(), df[column].to_list(), strict=True):
+        if code is not None and _cell(group) is not None:
+            out[_slug(str(code))] = str(group)
+    return out

@@ -1,0 +1,619 @@
+"""Uncertainty and sensitivity analysis of rankings: a Monte Carlo over the methodology's choices.
+
+Each uncertain choice is one input of a variance-based (Sobol) sensitivity analysis:
+
+- ``weights``: every node's weight times ``1 + u``, ``u`` uniform in +-``weight_range``
+  (COINr's ``get_noisy_weights``), drawn independently for every node;
+- ``aggregation``: one of ``aggregations`` at every group and the root (``rubric``: the
+  rubric's own methods);
+- ``normalisation``: one of ``normalisations`` for every non-comparative indicator (``none``:
+  as compare() does by default: cohort indicators by their rule, the others as scored);
+- ``drop_indicator``: no indicator left out, or one (each equally likely);
+- ``sampling``: one of ``sampling_draws`` draws of the sampling error of every indicator
+  scored from observer site data. The score set keeps the engine's bootstrap interval, not its
+  replicates, so each draw is a split normal around the score whose halves reach the interval's
+  ends at the score set's confidence level, clipped to 0-100; draws are independent across
+  indicators.
+
+Design and estimators (those of COINr's ``SA_sample`` / ``SA_estimate``): two independent
+samples A and B of ``runs`` rows, and for each choice i the matrix AB_i (A with choice i taken
+from B): ``runs * (d + 2)`` evaluations. With ``V`` the variance of the output over A and B,
+the first-order index is ``S_i = mean(y_B * (y_ABi - y_A)) / V`` (Saltelli et al. 2010) and the
+total-effect index ``ST_i = mean((y_A - y_ABi)^2) / (2 V)`` (Jansen 1999). The output is the
+vector of the missions' ranks; its indices are combined across missions weighting each by the
+variance of its rank (the generalised indices of Gamboa, Janon, Klein and Lagnoux 2014):
+``S_i = sum_m num_im / sum_m V_m``. Rank statistics come from the ``2 * runs`` runs of A and B.
+
+Conventions: ranks are standard competition ranks of the overall score (ties to 9 decimals);
+a mission without an overall score in a run takes the place after the last scored one. Under
+geometric, harmonic and negative-power means a value below 1 enters as 1 (the floor of the 1-100
+range that makes these means defined), where compare() would report the mean as undefined.
+Comparative indicators (family 7) keep their nominal scores in every run.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from statistics import NormalDist
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from ovm.aggregate import Array
+from ovm.compare import (
+    NORMALISATIONS,
+    Comparison,
+    _cohort_rule,
+    apply_scale,
+    compare,
+    fit_scale,
+    parse_aggregation,
+)
+from ovm.indicators import ComparativeIndicator
+from ovm.observations import Observations
+from ovm.results import NodeScore, ScoreSet
+from ovm.rubric import Group, Rubric
+
+CHOICES = ("weights", "aggregation", "normalisation", "drop_indicator", "sampling")
+DEFAULT_AGGREGATIONS = ("rubric", "arithmetic", "geometric")
+DEFAULT_NORMALISATIONS = ("none", "minmax", "zscore", "percentile")
+ZSCORE_SCALE = (50.0, 10.0)
+"""Mean and deviation of z-scores in the analysis (COINr's ``m_sd``): keeps them mostly > 1."""
+FLOOR = 1.0
+_CHUNK = 512
+
+
+@dataclass(frozen=True)
+class RankInterval:
+    """A mission's rank across the runs: nominal, median, 5-95% interval, mean absolute shift."""
+
+    mission: str
+    nominal: int | None
+    median: float
+    low: float
+    high: float
+    mean_shift: float
+
+
+@dataclass(frozen=True)
+class Sensitivity:
+    """Results of :func:`sensitivity`: rank intervals per mission, Sobol indices per choice."""
+
+    runs: int
+    seed: int
+    weight_range: float
+    ranks: tuple[RankInterval, ...]
+    first_order: Mapping[str, float]
+    total_effect: Mapping[str, float]
+    choices: tuple[str, ...]
+    evaluations: int = 0
+    alternatives: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    notes: tuple[str, ...] = ()
+
+
+# --- the model: the rubric's tree as arrays -------------------------------------------------
+
+
+@dataclass
+class _GroupSpec:
+    id: str
+    method: str
+    power: float | None
+    min_coverage: float
+    indicators: list[int]
+    groups: list[int]
+    index: int
+
+    @property
+    def cols(self) -> slice | list[int]:
+        """The indicator columns: a slice when contiguous (views instead of copies)."""
+        ind = self.indicators
+        if ind and ind == list(range(ind[0], ind[-1] + 1)):
+            return slice(ind[0], ind[-1] + 1)
+        return ind
+
+
+@dataclass
+class _Model:
+    """The cohort as arrays: missions x indicators, and the groups children-first."""
+
+    mids: list[str]
+    ind_ids: list[str]
+    base: Array              # scores, or raw values (oriented) of cohort indicators; NaN: none
+    applicable: Array        # bool: counts in its group's weight
+    cohort: list[str | None]  # the rule's method of cohort indicators
+    fixed: Array             # bool per indicator: comparative (kept nominal)
+    sd_low: Array            # split-normal deviations of sampled scores (0 elsewhere)
+    sd_high: Array
+    groups: list[_GroupSpec]  # children before parents; the root last
+    weights: Array           # nominal weight per node: indicators then groups
+
+    def __post_init__(self) -> None:
+        # The applicable cells of each group's indicators, as the weights' multiplier.
+        self.applicable_f = {g.index: self.applicable[:, g.cols].astype(float)
+                             for g in self.groups if g.indicators}
+
+    @property
+    def sampled(self) -> bool:
+        return bool(np.any(self.sd_low > 0) or np.any(self.sd_high > 0))
+
+
+def _value(ns: NodeScore) -> float | None:
+    v = ns.value
+    if isinstance(v, bool) or not isinstance(v, int | float) or not math.isfinite(v):
+        return None
+    return float(v)
+
+
+def _build_model(scores: ScoreSet, rubric: Rubric, comparison: Comparison) -> _Model:
+    """Arrays of the cohort from the engine's scores and the nominal comparison."""
+    cards = sorted(scores.scorecards, key=lambda c: c.mission.id)
+    compared = {c.mission.id: c for c in comparison.scores.scorecards}
+    mids = [c.mission.id for c in cards]
+    inds = rubric.indicators()
+    m, k = len(cards), len(inds)
+    base = np.full((m, k), np.nan)
+    applicable = np.zeros((m, k), dtype=bool)
+    sd_low = np.zeros((m, k))
+    sd_high = np.zeros((m, k))
+    z = NormalDist().inv_cdf((1.0 + scores.confidence) / 2.0)
+    cohort: list[str | None] = []
+    fixed = np.zeros(k, dtype=bool)
+    engine_nodes = [{ns.node: ns for ns in card.nodes} for card in cards]
+    compared_nodes = [{ns.node: ns for ns in compared[card.mission.id].nodes} for card in cards]
+    for j, ind in enumerate(inds):
+        rule = _cohort_rule(ind)
+        cohort.append(rule.method if rule is not None else None)
+        fixed[j] = isinstance(ind, ComparativeIndicator)
+        d = -1.0 if rule is not None and rule.direction == "lower" else 1.0
+        for i in range(m):
+            ns = compared_nodes[i][ind.id] if fixed[j] else engine_nodes[i][ind.id]
+            applicable[i, j] = ns.status not in ("not_applicable", "pending") or (
+                rule is not None and ns.status == "pending")
+            if rule is not None and ns.status == "pending":
+                raw = _value(ns)
+                base[i, j] = np.nan if raw is None else raw * d
+            elif ns.status == "scored" and ns.score is not None:
+                base[i, j] = ns.score
+                if ns.interval is not None and not fixed[j]:
+                    sd_low[i, j] = max(ns.score - ns.interval[0], 0.0) / z
+                    sd_high[i, j] = max(ns.interval[1] - ns.score, 0.0) / z
+    placed = [p for p in rubric.walk() if isinstance(p.node, Group)]
+    gid = {p.node.id: len(placed) - 1 - n for n, p in enumerate(placed)}
+    col = {ind.id: j for j, ind in enumerate(inds)}
+    groups: list[_GroupSpec] = []
+    for p in reversed(placed):
+        g = p.node
+        assert isinstance(g, Group)
+        groups.append(_GroupSpec(g.id, g.aggregation, g.power, g.min_coverage,
+                                 [col[c.id] for c in g.children if c.id in col],
+                                 [gid[c.id] for c in g.children if c.id in gid], len(groups)))
+    groups.append(_GroupSpec("overall", rubric.aggregation, rubric.power, rubric.min_coverage,
+                             [], [gid[f.id] for f in rubric.families], len(groups)))
+    weights = np.array([ind.weight for ind in inds]
+                       + [g.weight for g in (p.node for p in reversed(placed))] + [1.0])
+    return _Model(mids, [i.id for i in inds], base, applicable, cohort, fixed, sd_low, sd_high,
+                  groups, weights)
+
+
+# --- one batch of evaluations --------------------------------------------------------------
+
+
+def _normalised(model: _Model, x: Array, method: str) -> Array:
+    """Indicator values of one run under a normalisation alternative (compare()'s conventions)."""
+    y = x.copy()
+    if method == "none":
+        by_method: dict[str, list[int]] = {}
+        for j, meth in enumerate(model.cohort):
+            if meth is not None:
+                by_method.setdefault(meth, []).append(j)
+        for meth, cols in by_method.items():
+            y[:, cols] = apply_scale(fit_scale(x[:, cols], meth, zscore_scale=(0.0, 1.0)),
+                                     x[:, cols])
+        return y
+    cols = [j for j in range(x.shape[1]) if not model.fixed[j]]
+    span = np.array([np.nan if model.cohort[j] is not None else 100.0 for j in cols])
+    target = np.array([np.nan if model.cohort[j] is not None else 100.0 for j in cols])
+    y[:, cols] = apply_scale(fit_scale(x[:, cols], method, zscore_scale=ZSCORE_SCALE, span=span,
+                                       target=target), x[:, cols])
+    return y
+
+
+class _Mean:
+    """A quasi-arithmetic mean finv(sum w f(x) / sum w), written into given arrays.
+
+    ``masked``: f(0) is not 0, so a child without a score must be masked out explicitly.
+    Values below the floor enter geometric, harmonic and negative-power means as the floor.
+    """
+
+    def __init__(self, method: str, power: float | None) -> None:
+        p = 1.0 if power is None else power
+        if method == "generalised" and p == 0:
+            method = "geometric"
+        if method == "generalised" and p == 1:
+            method = "arithmetic"
+        self.method, self.p = method, p
+        self.identity = method in ("arithmetic", "sum", "minimum")
+        self.masked = method == "harmonic" or (method == "generalised" and p < 0)
+
+    def f(self, v: Array, out: Array) -> Array:
+        """f(v) into ``out``."""
+        if self.identity:
+            np.copyto(out, v)
+        elif self.method == "geometric":
+            np.log(np.maximum(v, FLOOR, out=out), out=out)
+        elif self.method == "harmonic":
+            np.divide(1.0, np.maximum(v, FLOOR, out=out), out=out)
+        else:
+            np.power(np.maximum(v, FLOOR if self.p < 0 else 0.0, out=out), self.p, out=out)
+        return out
+
+    def finv(self, v: Array) -> None:
+        """f inverse of ``v``, in place."""
+        if self.method == "geometric":
+            np.exp(v, out=v)
+        elif self.method == "harmonic":
+            np.divide(1.0, v, out=v)
+        elif not self.identity:
+            np.power(v, 1.0 / self.p, out=v)
+
+
+class _Arena:
+    """Scratch arrays reused from batch to batch.
+
+    Each batch needs about a hundred temporaries; freed, they hand their pages back to the
+    operating system and the next batch faults them in again, which costs more than the
+    arithmetic. Views of fixed buffers avoid that (and stay C-contiguous).
+    """
+
+    def __init__(self, rows: int, capacity: int) -> None:
+        self.rows, self.capacity = rows, capacity
+        self._buffers: dict[str, npt.NDArray[Any]] = {}
+
+    def get(self, name: str, runs: int, dtype: type = float) -> npt.NDArray[Any]:
+        """A rows x runs view of the buffer ``name``."""
+        if runs > self.capacity:
+            self.capacity, self._buffers = runs, {}
+        buf = self._buffers.get(name)
+        if buf is None or buf.dtype != np.dtype(dtype):
+            buf = self._buffers[name] = np.empty(self.rows * self.capacity, dtype=dtype)
+        return buf[: self.rows * runs].reshape(self.rows, runs)
+
+
+class _Values:
+    """Indicator values of one normalisation and sampling draw, with what every batch needs."""
+
+    def __init__(self, y: Array) -> None:
+        self.y = y
+        self.has = np.isfinite(y)
+        self.hasf = self.has.astype(float)
+        self._zeroed = np.where(self.has, y, 0.0)
+        self._f: dict[tuple[str, float], Array] = {}
+
+    def transformed(self, mean: _Mean) -> Array:
+        """f(y), 0 where there is no value."""
+        if mean.identity:
+            return self._zeroed
+        key = (mean.method, mean.p)
+        if key not in self._f:
+            with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
+                fy = mean.f(self._zeroed, np.empty_like(self._zeroed))
+            self._f[key] = np.where(self.has, fy, 0.0)
+        return self._f[key]
+
+
+def _evaluate(model: _Model, values: _Values | Array, w: Array,
+              methods: Sequence[tuple[str, float | None]], arena: _Arena | None = None,
+              ) -> Array:
+    """Overall scores (missions x runs) for indicator values and per-run weights ``w``.
+
+    ``w`` is runs x nodes (indicators, then groups in the model's order); a weight of 0 leaves
+    a node out. ``methods`` gives each group's (method, power), in the model's order. The
+    engine's rules apply: a group is scored when its scored weight reaches ``min_coverage`` of
+    its applicable weight; a group with no applicable child does not apply.
+    """
+    vals = values if isinstance(values, _Values) else _Values(values)
+    m, e = vals.y.shape[0], w.shape[0]
+    arena = arena or _Arena(m, e)
+    k = len(model.ind_ids)
+    wt = np.ascontiguousarray(w.T)
+    tmp = arena.get("tmp", e)
+    flag = arena.get("flag", e, bool)
+    with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
+        for g in model.groups:
+            meth, power = methods[g.index]
+            mean = _Mean(meth, power)
+            num, den, tot = (arena.get(f"{x}{g.index}", e) for x in ("num", "den", "tot"))
+            lowest = arena.get(f"low{g.index}", e) if meth == "minimum" else None
+            if g.indicators:
+                cols = g.cols
+                wi = wt[cols]
+                np.matmul(vals.transformed(mean)[:, cols], wi, out=num)
+                np.matmul(vals.hasf[:, cols], wi, out=den)
+                np.matmul(model.applicable_f[g.index], wi, out=tot)
+                if lowest is not None:
+                    v = np.where(vals.has[:, cols], vals.y[:, cols], np.inf)
+                    np.copyto(lowest, np.where((wi > 0)[None, :, :], v[:, :, None],
+                                               np.inf).min(axis=1))
+            else:
+                num.fill(0.0)
+                den.fill(0.0)
+                tot.fill(0.0)
+                if lowest is not None:
+                    lowest.fill(np.inf)
+            for c in g.groups:
+                vz, ok_c, ap_c = (arena.get(f"vz{c}", e), arena.get(f"ok{c}", e, bool),
+                                  arena.get(f"ap{c}", e, bool))
+                wc = wt[k + c]
+                mean.f(vz, tmp)
+                if mean.masked:
+                    np.multiply(tmp, ok_c, out=tmp)
+                num += np.multiply(tmp, wc, out=tmp)
+                den += np.multiply(ok_c, wc, out=tmp)
+                tot += np.multiply(ap_c, wc, out=tmp)
+                if lowest is not None:
+                    np.logical_and(ok_c, (wc > 0)[None, :], out=flag)
+                    np.copyto(tmp, np.inf)
+                    np.copyto(tmp, vz, where=flag)
+                    np.minimum(lowest, tmp, out=lowest)
+            val, ok, ap = (arena.get(f"vz{g.index}", e), arena.get(f"ok{g.index}", e, bool),
+                           arena.get(f"ap{g.index}", e, bool))
+            if lowest is not None:
+                np.copyto(val, lowest)
+            elif meth == "sum":
+                np.copyto(val, num)
+            else:
+                np.divide(num, den, out=val)
+                mean.finv(val)
+            np.greater(den, 0.0, out=ok)
+            if g.min_coverage > 0:
+                # Where tot is 0, den is 0 too and ok is already False.
+                np.greater_equal(np.divide(den, tot, out=tmp), g.min_coverage, out=flag)
+                ok &= flag
+            np.greater(tot, 0.0, out=ap)
+            np.copyto(val, 0.0, where=np.logical_not(ok, out=flag))
+    root = model.groups[-1].index
+    return np.where(arena.get(f"ok{root}", e, bool), arena.get(f"vz{root}", e), np.nan)
+
+
+def ranks_of(scores: Array) -> npt.NDArray[np.int32]:
+    """Competition ranks (1 = best) of each row of ``scores`` (runs x missions); NaN last."""
+    r = np.round(scores, 9)
+    r = np.where(np.isnan(r), -np.inf, r)
+    order = np.argsort(-r, axis=1, kind="stable")
+    ordered = np.take_along_axis(r, order, axis=1)
+    pos = np.broadcast_to(np.arange(r.shape[1]), r.shape)
+    new = np.ones(r.shape, dtype=bool)
+    new[:, 1:] = ordered[:, 1:] != ordered[:, :-1]
+    start = np.maximum.accumulate(np.where(new, pos, 0), axis=1)
+    out = np.empty(r.shape, dtype=np.int32)
+    np.put_along_axis(out, order, (start + 1).astype(np.int32), axis=1)
+    return out
+
+
+# --- the analysis --------------------------------------------------------------------------
+
+
+def _aggregation_alternatives(model: _Model, names: Sequence[str],
+                              ) -> tuple[list[str], list[list[tuple[str, float | None]]]]:
+    nominal = [(g.method, g.power) for g in model.groups]
+    labels: list[str] = []
+    configs: list[list[tuple[str, float | None]]] = []
+    for name in names:
+        if name == "rubric":
+            conf = nominal
+        else:
+            parsed = [parse_aggregation(name, g.power) for g in model.groups]
+            conf = parsed
+        if conf not in configs:
+            labels.append(name)
+            configs.append(conf)
+    return labels, configs
+
+
+def sensitivity(scores: ScoreSet, rubric: Rubric, *, runs: int = 1000, seed: int = 20261128,
+                weight_range: float = 0.25, progress: Callable[[int, int], None] | None = None,
+                aggregations: Sequence[str] = DEFAULT_AGGREGATIONS,
+                normalisations: Sequence[str] = DEFAULT_NORMALISATIONS,
+                sampling_draws: int = 100, observations: Observations | None = None,
+                comparison: Comparison | None = None,
+                choices: Sequence[str] = CHOICES) -> Sensitivity:
+    """Monte Carlo uncertainty and Sobol sensitivity analysis of the overall ranking.
+
+    ``runs`` is the base sample size N: the analysis evaluates N * (d + 2) methodologies for
+    the d ``choices`` varied (see the module's docstring for the choices, the design and the
+    estimators). A choice not varied stays nominal: weights as in the rubric, the first
+    aggregation and normalisation alternative, no indicator dropped, scores without sampling
+    error. The nominal ranking is compare()'s (``comparison``, computed with default settings
+    when not given). Seeded and vectorised: the same inputs and seed give the same result.
+    ``progress(done, total)`` is called as evaluations complete.
+    """
+    if runs < 2:
+        raise ValueError("runs must be at least 2")
+    if not scores.scorecards:
+        raise ValueError("no missions to rank")
+    if not 0 <= weight_range < 1:
+        raise ValueError("weight_range must be in [0, 1): weights must stay positive")
+    if sampling_draws < 1:
+        raise ValueError("sampling_draws must be at least 1")
+    bad = [n for n in normalisations if n not in NORMALISATIONS]
+    if bad or not normalisations:
+        raise ValueError(f"unknown normalisation(s) {bad}; expected some of "
+                         f"{', '.join(NORMALISATIONS)}")
+    if not aggregations:
+        raise ValueError("at least one aggregation alternative is needed")
+    varied = tuple(c for c in CHOICES if c in choices)
+    if not varied or len(varied) != len(set(choices)):
+        raise ValueError(f"choices must be some of {', '.join(CHOICES)}, not {list(choices)}")
+    comparison = comparison or compare(scores, rubric, observations=observations)
+    model = _build_model(scores, rubric, comparison)
+    agg_labels, agg_configs = _aggregation_alternatives(model, aggregations)
+    norm_labels = list(dict.fromkeys(normalisations))
+    m, k = model.base.shape
+    n_nodes = model.weights.size
+    d = len(varied)
+    draws = sampling_draws if model.sampled and "sampling" in varied else 1
+
+    design, noise_seq = np.random.SeedSequence(seed).spawn(2)
+    rng = np.random.default_rng(design)
+    # A then B for every choice, drawn in a fixed order so a seed means one design.
+    u_w = rng.uniform(-1.0, 1.0, size=(2 * runs, n_nodes))
+    u_agg = rng.integers(0, len(agg_configs), size=2 * runs)
+    u_norm = rng.integers(0, len(norm_labels), size=2 * runs)
+    u_drop = rng.integers(0, k + 1, size=2 * runs)
+    u_samp = rng.integers(0, draws, size=2 * runs)
+    sampling = model.sampled and "sampling" in varied
+    # One child seed per draw: a draw is regenerated when needed instead of kept in memory.
+    draw_seeds = noise_seq.spawn(draws)
+    sampled_cells = model.sd_low + model.sd_high > 0
+    if "weights" not in varied:
+        u_w[:] = 0.0
+    for name, u in (("aggregation", u_agg), ("normalisation", u_norm),
+                    ("drop_indicator", u_drop), ("sampling", u_samp)):
+        if name not in varied:
+            u[:] = 0
+
+    total = runs * (d + 2)
+    block = np.arange(total) // runs
+    row = np.arange(total) % runs
+    # Row of A (or of B) each evaluation takes a choice from: B in block 1 and in the block
+    # of that choice (AB_i), A elsewhere.
+    src = {name: row + runs * ((block == 1) | (block == 2 + varied.index(name)))
+           if name in varied else row for name in CHOICES}
+    agg_e, norm_e = u_agg[src["aggregation"]], u_norm[src["normalisation"]]
+    drop_e, samp_e = u_drop[src["drop_indicator"]], u_samp[src["sampling"]]
+
+    overall = np.empty((total, m))
+    done = 0
+    # Runs sorted by normalisation, sampling draw and aggregation: a batch of runs sharing all
+    # three shares the indicator values, so each group's indicator level is one matrix
+    # product; batches stay small enough for their arrays to sit in the CPU cache.
+    keys = (norm_e * draws + samp_e) * len(agg_configs) + agg_e
+    order = np.argsort(keys, kind="stable")
+    sorted_keys = keys[order]
+    cuts = np.flatnonzero(np.r_[True, sorted_keys[1:] != sorted_keys[:-1], True])
+    last: tuple[int, int] | None = None
+    values = _Values(model.base)
+    arena = _Arena(m, min(_CHUNK, total))
+    for b0, b1 in itertools.pairwise(cuts):
+        e0 = order[b0]
+        ny, sy = int(norm_e[e0]), int(samp_e[e0])
+        if last != (ny, sy):
+            x = model.base
+            if sampling:
+                z = np.random.default_rng(draw_seeds[sy]).standard_normal((m, k))
+                noise = np.where(z < 0, z * model.sd_low, z * model.sd_high)
+                x = np.where(sampled_cells, np.clip(model.base + noise, 0.0, 100.0), model.base)
+            values = _Values(_normalised(model, x, norm_labels[ny]))
+            last = (ny, sy)
+        methods = agg_configs[int(agg_e[e0])]
+        for c0 in range(int(b0), int(b1), _CHUNK):
+            idx = order[c0: min(c0 + _CHUNK, int(b1))]
+            w = model.weights * (1.0 + weight_range * u_w[src["weights"][idx]])
+            drop = drop_e[idx]
+            hit = drop > 0
+            w[np.flatnonzero(hit), drop[hit] - 1] = 0.0
+            overall[idx] = _evaluate(model, values, w, methods, arena).T
+            done += idx.size
+            if progress is not None:
+                progress(done, total)
+    # Ranked in large blocks: one sort call per block rather than one per small batch.
+    ranks = np.empty((total, m), dtype=np.int32)
+    for r0 in range(0, total, 8192):
+        ranks[r0: r0 + 8192] = ranks_of(overall[r0: r0 + 8192])
+    del overall
+
+    nominal_cards = {c.mission.id: c for c in comparison.scores.scorecards}
+    nominal_scores = np.array([[nominal_cards[mid].overall.score
+                                if nominal_cards[mid].overall.status == "scored"
+                                and nominal_cards[mid].overall.score is not None else np.nan
+                                for mid in model.mids]])
+    nominal_rank = ranks_of(nominal_scores)[0].astype(float)
+    nominal_by = {e.mission: e.rank for e in comparison.rankings["overall"]}
+
+    sample = ranks[: 2 * runs].astype(float)
+    median = np.median(sample, axis=0)
+    low, high = np.quantile(sample, [0.05, 0.95], axis=0)
+    shift = np.abs(sample - nominal_rank[None, :]).mean(axis=0)
+    intervals = tuple(RankInterval(mid, nominal_by.get(mid), float(median[i]), float(low[i]),
+                                   float(high[i]), float(shift[i]))
+                      for i, mid in enumerate(model.mids))
+    intervals = tuple(sorted(intervals, key=lambda r: (r.nominal is None, r.nominal or 0,
+                                                       r.median, r.mission)))
+
+    y_a, y_b = sample[:runs], sample[runs:]
+    var = np.var(sample, axis=0, ddof=1)
+    v_total = float(var.sum())
+    first: dict[str, float] = {}
+    total_eff: dict[str, float] = {}
+    for i, name in enumerate(varied):
+        y_ab = ranks[(2 + i) * runs: (3 + i) * runs].astype(float)
+        s_num = float(np.mean(y_b * (y_ab - y_a), axis=0).sum())
+        t_num = float((np.mean((y_a - y_ab) ** 2, axis=0) / 2.0).sum())
+        first[name] = s_num / v_total if v_total > 0 else 0.0
+        total_eff[name] = t_num / v_total if v_total > 0 else 0.0
+
+    nominal_eval = _evaluate(model, _normalised(model, model.base, "none"),
+                            model.weights[None, :], [(g.method, g.power) for g in model.groups])
+    same = np.allclose(nominal_eval[:, 0], nominal_scores[0], rtol=0.0, atol=1e-9,
+                       equal_nan=True)
+    notes = (
+        "design: Saltelli (2010) radial samples A, B and AB_i; first-order index "
+        "mean(yB (yABi - yA)) / V (Saltelli et al. 2010); total effect mean((yA - yABi)^2) / 2V "
+        "(Jansen 1999); output: the missions' ranks, indices combined by rank variance "
+        "(Gamboa et al. 2014)",
+        f"weights: each node's weight times 1 + u, u uniform in +-{weight_range:g}",
+        "sampling: split-normal draws within each sampled indicator's interval (the engine's "
+        f"bootstrap at {scores.confidence:g} confidence), {draws} draw(s)",
+        f"under geometric and harmonic means a value below {FLOOR:g} enters as {FLOOR:g}",
+        f"z-scores rescaled to mean {ZSCORE_SCALE[0]:g} and deviation {ZSCORE_SCALE[1]:g}",
+        "comparative indicators keep their nominal scores; unscored missions rank last",
+        *(() if same else (
+            "the nominal methodology has means that compare() reports as undefined (a value of "
+            f"0 under a geometric or harmonic mean); the runs floor such values at {FLOOR:g}",)),
+    )
+    return Sensitivity(
+        runs=runs, seed=seed, weight_range=weight_range, ranks=intervals, first_order=first,
+        total_effect=total_eff, choices=varied, evaluations=total,
+        alternatives={"aggregation": tuple(agg_labels), "normalisation": tuple(norm_labels),
+                      "drop_indicator": ("none", *model.ind_ids),
+                      "sampling": (f"{draws} draw(s)",)},
+        notes=notes)
+
+
+# --- output --------------------------------------------------------------------------------
+
+
+def sensitivity_to_dict(result: Sensitivity) -> dict[str, Any]:
+    """The analysis as plain JSON-able data."""
+    return {
+        "format": "ovm-sensitivity/1",
+        "runs": result.runs, "evaluations": result.evaluations, "seed": result.seed,
+        "weight_range": result.weight_range, "choices": list(result.choices),
+        "alternatives": {k: list(v) for k, v in result.alternatives.items()},
+        "first_order": dict(result.first_order), "total_effect": dict(result.total_effect),
+        "ranks": [{"mission": r.mission, "nominal": r.nominal, "median": r.median,
+                   "low": r.low, "high": r.high, "mean_shift": r.mean_shift}
+                  for r in result.ranks],
+        "notes": list(result.notes),
+    }
+
+
+def sensitivity_text(result: Sensitivity) -> str:
+    """A plain-text summary: rank intervals, then sensitivity indices."""
+    lines = [f"{result.runs} runs ({result.evaluations} evaluations), seed {result.seed}, "
+             f"weights +-{result.weight_range:.0%}", "",
+             f"{'mission':<24} {'nominal':>7} {'median':>7} {'5%':>6} {'95%':>6} {'shift':>6}"]
+    for r in result.ranks:
+        nominal = "-" if r.nominal is None else str(r.nominal)
+        lines.append(f"{r.mission:<24} {nominal:>7} {r.median:>7.1f} {r.low:>6.1f} "
+                     f"{r.high:>6.1f} {r.mean_shift:>6.2f}")
+    lines += ["", f"{'choice':<16} {'first-order':>11} {'total':>8}"]
+    for c in result.choices:
+        lines.append(f"{c:<16} {result.first_order[c]:>11.3f} {result.total_effect[c]:>8.3f}")
+    lines += ["", *(f"note: {n}" for n in result.notes)]
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,270 @@
+"""sensitivity(): Monte Carlo over weights, aggregation, normalisation, drops and sampling."""
+
+from __future__ import annotations
+
+import json
+import math
+import random
+import shutil
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from ovm import cli, load_workspace, score
+from ovm.compare import compare
+from ovm.results import ScoreSet
+from ovm.sensitivity import CHOICES, Sensitivity, sensitivity, sensitivity_to_dict
+
+RUBRIC = """
+    ovm_rubric: 1
+    id: sens
+    version: "1"
+    title: {en: Sensitivity}
+    languages: [en]
+    variables:
+      - {name: registered_abroad, labels: {en: Registered}, unit: voters, type: count,
+         source: statistics}
+      - {name: votes_abroad, labels: {en: Votes}, unit: votes, type: count,
+         source: statistics, at_most: registered_abroad}
+    families:
+      - id: legal
+        labels: {en: Legal}
+        children:
+          - id: legal.basis
+            kind: levels
+            labels: {en: Basis}
+            source: legal
+            levels:
+              - {key: none, score: 0, descriptor: {en: None}}
+              - {key: statute, score: 60, descriptor: {en: Statute}}
+              - {key: constitution, score: 100, descriptor: {en: Constitution}}
+          - {id: legal.postal, kind: answer, labels: {en: Postal}, source: legal}
+          - id: legal.turnout
+            kind: quantitative
+            labels: {en: Turnout}
+            source: statistics
+            formula: votes_abroad / registered_abroad * 100
+            rule: {type: cohort}
+      - id: practice
+        labels: {en: Practice}
+        weight: 2
+        children:
+          - id: practice.on_time
+            kind: checklist
+            labels: {en: On time}
+            source: checklist
+            question: {en: "Open on time?"}
+            min_answers: 3
+          - id: practice.queue
+            kind: checklist
+            labels: {en: Queue}
+            source: checklist
+            question: {en: Minutes}
+            answer_type: integer
+            stat: median
+            rule: {type: goalposts, low: 0, high: 60, direction: lower}
+            min_answers: 3
+"""
+
+BASIS = ["statute", "constitution", "none", "constitution", "statute", "constitution",
+         "statute", "none"]
+POSTAL = ["yes", "partial", "yes", "no", "yes", "yes", "no", "partial"]
+
+
+def _write(root: Path) -> Path:
+    rnd = random.Random(11)
+    root.mkdir(parents=True)
+    (root / "rubric.yaml").write_text(textwrap.dedent(RUBRIC), encoding="utf-8")
+    missions = ["missions:"]
+    stats = ["mission,registered_abroad,votes_abroad"]
+    sites = ["mission,site,site_country,site_city,observer,visited_at,notes,practice.on_time,"
+             "practice.queue"]
+    for i, (basis, postal) in enumerate(zip(BASIS, POSTAL, strict=True)):
+        mid = f"m{i}"
+        missions.append(f"  - {{id: {mid}, country: C{chr(65 + i)}X, name: M{i}, "
+                        f"election: {{type: general, date: 2020-01-0{i + 1}}}, "
+                        f"answers: {{legal.basis: {basis}, legal.postal: \"{postal}\"}}}}")
+        stats.append(f"{mid},1000,{100 + 70 * i}")
+        p = 0.4 + 0.07 * i
+        for j in range(8):
+            sites.append(f"{mid},s{j},USA,Miami,o{j},2020-01-01T08:00,,"
+                         f"{'yes' if rnd.random() < p else 'no'},{rnd.randint(0, 50)}")
+    (root / "missions.yaml").write_text("\n".join(missions) + "\n", encoding="utf-8")
+    (root / "statistics.csv").write_text("\n".join(stats) + "\n", encoding="utf-8")
+    (root / "checklists.csv").write_text("\n".join(sites) + "\n", encoding="utf-8")
+    (root / "ovm.yaml").write_text("rubric: rubric.yaml\nmissions: missions.yaml\n"
+                                   "statistics: [statistics.csv]\nchecklists: [checklists.csv]\n"
+                                   "settings: {seed: 3, bootstrap: 60}\n", encoding="utf-8")
+    return root
+
+
+@pytest.fixture(scope="module")
+def workspace(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return _write(tmp_path_factory.mktemp("sens") / "ws")
+
+
+@pytest.fixture(scope="module")
+def cohort(workspace: Path) -> tuple[ScoreSet, object]:
+    ws = load_workspace(workspace)
+    return score(ws.rubric, ws.observations, seed=3, bootstrap=60), ws
+
+
+def test_the_cohort_has_sampled_indicators(cohort):
+    scores, _ = cohort
+    sampled = {n.node for c in scores.scorecards for n in c.nodes if n.interval is not None}
+    assert {"practice.on_time", "practice.queue"} <= sampled
+
+
+def test_same_seed_same_result_and_another_seed_another(cohort):
+    scores, ws = cohort
+    a = sensitivity(scores, ws.rubric, runs=200, seed=5)
+    b = sensitivity(scores, ws.rubric, runs=200, seed=5)
+    c = sensitivity(scores, ws.rubric, runs=200, seed=6)
+    assert a == b
+    assert sensitivity_to_dict(a) == sensitivity_to_dict(b)
+    assert (a.first_order, a.total_effect, a.ranks) != (c.first_order, c.total_effect, c.ranks)
+    assert (a.runs, a.seed, a.weight_range, a.choices, a.evaluations) == (
+        200, 5, 0.25, CHOICES, 200 * 7)
+
+
+def test_nominal_ranks_are_compares_and_intervals_are_ordered(cohort):
+    scores, ws = cohort
+    result = sensitivity(scores, ws.rubric, runs=300, seed=1)
+    nominal = {e.mission: e.rank for e in compare(scores, ws.rubric).rankings["overall"]}
+    assert {r.mission: r.nominal for r in result.ranks} == nominal
+    n = len(scores.scorecards)
+    for r in result.ranks:
+        assert 1 <= r.low <= r.median <= r.high <= n
+        assert r.mean_shift >= 0
+    assert [r.nominal for r in result.ranks] == sorted(r.nominal for r in result.ranks)
+    assert set(result.first_order) == set(result.total_effect) == set(CHOICES)
+    assert all(math.isfinite(v) for v in [*result.first_order.values(),
+                                          *result.total_effect.values()])
+    assert result.total_effect["sampling"] > 0
+    json.dumps(sensitivity_to_dict(result))
+
+
+def test_nothing_varied_reproduces_the_nominal_ranking(cohort):
+    scores, ws = cohort
+    result = sensitivity(scores, ws.rubric, runs=20, choices=("weights",), weight_range=0.0)
+    assert result.choices == ("weights",) and result.evaluations == 20 * 3
+    assert all((r.median, r.low, r.high, r.mean_shift) == (r.nominal, r.nominal, r.nominal, 0)
+               for r in result.ranks)
+    assert result.first_order == result.total_effect == {"weights": 0.0}
+
+
+@pytest.mark.parametrize(("normalisation", "aggregation", "kwargs"), [
+    ("zscore", "arithmetic", {"zscore_scale": (50.0, 10.0)}),
+    ("minmax", "generalised:2", {}),
+    ("percentile", "minimum", {}),
+    ("zscore", "geometric", {"zscore_scale": (50.0, 10.0)}),
+    ("none", "generalised:0.5", {}),
+])
+def test_each_alternative_ranks_as_compare_does(cohort, normalisation, aggregation, kwargs):
+    scores, ws = cohort
+    result = sensitivity(scores, ws.rubric, runs=4, choices=("weights",), weight_range=0.0,
+                         aggregations=(aggregation,), normalisations=(normalisation,))
+    c = compare(scores, ws.rubric, normalisation=normalisation,
+                aggregation={"*": aggregation}, **kwargs)
+    assert not [f for f in c.findings if f.code == "aggregation-undefined"]
+    expected = {e.mission: e.rank for e in c.rankings["overall"]}
+    assert {r.mission: r.median for r in result.ranks} == expected
+
+
+def test_only_the_choice_that_moves_ranks_gets_an_index(cohort):
+    scores, ws = cohort
+    result = sensitivity(scores, ws.rubric, runs=2000, seed=9, weight_range=0.0,
+                         choices=("weights", "drop_indicator"))
+    assert (result.first_order["weights"], result.total_effect["weights"]) == (0.0, 0.0)
+    assert result.first_order["drop_indicator"] == pytest.approx(1.0, abs=0.15)
+    assert result.total_effect["drop_indicator"] == pytest.approx(1.0, abs=0.15)
+
+
+def test_sampling_is_inert_without_intervals(cohort):
+    scores, ws = cohort
+    plain = scores.model_copy(update={"scorecards": tuple(
+        c.model_copy(update={"nodes": tuple(n.model_copy(update={"interval": None})
+                                            for n in c.nodes)})
+        for c in scores.scorecards)})
+    result = sensitivity(plain, ws.rubric, runs=100)
+    assert (result.first_order["sampling"], result.total_effect["sampling"]) == (0.0, 0.0)
+
+
+def test_progress_is_reported_up_to_every_evaluation(cohort):
+    scores, ws = cohort
+    seen: list[tuple[int, int]] = []
+    result = sensitivity(scores, ws.rubric, runs=50, progress=lambda d, t: seen.append((d, t)))
+    assert seen[-1] == (result.evaluations, result.evaluations)
+    assert [d for d, _ in seen] == sorted(d for d, _ in seen)
+
+
+def test_invalid_settings_raise(cohort):
+    scores, ws = cohort
+    for kwargs in ({"runs": 1}, {"weight_range": 1.0}, {"normalisations": ("nope",)},
+                   {"choices": ("weights", "colour")}, {"aggregations": ("median",)}):
+        with pytest.raises(ValueError):
+            sensitivity(scores, ws.rubric, **kwargs)
+
+
+def test_a_mission_without_scores_ranks_last(workspace, tmp_path):
+    root = tmp_path / "ws"
+    shutil.copytree(workspace, root)
+    with (root / "missions.yaml").open("a", encoding="utf-8") as fh:
+        fh.write("  - {id: zz-empty, country: ZZZ, name: Empty, "
+                 "election: {type: general, date: 2020-02-01}}\n")
+    ws = load_workspace(root)
+    scores = score(ws.rubric, ws.observations, seed=3, bootstrap=60)
+    result = sensitivity(scores, ws.rubric, runs=100)
+    last = result.ranks[-1]
+    assert (last.mission, last.nominal, last.median, last.low, last.high, last.mean_shift) == (
+        "zz-empty", None, 9.0, 9.0, 9.0, 0.0)
+
+
+# --- command line --------------------------------------------------------------------------
+
+
+@pytest.fixture
+def main(monkeypatch: pytest.MonkeyPatch):
+    """ovm's command line with the compare commands registered (as the lead wires them)."""
+    ext = cli._EXTENSIONS
+    if all(isinstance(e, str) for e in ext):
+        if "ovm.cli_compare" not in ext:
+            monkeypatch.setattr(cli, "_EXTENSIONS", (*ext, "ovm.cli_compare"))
+    else:
+        from ovm import cli_compare
+
+        if cli_compare.register not in ext:
+            monkeypatch.setattr(cli, "_EXTENSIONS", [*ext, cli_compare.register])
+    return cli.main
+
+
+def test_cli_sensitivity_is_seeded_and_shows_progress(main, workspace, tmp_path, capsys):
+    out = [tmp_path / f"{i}.json" for i in range(3)]
+    for path, seed in zip(out, (4, 4, 5), strict=True):
+        assert main(["sensitivity", str(workspace), "--runs", "40", "--seed", str(seed),
+                     "-o", str(path)]) == 0
+    texts = [p.read_text(encoding="utf-8") for p in out]
+    assert texts[0] == texts[1] != texts[2]
+    data = json.loads(texts[0])
+    assert (data["format"], data["runs"], data["seed"], data["choices"]) == (
+        "ovm-sensitivity/1", 40, 4, list(CHOICES))
+    assert "sensitivity [" in capsys.readouterr().err
+    assert main(["sensitivity", str(workspace), "--runs", "30", "-q"]) == 0
+    text = capsys.readouterr()
+    assert "first-order" in text.out and text.err == ""
+
+
+def test_cli_sensitivity_usage_errors(main, workspace, capsys):
+    assert main(["sensitivity", str(workspace), "--runs", "1", "-q"]) == 2
+    assert "--runs" in capsys.readouterr().err
+    with pytest.raises(SystemExit):
+        main(["sensitivity", str(workspace)])
+
+
+def test_result_type_is_frozen(cohort):
+    scores, ws = cohort
+    result = sensitivity(scores, ws.rubric, runs=10)
+    assert isinstance(result, Sensitivity)
+    with pytest.raises(AttributeError):
+        result.runs = 3  # type: ignore[misc]
