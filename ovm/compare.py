@@ -74,7 +74,7 @@ TIE_DECIMALS = 9
 """Scores equal to this many decimals tie: sums in a different order may differ in the last bit."""
 PLACEHOLDER_ELECTION = Election(type="index", date=dt.date(2018, 1, 1))
 """Election given to units of a wide table (a composite index has no election): a placeholder."""
-_AGG_CODES = ("insufficient-coverage", "aggregation-undefined")
+_AGG_CODES = ("insufficient-coverage", "aggregation-undefined", "undefined-child")
 _SCORE_SPAN = 100.0
 
 
@@ -568,7 +568,13 @@ def _combine(st: _State, i: int, node: Group | None, method: str, power: float |
     else:
         coverage = sum(k.weight * c.coverage for k, c in applicable) / total_w
         direct = scored_w / total_w
-        if not scored or direct < min_cov:
+        undefined = [k.id for k, c in applicable if c.status == "undefined"]
+        if undefined:
+            # As in the engine: an undefined child makes its parent undefined too.
+            findings.append(_finding("undefined-child",
+                                     f"depends on undefined {', '.join(undefined)}", node_id))
+            status = "undefined"
+        elif not scored or direct < min_cov:
             if scored:
                 findings.append(_finding(
                     "insufficient-coverage",
@@ -901,8 +907,10 @@ def compare(scores: ScoreSet, rubric: Rubric, *, observations: Observations | No
                         zscore_scale, targets, cohort_findings)
 
     undefined = Counter(node_id for node_id, cells in st.cur.items()
-                        for c in cells if c.status == "undefined" and c.kind in
-                        ("group", "family", "overall"))
+                        for i, c in enumerate(cells) if c.status == "undefined" and c.kind in
+                        ("group", "family", "overall") and any(
+                            f.code == "aggregation-undefined"
+                            for f in st.node_findings.get((i, node_id), ())))
     for node_id, n in sorted(undefined.items()):
         meth, power = methods[node_id]
         cohort_findings.append(_finding(

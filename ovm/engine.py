@@ -97,7 +97,7 @@ def _z(confidence: float) -> float:
 
 
 def _row_hashes(sites: pl.DataFrame) -> pl.Series:
-    """A content hash per site row (file and row number excluded), stable within a Polars version."""
+    """A content hash per site row, file and row number left out ; stable per Polars version."""
     content = sorted(c for c in sites.columns if c not in (ROW, FILE, "__h"))
     return sites.select(content).hash_rows(seed=7)
 
@@ -420,6 +420,14 @@ class _MissionScorer:
             )
             return _Result(status, None, None, 0.0, None, expl)
         coverage = sum(n.weight * r.coverage for n, r in applicable) / total_w
+        undefined = [n.id for n, r in applicable if r.status == "undefined"]
+        if undefined:
+            # An undefined child has no number to renormalise away: dropping it would let a
+            # better input (the zero improving) lower this group.
+            self.finding(
+                "undefined-child", f"depends on undefined {', '.join(undefined)}", node_id
+            )
+            return _Result("undefined", None, None, coverage, None, expl)
         direct = scored_w / total_w
         if not scored or direct < min_cov:
             if scored:
