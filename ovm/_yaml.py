@@ -76,14 +76,19 @@ class _Builder:
             self.ctor.flatten_mapping(node)
             out: dict[Any, Any] = {}
             for knode, vnode in node.value:
-                key = self.ctor.construct_object(knode, deep=True)
+                key = self.scalar(knode)
                 if not isinstance(key, str | int | float | bool) and key is not None:
                     line, col = _pos(knode)
                     self.issues.append(
-                        Issue(self.file, line, col, "invalid-key", "keys must be plain scalars", path)
+                        Issue(
+                            self.file, line, col, "invalid-key", "keys must be plain scalars", path
+                        )
                     )
                     continue
                 skey: PathPart = key if isinstance(key, str) else str(key)
+                if isinstance(key, bool) and isinstance(knode, ScalarNode):
+                    # YAML 1.1 reads a key "yes" or "no" as a boolean; keys are names, as written.
+                    skey = knode.value
                 if skey in out:
                     line, col = _pos(knode)
                     first = self.pos.keys.get((*path, skey))
@@ -105,7 +110,15 @@ class _Builder:
         if isinstance(node, SequenceNode):
             return [self.build(v, (*path, i), depth + 1) for i, v in enumerate(node.value)]
         assert isinstance(node, ScalarNode)
-        return self.ctor.construct_object(node, deep=True)
+        return self.scalar(node)
+
+    def scalar(self, node: Node) -> Any:
+        try:
+            return self.ctor.construct_object(node, deep=True)
+        except (ValueError, TypeError, OverflowError) as exc:
+            # Located at the value itself (a date like 2020-13-01), not at the document.
+            line, col = _pos(node)
+            raise _Limit("yaml-syntax", f"invalid value: {exc}"[:200], line, col) from None
 
 
 @dataclass(frozen=True)
@@ -126,17 +139,23 @@ def read_text(source: str | Path, file: str | None = None) -> tuple[str, str, li
             size = source.stat().st_size
         except OSError as exc:
             return "", name, [Issue(name, None, None, "file-unreadable", exc.strerror or str(exc))]
+        except ValueError as exc:  # a NUL byte in the name
+            return "", name, [Issue(name, None, None, "file-unreadable", str(exc))]
         if size > MAX_BYTES:
-            return "", name, [
-                Issue(name, 1, 1, "file-too-large", f"{size} bytes; the limit is {MAX_BYTES}")
-            ]
+            return (
+                "",
+                name,
+                [Issue(name, 1, 1, "file-too-large", f"{size} bytes; the limit is {MAX_BYTES}")],
+            )
         try:
             raw = source.read_bytes()
             return raw.decode("utf-8-sig"), name, []
         except UnicodeDecodeError as exc:
-            return "", name, [
-                Issue(name, None, None, "invalid-encoding", f"not UTF-8: {exc.reason}")
-            ]
+            return (
+                "",
+                name,
+                [Issue(name, None, None, "invalid-encoding", f"not UTF-8: {exc.reason}")],
+            )
         except OSError as exc:
             return "", name, [Issue(name, None, None, "file-unreadable", exc.strerror or str(exc))]
     name = file or "<text>"
@@ -158,7 +177,9 @@ def parse_yaml(text: str, file: str) -> tuple[YamlDoc | None, list[Issue]]:
         return None, [Issue(file, line, col, "yaml-syntax", msg)]
     except yaml.YAMLError as exc:
         return None, [Issue(file, None, None, "yaml-syntax", str(exc).splitlines()[0])]
-    except (ValueError, RecursionError) as exc:
+    except RecursionError:
+        return None, [Issue(file, 1, 1, "yaml-too-deep", "document nested too deeply")]
+    except ValueError as exc:
         return None, [Issue(file, None, None, "yaml-syntax", str(exc)[:200])]
     if node is None:
         return YamlDoc(None, builder.pos, file, text), []

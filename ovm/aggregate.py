@@ -11,13 +11,29 @@ Array = npt.NDArray[np.float64]
 METHODS = ("arithmetic", "geometric", "harmonic", "generalised", "minimum", "sum")
 
 
-def aggregate(method: str, scores: Sequence[float | Array], weights: Sequence[float],
-              power: float | None = None) -> tuple[Array, str | None]:
+def aggregate(
+    method: str,
+    scores: Sequence[float | Array],
+    weights: Sequence[float],
+    power: float | None = None,
+) -> tuple[Array, str | None]:
     """Aggregate ``scores`` (each a float or an array of replicates) with ``weights``.
 
     Weights are renormalised over the children given (``sum`` uses them as given). Returns the
     result (NaN where undefined) and a reason when the method is undefined for the data.
     """
+    out, reason = _aggregate(method, scores, weights, power)
+    if method == "sum":
+        return out, reason
+    # A mean lies between its smallest and largest input; rounding does not always know it
+    # (the geometric mean of 100 alone is exp(log(100)) = 100.00000000000004).
+    s = np.vstack([np.atleast_1d(np.asarray(x, dtype=float)) for x in scores])
+    return np.clip(out, s.min(axis=0), s.max(axis=0)), reason
+
+
+def _aggregate(
+    method: str, scores: Sequence[float | Array], weights: Sequence[float], power: float | None
+) -> tuple[Array, str | None]:
     s = np.vstack([np.atleast_1d(np.asarray(x, dtype=float)) for x in scores])
     w = np.asarray(weights, dtype=float)[:, None]
     if method == "sum":
@@ -38,8 +54,11 @@ def aggregate(method: str, scores: Sequence[float | Array], weights: Sequence[fl
             with np.errstate(divide="ignore", invalid="ignore"):
                 out = np.power(np.sum(w * np.power(np.where(bad, 1.0, s), p), axis=0), 1.0 / p)
             out = np.where(bad, np.nan, out)
-            return out, ("a zero score under a generalised mean with negative power"
-                         if bool(np.any(bad)) else None)
+            return out, (
+                "a zero score under a generalised mean with negative power"
+                if bool(np.any(bad))
+                else None
+            )
         else:
             return np.power(np.sum(w * np.power(s, p), axis=0), 1.0 / p), None
     if method in ("geometric", "harmonic"):

@@ -150,12 +150,15 @@ class _Parser:
         return node
 
     def unary(self) -> Expr:
-        if self.peek().text == "-":
-            self.take()
-            return Unary(self.unary())
-        if self.peek().text == "+":
-            self.take()
-            return self.unary()
+        if self.peek().text in ("-", "+"):
+            # Each sign nests like a parenthesis: bounded, so a run of signs cannot overflow.
+            self.depth += 1
+            if self.depth > MAX_DEPTH:
+                raise FormulaSyntaxError("formula nested too deeply", self.peek().offset)
+            sign = self.take().text
+            operand = self.unary()
+            self.depth -= 1
+            return Unary(operand) if sign == "-" else operand
         return self.atom()
 
     def atom(self) -> Expr:
@@ -185,7 +188,9 @@ class _Parser:
                     )
                 return Call(tok.text, tuple(args))
             if tok.text in FUNCTIONS:
-                raise FormulaSyntaxError(f"{tok.text} is a function: write {tok.text}(...)", tok.offset)
+                raise FormulaSyntaxError(
+                    f"{tok.text} is a function: write {tok.text}(...)", tok.offset
+                )
             return Var(tok.text, tok.offset)
         if tok.text == "(":
             node = self.expr()
@@ -256,13 +261,29 @@ def evaluate(node: Expr, env: dict[str, Value]) -> Value:
 
 
 def to_text(node: Expr) -> str:
-    """Canonical text of a formula tree (fully parenthesised where precedence needs it)."""
+    """Canonical text of a formula tree, with parentheses only where precedence needs them.
+
+    ``parse(to_text(e))`` gives back ``e``; minimal parentheses keep the text within the
+    nesting limit whenever the original formula was.
+    """
     if isinstance(node, Num):
-        return repr(node.value) if node.value != int(node.value) else str(int(node.value))
+        text = repr(node.value)
+        return text[:-2] if text.endswith(".0") else text
     if isinstance(node, Var):
         return node.name
     if isinstance(node, Unary):
-        return f"-({to_text(node.operand)})"
+        return f"-{_operand(node.operand, 3)}"
     if isinstance(node, BinOp):
-        return f"({to_text(node.left)} {node.op} {to_text(node.right)})"
+        prec = _PRECEDENCE[node.op]
+        # Operators associate to the left: a right operand of equal precedence keeps its brackets.
+        return f"{_operand(node.left, prec)} {node.op} {_operand(node.right, prec + 1)}"
     return f"{node.func}({', '.join(to_text(a) for a in node.args)})"
+
+
+_PRECEDENCE = {"+": 1, "-": 1, "*": 2, "/": 2}
+
+
+def _operand(node: Expr, at_least: int) -> str:
+    prec = _PRECEDENCE[node.op] if isinstance(node, BinOp) else 3
+    text = to_text(node)
+    return f"({text})" if prec < at_least else text

@@ -14,21 +14,30 @@ import polars as pl
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError
 
 from ovm._yaml import YamlDoc, parse_yaml, read_text
-from ovm.errors import DataError, Issue, PathPart
-from ovm.indicators import AnswerIndicator, ChecklistIndicator, LevelsIndicator
+from ovm.errors import Issue, PathPart
+from ovm.indicators import AnswerIndicator, LevelsIndicator
 from ovm.rubric import Rubric, Variable
 from ovm.tables import ROW, read_table
 
 Status = Literal["value", "missing", "not_applicable"]
 Confidence = Literal["high", "medium", "low"]
-FollowUpStatus = Literal["implemented", "partially_implemented", "not_implemented",
-                         "not_assessable"]
+FollowUpStatus = Literal[
+    "implemented", "partially_implemented", "not_implemented", "not_assessable"
+]
 
 NA_WORDS = frozenset({"na", "n/a", "not_applicable", "not applicable", "no aplica", "nsnc"})
 MISSING_WORDS = frozenset({"missing", "not_observed", "not observed", "?"})
 
-SITE_COLUMNS = ("mission", "site", "site_country", "site_city", "observer", "visited_at", "notes",
-                "simulated")
+SITE_COLUMNS = (
+    "mission",
+    "site",
+    "site_country",
+    "site_city",
+    "observer",
+    "visited_at",
+    "notes",
+    "simulated",
+)
 PROVENANCE_FIELDS = ("source", "date", "confidence", "recorded_by", "note")
 
 
@@ -69,8 +78,9 @@ class PastRecommendation(_Model):
 
     id: Annotated[str, StringConstraints(min_length=1)]
     text: str | dict[str, str]
-    to: Literal["electoral_body", "legislature", "foreign_ministry", "government",
-                "political_parties"]
+    to: Literal[
+        "electoral_body", "legislature", "foreign_ministry", "government", "political_parties"
+    ]
     status: FollowUpStatus
     evidence: str | None = None
 
@@ -172,8 +182,13 @@ class Observations:
 # --- mission YAML --------------------------------------------------------------------------
 
 
-def _data_issue(doc: YamlDoc, path: tuple[PathPart, ...], code: str, message: str,
-                severity: Literal["error", "warning"] = "error") -> Issue:
+def _data_issue(
+    doc: YamlDoc,
+    path: tuple[PathPart, ...],
+    code: str,
+    message: str,
+    severity: Literal["error", "warning"] = "error",
+) -> Issue:
     pos = doc.positions.find(path)
     line, col = pos if pos else (None, None)
     return Issue(doc.file, line, col, code, message, path, severity, "data")
@@ -206,23 +221,32 @@ def _normalise_datum(raw: Any, answer: bool) -> Any:
     return {"value": raw}
 
 
-def load_missions(source: Path | str, rubric: Rubric, *,
-                  file: str | None = None) -> tuple[list[Mission], list[Issue]]:
+def load_missions(
+    source: Path | str, rubric: Rubric, *, file: str | None = None
+) -> tuple[list[Mission], list[Issue]]:
     """Read missions (metadata, answers, values, follow-up) from YAML; every problem as an issue."""
     text, name, issues = read_text(Path(source) if isinstance(source, Path) else source, file)
-    issues = [Issue(i.file, i.line, i.column, i.code, i.message, i.path, i.severity, "data")
-              for i in issues]
+    issues = [
+        Issue(i.file, i.line, i.column, i.code, i.message, i.path, i.severity, "data")
+        for i in issues
+    ]
     if issues:
         return [], issues
     doc, parse_issues = parse_yaml(text, name)
-    issues = [Issue(i.file, i.line, i.column, i.code, i.message, i.path, i.severity, "data")
-              for i in parse_issues]
+    issues = [
+        Issue(i.file, i.line, i.column, i.code, i.message, i.path, i.severity, "data")
+        for i in parse_issues
+    ]
     if doc is None:
         return [], issues
     data = doc.data
     if not isinstance(data, dict) or not isinstance(data.get("missions"), list):
-        return [], [*issues, _data_issue(doc, (), "missing-field",
-                                         "a missions file is a mapping with a 'missions' list")]
+        return [], [
+            *issues,
+            _data_issue(
+                doc, (), "missing-field", "a missions file is a mapping with a 'missions' list"
+            ),
+        ]
     unknown = sorted(set(data) - {"missions"})
     for key in unknown:
         issues.append(_data_issue(doc, (key,), "unknown-field", f"unknown field {key!r}"))
@@ -236,26 +260,39 @@ def load_missions(source: Path | str, rubric: Rubric, *,
         prepared = dict(raw)
         for key in ("answers", "values"):
             if isinstance(raw.get(key), dict):
-                prepared[key] = {k: _normalise_datum(v, key == "answers")
-                                 for k, v in raw[key].items()}
+                prepared[key] = {
+                    k: _normalise_datum(v, key == "answers") for k, v in raw[key].items()
+                }
         try:
             mission = Mission.model_validate(prepared)
         except ValidationError as exc:
             for err in exc.errors():
                 loc = tuple(p for p in err["loc"] if not (isinstance(p, str) and "[" in p))
-                if loc[:1] in (("answers",), ("values",)) and len(loc) > 2 and loc[2] == "provenance":
+                if (
+                    loc[:1] in (("answers",), ("values",))
+                    and len(loc) > 2
+                    and loc[2] == "provenance"
+                ):
                     loc = (*loc[:2], *loc[3:])
-                code = {"missing": "missing-field", "extra_forbidden": "unknown-field",
-                        "literal_error": "invalid-choice",
-                        "string_pattern_mismatch": "invalid-format"}.get(err["type"],
-                                                                        "invalid-value")
+                code = {
+                    "missing": "missing-field",
+                    "extra_forbidden": "unknown-field",
+                    "literal_error": "invalid-choice",
+                    "string_pattern_mismatch": "invalid-format",
+                }.get(err["type"], "invalid-value")
                 if loc[:1] == ("country",):
                     code = "invalid-country"
                 issues.append(_data_issue(doc, (*path, *loc), code, str(err["msg"])[:200]))
             continue
         if mission.id in seen:
-            issues.append(_data_issue(doc, (*path, "id"), "duplicate-mission",
-                                      f"mission {mission.id!r} is listed twice"))
+            issues.append(
+                _data_issue(
+                    doc,
+                    (*path, "id"),
+                    "duplicate-mission",
+                    f"mission {mission.id!r} is listed twice",
+                )
+            )
             continue
         seen[mission.id] = i
         issues.extend(_check_mission(doc, path, mission, rubric))
@@ -263,8 +300,14 @@ def load_missions(source: Path | str, rubric: Rubric, *,
     ids = {m.id for m in missions}
     for i, m in enumerate(missions):
         if m.previous is not None and m.previous not in ids:
-            issues.append(_data_issue(doc, ("missions", seen[m.id], "previous"), "unknown-mission",
-                                      f"no mission {m.previous!r}"))
+            issues.append(
+                _data_issue(
+                    doc,
+                    ("missions", seen[m.id], "previous"),
+                    "unknown-mission",
+                    f"no mission {m.previous!r}",
+                )
+            )
         del i
     issues.extend(_check_follow_up(doc, missions, seen))
     return missions, issues
@@ -273,26 +316,31 @@ def load_missions(source: Path | str, rubric: Rubric, *,
 def _with_place(mission: Mission, doc: YamlDoc, path: tuple[PathPart, ...]) -> Mission:
     def place(group: str, key: str, d: Datum) -> Datum:
         pos = doc.positions.find((*path, group, key))
-        prov = d.provenance.model_copy(update={"file": doc.file,
-                                               "line": pos[0] if pos else None})
+        prov = d.provenance.model_copy(update={"file": doc.file, "line": pos[0] if pos else None})
         return d.model_copy(update={"provenance": prov})
 
-    return mission.model_copy(update={
-        "answers": {k: place("answers", k, d) for k, d in mission.answers.items()},
-        "values": {k: place("values", k, d) for k, d in mission.values.items()},
-    })
+    return mission.model_copy(
+        update={
+            "answers": {k: place("answers", k, d) for k, d in mission.answers.items()},
+            "values": {k: place("values", k, d) for k, d in mission.values.items()},
+        }
+    )
 
 
-def _check_mission(doc: YamlDoc, path: tuple[PathPart, ...], mission: Mission,
-                   rubric: Rubric) -> list[Issue]:
+def _check_mission(
+    doc: YamlDoc, path: tuple[PathPart, ...], mission: Mission, rubric: Rubric
+) -> list[Issue]:
     issues: list[Issue] = []
     for key, datum in mission.answers.items():
         apath = (*path, "answers", key)
         placed = rubric.nodes.get(key)
         node = placed.node if placed else None
         if not isinstance(node, LevelsIndicator | AnswerIndicator):
-            what = ("is not a levels or answer indicator" if node is not None
-                    else "is not an indicator of the rubric")
+            what = (
+                "is not a levels or answer indicator"
+                if node is not None
+                else "is not an indicator of the rubric"
+            )
             issues.append(_data_issue(doc, apath, "unknown-indicator", f"{key!r} {what}"))
             continue
         issues.extend(_answer_issues(doc, apath, node, datum))
@@ -301,12 +349,18 @@ def _check_mission(doc: YamlDoc, path: tuple[PathPart, ...], mission: Mission,
         try:
             var = rubric.variable(key)
         except KeyError:
-            issues.append(_data_issue(doc, vpath, "unknown-variable",
-                                      f"{key!r} is not a variable of the rubric"))
+            issues.append(
+                _data_issue(
+                    doc, vpath, "unknown-variable", f"{key!r} is not a variable of the rubric"
+                )
+            )
             continue
         if var.from_sites is not None:
-            issues.append(_data_issue(doc, vpath, "derived-variable",
-                                      f"{key!r} is computed from observer checklists"))
+            issues.append(
+                _data_issue(
+                    doc, vpath, "derived-variable", f"{key!r} is computed from observer checklists"
+                )
+            )
             continue
         if datum.status == "value":
             problem = check_number(var, datum.value)
@@ -315,11 +369,18 @@ def _check_mission(doc: YamlDoc, path: tuple[PathPart, ...], mission: Mission,
     return issues
 
 
-def _answer_issues(doc: YamlDoc, path: tuple[PathPart, ...],
-                   node: LevelsIndicator | AnswerIndicator, datum: Datum) -> list[Issue]:
+def _answer_issues(
+    doc: YamlDoc, path: tuple[PathPart, ...], node: LevelsIndicator | AnswerIndicator, datum: Datum
+) -> list[Issue]:
     if datum.status == "not_applicable" and not node.allow_na:
-        return [_data_issue(doc, path, "not-applicable-not-allowed",
-                            f"{node.id} does not allow 'not applicable'")]
+        return [
+            _data_issue(
+                doc,
+                path,
+                "not-applicable-not-allowed",
+                f"{node.id} does not allow 'not applicable'",
+            )
+        ]
     if datum.status != "value":
         return []
     value = datum.value
@@ -327,8 +388,14 @@ def _answer_issues(doc: YamlDoc, path: tuple[PathPart, ...],
     if isinstance(value, bool):
         key = "yes" if value else "no"
     if node.score_of(key) is None:
-        return [_data_issue(doc, path, "invalid-answer",
-                            f"{value!r} is not an allowed answer ({', '.join(node.answers())})")]
+        return [
+            _data_issue(
+                doc,
+                path,
+                "invalid-answer",
+                f"{value!r} is not an allowed answer ({', '.join(node.answers())})",
+            )
+        ]
     return []
 
 
@@ -343,12 +410,24 @@ def _check_follow_up(doc: YamlDoc, missions: list[Mission], seen: dict[str, int]
         for j, fu in enumerate(m.follow_up):
             path = ("missions", seen[m.id], "follow_up", j, "id")
             if prev is None:
-                issues.append(_data_issue(doc, path, "no-previous-mission",
-                                          f"{m.id} has no previous observed election to follow up"))
+                issues.append(
+                    _data_issue(
+                        doc,
+                        path,
+                        "no-previous-mission",
+                        f"{m.id} has no previous observed election to follow up",
+                    )
+                )
                 break
             if prev.recommendations and fu.id not in made:
-                issues.append(_data_issue(doc, path, "unknown-recommendation",
-                                          f"{prev.id} made no recommendation {fu.id!r}"))
+                issues.append(
+                    _data_issue(
+                        doc,
+                        path,
+                        "unknown-recommendation",
+                        f"{prev.id} made no recommendation {fu.id!r}",
+                    )
+                )
     return issues
 
 
@@ -357,9 +436,12 @@ def previous_mission(mission: Mission, missions: Iterable[Mission]) -> Mission |
     pool = list(missions)
     if mission.previous:
         return next((m for m in pool if m.id == mission.previous), None)
-    earlier = [m for m in pool if m.country == mission.country
-               and (m.election.date, m.election.round) < (mission.election.date,
-                                                          mission.election.round)]
+    earlier = [
+        m
+        for m in pool
+        if m.country == mission.country
+        and (m.election.date, m.election.round) < (mission.election.date, mission.election.round)
+    ]
     return max(earlier, key=lambda m: (m.election.date, m.election.round), default=None)
 
 
@@ -412,18 +494,24 @@ def check_number(var: Variable, value: Any) -> tuple[str, str] | None:
 # --- statistics tables ---------------------------------------------------------------------
 
 
-def load_statistics(path: Path, rubric: Rubric, missions: Sequence[Mission],
-                    defaults: dict[str, Any] | None = None,
-                    ) -> tuple[dict[str, dict[str, Datum]], FileReport, list[RejectedRow],
-                               list[Issue]]:
-    """Wide mission-level table: ``mission`` plus one column per variable (and provenance columns)."""
+def load_statistics(
+    path: Path,
+    rubric: Rubric,
+    missions: Sequence[Mission],
+    defaults: dict[str, Any] | None = None,
+) -> tuple[dict[str, dict[str, Datum]], FileReport, list[RejectedRow], list[Issue]]:
+    """Wide mission-level table: ``mission``, one column per variable, provenance columns."""
     name = str(path)
     df, issues = read_table(path)
     if df is None:
         return {}, FileReport(name, "statistics", 0, 0, 0), [], issues
     if "mission" not in df.columns:
-        return {}, FileReport(name, "statistics", df.height, 0, 0), [], [
-            Issue(name, 1, None, "missing-column", "no 'mission' column", (), "error", "data")]
+        return (
+            {},
+            FileReport(name, "statistics", df.height, 0, 0),
+            [],
+            [Issue(name, 1, None, "missing-column", "no 'mission' column", (), "error", "data")],
+        )
     cols = [c for c in df.columns if c != ROW]
     colno = {c: j for j, c in enumerate(cols, start=1)}
     var_names = {v.name for v in rubric.variables}
@@ -438,16 +526,34 @@ def load_statistics(path: Path, rubric: Rubric, missions: Sequence[Mission],
             continue
         if c in var_names:
             if rubric.variable(c).from_sites is not None:
-                issues.append(Issue(name, 1, colno[c], "derived-variable",
-                                    f"{c!r} is computed from observer checklists", (), "error",
-                                    "data"))
+                issues.append(
+                    Issue(
+                        name,
+                        1,
+                        colno[c],
+                        "derived-variable",
+                        f"{c!r} is computed from observer checklists",
+                        (),
+                        "error",
+                        "data",
+                    )
+                )
                 continue
             value_cols.append(c)
         else:
             unmatched.append(c)
-            issues.append(Issue(name, 1, colno[c], "unknown-column",
-                                f"column {c!r} matches no variable of the rubric; ignored",
-                                (), "warning", "data"))
+            issues.append(
+                Issue(
+                    name,
+                    1,
+                    colno[c],
+                    "unknown-column",
+                    f"column {c!r} matches no variable of the rubric; ignored",
+                    (),
+                    "warning",
+                    "data",
+                )
+            )
     known = {m.id for m in missions}
     out: dict[str, dict[str, Datum]] = {}
     rejected: list[RejectedRow] = []
@@ -458,7 +564,9 @@ def load_statistics(path: Path, rubric: Rubric, missions: Sequence[Mission],
         mid = rec.get("mission")
         reasons: list[Issue] = []
 
-        def bad(col: str, code: str, msg: str, row: int = row) -> None:
+        def bad(
+            col: str, code: str, msg: str, row: int = row, reasons: list[Issue] = reasons
+        ) -> None:
             reasons.append(Issue(name, row, colno.get(col), code, msg, (), "error", "data"))
 
         if mid is None:
@@ -472,14 +580,22 @@ def load_statistics(path: Path, rubric: Rubric, missions: Sequence[Mission],
         for c in value_cols:
             cell = rec.get(c)
             var = rubric.variable(c)
-            prov = {**row_defaults, **{
-                a: rec[f"{c}__{a}"] for a in PROVENANCE_FIELDS
-                if rec.get(f"{c}__{a}") is not None}}
+            prov = {
+                **row_defaults,
+                **{
+                    a: rec[f"{c}__{a}"]
+                    for a in PROVENANCE_FIELDS
+                    if rec.get(f"{c}__{a}") is not None
+                },
+            }
             if prov.get("confidence") is not None:
                 prov["confidence"] = str(prov["confidence"]).lower()
                 if prov["confidence"] not in ("high", "medium", "low"):
-                    bad(f"{c}__confidence", "invalid-choice",
-                        f"confidence must be high, medium or low, not {prov['confidence']!r}")
+                    bad(
+                        f"{c}__confidence",
+                        "invalid-choice",
+                        f"confidence must be high, medium or low, not {prov['confidence']!r}",
+                    )
                     prov.pop("confidence")
             try:
                 provenance = Provenance(**prov, file=name, line=row)
@@ -496,8 +612,10 @@ def load_statistics(path: Path, rubric: Rubric, missions: Sequence[Mission],
             if problem:
                 bad(c, problem[0], problem[1])
                 continue
-            values[c] = Datum(value=parse_number(cell.replace(",", "") if _thousands(cell)
-                                                 else cell), provenance=provenance)
+            values[c] = Datum(
+                value=parse_number(cell.replace(",", "") if _thousands(cell) else cell),
+                provenance=provenance,
+            )
         reasons.extend(limit_issues(rubric, values, name, row, colno))
         if reasons:
             rejected.append(RejectedRow(name, row, mid, tuple(reasons)))
@@ -505,8 +623,14 @@ def load_statistics(path: Path, rubric: Rubric, missions: Sequence[Mission],
         assert mid is not None
         first_row[mid] = row
         out[mid] = values
-    report = FileReport(name, "statistics", df.height, df.height - len(rejected), len(rejected),
-                        unmatched_columns=tuple(unmatched))
+    report = FileReport(
+        name,
+        "statistics",
+        df.height,
+        df.height - len(rejected),
+        len(rejected),
+        unmatched_columns=tuple(unmatched),
+    )
     return out, report, rejected, issues
 
 
@@ -514,8 +638,13 @@ def _thousands(cell: str) -> bool:
     return re.fullmatch(r"\d{1,3}(,\d{3})+(\.\d+)?", cell) is not None
 
 
-def limit_issues(rubric: Rubric, values: dict[str, Datum], file: str, row: int | None,
-                 colno: dict[str, int] | None = None) -> list[Issue]:
+def limit_issues(
+    rubric: Rubric,
+    values: dict[str, Datum],
+    file: str,
+    row: int | None,
+    colno: dict[str, int] | None = None,
+) -> list[Issue]:
     """Issues for values above the variable they are bounded by (votes above registered)."""
     out = []
     for var in rubric.variables:
@@ -526,7 +655,19 @@ def limit_issues(rubric: Rubric, values: dict[str, Datum], file: str, row: int |
             continue
         av, bv = parse_number(a.value), parse_number(b.value)
         if av is not None and bv is not None and av > bv:
-            out.append(Issue(file, row, (colno or {}).get(var.name), "exceeds-limit",
-                             f"{var.name} = {av:g} is greater than {var.at_most} = {bv:g}",
-                             (), "error", "data"))
+            # Without a row (values merged from several files), point at the value itself.
+            where = (
+                (file, row) if row is not None else (a.provenance.file or file, a.provenance.line)
+            )
+            out.append(
+                Issue(
+                    *where,
+                    (colno or {}).get(var.name),
+                    "exceeds-limit",
+                    f"{var.name} = {av:g} is greater than {var.at_most} = {bv:g}",
+                    (),
+                    "error",
+                    "data",
+                )
+            )
     return out

@@ -42,7 +42,11 @@ Aggregation = Literal["arithmetic", "geometric", "harmonic", "generalised", "min
 VarType = Literal["count", "number", "share", "percent", "days", "boolean"]
 
 Indicator = Union[
-    LevelsIndicator, AnswerIndicator, ChecklistIndicator, QuantitativeIndicator, ComparativeIndicator
+    LevelsIndicator,
+    AnswerIndicator,
+    ChecklistIndicator,
+    QuantitativeIndicator,
+    ComparativeIndicator,
 ]
 INDICATOR_KINDS = ("levels", "answer", "checklist", "quantitative", "comparative")
 
@@ -109,8 +113,7 @@ Node = Annotated[
         Annotated[QuantitativeIndicator, Tag("quantitative")],
         Annotated[ComparativeIndicator, Tag("comparative")],
     ],
-    Discriminator(_node_tag, custom_error_type="unknown-kind",
-                  custom_error_message="unknown kind"),
+    Discriminator(_node_tag, custom_error_type="unknown-kind", custom_error_message="unknown kind"),
 ]
 Group.model_rebuild()
 
@@ -145,8 +148,9 @@ class Rubric(Frozen):
     def walk(self) -> Iterator[Placed]:
         """Every node, depth first, parents before children."""
 
-        def rec(node: Group | Indicator, parent: str, depth: int,
-                path: tuple[PathPart, ...]) -> Iterator[Placed]:
+        def rec(
+            node: Group | Indicator, parent: str, depth: int, path: tuple[PathPart, ...]
+        ) -> Iterator[Placed]:
             yield Placed(node, parent, depth, path)
             if isinstance(node, Group):
                 for i, child in enumerate(node.children):
@@ -243,25 +247,29 @@ def _clean_loc(loc: tuple[Any, ...], data: Any) -> tuple[PathPart, ...]:
     """Drop union tags from a pydantic location by walking the real document."""
     out: list[PathPart] = []
     cur = data
+    # Pydantic names the member of a discriminated union right after the union's place; the
+    # name can also be a field ("levels" of a levels indicator), so only that position skips it.
+    tag: Any = None
     for part in loc:
-        if isinstance(cur, dict):
-            if part in cur:
-                out.append(part)
-                cur = cur[part]
-                continue
-            if isinstance(part, str) and (part in INDICATOR_KINDS or part == "group"
-                                          or "[" in part or "function-" in part):
-                continue
-            out.append(part)
-            cur = None
-        elif isinstance(cur, list) and isinstance(part, int):
-            out.append(part)
-            cur = cur[part] if 0 <= part < len(cur) else None
-        elif isinstance(part, str) and (part in INDICATOR_KINDS or part == "group"):
+        if tag is not None and part == tag:
+            tag = None
             continue
+        tag = None
+        if isinstance(cur, dict) and part in cur:
+            cur = cur[part]
+            if part == "rule" and isinstance(cur, dict):
+                tag = cur.get("type")
+        elif isinstance(cur, list) and isinstance(part, int) and 0 <= part < len(cur):
+            cur = cur[part]
+            if out and out[-1] == "children":
+                tag = _node_tag(cur)
+        elif isinstance(part, str) and (
+            "[" in part or "function-" in part or part == "constrained-str"
+        ):
+            continue  # the member of a plain union (text or a dict of texts)
         else:
-            out.append(part)
             cur = None
+        out.append(part)
     return tuple(out)
 
 
@@ -272,15 +280,23 @@ def _message(err: Any) -> str:
     if etype == "extra_forbidden":
         return "unknown field"
     if etype == "greater_than":
-        return f"must be > {err.get('ctx', {}).get('gt')}"
+        gt = err.get("ctx", {}).get("gt")
+        return f"must be > {gt:g}" if isinstance(gt, int | float) else f"must be > {gt}"
     if etype == "string_pattern_mismatch":
         return f"does not match {err.get('ctx', {}).get('pattern')}"
     msg = str(err["msg"])
     return msg[:300]
 
 
-def _issue(doc: YamlDoc, path: tuple[PathPart, ...], code: str, message: str,
-           severity: Literal["error", "warning"] = "error", *, key: bool = False) -> Issue:
+def _issue(
+    doc: YamlDoc,
+    path: tuple[PathPart, ...],
+    code: str,
+    message: str,
+    severity: Literal["error", "warning"] = "error",
+    *,
+    key: bool = False,
+) -> Issue:
     pos = doc.positions.find(path, key=key)
     line, col = pos if pos else (None, None)
     return Issue(doc.file, line, col, code, message, path, severity, "rubric")
@@ -299,20 +315,38 @@ def _schema_issues(doc: YamlDoc, exc: ValidationError) -> list[Issue]:
         if etype == "unknown-kind":
             node = _get(doc.data, path)
             if isinstance(node, dict) and "kind" in node:
-                issues.append(_issue(doc, (*path, "kind"), "unknown-kind",
-                                     f"unknown kind {node['kind']!r}; expected one of "
-                                     f"{', '.join(INDICATOR_KINDS)} (or children for a group)"))
+                issues.append(
+                    _issue(
+                        doc,
+                        (*path, "kind"),
+                        "unknown-kind",
+                        f"unknown kind {node['kind']!r}; expected one of "
+                        f"{', '.join(INDICATOR_KINDS)} (or children for a group)",
+                    )
+                )
                 continue
         code = _TYPE_CODES.get(etype, "invalid-value")
         last = path[-1] if path else ""
-        if isinstance(last, str) and last in _FIELD_CODES and etype not in (
-            "missing", "extra_forbidden"
+        if (
+            isinstance(last, str)
+            and last in _FIELD_CODES
+            and etype not in ("missing", "extra_forbidden")
         ):
             code = _FIELD_CODES[last]
         if etype == "missing":
             where = _issue(doc, path[:-1], code, f"{last}: required field is missing")
-            issues.append(Issue(where.file, where.line, where.column, code,
-                                "required field is missing", path, "error", "rubric"))
+            issues.append(
+                Issue(
+                    where.file,
+                    where.line,
+                    where.column,
+                    code,
+                    "required field is missing",
+                    path,
+                    "error",
+                    "rubric",
+                )
+            )
             continue
         issues.append(_issue(doc, path, code, _message(err), key=etype == "extra_forbidden"))
     return issues
@@ -344,7 +378,9 @@ def _summary(issues: list[Issue], name: str) -> str:
     return f"{where}: {n} error(s) in the rubric"
 
 
-def check_rubric(source: str | Path, *, file: str | None = None) -> tuple[Rubric | None, list[Issue]]:
+def check_rubric(
+    source: str | Path, *, file: str | None = None
+) -> tuple[Rubric | None, list[Issue]]:
     """Validate a rubric and return it (None when unusable) with every issue, warnings included."""
     path = _as_path(source)
     text, name, issues = read_text(path if path is not None else source, file)
@@ -354,8 +390,12 @@ def check_rubric(source: str | Path, *, file: str | None = None) -> tuple[Rubric
     if doc is None:
         return None, issues
     if not isinstance(doc.data, dict):
-        return None, [*issues, Issue(name, 1, 1, "not-a-mapping",
-                                     "a rubric is a mapping with id, version, families", ())]
+        return None, [
+            *issues,
+            Issue(
+                name, 1, 1, "not-a-mapping", "a rubric is a mapping with id, version, families", ()
+            ),
+        ]
     rubric: Rubric | None = None
     try:
         rubric = Rubric.model_validate(doc.data)
@@ -399,7 +439,9 @@ def rubric_schema() -> dict[str, Any]:
 def _get(data: Any, path: tuple[PathPart, ...]) -> Any:
     cur = data
     for part in path:
-        if isinstance(cur, dict) and part in cur:
+        if isinstance(cur, dict):
+            if part not in cur:
+                return None
             cur = cur[part]
         elif isinstance(cur, list) and isinstance(part, int) and 0 <= part < len(cur):
             cur = cur[part]
@@ -409,9 +451,9 @@ def _get(data: Any, path: tuple[PathPart, ...]) -> Any:
 
 
 def _raw_nodes(data: dict[str, Any]) -> Iterator[tuple[tuple[PathPart, ...], dict[str, Any], int]]:
-    def rec(node: Any, path: tuple[PathPart, ...], depth: int) -> Iterator[
-        tuple[tuple[PathPart, ...], dict[str, Any], int]
-    ]:
+    def rec(
+        node: Any, path: tuple[PathPart, ...], depth: int
+    ) -> Iterator[tuple[tuple[PathPart, ...], dict[str, Any], int]]:
         if not isinstance(node, dict):
             return
         yield path, node, depth
@@ -426,6 +468,11 @@ def _raw_nodes(data: dict[str, Any]) -> Iterator[tuple[tuple[PathPart, ...], dic
             yield from rec(fam, ("families", i), 1)
 
 
+def _seq(v: Any) -> list[Any]:
+    # Semantic checks run on documents the schema rejected too: a scalar where a list belongs.
+    return v if isinstance(v, list) else []
+
+
 def _num(v: Any) -> float | None:
     if isinstance(v, bool):
         return None
@@ -434,8 +481,7 @@ def _num(v: Any) -> float | None:
     return None
 
 
-def _check_bands(doc: YamlDoc, path: tuple[PathPart, ...], bands: Any,
-                 issues: list[Issue]) -> None:
+def _check_bands(doc: YamlDoc, path: tuple[PathPart, ...], bands: Any, issues: list[Issue]) -> None:
     if not isinstance(bands, list) or not bands:
         return
     prev_max: float | None = None
@@ -446,28 +492,47 @@ def _check_bands(doc: YamlDoc, path: tuple[PathPart, ...], bands: Any,
         lo, hi = _num(band.get("min")), _num(band.get("max"))
         bpath = (*path, i)
         if lo is not None and hi is not None and lo >= hi:
-            issues.append(_issue(doc, bpath, "bands-unordered", f"min {lo:g} is not below max {hi:g}"))
+            issues.append(
+                _issue(doc, bpath, "bands-unordered", f"min {lo:g} is not below max {hi:g}")
+            )
         if prev_min is not None and lo is not None and lo < prev_min:
-            issues.append(_issue(doc, bpath, "bands-unordered",
-                                 "bands must be listed from the lowest to the highest"))
+            issues.append(
+                _issue(
+                    doc,
+                    bpath,
+                    "bands-unordered",
+                    "bands must be listed from the lowest to the highest",
+                )
+            )
         elif prev_max is not None and lo is not None and lo < prev_max:
-            issues.append(_issue(doc, bpath, "bands-overlap",
-                                 f"starts at {lo:g}, inside the previous band (up to {prev_max:g})"))
+            issues.append(
+                _issue(
+                    doc,
+                    bpath,
+                    "bands-overlap",
+                    f"starts at {lo:g}, inside the previous band (up to {prev_max:g})",
+                )
+            )
         elif prev_max is not None and lo is not None and lo > prev_max:
-            issues.append(_issue(doc, bpath, "bands-gap",
-                                 f"scores from {prev_max:g} to {lo:g} fall in no band"))
+            issues.append(
+                _issue(
+                    doc, bpath, "bands-gap", f"scores from {prev_max:g} to {lo:g} fall in no band"
+                )
+            )
         prev_min, prev_max = lo, hi
     first = bands[0] if isinstance(bands[0], dict) else {}
     last = bands[-1] if isinstance(bands[-1], dict) else {}
     if _num(first.get("min")) not in (None, 0.0):
         issues.append(_issue(doc, (*path, 0), "bands-gap", "the lowest band must start at 0"))
     if _num(last.get("max")) not in (None, 100.0):
-        issues.append(_issue(doc, (*path, len(bands) - 1), "bands-gap",
-                             "the highest band must end at 100"))
+        issues.append(
+            _issue(doc, (*path, len(bands) - 1), "bands-gap", "the highest band must end at 100")
+        )
 
 
-def _check_value_bands(doc: YamlDoc, path: tuple[PathPart, ...], bands: Any,
-                       issues: list[Issue]) -> None:
+def _check_value_bands(
+    doc: YamlDoc, path: tuple[PathPart, ...], bands: Any, issues: list[Issue]
+) -> None:
     if not isinstance(bands, list):
         return
     prev_max: float | None = None
@@ -478,19 +543,35 @@ def _check_value_bands(doc: YamlDoc, path: tuple[PathPart, ...], bands: Any,
         lo, hi = _num(band.get("min")), _num(band.get("max"))
         bpath = (*path, i)
         if lo is not None and hi is not None and lo >= hi:
-            issues.append(_issue(doc, bpath, "bands-unordered", f"min {lo:g} is not below max {hi:g}"))
+            issues.append(
+                _issue(doc, bpath, "bands-unordered", f"min {lo:g} is not below max {hi:g}")
+            )
         if i > 0 and lo is None:
-            issues.append(_issue(doc, bpath, "bands-unordered",
-                                 "only the first band may be open below"))
+            issues.append(
+                _issue(doc, bpath, "bands-unordered", "only the first band may be open below")
+            )
         if prev_min is not None and lo is not None and lo < prev_min:
-            issues.append(_issue(doc, bpath, "bands-unordered",
-                                 "bands must be listed from the lowest to the highest value"))
+            issues.append(
+                _issue(
+                    doc,
+                    bpath,
+                    "bands-unordered",
+                    "bands must be listed from the lowest to the highest value",
+                )
+            )
         elif prev_max is not None and lo is not None and lo < prev_max:
-            issues.append(_issue(doc, bpath, "bands-overlap",
-                                 f"starts at {lo:g}, inside the previous band (up to {prev_max:g})"))
+            issues.append(
+                _issue(
+                    doc,
+                    bpath,
+                    "bands-overlap",
+                    f"starts at {lo:g}, inside the previous band (up to {prev_max:g})",
+                )
+            )
         if i < len(bands) - 1 and hi is None:
-            issues.append(_issue(doc, bpath, "bands-overlap",
-                                 "only the last band may be open above"))
+            issues.append(
+                _issue(doc, bpath, "bands-overlap", "only the last band may be open above")
+            )
         prev_min, prev_max = lo, hi
 
 
@@ -498,78 +579,128 @@ def _texts(node: dict[str, Any]) -> Iterator[tuple[tuple[PathPart, ...], Any]]:
     for key in ("labels", "description", "rationale", "question", "hint"):
         if key in node:
             yield (key,), node[key]
-    for i, lv in enumerate(node.get("levels") or []):
+    for i, lv in enumerate(_seq(node.get("levels"))):
         if isinstance(lv, dict) and "descriptor" in lv:
             yield ("levels", i, "descriptor"), lv["descriptor"]
-    for i, ch in enumerate(node.get("choices") or []):
+    for i, ch in enumerate(_seq(node.get("choices"))):
         if isinstance(ch, dict) and "label" in ch:
             yield ("choices", i, "label"), ch["label"]
-    for i, band in enumerate(node.get("bands") or []):
+    for i, band in enumerate(_seq(node.get("bands"))):
         if isinstance(band, dict) and "label" in band:
             yield ("bands", i, "label"), band["label"]
-    for i, rec in enumerate(node.get("recommendations") or []):
+    for i, rec in enumerate(_seq(node.get("recommendations"))):
         if isinstance(rec, dict) and "text" in rec:
             yield ("recommendations", i, "text"), rec["text"]
 
 
-def _check_languages(doc: YamlDoc, path: tuple[PathPart, ...], node: dict[str, Any],
-                     langs: list[str], issues: list[Issue]) -> None:
+def _check_languages(
+    doc: YamlDoc,
+    path: tuple[PathPart, ...],
+    node: dict[str, Any],
+    langs: list[str],
+    issues: list[Issue],
+) -> None:
     for sub, text in _texts(node):
         if not isinstance(text, dict) or not text:
             continue
         missing = [lang for lang in langs if lang not in text]
         if missing:
-            issues.append(_issue(doc, (*path, *sub), "missing-translation",
-                                 f"no text for declared language(s): {', '.join(missing)}"))
+            issues.append(
+                _issue(
+                    doc,
+                    (*path, *sub),
+                    "missing-translation",
+                    f"no text for declared language(s): {', '.join(missing)}",
+                )
+            )
 
 
 def _semantic_issues(doc: YamlDoc, rubric: Rubric | None) -> list[Issue]:
     data: dict[str, Any] = doc.data
     issues: list[Issue] = []
-    langs = [x for x in (data.get("languages") or ["en", "es"]) if isinstance(x, str)]
-    ref_ids = {r.get("id") for r in data.get("references") or [] if isinstance(r, dict)}
+    langs = [x for x in (_seq(data.get("languages")) or ["en", "es"]) if isinstance(x, str)]
+    ref_ids = {
+        r.get("id")
+        for r in _seq(data.get("references"))
+        if isinstance(r, dict) and isinstance(r.get("id"), str)
+    }
     seen_refs: dict[Any, int] = {}
-    for i, ref in enumerate(data.get("references") or []):
-        if isinstance(ref, dict):
+    for i, ref in enumerate(_seq(data.get("references"))):
+        if isinstance(ref, dict) and isinstance(ref.get("id"), str):
             rid = ref.get("id")
             if rid in seen_refs:
-                issues.append(_issue(doc, ("references", i, "id"), "duplicate-id",
-                                     f"reference {rid!r} is declared twice"))
+                issues.append(
+                    _issue(
+                        doc,
+                        ("references", i, "id"),
+                        "duplicate-id",
+                        f"reference {rid!r} is declared twice",
+                    )
+                )
             seen_refs[rid] = i
     _check_bands(doc, ("bands",), data.get("bands"), issues)
-    _check_languages(doc, (), {"title": data.get("title")} | {
-        k: v for k, v in data.items() if k in ("description",)}, langs, issues)
-    for i, band in enumerate(data.get("bands") or []):
+    _check_languages(
+        doc,
+        (),
+        {"title": data.get("title")} | {k: v for k, v in data.items() if k in ("description",)},
+        langs,
+        issues,
+    )
+    for i, band in enumerate(_seq(data.get("bands"))):
         if isinstance(band, dict) and isinstance(band.get("label"), dict):
             missing = [lang for lang in langs if lang not in band["label"]]
             if missing:
-                issues.append(_issue(doc, ("bands", i, "label"), "missing-translation",
-                                     f"no text for declared language(s): {', '.join(missing)}"))
+                issues.append(
+                    _issue(
+                        doc,
+                        ("bands", i, "label"),
+                        "missing-translation",
+                        f"no text for declared language(s): {', '.join(missing)}",
+                    )
+                )
     if isinstance(data.get("title"), dict):
         missing = [lang for lang in langs if lang not in data["title"]]
         if missing:
-            issues.append(_issue(doc, ("title",), "missing-translation",
-                                 f"no text for declared language(s): {', '.join(missing)}"))
+            issues.append(
+                _issue(
+                    doc,
+                    ("title",),
+                    "missing-translation",
+                    f"no text for declared language(s): {', '.join(missing)}",
+                )
+            )
 
     # variables
     variables: dict[str, tuple[PathPart, ...]] = {}
     var_data: dict[str, dict[str, Any]] = {}
-    for i, var in enumerate(data.get("variables") or []):
+    for i, var in enumerate(_seq(data.get("variables"))):
         if not isinstance(var, dict):
             continue
         name = var.get("name")
         if isinstance(name, str):
             if name in variables:
-                issues.append(_issue(doc, ("variables", i, "name"), "duplicate-variable",
-                                     f"variable {name!r} is declared twice"))
+                issues.append(
+                    _issue(
+                        doc,
+                        ("variables", i, "name"),
+                        "duplicate-variable",
+                        f"variable {name!r} is declared twice",
+                    )
+                )
             else:
                 variables[name] = ("variables", i)
                 var_data[name] = var
         _check_languages(doc, ("variables", i), var, langs, issues)
         lo, hi = _num(var.get("minimum")), _num(var.get("maximum"))
         if lo is not None and hi is not None and lo > hi:
-            issues.append(_issue(doc, ("variables", i, "minimum"), "invalid-range",
-                                 f"minimum {lo:g} is above maximum {hi:g}"))
+            issues.append(
+                _issue(
+                    doc,
+                    ("variables", i, "minimum"),
+                    "invalid-range",
+                    f"minimum {lo:g} is above maximum {hi:g}",
+                )
+            )
 
     ids: dict[str, tuple[PathPart, ...]] = {}
     used_vars: set[str] = set()
@@ -578,81 +709,149 @@ def _semantic_issues(doc: YamlDoc, rubric: Rubric | None) -> list[Issue]:
         nid = node.get("id")
         if isinstance(nid, str):
             if nid in ids or nid == "overall":
-                issues.append(_issue(doc, (*path, "id"), "duplicate-id",
-                                     f"id {nid!r} is already used"
-                                     + (" (reserved)" if nid == "overall" else "")))
+                issues.append(
+                    _issue(
+                        doc,
+                        (*path, "id"),
+                        "duplicate-id",
+                        f"id {nid!r} is already used" + (" (reserved)" if nid == "overall" else ""),
+                    )
+                )
             else:
                 ids[nid] = path
-        w = node.get("weight")
-        if w is not None and (_num(w) is None or (_num(w) or 0) <= 0):
-            issues.append(_issue(doc, (*path, "weight"), "invalid-weight", "must be > 0"))
+        if isinstance(node.get("weight"), bool):  # the schema reads true as 1 and says nothing
+            issues.append(_issue(doc, (*path, "weight"), "invalid-weight", "must be a number > 0"))
         if "bands" in node:
             _check_bands(doc, (*path, "bands"), node["bands"], issues)
         _check_languages(doc, path, node, langs, issues)
-        for j, ref in enumerate(node.get("references") or []):
+        for j, ref in enumerate(_seq(node.get("references"))):
             if isinstance(ref, str) and ref_ids and ref not in ref_ids:
-                issues.append(_issue(doc, (*path, "references", j), "unknown-reference",
-                                     f"no reference with id {ref!r} in the rubric's references"))
+                issues.append(
+                    _issue(
+                        doc,
+                        (*path, "references", j),
+                        "unknown-reference",
+                        f"no reference with id {ref!r} in the rubric's references",
+                    )
+                )
         kind = node.get("kind", "group")
         if kind == "group" or "children" in node:
             children = node.get("children")
             if not children:
                 issues.append(_issue(doc, path, "empty-group", "a group needs at least one child"))
             if node.get("aggregation") == "generalised" and _num(node.get("power")) is None:
-                issues.append(_issue(doc, path, "missing-power",
-                                     "a generalised mean needs a numeric power"))
+                issues.append(
+                    _issue(doc, path, "missing-power", "a generalised mean needs a numeric power")
+                )
             continue
         if depth == 1:
-            issues.append(_issue(doc, path, "indicator-at-top",
-                                 "families must be groups; put indicators inside a family"))
+            issues.append(
+                _issue(
+                    doc,
+                    path,
+                    "indicator-at-top",
+                    "families must be groups; put indicators inside a family",
+                )
+            )
         if kind == "levels":
             keys: set[Any] = set()
             prev_score: float | None = None
-            for j, lv in enumerate(node.get("levels") or []):
+            for j, lv in enumerate(_seq(node.get("levels"))):
                 if not isinstance(lv, dict):
                     continue
                 s = _num(lv.get("score"))
                 if s is not None and not 0 <= s <= 100:
-                    issues.append(_issue(doc, (*path, "levels", j, "score"), "level-score-range",
-                                         f"level score {s:g} is outside 0-100"))
+                    issues.append(
+                        _issue(
+                            doc,
+                            (*path, "levels", j, "score"),
+                            "level-score-range",
+                            f"level score {s:g} is outside 0-100",
+                        )
+                    )
                 if s is not None and prev_score is not None and s < prev_score:
-                    issues.append(_issue(doc, (*path, "levels", j, "score"), "levels-unordered",
-                                         "levels must be listed from the lowest to the highest score",
-                                         "warning"))
+                    issues.append(
+                        _issue(
+                            doc,
+                            (*path, "levels", j, "score"),
+                            "levels-unordered",
+                            "levels must be listed from the lowest to the highest score",
+                            "warning",
+                        )
+                    )
                 prev_score = s if s is not None else prev_score
                 k = str(lv.get("key"))
                 if k in keys:
-                    issues.append(_issue(doc, (*path, "levels", j, "key"), "duplicate-key",
-                                         f"level key {k!r} is used twice"))
+                    issues.append(
+                        _issue(
+                            doc,
+                            (*path, "levels", j, "key"),
+                            "duplicate-key",
+                            f"level key {k!r} is used twice",
+                        )
+                    )
                 keys.add(k)
         if kind == "checklist":
             checklist_ids[str(nid)] = node
             atype = node.get("answer_type", "yes_no")
-            choices = node.get("choices") or []
+            choices = _seq(node.get("choices"))
             if atype in ("select_one", "select_multiple") and not choices:
-                issues.append(_issue(doc, path, "missing-choices",
-                                     f"a {atype} question needs choices"))
-            names = ({"yes", "no"} if atype == "yes_no" else
-                     {str(c.get("name")) for c in choices if isinstance(c, dict)})
+                issues.append(
+                    _issue(doc, path, "missing-choices", f"a {atype} question needs choices")
+                )
+            names = (
+                {"yes", "no"}
+                if atype == "yes_no"
+                else {str(c.get("name")) for c in choices if isinstance(c, dict)}
+            )
             if atype not in ("integer", "decimal"):
-                for j, acc in enumerate(node.get("accept") or ["yes"]):
+                for j, acc in enumerate(_seq(node.get("accept") or ["yes"])):
                     if str(acc) not in names:
-                        issues.append(_issue(doc, (*path, "accept", j), "unknown-choice",
-                                             f"{acc!r} is not one of the choices"))
+                        issues.append(
+                            _issue(
+                                doc,
+                                (*path, "accept", j),
+                                "unknown-choice",
+                                f"{acc!r} is not one of the choices",
+                            )
+                        )
                 if node.get("stat", "share") != "share":
-                    issues.append(_issue(doc, (*path, "stat"), "invalid-stat",
-                                         "a choice question is scored as a share"))
+                    issues.append(
+                        _issue(
+                            doc,
+                            (*path, "stat"),
+                            "invalid-stat",
+                            "a choice question is scored as a share",
+                        )
+                    )
             else:
                 if node.get("stat", "share") == "share":
-                    issues.append(_issue(doc, (*path, "stat"), "invalid-stat",
-                                         "a numeric question needs stat: mean, median, min, max, "
-                                         "sum or count"))
+                    issues.append(
+                        _issue(
+                            doc,
+                            (*path, "stat"),
+                            "invalid-stat",
+                            "a numeric question needs stat: mean, median, min, max, sum or count",
+                        )
+                    )
                 if node.get("rule") is None:
-                    issues.append(_issue(doc, path, "missing-rule",
-                                         "a numeric question needs a scoring rule"))
+                    issues.append(
+                        _issue(doc, path, "missing-rule", "a numeric question needs a scoring rule")
+                    )
             if "na" in names:
-                issues.append(_issue(doc, (*path, "choices"), "reserved-choice",
-                                     "'na' is reserved for not applicable: set not_applicable"))
+                j = next(
+                    j
+                    for j, c in enumerate(choices)
+                    if isinstance(c, dict) and str(c.get("name")) == "na"
+                )
+                issues.append(
+                    _issue(
+                        doc,
+                        (*path, "choices", j, "name"),
+                        "reserved-choice",
+                        "'na' is reserved for not applicable: set not_applicable",
+                    )
+                )
         rule = node.get("rule")
         if isinstance(rule, dict):
             rpath = (*path, "rule")
@@ -660,12 +859,19 @@ def _semantic_issues(doc: YamlDoc, rubric: Rubric | None) -> list[Issue]:
                 lo, hi = _num(rule.get("low")), _num(rule.get("high"))
                 if lo is not None and hi is not None:
                     if lo == hi:
-                        issues.append(_issue(doc, rpath, "goalposts-equal",
-                                             f"low and high are both {lo:g}"))
+                        issues.append(
+                            _issue(doc, rpath, "goalposts-equal", f"low and high are both {lo:g}")
+                        )
                     elif lo > hi:
-                        issues.append(_issue(doc, rpath, "goalposts-unordered",
-                                             "low must be below high (use direction: lower to "
-                                             "reward small values)"))
+                        issues.append(
+                            _issue(
+                                doc,
+                                rpath,
+                                "goalposts-unordered",
+                                "low must be below high (use direction: lower to "
+                                "reward small values)",
+                            )
+                        )
             if rule.get("type") == "bands":
                 _check_value_bands(doc, (*rpath, "bands"), rule.get("bands"), issues)
             if rule.get("type") == "cohort" and kind == "checklist":
@@ -676,60 +882,98 @@ def _semantic_issues(doc: YamlDoc, rubric: Rubric | None) -> list[Issue]:
                 try:
                     expr = formula.parse(text)
                 except formula.FormulaSyntaxError as exc:
-                    issues.append(_formula_issue(doc, (*path, "formula"), text, exc.offset,
-                                                 "formula-syntax", exc.message))
+                    issues.append(
+                        _formula_issue(
+                            doc, (*path, "formula"), text, exc.offset, "formula-syntax", exc.message
+                        )
+                    )
                 else:
                     for ref in formula.names(expr):
                         used_vars.add(ref.name)
                         if ref.name not in variables:
-                            issues.append(_formula_issue(
-                                doc, (*path, "formula"), text, ref.offset, "unknown-variable",
-                                f"{ref.name!r} is not a declared variable"))
+                            issues.append(
+                                _formula_issue(
+                                    doc,
+                                    (*path, "formula"),
+                                    text,
+                                    ref.offset,
+                                    "unknown-variable",
+                                    f"{ref.name!r} is not a declared variable",
+                                )
+                            )
     # cross references needing all ids
     for path, node, _depth in _raw_nodes(data):
         if node.get("kind") == "comparative":
             target = node.get("target")
             if isinstance(target, str) and target not in ids:
-                issues.append(_issue(doc, (*path, "target"), "unknown-node",
-                                     f"no node with id {target!r}"))
-        for j, rec in enumerate(node.get("recommendations") or []):
+                issues.append(
+                    _issue(doc, (*path, "target"), "unknown-node", f"no node with id {target!r}")
+                )
+        for j, rec in enumerate(_seq(node.get("recommendations"))):
             if isinstance(rec, dict):
-                _check_recommendation(doc, (*path, "recommendations", j), rec, node, data,
-                                      issues)
+                _check_recommendation(doc, (*path, "recommendations", j), rec, node, data, issues)
     for name, vpath in variables.items():
         var = var_data[name]
         fs = var.get("from_sites")
         if isinstance(fs, dict):
             q = fs.get("question")
             if isinstance(q, str) and q not in checklist_ids:
-                issues.append(_issue(doc, (*vpath, "from_sites", "question"), "unknown-question",
-                                     f"no checklist indicator with id {q!r}"))
+                issues.append(
+                    _issue(
+                        doc,
+                        (*vpath, "from_sites", "question"),
+                        "unknown-question",
+                        f"no checklist indicator with id {q!r}",
+                    )
+                )
             elif isinstance(q, str):
                 qnode = checklist_ids[q]
                 numeric = qnode.get("answer_type") in ("integer", "decimal")
                 stat = fs.get("stat", "share")
                 if numeric == (stat == "share"):
-                    issues.append(_issue(doc, (*vpath, "from_sites", "stat"), "invalid-stat",
-                                         f"stat {stat!r} does not fit a "
-                                         f"{qnode.get('answer_type', 'yes_no')} question"))
+                    issues.append(
+                        _issue(
+                            doc,
+                            (*vpath, "from_sites", "stat"),
+                            "invalid-stat",
+                            f"stat {stat!r} does not fit a "
+                            f"{qnode.get('answer_type', 'yes_no')} question",
+                        )
+                    )
         lim = var.get("at_most")
         if isinstance(lim, str):
             used_vars.add(lim)
             if lim not in variables:
-                issues.append(_issue(doc, (*vpath, "at_most"), "unknown-variable",
-                                     f"{lim!r} is not a declared variable"))
+                issues.append(
+                    _issue(
+                        doc,
+                        (*vpath, "at_most"),
+                        "unknown-variable",
+                        f"{lim!r} is not a declared variable",
+                    )
+                )
         if name not in used_vars and lim is None:
-            referenced = any(isinstance(v.get("at_most"), str) and v.get("at_most") == name
-                             for v in var_data.values())
+            referenced = any(
+                isinstance(v.get("at_most"), str) and v.get("at_most") == name
+                for v in var_data.values()
+            )
             if not referenced:
-                issues.append(_issue(doc, vpath, "unused-variable",
-                                     f"variable {name!r} is used by no formula", "warning"))
+                issues.append(
+                    _issue(
+                        doc,
+                        vpath,
+                        "unused-variable",
+                        f"variable {name!r} is used by no formula",
+                        "warning",
+                    )
+                )
     del rubric
     return issues
 
 
-def _formula_issue(doc: YamlDoc, path: tuple[PathPart, ...], text: str, offset: int,
-                   code: str, message: str) -> Issue:
+def _formula_issue(
+    doc: YamlDoc, path: tuple[PathPart, ...], text: str, offset: int, code: str, message: str
+) -> Issue:
     pos = doc.positions.find(path)
     line, col = pos if pos else (None, None)
     # Plain scalars start at the formula's first character, so the offset lands on the token.
@@ -745,11 +989,20 @@ def _raw_line(doc: YamlDoc, line: int) -> str | None:
     return lines[line - 1] if 0 < line <= len(lines) else None
 
 
-def _check_recommendation(doc: YamlDoc, path: tuple[PathPart, ...], rec: dict[str, Any],
-                          node: dict[str, Any], data: dict[str, Any],
-                          issues: list[Issue]) -> None:
+def _check_recommendation(
+    doc: YamlDoc,
+    path: tuple[PathPart, ...],
+    rec: dict[str, Any],
+    node: dict[str, Any],
+    data: dict[str, Any],
+    issues: list[Issue],
+) -> None:
     allowed = set(PLACEHOLDERS)
-    allowed |= {v.get("name") for v in data.get("variables") or [] if isinstance(v, dict)}
+    allowed |= {
+        v["name"]
+        for v in _seq(data.get("variables"))
+        if isinstance(v, dict) and isinstance(v.get("name"), str)
+    }
     text = rec.get("text")
     if not isinstance(text, dict):
         return
@@ -758,17 +1011,40 @@ def _check_recommendation(doc: YamlDoc, path: tuple[PathPart, ...], rec: dict[st
             continue
         for problem, name in scan_placeholders(body):
             if problem:
-                issues.append(_issue(doc, (*path, "text", lang), "invalid-placeholder",
-                                     f"unbalanced braces near {name!r}"))
+                issues.append(
+                    _issue(
+                        doc,
+                        (*path, "text", lang),
+                        "invalid-placeholder",
+                        f"unbalanced braces near {name!r}",
+                    )
+                )
             elif name not in allowed:
-                issues.append(_issue(doc, (*path, "text", lang), "unknown-placeholder",
-                                     f"{{{name}}} is neither a declared variable nor one of "
-                                     f"{', '.join(sorted(PLACEHOLDERS))}"))
+                issues.append(
+                    _issue(
+                        doc,
+                        (*path, "text", lang),
+                        "unknown-placeholder",
+                        f"{{{name}}} is neither a declared variable nor one of "
+                        f"{', '.join(sorted(PLACEHOLDERS))}",
+                    )
+                )
     del node
 
 
-PLACEHOLDERS = ("mission", "country", "election", "label", "score", "value", "unit", "band",
-                "best_score", "best_mission", "gap")
+PLACEHOLDERS = (
+    "mission",
+    "country",
+    "election",
+    "label",
+    "score",
+    "value",
+    "unit",
+    "band",
+    "best_score",
+    "best_mission",
+    "gap",
+)
 _PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
 
 
@@ -782,5 +1058,5 @@ def scan_placeholders(text: str) -> list[tuple[bool, str]]:
     rest = _PLACEHOLDER.sub("", stripped)
     if "{" in rest or "}" in rest:
         i = max(rest.find("{"), rest.find("}"))
-        out.append((True, rest[max(0, i - 10): i + 10]))
+        out.append((True, rest[max(0, i - 10) : i + 10]))
     return out

@@ -37,7 +37,10 @@ Key = Annotated[NonEmpty, BeforeValidator(_scalar_to_str)]
 class Frozen(BaseModel):
     """Immutable model that rejects unknown keys."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True)
+    # NaN or infinity in a weight, goalpost or power would turn every score above it into NaN.
+    model_config = ConfigDict(
+        frozen=True, extra="forbid", populate_by_name=True, allow_inf_nan=False
+    )
 
 
 class Band(Frozen):
@@ -82,7 +85,7 @@ class NodeBase(Frozen):
     id: NodeId
     labels: Text
     description: Text = Field(default_factory=dict)
-    weight: float = 1.0
+    weight: Annotated[float, Field(gt=0)] = 1.0
     bands: tuple[Band, ...] | None = None
     references: tuple[NonEmpty, ...] = ()
     rationale: Text = Field(default_factory=dict)

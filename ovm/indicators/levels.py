@@ -18,7 +18,7 @@ class Level(Frozen):
 
 
 class LevelsIndicator(IndicatorBase):
-    """An analyst or legal judgement on an ordered scale (e.g. 0: no legal basis .. 3: constitution)."""
+    """A legal or analyst judgement on an ordered scale (0: no legal basis .. 3: constitution)."""
 
     kind: Literal["levels"]
     question: Text = Field(default_factory=dict)

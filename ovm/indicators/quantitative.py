@@ -18,7 +18,7 @@ def parsed(text: str) -> Expr:
 
 
 class QuantitativeIndicator(IndicatorBase):
-    """A value computed from mission-level variables (e.g. votes / registered * 100), then scored."""
+    """A value computed from mission-level variables (votes / registered * 100), then scored."""
 
     kind: Literal["quantitative"]
     formula: NonEmpty

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Literal, Union
+from typing import Annotated, Literal
 
 import numpy as np
 from pydantic import Field
@@ -89,7 +89,7 @@ class Cohort(Frozen):
         return f"cohort {self.method} normalisation ({self.direction} is better)"
 
 
-Rule = Annotated[Union[Identity, Goalposts, Bands, Target, Cohort], Field(discriminator="type")]
+Rule = Annotated[Identity | Goalposts | Bands | Target | Cohort, Field(discriminator="type")]
 
 
 def apply_rule(rule: Identity | Goalposts | Bands | Target, value: np.ndarray) -> np.ndarray:
