@@ -12,8 +12,8 @@ import pytest
 
 import ovm
 from ovm.errors import DataError, RubricError
-from ovm.recommend import fill, follow_up_share, recommend, whatif
 from ovm.observations import PastRecommendation
+from ovm.recommend import fill, follow_up_share, recommend, whatif
 
 MINI = Path(__file__).parent / "data" / "mini"
 
@@ -55,19 +55,23 @@ def workspace(tmp_path: Path, missions_extra: str = "") -> Path:
     ws = tmp_path / "ws"
     shutil.copytree(MINI, ws)
     text = (ws / "rubric.yaml").read_text(encoding="utf-8")
-    text = text.replace("    labels: {en: Rights, es: Derechos}\n",
-                        "    labels: {en: Rights, es: Derechos}\n" + RECS.lstrip("\n"))
-    text = text.replace("        rule: {type: goalposts, low: 10, high: 60}\n",
-                        "        rule: {type: goalposts, low: 10, high: 60}\n"
-                        + TURNOUT_RECS.lstrip("\n"))
-    text = text.replace("        source: legal\n        references: [idea-2007]\n",
-                        "        source: legal\n        references: [idea-2007]\n"
-                        + BASIS_RECS.lstrip("\n"))
+    text = text.replace(
+        "    labels: {en: Rights, es: Derechos}\n",
+        "    labels: {en: Rights, es: Derechos}\n" + RECS.lstrip("\n"),
+    )
+    text = text.replace(
+        "        rule: {type: goalposts, low: 10, high: 60}\n",
+        "        rule: {type: goalposts, low: 10, high: 60}\n" + TURNOUT_RECS.lstrip("\n"),
+    )
+    text = text.replace(
+        "        source: legal\n        references: [idea-2007]\n",
+        "        source: legal\n        references: [idea-2007]\n" + BASIS_RECS.lstrip("\n"),
+    )
     (ws / "rubric.yaml").write_text(text, encoding="utf-8")
     if missions_extra:
         (ws / "missions.yaml").write_text(
-            (ws / "missions.yaml").read_text(encoding="utf-8") + missions_extra,
-            encoding="utf-8")
+            (ws / "missions.yaml").read_text(encoding="utf-8") + missions_extra, encoding="utf-8"
+        )
     return ws
 
 
@@ -134,28 +138,35 @@ def test_fill_is_inert_for_hostile_text() -> None:
     values = {"mission": "{score}", "score": "10"}
     # A value containing a placeholder is not expanded again; unknown names stay visible.
     assert fill("{mission} {score} {{literal}} {__class__} {x.y}", values) == (
-        "{score} 10 {literal} {__class__} {x.y}")
+        "{score} 10 {literal} {__class__} {x.y}"
+    )
 
 
 def test_unknown_or_malformed_placeholders_are_located_rubric_errors(tmp_path: Path) -> None:
     ws = workspace(tmp_path)
     path = ws / "rubric.yaml"
     text = path.read_text(encoding="utf-8")
-    text = text.replace('"Raise the legal basis of {label}."',
-                        '"Raise {__class__} and {mission.__init__}"')
+    text = text.replace(
+        '"Raise the legal basis of {label}."', '"Raise {__class__} and {mission.__init__}"'
+    )
     path.write_text(text, encoding="utf-8")
     with pytest.raises(RubricError) as err:
         ovm.load_rubric(path)
     lines = text.splitlines()
     line = next(i for i, t in enumerate(lines, 1) if "__class__" in t)
     assert sorted((i.line, i.code) for i in err.value.issues) == [
-        (line, "invalid-placeholder"), (line, "unknown-placeholder")]
+        (line, "invalid-placeholder"),
+        (line, "unknown-placeholder"),
+    ]
 
 
 def test_follow_up_share_counts_partial_as_half_and_skips_not_assessable() -> None:
-    items = [PastRecommendation(id=str(i), text="t", to="electoral_body", status=s)
-             for i, s in enumerate(["implemented", "partially_implemented", "not_implemented",
-                                    "not_assessable"])]
+    items = [
+        PastRecommendation(id=str(i), text="t", to="electoral_body", status=s)
+        for i, s in enumerate(
+            ["implemented", "partially_implemented", "not_implemented", "not_assessable"]
+        )
+    ]
     assert follow_up_share(items) == pytest.approx(100 * 1.5 / 3)
     assert follow_up_share(items[3:]) is None
 
@@ -178,15 +189,21 @@ PREV_RECS = """    recommendations:
 def _with_follow_up_rubric(ws: Path) -> None:
     path = ws / "rubric.yaml"
     text = path.read_text(encoding="utf-8")
-    text = text.replace("variables:\n", "variables:\n  - {name: followup_implemented_pct, labels: "
-                        "{en: Implemented, es: Implementadas}, unit: '%', type: percent, "
-                        "source: analyst}\n", 1)
-    text = text.replace("        measure: distance_to_best\n        target: practice\n",
-                        "        measure: distance_to_best\n        target: practice\n"
-                        "      - id: comparative.followup\n        kind: quantitative\n"
-                        "        labels: {en: Follow-up, es: Seguimiento}\n"
-                        "        source: analyst\n        formula: followup_implemented_pct\n"
-                        "        rule: {type: identity}\n")
+    text = text.replace(
+        "variables:\n",
+        "variables:\n  - {name: followup_implemented_pct, labels: "
+        "{en: Implemented, es: Implementadas}, unit: '%', type: percent, "
+        "source: analyst}\n",
+        1,
+    )
+    text = text.replace(
+        "        measure: distance_to_best\n        target: practice\n",
+        "        measure: distance_to_best\n        target: practice\n"
+        "      - id: comparative.followup\n        kind: quantitative\n"
+        "        labels: {en: Follow-up, es: Seguimiento}\n"
+        "        source: analyst\n        formula: followup_implemented_pct\n"
+        "        rule: {type: identity}\n",
+    )
     path.write_text(text, encoding="utf-8")
 
 
@@ -194,28 +211,35 @@ def test_follow_up_feeds_the_family_7_indicator(tmp_path: Path) -> None:
     ws = workspace(tmp_path, FOLLOW)
     _with_follow_up_rubric(ws)
     missions = (ws / "missions.yaml").read_text(encoding="utf-8")
-    missions = missions.replace("      rights.postal: {status: not_applicable, note: no postal vote}\n",
-                                "      rights.postal: {status: not_applicable, note: no postal vote}\n"
-                                + PREV_RECS, 1)
+    missions = missions.replace(
+        "      rights.postal: {status: not_applicable, note: no postal vote}\n",
+        "      rights.postal: {status: not_applicable, note: no postal vote}\n" + PREV_RECS,
+        1,
+    )
     (ws / "missions.yaml").write_text(missions, encoding="utf-8")
-    w, s = scored(ws)
+    _, s = scored(ws)
     node = s.scorecard("aaa-2024").node("comparative.followup")
     assert (node.status, node.score) == ("scored", 50.0)
     assert node.explanation.inputs[0].provenance is not None
     assert node.explanation.inputs[0].provenance.source == (
-        "follow-up of the recommendations of the previous mission")
+        "follow-up of the recommendations of the previous mission"
+    )
     assert s.scorecard("aaa-2020").node("comparative.followup").status == "missing"
 
 
 def test_bad_follow_up_references_are_located_errors(tmp_path: Path) -> None:
-    bad = FOLLOW.replace("{id: r2, text: Extend the vote, to: legislature, status: not_implemented}",
-                         "{id: r9, text: Never made, to: legislature, status: not_implemented}\n"
-                         "      - {id: r1, text: x, to: legislature, status: done}")
+    bad = FOLLOW.replace(
+        "{id: r2, text: Extend the vote, to: legislature, status: not_implemented}",
+        "{id: r9, text: Never made, to: legislature, status: not_implemented}\n"
+        "      - {id: r1, text: x, to: legislature, status: done}",
+    )
     ws = workspace(tmp_path, bad)
     missions = (ws / "missions.yaml").read_text(encoding="utf-8")
-    missions = missions.replace("      rights.postal: {status: not_applicable, note: no postal vote}\n",
-                                "      rights.postal: {status: not_applicable, note: no postal vote}\n"
-                                + PREV_RECS, 1)
+    missions = missions.replace(
+        "      rights.postal: {status: not_applicable, note: no postal vote}\n",
+        "      rights.postal: {status: not_applicable, note: no postal vote}\n" + PREV_RECS,
+        1,
+    )
     (ws / "missions.yaml").write_text(missions, encoding="utf-8")
     with pytest.raises(DataError) as err:
         ovm.load_workspace(ws)
@@ -223,8 +247,9 @@ def test_bad_follow_up_references_are_located_errors(tmp_path: Path) -> None:
     done_line = next(i for i, t in enumerate(lines, 1) if "status: done" in t)
     assert [(i.line, i.code) for i in err.value.issues] == [(done_line, "invalid-choice")]
     # Once the status is fixed, the unknown id is reported at its own line.
-    (ws / "missions.yaml").write_text(missions.replace("status: done", "status: implemented"),
-                                      encoding="utf-8")
+    (ws / "missions.yaml").write_text(
+        missions.replace("status: done", "status: implemented"), encoding="utf-8"
+    )
     with pytest.raises(DataError) as err2:
         ovm.load_workspace(ws)
     r9_line = next(i for i, t in enumerate(lines, 1) if "id: r9" in t)
@@ -233,8 +258,12 @@ def test_bad_follow_up_references_are_located_errors(tmp_path: Path) -> None:
 
 def test_whatif_reports_every_node_that_moves(tmp_path: Path) -> None:
     w = ovm.load_workspace(workspace(tmp_path))
-    changes = whatif(w.rubric, w.observations, "bbb-2021",
-                     {"votes_abroad": "700", "rights.basis": "constitution"})
+    changes = whatif(
+        w.rubric,
+        w.observations,
+        "bbb-2021",
+        {"votes_abroad": "700", "rights.basis": "constitution"},
+    )
     # turnout 35% -> goalposts 10..60 -> 50; basis 100; postal no = 0 -> rights (100+0+50)/3
     assert [(c.node, c.before, c.after) for c in changes] == [
         ("rights", 30.0, pytest.approx(50.0)),
@@ -248,18 +277,29 @@ def test_whatif_reports_every_node_that_moves(tmp_path: Path) -> None:
 
 
 def run(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "ovm", *args], capture_output=True, text=True,
-                          check=False)
+    return subprocess.run(
+        [sys.executable, "-m", "ovm", *args], capture_output=True, text=True, check=False
+    )
 
 
 def test_cli_whatif_and_recommend(tmp_path: Path) -> None:
     ws = workspace(tmp_path)
-    res = run("whatif", str(ws), "--mission", "bbb-2021", "--set", "rights.basis=constitution",
-              "--format", "json")
+    res = run(
+        "whatif",
+        str(ws),
+        "--mission",
+        "bbb-2021",
+        "--set",
+        "rights.basis=constitution",
+        "--format",
+        "json",
+    )
     assert res.returncode == 0, res.stderr
     data = json.loads(res.stdout)
     assert [(n["node"], n["delta"]) for n in data["nodes"]] == [
-        ("rights", pytest.approx(20.0)), ("rights.basis", 40.0)]
+        ("rights", pytest.approx(20.0)),
+        ("rights.basis", 40.0),
+    ]
     assert run("whatif", str(ws), "--mission", "zzz", "--set", "a=1").returncode == 2
     assert run("whatif", str(ws), "--mission", "bbb-2021", "--set", "nope").returncode == 2
     md = run("recommend", str(ws), "--mission", "bbb-2021", "--lang", "es", "-q")
@@ -276,9 +316,12 @@ def test_mission_report_lists_drafted_recommendations_escaped(tmp_path: Path) ->
 
     ws = workspace(tmp_path)
     path = ws / "rubric.yaml"
-    path.write_text(path.read_text(encoding="utf-8").replace(
-        '"Raise the legal basis of {label}."', '"Raise <b>the</b> legal basis of {label}."'),
-        encoding="utf-8")
+    path.write_text(
+        path.read_text(encoding="utf-8").replace(
+            '"Raise the legal basis of {label}."', '"Raise <b>the</b> legal basis of {label}."'
+        ),
+        encoding="utf-8",
+    )
     out = tmp_path / "m.html"
     res = run("report", str(ws), "--mission", "bbb-2021", "-o", str(out), "-q")
     assert res.returncode == 0, res.stderr

@@ -24,11 +24,16 @@ def test_filled_template_feeds_the_workspace(tmp_path: Path) -> None:
     shutil.copytree(MINI, ws)
     # bbb-2021 has no answers in the YAML for this test: they come from the template.
     missions = (ws / "missions.yaml").read_text(encoding="utf-8")
-    missions = missions.replace("    answers:\n      rights.basis: statute\n      rights.postal: no\n",
-                                "")
+    missions = missions.replace(
+        "    answers:\n      rights.basis: statute\n      rights.postal: no\n", ""
+    )
     (ws / "missions.yaml").write_text(missions, encoding="utf-8")
-    res = subprocess.run([sys.executable, "-m", "ovm", "template", str(ws), "-o",
-                          str(ws / "data.xlsx")], capture_output=True, text=True, check=False)
+    res = subprocess.run(
+        [sys.executable, "-m", "ovm", "template", str(ws), "-o", str(ws / "data.xlsx")],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     assert res.returncode == 0, res.stderr
     wb = load_workbook(ws / "data.xlsx")
     variables, answers = wb["variables"], wb["answers"]
@@ -41,17 +46,23 @@ def test_filled_template_feeds_the_workspace(tmp_path: Path) -> None:
     answers.cell(arows["bbb-2021"], acols["rights.postal"]).value = "no"
     wb.save(ws / "data.xlsx")
     (ws / "ovm.yaml").write_text(
-        (ws / "ovm.yaml").read_text(encoding="utf-8").replace(
+        (ws / "ovm.yaml")
+        .read_text(encoding="utf-8")
+        .replace(
             "statistics: [statistics.csv]",
             "statistics: [statistics.csv, {path: data.xlsx, sheet: variables}]\n"
-            "answers: [{path: data.xlsx, sheet: answers}]"),
-        encoding="utf-8")
+            "answers: [{path: data.xlsx, sheet: answers}]",
+        ),
+        encoding="utf-8",
+    )
     w = ovm.load_workspace(ws)
     bbb = w.observations.mission("bbb-2021")
     assert bbb.values["votes_abroad"].value == 700.0
     assert bbb.values["votes_abroad"].provenance.source == "EMB bulletin"
-    assert {k: d.value for k, d in bbb.answers.items()} == {"rights.basis": "statute",
-                                                             "rights.postal": "no"}
+    assert {k: d.value for k, d in bbb.answers.items()} == {
+        "rights.basis": "statute",
+        "rights.postal": "no",
+    }
     # Empty template cells do not collide with values given in statistics.csv.
     aaa = w.observations.mission("aaa-2020")
     assert aaa.values["votes_abroad"].value == 350.0

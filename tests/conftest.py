@@ -1,0 +1,73 @@
+"""Shared test settings: hypothesis profiles and small workspace builders."""
+
+from __future__ import annotations
+
+import os
+import textwrap
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, settings
+
+DATA = Path(__file__).parent / "data"
+
+# `ci` is reproducible (derandomized); `dev` explores new examples on every run. Both keep
+# example counts small so each property file runs in seconds.
+settings.register_profile(
+    "ci",
+    derandomize=True,
+    max_examples=40,
+    deadline=None,
+    print_blob=True,
+    suppress_health_check=[HealthCheck.too_slow],
+)
+settings.register_profile(
+    "dev",
+    max_examples=30,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow],
+)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "dev"))
+
+
+def write_workspace(root: Path, *, rubric: str, missions: str, statistics: str | None = None,
+                    checklists: str | None = None, settings_yaml: str = "{bootstrap: 0}",
+                    ) -> Path:
+    """Write a workspace folder (``ovm.yaml`` and its files) from texts; returns the folder.
+
+    Texts are dedented, so tests can write them indented inline.
+    """
+    root.mkdir(parents=True, exist_ok=True)
+    config = ["rubric: rubric.yaml", "missions: missions.yaml"]
+    (root / "rubric.yaml").write_text(textwrap.dedent(rubric), encoding="utf-8")
+    (root / "missions.yaml").write_text(textwrap.dedent(missions), encoding="utf-8")
+    if statistics is not None:
+        (root / "statistics.csv").write_text(textwrap.dedent(statistics).lstrip(),
+                                             encoding="utf-8")
+        config.append("statistics: [statistics.csv]")
+    if checklists is not None:
+        (root / "checklists.csv").write_text(textwrap.dedent(checklists).lstrip(),
+                                             encoding="utf-8")
+        config.append("checklists: [checklists.csv]")
+    config.append(f"settings: {settings_yaml}")
+    (root / "ovm.yaml").write_text("\n".join(config) + "\n", encoding="utf-8")
+    return root
+
+
+@pytest.fixture(scope="session")
+def mini() -> Path:
+    """The tiny workspace of tests/data/mini (read only: copy it before changing anything)."""
+    return DATA / "mini"
+
+
+@pytest.fixture(scope="session")
+def rubrics_dir() -> Path:
+    """The folder of broken rubric fixtures."""
+    return DATA / "rubrics"
+
+
+@pytest.fixture(scope="session")
+def make_workspace() -> Callable[..., Path]:
+    """:func:`write_workspace`, as a fixture (session scoped, so hypothesis tests can use it)."""
+    return write_workspace

@@ -1,0 +1,198 @@
+"""The command line: exit statuses, issue format on stderr, JSON for tools, schemas, scoring."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+import ovm
+from ovm.cli import main
+
+RUBRICS = Path(__file__).parent / "data" / "rubrics"
+
+
+def ovm_cmd(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "ovm", *args], cwd=cwd, capture_output=True,
+                          text=True, timeout=120, check=False)
+
+
+def test_python_m_ovm_prints_the_version() -> None:
+    done = ovm_cmd("--version")
+    assert (done.returncode, done.stdout.strip()) == (0, f"ovm {ovm.__version__}")
+
+
+def test_validate_a_valid_rubric_exits_0(capsys: pytest.CaptureFixture[str],
+                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(RUBRICS)
+    assert main(["validate", "valid.yaml"]) == 0
+    out, err = capsys.readouterr()
+    assert out == "valid.yaml: valid (fixture 1, 1 families, 2 indicators)\n"
+    assert err == ""
+
+
+def test_validate_with_warnings_only_exits_0_and_shows_them(
+        capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(RUBRICS)
+    assert main(["validate", "unused-variable.yaml"]) == 0
+    out, err = capsys.readouterr()
+    assert out == ("unused-variable.yaml: valid (fixture 1, 1 families, 2 indicators, "
+                   "1 warning(s))\n")
+    assert err == ("unused-variable.yaml:8:5 warning: variables[0]: variable 'spare' is used by "
+                   "no formula [unused-variable]\n")
+
+
+def test_validate_errors_exit_1_with_every_issue_on_stderr() -> None:
+    done = ovm_cmd("validate", "five-mistakes.yaml", "valid.yaml", cwd=RUBRICS)
+    assert done.returncode == 1
+    assert done.stdout == "valid.yaml: valid (fixture 1, 1 families, 2 indicators)\n"
+    assert done.stderr.splitlines() == [
+        "five-mistakes.yaml:7:5 warning: variables[1]: variable 'registered' is used by no "
+        "formula [unused-variable]",
+        "five-mistakes.yaml:11:13 families[0].weight: must be > 0 [invalid-weight]",
+        "five-mistakes.yaml:16:17 families[0].children[0].source: Input should be 'legal', "
+        "'statistics', 'checklist', 'interview' or 'analyst' [invalid-choice]",
+        "five-mistakes.yaml:19:49 families[0].children[0].levels[1].descriptor: no text for "
+        "declared language(s): es [missing-translation]",
+        "five-mistakes.yaml:24:26 families[0].children[1].formula: 'registred' is not a "
+        "declared variable in 'votes / registred * 100' [unknown-variable]",
+        "five-mistakes.yaml:25:15 families[0].children[1].rule: low and high are both 60 "
+        "[goalposts-equal]",
+        "five-mistakes.yaml: 5 error(s)",
+    ]
+
+
+def test_every_error_line_has_the_documented_shape(capsys: pytest.CaptureFixture[str],
+                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(RUBRICS)
+    names = sorted(p.name for p in RUBRICS.glob("*.yaml") if p.name != "billion-laughs.yaml")
+    assert main(["validate", *names]) == 1
+    _out, err = capsys.readouterr()
+    pattern = (r"[\w.-]+\.yaml(:\d+(:\d+)?)? (warning: )?([\w.\[\]-]+: )?[^\n]+ "
+               r"\[[a-z]+(-[a-z]+)*\]|[\w.-]+\.yaml: \d+ error\(s\)")
+    lines = err.splitlines()
+    assert lines
+    assert [line for line in lines if not re.fullmatch(pattern, line)] == []
+
+
+def test_validate_json_lists_every_file_with_its_issues(capsys: pytest.CaptureFixture[str],
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(RUBRICS)
+    assert main(["validate", "--format", "json", "unused-variable.yaml", "missing.yaml"]) == 1
+    out, err = capsys.readouterr()
+    assert err == ""
+    assert json.loads(out) == [
+        {"file": "unused-variable.yaml", "valid": True, "issues": [
+            {"file": "unused-variable.yaml", "line": 8, "column": 5, "path": "variables[0]",
+             "code": "unused-variable", "message": "variable 'spare' is used by no formula",
+             "severity": "warning", "category": "rubric"}]},
+        {"file": "missing.yaml", "valid": False, "issues": [
+            {"file": "missing.yaml", "line": None, "column": None, "path": "",
+             "code": "file-unreadable", "message": "No such file or directory",
+             "severity": "error", "category": "rubric"}]},
+    ]
+
+
+@pytest.mark.parametrize("argv", [
+    [],
+    ["validate"],
+    ["frobnicate"],
+    ["validate", "--format", "xml", "valid.yaml"],
+    ["schema", "everything"],
+    ["score"],
+])
+def test_wrong_usage_exits_2(argv: list[str], capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as info:
+        main(argv)
+    assert info.value.code == 2
+    assert "usage: ovm" in capsys.readouterr().err
+
+
+def test_a_missing_workspace_is_wrong_usage(capsys: pytest.CaptureFixture[str],
+                                            tmp_path: Path) -> None:
+    assert main(["score", str(tmp_path / "nowhere")]) == 2
+    assert capsys.readouterr().err == f"ovm: no workspace at {tmp_path / 'nowhere'}\n"
+
+
+def test_schema_rubric_is_a_json_schema(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["schema", "rubric"]) == 0
+    schema = json.loads(capsys.readouterr().out)
+    assert schema["$schema"] == "https://json-schema.org/draft/2020-12/schema"
+    assert schema["type"] == "object"
+    assert {"id", "version", "title", "families", "variables", "bands"} <= set(schema["properties"])
+    assert {"id", "version", "title", "families"} <= set(schema["required"])
+    # Every local reference resolves, so an editor can follow it.
+    text = json.dumps(schema)
+    for ref in set(re.findall(r'"\$ref": "#/\$defs/([^"]+)"', text)):
+        assert ref in schema["$defs"], ref
+
+
+def test_schema_scores_to_a_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    out = tmp_path / "scores.schema.json"
+    assert main(["schema", "scores", "-o", str(out)]) == 0
+    assert capsys.readouterr().out == ""
+    schema = json.loads(out.read_text(encoding="utf-8"))
+    assert {"scorecards", "rubric", "data_sha256"} <= set(schema["properties"])
+
+
+def test_score_prints_json_that_matches_the_api(mini: Path,
+                                                capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["score", str(mini), "-q"]) == 0
+    out, err = capsys.readouterr()
+    assert err == ""
+    ws = ovm.load_workspace(mini)
+    s = ws.settings
+    expected = ovm.score(ws.rubric, ws.observations, seed=s.seed, bootstrap=s.bootstrap,
+                         confidence=s.confidence)
+    assert out == expected.to_json()
+
+
+def test_score_twice_in_fresh_processes_is_byte_identical(mini: Path, tmp_path: Path) -> None:
+    first = ovm_cmd("score", str(mini), "-q", "-o", str(tmp_path / "a.json"))
+    second = ovm_cmd("score", str(mini), "-q", "-o", str(tmp_path / "b.json"))
+    assert (first.returncode, second.returncode) == (0, 0)
+    a, b = (tmp_path / "a.json").read_bytes(), (tmp_path / "b.json").read_bytes()
+    assert a == b
+    assert json.loads(a)["scorecards"][0]["mission"]["id"] == "aaa-2020"
+
+
+def test_score_to_a_csv_file_writes_the_long_format(mini: Path, tmp_path: Path,
+                                                    capsys: pytest.CaptureFixture[str]) -> None:
+    out = tmp_path / "scores.csv"
+    assert main(["score", str(mini), "-o", str(out)]) == 0
+    lines = out.read_text(encoding="utf-8").splitlines()
+    assert lines[0].startswith("mission,node,parent,level,kind,value,score,coverage,status,band,")
+    assert lines[1].startswith("aaa-2020,overall,,0,overall,")
+    # Two missions, each with overall and the 11 nodes of the mini rubric.
+    assert len(lines) == 1 + 2 * 12
+    err = capsys.readouterr().err
+    assert "scored 2 missions against mini 0.1 (includes SIMULATED observer data)" in err
+
+
+def test_score_refuses_rejected_rows_unless_allowed(mini: Path, tmp_path: Path,
+                                                    capsys: pytest.CaptureFixture[str]) -> None:
+    ws = tmp_path / "ws"
+    shutil.copytree(mini, ws)
+    with (ws / "checklists.csv").open("a", encoding="utf-8") as fh:
+        fh.write("zzz-2020,s9,USA,Miami,o9,2020-05-01T09:00,,yes,10,0\n")
+    assert main(["score", str(ws), "-q"]) == 1
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert (f"{ws / 'checklists.csv'}:8:1 no mission 'zzz-2020' in the missions file "
+            "[unknown-mission] (row rejected)") in captured.err.splitlines()
+    assert "1 row(s) rejected; fix them or pass --allow-rejected" in captured.err
+    assert main(["score", str(ws), "-q", "--allow-rejected"]) == 0
+    assert json.loads(capsys.readouterr().out)["rejected"][0]["row"] == 8
+
+
+def test_score_with_a_broken_rubric_exits_1(mini: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["score", str(mini), "--rubric", str(RUBRICS / "five-mistakes.yaml")]) == 1
+    err = capsys.readouterr().err
+    line = (f"{RUBRICS / 'five-mistakes.yaml'}:11:13 families[0].weight: must be > 0 "
+            "[invalid-weight]")
+    assert line in err.splitlines()

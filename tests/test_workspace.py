@@ -1,0 +1,314 @@
+"""Loading a workspace: every row used or rejected with its reasons, every problem located."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+import ovm
+from ovm import DataError, load_workspace
+
+MINI_RUBRIC = Path(__file__).parent / "data" / "mini" / "rubric.yaml"
+
+MISSIONS = """\
+missions:
+  - id: aaa-2020
+    country: AAA
+    name: A 2020
+    election: {type: general, date: 2020-05-01}
+  - id: bbb-2021
+    country: BBB
+    name: B 2021
+    election: {type: presidential, date: 2021-03-01, round: 2}
+  - id: ccc-2022
+    country: CCC
+    name: C 2022
+    election: {type: general, date: 2022-01-09}
+"""
+
+# Row numbers as a spreadsheet shows them: the header is row 1.
+STATISTICS = """\
+mission,registered_abroad,votes_abroad,votes_abroad__source,colour
+aaa-2020,1000,350,EMB results,red
+zzz-2020,1000,350,,red
+bbb-2021,abc,-5,,red
+aaa-2020,1000,350,,red
+bbb-2021,NaN,inf,,red
+bbb-2021,100,200,,red
+bbb-2021,100.5,50,,red
+ccc-2022,"2,000",n/a,,red
+,5,1,,
+"""
+
+STATISTICS_REJECTED = [
+    (3, "zzz-2020", [(3, 1, "unknown-mission")]),
+    (4, "bbb-2021", [(4, 2, "invalid-number"), (4, 3, "negative-count")]),
+    (5, "aaa-2020", [(5, 1, "duplicate-row")]),
+    (6, "bbb-2021", [(6, 2, "not-finite"), (6, 3, "not-finite")]),
+    (7, "bbb-2021", [(7, 3, "exceeds-limit")]),
+    (8, "bbb-2021", [(8, 2, "not-integer")]),
+    (10, None, [(10, 1, "missing-mission")]),
+]
+
+CHECKLISTS = """\
+mission,site,practice.on_time,practice.queue,practice.turned_away,extra
+aaa-2020,s1,yes,15,0,x
+aaa-2020,s2,maybe,-3,1,x
+qqq,s3,yes,5,0,x
+aaa-2020,s4,na,1.5,0,x
+bbb-2021,s5,Sí,nan,2,x
+bbb-2021,s6,NO,20,inf,x
+bbb-2021,s7,n/a,,,x
+"""
+
+CHECKLISTS_REJECTED = [
+    (3, "aaa-2020", [(3, 3, "invalid-answer"), (3, 4, "out-of-range")]),
+    (4, "qqq", [(4, 1, "unknown-mission")]),
+    (5, "aaa-2020", [(5, 4, "not-integer")]),
+    (6, "bbb-2021", [(6, 4, "not-finite")]),
+    (7, "bbb-2021", [(7, 5, "not-finite")]),
+]
+
+
+def workspace(root: Path, *, missions: str = MISSIONS, statistics: str | None = STATISTICS,
+              checklists: str | None = CHECKLISTS, extra_config: str = "") -> Path:
+    root.mkdir(parents=True, exist_ok=True)
+    shutil.copy(MINI_RUBRIC, root / "rubric.yaml")
+    (root / "missions.yaml").write_text(missions, encoding="utf-8")
+    config = "rubric: rubric.yaml\n"
+    if statistics is not None:
+        (root / "statistics.csv").write_text(statistics, encoding="utf-8")
+        config += "statistics: [statistics.csv]\n"
+    if checklists is not None:
+        (root / "checklists.csv").write_text(checklists, encoding="utf-8")
+        config += "checklists: [checklists.csv]\n"
+    (root / "ovm.yaml").write_text(config + extra_config, encoding="utf-8")
+    return root
+
+
+def rejected_of(ws: ovm.Workspace, suffix: str) -> list:
+    return [(r.row, r.mission, [(i.line, i.column, i.code) for i in r.reasons])
+            for r in ws.observations.report.rejected if r.file.endswith(suffix)]
+
+
+def test_every_bad_statistics_row_is_rejected_with_every_reason(tmp_path: Path) -> None:
+    ws = load_workspace(workspace(tmp_path, checklists=None))
+    assert rejected_of(ws, "statistics.csv") == STATISTICS_REJECTED
+    for rej in ws.observations.report.rejected:
+        assert all(i.file == rej.file and i.category == "data" for i in rej.reasons)
+
+
+def test_every_bad_checklist_row_is_rejected_with_every_reason(tmp_path: Path) -> None:
+    ws = load_workspace(workspace(tmp_path, statistics=None))
+    assert rejected_of(ws, "checklists.csv") == CHECKLISTS_REJECTED
+
+
+def test_rows_used_and_rejected_add_up_to_rows_read(tmp_path: Path) -> None:
+    ws = load_workspace(workspace(tmp_path))
+    files = {Path(f.file).name: (f.rows_read, f.rows_used, f.rows_rejected)
+             for f in ws.observations.report.files}
+    assert files == {"statistics.csv": (9, 2, 7), "checklists.csv": (7, 2, 5)}
+    rep = ws.observations.report
+    assert rep.rows_used + rep.rows_rejected == rep.rows_read == 16
+    assert len(rep.rejected) == rep.rows_rejected
+    # The rows kept are exactly those no reason was found for.
+    assert sorted(ws.observations.sites["site"].to_list()) == ["s1", "s7"]
+
+
+def test_unknown_columns_are_warnings_listed_with_their_place(tmp_path: Path) -> None:
+    ws = load_workspace(workspace(tmp_path))
+    assert [(Path(i.file).name, i.line, i.column, i.code, i.severity) for i in ws.warnings] == [
+        ("statistics.csv", 1, 5, "unknown-column", "warning"),
+        ("checklists.csv", 1, 6, "unknown-column", "warning"),
+    ]
+    assert {Path(f.file).name: f.unmatched_columns for f in ws.observations.report.files} == {
+        "statistics.csv": ("colour",), "checklists.csv": ("extra",)}
+
+
+def test_values_kept_carry_their_provenance_and_status(tmp_path: Path) -> None:
+    ws = load_workspace(workspace(tmp_path))
+    a = ws.observations.mission("aaa-2020").values
+    assert a["votes_abroad"].value == 350.0
+    prov = a["votes_abroad"].provenance
+    assert (prov.source, Path(prov.file).name, prov.line) == ("EMB results", "statistics.csv", 2)
+    c = ws.observations.mission("ccc-2022").values
+    assert c["registered_abroad"].value == 2000.0  # "2,000": a thousands separator
+    assert c["votes_abroad"].status == "not_applicable"
+    assert ws.observations.mission("bbb-2021").values == {}
+
+
+def test_site_answers_are_coded_from_their_many_spellings(tmp_path: Path) -> None:
+    checklists = """\
+        mission,site,practice.on_time
+        aaa-2020,s1,yes
+        aaa-2020,s2,Sí
+        aaa-2020,s3,NO
+        aaa-2020,s4,n/a
+        aaa-2020,s5,
+        aaa-2020,s6,1
+        """.replace("        ", "")
+    ws = load_workspace(workspace(tmp_path, statistics=None, checklists=checklists))
+    sites = ws.observations.sites.sort("site")
+    # 1 accepted, 0 not accepted, -1 not applicable, null not observed.
+    assert sites["practice.on_time"].to_list() == [1, 1, 0, -1, None, 1]
+    assert ws.observations.report.rejected == ()
+
+
+def test_ragged_rows_and_structural_problems_stop_the_load(tmp_path: Path) -> None:
+    ragged = "mission,registered_abroad\naaa-2020,1000\nbbb-2021,1,2\n"
+    with pytest.raises(DataError) as info:
+        load_workspace(workspace(tmp_path / "a", statistics=ragged, checklists=None))
+    assert [(Path(i.file).name, i.line, i.code) for i in info.value.issues] == [
+        ("statistics.csv", 3, "ragged-row")]
+    headers = "mission,votes_abroad,votes_abroad\naaa-2020,1,2\n"
+    with pytest.raises(DataError) as info:
+        load_workspace(workspace(tmp_path / "b", statistics=headers, checklists=None))
+    assert [(i.line, i.column, i.code) for i in info.value.issues] == [
+        (1, 3, "duplicate-column")]
+    no_mission = "site,practice.on_time\ns1,yes\n"
+    with pytest.raises(DataError) as info:
+        load_workspace(workspace(tmp_path / "c", statistics=None, checklists=no_mission))
+    assert [(i.line, i.code) for i in info.value.issues] == [(1, "missing-column")]
+
+
+def test_a_derived_variable_cannot_be_given_as_a_statistic(tmp_path: Path) -> None:
+    stats = "mission,turned_away_mean\naaa-2020,3\n"
+    with pytest.raises(DataError) as info:
+        load_workspace(workspace(tmp_path, statistics=stats, checklists=None))
+    assert [(i.line, i.column, i.code) for i in info.value.issues] == [(1, 2, "derived-variable")]
+
+
+BAD_MISSIONS = """\
+missions:
+  - id: aaa-2020
+    country: AAA
+    name: A
+    election: {type: general, date: 2020-12-01}
+    answers:
+      rights.basis: federal
+      rights.nope: yes
+      rights.turnout: 5
+    values:
+      votes_abroad: -3
+      colour: 5
+      turned_away_mean: 2
+  - id: aaa-2020
+    country: AAA
+    name: A again
+    election: {type: general, date: 2020-05-01}
+  - id: bbb-2021
+    country: BBB
+    name: B
+    previous: zzz
+    election: {type: general, date: 2021-02-02}
+    answers:
+      rights.postal: not applicable
+  - id: ccc-2021
+    country: CCC
+    name: C
+    election: {type: general, date: 2021-01-01}
+    values:
+      votes_abroad: {value: 500, source: EMB}
+      registered_abroad: {value: 100, confidence: low}
+"""
+
+
+def test_bad_mission_entries_are_all_located_at_line_and_column(tmp_path: Path) -> None:
+    root = workspace(tmp_path, missions=BAD_MISSIONS, statistics=None, checklists=None)
+    rubric = (root / "rubric.yaml").read_text(encoding="utf-8")
+    (root / "rubric.yaml").write_text(rubric.replace("allow_na: true", "allow_na: false"),
+                                      encoding="utf-8")
+    with pytest.raises(DataError) as info:
+        load_workspace(root)
+    got = [(Path(i.file).name, i.line, i.column, i.code) for i in info.value.issues]
+    assert got == [
+        ("missions.yaml", 7, 21, "invalid-answer"),
+        ("missions.yaml", 8, 20, "unknown-indicator"),
+        ("missions.yaml", 9, 23, "unknown-indicator"),
+        ("missions.yaml", 11, 21, "negative-count"),
+        ("missions.yaml", 12, 15, "unknown-variable"),
+        ("missions.yaml", 13, 25, "derived-variable"),
+        ("missions.yaml", 14, 9, "duplicate-mission"),
+        ("missions.yaml", 21, 15, "unknown-mission"),
+        ("missions.yaml", 24, 22, "not-applicable-not-allowed"),
+        # Votes above registered voters: located at the votes value.
+        ("missions.yaml", 30, None, "exceeds-limit"),
+    ]
+    assert all(i.category == "data" and i.severity == "error" for i in info.value.issues)
+
+
+def test_schema_problems_in_missions_are_located(tmp_path: Path) -> None:
+    missions = MISSIONS.replace("country: AAA", "country: Aaa").replace(
+        "election: {type: presidential, date: 2021-03-01, round: 2}",
+        "election: {type: presidential, round: 0}\n    colour: red")
+    with pytest.raises(DataError) as info:
+        load_workspace(workspace(tmp_path, missions=missions, statistics=None, checklists=None))
+    assert [(i.line, i.column, i.code, i.as_dict()["path"]) for i in info.value.issues] == [
+        (3, 14, "invalid-country", "missions[0].country"),
+        (9, 15, "missing-field", "missions[1].election.date"),
+        (9, 43, "invalid-value", "missions[1].election.round"),
+        (10, 13, "unknown-field", "missions[1].colour"),
+    ]
+
+
+def write_xlsx(path: Path, csv_text: str) -> None:
+    import csv
+    import io
+
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    ws = wb.active
+    for rec in csv.reader(io.StringIO(csv_text)):
+        row: list[object] = []
+        for cell in rec:
+            if cell == "":
+                row.append(None)
+                continue
+            try:
+                number = float(cell)
+            except ValueError:
+                row.append(cell)
+            else:
+                # Numbers as numbers; spellings a number cell cannot hold stay text.
+                row.append(int(number) if number.is_integer() else number
+                           if cell.lower() not in ("nan", "inf") else cell)
+        ws.append(row)
+    wb.save(path)
+
+
+def test_xlsx_statistics_load_the_same_as_csv(tmp_path: Path) -> None:
+    from_csv = load_workspace(workspace(tmp_path / "csv", checklists=None))
+    root = workspace(tmp_path / "xlsx", statistics=None, checklists=None,
+                     extra_config="statistics: [statistics.xlsx]\n")
+    write_xlsx(root / "statistics.xlsx", STATISTICS)
+    from_xlsx = load_workspace(root)
+
+    def values(ws: ovm.Workspace) -> dict:
+        return {m.id: {k: (d.status, d.value, d.provenance.source, d.provenance.line)
+                       for k, d in m.values.items()} for m in ws.observations.missions}
+
+    assert values(from_xlsx) == values(from_csv)
+    assert rejected_of(from_xlsx, "statistics.xlsx") == STATISTICS_REJECTED
+    (rep,) = from_xlsx.observations.report.files
+    assert (rep.rows_read, rep.rows_used, rep.rows_rejected) == (9, 2, 7)
+    assert [(i.line, i.column, i.code) for i in from_xlsx.warnings] == [(1, 5, "unknown-column")]
+
+
+def test_file_defaults_fill_the_provenance_of_every_value(tmp_path: Path) -> None:
+    stats = "mission,registered_abroad,votes_abroad,votes_abroad__confidence\naaa-2020,10,5,low\n"
+    root = workspace(tmp_path, statistics=None, checklists=None, extra_config=(
+        "statistics:\n  - {path: statistics.csv, source: EMB, confidence: high}\n"))
+    (root / "statistics.csv").write_text(stats, encoding="utf-8")
+    values = load_workspace(root).observations.mission("aaa-2020").values
+    assert [(k, d.provenance.source, d.provenance.confidence) for k, d in values.items()] == [
+        ("registered_abroad", "EMB", "high"), ("votes_abroad", "EMB", "low")]
+
+
+def test_the_mini_workspace_loads_cleanly(mini: Path) -> None:
+    ws = load_workspace(mini)
+    assert [m.id for m in ws.observations.missions] == ["aaa-2020", "bbb-2021"]
+    assert ws.observations.report.rejected == ()
+    assert ws.observations.simulated_sources == (str(mini / "checklists.csv"),)

@@ -1,0 +1,203 @@
+"""YAML is read safely: positions kept, duplicate keys refused, hostile documents stopped early."""
+
+from __future__ import annotations
+
+import time
+import tracemalloc
+from pathlib import Path
+
+import pytest
+
+import ovm
+from ovm import DataError, check_rubric
+from ovm._yaml import MAX_BYTES
+
+RUBRICS = Path(__file__).parent / "data" / "rubrics"
+VALID = (RUBRICS / "valid.yaml").read_text(encoding="utf-8")
+
+
+def where(issues: list[ovm.Issue]) -> list[tuple[int | None, int | None, str]]:
+    return [(i.line, i.column, i.code) for i in issues]
+
+
+def test_syntax_error_points_at_the_offending_character() -> None:
+    rubric, issues = check_rubric(RUBRICS / "yaml-syntax.yaml")
+    # Line 15 is "        kind: levels: x": the second colon, at column 21, is the problem.
+    assert rubric is None
+    assert where(issues) == [(15, 21, "yaml-syntax")]
+    assert issues[0].message == "mapping values are not allowed here"
+
+
+def test_duplicate_key_is_an_error_naming_the_first_occurrence() -> None:
+    rubric, issues = check_rubric(RUBRICS / "duplicate-key.yaml")
+    assert where(issues) == [(19, 9, "duplicate-key")]
+    assert issues[0].message == "key 'labels' appears more than once (first at line 16)"
+    assert issues[0].path == ("families", 0, "children", 0, "labels")
+    # The first value is kept, not silently replaced by the last as plain PyYAML does.
+    assert rubric is not None
+    assert rubric.node("law.basis").labels == {"en": "Legal basis", "es": "Base legal"}
+    with pytest.raises(ovm.RubricError):
+        ovm.load_rubric(RUBRICS / "duplicate-key.yaml")
+
+
+def test_a_collection_used_as_a_key_is_refused() -> None:
+    _rubric, issues = check_rubric(RUBRICS / "invalid-key.yaml")
+    assert where(issues) == [(4, 3, "invalid-key")]
+
+
+def test_billion_laughs_fails_fast_with_an_issue_instead_of_eating_memory() -> None:
+    # Fully expanded, the document holds 9**9 (387 million) strings: many gigabytes.
+    tracemalloc.start()
+    start = time.perf_counter()
+    try:
+        rubric, issues = check_rubric(RUBRICS / "billion-laughs.yaml")
+        elapsed = time.perf_counter() - start
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert rubric is None
+    assert [i.code for i in issues] == ["yaml-too-complex"]
+    assert issues[0].line is not None
+    assert elapsed < 20
+    assert peak < 400 * 1024 * 1024
+
+
+def test_anchors_aliases_and_merge_keys_within_limits_are_fine() -> None:
+    text = VALID.replace("labels: {en: Law, es: Ley}", "labels: &law {en: Law, es: Ley}")
+    text = text.replace("labels: {en: Turnout, es: Participación}", "labels: *law")
+    text = text.replace("      - id: law.turnout\n",
+                        "      - <<: {weight: 2}\n        id: law.turnout\n")
+    rubric, issues = check_rubric(text)
+    assert issues == []
+    assert rubric is not None
+    assert rubric.node("law.turnout").labels == {"en": "Law", "es": "Ley"}
+    assert rubric.node("law.turnout").weight == 2
+
+
+@pytest.mark.parametrize(("depth", "expected"), [
+    (250, [(1, 204, "yaml-too-deep")]),  # the 201st nested list starts at column 204
+    (20_000, [(1, 1, "yaml-too-deep")]),  # too deep even for the YAML parser's recursion
+])
+def test_deep_nesting_is_refused(depth: int, expected: list) -> None:
+    rubric, issues = check_rubric("a: " + "[" * depth + "]" * depth)
+    assert rubric is None
+    assert where(issues) == expected
+
+
+def test_a_file_over_the_size_limit_is_not_parsed(tmp_path: Path) -> None:
+    path = tmp_path / "huge.yaml"
+    path.write_text("#" * MAX_BYTES + "\n", encoding="utf-8")
+    rubric, issues = check_rubric(path)
+    assert rubric is None
+    assert [(i.file, i.line, i.code) for i in issues] == [(str(path), 1, "file-too-large")]
+    rubric, issues = check_rubric("#" * (MAX_BYTES + 1) + "\n")
+    assert [i.code for i in issues] == ["file-too-large"]
+
+
+def test_a_file_that_is_not_utf8_is_an_issue(tmp_path: Path) -> None:
+    path = tmp_path / "latin1.yaml"
+    path.write_bytes(VALID.replace("Participación", "Participaci\xf3n").encode("latin-1"))
+    rubric, issues = check_rubric(path)
+    assert rubric is None
+    assert [i.code for i in issues] == ["invalid-encoding"]
+
+
+def test_a_byte_order_mark_is_accepted(tmp_path: Path) -> None:
+    path = tmp_path / "bom.yaml"
+    path.write_bytes(b"\xef\xbb\xbf" + VALID.encode("utf-8"))
+    rubric, issues = check_rubric(path)
+    assert issues == []
+    assert rubric == ovm.load_rubric(RUBRICS / "valid.yaml")
+
+
+def test_a_second_document_is_refused() -> None:
+    rubric, issues = check_rubric(VALID + "---\nid: second\n")
+    assert rubric is None
+    assert where(issues) == [(28, 1, "yaml-syntax")]
+
+
+def test_python_tags_are_refused_not_executed(tmp_path: Path) -> None:
+    canary = tmp_path / "canary"
+    canary.write_text("still here", encoding="utf-8")
+    for tag, code in [
+        ("!!python/name:os.getcwd", "yaml-syntax"),
+        (f"!!python/object/apply:os.remove [{str(canary)!r}]", "invalid-value"),
+    ]:
+        rubric, issues = check_rubric(VALID.replace('version: "1"', f"version: {tag}"))
+        assert rubric is None
+        assert where(issues) == [(3, 10, code)], tag
+    assert canary.exists()
+
+
+def write_ws(root: Path, missions: str, config: str = "rubric: rubric.yaml\n") -> Path:
+    root.mkdir(exist_ok=True)
+    (root / "rubric.yaml").write_text(VALID, encoding="utf-8")
+    (root / "missions.yaml").write_text(missions, encoding="utf-8")
+    (root / "ovm.yaml").write_text(config, encoding="utf-8")
+    return root
+
+
+MISSION = """\
+missions:
+  - id: aaa-2020
+    country: AAA
+    name: A 2020
+    election: {type: general, date: 2020-05-01}
+    answers:
+      law.basis: full
+"""
+
+
+def test_an_impossible_date_in_a_missions_file_is_located_at_the_date(tmp_path: Path) -> None:
+    ws = write_ws(tmp_path, MISSION.replace("2020-05-01", "2020-13-01"))
+    with pytest.raises(DataError) as info:
+        ovm.load_workspace(ws)
+    line = "    election: {type: general, date: 2020-13-01}"
+    assert [(Path(i.file).name, i.line, i.column, i.code) for i in info.value.issues] == [
+        ("missions.yaml", 5, line.index("2020-13") + 1, "yaml-syntax")
+    ]
+
+
+def test_duplicate_keys_in_a_missions_file_are_errors(tmp_path: Path) -> None:
+    ws = write_ws(tmp_path, MISSION + "      law.basis: none\n")
+    with pytest.raises(DataError) as info:
+        ovm.load_workspace(ws)
+    assert [(Path(i.file).name, i.line, i.column, i.code, i.category)
+            for i in info.value.issues] == [("missions.yaml", 8, 7, "duplicate-key", "data")]
+
+
+def test_duplicate_keys_in_the_workspace_file_are_errors(tmp_path: Path) -> None:
+    ws = write_ws(tmp_path, MISSION, "rubric: rubric.yaml\nrubric: other.yaml\n")
+    with pytest.raises(DataError) as info:
+        ovm.load_workspace(ws)
+    assert [(Path(i.file).name, i.line, i.column, i.code) for i in info.value.issues] == [
+        ("ovm.yaml", 2, 1, "duplicate-key")
+    ]
+
+
+def test_yaml_booleans_in_answers_read_as_the_words_written(tmp_path: Path) -> None:
+    # YAML 1.1 reads "no" as false; an answer of "no" must stay the answer "no".
+    rubric = VALID.replace(
+        "      - id: law.turnout\n",
+        "      - {id: law.postal, kind: answer, labels: {en: Postal, es: Postal}, "
+        "source: legal}\n      - id: law.turnout\n")
+    ws = write_ws(tmp_path, MISSION + "      law.postal: no\n")
+    (ws / "rubric.yaml").write_text(rubric, encoding="utf-8")
+    obs = ovm.load_workspace(ws).observations
+    assert obs.mission("aaa-2020").answers["law.postal"].value == "no"
+
+
+def test_yaml_booleans_as_keys_stay_the_words_written() -> None:
+    # "scores: {yes: 90, no: 10}" must set the scores of yes and no, not keys True and False.
+    text = VALID.replace(
+        "      - id: law.turnout\n",
+        "      - {id: law.postal, kind: answer, labels: {en: Postal, es: Postal}, source: legal,"
+        " scores: {yes: 90, partial: 40, no: 10}}\n      - id: law.turnout\n")
+    rubric, issues = check_rubric(text)
+    assert issues == []
+    assert rubric is not None
+    scores = rubric.node("law.postal").scores  # type: ignore[union-attr]
+    assert (scores.yes, scores.partial, scores.no) == (90, 40, 10)
+    _rubric, issues = check_rubric(text.replace("no: 10}", "no: 10, On: 5}"))
+    assert [(i.as_dict()["path"], i.code) for i in issues] == [
+        ("families[0].children[1].scores.On", "unknown-field")]
