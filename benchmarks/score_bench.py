@@ -76,7 +76,7 @@ def build_workspace(folder: Path, rows: int, seed: int = 20261128) -> None:
     }
     for q in range(QUESTIONS):
         data[f"q{q:02d}"] = answers[:, q]
-    pl.DataFrame(data, schema={k: pl.String for k in data}).write_csv(folder / "sites.csv")
+    pl.DataFrame(data, schema=dict.fromkeys(data, pl.String)).write_csv(folder / "sites.csv")
 
 
 def baseline(raw: pl.DataFrame) -> tuple[float, pl.DataFrame]:

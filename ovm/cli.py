@@ -65,8 +65,10 @@ def cmd_validate(args: argparse.Namespace) -> int:
             n = len(rubric.indicators())
             warn = len(issues)
             extra = f", {warn} warning(s)" if warn else ""
-            print(f"{name}: valid ({rubric.id} {rubric.version}, {len(rubric.families)} "
-                  f"families, {n} indicators{extra})")
+            print(
+                f"{name}: valid ({rubric.id} {rubric.version}, {len(rubric.families)} "
+                f"families, {n} indicators{extra})"
+            )
         else:
             print(f"{name}: {len(errors)} error(s)", file=sys.stderr)
     if args.format == "json":
@@ -96,8 +98,12 @@ def _progress(enabled: bool) -> Any:
 
     def report(done: int, total: int) -> None:
         if total >= 20 and (done == total or done % max(1, total // 20) == 0):
-            print(f"\rscoring missions: {done}/{total}", end="" if done < total else "\n",
-                  file=sys.stderr, flush=True)
+            print(
+                f"\rscoring missions: {done}/{total}",
+                end="" if done < total else "\n",
+                file=sys.stderr,
+                flush=True,
+            )
 
     return report
 
@@ -124,8 +130,10 @@ def _check_rejections(ws: Any, args: argparse.Namespace) -> bool:
         for line in describe_report(rep):
             print(line, file=sys.stderr)
     if rep.rejected and not getattr(args, "allow_rejected", False):
-        print(f"{len(rep.rejected)} row(s) rejected; fix them or pass --allow-rejected",
-              file=sys.stderr)
+        print(
+            f"{len(rep.rejected)} row(s) rejected; fix them or pass --allow-rejected",
+            file=sys.stderr,
+        )
         return False
     return True
 
@@ -139,8 +147,14 @@ def _scores(args: argparse.Namespace) -> Any:
     s = ws.settings
     seed = args.seed if getattr(args, "seed", None) is not None else s.seed
     boot = args.bootstrap if getattr(args, "bootstrap", None) is not None else s.bootstrap
-    scores = score(ws.rubric, ws.observations, seed=seed, bootstrap=boot,
-                   confidence=s.confidence, progress=_progress(not args.quiet))
+    scores = score(
+        ws.rubric,
+        ws.observations,
+        seed=seed,
+        bootstrap=boot,
+        confidence=s.confidence,
+        progress=_progress(not args.quiet),
+    )
     return ws, scores
 
 
@@ -156,8 +170,11 @@ def cmd_score(args: argparse.Namespace) -> int:
     _write(text, args.output)
     if not args.quiet:
         sims = " (includes SIMULATED observer data)" if scores.simulated_sources else ""
-        print(f"scored {len(scores.scorecards)} missions against {ws.rubric.id} "
-              f"{ws.rubric.version}{sims}", file=sys.stderr)
+        print(
+            f"scored {len(scores.scorecards)} missions against {ws.rubric.id} "
+            f"{ws.rubric.version}{sims}",
+            file=sys.stderr,
+        )
     return EXIT_OK
 
 
@@ -166,7 +183,8 @@ def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="ovm",
         description="Observe voting abroad: validate rubrics, score missions, compare countries "
-                    "and write reports.")
+        "and write reports.",
+    )
     p.add_argument("--version", action="version", version=f"ovm {__version__}")
     sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
@@ -184,10 +202,14 @@ def build_parser() -> argparse.ArgumentParser:
         sp.add_argument("workspace", metavar="WORKSPACE", help="folder holding ovm.yaml")
         sp.add_argument("--rubric", metavar="FILE", help="score with this rubric instead")
         sp.add_argument("--seed", type=int, help="seed of the bootstrap (default: ovm.yaml)")
-        sp.add_argument("--bootstrap", type=int, metavar="N",
-                        help="bootstrap replicates (0 turns it off)")
-        sp.add_argument("--allow-rejected", action="store_true",
-                        help="go on when some data rows are rejected (they stay listed)")
+        sp.add_argument(
+            "--bootstrap", type=int, metavar="N", help="bootstrap replicates (0 turns it off)"
+        )
+        sp.add_argument(
+            "--allow-rejected",
+            action="store_true",
+            help="go on when some data rows are rejected (they stay listed)",
+        )
         sp.add_argument("-q", "--quiet", action="store_true", help="no progress or summary")
 
     sc = sub.add_parser("score", help="score every mission of a workspace")

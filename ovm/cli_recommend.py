@@ -35,11 +35,13 @@ def cmd_recommend(args: argparse.Namespace) -> int:
     fu = follow_up(mission, ws.observations.missions)
     if args.format == "json":
         data = {
-            "mission": args.mission, "lang": args.lang,
+            "mission": args.mission,
+            "lang": args.lang,
             "rubric": {"id": ws.rubric.id, "version": ws.rubric.version},
             "recommendations": [r.as_dict() for r in recs],
             "follow_up": {
-                "previous": fu.previous, "share": fu.share,
+                "previous": fu.previous,
+                "share": fu.share,
                 "items": [i.model_dump(mode="json") for i in fu.items],
             },
         }
@@ -68,17 +70,31 @@ def cmd_whatif(args: argparse.Namespace) -> int:
     if args.mission not in {m.id for m in ws.observations.missions}:
         raise UsageError(f"no mission {args.mission!r}")
     try:
-        result = whatif(ws.rubric, ws.observations, args.mission, changes,
-                        seed=ws.settings.seed)
+        result = whatif(ws.rubric, ws.observations, args.mission, changes, seed=ws.settings.seed)
     except ValueError as exc:
         print(f"ovm whatif: {exc}", file=sys.stderr)
         return EXIT_ERRORS
     if args.format == "json":
-        rows = [{"node": c.node, "before": c.before, "after": c.after, "delta": c.delta,
-                 "status_before": c.status_before, "status_after": c.status_after}
-                for c in result]
-        _write(json.dumps({"mission": args.mission, "changes": changes, "nodes": rows},
-                          indent=1, ensure_ascii=False) + "\n", args.output)
+        rows = [
+            {
+                "node": c.node,
+                "before": c.before,
+                "after": c.after,
+                "delta": c.delta,
+                "status_before": c.status_before,
+                "status_after": c.status_after,
+            }
+            for c in result
+        ]
+        _write(
+            json.dumps(
+                {"mission": args.mission, "changes": changes, "nodes": rows},
+                indent=1,
+                ensure_ascii=False,
+            )
+            + "\n",
+            args.output,
+        )
         return EXIT_OK
 
     def f(x: float | None) -> str:

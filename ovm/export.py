@@ -8,8 +8,22 @@ from typing import Any
 
 from ovm.results import ScoreSet
 
-CSV_COLUMNS = ("mission", "node", "parent", "level", "kind", "value", "score", "coverage",
-               "status", "band", "interval_low", "interval_high", "sampled", "simulated")
+CSV_COLUMNS = (
+    "mission",
+    "node",
+    "parent",
+    "level",
+    "kind",
+    "value",
+    "score",
+    "coverage",
+    "status",
+    "band",
+    "interval_low",
+    "interval_high",
+    "sampled",
+    "simulated",
+)
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -35,22 +49,24 @@ def score_rows(scores: ScoreSet) -> list[dict[str, Any]]:
     rows = []
     for card in scores.scorecards:
         for ns in (card.overall, *card.nodes):
-            rows.append({
-                "mission": card.mission.id,
-                "node": ns.node,
-                "parent": ns.parent or "",
-                "level": ns.level,
-                "kind": ns.kind,
-                "value": ns.value,
-                "score": ns.score,
-                "coverage": ns.coverage,
-                "status": ns.status,
-                "band": ns.band_label or "",
-                "interval_low": ns.interval[0] if ns.interval else None,
-                "interval_high": ns.interval[1] if ns.interval else None,
-                "sampled": ns.sampled,
-                "simulated": card.simulated,
-            })
+            rows.append(
+                {
+                    "mission": card.mission.id,
+                    "node": ns.node,
+                    "parent": ns.parent or "",
+                    "level": ns.level,
+                    "kind": ns.kind,
+                    "value": ns.value,
+                    "score": ns.score,
+                    "coverage": ns.coverage,
+                    "status": ns.status,
+                    "band": ns.band_label or "",
+                    "interval_low": ns.interval[0] if ns.interval else None,
+                    "interval_high": ns.interval[1] if ns.interval else None,
+                    "sampled": ns.sampled,
+                    "simulated": card.simulated,
+                }
+            )
     return rows
 
 

@@ -1,4 +1,4 @@
-"""Recommendations: drafted from low scores, with their evidence, and followed up across elections."""
+"""Recommendations drafted from low scores, with their evidence, followed up across elections."""
 
 from __future__ import annotations
 
@@ -24,8 +24,10 @@ PRIORITY_ORDER = {"high": 0, "medium": 1, "low": 2}
 ADDRESSEES = {
     "electoral_body": {"en": "Electoral management body", "es": "Organismo electoral"},
     "legislature": {"en": "Legislature", "es": "Poder legislativo"},
-    "foreign_ministry": {"en": "Ministry of Foreign Affairs", "es": "Ministerio de Relaciones "
-                         "Exteriores"},
+    "foreign_ministry": {
+        "en": "Ministry of Foreign Affairs",
+        "es": "Ministerio de Relaciones Exteriores",
+    },
     "government": {"en": "Government", "es": "Gobierno"},
     "political_parties": {"en": "Political parties", "es": "Partidos políticos"},
 }
@@ -58,10 +60,18 @@ class Recommendation:
     def as_dict(self) -> dict[str, Any]:
         """Plain data for JSON and report contexts."""
         return {
-            "id": self.id, "node": self.node, "node_label": self.node_label, "to": self.to,
-            "priority": self.priority, "text": self.text, "condition": self.condition,
-            "score": self.score, "gain": self.gain, "evidence": list(self.evidence),
-            "best_practice": self.best_practice, "lang": self.lang,
+            "id": self.id,
+            "node": self.node,
+            "node_label": self.node_label,
+            "to": self.to,
+            "priority": self.priority,
+            "text": self.text,
+            "condition": self.condition,
+            "score": self.score,
+            "gain": self.gain,
+            "evidence": list(self.evidence),
+            "best_practice": self.best_practice,
+            "lang": self.lang,
         }
 
 
@@ -136,8 +146,9 @@ def effective_weight(card: Scorecard, node_id: str) -> float:
             share *= match[0].share
         else:
             # The parent has no score (insufficient): use the share the node would carry.
-            applicable = sum(c.weight for c in kids
-                             if c.status not in ("not_applicable", "pending"))
+            applicable = sum(
+                c.weight for c in kids if c.status not in ("not_applicable", "pending")
+            )
             if not applicable or match[0].status in ("not_applicable", "pending"):
                 return 0.0
             share *= match[0].weight / applicable
@@ -165,8 +176,9 @@ def _evidence(ns: NodeScore, lang: str) -> tuple[str, ...]:
             line += f" (n={inp.n})"
         prov = inp.provenance
         if prov is not None and (prov.source or prov.confidence):
-            src = ", ".join(x for x in (prov.source, prov.confidence and
-                                        f"confidence {prov.confidence}") if x)
+            src = ", ".join(
+                x for x in (prov.source, prov.confidence and f"confidence {prov.confidence}") if x
+            )
             line += f" — {src}"
         if inp.simulated:
             line += " [simulated]" if lang != "es" else " [simulado]"
@@ -177,8 +189,9 @@ def _evidence(ns: NodeScore, lang: str) -> tuple[str, ...]:
     return tuple(out)
 
 
-def _best(comparison: Comparison | None, node: str, mission: str, lang: str,
-          titles: Mapping[str, str]) -> tuple[str | None, dict[str, str]]:
+def _best(
+    comparison: Comparison | None, node: str, mission: str, lang: str, titles: Mapping[str, str]
+) -> tuple[str | None, dict[str, str]]:
     if comparison is None:
         return None, {}
     best = comparison.best.get(node)
@@ -190,26 +203,37 @@ def _best(comparison: Comparison | None, node: str, mission: str, lang: str,
         ev = next((e for e in best.evidence if e.node == node), None)
         sources = []
         if ev is not None:
-            sources = [i.provenance.source for i in ev.explanation.inputs
-                       if i.provenance is not None and i.provenance.source]
+            sources = [
+                i.provenance.source
+                for i in ev.explanation.inputs
+                if i.provenance is not None and i.provenance.source
+            ]
         src = f" ({'; '.join(dict.fromkeys(sources))})" if sources else ""
         title = titles.get(m, m)
         verb = "obtiene" if lang == "es" else "scores"
-        text = (f"{'En' if lang == 'es' else 'In'} {title} {'esto' if lang == 'es' else 'this'} "
-                f"{verb} {best.score:.1f}{src}")
+        text = (
+            f"{'En' if lang == 'es' else 'In'} {title} {'esto' if lang == 'es' else 'this'} "
+            f"{verb} {best.score:.1f}{src}"
+        )
         return text, {"best_mission": title, "best_score": _fmt(best.score)}
     ranking = comparison.rankings.get(node)
     if ranking:
         top = next((r for r in ranking if r.mission != mission and r.score is not None), None)
         if top is not None and top.score is not None:
             title = titles.get(top.mission, top.mission)
-            text = (f"{'En' if lang == 'es' else 'In'} {title}: {top.score:.1f}")
+            text = f"{'En' if lang == 'es' else 'In'} {title}: {top.score:.1f}"
             return text, {"best_mission": title, "best_score": _fmt(top.score)}
     return None, {}
 
 
-def recommend(rubric: Rubric, scorecard: Scorecard, comparison: Comparison | None = None, *,
-              mission: Mission | None = None, lang: str = "en") -> tuple[Recommendation, ...]:
+def recommend(
+    rubric: Rubric,
+    scorecard: Scorecard,
+    comparison: Comparison | None = None,
+    *,
+    mission: Mission | None = None,
+    lang: str = "en",
+) -> tuple[Recommendation, ...]:
     """The recommendations whose conditions hold for a mission, most important first.
 
     Ordered by priority, then by the gain in the overall score if the node reached its next
@@ -247,23 +271,38 @@ def recommend(rubric: Rubric, scorecard: Scorecard, comparison: Comparison | Non
             gain = effective_weight(card, node.id) * gap
             best_text, best_vals = _best(comparison, node.id, info.id, lang, titles)
             values = {
-                "mission": mtitle, "country": country_name(info.country, lang),
+                "mission": mtitle,
+                "country": country_name(info.country, lang),
                 "election": f"{info.election_type} {info.election_date.isoformat()}",
-                "label": pick(node.labels, lang), "score": _fmt(ns.score, lang=lang),
+                "label": pick(node.labels, lang),
+                "score": _fmt(ns.score, lang=lang),
                 "value": _fmt(ns.value, lang=lang),
                 "unit": "" if isinstance(node, Group) else node.unit_text(lang),
-                "band": _band_label(rubric, node, ns, lang), "gap": _fmt(gap, lang=lang),
-                "best_score": "—", "best_mission": "—", **best_vals,
+                "band": _band_label(rubric, node, ns, lang),
+                "gap": _fmt(gap, lang=lang),
+                "best_score": "—",
+                "best_mission": "—",
+                **best_vals,
             }
             if mission is not None:
                 for name, d in mission.values.items():
-                    values[name] = _fmt(d.value if isinstance(d.value, float) else None, 1,
-                                        lang)
-            out.append(Recommendation(
-                id=tpl.id, node=node.id, node_label=pick(node.labels, lang), to=tpl.to,
-                priority=tpl.priority, text=fill(pick(tpl.text, lang), values), condition=cond,
-                score=ns.score, gain=round(gain, 6), evidence=_evidence(ns, lang),
-                best_practice=best_text, lang=lang))
+                    values[name] = _fmt(d.value if isinstance(d.value, float) else None, 1, lang)
+            out.append(
+                Recommendation(
+                    id=tpl.id,
+                    node=node.id,
+                    node_label=pick(node.labels, lang),
+                    to=tpl.to,
+                    priority=tpl.priority,
+                    text=fill(pick(tpl.text, lang), values),
+                    condition=cond,
+                    score=ns.score,
+                    gain=round(gain, 6),
+                    evidence=_evidence(ns, lang),
+                    best_practice=best_text,
+                    lang=lang,
+                )
+            )
     out.sort(key=lambda r: (PRIORITY_ORDER.get(r.priority, 9), -r.gain, r.id))
     return tuple(out)
 
@@ -279,12 +318,14 @@ class FollowUp:
 
 
 def follow_up_share(items: Sequence[PastRecommendation]) -> float | None:
-    """Share (0-100) implemented: implemented counts 1, partially 0.5; not assessable is left out."""
+    """Share (0-100) implemented: implemented 1, partially 0.5; not assessable left out."""
     assessable = [i for i in items if i.status != "not_assessable"]
     if not assessable:
         return None
-    points = sum(1.0 if i.status == "implemented" else 0.5 if i.status ==
-                 "partially_implemented" else 0.0 for i in assessable)
+    points = sum(
+        1.0 if i.status == "implemented" else 0.5 if i.status == "partially_implemented" else 0.0
+        for i in assessable
+    )
     return 100.0 * points / len(assessable)
 
 
@@ -296,8 +337,9 @@ def follow_up(mission: Mission, missions: Sequence[Mission]) -> FollowUp:
     counts: dict[str, int] = {}
     for item in mission.follow_up:
         counts[item.status] = counts.get(item.status, 0) + 1
-    return FollowUp(prev.id if prev else None, mission.follow_up,
-                    follow_up_share(mission.follow_up), counts)
+    return FollowUp(
+        prev.id if prev else None, mission.follow_up, follow_up_share(mission.follow_up), counts
+    )
 
 
 def with_follow_up_values(rubric: Rubric, missions: Sequence[Mission]) -> list[Mission]:
@@ -315,11 +357,15 @@ def with_follow_up_values(rubric: Rubric, missions: Sequence[Mission]) -> list[M
         prev = m.previous or "the previous mission"
         done = sum(1 for i in m.follow_up if i.status == "implemented")
         part = sum(1 for i in m.follow_up if i.status == "partially_implemented")
-        datum = Datum(value=share, provenance=Provenance(
-            source=f"follow-up of the recommendations of {prev}",
-            note=f"{done} implemented, {part} partially, of "
-                 f"{sum(1 for i in m.follow_up if i.status != 'not_assessable')} assessable",
-            confidence="medium"))
+        datum = Datum(
+            value=share,
+            provenance=Provenance(
+                source=f"follow-up of the recommendations of {prev}",
+                note=f"{done} implemented, {part} partially, of "
+                f"{sum(1 for i in m.follow_up if i.status != 'not_assessable')} assessable",
+                confidence="medium",
+            ),
+        )
         out.append(m.model_copy(update={"values": {**m.values, FOLLOW_UP_VARIABLE: datum}}))
     return out
 
@@ -345,8 +391,9 @@ class Change:
         return self.after - self.before
 
 
-def apply_changes(rubric: Rubric, mission: Mission, changes: Mapping[str, str]
-                  ) -> tuple[Mission, list[str]]:
+def apply_changes(
+    rubric: Rubric, mission: Mission, changes: Mapping[str, str]
+) -> tuple[Mission, list[str]]:
     """The mission with variables or qualitative answers replaced; problems as messages."""
     from ovm.indicators import AnswerIndicator, LevelsIndicator
     from ovm.observations import NA_WORDS, check_number, parse_number
@@ -391,9 +438,15 @@ def apply_changes(rubric: Rubric, mission: Mission, changes: Mapping[str, str]
     return mission.model_copy(update={"values": values, "answers": answers}), problems
 
 
-def whatif(rubric: Rubric, observations: Observations, mission_id: str,
-           changes: Mapping[str, str], *, seed: int = 20261128,
-           bootstrap: int = 0) -> tuple[Change, ...]:
+def whatif(
+    rubric: Rubric,
+    observations: Observations,
+    mission_id: str,
+    changes: Mapping[str, str],
+    *,
+    seed: int = 20261128,
+    bootstrap: int = 0,
+) -> tuple[Change, ...]:
     """Rescore one mission with changed inputs; every node whose score or status moves.
 
     Raises ValueError listing every change that cannot be applied.
@@ -419,22 +472,28 @@ def whatif(rubric: Rubric, observations: Observations, mission_id: str,
     return tuple(out)
 
 
-def to_markdown(recs: Sequence[Recommendation], fu: FollowUp | None, title: str,
-                lang: str = "en") -> str:
+def to_markdown(
+    recs: Sequence[Recommendation], fu: FollowUp | None, title: str, lang: str = "en"
+) -> str:
     """Recommendations (and the follow-up table) as Markdown text."""
     es = lang == "es"
     lines = [f"# {'Recomendaciones' if es else 'Recommendations'}: {title}", ""]
     if not recs:
-        lines.append("Ninguna condición de recomendación se cumple." if es else
-                     "No recommendation condition holds.")
+        lines.append(
+            "Ninguna condición de recomendación se cumple."
+            if es
+            else "No recommendation condition holds."
+        )
     for i, r in enumerate(recs, 1):
         to = pick(ADDRESSEES.get(r.to, {"en": r.to}), lang)
         prio = {"high": "alta", "medium": "media", "low": "baja"}[r.priority] if es else r.priority
         lines.append(f"## {i}. {r.node_label}")
         lines.append("")
-        lines.append(f"*{'Destinatario' if es else 'To'}:* {to} · *{'Prioridad' if es else 'Priority'}:* "
-                     f"{prio} · *{'Condición' if es else 'Condition'}:* {r.condition} · "
-                     f"*{'Ganancia' if es else 'Gain'}:* {r.gain:.2f}")
+        lines.append(
+            f"*{'Destinatario' if es else 'To'}:* {to} · *{'Prioridad' if es else 'Priority'}:* "
+            f"{prio} · *{'Condición' if es else 'Condition'}:* {r.condition} · "
+            f"*{'Ganancia' if es else 'Gain'}:* {r.gain:.2f}"
+        )
         lines.append("")
         lines.append(_md_escape(r.text))
         lines.append("")
@@ -443,19 +502,30 @@ def to_markdown(recs: Sequence[Recommendation], fu: FollowUp | None, title: str,
             lines += [f"- {_md_escape(e)}" for e in r.evidence]
             lines.append("")
         if r.best_practice:
-            lines.append(f"{'Buena práctica' if es else 'Best practice'}: "
-                         f"{_md_escape(r.best_practice)}")
+            lines.append(
+                f"{'Buena práctica' if es else 'Best practice'}: {_md_escape(r.best_practice)}"
+            )
             lines.append("")
     if fu is not None and fu.items:
-        lines += ["", f"## {'Seguimiento de recomendaciones anteriores' if es else 'Follow-up of earlier recommendations'}"
-                  f" ({fu.previous or '—'})", ""]
-        lines.append("| id | " + ("texto | destinatario | estado" if es else "text | to | status") + " |")
+        lines += [
+            "",
+            "## "
+            + ("Seguimiento de recomendaciones anteriores" if es
+               else "Follow-up of earlier recommendations")
+            + f" ({fu.previous or '—'})",
+            "",
+        ]
+        lines.append(
+            "| id | " + ("texto | destinatario | estado" if es else "text | to | status") + " |"
+        )
         lines.append("|---|---|---|---|")
         for it in fu.items:
             text = it.text if isinstance(it.text, str) else pick(it.text, lang)
-            lines.append(f"| {_md_escape(it.id)} | {_md_escape(text)} | "
-                         f"{pick(ADDRESSEES[it.to], lang)} | "
-                         f"{pick(FOLLOW_UP_STATUS[it.status], lang)} |")
+            lines.append(
+                f"| {_md_escape(it.id)} | {_md_escape(text)} | "
+                f"{pick(ADDRESSEES[it.to], lang)} | "
+                f"{pick(FOLLOW_UP_STATUS[it.status], lang)} |"
+            )
         if fu.share is not None:
             lines += ["", f"{'Implementadas' if es else 'Implemented'}: {fu.share:.1f}%"]
     return "\n".join(lines).rstrip() + "\n"
@@ -463,5 +533,10 @@ def to_markdown(recs: Sequence[Recommendation], fu: FollowUp | None, title: str,
 
 def _md_escape(text: str) -> str:
     # Markdown viewers render HTML: neutralise tags and table pipes from data.
-    return (text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-            .replace("|", "\\|").replace("\n", " "))
+    return (
+        text.replace("&", "&amp;")
+        .replace("<", "&lt;")
+        .replace(">", "&gt;")
+        .replace("|", "\\|")
+        .replace("\n", " ")
+    )

@@ -16,7 +16,7 @@ FILE = "_file"
 YES_WORDS = ("yes", "y", "si", "sí", "true", "1", "oui", "sim")
 NO_WORDS = ("no", "n", "false", "0", "non", "não", "nao")
 NA_CODE = -1
-"""Code of a not-applicable answer in a coded categorical column (1 accepted, 0 not, null missing)."""
+"""Code of a not-applicable answer in a coded column (1 accepted, 0 not, null missing)."""
 
 
 @dataclass(frozen=True)
@@ -38,9 +38,15 @@ def _normalised(q: ChecklistIndicator) -> pl.Expr:
     col = pl.col(q.id).str.to_lowercase()
     na = col.is_in(list(NA_WORDS))
     if q.answer_type == "yes_no":
-        return (pl.when(col.is_in(list(YES_WORDS))).then(pl.lit("yes"))
-                .when(col.is_in(list(NO_WORDS))).then(pl.lit("no"))
-                .when(na).then(pl.lit("na")).otherwise(col))
+        return (
+            pl.when(col.is_in(list(YES_WORDS)))
+            .then(pl.lit("yes"))
+            .when(col.is_in(list(NO_WORDS)))
+            .then(pl.lit("no"))
+            .when(na)
+            .then(pl.lit("na"))
+            .otherwise(col)
+        )
     if q.numeric:
         return pl.when(na).then(pl.lit("na")).otherwise(col)
     return pl.when(na).then(pl.lit("na")).otherwise(col.str.replace_all(r"\s+", " "))
@@ -67,16 +73,27 @@ def _valid(q: ChecklistIndicator, norm: pl.Expr) -> pl.Expr:
 
 def _coded(q: ChecklistIndicator, norm: pl.Expr) -> pl.Expr:
     if q.numeric:
-        return (pl.when(norm == "na").then(pl.lit(float("nan")))
-                .otherwise(norm.cast(pl.Float64, strict=False)).alias(q.id))
+        return (
+            pl.when(norm == "na")
+            .then(pl.lit(float("nan")))
+            .otherwise(norm.cast(pl.Float64, strict=False))
+            .alias(q.id)
+        )
     accept = [str(a) for a in q.accept]
     if q.answer_type == "select_multiple":
         hit = norm.str.split(" ").list.eval(pl.element().is_in(accept)).list.any()
     else:
         hit = norm.is_in(accept)
-    return (pl.when(norm.is_null()).then(pl.lit(None, pl.Int8))
-            .when(norm == "na").then(pl.lit(NA_CODE, pl.Int8))
-            .when(hit).then(pl.lit(1, pl.Int8)).otherwise(pl.lit(0, pl.Int8)).alias(q.id))
+    return (
+        pl.when(norm.is_null())
+        .then(pl.lit(None, pl.Int8))
+        .when(norm == "na")
+        .then(pl.lit(NA_CODE, pl.Int8))
+        .when(hit)
+        .then(pl.lit(1, pl.Int8))
+        .otherwise(pl.lit(0, pl.Int8))
+        .alias(q.id)
+    )
 
 
 def _reason(q: ChecklistIndicator, cell: str) -> tuple[str, str]:
@@ -92,15 +109,24 @@ def _reason(q: ChecklistIndicator, cell: str) -> tuple[str, str]:
             return "not-finite", f"{cell!r} is not a finite number"
         if q.answer_type == "integer" and not x.is_integer():
             return "not-integer", f"{q.id} takes whole numbers, not {cell!r}"
-        return "out-of-range", (f"{x:g} is outside {q.minimum if q.minimum is not None else '-inf'}"
-                                f"..{q.maximum if q.maximum is not None else 'inf'} for {q.id}")
+        return "out-of-range", (
+            f"{x:g} is outside {q.minimum if q.minimum is not None else '-inf'}"
+            f"..{q.maximum if q.maximum is not None else 'inf'} for {q.id}"
+        )
     names = ", ".join(c.name for c in q.all_choices())
     return "invalid-answer", f"{cell!r} is not an allowed answer for {q.id} ({names})"
 
 
-def validate_sites(df: pl.DataFrame, rubric: Rubric, missions: set[str], file: str, *,
-                   simulated: bool = False, excluded: int = 0,
-                   kind: str = "checklist") -> SiteLoad:
+def validate_sites(
+    df: pl.DataFrame,
+    rubric: Rubric,
+    missions: set[str],
+    file: str,
+    *,
+    simulated: bool = False,
+    excluded: int = 0,
+    kind: str = "checklist",
+) -> SiteLoad:
     """Validate raw text site rows, reject bad rows with every reason, and code the answers."""
     questions = checklist_questions(rubric)
     qids = {q.id for q in questions}
@@ -108,15 +134,29 @@ def validate_sites(df: pl.DataFrame, rubric: Rubric, missions: set[str], file: s
     colno = {c: j for j, c in enumerate(cols, start=1)}
     issues: list[Issue] = []
     if "mission" not in df.columns:
-        issues.append(Issue(file, 1, None, "missing-column", "no 'mission' column", (), "error",
-                            "data"))
-        return SiteLoad(pl.DataFrame(), FileReport(file, kind, df.height, 0, 0, excluded,
-                                                   simulated), (), tuple(issues))
+        issues.append(
+            Issue(file, 1, None, "missing-column", "no 'mission' column", (), "error", "data")
+        )
+        return SiteLoad(
+            pl.DataFrame(),
+            FileReport(file, kind, df.height, 0, 0, excluded, simulated),
+            (),
+            tuple(issues),
+        )
     unmatched = [c for c in cols if c not in qids and c not in SITE_COLUMNS]
     for c in unmatched:
-        issues.append(Issue(file, 1, colno[c], "unknown-column",
-                            f"column {c!r} matches no checklist question; ignored", (), "warning",
-                            "data"))
+        issues.append(
+            Issue(
+                file,
+                1,
+                colno[c],
+                "unknown-column",
+                f"column {c!r} matches no checklist question; ignored",
+                (),
+                "warning",
+                "data",
+            )
+        )
     present = [q for q in questions if q.id in df.columns]
     for c in SITE_COLUMNS:
         if c not in df.columns:
@@ -138,8 +178,11 @@ def validate_sites(df: pl.DataFrame, rubric: Rubric, missions: set[str], file: s
         reasons: list[Issue] = []
         if not rec["__ok_mission"]:
             mid = rec["mission"]
-            code, msg = (("missing-mission", "no mission id") if mid is None else
-                         ("unknown-mission", f"no mission {mid!r} in the missions file"))
+            code, msg = (
+                ("missing-mission", "no mission id")
+                if mid is None
+                else ("unknown-mission", f"no mission {mid!r} in the missions file")
+            )
             reasons.append(Issue(file, row, colno.get("mission"), code, msg, (), "error", "data"))
         for q in present:
             if not rec[f"__ok_{q.id}"]:
@@ -160,9 +203,13 @@ def validate_sites(df: pl.DataFrame, rubric: Rubric, missions: set[str], file: s
         pl.lit(file).alias(FILE),
         pl.col(ROW),
         *(_coded(q, pl.col(f"__n_{q.id}")) for q in present),
-        *(pl.lit(None, pl.Float64 if q.numeric else pl.Int8).alias(q.id)
-          for q in questions if q.id not in df.columns),
+        *(
+            pl.lit(None, pl.Float64 if q.numeric else pl.Int8).alias(q.id)
+            for q in questions
+            if q.id not in df.columns
+        ),
     )
-    report = FileReport(file, kind, df.height, good.height, len(rejected), excluded, simulated,
-                        tuple(unmatched))
+    report = FileReport(
+        file, kind, df.height, good.height, len(rejected), excluded, simulated, tuple(unmatched)
+    )
     return SiteLoad(coded, report, tuple(rejected), tuple(issues))

@@ -32,23 +32,35 @@ def _cell_text(value: object) -> str | None:
     return text if text.strip() != "" else None
 
 
-def read_table(path: Path, *, sheet: str | None = None,
-               category: str = "data") -> tuple[pl.DataFrame | None, list[Issue]]:
-    """Read a CSV or XLSX file as all-text columns plus :data:`ROW`; problems come back as issues."""
+def read_table(
+    path: Path, *, sheet: str | None = None, category: str = "data"
+) -> tuple[pl.DataFrame | None, list[Issue]]:
+    """Read a CSV or XLSX file as text columns plus :data:`ROW`; problems come back as issues."""
     name = str(path)
     if not path.exists():
-        return None, [Issue(name, None, None, "file-not-found", "no such file", (), "error",
-                            "data")]
+        return None, [
+            Issue(name, None, None, "file-not-found", "no such file", (), "error", "data")
+        ]
     if path.stat().st_size > MAX_TABLE_BYTES:
-        return None, [Issue(name, None, None, "file-too-large", "larger than 2 GiB", (), "error",
-                            "data")]
+        return None, [
+            Issue(name, None, None, "file-too-large", "larger than 2 GiB", (), "error", "data")
+        ]
     suffix = path.suffix.lower()
     if suffix in (".xlsx", ".xlsm"):
         return _read_xlsx(path, sheet)
     if suffix not in (".csv", ".txt", ".tsv"):
-        return None, [Issue(name, None, None, "unsupported-format",
-                            f"cannot read {suffix or 'a file without extension'}: use CSV or XLSX",
-                            (), "error", "data")]
+        return None, [
+            Issue(
+                name,
+                None,
+                None,
+                "unsupported-format",
+                f"cannot read {suffix or 'a file without extension'}: use CSV or XLSX",
+                (),
+                "error",
+                "data",
+            )
+        ]
     return _read_csv(path, "\t" if suffix == ".tsv" else ",")
 
 
@@ -59,8 +71,9 @@ def _read_csv(path: Path, sep: str) -> tuple[pl.DataFrame | None, list[Issue]]:
             head = fh.read(4)
         header_line = path.open(encoding="utf-8-sig", newline="").readline()
     except (OSError, UnicodeDecodeError) as exc:
-        return None, [Issue(name, 1, None, "invalid-encoding", f"cannot read: {exc}", (), "error",
-                            "data")]
+        return None, [
+            Issue(name, 1, None, "invalid-encoding", f"cannot read: {exc}", (), "error", "data")
+        ]
     headers = next(csv.reader(io.StringIO(header_line), delimiter=sep), [])
     issues = _header_issues(name, headers)
     if issues:
@@ -94,17 +107,29 @@ def _read_csv_slow(path: Path, sep: str, reason: str) -> tuple[pl.DataFrame | No
             headers = next(reader, [])
             for i, rec in enumerate(reader, start=2):
                 if len(rec) != len(headers):
-                    issues.append(Issue(name, i, None, "ragged-row",
-                                        f"{len(rec)} fields where the header has {len(headers)}",
-                                        (), "error", "data"))
+                    issues.append(
+                        Issue(
+                            name,
+                            i,
+                            None,
+                            "ragged-row",
+                            f"{len(rec)} fields where the header has {len(headers)}",
+                            (),
+                            "error",
+                            "data",
+                        )
+                    )
                     rec = (rec + [""] * len(headers))[: len(headers)]
                 rows.append([c.strip() or None for c in rec])
                 numbers.append(i)
     except (OSError, UnicodeDecodeError, csv.Error) as exc:
-        return None, [Issue(name, None, None, "unreadable-table", f"{exc} ({reason[:120]})", (),
-                            "error", "data")]
+        return None, [
+            Issue(
+                name, None, None, "unreadable-table", f"{exc} ({reason[:120]})", (), "error", "data"
+            )
+        ]
     data = {h: [r[j] for r in rows] for j, h in enumerate(headers)}
-    df = pl.DataFrame(data, schema={h: pl.String for h in headers})
+    df = pl.DataFrame(data, schema=dict.fromkeys(headers, pl.String))
     df = df.with_columns(pl.Series(ROW, numbers, dtype=pl.Int64))
     return df, issues
 
@@ -115,12 +140,22 @@ def _header_issues(name: str, headers: list[str]) -> list[Issue]:
     for j, h in enumerate(headers, start=1):
         h = h.strip().lstrip("\ufeff")
         if not h:
-            issues.append(Issue(name, 1, j, "empty-header", "a column has no name", (), "error",
-                                "data"))
+            issues.append(
+                Issue(name, 1, j, "empty-header", "a column has no name", (), "error", "data")
+            )
         elif h in seen:
-            issues.append(Issue(name, 1, j, "duplicate-column",
-                                f"column {h!r} appears twice (first at column {seen[h]})", (),
-                                "error", "data"))
+            issues.append(
+                Issue(
+                    name,
+                    1,
+                    j,
+                    "duplicate-column",
+                    f"column {h!r} appears twice (first at column {seen[h]})",
+                    (),
+                    "error",
+                    "data",
+                )
+            )
         else:
             seen[h] = j
     if not headers:
@@ -135,13 +170,32 @@ def _read_xlsx(path: Path, sheet: str | None) -> tuple[pl.DataFrame | None, list
     try:
         wb = load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many types for a damaged file
-        return None, [Issue(name, None, None, "unreadable-table", f"not a readable XLSX: {exc}"[:200],
-                            (), "error", "data")]
+        return None, [
+            Issue(
+                name,
+                None,
+                None,
+                "unreadable-table",
+                f"not a readable XLSX: {exc}"[:200],
+                (),
+                "error",
+                "data",
+            )
+        ]
     try:
         if sheet is not None and sheet not in wb.sheetnames:
-            return None, [Issue(name, None, None, "missing-sheet",
-                                f"no sheet {sheet!r} (sheets: {', '.join(wb.sheetnames)})", (),
-                                "error", "data")]
+            return None, [
+                Issue(
+                    name,
+                    None,
+                    None,
+                    "missing-sheet",
+                    f"no sheet {sheet!r} (sheets: {', '.join(wb.sheetnames)})",
+                    (),
+                    "error",
+                    "data",
+                )
+            ]
         ws = wb[sheet] if sheet else wb.worksheets[0]
         it = ws.iter_rows(values_only=True)
         header = next(it, None)
@@ -166,6 +220,7 @@ def _read_xlsx(path: Path, sheet: str | None) -> tuple[pl.DataFrame | None, list
             numbers.append(i)
     finally:
         wb.close()
-    df = pl.DataFrame({h: cols[j] for j, h in enumerate(headers)},
-                      schema={h: pl.String for h in headers})
+    df = pl.DataFrame(
+        {h: cols[j] for j, h in enumerate(headers)}, schema=dict.fromkeys(headers, pl.String)
+    )
     return df.with_columns(pl.Series(ROW, numbers, dtype=pl.Int64)), []

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal
+from typing import Literal
 
 import polars as pl
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
@@ -98,24 +98,48 @@ def _read_config(root: Path) -> WorkspaceConfig:
     path = root / CONFIG_NAME if root.is_dir() else root
     text, name, issues = read_text(path)
     if issues:
-        raise DataError([Issue(i.file, i.line, i.column, i.code, i.message, (), "error", "data")
-                         for i in issues], summary=f"{name}: cannot read the workspace")
+        raise DataError(
+            [
+                Issue(i.file, i.line, i.column, i.code, i.message, (), "error", "data")
+                for i in issues
+            ],
+            summary=f"{name}: cannot read the workspace",
+        )
     doc, issues = parse_yaml(text, name)
     if doc is None or issues:
-        raise DataError([Issue(i.file, i.line, i.column, i.code, i.message, i.path, "error", "data")
-                         for i in issues], summary=f"{name}: invalid workspace file")
+        raise DataError(
+            [
+                Issue(i.file, i.line, i.column, i.code, i.message, i.path, "error", "data")
+                for i in issues
+            ],
+            summary=f"{name}: invalid workspace file",
+        )
     try:
         return WorkspaceConfig.model_validate(doc.data or {})
     except ValidationError as exc:
         out = []
         for err in exc.errors():
-            loc = tuple(p for p in err["loc"] if not (isinstance(p, str) and "[" in p)
-                        and p not in ("TableSource", "str"))
+            loc = tuple(
+                p
+                for p in err["loc"]
+                if not (isinstance(p, str) and "[" in p) and p not in ("TableSource", "str")
+            )
             pos = doc.positions.find(loc)
             code = {"missing": "missing-field", "extra_forbidden": "unknown-field"}.get(
-                err["type"], "invalid-value")
-            out.append(Issue(name, pos[0] if pos else None, pos[1] if pos else None, code,
-                             str(err["msg"])[:200], loc, "error", "data"))
+                err["type"], "invalid-value"
+            )
+            out.append(
+                Issue(
+                    name,
+                    pos[0] if pos else None,
+                    pos[1] if pos else None,
+                    code,
+                    str(err["msg"])[:200],
+                    loc,
+                    "error",
+                    "data",
+                )
+            )
         raise DataError(out, summary=f"{name}: invalid workspace file") from None
 
 
@@ -124,8 +148,20 @@ def resolve_rubric(spec: str | Path, base: Path | None = None) -> Rubric:
     if isinstance(spec, str) and spec.startswith("bundled:"):
         name = spec.split(":", 1)[1]
         if name not in BUNDLED:
-            raise RubricError([Issue(CONFIG_NAME, None, None, "unknown-rubric",
-                                     f"no bundled rubric {name!r}", (), "error", "usage")])
+            raise RubricError(
+                [
+                    Issue(
+                        CONFIG_NAME,
+                        None,
+                        None,
+                        "unknown-rubric",
+                        f"no bundled rubric {name!r}",
+                        (),
+                        "error",
+                        "usage",
+                    )
+                ]
+            )
         return bundled_rubric(name)
     path = Path(spec)
     if base is not None and not path.is_absolute():
@@ -137,7 +173,7 @@ def resolve_rubric(spec: str | Path, base: Path | None = None) -> Rubric:
 
 
 def load_workspace(path: str | Path, *, rubric: Rubric | str | Path | None = None) -> Workspace:
-    """Load a workspace folder (or its ``ovm.yaml``); raises DataError/RubricError for unusable input.
+    """Load a workspace folder (or its ``ovm.yaml``); DataError/RubricError for unusable input.
 
     Rows with problems do not raise: they are listed in ``observations.report.rejected``.
     """
@@ -163,11 +199,14 @@ def _with_base(src: TableSource, base: Path) -> TableSource:
     return src if p.is_absolute() else src.model_copy(update={"path": str(base / p)})
 
 
-def load_observations(rubric: Rubric, *, missions: Path | str,
-                      statistics: list[TableSource] | None = None,
-                      checklists: list[TableSource] | None = None,
-                      answers: list[TableSource] | None = None,
-                      ) -> tuple[Observations, list[Issue]]:
+def load_observations(
+    rubric: Rubric,
+    *,
+    missions: Path | str,
+    statistics: list[TableSource] | None = None,
+    checklists: list[TableSource] | None = None,
+    answers: list[TableSource] | None = None,
+) -> tuple[Observations, list[Issue]]:
     """Load and check every data file against the rubric.
 
     Raises DataError when a file cannot be used at all (unreadable, missing column, invalid
@@ -175,8 +214,9 @@ def load_observations(rubric: Rubric, *, missions: Path | str,
     """
     fatal: list[Issue] = []
     warnings: list[Issue] = []
-    mission_list, issues = load_missions(Path(missions) if isinstance(missions, str) else missions,
-                                         rubric)
+    mission_list, issues = load_missions(
+        Path(missions) if isinstance(missions, str) else missions, rubric
+    )
     fatal += [i for i in issues if i.severity == "error"]
     warnings += [i for i in issues if i.severity != "error"]
     ids = {m.id for m in mission_list}
@@ -184,8 +224,15 @@ def load_observations(rubric: Rubric, *, missions: Path | str,
     rejected: list[RejectedRow] = []
     stat_values: dict[str, dict[str, Datum]] = {}
     for src in statistics or []:
-        prov = {k: v for k, v in (("source", src.source), ("confidence", src.confidence),
-                                  ("recorded_by", src.recorded_by)) if v is not None}
+        prov = {
+            k: v
+            for k, v in (
+                ("source", src.source),
+                ("confidence", src.confidence),
+                ("recorded_by", src.recorded_by),
+            )
+            if v is not None
+        }
         values, rep, rej, iss = load_statistics(Path(src.path), rubric, mission_list, prov)
         files.append(rep)
         rejected.extend(rej)
@@ -197,17 +244,34 @@ def load_observations(rubric: Rubric, *, missions: Path | str,
                 if earlier is not None and datum.status == "missing":
                     continue  # an empty cell does not override a value given elsewhere
                 if earlier is not None and earlier.status != "missing":
-                    fatal.append(Issue(src.path, datum.provenance.line, None, "duplicate-value",
-                                       f"{var} for {mid} is given in more than one file", (),
-                                       "error", "data"))
+                    fatal.append(
+                        Issue(
+                            src.path,
+                            datum.provenance.line,
+                            None,
+                            "duplicate-value",
+                            f"{var} for {mid} is given in more than one file",
+                            (),
+                            "error",
+                            "data",
+                        )
+                    )
                 stat_values.setdefault(mid, {})[var] = datum
     for src in answers or []:
         from ovm.datatemplate import apply_answers, load_answers_table
 
-        prov = {k: v for k, v in (("source", src.source), ("confidence", src.confidence),
-                                  ("recorded_by", src.recorded_by)) if v is not None}
-        ans, rep, rej, iss = load_answers_table(Path(src.path), rubric, mission_list,
-                                                sheet=src.sheet or "answers", defaults=prov)
+        prov = {
+            k: v
+            for k, v in (
+                ("source", src.source),
+                ("confidence", src.confidence),
+                ("recorded_by", src.recorded_by),
+            )
+            if v is not None
+        }
+        ans, rep, rej, iss = load_answers_table(
+            Path(src.path), rubric, mission_list, sheet=src.sheet or "answers", defaults=prov
+        )
         files.append(rep)
         rejected.extend(rej)
         fatal += [i for i in iss if i.severity == "error"]
@@ -218,14 +282,26 @@ def load_observations(rubric: Rubric, *, missions: Path | str,
     from ovm.recommend import with_follow_up_values
 
     for m in with_follow_up_values(rubric, mission_list):
-        extra = {k: d for k, d in stat_values.get(m.id, {}).items()
-                 if not (d.status == "missing" and k in m.values)}
+        extra = {
+            k: d
+            for k, d in stat_values.get(m.id, {}).items()
+            if not (d.status == "missing" and k in m.values)
+        }
         for var in extra:
             if var in m.values and m.values[var].status != "missing":
-                fatal.append(Issue(str(missions), m.values[var].provenance.line, None,
-                                   "duplicate-value",
-                                   f"{var} for {m.id} is given both in the missions file and in "
-                                   f"{extra[var].provenance.file}", (), "error", "data"))
+                fatal.append(
+                    Issue(
+                        str(missions),
+                        m.values[var].provenance.line,
+                        None,
+                        "duplicate-value",
+                        f"{var} for {m.id} is given both in the missions file and in "
+                        f"{extra[var].provenance.file}",
+                        (),
+                        "error",
+                        "data",
+                    )
+                )
         combined = {**m.values, **extra}
         fatal += limit_issues(rubric, combined, str(missions), None)
         merged.append(m.model_copy(update={"values": combined}))
@@ -239,8 +315,7 @@ def load_observations(rubric: Rubric, *, missions: Path | str,
         if src.layout != "plain":
             from ovm.exports import validate_export
 
-            load = validate_export(df, rubric, ids, src.path, src.layout,
-                                   simulated=src.simulated)
+            load = validate_export(df, rubric, ids, src.path, src.layout, simulated=src.simulated)
         else:
             load = validate_sites(df, rubric, ids, src.path, simulated=src.simulated)
         files.append(load.report)
@@ -264,8 +339,8 @@ def describe_report(report: LoadReport) -> list[str]:
     for f in report.files:
         extra = f", {f.rows_excluded} excluded by the export" if f.rows_excluded else ""
         sim = " [simulated]" if f.simulated else ""
-        lines.append(f"{f.file}: {f.rows_read} rows read, {f.rows_used} used, "
-                     f"{f.rows_rejected} rejected{extra}{sim}")
+        lines.append(
+            f"{f.file}: {f.rows_read} rows read, {f.rows_used} used, "
+            f"{f.rows_rejected} rejected{extra}{sim}"
+        )
     return lines
-
-
