@@ -280,9 +280,20 @@ def load_missions(
                     "literal_error": "invalid-choice",
                     "string_pattern_mismatch": "invalid-format",
                 }.get(err["type"], "invalid-value")
+                msg = str(err["msg"])[:200]
                 if loc[:1] == ("country",):
                     code = "invalid-country"
-                issues.append(_data_issue(doc, (*path, *loc), code, str(err["msg"])[:200]))
+                    msg = f"{raw.get('country')!r} is not an ISO 3166 alpha-3 code such as MEX"
+                issues.append(_data_issue(doc, (*path, *loc), code, msg))
+            # The rest of the entry is still checked, so one run reports every problem.
+            raw_id = raw.get("id")
+            if isinstance(raw_id, str) and raw_id in seen:
+                issues.append(_data_issue(doc, (*path, "id"), "duplicate-mission",
+                                          f"mission {raw_id!r} is listed twice"))
+            elif isinstance(raw_id, str):
+                seen[raw_id] = i
+            issues.extend(_check_data(doc, path, _valid_data(prepared.get("answers")),
+                                      _valid_data(prepared.get("values")), rubric))
             continue
         if mission.id in seen:
             issues.append(
@@ -327,11 +338,33 @@ def _with_place(mission: Mission, doc: YamlDoc, path: tuple[PathPart, ...]) -> M
     )
 
 
+def _valid_data(raw: Any) -> dict[str, Datum]:
+    """The entries of an answers/values mapping that are valid data on their own."""
+    out: dict[str, Datum] = {}
+    if isinstance(raw, dict):
+        for key, item in raw.items():
+            try:
+                out[str(key)] = Datum.model_validate(item)
+            except ValidationError:
+                continue  # already reported by the mission's own validation
+    return out
+
+
 def _check_mission(
     doc: YamlDoc, path: tuple[PathPart, ...], mission: Mission, rubric: Rubric
 ) -> list[Issue]:
+    return _check_data(doc, path, mission.answers, mission.values, rubric)
+
+
+def _check_data(
+    doc: YamlDoc,
+    path: tuple[PathPart, ...],
+    answers: dict[str, Datum],
+    values: dict[str, Datum],
+    rubric: Rubric,
+) -> list[Issue]:
     issues: list[Issue] = []
-    for key, datum in mission.answers.items():
+    for key, datum in answers.items():
         apath = (*path, "answers", key)
         placed = rubric.nodes.get(key)
         node = placed.node if placed else None
@@ -344,7 +377,7 @@ def _check_mission(
             issues.append(_data_issue(doc, apath, "unknown-indicator", f"{key!r} {what}"))
             continue
         issues.extend(_answer_issues(doc, apath, node, datum))
-    for key, datum in mission.values.items():
+    for key, datum in values.items():
         vpath = (*path, "values", key)
         try:
             var = rubric.variable(key)

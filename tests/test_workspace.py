@@ -312,3 +312,31 @@ def test_the_mini_workspace_loads_cleanly(mini: Path) -> None:
     assert [m.id for m in ws.observations.missions] == ["aaa-2020", "bbb-2021"]
     assert ws.observations.report.rejected == ()
     assert ws.observations.simulated_sources == (str(mini / "checklists.csv"),)
+
+
+def test_a_mission_that_fails_its_schema_still_has_its_data_checked(tmp_path: Path) -> None:
+    ws = tmp_path / "ws"
+    shutil.copytree(Path(__file__).parent / "data" / "mini", ws)
+    (ws / "missions.yaml").write_text(
+        "missions:\n"
+        "  - id: aaa-2020\n"
+        "    country: aaa\n"
+        "    name: A\n"
+        "    election: {type: general, date: 2020-05-01}\n"
+        "    answers:\n"
+        "      rights.basis: {value: treaty}\n"
+        "    values:\n"
+        "      votes_abroad: -3\n"
+        "  - id: aaa-2020\n"
+        "    country: AAA\n"
+        "    name: A again\n"
+        "    election: {type: general, date: 2020-05-01}\n", encoding="utf-8")
+    with pytest.raises(ovm.DataError) as err:
+        ovm.load_workspace(ws)
+    assert [(i.line, i.column, i.code) for i in err.value.issues] == [
+        (3, 14, "invalid-country"),
+        (7, 21, "invalid-answer"),
+        (9, 21, "negative-count"),
+        (10, 9, "duplicate-mission"),
+    ]
+    assert err.value.issues[0].message == "'aaa' is not an ISO 3166 alpha-3 code such as MEX"
