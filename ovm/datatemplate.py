@@ -16,7 +16,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from ovm.errors import DataError, Issue
-from ovm.export import safe_cell
+from ovm.export import safe_cell, workbook_bytes
 from ovm.indicators import AnswerIndicator, LevelsIndicator
 from ovm.observations import (
     MISSING_WORDS,
@@ -267,7 +267,7 @@ def write_template(workspace: str | Path, output: str | Path, *,
                                         f"(see {CONFIG_NAME})")
     wb = build_template(rb, missions, languages=languages)
     out = Path(output)
-    wb.save(out)
+    out.write_bytes(workbook_bytes(wb))
     return out
 
 

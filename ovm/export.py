@@ -78,3 +78,35 @@ def scores_csv(scores: ScoreSet) -> str:
     for row in score_rows(scores):
         w.writerow([safe_cell(_fmt(row[c])) for c in CSV_COLUMNS])
     return buf.getvalue()
+
+
+_FIXED_STAMP = "2000-01-01T00:00:00Z"
+
+
+def workbook_bytes(workbook: Any) -> bytes:
+    """An openpyxl workbook as XLSX bytes that depend only on its content.
+
+    openpyxl stamps the save time into docProps/core.xml and into every zip entry; both are
+    fixed here so the same report gives the same file.
+    """
+    import re
+    import zipfile
+
+    raw = io.BytesIO()
+    workbook.save(raw)
+    raw.seek(0)
+    out = io.BytesIO()
+    with zipfile.ZipFile(raw) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            data = src.read(info.filename)
+            if info.filename == "docProps/core.xml":
+                data = re.sub(
+                    rb"(<dcterms:(?:created|modified)[^>]*>)[^<]*(</dcterms:)",
+                    rb"\g<1>" + _FIXED_STAMP.encode() + rb"\g<2>",
+                    data,
+                )
+            fixed = zipfile.ZipInfo(info.filename, date_time=(1980, 1, 1, 0, 0, 0))
+            fixed.compress_type = zipfile.ZIP_DEFLATED
+            fixed.external_attr = info.external_attr
+            dst.writestr(fixed, data)
+    return out.getvalue()

@@ -9,7 +9,6 @@ writes it as is, and :func:`render_xlsx` turns it into a workbook.
 from __future__ import annotations
 
 import datetime as dt
-import io
 import json
 import math
 import re
@@ -1211,7 +1210,7 @@ def render_xlsx(context: Context) -> bytes:
     from openpyxl import Workbook
     from openpyxl.styles import Font
 
-    from ovm.export import safe_cell
+    from ovm.export import safe_cell, workbook_bytes
 
     if context.get("kind") != "comparison":
         raise ValueError("the workbook export needs a comparison report (not --mission)")
@@ -1282,9 +1281,7 @@ def render_xlsx(context: Context) -> bytes:
     stamp = dt.datetime(2000, 1, 1)
     wb.properties.created = stamp
     wb.properties.modified = stamp
-    buf = io.BytesIO()
-    wb.save(buf)
-    return buf.getvalue()
+    return workbook_bytes(wb)
 
 
 def render(context: Context, fmt: str = "html", *, templates: str | Path | None = None

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ovm.errors import Issue, RubricError
+from ovm.export import workbook_bytes
 from ovm.indicators import ChecklistIndicator
 from ovm.indicators.checklist import NA_CHOICE
 from ovm.rubric import Group, Rubric, pick
@@ -344,6 +345,6 @@ def write_form(form: XLSForm, path: str | Path) -> Path:
         ws.freeze_panes = "A2"
     wb.remove(default)
     out = Path(path)
-    wb.save(out)
+    out.write_bytes(workbook_bytes(wb))
     return out
 
