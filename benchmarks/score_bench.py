@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import resource
+import subprocess
 import sys
 import tempfile
 import time
@@ -94,11 +95,17 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--rows", type=int, default=1_000_000)
     ap.add_argument("--bootstrap", type=int, default=200)
+    ap.add_argument("--generate", metavar="DIR", help=argparse.SUPPRESS)
     args = ap.parse_args()
+    if args.generate:
+        build_workspace(Path(args.generate), args.rows)
+        return 0
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
         t = time.perf_counter()
-        build_workspace(folder, args.rows)
+        # Generated in a child process so the peak memory below is ovm's, not the generator's.
+        subprocess.run([sys.executable, __file__, "--generate", str(folder), "--rows",
+                        str(args.rows)], check=True)
         print(f"generated {args.rows:,} rows x {QUESTIONS} questions over {MISSIONS} missions "
               f"in {time.perf_counter() - t:.1f} s")
         t = time.perf_counter()

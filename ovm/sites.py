@@ -34,6 +34,34 @@ def checklist_questions(rubric: Rubric) -> list[ChecklistIndicator]:
     return [n for n in rubric.indicators() if isinstance(n, ChecklistIndicator)]
 
 
+INVALID_CODE = -2
+
+
+def _simple(q: ChecklistIndicator) -> bool:
+    """Single-choice questions are coded in one hash lookup per cell (the common, large case)."""
+    return q.answer_type in ("yes_no", "select_one")
+
+
+def _code_map(q: ChecklistIndicator) -> dict[str, int]:
+    accept = {str(a).lower() for a in q.accept}
+    mapping: dict[str, int] = {}
+    if q.answer_type == "yes_no":
+        mapping |= dict.fromkeys(YES_WORDS, int("yes" in accept))
+        mapping |= dict.fromkeys(NO_WORDS, int("no" in accept))
+    else:
+        mapping |= {c.name.lower(): int(c.name.lower() in accept) for c in q.all_choices()}
+    mapping |= dict.fromkeys(NA_WORDS, NA_CODE if q.not_applicable else INVALID_CODE)
+    return mapping
+
+
+def _simple_code(q: ChecklistIndicator) -> pl.Expr:
+    col = pl.col(q.id)
+    code = col.str.to_lowercase().replace_strict(
+        _code_map(q), default=INVALID_CODE, return_dtype=pl.Int8
+    )
+    return pl.when(col.is_null()).then(pl.lit(None, pl.Int8)).otherwise(code)
+
+
 def _normalised(q: ChecklistIndicator) -> pl.Expr:
     col = pl.col(q.id).str.to_lowercase()
     na = col.is_in(list(NA_WORDS))
@@ -161,9 +189,16 @@ def validate_sites(
     for c in SITE_COLUMNS:
         if c not in df.columns:
             df = df.with_columns(pl.lit(None, pl.String).alias(c))
-    norm_cols = {q.id: _normalised(q) for q in present}
+    norm_cols = {q.id: _simple_code(q) if _simple(q) else _normalised(q) for q in present}
     work = df.with_columns(**{f"__n_{k}": v for k, v in norm_cols.items()})
-    checks = {q.id: _valid(q, pl.col(f"__n_{q.id}")) for q in present}
+    checks = {
+        q.id: (
+            pl.col(f"__n_{q.id}").is_null() | (pl.col(f"__n_{q.id}") != INVALID_CODE)
+            if _simple(q)
+            else _valid(q, pl.col(f"__n_{q.id}"))
+        )
+        for q in present
+    }
     mission_ok = pl.col("mission").is_not_null() & pl.col("mission").is_in(sorted(missions))
     work = work.with_columns(
         mission_ok.alias("__ok_mission"),
@@ -202,7 +237,10 @@ def validate_sites(
         (sim_col | pl.lit(simulated)).alias("simulated"),
         pl.lit(file).alias(FILE),
         pl.col(ROW),
-        *(_coded(q, pl.col(f"__n_{q.id}")) for q in present),
+        *(
+            pl.col(f"__n_{q.id}").alias(q.id) if _simple(q) else _coded(q, pl.col(f"__n_{q.id}"))
+            for q in present
+        ),
         *(
             pl.lit(None, pl.Float64 if q.numeric else pl.Int8).alias(q.id)
             for q in questions
