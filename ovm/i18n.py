@@ -36,6 +36,13 @@ CATALOGUE: _M = {
     },
     "fallback_title": {"en": "Not available in this language; shown in the original",
                        "es": "No disponible en español; se muestra en el idioma original"},
+    # election types (others are shown as written in the missions file)
+    "election_type_general": {"en": "general", "es": "generales"},
+    "election_type_presidential": {"en": "presidential", "es": "presidenciales"},
+    "election_type_legislative": {"en": "legislative", "es": "legislativas"},
+    "election_type_congress": {"en": "congressional", "es": "legislativas"},
+    "election_type_referendum": {"en": "referendum", "es": "referéndum"},
+    "election_type_subnational": {"en": "subnational", "es": "subnacionales"},
     # simulated data
     "simulated_marker": {"en": "simulated", "es": "simulado"},
     "simulated_short": {"en": "SIM", "es": "SIM"},

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 import jinja2
 
 from ovm import __version__
+from ovm.countries import country_name
 from ovm.i18n import LANGUAGES, Translator, format_number, translator
 from ovm.indicators import (
     AnswerIndicator,
@@ -261,9 +262,12 @@ class _Builder:
             "id": m.id,
             "name": text_label(m.name, self.lang),
             "country": m.country,
+            "country_name": country_name(m.country, self.lang),
             "date": m.election_date.isoformat(),
             "year": str(m.election_date.year),
-            "election": m.election_type,
+            "election": (self.t(f"election_type_{m.election_type}")
+                         if self.t.has(f"election_type_{m.election_type}")
+                         else m.election_type),
             "round": str(m.round),
             "region": m.region,
             "simulated": card.simulated,
