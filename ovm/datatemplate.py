@@ -28,6 +28,7 @@ from ovm.observations import (
     Provenance,
     RejectedRow,
     load_missions,
+    mission_cell_issues,
 )
 from ovm.rubric import Rubric, Variable, pick
 from ovm.tables import ROW, read_table
@@ -322,12 +323,7 @@ def load_answers_table(path: str | Path, rubric: Rubric, missions: Sequence[Miss
                 reasons: list[Issue] = reasons) -> None:
             reasons.append(Issue(name, row, colno.get(col), code, msg, (), "error", "data"))
 
-        if mid is None:
-            bad("mission", "missing-mission", "no mission id")
-        elif mid not in known:
-            bad("mission", "unknown-mission", f"no mission {mid!r} in the missions file")
-        elif mid in first_row:
-            bad("mission", "duplicate-row", f"mission {mid!r} already has a row ({first_row[mid]})")
+        reasons += mission_cell_issues(name, row, colno.get("mission"), mid, known, first_row)
         base_prov = {**(defaults or {}),
                      **{k: rec[k] for k in row_prov if rec.get(k) is not None}}
         answers: dict[str, Datum] = {}

@@ -602,12 +602,7 @@ def load_statistics(
         ) -> None:
             reasons.append(Issue(name, row, colno.get(col), code, msg, (), "error", "data"))
 
-        if mid is None:
-            bad("mission", "missing-mission", "no mission id")
-        elif mid not in known:
-            bad("mission", "unknown-mission", f"no mission {mid!r} in the missions file")
-        elif mid in first_row:
-            bad("mission", "duplicate-row", f"mission {mid!r} already has a row ({first_row[mid]})")
+        reasons += mission_cell_issues(name, row, colno.get("mission"), mid, known, first_row)
         row_defaults = {**base_prov, **{k: rec[k] for k in row_prov if rec.get(k) is not None}}
         values: dict[str, Datum] = {}
         for c in value_cols:
@@ -665,6 +660,26 @@ def load_statistics(
         unmatched_columns=tuple(unmatched),
     )
     return out, report, rejected, issues
+
+
+def mission_cell_issues(
+    file: str,
+    row: int,
+    column: int | None,
+    mission: str | None,
+    known: set[str] | frozenset[str],
+    first_row: dict[str, int],
+) -> list[Issue]:
+    """Problems with the ``mission`` cell of a one-row-per-mission table."""
+    if mission is None:
+        code, msg = "missing-mission", "no mission id"
+    elif mission not in known:
+        code, msg = "unknown-mission", f"no mission {mission!r} in the missions file"
+    elif mission in first_row:
+        code, msg = "duplicate-row", f"mission {mission!r} already has a row ({first_row[mission]})"
+    else:
+        return []
+    return [Issue(file, row, column, code, msg, (), "error", "data")]
 
 
 def _thousands(cell: str) -> bool:

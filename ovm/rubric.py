@@ -482,6 +482,20 @@ def _num(v: Any) -> float | None:
 
 
 def _check_bands(doc: YamlDoc, path: tuple[PathPart, ...], bands: Any, issues: list[Issue]) -> None:
+    """Score bands: ordered, touching, from 0 to 100."""
+    _check_ranges(doc, path, bands, issues, scores=True)
+
+
+def _check_value_bands(
+    doc: YamlDoc, path: tuple[PathPart, ...], bands: Any, issues: list[Issue]
+) -> None:
+    """Value bands of a rule: ordered, not overlapping, open only at the ends."""
+    _check_ranges(doc, path, bands, issues, scores=False)
+
+
+def _check_ranges(
+    doc: YamlDoc, path: tuple[PathPart, ...], bands: Any, issues: list[Issue], *, scores: bool
+) -> None:
     if not isinstance(bands, list) or not bands:
         return
     prev_max: float | None = None
@@ -491,35 +505,26 @@ def _check_bands(doc: YamlDoc, path: tuple[PathPart, ...], bands: Any, issues: l
             continue
         lo, hi = _num(band.get("min")), _num(band.get("max"))
         bpath = (*path, i)
+
+        def add(code: str, message: str, bpath: tuple[PathPart, ...] = bpath) -> None:
+            issues.append(_issue(doc, bpath, code, message))
+
         if lo is not None and hi is not None and lo >= hi:
-            issues.append(
-                _issue(doc, bpath, "bands-unordered", f"min {lo:g} is not below max {hi:g}")
-            )
+            add("bands-unordered", f"min {lo:g} is not below max {hi:g}")
+        if not scores and i > 0 and lo is None:
+            add("bands-unordered", "only the first band may be open below")
         if prev_min is not None and lo is not None and lo < prev_min:
-            issues.append(
-                _issue(
-                    doc,
-                    bpath,
-                    "bands-unordered",
-                    "bands must be listed from the lowest to the highest",
-                )
-            )
+            what = "" if scores else " value"
+            add("bands-unordered", f"bands must be listed from the lowest to the highest{what}")
         elif prev_max is not None and lo is not None and lo < prev_max:
-            issues.append(
-                _issue(
-                    doc,
-                    bpath,
-                    "bands-overlap",
-                    f"starts at {lo:g}, inside the previous band (up to {prev_max:g})",
-                )
-            )
-        elif prev_max is not None and lo is not None and lo > prev_max:
-            issues.append(
-                _issue(
-                    doc, bpath, "bands-gap", f"scores from {prev_max:g} to {lo:g} fall in no band"
-                )
-            )
+            add("bands-overlap", f"starts at {lo:g}, inside the previous band (up to {prev_max:g})")
+        elif scores and prev_max is not None and lo is not None and lo > prev_max:
+            add("bands-gap", f"scores from {prev_max:g} to {lo:g} fall in no band")
+        if not scores and i < len(bands) - 1 and hi is None:
+            add("bands-overlap", "only the last band may be open above")
         prev_min, prev_max = lo, hi
+    if not scores:
+        return
     first = bands[0] if isinstance(bands[0], dict) else {}
     last = bands[-1] if isinstance(bands[-1], dict) else {}
     if _num(first.get("min")) not in (None, 0.0):
@@ -528,51 +533,6 @@ def _check_bands(doc: YamlDoc, path: tuple[PathPart, ...], bands: Any, issues: l
         issues.append(
             _issue(doc, (*path, len(bands) - 1), "bands-gap", "the highest band must end at 100")
         )
-
-
-def _check_value_bands(
-    doc: YamlDoc, path: tuple[PathPart, ...], bands: Any, issues: list[Issue]
-) -> None:
-    if not isinstance(bands, list):
-        return
-    prev_max: float | None = None
-    prev_min: float | None = None
-    for i, band in enumerate(bands):
-        if not isinstance(band, dict):
-            continue
-        lo, hi = _num(band.get("min")), _num(band.get("max"))
-        bpath = (*path, i)
-        if lo is not None and hi is not None and lo >= hi:
-            issues.append(
-                _issue(doc, bpath, "bands-unordered", f"min {lo:g} is not below max {hi:g}")
-            )
-        if i > 0 and lo is None:
-            issues.append(
-                _issue(doc, bpath, "bands-unordered", "only the first band may be open below")
-            )
-        if prev_min is not None and lo is not None and lo < prev_min:
-            issues.append(
-                _issue(
-                    doc,
-                    bpath,
-                    "bands-unordered",
-                    "bands must be listed from the lowest to the highest value",
-                )
-            )
-        elif prev_max is not None and lo is not None and lo < prev_max:
-            issues.append(
-                _issue(
-                    doc,
-                    bpath,
-                    "bands-overlap",
-                    f"starts at {lo:g}, inside the previous band (up to {prev_max:g})",
-                )
-            )
-        if i < len(bands) - 1 and hi is None:
-            issues.append(
-                _issue(doc, bpath, "bands-overlap", "only the last band may be open above")
-            )
-        prev_min, prev_max = lo, hi
 
 
 def _texts(node: dict[str, Any]) -> Iterator[tuple[tuple[PathPart, ...], Any]]:

@@ -44,6 +44,12 @@ class TableSource(_Model):
     confidence: Literal["high", "medium", "low"] | None = None
     recorded_by: str | None = None
 
+    def provenance(self) -> dict[str, str]:
+        """Provenance given for the whole file, a default for each of its values."""
+        given = (("source", self.source), ("confidence", self.confidence),
+                 ("recorded_by", self.recorded_by))
+        return {k: v for k, v in given if v is not None}
+
 
 class Settings(_Model):
     """Engine settings: the bootstrap's seed and number of replicates."""
@@ -224,15 +230,7 @@ def load_observations(
     rejected: list[RejectedRow] = []
     stat_values: dict[str, dict[str, Datum]] = {}
     for src in statistics or []:
-        prov = {
-            k: v
-            for k, v in (
-                ("source", src.source),
-                ("confidence", src.confidence),
-                ("recorded_by", src.recorded_by),
-            )
-            if v is not None
-        }
+        prov = src.provenance()
         values, rep, rej, iss = load_statistics(Path(src.path), rubric, mission_list, prov)
         files.append(rep)
         rejected.extend(rej)
@@ -260,15 +258,7 @@ def load_observations(
     for src in answers or []:
         from ovm.datatemplate import apply_answers, load_answers_table
 
-        prov = {
-            k: v
-            for k, v in (
-                ("source", src.source),
-                ("confidence", src.confidence),
-                ("recorded_by", src.recorded_by),
-            )
-            if v is not None
-        }
+        prov = src.provenance()
         ans, rep, rej, iss = load_answers_table(
             Path(src.path), rubric, mission_list, sheet=src.sheet or "answers", defaults=prov
         )
