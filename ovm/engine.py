@@ -58,6 +58,21 @@ class QuestionStat:
     not_observed: int = 0
     value: float | None = None
     replicates: Array | None = None
+    extra: dict[str, float | None] = field(default_factory=dict)
+    """Statistics other variables ask of a numeric question (``from_sites``)."""
+    extra_replicates: dict[str, Array] = field(default_factory=dict)
+
+
+def _requested_stats(rubric: Rubric) -> dict[str, set[str]]:
+    """For each numeric question, the statistics its indicator and variables need."""
+    out: dict[str, set[str]] = {}
+    for q in checklist_questions(rubric):
+        if q.numeric:
+            out[q.id] = {q.stat}
+    for var in rubric.variables:
+        if var.from_sites is not None and var.from_sites.question in out:
+            out[var.from_sites.question].add(var.from_sites.stat)
+    return out
 
 
 @dataclass
@@ -114,30 +129,33 @@ def summarise_sites(
     out: dict[str, MissionSites] = {}
     if sites.height == 0:
         return out
-    if bootstrap > 0:
-        # Resampling must not depend on the order rows came in: sort by content.
-        if "__h" not in sites.columns:
-            sites = sites.with_columns(_row_hashes(sites).alias("__h"))
-        sites = sites.sort(["mission", "__h"])
+    # Resampling and the notes kept must not depend on the order rows came in: sort by content.
+    if "__h" not in sites.columns:
+        sites = sites.with_columns(_row_hashes(sites).alias("__h"))
+    sites = sites.sort(["mission", "__h"])
+    requested = _requested_stats(rubric)
     aggs: list[pl.Expr] = [pl.len().alias("__n"), pl.col("simulated").any().alias("__sim")]
     for q in questions:
         c = pl.col(q.id)
         if q.numeric:
             ok = c.is_not_null() & c.is_not_nan()
             vals = c.filter(ok)
-            stat = {
+            stats = {
                 "mean": vals.mean(),
                 "median": vals.median(),
                 "min": vals.min(),
                 "max": vals.max(),
                 "sum": vals.sum(),
                 "count": ok.sum(),
-            }[q.stat]
+            }
             aggs += [
                 ok.sum().alias(f"{q.id}|a"),
                 c.is_nan().sum().alias(f"{q.id}|na"),
                 c.is_null().sum().alias(f"{q.id}|m"),
-                stat.cast(pl.Float64).alias(f"{q.id}|v"),
+                *(
+                    stats[name].cast(pl.Float64).alias(f"{q.id}|v|{name}")
+                    for name in sorted(requested[q.id])
+                ),
             ]
         else:
             aggs += [
@@ -156,8 +174,10 @@ def summarise_sites(
                 not_observed=int(rec[f"{q.id}|m"]),
             )
             if q.numeric:
-                v = rec[f"{q.id}|v"]
-                st.value = None if v is None or st.answered == 0 else float(v)
+                for name in requested[q.id]:
+                    v = rec[f"{q.id}|v|{name}"]
+                    st.extra[name] = None if v is None or st.answered == 0 else float(v)
+                st.value = st.extra[q.stat]
             else:
                 st.accepted = int(rec[f"{q.id}|y"])
                 st.value = 100.0 * st.accepted / st.answered if st.answered else None
@@ -165,7 +185,7 @@ def summarise_sites(
         out[str(rec["mission"])] = ms
     _collect_notes(sites, questions, out)
     if bootstrap > 0:
-        _bootstrap(sites, questions, out, seed=seed, replicates=bootstrap)
+        _bootstrap(sites, questions, out, seed=seed, replicates=bootstrap, requested=requested)
     return out
 
 
@@ -209,6 +229,7 @@ def _bootstrap(
     *,
     seed: int,
     replicates: int,
+    requested: dict[str, set[str]],
 ) -> None:
     cat = [q for q in questions if not q.numeric]
     num = [q for q in questions if q.numeric]
@@ -242,7 +263,10 @@ def _bootstrap(
             with np.errstate(divide="ignore", invalid="ignore"):
                 share = 100.0 * yes / den
             for j, q in enumerate(cat):
-                ms.stats[q.id].replicates = share[:, j].astype(np.float64)
+                st = ms.stats[q.id]
+                st.replicates = share[:, j].astype(np.float64)
+                st.extra_replicates["share"] = st.replicates / 100.0
+                st.extra_replicates["count"] = den[:, j].astype(np.float64)
         for j, q in enumerate(num):
             col = nums[lo:hi, j]
             ok = ~np.isnan(col)
@@ -250,7 +274,10 @@ def _bootstrap(
                 continue
             vals = col[ok]
             ww = w[:, ok].astype(np.float64)
-            ms.stats[q.id].replicates = _weighted_stat(q.stat, vals, ww)
+            st = ms.stats[q.id]
+            for name in requested[q.id]:
+                st.extra_replicates[name] = _weighted_stat(name, vals, ww)
+            st.replicates = st.extra_replicates[q.stat]
 
 
 def _weighted_stat(stat: str, vals: Array, w: Array) -> Array:
@@ -607,12 +634,10 @@ class _MissionScorer:
         interval = None
         if not q.numeric:
             lo, hi = wilson(st.accepted, st.answered, self.z)
-            ends = (
-                apply_rule(rule, np.array([100 * lo, 100 * hi]))
-                if rule
-                else np.array([100 * lo, 100 * hi])
-            )
-            interval = (float(np.nanmin(ends)), float(np.nanmax(ends)))
+            # A rule need not be monotone (a target): take its range over the whole interval.
+            shares = np.linspace(100 * lo, 100 * hi, 401)
+            ends = apply_rule(rule, shares) if rule else shares
+            interval = (min(float(np.nanmin(ends)), s), max(float(np.nanmax(ends)), s))
         return _Result(
             "scored",
             s,
@@ -656,12 +681,9 @@ class _MissionScorer:
                     (not_app if inp.status == "not_applicable" else missing).append(name)
                     continue
                 env[name] = val
-                if (
-                    st is not None
-                    and st.replicates is not None
-                    and var.from_sites.stat in (qnode.stat, "share")
-                ):
-                    rep_env[name] = st.replicates
+                reps = None if st is None else st.extra_replicates.get(var.from_sites.stat)
+                if reps is not None:
+                    rep_env[name] = reps
                     sampled = True
                 else:
                     rep_env[name] = val
@@ -725,7 +747,7 @@ class _MissionScorer:
             return st.accepted / st.answered
         if stat == "count":
             return float(st.answered)
-        return st.value
+        return st.extra.get(stat)
 
 
 def band_of(

@@ -1,0 +1,144 @@
+"""Site-derived variables, intervals through non-monotone rules and order-free notes."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+import ovm
+from ovm.engine import wilson
+
+RUBRIC = """\
+ovm_rubric: 1
+id: sites
+version: "1"
+title: {en: Sites, es: Sitios}
+bands:
+  - {min: 0, max: 50, label: {en: Low, es: Bajo}}
+  - {min: 50, max: 100, label: {en: High, es: Alto}}
+variables:
+  - name: queue_max
+    labels: {en: Longest queue, es: Fila más larga}
+    unit: minutes
+    source: checklist
+    from_sites: {question: f.queue, stat: max}
+  - name: secret_share
+    labels: {en: Secrecy share, es: Proporción con secreto}
+    unit: share
+    source: checklist
+    from_sites: {question: f.secret, stat: share}
+families:
+  - id: f
+    labels: {en: F, es: F}
+    min_coverage: 0
+    children:
+      - id: f.queue
+        kind: checklist
+        labels: {en: Queue, es: Fila}
+        source: checklist
+        question: {en: Minutes, es: Minutos}
+        answer_type: integer
+        stat: median
+        min_answers: 1
+        rule: {type: goalposts, low: 0, high: 100, direction: lower}
+      - id: f.worst
+        kind: quantitative
+        labels: {en: Worst queue, es: Peor fila}
+        source: checklist
+        formula: queue_max
+        rule: {type: goalposts, low: 0, high: 100, direction: lower}
+      - id: f.secret
+        kind: checklist
+        labels: {en: Secret, es: Secreto}
+        source: checklist
+        question: {en: "Secret?", es: "¿Secreto?"}
+        min_answers: 1
+        rule: {type: target, target: 50, tolerance: 0, span: 50}
+      - id: f.secret_pct
+        kind: quantitative
+        labels: {en: Secret pct, es: Secreto pct}
+        source: checklist
+        formula: secret_share * 100
+        rule: {type: identity}
+"""
+MISSIONS = """\
+missions:
+  - {id: m, country: AAA, name: M, election: {type: general, date: 2024-01-01}}
+"""
+ROWS = [
+    (10, "yes", "late"),
+    (20, "no", "queue"),
+    (30, "yes", ""),
+    (40, "no", "crowd"),
+    (50, "yes", ""),
+    (60, "no", "x"),
+    (70, "yes", ""),
+    (80, "no", ""),
+]
+
+
+Make = Callable[..., Path]
+
+
+def _workspace(make: Make, root: Path, rows: list[tuple[int, str, str]], boot: int) -> Path:
+    lines = ["mission,site,notes,f.queue,f.secret"]
+    lines += [f"m,s{q},{note},{q},{sec}" for q, sec, note in rows]
+    return make(
+        root,
+        rubric=RUBRIC,
+        missions=MISSIONS,
+        checklists="\n".join(lines) + "\n",
+        settings_yaml=f"{{bootstrap: {boot}, seed: 3}}",
+    )
+
+
+def _score(root: Path) -> ovm.Scorecard:
+    ws = ovm.load_workspace(root)
+    s = ws.settings
+    return ovm.score(ws.rubric, ws.observations, seed=s.seed, bootstrap=s.bootstrap).scorecard("m")
+
+
+def test_a_variable_gets_the_statistic_it_asks_for_not_the_questions(
+    tmp_path: Path, make_workspace: Make
+) -> None:
+    card = _score(_workspace(make_workspace, tmp_path, ROWS, 200))
+    # The question is scored on its median (45 -> 55); the variable asks for the max (80 -> 20).
+    assert (card.node("f.queue").value, card.node("f.queue").score) == (45.0, pytest.approx(55.0))
+    assert (card.node("f.worst").value, card.node("f.worst").score) == (80.0, pytest.approx(20.0))
+    lo, hi = card.node("f.worst").interval or (None, None)
+    assert lo is not None and hi is not None and lo <= 20.0 <= hi
+
+
+def test_a_share_variable_and_its_replicates_are_on_the_same_scale(
+    tmp_path: Path, make_workspace: Make
+) -> None:
+    card = _score(_workspace(make_workspace, tmp_path, ROWS, 200))
+    node = card.node("f.secret_pct")
+    assert node.score == pytest.approx(50.0)
+    lo, hi = node.interval or (0.0, 0.0)
+    # The bootstrap over 8 sites of a 4/8 share spreads around 50 on the percentage scale.
+    assert 10 < lo < 50 < hi < 90
+
+
+def test_a_checklist_interval_through_a_target_rule_contains_its_score(
+    tmp_path: Path, make_workspace: Make
+) -> None:
+    card = _score(_workspace(make_workspace, tmp_path, ROWS, 0))
+    node = card.node("f.secret")
+    # 4 of 8 is exactly on target: 100. The Wilson interval spans the target, so its top is
+    # 100 and its bottom is the rule at the interval end furthest from 50.
+    low, high = wilson(4, 8)
+    far = max(50 - 100 * low, 100 * high - 50)
+    assert node.score == 100.0
+    assert node.interval == (pytest.approx(100 - 2 * far, abs=0.2), 100.0)
+
+
+def test_notes_do_not_depend_on_row_order_without_bootstrap(
+    tmp_path: Path, make_workspace: Make
+) -> None:
+    a = _score(_workspace(make_workspace, tmp_path / "a", ROWS, 0))
+    b = _score(_workspace(make_workspace, tmp_path / "b", list(reversed(ROWS)), 0))
+    assert [n.text for n in a.notes] == [n.text for n in b.notes]
+    assert a.model_dump_json() == b.model_dump_json()
