@@ -34,7 +34,7 @@ import polars as pl
 from ovm.aggregate import METHODS, Array, aggregate
 from ovm.engine import band_of
 from ovm.errors import DataError, Issue
-from ovm.export import safe_cell
+from ovm.export import csv_cell
 from ovm.indicators import ChecklistIndicator, Cohort, ComparativeIndicator, QuantitativeIndicator
 from ovm.indicators.rules import Goalposts, apply_rule
 from ovm.observations import (
@@ -1025,20 +1025,11 @@ def comparison_csv(comparison: Comparison) -> str:
     w = csv.writer(buf, lineterminator="\n")
     w.writerow(RANKING_COLUMNS)
 
-    def fmt(x: object) -> object:
-        if x is None:
-            return ""
-        if isinstance(x, bool):
-            return "yes" if x else "no"
-        if isinstance(x, float):
-            return repr(round(x, 10))
-        return x
-
     for node_id, entries in comparison.rankings.items():
         for e in entries:
             ns = cells[(e.mission, node_id)]
             iv = ns.interval or (None, None)
-            w.writerow([safe_cell(fmt(v)) for v in (
+            w.writerow([csv_cell(v) for v in (
                 node_id, e.rank, e.tied, e.mission, e.score, ns.status, ns.band_label or "",
                 iv[0], iv[1])])
     return buf.getvalue()

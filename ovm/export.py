@@ -70,13 +70,20 @@ def score_rows(scores: ScoreSet) -> list[dict[str, Any]]:
     return rows
 
 
+def csv_cell(value: Any) -> Any:
+    """A CSV cell: numbers as plain numbers, text guarded against formula injection."""
+    if isinstance(value, str):
+        return safe_cell(value)
+    return _fmt(value)
+
+
 def scores_csv(scores: ScoreSet) -> str:
     """The scores as CSV text, long format, with formula injection guarded."""
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\n")
     w.writerow(CSV_COLUMNS)
     for row in score_rows(scores):
-        w.writerow([safe_cell(_fmt(row[c])) for c in CSV_COLUMNS])
+        w.writerow([csv_cell(row[c]) for c in CSV_COLUMNS])
     return buf.getvalue()
 
 
