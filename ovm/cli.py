@@ -38,10 +38,13 @@ def _write(text: str | bytes, output: str | None) -> None:
     path = Path(output)
     if path.parent and not path.parent.exists():
         raise UsageError(f"folder {path.parent} does not exist")
-    if isinstance(text, bytes):
-        path.write_bytes(text)
-    else:
-        path.write_text(text, encoding="utf-8")
+    try:
+        if isinstance(text, bytes):
+            path.write_bytes(text)
+        else:
+            path.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise UsageError(f"cannot write {path}: {exc.strerror or exc}") from None
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
@@ -178,6 +181,23 @@ def cmd_score(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _natural(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if not 0 <= value < 2**63:
+        raise argparse.ArgumentTypeError(f"{value} is not between 0 and 2**63 - 1")
+    return value
+
+
+def _replicates(text: str) -> int:
+    value = _natural(text)
+    if value > 100_000:
+        raise argparse.ArgumentTypeError(f"{value} replicates; at most 100000")
+    return value
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of every subcommand."""
     p = argparse.ArgumentParser(
@@ -201,9 +221,12 @@ def build_parser() -> argparse.ArgumentParser:
     def workspace_args(sp: argparse.ArgumentParser) -> None:
         sp.add_argument("workspace", metavar="WORKSPACE", help="folder holding ovm.yaml")
         sp.add_argument("--rubric", metavar="FILE", help="score with this rubric instead")
-        sp.add_argument("--seed", type=int, help="seed of the bootstrap (default: ovm.yaml)")
+        sp.add_argument("--seed", type=_natural, help="seed of the bootstrap (default: ovm.yaml)")
         sp.add_argument(
-            "--bootstrap", type=int, metavar="N", help="bootstrap replicates (0 turns it off)"
+            "--bootstrap",
+            type=_replicates,
+            metavar="N",
+            help="bootstrap replicates, 0 to 100000 (0 turns it off)",
         )
         sp.add_argument(
             "--allow-rejected",

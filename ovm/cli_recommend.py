@@ -7,7 +7,7 @@ import json
 import sys
 from typing import Any
 
-from ovm.cli import EXIT_ERRORS, EXIT_OK, UsageError, _scores, _write
+from ovm.cli import EXIT_ERRORS, EXIT_OK, UsageError, _check_rejections, _scores, _write
 
 
 def _comparison(ws: Any, scores: Any) -> Any:
@@ -55,7 +55,7 @@ def cmd_recommend(args: argparse.Namespace) -> int:
 
 def cmd_whatif(args: argparse.Namespace) -> int:
     """Rescore one mission with changed inputs."""
-    from ovm.recommend import whatif
+    from ovm.recommend import WhatIfError, whatif
     from ovm.workspace import load_workspace
 
     changes: dict[str, str] = {}
@@ -67,11 +67,13 @@ def cmd_whatif(args: argparse.Namespace) -> int:
     if not changes:
         raise UsageError("give at least one --set VARIABLE=VALUE")
     ws = load_workspace(args.workspace, rubric=args.rubric)
+    if not _check_rejections(ws, args):
+        return EXIT_ERRORS
     if args.mission not in {m.id for m in ws.observations.missions}:
         raise UsageError(f"no mission {args.mission!r}")
     try:
         result = whatif(ws.rubric, ws.observations, args.mission, changes, seed=ws.settings.seed)
-    except ValueError as exc:
+    except WhatIfError as exc:
         print(f"ovm whatif: {exc}", file=sys.stderr)
         return EXIT_ERRORS
     if args.format == "json":
@@ -128,5 +130,8 @@ def register(sub: Any, workspace_args: Any) -> None:
     w.add_argument("--mission", required=True, metavar="ID")
     w.add_argument("--set", action="append", metavar="VARIABLE=VALUE")
     w.add_argument("--format", default="text", choices=["text", "json"])
+    w.add_argument("--allow-rejected", action="store_true",
+                   help="go on when some data rows are rejected (they stay listed)")
+    w.add_argument("-q", "--quiet", action="store_true", help="no summary of the rows read")
     w.add_argument("-o", "--output")
     w.set_defaults(func=cmd_whatif)

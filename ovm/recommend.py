@@ -351,7 +351,8 @@ def with_follow_up_values(rubric: Rubric, missions: Sequence[Mission]) -> list[M
     out = []
     for m in missions:
         share = follow_up_share(m.follow_up)
-        if share is None or FOLLOW_UP_VARIABLE in m.values:
+        given = m.values.get(FOLLOW_UP_VARIABLE)
+        if share is None or (given is not None and given.status != "missing"):
             out.append(m)
             continue
         prev = m.previous or "the previous mission"
@@ -371,6 +372,10 @@ def with_follow_up_values(rubric: Rubric, missions: Sequence[Mission]) -> list[M
 
 
 # --- what-if -----------------------------------------------------------------------------
+
+
+class WhatIfError(ValueError):
+    """Changes that cannot be applied to a mission (unknown names, invalid values)."""
 
 
 @dataclass(frozen=True)
@@ -449,14 +454,14 @@ def whatif(
 ) -> tuple[Change, ...]:
     """Rescore one mission with changed inputs; every node whose score or status moves.
 
-    Raises ValueError listing every change that cannot be applied.
+    Raises :class:`WhatIfError` listing every change that cannot be applied.
     """
     from ovm.engine import score
 
     mission = observations.mission(mission_id)
     changed, problems = apply_changes(rubric, mission, changes)
     if problems:
-        raise ValueError("; ".join(problems))
+        raise WhatIfError("; ".join(problems))
     sites = observations.sites
     if sites.height:
         import polars as pl

@@ -54,7 +54,7 @@ class TableSource(_Model):
 class Settings(_Model):
     """Engine settings: the bootstrap's seed and number of replicates."""
 
-    seed: int = 20261128
+    seed: int = Field(default=20261128, ge=0, lt=2**63)
     bootstrap: int = Field(default=200, ge=0, le=100_000)
     confidence: float = Field(default=0.95, gt=0, lt=1)
 
@@ -269,9 +269,7 @@ def load_observations(
         mission_list, dup = apply_answers(mission_list, ans, src.path)
         fatal += dup
     merged: list[Mission] = []
-    from ovm.recommend import with_follow_up_values
-
-    for m in with_follow_up_values(rubric, mission_list):
+    for m in mission_list:
         extra = {
             k: d
             for k, d in stat_values.get(m.id, {}).items()
@@ -295,6 +293,10 @@ def load_observations(
         combined = {**m.values, **extra}
         fatal += limit_issues(rubric, combined, str(missions), None)
         merged.append(m.model_copy(update={"values": combined}))
+    from ovm.recommend import with_follow_up_values
+
+    # Derived only where no file gives the follow-up share itself.
+    merged = with_follow_up_values(rubric, merged)
     frames: list[pl.DataFrame] = []
     simulated: list[str] = []
     for src in checklists or []:

@@ -196,3 +196,13 @@ def test_score_with_a_broken_rubric_exits_1(mini: Path, capsys: pytest.CaptureFi
     line = (f"{RUBRICS / 'five-mistakes.yaml'}:11:13 families[0].weight: must be > 0 "
             "[invalid-weight]")
     assert line in err.splitlines()
+
+
+def test_bad_seed_bootstrap_and_unwritable_output_are_usage_errors(tmp_path: Path) -> None:
+    ws = str(Path(__file__).parent / "data" / "mini")
+    for args in (["--seed", "-1"], ["--bootstrap", "100001"], ["--seed", "x"],
+                 ["-o", str(tmp_path)]):
+        res = subprocess.run([sys.executable, "-m", "ovm", "score", ws, "-q", *args],
+                             capture_output=True, text=True, check=False)
+        assert res.returncode == 2, (args, res.stderr)
+        assert "Traceback" not in res.stderr
