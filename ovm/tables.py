@@ -5,9 +5,11 @@ from __future__ import annotations
 import csv
 import io
 import math
+import zipfile
 from pathlib import Path
 
 import polars as pl
+from openpyxl.utils.exceptions import InvalidFileException
 
 from ovm.errors import Issue
 
@@ -67,9 +69,8 @@ def read_table(
 def _read_csv(path: Path, sep: str) -> tuple[pl.DataFrame | None, list[Issue]]:
     name = str(path)
     try:
-        with path.open("rb") as fh:
-            head = fh.read(4)
-        header_line = path.open(encoding="utf-8-sig", newline="").readline()
+        with path.open(encoding="utf-8-sig", newline="") as fh:
+            header_line = fh.readline()
     except (OSError, UnicodeDecodeError) as exc:
         return None, [
             Issue(name, 1, None, "invalid-encoding", f"cannot read: {exc}", (), "error", "data")
@@ -83,16 +84,33 @@ def _read_csv(path: Path, sep: str) -> tuple[pl.DataFrame | None, list[Issue]]:
             path,
             separator=sep,
             infer_schema=False,
-            encoding="utf8-lossy" if head.startswith(b"\xef\xbb\xbf") else "utf8",
+            encoding="utf8",
             truncate_ragged_lines=False,
         )
     except (pl.exceptions.ComputeError, pl.exceptions.NoDataError, OSError) as exc:
         return _read_csv_slow(path, sep, str(exc))
+    if _has_ragged_rows(path, sep, len(headers)):
+        # Polars pads a short row with nulls without a word; the slow path names each one.
+        return _read_csv_slow(path, sep, "rows with too few or too many fields")
     if df.columns and df.columns[0].startswith("\ufeff"):
         df = df.rename({df.columns[0]: df.columns[0].lstrip("\ufeff")})
     df = df.with_columns(pl.col(c).str.strip_chars().replace("", None) for c in df.columns)
     # A record spanning several lines (quoted newline) shifts line numbers; rows are records.
     return df.with_row_index(ROW, offset=2).with_columns(pl.col(ROW).cast(pl.Int64)), []
+
+
+def _has_ragged_rows(path: Path, sep: str, width: int) -> bool:
+    """Whether any record has a different number of fields than the header."""
+    with path.open("rb") as fh:
+        raw = fh.read()
+    if b'"' not in raw and b"\x1f" not in raw:
+        lines = pl.read_csv(path, has_header=False, separator="\x1f", quote_char=None,
+                            infer_schema=False, new_columns=["line"], encoding="utf8")
+        counts = lines["line"].str.count_matches(sep, literal=True) + 1
+        return bool((counts != width).any())
+    # Quoted fields may hold separators and line breaks: only a CSV parser can count.
+    with path.open(encoding="utf-8-sig", newline="") as fh:
+        return any(len(rec) != width for rec in csv.reader(fh, delimiter=sep) if rec)
 
 
 def _read_csv_slow(path: Path, sep: str, reason: str) -> tuple[pl.DataFrame | None, list[Issue]]:
@@ -163,13 +181,18 @@ def _header_issues(name: str, headers: list[str]) -> list[Issue]:
     return issues
 
 
+# What openpyxl raises for a file that is not a workbook or is damaged inside.
+_XLSX_ERRORS = (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError,
+                SyntaxError, EOFError)
+
+
 def _read_xlsx(path: Path, sheet: str | None) -> tuple[pl.DataFrame | None, list[Issue]]:
     from openpyxl import load_workbook
 
     name = str(path)
     try:
         wb = load_workbook(path, read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many types for a damaged file
+    except _XLSX_ERRORS as exc:
         return None, [
             Issue(
                 name,
@@ -210,7 +233,13 @@ def _read_xlsx(path: Path, sheet: str | None) -> tuple[pl.DataFrame | None, list
         width = len(headers)
         cols: list[list[str | None]] = [[] for _ in headers]
         numbers: list[int] = []
+        stray: list[Issue] = []
         for i, rec in enumerate(it, start=2):
+            stray += [
+                Issue(name, i, width + 1 + k, "cell-without-header",
+                      "a value in a column that has no header", (), "error", "data")
+                for k, v in enumerate(rec[width:]) if v is not None
+            ]
             cells = [_cell_text(v) for v in rec[:width]]
             if all(c is None for c in cells) and all(v is None for v in rec):
                 continue
@@ -218,8 +247,13 @@ def _read_xlsx(path: Path, sheet: str | None) -> tuple[pl.DataFrame | None, list
             for j, c in enumerate(cells):
                 cols[j].append(c.strip() if isinstance(c, str) else c)
             numbers.append(i)
+    except _XLSX_ERRORS as exc:
+        return None, [Issue(name, None, None, "unreadable-table",
+                            f"damaged XLSX: {exc}"[:200], (), "error", "data")]
     finally:
         wb.close()
+    if stray:
+        return None, stray
     df = pl.DataFrame(
         {h: cols[j] for j, h in enumerate(headers)}, schema=dict.fromkeys(headers, pl.String)
     )

@@ -1,0 +1,44 @@
+"""Tables never lose or pad a cell in silence."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from openpyxl import Workbook
+
+from ovm.tables import read_table
+
+
+def _issues(path: Path) -> list[tuple[int | None, int | None, str]]:
+    return [(i.line, i.column, i.code) for i in read_table(path)[1]]
+
+
+def test_short_and_long_csv_rows_are_reported_not_padded(tmp_path: Path) -> None:
+    plain = tmp_path / "plain.csv"
+    plain.write_text("mission,a,b\nm1,1,2\nm2,1\nm3,1,2,3\n", encoding="utf-8")
+    assert _issues(plain) == [(3, None, "ragged-row"), (4, None, "ragged-row")]
+    quoted = tmp_path / "quoted.csv"
+    quoted.write_text('mission,a,b\n"m1","1, with comma","2"\n"m2","1"\n', encoding="utf-8")
+    assert _issues(quoted) == [(3, None, "ragged-row")]
+    good = tmp_path / "good.csv"
+    good.write_text('\ufeffmission,a,b\n"m1","x, y",2\n', encoding="utf-8")
+    df, issues = read_table(good)
+    assert issues == []
+    assert df is not None and sorted(df.columns) == ["_row", "a", "b", "mission"]
+    assert df.select("mission", "a", "b", "_row").rows() == [("m1", "x, y", "2", 2)]
+
+
+def test_xlsx_value_without_header_is_reported(tmp_path: Path) -> None:
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["mission", "a"])
+    ws.append(["m1", 1])
+    ws.append(["m2", 2, None, "stray"])
+    wb.save(tmp_path / "t.xlsx")
+    assert _issues(tmp_path / "t.xlsx") == [(3, 4, "cell-without-header")]
+
+
+def test_a_damaged_workbook_is_an_issue(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.xlsx"
+    bad.write_bytes(b"PK\x03\x04 not really a zip")
+    assert _issues(bad) == [(None, None, "unreadable-table")]
