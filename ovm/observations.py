@@ -309,7 +309,7 @@ def load_missions(
         issues.extend(_check_mission(doc, path, mission, rubric))
         missions.append(_with_place(mission, doc, path))
     ids = {m.id for m in missions}
-    for i, m in enumerate(missions):
+    for m in missions:
         if m.previous is not None and m.previous not in ids:
             issues.append(
                 _data_issue(
@@ -319,7 +319,6 @@ def load_missions(
                     f"no mission {m.previous!r}",
                 )
             )
-        del i
     issues.extend(_check_follow_up(doc, missions, seen))
     return missions, issues
 

@@ -401,7 +401,7 @@ def check_rubric(
         rubric = Rubric.model_validate(doc.data)
     except ValidationError as exc:
         issues.extend(_schema_issues(doc, exc))
-    issues.extend(_semantic_issues(doc, rubric))
+    issues.extend(_semantic_issues(doc))
     return rubric, sort_issues(issues)
 
 
@@ -575,7 +575,7 @@ def _check_languages(
             )
 
 
-def _semantic_issues(doc: YamlDoc, rubric: Rubric | None) -> list[Issue]:
+def _semantic_issues(doc: YamlDoc) -> list[Issue]:
     data: dict[str, Any] = doc.data
     issues: list[Issue] = []
     langs = [x for x in (_seq(data.get("languages")) or ["en", "es"]) if isinstance(x, str)]
@@ -599,6 +599,8 @@ def _semantic_issues(doc: YamlDoc, rubric: Rubric | None) -> list[Issue]:
                 )
             seen_refs[rid] = i
     _check_bands(doc, ("bands",), data.get("bands"), issues)
+    if data.get("aggregation") == "sum":
+        issues.append(_unbounded(doc, ("aggregation",), "a sum of scores"))
     _check_languages(
         doc,
         (),
@@ -703,6 +705,8 @@ def _semantic_issues(doc: YamlDoc, rubric: Rubric | None) -> list[Issue]:
                 issues.append(
                     _issue(doc, path, "missing-power", "a generalised mean needs a numeric power")
                 )
+            if node.get("aggregation") == "sum":
+                issues.append(_unbounded(doc, (*path, "aggregation"), "a sum of scores"))
             continue
         if depth == 1:
             issues.append(
@@ -815,6 +819,9 @@ def _semantic_issues(doc: YamlDoc, rubric: Rubric | None) -> list[Issue]:
         rule = node.get("rule")
         if isinstance(rule, dict):
             rpath = (*path, "rule")
+            if rule.get("type") == "cohort" and rule.get("method") in ("zscore", "rank"):
+                issues.append(_unbounded(doc, (*rpath, "method"),
+                                         f"a cohort {rule.get('method')} normalisation"))
             if rule.get("type") == "goalposts":
                 lo, hi = _num(rule.get("low")), _num(rule.get("high"))
                 if lo is not None and hi is not None:
@@ -834,8 +841,6 @@ def _semantic_issues(doc: YamlDoc, rubric: Rubric | None) -> list[Issue]:
                         )
             if rule.get("type") == "bands":
                 _check_value_bands(doc, (*rpath, "bands"), rule.get("bands"), issues)
-            if rule.get("type") == "cohort" and kind == "checklist":
-                pass
         if kind == "quantitative":
             text = node.get("formula")
             if isinstance(text, str):
@@ -871,7 +876,7 @@ def _semantic_issues(doc: YamlDoc, rubric: Rubric | None) -> list[Issue]:
                 )
         for j, rec in enumerate(_seq(node.get("recommendations"))):
             if isinstance(rec, dict):
-                _check_recommendation(doc, (*path, "recommendations", j), rec, node, data, issues)
+                _check_recommendation(doc, (*path, "recommendations", j), rec, data, issues)
     for name, vpath in variables.items():
         var = var_data[name]
         fs = var.get("from_sites")
@@ -927,8 +932,13 @@ def _semantic_issues(doc: YamlDoc, rubric: Rubric | None) -> list[Issue]:
                         "warning",
                     )
                 )
-    del rubric
     return issues
+
+
+def _unbounded(doc: YamlDoc, path: tuple[PathPart, ...], what: str) -> Issue:
+    return _issue(doc, path, "unbounded-scale",
+                  f"{what} is not on the 0-100 scale: it will not mix with other scores or "
+                  "fall in a band", "warning")
 
 
 def _formula_issue(
@@ -953,7 +963,6 @@ def _check_recommendation(
     doc: YamlDoc,
     path: tuple[PathPart, ...],
     rec: dict[str, Any],
-    node: dict[str, Any],
     data: dict[str, Any],
     issues: list[Issue],
 ) -> None:
@@ -989,7 +998,6 @@ def _check_recommendation(
                         f"{', '.join(sorted(PLACEHOLDERS))}",
                     )
                 )
-    del node
 
 
 PLACEHOLDERS = (

@@ -82,9 +82,11 @@ BROKEN = [
     ("reserved-choice.yaml", [(39, 20, "reserved-choice")]),
     ("unknown-question.yaml", [(10, 5, "unused-variable"), (10, 129, "unknown-question")]),
     ("not-a-mapping.yaml", [(1, 1, "not-a-mapping")]),
+    # A sum and a z-score leave the 0-100 scale the bands and other scores are on.
+    ("unbounded-scale.yaml", [(13, 18, "unbounded-scale"), (28, 38, "unbounded-scale")]),
 ]
 
-WARNINGS = {"unused-variable", "levels-unordered"}
+WARNINGS = {"unused-variable", "levels-unordered", "unbounded-scale"}
 
 
 @pytest.mark.parametrize(("name", "expected"), BROKEN, ids=[b[0] for b in BROKEN])

@@ -166,11 +166,8 @@ def test_labels_are_written_as_text_never_formulas(tmp_path: Path) -> None:
 
 
 def test_bundled_rubric_form_converts(tmp_path: Path) -> None:
-    if not BUNDLED.exists():
-        pytest.skip("no bundled rubric yet")
     rubric, issues = check_rubric(BUNDLED)
-    if rubric is None or any(i.severity == "error" for i in issues):
-        pytest.skip("the bundled rubric does not validate yet")
+    assert rubric is not None and issues == []
     _, warnings = converted(build_form(rubric), tmp_path / "deco.xlsx")
     assert warnings == []
 
@@ -179,14 +176,7 @@ def test_bundled_rubric_form_converts(tmp_path: Path) -> None:
 
 
 @pytest.fixture
-def run(monkeypatch: pytest.MonkeyPatch) -> Any:
-    from ovm import cli_field
-
-    # Only this module's commands: the other extensions may not be importable yet.
-    ext = cli._EXTENSIONS
-    names = isinstance(ext, tuple) or any(isinstance(e, str) for e in ext)
-    monkeypatch.setattr(cli, "_EXTENSIONS", ("ovm.cli_field",) if names
-                        else [cli_field.register])
+def run() -> Any:
     return cli.main
 
 
@@ -199,9 +189,6 @@ def test_cli_form_writes_an_xlsform(tmp_path: Path, run: Any, capsys: Any) -> No
 
 
 def test_cli_form_reads_the_bundled_rubric(tmp_path: Path, run: Any) -> None:
-    rubric, issues = check_rubric(BUNDLED) if BUNDLED.exists() else (None, [])
-    if rubric is None or any(i.severity == "error" for i in issues):
-        pytest.skip("the bundled rubric does not validate yet")
     out = tmp_path / "deco.xlsx"
     assert run(["form", "bundled:deco-voting-abroad", "-o", str(out), "-q"]) == 0
     assert converted_file(out)[1] == []
