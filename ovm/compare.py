@@ -49,6 +49,7 @@ from ovm.observations import (
     Provenance,
     RejectedRow,
     check_number,
+    limit_issues,
     parse_number,
 )
 from ovm.results import (
@@ -1150,6 +1151,7 @@ def observations_from_wide(table: str | Path | pl.DataFrame, rubric: Rubric, *,
                 bad(col, problem[0], problem[1])
                 continue
             values[var] = Datum(value=parse_number(cell), provenance=prov)
+        reasons.extend(limit_issues(rubric, values, name, row, colno))
         if reasons:
             rejected.append(RejectedRow(name, row, mid or None, tuple(reasons)))
             continue

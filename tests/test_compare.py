@@ -698,3 +698,14 @@ def test_observations_from_a_polars_frame_with_nan():
     obs = observations_from_wide(df, rubric, name_column=None)
     assert obs.mission("bel").values["goods"].status == "missing"
     assert obs.mission("aut").values["co2"].value == 1.0
+
+
+def test_a_wide_row_above_its_limit_is_rejected():
+    text = textwrap.dedent(WIDE_RUBRIC).replace(
+        "unit: t, source: statistics}", "unit: t, source: statistics, at_most: goods}")
+    rubric = load_rubric(text, file="wide.yaml")
+    df = pl.DataFrame({"UnitCode": ["AUT", "BEL"], "Goods": [5.0, 1.0], "CO2": [1.0, 2.0]})
+    obs = observations_from_wide(df, rubric, name_column=None)
+    assert [m.id for m in obs.missions] == ["aut"]
+    assert [(r.row, [i.code for i in r.reasons]) for r in obs.report.rejected] == [
+        (3, ["exceeds-limit"])]
