@@ -96,7 +96,8 @@ def cmd_schema(args: argparse.Namespace) -> int:
 
 
 def _progress(enabled: bool) -> Any:
-    if not enabled:
+    # A progress line rewritten with \r only makes sense on a terminal, not in a log.
+    if not enabled or not sys.stderr.isatty():
         return None
 
     def report(done: int, total: int) -> None:
@@ -173,6 +174,10 @@ def cmd_score(args: argparse.Namespace) -> int:
     _write(text, args.output)
     if not args.quiet:
         sims = " (includes SIMULATED observer data)" if scores.simulated_sources else ""
+        if any(f.code == "needs-cohort" for c in scores.scorecards for f in c.findings):
+            print("note: indicators scored against the cohort (family 7, cohort rules) are "
+                  "left out of these overall scores; ovm compare and ovm report include them",
+                  file=sys.stderr)
         print(
             f"scored {len(scores.scorecards)} missions against {ws.rubric.id} "
             f"{ws.rubric.version}{sims}",

@@ -56,7 +56,8 @@ def cmd_compare(args: argparse.Namespace) -> int:
 
 
 def _progress_bar(enabled: bool) -> Any:
-    if not enabled:
+    # A progress bar rewritten with \r only makes sense on a terminal, not in a log.
+    if not enabled or not sys.stderr.isatty():
         return None
     shown = {"pct": -1}
 

@@ -71,6 +71,11 @@ def cmd_whatif(args: argparse.Namespace) -> int:
         return EXIT_ERRORS
     if args.mission not in {m.id for m in ws.observations.missions}:
         raise UsageError(f"no mission {args.mission!r}")
+    names = set(ws.rubric.nodes) | {v.name for v in ws.rubric.variables}
+    unknown = [k for k in changes if k not in names]
+    if unknown:
+        raise UsageError(f"--set: {', '.join(unknown)} is neither a variable nor an indicator "
+                         f"of {ws.rubric.id}")
     try:
         result = whatif(ws.rubric, ws.observations, args.mission, changes, seed=ws.settings.seed)
     except WhatIfError as exc:

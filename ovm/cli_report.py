@@ -17,6 +17,8 @@ def _format(args: argparse.Namespace) -> str:
     if args.format:
         return str(args.format)
     suffix = Path(args.output).suffix.lower() if args.output not in (None, "-") else ""
+    if suffix == ".pdf":
+        raise UsageError("ovm writes HTML: print it to PDF from a browser (A4 styles included)")
     return {".json": "json", ".xlsx": "xlsx"}.get(suffix, "html")
 
 
@@ -45,8 +47,8 @@ def cmd_report(args: argparse.Namespace) -> int:
         raise UsageError("a workbook is binary: give -o FILE.xlsx")
     if args.templates is not None and not Path(args.templates).is_dir():
         raise UsageError(f"--templates: no folder at {args.templates}")
-    if args.sensitivity_runs < 0:
-        raise UsageError("--sensitivity-runs must be 0 (off) or more")
+    if args.sensitivity_runs < 0 or args.sensitivity_runs == 1:
+        raise UsageError("--sensitivity-runs must be 0 (off) or at least 2")
     ws, scores = _scores(args)
     if scores is None:
         return EXIT_ERRORS

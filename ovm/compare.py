@@ -75,7 +75,7 @@ TIE_DECIMALS = 9
 """Scores equal to this many decimals tie: sums in a different order may differ in the last bit."""
 PLACEHOLDER_ELECTION = Election(type="index", date=dt.date(2018, 1, 1))
 """Election given to units of a wide table (a composite index has no election): a placeholder."""
-_AGG_CODES = ("insufficient-coverage", "aggregation-undefined", "undefined-child")
+_AGG_CODES = ("insufficient-coverage", "aggregation-undefined", "undefined-child", "needs-cohort")
 _SCORE_SPAN = 100.0
 
 
@@ -579,9 +579,11 @@ def _combine(st: _State, i: int, node: Group | None, method: str, power: float |
             if scored:
                 findings.append(_finding(
                     "insufficient-coverage",
-                    f"{direct:.0%} of the weight is scored; at least {min_cov:.0%} needed",
+                    f"{direct:.0%} of its children's weight has a score; "
+                    f"at least {min_cov:.0%} needed",
                     node_id))
-            status = "insufficient" if scored else "missing"
+            partial = scored or any(c.status == "insufficient" for _, c in applicable)
+            status = "insufficient" if partial else "missing"
         else:
             weights = [k.weight for k, _ in scored]
             values, reason = aggregate(method, [c.score for _, c in scored],  # type: ignore[misc]
@@ -786,7 +788,8 @@ def _best(node_id: str, cells: Sequence[NodeScore], mids: Sequence[str],
     top = [e for e in scored if e.rank == 1]
     rest = [e for e in scored if e.rank != 1]
     low_rank = scored[-1].rank
-    weakest = tuple(e.mission for e in scored if e.rank == low_rank)
+    # When every mission ties there is no weakest, only a shared best.
+    weakest = tuple(e.mission for e in scored if e.rank == low_rank) if low_rank != 1 else ()
     runner = rest[0].mission if rest else None
     holds = bool(rest) and (min(_ends(by_id[e.mission])[0] for e in top)
                             > max(_ends(by_id[e.mission])[1] for e in rest))

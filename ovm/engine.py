@@ -451,19 +451,20 @@ class _MissionScorer:
         if undefined:
             # An undefined child has no number to renormalise away: dropping it would let a
             # better input (the zero improving) lower this group.
-            self.finding(
-                "undefined-child", f"depends on undefined {', '.join(undefined)}", node_id
-            )
+            self.finding("undefined-child", f"depends on undefined {', '.join(undefined)}", node_id)
             return _Result("undefined", None, None, coverage, None, expl)
         direct = scored_w / total_w
         if not scored or direct < min_cov:
             if scored:
                 self.finding(
                     "insufficient-coverage",
-                    f"{direct:.0%} of the weight is scored; at least {min_cov:.0%} needed",
+                    f"{direct:.0%} of its children's weight has a score; "
+                    f"at least {min_cov:.0%} needed",
                     node_id,
                 )
-            status = "insufficient" if scored else "missing"
+            # Some data below, but not enough: insufficient; nothing at all: missing.
+            partial = scored or any(r.status == "insufficient" for _, r in applicable)
+            status = "insufficient" if partial else "missing"
             return _Result(status, None, None, coverage, None, expl)
         values, reason = aggregate(
             method,
@@ -816,6 +817,17 @@ def score(
         ms = summaries.get(m.id)
         scorer = _MissionScorer(rubric, m, ms, confidence, bootstrap)
         overall, nodes = scorer.run()
+        pending = sum(
+            1 for n in nodes if n.status == "pending" and n.kind not in ("group", "family")
+        )
+        if pending:
+            scorer.finding(
+                "needs-cohort",
+                f"{pending} indicator(s) are scored only against the cohort (compare, report): "
+                "this overall leaves them out",
+                "overall",
+                "info",
+            )
         if ms is not None and ms.simulated:
             scorer.finding(
                 "simulated-data",

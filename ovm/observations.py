@@ -288,12 +288,25 @@ def load_missions(
             # The rest of the entry is still checked, so one run reports every problem.
             raw_id = raw.get("id")
             if isinstance(raw_id, str) and raw_id in seen:
-                issues.append(_data_issue(doc, (*path, "id"), "duplicate-mission",
-                                          f"mission {raw_id!r} is listed twice"))
+                issues.append(
+                    _data_issue(
+                        doc,
+                        (*path, "id"),
+                        "duplicate-mission",
+                        f"mission {raw_id!r} is listed twice",
+                    )
+                )
             elif isinstance(raw_id, str):
                 seen[raw_id] = i
-            issues.extend(_check_data(doc, path, _valid_data(prepared.get("answers")),
-                                      _valid_data(prepared.get("values")), rubric))
+            issues.extend(
+                _check_data(
+                    doc,
+                    path,
+                    _valid_data(prepared.get("answers")),
+                    _valid_data(prepared.get("values")),
+                    rubric,
+                )
+            )
             continue
         if mission.id in seen:
             issues.append(
@@ -538,11 +551,27 @@ def load_statistics(
     if df is None:
         return {}, FileReport(name, "statistics", 0, 0, 0), [], issues
     if "mission" not in df.columns:
+        hint = (
+            " (the header looks separated by ';': save the file with commas)"
+            if any(";" in c for c in df.columns)
+            else ""
+        )
         return (
             {},
             FileReport(name, "statistics", df.height, 0, 0),
             [],
-            [Issue(name, 1, None, "missing-column", "no 'mission' column", (), "error", "data")],
+            [
+                Issue(
+                    name,
+                    1,
+                    None,
+                    "missing-column",
+                    f"no 'mission' column{hint}",
+                    (),
+                    "error",
+                    "data",
+                )
+            ],
         )
     cols = [c for c in df.columns if c != ROW]
     colno = {c: j for j, c in enumerate(cols, start=1)}

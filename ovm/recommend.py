@@ -401,7 +401,7 @@ def apply_changes(
 ) -> tuple[Mission, list[str]]:
     """The mission with variables or qualitative answers replaced; problems as messages."""
     from ovm.indicators import AnswerIndicator, LevelsIndicator
-    from ovm.observations import NA_WORDS, check_number, parse_number
+    from ovm.observations import MISSING_WORDS, NA_WORDS, check_number, parse_number
 
     values = dict(mission.values)
     answers = dict(mission.answers)
@@ -416,6 +416,8 @@ def apply_changes(
                 continue
             if low in NA_WORDS:
                 answers[key] = Datum(status="not_applicable", provenance=prov)
+            elif low in MISSING_WORDS:
+                answers[key] = Datum(status="missing", provenance=prov)
             elif node.score_of(text.strip()) is None:
                 problems.append(f"{text!r} is not an answer of {key} ({', '.join(node.answers())})")
             else:
@@ -431,6 +433,9 @@ def apply_changes(
             continue
         if low in NA_WORDS:
             values[key] = Datum(status="not_applicable", provenance=prov)
+            continue
+        if low in MISSING_WORDS:
+            values[key] = Datum(status="missing", provenance=prov)
             continue
         problem = check_number(var, text)
         if problem:

@@ -174,7 +174,7 @@ def resolve_rubric(spec: str | Path, base: Path | None = None) -> Rubric:
         path = base / path
     rubric, issues = check_rubric(path)
     if rubric is None or any(i.severity == "error" for i in issues):
-        raise RubricError(issues, summary=f"{path}: the rubric has errors")
+        raise RubricError(issues, summary=f"{path}: the rubric cannot be used")
     return rubric
 
 
@@ -188,8 +188,11 @@ def load_workspace(path: str | Path, *, rubric: Rubric | str | Path | None = Non
     base = root if root.is_dir() else root.parent
     if isinstance(rubric, Rubric):
         rb = rubric
+    elif rubric is not None:
+        # A rubric named by the caller is found from where the caller stands.
+        rb = resolve_rubric(rubric)
     else:
-        rb = resolve_rubric(rubric if rubric is not None else config.rubric, base)
+        rb = resolve_rubric(config.rubric, base)
     obs, warnings = load_observations(
         rb,
         missions=base / config.missions,

@@ -709,3 +709,16 @@ def test_a_wide_row_above_its_limit_is_rejected():
     assert [m.id for m in obs.missions] == ["aut"]
     assert [(r.row, [i.code for i in r.reasons]) for r in obs.report.rejected] == [
         (3, ["exceeds-limit"])]
+
+
+def test_no_weakest_when_every_mission_ties(tmp_path):
+    ws = tmp_path / "ws"
+    shutil.copytree(MINI, ws)
+    text = (ws / "missions.yaml").read_text(encoding="utf-8")
+    (ws / "missions.yaml").write_text(text.replace("rights.basis: statute",
+                                                   "rights.basis: constitution"),
+                                      encoding="utf-8")
+    w = load_workspace(ws)
+    c = compare(score(w.rubric, w.observations, bootstrap=0), w.rubric)
+    assert c.best["rights.basis"].missions == ("aaa-2020", "bbb-2021")
+    assert c.weakest["rights.basis"] == ()

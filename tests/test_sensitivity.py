@@ -239,7 +239,10 @@ def main(monkeypatch: pytest.MonkeyPatch):
     return cli.main
 
 
-def test_cli_sensitivity_is_seeded_and_shows_progress(main, workspace, tmp_path, capsys):
+def test_cli_sensitivity_is_seeded_and_shows_progress(main, workspace, tmp_path, capsys,
+                                                      monkeypatch):
+    # The bar is drawn on a terminal only; pretend stderr is one.
+    monkeypatch.setattr("sys.stderr.isatty", lambda: True)
     out = [tmp_path / f"{i}.json" for i in range(3)]
     for path, seed in zip(out, (4, 4, 5), strict=True):
         assert main(["sensitivity", str(workspace), "--runs", "40", "--seed", str(seed),
