@@ -14,7 +14,13 @@ $(BIN)/.installed: pyproject.toml
 report: $(BIN)/.installed  ## score the bundled example workspace and write report.html
 	$(BIN)/ovm report examples -o report.html
 
-test: $(BIN)/.installed  ## the whole test suite
+AXE := tests/browser/node_modules/axe-core/axe.min.js
+
+# The accessibility audit's axe-core comes from npm; without npm the browser test skips.
+$(AXE): tests/browser/package-lock.json
+	-command -v npm >/dev/null && cd tests/browser && npm ci --no-audit --no-fund --silent
+
+test: $(BIN)/.installed $(AXE)  ## the whole test suite
 	$(BIN)/python -m pytest
 
 lint: $(BIN)/.installed  ## ruff and mypy --strict
