@@ -722,3 +722,13 @@ def test_no_weakest_when_every_mission_ties(tmp_path):
     c = compare(score(w.rubric, w.observations, bootstrap=0), w.rubric)
     assert c.best["rights.basis"].missions == ("aaa-2020", "bbb-2021")
     assert c.weakest["rights.basis"] == ()
+
+
+def test_zscore_over_a_rubric_with_family_7_warns_of_mixed_scales():
+    ws = load_workspace(Path(__file__).parents[1] / "examples")
+    scores = score(ws.rubric, ws.observations, bootstrap=0)
+    assert [f.code for f in compare(scores, ws.rubric).findings
+            if f.code == "mixed-scales"] == []
+    z = compare(scores, ws.rubric, normalisation="zscore")
+    assert [(f.code, f.node) for f in z.findings if f.code == "mixed-scales"] == [
+        ("mixed-scales", "overall")]
