@@ -759,8 +759,13 @@ def _comparative(st: _State, node: ComparativeIndicator, declared: Mapping[str, 
             else:
                 adopted = sum(1 for c in seen if c.score is not None and c.score >= node.threshold)
                 value = adopted / len(seen)
-                score, status = 100.0 * value, "scored"
                 coverage = len(seen) / (len(seen) + len(unseen))
+                # A share over a minority of the practices says little: the same threshold
+                # as a group's default minimum coverage.
+                if coverage < 0.5:
+                    status = "insufficient"
+                else:
+                    score, status = 100.0 * value, "scored"
         band, label = _band(st.rubric, node, score)
         cells[i] = template.model_copy(update={
             "value": value, "score": score, "coverage": coverage, "status": status, "band": band,

@@ -732,3 +732,21 @@ def test_zscore_over_a_rubric_with_family_7_warns_of_mixed_scales():
     z = compare(scores, ws.rubric, normalisation="zscore")
     assert [(f.code, f.node) for f in z.findings if f.code == "mixed-scales"] == [
         ("mixed-scales", "overall")]
+
+
+def test_practice_adoption_on_a_minority_of_practices_is_insufficient():
+    ws = load_workspace(Path(__file__).parents[1] / "examples")
+    c = compare(score(ws.rubric, ws.observations, bootstrap=0), ws.rubric,
+                observations=ws.observations)
+    statuses = {card.node("comparative.adoption_procedures").status
+                for card in c.scores.scorecards}
+    assert {"scored", "insufficient"} <= statuses
+    for card in c.scores.scorecards:
+        node = card.node("comparative.adoption_procedures")
+        inputs = node.explanation.inputs
+        seen = [i for i in inputs if i.status == "value"]
+        unseen = [i for i in inputs if i.status == "missing"]
+        if seen and len(seen) < len(seen + unseen) / 2:
+            assert (node.status, node.score) == ("insufficient", None), card.mission.id
+        elif seen:
+            assert node.status == "scored", card.mission.id
