@@ -5,12 +5,12 @@ from __future__ import annotations
 import hashlib
 import json
 import math
-import zlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
 import numpy as np
+import numpy.typing as npt
 import polars as pl
 
 from ovm import formula
@@ -22,6 +22,7 @@ from ovm.indicators import (
     ComparativeIndicator,
     LevelsIndicator,
     QuantitativeIndicator,
+    Target,
     apply_rule,
 )
 from ovm.observations import Datum, Mission, Observations, parse_number
@@ -129,10 +130,10 @@ def summarise_sites(
     out: dict[str, MissionSites] = {}
     if sites.height == 0:
         return out
-    # Resampling and the notes kept must not depend on the order rows came in: sort by content.
+    # Resampling and the notes kept must not depend on the order rows came in: both follow
+    # each row's content hash. The aggregates below do not depend on order at all.
     if "__h" not in sites.columns:
         sites = sites.with_columns(_row_hashes(sites).alias("__h"))
-    sites = sites.sort(["mission", "__h"])
     requested = _requested_stats(rubric)
     aggs: list[pl.Expr] = [pl.len().alias("__n"), pl.col("simulated").any().alias("__sim")]
     for q in questions:
@@ -192,7 +193,7 @@ def summarise_sites(
 def _collect_notes(
     sites: pl.DataFrame, questions: list[ChecklistIndicator], out: dict[str, MissionSites]
 ) -> None:
-    with_notes = sites.filter(pl.col("notes").is_not_null())
+    with_notes = sites.filter(pl.col("notes").is_not_null()).sort(["mission", "__h"])
     if with_notes.height == 0:
         return
     cat = [q for q in questions if not q.numeric]
@@ -217,9 +218,48 @@ def _collect_notes(
                     bucket.append(note)
 
 
-def _mission_rng(seed: int, mission_id: str) -> np.random.Generator:
-    # Seeded per mission so a mission's replicates do not depend on the rest of the cohort.
-    return np.random.default_rng([seed, zlib.crc32(mission_id.encode("utf-8"))])
+# Poisson(1) quantiles for 16-bit uniforms: one table lookup per weight.
+_POISSON = np.searchsorted(
+    np.cumsum([math.exp(-1.0) / math.factorial(k) for k in range(16)]),
+    (np.arange(65536) + 0.5) / 65536,
+).astype(np.float32)
+_CHUNK = 4096
+
+
+def poisson_weights(seed: int, replicates: int, n: int) -> Array:
+    """Bootstrap weights (replicates x n), each an independent Poisson(1) draw.
+
+    The Poisson bootstrap (Hanley & MacGibbon 2006; Chamandy et al. 2012) resamples each
+    visit independently. Columns come in seeded chunks, so the first ``n`` columns are the
+    same whatever ``n`` a caller asks for: a mission's weights depend only on the seed and on
+    its own visits, never on the size or order of the rest of the cohort.
+    """
+    chunks = []
+    for k in range(-(-n // _CHUNK)):
+        rng = np.random.default_rng([seed, replicates, k])
+        draws = rng.integers(0, 65536, size=(replicates, _CHUNK), dtype=np.uint16)
+        chunks.append(_POISSON[draws])
+    full = np.concatenate(chunks, axis=1) if chunks else np.zeros((replicates, 0), np.float32)
+    return np.ascontiguousarray(full[:, :n])
+
+
+def _mission_order(sites: pl.DataFrame) -> tuple[list[str], list[npt.NDArray[np.int64]]]:
+    """Mission ids (sorted) and, for each, its row indices in content-hash order."""
+    groups = (
+        sites.select(pl.col("mission"), pl.col("__h"))
+        .with_row_index("__i")
+        .group_by("mission")
+        .agg(pl.col("__i"), pl.col("__h"))
+        .sort("mission")
+    )
+    ids: list[str] = []
+    orders: list[npt.NDArray[np.int64]] = []
+    for mid, idx, hashes in groups.iter_rows():
+        rows = np.asarray(idx, dtype=np.int64)
+        keys = np.asarray(hashes, dtype=np.uint64)
+        ids.append(str(mid))
+        orders.append(rows[np.argsort(keys, kind="stable")])
+    return ids, orders
 
 
 def _bootstrap(
@@ -233,42 +273,51 @@ def _bootstrap(
 ) -> None:
     cat = [q for q in questions if not q.numeric]
     num = [q for q in questions if q.numeric]
-    missions = sites["mission"].to_numpy()
-    bounds = np.flatnonzero(np.r_[True, missions[1:] != missions[:-1], True])
+    ids, orders = _mission_order(sites)
+    weights = poisson_weights(seed, replicates, max((len(o) for o in orders), default=0))
+    # Int8 codes (missing as -9) keep the matrix small; accepted and answered side by side
+    # give both sums from one matrix product.
     codes = (
-        sites.select([q.id for q in cat]).to_numpy().astype(np.float32)
+        sites.select(pl.col(q.id).fill_null(-9) for q in cat).to_numpy()
         if cat
-        else np.zeros((sites.height, 0), np.float32)
+        else np.zeros((sites.height, 0), np.int8)
     )
-    accepted = np.nan_to_num(codes == 1).astype(np.float32)
-    answered = (codes >= 0).astype(np.float32)
     nums = (
         sites.select([q.id for q in num]).to_numpy().astype(np.float64)
         if num
         else np.zeros((sites.height, 0))
     )
-    for k in range(len(bounds) - 1):
-        lo, hi = bounds[k], bounds[k + 1]
-        mid = str(missions[lo])
-        n = hi - lo
-        rng = _mission_rng(seed, mid)
-        draws = rng.integers(0, n, size=(replicates, n), dtype=np.int64)
-        offsets = (np.arange(replicates, dtype=np.int64) * n)[:, None]
-        w = np.bincount((draws + offsets).ravel(), minlength=replicates * n)
-        w = w.reshape(replicates, n).astype(np.float32)
+    k = len(cat)
+    # One gather puts every mission's rows together, in content order: slices are then views.
+    perm = np.concatenate(orders) if orders else np.zeros(0, np.int64)
+    codes = codes[perm]
+    nums = nums[perm]
+    start = 0
+    for mid, order in zip(ids, orders, strict=True):
+        n = len(order)
+        rows = slice(start, start + n)
+        start += n
+        w = weights[:, :n]
         ms = out[mid]
         if cat:
-            yes = w @ accepted[lo:hi]
-            den = w @ answered[lo:hi]
+            # Built per mission: small blocks stay in cache, where one cohort-wide float
+            # matrix would cost more to allocate than the products themselves.
+            block = codes[rows]
+            both = np.empty((n, 2 * k), np.float32)
+            np.equal(block, 1, out=both[:, :k])
+            np.greater_equal(block, 0, out=both[:, k:])
+            sums = (w @ both).astype(np.float64)
+            yes, den = sums[:, :k], sums[:, k:]
             with np.errstate(divide="ignore", invalid="ignore"):
-                share = 100.0 * yes / den
+                fraction = yes / den
+            percent = 100.0 * fraction
             for j, q in enumerate(cat):
                 st = ms.stats[q.id]
-                st.replicates = share[:, j].astype(np.float64)
-                st.extra_replicates["share"] = st.replicates / 100.0
-                st.extra_replicates["count"] = den[:, j].astype(np.float64)
+                st.replicates = percent[:, j]
+                st.extra_replicates["share"] = fraction[:, j]
+                st.extra_replicates["count"] = den[:, j]
         for j, q in enumerate(num):
-            col = nums[lo:hi, j]
+            col = nums[rows, j]
             ok = ~np.isnan(col)
             if not ok.any():
                 continue
@@ -278,6 +327,19 @@ def _bootstrap(
             for name in requested[q.id]:
                 st.extra_replicates[name] = _weighted_stat(name, vals, ww)
             st.replicates = st.extra_replicates[q.stat]
+
+
+def _quantiles(values: Array, alpha: float) -> tuple[float, float]:
+    """The alpha and 1 - alpha quantiles, linear interpolation as numpy's default."""
+    srt = np.sort(values)
+    last = srt.size - 1
+    out = []
+    for q in (alpha, 1 - alpha):
+        pos = q * last
+        lo = math.floor(pos)
+        hi = min(lo + 1, last)
+        out.append(float(srt[lo] + (srt[hi] - srt[lo]) * (pos - lo)))
+    return out[0], out[1]
 
 
 def _weighted_stat(stat: str, vals: Array, w: Array) -> Array:
@@ -399,7 +461,7 @@ class _MissionScorer:
         if interval is None and res.reps is not None and res.score is not None:
             reps = res.reps[np.isfinite(res.reps)]
             if reps.size:
-                lo, hi = np.quantile(reps, [self.alpha, 1 - self.alpha])
+                lo, hi = _quantiles(reps, self.alpha)
                 interval = (float(min(lo, res.score)), float(max(hi, res.score)))
         return NodeScore.model_construct(
             node=node_id,
@@ -635,8 +697,13 @@ class _MissionScorer:
         interval = None
         if not q.numeric:
             lo, hi = wilson(st.accepted, st.answered, self.z)
-            # A rule need not be monotone (a target): take its range over the whole interval.
-            shares = np.linspace(100 * lo, 100 * hi, 401)
+            # A target rule is not monotone: take its range over the whole interval. The other
+            # rules are, so the interval's ends are enough.
+            shares = (
+                np.linspace(100 * lo, 100 * hi, 401)
+                if isinstance(rule, Target)
+                else np.array([100 * lo, 100 * hi])
+            )
             ends = apply_rule(rule, shares) if rule else shares
             interval = (min(float(np.nanmin(ends)), s), max(float(np.nanmax(ends)), s))
         return _Result(
@@ -803,9 +870,10 @@ def score(
 ) -> ScoreSet:
     """Score every mission against the rubric; pure and deterministic.
 
-    Data problems become findings on the scorecards; the bootstrap over sites (``bootstrap``
-    replicates, seeded per mission from ``seed``) gives intervals to scores that depend on
-    sampled site data. ``progress(done, total)`` is called as missions are scored.
+    Data problems become findings on the scorecards; a Poisson bootstrap over the visits
+    (``bootstrap`` replicates from ``seed``, see :func:`poisson_weights`) gives intervals to
+    scores that depend on sampled site data. ``progress(done, total)`` is called as missions
+    are scored.
     """
     sites = observations.sites
     if sites.height and "__h" not in sites.columns:
