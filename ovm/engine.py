@@ -243,23 +243,18 @@ def poisson_weights(seed: int, replicates: int, n: int) -> Array:
     return np.ascontiguousarray(full[:, :n])
 
 
-def _mission_order(sites: pl.DataFrame) -> tuple[list[str], list[npt.NDArray[np.int64]]]:
-    """Mission ids (sorted) and, for each, its row indices in content-hash order."""
-    groups = (
-        sites.select(pl.col("mission"), pl.col("__h"))
-        .with_row_index("__i")
-        .group_by("mission")
-        .agg(pl.col("__i"), pl.col("__h"))
-        .sort("mission")
+def _mission_order(sites: pl.DataFrame) -> tuple[list[str], pl.Series, npt.NDArray[np.int64]]:
+    """Mission ids (sorted), the row order that groups them in content-hash order, and the
+    group boundaries in that order."""
+    ids = sites["mission"].unique().sort()
+    # Integer ranks sort far faster than the strings themselves.
+    rank = sites["mission"].replace_strict(
+        ids, pl.Series(range(len(ids)), dtype=pl.UInt32), return_dtype=pl.UInt32
     )
-    ids: list[str] = []
-    orders: list[npt.NDArray[np.int64]] = []
-    for mid, idx, hashes in groups.iter_rows():
-        rows = np.asarray(idx, dtype=np.int64)
-        keys = np.asarray(hashes, dtype=np.uint64)
-        ids.append(str(mid))
-        orders.append(rows[np.argsort(keys, kind="stable")])
-    return ids, orders
+    perm = sites.select(pl.arg_sort_by([rank, pl.col("__h")])).to_series()
+    counts = np.bincount(rank.to_numpy(), minlength=len(ids))
+    bounds = np.concatenate([[0], np.cumsum(counts)]).astype(np.int64)
+    return [str(x) for x in ids], perm, bounds
 
 
 def _bootstrap(
@@ -273,30 +268,26 @@ def _bootstrap(
 ) -> None:
     cat = [q for q in questions if not q.numeric]
     num = [q for q in questions if q.numeric]
-    ids, orders = _mission_order(sites)
-    weights = poisson_weights(seed, replicates, max((len(o) for o in orders), default=0))
+    ids, perm, bounds = _mission_order(sites)
+    sizes = np.diff(bounds)
+    weights = poisson_weights(seed, replicates, int(sizes.max(initial=0)))
+    ordered = sites.select(pl.col([q.id for q in questions]).gather(perm))
     # Int8 codes (missing as -9) keep the matrix small; accepted and answered side by side
     # give both sums from one matrix product.
     codes = (
-        sites.select(pl.col(q.id).fill_null(-9) for q in cat).to_numpy()
+        ordered.select(pl.col(q.id).fill_null(-9) for q in cat).to_numpy()
         if cat
         else np.zeros((sites.height, 0), np.int8)
     )
     nums = (
-        sites.select([q.id for q in num]).to_numpy().astype(np.float64)
+        ordered.select([q.id for q in num]).to_numpy().astype(np.float64)
         if num
         else np.zeros((sites.height, 0))
     )
     k = len(cat)
-    # One gather puts every mission's rows together, in content order: slices are then views.
-    perm = np.concatenate(orders) if orders else np.zeros(0, np.int64)
-    codes = codes[perm]
-    nums = nums[perm]
-    start = 0
-    for mid, order in zip(ids, orders, strict=True):
-        n = len(order)
-        rows = slice(start, start + n)
-        start += n
+    for m, mid in enumerate(ids):
+        n = int(sizes[m])
+        rows = slice(int(bounds[m]), int(bounds[m + 1]))
         w = weights[:, :n]
         ms = out[mid]
         if cat:
