@@ -13,8 +13,6 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from pydantic import ValidationError
-
 from ovm.errors import DataError, Issue
 from ovm.export import safe_cell, workbook_bytes
 from ovm.indicators import AnswerIndicator, LevelsIndicator
@@ -25,8 +23,8 @@ from ovm.observations import (
     Datum,
     FileReport,
     Mission,
-    Provenance,
     RejectedRow,
+    cell_provenance,
     load_missions,
     mission_cell_issues,
 )
@@ -332,19 +330,7 @@ def load_answers_table(path: str | Path, rubric: Rubric, missions: Sequence[Miss
             if cell is None or cell.lower() in MISSING_WORDS:
                 continue
             node = nodes[c]
-            prov = {**base_prov, **{a: rec[f"{c}__{a}"] for a in PROVENANCE_FIELDS
-                                    if rec.get(f"{c}__{a}") is not None}}
-            if prov.get("confidence") is not None:
-                prov["confidence"] = str(prov["confidence"]).lower()
-                if prov["confidence"] not in CONFIDENCE:
-                    bad(f"{c}__confidence", "invalid-choice",
-                        f"confidence must be high, medium or low, not {prov['confidence']!r}")
-                    prov.pop("confidence")
-            try:
-                provenance = Provenance(**prov, file=name, line=row)
-            except ValidationError as exc:
-                bad(c, "invalid-provenance", str(exc.errors()[0]["msg"])[:160])
-                provenance = Provenance(file=name, line=row)
+            provenance = cell_provenance(rec, c, base_prov, name, row, bad)
             key = cell.strip()
             if key.lower() in NA_WORDS:
                 if not node.allow_na:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Annotated, Any, Literal
@@ -636,28 +636,7 @@ def load_statistics(
         for c in value_cols:
             cell = rec.get(c)
             var = rubric.variable(c)
-            prov = {
-                **row_defaults,
-                **{
-                    a: rec[f"{c}__{a}"]
-                    for a in PROVENANCE_FIELDS
-                    if rec.get(f"{c}__{a}") is not None
-                },
-            }
-            if prov.get("confidence") is not None:
-                prov["confidence"] = str(prov["confidence"]).lower()
-                if prov["confidence"] not in ("high", "medium", "low"):
-                    bad(
-                        f"{c}__confidence",
-                        "invalid-choice",
-                        f"confidence must be high, medium or low, not {prov['confidence']!r}",
-                    )
-                    prov.pop("confidence")
-            try:
-                provenance = Provenance(**prov, file=name, line=row)
-            except ValidationError as exc:
-                bad(c, "invalid-provenance", str(exc.errors()[0]["msg"])[:160])
-                provenance = Provenance(file=name, line=row)
+            provenance = cell_provenance(rec, c, row_defaults, name, row, bad)
             if cell is None or cell.lower() in MISSING_WORDS:
                 values[c] = Datum(status="missing", provenance=provenance)
                 continue
@@ -708,6 +687,33 @@ def mission_cell_issues(
     else:
         return []
     return [Issue(file, row, column, code, msg, (), "error", "data")]
+
+
+def cell_provenance(
+    rec: dict[str, Any],
+    column: str,
+    defaults: dict[str, Any],
+    file: str,
+    row: int,
+    bad: Callable[[str, str, str], None],
+) -> Provenance:
+    """The provenance of one cell of a wide table: row defaults, then ``<column>__<field>``.
+
+    Problems are passed to ``bad(column, code, message)``; the cell keeps what is valid.
+    """
+    prov = {**defaults, **{a: rec[f"{column}__{a}"] for a in PROVENANCE_FIELDS
+                           if rec.get(f"{column}__{a}") is not None}}
+    if prov.get("confidence") is not None:
+        prov["confidence"] = str(prov["confidence"]).lower()
+        if prov["confidence"] not in ("high", "medium", "low"):
+            bad(f"{column}__confidence", "invalid-choice",
+                f"confidence must be high, medium or low, not {prov['confidence']!r}")
+            prov.pop("confidence")
+    try:
+        return Provenance(**prov, file=file, line=row)
+    except ValidationError as exc:
+        bad(column, "invalid-provenance", str(exc.errors()[0]["msg"])[:160])
+        return Provenance(file=file, line=row)
 
 
 def _thousands(cell: str) -> bool:
