@@ -404,9 +404,16 @@ class _MissionScorer:
         message: str,
         node: str | None,
         severity: Literal["info", "warning", "error"] = "warning",
+        **params: object,
     ) -> None:
         self.findings.append(
-            Finding.model_construct(code=code, message=message, node=node, severity=severity)
+            Finding.model_construct(
+                code=code,
+                message=message,
+                node=node,
+                severity=severity,
+                params={k: str(v) for k, v in params.items()},
+            )
         )
 
     def run(self) -> tuple[NodeScore, list[NodeScore]]:
@@ -504,7 +511,8 @@ class _MissionScorer:
         if undefined:
             # An undefined child has no number to renormalise away: dropping it would let a
             # better input (the zero improving) lower this group.
-            self.finding("undefined-child", f"depends on undefined {', '.join(undefined)}", node_id)
+            names = ", ".join(undefined)
+            self.finding("undefined-child", f"depends on undefined {names}", node_id, names=names)
             return _Result("undefined", None, None, coverage, None, expl)
         direct = scored_w / total_w
         if not scored or direct < min_cov:
@@ -514,6 +522,8 @@ class _MissionScorer:
                     f"{direct:.0%} of its children's weight has a score; "
                     f"at least {min_cov:.0%} needed",
                     node_id,
+                    share=f"{100 * direct:.0f}",
+                    needed=f"{100 * min_cov:.0f}",
                 )
             # Some data below, but not enough: insufficient; nothing at all: missing.
             partial = scored or any(r.status == "insufficient" for _, r in applicable)
@@ -526,7 +536,12 @@ class _MissionScorer:
             power,
         )
         if reason is not None:
-            self.finding("aggregation-undefined", f"{method} mean undefined: {reason}", node_id)
+            self.finding(
+                "aggregation-undefined",
+                f"{method} mean undefined: {reason}",
+                node_id,
+                method=method,
+            )
             return _Result("undefined", None, None, coverage, None, expl)
         value = float(values[0])
         reps = None
@@ -569,7 +584,7 @@ class _MissionScorer:
             else "answer: " + ", ".join(f"{a}={node.score_of(a):g}" for a in node.answers())
         )
         if d is None or d.status == "missing":
-            self.finding("missing-data", "no answer recorded", node.id, "info")
+            self.finding("missing-data", "no answer recorded", node.id, "info", variant="answer")
             return _Result(
                 "missing",
                 None,
@@ -592,7 +607,13 @@ class _MissionScorer:
         key = str(int(value)) if isinstance(value, float) and value.is_integer() else str(value)
         s = node.score_of(key)
         if s is None:
-            self.finding("invalid-answer", f"{value!r} is not an allowed answer", node.id, "error")
+            self.finding(
+                "invalid-answer",
+                f"{value!r} is not an allowed answer",
+                node.id,
+                "error",
+                value=value,
+            )
             return _Result(
                 "missing",
                 None,
@@ -614,7 +635,11 @@ class _MissionScorer:
         if d.provenance.confidence == "low":
             src = d.provenance.source or "unknown source"
             self.finding(
-                "low-confidence-input", f"an input has low confidence ({src})", node_id, "info"
+                "low-confidence-input",
+                f"an input has low confidence ({src})",
+                node_id,
+                "info",
+                source=src,
             )
 
     def _question_input(self, q: ChecklistIndicator, st: QuestionStat | None) -> InputValue:
@@ -652,12 +677,18 @@ class _MissionScorer:
         if st is None or st.answered == 0:
             if st is not None and st.not_applicable and not st.not_observed:
                 return _Result("not_applicable", None, None, 0.0, None, expl)
-            self.finding("missing-data", "no observer answered this question", q.id, "info")
+            self.finding(
+                "missing-data", "no observer answered this question", q.id, "info", variant="sites"
+            )
             return _Result("missing", None, None, 0.0, None, expl)
         assert st.value is not None
         if st.answered < q.min_answers:
             self.finding(
-                "too-few-answers", f"{st.answered} answer(s); at least {q.min_answers} needed", q.id
+                "too-few-answers",
+                f"{st.answered} answer(s); at least {q.min_answers} needed",
+                q.id,
+                n=st.answered,
+                needed=q.min_answers,
             )
             return _Result(
                 "insufficient",
@@ -679,7 +710,12 @@ class _MissionScorer:
             )
         s = float(apply_rule(rule, np.array([st.value]))[0]) if rule else min(100.0, st.value)
         if math.isnan(s):
-            self.finding("value-outside-bands", f"{st.value:g} falls in no band of the rule", q.id)
+            self.finding(
+                "value-outside-bands",
+                f"{st.value:g} falls in no band of the rule",
+                q.id,
+                value=f"{st.value:g}",
+            )
             return _Result("missing", None, st.value, 0.0, None, expl)
         reps = None
         if st.replicates is not None:
@@ -734,6 +770,10 @@ class _MissionScorer:
                         f"{name} rests on {st.answered} answer(s); at least "
                         f"{qnode.min_answers} needed",
                         node.id,
+                        variant="variable",
+                        name=name,
+                        n=st.answered,
+                        needed=qnode.min_answers,
                     )
                     val = None
                 if val is None:
@@ -768,22 +808,36 @@ class _MissionScorer:
         if not_app:
             return _Result("not_applicable", None, None, 0.0, None, expl)
         if missing:
-            self.finding("missing-input", f"no value for {', '.join(missing)}", node.id, "info")
+            names = ", ".join(missing)
+            self.finding("missing-input", f"no value for {names}", node.id, "info", names=names)
             return _Result("missing", None, None, 0.0, None, expl)
         try:
             raw = float(formula.evaluate(expr, env))
         except formula.EvaluationError as exc:
-            self.finding(exc.code, f"{exc.message} in {node.formula}", node.id)
+            self.finding(
+                exc.code,
+                f"{exc.message} in {node.formula}",
+                node.id,
+                variant="formula",
+                formula=node.formula,
+            )
             return _Result("missing", None, None, 0.0, None, expl)
         if not math.isfinite(raw):
-            self.finding("not-finite", f"{node.formula} is not finite", node.id)
+            self.finding(
+                "not-finite", f"{node.formula} is not finite", node.id, formula=node.formula
+            )
             return _Result("missing", None, None, 0.0, None, expl)
         expl = expl.model_copy(update={"raw_value": raw})
         if isinstance(node.rule, Cohort):
             return _Result("pending", None, raw, 0.0, None, expl)
         s = float(apply_rule(node.rule, np.array([raw]))[0])
         if math.isnan(s):
-            self.finding("value-outside-bands", f"{raw:g} falls in no band of the rule", node.id)
+            self.finding(
+                "value-outside-bands",
+                f"{raw:g} falls in no band of the rule",
+                node.id,
+                value=f"{raw:g}",
+            )
             return _Result("missing", None, raw, 0.0, None, expl)
         reps = None
         if sampled and self.bootstrap:
@@ -886,6 +940,7 @@ def score(
                 "this overall leaves them out",
                 "overall",
                 "info",
+                n=pending,
             )
         if ms is not None and ms.simulated:
             scorer.finding(

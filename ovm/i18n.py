@@ -43,6 +43,45 @@ CATALOGUE: _M = {
     "election_type_congress": {"en": "congressional", "es": "legislativas"},
     "election_type_referendum": {"en": "referendum", "es": "referéndum"},
     "election_type_subnational": {"en": "subnational", "es": "subnacionales"},
+    # findings of the scoring engine, by code (and variant): their parameters fill the text
+    "finding_undefined-child": {"en": "depends on undefined {names}",
+                                "es": "depende de {names}, sin valor definido"},
+    "finding_insufficient-coverage": {
+        "en": "{share}% of its children's weight has a score; at least {needed}% needed",
+        "es": "solo el {share} % del peso de sus componentes tiene puntuación; se necesita al "
+              "menos el {needed} %"},
+    "finding_aggregation-undefined": {
+        "en": "the {method} mean is undefined: a score of 0 or below",
+        "es": "la media ({method}) no está definida: hay una puntuación de 0 o menos"},
+    "finding_missing-data_answer": {"en": "no answer recorded",
+                                    "es": "no se registró ninguna respuesta"},
+    "finding_missing-data_sites": {"en": "no observer answered this question",
+                                   "es": "ningún observador respondió esta pregunta"},
+    "finding_invalid-answer": {"en": "{value!r} is not an allowed answer",
+                               "es": "{value!r} no es una respuesta admitida"},
+    "finding_low-confidence-input": {"en": "an input has low confidence ({source})",
+                                     "es": "un dato de entrada tiene confianza baja ({source})"},
+    "finding_too-few-answers": {
+        "en": "{n} answer(s); at least {needed} needed",
+        "es": "{n} respuesta(s); se necesitan al menos {needed}"},
+    "finding_too-few-answers_variable": {
+        "en": "{name} rests on {n} answer(s); at least {needed} needed",
+        "es": "{name} se basa en {n} respuesta(s); se necesitan al menos {needed}"},
+    "finding_value-outside-bands": {"en": "{value} falls in no band of the rule",
+                                    "es": "{value} no cae en ningún tramo de la regla"},
+    "finding_missing-input": {"en": "no value for {names}", "es": "no hay valor para {names}"},
+    "finding_missing-input_formula": {"en": "a missing input in {formula}",
+                                      "es": "falta un dato de entrada en {formula}"},
+    "finding_division-by-zero_formula": {"en": "division by zero in {formula}",
+                                         "es": "división por cero en {formula}"},
+    "finding_not-finite": {"en": "{formula} is not finite", "es": "{formula} no es finito"},
+    "finding_needs-cohort": {
+        "en": "{n} indicator(s) are scored only against the cohort: this overall leaves them out",
+        "es": "{n} indicador(es) solo se puntúan frente a la cohorte: este puntaje global los "
+              "deja fuera"},
+    "finding_simulated-data": {
+        "en": "observer checklists of this mission are simulated, not observed",
+        "es": "las listas de verificación de esta misión son simuladas, no observadas"},
     # simulated data
     "simulated_marker": {"en": "simulated", "es": "simulado"},
     "simulated_short": {"en": "SIM", "es": "SIM"},

@@ -374,8 +374,20 @@ class _Builder:
             "severity": f.severity,
             "severity_text": self.t(f"severity_{f.severity}"),
             "code": f.code,
-            "message": _english(f.message, self.lang),
+            "message": self.finding_message(f),
         }
+
+    def finding_message(self, f: Finding) -> Label:
+        """A finding in the report's language when the catalogue knows its code."""
+        params = dict(f.params)
+        key = f"finding_{f.code}" + (f"_{params.pop('variant')}" if "variant" in params else "")
+        if self.lang == "en" or not self.t.has(key):
+            return _english(f.message, self.lang)
+        try:
+            return _plain(self.t(key, **params))
+        except (KeyError, IndexError, ValueError):
+            # Parameters the text does not fit (an older score file): say it as recorded.
+            return _english(f.message, self.lang)
 
     # rules and methodology
     def rule_text(self, node: Group | Indicator, with_formula: bool = True) -> str | None:

@@ -31,6 +31,9 @@ class Finding(_Model):
     message: str
     node: str | None = None
     severity: Literal["info", "warning", "error"] = "warning"
+    params: dict[str, str] = {}
+    """The message's parts, so reports can say it in another language (``variant`` picks
+    among the messages one code has)."""
 
 
 class InputValue(_Model):

@@ -1,0 +1,46 @@
+"""Engine findings read in the report's language."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import ovm
+from ovm.i18n import CATALOGUE
+from ovm.report import report_context
+
+MINI = Path(__file__).parent / "data" / "mini"
+
+
+def _messages(ctx: object) -> list[dict[str, object]]:
+    out: list[dict[str, object]] = []
+
+    def walk(x: object) -> None:
+        if isinstance(x, dict):
+            if "code" in x and "message" in x and "severity" in x:
+                out.append(x)
+            for v in x.values():
+                walk(v)
+        elif isinstance(x, list):
+            for v in x:
+                walk(v)
+
+    walk(ctx)
+    return out
+
+
+def test_engine_findings_are_translated_in_a_spanish_report() -> None:
+    ws = ovm.load_workspace(MINI)
+    scores = ovm.score(ws.rubric, ws.observations, bootstrap=0)
+    codes = {f.code for c in scores.scorecards for f in c.findings}
+    assert {"too-few-answers", "insufficient-coverage", "simulated-data"} <= codes
+    ctx = report_context(scores, ws.rubric, mission="bbb-2021", lang="es", sensitivity_runs=0,
+                         observations=ws.observations)
+    found = {(m["code"], str(m["message"]["text"])) for m in _messages(ctx)  # type: ignore[index]
+             if m["code"] in ("too-few-answers", "simulated-data")}
+    assert ("too-few-answers", "2 respuesta(s); se necesitan al menos 3") in found
+    assert ("simulated-data",
+            "las listas de verificación de esta misión son simuladas, no observadas") in found
+    # Every finding text of the catalogue exists in both languages with the same parameters.
+    for key, texts in CATALOGUE.items():
+        if key.startswith("finding_"):
+            assert set(texts) == {"en", "es"}, key
