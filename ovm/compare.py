@@ -356,8 +356,10 @@ def _methods(rubric: Rubric, overrides: Mapping[str, str] | None,
 
 
 def _finding(code: str, message: str, node: str | None,
-             severity: Literal["info", "warning", "error"] = "warning") -> Finding:
-    return Finding(code=code, message=message, node=node, severity=severity)
+             severity: Literal["info", "warning", "error"] = "warning",
+             **params: object) -> Finding:
+    return Finding(code=code, message=message, node=node, severity=severity,
+                   params={k: str(v) for k, v in params.items()})
 
 
 def _numeric(value: object) -> float | None:
@@ -572,8 +574,9 @@ def _combine(st: _State, i: int, node: Group | None, method: str, power: float |
         undefined = [k.id for k, c in applicable if c.status == "undefined"]
         if undefined:
             # As in the engine: an undefined child makes its parent undefined too.
-            findings.append(_finding("undefined-child",
-                                     f"depends on undefined {', '.join(undefined)}", node_id))
+            names = ", ".join(undefined)
+            findings.append(_finding("undefined-child", f"depends on undefined {names}", node_id,
+                                     names=names))
             status = "undefined"
         elif not scored or direct < min_cov:
             if scored:
@@ -581,7 +584,7 @@ def _combine(st: _State, i: int, node: Group | None, method: str, power: float |
                     "insufficient-coverage",
                     f"{direct:.0%} of its children's weight has a score; "
                     f"at least {min_cov:.0%} needed",
-                    node_id))
+                    node_id, share=f"{100 * direct:.0f}", needed=f"{100 * min_cov:.0f}"))
             partial = scored or any(c.status == "insufficient" for _, c in applicable)
             status = "insufficient" if partial else "missing"
         else:
@@ -590,7 +593,8 @@ def _combine(st: _State, i: int, node: Group | None, method: str, power: float |
                                        weights, power)
             if reason is not None:
                 findings.append(_finding("aggregation-undefined",
-                                         f"{method} mean undefined: {reason}", node_id))
+                                         f"{method} mean undefined: {reason}", node_id,
+                                         method=method))
                 status = "undefined"
             else:
                 status, score = "scored", float(values[0])
@@ -877,7 +881,7 @@ def compare(scores: ScoreSet, rubric: Rubric, *, observations: Observations | No
         cohort_findings.append(_finding(
             "mixed-scales", f"{normalisation} values are not on the 0-100 scale of the "
             "comparative (family 7) indicators they are aggregated with: read the overall "
-            "ranking with care, or use minmax or percentile", "overall"))
+            "ranking with care, or use minmax or percentile", "overall", method=normalisation))
 
     imputed_total = 0
     for ind in rubric.indicators():

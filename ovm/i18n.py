@@ -79,6 +79,16 @@ CATALOGUE: _M = {
         "en": "{n} indicator(s) are scored only against the cohort: this overall leaves them out",
         "es": "{n} indicador(es) solo se puntúan frente a la cohorte: este puntaje global los "
               "deja fuera"},
+    "finding_no-previous-mission": {
+        "en": "no earlier observed election of this country in the cohort",
+        "es": "no hay en la cohorte una elección anterior observada de este país"},
+    "finding_mixed-scales": {
+        "en": "{method} values are not on the 0-100 scale of the comparative (family 7) "
+              "indicators they are aggregated with: read the overall ranking with care, or use "
+              "minmax or percentile",
+        "es": "los valores {method} no están en la escala de 0 a 100 de los indicadores "
+              "comparativos (familia 7) con los que se agregan: lea la clasificación global con "
+              "cautela, o use minmax o percentil"},
     "finding_simulated-data": {
         "en": "observer checklists of this mission are simulated, not observed",
         "es": "las listas de verificación de esta misión son simuladas, no observadas"},
