@@ -932,9 +932,11 @@ def compare(scores: ScoreSet, rubric: Rubric, *, observations: Observations | No
                             for f in st.node_findings.get((i, node_id), ())))
     for node_id, n in sorted(undefined.items()):
         meth, power = methods[node_id]
+        mean = _method_text(meth, power)
         cohort_findings.append(_finding(
-            "aggregation-undefined", f"the {_method_text(meth, power)} mean of {node_id} is "
-            f"undefined for {n} mission(s): a score of 0 or below", node_id))
+            "aggregation-undefined", f"the {mean} mean of {node_id} is "
+            f"undefined for {n} mission(s): a score of 0 or below", node_id,
+            variant="cohort", method=mean, group=node_id, n=n))
 
     recomputed_by: dict[int, set[str]] = {}
     for j, node_id in st.recomputed:

@@ -131,7 +131,7 @@ def summarise_sites(
     if sites.height == 0:
         return out
     # Resampling and the notes kept must not depend on the order rows came in: both follow
-    # each row's content hash. The aggregates below do not depend on order at all.
+    # each row's content hash; the aggregates below are counts or sums of sorted values.
     if "__h" not in sites.columns:
         sites = sites.with_columns(_row_hashes(sites).alias("__h"))
     requested = _requested_stats(rubric)
@@ -142,11 +142,13 @@ def summarise_sites(
             ok = c.is_not_null() & c.is_not_nan()
             vals = c.filter(ok)
             stats = {
-                "mean": vals.mean(),
+                # Floating-point sums depend on the order of their terms: sum sorted values
+                # so the result does not depend on the order rows came in.
+                "mean": vals.sort().mean(),
                 "median": vals.median(),
                 "min": vals.min(),
                 "max": vals.max(),
-                "sum": vals.sum(),
+                "sum": vals.sort().sum(),
                 "count": ok.sum(),
             }
             aggs += [
@@ -334,7 +336,12 @@ def _quantiles(values: Array, alpha: float) -> tuple[float, float]:
 
 
 def _weighted_stat(stat: str, vals: Array, w: Array) -> Array:
+    # A Poisson replicate may give every answered visit weight 0: it has no statistic.
     total = w.sum(axis=1)
+    return np.where(total > 0, _weighted_stat_raw(stat, vals, w, total), np.nan)
+
+
+def _weighted_stat_raw(stat: str, vals: Array, w: Array, total: Array) -> Array:
     with np.errstate(divide="ignore", invalid="ignore"):
         if stat == "mean":
             return np.asarray((w @ vals) / total, dtype=float)
@@ -612,7 +619,7 @@ class _MissionScorer:
                 f"{value!r} is not an allowed answer",
                 node.id,
                 "error",
-                value=value,
+                value=repr(value),
             )
             return _Result(
                 "missing",

@@ -57,8 +57,12 @@ CATALOGUE: _M = {
                                     "es": "no se registró ninguna respuesta"},
     "finding_missing-data_sites": {"en": "no observer answered this question",
                                    "es": "ningún observador respondió esta pregunta"},
-    "finding_invalid-answer": {"en": "{value!r} is not an allowed answer",
-                               "es": "{value!r} no es una respuesta admitida"},
+    "finding_invalid-answer": {"en": "{value} is not an allowed answer",
+                               "es": "{value} no es una respuesta admitida"},
+    "finding_aggregation-undefined_cohort": {
+        "en": "the {method} mean of {group} is undefined for {n} mission(s): a score of 0 or below",
+        "es": "la media ({method}) de {group} no está definida para {n} misión(es): hay una "
+              "puntuación de 0 o menos"},
     "finding_low-confidence-input": {"en": "an input has low confidence ({source})",
                                      "es": "un dato de entrada tiene confianza baja ({source})"},
     "finding_too-few-answers": {

@@ -12,6 +12,7 @@ import datetime as dt
 import json
 import math
 import re
+import string
 from collections.abc import Iterable, Mapping, Sequence
 from importlib import resources
 from pathlib import Path
@@ -21,7 +22,7 @@ import jinja2
 
 from ovm import __version__
 from ovm.countries import country_name
-from ovm.i18n import LANGUAGES, Translator, format_number, translator
+from ovm.i18n import CATALOGUE, LANGUAGES, Translator, format_number, translator
 from ovm.indicators import (
     AnswerIndicator,
     Bands,
@@ -383,11 +384,12 @@ class _Builder:
         key = f"finding_{f.code}" + (f"_{params.pop('variant')}" if "variant" in params else "")
         if self.lang == "en" or not self.t.has(key):
             return _english(f.message, self.lang)
-        try:
-            return _plain(self.t(key, **params))
-        except (KeyError, IndexError, ValueError):
-            # Parameters the text does not fit (an older score file): say it as recorded.
+        wanted = {name for _, name, _, _ in string.Formatter().parse(CATALOGUE[key][self.lang])
+                  if name}
+        if not wanted <= set(params):
+            # A finding recorded without the parts its text needs: say it as recorded.
             return _english(f.message, self.lang)
+        return _plain(self.t(key, **params))
 
     # rules and methodology
     def rule_text(self, node: Group | Indicator, with_formula: bool = True) -> str | None:

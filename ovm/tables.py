@@ -238,7 +238,7 @@ def _read_xlsx(path: Path, sheet: str | None) -> tuple[pl.DataFrame | None, list
             stray += [
                 Issue(name, i, width + 1 + k, "cell-without-header",
                       "a value in a column that has no header", (), "error", "data")
-                for k, v in enumerate(rec[width:]) if v is not None
+                for k, v in enumerate(rec[width:]) if _cell_text(v) is not None
             ]
             cells = [_cell_text(v) for v in rec[:width]]
             if all(c is None for c in cells) and all(v is None for v in rec):

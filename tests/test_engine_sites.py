@@ -143,3 +143,37 @@ def test_notes_do_not_depend_on_row_order_without_bootstrap(
     b = _score(_workspace(make_workspace, tmp_path / "b", list(reversed(ROWS)), 0))
     assert [n.text for n in a.notes] == [n.text for n in b.notes]
     assert a.model_dump_json() == b.model_dump_json()
+
+
+def test_float_sums_do_not_depend_on_row_order(tmp_path: Path, make_workspace: Make) -> None:
+    import numpy as np
+
+    # Long-tailed decimals, whose floating-point sum changes with the order of its terms.
+    values = np.random.default_rng(0).lognormal(0, 3, 500)
+    rubric = RUBRIC.replace("answer_type: integer\n        stat: median",
+                            "answer_type: decimal\n        stat: mean")
+    lines = ["mission,site,notes,f.queue,f.secret"]
+    lines += [f"m,s{i},,{float(v)!r},{'yes' if i % 3 else 'no'}" for i, v in enumerate(values)]
+    root = make_workspace(tmp_path, rubric=rubric, missions=MISSIONS,
+                          checklists="\n".join(lines) + "\n",
+                          settings_yaml="{bootstrap: 50, seed: 3}")
+    ws = ovm.load_workspace(root)
+    texts = set()
+    for seed in range(12):
+        shuffled = ws.observations.sites.sample(fraction=1.0, shuffle=True, seed=seed)
+        obs = ovm.Observations(ws.observations.missions, shuffled)
+        texts.add(ovm.score(ws.rubric, obs, bootstrap=50, seed=3).to_json())
+    assert len(texts) == 1
+
+
+def test_a_replicate_without_weight_has_no_statistic() -> None:
+    import numpy as np
+
+    from ovm.engine import _weighted_stat
+
+    vals = np.array([10.0, 90.0])
+    w = np.array([[0.0, 0.0], [1.0, 2.0]])
+    for stat in ("mean", "median", "sum", "count", "min", "max"):
+        out = _weighted_stat(stat, vals, w)
+        assert np.isnan(out[0]), stat
+        assert not np.isnan(out[1]), stat

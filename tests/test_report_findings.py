@@ -44,3 +44,19 @@ def test_engine_findings_are_translated_in_a_spanish_report() -> None:
     for key, texts in CATALOGUE.items():
         if key.startswith("finding_"):
             assert set(texts) == {"en", "es"}, key
+
+
+def test_a_finding_without_its_parameters_is_shown_as_recorded() -> None:
+    ws = ovm.load_workspace(MINI)
+    scores = ovm.score(ws.rubric, ws.observations, bootstrap=0)
+    # As read from a score file written before findings kept their parameters.
+    cards = tuple(
+        c.model_copy(update={"findings": tuple(f.model_copy(update={"params": {}})
+                                               for f in c.findings)})
+        for c in scores.scorecards)
+    old = scores.model_copy(update={"scorecards": cards})
+    ctx = report_context(old, ws.rubric, mission="bbb-2021", lang="es", sensitivity_runs=0)
+    texts = {str(m["message"]["text"]) for m in _messages(ctx)  # type: ignore[index]
+             if m["code"] == "too-few-answers"}
+    assert "2 answer(s); at least 3 needed" in texts
+    assert not any("{" in t for t in texts)

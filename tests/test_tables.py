@@ -42,3 +42,13 @@ def test_a_damaged_workbook_is_an_issue(tmp_path: Path) -> None:
     bad = tmp_path / "bad.xlsx"
     bad.write_bytes(b"PK\x03\x04 not really a zip")
     assert _issues(bad) == [(None, None, "unreadable-table")]
+
+
+def test_blank_cells_beyond_the_header_are_not_values(tmp_path: Path) -> None:
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["mission", "a"])
+    ws.append(["m1", 1, "   "])
+    wb.save(tmp_path / "t.xlsx")
+    df, issues = read_table(tmp_path / "t.xlsx")
+    assert issues == [] and df is not None and df.height == 1
