@@ -267,7 +267,10 @@ def load_missions(
             mission = Mission.model_validate(prepared)
         except ValidationError as exc:
             for err in exc.errors():
-                loc = tuple(p for p in err["loc"] if not (isinstance(p, str) and ("[" in p or p == "str")))
+                # Drop the union tags pydantic puts in a location ("str", "dict[str,str]").
+                loc = tuple(
+                    p for p in err["loc"] if not (isinstance(p, str) and ("[" in p or p == "str"))
+                )
                 if (
                     loc[:1] in (("answers",), ("values",))
                     and len(loc) > 2
