@@ -111,12 +111,15 @@ def main() -> int:
         t = time.perf_counter()
         ws = load_workspace(folder)
         load_s = time.perf_counter() - t
-        t = time.perf_counter()
-        scores = score(ws.rubric, ws.observations, seed=1, bootstrap=args.bootstrap)
-        mem_s = time.perf_counter() - t
-        t = time.perf_counter()
-        score(ws.rubric, ws.observations, seed=1, bootstrap=0)
-        nob_s = time.perf_counter() - t
+        # Every timing is the best of three runs, the baseline's included.
+        mem_s = nob_s = float("inf")
+        for _ in range(3):
+            t = time.perf_counter()
+            scores = score(ws.rubric, ws.observations, seed=1, bootstrap=args.bootstrap)
+            mem_s = min(mem_s, time.perf_counter() - t)
+            t = time.perf_counter()
+            score(ws.rubric, ws.observations, seed=1, bootstrap=0)
+            nob_s = min(nob_s, time.perf_counter() - t)
         raw = pl.read_csv(folder / "sites.csv", infer_schema=False)
         base_s, base = baseline(raw)
         base_s = min(base_s, baseline(raw)[0], baseline(raw)[0])
@@ -141,7 +144,7 @@ def main() -> int:
     print(f"score() from memory, no bootstrap:        {nob_s:8.3f} s  "
           f"ratio {nob_s / base_s:6.1f}x")
     print(f"load_workspace() from files:              {load_s:8.3f} s")
-    print(f"score() from files (load + score):        {load_s + mem_s:8.3f} s  "
+    print(f"score() from files (load once + score):   {load_s + mem_s:8.3f} s  "
           f"ratio {(load_s + mem_s) / base_s:6.1f}x")
     print(f"peak resident memory:                     {peak:8.0f} MiB (target <= 4096)")
     print(f"example workspace score() in process:     {ex_s:8.3f} s (target < 0.5)")
