@@ -502,7 +502,9 @@ def to_markdown(
         lines.append(
             f"*{'Destinatario' if es else 'To'}:* {to} · *{'Prioridad' if es else 'Priority'}:* "
             f"{prio} · *{'Condición' if es else 'Condition'}:* {r.condition} · "
-            f"*{'Ganancia' if es else 'Gain'}:* {r.gain:.2f}"
+            f"*{'Ganancia' if es else 'Gain'}:* {r.gain:.2f} "
+            + ("puntos del puntaje global al alcanzar el tramo siguiente" if es
+               else "overall points if it reached the next band")
         )
         lines.append("")
         lines.append(_md_escape(r.text))

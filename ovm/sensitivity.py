@@ -612,6 +612,8 @@ def sensitivity_text(result: Sensitivity) -> str:
         nominal = "-" if r.nominal is None else str(r.nominal)
         lines.append(f"{r.mission:<24} {nominal:>7} {r.median:>7.1f} {r.low:>6.1f} "
                      f"{r.high:>6.1f} {r.mean_shift:>6.2f}")
+    lines += ["", "ranks: nominal (compare), median and 5-95% over the runs; shift: mean absolute "
+                  "change from the nominal rank (- : no nominal overall score)"]
     lines += ["", f"{'choice':<16} {'first-order':>11} {'total':>8}"]
     for c in result.choices:
         lines.append(f"{c:<16} {result.first_order[c]:>11.3f} {result.total_effect[c]:>8.3f}")
