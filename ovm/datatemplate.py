@@ -170,38 +170,35 @@ def build_template(rubric: Rubric, missions: Sequence[Mission], *,
                                    f"{m.election.date.isoformat()}, round {m.election.round}")
         ws.freeze_panes = "B2"
 
-    missions_column(ws_vars)
-    col = 2
-    for var in template_variables(rubric):
-        header(ws_vars, col, var.name, _variable_note(var, langs))
-        _numeric_validation(ws_vars, col, var, last, DataValidation)
+    def data_columns(ws: Any, col: int, name: str, note: str, given: set[str],
+                     already: str, what: str) -> None:
+        """A value column (cells given in the missions file greyed), its source and
+        confidence columns."""
+        header(ws, col, name, note)
         for r, m in enumerate(missions, start=2):
-            if var.name in m.values:
-                cell = ws_vars.cell(row=r, column=col)
+            if m.id in given:
+                cell = ws.cell(row=r, column=col)
                 cell.fill = given_fill
-                cell.comment = comment(f"already given in the missions file for {m.id}; "
+                cell.comment = comment(f"already {already} in the missions file for {m.id}; "
                                        "leave empty")
-        header(ws_vars, col + 1, f"{var.name}__source", "where the value comes from")
-        header(ws_vars, col + 2, f"{var.name}__confidence", "high, medium or low")
-        dropdown(ws_vars, col + 2, confidence_list, True, "high, medium or low")
-        col += 3
+        header(ws, col + 1, f"{name}__source", f"where the {what} comes from")
+        header(ws, col + 2, f"{name}__confidence", "high, medium or low")
+        dropdown(ws, col + 2, confidence_list, True, "high, medium or low")
+
+    missions_column(ws_vars)
+    for i, var in enumerate(template_variables(rubric)):
+        col = 2 + 3 * i
+        data_columns(ws_vars, col, var.name, _variable_note(var, langs),
+                     {m.id for m in missions if var.name in m.values}, "given", "value")
+        _numeric_validation(ws_vars, col, var, last, DataValidation)
 
     missions_column(ws_ans)
-    col = 2
-    for node in qualitative_indicators(rubric):
+    for i, node in enumerate(qualitative_indicators(rubric)):
+        col = 2 + 3 * i
         allowed = allowed_answers(node)
-        header(ws_ans, col, node.id, _indicator_note(node, langs))
+        data_columns(ws_ans, col, node.id, _indicator_note(node, langs),
+                     {m.id for m in missions if node.id in m.answers}, "answered", "answer")
         dropdown(ws_ans, col, list_range(allowed), True, "one of: " + ", ".join(allowed))
-        for r, m in enumerate(missions, start=2):
-            if node.id in m.answers:
-                cell = ws_ans.cell(row=r, column=col)
-                cell.fill = given_fill
-                cell.comment = comment(f"already answered in the missions file for {m.id}; "
-                                       "leave empty")
-        header(ws_ans, col + 1, f"{node.id}__source", "where the answer comes from")
-        header(ws_ans, col + 2, f"{node.id}__confidence", "high, medium or low")
-        dropdown(ws_ans, col + 2, confidence_list, True, "high, medium or low")
-        col += 3
     ws_lists.sheet_state = "hidden"
 
     about = [

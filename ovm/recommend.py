@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from ovm.countries import country_name
+from ovm.i18n import gettext
 from ovm.indicators._common import RecommendationTemplate
 from ovm.observations import Datum, Mission, Observations, PastRecommendation, Provenance
 from ovm.results import NodeScore, Scorecard
@@ -21,22 +22,6 @@ FOLLOW_UP_VARIABLE = "followup_implemented_pct"
 """The variable the follow-up share of a mission feeds, when the rubric declares it."""
 
 PRIORITY_ORDER = {"high": 0, "medium": 1, "low": 2}
-ADDRESSEES = {
-    "electoral_body": {"en": "Electoral management body", "es": "Organismo electoral"},
-    "legislature": {"en": "Legislature", "es": "Poder legislativo"},
-    "foreign_ministry": {
-        "en": "Ministry of Foreign Affairs",
-        "es": "Ministerio de Relaciones Exteriores",
-    },
-    "government": {"en": "Government", "es": "Gobierno"},
-    "political_parties": {"en": "Political parties", "es": "Partidos políticos"},
-}
-FOLLOW_UP_STATUS = {
-    "implemented": {"en": "implemented", "es": "implementada"},
-    "partially_implemented": {"en": "partially implemented", "es": "implementada parcialmente"},
-    "not_implemented": {"en": "not implemented", "es": "no implementada"},
-    "not_assessable": {"en": "not assessable", "es": "no evaluable"},
-}
 _PLACEHOLDER = re.compile(r"\{\{|\}\}|\{([a-z_][a-z0-9_]*)\}")
 
 
@@ -495,8 +480,8 @@ def to_markdown(
             else "No recommendation condition holds."
         )
     for i, r in enumerate(recs, 1):
-        to = pick(ADDRESSEES.get(r.to, {"en": r.to}), lang)
-        prio = {"high": "alta", "medium": "media", "low": "baja"}[r.priority] if es else r.priority
+        to = gettext(f"to_{r.to}", lang)
+        prio = gettext(f"priority_{r.priority}", lang)
         lines.append(f"## {i}. {r.node_label}")
         lines.append("")
         lines.append(
@@ -535,8 +520,8 @@ def to_markdown(
             text = it.text if isinstance(it.text, str) else pick(it.text, lang)
             lines.append(
                 f"| {_md_escape(it.id)} | {_md_escape(text)} | "
-                f"{pick(ADDRESSEES[it.to], lang)} | "
-                f"{pick(FOLLOW_UP_STATUS[it.status], lang)} |"
+                f"{gettext(f'to_{it.to}', lang)} | "
+                f"{gettext(f'followup_{it.status}', lang)} |"
             )
         if fu.share is not None:
             lines += ["", f"{'Implementadas' if es else 'Implemented'}: {fu.share:.1f}%"]
