@@ -89,9 +89,9 @@ def _read_csv(path: Path, sep: str) -> tuple[pl.DataFrame | None, list[Issue]]:
         )
     except (pl.exceptions.ComputeError, pl.exceptions.NoDataError, OSError) as exc:
         return _read_csv_slow(path, sep, str(exc))
-    if _has_ragged_rows(path, sep, len(headers)):
-        # Polars pads a short row with nulls without a word; the slow path names each one.
-        return _read_csv_slow(path, sep, "rows with too few or too many fields")
+    if _has_short_rows(path, sep, len(headers), df.height):
+        # Polars pads a short row with empty fields without a word; the slow path names each.
+        return _read_csv_slow(path, sep, "rows with too few fields")
     if df.columns and df.columns[0].startswith("\ufeff"):
         df = df.rename({df.columns[0]: df.columns[0].lstrip("\ufeff")})
     df = df.with_columns(pl.col(c).str.strip_chars().replace("", None) for c in df.columns)
@@ -99,11 +99,17 @@ def _read_csv(path: Path, sep: str) -> tuple[pl.DataFrame | None, list[Issue]]:
     return df.with_row_index(ROW, offset=2).with_columns(pl.col(ROW).cast(pl.Int64)), []
 
 
-def _has_ragged_rows(path: Path, sep: str, width: int) -> bool:
-    """Whether any record has a different number of fields than the header."""
+def _has_short_rows(path: Path, sep: str, width: int, records: int) -> bool:
+    """Whether any of the ``records`` Polars read has fewer fields than the header."""
     with path.open("rb") as fh:
         raw = fh.read()
     if b'"' not in raw and b"\x1f" not in raw:
+        # Polars refuses a row with too many fields, so no row has more than ``width``: with
+        # no quotes, every separator byte separates two fields, and the file has
+        # ``width - 1`` of them per record (header included) when no row is short.
+        if raw.count(sep.encode()) == (records + 1) * (width - 1):
+            return False
+        # Fewer: a short row, or a blank line (a row of empty cells); count line by line.
         lines = pl.read_csv(path, has_header=False, separator="\x1f", quote_char=None,
                             infer_schema=False, new_columns=["line"], encoding="utf8")
         counts = lines["line"].str.count_matches(sep, literal=True) + 1
@@ -124,6 +130,9 @@ def _read_csv_slow(path: Path, sep: str, reason: str) -> tuple[pl.DataFrame | No
             reader = csv.reader(fh, delimiter=sep)
             headers = next(reader, [])
             for i, rec in enumerate(reader, start=2):
+                if not rec:
+                    # A blank line reads as a row of empty cells, as on the fast path.
+                    rec = [""] * len(headers)
                 if len(rec) != len(headers):
                     issues.append(
                         Issue(

@@ -17,6 +17,19 @@ def test_short_and_long_csv_rows_are_reported_not_padded(tmp_path: Path) -> None
     plain = tmp_path / "plain.csv"
     plain.write_text("mission,a,b\nm1,1,2\nm2,1\nm3,1,2,3\n", encoding="utf-8")
     assert _issues(plain) == [(3, None, "ragged-row"), (4, None, "ragged-row")]
+    # Short rows alone: Polars reads the file without complaint, padding them.
+    short = tmp_path / "short.csv"
+    short.write_text("mission,a,b\nm1,1,2\nm2,1\nm3,,\nm4\n", encoding="utf-8")
+    assert _issues(short) == [(3, None, "ragged-row"), (5, None, "ragged-row")]
+    # A blank line is a row of empty cells (rejected later for its missing mission), not a
+    # short row, whichever way the file is read.
+    blank = tmp_path / "blank.csv"
+    blank.write_text("mission,a,b\r\nm1,1,2\r\n\r\nm2,1,2\r\n\r\n", encoding="utf-8")
+    assert _issues(blank) == []
+    blank.write_text("mission,a,b\r\nm1,1,2\r\n\r\nm2,1\r\n", encoding="utf-8")
+    assert _issues(blank) == [(4, None, "ragged-row")]
+    df, _ = read_table(blank)
+    assert df is not None and df.row(1) == (None, None, None, 3)
     quoted = tmp_path / "quoted.csv"
     quoted.write_text('mission,a,b\n"m1","1, with comma","2"\n"m2","1"\n', encoding="utf-8")
     assert _issues(quoted) == [(3, None, "ragged-row")]
