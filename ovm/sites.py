@@ -54,12 +54,24 @@ def _code_map(q: ChecklistIndicator) -> dict[str, int]:
     return mapping
 
 
-def _simple_code(q: ChecklistIndicator) -> pl.Expr:
-    col = pl.col(q.id)
-    code = col.str.to_lowercase().replace_strict(
-        _code_map(q), default=INVALID_CODE, return_dtype=pl.Int8
-    )
-    return pl.when(col.is_null()).then(pl.lit(None, pl.Int8)).otherwise(code)
+def _simple_code(q: ChecklistIndicator, values: list[str | None]) -> pl.Expr:
+    """Code a single-choice column from its distinct ``values``: a few words, each lowercased
+    and looked up once, then one hash lookup per cell (lowercasing every cell costs more than
+    the rest of the validation)."""
+    mapping = _code_map(q)
+    # Blank cells are not observed (null); the others may still carry surrounding blanks.
+    codes = {
+        v: mapping.get(v.strip().lower(), INVALID_CODE) if v.strip() else None
+        for v in values
+        if v is not None
+    }
+    return pl.col(q.id).replace_strict(codes, default=None, return_dtype=pl.Int8)
+
+
+def verbatim_columns(rubric: Rubric) -> set[str]:
+    """Columns :func:`validate_sites` cleans itself, so a reader may leave them as written:
+    single-choice answers, coded from their few distinct values."""
+    return {q.id for q in checklist_questions(rubric) if _simple(q)}
 
 
 def _normalised(q: ChecklistIndicator) -> pl.Expr:
@@ -189,7 +201,14 @@ def validate_sites(
     for c in SITE_COLUMNS:
         if c not in df.columns:
             df = df.with_columns(pl.lit(None, pl.String).alias(c))
-    norm_cols = {q.id: _simple_code(q) if _simple(q) else _normalised(q) for q in present}
+    simple = [q for q in present if _simple(q)]
+    distinct: dict[str, list[str | None]] = {}
+    if simple:
+        lists = df.select(pl.col(q.id).unique().implode() for q in simple).row(0)
+        distinct = dict(zip((q.id for q in simple), lists, strict=True))
+    norm_cols = {
+        q.id: _simple_code(q, distinct[q.id]) if _simple(q) else _normalised(q) for q in present
+    }
     work = df.with_columns(**{f"__n_{k}": v for k, v in norm_cols.items()})
     checks = {
         q.id: (
@@ -221,7 +240,7 @@ def validate_sites(
             reasons.append(Issue(file, row, colno.get("mission"), code, msg, (), "error", "data"))
         for q in present:
             if not rec[f"__ok_{q.id}"]:
-                code, msg = _reason(q, str(rec[q.id]))
+                code, msg = _reason(q, str(rec[q.id]).strip())
                 reasons.append(Issue(file, row, colno.get(q.id), code, msg, (), "error", "data"))
         rejected.append(RejectedRow(file, row, rec["mission"], tuple(reasons)))
     good = work.filter(pl.col("__ok"))

@@ -6,6 +6,7 @@ import csv
 import io
 import math
 import zipfile
+from collections.abc import Collection
 from pathlib import Path
 
 import polars as pl
@@ -35,9 +36,18 @@ def _cell_text(value: object) -> str | None:
 
 
 def read_table(
-    path: Path, *, sheet: str | None = None, category: str = "data"
+    path: Path,
+    *,
+    sheet: str | None = None,
+    category: str = "data",
+    verbatim: Collection[str] = (),
 ) -> tuple[pl.DataFrame | None, list[Issue]]:
-    """Read a CSV or XLSX file as text columns plus :data:`ROW`; problems come back as issues."""
+    """Read a CSV or XLSX file as text columns plus :data:`ROW`; problems come back as issues.
+
+    Cells are stripped of surrounding blanks, and blank cells are null; a CSV column named in
+    ``verbatim`` keeps its cells as written (empty ones still null), for a reader that cleans
+    its few distinct values itself.
+    """
     name = str(path)
     if not path.exists():
         return None, [
@@ -63,10 +73,12 @@ def read_table(
                 "data",
             )
         ]
-    return _read_csv(path, "\t" if suffix == ".tsv" else ",")
+    return _read_csv(path, "\t" if suffix == ".tsv" else ",", set(verbatim))
 
 
-def _read_csv(path: Path, sep: str) -> tuple[pl.DataFrame | None, list[Issue]]:
+def _read_csv(
+    path: Path, sep: str, verbatim: set[str]
+) -> tuple[pl.DataFrame | None, list[Issue]]:
     name = str(path)
     try:
         with path.open(encoding="utf-8-sig", newline="") as fh:
@@ -94,7 +106,9 @@ def _read_csv(path: Path, sep: str) -> tuple[pl.DataFrame | None, list[Issue]]:
         return _read_csv_slow(path, sep, "rows with too few fields")
     if df.columns and df.columns[0].startswith("\ufeff"):
         df = df.rename({df.columns[0]: df.columns[0].lstrip("\ufeff")})
-    df = df.with_columns(pl.col(c).str.strip_chars().replace("", None) for c in df.columns)
+    df = df.with_columns(
+        pl.col(c).str.strip_chars().replace("", None) for c in df.columns if c not in verbatim
+    )
     # A record spanning several lines (quoted newline) shifts line numbers; rows are records.
     return df.with_row_index(ROW, offset=2).with_columns(pl.col(ROW).cast(pl.Int64)), []
 

@@ -23,7 +23,7 @@ from ovm.observations import (
     load_statistics,
 )
 from ovm.rubric import BUNDLED, Rubric, bundled_rubric, check_rubric
-from ovm.sites import validate_sites
+from ovm.sites import validate_sites, verbatim_columns
 from ovm.tables import read_table
 
 CONFIG_NAME = "ovm.yaml"
@@ -303,7 +303,9 @@ def load_observations(
     frames: list[pl.DataFrame] = []
     simulated: list[str] = []
     for src in checklists or []:
-        df, iss = read_table(Path(src.path), sheet=src.sheet)
+        # A plain layout's single-choice answers are cleaned while they are coded.
+        verbatim = verbatim_columns(rubric) if src.layout == "plain" else set()
+        df, iss = read_table(Path(src.path), sheet=src.sheet, verbatim=verbatim)
         fatal += [i for i in iss if i.severity == "error"]
         if df is None:
             continue

@@ -148,12 +148,20 @@ def test_site_answers_are_coded_from_their_many_spellings(tmp_path: Path) -> Non
         aaa-2020,s4,n/a
         aaa-2020,s5,
         aaa-2020,s6,1
-        """.replace("        ", "")
+        aaa-2020,s7, Yes\t
+        aaa-2020,s8,  n/a
+        aaa-2020,s9,\t\t
+        aaa-2020,t1, maybe
+        """.replace("        ", "").replace("\\t", "\t")
     ws = load_workspace(workspace(tmp_path, statistics=None, checklists=checklists))
     sites = ws.observations.sites.sort("site")
-    # 1 accepted, 0 not accepted, -1 not applicable, null not observed.
-    assert sites["practice.on_time"].to_list() == [1, 1, 0, -1, None, 1]
-    assert ws.observations.report.rejected == ()
+    # 1 accepted, 0 not accepted, -1 not applicable, null not observed; blanks around a
+    # word do not matter, a blank cell is not observed.
+    assert sites["practice.on_time"].to_list() == [1, 1, 0, -1, None, 1, 1, -1, None]
+    assert [(r.row, [(i.column, i.code, i.message) for i in r.reasons])
+            for r in ws.observations.report.rejected] == [
+        (11, [(3, "invalid-answer", "'maybe' is not an allowed answer for practice.on_time "
+                                    "(yes, no)")])]
 
 
 def test_ragged_rows_and_structural_problems_stop_the_load(tmp_path: Path) -> None:
