@@ -22,7 +22,7 @@ from ovm.compare import (
     observations_from_wide,
 )
 from ovm.datatemplate import load_answers_table, write_template
-from ovm.engine import score, wilson
+from ovm.engine import score
 from ovm.errors import DataError, Issue, OvmError, RubricError
 from ovm.export import safe_cell, score_rows, scores_csv
 from ovm.exports import load_export
@@ -41,6 +41,7 @@ from ovm.rubric import (
     rubric_schema,
 )
 from ovm.sensitivity import RankInterval, Sensitivity, sensitivity
+from ovm.sitestats import wilson
 from ovm.workspace import Workspace, load_observations, load_workspace
 from ovm.xlsform import build_form, write_form
 

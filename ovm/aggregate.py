@@ -17,7 +17,7 @@ def aggregate(
     weights: Sequence[float],
     power: float | None = None,
 ) -> tuple[Array, str | None]:
-    """Aggregate ``scores`` (each a float or an array of replicates) with ``weights``.
+    """Aggregate ``scores`` (each a float or an array, e.g. missions x replicates) with ``weights``.
 
     Weights are renormalised over the children given (``sum`` uses them as given). Returns the
     result (NaN where undefined) and a reason when the method is undefined for the data.
@@ -27,15 +27,21 @@ def aggregate(
         return out, reason
     # A mean lies between its smallest and largest input; rounding does not always know it
     # (the geometric mean of 100 alone is exp(log(100)) = 100.00000000000004).
-    s = np.vstack([np.atleast_1d(np.asarray(x, dtype=float)) for x in scores])
+    s = _stack(scores)
     return np.clip(out, s.min(axis=0), s.max(axis=0)), reason
+
+
+def _stack(scores: Sequence[float | Array]) -> Array:
+    """Children along a new first axis; floats broadcast against replicate arrays."""
+    arrays = [np.atleast_1d(np.asarray(x, dtype=float)) for x in scores]
+    return np.stack(np.broadcast_arrays(*arrays))
 
 
 def _aggregate(
     method: str, scores: Sequence[float | Array], weights: Sequence[float], power: float | None
 ) -> tuple[Array, str | None]:
-    s = np.vstack([np.atleast_1d(np.asarray(x, dtype=float)) for x in scores])
-    w = np.asarray(weights, dtype=float)[:, None]
+    s = _stack(scores)
+    w = np.asarray(weights, dtype=float).reshape((-1,) + (1,) * (s.ndim - 1))
     if method == "sum":
         return np.sum(w * s, axis=0), None
     w = w / w.sum()

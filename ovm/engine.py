@@ -1,17 +1,29 @@
-"""The scoring engine: mission observations in, traceable scorecards out."""
+"""The scoring engine: mission observations in, traceable scorecards out.
+
+Scoring runs in three passes over a plan of the rubric compiled once:
+
+1. each mission is scored point by point (statuses, scores, explanations, findings), with the
+   checklist indicators' scores and Wilson intervals computed for the whole cohort at once;
+2. bootstrap replicates are carried up the tree node by node for the whole cohort at once
+   (one matrix of missions x replicates per node), giving the intervals of sampled scores;
+3. the scorecards are built.
+
+A mission's scorecard depends only on its own data: the cohort is a batch, never an input.
+"""
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import json
 import math
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Literal
 
 import numpy as np
 import numpy.typing as npt
-import polars as pl
 
 from ovm import formula
 from ovm.aggregate import Array, aggregate
@@ -39,64 +51,23 @@ from ovm.results import (
     RubricRef,
     Scorecard,
     ScoreSet,
-    SiteNote,
 )
 from ovm.rubric import Group, Indicator, Rubric, pick
-from ovm.sites import FILE, NA_CODE, checklist_questions
-from ovm.tables import ROW
+from ovm.sitestats import (
+    PERCENT,
+    MissionSites,
+    QuestionStat,
+    SiteSummary,
+    site_order,
+    summarise_sites,
+    wilson_arrays,
+    with_hashes,
+)
 
-MAX_NOTES = 200
+__all__ = ["band_of", "data_digest", "score"]
+
 Progress = Callable[[int, int], None]
-
-
-@dataclass
-class QuestionStat:
-    """Per-mission summary of one checklist question over the visits."""
-
-    answered: int = 0
-    accepted: int = 0
-    not_applicable: int = 0
-    not_observed: int = 0
-    value: float | None = None
-    replicates: Array | None = None
-    extra: dict[str, float | None] = field(default_factory=dict)
-    """Statistics other variables ask of a numeric question (``from_sites``)."""
-    extra_replicates: dict[str, Array] = field(default_factory=dict)
-
-
-def _requested_stats(rubric: Rubric) -> dict[str, set[str]]:
-    """For each numeric question, the statistics its indicator and variables need."""
-    out: dict[str, set[str]] = {}
-    for q in checklist_questions(rubric):
-        if q.numeric:
-            out[q.id] = {q.stat}
-    for var in rubric.variables:
-        if var.from_sites is not None and var.from_sites.question in out:
-            out[var.from_sites.question].add(var.from_sites.stat)
-    return out
-
-
-@dataclass
-class MissionSites:
-    """The site data of one mission, summarised."""
-
-    n: int = 0
-    simulated: bool = False
-    stats: dict[str, QuestionStat] = field(default_factory=dict)
-    notes: list[SiteNote] = field(default_factory=list)
-    notes_total: int = 0
-    negative_notes: dict[str, list[SiteNote]] = field(default_factory=dict)
-
-
-def wilson(accepted: int, n: int, z: float = 1.959963984540054) -> tuple[float, float]:
-    """Wilson score interval for a proportion (as shares in [0, 1])."""
-    if n == 0:
-        return (0.0, 1.0)
-    p = accepted / n
-    denom = 1 + z * z / n
-    centre = (p + z * z / (2 * n)) / denom
-    half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / denom
-    return (max(0.0, centre - half), min(1.0, centre + half))
+Mask = npt.NDArray[np.bool_]
 
 
 def _z(confidence: float) -> float:
@@ -112,255 +83,79 @@ def _z(confidence: float) -> float:
     return (lo + hi) / 2
 
 
-def _row_hashes(sites: pl.DataFrame) -> pl.Series:
-    """A content hash per site row, file and row number left out ; stable per Polars version."""
-    content = sorted(c for c in sites.columns if c not in (ROW, FILE, "__h"))
-    return sites.select(content).hash_rows(seed=7)
+# --- the rubric compiled to a plan ---------------------------------------------------------
 
 
-def summarise_sites(
-    rubric: Rubric,
-    sites: pl.DataFrame,
-    *,
-    seed: int,
-    bootstrap: int,
-) -> dict[str, MissionSites]:
-    """Per-mission counts and statistics of every checklist question, with bootstrap replicates."""
-    questions = checklist_questions(rubric)
-    out: dict[str, MissionSites] = {}
-    if sites.height == 0:
-        return out
-    # Resampling and the notes kept must not depend on the order rows came in: both follow
-    # each row's content hash; the aggregates below are counts or sums of sorted values.
-    if "__h" not in sites.columns:
-        sites = sites.with_columns(_row_hashes(sites).alias("__h"))
-    requested = _requested_stats(rubric)
-    aggs: list[pl.Expr] = [pl.len().alias("__n"), pl.col("simulated").any().alias("__sim")]
-    for q in questions:
-        c = pl.col(q.id)
-        if q.numeric:
-            ok = c.is_not_null() & c.is_not_nan()
-            vals = c.filter(ok)
-            stats = {
-                # Floating-point sums depend on the order of their terms: sum sorted values
-                # so the result does not depend on the order rows came in.
-                "mean": vals.sort().mean(),
-                "median": vals.median(),
-                "min": vals.min(),
-                "max": vals.max(),
-                "sum": vals.sort().sum(),
-                "count": ok.sum(),
-            }
-            aggs += [
-                ok.sum().alias(f"{q.id}|a"),
-                c.is_nan().sum().alias(f"{q.id}|na"),
-                c.is_null().sum().alias(f"{q.id}|m"),
-                *(
-                    stats[name].cast(pl.Float64).alias(f"{q.id}|v|{name}")
-                    for name in sorted(requested[q.id])
-                ),
-            ]
+@dataclass(frozen=True)
+class _Slot:
+    """One node of the rubric in the plan: where it sits and which slots are its children."""
+
+    node: Group | Indicator
+    parent: str
+    depth: int
+    kind: str
+    children: tuple[int, ...]
+
+
+@dataclass(frozen=True)
+class _Plan:
+    slots: tuple[_Slot, ...]
+    """Every node in tree (pre-)order: the order of a scorecard's nodes."""
+    post: tuple[int, ...]
+    """The same slots children first: the order nodes are scored in."""
+    families: tuple[int, ...]
+    rules: dict[str, str]
+    """How each indicator's rule reads in an explanation."""
+    formulas: dict[str, str]
+    """How a checklist indicator's value is computed, in an explanation."""
+
+
+def _rule_text(node: Indicator) -> str:
+    if isinstance(node, LevelsIndicator):
+        return "levels: " + ", ".join(f"{lv.key}={lv.score:g}" for lv in node.levels)
+    if isinstance(node, AnswerIndicator):
+        return "answer: " + ", ".join(f"{a}={node.score_of(a):g}" for a in node.answers())
+    if isinstance(node, ChecklistIndicator) and node.rule is None:
+        return "share of accepted answers, in %"
+    if isinstance(node, ChecklistIndicator | QuantitativeIndicator):
+        assert node.rule is not None
+        return node.rule.describe()
+    return f"comparative: {node.measure} of {node.target}"
+
+
+def _plan(rubric: Rubric) -> _Plan:
+    slots: list[_Slot] = []
+    post: list[int] = []
+
+    def visit(node: Group | Indicator, parent: str, depth: int) -> int:
+        index = len(slots)
+        slots.append(None)  # type: ignore[arg-type]  # placeholder keeps tree order
+        if isinstance(node, Group):
+            kids = tuple(visit(c, node.id, depth + 1) for c in node.children)
+            slots[index] = _Slot(node, parent, depth, "group" if depth > 1 else "family", kids)
         else:
-            aggs += [
-                (c >= 0).sum().alias(f"{q.id}|a"),
-                (c == 1).sum().alias(f"{q.id}|y"),
-                (c == NA_CODE).sum().alias(f"{q.id}|na"),
-                c.is_null().sum().alias(f"{q.id}|m"),
-            ]
-    summary = sites.group_by("mission", maintain_order=True).agg(aggs)
-    for rec in summary.iter_rows(named=True):
-        ms = MissionSites(n=int(rec["__n"]), simulated=bool(rec["__sim"]))
-        for q in questions:
-            st = QuestionStat(
-                answered=int(rec[f"{q.id}|a"]),
-                not_applicable=int(rec[f"{q.id}|na"]),
-                not_observed=int(rec[f"{q.id}|m"]),
-            )
-            if q.numeric:
-                for name in requested[q.id]:
-                    v = rec[f"{q.id}|v|{name}"]
-                    st.extra[name] = None if v is None or st.answered == 0 else float(v)
-                st.value = st.extra[q.stat]
-            else:
-                st.accepted = int(rec[f"{q.id}|y"])
-                st.value = 100.0 * st.accepted / st.answered if st.answered else None
-            ms.stats[q.id] = st
-        out[str(rec["mission"])] = ms
-    _collect_notes(sites, questions, out)
-    if bootstrap > 0:
-        _bootstrap(sites, questions, out, seed=seed, replicates=bootstrap, requested=requested)
-    return out
+            slots[index] = _Slot(node, parent, depth, node.kind, ())
+        post.append(index)
+        return index
 
-
-def _collect_notes(
-    sites: pl.DataFrame, questions: list[ChecklistIndicator], out: dict[str, MissionSites]
-) -> None:
-    with_notes = sites.filter(pl.col("notes").is_not_null()).sort(["mission", "__h"])
-    if with_notes.height == 0:
-        return
-    cat = [q for q in questions if not q.numeric]
-    for rec in with_notes.iter_rows(named=True):
-        ms = out[str(rec["mission"])]
-        ms.notes_total += 1
-        note = SiteNote.model_construct(
-            site=rec["site"],
-            city=rec["site_city"],
-            country=rec["site_country"],
-            observer=rec["observer"],
-            visited_at=rec["visited_at"],
-            text=str(rec["notes"]),
-            simulated=bool(rec["simulated"]),
-        )
-        if len(ms.notes) < MAX_NOTES:
-            ms.notes.append(note)
-        for q in cat:
-            if rec[q.id] == 0:
-                bucket = ms.negative_notes.setdefault(q.id, [])
-                if len(bucket) < 10:
-                    bucket.append(note)
-
-
-# Poisson(1) quantiles for 16-bit uniforms: one table lookup per weight.
-_POISSON = np.searchsorted(
-    np.cumsum([math.exp(-1.0) / math.factorial(k) for k in range(16)]),
-    (np.arange(65536) + 0.5) / 65536,
-).astype(np.float32)
-_CHUNK = 4096
-
-
-def poisson_weights(seed: int, replicates: int, n: int) -> Array:
-    """Bootstrap weights (replicates x n), each an independent Poisson(1) draw.
-
-    The Poisson bootstrap (Hanley & MacGibbon 2006; Chamandy et al. 2012) resamples each
-    visit independently. Columns come in seeded chunks, so the first ``n`` columns are the
-    same whatever ``n`` a caller asks for: a mission's weights depend only on the seed and on
-    its own visits, never on the size or order of the rest of the cohort.
-    """
-    chunks = []
-    for k in range(-(-n // _CHUNK)):
-        rng = np.random.default_rng([seed, replicates, k])
-        draws = rng.integers(0, 65536, size=(replicates, _CHUNK), dtype=np.uint16)
-        chunks.append(_POISSON[draws])
-    full = np.concatenate(chunks, axis=1) if chunks else np.zeros((replicates, 0), np.float32)
-    return np.ascontiguousarray(full[:, :n])
-
-
-def _mission_order(sites: pl.DataFrame) -> tuple[list[str], pl.Series, npt.NDArray[np.int64]]:
-    """Mission ids (sorted), the row order that groups them in content-hash order, and the
-    group boundaries in that order."""
-    ids = sites["mission"].unique().sort()
-    # Integer ranks sort far faster than the strings themselves.
-    rank = sites["mission"].replace_strict(
-        ids, pl.Series(range(len(ids)), dtype=pl.UInt32), return_dtype=pl.UInt32
+    families = tuple(visit(f, "overall", 1) for f in rubric.families)
+    leaves = rubric.indicators()
+    return _Plan(
+        tuple(slots),
+        tuple(post),
+        families,
+        rules={n.id: _rule_text(n) for n in leaves},
+        formulas={
+            n.id: f"{n.stat} of answers"
+            if n.numeric
+            else f"share of answers in {{{', '.join(n.accept)}}}"
+            for n in leaves
+            if isinstance(n, ChecklistIndicator)
+        },
     )
-    perm = sites.select(pl.arg_sort_by([rank, pl.col("__h")])).to_series()
-    counts = np.bincount(rank.to_numpy(), minlength=len(ids))
-    bounds = np.concatenate([[0], np.cumsum(counts)]).astype(np.int64)
-    return [str(x) for x in ids], perm, bounds
 
 
-def _bootstrap(
-    sites: pl.DataFrame,
-    questions: list[ChecklistIndicator],
-    out: dict[str, MissionSites],
-    *,
-    seed: int,
-    replicates: int,
-    requested: dict[str, set[str]],
-) -> None:
-    cat = [q for q in questions if not q.numeric]
-    num = [q for q in questions if q.numeric]
-    ids, perm, bounds = _mission_order(sites)
-    sizes = np.diff(bounds)
-    weights = poisson_weights(seed, replicates, int(sizes.max(initial=0)))
-    ordered = sites.select(pl.col([q.id for q in questions]).gather(perm))
-    # Int8 codes (missing as -9) keep the matrix small; accepted and answered side by side
-    # give both sums from one matrix product.
-    codes = (
-        ordered.select(pl.col(q.id).fill_null(-9) for q in cat).to_numpy()
-        if cat
-        else np.zeros((sites.height, 0), np.int8)
-    )
-    nums = (
-        ordered.select([q.id for q in num]).to_numpy().astype(np.float64)
-        if num
-        else np.zeros((sites.height, 0))
-    )
-    k = len(cat)
-    for m, mid in enumerate(ids):
-        n = int(sizes[m])
-        rows = slice(int(bounds[m]), int(bounds[m + 1]))
-        w = weights[:, :n]
-        ms = out[mid]
-        if cat:
-            # Built per mission: small blocks stay in cache, where one cohort-wide float
-            # matrix would cost more to allocate than the products themselves.
-            block = codes[rows]
-            both = np.empty((n, 2 * k), np.float32)
-            np.equal(block, 1, out=both[:, :k])
-            np.greater_equal(block, 0, out=both[:, k:])
-            sums = (w @ both).astype(np.float64)
-            yes, den = sums[:, :k], sums[:, k:]
-            with np.errstate(divide="ignore", invalid="ignore"):
-                fraction = yes / den
-            percent = 100.0 * fraction
-            for j, q in enumerate(cat):
-                st = ms.stats[q.id]
-                st.replicates = percent[:, j]
-                st.extra_replicates["share"] = fraction[:, j]
-                st.extra_replicates["count"] = den[:, j]
-        for j, q in enumerate(num):
-            col = nums[rows, j]
-            ok = ~np.isnan(col)
-            if not ok.any():
-                continue
-            vals = col[ok]
-            ww = w[:, ok].astype(np.float64)
-            st = ms.stats[q.id]
-            for name in requested[q.id]:
-                st.extra_replicates[name] = _weighted_stat(name, vals, ww)
-            st.replicates = st.extra_replicates[q.stat]
-
-
-def _quantiles(values: Array, alpha: float) -> tuple[float, float]:
-    """The alpha and 1 - alpha quantiles, linear interpolation as numpy's default."""
-    srt = np.sort(values)
-    last = srt.size - 1
-    out = []
-    for q in (alpha, 1 - alpha):
-        pos = q * last
-        lo = math.floor(pos)
-        hi = min(lo + 1, last)
-        out.append(float(srt[lo] + (srt[hi] - srt[lo]) * (pos - lo)))
-    return out[0], out[1]
-
-
-def _weighted_stat(stat: str, vals: Array, w: Array) -> Array:
-    # A Poisson replicate may give every answered visit weight 0: it has no statistic.
-    total = w.sum(axis=1)
-    return np.where(total > 0, _weighted_stat_raw(stat, vals, w, total), np.nan)
-
-
-def _weighted_stat_raw(stat: str, vals: Array, w: Array, total: Array) -> Array:
-    with np.errstate(divide="ignore", invalid="ignore"):
-        if stat == "mean":
-            return np.asarray((w @ vals) / total, dtype=float)
-        if stat == "sum":
-            return np.asarray(w @ vals, dtype=float)
-        if stat == "count":
-            return np.asarray(total, dtype=float)
-        if stat in ("min", "max"):
-            masked = np.where(w > 0, vals[None, :], np.inf if stat == "min" else -np.inf)
-            return np.asarray(
-                masked.min(axis=1) if stat == "min" else masked.max(axis=1), dtype=float
-            )
-        order = np.argsort(vals, kind="stable")
-        cum = np.cumsum(w[:, order], axis=1)
-        idx = np.argmax(cum >= total[:, None] / 2, axis=1)
-        return np.asarray(vals[order][idx], dtype=float)
-
-
-# --- per-mission scoring -------------------------------------------------------------------
+# --- per-mission results -------------------------------------------------------------------
 
 
 @dataclass
@@ -369,16 +164,21 @@ class _Result:
     score: float | None
     value: float | str | None
     coverage: float
-    reps: Array | None
     explanation: Explanation
     interval: tuple[float, float] | None = None
     n: int | None = None
+    replicable: bool = False
+    """An indicator whose replicates pass 2 should compute (its mission has some)."""
+    sampled: bool = False
+    """Has bootstrap replicates (set in pass 2)."""
+    env: dict[str, float] = field(default_factory=dict)
+    """A quantitative indicator's mission-level inputs, for its replicates."""
 
 
 def _datum_input(name: str, kind: Literal["variable", "answer"], d: Datum | None) -> InputValue:
     if d is None:
-        return InputValue.model_construct(name=name, kind=kind, status="missing")
-    return InputValue.model_construct(
+        return InputValue(name=name, kind=kind, status="missing")
+    return InputValue(
         name=name,
         kind=kind,
         status=d.status,
@@ -387,23 +187,67 @@ def _datum_input(name: str, kind: Literal["variable", "answer"], d: Datum | None
     )
 
 
+@dataclass(frozen=True)
+class _Column:
+    """A checklist indicator's point scores and Wilson interval ends for the whole cohort."""
+
+    score: Array
+    low: Array
+    high: Array
+
+
+def _checklist_columns(rubric: Rubric, summary: SiteSummary, z: float) -> dict[str, _Column]:
+    out: dict[str, _Column] = {}
+    ids = summary.ids
+    if not ids:
+        return out
+    for q in rubric.indicators():
+        if not isinstance(q, ChecklistIndicator) or isinstance(q.rule, Cohort):
+            continue
+        stats = [summary.missions[m].stats[q.id] for m in ids]
+        value = np.array([np.nan if st.value is None else st.value for st in stats])
+        rule = q.rule
+        score = apply_rule(rule, value) if rule else np.minimum(100.0, value)
+        low = high = np.full(len(ids), np.nan)
+        if not q.numeric:
+            answered = np.array([st.answered for st in stats], dtype=float)
+            accepted = np.array([st.accepted for st in stats], dtype=float)
+            with np.errstate(divide="ignore", invalid="ignore"):
+                lo, hi = wilson_arrays(accepted, answered, z)
+            # A target rule is not monotone: take its range over the whole interval. The
+            # other rules are, so the interval's ends are enough.
+            shares = (
+                np.linspace(100 * lo, 100 * hi, 401, axis=1)
+                if isinstance(rule, Target)
+                else np.stack([100 * lo, 100 * hi], axis=1)
+            )
+            ends = apply_rule(rule, shares) if rule else shares
+            # fmin/fmax skip the ends a band rule leaves uncovered (NaN).
+            low = np.fmin.reduce(ends, axis=1)
+            high = np.fmax.reduce(ends, axis=1)
+        out[q.id] = _Column(score, low, high)
+    return out
+
+
 class _MissionScorer:
+    """Pass 1: one mission's point scores, explanations and findings."""
+
     def __init__(
         self,
         rubric: Rubric,
+        plan: _Plan,
         mission: Mission,
-        sites: MissionSites | None,
-        confidence: float,
-        bootstrap: int,
+        summary: SiteSummary,
+        columns: dict[str, _Column],
     ) -> None:
         self.rubric = rubric
+        self.plan = plan
         self.mission = mission
-        self.sites = sites or MissionSites()
-        self.z = _z(confidence)
-        self.alpha = (1 - confidence) / 2
-        self.bootstrap = bootstrap
+        self.sites = summary.missions.get(mission.id) or MissionSites()
+        self.row = summary.rows.get(mission.id)
+        self.replicated = summary.bootstrap > 0 and self.row is not None
+        self.columns = columns
         self.findings: list[Finding] = []
-        self.scores: list[NodeScore] = []
 
     def finding(
         self,
@@ -414,7 +258,7 @@ class _MissionScorer:
         **params: object,
     ) -> None:
         self.findings.append(
-            Finding.model_construct(
+            Finding(
                 code=code,
                 message=message,
                 node=node,
@@ -423,66 +267,27 @@ class _MissionScorer:
             )
         )
 
-    def run(self) -> tuple[NodeScore, list[NodeScore]]:
-        fam_results = []
-        for fam in self.rubric.families:
-            fam_results.append((fam, self.node(fam, "overall", 1)))
+    def run(self) -> tuple[_Result, list[_Result]]:
+        slots = self.plan.slots
+        results: list[_Result] = [None] * len(slots)  # type: ignore[list-item]
+        for i in self.plan.post:
+            slot = slots[i]
+            node = slot.node
+            if isinstance(node, Group):
+                kids = [(slots[c].node, results[c]) for c in slot.children]
+                results[i] = self.combine(
+                    node.id, node.aggregation, node.power, node.min_coverage, kids
+                )
+            else:
+                results[i] = self.indicator(node)
         root = self.combine(
             "overall",
             self.rubric.aggregation,
             self.rubric.power,
             self.rubric.min_coverage,
-            fam_results,
+            [(slots[f].node, results[f]) for f in self.plan.families],
         )
-        overall = self.to_score("overall", None, 0, "overall", root, None)
-        return overall, self.scores
-
-    def node(self, node: Group | Indicator, parent: str, depth: int) -> _Result:
-        index = len(self.scores)
-        self.scores.append(None)  # type: ignore[arg-type]  # placeholder keeps tree order
-        if isinstance(node, Group):
-            kids = [(c, self.node(c, node.id, depth + 1)) for c in node.children]
-            res = self.combine(node.id, node.aggregation, node.power, node.min_coverage, kids)
-            kind = "group" if depth > 1 else "family"
-        else:
-            res = self.indicator(node)
-            kind = node.kind
-        self.scores[index] = self.to_score(node.id, parent, depth, kind, res, node)
-        return res
-
-    def to_score(
-        self,
-        node_id: str,
-        parent: str | None,
-        depth: int,
-        kind: str,
-        res: _Result,
-        node: Group | Indicator | None,
-    ) -> NodeScore:
-        band, label = (None, None)
-        if res.score is not None:
-            band, label = band_of(self.rubric, node, res.score)
-        interval = res.interval
-        if interval is None and res.reps is not None and res.score is not None:
-            reps = res.reps[np.isfinite(res.reps)]
-            if reps.size:
-                lo, hi = _quantiles(reps, self.alpha)
-                interval = (float(min(lo, res.score)), float(max(hi, res.score)))
-        return NodeScore.model_construct(
-            node=node_id,
-            parent=parent,
-            level=depth,
-            kind=kind,
-            value=res.value,
-            score=res.score,
-            coverage=res.coverage,
-            status=res.status,
-            band=band,
-            band_label=label,
-            interval=interval,
-            sampled=res.reps is not None or res.interval is not None,
-            explanation=res.explanation,
-        )
+        return root, results
 
     def combine(
         self,
@@ -492,27 +297,38 @@ class _MissionScorer:
         min_cov: float,
         kids: Sequence[tuple[Group | Indicator, _Result]],
     ) -> _Result:
-        contributions = []
         applicable = [(n, r) for n, r in kids if r.status not in ("not_applicable", "pending")]
         scored = [(n, r) for n, r in applicable if r.status == "scored"]
         total_w = sum(n.weight for n, _ in applicable)
         scored_w = sum(n.weight for n, _ in scored)
-        for n, r in kids:
-            share = None  # set below once the group itself has a score
-            contributions.append(
-                Contribution.model_construct(
-                    node=n.id, status=r.status, score=r.score, weight=n.weight, share=share
-                )
+        aggregation = method if power is None else f"{method} (p={power:g})"
+
+        def explain(score: float | None = None) -> Explanation:
+            # A child's share of the group is known only once the group has a score.
+            return Explanation(
+                aggregation=aggregation,
+                score=score,
+                children=tuple(
+                    Contribution(
+                        node=n.id,
+                        status=r.status,
+                        score=r.score,
+                        weight=n.weight,
+                        share=(
+                            n.weight / scored_w
+                            if score is not None and r.status == "scored"
+                            else None
+                        ),
+                    )
+                    for n, r in kids
+                ),
             )
-        expl = Explanation.model_construct(
-            aggregation=method if power is None else f"{method} (p={power:g})",
-            children=tuple(contributions),
-        )
+
         if not applicable:
             status: NodeStatus = (
                 "pending" if any(r.status == "pending" for _, r in kids) else "not_applicable"
             )
-            return _Result(status, None, None, 0.0, None, expl)
+            return _Result(status, None, None, 0.0, explain())
         coverage = sum(n.weight * r.coverage for n, r in applicable) / total_w
         undefined = [n.id for n, r in applicable if r.status == "undefined"]
         if undefined:
@@ -520,7 +336,7 @@ class _MissionScorer:
             # better input (the zero improving) lower this group.
             names = ", ".join(undefined)
             self.finding("undefined-child", f"depends on undefined {names}", node_id, names=names)
-            return _Result("undefined", None, None, coverage, None, expl)
+            return _Result("undefined", None, None, coverage, explain())
         direct = scored_w / total_w
         if not scored or direct < min_cov:
             if scored:
@@ -535,7 +351,7 @@ class _MissionScorer:
             # Some data below, but not enough: insufficient; nothing at all: missing.
             partial = scored or any(r.status == "insufficient" for _, r in applicable)
             status = "insufficient" if partial else "missing"
-            return _Result(status, None, None, coverage, None, expl)
+            return _Result(status, None, None, coverage, explain())
         values, reason = aggregate(
             method,
             [r.score for _, r in scored],  # type: ignore[misc]
@@ -549,21 +365,9 @@ class _MissionScorer:
                 node_id,
                 method=method,
             )
-            return _Result("undefined", None, None, coverage, None, expl)
+            return _Result("undefined", None, None, coverage, explain())
         value = float(values[0])
-        reps = None
-        if any(r.reps is not None for _, r in scored):
-            rep_in = [
-                r.reps if r.reps is not None else np.full(self.bootstrap, r.score)
-                for _, r in scored
-            ]
-            reps, _ = aggregate(method, rep_in, [n.weight for n, _ in scored], power)
-        shared = tuple(
-            c.model_copy(update={"share": c.weight / scored_w}) if c.status == "scored" else c
-            for c in contributions
-        )
-        expl = expl.model_copy(update={"score": value, "children": shared})
-        return _Result("scored", value, value, coverage, reps, expl)
+        return _Result("scored", value, value, coverage, explain(value))
 
     def indicator(self, node: Indicator) -> _Result:
         if isinstance(node, LevelsIndicator | AnswerIndicator):
@@ -578,37 +382,18 @@ class _MissionScorer:
             None,
             None,
             0.0,
-            None,
-            Explanation.model_construct(rule=f"comparative: {node.measure} of {node.target}"),
+            Explanation(rule=self.plan.rules[node.id]),
         )
 
     def qualitative(self, node: LevelsIndicator | AnswerIndicator) -> _Result:
         d = self.mission.answers.get(node.id)
         inp = _datum_input(node.id, "answer", d)
-        rule = (
-            "levels: " + ", ".join(f"{lv.key}={lv.score:g}" for lv in node.levels)
-            if isinstance(node, LevelsIndicator)
-            else "answer: " + ", ".join(f"{a}={node.score_of(a):g}" for a in node.answers())
-        )
+        rule = self.plan.rules[node.id]
         if d is None or d.status == "missing":
             self.finding("missing-data", "no answer recorded", node.id, "info", variant="answer")
-            return _Result(
-                "missing",
-                None,
-                None,
-                0.0,
-                None,
-                Explanation.model_construct(inputs=(inp,), rule=rule),
-            )
+            return _Result("missing", None, None, 0.0, Explanation(inputs=(inp,), rule=rule))
         if d.status == "not_applicable":
-            return _Result(
-                "not_applicable",
-                None,
-                None,
-                0.0,
-                None,
-                Explanation.model_construct(inputs=(inp,), rule=rule),
-            )
+            return _Result("not_applicable", None, None, 0.0, Explanation(inputs=(inp,), rule=rule))
         self._confidence(node.id, d)
         value = d.value
         key = str(int(value)) if isinstance(value, float) and value.is_integer() else str(value)
@@ -621,21 +406,13 @@ class _MissionScorer:
                 "error",
                 value=repr(value),
             )
-            return _Result(
-                "missing",
-                None,
-                key,
-                0.0,
-                None,
-                Explanation.model_construct(inputs=(inp,), rule=rule),
-            )
+            return _Result("missing", None, key, 0.0, Explanation(inputs=(inp,), rule=rule))
         return _Result(
             "scored",
             float(s),
             key,
             1.0,
-            None,
-            Explanation.model_construct(inputs=(inp,), raw_value=key, rule=rule, score=float(s)),
+            Explanation(inputs=(inp,), raw_value=key, rule=rule, score=float(s)),
         )
 
     def _confidence(self, node_id: str, d: Datum) -> None:
@@ -651,12 +428,14 @@ class _MissionScorer:
 
     def _question_input(self, q: ChecklistIndicator, st: QuestionStat | None) -> InputValue:
         if st is None:
-            return InputValue.model_construct(name=q.id, kind="question", status="missing", n=0)
-        status = "value" if st.answered else "not_applicable" if st.not_applicable else "missing"
-        return InputValue.model_construct(
+            return InputValue(name=q.id, kind="question", status="missing", n=0)
+        status: Literal["value", "missing", "not_applicable"] = (
+            "value" if st.answered else "not_applicable" if st.not_applicable else "missing"
+        )
+        return InputValue(
             name=q.id,
             kind="question",
-            status=status,  # type: ignore[arg-type]
+            status=status,
             value=st.value,
             n=st.answered,
             accepted=None if q.numeric else st.accepted,
@@ -667,28 +446,26 @@ class _MissionScorer:
 
     def checklist(self, q: ChecklistIndicator) -> _Result:
         st = self.sites.stats.get(q.id)
-        inp = self._question_input(q, st)
         rule = q.rule
-        rule_text = rule.describe() if rule is not None else "share of accepted answers, in %"
-        notes = tuple(self.sites.negative_notes.get(q.id, ()))
-        expl = Explanation.model_construct(
-            inputs=(inp,),
-            rule=rule_text,
-            notes=notes,
-            formula=(
-                f"share of answers in {{{', '.join(q.accept)}}}"
-                if not q.numeric
-                else f"{q.stat} of answers"
-            ),
-        )
+
+        def explain(raw: float | None = None, score: float | None = None) -> Explanation:
+            return Explanation(
+                inputs=(self._question_input(q, st),),
+                rule=self.plan.rules[q.id],
+                notes=tuple(self.sites.negative_notes.get(q.id, ())),
+                formula=self.plan.formulas[q.id],
+                raw_value=raw,
+                score=score,
+            )
+
         if st is None or st.answered == 0:
             if st is not None and st.not_applicable and not st.not_observed:
-                return _Result("not_applicable", None, None, 0.0, None, expl)
+                return _Result("not_applicable", None, None, 0.0, explain())
             self.finding(
                 "missing-data", "no observer answered this question", q.id, "info", variant="sites"
             )
-            return _Result("missing", None, None, 0.0, None, expl)
-        assert st.value is not None
+            return _Result("missing", None, None, 0.0, explain())
+        assert st.value is not None and self.row is not None
         if st.answered < q.min_answers:
             self.finding(
                 "too-few-answers",
@@ -697,25 +474,11 @@ class _MissionScorer:
                 n=st.answered,
                 needed=q.min_answers,
             )
-            return _Result(
-                "insufficient",
-                None,
-                st.value,
-                0.0,
-                None,
-                expl.model_copy(update={"raw_value": st.value}),
-                n=st.answered,
-            )
+            return _Result("insufficient", None, st.value, 0.0, explain(st.value), n=st.answered)
         if isinstance(rule, Cohort):
-            return _Result(
-                "pending",
-                None,
-                st.value,
-                0.0,
-                None,
-                expl.model_copy(update={"raw_value": st.value}),
-            )
-        s = float(apply_rule(rule, np.array([st.value]))[0]) if rule else min(100.0, st.value)
+            return _Result("pending", None, st.value, 0.0, explain(st.value))
+        col = self.columns[q.id]
+        s = float(col.score[self.row])
         if math.isnan(s):
             self.finding(
                 "value-outside-bands",
@@ -723,39 +486,29 @@ class _MissionScorer:
                 q.id,
                 value=f"{st.value:g}",
             )
-            return _Result("missing", None, st.value, 0.0, None, expl)
-        reps = None
-        if st.replicates is not None:
-            reps = apply_rule(rule, st.replicates) if rule else np.minimum(st.replicates, 100)
-            reps = np.where(np.isnan(reps), s, reps)
+            return _Result("missing", None, st.value, 0.0, explain())
         interval = None
         if not q.numeric:
-            lo, hi = wilson(st.accepted, st.answered, self.z)
-            # A target rule is not monotone: take its range over the whole interval. The other
-            # rules are, so the interval's ends are enough.
-            shares = (
-                np.linspace(100 * lo, 100 * hi, 401)
-                if isinstance(rule, Target)
-                else np.array([100 * lo, 100 * hi])
+            # fmin/fmax: an end the rule leaves uncovered gives way to the score itself.
+            interval = (
+                float(np.fmin(col.low[self.row], s)),
+                float(np.fmax(col.high[self.row], s)),
             )
-            ends = apply_rule(rule, shares) if rule else shares
-            interval = (min(float(np.nanmin(ends)), s), max(float(np.nanmax(ends)), s))
         return _Result(
             "scored",
             s,
             st.value,
             1.0,
-            reps,
-            expl.model_copy(update={"raw_value": st.value, "score": s}),
+            explain(st.value, s),
             interval=interval,
             n=st.answered,
+            replicable=self.replicated,
         )
 
     def quantitative(self, node: QuantitativeIndicator) -> _Result:
         expr = node.expression()
         refs = list(dict.fromkeys(v.name for v in formula.names(expr)))
-        env: dict[str, formula.Value] = {}
-        rep_env: dict[str, formula.Value] = {}
+        env: dict[str, float] = {}
         inputs: list[InputValue] = []
         missing: list[str] = []
         not_app: list[str] = []
@@ -770,7 +523,7 @@ class _MissionScorer:
                     update={"name": name, "kind": "variable"}
                 )
                 inputs.append(inp)
-                val = None if st is None else self._site_stat(qnode, st, var.from_sites.stat)
+                val = None if st is None else _site_stat(st, var.from_sites.stat)
                 if st is not None and 0 < st.answered < qnode.min_answers:
                     self.finding(
                         "too-few-answers",
@@ -787,12 +540,7 @@ class _MissionScorer:
                     (not_app if inp.status == "not_applicable" else missing).append(name)
                     continue
                 env[name] = val
-                reps = None if st is None else st.extra_replicates.get(var.from_sites.stat)
-                if reps is not None:
-                    rep_env[name] = reps
-                    sampled = True
-                else:
-                    rep_env[name] = val
+                sampled = True
                 continue
             d = self.mission.values.get(name)
             inputs.append(_datum_input(name, "variable", d))
@@ -808,18 +556,24 @@ class _MissionScorer:
                 missing.append(name)
                 continue
             env[name] = x
-            rep_env[name] = x
-        expl = Explanation.model_construct(
-            inputs=tuple(inputs), formula=node.formula, rule=node.rule.describe()
-        )
+
+        def explain(raw: float | None = None, score: float | None = None) -> Explanation:
+            return Explanation(
+                inputs=tuple(inputs),
+                formula=node.formula,
+                rule=self.plan.rules[node.id],
+                raw_value=raw,
+                score=score,
+            )
+
         if not_app:
-            return _Result("not_applicable", None, None, 0.0, None, expl)
+            return _Result("not_applicable", None, None, 0.0, explain())
         if missing:
             names = ", ".join(missing)
             self.finding("missing-input", f"no value for {names}", node.id, "info", names=names)
-            return _Result("missing", None, None, 0.0, None, expl)
+            return _Result("missing", None, None, 0.0, explain())
         try:
-            raw = float(formula.evaluate(expr, env))
+            raw = float(formula.evaluate(expr, dict(env)))
         except formula.EvaluationError as exc:
             self.finding(
                 exc.code,
@@ -828,15 +582,14 @@ class _MissionScorer:
                 variant="formula",
                 formula=node.formula,
             )
-            return _Result("missing", None, None, 0.0, None, expl)
+            return _Result("missing", None, None, 0.0, explain())
         if not math.isfinite(raw):
             self.finding(
                 "not-finite", f"{node.formula} is not finite", node.id, formula=node.formula
             )
-            return _Result("missing", None, None, 0.0, None, expl)
-        expl = expl.model_copy(update={"raw_value": raw})
+            return _Result("missing", None, None, 0.0, explain())
         if isinstance(node.rule, Cohort):
-            return _Result("pending", None, raw, 0.0, None, expl)
+            return _Result("pending", None, raw, 0.0, explain(raw))
         s = float(apply_rule(node.rule, np.array([raw]))[0])
         if math.isnan(s):
             self.finding(
@@ -845,29 +598,213 @@ class _MissionScorer:
                 node.id,
                 value=f"{raw:g}",
             )
-            return _Result("missing", None, raw, 0.0, None, expl)
-        reps = None
-        if sampled and self.bootstrap:
-            try:
-                with np.errstate(divide="ignore", invalid="ignore"):
-                    rv = np.broadcast_to(
-                        np.asarray(formula.evaluate(expr, rep_env), float), (self.bootstrap,)
-                    )
-                reps = apply_rule(node.rule, rv)
-                reps = np.where(np.isnan(reps), s, reps)
-            except formula.EvaluationError:
-                reps = None
-        return _Result("scored", s, raw, 1.0, reps, expl.model_copy(update={"score": s}))
+            return _Result("missing", None, raw, 0.0, explain(raw))
+        return _Result(
+            "scored",
+            s,
+            raw,
+            1.0,
+            explain(raw, s),
+            replicable=sampled and self.replicated,
+            env=env,
+        )
 
-    @staticmethod
-    def _site_stat(q: ChecklistIndicator, st: QuestionStat, stat: str) -> float | None:
-        if st.answered == 0:
+
+def _site_stat(st: QuestionStat, stat: str) -> float | None:
+    if st.answered == 0:
+        return None
+    if stat == "share":
+        return st.accepted / st.answered
+    if stat == "count":
+        return float(st.answered)
+    return st.extra.get(stat)
+
+
+# --- pass 2: replicates for the whole cohort -----------------------------------------------
+
+
+@dataclass
+class _Reps:
+    """A node's replicates for the cohort: rows of missions x replicates, NaN where none."""
+
+    has: Mask
+    values: Array
+
+
+class _Replicator:
+    """Pass 2: carries bootstrap replicates up the tree, one cohort-wide matrix per node."""
+
+    def __init__(
+        self,
+        rubric: Rubric,
+        plan: _Plan,
+        missions: Sequence[Mission],
+        results: list[list[_Result]],
+        roots: list[_Result],
+        summary: SiteSummary,
+        alpha: float,
+    ) -> None:
+        self.rubric = rubric
+        self.plan = plan
+        self.results = results
+        self.roots = roots
+        self.summary = summary
+        self.alpha = alpha
+        self.b = summary.bootstrap
+        self.rows = np.array([summary.rows.get(m.id, -1) for m in missions], dtype=np.int64)
+
+    def run(self) -> None:
+        kept: dict[int, _Reps] = {}
+        slots = self.plan.slots
+        for i in self.plan.post:
+            slot = slots[i]
+            col = [r[i] for r in self.results]
+            node = slot.node
+            reps: _Reps | None
+            if isinstance(node, Group):
+                reps = self.group(node.aggregation, node.power, slot.children, col, kept)
+            elif isinstance(node, ChecklistIndicator):
+                reps = self.checklist(node, col)
+            elif isinstance(node, QuantitativeIndicator):
+                reps = self.quantitative(node, col)
+            else:
+                reps = None
+            if reps is not None:
+                kept[i] = reps
+                self.intervals(col, reps)
+        root = self.group(
+            self.rubric.aggregation, self.rubric.power, self.plan.families, self.roots, kept
+        )
+        if root is not None:
+            self.intervals(self.roots, root)
+
+    def _scores(self, col: list[_Result]) -> Array:
+        return np.array([np.nan if r.score is None else r.score for r in col])
+
+    def checklist(self, q: ChecklistIndicator, col: list[_Result]) -> _Reps | None:
+        has = np.array([r.replicable for r in col], dtype=bool)
+        if not has.any():
             return None
-        if stat == "share":
-            return st.accepted / st.answered
-        if stat == "count":
-            return float(st.answered)
-        return st.extra.get(stat)
+        rule = q.rule
+        assert not isinstance(rule, Cohort)  # a cohort-scored indicator is pending: no replicates
+        raw = self.summary.replicates[(q.id, PERCENT)][self.rows[has]]
+        scored = apply_rule(rule, raw) if rule is not None else np.minimum(raw, 100.0)
+        return self._fill(has, scored, self._scores(col))
+
+    def quantitative(self, node: QuantitativeIndicator, col: list[_Result]) -> _Reps | None:
+        has = np.array([r.replicable for r in col], dtype=bool)
+        if not has.any():
+            return None
+        expr = node.expression()
+        picked = [r for r, h in zip(col, has, strict=True) if h]
+        rows = self.rows[has]
+        env: dict[str, formula.Value] = {}
+        for name in dict.fromkeys(v.name for v in formula.names(expr)):
+            var = self.rubric.variable(name)
+            if var.from_sites is not None:
+                env[name] = self.summary.replicates[(var.from_sites.question, var.from_sites.stat)][
+                    rows
+                ]
+            else:
+                env[name] = np.array([r.env[name] for r in picked])[:, None]
+        picked_at = np.flatnonzero(has)
+        try:
+            with np.errstate(divide="ignore", invalid="ignore"):
+                raw = np.broadcast_to(formula.evaluate(expr, env), (rows.size, self.b))
+        except formula.EvaluationError:
+            # A zero divisor in one mission's replicates must not cost the others theirs.
+            raw = np.full((rows.size, self.b), np.nan)
+            for k, m in enumerate(picked_at):
+                one = {n: v[k] if isinstance(v, np.ndarray) else v for n, v in env.items()}
+                try:
+                    with np.errstate(divide="ignore", invalid="ignore"):
+                        raw[k] = formula.evaluate(expr, one)
+                except formula.EvaluationError:
+                    has[m] = False
+            raw = raw[has[picked_at]]
+            if not has.any():
+                return None
+        assert not isinstance(node.rule, Cohort)  # a cohort-scored indicator is pending
+        return self._fill(has, apply_rule(node.rule, raw), self._scores(col))
+
+    def _fill(self, has: Mask, scored: Array, point: Array) -> _Reps:
+        out = np.full((has.size, self.b), np.nan)
+        # A replicate the rule cannot score (no visit drawn, a value outside the bands)
+        # keeps the point score rather than being lost.
+        out[has] = np.where(np.isnan(scored), point[has][:, None], scored)
+        return _Reps(has, out)
+
+    def group(
+        self,
+        method: str,
+        power: float | None,
+        children: tuple[int, ...],
+        col: list[_Result],
+        kept: dict[int, _Reps],
+    ) -> _Reps | None:
+        kid_reps = [kept.pop(c, None) for c in children]
+        if all(r is None for r in kid_reps):
+            return None
+        kid_cols = [[r[c] for r in self.results] for c in children]
+        n = len(col)
+        has = np.zeros(n, dtype=bool)
+        patterns: dict[tuple[bool, ...], list[int]] = {}
+        for m in range(n):
+            if col[m].status != "scored":
+                continue
+            pattern = tuple(kc[m].status == "scored" for kc in kid_cols)
+            if any(
+                p and kr is not None and kr.has[m] for p, kr in zip(pattern, kid_reps, strict=True)
+            ):
+                has[m] = True
+                patterns.setdefault(pattern, []).append(m)
+        if not has.any():
+            return None
+        out = np.full((n, self.b), np.nan)
+        for pattern, members in patterns.items():
+            rows = np.array(members)
+            values: list[Array] = []
+            weights: list[float] = []
+            for p, c, kc, kr in zip(pattern, children, kid_cols, kid_reps, strict=True):
+                if not p:
+                    continue
+                point = np.array([kc[m].score for m in members], dtype=float)[:, None]
+                values.append(
+                    np.where(kr.has[rows][:, None], kr.values[rows], point)
+                    if kr is not None
+                    else np.broadcast_to(point, (rows.size, self.b))
+                )
+                weights.append(self.plan.slots[c].node.weight)
+            out[rows], _ = aggregate(method, values, weights, power)
+        return _Reps(has, out)
+
+    def intervals(self, col: list[_Result], reps: _Reps) -> None:
+        """Percentile intervals of the replicates, widened to hold the point score."""
+        which = np.flatnonzero(reps.has)
+        values = reps.values[which]
+        finite = np.isfinite(values)
+        count = finite.sum(axis=1)
+        srt = np.sort(np.where(finite, values, np.nan), axis=1)
+        last = np.maximum(count - 1, 0)
+        ends = []
+        for q in (self.alpha, 1 - self.alpha):
+            pos = q * last
+            lo = np.floor(pos).astype(np.int64)
+            hi = np.minimum(lo + 1, last)
+            a = np.take_along_axis(srt, lo[:, None], axis=1)[:, 0]
+            b = np.take_along_axis(srt, hi[:, None], axis=1)[:, 0]
+            ends.append(a + (b - a) * (pos - lo))
+        for k, m in enumerate(which):
+            res = col[m]
+            res.sampled = True
+            if res.interval is None and count[k] and res.score is not None:
+                res.interval = (
+                    float(min(ends[0][k], res.score)),
+                    float(max(ends[1][k], res.score)),
+                )
+
+
+# --- pass 3: scorecards --------------------------------------------------------------------
 
 
 def band_of(
@@ -878,6 +815,35 @@ def band_of(
         if band.contains(score):
             return i, pick(band.label, lang)
     return None, None
+
+
+def _node_score(
+    rubric: Rubric,
+    node_id: str,
+    parent: str | None,
+    depth: int,
+    kind: str,
+    res: _Result,
+    node: Group | Indicator | None,
+) -> NodeScore:
+    band, label = (None, None)
+    if res.score is not None:
+        band, label = band_of(rubric, node, res.score)
+    return NodeScore(
+        node=node_id,
+        parent=parent,
+        level=depth,
+        kind=kind,
+        value=res.value,
+        score=res.score,
+        coverage=res.coverage,
+        status=res.status,
+        band=band,
+        band_label=label,
+        interval=res.interval,
+        sampled=res.sampled or res.interval is not None,
+        explanation=res.explanation,
+    )
 
 
 def _mission_info(m: Mission) -> MissionInfo:
@@ -892,10 +858,9 @@ def _mission_info(m: Mission) -> MissionInfo:
     )
 
 
-def data_digest(observations: Observations) -> str:
-    """SHA-256 of the observations' content, independent of the order of rows and missions."""
+def _digest(missions: Sequence[Mission], site_hashes: npt.NDArray[np.uint64] | None) -> str:
     h = hashlib.sha256()
-    for m in sorted(observations.missions, key=lambda m: m.id):
+    for m in sorted(missions, key=lambda m: m.id):
         data = m.model_dump(mode="json")
         # Where a value was read from is not part of the data: the same workspace copied
         # elsewhere must hash the same.
@@ -904,11 +869,32 @@ def data_digest(observations: Observations) -> str:
                 datum["provenance"].pop("file", None)
                 datum["provenance"].pop("line", None)
         h.update(json.dumps(data, sort_keys=True, ensure_ascii=False).encode("utf-8"))
-    sites = observations.sites
-    if sites.height:
-        hashes = sites["__h"] if "__h" in sites.columns else _row_hashes(sites)
-        h.update(np.sort(hashes.to_numpy()).tobytes())
+    if site_hashes is not None:
+        h.update(site_hashes.tobytes())
     return h.hexdigest()
+
+
+def data_digest(observations: Observations) -> str:
+    """SHA-256 of the observations' content, independent of the order of rows and missions."""
+    sites = observations.sites
+    return _digest(observations.missions, site_order(sites).hashes if sites.height else None)
+
+
+@contextmanager
+def _paused_gc() -> Iterator[None]:
+    """Pause the cyclic garbage collector, restoring its state after.
+
+    Scoring builds tens of thousands of small objects that all stay alive; the collector would
+    rescan them again and again as they accumulate (it doubled the time of the scoring passes
+    on 200 missions). Reference counting still frees everything that is not a cycle.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def score(
@@ -923,20 +909,42 @@ def score(
     """Score every mission against the rubric; pure and deterministic.
 
     Data problems become findings on the scorecards; a Poisson bootstrap over the visits
-    (``bootstrap`` replicates from ``seed``, see :func:`poisson_weights`) gives intervals to
-    scores that depend on sampled site data. ``progress(done, total)`` is called as missions
-    are scored.
+    (``bootstrap`` replicates from ``seed``, see :func:`ovm.sitestats.poisson_weights`) gives
+    intervals to scores that depend on sampled site data. ``progress(done, total)`` is called
+    as missions are scored.
     """
-    sites = observations.sites
-    if sites.height and "__h" not in sites.columns:
-        sites = sites.with_columns(_row_hashes(sites).alias("__h"))
-    summaries = summarise_sites(rubric, sites, seed=seed, bootstrap=bootstrap)
-    cards = []
+    with _paused_gc():
+        return _score(rubric, observations, seed, bootstrap, confidence, progress)
+
+
+def _score(
+    rubric: Rubric,
+    observations: Observations,
+    seed: int,
+    bootstrap: int,
+    confidence: float,
+    progress: Progress | None,
+) -> ScoreSet:
+    sites = with_hashes(observations.sites)
+    order = site_order(sites) if sites.height else None
+    summary = summarise_sites(rubric, sites, seed=seed, bootstrap=bootstrap, order=order)
+    plan = _plan(rubric)
+    columns = _checklist_columns(rubric, summary, _z(confidence))
     missions = sorted(observations.missions, key=lambda m: m.id)
-    for i, m in enumerate(missions):
-        ms = summaries.get(m.id)
-        scorer = _MissionScorer(rubric, m, ms, confidence, bootstrap)
-        overall, nodes = scorer.run()
+    scorers = [_MissionScorer(rubric, plan, m, summary, columns) for m in missions]
+    passes = [s.run() for s in scorers]
+    roots = [root for root, _ in passes]
+    results = [nodes for _, nodes in passes]
+    if bootstrap > 0 and summary.ids:
+        _Replicator(rubric, plan, missions, results, roots, summary, (1 - confidence) / 2).run()
+    cards = []
+    for i, (m, scorer) in enumerate(zip(missions, scorers, strict=True)):
+        nodes = [
+            _node_score(rubric, s.node.id, s.parent, s.depth, s.kind, res, s.node)
+            for s, res in zip(plan.slots, results[i], strict=True)
+        ]
+        overall = _node_score(rubric, "overall", None, 0, "overall", roots[i], None)
+        ms = summary.missions.get(m.id)
         pending = sum(
             1 for n in nodes if n.status == "pending" and n.kind not in ("group", "family")
         )
@@ -973,7 +981,7 @@ def score(
     rep = observations.report
     return ScoreSet(
         rubric=RubricRef(id=rubric.id, version=rubric.version, sha256=rubric.digest()),
-        data_sha256=data_digest(Observations(observations.missions, sites)),
+        data_sha256=_digest(observations.missions, order.hashes if order else None),
         seed=seed,
         bootstrap=bootstrap,
         confidence=confidence,

@@ -10,6 +10,7 @@ import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
+import polars as pl
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -274,6 +275,22 @@ def test_order_of_site_rows_and_missions_changes_nothing(make_workspace: Make, d
     assert second.scorecards == first.scorecards
     assert second.to_json() == first.to_json()
     assert again.to_json() == second.to_json()
+
+
+@given(design=designs(), cohort=st.lists(mission_data(), min_size=2, max_size=4))
+def test_a_missions_scorecard_does_not_depend_on_the_rest_of_the_cohort(
+        make_workspace: Make, design: dict, cohort: list[dict]) -> None:
+    # Replicates are carried up the tree for the whole cohort at once; scored alone, each
+    # mission must get exactly the same scorecard, intervals included.
+    with tempfile.TemporaryDirectory() as tmp:
+        ws = ovm.load_workspace(write(Path(tmp), design, cohort, make_workspace))
+    together = ovm.score(ws.rubric, ws.observations, bootstrap=30)
+    for mission in ws.observations.missions:
+        sites = ws.observations.sites
+        if sites.height:
+            sites = sites.filter(pl.col("mission") == mission.id)
+        alone = ovm.score(ws.rubric, ovm.Observations((mission,), sites), bootstrap=30)
+        assert alone.scorecards == (together.scorecard(mission.id),)
 
 
 @given(design=designs(), cohort=COHORTS,

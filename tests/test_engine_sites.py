@@ -5,10 +5,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
+import numpy as np
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 import ovm
-from ovm.engine import wilson
+from ovm.sitestats import wilson, wilson_arrays
 
 RUBRIC = """\
 ovm_rubric: 1
@@ -167,9 +170,7 @@ def test_float_sums_do_not_depend_on_row_order(tmp_path: Path, make_workspace: M
 
 
 def test_a_replicate_without_weight_has_no_statistic() -> None:
-    import numpy as np
-
-    from ovm.engine import _weighted_stat
+    from ovm.sitestats import _weighted_stat
 
     vals = np.array([10.0, 90.0])
     w = np.array([[0.0, 0.0], [1.0, 2.0]])
@@ -177,3 +178,49 @@ def test_a_replicate_without_weight_has_no_statistic() -> None:
         out = _weighted_stat(stat, vals, w)
         assert np.isnan(out[0]), stat
         assert not np.isnan(out[1]), stat
+
+
+def test_a_zero_divisor_in_one_missions_replicates_leaves_the_others_intervals(
+    tmp_path: Path, make_workspace: Make
+) -> None:
+    # "few" has two visits, one yes and one no: the replicates that draw only the "no" give a
+    # share of 0, and 50 / secret_share divides by zero there. "m" has 40 visits, 2 in 3 yes.
+    rubric = RUBRIC.replace("formula: secret_share * 100", "formula: 50 / secret_share")
+    missions = MISSIONS + (
+        "  - {id: few, country: BBB, name: F, election: {type: general, date: 2024-01-01}}\n"
+    )
+    lines = ["mission,site,f.queue,f.secret", "few,s0,10,yes", "few,s1,20,no"]
+    lines += [f"m,s{i},{i},{'yes' if i % 3 else 'no'}" for i in range(40)]
+    root = make_workspace(
+        tmp_path, rubric=rubric, missions=missions, checklists="\n".join(lines) + "\n"
+    )
+    ws = ovm.load_workspace(root)
+    scores = ovm.score(ws.rubric, ws.observations, seed=5, bootstrap=100)
+    few = scores.scorecard("few").node("f.secret_pct")
+    many = scores.scorecard("m").node("f.secret_pct")
+    # Both are scored on their point values; only "m" has replicates to give an interval.
+    assert (few.status, few.score, few.sampled, few.interval) == ("scored", 100.0, False, None)
+    assert many.status == "scored" and many.sampled and many.interval is not None
+    assert many.score == pytest.approx(50 / (26 / 40))
+    lo, hi = many.interval
+    assert lo < many.score < hi
+    sites = ws.observations.sites
+    for mission in ws.observations.missions:
+        alone = ovm.Observations((mission,), sites.filter(sites["mission"] == mission.id))
+        card = ovm.score(ws.rubric, alone, seed=5, bootstrap=100).scorecard(mission.id)
+        assert card == scores.scorecard(mission.id)
+
+
+@given(st.lists(st.tuples(st.integers(0, 500), st.integers(1, 500)), min_size=1, max_size=20),
+       st.sampled_from([1.0, 1.959963984540054, 2.576]))
+def test_the_cohort_wide_wilson_interval_is_the_one_of_each_mission(
+    pairs: list[tuple[int, int]], z: float
+) -> None:
+    # Checklist intervals are computed for the whole cohort at once; each must be the
+    # public single-proportion interval of its own counts.
+    counts = [(min(a, n), n) for a, n in pairs]
+    lo, hi = wilson_arrays(np.array([a for a, _ in counts], float),
+                           np.array([n for _, n in counts], float), z)
+    for k, (a, n) in enumerate(counts):
+        assert (lo[k], hi[k]) == pytest.approx(wilson(a, n, z), abs=1e-12)
+        assert 0 <= lo[k] <= a / n <= hi[k] <= 1

@@ -1,0 +1,408 @@
+"""Observer visits summarised per mission, with Poisson bootstrap replicates for the cohort.
+
+Everything here is columnar: visits are grouped by mission once, in an order that depends on
+their content only, and each mission's block of visits feeds one matrix product that gives both
+its point counts and its replicate counts.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+import numpy as np
+import numpy.typing as npt
+import polars as pl
+
+from ovm.aggregate import Array
+from ovm.indicators import ChecklistIndicator
+from ovm.results import SiteNote
+from ovm.rubric import Rubric
+from ovm.sites import FILE, NA_CODE, checklist_questions
+from ovm.tables import ROW
+
+MAX_NOTES = 200
+MISSING_CODE = -9
+"""Code given to an unanswered categorical cell before it enters a matrix."""
+PERCENT = "percent"
+"""The replicate statistic a checklist indicator is scored on: its share in %, or the
+numeric statistic it names."""
+# Float32 sums of integer weights stay exact below 2**24.
+_F32_EXACT = 2**24
+
+
+@dataclass
+class QuestionStat:
+    """Per-mission summary of one checklist question over the visits."""
+
+    answered: int = 0
+    accepted: int = 0
+    not_applicable: int = 0
+    not_observed: int = 0
+    value: float | None = None
+    extra: dict[str, float | None] = field(default_factory=dict)
+    """Statistics other variables ask of a numeric question (``from_sites``)."""
+
+
+@dataclass
+class MissionSites:
+    """The site data of one mission, summarised."""
+
+    n: int = 0
+    simulated: bool = False
+    stats: dict[str, QuestionStat] = field(default_factory=dict)
+    notes: list[SiteNote] = field(default_factory=list)
+    notes_total: int = 0
+    negative_notes: dict[str, list[SiteNote]] = field(default_factory=dict)
+
+
+@dataclass
+class SiteSummary:
+    """Every mission's site summary, and the cohort's bootstrap replicates.
+
+    ``replicates[(question, stat)]`` is a matrix with one row per mission of ``ids`` and one
+    column per replicate; ``stat`` is :data:`PERCENT` for the value a checklist indicator is
+    scored on, or a statistic a variable asks for (``share``, ``count``, ``mean``...).
+    """
+
+    missions: dict[str, MissionSites] = field(default_factory=dict)
+    ids: list[str] = field(default_factory=list)
+    bootstrap: int = 0
+    replicates: dict[tuple[str, str], Array] = field(default_factory=dict)
+    rows: dict[str, int] = field(init=False)
+    """The row of each mission of ``ids`` in the replicate matrices."""
+
+    def __post_init__(self) -> None:
+        self.rows = {m: i for i, m in enumerate(self.ids)}
+
+
+def wilson(accepted: int, n: int, z: float = 1.959963984540054) -> tuple[float, float]:
+    """Wilson score interval for a proportion (as shares in [0, 1])."""
+    if n == 0:
+        return (0.0, 1.0)
+    p = accepted / n
+    denom = 1 + z * z / n
+    centre = (p + z * z / (2 * n)) / denom
+    half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / denom
+    # The interval holds the observed share; rounding alone could leave it out (p = 1).
+    return (max(0.0, min(p, centre - half)), min(1.0, max(p, centre + half)))
+
+
+def wilson_arrays(accepted: Array, n: Array, z: float) -> tuple[Array, Array]:
+    """:func:`wilson` for arrays of counts (n > 0), as shares in [0, 1]."""
+    p = accepted / n
+    denom = 1 + z * z / n
+    centre = (p + z * z / (2 * n)) / denom
+    half = z * np.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / denom
+    return (
+        np.maximum(0.0, np.minimum(p, centre - half)),
+        np.minimum(1.0, np.maximum(p, centre + half)),
+    )
+
+
+def row_hashes(sites: pl.DataFrame) -> pl.Series:
+    """A content hash per site row, file and row number left out; stable per Polars version."""
+    content = sorted(c for c in sites.columns if c not in (ROW, FILE, "__h"))
+    return sites.select(content).hash_rows(seed=7)
+
+
+def with_hashes(sites: pl.DataFrame) -> pl.DataFrame:
+    """The site rows with their content hash in ``__h`` (computed once, then reused)."""
+    if sites.height == 0 or "__h" in sites.columns:
+        return sites
+    return sites.with_columns(row_hashes(sites).alias("__h"))
+
+
+@dataclass(frozen=True)
+class SiteOrder:
+    """Visits grouped by mission (ids sorted), each group in content-hash order."""
+
+    ids: list[str]
+    perm: npt.NDArray[np.int64]
+    bounds: npt.NDArray[np.int64]
+    hashes: npt.NDArray[np.uint64]
+    """The row hashes in that order: a canonical, order-free listing of the rows."""
+
+
+def site_order(sites: pl.DataFrame) -> SiteOrder:
+    """Group the visits by mission in an order that depends on their content only.
+
+    Resampling and the notes kept follow this order, so neither depends on the order rows
+    came in. One sort on a 64-bit key (mission rank in the top bits, the row hash below) does
+    the work of a two-column sort; where two keys tie although their hashes differ, the exact
+    two-column sort is used instead.
+    """
+    sites = with_hashes(sites)
+    ids = sites["mission"].unique().sort()
+    rank = (
+        sites["mission"]
+        .replace_strict(ids, pl.Series(range(len(ids)), dtype=pl.UInt32), return_dtype=pl.UInt32)
+        .to_numpy()
+    )
+    h = sites["__h"].to_numpy()
+    bits = (len(ids) - 1).bit_length()
+    key = (
+        h
+        if bits == 0
+        else (rank.astype(np.uint64) << np.uint64(64 - bits)) | (h >> np.uint64(bits))
+    )
+    perm = pl.Series(key).arg_sort().to_numpy().astype(np.int64)
+    ordered = key[perm]
+    hashes = h[perm]
+    ties = (ordered[1:] == ordered[:-1]) & (hashes[1:] != hashes[:-1])
+    if bool(ties.any()):
+        frame = pl.DataFrame({"r": rank, "h": h})
+        perm = frame.select(pl.arg_sort_by(["r", "h"])).to_series().to_numpy().astype(np.int64)
+        hashes = h[perm]
+    counts = np.bincount(rank, minlength=len(ids))
+    bounds = np.concatenate([[0], np.cumsum(counts)]).astype(np.int64)
+    return SiteOrder([str(x) for x in ids], perm, bounds, hashes)
+
+
+# Poisson(1) quantiles for 16-bit uniforms: one table lookup per weight.
+_POISSON = np.searchsorted(
+    np.cumsum([math.exp(-1.0) / math.factorial(k) for k in range(16)]),
+    (np.arange(65536) + 0.5) / 65536,
+).astype(np.float32)
+_CHUNK = 4096
+
+
+def poisson_weights(seed: int, replicates: int, n: int) -> Array:
+    """Bootstrap weights (replicates x n), each an independent Poisson(1) draw.
+
+    The Poisson bootstrap (Hanley & MacGibbon 2006; Chamandy et al. 2012) resamples each
+    visit independently. Columns come in seeded chunks, so the first ``n`` columns are the
+    same whatever ``n`` a caller asks for: a mission's weights depend only on the seed and on
+    its own visits, never on the size or order of the rest of the cohort.
+    """
+    chunks = []
+    for k in range(-(-n // _CHUNK)):
+        rng = np.random.default_rng([seed, replicates, k])
+        draws = rng.integers(0, 65536, size=(replicates, _CHUNK), dtype=np.uint16)
+        chunks.append(_POISSON[draws])
+    full = np.concatenate(chunks, axis=1) if chunks else np.zeros((replicates, 0), np.float32)
+    return np.ascontiguousarray(full[:, :n])
+
+
+def requested_stats(rubric: Rubric) -> dict[str, set[str]]:
+    """For each checklist question, the replicate statistics its indicator and variables need."""
+    out: dict[str, set[str]] = {q.id: {PERCENT} for q in checklist_questions(rubric)}
+    for var in rubric.variables:
+        if var.from_sites is not None and var.from_sites.question in out:
+            out[var.from_sites.question].add(var.from_sites.stat)
+    return out
+
+
+def summarise_sites(
+    rubric: Rubric,
+    sites: pl.DataFrame,
+    *,
+    seed: int,
+    bootstrap: int,
+    order: SiteOrder | None = None,
+) -> SiteSummary:
+    """Per-mission counts and statistics of every checklist question, with bootstrap replicates."""
+    if sites.height == 0:
+        return SiteSummary(bootstrap=bootstrap)
+    sites = with_hashes(sites)
+    order = order or site_order(sites)
+    questions = checklist_questions(rubric)
+    cat = [q for q in questions if not q.numeric]
+    num = [q for q in questions if q.numeric]
+    requested = requested_stats(rubric)
+    missions = len(order.ids)
+    summary = SiteSummary(
+        missions={m: MissionSites() for m in order.ids},
+        ids=order.ids,
+        bootstrap=bootstrap,
+        replicates={
+            (q.id, s): np.full((missions, bootstrap), np.nan) for q in num for s in requested[q.id]
+        }
+        if bootstrap
+        else {},
+    )
+    k = len(cat)
+    # Categorical replicates fill one (missions x replicates x questions) block per mission.
+    shares = np.full((missions, bootstrap, k), np.nan)
+    want_counts = any("count" in requested[q.id] for q in cat)
+    counts = np.full((missions, bootstrap, k) if want_counts else (0, 0, 0), np.nan)
+    sizes = np.diff(order.bounds)
+    largest = int(sizes.max(initial=0))
+    # A row of ones on top of the Poisson weights gives the point counts from the same product.
+    weights = np.vstack(
+        [np.ones((1, largest), np.float32), poisson_weights(seed, bootstrap, largest)]
+    )
+    codes = (
+        sites.select(pl.col(q.id).fill_null(MISSING_CODE) for q in cat).to_numpy(order="c")
+        if cat
+        else np.zeros((sites.height, 0), np.int8)
+    )
+    nums = (
+        sites.select(pl.col(q.id).cast(pl.Float64) for q in num).to_numpy(order="c")
+        if num
+        else np.zeros((sites.height, 0))
+    )
+    # Converted to NumPy, a null (not observed) becomes NaN like a not-applicable answer.
+    nulls = (
+        sites.select(pl.col(q.id).is_null() for q in num).to_numpy(order="c")
+        if num
+        else np.zeros((sites.height, 0), bool)
+    )
+    simulated = sites["simulated"].fill_null(False).to_numpy()
+    # Buffers sized for the largest mission, reused: fresh large arrays per mission cost
+    # more in page faults than the arithmetic done in them.
+    block_buf = np.empty((largest, k), np.int8)
+    both_buf = np.empty((largest, 2 * k), np.float32 if 16 * largest < _F32_EXACT else np.float64)
+    mask_buf = np.empty((largest, k), bool)
+    for m, mid in enumerate(order.ids):
+        n = int(sizes[m])
+        rows = order.perm[order.bounds[m] : order.bounds[m + 1]]
+        ms = summary.missions[mid]
+        ms.n = n
+        ms.simulated = bool(simulated[rows].any())
+        w = weights[:, :n]
+        if cat:
+            # Built per mission: small blocks stay in cache, where one cohort-wide float
+            # matrix would cost more to allocate than the products themselves.
+            block = np.take(codes, rows, axis=0, out=block_buf[:n])
+            both = both_buf[:n]
+            np.equal(block, 1, out=both[:, :k])
+            np.greater_equal(block, 0, out=both[:, k:])
+            sums = (w.astype(both.dtype, copy=False) @ both).astype(np.float64)
+            mask = mask_buf[:n]
+            na = np.count_nonzero(np.equal(block, NA_CODE, out=mask), axis=0)
+            missing = np.count_nonzero(np.equal(block, MISSING_CODE, out=mask), axis=0)
+            _categorical(ms, cat, sums, na, missing)
+            if bootstrap:
+                with np.errstate(divide="ignore", invalid="ignore"):
+                    np.divide(sums[1:, :k], sums[1:, k:], out=shares[m])
+                if want_counts:
+                    counts[m] = sums[1:, k:]
+        for j, q in enumerate(num):
+            _numeric(ms, q, nums[rows, j], nulls[rows, j], w, requested[q.id], summary, m)
+    if bootstrap:
+        for j, q in enumerate(cat):
+            share = np.ascontiguousarray(shares[:, :, j])
+            summary.replicates[(q.id, PERCENT)] = 100.0 * share
+            if "share" in requested[q.id]:
+                summary.replicates[(q.id, "share")] = share
+            if "count" in requested[q.id]:
+                summary.replicates[(q.id, "count")] = np.ascontiguousarray(counts[:, :, j])
+    _collect_notes(sites, cat, summary.missions)
+    return summary
+
+
+def _categorical(
+    ms: MissionSites,
+    cat: list[ChecklistIndicator],
+    sums: Array,
+    na: npt.NDArray[np.intp],
+    missing: npt.NDArray[np.intp],
+) -> None:
+    k = len(cat)
+    accepted = sums[0, :k].astype(np.int64).tolist()
+    answered = sums[0, k:].astype(np.int64).tolist()
+    for q, yes, den, n_na, n_missing in zip(
+        cat, accepted, answered, na.tolist(), missing.tolist(), strict=True
+    ):
+        ms.stats[q.id] = QuestionStat(
+            answered=den,
+            accepted=yes,
+            not_applicable=n_na,
+            not_observed=n_missing,
+            value=100.0 * yes / den if den else None,
+        )
+
+
+def _numeric(
+    ms: MissionSites,
+    q: ChecklistIndicator,
+    col: Array,
+    null: npt.NDArray[np.bool_],
+    w: Array,
+    stats: set[str],
+    summary: SiteSummary,
+    m: int,
+) -> None:
+    ok = ~np.isnan(col)
+    st = QuestionStat(
+        answered=int(ok.sum()),
+        not_applicable=int((~ok & ~null).sum()),
+        not_observed=int(null.sum()),
+    )
+    ms.stats[q.id] = st
+    if not st.answered:
+        return
+    # Rows come in content-hash order: sums over them do not depend on the order of the file.
+    vals = col[ok]
+    point = {
+        "mean": lambda: float(np.mean(vals)),
+        "median": lambda: float(np.median(vals)),
+        "min": lambda: float(vals.min()),
+        "max": lambda: float(vals.max()),
+        "sum": lambda: float(np.sum(vals)),
+        "count": lambda: float(vals.size),
+    }
+    for name in (stats - {PERCENT}) | {q.stat}:
+        st.extra[name] = point[name]()
+    st.value = st.extra[q.stat]
+    if summary.bootstrap == 0:
+        return
+    ww = w[1:, ok].astype(np.float64)
+    for name in stats:
+        stat = q.stat if name == PERCENT else name
+        summary.replicates[(q.id, name)][m] = _weighted_stat(stat, vals, ww)
+
+
+def _weighted_stat(stat: str, vals: Array, w: Array) -> Array:
+    # A Poisson replicate may give every answered visit weight 0: it has no statistic.
+    total = w.sum(axis=1)
+    return np.where(total > 0, _weighted_stat_raw(stat, vals, w, total), np.nan)
+
+
+def _weighted_stat_raw(stat: str, vals: Array, w: Array, total: Array) -> Array:
+    with np.errstate(divide="ignore", invalid="ignore"):
+        if stat == "mean":
+            return np.asarray((w @ vals) / total, dtype=float)
+        if stat == "sum":
+            return np.asarray(w @ vals, dtype=float)
+        if stat == "count":
+            return np.asarray(total, dtype=float)
+        if stat in ("min", "max"):
+            masked = np.where(w > 0, vals[None, :], np.inf if stat == "min" else -np.inf)
+            return np.asarray(
+                masked.min(axis=1) if stat == "min" else masked.max(axis=1), dtype=float
+            )
+        order = np.argsort(vals, kind="stable")
+        cum = np.cumsum(w[:, order], axis=1)
+        idx = np.argmax(cum >= total[:, None] / 2, axis=1)
+        return np.asarray(vals[order][idx], dtype=float)
+
+
+def _collect_notes(
+    sites: pl.DataFrame, cat: list[ChecklistIndicator], out: dict[str, MissionSites]
+) -> None:
+    if "notes" not in sites.columns:
+        return
+    with_notes = sites.filter(pl.col("notes").is_not_null()).sort(["mission", "__h"])
+    if with_notes.height == 0:
+        return
+    for rec in with_notes.iter_rows(named=True):
+        ms = out[str(rec["mission"])]
+        ms.notes_total += 1
+        note = SiteNote(
+            site=rec["site"],
+            city=rec["site_city"],
+            country=rec["site_country"],
+            observer=rec["observer"],
+            visited_at=rec["visited_at"],
+            text=str(rec["notes"]),
+            simulated=bool(rec["simulated"]),
+        )
+        if len(ms.notes) < MAX_NOTES:
+            ms.notes.append(note)
+        for q in cat:
+            if rec[q.id] == 0:
+                bucket = ms.negative_notes.setdefault(q.id, [])
+                if len(bucket) < 10:
+                    bucket.append(note)
