@@ -1,8 +1,11 @@
-"""Aggregation of children's scores into a group score; works on floats and NumPy arrays."""
+"""Aggregation of children's scores into a group score (on floats and NumPy arrays), and the
+rules that decide a group's status."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Literal
 
 import numpy as np
 import numpy.typing as npt
@@ -78,3 +81,82 @@ def _aggregate(
         reason = f"a score of 0 under a {method} mean" if bool(np.any(bad)) else None
         return out, reason
     raise ValueError(f"unknown aggregation method {method!r}")
+
+
+@dataclass(frozen=True)
+class Child:
+    """What a group needs to know of one child to score itself."""
+
+    id: str
+    weight: float
+    status: str
+    score: float | None
+    coverage: float
+
+
+@dataclass(frozen=True)
+class GroupOutcome:
+    """A group's status, score and coverage, and the finding that explains a missing score."""
+
+    status: Literal["scored", "missing", "not_applicable", "insufficient", "pending", "undefined"]
+    score: float | None
+    coverage: float
+    scored_weight: float
+    finding: tuple[str, str, dict[str, str]] | None = None
+    """(code, message, parameters) of the problem, if any."""
+
+
+def combine(
+    children: Sequence[Child], method: str, power: float | None, min_coverage: float
+) -> GroupOutcome:
+    """Score a group from its children: the rules the engine and the comparison share.
+
+    Not-applicable and pending children leave the denominator; weights are renormalised over
+    the scored ones; an undefined child makes the group undefined (dropping it would let a
+    better input, the zero improving, lower the group); below ``min_coverage`` of scored
+    weight the group is insufficient, or missing when nothing below it has data.
+    """
+    applicable = [c for c in children if c.status not in ("not_applicable", "pending")]
+    scored = [c for c in applicable if c.status == "scored" and c.score is not None]
+    scored_w = sum(c.weight for c in scored)
+    if not applicable:
+        pending = any(c.status == "pending" for c in children)
+        return GroupOutcome("pending" if pending else "not_applicable", None, 0.0, scored_w)
+    total_w = sum(c.weight for c in applicable)
+    coverage = sum(c.weight * c.coverage for c in applicable) / total_w
+    undefined = [c.id for c in applicable if c.status == "undefined"]
+    if undefined:
+        names = ", ".join(undefined)
+        return GroupOutcome(
+            "undefined",
+            None,
+            coverage,
+            scored_w,
+            ("undefined-child", f"depends on undefined {names}", {"names": names}),
+        )
+    direct = scored_w / total_w
+    if not scored or direct < min_coverage:
+        problem = None
+        if scored:
+            problem = (
+                "insufficient-coverage",
+                f"{direct:.0%} of its children's weight has a score; "
+                f"at least {min_coverage:.0%} needed",
+                {"share": f"{100 * direct:.0f}", "needed": f"{100 * min_coverage:.0f}"},
+            )
+        partial = scored or any(c.status == "insufficient" for c in applicable)
+        return GroupOutcome(
+            "insufficient" if partial else "missing", None, coverage, scored_w, problem
+        )
+    values, reason = aggregate(
+        method, [c.score for c in scored if c.score is not None], [c.weight for c in scored], power
+    )
+    if reason is not None:
+        return GroupOutcome(
+            "undefined",
+            None,
+            coverage,
+            scored_w,
+            ("aggregation-undefined", f"{method} mean undefined: {reason}", {"method": method}),
+        )
+    return GroupOutcome("scored", float(values[0]), coverage, scored_w)

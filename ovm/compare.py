@@ -31,7 +31,8 @@ from typing import Any, Literal, get_args
 import numpy as np
 import polars as pl
 
-from ovm.aggregate import METHODS, Array, aggregate
+from ovm.aggregate import METHODS, Array, Child, aggregate
+from ovm.aggregate import combine as combine_children
 from ovm.engine import band_of
 from ovm.errors import DataError, Issue
 from ovm.export import csv_cell
@@ -552,67 +553,37 @@ def _combine(st: _State, i: int, node: Group | None, method: str, power: float |
     else:
         kids, node_id, min_cov = node.children, node.id, node.min_coverage
     cells = [(k, st.cur[k.id][i]) for k in kids]
-    findings: list[Finding] = []
-    applicable = [(k, c) for k, c in cells if c.status not in ("not_applicable", "pending")]
-    scored = [(k, c) for k, c in applicable if c.status == "scored" and c.score is not None]
-    total_w = sum(k.weight for k, _ in applicable)
-    scored_w = sum(k.weight for k, _ in scored)
+    out = combine_children(
+        [Child(k.id, k.weight, c.status, c.score, c.coverage) for k, c in cells],
+        method, power, min_cov)
+    findings = [] if out.finding is None else [
+        Finding(code=out.finding[0], message=out.finding[1], node=node_id,
+                params=out.finding[2])]
+    score = out.score
     contributions = tuple(
         Contribution(node=k.id, status=c.status, score=c.score, weight=k.weight,
-                     share=(k.weight / scored_w) if c.status == "scored" and scored_w else None)
+                     share=(k.weight / out.scored_weight)
+                     if score is not None and c.status == "scored" else None)
         for k, c in cells)
-    expl = Explanation(aggregation=_method_text(method, power), children=contributions)
-    status: NodeStatus
-    score: float | None = None
+    expl = Explanation(aggregation=_method_text(method, power), children=contributions,
+                       score=score)
     interval: tuple[float, float] | None = None
-    coverage = 0.0
-    if not applicable:
-        status = "pending" if any(c.status == "pending" for _, c in cells) else "not_applicable"
-    else:
-        coverage = sum(k.weight * c.coverage for k, c in applicable) / total_w
-        direct = scored_w / total_w
-        undefined = [k.id for k, c in applicable if c.status == "undefined"]
-        if undefined:
-            # As in the engine: an undefined child makes its parent undefined too.
-            names = ", ".join(undefined)
-            findings.append(_finding("undefined-child", f"depends on undefined {names}", node_id,
-                                     names=names))
-            status = "undefined"
-        elif not scored or direct < min_cov:
-            if scored:
-                findings.append(_finding(
-                    "insufficient-coverage",
-                    f"{direct:.0%} of its children's weight has a score; "
-                    f"at least {min_cov:.0%} needed",
-                    node_id, share=f"{100 * direct:.0f}", needed=f"{100 * min_cov:.0f}"))
-            partial = scored or any(c.status == "insufficient" for _, c in applicable)
-            status = "insufficient" if partial else "missing"
-        else:
-            weights = [k.weight for k, _ in scored]
-            values, reason = aggregate(method, [c.score for _, c in scored],  # type: ignore[misc]
-                                       weights, power)
-            if reason is not None:
-                findings.append(_finding("aggregation-undefined",
-                                         f"{method} mean undefined: {reason}", node_id,
-                                         method=method))
-                status = "undefined"
-            else:
-                status, score = "scored", float(values[0])
-                expl = expl.model_copy(update={"score": score})
-                if any(c.interval is not None for _, c in scored):
-                    # Ends aggregated as if the children's errors moved together: conservative.
-                    ends = [aggregate(method, [(c.interval or (c.score, c.score))[e]  # type: ignore[misc]
-                                               for _, c in scored], weights, power)[0][0]
-                            for e in (0, 1)]
-                    if all(math.isfinite(float(e)) for e in ends):
-                        interval = (min(float(ends[0]), score), max(float(ends[1]), score))
+    scored = [c for _, c in cells if c.status == "scored" and c.score is not None]
+    if score is not None and any(c.interval is not None for c in scored):
+        # Ends aggregated as if the children's errors moved together: conservative.
+        weights = [k.weight for k, c in cells if c.status == "scored" and c.score is not None]
+        ends = [aggregate(method, [(c.interval or (c.score, c.score))[e]  # type: ignore[misc]
+                                   for c in scored], weights, power)[0][0]
+                for e in (0, 1)]
+        if all(math.isfinite(float(e)) for e in ends):
+            interval = (min(float(ends[0]), score), max(float(ends[1]), score))
     st.node_findings[(i, node_id)] = findings
     st.recomputed.add((i, node_id))
     band, label = _band(rubric, node, score, st.bounded)
     return template.model_copy(update={
-        "value": score, "score": score, "coverage": coverage, "status": status, "band": band,
-        "band_label": label, "interval": interval,
-        "sampled": interval is not None and any(c.sampled for _, c in scored),
+        "value": score, "score": score, "coverage": out.coverage, "status": out.status,
+        "band": band, "band_label": label, "interval": interval,
+        "sampled": interval is not None and any(c.sampled for c in scored),
         "explanation": expl})
 
 

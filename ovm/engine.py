@@ -26,7 +26,8 @@ import numpy as np
 import numpy.typing as npt
 
 from ovm import formula
-from ovm.aggregate import Array, aggregate
+from ovm.aggregate import Array, Child, aggregate
+from ovm.aggregate import combine as combine_children
 from ovm.indicators import (
     AnswerIndicator,
     ChecklistIndicator,
@@ -297,77 +298,35 @@ class _MissionScorer:
         min_cov: float,
         kids: Sequence[tuple[Group | Indicator, _Result]],
     ) -> _Result:
-        applicable = [(n, r) for n, r in kids if r.status not in ("not_applicable", "pending")]
-        scored = [(n, r) for n, r in applicable if r.status == "scored"]
-        total_w = sum(n.weight for n, _ in applicable)
-        scored_w = sum(n.weight for n, _ in scored)
-        aggregation = method if power is None else f"{method} (p={power:g})"
-
-        def explain(score: float | None = None) -> Explanation:
-            # A child's share of the group is known only once the group has a score.
-            return Explanation(
-                aggregation=aggregation,
-                score=score,
-                children=tuple(
-                    Contribution(
-                        node=n.id,
-                        status=r.status,
-                        score=r.score,
-                        weight=n.weight,
-                        share=(
-                            n.weight / scored_w
-                            if score is not None and r.status == "scored"
-                            else None
-                        ),
-                    )
-                    for n, r in kids
-                ),
-            )
-
-        if not applicable:
-            status: NodeStatus = (
-                "pending" if any(r.status == "pending" for _, r in kids) else "not_applicable"
-            )
-            return _Result(status, None, None, 0.0, explain())
-        coverage = sum(n.weight * r.coverage for n, r in applicable) / total_w
-        undefined = [n.id for n, r in applicable if r.status == "undefined"]
-        if undefined:
-            # An undefined child has no number to renormalise away: dropping it would let a
-            # better input (the zero improving) lower this group.
-            names = ", ".join(undefined)
-            self.finding("undefined-child", f"depends on undefined {names}", node_id, names=names)
-            return _Result("undefined", None, None, coverage, explain())
-        direct = scored_w / total_w
-        if not scored or direct < min_cov:
-            if scored:
-                self.finding(
-                    "insufficient-coverage",
-                    f"{direct:.0%} of its children's weight has a score; "
-                    f"at least {min_cov:.0%} needed",
-                    node_id,
-                    share=f"{100 * direct:.0f}",
-                    needed=f"{100 * min_cov:.0f}",
-                )
-            # Some data below, but not enough: insufficient; nothing at all: missing.
-            partial = scored or any(r.status == "insufficient" for _, r in applicable)
-            status = "insufficient" if partial else "missing"
-            return _Result(status, None, None, coverage, explain())
-        values, reason = aggregate(
+        out = combine_children(
+            [Child(n.id, n.weight, r.status, r.score, r.coverage) for n, r in kids],
             method,
-            [r.score for _, r in scored],  # type: ignore[misc]
-            [n.weight for n, _ in scored],
             power,
+            min_cov,
         )
-        if reason is not None:
-            self.finding(
-                "aggregation-undefined",
-                f"{method} mean undefined: {reason}",
-                node_id,
-                method=method,
-            )
-            return _Result("undefined", None, None, coverage, explain())
-        value = float(values[0])
-        return _Result("scored", value, value, coverage, explain(value))
+        if out.finding is not None:
+            code, message, params = out.finding
+            self.findings.append(Finding(code=code, message=message, node=node_id, params=params))
+        explanation = Explanation(
+            aggregation=method if power is None else f"{method} (p={power:g})",
+            score=out.score,
+            children=tuple(
+                Contribution(
+                    node=n.id,
+                    status=r.status,
+                    score=r.score,
+                    weight=n.weight,
+                    # A child's share of the group exists only once the group has a score.
+                    share=(
+                        n.weight / out.scored_weight
+                        if out.score is not None and r.status == "scored"
+                        else None
+                    ),
+                )
+                for n, r in kids
+            ),
+        )
+        return _Result(out.status, out.score, out.score, out.coverage, explanation)
 
     def indicator(self, node: Indicator) -> _Result:
         if isinstance(node, LevelsIndicator | AnswerIndicator):
