@@ -8,7 +8,9 @@ its point counts and its replicate counts.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import cast
 
 import numpy as np
 import numpy.typing as npt
@@ -333,14 +335,16 @@ def _numeric(
     ms.stats[q.id] = st
     if not st.answered:
         return
-    # Rows come in content-hash order: sums over them do not depend on the order of the file.
     vals = col[ok]
-    point = {
-        "mean": lambda: float(np.mean(vals)),
-        "median": lambda: float(np.median(vals)),
+    # The point statistics depend on the values alone: summed in sorted order (content-hash
+    # order would tie a float sum's last bit to a visit's notes), median as Polars takes it.
+    ordered = pl.Series(np.sort(vals))
+    point: dict[str, Callable[[], float]] = {
+        "mean": lambda: float(cast(float, ordered.mean())),
+        "median": lambda: float(cast(float, ordered.median())),
         "min": lambda: float(vals.min()),
         "max": lambda: float(vals.max()),
-        "sum": lambda: float(np.sum(vals)),
+        "sum": lambda: float(ordered.sum()),
         "count": lambda: float(vals.size),
     }
     for name in (stats - {PERCENT}) | {q.stat}:
