@@ -120,10 +120,13 @@ def _has_short_rows(path: Path, sep: str, width: int, records: int) -> bool:
     if b'"' not in raw and b"\x1f" not in raw:
         # Polars refuses a row with too many fields, so no row has more than ``width``: with
         # no quotes, every separator byte separates two fields, and the file has
-        # ``width - 1`` of them per record (header included) when no row is short.
-        if raw.count(sep.encode()) == (records + 1) * (width - 1):
+        # ``width - 1`` of them per record (header included) when no row is short. Polars
+        # does take one extra empty field on a last line without a line break, silently:
+        # that file is counted line by line.
+        ends_line = raw.endswith((b"\n", b"\r"))
+        if ends_line and raw.count(sep.encode()) == (records + 1) * (width - 1):
             return False
-        # Fewer: a short row, or a blank line (a row of empty cells); count line by line.
+        # A short row, or a blank line (a row of empty cells): count line by line.
         lines = pl.read_csv(path, has_header=False, separator="\x1f", quote_char=None,
                             infer_schema=False, new_columns=["line"], encoding="utf8")
         counts = lines["line"].str.count_matches(sep, literal=True) + 1

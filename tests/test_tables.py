@@ -21,6 +21,13 @@ def test_short_and_long_csv_rows_are_reported_not_padded(tmp_path: Path) -> None
     short = tmp_path / "short.csv"
     short.write_text("mission,a,b\nm1,1,2\nm2,1\nm3,,\nm4\n", encoding="utf-8")
     assert _issues(short) == [(3, None, "ragged-row"), (5, None, "ragged-row")]
+    # Polars takes one extra empty field on a last line without a line break: its separator
+    # must not hide a short row elsewhere.
+    for sep, suffix in ((",", "csv"), ("\t", "tsv")):
+        hidden = tmp_path / f"hidden.{suffix}"
+        hidden.write_text(sep.join(["mission", "a", "b"]) + "\r\n" + sep.join(["m1", "1"])
+                          + "\r\n" + sep.join(["m2", "1", "2", ""]), encoding="utf-8")
+        assert _issues(hidden) == [(2, None, "ragged-row"), (3, None, "ragged-row")]
     # A blank line is a row of empty cells (rejected later for its missing mission), not a
     # short row, whichever way the file is read.
     blank = tmp_path / "blank.csv"
