@@ -40,16 +40,29 @@ def _stack(scores: Sequence[float | Array]) -> Array:
     return np.stack(np.broadcast_arrays(*arrays))
 
 
+def _wsum(w: Array, s: Array) -> Array:
+    """The weighted sum over the first axis, term after term.
+
+    NumPy sums a lone column pairwise but the rows of a matrix one after another, so
+    ``np.sum(axis=0)`` can round a mission's score differently when it is aggregated alone
+    or within a cohort; one order for every shape keeps them equal to the last bit.
+    """
+    total = w[0] * s[0]
+    for k in range(1, len(s)):
+        total = total + w[k] * s[k]
+    return np.asarray(total, dtype=float)
+
+
 def _aggregate(
     method: str, scores: Sequence[float | Array], weights: Sequence[float], power: float | None
 ) -> tuple[Array, str | None]:
     s = _stack(scores)
     w = np.asarray(weights, dtype=float).reshape((-1,) + (1,) * (s.ndim - 1))
     if method == "sum":
-        return np.sum(w * s, axis=0), None
+        return _wsum(w, s), None
     w = w / w.sum()
     if method == "arithmetic":
-        return np.sum(w * s, axis=0), None
+        return _wsum(w, s), None
     if method == "minimum":
         return np.min(s, axis=0), None
     if method == "generalised":
@@ -57,11 +70,11 @@ def _aggregate(
         if p == 0:
             method = "geometric"
         elif p == 1:
-            return np.sum(w * s, axis=0), None
+            return _wsum(w, s), None
         elif p < 0 or p != int(p):
             bad = np.any(s <= 0, axis=0) if p < 0 else np.any(s < 0, axis=0)
             with np.errstate(divide="ignore", invalid="ignore"):
-                out = np.power(np.sum(w * np.power(np.where(bad, 1.0, s), p), axis=0), 1.0 / p)
+                out = np.power(_wsum(w, np.power(np.where(bad, 1.0, s), p)), 1.0 / p)
             out = np.where(bad, np.nan, out)
             return out, (
                 "a zero score under a generalised mean with negative power"
@@ -69,14 +82,14 @@ def _aggregate(
                 else None
             )
         else:
-            return np.power(np.sum(w * np.power(s, p), axis=0), 1.0 / p), None
+            return np.power(_wsum(w, np.power(s, p)), 1.0 / p), None
     if method in ("geometric", "harmonic"):
         bad = np.any(s <= 0, axis=0)
         safe = np.where(s <= 0, 1.0, s)
         if method == "geometric":
-            out = np.exp(np.sum(w * np.log(safe), axis=0))
+            out = np.exp(_wsum(w, np.log(safe)))
         else:
-            out = 1.0 / np.sum(w / safe, axis=0)
+            out = 1.0 / _wsum(w, 1.0 / safe)
         out = np.where(bad, np.nan, out)
         reason = f"a score of 0 under a {method} mean" if bool(np.any(bad)) else None
         return out, reason
