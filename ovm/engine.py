@@ -30,9 +30,12 @@ from ovm.aggregate import Array, Child, aggregate
 from ovm.aggregate import combine as combine_children
 from ovm.indicators import (
     AnswerIndicator,
+    Bands,
     ChecklistIndicator,
     Cohort,
     ComparativeIndicator,
+    Goalposts,
+    Identity,
     LevelsIndicator,
     QuantitativeIndicator,
     Target,
@@ -215,19 +218,40 @@ def _checklist_columns(rubric: Rubric, summary: SiteSummary, z: float) -> dict[s
             accepted = np.array([st.accepted for st in stats], dtype=float)
             with np.errstate(divide="ignore", invalid="ignore"):
                 lo, hi = wilson_arrays(accepted, answered, z)
-            # A target rule is not monotone: take its range over the whole interval. The
-            # other rules are, so the interval's ends are enough.
-            shares = (
-                np.linspace(100 * lo, 100 * hi, 401, axis=1)
-                if isinstance(rule, Target)
-                else np.stack([100 * lo, 100 * hi], axis=1)
-            )
-            ends = apply_rule(rule, shares) if rule else shares
-            # fmin/fmax skip the ends a band rule leaves uncovered (NaN).
-            low = np.fmin.reduce(ends, axis=1)
-            high = np.fmax.reduce(ends, axis=1)
+            low, high = _rule_range(rule, 100 * lo, 100 * hi)
         out[q.id] = _Column(score, low, high)
     return out
+
+
+def _rule_range(
+    rule: Identity | Goalposts | Bands | Target | None, lo: Array, hi: Array
+) -> tuple[Array, Array]:
+    """The lowest and highest score a rule gives to values in [lo, hi] (NaN: none scored).
+
+    Goalposts and identity are monotone: the ends decide. A target peaks at the target, so
+    the range is its value there (clipped to the interval) and at the ends. Bands may score
+    in any order: every band the interval touches counts.
+    """
+    if rule is None:
+        return np.minimum(lo, 100.0), np.minimum(hi, 100.0)
+    if isinstance(rule, Bands):
+        scores = [
+            np.where(
+                (lo < (np.inf if b.max is None else b.max))
+                & (hi >= (-np.inf if b.min is None else b.min)),
+                b.score,
+                np.nan,
+            )
+            for b in rule.bands
+        ]
+        found = np.stack(scores)
+    else:
+        points = [lo, hi]
+        if isinstance(rule, Target):
+            points.append(np.clip(rule.target, lo, hi))
+        found = apply_rule(rule, np.stack(points))
+    # fmin/fmax skip what is not scored; NaN only where nothing in the interval is.
+    return np.fmin.reduce(found, axis=0), np.fmax.reduce(found, axis=0)
 
 
 class _MissionScorer:

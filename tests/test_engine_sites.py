@@ -136,7 +136,26 @@ def test_a_checklist_interval_through_a_target_rule_contains_its_score(
     low, high = wilson(4, 8)
     far = max(50 - 100 * low, 100 * high - 50)
     assert node.score == 100.0
-    assert node.interval == (pytest.approx(100 - 2 * far, abs=0.2), 100.0)
+    assert node.interval == (pytest.approx(100 - 2 * far, abs=1e-9), 100.0)
+
+
+def test_a_checklist_interval_through_bands_counts_every_band_it_touches(
+    tmp_path: Path, make_workspace: Make
+) -> None:
+    # 4 of 8 (50%) scores 50; the Wilson interval (21.5% to 78.5%) also reaches the narrow
+    # band scoring 100, which neither of its ends falls in.
+    bands = ("{type: bands, bands: [{max: 30, score: 0}, {min: 30, max: 40, score: 100}, "
+             "{min: 40, max: 60, score: 50}, {min: 60, score: 0}]}")
+    rubric = RUBRIC.replace("rule: {type: target, target: 50, tolerance: 0, span: 50}",
+                            f"rule: {bands}")
+    lines = ["mission,site,f.queue,f.secret"]
+    lines += [f"m,s{q},{q},{sec}" for q, sec, _ in ROWS]
+    root = make_workspace(tmp_path, rubric=rubric, missions=MISSIONS,
+                          checklists="\n".join(lines) + "\n", settings_yaml="{bootstrap: 0}")
+    node = _score(root).node("f.secret")
+    low, high = wilson(4, 8)
+    assert 0.2 < low < 0.3 and 0.7 < high < 0.8
+    assert (node.score, node.interval) == (50.0, (0.0, 100.0))
 
 
 def test_notes_do_not_depend_on_row_order_without_bootstrap(
