@@ -166,6 +166,7 @@ _POISSON = np.searchsorted(
     np.cumsum([math.exp(-1.0) / math.factorial(k) for k in range(16)]),
     (np.arange(65536) + 0.5) / 65536,
 ).astype(np.float32)
+_MAX_WEIGHT = int(_POISSON.max())
 _CHUNK = 4096
 
 
@@ -254,7 +255,8 @@ def summarise_sites(
     # Buffers sized for the largest mission, reused: fresh large arrays per mission cost
     # more in page faults than the arithmetic done in them.
     block_buf = np.empty((largest, k), np.int8)
-    both_buf = np.empty((largest, 2 * k), np.float32 if 16 * largest < _F32_EXACT else np.float64)
+    exact32 = max(1, _MAX_WEIGHT) * largest < _F32_EXACT
+    both_buf = np.empty((largest, 2 * k), np.float32 if exact32 else np.float64)
     mask_buf = np.empty((largest, k), bool)
     for m, mid in enumerate(order.ids):
         n = int(sizes[m])
