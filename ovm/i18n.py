@@ -399,6 +399,104 @@ CATALOGUE: _M = {
               "votación (semilla {seed})",
     },
     "comparison_setting": {"en": "Comparison", "es": "Comparación"},
+    # how the comparison was set, in the methodology annex
+    "setting_normalisation": {"en": "normalisation", "es": "normalización"},
+    "setting_cohort_indicators": {"en": "cohort indicators", "es": "indicadores de cohorte"},
+    "setting_normalised_nodes": {"en": "normalised nodes", "es": "nodos normalizados"},
+    "setting_output_range": {"en": "output range", "es": "rango de salida"},
+    "setting_zscore_scale": {"en": "z-score scale (mean, deviation)",
+                             "es": "escala de las puntuaciones z (media, desviación)"},
+    "setting_targets": {"en": "targets", "es": "metas"},
+    "setting_aggregation": {"en": "aggregation changed", "es": "agregación cambiada"},
+    "setting_imputation": {"en": "imputation", "es": "imputación"},
+    "setting_groups": {"en": "imputation groups", "es": "grupos de imputación"},
+    "setting_ranking": {"en": "ranking", "es": "clasificación"},
+    "setting_best_practice": {"en": "best practice", "es": "buena práctica"},
+    "setting_group_intervals": {"en": "group intervals", "es": "intervalos de los grupos"},
+    "setting_missions": {"en": "missions", "es": "misiones"},
+    "norm_none": {"en": "none (each indicator's own rule)",
+                  "es": "ninguna (la regla propia de cada indicador)"},
+    "norm_minmax": {"en": "min-max", "es": "mín-máx"},
+    "norm_zscore": {"en": "z-score", "es": "puntuación z"},
+    "norm_rank": {"en": "rank", "es": "rango"},
+    "norm_percentile": {"en": "percentile", "es": "percentil"},
+    "norm_distance_to_best": {"en": "distance to the best", "es": "distancia a la mejor"},
+    "norm_distance_to_target": {"en": "distance to the target", "es": "distancia a la meta"},
+    "imputation_none": {"en": "none", "es": "ninguna"},
+    "imputation_mean": {"en": "cohort mean", "es": "media de la cohorte"},
+    "imputation_group_mean": {"en": "group mean", "es": "media del grupo"},
+    "groups_none": {"en": "none", "es": "ninguno"},
+    "groups_region": {"en": "the missions' regions", "es": "las regiones de las misiones"},
+    "groups_given": {"en": "as given", "es": "los indicados"},
+    "setting_cohort_rule": {"en": "normalised by their rule's method",
+                            "es": "normalizados con el método de su regla"},
+    "setting_cohort_by": {"en": "normalised by {method}", "es": "normalizados por {method}"},
+    "setting_every_indicator": {"en": "every non-comparative indicator",
+                                "es": "todos los indicadores no comparativos"},
+    "setting_cohort_only": {"en": "cohort indicators only",
+                            "es": "solo los indicadores de cohorte"},
+    "setting_ranking_text": {
+        "en": "standard competition ranking (1, 2, 2, 4), highest score first; scores equal to "
+              "{decimals} decimals tie; missions without a score come last",
+        "es": "clasificación de competición estándar (1, 2, 2, 4), de la puntuación más alta a "
+              "la más baja; las puntuaciones iguales hasta {decimals} decimales empatan; las "
+              "misiones sin puntuación van al final",
+    },
+    "setting_best_practice_text": {
+        "en": "the missions at the best score; the lead holds when the lowest lower end of their "
+              "intervals is above every other mission's upper end",
+        "es": "las misiones con la mejor puntuación; la ventaja se sostiene cuando el extremo "
+              "inferior más bajo de sus intervalos supera el extremo superior de todas las demás",
+    },
+    "setting_group_intervals_text": {
+        "en": "a group recomputed here takes as interval its children's interval ends "
+              "aggregated (errors assumed to move together: conservative)",
+        "es": "un grupo recalculado aquí toma como intervalo los extremos de los intervalos de "
+              "sus hijos agregados (se supone que los errores se mueven juntos: conservador)",
+    },
+    # how the sensitivity analysis was run
+    "sens_design": {
+        "en": "design: Saltelli (2010) radial samples A, B and AB_i; first-order index "
+              "mean(yB (yABi - yA)) / V (Saltelli et al. 2010); total effect "
+              "mean((yA - yABi)^2) / 2V (Jansen 1999); output: the missions' ranks, indices "
+              "combined by rank variance (Gamboa et al. 2014)",
+        "es": "diseño: muestras radiales A, B y AB_i de Saltelli (2010); índice de primer orden "
+              "mean(yB (yABi - yA)) / V (Saltelli et al. 2010); efecto total "
+              "mean((yA - yABi)^2) / 2V (Jansen 1999); resultado: los rangos de las misiones, "
+              "índices combinados por la varianza de los rangos (Gamboa et al. 2014)",
+    },
+    "sens_weights": {
+        "en": "weights: each node's weight times 1 + u, u uniform in {range}",
+        "es": "pesos: el peso de cada nodo por 1 + u, con u uniforme en {range}",
+    },
+    "sens_sampling": {
+        "en": "sampling: split-normal draws within each sampled indicator's interval (the "
+              "engine's bootstrap at {confidence} confidence), {draws} draw(s)",
+        "es": "muestreo: extracciones normales partidas dentro del intervalo de cada indicador "
+              "muestreado (el bootstrap del motor al {confidence} de confianza), "
+              "{draws} extracción(es)",
+    },
+    "sens_floor": {
+        "en": "under geometric and harmonic means a value below {floor} enters as {floor}",
+        "es": "en las medias geométrica y armónica, un valor menor que {floor} entra como "
+              "{floor}",
+    },
+    "sens_zscore": {
+        "en": "z-scores rescaled to mean {mean} and deviation {sd}",
+        "es": "puntuaciones z reescaladas a media {mean} y desviación {sd}",
+    },
+    "sens_comparative": {
+        "en": "comparative indicators keep their nominal scores; unscored missions rank last",
+        "es": "los indicadores comparativos conservan su puntuación nominal; las misiones sin "
+              "puntuación van al final",
+    },
+    "sens_floored": {
+        "en": "the nominal methodology has means that compare() reports as undefined (a value "
+              "of 0 under a geometric or harmonic mean); the runs floor such values at {floor}",
+        "es": "la metodología nominal tiene medias que compare() declara indefinidas (un valor "
+              "0 en una media geométrica o armónica); las corridas elevan esos valores a "
+              "{floor}",
+    },
     "generated_by": {"en": "Generated by", "es": "Generado por"},
     "families_weights_rules": {"en": "Families, weights and scoring rules",
                                "es": "Familias, pesos y reglas de puntuación"},

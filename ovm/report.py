@@ -498,8 +498,10 @@ class _Builder:
                           "tone": self.tone("overall", i)})
         settings = []
         if comparison is not None:
-            for key, val in sorted(dict(getattr(comparison, "settings", {}) or {}).items()):
-                settings.append({"key": key, "value": _english(_setting_text(val), self.lang)})
+            given = dict(getattr(comparison, "settings", {}) or {})
+            for key, val in sorted(given.items()):
+                label = self.t(f"setting_{key}") if self.t.has(f"setting_{key}") else key
+                settings.append({"key": label, "value": self.setting(key, val, given)})
         s = self.scores
         return {
             "rubric": {"id": rb.id, "version": rb.version, "sha256": s.rubric.sha256,
@@ -518,6 +520,56 @@ class _Builder:
             "comparison_settings": settings,
             "ovm_version": __version__,
         }
+
+    def setting(self, key: str, value: Any, given: Mapping[str, Any]) -> Label:
+        """One setting of the comparison, said in the report's language where ovm knows it."""
+        from ovm.compare import TIE_DECIMALS
+
+        t = self.t
+        norm = str(given.get("normalisation", "none"))
+        norm_text = t(f"norm_{norm}") if t.has(f"norm_{norm}") else norm
+        if key == "normalisation":
+            return _plain(norm_text)
+        if key == "cohort_indicators":
+            return _plain(t("setting_cohort_rule") if norm == "none"
+                          else t("setting_cohort_by", method=norm_text))
+        if key == "normalised_nodes" and isinstance(value, str):
+            return _plain(t("setting_every_indicator") if norm != "none"
+                          else t("setting_cohort_only"))
+        if key in ("imputation", "groups") and t.has(f"{key}_{value}"):
+            return _plain(t(f"{key}_{value}"))
+        if key == "ranking":
+            return _plain(t("setting_ranking_text", decimals=TIE_DECIMALS))
+        if key in ("best_practice", "group_intervals"):
+            return _plain(t(f"setting_{key}_text"))
+        if key == "aggregation" and isinstance(value, Mapping):
+            parts = []
+            for node, text in value.items():
+                m = re.fullmatch(r"([a-z]+)(?: \(p=(.+)\))?", str(text))
+                if m is None or not t.has(f"agg_{m[1]}"):
+                    return _english(_setting_text(value), self.lang)
+                power = f" (p = {self.setting_text(float(m[2]))})" if m[2] else ""
+                parts.append(f"{node}: {t(f'agg_{m[1]}')}{power}")
+            return _plain("; ".join(parts) or "—")
+        if key in ("output_range", "zscore_scale", "targets", "missions", "normalised_nodes"):
+            # Numbers and node ids: the same in every language, bar the decimal separator.
+            return _plain(self.setting_text(value))
+        return _english(_setting_text(value), self.lang)
+
+    def setting_text(self, value: Any) -> str:
+        """A setting's numbers, ids and lists of them, with the language's decimal separator."""
+        comma = format_number(0.5, self.lang, 1) == "0,5"
+        sep = "; " if comma else ", "
+        if isinstance(value, list | tuple):
+            return sep.join(self.setting_text(v) for v in value) or "—"
+        if isinstance(value, Mapping):
+            return sep.join(f"{k}: {self.setting_text(v)}" for k, v in value.items()) or "—"
+        if isinstance(value, float):
+            text = f"{value:g}"
+            return text.replace(".", ",") if comma else text
+        if value is None or value == "":
+            return "—"
+        return str(value)
 
     def quality(self, cards: Sequence[Scorecard], extra_findings: Iterable[Finding] = (),
                 list_info: bool = False) -> dict[str, Any]:
@@ -884,7 +936,25 @@ def _sensitivity_summary(b: _Builder, sens: Sensitivity | None) -> dict[str, Any
     return {"runs": str(sens.runs), "seed": str(sens.seed),
             "weight_range": b.t("plus_minus", n=b.pct(sens.weight_range)),
             "choices": [str(c) for c in sens.choices], "effects": effects,
-            "notes": [_english(n, b.lang) for n in getattr(sens, "notes", ())]}
+            "notes": _sensitivity_notes(b, sens)}
+
+
+def _sensitivity_notes(b: _Builder, sens: Sensitivity) -> list[Label]:
+    """How the runs were made, in the report's language."""
+    from ovm.sensitivity import FLOOR, ZSCORE_SCALE
+
+    t = b.t
+    notes = [
+        t("sens_design"),
+        t("sens_weights", range=b.t("plus_minus", n=b.pct(sens.weight_range))),
+        t("sens_sampling", confidence=b.pct(sens.confidence), draws=str(sens.draws)),
+        t("sens_floor", floor=b.num(FLOOR, 0)),
+        t("sens_zscore", mean=b.num(ZSCORE_SCALE[0], 0), sd=b.num(ZSCORE_SCALE[1], 0)),
+        t("sens_comparative"),
+    ]
+    if sens.floored:
+        notes.append(t("sens_floored", floor=b.num(FLOOR, 0)))
+    return [_plain(n) for n in notes]
 
 
 TREND_X0, TREND_X1 = 64.0, 440.0

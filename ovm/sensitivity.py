@@ -93,6 +93,14 @@ class Sensitivity:
     evaluations: int = 0
     alternatives: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     notes: tuple[str, ...] = ()
+    """How the runs were made, in English; ``draws``, ``confidence`` and ``floored`` hold
+    their parameters, so that a report can say them in another language."""
+    draws: int = 1
+    """Draws of the sampling error (1 when sampling is not varied)."""
+    confidence: float = 0.95
+    """Confidence level of the intervals the sampling draws come from."""
+    floored: bool = False
+    """Whether the nominal methodology has means the runs only define by flooring values."""
 
 
 # --- the model: the rubric's tree as arrays -------------------------------------------------
@@ -582,7 +590,7 @@ def sensitivity(scores: ScoreSet, rubric: Rubric, *, runs: int = 1000, seed: int
         alternatives={"aggregation": tuple(agg_labels), "normalisation": tuple(norm_labels),
                       "drop_indicator": ("none", *model.ind_ids),
                       "sampling": (f"{draws} draw(s)",)},
-        notes=notes)
+        notes=notes, draws=draws, confidence=scores.confidence, floored=not same)
 
 
 # --- output --------------------------------------------------------------------------------

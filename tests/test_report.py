@@ -22,7 +22,7 @@ import openpyxl
 import pytest
 
 from ovm import cli, i18n, report
-from ovm.compare import compare
+from ovm.compare import IMPUTATIONS, NORMALISATIONS, compare
 from ovm.engine import score
 from ovm.indicators._common import Addressee, Priority, Source
 from ovm.indicators.checklist import Stat
@@ -145,6 +145,8 @@ def test_every_msgid_used_by_the_report_code_exists() -> None:
                  "comparative"),
         "method": ("minmax", "zscore", "rank", "percentile"), "direction": ("higher", "lower"),
         "answer": ("yes", "partial", "no"), "title": ("comparison", "mission"),
+        "norm": NORMALISATIONS, "imputation": IMPUTATIONS,
+        "groups": ("none", "region", "given"),
     }
     missing = [f"{prefix}_{v}" for prefix, values in families.items() for v in values
                if f"{prefix}_{v}" not in i18n.CATALOGUE]
@@ -694,3 +696,40 @@ def _strip_paths(html: str) -> str:
     """The report without file paths and the data hash (provenance keeps each file's path)."""
     html = re.sub(r"[\w./-]*(missions\.yaml|statistics\.csv|checklists\.csv)", r"\1", html)
     return re.sub(r"\b[0-9a-f]{64}\b", "<sha256>", html)
+
+
+def test_the_methodology_annex_says_how_the_comparison_was_made_in_the_reports_language(
+        mini: tuple[Workspace, ScoreSet]) -> None:
+    ws, scores = mini
+    comparison = compare(scores, ws.rubric)
+    sens = Sensitivity(runs=300, seed=7, weight_range=0.25,
+                       ranks=(RankInterval("aaa-2020", 1, 1.0, 1.0, 2.0, 0.25),
+                              RankInterval("bbb-2021", None, 2.0, 2.0, 2.0, 0.0)),
+                       first_order={"weights": 0.1}, total_effect={"weights": 0.2},
+                       choices=("weights",), draws=40, confidence=0.9, floored=True)
+    texts, pages = {}, {}
+    for lang in ("en", "es"):
+        ctx = report.comparison_context(scores, ws.rubric, lang=lang, comparison=comparison,
+                                        sensitivity=sens)
+        tree = _parse(report.render_html(ctx))
+        # Nothing falls back to English: the comparison's settings and the notes on the
+        # sensitivity analysis are in the catalogue; numbers and node ids need no translation.
+        assert [_text(s) for s in tree.iter("span") if s.get("lang") == "en"] == []
+        annex = tree.find(".//section[@id='methodology']")
+        assert annex is not None
+        texts[lang] = dict(zip([_text(dt) for dt in annex.iter("dt")],
+                               [_text(dd) for dd in annex.iter("dd")], strict=True))
+        pages[lang] = _text(tree.find(".//body"))
+    en, es = texts["en"], texts["es"]
+    # The English words are compare()'s own, which its JSON output keeps.
+    assert en["Comparison: ranking"] == comparison.settings["ranking"]
+    assert en["Comparison: best practice"] == comparison.settings["best_practice"]
+    assert (en["Comparison: output range"], es["Comparación: rango de salida"]) == (
+        "0, 100", "0; 100")
+    assert es["Comparación: normalización"] == "ninguna (la regla propia de cada indicador)"
+    assert "hasta 9 decimales empatan" in es["Comparación: clasificación"]
+    for text in ("pesos: el peso de cada nodo por 1 + u, con u uniforme en ±25 %",
+                 "al 90 % de confianza), 40 extracción(es)",
+                 "las corridas elevan esos valores a 1"):
+        assert text in pages["es"]
+    assert "(the engine's bootstrap at 90% confidence), 40 draw(s)" in pages["en"]
