@@ -35,6 +35,12 @@ def checklist_questions(rubric: Rubric) -> list[ChecklistIndicator]:
 
 
 INVALID_CODE = -2
+BLANKS = (
+    "\t\n\x0b\x0c\r \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007"
+    "\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000"
+)
+"""What Polars' ``strip_chars()`` strips (Unicode White_Space); Python's ``str.strip()`` would
+also strip the separators U+001C to U+001F, so one cell could code differently by layout."""
 
 
 def _simple(q: ChecklistIndicator) -> bool:
@@ -61,7 +67,7 @@ def _simple_code(q: ChecklistIndicator, values: list[str | None]) -> pl.Expr:
     mapping = _code_map(q)
     # Blank cells are not observed (null); the others may still carry surrounding blanks.
     codes = {
-        v: mapping.get(v.strip().lower(), INVALID_CODE) if v.strip() else None
+        v: mapping.get(v.strip(BLANKS).lower(), INVALID_CODE) if v.strip(BLANKS) else None
         for v in values
         if v is not None
     }
@@ -240,7 +246,7 @@ def validate_sites(
             reasons.append(Issue(file, row, colno.get("mission"), code, msg, (), "error", "data"))
         for q in present:
             if not rec[f"__ok_{q.id}"]:
-                code, msg = _reason(q, str(rec[q.id]).strip())
+                code, msg = _reason(q, str(rec[q.id]).strip(BLANKS))
                 reasons.append(Issue(file, row, colno.get(q.id), code, msg, (), "error", "data"))
         rejected.append(RejectedRow(file, row, rec["mission"], tuple(reasons)))
     good = work.filter(pl.col("__ok"))

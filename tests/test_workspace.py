@@ -152,7 +152,8 @@ def test_site_answers_are_coded_from_their_many_spellings(tmp_path: Path) -> Non
         aaa-2020,s8,  n/a
         aaa-2020,s9,\t\t
         aaa-2020,t1, maybe
-        """.replace("        ", "").replace("\\t", "\t")
+        aaa-2020,t2,\\x1cyes
+        """.replace("        ", "").replace("\\t", "\t").replace("\\x1c", "\x1c")
     ws = load_workspace(workspace(tmp_path, statistics=None, checklists=checklists))
     sites = ws.observations.sites.sort("site")
     # 1 accepted, 0 not accepted, -1 not applicable, null not observed; blanks around a
@@ -161,7 +162,10 @@ def test_site_answers_are_coded_from_their_many_spellings(tmp_path: Path) -> Non
     assert [(r.row, [(i.column, i.code, i.message) for i in r.reasons])
             for r in ws.observations.report.rejected] == [
         (11, [(3, "invalid-answer", "'maybe' is not an allowed answer for practice.on_time "
-                                    "(yes, no)")])]
+                                    "(yes, no)")]),
+        # A control character is no blank: Polars keeps it in every other column too.
+        (12, [(3, "invalid-answer", "'\\x1cyes' is not an allowed answer for "
+                                    "practice.on_time (yes, no)")])]
 
 
 def test_ragged_rows_and_structural_problems_stop_the_load(tmp_path: Path) -> None:
@@ -348,3 +352,14 @@ def test_a_mission_that_fails_its_schema_still_has_its_data_checked(tmp_path: Pa
         (10, 9, "duplicate-mission"),
     ]
     assert err.value.issues[0].message == "'aaa' is not an ISO 3166 alpha-3 code such as MEX"
+
+
+def test_answer_cells_are_stripped_of_what_polars_strips_from_every_other_cell() -> None:
+    import polars as pl
+
+    from ovm.sites import BLANKS
+
+    chars = [chr(c) for c in range(0x3001)]
+    by_polars = pl.Series([f"a{c}" for c in chars]).str.strip_chars().to_list()
+    assert [c for c, s in zip(chars, by_polars, strict=True) if s == "a"] == [
+        c for c in chars if f"a{c}".strip(BLANKS) == "a"]
