@@ -29,6 +29,7 @@ MISSING_CODE = -9
 PERCENT = "percent"
 """The replicate statistic a checklist indicator is scored on: its share in %, or the
 numeric statistic it names."""
+Weights = npt.NDArray[np.float32]
 # Float32 sums of integer weights stay exact below 2**24.
 _F32_EXACT = 2**24
 
@@ -170,7 +171,7 @@ _MAX_WEIGHT = int(_POISSON.max())
 _CHUNK = 4096
 
 
-def poisson_weights(seed: int, replicates: int, n: int) -> Array:
+def poisson_weights(seed: int, replicates: int, n: int) -> Weights:
     """Bootstrap weights (replicates x n), each an independent Poisson(1) draw.
 
     The Poisson bootstrap (Hanley & MacGibbon 2006; Chamandy et al. 2012) resamples each
@@ -178,13 +179,20 @@ def poisson_weights(seed: int, replicates: int, n: int) -> Array:
     same whatever ``n`` a caller asks for: a mission's weights depend only on the seed and on
     its own visits, never on the size or order of the rest of the cohort.
     """
-    chunks = []
+    out = np.empty((replicates, n), np.float32)
+    _fill_poisson(seed, out)
+    return out
+
+
+def _fill_poisson(seed: int, out: Weights) -> None:
+    """Fill ``out`` (replicates x n) with the weights of :func:`poisson_weights`, chunk by chunk
+    (no second copy of a matrix that can reach gigabytes)."""
+    replicates, n = out.shape
     for k in range(-(-n // _CHUNK)):
         rng = np.random.default_rng([seed, replicates, k])
         draws = rng.integers(0, 65536, size=(replicates, _CHUNK), dtype=np.uint16)
-        chunks.append(_POISSON[draws])
-    full = np.concatenate(chunks, axis=1) if chunks else np.zeros((replicates, 0), np.float32)
-    return np.ascontiguousarray(full[:, :n])
+        width = min(_CHUNK, n - k * _CHUNK)
+        out[:, k * _CHUNK : k * _CHUNK + width] = _POISSON[draws[:, :width]]
 
 
 def requested_stats(rubric: Rubric) -> dict[str, set[str]]:
@@ -232,9 +240,9 @@ def summarise_sites(
     sizes = np.diff(order.bounds)
     largest = int(sizes.max(initial=0))
     # A row of ones on top of the Poisson weights gives the point counts from the same product.
-    weights = np.vstack(
-        [np.ones((1, largest), np.float32), poisson_weights(seed, bootstrap, largest)]
-    )
+    weights = np.empty((bootstrap + 1, largest), np.float32)
+    weights[0] = 1.0
+    _fill_poisson(seed, weights[1:])
     codes = (
         sites.select(pl.col(q.id).fill_null(MISSING_CODE) for q in cat).to_numpy(order="c")
         if cat
@@ -323,7 +331,7 @@ def _numeric(
     q: ChecklistIndicator,
     col: Array,
     null: npt.NDArray[np.bool_],
-    w: Array,
+    w: Weights,
     stats: set[str],
     summary: SiteSummary,
     m: int,
