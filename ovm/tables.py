@@ -101,11 +101,15 @@ def _read_csv(
         )
     except (pl.exceptions.ComputeError, pl.exceptions.NoDataError, OSError) as exc:
         return _read_csv_slow(path, sep, str(exc))
+    if df.width != len(headers):
+        # Polars saw another header: lines ended by a lone CR (Excel's "CSV (Macintosh)")
+        # read as one line. Python's reader takes every line ending.
+        return _read_csv_slow(path, sep, "lines ended by a lone carriage return")
     if _has_short_rows(path, sep, len(headers), df.height):
         # Polars pads a short row with empty fields without a word; the slow path names each.
         return _read_csv_slow(path, sep, "rows with too few fields")
-    if df.columns and df.columns[0].startswith("\ufeff"):
-        df = df.rename({df.columns[0]: df.columns[0].lstrip("\ufeff")})
+    # Column names are trimmed, as cells are (and as in a workbook).
+    df.columns = _column_names(headers)
     df = df.with_columns(
         pl.col(c).str.strip_chars().replace("", None) for c in df.columns if c not in verbatim
     )
@@ -172,17 +176,21 @@ def _read_csv_slow(path: Path, sep: str, reason: str) -> tuple[pl.DataFrame | No
                 name, None, None, "unreadable-table", f"{exc} ({reason[:120]})", (), "error", "data"
             )
         ]
+    headers = _column_names(headers)
     data = {h: [r[j] for r in rows] for j, h in enumerate(headers)}
     df = pl.DataFrame(data, schema=dict.fromkeys(headers, pl.String))
     df = df.with_columns(pl.Series(ROW, numbers, dtype=pl.Int64))
     return df, issues
 
 
+def _column_names(headers: list[str]) -> list[str]:
+    return [h.strip().lstrip("\ufeff").strip() for h in headers]
+
+
 def _header_issues(name: str, headers: list[str]) -> list[Issue]:
     issues = []
     seen: dict[str, int] = {}
-    for j, h in enumerate(headers, start=1):
-        h = h.strip().lstrip("\ufeff")
+    for j, h in enumerate(_column_names(headers), start=1):
         if not h:
             issues.append(
                 Issue(name, 1, j, "empty-header", "a column has no name", (), "error", "data")

@@ -72,3 +72,27 @@ def test_blank_cells_beyond_the_header_are_not_values(tmp_path: Path) -> None:
     wb.save(tmp_path / "t.xlsx")
     df, issues = read_table(tmp_path / "t.xlsx")
     assert issues == [] and df is not None and df.height == 1
+
+
+def test_lines_ended_by_a_lone_carriage_return_are_rows(tmp_path: Path) -> None:
+    # Excel's "CSV (Macintosh)": Polars reads such a file as one long header line.
+    unix = tmp_path / "unix.csv"
+    unix.write_text('mission,a,b\nm1,"1, 5",2\nm2,3,\n', encoding="utf-8")
+    mac = tmp_path / "mac.csv"
+    mac.write_bytes(unix.read_bytes().replace(b"\n", b"\r"))
+    (want, _), (got, issues) = read_table(unix), read_table(mac)
+    assert issues == [] and want is not None and got is not None
+    cols = ["mission", "a", "b", "_row"]
+    assert got.select(cols).rows() == want.select(cols).rows() == [
+        ("m1", "1, 5", "2", 2), ("m2", "3", None, 3)]
+    mac.write_bytes(b"mission,a,b\rm1,1\rm2,3,4\r")
+    assert _issues(mac) == [(2, None, "ragged-row")]
+
+
+def test_column_names_are_trimmed_as_in_a_workbook(tmp_path: Path) -> None:
+    path = tmp_path / "t.csv"
+    path.write_text("mission , a,b\t\nm1,1,2\n", encoding="utf-8")
+    df, issues = read_table(path)
+    assert issues == [] and df is not None and sorted(df.columns) == ["_row", "a", "b", "mission"]
+    path.write_text("mission,a,a \nm1,1,2\n", encoding="utf-8")
+    assert _issues(path) == [(1, 3, "duplicate-column")]
