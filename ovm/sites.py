@@ -190,14 +190,17 @@ def validate_sites(
             tuple(issues),
         )
     unmatched = [c for c in cols if c not in qids and c not in SITE_COLUMNS]
+    by_case = {k.casefold(): k for k in (*sorted(qids), *SITE_COLUMNS)}
     for c in unmatched:
+        near = by_case.get(c.casefold())
+        hint = f" (names are case-sensitive: did you mean {near!r}?)" if near else ""
         issues.append(
             Issue(
                 file,
                 1,
                 colno[c],
                 "unknown-column",
-                f"column {c!r} matches no checklist question; ignored",
+                f"column {c!r} matches no checklist question; ignored{hint}",
                 (),
                 "warning",
                 "data",

@@ -363,3 +363,15 @@ def test_answer_cells_are_stripped_of_what_polars_strips_from_every_other_cell()
     by_polars = pl.Series([f"a{c}" for c in chars]).str.strip_chars().to_list()
     assert [c for c, s in zip(chars, by_polars, strict=True) if s == "a"] == [
         c for c in chars if f"a{c}".strip(BLANKS) == "a"]
+
+
+def test_checklist_headers_are_trimmed_and_a_miscased_one_is_named(tmp_path: Path) -> None:
+    checklists = ("mission , site,Practice.On_time, practice.queue \n"
+                  "aaa-2020,s1,yes,15\n")
+    ws = load_workspace(workspace(tmp_path, statistics=None, checklists=checklists))
+    sites = ws.observations.sites
+    # The padded header names its question; the miscased one is a located warning naming it.
+    assert sites["practice.queue"].to_list() == [15.0]
+    assert [(i.line, i.column, i.code, i.message) for i in ws.warnings] == [
+        (1, 3, "unknown-column", "column 'Practice.On_time' matches no checklist question; "
+         "ignored (names are case-sensitive: did you mean 'practice.on_time'?)")]
