@@ -228,11 +228,15 @@ def validate_sites(
         for q in present
     }
     mission_ok = pl.col("mission").is_not_null() & pl.col("mission").is_in(sorted(missions))
+    # A flag that is neither yes nor no must not turn simulated visits into observed ones.
+    flag = pl.col("simulated").str.strip_chars().str.to_lowercase()
+    flag_ok = flag.is_null() | flag.is_in([*YES_WORDS, *NO_WORDS])
     work = work.with_columns(
         mission_ok.alias("__ok_mission"),
+        flag_ok.alias("__ok_simulated"),
         *(v.alias(f"__ok_{k}") for k, v in checks.items()),
     )
-    ok_cols = ["__ok_mission", *(f"__ok_{q.id}" for q in present)]
+    ok_cols = ["__ok_mission", "__ok_simulated", *(f"__ok_{q.id}" for q in present)]
     work = work.with_columns(pl.all_horizontal(ok_cols).alias("__ok"))
     bad = work.filter(~pl.col("__ok"))
     rejected: list[RejectedRow] = []
@@ -247,13 +251,26 @@ def validate_sites(
                 else ("unknown-mission", f"no mission {mid!r} in the missions file")
             )
             reasons.append(Issue(file, row, colno.get("mission"), code, msg, (), "error", "data"))
+        if not rec["__ok_simulated"]:
+            reasons.append(
+                Issue(
+                    file,
+                    row,
+                    colno.get("simulated"),
+                    "invalid-flag",
+                    f"{rec['simulated']!r} is not yes or no (simulated)",
+                    (),
+                    "error",
+                    "data",
+                )
+            )
         for q in present:
             if not rec[f"__ok_{q.id}"]:
                 code, msg = _reason(q, str(rec[q.id]).strip(BLANKS))
                 reasons.append(Issue(file, row, colno.get(q.id), code, msg, (), "error", "data"))
         rejected.append(RejectedRow(file, row, rec["mission"], tuple(reasons)))
     good = work.filter(pl.col("__ok"))
-    sim_col = pl.col("simulated").str.to_lowercase().is_in(list(YES_WORDS)).fill_null(False)
+    sim_col = flag.is_in(list(YES_WORDS)).fill_null(False)
     coded = good.select(
         pl.col("mission"),
         pl.col("site"),

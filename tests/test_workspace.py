@@ -375,3 +375,19 @@ def test_checklist_headers_are_trimmed_and_a_miscased_one_is_named(tmp_path: Pat
     assert [(i.line, i.column, i.code, i.message) for i in ws.warnings] == [
         (1, 3, "unknown-column", "column 'Practice.On_time' matches no checklist question; "
          "ignored (names are case-sensitive: did you mean 'practice.on_time'?)")]
+
+
+def test_a_simulated_flag_that_is_neither_yes_nor_no_rejects_its_row(tmp_path: Path) -> None:
+    checklists = ("mission,site,simulated,practice.on_time\n"
+                  "aaa-2020,s1, Yes ,yes\n"
+                  "aaa-2020,s2,no,yes\n"
+                  "aaa-2020,s3,simulado,yes\n"
+                  "aaa-2020,s4,,no\n")
+    ws = load_workspace(workspace(tmp_path, statistics=None, checklists=checklists))
+    sites = ws.observations.sites.sort("site")
+    # Read as "no", "simulado" would have made a simulated visit count as an observed one.
+    assert sites.select("site", "simulated").rows() == [
+        ("s1", True), ("s2", False), ("s4", False)]
+    assert [(r.row, [(i.column, i.code, i.message) for i in r.reasons])
+            for r in ws.observations.report.rejected] == [
+        (4, [(3, "invalid-flag", "'simulado' is not yes or no (simulated)")])]
