@@ -163,6 +163,38 @@ def _reason(q: ChecklistIndicator, cell: str) -> tuple[str, str]:
     return "invalid-answer", f"{cell!r} is not an allowed answer for {q.id} ({names})"
 
 
+def _repeated_rows(
+    good: pl.DataFrame, content: list[str], file: str, colno: dict[str, int]
+) -> list[Issue]:
+    """A warning for each row that repeats an earlier one cell for cell, site, observer or
+    visit time included: most likely pasted twice, it would count as two visits."""
+    ident = [c for c in ("site", "observer", "visited_at") if c in content]
+    if good.height < 2 or not ident:
+        return []
+    # Row hashes first: comparing every column of every row would cost more than the load.
+    repeated = good.select(content).hash_rows(seed=11).is_duplicated()
+    if not repeated.any():
+        return []
+    cand = good.filter(repeated & pl.any_horizontal(pl.col(c).is_not_null() for c in ident))
+    later = cand.with_columns(pl.col(ROW).min().over(content).alias("__first")).filter(
+        pl.col(ROW) != pl.col("__first")
+    )
+    return [
+        Issue(
+            file,
+            int(rec[ROW]),
+            None,
+            "duplicate-row",
+            f"repeats row {rec['__first']} cell for cell (site, observer and time included); "
+            "both count as visits",
+            (),
+            "warning",
+            "data",
+        )
+        for rec in later.sort(ROW).iter_rows(named=True)
+    ]
+
+
 def validate_sites(
     df: pl.DataFrame,
     rubric: Rubric,
@@ -270,6 +302,7 @@ def validate_sites(
                 reasons.append(Issue(file, row, colno.get(q.id), code, msg, (), "error", "data"))
         rejected.append(RejectedRow(file, row, rec["mission"], tuple(reasons)))
     good = work.filter(pl.col("__ok"))
+    issues += _repeated_rows(good, [c for c in cols if c in df.columns], file, colno)
     sim_col = flag.is_in(list(YES_WORDS)).fill_null(False)
     coded = good.select(
         pl.col("mission"),

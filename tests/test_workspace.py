@@ -391,3 +391,19 @@ def test_a_simulated_flag_that_is_neither_yes_nor_no_rejects_its_row(tmp_path: P
     assert [(r.row, [(i.column, i.code, i.message) for i in r.reasons])
             for r in ws.observations.report.rejected] == [
         (4, [(3, "invalid-flag", "'simulado' is not yes or no (simulated)")])]
+
+
+def test_a_row_pasted_twice_is_a_warning_and_still_counts(tmp_path: Path) -> None:
+    checklists = ("mission,site,observer,practice.on_time\n"
+                  "aaa-2020,s1,o1,yes\n"
+                  "aaa-2020,s2,o1,no\n"
+                  "aaa-2020,s1,o1,yes\n"
+                  "aaa-2020,,,no\n"
+                  "aaa-2020,,,no\n")
+    ws = load_workspace(workspace(tmp_path, statistics=None, checklists=checklists))
+    # Nothing is dropped on a guess; the repeat is named with the row it repeats. Rows with
+    # no site, observer or time say too little to be called repeats.
+    assert ws.observations.sites.height == 5
+    assert [(i.line, i.code, i.severity, i.message) for i in ws.warnings] == [
+        (4, "duplicate-row", "warning", "repeats row 2 cell for cell (site, observer and time "
+         "included); both count as visits")]
