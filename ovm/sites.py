@@ -277,8 +277,9 @@ def validate_sites(
         reasons: list[Issue] = []
         if not rec["__ok_mission"]:
             mid = rec["mission"]
+            blank = all(rec[c] is None or not str(rec[c]).strip(BLANKS) for c in cols)
             code, msg = (
-                ("missing-mission", "no mission id")
+                ("missing-mission", "a blank row (no cell filled)" if blank else "no mission id")
                 if mid is None
                 else ("unknown-mission", f"no mission {mid!r} in the missions file")
             )

@@ -407,3 +407,12 @@ def test_a_row_pasted_twice_is_a_warning_and_still_counts(tmp_path: Path) -> Non
     assert [(i.line, i.code, i.severity, i.message) for i in ws.warnings] == [
         (4, "duplicate-row", "warning", "repeats row 2 cell for cell (site, observer and time "
          "included); both count as visits")]
+
+
+def test_a_blank_line_in_a_checklist_is_called_a_blank_row(tmp_path: Path) -> None:
+    checklists = "mission,site,practice.on_time\naaa-2020,s1,yes\n\n,s2,no\n"
+    ws = load_workspace(workspace(tmp_path, statistics=None, checklists=checklists))
+    assert [(r.row, [(i.column, i.code, i.message) for i in r.reasons])
+            for r in ws.observations.report.rejected] == [
+        (3, [(1, "missing-mission", "a blank row (no cell filled)")]),
+        (4, [(1, "missing-mission", "no mission id")])]
