@@ -83,7 +83,9 @@ def _read_csv(
     try:
         with path.open(encoding="utf-8-sig", newline="") as fh:
             header_line = fh.readline()
-    except (OSError, UnicodeDecodeError) as exc:
+    except UnicodeDecodeError as exc:
+        return None, [_encoding_issue(path, exc)]
+    except OSError as exc:
         return None, [
             Issue(name, 1, None, "invalid-encoding", f"cannot read: {exc}", (), "error", "data")
         ]
@@ -161,7 +163,8 @@ def _read_csv_slow(path: Path, sep: str, reason: str) -> tuple[pl.DataFrame | No
                             i,
                             None,
                             "ragged-row",
-                            f"{len(rec)} fields where the header has {len(headers)}",
+                            f"{len(rec)} field{'s' if len(rec) != 1 else ''} where the "
+                            f"header has {len(headers)}",
                             (),
                             "error",
                             "data",
@@ -170,7 +173,9 @@ def _read_csv_slow(path: Path, sep: str, reason: str) -> tuple[pl.DataFrame | No
                     rec = (rec + [""] * len(headers))[: len(headers)]
                 rows.append([c.strip() or None for c in rec])
                 numbers.append(i)
-    except (OSError, UnicodeDecodeError, csv.Error) as exc:
+    except UnicodeDecodeError as exc:
+        return None, [_encoding_issue(path, exc)]
+    except (OSError, csv.Error) as exc:
         return None, [
             Issue(
                 name, None, None, "unreadable-table", f"{exc} ({reason[:120]})", (), "error", "data"
@@ -181,6 +186,29 @@ def _read_csv_slow(path: Path, sep: str, reason: str) -> tuple[pl.DataFrame | No
     df = pl.DataFrame(data, schema=dict.fromkeys(headers, pl.String))
     df = df.with_columns(pl.Series(ROW, numbers, dtype=pl.Int64))
     return df, issues
+
+
+def _encoding_issue(path: Path, exc: UnicodeDecodeError) -> Issue:
+    """Where a file stops being UTF-8, and what to do about it."""
+    raw = path.read_bytes()
+    # A reader's error counts from the chunk it was decoding: decode the file as a whole.
+    start = exc.start
+    try:
+        raw.decode("utf-8")
+    except UnicodeDecodeError as whole:
+        start = whole.start
+    head = raw[:start]
+    return Issue(
+        str(path),
+        head.count(b"\n") + 1,
+        start - (head.rfind(b"\n") + 1) + 1,
+        "invalid-encoding",
+        f"not UTF-8 (byte 0x{raw[start : start + 1].hex()}): save the file as 'CSV UTF-8' "
+        "(Excel: Save As, CSV UTF-8; LibreOffice: character set Unicode (UTF-8))",
+        (),
+        "error",
+        "data",
+    )
 
 
 def _column_names(headers: list[str]) -> list[str]:

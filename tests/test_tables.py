@@ -96,3 +96,19 @@ def test_column_names_are_trimmed_as_in_a_workbook(tmp_path: Path) -> None:
     assert issues == [] and df is not None and sorted(df.columns) == ["_row", "a", "b", "mission"]
     path.write_text("mission,a,a \nm1,1,2\n", encoding="utf-8")
     assert _issues(path) == [(1, 3, "duplicate-column")]
+
+
+def test_a_file_that_is_not_utf8_is_located_with_what_to_do(tmp_path: Path) -> None:
+    # Windows-1252 from an older Excel: the first non-ASCII letter is on line 3.
+    path = tmp_path / "cp1252.csv"
+    lines = ["mission,site,notes", "m1,s1,ok"] + [f"m1,s{i},fine" for i in range(2, 3000)]
+    lines.insert(2, "m1,s9,Bogot\u00e1")
+    path.write_bytes("\n".join(lines).encode("cp1252"))
+    df, issues = read_table(path)
+    assert df is None
+    assert [(i.line, i.column, i.code) for i in issues] == [(3, 12, "invalid-encoding")]
+    assert "not UTF-8 (byte 0xe1): save the file as 'CSV UTF-8'" in issues[0].message
+    header = tmp_path / "header.csv"
+    header.write_bytes("misi\u00f3n,a\nm1,1\n".encode("latin-1"))
+    assert [(i.line, i.column, i.code) for i in read_table(header)[1]] == [
+        (1, 5, "invalid-encoding")]
