@@ -90,6 +90,21 @@ def _read_csv(
             Issue(name, 1, None, "invalid-encoding", f"cannot read: {exc}", (), "error", "data")
         ]
     headers = next(csv.reader(io.StringIO(header_line), delimiter=sep), [])
+    if sep == "," and len(headers) == 1 and ";" in headers[0]:
+        # Not read with ';': such files write decimal commas, and '12,500' would be 12500.
+        return None, [
+            Issue(
+                name,
+                1,
+                1,
+                "wrong-separator",
+                "the header is separated by ';' (Excel in a Spanish or European locale): save "
+                "the file as 'CSV UTF-8 (comma delimited)' with '.' for decimals, or as XLSX",
+                (),
+                "error",
+                "data",
+            )
+        ]
     issues = _header_issues(name, headers)
     if issues:
         return None, issues

@@ -112,3 +112,12 @@ def test_a_file_that_is_not_utf8_is_located_with_what_to_do(tmp_path: Path) -> N
     header.write_bytes("misi\u00f3n,a\nm1,1\n".encode("latin-1"))
     assert [(i.line, i.column, i.code) for i in read_table(header)[1]] == [
         (1, 5, "invalid-encoding")]
+
+
+def test_a_semicolon_separated_csv_is_refused_with_what_to_do(tmp_path: Path) -> None:
+    path = tmp_path / "es.csv"
+    path.write_text("mission;registered_abroad;turnout_pct\nm1;12.500;63,1\n", encoding="utf-8")
+    df, issues = read_table(path)
+    assert df is None and [(i.line, i.column, i.code) for i in issues] == [
+        (1, 1, "wrong-separator")]
+    assert "save the file as 'CSV UTF-8 (comma delimited)'" in issues[0].message
