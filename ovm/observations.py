@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Annotated, Any, Literal
@@ -672,6 +672,14 @@ def load_statistics(
     return out, report, rejected, issues
 
 
+def unknown_mission_message(mission: str, by_case: Mapping[str, str]) -> str:
+    """Say a mission id is unknown, naming the known one it differs from by case only
+    (``by_case``: known ids by their casefolded form)."""
+    near = by_case.get(mission.casefold())
+    hint = f" (ids are case-sensitive: did you mean {near!r}?)" if near else ""
+    return f"no mission {mission!r} in the missions file{hint}"
+
+
 def mission_cell_issues(
     file: str,
     row: int,
@@ -684,7 +692,8 @@ def mission_cell_issues(
     if mission is None:
         code, msg = "missing-mission", "no mission id"
     elif mission not in known:
-        code, msg = "unknown-mission", f"no mission {mission!r} in the missions file"
+        by_case = {k.casefold(): k for k in sorted(known)}
+        code, msg = "unknown-mission", unknown_mission_message(mission, by_case)
     elif mission in first_row:
         code, msg = "duplicate-row", f"mission {mission!r} already has a row ({first_row[mission]})"
     else:

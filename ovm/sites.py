@@ -8,7 +8,13 @@ import polars as pl
 
 from ovm.errors import Issue
 from ovm.indicators import ChecklistIndicator
-from ovm.observations import NA_WORDS, SITE_COLUMNS, FileReport, RejectedRow
+from ovm.observations import (
+    NA_WORDS,
+    SITE_COLUMNS,
+    FileReport,
+    RejectedRow,
+    unknown_mission_message,
+)
 from ovm.rubric import Rubric
 from ovm.tables import ROW
 
@@ -272,6 +278,7 @@ def validate_sites(
     work = work.with_columns(pl.all_horizontal(ok_cols).alias("__ok"))
     bad = work.filter(~pl.col("__ok"))
     rejected: list[RejectedRow] = []
+    by_case = {m.casefold(): m for m in sorted(missions)}
     for rec in bad.iter_rows(named=True):
         row = int(rec[ROW])
         reasons: list[Issue] = []
@@ -281,7 +288,7 @@ def validate_sites(
             code, msg = (
                 ("missing-mission", "a blank row (no cell filled)" if blank else "no mission id")
                 if mid is None
-                else ("unknown-mission", f"no mission {mid!r} in the missions file")
+                else ("unknown-mission", unknown_mission_message(str(mid), by_case))
             )
             reasons.append(Issue(file, row, colno.get("mission"), code, msg, (), "error", "data"))
         if not rec["__ok_simulated"]:

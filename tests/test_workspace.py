@@ -416,3 +416,16 @@ def test_a_blank_line_in_a_checklist_is_called_a_blank_row(tmp_path: Path) -> No
             for r in ws.observations.report.rejected] == [
         (3, [(1, "missing-mission", "a blank row (no cell filled)")]),
         (4, [(1, "missing-mission", "no mission id")])]
+
+
+def test_a_miscased_mission_id_is_rejected_naming_the_id_it_resembles(tmp_path: Path) -> None:
+    checklists = "mission,site,practice.on_time\nAAA-2020,s1,yes\nzzz-2020,s2,no\n"
+    statistics = "mission,registered_abroad\nAaa-2020,1000\n"
+    ws = load_workspace(workspace(tmp_path, statistics=statistics, checklists=checklists))
+    assert [(Path(r.file).name, r.row, [i.message for i in r.reasons])
+            for r in ws.observations.report.rejected] == [
+        ("statistics.csv", 2, ["no mission 'Aaa-2020' in the missions file (ids are "
+                               "case-sensitive: did you mean 'aaa-2020'?)"]),
+        ("checklists.csv", 2, ["no mission 'AAA-2020' in the missions file (ids are "
+                               "case-sensitive: did you mean 'aaa-2020'?)"]),
+        ("checklists.csv", 3, ["no mission 'zzz-2020' in the missions file"])]
