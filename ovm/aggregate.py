@@ -96,13 +96,21 @@ def _aggregate(
     raise ValueError(f"unknown aggregation method {method!r}")
 
 
+Status = Literal["scored", "missing", "not_applicable", "insufficient", "pending", "undefined"]
+
+
+def method_text(method: str, power: float | None) -> str:
+    """An aggregation method as explanations name it: ``generalised (p=2)``."""
+    return method if power is None else f"{method} (p={power:g})"
+
+
 @dataclass(frozen=True)
 class Child:
     """What a group needs to know of one child to score itself."""
 
     id: str
     weight: float
-    status: str
+    status: Status
     score: float | None
     coverage: float
 
@@ -111,7 +119,7 @@ class Child:
 class GroupOutcome:
     """A group's status, score and coverage, and the finding that explains a missing score."""
 
-    status: Literal["scored", "missing", "not_applicable", "insufficient", "pending", "undefined"]
+    status: Status
     score: float | None
     coverage: float
     scored_weight: float

@@ -31,9 +31,9 @@ from typing import Any, Literal, get_args
 import numpy as np
 import polars as pl
 
-from ovm.aggregate import METHODS, Array, Child, aggregate
+from ovm.aggregate import METHODS, Array, Child, aggregate, method_text
 from ovm.aggregate import combine as combine_children
-from ovm.engine import band_of
+from ovm.engine import band_of, explain_group
 from ovm.errors import DataError, Issue
 from ovm.export import csv_cell
 from ovm.indicators import ChecklistIndicator, Cohort, ComparativeIndicator, QuantitativeIndicator
@@ -54,7 +54,6 @@ from ovm.observations import (
     parse_number,
 )
 from ovm.results import (
-    Contribution,
     Explanation,
     Finding,
     InputValue,
@@ -327,10 +326,6 @@ def parse_aggregation(spec: str, default_power: float | None = None) -> tuple[st
     return name, power
 
 
-def _method_text(method: str, power: float | None) -> str:
-    return method if power is None else f"{method} (p={power:g})"
-
-
 def _methods(rubric: Rubric, overrides: Mapping[str, str] | None,
              ) -> tuple[dict[str, tuple[str, float | None]], set[str]]:
     nominal: dict[str, tuple[str, float | None]] = {"overall": (rubric.aggregation, rubric.power)}
@@ -553,27 +548,17 @@ def _combine(st: _State, i: int, node: Group | None, method: str, power: float |
     else:
         kids, node_id, min_cov = node.children, node.id, node.min_coverage
     cells = [(k, st.cur[k.id][i]) for k in kids]
-    out = combine_children(
-        [Child(k.id, k.weight, c.status, c.score, c.coverage) for k, c in cells],
-        method, power, min_cov)
-    findings = [] if out.finding is None else [
-        Finding(code=out.finding[0], message=out.finding[1], node=node_id,
-                params=out.finding[2])]
+    children = [Child(k.id, k.weight, c.status, c.score, c.coverage) for k, c in cells]
+    out = combine_children(children, method, power, min_cov)
+    expl, findings = explain_group(children, out, node_id, method, power)
     score = out.score
-    contributions = tuple(
-        Contribution(node=k.id, status=c.status, score=c.score, weight=k.weight,
-                     share=(k.weight / out.scored_weight)
-                     if score is not None and c.status == "scored" else None)
-        for k, c in cells)
-    expl = Explanation(aggregation=_method_text(method, power), children=contributions,
-                       score=score)
     interval: tuple[float, float] | None = None
-    scored = [c for _, c in cells if c.status == "scored" and c.score is not None]
-    if score is not None and any(c.interval is not None for c in scored):
+    scored = [(k, c) for k, c in cells if c.status == "scored" and c.score is not None]
+    if score is not None and any(c.interval is not None for _, c in scored):
         # Ends aggregated as if the children's errors moved together: conservative.
-        weights = [k.weight for k, c in cells if c.status == "scored" and c.score is not None]
+        weights = [k.weight for k, _ in scored]
         ends = [aggregate(method, [(c.interval or (c.score, c.score))[e]  # type: ignore[misc]
-                                   for c in scored], weights, power)[0][0]
+                                   for _, c in scored], weights, power)[0][0]
                 for e in (0, 1)]
         if all(math.isfinite(float(e)) for e in ends):
             interval = (min(float(ends[0]), score), max(float(ends[1]), score))
@@ -583,7 +568,7 @@ def _combine(st: _State, i: int, node: Group | None, method: str, power: float |
     return template.model_copy(update={
         "value": score, "score": score, "coverage": out.coverage, "status": out.status,
         "band": band, "band_label": label, "interval": interval,
-        "sampled": interval is not None and any(c.sampled for c in scored),
+        "sampled": interval is not None and any(c.sampled for _, c in scored),
         "explanation": expl})
 
 
@@ -903,7 +888,7 @@ def compare(scores: ScoreSet, rubric: Rubric, *, observations: Observations | No
                             for f in st.node_findings.get((i, node_id), ())))
     for node_id, n in sorted(undefined.items()):
         meth, power = methods[node_id]
-        mean = _method_text(meth, power)
+        mean = method_text(meth, power)
         cohort_findings.append(_finding(
             "aggregation-undefined", f"the {mean} mean of {node_id} is "
             f"undefined for {n} mission(s): a score of 0 or below", node_id,
@@ -960,7 +945,7 @@ def compare(scores: ScoreSet, rubric: Rubric, *, observations: Observations | No
         "output_range": [lo, hi],
         "zscore_scale": [float(zscore_scale[0]), float(zscore_scale[1])],
         "targets": dict(sorted(targets.items())),
-        "aggregation": {k: _method_text(*methods[k]) for k in sorted(overridden)},
+        "aggregation": {k: method_text(*methods[k]) for k in sorted(overridden)},
         "imputation": imputation,
         "groups": group_source,
         "ranking": "standard competition ranking (1, 2, 2, 4), highest score first; scores equal "

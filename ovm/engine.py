@@ -26,7 +26,7 @@ import numpy as np
 import numpy.typing as npt
 
 from ovm import formula
-from ovm.aggregate import Array, Child, aggregate
+from ovm.aggregate import Array, Child, GroupOutcome, aggregate, method_text
 from ovm.aggregate import combine as combine_children
 from ovm.indicators import (
     AnswerIndicator,
@@ -68,7 +68,7 @@ from ovm.sitestats import (
     with_hashes,
 )
 
-__all__ = ["band_of", "data_digest", "score"]
+__all__ = ["band_of", "data_digest", "explain_group", "score"]
 
 Progress = Callable[[int, int], None]
 Mask = npt.NDArray[np.bool_]
@@ -322,34 +322,10 @@ class _MissionScorer:
         min_cov: float,
         kids: Sequence[tuple[Group | Indicator, _Result]],
     ) -> _Result:
-        out = combine_children(
-            [Child(n.id, n.weight, r.status, r.score, r.coverage) for n, r in kids],
-            method,
-            power,
-            min_cov,
-        )
-        if out.finding is not None:
-            code, message, params = out.finding
-            self.findings.append(Finding(code=code, message=message, node=node_id, params=params))
-        explanation = Explanation(
-            aggregation=method if power is None else f"{method} (p={power:g})",
-            score=out.score,
-            children=tuple(
-                Contribution(
-                    node=n.id,
-                    status=r.status,
-                    score=r.score,
-                    weight=n.weight,
-                    # A child's share of the group exists only once the group has a score.
-                    share=(
-                        n.weight / out.scored_weight
-                        if out.score is not None and r.status == "scored"
-                        else None
-                    ),
-                )
-                for n, r in kids
-            ),
-        )
+        children = [Child(n.id, n.weight, r.status, r.score, r.coverage) for n, r in kids]
+        out = combine_children(children, method, power, min_cov)
+        explanation, findings = explain_group(children, out, node_id, method, power)
+        self.findings += findings
         return _Result(out.status, out.score, out.score, out.coverage, explanation)
 
     def indicator(self, node: Indicator) -> _Result:
@@ -601,6 +577,36 @@ def _site_stat(st: QuestionStat, stat: str) -> float | None:
     if stat == "count":
         return float(st.answered)
     return st.extra.get(stat)
+
+
+def explain_group(
+    children: Sequence[Child], out: GroupOutcome, node_id: str, method: str, power: float | None
+) -> tuple[Explanation, list[Finding]]:
+    """How a group's score was reached (its children, each scored one's share), and the
+    finding that says why it has none: what the engine and the comparison both report."""
+    explanation = Explanation(
+        aggregation=method_text(method, power),
+        score=out.score,
+        children=tuple(
+            Contribution(
+                node=c.id,
+                status=c.status,
+                score=c.score,
+                weight=c.weight,
+                # A child's share of the group exists only once the group has a score.
+                share=(
+                    c.weight / out.scored_weight
+                    if out.score is not None and c.status == "scored"
+                    else None
+                ),
+            )
+            for c in children
+        ),
+    )
+    if out.finding is None:
+        return explanation, []
+    code, message, params = out.finding
+    return explanation, [Finding(code=code, message=message, node=node_id, params=params)]
 
 
 # --- pass 2: replicates for the whole cohort -----------------------------------------------

@@ -16,7 +16,7 @@ from ovm.observations import (
     unknown_mission_message,
 )
 from ovm.rubric import Rubric
-from ovm.tables import ROW
+from ovm.tables import BLANKS, ROW
 
 FILE = "_file"
 YES_WORDS = ("yes", "y", "si", "sí", "true", "1", "oui", "sim")
@@ -41,12 +41,6 @@ def checklist_questions(rubric: Rubric) -> list[ChecklistIndicator]:
 
 
 INVALID_CODE = -2
-BLANKS = (
-    "\t\n\x0b\x0c\r \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007"
-    "\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000"
-)
-"""What Polars' ``strip_chars()`` strips (Unicode White_Space); Python's ``str.strip()`` would
-also strip the separators U+001C to U+001F, so one cell could code differently by layout."""
 
 
 def _simple(q: ChecklistIndicator) -> bool:

@@ -16,6 +16,12 @@ from ovm.errors import Issue
 
 ROW = "_row"
 """Column holding the 1-based row number of a record as a spreadsheet shows it (header = 1)."""
+BLANKS = (
+    "\t\n\x0b\x0c\r \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007"
+    "\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000"
+)
+"""What Polars' ``strip_chars()`` strips (Unicode White_Space); Python's ``str.strip()`` would
+also strip the separators U+001C to U+001F, so one cell could read differently by reader."""
 
 MAX_TABLE_BYTES = 2 * 1024**3
 
@@ -186,7 +192,7 @@ def _read_csv_slow(path: Path, sep: str, reason: str) -> tuple[pl.DataFrame | No
                         )
                     )
                     rec = (rec + [""] * len(headers))[: len(headers)]
-                rows.append([c.strip() or None for c in rec])
+                rows.append([c.strip(BLANKS) or None for c in rec])
                 numbers.append(i)
     except UnicodeDecodeError as exc:
         return None, [_encoding_issue(path, exc)]
@@ -227,7 +233,7 @@ def _encoding_issue(path: Path, exc: UnicodeDecodeError) -> Issue:
 
 
 def _column_names(headers: list[str]) -> list[str]:
-    return [h.strip().lstrip("\ufeff").strip() for h in headers]
+    return [h.strip(BLANKS).lstrip("\ufeff").strip(BLANKS) for h in headers]
 
 
 def _header_issues(name: str, headers: list[str]) -> list[Issue]:
