@@ -547,17 +547,18 @@ class _Builder:
             for node, text in value.items():
                 m = re.fullmatch(r"([a-z]+)(?: \(p=(.+)\))?", str(text))
                 if m is None or not t.has(f"agg_{m[1]}"):
-                    return _english(_setting_text(value), self.lang)
+                    return _english(self.setting_text(value), self.lang)
                 power = f" (p = {self.setting_text(float(m[2]))})" if m[2] else ""
                 parts.append(f"{node}: {t(f'agg_{m[1]}')}{power}")
             return _plain("; ".join(parts) or "—")
         if key in ("output_range", "zscore_scale", "targets", "missions", "normalised_nodes"):
             # Numbers and node ids: the same in every language, bar the decimal separator.
             return _plain(self.setting_text(value))
-        return _english(_setting_text(value), self.lang)
+        return _english(self.setting_text(value), self.lang)
 
     def setting_text(self, value: Any) -> str:
-        """A setting's numbers, ids and lists of them, with the language's decimal separator."""
+        """A setting's value as text: numbers with the language's decimal separator, lists and
+        mappings joined with a separator that does not clash with it."""
         comma = format_number(0.5, self.lang, 1) == "0,5"
         sep = "; " if comma else ", "
         if isinstance(value, list | tuple):
@@ -657,16 +658,6 @@ class _Builder:
             rows.append({"id": fam.id, "label": self.label(fam.id), "score": c,
                          "width": f"{c['value']:.2f}" if c["value"] is not None else "0"})
         return rows
-
-
-def _setting_text(value: Any) -> str:
-    if isinstance(value, list | tuple):
-        return ", ".join(_setting_text(v) for v in value) or "—"
-    if isinstance(value, Mapping):
-        return ", ".join(f"{k}: {_setting_text(v)}" for k, v in value.items()) or "—"
-    if value is None or value == "":
-        return "—"
-    return str(value)
 
 
 def _node_or_none(card: Scorecard, node_id: str) -> NodeScore | None:
