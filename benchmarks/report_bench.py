@@ -21,13 +21,13 @@ from pathlib import Path
 
 import numpy as np
 
-from ovm import report
-from ovm.compare import compare
-from ovm.engine import score
+from ovm.comparison.cohort import compare
+from ovm.comparison.sensitivity import sensitivity
+from ovm.data.workspace import load_workspace
 from ovm.indicators import AnswerIndicator, ChecklistIndicator, LevelsIndicator
-from ovm.rubric import Rubric, default_rubric
-from ovm.sensitivity import sensitivity
-from ovm.workspace import load_workspace
+from ovm.reporting import report
+from ovm.rubric.model import Rubric, default_rubric
+from ovm.scoring.engine import score
 
 TARGET_SECONDS = 2.0
 TARGET_BYTES = 5_000_000

@@ -29,8 +29,8 @@ import numpy as np
 import polars as pl
 
 import ovm
-from ovm.engine import score
-from ovm.workspace import load_workspace
+from ovm.data.workspace import load_workspace
+from ovm.scoring.engine import score
 
 ROOT = Path(__file__).resolve().parents[1]
 T = TypeVar("T")

@@ -22,9 +22,9 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from ovm import Mission, Observations, Rubric, score
-from ovm.observations import Datum, Election
-from ovm.results import ScoreSet
-from ovm.sensitivity import sensitivity
+from ovm.comparison.sensitivity import sensitivity
+from ovm.data.observations import Datum, Election
+from ovm.scoring.results import ScoreSet
 
 TARGET_SECONDS = 5.0
 

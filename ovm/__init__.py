@@ -12,7 +12,7 @@ from __future__ import annotations
 
 __version__ = "0.1.0"
 
-from ovm.compare import (
+from ovm.comparison.cohort import (
     BestPractice,
     Comparison,
     RankEntry,
@@ -21,16 +21,19 @@ from ovm.compare import (
     comparison_json,
     observations_from_wide,
 )
-from ovm.datatemplate import load_answers_table, write_template
-from ovm.engine import score
+from ovm.comparison.recommend import Recommendation, recommend, whatif
+from ovm.comparison.sensitivity import RankInterval, Sensitivity, sensitivity
+from ovm.data.answers import load_answers_table
+from ovm.data.exports import load_export
+from ovm.data.followup import follow_up
+from ovm.data.observations import Datum, LoadReport, Mission, Observations, Provenance
+from ovm.data.workspace import Workspace, load_observations, load_workspace
 from ovm.errors import DataError, Issue, OvmError, RubricError
-from ovm.export import safe_cell, score_rows, scores_csv
-from ovm.exports import load_export
-from ovm.observations import Datum, LoadReport, Mission, Observations, Provenance
-from ovm.recommend import Recommendation, follow_up, recommend, whatif
-from ovm.report import render, render_html, render_json, render_xlsx, report_context
-from ovm.results import Explanation, Finding, NodeScore, Scorecard, ScoreSet
-from ovm.rubric import (
+from ovm.field.template import write_template
+from ovm.field.xlsform import build_form, write_form
+from ovm.reporting.report import render, render_html, render_json, render_xlsx, report_context
+from ovm.reporting.tables import safe_cell, score_rows, scores_csv
+from ovm.rubric.model import (
     Group,
     Rubric,
     Variable,
@@ -40,10 +43,9 @@ from ovm.rubric import (
     load_rubric,
     rubric_schema,
 )
-from ovm.sensitivity import RankInterval, Sensitivity, sensitivity
-from ovm.sitestats import wilson
-from ovm.workspace import Workspace, load_observations, load_workspace
-from ovm.xlsform import build_form, write_form
+from ovm.scoring.engine import score
+from ovm.scoring.results import Explanation, Finding, NodeScore, Scorecard, ScoreSet
+from ovm.scoring.sitestats import wilson
 
 __all__ = [
     "BestPractice",

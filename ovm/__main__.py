@@ -1,5 +1,5 @@
 """``python -m ovm``."""
 
-from ovm.cli import main
+from ovm.cli.app import main
 
 raise SystemExit(main())

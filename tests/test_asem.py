@@ -17,9 +17,9 @@ import pytest
 from asem_rubric import ASEM, node_id, rubric_yaml
 
 from ovm import load_rubric, score
-from ovm.compare import PLACEHOLDER_ELECTION, compare, observations_from_wide, wide_groups
-from ovm.results import ScoreSet
-from ovm.rubric import Group, Rubric
+from ovm.comparison.cohort import PLACEHOLDER_ELECTION, compare, observations_from_wide, wide_groups
+from ovm.rubric.model import Group, Rubric
+from ovm.scoring.results import ScoreSet
 
 TOLERANCE = 1e-9
 FILES = ("ASEM_COIN_IndMeta.csv", "ASEM_COIN_AggMeta.csv", "ASEM_COIN_Treated.csv",

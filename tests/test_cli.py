@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 import ovm
-from ovm.cli import main
+from ovm.cli.app import main
 
 RUBRICS = Path(__file__).parent / "data" / "rubrics"
 

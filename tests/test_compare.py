@@ -13,8 +13,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from ovm import cli, load_workspace, score
-from ovm.compare import (
+from ovm import load_workspace, score
+from ovm.cli import app as cli
+from ovm.comparison.cohort import (
     PLACEHOLDER_ELECTION,
     Comparison,
     compare,
@@ -25,8 +26,8 @@ from ovm.compare import (
     rank,
     wide_groups,
 )
-from ovm.results import ScoreSet
-from ovm.rubric import load_rubric
+from ovm.rubric.model import load_rubric
+from ovm.scoring.results import ScoreSet
 
 MINI = Path(__file__).parent / "data" / "mini"
 
@@ -602,17 +603,8 @@ def test_comparison_json_and_csv_are_deterministic(cohort):
 
 
 @pytest.fixture
-def main(monkeypatch: pytest.MonkeyPatch):
-    """ovm's command line with the compare commands registered (as the lead wires them)."""
-    ext = cli._EXTENSIONS
-    if all(isinstance(e, str) for e in ext):
-        if "ovm.cli_compare" not in ext:
-            monkeypatch.setattr(cli, "_EXTENSIONS", (*ext, "ovm.cli_compare"))
-    else:  # older form: a list of register functions
-        from ovm import cli_compare
-
-        if cli_compare.register not in ext:
-            monkeypatch.setattr(cli, "_EXTENSIONS", [*ext, cli_compare.register])
+def main():
+    """The ovm command line."""
     return cli.main
 
 

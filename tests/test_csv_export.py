@@ -8,7 +8,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import ovm
-from ovm.compare import comparison_csv
+from ovm.comparison.cohort import comparison_csv
 
 RUBRIC = """\
 ovm_rubric: 1

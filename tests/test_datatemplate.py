@@ -10,14 +10,11 @@ import pytest
 import yaml
 from openpyxl import load_workbook
 
-from ovm import cli, load_rubric, load_workspace
-from ovm.datatemplate import (
-    apply_answers,
-    build_template,
-    load_answers_table,
-    write_template,
-)
-from ovm.observations import Mission, load_missions, load_statistics
+from ovm import load_rubric, load_workspace
+from ovm.cli import app as cli
+from ovm.data.answers import apply_answers, load_answers_table
+from ovm.data.observations import Mission, load_missions, load_statistics
+from ovm.field.template import build_template, write_template
 
 MINI = Path(__file__).parent / "data" / "mini"
 
@@ -179,13 +176,8 @@ def test_text_cells_are_guarded_against_formulas(tmp_path: Path) -> None:
 
 
 @pytest.fixture
-def run(monkeypatch: pytest.MonkeyPatch) -> Any:
-    from ovm import cli_field
-
-    ext = cli._EXTENSIONS
-    names = isinstance(ext, tuple) or any(isinstance(e, str) for e in ext)
-    monkeypatch.setattr(cli, "_EXTENSIONS", ("ovm.cli_field",) if names
-                        else [cli_field.register])
+def run() -> Any:
+    """The ovm command line."""
     return cli.main
 
 

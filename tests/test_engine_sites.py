@@ -11,7 +11,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import ovm
-from ovm.sitestats import wilson, wilson_arrays
+from ovm.scoring.sitestats import wilson, wilson_arrays
 
 RUBRIC = """\
 ovm_rubric: 1
@@ -189,7 +189,7 @@ def test_float_sums_do_not_depend_on_row_order(tmp_path: Path, make_workspace: M
 
 
 def test_a_replicate_without_weight_has_no_statistic() -> None:
-    from ovm.sitestats import _weighted_stat
+    from ovm.scoring.sitestats import _weighted_stat
 
     vals = np.array([10.0, 90.0])
     w = np.array([[0.0, 0.0], [1.0, 2.0]])

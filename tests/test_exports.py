@@ -15,11 +15,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from ovm import DataError, load_rubric, load_workspace, score
-from ovm.exports import export_header, load_export, normalise_export, validate_export
-from ovm.indicators import ChecklistIndicator
-from ovm.rubric import Rubric, pick
-from ovm.tables import ROW, read_table
-from ovm.xlsform import (
+from ovm.data.exports import export_header, load_export, normalise_export, validate_export
+from ovm.data.tables import ROW, read_table
+from ovm.field.xlsform import (
     APPLIES_LABEL,
     NA_LABEL,
     TRACE_FIELDS,
@@ -31,6 +29,8 @@ from ovm.xlsform import (
     gate_name,
     has_gate,
 )
+from ovm.indicators import ChecklistIndicator
+from ovm.rubric.model import Rubric, pick
 
 DATA = Path(__file__).parent / "data"
 MINI = DATA / "mini"

@@ -9,8 +9,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from ovm import formula
-from ovm.formula import BinOp, Call, EvaluationError, FormulaSyntaxError, Num, Unary, Var
+from ovm.rubric import formula
+from ovm.rubric.formula import BinOp, Call, EvaluationError, FormulaSyntaxError, Num, Unary, Var
 
 
 def value(text: str, **env: float) -> float:

@@ -11,9 +11,10 @@ from pathlib import Path
 import pytest
 
 import ovm
+from ovm.comparison.recommend import fill, recommend, whatif
+from ovm.data.followup import follow_up_share
+from ovm.data.observations import PastRecommendation
 from ovm.errors import DataError, RubricError
-from ovm.observations import PastRecommendation
-from ovm.recommend import fill, follow_up_share, recommend, whatif
 
 MINI = Path(__file__).parent / "data" / "mini"
 

@@ -21,17 +21,19 @@ import jinja2
 import openpyxl
 import pytest
 
-from ovm import cli, i18n, report
-from ovm.compare import IMPUTATIONS, NORMALISATIONS, compare
-from ovm.engine import score
+from ovm import i18n
+from ovm.cli import app as cli
+from ovm.comparison.cohort import IMPUTATIONS, NORMALISATIONS, compare
+from ovm.comparison.sensitivity import RankInterval, Sensitivity
+from ovm.data.observations import Confidence, FollowUpStatus
+from ovm.data.workspace import Workspace, load_workspace
 from ovm.indicators._common import Addressee, Priority, Source
 from ovm.indicators.checklist import Stat
 from ovm.indicators.comparative import Measure
-from ovm.observations import Confidence, FollowUpStatus
-from ovm.results import NodeStatus, ScoreSet
-from ovm.rubric import Aggregation, pick
-from ovm.sensitivity import RankInterval, Sensitivity
-from ovm.workspace import Workspace, load_workspace
+from ovm.reporting import report
+from ovm.rubric.model import Aggregation, pick
+from ovm.scoring.engine import score
+from ovm.scoring.results import NodeStatus, ScoreSet
 
 ROOT = Path(__file__).resolve().parent.parent
 MINI = ROOT / "tests" / "data" / "mini"
@@ -131,7 +133,7 @@ def test_every_msgid_used_by_the_templates_exists() -> None:
 
 
 def test_every_msgid_used_by_the_report_code_exists() -> None:
-    code = (ROOT / "ovm" / "report.py").read_text("utf-8")
+    code = (ROOT / "ovm" / "reporting" / "report.py").read_text("utf-8")
     literal = set(re.findall(r"\bt\(\s*[\"']([a-z0-9_]+)[\"']\s*[,)]", code))
     assert {m for m in literal if m not in i18n.CATALOGUE} == set()
     # msgids built from a value: every value of the type has its text
@@ -190,7 +192,7 @@ def test_environment_escapes_everything_and_rejects_undefined_names() -> None:
 
 
 def test_templates_hold_no_html_built_in_python() -> None:
-    code = (ROOT / "ovm" / "report.py").read_text("utf-8")
+    code = (ROOT / "ovm" / "reporting" / "report.py").read_text("utf-8")
     assert not re.search(r"[\"']<(?:td|tr|span|div|table|svg|p)\b", code)
     assert "Markup(" not in code and "|safe" not in "".join(
         p.read_text("utf-8") for p in TEMPLATES.rglob("*.j2"))
@@ -671,7 +673,7 @@ def test_wheel_ships_the_templates_and_renders_outside_the_repository(tmp_path: 
     env = {k: v for k, v in os.environ.items() if not k.startswith("PYTHON")}
     env["PYTHONPATH"] = str(target)
     script = (
-        "import sys, ovm, ovm.report as r, ovm.cli as c\n"
+        "import sys, ovm, ovm.reporting.report as r, ovm.cli as c\n"
         "print(ovm.__file__)\n"
         "print(type(r.packaged_templates()).__name__)\n"
         "sys.exit(c.main(['report', 'mini', '-q', '-o', 'out.html']))\n")

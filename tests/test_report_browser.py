@@ -17,9 +17,9 @@ from typing import Any
 
 import pytest
 
-from ovm import report
-from ovm.engine import score
-from ovm.workspace import load_workspace
+from ovm.data.workspace import load_workspace
+from ovm.reporting import report
+from ovm.scoring.engine import score
 
 ROOT = Path(__file__).resolve().parent.parent
 HARNESS = ROOT / "tests" / "browser" / "cdp.py"

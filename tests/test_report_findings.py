@@ -6,7 +6,7 @@ from pathlib import Path
 
 import ovm
 from ovm.i18n import CATALOGUE
-from ovm.report import report_context
+from ovm.reporting.report import report_context
 
 MINI = Path(__file__).parent / "data" / "mini"
 

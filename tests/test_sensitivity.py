@@ -11,10 +11,11 @@ from pathlib import Path
 
 import pytest
 
-from ovm import cli, load_workspace, score
-from ovm.compare import compare
-from ovm.results import ScoreSet
-from ovm.sensitivity import CHOICES, Sensitivity, sensitivity, sensitivity_to_dict
+from ovm import load_workspace, score
+from ovm.cli import app as cli
+from ovm.comparison.cohort import compare
+from ovm.comparison.sensitivity import CHOICES, Sensitivity, sensitivity, sensitivity_to_dict
+from ovm.scoring.results import ScoreSet
 
 RUBRIC = """
     ovm_rubric: 1
@@ -225,17 +226,8 @@ def test_a_mission_without_scores_ranks_last(workspace, tmp_path):
 
 
 @pytest.fixture
-def main(monkeypatch: pytest.MonkeyPatch):
-    """ovm's command line with the compare commands registered (as the lead wires them)."""
-    ext = cli._EXTENSIONS
-    if all(isinstance(e, str) for e in ext):
-        if "ovm.cli_compare" not in ext:
-            monkeypatch.setattr(cli, "_EXTENSIONS", (*ext, "ovm.cli_compare"))
-    else:
-        from ovm import cli_compare
-
-        if cli_compare.register not in ext:
-            monkeypatch.setattr(cli, "_EXTENSIONS", [*ext, cli_compare.register])
+def main():
+    """The ovm command line."""
     return cli.main
 
 

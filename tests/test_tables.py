@@ -6,7 +6,7 @@ from pathlib import Path
 
 from openpyxl import Workbook
 
-from ovm.tables import read_table
+from ovm.data.tables import read_table
 
 
 def _issues(path: Path) -> list[tuple[int | None, int | None, str]]:

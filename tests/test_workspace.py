@@ -357,7 +357,7 @@ def test_a_mission_that_fails_its_schema_still_has_its_data_checked(tmp_path: Pa
 def test_answer_cells_are_stripped_of_what_polars_strips_from_every_other_cell() -> None:
     import polars as pl
 
-    from ovm.tables import BLANKS
+    from ovm.data.tables import BLANKS
 
     chars = [chr(c) for c in range(0x3001)]
     by_polars = pl.Series([f"a{c}" for c in chars]).str.strip_chars().to_list()

@@ -11,10 +11,11 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from ovm import RubricError, cli, load_rubric
+from ovm import RubricError, load_rubric
+from ovm.cli import app as cli
+from ovm.field.xlsform import XLSForm, build_form, field_name, language_column, node_id, write_form
 from ovm.indicators._common import ID_PATTERN
-from ovm.rubric import Rubric, check_rubric
-from ovm.xlsform import XLSForm, build_form, field_name, language_column, node_id, write_form
+from ovm.rubric.model import Rubric, check_rubric
 
 pyxform = pytest.importorskip("pyxform")
 from pyxform.parsing.expression import is_xml_tag  # noqa: E402

@@ -7,9 +7,9 @@ import zipfile
 from pathlib import Path
 
 import ovm
-from ovm.datatemplate import write_template
-from ovm.report import render_xlsx, report_context
-from ovm.xlsform import build_form, write_form
+from ovm.field.template import write_template
+from ovm.field.xlsform import build_form, write_form
+from ovm.reporting.report import render_xlsx, report_context
 
 MINI = Path(__file__).parent / "data" / "mini"
 

@@ -10,7 +10,7 @@ import pytest
 
 import ovm
 from ovm import DataError, check_rubric
-from ovm._yaml import MAX_BYTES
+from ovm.yamldoc import MAX_BYTES
 
 RUBRICS = Path(__file__).parent / "data" / "rubrics"
 VALID = (RUBRICS / "valid.yaml").read_text(encoding="utf-8")

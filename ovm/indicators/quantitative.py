@@ -5,10 +5,10 @@ from __future__ import annotations
 from functools import lru_cache
 from typing import Literal
 
-from ovm import formula
-from ovm.formula import Expr
 from ovm.indicators._common import IndicatorBase, NonEmpty
 from ovm.indicators.rules import Rule
+from ovm.rubric import formula
+from ovm.rubric.formula import Expr
 
 
 @lru_cache(maxsize=4096)

@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from ovm.cli import EXIT_ERRORS, EXIT_OK, UsageError, _scores, _write
+from ovm.cli.app import EXIT_ERRORS, EXIT_OK, UsageError, _scores, _write
 from ovm.i18n import LANGUAGES
 
 FORMATS = ("html", "json", "xlsx")
@@ -34,7 +34,7 @@ def cmd_report(args: argparse.Namespace) -> int:
     """Write a report: comparison of the cohort, or one mission with ``--mission``."""
     import jinja2
 
-    from ovm.report import render, report_context
+    from ovm.reporting.report import render, report_context
 
     fmt = _format(args)
     missions = _ids(args.missions)

@@ -7,7 +7,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict
 
-from ovm.observations import Provenance
+from ovm.data.observations import Provenance
 
 NodeStatus = Literal["scored", "missing", "not_applicable", "insufficient", "pending", "undefined"]
 """

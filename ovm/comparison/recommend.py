@@ -5,21 +5,19 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from ovm.countries import country_name
+from ovm.data.followup import FollowUp
+from ovm.data.observations import Datum, Mission, Observations, Provenance
 from ovm.i18n import gettext
 from ovm.indicators._common import RecommendationTemplate
-from ovm.observations import Datum, Mission, Observations, PastRecommendation, Provenance
-from ovm.results import NodeScore, Scorecard
-from ovm.rubric import Group, Indicator, Rubric, pick
+from ovm.rubric.model import Group, Indicator, Rubric, pick
+from ovm.scoring.results import NodeScore, Scorecard
 
 if TYPE_CHECKING:
-    from ovm.compare import Comparison
-
-FOLLOW_UP_VARIABLE = "followup_implemented_pct"
-"""The variable the follow-up share of a mission feeds, when the rubric declares it."""
+    from ovm.comparison.cohort import Comparison
 
 PRIORITY_ORDER = {"high": 0, "medium": 1, "low": 2}
 _PLACEHOLDER = re.compile(r"\{\{|\}\}|\{([a-z_][a-z0-9_]*)\}")
@@ -292,70 +290,6 @@ def recommend(
     return tuple(out)
 
 
-@dataclass(frozen=True)
-class FollowUp:
-    """The follow-up of the previous mission's recommendations."""
-
-    previous: str | None
-    items: tuple[PastRecommendation, ...] = ()
-    share: float | None = None
-    counts: Mapping[str, int] = field(default_factory=dict)
-
-
-def follow_up_share(items: Sequence[PastRecommendation]) -> float | None:
-    """Share (0-100) implemented: implemented 1, partially 0.5; not assessable left out."""
-    assessable = [i for i in items if i.status != "not_assessable"]
-    if not assessable:
-        return None
-    points = sum(
-        1.0 if i.status == "implemented" else 0.5 if i.status == "partially_implemented" else 0.0
-        for i in assessable
-    )
-    return 100.0 * points / len(assessable)
-
-
-def follow_up(mission: Mission, missions: Sequence[Mission]) -> FollowUp:
-    """The follow-up table of a mission, with the share implemented."""
-    from ovm.observations import previous_mission
-
-    prev = previous_mission(mission, missions)
-    counts: dict[str, int] = {}
-    for item in mission.follow_up:
-        counts[item.status] = counts.get(item.status, 0) + 1
-    return FollowUp(
-        prev.id if prev else None, mission.follow_up, follow_up_share(mission.follow_up), counts
-    )
-
-
-def with_follow_up_values(rubric: Rubric, missions: Sequence[Mission]) -> list[Mission]:
-    """Missions whose follow-up share feeds the rubric's follow-up variable (unless given)."""
-    try:
-        rubric.variable(FOLLOW_UP_VARIABLE)
-    except KeyError:
-        return list(missions)
-    out = []
-    for m in missions:
-        share = follow_up_share(m.follow_up)
-        given = m.values.get(FOLLOW_UP_VARIABLE)
-        if share is None or (given is not None and given.status != "missing"):
-            out.append(m)
-            continue
-        prev = m.previous or "the previous mission"
-        done = sum(1 for i in m.follow_up if i.status == "implemented")
-        part = sum(1 for i in m.follow_up if i.status == "partially_implemented")
-        datum = Datum(
-            value=share,
-            provenance=Provenance(
-                source=f"follow-up of the recommendations of {prev}",
-                note=f"{done} implemented, {part} partially, of "
-                f"{sum(1 for i in m.follow_up if i.status != 'not_assessable')} assessable",
-                confidence="medium",
-            ),
-        )
-        out.append(m.model_copy(update={"values": {**m.values, FOLLOW_UP_VARIABLE: datum}}))
-    return out
-
-
 # --- what-if -----------------------------------------------------------------------------
 
 
@@ -385,8 +319,8 @@ def apply_changes(
     rubric: Rubric, mission: Mission, changes: Mapping[str, str]
 ) -> tuple[Mission, list[str]]:
     """The mission with variables or qualitative answers replaced; problems as messages."""
+    from ovm.data.observations import MISSING_WORDS, NA_WORDS, check_number, parse_number
     from ovm.indicators import AnswerIndicator, LevelsIndicator
-    from ovm.observations import MISSING_WORDS, NA_WORDS, check_number, parse_number
 
     values = dict(mission.values)
     answers = dict(mission.answers)
@@ -427,7 +361,7 @@ def apply_changes(
             problems.append(problem[1])
             continue
         values[key] = Datum(value=parse_number(text), provenance=prov)
-    from ovm.observations import limit_issues
+    from ovm.data.observations import limit_issues
 
     problems += [i.message for i in limit_issues(rubric, values, "what-if", None)]
     return mission.model_copy(update={"values": values, "answers": answers}), problems
@@ -446,7 +380,7 @@ def whatif(
 
     Raises :class:`WhatIfError` listing every change that cannot be applied.
     """
-    from ovm.engine import score
+    from ovm.scoring.engine import score
 
     mission = observations.mission(mission_id)
     changed, problems = apply_changes(rubric, mission, changes)

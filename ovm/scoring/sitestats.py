@@ -16,12 +16,12 @@ import numpy as np
 import numpy.typing as npt
 import polars as pl
 
-from ovm.aggregate import Array
+from ovm.data.checklists import FILE, NA_CODE, checklist_questions
+from ovm.data.tables import ROW
 from ovm.indicators import ChecklistIndicator
-from ovm.results import SiteNote
-from ovm.rubric import Rubric
-from ovm.sites import FILE, NA_CODE, checklist_questions
-from ovm.tables import ROW
+from ovm.rubric.model import Rubric
+from ovm.scoring.aggregate import Array
+from ovm.scoring.results import SiteNote
 
 MAX_NOTES = 200
 MISSING_CODE = -9

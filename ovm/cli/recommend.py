@@ -7,19 +7,20 @@ import json
 import sys
 from typing import Any
 
-from ovm.cli import EXIT_ERRORS, EXIT_OK, UsageError, _check_rejections, _scores, _write
+from ovm.cli.app import EXIT_ERRORS, EXIT_OK, UsageError, _check_rejections, _scores, _write
 
 
 def _comparison(ws: Any, scores: Any) -> Any:
-    from ovm.compare import compare
+    from ovm.comparison.cohort import compare
 
     return compare(scores, ws.rubric, observations=ws.observations)
 
 
 def cmd_recommend(args: argparse.Namespace) -> int:
     """Draft the recommendations of one mission."""
-    from ovm.recommend import follow_up, recommend, to_markdown
-    from ovm.rubric import pick
+    from ovm.comparison.recommend import recommend, to_markdown
+    from ovm.data.followup import follow_up
+    from ovm.rubric.model import pick
 
     ws, scores = _scores(args)
     if scores is None:
@@ -55,8 +56,8 @@ def cmd_recommend(args: argparse.Namespace) -> int:
 
 def cmd_whatif(args: argparse.Namespace) -> int:
     """Rescore one mission with changed inputs."""
-    from ovm.recommend import WhatIfError, whatif
-    from ovm.workspace import load_workspace
+    from ovm.comparison.recommend import WhatIfError, whatif
+    from ovm.data.workspace import load_workspace
 
     changes: dict[str, str] = {}
     for item in args.set or []:

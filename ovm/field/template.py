@@ -1,10 +1,11 @@
-"""Spreadsheet templates for the mission-level data a rubric needs, and their loader.
+"""The spreadsheet template of the mission-level data a rubric needs.
 
 The workbook has a ``variables`` sheet first (wide: ``mission`` plus one column per variable
 not computed from observer checklists, each with ``__source`` and ``__confidence``), which
-:func:`ovm.observations.load_statistics` reads as it is; an ``answers`` sheet for the
+:func:`ovm.data.observations.load_statistics` reads as it is; an ``answers`` sheet for the
 qualitative indicators (levels and yes/partial/no answers), read by
-:func:`load_answers_table`; a hidden ``lists`` sheet feeding the dropdowns; and ``about``.
+:func:`ovm.data.answers.load_answers_table`; a hidden ``lists`` sheet feeding the dropdowns;
+and ``about``.
 """
 
 from __future__ import annotations
@@ -13,46 +14,23 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from ovm.errors import DataError, Issue
-from ovm.export import safe_cell, workbook_bytes
-from ovm.indicators import AnswerIndicator, LevelsIndicator
-from ovm.observations import (
-    MISSING_WORDS,
-    NA_WORDS,
-    PROVENANCE_FIELDS,
-    Datum,
-    FileReport,
-    Mission,
-    RejectedRow,
-    cell_provenance,
-    load_missions,
-    mission_cell_issues,
+from ovm.data.answers import (
+    ABOUT_SHEET,
+    ANSWERS_SHEET,
+    CONFIDENCE,
+    LISTS_SHEET,
+    VARIABLES_SHEET,
+    Qualitative,
+    allowed_answers,
+    qualitative_indicators,
+    template_variables,
 )
-from ovm.rubric import Rubric, Variable, pick
-from ovm.tables import ROW, read_table
-
-VARIABLES_SHEET = "variables"
-ANSWERS_SHEET = "answers"
-LISTS_SHEET = "lists"
-ABOUT_SHEET = "about"
-CONFIDENCE = ("high", "medium", "low")
-
-Qualitative = LevelsIndicator | AnswerIndicator
-
-
-def template_variables(rubric: Rubric) -> list[Variable]:
-    """Variables a mission's data gives directly (not computed from observer checklists)."""
-    return [v for v in rubric.variables if v.from_sites is None]
-
-
-def qualitative_indicators(rubric: Rubric) -> list[Qualitative]:
-    """Levels and answer indicators, in tree order."""
-    return [n for n in rubric.indicators() if isinstance(n, LevelsIndicator | AnswerIndicator)]
-
-
-def allowed_answers(node: Qualitative) -> list[str]:
-    """The keys a cell of this indicator may hold (``na`` where allowed)."""
-    return [*node.answers(), *(["na"] if node.allow_na else [])]
+from ovm.data.observations import Mission, load_missions
+from ovm.data.workspace import CONFIG_NAME, read_config, resolve_rubric
+from ovm.errors import DataError
+from ovm.indicators import LevelsIndicator
+from ovm.reporting.tables import safe_cell, workbook_bytes
+from ovm.rubric.model import Rubric, Variable, pick
 
 
 def _num(x: float) -> str:
@@ -249,10 +227,8 @@ def write_template(workspace: str | Path, output: str | Path, *,
     Only ``ovm.yaml`` and the missions file are read, so data files may not exist yet.
     Raises DataError or RubricError for an unusable workspace.
     """
-    from ovm.workspace import CONFIG_NAME, _read_config, resolve_rubric
-
     root = Path(workspace)
-    config = _read_config(root)
+    config = read_config(root)
     base = root if root.is_dir() else root.parent
     rb = rubric if isinstance(rubric, Rubric) else resolve_rubric(
         rubric if rubric is not None else config.rubric, base)
@@ -265,106 +241,3 @@ def write_template(workspace: str | Path, output: str | Path, *,
     out = Path(output)
     out.write_bytes(workbook_bytes(wb))
     return out
-
-
-def load_answers_table(path: str | Path, rubric: Rubric, missions: Sequence[Mission], *,
-                       sheet: str | None = ANSWERS_SHEET,
-                       defaults: dict[str, Any] | None = None,
-                       ) -> tuple[dict[str, dict[str, Datum]], FileReport, list[RejectedRow],
-                                  list[Issue]]:
-    """Wide qualitative answers: ``mission`` plus one column per levels or answer indicator.
-
-    Mirrors :func:`ovm.observations.load_statistics`: provenance columns ``<id>__source``,
-    ``<id>__confidence`` (and the other provenance fields); an empty cell is missing and
-    makes no answer; a row with any problem is rejected with every reason.
-    """
-    p = Path(path)
-    name = str(p)
-    df, issues = read_table(p, sheet=sheet)
-    if df is None:
-        return {}, FileReport(name, "answers", 0, 0, 0), [], issues
-    if "mission" not in df.columns:
-        return {}, FileReport(name, "answers", df.height, 0, 0), [], [
-            *issues, Issue(name, 1, None, "missing-column", "no 'mission' column", (), "error",
-                           "data")]
-    nodes = {n.id: n for n in qualitative_indicators(rubric)}
-    cols = [c for c in df.columns if c != ROW]
-    colno = {c: j for j, c in enumerate(cols, start=1)}
-    row_prov = [c for c in cols if c in PROVENANCE_FIELDS]
-    value_cols: list[str] = []
-    unmatched: list[str] = []
-    for c in cols:
-        base, sep, attr = c.partition("__")
-        if c == "mission" or c in row_prov or (sep and base in nodes and attr in
-                                               PROVENANCE_FIELDS):
-            continue
-        if c in nodes:
-            value_cols.append(c)
-        else:
-            unmatched.append(c)
-            issues.append(Issue(name, 1, colno[c], "unknown-column",
-                                f"column {c!r} matches no levels or answer indicator; ignored",
-                                (), "warning", "data"))
-    known = {m.id for m in missions}
-    out: dict[str, dict[str, Datum]] = {}
-    rejected: list[RejectedRow] = []
-    first_row: dict[str, int] = {}
-    for rec in df.iter_rows(named=True):
-        row = int(rec[ROW])
-        mid = rec.get("mission")
-        reasons: list[Issue] = []
-
-        def bad(col: str, code: str, msg: str, row: int = row,
-                reasons: list[Issue] = reasons) -> None:
-            reasons.append(Issue(name, row, colno.get(col), code, msg, (), "error", "data"))
-
-        reasons += mission_cell_issues(name, row, colno.get("mission"), mid, known, first_row)
-        base_prov = {**(defaults or {}),
-                     **{k: rec[k] for k in row_prov if rec.get(k) is not None}}
-        answers: dict[str, Datum] = {}
-        for c in value_cols:
-            cell = rec.get(c)
-            if cell is None or cell.lower() in MISSING_WORDS:
-                continue
-            node = nodes[c]
-            provenance = cell_provenance(rec, c, base_prov, name, row, bad)
-            key = cell.strip()
-            if key.lower() in NA_WORDS:
-                if not node.allow_na:
-                    bad(c, "not-applicable-not-allowed", f"{c} does not allow 'not applicable'")
-                    continue
-                answers[c] = Datum(status="not_applicable", provenance=provenance)
-                continue
-            if node.score_of(key) is None and node.score_of(key.lower()) is not None:
-                key = key.lower()
-            if node.score_of(key) is None:
-                bad(c, "invalid-answer", f"{cell!r} is not an allowed answer for {c} "
-                                         f"({', '.join(node.answers())})")
-                continue
-            answers[c] = Datum(value=key, provenance=provenance)
-        if reasons:
-            rejected.append(RejectedRow(name, row, mid, tuple(reasons)))
-            continue
-        assert mid is not None
-        first_row[mid] = row
-        out[mid] = answers
-    report = FileReport(name, "answers", df.height, df.height - len(rejected), len(rejected),
-                        unmatched_columns=tuple(unmatched))
-    return out, report, rejected, issues
-
-
-def apply_answers(missions: Sequence[Mission], answers: dict[str, dict[str, Datum]],
-                  file: str) -> tuple[list[Mission], list[Issue]]:
-    """Missions with the loaded answers added; an answer given twice is a ``duplicate-value``."""
-    issues: list[Issue] = []
-    out = []
-    for m in missions:
-        extra = answers.get(m.id, {})
-        for key, datum in extra.items():
-            if key in m.answers:
-                issues.append(Issue(file, datum.provenance.line, None, "duplicate-value",
-                                    f"{key} for {m.id} is answered both in the missions file "
-                                    f"and in {file}", (), "error", "data"))
-        merged = {**m.answers, **{k: d for k, d in extra.items() if k not in m.answers}}
-        out.append(m.model_copy(update={"answers": merged}) if extra else m)
-    return out, issues

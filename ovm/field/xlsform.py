@@ -12,10 +12,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ovm.errors import Issue, RubricError
-from ovm.export import workbook_bytes
 from ovm.indicators import ChecklistIndicator
 from ovm.indicators.checklist import NA_CHOICE
-from ovm.rubric import Group, Rubric, pick
+from ovm.reporting.tables import workbook_bytes
+from ovm.rubric.model import Group, Rubric, pick
 
 LANGUAGE_NAMES = {"en": "English", "es": "Español", "fr": "Français", "pt": "Português"}
 

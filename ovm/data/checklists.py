@@ -6,17 +6,17 @@ from dataclasses import dataclass
 
 import polars as pl
 
-from ovm.errors import Issue
-from ovm.indicators import ChecklistIndicator
-from ovm.observations import (
+from ovm.data.observations import (
     NA_WORDS,
     SITE_COLUMNS,
     FileReport,
     RejectedRow,
     unknown_mission_message,
 )
-from ovm.rubric import Rubric
-from ovm.tables import BLANKS, ROW
+from ovm.data.tables import BLANKS, ROW
+from ovm.errors import Issue
+from ovm.indicators import ChecklistIndicator
+from ovm.rubric.model import Rubric
 
 FILE = "_file"
 YES_WORDS = ("yes", "y", "si", "sí", "true", "1", "oui", "sim")

@@ -7,8 +7,8 @@ import sys
 from collections.abc import Callable
 from typing import Any
 
-from ovm.cli import EXIT_ERRORS, EXIT_OK, UsageError, _scores, _write
-from ovm.compare import IMPUTATIONS, NORMALISATIONS
+from ovm.cli.app import EXIT_ERRORS, EXIT_OK, UsageError, _scores, _write
+from ovm.comparison.cohort import IMPUTATIONS, NORMALISATIONS
 
 WorkspaceArgs = Callable[[argparse.ArgumentParser], None]
 
@@ -29,7 +29,7 @@ def _aggregation_overrides(specs: list[str] | None) -> dict[str, str] | None:
 
 def cmd_compare(args: argparse.Namespace) -> int:
     """Compare the missions of a workspace."""
-    from ovm.compare import compare, comparison_csv, comparison_json
+    from ovm.comparison.cohort import compare, comparison_csv, comparison_json
 
     ws, scores = _scores(args)
     if scores is None:
@@ -77,8 +77,8 @@ def cmd_sensitivity(args: argparse.Namespace) -> int:
     """Monte Carlo sensitivity analysis of a workspace's overall ranking."""
     import json
 
-    from ovm.compare import compare
-    from ovm.sensitivity import sensitivity, sensitivity_text, sensitivity_to_dict
+    from ovm.comparison.cohort import compare
+    from ovm.comparison.sensitivity import sensitivity, sensitivity_text, sensitivity_to_dict
 
     if args.runs < 2:
         raise UsageError("--runs must be at least 2")

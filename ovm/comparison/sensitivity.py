@@ -43,8 +43,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from ovm.aggregate import Array
-from ovm.compare import (
+from ovm.comparison.cohort import (
     NORMALISATIONS,
     Comparison,
     _cohort_rule,
@@ -53,10 +52,11 @@ from ovm.compare import (
     fit_scale,
     parse_aggregation,
 )
+from ovm.data.observations import Observations
 from ovm.indicators import ComparativeIndicator
-from ovm.observations import Observations
-from ovm.results import NodeScore, ScoreSet
-from ovm.rubric import Group, Rubric
+from ovm.rubric.model import Group, Rubric
+from ovm.scoring.aggregate import Array
+from ovm.scoring.results import NodeScore, ScoreSet
 
 CHOICES = ("weights", "aggregation", "normalisation", "drop_indicator", "sampling")
 DEFAULT_AGGREGATIONS = ("rubric", "arithmetic", "geometric")

@@ -15,8 +15,6 @@ from typing import Annotated, Any, Literal, Union
 import yaml
 from pydantic import Discriminator, Field, Tag, ValidationError
 
-from ovm import formula
-from ovm._yaml import YamlDoc, parse_yaml, read_text
 from ovm.errors import Issue, PathPart, RubricError, sort_issues
 from ovm.indicators._common import (
     Band,
@@ -34,6 +32,8 @@ from ovm.indicators.checklist import ChecklistIndicator, Stat
 from ovm.indicators.comparative import ComparativeIndicator
 from ovm.indicators.levels import LevelsIndicator
 from ovm.indicators.quantitative import QuantitativeIndicator
+from ovm.rubric import formula
+from ovm.yamldoc import YamlDoc, parse_yaml, read_text
 
 FORMAT_VERSION = 1
 BUNDLED = ("deco-voting-abroad",)

@@ -6,7 +6,7 @@ import csv
 import io
 from typing import Any
 
-from ovm.results import ScoreSet
+from ovm.scoring.results import ScoreSet
 
 CSV_COLUMNS = (
     "mission",

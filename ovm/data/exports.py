@@ -27,14 +27,11 @@ from typing import Literal
 
 import polars as pl
 
+from ovm.data.checklists import YES_WORDS, SiteLoad, checklist_questions, validate_sites
+from ovm.data.observations import NA_WORDS, SITE_COLUMNS, FileReport, RejectedRow
+from ovm.data.tables import ROW, read_table
 from ovm.errors import Issue
-from ovm.indicators import ChecklistIndicator
-from ovm.indicators.checklist import NA_CHOICE
-from ovm.observations import NA_WORDS, SITE_COLUMNS, FileReport, RejectedRow
-from ovm.rubric import Rubric
-from ovm.sites import YES_WORDS, SiteLoad, checklist_questions, validate_sites
-from ovm.tables import ROW, read_table
-from ovm.xlsform import (
+from ovm.field.xlsform import (
     APPLIES_LABEL,
     GATE_LABEL,
     NA_LABEL,
@@ -47,6 +44,9 @@ from ovm.xlsform import (
     gate_name,
     has_gate,
 )
+from ovm.indicators import ChecklistIndicator
+from ovm.indicators.checklist import NA_CHOICE
+from ovm.rubric.model import Rubric
 
 _ProblemSink = Callable[[int, str | None, str, str], None]
 
@@ -184,7 +184,7 @@ def _classify(header: str, t: _Targets) -> _Role | None:
 class NormalisedExport:
     """An export mapped to the plain site layout, before row validation.
 
-    ``frame`` holds the plain columns and :data:`~ovm.tables.ROW`; ``problems`` the rows
+    ``frame`` holds the plain columns and :data:`~ovm.data.tables.ROW`; ``problems`` the rows
     that cannot be used whatever their answers (a repeated submission id, a bad 0/1 flag), by
     row number; ``columns`` the export's column number of each plain column.
     """
@@ -200,7 +200,7 @@ class NormalisedExport:
 
 
 def map_export(df: pl.DataFrame, rubric: Rubric, layout: str, file: str) -> NormalisedExport:
-    """Map an export read by :func:`ovm.tables.read_table` to the plain site layout.
+    """Map an export read by :func:`ovm.data.tables.read_table` to the plain site layout.
 
     Every problem is an issue with the export's own row and column numbers.
     """

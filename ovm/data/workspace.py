@@ -9,9 +9,9 @@ from typing import Literal
 import polars as pl
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from ovm._yaml import parse_yaml, read_text
-from ovm.errors import DataError, Issue, RubricError
-from ovm.observations import (
+from ovm.data.checklists import validate_sites, verbatim_columns
+from ovm.data.followup import with_follow_up_values
+from ovm.data.observations import (
     Datum,
     FileReport,
     LoadReport,
@@ -22,9 +22,10 @@ from ovm.observations import (
     load_missions,
     load_statistics,
 )
-from ovm.rubric import BUNDLED, Rubric, bundled_rubric, check_rubric
-from ovm.sites import validate_sites, verbatim_columns
-from ovm.tables import read_table
+from ovm.data.tables import read_table
+from ovm.errors import DataError, Issue, RubricError
+from ovm.rubric.model import BUNDLED, Rubric, bundled_rubric, check_rubric
+from ovm.yamldoc import parse_yaml, read_text
 
 CONFIG_NAME = "ovm.yaml"
 
@@ -100,7 +101,7 @@ def _source(item: TableSource | str) -> TableSource:
     return item if isinstance(item, TableSource) else TableSource(path=item)
 
 
-def _read_config(root: Path) -> WorkspaceConfig:
+def read_config(root: Path) -> WorkspaceConfig:
     path = root / CONFIG_NAME if root.is_dir() else root
     text, name, issues = read_text(path)
     if issues:
@@ -184,7 +185,7 @@ def load_workspace(path: str | Path, *, rubric: Rubric | str | Path | None = Non
     Rows with problems do not raise: they are listed in ``observations.report.rejected``.
     """
     root = Path(path)
-    config = _read_config(root)
+    config = read_config(root)
     base = root if root.is_dir() else root.parent
     if isinstance(rubric, Rubric):
         rb = rubric
@@ -259,7 +260,7 @@ def load_observations(
                     )
                 stat_values.setdefault(mid, {})[var] = datum
     for src in answers or []:
-        from ovm.datatemplate import apply_answers, load_answers_table
+        from ovm.data.answers import apply_answers, load_answers_table
 
         prov = src.provenance()
         ans, rep, rej, iss = load_answers_table(
@@ -296,7 +297,6 @@ def load_observations(
         combined = {**m.values, **extra}
         fatal += limit_issues(rubric, combined, str(missions), None)
         merged.append(m.model_copy(update={"values": combined}))
-    from ovm.recommend import with_follow_up_values
 
     # Derived only where no file gives the follow-up share itself.
     merged = with_follow_up_values(rubric, merged)
@@ -310,7 +310,7 @@ def load_observations(
         if df is None:
             continue
         if src.layout != "plain":
-            from ovm.exports import validate_export
+            from ovm.data.exports import validate_export
 
             load = validate_export(df, rubric, ids, src.path, src.layout, simulated=src.simulated)
         else:

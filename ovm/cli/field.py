@@ -8,7 +8,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from ovm.cli import EXIT_OK, UsageError
+from ovm.cli.app import EXIT_OK, UsageError
 
 
 def _output(name: str) -> Path:
@@ -21,7 +21,7 @@ def _output(name: str) -> Path:
 
 
 def _rubric_spec(spec: str) -> str:
-    from ovm.rubric import BUNDLED
+    from ovm.rubric.model import BUNDLED
 
     if spec.startswith("bundled:"):
         if spec.split(":", 1)[1] not in BUNDLED:
@@ -44,9 +44,9 @@ def _languages(values: list[str] | None, available: tuple[str, ...]) -> list[str
 
 def cmd_form(args: argparse.Namespace) -> int:
     """Write the observer checklist of a rubric as an XLSForm."""
-    from ovm.observations import load_missions
-    from ovm.workspace import resolve_rubric
-    from ovm.xlsform import build_form, write_form
+    from ovm.data.observations import load_missions
+    from ovm.data.workspace import resolve_rubric
+    from ovm.field.xlsform import build_form, write_form
 
     out = _output(args.output)
     rubric = resolve_rubric(_rubric_spec(args.rubric))
@@ -65,7 +65,7 @@ def cmd_form(args: argparse.Namespace) -> int:
     form = build_form(rubric, languages=langs, missions=missions)
     write_form(form, out)
     if not args.quiet:
-        from ovm.sites import checklist_questions
+        from ovm.data.checklists import checklist_questions
 
         n = len(checklist_questions(rubric))
         print(f"wrote {out}: {n} checklist questions of {rubric.id} {rubric.version}",
@@ -75,8 +75,8 @@ def cmd_form(args: argparse.Namespace) -> int:
 
 def cmd_template(args: argparse.Namespace) -> int:
     """Write the mission-level data workbook of a workspace."""
-    from ovm.datatemplate import write_template
-    from ovm.workspace import resolve_rubric
+    from ovm.data.workspace import resolve_rubric
+    from ovm.field.template import write_template
 
     out = _output(args.output)
     ws = Path(args.workspace)

@@ -49,7 +49,7 @@ def _write(text: str | bytes, output: str | None) -> None:
 
 def cmd_validate(args: argparse.Namespace) -> int:
     """Validate rubric files."""
-    from ovm.rubric import check_rubric
+    from ovm.rubric.model import check_rubric
 
     worst = EXIT_OK
     report: list[dict[str, Any]] = []
@@ -82,11 +82,11 @@ def cmd_validate(args: argparse.Namespace) -> int:
 def cmd_schema(args: argparse.Namespace) -> int:
     """Print a JSON Schema."""
     if args.what == "rubric":
-        from ovm.rubric import rubric_schema
+        from ovm.rubric.model import rubric_schema
 
         schema = rubric_schema()
     else:
-        from ovm.results import ScoreSet
+        from ovm.scoring.results import ScoreSet
 
         schema = ScoreSet.model_json_schema()
         schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
@@ -113,7 +113,7 @@ def _progress(enabled: bool) -> Any:
 
 
 def _load(args: argparse.Namespace) -> Any:
-    from ovm.workspace import load_workspace
+    from ovm.data.workspace import load_workspace
 
     ws_path = Path(args.workspace)
     if not ws_path.exists():
@@ -122,7 +122,7 @@ def _load(args: argparse.Namespace) -> Any:
 
 
 def _check_rejections(ws: Any, args: argparse.Namespace) -> bool:
-    from ovm.workspace import describe_report
+    from ovm.data.workspace import describe_report
 
     rep = ws.observations.report
     for issue in rep.issues:
@@ -143,7 +143,7 @@ def _check_rejections(ws: Any, args: argparse.Namespace) -> bool:
 
 
 def _scores(args: argparse.Namespace) -> Any:
-    from ovm.engine import score
+    from ovm.scoring.engine import score
 
     ws = _load(args)
     if not _check_rejections(ws, args):
@@ -164,7 +164,7 @@ def _scores(args: argparse.Namespace) -> Any:
 
 def cmd_score(args: argparse.Namespace) -> int:
     """Score a workspace."""
-    from ovm.export import scores_csv
+    from ovm.reporting.tables import scores_csv
 
     ws, scores = _scores(args)
     if scores is None:
@@ -251,7 +251,7 @@ def build_parser() -> argparse.ArgumentParser:
     return p
 
 
-_EXTENSIONS = ("ovm.cli_compare", "ovm.cli_field", "ovm.cli_recommend", "ovm.cli_report")
+_EXTENSIONS = ("ovm.cli.compare", "ovm.cli.field", "ovm.cli.recommend", "ovm.cli.report")
 """Modules adding subcommands through ``register(subparsers, workspace_args)``."""
 
 

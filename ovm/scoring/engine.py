@@ -25,9 +25,7 @@ from typing import Literal
 import numpy as np
 import numpy.typing as npt
 
-from ovm import formula
-from ovm.aggregate import Array, Child, GroupOutcome, aggregate, method_text
-from ovm.aggregate import combine as combine_children
+from ovm.data.observations import Datum, Mission, Observations, parse_number
 from ovm.indicators import (
     AnswerIndicator,
     Bands,
@@ -41,8 +39,11 @@ from ovm.indicators import (
     Target,
     apply_rule,
 )
-from ovm.observations import Datum, Mission, Observations, parse_number
-from ovm.results import (
+from ovm.rubric import formula
+from ovm.rubric.model import Group, Indicator, Rubric, pick
+from ovm.scoring.aggregate import Array, Child, GroupOutcome, aggregate, method_text
+from ovm.scoring.aggregate import combine as combine_children
+from ovm.scoring.results import (
     Contribution,
     Explanation,
     FileSummary,
@@ -56,8 +57,7 @@ from ovm.results import (
     Scorecard,
     ScoreSet,
 )
-from ovm.rubric import Group, Indicator, Rubric, pick
-from ovm.sitestats import (
+from ovm.scoring.sitestats import (
     PERCENT,
     MissionSites,
     QuestionStat,
@@ -898,9 +898,9 @@ def score(
     """Score every mission against the rubric; pure and deterministic.
 
     Data problems become findings on the scorecards; a Poisson bootstrap over the visits
-    (``bootstrap`` replicates from ``seed``, see :func:`ovm.sitestats.poisson_weights`) gives
-    intervals to scores that depend on sampled site data. ``progress(done, total)`` is called
-    as missions are scored.
+    (``bootstrap`` replicates from ``seed``, see
+    :func:`ovm.scoring.sitestats.poisson_weights`) gives intervals to scores that depend on
+    sampled site data. ``progress(done, total)`` is called as missions are scored.
     """
     with _paused_gc():
         return _score(rubric, observations, seed, bootstrap, confidence, progress)

@@ -13,11 +13,11 @@ from typing import Annotated, Any, Literal
 import polars as pl
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError
 
-from ovm._yaml import YamlDoc, parse_yaml, read_text
+from ovm.data.tables import ROW, read_table
 from ovm.errors import Issue, PathPart
 from ovm.indicators import AnswerIndicator, LevelsIndicator
-from ovm.rubric import Rubric, Variable
-from ovm.tables import ROW, read_table
+from ovm.rubric.model import Rubric, Variable
+from ovm.yamldoc import YamlDoc, parse_yaml, read_text
 
 Status = Literal["value", "missing", "not_applicable"]
 Confidence = Literal["high", "medium", "low"]

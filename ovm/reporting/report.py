@@ -22,6 +22,7 @@ import jinja2
 
 from ovm import __version__
 from ovm.countries import country_name
+from ovm.data.observations import Observations, Provenance
 from ovm.i18n import CATALOGUE, LANGUAGES, Translator, format_number, translator
 from ovm.indicators import (
     AnswerIndicator,
@@ -35,13 +36,12 @@ from ovm.indicators import (
     QuantitativeIndicator,
     Target,
 )
-from ovm.observations import Observations, Provenance
-from ovm.results import Finding, InputValue, NodeScore, Scorecard, ScoreSet, SiteNote
-from ovm.rubric import Group, Indicator, Rubric
+from ovm.rubric.model import Group, Indicator, Rubric
+from ovm.scoring.results import Finding, InputValue, NodeScore, Scorecard, ScoreSet, SiteNote
 
 if TYPE_CHECKING:
-    from ovm.compare import Comparison
-    from ovm.sensitivity import Sensitivity
+    from ovm.comparison.cohort import Comparison
+    from ovm.comparison.sensitivity import Sensitivity
 
 Context = dict[str, Any]
 """A report context: plain JSON-able data, every number already formatted."""
@@ -109,7 +109,7 @@ def packaged_templates() -> jinja2.BaseLoader:
             return jinja2.PackageLoader("ovm", "_templates")
     except (ModuleNotFoundError, FileNotFoundError, NotADirectoryError):
         pass
-    source_tree = Path(__file__).resolve().parent.parent / "reports" / "templates"
+    source_tree = Path(__file__).resolve().parents[2] / "reports" / "templates"
     if not source_tree.is_dir():
         raise FileNotFoundError(
             "ovm's report templates are missing: neither ovm/_templates (installed wheel) nor "
@@ -523,7 +523,7 @@ class _Builder:
 
     def setting(self, key: str, value: Any, given: Mapping[str, Any]) -> Label:
         """One setting of the comparison, said in the report's language where ovm knows it."""
-        from ovm.compare import TIE_DECIMALS
+        from ovm.comparison.cohort import TIE_DECIMALS
 
         t = self.t
         norm = str(given.get("normalisation", "none"))
@@ -731,10 +731,11 @@ def comparison_context(scores: ScoreSet, rubric: Rubric, *, lang: str = "en",
                        columns_per_table: int = COLUMNS_PER_TABLE) -> Context:
     """The context of the comparative report across the missions of ``scores``.
 
-    ``comparison`` (from :func:`ovm.compare.compare`) supplies cohort-scored nodes, rankings,
-    best performers, weakest missions, trends and cohort findings; without it, rankings and
-    best performers are read from the scorecards as they are. ``sensitivity`` (from
-    :func:`ovm.sensitivity.sensitivity`) adds rank intervals. ``root`` shortens file paths.
+    ``comparison`` (from :func:`ovm.comparison.cohort.compare`) supplies cohort-scored nodes,
+    rankings, best performers, weakest missions, trends and cohort findings; without it,
+    rankings and best performers are read from the scorecards as they are. ``sensitivity`` (from
+    :func:`ovm.comparison.sensitivity.sensitivity`) adds rank intervals. ``root`` shortens file
+    paths.
     """
     if comparison is not None:
         scores = comparison.scores
@@ -932,7 +933,7 @@ def _sensitivity_summary(b: _Builder, sens: Sensitivity | None) -> dict[str, Any
 
 def _sensitivity_notes(b: _Builder, sens: Sensitivity) -> list[Label]:
     """How the runs were made, in the report's language."""
-    from ovm.sensitivity import FLOOR, ZSCORE_SCALE
+    from ovm.comparison.sensitivity import FLOOR, ZSCORE_SCALE
 
     t = b.t
     notes = [
@@ -1218,17 +1219,17 @@ def report_context(scores: ScoreSet, rubric: Rubric, *, lang: str = "en",
     A mission report (``mission``) is compared against the whole cohort; a comparison report
     covers ``missions`` (default: all). ``sensitivity_runs=0`` skips the sensitivity analysis;
     it also needs at least two scored missions. A mission report drafts its recommendations
-    with :func:`ovm.recommend.recommend` unless ``recommendations`` are given. Raises KeyError
-    for an unknown mission id.
+    with :func:`ovm.comparison.recommend.recommend` unless ``recommendations`` are given. Raises
+    KeyError for an unknown mission id.
     """
-    from ovm.compare import compare
-    from ovm.sensitivity import sensitivity
+    from ovm.comparison.cohort import compare
+    from ovm.comparison.sensitivity import sensitivity
 
     if mission is not None:
         scores.scorecard(mission)
         comparison = compare(scores, rubric, observations=observations)
         if recommendations is None:
-            from ovm.recommend import recommend
+            from ovm.comparison.recommend import recommend
 
             record = None
             if observations is not None:
@@ -1289,7 +1290,7 @@ def render_xlsx(context: Context) -> bytes:
     from openpyxl import Workbook
     from openpyxl.styles import Font
 
-    from ovm.export import safe_cell, workbook_bytes
+    from ovm.reporting.tables import safe_cell, workbook_bytes
 
     if context.get("kind") != "comparison":
         raise ValueError("the workbook export needs a comparison report (not --mission)")

@@ -31,14 +31,7 @@ from typing import Any, Literal, get_args
 import numpy as np
 import polars as pl
 
-from ovm.aggregate import METHODS, Array, Child, aggregate, method_text
-from ovm.aggregate import combine as combine_children
-from ovm.engine import band_of, explain_group
-from ovm.errors import DataError, Issue
-from ovm.export import csv_cell
-from ovm.indicators import ChecklistIndicator, Cohort, ComparativeIndicator, QuantitativeIndicator
-from ovm.indicators.rules import Goalposts, apply_rule
-from ovm.observations import (
+from ovm.data.observations import (
     MISSING_WORDS,
     NA_WORDS,
     Datum,
@@ -53,7 +46,16 @@ from ovm.observations import (
     limit_issues,
     parse_number,
 )
-from ovm.results import (
+from ovm.data.tables import ROW, read_table
+from ovm.errors import DataError, Issue
+from ovm.indicators import ChecklistIndicator, Cohort, ComparativeIndicator, QuantitativeIndicator
+from ovm.indicators.rules import Goalposts, apply_rule
+from ovm.reporting.tables import csv_cell
+from ovm.rubric.model import Group, Indicator, Rubric
+from ovm.scoring.aggregate import METHODS, Array, Child, aggregate, method_text
+from ovm.scoring.aggregate import combine as combine_children
+from ovm.scoring.engine import band_of, explain_group
+from ovm.scoring.results import (
     Explanation,
     Finding,
     InputValue,
@@ -61,8 +63,6 @@ from ovm.results import (
     NodeStatus,
     ScoreSet,
 )
-from ovm.rubric import Group, Indicator, Rubric
-from ovm.tables import ROW, read_table
 
 Normalisation = Literal["none", "minmax", "zscore", "rank", "percentile", "distance_to_best",
                         "distance_to_target"]

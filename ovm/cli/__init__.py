@@ -1,0 +1,5 @@
+"""The ``ovm`` command line: one module per group of commands."""
+
+from ovm.cli.app import main
+
+__all__ = ["main"]

@@ -1,0 +1,1 @@
+"""Mission observations: the table reader, workspaces, missions, statistics, checklists, exports."""

@@ -1,0 +1,1 @@
+"""Field tooling: the observers' XLSForm and the mission data template."""

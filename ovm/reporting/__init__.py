@@ -1,0 +1,1 @@
+"""Writers: report contexts, HTML from the packaged templates, JSON, CSV and XLSX."""

@@ -1,0 +1,1 @@
+"""The rubric: its model, loading with located errors, validation checks and formulas."""

@@ -1,0 +1,1 @@
+"""Scoring: the engine, aggregation, site statistics and bootstrap intervals, result types."""
