@@ -19,7 +19,6 @@ from ovm.comparison.cohort import (
     compare,
     comparison_csv,
     comparison_json,
-    observations_from_wide,
 )
 from ovm.comparison.recommend import Recommendation, recommend, whatif
 from ovm.comparison.sensitivity import RankInterval, Sensitivity, sensitivity
@@ -27,6 +26,7 @@ from ovm.data.answers import load_answers_table
 from ovm.data.exports import load_export
 from ovm.data.followup import follow_up
 from ovm.data.observations import Datum, LoadReport, Mission, Observations, Provenance
+from ovm.data.wide import observations_from_wide
 from ovm.data.workspace import Workspace, load_observations, load_workspace
 from ovm.errors import DataError, Issue, OvmError, RubricError
 from ovm.field.template import write_template

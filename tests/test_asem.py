@@ -17,7 +17,8 @@ import pytest
 from asem_rubric import ASEM, node_id, rubric_yaml
 
 from ovm import load_rubric, score
-from ovm.comparison.cohort import PLACEHOLDER_ELECTION, compare, observations_from_wide, wide_groups
+from ovm.comparison.cohort import compare
+from ovm.data.wide import PLACEHOLDER_ELECTION, observations_from_wide, wide_groups
 from ovm.rubric.model import Group, Rubric
 from ovm.scoring.results import ScoreSet
 

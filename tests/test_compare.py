@@ -16,16 +16,14 @@ from hypothesis import strategies as st
 from ovm import load_workspace, score
 from ovm.cli import app as cli
 from ovm.comparison.cohort import (
-    PLACEHOLDER_ELECTION,
     Comparison,
     compare,
     comparison_csv,
     comparison_json,
     normalise,
-    observations_from_wide,
     rank,
-    wide_groups,
 )
+from ovm.data.wide import PLACEHOLDER_ELECTION, observations_from_wide, wide_groups
 from ovm.rubric.model import load_rubric
 from ovm.scoring.results import ScoreSet
 
