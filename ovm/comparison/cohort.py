@@ -528,7 +528,7 @@ def _combine(st: _State, i: int, node: Group | None, method: str, power: float |
         node_id, min_cov = "overall", rubric.min_coverage
     else:
         kids, node_id, min_cov = node.children, node.id, node.min_coverage
-    cells = [(k, st.cur[k.id][i]) for k in kids]
+    cells = [(k, st.cur[k.id][i]) for k in kids if k.contributes]
     children = [Child(k.id, k.weight, c.status, c.score, c.coverage) for k, c in cells]
     out = combine_children(children, method, power, min_cov)
     expl, findings = explain_group(children, out, node_id, method, power)
@@ -586,9 +586,9 @@ def _aggregate_tree(st: _State, methods: Mapping[str, tuple[str, float | None]],
                     output_range: tuple[float, float], zscore_scale: tuple[float, float],
                     targets: Mapping[str, float], cohort_findings: list[Finding]) -> None:
     groups: list[tuple[Group | None, str, list[str]]] = [
-        (p.node, p.node.id, [c.id for c in p.node.children])
+        (p.node, p.node.id, [c.id for c in p.node.children if c.contributes])
         for p in reversed(list(st.rubric.walk())) if isinstance(p.node, Group)]
-    groups.append((None, "overall", [f.id for f in st.rubric.families]))
+    groups.append((None, "overall", [f.id for f in st.rubric.families if f.contributes]))
     for node, node_id, kids in groups:
         meth, power = methods[node_id]
         force = node_id in overridden or node_id in norm_nodes

@@ -198,10 +198,12 @@ def _build_model(scores: ScoreSet, rubric: Rubric, comparison: Comparison) -> _M
         g = p.node
         assert isinstance(g, Group)
         groups.append(_GroupSpec(g.id, g.aggregation, g.power, g.min_coverage,
-                                 [col[c.id] for c in g.children if c.id in col],
-                                 [gid[c.id] for c in g.children if c.id in gid], len(groups)))
+                                 [col[c.id] for c in g.children if c.id in col and c.contributes],
+                                 [gid[c.id] for c in g.children if c.id in gid and c.contributes],
+                                 len(groups)))
     groups.append(_GroupSpec("overall", rubric.aggregation, rubric.power, rubric.min_coverage,
-                             [], [gid[f.id] for f in rubric.families], len(groups)))
+                             [], [gid[f.id] for f in rubric.families if f.contributes],
+                             len(groups)))
     weights = np.array([ind.weight for ind in inds]
                        + [g.weight for g in (p.node for p in reversed(placed))] + [1.0])
     return _Model(mids, [i.id for i in inds], base, applicable, cohort, fixed, sd_low, sd_high,

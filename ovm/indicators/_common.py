@@ -86,6 +86,9 @@ class NodeBase(Frozen):
     labels: Text
     description: Text = Field(default_factory=dict)
     weight: Annotated[float, Field(gt=0)] = 1.0
+    contributes: bool = True
+    """False keeps the node out of its parent's score: it is still scored and shown beside it
+    (the comparative family, scored from the others over a cohort, beside the overall)."""
     bands: tuple[Band, ...] | None = None
     references: tuple[NonEmpty, ...] = ()
     rationale: Text = Field(default_factory=dict)

@@ -322,7 +322,9 @@ class _MissionScorer:
         min_cov: float,
         kids: Sequence[tuple[Group | Indicator, _Result]],
     ) -> _Result:
-        children = [Child(n.id, n.weight, r.status, r.score, r.coverage) for n, r in kids]
+        children = [
+            Child(n.id, n.weight, r.status, r.score, r.coverage) for n, r in kids if n.contributes
+        ]
         out = combine_children(children, method, power, min_cov)
         explanation, findings = explain_group(children, out, node_id, method, power)
         self.findings += findings
@@ -731,6 +733,7 @@ class _Replicator:
         col: list[_Result],
         kept: dict[int, _Reps],
     ) -> _Reps | None:
+        children = tuple(c for c in children if self.plan.slots[c].node.contributes)
         kid_reps = [kept.pop(c, None) for c in children]
         if all(r is None for r in kid_reps):
             return None
