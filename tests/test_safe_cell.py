@@ -1,0 +1,73 @@
+"""Spreadsheet formula injection: text a spreadsheet would run is quoted, nothing else is."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+import ovm
+
+# What Excel, LibreOffice and Google Sheets start a formula with (OWASP's list).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+@pytest.mark.parametrize("start", FORMULA_STARTS, ids=repr)
+def test_text_starting_like_a_formula_is_quoted(start: str) -> None:
+    text = start + "HYPERLINK(\"http://x\")"
+    assert ovm.safe_cell(text) == "'" + text
+    assert ovm.safe_cell(start) == "'" + start
+
+
+@pytest.mark.parametrize("value", [
+    "", "plain", "a=b", "x+1", "50%", " =not at the start", "'=already quoted",
+    0, -5, -0.5, 2.5, None, True,
+], ids=repr)
+def test_anything_else_is_left_alone(value: object) -> None:
+    assert ovm.safe_cell(value) == value
+    assert type(ovm.safe_cell(value)) is type(value)
+
+
+@given(st.text(max_size=20))
+def test_a_quote_is_added_exactly_when_the_text_starts_like_a_formula(text: str) -> None:
+    expected = "'" + text if text[:1] in FORMULA_STARTS else text
+    assert ovm.safe_cell(text) == expected
+
+
+RUBRIC = """\
+ovm_rubric: 1
+id: inject
+version: "1"
+title: {en: Inject}
+languages: [en]
+families:
+  - id: f
+    labels: {en: F}
+    children:
+      - id: f.key
+        kind: levels
+        labels: {en: Key}
+        source: legal
+        levels:
+          - {key: "+1+1", score: 0, descriptor: {en: plus}}
+          - {key: "-1+1", score: 50, descriptor: {en: minus}}
+          - {key: "1+1", score: 100, descriptor: {en: number first}}
+"""
+
+
+def test_the_scores_csv_quotes_answers_that_start_like_a_formula(
+        tmp_path: Path, make_workspace: Callable[..., Path]) -> None:
+    missions = "missions:\n" + "".join(
+        f"  - {{id: {m}, country: AAA, name: {m}, election: {{type: general, date: 2020-01-01}},"
+        f" answers: {{f.key: \"{key}\"}}}}\n"
+        for m, key in (("m1", "+1+1"), ("m2", "-1+1"), ("m3", "1+1")))
+    ws = ovm.load_workspace(make_workspace(tmp_path, rubric=RUBRIC, missions=missions))
+    scores = ovm.score(ws.rubric, ws.observations, bootstrap=0)
+    rows = csv.DictReader(io.StringIO(ovm.scores_csv(scores)))
+    assert {r["mission"]: r["value"] for r in rows if r["node"] == "f.key"} == {
+        "m1": "'+1+1", "m2": "'-1+1", "m3": "1+1"}
