@@ -21,11 +21,18 @@ from ovm.comparison.cohort import compare
 from ovm.data.wide import PLACEHOLDER_ELECTION, observations_from_wide, wide_groups
 from ovm.rubric.model import Group, Rubric
 from ovm.scoring.results import ScoreSet
+from ovm.settings import ComparisonSettings
 
 TOLERANCE = 1e-9
-FILES = ("ASEM_COIN_IndMeta.csv", "ASEM_COIN_AggMeta.csv", "ASEM_COIN_Treated.csv",
-         "ASEM_COIN_Normalised.csv", "ASEM_COIN_Aggregated.csv", "ASEM_COIN_Denominated.csv",
-         "ASEM_COIN_Imputed.csv")
+FILES = (
+    "ASEM_COIN_IndMeta.csv",
+    "ASEM_COIN_AggMeta.csv",
+    "ASEM_COIN_Treated.csv",
+    "ASEM_COIN_Normalised.csv",
+    "ASEM_COIN_Aggregated.csv",
+    "ASEM_COIN_Denominated.csv",
+    "ASEM_COIN_Imputed.csv",
+)
 ID_COLUMNS = ("UnitCode", "UnitName", "Year")
 
 
@@ -83,11 +90,16 @@ def test_rubric_follows_the_metadata(rubric: Rubric, asem: Path):
     meta = pl.read_csv(asem / "ASEM_COIN_IndMeta.csv")
     pillars = [p.node for p in rubric.walk() if isinstance(p.node, Group) and p.depth == 2]
     assert (len(rubric.indicators()), len(pillars), [f.id for f in rubric.families]) == (
-        49, 8, ["conn", "sust"])
-    lower = {node_id(c) for c, d in zip(meta["IndCode"], meta["Direction"], strict=True)
-             if d < 0}
-    assert {i.id for i in rubric.indicators()
-            if getattr(i, "rule", None) is not None and i.rule.direction == "lower"} == lower
+        49,
+        8,
+        ["conn", "sust"],
+    )
+    lower = {node_id(c) for c, d in zip(meta["IndCode"], meta["Direction"], strict=True) if d < 0}
+    assert {
+        i.id
+        for i in rubric.indicators()
+        if getattr(i, "rule", None) is not None and i.rule.direction == "lower"
+    } == lower
     assert len(lower) == 14
 
 
@@ -96,14 +108,22 @@ def test_units_load_as_missions_with_a_placeholder_election(treated_scores: Scor
     assert len(cards) == 51
     aut = treated_scores.scorecard("aut").mission
     assert (aut.country, aut.name, aut.election_type, aut.election_date) == (
-        "AUT", "Austria", PLACEHOLDER_ELECTION.type, PLACEHOLDER_ELECTION.date)
+        "AUT",
+        "Austria",
+        PLACEHOLDER_ELECTION.type,
+        PLACEHOLDER_ELECTION.date,
+    )
     assert {n.status for c in cards for n in c.nodes if n.kind == "quantitative"} == {"pending"}
 
 
 def test_normalised_indicators_pillars_subindices_and_index_match_coinr(
-        asem: Path, rubric: Rubric, treated_scores: ScoreSet):
-    comparison = compare(treated_scores, rubric, normalisation="minmax",
-                         output_range=(0.0, 100.0))
+    asem: Path, rubric: Rubric, treated_scores: ScoreSet
+):
+    comparison = compare(
+        treated_scores,
+        rubric,
+        ComparisonSettings(normalisation="minmax", output_range=(0.0, 100.0)),
+    )
     got: dict[tuple[str, str], float | None] = {}
     aggregated = _table(asem, "Aggregated")
     for card in comparison.scores.scorecards:
@@ -116,9 +136,8 @@ def test_normalised_indicators_pillars_subindices_and_index_match_coinr(
     assert _worst(_table(asem, "Normalised"), got)[:5] == []
 
 
-def test_cohort_rule_alone_gives_the_same_normalisation(rubric: Rubric,
-                                                        treated_scores: ScoreSet):
-    a = compare(treated_scores, rubric, normalisation="minmax")
+def test_cohort_rule_alone_gives_the_same_normalisation(rubric: Rubric, treated_scores: ScoreSet):
+    a = compare(treated_scores, rubric, ComparisonSettings(normalisation="minmax"))
     b = compare(treated_scores, rubric)
     assert a.scores.scorecards == b.scores.scorecards
 
@@ -129,7 +148,7 @@ def test_group_mean_imputation_matches_coinr(asem: Path, rubric: Rubric):
     scores = score(rubric, obs, bootstrap=0)
     groups = wide_groups(denominated, "Group_EurAsia")
     assert set(groups.values()) == {"Europe", "Asia"}
-    comparison = compare(scores, rubric, imputation="group_mean", groups=groups)
+    comparison = compare(scores, rubric, ComparisonSettings(imputation="group_mean", groups=groups))
     got: dict[tuple[str, str], float | None] = {}
     imputed = _table(asem, "Imputed")
     codes = {node_id(c): c for c in _data_columns(imputed)}
@@ -137,15 +156,17 @@ def test_group_mean_imputation_matches_coinr(asem: Path, rubric: Rubric):
         for ind in rubric.indicators():
             value = card.node(ind.id).value
             got[(card.mission.country, codes[ind.id])] = (
-                float(value) if isinstance(value, int | float) else None)
+                float(value) if isinstance(value, int | float) else None
+            )
     assert _worst(imputed, got)[:5] == []
     missing = _table(asem, "Denominated").select(_data_columns(imputed)).null_count()
     n_missing = int(missing.sum_horizontal()[0])
     assert n_missing == 65
     assert [f.code for f in comparison.findings][:1] == ["imputation-used"]
     assert f"{n_missing} missing value(s) imputed" in comparison.findings[0].message
-    imputed_findings = [f for c in comparison.scores.scorecards for f in c.findings
-                        if f.code == "imputed-value"]
+    imputed_findings = [
+        f for c in comparison.scores.scorecards for f in c.findings if f.code == "imputed-value"
+    ]
     assert len(imputed_findings) == n_missing
 
 
@@ -154,4 +175,5 @@ def test_the_wide_loader_accepts_a_polars_frame_as_shipped(asem: Path, rubric: R
     obs = observations_from_wide(frame, rubric)
     assert len(obs.missions) == 51
     assert obs.mission("aut").values["goods"].value == pytest.approx(
-        float(_table(asem, "Treated").filter(pl.col("UnitCode") == "AUT")["Goods"][0]))
+        float(_table(asem, "Treated").filter(pl.col("UnitCode") == "AUT")["Goods"][0])
+    )

@@ -8,7 +8,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 import ovm
-from ovm.comparison.cohort import comparison_csv
+from ovm.reporting.tables import comparison_csv
+from ovm.settings import ComparisonSettings
 
 RUBRIC = """\
 ovm_rubric: 1
@@ -55,8 +56,9 @@ STATS = "mission,a,b\nm1,1,6.5\nm2,9,1\n"
 def test_negative_numbers_parse_and_formulas_are_neutralised(
     tmp_path: Path, make_workspace: Callable[..., Path]
 ) -> None:
-    ws = ovm.load_workspace(make_workspace(tmp_path, rubric=RUBRIC, missions=MISSIONS,
-                                           statistics=STATS))
+    ws = ovm.load_workspace(
+        make_workspace(tmp_path, rubric=RUBRIC, missions=MISSIONS, statistics=STATS)
+    )
     scores = ovm.score(ws.rubric, ws.observations, bootstrap=0)
     rows = list(csv.DictReader(io.StringIO(ovm.scores_csv(scores))))
     gap = {r["mission"]: r for r in rows if r["node"] == "f.gap"}
@@ -64,7 +66,7 @@ def test_negative_numbers_parse_and_formulas_are_neutralised(
     assert float(gap["m1"]["score"]) == 100 * (20 - 5.5) / 40
     key = {r["mission"]: r["value"] for r in rows if r["node"] == "f.key"}
     assert key == {"m1": "'=HYPERLINK(1)", "m2": "'@ok"}
-    compared = ovm.compare(scores, ws.rubric, normalisation="zscore")
+    compared = ovm.compare(scores, ws.rubric, ComparisonSettings(normalisation="zscore"))
     ranking = list(csv.DictReader(io.StringIO(comparison_csv(compared))))
     for row in ranking:
         if row["score"]:

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 import ovm
-from ovm.comparison.recommend import fill, recommend, whatif
+from ovm.comparison.recommend import fill, recommend
 from ovm.data.followup import follow_up_share
 from ovm.data.observations import PastRecommendation
 from ovm.errors import DataError, RubricError
@@ -258,13 +258,10 @@ def test_bad_follow_up_references_are_located_errors(tmp_path: Path) -> None:
 
 
 def test_whatif_reports_every_node_that_moves(tmp_path: Path) -> None:
-    w = ovm.load_workspace(workspace(tmp_path))
-    changes = whatif(
-        w.rubric,
-        w.observations,
-        "bbb-2021",
-        {"votes_abroad": "700", "rights.basis": "constitution"},
-    )
+    run = ovm.analyse(workspace(tmp_path), ovm.Settings(bootstrap=0))
+    changes = ovm.whatif(
+        run, "bbb-2021", {"votes_abroad": "700", "rights.basis": "constitution"}
+    ).moved()
     # turnout 35% -> goalposts 10..60 -> 50; basis 100; postal no = 0 -> rights (100+0+50)/3
     assert [(c.node, c.before, c.after) for c in changes] == [
         ("rights", 30.0, pytest.approx(50.0)),
@@ -272,9 +269,9 @@ def test_whatif_reports_every_node_that_moves(tmp_path: Path) -> None:
         ("rights.turnout", None, 50.0),
     ]
     with pytest.raises(ValueError, match="greater than registered_abroad"):
-        whatif(w.rubric, w.observations, "bbb-2021", {"votes_abroad": "5000"})
+        ovm.whatif(run, "bbb-2021", {"votes_abroad": "5000"})
     with pytest.raises(ValueError, match="not an answer"):
-        whatif(w.rubric, w.observations, "bbb-2021", {"rights.basis": "treaty"})
+        ovm.whatif(run, "bbb-2021", {"rights.basis": "treaty"})
 
 
 def run(*args: str) -> subprocess.CompletedProcess[str]:

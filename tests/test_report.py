@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import dataclasses
 import importlib.util
 import io
 import json
@@ -23,24 +24,27 @@ import pytest
 
 from ovm import i18n
 from ovm.cli import app as cli
-from ovm.comparison.cohort import IMPUTATIONS, NORMALISATIONS, compare
+from ovm.comparison.recommend import Recommendation
 from ovm.comparison.sensitivity import RankInterval, Sensitivity
-from ovm.data.observations import Confidence, FollowUpStatus
+from ovm.data.observations import Confidence, FollowUpStatus, PastRecommendation
 from ovm.data.workspace import Workspace, load_workspace
 from ovm.indicators._common import Addressee, Priority, Source
 from ovm.indicators.checklist import Stat
 from ovm.indicators.comparative import Measure
+from ovm.pipeline import Run, UnknownMissionError, analyse
 from ovm.reporting import report
 from ovm.rubric.model import Aggregation, pick
-from ovm.scoring.engine import score
-from ovm.scoring.results import NodeStatus, ScoreSet
+from ovm.scoring.results import NodeStatus
+from ovm.settings import IMPUTATIONS, NORMALISATIONS, SensitivitySettings, Settings
 
 ROOT = Path(__file__).resolve().parent.parent
 MINI = ROOT / "tests" / "data" / "mini"
 EXAMPLES = ROOT / "examples"
 TEMPLATES = ROOT / "reports" / "templates"
-EVIL_NOTE = ('<script>alert("x")</script> see <a href="javascript:alert(1)">this</a> '
-             'and <img src=x onerror=alert(2)>')
+EVIL_NOTE = (
+    '<script>alert("x")</script> see <a href="javascript:alert(1)">this</a> '
+    "and <img src=x onerror=alert(2)>"
+)
 
 
 # --- helpers -----------------------------------------------------------------------------
@@ -52,10 +56,32 @@ def _copy(tmp_path: Path, src: Path = MINI) -> Path:
     return dst
 
 
-def _scored(path: Path) -> tuple[Workspace, ScoreSet]:
+def _scored(path: Path, sensitivity_runs: int = 0) -> tuple[Workspace, Run]:
     ws = load_workspace(path)
     s = ws.settings
-    return ws, score(ws.rubric, ws.observations, seed=s.seed, bootstrap=s.bootstrap)
+    sens = SensitivitySettings(runs=sensitivity_runs) if sensitivity_runs else None
+    return ws, analyse(ws, Settings(seed=s.seed, bootstrap=s.bootstrap, sensitivity=sens))
+
+
+def _sensitivity(**fields: Any) -> Sensitivity:
+    """A sensitivity result written by hand, for what the report does with one."""
+    ranks = (
+        RankInterval(mission="aaa-2020", nominal=1, median=1.0, low=1.0, high=2.0, mean_shift=0.25),
+        RankInterval(
+            mission="bbb-2021", nominal=None, median=2.0, low=2.0, high=2.0, mean_shift=0.0
+        ),
+    )
+    return Sensitivity(
+        **{
+            "runs": 300,
+            "seed": 7,
+            "weight_range": 0.25,
+            "ranks": ranks,
+            "settings": SensitivitySettings(runs=300),
+            "alternatives": {},
+            **fields,
+        }
+    )
 
 
 def _parse(html: str) -> Any:
@@ -91,15 +117,14 @@ def _set_note(ws_dir: Path, row: int, text: str) -> None:
 
 
 @pytest.fixture(scope="module")
-def mini() -> tuple[Workspace, ScoreSet]:
+def mini() -> tuple[Workspace, Run]:
     return _scored(MINI)
 
 
 @pytest.fixture(scope="module")
-def mini_html(mini: tuple[Workspace, ScoreSet]) -> str:
-    ws, scores = mini
-    ctx = report.report_context(scores, ws.rubric, observations=ws.observations, root=ws.root,
-                                title=ws.title("en"))
+def mini_html(mini: tuple[Workspace, Run]) -> str:
+    _ws, run = mini
+    ctx = report.report_context(run)
     return report.render_html(ctx)
 
 
@@ -107,8 +132,9 @@ def mini_html(mini: tuple[Workspace, ScoreSet]) -> str:
 
 
 def test_every_msgid_has_english_and_spanish() -> None:
-    missing = {k: [lang for lang in i18n.LANGUAGES if not v.get(lang)]
-               for k, v in i18n.CATALOGUE.items()}
+    missing = {
+        k: [lang for lang in i18n.LANGUAGES if not v.get(lang)] for k, v in i18n.CATALOGUE.items()
+    }
     assert {k: v for k, v in missing.items() if v} == {}
     assert set(i18n.LANGUAGES) == {"en", "es"}
 
@@ -117,9 +143,11 @@ def test_placeholders_are_the_same_in_every_language() -> None:
     def names(text: str) -> set[str]:
         return set(re.findall(r"(?<!\{)\{([a-z_]+)\}(?!\})", text))
 
-    differ = {k: {lang: names(v[lang]) for lang in i18n.LANGUAGES}
-              for k, v in i18n.CATALOGUE.items()
-              if len({frozenset(names(v[lang])) for lang in i18n.LANGUAGES}) > 1}
+    differ = {
+        k: {lang: names(v[lang]) for lang in i18n.LANGUAGES}
+        for k, v in i18n.CATALOGUE.items()
+        if len({frozenset(names(v[lang])) for lang in i18n.LANGUAGES}) > 1
+    }
     assert differ == {}
 
 
@@ -138,20 +166,31 @@ def test_every_msgid_used_by_the_report_code_exists() -> None:
     assert {m for m in literal if m not in i18n.CATALOGUE} == set()
     # msgids built from a value: every value of the type has its text
     families = {
-        "status": typing.get_args(NodeStatus), "severity": ("info", "warning", "error"),
-        "agg": typing.get_args(Aggregation), "source": typing.get_args(Source),
-        "stat": typing.get_args(Stat), "measure": typing.get_args(Measure),
-        "confidence": typing.get_args(Confidence), "to": typing.get_args(Addressee),
-        "priority": typing.get_args(Priority), "followup": typing.get_args(FollowUpStatus),
-        "kind": ("family", "group", "levels", "answer", "checklist", "quantitative",
-                 "comparative"),
-        "method": ("minmax", "zscore", "rank", "percentile"), "direction": ("higher", "lower"),
-        "answer": ("yes", "partial", "no"), "title": ("comparison", "mission"),
-        "norm": NORMALISATIONS, "imputation": IMPUTATIONS,
+        "status": typing.get_args(NodeStatus),
+        "severity": ("info", "warning", "error"),
+        "agg": typing.get_args(Aggregation),
+        "source": typing.get_args(Source),
+        "stat": typing.get_args(Stat),
+        "measure": typing.get_args(Measure),
+        "confidence": typing.get_args(Confidence),
+        "to": typing.get_args(Addressee),
+        "priority": typing.get_args(Priority),
+        "followup": typing.get_args(FollowUpStatus),
+        "kind": ("family", "group", "levels", "answer", "checklist", "quantitative", "comparative"),
+        "method": ("minmax", "zscore", "rank", "percentile"),
+        "direction": ("higher", "lower"),
+        "answer": ("yes", "partial", "no"),
+        "title": ("comparison", "mission"),
+        "norm": NORMALISATIONS,
+        "imputation": IMPUTATIONS,
         "groups": ("none", "region", "given"),
     }
-    missing = [f"{prefix}_{v}" for prefix, values in families.items() for v in values
-               if f"{prefix}_{v}" not in i18n.CATALOGUE]
+    missing = [
+        f"{prefix}_{v}"
+        for prefix, values in families.items()
+        for v in values
+        if f"{prefix}_{v}" not in i18n.CATALOGUE
+    ]
     assert missing == []
 
 
@@ -162,19 +201,32 @@ def test_unknown_msgid_raises() -> None:
         i18n.translator("fr")
 
 
-@pytest.mark.parametrize(("x", "lang", "digits", "text"), [
-    (84.7285, "en", 1, "84.7"), (84.7285, "es", 1, "84,7"), (1234.5, "en", 1, "1,234.5"),
-    (1234.5, "es", 1, "1\u202f234,5"), (-0.01, "en", 1, "0.0"), (-2.44, "es", 1, "-2,4"),
-])
+@pytest.mark.parametrize(
+    ("x", "lang", "digits", "text"),
+    [
+        (84.7285, "en", 1, "84.7"),
+        (84.7285, "es", 1, "84,7"),
+        (1234.5, "en", 1, "1,234.5"),
+        (1234.5, "es", 1, "1\u202f234,5"),
+        (-0.01, "en", 1, "0.0"),
+        (-2.44, "es", 1, "-2,4"),
+    ],
+)
 def test_numbers_follow_the_language(x: float, lang: str, digits: int, text: str) -> None:
     assert i18n.format_number(x, lang, digits) == text
 
 
 def test_labels_fall_back_to_english_with_a_marker() -> None:
     assert report.text_label({"en": "Rights", "es": "Derechos"}, "es") == {
-        "text": "Derechos", "lang": None, "fallback": False}
+        "text": "Derechos",
+        "lang": None,
+        "fallback": False,
+    }
     assert report.text_label({"en": "Rights"}, "es") == {
-        "text": "Rights", "lang": "en", "fallback": True}
+        "text": "Rights",
+        "lang": "en",
+        "fallback": True,
+    }
     assert report.text_label("Plain", "es") == {"text": "Plain", "lang": None, "fallback": False}
 
 
@@ -195,7 +247,8 @@ def test_templates_hold_no_html_built_in_python() -> None:
     code = (ROOT / "ovm" / "reporting" / "report.py").read_text("utf-8")
     assert not re.search(r"[\"']<(?:td|tr|span|div|table|svg|p)\b", code)
     assert "Markup(" not in code and "|safe" not in "".join(
-        p.read_text("utf-8") for p in TEMPLATES.rglob("*.j2"))
+        p.read_text("utf-8") for p in TEMPLATES.rglob("*.j2")
+    )
 
 
 def test_recommendations_partial_exists_for_the_recommendations_feature() -> None:
@@ -203,12 +256,14 @@ def test_recommendations_partial_exists_for_the_recommendations_feature() -> Non
 
 
 def test_user_templates_override_packaged_ones_file_by_file(
-        tmp_path: Path, mini: tuple[Workspace, ScoreSet]) -> None:
-    ws, scores = mini
+    tmp_path: Path, mini: tuple[Workspace, Run]
+) -> None:
+    _ws, run = mini
     (tmp_path / "partials").mkdir()
     (tmp_path / "partials" / "legend.html.j2").write_text(
-        "<p id='custom-legend'>{{ t('bands') }}: {{ context.bands|length }}</p>", "utf-8")
-    ctx = report.comparison_context(scores, ws.rubric)
+        "<p id='custom-legend'>{{ t('bands') }}: {{ context.bands|length }}</p>", "utf-8"
+    )
+    ctx = report.comparison_context(run)
     html = report.render_html(ctx, templates=tmp_path)
     tree = _parse(html)
     custom = tree.findall(".//p[@id='custom-legend']")
@@ -220,9 +275,10 @@ def test_user_templates_override_packaged_ones_file_by_file(
 
 
 def test_comparison_report_shows_every_mission_family_and_score(
-        mini: tuple[Workspace, ScoreSet], mini_html: str) -> None:
-    ws, scores = mini
-    cards = compare(scores, ws.rubric, observations=ws.observations).scores.scorecards
+    mini: tuple[Workspace, Run], mini_html: str
+) -> None:
+    ws, run = mini
+    cards = run.scores.scorecards
     fams = [f.id for f in ws.rubric.families]
     tree = _parse(mini_html)
     heat = tree.find(".//table[@class='heatmap']")
@@ -232,10 +288,11 @@ def test_comparison_report_shows_every_mission_family_and_score(
     for tr in heat.findall("./tbody/tr"):
         mid = _text(tr.find("./th//span[@class='mid']"))
         seen[mid] = [_num(td) for td in tr.findall("./td")]
-    assert seen == {c.mission.id: [_fmt(c.overall.score if c.overall.status == "scored"
-                                        else None)]
-                    + [_fmt(c.node(f).score if c.node(f).status == "scored" else None)
-                       for f in fams] for c in cards}
+    assert seen == {
+        c.mission.id: [_fmt(c.overall.score if c.overall.status == "scored" else None)]
+        + [_fmt(c.node(f).score if c.node(f).status == "scored" else None) for f in fams]
+        for c in cards
+    }
     # every indicator of every family, per mission, in the family sections
     got: dict[tuple[str, str], str] = {}
     label_to_id = {pick(ws.rubric.node(n).labels, "en"): n for n in ws.rubric.nodes}
@@ -246,8 +303,12 @@ def test_comparison_report_shows_every_mission_family_and_score(
             node = label_to_id[_text(tr.find("./th"))]
             for mid, td in zip(mids, tr.findall("./td"), strict=True):
                 got[(mid, node)] = _num(td)
-    expected = {(c.mission.id, n.node): _fmt(n.score if n.status == "scored" else None)
-                for c in cards for n in c.nodes if n.node not in fams}
+    expected = {
+        (c.mission.id, n.node): _fmt(n.score if n.status == "scored" else None)
+        for c in cards
+        for n in c.nodes
+        if n.node not in fams
+    }
     assert got == expected
     sections = [_text(h) for h in tree.findall(".//section[@class='major']/h2")]
     for i, fam in enumerate(ws.rubric.families, start=1):
@@ -266,10 +327,9 @@ def test_every_coloured_score_also_writes_its_band_or_status(mini_html: str) -> 
     assert tones and all(_text(td.find("./small")) in bands for td in tones)
 
 
-def test_ranking_lists_interval_and_coverage(mini: tuple[Workspace, ScoreSet],
-                                             mini_html: str) -> None:
-    ws, scores = mini
-    compared = compare(scores, ws.rubric, observations=ws.observations).scores
+def test_ranking_lists_interval_and_coverage(mini: tuple[Workspace, Run], mini_html: str) -> None:
+    _ws, run = mini
+    compared = run.scores
     tree = _parse(mini_html)
     rows = tree.findall(".//table[@class='ranking']/tbody/tr")
     got = [[_text(td) for td in tr.findall("./td")] for tr in rows]
@@ -294,37 +354,49 @@ def test_simulated_data_shows_a_banner_and_a_marker_per_mission(mini_html: str) 
 def test_no_banner_without_simulated_data(tmp_path: Path) -> None:
     ws_dir = _copy(tmp_path)
     cfg = ws_dir / "ovm.yaml"
-    cfg.write_text(cfg.read_text("utf-8").replace("simulated: true", "simulated: false"),
-                   "utf-8")
-    ws, scores = _scored(ws_dir)
-    html = report.render_html(report.comparison_context(scores, ws.rubric))
+    cfg.write_text(cfg.read_text("utf-8").replace("simulated: true", "simulated: false"), "utf-8")
+    _ws, run = _scored(ws_dir)
+    html = report.render_html(report.comparison_context(run))
     tree = _parse(html)
     assert tree.find(".//section[@class='banner']") is None
     assert not any(s.get("class") == "sim" for s in tree.iter("span"))
 
 
 def test_methodology_annex_names_the_rubric_its_hash_and_references(
-        mini: tuple[Workspace, ScoreSet], mini_html: str) -> None:
-    ws, scores = mini
+    mini: tuple[Workspace, Run], mini_html: str
+) -> None:
+    ws, run = mini
     tree = _parse(mini_html)
     annex = tree.find(".//section[@id='methodology']")
     text = _text(annex)
-    for needle in (ws.rubric.id, ws.rubric.version, scores.rubric.sha256, scores.data_sha256,
-                   "Voting from Abroad: The International IDEA Handbook",
-                   "votes_abroad / registered_abroad * 100",
-                   "10 scores 0 and 60 scores 100"):
+    for needle in (
+        ws.rubric.id,
+        ws.rubric.version,
+        run.scores.rubric.sha256,
+        run.scores.data_sha256,
+        "Voting from Abroad: The International IDEA Handbook",
+        "votes_abroad / registered_abroad * 100",
+        "10 scores 0 and 60 scores 100",
+    ):
         assert needle in text
-    weights = {_text(tr.find("./th/code")): _text(tr.findall("./td")[1])
-               for tr in annex.findall(".//table[@class='method']/tbody/tr")}
+    weights = {
+        _text(tr.find("./th/code")): _text(tr.findall("./td")[1])
+        for tr in annex.findall(".//table[@class='method']/tbody/tr")
+    }
     assert weights["practice"] == "2" and weights["rights.basis"] == "1"
 
 
 def test_report_is_self_contained_with_a_strict_content_security_policy(mini_html: str) -> None:
     tree = _parse(mini_html)
-    csp = [m.get("content") for m in tree.iter("meta")
-           if (m.get("http-equiv") or "").lower() == "content-security-policy"]
-    assert csp == ["default-src 'none'; style-src 'unsafe-inline'; img-src data:; "
-                   "base-uri 'none'; form-action 'none'"]
+    csp = [
+        m.get("content")
+        for m in tree.iter("meta")
+        if (m.get("http-equiv") or "").lower() == "content-security-policy"
+    ]
+    assert csp == [
+        "default-src 'none'; style-src 'unsafe-inline'; img-src data:; "
+        "base-uri 'none'; form-action 'none'"
+    ]
     assert list(tree.iter("script")) == []
     assert all(link.get("href", "").startswith("data:") for link in tree.iter("link"))
     for el in tree.iter():
@@ -350,23 +422,23 @@ def test_tables_have_captions_and_scoped_headers(mini_html: str) -> None:
             assert th.get("scope") in ("col", "row"), _text(th)
 
 
-def test_report_rendering_is_deterministic(mini: tuple[Workspace, ScoreSet],
-                                           mini_html: str) -> None:
-    ws, scores = mini
-    again = report.render_html(report.report_context(
-        scores, ws.rubric, observations=ws.observations, root=ws.root, title=ws.title("en")))
+def test_report_rendering_is_deterministic(mini: tuple[Workspace, Run], mini_html: str) -> None:
+    _ws, run = mini
+    again = report.render_html(report.report_context(run))
     assert again == mini_html
 
 
-def test_spanish_report_translates_fixed_text_and_marks_english_fallbacks(
-        tmp_path: Path) -> None:
+def test_spanish_report_translates_fixed_text_and_marks_english_fallbacks(tmp_path: Path) -> None:
     ws_dir = _copy(tmp_path)
     missions = ws_dir / "missions.yaml"
-    missions.write_text(missions.read_text("utf-8").replace(
-        "name: {en: A 2020, es: A 2020}", "name: {en: Only English}"), "utf-8")
-    ws, scores = _scored(ws_dir)
-    html = report.render_html(report.report_context(scores, ws.rubric, lang="es",
-                                                    observations=ws.observations))
+    missions.write_text(
+        missions.read_text("utf-8").replace(
+            "name: {en: A 2020, es: A 2020}", "name: {en: Only English}"
+        ),
+        "utf-8",
+    )
+    _ws, run = _scored(ws_dir)
+    html = report.render_html(report.report_context(run, lang="es"))
     tree = _parse(html)
     assert tree.get("lang") == "es"
     assert _text(tree.find(".//section[@id='overview']/h2")) == "Panorama"
@@ -379,18 +451,17 @@ def test_spanish_report_translates_fixed_text_and_marks_english_fallbacks(
     assert marker is not None and marker.text == "EN"
     # Spanish numbers use a decimal comma
     heat = tree.find(".//table[@class='heatmap']/tbody/tr/td")
-    overall = compare(scores, ws.rubric).scores.scorecard("aaa-2020").overall.score
+    overall = run.scores.scorecard("aaa-2020").overall.score
     assert overall is not None and _num(heat) == f"{overall:.1f}".replace(".", ",")
 
 
 # --- the mission report ------------------------------------------------------------------
 
 
-def test_mission_report_explains_every_score(mini: tuple[Workspace, ScoreSet]) -> None:
-    ws, scores = mini
-    card = compare(scores, ws.rubric, observations=ws.observations).scores.scorecard("aaa-2020")
-    ctx = report.report_context(scores, ws.rubric, mission="aaa-2020",
-                                observations=ws.observations, root=ws.root)
+def test_mission_report_explains_every_score(mini: tuple[Workspace, Run]) -> None:
+    _ws, run = mini
+    card = run.scores.scorecard("aaa-2020")
+    ctx = report.report_context(run, mission="aaa-2020")
     tree = _parse(report.render_html(ctx))
     assert _num(tree.find(".//div[@class='big-score']")) == _fmt(card.overall.score)
     articles = {a.get("id"): a for a in tree.iter("article")}
@@ -399,15 +470,20 @@ def test_mission_report_explains_every_score(mini: tuple[Workspace, ScoreSet]) -
         h3 = art.find("./h3")
         assert _num(h3) == _fmt(ns.score if ns.status == "scored" else None)
     turnout = _text(articles["node-rights-turnout"])
-    for needle in ("votes_abroad / registered_abroad * 100", "Votes abroad: 350 votes",
-                   "EMB results", "confidence high", "statistics.csv:2",
-                   "10 scores 0 and 60 scores 100"):
+    for needle in (
+        "votes_abroad / registered_abroad * 100",
+        "Votes abroad: 350 votes",
+        "EMB results",
+        "confidence high",
+        "statistics.csv:2",
+        "10 scores 0 and 60 scores 100",
+    ):
         assert needle in turnout
-    drags = [_text(tr.find("./th")) for tr in
-             tree.findall(".//table[@class='drags']/tbody/tr")]
+    drags = [_text(tr.find("./th")) for tr in tree.findall(".//table[@class='drags']/tbody/tr")]
     # rights.turnout: its family's share x its share in the family x its gap to 100
-    share = {ch.node: ch.share for ns in (card.overall, *card.nodes)
-             for ch in ns.explanation.children}
+    share = {
+        ch.node: ch.share for ns in (card.overall, *card.nodes) for ch in ns.explanation.children
+    }
     lost = share["rights"] * share["rights.turnout"] * (100 - 50.0)
     assert drags[0] == "Turnout abroad"
     first = tree.findall(".//table[@class='drags']/tbody/tr")[0].findall("./td")
@@ -419,16 +495,15 @@ def test_mission_report_explains_every_score(mini: tuple[Workspace, ScoreSet]) -
 def test_observer_note_with_markup_renders_as_inert_text(tmp_path: Path) -> None:
     ws_dir = _copy(tmp_path)
     _set_note(ws_dir, 0, EVIL_NOTE)
-    ws, scores = _scored(ws_dir)
-    for ctx in (report.report_context(scores, ws.rubric, mission="aaa-2020",
-                                      observations=ws.observations),
-                report.report_context(scores, ws.rubric, observations=ws.observations)):
+    _ws, run = _scored(ws_dir)
+    for ctx in (report.report_context(run, mission="aaa-2020"), report.report_context(run)):
         html = report.render_html(ctx)
         tree = _parse(html)
         assert list(tree.iter("script")) == []
         assert list(tree.iter("img")) == []
-        assert all(not (a.get("href") or "").lower().startswith("javascript:")
-                   for a in tree.iter("a"))
+        assert all(
+            not (a.get("href") or "").lower().startswith("javascript:") for a in tree.iter("a")
+        )
         assert all(not k.startswith("on") for el in tree.iter() for k in el.attrib)
         if ctx["kind"] == "mission":
             notes = [_text(q) for q in tree.iter("blockquote")]
@@ -436,47 +511,75 @@ def test_observer_note_with_markup_renders_as_inert_text(tmp_path: Path) -> None
             assert "&lt;script&gt;" in html
 
 
-def test_recommendations_and_follow_up_render_from_the_context(
-        mini: tuple[Workspace, ScoreSet]) -> None:
-    ws, scores = mini
-    recs = [{"id": "r1", "text": "Open more <polling> places", "to": "electoral_body",
-             "priority": "high", "node": "rights.turnout",
-             "evidence": ["turnout 35% (statistics.csv:2)"], "best_practice": "bbb-2021"}]
-    follow = [{"id": "p1", "text": {"en": "Publish the list", "es": "Publicar la lista"},
-               "to": "legislature", "status": "partially_implemented", "evidence": "Law 12"}]
-    ctx = report.mission_context(scores, ws.rubric, "aaa-2020", recommendations=recs,
-                                 follow_up=follow, lang="es")
+def test_recommendations_and_follow_up_render_from_the_context(mini: tuple[Workspace, Run]) -> None:
+    _ws, run = mini
+    recs = (
+        Recommendation(
+            id="r1",
+            node="rights.turnout",
+            node_label="Turnout",
+            to="electoral_body",
+            priority="high",
+            text="Open more <polling> places",
+            condition="",
+            score=10.0,
+            gain=1.0,
+            evidence=("turnout 35% (statistics.csv:2)",),
+            best_practice="bbb-2021",
+            lang="es",
+        ),
+    )
+    follow = (
+        PastRecommendation(
+            id="p1",
+            text={"en": "Publish the list", "es": "Publicar la lista"},
+            to="legislature",
+            status="partially_implemented",
+            evidence="Law 12",
+        ),
+    )
+    record = run.observations.mission("aaa-2020").model_copy(update={"follow_up": follow})
+    observations = dataclasses.replace(
+        run.observations,
+        missions=tuple(record if m.id == "aaa-2020" else m for m in run.observations.missions),
+    )
+    given = dataclasses.replace(run, observations=observations)
+    given._advice[("aaa-2020", "es")] = recs
+    ctx = report.mission_context(given, "aaa-2020", lang="es")
     tree = _parse(report.render_html(ctx))
     sec = tree.find(".//section[@id='recommendations']")
     text = _text(sec)
-    for needle in ("Open more <polling> places", "organismo electoral", "alta",
-                   "Participación en el exterior", "turnout 35% (statistics.csv:2)", "bbb-2021",
-                   "Publicar la lista", "poder legislativo", "parcialmente implementada",
-                   "Law 12"):
+    for needle in (
+        "Open more <polling> places",
+        "organismo electoral",
+        "alta",
+        "Participación en el exterior",
+        "turnout 35% (statistics.csv:2)",
+        "bbb-2021",
+        "Publicar la lista",
+        "poder legislativo",
+        "parcialmente implementada",
+        "Law 12",
+    ):
         assert needle in text
-    empty = report.mission_context(scores, ws.rubric, "aaa-2020")
+    empty = report.mission_context(run, "aaa-2020")
     assert empty["recommendations"] == [] and empty["follow_up"] == []
-    assert "No recommendations" in _text(_parse(report.render_html(empty)).find(
-        ".//section[@id='recommendations']"))
+    assert "No recommendations" in _text(
+        _parse(report.render_html(empty)).find(".//section[@id='recommendations']")
+    )
 
 
-def test_unknown_mission_is_a_key_error(mini: tuple[Workspace, ScoreSet]) -> None:
-    ws, scores = mini
-    with pytest.raises(KeyError):
-        report.report_context(scores, ws.rubric, mission="nope")
-    with pytest.raises(KeyError):
-        report.report_context(scores, ws.rubric, missions=["aaa-2020", "nope"])
+def test_unknown_mission_is_a_key_error(mini: tuple[Workspace, Run]) -> None:
+    ws, run = mini
+    with pytest.raises(UnknownMissionError):
+        report.report_context(run, mission="nope")
+    with pytest.raises(UnknownMissionError):
+        analyse(ws, Settings(missions=("aaa-2020", "nope")))
 
 
-def test_ranking_without_a_comparison_uses_competition_ranks() -> None:
-    assert report._rank([("a", 50.0), ("b", 70.0), ("c", 50.0), ("d", None), ("e", 10.0)]) == [
-        ("b", 70.0, 1, False), ("a", 50.0, 2, True), ("c", 50.0, 2, True),
-        ("e", 10.0, 4, False), ("d", None, None, False)]
-
-
-def test_context_without_a_comparison_still_renders(mini: tuple[Workspace, ScoreSet]) -> None:
-    ws, scores = mini
-    ctx = report.comparison_context(scores, ws.rubric)
+def test_a_run_without_a_sensitivity_analysis_says_so(mini: tuple[Workspace, Run]) -> None:
+    _ws, run = mini
+    ctx = report.comparison_context(run)
     assert [r["mission"]["id"] for r in ctx["ranking"]["rows"]] == ["aaa-2020", "bbb-2021"]
     assert ctx["ranking"]["sensitivity"] is None
     html = report.render_html(ctx)
@@ -484,33 +587,34 @@ def test_context_without_a_comparison_still_renders(mini: tuple[Workspace, Score
 
 
 def test_rank_intervals_and_sensitivity_indices_show_when_computed(
-        mini: tuple[Workspace, ScoreSet]) -> None:
-    ws, scores = mini
-    sens = Sensitivity(runs=300, seed=7, weight_range=0.25,
-                       ranks=(RankInterval("aaa-2020", 1, 1.0, 1.0, 2.0, 0.25),
-                              RankInterval("bbb-2021", None, 2.0, 2.0, 2.0, 0.0)),
-                       first_order={"weights": 0.123, "sampling": 0.5},
-                       total_effect={"weights": 0.2, "sampling": 0.75},
-                       choices=("weights", "sampling"))
-    ctx = report.comparison_context(scores, ws.rubric, sensitivity=sens, lang="es")
+    mini: tuple[Workspace, Run],
+) -> None:
+    _ws, run = mini
+    sens = _sensitivity(
+        first_order={"weights": 0.123, "sampling": 0.5},
+        total_effect={"weights": 0.2, "sampling": 0.75},
+        choices=("weights", "sampling"),
+    )
+    ctx = report.comparison_context(dataclasses.replace(run, sensitivity=sens), lang="es")
     tree = _parse(report.render_html(ctx))
     heads = [_text(th) for th in tree.findall(".//table[@class='ranking']/thead/tr/th")]
     assert heads[-2:] == ["Intervalo de posición", "Posición mediana"]
-    first = [_text(td) for td in tree.findall(".//table[@class='ranking']/tbody/tr")[0]
-             .findall("./td")]
+    first = [
+        _text(td) for td in tree.findall(".//table[@class='ranking']/tbody/tr")[0].findall("./td")
+    ]
     assert first[-2:] == ["1–2", "1"]
-    effects = [[_text(c) for c in tr] for tr in
-               tree.findall(".//table[@class='effects']/tbody/tr")]
-    assert effects == [["Pesos", "0,12", "0,20"],
-                       ["Muestra de locales de votación", "0,50", "0,75"]]
+    effects = [[_text(c) for c in tr] for tr in tree.findall(".//table[@class='effects']/tbody/tr")]
+    assert effects == [
+        ["Pesos", "0,12", "0,20"],
+        ["Muestra de locales de votación", "0,50", "0,75"],
+    ]
     assert "300 ejecuciones" in _text(tree.find(".//section[@id='ranking']"))
 
 
 @pytest.mark.skipif(not (EXAMPLES / "ovm.yaml").exists(), reason="no example workspace")
 def test_example_report_runs_the_sensitivity_analysis() -> None:
-    ws, scores = _scored(EXAMPLES)
-    ctx = report.report_context(scores, ws.rubric, observations=ws.observations,
-                                sensitivity_runs=50)
+    _ws, run = _scored(EXAMPLES, sensitivity_runs=50)
+    ctx = report.report_context(run)
     sens = ctx["ranking"]["sensitivity"]
     assert sens is not None and sens["runs"] == "50"
     scored = [r for r in ctx["ranking"]["rows"] if r["score"]["scored"]]
@@ -520,9 +624,9 @@ def test_example_report_runs_the_sensitivity_analysis() -> None:
 # --- other formats -------------------------------------------------------------------------
 
 
-def test_json_format_is_the_report_context(mini: tuple[Workspace, ScoreSet]) -> None:
-    ws, scores = mini
-    ctx = report.report_context(scores, ws.rubric, observations=ws.observations)
+def test_json_format_is_the_report_context(mini: tuple[Workspace, Run]) -> None:
+    _ws, run = mini
+    ctx = report.report_context(run)
     text = report.render_json(ctx)
     assert json.loads(text) == ctx
     assert ctx["format"] == "ovm-report/1" and ctx["kind"] == "comparison"
@@ -531,18 +635,19 @@ def test_json_format_is_the_report_context(mini: tuple[Workspace, ScoreSet]) -> 
 def test_xlsx_workbook_has_the_comparison_and_neutralises_formulas(tmp_path: Path) -> None:
     ws_dir = _copy(tmp_path)
     missions = ws_dir / "missions.yaml"
-    missions.write_text(missions.read_text("utf-8").replace(
-        "name: B 2021", "name: '=HYPERLINK(\"http://x\",\"y\")'"), "utf-8")
-    ws, scores = _scored(ws_dir)
-    data = report.render_xlsx(report.report_context(scores, ws.rubric,
-                                                    observations=ws.observations))
+    missions.write_text(
+        missions.read_text("utf-8").replace("name: B 2021", 'name: \'=HYPERLINK("http://x","y")\''),
+        "utf-8",
+    )
+    _ws, run = _scored(ws_dir)
+    data = report.render_xlsx(report.report_context(run))
     wb = openpyxl.load_workbook(io.BytesIO(data))
     assert wb.sheetnames == ["overview", "rankings", "indicators", "findings", "methodology"]
     overview = [[c.value for c in row] for row in wb["overview"].iter_rows()]
     assert overview[0][:5] == ["Mission", "Name", "Country", "Election date", "Simulated"]
     by_id = {row[0]: row for row in overview[1:]}
-    assert by_id["bbb-2021"][1] == "'=HYPERLINK(\"http://x\",\"y\")"
-    compared = compare(scores, ws.rubric, observations=ws.observations).scores
+    assert by_id["bbb-2021"][1] == '\'=HYPERLINK("http://x","y")'
+    compared = run.scores
     assert by_id["aaa-2020"][5] == pytest.approx(compared.scorecard("aaa-2020").overall.score)
     for ws_ in wb.worksheets:
         for row in ws_.iter_rows():
@@ -552,18 +657,20 @@ def test_xlsx_workbook_has_the_comparison_and_neutralises_formulas(tmp_path: Pat
     long = list(wb["indicators"].iter_rows(values_only=True))
     turnout = next(r for r in long if r[:3] == ("aaa-2020", "rights", "rights.turnout"))
     assert turnout[5] == pytest.approx(50.0)
-    assert report.render_xlsx(report.report_context(scores, ws.rubric)) == \
-        report.render_xlsx(report.report_context(scores, ws.rubric))
-    es = openpyxl.load_workbook(io.BytesIO(report.render_xlsx(
-        report.report_context(scores, ws.rubric, lang="es"))))
+    assert report.render_xlsx(report.report_context(run)) == report.render_xlsx(
+        report.report_context(run)
+    )
+    es = openpyxl.load_workbook(
+        io.BytesIO(report.render_xlsx(report.report_context(run, lang="es")))
+    )
     assert es.sheetnames == wb.sheetnames
     assert es["overview"]["A1"].value == "Misión"
 
 
-def test_xlsx_needs_a_comparison(mini: tuple[Workspace, ScoreSet]) -> None:
-    ws, scores = mini
+def test_xlsx_needs_a_comparison(mini: tuple[Workspace, Run]) -> None:
+    _ws, run = mini
     with pytest.raises(ValueError, match="comparison"):
-        report.render_xlsx(report.mission_context(scores, ws.rubric, "aaa-2020"))
+        report.render_xlsx(report.mission_context(run, "aaa-2020"))
 
 
 # --- the command line ----------------------------------------------------------------------
@@ -578,12 +685,16 @@ def test_cli_writes_an_html_report(tmp_path: Path, capsys: pytest.CaptureFixture
     assert "includes SIMULATED data" in capsys.readouterr().err
 
 
-@pytest.mark.parametrize(("args", "fmt"), [
-    (["-o", "{out}/r.json"], "json"), (["-o", "{out}/r.xlsx"], "xlsx"),
-    (["--format", "json", "-o", "{out}/r.txt"], "json"),
-    (["--mission", "bbb-2021", "--lang", "es", "-o", "{out}/m.html"], "html"),
-    (["--missions", "aaa-2020", "-o", "{out}/one.html"], "html"),
-])
+@pytest.mark.parametrize(
+    ("args", "fmt"),
+    [
+        (["-o", "{out}/r.json"], "json"),
+        (["-o", "{out}/r.xlsx"], "xlsx"),
+        (["--format", "json", "-o", "{out}/r.txt"], "json"),
+        (["--mission", "bbb-2021", "--lang", "es", "-o", "{out}/m.html"], "html"),
+        (["--missions", "aaa-2020", "-o", "{out}/one.html"], "html"),
+    ],
+)
 def test_cli_formats(tmp_path: Path, args: list[str], fmt: str) -> None:
     argv = ["report", str(MINI), "-q", *[a.format(out=tmp_path) for a in args]]
     assert cli.main(argv) == 0
@@ -597,13 +708,20 @@ def test_cli_formats(tmp_path: Path, args: list[str], fmt: str) -> None:
         assert data.startswith(b"<!DOCTYPE html>")
 
 
-@pytest.mark.parametrize("args", [
-    ["--mission", "nope"], ["--missions", "aaa-2020", "nope"],
-    ["--mission", "aaa-2020", "--missions", "bbb-2021"], ["--templates", "/no/such/folder"],
-    ["--mission", "aaa-2020", "--format", "xlsx"], ["--sensitivity-runs", "-1"],
-])
-def test_cli_usage_errors_exit_2(tmp_path: Path, args: list[str],
-                                 capsys: pytest.CaptureFixture[str]) -> None:
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["--mission", "nope"],
+        ["--missions", "aaa-2020", "nope"],
+        ["--mission", "aaa-2020", "--missions", "bbb-2021"],
+        ["--templates", "/no/such/folder"],
+        ["--mission", "aaa-2020", "--format", "xlsx"],
+        ["--sensitivity-runs", "-1"],
+    ],
+)
+def test_cli_usage_errors_exit_2(
+    tmp_path: Path, args: list[str], capsys: pytest.CaptureFixture[str]
+) -> None:
     assert cli.main(["report", str(MINI), "-q", "-o", str(tmp_path / "r.html"), *args]) == 2
     assert capsys.readouterr().err.startswith("ovm: ")
     assert not (tmp_path / "r.html").exists()
@@ -612,8 +730,9 @@ def test_cli_usage_errors_exit_2(tmp_path: Path, args: list[str],
 def test_cli_rejected_rows_exit_1_unless_allowed(tmp_path: Path) -> None:
     ws_dir = _copy(tmp_path)
     path = ws_dir / "checklists.csv"
-    path.write_text(path.read_text("utf-8") + "zzz-1999,s9,USA,X,o9,2020-05-01T09:00,,yes,5,0\n",
-                    "utf-8")
+    path.write_text(
+        path.read_text("utf-8") + "zzz-1999,s9,USA,X,o9,2020-05-01T09:00,,yes,5,0\n", "utf-8"
+    )
     out = tmp_path / "r.html"
     assert cli.main(["report", str(ws_dir), "-q", "-o", str(out)]) == 1
     assert not out.exists()
@@ -624,12 +743,14 @@ def test_cli_rejected_rows_exit_1_unless_allowed(tmp_path: Path) -> None:
 
 
 def test_cli_reports_a_broken_user_template_without_a_traceback(
-        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     tpl = tmp_path / "tpl" / "partials"
     tpl.mkdir(parents=True)
     (tpl / "legend.html.j2").write_text("{% if %}", "utf-8")
-    code = cli.main(["report", str(MINI), "-q", "--templates", str(tpl.parent),
-                     "-o", str(tmp_path / "r.html")])
+    code = cli.main(
+        ["report", str(MINI), "-q", "--templates", str(tpl.parent), "-o", str(tmp_path / "r.html")]
+    )
     assert code == 1
     assert "template error" in capsys.readouterr().err
 
@@ -654,20 +775,50 @@ def test_wheel_ships_the_templates_and_renders_outside_the_repository(tmp_path: 
     isolation = [] if importlib.util.find_spec("hatchling") else ["--use-pep517"]
     if not isolation:
         isolation = ["--no-build-isolation"]
-    built = subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", *isolation,
-                            "-q", "-w", str(wheels), str(ROOT)], capture_output=True, text=True)
+    built = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "wheel",
+            "--no-deps",
+            *isolation,
+            "-q",
+            "-w",
+            str(wheels),
+            str(ROOT),
+        ],
+        capture_output=True,
+        text=True,
+    )
     if built.returncode != 0 and isolation == ["--use-pep517"]:
         pytest.skip(f"cannot build the wheel without hatchling: {built.stderr[-300:]}")
     assert built.returncode == 0, built.stderr
     (wheel,) = wheels.glob("ovm-*.whl")
     names = zipfile.ZipFile(wheel).namelist()
     shipped = {n for n in names if n.startswith("ovm/_templates/")}
-    packaged = {"ovm/_templates/" + p.relative_to(TEMPLATES).as_posix()
-                for p in TEMPLATES.rglob("*") if p.is_file()}
+    packaged = {
+        "ovm/_templates/" + p.relative_to(TEMPLATES).as_posix()
+        for p in TEMPLATES.rglob("*")
+        if p.is_file()
+    }
     assert packaged and packaged <= shipped
     target = tmp_path / "site"
-    subprocess.run([sys.executable, "-m", "pip", "install", "--no-deps", "-q", "--target",
-                    str(target), str(wheel)], check=True, capture_output=True)
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "install",
+            "--no-deps",
+            "-q",
+            "--target",
+            str(target),
+            str(wheel),
+        ],
+        check=True,
+        capture_output=True,
+    )
     work = tmp_path / "elsewhere"
     ws_dir = _copy(work)
     env = {k: v for k, v in os.environ.items() if not k.startswith("PYTHON")}
@@ -676,9 +827,11 @@ def test_wheel_ships_the_templates_and_renders_outside_the_repository(tmp_path: 
         "import sys, ovm, ovm.reporting.report as r, ovm.cli as c\n"
         "print(ovm.__file__)\n"
         "print(type(r.packaged_templates()).__name__)\n"
-        "sys.exit(c.main(['report', 'mini', '-q', '-o', 'out.html']))\n")
-    run = subprocess.run([sys.executable, "-c", script], cwd=work, env=env,
-                         capture_output=True, text=True)
+        "sys.exit(c.main(['report', 'mini', '-q', '-o', 'out.html']))\n"
+    )
+    run = subprocess.run(
+        [sys.executable, "-c", script], cwd=work, env=env, capture_output=True, text=True
+    )
     assert run.returncode == 0, run.stderr
     where, loader = run.stdout.split()[:2]
     assert Path(where).resolve().is_relative_to(target.resolve())
@@ -686,11 +839,9 @@ def test_wheel_ships_the_templates_and_renders_outside_the_repository(tmp_path: 
     html = (work / "out.html").read_text("utf-8")
     assert ws_dir.name == "mini"
     # the same report as from the source tree, bar the file paths it cites
-    ws, scores = _scored(ws_dir)
-    local = report.render_html(report.report_context(
-        scores, ws.rubric, observations=ws.observations, root=ws.root,
-        title=ws.title("en")))
-    assert scores.rubric.sha256 in html
+    _ws, run = _scored(ws_dir)
+    local = report.render_html(report.report_context(run))
+    assert run.scores.rubric.sha256 in html
     assert _strip_paths(html) == _strip_paths(local)
 
 
@@ -701,37 +852,47 @@ def _strip_paths(html: str) -> str:
 
 
 def test_the_methodology_annex_says_how_the_comparison_was_made_in_the_reports_language(
-        mini: tuple[Workspace, ScoreSet]) -> None:
-    ws, scores = mini
-    comparison = compare(scores, ws.rubric)
-    sens = Sensitivity(runs=300, seed=7, weight_range=0.25,
-                       ranks=(RankInterval("aaa-2020", 1, 1.0, 1.0, 2.0, 0.25),
-                              RankInterval("bbb-2021", None, 2.0, 2.0, 2.0, 0.0)),
-                       first_order={"weights": 0.1}, total_effect={"weights": 0.2},
-                       choices=("weights",), draws=40, confidence=0.9, floored=True)
+    mini: tuple[Workspace, Run],
+) -> None:
+    _ws, run = mini
+    sens = _sensitivity(
+        first_order={"weights": 0.1},
+        total_effect={"weights": 0.2},
+        choices=("weights",),
+        draws=40,
+        confidence=0.9,
+        floored=True,
+    )
     texts, pages = {}, {}
     for lang in ("en", "es"):
-        ctx = report.comparison_context(scores, ws.rubric, lang=lang, comparison=comparison,
-                                        sensitivity=sens)
+        ctx = report.comparison_context(dataclasses.replace(run, sensitivity=sens), lang=lang)
         tree = _parse(report.render_html(ctx))
         # Nothing falls back to English: the comparison's settings and the notes on the
         # sensitivity analysis are in the catalogue; numbers and node ids need no translation.
         assert [_text(s) for s in tree.iter("span") if s.get("lang") == "en"] == []
         annex = tree.find(".//section[@id='methodology']")
         assert annex is not None
-        texts[lang] = dict(zip([_text(dt) for dt in annex.iter("dt")],
-                               [_text(dd) for dd in annex.iter("dd")], strict=True))
+        texts[lang] = dict(
+            zip(
+                [_text(dt) for dt in annex.iter("dt")],
+                [_text(dd) for dd in annex.iter("dd")],
+                strict=True,
+            )
+        )
         pages[lang] = _text(tree.find(".//body"))
     en, es = texts["en"], texts["es"]
-    # The English words are compare()'s own, which its JSON output keeps.
-    assert en["Comparison: ranking"] == comparison.settings["ranking"]
-    assert en["Comparison: best practice"] == comparison.settings["best_practice"]
+    assert en["Comparison: ranking"].startswith("standard competition ranking (1, 2, 2, 4)")
+    assert en["Comparison: best practice"].startswith("the missions at the best score")
     assert (en["Comparison: output range"], es["Comparación: rango de salida"]) == (
-        "0, 100", "0; 100")
+        "0, 100",
+        "0; 100",
+    )
     assert es["Comparación: normalización"] == "ninguna (la regla propia de cada indicador)"
     assert "hasta 9 decimales empatan" in es["Comparación: clasificación"]
-    for text in ("pesos: el peso de cada nodo por 1 + u, con u uniforme en ±25 %",
-                 "al 90 % de confianza), 40 extracción(es)",
-                 "las corridas elevan esos valores a 1"):
+    for text in (
+        "pesos: el peso de cada nodo por 1 + u, con u uniforme en ±25 %",
+        "al 90 % de confianza), 40 extracción(es)",
+        "las corridas elevan esos valores a 1",
+    ):
         assert text in pages["es"]
     assert "(the engine's bootstrap at 90% confidence), 40 draw(s)" in pages["en"]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
 import ovm
@@ -30,11 +31,10 @@ def _messages(ctx: object) -> list[dict[str, object]]:
 
 def test_engine_findings_are_translated_in_a_spanish_report() -> None:
     ws = ovm.load_workspace(MINI)
-    scores = ovm.score(ws.rubric, ws.observations, bootstrap=0)
-    codes = {f.code for c in scores.scorecards for f in c.findings}
+    run = ovm.analyse(ws, ovm.Settings(bootstrap=0))
+    codes = {f.code for c in run.scores.scorecards for f in c.findings}
     assert {"too-few-answers", "insufficient-coverage", "simulated-data"} <= codes
-    ctx = report_context(scores, ws.rubric, mission="bbb-2021", lang="es", sensitivity_runs=0,
-                         observations=ws.observations)
+    ctx = report_context(run, mission="bbb-2021", lang="es")
     found = {(m["code"], str(m["message"]["text"])) for m in _messages(ctx)  # type: ignore[index]
              if m["code"] in ("too-few-answers", "simulated-data")}
     assert ("too-few-answers", "2 respuesta(s); se necesitan al menos 3") in found
@@ -48,14 +48,16 @@ def test_engine_findings_are_translated_in_a_spanish_report() -> None:
 
 def test_a_finding_without_its_parameters_is_shown_as_recorded() -> None:
     ws = ovm.load_workspace(MINI)
-    scores = ovm.score(ws.rubric, ws.observations, bootstrap=0)
+    run = ovm.analyse(ws, ovm.Settings(bootstrap=0))
+    scores = run.scores
     # As read from a score file written before findings kept their parameters.
     cards = tuple(
         c.model_copy(update={"findings": tuple(f.model_copy(update={"params": {}})
                                                for f in c.findings)})
         for c in scores.scorecards)
     old = scores.model_copy(update={"scorecards": cards})
-    ctx = report_context(old, ws.rubric, mission="bbb-2021", lang="es", sensitivity_runs=0)
+    older = dataclasses.replace(run, comparison=run.comparison.model_copy(update={"scores": old}))
+    ctx = report_context(older, mission="bbb-2021", lang="es")
     texts = {str(m["message"]["text"]) for m in _messages(ctx)  # type: ignore[index]
              if m["code"] == "too-few-answers"}
     assert "2 answer(s); at least 3 needed" in texts

@@ -10,12 +10,14 @@ import textwrap
 from pathlib import Path
 
 import pytest
+from pydantic import ValidationError
 
 from ovm import load_workspace, score
 from ovm.cli import app as cli
 from ovm.comparison.cohort import compare
 from ovm.comparison.sensitivity import CHOICES, Sensitivity, sensitivity, sensitivity_to_dict
 from ovm.scoring.results import ScoreSet
+from ovm.settings import ComparisonSettings, SensitivitySettings
 
 RUBRIC = """
     ovm_rubric: 1
@@ -68,8 +70,16 @@ RUBRIC = """
             min_answers: 3
 """
 
-BASIS = ["statute", "constitution", "none", "constitution", "statute", "constitution",
-         "statute", "none"]
+BASIS = [
+    "statute",
+    "constitution",
+    "none",
+    "constitution",
+    "statute",
+    "constitution",
+    "statute",
+    "none",
+]
 POSTAL = ["yes", "partial", "yes", "no", "yes", "yes", "no", "partial"]
 
 
@@ -79,24 +89,33 @@ def _write(root: Path) -> Path:
     (root / "rubric.yaml").write_text(textwrap.dedent(RUBRIC), encoding="utf-8")
     missions = ["missions:"]
     stats = ["mission,registered_abroad,votes_abroad"]
-    sites = ["mission,site,site_country,site_city,observer,visited_at,notes,practice.on_time,"
-             "practice.queue"]
+    sites = [
+        "mission,site,site_country,site_city,observer,visited_at,notes,practice.on_time,"
+        "practice.queue"
+    ]
     for i, (basis, postal) in enumerate(zip(BASIS, POSTAL, strict=True)):
         mid = f"m{i}"
-        missions.append(f"  - {{id: {mid}, country: C{chr(65 + i)}X, name: M{i}, "
-                        f"election: {{type: general, date: 2020-01-0{i + 1}}}, "
-                        f"answers: {{legal.basis: {basis}, legal.postal: \"{postal}\"}}}}")
+        missions.append(
+            f"  - {{id: {mid}, country: C{chr(65 + i)}X, name: M{i}, "
+            f"election: {{type: general, date: 2020-01-0{i + 1}}}, "
+            f'answers: {{legal.basis: {basis}, legal.postal: "{postal}"}}}}'
+        )
         stats.append(f"{mid},1000,{100 + 70 * i}")
         p = 0.4 + 0.07 * i
         for j in range(8):
-            sites.append(f"{mid},s{j},USA,Miami,o{j},2020-01-01T08:00,,"
-                         f"{'yes' if rnd.random() < p else 'no'},{rnd.randint(0, 50)}")
+            sites.append(
+                f"{mid},s{j},USA,Miami,o{j},2020-01-01T08:00,,"
+                f"{'yes' if rnd.random() < p else 'no'},{rnd.randint(0, 50)}"
+            )
     (root / "missions.yaml").write_text("\n".join(missions) + "\n", encoding="utf-8")
     (root / "statistics.csv").write_text("\n".join(stats) + "\n", encoding="utf-8")
     (root / "checklists.csv").write_text("\n".join(sites) + "\n", encoding="utf-8")
-    (root / "ovm.yaml").write_text("rubric: rubric.yaml\nmissions: missions.yaml\n"
-                                   "statistics: [statistics.csv]\nchecklists: [checklists.csv]\n"
-                                   "settings: {seed: 3, bootstrap: 60}\n", encoding="utf-8")
+    (root / "ovm.yaml").write_text(
+        "rubric: rubric.yaml\nmissions: missions.yaml\n"
+        "statistics: [statistics.csv]\nchecklists: [checklists.csv]\n"
+        "settings: {seed: 3, bootstrap: 60}\n",
+        encoding="utf-8",
+    )
     return root
 
 
@@ -119,19 +138,24 @@ def test_the_cohort_has_sampled_indicators(cohort):
 
 def test_same_seed_same_result_and_another_seed_another(cohort):
     scores, ws = cohort
-    a = sensitivity(scores, ws.rubric, runs=200, seed=5)
-    b = sensitivity(scores, ws.rubric, runs=200, seed=5)
-    c = sensitivity(scores, ws.rubric, runs=200, seed=6)
+    a = sensitivity(scores, ws.rubric, SensitivitySettings(runs=200), seed=5)
+    b = sensitivity(scores, ws.rubric, SensitivitySettings(runs=200), seed=5)
+    c = sensitivity(scores, ws.rubric, SensitivitySettings(runs=200), seed=6)
     assert a == b
     assert sensitivity_to_dict(a) == sensitivity_to_dict(b)
     assert (a.first_order, a.total_effect, a.ranks) != (c.first_order, c.total_effect, c.ranks)
     assert (a.runs, a.seed, a.weight_range, a.choices, a.evaluations) == (
-        200, 5, 0.25, CHOICES, 200 * 7)
+        200,
+        5,
+        0.25,
+        CHOICES,
+        200 * 7,
+    )
 
 
 def test_nominal_ranks_are_compares_and_intervals_are_ordered(cohort):
     scores, ws = cohort
-    result = sensitivity(scores, ws.rubric, runs=300, seed=1)
+    result = sensitivity(scores, ws.rubric, SensitivitySettings(runs=300), seed=1)
     nominal = {e.mission: e.rank for e in compare(scores, ws.rubric).rankings["overall"]}
     assert {r.mission: r.nominal for r in result.ranks} == nominal
     n = len(scores.scorecards)
@@ -140,34 +164,54 @@ def test_nominal_ranks_are_compares_and_intervals_are_ordered(cohort):
         assert r.mean_shift >= 0
     assert [r.nominal for r in result.ranks] == sorted(r.nominal for r in result.ranks)
     assert set(result.first_order) == set(result.total_effect) == set(CHOICES)
-    assert all(math.isfinite(v) for v in [*result.first_order.values(),
-                                          *result.total_effect.values()])
+    assert all(
+        math.isfinite(v) for v in [*result.first_order.values(), *result.total_effect.values()]
+    )
     assert result.total_effect["sampling"] > 0
     json.dumps(sensitivity_to_dict(result))
 
 
 def test_nothing_varied_reproduces_the_nominal_ranking(cohort):
     scores, ws = cohort
-    result = sensitivity(scores, ws.rubric, runs=20, choices=("weights",), weight_range=0.0)
+    result = sensitivity(
+        scores, ws.rubric, SensitivitySettings(runs=20, choices=("weights",), weight_range=0.0)
+    )
     assert result.choices == ("weights",) and result.evaluations == 20 * 3
-    assert all((r.median, r.low, r.high, r.mean_shift) == (r.nominal, r.nominal, r.nominal, 0)
-               for r in result.ranks)
+    assert all(
+        (r.median, r.low, r.high, r.mean_shift) == (r.nominal, r.nominal, r.nominal, 0)
+        for r in result.ranks
+    )
     assert result.first_order == result.total_effect == {"weights": 0.0}
 
 
-@pytest.mark.parametrize(("normalisation", "aggregation", "kwargs"), [
-    ("zscore", "arithmetic", {"zscore_scale": (50.0, 10.0)}),
-    ("minmax", "generalised:2", {}),
-    ("percentile", "minimum", {}),
-    ("zscore", "geometric", {"zscore_scale": (50.0, 10.0)}),
-    ("none", "generalised:0.5", {}),
-])
+@pytest.mark.parametrize(
+    ("normalisation", "aggregation", "kwargs"),
+    [
+        ("zscore", "arithmetic", {"zscore_scale": (50.0, 10.0)}),
+        ("minmax", "generalised:2", {}),
+        ("percentile", "minimum", {}),
+        ("zscore", "geometric", {"zscore_scale": (50.0, 10.0)}),
+        ("none", "generalised:0.5", {}),
+    ],
+)
 def test_each_alternative_ranks_as_compare_does(cohort, normalisation, aggregation, kwargs):
     scores, ws = cohort
-    result = sensitivity(scores, ws.rubric, runs=4, choices=("weights",), weight_range=0.0,
-                         aggregations=(aggregation,), normalisations=(normalisation,))
-    c = compare(scores, ws.rubric, normalisation=normalisation,
-                aggregation={"*": aggregation}, **kwargs)
+    result = sensitivity(
+        scores,
+        ws.rubric,
+        SensitivitySettings(
+            runs=4,
+            choices=("weights",),
+            weight_range=0.0,
+            aggregations=(aggregation,),
+            normalisations=(normalisation,),
+        ),
+    )
+    c = compare(
+        scores,
+        ws.rubric,
+        ComparisonSettings(normalisation=normalisation, aggregation={"*": aggregation}, **kwargs),
+    )
     assert not [f for f in c.findings if f.code == "aggregation-undefined"]
     expected = {e.mission: e.rank for e in c.rankings["overall"]}
     assert {r.mission: r.median for r in result.ranks} == expected
@@ -175,8 +219,12 @@ def test_each_alternative_ranks_as_compare_does(cohort, normalisation, aggregati
 
 def test_only_the_choice_that_moves_ranks_gets_an_index(cohort):
     scores, ws = cohort
-    result = sensitivity(scores, ws.rubric, runs=2000, seed=9, weight_range=0.0,
-                         choices=("weights", "drop_indicator"))
+    result = sensitivity(
+        scores,
+        ws.rubric,
+        SensitivitySettings(runs=2000, weight_range=0.0, choices=("weights", "drop_indicator")),
+        seed=9,
+    )
     assert (result.first_order["weights"], result.total_effect["weights"]) == (0.0, 0.0)
     assert result.first_order["drop_indicator"] == pytest.approx(1.0, abs=0.15)
     assert result.total_effect["drop_indicator"] == pytest.approx(1.0, abs=0.15)
@@ -184,42 +232,65 @@ def test_only_the_choice_that_moves_ranks_gets_an_index(cohort):
 
 def test_sampling_is_inert_without_intervals(cohort):
     scores, ws = cohort
-    plain = scores.model_copy(update={"scorecards": tuple(
-        c.model_copy(update={"nodes": tuple(n.model_copy(update={"interval": None})
-                                            for n in c.nodes)})
-        for c in scores.scorecards)})
-    result = sensitivity(plain, ws.rubric, runs=100)
+    plain = scores.model_copy(
+        update={
+            "scorecards": tuple(
+                c.model_copy(
+                    update={
+                        "nodes": tuple(n.model_copy(update={"interval": None}) for n in c.nodes)
+                    }
+                )
+                for c in scores.scorecards
+            )
+        }
+    )
+    result = sensitivity(plain, ws.rubric, SensitivitySettings(runs=100))
     assert (result.first_order["sampling"], result.total_effect["sampling"]) == (0.0, 0.0)
 
 
 def test_progress_is_reported_up_to_every_evaluation(cohort):
     scores, ws = cohort
     seen: list[tuple[int, int]] = []
-    result = sensitivity(scores, ws.rubric, runs=50, progress=lambda d, t: seen.append((d, t)))
+    result = sensitivity(
+        scores, ws.rubric, SensitivitySettings(runs=50), progress=lambda d, t: seen.append((d, t))
+    )
     assert seen[-1] == (result.evaluations, result.evaluations)
     assert [d for d, _ in seen] == sorted(d for d, _ in seen)
 
 
 def test_invalid_settings_raise(cohort):
     scores, ws = cohort
-    for kwargs in ({"runs": 1}, {"weight_range": 1.0}, {"normalisations": ("nope",)},
-                   {"choices": ("weights", "colour")}, {"aggregations": ("median",)}):
+    for kwargs in (
+        {"runs": 1},
+        {"weight_range": 1.0},
+        {"normalisations": ("nope",)},
+        {"choices": ("weights", "colour")},
+        {"aggregations": ("median",)},
+    ):
         with pytest.raises(ValueError):
-            sensitivity(scores, ws.rubric, **kwargs)
+            sensitivity(scores, ws.rubric, SensitivitySettings(**kwargs))
 
 
 def test_a_mission_without_scores_ranks_last(workspace, tmp_path):
     root = tmp_path / "ws"
     shutil.copytree(workspace, root)
     with (root / "missions.yaml").open("a", encoding="utf-8") as fh:
-        fh.write("  - {id: zz-empty, country: ZZZ, name: Empty, "
-                 "election: {type: general, date: 2020-02-01}}\n")
+        fh.write(
+            "  - {id: zz-empty, country: ZZZ, name: Empty, "
+            "election: {type: general, date: 2020-02-01}}\n"
+        )
     ws = load_workspace(root)
     scores = score(ws.rubric, ws.observations, seed=3, bootstrap=60)
-    result = sensitivity(scores, ws.rubric, runs=100)
+    result = sensitivity(scores, ws.rubric, SensitivitySettings(runs=100))
     last = result.ranks[-1]
     assert (last.mission, last.nominal, last.median, last.low, last.high, last.mean_shift) == (
-        "zz-empty", None, 9.0, 9.0, 9.0, 0.0)
+        "zz-empty",
+        None,
+        9.0,
+        9.0,
+        9.0,
+        0.0,
+    )
 
 
 # --- command line --------------------------------------------------------------------------
@@ -231,19 +302,37 @@ def main():
     return cli.main
 
 
-def test_cli_sensitivity_is_seeded_and_shows_progress(main, workspace, tmp_path, capsys,
-                                                      monkeypatch):
+def test_cli_sensitivity_is_seeded_and_shows_progress(
+    main, workspace, tmp_path, capsys, monkeypatch
+):
     # The bar is drawn on a terminal only; pretend stderr is one.
     monkeypatch.setattr("sys.stderr.isatty", lambda: True)
     out = [tmp_path / f"{i}.json" for i in range(3)]
     for path, seed in zip(out, (4, 4, 5), strict=True):
-        assert main(["sensitivity", str(workspace), "--runs", "40", "--seed", str(seed),
-                     "-o", str(path)]) == 0
+        assert (
+            main(
+                [
+                    "sensitivity",
+                    str(workspace),
+                    "--runs",
+                    "40",
+                    "--seed",
+                    str(seed),
+                    "-o",
+                    str(path),
+                ]
+            )
+            == 0
+        )
     texts = [p.read_text(encoding="utf-8") for p in out]
     assert texts[0] == texts[1] != texts[2]
     data = json.loads(texts[0])
     assert (data["format"], data["runs"], data["seed"], data["choices"]) == (
-        "ovm-sensitivity/1", 40, 4, list(CHOICES))
+        "ovm-sensitivity/1",
+        40,
+        4,
+        list(CHOICES),
+    )
     assert "sensitivity [" in capsys.readouterr().err
     assert main(["sensitivity", str(workspace), "--runs", "30", "-q"]) == 0
     text = capsys.readouterr()
@@ -259,7 +348,9 @@ def test_cli_sensitivity_usage_errors(main, workspace, capsys):
 
 def test_result_type_is_frozen(cohort):
     scores, ws = cohort
-    result = sensitivity(scores, ws.rubric, runs=10)
+    result = sensitivity(scores, ws.rubric, SensitivitySettings(runs=10))
     assert isinstance(result, Sensitivity)
-    with pytest.raises(AttributeError):
+    with pytest.raises(ValidationError):
         result.runs = 3  # type: ignore[misc]
+    with pytest.raises(TypeError):
+        result.first_order["weights"] = 1.0  # type: ignore[index]

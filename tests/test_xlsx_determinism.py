@@ -21,8 +21,7 @@ def _stamps(data: bytes) -> tuple[set[tuple[int, ...]], bytes]:
 
 def test_report_template_and_form_workbooks_have_fixed_stamps(tmp_path: Path) -> None:
     ws = ovm.load_workspace(MINI)
-    scores = ovm.score(ws.rubric, ws.observations, bootstrap=0)
-    report = render_xlsx(report_context(scores, ws.rubric, sensitivity_runs=0))
+    report = render_xlsx(report_context(ovm.analyse(ws, ovm.Settings(bootstrap=0))))
     template = write_template(MINI, tmp_path / "t.xlsx").read_bytes()
     form = write_form(build_form(ws.rubric), tmp_path / "f.xlsx").read_bytes()
     for data in (report, template, form):

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from ovm.cli.app import EXIT_OK, UsageError
+from ovm.cli.common import EXIT_OK, UsageError
 
 
 def _output(name: str) -> Path:
@@ -89,9 +88,8 @@ def cmd_template(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def register(sub: Any, workspace_args: Callable[[argparse.ArgumentParser], None]) -> None:
+def register(sub: Any) -> None:
     """Add the ``form`` and ``template`` subcommands to the ``ovm`` parser."""
-    del workspace_args  # neither command scores, so the scoring options do not apply
     f = sub.add_parser("form", help="write the observer checklist as an XLSForm (ODK, Kobo)")
     f.add_argument("rubric", metavar="RUBRIC", help="rubric file or bundled:NAME")
     f.add_argument("-o", "--output", required=True, help="the .xlsx file to write")

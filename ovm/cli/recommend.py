@@ -1,4 +1,4 @@
-"""``ovm recommend`` and ``ovm whatif``."""
+"""``ovm recommend`` and ``ovm whatif``: a mission's advice and its scores with changed inputs."""
 
 from __future__ import annotations
 
@@ -7,38 +7,35 @@ import json
 import sys
 from typing import Any
 
-from ovm.cli.app import EXIT_ERRORS, EXIT_OK, UsageError, _check_rejections, _scores, _write
+from ovm.cli.common import EXIT_ERRORS, EXIT_OK, UsageError, run_from, workspace_args, write_output
 
 
-def _comparison(ws: Any, scores: Any) -> Any:
-    from ovm.comparison.cohort import compare
+def _headline(run: Any, mission: str) -> dict[str, Any]:
+    """The mission's overall and family figures, as every output gives them."""
+    from ovm.pipeline import node_summary
 
-    return compare(scores, ws.rubric, observations=ws.observations)
+    card = run.scorecard(mission)
+    families = {f.id for f in run.rubric.families}
+    return {"overall": node_summary(card.overall),
+            "families": [node_summary(ns) for ns in card.nodes if ns.node in families],
+            "rank": run.rank(mission).rank}
 
 
 def cmd_recommend(args: argparse.Namespace) -> int:
     """Draft the recommendations of one mission."""
-    from ovm.comparison.recommend import recommend, to_markdown
-    from ovm.data.followup import follow_up
+    from ovm.comparison.recommend import to_markdown
     from ovm.rubric.model import pick
 
-    ws, scores = _scores(args)
-    if scores is None:
-        return EXIT_ERRORS
-    try:
-        card = scores.scorecard(args.mission)
-    except KeyError:
-        known = ", ".join(c.mission.id for c in scores.scorecards)
-        raise UsageError(f"no mission {args.mission!r} (missions: {known})") from None
-    mission = ws.observations.mission(args.mission)
-    comparison = _comparison(ws, scores)
-    recs = recommend(ws.rubric, card, comparison, mission=mission, lang=args.lang)
-    fu = follow_up(mission, ws.observations.missions)
+    _, run = run_from(args, mission=args.mission)
+    card = run.scorecard(args.mission)
+    recs = run.recommendations(args.mission, args.lang)
+    fu = run.follow_up(args.mission)
     if args.format == "json":
         data = {
             "mission": args.mission,
             "lang": args.lang,
-            "rubric": {"id": ws.rubric.id, "version": ws.rubric.version},
+            "rubric": {"id": run.rubric.id, "version": run.rubric.version},
+            "scores": _headline(run, args.mission),
             "recommendations": [r.as_dict() for r in recs],
             "follow_up": {
                 "previous": fu.previous,
@@ -46,18 +43,17 @@ def cmd_recommend(args: argparse.Namespace) -> int:
                 "items": [i.model_dump(mode="json") for i in fu.items],
             },
         }
-        _write(json.dumps(data, indent=1, ensure_ascii=False) + "\n", args.output)
+        write_output(json.dumps(data, indent=1, ensure_ascii=False) + "\n", args.output)
     else:
         name = card.mission.name
         title = name if isinstance(name, str) else pick(name, args.lang)
-        _write(to_markdown(recs, fu, title, args.lang), args.output)
+        write_output(to_markdown(recs, fu, title, args.lang), args.output)
     return EXIT_OK
 
 
 def cmd_whatif(args: argparse.Namespace) -> int:
-    """Rescore one mission with changed inputs."""
-    from ovm.comparison.recommend import WhatIfError, whatif
-    from ovm.data.workspace import load_workspace
+    """Rescore one mission with changed inputs, the cohort step included."""
+    from ovm.pipeline import WhatIfError, node_summary, whatif
 
     changes: dict[str, str] = {}
     for item in args.set or []:
@@ -65,62 +61,52 @@ def cmd_whatif(args: argparse.Namespace) -> int:
         if not sep or not key.strip():
             raise UsageError(f"--set takes VARIABLE=VALUE, not {item!r}")
         changes[key.strip()] = value
-    if not changes:
-        raise UsageError("give at least one --set VARIABLE=VALUE")
-    ws = load_workspace(args.workspace, rubric=args.rubric)
-    if not _check_rejections(ws, args):
-        return EXIT_ERRORS
-    if args.mission not in {m.id for m in ws.observations.missions}:
-        raise UsageError(f"no mission {args.mission!r}")
-    names = set(ws.rubric.nodes) | {v.name for v in ws.rubric.variables}
+    _, run = run_from(args, mission=args.mission)
+    names = set(run.rubric.nodes) | {v.name for v in run.rubric.variables}
     unknown = [k for k in changes if k not in names]
     if unknown:
         raise UsageError(f"--set: {', '.join(unknown)} is neither a variable nor an indicator "
-                         f"of {ws.rubric.id}")
+                         f"of {run.rubric.id}")
     try:
-        result = whatif(ws.rubric, ws.observations, args.mission, changes, seed=ws.settings.seed)
+        result = whatif(run, args.mission, changes)
     except WhatIfError as exc:
-        print(f"ovm whatif: {exc}", file=sys.stderr)
+        for problem in exc.problems:
+            print(f"ovm whatif: {problem}", file=sys.stderr)
         return EXIT_ERRORS
+    moved = result.moved()
     if args.format == "json":
-        rows = [
-            {
-                "node": c.node,
-                "before": c.before,
-                "after": c.after,
-                "delta": c.delta,
-                "status_before": c.status_before,
-                "status_after": c.status_after,
-            }
-            for c in result
-        ]
-        _write(
-            json.dumps(
-                {"mission": args.mission, "changes": changes, "nodes": rows},
-                indent=1,
-                ensure_ascii=False,
-            )
-            + "\n",
-            args.output,
-        )
+        data = {
+            "mission": args.mission,
+            "changes": changes,
+            "before": node_summary(result.before.overall),
+            "after": node_summary(result.after.overall),
+            "nodes": [{"node": c.node, "before": c.before, "after": c.after, "delta": c.delta,
+                       "status_before": c.status_before, "status_after": c.status_after}
+                      for c in moved],
+        }
+        write_output(json.dumps(data, indent=1, ensure_ascii=False) + "\n", args.output)
         return EXIT_OK
 
     def f(x: float | None) -> str:
         return "—" if x is None else f"{x:.1f}"
 
     lines = [f"{'node':<40} {'before':>8} {'after':>8} {'change':>8}"]
-    for c in result:
+    if not changes:
+        ov = result.before.overall
+        lines.append(f"{'overall':<40} {f(ov.score) if ov.status == 'scored' else ov.status:>8}"
+                     f" {f(ov.score) if ov.status == 'scored' else ov.status:>8} {'':>8}")
+    for c in moved:
         delta = "—" if c.delta is None else f"{c.delta:+.1f}"
         after = f(c.after) if c.status_after == "scored" else c.status_after
         before = f(c.before) if c.status_before == "scored" else c.status_before
         lines.append(f"{c.node:<40} {before:>8} {after:>8} {delta:>8}")
-    if not result:
+    if changes and not moved:
         lines.append("no score changes")
-    _write("\n".join(lines) + "\n", args.output)
+    write_output("\n".join(lines) + "\n", args.output)
     return EXIT_OK
 
 
-def register(sub: Any, workspace_args: Any) -> None:
+def register(sub: Any) -> None:
     """Add ``recommend`` and ``whatif`` to the command line."""
     r = sub.add_parser("recommend", help="draft a mission's recommendations from its scores")
     workspace_args(r)
@@ -130,14 +116,11 @@ def register(sub: Any, workspace_args: Any) -> None:
     r.add_argument("-o", "--output")
     r.set_defaults(func=cmd_recommend)
 
-    w = sub.add_parser("whatif", help="rescore a mission with changed inputs")
-    w.add_argument("workspace", metavar="WORKSPACE")
-    w.add_argument("--rubric", metavar="FILE")
+    w = sub.add_parser("whatif", help="rescore a mission with changed inputs (the cohort step "
+                       "is run again); without --set, the mission's scores as they are")
+    workspace_args(w)
     w.add_argument("--mission", required=True, metavar="ID")
     w.add_argument("--set", action="append", metavar="VARIABLE=VALUE")
     w.add_argument("--format", default="text", choices=["text", "json"])
-    w.add_argument("--allow-rejected", action="store_true",
-                   help="go on when some data rows are rejected (they stay listed)")
-    w.add_argument("-q", "--quiet", action="store_true", help="no summary of the rows read")
     w.add_argument("-o", "--output")
     w.set_defaults(func=cmd_whatif)

@@ -1,4 +1,4 @@
-"""``ovm report``: the comparative report of a workspace, or the report on one mission."""
+"""``ovm report``: the comparative report of a run, or the report on one of its missions."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from ovm.cli.app import EXIT_ERRORS, EXIT_OK, UsageError, _scores, _write
+from ovm.cli.common import EXIT_ERRORS, EXIT_OK, UsageError, run_from, workspace_args, write_output
 from ovm.i18n import LANGUAGES
 
 FORMATS = ("html", "json", "xlsx")
@@ -22,25 +22,14 @@ def _format(args: argparse.Namespace) -> str:
     return {".json": "json", ".xlsx": "xlsx"}.get(suffix, "html")
 
 
-def _ids(values: list[str] | None) -> list[str]:
-    """Mission ids from ``--missions a b`` or ``--missions a,b``."""
-    out: list[str] = []
-    for value in values or []:
-        out.extend(x.strip() for x in value.split(",") if x.strip())
-    return out
-
-
 def cmd_report(args: argparse.Namespace) -> int:
     """Write a report: comparison of the cohort, or one mission with ``--mission``."""
     import jinja2
 
+    from ovm.cli.compare import sensitivity_settings
     from ovm.reporting.report import render, report_context
 
     fmt = _format(args)
-    missions = _ids(args.missions)
-    if args.mission and missions:
-        raise UsageError("--mission (one mission's report) and --missions (a comparison of "
-                         "some missions) cannot be used together")
     if fmt == "xlsx" and args.mission:
         raise UsageError("--format xlsx writes the comparison workbook; drop --mission")
     if fmt == "xlsx" and args.output in (None, "-") and sys.stdout.isatty():
@@ -49,19 +38,11 @@ def cmd_report(args: argparse.Namespace) -> int:
         raise UsageError(f"--templates: no folder at {args.templates}")
     if args.sensitivity_runs < 0 or args.sensitivity_runs == 1:
         raise UsageError("--sensitivity-runs must be 0 (off) or at least 2")
-    ws, scores = _scores(args)
-    if scores is None:
-        return EXIT_ERRORS
-    known = [c.mission.id for c in scores.scorecards]
-    unknown = [m for m in ([args.mission] if args.mission else missions) if m not in known]
-    if unknown:
-        raise UsageError(f"no mission {', '.join(map(repr, unknown))} in the workspace "
-                         f"(missions: {', '.join(known)})")
-    context = report_context(
-        scores, ws.rubric, lang=args.lang, mission=args.mission, missions=missions or None,
-        observations=ws.observations, title=args.title or (None if args.mission
-                                                          else ws.title(args.lang)),
-        sensitivity_runs=args.sensitivity_runs, root=ws.root)
+    # A mission report shows no rank interval: no sensitivity analysis for it.
+    sens = (sensitivity_settings(args.sensitivity_runs)
+            if args.sensitivity_runs and not args.mission else None)
+    _, run = run_from(args, sens, mission=args.mission)
+    context = report_context(run, lang=args.lang, mission=args.mission, title=args.title)
     try:
         output: str | bytes = render(context, fmt, templates=args.templates)
     except jinja2.TemplateError as exc:
@@ -71,7 +52,7 @@ def cmd_report(args: argparse.Namespace) -> int:
             else ""
         print(f"ovm report: template error in {args.templates}: {where}{exc}", file=sys.stderr)
         return EXIT_ERRORS
-    _write(output, args.output)
+    write_output(output, args.output)
     if not args.quiet:
         print(_summary(context, fmt, args.output), file=sys.stderr)
     return EXIT_OK
@@ -87,11 +68,11 @@ def _summary(context: dict[str, Any], fmt: str, output: str | None) -> str:
     return f"wrote {fmt} {what} to {where}{sim}"
 
 
-def register(sub: Any, workspace_args: Any) -> None:
+def register(sub: Any) -> None:
     """Add the ``report`` subcommand to the ``ovm`` parser."""
     p = sub.add_parser(
         "report", help="write the comparative report (or one mission's) as HTML, JSON or XLSX",
-        description="Score a workspace, compare its missions and write a self-contained HTML "
+        description="Analyse a workspace, compare its missions and write a self-contained HTML "
                     "report (CSS and charts inline, nothing loaded from the network), the "
                     "report's data as JSON, or the comparison as an XLSX workbook.")
     workspace_args(p)
@@ -99,8 +80,6 @@ def register(sub: Any, workspace_args: Any) -> None:
     p.add_argument("--format", choices=FORMATS,
                    help="output format (default: from the file suffix, else html)")
     p.add_argument("--lang", choices=LANGUAGES, default="en", help="report language")
-    p.add_argument("--missions", nargs="+", metavar="ID",
-                   help="compare only these missions (ids, space or comma separated)")
     p.add_argument("--mission", metavar="ID", help="write the report on this mission instead")
     p.add_argument("--templates", metavar="DIR",
                    help="folder of templates overriding the packaged ones, file by file")

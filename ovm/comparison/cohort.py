@@ -16,26 +16,21 @@ COINr uses (impute, normalise, aggregate):
 
 from __future__ import annotations
 
-import csv
-import io
-import json
 import math
 from collections import Counter
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, Literal, get_args
+from typing import Literal
 
 import numpy as np
 
-from ovm.data.observations import (
-    Observations,
-    parse_number,
-)
+from ovm.comparison.ranking import BestPractice, RankEntry, best_practice, rank
+from ovm.data.observations import Election, Mission, Observations, previous_mission
+from ovm.frozen import FrozenModel, ReadOnlyMap
 from ovm.indicators import ChecklistIndicator, Cohort, ComparativeIndicator, QuantitativeIndicator
 from ovm.indicators.rules import Goalposts, apply_rule
-from ovm.reporting.tables import csv_cell
 from ovm.rubric.model import Group, Indicator, Rubric
-from ovm.scoring.aggregate import METHODS, Array, Child, aggregate, method_text
+from ovm.scoring.aggregate import Array, Child, aggregate, method_text
 from ovm.scoring.aggregate import combine as combine_children
 from ovm.scoring.engine import band_of, explain_group
 from ovm.scoring.results import (
@@ -46,91 +41,33 @@ from ovm.scoring.results import (
     NodeStatus,
     ScoreSet,
 )
+from ovm.settings import NORMALISATIONS, ComparisonSettings
 
-Normalisation = Literal["none", "minmax", "zscore", "rank", "percentile", "distance_to_best",
-                        "distance_to_target"]
-Imputation = Literal["none", "mean", "group_mean"]
-NORMALISATIONS: tuple[str, ...] = get_args(Normalisation)
-IMPUTATIONS: tuple[str, ...] = get_args(Imputation)
 BOUNDED = ("minmax", "percentile", "distance_to_best", "distance_to_target")
 """Methods whose results fall in ``output_range`` (z-scores and ranks have no fixed range)."""
-TIE_DECIMALS = 9
-"""Scores equal to this many decimals tie: sums in a different order may differ in the last bit."""
 _AGG_CODES = ("insufficient-coverage", "aggregation-undefined", "undefined-child", "needs-cohort")
 _SCORE_SPAN = 100.0
 
 
-# --- result types --------------------------------------------------------------------------
+# --- the result ----------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class RankEntry:
-    """One mission's place in a ranking: standard competition ranking (1, 2, 2, 4).
+class Comparison(FrozenModel):
+    """A cohort compared: rescored scorecards, rankings, best practice, trends and findings.
 
-    Scores equal to :data:`TIE_DECIMALS` decimals tie (``tied``) and share the better rank;
-    tied missions are listed by id. A mission without a score has rank None and comes last.
+    ``scores`` holds every mission's scorecard after the cohort step (family 7 and cohort
+    rules scored, re-aggregated): the numbers every output shows. ``settings`` are the
+    settings the comparison was made with, as given.
     """
-
-    mission: str
-    score: float | None
-    rank: int | None
-    tied: bool
-
-
-@dataclass(frozen=True)
-class BestPractice:
-    """The best performers on one indicator, with the evidence behind their scores.
-
-    ``missions`` are the missions at the best score (several when tied). ``lead_holds`` is
-    true only when their lead survives the uncertainty: the lowest lower end of their intervals
-    is above the highest upper end among the other scored missions (a score without interval
-    counts as exact). A cohort where nobody else is scored has no lead to hold.
-    """
-
-    node: str
-    missions: tuple[str, ...]
-    score: float
-    lead_holds: bool
-    runner_up: str | None
-    evidence: tuple[NodeScore, ...]
-
-
-@dataclass(frozen=True)
-class Comparison:
-    """A cohort compared: rescored scorecards, rankings, best practice, trends and findings."""
 
     scores: ScoreSet
-    rankings: Mapping[str, tuple[RankEntry, ...]]
-    best: Mapping[str, BestPractice]
-    weakest: Mapping[str, tuple[str, ...]]
-    trends: Mapping[str, tuple[tuple[str, float | None], ...]]
+    rankings: ReadOnlyMap[str, tuple[RankEntry, ...]]
+    best: ReadOnlyMap[str, BestPractice]
+    weakest: ReadOnlyMap[str, tuple[str, ...]]
+    trends: ReadOnlyMap[str, tuple[tuple[str, float | None], ...]]
     findings: tuple[Finding, ...]
-    settings: Mapping[str, object]
-
-
-# --- ranking -------------------------------------------------------------------------------
-
-
-def rank(scores: Mapping[str, float | None]) -> tuple[RankEntry, ...]:
-    """Rank missions by score, highest first (standard competition ranking, see RankEntry)."""
-    keyed: list[tuple[float, str, float]] = []
-    unscored: list[str] = []
-    for mission, s in scores.items():
-        if s is None or not math.isfinite(s):
-            unscored.append(mission)
-        else:
-            keyed.append((round(s, TIE_DECIMALS), mission, float(s)))
-    keyed.sort(key=lambda t: (-t[0], t[1]))
-    counts = Counter(k for k, _, _ in keyed)
-    out: list[RankEntry] = []
-    prev_key: float | None = None
-    prev_rank = 0
-    for i, (key, mission, s) in enumerate(keyed):
-        r = prev_rank if key == prev_key else i + 1
-        out.append(RankEntry(mission, s, r, counts[key] > 1))
-        prev_key, prev_rank = key, r
-    out.extend(RankEntry(m, None, None, False) for m in sorted(unscored))
-    return tuple(out)
+    settings: ComparisonSettings
+    missions: int
 
 
 # --- cohort normalisation ------------------------------------------------------------------
@@ -283,52 +220,6 @@ def normalise(values: Sequence[float | None] | Array, method: str, *,
     return apply_scale(scale, x)[:, 0]
 
 
-# --- aggregation settings ------------------------------------------------------------------
-
-
-def parse_aggregation(spec: str, default_power: float | None = None) -> tuple[str, float | None]:
-    """``"geometric"`` -> (geometric, None); ``"generalised:0.5"`` -> (generalised, 0.5)."""
-    name, sep, p = spec.strip().partition(":")
-    name = name.strip().lower()
-    if name not in METHODS:
-        raise ValueError(f"unknown aggregation {spec!r}; expected one of {', '.join(METHODS)} "
-                         "(generalised:P for a generalised mean with exponent P)")
-    if name != "generalised":
-        if sep:
-            raise ValueError(f"{name} takes no exponent: {spec!r}")
-        return name, None
-    if not sep:
-        if default_power is None:
-            raise ValueError("a generalised mean needs an exponent: generalised:P")
-        return name, default_power
-    power = parse_number(p)
-    if power is None or not math.isfinite(power):
-        raise ValueError(f"the exponent of {spec!r} is not a number")
-    return name, power
-
-
-def _methods(rubric: Rubric, overrides: Mapping[str, str] | None,
-             ) -> tuple[dict[str, tuple[str, float | None]], set[str]]:
-    nominal: dict[str, tuple[str, float | None]] = {"overall": (rubric.aggregation, rubric.power)}
-    for placed in rubric.walk():
-        if isinstance(placed.node, Group):
-            nominal[placed.node.id] = (placed.node.aggregation, placed.node.power)
-    methods = dict(nominal)
-    if overrides:
-        unknown = [k for k in overrides if k != "*" and k not in nominal]
-        if unknown:
-            raise ValueError(f"aggregation given for {', '.join(map(repr, unknown))}: not a "
-                             "group of the rubric (use a group id, 'overall' or '*')")
-        if "*" in overrides:
-            for key in methods:
-                methods[key] = parse_aggregation(overrides["*"], nominal[key][1])
-        for key, spec in overrides.items():
-            if key != "*":
-                methods[key] = parse_aggregation(spec, nominal[key][1])
-    changed = {k for k in methods if methods[k] != nominal[k]}
-    return methods, changed
-
-
 # --- the cohort state ----------------------------------------------------------------------
 
 
@@ -345,7 +236,8 @@ def _numeric(value: object) -> float | None:
     return float(value) if math.isfinite(value) else None
 
 
-def _cohort_rule(node: Group | Indicator) -> Cohort | None:
+def cohort_rule(node: Group | Indicator) -> Cohort | None:
+    """The rule of an indicator scored by cohort normalisation, else None."""
     if isinstance(node, QuantitativeIndicator | ChecklistIndicator) and isinstance(node.rule,
                                                                                    Cohort):
         return node.rule
@@ -440,7 +332,7 @@ def _prepare_indicator(st: _State, ind: Indicator, *, method: str | None, imputa
                        zscore_scale: tuple[float, float], target: float | None,
                        cohort_findings: list[Finding]) -> int:
     """Impute and normalise one indicator over the cohort; returns how many values were imputed."""
-    rule = _cohort_rule(ind)
+    rule = cohort_rule(ind)
     cells = st.cur[ind.id]
     base = np.full(st.size, np.nan)
     for i, ns in enumerate(cells):
@@ -617,18 +509,24 @@ def _leaves(rubric: Rubric, node_id: str) -> list[Indicator]:
     return out
 
 
-def _previous_index(st: _State, i: int, declared: Mapping[str, str | None]) -> int | None:
-    mission = st.cards[i].mission
-    prev = declared.get(mission.id)
-    if prev is not None:
-        return st.mids.index(prev) if prev in st.mids else None
-    key = (mission.election_date, mission.round)
-    earlier = [j for j, c in enumerate(st.cards) if c.mission.country == mission.country
-               and (c.mission.election_date, c.mission.round) < key]
-    if not earlier:
-        return None
-    return max(earlier, key=lambda j: (st.cards[j].mission.election_date,
-                                       st.cards[j].mission.round, st.mids[j]))
+def _cohort_missions(st: _State, observations: Observations | None) -> list[Mission]:
+    """The cohort's missions, from the observations where given (their declared previous
+    election), else rebuilt from the scorecards."""
+    known = {m.id: m for m in observations.missions} if observations is not None else {}
+    out = []
+    for card in st.cards:
+        info = card.mission
+        out.append(known.get(info.id) or Mission(
+            id=info.id, country=info.country, name=info.name, region=info.region,
+            election=Election(type=info.election_type, date=info.election_date,
+                              round=info.round)))
+    return out
+
+
+def _previous_index(st: _State, i: int, pool: Sequence[Mission]) -> int | None:
+    mission = next((m for m in pool if m.id == st.mids[i]), None)
+    prev = previous_mission(mission, pool) if mission is not None else None
+    return st.mids.index(prev.id) if prev is not None and prev.id in st.mids else None
 
 
 def _node_input(name: str, ns: NodeScore) -> InputValue:
@@ -642,7 +540,7 @@ def _absent(ns: NodeScore) -> NodeStatus:
     return "not_applicable" if ns.status == "not_applicable" else "missing"
 
 
-def _comparative(st: _State, node: ComparativeIndicator, declared: Mapping[str, str | None],
+def _comparative(st: _State, node: ComparativeIndicator, pool: Sequence[Mission],
                  cohort_findings: list[Finding]) -> None:
     """Score one comparative indicator for every mission from the cohort's target scores."""
     cells = st.cur[node.id]
@@ -670,7 +568,7 @@ def _comparative(st: _State, node: ComparativeIndicator, declared: Mapping[str, 
             gp = node.rule or Goalposts(type="goalposts", low=-20.0, high=20.0)
             rule = (f"comparative: change in points on {node.target} since the previous observed "
                     f"election of the same country, scored by {gp.describe()}")
-            j = _previous_index(st, i, declared)
+            j = _previous_index(st, i, pool)
             if j is None:
                 status = "not_applicable"
                 st.extra[i].append(_finding("no-previous-mission", "no earlier observed election "
@@ -720,94 +618,47 @@ def _comparative(st: _State, node: ComparativeIndicator, declared: Mapping[str, 
 # --- best practice, trends -----------------------------------------------------------------
 
 
-def _ends(ns: NodeScore) -> tuple[float, float]:
-    assert ns.score is not None
-    return ns.interval if ns.interval is not None else (ns.score, ns.score)
-
-
-def _best(node_id: str, cells: Sequence[NodeScore], mids: Sequence[str],
-          ranking: Sequence[RankEntry]) -> tuple[BestPractice | None, tuple[str, ...]]:
-    scored = [e for e in ranking if e.rank is not None]
-    if not scored:
-        return None, ()
-    by_id = dict(zip(mids, cells, strict=True))
-    top = [e for e in scored if e.rank == 1]
-    rest = [e for e in scored if e.rank != 1]
-    low_rank = scored[-1].rank
-    # When every mission ties there is no weakest, only a shared best.
-    weakest = tuple(e.mission for e in scored if e.rank == low_rank) if low_rank != 1 else ()
-    runner = rest[0].mission if rest else None
-    holds = bool(rest) and (min(_ends(by_id[e.mission])[0] for e in top)
-                            > max(_ends(by_id[e.mission])[1] for e in rest))
-    assert top[0].score is not None
-    bp = BestPractice(node=node_id, missions=tuple(e.mission for e in top), score=top[0].score,
-                      lead_holds=holds, runner_up=runner,
-                      evidence=tuple(by_id[e.mission] for e in top))
-    return bp, weakest
-
-
 # --- compare -------------------------------------------------------------------------------
 
 
-def compare(scores: ScoreSet, rubric: Rubric, *, observations: Observations | None = None,
-            normalisation: Normalisation = "none",
-            output_range: tuple[float, float] = (0.0, 100.0),
-            aggregation: Mapping[str, str] | None = None,
-            imputation: Imputation = "none", groups: Mapping[str, str] | None = None,
-            normalise_nodes: Collection[str] | None = None,
-            targets: Mapping[str, float] | None = None,
-            zscore_scale: tuple[float, float] = (0.0, 1.0)) -> Comparison:
+def compare(scores: ScoreSet, rubric: Rubric, settings: ComparisonSettings | None = None, *,
+            observations: Observations | None = None) -> Comparison:
     """Compare a cohort of scorecards; pure and deterministic (the order of scorecards is moot).
 
-    - ``normalisation``: ``cohort`` indicators are always normalised over the cohort, by their
-      rule's method unless another is named here; any other method named here also applies to
-      every other non-comparative indicator (their 0-100 scores), or only to the nodes listed in
-      ``normalise_nodes`` (indicators or groups; a group is normalised after aggregation,
-      before its parent aggregates it). Bounded methods land in ``output_range`` (1-100 keeps a
-      geometric mean defined); ``zscore`` gives mean and deviation ``zscore_scale`` (COINr's
-      ``m_sd``); ``rank`` gives 1 for the lowest. ``distance_to_best`` counts the gap to the
-      best in points on 0-100 scores and relative to the range on raw values;
-      ``distance_to_target`` uses ``targets`` (node id -> goal in the node's own units; 100 for
-      scores, the best value otherwise), capped at the goal (COINr's ``n_dist2targ``).
-    - ``aggregation``: node id (a group, ``overall``, or ``*`` for all) -> ``arithmetic``,
-      ``geometric``, ``harmonic``, ``generalised:P``, ``minimum`` or ``sum``. A method undefined
-      for the data (a zero under a geometric mean) gives status ``undefined`` and a finding.
-    - ``imputation``: ``mean`` (of the cohort) or ``group_mean`` (``groups``: mission id ->
-      group; default each mission's region) for missing values; imputed cells keep coverage 0
-      and are reported as findings on the scorecard and the cohort.
-    - ``observations``: gives each mission's declared previous election (family 7 and trends);
-      otherwise the latest earlier mission of the same country in the cohort.
+    The cohort step, in COINr's order: impute, normalise (``cohort`` indicators always, by
+    their rule's method unless ``settings`` name another), re-aggregate, score the comparative
+    indicators (family 7) from the cohort, re-aggregate the groups that hold them; then rank
+    every node, name its best practice and weakest missions, and follow each country's overall
+    across elections. See :class:`ovm.settings.ComparisonSettings` for the choices.
+    ``observations`` gives each mission's declared previous election (family 7 and trends);
+    otherwise the latest earlier mission of the same country in the cohort.
 
-    Raises ValueError for settings that cannot apply (unknown node or method, a rubric other
-    than the one the scores were computed with).
+    Raises ValueError for settings that cannot apply to this rubric (an unknown node) or
+    scores computed with another rubric.
     """
-    if normalisation not in NORMALISATIONS:
-        raise ValueError(f"unknown normalisation {normalisation!r}; expected one of "
-                         f"{', '.join(NORMALISATIONS)}")
-    if imputation not in IMPUTATIONS:
-        raise ValueError(f"unknown imputation {imputation!r}; expected one of "
-                         f"{', '.join(IMPUTATIONS)}")
-    lo, hi = (float(output_range[0]), float(output_range[1]))
-    if not (math.isfinite(lo) and math.isfinite(hi) and lo < hi):
-        raise ValueError(f"output range {output_range!r} must be two finite numbers, low < high")
-    if not zscore_scale[1] > 0:
-        raise ValueError("the z-score deviation must be > 0")
+    settings = settings or ComparisonSettings()
     if scores.rubric.sha256 != rubric.digest():
         raise ValueError(f"the scores were computed with rubric {scores.rubric.id} "
                          f"{scores.rubric.version} ({scores.rubric.sha256[:12]}), not with "
                          f"{rubric.id} {rubric.version} ({rubric.digest()[:12]})")
-    methods, overridden = _methods(rubric, aggregation)
-    targets = dict(targets or {})
-    unknown = [k for k in [*targets, *(normalise_nodes or ())] if k not in rubric.nodes]
-    if unknown:
-        raise ValueError(f"no node {', '.join(map(repr, sorted(set(unknown))))} in the rubric")
+    problems = settings.problems(rubric)
+    if problems:
+        raise ValueError("; ".join(problems))
+    nominal: dict[str, tuple[str, float | None]] = {"overall": (rubric.aggregation, rubric.power)}
+    for placed in rubric.walk():
+        if isinstance(placed.node, Group):
+            nominal[placed.node.id] = (placed.node.aggregation, placed.node.power)
+    methods, overridden = settings.methods(nominal)
+    normalisation, imputation = settings.normalisation, settings.imputation
+    lo, hi = settings.output_range
+    zscore_scale = settings.zscore_scale
+    targets = dict(settings.targets)
+    normalise_nodes = settings.normalise_nodes
+    groups: Mapping[str, str] | None = settings.groups
     st = _State(rubric, scores)
     if imputation == "group_mean" and groups is None:
         groups = {c.mission.id: c.mission.region for c in st.cards
                   if c.mission.region is not None}
-        group_source = "region"
-    else:
-        group_source = "given" if groups is not None else "none"
     norm_set = set(normalise_nodes) if normalise_nodes is not None else None
     norm_groups: set[str] = set()
     if normalisation != "none" and norm_set is not None:
@@ -824,7 +675,7 @@ def compare(scores: ScoreSet, rubric: Rubric, *, observations: Observations | No
     for ind in rubric.indicators():
         if isinstance(ind, ComparativeIndicator):
             continue
-        rule = _cohort_rule(ind)
+        rule = cohort_rule(ind)
         requested = normalisation != "none" and (norm_set is None or ind.id in norm_set)
         method = normalisation if requested else (rule.method if rule is not None else None)
         imputed_total += _prepare_indicator(
@@ -836,11 +687,11 @@ def compare(scores: ScoreSet, rubric: Rubric, *, observations: Observations | No
             "imputation-used",
             f"{imputed_total} missing value(s) imputed by "
             + ("the cohort mean" if imputation == "mean"
-               else f"group mean (groups: {group_source})"),
+               else "group mean (groups: "
+               + ("given" if settings.groups is not None else "region") + ")"),
             None, "warning" if imputed_total else "info"))
 
-    declared = ({m.id: m.previous for m in observations.missions} if observations is not None
-                else {})
+    pool = _cohort_missions(st, observations)
     pending = [n for n in rubric.indicators() if isinstance(n, ComparativeIndicator)]
     inside = {p.id: {leaf.id for leaf in _leaves(rubric, p.target)} for p in pending}
     while True:
@@ -851,7 +702,7 @@ def compare(scores: ScoreSet, rubric: Rubric, *, observations: Observations | No
         if not ready:
             break
         for p in ready:
-            _comparative(st, p, declared, cohort_findings)
+            _comparative(st, p, pool, cohort_findings)
         pending = [p for p in pending if p not in ready]
     if pending:
         for p in pending:
@@ -881,7 +732,8 @@ def compare(scores: ScoreSet, rubric: Rubric, *, observations: Observations | No
     cards = []
     for i, card in enumerate(st.cards):
         recomputed = recomputed_by.get(i, set())
-        kept = [f for f in card.findings if not (f.node in recomputed and f.code in _AGG_CODES)]
+        kept = [f for f in card.findings if f.code != "needs-cohort"
+                and not (f.node in recomputed and f.code in _AGG_CODES)]
         added = [f for node_id in ["overall", *rubric.nodes]
                  for f in st.node_findings.get((i, node_id), [])]
         cards.append(card.model_copy(update={
@@ -898,7 +750,8 @@ def compare(scores: ScoreSet, rubric: Rubric, *, observations: Observations | No
         rankings[node_id] = rank({m: (c.score if c.status == "scored" else None)
                                   for m, c in zip(st.mids, cells, strict=True)})
         if node_id != "overall" and not isinstance(rubric.node(node_id), Group):
-            bp, low = _best(node_id, cells, st.mids, rankings[node_id])
+            bp, low = best_practice(node_id, dict(zip(st.mids, cells, strict=True)),
+                                    rankings[node_id])
             if bp is not None:
                 best[node_id], weakest[node_id] = bp, low
 
@@ -915,79 +768,6 @@ def compare(scores: ScoreSet, rubric: Rubric, *, observations: Observations | No
         trends[country] = tuple((st.mids[j], st.cur["overall"][j].score
                                  if st.cur["overall"][j].status == "scored" else None)
                                 for j in idx)
-
-    settings: dict[str, object] = {
-        "normalisation": normalisation,
-        "cohort_indicators": "normalised by their rule's method" if normalisation == "none"
-        else f"normalised by {normalisation}",
-        "normalised_nodes": (sorted(norm_set) if norm_set is not None else
-                             "every non-comparative indicator" if normalisation != "none"
-                             else "cohort indicators only"),
-        "output_range": [lo, hi],
-        "zscore_scale": [float(zscore_scale[0]), float(zscore_scale[1])],
-        "targets": dict(sorted(targets.items())),
-        "aggregation": {k: method_text(*methods[k]) for k in sorted(overridden)},
-        "imputation": imputation,
-        "groups": group_source,
-        "ranking": "standard competition ranking (1, 2, 2, 4), highest score first; scores equal "
-                   f"to {TIE_DECIMALS} decimals tie; missions without a score come last",
-        "best_practice": "the missions at the best score; the lead holds when the lowest lower "
-                         "end of their intervals is above every other mission's upper end",
-        "group_intervals": "a group recomputed here takes as interval its children's interval "
-                           "ends aggregated (errors assumed to move together: conservative)",
-        "missions": st.size,
-    }
     return Comparison(scores=new_scores, rankings=rankings, best=best, weakest=weakest,
-                      trends=trends, findings=tuple(cohort_findings), settings=settings)
-
-
-# --- output --------------------------------------------------------------------------------
-
-
-def comparison_to_dict(comparison: Comparison, *, include_scores: bool = True) -> dict[str, Any]:
-    """The comparison as plain JSON-able data (stable key order)."""
-    def entry(e: RankEntry) -> dict[str, Any]:
-        return {"mission": e.mission, "score": e.score, "rank": e.rank, "tied": e.tied}
-
-    out: dict[str, Any] = {
-        "format": "ovm-comparison/1",
-        "settings": dict(comparison.settings),
-        "findings": [f.model_dump(mode="json") for f in comparison.findings],
-        "rankings": {k: [entry(e) for e in v] for k, v in comparison.rankings.items()},
-        "best": {k: {"missions": list(b.missions), "score": b.score, "lead_holds": b.lead_holds,
-                     "runner_up": b.runner_up,
-                     "evidence": [ns.model_dump(mode="json") for ns in b.evidence]}
-                 for k, b in comparison.best.items()},
-        "weakest": {k: list(v) for k, v in comparison.weakest.items()},
-        "trends": {k: [[m, s] for m, s in v] for k, v in comparison.trends.items()},
-    }
-    if include_scores:
-        out["scores"] = comparison.scores.model_dump(mode="json")
-    return out
-
-
-def comparison_json(comparison: Comparison) -> str:
-    """Canonical JSON text of a comparison (byte-identical for identical inputs)."""
-    return json.dumps(comparison_to_dict(comparison), indent=1, ensure_ascii=False) + "\n"
-
-
-RANKING_COLUMNS = ("node", "rank", "tied", "mission", "score", "status", "band", "interval_low",
-                   "interval_high")
-
-
-def comparison_csv(comparison: Comparison) -> str:
-    """The rankings as CSV (one row per node per mission), spreadsheet formulas neutralised."""
-    cells = {(c.mission.id, ns.node): ns for c in comparison.scores.scorecards
-             for ns in (c.overall, *c.nodes)}
-    buf = io.StringIO()
-    w = csv.writer(buf, lineterminator="\n")
-    w.writerow(RANKING_COLUMNS)
-
-    for node_id, entries in comparison.rankings.items():
-        for e in entries:
-            ns = cells[(e.mission, node_id)]
-            iv = ns.interval or (None, None)
-            w.writerow([csv_cell(v) for v in (
-                node_id, e.rank, e.tied, e.mission, e.score, ns.status, ns.band_label or "",
-                iv[0], iv[1])])
-    return buf.getvalue()
+                      trends=trends, findings=tuple(cohort_findings), settings=settings,
+                      missions=st.size)

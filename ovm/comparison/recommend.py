@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 from ovm.countries import country_name
 from ovm.data.followup import FollowUp
-from ovm.data.observations import Datum, Mission, Observations, Provenance
+from ovm.data.observations import Datum, Mission, Provenance
 from ovm.i18n import gettext
 from ovm.indicators._common import RecommendationTemplate
 from ovm.rubric.model import Group, Indicator, Rubric, pick
@@ -293,28 +293,6 @@ def recommend(
 # --- what-if -----------------------------------------------------------------------------
 
 
-class WhatIfError(ValueError):
-    """Changes that cannot be applied to a mission (unknown names, invalid values)."""
-
-
-@dataclass(frozen=True)
-class Change:
-    """How one node's score moves when a mission's inputs change."""
-
-    node: str
-    before: float | None
-    after: float | None
-    status_before: str
-    status_after: str
-
-    @property
-    def delta(self) -> float | None:
-        """after - before, when both are scored."""
-        if self.before is None or self.after is None:
-            return None
-        return self.after - self.before
-
-
 def apply_changes(
     rubric: Rubric, mission: Mission, changes: Mapping[str, str]
 ) -> tuple[Mission, list[str]]:
@@ -365,40 +343,6 @@ def apply_changes(
 
     problems += [i.message for i in limit_issues(rubric, values, "what-if", None)]
     return mission.model_copy(update={"values": values, "answers": answers}), problems
-
-
-def whatif(
-    rubric: Rubric,
-    observations: Observations,
-    mission_id: str,
-    changes: Mapping[str, str],
-    *,
-    seed: int = 20261128,
-    bootstrap: int = 0,
-) -> tuple[Change, ...]:
-    """Rescore one mission with changed inputs; every node whose score or status moves.
-
-    Raises :class:`WhatIfError` listing every change that cannot be applied.
-    """
-    from ovm.scoring.engine import score
-
-    mission = observations.mission(mission_id)
-    changed, problems = apply_changes(rubric, mission, changes)
-    if problems:
-        raise WhatIfError("; ".join(problems))
-    sites = observations.sites
-    if sites.height:
-        import polars as pl
-
-        sites = sites.filter(pl.col("mission") == mission_id)
-    before = score(rubric, Observations((mission,), sites), seed=seed, bootstrap=bootstrap)
-    after = score(rubric, Observations((changed,), sites), seed=seed, bootstrap=bootstrap)
-    b, a = before.scorecards[0], after.scorecards[0]
-    out = []
-    for nb, na in zip((b.overall, *b.nodes), (a.overall, *a.nodes), strict=True):
-        if nb.score != na.score or nb.status != na.status:
-            out.append(Change(nb.node, nb.score, na.score, nb.status, na.status))
-    return tuple(out)
 
 
 def to_markdown(

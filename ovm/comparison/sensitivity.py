@@ -35,8 +35,8 @@ from __future__ import annotations
 
 import itertools
 import math
-from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from statistics import NormalDist
 from typing import Any
 
@@ -44,31 +44,33 @@ import numpy as np
 import numpy.typing as npt
 
 from ovm.comparison.cohort import (
-    NORMALISATIONS,
     Comparison,
-    _cohort_rule,
     apply_scale,
+    cohort_rule,
     compare,
     fit_scale,
-    parse_aggregation,
 )
+from ovm.comparison.ranking import competition_ranks
 from ovm.data.observations import Observations
+from ovm.frozen import FrozenModel, ReadOnlyMap
 from ovm.indicators import ComparativeIndicator
 from ovm.rubric.model import Group, Rubric
-from ovm.scoring.aggregate import Array
+from ovm.scoring.aggregate import Array, parse_aggregation
 from ovm.scoring.results import NodeScore, ScoreSet
+from ovm.settings import (
+    DEFAULT_SEED,
+    SENSITIVITY_CHOICES,
+    SensitivitySettings,
+)
 
-CHOICES = ("weights", "aggregation", "normalisation", "drop_indicator", "sampling")
-DEFAULT_AGGREGATIONS = ("rubric", "arithmetic", "geometric")
-DEFAULT_NORMALISATIONS = ("none", "minmax", "zscore", "percentile")
+CHOICES = SENSITIVITY_CHOICES
 ZSCORE_SCALE = (50.0, 10.0)
 """Mean and deviation of z-scores in the analysis (COINr's ``m_sd``): keeps them mostly > 1."""
 FLOOR = 1.0
 _CHUNK = 512
 
 
-@dataclass(frozen=True)
-class RankInterval:
+class RankInterval(FrozenModel):
     """A mission's rank across the runs: nominal, median, 5-95% interval, mean absolute shift."""
 
     mission: str
@@ -79,19 +81,19 @@ class RankInterval:
     mean_shift: float
 
 
-@dataclass(frozen=True)
-class Sensitivity:
+class Sensitivity(FrozenModel):
     """Results of :func:`sensitivity`: rank intervals per mission, Sobol indices per choice."""
 
     runs: int
     seed: int
     weight_range: float
     ranks: tuple[RankInterval, ...]
-    first_order: Mapping[str, float]
-    total_effect: Mapping[str, float]
+    first_order: ReadOnlyMap[str, float]
+    total_effect: ReadOnlyMap[str, float]
     choices: tuple[str, ...]
+    settings: SensitivitySettings
     evaluations: int = 0
-    alternatives: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    alternatives: ReadOnlyMap[str, tuple[str, ...]]
     notes: tuple[str, ...] = ()
     """How the runs were made, in English; ``draws``, ``confidence`` and ``floored`` hold
     their parameters, so that a report can say them in another language."""
@@ -174,7 +176,7 @@ def _build_model(scores: ScoreSet, rubric: Rubric, comparison: Comparison) -> _M
     engine_nodes = [{ns.node: ns for ns in card.nodes} for card in cards]
     compared_nodes = [{ns.node: ns for ns in compared[card.mission.id].nodes} for card in cards]
     for j, ind in enumerate(inds):
-        rule = _cohort_rule(ind)
+        rule = cohort_rule(ind)
         cohort.append(rule.method if rule is not None else None)
         fixed[j] = isinstance(ind, ComparativeIndicator)
         d = -1.0 if rule is not None and rule.direction == "lower" else 1.0
@@ -390,21 +392,6 @@ def _evaluate(model: _Model, values: _Values | Array, w: Array,
     return np.where(arena.get(f"ok{root}", e, bool), arena.get(f"vz{root}", e), np.nan)
 
 
-def ranks_of(scores: Array) -> npt.NDArray[np.int32]:
-    """Competition ranks (1 = best) of each row of ``scores`` (runs x missions); NaN last."""
-    r = np.round(scores, 9)
-    r = np.where(np.isnan(r), -np.inf, r)
-    order = np.argsort(-r, axis=1, kind="stable")
-    ordered = np.take_along_axis(r, order, axis=1)
-    pos = np.broadcast_to(np.arange(r.shape[1]), r.shape)
-    new = np.ones(r.shape, dtype=bool)
-    new[:, 1:] = ordered[:, 1:] != ordered[:, :-1]
-    start = np.maximum.accumulate(np.where(new, pos, 0), axis=1)
-    out = np.empty(r.shape, dtype=np.int32)
-    np.put_along_axis(out, order, (start + 1).astype(np.int32), axis=1)
-    return out
-
-
 # --- the analysis --------------------------------------------------------------------------
 
 
@@ -425,13 +412,10 @@ def _aggregation_alternatives(model: _Model, names: Sequence[str],
     return labels, configs
 
 
-def sensitivity(scores: ScoreSet, rubric: Rubric, *, runs: int = 1000, seed: int = 20261128,
-                weight_range: float = 0.25, progress: Callable[[int, int], None] | None = None,
-                aggregations: Sequence[str] = DEFAULT_AGGREGATIONS,
-                normalisations: Sequence[str] = DEFAULT_NORMALISATIONS,
-                sampling_draws: int = 100, observations: Observations | None = None,
-                comparison: Comparison | None = None,
-                choices: Sequence[str] = CHOICES) -> Sensitivity:
+def sensitivity(scores: ScoreSet, rubric: Rubric, settings: SensitivitySettings | None = None,
+                *, seed: int = DEFAULT_SEED, comparison: Comparison | None = None,
+                observations: Observations | None = None,
+                progress: Callable[[int, int], None] | None = None) -> Sensitivity:
     """Monte Carlo uncertainty and Sobol sensitivity analysis of the overall ranking.
 
     ``runs`` is the base sample size N: the analysis evaluates N * (d + 2) methodologies for
@@ -442,23 +426,13 @@ def sensitivity(scores: ScoreSet, rubric: Rubric, *, runs: int = 1000, seed: int
     when not given). Seeded and vectorised: the same inputs and seed give the same result.
     ``progress(done, total)`` is called as evaluations complete.
     """
-    if runs < 2:
-        raise ValueError("runs must be at least 2")
+    settings = settings or SensitivitySettings()
     if not scores.scorecards:
         raise ValueError("no missions to rank")
-    if not 0 <= weight_range < 1:
-        raise ValueError("weight_range must be in [0, 1): weights must stay positive")
-    if sampling_draws < 1:
-        raise ValueError("sampling_draws must be at least 1")
-    bad = [n for n in normalisations if n not in NORMALISATIONS]
-    if bad or not normalisations:
-        raise ValueError(f"unknown normalisation(s) {bad}; expected some of "
-                         f"{', '.join(NORMALISATIONS)}")
-    if not aggregations:
-        raise ValueError("at least one aggregation alternative is needed")
-    varied = tuple(c for c in CHOICES if c in choices)
-    if not varied or len(varied) != len(set(choices)):
-        raise ValueError(f"choices must be some of {', '.join(CHOICES)}, not {list(choices)}")
+    runs, weight_range = settings.runs, settings.weight_range
+    aggregations, normalisations = settings.aggregations, settings.normalisations
+    sampling_draws = settings.sampling_draws
+    varied = tuple(c for c in CHOICES if c in settings.choices)
     comparison = comparison or compare(scores, rubric, observations=observations)
     model = _build_model(scores, rubric, comparison)
     agg_labels, agg_configs = _aggregation_alternatives(model, aggregations)
@@ -534,7 +508,7 @@ def sensitivity(scores: ScoreSet, rubric: Rubric, *, runs: int = 1000, seed: int
     # Ranked in large blocks: one sort call per block rather than one per small batch.
     ranks = np.empty((total, m), dtype=np.int32)
     for r0 in range(0, total, 8192):
-        ranks[r0: r0 + 8192] = ranks_of(overall[r0: r0 + 8192])
+        ranks[r0: r0 + 8192] = competition_ranks(overall[r0: r0 + 8192])
     del overall
 
     nominal_cards = {c.mission.id: c for c in comparison.scores.scorecards}
@@ -542,15 +516,16 @@ def sensitivity(scores: ScoreSet, rubric: Rubric, *, runs: int = 1000, seed: int
                                 if nominal_cards[mid].overall.status == "scored"
                                 and nominal_cards[mid].overall.score is not None else np.nan
                                 for mid in model.mids]])
-    nominal_rank = ranks_of(nominal_scores)[0].astype(float)
+    nominal_rank = competition_ranks(nominal_scores)[0].astype(float)
     nominal_by = {e.mission: e.rank for e in comparison.rankings["overall"]}
 
     sample = ranks[: 2 * runs].astype(float)
     median = np.median(sample, axis=0)
     low, high = np.quantile(sample, [0.05, 0.95], axis=0)
     shift = np.abs(sample - nominal_rank[None, :]).mean(axis=0)
-    intervals = tuple(RankInterval(mid, nominal_by.get(mid), float(median[i]), float(low[i]),
-                                   float(high[i]), float(shift[i]))
+    intervals = tuple(RankInterval(mission=mid, nominal=nominal_by.get(mid),
+                                   median=float(median[i]), low=float(low[i]),
+                                   high=float(high[i]), mean_shift=float(shift[i]))
                       for i, mid in enumerate(model.mids))
     intervals = tuple(sorted(intervals, key=lambda r: (r.nominal is None, r.nominal or 0,
                                                        r.median, r.mission)))
@@ -588,7 +563,7 @@ def sensitivity(scores: ScoreSet, rubric: Rubric, *, runs: int = 1000, seed: int
     )
     return Sensitivity(
         runs=runs, seed=seed, weight_range=weight_range, ranks=intervals, first_order=first,
-        total_effect=total_eff, choices=varied, evaluations=total,
+        total_effect=total_eff, choices=varied, settings=settings, evaluations=total,
         alternatives={"aggregation": tuple(agg_labels), "normalisation": tuple(norm_labels),
                       "drop_indicator": ("none", *model.ind_ids),
                       "sampling": (f"{draws} draw(s)",)},

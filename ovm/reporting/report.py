@@ -22,7 +22,7 @@ import jinja2
 
 from ovm import __version__
 from ovm.countries import country_name
-from ovm.data.observations import Observations, Provenance
+from ovm.data.observations import Provenance
 from ovm.i18n import CATALOGUE, LANGUAGES, Translator, format_number, translator
 from ovm.indicators import (
     AnswerIndicator,
@@ -42,6 +42,7 @@ from ovm.scoring.results import Finding, InputValue, NodeScore, Scorecard, Score
 if TYPE_CHECKING:
     from ovm.comparison.cohort import Comparison
     from ovm.comparison.sensitivity import Sensitivity
+    from ovm.pipeline import Run
 
 Context = dict[str, Any]
 """A report context: plain JSON-able data, every number already formatted."""
@@ -496,12 +497,7 @@ class _Builder:
             bands.append({"label": text_label(band.label, self.lang),
                           "range": self.span(band.min, band.max, 0),
                           "tone": self.tone("overall", i)})
-        settings = []
-        if comparison is not None:
-            given = dict(getattr(comparison, "settings", {}) or {})
-            for key, val in sorted(given.items()):
-                label = self.t(f"setting_{key}") if self.t.has(f"setting_{key}") else key
-                settings.append({"key": label, "value": self.setting(key, val, given)})
+        settings = self.comparison_settings(comparison) if comparison is not None else []
         s = self.scores
         return {
             "rubric": {"id": rb.id, "version": rb.version, "sha256": s.rubric.sha256,
@@ -521,40 +517,43 @@ class _Builder:
             "ovm_version": __version__,
         }
 
-    def setting(self, key: str, value: Any, given: Mapping[str, Any]) -> Label:
-        """One setting of the comparison, said in the report's language where ovm knows it."""
-        from ovm.comparison.cohort import TIE_DECIMALS
+    def comparison_settings(self, comparison: Comparison) -> list[dict[str, Any]]:
+        """The settings the comparison was made with, said in the report's language."""
+        from ovm.comparison.ranking import TIE_DECIMALS
+        from ovm.scoring.aggregate import parse_aggregation
 
-        t = self.t
-        norm = str(given.get("normalisation", "none"))
-        norm_text = t(f"norm_{norm}") if t.has(f"norm_{norm}") else norm
-        if key == "normalisation":
-            return _plain(norm_text)
-        if key == "cohort_indicators":
-            return _plain(t("setting_cohort_rule") if norm == "none"
-                          else t("setting_cohort_by", method=norm_text))
-        if key == "normalised_nodes" and isinstance(value, str):
-            return _plain(t("setting_every_indicator") if norm != "none"
-                          else t("setting_cohort_only"))
-        if key in ("imputation", "groups") and t.has(f"{key}_{value}"):
-            return _plain(t(f"{key}_{value}"))
-        if key == "ranking":
-            return _plain(t("setting_ranking_text", decimals=TIE_DECIMALS))
-        if key in ("best_practice", "group_intervals"):
-            return _plain(t(f"setting_{key}_text"))
-        if key == "aggregation" and isinstance(value, Mapping):
-            parts = []
-            for node, text in value.items():
-                m = re.fullmatch(r"([a-z]+)(?: \(p=(.+)\))?", str(text))
-                if m is None or not t.has(f"agg_{m[1]}"):
-                    return _english(self.setting_text(value), self.lang)
-                power = f" (p = {self.setting_text(float(m[2]))})" if m[2] else ""
-                parts.append(f"{node}: {t(f'agg_{m[1]}')}{power}")
-            return _plain("; ".join(parts) or "—")
-        if key in ("output_range", "zscore_scale", "targets", "missions", "normalised_nodes"):
-            # Numbers and node ids: the same in every language, bar the decimal separator.
-            return _plain(self.setting_text(value))
-        return _english(self.setting_text(value), self.lang)
+        t, s = self.t, comparison.settings
+        norm = s.normalisation
+        norm_text = t(f"norm_{norm}")
+        aggregation = []
+        for node, spec in sorted(s.aggregation.items()):
+            method, power = (parse_aggregation(spec) if ":" in spec
+                             else (spec.strip().lower(), None))
+            p = f" (p = {self.setting_text(float(power))})" if power is not None else ""
+            aggregation.append(f"{node}: {t(f'agg_{method}')}{p}")
+        groups = ("none" if s.imputation != "group_mean" else
+                  "given" if s.groups is not None else "region")
+        values: dict[str, str] = {
+            "normalisation": norm_text,
+            "cohort_indicators": (t("setting_cohort_rule") if norm == "none"
+                                  else t("setting_cohort_by", method=norm_text)),
+            "normalised_nodes": (self.setting_text(sorted(s.normalise_nodes))
+                                 if s.normalise_nodes is not None else
+                                 t("setting_every_indicator") if norm != "none"
+                                 else t("setting_cohort_only")),
+            "output_range": self.setting_text(list(s.output_range)),
+            "zscore_scale": self.setting_text(list(s.zscore_scale)),
+            "targets": self.setting_text(dict(sorted(s.targets.items()))),
+            "aggregation": "; ".join(aggregation) or "—",
+            "imputation": t(f"imputation_{s.imputation}"),
+            "groups": t(f"groups_{groups}"),
+            "ranking": t("setting_ranking_text", decimals=TIE_DECIMALS),
+            "best_practice": t("setting_best_practice_text"),
+            "group_intervals": t("setting_group_intervals_text"),
+            "missions": str(comparison.missions),
+        }
+        return [{"key": t(f"setting_{key}"), "value": _plain(value)}
+                for key, value in sorted(values.items())]
 
     def setting_text(self, value: Any) -> str:
         """A setting's value as text: numbers with the language's decimal separator, lists and
@@ -678,67 +677,20 @@ def _node_index(card: Scorecard) -> dict[str, NodeScore]:
     return out
 
 
-# --- rankings, best and weakest without a comparison ---------------------------------------
-
-
-def _rank(pairs: Sequence[tuple[str, float | None]]) -> list[tuple[str, float | None, int | None,
-                                                                    bool]]:
-    """Competition ranking (1, 2, 2, 4) from the highest score; unscored missions last."""
-    scored = sorted(((m, s) for m, s in pairs if s is not None), key=lambda p: (-p[1], p[0]))
-    out: list[tuple[str, float | None, int | None, bool]] = []
-    for i, (m, s) in enumerate(scored):
-        rank = i + 1
-        if i and math.isclose(s, scored[i - 1][1], abs_tol=1e-9):
-            rank = out[-1][2] or rank
-        out.append((m, s, rank, False))
-    counts: dict[int | None, int] = {}
-    for _, _, r, _ in out:
-        counts[r] = counts.get(r, 0) + 1
-    out = [(m, s, r, counts[r] > 1) for m, s, r, _ in out]
-    out += [(m, None, None, False) for m, s in sorted(pairs) if s is None]
-    return out
-
-
-def _best_and_weakest(cards: Sequence[Scorecard], node_id: str
-                      ) -> tuple[list[str], list[NodeScore], str | None, list[str]]:
-    scored = []
-    for card in cards:
-        ns = _node_or_none(card, node_id)
-        if ns is not None and ns.status == "scored" and ns.score is not None:
-            scored.append((card.mission.id, ns))
-    if not scored:
-        return [], [], None, []
-    top = max(ns.score for _, ns in scored if ns.score is not None)
-    low = min(ns.score for _, ns in scored if ns.score is not None)
-    best = [(m, ns) for m, ns in scored if ns.score is not None
-            and math.isclose(ns.score, top, abs_tol=1e-9)]
-    rest = sorted(((m, ns) for m, ns in scored if (m, ns) not in best),
-                  key=lambda p: (-(p[1].score or 0.0), p[0]))
-    weakest = ([m for m, ns in scored if ns.score is not None
-                and math.isclose(ns.score, low, abs_tol=1e-9)]
-               if not math.isclose(top, low, abs_tol=1e-9) else [])
-    return ([m for m, _ in best], [ns for _, ns in best], rest[0][0] if rest else None,
-            sorted(weakest))
-
-
 # --- comparison report -----------------------------------------------------------------------
 
 
-def comparison_context(scores: ScoreSet, rubric: Rubric, *, lang: str = "en",
-                       comparison: Comparison | None = None,
-                       sensitivity: Sensitivity | None = None,
-                       title: str | None = None, root: str | Path | None = None,
+def comparison_context(run: Run, *, lang: str = "en", title: str | None = None,
                        columns_per_table: int = COLUMNS_PER_TABLE) -> Context:
-    """The context of the comparative report across the missions of ``scores``.
+    """The context of the comparative report on a run's cohort.
 
-    ``comparison`` (from :func:`ovm.comparison.cohort.compare`) supplies cohort-scored nodes,
-    rankings, best performers, weakest missions, trends and cohort findings; without it,
-    rankings and best performers are read from the scorecards as they are. ``sensitivity`` (from
-    :func:`ovm.comparison.sensitivity.sensitivity`) adds rank intervals. ``root`` shortens file
-    paths.
+    Every number comes from the run: scores after the cohort step, rankings, best performers,
+    weakest missions, trends, cohort findings and, when the run has one, the sensitivity
+    analysis' rank intervals.
     """
-    if comparison is not None:
-        scores = comparison.scores
+    comparison, sensitivity, rubric = run.comparison, run.sensitivity, run.rubric
+    scores = comparison.scores
+    root = run.workspace.root if run.workspace is not None else None
     b = _Builder(scores, rubric, lang, root)
     cards = list(scores.scorecards)
     index = {c.mission.id: c for c in cards}
@@ -762,13 +714,8 @@ def comparison_context(scores: ScoreSet, rubric: Rubric, *, lang: str = "en",
     }
 
     # ranking
-    ranking_entries: list[tuple[str, float | None, int | None, bool]]
-    rankings = getattr(comparison, "rankings", None) if comparison is not None else None
-    if rankings and "overall" in rankings:
-        ranking_entries = [(e.mission, e.score, e.rank, e.tied) for e in rankings["overall"]]
-    else:
-        ranking_entries = _rank([(c.mission.id, c.overall.score
-                                  if c.overall.status == "scored" else None) for c in cards])
+    ranking_entries = [(e.mission, e.score, e.rank, e.tied)
+                       for e in comparison.rankings["overall"]]
     rank_of = {m: r for m, _, r, _ in ranking_entries}
     sens_rows: dict[str, Any] = {}
     if sensitivity is not None:
@@ -796,11 +743,10 @@ def comparison_context(scores: ScoreSet, rubric: Rubric, *, lang: str = "en",
             "rank_shift": (b.num(sr.mean_shift, 1) if sr is not None else None),
         })
     ctx["ranking"] = {"rows": rows, "sensitivity": _sensitivity_summary(b, sensitivity),
-                      "cohort_scored": comparison is not None}
+                      "cohort_scored": True}
 
     # family sections
-    best_map: Mapping[str, Any] = getattr(comparison, "best", {}) if comparison else {}
-    weak_map: Mapping[str, Any] = getattr(comparison, "weakest", {}) if comparison else {}
+    best_map, weak_map = comparison.best, comparison.weakest
     chunks = [cards[i:i + max(1, columns_per_table)]
               for i in range(0, len(cards), max(1, columns_per_table))] or [[]]
     sections = []
@@ -830,7 +776,7 @@ def comparison_context(scores: ScoreSet, rubric: Rubric, *, lang: str = "en",
             if isinstance(p.node, Group):
                 continue
             nid = p.node.id
-            bp = best_map.get(nid) if comparison is not None else None
+            bp = best_map.get(nid)
             if bp is not None:
                 winners = [m for m in bp.missions if m in index]
                 evidence = list(bp.evidence)
@@ -839,11 +785,8 @@ def comparison_context(scores: ScoreSet, rubric: Rubric, *, lang: str = "en",
                 weakest = [m for m in weak_map.get(nid, ()) if m in index]
                 best_score = b.num(bp.score)
             else:
-                winners, evidence, runner_up, weakest = _best_and_weakest(cards, nid)
-                lead_holds = None
-                best_score = b.num(evidence[0].score) if evidence else "—"
-                if comparison is not None:
-                    weakest = [m for m in weak_map.get(nid, ()) if m in index] or weakest
+                winners, evidence, runner_up, weakest = [], [], None, []
+                lead_holds, best_score = None, "—"
             if not winners:
                 best_rows.append({"id": nid, "label": b.label(nid), "missions": [],
                                   "score": "—", "evidence": [], "weakest": [],
@@ -891,8 +834,7 @@ def comparison_context(scores: ScoreSet, rubric: Rubric, *, lang: str = "en",
     # trends
     ctx["trends"] = _trends(b, cards, comparison)
 
-    extra = list(getattr(comparison, "findings", ()) or ()) if comparison is not None else []
-    ctx["quality"] = b.quality(cards, extra)
+    ctx["quality"] = b.quality(cards, comparison.findings)
     ctx["methodology"] = b.methodology(comparison)
     return ctx
 
@@ -958,20 +900,10 @@ def _trend_y(score: float) -> float:
 
 
 def _trends(b: _Builder, cards: Sequence[Scorecard],
-            comparison: Comparison | None) -> list[dict[str, Any]]:
+            comparison: Comparison) -> list[dict[str, Any]]:
     index = {c.mission.id: c for c in cards}
-    series: dict[str, list[tuple[str, float | None]]] = {}
-    trends = getattr(comparison, "trends", None) if comparison is not None else None
-    if trends:
-        for key, points in trends.items():
-            series[key] = [(m, s) for m, s in points if m in index]
-    else:
-        by_country: dict[str, list[Scorecard]] = {}
-        for c in cards:
-            by_country.setdefault(c.mission.country, []).append(c)
-        for country, group in by_country.items():
-            series[country] = [(c.mission.id, c.overall.score
-                                if c.overall.status == "scored" else None) for c in group]
+    series = {key: [(m, s) for m, s in points if m in index]
+              for key, points in comparison.trends.items()}
     out = []
     for key in sorted(series):
         pts = sorted(series[key], key=lambda p: (index[p[0]].mission.election_date, p[0]))
@@ -992,7 +924,7 @@ def _trends(b: _Builder, cards: Sequence[Scorecard],
                 "label_y": f"{y - 8:.1f}" if y is not None else None,
             })
         line = " ".join(f"{p['x']},{p['y']}" for p in points if p["y"] is not None)
-        scored = [p["value"] for p in points if p["value"] is not None]
+        scored = [s for _, s in pts if s is not None]
         change = None
         if len(scored) >= 2:
             delta = scored[-1] - scored[0]
@@ -1030,21 +962,17 @@ def _global_shares(card: Scorecard) -> dict[str, float]:
     return out
 
 
-def mission_context(scores: ScoreSet, rubric: Rubric, mission: str, *, lang: str = "en",
-                    comparison: Comparison | None = None, title: str | None = None,
-                    observations: Observations | None = None,
-                    recommendations: Sequence[Mapping[str, Any]] = (),
-                    follow_up: Sequence[Mapping[str, Any]] | None = None,
-                    root: str | Path | None = None, drags: int = 8) -> Context:
-    """The context of the report on one mission: explained scores, drags, findings, notes.
+def mission_context(run: Run, mission: str, *, lang: str = "en", title: str | None = None,
+                    drags: int = 8) -> Context:
+    """The context of the report on one mission of a run: explained scores, what pulled its
+    overall down, its rank, recommendations and follow-up, findings and observers' notes.
 
-    ``recommendations`` ({id, text, to, priority, node, evidence, best_practice}) and
-    ``follow_up`` ({id, text, to, status, evidence}) are rendered as given; without
-    ``follow_up``, the mission's past recommendations in ``observations`` are used.
-    Raises KeyError for an unknown mission.
+    Raises :class:`ovm.UnknownMissionError` for a mission not in the run.
     """
-    if comparison is not None:
-        scores = comparison.scores
+    comparison, rubric = run.comparison, run.rubric
+    scores = comparison.scores
+    root = run.workspace.root if run.workspace is not None else None
+    run.scorecard(mission)
     card = scores.scorecard(mission)
     b = _Builder(scores, rubric, lang, root)
     ref = b.mission(card)
@@ -1055,18 +983,8 @@ def mission_context(scores: ScoreSet, rubric: Rubric, mission: str, *, lang: str
     ctx["summary"] = {"sites": str(card.sites), "notes": str(card.notes_total),
                       "findings": str(len(card.findings)),
                       "cohort": str(len(scores.scorecards))}
-    rank = None
-    rankings = getattr(comparison, "rankings", None) if comparison is not None else None
-    if rankings and "overall" in rankings:
-        for e in rankings["overall"]:
-            if e.mission == mission and e.rank is not None:
-                rank = str(e.rank)
-    elif len(scores.scorecards) > 1:
-        for m, _s, r, _tied in _rank([(c.mission.id, c.overall.score
-                                       if c.overall.status == "scored" else None)
-                                      for c in scores.scorecards]):
-            if m == mission and r is not None:
-                rank = str(r)
+    entry = run.rank(mission)
+    rank = str(entry.rank) if entry.rank is not None and len(scores.scorecards) > 1 else None
     ctx["rank"] = rank
     ctx["profile"] = b.profile_chart(card)
 
@@ -1137,23 +1055,12 @@ def mission_context(scores: ScoreSet, rubric: Rubric, mission: str, *, lang: str
     ctx["notes"] = [b.note(n) for n in card.notes]
     ctx["notes_total"] = str(card.notes_total)
     ctx["notes_shown"] = str(len(card.notes))
-    ctx["recommendations"] = [_recommendation(b, r) for r in recommendations]
-    if follow_up is None:
-        follow_up = _past_recommendations(observations, mission)
-    ctx["follow_up"] = [_follow_up(b, f) for f in follow_up]
+    ctx["recommendations"] = [_recommendation(b, r.as_dict())
+                              for r in run.recommendations(mission, lang)]
+    ctx["follow_up"] = [_follow_up(b, f.model_dump()) for f in run.follow_up(mission).items]
     ctx["quality"] = b.quality([card], list_info=True)
     ctx["methodology"] = b.methodology(comparison)
     return ctx
-
-
-def _past_recommendations(observations: Observations | None,
-                          mission: str) -> list[dict[str, Any]]:
-    if observations is None:
-        return []
-    for m in observations.missions:
-        if m.id == mission:
-            return [r.model_dump() for r in m.follow_up]
-    return []
 
 
 def _maybe_text(b: _Builder, key: str, value: Any) -> str:
@@ -1196,59 +1103,19 @@ def _follow_up(b: _Builder, item: Mapping[str, Any]) -> dict[str, Any]:
     }
 
 
-# --- from a workspace: compare, sensitivity, context -------------------------------------
+# --- the context of a run --------------------------------------------------------------------
 
 
-def subset(scores: ScoreSet, missions: Sequence[str]) -> ScoreSet:
-    """The score set restricted to ``missions`` (in their order); KeyError for an unknown id."""
-    cards = [scores.scorecard(m) for m in dict.fromkeys(missions)]
-    ids = {c.mission.id for c in cards}
-    others = {c.mission.id for c in scores.scorecards} - ids
-    rejected = tuple(r for r in scores.rejected if r.mission not in others)
-    return scores.model_copy(update={"scorecards": tuple(cards), "rejected": rejected})
+def report_context(run: Run, *, lang: str = "en", mission: str | None = None,
+                   title: str | None = None) -> Context:
+    """The context of a report on a run: the comparison of its cohort, or one ``mission``.
 
-
-def report_context(scores: ScoreSet, rubric: Rubric, *, lang: str = "en",
-                   mission: str | None = None, missions: Sequence[str] | None = None,
-                   observations: Observations | None = None, title: str | None = None,
-                   sensitivity_runs: int = DEFAULT_SENSITIVITY_RUNS,
-                   root: str | Path | None = None,
-                   recommendations: Sequence[Mapping[str, Any]] | None = None) -> Context:
-    """Compare the cohort (and run the sensitivity analysis), then build a report's context.
-
-    A mission report (``mission``) is compared against the whole cohort; a comparison report
-    covers ``missions`` (default: all). ``sensitivity_runs=0`` skips the sensitivity analysis;
-    it also needs at least two scored missions. A mission report drafts its recommendations
-    with :func:`ovm.comparison.recommend.recommend` unless ``recommendations`` are given. Raises
-    KeyError for an unknown mission id.
+    The title defaults to the workspace's (comparison) or the mission's name. Raises
+    :class:`ovm.UnknownMissionError` for a mission not in the run.
     """
-    from ovm.comparison.cohort import compare
-    from ovm.comparison.sensitivity import sensitivity
-
     if mission is not None:
-        scores.scorecard(mission)
-        comparison = compare(scores, rubric, observations=observations)
-        if recommendations is None:
-            from ovm.comparison.recommend import recommend
-
-            record = None
-            if observations is not None:
-                record = next((m for m in observations.missions if m.id == mission), None)
-            recommendations = [r.as_dict() for r in recommend(
-                rubric, scores.scorecard(mission), comparison, mission=record, lang=lang)]
-        return mission_context(scores, rubric, mission, lang=lang, comparison=comparison,
-                               title=title, observations=observations,
-                               recommendations=recommendations, root=root)
-    if missions:
-        scores = subset(scores, missions)
-    comparison = compare(scores, rubric, observations=observations)
-    sens = None
-    scored = sum(1 for c in comparison.scores.scorecards if c.overall.status == "scored")
-    if sensitivity_runs > 0 and scored >= 2:
-        sens = sensitivity(scores, rubric, runs=sensitivity_runs, seed=scores.seed,
-                           observations=observations, comparison=comparison)
-    return comparison_context(scores, rubric, lang=lang, comparison=comparison,
-                              sensitivity=sens, title=title, root=root)
+        return mission_context(run, mission, lang=lang, title=title)
+    return comparison_context(run, lang=lang, title=title or run.title(lang))
 
 
 # --- rendering -------------------------------------------------------------------------------

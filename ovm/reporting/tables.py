@@ -1,11 +1,14 @@
-"""Flat exports of scores: CSV (long format) with spreadsheet formula injection guarded."""
+"""Flat exports of a run: scores and comparisons as CSV and JSON, spreadsheet formulas guarded."""
 
 from __future__ import annotations
 
 import csv
 import io
+import json
 from typing import Any
 
+from ovm.comparison.cohort import Comparison
+from ovm.comparison.ranking import RankEntry
 from ovm.scoring.results import ScoreSet
 
 CSV_COLUMNS = (
@@ -117,3 +120,56 @@ def workbook_bytes(workbook: Any) -> bytes:
             fixed.external_attr = info.external_attr
             dst.writestr(fixed, data)
     return out.getvalue()
+
+
+# --- comparisons ------------------------------------------------------------------------
+
+
+def comparison_to_dict(comparison: Comparison, *, include_scores: bool = True) -> dict[str, Any]:
+    """The comparison as plain JSON-able data (stable key order)."""
+    def entry(e: RankEntry) -> dict[str, Any]:
+        return {"mission": e.mission, "score": e.score, "rank": e.rank, "tied": e.tied}
+
+    out: dict[str, Any] = {
+        "format": "ovm-comparison/1",
+        "settings": {**comparison.settings.model_dump(mode="json"),
+                     "missions": comparison.missions},
+        "findings": [f.model_dump(mode="json") for f in comparison.findings],
+        "rankings": {k: [entry(e) for e in v] for k, v in comparison.rankings.items()},
+        "best": {k: {"missions": list(b.missions), "score": b.score, "lead_holds": b.lead_holds,
+                     "runner_up": b.runner_up,
+                     "evidence": [ns.model_dump(mode="json") for ns in b.evidence]}
+                 for k, b in comparison.best.items()},
+        "weakest": {k: list(v) for k, v in comparison.weakest.items()},
+        "trends": {k: [[m, s] for m, s in v] for k, v in comparison.trends.items()},
+    }
+    if include_scores:
+        out["scores"] = comparison.scores.model_dump(mode="json")
+    return out
+
+
+def comparison_json(comparison: Comparison) -> str:
+    """Canonical JSON text of a comparison (byte-identical for identical inputs)."""
+    return json.dumps(comparison_to_dict(comparison), indent=1, ensure_ascii=False) + "\n"
+
+
+RANKING_COLUMNS = ("node", "rank", "tied", "mission", "score", "status", "band", "interval_low",
+                   "interval_high")
+
+
+def comparison_csv(comparison: Comparison) -> str:
+    """The rankings as CSV (one row per node per mission), spreadsheet formulas neutralised."""
+    cells = {(c.mission.id, ns.node): ns for c in comparison.scores.scorecards
+             for ns in (c.overall, *c.nodes)}
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\n")
+    w.writerow(RANKING_COLUMNS)
+
+    for node_id, entries in comparison.rankings.items():
+        for e in entries:
+            ns = cells[(e.mission, node_id)]
+            iv = ns.interval or (None, None)
+            w.writerow([csv_cell(v) for v in (
+                node_id, e.rank, e.tied, e.mission, e.score, ns.status, ns.band_label or "",
+                iv[0], iv[1])])
+    return buf.getvalue()

@@ -3,12 +3,15 @@ rules that decide a group's status."""
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
 
 import numpy as np
 import numpy.typing as npt
+
+from ovm.data.observations import parse_number
 
 Array = npt.NDArray[np.float64]
 METHODS = ("arithmetic", "geometric", "harmonic", "generalised", "minimum", "sum")
@@ -181,3 +184,24 @@ def combine(
             ("aggregation-undefined", f"{method} mean undefined: {reason}", {"method": method}),
         )
     return GroupOutcome("scored", float(values[0]), coverage, scored_w)
+
+
+def parse_aggregation(spec: str, default_power: float | None = None) -> tuple[str, float | None]:
+    """``"geometric"`` -> (geometric, None); ``"generalised:0.5"`` -> (generalised, 0.5)."""
+    name, sep, p = spec.strip().partition(":")
+    name = name.strip().lower()
+    if name not in METHODS:
+        raise ValueError(f"unknown aggregation {spec!r}; expected one of {', '.join(METHODS)} "
+                         "(generalised:P for a generalised mean with exponent P)")
+    if name != "generalised":
+        if sep:
+            raise ValueError(f"{name} takes no exponent: {spec!r}")
+        return name, None
+    if not sep:
+        if default_power is None:
+            raise ValueError("a generalised mean needs an exponent: generalised:P")
+        return name, default_power
+    power = parse_number(p)
+    if power is None or not math.isfinite(power):
+        raise ValueError(f"the exponent of {spec!r} is not a number")
+    return name, power

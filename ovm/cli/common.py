@@ -1,0 +1,250 @@
+"""What every command shares: exit codes, output, the workspace options and the one Run."""
+
+from __future__ import annotations
+
+import argparse
+import difflib
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from ovm.errors import Issue
+
+if TYPE_CHECKING:
+    from ovm.data.workspace import Workspace
+    from ovm.pipeline import Run
+    from ovm.settings import SensitivitySettings, Settings
+
+EXIT_OK, EXIT_ERRORS, EXIT_USAGE = 0, 1, 2
+
+
+class UsageError(Exception):
+    """Wrong use of the command line (exit status 2)."""
+
+
+class Rejected(Exception):
+    """Data rows were rejected and ``--allow-rejected`` was not given (exit status 1)."""
+
+
+def print_issues(issues: Sequence[Issue]) -> None:
+    """Every issue on standard error, one per line."""
+    for issue in issues:
+        print(str(issue), file=sys.stderr)
+
+
+def write_output(text: str | bytes, output: str | None) -> None:
+    """Write to ``output``, or to standard output for None or ``-``."""
+    if output in (None, "-"):
+        if isinstance(text, bytes):
+            sys.stdout.buffer.write(text)
+        else:
+            sys.stdout.write(text)
+        return
+    assert output is not None
+    path = Path(output)
+    if path.parent and not path.parent.exists():
+        raise UsageError(f"folder {path.parent} does not exist")
+    try:
+        if isinstance(text, bytes):
+            path.write_bytes(text)
+        else:
+            path.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise UsageError(f"cannot write {path}: {exc.strerror or exc}") from None
+
+
+def natural(text: str) -> int:
+    """An argparse type: a whole number from 0 to 2**63 - 1."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if not 0 <= value < 2**63:
+        raise argparse.ArgumentTypeError(f"{value} is not between 0 and 2**63 - 1")
+    return value
+
+
+def replicates(text: str) -> int:
+    """An argparse type: a number of bootstrap replicates."""
+    value = natural(text)
+    if value > 100_000:
+        raise argparse.ArgumentTypeError(f"{value} replicates; at most 100000")
+    return value
+
+
+def mission_ids(values: Sequence[str] | None) -> list[str]:
+    """Mission ids from ``--missions a b`` or ``--missions a,b``."""
+    out: list[str] = []
+    for value in values or []:
+        out.extend(x.strip() for x in value.split(",") if x.strip())
+    return out
+
+
+def workspace_args(sp: argparse.ArgumentParser) -> None:
+    """The options of every command that analyses a workspace: one set, so that the same
+    options give the same Run whichever command reads it."""
+    from ovm.settings import IMPUTATIONS, NORMALISATIONS
+
+    sp.add_argument("workspace", metavar="WORKSPACE", help="folder holding ovm.yaml")
+    sp.add_argument("--rubric", metavar="FILE", help="score with this rubric instead")
+    sp.add_argument("--seed", type=natural,
+                    help="seed of the bootstrap and the sensitivity analysis (default: ovm.yaml)")
+    sp.add_argument("--bootstrap", type=replicates, metavar="N",
+                    help="bootstrap replicates, 0 to 100000 (0 turns it off)")
+    sp.add_argument("--missions", nargs="+", metavar="ID",
+                    help="the cohort: analyse only these missions (ids, space or comma "
+                         "separated; default: all)")
+    cmp = sp.add_argument_group("comparison", "how the cohort is compared (same defaults in "
+                                "every command)")
+    cmp.add_argument("--normalisation", choices=NORMALISATIONS, default="none",
+                     help="cohort normalisation of every indicator (default: only cohort "
+                          "indicators, by their rule)")
+    cmp.add_argument("--output-range", nargs=2, type=float, metavar=("LOW", "HIGH"),
+                     default=(0.0, 100.0), help="range of normalised scores (default 0 100)")
+    cmp.add_argument("--aggregation", action="append", metavar="[NODE=]METHOD",
+                     help="aggregation method at a group, 'overall', or everywhere: "
+                          "arithmetic, geometric, harmonic, generalised:P, minimum, sum "
+                          "(repeatable)")
+    cmp.add_argument("--imputation", choices=IMPUTATIONS, default="none",
+                     help="impute missing values (group_mean: by each mission's region)")
+    sp.add_argument("--allow-rejected", action="store_true",
+                    help="go on when some data rows are rejected (they stay listed)")
+    sp.add_argument("-q", "--quiet", action="store_true", help="no progress or summary")
+
+
+def _aggregation(specs: Sequence[str] | None) -> dict[str, str]:
+    """``["geometric", "rights=minimum"]`` -> ``{"*": "geometric", "rights": "minimum"}``."""
+    out: dict[str, str] = {}
+    for spec in specs or ():
+        node, sep, method = spec.partition("=")
+        key, value = (node.strip(), method.strip()) if sep else ("*", spec.strip())
+        if not key or not value:
+            raise UsageError(f"--aggregation {spec!r}: expected METHOD or NODE=METHOD")
+        out[key] = value
+    return out
+
+
+def settings_from(args: argparse.Namespace, ws: Workspace,
+                  sensitivity: SensitivitySettings | None = None) -> Settings:
+    """The typed settings of the run: ``ovm.yaml``'s, with the command line's on top."""
+    from pydantic import ValidationError
+
+    from ovm.settings import ComparisonSettings, Settings
+
+    base = ws.settings
+    missions = mission_ids(getattr(args, "missions", None)) or None
+    try:
+        comparison = ComparisonSettings(
+            normalisation=getattr(args, "normalisation", "none"),
+            output_range=tuple(getattr(args, "output_range", (0.0, 100.0))),
+            aggregation=_aggregation(getattr(args, "aggregation", None)),
+            imputation=getattr(args, "imputation", "none"))
+        return Settings(
+            seed=args.seed if getattr(args, "seed", None) is not None else base.seed,
+            bootstrap=(args.bootstrap if getattr(args, "bootstrap", None) is not None
+                       else base.bootstrap),
+            confidence=base.confidence, missions=tuple(missions) if missions else None,
+            comparison=comparison, sensitivity=sensitivity)
+    except ValidationError as exc:
+        problems = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}"
+                             for e in exc.errors(include_url=False))
+        raise UsageError(problems) from None
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None
+
+
+def check_rejections(ws: Workspace, args: argparse.Namespace) -> None:
+    """Print what the data files gave; raise :class:`Rejected` when rows were rejected and
+    ``--allow-rejected`` was not given."""
+    from ovm.data.workspace import describe_report
+
+    rep = ws.observations.report
+    print_issues(rep.issues)
+    for rej in rep.rejected:
+        for reason in rej.reasons:
+            print(f"{reason} (row rejected)", file=sys.stderr)
+    if not getattr(args, "quiet", False) or rep.rejected:
+        for line in describe_report(rep):
+            print(line, file=sys.stderr)
+    if rep.rejected and not getattr(args, "allow_rejected", False):
+        raise Rejected(f"{len(rep.rejected)} row(s) rejected; fix them or pass "
+                       "--allow-rejected")
+
+
+def load(args: argparse.Namespace) -> Workspace:
+    """The workspace the command names, its rejected rows reported."""
+    from ovm.data.workspace import load_workspace
+
+    ws_path = Path(args.workspace)
+    if not ws_path.exists():
+        raise UsageError(f"no workspace at {ws_path}")
+    ws = load_workspace(ws_path, rubric=getattr(args, "rubric", None))
+    check_rejections(ws, args)
+    return ws
+
+
+def require_missions(ws: Workspace, wanted: Sequence[str]) -> None:
+    """Refuse mission ids the workspace does not have, before any scoring, naming the closest."""
+    known = sorted(m.id for m in ws.observations.missions)
+    unknown = [m for m in wanted if m not in known]
+    if not unknown:
+        return
+    hints = []
+    for m in unknown:
+        close = difflib.get_close_matches(m, known, n=1)
+        hints.append(f"{m!r}" + (f" (did you mean {close[0]!r}?)" if close else ""))
+    raise UsageError(f"no mission {', '.join(hints)} in the workspace "
+                     f"(missions: {', '.join(known)})")
+
+
+def progress_line(enabled: bool) -> Any:
+    """A progress callback drawing ``scoring missions: i/n`` on a terminal, else None."""
+    # A progress line rewritten with \r only makes sense on a terminal, not in a log.
+    if not enabled or not sys.stderr.isatty():
+        return None
+
+    def report(done: int, total: int) -> None:
+        if total >= 20 and (done == total or done % max(1, total // 20) == 0):
+            print(f"\rscoring missions: {done}/{total}", end="" if done < total else "\n",
+                  file=sys.stderr, flush=True)
+
+    return report
+
+
+def progress_bar(enabled: bool) -> Any:
+    """A progress callback drawing the sensitivity analysis' bar on a terminal, else None."""
+    if not enabled or not sys.stderr.isatty():
+        return None
+    shown = {"pct": -1}
+
+    def report(done: int, total: int) -> None:
+        pct = 100 * done // max(total, 1)
+        if pct == shown["pct"]:
+            return
+        shown["pct"] = pct
+        bar = "#" * (pct // 4) + "." * (25 - pct // 4)
+        print(f"\rsensitivity [{bar}] {pct:3d}% {done}/{total}",
+              end="\n" if done >= total else "", file=sys.stderr, flush=True)
+
+    return report
+
+
+def run_from(args: argparse.Namespace, sensitivity: SensitivitySettings | None = None,
+             *, mission: str | None = None) -> tuple[Workspace, Run]:
+    """Load the workspace, check ``mission`` and the cohort exist, and analyse it once."""
+    from ovm.pipeline import analyse
+
+    ws = load(args)
+    require_missions(ws, [*mission_ids(getattr(args, "missions", None)),
+                          *([mission] if mission else [])])
+    settings = settings_from(args, ws, sensitivity)
+    if mission is not None and settings.missions is not None and mission not in settings.missions:
+        raise UsageError(f"--mission {mission} is not in the cohort named by --missions")
+    problems = settings.comparison.problems(ws.rubric)
+    if problems:
+        raise UsageError("; ".join(problems))
+    quiet = getattr(args, "quiet", False)
+    run = analyse(ws, settings, progress=progress_line(not quiet),
+                  sensitivity_progress=progress_bar(not quiet))
+    return ws, run

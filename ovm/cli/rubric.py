@@ -1,0 +1,68 @@
+"""``ovm validate`` and ``ovm schema``: the rubric format."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+from ovm.cli.common import EXIT_ERRORS, EXIT_OK, print_issues, write_output
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    """Validate rubric files."""
+    from ovm.rubric.model import check_rubric
+
+    worst = EXIT_OK
+    report: list[dict[str, Any]] = []
+    for name in args.files:
+        rubric, issues = check_rubric(Path(name))
+        errors = [i for i in issues if i.severity == "error"]
+        ok = rubric is not None and not errors
+        if not ok:
+            worst = EXIT_ERRORS
+        if args.format == "json":
+            report.append({"file": name, "valid": ok, "issues": [i.as_dict() for i in issues]})
+            continue
+        print_issues(issues)
+        if ok and rubric is not None:
+            n = len(rubric.indicators())
+            extra = f", {len(issues)} warning(s)" if issues else ""
+            print(f"{name}: valid ({rubric.id} {rubric.version}, {len(rubric.families)} "
+                  f"families, {n} indicators{extra})")
+        else:
+            print(f"{name}: {len(errors)} error(s)", file=sys.stderr)
+    if args.format == "json":
+        print(json.dumps(report, indent=1, ensure_ascii=False))
+    return worst
+
+
+def cmd_schema(args: argparse.Namespace) -> int:
+    """Print a JSON Schema."""
+    if args.what == "rubric":
+        from ovm.rubric.model import rubric_schema
+
+        schema = rubric_schema()
+    else:
+        from ovm.scoring.results import ScoreSet
+
+        schema = ScoreSet.model_json_schema()
+        schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+        schema["title"] = "ovm scores"
+    write_output(json.dumps(schema, indent=1, ensure_ascii=False) + "\n", args.output)
+    return EXIT_OK
+
+
+def register(sub: Any) -> None:
+    """Add ``validate`` and ``schema``."""
+    v = sub.add_parser("validate", help="check rubric files and report every problem")
+    v.add_argument("files", nargs="+", metavar="FILE")
+    v.add_argument("--format", choices=["text", "json"], default="text")
+    v.set_defaults(func=cmd_validate)
+
+    s = sub.add_parser("schema", help="print the JSON Schema of the rubric or scores format")
+    s.add_argument("what", choices=["rubric", "scores"])
+    s.add_argument("-o", "--output")
+    s.set_defaults(func=cmd_schema)

@@ -1,0 +1,34 @@
+"""``ovm score``: every mission's scorecard, as the run gives it."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import Any
+
+from ovm.cli.common import EXIT_OK, run_from, workspace_args, write_output
+
+
+def cmd_score(args: argparse.Namespace) -> int:
+    """Score a workspace."""
+    from ovm.reporting.tables import scores_csv
+
+    ws, run = run_from(args)
+    scores = run.scores
+    fmt = args.format or ("csv" if args.output and args.output.endswith(".csv") else "json")
+    write_output(scores.to_json() if fmt == "json" else scores_csv(scores), args.output)
+    if not args.quiet:
+        sims = " (includes SIMULATED observer data)" if scores.simulated_sources else ""
+        print(f"scored {len(scores.scorecards)} missions against {ws.rubric.id} "
+              f"{ws.rubric.version}{sims}", file=sys.stderr)
+    return EXIT_OK
+
+
+def register(sub: Any) -> None:
+    """Add ``score``."""
+    sc = sub.add_parser("score", help="score every mission of a workspace (after the cohort "
+                        "step: the numbers every other command shows)")
+    workspace_args(sc)
+    sc.add_argument("--format", choices=["json", "csv"])
+    sc.add_argument("-o", "--output", help="file to write (default: standard output)")
+    sc.set_defaults(func=cmd_score)

@@ -1,0 +1,130 @@
+"""Rankings and best practice: the rules every ranking in ovm follows, written once.
+
+A ranking is a standard competition ranking (1, 2, 2, 4), highest score first. Scores equal to
+:data:`TIE_DECIMALS` decimals tie: sums taken in a different order may differ in their last
+bits, and such a difference must not decide a rank. Missions without a score come last, with
+no rank. The comparison, the sensitivity analysis (one ranking per simulated methodology) and
+every writer use these functions or the rankings they produced.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+import numpy as np
+import numpy.typing as npt
+
+from ovm.frozen import FrozenModel
+from ovm.scoring.aggregate import Array
+from ovm.scoring.results import NodeScore
+
+TIE_DECIMALS = 9
+"""Scores equal to this many decimals tie."""
+
+
+class RankEntry(FrozenModel):
+    """One mission's place in a ranking (see the module docstring for the rules).
+
+    Tied missions share the better rank and are listed by id; a mission without a score has
+    rank None and comes last.
+    """
+
+    mission: str
+    score: float | None
+    rank: int | None
+    tied: bool
+
+
+def tie_keys(scores: Array) -> Array:
+    """The values rankings compare: scores rounded to :data:`TIE_DECIMALS`, NaN for none."""
+    return np.round(np.asarray(scores, dtype=float), TIE_DECIMALS)
+
+
+def competition_ranks(scores: Array) -> npt.NDArray[np.int32]:
+    """Competition ranks (1 = best) along the last axis; a NaN score ranks after every score.
+
+    ``scores`` is missions, or runs x missions. The ranks of unscored missions are positions
+    after the scored ones; :func:`rank` reports them as None.
+    """
+    r = tie_keys(scores)
+    if r.ndim == 1:
+        one: npt.NDArray[np.int32] = competition_ranks(r[None, :])[0]
+        return one
+    r = np.where(np.isnan(r), -np.inf, r)
+    # Any sort will do: equal keys get the same rank whatever their order.
+    order = np.argsort(-r, axis=1)
+    ordered = np.take_along_axis(r, order, axis=1)
+    pos = np.broadcast_to(np.arange(r.shape[1]), r.shape)
+    new = np.ones(r.shape, dtype=bool)
+    new[:, 1:] = ordered[:, 1:] != ordered[:, :-1]
+    start = np.maximum.accumulate(np.where(new, pos, 0), axis=1)
+    out = np.empty(r.shape, dtype=np.int32)
+    np.put_along_axis(out, order, (start + 1).astype(np.int32), axis=1)
+    return out
+
+
+def rank(scores: Mapping[str, float | None]) -> tuple[RankEntry, ...]:
+    """Rank missions by score, highest first (see :class:`RankEntry`)."""
+    ids = sorted(scores)
+    values: Array = np.array([np.nan if (s := scores[m]) is None else float(s) for m in ids],
+                             dtype=np.float64)
+    values = np.where(np.isfinite(values), values, np.nan)
+    if not ids:
+        return ()
+    ranks = competition_ranks(values)
+    keys = tie_keys(values)
+    scored = [k for k in range(len(ids)) if not np.isnan(values[k])]
+    counts: dict[float, int] = {}
+    for k in scored:
+        counts[float(keys[k])] = counts.get(float(keys[k]), 0) + 1
+    scored.sort(key=lambda k: (int(ranks[k]), ids[k]))
+    out = [RankEntry(mission=ids[k], score=float(values[k]), rank=int(ranks[k]),
+                     tied=counts[float(keys[k])] > 1) for k in scored]
+    out.extend(RankEntry(mission=ids[k], score=None, rank=None, tied=False)
+               for k in range(len(ids)) if np.isnan(values[k]))
+    return tuple(out)
+
+
+class BestPractice(FrozenModel):
+    """The best performers on one indicator, with the evidence behind their scores.
+
+    ``missions`` are the missions ranked first (several when tied). ``lead_holds`` is true
+    only when their lead survives the uncertainty: the lowest lower end of their intervals is
+    strictly above the highest upper end among the other scored missions (a score without an
+    interval counts as exact). A cohort where nobody else is scored has no lead to hold.
+    """
+
+    node: str
+    missions: tuple[str, ...]
+    score: float
+    lead_holds: bool
+    runner_up: str | None
+    evidence: tuple[NodeScore, ...]
+
+
+def _ends(ns: NodeScore) -> tuple[float, float]:
+    assert ns.score is not None
+    return ns.interval if ns.interval is not None else (ns.score, ns.score)
+
+
+def best_practice(node_id: str, cells: Mapping[str, NodeScore],
+                  ranking: Sequence[RankEntry]) -> tuple[BestPractice | None, tuple[str, ...]]:
+    """The best practice on a node and its weakest missions, from the node's ranking.
+
+    ``cells`` maps each mission of the ranking to its score on the node. When every scored
+    mission ties there is no weakest, only a shared best.
+    """
+    scored = [e for e in ranking if e.rank is not None]
+    if not scored:
+        return None, ()
+    top = [e for e in scored if e.rank == 1]
+    rest = [e for e in scored if e.rank != 1]
+    low_rank = scored[-1].rank
+    weakest = tuple(e.mission for e in scored if e.rank == low_rank) if low_rank != 1 else ()
+    holds = bool(rest) and (min(_ends(cells[e.mission])[0] for e in top)
+                            > max(_ends(cells[e.mission])[1] for e in rest))
+    assert top[0].score is not None
+    bp = BestPractice(node=node_id, missions=tuple(e.mission for e in top), score=top[0].score,
+                      lead_holds=holds, runner_up=rest[0].mission if rest else None,
+                      evidence=tuple(cells[e.mission] for e in top))
+    return bp, weakest

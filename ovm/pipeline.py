@@ -1,0 +1,240 @@
+"""One analysis, one answer: :func:`analyse` runs the whole pipeline once and returns a Run.
+
+``load -> score -> cohort step (family 7, normalisation) -> compare -> sensitivity (optional)
+-> recommendations``. Every command and every writer reads a :class:`Run`, so a mission's
+overall, a rank, an interval or a best performer exists in one place and every output shows
+that value.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import polars as pl
+
+from ovm.comparison.cohort import Comparison, compare
+from ovm.comparison.ranking import RankEntry
+from ovm.comparison.recommend import Recommendation, apply_changes, recommend
+from ovm.comparison.sensitivity import Sensitivity, sensitivity
+from ovm.data.followup import FollowUp, follow_up
+from ovm.data.observations import Observations
+from ovm.data.workspace import Workspace, load_workspace
+from ovm.rubric.model import Rubric
+from ovm.scoring.engine import score
+from ovm.scoring.results import NodeScore, NodeStatus, Scorecard, ScoreSet
+from ovm.settings import Settings
+
+Progress = Callable[[int, int], None]
+
+
+class UnknownMissionError(KeyError):
+    """A mission id that is not in the run's cohort; ``suggestion`` is the closest one."""
+
+    def __init__(self, missions: tuple[str, ...], known: tuple[str, ...]) -> None:
+        super().__init__(", ".join(missions))
+        self.missions = missions
+        self.known = known
+
+    def __str__(self) -> str:
+        names = ", ".join(map(repr, self.missions))
+        return f"no mission {names} in the workspace (missions: {', '.join(self.known)})"
+
+
+@dataclass(frozen=True)
+class Run:
+    """The result of one analysis: every number every output shows.
+
+    ``scores`` are the scorecards after the cohort step (what ``ovm score`` writes, what the
+    reports show); ``comparison`` holds them with the rankings, best practices, trends and
+    cohort findings; ``sensitivity`` is None unless the settings asked for it. ``alone`` keeps
+    each mission scored on its own, before the cohort step (the input of the sensitivity
+    analysis; family 7 is pending there).
+    """
+
+    rubric: Rubric
+    observations: Observations
+    settings: Settings
+    alone: ScoreSet
+    comparison: Comparison
+    sensitivity: Sensitivity | None = None
+    workspace: Workspace | None = None
+    _advice: dict[tuple[str, str], tuple[Recommendation, ...]] = field(
+        default_factory=dict, repr=False, compare=False)
+
+    @property
+    def scores(self) -> ScoreSet:
+        """Every mission's scorecard after the cohort step."""
+        return self.comparison.scores
+
+    @property
+    def missions(self) -> tuple[str, ...]:
+        """The ids of the cohort's missions, sorted."""
+        return tuple(c.mission.id for c in self.scores.scorecards)
+
+    def scorecard(self, mission: str) -> Scorecard:
+        """A mission's scorecard; :class:`UnknownMissionError` if it is not in the cohort."""
+        try:
+            return self.scores.scorecard(mission)
+        except KeyError:
+            raise UnknownMissionError((mission,), self.missions) from None
+
+    def rank(self, mission: str, node: str = "overall") -> RankEntry:
+        """A mission's entry in the ranking of a node."""
+        self.scorecard(mission)
+        return next(e for e in self.comparison.rankings[node] if e.mission == mission)
+
+    def recommendations(self, mission: str, lang: str = "en") -> tuple[Recommendation, ...]:
+        """The recommendations drafted for a mission, most important first, in ``lang``."""
+        key = (mission, lang)
+        if key not in self._advice:
+            card = self.scorecard(mission)
+            record = self.observations.mission(mission)
+            self._advice[key] = recommend(self.rubric, card, self.comparison, mission=record,
+                                          lang=lang)
+        return self._advice[key]
+
+    def title(self, lang: str = "en") -> str | None:
+        """The workspace's title in ``lang`` (None for a run made without a workspace)."""
+        return self.workspace.title(lang) if self.workspace is not None else None
+
+    def follow_up(self, mission: str) -> FollowUp:
+        """The follow-up of the recommendations of the mission's previous observed election."""
+        self.scorecard(mission)
+        return follow_up(self.observations.mission(mission), self.observations.missions)
+
+
+def _cohort(observations: Observations, missions: tuple[str, ...] | None) -> Observations:
+    if missions is None:
+        return observations
+    known = tuple(sorted(m.id for m in observations.missions))
+    unknown = tuple(m for m in dict.fromkeys(missions) if m not in known)
+    if unknown:
+        raise UnknownMissionError(unknown, known)
+    wanted = set(missions)
+    sites = observations.sites
+    if sites.height:
+        sites = sites.filter(pl.col("mission").is_in(sorted(wanted)))
+    report = observations.report
+    return Observations(missions=tuple(m for m in observations.missions if m.id in wanted),
+                        sites=sites, report=report,
+                        simulated_sources=observations.simulated_sources)
+
+
+def analyse_observations(rubric: Rubric, observations: Observations,
+                         settings: Settings | None = None, *,
+                         workspace: Workspace | None = None, progress: Progress | None = None,
+                         sensitivity_progress: Progress | None = None) -> Run:
+    """Score, run the cohort step, compare and (if asked) the sensitivity analysis, once.
+
+    Raises :class:`UnknownMissionError` when ``settings.missions`` names a mission that is not
+    in ``observations``, ValueError for comparison settings that do not fit the rubric.
+    """
+    settings = settings or Settings()
+    cohort = _cohort(observations, settings.missions)
+    alone = score(rubric, cohort, seed=settings.seed, bootstrap=settings.bootstrap,
+                  confidence=settings.confidence, progress=progress)
+    comparison = compare(alone, rubric, settings.comparison, observations=cohort)
+    sens = None
+    scored = sum(1 for c in comparison.scores.scorecards if c.overall.status == "scored")
+    if settings.sensitivity is not None and scored >= 2:
+        sens = sensitivity(alone, rubric, settings.sensitivity, seed=settings.seed,
+                           comparison=comparison, observations=cohort,
+                           progress=sensitivity_progress)
+    return Run(rubric=rubric, observations=cohort, settings=settings, alone=alone,
+               comparison=comparison, sensitivity=sens, workspace=workspace)
+
+
+def analyse(workspace: Workspace | str | Path, settings: Settings | None = None, *,
+            progress: Progress | None = None,
+            sensitivity_progress: Progress | None = None) -> Run:
+    """Analyse a workspace (a loaded one, or its folder): the one entry point of the pipeline.
+
+    Without ``settings``, the workspace's own (``settings:`` of ``ovm.yaml``) are used.
+    """
+    ws = workspace if isinstance(workspace, Workspace) else load_workspace(workspace)
+    if settings is None:
+        base = ws.settings
+        settings = Settings(seed=base.seed, bootstrap=base.bootstrap,
+                            confidence=base.confidence)
+    return analyse_observations(ws.rubric, ws.observations, settings, workspace=ws,
+                                progress=progress,
+                                sensitivity_progress=sensitivity_progress)
+
+
+# --- what if ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Change:
+    """How one node of a mission moves when some of its inputs change."""
+
+    node: str
+    before: float | None
+    after: float | None
+    status_before: NodeStatus
+    status_after: NodeStatus
+
+    @property
+    def delta(self) -> float | None:
+        """The change of the score, when the node is scored before and after."""
+        if self.before is None or self.after is None:
+            return None
+        return self.after - self.before
+
+
+@dataclass(frozen=True)
+class WhatIf:
+    """A mission's scores in a run, and in the same run with some inputs changed."""
+
+    mission: str
+    changes: Mapping[str, str]
+    before: Scorecard
+    after: Scorecard
+
+    def moved(self) -> tuple[Change, ...]:
+        """Every node whose score or status moves."""
+        out = []
+        for nb, na in zip((self.before.overall, *self.before.nodes),
+                          (self.after.overall, *self.after.nodes), strict=True):
+            if nb.score != na.score or nb.status != na.status:
+                out.append(Change(nb.node, nb.score, na.score, nb.status, na.status))
+        return tuple(out)
+
+
+class WhatIfError(ValueError):
+    """Changes that cannot be applied; ``problems`` lists each one."""
+
+    def __init__(self, problems: list[str]) -> None:
+        super().__init__("; ".join(problems))
+        self.problems = tuple(problems)
+
+
+def whatif(run: Run, mission: str, changes: Mapping[str, str]) -> WhatIf:
+    """The run again with a mission's variables or answers changed: the whole cohort step too.
+
+    With no change, ``after`` is the run's own scorecard. Raises :class:`WhatIfError` listing
+    every change that cannot be applied, :class:`UnknownMissionError` for an unknown mission.
+    """
+    before = run.scorecard(mission)
+    if not changes:
+        return WhatIf(mission, dict(changes), before, before)
+    record = run.observations.mission(mission)
+    changed, problems = apply_changes(run.rubric, record, changes)
+    if problems:
+        raise WhatIfError(problems)
+    obs = run.observations
+    others = tuple(changed if m.id == mission else m for m in obs.missions)
+    altered = Observations(missions=others, sites=obs.sites, report=obs.report,
+                           simulated_sources=obs.simulated_sources)
+    # The sensitivity analysis moves no score: leave it out of the rerun.
+    settings = run.settings.model_copy(update={"sensitivity": None})
+    again = analyse_observations(run.rubric, altered, settings, workspace=run.workspace)
+    return WhatIf(mission, dict(changes), before, again.scorecard(mission))
+
+
+def node_summary(ns: NodeScore) -> dict[str, object]:
+    """The figures of a node every output must agree on: score, status, band, interval."""
+    return {"node": ns.node, "score": ns.score, "status": ns.status, "band": ns.band,
+            "interval": list(ns.interval) if ns.interval is not None else None}

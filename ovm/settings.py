@@ -1,0 +1,163 @@
+"""The settings of an analysis: typed, frozen, validated once and stored on its result.
+
+:class:`Settings` holds everything that decides the numbers of a :class:`ovm.Run`: the
+engine's bootstrap, the cohort of missions, the comparison's methodological choices and the
+sensitivity analysis. The result keeps the settings object as it was given; writers put it
+into words in the report's language, never the analysis.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import TYPE_CHECKING, Annotated, Literal, get_args
+
+from pydantic import Field, field_validator, model_validator
+
+from ovm.frozen import FrozenMap, FrozenModel, ReadOnlyMap
+from ovm.scoring.aggregate import parse_aggregation
+
+if TYPE_CHECKING:
+    from ovm.rubric.model import Rubric
+
+Normalisation = Literal["none", "minmax", "zscore", "rank", "percentile", "distance_to_best",
+                        "distance_to_target"]
+Imputation = Literal["none", "mean", "group_mean"]
+NORMALISATIONS: tuple[str, ...] = get_args(Normalisation)
+IMPUTATIONS: tuple[str, ...] = get_args(Imputation)
+SENSITIVITY_CHOICES = ("weights", "aggregation", "normalisation", "drop_indicator", "sampling")
+DEFAULT_AGGREGATIONS = ("rubric", "arithmetic", "geometric")
+DEFAULT_NORMALISATIONS: tuple[Normalisation, ...] = ("none", "minmax", "zscore", "percentile")
+MAX_SENSITIVITY_RUNS = 100_000
+"""Each run evaluates the whole cohort (d + 2) times; more than this is beyond any need."""
+DEFAULT_SEED = 20261128
+
+Seed = Annotated[int, Field(ge=0, lt=2**63)]
+
+
+class ComparisonSettings(FrozenModel):
+    """How a cohort is compared (COINr's vocabulary: impute, normalise, aggregate).
+
+    - ``normalisation``: ``none`` normalises only the indicators whose rule is ``cohort`` (by
+      their rule's method); another method also normalises every other non-comparative
+      indicator, or only ``normalise_nodes`` (indicators or groups) when given.
+    - ``output_range``: where bounded methods land; ``zscore_scale``: mean and deviation of
+      z-scores.
+    - ``aggregation``: group id (or ``overall``, or ``*`` for all) -> method, e.g.
+      ``geometric`` or ``generalised:0.5``; the rubric's methods elsewhere.
+    - ``imputation``: ``mean`` of the cohort or ``group_mean`` (by ``groups``, mission id ->
+      group; each mission's region by default) for missing values.
+    - ``targets``: node id -> goal of ``distance_to_target``, in the node's own units.
+    """
+
+    normalisation: Normalisation = "none"
+    output_range: tuple[float, float] = (0.0, 100.0)
+    zscore_scale: tuple[float, float] = (0.0, 1.0)
+    aggregation: ReadOnlyMap[str, str] = Field(default_factory=FrozenMap)
+    imputation: Imputation = "none"
+    groups: ReadOnlyMap[str, str] | None = None
+    normalise_nodes: tuple[str, ...] | None = None
+    targets: ReadOnlyMap[str, float] = Field(default_factory=FrozenMap)
+
+    @field_validator("output_range")
+    @classmethod
+    def _range(cls, value: tuple[float, float]) -> tuple[float, float]:
+        lo, hi = value
+        if not (math.isfinite(lo) and math.isfinite(hi) and lo < hi):
+            raise ValueError("the output range must be two finite numbers, low < high")
+        return value
+
+    @field_validator("zscore_scale")
+    @classmethod
+    def _zscore(cls, value: tuple[float, float]) -> tuple[float, float]:
+        if not (math.isfinite(value[0]) and math.isfinite(value[1]) and value[1] > 0):
+            raise ValueError("the z-score scale is a finite mean and a deviation > 0")
+        return value
+
+    @field_validator("aggregation")
+    @classmethod
+    def _aggregation(cls, value: FrozenMap[str, str]) -> FrozenMap[str, str]:
+        for spec in value.values():
+            # A generalised mean without exponent takes the rubric's: only the syntax here.
+            parse_aggregation(spec, default_power=1.0)
+        return value
+
+    def problems(self, rubric: Rubric) -> list[str]:
+        """What in these settings does not fit ``rubric`` (nodes it does not have)."""
+        groups = {"overall", "*"} | {p.node.id for p in rubric.walk()
+                                     if getattr(p.node, "children", None) is not None}
+        out = [f"aggregation given for {k!r}: not a group of the rubric (use a group id, "
+               "'overall' or '*')" for k in self.aggregation if k not in groups]
+        unknown = sorted({k for k in [*self.targets, *(self.normalise_nodes or ())]
+                          if k not in rubric.nodes})
+        if unknown:
+            out.append(f"no node {', '.join(map(repr, unknown))} in the rubric")
+        return out
+
+    def methods(self, nominal: dict[str, tuple[str, float | None]]
+                ) -> tuple[dict[str, tuple[str, float | None]], set[str]]:
+        """The aggregation method of each group (``nominal``: the rubric's), and those changed.
+
+        Raises ValueError for a key that is not a group of ``nominal``, ``overall`` or ``*``.
+        """
+        unknown = [k for k in self.aggregation if k != "*" and k not in nominal]
+        if unknown:
+            raise ValueError(f"aggregation given for {', '.join(map(repr, unknown))}: not a "
+                             "group of the rubric (use a group id, 'overall' or '*')")
+        methods = dict(nominal)
+        if "*" in self.aggregation:
+            for key in methods:
+                methods[key] = parse_aggregation(self.aggregation["*"], nominal[key][1])
+        for key, spec in self.aggregation.items():
+            if key != "*":
+                methods[key] = parse_aggregation(spec, nominal[key][1])
+        return methods, {k for k in methods if methods[k] != nominal[k]}
+
+
+class SensitivitySettings(FrozenModel):
+    """The Monte Carlo over the methodology's choices (see :mod:`ovm.comparison.sensitivity`)."""
+
+    runs: int = Field(default=300, ge=2, le=MAX_SENSITIVITY_RUNS)
+    weight_range: float = Field(default=0.25, ge=0, lt=1)
+    aggregations: tuple[str, ...] = Field(default=DEFAULT_AGGREGATIONS, min_length=1)
+    normalisations: tuple[Normalisation, ...] = Field(
+        default=DEFAULT_NORMALISATIONS, min_length=1)
+    sampling_draws: int = Field(default=100, ge=1, le=10_000)
+    choices: tuple[str, ...] = SENSITIVITY_CHOICES
+
+    @field_validator("aggregations")
+    @classmethod
+    def _aggregations(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        for spec in value:
+            if spec != "rubric":
+                parse_aggregation(spec, default_power=1.0)
+        return value
+
+    @field_validator("choices")
+    @classmethod
+    def _choices(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        if not value or any(c not in SENSITIVITY_CHOICES for c in value) or len(set(value)) != len(
+                value):
+            raise ValueError(f"choices must be some of {', '.join(SENSITIVITY_CHOICES)}")
+        return value
+
+
+class Settings(FrozenModel):
+    """Everything that decides the numbers of a run.
+
+    ``seed`` drives the engine's bootstrap and the sensitivity analysis; ``bootstrap`` is the
+    number of replicates (0: no intervals); ``missions`` names the cohort (default: every
+    mission of the workspace); ``sensitivity`` is None when no sensitivity analysis is asked.
+    """
+
+    seed: Seed = DEFAULT_SEED
+    bootstrap: int = Field(default=200, ge=0, le=100_000)
+    confidence: float = Field(default=0.95, gt=0, lt=1)
+    missions: tuple[str, ...] | None = None
+    comparison: ComparisonSettings = ComparisonSettings()
+    sensitivity: SensitivitySettings | None = None
+
+    @model_validator(mode="after")
+    def _cohort(self) -> Settings:
+        if self.missions is not None and not self.missions:
+            raise ValueError("a cohort needs at least one mission")
+        return self
