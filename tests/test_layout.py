@@ -59,7 +59,7 @@ def _graph() -> tuple[dict[str, set[str]], list[str]]:
                 leaf = imported or ""
                 hidden = any(part.startswith("_") and part != "__init__"
                              for part in owner.split(".")[1:])
-                if not same_package and (leaf.startswith("_") and leaf != "__version__"
+                if not same_package and ((leaf.startswith("_") and leaf != "__version__")
                                          or hidden):
                     private.append(f"{name} imports {owner}:{leaf}")
     return edges, private
