@@ -15,6 +15,7 @@ import pytest
 
 import ovm
 from ovm import ScoreSet
+from ovm.settings import SensitivitySettings
 
 RUBRIC = """\
 ovm_rubric: 1
@@ -44,41 +45,62 @@ families:
 #   12/40 = 30 %, Wilson 18.1-45.4 %: inside [0, 50)          -> score 20, interval (20, 20)
 
 
-def _compare(root: Path, make_workspace: Callable[..., Path],
-             yes: dict[str, int]) -> ovm.Comparison:
+def _compare(
+    root: Path, make_workspace: Callable[..., Path], yes: dict[str, int]
+) -> ovm.Comparison:
     missions = "missions:\n" + "".join(
         f"  - {{id: {m}, country: AAA, name: {m}, election: {{type: general, date: 2020-01-01}}}}\n"
-        for m in yes)
-    rows = ["mission,site,p.open"] + [f"{m},s{j},{'yes' if j < k else 'no'}"
-                                      for m, k in yes.items() for j in range(40)]
-    ws = ovm.load_workspace(make_workspace(root, rubric=RUBRIC, missions=missions,
-                                           checklists="\n".join(rows) + "\n"))
+        for m in yes
+    )
+    rows = ["mission,site,p.open"] + [
+        f"{m},s{j},{'yes' if j < k else 'no'}" for m, k in yes.items() for j in range(40)
+    ]
+    ws = ovm.load_workspace(
+        make_workspace(root, rubric=RUBRIC, missions=missions, checklists="\n".join(rows) + "\n")
+    )
     return ovm.compare(ovm.score(ws.rubric, ws.observations, bootstrap=0), ws.rubric)
 
 
 def _intervals(c: ovm.Comparison) -> dict[str, tuple[float | None, tuple[float, float] | None]]:
-    return {card.mission.id: (card.node("p.open").score, card.node("p.open").interval)
-            for card in c.scores.scorecards}
+    return {
+        card.mission.id: (card.node("p.open").score, card.node("p.open").interval)
+        for card in c.scores.scorecards
+    }
 
 
-@pytest.mark.parametrize(("yes", "intervals", "holds"), [
-    pytest.param({"a": 28, "b": 12}, {"a": (60, (60, 60)), "b": (20, (20, 20))}, True,
-                 id="apart"),
-    # The best's lower end equals the other's upper end: the lead must be strictly above.
-    pytest.param({"a": 28, "b": 16}, {"a": (60, (60, 60)), "b": (20, (20, 60))}, False,
-                 id="touching"),
-    # The highest upper end among the others counts, not the first or the lowest.
-    pytest.param({"a": 28, "b1": 12, "b2": 16},
-                 {"a": (60, (60, 60)), "b1": (20, (20, 20)), "b2": (20, (20, 60))}, False,
-                 id="one-of-the-rest-touches"),
-    # Tied best missions: the lowest of their lower ends counts.
-    pytest.param({"a1": 28, "a2": 20, "b": 12},
-                 {"a1": (60, (60, 60)), "a2": (60, (20, 60)), "b": (20, (20, 20))}, False,
-                 id="one-of-the-best-touches"),
-])
+@pytest.mark.parametrize(
+    ("yes", "intervals", "holds"),
+    [
+        pytest.param(
+            {"a": 28, "b": 12}, {"a": (60, (60, 60)), "b": (20, (20, 20))}, True, id="apart"
+        ),
+        # The best's lower end equals the other's upper end: the lead must be strictly above.
+        pytest.param(
+            {"a": 28, "b": 16}, {"a": (60, (60, 60)), "b": (20, (20, 60))}, False, id="touching"
+        ),
+        # The highest upper end among the others counts, not the first or the lowest.
+        pytest.param(
+            {"a": 28, "b1": 12, "b2": 16},
+            {"a": (60, (60, 60)), "b1": (20, (20, 20)), "b2": (20, (20, 60))},
+            False,
+            id="one-of-the-rest-touches",
+        ),
+        # Tied best missions: the lowest of their lower ends counts.
+        pytest.param(
+            {"a1": 28, "a2": 20, "b": 12},
+            {"a1": (60, (60, 60)), "a2": (60, (20, 60)), "b": (20, (20, 20))},
+            False,
+            id="one-of-the-best-touches",
+        ),
+    ],
+)
 def test_a_lead_holds_only_when_the_best_lower_end_is_strictly_above_every_other_upper_end(
-        tmp_path: Path, make_workspace: Callable[..., Path], yes: dict[str, int],
-        intervals: dict, holds: bool) -> None:
+    tmp_path: Path,
+    make_workspace: Callable[..., Path],
+    yes: dict[str, int],
+    intervals: dict,
+    holds: bool,
+) -> None:
     c = _compare(tmp_path / "ws", make_workspace, yes)
     assert _intervals(c) == intervals
     best = c.best["p.open"]
@@ -89,22 +111,30 @@ def test_a_lead_holds_only_when_the_best_lower_end_is_strictly_above_every_other
 # --- rank intervals -------------------------------------------------------------------------
 
 K = 12
-DROP_RUBRIC = """\
+DROP_RUBRIC = (
+    """\
 ovm_rubric: 1
 id: drop
 version: "1"
 title: {en: Drop}
 languages: [en]
 variables:
-""" + "".join(f"  - {{name: v{i}, labels: {{en: V{i}}}, unit: u, source: statistics}}\n"
-              for i in range(K)) + """\
+"""
+    + "".join(
+        f"  - {{name: v{i}, labels: {{en: V{i}}}, unit: u, source: statistics}}\n" for i in range(K)
+    )
+    + """\
 families:
   - id: f
     labels: {en: F}
     children:
-""" + "".join(f"      - {{id: f.i{i}, kind: quantitative, labels: {{en: I{i}}}, "
-              f"source: statistics, formula: v{i}, rule: {{type: identity}}}}\n"
-              for i in range(K))
+"""
+    + "".join(
+        f"      - {{id: f.i{i}, kind: quantitative, labels: {{en: I{i}}}, "
+        f"source: statistics, formula: v{i}, rule: {{type: identity}}}}\n"
+        for i in range(K)
+    )
+)
 
 
 @pytest.fixture(scope="module")
@@ -113,32 +143,49 @@ def drop_cohort() -> tuple[ScoreSet, ovm.Rubric]:
     # twelve, m1 leads (600 vs 550, over 12); without f.i0, m2 leads (50 vs 55); without any
     # other, m1 still leads (550 vs 495, over 11).
     rubric = ovm.load_rubric(DROP_RUBRIC)
-    frame = pl.DataFrame({"id": ["m1", "m2"], "country": ["AAA", "BBB"],
-                          **{f"v{i}": [100.0, 0.0] if i == 0 else [50.0, 55.0]
-                             for i in range(K)}})
-    obs = ovm.observations_from_wide(frame, rubric, id_column="id", name_column=None,
-                                     country_column="country")
+    frame = pl.DataFrame(
+        {
+            "id": ["m1", "m2"],
+            "country": ["AAA", "BBB"],
+            **{f"v{i}": [100.0, 0.0] if i == 0 else [50.0, 55.0] for i in range(K)},
+        }
+    )
+    obs = ovm.observations_from_wide(
+        frame, rubric, id_column="id", name_column=None, country_column="country"
+    )
     return ovm.score(rubric, obs, bootstrap=0), rubric
 
 
 def test_rank_intervals_are_the_5_and_95_percent_quantiles_of_the_simulated_ranks(
-        drop_cohort: tuple[ScoreSet, ovm.Rubric]) -> None:
+    drop_cohort: tuple[ScoreSet, ovm.Rubric],
+) -> None:
     # Only dropping an indicator is varied: each run drops none or one of the 12, uniformly,
     # so the ranks swap in about 1 run in 13 (7.7 %), more than 5 % and less than 10 %. The
     # 5-95 % interval then spans both ranks; a 10-90 % one would not.
     scores, rubric = drop_cohort
-    result = ovm.sensitivity(scores, rubric, runs=2000, seed=4, choices=("drop_indicator",))
+    result = ovm.sensitivity(
+        scores, rubric, SensitivitySettings(runs=2000, choices=("drop_indicator",)), seed=4
+    )
     swapped = {r.mission: r.mean_shift for r in result.ranks}
     assert all(0.06 < share < 0.09 for share in swapped.values()), swapped
     assert [(r.mission, r.nominal, r.median, r.low, r.high) for r in result.ranks] == [
-        ("m1", 1, 1.0, 1.0, 2.0), ("m2", 2, 2.0, 1.0, 2.0)]
+        ("m1", 1, 1.0, 1.0, 2.0),
+        ("m2", 2, 2.0, 1.0, 2.0),
+    ]
 
 
 def test_ranks_that_never_move_have_a_point_interval(
-        drop_cohort: tuple[ScoreSet, ovm.Rubric]) -> None:
+    drop_cohort: tuple[ScoreSet, ovm.Rubric],
+) -> None:
     scores, rubric = drop_cohort
-    result = ovm.sensitivity(scores, rubric, runs=200, seed=4, choices=("weights",),
-                             weight_range=0.1)
+    result = ovm.sensitivity(
+        scores,
+        rubric,
+        SensitivitySettings(runs=200, choices=("weights",), weight_range=0.1),
+        seed=4,
+    )
     # A weight within +-10 % cannot outweigh f.i0's lead: 100 * 0.9 vs 11 * 5 * 1.1 at worst.
     assert [(r.mission, r.median, r.low, r.high, r.mean_shift) for r in result.ranks] == [
-        ("m1", 1.0, 1.0, 1.0, 0.0), ("m2", 2.0, 2.0, 2.0, 0.0)]
+        ("m1", 1.0, 1.0, 1.0, 0.0),
+        ("m2", 2.0, 2.0, 2.0, 0.0),
+    ]
