@@ -30,7 +30,7 @@ Progress = Callable[[int, int], None]
 
 
 class UnknownMissionError(KeyError):
-    """A mission id that is not in the run's cohort; ``suggestion`` is the closest one."""
+    """Mission ids that are not in the run's cohort; ``known`` lists the cohort's ids."""
 
     def __init__(self, missions: tuple[str, ...], known: tuple[str, ...]) -> None:
         super().__init__(", ".join(missions))

@@ -125,3 +125,19 @@ def test_importing_ovm_loads_no_stage_until_asked() -> None:
                          check=True)
     lines = res.stdout.splitlines()
     assert lines == ["[]", "True"]
+
+
+def test_docs_api_lists_exactly_the_public_names() -> None:
+    import re
+
+    import ovm
+
+    text = (PACKAGE.parent / "docs" / "api.md").read_text("utf-8")
+    mentioned = set(re.findall(r"`([A-Za-z_]+)[(`]", text))
+    # The first column of every table names public API only.
+    listed = {n for cell in re.findall(r"^\| ([^|]+) \|", text, re.M)
+              for n in re.findall(r"`([A-Za-z_]+)[(`]", cell)} - {"name"}
+    public = set(ovm.__all__) - {"__version__"}
+    assert sorted(public - mentioned) == []
+    assert sorted(listed - public) == []
+    assert all(getattr(ovm, name) is not None for name in public)
