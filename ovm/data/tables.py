@@ -26,7 +26,8 @@ also strip the separators U+001C to U+001F, so one cell could read differently b
 MAX_TABLE_BYTES = 2 * 1024**3
 
 
-def _cell_text(value: object) -> str | None:
+def cell_text(value: object) -> str | None:
+    """A workbook cell's value as the text a CSV would hold; None for an empty cell."""
     if value is None:
         return None
     if isinstance(value, bool):
@@ -38,7 +39,7 @@ def _cell_text(value: object) -> str | None:
     if hasattr(value, "isoformat"):
         return str(value.isoformat())
     text = str(value)
-    return text if text.strip() != "" else None
+    return text if text.strip(BLANKS) != "" else None
 
 
 def read_table(
@@ -309,7 +310,7 @@ def _read_xlsx(path: Path, sheet: str | None) -> tuple[pl.DataFrame | None, list
             return None, [Issue(name, 1, 1, "empty-file", "no header row", (), "error", "data")]
         while header and header[-1] is None:
             header = header[:-1]
-        headers = [str(h).strip() if h is not None else "" for h in header]
+        headers = [str(h).strip(BLANKS) if h is not None else "" for h in header]
         issues = _header_issues(name, headers)
         if issues:
             return None, issues
@@ -321,14 +322,14 @@ def _read_xlsx(path: Path, sheet: str | None) -> tuple[pl.DataFrame | None, list
             stray += [
                 Issue(name, i, width + 1 + k, "cell-without-header",
                       "a value in a column that has no header", (), "error", "data")
-                for k, v in enumerate(rec[width:]) if _cell_text(v) is not None
+                for k, v in enumerate(rec[width:]) if cell_text(v) is not None
             ]
-            cells = [_cell_text(v) for v in rec[:width]]
+            cells = [cell_text(v) for v in rec[:width]]
             if all(c is None for c in cells) and all(v is None for v in rec):
                 continue
             cells += [None] * (width - len(cells))
             for j, c in enumerate(cells):
-                cols[j].append(c.strip() if isinstance(c, str) else c)
+                cols[j].append(c.strip(BLANKS) if isinstance(c, str) else c)
             numbers.append(i)
     except _XLSX_ERRORS as exc:
         return None, [Issue(name, None, None, "unreadable-table",
