@@ -2,16 +2,24 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import polars as pl
 
-from ovm.data.observations import (
-    NA_WORDS,
-    SITE_COLUMNS,
+from ovm.data.observations import SITE_COLUMNS, unknown_mission_message
+from ovm.data.reader import (
+    Account,
+    Choices,
+    Column,
     FileReport,
+    Flag,
+    NumberRule,
+    Reading,
     RejectedRow,
-    unknown_mission_message,
+    Text,
+    codes,
+    number_expr,
 )
 from ovm.data.tables import BLANKS, ROW
 from ovm.errors import Issue
@@ -19,10 +27,15 @@ from ovm.indicators import ChecklistIndicator
 from ovm.rubric.model import Rubric
 
 FILE = "_file"
-YES_WORDS = ("yes", "y", "si", "sí", "true", "1", "oui", "sim")
-NO_WORDS = ("no", "n", "false", "0", "non", "não", "nao")
 NA_CODE = -1
 """Code of a not-applicable answer in a coded column (1 accepted, 0 not, null missing)."""
+INVALID_CODE = -2
+"""Code of a cell that cannot be read, before its row is rejected."""
+
+MISSION_COLUMN = Column("mission", Text(), "the mission id of each visit", required=True,
+                        words=False)
+SIMULATED_COLUMN = Column("simulated", Flag("simulated"), "whether the visit was simulated",
+                          words=False)
 
 
 @dataclass(frozen=True)
@@ -40,127 +53,52 @@ def checklist_questions(rubric: Rubric) -> list[ChecklistIndicator]:
     return [n for n in rubric.indicators() if isinstance(n, ChecklistIndicator)]
 
 
-INVALID_CODE = -2
-
-
-def _simple(q: ChecklistIndicator) -> bool:
-    """Single-choice questions are coded in one hash lookup per cell (the common, large case)."""
-    return q.answer_type in ("yes_no", "select_one")
-
-
-def _code_map(q: ChecklistIndicator) -> dict[str, int]:
-    accept = {str(a).lower() for a in q.accept}
-    mapping: dict[str, int] = {}
-    if q.answer_type == "yes_no":
-        mapping |= dict.fromkeys(YES_WORDS, int("yes" in accept))
-        mapping |= dict.fromkeys(NO_WORDS, int("no" in accept))
+def question_column(q: ChecklistIndicator) -> Column:
+    """The column of one checklist question: its answers, and not applicable where allowed."""
+    parser: NumberRule | Choices
+    if q.numeric:
+        parser = NumberRule(q.id, whole=q.answer_type == "integer", minimum=q.minimum,
+                            maximum=q.maximum)
     else:
-        mapping |= {c.name.lower(): int(c.name.lower() in accept) for c in q.all_choices()}
-    mapping |= dict.fromkeys(NA_WORDS, NA_CODE if q.not_applicable else INVALID_CODE)
-    return mapping
-
-
-def _simple_code(q: ChecklistIndicator, values: list[str | None]) -> pl.Expr:
-    """Code a single-choice column from its distinct ``values``: a few words, each lowercased
-    and looked up once, then one hash lookup per cell (lowercasing every cell costs more than
-    the rest of the validation)."""
-    mapping = _code_map(q)
-    # Blank cells are not observed (null); the others may still carry surrounding blanks.
-    codes = {
-        v: mapping.get(v.strip(BLANKS).lower(), INVALID_CODE) if v.strip(BLANKS) else None
-        for v in values
-        if v is not None
-    }
-    return pl.col(q.id).replace_strict(codes, default=None, return_dtype=pl.Int8)
+        parser = Choices(q.id, tuple(c.name for c in q.all_choices()),
+                         multiple=q.answer_type == "select_multiple",
+                         yes_no=q.answer_type == "yes_no")
+    return Column(q.id, parser, f"the answers to {q.id}", not_applicable=q.not_applicable)
 
 
 def verbatim_columns(rubric: Rubric) -> set[str]:
     """Columns :func:`validate_sites` cleans itself, so a reader may leave them as written:
-    single-choice answers, coded from their few distinct values."""
-    return {q.id for q in checklist_questions(rubric) if _simple(q)}
+    answers to choice questions, read from their few distinct cells."""
+    return {q.id for q in checklist_questions(rubric) if not q.numeric}
 
 
-def _normalised(q: ChecklistIndicator) -> pl.Expr:
-    col = pl.col(q.id).str.to_lowercase()
-    na = col.is_in(list(NA_WORDS))
-    if q.answer_type == "yes_no":
-        return (
-            pl.when(col.is_in(list(YES_WORDS)))
-            .then(pl.lit("yes"))
-            .when(col.is_in(list(NO_WORDS)))
-            .then(pl.lit("no"))
-            .when(na)
-            .then(pl.lit("na"))
-            .otherwise(col)
-        )
-    if q.numeric:
-        return pl.when(na).then(pl.lit("na")).otherwise(col)
-    return pl.when(na).then(pl.lit("na")).otherwise(col.str.replace_all(r"\s+", " "))
+def _answer_code(q: ChecklistIndicator) -> Callable[[Reading], int | None]:
+    """The code of a reading: 1 accepted, 0 not, NA_CODE, null missing, INVALID_CODE."""
+    accept = {str(a).lower() for a in q.accept}
+
+    def code(r: Reading) -> int | None:
+        if r.status == "invalid":
+            return INVALID_CODE
+        if r.status == "missing":
+            return None
+        if r.status == "not_applicable":
+            return NA_CODE
+        return int(any(n.lower() in accept for n in str(r.value).split(" ")))
+
+    return code
 
 
-def _valid(q: ChecklistIndicator, norm: pl.Expr) -> pl.Expr:
-    na_ok = norm == "na" if q.not_applicable else pl.lit(False)
-    if q.numeric:
-        num = norm.cast(pl.Float64, strict=False)
-        ok = num.is_not_null() & num.is_finite()
-        if q.answer_type == "integer":
-            ok = ok & (num == num.floor())
-        if q.minimum is not None:
-            ok = ok & (num >= q.minimum)
-        if q.maximum is not None:
-            ok = ok & (num <= q.maximum)
-        return norm.is_null() | na_ok | ok
-    names = [c.name for c in q.all_choices()]
-    if q.answer_type == "select_multiple":
-        ok = norm.str.split(" ").list.eval(pl.element().is_in(names)).list.all()
-        return norm.is_null() | na_ok | ok.fill_null(False)
-    return norm.is_null() | na_ok | norm.is_in(names)
+def _number_code(r: Reading) -> float | None:
+    # NaN marks not applicable in a numeric column; a NaN answer never gets this far.
+    if r.status == "not_applicable":
+        return float("nan")
+    return r.value if isinstance(r.value, float) else None
 
 
-def _coded(q: ChecklistIndicator, norm: pl.Expr) -> pl.Expr:
-    if q.numeric:
-        return (
-            pl.when(norm == "na")
-            .then(pl.lit(float("nan")))
-            .otherwise(norm.cast(pl.Float64, strict=False))
-            .alias(q.id)
-        )
-    accept = [str(a) for a in q.accept]
-    if q.answer_type == "select_multiple":
-        hit = norm.str.split(" ").list.eval(pl.element().is_in(accept)).list.any()
-    else:
-        hit = norm.is_in(accept)
-    return (
-        pl.when(norm.is_null())
-        .then(pl.lit(None, pl.Int8))
-        .when(norm == "na")
-        .then(pl.lit(NA_CODE, pl.Int8))
-        .when(hit)
-        .then(pl.lit(1, pl.Int8))
-        .otherwise(pl.lit(0, pl.Int8))
-        .alias(q.id)
-    )
-
-
-def _reason(q: ChecklistIndicator, cell: str) -> tuple[str, str]:
-    low = cell.lower()
-    if low in NA_WORDS and not q.not_applicable:
-        return "not-applicable-not-allowed", f"{q.id} does not allow 'not applicable'"
-    if q.numeric:
-        try:
-            x = float(cell)
-        except ValueError:
-            return "invalid-number", f"{cell!r} is not a number ({q.id})"
-        if x != x or x in (float("inf"), float("-inf")):
-            return "not-finite", f"{cell!r} is not a finite number"
-        if q.answer_type == "integer" and not x.is_integer():
-            return "not-integer", f"{q.id} takes whole numbers, not {cell!r}"
-        return "out-of-range", (
-            f"{x:g} is outside {q.minimum if q.minimum is not None else '-inf'}"
-            f"..{q.maximum if q.maximum is not None else 'inf'} for {q.id}"
-        )
-    names = ", ".join(c.name for c in q.all_choices())
-    return "invalid-answer", f"{cell!r} is not an allowed answer for {q.id} ({names})"
+def _flag_code(r: Reading) -> int | None:
+    if r.status == "invalid":
+        return INVALID_CODE
+    return None if r.value is None else int(bool(r.value))
 
 
 def _repeated_rows(
@@ -205,75 +143,75 @@ def validate_sites(
     excluded: int = 0,
     kind: str = "checklist",
 ) -> SiteLoad:
-    """Validate raw text site rows, reject bad rows with every reason, and code the answers."""
+    """Validate raw text site rows, reject bad rows with every reason, and code the answers.
+
+    Column-wise: a choice column is coded from its distinct cells, each read once; a number
+    column is cast, and only the cells the cast cannot read (``1,234``, ``na``) are read one
+    by one. Rejected rows get their reasons from the same :meth:`Column.read`.
+    """
     questions = checklist_questions(rubric)
     qids = {q.id for q in questions}
     cols = [c for c in df.columns if c not in (ROW, FILE)]
-    colno = {c: j for j, c in enumerate(cols, start=1)}
-    issues: list[Issue] = []
-    if "mission" not in df.columns:
-        issues.append(
-            Issue(file, 1, None, "missing-column", "no 'mission' column", (), "error", "data")
-        )
-        return SiteLoad(
-            pl.DataFrame(),
-            FileReport(file, kind, df.height, 0, 0, excluded, simulated),
-            (),
-            tuple(issues),
-        )
+    account = Account(file, kind, cols)
+    missing = account.require([MISSION_COLUMN], cols)
+    if missing:
+        account.reject_every_row(df, "no mission column")
+        report = account.report(df.height, excluded=excluded, simulated=simulated)
+        return SiteLoad(pl.DataFrame(), report, tuple(account.rejected), tuple(missing))
     unmatched = [c for c in cols if c not in qids and c not in SITE_COLUMNS]
     by_case = {k.casefold(): k for k in (*sorted(qids), *SITE_COLUMNS)}
     for c in unmatched:
         near = by_case.get(c.casefold())
         hint = f" (names are case-sensitive: did you mean {near!r}?)" if near else ""
-        issues.append(
-            Issue(
-                file,
-                1,
-                colno[c],
-                "unknown-column",
-                f"column {c!r} matches no checklist question; ignored{hint}",
-                (),
-                "warning",
-                "data",
-            )
-        )
+        account.warn(c, "unknown-column",
+                     f"column {c!r} matches no checklist question; ignored{hint}")
     present = [q for q in questions if q.id in df.columns]
     for c in SITE_COLUMNS:
         if c not in df.columns:
             df = df.with_columns(pl.lit(None, pl.String).alias(c))
-    simple = [q for q in present if _simple(q)]
-    distinct: dict[str, list[str | None]] = {}
-    if simple:
-        lists = df.select(pl.col(q.id).unique().implode() for q in simple).row(0)
-        distinct = dict(zip((q.id for q in simple), lists, strict=True))
-    norm_cols = {
-        q.id: _simple_code(q, distinct[q.id]) if _simple(q) else _normalised(q) for q in present
-    }
-    work = df.with_columns(**{f"__n_{k}": v for k, v in norm_cols.items()})
-    checks = {
-        q.id: (
-            pl.col(f"__n_{q.id}").is_null() | (pl.col(f"__n_{q.id}") != INVALID_CODE)
-            if _simple(q)
-            else _valid(q, pl.col(f"__n_{q.id}"))
-        )
-        for q in present
-    }
+    spec = {q.id: question_column(q) for q in present}
+    choice = [q for q in present if not q.numeric]
+    numeric = [q for q in present if q.numeric]
+    # One pass for every column's distinct cells: for numbers, only those the cast misses.
+    wanted = [pl.col(q.id).unique().implode() for q in choice]
+    wanted += [pl.col(q.id).filter(number_expr(q.id).is_null() & pl.col(q.id).is_not_null())
+               .unique().implode() for q in numeric]
+    wanted.append(pl.col("simulated").unique().implode())
+    distinct = dict(zip([*(q.id for q in (*choice, *numeric)), "simulated"],
+                        df.select(wanted).row(0), strict=True))
+    coded: dict[str, pl.Expr] = {}
+    checks: dict[str, pl.Expr] = {}
+    for q in choice:
+        by_cell = codes(spec[q.id], distinct[q.id], _answer_code(q))
+        coded[q.id] = pl.col(q.id).replace_strict(by_cell, default=None, return_dtype=pl.Int8)
+        checks[q.id] = pl.col(f"__n_{q.id}").is_null() | (pl.col(f"__n_{q.id}") != INVALID_CODE)
+    for q in numeric:
+        num = number_expr(q.id)
+        rule = spec[q.id].parser
+        assert isinstance(rule, NumberRule)
+        readings = codes(spec[q.id], distinct[q.id], lambda r: r)
+        ok = pl.col(q.id).is_null() | rule.ok(num).fill_null(False)
+        if readings:
+            read = {c: _number_code(r) for c, r in readings.items() if r.status != "invalid"}
+            num = pl.coalesce(num, pl.col(q.id).replace_strict(read, default=None,
+                                                                 return_dtype=pl.Float64))
+            ok = ok | pl.col(q.id).is_in(list(read))
+        coded[q.id] = num
+        checks[q.id] = ok
+    flags = codes(SIMULATED_COLUMN, distinct["simulated"], _flag_code)
+    coded["simulated"] = pl.col("simulated").replace_strict(flags, default=None,
+                                                            return_dtype=pl.Int8)
+    checks["simulated"] = (pl.col("__n_simulated").is_null()
+                           | (pl.col("__n_simulated") != INVALID_CODE))
     mission_ok = pl.col("mission").is_not_null() & pl.col("mission").is_in(sorted(missions))
-    # A flag that is neither yes nor no must not turn simulated visits into observed ones.
-    flag = pl.col("simulated").str.strip_chars().str.to_lowercase()
-    flag_ok = flag.is_null() | flag.is_in([*YES_WORDS, *NO_WORDS])
+    work = df.with_columns(**{f"__n_{k}": v for k, v in coded.items()})
     work = work.with_columns(
-        mission_ok.alias("__ok_mission"),
-        flag_ok.alias("__ok_simulated"),
-        *(v.alias(f"__ok_{k}") for k, v in checks.items()),
-    )
-    ok_cols = ["__ok_mission", "__ok_simulated", *(f"__ok_{q.id}" for q in present)]
+        mission_ok.alias("__ok_mission"), *(v.alias(f"__ok_{k}") for k, v in checks.items()))
+    ok_cols = ["__ok_mission", *(f"__ok_{k}" for k in checks)]
     work = work.with_columns(pl.all_horizontal(ok_cols).alias("__ok"))
-    bad = work.filter(~pl.col("__ok"))
-    rejected: list[RejectedRow] = []
-    by_case = {m.casefold(): m for m in sorted(missions)}
-    for rec in bad.iter_rows(named=True):
+    by_mission_case = {m.casefold(): m for m in sorted(missions)}
+    cells = {**spec, "simulated": SIMULATED_COLUMN}
+    for rec in work.filter(~pl.col("__ok")).iter_rows(named=True):
         row = int(rec[ROW])
         reasons: list[Issue] = []
         if not rec["__ok_mission"]:
@@ -282,31 +220,21 @@ def validate_sites(
             code, msg = (
                 ("missing-mission", "a blank row (no cell filled)" if blank else "no mission id")
                 if mid is None
-                else ("unknown-mission", unknown_mission_message(str(mid), by_case))
+                else ("unknown-mission", unknown_mission_message(str(mid), by_mission_case))
             )
-            reasons.append(Issue(file, row, colno.get("mission"), code, msg, (), "error", "data"))
-        if not rec["__ok_simulated"]:
-            reasons.append(
-                Issue(
-                    file,
-                    row,
-                    colno.get("simulated"),
-                    "invalid-flag",
-                    f"{rec['simulated']!r} is not yes or no (simulated)",
-                    (),
-                    "error",
-                    "data",
-                )
-            )
-        for q in present:
-            if not rec[f"__ok_{q.id}"]:
-                code, msg = _reason(q, str(rec[q.id]).strip(BLANKS))
-                reasons.append(Issue(file, row, colno.get(q.id), code, msg, (), "error", "data"))
-        rejected.append(RejectedRow(file, row, rec["mission"], tuple(reasons)))
+            reasons.append(account.at(row, "mission", code, msg))
+        for k in checks:
+            if rec[f"__ok_{k}"]:
+                continue
+            r = cells[k].read(rec[k])
+            if r.status != "invalid":
+                raise AssertionError(f"{k}: {rec[k]!r} refused column-wise, read as {r}")
+            reasons.append(account.at(row, k, r.code, r.message))
+        account.reject(row, rec["mission"], reasons)
     good = work.filter(pl.col("__ok"))
-    issues += _repeated_rows(good, [c for c in cols if c in df.columns], file, colno)
-    sim_col = flag.is_in(list(YES_WORDS)).fill_null(False)
-    coded = good.select(
+    issues = [*account.issues,
+              *_repeated_rows(good, [c for c in cols if c in df.columns], file, account.numbers)]
+    rows = good.select(
         pl.col("mission"),
         pl.col("site"),
         pl.col("site_country"),
@@ -314,20 +242,16 @@ def validate_sites(
         pl.col("observer"),
         pl.col("visited_at"),
         pl.col("notes"),
-        (sim_col | pl.lit(simulated)).alias("simulated"),
+        ((pl.col("__n_simulated") == 1).fill_null(False) | pl.lit(simulated)).alias("simulated"),
         pl.lit(file).alias(FILE),
         pl.col(ROW),
-        *(
-            pl.col(f"__n_{q.id}").alias(q.id) if _simple(q) else _coded(q, pl.col(f"__n_{q.id}"))
-            for q in present
-        ),
+        *(pl.col(f"__n_{q.id}").alias(q.id) for q in present),
         *(
             pl.lit(None, pl.Float64 if q.numeric else pl.Int8).alias(q.id)
             for q in questions
             if q.id not in df.columns
         ),
     )
-    report = FileReport(
-        file, kind, df.height, good.height, len(rejected), excluded, simulated, tuple(unmatched)
-    )
-    return SiteLoad(coded, report, tuple(rejected), tuple(issues))
+    report = account.report(df.height, excluded=excluded, simulated=simulated,
+                            unmatched=unmatched)
+    return SiteLoad(rows, report, tuple(account.rejected), tuple(issues))

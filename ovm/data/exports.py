@@ -19,7 +19,6 @@ Both tools' conventions are recognised whatever the declared layout.
 from __future__ import annotations
 
 import dataclasses
-import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -27,8 +26,25 @@ from typing import Literal
 
 import polars as pl
 
-from ovm.data.checklists import YES_WORDS, SiteLoad, checklist_questions, validate_sites
-from ovm.data.observations import NA_WORDS, SITE_COLUMNS, FileReport, RejectedRow
+from ovm.data.checklists import (
+    INVALID_CODE,
+    MISSION_COLUMN,
+    SiteLoad,
+    checklist_questions,
+    validate_sites,
+)
+from ovm.data.observations import SITE_COLUMNS, FileReport, RejectedRow
+from ovm.data.reader import (
+    NOT_APPLICABLE,
+    Account,
+    Column,
+    Flag,
+    Reading,
+    codes,
+    refused,
+    word,
+    yes_no,
+)
 from ovm.data.tables import ROW, read_table
 from ovm.errors import Issue
 from ovm.field.xlsform import (
@@ -68,12 +84,8 @@ ID_COLUMNS = ("_uuid", "KEY", "meta/instanceID", "meta-instanceID", "instanceID"
 REVIEW_COLUMNS = ("_validation_status", "ReviewState")
 REJECTED_STATES = frozenset({"validation_status_not_approved", "not approved", "not_approved",
                              "rejected"})
-TRUE_FLAGS = frozenset({"1", "true", "yes", "y", "1.0"})
-FALSE_FLAGS = frozenset({"0", "false", "no", "n", "0.0"})
 
 
-def _norm(text: str) -> str:
-    return re.sub(r"\s+", " ", text).strip().casefold()
 
 
 def _suffixes(header: str) -> Iterable[tuple[int, str]]:
@@ -101,7 +113,7 @@ class _Targets:
     groups: set[str] = field(default_factory=set)
 
     def add_label(self, text: str, role: _Role) -> None:
-        key = _norm(text)
+        key = word(text)
         if not key:
             return
         old = self.labels.get(key, role)
@@ -110,9 +122,9 @@ class _Targets:
 
     def is_group_path(self, prefix: str) -> bool:
         """Whether ``prefix`` is a path of known groups joined by ``/`` or ``-``."""
-        if _norm(prefix) in self.groups:
+        if word(prefix) in self.groups:
             return True
-        return any(prefix[i] in "/-" and _norm(prefix[i + 1:]) in self.groups
+        return any(prefix[i] in "/-" and word(prefix[i + 1:]) in self.groups
                    and self.is_group_path(prefix[:i]) for i in range(1, len(prefix) - 1))
 
     def lookup(self, header: str) -> _Role | None:
@@ -122,7 +134,7 @@ class _Targets:
                 continue
             role = self.names.get(rest)
             if role is None:
-                role = self.labels.get(_norm(rest))
+                role = self.labels.get(word(rest))
             if role is not None:
                 return role
         return None
@@ -139,8 +151,8 @@ def _targets(rubric: Rubric) -> _Targets:
         t.names[name] = _Role("meta", name)
     t.groups.update({"visit", "meta"})
     for fam, _qs in checklist_families(rubric):
-        t.groups.update({_norm(field_name(fam.id)), _norm(fam.id),
-                         *(_norm(v) for v in fam.labels.values())})
+        t.groups.update({word(field_name(fam.id)), word(fam.id),
+                         *(word(v) for v in fam.labels.values())})
     for q in checklist_questions(rubric):
         t.questions[q.id] = q
         role = _Role("question", q.id)
@@ -158,7 +170,7 @@ def _targets(rubric: Rubric) -> _Targets:
 
 def _choice_of(q: ChecklistIndicator, text: str) -> str | None:
     """The choice name a cell or an expanded column's suffix stands for (name or label)."""
-    return _label_map(q).get(_norm(text))
+    return _label_map(q).get(word(text))
 
 
 def _classify(header: str, t: _Targets) -> _Role | None:
@@ -207,7 +219,8 @@ def map_export(df: pl.DataFrame, rubric: Rubric, layout: str, file: str) -> Norm
     del layout  # both tools' conventions are recognised whichever was declared
     t = _targets(rubric)
     cols = [c for c in df.columns if c != ROW]
-    colno = {c: j for j, c in enumerate(cols, start=1)}
+    account = Account(file, "checklist", cols)
+    colno = account.numbers
     issues: list[Issue] = []
     roles: dict[str, _Role] = {}
     taken: dict[_Role, str] = {}
@@ -221,14 +234,14 @@ def map_export(df: pl.DataFrame, rubric: Rubric, layout: str, file: str) -> Norm
         role = _classify(c, t)
         if role is None:
             unmatched.append(c)
-            issues.append(Issue(file, 1, colno[c], "unknown-column",
-                                f"column {c!r} matches no checklist question; ignored", (),
-                                "warning", "data"))
+            issues.append(account.at(1, c, "unknown-column",
+                                     f"column {c!r} matches no checklist question; ignored",
+                                     "warning"))
             continue
         if role.kind != "meta" and role in taken:
-            issues.append(Issue(file, 1, colno[c], "duplicate-column",
-                                f"column {c!r} names the same answer as {taken[role]!r}; "
-                                "ignored", (), "warning", "data"))
+            issues.append(account.at(1, c, "duplicate-column",
+                                     f"column {c!r} names the same answer as {taken[role]!r}; "
+                                     "ignored", "warning"))
             continue
         taken[role] = c
         roles[c] = role
@@ -246,8 +259,7 @@ def map_export(df: pl.DataFrame, rubric: Rubric, layout: str, file: str) -> Norm
     problems: dict[int, list[Issue]] = {}
 
     def problem(row: int, col: str | None, code: str, message: str) -> None:
-        problems.setdefault(row, []).append(Issue(file, row, colno.get(col) if col else None,
-                                                  code, message, (), "error", "data"))
+        problems.setdefault(row, []).append(account.at(row, col, code, message))
 
     _check_duplicates(work, cols, problem)
     issues.extend(_check_trace(work, rubric, roles, file, colno))
@@ -258,9 +270,7 @@ def map_export(df: pl.DataFrame, rubric: Rubric, layout: str, file: str) -> Norm
             by_target.setdefault(role.target, {})[role.choice or ""] = c
     mission_col = next((c for c, r in roles.items() if r == _Role("visit", "mission")), None)
     if mission_col is None:
-        issues.append(Issue(file, 1, None, "missing-column",
-                            "no 'mission' column (the mission id of each visit)", (), "error",
-                            "data"))
+        issues.extend(account.require([MISSION_COLUMN], ()))
         return NormalisedExport(None, tuple(issues), _freeze(problems), excluded, df.height,
                                 kept, {}, tuple(unmatched))
 
@@ -275,16 +285,16 @@ def map_export(df: pl.DataFrame, rubric: Rubric, layout: str, file: str) -> Norm
         gate = taken.get(_Role("gate", q.id))
         options = by_target.get(q.id, {})
         if single is not None:
-            exprs.append(_answer(q, pl.col(single), gate).alias(q.id))
+            exprs.append(_answer(work, q, single, gate).alias(q.id))
             out_cols[q.id] = colno[single]
             if gate is not None:
                 _check_gate(work, q, single, gate, problem)
         elif options:
-            exprs.append(_combine(q, options).alias(q.id))
+            exprs.append(_combine(work, q, options).alias(q.id))
             out_cols[q.id] = colno[next(iter(options.values()))]
             _check_flags(work, options, problem)
         elif gate is not None:
-            exprs.append(_answer(q, pl.lit(None, pl.String), gate).alias(q.id))
+            exprs.append(_answer(work, q, None, gate).alias(q.id))
             out_cols[q.id] = colno[gate]
             _check_gate(work, q, None, gate, problem)
     frame = work.select(exprs)
@@ -302,39 +312,77 @@ def _label_map(q: ChecklistIndicator) -> dict[str, str]:
     named = [(c.name, tuple(c.label.values())) for c in q.all_choices()]
     if q.not_applicable:
         named.append((NA_CHOICE, tuple(NA_LABEL.values())))
-    out = {_norm(name): name for name, _ in named}
+    out = {word(name): name for name, _ in named}
     for name, labels in named:
         for text in labels:
-            out.setdefault(_norm(text), name)
+            out.setdefault(word(text), name)
     return out
 
 
-def _answer(q: ChecklistIndicator, col: pl.Expr, gate: str | None) -> pl.Expr:
-    value = col
-    if q.answer_type in ("yes_no", "select_one"):
+def _answer(work: pl.DataFrame, q: ChecklistIndicator, single: str | None,
+            gate: str | None) -> pl.Expr:
+    """An answer column with the form's choice labels (any language) turned into names."""
+    value = pl.col(single) if single is not None else pl.lit(None, pl.String)
+    if single is not None and q.answer_type in ("yes_no", "select_one"):
         mapping = _label_map(q)
-        key = col.str.replace_all(r"\s+", " ").str.strip_chars().str.to_lowercase()
-        value = key.replace_strict(list(mapping), list(mapping.values()), default=col,
-                                   return_dtype=pl.String)
+        named = {c: mapping[word(c)] for c in work.get_column(single).unique().to_list()
+                 if c is not None and word(c) in mapping}
+        value = value.replace(named)
     if gate is None:
         return value
-    g = _gate_value(pl.col(gate))
-    return pl.when(g == NA_CHOICE).then(pl.lit(NA_CHOICE)).otherwise(value)
+    return pl.when(_gate(work, q, gate) == NA_CHOICE).then(pl.lit(NA_CHOICE)).otherwise(value)
 
 
-def _gate_value(col: pl.Expr) -> pl.Expr:
-    key = col.str.strip_chars().str.to_lowercase()
-    yes = {"yes", *YES_WORDS, *(_norm(v) for v in APPLIES_LABEL.values())}
-    na = {NA_CHOICE, *NA_WORDS, *(_norm(v) for v in NA_LABEL.values())}
-    return (pl.when(key.is_null()).then(pl.lit(None, pl.String))
-            .when(key.is_in(sorted(yes))).then(pl.lit("yes"))
-            .when(key.is_in(sorted(na))).then(pl.lit(NA_CHOICE))
-            .otherwise(pl.lit("?")))
+@dataclass(frozen=True)
+class _GateParser:
+    """The yes/na question before a numeric one: it applies (yes), or it does not (na)."""
+
+    name: str
+
+    def __call__(self, text: str) -> Reading:
+        w = word(text)
+        if w in _APPLIES or yes_no(text) is True:
+            return Reading("value", "yes")
+        if w in _NOT_APPLICABLE:
+            return NOT_APPLICABLE
+        return refused("invalid-answer", f"{text!r} is not an allowed answer for {self.name} "
+                                         "(yes, na)")
 
 
-def _combine(q: ChecklistIndicator, options: dict[str, str]) -> pl.Expr:
+_APPLIES = frozenset(word(v) for v in APPLIES_LABEL.values())
+_NOT_APPLICABLE = frozenset({NA_CHOICE, *(word(v) for v in NA_LABEL.values())})
+
+
+def _gate_column(q: ChecklistIndicator, header: str) -> Column:
+    return Column(header, _GateParser(gate_name(q)), f"whether {q.id} applies")
+
+
+def _gate_code(r: Reading) -> str | None:
+    return {"invalid": "?", "missing": None, "not_applicable": NA_CHOICE}.get(r.status, "yes")
+
+
+def _gate(work: pl.DataFrame, q: ChecklistIndicator, gate: str) -> pl.Expr:
+    """``yes``, ``na``, null (not answered) or ``?`` (not an answer) for each gate cell."""
+    by_cell = codes(_gate_column(q, gate), work.get_column(gate).unique().to_list(), _gate_code)
+    return pl.col(gate).replace_strict(by_cell, default=None, return_dtype=pl.String)
+
+
+def _flags(work: pl.DataFrame, column: str) -> pl.Expr:
+    """1 (chosen), 0 (not chosen), null (blank) or INVALID_CODE for each cell of a 1/0 column."""
+    spec = Column(column, Flag(column), words=False)
+
+    def code(r: Reading) -> int | None:
+        if r.status == "invalid":
+            return INVALID_CODE
+        return None if r.value is None else int(bool(r.value))
+
+    by_cell = codes(spec, work.get_column(column).unique().to_list(), code)
+    return pl.col(column).replace_strict(by_cell, default=None, return_dtype=pl.Int8)
+
+
+def _combine(work: pl.DataFrame, q: ChecklistIndicator, options: dict[str, str]) -> pl.Expr:
     order = [c.name for c in q.all_choices()] + ([NA_CHOICE] if q.not_applicable else [])
-    picked = [pl.when(pl.col(options[name]).str.to_lowercase().is_in(sorted(TRUE_FLAGS)))
+    picked = [pl.when(_flags(work, options[name]) == 1)
               .then(pl.lit(name)).otherwise(pl.lit(None, pl.String))
               for name in order if name in options]
     joined = pl.concat_str(picked, separator=" ", ignore_nulls=True)
@@ -343,20 +391,20 @@ def _combine(q: ChecklistIndicator, options: dict[str, str]) -> pl.Expr:
 
 def _check_flags(work: pl.DataFrame, options: dict[str, str],
                  problem: _ProblemSink) -> None:
-    ok = sorted(TRUE_FLAGS | FALSE_FLAGS)
     for c in options.values():
-        bad = work.filter(pl.col(c).is_not_null() & ~pl.col(c).str.to_lowercase().is_in(ok))
+        bad = work.filter(_flags(work, c) == INVALID_CODE)
         for row, cell in bad.select(ROW, c).iter_rows():
-            problem(int(row), c, "invalid-flag", f"{cell!r} is not 1/0 (true/false) in {c!r}")
+            r = Column(c, Flag(c), words=False).read(cell)
+            problem(int(row), c, r.code, r.message)
 
 
 def _check_gate(work: pl.DataFrame, q: ChecklistIndicator, single: str | None, gate: str,
                 problem: _ProblemSink) -> None:
-    g = _gate_value(pl.col(gate))
+    g = _gate(work, q, gate)
     bad = work.filter(g == "?")
     for row, cell in bad.select(ROW, gate).iter_rows():
-        problem(int(row), gate, "invalid-answer",
-                f"{cell!r} is not an allowed answer for {gate_name(q)} (yes, na)")
+        r = _gate_column(q, gate).read(cell)
+        problem(int(row), gate, r.code, r.message)
     if single is not None:
         both = work.filter((g == NA_CHOICE) & pl.col(single).is_not_null())
         for row, cell in both.select(ROW, single).iter_rows():
@@ -427,14 +475,14 @@ def validate_export(df: pl.DataFrame, rubric: Rubric, missions: set[str], file: 
     located at the export's own row and column numbers.
     """
     n = map_export(df, rubric, layout, file)
+    account = Account(file, kind, ())
     if n.frame is None:
-        rejected = tuple(RejectedRow(file, r, None, (
-            *n.problems.get(r, ()),
-            Issue(file, r, None, "missing-mission", "no mission column", (), "error", "data"),
-        )) for r in n.rows_kept)
-        report = FileReport(file, kind, n.rows_read, 0, len(rejected), n.excluded, simulated,
-                            n.unmatched)
-        return SiteLoad(pl.DataFrame(), report, rejected, n.issues)
+        for r in n.rows_kept:
+            account.reject(r, None, (*n.problems.get(r, ()), account.at(
+                r, None, "missing-mission", "no mission column")))
+        report = account.report(n.rows_read, excluded=n.excluded, simulated=simulated,
+                                unmatched=n.unmatched)
+        return SiteLoad(pl.DataFrame(), report, tuple(account.rejected), n.issues)
     load = validate_sites(n.frame, rubric, missions, file, simulated=simulated,
                           excluded=n.excluded, kind=kind)
     plain = [c for c in n.frame.columns if c != ROW]
@@ -453,11 +501,14 @@ def validate_export(df: pl.DataFrame, rubric: Rubric, missions: set[str], file: 
             merged[r] = RejectedRow(file, r, missions_of.get(r), n.problems[r])
         if rows.height:
             rows = rows.filter(~pl.col(ROW).is_in(extra))
-    rejected = tuple(merged[r] for r in sorted(merged))
+    for r in sorted(merged):
+        account.reject(r, merged[r].mission, merged[r].reasons)
     issues = (*n.issues, *(_relocate(i, remap) for i in load.issues))
-    report = FileReport(file, kind, n.rows_read, rows.height, len(rejected), n.excluded,
-                        simulated, n.unmatched)
-    return SiteLoad(rows, report, rejected, issues)
+    report = account.report(n.rows_read, excluded=n.excluded, simulated=simulated,
+                            unmatched=n.unmatched)
+    if report.rows_used != rows.height:
+        raise AssertionError(f"{file}: {rows.height} rows kept, {report.rows_used} accounted")
+    return SiteLoad(rows, report, tuple(account.rejected), issues)
 
 
 def load_export(path: str | Path, rubric: Rubric, missions: Iterable[str], *,

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
-import math
-import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -13,20 +12,44 @@ from typing import Annotated, Any, Literal
 import polars as pl
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError
 
+from ovm.data.reader import (
+    MISSING_WORDS,
+    NA_WORDS,
+    PROVENANCE_FIELDS,
+    Account,
+    Choices,
+    Column,
+    FileReport,
+    NumberRule,
+    Reading,
+    RejectedRow,
+    Row,
+    Text,
+    clean,
+    parse_number,
+    provenance_column,
+    provenance_columns,
+    read_provenance,
+    word,
+)
 from ovm.data.tables import ROW, read_table
 from ovm.errors import Issue, PathPart
 from ovm.indicators import AnswerIndicator, LevelsIndicator
 from ovm.rubric.model import Rubric, Variable
 from ovm.yamldoc import YamlDoc, parse_yaml, read_text
 
+__all__ = [
+    "MISSING_WORDS", "NA_WORDS", "PROVENANCE_FIELDS", "SITE_COLUMNS", "Datum", "Election",
+    "FileReport", "LoadReport", "Mission", "Observations", "PastRecommendation", "Provenance",
+    "RejectedRow", "check_number", "limit_issues", "load_missions", "load_statistics",
+    "parse_number", "previous_mission",
+]
+
 Status = Literal["value", "missing", "not_applicable"]
 Confidence = Literal["high", "medium", "low"]
 FollowUpStatus = Literal[
     "implemented", "partially_implemented", "not_implemented", "not_assessable"
 ]
-
-NA_WORDS = frozenset({"na", "n/a", "not_applicable", "not applicable", "no aplica", "nsnc"})
-MISSING_WORDS = frozenset({"missing", "not_observed", "not observed", "?"})
 
 SITE_COLUMNS = (
     "mission",
@@ -38,7 +61,6 @@ SITE_COLUMNS = (
     "notes",
     "simulated",
 )
-PROVENANCE_FIELDS = ("source", "date", "confidence", "recorded_by", "note")
 
 
 class _Model(BaseModel):
@@ -107,30 +129,6 @@ class Mission(_Model):
 
 
 @dataclass(frozen=True)
-class RejectedRow:
-    """A data row that was not used, with every reason."""
-
-    file: str
-    row: int
-    mission: str | None
-    reasons: tuple[Issue, ...]
-
-
-@dataclass(frozen=True)
-class FileReport:
-    """How many rows of one file were read, used and rejected."""
-
-    file: str
-    kind: str
-    rows_read: int
-    rows_used: int
-    rows_rejected: int
-    rows_excluded: int = 0
-    simulated: bool = False
-    unmatched_columns: tuple[str, ...] = ()
-
-
-@dataclass(frozen=True)
 class LoadReport:
     """Account of every input row: used, rejected (with reasons) or excluded by the export."""
 
@@ -194,11 +192,28 @@ def _data_issue(
     return Issue(doc.file, line, col, code, message, path, severity, "data")
 
 
-def _normalise_datum(raw: Any, answer: bool) -> Any:
+def _word_status(value: Any) -> Status | None:
+    """The status a text value gives by itself: a missing or not-applicable word, or blanks."""
+    if not isinstance(value, str):
+        return None
+    text = clean(value)
+    if text is None or word(text) in MISSING_WORDS:
+        return "missing"
+    return "not_applicable" if word(text) in NA_WORDS else None
+
+
+def _normalise_datum(raw: Any, answer: bool, read: Choices | NumberRule | None) -> Any:
+    """A YAML answer or value as a Datum mapping, its words read as in every table."""
     # YAML 1.1 reads yes/no as booleans: answers want the words, values want 1/0.
     def unbool(v: Any) -> Any:
         if isinstance(v, bool):
             return ("yes" if v else "no") if answer else float(v)
+        if isinstance(v, str) and isinstance(read, Choices):
+            return read.pick(v) or v
+        if isinstance(v, str) and isinstance(read, NumberRule) and parse_number(v) is None:
+            # Only what is no number's text: a boolean variable's yes or no.
+            r = read(v)
+            return r.value if r.status == "value" else v
         return v
 
     raw = {**raw, "value": unbool(raw.get("value"))} if isinstance(raw, dict) else unbool(raw)
@@ -206,19 +221,28 @@ def _normalise_datum(raw: Any, answer: bool) -> Any:
         out = dict(raw)
         if "status" not in out:
             v = out.get("value")
-            if v is None:
-                out["status"] = "missing"
-            elif isinstance(v, str) and v.strip().lower() in NA_WORDS:
-                out["status"], out["value"] = "not_applicable", None
+            status = "missing" if v is None else _word_status(v)
+            if status is not None:
+                out["status"] = status
+                out.pop("value", None)
         prov = {k: out.pop(k) for k in PROVENANCE_FIELDS if k in out}
         if prov:
             out["provenance"] = prov
         return out
-    if raw is None:
-        return {"status": "missing"}
-    if isinstance(raw, str) and raw.strip().lower() in NA_WORDS:
-        return {"status": "not_applicable"}
-    return {"value": raw}
+    status = "missing" if raw is None else _word_status(raw)
+    return {"status": status} if status is not None else {"value": raw}
+
+
+def _reader_of(rubric: Rubric, key: str, answer: bool) -> Choices | NumberRule | None:
+    """How a YAML answer or value of ``key`` is read, when the rubric knows ``key``."""
+    if answer:
+        placed = rubric.nodes.get(key)
+        node = placed.node if placed else None
+        return answer_choices(node) if isinstance(node, LevelsIndicator | AnswerIndicator) else None
+    try:
+        return variable_rule(rubric.variable(key))
+    except KeyError:
+        return None
 
 
 def load_missions(
@@ -261,7 +285,9 @@ def load_missions(
         for key in ("answers", "values"):
             if isinstance(raw.get(key), dict):
                 prepared[key] = {
-                    k: _normalise_datum(v, key == "answers") for k, v in raw[key].items()
+                    k: _normalise_datum(
+                        v, key == "answers", _reader_of(rubric, str(k), key == "answers"))
+                    for k, v in raw[key].items()
                 }
         try:
             mission = Mission.model_validate(prepared)
@@ -493,53 +519,162 @@ def previous_mission(mission: Mission, missions: Iterable[Mission]) -> Mission |
     return max(earlier, key=lambda m: (m.election.date, m.election.round), default=None)
 
 
-# --- numbers -------------------------------------------------------------------------------
-
-_NUMBER = re.compile(r"^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$")
+# --- numbers and answers -------------------------------------------------------------------
 
 
-def parse_number(text: Any) -> float | None:
-    """A finite or non-finite float from text or a number; None when it is not a number."""
-    if isinstance(text, bool):
-        return None
-    if isinstance(text, int | float):
-        return float(text)
-    if not isinstance(text, str):
-        return None
-    t = text.strip()
-    if t.lower() in ("nan", "inf", "+inf", "-inf", "infinity", "-infinity"):
-        return float(t.lower().replace("infinity", "inf"))
-    if not _NUMBER.match(t):
-        return None
-    return float(t)
+def variable_rule(var: Variable) -> NumberRule:
+    """The numbers a variable takes, from its type and bounds."""
+    low, high = var.minimum, var.maximum
+    bounds = {"share": (0.0, 1.0), "percent": (0.0, 100.0)}.get(var.type)
+    if bounds is not None:
+        low = bounds[0] if low is None else max(low, bounds[0])
+        high = bounds[1] if high is None else min(high, bounds[1])
+    count = var.type == "count"
+    boolean = var.type == "boolean"
+    return NumberRule(var.name, var.unit, whole=count, count=count, minimum=low, maximum=high,
+                      values=(0.0, 1.0) if boolean else (), yes_no=boolean)
 
 
 def check_number(var: Variable, value: Any) -> tuple[str, str] | None:
     """(code, message) when a value does not fit its variable, else None."""
+    rule = variable_rule(var)
+    if isinstance(value, str):
+        r = rule(value)
+        return (r.code, r.message) if r.status == "invalid" else None
     x = parse_number(value)
     if x is None:
         return "invalid-number", f"{value!r} is not a number ({var.name}, {var.unit})"
-    if not math.isfinite(x):
-        return "not-finite", f"{value!r} is not a finite number"
-    if var.type == "count":
-        if x < 0:
-            return "negative-count", f"{var.name} is a count and cannot be {x:g}"
-        if not x.is_integer():
-            return "not-integer", f"{var.name} is a count: {x:g} is not a whole number"
-    if var.type == "share" and not 0 <= x <= 1:
-        return "out-of-range", f"{var.name} is a share between 0 and 1, not {x:g}"
-    if var.type == "percent" and not 0 <= x <= 100:
-        return "out-of-range", f"{var.name} is a percentage between 0 and 100, not {x:g}"
-    if var.type == "boolean" and x not in (0.0, 1.0):
-        return "out-of-range", f"{var.name} is 0 or 1, not {x:g}"
-    if var.minimum is not None and x < var.minimum:
-        return "out-of-range", f"{var.name} must be at least {var.minimum:g}, not {x:g}"
-    if var.maximum is not None and x > var.maximum:
-        return "out-of-range", f"{var.name} must be at most {var.maximum:g}, not {x:g}"
-    return None
+    return rule.problem(x)
 
 
-# --- statistics tables ---------------------------------------------------------------------
+def answer_choices(node: LevelsIndicator | AnswerIndicator) -> Choices:
+    """The answers a levels or answer indicator takes, in any case; yes and no words too."""
+    return Choices(node.id, tuple(node.answers()), yes_no=isinstance(node, AnswerIndicator))
+
+
+def variable_column(var: Variable, header: str | None = None) -> Column:
+    """The column giving a variable's value for each mission."""
+    return Column(header or var.name, variable_rule(var), f"{var.name} ({var.unit})",
+                  target=var.name)
+
+
+def answer_column(node: LevelsIndicator | AnswerIndicator) -> Column:
+    """The column giving a levels or answer indicator's answer for each mission."""
+    return Column(node.id, answer_choices(node), f"the answer to {node.id}",
+                  not_applicable=node.allow_na)
+
+
+# --- one-row-per-mission tables --------------------------------------------------------------
+
+MISSION_COLUMN = Column("mission", Text(), "the mission id of each row", required=True,
+                        words=False)
+
+
+@dataclass(frozen=True)
+class MissionTable:
+    """A table format of one row per mission: its value columns, and what else it checks.
+
+    ``refused`` names columns that may not be given in this table, with the code and message
+    of the header error; ``keep_missing`` keeps a missing value as a datum (else no datum);
+    ``check_row`` adds reasons against a row from all its values.
+    """
+
+    kind: str
+    columns: Mapping[str, Column]
+    unknown: str
+    refused: Mapping[str, tuple[str, str]] = field(default_factory=dict)
+    keep_missing: bool = True
+    check_row: Callable[[Row, dict[str, Datum]], None] | None = None
+
+
+def read_mission_table(
+    path: Path,
+    table: MissionTable,
+    missions: Sequence[Mission],
+    *,
+    sheet: str | None = None,
+    defaults: Mapping[str, Any] | None = None,
+) -> tuple[dict[str, dict[str, Datum]], FileReport, list[RejectedRow], list[Issue]]:
+    """Read a one-row-per-mission table: every row used or rejected with every reason.
+
+    Values come by mission and column target, each with its provenance: ``defaults``, then
+    the row's ``source``, ``confidence``... columns, then the cell's ``<column>__<field>``.
+    """
+    name = str(path)
+    df, issues = read_table(path, sheet=sheet)
+    if df is None:
+        return {}, FileReport(name, table.kind, 0, 0, 0), [], issues
+    cols = [c for c in df.columns if c != ROW]
+    account = Account(name, table.kind, cols)
+    missing = account.require([MISSION_COLUMN], cols)
+    if missing:
+        if any(";" in c for c in cols):
+            missing = [dataclasses.replace(
+                i, message=f"{i.message} (the header looks separated by ';': save the file "
+                           "with commas)") for i in missing]
+        account.reject_every_row(df, "no mission column")
+        return {}, account.report(df.height), account.rejected, [*issues, *missing]
+    row_prov = {c: provenance_column(c, c) for c in cols if c in PROVENANCE_FIELDS}
+    value_cols: list[Column] = []
+    unmatched: list[str] = []
+    for c in cols:
+        base, sep, attr = c.partition("__")
+        given = base in table.columns or base in table.refused
+        if c == "mission" or c in row_prov or (sep and given and attr in PROVENANCE_FIELDS):
+            continue
+        if c in table.refused:
+            account.warn(c, *table.refused[c], severity="error")
+        elif c in table.columns:
+            value_cols.append(table.columns[c])
+        else:
+            unmatched.append(c)
+            account.warn(c, "unknown-column", f"column {c!r} matches no {table.unknown}; ignored")
+    cell_prov = {c.name: provenance_columns(c.name) for c in value_cols}
+    known = {m.id for m in missions}
+    out: dict[str, dict[str, Datum]] = {}
+    first_row: dict[str, int] = {}
+    for row, rec in account.rows(df):
+        mid = clean(rec["mission"])
+        row.reasons += mission_cell_issues(name, row.number, account.numbers["mission"], mid,
+                                           known, first_row)
+        row_defaults = read_provenance(row, rec, row_prov, dict(defaults or {}))
+        values: dict[str, Datum] = {}
+        for col in value_cols:
+            provenance = _provenance(row, rec, col.name, read_provenance(
+                row, rec, cell_prov[col.name], row_defaults))
+            r = row.read(col, rec[col.name])
+            if r.status == "invalid" or (r.status == "missing" and not table.keep_missing):
+                continue
+            values[col.id] = _datum(r, provenance)
+        if table.check_row is not None:
+            table.check_row(row, values)
+        if account.settle(row, mid) and mid is not None:
+            first_row[mid] = row.number
+            out[mid] = values
+    report = account.report(df.height, unmatched=unmatched)
+    return out, report, account.rejected, [*issues, *account.issues]
+
+
+def _datum(r: Reading, provenance: Provenance) -> Datum:
+    if r.status == "value":
+        assert isinstance(r.value, float | str)
+        return Datum(value=r.value, provenance=provenance)
+    assert r.status in ("missing", "not_applicable")
+    return Datum(status=r.status, provenance=provenance)
+
+
+def _provenance(row: Row, rec: Mapping[str, Any], column: str,
+                fields: dict[str, Any]) -> Provenance:
+    """The provenance of one cell; a field pydantic refuses (a date) is a reason at its column."""
+    try:
+        return Provenance(**fields, file=row.account.file, line=row.number)
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        where = str(err["loc"][0]) if err["loc"] else ""
+        own = f"{column}__{where}"
+        at = own if rec.get(own) is not None else where if rec.get(where) is not None else column
+        row.bad(at, "invalid-provenance", f"{where}: {err['msg']}"[:160])
+        return Provenance(file=row.account.file, line=row.number)
 
 
 def load_statistics(
@@ -549,127 +684,19 @@ def load_statistics(
     defaults: dict[str, Any] | None = None,
 ) -> tuple[dict[str, dict[str, Datum]], FileReport, list[RejectedRow], list[Issue]]:
     """Wide mission-level table: ``mission``, one column per variable, provenance columns."""
-    name = str(path)
-    df, issues = read_table(path)
-    if df is None:
-        return {}, FileReport(name, "statistics", 0, 0, 0), [], issues
-    if "mission" not in df.columns:
-        hint = (
-            " (the header looks separated by ';': save the file with commas)"
-            if any(";" in c for c in df.columns)
-            else ""
-        )
-        return (
-            {},
-            FileReport(name, "statistics", df.height, 0, 0),
-            [],
-            [
-                Issue(
-                    name,
-                    1,
-                    None,
-                    "missing-column",
-                    f"no 'mission' column{hint}",
-                    (),
-                    "error",
-                    "data",
-                )
-            ],
-        )
-    cols = [c for c in df.columns if c != ROW]
-    colno = {c: j for j, c in enumerate(cols, start=1)}
-    var_names = {v.name for v in rubric.variables}
-    row_prov = [c for c in cols if c in PROVENANCE_FIELDS]
-    value_cols: list[str] = []
-    unmatched: list[str] = []
-    for c in cols:
-        if c == "mission" or c in row_prov:
-            continue
-        base, sep, attr = c.partition("__")
-        if sep and base in var_names and attr in PROVENANCE_FIELDS:
-            continue
-        if c in var_names:
-            if rubric.variable(c).from_sites is not None:
-                issues.append(
-                    Issue(
-                        name,
-                        1,
-                        colno[c],
-                        "derived-variable",
-                        f"{c!r} is computed from observer checklists",
-                        (),
-                        "error",
-                        "data",
-                    )
-                )
-                continue
-            value_cols.append(c)
-        else:
-            unmatched.append(c)
-            issues.append(
-                Issue(
-                    name,
-                    1,
-                    colno[c],
-                    "unknown-column",
-                    f"column {c!r} matches no variable of the rubric; ignored",
-                    (),
-                    "warning",
-                    "data",
-                )
-            )
-    known = {m.id for m in missions}
-    out: dict[str, dict[str, Datum]] = {}
-    rejected: list[RejectedRow] = []
-    first_row: dict[str, int] = {}
-    base_prov = dict(defaults or {})
-    for rec in df.iter_rows(named=True):
-        row = int(rec[ROW])
-        mid = rec.get("mission")
-        reasons: list[Issue] = []
+    def limits(row: Row, values: dict[str, Datum]) -> None:
+        row.reasons += limit_issues(rubric, values, row.account.file, row.number,
+                                    row.account.numbers)
 
-        def bad(
-            col: str, code: str, msg: str, row: int = row, reasons: list[Issue] = reasons
-        ) -> None:
-            reasons.append(Issue(name, row, colno.get(col), code, msg, (), "error", "data"))
-
-        reasons += mission_cell_issues(name, row, colno.get("mission"), mid, known, first_row)
-        row_defaults = {**base_prov, **{k: rec[k] for k in row_prov if rec.get(k) is not None}}
-        values: dict[str, Datum] = {}
-        for c in value_cols:
-            cell = rec.get(c)
-            var = rubric.variable(c)
-            provenance = cell_provenance(rec, c, row_defaults, name, row, bad)
-            if cell is None or cell.lower() in MISSING_WORDS:
-                values[c] = Datum(status="missing", provenance=provenance)
-                continue
-            if cell.lower() in NA_WORDS:
-                values[c] = Datum(status="not_applicable", provenance=provenance)
-                continue
-            problem = check_number(var, cell.replace(",", "") if _thousands(cell) else cell)
-            if problem:
-                bad(c, problem[0], problem[1])
-                continue
-            values[c] = Datum(
-                value=parse_number(cell.replace(",", "") if _thousands(cell) else cell),
-                provenance=provenance,
-            )
-        reasons.extend(limit_issues(rubric, values, name, row, colno))
-        if reasons:
-            rejected.append(RejectedRow(name, row, mid, tuple(reasons)))
-            continue
-        assert mid is not None
-        first_row[mid] = row
-        out[mid] = values
-    report = FileReport(
-        name,
+    table = MissionTable(
         "statistics",
-        df.height,
-        df.height - len(rejected),
-        len(rejected),
-        unmatched_columns=tuple(unmatched),
+        {v.name: variable_column(v) for v in rubric.variables if v.from_sites is None},
+        "variable of the rubric",
+        refused={v.name: ("derived-variable", f"{v.name!r} is computed from observer checklists")
+                 for v in rubric.variables if v.from_sites is not None},
+        check_row=limits,
     )
-    return out, report, rejected, issues
+    return read_mission_table(Path(path), table, missions, defaults=defaults)
 
 
 def unknown_mission_message(mission: str, by_case: Mapping[str, str]) -> str:
@@ -699,37 +726,6 @@ def mission_cell_issues(
     else:
         return []
     return [Issue(file, row, column, code, msg, (), "error", "data")]
-
-
-def cell_provenance(
-    rec: dict[str, Any],
-    column: str,
-    defaults: dict[str, Any],
-    file: str,
-    row: int,
-    bad: Callable[[str, str, str], None],
-) -> Provenance:
-    """The provenance of one cell of a wide table: row defaults, then ``<column>__<field>``.
-
-    Problems are passed to ``bad(column, code, message)``; the cell keeps what is valid.
-    """
-    prov = {**defaults, **{a: rec[f"{column}__{a}"] for a in PROVENANCE_FIELDS
-                           if rec.get(f"{column}__{a}") is not None}}
-    if prov.get("confidence") is not None:
-        prov["confidence"] = str(prov["confidence"]).lower()
-        if prov["confidence"] not in ("high", "medium", "low"):
-            bad(f"{column}__confidence", "invalid-choice",
-                f"confidence must be high, medium or low, not {prov['confidence']!r}")
-            prov.pop("confidence")
-    try:
-        return Provenance(**prov, file=file, line=row)
-    except ValidationError as exc:
-        bad(column, "invalid-provenance", str(exc.errors()[0]["msg"])[:160])
-        return Provenance(file=file, line=row)
-
-
-def _thousands(cell: str) -> bool:
-    return re.fullmatch(r"\d{1,3}(,\d{3})+(\.\d+)?", cell) is not None
 
 
 def limit_issues(

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
-import math
 import re
 from collections.abc import Sequence
 from pathlib import Path
@@ -12,20 +12,16 @@ from typing import Literal
 import polars as pl
 
 from ovm.data.observations import (
-    MISSING_WORDS,
-    NA_WORDS,
     Datum,
     Election,
-    FileReport,
     LoadReport,
     Mission,
     Observations,
     Provenance,
-    RejectedRow,
-    check_number,
     limit_issues,
-    parse_number,
+    variable_column,
 )
+from ovm.data.reader import MISSING_WORDS, Account, Column, Text, clean
 from ovm.data.tables import ROW, read_table
 from ovm.errors import DataError, Issue
 from ovm.rubric.model import Rubric
@@ -35,6 +31,7 @@ PLACEHOLDER_ELECTION = Election(type="index", date=dt.date(2018, 1, 1))
 
 
 _SLUG = re.compile(r"[^a-z0-9_.-]+")
+_TEXT = Text()
 
 
 def _slug(text: str) -> str:
@@ -55,12 +52,6 @@ def _wide_frame(table: str | Path | pl.DataFrame, file: str | None,
     return df_read, file or str(path)
 
 
-def _cell(value: object) -> object:
-    if isinstance(value, float) and math.isnan(value):
-        return None
-    return value
-
-
 def observations_from_wide(table: str | Path | pl.DataFrame, rubric: Rubric, *,
                            id_column: str = "UnitCode", name_column: str | None = "UnitName",
                            country_column: str | None = None, region_column: str | None = None,
@@ -75,92 +66,75 @@ def observations_from_wide(table: str | Path | pl.DataFrame, rubric: Rubric, *,
     alpha-3) and its ``region`` from ``region_column``. A column is a variable when its name,
     or its name in lower case with other characters as ``-``, is a variable of the rubric.
     ``group_columns`` (default: ``Year`` and every ``Group_*`` column) describe the units and
-    are not data. An empty cell (or NaN) is a missing value; ``NA`` too unless ``na_means`` says
-    it marks a value that does not apply. Every unit gets ``election`` (by default the
+    are not data. Cells read as in every table (:mod:`ovm.data.reader`), with one deliberate
+    difference: ``NA`` is a missing value, as R writes it, unless ``na_means`` says it marks a
+    value that does not apply. A NaN number in a frame is missing too (the text ``nan`` is not
+    finite, as in every table). Every unit gets ``election`` (by default the
     placeholder ``index`` election of 2018-01-01: a composite index observes no election).
     Rows with an invalid value are rejected with their reasons in ``report``; the table's other
     columns are listed as unmatched. Raises DataError when the table cannot be read at all.
     """
     df, name = _wide_frame(table, file)
-    if id_column not in df.columns:
-        raise DataError([Issue(name, 1, None, "missing-column", f"no {id_column!r} column", (),
-                               "error", "data")], summary=f"{name}: no {id_column!r} column")
+    account = Account(name, "statistics", df.columns)
+    key = Column(id_column, _TEXT, "the code of each unit", required=True, words=False)
+    missing = account.require([key], df.columns)
+    if missing:
+        raise DataError(missing, summary=f"{name}: no {id_column!r} column")
     variables = {v.name: v for v in rubric.variables if v.from_sites is None}
     described = {id_column, ROW, *(c for c in (name_column, country_column, region_column) if c)}
     described |= set(group_columns) if group_columns is not None else {
         c for c in df.columns if c == "Year" or c.startswith("Group_")}
-    columns: dict[str, str] = {}
+    # NA is how R writes a missing value: missing here unless the caller says otherwise.
+    words = MISSING_WORDS | ({"na"} if na_means == "missing" else set())
+    columns: list[Column] = []
     unmatched: list[str] = []
-    warnings: list[Issue] = []
-    for j, col in enumerate(df.columns, start=1):
+    for col in df.columns:
         if col in described:
             continue
         var = col if col in variables else _slug(col).replace("-", "_")
-        if var in variables and var not in columns.values():
-            columns[col] = var
+        if var in variables and var not in {c.id for c in columns}:
+            columns.append(dataclasses.replace(variable_column(variables[var], col),
+                                               missing_words=words))
         else:
             unmatched.append(col)
-            warnings.append(Issue(name, 1, j, "unknown-column",
-                                  f"column {col!r} matches no variable of the rubric; ignored",
-                                  (), "warning", "data"))
+            account.warn(col, "unknown-column",
+                         f"column {col!r} matches no variable of the rubric; ignored")
     for var in variables:
-        if var not in columns.values():
-            warnings.append(Issue(name, 1, None, "missing-column",
-                                  f"no column for variable {var!r}: every unit misses it", (),
-                                  "warning", "data"))
+        if var not in {c.id for c in columns}:
+            account.warn(None, "missing-column",
+                         f"no column for variable {var!r}: every unit misses it")
     missions: list[Mission] = []
-    rejected: list[RejectedRow] = []
     seen: set[str] = set()
-    colno = {c: j for j, c in enumerate(df.columns, start=1)}
-    for rec in df.iter_rows(named=True):
-        row = int(rec[ROW])
-        reasons: list[Issue] = []
-
-        def bad(col: str, code: str, msg: str, row: int = row,
-                reasons: list[Issue] = reasons) -> None:
-            reasons.append(Issue(name, row, colno.get(col), code, msg, (), "error", "data"))
-
-        code = str(_cell(rec.get(id_column)) or "").strip()
+    for row, rec in account.rows(df):
+        code = clean(rec.get(id_column)) or ""
         mid = _slug(code)
         if not mid:
-            bad(id_column, "missing-mission", "no unit code")
+            row.bad(id_column, "missing-mission", "no unit code")
         elif mid in seen:
-            bad(id_column, "duplicate-row", f"unit {code!r} is listed twice")
-        country = str(_cell(rec.get(country_column or id_column)) or "").strip().upper()
+            row.bad(id_column, "duplicate-row", f"unit {code!r} is listed twice")
+        country = (clean(rec.get(country_column or id_column)) or "").upper()
         if not re.fullmatch(r"[A-Z]{3}", country):
-            bad(country_column or id_column, "invalid-country",
-                f"{country!r} is not an ISO 3166 alpha-3 code")
+            row.bad(country_column or id_column, "invalid-country",
+                    f"{country!r} is not an ISO 3166 alpha-3 code")
         values: dict[str, Datum] = {}
-        for col, var in columns.items():
-            cell = _cell(rec.get(col))
-            prov = Provenance(source=source or Path(name).name, file=name, line=row)
-            text = "" if cell is None else str(cell).strip().lower()
-            if text in ("", "nan") or text in MISSING_WORDS or (text == "na"
-                                                                 and na_means == "missing"):
-                values[var] = Datum(status="missing", provenance=prov)
-                continue
-            if text in NA_WORDS:
-                values[var] = Datum(status="not_applicable", provenance=prov)
-                continue
-            problem = check_number(variables[var], cell)
-            if problem:
-                bad(col, problem[0], problem[1])
-                continue
-            values[var] = Datum(value=parse_number(cell), provenance=prov)
-        reasons.extend(limit_issues(rubric, values, name, row, colno))
-        if reasons:
-            rejected.append(RejectedRow(name, row, mid or None, tuple(reasons)))
+        prov = Provenance(source=source or Path(name).name, file=name, line=row.number)
+        for spec in columns:
+            r = row.read(spec, rec.get(spec.name))
+            if r.status == "value":
+                assert isinstance(r.value, float)
+                values[spec.id] = Datum(value=r.value, provenance=prov)
+            elif r.status != "invalid":
+                values[spec.id] = Datum(status=r.status, provenance=prov)
+        row.reasons += limit_issues(rubric, values, name, row.number, account.numbers)
+        if not account.settle(row, mid or None):
             continue
         seen.add(mid)
-        label = _cell(rec.get(name_column)) if name_column else None
-        region = _cell(rec.get(region_column)) if region_column else None
-        missions.append(Mission(id=mid, country=country, name=str(label or code),
-                                election=election,
-                                region=None if region is None else str(region), values=values))
-    report = LoadReport(
-        files=(FileReport(name, "statistics", df.height, df.height - len(rejected), len(rejected),
-                          unmatched_columns=tuple(unmatched)),),
-        rejected=tuple(rejected), issues=tuple(warnings))
+        label = clean(rec.get(name_column)) if name_column else None
+        region = clean(rec.get(region_column)) if region_column else None
+        missions.append(Mission(id=mid, country=country, name=label or code, election=election,
+                                region=region, values=values))
+    report = LoadReport(files=(account.report(df.height, unmatched=unmatched),),
+                        rejected=tuple(account.rejected), issues=tuple(account.issues))
     return Observations(missions=tuple(missions), report=report)
 
 
@@ -174,6 +148,7 @@ def wide_groups(table: str | Path | pl.DataFrame, column: str, *,
                                    "error", "data")], summary=f"{name}: no {col!r} column")
     out: dict[str, str] = {}
     for code, group in zip(df[id_column].to_list(), df[column].to_list(), strict=True):
-        if code is not None and _cell(group) is not None:
-            out[_slug(str(code))] = str(group)
+        text = clean(group)
+        if code is not None and text is not None:
+            out[_slug(str(code))] = text
     return out

@@ -1,0 +1,484 @@
+"""One table reader: what each column of a table means, what each cell says, why a row is refused.
+
+Every table ovm reads (statistics, the answers sheet, wide composite-index tables, observer
+checklists, KoboToolbox and ODK Central exports, the filled-in data template) comes off disk
+through :func:`ovm.data.tables.read_table` and is then read through the :class:`Column` specs
+of its format: each loader is a configuration of this module. Reasons are :class:`Issue` s
+located at file, row and column, with a stable code; an :class:`Account` keeps every row used
+or rejected with its reasons and makes the :class:`FileReport`. The same cell text means the
+same in every table:
+
+- An empty cell (or one of blanks only) is missing, and so are ``missing``, ``not observed``,
+  ``not_observed`` and ``?``; in an observer checklist, missing is "not observed".
+- ``na``, ``n/a``, ``not applicable``, ``not_applicable``, ``no aplica`` and ``nsnc`` mark what
+  does not apply; a column that does not allow it refuses the cell
+  (``not-applicable-not-allowed``).
+- A number is ASCII digits with an optional sign, a ``.`` decimal point and an optional
+  exponent (``12.5``, ``-3``, ``.5``, ``1e3``); its whole part may be grouped by commas in
+  threes (``1,234``, ``-12,345.5``). ``1 234``, ``12,5``, ``1_000`` and digits of other
+  scripts are no numbers (``invalid-number``): a comma is read where it can only group
+  thousands. ``inf``, ``infinity`` and ``nan`` (any case, either sign) are numbers but not
+  finite (``not-finite``). ``-0`` is 0.
+- Yes and no: ``yes y sí si true oui sim`` and ``no n false non não nao``, and the numbers 1 and
+  0 (``1``, ``1.0``). Where an answer may be partial, ``partial``, ``parcial``, ``partiel``.
+  A choice, level key or confidence matches whatever its case.
+- Words compare without surrounding blanks (Unicode White_Space, what Polars strips), in lower
+  case, runs of inner blanks as one space.
+
+Deliberate differences, each a setting of its format, not a parser of its own:
+
+- A wide table (:func:`ovm.data.wide.observations_from_wide`) reads ``NA`` as missing unless
+  told ``na_means="not_applicable"``: R writes a missing value so. A NaN *number* in a Polars
+  frame given to it is missing: the frame's own missing value (the *text* ``nan`` is not
+  finite there as everywhere).
+- A yes/no flag (a checklist's ``simulated``, an export's 1/0 column per choice) takes yes and
+  no only; ``missing`` or ``na`` there is ``invalid-flag``, not a silent "no".
+- Free text (a provenance source or note) is kept as written: no word is special in it.
+- A missing cell of the answers table gives no answer where a statistic keeps a missing value:
+  the same meaning, each model's way of holding it.
+
+Large checklists are read column-wise: a column's distinct cells are each read once through its
+:class:`Column` and then looked up per cell (:func:`codes`), and numbers are cast by Polars,
+whose reading of a text as a number is this module's grammar (the cells Polars cannot cast, such
+as ``1,234``, are read here); rejected rows then get their reasons from the same
+:meth:`Column.read`, so both paths give the same meaning and the same codes.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Literal, Protocol
+
+import polars as pl
+
+from ovm.data.tables import BLANKS, ROW, cell_text
+from ovm.errors import Issue, Severity
+
+MISSING_WORDS = frozenset({"missing", "not_observed", "not observed", "?"})
+NA_WORDS = frozenset({"na", "n/a", "not_applicable", "not applicable", "no aplica", "nsnc"})
+YES_WORDS = frozenset({"yes", "y", "sí", "si", "true", "1", "oui", "sim"})
+NO_WORDS = frozenset({"no", "n", "false", "0", "non", "não", "nao"})
+PARTIAL_WORDS = frozenset({"partial", "parcial", "partiel"})
+CONFIDENCE = ("high", "medium", "low")
+PROVENANCE_FIELDS = ("source", "date", "confidence", "recorded_by", "note")
+
+_BLANK_RUN = re.compile(f"[{re.escape(BLANKS)}]+")
+_NUMBER = re.compile(r"[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
+_GROUPED = re.compile(r"[+-]?[0-9]{1,3}(?:,[0-9]{3})+(?:\.[0-9]*)?(?:[eE][+-]?[0-9]+)?")
+_NOT_FINITE = re.compile(r"[+-]?(?:inf|infinity|nan)", re.IGNORECASE)
+
+
+# --- cells and words -------------------------------------------------------------------------
+
+
+def clean(cell: object) -> str | None:
+    """A cell as text without surrounding blanks; None for an empty cell."""
+    if isinstance(cell, float) and math.isnan(cell):
+        return None
+    text = cell if isinstance(cell, str) else cell_text(cell)
+    if text is None:
+        return None
+    return text.strip(BLANKS) or None
+
+
+def word(text: str) -> str:
+    """A cell's text as compared with words: lower case, inner blanks as one space."""
+    return _BLANK_RUN.sub(" ", text.strip(BLANKS)).lower()
+
+
+def parse_number(text: Any) -> float | None:
+    """A float (finite or not) from a number or a number's text; None when it is no number."""
+    if isinstance(text, bool):
+        return None
+    if isinstance(text, int | float):
+        return float(text)
+    if not isinstance(text, str):
+        return None
+    t = text.strip(BLANKS)
+    if _NUMBER.fullmatch(t) or _NOT_FINITE.fullmatch(t):
+        return float(t) + 0.0  # -0 is 0
+    if _GROUPED.fullmatch(t):
+        return float(t.replace(",", "")) + 0.0
+    return None
+
+
+def yes_no(text: str) -> bool | None:
+    """True for a yes word or 1, False for a no word or 0, None for anything else."""
+    w = word(text)
+    if w in YES_WORDS:
+        return True
+    if w in NO_WORDS:
+        return False
+    x = parse_number(w)
+    return None if x is None or x not in (0.0, 1.0) else x == 1.0
+
+
+# --- readings and parsers --------------------------------------------------------------------
+
+ReadingStatus = Literal["value", "missing", "not_applicable", "invalid"]
+
+
+@dataclass(frozen=True)
+class Reading:
+    """What one cell says: a value, missing, not applicable, or why it cannot be read."""
+
+    status: ReadingStatus
+    value: float | str | bool | None = None
+    code: str = ""
+    message: str = ""
+
+
+MISSING = Reading("missing")
+NOT_APPLICABLE = Reading("not_applicable")
+
+
+def refused(code: str, message: str) -> Reading:
+    """A cell that cannot be read, with the code and message of its reason."""
+    return Reading("invalid", None, code, message)
+
+
+class Parser(Protocol):
+    """Reads the text of a cell that is neither empty nor a missing or not-applicable word."""
+
+    def __call__(self, text: str) -> Reading: ...
+
+
+def _invalid_number(text: str, name: str, unit: str | None) -> Reading:
+    what = f"{name}, {unit}" if unit else name
+    hint = ""
+    if re.fullmatch(r"[+-]?[0-9]+,[0-9]{1,2}|[+-]?[0-9]+,[0-9]{4,}", text):
+        hint = ": the decimal point is '.', a comma only groups thousands (1,234.5)"
+    elif re.fullmatch(r"[+-]?[0-9]{1,3}([ _\u00a0\u202f'][0-9]{3})+([.,][0-9]+)?", text):
+        hint = ": write the digits together, or grouped by commas (1,234)"
+    return refused("invalid-number", f"{text!r} is not a number ({what}){hint}")
+
+
+@dataclass(frozen=True)
+class NumberRule:
+    """The numbers a column takes: cell by cell (:meth:`problem`) and column-wise (:meth:`ok`).
+
+    ``count`` refuses a negative number as ``negative-count``; ``values`` lists the only
+    numbers allowed; ``yes_no`` also reads yes and no as 1 and 0 (a boolean variable).
+    """
+
+    name: str
+    unit: str | None = None
+    whole: bool = False
+    count: bool = False
+    minimum: float | None = None
+    maximum: float | None = None
+    values: tuple[float, ...] = ()
+    yes_no: bool = False
+
+    def __call__(self, text: str) -> Reading:
+        """The number a cell's text gives, or the reason it gives none this column takes."""
+        x = parse_number(text)
+        if x is None and self.yes_no:
+            flag = yes_no(text)
+            x = None if flag is None else float(flag)
+        if x is None:
+            return _invalid_number(text, self.name, self.unit)
+        problem = self.problem(x, text)
+        return refused(*problem) if problem else Reading("value", x)
+
+    def problem(self, x: float, text: str | None = None) -> tuple[str, str] | None:
+        """(code, message) when ``x`` is not a number this column takes, else None."""
+        shown = repr(text) if text is not None else f"{x:g}"
+        if not math.isfinite(x):
+            return "not-finite", f"{shown} is not a finite number"
+        if self.count and x < 0:
+            return "negative-count", f"{self.name} is a count and cannot be {x:g}"
+        if self.whole and not x.is_integer():
+            return "not-integer", f"{self.name} takes whole numbers, not {x:g}"
+        if self.values and x not in self.values:
+            allowed = " or ".join(f"{v:g}" for v in self.values)
+            return "out-of-range", f"{self.name} is {allowed}, not {x:g}"
+        low, high = self.minimum, self.maximum
+        if (low is not None and x < low) or (high is not None and x > high):
+            if low is not None and high is not None:
+                return "out-of-range", f"{self.name} is between {low:g} and {high:g}, not {x:g}"
+            if low is not None:
+                return "out-of-range", f"{self.name} must be at least {low:g}, not {x:g}"
+            return "out-of-range", f"{self.name} must be at most {high:g}, not {x:g}"
+        return None
+
+    def ok(self, x: pl.Expr) -> pl.Expr:
+        """Column-wise :meth:`problem` is None, for a Float64 expression."""
+        out = x.is_finite()
+        if self.count:
+            out = out & (x >= 0)
+        if self.whole:
+            out = out & (x == x.floor())
+        if self.values:
+            out = out & x.is_in(list(self.values))
+        if self.minimum is not None:
+            out = out & (x >= self.minimum)
+        if self.maximum is not None:
+            out = out & (x <= self.maximum)
+        return out
+
+
+@dataclass(frozen=True)
+class Choices:
+    """A cell naming one of ``names`` (``multiple``: several, separated by blanks), any case.
+
+    ``yes_no`` reads yes and no words as the choices ``yes`` and ``no``; the partial words name
+    ``partial`` where it is a choice.
+    """
+
+    name: str
+    names: tuple[str, ...]
+    multiple: bool = False
+    yes_no: bool = False
+    code: str = "invalid-answer"
+    noun: str = "answer"
+    _by_word: Mapping[str, str] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        by_word: dict[str, str] = {}
+        # Exact names first: one differing from another only by case keeps its own cells.
+        for n in self.names:
+            by_word.setdefault(word(n), n)
+        if self.yes_no:
+            by_word |= {w: "yes" for w in YES_WORDS if "yes" in self.names}
+            by_word |= {w: "no" for w in NO_WORDS if "no" in self.names}
+        if "partial" in self.names:
+            by_word |= dict.fromkeys(PARTIAL_WORDS, "partial")
+        object.__setattr__(self, "_by_word", by_word)
+
+    def pick(self, text: str) -> str | None:
+        """The choice a text names, or None."""
+        if text in self.names:
+            return text
+        found = self._by_word.get(word(text))
+        if found is None and self.yes_no:
+            flag = yes_no(text)
+            found = None if flag is None else ("yes" if flag else "no")
+            found = found if found in self.names else None
+        return found
+
+    def __call__(self, text: str) -> Reading:
+        """The choice (``multiple``: the choices, blank-separated) a cell names."""
+        if self.multiple:
+            picked = [self.pick(t) for t in word(text).split(" ")]
+            if all(p is not None for p in picked):
+                return Reading("value", " ".join(p for p in picked if p is not None))
+        else:
+            one = self.pick(text)
+            if one is not None:
+                return Reading("value", one)
+        return refused(self.code, f"{text!r} is not an allowed {self.noun} for {self.name} "
+                                  f"({', '.join(self.names)})")
+
+
+@dataclass(frozen=True)
+class Flag:
+    """A yes/no cell that is not an observation: yes or no, nothing else."""
+
+    name: str
+
+    def __call__(self, text: str) -> Reading:
+        """True or False, or ``invalid-flag``."""
+        flag = yes_no(text)
+        if flag is None:
+            return refused("invalid-flag", f"{text!r} is not yes or no ({self.name})")
+        return Reading("value", flag)
+
+
+@dataclass(frozen=True)
+class Text:
+    """Free text, kept as written."""
+
+    def __call__(self, text: str) -> Reading:
+        """The text itself."""
+        return Reading("value", text)
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column of a format: its header, what it means, and how its cells are read.
+
+    ``target`` is what the column gives (a variable or indicator id; the header by default).
+    ``words`` says whether the missing and not-applicable words mean missing and not
+    applicable here (not in a flag or free text); ``not_applicable`` whether the column allows
+    it; ``missing_words`` the words that mean missing.
+    """
+
+    name: str
+    parser: Parser
+    meaning: str = ""
+    required: bool = False
+    target: str = ""
+    words: bool = True
+    not_applicable: bool = True
+    missing_words: frozenset[str] = MISSING_WORDS
+
+    @property
+    def id(self) -> str:
+        """What the column gives: its target, else its header."""
+        return self.target or self.name
+
+    def read(self, cell: object) -> Reading:
+        """What one cell of this column says."""
+        text = clean(cell)
+        if text is None:
+            return MISSING
+        if self.words:
+            w = word(text)
+            if w in self.missing_words:
+                return MISSING
+            if w in NA_WORDS:
+                if self.not_applicable:
+                    return NOT_APPLICABLE
+                return refused("not-applicable-not-allowed",
+                               f"{self.id} does not allow 'not applicable'")
+        return self.parser(text)
+
+
+def codes(column: Column, cells: Iterable[object],
+          code_of: Callable[[Reading], Any]) -> dict[Any, Any]:
+    """``code_of`` the reading of each distinct cell (``invalid`` readings included)."""
+    return {c: code_of(column.read(c)) for c in cells if c is not None}
+
+
+def number_expr(column: str) -> pl.Expr:
+    """A text column cast to numbers column-wise: the cells :func:`parse_number` reads as it
+    does, null for the others (grouped digits among them: read those with :func:`codes`)."""
+    return pl.col(column).cast(pl.Float64, strict=False) + 0.0
+
+
+# --- the account of rows ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RejectedRow:
+    """A data row that was not used, with every reason."""
+
+    file: str
+    row: int
+    mission: str | None
+    reasons: tuple[Issue, ...]
+
+
+@dataclass(frozen=True)
+class FileReport:
+    """How many rows of one file were read, used and rejected."""
+
+    file: str
+    kind: str
+    rows_read: int
+    rows_used: int
+    rows_rejected: int
+    rows_excluded: int = 0
+    simulated: bool = False
+    unmatched_columns: tuple[str, ...] = ()
+
+
+class Row:
+    """The reasons found so far against one row."""
+
+    def __init__(self, account: Account, number: int) -> None:
+        self.account = account
+        self.number = number
+        self.reasons: list[Issue] = []
+
+    def bad(self, column: str | None, code: str, message: str) -> None:
+        """Add a reason located at this row and ``column`` (a header)."""
+        self.reasons.append(self.account.at(self.number, column, code, message))
+
+    def read(self, column: Column, cell: object) -> Reading:
+        """Read a cell of ``column``; an invalid one adds its reason."""
+        r = column.read(cell)
+        if r.status == "invalid":
+            self.bad(column.name, r.code, r.message)
+        return r
+
+
+class Account:
+    """Every row of one file used, or rejected with its reasons; and the file's warnings."""
+
+    def __init__(self, file: str, kind: str, headers: Sequence[str]) -> None:
+        self.file = file
+        self.kind = kind
+        self.numbers = {h: j for j, h in enumerate((h for h in headers if h != ROW), start=1)}
+        self.rejected: list[RejectedRow] = []
+        self.issues: list[Issue] = []
+
+    def at(self, row: int | None, column: str | None, code: str, message: str,
+           severity: Severity = "error") -> Issue:
+        """An issue located at ``row`` and the number of ``column`` (a header) in this file."""
+        col = self.numbers.get(column) if column is not None else None
+        return Issue(self.file, row, col, code, message, (), severity, "data")
+
+    def warn(self, column: str | None, code: str, message: str,
+             severity: Severity = "warning") -> None:
+        """A problem with the header (row 1), kept among the file's issues."""
+        self.issues.append(self.at(1, column, code, message, severity))
+
+    def require(self, columns: Iterable[Column], present: Iterable[str]) -> list[Issue]:
+        """A ``missing-column`` error for each required column the header lacks."""
+        have = set(present)
+        return [self.at(1, None, "missing-column",
+                        f"no {c.name!r} column" + (f" ({c.meaning})" if c.meaning else ""))
+                for c in columns if c.required and c.name not in have]
+
+    def rows(self, df: pl.DataFrame) -> Iterator[tuple[Row, dict[str, Any]]]:
+        """Each record of a table read by ``read_table``, with a fresh :class:`Row`."""
+        for rec in df.iter_rows(named=True):
+            yield Row(self, int(rec[ROW])), rec
+
+    def settle(self, row: Row, mission: str | None) -> bool:
+        """Whether the row is used: any reason rejects it, with every reason in column order."""
+        if not row.reasons:
+            return True
+        self.reject(row.number, mission, row.reasons)
+        return False
+
+    def reject(self, row: int, mission: str | None, reasons: Iterable[Issue]) -> None:
+        """Record a rejected row and its reasons."""
+        ordered = sorted(reasons, key=lambda i: (i.column or 0, i.code))
+        self.rejected.append(RejectedRow(self.file, row, mission, tuple(ordered)))
+
+    def reject_every_row(self, df: pl.DataFrame, why: str) -> None:
+        """Reject every row of a table that lacks its key column, so the account adds up."""
+        for r in df.get_column(ROW).to_list():
+            self.reject(int(r), None, [self.at(int(r), None, "missing-mission", why)])
+
+    def report(self, rows_read: int, *, excluded: int = 0, simulated: bool = False,
+               unmatched: Sequence[str] = ()) -> FileReport:
+        """The file's account: every row read is used, rejected or excluded."""
+        rejected = len(self.rejected)
+        return FileReport(self.file, self.kind, rows_read, rows_read - rejected - excluded,
+                          rejected, excluded, simulated, tuple(unmatched))
+
+
+# --- provenance ------------------------------------------------------------------------------
+
+
+def provenance_columns(target: str) -> dict[str, Column]:
+    """The ``<target>__<field>`` columns giving the provenance of one value, by field."""
+    return {f: provenance_column(f"{target}__{f}", f) for f in PROVENANCE_FIELDS}
+
+
+def provenance_column(header: str, field_name: str) -> Column:
+    """A column giving one provenance field: free text, or a confidence level."""
+    if field_name == "confidence":
+        return Column(header, Choices(header, CONFIDENCE, code="invalid-choice", noun="value"),
+                      "how sure the value is", words=False)
+    return Column(header, Text(), f"the {field_name.replace('_', ' ')} of a value", words=False)
+
+
+def read_provenance(row: Row, rec: Mapping[str, Any], columns: Mapping[str, Column],
+                    into: dict[str, Any]) -> dict[str, Any]:
+    """``into`` updated with the provenance fields given in ``rec``; bad ones add reasons."""
+    out = dict(into)
+    for name, col in columns.items():
+        if col.name not in rec:
+            continue
+        r = row.read(col, rec[col.name])
+        if r.status == "value":
+            out[name] = r.value
+    return out
