@@ -342,6 +342,23 @@ def test_bad_flags_and_gates_are_located(tmp_path: Path, rich: Rubric) -> None:
     assert accounted(result.report)
 
 
+def test_choice_flags_read_yes_and_no_as_every_table_does(tmp_path: Path, rich: Rubric) -> None:
+    rows = plain_rows(RICH_ROWS)[:4]
+    header, table = export_table(rich, rows, "kobo", expand=["2access.languages"])
+    other = header.index("_2access/_2access.languages/other")
+    for i, cell in enumerate(["Sí", "1.0", "missing", "no"]):
+        table[i][other] = cell
+    df, _ = read_table(write_export(tmp_path / "export.csv", header, table))
+    assert df is not None
+    frame, issues, _ = normalise_export(df, rich, "kobo", "export.csv")
+    assert frame is not None
+    # A flag is yes or no: a missing word is no flag, not a silent "not chosen".
+    assert [(i.line, i.column, i.code) for i in issues if i.severity == "error"] == [
+        (4, other + 1, "invalid-flag")]
+    assert frame.select(ROW, "2access.languages").rows() == [
+        (2, "local national other"), (3, "national other"), (5, None)]
+
+
 @pytest.mark.parametrize("tool", ["kobo", "odk"])
 def test_duplicated_submission_ids_reject_the_later_rows(tmp_path: Path, mini: Rubric,
                                                          tool: str) -> None:
