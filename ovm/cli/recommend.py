@@ -46,7 +46,7 @@ def cmd_recommend(args: argparse.Namespace) -> int:
         write_output(json.dumps(data, indent=1, ensure_ascii=False) + "\n", args.output)
     else:
         name = card.mission.name
-        title = name if isinstance(name, str) else pick(name, args.lang)
+        title = name if isinstance(name, str) else pick(dict(name), args.lang)
         write_output(to_markdown(recs, fu, title, args.lang), args.output)
     return EXIT_OK
 

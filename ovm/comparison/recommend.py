@@ -233,9 +233,9 @@ def recommend(
     if comparison is not None:
         for c in comparison.scores.scorecards:
             nm = c.mission.name
-            titles[c.mission.id] = nm if isinstance(nm, str) else pick(nm, lang)
+            titles[c.mission.id] = nm if isinstance(nm, str) else pick(dict(nm), lang)
     info = card.mission
-    mtitle = info.name if isinstance(info.name, str) else pick(info.name, lang)
+    mtitle = info.name if isinstance(info.name, str) else pick(dict(info.name), lang)
     out: list[Recommendation] = []
     for placed in rubric.walk():
         node = placed.node

@@ -5,9 +5,10 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import Field
 
 from ovm.data.observations import Provenance
+from ovm.frozen import FrozenMap, FrozenModel, ReadOnlyMap
 
 NodeStatus = Literal["scored", "missing", "not_applicable", "insufficient", "pending", "undefined"]
 """
@@ -20,23 +21,19 @@ NodeStatus = Literal["scored", "missing", "not_applicable", "insufficient", "pen
 """
 
 
-class _Model(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
-
-class Finding(_Model):
+class Finding(FrozenModel):
     """A problem or remark found while scoring (never an exception)."""
 
     code: str
     message: str
     node: str | None = None
     severity: Literal["info", "warning", "error"] = "warning"
-    params: dict[str, str] = {}
+    params: ReadOnlyMap[str, str] = Field(default_factory=FrozenMap)
     """The message's parts, so reports can say it in another language (``variant`` picks
     among the messages one code has)."""
 
 
-class InputValue(_Model):
+class InputValue(FrozenModel):
     """One input of an indicator, with its provenance or its site counts."""
 
     name: str
@@ -51,7 +48,7 @@ class InputValue(_Model):
     provenance: Provenance | None = None
 
 
-class SiteNote(_Model):
+class SiteNote(FrozenModel):
     """An observer's free-text note from one visit: evidence that travels with the scores."""
 
     site: str | None
@@ -63,7 +60,7 @@ class SiteNote(_Model):
     simulated: bool = False
 
 
-class Contribution(_Model):
+class Contribution(FrozenModel):
     """How one child fed its group's score."""
 
     node: str
@@ -73,7 +70,7 @@ class Contribution(_Model):
     share: float | None
 
 
-class Explanation(_Model):
+class Explanation(FrozenModel):
     """How a score was reached, as data."""
 
     inputs: tuple[InputValue, ...] = ()
@@ -86,7 +83,7 @@ class Explanation(_Model):
     notes: tuple[SiteNote, ...] = ()
 
 
-class NodeScore(_Model):
+class NodeScore(FrozenModel):
     """The score of one node of the rubric for one mission."""
 
     node: str
@@ -104,19 +101,19 @@ class NodeScore(_Model):
     explanation: Explanation = Explanation()
 
 
-class MissionInfo(_Model):
+class MissionInfo(FrozenModel):
     """The mission a scorecard is about."""
 
     id: str
     country: str
-    name: dict[str, str] | str
+    name: ReadOnlyMap[str, str] | str
     election_type: str
     election_date: dt.date
     round: int
     region: str | None = None
 
 
-class Scorecard(_Model):
+class Scorecard(FrozenModel):
     """Every node's score for one mission, with findings and evidence."""
 
     mission: MissionInfo
@@ -138,7 +135,7 @@ class Scorecard(_Model):
         raise KeyError(node_id)
 
 
-class RubricRef(_Model):
+class RubricRef(FrozenModel):
     """Identifies the methodology a score set was computed with."""
 
     id: str
@@ -146,7 +143,7 @@ class RubricRef(_Model):
     sha256: str
 
 
-class FileSummary(_Model):
+class FileSummary(FrozenModel):
     """Rows read, used, rejected and excluded for one input file."""
 
     file: str
@@ -159,16 +156,16 @@ class FileSummary(_Model):
     unmatched_columns: tuple[str, ...] = ()
 
 
-class RejectedSummary(_Model):
+class RejectedSummary(FrozenModel):
     """A rejected row and why."""
 
     file: str
     row: int
     mission: str | None
-    reasons: tuple[dict[str, Any], ...]
+    reasons: tuple[ReadOnlyMap[str, Any], ...]
 
 
-class ScoreSet(_Model):
+class ScoreSet(FrozenModel):
     """The scorecards of a cohort, with what they were computed from."""
 
     format: Literal["ovm-scores/1"] = "ovm-scores/1"
