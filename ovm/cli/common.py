@@ -34,7 +34,9 @@ def print_issues(issues: Sequence[Issue]) -> None:
 
 
 def write_output(text: str | bytes, output: str | None) -> None:
-    """Write to ``output``, or to standard output for None or ``-``."""
+    """Write to ``output`` (atomically), or to standard output for None or ``-``."""
+    from ovm.files import OutputError, write_atomic
+
     if output in (None, "-"):
         if isinstance(text, bytes):
             sys.stdout.buffer.write(text)
@@ -42,16 +44,37 @@ def write_output(text: str | bytes, output: str | None) -> None:
             sys.stdout.write(text)
         return
     assert output is not None
-    path = Path(output)
-    if path.parent and not path.parent.exists():
-        raise UsageError(f"folder {path.parent} does not exist")
     try:
-        if isinstance(text, bytes):
-            path.write_bytes(text)
-        else:
-            path.write_text(text, encoding="utf-8")
-    except OSError as exc:
-        raise UsageError(f"cannot write {path}: {exc.strerror or exc}") from None
+        write_atomic(output, text)
+    except OutputError as exc:
+        raise UsageError(str(exc)) from None
+
+
+def guard_output(output: str | None, inputs: Sequence[str | Path]) -> None:
+    """Refuse, before any work, an output that is one of the run's input files."""
+    from ovm.files import OutputError, check_output
+
+    if output in (None, "-"):
+        return
+    assert output is not None
+    try:
+        check_output(output, inputs)
+    except OutputError as exc:
+        raise UsageError(str(exc)) from None
+
+
+def workspace_inputs(ws: Workspace) -> list[Path]:
+    """Every file a workspace's run reads: ovm.yaml, the rubric, the missions and the tables."""
+    from ovm.data.workspace import CONFIG_NAME
+
+    config = ws.config
+    found = [ws.root / CONFIG_NAME, ws.root / config.missions]
+    if not config.rubric.startswith("bundled:"):
+        found.append(ws.root / config.rubric)
+    for group in (config.statistics, config.answers, config.checklists):
+        for src in group:
+            found.append(ws.root / (src if isinstance(src, str) else src.path))
+    return found
 
 
 def natural(text: str) -> int:
@@ -233,9 +256,12 @@ def progress_bar(enabled: bool) -> Any:
 def run_from(args: argparse.Namespace, sensitivity: SensitivitySettings | None = None,
              *, mission: str | None = None) -> tuple[Workspace, Run]:
     """Load the workspace, check ``mission`` and the cohort exist, and analyse it once."""
+    from ovm.comparison.sensitivity import TooLargeError
     from ovm.pipeline import analyse
 
     ws = load(args)
+    extra = [args.rubric] if getattr(args, "rubric", None) else []
+    guard_output(getattr(args, "output", None), [*workspace_inputs(ws), *extra])
     require_missions(ws, [*mission_ids(getattr(args, "missions", None)),
                           *([mission] if mission else [])])
     settings = settings_from(args, ws, sensitivity)
@@ -245,6 +271,9 @@ def run_from(args: argparse.Namespace, sensitivity: SensitivitySettings | None =
     if problems:
         raise UsageError("; ".join(problems))
     quiet = getattr(args, "quiet", False)
-    run = analyse(ws, settings, progress=progress_line(not quiet),
-                  sensitivity_progress=progress_bar(not quiet))
+    try:
+        run = analyse(ws, settings, progress=progress_line(not quiet),
+                      sensitivity_progress=progress_bar(not quiet))
+    except TooLargeError as exc:
+        raise UsageError(str(exc)) from None
     return ws, run

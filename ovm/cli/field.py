@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from ovm.cli.common import EXIT_OK, UsageError
+from ovm.cli.common import EXIT_OK, UsageError, guard_output
 
 
 def _output(name: str) -> Path:
@@ -48,7 +48,10 @@ def cmd_form(args: argparse.Namespace) -> int:
     from ovm.field.xlsform import build_form, write_form
 
     out = _output(args.output)
-    rubric = resolve_rubric(_rubric_spec(args.rubric))
+    spec = _rubric_spec(args.rubric)
+    guard_output(args.output, [p for p in (spec, args.missions)
+                               if p and not p.startswith("bundled:")])
+    rubric = resolve_rubric(spec)
     langs = _languages(args.lang, rubric.languages)
     missions: list[tuple[str, dict[str, str] | str]] = []
     if args.missions:
@@ -62,7 +65,11 @@ def cmd_form(args: argparse.Namespace) -> int:
             raise DataError(errors, summary=f"{args.missions}: invalid missions file")
         missions = [(m.id, m.name) for m in found]
     form = build_form(rubric, languages=langs, missions=missions)
-    write_form(form, out)
+    try:
+        write_form(form, out)
+    except OSError as exc:
+        raise UsageError(f"cannot write {out}: {exc.strerror or exc}; choose a folder you can "
+                         "write to") from None
     if not args.quiet:
         from ovm.data.checklists import checklist_questions
 
@@ -74,15 +81,25 @@ def cmd_form(args: argparse.Namespace) -> int:
 
 def cmd_template(args: argparse.Namespace) -> int:
     """Write the mission-level data workbook of a workspace."""
-    from ovm.data.workspace import resolve_rubric
+    from ovm.data.workspace import CONFIG_NAME, read_config, resolve_rubric
     from ovm.field.template import write_template
+    from ovm.files import OutputError
 
     out = _output(args.output)
     ws = Path(args.workspace)
     if not ws.exists():
         raise UsageError(f"no workspace at {ws}")
     rubric = resolve_rubric(_rubric_spec(args.rubric)) if args.rubric else None
-    write_template(ws, out, rubric=rubric)
+    config = ws / CONFIG_NAME if ws.is_dir() else ws
+    base = config.parent
+    settings = read_config(config.parent if ws.is_dir() else ws)
+    inputs = [config, base / settings.missions, *([args.rubric] if args.rubric else []),
+              *([base / settings.rubric] if not settings.rubric.startswith("bundled:") else [])]
+    guard_output(args.output, inputs)
+    try:
+        write_template(ws, out, rubric=rubric)
+    except OutputError as exc:
+        raise UsageError(str(exc)) from None
     if not args.quiet:
         print(f"wrote {out}", file=sys.stderr)
     return EXIT_OK

@@ -35,6 +35,7 @@ from __future__ import annotations
 
 import itertools
 import math
+import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from statistics import NormalDist
@@ -103,6 +104,30 @@ class Sensitivity(FrozenModel):
     """Confidence level of the intervals the sampling draws come from."""
     floored: bool = False
     """Whether the nominal methodology has means the runs only define by flooring values."""
+
+
+class TooLargeError(ValueError):
+    """A sensitivity analysis that would need more memory than the machine has."""
+
+
+def memory_needed(runs: int, choices: int, missions: int, nodes: int) -> int:
+    """Bytes the analysis holds at its peak: every evaluation's overall scores and ranks, the
+    rank samples and the weight draws."""
+    total = runs * (choices + 2)
+    return total * missions * (8 + 4) + 2 * runs * missions * 8 * 3 + 2 * runs * nodes * 8 \
+        + total * 8 * 6
+
+
+def memory_available() -> int:
+    """Bytes the machine can give now (MemAvailable where the system says it, else its RAM)."""
+    try:
+        with open("/proc/meminfo", encoding="ascii") as fh:
+            for line in fh:
+                if line.startswith("MemAvailable:"):
+                    return int(line.split()[1]) * 1024
+    except OSError:
+        pass
+    return int(os.sysconf("SC_PHYS_PAGES")) * int(os.sysconf("SC_PAGE_SIZE"))
 
 
 # --- the model: the rubric's tree as arrays -------------------------------------------------
@@ -440,6 +465,12 @@ def sensitivity(scores: ScoreSet, rubric: Rubric, settings: SensitivitySettings 
     m, k = model.base.shape
     n_nodes = model.weights.size
     d = len(varied)
+    need, have = memory_needed(runs, d, m, n_nodes), memory_available()
+    if need > have * 3 // 4:
+        raise TooLargeError(
+            f"{runs} runs over {m} missions need about {need / 2**30:.1f} GiB of memory and "
+            f"{have / 2**30:.1f} GiB are available; use at most "
+            f"{max(2, int(runs * (have * 3 // 4) / need))} runs")
     draws = sampling_draws if model.sampled and "sampling" in varied else 1
 
     design, noise_seq = np.random.SeedSequence(seed).spawn(2)

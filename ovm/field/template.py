@@ -28,6 +28,7 @@ from ovm.data.answers import (
 from ovm.data.observations import Mission, load_missions
 from ovm.data.workspace import CONFIG_NAME, read_config, resolve_rubric
 from ovm.errors import DataError
+from ovm.files import write_atomic
 from ovm.indicators import LevelsIndicator
 from ovm.reporting.tables import safe_cell, workbook_bytes
 from ovm.rubric.model import Rubric, Variable, pick
@@ -238,6 +239,4 @@ def write_template(workspace: str | Path, output: str | Path, *,
         raise DataError(errors, summary=f"{base / config.missions}: invalid missions file "
                                         f"(see {CONFIG_NAME})")
     wb = build_template(rb, missions, languages=languages)
-    out = Path(output)
-    out.write_bytes(workbook_bytes(wb))
-    return out
+    return write_atomic(output, workbook_bytes(wb))

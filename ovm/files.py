@@ -1,0 +1,60 @@
+"""Writing output files safely: never over an input, never half a file."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Iterable
+from pathlib import Path
+
+
+class OutputError(Exception):
+    """An output that must not or cannot be written; the message says why and what to do."""
+
+
+def same_file(a: Path, b: Path) -> bool:
+    """Whether two paths name the same file once links are followed (False when one is absent)."""
+    try:
+        return a.resolve().samefile(b.resolve())
+    except OSError:
+        return a.resolve() == b.resolve()
+
+
+def check_output(output: str | Path, inputs: Iterable[str | Path]) -> None:
+    """Refuse an output path that is, or links to, a file the run reads."""
+    out = Path(output)
+    for given in inputs:
+        path = Path(given)
+        if same_file(out, path):
+            raise OutputError(f"{output} is an input of this run ({path}): writing there would "
+                              "destroy it; choose another output file")
+
+
+def write_atomic(path: str | Path, data: str | bytes) -> Path:
+    """Write ``data`` to ``path`` through a temporary file in the same folder, then rename it:
+    an interrupted or failed write leaves the previous file as it was, never half a file."""
+    out = Path(path)
+    folder = out.parent if str(out.parent) else Path(".")
+    if not folder.is_dir():
+        raise OutputError(f"folder {folder} does not exist; create it or choose another output")
+    payload = data.encode("utf-8") if isinstance(data, str) else data
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".tmp", dir=folder)
+    except OSError as exc:
+        raise OutputError(f"cannot write in {folder}: {exc.strerror or exc}; choose a folder "
+                          "you can write to") from None
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(payload)
+        # A new file gets the permissions a plain open() would have given it.
+        mask = os.umask(0)
+        os.umask(mask)
+        os.chmod(tmp, 0o666 & ~mask)
+        os.replace(tmp, out)
+    except OSError as exc:
+        Path(tmp).unlink(missing_ok=True)
+        raise OutputError(f"cannot write {out}: {exc.strerror or exc}") from None
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return out

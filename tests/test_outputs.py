@@ -1,0 +1,131 @@
+"""Outputs are written safely: never over an input, never half a file, refused when too large."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+import ovm
+from ovm import files
+from ovm.cli.app import main
+from ovm.comparison import sensitivity as sensitivity_module
+
+MINI = Path(__file__).resolve().parent / "data" / "mini"
+EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
+INPUTS = ("statistics.csv", "checklists.csv", "missions.yaml", "ovm.yaml", "rubric.yaml")
+
+
+@pytest.fixture
+def ws(tmp_path: Path) -> Path:
+    root = tmp_path / "ws"
+    shutil.copytree(MINI, root)
+    return root
+
+
+def _contents(root: Path) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in sorted(root.iterdir())}
+
+
+@pytest.mark.parametrize("command", [["score"], ["compare"], ["report"],
+                                     ["recommend", "--mission", "aaa-2020"],
+                                     ["sensitivity", "--runs", "10"]])
+@pytest.mark.parametrize("target", INPUTS)
+def test_an_output_that_is_an_input_is_refused_and_the_input_kept(
+        ws: Path, command: list[str], target: str, capsys: pytest.CaptureFixture[str]) -> None:
+    before = _contents(ws)
+    status = main([command[0], str(ws), *command[1:], "-q", "-o", str(ws / target)])
+    err = capsys.readouterr().err
+    assert (status, _contents(ws)) == (2, before)
+    assert f"is an input of this run ({ws / target})" in err
+
+
+def test_a_link_to_an_input_is_refused(ws: Path, tmp_path: Path,
+                                       capsys: pytest.CaptureFixture[str]) -> None:
+    link = tmp_path / "scores.json"
+    link.symlink_to(ws / "missions.yaml")
+    before = _contents(ws)
+    assert main(["score", str(ws), "-q", "-o", str(link)]) == 2
+    assert _contents(ws) == before
+    assert "is an input of this run" in capsys.readouterr().err
+
+
+def test_a_rubric_given_on_the_command_line_is_an_input_too(ws: Path, tmp_path: Path) -> None:
+    other = tmp_path / "other.yaml"
+    shutil.copy(ws / "rubric.yaml", other)
+    before = other.read_bytes()
+    assert main(["score", str(ws), "--rubric", str(other), "-q", "-o", str(other)]) == 2
+    assert other.read_bytes() == before
+
+
+def test_form_and_template_refuse_to_overwrite_their_inputs(ws: Path) -> None:
+    before = _contents(ws)
+    bad_xlsx = ws / "rubric.xlsx"
+    (ws / "rubric.yaml").rename(bad_xlsx)
+    assert main(["form", str(bad_xlsx), "-o", str(bad_xlsx), "-q"]) == 2
+    bad_xlsx.rename(ws / "rubric.yaml")
+    assert _contents(ws) == before
+    shutil.copy(ws / "missions.yaml", ws / "missions.xlsx")
+    cfg = ws / "ovm.yaml"
+    cfg.write_text(cfg.read_text("utf-8").replace("missions: missions.yaml",
+                                                  "missions: missions.xlsx"), "utf-8")
+    kept = (ws / "missions.xlsx").read_bytes()
+    assert main(["template", str(ws), "-o", str(ws / "missions.xlsx"), "-q"]) == 2
+    assert (ws / "missions.xlsx").read_bytes() == kept
+
+
+def test_an_output_in_a_missing_folder_is_a_usage_error(
+        ws: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["score", str(ws), "-q", "-o", str(tmp_path / "nope" / "s.json")]) == 2
+    assert main(["form", str(ws / "rubric.yaml"), "-q", "-o",
+                 str(tmp_path / "nope" / "f.xlsx")]) == 2
+    assert main(["template", str(ws), "-q", "-o", str(tmp_path / "nope" / "t.xlsx")]) == 2
+    err = capsys.readouterr().err
+    assert err.count("does not exist") == 3
+    assert "Traceback" not in err
+
+
+def test_a_failed_write_keeps_the_previous_file_and_leaves_no_temporary(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    out = tmp_path / "report.html"
+    out.write_text("previous report", "utf-8")
+
+    def broken(src: str, dst: str) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(files.os, "replace", broken)
+    with pytest.raises(files.OutputError, match="No space left on device"):
+        files.write_atomic(out, "new report")
+    assert out.read_text("utf-8") == "previous report"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["report.html"]
+
+
+def test_a_written_file_has_the_content_and_ordinary_permissions(tmp_path: Path) -> None:
+    out = files.write_atomic(tmp_path / "scores.json", "é\n")
+    assert out.read_bytes() == "é\n".encode()
+    mask = os.umask(0)
+    os.umask(mask)
+    assert out.stat().st_mode & 0o777 == 0o666 & ~mask
+
+
+def test_a_sensitivity_analysis_beyond_the_machines_memory_is_refused_with_figures(
+        monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.setattr(sensitivity_module, "memory_available", lambda: 2**20)
+    ws = EXAMPLES
+    settings = ovm.Settings(bootstrap=0, sensitivity=ovm.SensitivitySettings(runs=1000))
+    with pytest.raises(sensitivity_module.TooLargeError):
+        ovm.analyse(ws, settings)
+    assert main(["sensitivity", str(ws), "--bootstrap", "0", "--runs", "1000", "-q"]) == 2
+    err = capsys.readouterr().err
+    assert "GiB of memory" in err and "use at most" in err
+    assert main(["sensitivity", str(ws), "--bootstrap", "0", "--runs", "100001", "-q"]) == 2
+    assert "--runs" in capsys.readouterr().err
+
+
+def test_memory_estimate_grows_with_runs_missions_and_nodes() -> None:
+    base = sensitivity_module.memory_needed(100, 5, 10, 20)
+    assert sensitivity_module.memory_needed(200, 5, 10, 20) > base
+    assert sensitivity_module.memory_needed(100, 5, 20, 20) > base
+    assert sensitivity_module.memory_needed(100, 5, 10, 40) > base
