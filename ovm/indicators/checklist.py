@@ -1,17 +1,48 @@
-"""Observer checklist indicator: one question at each polling place abroad, scored over visits."""
+"""Observer checklist indicator: one question at each polling place abroad, scored over visits.
+
+A categorical question scores the share of accepted answers, with a Wilson interval for the
+share carried through the rule; a numeric one a statistic of the answers. Scores, intervals
+and replicates are computed for the whole cohort at once, from the site summary.
+"""
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+import math
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
+import numpy as np
 from pydantic import Field
 
+from ovm.errors import Issue
 from ovm.indicators._common import Frozen, IndicatorBase, Key, Text
+from ovm.indicators.registry import KindUnit, register_kind
 from ovm.indicators.rules import Rule
+from ovm.indicators.scoring import (
+    Array,
+    MissionView,
+    NodeScorer,
+    Outcome,
+    Plan,
+    Replicates,
+    Replication,
+    replicable,
+)
+from ovm.indicators.text import Wording, number, say, wording
+from ovm.indicators.validation import Document, RawNode, node_check, rubric_check, seq
+
+if TYPE_CHECKING:
+    from ovm.rubric.model import Rubric
+    from ovm.scoring.results import Explanation
+    from ovm.scoring.sitestats import QuestionStat
 
 AnswerType = Literal["yes_no", "select_one", "select_multiple", "integer", "decimal"]
 Stat = Literal["share", "mean", "median", "min", "max", "sum", "count"]
 NA_CHOICE = "na"
+PERCENT = "percent"
+"""The replicate statistic a checklist indicator is scored on: its share in %, or the
+numeric statistic it names."""
 
 
 class Choice(Frozen):
@@ -59,3 +90,265 @@ class ChecklistIndicator(IndicatorBase):
         if self.answer_type == "yes_no":
             return YES_NO
         return self.choices
+
+
+# --- statistics of the answers ---------------------------------------------------------------
+
+
+def wilson(accepted: int, n: int, z: float = 1.959963984540054) -> tuple[float, float]:
+    """Wilson score interval for a proportion (as shares in [0, 1])."""
+    if n == 0:
+        return (0.0, 1.0)
+    p = accepted / n
+    denom = 1 + z * z / n
+    centre = (p + z * z / (2 * n)) / denom
+    half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / denom
+    # The interval holds the observed share; rounding alone could leave it out (p = 1).
+    return (max(0.0, min(p, centre - half)), min(1.0, max(p, centre + half)))
+
+
+def wilson_arrays(accepted: Array, n: Array, z: float) -> tuple[Array, Array]:
+    """:func:`wilson` for arrays of counts (n > 0), as shares in [0, 1]."""
+    p = accepted / n
+    denom = 1 + z * z / n
+    centre = (p + z * z / (2 * n)) / denom
+    half = z * np.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / denom
+    return (
+        np.maximum(0.0, np.minimum(p, centre - half)),
+        np.minimum(1.0, np.maximum(p, centre + half)),
+    )
+
+
+def site_stat(st: QuestionStat, stat: str) -> float | None:
+    """A statistic of a question's answers at one mission (a share as a fraction of 1)."""
+    if st.answered == 0:
+        return None
+    if stat == "share":
+        return st.accepted / st.answered
+    if stat == "count":
+        return float(st.answered)
+    return st.extra.get(stat)
+
+
+# --- checks ----------------------------------------------------------------------------------
+
+
+def _numeric(data: dict[str, Any]) -> bool:
+    return data.get("answer_type") in ("integer", "decimal")
+
+
+@node_check("missing-choices", "unknown-choice", "invalid-stat", "missing-rule", "reserved-choice")
+def answers_fit_the_question(doc: Document, node: RawNode) -> Iterator[Issue]:
+    """Choices where a select question needs them, accepted answers among them, a share for
+    choices and a statistic and a rule for numbers; ``na`` is reserved."""
+    data, path = node.data, node.path
+    atype = data.get("answer_type", "yes_no")
+    choices = seq(data.get("choices"))
+    if atype in ("select_one", "select_multiple") and not choices:
+        yield doc.issue(path, "missing-choices", f"a {atype} question needs choices")
+    names = (
+        {"yes", "no"}
+        if atype == "yes_no"
+        else {str(c.get("name")) for c in choices if isinstance(c, dict)}
+    )
+    if atype not in ("integer", "decimal"):
+        for j, acc in enumerate(seq(data.get("accept") or ["yes"])):
+            if str(acc) not in names:
+                yield doc.issue((*path, "accept", j), "unknown-choice",
+                                f"{acc!r} is not one of the choices")
+        if data.get("stat", "share") != "share":
+            yield doc.issue((*path, "stat"), "invalid-stat",
+                            "a choice question is scored as a share")
+    else:
+        if data.get("stat", "share") == "share":
+            yield doc.issue((*path, "stat"), "invalid-stat",
+                            "a numeric question needs stat: mean, median, min, max, sum or count")
+        if data.get("rule") is None:
+            yield doc.issue(path, "missing-rule", "a numeric question needs a scoring rule")
+    if NA_CHOICE in names:
+        j = next(j for j, c in enumerate(choices)
+                 if isinstance(c, dict) and str(c.get("name")) == NA_CHOICE)
+        yield doc.issue((*path, "choices", j, "name"), "reserved-choice",
+                        "'na' is reserved for not applicable: set not_applicable")
+
+
+@node_check("missing-translation")
+def checklist_translated(doc: Document, node: RawNode) -> Iterator[Issue]:
+    """The question, its hint and every choice's label in each of the rubric's languages."""
+    for key in ("question", "hint"):
+        if key in node.data:
+            yield from doc.translations((*node.path, key), node.data[key])
+    for j, ch in enumerate(seq(node.data.get("choices"))):
+        if isinstance(ch, dict) and "label" in ch:
+            yield from doc.translations((*node.path, "choices", j, "label"), ch["label"])
+
+
+@rubric_check("unknown-question", "invalid-stat")
+def site_variables(doc: Document) -> Iterator[Issue]:
+    """A variable aggregated from sites names a checklist question, with a statistic that fits
+    its answers (a share of choices, a mean or other statistic of numbers)."""
+    questions = {str(n.data.get("id")): n.data for n in doc.nodes
+                 if not n.is_group and n.kind == ChecklistKind.key}
+    for name, vpath in doc.variables.items():
+        fs = doc.variable_data[name].get("from_sites")
+        if not isinstance(fs, dict):
+            continue
+        q = fs.get("question")
+        if not isinstance(q, str):
+            continue
+        if q not in questions:
+            yield doc.issue((*vpath, "from_sites", "question"), "unknown-question",
+                            f"no checklist indicator with id {q!r}")
+            continue
+        question = questions[q]
+        stat = fs.get("stat", "share")
+        if _numeric(question) == (stat == "share"):
+            yield doc.issue((*vpath, "from_sites", "stat"), "invalid-stat",
+                            f"stat {stat!r} does not fit a "
+                            f"{question.get('answer_type', 'yes_no')} question")
+
+
+# --- the unit --------------------------------------------------------------------------------
+
+
+def _share_text(node: ChecklistIndicator, lang: str) -> str:
+    if node.numeric:
+        return say("rule_stat", lang, stat=say(f"stat_{node.stat}", lang))
+    labels = {c.name: wording(c.label, lang).text for c in node.all_choices()}
+    return say("rule_share", lang, accept=" / ".join(labels.get(a, a) for a in node.accept))
+
+
+class ChecklistKind(KindUnit[ChecklistIndicator]):
+    """Observer questions: scored over each mission's visits, with intervals and replicates."""
+
+    key = "checklist"
+    model = ChecklistIndicator
+    evidence = "sites"
+    checks = (answers_fit_the_question, checklist_translated)
+    rubric_checks = (site_variables,)
+
+    def explain(self, node: ChecklistIndicator) -> str:
+        """The rule, or the share itself when there is none."""
+        if node.rule is None:
+            return "share of accepted answers, in %"
+        return node.rule.explain()
+
+    def describe(self, node: ChecklistIndicator, lang: str, rubric: Rubric, *,
+                 with_formula: bool = True) -> str:
+        """How answers make the value (unless ``with_formula`` is false), then the rule."""
+        base = _share_text(node, lang) if with_formula else ""
+        if node.rule is None:
+            return base or say("rule_identity", lang)
+        text = node.rule.describe(lang)
+        return f"{base}; {text}" if base else text
+
+    def formula_text(self, node: ChecklistIndicator, lang: str) -> str | None:
+        """A share of the accepted answers, or a statistic of numeric ones."""
+        return _share_text(node, lang)
+
+    def value_text(self, node: ChecklistIndicator, value: float | str, lang: str) -> Wording:
+        """A share as a percentage; a statistic as a number."""
+        if not node.numeric and not isinstance(value, str):
+            return Wording(say("percent", lang, n=number(value, lang)))
+        return super().value_text(node, value, lang)
+
+    def compile(self, node: ChecklistIndicator, plan: Plan) -> NodeScorer:
+        """Scores and interval ends of the whole cohort, computed once."""
+        return ChecklistScorer(node, self.explain(node), plan)
+
+
+@dataclass(frozen=True)
+class _Column:
+    """The question's point scores and Wilson interval ends, one per mission with sites."""
+
+    score: Array
+    low: Array
+    high: Array
+
+
+class ChecklistScorer(NodeScorer):
+    """One checklist question's scores: cohort-wide columns, then a mission's row of them."""
+
+    def __init__(self, node: ChecklistIndicator, rule: str, plan: Plan) -> None:
+        self.node = node
+        self.rule = rule
+        self.formula = (f"{node.stat} of answers" if node.numeric
+                        else f"share of answers in {{{', '.join(node.accept)}}}")
+        self.pending = node.rule is not None and node.rule.cohort
+        self.column = None if self.pending else self._column(plan)
+
+    def _column(self, plan: Plan) -> _Column | None:
+        ids = plan.sites.ids
+        if not ids:
+            return None
+        q = self.node
+        stats = [plan.sites.missions[m].stats[q.id] for m in ids]
+        value = np.array([np.nan if st.value is None else st.value for st in stats])
+        score = q.rule.apply(value) if q.rule is not None else np.minimum(100.0, value)
+        low = high = np.full(len(ids), np.nan)
+        if not q.numeric:
+            answered = np.array([st.answered for st in stats], dtype=float)
+            accepted = np.array([st.accepted for st in stats], dtype=float)
+            with np.errstate(divide="ignore", invalid="ignore"):
+                lo, hi = wilson_arrays(accepted, answered, plan.z)
+            if q.rule is None:
+                low, high = np.minimum(100 * lo, 100.0), np.minimum(100 * hi, 100.0)
+            else:
+                low, high = q.rule.interval(100 * lo, 100 * hi)
+        return _Column(score, low, high)
+
+    def point(self, m: MissionView) -> Outcome:
+        """The mission's row of the cohort-wide columns, or why it has none."""
+        q = self.node
+        st = m.site_stat(q.id)
+
+        def explain(raw: float | None = None, score: float | None = None) -> Explanation:
+            return m.explanation(
+                inputs=(m.question_input(q, st),),
+                rule=self.rule,
+                notes=tuple(m.site_notes(q.id)),
+                formula=self.formula,
+                raw_value=raw,
+                score=score,
+            )
+
+        if st is None or st.answered == 0:
+            if st is not None and st.not_applicable and not st.not_observed:
+                return Outcome("not_applicable", None, None, 0.0, explain())
+            m.finding("missing-data", "no observer answered this question", q.id, "info",
+                      variant="sites")
+            return Outcome("missing", None, None, 0.0, explain())
+        assert st.value is not None and m.row is not None
+        if st.answered < q.min_answers:
+            m.finding("too-few-answers", f"{st.answered} answer(s); at least {q.min_answers} "
+                      "needed", q.id, n=st.answered, needed=q.min_answers)
+            return Outcome("insufficient", None, st.value, 0.0, explain(st.value))
+        if self.pending:
+            return Outcome("pending", None, st.value, 0.0, explain(st.value))
+        col = self.column
+        assert col is not None
+        s = float(col.score[m.row])
+        if math.isnan(s):
+            m.finding("value-outside-bands", f"{st.value:g} falls in no band of the rule", q.id,
+                      value=f"{st.value:g}")
+            return Outcome("missing", None, st.value, 0.0, explain())
+        interval = None
+        if not q.numeric:
+            # fmin/fmax: an end the rule leaves uncovered gives way to the score itself.
+            interval = (float(np.fmin(col.low[m.row], s)), float(np.fmax(col.high[m.row], s)))
+        return Outcome("scored", s, st.value, 1.0, explain(st.value, s), interval=interval,
+                       replicable=m.replicated)
+
+    def replicates(self, r: Replication, outcomes: Sequence[Outcome]) -> Replicates | None:
+        """The rule applied to the replicate shares (or statistics) of the cohort."""
+        has = replicable(outcomes)
+        if not has.any():
+            return None
+        raw = r.sites.replicates[(self.node.id, PERCENT)][r.rows[has]]
+        # The same mapping as the point score, so a replicate equal to it scores the same.
+        rule = self.node.rule
+        scored = rule.apply(raw) if rule is not None else np.minimum(raw, 100.0)
+        return Replicates(has, scored)
+
+
+register_kind(ChecklistKind())

@@ -2,10 +2,19 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from collections.abc import Iterator
+from typing import TYPE_CHECKING, Literal
 
+from ovm.errors import Issue
 from ovm.indicators._common import IndicatorBase, NodeId, Score
+from ovm.indicators.registry import KindUnit, register_kind
 from ovm.indicators.rules import Goalposts
+from ovm.indicators.scoring import NodeScorer, Pending, Plan
+from ovm.indicators.text import number, say, wording
+from ovm.indicators.validation import Document, RawNode, node_check
+
+if TYPE_CHECKING:
+    from ovm.rubric.model import Rubric
 
 Measure = Literal["distance_to_best", "change_since_previous", "practice_adoption"]
 
@@ -25,3 +34,49 @@ class ComparativeIndicator(IndicatorBase):
     target: NodeId
     threshold: Score = 80.0
     rule: Goalposts | None = None
+
+
+@node_check("unknown-node")
+def target_exists(doc: Document, node: RawNode) -> Iterator[Issue]:
+    """The target names a node of the rubric."""
+    target = node.data.get("target")
+    if isinstance(target, str) and target not in doc.ids:
+        yield doc.issue((*node.path, "target"), "unknown-node", f"no node with id {target!r}")
+
+
+def _label(rubric: Rubric, node_id: str, lang: str) -> str:
+    if node_id == "overall":
+        return say("overall", lang)
+    if node_id in rubric.nodes:
+        return wording(rubric.node(node_id).labels, lang).text
+    return node_id
+
+
+class ComparativeKind(KindUnit[ComparativeIndicator]):
+    """Measured from other nodes' scores across the cohort: pending until ``compare()``."""
+
+    key = "comparative"
+    model = ComparativeIndicator
+    evidence = "nodes"
+    checks = (target_exists,)
+
+    def cohort_scored(self, node: ComparativeIndicator) -> bool:
+        """Always: its value needs the other missions."""
+        return True
+
+    def explain(self, node: ComparativeIndicator) -> str:
+        """The measure and its target."""
+        return f"comparative: {node.measure} of {node.target}"
+
+    def describe(self, node: ComparativeIndicator, lang: str, rubric: Rubric, *,
+                 with_formula: bool = True) -> str:
+        """The measure, on the target's label."""
+        return say(f"measure_{node.measure}", lang, target=_label(rubric, node.target, lang),
+                   threshold=number(node.threshold, lang))
+
+    def compile(self, node: ComparativeIndicator, plan: Plan) -> NodeScorer:
+        """Pending: scored by ``compare()``."""
+        return Pending(self.explain(node))
+
+
+register_kind(ComparativeKind())

@@ -2,13 +2,34 @@
 
 from __future__ import annotations
 
+import math
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from functools import lru_cache
-from typing import Literal
+from typing import TYPE_CHECKING, Any, Literal
 
+import numpy as np
+
+from ovm.errors import Issue
 from ovm.indicators._common import IndicatorBase, NonEmpty
+from ovm.indicators.registry import KindUnit, register_kind
 from ovm.indicators.rules import Rule
+from ovm.indicators.scoring import (
+    MissionView,
+    NodeScorer,
+    Outcome,
+    Plan,
+    Replicates,
+    Replication,
+    replicable,
+)
+from ovm.indicators.validation import Document, RawNode, node_check
+from ovm.indicators.variables import Source, read, replicate_values, resolve
 from ovm.rubric import formula
 from ovm.rubric.formula import Expr
+
+if TYPE_CHECKING:
+    from ovm.rubric.model import Rubric
+    from ovm.scoring.results import Explanation
 
 
 @lru_cache(maxsize=4096)
@@ -27,3 +48,137 @@ class QuantitativeIndicator(IndicatorBase):
     def expression(self) -> Expr:
         """The parsed formula."""
         return parsed(self.formula)
+
+
+@node_check("formula-syntax", "unknown-variable")
+def formula_reads_declared_variables(doc: Document, node: RawNode) -> Iterator[Issue]:
+    """The formula parses, and every name in it is a declared variable."""
+    text = node.data.get("formula")
+    if not isinstance(text, str):
+        return
+    at = (*node.path, "formula")
+    try:
+        expr = formula.parse(text)
+    except formula.FormulaSyntaxError as exc:
+        yield doc.formula_issue(at, text, exc.offset, "formula-syntax", exc.message)
+        return
+    for ref in formula.names(expr):
+        if ref.name not in doc.variables:
+            yield doc.formula_issue(at, text, ref.offset, "unknown-variable",
+                                    f"{ref.name!r} is not a declared variable")
+
+
+class QuantitativeKind(KindUnit[QuantitativeIndicator]):
+    """A formula over variables, scored by its rule; sampled variables give replicates."""
+
+    key = "quantitative"
+    model = QuantitativeIndicator
+    evidence = "variables"
+    checks = (formula_reads_declared_variables,)
+    formula_is_code = True
+
+    def variables_in(self, data: Mapping[str, Any]) -> Iterable[str]:
+        """The names in the formula (none when it does not parse)."""
+        text = data.get("formula")
+        if not isinstance(text, str):
+            return ()
+        try:
+            return [ref.name for ref in formula.names(formula.parse(text))]
+        except formula.FormulaSyntaxError:
+            return ()
+
+    def variables(self, node: QuantitativeIndicator) -> tuple[str, ...]:
+        """The names in the formula, each once."""
+        return tuple(dict.fromkeys(v.name for v in formula.names(node.expression())))
+
+    def explain(self, node: QuantitativeIndicator) -> str:
+        """The rule."""
+        return node.rule.explain()
+
+    def describe(self, node: QuantitativeIndicator, lang: str, rubric: Rubric, *,
+                 with_formula: bool = True) -> str:
+        """The rule (the formula is shown apart, as code)."""
+        return node.rule.describe(lang)
+
+    def formula_text(self, node: QuantitativeIndicator, lang: str) -> str | None:
+        """The formula as written."""
+        return node.formula
+
+    def compile(self, node: QuantitativeIndicator, plan: Plan) -> NodeScorer:
+        """Variables resolved once."""
+        return QuantitativeScorer(node, self.explain(node), resolve(plan.rubric,
+                                                                    self.variables(node)))
+
+
+class QuantitativeScorer(NodeScorer):
+    """A formula evaluated on a mission's variables, or on their replicates for the cohort."""
+
+    def __init__(self, node: QuantitativeIndicator, rule: str, sources: Sequence[Source]) -> None:
+        self.node = node
+        self.rule = rule
+        self.sources = tuple(sources)
+        self.expr = node.expression()
+
+    def point(self, m: MissionView) -> Outcome:
+        """The rule applied to the formula's value, or why there is none."""
+        node = self.node
+        got = read(m, node.id, self.sources)
+
+        def explain(raw: float | None = None, score: float | None = None) -> Explanation:
+            return m.explanation(inputs=tuple(got.inputs), formula=node.formula, rule=self.rule,
+                                 raw_value=raw, score=score)
+
+        if got.not_applicable:
+            return Outcome("not_applicable", None, None, 0.0, explain())
+        if got.missing:
+            names = ", ".join(got.missing)
+            m.finding("missing-input", f"no value for {names}", node.id, "info", names=names)
+            return Outcome("missing", None, None, 0.0, explain())
+        try:
+            raw = float(formula.evaluate(self.expr, dict(got.values)))
+        except formula.EvaluationError as exc:
+            m.finding(exc.code, f"{exc.message} in {node.formula}", node.id, variant="formula",
+                      formula=node.formula)
+            return Outcome("missing", None, None, 0.0, explain())
+        if not math.isfinite(raw):
+            m.finding("not-finite", f"{node.formula} is not finite", node.id,
+                      formula=node.formula)
+            return Outcome("missing", None, None, 0.0, explain())
+        if node.rule.cohort:
+            return Outcome("pending", None, raw, 0.0, explain(raw))
+        s = float(node.rule.apply(np.array([raw]))[0])
+        if math.isnan(s):
+            m.finding("value-outside-bands", f"{raw:g} falls in no band of the rule", node.id,
+                      value=f"{raw:g}")
+            return Outcome("missing", None, raw, 0.0, explain(raw))
+        return Outcome("scored", s, raw, 1.0, explain(raw, s),
+                       replicable=got.sampled and m.replicated, state=got.values)
+
+    def replicates(self, r: Replication, outcomes: Sequence[Outcome]) -> Replicates | None:
+        """The formula over replicate statistics of sampled variables, then the rule."""
+        has = replicable(outcomes)
+        if not has.any():
+            return None
+        env: dict[str, formula.Value] = dict(replicate_values(r, self.sources, outcomes, has))
+        rows = r.rows[has]
+        picked_at = np.flatnonzero(has)
+        try:
+            with np.errstate(divide="ignore", invalid="ignore"):
+                raw = np.broadcast_to(formula.evaluate(self.expr, env), (rows.size, r.count))
+        except formula.EvaluationError:
+            # A zero divisor in one mission's replicates must not cost the others theirs.
+            raw = np.full((rows.size, r.count), np.nan)
+            for k, m in enumerate(picked_at):
+                one = {n: v[k] if isinstance(v, np.ndarray) else v for n, v in env.items()}
+                try:
+                    with np.errstate(divide="ignore", invalid="ignore"):
+                        raw[k] = formula.evaluate(self.expr, one)
+                except formula.EvaluationError:
+                    has[m] = False
+            raw = raw[has[picked_at]]
+            if not has.any():
+                return None
+        return Replicates(has, self.node.rule.apply(raw))
+
+
+register_kind(QuantitativeKind())

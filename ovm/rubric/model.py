@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cached_property
@@ -13,12 +12,16 @@ from pathlib import Path
 from typing import Annotated, Any, Literal, Union
 
 import yaml
-from pydantic import Discriminator, Field, Tag, ValidationError
+from pydantic import Field, GetCoreSchemaHandler, GetJsonSchemaHandler, ValidationError
+from pydantic.json_schema import JsonSchemaValue
+from pydantic_core import CoreSchema, PydanticCustomError, core_schema
 
 from ovm.errors import Issue, PathPart, RubricError, sort_issues
+from ovm.indicators import registry
 from ovm.indicators._common import (
     Band,
     Frozen,
+    IndicatorBase,
     Lang,
     NodeBase,
     NodeId,
@@ -32,7 +35,8 @@ from ovm.indicators.checklist import ChecklistIndicator, Stat
 from ovm.indicators.comparative import ComparativeIndicator
 from ovm.indicators.levels import LevelsIndicator
 from ovm.indicators.quantitative import QuantitativeIndicator
-from ovm.rubric import formula
+from ovm.indicators.text import pick as pick
+from ovm.rubric.checks import run_checks
 from ovm.yamldoc import YamlDoc, parse_yaml, read_text
 
 FORMAT_VERSION = 1
@@ -48,7 +52,9 @@ Indicator = Union[
     QuantitativeIndicator,
     ComparativeIndicator,
 ]
-INDICATOR_KINDS = ("levels", "answer", "checklist", "quantitative", "comparative")
+"""The built-in kinds, for code that tells them apart by type. A leaf of a rubric is an
+instance of any registered kind's model (an :class:`IndicatorBase`): ask its unit
+(:func:`ovm.indicators.registry.kind_of`) rather than its type."""
 
 
 class Reference(Frozen):
@@ -94,6 +100,51 @@ def _node_tag(value: Any) -> str:
     return "group" if kind is None else str(kind)
 
 
+def _validate_node(value: Any) -> Any:
+    if isinstance(value, Group | IndicatorBase):
+        return value
+    tag = _node_tag(value)
+    if tag == "group":
+        return Group.model_validate(value)
+    unit = registry.find_kind(tag)
+    if unit is None:
+        raise PydanticCustomError("unknown-kind", "unknown kind")
+    return unit.model.model_validate(value)
+
+
+class RegisteredNode:
+    """Annotation that validates a node as a group or as the registered kind it names.
+
+    The kind is looked up when a rubric is validated, so a kind registered after import is
+    accepted; the JSON Schema lists the kinds registered when it is generated.
+    """
+
+    @classmethod
+    def __get_pydantic_core_schema__(
+        cls, source: Any, handler: GetCoreSchemaHandler
+    ) -> CoreSchema:
+        """A validator that looks the kind up when it runs."""
+        return core_schema.no_info_plain_validator_function(_validate_node)
+
+    @classmethod
+    def __get_pydantic_json_schema__(
+        cls, schema: CoreSchema, handler: GetJsonSchemaHandler
+    ) -> JsonSchemaValue:
+        """One of a group and the registered kinds."""
+        # The group by reference: its own schema holds this one, and is generated once.
+        group = core_schema.definition_reference_schema(Group.__pydantic_core_schema__["ref"])
+        members: dict[Any, CoreSchema] = {"group": group} | {
+            unit.key: unit.model.__pydantic_core_schema__ for unit in registry.kinds()
+        }
+        # Told apart by a function (a group may leave its kind out): one of, without a mapping.
+        out: JsonSchemaValue = handler(core_schema.tagged_union_schema(members, _node_tag))
+        return out
+
+
+Node = Annotated[Union["Group", Indicator], RegisteredNode]
+"""A node of the tree; typed as the built-in kinds, validated as any registered one."""
+
+
 class Group(NodeBase):
     """A family or sub-group: aggregates its children's scores."""
 
@@ -102,20 +153,6 @@ class Group(NodeBase):
     power: float | None = None
     min_coverage: Annotated[float, Field(ge=0, le=1)] = 0.5
     children: tuple[Node, ...] = ()
-
-
-Node = Annotated[
-    Union[
-        Annotated[Group, Tag("group")],
-        Annotated[LevelsIndicator, Tag("levels")],
-        Annotated[AnswerIndicator, Tag("answer")],
-        Annotated[ChecklistIndicator, Tag("checklist")],
-        Annotated[QuantitativeIndicator, Tag("quantitative")],
-        Annotated[ComparativeIndicator, Tag("comparative")],
-    ],
-    Discriminator(_node_tag, custom_error_type="unknown-kind", custom_error_message="unknown kind"),
-]
-Group.model_rebuild()
 
 
 @dataclass(frozen=True)
@@ -207,15 +244,6 @@ class Rubric(Frozen):
         return hashlib.sha256(blob.encode("utf-8")).hexdigest()
 
 
-def pick(text: dict[str, str], lang: str, fallback: str = "en") -> str:
-    """Text in ``lang``, else the fallback language, else any."""
-    if lang in text:
-        return text[lang]
-    if fallback in text:
-        return text[fallback]
-    return next(iter(text.values()), "")
-
-
 # --- loading -------------------------------------------------------------------------------
 
 _FIELD_CODES = {
@@ -244,29 +272,22 @@ _TYPE_CODES = {
 
 
 def _clean_loc(loc: tuple[Any, ...], data: Any) -> tuple[PathPart, ...]:
-    """Drop union tags from a pydantic location by walking the real document."""
+    """Drop the members of plain unions (a text or a dict of texts) from a pydantic location.
+
+    Nodes and rules are validated as the registered model their kind or type names, so no
+    union tag names a member there.
+    """
     out: list[PathPart] = []
     cur = data
-    # Pydantic names the member of a discriminated union right after the union's place; the
-    # name can also be a field ("levels" of a levels indicator), so only that position skips it.
-    tag: Any = None
     for part in loc:
-        if tag is not None and part == tag:
-            tag = None
-            continue
-        tag = None
-        if isinstance(cur, dict) and part in cur:
+        if (isinstance(cur, dict) and part in cur) or (
+            isinstance(cur, list) and isinstance(part, int) and 0 <= part < len(cur)
+        ):
             cur = cur[part]
-            if part == "rule" and isinstance(cur, dict):
-                tag = cur.get("type")
-        elif isinstance(cur, list) and isinstance(part, int) and 0 <= part < len(cur):
-            cur = cur[part]
-            if out and out[-1] == "children":
-                tag = _node_tag(cur)
         elif isinstance(part, str) and (
             "[" in part or "function-" in part or part == "constrained-str"
         ):
-            continue  # the member of a plain union (text or a dict of texts)
+            continue
         else:
             cur = None
         out.append(part)
@@ -321,7 +342,7 @@ def _schema_issues(doc: YamlDoc, exc: ValidationError) -> list[Issue]:
                         (*path, "kind"),
                         "unknown-kind",
                         f"unknown kind {node['kind']!r}; expected one of "
-                        f"{', '.join(INDICATOR_KINDS)} (or children for a group)",
+                        f"{', '.join(u.key for u in registry.kinds())} (or children for a group)",
                     )
                 )
                 continue
@@ -401,7 +422,7 @@ def check_rubric(
         rubric = Rubric.model_validate(doc.data)
     except ValidationError as exc:
         issues.extend(_schema_issues(doc, exc))
-    issues.extend(_semantic_issues(doc))
+    issues.extend(run_checks(doc))
     return rubric, sort_issues(issues)
 
 
@@ -433,7 +454,7 @@ def rubric_schema() -> dict[str, Any]:
     return schema
 
 
-# --- semantic checks -----------------------------------------------------------------------
+# --- helpers ---------------------------------------------------------------------------------
 
 
 def _get(data: Any, path: tuple[PathPart, ...]) -> Any:
@@ -448,583 +469,3 @@ def _get(data: Any, path: tuple[PathPart, ...]) -> Any:
         else:
             return None
     return cur
-
-
-def _raw_nodes(data: dict[str, Any]) -> Iterator[tuple[tuple[PathPart, ...], dict[str, Any], int]]:
-    def rec(
-        node: Any, path: tuple[PathPart, ...], depth: int
-    ) -> Iterator[tuple[tuple[PathPart, ...], dict[str, Any], int]]:
-        if not isinstance(node, dict):
-            return
-        yield path, node, depth
-        children = node.get("children")
-        if isinstance(children, list):
-            for i, child in enumerate(children):
-                yield from rec(child, (*path, "children", i), depth + 1)
-
-    fams = data.get("families")
-    if isinstance(fams, list):
-        for i, fam in enumerate(fams):
-            yield from rec(fam, ("families", i), 1)
-
-
-def _seq(v: Any) -> list[Any]:
-    # Semantic checks run on documents the schema rejected too: a scalar where a list belongs.
-    return v if isinstance(v, list) else []
-
-
-def _num(v: Any) -> float | None:
-    if isinstance(v, bool):
-        return None
-    if isinstance(v, int | float):
-        return float(v)
-    return None
-
-
-def _check_bands(doc: YamlDoc, path: tuple[PathPart, ...], bands: Any, issues: list[Issue]) -> None:
-    """Score bands: ordered, touching, from 0 to 100."""
-    _check_ranges(doc, path, bands, issues, scores=True)
-
-
-def _check_value_bands(
-    doc: YamlDoc, path: tuple[PathPart, ...], bands: Any, issues: list[Issue]
-) -> None:
-    """Value bands of a rule: ordered, not overlapping, open only at the ends."""
-    _check_ranges(doc, path, bands, issues, scores=False)
-
-
-def _check_ranges(
-    doc: YamlDoc, path: tuple[PathPart, ...], bands: Any, issues: list[Issue], *, scores: bool
-) -> None:
-    if not isinstance(bands, list) or not bands:
-        return
-    prev_max: float | None = None
-    prev_min: float | None = None
-    for i, band in enumerate(bands):
-        if not isinstance(band, dict):
-            continue
-        lo, hi = _num(band.get("min")), _num(band.get("max"))
-        bpath = (*path, i)
-
-        def add(code: str, message: str, bpath: tuple[PathPart, ...] = bpath) -> None:
-            issues.append(_issue(doc, bpath, code, message))
-
-        if lo is not None and hi is not None and lo >= hi:
-            add("bands-unordered", f"min {lo:g} is not below max {hi:g}")
-        if not scores and i > 0 and lo is None:
-            add("bands-unordered", "only the first band may be open below")
-        if prev_min is not None and lo is not None and lo < prev_min:
-            what = "" if scores else " value"
-            add("bands-unordered", f"bands must be listed from the lowest to the highest{what}")
-        elif prev_max is not None and lo is not None and lo < prev_max:
-            add("bands-overlap", f"starts at {lo:g}, inside the previous band (up to {prev_max:g})")
-        elif scores and prev_max is not None and lo is not None and lo > prev_max:
-            add("bands-gap", f"scores from {prev_max:g} to {lo:g} fall in no band")
-        if not scores and i < len(bands) - 1 and hi is None:
-            add("bands-overlap", "only the last band may be open above")
-        prev_min, prev_max = lo, hi
-    if not scores:
-        return
-    first = bands[0] if isinstance(bands[0], dict) else {}
-    last = bands[-1] if isinstance(bands[-1], dict) else {}
-    if _num(first.get("min")) not in (None, 0.0):
-        issues.append(_issue(doc, (*path, 0), "bands-gap", "the lowest band must start at 0"))
-    if _num(last.get("max")) not in (None, 100.0):
-        issues.append(
-            _issue(doc, (*path, len(bands) - 1), "bands-gap", "the highest band must end at 100")
-        )
-
-
-def _texts(node: dict[str, Any]) -> Iterator[tuple[tuple[PathPart, ...], Any]]:
-    for key in ("labels", "description", "rationale", "question", "hint"):
-        if key in node:
-            yield (key,), node[key]
-    for i, lv in enumerate(_seq(node.get("levels"))):
-        if isinstance(lv, dict) and "descriptor" in lv:
-            yield ("levels", i, "descriptor"), lv["descriptor"]
-    for i, ch in enumerate(_seq(node.get("choices"))):
-        if isinstance(ch, dict) and "label" in ch:
-            yield ("choices", i, "label"), ch["label"]
-    for i, band in enumerate(_seq(node.get("bands"))):
-        if isinstance(band, dict) and "label" in band:
-            yield ("bands", i, "label"), band["label"]
-    for i, rec in enumerate(_seq(node.get("recommendations"))):
-        if isinstance(rec, dict) and "text" in rec:
-            yield ("recommendations", i, "text"), rec["text"]
-
-
-def _check_languages(
-    doc: YamlDoc,
-    path: tuple[PathPart, ...],
-    node: dict[str, Any],
-    langs: list[str],
-    issues: list[Issue],
-) -> None:
-    for sub, text in _texts(node):
-        if not isinstance(text, dict) or not text:
-            continue
-        missing = [lang for lang in langs if lang not in text]
-        if missing:
-            issues.append(
-                _issue(
-                    doc,
-                    (*path, *sub),
-                    "missing-translation",
-                    f"no text for declared language(s): {', '.join(missing)}",
-                )
-            )
-
-
-def _semantic_issues(doc: YamlDoc) -> list[Issue]:
-    data: dict[str, Any] = doc.data
-    issues: list[Issue] = []
-    langs = [x for x in (_seq(data.get("languages")) or ["en", "es"]) if isinstance(x, str)]
-    ref_ids = {
-        r.get("id")
-        for r in _seq(data.get("references"))
-        if isinstance(r, dict) and isinstance(r.get("id"), str)
-    }
-    seen_refs: dict[Any, int] = {}
-    for i, ref in enumerate(_seq(data.get("references"))):
-        if isinstance(ref, dict) and isinstance(ref.get("id"), str):
-            rid = ref.get("id")
-            if rid in seen_refs:
-                issues.append(
-                    _issue(
-                        doc,
-                        ("references", i, "id"),
-                        "duplicate-id",
-                        f"reference {rid!r} is declared twice",
-                    )
-                )
-            seen_refs[rid] = i
-    _check_bands(doc, ("bands",), data.get("bands"), issues)
-    if data.get("aggregation") == "sum":
-        issues.append(_unbounded(doc, ("aggregation",), "a sum of scores"))
-    _check_languages(
-        doc,
-        (),
-        {"title": data.get("title")} | {k: v for k, v in data.items() if k in ("description",)},
-        langs,
-        issues,
-    )
-    for i, band in enumerate(_seq(data.get("bands"))):
-        if isinstance(band, dict) and isinstance(band.get("label"), dict):
-            missing = [lang for lang in langs if lang not in band["label"]]
-            if missing:
-                issues.append(
-                    _issue(
-                        doc,
-                        ("bands", i, "label"),
-                        "missing-translation",
-                        f"no text for declared language(s): {', '.join(missing)}",
-                    )
-                )
-    if isinstance(data.get("title"), dict):
-        missing = [lang for lang in langs if lang not in data["title"]]
-        if missing:
-            issues.append(
-                _issue(
-                    doc,
-                    ("title",),
-                    "missing-translation",
-                    f"no text for declared language(s): {', '.join(missing)}",
-                )
-            )
-
-    # variables
-    variables: dict[str, tuple[PathPart, ...]] = {}
-    var_data: dict[str, dict[str, Any]] = {}
-    for i, var in enumerate(_seq(data.get("variables"))):
-        if not isinstance(var, dict):
-            continue
-        name = var.get("name")
-        if isinstance(name, str):
-            if name in variables:
-                issues.append(
-                    _issue(
-                        doc,
-                        ("variables", i, "name"),
-                        "duplicate-variable",
-                        f"variable {name!r} is declared twice",
-                    )
-                )
-            else:
-                variables[name] = ("variables", i)
-                var_data[name] = var
-        _check_languages(doc, ("variables", i), var, langs, issues)
-        lo, hi = _num(var.get("minimum")), _num(var.get("maximum"))
-        if lo is not None and hi is not None and lo > hi:
-            issues.append(
-                _issue(
-                    doc,
-                    ("variables", i, "minimum"),
-                    "invalid-range",
-                    f"minimum {lo:g} is above maximum {hi:g}",
-                )
-            )
-
-    ids: dict[str, tuple[PathPart, ...]] = {}
-    used_vars: set[str] = set()
-    checklist_ids: dict[str, dict[str, Any]] = {}
-    for path, node, depth in _raw_nodes(data):
-        nid = node.get("id")
-        if isinstance(nid, str):
-            if nid in ids or nid == "overall":
-                issues.append(
-                    _issue(
-                        doc,
-                        (*path, "id"),
-                        "duplicate-id",
-                        f"id {nid!r} is already used" + (" (reserved)" if nid == "overall" else ""),
-                    )
-                )
-            else:
-                ids[nid] = path
-        if isinstance(node.get("weight"), bool):  # the schema reads true as 1 and says nothing
-            issues.append(_issue(doc, (*path, "weight"), "invalid-weight", "must be a number > 0"))
-        if "bands" in node:
-            _check_bands(doc, (*path, "bands"), node["bands"], issues)
-        _check_languages(doc, path, node, langs, issues)
-        for j, ref in enumerate(_seq(node.get("references"))):
-            if isinstance(ref, str) and ref_ids and ref not in ref_ids:
-                issues.append(
-                    _issue(
-                        doc,
-                        (*path, "references", j),
-                        "unknown-reference",
-                        f"no reference with id {ref!r} in the rubric's references",
-                    )
-                )
-        kind = node.get("kind", "group")
-        if kind == "group" or "children" in node:
-            children = node.get("children")
-            if not children:
-                issues.append(_issue(doc, path, "empty-group", "a group needs at least one child"))
-            if node.get("aggregation") == "generalised" and _num(node.get("power")) is None:
-                issues.append(
-                    _issue(doc, path, "missing-power", "a generalised mean needs a numeric power")
-                )
-            if node.get("aggregation") == "sum":
-                issues.append(_unbounded(doc, (*path, "aggregation"), "a sum of scores"))
-            continue
-        if depth == 1:
-            issues.append(
-                _issue(
-                    doc,
-                    path,
-                    "indicator-at-top",
-                    "families must be groups; put indicators inside a family",
-                )
-            )
-        if kind == "levels":
-            keys: set[Any] = set()
-            prev_score: float | None = None
-            for j, lv in enumerate(_seq(node.get("levels"))):
-                if not isinstance(lv, dict):
-                    continue
-                s = _num(lv.get("score"))
-                if s is not None and not 0 <= s <= 100:
-                    issues.append(
-                        _issue(
-                            doc,
-                            (*path, "levels", j, "score"),
-                            "level-score-range",
-                            f"level score {s:g} is outside 0-100",
-                        )
-                    )
-                if s is not None and prev_score is not None and s < prev_score:
-                    issues.append(
-                        _issue(
-                            doc,
-                            (*path, "levels", j, "score"),
-                            "levels-unordered",
-                            "levels must be listed from the lowest to the highest score",
-                            "warning",
-                        )
-                    )
-                prev_score = s if s is not None else prev_score
-                k = str(lv.get("key"))
-                if k in keys:
-                    issues.append(
-                        _issue(
-                            doc,
-                            (*path, "levels", j, "key"),
-                            "duplicate-key",
-                            f"level key {k!r} is used twice",
-                        )
-                    )
-                keys.add(k)
-        if kind == "checklist":
-            checklist_ids[str(nid)] = node
-            atype = node.get("answer_type", "yes_no")
-            choices = _seq(node.get("choices"))
-            if atype in ("select_one", "select_multiple") and not choices:
-                issues.append(
-                    _issue(doc, path, "missing-choices", f"a {atype} question needs choices")
-                )
-            names = (
-                {"yes", "no"}
-                if atype == "yes_no"
-                else {str(c.get("name")) for c in choices if isinstance(c, dict)}
-            )
-            if atype not in ("integer", "decimal"):
-                for j, acc in enumerate(_seq(node.get("accept") or ["yes"])):
-                    if str(acc) not in names:
-                        issues.append(
-                            _issue(
-                                doc,
-                                (*path, "accept", j),
-                                "unknown-choice",
-                                f"{acc!r} is not one of the choices",
-                            )
-                        )
-                if node.get("stat", "share") != "share":
-                    issues.append(
-                        _issue(
-                            doc,
-                            (*path, "stat"),
-                            "invalid-stat",
-                            "a choice question is scored as a share",
-                        )
-                    )
-            else:
-                if node.get("stat", "share") == "share":
-                    issues.append(
-                        _issue(
-                            doc,
-                            (*path, "stat"),
-                            "invalid-stat",
-                            "a numeric question needs stat: mean, median, min, max, sum or count",
-                        )
-                    )
-                if node.get("rule") is None:
-                    issues.append(
-                        _issue(doc, path, "missing-rule", "a numeric question needs a scoring rule")
-                    )
-            if "na" in names:
-                j = next(
-                    j
-                    for j, c in enumerate(choices)
-                    if isinstance(c, dict) and str(c.get("name")) == "na"
-                )
-                issues.append(
-                    _issue(
-                        doc,
-                        (*path, "choices", j, "name"),
-                        "reserved-choice",
-                        "'na' is reserved for not applicable: set not_applicable",
-                    )
-                )
-        rule = node.get("rule")
-        if isinstance(rule, dict):
-            rpath = (*path, "rule")
-            if rule.get("type") == "cohort" and rule.get("method") in ("zscore", "rank"):
-                issues.append(_unbounded(doc, (*rpath, "method"),
-                                         f"a cohort {rule.get('method')} normalisation"))
-            if rule.get("type") == "goalposts":
-                lo, hi = _num(rule.get("low")), _num(rule.get("high"))
-                if lo is not None and hi is not None:
-                    if lo == hi:
-                        issues.append(
-                            _issue(doc, rpath, "goalposts-equal", f"low and high are both {lo:g}")
-                        )
-                    elif lo > hi:
-                        issues.append(
-                            _issue(
-                                doc,
-                                rpath,
-                                "goalposts-unordered",
-                                "low must be below high (use direction: lower to "
-                                "reward small values)",
-                            )
-                        )
-            if rule.get("type") == "bands":
-                _check_value_bands(doc, (*rpath, "bands"), rule.get("bands"), issues)
-        if kind == "quantitative":
-            text = node.get("formula")
-            if isinstance(text, str):
-                try:
-                    expr = formula.parse(text)
-                except formula.FormulaSyntaxError as exc:
-                    issues.append(
-                        _formula_issue(
-                            doc, (*path, "formula"), text, exc.offset, "formula-syntax", exc.message
-                        )
-                    )
-                else:
-                    for ref in formula.names(expr):
-                        used_vars.add(ref.name)
-                        if ref.name not in variables:
-                            issues.append(
-                                _formula_issue(
-                                    doc,
-                                    (*path, "formula"),
-                                    text,
-                                    ref.offset,
-                                    "unknown-variable",
-                                    f"{ref.name!r} is not a declared variable",
-                                )
-                            )
-    # cross references needing all ids
-    for path, node, _depth in _raw_nodes(data):
-        if node.get("kind") == "comparative":
-            target = node.get("target")
-            if isinstance(target, str) and target not in ids:
-                issues.append(
-                    _issue(doc, (*path, "target"), "unknown-node", f"no node with id {target!r}")
-                )
-        for j, rec in enumerate(_seq(node.get("recommendations"))):
-            if isinstance(rec, dict):
-                _check_recommendation(doc, (*path, "recommendations", j), rec, data, issues)
-    for name, vpath in variables.items():
-        var = var_data[name]
-        fs = var.get("from_sites")
-        if isinstance(fs, dict):
-            q = fs.get("question")
-            if isinstance(q, str) and q not in checklist_ids:
-                issues.append(
-                    _issue(
-                        doc,
-                        (*vpath, "from_sites", "question"),
-                        "unknown-question",
-                        f"no checklist indicator with id {q!r}",
-                    )
-                )
-            elif isinstance(q, str):
-                qnode = checklist_ids[q]
-                numeric = qnode.get("answer_type") in ("integer", "decimal")
-                stat = fs.get("stat", "share")
-                if numeric == (stat == "share"):
-                    issues.append(
-                        _issue(
-                            doc,
-                            (*vpath, "from_sites", "stat"),
-                            "invalid-stat",
-                            f"stat {stat!r} does not fit a "
-                            f"{qnode.get('answer_type', 'yes_no')} question",
-                        )
-                    )
-        lim = var.get("at_most")
-        if isinstance(lim, str):
-            used_vars.add(lim)
-            if lim not in variables:
-                issues.append(
-                    _issue(
-                        doc,
-                        (*vpath, "at_most"),
-                        "unknown-variable",
-                        f"{lim!r} is not a declared variable",
-                    )
-                )
-        if name not in used_vars and lim is None:
-            referenced = any(
-                isinstance(v.get("at_most"), str) and v.get("at_most") == name
-                for v in var_data.values()
-            )
-            if not referenced:
-                issues.append(
-                    _issue(
-                        doc,
-                        vpath,
-                        "unused-variable",
-                        f"variable {name!r} is used by no formula",
-                        "warning",
-                    )
-                )
-    return issues
-
-
-def _unbounded(doc: YamlDoc, path: tuple[PathPart, ...], what: str) -> Issue:
-    return _issue(doc, path, "unbounded-scale",
-                  f"{what} is not on the 0-100 scale: it will not mix with other scores or "
-                  "fall in a band", "warning")
-
-
-def _formula_issue(
-    doc: YamlDoc, path: tuple[PathPart, ...], text: str, offset: int, code: str, message: str
-) -> Issue:
-    pos = doc.positions.find(path)
-    line, col = pos if pos else (None, None)
-    # Plain scalars start at the formula's first character, so the offset lands on the token.
-    if col is not None and line is not None and "\n" not in text:
-        raw = _raw_line(doc, line)
-        start = raw.find(text, col - 1) if raw is not None else -1
-        col = (start if start >= 0 else col - 1) + offset + 1
-    return Issue(doc.file, line, col, code, f"{message} in {text!r}", path, "error", "rubric")
-
-
-def _raw_line(doc: YamlDoc, line: int) -> str | None:
-    lines = doc.text.splitlines()
-    return lines[line - 1] if 0 < line <= len(lines) else None
-
-
-def _check_recommendation(
-    doc: YamlDoc,
-    path: tuple[PathPart, ...],
-    rec: dict[str, Any],
-    data: dict[str, Any],
-    issues: list[Issue],
-) -> None:
-    allowed = set(PLACEHOLDERS)
-    allowed |= {
-        v["name"]
-        for v in _seq(data.get("variables"))
-        if isinstance(v, dict) and isinstance(v.get("name"), str)
-    }
-    text = rec.get("text")
-    if not isinstance(text, dict):
-        return
-    for lang, body in text.items():
-        if not isinstance(body, str):
-            continue
-        for problem, name in scan_placeholders(body):
-            if problem:
-                issues.append(
-                    _issue(
-                        doc,
-                        (*path, "text", lang),
-                        "invalid-placeholder",
-                        f"unbalanced braces near {name!r}",
-                    )
-                )
-            elif name not in allowed:
-                issues.append(
-                    _issue(
-                        doc,
-                        (*path, "text", lang),
-                        "unknown-placeholder",
-                        f"{{{name}}} is neither a declared variable nor one of "
-                        f"{', '.join(sorted(PLACEHOLDERS))}",
-                    )
-                )
-
-
-PLACEHOLDERS = (
-    "mission",
-    "country",
-    "election",
-    "label",
-    "score",
-    "value",
-    "unit",
-    "band",
-    "best_score",
-    "best_mission",
-    "gap",
-)
-_PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
-
-
-def scan_placeholders(text: str) -> list[tuple[bool, str]]:
-    """Placeholders of a template as (is_malformed, name); ``{{`` and ``}}`` are literal braces."""
-    out: list[tuple[bool, str]] = []
-    stripped = text.replace("{{", "").replace("}}", "")
-    for m in _PLACEHOLDER.finditer(stripped):
-        name = m.group(1)
-        out.append((re.fullmatch(r"[a-z_][a-z0-9_]*", name) is None, name))
-    rest = _PLACEHOLDER.sub("", stripped)
-    if "{" in rest or "}" in rest:
-        i = max(rest.find("{"), rest.find("}"))
-        out.append((True, rest[max(0, i - 10) : i + 10]))
-    return out

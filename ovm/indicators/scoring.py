@@ -1,0 +1,221 @@
+"""What a kind's scoring sees and gives back: the contract between the engine and kind units.
+
+The engine compiles a plan of the rubric once per run. For each indicator it asks the unit of
+its kind for a :class:`NodeScorer` (``unit.compile(node, plan)``, with the cohort's site summary
+at hand for whatever is computed for all missions at once), so dispatch happens per node, never
+per cell. Then:
+
+1. ``scorer.point(mission)`` scores one mission (pass 1) and returns an :class:`Outcome`;
+   :class:`MissionView` is what it may read (answers, values, site statistics) and how it records
+   findings and builds inputs and explanations;
+2. ``scorer.replicates(replication, outcomes)`` scores the bootstrap replicates of the whole
+   cohort at once (pass 2): a matrix of missions x replicates, or None when the kind has none.
+
+Units never build result objects themselves: the view does, so this layer stays below the data
+and scoring layers.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Literal, NamedTuple, Protocol
+
+import numpy as np
+import numpy.typing as npt
+
+if TYPE_CHECKING:
+    from ovm.data.observations import Datum
+    from ovm.indicators.checklist import ChecklistIndicator
+    from ovm.rubric.model import Rubric
+    from ovm.scoring.results import Explanation, InputValue, NodeStatus, SiteNote
+    from ovm.scoring.sitestats import QuestionStat, SiteSummary
+
+Array = npt.NDArray[np.float64]
+Mask = npt.NDArray[np.bool_]
+
+
+@dataclass(slots=True)
+class Outcome:
+    """One node's result for one mission, as pass 1 leaves it and pass 2 completes it."""
+
+    status: NodeStatus
+    score: float | None
+    value: float | str | None
+    coverage: float
+    explanation: Explanation
+    interval: tuple[float, float] | None = None
+    replicable: bool = False
+    """Pass 2 should compute this mission's replicates (it has resampled data)."""
+    sampled: bool = False
+    """Has bootstrap replicates (set in pass 2)."""
+    state: Any = None
+    """What the scorer keeps from pass 1 for its replicates (a formula's inputs)."""
+
+
+class MissionView(Protocol):
+    """One mission as a scorer's ``point`` sees it (pass 1)."""
+
+    rubric: Rubric
+    replicated: bool
+    """The mission has bootstrap replicates of its site data."""
+    row: int | None
+    """The mission's row in cohort-wide site arrays (None: no site data)."""
+
+    def answer(self, node_id: str) -> Datum | None:
+        """The mission's answer to a question indicator."""
+        ...
+
+    def value(self, name: str) -> Datum | None:
+        """The mission's value of a variable given directly (not from sites)."""
+        ...
+
+    def number(self, datum: Datum) -> float | None:
+        """A datum's value as a number, None when it is not one."""
+        ...
+
+    def site_stat(self, question: str) -> QuestionStat | None:
+        """The summary of one checklist question over the mission's visits."""
+        ...
+
+    def site_notes(self, question: str) -> Sequence[SiteNote]:
+        """Observer notes of visits that answered ``question`` negatively."""
+        ...
+
+    def finding(
+        self,
+        code: str,
+        message: str,
+        node: str | None,
+        severity: Literal["info", "warning", "error"] = "warning",
+        **params: object,
+    ) -> None:
+        """Record a finding on the mission's scorecard."""
+        ...
+
+    def confidence(self, node_id: str, datum: Datum) -> None:
+        """Record that an input of ``node_id`` has low confidence, if it has."""
+        ...
+
+    def datum_input(
+        self, name: str, kind: Literal["variable", "answer"], datum: Datum | None
+    ) -> InputValue:
+        """An explanation input from a mission-level datum."""
+        ...
+
+    def question_input(
+        self, question: ChecklistIndicator, stat: QuestionStat | None
+    ) -> InputValue:
+        """An explanation input from a checklist question's site summary."""
+        ...
+
+    def explanation(self, **fields: Any) -> Explanation:
+        """An explanation (inputs, formula, raw_value, rule, score, notes)."""
+        ...
+
+
+@dataclass(frozen=True)
+class Plan:
+    """What a unit may use when it compiles a node: the rubric and the cohort's site data."""
+
+    rubric: Rubric
+    sites: SiteSummary
+    z: float
+    """The normal quantile of the confidence level (1.96 at 95%)."""
+
+
+@dataclass(frozen=True)
+class Replication:
+    """What a scorer's ``replicates`` sees (pass 2): the cohort's site replicates."""
+
+    rubric: Rubric
+    sites: SiteSummary
+    rows: npt.NDArray[np.int64]
+    """Each mission's row in the site replicate matrices (-1: no site data)."""
+    count: int
+    """Replicates per mission."""
+
+
+class Replicates(NamedTuple):
+    """Replicate scores: ``scores`` has one row per mission where ``has`` is true.
+
+    NaN marks a replicate the rule cannot score; it keeps the point score.
+    """
+
+    has: Mask
+    scores: Array
+
+
+def replicable(outcomes: Sequence[Outcome]) -> Mask:
+    """Which missions pass 2 should compute replicates for."""
+    return np.array([o.replicable for o in outcomes], dtype=bool)
+
+
+class NodeScorer:
+    """How one indicator is scored in one run, compiled once from its node."""
+
+    rule: str = ""
+    """How the rule reads in a scorecard's explanation."""
+
+    def point(self, m: MissionView) -> Outcome:
+        """The mission's outcome on this indicator (pass 1)."""
+        raise NotImplementedError
+
+    def replicates(self, r: Replication, outcomes: Sequence[Outcome]) -> Replicates | None:
+        """Replicate scores for the cohort (pass 2); None when there are none."""
+        return None
+
+
+class Pending(NodeScorer):
+    """An indicator scored only over a cohort: ``score()`` leaves it pending for compare()."""
+
+    def __init__(self, rule: str) -> None:
+        self.rule = rule
+
+    def point(self, m: MissionView) -> Outcome:
+        """Pending, with the rule that will score it."""
+        return Outcome("pending", None, None, 0.0, m.explanation(rule=self.rule))
+
+
+class Answerable(Protocol):
+    """A node scored from one answer per mission: what :class:`AnswerScorer` needs of it."""
+
+    @property
+    def id(self) -> str:
+        """The node's id (the key of its answers)."""
+        ...
+
+    def score_of(self, answer: str) -> float | None:
+        """The score of an answer, None when it is not allowed."""
+        ...
+
+
+class AnswerScorer(NodeScorer):
+    """Scores a mission's one answer to a question (levels, yes / partial / no)."""
+
+    def __init__(self, node: Answerable, rule: str) -> None:
+        self.node = node
+        self.rule = rule
+
+    def point(self, m: MissionView) -> Outcome:
+        """The score of the mission's answer; missing, not applicable or invalid otherwise."""
+        node_id, rule = self.node.id, self.rule
+        d = m.answer(node_id)
+        inp = m.datum_input(node_id, "answer", d)
+        if d is None or d.status == "missing":
+            m.finding("missing-data", "no answer recorded", node_id, "info", variant="answer")
+            return Outcome("missing", None, None, 0.0, m.explanation(inputs=(inp,), rule=rule))
+        if d.status == "not_applicable":
+            return Outcome("not_applicable", None, None, 0.0,
+                           m.explanation(inputs=(inp,), rule=rule))
+        m.confidence(node_id, d)
+        value = d.value
+        # A number read from a table (2.0) names the level key "2".
+        key = str(int(value)) if isinstance(value, float) and value.is_integer() else str(value)
+        s = self.node.score_of(key)
+        if s is None:
+            m.finding("invalid-answer", f"{value!r} is not an allowed answer", node_id, "error",
+                      value=repr(value))
+            return Outcome("missing", None, key, 0.0, m.explanation(inputs=(inp,), rule=rule))
+        return Outcome("scored", float(s), key, 1.0,
+                       m.explanation(inputs=(inp,), raw_value=key, rule=rule, score=float(s)))

@@ -1,0 +1,61 @@
+"""Words for readers: catalogue texts with an English fallback, numbers, rubric texts.
+
+Kind and rule units describe themselves through these, so a report and any other writer say a
+rule the same way. Languages the catalogue (:mod:`ovm.i18n`) lacks fall back to English.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import NamedTuple
+
+from ovm.i18n import CATALOGUE, format_number
+
+
+class Wording(NamedTuple):
+    """Text for a reader; ``lang`` names its language when it is not the one asked for."""
+
+    text: str
+    lang: str | None = None
+
+
+def say(msgid: str, lang: str, **params: object) -> str:
+    """The catalogue text of ``msgid`` in ``lang`` (else English), placeholders filled."""
+    texts = CATALOGUE[msgid]
+    text = texts.get(lang) or texts["en"]
+    return text.format_map(params) if params else text.replace("{{", "{").replace("}}", "}")
+
+
+def number(x: float, lang: str) -> str:
+    """A measured value: as many decimals as it needs, at most three, in ``lang``'s format."""
+    if float(x).is_integer():
+        return format_number(x, lang, 0)
+    digits = 1 if abs(x) >= 100 else 2 if abs(x) >= 1 else 3
+    text = format_number(x, lang, digits)
+    sep = say("decimal_separator", lang)
+    if sep in text:
+        text = text.rstrip("0").rstrip(sep)
+    return text
+
+
+def pick(text: Mapping[str, str], lang: str, fallback: str = "en") -> str:
+    """Text in ``lang``, else the fallback language, else any."""
+    if lang in text:
+        return text[lang]
+    if fallback in text:
+        return text[fallback]
+    return next(iter(text.values()), "")
+
+
+def wording(text: Mapping[str, str] | str | None, lang: str) -> Wording:
+    """A rubric text in ``lang``, else in English, else in any language it has (marked)."""
+    if text is None:
+        return Wording("")
+    if isinstance(text, str):
+        return Wording(text)
+    if text.get(lang):
+        return Wording(text[lang])
+    for other in ("en", *sorted(text)):
+        if text.get(other):
+            return Wording(text[other], other)
+    return Wording("")
