@@ -10,12 +10,14 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import cast
 
 from ovm.errors import Issue, RubricError
 from ovm.indicators import ChecklistIndicator
 from ovm.indicators.checklist import NA_CHOICE
+from ovm.indicators.registry import kind_of
 from ovm.reporting.tables import workbook_bytes
-from ovm.rubric.model import Group, Rubric, pick
+from ovm.rubric.model import Group, Indicator, Rubric, pick
 
 LANGUAGE_NAMES = {"en": "English", "es": "Español", "fr": "Français", "pt": "Português"}
 
@@ -199,12 +201,11 @@ def _range(q: ChecklistIndicator, langs: Sequence[str]) -> dict[str, str]:
 def checklist_families(rubric: Rubric) -> list[tuple[Group, list[ChecklistIndicator]]]:
     """Each family holding checklist indicators, with them in tree order (sub-groups flattened)."""
 
-    def rec(node: object) -> list[ChecklistIndicator]:
-        if isinstance(node, ChecklistIndicator):
-            return [node]
+    def rec(node: Group | Indicator) -> list[ChecklistIndicator]:
         if isinstance(node, Group):
             return [q for child in node.children for q in rec(child)]
-        return []
+        # A kind observed at sites is asked of observers; its model is a checklist question.
+        return [cast(ChecklistIndicator, node)] if kind_of(node).evidence == "sites" else []
 
     return [(fam, qs) for fam in rubric.families if (qs := rec(fam))]
 

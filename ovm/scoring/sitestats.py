@@ -18,7 +18,9 @@ import polars as pl
 
 from ovm.data.checklists import FILE, NA_CODE, checklist_questions
 from ovm.data.tables import ROW
-from ovm.indicators import ChecklistIndicator
+from ovm.indicators.checklist import PERCENT, ChecklistIndicator
+from ovm.indicators.checklist import wilson as wilson
+from ovm.indicators.checklist import wilson_arrays as wilson_arrays
 from ovm.rubric.model import Rubric
 from ovm.scoring.aggregate import Array
 from ovm.scoring.results import SiteNote
@@ -26,9 +28,6 @@ from ovm.scoring.results import SiteNote
 MAX_NOTES = 200
 MISSING_CODE = -9
 """Code given to an unanswered categorical cell before it enters a matrix."""
-PERCENT = "percent"
-"""The replicate statistic a checklist indicator is scored on: its share in %, or the
-numeric statistic it names."""
 Weights = npt.NDArray[np.float32]
 # Float32 sums of integer weights stay exact below 2**24.
 _F32_EXACT = 2**24
@@ -77,30 +76,6 @@ class SiteSummary:
 
     def __post_init__(self) -> None:
         self.rows = {m: i for i, m in enumerate(self.ids)}
-
-
-def wilson(accepted: int, n: int, z: float = 1.959963984540054) -> tuple[float, float]:
-    """Wilson score interval for a proportion (as shares in [0, 1])."""
-    if n == 0:
-        return (0.0, 1.0)
-    p = accepted / n
-    denom = 1 + z * z / n
-    centre = (p + z * z / (2 * n)) / denom
-    half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / denom
-    # The interval holds the observed share; rounding alone could leave it out (p = 1).
-    return (max(0.0, min(p, centre - half)), min(1.0, max(p, centre + half)))
-
-
-def wilson_arrays(accepted: Array, n: Array, z: float) -> tuple[Array, Array]:
-    """:func:`wilson` for arrays of counts (n > 0), as shares in [0, 1]."""
-    p = accepted / n
-    denom = 1 + z * z / n
-    centre = (p + z * z / (2 * n)) / denom
-    half = z * np.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / denom
-    return (
-        np.maximum(0.0, np.minimum(p, centre - half)),
-        np.minimum(1.0, np.maximum(p, centre + half)),
-    )
 
 
 def row_hashes(sites: pl.DataFrame) -> pl.Series:
