@@ -344,22 +344,61 @@ def test_a_target_interval_reaches_100_when_the_wilson_interval_holds_the_target
     assert ns.interval[0] == pytest.approx(27.37, abs=0.01)
 
 
+def _band_interval(root: Path, make_workspace: Callable[..., Path], k: int, n: int,
+                   low_edge: float, high_edge: float) -> tuple[float, float] | None:
+    """The interval of k yes of n through c.bands with its edges (30 and 60) moved."""
+    rule = (f"{{type: bands, bands: [{{max: {low_edge!r}, score: 0}}, "
+            f"{{min: {low_edge!r}, max: {high_edge!r}, score: 50}}, "
+            f"{{min: {high_edge!r}, score: 100}}]}}")
+    rubric = SHARE_RUBRIC.replace(str(SHARE_RULES["c.bands"]), rule)
+    assert rule in rubric
+    rows = "mission,site," + ",".join(SHARE_RULES) + "\n" + "".join(
+        f"m,s{j}," + ",".join(["yes" if j < k else "no"] * len(SHARE_RULES)) + "\n"
+        for j in range(n))
+    ws = ovm.load_workspace(make_workspace(root, rubric=rubric, checklists=rows, missions=(
+        "missions:\n  - {id: m, country: AAA, name: M, "
+        "election: {type: general, date: 2020-01-01}}\n")))
+    return ovm.score(ws.rubric, ws.observations, bootstrap=0).scorecard(
+        "m").node("c.bands").interval
+
+
 def test_a_band_interval_counts_a_band_its_wilson_interval_only_reaches_at_the_band_min(
         tmp_path: Path, make_workspace: Callable[..., Path]) -> None:
-    # 0 yes of 3: Wilson upper end 56.15 %. With the top band starting there, the interval
-    # touches it at its inclusive min; starting a hair above, it does not.
+    # 0 yes of 3 (score 0): Wilson upper end 56.15 %. With the top band starting there, the
+    # interval touches it at its inclusive min; starting a hair above, it does not.
     upper = 100 * ovm.wilson(0, 3)[1]
-    scores = {}
-    for name, start in (("at", upper), ("above", upper + 1e-6)):
-        rubric = SHARE_RUBRIC.replace("{min: 60, score: 100}", f"{{min: {start!r}, score: 100}}")
-        rubric = rubric.replace("{min: 30, max: 60, score: 50}",
-                                f"{{min: 30, max: {start!r}, score: 50}}")
-        rows = "mission,site," + ",".join(SHARE_RULES) + "\n" + "".join(
-            f"m,s{j}," + ",".join(["no"] * len(SHARE_RULES)) + "\n" for j in range(3))
-        root = make_workspace(tmp_path / name, rubric=rubric, checklists=rows, missions=(
-            "missions:\n  - {id: m, country: AAA, name: M, "
-            "election: {type: general, date: 2020-01-01}}\n"))
-        ws = ovm.load_workspace(root)
-        scores[name] = ovm.score(ws.rubric, ws.observations, bootstrap=0).scorecard(
-            "m").node("c.bands").interval
-    assert scores == {"at": (0.0, 100.0), "above": (0.0, 50.0)}
+    got = {name: _band_interval(tmp_path / name, make_workspace, 0, 3, 30, edge)
+           for name, edge in (("at", upper), ("above", upper + 1e-6))}
+    assert got == {"at": (0.0, 100.0), "above": (0.0, 50.0)}
+
+
+def test_a_band_interval_leaves_out_a_band_that_ends_at_the_wilson_lower_end(
+        tmp_path: Path, make_workspace: Callable[..., Path]) -> None:
+    # 3 yes of 8 (37.5 %, score 50): Wilson interval 13.68 %-69.43 %, reaching the top band.
+    # The bottom band ending exactly at 13.68 % excludes its max, so the interval misses it;
+    # ending a hair above, the interval starts inside it.
+    lower = 100 * ovm.wilson(3, 8)[0]
+    got = {name: _band_interval(tmp_path / name, make_workspace, 3, 8, edge, 60)
+           for name, edge in (("at", lower), ("above", lower + 1e-6))}
+    assert got == {"at": (50.0, 100.0), "above": (0.0, 100.0)}
+
+
+def test_a_band_rule_without_bands_is_refused() -> None:
+    text = VALUE_RUBRIC.replace(str(VALUE_RULES["r.closed"]), "{type: bands, bands: []}")
+    rubric, issues = ovm.check_rubric(text)
+    line = text.splitlines().index(next(x for x in text.splitlines() if "bands: []" in x)) + 1
+    assert rubric is None
+    assert [(i.line, i.code) for i in issues] == [(line, "too-short")]
+
+
+def test_each_rule_explains_itself_with_its_own_parameters(value_scores: ScoreSet) -> None:
+    card = value_scores.scorecard(mission_id(25))
+    assert {node: card.node(node).explanation.rule for node in VALUE_RULES} == {
+        "r.identity": "identity (value is the score, clipped to 0-100)",
+        "r.up": "goalposts: 10 scores 0, 60 scores 100, linear and clipped",
+        "r.down": "goalposts: 60 scores 0, 10 scores 100, linear and clipped",
+        "r.bands": "bands: [-inf, 1) -> 100; [1, 5) -> 50; [5, 10) -> 20; [20, inf) -> 0",
+        "r.closed": "bands: [0, 10) -> 30; [10, 20) -> 90",
+        "r.target": "distance to target 25: 100 within ±2, 0 beyond ±12",
+        "r.peak": "distance to target 50: 100 within ±0, 0 beyond ±25",
+    }
