@@ -122,6 +122,8 @@ class SensitivitySettings(FrozenModel):
     normalisations: tuple[Normalisation, ...] = Field(
         default=DEFAULT_NORMALISATIONS, min_length=1)
     sampling_draws: int = Field(default=100, ge=1, le=10_000)
+    boot: int = Field(default=200, ge=10, le=10_000)
+    """Bootstrap resamples behind the confidence intervals of the Sobol indices."""
     choices: tuple[str, ...] = SENSITIVITY_CHOICES
 
     @field_validator("aggregations")

@@ -82,6 +82,13 @@ class CohortScale:
     (distance to the best) or the minimum and the distance from it to the target (distance to
     target). ``ordered`` holds the sorted values (rank and percentile). ``defined`` is False
     where the method is undefined for the column: too few values, or no spread.
+
+    A column whose values are all equal (one value, or several the same) has no spread to
+    normalise by, yet it moves no mission relative to another; ``constant`` holds the value it
+    gets instead (NaN elsewhere): a 0-100 score keeps its own score, clipped to the output
+    range, so a cohort perfect on an indicator is not penalised and one failing on it is not
+    rewarded; a raw value takes the middle of the output range; a z-score the scale's mean; a
+    rank 1.
     """
 
     method: str
@@ -92,11 +99,15 @@ class CohortScale:
     ordered: Array
     count: Array
     defined: Array
+    constant: Array
 
     def describe(self, column: int = 0, direction: float = 1.0) -> str:
         """One line saying how a column was normalised (values in their original orientation)."""
         lo, hi = self.output_range
         n = int(self.count[column])
+        if not bool(self.defined[column]) and math.isfinite(float(self.constant[column])):
+            return (f"cohort {self.method} over {n} missions, every one at the same value: "
+                    f"normalised to {float(self.constant[column]):g}")
         c, s = float(self.centre[column]), float(self.spread[column])
         if self.method == "minmax":
             worst, best = c * direction, (c + s) * direction
@@ -154,7 +165,9 @@ def fit_scale(x: Array, method: str, *, output_range: tuple[float, float] = (0.0
             defined = (n >= 2) & (sd > 0)
         elif method in ("rank", "percentile"):
             ordered = np.sort(np.where(valid, x, np.nan), axis=0)
-            defined = n >= (1 if method == "rank" else 2)
+            # A percentile of tied values is the lowest: with no spread at all that would put a
+            # cohort perfect on an indicator at 0, so a constant column takes its fallback.
+            defined = n >= 1 if method == "rank" else (n >= 2) & (mx > mn)
         elif method == "distance_to_best":
             sp = np.full(k, np.nan) if span is None else np.asarray(span, dtype=float)
             raw = np.isnan(sp)
@@ -166,9 +179,21 @@ def fit_scale(x: Array, method: str, *, output_range: tuple[float, float] = (0.0
             goal = np.where(np.isnan(tg), mx, tg)
             centre, spread = mn, goal - mn
             defined = n >= 1
-    return CohortScale(method, (float(output_range[0]), float(output_range[1])),
-                       (float(zscore_scale[0]), float(zscore_scale[1])), centre, spread,
-                       ordered, n, np.asarray(defined, dtype=bool))
+    lo, hi = float(output_range[0]), float(output_range[1])
+    sp = np.full(k, np.nan) if span is None else np.asarray(span, dtype=float)
+    same = (n >= 1) & (mn == mx) & ~np.asarray(defined, dtype=bool)
+    if method == "zscore":
+        value = np.full(k, float(zscore_scale[0]))
+    elif method == "rank":
+        value = np.ones(k)
+    else:
+        # sp is the width of a score scale (0-100 scores) or NaN (raw values); the score's own
+        # value is its position on that scale.
+        value = np.where(np.isnan(sp), (lo + hi) / 2,
+                         np.clip(mn, min(lo, hi), max(lo, hi)))
+    return CohortScale(method, (lo, hi), (float(zscore_scale[0]), float(zscore_scale[1])),
+                       centre, spread, ordered, n, np.asarray(defined, dtype=bool),
+                       np.where(same, value, np.nan))
 
 
 def apply_scale(scale: CohortScale, x: Array) -> Array:
@@ -200,7 +225,8 @@ def apply_scale(scale: CohortScale, x: Array) -> Array:
     if scale.method in BOUNDED:
         # Rounding may overshoot an end of the range by one ulp.
         y = np.clip(y, min(lo, hi), max(lo, hi))
-    return np.where(scale.defined & np.isfinite(x), y, np.nan)
+    fallback = np.broadcast_to(scale.constant, y.shape)
+    return np.where(np.isfinite(x), np.where(scale.defined, y, fallback), np.nan)
 
 
 def normalise(values: Sequence[float | None] | Array, method: str, *,
@@ -363,7 +389,7 @@ def _prepare_indicator(st: _State, ind: Indicator, *, method: str | None, imputa
                       target=np.array([np.nan if goal is None else goal * d]))
     y = apply_scale(scale, x)[:, 0]
     has = np.isfinite(x)
-    if not bool(scale.defined[0]):
+    if not bool(scale.defined[0]) and not math.isfinite(float(scale.constant[0])):
         if has.any():
             why = ("fewer than 2 missions have a value" if int(has.sum()) < 2
                    else "every mission has the same value")
@@ -454,7 +480,7 @@ def _normalise_group(st: _State, node: Group | None, node_id: str, method: str,
     scale = fit_scale(x, method, output_range=output_range, zscore_scale=zscore_scale,
                       span=np.array([_SCORE_SPAN]),
                       target=np.array([_SCORE_SPAN if target is None else target]))
-    if not bool(scale.defined[0]):
+    if not bool(scale.defined[0]) and not math.isfinite(float(scale.constant[0])):
         if np.isfinite(x).any():
             cohort_findings.append(_finding("cohort-normalisation-undefined",
                                             f"{method} undefined over the cohort for {node_id}",

@@ -43,6 +43,7 @@ from typing import Any
 
 import numpy as np
 import numpy.typing as npt
+from pydantic import Field
 
 from ovm.comparison.cohort import (
     Comparison,
@@ -53,7 +54,7 @@ from ovm.comparison.cohort import (
 )
 from ovm.comparison.ranking import competition_ranks
 from ovm.data.observations import Observations
-from ovm.frozen import FrozenModel, ReadOnlyMap
+from ovm.frozen import FrozenMap, FrozenModel, ReadOnlyMap
 from ovm.indicators import ComparativeIndicator
 from ovm.rubric.model import Group, Rubric
 from ovm.scoring.aggregate import Array, parse_aggregation
@@ -72,14 +73,73 @@ _CHUNK = 512
 
 
 class RankInterval(FrozenModel):
-    """A mission's rank across the runs: nominal, median, 5-95% interval, mean absolute shift."""
+    """A mission's rank across the runs: nominal, median, 5-95% interval, mean absolute shift.
+
+    Only missions with a nominal overall score are ranked in the runs; a mission without one
+    has no median, interval or shift. ``unscored`` is the share of runs in which the mission
+    had no overall score (it then ranks after every scored mission of that run).
+    """
 
     mission: str
     nominal: int | None
-    median: float
+    median: float | None
+    low: float | None
+    high: float | None
+    mean_shift: float | None
+    unscored: float = 0.0
+
+
+class Index(FrozenModel):
+    """A Sobol index with its bootstrap confidence interval (resampling the base sample)."""
+
+    value: float
     low: float
     high: float
-    mean_shift: float
+
+    @property
+    def width(self) -> float:
+        """The width of the confidence interval."""
+        return self.high - self.low
+
+
+def sobol_indices(y_a: Array, y_b: Array, y_ab: Array) -> tuple[float, float]:
+    """First-order and total-effect indices of one input from a radial design.
+
+    ``y_a`` and ``y_b`` are the outputs of the two base samples (runs x outputs), ``y_ab`` of
+    A with the input taken from B. The first-order index is Saltelli et al.'s (2010)
+    ``mean(yB (yABi - yA)) / V`` on outputs centred on their mean, so that an offset of the
+    output changes nothing and an input without effect gets exactly 0; the total effect is
+    Jansen's (1999) ``mean((yA - yABi)^2) / 2V``; ``V`` is the variance of the output over A
+    and B. Several outputs (columns) are combined weighting each by its variance (Gamboa et
+    al. 2014).
+    """
+    both = np.concatenate([y_a, y_b])
+    var = np.var(both, axis=0, ddof=1)
+    v = float(var.sum())
+    if v <= 0:
+        return 0.0, 0.0
+    centre = both.mean(axis=0)
+    first = float(np.mean((y_b - centre) * (y_ab - y_a), axis=0).sum()) / v
+    total = float((np.mean((y_a - y_ab) ** 2, axis=0) / 2.0).sum()) / v
+    return first, total
+
+
+def sobol_with_intervals(y_a: Array, y_b: Array, y_ab: Array, *, boot: int = 500,
+                         confidence: float = 0.95, seed: int = DEFAULT_SEED,
+                         ) -> tuple[Index, Index]:
+    """:func:`sobol_indices` with percentile bootstrap intervals over the base sample's rows
+    (COINr's ``Nboot``)."""
+    s, st = sobol_indices(y_a, y_b, y_ab)
+    rng = np.random.default_rng(seed)
+    n = y_a.shape[0]
+    draws = np.empty((boot, 2))
+    for b in range(boot):
+        idx = rng.integers(0, n, size=n)
+        draws[b] = sobol_indices(y_a[idx], y_b[idx], y_ab[idx])
+    alpha = (1.0 - confidence) / 2.0
+    lo, hi = np.quantile(draws, [alpha, 1.0 - alpha], axis=0)
+    return (Index(value=s, low=float(min(lo[0], s)), high=float(max(hi[0], s))),
+            Index(value=st, low=float(min(lo[1], st)), high=float(max(hi[1], st))))
 
 
 class Sensitivity(FrozenModel):
@@ -91,6 +151,9 @@ class Sensitivity(FrozenModel):
     ranks: tuple[RankInterval, ...]
     first_order: ReadOnlyMap[str, float]
     total_effect: ReadOnlyMap[str, float]
+    first_order_ci: ReadOnlyMap[str, Index] = Field(default_factory=FrozenMap)
+    total_effect_ci: ReadOnlyMap[str, Index] = Field(default_factory=FrozenMap)
+    """The indices with their 95 % bootstrap intervals."""
     choices: tuple[str, ...]
     settings: SensitivitySettings
     evaluations: int = 0
@@ -536,42 +599,51 @@ def sensitivity(scores: ScoreSet, rubric: Rubric, settings: SensitivitySettings 
             done += idx.size
             if progress is not None:
                 progress(done, total)
-    # Ranked in large blocks: one sort call per block rather than one per small batch.
-    ranks = np.empty((total, m), dtype=np.int32)
-    for r0 in range(0, total, 8192):
-        ranks[r0: r0 + 8192] = competition_ranks(overall[r0: r0 + 8192])
-    del overall
-
     nominal_cards = {c.mission.id: c for c in comparison.scores.scorecards}
     nominal_scores = np.array([[nominal_cards[mid].overall.score
                                 if nominal_cards[mid].overall.status == "scored"
                                 and nominal_cards[mid].overall.score is not None else np.nan
                                 for mid in model.mids]])
-    nominal_rank = competition_ranks(nominal_scores)[0].astype(float)
+    # Only missions the nominal methodology scores are ranked: one that has no overall score
+    # has no place to be uncertain about, and must not push the others' ranks around.
+    ranked = np.flatnonzero(np.isfinite(nominal_scores[0]))
+    unscored = np.isnan(overall[: 2 * runs]).mean(axis=0)
+    # Ranked in large blocks: one sort call per block rather than one per small batch.
+    ranks = np.empty((total, ranked.size), dtype=np.int32)
+    for r0 in range(0, total, 8192):
+        ranks[r0: r0 + 8192] = competition_ranks(overall[r0: r0 + 8192][:, ranked])
+    del overall
+    nominal_rank = competition_ranks(nominal_scores[:, ranked])[0].astype(float)
     nominal_by = {e.mission: e.rank for e in comparison.rankings["overall"]}
 
     sample = ranks[: 2 * runs].astype(float)
     median = np.median(sample, axis=0)
     low, high = np.quantile(sample, [0.05, 0.95], axis=0)
     shift = np.abs(sample - nominal_rank[None, :]).mean(axis=0)
-    intervals = tuple(RankInterval(mission=mid, nominal=nominal_by.get(mid),
-                                   median=float(median[i]), low=float(low[i]),
-                                   high=float(high[i]), mean_shift=float(shift[i]))
-                      for i, mid in enumerate(model.mids))
+    column = {int(j): c for c, j in enumerate(ranked)}
+    intervals = tuple(
+        RankInterval(mission=mid, nominal=nominal_by.get(mid),
+                     median=float(median[column[i]]) if i in column else None,
+                     low=float(low[column[i]]) if i in column else None,
+                     high=float(high[column[i]]) if i in column else None,
+                     mean_shift=float(shift[column[i]]) if i in column else None,
+                     unscored=float(unscored[i]))
+        for i, mid in enumerate(model.mids))
     intervals = tuple(sorted(intervals, key=lambda r: (r.nominal is None, r.nominal or 0,
-                                                       r.median, r.mission)))
+                                                       r.median or 0.0, r.mission)))
 
     y_a, y_b = sample[:runs], sample[runs:]
-    var = np.var(sample, axis=0, ddof=1)
-    v_total = float(var.sum())
     first: dict[str, float] = {}
     total_eff: dict[str, float] = {}
+    first_ci: dict[str, Index] = {}
+    total_ci: dict[str, Index] = {}
+    boot_seed = int(np.random.SeedSequence(seed).generate_state(1)[0])
     for i, name in enumerate(varied):
         y_ab = ranks[(2 + i) * runs: (3 + i) * runs].astype(float)
-        s_num = float(np.mean(y_b * (y_ab - y_a), axis=0).sum())
-        t_num = float((np.mean((y_a - y_ab) ** 2, axis=0) / 2.0).sum())
-        first[name] = s_num / v_total if v_total > 0 else 0.0
-        total_eff[name] = t_num / v_total if v_total > 0 else 0.0
+        s_i, st_i = sobol_with_intervals(y_a, y_b, y_ab, seed=boot_seed + i,
+                                         boot=settings.boot)
+        first[name], total_eff[name] = s_i.value, st_i.value
+        first_ci[name], total_ci[name] = s_i, st_i
 
     nominal_eval = _evaluate(model, _normalised(model, model.base, "none"),
                             model.weights[None, :], [(g.method, g.power) for g in model.groups])
@@ -579,22 +651,26 @@ def sensitivity(scores: ScoreSet, rubric: Rubric, settings: SensitivitySettings 
                        equal_nan=True)
     notes = (
         "design: Saltelli (2010) radial samples A, B and AB_i; first-order index "
-        "mean(yB (yABi - yA)) / V (Saltelli et al. 2010); total effect mean((yA - yABi)^2) / 2V "
-        "(Jansen 1999); output: the missions' ranks, indices combined by rank variance "
+        "mean(yB (yABi - yA)) / V on centred ranks (Saltelli et al. 2010), total effect "
+        "mean((yA - yABi)^2) / 2V (Jansen 1999), "
+        f"with 95% bootstrap intervals ({settings.boot} resamples); output: the ranks of the "
+        "missions the nominal methodology scores, indices combined by rank variance "
         "(Gamboa et al. 2014)",
         f"weights: each node's weight times 1 + u, u uniform in +-{weight_range:g}",
         "sampling: split-normal draws within each sampled indicator's interval (the engine's "
         f"bootstrap at {scores.confidence:g} confidence), {draws} draw(s)",
         f"under geometric and harmonic means a value below {FLOOR:g} enters as {FLOOR:g}",
         f"z-scores rescaled to mean {ZSCORE_SCALE[0]:g} and deviation {ZSCORE_SCALE[1]:g}",
-        "comparative indicators keep their nominal scores; unscored missions rank last",
+        "comparative indicators keep their nominal scores; a mission without a nominal overall "
+        "score is not ranked; one that loses its score in a run ranks last in that run",
         *(() if same else (
             "the nominal methodology has means that compare() reports as undefined (a value of "
             f"0 under a geometric or harmonic mean); the runs floor such values at {FLOOR:g}",)),
     )
     return Sensitivity(
         runs=runs, seed=seed, weight_range=weight_range, ranks=intervals, first_order=first,
-        total_effect=total_eff, choices=varied, settings=settings, evaluations=total,
+        total_effect=total_eff, first_order_ci=first_ci, total_effect_ci=total_ci,
+        choices=varied, settings=settings, evaluations=total,
         alternatives={"aggregation": tuple(agg_labels), "normalisation": tuple(norm_labels),
                       "drop_indicator": ("none", *model.ind_ids),
                       "sampling": (f"{draws} draw(s)",)},
@@ -604,34 +680,55 @@ def sensitivity(scores: ScoreSet, rubric: Rubric, settings: SensitivitySettings 
 # --- output --------------------------------------------------------------------------------
 
 
+ENOUGH_WIDTH = 0.1
+"""A Sobol index whose 95 % interval is wider than this needs more runs to be read."""
+
+
+def enough_runs(result: Sensitivity) -> bool:
+    """Whether every index's confidence interval is narrow enough to read (``ENOUGH_WIDTH``)."""
+    return all(ci.width <= ENOUGH_WIDTH for ci in (*result.first_order_ci.values(),
+                                                     *result.total_effect_ci.values()))
+
+
 def sensitivity_to_dict(result: Sensitivity) -> dict[str, Any]:
     """The analysis as plain JSON-able data."""
     return {
-        "format": "ovm-sensitivity/1",
+        "format": "ovm-sensitivity/2",
         "runs": result.runs, "evaluations": result.evaluations, "seed": result.seed,
         "weight_range": result.weight_range, "choices": list(result.choices),
         "alternatives": {k: list(v) for k, v in result.alternatives.items()},
-        "first_order": dict(result.first_order), "total_effect": dict(result.total_effect),
-        "ranks": [{"mission": r.mission, "nominal": r.nominal, "median": r.median,
-                   "low": r.low, "high": r.high, "mean_shift": r.mean_shift}
-                  for r in result.ranks],
+        "first_order": {k: result.first_order_ci[k].model_dump() for k in result.choices},
+        "total_effect": {k: result.total_effect_ci[k].model_dump() for k in result.choices},
+        "enough_runs": enough_runs(result),
+        "ranks": [r.model_dump() for r in result.ranks],
         "notes": list(result.notes),
     }
 
 
 def sensitivity_text(result: Sensitivity) -> str:
-    """A plain-text summary: rank intervals, then sensitivity indices."""
+    """A plain-text summary: rank intervals, then sensitivity indices with their intervals."""
+    def num(x: float | None, spec: str) -> str:
+        return "-" if x is None else format(x, spec)
+
     lines = [f"{result.runs} runs ({result.evaluations} evaluations), seed {result.seed}, "
              f"weights +-{result.weight_range:.0%}", "",
-             f"{'mission':<24} {'nominal':>7} {'median':>7} {'5%':>6} {'95%':>6} {'shift':>6}"]
+             f"{'mission':<24} {'nominal':>7} {'median':>7} {'5%':>6} {'95%':>6} {'shift':>6} "
+             f"{'unscored':>8}"]
     for r in result.ranks:
         nominal = "-" if r.nominal is None else str(r.nominal)
-        lines.append(f"{r.mission:<24} {nominal:>7} {r.median:>7.1f} {r.low:>6.1f} "
-                     f"{r.high:>6.1f} {r.mean_shift:>6.2f}")
+        lines.append(f"{r.mission:<24} {nominal:>7} {num(r.median, '.1f'):>7} "
+                     f"{num(r.low, '.1f'):>6} {num(r.high, '.1f'):>6} "
+                     f"{num(r.mean_shift, '.2f'):>6} {r.unscored:>8.1%}")
     lines += ["", "ranks: nominal (compare), median and 5-95% over the runs; shift: mean absolute "
-                  "change from the nominal rank (- : no nominal overall score)"]
-    lines += ["", f"{'choice':<16} {'first-order':>11} {'total':>8}"]
+                  "change from the nominal rank; unscored: share of runs without an overall "
+                  "score (- : no nominal overall score, not ranked)"]
+    lines += ["", f"{'choice':<16} {'first-order (95% CI)':>24} {'total (95% CI)':>24}"]
     for c in result.choices:
-        lines.append(f"{c:<16} {result.first_order[c]:>11.3f} {result.total_effect[c]:>8.3f}")
+        s, st = result.first_order_ci[c], result.total_effect_ci[c]
+        lines.append(f"{c:<16} {s.value:>7.3f} ({s.low:.3f}, {s.high:.3f}) "
+                     f"{st.value:>7.3f} ({st.low:.3f}, {st.high:.3f})")
+    if not enough_runs(result):
+        lines += ["", f"note: some intervals are wider than {ENOUGH_WIDTH:g}: run more "
+                      f"(--runs {result.runs * 4}) before reading the indices"]
     lines += ["", *(f"note: {n}" for n in result.notes)]
     return "\n".join(lines) + "\n"

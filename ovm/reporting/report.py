@@ -738,8 +738,12 @@ def comparison_context(run: Run, *, lang: str = "en", title: str | None = None,
             "tied": tied,
             "score": cell,
             "chart": chart,
-            "rank_interval": (b.span(sr.low, sr.high, 0) if sr is not None else None),
-            "rank_median": (b.value(sr.median) if sr is not None else None),
+            # No rank, no rank interval: a mission without an overall is not ranked in the runs.
+            "rank_interval": (b.span(sr.low, sr.high, 0)
+                              if sr is not None and sr.low is not None and sr.high is not None
+                              else None),
+            "rank_median": (b.value(sr.median)
+                            if sr is not None and sr.median is not None else None),
             "rank_shift": (b.num(sr.mean_shift, 1) if sr is not None else None),
         })
     ctx["ranking"] = {"rows": rows, "sensitivity": _sensitivity_summary(b, sensitivity),
@@ -860,13 +864,21 @@ def _sensitivity_summary(b: _Builder, sens: Sensitivity | None) -> dict[str, Any
         return None
     keys = list(dict.fromkeys([*sens.choices, *sens.first_order, *sens.total_effect]))
     effects = []
+    def index(value: float | None, ci: Any) -> str:
+        # An index is read with its interval: a small negative value is noise around 0.
+        if value is None:
+            return "—"
+        if ci is None:
+            return b.num(value, 2)
+        return f"{b.num(value, 2)} ({b.span(ci.low, ci.high, 2)})"
+
     for key in keys:
         fo, te = sens.first_order.get(key), sens.total_effect.get(key)
         msgid = f"choice_{key}"
         effects.append({"id": key,
                         "choice": _plain(b.t(msgid)) if b.t.has(msgid) else _plain(key),
-                        "first_order": b.num(fo, 2) if fo is not None else "—",
-                        "total_effect": b.num(te, 2) if te is not None else "—"})
+                        "first_order": index(fo, sens.first_order_ci.get(key)),
+                        "total_effect": index(te, sens.total_effect_ci.get(key))})
     return {"runs": str(sens.runs), "seed": str(sens.seed),
             "weight_range": b.t("plus_minus", n=b.pct(sens.weight_range)),
             "choices": [str(c) for c in sens.choices], "effects": effects,

@@ -1,0 +1,115 @@
+"""The Sobol estimators of the sensitivity analysis, against SALib and on the example."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+import ovm
+from ovm.comparison.cohort import normalise
+from ovm.comparison.sensitivity import sensitivity_text, sobol_indices, sobol_with_intervals
+
+EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
+
+
+def _ishigami_design(n: int, seed: int) -> tuple[np.ndarray, np.ndarray, list[np.ndarray]]:
+    from SALib.test_functions import Ishigami
+
+    rng = np.random.default_rng(seed)
+    a = rng.uniform(-np.pi, np.pi, (n, 3))
+    b = rng.uniform(-np.pi, np.pi, (n, 3))
+    y_ab = []
+    for i in range(3):
+        ab = a.copy()
+        ab[:, i] = b[:, i]
+        y_ab.append(Ishigami.evaluate(ab)[:, None])
+    return Ishigami.evaluate(a)[:, None], Ishigami.evaluate(b)[:, None], y_ab
+
+
+def test_intervals_hold_salibs_indices_on_the_ishigami_function() -> None:
+    from SALib.analyze import sobol
+    from SALib.sample import sobol as sobol_sample
+    from SALib.test_functions import Ishigami
+
+    problem = {"num_vars": 3, "names": ["x1", "x2", "x3"], "bounds": [[-np.pi, np.pi]] * 3}
+    x = sobol_sample.sample(problem, 2**13, calc_second_order=False, seed=1)
+    reference = sobol.analyze(problem, Ishigami.evaluate(x), calc_second_order=False, seed=1)
+    y_a, y_b, y_ab = _ishigami_design(4096, seed=5)
+    for i in range(3):
+        s, total = sobol_with_intervals(y_a, y_b, y_ab[i], seed=11)
+        assert s.low <= reference["S1"][i] <= s.high, (i, s, reference["S1"][i])
+        assert total.low <= reference["ST"][i] <= total.high, (i, total, reference["ST"][i])
+        # A first-order index above its total effect is noise within its interval.
+        assert s.low <= total.high
+
+
+def test_an_input_without_effect_gets_zero_exactly() -> None:
+    rng = np.random.default_rng(3)
+    y_a, y_b = rng.normal(size=(500, 4)), rng.normal(size=(500, 4))
+    assert sobol_indices(y_a, y_b, y_a.copy()) == (0.0, 0.0)
+
+
+@given(offset=st.floats(-1e4, 1e4, allow_nan=False), seed=st.integers(0, 2**32 - 1))
+def test_an_offset_of_the_output_changes_no_index(offset: float, seed: int) -> None:
+    y_a, y_b, y_ab = _ishigami_design(200, seed=seed)
+    plain = sobol_indices(y_a, y_b, y_ab[0])
+    moved = sobol_indices(y_a + offset, y_b + offset, y_ab[0] + offset)
+    assert moved == pytest.approx(plain, abs=1e-7)
+
+
+def test_a_constant_column_is_normalised_to_a_defined_documented_value() -> None:
+    # Raw values with no spread take the middle of the range; z-scores their mean; ranks 1.
+    assert list(normalise([7, 7, 7], "minmax")) == [50.0, 50.0, 50.0]
+    assert list(normalise([7], "zscore", zscore_scale=(50.0, 10.0))) == [50.0]
+    assert list(normalise([7, 7], "rank")) == [1.0, 1.0]
+    # A 0-100 score keeps its own value: a perfect cohort is not penalised, a failing one is
+    # not rewarded.
+    assert list(normalise([100, 100], "percentile", span=100.0)) == [100.0, 100.0]
+    assert list(normalise([0, 0, 0], "minmax", span=100.0)) == [0.0, 0.0, 0.0]
+    # Missing values stay missing.
+    assert np.isnan(normalise([None, 4.0], "minmax")[0])
+
+
+@pytest.fixture(scope="module")
+def example_run() -> ovm.Run:
+    settings = ovm.Settings(bootstrap=50, sensitivity=ovm.SensitivitySettings(runs=300))
+    return ovm.analyse(EXAMPLES, settings)
+
+
+def test_example_missions_without_an_overall_get_no_rank_interval(example_run: ovm.Run) -> None:
+    sens = example_run.sensitivity
+    assert sens is not None
+    nominal = {e.mission: e.rank for e in example_run.comparison.rankings["overall"]}
+    for r in sens.ranks:
+        assert r.nominal == nominal[r.mission]
+        if r.nominal is None:
+            assert (r.median, r.low, r.high, r.mean_shift, r.unscored) == (
+                None, None, None, None, 1.0)
+        else:
+            assert r.low is not None and r.high is not None
+            assert 1 <= r.low <= r.high <= sum(1 for v in nominal.values() if v is not None)
+    text = sensitivity_text(sens)
+    assert "slv-2019                       -       -      -      -      -   100.0%" in text
+
+
+def test_example_indices_have_intervals_and_no_first_order_beyond_its_total(
+        example_run: ovm.Run) -> None:
+    sens = example_run.sensitivity
+    assert sens is not None
+    assert set(sens.first_order_ci) == set(sens.total_effect_ci) == set(sens.choices)
+    for choice in sens.choices:
+        s, total = sens.first_order_ci[choice], sens.total_effect_ci[choice]
+        assert s.low <= s.value <= s.high and total.low <= total.value <= total.high
+        assert s.low <= total.high, choice
+
+
+def test_normalisation_no_longer_drops_missions_from_the_runs() -> None:
+    settings = ovm.Settings(bootstrap=0, sensitivity=ovm.SensitivitySettings(
+        runs=60, choices=("normalisation",)))
+    sens = ovm.analyse(EXAMPLES, settings).sensitivity
+    assert sens is not None
+    assert [r.mission for r in sens.ranks if r.nominal is not None and r.unscored > 0] == []
