@@ -36,6 +36,8 @@ def same(got: Iterable[float], want: list[float]) -> bool:
     pytest.param([7], "rank", {}, [1], id="rank-one-value"),
     pytest.param([7], "percentile", {}, [NAN], id="percentile-one-value"),
     pytest.param([7, 9], "percentile", {}, [0, 100], id="percentile-two-values"),
+    pytest.param([7, 8, 9], "percentile", {"output_range": (1, 100)}, [1, 50.5, 100],
+                 id="percentile-onto-1-100"),
     # distance to the best on a 0-100 scale: one mission is the best, 100 points from 0
     pytest.param([70], "distance_to_best", {"span": 100}, [100], id="best-one-score"),
     # on raw values the range is the span: one value has none
