@@ -314,8 +314,12 @@ CATALOGUE: _M = {
     "best_performer": {"en": "Best performer", "es": "Mejor desempeño"},
     "evidence_sources": {"en": "Evidence and sources", "es": "Evidencia y fuentes"},
     "weakest": {"en": "Weakest", "es": "Más débil"},
-    "lead_not_robust": {"en": "lead within the uncertainty",
-                        "es": "ventaja dentro de la incertidumbre"},
+    "no_best_practice_lead": {
+        "en": "not a best practice: the lead is within the uncertainty",
+        "es": "no es una buena práctica: la ventaja está dentro de la incertidumbre"},
+    "no_best_practice_band": {
+        "en": "not a best practice: the best score is not in a good band",
+        "es": "no es una buena práctica: la mejor puntuación no está en una banda buena"},
     "runner_up": {"en": "runner-up", "es": "segundo lugar"},
     "no_scores_for_indicator": {"en": "No mission has a score on this indicator.",
                                 "es": "Ninguna misión tiene puntuación en este indicador."},
@@ -443,10 +447,12 @@ CATALOGUE: _M = {
               "misiones sin puntuación van al final",
     },
     "setting_best_practice_text": {
-        "en": "the missions at the best score; the lead holds when the lowest lower end of their "
-              "intervals is above every other mission's upper end",
-        "es": "las misiones con la mejor puntuación; la ventaja se sostiene cuando el extremo "
-              "inferior más bajo de sus intervalos supera el extremo superior de todas las demás",
+        "en": "the missions at the best score, when their lead holds (the lowest lower end of "
+              "their intervals is above every other mission's upper end) and their score is in "
+              "one of the top {bands} bands",
+        "es": "las misiones con la mejor puntuación, cuando su ventaja se sostiene (el extremo "
+              "inferior más bajo de sus intervalos supera el extremo superior de todas las demás) "
+              "y su puntuación está en una de las {bands} bandas superiores",
     },
     "setting_group_intervals_text": {
         "en": "a group recomputed here takes as interval its children's interval ends "

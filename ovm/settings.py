@@ -47,6 +47,8 @@ class ComparisonSettings(FrozenModel):
     - ``imputation``: ``mean`` of the cohort or ``group_mean`` (by ``groups``, mission id ->
       group; each mission's region by default) for missing values.
     - ``targets``: node id -> goal of ``distance_to_target``, in the node's own units.
+    - ``best_practice_bands``: a best practice needs a lead that holds and a score in one of
+      this many top bands of the indicator.
     """
 
     normalisation: Normalisation = "none"
@@ -57,6 +59,9 @@ class ComparisonSettings(FrozenModel):
     groups: ReadOnlyMap[str, str] | None = None
     normalise_nodes: tuple[str, ...] | None = None
     targets: ReadOnlyMap[str, float] = Field(default_factory=FrozenMap)
+    best_practice_bands: int = Field(default=2, ge=0)
+    """How many of an indicator's top bands count as good enough for a best practice (0: any
+    score)."""
 
     @field_validator("output_range")
     @classmethod

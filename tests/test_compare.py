@@ -279,7 +279,7 @@ def test_comparative_cycle_is_a_finding_not_a_crash(tmp_path):
 def test_best_practice_needs_a_lead_and_brings_its_evidence(cohort):
     scores, ws = cohort
     c = compare(scores, ws.rubric)
-    basis = c.best["rights.basis"]
+    basis = c.leaders["rights.basis"]
     assert (basis.missions, basis.score, basis.lead_holds, basis.runner_up) == (
         ("aaa-2020", "bbb-2018"),
         100.0,
@@ -291,8 +291,8 @@ def test_best_practice_needs_a_lead_and_brings_its_evidence(cohort):
         "Constitution art. 9",
     ]
     assert c.weakest["rights.basis"] == ("aaa-2016", "bbb-2022")
-    assert c.best["rights.postal"].missions == ("bbb-2018", "bbb-2022")
-    assert set(c.best) == {
+    assert c.leaders["rights.postal"].missions == ("bbb-2018", "bbb-2022")
+    assert set(c.leaders) == {
         "rights.basis",
         "rights.postal",
         "part.turnout",
@@ -321,7 +321,7 @@ def _mini_with_sites(tmp_path: Path, yes_a: int, n_a: int, yes_b: int, n_b: int)
 def test_best_practice_lead_does_not_hold_when_intervals_overlap(tmp_path):
     scores, ws = scored(_mini_with_sites(tmp_path, 5, 6, 4, 6))
     c = compare(scores, ws.rubric)
-    bp = c.best["practice.on_time"]
+    bp = c.leaders["practice.on_time"]
     a, b = (c.scores.scorecard(m).node("practice.on_time") for m in ("aaa-2020", "bbb-2021"))
     assert a.score > b.score and a.interval[0] < b.interval[1]
     assert (bp.missions, bp.lead_holds, bp.runner_up) == (("aaa-2020",), False, "bbb-2021")
@@ -330,7 +330,7 @@ def test_best_practice_lead_does_not_hold_when_intervals_overlap(tmp_path):
 
 def test_best_practice_lead_holds_when_intervals_are_apart(tmp_path):
     scores, ws = scored(_mini_with_sites(tmp_path, 40, 40, 2, 40))
-    bp = compare(scores, ws.rubric).best["practice.on_time"]
+    bp = compare(scores, ws.rubric).leaders["practice.on_time"]
     assert (bp.missions, bp.lead_holds, bp.runner_up) == (("aaa-2020",), True, "bbb-2021")
 
 
@@ -338,8 +338,8 @@ def test_a_lone_scored_mission_has_no_lead_to_hold(cohort):
     scores, ws = cohort
     c = compare(scores, ws.rubric)
     lone = compare(scores.model_copy(update={"scorecards": scores.scorecards[:1]}), ws.rubric)
-    assert c.best["rights.basis"].lead_holds
-    assert (lone.best["rights.basis"].lead_holds, lone.best["rights.basis"].runner_up) == (
+    assert c.leaders["rights.basis"].lead_holds
+    assert (lone.leaders["rights.basis"].lead_holds, lone.leaders["rights.basis"].runner_up) == (
         False,
         None,
     )
@@ -608,7 +608,7 @@ def test_identical_missions_tie_in_every_ranking(tmp_path):
         ("m3", 1, True),
         ("m2", 3, False),
     ]
-    assert c.best["f.b"].missions == ("m1", "m3")
+    assert c.leaders["f.b"].missions == ("m1", "m3")
 
 
 scores_strategy = st.dictionaries(
@@ -740,7 +740,7 @@ def test_comparison_json_and_csv_are_deterministic(cohort):
     a, b = compare(scores, ws.rubric), compare(scores, ws.rubric)
     assert comparison_json(a) == comparison_json(b)
     data = json.loads(comparison_json(a))
-    assert data["format"] == "ovm-comparison/1"
+    assert data["format"] == "ovm-comparison/2"
     assert data["rankings"]["overall"][0] == {
         "mission": "bbb-2018",
         "score": pytest.approx(100.0),
@@ -894,7 +894,7 @@ def test_no_weakest_when_every_mission_ties(tmp_path):
     )
     w = load_workspace(ws)
     c = compare(score(w.rubric, w.observations, bootstrap=0), w.rubric)
-    assert c.best["rights.basis"].missions == ("aaa-2020", "bbb-2021")
+    assert c.leaders["rights.basis"].missions == ("aaa-2020", "bbb-2021")
     assert c.weakest["rights.basis"] == ()
 
 
@@ -924,3 +924,36 @@ def test_practice_adoption_on_a_minority_of_practices_is_insufficient():
             assert (node.status, node.score) == ("insufficient", None), card.mission.id
         elif seen:
             assert node.status == "scored", card.mission.id
+
+
+def test_a_best_practice_needs_a_holding_lead_and_a_good_band(tmp_path):
+    # 40 of 40 against 2 of 40: the lead holds and 100 is in the mini rubric's top band.
+    scores, ws = scored(_mini_with_sites(tmp_path / "good", 40, 40, 2, 40))
+    c = compare(scores, ws.rubric)
+    assert c.best["practice.on_time"] == c.leaders["practice.on_time"]
+    assert c.leaders["practice.on_time"].good
+    # Overlapping intervals: a leader, no best practice.
+    scores, ws = scored(_mini_with_sites(tmp_path / "close", 5, 6, 4, 6))
+    c = compare(scores, ws.rubric)
+    assert "practice.on_time" in c.leaders and "practice.on_time" not in c.best
+
+
+def test_leaders_whose_score_is_not_good_are_no_best_practice(tmp_path):
+    # 40 % against 0 %: the lead holds, yet a score in the weak band is no practice to
+    # replicate.
+    scores, ws = scored(_mini_with_sites(tmp_path, 16, 40, 0, 40))
+    c = compare(scores, ws.rubric)
+    leader = c.leaders["practice.on_time"]
+    assert (leader.missions, leader.lead_holds, leader.good) == (("aaa-2020",), True, False)
+    assert "practice.on_time" not in c.best
+    # Any band will do when the settings ask for no band.
+    anyband = compare(scores, ws.rubric, ComparisonSettings(best_practice_bands=0))
+    assert anyband.best["practice.on_time"].missions == ("aaa-2020",)
+
+
+def test_a_cohort_tied_at_zero_names_no_best_practice(tmp_path):
+    scores, ws = scored(_mini_with_sites(tmp_path, 0, 10, 0, 10))
+    c = compare(scores, ws.rubric)
+    tied = c.leaders["practice.on_time"]
+    assert (tied.missions, tied.score, tied.lead_holds) == (("aaa-2020", "bbb-2021"), 0.0, False)
+    assert "practice.on_time" not in c.best

@@ -103,7 +103,7 @@ def test_a_lead_holds_only_when_the_best_lower_end_is_strictly_above_every_other
 ) -> None:
     c = _compare(tmp_path / "ws", make_workspace, yes)
     assert _intervals(c) == intervals
-    best = c.best["p.open"]
+    best = c.leaders["p.open"]
     top = tuple(m for m, (s, _) in intervals.items() if s == 60)
     assert (best.missions, best.score, best.lead_holds) == (top, 60.0, holds)
 

@@ -63,6 +63,9 @@ class Comparison(FrozenModel):
     scores: ScoreSet
     rankings: ReadOnlyMap[str, tuple[RankEntry, ...]]
     best: ReadOnlyMap[str, BestPractice]
+    """The best practices: leaders whose lead holds with a score in a good band."""
+    leaders: ReadOnlyMap[str, BestPractice]
+    """The missions ranked first on every indicator with a score, best practice or not."""
     weakest: ReadOnlyMap[str, tuple[str, ...]]
     trends: ReadOnlyMap[str, tuple[tuple[str, float | None], ...]]
     findings: tuple[Finding, ...]
@@ -770,16 +773,23 @@ def compare(scores: ScoreSet, rubric: Rubric, settings: ComparisonSettings | Non
 
     rankings: dict[str, tuple[RankEntry, ...]] = {}
     best: dict[str, BestPractice] = {}
+    leaders: dict[str, BestPractice] = {}
     weakest: dict[str, tuple[str, ...]] = {}
     for node_id in ["overall", *rubric.nodes]:
         cells = st.cur[node_id]
         rankings[node_id] = rank({m: (c.score if c.status == "scored" else None)
                                   for m, c in zip(st.mids, cells, strict=True)})
         if node_id != "overall" and not isinstance(rubric.node(node_id), Group):
+            node = rubric.node(node_id)
+            top = len(rubric.bands_for(node))
+            good = (frozenset(range(max(0, top - settings.best_practice_bands), top))
+                    if settings.best_practice_bands and top else None)
             bp, low = best_practice(node_id, dict(zip(st.mids, cells, strict=True)),
-                                    rankings[node_id])
+                                    rankings[node_id], good)
             if bp is not None:
-                best[node_id], weakest[node_id] = bp, low
+                leaders[node_id], weakest[node_id] = bp, low
+                if bp.is_best_practice:
+                    best[node_id] = bp
 
     by_country: dict[str, list[int]] = {}
     for i, card in enumerate(st.cards):
@@ -794,6 +804,7 @@ def compare(scores: ScoreSet, rubric: Rubric, settings: ComparisonSettings | Non
         trends[country] = tuple((st.mids[j], st.cur["overall"][j].score
                                  if st.cur["overall"][j].status == "scored" else None)
                                 for j in idx)
-    return Comparison(scores=new_scores, rankings=rankings, best=best, weakest=weakest,
+    return Comparison(scores=new_scores, rankings=rankings, best=best, leaders=leaders,
+                      weakest=weakest,
                       trends=trends, findings=tuple(cohort_findings), settings=settings,
                       missions=st.size)

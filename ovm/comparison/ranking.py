@@ -86,12 +86,15 @@ def rank(scores: Mapping[str, float | None]) -> tuple[RankEntry, ...]:
 
 
 class BestPractice(FrozenModel):
-    """The best performers on one indicator, with the evidence behind their scores.
+    """The leaders on one indicator, with the evidence behind their scores, and whether they
+    are a best practice others can learn from.
 
     ``missions`` are the missions ranked first (several when tied). ``lead_holds`` is true
     only when their lead survives the uncertainty: the lowest lower end of their intervals is
     strictly above the highest upper end among the other scored missions (a score without an
     interval counts as exact). A cohort where nobody else is scored has no lead to hold.
+    ``good`` is true when their score lies in one of the good bands of the indicator (the
+    comparison's ``best_practice_bands`` top bands). A best practice needs both.
     """
 
     node: str
@@ -100,6 +103,12 @@ class BestPractice(FrozenModel):
     lead_holds: bool
     runner_up: str | None
     evidence: tuple[NodeScore, ...]
+    good: bool = True
+
+    @property
+    def is_best_practice(self) -> bool:
+        """Whether the lead holds and the score is good: a practice worth replicating."""
+        return self.lead_holds and self.good
 
 
 def _ends(ns: NodeScore) -> tuple[float, float]:
@@ -108,11 +117,13 @@ def _ends(ns: NodeScore) -> tuple[float, float]:
 
 
 def best_practice(node_id: str, cells: Mapping[str, NodeScore],
-                  ranking: Sequence[RankEntry]) -> tuple[BestPractice | None, tuple[str, ...]]:
-    """The best practice on a node and its weakest missions, from the node's ranking.
+                  ranking: Sequence[RankEntry], good_bands: frozenset[int] | None = None,
+                  ) -> tuple[BestPractice | None, tuple[str, ...]]:
+    """The leaders on a node (see :class:`BestPractice`) and its weakest missions.
 
-    ``cells`` maps each mission of the ranking to its score on the node. When every scored
-    mission ties there is no weakest, only a shared best.
+    ``cells`` maps each mission of the ranking to its score on the node; ``good_bands`` are
+    the band indices that count as good (None: any score). When every scored mission ties
+    there is no weakest, only shared leaders.
     """
     scored = [e for e in ranking if e.rank is not None]
     if not scored:
@@ -124,7 +135,9 @@ def best_practice(node_id: str, cells: Mapping[str, NodeScore],
     holds = bool(rest) and (min(_ends(cells[e.mission])[0] for e in top)
                             > max(_ends(cells[e.mission])[1] for e in rest))
     assert top[0].score is not None
+    band = cells[top[0].mission].band
+    good = good_bands is None or (band is not None and band in good_bands)
     bp = BestPractice(node=node_id, missions=tuple(e.mission for e in top), score=top[0].score,
                       lead_holds=holds, runner_up=rest[0].mission if rest else None,
-                      evidence=tuple(cells[e.mission] for e in top))
+                      evidence=tuple(cells[e.mission] for e in top), good=good)
     return bp, weakest

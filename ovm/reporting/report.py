@@ -548,7 +548,7 @@ class _Builder:
             "imputation": t(f"imputation_{s.imputation}"),
             "groups": t(f"groups_{groups}"),
             "ranking": t("setting_ranking_text", decimals=TIE_DECIMALS),
-            "best_practice": t("setting_best_practice_text"),
+            "best_practice": t("setting_best_practice_text", bands=s.best_practice_bands),
             "group_intervals": t("setting_group_intervals_text"),
             "missions": str(comparison.missions),
         }
@@ -750,7 +750,7 @@ def comparison_context(run: Run, *, lang: str = "en", title: str | None = None,
                       "cohort_scored": True}
 
     # family sections
-    best_map, weak_map = comparison.best, comparison.weakest
+    best_map, weak_map = comparison.leaders, comparison.weakest
     chunks = [cards[i:i + max(1, columns_per_table)]
               for i in range(0, len(cards), max(1, columns_per_table))] or [[]]
     sections = []
@@ -788,9 +788,12 @@ def comparison_context(run: Run, *, lang: str = "en", title: str | None = None,
                 lead_holds: bool | None = bool(bp.lead_holds) if bp.runner_up else None
                 weakest = [m for m in weak_map.get(nid, ()) if m in index]
                 best_score = b.num(bp.score)
+                why_not = (None if bp.is_best_practice else
+                           b.t("no_best_practice_band") if not bp.good else
+                           b.t("no_best_practice_lead"))
             else:
                 winners, evidence, runner_up, weakest = [], [], None, []
-                lead_holds, best_score = None, "—"
+                lead_holds, best_score, why_not = None, "—", None
             if not winners:
                 best_rows.append({"id": nid, "label": b.label(nid), "missions": [],
                                   "score": "—", "evidence": [], "weakest": [],
@@ -816,7 +819,7 @@ def comparison_context(run: Run, *, lang: str = "en", title: str | None = None,
                 "score": best_score, "rule": b.rule_text(p.node), "evidence": ev_items,
                 "evidence_more": [refs[m] for m in winners[EVIDENCE_LIMIT:]],
                 "weakest": [refs[m] for m in weakest], "weakest_score": weak_score,
-                "lead_holds": lead_holds,
+                "lead_holds": lead_holds, "why_not": why_not,
                 "runner_up": refs.get(runner_up) if runner_up else None,
             })
         sections.append({

@@ -131,7 +131,7 @@ def comparison_to_dict(comparison: Comparison, *, include_scores: bool = True) -
         return {"mission": e.mission, "score": e.score, "rank": e.rank, "tied": e.tied}
 
     out: dict[str, Any] = {
-        "format": "ovm-comparison/1",
+        "format": "ovm-comparison/2",
         "settings": {**comparison.settings.model_dump(mode="json"),
                      "missions": comparison.missions},
         "findings": [f.model_dump(mode="json") for f in comparison.findings],
@@ -140,6 +140,10 @@ def comparison_to_dict(comparison: Comparison, *, include_scores: bool = True) -
                      "runner_up": b.runner_up,
                      "evidence": [ns.model_dump(mode="json") for ns in b.evidence]}
                  for k, b in comparison.best.items()},
+        "leaders": {k: {"missions": list(b.missions), "score": b.score,
+                        "lead_holds": b.lead_holds, "good": b.good,
+                        "best_practice": b.is_best_practice, "runner_up": b.runner_up}
+                    for k, b in comparison.leaders.items()},
         "weakest": {k: list(v) for k, v in comparison.weakest.items()},
         "trends": {k: [[m, s] for m, s in v] for k, v in comparison.trends.items()},
     }
