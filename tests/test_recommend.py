@@ -270,7 +270,7 @@ def test_whatif_reports_every_node_that_moves(tmp_path: Path) -> None:
     ]
     with pytest.raises(ValueError, match="greater than registered_abroad"):
         ovm.whatif(run, "bbb-2021", {"votes_abroad": "5000"})
-    with pytest.raises(ValueError, match="not an answer"):
+    with pytest.raises(ValueError, match="not an allowed answer"):
         ovm.whatif(run, "bbb-2021", {"rights.basis": "treaty"})
 
 

@@ -296,52 +296,46 @@ def recommend(
 def apply_changes(
     rubric: Rubric, mission: Mission, changes: Mapping[str, str]
 ) -> tuple[Mission, list[str]]:
-    """The mission with variables or qualitative answers replaced; problems as messages."""
-    from ovm.data.observations import MISSING_WORDS, NA_WORDS, check_number, parse_number
+    """The mission with variables or qualitative answers replaced; problems as messages.
+
+    Each value is read as the same text would be in a data table (the table reader's
+    columns), so ``sí``, ``na`` or ``1,234`` mean here what they mean in a file.
+    """
+    from ovm.data.observations import answer_column, limit_issues, variable_column
     from ovm.indicators import AnswerIndicator, LevelsIndicator
 
     values = dict(mission.values)
     answers = dict(mission.answers)
     problems = []
+    prov = Provenance(source="what-if", note="hypothetical value")
     for key, text in changes.items():
-        low = text.strip().lower()
-        prov = Provenance(source="what-if", note="hypothetical value")
         if key in rubric.nodes:
             node = rubric.node(key)
             if not isinstance(node, LevelsIndicator | AnswerIndicator):
-                problems.append(f"{key} is not a levels or answer indicator")
+                problems.append(f"{key} is not a levels or answer indicator: only variables and "
+                                "qualitative answers can be set")
                 continue
-            if low in NA_WORDS:
-                answers[key] = Datum(status="not_applicable", provenance=prov)
-            elif low in MISSING_WORDS:
-                answers[key] = Datum(status="missing", provenance=prov)
-            elif node.score_of(text.strip()) is None:
-                problems.append(f"{text!r} is not an answer of {key} ({', '.join(node.answers())})")
-            else:
-                answers[key] = Datum(value=text.strip(), provenance=prov)
-            continue
-        try:
-            var = rubric.variable(key)
-        except KeyError:
-            problems.append(f"{key} is neither a variable nor an indicator of the rubric")
-            continue
-        if var.from_sites is not None:
-            problems.append(f"{key} is computed from observer checklists")
-            continue
-        if low in NA_WORDS:
-            values[key] = Datum(status="not_applicable", provenance=prov)
-            continue
-        if low in MISSING_WORDS:
-            values[key] = Datum(status="missing", provenance=prov)
-            continue
-        problem = check_number(var, text)
-        if problem:
-            problems.append(problem[1])
-            continue
-        values[key] = Datum(value=parse_number(text), provenance=prov)
-    from ovm.data.observations import limit_issues
-
-    problems += [i.message for i in limit_issues(rubric, values, "what-if", None)]
+            reading = answer_column(node).read(text)
+            target = answers
+        else:
+            try:
+                var = rubric.variable(key)
+            except KeyError:
+                problems.append(f"{key} is neither a variable nor an indicator of the rubric")
+                continue
+            if var.from_sites is not None:
+                problems.append(f"{key} is computed from observer checklists and cannot be set")
+                continue
+            reading = variable_column(var).read(text)
+            target = values
+        if reading.status == "invalid":
+            problems.append(f"{key}={text}: {reading.message}")
+        elif reading.status == "value":
+            target[key] = Datum(value=reading.value, provenance=prov)
+        else:
+            target[key] = Datum(status=reading.status, provenance=prov)
+    problems += [f"{i.message} (after the changes)"
+                 for i in limit_issues(rubric, values, "what-if", None)]
     return mission.model_copy(update={"values": values, "answers": answers}), problems
 
 

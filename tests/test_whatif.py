@@ -1,0 +1,64 @@
+"""ovm whatif: the run again with changed inputs, each change read as a data table reads it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+import ovm
+from ovm.cli.app import main
+
+EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
+
+
+@pytest.fixture(scope="module")
+def run() -> ovm.Run:
+    return ovm.analyse(EXAMPLES, ovm.Settings(bootstrap=0))
+
+
+@pytest.mark.parametrize(("value", "message"), [
+    ("abc", "votes_abroad=abc: 'abc' is not a number (votes_abroad, votes)"),
+    ("nan", "votes_abroad=nan: 'nan' is not a finite number"),
+    ("1e400", "votes_abroad=1e400: '1e400' is not a finite number"),
+    ("-5", "votes_abroad=-5: votes_abroad is a count and cannot be -5"),
+    ("1e9", "votes_abroad = 1e+09 is greater than registered_abroad = 223961 (after the "
+            "changes)"),
+])
+def test_a_value_that_cannot_be_set_names_the_variable_the_value_and_the_rule(
+        run: ovm.Run, value: str, message: str, capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(ovm.WhatIfError) as err:
+        ovm.whatif(run, "mex-2024", {"votes_abroad": value})
+    assert err.value.problems == (message,)
+    assert main(["whatif", str(EXAMPLES), "--mission", "mex-2024", "--bootstrap", "0", "-q",
+                 "--set", f"votes_abroad={value}"]) == 1
+    assert capsys.readouterr().err.splitlines()[-1] == f"ovm whatif: {message}"
+
+
+def test_every_problem_of_several_changes_is_listed(run: ovm.Run) -> None:
+    with pytest.raises(ovm.WhatIfError) as err:
+        ovm.whatif(run, "mex-2024", {"votes_abroad": "abc", "registered_abroad": "-1"})
+    assert len(err.value.problems) == 2
+
+
+def test_an_answer_reads_yes_words_as_a_table_does(run: ovm.Run) -> None:
+    node = "rights.born_abroad"
+    yes = ovm.whatif(run, "mex-2024", {node: "yes"}).after.node(node)
+    si = ovm.whatif(run, "mex-2024", {node: "sí"}).after.node(node)
+    assert (si.status, si.score) == (yes.status, yes.score)
+    missing = ovm.whatif(run, "mex-2024", {node: "missing"}).after.node(node)
+    assert missing.status == "missing"
+    # This question does not allow "not applicable": refused as in a table.
+    with pytest.raises(ovm.WhatIfError, match="does not allow 'not applicable'"):
+        ovm.whatif(run, "mex-2024", {node: "na"})
+
+
+def test_without_changes_the_scorecard_is_the_runs_own(run: ovm.Run) -> None:
+    same = ovm.whatif(run, "col-2022", {})
+    assert same.after == run.scorecard("col-2022") and same.moved() == ()
+
+
+def test_a_change_moves_family_seven_through_the_cohort_step(run: ovm.Run) -> None:
+    moved = {c.node for c in ovm.whatif(run, "mex-2024", {"votes_abroad": "1234"}).moved()}
+    assert "participation.turnout_abroad" in moved
+    assert any(node.startswith("comparative.") for node in moved)
