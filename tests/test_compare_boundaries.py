@@ -15,6 +15,7 @@ import pytest
 
 import ovm
 from ovm import ScoreSet
+from ovm.comparison.ranking import rank
 from ovm.settings import SensitivitySettings
 
 RUBRIC = """\
@@ -189,3 +190,14 @@ def test_ranks_that_never_move_have_a_point_interval(
         ("m1", 1.0, 1.0, 1.0, 0.0),
         ("m2", 2.0, 2.0, 2.0, 0.0),
     ]
+
+
+# --- ties -----------------------------------------------------------------------------------
+
+
+def test_scores_equal_to_nine_decimals_tie_and_a_difference_in_the_ninth_does_not() -> None:
+    # Sums taken in another order differ in the last bits (around 1e-14 on 0-100): those tie.
+    # 4e-10 rounds away at nine decimals; 2e-9 does not.
+    got = rank({"a": 50.0, "b": 50.0 + 4e-10, "c": 50.0 + 2e-9, "d": 50.0 - 2e-9})
+    assert [(e.mission, e.rank, e.tied) for e in got] == [
+        ("c", 1, False), ("a", 2, True), ("b", 2, True), ("d", 4, False)]

@@ -59,3 +59,16 @@ def test_a_changed_statistic_changes_the_digest(tmp_path: Path) -> None:
     row[column] = str(int(row[column]) + 1)
     _write_rows(stats, [header, *rows])
     assert _digest(copy) != _digest(EXAMPLES)
+
+
+def test_a_changed_checklist_answer_changes_the_digest(tmp_path: Path) -> None:
+    copy = tmp_path / "ws"
+    shutil.copytree(EXAMPLES, copy)
+    sites = copy / "checklists.csv"
+    header, *rows = _rows(sites)
+    # One observer's answer to one question, turned over.
+    column = header.index("practice.opened_on_time")
+    assert rows[0][column] in ("yes", "no")
+    rows[0][column] = "no" if rows[0][column] == "yes" else "yes"
+    _write_rows(sites, [header, *rows])
+    assert _digest(copy) != _digest(EXAMPLES)

@@ -38,6 +38,7 @@ bands:
 VALUE_RULES = {
     "r.identity": "{type: identity}",
     "r.up": "{type: goalposts, low: 10, high: 60}",
+    "r.upx": "{type: goalposts, low: 10, high: 60, direction: higher}",
     "r.down": "{type: goalposts, low: 10, high: 60, direction: lower}",
     # Open at both ends, with a gap from 10 to 20.
     "r.bands": "{type: bands, bands: [{max: 1, score: 100}, {min: 1, max: 5, score: 50}, "
@@ -66,6 +67,8 @@ EDGES: dict[str, list[tuple[float, float | None]]] = {
     "r.identity": [(-0.5, 0), (0, 0), (42.5, 42.5), (100, 100), (100.5, 100)],
     # (x - 10) / 50 * 100, clipped
     "r.up": [(9, 0), (10, 0), (10.5, 1), (35, 50), (59.5, 99), (60, 100), (61, 100)],
+    # the same, with the default direction written out
+    "r.upx": [(9, 0), (10, 0), (10.5, 1), (35, 50), (59.5, 99), (60, 100), (61, 100)],
     # 100 minus the above
     "r.down": [(9, 100), (10, 100), (10.5, 99), (35, 50), (59.5, 1), (60, 0), (61, 0)],
     # [-inf, 1) 100; [1, 5) 50; [5, 10) 20; [10, 20) none; [20, inf) 0
@@ -396,9 +399,43 @@ def test_each_rule_explains_itself_with_its_own_parameters(value_scores: ScoreSe
     assert {node: card.node(node).explanation.rule for node in VALUE_RULES} == {
         "r.identity": "identity (value is the score, clipped to 0-100)",
         "r.up": "goalposts: 10 scores 0, 60 scores 100, linear and clipped",
+        "r.upx": "goalposts: 10 scores 0, 60 scores 100, linear and clipped",
         "r.down": "goalposts: 60 scores 0, 10 scores 100, linear and clipped",
         "r.bands": "bands: [-inf, 1) -> 100; [1, 5) -> 50; [5, 10) -> 20; [20, inf) -> 0",
         "r.closed": "bands: [0, 10) -> 30; [10, 20) -> 90",
         "r.target": "distance to target 25: 100 within ±2, 0 beyond ±12",
         "r.peak": "distance to target 50: 100 within ±0, 0 beyond ±25",
     }
+
+
+@pytest.mark.parametrize("lang", ["en", "es"])
+def test_each_rule_reads_to_a_reader_with_its_own_parameters(lang: str) -> None:
+    rubric = ovm.load_rubric(VALUE_RUBRIC)
+    text = {node: rubric.node(node).rule.describe(lang) for node in VALUE_RULES}
+    # Goalposts name the worst end first; the direction decides which one that is.
+    for node, worst, best in (("r.up", "10", "60"), ("r.down", "60", "10")):
+        assert worst in text[node] and best in text[node]
+        assert text[node].index(worst) < text[node].index(best), text[node]
+    assert text["r.upx"] == text["r.up"]
+    # Every band, open ends included, in the rubric's order.
+    for node, bands in (("r.bands", ["[−∞, 1) → 100", "[1, 5) → 50", "[5, 10) → 20",
+                                     "[20, ∞) → 0"]),
+                        ("r.closed", ["[0, 10) → 30", "[10, 20) → 90"])):
+        at = [text[node].find(b) for b in bands]
+        assert -1 not in at and at == sorted(at), text[node]
+    # A target: its value, the tolerance and where the score reaches 0 (tolerance + span).
+    for node, numbers in (("r.target", ["25", "±2", "±12"]), ("r.peak", ["50", "±0", "±25"])):
+        assert all(n in text[node] for n in numbers), text[node]
+
+
+@pytest.mark.parametrize(("rule", "expected"), [
+    ("{type: goalposts, low: 10, high: 10}", ["goalposts-equal"]),
+    ("{type: goalposts, low: 60, high: 10}", ["goalposts-unordered"]),
+    ("{type: goalposts, low: 10}", ["missing-field"]),
+    ("{type: goalposts, high: 10}", ["missing-field"]),
+])
+def test_goalposts_must_differ_low_first(rule: str, expected: list[str]) -> None:
+    text = VALUE_RUBRIC.replace(str(VALUE_RULES["r.up"]), rule)
+    line = 1 + next(i for i, x in enumerate(text.splitlines()) if rule in x)
+    _rubric, issues = ovm.check_rubric(text)
+    assert [(i.line, i.code) for i in issues] == [(line, code) for code in expected]
