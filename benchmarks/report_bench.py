@@ -21,13 +21,12 @@ from pathlib import Path
 
 import numpy as np
 
-from ovm.comparison.cohort import compare
-from ovm.comparison.sensitivity import sensitivity
 from ovm.data.workspace import load_workspace
 from ovm.indicators import AnswerIndicator, ChecklistIndicator, LevelsIndicator
 from ovm.reporting import report
 from ovm.rubric.model import Rubric, default_rubric
-from ovm.scoring.engine import score
+from ovm.pipeline import analyse
+from ovm.settings import SensitivitySettings, Settings
 
 TARGET_SECONDS = 2.0
 TARGET_BYTES = 5_000_000
@@ -159,18 +158,14 @@ def main(argv: list[str] | None = None) -> int:
         build_workspace(folder, args.missions, args.sites)
         t1 = time.perf_counter()
         ws = load_workspace(folder)
-        scores = score(ws.rubric, ws.observations, seed=ws.settings.seed,
-                       bootstrap=ws.settings.bootstrap)
         t2 = time.perf_counter()
-        comparison = compare(scores, ws.rubric, observations=ws.observations)
-        t3 = time.perf_counter()
-        sens = (sensitivity(scores, ws.rubric, runs=args.runs, seed=scores.seed,
-                            observations=ws.observations, comparison=comparison)
-                if args.runs else None)
-        t4 = time.perf_counter()
-        ctx = report.comparison_context(scores, ws.rubric, lang=args.lang, comparison=comparison,
-                                        sensitivity=sens, title=ws.title(args.lang),
-                                        root=ws.root)
+        sens_settings = SensitivitySettings(runs=args.runs) if args.runs else None
+        run = analyse(ws, Settings(seed=ws.settings.seed, bootstrap=ws.settings.bootstrap,
+                                   confidence=ws.settings.confidence,
+                                   sensitivity=sens_settings))
+        scores = run.scores
+        t3 = t4 = time.perf_counter()
+        ctx = report.comparison_context(run, lang=args.lang, title=ws.title(args.lang))
         t5 = time.perf_counter()
         html = report.render_html(ctx)
         t6 = time.perf_counter()
@@ -182,9 +177,8 @@ def main(argv: list[str] | None = None) -> int:
     print(f"missions: {len(scores.scorecards)}, site rows: {ws.observations.sites.height}, "
           f"indicators: {len(ws.rubric.indicators())}")
     print(f"generate workspace      {t1 - t0:7.2f} s")
-    print(f"load + score            {t2 - t1:7.2f} s")
-    print(f"compare                 {t3 - t2:7.2f} s")
-    print(f"sensitivity ({args.runs} runs)  {t4 - t3:7.2f} s")
+    print(f"load                    {t2 - t1:7.2f} s")
+    print(f"analyse ({args.runs} sens. runs) {t3 - t2:7.2f} s")
     print(f"report context          {t5 - t4:7.2f} s")
     print(f"HTML rendering          {t6 - t5:7.2f} s")
     print(f"context + HTML          {render:7.2f} s   (target < {TARGET_SECONDS:g} s)")
