@@ -67,7 +67,8 @@ class RuleBase(Frozen):
 
     type: str
     cohort: ClassVar[bool] = False
-    """Scored across the missions compared (``compare()``), not by ``apply``."""
+    """Scored across the missions compared (``compare()``), not by ``apply``; such a rule has
+    the ``method`` and ``direction`` of :class:`~ovm.indicators.rules.Cohort`."""
 
     def apply(self, values: Array) -> Array:
         """Scores (0-100) for raw values; NaN where the rule scores none."""

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import NamedTuple
 
-from ovm.i18n import CATALOGUE, format_number
+from ovm.i18n import LANGUAGES, Translator, format_number
 
 
 class Wording(NamedTuple):
@@ -20,10 +20,8 @@ class Wording(NamedTuple):
 
 
 def say(msgid: str, lang: str, **params: object) -> str:
-    """The catalogue text of ``msgid`` in ``lang`` (else English), placeholders filled."""
-    texts = CATALOGUE[msgid]
-    text = texts.get(lang) or texts["en"]
-    return text.format_map(params) if params else text.replace("{{", "{").replace("}}", "}")
+    """The catalogue text of ``msgid`` in ``lang`` (English if the catalogue lacks ``lang``)."""
+    return Translator(lang if lang in LANGUAGES else "en")(msgid, **params)
 
 
 def number(x: float, lang: str) -> str:
