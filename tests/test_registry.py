@@ -107,6 +107,25 @@ def test_a_rule_maps_an_interval_of_values_to_the_range_of_its_scores(
     np.testing.assert_allclose(high, expected[1], rtol=0, atol=1e-12)
 
 
+@pytest.mark.parametrize(("rule", "en", "es"), [
+    (Identity(type="identity"), "the value is the score (kept within 0–100)",
+     "el valor es la puntuación (limitada a 0–100)"),
+    (Goalposts(type="goalposts", low=10, high=60.5, direction="lower"),
+     "60.5 scores 0 and 10 scores 100, linear in between",
+     "60,5 puntúa 0 y 10 puntúa 100, lineal entre ambos"),
+    (Bands(type="bands", bands=[{"max": 1.5, "score": 100}, {"min": 1.5, "max": 5, "score": 50},
+                                {"min": 5, "score": 0}]),
+     "value bands: [−∞, 1.5) → 100; [1.5, 5) → 50; [5, ∞) → 0",
+     "tramos de valores: [−∞, 1,5) → 100; [1,5, 5) → 50; [5, ∞) → 0"),
+    (Target(type="target", target=25, tolerance=2, span=10),
+     "100 within ±2 of 25, 0 beyond ±12", "100 dentro de ±2 de 25, 0 más allá de ±12"),
+])
+def test_a_rule_describes_itself_in_the_readers_language(
+        rule: registry.RuleBase, en: str, es: str) -> None:
+    assert (rule.describe("en"), rule.describe("es")) == (en, es)
+    assert rule.describe() == rule.explain()
+
+
 def test_a_cohort_rule_is_never_applied_alone() -> None:
     rule = Cohort(type="cohort", method="zscore")
     assert rule.cohort and not Goalposts.cohort

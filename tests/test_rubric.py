@@ -218,6 +218,14 @@ def test_rule_fields_that_share_the_rule_type_name_are_located(tmp_path: Path) -
     ]
 
 
+def test_goalposts_with_one_end_missing_are_one_missing_field() -> None:
+    text = (RUBRICS / "valid.yaml").read_text(encoding="utf-8")
+    text = text.replace("type: goalposts, low: 10, high: 60", "type: goalposts, low: 10")
+    _rubric, issues = check_rubric(text, file="r.yaml")
+    assert [(i.line, i.code, i.as_dict()["path"]) for i in issues] == [
+        (27, "missing-field", "families[0].children[1].rule.high")]
+
+
 def test_unknown_rule_type_is_reported_on_the_rule() -> None:
     text = (RUBRICS / "valid.yaml").read_text(encoding="utf-8")
     text = text.replace("type: goalposts,", "type: goalpost,")
