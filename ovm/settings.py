@@ -96,6 +96,15 @@ class ComparisonSettings(FrozenModel):
                           if k not in rubric.nodes})
         if unknown:
             out.append(f"no node {', '.join(map(repr, unknown))} in the rubric")
+        if self.normalisation in ("zscore", "rank"):
+            mixed = mixed_scale_nodes(rubric)
+            if mixed:
+                out.append(
+                    f"{self.normalisation} values have no fixed range, and the overall would "
+                    f"aggregate them with the 0-100 scores of {', '.join(mixed)} (scored from "
+                    "the cohort, never normalised): the last mission could come first; use "
+                    "minmax or percentile, or keep those nodes out of the overall "
+                    "(contributes: false)")
         return out
 
     def methods(self, nominal: dict[str, tuple[str, float | None]]
@@ -168,3 +177,20 @@ class Settings(FrozenModel):
         if self.missions is not None and not self.missions:
             raise ValueError("a cohort needs at least one mission")
         return self
+
+
+def mixed_scale_nodes(rubric: Rubric) -> list[str]:
+    """Comparative indicators whose 0-100 scores reach the overall (every node on their way up
+    contributes to its parent): a z-score or rank normalisation would be mixed with them."""
+    out = []
+    for placed in rubric.walk():
+        if placed.node.kind != "comparative":
+            continue
+        node_id, reaches = placed.node.id, True
+        while node_id != "overall" and reaches:
+            at = rubric.nodes[node_id]
+            reaches = at.node.contributes
+            node_id = at.parent
+        if reaches:
+            out.append(placed.node.id)
+    return out

@@ -97,6 +97,7 @@ COHORT_RUBRIC = """
             rule: {type: cohort}
       - id: comparative
         labels: {en: Comparative}
+        contributes: false
         children:
           - {id: comp.best, kind: comparative, labels: {en: Distance to best}, source: analyst,
              measure: distance_to_best, target: rights}
@@ -215,13 +216,14 @@ def test_family_seven_measures_on_a_small_cohort(cohort):
             "bbb-2022": (80 + 30 + 50) / 3,
         }
     )
+    # The comparative family is shown beside the overall, not in it (contributes: false).
     overall = {e.mission: e.score for e in c.rankings["overall"]}
     assert overall == pytest.approx(
         {
-            "aaa-2016": (30 + 0 + 15) / 3,
-            "aaa-2020": (75 + 100 / 3 + 220 / 3) / 3,
+            "aaa-2016": (30 + 0) / 2,
+            "aaa-2020": (75 + 100 / 3) / 2,
             "bbb-2018": 100.0,
-            "bbb-2022": (80 + 200 / 3 + 160 / 3) / 3,
+            "bbb-2022": (80 + 200 / 3) / 2,
         }
     )
     assert [(e.mission, e.rank) for e in c.rankings["overall"]] == [
@@ -898,14 +900,22 @@ def test_no_weakest_when_every_mission_ties(tmp_path):
     assert c.weakest["rights.basis"] == ()
 
 
-def test_zscore_over_a_rubric_with_family_7_warns_of_mixed_scales():
-    ws = load_workspace(Path(__file__).parents[1] / "examples")
-    scores = score(ws.rubric, ws.observations, bootstrap=0)
-    assert [f.code for f in compare(scores, ws.rubric).findings if f.code == "mixed-scales"] == []
+def test_zscores_or_ranks_mixed_with_family_7_in_the_overall_are_refused(tmp_path):
+    root = workspace(tmp_path / "ws", rubric=COHORT_RUBRIC.replace(
+        "        contributes: false\n", ""), missions=COHORT_MISSIONS, statistics=COHORT_STATS)
+    scores, ws = scored(root)
+    for method in ("zscore", "rank"):
+        with pytest.raises(ValueError, match=r"comp\.best, comp\.change, comp\.adopt"):
+            compare(scores, ws.rubric, ComparisonSettings(normalisation=method))
+    assert cli.main(["compare", str(root), "-q", "--normalisation", "zscore"]) == 2
+    # Bounded methods land on the 0-100 scale family 7 is on: no refusal.
+    compare(scores, ws.rubric, ComparisonSettings(normalisation="minmax"))
+
+
+def test_family_7_kept_out_of_the_overall_lets_zscores_through(cohort):
+    scores, ws = cohort
     z = compare(scores, ws.rubric, ComparisonSettings(normalisation="zscore"))
-    assert [(f.code, f.node) for f in z.findings if f.code == "mixed-scales"] == [
-        ("mixed-scales", "overall")
-    ]
+    assert z.settings.normalisation == "zscore"
 
 
 def test_practice_adoption_on_a_minority_of_practices_is_insufficient():
@@ -957,3 +967,22 @@ def test_a_cohort_tied_at_zero_names_no_best_practice(tmp_path):
     tied = c.leaders["practice.on_time"]
     assert (tied.missions, tied.score, tied.lead_holds) == (("aaa-2020", "bbb-2021"), 0.0, False)
     assert "practice.on_time" not in c.best
+
+
+def test_a_sum_over_a_missing_child_is_insufficient_not_lower(tmp_path):
+    missions = AGG_MISSIONS.replace("answers: {f.a: 0, f.b: 100, f.c: 100}",
+                                    "answers: {f.a: 0, f.b: 100}")
+    root = workspace(tmp_path / "ws", rubric=AGG_RUBRIC.replace(
+        "        labels: {en: F}\n", "        labels: {en: F}\n        aggregation: sum\n"),
+        missions=missions)
+    scores, _ = scored(root)
+    full, partial = scores.scorecard("m1").node("f"), scores.scorecard("m3").node("f")
+    assert (full.status, full.score) == ("scored", 40 + 2 * 80 + 20)
+    assert (partial.status, partial.score) == ("insufficient", None)
+    found = [(f.code, f.params["names"]) for f in scores.scorecard("m3").findings
+             if f.node == "f"]
+    assert found == [("sum-incomplete", "f.c")]
+    # A mean renormalises over the scored children instead: still scored.
+    mean_scores, _ = scored(workspace(tmp_path / "mean", rubric=AGG_RUBRIC,
+                                      missions=missions))
+    assert mean_scores.scorecard("m3").node("f").status == "scored"

@@ -693,13 +693,6 @@ def compare(scores: ScoreSet, rubric: Rubric, settings: ComparisonSettings | Non
     if normalisation != "none" and norm_set is not None:
         norm_groups = {k for k in norm_set if isinstance(rubric.node(k), Group)}
     cohort_findings: list[Finding] = []
-    if normalisation in ("zscore", "rank") and any(
-            isinstance(n, ComparativeIndicator) for n in rubric.indicators()):
-        cohort_findings.append(_finding(
-            "mixed-scales", f"{normalisation} values are not on the 0-100 scale of the "
-            "comparative (family 7) indicators they are aggregated with: read the overall "
-            "ranking with care, or use minmax or percentile", "overall", method=normalisation))
-
     imputed_total = 0
     for ind in rubric.indicators():
         if isinstance(ind, ComparativeIndicator):

@@ -470,7 +470,11 @@ def _evaluate(model: _Model, values: _Values | Array, w: Array,
                 np.divide(num, den, out=val)
                 mean.finv(val)
             np.greater(den, 0.0, out=ok)
-            if g.min_coverage > 0:
+            if meth == "sum":
+                # A sum is scored only when every applicable child is (the engine's rule).
+                np.greater_equal(den, tot * (1.0 - 1e-12), out=flag)
+                ok &= flag
+            elif g.min_coverage > 0:
                 # Where tot is 0, den is 0 too and ok is already False.
                 np.greater_equal(np.divide(den, tot, out=tmp), g.min_coverage, out=flag)
                 ok &= flag

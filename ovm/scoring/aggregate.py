@@ -159,6 +159,18 @@ def combine(
             ("undefined-child", f"depends on undefined {names}", {"names": names}),
         )
     direct = scored_w / total_w
+    unscored = [c.id for c in applicable if c.status != "scored" or c.score is None]
+    if method == "sum" and scored and unscored:
+        # A sum does not renormalise: a missing child would silently lower it.
+        names = ", ".join(unscored)
+        return GroupOutcome(
+            "insufficient",
+            None,
+            coverage,
+            scored_w,
+            ("sum-incomplete", f"a sum needs every child scored; {names} has no score",
+             {"names": names}),
+        )
     if not scored or direct < min_coverage:
         problem = None
         if scored:
