@@ -60,17 +60,17 @@ CATALOGUE: _M = {
     "finding_invalid-answer": {"en": "{value} is not an allowed answer",
                                "es": "{value} no es una respuesta admitida"},
     "finding_aggregation-undefined_cohort": {
-        "en": "the {method} mean of {group} is undefined for {n} mission(s): a score of 0 or below",
-        "es": "la media ({method}) de {group} no está definida para {n} misión(es): hay una "
+        "en": "the {method} mean of {group} is undefined for {n} missions: a score of 0 or below",
+        "es": "la media ({method}) de {group} no está definida para {n} misiones: hay una "
               "puntuación de 0 o menos"},
     "finding_low-confidence-input": {"en": "an input has low confidence ({source})",
                                      "es": "un dato de entrada tiene confianza baja ({source})"},
     "finding_too-few-answers": {
-        "en": "{n} answer(s); at least {needed} needed",
-        "es": "{n} respuesta(s); se necesitan al menos {needed}"},
+        "en": "{n} answers; at least {needed} needed",
+        "es": "{n} respuestas; se necesitan al menos {needed}"},
     "finding_too-few-answers_variable": {
-        "en": "{name} rests on {n} answer(s); at least {needed} needed",
-        "es": "{name} se basa en {n} respuesta(s); se necesitan al menos {needed}"},
+        "en": "{name} rests on {n} answers; at least {needed} needed",
+        "es": "{name} se basa en {n} respuestas; se necesitan al menos {needed}"},
     "finding_value-outside-bands": {"en": "{value} falls in no band of the rule",
                                     "es": "{value} no cae en ningún tramo de la regla"},
     "finding_missing-input": {"en": "no value for {names}", "es": "no hay valor para {names}"},
@@ -80,8 +80,8 @@ CATALOGUE: _M = {
                                          "es": "división por cero en {formula}"},
     "finding_not-finite": {"en": "{formula} is not finite", "es": "{formula} no es finito"},
     "finding_needs-cohort": {
-        "en": "{n} indicator(s) are scored only against the cohort: this overall leaves them out",
-        "es": "{n} indicador(es) solo se puntúan frente a la cohorte: este puntaje global los "
+        "en": "{n} indicators are scored only against the cohort: this overall leaves them out",
+        "es": "{n} indicadores solo se puntúan frente a la cohorte: este puntaje global los "
               "deja fuera"},
     "finding_no-previous-mission": {
         "en": "no earlier observed election of this country in the cohort",
@@ -187,7 +187,7 @@ CATALOGUE: _M = {
     "answers_accepted": {"en": "{accepted} of {n} answers accepted",
                          "es": "{accepted} de {n} respuestas aceptadas"},
     "answers_n": {"en": "{n} answers", "es": "{n} respuestas"},
-    "answers_na": {"en": "{n} not applicable", "es": "{n} no aplica"},
+    "answers_na": {"en": "{n} not applicable", "es": "{n} no aplicables"},
     "answers_not_observed": {"en": "{n} not observed", "es": "{n} no observadas"},
     # severities
     "severity": {"en": "Severity", "es": "Gravedad"},
@@ -477,10 +477,10 @@ CATALOGUE: _M = {
     },
     "sens_sampling": {
         "en": "sampling: split-normal draws within each sampled indicator's interval (the "
-              "engine's bootstrap at {confidence} confidence), {draws} draw(s)",
+              "engine's bootstrap at {confidence} confidence), {draws} draws",
         "es": "muestreo: extracciones normales partidas dentro del intervalo de cada indicador "
               "muestreado (el bootstrap del motor al {confidence} de confianza), "
-              "{draws} extracción(es)",
+              "{draws} extracciones",
     },
     "sens_floor": {
         "en": "under geometric and harmonic means a value below {floor} enters as {floor}",
@@ -566,7 +566,46 @@ CATALOGUE: _M = {
                                        "es": "parcialmente implementada"},
     "followup_not_implemented": {"en": "not implemented", "es": "no implementada"},
     "followup_not_assessable": {"en": "not assessable", "es": "no evaluable"},
+    # recommendation drafting
+    "rec_best_practice": {"en": "In {mission} this scores {score}",
+                          "es": "En {mission} esto obtiene {score}"},
+    "rec_best_scored": {"en": "In {mission}: {score}", "es": "En {mission}: {score}"},
+    "rec_condition_below": {"en": "score {score} < {below}", "es": "puntaje {score} < {below}"},
+    "rec_condition_band": {"en": "band {band}", "es": "tramo {band}"},
+    "simulated_word": {"en": "simulated", "es": "simulado"},
 }
+
+PLURAL_ONE: dict[str, tuple[str, dict[str, str]]] = {
+    "answers_not_observed": ("n", {"en": "{n} not observed", "es": "{n} no observada"}),
+    "answers_na": ("n", {"en": "{n} not applicable", "es": "{n} no aplicable"}),
+    "answers_n": ("n", {"en": "{n} answer", "es": "{n} respuesta"}),
+    "answers_accepted": ("n", {"en": "{accepted} of {n} answer accepted",
+                               "es": "{accepted} de {n} respuesta aceptada"}),
+    "finding_needs-cohort": ("n", {
+        "en": "{n} indicator is scored only against the cohort: this overall leaves it out",
+        "es": "{n} indicador solo se puntúa frente a la cohorte: este puntaje global lo deja "
+              "fuera"}),
+    "sens_sampling": ("draws", {
+        "en": "sampling: split-normal draws within each sampled indicator's interval (the "
+              "engine's bootstrap at {confidence} confidence), {draws} draw",
+        "es": "muestreo: extracciones normales partidas dentro del intervalo de cada indicador "
+              "muestreado (el bootstrap del motor al {confidence} de confianza), "
+              "{draws} extracción"}),
+    "finding_aggregation-undefined_cohort": ("n", {
+        "en": "the {method} mean of {group} is undefined for {n} mission: a score of 0 or below",
+        "es": "la media ({method}) de {group} no está definida para {n} misión: hay una "
+              "puntuación de 0 o menos"}),
+    "finding_too-few-answers": ("n", {
+        "en": "{n} answer; at least {needed} needed",
+        "es": "{n} respuesta; se necesitan al menos {needed}"}),
+    "finding_too-few-answers_variable": ("n", {
+        "en": "{name} rests on {n} answer; at least {needed} needed",
+        "es": "{name} se basa en {n} respuesta; se necesitan al menos {needed}"}),
+}
+"""The singular of texts that take a count: ``msgid -> (count parameter, text per language)``.
+
+The catalogue holds the plural (other) form; a count of exactly 1 picks the singular.
+"""
 
 
 class Translator:
@@ -580,11 +619,22 @@ class Translator:
     def __call__(self, msgid: str, **params: object) -> str:
         """The text of ``msgid`` with its ``{placeholders}`` filled from ``params``."""
         text = CATALOGUE[msgid][self.lang]
+        one = PLURAL_ONE.get(msgid)
+        if one is not None and _is_one(params.get(one[0])):
+            text = one[1][self.lang]
         return text.format_map(params) if params else text.replace("{{", "{").replace("}}", "}")
 
     def has(self, msgid: str) -> bool:
         """Whether the catalogue holds ``msgid``."""
         return msgid in CATALOGUE
+
+
+def _is_one(count: object) -> bool:
+    if isinstance(count, bool) or count is None:
+        return False
+    if isinstance(count, int | float):
+        return count == 1
+    return str(count).strip() == "1"
 
 
 def translator(lang: str) -> Translator:

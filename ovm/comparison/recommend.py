@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 from ovm.countries import country_name
 from ovm.data.followup import FollowUp
 from ovm.data.observations import Datum, Mission, Provenance
-from ovm.i18n import gettext
+from ovm.i18n import format_number, gettext
 from ovm.indicators._common import RecommendationTemplate
 from ovm.rubric.model import Group, Indicator, Rubric, pick
 from ovm.scoring.results import NodeScore, Scorecard
@@ -82,24 +82,40 @@ def _fmt(x: float | str | None, digits: int = 1, lang: str = "en") -> str:
         return "—"
     if isinstance(x, str):
         return x
-    if math.isfinite(x) and abs(x) >= 1000 and float(x).is_integer():
-        text = f"{int(x):,}"
-    else:
-        text = f"{x:,.{digits}f}"
-    if lang == "es":
-        # Spanish writes 1.478.804 and 12,2.
-        text = text.replace(",", "\0").replace(".", ",").replace("\0", ".")
-    return text
+    if not math.isfinite(x):
+        return "—"
+    # Large whole numbers (counts of electors) print without decimals; scores keep theirs.
+    whole = abs(x) >= 1000 and float(x).is_integer()
+    return format_number(x, lang, 0 if whole else digits)
 
 
-def _holds(tpl: RecommendationTemplate, ns: NodeScore) -> str | None:
+def checklist_formula(node: Indicator, lang: str) -> str | None:
+    """How a checklist question's answers make its value, in ``lang`` (None for other kinds).
+
+    The engine records a checklist formula in code form (``share of answers in {yes}``);
+    readers see the accepted answers by their labels instead.
+    """
+    from ovm.indicators import ChecklistIndicator
+
+    if not isinstance(node, ChecklistIndicator):
+        return None
+    if node.numeric:
+        return gettext("rule_stat", lang, stat=gettext(f"stat_{node.stat}", lang))
+    labels = {c.name: pick(c.label, lang) for c in node.all_choices()}
+    return gettext("rule_share", lang, accept=" / ".join(labels.get(a, a) for a in node.accept))
+
+
+def _holds(tpl: RecommendationTemplate, ns: NodeScore, lang: str = "en") -> str | None:
     if ns.status != "scored" or ns.score is None:
         return None
     parts = []
     if tpl.when.below is not None and ns.score < tpl.when.below:
-        parts.append(f"score {ns.score:.1f} < {tpl.when.below:g}")
+        parts.append(gettext("rec_condition_below", lang, score=_fmt(ns.score, 1, lang),
+                             below=format_number(tpl.when.below, lang,
+                                                 0 if float(tpl.when.below).is_integer()
+                                                 else 1)))
     if tpl.when.bands and ns.band is not None and ns.band in tpl.when.bands:
-        parts.append(f"band {ns.band_label}")
+        parts.append(gettext("rec_condition_band", lang, band=ns.band_label or str(ns.band)))
     if tpl.when.below is None and not tpl.when.bands:
         return None
     return "; ".join(parts) or None
@@ -147,29 +163,53 @@ def next_band_gap(rubric: Rubric, node: Group | Indicator, score: float) -> floa
     return 0.0
 
 
-def _evidence(ns: NodeScore, lang: str) -> tuple[str, ...]:
+def _evidence(ns: NodeScore, node: Group | Indicator, lang: str) -> tuple[str, ...]:
     out = []
     ex = ns.explanation
-    if ex.formula:
-        out.append(f"{ex.formula} = {_fmt(ex.raw_value, 2) if ex.raw_value is not None else '—'}")
+    formula = (checklist_formula(node, lang) if isinstance(node, Indicator) else None) \
+        or ex.formula
+    if formula:
+        out.append(f"{formula} = {_fmt(ex.raw_value, 2, lang)}")
     for inp in ex.inputs:
-        val = _fmt(inp.value, 2) if inp.status == "value" else inp.status.replace("_", " ")
+        shown = inp.value
+        if inp.kind == "variable" and ex.formula == inp.name and isinstance(ns.value, float):
+            shown = ns.value  # the statistic the rule scored (see _input_values)
+        val = (_fmt(shown, 2, lang) if inp.status == "value"
+               else gettext(f"status_{inp.status}", lang))
         line = f"{inp.name}: {val}"
         if inp.n is not None:
-            line += f" (n={inp.n})"
+            line += f" (n = {inp.n})"
         prov = inp.provenance
         if prov is not None and (prov.source or prov.confidence):
-            src = ", ".join(
-                x for x in (prov.source, prov.confidence and f"confidence {prov.confidence}") if x
-            )
-            line += f" — {src}"
+            level = (gettext("confidence_is", lang,
+                             level=gettext(f"confidence_{prov.confidence}", lang))
+                     if prov.confidence else None)
+            line += " — " + ", ".join(x for x in (prov.source, level) if x)
         if inp.simulated:
-            line += " [simulated]" if lang != "es" else " [simulado]"
+            line += f" [{gettext('simulated_word', lang)}]"
         out.append(line)
     for child in ex.children:
         if child.status == "scored" and child.score is not None:
-            out.append(f"{child.node}: {child.score:.1f}")
+            out.append(f"{child.node}: {_fmt(child.score, 1, lang)}")
     return tuple(out)
+
+
+def _input_values(ns: NodeScore, lang: str) -> dict[str, str]:
+    """The variables a node was computed from, by name: those read from observer checklists
+    (``from_sites``) are in no mission table, only in the node's explanation."""
+    out: dict[str, str] = {}
+    ex = ns.explanation
+    for inp in ex.inputs:
+        if inp.kind != "variable" or inp.status != "value":
+            continue
+        value = inp.value
+        if ex.formula == inp.name and isinstance(ns.value, float):
+            # The node is the variable itself: its value is the statistic the rule scored.
+            value = ns.value
+        if isinstance(value, float | int) and not isinstance(value, bool):
+            whole = float(value).is_integer()  # minutes, seats: no ".0"
+            out[inp.name] = format_number(float(value), lang, 0 if whole else 1)
+    return out
 
 
 def _best(
@@ -193,19 +233,17 @@ def _best(
             ]
         src = f" ({'; '.join(dict.fromkeys(sources))})" if sources else ""
         title = titles.get(m, m)
-        verb = "obtiene" if lang == "es" else "scores"
-        text = (
-            f"{'En' if lang == 'es' else 'In'} {title} {'esto' if lang == 'es' else 'this'} "
-            f"{verb} {best.score:.1f}{src}"
-        )
-        return text, {"best_mission": title, "best_score": _fmt(best.score)}
+        text = gettext("rec_best_practice", lang, mission=title,
+                       score=_fmt(best.score, 1, lang)) + src
+        return text, {"best_mission": title, "best_score": _fmt(best.score, 1, lang)}
     ranking = comparison.rankings.get(node)
     if ranking:
         top = next((r for r in ranking if r.mission != mission and r.score is not None), None)
         if top is not None and top.score is not None:
             title = titles.get(top.mission, top.mission)
-            text = f"{'En' if lang == 'es' else 'In'} {title}: {top.score:.1f}"
-            return text, {"best_mission": title, "best_score": _fmt(top.score)}
+            text = gettext("rec_best_scored", lang, mission=title,
+                           score=_fmt(top.score, 1, lang))
+            return text, {"best_mission": title, "best_score": _fmt(top.score, 1, lang)}
     return None, {}
 
 
@@ -246,7 +284,7 @@ def recommend(
         except KeyError:
             continue
         for tpl in node.recommendations:
-            cond = _holds(tpl, ns)
+            cond = _holds(tpl, ns, lang)
             if cond is None:
                 continue
             assert ns.score is not None
@@ -270,6 +308,9 @@ def recommend(
             if mission is not None:
                 for name, d in mission.values.items():
                     values[name] = _fmt(d.value if isinstance(d.value, float) else None, 1, lang)
+            # What the node was computed from is what its text is about: it wins over a table
+            # value of the same name.
+            values.update(_input_values(ns, lang))
             out.append(
                 Recommendation(
                     id=tpl.id,
@@ -281,7 +322,7 @@ def recommend(
                     condition=cond,
                     score=ns.score,
                     gain=round(gain, 6),
-                    evidence=_evidence(ns, lang),
+                    evidence=_evidence(ns, node, lang),
                     best_practice=best_text,
                     lang=lang,
                 )
@@ -359,7 +400,7 @@ def to_markdown(
         lines.append(
             f"*{'Destinatario' if es else 'To'}:* {to} · *{'Prioridad' if es else 'Priority'}:* "
             f"{prio} · *{'Condición' if es else 'Condition'}:* {r.condition} · "
-            f"*{'Ganancia' if es else 'Gain'}:* {r.gain:.2f} "
+            f"*{'Ganancia' if es else 'Gain'}:* {format_number(r.gain, lang, 2)} "
             + ("puntos del puntaje global al alcanzar el tramo siguiente" if es
                else "overall points if it reached the next band")
         )
@@ -396,7 +437,8 @@ def to_markdown(
                 f"{gettext(f'followup_{it.status}', lang)} |"
             )
         if fu.share is not None:
-            lines += ["", f"{'Implementadas' if es else 'Implemented'}: {fu.share:.1f}%"]
+            lines += ["", f"{'Implementadas' if es else 'Implemented'}: "
+                          f"{gettext('percent', lang, n=format_number(fu.share, lang, 1))}"]
     return "\n".join(lines).rstrip() + "\n"
 
 

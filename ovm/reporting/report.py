@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 import jinja2
 
 from ovm import __version__
+from ovm.comparison.recommend import checklist_formula
 from ovm.countries import country_name
 from ovm.data.observations import Provenance
 from ovm.i18n import CATALOGUE, LANGUAGES, Translator, format_number, translator
@@ -447,10 +448,7 @@ class _Builder:
 
     def question_formula(self, node: ChecklistIndicator) -> str:
         """How a checklist question's answers make its value: a share or a statistic."""
-        if node.numeric:
-            return self.t("rule_stat", stat=self.t(f"stat_{node.stat}"))
-        labels = {c.name: text_label(c.label, self.lang)["text"] for c in node.all_choices()}
-        return self.t("rule_share", accept=" / ".join(labels.get(a, a) for a in node.accept))
+        return checklist_formula(node, self.lang) or ""
 
     def formula_text(self, node: Group | Indicator | None, fallback: str | None) -> str | None:
         if isinstance(node, QuantitativeIndicator):

@@ -1,0 +1,71 @@
+"""Recommendations as reports show them: every placeholder filled, numbers in the report's
+language, and the comparison's section on what each country should fix."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+import ovm
+from ovm.pipeline import Run, analyse
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLES = ROOT / "examples"
+
+
+@pytest.fixture(scope="module")
+def run() -> Run:
+    return analyse(EXAMPLES)
+
+
+@pytest.mark.parametrize("lang", ["en", "es"])
+def test_every_example_recommendation_is_filled_in(run: Run, lang: str) -> None:
+    left = []
+    for mission in run.missions:
+        for r in run.recommendations(mission, lang):
+            for text in (r.text, r.condition, r.best_practice or "", *r.evidence):
+                if "{" in text or "}" in text:
+                    left.append((mission, r.id, text))
+    assert left == []
+
+
+def test_a_checklist_variable_fills_its_placeholder_with_the_scored_statistic(run: Run) -> None:
+    queue = {lang: next(r for r in run.recommendations("mex-2024", lang)
+                        if r.node == "obstacles.worst_queue") for lang in ("en", "es")}
+    # The longest queue of mex-2024's observer checklists (the max of practice.queue_minutes).
+    assert "a queue of 224 minutes" in queue["en"].text
+    assert "una fila de 224 minutos" in queue["es"].text
+
+
+def test_spanish_recommendations_use_spanish_numbers(run: Run) -> None:
+    decimal_point = re.compile(r"\d\.\d")
+    for mission in run.missions:
+        for r in run.recommendations(mission, "es"):
+            # the sources after " — " or in parentheses are quoted as recorded
+            ours = [r.text, r.condition, (r.best_practice or "").split(" (")[0],
+                    *(e.split(" — ")[0] for e in r.evidence)]
+            for text in ours:
+                assert not decimal_point.search(text), text
+
+
+def test_markdown_of_recommendations_writes_gain_in_the_language(run: Run) -> None:
+    from ovm.comparison.recommend import to_markdown
+
+    md = to_markdown(run.recommendations("mex-2024", "es"), None, "México", lang="es")
+    assert re.search(r"\*Ganancia:\* \d+,\d\d puntos", md)
+    assert "{" not in md
+
+
+def test_cli_examples_print_no_placeholder() -> None:
+    import subprocess
+    import sys
+
+    for lang in ("en", "es"):
+        res = subprocess.run([sys.executable, "-m", "ovm", "recommend", str(EXAMPLES),
+                              "--mission", "mex-2024", "--lang", lang],
+                             capture_output=True, text=True, check=False)
+        assert res.returncode == 0, res.stderr
+        assert "{" not in res.stdout
+        assert ovm.__name__ == "ovm"
