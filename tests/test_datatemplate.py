@@ -116,8 +116,11 @@ def test_bad_values_are_rejected_at_their_cell(ws: Path) -> None:
     fill(path, "variables", {"B2": -3, "D3": "sure"})
     rubric = load_rubric(ws / "rubric.yaml")
     _, report, rejected, _ = load_statistics(path, rubric, missions_of(ws))
-    assert [(i.line, i.column, i.code) for r in rejected for i in r.reasons] == [
-        (2, 2, "negative-count"), (3, 4, "invalid-choice")]
+    # A bad cell loses its datum, not its row; the workbook's sheet is named.
+    assert rejected == []
+    assert [(i.file, i.line, i.column, i.code) for i in report.rejected_cells] == [
+        (f"{path}[variables]", 2, 2, "negative-count"),
+        (f"{path}[variables]", 3, 4, "invalid-choice")]
     assert report.rows_read == report.rows_used + report.rows_rejected
 
 
@@ -152,11 +155,13 @@ def test_bad_answers_are_rejected_and_double_answers_reported(ws: Path) -> None:
     answers, report, rejected, issues = load_answers_table(path, rubric, missions)
     assert [(i.line, i.column, i.code, i.severity) for i in issues] == [
         (1, 8, "unknown-column", "warning")]
-    assert [(i.line, i.column, i.code) for r in rejected for i in r.reasons] == [
+    assert rejected == []
+    assert [(i.line, i.column, i.code) for i in report.rejected_cells] == [
         (3, 2, "invalid-answer")]
-    assert (report.rows_read, report.rows_used, report.rows_rejected) == (2, 1, 1)
+    assert (report.rows_read, report.rows_used, report.rows_rejected) == (2, 2, 0)
     _, problems = apply_answers(missions, answers, str(path))
-    assert [(i.line, i.code) for i in problems] == [(2, "duplicate-value")]
+    # Row 3 is used without its bad cell: its 'na' answers what missions.yaml answers too.
+    assert [(i.line, i.code) for i in problems] == [(2, "duplicate-value"), (3, "duplicate-value")]
 
 
 def test_text_cells_are_guarded_against_formulas(tmp_path: Path) -> None:

@@ -432,13 +432,18 @@ def test_a_form_of_another_rubric_version_is_warned(tmp_path: Path, mini: Rubric
     assert [(i.line, i.column, i.code) for i in result.issues] == [(4, j + 1, "rubric-mismatch")]
 
 
-def test_a_semicolon_csv_is_named_as_such(tmp_path: Path, mini: Rubric) -> None:
-    header, _ = export_table(mini, plain_rows(MINI / "checklists.csv"), "kobo")
+def test_a_semicolon_export_is_read_but_a_plain_semicolon_table_refused(
+        tmp_path: Path, mini: Rubric) -> None:
+    header, table = export_table(mini, plain_rows(MINI / "checklists.csv"), "kobo")
     path = tmp_path / "semi.csv"
-    path.write_text(";".join(header) + "\n", encoding="utf-8")
+    with path.open("w", encoding="utf-8", newline="") as fh:
+        csv.writer(fh, delimiter=";", quoting=csv.QUOTE_ALL).writerows([header, *table])
     result = load_export(path, mini, MISSIONS)
-    # The reader refuses the file itself: nothing is misread from it.
-    assert [(i.line, i.column, i.code) for i in result.issues] == [(1, 1, "wrong-separator")]
+    assert result.issues == ()
+    assert result.report.rows_used == len(table)
+    # The plain layout still refuses it: nothing is misread from a spreadsheet's ';' file.
+    _, issues = read_table(path)
+    assert [(i.line, i.column, i.code) for i in issues] == [(1, 1, "wrong-separator")]
 
 
 def test_normalise_export_drops_unusable_rows_with_located_errors(mini: Rubric,

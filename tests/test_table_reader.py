@@ -194,10 +194,20 @@ def statistics_meanings(folder: Path, texts: Sequence[str], suffix: str) -> list
                       [["mission", "amount"], *([f"m{i:03d}", t] for i, t in enumerate(texts))])
     values, report, rejected, issues = load_statistics(path, rb, missions)
     assert issues == []
+    assert rejected == []
     assert report.rows_read == report.rows_used + report.rows_rejected + report.rows_excluded
-    bad = {r.row: r.reasons for r in rejected}
-    return [_rejected(bad[i + 2]) if i + 2 in bad else _datum(values[f"m{i:03d}"]["amount"])
-            for i in range(len(texts))]
+    # A refused cell loses its datum, not its row.
+    bad = _by_row(report.rejected_cells)
+    return [_rejected(bad[i + 2]) if i + 2 in bad
+            else _datum(values[f"m{i:03d}"].get("amount")) for i in range(len(texts))]
+
+
+def _by_row(issues: Sequence[Issue]) -> dict[int, list[Issue]]:
+    out: dict[int, list[Issue]] = {}
+    for i in issues:
+        assert i.line is not None
+        out.setdefault(i.line, []).append(i)
+    return out
 
 
 def wide_meanings(folder: Path, texts: Sequence[str], suffix: str) -> list[Meaning]:
@@ -221,8 +231,9 @@ def answers_meanings(folder: Path, texts: Sequence[str], suffix: str) -> list[Me
         sheet="answers")
     answers, report, rejected, issues = load_answers_table(path, rb, missions)
     assert issues == []
+    assert rejected == []
     assert report.rows_read == report.rows_used + report.rows_rejected + report.rows_excluded
-    bad = {r.row: r.reasons for r in rejected}
+    bad = _by_row(report.rejected_cells)
     return [_rejected(bad[i + 2]) if i + 2 in bad
             else _datum(answers[f"m{i:03d}"].get("law.postal")) for i in range(len(texts))]
 
@@ -348,11 +359,12 @@ def test_a_boolean_variable_reads_yes_and_no_as_in_every_table(tmp_path: Path) -
     path = write_rows(tmp_path / "s.csv", [["mission", "flagged"], ["m000", "Sí"],
                                            ["m001", "no"], ["m002", "1"], ["m003", "2"],
                                            ["m004", "maybe"]])
-    values, _, rejected, _ = load_statistics(path, rb, missions)
-    assert {m: v["flagged"].value for m, v in values.items()} == {
+    values, report, rejected, _ = load_statistics(path, rb, missions)
+    assert {m: v["flagged"].value for m, v in values.items() if "flagged" in v} == {
         "m000": 1.0, "m001": 0.0, "m002": 1.0}
-    assert [(r.row, [i.code for i in r.reasons]) for r in rejected] == [
-        (5, ["out-of-range"]), (6, ["invalid-number"])]
+    assert rejected == []
+    assert [(i.line, i.code) for i in report.rejected_cells] == [
+        (5, "out-of-range"), (6, "invalid-number")]
 
 
 def test_missions_yaml_reads_words_as_tables_do() -> None:
@@ -385,9 +397,14 @@ def test_provenance_problems_are_located_at_their_own_column(tmp_path: Path) -> 
     values, report, rejected, _ = load_statistics(path, rb, missions)
     prov = values["m000"]["amount"].provenance
     assert (prov.confidence, str(prov.date)) == ("low", "2020-01-02")
-    assert [(r.row, [(i.column, i.code) for i in r.reasons]) for r in rejected] == [
-        (3, [(2, "invalid-choice")]), (4, [(5, "invalid-provenance")])]
-    assert (report.rows_read, report.rows_used, report.rows_rejected) == (3, 1, 2)
+    # A bad provenance cell loses its own datum (or, row-wide, its field), never the row.
+    assert rejected == []
+    assert [(i.line, i.column, i.code) for i in report.rejected_cells] == [
+        (3, 2, "invalid-choice"), (4, 5, "invalid-provenance")]
+    assert "amount" not in values["m002"]
+    assert values["m001"]["amount"].status == "missing"
+    assert (report.rows_read, report.rows_used, report.rows_rejected,
+            report.cells_rejected) == (3, 3, 0, 2)
 
 
 def test_a_missing_mission_column_is_one_located_error_for_every_format(tmp_path: Path) -> None:

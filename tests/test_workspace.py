@@ -26,6 +26,9 @@ missions:
     country: CCC
     name: C 2022
     election: {type: general, date: 2022-01-09}
+  - {id: ddd-2023, country: DDD, name: D 2023, election: {type: general, date: 2023-01-01}}
+  - {id: eee-2023, country: EEE, name: E 2023, election: {type: general, date: 2023-01-01}}
+  - {id: fff-2023, country: FFF, name: F 2023, election: {type: general, date: 2023-01-01}}
 """
 
 # Row numbers as a spreadsheet shows them: the header is row 1.
@@ -35,21 +38,23 @@ aaa-2020,1000,350,EMB results,red
 zzz-2020,1000,350,,red
 bbb-2021,abc,-5,,red
 aaa-2020,1000,350,,red
-bbb-2021,NaN,inf,,red
-bbb-2021,100,200,,red
-bbb-2021,100.5,50,,red
+ddd-2023,NaN,inf,,red
+eee-2023,100,200,,red
+fff-2023,100.5,50,,red
 ccc-2022,"2,000",n/a,,red
 ,5,1,,
 """
 
+# Only the mission cell rejects a row of statistics ...
 STATISTICS_REJECTED = [
     (3, "zzz-2020", [(3, 1, "unknown-mission")]),
-    (4, "bbb-2021", [(4, 2, "invalid-number"), (4, 3, "negative-count")]),
     (5, "aaa-2020", [(5, 1, "duplicate-row")]),
-    (6, "bbb-2021", [(6, 2, "not-finite"), (6, 3, "not-finite")]),
-    (7, "bbb-2021", [(7, 3, "exceeds-limit")]),
-    (8, "bbb-2021", [(8, 2, "not-integer")]),
     (10, None, [(10, 1, "missing-mission")]),
+]
+# ... any other bad cell loses its own datum and the row is used.
+STATISTICS_CELLS = [
+    (4, 2, "invalid-number"), (4, 3, "negative-count"), (6, 2, "not-finite"),
+    (6, 3, "not-finite"), (7, 3, "exceeds-limit"), (8, 2, "not-integer"),
 ]
 
 CHECKLISTS = """\
@@ -98,6 +103,13 @@ def test_every_bad_statistics_row_is_rejected_with_every_reason(tmp_path: Path) 
     assert rejected_of(ws, "statistics.csv") == STATISTICS_REJECTED
     for rej in ws.observations.report.rejected:
         assert all(i.file == rej.file and i.category == "data" for i in rej.reasons)
+    rep = ws.observations.report
+    assert [(i.line, i.column, i.code) for i in rep.rejected_cells] == STATISTICS_CELLS
+    values = {m.id: sorted(m.values) for m in ws.observations.missions}
+    assert values == {"aaa-2020": ["registered_abroad", "votes_abroad"],
+                      "bbb-2021": [], "ccc-2022": ["registered_abroad", "votes_abroad"],
+                      "ddd-2023": [], "eee-2023": ["registered_abroad"],
+                      "fff-2023": ["votes_abroad"]}
 
 
 def test_every_bad_checklist_row_is_rejected_with_every_reason(tmp_path: Path) -> None:
@@ -109,9 +121,10 @@ def test_rows_used_and_rejected_add_up_to_rows_read(tmp_path: Path) -> None:
     ws = load_workspace(workspace(tmp_path))
     files = {Path(f.file).name: (f.rows_read, f.rows_used, f.rows_rejected)
              for f in ws.observations.report.files}
-    assert files == {"statistics.csv": (9, 2, 7), "checklists.csv": (7, 2, 5)}
+    assert files == {"statistics.csv": (9, 6, 3), "checklists.csv": (7, 2, 5)}
     rep = ws.observations.report
     assert rep.rows_used + rep.rows_rejected == rep.rows_read == 16
+    assert rep.cells_rejected == 6
     assert len(rep.rejected) == rep.rows_rejected
     # The rows kept are exactly those no reason was found for.
     assert sorted(ws.observations.sites["site"].to_list()) == ["s1", "s7"]
@@ -303,10 +316,12 @@ def test_xlsx_statistics_load_the_same_as_csv(tmp_path: Path) -> None:
                        for k, d in m.values.items()} for m in ws.observations.missions}
 
     assert values(from_xlsx) == values(from_csv)
-    assert rejected_of(from_xlsx, "statistics.xlsx") == STATISTICS_REJECTED
+    assert rejected_of(from_xlsx, "statistics.xlsx[Sheet]") == STATISTICS_REJECTED
     (rep,) = from_xlsx.observations.report.files
-    assert (rep.rows_read, rep.rows_used, rep.rows_rejected) == (9, 2, 7)
+    assert (rep.rows_read, rep.rows_used, rep.rows_rejected) == (9, 6, 3)
     assert [(i.line, i.column, i.code) for i in from_xlsx.warnings] == [(1, 5, "unknown-column")]
+    assert [(i.file, i.line, i.column) for i in rep.rejected_cells] == [
+        (f"{root / 'statistics.xlsx'}[Sheet]", line, col) for line, col, _ in STATISTICS_CELLS]
 
 
 def test_file_defaults_fill_the_provenance_of_every_value(tmp_path: Path) -> None:

@@ -19,7 +19,7 @@ Both tools' conventions are recognised whatever the declared layout.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
@@ -45,7 +45,7 @@ from ovm.data.reader import (
     word,
     yes_no,
 )
-from ovm.data.tables import ROW, read_table
+from ovm.data.tables import ROW, read_named_table
 from ovm.errors import Issue
 from ovm.field.xlsform import (
     APPLIES_LABEL,
@@ -211,10 +211,14 @@ class NormalisedExport:
     unmatched: tuple[str, ...]
 
 
-def map_export(df: pl.DataFrame, rubric: Rubric, layout: str, file: str) -> NormalisedExport:
+def map_export(df: pl.DataFrame, rubric: Rubric, layout: str, file: str,
+               mission_names: Mapping[str, Mapping[str, str] | str] | None = None,
+               ) -> NormalisedExport:
     """Map an export read by :func:`ovm.data.tables.read_table` to the plain site layout.
 
-    Every problem is an issue with the export's own row and column numbers.
+    ``mission_names`` (mission id -> name, or names by language) reads a mission cell that
+    holds the mission's label, as an export with labels writes the choices of ``ovm form
+    --missions``. Every problem is an issue with the export's own row and column numbers.
     """
     del layout  # both tools' conventions are recognised whichever was declared
     t = _targets(rubric)
@@ -278,7 +282,10 @@ def map_export(df: pl.DataFrame, rubric: Rubric, layout: str, file: str) -> Norm
     out_cols: dict[str, int] = {}
     for c, role in roles.items():
         if role.kind == "visit":
-            exprs.append(pl.col(c).alias(role.target))
+            value = pl.col(c)
+            if role.target == "mission" and mission_names:
+                value = _mission_ids(work, c, mission_names)
+            exprs.append(value.alias(role.target))
             out_cols[role.target] = colno[c]
     for q in checklist_questions(rubric):
         single = taken.get(_Role("question", q.id))
@@ -319,14 +326,51 @@ def _label_map(q: ChecklistIndicator) -> dict[str, str]:
     return out
 
 
+def _mission_ids(work: pl.DataFrame, column: str,
+                 names: Mapping[str, Mapping[str, str] | str]) -> pl.Expr:
+    """The mission column with each mission's name (in any language) turned into its id."""
+    by_label: dict[str, str | None] = {}
+    for mid, name in names.items():
+        for text in ([name] if isinstance(name, str) else name.values()):
+            # A name two missions share names neither: the cell stays and is refused.
+            key = word(text)
+            by_label[key] = mid if by_label.get(key, mid) == mid else None
+    ids = set(names)
+    named = {c: by_label[word(c)] for c in work.get_column(column).unique().to_list()
+             if c is not None and c not in ids and by_label.get(word(c))}
+    return pl.col(column).replace(named)
+
+
+def _segment(text: str, mapping: Mapping[str, str]) -> str | None:
+    """A select_multiple cell of names or labels (labels may hold blanks) as blank-separated
+    names; None when it cannot be cut into known names or labels."""
+    tokens = word(text).split(" ")
+    # best[i]: the names of tokens[:i], cut at the fewest pieces (labels before their words).
+    best: list[list[str] | None] = [[]] + [None] * len(tokens)
+    for i in range(1, len(tokens) + 1):
+        for j in range(i):
+            head = best[j]
+            name = mapping.get(" ".join(tokens[j:i]))
+            if head is not None and name is not None:
+                cut = [*head, name]
+                if best[i] is None or len(cut) < len(best[i] or ()):
+                    best[i] = cut
+    found = best[-1]
+    return " ".join(found) if found else None
+
+
 def _answer(work: pl.DataFrame, q: ChecklistIndicator, single: str | None,
             gate: str | None) -> pl.Expr:
     """An answer column with the form's choice labels (any language) turned into names."""
     value = pl.col(single) if single is not None else pl.lit(None, pl.String)
-    if single is not None and q.answer_type in ("yes_no", "select_one"):
+    if single is not None and not q.numeric:
         mapping = _label_map(q)
-        named = {c: mapping[word(c)] for c in work.get_column(single).unique().to_list()
-                 if c is not None and word(c) in mapping}
+        cells = [c for c in work.get_column(single).unique().to_list() if c is not None]
+        if q.answer_type == "select_multiple":
+            cut = {c: _segment(c, mapping) for c in cells}
+            named = {c: n for c, n in cut.items() if n is not None and n != c}
+        else:
+            named = {c: mapping[word(c)] for c in cells if word(c) in mapping}
         value = value.replace(named)
     if gate is None:
         return value
@@ -467,14 +511,16 @@ def _relocate(issue: Issue, remap: dict[int, int]) -> Issue:
 
 
 def validate_export(df: pl.DataFrame, rubric: Rubric, missions: set[str], file: str,
-                    layout: str, *, simulated: bool = False, kind: str = "checklist") -> SiteLoad:
+                    layout: str, *, simulated: bool = False, kind: str = "checklist",
+                    mission_names: Mapping[str, Mapping[str, str] | str] | None = None,
+                    ) -> SiteLoad:
     """Map, validate and code an export's rows, accounting for every row of the file.
 
     ``rows_read`` counts every data row of the export, so that
     ``rows_read == rows_used + rows_rejected + rows_excluded``; issues and rejected rows are
     located at the export's own row and column numbers.
     """
-    n = map_export(df, rubric, layout, file)
+    n = map_export(df, rubric, layout, file, mission_names)
     account = Account(file, kind, ())
     if n.frame is None:
         for r in n.rows_kept:
@@ -511,16 +557,22 @@ def validate_export(df: pl.DataFrame, rubric: Rubric, missions: set[str], file: 
     return SiteLoad(rows, report, tuple(account.rejected), issues)
 
 
-def load_export(path: str | Path, rubric: Rubric, missions: Iterable[str], *,
+def load_export(path: str | Path, rubric: Rubric,
+                missions: Iterable[str] | Mapping[str, Mapping[str, str] | str], *,
                 layout: str = "kobo", sheet: str | None = None,
                 simulated: bool = False) -> SiteLoad:
-    """Read a KoboToolbox or ODK Central export (CSV or XLSX) into validated site rows."""
+    """Read a KoboToolbox or ODK Central export (CSV or XLSX) into validated site rows.
+
+    ``missions`` are the known ids, or their names by id, to read mission labels too.
+    """
     p = Path(path)
-    df, issues = read_table(p, sheet=sheet)
+    df, issues, name = read_named_table(p, sheet=sheet, export=True)
     if df is None:
-        return SiteLoad(pl.DataFrame(), FileReport(str(p), "checklist", 0, 0, 0), (),
+        return SiteLoad(pl.DataFrame(), FileReport(name, "checklist", 0, 0, 0), (),
                         tuple(issues))
-    load = validate_export(df, rubric, set(missions), str(p), layout, simulated=simulated)
+    names = missions if isinstance(missions, Mapping) else None
+    load = validate_export(df, rubric, set(missions), name, layout, simulated=simulated,
+                           mission_names=names)
     if issues:
         return dataclasses.replace(load, issues=(*issues, *load.issues))
     return load

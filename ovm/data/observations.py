@@ -32,7 +32,7 @@ from ovm.data.reader import (
     read_provenance,
     word,
 )
-from ovm.data.tables import ROW, read_table
+from ovm.data.tables import ROW, read_named_table
 from ovm.errors import Issue, PathPart
 from ovm.indicators import AnswerIndicator, LevelsIndicator
 from ovm.rubric.model import Rubric, Variable
@@ -137,6 +137,16 @@ class LoadReport:
     issues: tuple[Issue, ...] = ()
 
     @property
+    def rejected_cells(self) -> tuple[Issue, ...]:
+        """Why each refused cell of a used row was refused (it lost that datum only)."""
+        return tuple(i for f in self.files for i in f.rejected_cells)
+
+    @property
+    def cells_rejected(self) -> int:
+        """Cells refused in rows that were used, in all files."""
+        return sum(f.cells_rejected for f in self.files)
+
+    @property
     def rows_read(self) -> int:
         """Rows read in all files."""
         return sum(f.rows_read for f in self.files)
@@ -153,7 +163,8 @@ class LoadReport:
 
     @property
     def errors(self) -> tuple[Issue, ...]:
-        """Every error: file-level issues and the reasons of rejected rows."""
+        """Every error: file-level issues (refused cells among them) and the reasons of
+        rejected rows."""
         out = [i for i in self.issues if i.severity == "error"]
         for r in self.rejected:
             out.extend(r.reasons)
@@ -600,8 +611,7 @@ def read_mission_table(
     Values come by mission and column target, each with its provenance: ``defaults``, then
     the row's ``source``, ``confidence``... columns, then the cell's ``<column>__<field>``.
     """
-    name = str(path)
-    df, issues = read_table(path, sheet=sheet)
+    df, issues, name = read_named_table(path, sheet=sheet)
     if df is None:
         return {}, FileReport(name, table.kind, 0, 0, 0), [], issues
     cols = [c for c in df.columns if c != ROW]
@@ -635,22 +645,35 @@ def read_mission_table(
     first_row: dict[str, int] = {}
     for row, rec in account.rows(df):
         mid = clean(rec["mission"])
+        # Only the mission cell rejects a row: any other bad cell loses its own datum.
         row.reasons += mission_cell_issues(name, row.number, account.numbers["mission"], mid,
                                            known, first_row)
-        row_defaults = read_provenance(row, rec, row_prov, dict(defaults or {}))
+        if not account.settle(row, mid) or mid is None:
+            continue
+        first_row[mid] = row.number
+        cells = Row(account, row.number)
+        row_defaults = read_provenance(cells, rec, row_prov, dict(defaults or {}))
         values: dict[str, Datum] = {}
         for col in value_cols:
-            provenance = _provenance(row, rec, col.name, read_provenance(
-                row, rec, cell_prov[col.name], row_defaults))
-            r = row.read(col, rec[col.name])
-            if r.status == "invalid" or (r.status == "missing" and not table.keep_missing):
+            cell = Row(account, row.number)
+            provenance = _provenance(cell, rec, col.name, read_provenance(
+                cell, rec, cell_prov[col.name], row_defaults))
+            r = cell.read(col, rec[col.name])
+            cells.reasons += cell.reasons
+            if cell.reasons or (r.status == "missing" and not table.keep_missing):
                 continue
             values[col.id] = _datum(r, provenance)
         if table.check_row is not None:
-            table.check_row(row, values)
-        if account.settle(row, mid) and mid is not None:
-            first_row[mid] = row.number
-            out[mid] = values
+            limits = Row(account, row.number)
+            table.check_row(limits, values)
+            # The value over its limit is the one refused, at its own column.
+            by_column = {c.name: c.id for c in value_cols}
+            for issue in limits.reasons:
+                col_name = next((h for h, j in account.numbers.items() if j == issue.column), None)
+                values.pop(by_column.get(col_name or "", ""), None)
+            cells.reasons += limits.reasons
+        account.reject_cells(cells)
+        out[mid] = values
     report = account.report(df.height, unmatched=unmatched)
     return out, report, account.rejected, [*issues, *account.issues]
 
@@ -682,6 +705,8 @@ def load_statistics(
     rubric: Rubric,
     missions: Sequence[Mission],
     defaults: dict[str, Any] | None = None,
+    *,
+    sheet: str | None = None,
 ) -> tuple[dict[str, dict[str, Datum]], FileReport, list[RejectedRow], list[Issue]]:
     """Wide mission-level table: ``mission``, one column per variable, provenance columns."""
     def limits(row: Row, values: dict[str, Datum]) -> None:
@@ -696,7 +721,7 @@ def load_statistics(
                  for v in rubric.variables if v.from_sites is not None},
         check_row=limits,
     )
-    return read_mission_table(Path(path), table, missions, defaults=defaults)
+    return read_mission_table(Path(path), table, missions, sheet=sheet, defaults=defaults)
 
 
 def unknown_mission_message(mission: str, by_case: Mapping[str, str]) -> str:

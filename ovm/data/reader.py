@@ -48,6 +48,7 @@ from __future__ import annotations
 
 import math
 import re
+import unicodedata
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal, Protocol
@@ -85,8 +86,9 @@ def clean(cell: object) -> str | None:
 
 
 def word(text: str) -> str:
-    """A cell's text as compared with words: lower case, inner blanks as one space."""
-    return _BLANK_RUN.sub(" ", text.strip(BLANKS)).lower()
+    """A cell's text as compared with words: lower case, inner blanks as one space, accents
+    composed (a ``sí`` typed with a combining accent is ``sí``)."""
+    return unicodedata.normalize("NFC", _BLANK_RUN.sub(" ", text.strip(BLANKS)).lower())
 
 
 def parse_number(text: Any) -> float | None:
@@ -150,7 +152,12 @@ def _invalid_number(text: str, name: str, unit: str | None) -> Reading:
     what = f"{name}, {unit}" if unit else name
     hint = ""
     if re.fullmatch(r"[+-]?[0-9]+,[0-9]{1,2}|[+-]?[0-9]+,[0-9]{4,}", text):
-        hint = ": the decimal point is '.', a comma only groups thousands (1,234.5)"
+        hint = (f": did you mean {text.replace(',', '.')}? The decimal point is '.', a comma "
+                "only groups thousands (1,234.5)")
+    elif re.fullmatch(r"[+-]?[0-9]{1,3}((\.[0-9]{3}){2,}(,[0-9]+)?|(\.[0-9]{3})+,[0-9]+)", text):
+        # Dots grouping thousands, as Spanish and many other locales write them.
+        hint = (f": did you mean {text.replace('.', '').replace(',', '.')}? Write the digits "
+                "together, or grouped by commas (41,300,000)")
     elif re.fullmatch(r"[+-]?[0-9]{1,3}([ _\u00a0\u202f'][0-9]{3})+([.,][0-9]+)?", text):
         hint = ": write the digits together, or grouped by commas (1,234)"
     return refused("invalid-number", f"{text!r} is not a number ({what}){hint}")
@@ -375,6 +382,13 @@ class FileReport:
     rows_excluded: int = 0
     simulated: bool = False
     unmatched_columns: tuple[str, ...] = ()
+    rejected_cells: tuple[Issue, ...] = ()
+    """Why each cell refused in a used row was refused: it lost one datum, not its row."""
+
+    @property
+    def cells_rejected(self) -> int:
+        """How many cells of used rows were refused."""
+        return len({(i.line, i.column) for i in self.rejected_cells})
 
 
 class Row:
@@ -406,6 +420,7 @@ class Account:
         self.numbers = {h: j for j, h in enumerate((h for h in headers if h != ROW), start=1)}
         self.rejected: list[RejectedRow] = []
         self.issues: list[Issue] = []
+        self.cells: list[Issue] = []
 
     def at(self, row: int | None, column: str | None, code: str, message: str,
            severity: Severity = "error") -> Issue:
@@ -437,6 +452,11 @@ class Account:
         self.reject(row.number, mission, row.reasons)
         return False
 
+    def reject_cells(self, row: Row) -> bool:
+        """Record a row's reasons as refused cells of a row that is still used; whether any."""
+        self.cells.extend(sorted(row.reasons, key=lambda i: (i.column or 0, i.code)))
+        return bool(row.reasons)
+
     def reject(self, row: int, mission: str | None, reasons: Iterable[Issue]) -> None:
         """Record a rejected row and its reasons."""
         ordered = sorted(reasons, key=lambda i: (i.column or 0, i.code))
@@ -452,7 +472,7 @@ class Account:
         """The file's account: every row read is used, rejected or excluded."""
         rejected = len(self.rejected)
         return FileReport(self.file, self.kind, rows_read, rows_read - rejected - excluded,
-                          rejected, excluded, simulated, tuple(unmatched))
+                          rejected, excluded, simulated, tuple(unmatched), tuple(self.cells))
 
 
 # --- provenance ------------------------------------------------------------------------------

@@ -48,22 +48,38 @@ def read_table(
     sheet: str | None = None,
     category: str = "data",
     verbatim: Collection[str] = (),
+    export: bool = False,
 ) -> tuple[pl.DataFrame | None, list[Issue]]:
+    """Read a CSV or XLSX file as text columns plus :data:`ROW` (see :func:`read_named_table`)."""
+    df, issues, _ = read_named_table(path, sheet=sheet, category=category, verbatim=verbatim,
+                                     export=export)
+    return df, issues
+
+
+def read_named_table(
+    path: Path,
+    *,
+    sheet: str | None = None,
+    category: str = "data",
+    verbatim: Collection[str] = (),
+    export: bool = False,
+) -> tuple[pl.DataFrame | None, list[Issue], str]:
     """Read a CSV or XLSX file as text columns plus :data:`ROW`; problems come back as issues.
 
     Cells are stripped of surrounding blanks, and blank cells are null; a CSV column named in
     ``verbatim`` keeps its cells as written (empty ones still null), for a reader that cleans
-    its few distinct values itself.
+    its few distinct values itself. ``export``: the file is a KoboToolbox or ODK Central export,
+    whose CSV may be separated by ``;`` (Kobo's default) and is read so.
     """
-    name = str(path)
+    name = table_name(path, sheet)
     if not path.exists():
         return None, [
             Issue(name, None, None, "file-not-found", "no such file", (), "error", "data")
-        ]
+        ], name
     if path.stat().st_size > MAX_TABLE_BYTES:
         return None, [
             Issue(name, None, None, "file-too-large", "larger than 2 GiB", (), "error", "data")
-        ]
+        ], name
     suffix = path.suffix.lower()
     if suffix in (".xlsx", ".xlsm"):
         return _read_xlsx(path, sheet)
@@ -79,12 +95,20 @@ def read_table(
                 "error",
                 "data",
             )
-        ]
-    return _read_csv(path, "\t" if suffix == ".tsv" else ",", set(verbatim))
+        ], name
+    df, issues = _read_csv(path, "\t" if suffix == ".tsv" else ",", set(verbatim), export)
+    return df, issues, name
+
+
+def table_name(path: Path, sheet: str | None = None) -> str:
+    """How issues name a table: the file, and the sheet of a workbook (``data.xlsx[answers]``)."""
+    if sheet is not None and path.suffix.lower() in (".xlsx", ".xlsm"):
+        return f"{path}[{sheet}]"
+    return str(path)
 
 
 def _read_csv(
-    path: Path, sep: str, verbatim: set[str]
+    path: Path, sep: str, verbatim: set[str], export: bool = False
 ) -> tuple[pl.DataFrame | None, list[Issue]]:
     name = str(path)
     try:
@@ -97,6 +121,11 @@ def _read_csv(
             Issue(name, 1, None, "invalid-encoding", f"cannot read: {exc}", (), "error", "data")
         ]
     headers = next(csv.reader(io.StringIO(header_line), delimiter=sep), [])
+    if export and sep == "," and len(headers) == 1 and ";" in headers[0]:
+        # KoboToolbox writes ';' by default; its exports quote text and write '.' decimals,
+        # so unlike a spreadsheet's ';' file nothing here is ambiguous.
+        sep = ";"
+        headers = next(csv.reader(io.StringIO(header_line), delimiter=sep), [])
     if sep == "," and len(headers) == 1 and ";" in headers[0]:
         # Not read with ';': such files write decimal commas, and '12,500' would be 12500.
         return None, [
@@ -270,7 +299,8 @@ _XLSX_ERRORS = (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, Val
                 SyntaxError, EOFError)
 
 
-def _read_xlsx(path: Path, sheet: str | None) -> tuple[pl.DataFrame | None, list[Issue]]:
+def _read_xlsx(path: Path, sheet: str | None,
+               ) -> tuple[pl.DataFrame | None, list[Issue], str]:
     from openpyxl import load_workbook
 
     name = str(path)
@@ -288,7 +318,7 @@ def _read_xlsx(path: Path, sheet: str | None) -> tuple[pl.DataFrame | None, list
                 "error",
                 "data",
             )
-        ]
+        ], name
     try:
         if sheet is not None and sheet not in wb.sheetnames:
             return None, [
@@ -302,18 +332,21 @@ def _read_xlsx(path: Path, sheet: str | None) -> tuple[pl.DataFrame | None, list
                     "error",
                     "data",
                 )
-            ]
+            ], name
         ws = wb[sheet] if sheet else wb.worksheets[0]
+        # Issues name the sheet too: a workbook's sheets share row and column numbers.
+        name = f"{path}[{ws.title}]"
         it = ws.iter_rows(values_only=True)
         header = next(it, None)
         if header is None:
-            return None, [Issue(name, 1, 1, "empty-file", "no header row", (), "error", "data")]
+            empty = Issue(name, 1, 1, "empty-file", "no header row", (), "error", "data")
+            return None, [empty], name
         while header and header[-1] is None:
             header = header[:-1]
         headers = [str(h).strip(BLANKS) if h is not None else "" for h in header]
         issues = _header_issues(name, headers)
         if issues:
-            return None, issues
+            return None, issues, name
         width = len(headers)
         cols: list[list[str | None]] = [[] for _ in headers]
         numbers: list[int] = []
@@ -333,12 +366,12 @@ def _read_xlsx(path: Path, sheet: str | None) -> tuple[pl.DataFrame | None, list
             numbers.append(i)
     except _XLSX_ERRORS as exc:
         return None, [Issue(name, None, None, "unreadable-table",
-                            f"damaged XLSX: {exc}"[:200], (), "error", "data")]
+                            f"damaged XLSX: {exc}"[:200], (), "error", "data")], name
     finally:
         wb.close()
     if stray:
-        return None, stray
+        return None, stray, name
     df = pl.DataFrame(
         {h: cols[j] for j, h in enumerate(headers)}, schema=dict.fromkeys(headers, pl.String)
     )
-    return df.with_columns(pl.Series(ROW, numbers, dtype=pl.Int64)), []
+    return df.with_columns(pl.Series(ROW, numbers, dtype=pl.Int64)), [], name

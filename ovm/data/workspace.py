@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Literal
 
 import polars as pl
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from ovm.data.checklists import validate_sites, verbatim_columns
 from ovm.data.followup import with_follow_up_values
@@ -22,7 +22,8 @@ from ovm.data.observations import (
     load_missions,
     load_statistics,
 )
-from ovm.data.tables import read_table
+from ovm.data.reader import yes_no
+from ovm.data.tables import read_named_table
 from ovm.errors import DataError, Issue, RubricError
 from ovm.rubric.model import BUNDLED, Rubric, bundled_rubric, check_rubric
 from ovm.yamldoc import parse_yaml, read_text
@@ -44,6 +45,15 @@ class TableSource(_Model):
     source: str | None = None
     confidence: Literal["high", "medium", "low"] | None = None
     recorded_by: str | None = None
+
+    @field_validator("simulated", mode="before")
+    @classmethod
+    def _yes_no(cls, value: object) -> object:
+        # ``simulated: sí`` means what ``simulated: yes`` does, as in every table.
+        if isinstance(value, str):
+            flag = yes_no(value)
+            return value if flag is None else flag
+        return value
 
     def provenance(self) -> dict[str, str]:
         """Provenance given for the whole file, a default for each of its values."""
@@ -235,7 +245,8 @@ def load_observations(
     stat_values: dict[str, dict[str, Datum]] = {}
     for src in statistics or []:
         prov = src.provenance()
-        values, rep, rej, iss = load_statistics(Path(src.path), rubric, mission_list, prov)
+        values, rep, rej, iss = load_statistics(Path(src.path), rubric, mission_list, prov,
+                                                sheet=src.sheet)
         files.append(rep)
         rejected.extend(rej)
         fatal += [i for i in iss if i.severity == "error"]
@@ -305,16 +316,18 @@ def load_observations(
     for src in checklists or []:
         # A plain layout's single-choice answers are cleaned while they are coded.
         verbatim = verbatim_columns(rubric) if src.layout == "plain" else set()
-        df, iss = read_table(Path(src.path), sheet=src.sheet, verbatim=verbatim)
+        df, iss, name = read_named_table(Path(src.path), sheet=src.sheet, verbatim=verbatim,
+                                         export=src.layout != "plain")
         fatal += [i for i in iss if i.severity == "error"]
         if df is None:
             continue
         if src.layout != "plain":
             from ovm.data.exports import validate_export
 
-            load = validate_export(df, rubric, ids, src.path, src.layout, simulated=src.simulated)
+            load = validate_export(df, rubric, ids, name, src.layout, simulated=src.simulated,
+                                   mission_names={m.id: m.name for m in mission_list})
         else:
-            load = validate_sites(df, rubric, ids, src.path, simulated=src.simulated)
+            load = validate_sites(df, rubric, ids, name, simulated=src.simulated)
         files.append(load.report)
         rejected.extend(load.rejected)
         fatal += [i for i in load.issues if i.severity == "error"]
@@ -326,7 +339,9 @@ def load_observations(
     if fatal:
         raise DataError(fatal, summary=f"{len(fatal)} problem(s) in the workspace data")
     sites = pl.concat(frames, how="vertical_relaxed") if frames else pl.DataFrame()
-    report = LoadReport(tuple(files), tuple(rejected), tuple(warnings))
+    # Refused cells go with the warnings: printed, located, and counted in each file's report.
+    cells = [i for f in files for i in f.rejected_cells]
+    report = LoadReport(tuple(files), tuple(rejected), (*warnings, *cells))
     return Observations(tuple(merged), sites, report, tuple(simulated)), warnings
 
 
@@ -336,8 +351,9 @@ def describe_report(report: LoadReport) -> list[str]:
     for f in report.files:
         extra = f", {f.rows_excluded} excluded by the export" if f.rows_excluded else ""
         sim = " [simulated]" if f.simulated else ""
+        cells = f", {f.cells_rejected} cell(s) rejected" if f.cells_rejected else ""
         lines.append(
             f"{f.file}: {f.rows_read} rows read, {f.rows_used} used, "
-            f"{f.rows_rejected} rejected{extra}{sim}"
+            f"{f.rows_rejected} rejected{extra}{cells}{sim}"
         )
     return lines
