@@ -290,6 +290,35 @@ CATALOGUE: _M = {
         "es": "No se realizó análisis de sensibilidad para este informe; las posiciones no "
               "tienen intervalo.",
     },
+    "ranking_explain_interval": {
+        "en": "A rank interval is the range of positions a mission took in 90% of the runs "
+              "(from the 5th to the 95th percentile): a narrow one means the position holds "
+              "whatever reasonable choices of weights and methods are made.",
+        "es": "El intervalo de posición es el rango de posiciones que ocupó una misión en el "
+              "90 % de las ejecuciones (del percentil 5 al 95): si es estrecho, la posición se "
+              "mantiene con cualquier elección razonable de pesos y métodos."},
+    "ranking_explain_median": {
+        "en": "The rank is the position with the rubric's own choices; the median rank is the "
+              "middle position across the runs. They differ when the rubric's choices favour "
+              "or penalise a mission compared with the alternatives.",
+        "es": "La posición es la que resulta de las opciones de la propia metodología; la "
+              "posición mediana es la posición central en las ejecuciones. Difieren cuando las "
+              "opciones de la metodología favorecen o perjudican a una misión frente a las "
+              "alternativas."},
+    "ranking_explain_index": {
+        "en": "A sensitivity index says how much of the ranking's variation a choice explains, "
+              "from 0 (nothing) to 1 (all of it): the first-order index counts the choice "
+              "alone, the total-effect index adds its interplay with the other choices. Each is "
+              "shown with its bootstrap confidence interval; a slightly negative value is noise "
+              "around 0.",
+        "es": "Un índice de sensibilidad indica qué parte de la variación de la clasificación "
+              "explica una opción, de 0 (nada) a 1 (toda): el índice de primer orden cuenta la "
+              "opción sola, el de efecto total suma su interacción con las demás. Cada uno se "
+              "muestra con su intervalo de confianza bootstrap; un valor ligeramente negativo "
+              "es ruido alrededor de 0."},
+    "rank_unscored": {"en": "Runs without overall", "es": "Ejecuciones sin puntaje global"},
+    "sensitivity_method": {"en": "How the sensitivity analysis was run",
+                           "es": "Cómo se realizó el análisis de sensibilidad"},
     "sensitivity_caption": {
         "en": "What moves the ranking ({runs} runs, seed {seed})",
         "es": "Qué mueve la clasificación ({runs} ejecuciones, semilla {seed})",
@@ -566,6 +595,22 @@ CATALOGUE: _M = {
                                        "es": "parcialmente implementada"},
     "followup_not_implemented": {"en": "not implemented", "es": "no implementada"},
     "followup_not_assessable": {"en": "not assessable", "es": "no evaluable"},
+    # what each country should fix
+    "fixes": {"en": "What each country should fix", "es": "Qué debería corregir cada país"},
+    "fixes_lead": {
+        "en": "For each mission, its most important recommendations: by priority, then by the "
+              "points of the overall score the indicator would gain by reaching its next band. "
+              "Each links to its detail in the mission's report (mission-ID.html next to this "
+              "file).",
+        "es": "Para cada misión, sus recomendaciones más importantes: por prioridad y luego por "
+              "los puntos del puntaje global que el indicador ganaría al alcanzar su tramo "
+              "siguiente. Cada una enlaza a su detalle en el informe de la misión "
+              "(mission-ID.html junto a este archivo)."},
+    "gain": {"en": "Gain", "es": "Ganancia"},
+    "gain_points": {"en": "+{n} overall points", "es": "+{n} puntos del puntaje global"},
+    "fix_detail": {"en": "detail", "es": "detalle"},
+    "fix_all": {"en": "all recommendations", "es": "todas las recomendaciones"},
+    "fixes_more": {"en": "{n} more recommendations.", "es": "{n} recomendaciones más."},
     # recommendation drafting
     "rec_best_practice": {"en": "In {mission} this scores {score}",
                           "es": "En {mission} esto obtiene {score}"},
@@ -576,6 +621,7 @@ CATALOGUE: _M = {
 }
 
 PLURAL_ONE: dict[str, tuple[str, dict[str, str]]] = {
+    "fixes_more": ("n", {"en": "1 more recommendation.", "es": "1 recomendación más."}),
     "answers_not_observed": ("n", {"en": "{n} not observed", "es": "{n} no observada"}),
     "answers_na": ("n", {"en": "{n} not applicable", "es": "{n} no aplicable"}),
     "answers_n": ("n", {"en": "{n} answer", "es": "{n} respuesta"}),

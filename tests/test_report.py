@@ -891,8 +891,8 @@ def test_the_methodology_annex_says_how_the_comparison_was_made_in_the_reports_l
     assert "hasta 9 decimales empatan" in es["Comparación: clasificación"]
     for text in (
         "pesos: el peso de cada nodo por 1 + u, con u uniforme en ±25 %",
-        "al 90 % de confianza), 40 extracción(es)",
+        "al 90 % de confianza), 40 extracciones",
         "las corridas elevan esos valores a 1",
     ):
         assert text in pages["es"]
-    assert "(the engine's bootstrap at 90% confidence), 40 draw(s)" in pages["en"]
+    assert "(the engine's bootstrap at 90% confidence), 40 draws" in pages["en"]

@@ -37,7 +37,7 @@ def test_engine_findings_are_translated_in_a_spanish_report() -> None:
     ctx = report_context(run, mission="bbb-2021", lang="es")
     found = {(m["code"], str(m["message"]["text"])) for m in _messages(ctx)  # type: ignore[index]
              if m["code"] in ("too-few-answers", "simulated-data")}
-    assert ("too-few-answers", "2 respuesta(s); se necesitan al menos 3") in found
+    assert ("too-few-answers", "2 respuestas; se necesitan al menos 3") in found
     assert ("simulated-data",
             "las listas de verificación de esta misión son simuladas, no observadas") in found
     # Every finding text of the catalogue exists in both languages with the same parameters.

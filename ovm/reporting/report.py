@@ -57,6 +57,11 @@ EVIDENCE_LIMIT = 3
 """Tied best performers whose evidence is shown in full; the others are listed."""
 DEFAULT_SENSITIVITY_RUNS = 300
 TEMPLATES = {"comparison": "comparison.html.j2", "mission": "mission.html.j2"}
+TOP_RECOMMENDATIONS = 3
+"""Recommendations per mission in the comparison's "what each country should fix"."""
+MISSION_REPORT_FILE = "mission-{id}.html"
+"""Where the comparison expects each mission's report, next to it: ``ovm report --mission ID
+-o mission-ID.html``. A recommendation's detail is at ``#rec-<recommendation id>`` there."""
 
 Label = dict[str, Any]
 
@@ -742,10 +747,15 @@ def comparison_context(run: Run, *, lang: str = "en", title: str | None = None,
                               else None),
             "rank_median": (b.value(sr.median)
                             if sr is not None and sr.median is not None else None),
-            "rank_shift": (b.num(sr.mean_shift, 1) if sr is not None else None),
+            "rank_shift": (b.num(sr.mean_shift, 1)
+                           if sr is not None and sr.mean_shift is not None else None),
+            # Shown only where it happened: most missions are scored in every run.
+            "unscored": (b.pct(sr.unscored, 0)
+                         if sr is not None and sr.unscored > 0 else None),
         })
     ctx["ranking"] = {"rows": rows, "sensitivity": _sensitivity_summary(b, sensitivity),
-                      "cohort_scored": True}
+                      "cohort_scored": True,
+                      "any_unscored": any(r["unscored"] for r in rows)}
 
     # family sections
     best_map, weak_map = comparison.leaders, comparison.weakest
@@ -835,6 +845,19 @@ def comparison_context(run: Run, *, lang: str = "en", title: str | None = None,
                                  if rank_of.get(c.mission.id) is not None else None),
                         "bars": b.profile_chart(c), "anchor": _anchor("profile", c.mission.id)}
                        for c in cards]
+
+    # what each country should fix: the run's recommendations, most important first
+    fixes = []
+    for c in cards:
+        mid = c.mission.id
+        recs = run.recommendations(mid, lang)
+        fixes.append({"mission": refs[mid], "total": str(len(recs)),
+                      "more": str(max(0, len(recs) - TOP_RECOMMENDATIONS)),
+                      "report": MISSION_REPORT_FILE.format(id=mid),
+                      "items": [_recommendation(b, r.as_dict(),
+                                                MISSION_REPORT_FILE.format(id=mid))
+                                for r in recs[:TOP_RECOMMENDATIONS]]})
+    ctx["fixes"] = fixes
 
     # trends
     ctx["trends"] = _trends(b, cards, comparison)
@@ -1084,12 +1107,19 @@ def _maybe_text(b: _Builder, key: str, value: Any) -> str:
     return b.t(msgid) if b.t.has(msgid) else str(value)
 
 
-def _recommendation(b: _Builder, item: Mapping[str, Any]) -> dict[str, Any]:
+def _recommendation(b: _Builder, item: Mapping[str, Any], report: str = "") -> dict[str, Any]:
+    """A recommendation as reports show it; ``report`` is the file of its mission's report
+    (empty: this page), where ``anchor`` finds its detail."""
     text = item.get("text")
     node = item.get("node")
     evidence = item.get("evidence") or []
+    anchor = _anchor("rec", str(item.get("id", "")))
+    gain = item.get("gain")
     return {
         "id": str(item.get("id", "")),
+        "anchor": anchor,
+        "href": f"{report}#{anchor}",
+        "gain": b.num(float(gain), 2) if isinstance(gain, int | float) else None,
         "text": text_label(text, b.lang) if isinstance(text, Mapping | str) else _plain(""),
         "to": item.get("to"),
         "to_text": _maybe_text(b, "to", item.get("to")),
