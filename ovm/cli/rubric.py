@@ -12,12 +12,17 @@ from ovm.cli.common import EXIT_ERRORS, EXIT_OK, print_issues, write_output
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
-    """Validate rubric files."""
+    """Validate rubric files; a workspace (folder or ovm.yaml) is checked as ``ovm check``."""
+    from ovm.cli.workspace import check_workspace, is_workspace, report_check
     from ovm.rubric.model import check_rubric
 
     worst = EXIT_OK
     report: list[dict[str, Any]] = []
     for name in args.files:
+        if is_workspace(Path(name)):
+            found, lines = check_workspace(Path(name))
+            worst = max(worst, report_check(name, found, lines, args.format))
+            continue
         rubric, issues = check_rubric(Path(name))
         errors = [i for i in issues if i.severity == "error"]
         ok = rubric is not None and not errors

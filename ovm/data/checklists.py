@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 
 import polars as pl
 
@@ -46,6 +46,8 @@ class SiteLoad:
     report: FileReport
     rejected: tuple[RejectedRow, ...]
     issues: tuple[Issue, ...]
+    columns: Mapping[str, int] = field(default_factory=dict)
+    """The file's column number of each plain column, to locate findings about used rows."""
 
 
 def checklist_questions(rubric: Rubric) -> list[ChecklistIndicator]:
@@ -254,4 +256,4 @@ def validate_sites(
     )
     report = account.report(df.height, excluded=excluded, simulated=simulated,
                             unmatched=unmatched)
-    return SiteLoad(rows, report, tuple(account.rejected), tuple(issues))
+    return SiteLoad(rows, report, tuple(account.rejected), tuple(issues), dict(account.numbers))

@@ -554,7 +554,7 @@ def validate_export(df: pl.DataFrame, rubric: Rubric, missions: set[str], file: 
                             unmatched=n.unmatched)
     if report.rows_used != rows.height:
         raise AssertionError(f"{file}: {rows.height} rows kept, {report.rows_used} accounted")
-    return SiteLoad(rows, report, tuple(account.rejected), issues)
+    return SiteLoad(rows, report, tuple(account.rejected), issues, dict(n.columns))
 
 
 def load_export(path: str | Path, rubric: Rubric,

@@ -12,6 +12,7 @@ from typing import Annotated, Any, Literal
 import polars as pl
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError
 
+from ovm.data.places import PlannedPlace, place_issues
 from ovm.data.reader import (
     MISSING_WORDS,
     NA_WORDS,
@@ -107,8 +108,23 @@ class PastRecommendation(_Model):
     evidence: str | None = None
 
 
+class VotingPeriod(_Model):
+    """The days citizens abroad vote (``from``-``to``, inclusive), and when places open."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True)
+
+    start: dt.date = Field(alias="from")
+    end: dt.date = Field(alias="to")
+    opens: dt.time | None = None
+
+
 class Mission(_Model):
-    """One observed election in one country, with its mission-level data."""
+    """One observed election in one country, with its mission-level data.
+
+    ``voting_abroad`` and ``places`` (the polling places the mission plans to observe) check
+    and describe the observation; they are not scored data, so they stay out of the data
+    digest (``exclude``).
+    """
 
     id: Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9_.-]*$")]
     country: Annotated[str, StringConstraints(pattern=r"^[A-Z]{3}$")]
@@ -120,6 +136,14 @@ class Mission(_Model):
     values: dict[str, Datum] = Field(default_factory=dict)
     recommendations: tuple[dict[str, Any], ...] = ()
     follow_up: tuple[PastRecommendation, ...] = ()
+    voting_abroad: VotingPeriod | None = Field(default=None, exclude=True)
+    places: tuple[PlannedPlace, ...] = Field(default=(), exclude=True)
+
+    def voting_days(self) -> tuple[dt.date, dt.date]:
+        """The first and last day of voting abroad: ``voting_abroad``, else election day."""
+        if self.voting_abroad is not None:
+            return self.voting_abroad.start, self.voting_abroad.end
+        return self.election.date, self.election.date
 
     def title(self, lang: str = "en") -> str:
         """The mission's name in ``lang`` (falls back to English, then the id)."""
@@ -405,7 +429,18 @@ def _valid_data(raw: Any) -> dict[str, Datum]:
 def _check_mission(
     doc: YamlDoc, path: tuple[PathPart, ...], mission: Mission, rubric: Rubric
 ) -> list[Issue]:
-    return _check_data(doc, path, mission.answers, mission.values, rubric)
+    def locate(j: int, name: str) -> tuple[int | None, int | None]:
+        pos = doc.positions.find((*path, "places", j, name))
+        return pos if pos else (None, None)
+
+    out = _check_data(doc, path, mission.answers, mission.values, rubric)
+    out += [dataclasses.replace(i, path=(*path, *i.path)) for i in
+            place_issues(mission, doc.file, locate)]
+    period = mission.voting_abroad
+    if period is not None and period.start > period.end:
+        out.append(_data_issue(doc, (*path, "voting_abroad"), "invalid-value",
+                               "voting abroad ends before it starts"))
+    return out
 
 
 def _check_data(

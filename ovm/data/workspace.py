@@ -2,12 +2,20 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
 import polars as pl
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 from ovm.data.checklists import validate_sites, verbatim_columns
 from ovm.data.followup import with_follow_up_values
@@ -35,10 +43,30 @@ class _Model(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
 
+class PullSource(_Model):
+    """The server a checklist file is pulled from by ``ovm pull`` (never its credentials)."""
+
+    server: Literal["odk", "kobo"]
+    url: str = Field(pattern=r"^https?://[^\s]+$")
+    project: int | None = Field(default=None, ge=1)
+    form: str | None = None
+    asset: str | None = None
+
+    @model_validator(mode="after")
+    def _named(self) -> PullSource:
+        # What each server needs to find the form: ODK a project and form id, Kobo an asset.
+        if self.server == "odk" and (self.project is None or not self.form):
+            raise ValueError("an ODK Central form needs 'project' and 'form'")
+        if self.server == "kobo" and not self.asset:
+            raise ValueError("a KoboToolbox form needs 'asset' (its uid)")
+        return self
+
+
 class TableSource(_Model):
     """A data file named by the workspace, with defaults for the provenance of its values."""
 
     path: str
+    pull: PullSource | None = None
     sheet: str | None = None
     layout: Literal["plain", "kobo", "odk"] = "plain"
     simulated: bool = False
@@ -79,6 +107,7 @@ class WorkspaceConfig(_Model):
     statistics: tuple[TableSource | str, ...] = ()
     answers: tuple[TableSource | str, ...] = ()
     checklists: tuple[TableSource | str, ...] = ()
+    places: tuple[TableSource | str, ...] = ()
     settings: Settings = Settings()
 
 
@@ -210,6 +239,7 @@ def load_workspace(path: str | Path, *, rubric: Rubric | str | Path | None = Non
         statistics=[_with_base(_source(s), base) for s in config.statistics],
         checklists=[_with_base(_source(s), base) for s in config.checklists],
         answers=[_with_base(_source(s), base) for s in config.answers],
+        places=[_with_base(_source(s), base) for s in config.places],
     )
     return Workspace(base, config, rb, obs, tuple(warnings))
 
@@ -226,6 +256,7 @@ def load_observations(
     statistics: list[TableSource] | None = None,
     checklists: list[TableSource] | None = None,
     answers: list[TableSource] | None = None,
+    places: list[TableSource] | None = None,
 ) -> tuple[Observations, list[Issue]]:
     """Load and check every data file against the rubric.
 
@@ -242,6 +273,16 @@ def load_observations(
     ids = {m.id for m in mission_list}
     files: list[FileReport] = []
     rejected: list[RejectedRow] = []
+    for src in places or []:
+        from ovm.data.places import load_places, with_places
+
+        planned, rep, rej, iss = load_places(Path(src.path), mission_list, sheet=src.sheet)
+        files.append(rep)
+        rejected.extend(rej)
+        fatal += [i for i in iss if i.severity == "error"]
+        warnings += [i for i in iss if i.severity != "error"]
+        mission_list, dup = with_places(mission_list, planned, rep.file)
+        fatal += dup
     stat_values: dict[str, dict[str, Datum]] = {}
     for src in statistics or []:
         prov = src.provenance()
@@ -313,6 +354,7 @@ def load_observations(
     merged = with_follow_up_values(rubric, merged)
     frames: list[pl.DataFrame] = []
     simulated: list[str] = []
+    columns: dict[str, Mapping[str, int]] = {}
     for src in checklists or []:
         # A plain layout's single-choice answers are cleaned while they are coded.
         verbatim = verbatim_columns(rubric) if src.layout == "plain" else set()
@@ -332,6 +374,7 @@ def load_observations(
         rejected.extend(load.rejected)
         fatal += [i for i in load.issues if i.severity == "error"]
         warnings += [i for i in load.issues if i.severity != "error"]
+        columns[name] = load.columns
         if load.rows.height:
             frames.append(load.rows)
         if src.simulated or (load.rows.height and bool(load.rows["simulated"].any())):
@@ -339,6 +382,11 @@ def load_observations(
     if fatal:
         raise DataError(fatal, summary=f"{len(fatal)} problem(s) in the workspace data")
     sites = pl.concat(frames, how="vertical_relaxed") if frames else pl.DataFrame()
+    if sites.height:
+        from ovm.data.plausibility import plausibility_issues
+
+        # Across files: one observer may appear in a Kobo and an ODK export.
+        warnings += plausibility_issues(sites, merged, columns)
     # Refused cells go with the warnings: printed, located, and counted in each file's report.
     cells = [i for f in files for i in f.rejected_cells]
     report = LoadReport(tuple(files), tuple(rejected), (*warnings, *cells))

@@ -1,0 +1,36 @@
+"""``ovm pull``: new submissions from ODK Central and KoboToolbox into the workspace's files."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import Any
+
+from ovm.cli.common import EXIT_OK, UsageError
+
+
+def cmd_pull(args: argparse.Namespace) -> int:
+    """Fetch what is new on each server a checklist of the workspace names."""
+    from ovm.data.workspace import read_config
+    from ovm.field.pull import pull_workspace
+
+    root = Path(args.workspace)
+    if not root.is_dir():
+        raise UsageError(f"no workspace folder at {root}")
+    config = read_config(root)
+    results = pull_workspace(root, config)
+    if not results:
+        raise UsageError(f"no checklist of {root / 'ovm.yaml'} has a 'pull:' server")
+    if not args.quiet:
+        for r in results:
+            print(r.describe(), file=sys.stderr)
+    return EXIT_OK
+
+
+def register(sub: Any) -> None:
+    """Add ``pull``."""
+    p = sub.add_parser("pull", help="fetch new submissions from ODK Central or KoboToolbox")
+    p.add_argument("workspace", metavar="WORKSPACE")
+    p.add_argument("-q", "--quiet", action="store_true")
+    p.set_defaults(func=cmd_pull)

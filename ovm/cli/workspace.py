@@ -1,0 +1,230 @@
+"""``ovm init`` (a workspace skeleton) and ``ovm check`` (every data problem, no scoring)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+from ovm.cli.common import EXIT_ERRORS, EXIT_OK, UsageError, mission_ids
+from ovm.errors import Issue, OvmError, sort_issues
+
+
+def check_workspace(path: Path, rubric: str | None = None) -> tuple[list[Issue], list[str]]:
+    """Every problem of a workspace (rubric, ovm.yaml, missions, every data file) without
+    scoring it, and the lines saying what each file gave. Raises UsageError for no workspace."""
+    from ovm.data.workspace import CONFIG_NAME, describe_report, load_workspace, read_config
+    from ovm.rubric.model import check_rubric
+
+    if not path.exists():
+        raise UsageError(f"no workspace at {path}")
+    if path.is_dir() and not (path / CONFIG_NAME).exists():
+        raise UsageError(f"no {CONFIG_NAME} in {path}: make one with 'ovm init {path}'")
+    base = path if path.is_dir() else path.parent
+    try:
+        config = read_config(path)
+    except OvmError as exc:
+        return list(exc.issues), []
+    issues: list[Issue] = []
+    spec = rubric if rubric is not None else config.rubric
+    if not spec.startswith("bundled:"):
+        # A file rubric is checked as 'ovm validate' checks it: its warnings too.
+        rubric_path = Path(spec) if rubric is not None else base / spec
+        found, rubric_issues = check_rubric(rubric_path)
+        issues += rubric_issues
+        if found is None or any(i.severity == "error" for i in rubric_issues):
+            return issues, []
+    try:
+        ws = load_workspace(path, rubric=rubric)
+    except OvmError as exc:
+        return [*issues, *exc.issues], []
+    rep = ws.observations.report
+    issues += rep.issues
+    issues += [i for r in rep.rejected for i in r.reasons]
+    return issues, describe_report(rep)
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    """Check a workspace's rubric and data without scoring."""
+    issues, lines = check_workspace(Path(args.workspace), getattr(args, "rubric", None))
+    return report_check(args.workspace, issues, lines, getattr(args, "format", "text"))
+
+
+def report_check(name: str, issues: list[Issue], lines: list[str], fmt: str) -> int:
+    """Print a check's issues (text or JSON); the exit status: 1 when any is an error."""
+    ordered = sort_issues(issues)
+    errors = [i for i in ordered if i.severity == "error"]
+    if fmt == "json":
+        print(json.dumps({"workspace": name, "valid": not errors, "files": lines,
+                          "issues": [i.as_dict() for i in ordered]}, indent=1,
+                         ensure_ascii=False))
+        return EXIT_ERRORS if errors else EXIT_OK
+    for issue in ordered:
+        print(str(issue), file=sys.stderr)
+    for line in lines:
+        print(line, file=sys.stderr)
+    warnings = len(ordered) - len(errors)
+    if errors:
+        print(f"{name}: {len(errors)} error(s), {warnings} warning(s)", file=sys.stderr)
+        return EXIT_ERRORS
+    print(f"{name}: valid ({warnings} warning(s))")
+    return EXIT_OK
+
+
+def is_workspace(path: Path) -> bool:
+    """Whether ``ovm validate`` was given a workspace (a folder, or its ovm.yaml)."""
+    from ovm.data.workspace import CONFIG_NAME
+
+    return path.is_dir() or path.name == CONFIG_NAME
+
+
+# --- ovm init --------------------------------------------------------------------------------
+
+_CONFIG = """\
+# ovm workspace: see docs/workspace.md and docs/field.md.
+title: {{en: {title}, es: {title}}}
+rubric: {rubric}
+missions: missions.yaml
+statistics: [statistics.csv]
+answers: [answers.csv]
+checklists:
+  - path: checklists.csv
+  # A KoboToolbox or ODK Central export as it arrives (CSV or XLSX):
+  # - {{path: kobo.csv, layout: kobo}}
+  # Or pulled from the server with 'ovm pull' (credentials come from the environment):
+  # - path: pulled/odk.csv
+  #   layout: odk
+  #   pull: {{server: odk, url: "https://central.example.org", project: 1, form: ovm-deco}}
+places: [places.csv]
+settings: {{seed: 20261128, bootstrap: 200}}
+"""
+
+_EXAMPLE = """\
+# One entry per observed election. Fill in the country, name and election of each mission.
+# Example:
+# - id: col-2026                  # lowercase [a-z0-9_.-]
+#   country: COL                  # ISO 3166 alpha-3
+#   name: {en: "Colombia, 2026 presidential election (first round)",
+#          es: "Colombia, elección presidencial de 2026 (primera vuelta)"}
+#   election: {type: presidential, date: 2026-05-31, round: 1}
+#   voting_abroad: {from: 2026-05-25, to: 2026-05-31}   # optional: days of voting abroad
+#   answers: {}                   # qualitative answers by indicator id (or answers.csv)
+"""
+
+
+def _mission_entry(mid: str) -> str:
+    from ovm.data.places import country_code
+
+    code = mid.split("-")[0].upper()
+    country = code if country_code(code) == code and len(code) == 3 else "XXX"
+    year = next((p for p in mid.split("-") if p.isdigit() and len(p) == 4), "2026")
+    return (f"  - id: {mid}\n"
+            f"    country: {country}           # check: ISO 3166 alpha-3\n"
+            f"    name: {{en: \"{mid}\", es: \"{mid}\"}}\n"
+            f"    election: {{type: general, date: {year}-01-01}}   # check: the election day\n")
+
+
+def _csv_line(cells: list[str]) -> str:
+    import csv
+    import io
+
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\n").writerow(cells)
+    return out.getvalue()
+
+
+def init_workspace(root: Path, rubric_spec: str, missions: list[str], *,
+                   copy_rubric: bool = False) -> list[Path]:
+    """Write a workspace skeleton that ``ovm check`` accepts; returns the files written."""
+    from importlib import resources
+
+    from ovm.data.answers import qualitative_indicators, template_variables
+    from ovm.data.checklists import checklist_questions
+    from ovm.data.observations import SITE_COLUMNS
+    from ovm.data.places import PLACE_COLUMNS
+    from ovm.data.workspace import resolve_rubric
+
+    rubric = resolve_rubric(rubric_spec)
+    written: dict[str, str] = {}
+    spec = rubric_spec
+    if copy_rubric:
+        if rubric_spec.startswith("bundled:"):
+            name = rubric_spec.split(":", 1)[1]
+            text = resources.files("ovm.rubrics").joinpath(f"{name}.yaml").read_text("utf-8")
+        else:
+            text = Path(rubric_spec).read_text(encoding="utf-8")
+        written["rubric.yaml"] = text
+        spec = "rubric.yaml"
+    elif not rubric_spec.startswith("bundled:"):
+        spec = str(Path(rubric_spec).resolve())
+    written["ovm.yaml"] = _CONFIG.format(title=json.dumps(root.name), rubric=spec)
+    entries = "".join(_mission_entry(m) for m in missions)
+    written["missions.yaml"] = _EXAMPLE + ("missions:\n" + entries if missions
+                                           else "missions: []\n")
+    written["statistics.csv"] = _csv_line(["mission", *(v.name
+                                                        for v in template_variables(rubric))])
+    written["answers.csv"] = _csv_line(["mission", *(n.id for n in qualitative_indicators(rubric))])
+    written["checklists.csv"] = _csv_line([*SITE_COLUMNS,
+                                           *(q.id for q in checklist_questions(rubric))])
+    written["places.csv"] = _csv_line(list(PLACE_COLUMNS))
+    root.mkdir(parents=True, exist_ok=True)
+    out = []
+    for name, text in written.items():
+        path = root / name
+        path.write_text(text, encoding="utf-8")
+        out.append(path)
+    return out
+
+
+def cmd_init(args: argparse.Namespace) -> int:
+    """Write a workspace skeleton."""
+    import re
+
+    from ovm.data.workspace import CONFIG_NAME
+    from ovm.rubric.model import BUNDLED
+
+    root = Path(args.folder)
+    if (root / CONFIG_NAME).exists():
+        raise UsageError(f"{root / CONFIG_NAME} exists already: ovm init never overwrites")
+    if root.exists() and not root.is_dir():
+        raise UsageError(f"{root} is a file, not a folder")
+    spec = args.rubric
+    if spec.startswith("bundled:") and spec.split(":", 1)[1] not in BUNDLED:
+        raise UsageError(f"no bundled rubric {spec!r} (bundled: {', '.join(BUNDLED)})")
+    if not spec.startswith("bundled:") and not Path(spec).is_file():
+        raise UsageError(f"no rubric at {spec}")
+    missions = mission_ids(args.missions)
+    bad = [m for m in missions if not re.fullmatch(r"[a-z0-9][a-z0-9_.-]*", m)]
+    if bad:
+        raise UsageError(f"mission ids are lowercase letters, digits, '.', '_' or '-': "
+                         f"{', '.join(map(repr, bad))}")
+    if len(set(missions)) != len(missions):
+        raise UsageError("a mission id is given twice")
+    files = init_workspace(root, spec, missions, copy_rubric=args.copy_rubric)
+    if not args.quiet:
+        for f in files:
+            print(f"wrote {f}", file=sys.stderr)
+        print(f"next: fill in {root / 'missions.yaml'}, then 'ovm check {root}'", file=sys.stderr)
+    return EXIT_OK
+
+
+def register(sub: Any) -> None:
+    """Add ``init`` and ``check``."""
+    i = sub.add_parser("init", help="write a new workspace: ovm.yaml, missions and empty tables")
+    i.add_argument("folder", metavar="DIR")
+    i.add_argument("--rubric", default="bundled:deco-voting-abroad",
+                   help="bundled:NAME or a rubric file (default: bundled:deco-voting-abroad)")
+    i.add_argument("--missions", nargs="+", metavar="ID", help="mission ids to start with")
+    i.add_argument("--copy-rubric", action="store_true",
+                   help="copy the rubric into the workspace, to edit it")
+    i.add_argument("-q", "--quiet", action="store_true")
+    i.set_defaults(func=cmd_init)
+
+    c = sub.add_parser("check", help="check a workspace's rubric and every data file, "
+                                     "without scoring")
+    c.add_argument("workspace", metavar="WORKSPACE")
+    c.add_argument("--rubric", metavar="FILE", help="check against this rubric instead")
+    c.add_argument("--format", choices=["text", "json"], default="text")
+    c.set_defaults(func=cmd_check)

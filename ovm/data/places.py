@@ -1,0 +1,281 @@
+"""Polling places abroad a mission plans to observe, and its coverage of that plan.
+
+A plan is listed per mission in ``missions.yaml`` (``places:``) or in a ``places`` table named
+by ``ovm.yaml`` (columns :data:`PLACE_COLUMNS`). :func:`plan_coverage` says how many planned
+places were observed, by country and city, and which have no visit ("expected vs reported").
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import re
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any
+
+import polars as pl
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+
+from ovm.data.reader import Account, Column, NumberRule, Reading, Text, clean, refused
+from ovm.data.tables import read_named_table
+from ovm.errors import Issue
+
+if TYPE_CHECKING:
+    from ovm.data.observations import FileReport, Mission, Observations, RejectedRow
+
+PLACE_COLUMNS = ("mission", "place", "country", "city", "tables", "opens")
+
+
+class PlannedPlace(BaseModel):
+    """A polling place abroad the mission plans to visit."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    id: Annotated[str, StringConstraints(min_length=1)]
+    country: Annotated[str, StringConstraints(pattern=r"^[A-Z]{3}$")]
+    city: str | None = None
+    tables: Annotated[int, Field(ge=0)] | None = None
+    opens: dt.time | None = None
+
+
+@functools.cache
+def _names() -> dict[str, str]:
+    """Country names (English, Spanish, French, Portuguese; common and official) -> alpha-3."""
+    import gettext
+
+    import pycountry
+
+    out: dict[str, str] = {}
+    langs = ("es", "fr", "pt")
+    trans = [gettext.translation("iso3166-1", pycountry.LOCALES_DIR, languages=[lang],
+                                 fallback=True) for lang in langs]
+    for c in pycountry.countries:
+        names = [getattr(c, a) for a in ("name", "official_name", "common_name")
+                 if getattr(c, a, None)]
+        for t in trans:
+            names += [t.gettext(n) for n in list(names)]
+        for n in names:
+            out.setdefault(_fold(n), c.alpha_3)
+    return out
+
+
+def _fold(text: str) -> str:
+    import unicodedata
+
+    plain = unicodedata.normalize("NFKD", text.casefold())
+    return re.sub(r"\s+", " ", "".join(ch for ch in plain if not unicodedata.combining(ch)))\
+        .strip()
+
+
+def country_code(text: str) -> str | None:
+    """The ISO 3166 alpha-3 code a text names: the code itself (any case), an alpha-2 code,
+    or the country's name in English, Spanish, French or Portuguese; None for none."""
+    import pycountry
+
+    t = text.strip()
+    if re.fullmatch(r"[A-Za-z]{3}", t) and pycountry.countries.get(alpha_3=t.upper()):
+        return t.upper()
+    if re.fullmatch(r"[A-Za-z]{2}", t):
+        found = pycountry.countries.get(alpha_2=t.upper())
+        return str(found.alpha_3) if found else None
+    return _names().get(_fold(t))
+
+
+def country_problem(text: str) -> str | None:
+    """Why a cell is not an ISO 3166 alpha-3 code (with the code it may mean), or None."""
+    if re.fullmatch(r"[A-Z]{3}", text) and country_code(text) == text:
+        return None
+    near = country_code(text)
+    hint = f": did you mean {near!r}?" if near else ""
+    return f"{text!r} is not an ISO 3166 alpha-3 country code{hint}"
+
+
+@dataclass(frozen=True)
+class _Country:
+    def __call__(self, text: str) -> Reading:
+        problem = country_problem(text)
+        return refused("invalid-country", problem) if problem else Reading("value", text)
+
+
+@dataclass(frozen=True)
+class _Time:
+    def __call__(self, text: str) -> Reading:
+        try:
+            return Reading("value", dt.time.fromisoformat(text).isoformat("minutes"))
+        except ValueError:
+            return refused("invalid-time", f"{text!r} is not a time of day such as 08:00")
+
+
+def _columns() -> dict[str, Column]:
+    return {
+        "place": Column("place", Text(), "the polling place's identifier", required=True,
+                        words=False),
+        "country": Column("country", _Country(), "ISO 3166 alpha-3", required=True,
+                          words=False),
+        "city": Column("city", Text(), "the city", words=False),
+        "tables": Column("tables", NumberRule("tables", whole=True, count=True),
+                         "how many voting tables", not_applicable=False),
+        "opens": Column("opens", _Time(), "when the place opens (local time)",
+                        not_applicable=False),
+    }
+
+
+def load_places(path: Path, missions: Sequence[Mission], *, sheet: str | None = None,
+                ) -> tuple[dict[str, list[PlannedPlace]], FileReport, list[RejectedRow],
+                           list[Issue]]:
+    """Read a table of planned places: every row used, or rejected with every reason."""
+    from ovm.data.observations import FileReport, mission_cell_issues
+    from ovm.data.tables import ROW
+
+    df, issues, name = read_named_table(path, sheet=sheet)
+    if df is None:
+        return {}, FileReport(name, "places", 0, 0, 0), [], issues
+    cols = [c for c in df.columns if c != ROW]
+    account = Account(name, "places", cols)
+    spec = _columns()
+    mission_col = Column("mission", Text(), "the mission id of each place", required=True,
+                         words=False)
+    missing = account.require([mission_col, *spec.values()], cols)
+    if missing:
+        account.reject_every_row(df, "no mission or place column")
+        return {}, account.report(df.height), account.rejected, [*issues, *missing]
+    for c in cols:
+        if c not in PLACE_COLUMNS:
+            account.warn(c, "unknown-column", f"column {c!r} is not a column of places; ignored")
+    known = {m.id for m in missions}
+    out: dict[str, list[PlannedPlace]] = {}
+    seen: dict[tuple[str, str], int] = {}
+    for row, rec in account.rows(df):
+        mid = clean(rec["mission"])
+        row.reasons += mission_cell_issues(name, row.number, account.numbers["mission"], mid,
+                                           known, {})
+        got: dict[str, Any] = {}
+        for key, col in spec.items():
+            if key not in rec:
+                continue
+            r = row.read(col, rec[key])
+            if r.status == "value":
+                got[key] = r.value
+        place = got.get("place")
+        if place is None:
+            row.bad("place", "missing-place", "no place identifier")
+        elif mid is not None and (mid, str(place)) in seen:
+            row.bad("place", "duplicate-place",
+                    f"place {place!r} of {mid} is already listed at row {seen[(mid, place)]}")
+        if not account.settle(row, mid) or mid is None or place is None:
+            continue
+        seen[(mid, str(place))] = row.number
+        tables = got.get("tables")
+        out.setdefault(mid, []).append(PlannedPlace(
+            id=str(place), country=str(got["country"]), city=got.get("city"),
+            tables=int(tables) if isinstance(tables, float) else None,
+            opens=dt.time.fromisoformat(str(got["opens"])) if got.get("opens") else None))
+    return out, account.report(df.height), account.rejected, [*issues, *account.issues]
+
+
+def place_issues(mission: Mission, file: str,
+                 locate: Callable[[int, str], tuple[int | None, int | None]]) -> list[Issue]:
+    """Problems with the places a mission lists in ``missions.yaml`` (``locate(index, field)``
+    gives the line and column)."""
+    out = []
+    seen: set[str] = set()
+    for j, p in enumerate(mission.places):
+        problem = country_problem(p.country)
+        if problem:
+            line, col = locate(j, "country")
+            out.append(Issue(file, line, col, "invalid-country", problem,
+                             ("places", j, "country"), "error", "data"))
+        if p.id in seen:
+            line, col = locate(j, "id")
+            out.append(Issue(file, line, col, "duplicate-place",
+                             f"place {p.id!r} is listed twice", ("places", j, "id"), "error",
+                             "data"))
+        seen.add(p.id)
+    return out
+
+
+# --- coverage ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class AreaCoverage:
+    """Planned places of one country (and city) and how many of them were observed."""
+
+    country: str
+    city: str | None
+    planned: int
+    observed: int
+
+
+@dataclass(frozen=True)
+class PlanCoverage:
+    """A mission's observation against its plan: places observed of planned, by country and
+    city, the planned places without a visit, and the visited places the plan lacks."""
+
+    mission: str
+    planned: int
+    observed: int
+    visits: int
+    by_country: tuple[AreaCoverage, ...]
+    by_city: tuple[AreaCoverage, ...]
+    unvisited: tuple[PlannedPlace, ...]
+    unplanned: tuple[str, ...]
+
+    @property
+    def share(self) -> float:
+        """Observed places as a share of planned ones (0 with no plan)."""
+        return self.observed / self.planned if self.planned else 0.0
+
+
+def plan_coverage(observations: Observations, mission_id: str) -> PlanCoverage | None:
+    """Coverage of the mission's planned places by the visits used; None when it has no plan.
+
+    A planned place is observed when at least one used visit of the mission names its id in
+    ``site``; rejected rows never count.
+    """
+    mission = observations.mission(mission_id)
+    if not mission.places:
+        return None
+    sites = observations.sites
+    visited: dict[str, int] = {}
+    if sites.height:
+        counts = (sites.filter(pl.col("mission") == mission_id)
+                  .group_by("site").len().iter_rows())
+        visited = {str(s): int(n) for s, n in counts if s is not None}
+    planned_ids = {p.id for p in mission.places}
+
+    def areas(key: Any) -> tuple[AreaCoverage, ...]:
+        groups: dict[tuple[str, str | None], list[PlannedPlace]] = {}
+        for p in mission.places:
+            groups.setdefault(key(p), []).append(p)
+        return tuple(AreaCoverage(c, city, len(ps), sum(1 for p in ps if p.id in visited))
+                     for (c, city), ps in sorted(groups.items(),
+                                                 key=lambda kv: (kv[0][0], kv[0][1] or "")))
+
+    return PlanCoverage(
+        mission=mission_id,
+        planned=len(mission.places),
+        observed=sum(1 for p in mission.places if p.id in visited),
+        visits=sum(n for s, n in visited.items() if s in planned_ids),
+        by_country=areas(lambda p: (p.country, None)),
+        by_city=areas(lambda p: (p.country, p.city)),
+        unvisited=tuple(p for p in mission.places if p.id not in visited),
+        unplanned=tuple(sorted(s for s in visited if s not in planned_ids)),
+    )
+
+
+def with_places(missions: Sequence[Mission], places: Mapping[str, Sequence[PlannedPlace]],
+                file: str) -> tuple[list[Mission], list[Issue]]:
+    """Missions with the places of a table added; a mission listing places in both
+    ``missions.yaml`` and a table is a ``duplicate-value``."""
+    out, issues = [], []
+    for m in missions:
+        extra = tuple(places.get(m.id, ()))
+        if extra and m.places:
+            issues.append(Issue(file, None, None, "duplicate-value",
+                                f"{m.id} lists its places both in the missions file and in "
+                                f"{file}", (), "error", "data"))
+        out.append(m.model_copy(update={"places": m.places + extra}) if extra else m)
+    return out, issues

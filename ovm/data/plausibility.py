@@ -1,0 +1,163 @@
+"""Plausibility of observer visits, checked as an election-day data desk would.
+
+Each finding is a located warning: the visit is still used (it may be right), but someone
+should look at it. Codes: ``invalid-visit-time``, ``visit-outside-voting-period``,
+``invalid-country``, ``observer-two-places``, ``observer-too-fast``, ``identical-answers``,
+``visit-before-opening``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+
+import polars as pl
+
+from ovm.data.observations import Mission
+from ovm.data.places import country_problem
+from ovm.data.tables import ROW
+from ovm.errors import Issue
+
+FILE = "_file"
+
+SAME_TIME = dt.timedelta(minutes=10)
+"""Two visits of one observer to two places closer than this: at two places at once."""
+OTHER_CITY = dt.timedelta(minutes=60)
+"""Less than this between places in two cities of one observer: impossibly fast."""
+OTHER_COUNTRY = dt.timedelta(hours=3)
+"""Less than this between places in two countries of one observer: impossibly fast."""
+IDENTICAL_PLACES = 3
+"""One observer's answers identical at this many places or more: copied, not observed."""
+IDENTICAL_ANSWERS = 3
+"""...counting only visits with at least this many questions answered."""
+
+_At = Callable[[Mapping[str, object], str | None, str, str], Issue]
+
+
+@dataclass(frozen=True)
+class VisitTime:
+    """A visit's time as written: its day, and its moment when it has a time of day."""
+
+    day: dt.date
+    moment: dt.datetime | None
+
+
+def parse_visit_time(text: str) -> VisitTime | None:
+    """An ISO 8601 date or date-time (``2024-06-02T07:43``, with seconds, fractions, ``Z`` or an
+    offset, or a blank instead of ``T``); None for anything else."""
+    t = text.strip()
+    try:
+        if len(t) == 10:
+            return VisitTime(dt.date.fromisoformat(t), None)
+        moment = dt.datetime.fromisoformat(t)
+    except ValueError:
+        return None
+    return VisitTime(moment.date(), moment)
+
+
+def _utc(moment: dt.datetime) -> dt.datetime:
+    # Times without an offset are compared as written (the observer's local time).
+    return moment.astimezone(dt.UTC).replace(tzinfo=None) if moment.tzinfo else moment
+
+
+def plausibility_issues(sites: pl.DataFrame, missions: Sequence[Mission],
+                        columns: Mapping[str, Mapping[str, int]]) -> list[Issue]:
+    """Warnings about the used visits of ``sites``; ``columns``: by file, the column number
+    of each plain column (``visited_at``, ``site_country``...), to locate them."""
+    if sites.height == 0:
+        return []
+    by_id = {m.id: m for m in missions}
+    out: list[Issue] = []
+
+    def at(rec: Mapping[str, object], column: str | None, code: str, message: str) -> Issue:
+        file = str(rec[FILE])
+        col = columns.get(file, {}).get(column) if column else None
+        return Issue(file, int(str(rec[ROW])), col, code, message, (), "warning", "data")
+
+    questions = [c for c in sites.columns if c not in (
+        "mission", "site", "site_country", "site_city", "observer", "visited_at", "notes",
+        "simulated", FILE, ROW)]
+    timed: list[tuple[str, dt.datetime, dict[str, object]]] = []
+    for rec in sites.iter_rows(named=True):
+        mission = by_id.get(str(rec["mission"]))
+        country = rec["site_country"]
+        if country is not None:
+            problem = country_problem(str(country))
+            if problem:
+                out.append(at(rec, "site_country", "invalid-country", problem))
+        when = rec["visited_at"]
+        if when is None or mission is None:
+            continue
+        vt = parse_visit_time(str(when))
+        if vt is None:
+            out.append(at(rec, "visited_at", "invalid-visit-time",
+                          f"{when!r} is not a date and time such as 2024-06-02T09:30"))
+            continue
+        first, last = mission.voting_days()
+        if not first <= vt.day <= last:
+            period = str(first) if first == last else f"{first} to {last}"
+            out.append(at(rec, "visited_at", "visit-outside-voting-period",
+                          f"visit on {vt.day}, outside the voting abroad of {mission.id} "
+                          f"({period})"))
+        if vt.moment is None:
+            continue
+        opens = next((p.opens for p in mission.places if p.id == rec["site"]), None)
+        if opens is None and mission.voting_abroad is not None:
+            opens = mission.voting_abroad.opens
+        if opens is not None and vt.moment.time().replace(tzinfo=None) < opens:
+            out.append(at(rec, "visited_at", "visit-before-opening",
+                          f"checklist at {vt.moment.time().isoformat('minutes')}, before the "
+                          f"place opened ({opens.isoformat('minutes')})"))
+        if rec["observer"] is not None:
+            timed.append((f"{rec['mission']}\x1f{rec['observer']}", _utc(vt.moment), rec))
+    out += _travel(timed, at)
+    out += _identical(sites, questions, at)
+    return out
+
+
+def _travel(timed: list[tuple[str, dt.datetime, dict[str, object]]], at: _At) -> list[Issue]:
+    """Consecutive visits of one observer to different places, too close in time."""
+    out: list[Issue] = []
+    timed.sort(key=lambda t: (t[0], t[1], int(str(t[2][ROW]))))
+    for (k1, t1, r1), (k2, t2, r2) in itertools.pairwise(timed):
+        if k1 != k2 or r1["site"] == r2["site"]:
+            continue
+        gap = t2 - t1
+        who = f"observer {r2['observer']!r}"
+        if gap < SAME_TIME:
+            out.append(at(r2, "visited_at", "observer-two-places",
+                          f"{who} is at {r2['site']!r} and at {r1['site']!r} (row {r1[ROW]}) "
+                          f"within {int(gap.total_seconds() // 60)} minutes"))
+        elif (r1["site_country"] != r2["site_country"] and gap < OTHER_COUNTRY) or (
+                r1["site_city"] != r2["site_city"] and gap < OTHER_CITY):
+            out.append(at(r2, "visited_at", "observer-too-fast",
+                          f"{who} goes from {r1['site']!r} ({r1['site_city']}, "
+                          f"{r1['site_country']}) to {r2['site']!r} ({r2['site_city']}, "
+                          f"{r2['site_country']}) in {int(gap.total_seconds() // 60)} minutes"))
+    return out
+
+
+def _identical(sites: pl.DataFrame, questions: list[str], at: _At) -> list[Issue]:
+    """One observer's answers identical at many places."""
+    if not questions:
+        return []
+    out: list[Issue] = []
+    groups: dict[tuple[object, ...], list[dict[str, object]]] = {}
+    for rec in sites.iter_rows(named=True):
+        answers = tuple(rec[q] for q in questions)
+        if rec["observer"] is None or sum(a is not None for a in answers) < IDENTICAL_ANSWERS:
+            continue
+        key = (rec["mission"], rec["observer"], *(("nan" if a != a else a) for a in answers))
+        groups.setdefault(key, []).append(rec)
+    for recs in groups.values():
+        places = {r["site"] for r in recs}
+        if len(places) < IDENTICAL_PLACES:
+            continue
+        first = recs[0]
+        for rec in recs[1:]:
+            out.append(at(rec, None, "identical-answers",
+                          f"observer {rec['observer']!r} gave the same answers at "
+                          f"{len(places)} places (as at row {first[ROW]} of {first[FILE]})"))
+    return out
