@@ -46,9 +46,9 @@ families:
 #   12/40 = 30 %, Wilson 18.1-45.4 %: inside [0, 50)          -> score 20, interval (20, 20)
 
 
-def _compare(
+def _scored(
     root: Path, make_workspace: Callable[..., Path], yes: dict[str, int]
-) -> ovm.Comparison:
+) -> tuple[ScoreSet, ovm.Rubric]:
     missions = "missions:\n" + "".join(
         f"  - {{id: {m}, country: AAA, name: {m}, election: {{type: general, date: 2020-01-01}}}}\n"
         for m in yes
@@ -59,7 +59,13 @@ def _compare(
     ws = ovm.load_workspace(
         make_workspace(root, rubric=RUBRIC, missions=missions, checklists="\n".join(rows) + "\n")
     )
-    return ovm.compare(ovm.score(ws.rubric, ws.observations, bootstrap=0), ws.rubric)
+    return ovm.score(ws.rubric, ws.observations, bootstrap=0), ws.rubric
+
+
+def _compare(
+    root: Path, make_workspace: Callable[..., Path], yes: dict[str, int]
+) -> ovm.Comparison:
+    return ovm.compare(*_scored(root, make_workspace, yes))
 
 
 def _intervals(c: ovm.Comparison) -> dict[str, tuple[float | None, tuple[float, float] | None]]:
@@ -201,3 +207,57 @@ def test_scores_equal_to_nine_decimals_tie_and_a_difference_in_the_ninth_does_no
     got = rank({"a": 50.0, "b": 50.0 + 4e-10, "c": 50.0 + 2e-9, "d": 50.0 - 2e-9})
     assert [(e.mission, e.rank, e.tied) for e in got] == [
         ("c", 1, False), ("a", 2, True), ("b", 2, True), ("d", 4, False)]
+
+
+# --- what the runs vary -------------------------------------------------------------------
+
+
+def test_sampling_draws_count_only_when_sampling_is_varied(
+        tmp_path: Path, make_workspace: Callable[..., Path]) -> None:
+    scores, rubric = _scored(tmp_path / "ws", make_workspace, {"a": 28, "b": 16})
+    assert all(card.node("p.open").sampled for card in scores.scorecards)
+    draws = {}
+    for choices in (("weights",), ("weights", "sampling")):
+        result = ovm.sensitivity(
+            scores, rubric, SensitivitySettings(runs=20, choices=choices, sampling_draws=7),
+            seed=1)
+        draws[choices] = result.draws
+    assert draws == {("weights",): 1, ("weights", "sampling"): 7}
+
+
+TWO_RUBRIC = """\
+ovm_rubric: 1
+id: two
+version: "1"
+title: {en: Two}
+languages: [en]
+variables:
+  - {name: v0, labels: {en: V0}, unit: u, source: statistics}
+  - {name: v1, labels: {en: V1}, unit: u, source: statistics}
+families:
+  - id: f
+    labels: {en: F}
+    children:
+      - {id: f.i0, kind: quantitative, labels: {en: I0}, source: statistics, formula: v0,
+         rule: {type: identity}}
+      - {id: f.i1, kind: quantitative, labels: {en: I1}, source: statistics, formula: v1,
+         rule: {type: identity}}
+"""
+
+
+def test_weights_are_moved_both_up_and_down() -> None:
+    # m1 leads by 100 on f.i0, m2 by 45 on f.i1: m2 overtakes only where w0 / w1 < 0.45. With
+    # each weight within +-50 %, the ratio reaches 1/3 and m2 overtakes in about 3.4 % of runs
+    # (w0 below 0.675, w1 above w0 / 0.45). Weights only raised, or only lowered, keep the
+    # ratio at 0.5 or more: m1 would never lose its lead.
+    rubric = ovm.load_rubric(TWO_RUBRIC)
+    frame = pl.DataFrame({"id": ["m1", "m2"], "country": ["AAA", "BBB"],
+                          "v0": [100.0, 0.0], "v1": [0.0, 45.0]})
+    obs = ovm.observations_from_wide(frame, rubric, id_column="id", name_column=None,
+                                     country_column="country")
+    scores = ovm.score(rubric, obs, bootstrap=0)
+    result = ovm.sensitivity(
+        scores, rubric, SensitivitySettings(runs=2000, choices=("weights",), weight_range=0.5),
+        seed=4)
+    shift = {r.mission: r.mean_shift for r in result.ranks}
+    assert 0.015 < shift["m1"] < 0.06, shift

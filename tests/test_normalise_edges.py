@@ -55,8 +55,9 @@ def same(got: Iterable[float], want: list[float]) -> bool:
                  id="target-passed"),
     pytest.param([80, 80], "distance_to_target", {"target": 80}, [100, 100],
                  id="target-all-there"),
-    pytest.param([50, 80], "distance_to_target", {"target": 80, "output_range": (1, 100)},
-                 [1, 100], id="target-onto-1-100"),
+    pytest.param([50, 65, 80], "distance_to_target",
+                 {"target": 80, "output_range": (1, 100)}, [1, 50.5, 100],
+                 id="target-onto-1-100"),
     pytest.param([0.2, 0.5], "distance_to_target", {"target": 0.8}, [0, 50],
                  id="target-narrow"),
     # spreads below 1 are spreads

@@ -1,10 +1,13 @@
-"""The scores CSV: every column, in order, with each node's numbers, interval and flags."""
+"""The scores and comparison CSVs: every column, in order, with each node's numbers, interval
+and flags."""
 
 from __future__ import annotations
 
 import csv
 import io
 from pathlib import Path
+
+import pytest
 
 import ovm
 
@@ -33,27 +36,41 @@ families:
 """
 
 
-def test_scores_csv_has_every_column_with_each_nodes_values_interval_and_flags(
-        tmp_path: Path) -> None:
+@pytest.fixture
+def scores(tmp_path: Path) -> tuple[ovm.ScoreSet, ovm.Rubric]:
     (tmp_path / "rubric.yaml").write_text(RUBRIC, encoding="utf-8")
-    (tmp_path / "missions.yaml").write_text(
-        "missions:\n  - {id: m, country: AAA, name: M, election: {type: general, "
-        "date: 2020-01-01}, answers: {f.basis: statute}}\n", encoding="utf-8")
+    (tmp_path / "missions.yaml").write_text("missions:\n" + "".join(
+        f"  - {{id: {m}, country: AAA, name: {m}, election: {{type: general, "
+        f"date: 2020-01-01}}, answers: {{f.basis: {basis}}}}}\n"
+        for m, basis in (("m", "statute"), ("n", "none"))), encoding="utf-8")
+    # m: 3 yes of 4; n: 4 of 4.
     (tmp_path / "checklists.csv").write_text(
-        "mission,site,f.open\nm,s1,yes\nm,s2,yes\nm,s3,yes\nm,s4,no\n", encoding="utf-8")
+        "mission,site,f.open\nm,s1,yes\nm,s2,yes\nm,s3,yes\nm,s4,no\n"
+        "n,s1,yes\nn,s2,yes\nn,s3,yes\nn,s4,yes\n", encoding="utf-8")
     (tmp_path / "ovm.yaml").write_text(
         "rubric: rubric.yaml\nmissions: missions.yaml\n"
         "checklists:\n  - {path: checklists.csv, simulated: true}\n", encoding="utf-8")
     ws = ovm.load_workspace(tmp_path)
-    scores = ovm.score(ws.rubric, ws.observations, bootstrap=0)
-    rows = list(csv.reader(io.StringIO(ovm.scores_csv(scores))))
-    lo, hi = ovm.wilson(3, 4)
-    # f.open: 3 yes of 4 = 75, its Wilson interval in %, floats written to 10 decimals;
-    # f and overall: (60 + 75) / 2. Without bootstrap only the share has an interval. The
-    # checklists are declared simulated: every row of the mission says so.
+    return ovm.score(ws.rubric, ws.observations, bootstrap=0), ws.rubric
+
+
+def _pct(x: float) -> str:
+    # Floats are written to 10 decimals.
+    return repr(round(100 * x, 10))
+
+
+def test_scores_csv_has_every_column_with_each_nodes_values_interval_and_flags(
+        scores: tuple[ovm.ScoreSet, ovm.Rubric]) -> None:
+    rows = list(csv.reader(io.StringIO(ovm.scores_csv(scores[0]))))
+    m_lo, m_hi = ovm.wilson(3, 4)
+    n_lo, n_hi = ovm.wilson(4, 4)
+    # f.open: the share of yes with its Wilson interval in %; f and overall: the mean of
+    # f.basis and f.open. Without bootstrap only the share has an interval. The checklists are
+    # declared simulated: every row says so.
     assert rows == [
         ["mission", "node", "parent", "level", "kind", "value", "score", "coverage", "status",
          "band", "interval_low", "interval_high", "sampled", "simulated"],
+        # m: (60 + 75) / 2
         ["m", "overall", "", "0", "overall", "67.5", "67.5", "1.0", "scored", "Strong", "", "",
          "no", "yes"],
         ["m", "f", "overall", "1", "family", "67.5", "67.5", "1.0", "scored", "Strong", "", "",
@@ -61,5 +78,33 @@ def test_scores_csv_has_every_column_with_each_nodes_values_interval_and_flags(
         ["m", "f.basis", "f", "2", "levels", "statute", "60.0", "1.0", "scored", "Strong", "",
          "", "no", "yes"],
         ["m", "f.open", "f", "2", "checklist", "75.0", "75.0", "1.0", "scored", "Strong",
-         repr(round(100 * lo, 10)), repr(round(100 * hi, 10)), "yes", "yes"],
+         _pct(m_lo), _pct(m_hi), "yes", "yes"],
+        # n: (0 + 100) / 2, 50 being the Strong band's inclusive min
+        ["n", "overall", "", "0", "overall", "50.0", "50.0", "1.0", "scored", "Strong", "", "",
+         "no", "yes"],
+        ["n", "f", "overall", "1", "family", "50.0", "50.0", "1.0", "scored", "Strong", "", "",
+         "no", "yes"],
+        ["n", "f.basis", "f", "2", "levels", "none", "0.0", "1.0", "scored", "Weak", "", "",
+         "no", "yes"],
+        ["n", "f.open", "f", "2", "checklist", "100.0", "100.0", "1.0", "scored", "Strong",
+         _pct(n_lo), _pct(n_hi), "yes", "yes"],
+    ]
+
+
+def test_comparison_csv_ranks_each_node_with_every_column(
+        scores: tuple[ovm.ScoreSet, ovm.Rubric]) -> None:
+    rows = list(csv.reader(io.StringIO(ovm.comparison_csv(ovm.compare(*scores)))))
+    m_lo, m_hi = ovm.wilson(3, 4)
+    n_lo, n_hi = ovm.wilson(4, 4)
+    assert rows == [
+        ["node", "rank", "tied", "mission", "score", "status", "band", "interval_low",
+         "interval_high"],
+        ["overall", "1", "no", "m", "67.5", "scored", "Strong", "", ""],
+        ["overall", "2", "no", "n", "50.0", "scored", "Strong", "", ""],
+        ["f", "1", "no", "m", "67.5", "scored", "Strong", "", ""],
+        ["f", "2", "no", "n", "50.0", "scored", "Strong", "", ""],
+        ["f.basis", "1", "no", "m", "60.0", "scored", "Strong", "", ""],
+        ["f.basis", "2", "no", "n", "0.0", "scored", "Weak", "", ""],
+        ["f.open", "1", "no", "n", "100.0", "scored", "Strong", _pct(n_lo), _pct(n_hi)],
+        ["f.open", "2", "no", "m", "75.0", "scored", "Strong", _pct(m_lo), _pct(m_hi)],
     ]
