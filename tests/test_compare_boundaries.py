@@ -245,19 +245,69 @@ families:
 """
 
 
-def test_weights_are_moved_both_up_and_down() -> None:
-    # m1 leads by 100 on f.i0, m2 by 45 on f.i1: m2 overtakes only where w0 / w1 < 0.45. With
-    # each weight within +-50 %, the ratio reaches 1/3 and m2 overtakes in about 3.4 % of runs
-    # (w0 below 0.675, w1 above w0 / 0.45). Weights only raised, or only lowered, keep the
-    # ratio at 0.5 or more: m1 would never lose its lead.
+def _two_indicators() -> tuple[ScoreSet, ovm.Rubric]:
     rubric = ovm.load_rubric(TWO_RUBRIC)
     frame = pl.DataFrame({"id": ["m1", "m2"], "country": ["AAA", "BBB"],
                           "v0": [100.0, 0.0], "v1": [0.0, 45.0]})
     obs = ovm.observations_from_wide(frame, rubric, id_column="id", name_column=None,
                                      country_column="country")
-    scores = ovm.score(rubric, obs, bootstrap=0)
+    return ovm.score(rubric, obs, bootstrap=0), rubric
+
+
+def test_weights_are_moved_both_up_and_down() -> None:
+    # m1 leads by 100 on f.i0, m2 by 45 on f.i1: m2 overtakes only where w0 / w1 < 0.45. With
+    # each weight within +-50 %, the ratio reaches 1/3 and m2 overtakes in about 3.4 % of runs
+    # (w0 below 0.675, w1 above w0 / 0.45). Weights only raised, or only lowered, keep the
+    # ratio at 0.5 or more: m1 would never lose its lead.
+    scores, rubric = _two_indicators()
     result = ovm.sensitivity(
         scores, rubric, SensitivitySettings(runs=2000, choices=("weights",), weight_range=0.5),
         seed=4)
     shift = {r.mission: r.mean_shift for r in result.ranks}
     assert 0.015 < shift["m1"] < 0.06, shift
+
+
+def test_a_run_drops_no_indicator_or_one_of_them_alike() -> None:
+    # Three alternatives, equally likely: none dropped (m1 leads 50 to 22.5), f.i0 dropped
+    # (m2 leads 45 to 0), f.i1 dropped (m1 leads 100 to 0). m1 loses the lead in 1 run in 3.
+    scores, rubric = _two_indicators()
+    result = ovm.sensitivity(
+        scores, rubric, SensitivitySettings(runs=2000, choices=("drop_indicator",)), seed=4)
+    shift = {r.mission: r.mean_shift for r in result.ranks}
+    assert 0.30 < shift["m1"] < 0.37, shift
+    assert result.alternatives["drop_indicator"] == ("none", "f.i0", "f.i1")
+
+
+SHARE_RUBRIC = """\
+ovm_rubric: 1
+id: share
+version: "1"
+title: {en: Share}
+languages: [en]
+families:
+  - id: p
+    labels: {en: P}
+    children:
+      - {id: p.open, kind: checklist, labels: {en: Open}, source: checklist,
+         question: {en: "Open?"}, min_answers: 1}
+"""
+
+
+def test_sampling_moves_missions_whose_intervals_overlap(
+        tmp_path: Path, make_workspace: Callable[..., Path]) -> None:
+    # 16 and 14 yes of 40 (40 % and 35 %): Wilson intervals 26-55 % and 22-51 % overlap
+    # widely, so drawing within them reorders the two in a good share of the runs. Both
+    # shares are below one half, where the Wilson interval reaches further up than down.
+    missions = "missions:\n" + "".join(
+        f"  - {{id: {m}, country: AAA, name: {m}, election: {{type: general, "
+        "date: 2020-01-01}}\n" for m in ("a", "b"))
+    rows = ["mission,site,p.open"] + [f"{m},s{j},{'yes' if j < k else 'no'}"
+                                      for m, k in (("a", 16), ("b", 14)) for j in range(40)]
+    ws = ovm.load_workspace(make_workspace(tmp_path / "ws", rubric=SHARE_RUBRIC,
+                                           missions=missions, checklists="\n".join(rows)))
+    scores = ovm.score(ws.rubric, ws.observations, bootstrap=0)
+    result = ovm.sensitivity(
+        scores, ws.rubric, SensitivitySettings(runs=500, choices=("sampling",),
+                                               sampling_draws=50), seed=4)
+    shift = {r.mission: r.mean_shift for r in result.ranks}
+    assert 0.1 < shift["a"] < 0.5, shift
