@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import sys
 from pathlib import Path
 from typing import Any
@@ -20,6 +21,15 @@ def _format(args: argparse.Namespace) -> str:
     if suffix == ".pdf":
         raise UsageError("ovm writes HTML: print it to PDF from a browser (A4 styles included)")
     return {".json": "json", ".xlsx": "xlsx"}.get(suffix, "html")
+
+
+def _date(text: str) -> dt.date:
+    if text == "today":
+        return dt.date.today()
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {text!r}") from None
 
 
 def cmd_report(args: argparse.Namespace) -> int:
@@ -42,7 +52,8 @@ def cmd_report(args: argparse.Namespace) -> int:
     sens = (sensitivity_settings(args.sensitivity_runs)
             if args.sensitivity_runs and not args.mission else None)
     _, run = run_from(args, sens, mission=args.mission)
-    context = report_context(run, lang=args.lang, mission=args.mission, title=args.title)
+    context = report_context(run, lang=args.lang, mission=args.mission, title=args.title,
+                             date=args.date)
     try:
         output: str | bytes = render(context, fmt, templates=args.templates)
     except jinja2.TemplateError as exc:
@@ -84,6 +95,9 @@ def register(sub: Any) -> None:
     p.add_argument("--templates", metavar="DIR",
                    help="folder of templates overriding the packaged ones, file by file")
     p.add_argument("--title", help="title of the report (default: the workspace title)")
+    p.add_argument("--date", nargs="?", const="today", type=_date, metavar="YYYY-MM-DD",
+                   help="print a generation date (today without a value; default: no date, so "
+                        "the same run gives the same bytes)")
     p.add_argument("--sensitivity-runs", type=int, default=300, metavar="N",
                    help="runs of the sensitivity analysis behind rank intervals (0: skip)")
     p.set_defaults(func=cmd_report)

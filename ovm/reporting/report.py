@@ -862,6 +862,8 @@ def comparison_context(run: Run, *, lang: str = "en", title: str | None = None,
     # trends
     ctx["trends"] = _trends(b, cards, comparison)
 
+    ctx["generated_on"] = None
+    ctx["print_footer"] = ""
     ctx["quality"] = b.quality(cards, comparison.findings)
     ctx["methodology"] = b.methodology(comparison)
     return ctx
@@ -943,13 +945,15 @@ def _trends(b: _Builder, cards: Sequence[Scorecard],
     out = []
     for key in sorted(series):
         pts = sorted(series[key], key=lambda p: (index[p[0]].mission.election_date, p[0]))
-        if len(pts) < 2:
+        if not pts:
             continue
         points = []
         n = len(pts)
         for i, (mid, s) in enumerate(pts):
             card = index[mid]
-            x = TREND_X0 + (i * (TREND_X1 - TREND_X0) / (n - 1))
+            # One election: a dot in the middle, no line to draw.
+            x = (TREND_X0 + (i * (TREND_X1 - TREND_X0) / (n - 1)) if n > 1
+                 else (TREND_X0 + TREND_X1) / 2)
             y = _trend_y(s) if s is not None else None
             points.append({
                 "mission": b.mission(card),
@@ -966,10 +970,15 @@ def _trends(b: _Builder, cards: Sequence[Scorecard],
             delta = scored[-1] - scored[0]
             change = ("+" if delta >= 0.05 else "") + b.num(delta)
         country = index[pts[0][0]].mission.country
-        out.append({"key": key, "country": country, "points": points, "line": line,
-                    "change": change, "anchor": _anchor("trend", key),
+        out.append({"key": key, "country": country,
+                    "country_name": country_name(country, b.lang),
+                    "single": n == 1, "points": points,
+                    "line": line if n > 1 else "", "change": change,
+                    "anchor": _anchor("trend", key),
                     "grid": [{"y": f"{_trend_y(v):.1f}", "text": b.num(v, 0)}
                              for v in (0, 25, 50, 75, 100)]})
+    # Countries with a series first; those observed once follow, listed compactly.
+    out.sort(key=lambda tr: (bool(tr["single"]), tr["country_name"], tr["key"]))
     return out
 
 
@@ -1094,6 +1103,8 @@ def mission_context(run: Run, mission: str, *, lang: str = "en", title: str | No
     ctx["recommendations"] = [_recommendation(b, r.as_dict())
                               for r in run.recommendations(mission, lang)]
     ctx["follow_up"] = [_follow_up(b, f.model_dump()) for f in run.follow_up(mission).items]
+    ctx["generated_on"] = None
+    ctx["print_footer"] = ""
     ctx["quality"] = b.quality([card], list_info=True)
     ctx["methodology"] = b.methodology(comparison)
     return ctx
@@ -1150,15 +1161,33 @@ def _follow_up(b: _Builder, item: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def report_context(run: Run, *, lang: str = "en", mission: str | None = None,
-                   title: str | None = None) -> Context:
+                   title: str | None = None, date: dt.date | None = None) -> Context:
     """The context of a report on a run: the comparison of its cohort, or one ``mission``.
 
-    The title defaults to the workspace's (comparison) or the mission's name. Raises
-    :class:`ovm.UnknownMissionError` for a mission not in the run.
+    The title defaults to the workspace's (comparison) or the mission's name. ``date`` is
+    printed as the generation date; without it the report holds no date (same run, same
+    bytes). Raises :class:`ovm.UnknownMissionError` for a mission not in the run.
     """
     if mission is not None:
-        return mission_context(run, mission, lang=lang, title=title)
-    return comparison_context(run, lang=lang, title=title or run.title(lang))
+        ctx = mission_context(run, mission, lang=lang, title=title)
+    else:
+        ctx = comparison_context(run, lang=lang, title=title or run.title(lang))
+    ctx["generated_on"] = date.isoformat() if date is not None else None
+    ctx["print_footer"] = _print_footer(ctx)
+    return ctx
+
+
+def _print_footer(ctx: Context) -> str:
+    """The line printed at the foot of every page: rubric, version, data digest, date.
+
+    It goes into a CSS ``content`` string: only characters that need no escaping there.
+    """
+    meth = ctx["methodology"]
+    rb = meth["rubric"]
+    parts = [f"{rb['id']} {rb['version']}", f"data sha256 {meth['data_sha256'][:12]}"]
+    if ctx.get("generated_on"):
+        parts.append(str(ctx["generated_on"]))
+    return re.sub(r"[^A-Za-z0-9 ._:+/-]", "", " / ".join(parts))
 
 
 # --- rendering -------------------------------------------------------------------------------

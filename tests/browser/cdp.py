@@ -61,8 +61,19 @@ axe.run(document, {resultTypes: ['violations', 'incomplete']}).then(r => JSON.st
     nodes: v.nodes.slice(0, 5).map(n => ({
       target: n.target, html: n.html.slice(0, 200), summary: n.failureSummary}))}))}))
 """
-DESKTOP = (1280, 2000)
+DESKTOP = (1366, 900)
+PHONE = (390, 844)
 A4 = (794, 1123)
+OVERFLOW = """JSON.stringify({page: document.documentElement.scrollWidth,
+  view: document.documentElement.clientWidth,
+  wide: Array.from(document.querySelectorAll('body *')).filter(e => {
+    const r = e.getBoundingClientRect();
+    const box = e.parentElement && e.parentElement.closest('.table-wrap');
+    const inside = box && box.getBoundingClientRect().right <= document.documentElement.clientWidth + 1;
+    return r.right > document.documentElement.clientWidth + 1 && !inside;
+  }).slice(0, 5).map(e => e.tagName.toLowerCase() + '.' + String(e.className.baseVal ?? e.className)
+                     + (e.id ? '#' + e.id : ''))})"""
+"""The page's width against the viewport's, and elements sticking out (outside .table-wrap)."""
 
 
 def find_chromium() -> str | None:
@@ -198,6 +209,9 @@ class PageCheck:
     screenshots: list[str] = field(default_factory=list)
     pdf: str | None = None
     pdf_pages: int = 0
+    phone_overflow: int = 0
+    """How many CSS pixels the page is wider than the phone viewport (0: no sideways scroll)."""
+    phone_wide: list[str] = field(default_factory=list)
     axe_version: str | None = None
 
     def serious(self) -> list[dict[str, Any]]:
@@ -299,6 +313,25 @@ def check_page(html_file: str | Path, out_dir: str | Path, *, name: str = "repor
             check.incomplete = audit["incomplete"]
             check.incomplete_rules = audit["incompleteRules"]
             check.axe_version = audit["version"]
+
+        browser.send("Emulation.setDeviceMetricsOverride",
+                     {"width": PHONE[0], "height": PHONE[1], "deviceScaleFactor": 1,
+                      "mobile": True}, session=session)
+        browser.send("Runtime.evaluate", {
+            "expression": "new Promise(r => requestAnimationFrame(() => setTimeout(r, 100)))",
+            "awaitPromise": True}, session=session)
+        res = browser.send("Runtime.evaluate", {"expression": OVERFLOW, "returnByValue": True},
+                           session=session)
+        widths = json.loads(res["result"]["value"])
+        check.phone_overflow = max(0, int(widths["page"]) - int(widths["view"]))
+        check.phone_wide = list(widths["wide"])
+        phone = out / f"{name}-phone.png"
+        _screenshot(browser, session, phone)
+        check.screenshots.append(str(phone))
+        if full_page:
+            phone_full = out / f"{name}-phone-full.png"
+            _screenshot(browser, session, phone_full, full=True)
+            check.screenshots.append(str(phone_full))
 
         browser.send("Emulation.setDeviceMetricsOverride",
                      {"width": A4[0], "height": A4[1], "deviceScaleFactor": 1,
