@@ -166,8 +166,7 @@ def next_band_gap(rubric: Rubric, node: Group | Indicator, score: float) -> floa
 def _evidence(ns: NodeScore, node: Group | Indicator, lang: str) -> tuple[str, ...]:
     out = []
     ex = ns.explanation
-    formula = (checklist_formula(node, lang) if isinstance(node, Indicator) else None) \
-        or ex.formula
+    formula = (None if isinstance(node, Group) else checklist_formula(node, lang)) or ex.formula
     if formula:
         out.append(f"{formula} = {_fmt(ex.raw_value, 2, lang)}")
     for inp in ex.inputs:

@@ -71,8 +71,8 @@ OVERFLOW = """JSON.stringify({page: document.documentElement.scrollWidth,
     const box = e.parentElement && e.parentElement.closest('.table-wrap');
     const inside = box && box.getBoundingClientRect().right <= document.documentElement.clientWidth + 1;
     return r.right > document.documentElement.clientWidth + 1 && !inside;
-  }).slice(0, 5).map(e => e.tagName.toLowerCase() + '.' + String(e.className.baseVal ?? e.className)
-                     + (e.id ? '#' + e.id : ''))})"""
+  }).slice(0, 5).map(e => e.tagName.toLowerCase() + '.'
+                     + String(e.className.baseVal ?? e.className) + (e.id ? '#' + e.id : ''))})"""
 """The page's width against the viewport's, and elements sticking out (outside .table-wrap)."""
 
 
