@@ -121,9 +121,10 @@ def _sites(root: Path) -> list[dict[str, Any]]:
             for r in sites.select(keep).sort("mission", "site").to_dicts()]
 
 
-def _score(root: Path, capsys: pytest.CaptureFixture[str]) -> tuple[int, dict[str, Any], str]:
+def _score(root: Path, capsys: pytest.CaptureFixture[str],
+           *extra: str) -> tuple[int, dict[str, Any], str]:
     out = root / "scores.json"
-    code = main(["score", str(root), "-o", str(out)])
+    code = main(["score", str(root), "-o", str(out), *extra])
     err = capsys.readouterr().err
     return code, json.loads(out.read_text(encoding="utf-8")) if code == 0 else {}, err
 
@@ -209,7 +210,7 @@ def test_a_workbook_with_a_bad_cell_in_each_sheet_loses_those_cells_only(
         "rubric: rubric.yaml\nstatistics: [{path: data.xlsx, sheet: variables}]\n"
         "answers: [{path: data.xlsx, sheet: answers}]\nsettings: {bootstrap: 0}\n",
         encoding="utf-8")
-    code, _, err = _score(root, capsys)
+    code, _, err = _score(root, capsys, "--allow-rejected")
     assert code == 0, err
     book = root / "data.xlsx"
     lines = err.splitlines()

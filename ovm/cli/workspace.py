@@ -115,7 +115,7 @@ _EXAMPLE = """\
 
 
 def _mission_entry(mid: str) -> str:
-    from ovm.data.places import country_code
+    from ovm.data.plan import country_code
 
     code = mid.split("-")[0].upper()
     country = code if country_code(code) == code and len(code) == 3 else "XXX"

@@ -12,7 +12,7 @@ from typing import Annotated, Any, Literal
 import polars as pl
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError
 
-from ovm.data.places import PlannedPlace, place_issues
+from ovm.data.plan import PlannedPlace, place_issues
 from ovm.data.reader import (
     MISSING_WORDS,
     NA_WORDS,
@@ -140,10 +140,11 @@ class Mission(_Model):
     places: tuple[PlannedPlace, ...] = Field(default=(), exclude=True)
 
     def voting_days(self) -> tuple[dt.date, dt.date]:
-        """The first and last day of voting abroad: ``voting_abroad``, else election day."""
+        """The first and last day of voting abroad: ``voting_abroad``, else the week up to
+        election day (several countries vote abroad for days before it)."""
         if self.voting_abroad is not None:
             return self.voting_abroad.start, self.voting_abroad.end
-        return self.election.date, self.election.date
+        return self.election.date - dt.timedelta(days=7), self.election.date
 
     def title(self, lang: str = "en") -> str:
         """The mission's name in ``lang`` (falls back to English, then the id)."""
@@ -435,7 +436,7 @@ def _check_mission(
 
     out = _check_data(doc, path, mission.answers, mission.values, rubric)
     out += [dataclasses.replace(i, path=(*path, *i.path)) for i in
-            place_issues(mission, doc.file, locate)]
+            place_issues(mission.places, doc.file, locate)]
     period = mission.voting_abroad
     if period is not None and period.start > period.end:
         out.append(_data_issue(doc, (*path, "voting_abroad"), "invalid-value",

@@ -8,104 +8,29 @@ places were observed, by country and city, and which have no visit ("expected vs
 from __future__ import annotations
 
 import datetime as dt
-import functools
-import re
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import Any
 
 import polars as pl
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
-from ovm.data.reader import Account, Column, NumberRule, Reading, Text, clean, refused
-from ovm.data.tables import read_named_table
+from ovm.data.observations import (
+    FileReport,
+    Mission,
+    Observations,
+    RejectedRow,
+    mission_cell_issues,
+)
+from ovm.data.plan import PlannedPlace, _Country, _Time, country_code, country_problem
+from ovm.data.reader import Account, Column, NumberRule, Text, clean
+from ovm.data.tables import ROW, read_named_table
 from ovm.errors import Issue
 
-if TYPE_CHECKING:
-    from ovm.data.observations import FileReport, Mission, Observations, RejectedRow
+__all__ = ["PLACE_COLUMNS", "AreaCoverage", "PlanCoverage", "PlannedPlace", "country_code",
+           "country_problem", "load_places", "plan_coverage", "with_places"]
 
 PLACE_COLUMNS = ("mission", "place", "country", "city", "tables", "opens")
-
-
-class PlannedPlace(BaseModel):
-    """A polling place abroad the mission plans to visit."""
-
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
-    id: Annotated[str, StringConstraints(min_length=1)]
-    country: Annotated[str, StringConstraints(pattern=r"^[A-Z]{3}$")]
-    city: str | None = None
-    tables: Annotated[int, Field(ge=0)] | None = None
-    opens: dt.time | None = None
-
-
-@functools.cache
-def _names() -> dict[str, str]:
-    """Country names (English, Spanish, French, Portuguese; common and official) -> alpha-3."""
-    import gettext
-
-    import pycountry
-
-    out: dict[str, str] = {}
-    langs = ("es", "fr", "pt")
-    trans = [gettext.translation("iso3166-1", pycountry.LOCALES_DIR, languages=[lang],
-                                 fallback=True) for lang in langs]
-    for c in pycountry.countries:
-        names = [getattr(c, a) for a in ("name", "official_name", "common_name")
-                 if getattr(c, a, None)]
-        for t in trans:
-            names += [t.gettext(n) for n in list(names)]
-        for n in names:
-            out.setdefault(_fold(n), c.alpha_3)
-    return out
-
-
-def _fold(text: str) -> str:
-    import unicodedata
-
-    plain = unicodedata.normalize("NFKD", text.casefold())
-    return re.sub(r"\s+", " ", "".join(ch for ch in plain if not unicodedata.combining(ch)))\
-        .strip()
-
-
-def country_code(text: str) -> str | None:
-    """The ISO 3166 alpha-3 code a text names: the code itself (any case), an alpha-2 code,
-    or the country's name in English, Spanish, French or Portuguese; None for none."""
-    import pycountry
-
-    t = text.strip()
-    if re.fullmatch(r"[A-Za-z]{3}", t) and pycountry.countries.get(alpha_3=t.upper()):
-        return t.upper()
-    if re.fullmatch(r"[A-Za-z]{2}", t):
-        found = pycountry.countries.get(alpha_2=t.upper())
-        return str(found.alpha_3) if found else None
-    return _names().get(_fold(t))
-
-
-def country_problem(text: str) -> str | None:
-    """Why a cell is not an ISO 3166 alpha-3 code (with the code it may mean), or None."""
-    if re.fullmatch(r"[A-Z]{3}", text) and country_code(text) == text:
-        return None
-    near = country_code(text)
-    hint = f": did you mean {near!r}?" if near else ""
-    return f"{text!r} is not an ISO 3166 alpha-3 country code{hint}"
-
-
-@dataclass(frozen=True)
-class _Country:
-    def __call__(self, text: str) -> Reading:
-        problem = country_problem(text)
-        return refused("invalid-country", problem) if problem else Reading("value", text)
-
-
-@dataclass(frozen=True)
-class _Time:
-    def __call__(self, text: str) -> Reading:
-        try:
-            return Reading("value", dt.time.fromisoformat(text).isoformat("minutes"))
-        except ValueError:
-            return refused("invalid-time", f"{text!r} is not a time of day such as 08:00")
 
 
 def _columns() -> dict[str, Column]:
@@ -126,9 +51,6 @@ def load_places(path: Path, missions: Sequence[Mission], *, sheet: str | None = 
                 ) -> tuple[dict[str, list[PlannedPlace]], FileReport, list[RejectedRow],
                            list[Issue]]:
     """Read a table of planned places: every row used, or rejected with every reason."""
-    from ovm.data.observations import FileReport, mission_cell_issues
-    from ovm.data.tables import ROW
-
     df, issues, name = read_named_table(path, sheet=sheet)
     if df is None:
         return {}, FileReport(name, "places", 0, 0, 0), [], issues
@@ -173,27 +95,6 @@ def load_places(path: Path, missions: Sequence[Mission], *, sheet: str | None = 
             tables=int(tables) if isinstance(tables, float) else None,
             opens=dt.time.fromisoformat(str(got["opens"])) if got.get("opens") else None))
     return out, account.report(df.height), account.rejected, [*issues, *account.issues]
-
-
-def place_issues(mission: Mission, file: str,
-                 locate: Callable[[int, str], tuple[int | None, int | None]]) -> list[Issue]:
-    """Problems with the places a mission lists in ``missions.yaml`` (``locate(index, field)``
-    gives the line and column)."""
-    out = []
-    seen: set[str] = set()
-    for j, p in enumerate(mission.places):
-        problem = country_problem(p.country)
-        if problem:
-            line, col = locate(j, "country")
-            out.append(Issue(file, line, col, "invalid-country", problem,
-                             ("places", j, "country"), "error", "data"))
-        if p.id in seen:
-            line, col = locate(j, "id")
-            out.append(Issue(file, line, col, "duplicate-place",
-                             f"place {p.id!r} is listed twice", ("places", j, "id"), "error",
-                             "data"))
-        seen.add(p.id)
-    return out
 
 
 # --- coverage ----------------------------------------------------------------------------------

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 import polars as pl
 
 from ovm.data.observations import Mission
-from ovm.data.places import country_problem
+from ovm.data.plan import country_problem
 from ovm.data.tables import ROW
 from ovm.errors import Issue
 

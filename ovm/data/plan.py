@@ -1,0 +1,116 @@
+"""A planned polling place abroad, and ISO 3166 country codes read from what people write."""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Annotated
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+
+from ovm.data.reader import Reading, refused
+from ovm.errors import Issue
+
+
+class PlannedPlace(BaseModel):
+    """A polling place abroad the mission plans to visit."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    id: Annotated[str, StringConstraints(min_length=1)]
+    country: Annotated[str, StringConstraints(pattern=r"^[A-Z]{3}$")]
+    city: str | None = None
+    tables: Annotated[int, Field(ge=0)] | None = None
+    opens: dt.time | None = None
+
+
+@functools.cache
+def _names() -> dict[str, str]:
+    """Country names (English, Spanish, French, Portuguese; common and official) -> alpha-3."""
+    import gettext
+
+    import pycountry
+
+    out: dict[str, str] = {}
+    langs = ("es", "fr", "pt")
+    trans = [gettext.translation("iso3166-1", pycountry.LOCALES_DIR, languages=[lang],
+                                 fallback=True) for lang in langs]
+    for c in pycountry.countries:
+        names = [getattr(c, a) for a in ("name", "official_name", "common_name")
+                 if getattr(c, a, None)]
+        for t in trans:
+            names += [t.gettext(n) for n in list(names)]
+        for n in names:
+            out.setdefault(_fold(n), c.alpha_3)
+    return out
+
+
+def _fold(text: str) -> str:
+    import unicodedata
+
+    plain = unicodedata.normalize("NFKD", text.casefold())
+    return re.sub(r"\s+", " ", "".join(ch for ch in plain if not unicodedata.combining(ch)))\
+        .strip()
+
+
+def country_code(text: str) -> str | None:
+    """The ISO 3166 alpha-3 code a text names: the code itself (any case), an alpha-2 code,
+    or the country's name in English, Spanish, French or Portuguese; None for none."""
+    import pycountry
+
+    t = text.strip()
+    if re.fullmatch(r"[A-Za-z]{3}", t) and pycountry.countries.get(alpha_3=t.upper()):
+        return t.upper()
+    if re.fullmatch(r"[A-Za-z]{2}", t):
+        found = pycountry.countries.get(alpha_2=t.upper())
+        return str(found.alpha_3) if found else None
+    return _names().get(_fold(t))
+
+
+def country_problem(text: str) -> str | None:
+    """Why a cell is not an ISO 3166 alpha-3 code (with the code it may mean), or None."""
+    if re.fullmatch(r"[A-Z]{3}", text) and country_code(text) == text:
+        return None
+    near = country_code(text)
+    hint = f": did you mean {near!r}?" if near else ""
+    return f"{text!r} is not an ISO 3166 alpha-3 country code{hint}"
+
+
+@dataclass(frozen=True)
+class _Country:
+    def __call__(self, text: str) -> Reading:
+        problem = country_problem(text)
+        return refused("invalid-country", problem) if problem else Reading("value", text)
+
+
+@dataclass(frozen=True)
+class _Time:
+    def __call__(self, text: str) -> Reading:
+        try:
+            return Reading("value", dt.time.fromisoformat(text).isoformat("minutes"))
+        except ValueError:
+            return refused("invalid-time", f"{text!r} is not a time of day such as 08:00")
+
+
+def place_issues(places: Sequence[PlannedPlace], file: str,
+                 locate: Callable[[int, str], tuple[int | None, int | None]]) -> list[Issue]:
+    """Problems with the places a mission lists in ``missions.yaml`` (``locate(index, field)``
+    gives the line and column)."""
+    out = []
+    seen: set[str] = set()
+    for j, p in enumerate(places):
+        problem = country_problem(p.country)
+        if problem:
+            line, col = locate(j, "country")
+            out.append(Issue(file, line, col, "invalid-country", problem,
+                             ("places", j, "country"), "error", "data"))
+        if p.id in seen:
+            line, col = locate(j, "id")
+            out.append(Issue(file, line, col, "duplicate-place",
+                             f"place {p.id!r} is listed twice", ("places", j, "id"), "error",
+                             "data"))
+        seen.add(p.id)
+    return out
