@@ -464,10 +464,10 @@ def test_mission_report_explains_every_score(mini: tuple[Workspace, Run]) -> Non
     ctx = report.report_context(run, mission="aaa-2020")
     tree = _parse(report.render_html(ctx))
     assert _num(tree.find(".//div[@class='big-score']")) == _fmt(card.overall.score)
-    articles = {a.get("id"): a for a in tree.iter("article")}
+    articles = {a.get("id"): a for a in tree.iter("details")}
     for ns in card.nodes:
         art = articles[f"node-{ns.node.replace('.', '-')}"]
-        h3 = art.find("./h3")
+        h3 = art.find("./summary/h3")
         assert _num(h3) == _fmt(ns.score if ns.status == "scored" else None)
     turnout = _text(articles["node-rights-turnout"])
     for needle in (
