@@ -245,13 +245,16 @@ families:
 """
 
 
-def _two_indicators() -> tuple[ScoreSet, ovm.Rubric]:
-    rubric = ovm.load_rubric(TWO_RUBRIC)
+def _two_observations(rubric: ovm.Rubric) -> ovm.Observations:
     frame = pl.DataFrame({"id": ["m1", "m2"], "country": ["AAA", "BBB"],
                           "v0": [100.0, 0.0], "v1": [0.0, 45.0]})
-    obs = ovm.observations_from_wide(frame, rubric, id_column="id", name_column=None,
-                                     country_column="country")
-    return ovm.score(rubric, obs, bootstrap=0), rubric
+    return ovm.observations_from_wide(frame, rubric, id_column="id", name_column=None,
+                                      country_column="country")
+
+
+def _two_indicators() -> tuple[ScoreSet, ovm.Rubric]:
+    rubric = ovm.load_rubric(TWO_RUBRIC)
+    return ovm.score(rubric, _two_observations(rubric), bootstrap=0), rubric
 
 
 def test_weights_are_moved_both_up_and_down() -> None:
@@ -311,3 +314,63 @@ def test_sampling_moves_missions_whose_intervals_overlap(
                                                sampling_draws=50), seed=4)
     shift = {r.mission: r.mean_shift for r in result.ranks}
     assert 0.1 < shift["a"] < 0.5, shift
+
+
+def test_a_nominal_mean_defined_only_by_flooring_is_flagged() -> None:
+    # Under a geometric mean m1's 0 on f.i1 leaves its nominal overall undefined; the runs
+    # floor it to define one, and say so. Under the arithmetic mean nothing is floored.
+    flags = {}
+    for method in ("arithmetic", "geometric"):
+        rubric = ovm.load_rubric(TWO_RUBRIC.replace(
+            "    labels: {en: F}\n", f"    labels: {{en: F}}\n    aggregation: {method}\n"))
+        scores = ovm.score(rubric, _two_observations(rubric), bootstrap=0)
+        result = ovm.sensitivity(scores, rubric,
+                                 SensitivitySettings(runs=10, choices=("weights",)), seed=1)
+        flags[method] = result.floored
+    assert flags == {"arithmetic": False, "geometric": True}
+
+
+def test_the_notes_say_how_z_scores_are_rescaled() -> None:
+    scores, rubric = _two_indicators()
+    result = ovm.sensitivity(scores, rubric, SensitivitySettings(runs=10), seed=1)
+    assert "z-scores rescaled to mean 50 and deviation 10" in result.notes
+
+
+RAW_RUBRIC = """\
+ovm_rubric: 1
+id: raw
+version: "1"
+title: {en: Raw}
+languages: [en]
+variables:
+  - {name: cost, labels: {en: Cost}, unit: u, source: statistics}
+families:
+  - id: p
+    labels: {en: P}
+    children:
+      - {id: p.cost, kind: quantitative, labels: {en: Cost}, source: statistics,
+         formula: cost, rule: {type: cohort}}
+      - {id: p.open, kind: checklist, labels: {en: Open}, source: checklist,
+         question: {en: "Open?"}, min_answers: 1}
+"""
+
+
+def test_sampling_leaves_values_without_an_interval_alone(
+        tmp_path: Path, make_workspace: Callable[..., Path]) -> None:
+    # p.cost is a raw value (300 and 150, outside 0-100) normalised over the cohort: a min-max
+    # 100 for a, 0 for b. The shares are equal (20 of 40 each): whatever the draws within
+    # their intervals (about +-15 points), a leads by 100 on p.cost and never loses it.
+    missions = "missions:\n" + "".join(
+        f"  - {{id: {m}, country: AAA, name: {m}, election: {{type: general, "
+        "date: 2020-01-01}}\n" for m in ("a", "b"))
+    rows = ["mission,site,p.open"] + [f"{m},s{j},{'yes' if j < 20 else 'no'}"
+                                      for m in ("a", "b") for j in range(40)]
+    ws = ovm.load_workspace(make_workspace(
+        tmp_path / "ws", rubric=RAW_RUBRIC, missions=missions, checklists="\n".join(rows),
+        statistics="mission,cost\na,300\nb,150\n"))
+    scores = ovm.score(ws.rubric, ws.observations, bootstrap=0)
+    result = ovm.sensitivity(
+        scores, ws.rubric, SensitivitySettings(runs=200, choices=("sampling",),
+                                               sampling_draws=50), seed=4)
+    assert [(r.mission, r.low, r.high, r.mean_shift) for r in result.ranks] == [
+        ("a", 1.0, 1.0, 0.0), ("b", 2.0, 2.0, 0.0)]
