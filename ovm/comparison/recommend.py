@@ -268,9 +268,13 @@ def recommend(
             card = scorecard
     titles: dict[str, str] = {}
     if comparison is not None:
+        # Only the missions a recommendation names: a cohort of hundreds drafts for each one.
+        named = {m for b in comparison.best.values() for m in b.missions[:2]}
+        named |= {r.mission for ranking in comparison.rankings.values() for r in ranking[:2]}
         for c in comparison.scores.scorecards:
-            nm = c.mission.name
-            titles[c.mission.id] = nm if isinstance(nm, str) else pick(dict(nm), lang)
+            if c.mission.id in named:
+                nm = c.mission.name
+                titles[c.mission.id] = nm if isinstance(nm, str) else pick(dict(nm), lang)
     info = card.mission
     mtitle = info.name if isinstance(info.name, str) else pick(dict(info.name), lang)
     out: list[Recommendation] = []

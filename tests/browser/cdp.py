@@ -69,7 +69,8 @@ OVERFLOW = """JSON.stringify({page: document.documentElement.scrollWidth,
   wide: Array.from(document.querySelectorAll('body *')).filter(e => {
     const r = e.getBoundingClientRect();
     const box = e.parentElement && e.parentElement.closest('.table-wrap');
-    const inside = box && box.getBoundingClientRect().right <= document.documentElement.clientWidth + 1;
+    const view = document.documentElement.clientWidth + 1;
+    const inside = box && box.getBoundingClientRect().right <= view;
     return r.right > document.documentElement.clientWidth + 1 && !inside;
   }).slice(0, 5).map(e => e.tagName.toLowerCase() + '.'
                      + String(e.className.baseVal ?? e.className) + (e.id ? '#' + e.id : ''))})"""
