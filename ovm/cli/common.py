@@ -187,12 +187,17 @@ def check_rejections(ws: Workspace, args: argparse.Namespace) -> None:
     for rej in rep.rejected:
         for reason in rej.reasons:
             print(f"{reason} (row rejected)", file=sys.stderr)
-    if not getattr(args, "quiet", False) or rep.rejected:
+    if not getattr(args, "quiet", False) or rep.rejected or rep.cells_rejected:
         for line in describe_report(rep):
             print(line, file=sys.stderr)
-    if rep.rejected and not getattr(args, "allow_rejected", False):
-        raise Rejected(f"{len(rep.rejected)} row(s) rejected; fix them or pass "
-                       "--allow-rejected")
+    cells = rep.cells_rejected
+    if (rep.rejected or cells) and not getattr(args, "allow_rejected", False):
+        # A refused cell loses one datum: the run would score without it, so it stops the run
+        # like a refused row unless the user accepts the loss.
+        what = " and ".join(x for x in (
+            f"{len(rep.rejected)} row(s)" if rep.rejected else "",
+            f"{cells} cell(s)" if cells else "") if x)
+        raise Rejected(f"{what} rejected; fix them or pass --allow-rejected")
 
 
 def load(args: argparse.Namespace) -> Workspace:
