@@ -349,6 +349,26 @@ def test_a_question_answered_only_not_applicable_is_not_applicable(run: Run) -> 
     assert card.node("p.queue").status == "missing"
 
 
+def test_a_leaf_without_a_score_covers_nothing(run: Run) -> None:
+    sites = "mission,site,p.open,p.queue,p.away\nm1,s1,na,1,0\nm1,s2,n/a,2,1\nm1,s3,,3,\n"
+    card = run(CHECKLIST, mission("m1"), checklists=sites).scorecard("m1")
+    assert {n.node: (n.status, n.coverage) for n in card.nodes} == {
+        "p": ("insufficient", 0.25), "p.open": ("missing", 0.0),
+        "p.open_rule": ("missing", 0.0), "p.queue": ("scored", 1.0),
+        "p.away": ("insufficient", 0.0)}
+
+
+def test_a_share_in_no_band_is_missing_with_a_finding(run: Run) -> None:
+    rubric = CHECKLIST.replace("rule: {type: goalposts, low: 50, high: 100}",
+                               "rule: {type: bands, bands: [{max: 50, score: 0}, "
+                               "{min: 80, score: 100}]}")
+    card = run(rubric, mission("m1"), checklists=SITES).scorecard("m1")
+    node = card.node("p.open_rule")
+    assert (node.status, node.score, node.interval) == ("missing", None, None)
+    assert node.value == pytest.approx(200 / 3)
+    assert ("value-outside-bands", "p.open_rule", "warning") in findings(card)
+
+
 def test_a_cohort_rule_leaves_the_indicator_pending(run: Run) -> None:
     rubric = CHECKLIST.replace("rule: {type: goalposts, low: 50, high: 100}",
                                "rule: {type: cohort}")

@@ -174,6 +174,78 @@ def test_levels_that_share_a_score_are_in_order() -> None:
     assert where(issues) == [(21, 32, "level-score-range"), (21, 32, "levels-unordered")]
 
 
+def test_a_reference_declared_twice_is_a_duplicate_id() -> None:
+    text = (RUBRICS / "valid.yaml").read_text(encoding="utf-8")
+    text = text.replace("  - {id: idea-2007, title: Voting from Abroad}\n",
+                        "  - {id: idea-2007, title: Voting from Abroad}\n"
+                        "  - {id: idea-2007, title: Again}\n")
+    _rubric, issues = check_rubric(text, file="r.yaml")
+    assert [(i.line, i.column, i.code, i.message) for i in issues] == [
+        (7, 10, "duplicate-id", "reference 'idea-2007' is declared twice")]
+
+
+def test_the_title_and_variable_descriptions_need_every_language() -> None:
+    text = (RUBRICS / "valid.yaml").read_text(encoding="utf-8")
+    text = text.replace("title: {en: Fixture, es: Ficticia}", "title: {en: Fixture}")
+    text = text.replace("{name: votes, labels: {en: Votes, es: Votos},",
+                        "{name: votes, labels: {en: Votes, es: Votos}, description: {es: V},")
+    _rubric, issues = check_rubric(text, file="r.yaml")
+    assert [(i.line, i.code, i.as_dict()["path"]) for i in issues] == [
+        (4, "missing-translation", "title"),
+        (8, "missing-translation", "variables[0].description")]
+
+
+def test_a_variable_may_have_equal_minimum_and_maximum() -> None:
+    text = (RUBRICS / "valid.yaml").read_text(encoding="utf-8")
+    text = text.replace("unit: votes, type: count,", "unit: votes, type: count, minimum: 5, "
+                        "maximum: 5,")
+    assert check_rubric(text, file="r.yaml")[1] == []
+    _rubric, issues = check_rubric(text.replace("maximum: 5", "maximum: 4.5"), file="r.yaml")
+    assert [(i.code, i.message) for i in issues] == [
+        ("invalid-range", "minimum 5 is above maximum 4.5")]
+
+
+def test_placeholder_messages_name_what_is_wrong() -> None:
+    assert [i.message for i in check("invalid-placeholder.yaml")[1]] == [
+        "unbalanced braces near 'e legal a {label'"]
+    assert [i.message for i in check("unknown-placeholder.yaml")[1]] == [
+        "{etiqueta} is neither a declared variable nor one of band, best_mission, best_score, "
+        "country, election, gap, label, mission, score, unit, value"]
+
+
+SCORE_BANDS = "title: {en: Fixture, es: Ficticia}\n"
+
+
+@pytest.mark.parametrize(("bands", "expected"), [
+    # Score bands cover 0 to 100: the ends are checked, not only the joins.
+    ("[{min: 10, max: 50}, {min: 50, max: 100}]",
+     [(5, "bands-gap", "bands[0]", "the lowest band must start at 0")]),
+    ("[{min: 0, max: 50}, {min: 50, max: 90}]",
+     [(5, "bands-gap", "bands[1]", "the highest band must end at 100")]),
+    ("[{min: 0, max: 50}, {min: 50, max: 70}, {min: 70, max: 90}]",
+     [(5, "bands-gap", "bands[2]", "the highest band must end at 100")]),
+    # A band without its min is a schema error, never a crash of the range check.
+    ("[{min: 0, max: 50}, {max: 100}]",
+     [(5, "missing-field", "bands[1].min", "required field is missing")]),
+])
+def test_score_bands_cover_0_to_100(bands: str, expected: list) -> None:
+    text = (RUBRICS / "valid.yaml").read_text(encoding="utf-8")
+    labelled = bands.replace("}", ", label: {en: B, es: B}}")
+    text = text.replace(SCORE_BANDS, f"{SCORE_BANDS}bands: {labelled}\n")
+    _rubric, issues = check_rubric(text, file="r.yaml")
+    assert [(i.line, i.code, i.as_dict()["path"], i.message) for i in issues] == expected
+
+
+def test_only_the_first_value_band_may_be_open_below() -> None:
+    text = (RUBRICS / "valid.yaml").read_text(encoding="utf-8")
+    text = text.replace("rule: {type: goalposts, low: 10, high: 60}",
+                        "rule: {type: bands, bands: [{max: 1, score: 100}, {max: 5, score: 50}]}")
+    _rubric, issues = check_rubric(text, file="r.yaml")
+    assert [(i.code, i.as_dict()["path"], i.message) for i in issues] == [
+        ("bands-unordered", "families[0].children[1].rule.bands[1]",
+         "only the first band may be open below")]
+
+
 def test_five_mistakes_are_five_issues_in_one_run() -> None:
     rubric, issues = check("five-mistakes.yaml")
     errors = [i for i in issues if i.severity == "error"]
