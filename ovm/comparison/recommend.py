@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from ovm.comparison.cohort import Comparison
 
 PRIORITY_ORDER = {"high": 0, "medium": 1, "low": 2}
+_PLACEHOLDER_NAME = re.compile(r"(?<!\{)\{([a-z_][a-z0-9_]*)\}")
 _PLACEHOLDER = re.compile(r"\{\{|\}\}|\{([a-z_][a-z0-9_]*)\}")
 
 
@@ -278,14 +279,15 @@ def recommend(
     info = card.mission
     mtitle = info.name if isinstance(info.name, str) else pick(dict(info.name), lang)
     out: list[Recommendation] = []
+    by_id = {n.node: n for n in card.nodes}
     for placed in rubric.walk():
         node = placed.node
         if not node.recommendations:
             continue
-        try:
-            ns = card.node(node.id)
-        except KeyError:
+        found = by_id.get(node.id)
+        if found is None:
             continue
+        ns = found
         for tpl in node.recommendations:
             cond = _holds(tpl, ns, lang)
             if cond is None:
@@ -294,22 +296,33 @@ def recommend(
             gap = next_band_gap(rubric, node, ns.score)
             gain = effective_weight(card, node.id) * gap
             best_text, best_vals = _best(comparison, node.id, info.id, lang, titles)
+            template = pick(tpl.text, lang)
+            # Only the names the text uses are formatted: a mission has dozens of values and a
+            # cohort of hundreds drafts for each one.
+            wanted = set(_PLACEHOLDER_NAME.findall(template))
             values = {
                 "mission": mtitle,
-                "country": country_name(info.country, lang),
                 "election": f"{info.election_type} {info.election_date.isoformat()}",
                 "label": pick(node.labels, lang),
-                "score": _fmt(ns.score, lang=lang),
-                "value": _fmt(ns.value, lang=lang),
-                "unit": "" if isinstance(node, Group) else node.unit_text(lang),
-                "band": _band_label(rubric, node, ns, lang),
-                "gap": _fmt(gap, lang=lang),
                 "best_score": "—",
                 "best_mission": "—",
                 **best_vals,
             }
+            if "country" in wanted:
+                values["country"] = country_name(info.country, lang)
+            if "score" in wanted:
+                values["score"] = _fmt(ns.score, lang=lang)
+            if "value" in wanted:
+                values["value"] = _fmt(ns.value, lang=lang)
+            if "unit" in wanted:
+                values["unit"] = "" if isinstance(node, Group) else node.unit_text(lang)
+            if "band" in wanted:
+                values["band"] = _band_label(rubric, node, ns, lang)
+            if "gap" in wanted:
+                values["gap"] = _fmt(gap, lang=lang)
             if mission is not None:
-                for name, d in mission.values.items():
+                for name in wanted & set(mission.values):
+                    d = mission.values[name]
                     values[name] = _fmt(d.value if isinstance(d.value, float) else None, 1, lang)
             # What the node was computed from is what its text is about: it wins over a table
             # value of the same name.
@@ -321,7 +334,7 @@ def recommend(
                     node_label=pick(node.labels, lang),
                     to=tpl.to,
                     priority=tpl.priority,
-                    text=fill(pick(tpl.text, lang), values),
+                    text=fill(template, values),
                     condition=cond,
                     score=ns.score,
                     gain=round(gain, 6),
