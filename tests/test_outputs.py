@@ -129,3 +129,18 @@ def test_memory_estimate_grows_with_runs_missions_and_nodes() -> None:
     assert sensitivity_module.memory_needed(200, 5, 10, 20) > base
     assert sensitivity_module.memory_needed(100, 5, 20, 20) > base
     assert sensitivity_module.memory_needed(100, 5, 10, 40) > base
+
+
+def test_many_warnings_of_one_code_are_counted_not_all_printed(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    # The simulated example checklists send observers between countries in a couple of hours.
+    assert main(["score", str(EXAMPLES), "--bootstrap", "0", "-o", "-"]) == 0
+    err = capsys.readouterr().err.splitlines()
+    flagged = [line for line in err if line.endswith("[observer-too-fast]")]
+    assert len(flagged) == 5
+    counted = [line for line in err if "more warning(s) [observer-too-fast]" in line]
+    assert len(counted) == 1 and "ovm check" in counted[0]
+    assert main(["score", str(EXAMPLES), "--bootstrap", "0", "-q", "-o", "-"]) == 0
+    quiet = capsys.readouterr().err.splitlines()
+    assert [line for line in quiet if "observer-too-fast" in line] == [
+        f"{EXAMPLES}: 88 warning(s) [observer-too-fast]; ovm check {EXAMPLES} lists them all"]

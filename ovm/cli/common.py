@@ -183,7 +183,9 @@ def check_rejections(ws: Workspace, args: argparse.Namespace) -> None:
     from ovm.data.workspace import describe_report
 
     rep = ws.observations.report
-    print_issues(rep.issues)
+    print_issues([i for i in rep.issues if i.severity == "error"])
+    _print_warnings([i for i in rep.issues if i.severity != "error"], ws,
+                    quiet=getattr(args, "quiet", False))
     for rej in rep.rejected:
         for reason in rej.reasons:
             print(f"{reason} (row rejected)", file=sys.stderr)
@@ -198,6 +200,28 @@ def check_rejections(ws: Workspace, args: argparse.Namespace) -> None:
             f"{len(rep.rejected)} row(s)" if rep.rejected else "",
             f"{cells} cell(s)" if cells else "") if x)
         raise Rejected(f"{what} rejected; fix them or pass --allow-rejected")
+
+
+WARNINGS_SHOWN = 5
+"""Warnings of one code printed before the rest are counted (ovm check lists them all)."""
+
+
+def _print_warnings(warnings: Sequence[Issue], ws: Workspace, *, quiet: bool) -> None:
+    """Warnings grouped by code: a few of each, then a count; with ``quiet`` only the counts.
+
+    A plausibility check can flag every visit of a large file; the analysing commands say how
+    many, and ``ovm check`` lists every one.
+    """
+    by_code: dict[str, list[Issue]] = {}
+    for issue in warnings:
+        by_code.setdefault(issue.code, []).append(issue)
+    for code, issues in by_code.items():
+        shown = 0 if quiet else WARNINGS_SHOWN
+        print_issues(issues[:shown])
+        if len(issues) > shown:
+            more = len(issues) - shown
+            print(f"{ws.root}: {'' if quiet else 'and '}{more} {'more ' if shown else ''}"
+                  f"warning(s) [{code}]; ovm check {ws.root} lists them all", file=sys.stderr)
 
 
 def load(args: argparse.Namespace) -> Workspace:
