@@ -16,7 +16,7 @@ from typing import Any, ClassVar, Literal
 import numpy as np
 
 from ovm.errors import Issue
-from ovm.indicators._common import IndicatorBase, VarName
+from ovm.indicators import IndicatorBase, VarName
 from ovm.indicators.registry import KindUnit, register_kind, unregister_kind
 from ovm.indicators.rules import Rule
 from ovm.indicators.scoring import (

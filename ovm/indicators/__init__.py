@@ -1,7 +1,8 @@
 """Indicator kinds and scoring rules, one module each, registered by key (see ``registry``).
 
 Importing this package registers the built-in kinds (levels, answer, checklist, quantitative,
-comparative) and rules (identity, goalposts, bands, target, cohort).
+comparative) and rules (identity, goalposts, bands, target, cohort). It also exports the field
+types and base models every node shares, for the rubric and for kinds defined elsewhere.
 """
 
 # isort: off
@@ -14,6 +15,25 @@ from ovm.indicators.quantitative import QuantitativeIndicator
 from ovm.indicators.comparative import ComparativeIndicator
 
 # isort: on
+from ovm.indicators._common import (
+    ID_PATTERN,
+    Addressee,
+    Band,
+    Condition,
+    Frozen,
+    IndicatorBase,
+    Key,
+    Lang,
+    NodeBase,
+    NodeId,
+    NonEmpty,
+    Priority,
+    RecommendationTemplate,
+    Score,
+    Source,
+    Text,
+    VarName,
+)
 from ovm.indicators.registry import (
     KindUnit,
     RuleBase,
@@ -30,22 +50,39 @@ from ovm.indicators.registry import (
 from ovm.indicators.rules import Bands, Cohort, Goalposts, Identity, Target, ValueBand, apply_rule
 
 __all__ = [
+    "ID_PATTERN",
+    "Addressee",
     "AnswerIndicator",
     "AnswerScores",
+    "Band",
     "Bands",
     "ChecklistIndicator",
     "Choice",
     "Cohort",
     "ComparativeIndicator",
+    "Condition",
+    "Frozen",
     "Goalposts",
     "Identity",
+    "IndicatorBase",
+    "Key",
     "KindUnit",
+    "Lang",
     "Level",
     "LevelsIndicator",
+    "NodeBase",
+    "NodeId",
+    "NonEmpty",
+    "Priority",
     "QuantitativeIndicator",
+    "RecommendationTemplate",
     "RuleBase",
+    "Score",
+    "Source",
     "Target",
+    "Text",
     "ValueBand",
+    "VarName",
     "apply_rule",
     "find_kind",
     "find_rule",

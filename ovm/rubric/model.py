@@ -17,8 +17,7 @@ from pydantic.json_schema import JsonSchemaValue
 from pydantic_core import CoreSchema, PydanticCustomError, core_schema
 
 from ovm.errors import Issue, PathPart, RubricError, sort_issues
-from ovm.indicators import registry
-from ovm.indicators._common import (
+from ovm.indicators import (
     Band,
     Frozen,
     IndicatorBase,
@@ -29,6 +28,7 @@ from ovm.indicators._common import (
     Source,
     Text,
     VarName,
+    registry,
 )
 from ovm.indicators.answer import AnswerIndicator
 from ovm.indicators.checklist import ChecklistIndicator, Stat
