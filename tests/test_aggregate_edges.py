@@ -14,6 +14,7 @@ import pytest
 
 import ovm
 from ovm import Scorecard
+from ovm.settings import ComparisonSettings
 
 HEAD = """\
 ovm_rubric: 1
@@ -36,19 +37,20 @@ def group(settings: str, *children: str) -> str:
             + "    children:\n" + "".join(children))
 
 
-Run = Callable[[str, dict[str, str]], Scorecard]
+Run = Callable[..., Scorecard]
 
 
 @pytest.fixture
 def run(tmp_path: Path, make_workspace: Callable[..., Path]) -> Run:
     count = iter(range(1000))
 
-    def go(rubric: str, answers: dict[str, str]) -> Scorecard:
+    def go(rubric: str, answers: dict[str, str], statistics: str | None = None) -> Scorecard:
         given = "".join(f"      {k}: {v}\n" for k, v in answers.items())
         missions = ("missions:\n  - id: m\n    country: AAA\n    name: M\n"
                     "    election: {type: general, date: 2020-01-01}\n"
                     + ("    answers:\n" + given if given else ""))
-        root = make_workspace(tmp_path / f"ws{next(count)}", rubric=rubric, missions=missions)
+        root = make_workspace(tmp_path / f"ws{next(count)}", rubric=rubric, missions=missions,
+                              statistics=statistics)
         ws = ovm.load_workspace(root)
         return ovm.score(ws.rubric, ws.observations, bootstrap=0).scorecard("m")
 
@@ -103,6 +105,9 @@ def test_coverage_exactly_at_the_minimum_is_enough(run: Run, min_coverage: float
     assert (g.status, g.score) == (status, score if score is None else pytest.approx(score))
     share = sum({"g.a": 1, "g.b": 2, "g.c": 1}[k] for k in answers) / 4
     assert g.coverage == share
+    # The finding gives the shares in % for the message in every language.
+    assert [dict(f.params) for f in card.findings if f.code == "insufficient-coverage"] == (
+        [{"share": "50", "needed": "75"}] if status == "insufficient" else [])
 
 
 def test_a_group_of_unanswered_children_is_missing_and_of_inapplicable_ones_not_applicable(
@@ -132,3 +137,27 @@ def test_a_group_with_an_insufficient_child_and_nothing_scored_is_insufficient(
         ("overall", "insufficient"), ("g", "insufficient"), ("g.inner", "insufficient"),
         ("g.inner.a", "scored"), ("g.inner.b", "missing"), ("g.c", "missing")]
     assert card.node("g").coverage == pytest.approx((0.5 + 0) / 2)
+
+
+def test_a_group_of_inapplicable_and_pending_children_is_pending(run: Run) -> None:
+    # A cohort rule leaves its indicator pending until compare(); with the other child not
+    # applicable, nothing is missing: the group waits for the cohort too.
+    rubric = (HEAD + "variables:\n  - {name: x, labels: {en: X}, unit: u, source: statistics}\n"
+              + "families:\n  - id: g\n    labels: {en: G}\n    children:\n"
+              + child("g.a", 1, ", allow_na: true")
+              + "      - {id: g.c, kind: quantitative, labels: {en: C}, source: statistics, "
+                "formula: x, rule: {type: cohort}}\n")
+    card = run(rubric, {"g.a": "n/a"}, statistics="mission,x\nm,7\n")
+    assert [(n.node, n.status) for n in card.nodes] == [
+        ("g", "pending"), ("g.a", "not_applicable"), ("g.c", "pending")]
+
+
+@pytest.mark.parametrize("spec", ["generalised:abc", "generalised:inf"])
+def test_a_generalised_mean_needs_a_finite_exponent(spec: str) -> None:
+    with pytest.raises(ValueError, match="is not a number"):
+        ComparisonSettings(aggregation={"*": spec})
+
+
+def test_a_generalised_mean_with_a_finite_exponent_is_accepted() -> None:
+    assert dict(ComparisonSettings(aggregation={"*": "generalised:2.5"}).aggregation) == {
+        "*": "generalised:2.5"}
