@@ -89,25 +89,27 @@ def test_a_zero_under_a_negative_power_is_undefined(run: Run, power: float) -> N
         ("aggregation-undefined", "g"), ("undefined-child", "overall")]
 
 
-@pytest.mark.parametrize(("min_coverage", "answers", "status", "score"), [
+@pytest.mark.parametrize(("min_coverage", "answers", "status", "score", "shares"), [
     # weights 1, 2, 1: a and b scored are 3/4 of the weight, exactly the minimum
-    (0.75, {"g.a": "s20", "g.b": "s80"}, "scored", (20 + 2 * 80) / 3),
-    # a and c scored are 2/4, below it
-    (0.75, {"g.a": "s20", "g.c": "s80"}, "insufficient", None),
+    (0.75, {"g.a": "s20", "g.b": "s80"}, "scored", (20 + 2 * 80) / 3, None),
+    # ... below a higher one; the finding gives both shares in % for every language
+    (0.9, {"g.a": "s20", "g.b": "s80"}, "insufficient", None, {"share": "75", "needed": "90"}),
+    # a and c scored are 2/4
+    (0.75, {"g.a": "s20", "g.c": "s80"}, "insufficient", None, {"share": "50", "needed": "75"}),
     # no minimum: one child is enough
-    (0, {"g.a": "s20"}, "scored", 20.0),
+    (0, {"g.a": "s20"}, "scored", 20.0, None),
 ])
 def test_coverage_exactly_at_the_minimum_is_enough(run: Run, min_coverage: float,
                                                    answers: dict[str, str], status: str,
-                                                   score: float | None) -> None:
+                                                   score: float | None,
+                                                   shares: dict[str, str] | None) -> None:
     card = run(group(f"    min_coverage: {min_coverage}\n", *THREE), answers)
     g = card.node("g")
     assert (g.status, g.score) == (status, score if score is None else pytest.approx(score))
     share = sum({"g.a": 1, "g.b": 2, "g.c": 1}[k] for k in answers) / 4
     assert g.coverage == share
-    # The finding gives the shares in % for the message in every language.
     assert [dict(f.params) for f in card.findings if f.code == "insufficient-coverage"] == (
-        [{"share": "50", "needed": "75"}] if status == "insufficient" else [])
+        [] if shares is None else [shares])
 
 
 def test_a_group_of_unanswered_children_is_missing_and_of_inapplicable_ones_not_applicable(
