@@ -302,7 +302,6 @@ def test_the_comparison_ranks_and_scores_from_the_kind(workspace: ovm.Workspace)
     assert node(cards["aaa-2020"], "comparative.best").status == "scored"
 
 
-@pytest.mark.xfail(strict=True, reason="comparison/report dispatch pending")
 def test_the_report_explains_the_kind(workspace: ovm.Workspace) -> None:
     run = ovm.analyse(workspace)
     for lang, rule in (("en", "10 scores 0 and 0 scores 100"), ("es", "10 puntúa 0 y 0 puntúa")):

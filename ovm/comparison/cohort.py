@@ -27,8 +27,9 @@ import numpy as np
 from ovm.comparison.ranking import BestPractice, RankEntry, best_practice, rank
 from ovm.data.observations import Election, Mission, Observations, previous_mission
 from ovm.frozen import FrozenModel, ReadOnlyMap
-from ovm.indicators import ChecklistIndicator, Cohort, ComparativeIndicator, QuantitativeIndicator
-from ovm.indicators.rules import Goalposts, apply_rule
+from ovm.indicators import Cohort, ComparativeIndicator
+from ovm.indicators.registry import kind_of
+from ovm.indicators.rules import Goalposts
 from ovm.rubric.model import Group, Indicator, Rubric
 from ovm.scoring.aggregate import Array, Child, aggregate, method_text
 from ovm.scoring.aggregate import combine as combine_children
@@ -265,12 +266,17 @@ def _numeric(value: object) -> float | None:
     return float(value) if math.isfinite(value) else None
 
 
+def _from_cohort(node: Indicator) -> bool:
+    """Whether an indicator is scored from other nodes over the cohort (family 7)."""
+    return kind_of(node).evidence == "nodes"
+
+
 def cohort_rule(node: Group | Indicator) -> Cohort | None:
     """The rule of an indicator scored by cohort normalisation, else None."""
-    if isinstance(node, QuantitativeIndicator | ChecklistIndicator) and isinstance(node.rule,
-                                                                                   Cohort):
-        return node.rule
-    return None
+    if isinstance(node, Group):
+        return None
+    rule = kind_of(node).rule(node)
+    return rule if rule is not None and rule.cohort else None  # type: ignore[return-value]
 
 
 def _band(rubric: Rubric, node: Group | Indicator | None, score: float | None,
@@ -596,7 +602,7 @@ def _comparative(st: _State, node: ComparativeIndicator, pool: Sequence[Mission]
         elif node.measure == "change_since_previous":
             gp = node.rule or Goalposts(type="goalposts", low=-20.0, high=20.0)
             rule = (f"comparative: change in points on {node.target} since the previous observed "
-                    f"election of the same country, scored by {gp.describe()}")
+                    f"election of the same country, scored by {gp.explain()}")
             j = _previous_index(st, i, pool)
             if j is None:
                 status = "not_applicable"
@@ -609,13 +615,13 @@ def _comparative(st: _State, node: ComparativeIndicator, pool: Sequence[Mission]
                     status = "missing"
                 else:
                     value = own - then
-                    score = float(apply_rule(gp, np.array([value]))[0])
+                    score = float(gp.apply(np.array([value]))[0])
                     status, coverage = "scored", 1.0
         else:
             rule = (f"comparative: share of the practices under {node.target} (indicators where "
                     f"some mission scores at least {node.threshold:g}) that this mission reaches")
             practices = [leaf.id for leaf in _leaves(st.rubric, node.target)
-                         if not isinstance(leaf, ComparativeIndicator) and any(
+                         if not _from_cohort(leaf) and any(
                              c.status == "scored" and c.score is not None
                              and c.score >= node.threshold for c in st.cur[leaf.id])]
             mine = [(p, st.cur[p][i]) for p in practices]
@@ -695,7 +701,7 @@ def compare(scores: ScoreSet, rubric: Rubric, settings: ComparisonSettings | Non
     cohort_findings: list[Finding] = []
     imputed_total = 0
     for ind in rubric.indicators():
-        if isinstance(ind, ComparativeIndicator):
+        if _from_cohort(ind):
             continue
         rule = cohort_rule(ind)
         requested = normalisation != "none" and (norm_set is None or ind.id in norm_set)
@@ -714,6 +720,7 @@ def compare(scores: ScoreSet, rubric: Rubric, settings: ComparisonSettings | Non
             None, "warning" if imputed_total else "info"))
 
     pool = _cohort_missions(st, observations)
+    # Family 7's measures are the comparative kind's own: its nodes are scored here.
     pending = [n for n in rubric.indicators() if isinstance(n, ComparativeIndicator)]
     inside = {p.id: {leaf.id for leaf in _leaves(rubric, p.target)} for p in pending}
     while True:

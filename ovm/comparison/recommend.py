@@ -12,7 +12,8 @@ from ovm.countries import country_name
 from ovm.data.followup import FollowUp
 from ovm.data.observations import Datum, Mission, Provenance
 from ovm.i18n import format_number, gettext
-from ovm.indicators._common import RecommendationTemplate
+from ovm.indicators import RecommendationTemplate
+from ovm.indicators.registry import kind_of
 from ovm.rubric.model import Group, Indicator, Rubric, pick
 from ovm.scoring.results import NodeScore, Scorecard
 
@@ -90,22 +91,6 @@ def _fmt(x: float | str | None, digits: int = 1, lang: str = "en") -> str:
     return format_number(x, lang, 0 if whole else digits)
 
 
-def checklist_formula(node: Indicator, lang: str) -> str | None:
-    """How a checklist question's answers make its value, in ``lang`` (None for other kinds).
-
-    The engine records a checklist formula in code form (``share of answers in {yes}``);
-    readers see the accepted answers by their labels instead.
-    """
-    from ovm.indicators import ChecklistIndicator
-
-    if not isinstance(node, ChecklistIndicator):
-        return None
-    if node.numeric:
-        return gettext("rule_stat", lang, stat=gettext(f"stat_{node.stat}", lang))
-    labels = {c.name: pick(c.label, lang) for c in node.all_choices()}
-    return gettext("rule_share", lang, accept=" / ".join(labels.get(a, a) for a in node.accept))
-
-
 def _holds(tpl: RecommendationTemplate, ns: NodeScore, lang: str = "en") -> str | None:
     if ns.status != "scored" or ns.score is None:
         return None
@@ -167,7 +152,8 @@ def next_band_gap(rubric: Rubric, node: Group | Indicator, score: float) -> floa
 def _evidence(ns: NodeScore, node: Group | Indicator, lang: str) -> tuple[str, ...]:
     out = []
     ex = ns.explanation
-    formula = (None if isinstance(node, Group) else checklist_formula(node, lang)) or ex.formula
+    formula = (None if isinstance(node, Group)
+               else kind_of(node).formula_text(node, lang)) or ex.formula
     if formula:
         out.append(f"{formula} = {_fmt(ex.raw_value, 2, lang)}")
     for inp in ex.inputs:

@@ -55,7 +55,7 @@ from ovm.comparison.cohort import (
 from ovm.comparison.ranking import competition_ranks
 from ovm.data.observations import Observations
 from ovm.frozen import FrozenMap, FrozenModel, ReadOnlyMap
-from ovm.indicators import ComparativeIndicator
+from ovm.indicators.registry import kind_of
 from ovm.rubric.model import Group, Rubric
 from ovm.scoring.aggregate import Array, parse_aggregation
 from ovm.scoring.results import NodeScore, ScoreSet
@@ -266,7 +266,7 @@ def _build_model(scores: ScoreSet, rubric: Rubric, comparison: Comparison) -> _M
     for j, ind in enumerate(inds):
         rule = cohort_rule(ind)
         cohort.append(rule.method if rule is not None else None)
-        fixed[j] = isinstance(ind, ComparativeIndicator)
+        fixed[j] = kind_of(ind).evidence == "nodes"
         d = -1.0 if rule is not None and rule.direction == "lower" else 1.0
         for i in range(m):
             ns = compared_nodes[i][ind.id] if fixed[j] else engine_nodes[i][ind.id]

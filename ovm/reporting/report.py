@@ -21,22 +21,11 @@ from typing import TYPE_CHECKING, Any
 import jinja2
 
 from ovm import __version__
-from ovm.comparison.recommend import checklist_formula
 from ovm.countries import country_name
 from ovm.data.observations import Provenance
 from ovm.i18n import CATALOGUE, LANGUAGES, Translator, format_number, translator
-from ovm.indicators import (
-    AnswerIndicator,
-    Bands,
-    ChecklistIndicator,
-    Cohort,
-    ComparativeIndicator,
-    Goalposts,
-    Identity,
-    LevelsIndicator,
-    QuantitativeIndicator,
-    Target,
-)
+from ovm.indicators.registry import kind_of
+from ovm.indicators.text import Wording
 from ovm.rubric.model import Group, Indicator, Rubric
 from ovm.scoring.results import Finding, InputValue, NodeScore, Scorecard, ScoreSet, SiteNote
 
@@ -88,6 +77,11 @@ def text_label(text: Mapping[str, str] | str | None, lang: str) -> Label:
 
 def _plain(text: str) -> Label:
     return {"text": text, "lang": None, "fallback": False}
+
+
+def _wording(w: Wording) -> Label:
+    """A kind's text for a reader as a label (marked when it fell back to another language)."""
+    return {"text": w.text, "lang": w.lang, "fallback": w.lang is not None}
 
 
 def _english(text: str, lang: str) -> Label:
@@ -293,13 +287,9 @@ class _Builder:
 
     def answer_text(self, node_id: str, key: str) -> Label:
         node = self.node(node_id)
-        if isinstance(node, LevelsIndicator):
-            for lv in node.levels:
-                if lv.key == key:
-                    return text_label(lv.descriptor, self.lang)
-        if isinstance(node, AnswerIndicator) and key in ("yes", "partial", "no"):
-            return _plain(self.t(f"answer_{key}"))
-        return _plain(key)
+        if node is None or isinstance(node, Group):
+            return _plain(key)
+        return _wording(kind_of(node).value_text(node, key, self.lang))
 
     def input_value(self, inp: InputValue) -> Label:
         if inp.status != "value" or inp.value is None:
@@ -311,8 +301,8 @@ class _Builder:
             return _plain(inp.value)
         if inp.kind == "question":
             node = self.node(inp.name)
-            if isinstance(node, ChecklistIndicator) and not node.numeric:
-                return _plain(self.t("percent", n=self.value(inp.value)))
+            if node is not None and not isinstance(node, Group):
+                return _wording(kind_of(node).value_text(node, inp.value, self.lang))
             return _plain(self.value(inp.value))
         text = self.value(inp.value)
         if inp.kind == "variable":
@@ -400,67 +390,14 @@ class _Builder:
 
     # rules and methodology
     def rule_text(self, node: Group | Indicator, with_formula: bool = True) -> str | None:
-        """How a node turns its value into a score, in the report's language.
-
-        A checklist question's rule starts with how answers make its value (its formula)
-        unless ``with_formula`` is false.
-        """
-        t = self.t
         if isinstance(node, Group):
             return None
-        if isinstance(node, LevelsIndicator):
-            return t("rule_levels", levels=" · ".join(
-                f"{self.value(lv.score)}: {text_label(lv.descriptor, self.lang)['text']}"
-                for lv in node.levels))
-        if isinstance(node, AnswerIndicator):
-            return t("rule_answer", levels=" · ".join(
-                f"{t('answer_' + a)}: {self.value(node.score_of(a) or 0.0)}"
-                for a in node.answers()))
-        if isinstance(node, ComparativeIndicator):
-            return t(f"measure_{node.measure}", target=self.label(node.target)["text"],
-                     threshold=self.value(node.threshold))
-        rule = node.rule
-        base = ""
-        if isinstance(node, ChecklistIndicator):
-            base = self.question_formula(node) if with_formula else ""
-            if rule is None:
-                return base or t("rule_identity")
-        if rule is None:
-            return base or None
-        if isinstance(rule, Identity):
-            text = t("rule_identity")
-        elif isinstance(rule, Goalposts):
-            best, worst = ((rule.high, rule.low) if rule.direction == "higher"
-                           else (rule.low, rule.high))
-            text = t("rule_goalposts", worst=self.value(worst), best=self.value(best))
-        elif isinstance(rule, Bands):
-            parts = []
-            for b in rule.bands:
-                lo = "−∞" if b.min is None else self.value(b.min)
-                hi = "∞" if b.max is None else self.value(b.max)
-                parts.append(f"[{lo}, {hi}) → {self.value(b.score)}")
-            text = t("rule_bands", bands="; ".join(parts))
-        elif isinstance(rule, Target):
-            text = t("rule_target", target=self.value(rule.target),
-                     tolerance=self.value(rule.tolerance),
-                     far=self.value(rule.tolerance + rule.span))
-        elif isinstance(rule, Cohort):
-            text = t("rule_cohort", method=t(f"method_{rule.method}"),
-                     direction=t(f"direction_{rule.direction}"))
-        else:  # pragma: no cover - a new rule type
-            text = rule.type
-        return f"{base}; {text}" if base else text
-
-    def question_formula(self, node: ChecklistIndicator) -> str:
-        """How a checklist question's answers make its value: a share or a statistic."""
-        return checklist_formula(node, self.lang) or ""
+        return kind_of(node).describe(node, self.lang, self.rubric, with_formula=with_formula)
 
     def formula_text(self, node: Group | Indicator | None, fallback: str | None) -> str | None:
-        if isinstance(node, QuantitativeIndicator):
-            return node.formula
-        if isinstance(node, ChecklistIndicator):
-            return self.question_formula(node)
-        return fallback
+        if node is None or isinstance(node, Group):
+            return fallback
+        return kind_of(node).formula_text(node, self.lang) or fallback
 
     def methodology(self, comparison: Comparison | None = None) -> dict[str, Any]:
         rb, t = self.rubric, self.t
@@ -478,13 +415,16 @@ class _Builder:
                 "is_group": is_group,
                 "kind": node.kind if not is_group else ("family" if placed.depth == 1
                                                         else "group"),
-                "kind_text": t(f"kind_{'family' if is_group and placed.depth == 1 else node.kind}"),
+                "kind_text": (kind_of(node).label(self.lang) if not isinstance(node, Group)
+                              else t(f"kind_{'family' if placed.depth == 1 else 'group'}")),
                 "weight": self.value(node.weight),
                 "share": self.pct(node.weight / total),
                 "aggregation": t(f"agg_{node.aggregation}") if isinstance(node, Group) else None,
                 "source": t(f"source_{node.source}") if not isinstance(node, Group) else None,
                 "rule": self.rule_text(node),
-                "formula": node.formula if isinstance(node, QuantitativeIndicator) else None,
+                "formula": (kind_of(node).formula_text(node, self.lang)
+                            if not isinstance(node, Group) and kind_of(node).formula_is_code
+                            else None),
                 "references": [{"id": r, "anchor": _anchor("ref", r)} for r in node.references],
                 "anchor": _anchor("method", node.id),
             })
@@ -880,8 +820,8 @@ def _value_text(b: _Builder, ns: NodeScore) -> Label | None:
     if isinstance(ns.value, str):
         return b.answer_text(ns.node, ns.value)
     node = b.node(ns.node)
-    if isinstance(node, ChecklistIndicator) and not node.numeric:
-        return _plain(b.t("percent", n=b.value(ns.value)))
+    if node is not None and not isinstance(node, Group):
+        return _wording(kind_of(node).value_text(node, ns.value, b.lang))
     return _plain(b.value(ns.value))
 
 
@@ -1072,10 +1012,12 @@ def mission_context(run: Run, mission: str, *, lang: str = "en", title: str | No
                 "label": b.label(node.id),
                 "depth": str(placed.depth - 1),
                 "is_group": isinstance(node, Group),
-                "kind_text": b.t(f"kind_{'family' if placed.depth == 1 else node.kind}"),
+                "kind_text": (b.t(f"kind_{'family' if placed.depth == 1 else 'group'}")
+                              if isinstance(node, Group) else kind_of(node).label(b.lang)),
                 "score": b.cell(ns),
                 "value": _value_text(b, ns) if not isinstance(node, Group) else None,
-                "formula_code": isinstance(node, QuantitativeIndicator),
+                "formula_code": (not isinstance(node, Group)
+                                 and kind_of(node).formula_is_code),
                 "formula": (b.formula_text(node, ex.formula)
                             if not isinstance(node, Group) else None),
                 "rule": ((b.rule_text(node, with_formula=False) or ex.rule)
