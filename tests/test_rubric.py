@@ -143,8 +143,8 @@ def test_the_registry_knows_the_codes_of_every_built_in_kind_and_rule() -> None:
     assert codes["kind levels"] == ("level-score-range", "levels-unordered", "duplicate-key",
                                     "missing-translation")
     assert codes["kind checklist"] == ("missing-choices", "unknown-choice", "invalid-stat",
-                                       "missing-rule", "reserved-choice", "missing-translation",
-                                       "unknown-question")
+                                       "missing-rule", "reserved-choice", "share-outside-bands",
+                                       "missing-translation", "unknown-question")
     assert codes["kind quantitative"] == ("formula-syntax", "unknown-variable")
     assert codes["kind comparative"] == ("unknown-node",)
     assert codes["rule goalposts"] == ("goalposts-equal", "goalposts-unordered")

@@ -172,6 +172,37 @@ def answers_fit_the_question(doc: Document, node: RawNode) -> Iterator[Issue]:
                         "'na' is reserved for not applicable: set not_applicable")
 
 
+def _covered(bands: list[Any], value: float) -> bool:
+    for b in bands:
+        if not isinstance(b, dict):
+            return True  # the model's own checks report a malformed band
+        lo, hi = b.get("min"), b.get("max")
+        try:
+            if (lo is None or float(lo) <= value) and (hi is None or value < float(hi)):
+                return True
+        except (TypeError, ValueError):
+            return True
+    return False
+
+
+@node_check("share-outside-bands")
+def bands_hold_every_share(doc: Document, node: RawNode) -> Iterator[Issue]:
+    """Value bands on a share hold 0 % and 100 %: a value band excludes its ``max``, so bands
+    written like score bands (the last ending at 100) would leave a perfect share unscored."""
+    rule = node.data.get("rule")
+    if _numeric(node.data) or not isinstance(rule, dict) or rule.get("type") != "bands":
+        return
+    bands = seq(rule.get("bands"))
+    if not bands:
+        return
+    for edge in (0.0, 100.0):
+        if not _covered(bands, edge):
+            yield doc.issue((*node.path, "rule", "bands"), "share-outside-bands",
+                            f"a share of {edge:g} % falls in no band (a band's max is "
+                            "excluded): leave the last band without max, or end it above 100",
+                            "warning")
+
+
 @node_check("missing-translation")
 def checklist_translated(doc: Document, node: RawNode) -> Iterator[Issue]:
     """The question, its hint and every choice's label in each of the rubric's languages."""
@@ -224,7 +255,7 @@ class ChecklistKind(KindUnit[ChecklistIndicator]):
     key = "checklist"
     model = ChecklistIndicator
     evidence = "sites"
-    checks = (answers_fit_the_question, checklist_translated)
+    checks = (answers_fit_the_question, bands_hold_every_share, checklist_translated)
     rubric_checks = (site_variables,)
 
     def explain(self, node: ChecklistIndicator) -> str:
