@@ -23,9 +23,9 @@ import numpy as np
 
 from ovm.data.workspace import load_workspace
 from ovm.indicators import AnswerIndicator, ChecklistIndicator, LevelsIndicator
+from ovm.pipeline import analyse
 from ovm.reporting import report
 from ovm.rubric.model import Rubric, default_rubric
-from ovm.pipeline import analyse
 from ovm.settings import SensitivitySettings, Settings
 
 TARGET_SECONDS = 2.0
