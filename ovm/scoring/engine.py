@@ -37,7 +37,6 @@ from ovm.scoring.aggregate import combine as combine_children
 from ovm.scoring.results import (
     Contribution,
     Explanation,
-    FileSummary,
     Finding,
     InputValue,
     MissionInfo,
@@ -617,19 +616,7 @@ def _score(
         bootstrap=bootstrap,
         confidence=confidence,
         scorecards=tuple(cards),
-        files=tuple(
-            FileSummary(
-                file=f.file,
-                kind=f.kind,
-                rows_read=f.rows_read,
-                rows_used=f.rows_used,
-                rows_rejected=f.rows_rejected,
-                rows_excluded=f.rows_excluded,
-                simulated=f.simulated,
-                unmatched_columns=f.unmatched_columns,
-            )
-            for f in rep.files
-        ),
+        files=rep.files,
         rejected=tuple(
             RejectedSummary(
                 file=r.file,

@@ -8,6 +8,7 @@ from typing import Any, Literal
 from pydantic import Field
 
 from ovm.data.observations import Provenance
+from ovm.data.reader import FileReport
 from ovm.frozen import FrozenMap, FrozenModel, ReadOnlyMap
 
 NodeStatus = Literal["scored", "missing", "not_applicable", "insufficient", "pending", "undefined"]
@@ -143,19 +144,6 @@ class RubricRef(FrozenModel):
     sha256: str
 
 
-class FileSummary(FrozenModel):
-    """Rows read, used, rejected and excluded for one input file."""
-
-    file: str
-    kind: str
-    rows_read: int
-    rows_used: int
-    rows_rejected: int
-    rows_excluded: int = 0
-    simulated: bool = False
-    unmatched_columns: tuple[str, ...] = ()
-
-
 class RejectedSummary(FrozenModel):
     """A rejected row and why."""
 
@@ -175,7 +163,7 @@ class ScoreSet(FrozenModel):
     bootstrap: int
     confidence: float
     scorecards: tuple[Scorecard, ...]
-    files: tuple[FileSummary, ...] = ()
+    files: tuple[FileReport, ...] = ()
     rejected: tuple[RejectedSummary, ...] = ()
     simulated_sources: tuple[str, ...] = ()
 
