@@ -99,20 +99,17 @@ def wilson(accepted: int, n: int, z: float = 1.959963984540054) -> tuple[float, 
     """Wilson score interval for a proportion (as shares in [0, 1])."""
     if n == 0:
         return (0.0, 1.0)
-    p = accepted / n
-    denom = 1 + z * z / n
-    centre = (p + z * z / (2 * n)) / denom
-    half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / denom
-    # The interval holds the observed share; rounding alone could leave it out (p = 1).
-    return (max(0.0, min(p, centre - half)), min(1.0, max(p, centre + half)))
+    low, high = wilson_arrays(np.array([float(accepted)]), np.array([float(n)]), z)
+    return (float(low[0]), float(high[0]))
 
 
 def wilson_arrays(accepted: Array, n: Array, z: float) -> tuple[Array, Array]:
-    """:func:`wilson` for arrays of counts (n > 0), as shares in [0, 1]."""
+    """:func:`wilson` for arrays of counts (n > 0), as shares in [0, 1]: the one formula."""
     p = accepted / n
     denom = 1 + z * z / n
     centre = (p + z * z / (2 * n)) / denom
     half = z * np.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / denom
+    # The interval holds the observed share; rounding alone could leave it out (p = 1).
     return (
         np.maximum(0.0, np.minimum(p, centre - half)),
         np.minimum(1.0, np.maximum(p, centre + half)),
