@@ -618,6 +618,11 @@ CATALOGUE: _M = {
     "fix_detail": {"en": "detail", "es": "detalle"},
     "fix_all": {"en": "all recommendations", "es": "todas las recomendaciones"},
     "fixes_more": {"en": "{n} more recommendations.", "es": "{n} recomendaciones más."},
+    "peers_line": {
+        "en": "Among its peers ({group}, {n} missions): rank {rank} of {scored} on the overall.",
+        "es": "Entre sus pares ({group}, {n} misiones): puesto {rank} de {scored} en el índice "
+              "general."},
+    "peer_best": {"en": "best among its peers", "es": "la mejor entre sus pares"},
     # recommendation drafting
     "rec_best_practice": {"en": "In {mission} this scores {score}",
                           "es": "En {mission} esto obtiene {score}"},

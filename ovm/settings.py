@@ -49,6 +49,8 @@ class ComparisonSettings(FrozenModel):
     - ``targets``: node id -> goal of ``distance_to_target``, in the node's own units.
     - ``best_practice_bands``: a best practice needs a lead that holds and a score in one of
       this many top bands of the indicator.
+    - ``peer_groups``: mission id -> context group; each group of two or more missions is also
+      ranked, with its own best practices (default: the missions' regions).
     """
 
     normalisation: Normalisation = "none"
@@ -59,6 +61,9 @@ class ComparisonSettings(FrozenModel):
     groups: ReadOnlyMap[str, str] | None = None
     normalise_nodes: tuple[str, ...] | None = None
     targets: ReadOnlyMap[str, float] = Field(default_factory=FrozenMap)
+    peer_groups: ReadOnlyMap[str, str] | None = None
+    """Mission id -> context group (region, registration model …) whose missions are also
+    ranked among themselves; None groups by each mission's region."""
     best_practice_bands: int = Field(default=2, ge=0)
     """How many of an indicator's top bands count as good enough for a best practice (0: any
     score)."""

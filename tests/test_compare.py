@@ -986,3 +986,27 @@ def test_a_sum_over_a_missing_child_is_insufficient_not_lower(tmp_path):
     mean_scores, _ = scored(workspace(tmp_path / "mean", rubric=AGG_RUBRIC,
                                       missions=missions))
     assert mean_scores.scorecard("m3").node("f").status == "scored"
+
+
+def test_missions_are_also_ranked_among_peers_of_their_region(cohort):
+    scores, ws = cohort
+    c = compare(scores, ws.rubric)
+    assert {g: p.missions for g, p in c.peers.items()} == {
+        "north": ("aaa-2016", "aaa-2020"), "south": ("bbb-2018", "bbb-2022")}
+    south = c.peers_of("bbb-2022")
+    assert south is not None and south.group == "south"
+    assert [(e.mission, e.rank) for e in south.rankings["overall"]] == [
+        ("bbb-2018", 1), ("bbb-2022", 2)]
+    # Each group names its own best practice where the whole cohort's is elsewhere.
+    assert c.best["rights.basis"].missions == ("aaa-2020", "bbb-2018")
+    assert c.peers["north"].best["rights.basis"].missions == ("aaa-2020",)
+
+
+def test_peer_groups_can_be_given_and_a_lone_mission_has_no_peers(cohort):
+    scores, ws = cohort
+    groups = {"aaa-2016": "paper", "bbb-2018": "paper", "aaa-2020": "online"}
+    c = compare(scores, ws.rubric, ComparisonSettings(peer_groups=groups))
+    assert list(c.peers) == ["paper"]
+    assert c.peers_of("aaa-2020") is None and c.peers_of("bbb-2022") is None
+    assert json.loads(comparison_json(c))["peers"]["paper"]["missions"] == [
+        "aaa-2016", "bbb-2018"]

@@ -23,10 +23,11 @@ from dataclasses import dataclass
 from typing import Literal
 
 import numpy as np
+from pydantic import Field
 
 from ovm.comparison.ranking import BestPractice, RankEntry, best_practice, rank
 from ovm.data.observations import Election, Mission, Observations, previous_mission
-from ovm.frozen import FrozenModel, ReadOnlyMap
+from ovm.frozen import FrozenMap, FrozenModel, ReadOnlyMap
 from ovm.indicators import Cohort, ComparativeIndicator
 from ovm.indicators.registry import kind_of
 from ovm.indicators.rules import Goalposts
@@ -53,6 +54,17 @@ _SCORE_SPAN = 100.0
 # --- the result ----------------------------------------------------------------------------
 
 
+class Peers(FrozenModel):
+    """Missions in a like context (a region, a registration model …), compared among
+    themselves: the methodology names best practices so that others can replicate them
+    bearing each country's context in mind."""
+
+    group: str
+    missions: tuple[str, ...]
+    rankings: ReadOnlyMap[str, tuple[RankEntry, ...]]
+    best: ReadOnlyMap[str, BestPractice]
+
+
 class Comparison(FrozenModel):
     """A cohort compared: rescored scorecards, rankings, best practice, trends and findings.
 
@@ -72,6 +84,12 @@ class Comparison(FrozenModel):
     findings: tuple[Finding, ...]
     settings: ComparisonSettings
     missions: int
+    peers: ReadOnlyMap[str, Peers] = Field(default_factory=FrozenMap)
+    """Each group of missions in a like context, ranked and compared among themselves."""
+
+    def peers_of(self, mission: str) -> Peers | None:
+        """The group of missions in the same context as ``mission`` (None: no such group)."""
+        return next((p for p in self.peers.values() if mission in p.missions), None)
 
 
 # --- cohort normalisation ------------------------------------------------------------------
@@ -269,6 +287,51 @@ def _numeric(value: object) -> float | None:
 def _from_cohort(node: Indicator) -> bool:
     """Whether an indicator is scored from other nodes over the cohort (family 7)."""
     return kind_of(node).evidence == "nodes"
+
+
+def _good_bands(rubric: Rubric, node: Group | Indicator, bands: int) -> frozenset[int] | None:
+    top = len(rubric.bands_for(node))
+    return frozenset(range(max(0, top - bands), top)) if bands and top else None
+
+
+def _peer_groups(st: _State, settings: ComparisonSettings, rubric: Rubric) -> dict[str, Peers]:
+    """Rankings and best practices within each context group of two or more missions.
+
+    Groups are the settings' ``peer_groups`` (mission id -> group), else each mission's region
+    when the cohort spans more than one.
+    """
+    given = settings.peer_groups
+    if given is None:
+        regions = {c.mission.id: c.mission.region for c in st.cards
+                   if c.mission.region is not None}
+        given = regions if len(set(regions.values())) > 1 else {}
+    members: dict[str, list[int]] = {}
+    for i, mid in enumerate(st.mids):
+        if mid in given:
+            members.setdefault(given[mid], []).append(i)
+    out: dict[str, Peers] = {}
+    for group in sorted(members):
+        idx = members[group]
+        if len(idx) < 2:
+            continue
+        ids = [st.mids[i] for i in idx]
+        rankings: dict[str, tuple[RankEntry, ...]] = {}
+        best: dict[str, BestPractice] = {}
+        for node_id in ["overall", *rubric.nodes]:
+            cells = {st.mids[i]: st.cur[node_id][i] for i in idx}
+            rankings[node_id] = rank({m: (c.score if c.status == "scored" else None)
+                                      for m, c in cells.items()})
+            if node_id == "overall":
+                continue
+            node = rubric.node(node_id)
+            if isinstance(node, Group):
+                continue
+            bp, _ = best_practice(node_id, cells, rankings[node_id],
+                                  _good_bands(rubric, node, settings.best_practice_bands))
+            if bp is not None and bp.is_best_practice:
+                best[node_id] = bp
+        out[group] = Peers(group=group, missions=tuple(ids), rankings=rankings, best=best)
+    return out
 
 
 def cohort_rule(node: Group | Indicator) -> Cohort | None:
@@ -781,15 +844,15 @@ def compare(scores: ScoreSet, rubric: Rubric, settings: ComparisonSettings | Non
                                   for m, c in zip(st.mids, cells, strict=True)})
         if node_id != "overall" and not isinstance(rubric.node(node_id), Group):
             node = rubric.node(node_id)
-            top = len(rubric.bands_for(node))
-            good = (frozenset(range(max(0, top - settings.best_practice_bands), top))
-                    if settings.best_practice_bands and top else None)
             bp, low = best_practice(node_id, dict(zip(st.mids, cells, strict=True)),
-                                    rankings[node_id], good)
+                                    rankings[node_id],
+                                    _good_bands(rubric, node, settings.best_practice_bands))
             if bp is not None:
                 leaders[node_id], weakest[node_id] = bp, low
                 if bp.is_best_practice:
                     best[node_id] = bp
+
+    peers = _peer_groups(st, settings, rubric)
 
     by_country: dict[str, list[int]] = {}
     for i, card in enumerate(st.cards):
@@ -807,4 +870,4 @@ def compare(scores: ScoreSet, rubric: Rubric, settings: ComparisonSettings | Non
     return Comparison(scores=new_scores, rankings=rankings, best=best, leaders=leaders,
                       weakest=weakest,
                       trends=trends, findings=tuple(cohort_findings), settings=settings,
-                      missions=st.size)
+                      missions=st.size, peers=peers)

@@ -791,12 +791,28 @@ def comparison_context(run: Run, *, lang: str = "en", title: str | None = None,
     for c in cards:
         mid = c.mission.id
         recs = run.recommendations(mid, lang)
+        peers = comparison.peers_of(mid)
+        items = []
+        for r in recs[:TOP_RECOMMENDATIONS]:
+            item = _recommendation(b, r.as_dict(), MISSION_REPORT_FILE.format(id=mid))
+            # The best practice among missions in a like context: what the methodology asks
+            # others to replicate, bearing each country's context in mind.
+            peer_bp = peers.best.get(r.node) if peers is not None else None
+            item["peer_best"] = ([refs[m] for m in peer_bp.missions if m != mid and m in refs]
+                                 if peer_bp is not None else [])
+            item["peer_best_score"] = b.num(peer_bp.score) if peer_bp is not None else None
+            items.append(item)
+        peer_line = None
+        if peers is not None:
+            entry = next(e for e in peers.rankings["overall"] if e.mission == mid)
+            scored = sum(1 for e in peers.rankings["overall"] if e.rank is not None)
+            peer_line = b.t("peers_line", group=peers.group, n=len(peers.missions),
+                            rank=str(entry.rank) if entry.rank is not None else "—",
+                            scored=scored)
         fixes.append({"mission": refs[mid], "total": str(len(recs)),
                       "more": str(max(0, len(recs) - TOP_RECOMMENDATIONS)),
                       "report": MISSION_REPORT_FILE.format(id=mid),
-                      "items": [_recommendation(b, r.as_dict(),
-                                                MISSION_REPORT_FILE.format(id=mid))
-                                for r in recs[:TOP_RECOMMENDATIONS]]})
+                      "peers": peer_line, "items": items})
     ctx["fixes"] = fixes
 
     # trends

@@ -145,6 +145,11 @@ def comparison_to_dict(comparison: Comparison, *, include_scores: bool = True) -
                         "best_practice": b.is_best_practice, "runner_up": b.runner_up}
                     for k, b in comparison.leaders.items()},
         "weakest": {k: list(v) for k, v in comparison.weakest.items()},
+        "peers": {g: {"missions": list(p.missions),
+                      "rankings": {k: [entry(e) for e in v] for k, v in p.rankings.items()},
+                      "best": {k: {"missions": list(b.missions), "score": b.score}
+                               for k, b in p.best.items()}}
+                  for g, p in comparison.peers.items()},
         "trends": {k: [[m, s] for m, s in v] for k, v in comparison.trends.items()},
     }
     if include_scores:
