@@ -46,6 +46,18 @@ class _Constructor(yaml.constructor.SafeConstructor):
     pass
 
 
+_STANDARD_TAGS = frozenset(
+    f"tag:yaml.org,2002:{t}"
+    for t in ("str", "int", "float", "bool", "null", "map", "seq", "timestamp", "merge")
+)
+"""The tags a plain document resolves to; any other (``!!python/...``, ``!custom``) is refused
+rather than quietly read as the plain value under it."""
+
+
+def _shown_tag(tag: str) -> str:
+    return "!!" + tag.removeprefix("tag:yaml.org,2002:") if tag.startswith("tag:yaml.org") else tag
+
+
 def _pos(node: Node) -> tuple[int, int]:
     return node.start_mark.line + 1, node.start_mark.column + 1
 
@@ -72,6 +84,15 @@ class _Builder:
             line, col = _pos(node)
             raise _Limit("yaml-too-deep", f"nesting deeper than {MAX_DEPTH}", line, col)
         self.pos.values.setdefault(path, _pos(node))
+        if node.tag not in _STANDARD_TAGS:
+            line, col = _pos(node)
+            self.issues.append(
+                Issue(self.file, line, col, "invalid-tag",
+                      f"the tag {_shown_tag(node.tag)!r} is not allowed: remove it and write "
+                      "the plain value",
+                      path)
+            )
+            return None
         if isinstance(node, MappingNode):
             self.ctor.flatten_mapping(node)
             out: dict[Any, Any] = {}
@@ -113,6 +134,9 @@ class _Builder:
         return self.scalar(node)
 
     def scalar(self, node: Node) -> Any:
+        if node.tag not in _STANDARD_TAGS:
+            # A tagged key: the constructor would run its tag; refuse it as a key.
+            return ()
         try:
             return self.ctor.construct_object(node, deep=True)
         except (ValueError, TypeError, OverflowError) as exc:
@@ -151,11 +175,7 @@ def read_text(source: str | Path, file: str | None = None) -> tuple[str, str, li
             raw = source.read_bytes()
             return raw.decode("utf-8-sig"), name, []
         except UnicodeDecodeError as exc:
-            return (
-                "",
-                name,
-                [Issue(name, None, None, "invalid-encoding", f"not UTF-8: {exc.reason}")],
-            )
+            return "", name, [encoding_issue(name, raw, exc)]
         except OSError as exc:
             return "", name, [Issue(name, None, None, "file-unreadable", exc.strerror or str(exc))]
     name = file or "<text>"
@@ -164,17 +184,61 @@ def read_text(source: str | Path, file: str | None = None) -> tuple[str, str, li
     return source, name, []
 
 
+def encoding_issue(name: str, raw: bytes, exc: UnicodeDecodeError) -> Issue:
+    """Where a file stops being UTF-8: line, column and byte offset, and what to do."""
+    start = exc.start + (3 if raw.startswith(b"\xef\xbb\xbf") else 0)
+    head = raw[:start]
+    line = head.count(b"\n") + 1
+    col = start - (head.rfind(b"\n") + 1) + 1
+    return Issue(
+        name, line, col, "invalid-encoding",
+        f"not UTF-8: byte 0x{raw[start:start + 1].hex()} at offset {start} ({exc.reason}): "
+        "save the file as UTF-8",
+    )
+
+
+def _line_col(text: str, position: int) -> tuple[int, int]:
+    head = text[:position]
+    return head.count("\n") + 1, position - (head.rfind("\n") + 1) + 1
+
+
+_FIXES = {
+    "flow sequence": "close it with ']'",
+    "flow mapping": "close it with '}'",
+    "block mapping": "align the key with the other keys of its mapping",
+    "block collection": "align the item with the other items of its list",
+    "quoted scalar": "close the quote",
+}
+
+
+def _syntax_issue(exc: yaml.MarkedYAMLError, text: str, file: str) -> Issue:
+    """A syntax error at the place the parser gave up, naming where the construct opened."""
+    mark = exc.problem_mark or exc.context_mark
+    line = mark.line + 1 if mark else None
+    col = mark.column + 1 if mark else None
+    msg = (exc.problem or exc.context or "invalid YAML").strip()
+    ctx, cmark = exc.context, exc.context_mark
+    if ctx and cmark is not None and exc.problem_mark is not None:
+        what = ctx.removeprefix("while parsing a ").removeprefix("while scanning a ").strip()
+        msg += f" (in the {what} that opened at line {cmark.line + 1}, column {cmark.column + 1})"
+        fix = next((f for k, f in _FIXES.items() if k in what), None)
+        if fix:
+            msg += f": {fix}"
+    return Issue(file, line, col, "yaml-syntax", msg)
+
+
 def parse_yaml(text: str, file: str) -> tuple[YamlDoc | None, list[Issue]]:
     """Parse one YAML document with positions; problems come back as issues, never raised."""
     builder = _Builder(file)
     try:
         node = yaml.compose(text, Loader=yaml.SafeLoader)
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line = mark.line + 1 if mark else None
-        col = mark.column + 1 if mark else None
-        msg = (exc.problem or exc.context or "invalid YAML").strip()
-        return None, [Issue(file, line, col, "yaml-syntax", msg)]
+        return None, [_syntax_issue(exc, text, file)]
+    except yaml.reader.ReaderError as exc:
+        line, col = _line_col(text, exc.position)
+        return None, [Issue(file, line, col, "yaml-syntax",
+                            f"the character U+{exc.character:04X} is not allowed in YAML "
+                            "(even in a comment): remove it")]
     except yaml.YAMLError as exc:
         return None, [Issue(file, None, None, "yaml-syntax", str(exc).splitlines()[0])]
     except RecursionError:
@@ -197,4 +261,7 @@ def parse_yaml(text: str, file: str) -> tuple[YamlDoc | None, list[Issue]]:
         return None, [Issue(file, line, col, "yaml-syntax", f"invalid value: {exc}"[:200])]
     except RecursionError:
         return None, [Issue(file, 1, 1, "yaml-too-deep", "document nested too deeply")]
+    if any(i.code == "invalid-tag" for i in builder.issues):
+        # The value under a refused tag is unknown: checking the rest would only add noise.
+        return None, builder.issues
     return YamlDoc(data, builder.pos, file, text), builder.issues

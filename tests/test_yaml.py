@@ -119,8 +119,10 @@ def test_python_tags_are_refused_not_executed(tmp_path: Path) -> None:
     canary = tmp_path / "canary"
     canary.write_text("still here", encoding="utf-8")
     for tag, code in [
-        ("!!python/name:os.getcwd", "yaml-syntax"),
-        (f"!!python/object/apply:os.remove [{str(canary)!r}]", "invalid-value"),
+        ("!!python/name:os.getcwd", "invalid-tag"),
+        # A tag on a list was once dropped silently and the list read as plain data.
+        (f"!!python/object/apply:os.remove [{str(canary)!r}]", "invalid-tag"),
+        ("!custom 3", "invalid-tag"),
     ]:
         rubric, issues = check_rubric(VALID.replace('version: "1"', f"version: {tag}"))
         assert rubric is None
@@ -200,3 +202,29 @@ def test_yaml_booleans_as_keys_stay_the_words_written() -> None:
     _rubric, issues = check_rubric(text.replace("no: 10}", "no: 10, On: 5}"))
     assert [(i.as_dict()["path"], i.code) for i in issues] == [
         ("families[0].children[1].scores.On", "unknown-field")]
+
+
+def test_an_unclosed_flow_sequence_names_where_it_opened_and_where_parsing_failed() -> None:
+    doc, issues = ovm.yamldoc.parse_yaml("a: [1, 2\nb: 3\n", "f.yaml")
+    assert doc is None
+    assert where(issues) == [(2, 2, "yaml-syntax")]
+    assert "flow sequence that opened at line 1, column 4" in issues[0].message
+    assert issues[0].message.endswith("close it with ']'")
+
+
+def test_a_key_indented_one_space_less_names_the_mapping_it_breaks() -> None:
+    _doc, issues = ovm.yamldoc.parse_yaml("labels:\n  en: x\n es: y\n", "f.yaml")
+    assert where(issues) == [(3, 2, "yaml-syntax")]
+    assert "block mapping that opened at line 1, column 1" in issues[0].message
+
+
+def test_a_nul_byte_in_a_comment_is_located() -> None:
+    _doc, issues = ovm.yamldoc.parse_yaml("# a\x00b\nx: 1\n", "f.yaml")
+    assert where(issues) == [(1, 4, "yaml-syntax")]
+
+
+def test_a_latin1_byte_gives_line_column_and_byte_offset(tmp_path: Path) -> None:
+    (tmp_path / "f.yaml").write_bytes(b"a: 1\nlabel: caf\xe9\n")
+    _text, _name, issues = ovm.yamldoc.read_text(tmp_path / "f.yaml")
+    assert where(issues) == [(2, 11, "invalid-encoding")]
+    assert "offset 15" in issues[0].message
