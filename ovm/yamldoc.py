@@ -235,8 +235,8 @@ def parse_yaml(text: str, file: str) -> tuple[YamlDoc | None, list[Issue]]:
     except yaml.MarkedYAMLError as exc:
         return None, [_syntax_issue(exc, text, file)]
     except yaml.reader.ReaderError as exc:
-        line, col = _line_col(text, exc.position)
-        return None, [Issue(file, line, col, "yaml-syntax",
+        at = _line_col(text, exc.position)
+        return None, [Issue(file, at[0], at[1], "yaml-syntax",
                             f"the character U+{exc.character:04X} is not allowed in YAML "
                             "(even in a comment): remove it")]
     except yaml.YAMLError as exc:
