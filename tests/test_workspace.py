@@ -250,11 +250,11 @@ def test_bad_mission_entries_are_all_located_at_line_and_column(tmp_path: Path) 
     got = [(Path(i.file).name, i.line, i.column, i.code) for i in info.value.issues]
     assert got == [
         ("missions.yaml", 7, 21, "invalid-answer"),
-        ("missions.yaml", 8, 20, "unknown-indicator"),
-        ("missions.yaml", 9, 23, "unknown-indicator"),
+        ("missions.yaml", 8, 7, "unknown-indicator"),
+        ("missions.yaml", 9, 7, "unknown-indicator"),
         ("missions.yaml", 11, 21, "negative-count"),
-        ("missions.yaml", 12, 15, "unknown-variable"),
-        ("missions.yaml", 13, 25, "derived-variable"),
+        ("missions.yaml", 12, 7, "unknown-variable"),
+        ("missions.yaml", 13, 7, "derived-variable"),
         ("missions.yaml", 14, 9, "duplicate-mission"),
         ("missions.yaml", 21, 15, "unknown-mission"),
         ("missions.yaml", 24, 22, "not-applicable-not-allowed"),
@@ -362,7 +362,7 @@ def test_a_mission_that_fails_its_schema_still_has_its_data_checked(tmp_path: Pa
         ovm.load_workspace(ws)
     assert [(i.line, i.column, i.code) for i in err.value.issues] == [
         (3, 14, "invalid-country"),
-        (7, 21, "invalid-answer"),
+        (7, 29, "invalid-answer"),  # at the value, not at its mapping
         (9, 21, "negative-count"),
         (10, 9, "duplicate-mission"),
     ]
@@ -444,3 +444,71 @@ def test_a_miscased_mission_id_is_rejected_naming_the_id_it_resembles(tmp_path: 
         ("checklists.csv", 2, ["no mission 'AAA-2020' in the missions file (ids are "
                                "case-sensitive: did you mean 'aaa-2020'?)"]),
         ("checklists.csv", 3, ["no mission 'zzz-2020' in the missions file"])]
+
+
+def config_issues(tmp_path: Path, config: str, **files: str) -> list[tuple[str, int | None, str]]:
+    root = workspace(tmp_path, checklists=None)
+    for name, text in files.items():
+        (root / name.replace("_", ".")).write_text(text, encoding="utf-8")
+    (root / "ovm.yaml").write_text(config, encoding="utf-8")
+    with pytest.raises(DataError) as info:
+        load_workspace(root)
+    return [(Path(i.file).name, i.line, i.code) for i in info.value.issues]
+
+
+def test_a_file_named_twice_is_refused_at_the_second_entry(tmp_path: Path) -> None:
+    config = "rubric: rubric.yaml\nstatistics:\n  - statistics.csv\n  - ./statistics.csv\n"
+    assert config_issues(tmp_path, config) == [("ovm.yaml", 4, "duplicate-source")]
+
+
+def test_two_files_of_the_same_content_are_refused(tmp_path: Path) -> None:
+    config = "rubric: rubric.yaml\nstatistics: [statistics.csv, copy.csv]\n"
+    got = config_issues(tmp_path, config, copy_csv=STATISTICS)
+    assert got == [("ovm.yaml", 2, "duplicate-source")]
+
+
+def test_a_missing_data_file_is_located_at_the_line_naming_it(tmp_path: Path) -> None:
+    config = "rubric: rubric.yaml\nmissions: nope.yaml\nstatistics:\n  - {path: gone.csv}\n"
+    assert config_issues(tmp_path, config) == [
+        ("ovm.yaml", 2, "file-not-found"), ("ovm.yaml", 4, "file-not-found")]
+
+
+def test_seed_yes_is_refused_not_read_as_one(tmp_path: Path) -> None:
+    config = "rubric: rubric.yaml\nsettings:\n  seed: yes\n"
+    assert config_issues(tmp_path, config) == [("ovm.yaml", 3, "invalid-value")]
+
+
+def test_a_misspelled_field_gets_did_you_mean_at_its_line(tmp_path: Path) -> None:
+    root = workspace(tmp_path, checklists=None)
+    (root / "ovm.yaml").write_text("rubric: rubric.yaml\nstatistic: [statistics.csv]\n",
+                                   encoding="utf-8")
+    with pytest.raises(DataError) as info:
+        load_workspace(root)
+    (issue,) = info.value.issues
+    assert (issue.line, issue.column, issue.code) == (2, 1, "unknown-field")
+    assert issue.message == "unknown field `statistic`, did you mean `statistics`?"
+
+
+def test_a_bad_simulated_word_gives_one_issue_at_its_value(tmp_path: Path) -> None:
+    config = "rubric: rubric.yaml\nchecklists:\n  - path: checklists.csv\n    simulated: maybe\n"
+    got = config_issues(tmp_path, config, checklists_csv=CHECKLISTS)
+    assert got == [("ovm.yaml", 4, "invalid-value")]
+
+
+def test_a_count_given_as_yes_is_refused_not_read_as_one(tmp_path: Path) -> None:
+    missions = MISSIONS.replace("    election: {type: general, date: 2020-05-01}\n",
+                                "    election: {type: general, date: 2020-05-01}\n"
+                                "    values:\n      registered_abroad: yes\n", 1)
+    assert missions != MISSIONS
+    with pytest.raises(DataError) as info:
+        load_workspace(workspace(tmp_path, missions=missions, statistics=None, checklists=None))
+    assert [i.code for i in info.value.issues] == ["invalid-number"]
+
+
+def test_a_control_character_in_a_mission_name_is_refused(tmp_path: Path) -> None:
+    missions = MISSIONS.replace("name: A 2020", 'name: "A\\a 2020"')
+    assert missions != MISSIONS
+    root = workspace(tmp_path, missions=missions, statistics=None, checklists=None)
+    with pytest.raises(DataError) as info:
+        load_workspace(root)
+    assert [i.code for i in info.value.issues] == ["control-character"]

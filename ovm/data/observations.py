@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -12,7 +13,7 @@ from typing import Annotated, Any, Literal
 import polars as pl
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError
 
-from ovm.data.plan import PlannedPlace, place_issues
+from ovm.data.plan import PlannedPlace, country_problem, place_issues
 from ovm.data.reader import (
     MISSING_WORDS,
     NA_WORDS,
@@ -222,8 +223,10 @@ def _data_issue(
     code: str,
     message: str,
     severity: Literal["error", "warning"] = "error",
+    *,
+    key: bool = False,
 ) -> Issue:
-    pos = doc.positions.find(path)
+    pos = doc.positions.find(path, key=key)
     line, col = pos if pos else (None, None)
     return Issue(doc.file, line, col, code, message, path, severity, "data")
 
@@ -242,6 +245,9 @@ def _normalise_datum(raw: Any, answer: bool, read: Choices | NumberRule | None) 
     """A YAML answer or value as a Datum mapping, its words read as in every table."""
     # YAML 1.1 reads yes/no as booleans: answers want the words, values want 1/0.
     def unbool(v: Any) -> Any:
+        if isinstance(v, bool) and isinstance(read, NumberRule) and not read.yes_no:
+            # ``total_seats: yes`` is no count: keep the word so it is refused, not read as 1.
+            return "yes" if v else "no"
         if isinstance(v, bool):
             return ("yes" if v else "no") if answer else float(v)
         if isinstance(v, str) and isinstance(read, Choices):
@@ -435,6 +441,16 @@ def _check_mission(
         return pos if pos else (None, None)
 
     out = _check_data(doc, path, mission.answers, mission.values, rubric)
+    c = mission.country
+    # One letter three times (AAA, BBB) is a placeholder no one mistakes for a country, as
+    # example and test cohorts use; a plausible code such as XXZ is not.
+    problem = None if c == c[0] * 3 else country_problem(c)
+    if problem:
+        # A warning: the engine needs no country, but a report would name none.
+        out.append(_data_issue(doc, (*path, "country"), "invalid-country",
+                               f"{problem}: write the country's ISO 3166 alpha-3 code",
+                               "warning"))
+    out += _control_issues(doc, path, mission)
     out += [dataclasses.replace(i, path=(*path, *i.path)) for i in
             place_issues(mission.places, doc.file, locate)]
     period = mission.voting_abroad
@@ -442,6 +458,31 @@ def _check_mission(
         out.append(_data_issue(doc, (*path, "voting_abroad"), "invalid-value",
                                "voting abroad ends before it starts"))
     return out
+
+
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def has_control(text: str) -> bool:
+    """Whether text holds a control character other than tab and line break."""
+    return _CONTROL.search(text) is not None
+
+
+def _control_issues(doc: YamlDoc, path: tuple[PathPart, ...], mission: Mission) -> list[Issue]:
+    """Control characters in a mission's name or a datum's provenance: no report can hold them."""
+    found: list[tuple[PathPart, ...]] = []
+    names = mission.name if isinstance(mission.name, dict) else {"": mission.name}
+    found += [("name", k) if k else ("name",) for k, v in names.items() if has_control(v)]
+    for group, data in (("answers", mission.answers), ("values", mission.values)):
+        for key, datum in data.items():
+            for f, v in datum.provenance.model_dump().items():
+                if isinstance(v, str) and has_control(v):
+                    found.append((group, key, f))
+            if isinstance(datum.value, str) and has_control(datum.value):
+                found.append((group, key, "value"))
+    return [_data_issue(doc, (*path, *f), "control-character",
+                        "a control character (such as BEL or ESC) is in the text: remove it")
+            for f in found]
 
 
 def _check_data(
@@ -462,7 +503,9 @@ def _check_data(
                 if node is not None
                 else "is not an indicator of the rubric"
             )
-            issues.append(_data_issue(doc, apath, "unknown-indicator", f"{key!r} {what}"))
+            issues.append(_data_issue(doc, apath, "unknown-indicator",
+                                      f"{key!r} {what}: correct the id or remove the answer",
+                                      key=True))
             continue
         issues.extend(_answer_issues(doc, apath, node, datum))
     for key, datum in values.items():
@@ -472,21 +515,25 @@ def _check_data(
         except KeyError:
             issues.append(
                 _data_issue(
-                    doc, vpath, "unknown-variable", f"{key!r} is not a variable of the rubric"
+                    doc, vpath, "unknown-variable",
+                    f"{key!r} is not a variable of the rubric: correct the name or remove it",
+                    key=True,
                 )
             )
             continue
         if var.from_sites is not None:
             issues.append(
                 _data_issue(
-                    doc, vpath, "derived-variable", f"{key!r} is computed from observer checklists"
+                    doc, vpath, "derived-variable",
+                    f"{key!r} is computed from observer checklists: remove it here", key=True,
                 )
             )
             continue
         if datum.status == "value":
             problem = check_number(var, datum.value)
             if problem:
-                issues.append(_data_issue(doc, vpath, problem[0], problem[1]))
+                # At the number itself, not at a mapping that may open lines above it.
+                issues.append(_data_issue(doc, (*vpath, "value"), problem[0], problem[1]))
     return issues
 
 
@@ -497,7 +544,7 @@ def _answer_issues(
         return [
             _data_issue(
                 doc,
-                path,
+                (*path, "status"),
                 "not-applicable-not-allowed",
                 f"{node.id} does not allow 'not applicable'",
             )
@@ -512,7 +559,7 @@ def _answer_issues(
         return [
             _data_issue(
                 doc,
-                path,
+                (*path, "value"),
                 "invalid-answer",
                 f"{value!r} is not an allowed answer ({', '.join(node.answers())})",
             )

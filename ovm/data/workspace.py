@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import difflib
+import hashlib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 import polars as pl
 from pydantic import (
@@ -32,9 +34,9 @@ from ovm.data.observations import (
 )
 from ovm.data.reader import yes_no
 from ovm.data.tables import read_named_table
-from ovm.errors import DataError, Issue, RubricError
+from ovm.errors import DataError, Issue, PathPart, RubricError
 from ovm.rubric.model import BUNDLED, Rubric, bundled_rubric, check_rubric
-from ovm.yamldoc import parse_yaml, read_text
+from ovm.yamldoc import YamlDoc, parse_yaml, read_text
 
 CONFIG_NAME = "ovm.yaml"
 
@@ -97,6 +99,14 @@ class Settings(_Model):
     bootstrap: int = Field(default=200, ge=0, le=100_000)
     confidence: float = Field(default=0.95, gt=0, lt=1)
 
+    @field_validator("seed", "bootstrap", "confidence", mode="before")
+    @classmethod
+    def _not_yes_no(cls, value: object) -> object:
+        # YAML reads ``seed: yes`` as True, which pydantic would take as 1.
+        if isinstance(value, bool):
+            raise ValueError("a number is expected, not yes or no")
+        return value
+
 
 class WorkspaceConfig(_Model):
     """The content of ``ovm.yaml``."""
@@ -140,8 +150,26 @@ def _source(item: TableSource | str) -> TableSource:
     return item if isinstance(item, TableSource) else TableSource(path=item)
 
 
+_TOP_FIELDS = tuple(WorkspaceConfig.model_fields)
+_WORKSPACE_NEEDS = (
+    "a workspace is a folder with an ovm.yaml naming the rubric, the missions file and the "
+    "data tables: make one with `ovm init DIR`"
+)
+
+
 def read_config(root: Path) -> WorkspaceConfig:
+    """The content of a workspace's ``ovm.yaml``; DataError with every located problem."""
+    return _read_config(root)[0]
+
+
+def _read_config(root: Path) -> tuple[WorkspaceConfig, YamlDoc]:
     path = root / CONFIG_NAME if root.is_dir() else root
+    if not path.exists():
+        raise DataError(
+            [Issue(str(path), None, None, "file-not-found", f"no {CONFIG_NAME}: {_WORKSPACE_NEEDS}",
+                   (), "error", "data")],
+            summary=f"{path}: not a workspace",
+        )
     text, name, issues = read_text(path)
     if issues:
         raise DataError(
@@ -160,33 +188,73 @@ def read_config(root: Path) -> WorkspaceConfig:
             ],
             summary=f"{name}: invalid workspace file",
         )
+    if doc.data is not None and not isinstance(doc.data, dict):
+        raise DataError([Issue(name, 1, 1, "invalid-type",
+                               "ovm.yaml is a mapping of fields (rubric:, missions:, ...): "
+                               "write one field a line", (), "error", "data")],
+                        summary=f"{name}: invalid workspace file")
     try:
-        return WorkspaceConfig.model_validate(doc.data or {})
+        return WorkspaceConfig.model_validate(doc.data or {}), doc
     except ValidationError as exc:
-        out = []
-        for err in exc.errors():
-            loc = tuple(
-                p
-                for p in err["loc"]
-                if not (isinstance(p, str) and "[" in p) and p not in ("TableSource", "str")
-            )
+        raise DataError(_config_issues(doc, name, exc.errors()),
+                        summary=f"{name}: invalid workspace file") from None
+
+
+def _config_issues(doc: YamlDoc, name: str, errors: list[Any]) -> list[Issue]:
+    """Located issues from pydantic's errors, without the noise of the path-or-mapping union."""
+    tagged = {tuple(e["loc"][: e["loc"].index("TableSource")]) for e in errors
+              if "TableSource" in e["loc"]}
+    out = []
+    for err in errors:
+        raw = tuple(err["loc"])
+        if "str" in raw and tuple(raw[: raw.index("str")]) in tagged:
+            continue  # the entry is a mapping: that it is not also a path says nothing
+        loc = tuple(
+            p for p in raw
+            if not (isinstance(p, str) and "[" in p) and p not in ("TableSource", "str")
+        )
+        code = {"missing": "missing-field", "extra_forbidden": "unknown-field"}.get(
+            err["type"], "invalid-value"
+        )
+        msg = str(err["msg"]).removeprefix("Value error, ")[:200]
+        if code == "unknown-field":
+            pos = doc.positions.find(loc, key=True)
+            known = _TOP_FIELDS if len(loc) == 1 else _fields_at(loc)
+            msg = f"unknown field `{loc[-1]}`" + _did_you_mean(str(loc[-1]), known)
+        else:
             pos = doc.positions.find(loc)
-            code = {"missing": "missing-field", "extra_forbidden": "unknown-field"}.get(
-                err["type"], "invalid-value"
-            )
-            out.append(
-                Issue(
-                    name,
-                    pos[0] if pos else None,
-                    pos[1] if pos else None,
-                    code,
-                    str(err["msg"])[:200],
-                    loc,
-                    "error",
-                    "data",
-                )
-            )
-        raise DataError(out, summary=f"{name}: invalid workspace file") from None
+            if code == "invalid-value":
+                msg += ": " + _fix_of(loc)
+        out.append(Issue(name, pos[0] if pos else None, pos[1] if pos else None, code, msg,
+                         loc, "error", "data"))
+    return out
+
+
+def _fields_at(loc: tuple[Any, ...]) -> tuple[str, ...]:
+    if loc[:1] == ("settings",):
+        return tuple(Settings.model_fields)
+    if "pull" in loc:
+        return tuple(PullSource.model_fields)
+    return tuple(TableSource.model_fields)
+
+
+def _did_you_mean(word: str, known: tuple[str, ...]) -> str:
+    close = difflib.get_close_matches(word, known, n=1, cutoff=0.6)
+    if close:
+        return f", did you mean `{close[0]}`?"
+    return f": the fields are {', '.join(known)}"
+
+
+def _fix_of(loc: tuple[Any, ...]) -> str:
+    last = str(loc[-1]) if loc else ""
+    return {
+        "layout": "write plain, kobo or odk",
+        "simulated": "write yes or no",
+        "confidence": "write high, medium or low" if len(loc) > 2 else "write a number "
+        "between 0 and 1 (0.95)",
+        "seed": "write a whole number >= 0",
+        "bootstrap": "write a whole number from 0 to 100000",
+    }.get(last, "correct the value")
 
 
 def resolve_rubric(spec: str | Path, base: Path | None = None) -> Rubric:
@@ -224,8 +292,9 @@ def load_workspace(path: str | Path, *, rubric: Rubric | str | Path | None = Non
     Rows with problems do not raise: they are listed in ``observations.report.rejected``.
     """
     root = Path(path)
-    config = read_config(root)
+    config, doc = _read_config(root)
     base = root if root.is_dir() else root.parent
+    _check_sources(config, doc, base)
     if isinstance(rubric, Rubric):
         rb = rubric
     elif rubric is not None:
@@ -242,6 +311,59 @@ def load_workspace(path: str | Path, *, rubric: Rubric | str | Path | None = Non
         places=[_with_base(_source(s), base) for s in config.places],
     )
     return Workspace(base, config, rb, obs, tuple(warnings))
+
+
+def _check_sources(config: WorkspaceConfig, doc: YamlDoc, base: Path) -> None:
+    """Each file ovm.yaml names exists and is named once; issues at the line naming it."""
+    issues: list[Issue] = []
+
+    def at(path: tuple[PathPart, ...]) -> tuple[int | None, int | None]:
+        pos = doc.positions.find(path)
+        return (pos[0], pos[1]) if pos else (None, None)
+
+    named: list[tuple[tuple[PathPart, ...], str]] = [(("missions",), config.missions)]
+    for group in ("statistics", "answers", "checklists", "places"):
+        for j, item in enumerate(getattr(config, group)):
+            src = _source(item)
+            key: tuple[PathPart, ...] = (group, j) if isinstance(item, str) else (group, j, "path")
+            named.append((key, src.path))
+    seen_path: dict[tuple[Path, str | None], tuple[PathPart, ...]] = {}
+    seen_digest: dict[str, tuple[PathPart, ...]] = {}
+    for key, rel in named:
+        p = Path(rel) if Path(rel).is_absolute() else base / rel
+        line, col = at(key)
+        if not p.is_file():
+            if key == ("missions",) and "missions" not in (doc.data or {}):
+                line, col = None, None  # the default name, written nowhere
+            issues.append(Issue(doc.file, line, col, "file-not-found",
+                                f"{rel!r} does not exist (relative to {base}): correct the path "
+                                "or add the file", key, "error", "data"))
+            continue
+        sheet = None
+        if len(key) >= 2 and isinstance(key[1], int):
+            sheet = _source(getattr(config, str(key[0]))[key[1]]).sheet
+        resolved = (p.resolve(), sheet)
+        digest = _digest(p) + f"[{sheet}]"
+        first = seen_path.get(resolved) or seen_digest.get(digest)
+        if first is not None:
+            fline = at(first)[0]
+            issues.append(Issue(doc.file, line, col, "duplicate-source",
+                                f"{rel!r} is the same file (or the same content) as the one named "
+                                f"at line {fline}: remove one of the two entries", key, "error",
+                                "data"))
+            continue
+        seen_path[resolved] = key
+        seen_digest[digest] = key
+    if issues:
+        raise DataError(issues, summary=f"{doc.file}: the workspace names files it cannot use")
+
+
+def _digest(path: Path) -> str:
+    h = hashlib.sha256()
+    with path.open("rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
 
 
 def _with_base(src: TableSource, base: Path) -> TableSource:
