@@ -33,10 +33,21 @@ def test_anything_else_is_left_alone(value: object) -> None:
     assert type(ovm.safe_cell(value)) is type(value)
 
 
-@given(st.text(max_size=20))
+# Control characters are escaped first (test below); tab, CR and LF are text.
+PRINTABLE = st.text(st.characters(blacklist_categories=("Cc",)) | st.sampled_from("\t\r\n"),
+                    max_size=20)
+
+
+@given(PRINTABLE)
 def test_a_quote_is_added_exactly_when_the_text_starts_like_a_formula(text: str) -> None:
     expected = "'" + text if text[:1] in FORMULA_STARTS else text
     assert ovm.safe_cell(text) == expected
+
+
+def test_control_characters_are_shown_escaped_so_no_writer_refuses_them() -> None:
+    assert ovm.safe_cell("B\x07 2021\x1b[31m\x0b") == "B\\x07 2021\\x1b[31m\\x0b"
+    from openpyxl import Workbook
+    Workbook().active.append([ovm.safe_cell("\x07\x1b\x0b")])  # raised IllegalCharacterError
 
 
 RUBRIC = """\

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from openpyxl import Workbook
 
 from ovm.data.tables import read_table
@@ -121,3 +122,28 @@ def test_a_semicolon_separated_csv_is_refused_with_what_to_do(tmp_path: Path) ->
     assert df is None and [(i.line, i.column, i.code) for i in issues] == [
         (1, 1, "wrong-separator")]
     assert "save the file as 'CSV UTF-8 (comma delimited)'" in issues[0].message
+
+
+def test_a_quote_never_closed_is_refused_at_the_line_it_opens(tmp_path: Path) -> None:
+    p = tmp_path / "t.csv"
+    p.write_text('mission,site,notes\naaa,s1,ok\naaa,s2,"late start\naaa,s3,x\naaa,s4,y\n',
+                 encoding="utf-8")
+    df, issues = read_table(p)
+    assert df is None
+    assert [(i.line, i.code) for i in issues] == [(3, "stray-quote")]
+
+
+@pytest.mark.parametrize("quoted", [True, False])
+def test_a_long_note_is_kept_and_one_over_the_limit_refused_with_the_row_kept(
+        tmp_path: Path, quoted: bool) -> None:
+    from ovm.data.tables import MAX_CELL_CHARS
+    q = '"' if quoted else ""
+    p = tmp_path / "t.csv"
+    p.write_text(f"mission,notes\naaa,{q}{'x' * 1_100_000}{q}\n"
+                 f"bbb,{q}{'y' * (MAX_CELL_CHARS + 1)}{q}\nccc,short\n", encoding="utf-8")
+    df, issues = read_table(p)
+    assert df is not None
+    assert df["mission"].to_list() == ["aaa", "bbb", "ccc"]
+    assert len(df["notes"][0]) == 1_100_000 and df["notes"][1] is None
+    assert [(i.line, i.column, i.code, i.severity) for i in issues] == [
+        (3, 2, "cell-too-large", "warning")]

@@ -24,6 +24,12 @@ BLANKS = (
 also strip the separators U+001C to U+001F, so one cell could read differently by reader."""
 
 MAX_TABLE_BYTES = 2 * 1024**3
+MAX_CELL_CHARS = 10 * 1024**2
+"""A cell longer than this (a pasted document, not a note) is refused; the row is kept."""
+
+# Python's reader refuses a field over 128 KiB by default; one over the cell limit is still
+# read, so it can be refused with its place rather than crash the run.
+csv.field_size_limit(max(csv.field_size_limit(), MAX_CELL_CHARS * 4 + 1))
 
 
 def cell_text(value: object) -> str | None:
@@ -144,6 +150,9 @@ def _read_csv(
     issues = _header_issues(name, headers)
     if issues:
         return None, issues
+    quote = _quote_issue(path, sep)
+    if quote is not None:
+        return None, [quote]
     try:
         df = pl.read_csv(
             path,
@@ -167,7 +176,45 @@ def _read_csv(
         pl.col(c).str.strip_chars().replace("", None) for c in df.columns if c not in verbatim
     )
     # A record spanning several lines (quoted newline) shifts line numbers; rows are records.
-    return df.with_row_index(ROW, offset=2).with_columns(pl.col(ROW).cast(pl.Int64)), []
+    df = df.with_row_index(ROW, offset=2).with_columns(pl.col(ROW).cast(pl.Int64))
+    return _long_cells(df, name)
+
+
+def _long_cells(df: pl.DataFrame, name: str) -> tuple[pl.DataFrame, list[Issue]]:
+    """Cells over :data:`MAX_CELL_CHARS` emptied, each with a located warning: the row stays."""
+    issues: list[Issue] = []
+    columns = [c for c in df.columns if c != ROW]
+    longest = df.select(pl.col(columns).str.len_chars().max()).row(0) if columns else ()
+    for j, (c, n) in enumerate(zip(columns, longest, strict=True), start=1):
+        if n is None or n <= MAX_CELL_CHARS:
+            continue
+        long = df.filter(pl.col(c).str.len_chars() > MAX_CELL_CHARS)
+        issues += [Issue(name, int(r), j, "cell-too-large",
+                         f"a cell of more than {MAX_CELL_CHARS} characters in {c!r} is left out: "
+                         "shorten it (keep the document elsewhere and give its name)",
+                         (), "warning", "data") for r in long[ROW].to_list()]
+        df = df.with_columns(pl.when(pl.col(c).str.len_chars() > MAX_CELL_CHARS)
+                             .then(None).otherwise(pl.col(c)).alias(c))
+    return df, issues
+
+
+def _quote_issue(path: Path, sep: str) -> Issue | None:
+    """A quote that opens a field and never closes it swallows every later row: refuse it."""
+    with path.open("rb") as fh:
+        if b'"' not in fh.read():
+            return None
+    with path.open(encoding="utf-8-sig", newline="") as fh:
+        reader = csv.reader(fh, delimiter=sep, strict=True)
+        start = 1
+        try:
+            for _ in reader:
+                start = reader.line_num + 1
+        except csv.Error:
+            return Issue(str(path), start, None, "stray-quote",
+                         "a quoted field starts on this line and is never closed properly: "
+                         "quote the whole field (doubling any quote inside it) or remove the "
+                         "quote", (), "error", "data")
+    return None
 
 
 def _has_short_rows(path: Path, sep: str, width: int, records: int) -> bool:
@@ -236,7 +283,8 @@ def _read_csv_slow(path: Path, sep: str, reason: str) -> tuple[pl.DataFrame | No
     data = {h: [r[j] for r in rows] for j, h in enumerate(headers)}
     df = pl.DataFrame(data, schema=dict.fromkeys(headers, pl.String))
     df = df.with_columns(pl.Series(ROW, numbers, dtype=pl.Int64))
-    return df, issues
+    df, long = _long_cells(df, name)
+    return df, issues + long
 
 
 def _encoding_issue(path: Path, exc: UnicodeDecodeError) -> Issue:

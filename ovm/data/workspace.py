@@ -483,6 +483,7 @@ def load_observations(
         df, iss, name = read_named_table(Path(src.path), sheet=src.sheet, verbatim=verbatim,
                                          export=src.layout != "plain")
         fatal += [i for i in iss if i.severity == "error"]
+        warnings += [i for i in iss if i.severity != "error"]
         if df is None:
             continue
         if src.layout != "plain":

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from typing import Any
 
 from ovm.comparison.cohort import Comparison
@@ -30,8 +31,14 @@ CSV_COLUMNS = (
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
 def safe_cell(value: Any) -> Any:
-    """Neutralise text that a spreadsheet would run as a formula (prefix a quote)."""
+    """Neutralise text that a spreadsheet would run as a formula (prefix a quote), and show
+    control characters as ``\\xNN`` (a workbook cannot hold them; a terminal would obey them)."""
+    if isinstance(value, str):
+        value = _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", value)
     if isinstance(value, str) and value.startswith(_FORMULA_START):
         return "'" + value
     return value
