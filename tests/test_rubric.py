@@ -603,3 +603,12 @@ def test_unusable_file_names_are_issues(name: str) -> None:
     rubric, issues = check_rubric(name)
     assert rubric is None
     assert [i.code for i in issues] == ["file-unreadable"]
+
+
+def test_a_misspelled_top_level_field_is_one_issue_with_did_you_mean() -> None:
+    text = (RUBRICS / "valid.yaml").read_text(encoding="utf-8").replace("families:", "familes:")
+    _rubric, issues = check_rubric(text)
+    errors = [(i.line, i.code, i.message) for i in issues if i.code in
+              ("unknown-field", "missing-field")]
+    line = text.splitlines().index("familes:") + 1
+    assert errors == [(line, "unknown-field", "unknown field `familes`, did you mean `families`?")]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 import hashlib
 import json
 from collections.abc import Iterator
@@ -327,8 +328,27 @@ def _schema_issues(doc: YamlDoc, exc: ValidationError) -> list[Issue]:
     issues = []
     errors = exc.errors()
     paths = [_clean_loc(tuple(e["loc"]), doc.data) for e in errors]
+    # A misspelled field is one mistake, not two: ``familes`` is unknown *and* ``families``
+    # missing. Pair them and report the typo, at its line, with what was meant.
+    missing = {p for e, p in zip(errors, paths, strict=True) if e["type"] == "missing"}
+    meant: dict[tuple[PathPart, ...], str] = {}
+    for e, p in zip(errors, paths, strict=True):
+        if e["type"] == "extra_forbidden" and p:
+            taken = set(meant.values())
+            options = [str(m[-1]) for m in missing if m[:-1] == p[:-1] and m[-1] not in taken]
+            close = difflib.get_close_matches(str(p[-1]), options, n=1, cutoff=0.6)
+            if close:
+                meant[p] = close[0]
+    paired = {(*p[:-1], m) for p, m in meant.items()}
     for err, path in zip(errors, paths, strict=True):
         etype = err["type"]
+        if etype == "missing" and path in paired:
+            continue
+        if path in meant and etype == "extra_forbidden":
+            issues.append(_issue(doc, path, "unknown-field",
+                                 f"unknown field `{path[-1]}`, did you mean `{meant[path]}`?",
+                                 key=True))
+            continue
         if etype == "too_short" and any(
             len(p) > len(path) and p[: len(path)] == path for p in paths
         ):
