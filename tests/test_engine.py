@@ -513,16 +513,35 @@ def test_variables_from_sites_feed_formulas(run: Run) -> None:
     assert ("too-few-answers", "p.away_score", "warning") in findings(m2)
 
 
+# The visits of SITES twice over, at five more polling places: enough places for intervals.
+SITES_TEN = SITES + "".join(
+    line.replace(f"m1,s{i}", f"m1,s{i + 5}") + "\n"
+    for i, line in enumerate(SITES.splitlines()[1:], start=1))
+
+
 def test_bootstrap_gives_intervals_that_contain_the_score(run: Run) -> None:
-    s = run(CHECKLIST, mission("m1"), checklists=SITES, bootstrap=100)
+    s = run(CHECKLIST, mission("m1"), checklists=SITES_TEN, bootstrap=100)
     card = s.scorecard("m1")
-    for node in ("p.queue", "p.away", "p", "overall"):
+    for node in ("p.open", "p.open_rule", "p.queue", "p.away", "p", "overall"):
         ns = card.node(node)
         assert ns.sampled
         lo, hi = ns.interval
         assert lo <= ns.score <= hi
-    again = run(CHECKLIST, mission("m1"), checklists=SITES, bootstrap=100)
+    assert not [f for f in card.findings if f.code == "too-few-places-for-interval"]
+    again = run(CHECKLIST, mission("m1"), checklists=SITES_TEN, bootstrap=100)
     assert again.to_json() == s.to_json()
+
+
+def test_too_few_places_give_no_interval_and_say_why(run: Run) -> None:
+    card = run(CHECKLIST, mission("m1"), checklists=SITES, bootstrap=100).scorecard("m1")
+    # p.open was answered at 3 places, p.away at 4: below 5, no node above them has an
+    # interval either, though each is still sampled.
+    for node in ("p.open", "p.away", "p", "overall"):
+        ns = card.node(node)
+        assert (ns.status, ns.sampled, ns.interval) == ("scored", True, None), node
+    thin = {(f.node, f.params["n"], f.params["needed"]) for f in card.findings
+            if f.code == "too-few-places-for-interval"}
+    assert ("p.open", "3", "5") in thin and ("p.away", "4", "5") in thin
 
 
 def test_bands_label_every_scored_node(run: Run) -> None:

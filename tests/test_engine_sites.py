@@ -217,8 +217,10 @@ def test_a_zero_divisor_in_one_missions_replicates_leaves_the_others_intervals(
     scores = ovm.score(ws.rubric, ws.observations, seed=5, bootstrap=100)
     few = scores.scorecard("few").node("f.secret_pct")
     many = scores.scorecard("m").node("f.secret_pct")
-    # Both are scored on their point values; only "m" has replicates to give an interval.
-    assert (few.status, few.score, few.sampled, few.interval) == ("scored", 100.0, False, None)
+    # Both are scored on their point values; only "m" has enough polling places for an
+    # interval ("few" has replicates, its shares drawn away from 0, but two places).
+    assert (few.status, few.score, few.sampled, few.interval) == ("scored", 100.0, True, None)
+    assert "too-few-places-for-interval" in {f.code for f in scores.scorecard("few").findings}
     assert many.status == "scored" and many.sampled and many.interval is not None
     assert many.score == pytest.approx(50 / (26 / 40))
     lo, hi = many.interval

@@ -1,7 +1,8 @@
 """Observer checklist indicator: one question at each polling place abroad, scored over visits.
 
-A categorical question scores the share of accepted answers, with a Wilson interval for the
-share carried through the rule; a numeric one a statistic of the answers. Scores, intervals
+A categorical question scores the share of accepted answers; a numeric one a statistic of the
+answers. Intervals come from the bootstrap replicates of the share (or statistic) carried
+through the rule; without replicates, a categorical share has its Wilson interval. Scores, intervals
 and replicates are computed for the whole cohort at once, from the site summary.
 """
 
@@ -361,7 +362,11 @@ class ChecklistScorer(NodeScorer):
                       value=f"{st.value:g}")
             return Outcome("missing", None, st.value, 0.0, explain())
         interval = None
-        if not q.numeric:
+        if m.replicated:
+            # The replicates give the interval (pass 2): they resample polling places, where
+            # a Wilson interval would treat two visits to one place as independent.
+            m.sampled_from(q.id, q.id)
+        elif not q.numeric:
             # fmin/fmax: an end the rule leaves uncovered gives way to the score itself.
             interval = (float(np.fmin(col.low[m.row], s)), float(np.fmax(col.high[m.row], s)))
         return Outcome("scored", s, st.value, 1.0, explain(st.value, s), interval=interval,

@@ -82,6 +82,12 @@ class MissionView(Protocol):
         """Observer notes of visits that answered ``question`` negatively."""
         ...
 
+    def sampled_from(self, node_id: str, question: str) -> bool:
+        """Record that ``node_id``'s replicates rest on ``question``'s visits; False, with a
+        finding, when those come from too few polling places for an interval (the node and
+        the groups above it then get none)."""
+        ...
+
     def finding(
         self,
         code: str,

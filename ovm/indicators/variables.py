@@ -81,6 +81,7 @@ def read(m: MissionView, node_id: str, sources: Sequence[Source]) -> Reading:
                 continue
             out.values[name] = val
             out.sampled = True
+            m.sampled_from(node_id, q.id)
             continue
         d = m.value(name)
         out.inputs.append(m.datum_input(name, "variable", d))

@@ -144,15 +144,18 @@ class _MissionScorer:
     It is the :class:`~ovm.indicators.scoring.MissionView` each indicator's scorer reads.
     """
 
-    def __init__(self, rubric: Rubric, plan: _Plan, mission: Mission, summary: SiteSummary
-                 ) -> None:
+    def __init__(self, rubric: Rubric, plan: _Plan, mission: Mission, summary: SiteSummary,
+                 min_places: int = 5) -> None:
         self.rubric = rubric
         self.plan = plan
         self.mission = mission
         self.sites = summary.missions.get(mission.id) or MissionSites()
         self.row = summary.rows.get(mission.id)
         self.replicated = summary.bootstrap > 0 and self.row is not None
+        self.min_places = min_places
         self.findings: list[Finding] = []
+        self.thin: set[str] = set()
+        """Nodes whose replicates rest on too few polling places to give an interval."""
 
     # the view indicators read
     def answer(self, node_id: str) -> Datum | None:
@@ -169,6 +172,27 @@ class _MissionScorer:
 
     def site_notes(self, question: str) -> Sequence[SiteNote]:
         return self.sites.negative_notes.get(question, ())
+
+    def sampled_from(self, node_id: str, question: str) -> bool:
+        st = self.sites.stats.get(question)
+        places = 0 if st is None else st.places
+        if not self.replicated or places >= self.min_places:
+            return True
+        if node_id not in self.thin:
+            self.thin.add(node_id)
+            # Below a handful of places the spread between places cannot be estimated: an
+            # interval would be a guess presented as a measurement.
+            self.finding(
+                "too-few-places-for-interval",
+                f"{question} was answered at {places} polling place(s); an interval needs at "
+                f"least {self.min_places}",
+                node_id,
+                "info",
+                n=places,
+                needed=self.min_places,
+                question=question,
+            )
+        return False
 
     def datum_input(
         self, name: str, kind: Literal["variable", "answer"], datum: Datum | None
@@ -305,6 +329,8 @@ class _Reps:
 
     has: Mask
     values: Array
+    thin: Mask
+    """Missions whose replicates rest on too few polling places: no interval."""
 
 
 class _Replicator:
@@ -319,7 +345,9 @@ class _Replicator:
         roots: list[Outcome],
         summary: SiteSummary,
         alpha: float,
+        thin: Sequence[set[str]],
     ) -> None:
+        self.thin = thin
         self.rubric = rubric
         self.plan = plan
         self.results = results
@@ -345,6 +373,8 @@ class _Replicator:
                 found = slot.scorer.replicates(view, col)
                 reps = None if found is None else self._fill(found.has, found.scores,
                                                              self._scores(col))
+                if reps is not None:
+                    reps.thin = np.array([slot.node.id in t for t in self.thin], dtype=bool)
             if reps is not None:
                 kept[i] = reps
                 self.intervals(col, reps)
@@ -362,7 +392,7 @@ class _Replicator:
         # A replicate the rule cannot score (no visit drawn, a value outside the bands)
         # keeps the point score rather than being lost.
         out[has] = np.where(np.isnan(scored), point[has][:, None], scored)
-        return _Reps(has, out)
+        return _Reps(has, out, np.zeros(has.size, dtype=bool))
 
     def group(
         self,
@@ -392,6 +422,11 @@ class _Replicator:
         if not has.any():
             return None
         out = np.full((n, self.b), np.nan)
+        thin = np.zeros(n, dtype=bool)
+        for kc, kr in zip(kid_cols, kid_reps, strict=True):
+            if kr is not None:
+                scored = np.array([r.status == "scored" for r in kc], dtype=bool)
+                thin |= kr.thin & kr.has & scored
         for pattern, members in patterns.items():
             rows = np.array(members)
             values: list[Array] = []
@@ -407,7 +442,7 @@ class _Replicator:
                 )
                 weights.append(self.plan.slots[c].node.weight)
             out[rows], _ = aggregate(method, values, weights, power)
-        return _Reps(has, out)
+        return _Reps(has, out, thin & has)
 
     def intervals(self, col: list[Outcome], reps: _Reps) -> None:
         """Percentile intervals of the replicates, widened to hold the point score."""
@@ -428,7 +463,7 @@ class _Replicator:
         for k, m in enumerate(which):
             res = col[m]
             res.sampled = True
-            if res.interval is None and count[k] and res.score is not None:
+            if res.interval is None and count[k] and res.score is not None and not reps.thin[m]:
                 res.interval = (
                     float(min(ends[0][k], res.score)),
                     float(max(ends[1][k], res.score)),
@@ -536,16 +571,18 @@ def score(
     bootstrap: int = 200,
     confidence: float = 0.95,
     progress: Progress | None = None,
+    min_places: int = 5,
 ) -> ScoreSet:
     """Score every mission against the rubric; pure and deterministic.
 
-    Data problems become findings on the scorecards; a Poisson bootstrap over the visits
-    (``bootstrap`` replicates from ``seed``, see
-    :func:`ovm.scoring.sitestats.poisson_weights`) gives intervals to scores that depend on
-    sampled site data. ``progress(done, total)`` is called as missions are scored.
+    Data problems become findings on the scorecards; a Poisson bootstrap over the polling
+    places, with a prior pseudo-place for shares (``bootstrap`` replicates from ``seed``; see
+    docs/statistics.md), gives intervals to scores that depend on sampled site data, except
+    where a question was answered at fewer than ``min_places`` places.
+    ``progress(done, total)`` is called as missions are scored.
     """
     with _paused_gc():
-        return _score(rubric, observations, seed, bootstrap, confidence, progress)
+        return _score(rubric, observations, seed, bootstrap, confidence, progress, min_places)
 
 
 def _score(
@@ -555,18 +592,20 @@ def _score(
     bootstrap: int,
     confidence: float,
     progress: Progress | None,
+    min_places: int = 5,
 ) -> ScoreSet:
     sites = with_hashes(observations.sites)
     order = site_order(sites) if sites.height else None
     summary = summarise_sites(rubric, sites, seed=seed, bootstrap=bootstrap, order=order)
     plan = _plan(rubric, summary, _z(confidence))
     missions = sorted(observations.missions, key=lambda m: m.id)
-    scorers = [_MissionScorer(rubric, plan, m, summary) for m in missions]
+    scorers = [_MissionScorer(rubric, plan, m, summary, min_places) for m in missions]
     passes = [s.run() for s in scorers]
     roots = [root for root, _ in passes]
     results = [nodes for _, nodes in passes]
     if bootstrap > 0 and summary.ids:
-        _Replicator(rubric, plan, missions, results, roots, summary, (1 - confidence) / 2).run()
+        _Replicator(rubric, plan, missions, results, roots, summary, (1 - confidence) / 2,
+                    [s.thin for s in scorers]).run()
     cards = []
     for i, (m, scorer) in enumerate(zip(missions, scorers, strict=True)):
         nodes = [

@@ -1,12 +1,16 @@
-"""Observer visits summarised per mission, with Poisson bootstrap replicates for the cohort.
+"""Observer visits summarised per mission, with cluster bootstrap replicates for the cohort.
 
 Everything here is columnar: visits are grouped by mission once, in an order that depends on
-their content only, and each mission's block of visits feeds one matrix product that gives both
-its point counts and its replicate counts.
+their content only; each mission's visits are summed per polling place, and the place sums feed
+one matrix product that gives both the point counts and the replicate counts. Replicates
+resample polling places, not visits (visits to one place are alike), and a share's replicate
+carries a prior pseudo-place so that a unanimous share still has uncertainty
+(docs/statistics.md).
 """
 
 from __future__ import annotations
 
+import hashlib
 import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -42,6 +46,8 @@ class QuestionStat:
     not_applicable: int = 0
     not_observed: int = 0
     value: float | None = None
+    places: int = 0
+    """Distinct polling places with an answer (a visit without a site id is a place of its own)."""
     extra: dict[str, float | None] = field(default_factory=dict)
     """Statistics other variables ask of a numeric question (``from_sites``)."""
 
@@ -150,9 +156,10 @@ def poisson_weights(seed: int, replicates: int, n: int) -> Weights:
     """Bootstrap weights (replicates x n), each an independent Poisson(1) draw.
 
     The Poisson bootstrap (Hanley & MacGibbon 2006; Chamandy et al. 2012) resamples each
-    visit independently. Columns come in seeded chunks, so the first ``n`` columns are the
-    same whatever ``n`` a caller asks for: a mission's weights depend only on the seed and on
-    its own visits, never on the size or order of the rest of the cohort.
+    column independently; a column is one polling place of a mission. Columns come in seeded
+    chunks, so the first ``n`` columns are the same whatever ``n`` a caller asks for: a
+    mission's weights depend only on the seed and on its own places, never on the size or
+    order of the rest of the cohort.
     """
     out = np.empty((replicates, n), np.float32)
     _fill_poisson(seed, out)
@@ -179,6 +186,65 @@ def requested_stats(rubric: Rubric) -> dict[str, set[str]]:
     return out
 
 
+def place_keys(sites: pl.DataFrame) -> tuple[npt.NDArray[np.uint64], npt.NDArray[np.bool_]]:
+    """A content key per visit for its polling place (its site id), and whether it has one.
+
+    A visit without a site id is a place of its own: :func:`place_clusters` never joins it.
+    """
+    if "site" not in sites.columns:
+        return np.zeros(sites.height, np.uint64), np.zeros(sites.height, bool)
+    site = sites["site"].cast(pl.String)
+    return site.hash(seed=11).to_numpy(), site.is_not_null().to_numpy()
+
+
+def place_clusters(
+    keys: npt.NDArray[np.uint64], named: npt.NDArray[np.bool_]
+) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
+    """One mission's visits (in content order) grouped by place: an order that puts each
+    place's visits together, and where each place starts in it.
+
+    Places come in the order of their key, so a place's bootstrap column depends on its
+    content, never on the order rows came in.
+    """
+    n = keys.size
+    # Named places first, so no visit without a site id can fall between two visits to one.
+    order = np.lexsort((keys, ~named)).astype(np.int64)
+    k = keys[order]
+    nm = named[order]
+    new = np.ones(n, bool)
+    new[1:] = (k[1:] != k[:-1]) | ~nm[1:] | ~nm[:-1]
+    return order, np.flatnonzero(new).astype(np.int64)
+
+
+PRIOR_SHAPE = 0.5
+"""Beta(1/2, 1/2) (Jeffreys) for the share of a share's prior pseudo-place."""
+
+
+def prior_draws(seed: int, replicates: int, mission: str, k: int) -> tuple[Array, Array]:
+    """One mission's prior pseudo-place per replicate: its weight (replicates x 1, Exp(1)) and
+    its share of each of ``k`` questions (replicates x k, Beta(1/2, 1/2)).
+
+    Seeded by the mission's id, so a mission draws the same alone or in any cohort.
+    """
+    digest = hashlib.sha256(mission.encode("utf-8")).digest()
+    words = [int.from_bytes(digest[i : i + 4], "little") for i in range(0, 16, 4)]
+    rng = np.random.default_rng([seed, replicates, *words])
+    weight = rng.standard_exponential((replicates, 1))
+    # sin^2 of a uniform quarter turn is Beta(1/2, 1/2), cheaper than a general Beta draw.
+    share = np.sin(rng.random((replicates, k)) * (math.pi / 2)) ** 2
+    return weight, share
+
+
+def posterior_shares(
+    accepted: Array, answered: Array, prior_weight: Array, prior_share: Array, visits: Array
+) -> Array:
+    """Replicate shares with a prior pseudo-place of ``visits`` visits added to the resampled
+    places (a Dirichlet-process posterior with one prior place; docs/statistics.md)."""
+    pseudo = prior_weight * visits
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.asarray((accepted + pseudo * prior_share) / (answered + pseudo), dtype=float)
+
+
 def summarise_sites(
     rubric: Rubric,
     sites: pl.DataFrame,
@@ -187,7 +253,8 @@ def summarise_sites(
     bootstrap: int,
     order: SiteOrder | None = None,
 ) -> SiteSummary:
-    """Per-mission counts and statistics of every checklist question, with bootstrap replicates."""
+    """Per-mission counts and statistics of every checklist question, with bootstrap replicates
+    that resample polling places."""
     if sites.height == 0:
         return SiteSummary(bootstrap=bootstrap)
     sites = with_hashes(sites)
@@ -218,6 +285,7 @@ def summarise_sites(
     weights = np.empty((bootstrap + 1, largest), np.float32)
     weights[0] = 1.0
     _fill_poisson(seed, weights[1:])
+    keys, named = place_keys(sites)
     codes = (
         sites.select(pl.col(q.id).fill_null(MISSING_CODE) for q in cat).to_numpy(order="c")
         if cat
@@ -244,10 +312,13 @@ def summarise_sites(
     for m, mid in enumerate(order.ids):
         n = int(sizes[m])
         rows = order.perm[order.bounds[m] : order.bounds[m + 1]]
+        within, starts = place_clusters(keys[rows], named[rows])
+        rows = rows[within]
+        places = starts.size
         ms = summary.missions[mid]
         ms.n = n
         ms.simulated = bool(simulated[rows].any())
-        w = weights[:, :n]
+        w = weights[:, :places]
         if cat:
             # Built per mission: small blocks stay in cache, where one cohort-wide float
             # matrix would cost more to allocate than the products themselves.
@@ -255,18 +326,29 @@ def summarise_sites(
             both = both_buf[:n]
             np.equal(block, 1, out=both[:, :k])
             np.greater_equal(block, 0, out=both[:, k:])
-            sums = (w.astype(both.dtype, copy=False) @ both).astype(np.float64)
+            # Sums per place first: every visit to a place shares its bootstrap weight.
+            per_place = both if places == n else np.add.reduceat(both, starts, axis=0)
+            sums = (w.astype(per_place.dtype, copy=False) @ per_place).astype(np.float64)
             mask = mask_buf[:n]
             na = np.count_nonzero(np.equal(block, NA_CODE, out=mask), axis=0)
             missing = np.count_nonzero(np.equal(block, MISSING_CODE, out=mask), axis=0)
-            _categorical(ms, cat, sums, na, missing)
+            answered_places = np.count_nonzero(per_place[:, k:], axis=0)
+            _categorical(ms, cat, sums, na, missing, answered_places)
             if bootstrap:
+                prior_weight, prior_share = prior_draws(seed, bootstrap, mid, k)
                 with np.errstate(divide="ignore", invalid="ignore"):
-                    np.divide(sums[1:, :k], sums[1:, k:], out=shares[m])
+                    visits = sums[0, k:] / answered_places
+                shares[m] = posterior_shares(
+                    sums[1:, :k], sums[1:, k:], prior_weight, prior_share, visits
+                )
                 if want_counts:
                     counts[m] = sums[1:, k:]
-        for j, q in enumerate(num):
-            _numeric(ms, q, nums[rows, j], nulls[rows, j], w, requested[q.id], summary, m)
+        if num:
+            cluster = np.cumsum(np.isin(np.arange(n), starts)) - 1
+            wv = weights[:, cluster]
+            for j, q in enumerate(num):
+                _numeric(ms, q, nums[rows, j], nulls[rows, j], wv, cluster,
+                         requested[q.id], summary, m)
     if bootstrap:
         for j, q in enumerate(cat):
             share = np.ascontiguousarray(shares[:, :, j])
@@ -285,12 +367,13 @@ def _categorical(
     sums: Array,
     na: npt.NDArray[np.intp],
     missing: npt.NDArray[np.intp],
+    places: npt.NDArray[np.intp],
 ) -> None:
     k = len(cat)
     accepted = sums[0, :k].astype(np.int64).tolist()
     answered = sums[0, k:].astype(np.int64).tolist()
-    for q, yes, den, n_na, n_missing in zip(
-        cat, accepted, answered, na.tolist(), missing.tolist(), strict=True
+    for q, yes, den, n_na, n_missing, n_places in zip(
+        cat, accepted, answered, na.tolist(), missing.tolist(), places.tolist(), strict=True
     ):
         ms.stats[q.id] = QuestionStat(
             answered=den,
@@ -298,6 +381,7 @@ def _categorical(
             not_applicable=n_na,
             not_observed=n_missing,
             value=100.0 * yes / den if den else None,
+            places=n_places,
         )
 
 
@@ -307,6 +391,7 @@ def _numeric(
     col: Array,
     null: npt.NDArray[np.bool_],
     w: Weights,
+    cluster: npt.NDArray[np.int64],
     stats: set[str],
     summary: SiteSummary,
     m: int,
@@ -316,6 +401,7 @@ def _numeric(
         answered=int(ok.sum()),
         not_applicable=int((~ok & ~null).sum()),
         not_observed=int(null.sum()),
+        places=int(np.unique(cluster[ok]).size),
     )
     ms.stats[q.id] = st
     if not st.answered:

@@ -1,0 +1,162 @@
+"""Intervals that resample polling places and give shares their own uncertainty."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import numpy as np
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import ovm
+from ovm.scoring.sitestats import place_clusters, posterior_shares, prior_draws
+
+Make = Callable[..., Path]
+
+RUBRIC = """\
+ovm_rubric: 1
+id: clusters
+version: "1"
+title: {en: Clusters, es: Conglomerados}
+families:
+  - id: f0
+    labels: {en: F0, es: F0}
+    children:
+"""
+for _q in range(4):
+    RUBRIC += f"""\
+      - id: q{_q}
+        kind: checklist
+        source: checklist
+        labels: {{en: Q{_q}, es: P{_q}}}
+        question: {{en: Q{_q}, es: P{_q}}}
+"""
+    if _q == 1:
+        RUBRIC += "  - id: f1\n    labels: {en: F1, es: F1}\n    children:\n"
+MISSIONS = """\
+missions:
+  - {id: m, country: AAA, name: M, election: {type: general, date: 2024-01-01}}
+"""
+
+
+def scores(tmp_path: Path, make: Make, rows: list[tuple[str | None, list[str]]],
+           bootstrap: int = 400) -> ovm.ScoreSet:
+    """Score mission m on visits given as (site id or None, answers to q0..q3)."""
+    lines = ["mission,site,q0,q1,q2,q3"]
+    lines += [f"m,{'' if site is None else site},{','.join(a)}" for site, a in rows]
+    root = make(tmp_path, rubric=RUBRIC, missions=MISSIONS, checklists="\n".join(lines) + "\n")
+    ws = ovm.load_workspace(root)
+    return ovm.score(ws.rubric, ws.observations, seed=3, bootstrap=bootstrap)
+
+
+def width(interval: tuple[float, float] | None) -> float:
+    assert interval is not None
+    return interval[1] - interval[0]
+
+
+def test_visits_to_one_place_widen_the_interval_as_one_observation(
+    tmp_path: Path, make_workspace: Make
+) -> None:
+    # 10 places visited 4 times each, every visit to a place answering alike: 10 observations,
+    # not 40. The same answers at 40 different places are 40 observations.
+    answers = [["yes" if p % 2 else "no"] * 4 for p in range(10)]
+    clustered = [(f"s{p}", a) for p in range(10) for a in [answers[p]] * 4]
+    spread = [(f"s{p}-{v}", a) for p in range(10) for v, a in enumerate([answers[p]] * 4)]
+    together = scores(tmp_path / "a", make_workspace, clustered).scorecard("m")
+    apart = scores(tmp_path / "b", make_workspace, spread).scorecard("m")
+    assert together.node("q0").score == apart.node("q0").score == 50.0
+    for node in ("q0", "f0", "overall"):
+        # sqrt(4) = 2 times wider in theory; a visit bootstrap gives the same width to both.
+        assert width(together.node(node).interval) > 1.6 * width(apart.node(node).interval), node
+
+
+def test_visits_without_a_site_id_are_places_of_their_own(
+    tmp_path: Path, make_workspace: Make
+) -> None:
+    answers = [["yes" if p % 2 else "no"] * 4 for p in range(10)]
+    unnamed = [(None, a) for p in range(10) for a in [answers[p]] * 4]
+    clustered = [(f"s{p}", a) for p in range(10) for a in [answers[p]] * 4]
+    alone = scores(tmp_path / "a", make_workspace, unnamed).scorecard("m")
+    together = scores(tmp_path / "b", make_workspace, clustered).scorecard("m")
+    assert width(together.node("q0").interval) > 1.6 * width(alone.node("q0").interval)
+    assert not [f for f in alone.findings if f.code == "too-few-places-for-interval"]
+
+
+def test_unanimous_answers_still_leave_the_family_uncertain(
+    tmp_path: Path, make_workspace: Make
+) -> None:
+    # 8 places, every answer yes: the share of each question could well be 85 %. Resampling
+    # alone gives 100 in every replicate and a family interval of width 0.
+    rows = [(f"s{p}", ["yes"] * 4) for p in range(8)]
+    card = scores(tmp_path, make_workspace, rows).scorecard("m")
+    for node in ("q0", "f0", "f1", "overall"):
+        ns = card.node(node)
+        assert ns.score == 100.0
+        lo, hi = ns.interval or (100.0, 100.0)
+        assert hi == 100.0 and lo < 97.0, node
+    # Wilson's lower end for 8 of 8 is 67.6 %: the indicator's is of that order.
+    q0 = card.node("q0").interval
+    assert q0 is not None and 60.0 < q0[0] < 90.0
+
+
+def test_a_question_answered_at_four_places_gives_no_interval_above_it(
+    tmp_path: Path, make_workspace: Make
+) -> None:
+    rows = [(f"s{p % 4}", ["yes", "no", "yes", "yes"]) for p in range(8)]
+    card = scores(tmp_path, make_workspace, rows).scorecard("m")
+    assert [(n.node, n.interval) for n in (card.overall, *card.nodes)] == [
+        (n, None) for n in ("overall", "f0", "q0", "q1", "f1", "q2", "q3")]
+    thin = sorted((f.node, f.params["n"]) for f in card.findings
+                  if f.code == "too-few-places-for-interval")
+    assert thin == [("q0", "4"), ("q1", "4"), ("q2", "4"), ("q3", "4")]
+
+
+@settings(max_examples=25, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 6), st.booleans()), min_size=1, max_size=30))
+def test_places_group_each_place_s_visits_and_leave_unnamed_visits_alone(
+    visits: list[tuple[int, bool]],
+) -> None:
+    keys = np.array([k for k, _ in visits], dtype=np.uint64)
+    named = np.array([n for _, n in visits], dtype=bool)
+    order, starts = place_clusters(keys, named)
+    groups = np.split(order, starts[1:])
+    # Each group is one named place, or one visit without a site id.
+    for g in groups:
+        assert len({int(keys[i]) for i in g}) == 1
+        assert all(named[g]) or len(g) == 1
+    expected = len(set(keys[named].tolist())) + int((~named).sum())
+    assert len(groups) == expected
+
+
+def test_prior_draws_depend_on_the_mission_not_on_the_cohort() -> None:
+    w1, s1 = prior_draws(5, 50, "abc-2020", 3)
+    w2, s2 = prior_draws(5, 50, "abc-2020", 3)
+    w3, _ = prior_draws(5, 50, "abd-2020", 3)
+    assert np.array_equal(w1, w2) and np.array_equal(s1, s2)
+    assert not np.array_equal(w1, w3)
+    assert ((s1 >= 0) & (s1 <= 1)).all() and (w1 > 0).all()
+
+
+def test_a_posterior_share_of_unanimous_answers_stays_below_one() -> None:
+    weight, share = prior_draws(1, 400, "m", 1)
+    answered = np.full((400, 1), 8.0)
+    out = posterior_shares(answered, answered, weight, share, np.array([1.0]))
+    assert (out < 1.0).all() and (out > 0.0).all()
+    # With no place drawn the replicate is the prior pseudo-place alone.
+    zero = posterior_shares(np.zeros((400, 1)), np.zeros((400, 1)), weight, share,
+                            np.array([1.0]))
+    assert np.allclose(zero, share)
+
+
+def test_shuffled_rows_and_places_give_the_same_intervals(
+    tmp_path: Path, make_workspace: Make
+) -> None:
+    rng = np.random.default_rng(1)
+    rows = [(f"s{int(p)}", ["yes" if rng.random() < 0.8 else "no" for _ in range(4)])
+            for p in rng.integers(0, 12, 40)]
+    first = scores(tmp_path / "a", make_workspace, rows)
+    perm = rng.permutation(len(rows))
+    second = scores(tmp_path / "b", make_workspace, [rows[i] for i in perm])
+    assert first.scorecards == second.scorecards
+    assert first.data_sha256 == second.data_sha256
