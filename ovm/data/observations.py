@@ -13,7 +13,7 @@ from typing import Annotated, Any, Literal
 import polars as pl
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError
 
-from ovm.data.plan import PlannedPlace, country_problem, place_issues
+from ovm.data.plan import PlannedPlace, place_issues
 from ovm.data.reader import (
     MISSING_WORDS,
     NA_WORDS,
@@ -441,15 +441,6 @@ def _check_mission(
         return pos if pos else (None, None)
 
     out = _check_data(doc, path, mission.answers, mission.values, rubric)
-    c = mission.country
-    # One letter three times (AAA, BBB) is a placeholder no one mistakes for a country, as
-    # example and test cohorts use; a plausible code such as XXZ is not.
-    problem = None if c == c[0] * 3 else country_problem(c)
-    if problem:
-        # A warning: the engine needs no country, but a report would name none.
-        out.append(_data_issue(doc, (*path, "country"), "invalid-country",
-                               f"{problem}: write the country's ISO 3166 alpha-3 code",
-                               "warning"))
     out += _control_issues(doc, path, mission)
     out += [dataclasses.replace(i, path=(*path, *i.path)) for i in
             place_issues(mission.places, doc.file, locate)]

@@ -78,8 +78,6 @@ CASES: list[tuple[str, dict[str, Edit], int, str, str, int | None]] = [
      1, "negative-count", "missions.yaml", 20),
     ("duplicate-key", {"missions.yaml": sub("name: B 2021", "name: B 2021\n    name: B")},
      1, "duplicate-key", "missions.yaml", 12),
-    ("not-iso-country", {"missions.yaml": sub("country: BBB", "country: XXZ")},
-     0, "invalid-country", "missions.yaml", 10),
     ("semicolon-csv", {"statistics.csv": lambda o: o.replace(b",", b";")}, 1, "wrong-separator",
      "statistics.csv", 1),
     ("ragged-row", {"statistics.csv": sub("bbb-2021,2000,,,", "bbb-2021,2000")},
