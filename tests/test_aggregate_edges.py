@@ -80,6 +80,17 @@ def test_a_generalised_mean_at_each_kind_of_power(run: Run, power: float,
     assert [f.code for f in card.findings] == []
 
 
+def test_a_score_between_0_and_1_under_a_negative_power_is_defined(run: Run) -> None:
+    # Only a zero has no negative power: 0.5 ** -1 = 2. (2 * 1 + 2 / 50 + 1 / 80) / 4 = 0.513
+    half = (", levels: [{key: low, score: 0.5, descriptor: {en: Low}}, "
+            "{key: high, score: 100, descriptor: {en: High}}]")
+    rubric = group("    aggregation: generalised\n    power: -1\n",
+                   child("g.a", 1).replace(f", levels: {SCALE}", half), *THREE[1:])
+    card = run(rubric, {"g.a": "low", "g.b": "s50", "g.c": "s80"})
+    assert (card.node("g").status, card.node("g").score) == (
+        "scored", pytest.approx(4 / (2 + 2 / 50 + 1 / 80)))
+
+
 @pytest.mark.parametrize("power", [-1, -0.5])
 def test_a_zero_under_a_negative_power_is_undefined(run: Run, power: float) -> None:
     card = run(group(f"    aggregation: generalised\n    power: {power}\n", *THREE),
@@ -163,3 +174,6 @@ def test_a_generalised_mean_needs_a_finite_exponent(spec: str) -> None:
 def test_a_generalised_mean_with_a_finite_exponent_is_accepted() -> None:
     assert dict(ComparisonSettings(aggregation={"*": "generalised:2.5"}).aggregation) == {
         "*": "generalised:2.5"}
+    # Without an exponent, each group's own power applies: nothing to refuse yet.
+    assert dict(ComparisonSettings(aggregation={"*": "generalised"}).aggregation) == {
+        "*": "generalised"}
