@@ -54,6 +54,14 @@ CATALOGUE: _M = {
         "en": "{share}% of its children's weight has a score; at least {needed}% needed",
         "es": "solo el {share} % del peso de sus componentes tiene puntuación; se necesita al "
               "menos el {needed} %"},
+    "finding_too-few-places-for-interval": {
+        "en": "{question} was answered at {n} polling places; an interval needs at least "
+              "{needed}",
+        "es": "{question} se respondió en {n} lugares de votación; un intervalo necesita al "
+              "menos {needed}"},
+    "finding_sum-incomplete": {
+        "en": "a sum needs every child scored; {names} has no score",
+        "es": "una suma necesita la puntuación de todos sus componentes; {names} no la tiene"},
     "finding_aggregation-undefined": {
         "en": "the {method} mean is undefined: a score of 0 or below",
         "es": "la media ({method}) no está definida: hay una puntuación de 0 o menos"},
@@ -633,6 +641,11 @@ CATALOGUE: _M = {
 }
 
 PLURAL_ONE: dict[str, tuple[str, dict[str, str]]] = {
+    "finding_too-few-places-for-interval": ("n", {
+        "en": "{question} was answered at 1 polling place; an interval needs at least "
+              "{needed}",
+        "es": "{question} se respondió en 1 lugar de votación; un intervalo necesita al menos "
+              "{needed}"}),
     "fixes_more": ("n", {"en": "1 more recommendation.", "es": "1 recomendación más."}),
     "answers_not_observed": ("n", {"en": "{n} not observed", "es": "{n} no observada"}),
     "answers_na": ("n", {"en": "{n} not applicable", "es": "{n} no aplicable"}),

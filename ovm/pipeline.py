@@ -134,7 +134,8 @@ def analyse_observations(rubric: Rubric, observations: Observations,
     settings = settings or Settings()
     cohort = _cohort(observations, settings.missions)
     alone = score(rubric, cohort, seed=settings.seed, bootstrap=settings.bootstrap,
-                  confidence=settings.confidence, progress=progress)
+                  confidence=settings.confidence, min_places=settings.min_places,
+                  progress=progress)
     comparison = compare(alone, rubric, settings.comparison, observations=cohort)
     sens = None
     scored = sum(1 for c in comparison.scores.scorecards if c.overall.status == "scored")

@@ -173,6 +173,8 @@ class Settings(FrozenModel):
     seed: Seed = DEFAULT_SEED
     bootstrap: int = Field(default=200, ge=0, le=100_000)
     confidence: float = Field(default=0.95, gt=0, lt=1)
+    min_places: int = Field(default=5, ge=1)
+    """Polling places a sampled score needs before it gets an interval."""
     missions: tuple[str, ...] | None = None
     comparison: ComparisonSettings = ComparisonSettings()
     sensitivity: SensitivitySettings | None = None

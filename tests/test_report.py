@@ -22,6 +22,7 @@ import jinja2
 import openpyxl
 import pytest
 
+import ovm
 from ovm import i18n
 from ovm.cli import app as cli
 from ovm.comparison.recommend import Recommendation
@@ -56,11 +57,15 @@ def _copy(tmp_path: Path, src: Path = MINI) -> Path:
     return dst
 
 
-def _scored(path: Path, sensitivity_runs: int = 0) -> tuple[Workspace, Run]:
+def _scored(path: Path, sensitivity_runs: int = 0, min_places: int = 1,
+            ) -> tuple[Workspace, Run]:
     ws = load_workspace(path)
     s = ws.settings
     sens = SensitivitySettings(runs=sensitivity_runs) if sensitivity_runs else None
-    return ws, analyse(ws, Settings(seed=s.seed, bootstrap=s.bootstrap, sensitivity=sens))
+    # The mini data visit 3-4 places a mission: the report tests show intervals, so the
+    # minimum number of places behind one is lowered.
+    return ws, analyse(ws, Settings(seed=s.seed, bootstrap=s.bootstrap, sensitivity=sens,
+                                    min_places=min_places))
 
 
 def _sensitivity(**fields: Any) -> Sensitivity:
@@ -839,7 +844,8 @@ def test_wheel_ships_the_templates_and_renders_outside_the_repository(tmp_path: 
     html = (work / "out.html").read_text("utf-8")
     assert ws_dir.name == "mini"
     # the same report as from the source tree, bar the file paths it cites
-    _ws, run = _scored(ws_dir)
+    # The command line keeps the default minimum of places.
+    _ws, run = _scored(ws_dir, min_places=ovm.Settings().min_places)
     local = report.render_html(report.report_context(run))
     assert run.scores.rubric.sha256 in html
     assert _strip_paths(html) == _strip_paths(local)
