@@ -23,8 +23,9 @@ $(AXE): tests/browser/package-lock.json
 test: $(BIN)/.installed $(AXE)  ## the whole test suite
 	$(BIN)/python -m pytest
 
-lint: $(BIN)/.installed  ## ruff and mypy --strict
+lint: $(BIN)/.installed  ## ruff (lint and format) and mypy --strict
 	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 	$(BIN)/mypy --strict ovm
 
 check: lint test

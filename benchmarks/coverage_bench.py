@@ -44,14 +44,19 @@ LEVELS = ("indicator", "family", "overall")
 def rubric_text() -> str:
     """Six yes/no checklist questions in two families, one through a goalposts rule."""
     lines = [
-        "ovm_rubric: 1", "id: coverage", 'version: "1"', "title: {en: Coverage, es: Cobertura}",
+        "ovm_rubric: 1",
+        "id: coverage",
+        'version: "1"',
+        "title: {en: Coverage, es: Cobertura}",
         "families:",
     ]
     for fam, qs in FAMILIES:
         lines += [f"  - id: {fam}", f"    labels: {{en: {fam}, es: {fam}}}", "    children:"]
         for q in qs:
             lines += [
-                f"      - id: q{q}", "        kind: checklist", "        source: checklist",
+                f"      - id: q{q}",
+                "        kind: checklist",
+                "        source: checklist",
                 f"        labels: {{en: Q{q}, es: P{q}}}",
                 f"        question: {{en: Question {q}, es: Pregunta {q}}}",
             ]
@@ -68,8 +73,9 @@ def indicator_truth(share: np.ndarray, q: int) -> np.ndarray:
     return pct
 
 
-def simulate(rng: np.random.Generator, places: int, missions: int, tag: str
-             ) -> tuple[list[str], pl.DataFrame, dict[str, dict[str, float]]]:
+def simulate(
+    rng: np.random.Generator, places: int, missions: int, tag: str
+) -> tuple[list[str], pl.DataFrame, dict[str, dict[str, float]]]:
     """``missions`` simulated missions of ``places`` places: ids, visit rows and true scores."""
     ids, frames, truth = [], [], {}
     for i in range(missions):
@@ -90,12 +96,16 @@ def simulate(rng: np.random.Generator, places: int, missions: int, tag: str
                 at_place = np.full(places, share[q])
             yes = rng.random(place.size) < at_place[place]
             answers[:, q] = np.where(yes, "yes", "no")
-        frames.append(pl.DataFrame({
-            "mission": [mid] * place.size,
-            "site": [f"{mid}-s{p}" for p in place],
-            **{f"q{q}": answers[:, q].tolist() for q in range(QUESTIONS)},
-        }))
-        scores = {f"q{q}": float(indicator_truth(share[q:q + 1], q)[0]) for q in range(QUESTIONS)}
+        frames.append(
+            pl.DataFrame(
+                {
+                    "mission": [mid] * place.size,
+                    "site": [f"{mid}-s{p}" for p in place],
+                    **{f"q{q}": answers[:, q].tolist() for q in range(QUESTIONS)},
+                }
+            )
+        )
+        scores = {f"q{q}": float(indicator_truth(share[q : q + 1], q)[0]) for q in range(QUESTIONS)}
         fams = {fam: float(np.mean([scores[f"q{q}"] for q in qs])) for fam, qs in FAMILIES}
         truth[mid] = {**scores, **fams, "overall": float(np.mean(list(fams.values())))}
     return ids, pl.concat(frames), truth
@@ -105,13 +115,18 @@ def write_workspace(folder: Path, ids: list[str], sites: pl.DataFrame) -> None:
     """A workspace of the simulated missions."""
     (folder / "rubric.yaml").write_text(rubric_text(), encoding="utf-8")
     (folder / "missions.yaml").write_text(
-        "missions:\n" + "".join(
+        "missions:\n"
+        + "".join(
             f"  - {{id: {m}, country: AAA, name: {m}, election: {{type: general, "
-            f"date: 2024-01-{1 + i % 28:02d}}}}}\n" for i, m in enumerate(ids)),
-        encoding="utf-8")
+            f"date: 2024-01-{1 + i % 28:02d}}}}}\n"
+            for i, m in enumerate(ids)
+        ),
+        encoding="utf-8",
+    )
     (folder / "ovm.yaml").write_text(
         "rubric: rubric.yaml\nmissions: missions.yaml\nchecklists:\n  - {path: sites.csv}\n",
-        encoding="utf-8")
+        encoding="utf-8",
+    )
     sites.write_csv(folder / "sites.csv")
 
 
@@ -175,20 +190,27 @@ def missed(tally: dict[tuple[int, str], list[int]]) -> list[str]:
 
 def main() -> int:
     """Simulate, score, print the coverage table; exit 1 when a target is missed."""
-    ap = argparse.ArgumentParser(description=__doc__,
-                                 formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     ap.add_argument("--reps", type=int, default=10, help="workspaces scored (default 10)")
-    ap.add_argument("--missions", type=int, default=200,
-                    help="simulated missions per number of places in each workspace")
+    ap.add_argument(
+        "--missions",
+        type=int,
+        default=200,
+        help="simulated missions per number of places in each workspace",
+    )
     ap.add_argument("--seed", type=int, default=20261128)
     ap.add_argument("--bootstrap", type=int, default=200)
     args = ap.parse_args()
     start = time.perf_counter()
     tally = run(args.reps, args.missions, args.seed, args.bootstrap)
     elapsed = time.perf_counter() - start
-    print(f"ovm {ovm.__version__}; seed {args.seed}; {args.reps} reps x {args.missions} missions "
-          f"per row; bootstrap {args.bootstrap}; load average "
-          f"{' '.join(f'{x:.2f}' for x in os.getloadavg())}; {elapsed:.0f} s")
+    print(
+        f"ovm {ovm.__version__}; seed {args.seed}; {args.reps} reps x {args.missions} missions "
+        f"per row; bootstrap {args.bootstrap}; load average "
+        f"{' '.join(f'{x:.2f}' for x in os.getloadavg())}; {elapsed:.0f} s"
+    )
     print("coverage of nominal 95 % intervals (collapsed / without interval)")
     print(f"{'places':>6}  " + "  ".join(f"{lv:>22}" for lv in LEVELS))
     for places in PLACES:

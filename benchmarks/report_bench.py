@@ -30,12 +30,42 @@ from ovm.settings import SensitivitySettings, Settings
 
 TARGET_SECONDS = 2.0
 TARGET_BYTES = 5_000_000
-COUNTRIES = ("ARG", "BOL", "BRA", "CHL", "COL", "CRI", "DOM", "ECU", "GTM", "HND", "MEX", "PAN",
-             "PER", "PRY", "SLV", "URY")
-CITIES = (("USA", "Miami"), ("USA", "Houston"), ("ESP", "Madrid"), ("ITA", "Rome"),
-          ("CAN", "Toronto"), ("ARG", "Buenos Aires"), ("FRA", "Paris"), ("DEU", "Berlin"))
-SCALE = {"count": (1_000, 2_000_000), "percent": (20, 95), "days": (5, 120),
-         "number": (1, 100), "share": (0.05, 0.95), "boolean": (0, 1)}
+COUNTRIES = (
+    "ARG",
+    "BOL",
+    "BRA",
+    "CHL",
+    "COL",
+    "CRI",
+    "DOM",
+    "ECU",
+    "GTM",
+    "HND",
+    "MEX",
+    "PAN",
+    "PER",
+    "PRY",
+    "SLV",
+    "URY",
+)
+CITIES = (
+    ("USA", "Miami"),
+    ("USA", "Houston"),
+    ("ESP", "Madrid"),
+    ("ITA", "Rome"),
+    ("CAN", "Toronto"),
+    ("ARG", "Buenos Aires"),
+    ("FRA", "Paris"),
+    ("DEU", "Berlin"),
+)
+SCALE = {
+    "count": (1_000, 2_000_000),
+    "percent": (20, 95),
+    "days": (5, 120),
+    "number": (1, 100),
+    "share": (0.05, 0.95),
+    "boolean": (0, 1),
+}
 
 
 def _yaml_str(text: str) -> str:
@@ -84,20 +114,25 @@ def build_workspace(folder: Path, missions: int, sites: int, seed: int = 2026112
         year = 2000 + (i // len(COUNTRIES)) % 25
         mid = f"{country.lower()}-{year}-{i:03d}"
         ids.append(mid)
-        lines += [f"  - id: {mid}", f"    country: {country}",
-                  f"    name: {{en: {_yaml_str(f'{country} {year} election #{i}')}, "
-                  f"es: {_yaml_str(f'Elección {country} {year} n.º {i}')}}}",
-                  f"    election: {{type: general, date: {year}-0{1 + i % 9}-1{i % 9}}}",
-                  "    answers:"]
+        lines += [
+            f"  - id: {mid}",
+            f"    country: {country}",
+            f"    name: {{en: {_yaml_str(f'{country} {year} election #{i}')}, "
+            f"es: {_yaml_str(f'Elección {country} {year} n.º {i}')}}}",
+            f"    election: {{type: general, date: {year}-0{1 + i % 9}-1{i % 9}}}",
+            "    answers:",
+        ]
         quality = rng.uniform(0.2, 1.0)
         for node in qualitative:
             if rng.random() < 0.08:
                 continue  # missing: lowers coverage
             keys = node.answers()
             pick = min(len(keys) - 1, int(rng.beta(1 + 4 * quality, 2) * len(keys)))
-            lines.append(f"      {node.id}: {{value: {_yaml_str(keys[pick])}, "
-                         f"source: {_yaml_str(f'Electoral law of {country}, art. {i % 90 + 1}')}, "
-                         f"confidence: {('high', 'medium', 'low')[i % 3]}}}")
+            lines.append(
+                f"      {node.id}: {{value: {_yaml_str(keys[pick])}, "
+                f"source: {_yaml_str(f'Electoral law of {country}, art. {i % 90 + 1}')}, "
+                f"confidence: {('high', 'medium', 'low')[i % 3]}}}"
+            )
         values = _variables(rubric, rng)
         row: dict[str, object] = {"mission": mid}
         for name, value in values.items():
@@ -110,8 +145,16 @@ def build_workspace(folder: Path, missions: int, sites: int, seed: int = 2026112
         w = csv.DictWriter(fh, fieldnames=columns)
         w.writeheader()
         w.writerows(stats)
-    header = ["mission", "site", "site_country", "site_city", "observer", "visited_at", "notes",
-              *[q.id for q in questions]]
+    header = [
+        "mission",
+        "site",
+        "site_country",
+        "site_city",
+        "observer",
+        "visited_at",
+        "notes",
+        *[q.id for q in questions],
+    ]
     with (folder / "checklists.csv").open("w", encoding="utf-8", newline="") as fh:
         w2 = csv.writer(fh)
         w2.writerow(header)
@@ -119,9 +162,15 @@ def build_workspace(folder: Path, missions: int, sites: int, seed: int = 2026112
             good = rng.uniform(0.4, 0.97)
             for s in range(sites):
                 country, city = CITIES[(k + s) % len(CITIES)]
-                row2: list[object] = [mid, f"s{s}", country, city, f"obs-{k}-{s % 4}",
-                                      f"2024-06-02T0{7 + s % 3}:{10 + s % 50}:00",
-                                      "Long queue outside; <b>late</b> opening" if s == 0 else ""]
+                row2: list[object] = [
+                    mid,
+                    f"s{s}",
+                    country,
+                    city,
+                    f"obs-{k}-{s % 4}",
+                    f"2024-06-02T0{7 + s % 3}:{10 + s % 50}:00",
+                    "Long queue outside; <b>late</b> opening" if s == 0 else "",
+                ]
                 for q in questions:
                     if rng.random() < 0.04:
                         row2.append("")
@@ -139,7 +188,9 @@ def build_workspace(folder: Path, missions: int, sites: int, seed: int = 2026112
         "rubric: bundled:deco-voting-abroad\nmissions: missions.yaml\n"
         "statistics: [statistics.csv]\n"
         "checklists:\n  - {path: checklists.csv, simulated: true}\n"
-        f"settings: {{seed: {seed}, bootstrap: 200}}\n", encoding="utf-8")
+        f"settings: {{seed: {seed}, bootstrap: 200}}\n",
+        encoding="utf-8",
+    )
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -147,8 +198,12 @@ def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     p.add_argument("--missions", type=int, default=200)
     p.add_argument("--sites", type=int, default=12, help="observer visits per mission")
-    p.add_argument("--runs", type=int, default=report.DEFAULT_SENSITIVITY_RUNS,
-                   help="sensitivity runs (0: skip)")
+    p.add_argument(
+        "--runs",
+        type=int,
+        default=report.DEFAULT_SENSITIVITY_RUNS,
+        help="sensitivity runs (0: skip)",
+    )
     p.add_argument("--lang", default="en")
     p.add_argument("--keep", metavar="FILE", help="write the HTML report here")
     args = p.parse_args(argv)
@@ -160,9 +215,15 @@ def main(argv: list[str] | None = None) -> int:
         ws = load_workspace(folder)
         t2 = time.perf_counter()
         sens_settings = SensitivitySettings(runs=args.runs) if args.runs else None
-        run = analyse(ws, Settings(seed=ws.settings.seed, bootstrap=ws.settings.bootstrap,
-                                   confidence=ws.settings.confidence,
-                                   sensitivity=sens_settings))
+        run = analyse(
+            ws,
+            Settings(
+                seed=ws.settings.seed,
+                bootstrap=ws.settings.bootstrap,
+                confidence=ws.settings.confidence,
+                sensitivity=sens_settings,
+            ),
+        )
         scores = run.scores
         t3 = t4 = time.perf_counter()
         ctx = report.comparison_context(run, lang=args.lang, title=ws.title(args.lang))
@@ -174,16 +235,17 @@ def main(argv: list[str] | None = None) -> int:
         if args.keep:
             Path(args.keep).write_text(html, encoding="utf-8")
     render = t6 - t4
-    print(f"missions: {len(scores.scorecards)}, site rows: {ws.observations.sites.height}, "
-          f"indicators: {len(ws.rubric.indicators())}")
+    print(
+        f"missions: {len(scores.scorecards)}, site rows: {ws.observations.sites.height}, "
+        f"indicators: {len(ws.rubric.indicators())}"
+    )
     print(f"generate workspace      {t1 - t0:7.2f} s")
     print(f"load                    {t2 - t1:7.2f} s")
     print(f"analyse ({args.runs} sens. runs) {t3 - t2:7.2f} s")
     print(f"report context          {t5 - t4:7.2f} s")
     print(f"HTML rendering          {t6 - t5:7.2f} s")
     print(f"context + HTML          {render:7.2f} s   (target < {TARGET_SECONDS:g} s)")
-    print(f"HTML size               {size / 1e6:7.2f} MB  (target < "
-          f"{TARGET_BYTES / 1e6:.2f} MB)")
+    print(f"HTML size               {size / 1e6:7.2f} MB  (target < {TARGET_BYTES / 1e6:.2f} MB)")
     print(f"JSON context size       {json_size / 1e6:7.2f} MB")
     ok = render < TARGET_SECONDS and size < TARGET_BYTES
     print("OK" if ok else "TARGET MISSED")

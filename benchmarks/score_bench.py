@@ -42,16 +42,23 @@ MISSIONS = 200
 def build_rubric(n_questions: int) -> str:
     """A rubric of yes/no checklist questions in four families."""
     lines = [
-        "ovm_rubric: 1", "id: bench", 'version: "1"', "title: {en: Bench, es: Banco}",
-        "bands:", "  - {min: 0, max: 50, label: {en: Low, es: Bajo}}",
-        "  - {min: 50, max: 100, label: {en: High, es: Alto}}", "families:",
+        "ovm_rubric: 1",
+        "id: bench",
+        'version: "1"',
+        "title: {en: Bench, es: Banco}",
+        "bands:",
+        "  - {min: 0, max: 50, label: {en: Low, es: Bajo}}",
+        "  - {min: 50, max: 100, label: {en: High, es: Alto}}",
+        "families:",
     ]
     per = n_questions // 4
     for f in range(4):
         lines += [f"  - id: f{f}", f"    labels: {{en: F{f}, es: F{f}}}", "    children:"]
         for q in range(f * per, (f + 1) * per):
             lines += [
-                f"      - id: q{q:02d}", "        kind: checklist", "        source: checklist",
+                f"      - id: q{q:02d}",
+                "        kind: checklist",
+                "        source: checklist",
                 f"        labels: {{en: Q{q}, es: P{q}}}",
                 f"        question: {{en: Question {q}, es: Pregunta {q}}}",
                 "        not_applicable: true",
@@ -65,14 +72,19 @@ def build_workspace(folder: Path, rows: int, seed: int = 20261128) -> None:
     (folder / "rubric.yaml").write_text(build_rubric(QUESTIONS), encoding="utf-8")
     missions = [f"m{i:03d}" for i in range(MISSIONS)]
     (folder / "missions.yaml").write_text(
-        "missions:\n" + "".join(
+        "missions:\n"
+        + "".join(
             f"  - {{id: {m}, country: AAA, name: {m}, election: {{type: general, "
-            f"date: 2024-01-{1 + i % 28:02d}}}}}\n" for i, m in enumerate(missions)),
-        encoding="utf-8")
+            f"date: 2024-01-{1 + i % 28:02d}}}}}\n"
+            for i, m in enumerate(missions)
+        ),
+        encoding="utf-8",
+    )
     (folder / "ovm.yaml").write_text(
         "rubric: rubric.yaml\nmissions: missions.yaml\nchecklists:\n"
         "  - {path: sites.csv, simulated: true}\nsettings: {seed: 1, bootstrap: 200}\n",
-        encoding="utf-8")
+        encoding="utf-8",
+    )
     mission_idx = rng.integers(0, MISSIONS, rows)
     propensity = rng.uniform(0.5, 0.98, size=(MISSIONS, QUESTIONS))
     u = rng.random((rows, QUESTIONS))
@@ -91,8 +103,11 @@ def baseline(raw: pl.DataFrame) -> pl.DataFrame:
     """One Polars group-by computing the share of 'yes' among answered, per mission and question."""
     qs = [c for c in raw.columns if c.startswith("q")]
     return raw.group_by("mission").agg(
-        *((pl.col(q) == "yes").sum().truediv(pl.col(q).is_in(["yes", "no"]).sum()).alias(q)
-          for q in qs))
+        *(
+            (pl.col(q) == "yes").sum().truediv(pl.col(q).is_in(["yes", "no"]).sum()).alias(q)
+            for q in qs
+        )
+    )
 
 
 def baselines(csv_path: Path) -> tuple[float, float, pl.DataFrame]:
@@ -127,14 +142,19 @@ def main() -> int:
         folder = Path(tmp)
         t = time.perf_counter()
         # Generated in a child process so the peak memory below is ovm's, not the generator's.
-        subprocess.run([sys.executable, __file__, "--generate", str(folder), "--rows",
-                        str(args.rows)], check=True)
-        print(f"generated {args.rows:,} rows x {QUESTIONS} questions over {MISSIONS} missions "
-              f"in {time.perf_counter() - t:.1f} s")
+        subprocess.run(
+            [sys.executable, __file__, "--generate", str(folder), "--rows", str(args.rows)],
+            check=True,
+        )
+        print(
+            f"generated {args.rows:,} rows x {QUESTIONS} questions over {MISSIONS} missions "
+            f"in {time.perf_counter() - t:.1f} s"
+        )
         base_files_s, base_s, base = baselines(folder / "sites.csv")
         load_s, ws = best_of(RUNS, lambda: load_workspace(folder))
         mem_s, scores = best_of(
-            RUNS, lambda: score(ws.rubric, ws.observations, seed=1, bootstrap=args.bootstrap))
+            RUNS, lambda: score(ws.rubric, ws.observations, seed=1, bootstrap=args.bootstrap)
+        )
         nob_s, _ = best_of(RUNS, lambda: score(ws.rubric, ws.observations, seed=1, bootstrap=0))
         # The engine's shares must agree with the baseline's.
         card = scores.scorecards[0]
@@ -148,19 +168,25 @@ def main() -> int:
     if (example / "ovm.yaml").exists():
         ex = load_workspace(example)
         t = time.perf_counter()
-        ovm.score(ex.rubric, ex.observations, seed=ex.settings.seed,
-                  bootstrap=ex.settings.bootstrap)
+        ovm.score(
+            ex.rubric, ex.observations, seed=ex.settings.seed, bootstrap=ex.settings.bootstrap
+        )
         ex_s = time.perf_counter() - t
     files_s = load_s + mem_s
     print(f"baseline: polars group-by in memory        {base_s:8.3f} s")
-    print(f"score() from memory, bootstrap {args.bootstrap:>5}:     {mem_s:8.3f} s  "
-          f"ratio {mem_s / base_s:5.2f}x  (target <= 3x)")
-    print(f"score() from memory, no bootstrap:         {nob_s:8.3f} s  "
-          f"ratio {nob_s / base_s:5.2f}x")
+    print(
+        f"score() from memory, bootstrap {args.bootstrap:>5}:     {mem_s:8.3f} s  "
+        f"ratio {mem_s / base_s:5.2f}x  (target <= 3x)"
+    )
+    print(
+        f"score() from memory, no bootstrap:         {nob_s:8.3f} s  ratio {nob_s / base_s:5.2f}x"
+    )
     print(f"baseline: polars read_csv + group-by       {base_files_s:8.3f} s")
     print(f"load_workspace() from files:               {load_s:8.3f} s")
-    print(f"score() from files (load + score):         {files_s:8.3f} s  "
-          f"ratio {files_s / base_files_s:5.2f}x  (target <= 3x)")
+    print(
+        f"score() from files (load + score):         {files_s:8.3f} s  "
+        f"ratio {files_s / base_files_s:5.2f}x  (target <= 3x)"
+    )
     print(f"peak resident memory:                      {peak:8.0f} MiB (target <= 4096)")
     print(f"example workspace score() in process:      {ex_s:8.3f} s (target < 0.5)")
     return 0

@@ -45,35 +45,77 @@ def synthetic(missions: int, indicators: int, seed: int = 1) -> tuple[Rubric, Sc
         kids = []
         for _ in range(per[f]):
             name = f"v{j:03d}"
-            variables.append({"name": name, "labels": {"en": name}, "unit": "x",
-                              "source": "statistics"})
-            rule = ({"type": "cohort", "direction": "lower" if j % 2 else "higher"}
-                    if j % 6 == 5 else {"type": "goalposts", "low": 0, "high": 100})
-            kids.append({"id": f"i{j:03d}", "kind": "quantitative", "labels": {"en": name},
-                         "source": "statistics", "formula": name, "rule": rule,
-                         "weight": float(1 + j % 3)})
+            variables.append(
+                {"name": name, "labels": {"en": name}, "unit": "x", "source": "statistics"}
+            )
+            rule = (
+                {"type": "cohort", "direction": "lower" if j % 2 else "higher"}
+                if j % 6 == 5
+                else {"type": "goalposts", "low": 0, "high": 100}
+            )
+            kids.append(
+                {
+                    "id": f"i{j:03d}",
+                    "kind": "quantitative",
+                    "labels": {"en": name},
+                    "source": "statistics",
+                    "formula": name,
+                    "rule": rule,
+                    "weight": float(1 + j % 3),
+                }
+            )
             j += 1
         if f == fams - 1:
             half = len(kids) // 2
-            kids = [{"id": f"f{f}.a", "labels": {"en": "a"}, "children": kids[:half]},
-                    {"id": f"f{f}.b", "labels": {"en": "b"}, "aggregation": "geometric",
-                     "children": kids[half:]}]
-        families.append({"id": f"f{f}", "labels": {"en": f"family {f}"}, "children": kids,
-                         "weight": float(1 + f % 2)})
-    rubric = Rubric.model_validate({"id": "bench", "version": "1", "title": {"en": "bench"},
-                                    "languages": ["en"], "variables": variables,
-                                    "families": families})
+            kids = [
+                {"id": f"f{f}.a", "labels": {"en": "a"}, "children": kids[:half]},
+                {
+                    "id": f"f{f}.b",
+                    "labels": {"en": "b"},
+                    "aggregation": "geometric",
+                    "children": kids[half:],
+                },
+            ]
+        families.append(
+            {
+                "id": f"f{f}",
+                "labels": {"en": f"family {f}"},
+                "children": kids,
+                "weight": float(1 + f % 2),
+            }
+        )
+    rubric = Rubric.model_validate(
+        {
+            "id": "bench",
+            "version": "1",
+            "title": {"en": "bench"},
+            "languages": ["en"],
+            "variables": variables,
+            "families": families,
+        }
+    )
     quality = rng.uniform(20, 80, size=missions)
     values = np.clip(quality[:, None] + rng.normal(0, 15, size=(missions, indicators)), 1, 100)
     values[rng.random(values.shape) < 0.03] = np.nan
     cohort = []
     for i in range(missions):
-        vals = {f"v{k:03d}": (Datum(status="missing") if np.isnan(values[i, k])
-                              else Datum(value=float(values[i, k]))) for k in range(indicators)}
-        cohort.append(Mission(id=f"m{i:03d}", country="AAA", name=f"m{i}",
-                              election=Election(type="general",
-                                                date=dt.date(2000, 1, 1) + dt.timedelta(days=i)),
-                              values=vals))
+        vals = {
+            f"v{k:03d}": (
+                Datum(status="missing")
+                if np.isnan(values[i, k])
+                else Datum(value=float(values[i, k]))
+            )
+            for k in range(indicators)
+        }
+        cohort.append(
+            Mission(
+                id=f"m{i:03d}",
+                country="AAA",
+                name=f"m{i}",
+                election=Election(type="general", date=dt.date(2000, 1, 1) + dt.timedelta(days=i)),
+                values=vals,
+            )
+        )
     scores = score(rubric, Observations(missions=tuple(cohort)), bootstrap=0)
     cards = []
     for card in scores.scorecards:
@@ -81,9 +123,12 @@ def synthetic(missions: int, indicators: int, seed: int = 1) -> tuple[Rubric, Sc
         for ns in card.nodes:
             if ns.kind == "quantitative" and ns.score is not None and int(ns.node[1:]) % 3 == 0:
                 half = float(rng.uniform(2, 12))
-                ns = ns.model_copy(update={"interval": (max(0.0, ns.score - half),
-                                                        min(100.0, ns.score + half)),
-                                           "sampled": True})
+                ns = ns.model_copy(
+                    update={
+                        "interval": (max(0.0, ns.score - half), min(100.0, ns.score + half)),
+                        "sampled": True,
+                    }
+                )
             nodes.append(ns)
         cards.append(card.model_copy(update={"nodes": tuple(nodes)}))
     return rubric, scores.model_copy(update={"scorecards": tuple(cards)})
@@ -115,10 +160,14 @@ def main() -> int:
     result = sensitivity(scores, rubric, runs=args.runs, seed=args.seed)
     elapsed = time.perf_counter() - t0
     floor = floor_seconds(args.runs, args.indicators, args.missions)
-    print(f"sensitivity: {args.runs} runs ({result.evaluations} evaluations) x {args.missions} "
-          f"missions x {args.indicators} indicators: {elapsed:.2f} s")
-    print(f"floor: one ({args.runs} x {args.indicators}) @ ({args.indicators} x "
-          f"{args.missions}) matrix product: {floor * 1000:.2f} ms")
+    print(
+        f"sensitivity: {args.runs} runs ({result.evaluations} evaluations) x {args.missions} "
+        f"missions x {args.indicators} indicators: {elapsed:.2f} s"
+    )
+    print(
+        f"floor: one ({args.runs} x {args.indicators}) @ ({args.indicators} x "
+        f"{args.missions}) matrix product: {floor * 1000:.2f} ms"
+    )
     print(f"ratio: {elapsed / floor:.0f}x the floor")
     print("first-order: " + ", ".join(f"{k} {v:.3f}" for k, v in result.first_order.items()))
     print("total effect: " + ", ".join(f"{k} {v:.3f}" for k, v in result.total_effect.items()))

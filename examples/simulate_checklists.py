@@ -40,75 +40,190 @@ OUT = HERE / "checklists.csv"
 #            (country, city, weight), and whether all voting was at consulates
 MISSIONS: dict[str, dict[str, Any]] = {
     "mex-2024": {
-        "day": "2024-06-02", "quality": -0.2, "queue": 45, "turned": 4.0, "travel": 60,
-        "count_na": 0.6, "consulates_only": True,
-        "cities": [("USA", "Los Angeles", 5), ("USA", "Chicago", 3), ("USA", "Houston", 3),
-                   ("USA", "Dallas", 2), ("USA", "Phoenix", 2), ("USA", "New York", 2),
-                   ("CAN", "Montreal", 1), ("CAN", "Toronto", 1), ("ESP", "Madrid", 1),
-                   ("FRA", "Paris", 1)],
+        "day": "2024-06-02",
+        "quality": -0.2,
+        "queue": 45,
+        "turned": 4.0,
+        "travel": 60,
+        "count_na": 0.6,
+        "consulates_only": True,
+        "cities": [
+            ("USA", "Los Angeles", 5),
+            ("USA", "Chicago", 3),
+            ("USA", "Houston", 3),
+            ("USA", "Dallas", 2),
+            ("USA", "Phoenix", 2),
+            ("USA", "New York", 2),
+            ("CAN", "Montreal", 1),
+            ("CAN", "Toronto", 1),
+            ("ESP", "Madrid", 1),
+            ("FRA", "Paris", 1),
+        ],
     },
     "col-2018": {
-        "day": "2018-05-27", "quality": 0.3, "queue": 15, "turned": 0.8, "travel": 45,
+        "day": "2018-05-27",
+        "quality": 0.3,
+        "queue": 15,
+        "turned": 0.8,
+        "travel": 45,
         "count_na": 0.03,
-        "cities": [("USA", "Miami", 4), ("USA", "New York", 3), ("USA", "Houston", 1),
-                   ("ESP", "Madrid", 3), ("ESP", "Barcelona", 2), ("ESP", "Valencia", 1),
-                   ("VEN", "Caracas", 2), ("VEN", "Maracaibo", 1), ("ECU", "Quito", 1),
-                   ("CHL", "Santiago", 1), ("PAN", "Panamá", 1), ("CAN", "Toronto", 1)],
+        "cities": [
+            ("USA", "Miami", 4),
+            ("USA", "New York", 3),
+            ("USA", "Houston", 1),
+            ("ESP", "Madrid", 3),
+            ("ESP", "Barcelona", 2),
+            ("ESP", "Valencia", 1),
+            ("VEN", "Caracas", 2),
+            ("VEN", "Maracaibo", 1),
+            ("ECU", "Quito", 1),
+            ("CHL", "Santiago", 1),
+            ("PAN", "Panamá", 1),
+            ("CAN", "Toronto", 1),
+        ],
     },
     "col-2022": {
-        "day": "2022-05-29", "quality": 0.4, "queue": 12, "turned": 0.6, "travel": 45,
+        "day": "2022-05-29",
+        "quality": 0.4,
+        "queue": 12,
+        "turned": 0.6,
+        "travel": 45,
         "count_na": 0.03,
-        "cities": [("USA", "Miami", 4), ("USA", "New York", 3), ("USA", "Houston", 1),
-                   ("ESP", "Madrid", 3), ("ESP", "Barcelona", 2), ("ESP", "Valencia", 1),
-                   ("ECU", "Quito", 1), ("CHL", "Santiago", 2), ("PAN", "Panamá", 1),
-                   ("MEX", "Ciudad de México", 1), ("CAN", "Toronto", 1),
-                   ("ARG", "Buenos Aires", 1)],
+        "cities": [
+            ("USA", "Miami", 4),
+            ("USA", "New York", 3),
+            ("USA", "Houston", 1),
+            ("ESP", "Madrid", 3),
+            ("ESP", "Barcelona", 2),
+            ("ESP", "Valencia", 1),
+            ("ECU", "Quito", 1),
+            ("CHL", "Santiago", 2),
+            ("PAN", "Panamá", 1),
+            ("MEX", "Ciudad de México", 1),
+            ("CAN", "Toronto", 1),
+            ("ARG", "Buenos Aires", 1),
+        ],
     },
     "cri-2014": {
-        "day": "2014-02-02", "quality": 0.5, "queue": 5, "turned": 0.4, "travel": 90,
-        "count_na": 0.03, "consulates_only": True,
-        "cities": [("USA", "New York", 2), ("USA", "Los Angeles", 2), ("USA", "Miami", 1),
-                   ("USA", "Washington", 1), ("CAN", "Toronto", 1), ("ESP", "Madrid", 1),
-                   ("MEX", "Ciudad de México", 1), ("PAN", "Panamá", 1), ("NIC", "Managua", 1)],
+        "day": "2014-02-02",
+        "quality": 0.5,
+        "queue": 5,
+        "turned": 0.4,
+        "travel": 90,
+        "count_na": 0.03,
+        "consulates_only": True,
+        "cities": [
+            ("USA", "New York", 2),
+            ("USA", "Los Angeles", 2),
+            ("USA", "Miami", 1),
+            ("USA", "Washington", 1),
+            ("CAN", "Toronto", 1),
+            ("ESP", "Madrid", 1),
+            ("MEX", "Ciudad de México", 1),
+            ("PAN", "Panamá", 1),
+            ("NIC", "Managua", 1),
+        ],
     },
     "cri-2022": {
-        "day": "2022-02-06", "quality": 0.6, "queue": 5, "turned": 0.3, "travel": 90,
-        "count_na": 0.03, "consulates_only": True,
-        "cities": [("USA", "New York", 2), ("USA", "Los Angeles", 2), ("USA", "Miami", 1),
-                   ("USA", "Washington", 1), ("CAN", "Toronto", 1), ("ESP", "Madrid", 1),
-                   ("MEX", "Ciudad de México", 1), ("PAN", "Panamá", 1), ("NIC", "Managua", 1)],
+        "day": "2022-02-06",
+        "quality": 0.6,
+        "queue": 5,
+        "turned": 0.3,
+        "travel": 90,
+        "count_na": 0.03,
+        "consulates_only": True,
+        "cities": [
+            ("USA", "New York", 2),
+            ("USA", "Los Angeles", 2),
+            ("USA", "Miami", 1),
+            ("USA", "Washington", 1),
+            ("CAN", "Toronto", 1),
+            ("ESP", "Madrid", 1),
+            ("MEX", "Ciudad de México", 1),
+            ("PAN", "Panamá", 1),
+            ("NIC", "Managua", 1),
+        ],
     },
     "dom-2016": {
-        "day": "2016-05-15", "quality": -0.3, "queue": 25, "turned": 1.5, "travel": 40,
+        "day": "2016-05-15",
+        "quality": -0.3,
+        "queue": 25,
+        "turned": 1.5,
+        "travel": 40,
         "count_na": 0.03,
-        "cities": [("USA", "New York", 6), ("USA", "Boston", 2), ("USA", "Miami", 2),
-                   ("USA", "Orlando", 1), ("PRI", "San Juan", 2), ("ESP", "Madrid", 2),
-                   ("ESP", "Barcelona", 1), ("ITA", "Milano", 1), ("PAN", "Panamá", 1),
-                   ("VEN", "Caracas", 1), ("CAN", "Montreal", 1)],
+        "cities": [
+            ("USA", "New York", 6),
+            ("USA", "Boston", 2),
+            ("USA", "Miami", 2),
+            ("USA", "Orlando", 1),
+            ("PRI", "San Juan", 2),
+            ("ESP", "Madrid", 2),
+            ("ESP", "Barcelona", 1),
+            ("ITA", "Milano", 1),
+            ("PAN", "Panamá", 1),
+            ("VEN", "Caracas", 1),
+            ("CAN", "Montreal", 1),
+        ],
     },
     "ecu-2021": {
-        "day": "2021-02-07", "quality": 0.0, "queue": 30, "turned": 1.2, "travel": 50,
+        "day": "2021-02-07",
+        "quality": 0.0,
+        "queue": 30,
+        "turned": 1.2,
+        "travel": 50,
         "count_na": 0.03,
-        "cities": [("ESP", "Madrid", 4), ("ESP", "Barcelona", 2), ("ESP", "Murcia", 1),
-                   ("ESP", "Valencia", 1), ("USA", "New York", 3), ("USA", "Newark", 1),
-                   ("USA", "Chicago", 1), ("ITA", "Milano", 2), ("ITA", "Genova", 1),
-                   ("GBR", "London", 1), ("CHL", "Santiago", 1), ("CAN", "Toronto", 1)],
+        "cities": [
+            ("ESP", "Madrid", 4),
+            ("ESP", "Barcelona", 2),
+            ("ESP", "Murcia", 1),
+            ("ESP", "Valencia", 1),
+            ("USA", "New York", 3),
+            ("USA", "Newark", 1),
+            ("USA", "Chicago", 1),
+            ("ITA", "Milano", 2),
+            ("ITA", "Genova", 1),
+            ("GBR", "London", 1),
+            ("CHL", "Santiago", 1),
+            ("CAN", "Toronto", 1),
+        ],
     },
     "per-2021": {
         # Chile, Venezuela, Paraguay and Aruba were excluded in 2021 (no sites there).
-        "day": "2021-04-11", "quality": -0.1, "queue": 40, "turned": 2.0, "travel": 45,
+        "day": "2021-04-11",
+        "quality": -0.1,
+        "queue": 40,
+        "turned": 2.0,
+        "travel": 45,
         "count_na": 0.03,
-        "cities": [("USA", "New York", 2), ("USA", "Miami", 2), ("USA", "Los Angeles", 1),
-                   ("ARG", "Buenos Aires", 4), ("ESP", "Madrid", 3), ("ESP", "Barcelona", 1),
-                   ("ITA", "Milano", 2), ("ITA", "Roma", 1), ("JPN", "Tokyo", 1),
-                   ("BRA", "São Paulo", 1)],
+        "cities": [
+            ("USA", "New York", 2),
+            ("USA", "Miami", 2),
+            ("USA", "Los Angeles", 1),
+            ("ARG", "Buenos Aires", 4),
+            ("ESP", "Madrid", 3),
+            ("ESP", "Barcelona", 1),
+            ("ITA", "Milano", 2),
+            ("ITA", "Roma", 1),
+            ("JPN", "Tokyo", 1),
+            ("BRA", "São Paulo", 1),
+        ],
     },
     "pry-2018": {
-        "day": "2018-04-22", "quality": -0.4, "queue": 20, "turned": 1.0, "travel": 30,
+        "day": "2018-04-22",
+        "quality": -0.4,
+        "queue": 20,
+        "turned": 1.0,
+        "travel": 30,
         "count_na": 0.03,
-        "cities": [("ARG", "Buenos Aires", 10), ("ARG", "La Plata", 2), ("ARG", "Posadas", 2),
-                   ("ESP", "Madrid", 3), ("ESP", "Barcelona", 1), ("USA", "New York", 1),
-                   ("BRA", "São Paulo", 1)],
+        "cities": [
+            ("ARG", "Buenos Aires", 10),
+            ("ARG", "La Plata", 2),
+            ("ARG", "Posadas", 2),
+            ("ESP", "Madrid", 3),
+            ("ESP", "Barcelona", 1),
+            ("USA", "New York", 1),
+            ("BRA", "São Paulo", 1),
+        ],
     },
 }
 
@@ -171,17 +286,22 @@ def load_questions(path: Path) -> list[dict[str, Any]]:
     questions = []
     for node in walk(data["families"]):
         atype = node.get("answer_type", "yes_no")
-        choices = (["yes", "no"] if atype == "yes_no"
-                   else [str(c["name"]) for c in node.get("choices") or []])
-        questions.append({
-            "id": node["id"],
-            "type": atype,
-            "choices": choices,
-            "accept": [str(a) for a in node.get("accept") or ["yes"]],
-            "na": bool(node.get("not_applicable", False)),
-            "min": node.get("minimum"),
-            "max": node.get("maximum"),
-        })
+        choices = (
+            ["yes", "no"]
+            if atype == "yes_no"
+            else [str(c["name"]) for c in node.get("choices") or []]
+        )
+        questions.append(
+            {
+                "id": node["id"],
+                "type": atype,
+                "choices": choices,
+                "accept": [str(a) for a in node.get("accept") or ["yes"]],
+                "na": bool(node.get("not_applicable", False)),
+                "min": node.get("minimum"),
+                "max": node.get("maximum"),
+            }
+        )
     return questions
 
 
@@ -199,8 +319,9 @@ def clip(x: float, q: dict[str, Any]) -> int:
     return int(min(max(round(x), lo), hi))
 
 
-def numeric(rng: np.random.Generator, qid: str, q: dict[str, Any], m: dict[str, Any],
-            shift: float) -> int:
+def numeric(
+    rng: np.random.Generator, qid: str, q: dict[str, Any], m: dict[str, Any], shift: float
+) -> int:
     if qid == "practice.queue_minutes":
         if rng.random() < 0.15:
             return 0
@@ -311,8 +432,16 @@ def main() -> None:
     questions = load_questions(args.rubric)
     rng = np.random.default_rng(SEED)
     rows = simulate(questions, rng)
-    header = ["mission", "site", "site_country", "site_city", "observer", "visited_at", "notes",
-              "simulated"] + [q["id"] for q in questions]
+    header = [
+        "mission",
+        "site",
+        "site_country",
+        "site_city",
+        "observer",
+        "visited_at",
+        "notes",
+        "simulated",
+    ] + [q["id"] for q in questions]
     with args.out.open("w", encoding="utf-8", newline="") as fh:
         w = csv.DictWriter(fh, fieldnames=header, lineterminator="\n")
         w.writeheader()

@@ -26,8 +26,10 @@ def check_output(output: str | Path, inputs: Iterable[str | Path]) -> None:
     for given in inputs:
         path = Path(given)
         if same_file(out, path):
-            raise OutputError(f"{output} is an input of this run ({path}): writing there would "
-                              "destroy it; choose another output file")
+            raise OutputError(
+                f"{output} is an input of this run ({path}): writing there would "
+                "destroy it; choose another output file"
+            )
 
 
 def write_atomic(path: str | Path, data: str | bytes) -> Path:
@@ -41,8 +43,9 @@ def write_atomic(path: str | Path, data: str | bytes) -> Path:
     try:
         fd, tmp = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".tmp", dir=folder)
     except OSError as exc:
-        raise OutputError(f"cannot write in {folder}: {exc.strerror or exc}; choose a folder "
-                          "you can write to") from None
+        raise OutputError(
+            f"cannot write in {folder}: {exc.strerror or exc}; choose a folder you can write to"
+        ) from None
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(payload)

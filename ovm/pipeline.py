@@ -61,7 +61,8 @@ class Run:
     sensitivity: Sensitivity | None = None
     workspace: Workspace | None = None
     _advice: dict[tuple[str, str], tuple[Recommendation, ...]] = field(
-        default_factory=dict, repr=False, compare=False)
+        default_factory=dict, repr=False, compare=False
+    )
 
     @property
     def scores(self) -> ScoreSet:
@@ -91,8 +92,9 @@ class Run:
         if key not in self._advice:
             card = self.scorecard(mission)
             record = self.observations.mission(mission)
-            self._advice[key] = recommend(self.rubric, card, self.comparison, mission=record,
-                                          lang=lang)
+            self._advice[key] = recommend(
+                self.rubric, card, self.comparison, mission=record, lang=lang
+            )
         return self._advice[key]
 
     def title(self, lang: str = "en") -> str | None:
@@ -117,15 +119,23 @@ def _cohort(observations: Observations, missions: tuple[str, ...] | None) -> Obs
     if sites.height:
         sites = sites.filter(pl.col("mission").is_in(sorted(wanted)))
     report = observations.report
-    return Observations(missions=tuple(m for m in observations.missions if m.id in wanted),
-                        sites=sites, report=report,
-                        simulated_sources=observations.simulated_sources)
+    return Observations(
+        missions=tuple(m for m in observations.missions if m.id in wanted),
+        sites=sites,
+        report=report,
+        simulated_sources=observations.simulated_sources,
+    )
 
 
-def analyse_observations(rubric: Rubric, observations: Observations,
-                         settings: Settings | None = None, *,
-                         workspace: Workspace | None = None, progress: Progress | None = None,
-                         sensitivity_progress: Progress | None = None) -> Run:
+def analyse_observations(
+    rubric: Rubric,
+    observations: Observations,
+    settings: Settings | None = None,
+    *,
+    workspace: Workspace | None = None,
+    progress: Progress | None = None,
+    sensitivity_progress: Progress | None = None,
+) -> Run:
     """Score, run the cohort step, compare and (if asked) the sensitivity analysis, once.
 
     Raises :class:`UnknownMissionError` when ``settings.missions`` names a mission that is not
@@ -133,23 +143,46 @@ def analyse_observations(rubric: Rubric, observations: Observations,
     """
     settings = settings or Settings()
     cohort = _cohort(observations, settings.missions)
-    alone = score(rubric, cohort, seed=settings.seed, bootstrap=settings.bootstrap,
-                  confidence=settings.confidence, min_places=settings.min_places,
-                  progress=progress)
+    alone = score(
+        rubric,
+        cohort,
+        seed=settings.seed,
+        bootstrap=settings.bootstrap,
+        confidence=settings.confidence,
+        min_places=settings.min_places,
+        progress=progress,
+    )
     comparison = compare(alone, rubric, settings.comparison, observations=cohort)
     sens = None
     scored = sum(1 for c in comparison.scores.scorecards if c.overall.status == "scored")
     if settings.sensitivity is not None and scored >= 2:
-        sens = sensitivity(alone, rubric, settings.sensitivity, seed=settings.seed,
-                           comparison=comparison, observations=cohort,
-                           progress=sensitivity_progress)
-    return Run(rubric=rubric, observations=cohort, settings=settings, alone=alone,
-               comparison=comparison, sensitivity=sens, workspace=workspace)
+        sens = sensitivity(
+            alone,
+            rubric,
+            settings.sensitivity,
+            seed=settings.seed,
+            comparison=comparison,
+            observations=cohort,
+            progress=sensitivity_progress,
+        )
+    return Run(
+        rubric=rubric,
+        observations=cohort,
+        settings=settings,
+        alone=alone,
+        comparison=comparison,
+        sensitivity=sens,
+        workspace=workspace,
+    )
 
 
-def analyse(workspace: Workspace | str | Path, settings: Settings | None = None, *,
-            progress: Progress | None = None,
-            sensitivity_progress: Progress | None = None) -> Run:
+def analyse(
+    workspace: Workspace | str | Path,
+    settings: Settings | None = None,
+    *,
+    progress: Progress | None = None,
+    sensitivity_progress: Progress | None = None,
+) -> Run:
     """Analyse a workspace (a loaded one, or its folder): the one entry point of the pipeline.
 
     Without ``settings``, the workspace's own (``settings:`` of ``ovm.yaml``) are used.
@@ -157,11 +190,15 @@ def analyse(workspace: Workspace | str | Path, settings: Settings | None = None,
     ws = workspace if isinstance(workspace, Workspace) else load_workspace(workspace)
     if settings is None:
         base = ws.settings
-        settings = Settings(seed=base.seed, bootstrap=base.bootstrap,
-                            confidence=base.confidence)
-    return analyse_observations(ws.rubric, ws.observations, settings, workspace=ws,
-                                progress=progress,
-                                sensitivity_progress=sensitivity_progress)
+        settings = Settings(seed=base.seed, bootstrap=base.bootstrap, confidence=base.confidence)
+    return analyse_observations(
+        ws.rubric,
+        ws.observations,
+        settings,
+        workspace=ws,
+        progress=progress,
+        sensitivity_progress=sensitivity_progress,
+    )
 
 
 # --- what if ---------------------------------------------------------------------------------
@@ -197,8 +234,11 @@ class WhatIf:
     def moved(self) -> tuple[Change, ...]:
         """Every node whose score or status moves."""
         out = []
-        for nb, na in zip((self.before.overall, *self.before.nodes),
-                          (self.after.overall, *self.after.nodes), strict=True):
+        for nb, na in zip(
+            (self.before.overall, *self.before.nodes),
+            (self.after.overall, *self.after.nodes),
+            strict=True,
+        ):
             if nb.score != na.score or nb.status != na.status:
                 out.append(Change(nb.node, nb.score, na.score, nb.status, na.status))
         return tuple(out)
@@ -227,8 +267,9 @@ def whatif(run: Run, mission: str, changes: Mapping[str, str]) -> WhatIf:
         raise WhatIfError(problems)
     obs = run.observations
     others = tuple(changed if m.id == mission else m for m in obs.missions)
-    altered = Observations(missions=others, sites=obs.sites, report=obs.report,
-                           simulated_sources=obs.simulated_sources)
+    altered = Observations(
+        missions=others, sites=obs.sites, report=obs.report, simulated_sources=obs.simulated_sources
+    )
     # The sensitivity analysis moves no score: leave it out of the rerun.
     settings = run.settings.model_copy(update={"sensitivity": None})
     again = analyse_observations(run.rubric, altered, settings, workspace=run.workspace)
@@ -237,5 +278,10 @@ def whatif(run: Run, mission: str, changes: Mapping[str, str]) -> WhatIf:
 
 def node_summary(ns: NodeScore) -> dict[str, object]:
     """The figures of a node every output must agree on: score, status, band, interval."""
-    return {"node": ns.node, "score": ns.score, "status": ns.status, "band": ns.band,
-            "interval": list(ns.interval) if ns.interval is not None else None}
+    return {
+        "node": ns.node,
+        "score": ns.score,
+        "status": ns.status,
+        "band": ns.band,
+        "interval": list(ns.interval) if ns.interval is not None else None,
+    }

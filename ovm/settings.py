@@ -19,8 +19,9 @@ from ovm.scoring.aggregate import parse_aggregation
 if TYPE_CHECKING:
     from ovm.rubric.model import Rubric
 
-Normalisation = Literal["none", "minmax", "zscore", "rank", "percentile", "distance_to_best",
-                        "distance_to_target"]
+Normalisation = Literal[
+    "none", "minmax", "zscore", "rank", "percentile", "distance_to_best", "distance_to_target"
+]
 Imputation = Literal["none", "mean", "group_mean"]
 NORMALISATIONS: tuple[str, ...] = get_args(Normalisation)
 IMPUTATIONS: tuple[str, ...] = get_args(Imputation)
@@ -93,12 +94,18 @@ class ComparisonSettings(FrozenModel):
 
     def problems(self, rubric: Rubric) -> list[str]:
         """What in these settings does not fit ``rubric`` (nodes it does not have)."""
-        groups = {"overall", "*"} | {p.node.id for p in rubric.walk()
-                                     if getattr(p.node, "children", None) is not None}
-        out = [f"aggregation given for {k!r}: not a group of the rubric (use a group id, "
-               "'overall' or '*')" for k in self.aggregation if k not in groups]
-        unknown = sorted({k for k in [*self.targets, *(self.normalise_nodes or ())]
-                          if k not in rubric.nodes})
+        groups = {"overall", "*"} | {
+            p.node.id for p in rubric.walk() if getattr(p.node, "children", None) is not None
+        }
+        out = [
+            f"aggregation given for {k!r}: not a group of the rubric (use a group id, "
+            "'overall' or '*')"
+            for k in self.aggregation
+            if k not in groups
+        ]
+        unknown = sorted(
+            {k for k in [*self.targets, *(self.normalise_nodes or ())] if k not in rubric.nodes}
+        )
         if unknown:
             out.append(f"no node {', '.join(map(repr, unknown))} in the rubric")
         if self.normalisation in ("zscore", "rank"):
@@ -109,19 +116,23 @@ class ComparisonSettings(FrozenModel):
                     f"aggregate them with the 0-100 scores of {', '.join(mixed)} (scored from "
                     "the cohort, never normalised): the last mission could come first; use "
                     "minmax or percentile, or keep those nodes out of the overall "
-                    "(contributes: false)")
+                    "(contributes: false)"
+                )
         return out
 
-    def methods(self, nominal: dict[str, tuple[str, float | None]]
-                ) -> tuple[dict[str, tuple[str, float | None]], set[str]]:
+    def methods(
+        self, nominal: dict[str, tuple[str, float | None]]
+    ) -> tuple[dict[str, tuple[str, float | None]], set[str]]:
         """The aggregation method of each group (``nominal``: the rubric's), and those changed.
 
         Raises ValueError for a key that is not a group of ``nominal``, ``overall`` or ``*``.
         """
         unknown = [k for k in self.aggregation if k != "*" and k not in nominal]
         if unknown:
-            raise ValueError(f"aggregation given for {', '.join(map(repr, unknown))}: not a "
-                             "group of the rubric (use a group id, 'overall' or '*')")
+            raise ValueError(
+                f"aggregation given for {', '.join(map(repr, unknown))}: not a "
+                "group of the rubric (use a group id, 'overall' or '*')"
+            )
         methods = dict(nominal)
         if "*" in self.aggregation:
             for key in methods:
@@ -138,8 +149,7 @@ class SensitivitySettings(FrozenModel):
     runs: int = Field(default=300, ge=2, le=MAX_SENSITIVITY_RUNS)
     weight_range: float = Field(default=0.25, ge=0, lt=1)
     aggregations: tuple[str, ...] = Field(default=DEFAULT_AGGREGATIONS, min_length=1)
-    normalisations: tuple[Normalisation, ...] = Field(
-        default=DEFAULT_NORMALISATIONS, min_length=1)
+    normalisations: tuple[Normalisation, ...] = Field(default=DEFAULT_NORMALISATIONS, min_length=1)
     sampling_draws: int = Field(default=100, ge=1, le=10_000)
     boot: int = Field(default=200, ge=10, le=10_000)
     """Bootstrap resamples behind the confidence intervals of the Sobol indices."""
@@ -156,8 +166,11 @@ class SensitivitySettings(FrozenModel):
     @field_validator("choices")
     @classmethod
     def _choices(cls, value: tuple[str, ...]) -> tuple[str, ...]:
-        if not value or any(c not in SENSITIVITY_CHOICES for c in value) or len(set(value)) != len(
-                value):
+        if (
+            not value
+            or any(c not in SENSITIVITY_CHOICES for c in value)
+            or len(set(value)) != len(value)
+        ):
             raise ValueError(f"choices must be some of {', '.join(SENSITIVITY_CHOICES)}")
         return value
 

@@ -87,10 +87,15 @@ class _Builder:
         if node.tag not in _STANDARD_TAGS:
             line, col = _pos(node)
             self.issues.append(
-                Issue(self.file, line, col, "invalid-tag",
-                      f"the tag {_shown_tag(node.tag)!r} is not allowed: remove it and write "
-                      "the plain value",
-                      path)
+                Issue(
+                    self.file,
+                    line,
+                    col,
+                    "invalid-tag",
+                    f"the tag {_shown_tag(node.tag)!r} is not allowed: remove it and write "
+                    "the plain value",
+                    path,
+                )
             )
             return None
         if isinstance(node, MappingNode):
@@ -191,8 +196,11 @@ def encoding_issue(name: str, raw: bytes, exc: UnicodeDecodeError) -> Issue:
     line = head.count(b"\n") + 1
     col = start - (head.rfind(b"\n") + 1) + 1
     return Issue(
-        name, line, col, "invalid-encoding",
-        f"not UTF-8: byte 0x{raw[start:start + 1].hex()} at offset {start} ({exc.reason}): "
+        name,
+        line,
+        col,
+        "invalid-encoding",
+        f"not UTF-8: byte 0x{raw[start : start + 1].hex()} at offset {start} ({exc.reason}): "
         "save the file as UTF-8",
     )
 
@@ -236,9 +244,16 @@ def parse_yaml(text: str, file: str) -> tuple[YamlDoc | None, list[Issue]]:
         return None, [_syntax_issue(exc, text, file)]
     except yaml.reader.ReaderError as exc:
         at = _line_col(text, exc.position)
-        return None, [Issue(file, at[0], at[1], "yaml-syntax",
-                            f"the character U+{exc.character:04X} is not allowed in YAML "
-                            "(even in a comment): remove it")]
+        return None, [
+            Issue(
+                file,
+                at[0],
+                at[1],
+                "yaml-syntax",
+                f"the character U+{exc.character:04X} is not allowed in YAML "
+                "(even in a comment): remove it",
+            )
+        ]
     except yaml.YAMLError as exc:
         return None, [Issue(file, None, None, "yaml-syntax", str(exc).splitlines()[0])]
     except RecursionError:

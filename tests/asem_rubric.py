@@ -42,28 +42,59 @@ def rubric_data(folder: Path = ASEM) -> dict[str, Any]:
     parent_of: dict[str, str] = {}
     for row in ind:
         code = row["IndCode"]
-        variables.append({"name": node_id(code), "labels": {"en": row["IndName"]},
-                          "unit": row["IndUnit"] or "index", "source": "statistics"})
-        pillars.setdefault(row["Agg1"], []).append({
-            "id": node_id(code), "kind": "quantitative", "labels": {"en": row["IndName"]},
-            "source": "statistics", "weight": float(row["IndWeight"]),
-            "formula": node_id(code),
-            "rule": {"type": "cohort",
-                     "direction": "higher" if float(row["Direction"]) > 0 else "lower"}})
+        variables.append(
+            {
+                "name": node_id(code),
+                "labels": {"en": row["IndName"]},
+                "unit": row["IndUnit"] or "index",
+                "source": "statistics",
+            }
+        )
+        pillars.setdefault(row["Agg1"], []).append(
+            {
+                "id": node_id(code),
+                "kind": "quantitative",
+                "labels": {"en": row["IndName"]},
+                "source": "statistics",
+                "weight": float(row["IndWeight"]),
+                "formula": node_id(code),
+                "rule": {
+                    "type": "cohort",
+                    "direction": "higher" if float(row["Direction"]) > 0 else "lower",
+                },
+            }
+        )
         parent_of[row["Agg1"]] = row["Agg2"]
     families: dict[str, list[dict[str, Any]]] = {}
     for pillar, children in pillars.items():
-        families.setdefault(parent_of[pillar], []).append({
-            "id": node_id(pillar), "labels": {"en": name[pillar]}, "weight": weight[pillar],
-            "aggregation": "arithmetic", "children": children})
+        families.setdefault(parent_of[pillar], []).append(
+            {
+                "id": node_id(pillar),
+                "labels": {"en": name[pillar]},
+                "weight": weight[pillar],
+                "aggregation": "arithmetic",
+                "children": children,
+            }
+        )
     return {
-        "ovm_rubric": 1, "id": "asem", "version": "coinr-b9682034",
-        "title": {"en": name.get("Index", "ASEM index")}, "languages": ["en"],
-        "aggregation": "arithmetic", "min_coverage": 0.0,
+        "ovm_rubric": 1,
+        "id": "asem",
+        "version": "coinr-b9682034",
+        "title": {"en": name.get("Index", "ASEM index")},
+        "languages": ["en"],
+        "aggregation": "arithmetic",
+        "min_coverage": 0.0,
         "variables": variables,
-        "families": [{"id": node_id(f), "labels": {"en": name[f]}, "weight": weight[f],
-                      "aggregation": "arithmetic", "children": kids}
-                     for f, kids in families.items()],
+        "families": [
+            {
+                "id": node_id(f),
+                "labels": {"en": name[f]},
+                "weight": weight[f],
+                "aggregation": "arithmetic",
+                "children": kids,
+            }
+            for f, kids in families.items()
+        ],
     }
 
 

@@ -32,9 +32,15 @@ settings.register_profile(
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 
-def write_workspace(root: Path, *, rubric: str, missions: str, statistics: str | None = None,
-                    checklists: str | None = None, settings_yaml: str = "{bootstrap: 0}",
-                    ) -> Path:
+def write_workspace(
+    root: Path,
+    *,
+    rubric: str,
+    missions: str,
+    statistics: str | None = None,
+    checklists: str | None = None,
+    settings_yaml: str = "{bootstrap: 0}",
+) -> Path:
     """Write a workspace folder (``ovm.yaml`` and its files) from texts; returns the folder.
 
     Texts are dedented, so tests can write them indented inline.
@@ -44,12 +50,10 @@ def write_workspace(root: Path, *, rubric: str, missions: str, statistics: str |
     (root / "rubric.yaml").write_text(textwrap.dedent(rubric), encoding="utf-8")
     (root / "missions.yaml").write_text(textwrap.dedent(missions), encoding="utf-8")
     if statistics is not None:
-        (root / "statistics.csv").write_text(textwrap.dedent(statistics).lstrip(),
-                                             encoding="utf-8")
+        (root / "statistics.csv").write_text(textwrap.dedent(statistics).lstrip(), encoding="utf-8")
         config.append("statistics: [statistics.csv]")
     if checklists is not None:
-        (root / "checklists.csv").write_text(textwrap.dedent(checklists).lstrip(),
-                                             encoding="utf-8")
+        (root / "checklists.csv").write_text(textwrap.dedent(checklists).lstrip(), encoding="utf-8")
         config.append("checklists: [checklists.csv]")
     config.append(f"settings: {settings_yaml}")
     (root / "ovm.yaml").write_text("\n".join(config) + "\n", encoding="utf-8")

@@ -33,8 +33,10 @@ from ovm.indicators.validation import Document, RawNode, node_check
 from ovm.indicators.variables import Source, read, replicate_values, resolve
 from ovm.rubric.model import Rubric
 
-RATIO_TEXT = {"en": "{numerator} per 100 {denominator}",
-              "es": "{numerator} por cada 100 {denominator}"}
+RATIO_TEXT = {
+    "en": "{numerator} per 100 {denominator}",
+    "es": "{numerator} por cada 100 {denominator}",
+}
 
 
 class RatioIndicator(IndicatorBase):
@@ -52,12 +54,17 @@ def ratio_of_two_variables(doc: Document, node: RawNode) -> Iterator[Issue]:
     for side in ("numerator", "denominator"):
         name = node.data.get(side)
         if isinstance(name, str) and name not in doc.variables:
-            yield doc.issue((*node.path, side), "unknown-variable",
-                            f"{name!r} is not a declared variable")
+            yield doc.issue(
+                (*node.path, side), "unknown-variable", f"{name!r} is not a declared variable"
+            )
     if isinstance(node.data.get("numerator"), str) and (
-            node.data.get("numerator") == node.data.get("denominator")):
-        yield doc.issue((*node.path, "denominator"), "ratio-of-itself",
-                        "a variable divided by itself is always 100")
+        node.data.get("numerator") == node.data.get("denominator")
+    ):
+        yield doc.issue(
+            (*node.path, "denominator"),
+            "ratio-of-itself",
+            "a variable divided by itself is always 100",
+        )
 
 
 class RatioKind(KindUnit[RatioIndicator]):
@@ -77,8 +84,9 @@ class RatioKind(KindUnit[RatioIndicator]):
         """The ratio, then its rule."""
         return f"ratio {node.numerator} / {node.denominator} in %; {node.rule.explain()}"
 
-    def describe(self, node: RatioIndicator, lang: str, rubric: Rubric, *,
-                 with_formula: bool = True) -> str:
+    def describe(
+        self, node: RatioIndicator, lang: str, rubric: Rubric, *, with_formula: bool = True
+    ) -> str:
         """The ratio in words (unless left out), then the rule."""
         rule = node.rule.describe(lang)
         if not with_formula:
@@ -87,8 +95,7 @@ class RatioKind(KindUnit[RatioIndicator]):
 
     def formula_text(self, node: RatioIndicator, lang: str) -> str | None:
         """The ratio in words, with the variables' labels."""
-        return pick(RATIO_TEXT, lang).format(numerator=node.numerator,
-                                            denominator=node.denominator)
+        return pick(RATIO_TEXT, lang).format(numerator=node.numerator, denominator=node.denominator)
 
     def compile(self, node: RatioIndicator, plan: Plan) -> NodeScorer:
         """Both variables resolved once."""
@@ -113,9 +120,13 @@ class RatioScorer(NodeScorer):
         got = read(m, node.id, self.sources)
 
         def explain(raw: float | None = None, score: float | None = None) -> Any:
-            return m.explanation(inputs=tuple(got.inputs),
-                                 formula=f"{node.numerator} / {node.denominator} * 100",
-                                 rule=self.rule, raw_value=raw, score=score)
+            return m.explanation(
+                inputs=tuple(got.inputs),
+                formula=f"{node.numerator} / {node.denominator} * 100",
+                rule=self.rule,
+                raw_value=raw,
+                score=score,
+            )
 
         if got.not_applicable:
             return Outcome("not_applicable", None, None, 0.0, explain())
@@ -130,8 +141,15 @@ class RatioScorer(NodeScorer):
         score = float(node.rule.apply(np.array([raw]))[0])
         if math.isnan(score):
             return Outcome("missing", None, raw, 0.0, explain(raw))
-        return Outcome("scored", score, raw, 1.0, explain(raw, score),
-                       replicable=got.sampled and m.replicated, state=got.values)
+        return Outcome(
+            "scored",
+            score,
+            raw,
+            1.0,
+            explain(raw, score),
+            replicable=got.sampled and m.replicated,
+            state=got.values,
+        )
 
     def replicates(self, r: Replication, outcomes: Sequence[Outcome]) -> Replicates | None:
         """The ratio of the replicate values (a zero denominator leaves the point score)."""
@@ -154,4 +172,3 @@ def registered() -> Iterator[RatioKind]:
         yield unit
     finally:
         unregister_kind(unit.key)
-

@@ -14,11 +14,14 @@ from tests.bad_inputs.cases import CASES, Edit
 MINI = Path(__file__).parent / "data" / "mini"
 RUBRICS = Path(__file__).parent / "data" / "rubrics"
 LINE = re.compile(
-    r"^(?P<file>\S+?)(?::(?P<line>\d+))?(?::\d+)? (?:warning: )?.*\[(?P<code>[a-z-]+)\]$")
+    r"^(?P<file>\S+?)(?::(?P<line>\d+))?(?::\d+)? (?:warning: )?.*\[(?P<code>[a-z-]+)\]$"
+)
 
 
-def run(args: list[str], capsys: pytest.CaptureFixture[str],
-        ) -> tuple[int, list[tuple[str, int | None, str]]]:
+def run(
+    args: list[str],
+    capsys: pytest.CaptureFixture[str],
+) -> tuple[int, list[tuple[str, int | None, str]]]:
     code = main(args)
     out = capsys.readouterr()
     text = out.out + out.err
@@ -33,14 +36,27 @@ def run(args: list[str], capsys: pytest.CaptureFixture[str],
 
 # Known echoes still to remove: each fails strictly, so fixing it shows here.
 ECHOES = {"rubric-typo": "rubric checks still run without families: an unknown-question echo"}
-PARAMS = [pytest.param(*c, id=c[0], marks=[pytest.mark.xfail(strict=True, reason=ECHOES[c[0]])]
-                       if c[0] in ECHOES else []) for c in CASES]
+PARAMS = [
+    pytest.param(
+        *c,
+        id=c[0],
+        marks=[pytest.mark.xfail(strict=True, reason=ECHOES[c[0]])] if c[0] in ECHOES else [],
+    )
+    for c in CASES
+]
 
 
 @pytest.mark.parametrize(("name", "edits", "status", "code", "file", "line"), PARAMS)
 def test_a_bad_workspace_input_is_refused_at_its_place(
-        tmp_path: Path, capsys: pytest.CaptureFixture[str], name: str, edits: dict[str, Edit],
-        status: int, code: str, file: str, line: int | None) -> None:
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    name: str,
+    edits: dict[str, Edit],
+    status: int,
+    code: str,
+    file: str,
+    line: int | None,
+) -> None:
     ws = tmp_path / name
     shutil.copytree(MINI, ws)
     for f, edit in edits.items():
@@ -53,8 +69,16 @@ def test_a_bad_workspace_input_is_refused_at_its_place(
     got_status, found = run(["check", str(ws)], capsys)
     assert got_status == status, found
     assert (file, line, code) in found, found
-    errors_before = [f for f in found if f[2] != code and f[1] is not None and line is not None
-                     and f[0] == file and f[1] < line and f[2] not in WARNINGS]
+    errors_before = [
+        f
+        for f in found
+        if f[2] != code
+        and f[1] is not None
+        and line is not None
+        and f[0] == file
+        and f[1] < line
+        and f[2] not in WARNINGS
+    ]
     # Nothing guessed: no other error in that file ahead of the planted one.
     assert errors_before == [], found
 
@@ -62,15 +86,27 @@ def test_a_bad_workspace_input_is_refused_at_its_place(
 WARNINGS = {"unused-variable", "invalid-country", "unknown-column"}
 
 
-FIXTURES = sorted(p for p in RUBRICS.glob("*.yaml")
-                  if p.stem not in ("valid", "five-mistakes", "not-a-mapping", "billion-laughs",
-                                    "too-short", "formula-syntax", "duplicate-level-key",
-                                    "reserved-id"))
+FIXTURES = sorted(
+    p
+    for p in RUBRICS.glob("*.yaml")
+    if p.stem
+    not in (
+        "valid",
+        "five-mistakes",
+        "not-a-mapping",
+        "billion-laughs",
+        "too-short",
+        "formula-syntax",
+        "duplicate-level-key",
+        "reserved-id",
+    )
+)
 
 
 @pytest.mark.parametrize("path", FIXTURES, ids=[p.stem for p in FIXTURES])
 def test_each_rubric_fixture_gives_its_code_at_a_line(
-        path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     _status, found = run(["validate", str(path)], capsys)
     codes = {c: ln for _f, ln, c in found}
     assert path.stem in codes, found

@@ -18,8 +18,14 @@ RUBRICS = Path(__file__).parent / "data" / "rubrics"
 
 
 def ovm_cmd(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "ovm", *args], cwd=cwd, capture_output=True,
-                          text=True, timeout=120, check=False)
+    return subprocess.run(
+        [sys.executable, "-m", "ovm", *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
 
 
 def test_python_m_ovm_prints_the_version() -> None:
@@ -27,8 +33,9 @@ def test_python_m_ovm_prints_the_version() -> None:
     assert (done.returncode, done.stdout.strip()) == (0, f"ovm {ovm.__version__}")
 
 
-def test_validate_a_valid_rubric_exits_0(capsys: pytest.CaptureFixture[str],
-                                          monkeypatch: pytest.MonkeyPatch) -> None:
+def test_validate_a_valid_rubric_exits_0(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.chdir(RUBRICS)
     assert main(["validate", "valid.yaml"]) == 0
     out, err = capsys.readouterr()
@@ -37,14 +44,18 @@ def test_validate_a_valid_rubric_exits_0(capsys: pytest.CaptureFixture[str],
 
 
 def test_validate_with_warnings_only_exits_0_and_shows_them(
-        capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.chdir(RUBRICS)
     assert main(["validate", "unused-variable.yaml"]) == 0
     out, err = capsys.readouterr()
-    assert out == ("unused-variable.yaml: valid (fixture 1, 1 families, 2 indicators, "
-                   "1 warning(s))\n")
-    assert err == ("unused-variable.yaml:8:5 warning: variables[0]: variable 'spare' is used by "
-                   "no formula [unused-variable]\n")
+    assert out == (
+        "unused-variable.yaml: valid (fixture 1, 1 families, 2 indicators, 1 warning(s))\n"
+    )
+    assert err == (
+        "unused-variable.yaml:8:5 warning: variables[0]: variable 'spare' is used by "
+        "no formula [unused-variable]\n"
+    )
 
 
 def test_validate_errors_exit_1_with_every_issue_on_stderr() -> None:
@@ -67,45 +78,76 @@ def test_validate_errors_exit_1_with_every_issue_on_stderr() -> None:
     ]
 
 
-def test_every_error_line_has_the_documented_shape(capsys: pytest.CaptureFixture[str],
-                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+def test_every_error_line_has_the_documented_shape(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.chdir(RUBRICS)
     names = sorted(p.name for p in RUBRICS.glob("*.yaml") if p.name != "billion-laughs.yaml")
     assert main(["validate", *names]) == 1
     _out, err = capsys.readouterr()
-    pattern = (r"[\w.-]+\.yaml(:\d+(:\d+)?)? (warning: )?([\w.\[\]-]+: )?[^\n]+ "
-               r"\[[a-z]+(-[a-z]+)*\]|[\w.-]+\.yaml: \d+ error\(s\)")
+    pattern = (
+        r"[\w.-]+\.yaml(:\d+(:\d+)?)? (warning: )?([\w.\[\]-]+: )?[^\n]+ "
+        r"\[[a-z]+(-[a-z]+)*\]|[\w.-]+\.yaml: \d+ error\(s\)"
+    )
     lines = err.splitlines()
     assert lines
     assert [line for line in lines if not re.fullmatch(pattern, line)] == []
 
 
-def test_validate_json_lists_every_file_with_its_issues(capsys: pytest.CaptureFixture[str],
-                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+def test_validate_json_lists_every_file_with_its_issues(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.chdir(RUBRICS)
     assert main(["validate", "--format", "json", "unused-variable.yaml", "missing.yaml"]) == 1
     out, err = capsys.readouterr()
     assert err == ""
     assert json.loads(out) == [
-        {"file": "unused-variable.yaml", "valid": True, "issues": [
-            {"file": "unused-variable.yaml", "line": 8, "column": 5, "path": "variables[0]",
-             "code": "unused-variable", "message": "variable 'spare' is used by no formula",
-             "severity": "warning", "category": "rubric"}]},
-        {"file": "missing.yaml", "valid": False, "issues": [
-            {"file": "missing.yaml", "line": None, "column": None, "path": "",
-             "code": "file-unreadable", "message": "No such file or directory",
-             "severity": "error", "category": "rubric"}]},
+        {
+            "file": "unused-variable.yaml",
+            "valid": True,
+            "issues": [
+                {
+                    "file": "unused-variable.yaml",
+                    "line": 8,
+                    "column": 5,
+                    "path": "variables[0]",
+                    "code": "unused-variable",
+                    "message": "variable 'spare' is used by no formula",
+                    "severity": "warning",
+                    "category": "rubric",
+                }
+            ],
+        },
+        {
+            "file": "missing.yaml",
+            "valid": False,
+            "issues": [
+                {
+                    "file": "missing.yaml",
+                    "line": None,
+                    "column": None,
+                    "path": "",
+                    "code": "file-unreadable",
+                    "message": "No such file or directory",
+                    "severity": "error",
+                    "category": "rubric",
+                }
+            ],
+        },
     ]
 
 
-@pytest.mark.parametrize("argv", [
-    [],
-    ["validate"],
-    ["frobnicate"],
-    ["validate", "--format", "xml", "valid.yaml"],
-    ["schema", "everything"],
-    ["score"],
-])
+@pytest.mark.parametrize(
+    "argv",
+    [
+        [],
+        ["validate"],
+        ["frobnicate"],
+        ["validate", "--format", "xml", "valid.yaml"],
+        ["schema", "everything"],
+        ["score"],
+    ],
+)
 def test_wrong_usage_exits_2(argv: list[str], capsys: pytest.CaptureFixture[str]) -> None:
     with pytest.raises(SystemExit) as info:
         main(argv)
@@ -113,8 +155,9 @@ def test_wrong_usage_exits_2(argv: list[str], capsys: pytest.CaptureFixture[str]
     assert "usage: ovm" in capsys.readouterr().err
 
 
-def test_a_missing_workspace_is_wrong_usage(capsys: pytest.CaptureFixture[str],
-                                            tmp_path: Path) -> None:
+def test_a_missing_workspace_is_wrong_usage(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
     assert main(["score", str(tmp_path / "nowhere")]) == 2
     assert capsys.readouterr().err == f"ovm: no workspace at {tmp_path / 'nowhere'}\n"
 
@@ -140,8 +183,9 @@ def test_schema_scores_to_a_file(tmp_path: Path, capsys: pytest.CaptureFixture[s
     assert {"scorecards", "rubric", "data_sha256"} <= set(schema["properties"])
 
 
-def test_score_prints_json_that_matches_the_api(mini: Path,
-                                                capsys: pytest.CaptureFixture[str]) -> None:
+def test_score_prints_json_that_matches_the_api(
+    mini: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     assert main(["score", str(mini), "-q"]) == 0
     out, err = capsys.readouterr()
     assert err == ""
@@ -159,8 +203,9 @@ def test_score_twice_in_fresh_processes_is_byte_identical(mini: Path, tmp_path: 
     assert json.loads(a)["scorecards"][0]["mission"]["id"] == "aaa-2020"
 
 
-def test_score_to_a_csv_file_writes_the_long_format(mini: Path, tmp_path: Path,
-                                                    capsys: pytest.CaptureFixture[str]) -> None:
+def test_score_to_a_csv_file_writes_the_long_format(
+    mini: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     out = tmp_path / "scores.csv"
     assert main(["score", str(mini), "-o", str(out)]) == 0
     lines = out.read_text(encoding="utf-8").splitlines()
@@ -172,8 +217,9 @@ def test_score_to_a_csv_file_writes_the_long_format(mini: Path, tmp_path: Path,
     assert "scored 2 missions against mini 0.1 (includes SIMULATED observer data)" in err
 
 
-def test_score_refuses_rejected_rows_unless_allowed(mini: Path, tmp_path: Path,
-                                                    capsys: pytest.CaptureFixture[str]) -> None:
+def test_score_refuses_rejected_rows_unless_allowed(
+    mini: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     ws = tmp_path / "ws"
     shutil.copytree(mini, ws)
     with (ws / "checklists.csv").open("a", encoding="utf-8") as fh:
@@ -181,8 +227,10 @@ def test_score_refuses_rejected_rows_unless_allowed(mini: Path, tmp_path: Path,
     assert main(["score", str(ws), "-q"]) == 1
     captured = capsys.readouterr()
     assert captured.out == ""
-    assert (f"{ws / 'checklists.csv'}:8:1 no mission 'zzz-2020' in the missions file "
-            "[unknown-mission] (row rejected)") in captured.err.splitlines()
+    assert (
+        f"{ws / 'checklists.csv'}:8:1 no mission 'zzz-2020' in the missions file "
+        "[unknown-mission] (row rejected)"
+    ) in captured.err.splitlines()
     assert "1 row(s) rejected; fix them or pass --allow-rejected" in captured.err
     assert main(["score", str(ws), "-q", "--allow-rejected"]) == 0
     assert json.loads(capsys.readouterr().out)["rejected"][0]["row"] == 8
@@ -191,16 +239,25 @@ def test_score_refuses_rejected_rows_unless_allowed(mini: Path, tmp_path: Path,
 def test_score_with_a_broken_rubric_exits_1(mini: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["score", str(mini), "--rubric", str(RUBRICS / "five-mistakes.yaml")]) == 1
     err = capsys.readouterr().err
-    line = (f"{RUBRICS / 'five-mistakes.yaml'}:11:13 families[0].weight: must be > 0 "
-            "[invalid-weight]")
+    line = (
+        f"{RUBRICS / 'five-mistakes.yaml'}:11:13 families[0].weight: must be > 0 [invalid-weight]"
+    )
     assert line in err.splitlines()
 
 
 def test_bad_seed_bootstrap_and_unwritable_output_are_usage_errors(tmp_path: Path) -> None:
     ws = str(Path(__file__).parent / "data" / "mini")
-    for args in (["--seed", "-1"], ["--bootstrap", "100001"], ["--seed", "x"],
-                 ["-o", str(tmp_path)]):
-        res = subprocess.run([sys.executable, "-m", "ovm", "score", ws, "-q", *args],
-                             capture_output=True, text=True, check=False)
+    for args in (
+        ["--seed", "-1"],
+        ["--bootstrap", "100001"],
+        ["--seed", "x"],
+        ["-o", str(tmp_path)],
+    ):
+        res = subprocess.run(
+            [sys.executable, "-m", "ovm", "score", ws, "-q", *args],
+            capture_output=True,
+            text=True,
+            check=False,
+        )
         assert res.returncode == 2, (args, res.stderr)
         assert "Traceback" not in res.stderr

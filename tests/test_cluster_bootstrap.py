@@ -40,8 +40,9 @@ missions:
 """
 
 
-def scores(tmp_path: Path, make: Make, rows: list[tuple[str | None, list[str]]],
-           bootstrap: int = 400) -> ovm.ScoreSet:
+def scores(
+    tmp_path: Path, make: Make, rows: list[tuple[str | None, list[str]]], bootstrap: int = 400
+) -> ovm.ScoreSet:
     """Score mission m on visits given as (site id or None, answers to q0..q3)."""
     lines = ["mission,site,q0,q1,q2,q3"]
     lines += [f"m,{'' if site is None else site},{','.join(a)}" for site, a in rows]
@@ -106,9 +107,11 @@ def test_a_question_answered_at_four_places_gives_no_interval_above_it(
     rows = [(f"s{p % 4}", ["yes", "no", "yes", "yes"]) for p in range(8)]
     card = scores(tmp_path, make_workspace, rows).scorecard("m")
     assert [(n.node, n.interval) for n in (card.overall, *card.nodes)] == [
-        (n, None) for n in ("overall", "f0", "q0", "q1", "f1", "q2", "q3")]
-    thin = sorted((f.node, f.params["n"]) for f in card.findings
-                  if f.code == "too-few-places-for-interval")
+        (n, None) for n in ("overall", "f0", "q0", "q1", "f1", "q2", "q3")
+    ]
+    thin = sorted(
+        (f.node, f.params["n"]) for f in card.findings if f.code == "too-few-places-for-interval"
+    )
     assert thin == [("q0", "4"), ("q1", "4"), ("q2", "4"), ("q3", "4")]
 
 
@@ -144,8 +147,7 @@ def test_a_posterior_share_of_unanimous_answers_stays_below_one() -> None:
     out = posterior_shares(answered, answered, weight, share, np.array([1.0]))
     assert (out < 1.0).all() and (out > 0.0).all()
     # With no place drawn the replicate is the prior pseudo-place alone.
-    zero = posterior_shares(np.zeros((400, 1)), np.zeros((400, 1)), weight, share,
-                            np.array([1.0]))
+    zero = posterior_shares(np.zeros((400, 1)), np.zeros((400, 1)), weight, share, np.array([1.0]))
     assert np.allclose(zero, share)
 
 
@@ -153,8 +155,10 @@ def test_shuffled_rows_and_places_give_the_same_intervals(
     tmp_path: Path, make_workspace: Make
 ) -> None:
     rng = np.random.default_rng(1)
-    rows = [(f"s{int(p)}", ["yes" if rng.random() < 0.8 else "no" for _ in range(4)])
-            for p in rng.integers(0, 12, 40)]
+    rows = [
+        (f"s{int(p)}", ["yes" if rng.random() < 0.8 else "no" for _ in range(4)])
+        for p in rng.integers(0, 12, 40)
+    ]
     first = scores(tmp_path / "a", make_workspace, rows)
     perm = rng.permutation(len(rows))
     second = scores(tmp_path / "b", make_workspace, [rows[i] for i in perm])

@@ -901,8 +901,12 @@ def test_no_weakest_when_every_mission_ties(tmp_path):
 
 
 def test_zscores_or_ranks_mixed_with_family_7_in_the_overall_are_refused(tmp_path):
-    root = workspace(tmp_path / "ws", rubric=COHORT_RUBRIC.replace(
-        "        contributes: false\n", ""), missions=COHORT_MISSIONS, statistics=COHORT_STATS)
+    root = workspace(
+        tmp_path / "ws",
+        rubric=COHORT_RUBRIC.replace("        contributes: false\n", ""),
+        missions=COHORT_MISSIONS,
+        statistics=COHORT_STATS,
+    )
     scores, ws = scored(root)
     for method in ("zscore", "rank"):
         with pytest.raises(ValueError, match=r"comp\.best, comp\.change, comp\.adopt"):
@@ -970,21 +974,24 @@ def test_a_cohort_tied_at_zero_names_no_best_practice(tmp_path):
 
 
 def test_a_sum_over_a_missing_child_is_insufficient_not_lower(tmp_path):
-    missions = AGG_MISSIONS.replace("answers: {f.a: 0, f.b: 100, f.c: 100}",
-                                    "answers: {f.a: 0, f.b: 100}")
-    root = workspace(tmp_path / "ws", rubric=AGG_RUBRIC.replace(
-        "        labels: {en: F}\n", "        labels: {en: F}\n        aggregation: sum\n"),
-        missions=missions)
+    missions = AGG_MISSIONS.replace(
+        "answers: {f.a: 0, f.b: 100, f.c: 100}", "answers: {f.a: 0, f.b: 100}"
+    )
+    root = workspace(
+        tmp_path / "ws",
+        rubric=AGG_RUBRIC.replace(
+            "        labels: {en: F}\n", "        labels: {en: F}\n        aggregation: sum\n"
+        ),
+        missions=missions,
+    )
     scores, _ = scored(root)
     full, partial = scores.scorecard("m1").node("f"), scores.scorecard("m3").node("f")
     assert (full.status, full.score) == ("scored", 40 + 2 * 80 + 20)
     assert (partial.status, partial.score) == ("insufficient", None)
-    found = [(f.code, f.params["names"]) for f in scores.scorecard("m3").findings
-             if f.node == "f"]
+    found = [(f.code, f.params["names"]) for f in scores.scorecard("m3").findings if f.node == "f"]
     assert found == [("sum-incomplete", "f.c")]
     # A mean renormalises over the scored children instead: still scored.
-    mean_scores, _ = scored(workspace(tmp_path / "mean", rubric=AGG_RUBRIC,
-                                      missions=missions))
+    mean_scores, _ = scored(workspace(tmp_path / "mean", rubric=AGG_RUBRIC, missions=missions))
     assert mean_scores.scorecard("m3").node("f").status == "scored"
 
 
@@ -992,11 +999,15 @@ def test_missions_are_also_ranked_among_peers_of_their_region(cohort):
     scores, ws = cohort
     c = compare(scores, ws.rubric)
     assert {g: p.missions for g, p in c.peers.items()} == {
-        "north": ("aaa-2016", "aaa-2020"), "south": ("bbb-2018", "bbb-2022")}
+        "north": ("aaa-2016", "aaa-2020"),
+        "south": ("bbb-2018", "bbb-2022"),
+    }
     south = c.peers_of("bbb-2022")
     assert south is not None and south.group == "south"
     assert [(e.mission, e.rank) for e in south.rankings["overall"]] == [
-        ("bbb-2018", 1), ("bbb-2022", 2)]
+        ("bbb-2018", 1),
+        ("bbb-2022", 2),
+    ]
     # Each group names its own best practice where the whole cohort's is elsewhere.
     assert c.best["rights.basis"].missions == ("aaa-2020", "bbb-2018")
     assert c.peers["north"].best["rights.basis"].missions == ("aaa-2020",)
@@ -1008,5 +1019,4 @@ def test_peer_groups_can_be_given_and_a_lone_mission_has_no_peers(cohort):
     c = compare(scores, ws.rubric, ComparisonSettings(peer_groups=groups))
     assert list(c.peers) == ["paper"]
     assert c.peers_of("aaa-2020") is None and c.peers_of("bbb-2022") is None
-    assert json.loads(comparison_json(c))["peers"]["paper"]["missions"] == [
-        "aaa-2016", "bbb-2018"]
+    assert json.loads(comparison_json(c))["peers"]["paper"]["missions"] == ["aaa-2016", "bbb-2018"]

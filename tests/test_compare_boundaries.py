@@ -206,21 +206,26 @@ def test_scores_equal_to_nine_decimals_tie_and_a_difference_in_the_ninth_does_no
     # 4e-10 rounds away at nine decimals; 2e-9 does not.
     got = rank({"a": 50.0, "b": 50.0 + 4e-10, "c": 50.0 + 2e-9, "d": 50.0 - 2e-9})
     assert [(e.mission, e.rank, e.tied) for e in got] == [
-        ("c", 1, False), ("a", 2, True), ("b", 2, True), ("d", 4, False)]
+        ("c", 1, False),
+        ("a", 2, True),
+        ("b", 2, True),
+        ("d", 4, False),
+    ]
 
 
 # --- what the runs vary -------------------------------------------------------------------
 
 
 def test_sampling_draws_count_only_when_sampling_is_varied(
-        tmp_path: Path, make_workspace: Callable[..., Path]) -> None:
+    tmp_path: Path, make_workspace: Callable[..., Path]
+) -> None:
     scores, rubric = _scored(tmp_path / "ws", make_workspace, {"a": 28, "b": 16})
     assert all(card.node("p.open").sampled for card in scores.scorecards)
     draws = {}
     for choices in (("weights",), ("weights", "sampling")):
         result = ovm.sensitivity(
-            scores, rubric, SensitivitySettings(runs=20, choices=choices, sampling_draws=7),
-            seed=1)
+            scores, rubric, SensitivitySettings(runs=20, choices=choices, sampling_draws=7), seed=1
+        )
         draws[choices] = result.draws
     assert draws == {("weights",): 1, ("weights", "sampling"): 7}
 
@@ -246,10 +251,12 @@ families:
 
 
 def _two_observations(rubric: ovm.Rubric) -> ovm.Observations:
-    frame = pl.DataFrame({"id": ["m1", "m2"], "country": ["AAA", "BBB"],
-                          "v0": [100.0, 0.0], "v1": [0.0, 45.0]})
-    return ovm.observations_from_wide(frame, rubric, id_column="id", name_column=None,
-                                      country_column="country")
+    frame = pl.DataFrame(
+        {"id": ["m1", "m2"], "country": ["AAA", "BBB"], "v0": [100.0, 0.0], "v1": [0.0, 45.0]}
+    )
+    return ovm.observations_from_wide(
+        frame, rubric, id_column="id", name_column=None, country_column="country"
+    )
 
 
 def _two_indicators() -> tuple[ScoreSet, ovm.Rubric]:
@@ -264,8 +271,11 @@ def test_weights_are_moved_both_up_and_down() -> None:
     # ratio at 0.5 or more: m1 would never lose its lead.
     scores, rubric = _two_indicators()
     result = ovm.sensitivity(
-        scores, rubric, SensitivitySettings(runs=2000, choices=("weights",), weight_range=0.5),
-        seed=4)
+        scores,
+        rubric,
+        SensitivitySettings(runs=2000, choices=("weights",), weight_range=0.5),
+        seed=4,
+    )
     shift = {r.mission: r.mean_shift for r in result.ranks}
     assert 0.015 < shift["m1"] < 0.06, shift
 
@@ -275,7 +285,8 @@ def test_a_run_drops_no_indicator_or_one_of_them_alike() -> None:
     # (m2 leads 45 to 0), f.i1 dropped (m1 leads 100 to 0). m1 loses the lead in 1 run in 3.
     scores, rubric = _two_indicators()
     result = ovm.sensitivity(
-        scores, rubric, SensitivitySettings(runs=2000, choices=("drop_indicator",)), seed=4)
+        scores, rubric, SensitivitySettings(runs=2000, choices=("drop_indicator",)), seed=4
+    )
     shift = {r.mission: r.mean_shift for r in result.ranks}
     assert 0.30 < shift["m1"] < 0.37, shift
     assert result.alternatives["drop_indicator"] == ("none", "f.i0", "f.i1")
@@ -297,21 +308,30 @@ families:
 
 
 def test_sampling_moves_missions_whose_intervals_overlap(
-        tmp_path: Path, make_workspace: Callable[..., Path]) -> None:
+    tmp_path: Path, make_workspace: Callable[..., Path]
+) -> None:
     # 16 and 14 yes of 40 (40 % and 35 %): Wilson intervals 26-55 % and 22-51 % overlap
     # widely, so drawing within them reorders the two in a good share of the runs. Both
     # shares are below one half, where the Wilson interval reaches further up than down.
     missions = "missions:\n" + "".join(
-        f"  - {{id: {m}, country: AAA, name: {m}, election: {{type: general, "
-        "date: 2020-01-01}}\n" for m in ("a", "b"))
-    rows = ["mission,site,p.open"] + [f"{m},s{j},{'yes' if j < k else 'no'}"
-                                      for m, k in (("a", 16), ("b", 14)) for j in range(40)]
-    ws = ovm.load_workspace(make_workspace(tmp_path / "ws", rubric=SHARE_RUBRIC,
-                                           missions=missions, checklists="\n".join(rows)))
+        f"  - {{id: {m}, country: AAA, name: {m}, election: {{type: general, date: 2020-01-01}}}}\n"
+        for m in ("a", "b")
+    )
+    rows = ["mission,site,p.open"] + [
+        f"{m},s{j},{'yes' if j < k else 'no'}" for m, k in (("a", 16), ("b", 14)) for j in range(40)
+    ]
+    ws = ovm.load_workspace(
+        make_workspace(
+            tmp_path / "ws", rubric=SHARE_RUBRIC, missions=missions, checklists="\n".join(rows)
+        )
+    )
     scores = ovm.score(ws.rubric, ws.observations, bootstrap=0)
     result = ovm.sensitivity(
-        scores, ws.rubric, SensitivitySettings(runs=500, choices=("sampling",),
-                                               sampling_draws=50), seed=4)
+        scores,
+        ws.rubric,
+        SensitivitySettings(runs=500, choices=("sampling",), sampling_draws=50),
+        seed=4,
+    )
     shift = {r.mission: r.mean_shift for r in result.ranks}
     assert 0.1 < shift["a"] < 0.5, shift
 
@@ -321,11 +341,15 @@ def test_a_nominal_mean_defined_only_by_flooring_is_flagged() -> None:
     # floor it to define one, and say so. Under the arithmetic mean nothing is floored.
     flags = {}
     for method in ("arithmetic", "geometric"):
-        rubric = ovm.load_rubric(TWO_RUBRIC.replace(
-            "    labels: {en: F}\n", f"    labels: {{en: F}}\n    aggregation: {method}\n"))
+        rubric = ovm.load_rubric(
+            TWO_RUBRIC.replace(
+                "    labels: {en: F}\n", f"    labels: {{en: F}}\n    aggregation: {method}\n"
+            )
+        )
         scores = ovm.score(rubric, _two_observations(rubric), bootstrap=0)
-        result = ovm.sensitivity(scores, rubric,
-                                 SensitivitySettings(runs=10, choices=("weights",)), seed=1)
+        result = ovm.sensitivity(
+            scores, rubric, SensitivitySettings(runs=10, choices=("weights",)), seed=1
+        )
         flags[method] = result.floored
     assert flags == {"arithmetic": False, "geometric": True}
 
@@ -356,21 +380,35 @@ families:
 
 
 def test_sampling_leaves_values_without_an_interval_alone(
-        tmp_path: Path, make_workspace: Callable[..., Path]) -> None:
+    tmp_path: Path, make_workspace: Callable[..., Path]
+) -> None:
     # p.cost is a raw value (300 and 150, outside 0-100) normalised over the cohort: a min-max
     # 100 for a, 0 for b. The shares are equal (20 of 40 each): whatever the draws within
     # their intervals (about +-15 points), a leads by 100 on p.cost and never loses it.
     missions = "missions:\n" + "".join(
-        f"  - {{id: {m}, country: AAA, name: {m}, election: {{type: general, "
-        "date: 2020-01-01}}\n" for m in ("a", "b"))
-    rows = ["mission,site,p.open"] + [f"{m},s{j},{'yes' if j < 20 else 'no'}"
-                                      for m in ("a", "b") for j in range(40)]
-    ws = ovm.load_workspace(make_workspace(
-        tmp_path / "ws", rubric=RAW_RUBRIC, missions=missions, checklists="\n".join(rows),
-        statistics="mission,cost\na,300\nb,150\n"))
+        f"  - {{id: {m}, country: AAA, name: {m}, election: {{type: general, date: 2020-01-01}}}}\n"
+        for m in ("a", "b")
+    )
+    rows = ["mission,site,p.open"] + [
+        f"{m},s{j},{'yes' if j < 20 else 'no'}" for m in ("a", "b") for j in range(40)
+    ]
+    ws = ovm.load_workspace(
+        make_workspace(
+            tmp_path / "ws",
+            rubric=RAW_RUBRIC,
+            missions=missions,
+            checklists="\n".join(rows),
+            statistics="mission,cost\na,300\nb,150\n",
+        )
+    )
     scores = ovm.score(ws.rubric, ws.observations, bootstrap=0)
     result = ovm.sensitivity(
-        scores, ws.rubric, SensitivitySettings(runs=200, choices=("sampling",),
-                                               sampling_draws=50), seed=4)
+        scores,
+        ws.rubric,
+        SensitivitySettings(runs=200, choices=("sampling",), sampling_draws=50),
+        seed=4,
+    )
     assert [(r.mission, r.low, r.high, r.mean_shift) for r in result.ranks] == [
-        ("a", 1.0, 1.0, 0.0), ("b", 2.0, 2.0, 0.0)]
+        ("a", 1.0, 1.0, 0.0),
+        ("b", 2.0, 2.0, 0.0),
+    ]

@@ -20,8 +20,9 @@ def test_copied_workspace_hashes_the_same_and_a_changed_value_does_not(tmp_path:
     shutil.copytree(MINI, copy)
     assert _digest(copy) == _digest(MINI)
     lines = (copy / "checklists.csv").read_text(encoding="utf-8").splitlines()
-    (copy / "checklists.csv").write_text("\n".join([lines[0], *reversed(lines[1:])]) + "\n",
-                                         encoding="utf-8")
+    (copy / "checklists.csv").write_text(
+        "\n".join([lines[0], *reversed(lines[1:])]) + "\n", encoding="utf-8"
+    )
     assert _digest(copy) == _digest(MINI)
     stats = (copy / "statistics.csv").read_text(encoding="utf-8")
     (copy / "statistics.csv").write_text(stats.replace("1000,350", "1000,351"), encoding="utf-8")

@@ -43,8 +43,7 @@ def test_reversing_the_statistics_rows_or_the_missions_keeps_the_digest(tmp_path
     missions = copy / "missions.yaml"
     doc = yaml.safe_load(missions.read_text(encoding="utf-8"))
     doc["missions"].reverse()
-    missions.write_text(yaml.safe_dump(doc, allow_unicode=True, sort_keys=False),
-                        encoding="utf-8")
+    missions.write_text(yaml.safe_dump(doc, allow_unicode=True, sort_keys=False), encoding="utf-8")
     assert _digest(copy) == original
 
 

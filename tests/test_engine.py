@@ -28,14 +28,20 @@ def lab(text: str) -> str:
     return f"{{en: {text}, es: {text}}}"
 
 
-SCALE = "[" + ", ".join(
-    f"{{key: s{s}, score: {s}, descriptor: {lab(f'S{s}')}}}" for s in (0, 20, 50, 80, 100)
-) + "]"
+SCALE = (
+    "["
+    + ", ".join(
+        f"{{key: s{s}, score: {s}, descriptor: {lab(f'S{s}')}}}" for s in (0, 20, 50, 80, 100)
+    )
+    + "]"
+)
 
 
 def levels(nid: str, weight: float = 1, extra: str = "") -> str:
-    return (f"      - {{id: {nid}, kind: levels, labels: {lab(nid)}, source: analyst, "
-            f"weight: {weight}, levels: {SCALE}{extra}}}\n")
+    return (
+        f"      - {{id: {nid}, kind: levels, labels: {lab(nid)}, source: analyst, "
+        f"weight: {weight}, levels: {SCALE}{extra}}}\n"
+    )
 
 
 def family(fid: str, children: str, extra: str = "") -> str:
@@ -43,8 +49,10 @@ def family(fid: str, children: str, extra: str = "") -> str:
 
 
 def mission(mid: str, answers: dict[str, str] | None = None, country: str = "AAA") -> str:
-    out = (f"  - id: {mid}\n    country: {country}\n    name: {mid}\n"
-           f"    election: {{type: general, date: 2020-05-01}}\n")
+    out = (
+        f"  - id: {mid}\n    country: {country}\n    name: {mid}\n"
+        f"    election: {{type: general, date: 2020-05-01}}\n"
+    )
     if answers:
         out += "    answers:\n" + "".join(f"      {k}: {v}\n" for k, v in answers.items())
     return out
@@ -55,10 +63,23 @@ Run = Callable[..., ScoreSet]
 
 @pytest.fixture
 def run(tmp_path: Path, make_workspace: Callable[..., Path]) -> Run:
-    def go(rubric: str, missions: str, *, statistics: str | None = None,
-           checklists: str | None = None, bootstrap: int = 0, **config: str) -> ScoreSet:
-        root = make_workspace(tmp_path / "ws", rubric=rubric, missions="missions:\n" + missions,
-                              statistics=statistics, checklists=checklists, **config)
+    def go(
+        rubric: str,
+        missions: str,
+        *,
+        statistics: str | None = None,
+        checklists: str | None = None,
+        bootstrap: int = 0,
+        **config: str,
+    ) -> ScoreSet:
+        root = make_workspace(
+            tmp_path / "ws",
+            rubric=rubric,
+            missions="missions:\n" + missions,
+            statistics=statistics,
+            checklists=checklists,
+            **config,
+        )
         ws = ovm.load_workspace(root)
         assert ws.observations.report.rejected == ()
         return ovm.score(ws.rubric, ws.observations, bootstrap=bootstrap)
@@ -67,8 +88,10 @@ def run(tmp_path: Path, make_workspace: Callable[..., Path]) -> Run:
 
 
 def scores(card: Scorecard) -> dict[str, tuple[str, float | None]]:
-    return {n.node: (n.status, None if n.score is None else round(n.score, 9))
-            for n in (card.overall, *card.nodes)}
+    return {
+        n.node: (n.status, None if n.score is None else round(n.score, 9))
+        for n in (card.overall, *card.nodes)
+    }
 
 
 def findings(card: Scorecard) -> list[tuple[str, str | None, str]]:
@@ -77,42 +100,58 @@ def findings(card: Scorecard) -> list[tuple[str, str | None, str]]:
 
 # --- qualitative ---------------------------------------------------------------------------
 
-QUALITATIVE = HEAD + "families:\n" + family("law", (
-    "      - id: law.basis\n        kind: levels\n        labels: {en: Basis, es: Base}\n"
-    "        source: legal\n        allow_na: true\n"
-    "        levels:\n"
-    "          - {key: none, score: 0, descriptor: {en: None, es: Ninguna}}\n"
-    "          - {key: statute, score: 60, descriptor: {en: Statute, es: Ley}}\n"
-    "          - {key: constitution, score: 100, descriptor: {en: Const, es: Const}}\n"
-    "      - {id: law.postal, kind: answer, labels: {en: Postal, es: Postal}, source: legal, "
-    "allow_na: true}\n"
-    "      - {id: law.custom, kind: answer, labels: {en: Custom, es: Propio}, source: legal, "
-    "scores: {yes: 90, partial: null, no: 10}}\n"
-))
+QUALITATIVE = (
+    HEAD
+    + "families:\n"
+    + family(
+        "law",
+        (
+            "      - id: law.basis\n        kind: levels\n        labels: {en: Basis, es: Base}\n"
+            "        source: legal\n        allow_na: true\n"
+            "        levels:\n"
+            "          - {key: none, score: 0, descriptor: {en: None, es: Ninguna}}\n"
+            "          - {key: statute, score: 60, descriptor: {en: Statute, es: Ley}}\n"
+            "          - {key: constitution, score: 100, descriptor: {en: Const, es: Const}}\n"
+            "      - {id: law.postal, kind: answer, labels: {en: Postal, es: Postal}, "
+            "source: legal, allow_na: true}\n"
+            "      - {id: law.custom, kind: answer, labels: {en: Custom, es: Propio}, "
+            "source: legal, scores: {yes: 90, partial: null, no: 10}}\n"
+        ),
+    )
+)
 
 
 def test_levels_and_answers_score_their_listed_values(run: Run) -> None:
-    s = run(QUALITATIVE, mission("m1", {"law.basis": "statute", "law.postal": "partial",
-                                        "law.custom": "yes"}))
+    s = run(
+        QUALITATIVE,
+        mission("m1", {"law.basis": "statute", "law.postal": "partial", "law.custom": "yes"}),
+    )
     card = s.scorecard("m1")
     # statute 60, partial 50 (default), yes 90 (custom): (60 + 50 + 90) / 3
-    assert scores(card) == {"overall": ("scored", round(200 / 3, 9)),
-                            "law": ("scored", round(200 / 3, 9)),
-                            "law.basis": ("scored", 60.0), "law.postal": ("scored", 50.0),
-                            "law.custom": ("scored", 90.0)}
+    assert scores(card) == {
+        "overall": ("scored", round(200 / 3, 9)),
+        "law": ("scored", round(200 / 3, 9)),
+        "law.basis": ("scored", 60.0),
+        "law.postal": ("scored", 50.0),
+        "law.custom": ("scored", 90.0),
+    }
     assert card.node("law.basis").value == "statute"
     assert card.findings == ()
 
 
 def test_not_applicable_leaves_the_denominator_and_missing_lowers_coverage(run: Run) -> None:
-    s = run(QUALITATIVE,
-            mission("na", {"law.basis": "n/a", "law.postal": "no", "law.custom": "no"})
-            + mission("missing", {"law.postal": "no", "law.custom": "no"}))
+    s = run(
+        QUALITATIVE,
+        mission("na", {"law.basis": "n/a", "law.postal": "no", "law.custom": "no"})
+        + mission("missing", {"law.postal": "no", "law.custom": "no"}),
+    )
     na, missing = s.scorecard("na"), s.scorecard("missing")
     # Both average the two scored answers: (0 + 10) / 2 = 5.
     assert na.node("law").score == missing.node("law").score == 5.0
     assert (na.node("law.basis").status, missing.node("law.basis").status) == (
-        "not_applicable", "missing")
+        "not_applicable",
+        "missing",
+    )
     # NA: the two applicable children are scored, coverage 1. Missing: 2 of 3 equal weights.
     assert na.node("law").coverage == 1.0
     assert missing.node("law").coverage == pytest.approx(2 / 3)
@@ -133,45 +172,58 @@ def test_a_group_below_min_coverage_is_insufficient_not_a_number(run: Run) -> No
 
 # --- aggregation methods -------------------------------------------------------------------
 
+
 def aggregation_rubric(method: str, extra: str = "") -> str:
     children = levels(f"{method}.a", 1) + levels(f"{method}.b", 2) + levels(f"{method}.c", 1)
-    return HEAD + "families:\n" + family(method, children,
-                                         f"    aggregation: {method}\n{extra}")
+    return HEAD + "families:\n" + family(method, children, f"    aggregation: {method}\n{extra}")
 
 
 # Children score 20, 50, 80 with weights 1, 2, 1.
-@pytest.mark.parametrize(("method", "extra", "expected"), [
-    ("arithmetic", "", (20 + 2 * 50 + 80) / 4),  # 50
-    ("geometric", "", (20 * 50 * 50 * 80) ** (1 / 4)),  # 4e6 ** 0.25 = 44.72
-    ("harmonic", "", 4 / (1 / 20 + 2 / 50 + 1 / 80)),  # 4 / 0.1025 = 39.02
-    ("generalised", "    power: 2\n", math.sqrt((20**2 + 2 * 50**2 + 80**2) / 4)),  # 54.31
-    ("generalised", "    power: -1\n", 4 / (1 / 20 + 2 / 50 + 1 / 80)),  # harmonic again
-    ("generalised", "    power: 0\n", (20 * 50 * 50 * 80) ** (1 / 4)),  # geometric again
-    ("minimum", "", 20.0),
-    ("sum", "", 20 * 1 + 50 * 2 + 80 * 1),  # 200: weights as given, not renormalised
-])
+@pytest.mark.parametrize(
+    ("method", "extra", "expected"),
+    [
+        ("arithmetic", "", (20 + 2 * 50 + 80) / 4),  # 50
+        ("geometric", "", (20 * 50 * 50 * 80) ** (1 / 4)),  # 4e6 ** 0.25 = 44.72
+        ("harmonic", "", 4 / (1 / 20 + 2 / 50 + 1 / 80)),  # 4 / 0.1025 = 39.02
+        ("generalised", "    power: 2\n", math.sqrt((20**2 + 2 * 50**2 + 80**2) / 4)),  # 54.31
+        ("generalised", "    power: -1\n", 4 / (1 / 20 + 2 / 50 + 1 / 80)),  # harmonic again
+        ("generalised", "    power: 0\n", (20 * 50 * 50 * 80) ** (1 / 4)),  # geometric again
+        ("minimum", "", 20.0),
+        ("sum", "", 20 * 1 + 50 * 2 + 80 * 1),  # 200: weights as given, not renormalised
+    ],
+)
 def test_each_aggregation_method(run: Run, method: str, extra: str, expected: float) -> None:
     rubric = aggregation_rubric(method, extra)
-    s = run(rubric, mission("m", {f"{method}.a": "s20", f"{method}.b": "s50",
-                                  f"{method}.c": "s80"}))
+    s = run(
+        rubric, mission("m", {f"{method}.a": "s20", f"{method}.b": "s50", f"{method}.c": "s80"})
+    )
     fam = s.scorecard("m").node(method)
     assert fam.status == "scored"
     assert fam.score == pytest.approx(expected, rel=1e-12)
     assert [(c.node, c.weight, c.share) for c in fam.explanation.children] == [
-        (f"{method}.a", 1, 0.25), (f"{method}.b", 2, 0.5), (f"{method}.c", 1, 0.25)]
+        (f"{method}.a", 1, 0.25),
+        (f"{method}.b", 2, 0.5),
+        (f"{method}.c", 1, 0.25),
+    ]
 
 
-@pytest.mark.parametrize(("method", "extra", "status"), [
-    ("geometric", "", "undefined"),
-    ("harmonic", "", "undefined"),
-    ("generalised", "    power: -1\n", "undefined"),
-    ("arithmetic", "", "scored"),
-    ("minimum", "", "scored"),
-])
+@pytest.mark.parametrize(
+    ("method", "extra", "status"),
+    [
+        ("geometric", "", "undefined"),
+        ("harmonic", "", "undefined"),
+        ("generalised", "    power: -1\n", "undefined"),
+        ("arithmetic", "", "scored"),
+        ("minimum", "", "scored"),
+    ],
+)
 def test_a_zero_under_geometric_like_means_is_undefined_with_a_finding(
-        run: Run, method: str, extra: str, status: str) -> None:
-    s = run(aggregation_rubric(method, extra),
-            mission("m", {f"{method}.a": "s0", f"{method}.b": "s50", f"{method}.c": "s80"}))
+    run: Run, method: str, extra: str, status: str
+) -> None:
+    s = run(
+        aggregation_rubric(method, extra),
+        mission("m", {f"{method}.a": "s0", f"{method}.b": "s50", f"{method}.c": "s80"}),
+    )
     card = s.scorecard("m")
     fam = card.node(method)
     assert fam.status == status
@@ -195,8 +247,12 @@ def test_a_mean_of_perfect_scores_is_exactly_100(run: Run, method: str) -> None:
 
 
 def test_improving_the_zero_that_made_a_family_undefined_never_lowers_overall(run: Run) -> None:
-    rubric = (HEAD + "families:\n" + family("a", levels("a.x"))
-              + family("g", levels("g.x") + levels("g.y"), "    aggregation: geometric\n"))
+    rubric = (
+        HEAD
+        + "families:\n"
+        + family("a", levels("a.x"))
+        + family("g", levels("g.x") + levels("g.y"), "    aggregation: geometric\n")
+    )
     worse = run(rubric, mission("m", {"a.x": "s100", "g.x": "s0", "g.y": "s50"})).scorecard("m")
     better = run(rubric, mission("m", {"a.x": "s100", "g.x": "s20", "g.y": "s50"})).scorecard("m")
     assert worse.node("g").status == "undefined"
@@ -214,9 +270,14 @@ def test_weights_are_renormalised_over_the_scored_children(run: Run) -> None:
     # b (weight 2 of 4) is missing: 2/4 = 0.5 scored meets min_coverage 0.5; (20 + 80) / 2.
     assert (fam.status, fam.score, fam.coverage) == ("scored", 50.0, 0.5)
     assert [(c.node, c.status, c.share) for c in fam.explanation.children] == [
-        ("g.a", "scored", 0.5), ("g.b", "missing", None), ("g.c", "scored", 0.5)]
-    strict = run(rubric.replace("    children:", "    min_coverage: 0.6\n    children:", 1),
-                 mission("m", {"g.a": "s20", "g.c": "s80"})).scorecard("m")
+        ("g.a", "scored", 0.5),
+        ("g.b", "missing", None),
+        ("g.c", "scored", 0.5),
+    ]
+    strict = run(
+        rubric.replace("    children:", "    min_coverage: 0.6\n    children:", 1),
+        mission("m", {"g.a": "s20", "g.c": "s80"}),
+    ).scorecard("m")
     assert (strict.node("g").status, strict.node("g").coverage) == ("insufficient", 0.5)
     assert ("insufficient-coverage", "g", "warning") in findings(strict)
 
@@ -224,7 +285,9 @@ def test_weights_are_renormalised_over_the_scored_children(run: Run) -> None:
 # --- checklists ----------------------------------------------------------------------------
 
 AWAY_RULE = "rule: {type: goalposts, low: 0, high: 20, direction: lower}"
-CHECKLIST = HEAD + f"""\
+CHECKLIST = (
+    HEAD
+    + f"""\
 families:
   - id: p
     labels: {{en: Practice, es: Práctica}}
@@ -265,6 +328,7 @@ families:
         min_answers: 3
         {AWAY_RULE}
 """
+)
 
 SITES = """\
 mission,site,p.open,p.open_rule,p.queue,p.away,notes
@@ -286,8 +350,7 @@ def wilson_by_quadratic(accepted: int, n: int, z: float = 1.959963984540054) -> 
 
 def test_wilson_interval_matches_hand_computation() -> None:
     for accepted, n in [(2, 3), (0, 10), (5, 10), (9, 9)]:
-        assert ovm.wilson(accepted, n) == pytest.approx(wilson_by_quadratic(accepted, n),
-                                                        abs=1e-12)
+        assert ovm.wilson(accepted, n) == pytest.approx(wilson_by_quadratic(accepted, n), abs=1e-12)
     # Published values for 0/10 and 5/10 at 95 %.
     assert ovm.wilson(0, 10) == pytest.approx((0.0, 0.2775), abs=5e-5)
     assert ovm.wilson(5, 10) == pytest.approx((0.2366, 0.7634), abs=5e-5)
@@ -321,13 +384,22 @@ def test_numeric_checklists_use_their_statistic_and_rule(run: Run) -> None:
     assert card.node("p.queue").interval is None
 
 
-@pytest.mark.parametrize(("stat", "expected"), [
-    ("mean", 0.75), ("median", 0.5), ("min", 0.0), ("max", 2.0), ("sum", 3.0), ("count", 4.0),
-])
+@pytest.mark.parametrize(
+    ("stat", "expected"),
+    [
+        ("mean", 0.75),
+        ("median", 0.5),
+        ("min", 0.0),
+        ("max", 2.0),
+        ("sum", 3.0),
+        ("count", 4.0),
+    ],
+)
 def test_every_numeric_statistic(run: Run, stat: str, expected: float) -> None:
-    rubric = CHECKLIST.replace(f"stat: mean\n        min_answers: 3\n        {AWAY_RULE}",
-                               f"stat: {stat}\n        min_answers: 3\n        rule: "
-                               "{type: identity}")
+    rubric = CHECKLIST.replace(
+        f"stat: mean\n        min_answers: 3\n        {AWAY_RULE}",
+        f"stat: {stat}\n        min_answers: 3\n        rule: {{type: identity}}",
+    )
     assert rubric != CHECKLIST
     # p.away answers 0, 2, 0, 1: median (0 + 1) / 2 = 0.5, four answers.
     card = run(rubric, mission("m1"), checklists=SITES).scorecard("m1")
@@ -353,15 +425,19 @@ def test_a_leaf_without_a_score_covers_nothing(run: Run) -> None:
     sites = "mission,site,p.open,p.queue,p.away\nm1,s1,na,1,0\nm1,s2,n/a,2,1\nm1,s3,,3,\n"
     card = run(CHECKLIST, mission("m1"), checklists=sites).scorecard("m1")
     assert {n.node: (n.status, n.coverage) for n in card.nodes} == {
-        "p": ("insufficient", 0.25), "p.open": ("missing", 0.0),
-        "p.open_rule": ("missing", 0.0), "p.queue": ("scored", 1.0),
-        "p.away": ("insufficient", 0.0)}
+        "p": ("insufficient", 0.25),
+        "p.open": ("missing", 0.0),
+        "p.open_rule": ("missing", 0.0),
+        "p.queue": ("scored", 1.0),
+        "p.away": ("insufficient", 0.0),
+    }
 
 
 def test_a_share_in_no_band_is_missing_with_a_finding(run: Run) -> None:
-    rubric = CHECKLIST.replace("rule: {type: goalposts, low: 50, high: 100}",
-                               "rule: {type: bands, bands: [{max: 50, score: 0}, "
-                               "{min: 80, score: 100}]}")
+    rubric = CHECKLIST.replace(
+        "rule: {type: goalposts, low: 50, high: 100}",
+        "rule: {type: bands, bands: [{max: 50, score: 0}, {min: 80, score: 100}]}",
+    )
     card = run(rubric, mission("m1"), checklists=SITES).scorecard("m1")
     node = card.node("p.open_rule")
     assert (node.status, node.score, node.interval) == ("missing", None, None)
@@ -370,8 +446,9 @@ def test_a_share_in_no_band_is_missing_with_a_finding(run: Run) -> None:
 
 
 def test_a_cohort_rule_leaves_the_indicator_pending(run: Run) -> None:
-    rubric = CHECKLIST.replace("rule: {type: goalposts, low: 50, high: 100}",
-                               "rule: {type: cohort}")
+    rubric = CHECKLIST.replace(
+        "rule: {type: goalposts, low: 50, high: 100}", "rule: {type: cohort}"
+    )
     card = run(rubric, mission("m1"), checklists=SITES).scorecard("m1")
     node = card.node("p.open_rule")
     assert (node.status, node.score, node.value) == ("pending", None, 200 / 3)
@@ -404,34 +481,46 @@ RULES = {
     "q.up": "{type: goalposts, low: 10, high: 60}",
     "q.down": "{type: goalposts, low: 10, high: 60, direction: lower}",
     "q.bands": "{type: bands, bands: [{max: 1, score: 100}, {min: 1, max: 5, score: 50}, "
-               "{min: 5, score: 0}]}",
+    "{min: 5, score: 0}]}",
     "q.target": "{type: target, target: 25, tolerance: 2, span: 10}",
     "q.identity": "{type: identity}",
     "q.cohort": "{type: cohort}",
 }
-QUANT = HEAD + (
-    "variables:\n"
-    "  - {name: x, labels: {en: X, es: X}, unit: u, source: statistics}\n"
-    "  - {name: a, labels: {en: A, es: A}, unit: u, source: statistics}\n"
-    "  - {name: b, labels: {en: B, es: B}, unit: u, source: statistics}\n"
-    "families:\n"
-) + family("q", "".join(
-    f"      - {{id: {nid}, kind: quantitative, labels: {lab(nid)}, source: statistics, "
-    f"formula: x, rule: {rule}}}\n" for nid, rule in RULES.items()
-) + "      - {id: q.ratio, kind: quantitative, labels: {en: R, es: R}, source: statistics, "
-    "formula: a / b * 100, rule: {type: identity}}\n")
+QUANT = (
+    HEAD
+    + (
+        "variables:\n"
+        "  - {name: x, labels: {en: X, es: X}, unit: u, source: statistics}\n"
+        "  - {name: a, labels: {en: A, es: A}, unit: u, source: statistics}\n"
+        "  - {name: b, labels: {en: B, es: B}, unit: u, source: statistics}\n"
+        "families:\n"
+    )
+    + family(
+        "q",
+        "".join(
+            f"      - {{id: {nid}, kind: quantitative, labels: {lab(nid)}, source: statistics, "
+            f"formula: x, rule: {rule}}}\n"
+            for nid, rule in RULES.items()
+        )
+        + "      - {id: q.ratio, kind: quantitative, labels: {en: R, es: R}, source: statistics, "
+        "formula: a / b * 100, rule: {type: identity}}\n",
+    )
+)
 
 
-@pytest.mark.parametrize(("x", "expected"), [
-    # up: (x - 10) / 50 clipped; down: 1 - that; bands by range; target 25 +- 2, 0 at 12 beyond
-    (20, {"q.up": 20, "q.down": 80, "q.bands": 0, "q.target": 70, "q.identity": 20}),
-    (0, {"q.up": 0, "q.down": 100, "q.bands": 100, "q.target": 0, "q.identity": 0}),
-    (3, {"q.up": 0, "q.down": 100, "q.bands": 50, "q.target": 0, "q.identity": 3}),
-    (26.5, {"q.up": 33, "q.down": 67, "q.bands": 0, "q.target": 100, "q.identity": 26.5}),
-    (31, {"q.up": 42, "q.down": 58, "q.bands": 0, "q.target": 60, "q.identity": 31}),
-    (100, {"q.up": 100, "q.down": 0, "q.bands": 0, "q.target": 0, "q.identity": 100}),
-    (-7, {"q.up": 0, "q.down": 100, "q.bands": 100, "q.target": 0, "q.identity": 0}),
-])
+@pytest.mark.parametrize(
+    ("x", "expected"),
+    [
+        # up: (x - 10) / 50 clipped; down: 1 - that; bands by range; target 25 +- 2, 0 at 12 beyond
+        (20, {"q.up": 20, "q.down": 80, "q.bands": 0, "q.target": 70, "q.identity": 20}),
+        (0, {"q.up": 0, "q.down": 100, "q.bands": 100, "q.target": 0, "q.identity": 0}),
+        (3, {"q.up": 0, "q.down": 100, "q.bands": 50, "q.target": 0, "q.identity": 3}),
+        (26.5, {"q.up": 33, "q.down": 67, "q.bands": 0, "q.target": 100, "q.identity": 26.5}),
+        (31, {"q.up": 42, "q.down": 58, "q.bands": 0, "q.target": 60, "q.identity": 31}),
+        (100, {"q.up": 100, "q.down": 0, "q.bands": 0, "q.target": 0, "q.identity": 100}),
+        (-7, {"q.up": 0, "q.down": 100, "q.bands": 100, "q.target": 0, "q.identity": 0}),
+    ],
+)
 def test_every_scoring_rule(run: Run, x: float, expected: dict[str, float]) -> None:
     card = run(QUANT, mission("m"), statistics=f"mission,x,a,b\nm,{x},1,2\n").scorecard("m")
     got = {nid: card.node(nid).score for nid in expected}
@@ -454,16 +543,19 @@ def test_division_by_zero_is_missing_with_a_finding_never_a_silent_zero(run: Run
     node = card.node("q.ratio")
     assert (node.status, node.score, node.value) == ("missing", None, None)
     assert [(f.code, f.severity) for f in card.findings if f.node == "q.ratio"] == [
-        ("division-by-zero", "warning")]
+        ("division-by-zero", "warning")
+    ]
 
 
 def test_missing_and_not_applicable_inputs(run: Run) -> None:
-    s = run(QUANT, mission("gone") + mission("na"),
-            statistics="mission,x,a,b\ngone,1,5,\nna,1,5,n/a\n")
+    s = run(
+        QUANT, mission("gone") + mission("na"), statistics="mission,x,a,b\ngone,1,5,\nna,1,5,n/a\n"
+    )
     gone, na = s.scorecard("gone"), s.scorecard("na")
     assert gone.node("q.ratio").status == "missing"
     assert [(f.code, f.message) for f in gone.findings if f.node == "q.ratio"] == [
-        ("missing-input", "no value for b")]
+        ("missing-input", "no value for b")
+    ]
     assert na.node("q.ratio").status == "not_applicable"
     assert [f for f in na.findings if f.node == "q.ratio"] == []
     # q.cohort is pending and leaves the denominator: 5 of 6 scored when b is missing.
@@ -478,8 +570,18 @@ def test_explanations_carry_inputs_with_their_provenance(run: Run, tmp_path: Pat
     assert expl.raw_value == 250.0
     assert expl.rule == "identity (value is the score, clipped to 0-100)"
     assert expl.score == 100.0
-    assert [(i.name, i.kind, i.status, i.value, i.provenance.source,
-             Path(i.provenance.file).name, i.provenance.line) for i in expl.inputs] == [
+    assert [
+        (
+            i.name,
+            i.kind,
+            i.status,
+            i.value,
+            i.provenance.source,
+            Path(i.provenance.file).name,
+            i.provenance.line,
+        )
+        for i in expl.inputs
+    ] == [
         ("a", "variable", "value", 5.0, "EMB", "statistics.csv", 2),
         ("b", "variable", "value", 2.0, None, "statistics.csv", 2),
     ]
@@ -489,18 +591,25 @@ def test_explanations_carry_inputs_with_their_provenance(run: Run, tmp_path: Pat
     assert (inp.value, inp.provenance.source, inp.provenance.line) == ("statute", "Law 12", 7)
 
 
-SITE_VAR = HEAD + (
-    "variables:\n"
-    "  - {name: away_mean, labels: {en: Away, es: Rechazados}, unit: voters, "
-    "source: checklist, from_sites: {question: p.away, stat: mean}}\n"
-    "families:\n"
-) + family("p", (
-    "      - {id: p.away, kind: checklist, labels: {en: Away, es: Rechazados}, "
-    "source: checklist, question: {en: Away, es: Rechazados}, answer_type: integer, "
-    "minimum: 0, stat: mean, min_answers: 3, rule: {type: identity}}\n"
-    "      - {id: p.away_score, kind: quantitative, labels: {en: S, es: S}, "
-    "source: checklist, formula: away_mean * 10, rule: {type: identity}}\n"
-))
+SITE_VAR = (
+    HEAD
+    + (
+        "variables:\n"
+        "  - {name: away_mean, labels: {en: Away, es: Rechazados}, unit: voters, "
+        "source: checklist, from_sites: {question: p.away, stat: mean}}\n"
+        "families:\n"
+    )
+    + family(
+        "p",
+        (
+            "      - {id: p.away, kind: checklist, labels: {en: Away, es: Rechazados}, "
+            "source: checklist, question: {en: Away, es: Rechazados}, answer_type: integer, "
+            "minimum: 0, stat: mean, min_answers: 3, rule: {type: identity}}\n"
+            "      - {id: p.away_score, kind: quantitative, labels: {en: S, es: S}, "
+            "source: checklist, formula: away_mean * 10, rule: {type: identity}}\n"
+        ),
+    )
+)
 
 
 def test_variables_from_sites_feed_formulas(run: Run) -> None:
@@ -516,7 +625,8 @@ def test_variables_from_sites_feed_formulas(run: Run) -> None:
 # The visits of SITES twice over, at five more polling places: enough places for intervals.
 SITES_TEN = SITES + "".join(
     line.replace(f"m1,s{i}", f"m1,s{i + 5}") + "\n"
-    for i, line in enumerate(SITES.splitlines()[1:], start=1))
+    for i, line in enumerate(SITES.splitlines()[1:], start=1)
+)
 
 
 def test_bootstrap_gives_intervals_that_contain_the_score(run: Run) -> None:
@@ -539,21 +649,33 @@ def test_too_few_places_give_no_interval_and_say_why(run: Run) -> None:
     for node in ("p.open", "p.away", "p", "overall"):
         ns = card.node(node)
         assert (ns.status, ns.sampled, ns.interval) == ("scored", True, None), node
-    thin = {(f.node, f.params["n"], f.params["needed"]) for f in card.findings
-            if f.code == "too-few-places-for-interval"}
+    thin = {
+        (f.node, f.params["n"], f.params["needed"])
+        for f in card.findings
+        if f.code == "too-few-places-for-interval"
+    }
     assert ("p.open", "3", "5") in thin and ("p.away", "4", "5") in thin
 
 
 def test_bands_label_every_scored_node(run: Run) -> None:
-    rubric = QUALITATIVE.replace("families:", (
-        "bands:\n  - {min: 0, max: 50, label: {en: Weak, es: Débil}}\n"
-        "  - {min: 50, max: 100, label: {en: Strong, es: Fuerte}}\nfamilies:"))
-    card = run(rubric, mission("m", {"law.basis": "none", "law.postal": "yes",
-                                     "law.custom": "yes"})).scorecard("m")
+    rubric = QUALITATIVE.replace(
+        "families:",
+        (
+            "bands:\n  - {min: 0, max: 50, label: {en: Weak, es: Débil}}\n"
+            "  - {min: 50, max: 100, label: {en: Strong, es: Fuerte}}\nfamilies:"
+        ),
+    )
+    card = run(
+        rubric, mission("m", {"law.basis": "none", "law.postal": "yes", "law.custom": "yes"})
+    ).scorecard("m")
     # 0 -> Weak, 100 -> Strong (100 belongs to the last band), 90 -> Strong, mean 63.3 -> Strong
     assert [(n.node, n.band, n.band_label) for n in (card.overall, *card.nodes)] == [
-        ("overall", 1, "Strong"), ("law", 1, "Strong"), ("law.basis", 0, "Weak"),
-        ("law.postal", 1, "Strong"), ("law.custom", 1, "Strong")]
+        ("overall", 1, "Strong"),
+        ("law", 1, "Strong"),
+        ("law.basis", 0, "Weak"),
+        ("law.postal", 1, "Strong"),
+        ("law.custom", 1, "Strong"),
+    ]
 
 
 def test_score_records_what_it_was_computed_from(run: Run) -> None:

@@ -120,8 +120,9 @@ def designs(draw: st.DrawFn, methods: list[str] = METHODS) -> dict:
     agg = [draw(st.sampled_from(methods)) for _ in range(3)]
     return {
         "agg": agg,
-        "power": [draw(st.sampled_from([-1, 0.5, 2, 3])) if a == "generalised" else None
-                  for a in agg],
+        "power": [
+            draw(st.sampled_from([-1, 0.5, 2, 3])) if a == "generalised" else None for a in agg
+        ],
         "w": [draw(st.sampled_from([0.5, 1, 1, 2, 3.25])) for _ in range(N_WEIGHTS)],
         "cov": [draw(st.sampled_from([0, 0.5, 0.75])) for _ in range(2)],
     }
@@ -129,10 +130,16 @@ def designs(draw: st.DrawFn, methods: list[str] = METHODS) -> dict:
 
 def rubric_text(design: dict, scale: float = 1.0) -> str:
     indent = ["", "    ", "    "]
-    power = [f"{indent[i]}power: {p}" if p is not None else "" for i, p in
-             enumerate(design["power"])]
-    return RUBRIC.format(agg=design["agg"], power=power, cov=design["cov"], lab=LAB,
-                         w=[repr(w * scale) for w in design["w"]])
+    power = [
+        f"{indent[i]}power: {p}" if p is not None else "" for i, p in enumerate(design["power"])
+    ]
+    return RUBRIC.format(
+        agg=design["agg"],
+        power=power,
+        cov=design["cov"],
+        lab=LAB,
+        w=[repr(w * scale) for w in design["w"]],
+    )
 
 
 @st.composite
@@ -143,23 +150,38 @@ def mission_data(draw: st.DrawFn) -> dict:
         "postal": draw(st.sampled_from([None, "n/a", *POSTAL])),
         "registered": registered,
         "votes": draw(st.none() | st.integers(0, registered)),
-        "sites": draw(st.lists(st.tuples(st.sampled_from(["yes", "no", "na", ""]),
-                                         st.none() | st.integers(0, 200)), max_size=6)),
+        "sites": draw(
+            st.lists(
+                st.tuples(
+                    st.sampled_from(["yes", "no", "na", ""]), st.none() | st.integers(0, 200)
+                ),
+                max_size=6,
+            )
+        ),
     }
 
 
 COHORTS = st.lists(mission_data(), min_size=1, max_size=3)
 
 
-def write(root: Path, design: dict, cohort: list[dict], make: Make, *,
-          scale: float = 1.0, site_order: list[int] | None = None) -> Path:
+def write(
+    root: Path,
+    design: dict,
+    cohort: list[dict],
+    make: Make,
+    *,
+    scale: float = 1.0,
+    site_order: list[int] | None = None,
+) -> Path:
     missions = "missions:\n"
     stats = "mission,registered,votes\n"
     sites: list[str] = []
     for k, m in enumerate(cohort):
         mid = f"m{k}"
-        missions += (f"  - id: {mid}\n    country: AAA\n    name: {mid}\n"
-                     f"    election: {{type: general, date: 2020-05-0{k + 1}}}\n    answers:\n")
+        missions += (
+            f"  - id: {mid}\n    country: AAA\n    name: {mid}\n"
+            f"    election: {{type: general, date: 2020-05-0{k + 1}}}\n    answers:\n"
+        )
         for key, value in (("law.basis", m["basis"]), ("law.postal", m["postal"])):
             missions += f"      {key}: {value if value is not None else '~'}\n"
         votes = "" if m["votes"] is None else m["votes"]
@@ -169,8 +191,13 @@ def write(root: Path, design: dict, cohort: list[dict], make: Make, *,
     if site_order is not None:
         sites = [sites[i] for i in site_order]
     checklists = "mission,site,p.open,p.queue\n" + "".join(s + "\n" for s in sites)
-    return make(root, rubric=rubric_text(design, scale), missions=missions, statistics=stats,
-                checklists=checklists)
+    return make(
+        root,
+        rubric=rubric_text(design, scale),
+        missions=missions,
+        statistics=stats,
+        checklists=checklists,
+    )
 
 
 def run(root: Path, bootstrap: int = 0) -> ScoreSet:
@@ -184,8 +211,9 @@ def all_nodes(card: ovm.Scorecard) -> list[ovm.NodeScore]:
 
 
 @given(design=designs(), cohort=COHORTS)
-def test_every_score_and_interval_stays_within_0_and_100(make_workspace: Make, design: dict,
-                                                         cohort: list[dict]) -> None:
+def test_every_score_and_interval_stays_within_0_and_100(
+    make_workspace: Make, design: dict, cohort: list[dict]
+) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         s = run(write(Path(tmp), design, cohort, make_workspace), bootstrap=20)
     for card in s.scorecards:
@@ -235,13 +263,13 @@ def improvements(draw: st.DrawFn, cohort: list[dict]) -> tuple[int, list[dict]]:
         sites = list(m["sites"])
         sites[j] = (sites[j][0], draw(st.integers(0, sites[j][1] - 1)))
         m["sites"] = sites
-    return k, [*cohort[:k], m, *cohort[k + 1:]]
+    return k, [*cohort[:k], m, *cohort[k + 1 :]]
 
 
 @given(design=designs(), cohort=COHORTS, data=st.data())
-def test_a_better_answer_or_value_never_lowers_any_score(make_workspace: Make, design: dict,
-                                                         cohort: list[dict],
-                                                         data: st.DataObject) -> None:
+def test_a_better_answer_or_value_never_lowers_any_score(
+    make_workspace: Make, design: dict, cohort: list[dict], data: st.DataObject
+) -> None:
     k, better = data.draw(improvements(cohort))
     with tempfile.TemporaryDirectory() as tmp:
         before = run(write(Path(tmp) / "a", design, cohort, make_workspace)).scorecard(f"m{k}")
@@ -256,9 +284,9 @@ def test_a_better_answer_or_value_never_lowers_any_score(make_workspace: Make, d
 
 
 @given(design=designs(), cohort=COHORTS, rnd=st.randoms(use_true_random=False))
-def test_order_of_site_rows_and_missions_changes_nothing(make_workspace: Make, design: dict,
-                                                         cohort: list[dict],
-                                                         rnd: random.Random) -> None:
+def test_order_of_site_rows_and_missions_changes_nothing(
+    make_workspace: Make, design: dict, cohort: list[dict], rnd: random.Random
+) -> None:
     n_sites = sum(len(m["sites"]) for m in cohort)
     order = list(range(n_sites))
     rnd.shuffle(order)
@@ -279,7 +307,8 @@ def test_order_of_site_rows_and_missions_changes_nothing(make_workspace: Make, d
 
 @given(design=designs(), cohort=st.lists(mission_data(), min_size=2, max_size=4))
 def test_a_missions_scorecard_does_not_depend_on_the_rest_of_the_cohort(
-        make_workspace: Make, design: dict, cohort: list[dict]) -> None:
+    make_workspace: Make, design: dict, cohort: list[dict]
+) -> None:
     # Replicates are carried up the tree for the whole cohort at once; scored alone, each
     # mission must get exactly the same scorecard, intervals included.
     with tempfile.TemporaryDirectory() as tmp:
@@ -300,17 +329,21 @@ def wide_cohorts(draw: st.DrawFn) -> tuple[str, str, str]:
     method = draw(st.sampled_from(["arithmetic", "geometric", "harmonic", "generalised"]))
     power = "\n    power: 2" if method == "generalised" else ""
     rubric = (
-        f"ovm_rubric: 1\nid: wide\nversion: \"1\"\ntitle: {LAB}\nfamilies:\n"
+        f'ovm_rubric: 1\nid: wide\nversion: "1"\ntitle: {LAB}\nfamilies:\n'
         f"  - id: p\n    labels: {LAB}\n    aggregation: {method}{power}\n    children:\n"
     )
     for j in range(k):
         w = draw(st.sampled_from([0.3, 1, 1.7, 2.5]))
-        rubric += (f"      - {{id: p.q{j}, kind: checklist, labels: {LAB}, source: checklist, "
-                   f"question: {LAB}, min_answers: 1, weight: {w}}}\n")
+        rubric += (
+            f"      - {{id: p.q{j}, kind: checklist, labels: {LAB}, source: checklist, "
+            f"question: {LAB}, min_answers: 1, weight: {w}}}\n"
+        )
     n_missions = draw(st.integers(2, 4))
     missions = "missions:\n" + "".join(
         f"  - {{id: m{i}, country: AAA, name: M, election: {{type: general, "
-        f"date: 2020-05-0{i + 1}}}}}\n" for i in range(n_missions))
+        f"date: 2020-05-0{i + 1}}}}}\n"
+        for i in range(n_missions)
+    )
     rows = ["mission,site," + ",".join(f"p.q{j}" for j in range(k))]
     for i in range(n_missions):
         for v in range(draw(st.integers(3, 30))):
@@ -321,25 +354,28 @@ def wide_cohorts(draw: st.DrawFn) -> tuple[str, str, str]:
 
 @given(case=wide_cohorts(), bootstrap=st.sampled_from([1, 2, 9]))
 def test_wide_groups_score_a_mission_alike_alone_and_in_a_cohort(
-        make_workspace: Make, case: tuple[str, str, str], bootstrap: int) -> None:
+    make_workspace: Make, case: tuple[str, str, str], bootstrap: int
+) -> None:
     # NumPy sums a lone column pairwise and a matrix's rows in turn: with 8 or more children
     # and one replicate, a mission's interval once differed in its last bit with the cohort.
     rubric, missions, checklists = case
     with tempfile.TemporaryDirectory() as tmp:
-        ws = ovm.load_workspace(make_workspace(Path(tmp), rubric=rubric, missions=missions,
-                                               checklists=checklists))
+        ws = ovm.load_workspace(
+            make_workspace(Path(tmp), rubric=rubric, missions=missions, checklists=checklists)
+        )
     together = ovm.score(ws.rubric, ws.observations, bootstrap=bootstrap)
     sites = ws.observations.sites
     for mission in ws.observations.missions:
         alone = ovm.Observations((mission,), sites.filter(pl.col("mission") == mission.id))
         assert ovm.score(ws.rubric, alone, bootstrap=bootstrap).scorecards == (
-            together.scorecard(mission.id),)
+            together.scorecard(mission.id),
+        )
 
 
-@given(design=designs(), cohort=COHORTS,
-       scale=st.sampled_from([0.001, 0.5, 3.0, 1000.0]))
+@given(design=designs(), cohort=COHORTS, scale=st.sampled_from([0.001, 0.5, 3.0, 1000.0]))
 def test_multiplying_every_weight_by_a_constant_changes_no_score(
-        make_workspace: Make, design: dict, cohort: list[dict], scale: float) -> None:
+    make_workspace: Make, design: dict, cohort: list[dict], scale: float
+) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         base = run(write(Path(tmp) / "a", design, cohort, make_workspace))
         scaled = run(write(Path(tmp) / "b", design, cohort, make_workspace, scale=scale))
@@ -353,10 +389,10 @@ def test_multiplying_every_weight_by_a_constant_changes_no_score(
                 assert abs(a.score - b.score) <= 1e-9 * max(1.0, abs(a.score)), a.node
 
 
-@given(design=designs(), m=mission_data(),
-       which=st.sampled_from(["law.basis", "law.postal"]))
+@given(design=designs(), m=mission_data(), which=st.sampled_from(["law.basis", "law.postal"]))
 def test_not_applicable_leaves_the_denominator_where_missing_lowers_coverage(
-        make_workspace: Make, design: dict, m: dict, which: str) -> None:
+    make_workspace: Make, design: dict, m: dict, which: str
+) -> None:
     key = "basis" if which == "law.basis" else "postal"
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp)
@@ -379,15 +415,27 @@ def test_not_applicable_leaves_the_denominator_where_missing_lowers_coverage(
 
 @given(design=designs(methods=[*METHODS, "sum"]), cohort=COHORTS)
 def test_csv_export_has_the_leading_columns_and_a_row_per_mission_and_node(
-        make_workspace: Make, design: dict, cohort: list[dict]) -> None:
+    make_workspace: Make, design: dict, cohort: list[dict]
+) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         s = run(write(Path(tmp), design, cohort, make_workspace))
     text = ovm.scores_csv(s)
     rows = list(csv.reader(io.StringIO(text)))
-    assert rows[0][:10] == ["mission", "node", "parent", "level", "kind", "value", "score",
-                            "coverage", "status", "band"]
-    expected = [(c.mission.id, ns.node, ns.status, ns.score)
-                for c in s.scorecards for ns in all_nodes(c)]
+    assert rows[0][:10] == [
+        "mission",
+        "node",
+        "parent",
+        "level",
+        "kind",
+        "value",
+        "score",
+        "coverage",
+        "status",
+        "band",
+    ]
+    expected = [
+        (c.mission.id, ns.node, ns.status, ns.score) for c in s.scorecards for ns in all_nodes(c)
+    ]
     got = [(r[0], r[1], r[8], float(r[6]) if r[6] else None) for r in rows[1:]]
     assert [g[:3] for g in got] == [e[:3] for e in expected]
     for (_, _, _, score), (_, _, _, want) in zip(got, expected, strict=True):

@@ -144,14 +144,22 @@ def test_a_checklist_interval_through_bands_counts_every_band_it_touches(
 ) -> None:
     # 4 of 8 (50%) scores 50; the Wilson interval (21.5% to 78.5%) also reaches the narrow
     # band scoring 100, which neither of its ends falls in.
-    bands = ("{type: bands, bands: [{max: 30, score: 0}, {min: 30, max: 40, score: 100}, "
-             "{min: 40, max: 60, score: 50}, {min: 60, score: 0}]}")
-    rubric = RUBRIC.replace("rule: {type: target, target: 50, tolerance: 0, span: 50}",
-                            f"rule: {bands}")
+    bands = (
+        "{type: bands, bands: [{max: 30, score: 0}, {min: 30, max: 40, score: 100}, "
+        "{min: 40, max: 60, score: 50}, {min: 60, score: 0}]}"
+    )
+    rubric = RUBRIC.replace(
+        "rule: {type: target, target: 50, tolerance: 0, span: 50}", f"rule: {bands}"
+    )
     lines = ["mission,site,f.queue,f.secret"]
     lines += [f"m,s{q},{q},{sec}" for q, sec, _ in ROWS]
-    root = make_workspace(tmp_path, rubric=rubric, missions=MISSIONS,
-                          checklists="\n".join(lines) + "\n", settings_yaml="{bootstrap: 0}")
+    root = make_workspace(
+        tmp_path,
+        rubric=rubric,
+        missions=MISSIONS,
+        checklists="\n".join(lines) + "\n",
+        settings_yaml="{bootstrap: 0}",
+    )
     node = _score(root).node("f.secret")
     low, high = wilson(4, 8)
     assert 0.2 < low < 0.3 and 0.7 < high < 0.8
@@ -172,13 +180,18 @@ def test_float_sums_do_not_depend_on_row_order(tmp_path: Path, make_workspace: M
 
     # Long-tailed decimals, whose floating-point sum changes with the order of its terms.
     values = np.random.default_rng(0).lognormal(0, 3, 500)
-    rubric = RUBRIC.replace("answer_type: integer\n        stat: median",
-                            "answer_type: decimal\n        stat: mean")
+    rubric = RUBRIC.replace(
+        "answer_type: integer\n        stat: median", "answer_type: decimal\n        stat: mean"
+    )
     lines = ["mission,site,notes,f.queue,f.secret"]
     lines += [f"m,s{i},,{float(v)!r},{'yes' if i % 3 else 'no'}" for i, v in enumerate(values)]
-    root = make_workspace(tmp_path, rubric=rubric, missions=MISSIONS,
-                          checklists="\n".join(lines) + "\n",
-                          settings_yaml="{bootstrap: 50, seed: 3}")
+    root = make_workspace(
+        tmp_path,
+        rubric=rubric,
+        missions=MISSIONS,
+        checklists="\n".join(lines) + "\n",
+        settings_yaml="{bootstrap: 50, seed: 3}",
+    )
     ws = ovm.load_workspace(root)
     texts = set()
     for seed in range(12):
@@ -232,16 +245,19 @@ def test_a_zero_divisor_in_one_missions_replicates_leaves_the_others_intervals(
         assert card == scores.scorecard(mission.id)
 
 
-@given(st.lists(st.tuples(st.integers(0, 500), st.integers(1, 500)), min_size=1, max_size=20),
-       st.sampled_from([1.0, 1.959963984540054, 2.576]))
+@given(
+    st.lists(st.tuples(st.integers(0, 500), st.integers(1, 500)), min_size=1, max_size=20),
+    st.sampled_from([1.0, 1.959963984540054, 2.576]),
+)
 def test_the_cohort_wide_wilson_interval_is_the_one_of_each_mission(
     pairs: list[tuple[int, int]], z: float
 ) -> None:
     # Checklist intervals are computed for the whole cohort at once; each must be the
     # public single-proportion interval of its own counts.
     counts = [(min(a, n), n) for a, n in pairs]
-    lo, hi = wilson_arrays(np.array([a for a, _ in counts], float),
-                           np.array([n for _, n in counts], float), z)
+    lo, hi = wilson_arrays(
+        np.array([a for a, _ in counts], float), np.array([n for _, n in counts], float), z
+    )
     for k, (a, n) in enumerate(counts):
         assert (lo[k], hi[k]) == pytest.approx(wilson(a, n, z), abs=1e-12)
         assert 0 <= lo[k] <= a / n <= hi[k] <= 1
@@ -284,12 +300,16 @@ def test_point_statistics_of_decimal_answers_depend_on_the_values_alone(
     missions = MISSIONS + (
         "  - {id: n, country: BBB, name: N, election: {type: general, date: 2024-01-01}}\n"
     )
-    root = make_workspace(tmp_path, rubric=DECIMAL_RUBRIC, missions=missions,
-                          checklists="\n".join(lines) + "\n")
+    root = make_workspace(
+        tmp_path, rubric=DECIMAL_RUBRIC, missions=missions, checklists="\n".join(lines) + "\n"
+    )
     ws = ovm.load_workspace(root)
     scores = ovm.score(ws.rubric, ws.observations, bootstrap=0)
     m, n = scores.scorecard("m"), scores.scorecard("n")
     assert [m.node(x).value for x in ("p.d", "p.sum", "p.median")] == [0.608, 3.04, 0.75]
     # The median of two values is interpolated between them, not their rounded mean.
     assert [n.node(x).value for x in ("p.d", "p.sum", "p.median")] == [
-        (0.1 + 0.7) / 2, 0.1 + 0.7, 0.4]
+        (0.1 + 0.7) / 2,
+        0.1 + 0.7,
+        0.4,
+    ]

@@ -39,12 +39,16 @@ def test_coverage_against_the_plan_by_country_and_city(tmp_path: Path) -> None:
     assert cov is not None
     assert (cov.planned, cov.observed, cov.visits, cov.share) == (5, 3, 3, 0.6)
     assert cov.by_country == (AreaCoverage("ESP", None, 3, 1), AreaCoverage("USA", None, 2, 2))
-    assert cov.by_city == (AreaCoverage("ESP", "Madrid", 2, 1),
-                           AreaCoverage("ESP", "Sevilla", 1, 0),
-                           AreaCoverage("USA", "Houston", 1, 1),
-                           AreaCoverage("USA", "Miami", 1, 1))
-    assert cov.unvisited == (PlannedPlace(id="s8", country="ESP", city="Madrid", tables=1),
-                             PlannedPlace(id="s9", country="ESP", city="Sevilla", tables=1))
+    assert cov.by_city == (
+        AreaCoverage("ESP", "Madrid", 2, 1),
+        AreaCoverage("ESP", "Sevilla", 1, 0),
+        AreaCoverage("USA", "Houston", 1, 1),
+        AreaCoverage("USA", "Miami", 1, 1),
+    )
+    assert cov.unvisited == (
+        PlannedPlace(id="s8", country="ESP", city="Madrid", tables=1),
+        PlannedPlace(id="s9", country="ESP", city="Sevilla", tables=1),
+    )
     assert cov.unplanned == ("s4",)
     assert obs.mission("aaa-2020").places[0].opens == dt.time(8, 0)
     assert plan_coverage(obs, "bbb-2021") is None
@@ -53,35 +57,53 @@ def test_coverage_against_the_plan_by_country_and_city(tmp_path: Path) -> None:
 def test_places_in_missions_yaml_count_alike(tmp_path: Path) -> None:
     root = tmp_path / "ws"
     shutil.copytree(MINI, root)
-    text = (root / "missions.yaml").read_text(encoding="utf-8").replace(
-        "    election: {type: presidential, date: 2021-03-01, round: 2}\n",
-        "    election: {type: presidential, date: 2021-03-01, round: 2}\n"
-        "    places:\n"
-        "      - {id: s1, country: ARG, city: Buenos Aires, tables: 10}\n"
-        "      - {id: s7, country: ARG, city: Córdoba}\n")
+    text = (
+        (root / "missions.yaml")
+        .read_text(encoding="utf-8")
+        .replace(
+            "    election: {type: presidential, date: 2021-03-01, round: 2}\n",
+            "    election: {type: presidential, date: 2021-03-01, round: 2}\n"
+            "    places:\n"
+            "      - {id: s1, country: ARG, city: Buenos Aires, tables: 10}\n"
+            "      - {id: s7, country: ARG, city: Córdoba}\n",
+        )
+    )
     (root / "missions.yaml").write_text(text, encoding="utf-8")
     cov = plan_coverage(load_workspace(root).observations, "bbb-2021")
     assert cov is not None
     assert (cov.planned, cov.observed, [p.id for p in cov.unvisited], cov.unplanned) == (
-        2, 1, ["s7"], ("s2",))
+        2,
+        1,
+        ["s7"],
+        ("s2",),
+    )
 
 
 def test_a_bad_plan_is_rejected_row_by_row(tmp_path: Path) -> None:
     bad = PLACES + "aaa-2020,s1,USA,Miami,1,\nzzz,x1,ESP,Madrid,,\naaa-2020,x2,Spain,,-1,8am\n"
     ws = load_workspace(_workspace(tmp_path, bad))
-    got = [(r.row, [(i.column, i.code) for i in r.reasons])
-           for r in ws.observations.report.rejected if r.file.endswith("places.csv")]
-    assert got == [(7, [(2, "duplicate-place")]), (8, [(1, "unknown-mission")]),
-                   (9, [(3, "invalid-country"), (5, "negative-count"), (6, "invalid-time")])]
+    got = [
+        (r.row, [(i.column, i.code) for i in r.reasons])
+        for r in ws.observations.report.rejected
+        if r.file.endswith("places.csv")
+    ]
+    assert got == [
+        (7, [(2, "duplicate-place")]),
+        (8, [(1, "unknown-mission")]),
+        (9, [(3, "invalid-country"), (5, "negative-count"), (6, "invalid-time")]),
+    ]
 
 
 def test_a_bad_place_in_missions_yaml_is_located(tmp_path: Path) -> None:
     root = tmp_path / "ws"
     shutil.copytree(MINI, root)
     text = (root / "missions.yaml").read_text(encoding="utf-8") + (
-        "    places:\n      - {id: p1, country: ESP}\n      - {id: p1, country: XYZ}\n")
+        "    places:\n      - {id: p1, country: ESP}\n      - {id: p1, country: XYZ}\n"
+    )
     (root / "missions.yaml").write_text(text, encoding="utf-8")
     with pytest.raises(DataError) as err:
         load_workspace(root)
     assert [(i.line, i.code) for i in err.value.issues] == [
-        (18, "duplicate-place"), (18, "invalid-country")]
+        (18, "duplicate-place"),
+        (18, "invalid-country"),
+    ]

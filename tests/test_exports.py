@@ -39,11 +39,33 @@ RICH_ROWS = DATA / "exports" / "rich_checklists.csv"
 MISSIONS = {"aaa-2020", "bbb-2021"}
 
 KOBO_BEFORE = ("start", "end")
-KOBO_AFTER = ("meta/instanceID", "_id", "_uuid", "_submission_time", "_validation_status",
-              "_notes", "_status", "_submitted_by", "__version__", "_tags", "_index")
+KOBO_AFTER = (
+    "meta/instanceID",
+    "_id",
+    "_uuid",
+    "_submission_time",
+    "_validation_status",
+    "_notes",
+    "_status",
+    "_submitted_by",
+    "__version__",
+    "_tags",
+    "_index",
+)
 ODK_BEFORE = ("SubmissionDate", "start", "end")
-ODK_AFTER = ("meta-instanceID", "KEY", "SubmitterID", "SubmitterName", "AttachmentsPresent",
-             "AttachmentsExpected", "Status", "ReviewState", "DeviceID", "Edits", "FormVersion")
+ODK_AFTER = (
+    "meta-instanceID",
+    "KEY",
+    "SubmitterID",
+    "SubmitterName",
+    "AttachmentsPresent",
+    "AttachmentsExpected",
+    "Status",
+    "ReviewState",
+    "DeviceID",
+    "Edits",
+    "FormVersion",
+)
 
 Plain = dict[str, str | None]
 Column = tuple[str, Callable[[Plain], Any]]
@@ -64,8 +86,9 @@ def _number(text: str | None) -> Any:
     return int(x) if x.is_integer() else x
 
 
-def answer_columns(rubric: Rubric, sep: str, *, expand: Sequence[str] = (),
-                   lang: str | None = None) -> list[Column]:
+def answer_columns(
+    rubric: Rubric, sep: str, *, expand: Sequence[str] = (), lang: str | None = None
+) -> list[Column]:
     """Header and cell of every answer column, as the tools name them (names or labels)."""
     cols: list[Column] = []
 
@@ -78,8 +101,7 @@ def answer_columns(rubric: Rubric, sep: str, *, expand: Sequence[str] = (),
         return pick(choice.label, lang)
 
     for name in VISIT_FIELDS:
-        cols.append((VISIT_LABELS[name][lang] if lang else name,
-                     lambda p, name=name: p.get(name)))
+        cols.append((VISIT_LABELS[name][lang] if lang else name, lambda p, name=name: p.get(name)))
     for fam, questions in checklist_families(rubric):
         group = pick(fam.labels, lang) if lang else field_name(fam.id)
         for q in questions:
@@ -99,8 +121,7 @@ def answer_columns(rubric: Rubric, sep: str, *, expand: Sequence[str] = (),
                     return word
 
                 cols.append((ghead, gate))
-                cols.append((qhead, lambda p, raw=raw: None if raw(p) == "na"
-                             else _number(raw(p))))
+                cols.append((qhead, lambda p, raw=raw: None if raw(p) == "na" else _number(raw(p))))
             elif q.numeric:
                 cols.append((qhead, lambda p, raw=raw: _number(raw(p))))
             elif q.id in expand:
@@ -108,8 +129,9 @@ def answer_columns(rubric: Rubric, sep: str, *, expand: Sequence[str] = (),
                 for c in names:
                     suffix = label_of(q, c) if lang else c
 
-                    def flag(p: Plain, raw: Callable[[Plain], str | None] = raw,
-                             c: str = c) -> int | None:
+                    def flag(
+                        p: Plain, raw: Callable[[Plain], str | None] = raw, c: str = c
+                    ) -> int | None:
                         v = raw(p)
                         return None if v is None else int(c in v.split())
 
@@ -122,10 +144,15 @@ def answer_columns(rubric: Rubric, sep: str, *, expand: Sequence[str] = (),
     return cols
 
 
-def export_table(rubric: Rubric, rows: Sequence[Plain], tool: str, *,
-                 expand: Sequence[str] = (), lang: str | None = None,
-                 meta: dict[int, dict[str, str]] | None = None,
-                 ) -> tuple[list[str], list[list[Any]]]:
+def export_table(
+    rubric: Rubric,
+    rows: Sequence[Plain],
+    tool: str,
+    *,
+    expand: Sequence[str] = (),
+    lang: str | None = None,
+    meta: dict[int, dict[str, str]] | None = None,
+) -> tuple[list[str], list[list[Any]]]:
     """A whole export: tool metadata around the answers, one submission per plain row."""
     cols = answer_columns(rubric, "/" if tool == "kobo" else "-", expand=expand, lang=lang)
     before, after = (KOBO_BEFORE, KOBO_AFTER) if tool == "kobo" else (ODK_BEFORE, ODK_AFTER)
@@ -134,14 +161,28 @@ def export_table(rubric: Rubric, rows: Sequence[Plain], tool: str, *,
     for i, p in enumerate(rows):
         uid = f"uuid:0000{i:04d}-0000-4000-8000-000000000000"
         values: dict[str, Any] = {
-            "start": "2020-05-01T07:55:00.000-05:00", "end": "2020-05-01T08:15:00.000-05:00",
-            "meta/instanceID": uid, "_id": 1000 + i, "_uuid": uid[5:],
-            "_submission_time": "2020-05-02T10:00:00", "_validation_status": "",
-            "_status": "submitted_via_web", "__version__": "vABC", "_index": i + 1,
-            "SubmissionDate": "2020-05-02T10:00:00.000Z", "meta-instanceID": uid, "KEY": uid,
-            "SubmitterID": 7, "SubmitterName": "collect", "AttachmentsPresent": 0,
-            "AttachmentsExpected": 0, "Status": "", "ReviewState": "", "DeviceID": "d1",
-            "Edits": 0, "FormVersion": "0.1",
+            "start": "2020-05-01T07:55:00.000-05:00",
+            "end": "2020-05-01T08:15:00.000-05:00",
+            "meta/instanceID": uid,
+            "_id": 1000 + i,
+            "_uuid": uid[5:],
+            "_submission_time": "2020-05-02T10:00:00",
+            "_validation_status": "",
+            "_status": "submitted_via_web",
+            "__version__": "vABC",
+            "_index": i + 1,
+            "SubmissionDate": "2020-05-02T10:00:00.000Z",
+            "meta-instanceID": uid,
+            "KEY": uid,
+            "SubmitterID": 7,
+            "SubmitterName": "collect",
+            "AttachmentsPresent": 0,
+            "AttachmentsExpected": 0,
+            "Status": "",
+            "ReviewState": "",
+            "DeviceID": "d1",
+            "Edits": 0,
+            "FormVersion": "0.1",
         }
         values.update((meta or {}).get(i, {}))
         cells = {h: fn(p) for h, fn in cols}
@@ -171,8 +212,13 @@ def write_export(path: Path, header: list[str], rows: list[list[Any]]) -> Path:
 # --- workspaces --------------------------------------------------------------------------------
 
 
-def workspace(tmp_path: Path, name: str, *, rubric: Path | None = None,
-              checklists: list[dict[str, Any]] | None = None) -> Path:
+def workspace(
+    tmp_path: Path,
+    name: str,
+    *,
+    rubric: Path | None = None,
+    checklists: list[dict[str, Any]] | None = None,
+) -> Path:
     root = tmp_path / name
     shutil.copytree(MINI, root)
     if rubric is not None:
@@ -187,16 +233,21 @@ def workspace(tmp_path: Path, name: str, *, rubric: Path | None = None,
 def scorecards(root: Path) -> list[Any]:
     ws = load_workspace(root)
     scores = score(ws.rubric, ws.observations, seed=7, bootstrap=50)
-    return [(card.mission.id, card.sites, card.simulated,
-             [n.model_dump(exclude={"explanation"}) for n in (card.overall, *card.nodes)],
-             [(f.code, f.node, f.severity) for f in card.findings],
-             [n.model_dump() for n in card.notes])
-            for card in scores.scorecards]
+    return [
+        (
+            card.mission.id,
+            card.sites,
+            card.simulated,
+            [n.model_dump(exclude={"explanation"}) for n in (card.overall, *card.nodes)],
+            [(f.code, f.node, f.severity) for f in card.findings],
+            [n.model_dump() for n in card.notes],
+        )
+        for card in scores.scorecards
+    ]
 
 
 def accounted(report: Any) -> bool:
-    return bool(report.rows_read == report.rows_used + report.rows_rejected
-                + report.rows_excluded)
+    return bool(report.rows_read == report.rows_used + report.rows_rejected + report.rows_excluded)
 
 
 def located(load: Any) -> list[tuple[int | None, int | None, str]]:
@@ -218,39 +269,54 @@ def rich() -> Rubric:
 
 @pytest.mark.parametrize("tool", ["kobo", "odk"])
 @pytest.mark.parametrize("suffix", [".csv", ".xlsx"])
-def test_export_scores_like_the_plain_layout(tmp_path: Path, mini: Rubric, tool: str,
-                                             suffix: str) -> None:
+def test_export_scores_like_the_plain_layout(
+    tmp_path: Path, mini: Rubric, tool: str, suffix: str
+) -> None:
     rows = plain_rows(MINI / "checklists.csv")
     header, table = export_table(mini, rows, tool)
-    root = workspace(tmp_path, "export", checklists=[
-        {"path": f"export{suffix}", "layout": tool, "simulated": True}])
+    root = workspace(
+        tmp_path,
+        "export",
+        checklists=[{"path": f"export{suffix}", "layout": tool, "simulated": True}],
+    )
     write_export(root / f"export{suffix}", header, table)
     plain = workspace(tmp_path, "plain")
 
     assert scorecards(root) == scorecards(plain)
     report = load_workspace(root).observations.report
     checklist = [f for f in report.files if f.kind == "checklist"]
-    assert [(f.rows_read, f.rows_used, f.rows_rejected, f.rows_excluded, f.unmatched_columns)
-            for f in checklist] == [(6, 6, 0, 0, ())]
+    assert [
+        (f.rows_read, f.rows_used, f.rows_rejected, f.rows_excluded, f.unmatched_columns)
+        for f in checklist
+    ] == [(6, 6, 0, 0, ())]
 
 
-@pytest.mark.parametrize(("tool", "suffix", "expand", "lang"), [
-    ("kobo", ".xlsx", ("2access.languages",), None),
-    ("kobo", ".csv", (), None),
-    ("odk", ".csv", ("2access.languages",), None),
-    ("odk", ".xlsx", (), None),
-    ("kobo", ".xlsx", ("2access.languages",), "es"),
-    ("kobo", ".csv", ("2access.languages",), "en"),
-])
-def test_every_answer_type_round_trips(tmp_path: Path, rich: Rubric, tool: str, suffix: str,
-                                       expand: tuple[str, ...], lang: str | None) -> None:
+@pytest.mark.parametrize(
+    ("tool", "suffix", "expand", "lang"),
+    [
+        ("kobo", ".xlsx", ("2access.languages",), None),
+        ("kobo", ".csv", (), None),
+        ("odk", ".csv", ("2access.languages",), None),
+        ("odk", ".xlsx", (), None),
+        ("kobo", ".xlsx", ("2access.languages",), "es"),
+        ("kobo", ".csv", ("2access.languages",), "en"),
+    ],
+)
+def test_every_answer_type_round_trips(
+    tmp_path: Path, rich: Rubric, tool: str, suffix: str, expand: tuple[str, ...], lang: str | None
+) -> None:
     rows = plain_rows(RICH_ROWS)
     header, table = export_table(rich, rows, tool, expand=expand, lang=lang)
-    root = workspace(tmp_path, "export", rubric=RICH_RUBRIC, checklists=[
-        {"path": f"export{suffix}", "layout": tool, "simulated": True}])
+    root = workspace(
+        tmp_path,
+        "export",
+        rubric=RICH_RUBRIC,
+        checklists=[{"path": f"export{suffix}", "layout": tool, "simulated": True}],
+    )
     write_export(root / f"export{suffix}", header, table)
-    plain = workspace(tmp_path, "plain", rubric=RICH_RUBRIC, checklists=[
-        {"path": "rich.csv", "simulated": True}])
+    plain = workspace(
+        tmp_path, "plain", rubric=RICH_RUBRIC, checklists=[{"path": "rich.csv", "simulated": True}]
+    )
     shutil.copy(RICH_ROWS, plain / "rich.csv")
 
     assert scorecards(root) == scorecards(plain)
@@ -261,34 +327,61 @@ def test_every_answer_type_round_trips(tmp_path: Path, rich: Rubric, tool: str, 
 
 def test_header_names_every_answer_column_in_form_order(rich: Rubric) -> None:
     assert export_header(rich, separator="-", expand=["2access.languages"]) == [
-        "mission", "site", "site_country", "site_city", "observer", "visited_at",
-        "practice-practice.on_time", "practice-practice.queue", "practice-practice.turned_away",
-        "_2access-_2access.languages/local", "_2access-_2access.languages/national",
-        "_2access-_2access.languages/other", "_2access-_2access.languages/na",
-        "_2access-_2access.staff", "_2access-_2access.outside_NA", "_2access-_2access.outside",
-        "_2access-_3ramp", "notes", "ovm_rubric", "ovm_rubric_version", "ovm_rubric_sha256"]
+        "mission",
+        "site",
+        "site_country",
+        "site_city",
+        "observer",
+        "visited_at",
+        "practice-practice.on_time",
+        "practice-practice.queue",
+        "practice-practice.turned_away",
+        "_2access-_2access.languages/local",
+        "_2access-_2access.languages/national",
+        "_2access-_2access.languages/other",
+        "_2access-_2access.languages/na",
+        "_2access-_2access.staff",
+        "_2access-_2access.outside_NA",
+        "_2access-_2access.outside",
+        "_2access-_3ramp",
+        "notes",
+        "ovm_rubric",
+        "ovm_rubric_version",
+        "ovm_rubric_sha256",
+    ]
 
 
 # --- malformed exports -------------------------------------------------------------------------
 
 
-def load(tmp_path: Path, rubric: Rubric, header: list[str], table: list[list[Any]],
-         name: str = "export.csv", tool: str = "kobo") -> Any:
-    return load_export(write_export(tmp_path / name, header, table), rubric, MISSIONS,
-                       layout=tool)
+def load(
+    tmp_path: Path,
+    rubric: Rubric,
+    header: list[str],
+    table: list[list[Any]],
+    name: str = "export.csv",
+    tool: str = "kobo",
+) -> Any:
+    return load_export(write_export(tmp_path / name, header, table), rubric, MISSIONS, layout=tool)
 
 
-def test_missing_mission_column_rejects_every_row_at_its_place(tmp_path: Path,
-                                                               mini: Rubric) -> None:
-    header, table = export_table(mini, plain_rows(MINI / "checklists.csv"), "kobo",
-                                 meta={1: {"_validation_status": "validation_status_not_approved"}})
+def test_missing_mission_column_rejects_every_row_at_its_place(
+    tmp_path: Path, mini: Rubric
+) -> None:
+    header, table = export_table(
+        mini,
+        plain_rows(MINI / "checklists.csv"),
+        "kobo",
+        meta={1: {"_validation_status": "validation_status_not_approved"}},
+    )
     j = header.index("mission")
-    header = header[:j] + header[j + 1:]
-    table = [r[:j] + r[j + 1:] for r in table]
+    header = header[:j] + header[j + 1 :]
+    table = [r[:j] + r[j + 1 :] for r in table]
     result = load(tmp_path, mini, header, table)
 
     assert [(i.line, i.column, i.code, i.severity) for i in result.issues] == [
-        (1, None, "missing-column", "error")]
+        (1, None, "missing-column", "error")
+    ]
     assert located(result) == [(r, None, "missing-mission") for r in (2, 4, 5, 6, 7)]
     rep = result.report
     assert (rep.rows_read, rep.rows_used, rep.rows_rejected, rep.rows_excluded) == (6, 0, 5, 1)
@@ -305,8 +398,9 @@ def test_missing_mission_column_stops_the_workspace(tmp_path: Path, mini: Rubric
     assert [(i.line, i.column, i.code) for i in err.value.errors] == [(1, None, "missing-column")]
 
 
-def test_unknown_choices_reject_their_rows_at_the_export_column(tmp_path: Path,
-                                                                rich: Rubric) -> None:
+def test_unknown_choices_reject_their_rows_at_the_export_column(
+    tmp_path: Path, rich: Rubric
+) -> None:
     rows = plain_rows(RICH_ROWS)
     rows[1]["practice.on_time"] = "maybe"
     rows[2]["2access.staff"] = "robots"
@@ -354,14 +448,19 @@ def test_choice_flags_read_yes_and_no_as_every_table_does(tmp_path: Path, rich: 
     assert frame is not None
     # A flag is yes or no: a missing word is no flag, not a silent "not chosen".
     assert [(i.line, i.column, i.code) for i in issues if i.severity == "error"] == [
-        (4, other + 1, "invalid-flag")]
+        (4, other + 1, "invalid-flag")
+    ]
     assert frame.select(ROW, "2access.languages").rows() == [
-        (2, "local national other"), (3, "national other"), (5, None)]
+        (2, "local national other"),
+        (3, "national other"),
+        (5, None),
+    ]
 
 
 @pytest.mark.parametrize("tool", ["kobo", "odk"])
-def test_duplicated_submission_ids_reject_the_later_rows(tmp_path: Path, mini: Rubric,
-                                                         tool: str) -> None:
+def test_duplicated_submission_ids_reject_the_later_rows(
+    tmp_path: Path, mini: Rubric, tool: str
+) -> None:
     id_col = "_uuid" if tool == "kobo" else "KEY"
     header, table = export_table(mini, plain_rows(MINI / "checklists.csv"), tool)
     j = header.index(id_col)
@@ -371,11 +470,16 @@ def test_duplicated_submission_ids_reject_the_later_rows(tmp_path: Path, mini: R
         table[3][header.index("meta/instanceID")] = table[0][header.index("meta/instanceID")]
     result = load(tmp_path, mini, header, table, tool=tool)
 
-    assert located(result) == [(5, j + 1, "duplicate-submission"),
-                               (7, j + 1, "duplicate-submission")]
+    assert located(result) == [
+        (5, j + 1, "duplicate-submission"),
+        (7, j + 1, "duplicate-submission"),
+    ]
     assert result.rows[ROW].to_list() == [2, 3, 4, 6]
-    assert (result.report.rows_read, result.report.rows_used,
-            result.report.rows_rejected) == (6, 4, 2)
+    assert (result.report.rows_read, result.report.rows_used, result.report.rows_rejected) == (
+        6,
+        4,
+        2,
+    )
     assert accounted(result.report)
 
 
@@ -388,19 +492,25 @@ def test_duplicates_are_rejected_rows_in_a_workspace(tmp_path: Path, mini: Rubri
     report = load_workspace(root).observations.report
 
     assert [(i.line, i.column, i.code) for i in report.errors] == [
-        (4, j + 1, "duplicate-submission")]
+        (4, j + 1, "duplicate-submission")
+    ]
     assert all(accounted(f) for f in report.files)
 
 
-@pytest.mark.parametrize(("tool", "column", "word"), [
-    ("kobo", "_validation_status", "validation_status_not_approved"),
-    ("kobo", "_validation_status", "Not Approved"),
-    ("odk", "ReviewState", "rejected"),
-])
-def test_rejected_submissions_are_excluded_and_counted(tmp_path: Path, mini: Rubric, tool: str,
-                                                       column: str, word: str) -> None:
-    header, table = export_table(mini, plain_rows(MINI / "checklists.csv"), tool,
-                                 meta={0: {column: word}, 4: {column: word}})
+@pytest.mark.parametrize(
+    ("tool", "column", "word"),
+    [
+        ("kobo", "_validation_status", "validation_status_not_approved"),
+        ("kobo", "_validation_status", "Not Approved"),
+        ("odk", "ReviewState", "rejected"),
+    ],
+)
+def test_rejected_submissions_are_excluded_and_counted(
+    tmp_path: Path, mini: Rubric, tool: str, column: str, word: str
+) -> None:
+    header, table = export_table(
+        mini, plain_rows(MINI / "checklists.csv"), tool, meta={0: {column: word}, 4: {column: word}}
+    )
     root = workspace(tmp_path, "ws", checklists=[{"path": "e.csv", "layout": tool}])
     write_export(root / "e.csv", header, table)
     ws = load_workspace(root)
@@ -410,8 +520,7 @@ def test_rejected_submissions_are_excluded_and_counted(tmp_path: Path, mini: Rub
     assert ws.observations.sites[ROW].to_list() == [3, 4, 5, 7]
 
 
-def test_unknown_columns_are_warned_and_tool_metadata_is_not(tmp_path: Path,
-                                                             mini: Rubric) -> None:
+def test_unknown_columns_are_warned_and_tool_metadata_is_not(tmp_path: Path, mini: Rubric) -> None:
     header, table = export_table(mini, plain_rows(MINI / "checklists.csv"), "kobo")
     header += ["practice/practice.extra", "weather", "_geolocation"]
     table = [[*r, "x", "sunny", None] for r in table]
@@ -419,7 +528,8 @@ def test_unknown_columns_are_warned_and_tool_metadata_is_not(tmp_path: Path,
 
     assert [(i.line, i.column, i.code, i.severity) for i in result.issues] == [
         (1, len(header) - 2, "unknown-column", "warning"),
-        (1, len(header) - 1, "unknown-column", "warning")]
+        (1, len(header) - 1, "unknown-column", "warning"),
+    ]
     assert result.report.unmatched_columns == ("practice/practice.extra", "weather")
     assert result.report.rows_used == 6
 
@@ -433,7 +543,8 @@ def test_a_form_of_another_rubric_version_is_warned(tmp_path: Path, mini: Rubric
 
 
 def test_a_semicolon_export_is_read_but_a_plain_semicolon_table_refused(
-        tmp_path: Path, mini: Rubric) -> None:
+    tmp_path: Path, mini: Rubric
+) -> None:
     header, table = export_table(mini, plain_rows(MINI / "checklists.csv"), "kobo")
     path = tmp_path / "semi.csv"
     with path.open("w", encoding="utf-8", newline="") as fh:
@@ -446,10 +557,12 @@ def test_a_semicolon_export_is_read_but_a_plain_semicolon_table_refused(
     assert [(i.line, i.column, i.code) for i in issues] == [(1, 1, "wrong-separator")]
 
 
-def test_normalise_export_drops_unusable_rows_with_located_errors(mini: Rubric,
-                                                                  tmp_path: Path) -> None:
-    header, table = export_table(mini, plain_rows(MINI / "checklists.csv"), "odk",
-                                 meta={2: {"ReviewState": "rejected"}})
+def test_normalise_export_drops_unusable_rows_with_located_errors(
+    mini: Rubric, tmp_path: Path
+) -> None:
+    header, table = export_table(
+        mini, plain_rows(MINI / "checklists.csv"), "odk", meta={2: {"ReviewState": "rejected"}}
+    )
     j = header.index("KEY")
     table[4][j] = table[0][j]
     path = write_export(tmp_path / "odk.csv", header, table)
@@ -461,33 +574,59 @@ def test_normalise_export_drops_unusable_rows_with_located_errors(mini: Rubric,
     assert excluded == 1
     assert [(i.line, i.column, i.code) for i in issues] == [(6, j + 1, "duplicate-submission")]
     assert frame[ROW].to_list() == [2, 3, 5, 7]
-    assert frame.columns == ["_row", "mission", "site", "site_country", "site_city", "observer",
-                             "visited_at", "notes", "practice.on_time", "practice.queue",
-                             "practice.turned_away"]
+    assert frame.columns == [
+        "_row",
+        "mission",
+        "site",
+        "site_country",
+        "site_city",
+        "observer",
+        "visited_at",
+        "notes",
+        "practice.on_time",
+        "practice.queue",
+        "practice.turned_away",
+    ]
 
 
 # --- properties ------------------------------------------------------------------------------
 
-_row = st.fixed_dictionaries({
-    "answer": st.sampled_from(["yes", "no", "na", "maybe", None]),
-    "mission": st.sampled_from(["aaa-2020", "bbb-2021", "zzz-1999", None]),
-    "uid": st.sampled_from(["u1", "u2", "u3", "u4", None]),
-    "status": st.sampled_from(["", "validation_status_approved",
-                               "validation_status_not_approved", "validation_status_on_hold"]),
-})
+_row = st.fixed_dictionaries(
+    {
+        "answer": st.sampled_from(["yes", "no", "na", "maybe", None]),
+        "mission": st.sampled_from(["aaa-2020", "bbb-2021", "zzz-1999", None]),
+        "uid": st.sampled_from(["u1", "u2", "u3", "u4", None]),
+        "status": st.sampled_from(
+            [
+                "",
+                "validation_status_approved",
+                "validation_status_not_approved",
+                "validation_status_on_hold",
+            ]
+        ),
+    }
+)
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(_row, max_size=12))
 def test_every_row_of_an_export_is_accounted_for(mini: Rubric, rows: list[dict[str, Any]]) -> None:
-    df = pl.DataFrame({
-        "mission": [r["mission"] for r in rows],
-        "practice/practice.on_time": [r["answer"] for r in rows],
-        "_uuid": [r["uid"] for r in rows],
-        "_validation_status": [r["status"] or None for r in rows],
-        ROW: list(range(2, len(rows) + 2)),
-    }, schema={"mission": pl.String, "practice/practice.on_time": pl.String,
-               "_uuid": pl.String, "_validation_status": pl.String, ROW: pl.Int64})
+    df = pl.DataFrame(
+        {
+            "mission": [r["mission"] for r in rows],
+            "practice/practice.on_time": [r["answer"] for r in rows],
+            "_uuid": [r["uid"] for r in rows],
+            "_validation_status": [r["status"] or None for r in rows],
+            ROW: list(range(2, len(rows) + 2)),
+        },
+        schema={
+            "mission": pl.String,
+            "practice/practice.on_time": pl.String,
+            "_uuid": pl.String,
+            "_validation_status": pl.String,
+            ROW: pl.Int64,
+        },
+    )
     result = validate_export(df, mini, MISSIONS, "x.csv", "kobo")
     rep = result.report
 
@@ -500,8 +639,12 @@ def test_every_row_of_an_export_is_accounted_for(mini: Rubric, rows: list[dict[s
             seen.add(r["uid"])
         usable += first and r["mission"] in MISSIONS and r["answer"] != "maybe"
     assert accounted(rep)
-    assert (rep.rows_read, rep.rows_excluded, rep.rows_used) == (len(rows),
-                                                                 len(rows) - len(kept), usable)
+    assert (rep.rows_read, rep.rows_excluded, rep.rows_used) == (
+        len(rows),
+        len(rows) - len(kept),
+        usable,
+    )
     assert sorted(result.rows[ROW].to_list() + [r.row for r in result.rejected]) == sorted(
-        set(range(2, len(rows) + 2)) - {i + 2 for i, r in enumerate(rows)
-                                        if r["status"] == "validation_status_not_approved"})
+        set(range(2, len(rows) + 2))
+        - {i + 2 for i, r in enumerate(rows) if r["status"] == "validation_status_not_approved"}
+    )

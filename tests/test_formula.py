@@ -17,62 +17,75 @@ def value(text: str, **env: float) -> float:
     return float(formula.evaluate(formula.parse(text), dict(env)))
 
 
-@pytest.mark.parametrize(("text", "env", "expected"), [
-    ("votes / registered * 100", {"votes": 350, "registered": 1000}, 35.0),
-    ("2 + 3 * 4", {}, 14.0),
-    ("(2 + 3) * 4", {}, 20.0),
-    ("2 - 3 - 4", {}, -5.0),  # left associative: (2 - 3) - 4
-    ("8 / 4 / 2", {}, 1.0),  # left associative: (8 / 4) / 2
-    ("-2 * 3", {}, -6.0),
-    ("--3", {}, 3.0),
-    ("+-+3", {}, -3.0),
-    ("2 * -3", {}, -6.0),
-    ("min(3, 1, 2)", {}, 1.0),
-    ("max(a, b) - min(a, b)", {"a": 7, "b": 3}, 4.0),
-    ("abs(a - b)", {"a": 3, "b": 7}, 4.0),
-    ("1.5e2 + .5 + 1.", {}, 151.5),
-    ("  x  ", {"x": 9}, 9.0),
-])
+@pytest.mark.parametrize(
+    ("text", "env", "expected"),
+    [
+        ("votes / registered * 100", {"votes": 350, "registered": 1000}, 35.0),
+        ("2 + 3 * 4", {}, 14.0),
+        ("(2 + 3) * 4", {}, 20.0),
+        ("2 - 3 - 4", {}, -5.0),  # left associative: (2 - 3) - 4
+        ("8 / 4 / 2", {}, 1.0),  # left associative: (8 / 4) / 2
+        ("-2 * 3", {}, -6.0),
+        ("--3", {}, 3.0),
+        ("+-+3", {}, -3.0),
+        ("2 * -3", {}, -6.0),
+        ("min(3, 1, 2)", {}, 1.0),
+        ("max(a, b) - min(a, b)", {"a": 7, "b": 3}, 4.0),
+        ("abs(a - b)", {"a": 3, "b": 7}, 4.0),
+        ("1.5e2 + .5 + 1.", {}, 151.5),
+        ("  x  ", {"x": 9}, 9.0),
+    ],
+)
 def test_evaluates_like_arithmetic(text: str, env: dict, expected: float) -> None:
     assert value(text, **env) == expected
 
 
 def test_parses_into_a_tree_with_variable_offsets() -> None:
     assert formula.parse("a + b * -2") == BinOp(
-        "+", Var("a", 0), BinOp("*", Var("b", 4), Unary(Num(2.0))))
+        "+", Var("a", 0), BinOp("*", Var("b", 4), Unary(Num(2.0)))
+    )
     assert formula.parse("min(x, abs(y))") == Call(
-        "min", (Var("x", 4), Call("abs", (Var("y", 11),))))
+        "min", (Var("x", 4), Call("abs", (Var("y", 11),)))
+    )
     assert [(v.name, v.offset) for v in formula.names(formula.parse("v / r + v"))] == [
-        ("v", 0), ("r", 4), ("v", 8)]
+        ("v", 0),
+        ("r", 4),
+        ("v", 8),
+    ]
 
 
-@pytest.mark.parametrize(("text", "message", "offset"), [
-    ("", "empty formula", 0),
-    ("   ", "empty formula", 0),
-    ("a +", "unexpected end of formula", 3),
-    ("a $ b", "unexpected character '$'", 2),
-    ("a.b", "unexpected character '.'", 1),
-    ("2 ** 3", "unexpected '*'", 3),
-    ("a b", "unexpected 'b'", 2),
-    ("a)", "unexpected ')'", 1),
-    ("(a", "expected ')', found end of formula", 2),
-    ("min(a,)", "unexpected ')'", 6),
-    ("foo(1)", "unknown function 'foo' (allowed: abs, max, min)", 0),
-    ("x + min(1)", "min() takes at least 2 argument(s), got 1", 4),
-    ("abs(1, 2)", "abs() takes 1 argument(s), got 2", 0),
-    ("min", "min is a function: write min(...)", 0),
-    ("1e999", "number out of range", 0),
-    ("__import__('os').system('true')", "unexpected character \"'\"", 11),
-    ("x" * 2001, "formula longer than 2000 characters", 0),
-])
+@pytest.mark.parametrize(
+    ("text", "message", "offset"),
+    [
+        ("", "empty formula", 0),
+        ("   ", "empty formula", 0),
+        ("a +", "unexpected end of formula", 3),
+        ("a $ b", "unexpected character '$'", 2),
+        ("a.b", "unexpected character '.'", 1),
+        ("2 ** 3", "unexpected '*'", 3),
+        ("a b", "unexpected 'b'", 2),
+        ("a)", "unexpected ')'", 1),
+        ("(a", "expected ')', found end of formula", 2),
+        ("min(a,)", "unexpected ')'", 6),
+        ("foo(1)", "unknown function 'foo' (allowed: abs, max, min)", 0),
+        ("x + min(1)", "min() takes at least 2 argument(s), got 1", 4),
+        ("abs(1, 2)", "abs() takes 1 argument(s), got 2", 0),
+        ("min", "min is a function: write min(...)", 0),
+        ("1e999", "number out of range", 0),
+        ("__import__('os').system('true')", 'unexpected character "\'"', 11),
+        ("x" * 2001, "formula longer than 2000 characters", 0),
+    ],
+)
 def test_syntax_errors_carry_the_offending_offset(text: str, message: str, offset: int) -> None:
     with pytest.raises(FormulaSyntaxError) as info:
         formula.parse(text)
     assert (info.value.message, info.value.offset) == (message, offset)
 
 
-@pytest.mark.parametrize("text", ["-" * 1500 + "x", "+" * 1500 + "x", "(" * 60 + "x" + ")" * 60,
-                                  "-(" * 40 + "x" + ")" * 40])
+@pytest.mark.parametrize(
+    "text",
+    ["-" * 1500 + "x", "+" * 1500 + "x", "(" * 60 + "x" + ")" * 60, "-(" * 40 + "x" + ")" * 40],
+)
 def test_deep_nesting_is_a_syntax_error_not_a_crash(text: str) -> None:
     with pytest.raises(FormulaSyntaxError) as info:
         formula.parse(text)
@@ -89,25 +102,29 @@ def test_division_by_zero_and_missing_inputs_are_evaluation_errors() -> None:
 
 
 def test_evaluates_element_wise_on_arrays() -> None:
-    out = formula.evaluate(formula.parse("max(a, 2) / b"),
-                           {"a": np.array([1.0, 4.0]), "b": np.array([2.0, 4.0])})
+    out = formula.evaluate(
+        formula.parse("max(a, 2) / b"), {"a": np.array([1.0, 4.0]), "b": np.array([2.0, 4.0])}
+    )
     assert np.array_equal(out, np.array([1.0, 1.0]))
     with pytest.raises(EvaluationError):
         formula.evaluate(formula.parse("1 / b"), {"b": np.array([1.0, 0.0])})
 
 
-@pytest.mark.parametrize(("text", "canonical"), [
-    ("a-(b-c)", "a - (b - c)"),
-    ("(a-b)-c", "a - b - c"),
-    ("-(a+b)*c", "-(a + b) * c"),
-    ("a/(b*c)", "a / (b * c)"),
-    ("(a*b)/c", "a * b / c"),
-    ("a*-b", "a * -b"),
-    ("-+-x", "--x"),
-    ("((x))", "x"),
-    ("min(a, b+c, -d)", "min(a, b + c, -d)"),
-    ("2.50 + 1e3 + 0.1", "2.5 + 1000 + 0.1"),
-])
+@pytest.mark.parametrize(
+    ("text", "canonical"),
+    [
+        ("a-(b-c)", "a - (b - c)"),
+        ("(a-b)-c", "a - b - c"),
+        ("-(a+b)*c", "-(a + b) * c"),
+        ("a/(b*c)", "a / (b * c)"),
+        ("(a*b)/c", "a * b / c"),
+        ("a*-b", "a * -b"),
+        ("-+-x", "--x"),
+        ("((x))", "x"),
+        ("min(a, b+c, -d)", "min(a, b + c, -d)"),
+        ("2.50 + 1e3 + 0.1", "2.5 + 1000 + 0.1"),
+    ],
+)
 def test_to_text_writes_only_the_parentheses_precedence_needs(text: str, canonical: str) -> None:
     assert formula.to_text(formula.parse(text)) == canonical
 
@@ -128,8 +145,9 @@ VARS = ["a", "b", "c"]
 @st.composite
 def expressions(draw: st.DrawFn, depth: int = 0) -> str:
     if depth > 4 or draw(st.integers(0, 3)) == 0:
-        return draw(st.sampled_from(VARS) | st.integers(0, 1000).map(str)
-                    | st.floats(0.001, 1e6).map(repr))
+        return draw(
+            st.sampled_from(VARS) | st.integers(0, 1000).map(str) | st.floats(0.001, 1e6).map(repr)
+        )
     kind = draw(st.sampled_from(["bin", "bin", "neg", "paren", "call"]))
     if kind == "bin":
         op = draw(st.sampled_from(["+", "-", "*", "/"]))

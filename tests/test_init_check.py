@@ -21,14 +21,22 @@ def run(argv: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, 
 
 
 def test_init_writes_a_workspace_check_accepts_at_once(
-        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     root = tmp_path / "obs"
-    code, _, err = run(["init", str(root), "--missions", "col-2026", "mex-2024",
-                        "--copy-rubric"], capsys)
+    code, _, err = run(
+        ["init", str(root), "--missions", "col-2026", "mex-2024", "--copy-rubric"], capsys
+    )
     assert code == 0, err
     assert sorted(p.name for p in root.iterdir()) == [
-        "answers.csv", "checklists.csv", "missions.yaml", "ovm.yaml", "places.csv",
-        "rubric.yaml", "statistics.csv"]
+        "answers.csv",
+        "checklists.csv",
+        "missions.yaml",
+        "ovm.yaml",
+        "places.csv",
+        "rubric.yaml",
+        "statistics.csv",
+    ]
     assert run(["check", str(root)], capsys)[:2] == (0, f"{root}: valid (0 warning(s))\n")
     assert run(["validate", str(root / "ovm.yaml")], capsys)[0] == 0
     header = (root / "checklists.csv").read_text(encoding="utf-8").splitlines()[0]
@@ -36,8 +44,9 @@ def test_init_writes_a_workspace_check_accepts_at_once(
     assert "country: COL" in (root / "missions.yaml").read_text(encoding="utf-8")
 
 
-def test_init_refuses_to_overwrite_and_bad_ids(tmp_path: Path,
-                                               capsys: pytest.CaptureFixture[str]) -> None:
+def test_init_refuses_to_overwrite_and_bad_ids(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     assert run(["init", str(tmp_path / "a")], capsys)[0] == 0
     code, _, err = run(["init", str(tmp_path / "a")], capsys)
     assert (code, "never overwrites" in err) == (2, True)
@@ -47,18 +56,24 @@ def test_init_refuses_to_overwrite_and_bad_ids(tmp_path: Path,
 
 
 def test_check_locates_every_problem_without_scoring(
-        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     root = tmp_path / "obs"
     run(["init", str(root), "--missions", "col-2026"], capsys)
-    (root / "statistics.csv").write_text("mission,registered_abroad,turnout_extra\n"
-                                         "col-2026,41.300.000,1\nzzz,1,1\n", encoding="utf-8")
+    (root / "statistics.csv").write_text(
+        "mission,registered_abroad,turnout_extra\ncol-2026,41.300.000,1\nzzz,1,1\n",
+        encoding="utf-8",
+    )
     (root / "checklists.csv").write_text(
-        "mission,site,site_country,observer,visited_at\n"
-        "col-2026,s1,Spain,o1,yesterday\n", encoding="utf-8")
+        "mission,site,site_country,observer,visited_at\ncol-2026,s1,Spain,o1,yesterday\n",
+        encoding="utf-8",
+    )
     code, out, err = run(["check", str(root), "--format", "json"], capsys)
     assert code == 1
-    got = [(Path(i["file"]).name, i["line"], i["column"], i["code"], i["severity"])
-           for i in json.loads(out)["issues"]]
+    got = [
+        (Path(i["file"]).name, i["line"], i["column"], i["code"], i["severity"])
+        for i in json.loads(out)["issues"]
+    ]
     assert got == [
         ("checklists.csv", 2, 3, "invalid-country", "warning"),
         ("checklists.csv", 2, 5, "invalid-visit-time", "warning"),
@@ -72,8 +87,9 @@ def test_check_locates_every_problem_without_scoring(
     assert "'Spain' is not an ISO 3166 alpha-3 country code: did you mean 'ESP'?" in err
 
 
-def test_check_reports_a_broken_rubric_and_config(tmp_path: Path,
-                                                  capsys: pytest.CaptureFixture[str]) -> None:
+def test_check_reports_a_broken_rubric_and_config(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     root = tmp_path / "obs"
     run(["init", str(root), "--copy-rubric"], capsys)
     (root / "rubric.yaml").write_text("ovm_rubric: 1\nid: x\n", encoding="utf-8")
@@ -85,11 +101,17 @@ def test_check_reports_a_broken_rubric_and_config(tmp_path: Path,
     assert run(["check", str(tmp_path / "none")], capsys)[0] == 2
 
 
-@pytest.mark.parametrize("command", [["report", "--mission", "col-2062"],
-                                     ["recommend", "--mission", "col-2062"],
-                                     ["whatif", "--mission", "col-2062"]])
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["report", "--mission", "col-2062"],
+        ["recommend", "--mission", "col-2062"],
+        ["whatif", "--mission", "col-2062"],
+    ],
+)
 def test_a_wrong_mission_is_refused_before_scoring(
-        tmp_path: Path, capsys: pytest.CaptureFixture[str], command: list[str]) -> None:
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], command: list[str]
+) -> None:
     root = tmp_path / "obs"
     run(["init", str(root), "--missions", "col-2026"], capsys)
     code, _, err = run([command[0], str(root), *command[1:]], capsys)
@@ -100,12 +122,17 @@ def test_a_wrong_mission_is_refused_before_scoring(
 def test_every_data_code_in_the_code_is_documented() -> None:
     """Each kebab-case code a data or workspace module emits is listed in docs/workspace.md."""
     root = Path(__file__).parent.parent / "ovm"
-    sources = [*root.glob("data/*.py"), root / "yamldoc.py", root / "field" / "pull.py",
-               root / "cli" / "workspace.py"]
+    sources = [
+        *root.glob("data/*.py"),
+        root / "yamldoc.py",
+        root / "field" / "pull.py",
+        root / "cli" / "workspace.py",
+    ]
     pattern = re.compile(r'"([a-z]+(?:-[a-z]+)+)"')
     found = {c for p in sources for c in pattern.findall(p.read_text(encoding="utf-8"))}
     not_codes = {"utf-8", "utf-8-sig", "deco-voting-abroad", "iso3166-1", "not-found"}
-    docs = (DOCS / "workspace.md").read_text(encoding="utf-8") + (
-        DOCS / "field.md").read_text(encoding="utf-8")
+    docs = (DOCS / "workspace.md").read_text(encoding="utf-8") + (DOCS / "field.md").read_text(
+        encoding="utf-8"
+    )
     missing = sorted(c for c in found - not_codes if f"`{c}`" not in docs)
     assert missing == []

@@ -48,41 +48,184 @@ MEX_ES = "México, elecciones generales de 2024"
 
 # KoboToolbox's default CSV export: ';', every cell quoted, labels in Spanish, groups by '/'.
 KOBO_HEADER = [
-    "start", "end", "Misión", "Local de votación (identificador)", "País del local de votación",
-    "Ciudad", "Observador/a", "Hora de la visita", "Práctica/¿Abrió a tiempo?",
-    "Práctica/Minutos de espera", "Práctica/¿Cuántos electores fueron rechazados?",
-    "Acceso/¿En qué idiomas se mostraba la información?", "Acceso/¿Quién atendía el local?",
+    "start",
+    "end",
+    "Misión",
+    "Local de votación (identificador)",
+    "País del local de votación",
+    "Ciudad",
+    "Observador/a",
+    "Hora de la visita",
+    "Práctica/¿Abrió a tiempo?",
+    "Práctica/Minutos de espera",
+    "Práctica/¿Cuántos electores fueron rechazados?",
+    "Acceso/¿En qué idiomas se mostraba la información?",
+    "Acceso/¿Quién atendía el local?",
     "Acceso/¿Aplica aquí? Minutos de espera fuera del edificio",
-    "Acceso/Minutos de espera fuera del edificio", "¿Hay una rampa?", "Notas", "_id", "_uuid",
-    "_submission_time", "_validation_status", "_index",
+    "Acceso/Minutos de espera fuera del edificio",
+    "¿Hay una rampa?",
+    "Notas",
+    "_id",
+    "_uuid",
+    "_submission_time",
+    "_validation_status",
+    "_index",
 ]
 KOBO_ROWS = [
-    ["2026-05-31T08:50:00.000+02:00", "2026-05-31T09:10:00.000+02:00", COL_ES, "s1", "ESP",
-     "Madrid", "o1", "2026-05-31T09:00:00", "Sí", "15", "0", "Idioma local Idioma nacional",
-     "Personal consular", "Aplica", "10", "Sí", "", "1", "u1", "2026-05-31T07:10:00",
-     "validation_status_approved", "1"],
-    ["", "", COL_ES, "s2", "USA", "Miami", "o2", "2026-05-31T10:00:00", "No", "40", "2",
-     "Idioma nacional", "Voluntarios", "No aplica", "", "No", "tarde", "2", "u2",
-     "2026-05-31T16:00:00", "", "2"],
-    ["", "", COL_ES, "s3", "ESP", "Barcelona", "o3", "2026-05-31T11:00:00", "No aplica", "5",
-     "0", "No aplica", "", "Aplica", "25.5", "Sí", "", "3", "u3", "2026-05-31T10:00:00", "",
-     "3"],
+    [
+        "2026-05-31T08:50:00.000+02:00",
+        "2026-05-31T09:10:00.000+02:00",
+        COL_ES,
+        "s1",
+        "ESP",
+        "Madrid",
+        "o1",
+        "2026-05-31T09:00:00",
+        "Sí",
+        "15",
+        "0",
+        "Idioma local Idioma nacional",
+        "Personal consular",
+        "Aplica",
+        "10",
+        "Sí",
+        "",
+        "1",
+        "u1",
+        "2026-05-31T07:10:00",
+        "validation_status_approved",
+        "1",
+    ],
+    [
+        "",
+        "",
+        COL_ES,
+        "s2",
+        "USA",
+        "Miami",
+        "o2",
+        "2026-05-31T10:00:00",
+        "No",
+        "40",
+        "2",
+        "Idioma nacional",
+        "Voluntarios",
+        "No aplica",
+        "",
+        "No",
+        "tarde",
+        "2",
+        "u2",
+        "2026-05-31T16:00:00",
+        "",
+        "2",
+    ],
+    [
+        "",
+        "",
+        COL_ES,
+        "s3",
+        "ESP",
+        "Barcelona",
+        "o3",
+        "2026-05-31T11:00:00",
+        "No aplica",
+        "5",
+        "0",
+        "No aplica",
+        "",
+        "Aplica",
+        "25.5",
+        "Sí",
+        "",
+        "3",
+        "u3",
+        "2026-05-31T10:00:00",
+        "",
+        "3",
+    ],
     # Rejected on the server: excluded and counted, not read.
-    ["", "", COL_ES, "s9", "ESP", "Sevilla", "o9", "2026-05-31T12:00:00", "Sí", "1", "0",
-     "Otro", "Mixto", "Aplica", "1", "Sí", "", "4", "u4", "2026-05-31T12:00:00",
-     "validation_status_not_approved", "4"],
-    ["", "", MEX_ES, "m1", "USA", "Houston", "o4", "2024-06-02T09:30:00", "Sí", "20", "1",
-     "Idioma local", "Mixto", "", "", "Sí", "", "5", "u5", "2024-06-02T10:00:00", "", "5"],
+    [
+        "",
+        "",
+        COL_ES,
+        "s9",
+        "ESP",
+        "Sevilla",
+        "o9",
+        "2026-05-31T12:00:00",
+        "Sí",
+        "1",
+        "0",
+        "Otro",
+        "Mixto",
+        "Aplica",
+        "1",
+        "Sí",
+        "",
+        "4",
+        "u4",
+        "2026-05-31T12:00:00",
+        "validation_status_not_approved",
+        "4",
+    ],
+    [
+        "",
+        "",
+        MEX_ES,
+        "m1",
+        "USA",
+        "Houston",
+        "o4",
+        "2024-06-02T09:30:00",
+        "Sí",
+        "20",
+        "1",
+        "Idioma local",
+        "Mixto",
+        "",
+        "",
+        "Sí",
+        "",
+        "5",
+        "u5",
+        "2024-06-02T10:00:00",
+        "",
+        "5",
+    ],
 ]
 
 # ODK Central's CSV export: names, groups joined by '-', its metadata around them.
 ODK_HEADER = [
-    "SubmissionDate", "start", "end", "mission", "site", "site_country", "site_city", "observer",
-    "visited_at", "practice-practice.on_time", "practice-practice.queue",
-    "practice-practice.turned_away", "_2access-_2access.languages", "_2access-_2access.staff",
-    "_2access-_2access.outside_NA", "_2access-_2access.outside", "_3ramp", "notes",
-    "meta-instanceID", "KEY", "SubmitterID", "SubmitterName", "AttachmentsPresent",
-    "AttachmentsExpected", "Status", "ReviewState", "DeviceID", "Edits", "FormVersion",
+    "SubmissionDate",
+    "start",
+    "end",
+    "mission",
+    "site",
+    "site_country",
+    "site_city",
+    "observer",
+    "visited_at",
+    "practice-practice.on_time",
+    "practice-practice.queue",
+    "practice-practice.turned_away",
+    "_2access-_2access.languages",
+    "_2access-_2access.staff",
+    "_2access-_2access.outside_NA",
+    "_2access-_2access.outside",
+    "_3ramp",
+    "notes",
+    "meta-instanceID",
+    "KEY",
+    "SubmitterID",
+    "SubmitterName",
+    "AttachmentsPresent",
+    "AttachmentsExpected",
+    "Status",
+    "ReviewState",
+    "DeviceID",
+    "Edits",
+    "FormVersion",
 ]
 
 
@@ -90,12 +233,37 @@ def _odk_row(i: int, plain: dict[str, str]) -> list[Any]:
     outside = plain["2access.outside"]
     gate = "" if not outside else "na" if outside == "na" else "yes"
     uid = f"uuid:{i}"
-    return ["2026-05-31T18:00:00.000Z", "", "", plain["mission"], plain["site"],
-            plain["site_country"], plain["site_city"], plain["observer"], plain["visited_at"],
-            plain["practice.on_time"], plain["practice.queue"], plain["practice.turned_away"],
-            plain["2access.languages"], plain["2access.staff"], gate,
-            "" if outside == "na" else outside, plain["3ramp"], plain["notes"], uid, uid, "5",
-            "collect", "0", "0", "", "hasIssues" if i == 1 else "", "d1", "0", "2"]
+    return [
+        "2026-05-31T18:00:00.000Z",
+        "",
+        "",
+        plain["mission"],
+        plain["site"],
+        plain["site_country"],
+        plain["site_city"],
+        plain["observer"],
+        plain["visited_at"],
+        plain["practice.on_time"],
+        plain["practice.queue"],
+        plain["practice.turned_away"],
+        plain["2access.languages"],
+        plain["2access.staff"],
+        gate,
+        "" if outside == "na" else outside,
+        plain["3ramp"],
+        plain["notes"],
+        uid,
+        uid,
+        "5",
+        "collect",
+        "0",
+        "0",
+        "",
+        "hasIssues" if i == 1 else "",
+        "d1",
+        "0",
+        "2",
+    ]
 
 
 def _plain_rows() -> list[dict[str, str]]:
@@ -109,7 +277,9 @@ def _workspace(root: Path, checklist: str, layout: str) -> Path:
     (root / "ovm.yaml").write_text(
         "rubric: rubric.yaml\n"
         f"checklists: [{{path: {checklist}, layout: {layout}}}]\n"
-        "settings: {bootstrap: 0}\n", encoding="utf-8")
+        "settings: {bootstrap: 0}\n",
+        encoding="utf-8",
+    )
     return root
 
 
@@ -117,12 +287,15 @@ def _sites(root: Path) -> list[dict[str, Any]]:
     sites = load_workspace(root).observations.sites
     keep = [c for c in sites.columns if c not in ("_file", "_row")]
     # NaN (not applicable) never equals itself: compare it by name.
-    return [{k: "NaN" if isinstance(v, float) and math.isnan(v) else v for k, v in r.items()}
-            for r in sites.select(keep).sort("mission", "site").to_dicts()]
+    return [
+        {k: "NaN" if isinstance(v, float) and math.isnan(v) else v for k, v in r.items()}
+        for r in sites.select(keep).sort("mission", "site").to_dicts()
+    ]
 
 
-def _score(root: Path, capsys: pytest.CaptureFixture[str],
-           *extra: str) -> tuple[int, dict[str, Any], str]:
+def _score(
+    root: Path, capsys: pytest.CaptureFixture[str], *extra: str
+) -> tuple[int, dict[str, Any], str]:
     out = root / "scores.json"
     code = main(["score", str(root), "-o", str(out), *extra])
     err = capsys.readouterr().err
@@ -137,7 +310,8 @@ def plain(tmp_path: Path) -> Path:
 
 
 def test_kobo_semicolon_csv_with_spanish_labels_reads_as_the_plain_table(
-        tmp_path: Path, plain: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    tmp_path: Path, plain: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     root = _workspace(tmp_path / "kobo", "kobo.csv", "kobo")
     with (root / "kobo.csv").open("w", encoding="utf-8", newline="") as fh:
         csv.writer(fh, delimiter=";", quoting=csv.QUOTE_ALL).writerows([KOBO_HEADER, *KOBO_ROWS])
@@ -149,7 +323,8 @@ def test_kobo_semicolon_csv_with_spanish_labels_reads_as_the_plain_table(
 
 
 def test_a_plain_table_separated_by_semicolons_is_still_refused(
-        plain: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    plain: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     (plain / "checklists.csv").write_text(PLAIN.replace(",", ";"), encoding="utf-8")
     code, _, err = _score(plain, capsys)
     assert code == 1
@@ -158,20 +333,24 @@ def test_a_plain_table_separated_by_semicolons_is_still_refused(
 
 
 def test_an_unknown_mission_label_is_refused_with_the_label(
-        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     root = _workspace(tmp_path / "kobo", "kobo.csv", "kobo")
     rows = [[*KOBO_ROWS[0][:2], "Perú, 2026", *KOBO_ROWS[0][3:]]]
     with (root / "kobo.csv").open("w", encoding="utf-8", newline="") as fh:
         csv.writer(fh, delimiter=";", quoting=csv.QUOTE_ALL).writerows([KOBO_HEADER, *rows])
     code, _, err = _score(root, capsys)
     assert code == 1
-    assert (f"{root / 'kobo.csv'}:2:3 no mission 'Perú, 2026' in the missions file "
-            "[unknown-mission] (row rejected)") in err
+    assert (
+        f"{root / 'kobo.csv'}:2:3 no mission 'Perú, 2026' in the missions file "
+        "[unknown-mission] (row rejected)"
+    ) in err
 
 
 @pytest.mark.parametrize("suffix", [".csv", ".xlsx"])
 def test_odk_central_exports_read_as_the_plain_table(
-        tmp_path: Path, plain: Path, suffix: str, capsys: pytest.CaptureFixture[str]) -> None:
+    tmp_path: Path, plain: Path, suffix: str, capsys: pytest.CaptureFixture[str]
+) -> None:
     root = _workspace(tmp_path / "odk", f"odk{suffix}", "odk")
     rows = [_odk_row(i, p) for i, p in enumerate(_plain_rows())]
     if suffix == ".csv":
@@ -190,7 +369,8 @@ def test_odk_central_exports_read_as_the_plain_table(
 
 
 def test_a_workbook_with_a_bad_cell_in_each_sheet_loses_those_cells_only(
-        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     root = tmp_path / "ws"
     root.mkdir()
     shutil.copy(RICH_RUBRIC, root / "rubric.yaml")
@@ -198,45 +378,60 @@ def test_a_workbook_with_a_bad_cell_in_each_sheet_loses_those_cells_only(
     wb = Workbook()
     ws = wb.active
     ws.title = "variables"
-    for r in (["mission", "registered_abroad", "votes_abroad"], ["col-2026", "41.300.000", 350],
-              ["mex-2024", 2000, "55,3"]):
+    for r in (
+        ["mission", "registered_abroad", "votes_abroad"],
+        ["col-2026", "41.300.000", 350],
+        ["mex-2024", 2000, "55,3"],
+    ):
         ws.append(r)
     ws = wb.create_sheet("answers")
-    for r in (["mission", "rights.basis", "rights.postal"], ["col-2026", "treaty", "sí"],
-              ["mex-2024", "statute", "no"]):
+    for r in (
+        ["mission", "rights.basis", "rights.postal"],
+        ["col-2026", "treaty", "sí"],
+        ["mex-2024", "statute", "no"],
+    ):
         ws.append(r)
     wb.save(root / "data.xlsx")
     (root / "ovm.yaml").write_text(
         "rubric: rubric.yaml\nstatistics: [{path: data.xlsx, sheet: variables}]\n"
         "answers: [{path: data.xlsx, sheet: answers}]\nsettings: {bootstrap: 0}\n",
-        encoding="utf-8")
+        encoding="utf-8",
+    )
     code, _, err = _score(root, capsys, "--allow-rejected")
     assert code == 0, err
     book = root / "data.xlsx"
     lines = err.splitlines()
     assert [line.split(" ")[0] for line in lines if line.endswith("]")] == [
-        f"{book}[variables]:2:2", f"{book}[variables]:3:3", f"{book}[answers]:2:2"]
-    assert "'41.300.000' is not a number (registered_abroad, voters): did you mean 41300000?" \
-        in err
+        f"{book}[variables]:2:2",
+        f"{book}[variables]:3:3",
+        f"{book}[answers]:2:2",
+    ]
+    assert "'41.300.000' is not a number (registered_abroad, voters): did you mean 41300000?" in err
     assert "'55,3' is not a number (votes_abroad, votes): did you mean 55.3?" in err
     summary = [line for line in lines if " rows read, " in line]
     assert summary == [
         f"{book}[variables]: 2 rows read, 2 used, 0 rejected, 2 cell(s) rejected",
-        f"{book}[answers]: 2 rows read, 2 used, 0 rejected, 1 cell(s) rejected"]
+        f"{book}[answers]: 2 rows read, 2 used, 0 rejected, 1 cell(s) rejected",
+    ]
     missions = {m.id: m for m in load_workspace(root).observations.missions}
     assert {k: d.value for k, d in missions["col-2026"].values.items()} == {"votes_abroad": 350}
     assert {k: d.value for k, d in missions["mex-2024"].values.items()} == {
-        "registered_abroad": 2000}
+        "registered_abroad": 2000
+    }
     # 'sí' answers as 'yes' does; the bad answer beside it is the only one lost.
-    assert {k: d.value for k, d in missions["col-2026"].answers.items()} == {
-        "rights.postal": "yes"}
+    assert {k: d.value for k, d in missions["col-2026"].answers.items()} == {"rights.postal": "yes"}
 
 
 def test_select_multiple_labels_are_cut_into_choice_names() -> None:
     from ovm.data.exports import _segment  # the cutting rule alone, with labels of blanks
 
-    mapping = {"idioma local": "local", "idioma nacional": "national", "local": "local",
-               "otro": "other", "idioma": "x"}
+    mapping = {
+        "idioma local": "local",
+        "idioma nacional": "national",
+        "local": "local",
+        "otro": "other",
+        "idioma": "x",
+    }
     assert _segment("Idioma local Idioma nacional", mapping) == "local national"
     assert _segment("otro  Idioma local", mapping) == "other local"
     assert _segment("Idioma extranjero", mapping) is None

@@ -50,17 +50,22 @@ def _graph() -> tuple[dict[str, set[str]], list[str]]:
             for module, imported in targets:
                 if not module.startswith("ovm"):
                     continue
-                full = f"{module}.{imported}" if imported and f"{module}.{imported}" in modules \
+                full = (
+                    f"{module}.{imported}"
+                    if imported and f"{module}.{imported}" in modules
                     else module
+                )
                 if full in modules and full != name:
                     edges[name].add(full)
                 owner = full if full in modules else module
                 same_package = owner.startswith(package + ".") or owner == package
                 leaf = imported or ""
-                hidden = any(part.startswith("_") and part != "__init__"
-                             for part in owner.split(".")[1:])
-                if not same_package and ((leaf.startswith("_") and leaf != "__version__")
-                                         or hidden):
+                hidden = any(
+                    part.startswith("_") and part != "__init__" for part in owner.split(".")[1:]
+                )
+                if not same_package and (
+                    (leaf.startswith("_") and leaf != "__version__") or hidden
+                ):
                     private.append(f"{name} imports {owner}:{leaf}")
     return edges, private
 
@@ -119,10 +124,11 @@ def test_the_cycle_finder_finds_a_planted_cycle() -> None:
 
 
 def test_importing_ovm_loads_no_stage_until_asked() -> None:
-    code = ("import sys, ovm; loaded = sorted(m for m in sys.modules if m.startswith('ovm.')); "
-            "print(loaded); ovm.score; print('ovm.scoring.engine' in sys.modules)")
-    res = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                         check=True)
+    code = (
+        "import sys, ovm; loaded = sorted(m for m in sys.modules if m.startswith('ovm.')); "
+        "print(loaded); ovm.score; print('ovm.scoring.engine' in sys.modules)"
+    )
+    res = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     lines = res.stdout.splitlines()
     assert lines == ["[]", "True"]
 
@@ -135,8 +141,11 @@ def test_docs_api_lists_exactly_the_public_names() -> None:
     text = (PACKAGE.parent / "docs" / "api.md").read_text("utf-8")
     mentioned = set(re.findall(r"`([A-Za-z_]+)[(`]", text))
     # The first column of every table names public API only.
-    listed = {n for cell in re.findall(r"^\| ([^|]+) \|", text, re.M)
-              for n in re.findall(r"`([A-Za-z_]+)[(`]", cell)} - {"name"}
+    listed = {
+        n
+        for cell in re.findall(r"^\| ([^|]+) \|", text, re.M)
+        for n in re.findall(r"`([A-Za-z_]+)[(`]", cell)
+    } - {"name"}
     public = set(ovm.__all__) - {"__version__"}
     assert sorted(public - mentioned) == []
     assert sorted(listed - public) == []

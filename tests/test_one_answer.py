@@ -18,8 +18,7 @@ from ovm.cli.app import main
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples"
 
-pytestmark = pytest.mark.skipif(not (EXAMPLES / "ovm.yaml").exists(),
-                                reason="no example workspace")
+pytestmark = pytest.mark.skipif(not (EXAMPLES / "ovm.yaml").exists(), reason="no example workspace")
 
 
 def _cli(*args: str | Path) -> None:
@@ -63,23 +62,28 @@ def families(scores: dict[str, Any]) -> list[str]:
 
 def _headline(card: dict[str, Any], families: list[str]) -> dict[str, Any]:
     nodes = {ns["node"]: ns for ns in card["nodes"]}
-    return {"overall": _summary(card["overall"]),
-            "families": [_summary(nodes[f]) for f in families]}
+    return {
+        "overall": _summary(card["overall"]),
+        "families": [_summary(nodes[f]) for f in families],
+    }
 
 
 def test_the_comparison_holds_the_very_scorecards_ovm_score_writes(
-        out: Path, scores: dict[str, Any]) -> None:
+    out: Path, scores: dict[str, Any]
+) -> None:
     compared = json.loads((out / "compare.json").read_text("utf-8"))
     assert compared["scores"] == scores
     ranked = {e["mission"]: e for e in compared["rankings"]["overall"]}
     for card in scores["scorecards"]:
         entry = ranked[card["mission"]["id"]]
-        assert entry["score"] == (card["overall"]["score"]
-                                  if card["overall"]["status"] == "scored" else None)
+        assert entry["score"] == (
+            card["overall"]["score"] if card["overall"]["status"] == "scored" else None
+        )
 
 
 def test_the_comparative_family_is_shown_but_kept_out_of_the_overall(
-        scores: dict[str, Any]) -> None:
+    scores: dict[str, Any],
+) -> None:
     card = next(c for c in scores["scorecards"] if c["mission"]["id"] == "mex-2024")
     children = [c["node"] for c in card["overall"]["explanation"]["children"]]
     assert "comparative" not in children and "rights" in children
@@ -88,35 +92,61 @@ def test_the_comparative_family_is_shown_but_kept_out_of_the_overall(
 
 
 def test_every_mission_reads_the_same_in_whatif_and_recommend(
-        out: Path, scores: dict[str, Any], families: list[str]) -> None:
+    out: Path, scores: dict[str, Any], families: list[str]
+) -> None:
     compared = json.loads((out / "compare.json").read_text("utf-8"))
     ranks = {e["mission"]: e["rank"] for e in compared["rankings"]["overall"]}
     for card in scores["scorecards"]:
         mid = card["mission"]["id"]
-        _cli("whatif", EXAMPLES, "-q", "--mission", mid, "--format", "json",
-             "-o", out / f"whatif-{mid}.json")
-        _cli("recommend", EXAMPLES, "-q", "--mission", mid, "--format", "json",
-             "-o", out / f"recommend-{mid}.json")
+        _cli(
+            "whatif",
+            EXAMPLES,
+            "-q",
+            "--mission",
+            mid,
+            "--format",
+            "json",
+            "-o",
+            out / f"whatif-{mid}.json",
+        )
+        _cli(
+            "recommend",
+            EXAMPLES,
+            "-q",
+            "--mission",
+            mid,
+            "--format",
+            "json",
+            "-o",
+            out / f"recommend-{mid}.json",
+        )
         whatif = json.loads((out / f"whatif-{mid}.json").read_text("utf-8"))
         advice = json.loads((out / f"recommend-{mid}.json").read_text("utf-8"))
         expected = _headline(card, families)
         assert (whatif["before"], whatif["after"], whatif["nodes"]) == (
-            expected["overall"], expected["overall"], [])
+            expected["overall"],
+            expected["overall"],
+            [],
+        )
         assert advice["scores"] == {**expected, "rank": ranks[mid]}
 
 
 def test_the_comparison_report_shows_every_missions_numbers(
-        out: Path, scores: dict[str, Any], families: list[str]) -> None:
-    tree = html5lib.parse((out / "report.html").read_text("utf-8"),
-                          namespaceHTMLElements=False)
-    heat = {_text(tr.find(".//span[@class='mid']")): [_text(td.find("./b"))
-                                                       for td in tr.findall("./td")]
-            for tr in tree.findall(".//table[@class='heatmap']/tbody/tr")}
+    out: Path, scores: dict[str, Any], families: list[str]
+) -> None:
+    tree = html5lib.parse((out / "report.html").read_text("utf-8"), namespaceHTMLElements=False)
+    heat = {
+        _text(tr.find(".//span[@class='mid']")): [
+            _text(td.find("./b")) for td in tr.findall("./td")
+        ]
+        for tr in tree.findall(".//table[@class='heatmap']/tbody/tr")
+    }
     compared = json.loads((out / "compare.json").read_text("utf-8"))
     ranking = tree.findall(".//table[@class='ranking']/tbody/tr")
     shown_ranks = [_text(tr.findall("./td")[0]) for tr in ranking]
-    expected_ranks = [str(e["rank"]) if e["rank"] is not None else "—"
-                      for e in compared["rankings"]["overall"]]
+    expected_ranks = [
+        str(e["rank"]) if e["rank"] is not None else "—" for e in compared["rankings"]["overall"]
+    ]
     assert shown_ranks == expected_ranks
     for card in scores["scorecards"]:
         nodes = {ns["node"]: ns for ns in card["nodes"]}
@@ -124,8 +154,9 @@ def test_the_comparison_report_shows_every_missions_numbers(
         assert heat[card["mission"]["id"]] == expected
 
 
-def test_the_workbook_holds_the_exact_scores(out: Path, scores: dict[str, Any],
-                                            families: list[str]) -> None:
+def test_the_workbook_holds_the_exact_scores(
+    out: Path, scores: dict[str, Any], families: list[str]
+) -> None:
     wb = openpyxl.load_workbook(io.BytesIO((out / "report.xlsx").read_bytes()))
     rows = list(wb["overview"].iter_rows(min_row=2, values_only=True))
     got = {r[0]: list(r[5:]) for r in rows}
@@ -133,12 +164,14 @@ def test_the_workbook_holds_the_exact_scores(out: Path, scores: dict[str, Any],
         nodes = {ns["node"]: ns for ns in card["nodes"]}
         expected = [ns["score"] for ns in (card["overall"], *(nodes[f] for f in families))]
         # A workbook stores a number with 16 significant digits: the last bit may round.
-        assert got[card["mission"]["id"]] == [None if x is None else pytest.approx(x, rel=1e-15)
-                                              for x in expected]
+        assert got[card["mission"]["id"]] == [
+            None if x is None else pytest.approx(x, rel=1e-15) for x in expected
+        ]
 
 
 def test_every_mission_report_shows_the_same_overall_and_families(
-        out: Path, scores: dict[str, Any], families: list[str]) -> None:
+    out: Path, scores: dict[str, Any], families: list[str]
+) -> None:
     for card in scores["scorecards"]:
         mid = card["mission"]["id"]
         path = out / f"mission-{mid}.html"
@@ -146,7 +179,8 @@ def test_every_mission_report_shows_the_same_overall_and_families(
         tree = html5lib.parse(path.read_text("utf-8"), namespaceHTMLElements=False)
         big = tree.find(".//div[@class='big-score']")
         assert _text(big.find(".//b")) == _shown(card["overall"])
-        profile = [_text(tr.find(".//b")) for tr in
-                   tree.findall(".//table[@class='profile']/tbody/tr")]
+        profile = [
+            _text(tr.find(".//b")) for tr in tree.findall(".//table[@class='profile']/tbody/tr")
+        ]
         nodes = {ns["node"]: ns for ns in card["nodes"]}
         assert profile == [_shown(nodes[f]) for f in families]

@@ -29,12 +29,20 @@ def _contents(root: Path) -> dict[str, bytes]:
     return {p.name: p.read_bytes() for p in sorted(root.iterdir())}
 
 
-@pytest.mark.parametrize("command", [["score"], ["compare"], ["report"],
-                                     ["recommend", "--mission", "aaa-2020"],
-                                     ["sensitivity", "--runs", "10"]])
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["score"],
+        ["compare"],
+        ["report"],
+        ["recommend", "--mission", "aaa-2020"],
+        ["sensitivity", "--runs", "10"],
+    ],
+)
 @pytest.mark.parametrize("target", INPUTS)
 def test_an_output_that_is_an_input_is_refused_and_the_input_kept(
-        ws: Path, command: list[str], target: str, capsys: pytest.CaptureFixture[str]) -> None:
+    ws: Path, command: list[str], target: str, capsys: pytest.CaptureFixture[str]
+) -> None:
     before = _contents(ws)
     status = main([command[0], str(ws), *command[1:], "-q", "-o", str(ws / target)])
     err = capsys.readouterr().err
@@ -42,8 +50,9 @@ def test_an_output_that_is_an_input_is_refused_and_the_input_kept(
     assert f"is an input of this run ({ws / target})" in err
 
 
-def test_a_link_to_an_input_is_refused(ws: Path, tmp_path: Path,
-                                       capsys: pytest.CaptureFixture[str]) -> None:
+def test_a_link_to_an_input_is_refused(
+    ws: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     link = tmp_path / "scores.json"
     link.symlink_to(ws / "missions.yaml")
     before = _contents(ws)
@@ -69,18 +78,22 @@ def test_form_and_template_refuse_to_overwrite_their_inputs(ws: Path) -> None:
     assert _contents(ws) == before
     shutil.copy(ws / "missions.yaml", ws / "missions.xlsx")
     cfg = ws / "ovm.yaml"
-    cfg.write_text(cfg.read_text("utf-8").replace("missions: missions.yaml",
-                                                  "missions: missions.xlsx"), "utf-8")
+    cfg.write_text(
+        cfg.read_text("utf-8").replace("missions: missions.yaml", "missions: missions.xlsx"),
+        "utf-8",
+    )
     kept = (ws / "missions.xlsx").read_bytes()
     assert main(["template", str(ws), "-o", str(ws / "missions.xlsx"), "-q"]) == 2
     assert (ws / "missions.xlsx").read_bytes() == kept
 
 
 def test_an_output_in_a_missing_folder_is_a_usage_error(
-        ws: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    ws: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     assert main(["score", str(ws), "-q", "-o", str(tmp_path / "nope" / "s.json")]) == 2
-    assert main(["form", str(ws / "rubric.yaml"), "-q", "-o",
-                 str(tmp_path / "nope" / "f.xlsx")]) == 2
+    assert (
+        main(["form", str(ws / "rubric.yaml"), "-q", "-o", str(tmp_path / "nope" / "f.xlsx")]) == 2
+    )
     assert main(["template", str(ws), "-q", "-o", str(tmp_path / "nope" / "t.xlsx")]) == 2
     err = capsys.readouterr().err
     assert err.count("does not exist") == 3
@@ -88,7 +101,8 @@ def test_an_output_in_a_missing_folder_is_a_usage_error(
 
 
 def test_a_failed_write_keeps_the_previous_file_and_leaves_no_temporary(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     out = tmp_path / "report.html"
     out.write_text("previous report", "utf-8")
 
@@ -111,7 +125,8 @@ def test_a_written_file_has_the_content_and_ordinary_permissions(tmp_path: Path)
 
 
 def test_a_sensitivity_analysis_beyond_the_machines_memory_is_refused_with_figures(
-        monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     monkeypatch.setattr(sensitivity_module, "memory_available", lambda: 2**20)
     ws = EXAMPLES
     settings = ovm.Settings(bootstrap=0, sensitivity=ovm.SensitivitySettings(runs=1000))
@@ -132,7 +147,8 @@ def test_memory_estimate_grows_with_runs_missions_and_nodes() -> None:
 
 
 def test_many_warnings_of_one_code_are_counted_not_all_printed(
-        capsys: pytest.CaptureFixture[str]) -> None:
+    capsys: pytest.CaptureFixture[str],
+) -> None:
     # The simulated example checklists send observers between countries in a couple of hours.
     assert main(["score", str(EXAMPLES), "--bootstrap", "0", "-o", "-"]) == 0
     err = capsys.readouterr().err.splitlines()
@@ -143,4 +159,5 @@ def test_many_warnings_of_one_code_are_counted_not_all_printed(
     assert main(["score", str(EXAMPLES), "--bootstrap", "0", "-q", "-o", "-"]) == 0
     quiet = capsys.readouterr().err.splitlines()
     assert [line for line in quiet if "observer-too-fast" in line] == [
-        f"{EXAMPLES}: 88 warning(s) [observer-too-fast]; ovm check {EXAMPLES} lists them all"]
+        f"{EXAMPLES}: 88 warning(s) [observer-too-fast]; ovm check {EXAMPLES} lists them all"
+    ]

@@ -46,14 +46,16 @@ bbb-2021,t4,ARG,Rosario,o8,2021-03-01T11:00:00.000-03:00,no,15,0
 
 
 def test_each_implausible_visit_is_a_located_warning(
-        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     root = tmp_path / "ws"
     shutil.copytree(MINI, root)
     (root / "missions.yaml").write_text(MISSIONS, encoding="utf-8")
     (root / "checklists.csv").write_text(CHECKLISTS, encoding="utf-8")
     ws = load_workspace(root)
-    found = sorted((i.line, i.column, i.code) for i in ws.warnings
-                   if i.file.endswith("checklists.csv"))
+    found = sorted(
+        (i.line, i.column, i.code) for i in ws.warnings if i.file.endswith("checklists.csv")
+    )
     assert found == [
         (3, 3, "invalid-country"),
         (3, 6, "invalid-visit-time"),
@@ -74,9 +76,18 @@ def test_each_implausible_visit_is_a_located_warning(
     assert "observer 'o5' is at 's6' and at 's5' (row 6) within 5 minutes" in err
 
 
-@pytest.mark.parametrize(("text", "ok"), [
-    ("2024-06-02T07:43", True), ("2024-06-02 07:43:10", True),
-    ("2024-06-02T07:43:00.000-05:00", True), ("2024-06-02T12:00:00Z", True),
-    ("2024-06-02", True), ("yesterday", False), ("02/06/2024", False), ("", False)])
+@pytest.mark.parametrize(
+    ("text", "ok"),
+    [
+        ("2024-06-02T07:43", True),
+        ("2024-06-02 07:43:10", True),
+        ("2024-06-02T07:43:00.000-05:00", True),
+        ("2024-06-02T12:00:00Z", True),
+        ("2024-06-02", True),
+        ("yesterday", False),
+        ("02/06/2024", False),
+        ("", False),
+    ],
+)
 def test_visit_times_are_iso_8601(text: str, ok: bool) -> None:
     assert (parse_visit_time(text) is not None) == ok

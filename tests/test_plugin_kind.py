@@ -138,14 +138,19 @@ def workspace(tmp_path: Path, ratio: RatioKind) -> ovm.Workspace:
     (tmp_path / "ovm.yaml").write_text(
         "rubric: rubric.yaml\nmissions: missions.yaml\nstatistics: [statistics.csv]\n"
         "checklists: [{path: checklists.csv, simulated: true}]\n"
-        "settings: {seed: 7, bootstrap: 50}\n", encoding="utf-8")
+        "settings: {seed: 7, bootstrap: 50}\n",
+        encoding="utf-8",
+    )
     return ovm.load_workspace(tmp_path)
 
 
 def at(text: str, field: str, nth: int = 0) -> tuple[int, int]:
     """Where the value of the ``nth`` line holding ``field`` (``key: value``) starts."""
-    hits = [(n, line.index(field) + field.index(": ") + 3)
-            for n, line in enumerate(text.splitlines(), 1) if field in line]
+    hits = [
+        (n, line.index(field) + field.index(": ") + 3)
+        for n, line in enumerate(text.splitlines(), 1)
+        if field in line
+    ]
     return hits[nth]
 
 
@@ -160,16 +165,26 @@ def test_an_unregistered_kind_is_unknown_and_a_registered_one_is_accepted() -> N
     _rubric, issues = check_rubric(RUBRIC, file="r.yaml")
     assert [(i.line, i.column, i.code) for i in issues] == [
         (*at(RUBRIC, "kind: ratio", 0), "unknown-kind"),
-        (*at(RUBRIC, "kind: ratio", 1), "unknown-kind")]
+        (*at(RUBRIC, "kind: ratio", 1), "unknown-kind"),
+    ]
     assert "expected one of levels, answer, checklist, quantitative, comparative" in (
-        issues[0].message)
+        issues[0].message
+    )
     with registered():
         rubric, issues = check_rubric(RUBRIC, file="r.yaml")
         assert issues == []
         assert rubric is not None
         assert [registry.kind_of(n).key for n in rubric.indicators()] == [
-            "levels", "answer", "ratio", "checklist", "checklist", "checklist", "ratio",
-            "quantitative", "comparative"]
+            "levels",
+            "answer",
+            "ratio",
+            "checklist",
+            "checklist",
+            "checklist",
+            "ratio",
+            "quantitative",
+            "comparative",
+        ]
     # Forgotten again once the block ends.
     assert registry.find_kind("ratio") is None
 
@@ -205,7 +220,9 @@ def test_a_variable_only_the_kind_reads_is_used(ratio: RatioKind) -> None:
     text = text.replace("numerator: turned_away_mean", "numerator: queue_mean")
     _rubric, issues = check_rubric(text, file="r.yaml")
     assert [(i.code, i.severity) for i in issues] == [
-        ("unused-variable", "warning"), ("ratio-of-itself", "error")]
+        ("unused-variable", "warning"),
+        ("ratio-of-itself", "error"),
+    ]
     assert "turned_away_mean" in issues[0].message
 
 
@@ -243,7 +260,8 @@ def test_the_kind_scores_missions_with_bootstrap_intervals(workspace: ovm.Worksp
     assert 0.0 <= lo < 62.5 < hi <= 100.0
     assert ratio.explanation.rule == (
         "ratio turned_away_mean / queue_mean in %; goalposts: 10 scores 0, 0 scores 100, "
-        "linear and clipped")
+        "linear and clipped"
+    )
     assert [i.name for i in ratio.explanation.inputs] == ["turned_away_mean", "queue_mean"]
     # bbb-2021 has no votes, and two answers where three are needed.
     assert node(bbb, "rights.turnout").status == "missing"
@@ -254,17 +272,22 @@ def test_the_kind_scores_missions_with_bootstrap_intervals(workspace: ovm.Worksp
     assert node(aaa, "practice").interval is not None
 
 
-def test_the_kind_scores_as_the_same_ratio_written_as_a_formula(
-        workspace: ovm.Workspace) -> None:
+def test_the_kind_scores_as_the_same_ratio_written_as_a_formula(workspace: ovm.Workspace) -> None:
     scores = score(workspace.rubric, workspace.observations, seed=7, bootstrap=50)
     for card in scores.scorecards:
         mine, formula = node(card, "practice.ratio"), node(card, "practice.formula")
         assert (mine.status, mine.value, mine.score, mine.interval, mine.sampled) == (
-            formula.status, formula.value, formula.score, formula.interval, formula.sampled)
+            formula.status,
+            formula.value,
+            formula.score,
+            formula.interval,
+            formula.sampled,
+        )
 
 
 def test_a_rubric_loaded_with_a_kind_cannot_be_scored_once_it_is_unregistered(
-        workspace: ovm.Workspace) -> None:
+    workspace: ovm.Workspace,
+) -> None:
     rubric = workspace.rubric
     registry.unregister_kind("ratio")
     try:
@@ -284,10 +307,11 @@ def test_the_kind_describes_itself_in_each_language(ratio: RatioKind) -> None:
     assert unit.label("es") == "razón"
     assert unit.label("fr") == "ratio"
     assert unit.describe(ind, "es", rubric) == (
-        "turned_away_mean por cada 100 queue_mean; 10 puntúa 0 y 0 puntúa 100, lineal entre "
-        "ambos")
+        "turned_away_mean por cada 100 queue_mean; 10 puntúa 0 y 0 puntúa 100, lineal entre ambos"
+    )
     assert unit.describe(ind, "en", rubric, with_formula=False) == (
-        "10 scores 0 and 0 scores 100, linear in between")
+        "10 scores 0 and 0 scores 100, linear in between"
+    )
     assert unit.value_text(ind, 3.75, "es") == Wording("3,75")
 
 

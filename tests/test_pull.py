@@ -21,15 +21,36 @@ TOKEN = "s3cret-token"
 EMAIL, PASSWORD = "desk@example.org", "pa55word"
 
 
-def _odk_sub(i: int, day: str, version: str = "1", review: str | None = None,
-             extra: dict[str, Any] | None = None) -> dict[str, Any]:
-    practice = {"practice.on_time": "yes", "practice.queue": 10 + i, "practice.turned_away": 0,
-                **(extra or {})}
-    return {"__id": f"uuid:{i}", "mission": "aaa-2020", "site": f"s{i}", "site_country": "USA",
-            "site_city": f"City{i}", "observer": f"o{i}", "visited_at": f"{day}T08:{i:02d}",
-            "practice": practice, "meta": {"instanceID": f"uuid:{i}"},
-            "__system": {"submissionDate": f"{day}T10:{i:02d}:00.000Z", "reviewState": review,
-                         "formVersion": version, "submitterName": "collect"}}
+def _odk_sub(
+    i: int,
+    day: str,
+    version: str = "1",
+    review: str | None = None,
+    extra: dict[str, Any] | None = None,
+) -> dict[str, Any]:
+    practice = {
+        "practice.on_time": "yes",
+        "practice.queue": 10 + i,
+        "practice.turned_away": 0,
+        **(extra or {}),
+    }
+    return {
+        "__id": f"uuid:{i}",
+        "mission": "aaa-2020",
+        "site": f"s{i}",
+        "site_country": "USA",
+        "site_city": f"City{i}",
+        "observer": f"o{i}",
+        "visited_at": f"{day}T08:{i:02d}",
+        "practice": practice,
+        "meta": {"instanceID": f"uuid:{i}"},
+        "__system": {
+            "submissionDate": f"{day}T10:{i:02d}:00.000Z",
+            "reviewState": review,
+            "formVersion": version,
+            "submitterName": "collect",
+        },
+    }
 
 
 class Server:
@@ -92,7 +113,7 @@ def _handler(state: Server) -> type[BaseHTTPRequestHandler]:
                 if q.get("$select") == "__id,__system":
                     subs = [{"__id": s["__id"], "__system": s["__system"]} for s in subs]
                 top, skip = int(q.get("$top", 1000)), int(q.get("$skip", 0))
-                return self._json({"@odata.context": "x", "value": subs[skip: skip + top]})
+                return self._json({"@odata.context": "x", "value": subs[skip : skip + top]})
             if url.path == "/api/v2/assets/aXyZ/data/":
                 if self.headers.get("Authorization") != f"Token {TOKEN}":
                     return self._json({"detail": "Invalid token."}, 401)
@@ -106,10 +127,18 @@ def _handler(state: Server) -> type[BaseHTTPRequestHandler]:
                 limit, start = int(q.get("limit", 100)), int(q.get("start", 0))
                 nxt = None
                 if start + limit < len(subs):
-                    nxt = (f"http://127.0.0.1:{self.server.server_address[1]}{url.path}?"
-                           + urllib.parse.urlencode({**q, "start": start + limit}))
-                return self._json({"count": len(subs), "next": nxt, "previous": None,
-                                   "results": subs[start: start + limit]})
+                    nxt = (
+                        f"http://127.0.0.1:{self.server.server_address[1]}{url.path}?"
+                        + urllib.parse.urlencode({**q, "start": start + limit})
+                    )
+                return self._json(
+                    {
+                        "count": len(subs),
+                        "next": nxt,
+                        "previous": None,
+                        "results": subs[start : start + limit],
+                    }
+                )
             return self._json({}, 404)
 
     return Handler
@@ -131,22 +160,35 @@ def server() -> Iterator[tuple[Server, str]]:
 
 
 @pytest.fixture
-def workspace(tmp_path: Path, server: tuple[Server, str],
-              monkeypatch: pytest.MonkeyPatch) -> Path:
+def workspace(tmp_path: Path, server: tuple[Server, str], monkeypatch: pytest.MonkeyPatch) -> Path:
     _, url = server
     root = tmp_path / "ws"
-    assert main(["init", str(root), "--rubric", str(Path(__file__).parent / "data" / "mini" /
-                                                     "rubric.yaml"), "-q"]) == 0
+    assert (
+        main(
+            [
+                "init",
+                str(root),
+                "--rubric",
+                str(Path(__file__).parent / "data" / "mini" / "rubric.yaml"),
+                "-q",
+            ]
+        )
+        == 0
+    )
     (root / "missions.yaml").write_text(
         "missions:\n  - {id: aaa-2020, country: USA, name: A, "
-        "election: {type: general, date: 2020-05-01}}\n", encoding="utf-8")
+        "election: {type: general, date: 2020-05-01}}\n",
+        encoding="utf-8",
+    )
     rubric = Path(__file__).parent / "data" / "mini" / "rubric.yaml"
     (root / "ovm.yaml").write_text(
         f"rubric: {rubric}\nmissions: missions.yaml\nchecklists:\n"
         f"  - {{path: pulled/odk.csv, layout: odk, pull: {{server: odk, url: '{url}', "
         "project: 1, form: ovm-mini}}\n"
         f"  - {{path: pulled/kobo.csv, layout: kobo, pull: {{server: kobo, url: '{url}', "
-        "asset: aXyZ}}\nsettings: {bootstrap: 0}\n", encoding="utf-8")
+        "asset: aXyZ}}\nsettings: {bootstrap: 0}\n",
+        encoding="utf-8",
+    )
     monkeypatch.setenv("OVM_ODK_EMAIL", EMAIL)
     monkeypatch.setenv("OVM_ODK_PASSWORD", PASSWORD)
     monkeypatch.setenv("OVM_KOBO_TOKEN", TOKEN)
@@ -156,17 +198,28 @@ def workspace(tmp_path: Path, server: tuple[Server, str],
 
 
 def _kobo_sub(i: int, day: str, status: str = "") -> dict[str, Any]:
-    return {"_uuid": f"k{i}", "_id": i, "mission": "aaa-2020", "site": f"k{i}",
-            "site_country": "ESP", "site_city": f"Town{i}", "observer": f"ko{i}",
-            "visited_at": f"{day}T09:{i:02d}", "practice/practice.on_time": "no",
-            "practice/practice.queue": 30, "practice/practice.turned_away": 1,
-            "_submission_time": f"{day}T11:{i:02d}:00",
-            "_validation_status": {"uid": status} if status else {}, "__version__": "v1",
-            "_attachments": []}
+    return {
+        "_uuid": f"k{i}",
+        "_id": i,
+        "mission": "aaa-2020",
+        "site": f"k{i}",
+        "site_country": "ESP",
+        "site_city": f"Town{i}",
+        "observer": f"ko{i}",
+        "visited_at": f"{day}T09:{i:02d}",
+        "practice/practice.on_time": "no",
+        "practice/practice.queue": 30,
+        "practice/practice.turned_away": 1,
+        "_submission_time": f"{day}T11:{i:02d}:00",
+        "_validation_status": {"uid": status} if status else {},
+        "__version__": "v1",
+        "_attachments": [],
+    }
 
 
 def test_pull_is_incremental_keeps_review_states_and_the_workspace_scores(
-        workspace: Path, server: tuple[Server, str], capsys: pytest.CaptureFixture[str]) -> None:
+    workspace: Path, server: tuple[Server, str], capsys: pytest.CaptureFixture[str]
+) -> None:
     state, _ = server
     state.odk = [_odk_sub(i, "2020-05-01") for i in range(1, 6)]
     state.kobo = [_kobo_sub(i, "2020-05-01") for i in range(1, 4)]
@@ -197,16 +250,22 @@ def test_pull_is_incremental_keeps_review_states_and_the_workspace_scores(
     assert len((workspace / "pulled" / "odk.csv").read_text(encoding="utf-8").splitlines()) == 8
 
     ws = load_workspace(workspace)
-    files = {Path(f.file).name: (f.rows_read, f.rows_used, f.rows_excluded)
-             for f in ws.observations.report.files if "pulled" in f.file}
+    files = {
+        Path(f.file).name: (f.rows_read, f.rows_used, f.rows_excluded)
+        for f in ws.observations.report.files
+        if "pulled" in f.file
+    }
     assert files == {"odk.csv": (7, 6, 1), "kobo.csv": (3, 2, 1)}
     assert main(["score", str(workspace), "-q", "-o", str(workspace / "s.json")]) == 0
     assert main(["report", str(workspace), "-q", "-o", str(workspace / "r.html")]) == 0
 
 
 def test_a_refused_login_fails_without_writing_or_printing_secrets(
-        workspace: Path, server: tuple[Server, str], monkeypatch: pytest.MonkeyPatch,
-        capsys: pytest.CaptureFixture[str]) -> None:
+    workspace: Path,
+    server: tuple[Server, str],
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
     monkeypatch.setenv("OVM_ODK_PASSWORD", "wrong-password")
     assert main(["pull", str(workspace)]) == 1
     err = capsys.readouterr().err
@@ -215,29 +274,36 @@ def test_a_refused_login_fails_without_writing_or_printing_secrets(
 
 
 def test_missing_credentials_say_where_to_put_them(
-        workspace: Path, monkeypatch: pytest.MonkeyPatch,
-        capsys: pytest.CaptureFixture[str]) -> None:
+    workspace: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     monkeypatch.delenv("OVM_ODK_PASSWORD")
     assert main(["pull", str(workspace)]) == 1
     assert "[missing-credentials]" in capsys.readouterr().err
 
 
 def test_credentials_come_from_the_user_file(
-        workspace: Path, server: tuple[Server, str], monkeypatch: pytest.MonkeyPatch,
-        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    workspace: Path,
+    server: tuple[Server, str],
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
     state, url = server
     state.odk = [_odk_sub(1, "2020-05-01")]
     for name in ("OVM_ODK_EMAIL", "OVM_ODK_PASSWORD", "OVM_KOBO_TOKEN"):
         monkeypatch.delenv(name)
     creds = tmp_path / "credentials.toml"
-    creds.write_text(f'["{url}"]\nemail = "{EMAIL}"\npassword = "{PASSWORD}"\n'
-                     f'token = "{TOKEN}"\n', encoding="utf-8")
+    creds.write_text(
+        f'["{url}"]\nemail = "{EMAIL}"\npassword = "{PASSWORD}"\ntoken = "{TOKEN}"\n',
+        encoding="utf-8",
+    )
     monkeypatch.setenv("OVM_CREDENTIALS", str(creds))
     assert main(["pull", str(workspace)]) == 0, capsys.readouterr().err
 
 
 def test_a_dropped_connection_is_retried_then_leaves_the_file_as_it_was(
-        workspace: Path, server: tuple[Server, str], capsys: pytest.CaptureFixture[str]) -> None:
+    workspace: Path, server: tuple[Server, str], capsys: pytest.CaptureFixture[str]
+) -> None:
     state, _ = server
     state.odk = [_odk_sub(i, "2020-05-01") for i in range(1, 4)]
     state.drop = 1

@@ -32,8 +32,12 @@ def test_the_built_in_kinds_and_rules_are_registered_in_the_methodology_order() 
     assert [k.key for k in registry.kinds()] == BUILTIN_KINDS
     assert [r.key for r in registry.rules()] == BUILTIN_RULES
     assert {k.key: k.evidence for k in registry.kinds()} == {
-        "levels": "answers", "answer": "answers", "checklist": "sites",
-        "quantitative": "variables", "comparative": "nodes"}
+        "levels": "answers",
+        "answer": "answers",
+        "checklist": "sites",
+        "quantitative": "variables",
+        "comparative": "nodes",
+    }
     assert registry.kind("levels").model is LevelsIndicator
     assert registry.rule_unit("bands").model is Bands
     assert registry.find_kind("nope") is None and registry.find_kind(3) is None
@@ -65,9 +69,11 @@ def test_a_check_that_emits_a_code_it_does_not_declare_is_a_programming_error() 
 
 
 def test_each_check_owns_distinct_codes_and_a_docstring() -> None:
-    checks = [*RUBRIC_CHECKS, *(c for k in registry.kinds() for c in (*k.checks,
-                                                                   *k.rubric_checks)),
-              *(c for r in registry.rules() for c in r.checks)]
+    checks = [
+        *RUBRIC_CHECKS,
+        *(c for k in registry.kinds() for c in (*k.checks, *k.rubric_checks)),
+        *(c for r in registry.rules() for c in r.checks),
+    ]
     assert len({c.name for c in checks}) == len(checks)
     for check in checks:
         assert check.fn.__doc__, check.name
@@ -84,44 +90,88 @@ def test_run_checks_finds_nothing_in_the_bundled_rubric() -> None:
 # --- rules: apply, interval, describe ---------------------------------------------------------
 
 
-@pytest.mark.parametrize(("rule", "lo", "hi", "expected"), [
-    (Identity(type="identity"), [-5.0, 20.0], [50.0, 150.0], ([0.0, 20.0], [50.0, 100.0])),
-    (Goalposts(type="goalposts", low=10, high=60), [20.0], [35.0], ([20.0], [50.0])),
-    (Goalposts(type="goalposts", low=10, high=60, direction="lower"), [20.0], [35.0],
-     ([50.0], [80.0])),
-    # A target peaks inside the interval: 100, although both ends score less.
-    (Target(type="target", target=50, span=25), [40.0], [70.0], ([20.0], [100.0])),
-    (Target(type="target", target=50, span=25), [60.0], [70.0], ([20.0], [60.0])),
-    # Bands touched by the interval, in any order of scores; none: NaN.
-    (Bands(type="bands", bands=[{"max": 10, "score": 30}, {"min": 10, "max": 20, "score": 90},
-                                {"min": 20, "score": 10}]), [5.0, 30.0], [15.0, 40.0],
-     ([30.0, 10.0], [90.0, 10.0])),
-    (Bands(type="bands", bands=[{"min": 0, "max": 10, "score": 30}]), [20.0], [30.0],
-     ([np.nan], [np.nan])),
-])
+@pytest.mark.parametrize(
+    ("rule", "lo", "hi", "expected"),
+    [
+        (Identity(type="identity"), [-5.0, 20.0], [50.0, 150.0], ([0.0, 20.0], [50.0, 100.0])),
+        (Goalposts(type="goalposts", low=10, high=60), [20.0], [35.0], ([20.0], [50.0])),
+        (
+            Goalposts(type="goalposts", low=10, high=60, direction="lower"),
+            [20.0],
+            [35.0],
+            ([50.0], [80.0]),
+        ),
+        # A target peaks inside the interval: 100, although both ends score less.
+        (Target(type="target", target=50, span=25), [40.0], [70.0], ([20.0], [100.0])),
+        (Target(type="target", target=50, span=25), [60.0], [70.0], ([20.0], [60.0])),
+        # Bands touched by the interval, in any order of scores; none: NaN.
+        (
+            Bands(
+                type="bands",
+                bands=[
+                    {"max": 10, "score": 30},
+                    {"min": 10, "max": 20, "score": 90},
+                    {"min": 20, "score": 10},
+                ],
+            ),
+            [5.0, 30.0],
+            [15.0, 40.0],
+            ([30.0, 10.0], [90.0, 10.0]),
+        ),
+        (
+            Bands(type="bands", bands=[{"min": 0, "max": 10, "score": 30}]),
+            [20.0],
+            [30.0],
+            ([np.nan], [np.nan]),
+        ),
+    ],
+)
 def test_a_rule_maps_an_interval_of_values_to_the_range_of_its_scores(
-        rule: registry.RuleBase, lo: list[float], hi: list[float],
-        expected: tuple[list[float], list[float]]) -> None:
+    rule: registry.RuleBase,
+    lo: list[float],
+    hi: list[float],
+    expected: tuple[list[float], list[float]],
+) -> None:
     low, high = rule.interval(np.array(lo), np.array(hi))
     np.testing.assert_allclose(low, expected[0], rtol=0, atol=1e-12)
     np.testing.assert_allclose(high, expected[1], rtol=0, atol=1e-12)
 
 
-@pytest.mark.parametrize(("rule", "en", "es"), [
-    (Identity(type="identity"), "the value is the score (kept within 0–100)",
-     "el valor es la puntuación (limitada a 0–100)"),
-    (Goalposts(type="goalposts", low=10, high=60.5, direction="lower"),
-     "60.5 scores 0 and 10 scores 100, linear in between",
-     "60,5 puntúa 0 y 10 puntúa 100, lineal entre ambos"),
-    (Bands(type="bands", bands=[{"max": 1.5, "score": 100}, {"min": 1.5, "max": 5, "score": 50},
-                                {"min": 5, "score": 0}]),
-     "value bands: [−∞, 1.5) → 100; [1.5, 5) → 50; [5, ∞) → 0",
-     "tramos de valores: [−∞, 1,5) → 100; [1,5, 5) → 50; [5, ∞) → 0"),
-    (Target(type="target", target=25, tolerance=2, span=10),
-     "100 within ±2 of 25, 0 beyond ±12", "100 dentro de ±2 de 25, 0 más allá de ±12"),
-])
+@pytest.mark.parametrize(
+    ("rule", "en", "es"),
+    [
+        (
+            Identity(type="identity"),
+            "the value is the score (kept within 0–100)",
+            "el valor es la puntuación (limitada a 0–100)",
+        ),
+        (
+            Goalposts(type="goalposts", low=10, high=60.5, direction="lower"),
+            "60.5 scores 0 and 10 scores 100, linear in between",
+            "60,5 puntúa 0 y 10 puntúa 100, lineal entre ambos",
+        ),
+        (
+            Bands(
+                type="bands",
+                bands=[
+                    {"max": 1.5, "score": 100},
+                    {"min": 1.5, "max": 5, "score": 50},
+                    {"min": 5, "score": 0},
+                ],
+            ),
+            "value bands: [−∞, 1.5) → 100; [1.5, 5) → 50; [5, ∞) → 0",
+            "tramos de valores: [−∞, 1,5) → 100; [1,5, 5) → 50; [5, ∞) → 0",
+        ),
+        (
+            Target(type="target", target=25, tolerance=2, span=10),
+            "100 within ±2 of 25, 0 beyond ±12",
+            "100 dentro de ±2 de 25, 0 más allá de ±12",
+        ),
+    ],
+)
 def test_a_rule_describes_itself_in_the_readers_language(
-        rule: registry.RuleBase, en: str, es: str) -> None:
+    rule: registry.RuleBase, en: str, es: str
+) -> None:
     assert (rule.describe("en"), rule.describe("es")) == (en, es)
     assert rule.describe() == rule.explain()
 
@@ -150,8 +200,7 @@ def _label(label: dict[str, Any] | None) -> tuple[str, str | None] | None:
 
 
 @pytest.mark.parametrize("lang", ["en", "es"])
-def test_units_describe_every_node_as_the_methodology_section_does(
-        run: ovm.Run, lang: str) -> None:
+def test_units_describe_every_node_as_the_methodology_section_does(run: ovm.Run, lang: str) -> None:
     rubric = run.rubric
     tree = ovm.report_context(run, lang=lang)["methodology"]["tree"]
     seen = 0
@@ -169,8 +218,7 @@ def test_units_describe_every_node_as_the_methodology_section_does(
 
 
 @pytest.mark.parametrize("lang", ["en", "es"])
-def test_units_say_values_and_formulas_as_the_mission_report_does(
-        run: ovm.Run, lang: str) -> None:
+def test_units_say_values_and_formulas_as_the_mission_report_does(run: ovm.Run, lang: str) -> None:
     rubric = run.rubric
     checked = 0
     for mission in run.missions[:4]:
@@ -186,7 +234,8 @@ def test_units_say_values_and_formulas_as_the_mission_report_does(
                 ns = scores[item["id"]]
                 value = None if ns.value is None else unit.value_text(ind, ns.value, lang)
                 assert (None if value is None else (value.text, value.lang)) == _label(
-                    item["value"]), item["id"]
+                    item["value"]
+                ), item["id"]
                 formula = unit.formula_text(ind, lang) or ns.explanation.formula
                 assert formula == item["formula"], item["id"]
                 rule = unit.describe(ind, lang, rubric, with_formula=False)
@@ -197,8 +246,10 @@ def test_units_say_values_and_formulas_as_the_mission_report_does(
 
 def test_cohort_scored_and_rule_say_what_compare_must_score() -> None:
     rubric = ovm.load_rubric(Path(__file__).parent / "data" / "mini" / "rubric.yaml")
-    flags = {n.id: (registry.kind_of(n).cohort_scored(n),
-                    type(registry.kind_of(n).rule(n)).__name__) for n in rubric.indicators()}
+    flags = {
+        n.id: (registry.kind_of(n).cohort_scored(n), type(registry.kind_of(n).rule(n)).__name__)
+        for n in rubric.indicators()
+    }
     assert flags["comparative.best"] == (True, "NoneType")
     assert flags["rights.turnout"] == (False, "Goalposts")
     assert flags["practice.on_time"] == (False, "NoneType")
@@ -208,4 +259,6 @@ def test_cohort_scored_and_rule_say_what_compare_must_score() -> None:
     node = rubric.node("rights.turnout")
     assert registry.kind_of(node).cohort_scored(node)  # type: ignore[arg-type]
     assert registry.kind_of(node).variables(node) == (  # type: ignore[arg-type]
-        "votes_abroad", "registered_abroad")
+        "votes_abroad",
+        "registered_abroad",
+    )

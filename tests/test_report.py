@@ -57,15 +57,19 @@ def _copy(tmp_path: Path, src: Path = MINI) -> Path:
     return dst
 
 
-def _scored(path: Path, sensitivity_runs: int = 0, min_places: int = 1,
-            ) -> tuple[Workspace, Run]:
+def _scored(
+    path: Path,
+    sensitivity_runs: int = 0,
+    min_places: int = 1,
+) -> tuple[Workspace, Run]:
     ws = load_workspace(path)
     s = ws.settings
     sens = SensitivitySettings(runs=sensitivity_runs) if sensitivity_runs else None
     # The mini data visit 3-4 places a mission: the report tests show intervals, so the
     # minimum number of places behind one is lowered.
-    return ws, analyse(ws, Settings(seed=s.seed, bootstrap=s.bootstrap, sensitivity=sens,
-                                    min_places=min_places))
+    return ws, analyse(
+        ws, Settings(seed=s.seed, bootstrap=s.bootstrap, sensitivity=sens, min_places=min_places)
+    )
 
 
 def _sensitivity(**fields: Any) -> Sensitivity:

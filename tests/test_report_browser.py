@@ -78,16 +78,25 @@ PAGES = [f"{kind}-{lang}" for kind in ("comparison", "mission") for lang in ("en
 def reports(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     ws = load_workspace(_workspace())
     s = ws.settings
-    run = analyse(ws, Settings(seed=s.seed, bootstrap=s.bootstrap, confidence=s.confidence,
-                               sensitivity=SensitivitySettings(runs=40)))
+    run = analyse(
+        ws,
+        Settings(
+            seed=s.seed,
+            bootstrap=s.bootstrap,
+            confidence=s.confidence,
+            sensitivity=SensitivitySettings(runs=40),
+        ),
+    )
     out = tmp_path_factory.mktemp("reports")
-    mission = ("mex-2024" if "mex-2024" in run.missions else
-               max(run.scores.scorecards, key=lambda c: (c.sites, c.mission.id)).mission.id)
+    mission = (
+        "mex-2024"
+        if "mex-2024" in run.missions
+        else max(run.scores.scorecards, key=lambda c: (c.sites, c.mission.id)).mission.id
+    )
     files = {}
     for name in PAGES:
         kind, lang = name.split("-")
-        ctx = report.report_context(run, lang=lang,
-                                    mission=mission if kind == "mission" else None)
+        ctx = report.report_context(run, lang=lang, mission=mission if kind == "mission" else None)
         path = out / f"{name}.html"
         path.write_text(report.render_html(ctx), encoding="utf-8")
         files[name] = path
@@ -100,7 +109,8 @@ def _describe(violations: list[dict[str, Any]]) -> str:
 
 @pytest.mark.parametrize("name", PAGES)
 def test_report_loads_offline_without_errors_and_passes_axe(
-        chromium: str, reports: dict[str, Path], name: str) -> None:
+    chromium: str, reports: dict[str, Path], name: str
+) -> None:
     check = cdp.check_page(reports[name], ARTIFACTS, name=name, chromium=chromium)
     assert check.console_errors == []
     assert check.failed_requests == []
@@ -112,10 +122,12 @@ def test_report_loads_offline_without_errors_and_passes_axe(
         assert Path(shot).stat().st_size > 10_000
     assert check.pdf is not None and Path(check.pdf).read_bytes().startswith(b"%PDF")
     assert check.pdf_pages >= 2
-    print(f"\n{name}: axe {check.axe_version}, {check.passes} rules passed, "
-          f"{len(check.violations)} minor/moderate violation(s), {check.incomplete} to review "
-          f"({', '.join(check.incomplete_rules)}), "
-          f"{check.pdf_pages} PDF pages; {', '.join(check.screenshots)}")
+    print(
+        f"\n{name}: axe {check.axe_version}, {check.passes} rules passed, "
+        f"{len(check.violations)} minor/moderate violation(s), {check.incomplete} to review "
+        f"({', '.join(check.incomplete_rules)}), "
+        f"{check.pdf_pages} PDF pages; {', '.join(check.screenshots)}"
+    )
 
 
 def test_harness_catches_remote_loads_and_console_errors(chromium: str, tmp_path: Path) -> None:
@@ -128,9 +140,9 @@ def test_harness_catches_remote_loads_and_console_errors(chromium: str, tmp_path
         "<img src='http://127.0.0.1:9/x.png' alt='remote'>"
         "<script>console.error('boom')</script>"
         "<p style='color:#eee;background:#fff'>low contrast</p></main></body></html>",
-        encoding="utf-8")
-    check = cdp.check_page(page, tmp_path / "shots", name="bad", chromium=chromium,
-                           full_page=False)
+        encoding="utf-8",
+    )
+    check = cdp.check_page(page, tmp_path / "shots", name="bad", chromium=chromium, full_page=False)
     assert check.failed_requests, "the blocked remote image was not seen"
     assert any("boom" in e for e in check.console_errors)
     assert "color-contrast" in {v["id"] for v in check.serious()}

@@ -35,11 +35,16 @@ def test_engine_findings_are_translated_in_a_spanish_report() -> None:
     codes = {f.code for c in run.scores.scorecards for f in c.findings}
     assert {"too-few-answers", "insufficient-coverage", "simulated-data"} <= codes
     ctx = report_context(run, mission="bbb-2021", lang="es")
-    found = {(m["code"], str(m["message"]["text"])) for m in _messages(ctx)  # type: ignore[index]
-             if m["code"] in ("too-few-answers", "simulated-data")}
+    found = {
+        (m["code"], str(m["message"]["text"]))
+        for m in _messages(ctx)  # type: ignore[index]
+        if m["code"] in ("too-few-answers", "simulated-data")
+    }
     assert ("too-few-answers", "2 respuestas; se necesitan al menos 3") in found
-    assert ("simulated-data",
-            "las listas de verificación de esta misión son simuladas, no observadas") in found
+    assert (
+        "simulated-data",
+        "las listas de verificación de esta misión son simuladas, no observadas",
+    ) in found
     # Every finding text of the catalogue exists in both languages with the same parameters.
     for key, texts in CATALOGUE.items():
         if key.startswith("finding_"):
@@ -52,13 +57,18 @@ def test_a_finding_without_its_parameters_is_shown_as_recorded() -> None:
     scores = run.scores
     # As read from a score file written before findings kept their parameters.
     cards = tuple(
-        c.model_copy(update={"findings": tuple(f.model_copy(update={"params": {}})
-                                               for f in c.findings)})
-        for c in scores.scorecards)
+        c.model_copy(
+            update={"findings": tuple(f.model_copy(update={"params": {}}) for f in c.findings)}
+        )
+        for c in scores.scorecards
+    )
     old = scores.model_copy(update={"scorecards": cards})
     older = dataclasses.replace(run, comparison=run.comparison.model_copy(update={"scores": old}))
     ctx = report_context(older, mission="bbb-2021", lang="es")
-    texts = {str(m["message"]["text"]) for m in _messages(ctx)  # type: ignore[index]
-             if m["code"] == "too-few-answers"}
+    texts = {
+        str(m["message"]["text"])
+        for m in _messages(ctx)  # type: ignore[index]
+        if m["code"] == "too-few-answers"
+    }
     assert "2 answer(s); at least 3 needed" in texts
     assert not any("{" in t for t in texts)

@@ -32,8 +32,12 @@ def test_every_example_recommendation_is_filled_in(run: Run, lang: str) -> None:
 
 
 def test_a_checklist_variable_fills_its_placeholder_with_the_scored_statistic(run: Run) -> None:
-    queue = {lang: next(r for r in run.recommendations("mex-2024", lang)
-                        if r.node == "obstacles.worst_queue") for lang in ("en", "es")}
+    queue = {
+        lang: next(
+            r for r in run.recommendations("mex-2024", lang) if r.node == "obstacles.worst_queue"
+        )
+        for lang in ("en", "es")
+    }
     # The longest queue of mex-2024's observer checklists (the max of practice.queue_minutes).
     assert "a queue of 224 minutes" in queue["en"].text
     assert "una fila de 224 minutos" in queue["es"].text
@@ -44,8 +48,12 @@ def test_spanish_recommendations_use_spanish_numbers(run: Run) -> None:
     for mission in run.missions:
         for r in run.recommendations(mission, "es"):
             # the sources after " — " or in parentheses are quoted as recorded
-            ours = [r.text, r.condition, (r.best_practice or "").split(" (")[0],
-                    *(e.split(" — ")[0] for e in r.evidence)]
+            ours = [
+                r.text,
+                r.condition,
+                (r.best_practice or "").split(" (")[0],
+                *(e.split(" — ")[0] for e in r.evidence),
+            ]
             for text in ours:
                 assert not decimal_point.search(text), text
 
@@ -63,9 +71,22 @@ def test_cli_examples_print_no_placeholder() -> None:
     import sys
 
     for lang in ("en", "es"):
-        res = subprocess.run([sys.executable, "-m", "ovm", "recommend", str(EXAMPLES),
-                              "--mission", "mex-2024", "--lang", lang],
-                             capture_output=True, text=True, check=False)
+        res = subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "ovm",
+                "recommend",
+                str(EXAMPLES),
+                "--mission",
+                "mex-2024",
+                "--lang",
+                lang,
+            ],
+            capture_output=True,
+            text=True,
+            check=False,
+        )
         assert res.returncode == 0, res.stderr
         assert "{" not in res.stdout
         assert ovm.__name__ == "ovm"

@@ -57,8 +57,10 @@ BROKEN = [
     # The misspelt name is not a declared variable, and "registered" is then used by nothing.
     ("unknown-variable.yaml", [(9, 5, "unused-variable"), (26, 26, "unknown-variable")]),
     # An unparsable formula uses no variable at all.
-    ("formula-syntax.yaml", [(8, 5, "unused-variable"), (9, 5, "unused-variable"),
-                             (26, 25, "formula-syntax")]),
+    (
+        "formula-syntax.yaml",
+        [(8, 5, "unused-variable"), (9, 5, "unused-variable"), (26, 25, "formula-syntax")],
+    ),
     ("unused-variable.yaml", [(8, 5, "unused-variable")]),
     # Declaring "votes" twice leaves "registered" undeclared for the formula.
     ("duplicate-variable.yaml", [(9, 12, "duplicate-variable"), (26, 26, "unknown-variable")]),
@@ -73,8 +75,10 @@ BROKEN = [
     ("invalid-placeholder.yaml", [(23, 71, "invalid-placeholder")]),
     ("missing-power.yaml", [(11, 5, "missing-power")]),
     # A family written as an indicator: the tree check, then what the group schema says.
-    ("indicator-at-top.yaml", [(11, 5, "indicator-at-top"), (11, 21, "invalid-choice"),
-                               (11, 60, "unknown-field")]),
+    (
+        "indicator-at-top.yaml",
+        [(11, 5, "indicator-at-top"), (11, 21, "invalid-choice"), (11, 60, "unknown-field")],
+    ),
     # Without choices, the default accepted answer "yes" is not a choice either.
     ("missing-choices.yaml", [(31, 9, "missing-choices"), (31, 9, "unknown-choice")]),
     ("unknown-choice.yaml", [(40, 25, "unknown-choice")]),
@@ -102,7 +106,8 @@ def test_each_mistake_is_reported_at_its_line_and_column(name: str, expected: li
 
 @pytest.mark.parametrize(("name", "expected"), BROKEN, ids=[b[0] for b in BROKEN])
 def test_load_raises_with_the_errors_and_keeps_warnings_out_of_the_way(
-        name: str, expected: list) -> None:
+    name: str, expected: list
+) -> None:
     errors = [e for e in expected if e[2] not in WARNINGS]
     if not errors:
         assert isinstance(load_rubric(RUBRICS / name), ovm.Rubric)
@@ -140,11 +145,22 @@ def test_every_code_the_registry_declares_has_a_broken_fixture_that_emits_it() -
 
 def test_the_registry_knows_the_codes_of_every_built_in_kind_and_rule() -> None:
     codes = all_codes()
-    assert codes["kind levels"] == ("level-score-range", "levels-unordered", "duplicate-key",
-                                    "missing-translation")
-    assert codes["kind checklist"] == ("missing-choices", "unknown-choice", "invalid-stat",
-                                       "missing-rule", "reserved-choice", "share-outside-bands",
-                                       "missing-translation", "unknown-question")
+    assert codes["kind levels"] == (
+        "level-score-range",
+        "levels-unordered",
+        "duplicate-key",
+        "missing-translation",
+    )
+    assert codes["kind checklist"] == (
+        "missing-choices",
+        "unknown-choice",
+        "invalid-stat",
+        "missing-rule",
+        "reserved-choice",
+        "share-outside-bands",
+        "missing-translation",
+        "unknown-question",
+    )
     assert codes["kind quantitative"] == ("formula-syntax", "unknown-variable")
     assert codes["kind comparative"] == ("unknown-node",)
     assert codes["rule goalposts"] == ("goalposts-equal", "goalposts-unordered")
@@ -158,76 +174,102 @@ def test_a_site_statistic_that_does_not_fit_its_question_is_invalid_stat() -> No
     text = text.replace("question: practice.opened}", "question: practice.open, stat: mean}")
     line = text.splitlines()[9]
     _rubric, issues = check_rubric(text, file="r.yaml")
-    assert where(issues) == [(10, 5, "unused-variable"),
-                             (10, line.index("mean") + 1, "invalid-stat")]
+    assert where(issues) == [
+        (10, 5, "unused-variable"),
+        (10, line.index("mean") + 1, "invalid-stat"),
+    ]
 
 
 def test_levels_that_share_a_score_are_in_order() -> None:
     text = (RUBRICS / "valid.yaml").read_text(encoding="utf-8")
-    text = text.replace("{key: full, score: 100,", "{key: some, score: 0, descriptor: {en: Some, "
-                        "es: Alguna}}\n          - {key: full, score: 100,")
+    text = text.replace(
+        "{key: full, score: 100,",
+        "{key: some, score: 0, descriptor: {en: Some, "
+        "es: Alguna}}\n          - {key: full, score: 100,",
+    )
     assert "key: some" in text
     _rubric, issues = check_rubric(text, file="r.yaml")
     assert issues == []
-    _rubric, issues = check_rubric(text.replace("key: some, score: 0", "key: some, score: -0.5"),
-                                   file="r.yaml")
+    _rubric, issues = check_rubric(
+        text.replace("key: some, score: 0", "key: some, score: -0.5"), file="r.yaml"
+    )
     assert where(issues) == [(21, 32, "level-score-range"), (21, 32, "levels-unordered")]
 
 
 def test_a_reference_declared_twice_is_a_duplicate_id() -> None:
     text = (RUBRICS / "valid.yaml").read_text(encoding="utf-8")
-    text = text.replace("  - {id: idea-2007, title: Voting from Abroad}\n",
-                        "  - {id: idea-2007, title: Voting from Abroad}\n"
-                        "  - {id: idea-2007, title: Again}\n")
+    text = text.replace(
+        "  - {id: idea-2007, title: Voting from Abroad}\n",
+        "  - {id: idea-2007, title: Voting from Abroad}\n  - {id: idea-2007, title: Again}\n",
+    )
     _rubric, issues = check_rubric(text, file="r.yaml")
     assert [(i.line, i.column, i.code, i.message) for i in issues] == [
-        (7, 10, "duplicate-id", "reference 'idea-2007' is declared twice")]
+        (7, 10, "duplicate-id", "reference 'idea-2007' is declared twice")
+    ]
 
 
 def test_the_title_and_variable_descriptions_need_every_language() -> None:
     text = (RUBRICS / "valid.yaml").read_text(encoding="utf-8")
     text = text.replace("title: {en: Fixture, es: Ficticia}", "title: {en: Fixture}")
-    text = text.replace("{name: votes, labels: {en: Votes, es: Votos},",
-                        "{name: votes, labels: {en: Votes, es: Votos}, description: {es: V},")
+    text = text.replace(
+        "{name: votes, labels: {en: Votes, es: Votos},",
+        "{name: votes, labels: {en: Votes, es: Votos}, description: {es: V},",
+    )
     _rubric, issues = check_rubric(text, file="r.yaml")
     assert [(i.line, i.code, i.as_dict()["path"]) for i in issues] == [
         (4, "missing-translation", "title"),
-        (8, "missing-translation", "variables[0].description")]
+        (8, "missing-translation", "variables[0].description"),
+    ]
 
 
 def test_a_variable_may_have_equal_minimum_and_maximum() -> None:
     text = (RUBRICS / "valid.yaml").read_text(encoding="utf-8")
-    text = text.replace("unit: votes, type: count,", "unit: votes, type: count, minimum: 5, "
-                        "maximum: 5,")
+    text = text.replace(
+        "unit: votes, type: count,", "unit: votes, type: count, minimum: 5, maximum: 5,"
+    )
     assert check_rubric(text, file="r.yaml")[1] == []
     _rubric, issues = check_rubric(text.replace("maximum: 5", "maximum: 4.5"), file="r.yaml")
     assert [(i.code, i.message) for i in issues] == [
-        ("invalid-range", "minimum 5 is above maximum 4.5")]
+        ("invalid-range", "minimum 5 is above maximum 4.5")
+    ]
 
 
 def test_placeholder_messages_name_what_is_wrong() -> None:
     assert [i.message for i in check("invalid-placeholder.yaml")[1]] == [
-        "unbalanced braces near 'e legal a {label'"]
+        "unbalanced braces near 'e legal a {label'"
+    ]
     assert [i.message for i in check("unknown-placeholder.yaml")[1]] == [
         "{etiqueta} is neither a declared variable nor one of band, best_mission, best_score, "
-        "country, election, gap, label, mission, score, unit, value"]
+        "country, election, gap, label, mission, score, unit, value"
+    ]
 
 
 SCORE_BANDS = "title: {en: Fixture, es: Ficticia}\n"
 
 
-@pytest.mark.parametrize(("bands", "expected"), [
-    # Score bands cover 0 to 100: the ends are checked, not only the joins.
-    ("[{min: 10, max: 50}, {min: 50, max: 100}]",
-     [(5, "bands-gap", "bands[0]", "the lowest band must start at 0")]),
-    ("[{min: 0, max: 50}, {min: 50, max: 90}]",
-     [(5, "bands-gap", "bands[1]", "the highest band must end at 100")]),
-    ("[{min: 0, max: 50}, {min: 50, max: 70}, {min: 70, max: 90}]",
-     [(5, "bands-gap", "bands[2]", "the highest band must end at 100")]),
-    # A band without its min is a schema error, never a crash of the range check.
-    ("[{min: 0, max: 50}, {max: 100}]",
-     [(5, "missing-field", "bands[1].min", "required field is missing")]),
-])
+@pytest.mark.parametrize(
+    ("bands", "expected"),
+    [
+        # Score bands cover 0 to 100: the ends are checked, not only the joins.
+        (
+            "[{min: 10, max: 50}, {min: 50, max: 100}]",
+            [(5, "bands-gap", "bands[0]", "the lowest band must start at 0")],
+        ),
+        (
+            "[{min: 0, max: 50}, {min: 50, max: 90}]",
+            [(5, "bands-gap", "bands[1]", "the highest band must end at 100")],
+        ),
+        (
+            "[{min: 0, max: 50}, {min: 50, max: 70}, {min: 70, max: 90}]",
+            [(5, "bands-gap", "bands[2]", "the highest band must end at 100")],
+        ),
+        # A band without its min is a schema error, never a crash of the range check.
+        (
+            "[{min: 0, max: 50}, {max: 100}]",
+            [(5, "missing-field", "bands[1].min", "required field is missing")],
+        ),
+    ],
+)
 def test_score_bands_cover_0_to_100(bands: str, expected: list) -> None:
     text = (RUBRICS / "valid.yaml").read_text(encoding="utf-8")
     labelled = bands.replace("}", ", label: {en: B, es: B}}")
@@ -238,12 +280,18 @@ def test_score_bands_cover_0_to_100(bands: str, expected: list) -> None:
 
 def test_only_the_first_value_band_may_be_open_below() -> None:
     text = (RUBRICS / "valid.yaml").read_text(encoding="utf-8")
-    text = text.replace("rule: {type: goalposts, low: 10, high: 60}",
-                        "rule: {type: bands, bands: [{max: 1, score: 100}, {max: 5, score: 50}]}")
+    text = text.replace(
+        "rule: {type: goalposts, low: 10, high: 60}",
+        "rule: {type: bands, bands: [{max: 1, score: 100}, {max: 5, score: 50}]}",
+    )
     _rubric, issues = check_rubric(text, file="r.yaml")
     assert [(i.code, i.as_dict()["path"], i.message) for i in issues] == [
-        ("bands-unordered", "families[0].children[1].rule.bands[1]",
-         "only the first band may be open below")]
+        (
+            "bands-unordered",
+            "families[0].children[1].rule.bands[1]",
+            "only the first band may be open below",
+        )
+    ]
 
 
 def test_five_mistakes_are_five_issues_in_one_run() -> None:
@@ -281,8 +329,9 @@ def test_issue_paths_name_the_field_inside_a_levels_indicator() -> None:
 
 def test_rule_fields_that_share_the_rule_type_name_are_located(tmp_path: Path) -> None:
     text = (RUBRICS / "valid.yaml").read_text(encoding="utf-8")
-    text = text.replace("rule: {type: goalposts, low: 10, high: 60}",
-                        "rule: {type: target, target: high, span: 5}")
+    text = text.replace(
+        "rule: {type: goalposts, low: 10, high: 60}", "rule: {type: target, target: high, span: 5}"
+    )
     _rubric, issues = check_rubric(text, file="r.yaml")
     line = "        rule: {type: target, target: high, span: 5}"
     assert [(i.line, i.column, i.code, i.as_dict()["path"]) for i in issues] == [
@@ -295,7 +344,8 @@ def test_goalposts_with_one_end_missing_are_one_missing_field() -> None:
     text = text.replace("type: goalposts, low: 10, high: 60", "type: goalposts, low: 10")
     _rubric, issues = check_rubric(text, file="r.yaml")
     assert [(i.line, i.code, i.as_dict()["path"]) for i in issues] == [
-        (27, "missing-field", "families[0].children[1].rule.high")]
+        (27, "missing-field", "families[0].children[1].rule.high")
+    ]
 
 
 def test_unknown_rule_type_is_reported_on_the_rule() -> None:
@@ -309,19 +359,25 @@ def test_unknown_rule_type_is_reported_on_the_rule() -> None:
 @pytest.mark.parametrize("weight", ["0", "-1", '"-1"', "heavy", ".inf", ".nan", "true"])
 def test_a_bad_weight_is_one_invalid_weight_issue(weight: str) -> None:
     text = (RUBRICS / "valid.yaml").read_text(encoding="utf-8")
-    text = text.replace("    labels: {en: Law, es: Ley}\n",
-                        f"    labels: {{en: Law, es: Ley}}\n    weight: {weight}\n")
+    text = text.replace(
+        "    labels: {en: Law, es: Ley}\n",
+        f"    labels: {{en: Law, es: Ley}}\n    weight: {weight}\n",
+    )
     _rubric, issues = check_rubric(text, file="r.yaml")
     assert where(issues) == [(13, 13, "invalid-weight")]
 
 
-@pytest.mark.parametrize(("old", "new", "line"), [
-    ("low: 10", "low: .nan", 27),
-    ("high: 60", "high: .inf", 27),
-    ('version: "1"', 'version: "1"\naggregation: generalised\npower: .nan', 5),
-])
+@pytest.mark.parametrize(
+    ("old", "new", "line"),
+    [
+        ("low: 10", "low: .nan", 27),
+        ("high: 60", "high: .inf", 27),
+        ('version: "1"', 'version: "1"\naggregation: generalised\npower: .nan', 5),
+    ],
+)
 def test_nan_and_infinity_are_refused_where_they_would_poison_scores(
-        old: str, new: str, line: int) -> None:
+    old: str, new: str, line: int
+) -> None:
     text = (RUBRICS / "valid.yaml").read_text(encoding="utf-8").replace(old, new)
     rubric, issues = check_rubric(text, file="r.yaml")
     assert rubric is None
@@ -359,9 +415,14 @@ def test_issue_renders_as_file_line_col_path_message_code() -> None:
         "[unused-variable]"
     ]
     assert issues[0].as_dict() == {
-        "file": "unused-variable.yaml", "line": 8, "column": 5, "path": "variables[0]",
-        "code": "unused-variable", "message": "variable 'spare' is used by no formula",
-        "severity": "warning", "category": "rubric",
+        "file": "unused-variable.yaml",
+        "line": 8,
+        "column": 5,
+        "path": "variables[0]",
+        "code": "unused-variable",
+        "message": "variable 'spare' is used by no formula",
+        "severity": "warning",
+        "category": "rubric",
     }
 
 
@@ -388,11 +449,13 @@ def test_schema_lists_the_rubric_top_level_fields() -> None:
 
 LANG_TEXT = st.text(
     alphabet=st.characters(codec="utf-8", exclude_categories=("Cs", "Cc", "Zl", "Zp")),
-    min_size=1, max_size=12,
+    min_size=1,
+    max_size=12,
 ).filter(lambda s: s.strip() != "")
 NAMES = st.sampled_from(["votes", "registered", "queue", "days_open", "staff"])
-AGGREGATIONS = st.sampled_from(["arithmetic", "geometric", "harmonic", "minimum", "sum",
-                                "generalised"])
+AGGREGATIONS = st.sampled_from(
+    ["arithmetic", "geometric", "harmonic", "minimum", "sum", "generalised"]
+)
 
 
 def text_strategy() -> st.SearchStrategy[dict[str, str]]:
@@ -403,22 +466,35 @@ def text_strategy() -> st.SearchStrategy[dict[str, str]]:
 def rules(draw: st.DrawFn) -> dict:
     kind = draw(st.sampled_from(["identity", "goalposts", "bands", "target", "cohort"]))
     if kind == "goalposts":
-        low, high = sorted(draw(st.lists(st.integers(-1000, 1000), min_size=2, max_size=2,
-                                         unique=True)))
-        return {"type": "goalposts", "low": low, "high": high,
-                "direction": draw(st.sampled_from(["higher", "lower"]))}
+        low, high = sorted(
+            draw(st.lists(st.integers(-1000, 1000), min_size=2, max_size=2, unique=True))
+        )
+        return {
+            "type": "goalposts",
+            "low": low,
+            "high": high,
+            "direction": draw(st.sampled_from(["higher", "lower"])),
+        }
     if kind == "bands":
-        cuts = sorted(draw(st.lists(st.floats(-100, 100, allow_nan=False), max_size=3,
-                                    unique=True)))
+        cuts = sorted(
+            draw(st.lists(st.floats(-100, 100, allow_nan=False), max_size=3, unique=True))
+        )
         edges = [None, *cuts, None]
-        return {"type": "bands", "bands": [
-            {k: v for k, v in (("min", lo), ("max", hi)) if v is not None}
-            | {"score": draw(st.floats(0, 100))}
-            for lo, hi in pairwise(edges)
-        ]}
+        return {
+            "type": "bands",
+            "bands": [
+                {k: v for k, v in (("min", lo), ("max", hi)) if v is not None}
+                | {"score": draw(st.floats(0, 100))}
+                for lo, hi in pairwise(edges)
+            ],
+        }
     if kind == "target":
-        return {"type": "target", "target": draw(st.floats(-50, 50)),
-                "tolerance": draw(st.floats(0, 10)), "span": draw(st.floats(0.5, 50))}
+        return {
+            "type": "target",
+            "target": draw(st.floats(-50, 50)),
+            "tolerance": draw(st.floats(0, 10)),
+            "span": draw(st.floats(0.5, 50)),
+        }
     if kind == "cohort":
         return {"type": "cohort", "direction": draw(st.sampled_from(["higher", "lower"]))}
     return {"type": "identity"}
@@ -427,24 +503,35 @@ def rules(draw: st.DrawFn) -> dict:
 @st.composite
 def indicators(draw: st.DrawFn, nid: str, variables: list[str]) -> dict:
     kind = draw(st.sampled_from(["levels", "answer", "checklist", "quantitative"]))
-    node: dict = {"id": nid, "kind": kind, "labels": draw(text_strategy()),
-                  "source": draw(st.sampled_from(["legal", "statistics", "checklist",
-                                                  "interview", "analyst"]))}
+    node: dict = {
+        "id": nid,
+        "kind": kind,
+        "labels": draw(text_strategy()),
+        "source": draw(
+            st.sampled_from(["legal", "statistics", "checklist", "interview", "analyst"])
+        ),
+    }
     if draw(st.booleans()):
         node["weight"] = draw(st.floats(0.01, 100))
     if kind == "levels":
         scores = sorted(draw(st.lists(st.floats(0, 100), min_size=2, max_size=4)))
-        keys = draw(st.lists(st.text(string.ascii_lowercase + string.digits, min_size=1,
-                                     max_size=6), min_size=len(scores), max_size=len(scores),
-                             unique=True))
-        node["levels"] = [{"key": k, "score": s, "descriptor": draw(text_strategy())}
-                          for k, s in zip(keys, scores, strict=True)]
+        keys = draw(
+            st.lists(
+                st.text(string.ascii_lowercase + string.digits, min_size=1, max_size=6),
+                min_size=len(scores),
+                max_size=len(scores),
+                unique=True,
+            )
+        )
+        node["levels"] = [
+            {"key": k, "score": s, "descriptor": draw(text_strategy())}
+            for k, s in zip(keys, scores, strict=True)
+        ]
         node["allow_na"] = draw(st.booleans())
     elif kind == "answer":
         node["allow_na"] = draw(st.booleans())
         if draw(st.booleans()):
-            node["scores"] = {"yes": 100, "partial": draw(st.none() | st.floats(0, 100)),
-                              "no": 0}
+            node["scores"] = {"yes": 100, "partial": draw(st.none() | st.floats(0, 100)), "no": 0}
     elif kind == "checklist":
         node["question"] = draw(text_strategy())
         node["min_answers"] = draw(st.integers(1, 20))
@@ -457,8 +544,13 @@ def indicators(draw: st.DrawFn, nid: str, variables: list[str]) -> dict:
             node["not_applicable"] = draw(st.booleans())
     else:
         used = draw(st.lists(st.sampled_from(variables), min_size=1, max_size=3))
-        ops = draw(st.lists(st.sampled_from(["+", "-", "*", "/"]), min_size=len(used) - 1,
-                            max_size=len(used) - 1))
+        ops = draw(
+            st.lists(
+                st.sampled_from(["+", "-", "*", "/"]),
+                min_size=len(used) - 1,
+                max_size=len(used) - 1,
+            )
+        )
         text = used[0]
         for op, name in zip(ops, used[1:], strict=True):
             text = f"({text} {op} {name})"
@@ -482,8 +574,13 @@ def valid_rubrics(draw: st.DrawFn) -> dict:
         for _ in range(draw(st.integers(1, 3))):
             nid = f"f{f}.n{next(counter)}"
             if draw(st.integers(0, 4)) == 0:
-                fam["children"].append({"id": nid, "labels": draw(text_strategy()),
-                                        "children": [draw(indicators(f"{nid}.i", variables))]})
+                fam["children"].append(
+                    {
+                        "id": nid,
+                        "labels": draw(text_strategy()),
+                        "children": [draw(indicators(f"{nid}.i", variables))],
+                    }
+                )
             else:
                 fam["children"].append(draw(indicators(nid, variables)))
         families.append(fam)
@@ -492,20 +589,41 @@ def valid_rubrics(draw: st.DrawFn) -> dict:
         "id": draw(st.from_regex(r"[a-z][a-z0-9-]{0,8}", fullmatch=True)),
         "version": draw(st.from_regex(r"[0-9]\.[0-9]", fullmatch=True)),
         "title": draw(text_strategy()),
-        "variables": [{"name": n, "labels": draw(text_strategy()), "unit": "u",
-                       "type": draw(st.sampled_from(["count", "number", "share", "percent"])),
-                       "source": "statistics"} for n in variables],
+        "variables": [
+            {
+                "name": n,
+                "labels": draw(text_strategy()),
+                "unit": "u",
+                "type": draw(st.sampled_from(["count", "number", "share", "percent"])),
+                "source": "statistics",
+            }
+            for n in variables
+        ],
         "families": families,
     }
     if draw(st.booleans()):
         cuts = sorted(draw(st.lists(st.integers(1, 99), max_size=3, unique=True)))
         edges = [0, *cuts, 100]
-        rubric["bands"] = [{"min": lo, "max": hi, "label": draw(text_strategy())}
-                           for lo, hi in pairwise(edges)]
+        rubric["bands"] = [
+            {"min": lo, "max": hi, "label": draw(text_strategy())} for lo, hi in pairwise(edges)
+        ]
     if draw(st.booleans()):
-        rubric["families"].append({"id": "cmp", "labels": draw(text_strategy()), "children": [
-            {"id": "cmp.best", "kind": "comparative", "labels": draw(text_strategy()),
-             "source": "analyst", "measure": "distance_to_best", "target": "f0"}]})
+        rubric["families"].append(
+            {
+                "id": "cmp",
+                "labels": draw(text_strategy()),
+                "children": [
+                    {
+                        "id": "cmp.best",
+                        "kind": "comparative",
+                        "labels": draw(text_strategy()),
+                        "source": "analyst",
+                        "measure": "distance_to_best",
+                        "target": "f0",
+                    }
+                ],
+            }
+        )
     return rubric
 
 
@@ -526,11 +644,44 @@ def test_generated_rubric_survives_dump_and_load(data: dict) -> None:
 
 VALID_TEXT = (RUBRICS / "valid.yaml").read_text(encoding="utf-8")
 VALID_LINES = VALID_TEXT.splitlines()
-YAMLISH = st.sampled_from([":", "- ", "  ", "{", "}", "[", "]", "&a ", "*a", "!!python/none",
-                           "'", '"', "#", "? ", "|", ">", "\t", "~", "null", "0", "-1", ".nan",
-                           "yes", "1e999", "<<: *a", "kind: ", "children:", "levels: 3",
-                           "formula: (", "rule: {type: bands}", "weight: -1", "%YAML 1.1",
-                           "---", "..."])
+YAMLISH = st.sampled_from(
+    [
+        ":",
+        "- ",
+        "  ",
+        "{",
+        "}",
+        "[",
+        "]",
+        "&a ",
+        "*a",
+        "!!python/none",
+        "'",
+        '"',
+        "#",
+        "? ",
+        "|",
+        ">",
+        "\t",
+        "~",
+        "null",
+        "0",
+        "-1",
+        ".nan",
+        "yes",
+        "1e999",
+        "<<: *a",
+        "kind: ",
+        "children:",
+        "levels: 3",
+        "formula: (",
+        "rule: {type: bands}",
+        "weight: -1",
+        "%YAML 1.1",
+        "---",
+        "...",
+    ]
+)
 
 
 @st.composite
@@ -538,8 +689,11 @@ def mutated_rubrics(draw: st.DrawFn) -> str:
     lines = list(VALID_LINES)
     for _ in range(draw(st.integers(1, 4))):
         i = draw(st.integers(0, len(lines) - 1))
-        how = draw(st.sampled_from(["delete", "duplicate", "swap", "insert", "replace",
-                                    "indent", "dedent"]))
+        how = draw(
+            st.sampled_from(
+                ["delete", "duplicate", "swap", "insert", "replace", "indent", "dedent"]
+            )
+        )
         if how == "delete" and len(lines) > 1:
             del lines[i]
         elif how == "duplicate":
@@ -608,7 +762,8 @@ def test_unusable_file_names_are_issues(name: str) -> None:
 def test_a_misspelled_top_level_field_is_one_issue_with_did_you_mean() -> None:
     text = (RUBRICS / "valid.yaml").read_text(encoding="utf-8").replace("families:", "familes:")
     _rubric, issues = check_rubric(text)
-    errors = [(i.line, i.code, i.message) for i in issues if i.code in
-              ("unknown-field", "missing-field")]
+    errors = [
+        (i.line, i.code, i.message) for i in issues if i.code in ("unknown-field", "missing-field")
+    ]
     line = text.splitlines().index("familes:") + 1
     assert errors == [(line, "unknown-field", "unknown field `familes`, did you mean `families`?")]

@@ -19,23 +19,39 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 @pytest.mark.parametrize("start", FORMULA_STARTS, ids=repr)
 def test_text_starting_like_a_formula_is_quoted(start: str) -> None:
-    text = start + "HYPERLINK(\"http://x\")"
+    text = start + 'HYPERLINK("http://x")'
     assert ovm.safe_cell(text) == "'" + text
     assert ovm.safe_cell(start) == "'" + start
 
 
-@pytest.mark.parametrize("value", [
-    "", "plain", "a=b", "x+1", "50%", " =not at the start", "'=already quoted",
-    0, -5, -0.5, 2.5, None, True,
-], ids=repr)
+@pytest.mark.parametrize(
+    "value",
+    [
+        "",
+        "plain",
+        "a=b",
+        "x+1",
+        "50%",
+        " =not at the start",
+        "'=already quoted",
+        0,
+        -5,
+        -0.5,
+        2.5,
+        None,
+        True,
+    ],
+    ids=repr,
+)
 def test_anything_else_is_left_alone(value: object) -> None:
     assert ovm.safe_cell(value) == value
     assert type(ovm.safe_cell(value)) is type(value)
 
 
 # Control characters are escaped first (test below); tab, CR and LF are text.
-PRINTABLE = st.text(st.characters(blacklist_categories=("Cc",)) | st.sampled_from("\t\r\n"),
-                    max_size=20)
+PRINTABLE = st.text(
+    st.characters(blacklist_categories=("Cc",)) | st.sampled_from("\t\r\n"), max_size=20
+)
 
 
 @given(PRINTABLE)
@@ -47,6 +63,7 @@ def test_a_quote_is_added_exactly_when_the_text_starts_like_a_formula(text: str)
 def test_control_characters_are_shown_escaped_so_no_writer_refuses_them() -> None:
     assert ovm.safe_cell("B\x07 2021\x1b[31m\x0b") == "B\\x07 2021\\x1b[31m\\x0b"
     from openpyxl import Workbook
+
     Workbook().active.append([ovm.safe_cell("\x07\x1b\x0b")])  # raised IllegalCharacterError
 
 
@@ -72,13 +89,18 @@ families:
 
 
 def test_the_scores_csv_quotes_answers_that_start_like_a_formula(
-        tmp_path: Path, make_workspace: Callable[..., Path]) -> None:
+    tmp_path: Path, make_workspace: Callable[..., Path]
+) -> None:
     missions = "missions:\n" + "".join(
         f"  - {{id: {m}, country: AAA, name: {m}, election: {{type: general, date: 2020-01-01}},"
-        f" answers: {{f.key: \"{key}\"}}}}\n"
-        for m, key in (("m1", "+1+1"), ("m2", "-1+1"), ("m3", "1+1")))
+        f' answers: {{f.key: "{key}"}}}}\n'
+        for m, key in (("m1", "+1+1"), ("m2", "-1+1"), ("m3", "1+1"))
+    )
     ws = ovm.load_workspace(make_workspace(tmp_path, rubric=RUBRIC, missions=missions))
     scores = ovm.score(ws.rubric, ws.observations, bootstrap=0)
     rows = csv.DictReader(io.StringIO(ovm.scores_csv(scores)))
     assert {r["mission"]: r["value"] for r in rows if r["node"] == "f.key"} == {
-        "m1": "'+1+1", "m2": "'-1+1", "m3": "1+1"}
+        "m1": "'+1+1",
+        "m2": "'-1+1",
+        "m3": "1+1",
+    }

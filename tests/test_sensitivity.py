@@ -283,8 +283,15 @@ def test_a_mission_without_a_nominal_overall_is_not_ranked(workspace, tmp_path):
     scores = score(ws.rubric, ws.observations, seed=3, bootstrap=60)
     result = sensitivity(scores, ws.rubric, SensitivitySettings(runs=100))
     last = result.ranks[-1]
-    assert (last.mission, last.nominal, last.median, last.low, last.high, last.mean_shift,
-            last.unscored) == ("zz-empty", None, None, None, None, None, 1.0)
+    assert (
+        last.mission,
+        last.nominal,
+        last.median,
+        last.low,
+        last.high,
+        last.mean_shift,
+        last.unscored,
+    ) == ("zz-empty", None, None, None, None, None, 1.0)
     # The others are ranked among themselves: nobody's interval reaches past them.
     ranked = [r for r in result.ranks if r.nominal is not None]
     assert max(r.high for r in ranked if r.high is not None) <= len(ranked)

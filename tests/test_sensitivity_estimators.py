@@ -88,7 +88,12 @@ def test_example_missions_without_an_overall_get_no_rank_interval(example_run: o
         assert r.nominal == nominal[r.mission]
         if r.nominal is None:
             assert (r.median, r.low, r.high, r.mean_shift, r.unscored) == (
-                None, None, None, None, 1.0)
+                None,
+                None,
+                None,
+                None,
+                1.0,
+            )
         else:
             assert r.low is not None and r.high is not None
             assert 1 <= r.low <= r.high <= sum(1 for v in nominal.values() if v is not None)
@@ -97,7 +102,8 @@ def test_example_missions_without_an_overall_get_no_rank_interval(example_run: o
 
 
 def test_example_indices_have_intervals_and_no_first_order_beyond_its_total(
-        example_run: ovm.Run) -> None:
+    example_run: ovm.Run,
+) -> None:
     sens = example_run.sensitivity
     assert sens is not None
     assert set(sens.first_order_ci) == set(sens.total_effect_ci) == set(sens.choices)
@@ -108,8 +114,9 @@ def test_example_indices_have_intervals_and_no_first_order_beyond_its_total(
 
 
 def test_normalisation_no_longer_drops_missions_from_the_runs() -> None:
-    settings = ovm.Settings(bootstrap=0, sensitivity=ovm.SensitivitySettings(
-        runs=60, choices=("normalisation",)))
+    settings = ovm.Settings(
+        bootstrap=0, sensitivity=ovm.SensitivitySettings(runs=60, choices=("normalisation",))
+    )
     sens = ovm.analyse(EXAMPLES, settings).sensitivity
     assert sens is not None
     assert [r.mission for r in sens.ranks if r.nominal is not None and r.unscored > 0] == []

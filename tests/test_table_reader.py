@@ -138,7 +138,9 @@ def rubric() -> Rubric:
 def missions_yaml(n: int) -> str:
     return "missions:\n" + "".join(
         f"  - {{id: m{i:03d}, country: AAA, name: M{i}, election: {{type: general, "
-        f"date: 2020-01-01}}}}\n" for i in range(n))
+        f"date: 2020-01-01}}}}\n"
+        for i in range(n)
+    )
 
 
 def write_rows(path: Path, rows: Sequence[Sequence[str]], sheet: str | None = None) -> Path:
@@ -171,8 +173,7 @@ def _site_number(x: object) -> Meaning:
 
 
 def _site_answer(x: object) -> Meaning:
-    return {None: ("missing",), -1: ("not_applicable",), 1: ("value", "yes"),
-            0: ("value", "no")}[x]  # type: ignore[index]
+    return {None: ("missing",), -1: ("not_applicable",), 1: ("value", "yes"), 0: ("value", "no")}[x]  # type: ignore[index]
 
 
 def _rejected(reasons: Sequence[Issue]) -> Meaning:
@@ -190,16 +191,20 @@ def _datum(d: Datum | None) -> Meaning:
 def statistics_meanings(folder: Path, texts: Sequence[str], suffix: str) -> list[Meaning]:
     rb = rubric()
     missions, _ = load_missions(missions_yaml(len(texts)), rb, file="missions.yaml")
-    path = write_rows(folder / f"statistics{suffix}",
-                      [["mission", "amount"], *([f"m{i:03d}", t] for i, t in enumerate(texts))])
+    path = write_rows(
+        folder / f"statistics{suffix}",
+        [["mission", "amount"], *([f"m{i:03d}", t] for i, t in enumerate(texts))],
+    )
     values, report, rejected, issues = load_statistics(path, rb, missions)
     assert issues == []
     assert rejected == []
     assert report.rows_read == report.rows_used + report.rows_rejected + report.rows_excluded
     # A refused cell loses its datum, not its row.
     bad = _by_row(report.rejected_cells)
-    return [_rejected(bad[i + 2]) if i + 2 in bad
-            else _datum(values[f"m{i:03d}"].get("amount")) for i in range(len(texts))]
+    return [
+        _rejected(bad[i + 2]) if i + 2 in bad else _datum(values[f"m{i:03d}"].get("amount"))
+        for i in range(len(texts))
+    ]
 
 
 def _by_row(issues: Sequence[Issue]) -> dict[int, list[Issue]]:
@@ -211,43 +216,59 @@ def _by_row(issues: Sequence[Issue]) -> dict[int, list[Issue]]:
 
 
 def wide_meanings(folder: Path, texts: Sequence[str], suffix: str) -> list[Meaning]:
-    path = write_rows(folder / f"wide{suffix}", [
-        ["UnitCode", "Country", "Amount"], *([f"u{i:03d}", "AAA", t] for i, t in enumerate(texts))])
-    obs = observations_from_wide(path, rubric(), name_column=None, country_column="Country",
-                                 na_means="not_applicable")
+    path = write_rows(
+        folder / f"wide{suffix}",
+        [
+            ["UnitCode", "Country", "Amount"],
+            *([f"u{i:03d}", "AAA", t] for i, t in enumerate(texts)),
+        ],
+    )
+    obs = observations_from_wide(
+        path, rubric(), name_column=None, country_column="Country", na_means="not_applicable"
+    )
     (report,) = obs.report.files
     assert report.rows_read == report.rows_used + report.rows_rejected + report.rows_excluded
     bad = {r.row: r.reasons for r in obs.report.rejected}
-    return [_rejected(bad[i + 2]) if i + 2 in bad
-            else _datum(obs.mission(f"u{i:03d}").values.get("amount"))
-            for i in range(len(texts))]
+    return [
+        _rejected(bad[i + 2])
+        if i + 2 in bad
+        else _datum(obs.mission(f"u{i:03d}").values.get("amount"))
+        for i in range(len(texts))
+    ]
 
 
 def answers_meanings(folder: Path, texts: Sequence[str], suffix: str) -> list[Meaning]:
     rb = rubric()
     missions, _ = load_missions(missions_yaml(len(texts)), rb, file="missions.yaml")
-    path = write_rows(folder / f"answers{suffix}", [
-        ["mission", "law.postal"], *([f"m{i:03d}", t] for i, t in enumerate(texts))],
-        sheet="answers")
+    path = write_rows(
+        folder / f"answers{suffix}",
+        [["mission", "law.postal"], *([f"m{i:03d}", t] for i, t in enumerate(texts))],
+        sheet="answers",
+    )
     answers, report, rejected, issues = load_answers_table(path, rb, missions)
     assert issues == []
     assert rejected == []
     assert report.rows_read == report.rows_used + report.rows_rejected + report.rows_excluded
     bad = _by_row(report.rejected_cells)
-    return [_rejected(bad[i + 2]) if i + 2 in bad
-            else _datum(answers[f"m{i:03d}"].get("law.postal")) for i in range(len(texts))]
+    return [
+        _rejected(bad[i + 2]) if i + 2 in bad else _datum(answers[f"m{i:03d}"].get("law.postal"))
+        for i in range(len(texts))
+    ]
 
 
-def checklist_meanings(folder: Path, texts: Sequence[str], suffix: str,
-                       column: str) -> list[Meaning]:
+def checklist_meanings(
+    folder: Path, texts: Sequence[str], suffix: str, column: str
+) -> list[Meaning]:
     folder.mkdir(parents=True, exist_ok=True)
     (folder / "rubric.yaml").write_text(RUBRIC, encoding="utf-8")
     (folder / "missions.yaml").write_text(missions_yaml(1), encoding="utf-8")
-    (folder / "ovm.yaml").write_text(f"rubric: rubric.yaml\nchecklists: [checklists{suffix}]\n",
-                                     encoding="utf-8")
-    write_rows(folder / f"checklists{suffix}",
-               [["mission", "site", column], *(["m000", f"s{i:03d}", t]
-                                               for i, t in enumerate(texts))])
+    (folder / "ovm.yaml").write_text(
+        f"rubric: rubric.yaml\nchecklists: [checklists{suffix}]\n", encoding="utf-8"
+    )
+    write_rows(
+        folder / f"checklists{suffix}",
+        [["mission", "site", column], *(["m000", f"s{i:03d}", t] for i, t in enumerate(texts))],
+    )
     ws = load_workspace(folder)
     (report,) = ws.observations.report.files
     assert report.rows_read == report.rows_used + report.rows_rejected + report.rows_excluded
@@ -255,8 +276,10 @@ def checklist_meanings(folder: Path, texts: Sequence[str], suffix: str,
     sites = ws.observations.sites
     coded = dict(sites.select("site", column).iter_rows()) if sites.height else {}
     read = _site_number if column == "field.amount" else _site_answer
-    return [_rejected(bad[i + 2]) if i + 2 in bad else read(coded[f"s{i:03d}"])
-            for i in range(len(texts))]
+    return [
+        _rejected(bad[i + 2]) if i + 2 in bad else read(coded[f"s{i:03d}"])
+        for i in range(len(texts))
+    ]
 
 
 NUMBER_LOADERS: dict[str, Callable[[Path, Sequence[str]], list[Meaning]]] = {
@@ -296,16 +319,48 @@ def test_minus_zero_is_zero_not_a_signed_zero(tmp_path: Path) -> None:
 
 # Cell texts built from the pieces that make the readings differ: digits, signs, separators,
 # blanks, the letters of the special words, and the words themselves.
-_PIECES = st.sampled_from([
-    "0", "1", "2", "5", "9", ".", ",", "-", "+", "e", "E", " ", "\t", "\u00a0", "_", "inf",
-    "inity", "nan", "na", "NA", "n/a", "missing", "?", "yes", "sí", "Si", "no", "not",
-    "applicable", "1,000", "١", "x",
-])
+_PIECES = st.sampled_from(
+    [
+        "0",
+        "1",
+        "2",
+        "5",
+        "9",
+        ".",
+        ",",
+        "-",
+        "+",
+        "e",
+        "E",
+        " ",
+        "\t",
+        "\u00a0",
+        "_",
+        "inf",
+        "inity",
+        "nan",
+        "na",
+        "NA",
+        "n/a",
+        "missing",
+        "?",
+        "yes",
+        "sí",
+        "Si",
+        "no",
+        "not",
+        "applicable",
+        "1,000",
+        "١",
+        "x",
+    ]
+)
 _CELLS = st.lists(_PIECES, max_size=4).map("".join)
 
 
-def _same_everywhere(loaders: dict[str, Callable[[Path, Sequence[str]], list[Meaning]]],
-                     texts: list[str]) -> None:
+def _same_everywhere(
+    loaders: dict[str, Callable[[Path, Sequence[str]], list[Meaning]]], texts: list[str]
+) -> None:
     got = {}
     with tempfile.TemporaryDirectory() as tmp:
         for name, load in loaders.items():
@@ -325,23 +380,34 @@ def test_any_answer_cell_is_classified_alike_by_every_loader(texts: list[str]) -
     _same_everywhere({k: v for k, v in ANSWER_LOADERS.items() if k.endswith(".csv")}, texts)
 
 
-@given(st.lists(st.floats(allow_nan=True, allow_infinity=True).map(repr)
-                | st.integers(-10, 10_000_000).map(lambda i: f"{i:,}"), min_size=1, max_size=6))
+@given(
+    st.lists(
+        st.floats(allow_nan=True, allow_infinity=True).map(repr)
+        | st.integers(-10, 10_000_000).map(lambda i: f"{i:,}"),
+        min_size=1,
+        max_size=6,
+    )
+)
 def test_numbers_as_written_by_python_are_read_alike_cell_wise_and_column_wise(
-        texts: list[str]) -> None:
+    texts: list[str],
+) -> None:
     # Statistics are read cell by cell; checklists column-wise through a Polars cast.
-    _same_everywhere({k: NUMBER_LOADERS[k] for k in ("statistics.csv", "checklists.csv")},
-                     texts)
+    _same_everywhere({k: NUMBER_LOADERS[k] for k in ("statistics.csv", "checklists.csv")}, texts)
 
 
 def test_wide_tables_read_na_as_missing_unless_told_otherwise(tmp_path: Path) -> None:
-    path = write_rows(tmp_path / "wide.csv", [["UnitCode", "Amount"], ["AUT", "NA"],
-                                              ["BEL", "n/a"], ["FRA", "nan"]])
+    path = write_rows(
+        tmp_path / "wide.csv",
+        [["UnitCode", "Amount"], ["AUT", "NA"], ["BEL", "n/a"], ["FRA", "nan"]],
+    )
     obs = observations_from_wide(path, rubric(), name_column=None)
     assert {m.id: m.values["amount"].status for m in obs.missions} == {
-        "aut": "missing", "bel": "not_applicable"}
+        "aut": "missing",
+        "bel": "not_applicable",
+    }
     assert [(r.row, [(i.column, i.code) for i in r.reasons]) for r in obs.report.rejected] == [
-        (4, [(2, "not-finite")])]
+        (4, [(2, "not-finite")])
+    ]
 
 
 def test_a_nan_number_in_a_frame_is_missing_and_columns_count_from_the_frame() -> None:
@@ -350,21 +416,35 @@ def test_a_nan_number_in_a_frame_is_missing_and_columns_count_from_the_frame() -
     assert obs.mission("aut").values["amount"].status == "missing"
     # The row number added to a frame is no column of it: Amount is its second column.
     assert [(r.row, [(i.column, i.code) for i in r.reasons]) for r in obs.report.rejected] == [
-        (3, [(2, "out-of-range")])]
+        (3, [(2, "out-of-range")])
+    ]
 
 
 def test_a_boolean_variable_reads_yes_and_no_as_in_every_table(tmp_path: Path) -> None:
     rb = rubric()
     missions, _ = load_missions(missions_yaml(5), rb, file="missions.yaml")
-    path = write_rows(tmp_path / "s.csv", [["mission", "flagged"], ["m000", "Sí"],
-                                           ["m001", "no"], ["m002", "1"], ["m003", "2"],
-                                           ["m004", "maybe"]])
+    path = write_rows(
+        tmp_path / "s.csv",
+        [
+            ["mission", "flagged"],
+            ["m000", "Sí"],
+            ["m001", "no"],
+            ["m002", "1"],
+            ["m003", "2"],
+            ["m004", "maybe"],
+        ],
+    )
     values, report, rejected, _ = load_statistics(path, rb, missions)
     assert {m: v["flagged"].value for m, v in values.items() if "flagged" in v} == {
-        "m000": 1.0, "m001": 0.0, "m002": 1.0}
+        "m000": 1.0,
+        "m001": 0.0,
+        "m002": 1.0,
+    }
     assert rejected == []
     assert [(i.line, i.code) for i in report.rejected_cells] == [
-        (5, "out-of-range"), (6, "invalid-number")]
+        (5, "out-of-range"),
+        (6, "invalid-number"),
+    ]
 
 
 def test_missions_yaml_reads_words_as_tables_do() -> None:
@@ -382,29 +462,42 @@ def test_missions_yaml_reads_words_as_tables_do() -> None:
         """)
     (mission,), issues = load_missions(text, rubric(), file="missions.yaml")
     assert issues == []
-    assert (mission.answers["law.postal"].value, mission.values["amount"].status,
-            mission.values["flagged"].value) == ("yes", "missing", 1.0)
+    assert (
+        mission.answers["law.postal"].value,
+        mission.values["amount"].status,
+        mission.values["flagged"].value,
+    ) == ("yes", "missing", 1.0)
 
 
 def test_provenance_problems_are_located_at_their_own_column(tmp_path: Path) -> None:
     rb = rubric()
     missions, _ = load_missions(missions_yaml(3), rb, file="missions.yaml")
-    path = write_rows(tmp_path / "s.csv", [
-        ["mission", "confidence", "amount", "amount__confidence", "amount__date"],
-        ["m000", "HIGH", "10", "Low", "2020-01-02"],
-        ["m001", "sure", "", "", ""],
-        ["m002", "", "10", "", "last week"]])
+    path = write_rows(
+        tmp_path / "s.csv",
+        [
+            ["mission", "confidence", "amount", "amount__confidence", "amount__date"],
+            ["m000", "HIGH", "10", "Low", "2020-01-02"],
+            ["m001", "sure", "", "", ""],
+            ["m002", "", "10", "", "last week"],
+        ],
+    )
     values, report, rejected, _ = load_statistics(path, rb, missions)
     prov = values["m000"]["amount"].provenance
     assert (prov.confidence, str(prov.date)) == ("low", "2020-01-02")
     # A bad provenance cell loses its own datum (or, row-wide, its field), never the row.
     assert rejected == []
     assert [(i.line, i.column, i.code) for i in report.rejected_cells] == [
-        (3, 2, "invalid-choice"), (4, 5, "invalid-provenance")]
+        (3, 2, "invalid-choice"),
+        (4, 5, "invalid-provenance"),
+    ]
     assert "amount" not in values["m002"]
     assert values["m001"]["amount"].status == "missing"
-    assert (report.rows_read, report.rows_used, report.rows_rejected,
-            report.cells_rejected) == (3, 3, 0, 2)
+    assert (report.rows_read, report.rows_used, report.rows_rejected, report.cells_rejected) == (
+        3,
+        3,
+        0,
+        2,
+    )
 
 
 def test_a_missing_mission_column_is_one_located_error_for_every_format(tmp_path: Path) -> None:
@@ -413,11 +506,15 @@ def test_a_missing_mission_column_is_one_located_error_for_every_format(tmp_path
     _, report, rejected, stats = load_statistics(path, rb, [])
     _, _, _, answers = load_answers_table(path, rb, [])
     assert [(i.line, i.column, i.code) for i in (*stats, *answers)] == [
-        (1, None, "missing-column"), (1, None, "missing-column")]
+        (1, None, "missing-column"),
+        (1, None, "missing-column"),
+    ]
     # Still every row accounted for: each is rejected for want of a mission.
     assert (report.rows_read, report.rows_used, report.rows_rejected) == (2, 0, 2)
     assert [(r.row, [i.code for i in r.reasons]) for r in rejected] == [
-        (2, ["missing-mission"]), (3, ["missing-mission"])]
+        (2, ["missing-mission"]),
+        (3, ["missing-mission"]),
+    ]
     with pytest.raises(DataError) as err:
         observations_from_wide(path, rb)
     assert [(i.line, i.code) for i in err.value.issues] == [(1, "missing-column")]

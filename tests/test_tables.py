@@ -26,8 +26,14 @@ def test_short_and_long_csv_rows_are_reported_not_padded(tmp_path: Path) -> None
     # must not hide a short row elsewhere.
     for sep, suffix in ((",", "csv"), ("\t", "tsv")):
         hidden = tmp_path / f"hidden.{suffix}"
-        hidden.write_text(sep.join(["mission", "a", "b"]) + "\r\n" + sep.join(["m1", "1"])
-                          + "\r\n" + sep.join(["m2", "1", "2", ""]), encoding="utf-8")
+        hidden.write_text(
+            sep.join(["mission", "a", "b"])
+            + "\r\n"
+            + sep.join(["m1", "1"])
+            + "\r\n"
+            + sep.join(["m2", "1", "2", ""]),
+            encoding="utf-8",
+        )
         assert _issues(hidden) == [(2, None, "ragged-row"), (3, None, "ragged-row")]
     # A blank line is a row of empty cells (rejected later for its missing mission), not a
     # short row, whichever way the file is read.
@@ -84,8 +90,11 @@ def test_lines_ended_by_a_lone_carriage_return_are_rows(tmp_path: Path) -> None:
     (want, _), (got, issues) = read_table(unix), read_table(mac)
     assert issues == [] and want is not None and got is not None
     cols = ["mission", "a", "b", "_row"]
-    assert got.select(cols).rows() == want.select(cols).rows() == [
-        ("m1", "1, 5", "2", 2), ("m2", "3", None, 3)]
+    assert (
+        got.select(cols).rows()
+        == want.select(cols).rows()
+        == [("m1", "1, 5", "2", 2), ("m2", "3", None, 3)]
+    )
     mac.write_bytes(b"mission,a,b\rm1,1\rm2,3,4\r")
     assert _issues(mac) == [(2, None, "ragged-row")]
 
@@ -112,7 +121,8 @@ def test_a_file_that_is_not_utf8_is_located_with_what_to_do(tmp_path: Path) -> N
     header = tmp_path / "header.csv"
     header.write_bytes("misi\u00f3n,a\nm1,1\n".encode("latin-1"))
     assert [(i.line, i.column, i.code) for i in read_table(header)[1]] == [
-        (1, 5, "invalid-encoding")]
+        (1, 5, "invalid-encoding")
+    ]
 
 
 def test_a_semicolon_separated_csv_is_refused_with_what_to_do(tmp_path: Path) -> None:
@@ -120,14 +130,16 @@ def test_a_semicolon_separated_csv_is_refused_with_what_to_do(tmp_path: Path) ->
     path.write_text("mission;registered_abroad;turnout_pct\nm1;12.500;63,1\n", encoding="utf-8")
     df, issues = read_table(path)
     assert df is None and [(i.line, i.column, i.code) for i in issues] == [
-        (1, 1, "wrong-separator")]
+        (1, 1, "wrong-separator")
+    ]
     assert "save the file as 'CSV UTF-8 (comma delimited)'" in issues[0].message
 
 
 def test_a_quote_never_closed_is_refused_at_the_line_it_opens(tmp_path: Path) -> None:
     p = tmp_path / "t.csv"
-    p.write_text('mission,site,notes\naaa,s1,ok\naaa,s2,"late start\naaa,s3,x\naaa,s4,y\n',
-                 encoding="utf-8")
+    p.write_text(
+        'mission,site,notes\naaa,s1,ok\naaa,s2,"late start\naaa,s3,x\naaa,s4,y\n', encoding="utf-8"
+    )
     df, issues = read_table(p)
     assert df is None
     assert [(i.line, i.code) for i in issues] == [(3, "stray-quote")]
@@ -135,15 +147,21 @@ def test_a_quote_never_closed_is_refused_at_the_line_it_opens(tmp_path: Path) ->
 
 @pytest.mark.parametrize("quoted", [True, False])
 def test_a_long_note_is_kept_and_one_over_the_limit_refused_with_the_row_kept(
-        tmp_path: Path, quoted: bool) -> None:
+    tmp_path: Path, quoted: bool
+) -> None:
     from ovm.data.tables import MAX_CELL_CHARS
+
     q = '"' if quoted else ""
     p = tmp_path / "t.csv"
-    p.write_text(f"mission,notes\naaa,{q}{'x' * 1_100_000}{q}\n"
-                 f"bbb,{q}{'y' * (MAX_CELL_CHARS + 1)}{q}\nccc,short\n", encoding="utf-8")
+    p.write_text(
+        f"mission,notes\naaa,{q}{'x' * 1_100_000}{q}\n"
+        f"bbb,{q}{'y' * (MAX_CELL_CHARS + 1)}{q}\nccc,short\n",
+        encoding="utf-8",
+    )
     df, issues = read_table(p)
     assert df is not None
     assert df["mission"].to_list() == ["aaa", "bbb", "ccc"]
     assert len(df["notes"][0]) == 1_100_000 and df["notes"][1] is None
     assert [(i.line, i.column, i.code, i.severity) for i in issues] == [
-        (3, 2, "cell-too-large", "warning")]
+        (3, 2, "cell-too-large", "warning")
+    ]

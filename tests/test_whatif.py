@@ -17,21 +17,41 @@ def run() -> ovm.Run:
     return ovm.analyse(EXAMPLES, ovm.Settings(bootstrap=0))
 
 
-@pytest.mark.parametrize(("value", "message"), [
-    ("abc", "votes_abroad=abc: 'abc' is not a number (votes_abroad, votes)"),
-    ("nan", "votes_abroad=nan: 'nan' is not a finite number"),
-    ("1e400", "votes_abroad=1e400: '1e400' is not a finite number"),
-    ("-5", "votes_abroad=-5: votes_abroad is a count and cannot be -5"),
-    ("1e9", "votes_abroad = 1e+09 is greater than registered_abroad = 223961 (after the "
-            "changes)"),
-])
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        ("abc", "votes_abroad=abc: 'abc' is not a number (votes_abroad, votes)"),
+        ("nan", "votes_abroad=nan: 'nan' is not a finite number"),
+        ("1e400", "votes_abroad=1e400: '1e400' is not a finite number"),
+        ("-5", "votes_abroad=-5: votes_abroad is a count and cannot be -5"),
+        (
+            "1e9",
+            "votes_abroad = 1e+09 is greater than registered_abroad = 223961 (after the changes)",
+        ),
+    ],
+)
 def test_a_value_that_cannot_be_set_names_the_variable_the_value_and_the_rule(
-        run: ovm.Run, value: str, message: str, capsys: pytest.CaptureFixture[str]) -> None:
+    run: ovm.Run, value: str, message: str, capsys: pytest.CaptureFixture[str]
+) -> None:
     with pytest.raises(ovm.WhatIfError) as err:
         ovm.whatif(run, "mex-2024", {"votes_abroad": value})
     assert err.value.problems == (message,)
-    assert main(["whatif", str(EXAMPLES), "--mission", "mex-2024", "--bootstrap", "0", "-q",
-                 "--set", f"votes_abroad={value}"]) == 1
+    assert (
+        main(
+            [
+                "whatif",
+                str(EXAMPLES),
+                "--mission",
+                "mex-2024",
+                "--bootstrap",
+                "0",
+                "-q",
+                "--set",
+                f"votes_abroad={value}",
+            ]
+        )
+        == 1
+    )
     assert capsys.readouterr().err.splitlines()[-1] == f"ovm whatif: {message}"
 
 

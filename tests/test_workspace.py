@@ -53,8 +53,12 @@ STATISTICS_REJECTED = [
 ]
 # ... any other bad cell loses its own datum and the row is used.
 STATISTICS_CELLS = [
-    (4, 2, "invalid-number"), (4, 3, "negative-count"), (6, 2, "not-finite"),
-    (6, 3, "not-finite"), (7, 3, "exceeds-limit"), (8, 2, "not-integer"),
+    (4, 2, "invalid-number"),
+    (4, 3, "negative-count"),
+    (6, 2, "not-finite"),
+    (6, 3, "not-finite"),
+    (7, 3, "exceeds-limit"),
+    (8, 2, "not-integer"),
 ]
 
 CHECKLISTS = """\
@@ -77,8 +81,14 @@ CHECKLISTS_REJECTED = [
 ]
 
 
-def workspace(root: Path, *, missions: str = MISSIONS, statistics: str | None = STATISTICS,
-              checklists: str | None = CHECKLISTS, extra_config: str = "") -> Path:
+def workspace(
+    root: Path,
+    *,
+    missions: str = MISSIONS,
+    statistics: str | None = STATISTICS,
+    checklists: str | None = CHECKLISTS,
+    extra_config: str = "",
+) -> Path:
     root.mkdir(parents=True, exist_ok=True)
     shutil.copy(MINI_RUBRIC, root / "rubric.yaml")
     (root / "missions.yaml").write_text(missions, encoding="utf-8")
@@ -94,8 +104,11 @@ def workspace(root: Path, *, missions: str = MISSIONS, statistics: str | None = 
 
 
 def rejected_of(ws: ovm.Workspace, suffix: str) -> list:
-    return [(r.row, r.mission, [(i.line, i.column, i.code) for i in r.reasons])
-            for r in ws.observations.report.rejected if r.file.endswith(suffix)]
+    return [
+        (r.row, r.mission, [(i.line, i.column, i.code) for i in r.reasons])
+        for r in ws.observations.report.rejected
+        if r.file.endswith(suffix)
+    ]
 
 
 def test_every_bad_statistics_row_is_rejected_with_every_reason(tmp_path: Path) -> None:
@@ -106,10 +119,14 @@ def test_every_bad_statistics_row_is_rejected_with_every_reason(tmp_path: Path) 
     rep = ws.observations.report
     assert [(i.line, i.column, i.code) for i in rep.rejected_cells] == STATISTICS_CELLS
     values = {m.id: sorted(m.values) for m in ws.observations.missions}
-    assert values == {"aaa-2020": ["registered_abroad", "votes_abroad"],
-                      "bbb-2021": [], "ccc-2022": ["registered_abroad", "votes_abroad"],
-                      "ddd-2023": [], "eee-2023": ["registered_abroad"],
-                      "fff-2023": ["votes_abroad"]}
+    assert values == {
+        "aaa-2020": ["registered_abroad", "votes_abroad"],
+        "bbb-2021": [],
+        "ccc-2022": ["registered_abroad", "votes_abroad"],
+        "ddd-2023": [],
+        "eee-2023": ["registered_abroad"],
+        "fff-2023": ["votes_abroad"],
+    }
 
 
 def test_every_bad_checklist_row_is_rejected_with_every_reason(tmp_path: Path) -> None:
@@ -119,8 +136,10 @@ def test_every_bad_checklist_row_is_rejected_with_every_reason(tmp_path: Path) -
 
 def test_rows_used_and_rejected_add_up_to_rows_read(tmp_path: Path) -> None:
     ws = load_workspace(workspace(tmp_path))
-    files = {Path(f.file).name: (f.rows_read, f.rows_used, f.rows_rejected)
-             for f in ws.observations.report.files}
+    files = {
+        Path(f.file).name: (f.rows_read, f.rows_used, f.rows_rejected)
+        for f in ws.observations.report.files
+    }
     assert files == {"statistics.csv": (9, 6, 3), "checklists.csv": (7, 2, 5)}
     rep = ws.observations.report
     assert rep.rows_used + rep.rows_rejected == rep.rows_read == 16
@@ -137,7 +156,9 @@ def test_unknown_columns_are_warnings_listed_with_their_place(tmp_path: Path) ->
         ("checklists.csv", 1, 6, "unknown-column", "warning"),
     ]
     assert {Path(f.file).name: f.unmatched_columns for f in ws.observations.report.files} == {
-        "statistics.csv": ("colour",), "checklists.csv": ("extra",)}
+        "statistics.csv": ("colour",),
+        "checklists.csv": ("extra",),
+    }
 
 
 def test_values_kept_carry_their_provenance_and_status(tmp_path: Path) -> None:
@@ -153,7 +174,8 @@ def test_values_kept_carry_their_provenance_and_status(tmp_path: Path) -> None:
 
 
 def test_site_answers_are_coded_from_their_many_spellings(tmp_path: Path) -> None:
-    checklists = """\
+    checklists = (
+        """\
         mission,site,practice.on_time
         aaa-2020,s1,yes
         aaa-2020,s2,Sí
@@ -166,19 +188,41 @@ def test_site_answers_are_coded_from_their_many_spellings(tmp_path: Path) -> Non
         aaa-2020,s9,\t\t
         aaa-2020,t1, maybe
         aaa-2020,t2,\\x1cyes
-        """.replace("        ", "").replace("\\t", "\t").replace("\\x1c", "\x1c")
+        """.replace("        ", "")
+        .replace("\\t", "\t")
+        .replace("\\x1c", "\x1c")
+    )
     ws = load_workspace(workspace(tmp_path, statistics=None, checklists=checklists))
     sites = ws.observations.sites.sort("site")
     # 1 accepted, 0 not accepted, -1 not applicable, null not observed; blanks around a
     # word do not matter, a blank cell is not observed.
     assert sites["practice.on_time"].to_list() == [1, 1, 0, -1, None, 1, 1, -1, None]
-    assert [(r.row, [(i.column, i.code, i.message) for i in r.reasons])
-            for r in ws.observations.report.rejected] == [
-        (11, [(3, "invalid-answer", "'maybe' is not an allowed answer for practice.on_time "
-                                    "(yes, no)")]),
+    assert [
+        (r.row, [(i.column, i.code, i.message) for i in r.reasons])
+        for r in ws.observations.report.rejected
+    ] == [
+        (
+            11,
+            [
+                (
+                    3,
+                    "invalid-answer",
+                    "'maybe' is not an allowed answer for practice.on_time (yes, no)",
+                )
+            ],
+        ),
         # A control character is no blank: Polars keeps it in every other column too.
-        (12, [(3, "invalid-answer", "'\\x1cyes' is not an allowed answer for "
-                                    "practice.on_time (yes, no)")])]
+        (
+            12,
+            [
+                (
+                    3,
+                    "invalid-answer",
+                    "'\\x1cyes' is not an allowed answer for practice.on_time (yes, no)",
+                )
+            ],
+        ),
+    ]
 
 
 def test_ragged_rows_and_structural_problems_stop_the_load(tmp_path: Path) -> None:
@@ -186,12 +230,12 @@ def test_ragged_rows_and_structural_problems_stop_the_load(tmp_path: Path) -> No
     with pytest.raises(DataError) as info:
         load_workspace(workspace(tmp_path / "a", statistics=ragged, checklists=None))
     assert [(Path(i.file).name, i.line, i.code) for i in info.value.issues] == [
-        ("statistics.csv", 3, "ragged-row")]
+        ("statistics.csv", 3, "ragged-row")
+    ]
     headers = "mission,votes_abroad,votes_abroad\naaa-2020,1,2\n"
     with pytest.raises(DataError) as info:
         load_workspace(workspace(tmp_path / "b", statistics=headers, checklists=None))
-    assert [(i.line, i.column, i.code) for i in info.value.issues] == [
-        (1, 3, "duplicate-column")]
+    assert [(i.line, i.column, i.code) for i in info.value.issues] == [(1, 3, "duplicate-column")]
     no_mission = "site,practice.on_time\ns1,yes\n"
     with pytest.raises(DataError) as info:
         load_workspace(workspace(tmp_path / "c", statistics=None, checklists=no_mission))
@@ -243,8 +287,9 @@ missions:
 def test_bad_mission_entries_are_all_located_at_line_and_column(tmp_path: Path) -> None:
     root = workspace(tmp_path, missions=BAD_MISSIONS, statistics=None, checklists=None)
     rubric = (root / "rubric.yaml").read_text(encoding="utf-8")
-    (root / "rubric.yaml").write_text(rubric.replace("allow_na: true", "allow_na: false"),
-                                      encoding="utf-8")
+    (root / "rubric.yaml").write_text(
+        rubric.replace("allow_na: true", "allow_na: false"), encoding="utf-8"
+    )
     with pytest.raises(DataError) as info:
         load_workspace(root)
     got = [(Path(i.file).name, i.line, i.column, i.code) for i in info.value.issues]
@@ -267,7 +312,8 @@ def test_bad_mission_entries_are_all_located_at_line_and_column(tmp_path: Path) 
 def test_schema_problems_in_missions_are_located(tmp_path: Path) -> None:
     missions = MISSIONS.replace("country: AAA", "country: Aaa").replace(
         "election: {type: presidential, date: 2021-03-01, round: 2}",
-        "election: {type: presidential, round: 0}\n    colour: red")
+        "election: {type: presidential, round: 0}\n    colour: red",
+    )
     with pytest.raises(DataError) as info:
         load_workspace(workspace(tmp_path, missions=missions, statistics=None, checklists=None))
     assert [(i.line, i.column, i.code, i.as_dict()["path"]) for i in info.value.issues] == [
@@ -298,22 +344,36 @@ def write_xlsx(path: Path, csv_text: str) -> None:
                 row.append(cell)
             else:
                 # Numbers as numbers; spellings a number cell cannot hold stay text.
-                row.append(int(number) if number.is_integer() else number
-                           if cell.lower() not in ("nan", "inf") else cell)
+                row.append(
+                    int(number)
+                    if number.is_integer()
+                    else number
+                    if cell.lower() not in ("nan", "inf")
+                    else cell
+                )
         ws.append(row)
     wb.save(path)
 
 
 def test_xlsx_statistics_load_the_same_as_csv(tmp_path: Path) -> None:
     from_csv = load_workspace(workspace(tmp_path / "csv", checklists=None))
-    root = workspace(tmp_path / "xlsx", statistics=None, checklists=None,
-                     extra_config="statistics: [statistics.xlsx]\n")
+    root = workspace(
+        tmp_path / "xlsx",
+        statistics=None,
+        checklists=None,
+        extra_config="statistics: [statistics.xlsx]\n",
+    )
     write_xlsx(root / "statistics.xlsx", STATISTICS)
     from_xlsx = load_workspace(root)
 
     def values(ws: ovm.Workspace) -> dict:
-        return {m.id: {k: (d.status, d.value, d.provenance.source, d.provenance.line)
-                       for k, d in m.values.items()} for m in ws.observations.missions}
+        return {
+            m.id: {
+                k: (d.status, d.value, d.provenance.source, d.provenance.line)
+                for k, d in m.values.items()
+            }
+            for m in ws.observations.missions
+        }
 
     assert values(from_xlsx) == values(from_csv)
     assert rejected_of(from_xlsx, "statistics.xlsx[Sheet]") == STATISTICS_REJECTED
@@ -321,17 +381,24 @@ def test_xlsx_statistics_load_the_same_as_csv(tmp_path: Path) -> None:
     assert (rep.rows_read, rep.rows_used, rep.rows_rejected) == (9, 6, 3)
     assert [(i.line, i.column, i.code) for i in from_xlsx.warnings] == [(1, 5, "unknown-column")]
     assert [(i.file, i.line, i.column) for i in rep.rejected_cells] == [
-        (f"{root / 'statistics.xlsx'}[Sheet]", line, col) for line, col, _ in STATISTICS_CELLS]
+        (f"{root / 'statistics.xlsx'}[Sheet]", line, col) for line, col, _ in STATISTICS_CELLS
+    ]
 
 
 def test_file_defaults_fill_the_provenance_of_every_value(tmp_path: Path) -> None:
     stats = "mission,registered_abroad,votes_abroad,votes_abroad__confidence\naaa-2020,10,5,low\n"
-    root = workspace(tmp_path, statistics=None, checklists=None, extra_config=(
-        "statistics:\n  - {path: statistics.csv, source: EMB, confidence: high}\n"))
+    root = workspace(
+        tmp_path,
+        statistics=None,
+        checklists=None,
+        extra_config=("statistics:\n  - {path: statistics.csv, source: EMB, confidence: high}\n"),
+    )
     (root / "statistics.csv").write_text(stats, encoding="utf-8")
     values = load_workspace(root).observations.mission("aaa-2020").values
     assert [(k, d.provenance.source, d.provenance.confidence) for k, d in values.items()] == [
-        ("registered_abroad", "EMB", "high"), ("votes_abroad", "EMB", "low")]
+        ("registered_abroad", "EMB", "high"),
+        ("votes_abroad", "EMB", "low"),
+    ]
 
 
 def test_the_mini_workspace_loads_cleanly(mini: Path) -> None:
@@ -357,7 +424,9 @@ def test_a_mission_that_fails_its_schema_still_has_its_data_checked(tmp_path: Pa
         "  - id: aaa-2020\n"
         "    country: AAA\n"
         "    name: A again\n"
-        "    election: {type: general, date: 2020-05-01}\n", encoding="utf-8")
+        "    election: {type: general, date: 2020-05-01}\n",
+        encoding="utf-8",
+    )
     with pytest.raises(ovm.DataError) as err:
         ovm.load_workspace(ws)
     assert [(i.line, i.column, i.code) for i in err.value.issues] == [
@@ -377,73 +446,106 @@ def test_answer_cells_are_stripped_of_what_polars_strips_from_every_other_cell()
     chars = [chr(c) for c in range(0x3001)]
     by_polars = pl.Series([f"a{c}" for c in chars]).str.strip_chars().to_list()
     assert [c for c, s in zip(chars, by_polars, strict=True) if s == "a"] == [
-        c for c in chars if f"a{c}".strip(BLANKS) == "a"]
+        c for c in chars if f"a{c}".strip(BLANKS) == "a"
+    ]
 
 
 def test_checklist_headers_are_trimmed_and_a_miscased_one_is_named(tmp_path: Path) -> None:
-    checklists = ("mission , site,Practice.On_time, practice.queue \n"
-                  "aaa-2020,s1,yes,15\n")
+    checklists = "mission , site,Practice.On_time, practice.queue \naaa-2020,s1,yes,15\n"
     ws = load_workspace(workspace(tmp_path, statistics=None, checklists=checklists))
     sites = ws.observations.sites
     # The padded header names its question; the miscased one is a located warning naming it.
     assert sites["practice.queue"].to_list() == [15.0]
     assert [(i.line, i.column, i.code, i.message) for i in ws.warnings] == [
-        (1, 3, "unknown-column", "column 'Practice.On_time' matches no checklist question; "
-         "ignored (names are case-sensitive: did you mean 'practice.on_time'?)")]
+        (
+            1,
+            3,
+            "unknown-column",
+            "column 'Practice.On_time' matches no checklist question; "
+            "ignored (names are case-sensitive: did you mean 'practice.on_time'?)",
+        )
+    ]
 
 
 def test_a_simulated_flag_that_is_neither_yes_nor_no_rejects_its_row(tmp_path: Path) -> None:
-    checklists = ("mission,site,simulated,practice.on_time\n"
-                  "aaa-2020,s1, Yes ,yes\n"
-                  "aaa-2020,s2,no,yes\n"
-                  "aaa-2020,s3,simulado,yes\n"
-                  "aaa-2020,s4,,no\n")
+    checklists = (
+        "mission,site,simulated,practice.on_time\n"
+        "aaa-2020,s1, Yes ,yes\n"
+        "aaa-2020,s2,no,yes\n"
+        "aaa-2020,s3,simulado,yes\n"
+        "aaa-2020,s4,,no\n"
+    )
     ws = load_workspace(workspace(tmp_path, statistics=None, checklists=checklists))
     sites = ws.observations.sites.sort("site")
     # Read as "no", "simulado" would have made a simulated visit count as an observed one.
-    assert sites.select("site", "simulated").rows() == [
-        ("s1", True), ("s2", False), ("s4", False)]
-    assert [(r.row, [(i.column, i.code, i.message) for i in r.reasons])
-            for r in ws.observations.report.rejected] == [
-        (4, [(3, "invalid-flag", "'simulado' is not yes or no (simulated)")])]
+    assert sites.select("site", "simulated").rows() == [("s1", True), ("s2", False), ("s4", False)]
+    assert [
+        (r.row, [(i.column, i.code, i.message) for i in r.reasons])
+        for r in ws.observations.report.rejected
+    ] == [(4, [(3, "invalid-flag", "'simulado' is not yes or no (simulated)")])]
 
 
 def test_a_row_pasted_twice_is_a_warning_and_still_counts(tmp_path: Path) -> None:
-    checklists = ("mission,site,observer,practice.on_time\n"
-                  "aaa-2020,s1,o1,yes\n"
-                  "aaa-2020,s2,o1,no\n"
-                  "aaa-2020,s1,o1,yes\n"
-                  "aaa-2020,,,no\n"
-                  "aaa-2020,,,no\n")
+    checklists = (
+        "mission,site,observer,practice.on_time\n"
+        "aaa-2020,s1,o1,yes\n"
+        "aaa-2020,s2,o1,no\n"
+        "aaa-2020,s1,o1,yes\n"
+        "aaa-2020,,,no\n"
+        "aaa-2020,,,no\n"
+    )
     ws = load_workspace(workspace(tmp_path, statistics=None, checklists=checklists))
     # Nothing is dropped on a guess; the repeat is named with the row it repeats. Rows with
     # no site, observer or time say too little to be called repeats.
     assert ws.observations.sites.height == 5
     assert [(i.line, i.code, i.severity, i.message) for i in ws.warnings] == [
-        (4, "duplicate-row", "warning", "repeats row 2 cell for cell (site, observer and time "
-         "included); both count as visits")]
+        (
+            4,
+            "duplicate-row",
+            "warning",
+            "repeats row 2 cell for cell (site, observer and time included); both count as visits",
+        )
+    ]
 
 
 def test_a_blank_line_in_a_checklist_is_called_a_blank_row(tmp_path: Path) -> None:
     checklists = "mission,site,practice.on_time\naaa-2020,s1,yes\n\n,s2,no\n"
     ws = load_workspace(workspace(tmp_path, statistics=None, checklists=checklists))
-    assert [(r.row, [(i.column, i.code, i.message) for i in r.reasons])
-            for r in ws.observations.report.rejected] == [
+    assert [
+        (r.row, [(i.column, i.code, i.message) for i in r.reasons])
+        for r in ws.observations.report.rejected
+    ] == [
         (3, [(1, "missing-mission", "a blank row (no cell filled)")]),
-        (4, [(1, "missing-mission", "no mission id")])]
+        (4, [(1, "missing-mission", "no mission id")]),
+    ]
 
 
 def test_a_miscased_mission_id_is_rejected_naming_the_id_it_resembles(tmp_path: Path) -> None:
     checklists = "mission,site,practice.on_time\nAAA-2020,s1,yes\nzzz-2020,s2,no\n"
     statistics = "mission,registered_abroad\nAaa-2020,1000\n"
     ws = load_workspace(workspace(tmp_path, statistics=statistics, checklists=checklists))
-    assert [(Path(r.file).name, r.row, [i.message for i in r.reasons])
-            for r in ws.observations.report.rejected] == [
-        ("statistics.csv", 2, ["no mission 'Aaa-2020' in the missions file (ids are "
-                               "case-sensitive: did you mean 'aaa-2020'?)"]),
-        ("checklists.csv", 2, ["no mission 'AAA-2020' in the missions file (ids are "
-                               "case-sensitive: did you mean 'aaa-2020'?)"]),
-        ("checklists.csv", 3, ["no mission 'zzz-2020' in the missions file"])]
+    assert [
+        (Path(r.file).name, r.row, [i.message for i in r.reasons])
+        for r in ws.observations.report.rejected
+    ] == [
+        (
+            "statistics.csv",
+            2,
+            [
+                "no mission 'Aaa-2020' in the missions file (ids are "
+                "case-sensitive: did you mean 'aaa-2020'?)"
+            ],
+        ),
+        (
+            "checklists.csv",
+            2,
+            [
+                "no mission 'AAA-2020' in the missions file (ids are "
+                "case-sensitive: did you mean 'aaa-2020'?)"
+            ],
+        ),
+        ("checklists.csv", 3, ["no mission 'zzz-2020' in the missions file"]),
+    ]
 
 
 def config_issues(tmp_path: Path, config: str, **files: str) -> list[tuple[str, int | None, str]]:
@@ -470,7 +572,9 @@ def test_two_files_of_the_same_content_are_refused(tmp_path: Path) -> None:
 def test_a_missing_data_file_is_located_at_the_line_naming_it(tmp_path: Path) -> None:
     config = "rubric: rubric.yaml\nmissions: nope.yaml\nstatistics:\n  - {path: gone.csv}\n"
     assert config_issues(tmp_path, config) == [
-        ("ovm.yaml", 2, "file-not-found"), ("ovm.yaml", 4, "file-not-found")]
+        ("ovm.yaml", 2, "file-not-found"),
+        ("ovm.yaml", 4, "file-not-found"),
+    ]
 
 
 def test_seed_yes_is_refused_not_read_as_one(tmp_path: Path) -> None:
@@ -480,8 +584,9 @@ def test_seed_yes_is_refused_not_read_as_one(tmp_path: Path) -> None:
 
 def test_a_misspelled_field_gets_did_you_mean_at_its_line(tmp_path: Path) -> None:
     root = workspace(tmp_path, checklists=None)
-    (root / "ovm.yaml").write_text("rubric: rubric.yaml\nstatistic: [statistics.csv]\n",
-                                   encoding="utf-8")
+    (root / "ovm.yaml").write_text(
+        "rubric: rubric.yaml\nstatistic: [statistics.csv]\n", encoding="utf-8"
+    )
     with pytest.raises(DataError) as info:
         load_workspace(root)
     (issue,) = info.value.issues
@@ -496,9 +601,12 @@ def test_a_bad_simulated_word_gives_one_issue_at_its_value(tmp_path: Path) -> No
 
 
 def test_a_count_given_as_yes_is_refused_not_read_as_one(tmp_path: Path) -> None:
-    missions = MISSIONS.replace("    election: {type: general, date: 2020-05-01}\n",
-                                "    election: {type: general, date: 2020-05-01}\n"
-                                "    values:\n      registered_abroad: yes\n", 1)
+    missions = MISSIONS.replace(
+        "    election: {type: general, date: 2020-05-01}\n",
+        "    election: {type: general, date: 2020-05-01}\n"
+        "    values:\n      registered_abroad: yes\n",
+        1,
+    )
     assert missions != MISSIONS
     with pytest.raises(DataError) as info:
         load_workspace(workspace(tmp_path, missions=missions, statistics=None, checklists=None))

@@ -52,16 +52,18 @@ def rich() -> Rubric:
 def test_mini_form_converts_without_errors_or_warnings(tmp_path: Path, mini: Rubric) -> None:
     xform, warnings = converted(build_form(mini), tmp_path / "mini.xlsx")
     assert warnings == []
-    assert '<h:title>Mini rubric</h:title>' in xform
+    assert "<h:title>Mini rubric</h:title>" in xform
     assert 'id="ovm-mini"' in xform and 'version="0.1"' in xform
     for name in ("practice/practice.on_time", "practice/practice.queue", "ovm_rubric_sha256"):
         assert f"/data/{name}" in xform
 
 
 def test_rich_form_converts_in_four_languages(tmp_path: Path, rich: Rubric) -> None:
-    form = build_form(rich, languages=["en", "es", "fr", "pt"],
-                      missions=[("aaa-2020", {"en": "A 2020", "es": "A 2020"}),
-                                ("bbb-2021", "B 2021")])
+    form = build_form(
+        rich,
+        languages=["en", "es", "fr", "pt"],
+        missions=[("aaa-2020", {"en": "A 2020", "es": "A 2020"}), ("bbb-2021", "B 2021")],
+    )
     xform, warnings = converted(form, tmp_path / "rich.xlsx")
     assert warnings == []
     langs = re.findall(r'<translation lang="([^"]+)"', xform)
@@ -77,67 +79,112 @@ def test_rich_form_passes_odk_validate(tmp_path: Path, rich: Rubric) -> None:
 def test_survey_groups_questions_by_family_with_visit_metadata_first(mini: Rubric) -> None:
     survey = rows(build_form(mini), "survey")
     assert [(r["type"], r["name"]) for r in survey] == [
-        ("start", "start"), ("end", "end"), ("text", "mission"), ("text", "site"),
-        ("text", "site_country"), ("text", "site_city"), ("text", "observer"),
-        ("dateTime", "visited_at"), ("begin_group", "practice"),
-        ("select_one ovm_yes_no_na", "practice.on_time"), ("integer", "practice.queue"),
-        ("integer", "practice.turned_away"), ("end_group", "practice"), ("text", "notes"),
-        ("calculate", "ovm_rubric"), ("calculate", "ovm_rubric_version"),
-        ("calculate", "ovm_rubric_sha256")]
+        ("start", "start"),
+        ("end", "end"),
+        ("text", "mission"),
+        ("text", "site"),
+        ("text", "site_country"),
+        ("text", "site_city"),
+        ("text", "observer"),
+        ("dateTime", "visited_at"),
+        ("begin_group", "practice"),
+        ("select_one ovm_yes_no_na", "practice.on_time"),
+        ("integer", "practice.queue"),
+        ("integer", "practice.turned_away"),
+        ("end_group", "practice"),
+        ("text", "notes"),
+        ("calculate", "ovm_rubric"),
+        ("calculate", "ovm_rubric_version"),
+        ("calculate", "ovm_rubric_sha256"),
+    ]
     queue = next(r for r in survey if r["name"] == "practice.queue")
     assert queue == {
-        "type": "integer", "name": "practice.queue", "label::English (en)": "Minutes in queue",
-        "label::Español (es)": "Minutos de espera", "required": "yes", "constraint": ". >= 0",
+        "type": "integer",
+        "name": "practice.queue",
+        "label::English (en)": "Minutes in queue",
+        "label::Español (es)": "Minutos de espera",
+        "required": "yes",
+        "constraint": ". >= 0",
         "constraint_message::English (en)": "Enter a number of at least 0",
-        "constraint_message::Español (es)": "Introduzca un número mayor o igual que 0"}
+        "constraint_message::Español (es)": "Introduzca un número mayor o igual que 0",
+    }
     on_time = next(r for r in survey if r["name"] == "practice.on_time")
     assert on_time["label::Español (es)"] == "¿Abrió a tiempo?"
     assert [r["calculation"] for r in survey if r["type"] == "calculate"] == [
-        "'mini'", "'0.1'", f"'{mini.digest()}'"]
+        "'mini'",
+        "'0.1'",
+        f"'{mini.digest()}'",
+    ]
 
 
 def test_not_applicable_is_a_choice_or_a_gate(rich: Rubric) -> None:
     form = build_form(rich)
     choices = rows(form, "choices")
-    assert [(c["list_name"], c["name"]) for c in choices
-            if c["list_name"] in ("ovm_yes_no_na", "ovm__2access.languages", "ovm_applies")] == [
-        ("ovm_yes_no_na", "yes"), ("ovm_yes_no_na", "no"), ("ovm_yes_no_na", "na"),
-        ("ovm__2access.languages", "local"), ("ovm__2access.languages", "national"),
-        ("ovm__2access.languages", "other"), ("ovm__2access.languages", "na"),
-        ("ovm_applies", "yes"), ("ovm_applies", "na")]
+    assert [
+        (c["list_name"], c["name"])
+        for c in choices
+        if c["list_name"] in ("ovm_yes_no_na", "ovm__2access.languages", "ovm_applies")
+    ] == [
+        ("ovm_yes_no_na", "yes"),
+        ("ovm_yes_no_na", "no"),
+        ("ovm_yes_no_na", "na"),
+        ("ovm__2access.languages", "local"),
+        ("ovm__2access.languages", "national"),
+        ("ovm__2access.languages", "other"),
+        ("ovm__2access.languages", "na"),
+        ("ovm_applies", "yes"),
+        ("ovm_applies", "na"),
+    ]
     survey = {r["name"]: r for r in rows(form, "survey")}
     assert survey["_2access.languages"]["constraint"] == (
-        "not(selected(., 'na')) or count-selected(.) = 1")
+        "not(selected(., 'na')) or count-selected(.) = 1"
+    )
     assert survey["_2access.outside_NA"]["type"] == "select_one ovm_applies"
     assert survey["_2access.outside"] == {
         **{k: v for k, v in survey["_2access.outside"].items() if k.startswith("label")},
-        "type": "decimal", "name": "_2access.outside", "required": "yes",
-        "relevant": "${_2access.outside_NA} = 'yes'", "constraint": ". >= 0 and . <= 600",
+        "type": "decimal",
+        "name": "_2access.outside",
+        "required": "yes",
+        "relevant": "${_2access.outside_NA} = 'yes'",
+        "constraint": ". >= 0 and . <= 600",
         "constraint_message::English (en)": "Enter a number from 0 to 600",
-        "constraint_message::Español (es)": "Introduzca un número entre 0 y 600"}
+        "constraint_message::Español (es)": "Introduzca un número entre 0 y 600",
+    }
     assert "required" not in survey["_2access.staff"]
     assert survey["_2access.languages"]["hint::Español (es)"] == "Marque todos los idiomas que vio"
 
 
 def test_settings_trace_the_methodology(mini: Rubric) -> None:
     (settings,) = rows(build_form(mini, languages=["es", "en"]), "settings")
-    assert settings == {"form_title": "Rúbrica mínima", "form_id": "ovm-mini", "version": "0.1",
-                        "default_language": "Español (es)",
-                        "instance_name": "concat(${mission}, ' ', ${site})"}
+    assert settings == {
+        "form_title": "Rúbrica mínima",
+        "form_id": "ovm-mini",
+        "version": "0.1",
+        "default_language": "Español (es)",
+        "instance_name": "concat(${mission}, ' ', ${site})",
+    }
 
 
 def test_missions_make_the_mission_question_a_list(mini: Rubric) -> None:
     form = build_form(mini, missions=[("aaa-2020", {"en": "A 2020", "es": "A (2020)"})])
     survey = {r["name"]: r for r in rows(form, "survey")}
     assert survey["mission"]["type"] == "select_one ovm_missions"
-    assert rows(form, "choices")[0] == {"list_name": "ovm_missions", "name": "aaa-2020",
-                                        "label::English (en)": "A 2020",
-                                        "label::Español (es)": "A (2020)"}
+    assert rows(form, "choices")[0] == {
+        "list_name": "ovm_missions",
+        "name": "aaa-2020",
+        "label::English (en)": "A 2020",
+        "label::Español (es)": "A (2020)",
+    }
 
 
 def test_language_columns_name_known_languages() -> None:
     assert [language_column(x) for x in ("en", "es", "fr", "pt", "de")] == [
-        "English (en)", "Español (es)", "Français (fr)", "Português (pt)", "de (de)"]
+        "English (en)",
+        "Español (es)",
+        "Français (fr)",
+        "Português (pt)",
+        "de (de)",
+    ]
 
 
 @given(st.from_regex(ID_PATTERN.replace("*$", "{0,40}$"), fullmatch=True))
@@ -158,7 +205,8 @@ def test_labels_are_written_as_text_never_formulas(tmp_path: Path) -> None:
     from openpyxl import load_workbook
 
     text = MINI.read_text(encoding="utf-8").replace(
-        'question: {en: Minutes in queue', 'question: {en: "=1+1 minutes"')
+        "question: {en: Minutes in queue", 'question: {en: "=1+1 minutes"'
+    )
     rubric = load_rubric(text, file="formula.yaml")
     path = write_form(build_form(rubric), tmp_path / "f.xlsx")
     ws = load_workbook(path)["survey"]
@@ -210,14 +258,17 @@ def converted_file(path: Path) -> tuple[str, list[str]]:
     return convert(xlsform=str(path), warnings=warnings).xform, warnings
 
 
-@pytest.mark.parametrize(("args", "status"), [
-    (["form", "nowhere.yaml", "-o", "{tmp}/f.xlsx"], 2),
-    (["form", str(MINI), "-o", "{tmp}/f.csv"], 2),
-    (["form", str(MINI), "-o", "{tmp}/no/such/f.xlsx"], 2),
-    (["form", str(MINI), "-o", "{tmp}/f.xlsx", "--lang", "xx"], 2),
-    (["form", "bundled:nothing", "-o", "{tmp}/f.xlsx"], 2),
-    (["form", "{tmp}/bad.yaml", "-o", "{tmp}/f.xlsx"], 1),
-])
+@pytest.mark.parametrize(
+    ("args", "status"),
+    [
+        (["form", "nowhere.yaml", "-o", "{tmp}/f.xlsx"], 2),
+        (["form", str(MINI), "-o", "{tmp}/f.csv"], 2),
+        (["form", str(MINI), "-o", "{tmp}/no/such/f.xlsx"], 2),
+        (["form", str(MINI), "-o", "{tmp}/f.xlsx", "--lang", "xx"], 2),
+        (["form", "bundled:nothing", "-o", "{tmp}/f.xlsx"], 2),
+        (["form", "{tmp}/bad.yaml", "-o", "{tmp}/f.xlsx"], 1),
+    ],
+)
 def test_cli_form_exit_status(tmp_path: Path, run: Any, args: list[str], status: int) -> None:
     (tmp_path / "bad.yaml").write_text("id: x\nversion: 1\n", encoding="utf-8")
     assert run([a.replace("{tmp}", str(tmp_path)) for a in args]) == status

@@ -64,8 +64,9 @@ def test_billion_laughs_stops_at_the_node_limit_with_an_issue_instead_of_eating_
 def test_anchors_aliases_and_merge_keys_within_limits_are_fine() -> None:
     text = VALID.replace("labels: {en: Law, es: Ley}", "labels: &law {en: Law, es: Ley}")
     text = text.replace("labels: {en: Turnout, es: Participación}", "labels: *law")
-    text = text.replace("      - id: law.turnout\n",
-                        "      - <<: {weight: 2}\n        id: law.turnout\n")
+    text = text.replace(
+        "      - id: law.turnout\n", "      - <<: {weight: 2}\n        id: law.turnout\n"
+    )
     rubric, issues = check_rubric(text)
     assert issues == []
     assert rubric is not None
@@ -73,10 +74,13 @@ def test_anchors_aliases_and_merge_keys_within_limits_are_fine() -> None:
     assert rubric.node("law.turnout").weight == 2
 
 
-@pytest.mark.parametrize(("depth", "expected"), [
-    (250, [(1, 204, "yaml-too-deep")]),  # the 201st nested list starts at column 204
-    (20_000, [(1, 1, "yaml-too-deep")]),  # too deep even for the YAML parser's recursion
-])
+@pytest.mark.parametrize(
+    ("depth", "expected"),
+    [
+        (250, [(1, 204, "yaml-too-deep")]),  # the 201st nested list starts at column 204
+        (20_000, [(1, 1, "yaml-too-deep")]),  # too deep even for the YAML parser's recursion
+    ],
+)
 def test_deep_nesting_is_refused(depth: int, expected: list) -> None:
     rubric, issues = check_rubric("a: " + "[" * depth + "]" * depth)
     assert rubric is None
@@ -163,8 +167,9 @@ def test_duplicate_keys_in_a_missions_file_are_errors(tmp_path: Path) -> None:
     ws = write_ws(tmp_path, MISSION + "      law.basis: none\n")
     with pytest.raises(DataError) as info:
         ovm.load_workspace(ws)
-    assert [(Path(i.file).name, i.line, i.column, i.code, i.category)
-            for i in info.value.issues] == [("missions.yaml", 8, 7, "duplicate-key", "data")]
+    assert [
+        (Path(i.file).name, i.line, i.column, i.code, i.category) for i in info.value.issues
+    ] == [("missions.yaml", 8, 7, "duplicate-key", "data")]
 
 
 def test_duplicate_keys_in_the_workspace_file_are_errors(tmp_path: Path) -> None:
@@ -181,7 +186,8 @@ def test_yaml_booleans_in_answers_read_as_the_words_written(tmp_path: Path) -> N
     rubric = VALID.replace(
         "      - id: law.turnout\n",
         "      - {id: law.postal, kind: answer, labels: {en: Postal, es: Postal}, "
-        "source: legal}\n      - id: law.turnout\n")
+        "source: legal}\n      - id: law.turnout\n",
+    )
     ws = write_ws(tmp_path, MISSION + "      law.postal: no\n")
     (ws / "rubric.yaml").write_text(rubric, encoding="utf-8")
     obs = ovm.load_workspace(ws).observations
@@ -193,7 +199,8 @@ def test_yaml_booleans_as_keys_stay_the_words_written() -> None:
     text = VALID.replace(
         "      - id: law.turnout\n",
         "      - {id: law.postal, kind: answer, labels: {en: Postal, es: Postal}, source: legal,"
-        " scores: {yes: 90, partial: 40, no: 10}}\n      - id: law.turnout\n")
+        " scores: {yes: 90, partial: 40, no: 10}}\n      - id: law.turnout\n",
+    )
     rubric, issues = check_rubric(text)
     assert issues == []
     assert rubric is not None
@@ -201,7 +208,8 @@ def test_yaml_booleans_as_keys_stay_the_words_written() -> None:
     assert (scores.yes, scores.partial, scores.no) == (90, 40, 10)
     _rubric, issues = check_rubric(text.replace("no: 10}", "no: 10, On: 5}"))
     assert [(i.as_dict()["path"], i.code) for i in issues] == [
-        ("families[0].children[1].scores.On", "unknown-field")]
+        ("families[0].children[1].scores.On", "unknown-field")
+    ]
 
 
 def test_an_unclosed_flow_sequence_names_where_it_opened_and_where_parsing_failed() -> None:

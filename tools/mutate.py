@@ -59,30 +59,65 @@ class Target:
 
 _RULE_TESTS = ("tests/test_rules_boundaries.py", "tests/test_engine.py")
 TARGETS: dict[str, Target] = {
-    "aggregation": Target("ovm/scoring/aggregate.py", None, (
-        "tests/test_aggregate_edges.py", "tests/test_engine.py", "tests/test_compare.py",
-        "tests/test_rules_boundaries.py")),
+    "aggregation": Target(
+        "ovm/scoring/aggregate.py",
+        None,
+        (
+            "tests/test_aggregate_edges.py",
+            "tests/test_engine.py",
+            "tests/test_compare.py",
+            "tests/test_rules_boundaries.py",
+        ),
+    ),
     "rules": Target("ovm/indicators/rules.py", None, _RULE_TESTS),
     "rule-interval": Target("ovm/indicators/registry.py", ("RuleBase.interval",), _RULE_TESTS),
     "bands": Target("ovm/indicators/_common.py", ("Band.contains",), _RULE_TESTS),
-    "digest": Target("ovm/scoring/engine.py", ("_digest",),
-                     ("tests/test_digest.py", "tests/test_digest_order.py")),
-    "ranking": Target("ovm/comparison/ranking.py", None, (
-        "tests/test_compare_boundaries.py", "tests/test_compare.py")),
-    "normalisation": Target("ovm/comparison/cohort.py", (
-        "fit_scale", "apply_scale", "normalise", "_band"), (
-        "tests/test_normalise_edges.py", "tests/test_compare.py",
-        "tests/test_rules_boundaries.py")),
-    "sensitivity": Target("ovm/comparison/sensitivity.py", ("sensitivity",), (
-        "tests/test_compare_boundaries.py", "tests/test_sensitivity.py")),
-    "escaping": Target("ovm/reporting/tables.py", (MODULE, "safe_cell", "csv_cell", "_fmt",
-                                                   "score_rows", "scores_csv"), (
-        "tests/test_safe_cell.py", "tests/test_scores_csv.py", "tests/test_csv_export.py")),
+    "digest": Target(
+        "ovm/scoring/engine.py",
+        ("_digest",),
+        ("tests/test_digest.py", "tests/test_digest_order.py"),
+    ),
+    "ranking": Target(
+        "ovm/comparison/ranking.py",
+        None,
+        ("tests/test_compare_boundaries.py", "tests/test_compare.py"),
+    ),
+    "normalisation": Target(
+        "ovm/comparison/cohort.py",
+        ("fit_scale", "apply_scale", "normalise", "_band"),
+        (
+            "tests/test_normalise_edges.py",
+            "tests/test_compare.py",
+            "tests/test_rules_boundaries.py",
+        ),
+    ),
+    "sensitivity": Target(
+        "ovm/comparison/sensitivity.py",
+        ("sensitivity",),
+        ("tests/test_compare_boundaries.py", "tests/test_sensitivity.py"),
+    ),
+    "escaping": Target(
+        "ovm/reporting/tables.py",
+        (MODULE, "safe_cell", "csv_cell", "_fmt", "score_rows", "scores_csv"),
+        ("tests/test_safe_cell.py", "tests/test_scores_csv.py", "tests/test_csv_export.py"),
+    ),
 }
 
-_IGNORE = shutil.ignore_patterns(".git", ".venv", "__pycache__", "node_modules", ".mypy_cache",
-                                 ".ruff_cache", ".hypothesis", ".pytest_cache", "artifacts",
-                                 "*.pyc", "mutants", "dist", "build")
+_IGNORE = shutil.ignore_patterns(
+    ".git",
+    ".venv",
+    "__pycache__",
+    "node_modules",
+    ".mypy_cache",
+    ".ruff_cache",
+    ".hypothesis",
+    ".pytest_cache",
+    "artifacts",
+    "*.pyc",
+    "mutants",
+    "dist",
+    "build",
+)
 
 
 # --- mutants ---------------------------------------------------------------------------------
@@ -104,16 +139,31 @@ class Mutant:
         return f"{self.path}:{self.line} {self.original!r} -> {self.replacement!r}"
 
     def apply(self, source: str) -> str:
-        assert source[self.start:self.end] == self.original, self.label
-        return source[:self.start] + self.replacement + source[self.end:]
+        assert source[self.start : self.end] == self.original, self.label
+        return source[: self.start] + self.replacement + source[self.end :]
 
 
-_COMPARE = {ast.Lt: ("<", "<="), ast.LtE: ("<=", "<"), ast.Gt: (">", ">="),
-            ast.GtE: (">=", ">"), ast.Eq: ("==", "!="), ast.NotEq: ("!=", "==")}
+_COMPARE = {
+    ast.Lt: ("<", "<="),
+    ast.LtE: ("<=", "<"),
+    ast.Gt: (">", ">="),
+    ast.GtE: (">=", ">"),
+    ast.Eq: ("==", "!="),
+    ast.NotEq: ("!=", "=="),
+}
 _BINOP = {ast.Add: ("+", "-"), ast.Sub: ("-", "+"), ast.Mult: ("*", "/"), ast.Div: ("/", "*")}
-_SWAPS = {"min": "max", "max": "min", "minimum": "maximum", "maximum": "minimum",
-          "fmin": "fmax", "fmax": "fmin", "nanmin": "nanmax", "nanmax": "nanmin",
-          "any": "all", "all": "any"}
+_SWAPS = {
+    "min": "max",
+    "max": "min",
+    "minimum": "maximum",
+    "maximum": "minimum",
+    "fmin": "fmax",
+    "fmax": "fmin",
+    "nanmin": "nanmax",
+    "nanmax": "nanmin",
+    "any": "all",
+    "all": "any",
+}
 _UFUNCS = {"minimum", "maximum", "fmin", "fmax"}
 _SKIPPED_KEYWORDS = {"axis", "ndim", "stacklevel"}
 """Numbers given to these arguments pick an array axis or a warning frame: not behaviour."""
@@ -214,8 +264,17 @@ class _Finder(ast.NodeVisitor):
         line = self.src.text.count("\n", 0, start) + 1
         if "no mutate" in self.src.lines[line - 1]:
             return
-        self.found.append(Mutant(self.path, line, start, end, self.src.text[start:end],
-                                 replacement, ".".join(self.scope)))
+        self.found.append(
+            Mutant(
+                self.path,
+                line,
+                start,
+                end,
+                self.src.text[start:end],
+                replacement,
+                ".".join(self.scope),
+            )
+        )
 
     def _between(self, left: ast.AST, right: ast.AST, token: str, replacement: str) -> None:
         lo, hi = self.src.end(left), self.src.start(right)
@@ -289,12 +348,14 @@ class _Finder(ast.NodeVisitor):
         if isinstance(func, ast.Name) and func.id == "sorted" and node.args:
             # The order left as it came.
             arg = node.args[0]
-            self._add(self.src.start(node), self.src.end(node),
-                      self.src.text[self.src.start(arg):self.src.end(arg)])
+            self._add(
+                self.src.start(node),
+                self.src.end(node),
+                self.src.text[self.src.start(arg) : self.src.end(arg)],
+            )
         if isinstance(func, ast.Name) and func.id in _SWAPS:
             self._add(self.src.start(func), self.src.end(func), _SWAPS[func.id])
-        elif (isinstance(func, ast.Attribute) and func.attr in _SWAPS
-              and func.attr not in _UFUNCS):
+        elif isinstance(func, ast.Attribute) and func.attr in _SWAPS and func.attr not in _UFUNCS:
             end = self.src.end(func)
             self._add(end - len(func.attr), end, _SWAPS[func.attr])
         self.generic_visit(node)
@@ -308,8 +369,9 @@ class _Finder(ast.NodeVisitor):
 
     def _strings(self, node: ast.Tuple | ast.List | ast.Set) -> None:
         items = node.elts
-        if len(items) > 1 and all(isinstance(e, ast.Constant) and isinstance(e.value, str)
-                                  for e in items):
+        if len(items) > 1 and all(
+            isinstance(e, ast.Constant) and isinstance(e.value, str) for e in items
+        ):
             for i, item in enumerate(items):
                 # Left out with the comma after it (before it, for the last one).
                 if i + 1 < len(items):
@@ -325,8 +387,12 @@ class _Finder(ast.NodeVisitor):
 def read_source(source: str, path: str) -> str:
     """The text of ``path`` in the working tree or in the last commit."""
     if source == "head":
-        return subprocess.run(["git", "-C", str(ROOT), "show", f"HEAD:{path}"], check=True,
-                              capture_output=True, text=True).stdout
+        return subprocess.run(
+            ["git", "-C", str(ROOT), "show", f"HEAD:{path}"],
+            check=True,
+            capture_output=True,
+            text=True,
+        ).stdout
     return (ROOT / path).read_text(encoding="utf-8")
 
 
@@ -335,8 +401,7 @@ def find_mutants(text: str, path: str, functions: tuple[str, ...] | None) -> lis
     finder.visit(ast.parse(text))
     if functions is not None:
         scopes = {m.function or MODULE for m in finder.found}
-        missing = [f for f in functions if not any(s == f or s.startswith(f + ".")
-                                                   for s in scopes)]
+        missing = [f for f in functions if not any(s == f or s.startswith(f + ".") for s in scopes)]
         if missing:
             print(f"warning: no mutant in {', '.join(missing)} of {path}", file=sys.stderr)
     # A mutant must parse to another program: not a syntax error (the tool does not test
@@ -377,8 +442,9 @@ class Copy:
 def make_copy(source: str, dest: Path) -> Copy:
     if source == "head":
         dest.mkdir(parents=True)
-        archive = subprocess.run(["git", "-C", str(ROOT), "archive", "HEAD"], check=True,
-                                 capture_output=True).stdout
+        archive = subprocess.run(
+            ["git", "-C", str(ROOT), "archive", "HEAD"], check=True, capture_output=True
+        ).stdout
         subprocess.run(["tar", "-x", "-C", str(dest)], input=archive, check=True)
     else:
         shutil.copytree(ROOT, dest, ignore=_IGNORE, symlinks=True)
@@ -397,20 +463,41 @@ def _stop(signum: int, _frame: object) -> None:
     sys.exit(128 + signum)
 
 
-def run_tests(copy: Copy, tests: Sequence[str], timeout: float,
-              first_only: bool = True) -> tuple[str, float, str]:
+def run_tests(
+    copy: Copy, tests: Sequence[str], timeout: float, first_only: bool = True
+) -> tuple[str, float, str]:
     """Run ``tests`` in the copy: (killed/survived/timeout, seconds, the failing tests)."""
     # Hypothesis would replay one mutant's failing examples against the next.
     shutil.rmtree(copy.root / ".hypothesis", ignore_errors=True)
     # Without bytecode files: a mutant the size of the original, written in the same second,
     # would otherwise run the stale .pyc of the previous one.
-    env = {**os.environ, "PYTHONPATH": str(copy.root), "PYTHONDONTWRITEBYTECODE": "1",
-           "HYPOTHESIS_PROFILE": "ci"}
-    cmd = [sys.executable, "-m", "pytest", *(["-x"] if first_only else []), "-q",
-           "-p", "no:cacheprovider", "--no-header", *tests]
+    env = {
+        **os.environ,
+        "PYTHONPATH": str(copy.root),
+        "PYTHONDONTWRITEBYTECODE": "1",
+        "HYPOTHESIS_PROFILE": "ci",
+    }
+    cmd = [
+        sys.executable,
+        "-m",
+        "pytest",
+        *(["-x"] if first_only else []),
+        "-q",
+        "-p",
+        "no:cacheprovider",
+        "--no-header",
+        *tests,
+    ]
     start = time.perf_counter()
-    proc = subprocess.Popen(cmd, cwd=copy.root, env=env, stdout=subprocess.PIPE,
-                            stderr=subprocess.STDOUT, text=True, start_new_session=True)
+    proc = subprocess.Popen(
+        cmd,
+        cwd=copy.root,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        start_new_session=True,
+    )
     _RUNNING.add(proc)
     try:
         out, _ = proc.communicate(timeout=timeout)
@@ -423,13 +510,15 @@ def run_tests(copy: Copy, tests: Sequence[str], timeout: float,
     elapsed = time.perf_counter() - start
     if proc.returncode == 0:
         return "survived", elapsed, ""
-    failed = [line.split(" - ")[0] for line in out.splitlines()
-              if line.startswith(("FAILED ", "ERROR "))]
+    failed = [
+        line.split(" - ")[0] for line in out.splitlines() if line.startswith(("FAILED ", "ERROR "))
+    ]
     return "killed", elapsed, "; ".join(failed) or (out.strip().splitlines() or [""])[-1]
 
 
-def run_mutant(copy: Copy, mutant: Mutant, tests: Sequence[str], timeout: float,
-               first_only: bool = True) -> Outcome:
+def run_mutant(
+    copy: Copy, mutant: Mutant, tests: Sequence[str], timeout: float, first_only: bool = True
+) -> Outcome:
     target = copy.root / mutant.path
     original = copy.originals.setdefault(mutant.path, target.read_text(encoding="utf-8"))
     target.write_text(mutant.apply(original), encoding="utf-8")
@@ -440,8 +529,7 @@ def run_mutant(copy: Copy, mutant: Mutant, tests: Sequence[str], timeout: float,
     return Outcome(mutant, status, seconds, failed)
 
 
-def baseline(copy: Copy, name: str,
-             tests: tuple[str, ...]) -> tuple[tuple[str, ...] | None, float]:
+def baseline(copy: Copy, name: str, tests: tuple[str, ...]) -> tuple[tuple[str, ...] | None, float]:
     """The tests to run on ``name``'s mutants and how long they take unmutated.
 
     Tests that already fail unmutated (someone's work in progress) would kill every mutant:
@@ -452,8 +540,10 @@ def baseline(copy: Copy, name: str,
         return tests, seconds
     broken = [f.removeprefix("FAILED ") for f in failed.split("; ") if f.startswith("FAILED ")]
     if broken:
-        print(f"warning: {name}: left out, failing before any mutation: {', '.join(broken)}",
-              file=sys.stderr)
+        print(
+            f"warning: {name}: left out, failing before any mutation: {', '.join(broken)}",
+            file=sys.stderr,
+        )
         kept = (*tests, *(f"--deselect={b}" for b in broken))
         status, seconds, failed = run_tests(copy, kept, 3600, first_only=False)
         if status == "survived":
@@ -471,8 +561,9 @@ def _targets(names: Sequence[str], tests: Sequence[str]) -> dict[str, Target]:
             continue
         path, _, funcs = name.partition("::")
         if not (ROOT / path).is_file():
-            raise SystemExit(f"unknown target {name!r}: one of {', '.join(TARGETS)} or "
-                             "PATH[::FUNCTION,...]")
+            raise SystemExit(
+                f"unknown target {name!r}: one of {', '.join(TARGETS)} or PATH[::FUNCTION,...]"
+            )
         if not tests:
             raise SystemExit(f"{name}: give the tests to run with --tests")
         chosen[name] = Target(path, tuple(funcs.split(",")) if funcs else None, tuple(tests))
@@ -490,18 +581,35 @@ def main(argv: Sequence[str] | None = None) -> int:
         return plant(argv[1:])
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("targets", nargs="*", help=f"{', '.join(TARGETS)} or PATH[::FUNC,...]")
-    ap.add_argument("--tests", nargs="+", default=[], help="tests to run instead of the "
-                    "target's own")
+    ap.add_argument(
+        "--tests", nargs="+", default=[], help="tests to run instead of the target's own"
+    )
     ap.add_argument("--list", action="store_true", help="list the mutants and stop")
-    ap.add_argument("--sample", type=int, default=0, help="at most N mutants per target, "
-                    "drawn at random (seeded)")
+    ap.add_argument(
+        "--sample",
+        type=int,
+        default=0,
+        help="at most N mutants per target, drawn at random (seeded)",
+    )
     ap.add_argument("--seed", type=int, default=1)
-    ap.add_argument("--timeout", type=float, default=0, help="seconds per mutant (default: "
-                    "5 times the unmutated run, at least 60)")
-    ap.add_argument("--jobs", type=int, default=1, help="mutants run at once, each in its "
-                    "own copy (the machine is shared: 1 by default)")
-    ap.add_argument("--source", choices=("worktree", "head"), default="worktree",
-                    help="copy the working tree (default) or the last commit")
+    ap.add_argument(
+        "--timeout",
+        type=float,
+        default=0,
+        help="seconds per mutant (default: 5 times the unmutated run, at least 60)",
+    )
+    ap.add_argument(
+        "--jobs",
+        type=int,
+        default=1,
+        help="mutants run at once, each in its own copy (the machine is shared: 1 by default)",
+    )
+    ap.add_argument(
+        "--source",
+        choices=("worktree", "head"),
+        default="worktree",
+        help="copy the working tree (default) or the last commit",
+    )
     ap.add_argument("--json", type=Path, help="write every outcome to this file")
     ap.add_argument("--keep", action="store_true", help="keep the scratch copies")
     args = ap.parse_args(argv)
@@ -516,8 +624,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         try:
             texts[t.path] = read_source(args.source, t.path)
         except (OSError, subprocess.CalledProcessError):
-            raise SystemExit(f"{name}: no {t.path} in the {args.source} (moved? update "
-                             "TARGETS in tools/mutate.py)") from None
+            raise SystemExit(
+                f"{name}: no {t.path} in the {args.source} (moved? update "
+                "TARGETS in tools/mutate.py)"
+            ) from None
     for name, t in targets.items():
         mutants = find_mutants(texts[t.path], t.path, t.functions)
         if args.sample and len(mutants) > args.sample:
@@ -540,14 +650,21 @@ def main(argv: Sequence[str] | None = None) -> int:
                 return 2
             t = targets[name] = Target(t.path, t.functions, tests)
             timeout = args.timeout or max(60.0, 5 * seconds)
-            print(f"# {name}: {len(plan[name])} mutants of {t.path}, tests {' '.join(t.tests)} "
-                  f"({seconds:.1f}s unmutated, timeout {timeout:.0f}s)", flush=True)
+            print(
+                f"# {name}: {len(plan[name])} mutants of {t.path}, tests {' '.join(t.tests)} "
+                f"({seconds:.1f}s unmutated, timeout {timeout:.0f}s)",
+                flush=True,
+            )
             free: queue.Queue[Copy] = queue.Queue()
             for c in copies:
                 free.put(c)
 
-            def one(m: Mutant, tests: tuple[str, ...] = t.tests, timeout: float = timeout,
-                    free: queue.Queue[Copy] = free) -> Outcome:
+            def one(
+                m: Mutant,
+                tests: tuple[str, ...] = t.tests,
+                timeout: float = timeout,
+                free: queue.Queue[Copy] = free,
+            ) -> Outcome:
                 c = free.get()
                 try:
                     return run_mutant(c, m, tests, timeout)
@@ -558,8 +675,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             with concurrent.futures.ThreadPoolExecutor(len(copies)) as pool:
                 for o in pool.map(one, plan[name]):
                     outcomes.append(o)
-                    print(f"{o.status.upper():8} {o.mutant.label} ({o.seconds:.1f}s) "
-                          f"{o.failed}", flush=True)
+                    print(
+                        f"{o.status.upper():8} {o.mutant.label} ({o.seconds:.1f}s) {o.failed}",
+                        flush=True,
+                    )
             results[name] = outcomes
     finally:
         if args.keep:
@@ -570,10 +689,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     print("\n| target | file | mutants | killed | survived | timeout |")
     print("|---|---|---|---|---|---|")
     for name, outcomes in results.items():
-        count = {s: sum(o.status == s for o in outcomes) for s in ("killed", "survived",
-                                                                    "timeout")}
-        print(f"| {name} | {targets[name].path} | {len(outcomes)} | {count['killed']} | "
-              f"{count['survived']} | {count['timeout']} |")
+        count = {s: sum(o.status == s for o in outcomes) for s in ("killed", "survived", "timeout")}
+        print(
+            f"| {name} | {targets[name].path} | {len(outcomes)} | {count['killed']} | "
+            f"{count['survived']} | {count['timeout']} |"
+        )
     survivors = [o for outcomes in results.values() for o in outcomes if o.status == "survived"]
     if survivors:
         print("\nsurvivors:")
@@ -581,10 +701,24 @@ def main(argv: Sequence[str] | None = None) -> int:
             line = texts[o.mutant.path].splitlines()[o.mutant.line - 1].strip()
             print(f"  {o.mutant.label}  [{o.mutant.function or 'module'}]  {line}")
     if args.json:
-        args.json.write_text(json.dumps(
-            {name: [{**asdict(o.mutant), "status": o.status, "seconds": round(o.seconds, 2),
-                     "failed": o.failed} for o in outcomes]
-             for name, outcomes in results.items()}, indent=1), encoding="utf-8")
+        args.json.write_text(
+            json.dumps(
+                {
+                    name: [
+                        {
+                            **asdict(o.mutant),
+                            "status": o.status,
+                            "seconds": round(o.seconds, 2),
+                            "failed": o.failed,
+                        }
+                        for o in outcomes
+                    ]
+                    for name, outcomes in results.items()
+                },
+                indent=1,
+            ),
+            encoding="utf-8",
+        )
     return 1 if survivors else 0
 
 
@@ -600,11 +734,19 @@ def plant(argv: Sequence[str]) -> int:
     args = ap.parse_args(argv)
     text = read_source(args.source, args.file)
     if text.count(args.old) != 1:
-        raise SystemExit(f"{args.old!r} occurs {text.count(args.old)} times in {args.file}; "
-                         "it must occur once")
+        raise SystemExit(
+            f"{args.old!r} occurs {text.count(args.old)} times in {args.file}; it must occur once"
+        )
     start = text.index(args.old)
-    mutant = Mutant(args.file, text.count("\n", 0, start) + 1, start, start + len(args.old),
-                    args.old, args.new, "")
+    mutant = Mutant(
+        args.file,
+        text.count("\n", 0, start) + 1,
+        start,
+        start + len(args.old),
+        args.old,
+        args.new,
+        "",
+    )
     with tempfile.TemporaryDirectory(prefix="ovm-plant-") as tmp:
         copy = make_copy(args.source, Path(tmp) / "copy")
         status, _, failed = run_tests(copy, args.tests, args.timeout)

@@ -11,10 +11,16 @@ from ovm import __version__
 from ovm.cli.common import EXIT_ERRORS, EXIT_OK, EXIT_USAGE, Rejected, UsageError
 from ovm.errors import OvmError
 
-COMMANDS = ("ovm.cli.rubric", "ovm.cli.score", "ovm.cli.compare", "ovm.cli.report",
-            "ovm.cli.recommend", "ovm.cli.field",
-            "ovm.cli.workspace",
-            "ovm.cli.pull")
+COMMANDS = (
+    "ovm.cli.rubric",
+    "ovm.cli.score",
+    "ovm.cli.compare",
+    "ovm.cli.report",
+    "ovm.cli.recommend",
+    "ovm.cli.field",
+    "ovm.cli.workspace",
+    "ovm.cli.pull",
+)
 """Modules adding their subcommands through ``register(subparsers)``, in help order."""
 
 

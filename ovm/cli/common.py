@@ -111,28 +111,61 @@ def workspace_args(sp: argparse.ArgumentParser) -> None:
 
     sp.add_argument("workspace", metavar="WORKSPACE", help="folder holding ovm.yaml")
     sp.add_argument("--rubric", metavar="FILE", help="score with this rubric instead")
-    sp.add_argument("--seed", type=natural,
-                    help="seed of the bootstrap and the sensitivity analysis (default: ovm.yaml)")
-    sp.add_argument("--bootstrap", type=replicates, metavar="N",
-                    help="bootstrap replicates, 0 to 100000 (0 turns it off)")
-    sp.add_argument("--missions", nargs="+", metavar="ID",
-                    help="the cohort: analyse only these missions (ids, space or comma "
-                         "separated; default: all)")
-    cmp = sp.add_argument_group("comparison", "how the cohort is compared (same defaults in "
-                                "every command)")
-    cmp.add_argument("--normalisation", choices=NORMALISATIONS, default="none",
-                     help="cohort normalisation of every indicator (default: only cohort "
-                          "indicators, by their rule)")
-    cmp.add_argument("--output-range", nargs=2, type=float, metavar=("LOW", "HIGH"),
-                     default=(0.0, 100.0), help="range of normalised scores (default 0 100)")
-    cmp.add_argument("--aggregation", action="append", metavar="[NODE=]METHOD",
-                     help="aggregation method at a group, 'overall', or everywhere: "
-                          "arithmetic, geometric, harmonic, generalised:P, minimum, sum "
-                          "(repeatable)")
-    cmp.add_argument("--imputation", choices=IMPUTATIONS, default="none",
-                     help="impute missing values (group_mean: by each mission's region)")
-    sp.add_argument("--allow-rejected", action="store_true",
-                    help="go on when some data rows are rejected (they stay listed)")
+    sp.add_argument(
+        "--seed",
+        type=natural,
+        help="seed of the bootstrap and the sensitivity analysis (default: ovm.yaml)",
+    )
+    sp.add_argument(
+        "--bootstrap",
+        type=replicates,
+        metavar="N",
+        help="bootstrap replicates, 0 to 100000 (0 turns it off)",
+    )
+    sp.add_argument(
+        "--missions",
+        nargs="+",
+        metavar="ID",
+        help="the cohort: analyse only these missions (ids, space or comma "
+        "separated; default: all)",
+    )
+    cmp = sp.add_argument_group(
+        "comparison", "how the cohort is compared (same defaults in every command)"
+    )
+    cmp.add_argument(
+        "--normalisation",
+        choices=NORMALISATIONS,
+        default="none",
+        help="cohort normalisation of every indicator (default: only cohort "
+        "indicators, by their rule)",
+    )
+    cmp.add_argument(
+        "--output-range",
+        nargs=2,
+        type=float,
+        metavar=("LOW", "HIGH"),
+        default=(0.0, 100.0),
+        help="range of normalised scores (default 0 100)",
+    )
+    cmp.add_argument(
+        "--aggregation",
+        action="append",
+        metavar="[NODE=]METHOD",
+        help="aggregation method at a group, 'overall', or everywhere: "
+        "arithmetic, geometric, harmonic, generalised:P, minimum, sum "
+        "(repeatable)",
+    )
+    cmp.add_argument(
+        "--imputation",
+        choices=IMPUTATIONS,
+        default="none",
+        help="impute missing values (group_mean: by each mission's region)",
+    )
+    sp.add_argument(
+        "--allow-rejected",
+        action="store_true",
+        help="go on when some data rows are rejected (they stay listed)",
+    )
     sp.add_argument("-q", "--quiet", action="store_true", help="no progress or summary")
 
 
@@ -148,8 +181,9 @@ def _aggregation(specs: Sequence[str] | None) -> dict[str, str]:
     return out
 
 
-def settings_from(args: argparse.Namespace, ws: Workspace,
-                  sensitivity: SensitivitySettings | None = None) -> Settings:
+def settings_from(
+    args: argparse.Namespace, ws: Workspace, sensitivity: SensitivitySettings | None = None
+) -> Settings:
     """The typed settings of the run: ``ovm.yaml``'s, with the command line's on top."""
     from pydantic import ValidationError
 
@@ -162,16 +196,22 @@ def settings_from(args: argparse.Namespace, ws: Workspace,
             normalisation=getattr(args, "normalisation", "none"),
             output_range=tuple(getattr(args, "output_range", (0.0, 100.0))),
             aggregation=_aggregation(getattr(args, "aggregation", None)),
-            imputation=getattr(args, "imputation", "none"))
+            imputation=getattr(args, "imputation", "none"),
+        )
         return Settings(
             seed=args.seed if getattr(args, "seed", None) is not None else base.seed,
-            bootstrap=(args.bootstrap if getattr(args, "bootstrap", None) is not None
-                       else base.bootstrap),
-            confidence=base.confidence, missions=tuple(missions) if missions else None,
-            comparison=comparison, sensitivity=sensitivity)
+            bootstrap=(
+                args.bootstrap if getattr(args, "bootstrap", None) is not None else base.bootstrap
+            ),
+            confidence=base.confidence,
+            missions=tuple(missions) if missions else None,
+            comparison=comparison,
+            sensitivity=sensitivity,
+        )
     except ValidationError as exc:
-        problems = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}"
-                             for e in exc.errors(include_url=False))
+        problems = "; ".join(
+            f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors(include_url=False)
+        )
         raise UsageError(problems) from None
     except ValueError as exc:
         raise UsageError(str(exc)) from None
@@ -184,8 +224,9 @@ def check_rejections(ws: Workspace, args: argparse.Namespace) -> None:
 
     rep = ws.observations.report
     print_issues([i for i in rep.issues if i.severity == "error"])
-    _print_warnings([i for i in rep.issues if i.severity != "error"], ws,
-                    quiet=getattr(args, "quiet", False))
+    _print_warnings(
+        [i for i in rep.issues if i.severity != "error"], ws, quiet=getattr(args, "quiet", False)
+    )
     for rej in rep.rejected:
         for reason in rej.reasons:
             print(f"{reason} (row rejected)", file=sys.stderr)
@@ -196,9 +237,14 @@ def check_rejections(ws: Workspace, args: argparse.Namespace) -> None:
     if (rep.rejected or cells) and not getattr(args, "allow_rejected", False):
         # A refused cell loses one datum: the run would score without it, so it stops the run
         # like a refused row unless the user accepts the loss.
-        what = " and ".join(x for x in (
-            f"{len(rep.rejected)} row(s)" if rep.rejected else "",
-            f"{cells} cell(s)" if cells else "") if x)
+        what = " and ".join(
+            x
+            for x in (
+                f"{len(rep.rejected)} row(s)" if rep.rejected else "",
+                f"{cells} cell(s)" if cells else "",
+            )
+            if x
+        )
         raise Rejected(f"{what} rejected; fix them or pass --allow-rejected")
 
 
@@ -220,8 +266,11 @@ def _print_warnings(warnings: Sequence[Issue], ws: Workspace, *, quiet: bool) ->
         print_issues(issues[:shown])
         if len(issues) > shown:
             more = len(issues) - shown
-            print(f"{ws.root}: {'' if quiet else 'and '}{more} {'more ' if shown else ''}"
-                  f"warning(s) [{code}]; ovm check {ws.root} lists them all", file=sys.stderr)
+            print(
+                f"{ws.root}: {'' if quiet else 'and '}{more} {'more ' if shown else ''}"
+                f"warning(s) [{code}]; ovm check {ws.root} lists them all",
+                file=sys.stderr,
+            )
 
 
 def load(args: argparse.Namespace) -> Workspace:
@@ -246,8 +295,9 @@ def require_missions(ws: Workspace, wanted: Sequence[str]) -> None:
     for m in unknown:
         close = difflib.get_close_matches(m, known, n=1)
         hints.append(f"{m!r}" + (f" (did you mean {close[0]!r}?)" if close else ""))
-    raise UsageError(f"no mission {', '.join(hints)} in the workspace "
-                     f"(missions: {', '.join(known)})")
+    raise UsageError(
+        f"no mission {', '.join(hints)} in the workspace (missions: {', '.join(known)})"
+    )
 
 
 def progress_line(enabled: bool) -> Any:
@@ -258,8 +308,12 @@ def progress_line(enabled: bool) -> Any:
 
     def report(done: int, total: int) -> None:
         if total >= 20 and (done == total or done % max(1, total // 20) == 0):
-            print(f"\rscoring missions: {done}/{total}", end="" if done < total else "\n",
-                  file=sys.stderr, flush=True)
+            print(
+                f"\rscoring missions: {done}/{total}",
+                end="" if done < total else "\n",
+                file=sys.stderr,
+                flush=True,
+            )
 
     return report
 
@@ -276,14 +330,22 @@ def progress_bar(enabled: bool) -> Any:
             return
         shown["pct"] = pct
         bar = "#" * (pct // 4) + "." * (25 - pct // 4)
-        print(f"\rsensitivity [{bar}] {pct:3d}% {done}/{total}",
-              end="\n" if done >= total else "", file=sys.stderr, flush=True)
+        print(
+            f"\rsensitivity [{bar}] {pct:3d}% {done}/{total}",
+            end="\n" if done >= total else "",
+            file=sys.stderr,
+            flush=True,
+        )
 
     return report
 
 
-def run_from(args: argparse.Namespace, sensitivity: SensitivitySettings | None = None,
-             *, mission: str | None = None) -> tuple[Workspace, Run]:
+def run_from(
+    args: argparse.Namespace,
+    sensitivity: SensitivitySettings | None = None,
+    *,
+    mission: str | None = None,
+) -> tuple[Workspace, Run]:
     """Load the workspace, check ``mission`` and the cohort exist, and analyse it once."""
     from ovm.comparison.sensitivity import TooLargeError
     from ovm.pipeline import analyse
@@ -291,8 +353,9 @@ def run_from(args: argparse.Namespace, sensitivity: SensitivitySettings | None =
     ws = load(args)
     extra = [args.rubric] if getattr(args, "rubric", None) else []
     guard_output(getattr(args, "output", None), [*workspace_inputs(ws), *extra])
-    require_missions(ws, [*mission_ids(getattr(args, "missions", None)),
-                          *([mission] if mission else [])])
+    require_missions(
+        ws, [*mission_ids(getattr(args, "missions", None)), *([mission] if mission else [])]
+    )
     settings = settings_from(args, ws, sensitivity)
     if mission is not None and settings.missions is not None and mission not in settings.missions:
         raise UsageError(f"--mission {mission} is not in the cohort named by --missions")
@@ -301,8 +364,12 @@ def run_from(args: argparse.Namespace, sensitivity: SensitivitySettings | None =
         raise UsageError("; ".join(problems))
     quiet = getattr(args, "quiet", False)
     try:
-        run = analyse(ws, settings, progress=progress_line(not quiet),
-                      sensitivity_progress=progress_bar(not quiet))
+        run = analyse(
+            ws,
+            settings,
+            progress=progress_line(not quiet),
+            sensitivity_progress=progress_bar(not quiet),
+        )
     except TooLargeError as exc:
         raise UsageError(str(exc)) from None
     return ws, run

@@ -17,8 +17,7 @@ def cmd_compare(args: argparse.Namespace) -> int:
     _, run = run_from(args)
     result = run.comparison
     fmt = args.format or ("csv" if args.output and args.output.endswith(".csv") else "json")
-    write_output(comparison_json(result) if fmt == "json" else comparison_csv(result),
-                 args.output)
+    write_output(comparison_json(result) if fmt == "json" else comparison_csv(result), args.output)
     if not args.quiet:
         for f in result.findings:
             where = f" [{f.node}]" if f.node else ""
@@ -39,8 +38,12 @@ def sensitivity_settings(runs: int, weight_range: float = 0.25) -> Any:
         return SensitivitySettings(runs=runs, weight_range=weight_range)
     except ValidationError as exc:
         names = {"runs": "--runs", "weight_range": "--weight-range"}
-        raise UsageError("; ".join(f"{names.get(str(e['loc'][0]), e['loc'][0])}: {e['msg']}"
-                                   for e in exc.errors(include_url=False))) from None
+        raise UsageError(
+            "; ".join(
+                f"{names.get(str(e['loc'][0]), e['loc'][0])}: {e['msg']}"
+                for e in exc.errors(include_url=False)
+            )
+        ) from None
 
 
 def cmd_sensitivity(args: argparse.Namespace) -> int:
@@ -50,31 +53,47 @@ def cmd_sensitivity(args: argparse.Namespace) -> int:
     _, run = run_from(args, sensitivity_settings(args.runs, args.weight_range))
     result = run.sensitivity
     if result is None:
-        raise UsageError("a sensitivity analysis needs at least two missions with an overall "
-                         "score")
+        raise UsageError("a sensitivity analysis needs at least two missions with an overall score")
     fmt = args.format or ("json" if args.output and args.output.endswith(".json") else "text")
-    text = (json.dumps(sensitivity_to_dict(result), indent=1, ensure_ascii=False) + "\n"
-            if fmt == "json" else sensitivity_text(result))
+    text = (
+        json.dumps(sensitivity_to_dict(result), indent=1, ensure_ascii=False) + "\n"
+        if fmt == "json"
+        else sensitivity_text(result)
+    )
     write_output(text, args.output)
     return EXIT_OK
 
 
 def register(sub: Any) -> None:
     """Add the ``compare`` and ``sensitivity`` subcommands to the ``ovm`` parser."""
-    c = sub.add_parser("compare", help="compare the missions of a workspace: rankings, best "
-                       "practice, family 7, trends")
+    c = sub.add_parser(
+        "compare",
+        help="compare the missions of a workspace: rankings, best practice, family 7, trends",
+    )
     workspace_args(c)
     c.add_argument("--format", choices=["json", "csv"])
     c.add_argument("-o", "--output", help="file to write (default: standard output)")
     c.set_defaults(func=cmd_compare)
 
-    s = sub.add_parser("sensitivity", help="Monte Carlo over the methodology's choices: rank "
-                       "intervals and Sobol indices")
+    s = sub.add_parser(
+        "sensitivity",
+        help="Monte Carlo over the methodology's choices: rank intervals and Sobol indices",
+    )
     workspace_args(s)
-    s.add_argument("--runs", type=int, required=True, metavar="N",
-                   help="base sample size: N x 7 methodologies are evaluated")
-    s.add_argument("--weight-range", type=float, default=0.25, metavar="R",
-                   help="weights vary by up to +-R of their value (default 0.25)")
+    s.add_argument(
+        "--runs",
+        type=int,
+        required=True,
+        metavar="N",
+        help="base sample size: N x 7 methodologies are evaluated",
+    )
+    s.add_argument(
+        "--weight-range",
+        type=float,
+        default=0.25,
+        metavar="R",
+        help="weights vary by up to +-R of their value (default 0.25)",
+    )
     s.add_argument("--format", choices=["json", "text"])
     s.add_argument("-o", "--output", help="file to write (default: standard output)")
     s.set_defaults(func=cmd_sensitivity)

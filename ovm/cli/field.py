@@ -36,8 +36,9 @@ def _languages(values: list[str] | None, available: tuple[str, ...]) -> list[str
     langs = [x.strip() for v in values for x in v.split(",") if x.strip()]
     unknown = [x for x in langs if x not in available]
     if unknown:
-        raise UsageError(f"language(s) {', '.join(unknown)} not in the rubric "
-                         f"({', '.join(available)})")
+        raise UsageError(
+            f"language(s) {', '.join(unknown)} not in the rubric ({', '.join(available)})"
+        )
     return langs
 
 
@@ -49,8 +50,9 @@ def cmd_form(args: argparse.Namespace) -> int:
 
     out = _output(args.output)
     spec = _rubric_spec(args.rubric)
-    guard_output(args.output, [p for p in (spec, args.missions)
-                               if p and not p.startswith("bundled:")])
+    guard_output(
+        args.output, [p for p in (spec, args.missions) if p and not p.startswith("bundled:")]
+    )
     rubric = resolve_rubric(spec)
     langs = _languages(args.lang, rubric.languages)
     missions: list[tuple[str, dict[str, str] | str]] = []
@@ -68,14 +70,16 @@ def cmd_form(args: argparse.Namespace) -> int:
     try:
         write_form(form, out)
     except OSError as exc:
-        raise UsageError(f"cannot write {out}: {exc.strerror or exc}; choose a folder you can "
-                         "write to") from None
+        raise UsageError(
+            f"cannot write {out}: {exc.strerror or exc}; choose a folder you can write to"
+        ) from None
     if not args.quiet:
         from ovm.data.checklists import checklist_questions
 
         n = len(checklist_questions(rubric))
-        print(f"wrote {out}: {n} checklist questions of {rubric.id} {rubric.version}",
-              file=sys.stderr)
+        print(
+            f"wrote {out}: {n} checklist questions of {rubric.id} {rubric.version}", file=sys.stderr
+        )
     return EXIT_OK
 
 
@@ -93,8 +97,12 @@ def cmd_template(args: argparse.Namespace) -> int:
     config = ws / CONFIG_NAME if ws.is_dir() else ws
     base = config.parent
     settings = read_config(config.parent if ws.is_dir() else ws)
-    inputs = [config, base / settings.missions, *([args.rubric] if args.rubric else []),
-              *([base / settings.rubric] if not settings.rubric.startswith("bundled:") else [])]
+    inputs = [
+        config,
+        base / settings.missions,
+        *([args.rubric] if args.rubric else []),
+        *([base / settings.rubric] if not settings.rubric.startswith("bundled:") else []),
+    ]
     guard_output(args.output, inputs)
     try:
         write_template(ws, out, rubric=rubric)
@@ -110,11 +118,17 @@ def register(sub: Any) -> None:
     f = sub.add_parser("form", help="write the observer checklist as an XLSForm (ODK, Kobo)")
     f.add_argument("rubric", metavar="RUBRIC", help="rubric file or bundled:NAME")
     f.add_argument("-o", "--output", required=True, help="the .xlsx file to write")
-    f.add_argument("--lang", action="append", metavar="LANG",
-                   help="language(s) of the labels (repeat or comma-separate; default: all "
-                        "the rubric's)")
-    f.add_argument("--missions", metavar="FILE",
-                   help="missions.yaml: offer its missions as a list instead of a text field")
+    f.add_argument(
+        "--lang",
+        action="append",
+        metavar="LANG",
+        help="language(s) of the labels (repeat or comma-separate; default: all the rubric's)",
+    )
+    f.add_argument(
+        "--missions",
+        metavar="FILE",
+        help="missions.yaml: offer its missions as a list instead of a text field",
+    )
     f.add_argument("-q", "--quiet", action="store_true", help="no summary")
     f.set_defaults(func=cmd_form)
 

@@ -16,9 +16,11 @@ def _headline(run: Any, mission: str) -> dict[str, Any]:
 
     card = run.scorecard(mission)
     families = {f.id for f in run.rubric.families}
-    return {"overall": node_summary(card.overall),
-            "families": [node_summary(ns) for ns in card.nodes if ns.node in families],
-            "rank": run.rank(mission).rank}
+    return {
+        "overall": node_summary(card.overall),
+        "families": [node_summary(ns) for ns in card.nodes if ns.node in families],
+        "rank": run.rank(mission).rank,
+    }
 
 
 def cmd_recommend(args: argparse.Namespace) -> int:
@@ -65,8 +67,9 @@ def cmd_whatif(args: argparse.Namespace) -> int:
     names = set(run.rubric.nodes) | {v.name for v in run.rubric.variables}
     unknown = [k for k in changes if k not in names]
     if unknown:
-        raise UsageError(f"--set: {', '.join(unknown)} is neither a variable nor an indicator "
-                         f"of {run.rubric.id}")
+        raise UsageError(
+            f"--set: {', '.join(unknown)} is neither a variable nor an indicator of {run.rubric.id}"
+        )
     try:
         result = whatif(run, args.mission, changes)
     except WhatIfError as exc:
@@ -80,9 +83,17 @@ def cmd_whatif(args: argparse.Namespace) -> int:
             "changes": changes,
             "before": node_summary(result.before.overall),
             "after": node_summary(result.after.overall),
-            "nodes": [{"node": c.node, "before": c.before, "after": c.after, "delta": c.delta,
-                       "status_before": c.status_before, "status_after": c.status_after}
-                      for c in moved],
+            "nodes": [
+                {
+                    "node": c.node,
+                    "before": c.before,
+                    "after": c.after,
+                    "delta": c.delta,
+                    "status_before": c.status_before,
+                    "status_after": c.status_after,
+                }
+                for c in moved
+            ],
         }
         write_output(json.dumps(data, indent=1, ensure_ascii=False) + "\n", args.output)
         return EXIT_OK
@@ -93,8 +104,10 @@ def cmd_whatif(args: argparse.Namespace) -> int:
     lines = [f"{'node':<40} {'before':>8} {'after':>8} {'change':>8}"]
     if not changes:
         ov = result.before.overall
-        lines.append(f"{'overall':<40} {f(ov.score) if ov.status == 'scored' else ov.status:>8}"
-                     f" {f(ov.score) if ov.status == 'scored' else ov.status:>8} {'':>8}")
+        lines.append(
+            f"{'overall':<40} {f(ov.score) if ov.status == 'scored' else ov.status:>8}"
+            f" {f(ov.score) if ov.status == 'scored' else ov.status:>8} {'':>8}"
+        )
     for c in moved:
         delta = "—" if c.delta is None else f"{c.delta:+.1f}"
         after = f(c.after) if c.status_after == "scored" else c.status_after
@@ -116,8 +129,11 @@ def register(sub: Any) -> None:
     r.add_argument("-o", "--output")
     r.set_defaults(func=cmd_recommend)
 
-    w = sub.add_parser("whatif", help="rescore a mission with changed inputs (the cohort step "
-                       "is run again); without --set, the mission's scores as they are")
+    w = sub.add_parser(
+        "whatif",
+        help="rescore a mission with changed inputs (the cohort step "
+        "is run again); without --set, the mission's scores as they are",
+    )
     workspace_args(w)
     w.add_argument("--mission", required=True, metavar="ID")
     w.add_argument("--set", action="append", metavar="VARIABLE=VALUE")

@@ -49,18 +49,21 @@ def cmd_report(args: argparse.Namespace) -> int:
     if args.sensitivity_runs < 0 or args.sensitivity_runs == 1:
         raise UsageError("--sensitivity-runs must be 0 (off) or at least 2")
     # A mission report shows no rank interval: no sensitivity analysis for it.
-    sens = (sensitivity_settings(args.sensitivity_runs)
-            if args.sensitivity_runs and not args.mission else None)
+    sens = (
+        sensitivity_settings(args.sensitivity_runs)
+        if args.sensitivity_runs and not args.mission
+        else None
+    )
     _, run = run_from(args, sens, mission=args.mission)
-    context = report_context(run, lang=args.lang, mission=args.mission, title=args.title,
-                             date=args.date)
+    context = report_context(
+        run, lang=args.lang, mission=args.mission, title=args.title, date=args.date
+    )
     try:
         output: str | bytes = render(context, fmt, templates=args.templates)
     except jinja2.TemplateError as exc:
         if args.templates is None:
             raise
-        where = f"{exc.name}:{exc.lineno}: " if isinstance(exc, jinja2.TemplateSyntaxError) \
-            else ""
+        where = f"{exc.name}:{exc.lineno}: " if isinstance(exc, jinja2.TemplateSyntaxError) else ""
         print(f"ovm report: template error in {args.templates}: {where}{exc}", file=sys.stderr)
         return EXIT_ERRORS
     write_output(output, args.output)
@@ -82,22 +85,39 @@ def _summary(context: dict[str, Any], fmt: str, output: str | None) -> str:
 def register(sub: Any) -> None:
     """Add the ``report`` subcommand to the ``ovm`` parser."""
     p = sub.add_parser(
-        "report", help="write the comparative report (or one mission's) as HTML, JSON or XLSX",
+        "report",
+        help="write the comparative report (or one mission's) as HTML, JSON or XLSX",
         description="Analyse a workspace, compare its missions and write a self-contained HTML "
-                    "report (CSS and charts inline, nothing loaded from the network), the "
-                    "report's data as JSON, or the comparison as an XLSX workbook.")
+        "report (CSS and charts inline, nothing loaded from the network), the "
+        "report's data as JSON, or the comparison as an XLSX workbook.",
+    )
     workspace_args(p)
     p.add_argument("-o", "--output", help="file to write (default: standard output)")
-    p.add_argument("--format", choices=FORMATS,
-                   help="output format (default: from the file suffix, else html)")
+    p.add_argument(
+        "--format", choices=FORMATS, help="output format (default: from the file suffix, else html)"
+    )
     p.add_argument("--lang", choices=LANGUAGES, default="en", help="report language")
     p.add_argument("--mission", metavar="ID", help="write the report on this mission instead")
-    p.add_argument("--templates", metavar="DIR",
-                   help="folder of templates overriding the packaged ones, file by file")
+    p.add_argument(
+        "--templates",
+        metavar="DIR",
+        help="folder of templates overriding the packaged ones, file by file",
+    )
     p.add_argument("--title", help="title of the report (default: the workspace title)")
-    p.add_argument("--date", nargs="?", const="today", type=_date, metavar="YYYY-MM-DD",
-                   help="print a generation date (today without a value; default: no date, so "
-                        "the same run gives the same bytes)")
-    p.add_argument("--sensitivity-runs", type=int, default=300, metavar="N",
-                   help="runs of the sensitivity analysis behind rank intervals (0: skip)")
+    p.add_argument(
+        "--date",
+        nargs="?",
+        const="today",
+        type=_date,
+        metavar="YYYY-MM-DD",
+        help="print a generation date (today without a value; default: no date, so "
+        "the same run gives the same bytes)",
+    )
+    p.add_argument(
+        "--sensitivity-runs",
+        type=int,
+        default=300,
+        metavar="N",
+        help="runs of the sensitivity analysis behind rank intervals (0: skip)",
+    )
     p.set_defaults(func=cmd_report)

@@ -35,8 +35,10 @@ def cmd_validate(args: argparse.Namespace) -> int:
         if ok and rubric is not None:
             n = len(rubric.indicators())
             extra = f", {len(issues)} warning(s)" if issues else ""
-            print(f"{name}: valid ({rubric.id} {rubric.version}, {len(rubric.families)} "
-                  f"families, {n} indicators{extra})")
+            print(
+                f"{name}: valid ({rubric.id} {rubric.version}, {len(rubric.families)} "
+                f"families, {n} indicators{extra})"
+            )
         else:
             print(f"{name}: {len(errors)} error(s)", file=sys.stderr)
     if args.format == "json":

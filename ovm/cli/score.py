@@ -19,15 +19,21 @@ def cmd_score(args: argparse.Namespace) -> int:
     write_output(scores.to_json() if fmt == "json" else scores_csv(scores), args.output)
     if not args.quiet:
         sims = " (includes SIMULATED observer data)" if scores.simulated_sources else ""
-        print(f"scored {len(scores.scorecards)} missions against {ws.rubric.id} "
-              f"{ws.rubric.version}{sims}", file=sys.stderr)
+        print(
+            f"scored {len(scores.scorecards)} missions against {ws.rubric.id} "
+            f"{ws.rubric.version}{sims}",
+            file=sys.stderr,
+        )
     return EXIT_OK
 
 
 def register(sub: Any) -> None:
     """Add ``score``."""
-    sc = sub.add_parser("score", help="score every mission of a workspace (after the cohort "
-                        "step: the numbers every other command shows)")
+    sc = sub.add_parser(
+        "score",
+        help="score every mission of a workspace (after the cohort "
+        "step: the numbers every other command shows)",
+    )
     workspace_args(sc)
     sc.add_argument("--format", choices=["json", "csv"])
     sc.add_argument("-o", "--output", help="file to write (default: standard output)")

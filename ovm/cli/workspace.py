@@ -57,9 +57,18 @@ def report_check(name: str, issues: list[Issue], lines: list[str], fmt: str) -> 
     ordered = sort_issues(issues)
     errors = [i for i in ordered if i.severity == "error"]
     if fmt == "json":
-        print(json.dumps({"workspace": name, "valid": not errors, "files": lines,
-                          "issues": [i.as_dict() for i in ordered]}, indent=1,
-                         ensure_ascii=False))
+        print(
+            json.dumps(
+                {
+                    "workspace": name,
+                    "valid": not errors,
+                    "files": lines,
+                    "issues": [i.as_dict() for i in ordered],
+                },
+                indent=1,
+                ensure_ascii=False,
+            )
+        )
         return EXIT_ERRORS if errors else EXIT_OK
     for issue in ordered:
         print(str(issue), file=sys.stderr)
@@ -120,10 +129,12 @@ def _mission_entry(mid: str) -> str:
     code = mid.split("-")[0].upper()
     country = code if country_code(code) == code and len(code) == 3 else "XXX"
     year = next((p for p in mid.split("-") if p.isdigit() and len(p) == 4), "2026")
-    return (f"  - id: {mid}\n"
-            f"    country: {country}           # check: ISO 3166 alpha-3\n"
-            f"    name: {{en: \"{mid}\", es: \"{mid}\"}}\n"
-            f"    election: {{type: general, date: {year}-01-01}}   # check: the election day\n")
+    return (
+        f"  - id: {mid}\n"
+        f"    country: {country}           # check: ISO 3166 alpha-3\n"
+        f'    name: {{en: "{mid}", es: "{mid}"}}\n'
+        f"    election: {{type: general, date: {year}-01-01}}   # check: the election day\n"
+    )
 
 
 def _csv_line(cells: list[str]) -> str:
@@ -135,8 +146,9 @@ def _csv_line(cells: list[str]) -> str:
     return out.getvalue()
 
 
-def init_workspace(root: Path, rubric_spec: str, missions: list[str], *,
-                   copy_rubric: bool = False) -> list[Path]:
+def init_workspace(
+    root: Path, rubric_spec: str, missions: list[str], *, copy_rubric: bool = False
+) -> list[Path]:
     """Write a workspace skeleton that ``ovm check`` accepts; returns the files written."""
     from importlib import resources
 
@@ -161,13 +173,16 @@ def init_workspace(root: Path, rubric_spec: str, missions: list[str], *,
         spec = str(Path(rubric_spec).resolve())
     written["ovm.yaml"] = _CONFIG.format(title=json.dumps(root.name), rubric=spec)
     entries = "".join(_mission_entry(m) for m in missions)
-    written["missions.yaml"] = _EXAMPLE + ("missions:\n" + entries if missions
-                                           else "missions: []\n")
-    written["statistics.csv"] = _csv_line(["mission", *(v.name
-                                                        for v in template_variables(rubric))])
+    written["missions.yaml"] = _EXAMPLE + (
+        "missions:\n" + entries if missions else "missions: []\n"
+    )
+    written["statistics.csv"] = _csv_line(
+        ["mission", *(v.name for v in template_variables(rubric))]
+    )
     written["answers.csv"] = _csv_line(["mission", *(n.id for n in qualitative_indicators(rubric))])
-    written["checklists.csv"] = _csv_line([*SITE_COLUMNS,
-                                           *(q.id for q in checklist_questions(rubric))])
+    written["checklists.csv"] = _csv_line(
+        [*SITE_COLUMNS, *(q.id for q in checklist_questions(rubric))]
+    )
     written["places.csv"] = _csv_line(list(PLACE_COLUMNS))
     root.mkdir(parents=True, exist_ok=True)
     out = []
@@ -198,8 +213,10 @@ def cmd_init(args: argparse.Namespace) -> int:
     missions = mission_ids(args.missions)
     bad = [m for m in missions if not re.fullmatch(r"[a-z0-9][a-z0-9_.-]*", m)]
     if bad:
-        raise UsageError(f"mission ids are lowercase letters, digits, '.', '_' or '-': "
-                         f"{', '.join(map(repr, bad))}")
+        raise UsageError(
+            f"mission ids are lowercase letters, digits, '.', '_' or '-': "
+            f"{', '.join(map(repr, bad))}"
+        )
     if len(set(missions)) != len(missions):
         raise UsageError("a mission id is given twice")
     files = init_workspace(root, spec, missions, copy_rubric=args.copy_rubric)
@@ -214,16 +231,21 @@ def register(sub: Any) -> None:
     """Add ``init`` and ``check``."""
     i = sub.add_parser("init", help="write a new workspace: ovm.yaml, missions and empty tables")
     i.add_argument("folder", metavar="DIR")
-    i.add_argument("--rubric", default="bundled:deco-voting-abroad",
-                   help="bundled:NAME or a rubric file (default: bundled:deco-voting-abroad)")
+    i.add_argument(
+        "--rubric",
+        default="bundled:deco-voting-abroad",
+        help="bundled:NAME or a rubric file (default: bundled:deco-voting-abroad)",
+    )
     i.add_argument("--missions", nargs="+", metavar="ID", help="mission ids to start with")
-    i.add_argument("--copy-rubric", action="store_true",
-                   help="copy the rubric into the workspace, to edit it")
+    i.add_argument(
+        "--copy-rubric", action="store_true", help="copy the rubric into the workspace, to edit it"
+    )
     i.add_argument("-q", "--quiet", action="store_true")
     i.set_defaults(func=cmd_init)
 
-    c = sub.add_parser("check", help="check a workspace's rubric and every data file, "
-                                     "without scoring")
+    c = sub.add_parser(
+        "check", help="check a workspace's rubric and every data file, without scoring"
+    )
     c.add_argument("workspace", metavar="WORKSPACE")
     c.add_argument("--rubric", metavar="FILE", help="check against this rubric instead")
     c.add_argument("--format", choices=["text", "json"], default="text")

@@ -128,31 +128,46 @@ class CohortScale:
         lo, hi = self.output_range
         n = int(self.count[column])
         if not bool(self.defined[column]) and math.isfinite(float(self.constant[column])):
-            return (f"cohort {self.method} over {n} missions, every one at the same value: "
-                    f"normalised to {float(self.constant[column]):g}")
+            return (
+                f"cohort {self.method} over {n} missions, every one at the same value: "
+                f"normalised to {float(self.constant[column]):g}"
+            )
         c, s = float(self.centre[column]), float(self.spread[column])
         if self.method == "minmax":
             worst, best = c * direction, (c + s) * direction
-            return (f"cohort min-max over {n} missions: {worst:g} scores {lo:g}, "
-                    f"{best:g} scores {hi:g}")
+            return (
+                f"cohort min-max over {n} missions: {worst:g} scores {lo:g}, {best:g} scores {hi:g}"
+            )
         if self.method == "zscore":
             m, sd = self.zscore_scale
-            return (f"cohort z-score over {n} missions: mean {c * direction:g}, standard "
-                    f"deviation {s:g}, rescaled to mean {m:g} and deviation {sd:g}")
+            return (
+                f"cohort z-score over {n} missions: mean {c * direction:g}, standard "
+                f"deviation {s:g}, rescaled to mean {m:g} and deviation {sd:g}"
+            )
         if self.method == "rank":
             return f"cohort rank over {n} missions (1 = lowest; ties share the lower rank)"
         if self.method == "percentile":
             return f"cohort percentile rank over {n} missions onto {lo:g}-{hi:g}"
         if self.method == "distance_to_best":
-            return (f"distance to the cohort's best ({(c + s) * direction:g}) over a span of "
-                    f"{s:g}, onto {lo:g}-{hi:g}")
-        return (f"distance to the target {(c + s) * direction:g} from the cohort's lowest "
-                f"({c * direction:g}), onto {lo:g}-{hi:g}, capped at the target")
+            return (
+                f"distance to the cohort's best ({(c + s) * direction:g}) over a span of "
+                f"{s:g}, onto {lo:g}-{hi:g}"
+            )
+        return (
+            f"distance to the target {(c + s) * direction:g} from the cohort's lowest "
+            f"({c * direction:g}), onto {lo:g}-{hi:g}, capped at the target"
+        )
 
 
-def fit_scale(x: Array, method: str, *, output_range: tuple[float, float] = (0.0, 100.0),
-              zscore_scale: tuple[float, float] = (0.0, 1.0), span: Array | None = None,
-              target: Array | None = None) -> CohortScale:
+def fit_scale(
+    x: Array,
+    method: str,
+    *,
+    output_range: tuple[float, float] = (0.0, 100.0),
+    zscore_scale: tuple[float, float] = (0.0, 1.0),
+    span: Array | None = None,
+    target: Array | None = None,
+) -> CohortScale:
     """Fit a cohort normalisation on each column of ``x`` (missions x nodes, NaN = no value).
 
     Values must be oriented so that higher is better. ``span`` (per column, NaN for raw values)
@@ -162,8 +177,9 @@ def fit_scale(x: Array, method: str, *, output_range: tuple[float, float] = (0.0
     value is the target.
     """
     if method not in NORMALISATIONS or method == "none":
-        raise ValueError(f"unknown normalisation {method!r}; expected one of "
-                         f"{', '.join(NORMALISATIONS[1:])}")
+        raise ValueError(
+            f"unknown normalisation {method!r}; expected one of {', '.join(NORMALISATIONS[1:])}"
+        )
     x = np.asarray(x, dtype=float)
     if x.ndim == 1:
         x = x[:, None]
@@ -211,11 +227,18 @@ def fit_scale(x: Array, method: str, *, output_range: tuple[float, float] = (0.0
     else:
         # sp is the width of a score scale (0-100 scores) or NaN (raw values); the score's own
         # value is its position on that scale.
-        value = np.where(np.isnan(sp), (lo + hi) / 2,
-                         np.clip(mn, min(lo, hi), max(lo, hi)))
-    return CohortScale(method, (lo, hi), (float(zscore_scale[0]), float(zscore_scale[1])),
-                       centre, spread, ordered, n, np.asarray(defined, dtype=bool),
-                       np.where(same, value, np.nan))
+        value = np.where(np.isnan(sp), (lo + hi) / 2, np.clip(mn, min(lo, hi), max(lo, hi)))
+    return CohortScale(
+        method,
+        (lo, hi),
+        (float(zscore_scale[0]), float(zscore_scale[1])),
+        centre,
+        spread,
+        ordered,
+        n,
+        np.asarray(defined, dtype=bool),
+        np.where(same, value, np.nan),
+    )
 
 
 def apply_scale(scale: CohortScale, x: Array) -> Array:
@@ -251,10 +274,16 @@ def apply_scale(scale: CohortScale, x: Array) -> Array:
     return np.where(np.isfinite(x), np.where(scale.defined, y, fallback), np.nan)
 
 
-def normalise(values: Sequence[float | None] | Array, method: str, *,
-              output_range: tuple[float, float] = (0.0, 100.0),
-              zscore_scale: tuple[float, float] = (0.0, 1.0), direction: str = "higher",
-              target: float | None = None, span: float | None = None) -> Array:
+def normalise(
+    values: Sequence[float | None] | Array,
+    method: str,
+    *,
+    output_range: tuple[float, float] = (0.0, 100.0),
+    zscore_scale: tuple[float, float] = (0.0, 1.0),
+    direction: str = "higher",
+    target: float | None = None,
+    span: float | None = None,
+) -> Array:
     """Normalise one node's values over a cohort (None or NaN = no value); see :func:`fit_scale`.
 
     ``direction="lower"`` rewards small values (COINr's direction -1). ``target`` is in the
@@ -262,20 +291,34 @@ def normalise(values: Sequence[float | None] | Array, method: str, *,
     """
     d = -1.0 if direction == "lower" else 1.0
     x = np.array([np.nan if v is None else float(v) for v in values], dtype=float) * d
-    scale = fit_scale(x, method, output_range=output_range, zscore_scale=zscore_scale,
-                      span=np.array([np.nan if span is None else span]),
-                      target=np.array([np.nan if target is None else target * d]))
+    scale = fit_scale(
+        x,
+        method,
+        output_range=output_range,
+        zscore_scale=zscore_scale,
+        span=np.array([np.nan if span is None else span]),
+        target=np.array([np.nan if target is None else target * d]),
+    )
     return apply_scale(scale, x)[:, 0]
 
 
 # --- the cohort state ----------------------------------------------------------------------
 
 
-def _finding(code: str, message: str, node: str | None,
-             severity: Literal["info", "warning", "error"] = "warning",
-             **params: object) -> Finding:
-    return Finding(code=code, message=message, node=node, severity=severity,
-                   params={k: str(v) for k, v in params.items()})
+def _finding(
+    code: str,
+    message: str,
+    node: str | None,
+    severity: Literal["info", "warning", "error"] = "warning",
+    **params: object,
+) -> Finding:
+    return Finding(
+        code=code,
+        message=message,
+        node=node,
+        severity=severity,
+        params={k: str(v) for k, v in params.items()},
+    )
 
 
 def _numeric(value: object) -> float | None:
@@ -302,8 +345,7 @@ def _peer_groups(st: _State, settings: ComparisonSettings, rubric: Rubric) -> di
     """
     given = settings.peer_groups
     if given is None:
-        regions = {c.mission.id: c.mission.region for c in st.cards
-                   if c.mission.region is not None}
+        regions = {c.mission.id: c.mission.region for c in st.cards if c.mission.region is not None}
         given = regions if len(set(regions.values())) > 1 else {}
     members: dict[str, list[int]] = {}
     for i, mid in enumerate(st.mids):
@@ -319,15 +361,20 @@ def _peer_groups(st: _State, settings: ComparisonSettings, rubric: Rubric) -> di
         best: dict[str, BestPractice] = {}
         for node_id in ["overall", *rubric.nodes]:
             cells = {st.mids[i]: st.cur[node_id][i] for i in idx}
-            rankings[node_id] = rank({m: (c.score if c.status == "scored" else None)
-                                      for m, c in cells.items()})
+            rankings[node_id] = rank(
+                {m: (c.score if c.status == "scored" else None) for m, c in cells.items()}
+            )
             if node_id == "overall":
                 continue
             node = rubric.node(node_id)
             if isinstance(node, Group):
                 continue
-            bp, _ = best_practice(node_id, cells, rankings[node_id],
-                                  _good_bands(rubric, node, settings.best_practice_bands))
+            bp, _ = best_practice(
+                node_id,
+                cells,
+                rankings[node_id],
+                _good_bands(rubric, node, settings.best_practice_bands),
+            )
             if bp is not None and bp.is_best_practice:
                 best[node_id] = bp
         out[group] = Peers(group=group, missions=tuple(ids), rankings=rankings, best=best)
@@ -342,8 +389,9 @@ def cohort_rule(node: Group | Indicator) -> Cohort | None:
     return rule if rule is not None and rule.cohort else None  # type: ignore[return-value]
 
 
-def _band(rubric: Rubric, node: Group | Indicator | None, score: float | None,
-          bounded: bool = True) -> tuple[int | None, str | None]:
+def _band(
+    rubric: Rubric, node: Group | Indicator | None, score: float | None, bounded: bool = True
+) -> tuple[int | None, str | None]:
     if score is None or not bounded or not 0.0 <= score <= 100.0:
         return None, None
     return band_of(rubric, node, score)
@@ -357,14 +405,17 @@ class _State:
         self.cards = sorted(scores.scorecards, key=lambda c: c.mission.id)
         self.mids = [c.mission.id for c in self.cards]
         self.orig: dict[str, list[NodeScore]] = {}
-        by_node = [{"overall": card.overall, **{ns.node: ns for ns in card.nodes}}
-                   for card in self.cards]
+        by_node = [
+            {"overall": card.overall, **{ns.node: ns for ns in card.nodes}} for card in self.cards
+        ]
         for node_id in ["overall", *rubric.nodes]:
             cells = []
             for card, nodes in zip(self.cards, by_node, strict=True):
                 if node_id not in nodes:
-                    raise ValueError(f"the scorecard of {card.mission.id} has no node "
-                                     f"{node_id!r}: the scores and the rubric do not match")
+                    raise ValueError(
+                        f"the scorecard of {card.mission.id} has no node "
+                        f"{node_id!r}: the scores and the rubric do not match"
+                    )
                 cells.append(nodes[node_id])
             self.orig[node_id] = cells
         self.cur = {k: list(v) for k, v in self.orig.items()}
@@ -391,8 +442,9 @@ class _Imputed:
     how: str
 
 
-def _impute(st: _State, node_id: str, base: Array, imputation: str,
-            groups: Mapping[str, str] | None) -> dict[int, _Imputed]:
+def _impute(
+    st: _State, node_id: str, base: Array, imputation: str, groups: Mapping[str, str] | None
+) -> dict[int, _Imputed]:
     """Values for the missing cells of one indicator (only observed values feed the means)."""
     cells = st.cur[node_id]
     observed = np.isfinite(base)
@@ -405,38 +457,60 @@ def _impute(st: _State, node_id: str, base: Array, imputation: str,
         else:
             group = (groups or {}).get(st.mids[i])
             if group is None:
-                st.extra[i].append(_finding(
-                    "imputation-failed", "no value observed and the mission belongs to no group "
-                    "to impute from", node_id))
+                st.extra[i].append(
+                    _finding(
+                        "imputation-failed",
+                        "no value observed and the mission belongs to no group to impute from",
+                        node_id,
+                    )
+                )
                 continue
             pool = observed & np.array([(groups or {}).get(m) == group for m in st.mids])
             scope = f"group {group!r}"
         how = f"the mean of {scope}"
         n = int(pool.sum())
         if n == 0:
-            st.extra[i].append(_finding("imputation-failed",
-                                        f"no value observed, and none in {scope} to impute from",
-                                        node_id))
+            st.extra[i].append(
+                _finding(
+                    "imputation-failed",
+                    f"no value observed, and none in {scope} to impute from",
+                    node_id,
+                )
+            )
             continue
         value = float(np.mean(base[pool]))
         out[i] = _Imputed(value, f"{how} over {n} mission(s)")
-        st.extra[i].append(_finding("imputed-value", f"no value observed; imputed as {how} over "
-                                    f"{n} mission(s): {value:.6g}", node_id))
+        st.extra[i].append(
+            _finding(
+                "imputed-value",
+                f"no value observed; imputed as {how} over {n} mission(s): {value:.6g}",
+                node_id,
+            )
+        )
     return out
 
 
-def _prepare_indicator(st: _State, ind: Indicator, *, method: str | None, imputation: str,
-                       groups: Mapping[str, str] | None, output_range: tuple[float, float],
-                       zscore_scale: tuple[float, float], target: float | None,
-                       cohort_findings: list[Finding]) -> int:
+def _prepare_indicator(
+    st: _State,
+    ind: Indicator,
+    *,
+    method: str | None,
+    imputation: str,
+    groups: Mapping[str, str] | None,
+    output_range: tuple[float, float],
+    zscore_scale: tuple[float, float],
+    target: float | None,
+    cohort_findings: list[Finding],
+) -> int:
     """Impute and normalise one indicator over the cohort; returns how many values were imputed."""
     rule = cohort_rule(ind)
     cells = st.cur[ind.id]
     base = np.full(st.size, np.nan)
     for i, ns in enumerate(cells):
         v = _numeric(ns.value) if rule is not None else ns.score
-        if (rule is not None and ns.status == "pending") or (rule is None and ns.status ==
-                                                              "scored"):
+        if (rule is not None and ns.status == "pending") or (
+            rule is None and ns.status == "scored"
+        ):
             base[i] = np.nan if v is None else v
     imputed = _impute(st, ind.id, base, imputation, groups) if imputation != "none" else {}
     filled = base.copy()
@@ -447,34 +521,72 @@ def _prepare_indicator(st: _State, ind: Indicator, *, method: str | None, imputa
             ns = cells[i]
             score = float(np.clip(imp.value, 0.0, 100.0))
             band, label = _band(st.rubric, ind, score)
-            cells[i] = ns.model_copy(update={
-                "status": "scored", "score": score, "value": None, "coverage": 0.0,
-                "band": band, "band_label": label, "interval": None, "sampled": False,
-                "explanation": ns.explanation.model_copy(update={
-                    "score": score, "rule": f"{ns.explanation.rule}; imputed as {imp.how}"})})
+            cells[i] = ns.model_copy(
+                update={
+                    "status": "scored",
+                    "score": score,
+                    "value": None,
+                    "coverage": 0.0,
+                    "band": band,
+                    "band_label": label,
+                    "interval": None,
+                    "sampled": False,
+                    "explanation": ns.explanation.model_copy(
+                        update={
+                            "score": score,
+                            "rule": f"{ns.explanation.rule}; imputed as {imp.how}",
+                        }
+                    ),
+                }
+            )
         return len(imputed)
     d = -1.0 if rule is not None and rule.direction == "lower" else 1.0
     span = np.array([np.nan if rule is not None else _SCORE_SPAN])
     goal = target if target is not None else (None if rule is not None else _SCORE_SPAN)
     x = filled * d
-    scale = fit_scale(x, method, output_range=output_range, zscore_scale=zscore_scale, span=span,
-                      target=np.array([np.nan if goal is None else goal * d]))
+    scale = fit_scale(
+        x,
+        method,
+        output_range=output_range,
+        zscore_scale=zscore_scale,
+        span=span,
+        target=np.array([np.nan if goal is None else goal * d]),
+    )
     y = apply_scale(scale, x)[:, 0]
     has = np.isfinite(x)
     if not bool(scale.defined[0]) and not math.isfinite(float(scale.constant[0])):
         if has.any():
-            why = ("fewer than 2 missions have a value" if int(has.sum()) < 2
-                   else "every mission has the same value")
-            cohort_findings.append(_finding("cohort-normalisation-undefined",
-                                            f"{method} undefined over the cohort: {why}", ind.id))
+            why = (
+                "fewer than 2 missions have a value"
+                if int(has.sum()) < 2
+                else "every mission has the same value"
+            )
+            cohort_findings.append(
+                _finding(
+                    "cohort-normalisation-undefined",
+                    f"{method} undefined over the cohort: {why}",
+                    ind.id,
+                )
+            )
             for i in map(int, np.flatnonzero(has)):
                 ns = cells[i]
-                cells[i] = ns.model_copy(update={
-                    "status": "insufficient", "score": None, "band": None, "band_label": None,
-                    "interval": None, "coverage": 0.0})
-                st.extra[i].append(_finding("cohort-normalisation-undefined",
-                                            f"{method} undefined over the cohort: {why}",
-                                            ind.id))
+                cells[i] = ns.model_copy(
+                    update={
+                        "status": "insufficient",
+                        "score": None,
+                        "band": None,
+                        "band_label": None,
+                        "interval": None,
+                        "coverage": 0.0,
+                    }
+                )
+                st.extra[i].append(
+                    _finding(
+                        "cohort-normalisation-undefined",
+                        f"{method} undefined over the cohort: {why}",
+                        ind.id,
+                    )
+                )
         return len(imputed)
     text = scale.describe(0, d)
     bounded = method in BOUNDED
@@ -497,20 +609,30 @@ def _prepare_indicator(st: _State, ind: Indicator, *, method: str | None, imputa
                 raw = value = imputed[i].value
             else:
                 value = None
-        cells[i] = ns.model_copy(update={
-            "status": "scored", "score": score, "value": value,
-            "coverage": 0.0 if i in imputed else 1.0, "band": band, "band_label": label,
-            "interval": interval, "sampled": ns.sampled and interval is not None,
-            "explanation": ns.explanation.model_copy(update={
-                "score": score, "rule": rule_text, "raw_value": raw})})
+        cells[i] = ns.model_copy(
+            update={
+                "status": "scored",
+                "score": score,
+                "value": value,
+                "coverage": 0.0 if i in imputed else 1.0,
+                "band": band,
+                "band_label": label,
+                "interval": interval,
+                "sampled": ns.sampled and interval is not None,
+                "explanation": ns.explanation.model_copy(
+                    update={"score": score, "rule": rule_text, "raw_value": raw}
+                ),
+            }
+        )
     return len(imputed)
 
 
 # --- aggregation over the tree -------------------------------------------------------------
 
 
-def _combine(st: _State, i: int, node: Group | None, method: str, power: float | None,
-             template: NodeScore) -> NodeScore:
+def _combine(
+    st: _State, i: int, node: Group | None, method: str, power: float | None, template: NodeScore
+) -> NodeScore:
     """One group's score from its children's current scores (the engine's rules, see engine)."""
     rubric = st.rubric
     if node is None:
@@ -528,35 +650,69 @@ def _combine(st: _State, i: int, node: Group | None, method: str, power: float |
     if score is not None and any(c.interval is not None for _, c in scored):
         # Ends aggregated as if the children's errors moved together: conservative.
         weights = [k.weight for k, _ in scored]
-        ends = [aggregate(method, [(c.interval or (c.score, c.score))[e]  # type: ignore[misc]
-                                   for _, c in scored], weights, power)[0][0]
-                for e in (0, 1)]
+        ends = [
+            aggregate(
+                method,
+                [
+                    (c.interval or (c.score, c.score))[e]  # type: ignore[misc]
+                    for _, c in scored
+                ],
+                weights,
+                power,
+            )[0][0]
+            for e in (0, 1)
+        ]
         if all(math.isfinite(float(e)) for e in ends):
             interval = (min(float(ends[0]), score), max(float(ends[1]), score))
     st.node_findings[(i, node_id)] = findings
     st.recomputed.add((i, node_id))
     band, label = _band(rubric, node, score, st.bounded)
-    return template.model_copy(update={
-        "value": score, "score": score, "coverage": out.coverage, "status": out.status,
-        "band": band, "band_label": label, "interval": interval,
-        "sampled": interval is not None and any(c.sampled for _, c in scored),
-        "explanation": expl})
+    return template.model_copy(
+        update={
+            "value": score,
+            "score": score,
+            "coverage": out.coverage,
+            "status": out.status,
+            "band": band,
+            "band_label": label,
+            "interval": interval,
+            "sampled": interval is not None and any(c.sampled for _, c in scored),
+            "explanation": expl,
+        }
+    )
 
 
-def _normalise_group(st: _State, node: Group | None, node_id: str, method: str,
-                     output_range: tuple[float, float], zscore_scale: tuple[float, float],
-                     target: float | None, cohort_findings: list[Finding]) -> None:
+def _normalise_group(
+    st: _State,
+    node: Group | None,
+    node_id: str,
+    method: str,
+    output_range: tuple[float, float],
+    zscore_scale: tuple[float, float],
+    target: float | None,
+    cohort_findings: list[Finding],
+) -> None:
     cells = st.cur[node_id]
-    x = np.array([c.score if c.status == "scored" and c.score is not None else np.nan
-                  for c in cells])
-    scale = fit_scale(x, method, output_range=output_range, zscore_scale=zscore_scale,
-                      span=np.array([_SCORE_SPAN]),
-                      target=np.array([_SCORE_SPAN if target is None else target]))
+    x = np.array(
+        [c.score if c.status == "scored" and c.score is not None else np.nan for c in cells]
+    )
+    scale = fit_scale(
+        x,
+        method,
+        output_range=output_range,
+        zscore_scale=zscore_scale,
+        span=np.array([_SCORE_SPAN]),
+        target=np.array([_SCORE_SPAN if target is None else target]),
+    )
     if not bool(scale.defined[0]) and not math.isfinite(float(scale.constant[0])):
         if np.isfinite(x).any():
-            cohort_findings.append(_finding("cohort-normalisation-undefined",
-                                            f"{method} undefined over the cohort for {node_id}",
-                                            node_id))
+            cohort_findings.append(
+                _finding(
+                    "cohort-normalisation-undefined",
+                    f"{method} undefined over the cohort for {node_id}",
+                    node_id,
+                )
+            )
         return
     y = apply_scale(scale, x)[:, 0]
     text = scale.describe(0)
@@ -565,19 +721,35 @@ def _normalise_group(st: _State, node: Group | None, node_id: str, method: str,
         c = cells[i]
         score = float(y[i])
         band, label = _band(st.rubric, node, score, method in BOUNDED)
-        cells[i] = c.model_copy(update={
-            "score": score, "value": score, "band": band, "band_label": label, "interval": None,
-            "sampled": False,
-            "explanation": c.explanation.model_copy(update={"score": score, "rule": text})})
+        cells[i] = c.model_copy(
+            update={
+                "score": score,
+                "value": score,
+                "band": band,
+                "band_label": label,
+                "interval": None,
+                "sampled": False,
+                "explanation": c.explanation.model_copy(update={"score": score, "rule": text}),
+            }
+        )
 
 
-def _aggregate_tree(st: _State, methods: Mapping[str, tuple[str, float | None]],
-                    overridden: set[str], norm_nodes: Collection[str], method: str,
-                    output_range: tuple[float, float], zscore_scale: tuple[float, float],
-                    targets: Mapping[str, float], cohort_findings: list[Finding]) -> None:
+def _aggregate_tree(
+    st: _State,
+    methods: Mapping[str, tuple[str, float | None]],
+    overridden: set[str],
+    norm_nodes: Collection[str],
+    method: str,
+    output_range: tuple[float, float],
+    zscore_scale: tuple[float, float],
+    targets: Mapping[str, float],
+    cohort_findings: list[Finding],
+) -> None:
     groups: list[tuple[Group | None, str, list[str]]] = [
         (p.node, p.node.id, [c.id for c in p.node.children if c.contributes])
-        for p in reversed(list(st.rubric.walk())) if isinstance(p.node, Group)]
+        for p in reversed(list(st.rubric.walk()))
+        if isinstance(p.node, Group)
+    ]
     groups.append((None, "overall", [f.id for f in st.rubric.families if f.contributes]))
     for node, node_id, kids in groups:
         meth, power = methods[node_id]
@@ -590,8 +762,16 @@ def _aggregate_tree(st: _State, methods: Mapping[str, tuple[str, float | None]],
                 st.recomputed.discard((i, node_id))
                 st.node_findings.pop((i, node_id), None)
         if node_id in norm_nodes:
-            _normalise_group(st, node, node_id, method, output_range, zscore_scale,
-                             targets.get(node_id), cohort_findings)
+            _normalise_group(
+                st,
+                node,
+                node_id,
+                method,
+                output_range,
+                zscore_scale,
+                targets.get(node_id),
+                cohort_findings,
+            )
 
 
 # --- family 7: comparative indicators ------------------------------------------------------
@@ -614,10 +794,18 @@ def _cohort_missions(st: _State, observations: Observations | None) -> list[Miss
     out = []
     for card in st.cards:
         info = card.mission
-        out.append(known.get(info.id) or Mission(
-            id=info.id, country=info.country, name=info.name, region=info.region,
-            election=Election(type=info.election_type, date=info.election_date,
-                              round=info.round)))
+        out.append(
+            known.get(info.id)
+            or Mission(
+                id=info.id,
+                country=info.country,
+                name=info.name,
+                region=info.region,
+                election=Election(
+                    type=info.election_type, date=info.election_date, round=info.round
+                ),
+            )
+        )
     return out
 
 
@@ -629,8 +817,12 @@ def _previous_index(st: _State, i: int, pool: Sequence[Mission]) -> int | None:
 
 def _node_input(name: str, ns: NodeScore) -> InputValue:
     status: Literal["value", "missing", "not_applicable"] = (
-        "value" if ns.status == "scored" else
-        "not_applicable" if ns.status == "not_applicable" else "missing")
+        "value"
+        if ns.status == "scored"
+        else "not_applicable"
+        if ns.status == "not_applicable"
+        else "missing"
+    )
     return InputValue(name=name, kind="node", status=status, value=ns.score)
 
 
@@ -638,13 +830,15 @@ def _absent(ns: NodeScore) -> NodeStatus:
     return "not_applicable" if ns.status == "not_applicable" else "missing"
 
 
-def _comparative(st: _State, node: ComparativeIndicator, pool: Sequence[Mission],
-                 cohort_findings: list[Finding]) -> None:
+def _comparative(
+    st: _State, node: ComparativeIndicator, pool: Sequence[Mission], cohort_findings: list[Finding]
+) -> None:
     """Score one comparative indicator for every mission from the cohort's target scores."""
     cells = st.cur[node.id]
     target = st.cur[node.target]
-    scored = [(j, t.score) for j, t in enumerate(target)
-              if t.status == "scored" and t.score is not None]
+    scored = [
+        (j, t.score) for j, t in enumerate(target) if t.status == "scored" and t.score is not None
+    ]
     for i, template in enumerate(cells):
         status: NodeStatus
         score: float | None = None
@@ -653,8 +847,7 @@ def _comparative(st: _State, node: ComparativeIndicator, pool: Sequence[Mission]
         inputs: tuple[InputValue, ...] = (_node_input(node.target, target[i]),)
         own = target[i].score if target[i].status == "scored" else None
         if node.measure == "distance_to_best":
-            rule = (f"comparative: 100 minus the gap in points to the cohort's best on "
-                    f"{node.target}")
+            rule = f"comparative: 100 minus the gap in points to the cohort's best on {node.target}"
             if not scored or own is None:
                 status = _absent(target[i])
             else:
@@ -664,13 +857,21 @@ def _comparative(st: _State, node: ComparativeIndicator, pool: Sequence[Mission]
                 score, status, coverage = float(np.clip(100.0 - value, 0.0, 100.0)), "scored", 1.0
         elif node.measure == "change_since_previous":
             gp = node.rule or Goalposts(type="goalposts", low=-20.0, high=20.0)
-            rule = (f"comparative: change in points on {node.target} since the previous observed "
-                    f"election of the same country, scored by {gp.explain()}")
+            rule = (
+                f"comparative: change in points on {node.target} since the previous observed "
+                f"election of the same country, scored by {gp.explain()}"
+            )
             j = _previous_index(st, i, pool)
             if j is None:
                 status = "not_applicable"
-                st.extra[i].append(_finding("no-previous-mission", "no earlier observed election "
-                                            "of this country in the cohort", node.id, "info"))
+                st.extra[i].append(
+                    _finding(
+                        "no-previous-mission",
+                        "no earlier observed election of this country in the cohort",
+                        node.id,
+                        "info",
+                    )
+                )
             else:
                 inputs += (_node_input(f"{node.target}@{st.mids[j]}", target[j]),)
                 then = target[j].score if target[j].status == "scored" else None
@@ -681,12 +882,19 @@ def _comparative(st: _State, node: ComparativeIndicator, pool: Sequence[Mission]
                     score = float(gp.apply(np.array([value]))[0])
                     status, coverage = "scored", 1.0
         else:
-            rule = (f"comparative: share of the practices under {node.target} (indicators where "
-                    f"some mission scores at least {node.threshold:g}) that this mission reaches")
-            practices = [leaf.id for leaf in _leaves(st.rubric, node.target)
-                         if not _from_cohort(leaf) and any(
-                             c.status == "scored" and c.score is not None
-                             and c.score >= node.threshold for c in st.cur[leaf.id])]
+            rule = (
+                f"comparative: share of the practices under {node.target} (indicators where "
+                f"some mission scores at least {node.threshold:g}) that this mission reaches"
+            )
+            practices = [
+                leaf.id
+                for leaf in _leaves(st.rubric, node.target)
+                if not _from_cohort(leaf)
+                and any(
+                    c.status == "scored" and c.score is not None and c.score >= node.threshold
+                    for c in st.cur[leaf.id]
+                )
+            ]
             mine = [(p, st.cur[p][i]) for p in practices]
             inputs = tuple(_node_input(p, c) for p, c in mine)
             seen = [c for _, c in mine if c.status == "scored" and c.score is not None]
@@ -704,13 +912,23 @@ def _comparative(st: _State, node: ComparativeIndicator, pool: Sequence[Mission]
                 else:
                     score, status = 100.0 * value, "scored"
         band, label = _band(st.rubric, node, score)
-        cells[i] = template.model_copy(update={
-            "value": value, "score": score, "coverage": coverage, "status": status, "band": band,
-            "band_label": label, "interval": None, "sampled": False,
-            "explanation": Explanation(inputs=inputs, rule=rule, raw_value=value, score=score)})
+        cells[i] = template.model_copy(
+            update={
+                "value": value,
+                "score": score,
+                "coverage": coverage,
+                "status": status,
+                "band": band,
+                "band_label": label,
+                "interval": None,
+                "sampled": False,
+                "explanation": Explanation(inputs=inputs, rule=rule, raw_value=value, score=score),
+            }
+        )
     if not scored:
-        cohort_findings.append(_finding("comparative-no-target",
-                                        f"no mission is scored on {node.target}", node.id))
+        cohort_findings.append(
+            _finding("comparative-no-target", f"no mission is scored on {node.target}", node.id)
+        )
 
 
 # --- best practice, trends -----------------------------------------------------------------
@@ -719,8 +937,13 @@ def _comparative(st: _State, node: ComparativeIndicator, pool: Sequence[Mission]
 # --- compare -------------------------------------------------------------------------------
 
 
-def compare(scores: ScoreSet, rubric: Rubric, settings: ComparisonSettings | None = None, *,
-            observations: Observations | None = None) -> Comparison:
+def compare(
+    scores: ScoreSet,
+    rubric: Rubric,
+    settings: ComparisonSettings | None = None,
+    *,
+    observations: Observations | None = None,
+) -> Comparison:
     """Compare a cohort of scorecards; pure and deterministic (the order of scorecards is moot).
 
     The cohort step, in COINr's order: impute, normalise (``cohort`` indicators always, by
@@ -736,9 +959,11 @@ def compare(scores: ScoreSet, rubric: Rubric, settings: ComparisonSettings | Non
     """
     settings = settings or ComparisonSettings()
     if scores.rubric.sha256 != rubric.digest():
-        raise ValueError(f"the scores were computed with rubric {scores.rubric.id} "
-                         f"{scores.rubric.version} ({scores.rubric.sha256[:12]}), not with "
-                         f"{rubric.id} {rubric.version} ({rubric.digest()[:12]})")
+        raise ValueError(
+            f"the scores were computed with rubric {scores.rubric.id} "
+            f"{scores.rubric.version} ({scores.rubric.sha256[:12]}), not with "
+            f"{rubric.id} {rubric.version} ({rubric.digest()[:12]})"
+        )
     problems = settings.problems(rubric)
     if problems:
         raise ValueError("; ".join(problems))
@@ -755,8 +980,7 @@ def compare(scores: ScoreSet, rubric: Rubric, settings: ComparisonSettings | Non
     groups: Mapping[str, str] | None = settings.groups
     st = _State(rubric, scores)
     if imputation == "group_mean" and groups is None:
-        groups = {c.mission.id: c.mission.region for c in st.cards
-                  if c.mission.region is not None}
+        groups = {c.mission.id: c.mission.region for c in st.cards if c.mission.region is not None}
     norm_set = set(normalise_nodes) if normalise_nodes is not None else None
     norm_groups: set[str] = set()
     if normalisation != "none" and norm_set is not None:
@@ -770,25 +994,50 @@ def compare(scores: ScoreSet, rubric: Rubric, settings: ComparisonSettings | Non
         requested = normalisation != "none" and (norm_set is None or ind.id in norm_set)
         method = normalisation if requested else (rule.method if rule is not None else None)
         imputed_total += _prepare_indicator(
-            st, ind, method=method, imputation=imputation, groups=groups,
-            output_range=(lo, hi), zscore_scale=zscore_scale, target=targets.get(ind.id),
-            cohort_findings=cohort_findings)
+            st,
+            ind,
+            method=method,
+            imputation=imputation,
+            groups=groups,
+            output_range=(lo, hi),
+            zscore_scale=zscore_scale,
+            target=targets.get(ind.id),
+            cohort_findings=cohort_findings,
+        )
     if imputation != "none":
-        cohort_findings.insert(0, _finding(
-            "imputation-used",
-            f"{imputed_total} missing value(s) imputed by "
-            + ("the cohort mean" if imputation == "mean"
-               else "group mean (groups: "
-               + ("given" if settings.groups is not None else "region") + ")"),
-            None, "warning" if imputed_total else "info"))
+        cohort_findings.insert(
+            0,
+            _finding(
+                "imputation-used",
+                f"{imputed_total} missing value(s) imputed by "
+                + (
+                    "the cohort mean"
+                    if imputation == "mean"
+                    else "group mean (groups: "
+                    + ("given" if settings.groups is not None else "region")
+                    + ")"
+                ),
+                None,
+                "warning" if imputed_total else "info",
+            ),
+        )
 
     pool = _cohort_missions(st, observations)
     # Family 7's measures are the comparative kind's own: its nodes are scored here.
     pending = [n for n in rubric.indicators() if isinstance(n, ComparativeIndicator)]
     inside = {p.id: {leaf.id for leaf in _leaves(rubric, p.target)} for p in pending}
     while True:
-        _aggregate_tree(st, methods, overridden, norm_groups, normalisation, (lo, hi),
-                        zscore_scale, targets, cohort_findings)
+        _aggregate_tree(
+            st,
+            methods,
+            overridden,
+            norm_groups,
+            normalisation,
+            (lo, hi),
+            zscore_scale,
+            targets,
+            cohort_findings,
+        )
         waiting = {p.id for p in pending}
         ready = [p for p in pending if not (inside[p.id] & waiting)]
         if not ready:
@@ -798,25 +1047,50 @@ def compare(scores: ScoreSet, rubric: Rubric, settings: ComparisonSettings | Non
         pending = [p for p in pending if p not in ready]
     if pending:
         for p in pending:
-            cohort_findings.append(_finding(
-                "comparative-cycle", f"{p.id} measures {p.target}, which depends on it", p.id,
-                "error"))
+            cohort_findings.append(
+                _finding(
+                    "comparative-cycle",
+                    f"{p.id} measures {p.target}, which depends on it",
+                    p.id,
+                    "error",
+                )
+            )
             st.cur[p.id] = [c.model_copy(update={"status": "undefined"}) for c in st.cur[p.id]]
-        _aggregate_tree(st, methods, overridden, norm_groups, normalisation, (lo, hi),
-                        zscore_scale, targets, cohort_findings)
+        _aggregate_tree(
+            st,
+            methods,
+            overridden,
+            norm_groups,
+            normalisation,
+            (lo, hi),
+            zscore_scale,
+            targets,
+            cohort_findings,
+        )
 
-    undefined = Counter(node_id for node_id, cells in st.cur.items()
-                        for i, c in enumerate(cells) if c.status == "undefined" and c.kind in
-                        ("group", "family", "overall") and any(
-                            f.code == "aggregation-undefined"
-                            for f in st.node_findings.get((i, node_id), ())))
+    undefined = Counter(
+        node_id
+        for node_id, cells in st.cur.items()
+        for i, c in enumerate(cells)
+        if c.status == "undefined"
+        and c.kind in ("group", "family", "overall")
+        and any(f.code == "aggregation-undefined" for f in st.node_findings.get((i, node_id), ()))
+    )
     for node_id, n in sorted(undefined.items()):
         meth, power = methods[node_id]
         mean = method_text(meth, power)
-        cohort_findings.append(_finding(
-            "aggregation-undefined", f"the {mean} mean of {node_id} is "
-            f"undefined for {n} mission(s): a score of 0 or below", node_id,
-            variant="cohort", method=mean, group=node_id, n=n))
+        cohort_findings.append(
+            _finding(
+                "aggregation-undefined",
+                f"the {mean} mean of {node_id} is "
+                f"undefined for {n} mission(s): a score of 0 or below",
+                node_id,
+                variant="cohort",
+                method=mean,
+                group=node_id,
+                n=n,
+            )
+        )
 
     recomputed_by: dict[int, set[str]] = {}
     for j, node_id in st.recomputed:
@@ -824,14 +1098,25 @@ def compare(scores: ScoreSet, rubric: Rubric, settings: ComparisonSettings | Non
     cards = []
     for i, card in enumerate(st.cards):
         recomputed = recomputed_by.get(i, set())
-        kept = [f for f in card.findings if f.code != "needs-cohort"
-                and not (f.node in recomputed and f.code in _AGG_CODES)]
-        added = [f for node_id in ["overall", *rubric.nodes]
-                 for f in st.node_findings.get((i, node_id), [])]
-        cards.append(card.model_copy(update={
-            "overall": st.cur["overall"][i],
-            "nodes": tuple(st.cur[n.node][i] for n in card.nodes),
-            "findings": (*kept, *st.extra[i], *added)}))
+        kept = [
+            f
+            for f in card.findings
+            if f.code != "needs-cohort" and not (f.node in recomputed and f.code in _AGG_CODES)
+        ]
+        added = [
+            f
+            for node_id in ["overall", *rubric.nodes]
+            for f in st.node_findings.get((i, node_id), [])
+        ]
+        cards.append(
+            card.model_copy(
+                update={
+                    "overall": st.cur["overall"][i],
+                    "nodes": tuple(st.cur[n.node][i] for n in card.nodes),
+                    "findings": (*kept, *st.extra[i], *added),
+                }
+            )
+        )
     new_scores = scores.model_copy(update={"scorecards": tuple(cards)})
 
     rankings: dict[str, tuple[RankEntry, ...]] = {}
@@ -840,13 +1125,20 @@ def compare(scores: ScoreSet, rubric: Rubric, settings: ComparisonSettings | Non
     weakest: dict[str, tuple[str, ...]] = {}
     for node_id in ["overall", *rubric.nodes]:
         cells = st.cur[node_id]
-        rankings[node_id] = rank({m: (c.score if c.status == "scored" else None)
-                                  for m, c in zip(st.mids, cells, strict=True)})
+        rankings[node_id] = rank(
+            {
+                m: (c.score if c.status == "scored" else None)
+                for m, c in zip(st.mids, cells, strict=True)
+            }
+        )
         if node_id != "overall" and not isinstance(rubric.node(node_id), Group):
             node = rubric.node(node_id)
-            bp, low = best_practice(node_id, dict(zip(st.mids, cells, strict=True)),
-                                    rankings[node_id],
-                                    _good_bands(rubric, node, settings.best_practice_bands))
+            bp, low = best_practice(
+                node_id,
+                dict(zip(st.mids, cells, strict=True)),
+                rankings[node_id],
+                _good_bands(rubric, node, settings.best_practice_bands),
+            )
             if bp is not None:
                 leaders[node_id], weakest[node_id] = bp, low
                 if bp.is_best_practice:
@@ -862,12 +1154,25 @@ def compare(scores: ScoreSet, rubric: Rubric, settings: ComparisonSettings | Non
         idx = by_country[country]
         if len(idx) < 2:
             continue
-        idx.sort(key=lambda j: (st.cards[j].mission.election_date, st.cards[j].mission.round,
-                                st.mids[j]))
-        trends[country] = tuple((st.mids[j], st.cur["overall"][j].score
-                                 if st.cur["overall"][j].status == "scored" else None)
-                                for j in idx)
-    return Comparison(scores=new_scores, rankings=rankings, best=best, leaders=leaders,
-                      weakest=weakest,
-                      trends=trends, findings=tuple(cohort_findings), settings=settings,
-                      missions=st.size, peers=peers)
+        idx.sort(
+            key=lambda j: (st.cards[j].mission.election_date, st.cards[j].mission.round, st.mids[j])
+        )
+        trends[country] = tuple(
+            (
+                st.mids[j],
+                st.cur["overall"][j].score if st.cur["overall"][j].status == "scored" else None,
+            )
+            for j in idx
+        )
+    return Comparison(
+        scores=new_scores,
+        rankings=rankings,
+        best=best,
+        leaders=leaders,
+        weakest=weakest,
+        trends=trends,
+        findings=tuple(cohort_findings),
+        settings=settings,
+        missions=st.size,
+        peers=peers,
+    )

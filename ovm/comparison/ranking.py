@@ -66,8 +66,9 @@ def competition_ranks(scores: Array) -> npt.NDArray[np.int32]:
 def rank(scores: Mapping[str, float | None]) -> tuple[RankEntry, ...]:
     """Rank missions by score, highest first (see :class:`RankEntry`)."""
     ids = sorted(scores)
-    values: Array = np.array([np.nan if (s := scores[m]) is None else float(s) for m in ids],
-                             dtype=np.float64)
+    values: Array = np.array(
+        [np.nan if (s := scores[m]) is None else float(s) for m in ids], dtype=np.float64
+    )
     values = np.where(np.isfinite(values), values, np.nan)
     if not ids:
         return ()
@@ -78,10 +79,20 @@ def rank(scores: Mapping[str, float | None]) -> tuple[RankEntry, ...]:
     for k in scored:
         counts[float(keys[k])] = counts.get(float(keys[k]), 0) + 1
     scored.sort(key=lambda k: (int(ranks[k]), ids[k]))
-    out = [RankEntry(mission=ids[k], score=float(values[k]), rank=int(ranks[k]),
-                     tied=counts[float(keys[k])] > 1) for k in scored]
-    out.extend(RankEntry(mission=ids[k], score=None, rank=None, tied=False)
-               for k in range(len(ids)) if np.isnan(values[k]))
+    out = [
+        RankEntry(
+            mission=ids[k],
+            score=float(values[k]),
+            rank=int(ranks[k]),
+            tied=counts[float(keys[k])] > 1,
+        )
+        for k in scored
+    ]
+    out.extend(
+        RankEntry(mission=ids[k], score=None, rank=None, tied=False)
+        for k in range(len(ids))
+        if np.isnan(values[k])
+    )
     return tuple(out)
 
 
@@ -116,9 +127,12 @@ def _ends(ns: NodeScore) -> tuple[float, float]:
     return ns.interval if ns.interval is not None else (ns.score, ns.score)
 
 
-def best_practice(node_id: str, cells: Mapping[str, NodeScore],
-                  ranking: Sequence[RankEntry], good_bands: frozenset[int] | None = None,
-                  ) -> tuple[BestPractice | None, tuple[str, ...]]:
+def best_practice(
+    node_id: str,
+    cells: Mapping[str, NodeScore],
+    ranking: Sequence[RankEntry],
+    good_bands: frozenset[int] | None = None,
+) -> tuple[BestPractice | None, tuple[str, ...]]:
     """The leaders on a node (see :class:`BestPractice`) and its weakest missions.
 
     ``cells`` maps each mission of the ranking to its score on the node; ``good_bands`` are
@@ -132,12 +146,19 @@ def best_practice(node_id: str, cells: Mapping[str, NodeScore],
     rest = [e for e in scored if e.rank != 1]
     low_rank = scored[-1].rank
     weakest = tuple(e.mission for e in scored if e.rank == low_rank) if low_rank != 1 else ()
-    holds = bool(rest) and (min(_ends(cells[e.mission])[0] for e in top)
-                            > max(_ends(cells[e.mission])[1] for e in rest))
+    holds = bool(rest) and (
+        min(_ends(cells[e.mission])[0] for e in top) > max(_ends(cells[e.mission])[1] for e in rest)
+    )
     assert top[0].score is not None
     band = cells[top[0].mission].band
     good = good_bands is None or (band is not None and band in good_bands)
-    bp = BestPractice(node=node_id, missions=tuple(e.mission for e in top), score=top[0].score,
-                      lead_holds=holds, runner_up=rest[0].mission if rest else None,
-                      evidence=tuple(cells[e.mission] for e in top), good=good)
+    bp = BestPractice(
+        node=node_id,
+        missions=tuple(e.mission for e in top),
+        score=top[0].score,
+        lead_holds=holds,
+        runner_up=rest[0].mission if rest else None,
+        evidence=tuple(cells[e.mission] for e in top),
+        good=good,
+    )
     return bp, weakest

@@ -96,10 +96,16 @@ def _holds(tpl: RecommendationTemplate, ns: NodeScore, lang: str = "en") -> str 
         return None
     parts = []
     if tpl.when.below is not None and ns.score < tpl.when.below:
-        parts.append(gettext("rec_condition_below", lang, score=_fmt(ns.score, 1, lang),
-                             below=format_number(tpl.when.below, lang,
-                                                 0 if float(tpl.when.below).is_integer()
-                                                 else 1)))
+        parts.append(
+            gettext(
+                "rec_condition_below",
+                lang,
+                score=_fmt(ns.score, 1, lang),
+                below=format_number(
+                    tpl.when.below, lang, 0 if float(tpl.when.below).is_integer() else 1
+                ),
+            )
+        )
     if tpl.when.bands and ns.band is not None and ns.band in tpl.when.bands:
         parts.append(gettext("rec_condition_band", lang, band=ns.band_label or str(ns.band)))
     if tpl.when.below is None and not tpl.when.bands:
@@ -152,24 +158,28 @@ def next_band_gap(rubric: Rubric, node: Group | Indicator, score: float) -> floa
 def _evidence(ns: NodeScore, node: Group | Indicator, lang: str) -> tuple[str, ...]:
     out = []
     ex = ns.explanation
-    formula = (None if isinstance(node, Group)
-               else kind_of(node).formula_text(node, lang)) or ex.formula
+    formula = (
+        None if isinstance(node, Group) else kind_of(node).formula_text(node, lang)
+    ) or ex.formula
     if formula:
         out.append(f"{formula} = {_fmt(ex.raw_value, 2, lang)}")
     for inp in ex.inputs:
         shown = inp.value
         if inp.kind == "variable" and ex.formula == inp.name and isinstance(ns.value, float):
             shown = ns.value  # the statistic the rule scored (see _input_values)
-        val = (_fmt(shown, 2, lang) if inp.status == "value"
-               else gettext(f"status_{inp.status}", lang))
+        val = (
+            _fmt(shown, 2, lang) if inp.status == "value" else gettext(f"status_{inp.status}", lang)
+        )
         line = f"{inp.name}: {val}"
         if inp.n is not None:
             line += f" (n = {inp.n})"
         prov = inp.provenance
         if prov is not None and (prov.source or prov.confidence):
-            level = (gettext("confidence_is", lang,
-                             level=gettext(f"confidence_{prov.confidence}", lang))
-                     if prov.confidence else None)
+            level = (
+                gettext("confidence_is", lang, level=gettext(f"confidence_{prov.confidence}", lang))
+                if prov.confidence
+                else None
+            )
             line += " — " + ", ".join(x for x in (prov.source, level) if x)
         if inp.simulated:
             line += f" [{gettext('simulated_word', lang)}]"
@@ -219,16 +229,16 @@ def _best(
             ]
         src = f" ({'; '.join(dict.fromkeys(sources))})" if sources else ""
         title = titles.get(m, m)
-        text = gettext("rec_best_practice", lang, mission=title,
-                       score=_fmt(best.score, 1, lang)) + src
+        text = (
+            gettext("rec_best_practice", lang, mission=title, score=_fmt(best.score, 1, lang)) + src
+        )
         return text, {"best_mission": title, "best_score": _fmt(best.score, 1, lang)}
     ranking = comparison.rankings.get(node)
     if ranking:
         top = next((r for r in ranking if r.mission != mission and r.score is not None), None)
         if top is not None and top.score is not None:
             title = titles.get(top.mission, top.mission)
-            text = gettext("rec_best_scored", lang, mission=title,
-                           score=_fmt(top.score, 1, lang))
+            text = gettext("rec_best_scored", lang, mission=title, score=_fmt(top.score, 1, lang))
             return text, {"best_mission": title, "best_score": _fmt(top.score, 1, lang)}
     return None, {}
 
@@ -355,8 +365,10 @@ def apply_changes(
         if key in rubric.nodes:
             node = rubric.node(key)
             if not isinstance(node, LevelsIndicator | AnswerIndicator):
-                problems.append(f"{key} is not a levels or answer indicator: only variables and "
-                                "qualitative answers can be set")
+                problems.append(
+                    f"{key} is not a levels or answer indicator: only variables and "
+                    "qualitative answers can be set"
+                )
                 continue
             reading = answer_column(node).read(text)
             target = answers
@@ -377,8 +389,9 @@ def apply_changes(
             target[key] = Datum(value=reading.value, provenance=prov)
         else:
             target[key] = Datum(status=reading.status, provenance=prov)
-    problems += [f"{i.message} (after the changes)"
-                 for i in limit_issues(rubric, values, "what-if", None)]
+    problems += [
+        f"{i.message} (after the changes)" for i in limit_issues(rubric, values, "what-if", None)
+    ]
     return mission.model_copy(update={"values": values, "answers": answers}), problems
 
 
@@ -403,8 +416,11 @@ def to_markdown(
             f"*{'Destinatario' if es else 'To'}:* {to} · *{'Prioridad' if es else 'Priority'}:* "
             f"{prio} · *{'Condición' if es else 'Condition'}:* {r.condition} · "
             f"*{'Ganancia' if es else 'Gain'}:* {format_number(r.gain, lang, 2)} "
-            + ("puntos del puntaje global al alcanzar el tramo siguiente" if es
-               else "overall points if it reached the next band")
+            + (
+                "puntos del puntaje global al alcanzar el tramo siguiente"
+                if es
+                else "overall points if it reached the next band"
+            )
         )
         lines.append("")
         lines.append(_md_escape(r.text))
@@ -422,8 +438,11 @@ def to_markdown(
         lines += [
             "",
             "## "
-            + ("Seguimiento de recomendaciones anteriores" if es
-               else "Follow-up of earlier recommendations")
+            + (
+                "Seguimiento de recomendaciones anteriores"
+                if es
+                else "Follow-up of earlier recommendations"
+            )
             + f" ({fu.previous or '—'})",
             "",
         ]
@@ -439,8 +458,11 @@ def to_markdown(
                 f"{gettext(f'followup_{it.status}', lang)} |"
             )
         if fu.share is not None:
-            lines += ["", f"{'Implementadas' if es else 'Implemented'}: "
-                          f"{gettext('percent', lang, n=format_number(fu.share, lang, 1))}"]
+            lines += [
+                "",
+                f"{'Implementadas' if es else 'Implemented'}: "
+                f"{gettext('percent', lang, n=format_number(fu.share, lang, 1))}",
+            ]
     return "\n".join(lines).rstrip() + "\n"
 
 

@@ -124,9 +124,15 @@ def sobol_indices(y_a: Array, y_b: Array, y_ab: Array) -> tuple[float, float]:
     return first, total
 
 
-def sobol_with_intervals(y_a: Array, y_b: Array, y_ab: Array, *, boot: int = 500,
-                         confidence: float = 0.95, seed: int = DEFAULT_SEED,
-                         ) -> tuple[Index, Index]:
+def sobol_with_intervals(
+    y_a: Array,
+    y_b: Array,
+    y_ab: Array,
+    *,
+    boot: int = 500,
+    confidence: float = 0.95,
+    seed: int = DEFAULT_SEED,
+) -> tuple[Index, Index]:
     """:func:`sobol_indices` with percentile bootstrap intervals over the base sample's rows
     (COINr's ``Nboot``)."""
     s, st = sobol_indices(y_a, y_b, y_ab)
@@ -138,8 +144,10 @@ def sobol_with_intervals(y_a: Array, y_b: Array, y_ab: Array, *, boot: int = 500
         draws[b] = sobol_indices(y_a[idx], y_b[idx], y_ab[idx])
     alpha = (1.0 - confidence) / 2.0
     lo, hi = np.quantile(draws, [alpha, 1.0 - alpha], axis=0)
-    return (Index(value=s, low=float(min(lo[0], s)), high=float(max(hi[0], s))),
-            Index(value=st, low=float(min(lo[1], st)), high=float(max(hi[1], st))))
+    return (
+        Index(value=s, low=float(min(lo[0], s)), high=float(max(hi[0], s))),
+        Index(value=st, low=float(min(lo[1], st)), high=float(max(hi[1], st))),
+    )
 
 
 class Sensitivity(FrozenModel):
@@ -177,8 +185,12 @@ def memory_needed(runs: int, choices: int, missions: int, nodes: int) -> int:
     """Bytes the analysis holds at its peak: every evaluation's overall scores and ranks, the
     rank samples and the weight draws."""
     total = runs * (choices + 2)
-    return total * missions * (8 + 4) + 2 * runs * missions * 8 * 3 + 2 * runs * nodes * 8 \
+    return (
+        total * missions * (8 + 4)
+        + 2 * runs * missions * 8 * 3
+        + 2 * runs * nodes * 8
         + total * 8 * 6
+    )
 
 
 def memory_available() -> int:
@@ -221,19 +233,20 @@ class _Model:
 
     mids: list[str]
     ind_ids: list[str]
-    base: Array              # scores, or raw values (oriented) of cohort indicators; NaN: none
-    applicable: Array        # bool: counts in its group's weight
+    base: Array  # scores, or raw values (oriented) of cohort indicators; NaN: none
+    applicable: Array  # bool: counts in its group's weight
     cohort: list[str | None]  # the rule's method of cohort indicators
-    fixed: Array             # bool per indicator: comparative (kept nominal)
-    sd_low: Array            # split-normal deviations of sampled scores (0 elsewhere)
+    fixed: Array  # bool per indicator: comparative (kept nominal)
+    sd_low: Array  # split-normal deviations of sampled scores (0 elsewhere)
     sd_high: Array
     groups: list[_GroupSpec]  # children before parents; the root last
-    weights: Array           # nominal weight per node: indicators then groups
+    weights: Array  # nominal weight per node: indicators then groups
 
     def __post_init__(self) -> None:
         # The applicable cells of each group's indicators, as the weights' multiplier.
-        self.applicable_f = {g.index: self.applicable[:, g.cols].astype(float)
-                             for g in self.groups if g.indicators}
+        self.applicable_f = {
+            g.index: self.applicable[:, g.cols].astype(float) for g in self.groups if g.indicators
+        }
 
     @property
     def sampled(self) -> bool:
@@ -271,7 +284,8 @@ def _build_model(scores: ScoreSet, rubric: Rubric, comparison: Comparison) -> _M
         for i in range(m):
             ns = compared_nodes[i][ind.id] if fixed[j] else engine_nodes[i][ind.id]
             applicable[i, j] = ns.status not in ("not_applicable", "pending") or (
-                rule is not None and ns.status == "pending")
+                rule is not None and ns.status == "pending"
+            )
             if rule is not None and ns.status == "pending":
                 raw = _value(ns)
                 base[i, j] = np.nan if raw is None else raw * d
@@ -287,17 +301,45 @@ def _build_model(scores: ScoreSet, rubric: Rubric, comparison: Comparison) -> _M
     for p in reversed(placed):
         g = p.node
         assert isinstance(g, Group)
-        groups.append(_GroupSpec(g.id, g.aggregation, g.power, g.min_coverage,
-                                 [col[c.id] for c in g.children if c.id in col and c.contributes],
-                                 [gid[c.id] for c in g.children if c.id in gid and c.contributes],
-                                 len(groups)))
-    groups.append(_GroupSpec("overall", rubric.aggregation, rubric.power, rubric.min_coverage,
-                             [], [gid[f.id] for f in rubric.families if f.contributes],
-                             len(groups)))
-    weights = np.array([ind.weight for ind in inds]
-                       + [g.weight for g in (p.node for p in reversed(placed))] + [1.0])
-    return _Model(mids, [i.id for i in inds], base, applicable, cohort, fixed, sd_low, sd_high,
-                  groups, weights)
+        groups.append(
+            _GroupSpec(
+                g.id,
+                g.aggregation,
+                g.power,
+                g.min_coverage,
+                [col[c.id] for c in g.children if c.id in col and c.contributes],
+                [gid[c.id] for c in g.children if c.id in gid and c.contributes],
+                len(groups),
+            )
+        )
+    groups.append(
+        _GroupSpec(
+            "overall",
+            rubric.aggregation,
+            rubric.power,
+            rubric.min_coverage,
+            [],
+            [gid[f.id] for f in rubric.families if f.contributes],
+            len(groups),
+        )
+    )
+    weights = np.array(
+        [ind.weight for ind in inds]
+        + [g.weight for g in (p.node for p in reversed(placed))]
+        + [1.0]
+    )
+    return _Model(
+        mids,
+        [i.id for i in inds],
+        base,
+        applicable,
+        cohort,
+        fixed,
+        sd_low,
+        sd_high,
+        groups,
+        weights,
+    )
 
 
 # --- one batch of evaluations --------------------------------------------------------------
@@ -312,14 +354,17 @@ def _normalised(model: _Model, x: Array, method: str) -> Array:
             if meth is not None:
                 by_method.setdefault(meth, []).append(j)
         for meth, cols in by_method.items():
-            y[:, cols] = apply_scale(fit_scale(x[:, cols], meth, zscore_scale=(0.0, 1.0)),
-                                     x[:, cols])
+            y[:, cols] = apply_scale(
+                fit_scale(x[:, cols], meth, zscore_scale=(0.0, 1.0)), x[:, cols]
+            )
         return y
     cols = [j for j in range(x.shape[1]) if not model.fixed[j]]
     span = np.array([np.nan if model.cohort[j] is not None else 100.0 for j in cols])
     target = np.array([np.nan if model.cohort[j] is not None else 100.0 for j in cols])
-    y[:, cols] = apply_scale(fit_scale(x[:, cols], method, zscore_scale=ZSCORE_SCALE, span=span,
-                                       target=target), x[:, cols])
+    y[:, cols] = apply_scale(
+        fit_scale(x[:, cols], method, zscore_scale=ZSCORE_SCALE, span=span, target=target),
+        x[:, cols],
+    )
     return y
 
 
@@ -406,9 +451,13 @@ class _Values:
         return self._f[key]
 
 
-def _evaluate(model: _Model, values: _Values | Array, w: Array,
-              methods: Sequence[tuple[str, float | None]], arena: _Arena | None = None,
-              ) -> Array:
+def _evaluate(
+    model: _Model,
+    values: _Values | Array,
+    w: Array,
+    methods: Sequence[tuple[str, float | None]],
+    arena: _Arena | None = None,
+) -> Array:
     """Overall scores (missions x runs) for indicator values and per-run weights ``w``.
 
     ``w`` is runs x nodes (indicators, then groups in the model's order); a weight of 0 leaves
@@ -437,8 +486,9 @@ def _evaluate(model: _Model, values: _Values | Array, w: Array,
                 np.matmul(model.applicable_f[g.index], wi, out=tot)
                 if lowest is not None:
                     v = np.where(vals.has[:, cols], vals.y[:, cols], np.inf)
-                    np.copyto(lowest, np.where((wi > 0)[None, :, :], v[:, :, None],
-                                               np.inf).min(axis=1))
+                    np.copyto(
+                        lowest, np.where((wi > 0)[None, :, :], v[:, :, None], np.inf).min(axis=1)
+                    )
             else:
                 num.fill(0.0)
                 den.fill(0.0)
@@ -446,8 +496,11 @@ def _evaluate(model: _Model, values: _Values | Array, w: Array,
                 if lowest is not None:
                     lowest.fill(np.inf)
             for c in g.groups:
-                vz, ok_c, ap_c = (arena.get(f"vz{c}", e), arena.get(f"ok{c}", e, bool),
-                                  arena.get(f"ap{c}", e, bool))
+                vz, ok_c, ap_c = (
+                    arena.get(f"vz{c}", e),
+                    arena.get(f"ok{c}", e, bool),
+                    arena.get(f"ap{c}", e, bool),
+                )
                 wc = wt[k + c]
                 mean.f(vz, tmp)
                 if mean.masked:
@@ -460,8 +513,11 @@ def _evaluate(model: _Model, values: _Values | Array, w: Array,
                     np.copyto(tmp, np.inf)
                     np.copyto(tmp, vz, where=flag)
                     np.minimum(lowest, tmp, out=lowest)
-            val, ok, ap = (arena.get(f"vz{g.index}", e), arena.get(f"ok{g.index}", e, bool),
-                           arena.get(f"ap{g.index}", e, bool))
+            val, ok, ap = (
+                arena.get(f"vz{g.index}", e),
+                arena.get(f"ok{g.index}", e, bool),
+                arena.get(f"ap{g.index}", e, bool),
+            )
             if lowest is not None:
                 np.copyto(val, lowest)
             elif meth == "sum":
@@ -487,8 +543,10 @@ def _evaluate(model: _Model, values: _Values | Array, w: Array,
 # --- the analysis --------------------------------------------------------------------------
 
 
-def _aggregation_alternatives(model: _Model, names: Sequence[str],
-                              ) -> tuple[list[str], list[list[tuple[str, float | None]]]]:
+def _aggregation_alternatives(
+    model: _Model,
+    names: Sequence[str],
+) -> tuple[list[str], list[list[tuple[str, float | None]]]]:
     nominal = [(g.method, g.power) for g in model.groups]
     labels: list[str] = []
     configs: list[list[tuple[str, float | None]]] = []
@@ -504,10 +562,16 @@ def _aggregation_alternatives(model: _Model, names: Sequence[str],
     return labels, configs
 
 
-def sensitivity(scores: ScoreSet, rubric: Rubric, settings: SensitivitySettings | None = None,
-                *, seed: int = DEFAULT_SEED, comparison: Comparison | None = None,
-                observations: Observations | None = None,
-                progress: Callable[[int, int], None] | None = None) -> Sensitivity:
+def sensitivity(
+    scores: ScoreSet,
+    rubric: Rubric,
+    settings: SensitivitySettings | None = None,
+    *,
+    seed: int = DEFAULT_SEED,
+    comparison: Comparison | None = None,
+    observations: Observations | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> Sensitivity:
     """Monte Carlo uncertainty and Sobol sensitivity analysis of the overall ranking.
 
     ``runs`` is the base sample size N: the analysis evaluates N * (d + 2) methodologies for
@@ -537,7 +601,8 @@ def sensitivity(scores: ScoreSet, rubric: Rubric, settings: SensitivitySettings 
         raise TooLargeError(
             f"{runs} runs over {m} missions need about {need / 2**30:.1f} GiB of memory and "
             f"{have / 2**30:.1f} GiB are available; use at most "
-            f"{max(2, int(runs * (have * 3 // 4) / need))} runs")
+            f"{max(2, int(runs * (have * 3 // 4) / need))} runs"
+        )
     draws = sampling_draws if model.sampled and "sampling" in varied else 1
 
     design, noise_seq = np.random.SeedSequence(seed).spawn(2)
@@ -554,8 +619,12 @@ def sensitivity(scores: ScoreSet, rubric: Rubric, settings: SensitivitySettings 
     sampled_cells = model.sd_low + model.sd_high > 0
     if "weights" not in varied:
         u_w[:] = 0.0
-    for name, u in (("aggregation", u_agg), ("normalisation", u_norm),
-                    ("drop_indicator", u_drop), ("sampling", u_samp)):
+    for name, u in (
+        ("aggregation", u_agg),
+        ("normalisation", u_norm),
+        ("drop_indicator", u_drop),
+        ("sampling", u_samp),
+    ):
         if name not in varied:
             u[:] = 0
 
@@ -564,8 +633,12 @@ def sensitivity(scores: ScoreSet, rubric: Rubric, settings: SensitivitySettings 
     row = np.arange(total) % runs
     # Row of A (or of B) each evaluation takes a choice from: B in block 1 and in the block
     # of that choice (AB_i), A elsewhere.
-    src = {name: row + runs * ((block == 1) | (block == 2 + varied.index(name)))
-           if name in varied else row for name in CHOICES}
+    src = {
+        name: row + runs * ((block == 1) | (block == 2 + varied.index(name)))
+        if name in varied
+        else row
+        for name in CHOICES
+    }
     agg_e, norm_e = u_agg[src["aggregation"]], u_norm[src["normalisation"]]
     drop_e, samp_e = u_drop[src["drop_indicator"]], u_samp[src["sampling"]]
 
@@ -594,7 +667,7 @@ def sensitivity(scores: ScoreSet, rubric: Rubric, settings: SensitivitySettings 
             last = (ny, sy)
         methods = agg_configs[int(agg_e[e0])]
         for c0 in range(int(b0), int(b1), _CHUNK):
-            idx = order[c0: min(c0 + _CHUNK, int(b1))]
+            idx = order[c0 : min(c0 + _CHUNK, int(b1))]
             w = model.weights * (1.0 + weight_range * u_w[src["weights"][idx]])
             drop = drop_e[idx]
             hit = drop > 0
@@ -604,10 +677,17 @@ def sensitivity(scores: ScoreSet, rubric: Rubric, settings: SensitivitySettings 
             if progress is not None:
                 progress(done, total)
     nominal_cards = {c.mission.id: c for c in comparison.scores.scorecards}
-    nominal_scores = np.array([[nominal_cards[mid].overall.score
-                                if nominal_cards[mid].overall.status == "scored"
-                                and nominal_cards[mid].overall.score is not None else np.nan
-                                for mid in model.mids]])
+    nominal_scores = np.array(
+        [
+            [
+                nominal_cards[mid].overall.score
+                if nominal_cards[mid].overall.status == "scored"
+                and nominal_cards[mid].overall.score is not None
+                else np.nan
+                for mid in model.mids
+            ]
+        ]
+    )
     # Only missions the nominal methodology scores are ranked: one that has no overall score
     # has no place to be uncertain about, and must not push the others' ranks around.
     ranked = np.flatnonzero(np.isfinite(nominal_scores[0]))
@@ -615,7 +695,7 @@ def sensitivity(scores: ScoreSet, rubric: Rubric, settings: SensitivitySettings 
     # Ranked in large blocks: one sort call per block rather than one per small batch.
     ranks = np.empty((total, ranked.size), dtype=np.int32)
     for r0 in range(0, total, 8192):
-        ranks[r0: r0 + 8192] = competition_ranks(overall[r0: r0 + 8192][:, ranked])
+        ranks[r0 : r0 + 8192] = competition_ranks(overall[r0 : r0 + 8192][:, ranked])
     del overall
     nominal_rank = competition_ranks(nominal_scores[:, ranked])[0].astype(float)
     nominal_by = {e.mission: e.rank for e in comparison.rankings["overall"]}
@@ -626,15 +706,22 @@ def sensitivity(scores: ScoreSet, rubric: Rubric, settings: SensitivitySettings 
     shift = np.abs(sample - nominal_rank[None, :]).mean(axis=0)
     column = {int(j): c for c, j in enumerate(ranked)}
     intervals = tuple(
-        RankInterval(mission=mid, nominal=nominal_by.get(mid),
-                     median=float(median[column[i]]) if i in column else None,
-                     low=float(low[column[i]]) if i in column else None,
-                     high=float(high[column[i]]) if i in column else None,
-                     mean_shift=float(shift[column[i]]) if i in column else None,
-                     unscored=float(unscored[i]))
-        for i, mid in enumerate(model.mids))
-    intervals = tuple(sorted(intervals, key=lambda r: (r.nominal is None, r.nominal or 0,
-                                                       r.median or 0.0, r.mission)))
+        RankInterval(
+            mission=mid,
+            nominal=nominal_by.get(mid),
+            median=float(median[column[i]]) if i in column else None,
+            low=float(low[column[i]]) if i in column else None,
+            high=float(high[column[i]]) if i in column else None,
+            mean_shift=float(shift[column[i]]) if i in column else None,
+            unscored=float(unscored[i]),
+        )
+        for i, mid in enumerate(model.mids)
+    )
+    intervals = tuple(
+        sorted(
+            intervals, key=lambda r: (r.nominal is None, r.nominal or 0, r.median or 0.0, r.mission)
+        )
+    )
 
     y_a, y_b = sample[:runs], sample[runs:]
     first: dict[str, float] = {}
@@ -643,16 +730,18 @@ def sensitivity(scores: ScoreSet, rubric: Rubric, settings: SensitivitySettings 
     total_ci: dict[str, Index] = {}
     boot_seed = int(np.random.SeedSequence(seed).generate_state(1)[0])
     for i, name in enumerate(varied):
-        y_ab = ranks[(2 + i) * runs: (3 + i) * runs].astype(float)
-        s_i, st_i = sobol_with_intervals(y_a, y_b, y_ab, seed=boot_seed + i,
-                                         boot=settings.boot)
+        y_ab = ranks[(2 + i) * runs : (3 + i) * runs].astype(float)
+        s_i, st_i = sobol_with_intervals(y_a, y_b, y_ab, seed=boot_seed + i, boot=settings.boot)
         first[name], total_eff[name] = s_i.value, st_i.value
         first_ci[name], total_ci[name] = s_i, st_i
 
-    nominal_eval = _evaluate(model, _normalised(model, model.base, "none"),
-                            model.weights[None, :], [(g.method, g.power) for g in model.groups])
-    same = np.allclose(nominal_eval[:, 0], nominal_scores[0], rtol=0.0, atol=1e-9,
-                       equal_nan=True)
+    nominal_eval = _evaluate(
+        model,
+        _normalised(model, model.base, "none"),
+        model.weights[None, :],
+        [(g.method, g.power) for g in model.groups],
+    )
+    same = np.allclose(nominal_eval[:, 0], nominal_scores[0], rtol=0.0, atol=1e-9, equal_nan=True)
     notes = (
         "design: Saltelli (2010) radial samples A, B and AB_i; first-order index "
         "mean(yB (yABi - yA)) / V on centred ranks (Saltelli et al. 2010), total effect "
@@ -667,18 +756,38 @@ def sensitivity(scores: ScoreSet, rubric: Rubric, settings: SensitivitySettings 
         f"z-scores rescaled to mean {ZSCORE_SCALE[0]:g} and deviation {ZSCORE_SCALE[1]:g}",
         "comparative indicators keep their nominal scores; a mission without a nominal overall "
         "score is not ranked; one that loses its score in a run ranks last in that run",
-        *(() if same else (
-            "the nominal methodology has means that compare() reports as undefined (a value of "
-            f"0 under a geometric or harmonic mean); the runs floor such values at {FLOOR:g}",)),
+        *(
+            ()
+            if same
+            else (
+                "the nominal methodology has means that compare() reports as undefined (a value of "
+                f"0 under a geometric or harmonic mean); the runs floor such values at {FLOOR:g}",
+            )
+        ),
     )
     return Sensitivity(
-        runs=runs, seed=seed, weight_range=weight_range, ranks=intervals, first_order=first,
-        total_effect=total_eff, first_order_ci=first_ci, total_effect_ci=total_ci,
-        choices=varied, settings=settings, evaluations=total,
-        alternatives={"aggregation": tuple(agg_labels), "normalisation": tuple(norm_labels),
-                      "drop_indicator": ("none", *model.ind_ids),
-                      "sampling": (f"{draws} draw(s)",)},
-        notes=notes, draws=draws, confidence=scores.confidence, floored=not same)
+        runs=runs,
+        seed=seed,
+        weight_range=weight_range,
+        ranks=intervals,
+        first_order=first,
+        total_effect=total_eff,
+        first_order_ci=first_ci,
+        total_effect_ci=total_ci,
+        choices=varied,
+        settings=settings,
+        evaluations=total,
+        alternatives={
+            "aggregation": tuple(agg_labels),
+            "normalisation": tuple(norm_labels),
+            "drop_indicator": ("none", *model.ind_ids),
+            "sampling": (f"{draws} draw(s)",),
+        },
+        notes=notes,
+        draws=draws,
+        confidence=scores.confidence,
+        floored=not same,
+    )
 
 
 # --- output --------------------------------------------------------------------------------
@@ -690,16 +799,21 @@ ENOUGH_WIDTH = 0.1
 
 def enough_runs(result: Sensitivity) -> bool:
     """Whether every index's confidence interval is narrow enough to read (``ENOUGH_WIDTH``)."""
-    return all(ci.width <= ENOUGH_WIDTH for ci in (*result.first_order_ci.values(),
-                                                     *result.total_effect_ci.values()))
+    return all(
+        ci.width <= ENOUGH_WIDTH
+        for ci in (*result.first_order_ci.values(), *result.total_effect_ci.values())
+    )
 
 
 def sensitivity_to_dict(result: Sensitivity) -> dict[str, Any]:
     """The analysis as plain JSON-able data."""
     return {
         "format": "ovm-sensitivity/2",
-        "runs": result.runs, "evaluations": result.evaluations, "seed": result.seed,
-        "weight_range": result.weight_range, "choices": list(result.choices),
+        "runs": result.runs,
+        "evaluations": result.evaluations,
+        "seed": result.seed,
+        "weight_range": result.weight_range,
+        "choices": list(result.choices),
         "alternatives": {k: list(v) for k, v in result.alternatives.items()},
         "first_order": {k: result.first_order_ci[k].model_dump() for k in result.choices},
         "total_effect": {k: result.total_effect_ci[k].model_dump() for k in result.choices},
@@ -711,28 +825,42 @@ def sensitivity_to_dict(result: Sensitivity) -> dict[str, Any]:
 
 def sensitivity_text(result: Sensitivity) -> str:
     """A plain-text summary: rank intervals, then sensitivity indices with their intervals."""
+
     def num(x: float | None, spec: str) -> str:
         return "-" if x is None else format(x, spec)
 
-    lines = [f"{result.runs} runs ({result.evaluations} evaluations), seed {result.seed}, "
-             f"weights +-{result.weight_range:.0%}", "",
-             f"{'mission':<24} {'nominal':>7} {'median':>7} {'5%':>6} {'95%':>6} {'shift':>6} "
-             f"{'unscored':>8}"]
+    lines = [
+        f"{result.runs} runs ({result.evaluations} evaluations), seed {result.seed}, "
+        f"weights +-{result.weight_range:.0%}",
+        "",
+        f"{'mission':<24} {'nominal':>7} {'median':>7} {'5%':>6} {'95%':>6} {'shift':>6} "
+        f"{'unscored':>8}",
+    ]
     for r in result.ranks:
         nominal = "-" if r.nominal is None else str(r.nominal)
-        lines.append(f"{r.mission:<24} {nominal:>7} {num(r.median, '.1f'):>7} "
-                     f"{num(r.low, '.1f'):>6} {num(r.high, '.1f'):>6} "
-                     f"{num(r.mean_shift, '.2f'):>6} {r.unscored:>8.1%}")
-    lines += ["", "ranks: nominal (compare), median and 5-95% over the runs; shift: mean absolute "
-                  "change from the nominal rank; unscored: share of runs without an overall "
-                  "score (- : no nominal overall score, not ranked)"]
+        lines.append(
+            f"{r.mission:<24} {nominal:>7} {num(r.median, '.1f'):>7} "
+            f"{num(r.low, '.1f'):>6} {num(r.high, '.1f'):>6} "
+            f"{num(r.mean_shift, '.2f'):>6} {r.unscored:>8.1%}"
+        )
+    lines += [
+        "",
+        "ranks: nominal (compare), median and 5-95% over the runs; shift: mean absolute "
+        "change from the nominal rank; unscored: share of runs without an overall "
+        "score (- : no nominal overall score, not ranked)",
+    ]
     lines += ["", f"{'choice':<16} {'first-order (95% CI)':>24} {'total (95% CI)':>24}"]
     for c in result.choices:
         s, st = result.first_order_ci[c], result.total_effect_ci[c]
-        lines.append(f"{c:<16} {s.value:>7.3f} ({s.low:.3f}, {s.high:.3f}) "
-                     f"{st.value:>7.3f} ({st.low:.3f}, {st.high:.3f})")
+        lines.append(
+            f"{c:<16} {s.value:>7.3f} ({s.low:.3f}, {s.high:.3f}) "
+            f"{st.value:>7.3f} ({st.low:.3f}, {st.high:.3f})"
+        )
     if not enough_runs(result):
-        lines += ["", f"note: some intervals are wider than {ENOUGH_WIDTH:g}: run more "
-                      f"(--runs {result.runs * 4}) before reading the indices"]
+        lines += [
+            "",
+            f"note: some intervals are wider than {ENOUGH_WIDTH:g}: run more "
+            f"(--runs {result.runs * 4}) before reading the indices",
+        ]
     lines += ["", *(f"note: {n}" for n in result.notes)]
     return "\n".join(lines) + "\n"

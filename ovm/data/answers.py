@@ -48,11 +48,14 @@ def allowed_answers(node: Qualitative) -> list[str]:
     return [*node.answers(), *(["na"] if node.allow_na else [])]
 
 
-def load_answers_table(path: str | Path, rubric: Rubric, missions: Sequence[Mission], *,
-                       sheet: str | None = ANSWERS_SHEET,
-                       defaults: dict[str, Any] | None = None,
-                       ) -> tuple[dict[str, dict[str, Datum]], FileReport, list[RejectedRow],
-                                  list[Issue]]:
+def load_answers_table(
+    path: str | Path,
+    rubric: Rubric,
+    missions: Sequence[Mission],
+    *,
+    sheet: str | None = ANSWERS_SHEET,
+    defaults: dict[str, Any] | None = None,
+) -> tuple[dict[str, dict[str, Datum]], FileReport, list[RejectedRow], list[Issue]]:
     """Wide qualitative answers: ``mission`` plus one column per levels or answer indicator.
 
     Mirrors :func:`ovm.data.observations.load_statistics`: provenance columns ``<id>__source``,
@@ -69,8 +72,9 @@ def load_answers_table(path: str | Path, rubric: Rubric, missions: Sequence[Miss
     return read_mission_table(Path(path), table, missions, sheet=sheet, defaults=defaults)
 
 
-def apply_answers(missions: Sequence[Mission], answers: dict[str, dict[str, Datum]],
-                  file: str) -> tuple[list[Mission], list[Issue]]:
+def apply_answers(
+    missions: Sequence[Mission], answers: dict[str, dict[str, Datum]], file: str
+) -> tuple[list[Mission], list[Issue]]:
     """Missions with the loaded answers added; an answer given twice is a ``duplicate-value``."""
     issues: list[Issue] = []
     out = []
@@ -78,9 +82,18 @@ def apply_answers(missions: Sequence[Mission], answers: dict[str, dict[str, Datu
         extra = answers.get(m.id, {})
         for key, datum in extra.items():
             if key in m.answers:
-                issues.append(Issue(file, datum.provenance.line, None, "duplicate-value",
-                                    f"{key} for {m.id} is answered both in the missions file "
-                                    f"and in {file}", (), "error", "data"))
+                issues.append(
+                    Issue(
+                        file,
+                        datum.provenance.line,
+                        None,
+                        "duplicate-value",
+                        f"{key} for {m.id} is answered both in the missions file and in {file}",
+                        (),
+                        "error",
+                        "data",
+                    )
+                )
         merged = {**m.answers, **{k: d for k, d in extra.items() if k not in m.answers}}
         out.append(m.model_copy(update={"answers": merged}) if extra else m)
     return out, issues

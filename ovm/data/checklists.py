@@ -32,10 +32,12 @@ NA_CODE = -1
 INVALID_CODE = -2
 """Code of a cell that cannot be read, before its row is rejected."""
 
-MISSION_COLUMN = Column("mission", Text(), "the mission id of each visit", required=True,
-                        words=False)
-SIMULATED_COLUMN = Column("simulated", Flag("simulated"), "whether the visit was simulated",
-                          words=False)
+MISSION_COLUMN = Column(
+    "mission", Text(), "the mission id of each visit", required=True, words=False
+)
+SIMULATED_COLUMN = Column(
+    "simulated", Flag("simulated"), "whether the visit was simulated", words=False
+)
 
 
 @dataclass(frozen=True)
@@ -59,12 +61,16 @@ def question_column(q: ChecklistIndicator) -> Column:
     """The column of one checklist question: its answers, and not applicable where allowed."""
     parser: NumberRule | Choices
     if q.numeric:
-        parser = NumberRule(q.id, whole=q.answer_type == "integer", minimum=q.minimum,
-                            maximum=q.maximum)
+        parser = NumberRule(
+            q.id, whole=q.answer_type == "integer", minimum=q.minimum, maximum=q.maximum
+        )
     else:
-        parser = Choices(q.id, tuple(c.name for c in q.all_choices()),
-                         multiple=q.answer_type == "select_multiple",
-                         yes_no=q.answer_type == "yes_no")
+        parser = Choices(
+            q.id,
+            tuple(c.name for c in q.all_choices()),
+            multiple=q.answer_type == "select_multiple",
+            yes_no=q.answer_type == "yes_no",
+        )
     return Column(q.id, parser, f"the answers to {q.id}", not_applicable=q.not_applicable)
 
 
@@ -165,8 +171,9 @@ def validate_sites(
     for c in unmatched:
         near = by_case.get(c.casefold())
         hint = f" (names are case-sensitive: did you mean {near!r}?)" if near else ""
-        account.warn(c, "unknown-column",
-                     f"column {c!r} matches no checklist question; ignored{hint}")
+        account.warn(
+            c, "unknown-column", f"column {c!r} matches no checklist question; ignored{hint}"
+        )
     present = [q for q in questions if q.id in df.columns]
     for c in SITE_COLUMNS:
         if c not in df.columns:
@@ -176,11 +183,21 @@ def validate_sites(
     numeric = [q for q in present if q.numeric]
     # One pass for every column's distinct cells: for numbers, only those the cast misses.
     wanted = [pl.col(q.id).unique().implode() for q in choice]
-    wanted += [pl.col(q.id).filter(number_expr(q.id).is_null() & pl.col(q.id).is_not_null())
-               .unique().implode() for q in numeric]
+    wanted += [
+        pl.col(q.id)
+        .filter(number_expr(q.id).is_null() & pl.col(q.id).is_not_null())
+        .unique()
+        .implode()
+        for q in numeric
+    ]
     wanted.append(pl.col("simulated").unique().implode())
-    distinct = dict(zip([*(q.id for q in (*choice, *numeric)), "simulated"],
-                        df.select(wanted).row(0), strict=True))
+    distinct = dict(
+        zip(
+            [*(q.id for q in (*choice, *numeric)), "simulated"],
+            df.select(wanted).row(0),
+            strict=True,
+        )
+    )
     coded: dict[str, pl.Expr] = {}
     checks: dict[str, pl.Expr] = {}
     for q in choice:
@@ -195,20 +212,24 @@ def validate_sites(
         ok = pl.col(q.id).is_null() | rule.ok(num).fill_null(False)
         if readings:
             read = {c: _number_code(r) for c, r in readings.items() if r.status != "invalid"}
-            num = pl.coalesce(num, pl.col(q.id).replace_strict(read, default=None,
-                                                                 return_dtype=pl.Float64))
+            num = pl.coalesce(
+                num, pl.col(q.id).replace_strict(read, default=None, return_dtype=pl.Float64)
+            )
             ok = ok | pl.col(q.id).is_in(list(read))
         coded[q.id] = num
         checks[q.id] = ok
     flags = codes(SIMULATED_COLUMN, distinct["simulated"], _flag_code)
-    coded["simulated"] = pl.col("simulated").replace_strict(flags, default=None,
-                                                            return_dtype=pl.Int8)
-    checks["simulated"] = (pl.col("__n_simulated").is_null()
-                           | (pl.col("__n_simulated") != INVALID_CODE))
+    coded["simulated"] = pl.col("simulated").replace_strict(
+        flags, default=None, return_dtype=pl.Int8
+    )
+    checks["simulated"] = pl.col("__n_simulated").is_null() | (
+        pl.col("__n_simulated") != INVALID_CODE
+    )
     mission_ok = pl.col("mission").is_not_null() & pl.col("mission").is_in(sorted(missions))
     work = df.with_columns(**{f"__n_{k}": v for k, v in coded.items()})
     work = work.with_columns(
-        mission_ok.alias("__ok_mission"), *(v.alias(f"__ok_{k}") for k, v in checks.items()))
+        mission_ok.alias("__ok_mission"), *(v.alias(f"__ok_{k}") for k, v in checks.items())
+    )
     ok_cols = ["__ok_mission", *(f"__ok_{k}" for k in checks)]
     work = work.with_columns(pl.all_horizontal(ok_cols).alias("__ok"))
     by_mission_case = {m.casefold(): m for m in sorted(missions)}
@@ -234,8 +255,10 @@ def validate_sites(
             reasons.append(account.at(row, k, r.code, r.message))
         account.reject(row, rec["mission"], reasons)
     good = work.filter(pl.col("__ok"))
-    issues = [*account.issues,
-              *_repeated_rows(good, [c for c in cols if c in df.columns], file, account.numbers)]
+    issues = [
+        *account.issues,
+        *_repeated_rows(good, [c for c in cols if c in df.columns], file, account.numbers),
+    ]
     rows = good.select(
         pl.col("mission"),
         pl.col("site"),
@@ -254,6 +277,5 @@ def validate_sites(
             if q.id not in df.columns
         ),
     )
-    report = account.report(df.height, excluded=excluded, simulated=simulated,
-                            unmatched=unmatched)
+    report = account.report(df.height, excluded=excluded, simulated=simulated, unmatched=unmatched)
     return SiteLoad(rows, report, tuple(account.rejected), tuple(issues), dict(account.numbers))

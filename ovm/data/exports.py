@@ -66,26 +66,60 @@ from ovm.rubric.model import Rubric
 
 _ProblemSink = Callable[[int, str | None, str, str], None]
 
-KOBO_METADATA = frozenset({
-    "_id", "_uuid", "_submission_time", "_validation_status", "_index", "_status",
-    "_submitted_by", "__version__", "_version_", "_tags", "_notes", "_attachments",
-    "_geolocation", "_xform_id_string", "_parent_table_name", "_parent_index", "start", "end",
-    "today", "deviceid", "username", "phonenumber", "simserial", "subscriberid", "audit",
-})
-ODK_METADATA = frozenset({
-    "SubmissionDate", "KEY", "ReviewState", "SubmitterID", "SubmitterName",
-    "AttachmentsPresent", "AttachmentsExpected", "Status", "DeviceID", "Edits", "FormVersion",
-    "instanceID", "instanceName",
-})
+KOBO_METADATA = frozenset(
+    {
+        "_id",
+        "_uuid",
+        "_submission_time",
+        "_validation_status",
+        "_index",
+        "_status",
+        "_submitted_by",
+        "__version__",
+        "_version_",
+        "_tags",
+        "_notes",
+        "_attachments",
+        "_geolocation",
+        "_xform_id_string",
+        "_parent_table_name",
+        "_parent_index",
+        "start",
+        "end",
+        "today",
+        "deviceid",
+        "username",
+        "phonenumber",
+        "simserial",
+        "subscriberid",
+        "audit",
+    }
+)
+ODK_METADATA = frozenset(
+    {
+        "SubmissionDate",
+        "KEY",
+        "ReviewState",
+        "SubmitterID",
+        "SubmitterName",
+        "AttachmentsPresent",
+        "AttachmentsExpected",
+        "Status",
+        "DeviceID",
+        "Edits",
+        "FormVersion",
+        "instanceID",
+        "instanceName",
+    }
+)
 METADATA = KOBO_METADATA | ODK_METADATA | frozenset(TRACE_FIELDS)
 METADATA_GROUPS = ("meta/", "meta-", "formhub/", "formhub-")
 ID_COLUMNS = ("_uuid", "KEY", "meta/instanceID", "meta-instanceID", "instanceID")
 """Columns holding the submission id, in order of preference."""
 REVIEW_COLUMNS = ("_validation_status", "ReviewState")
-REJECTED_STATES = frozenset({"validation_status_not_approved", "not approved", "not_approved",
-                             "rejected"})
-
-
+REJECTED_STATES = frozenset(
+    {"validation_status_not_approved", "not approved", "not_approved", "rejected"}
+)
 
 
 def _suffixes(header: str) -> Iterable[tuple[int, str]]:
@@ -93,7 +127,7 @@ def _suffixes(header: str) -> Iterable[tuple[int, str]]:
     yield 0, header
     for i, ch in enumerate(header):
         if ch in "/-" and 0 < i < len(header) - 1:
-            yield i + 1, header[i + 1:]
+            yield i + 1, header[i + 1 :]
 
 
 @dataclass(frozen=True)
@@ -124,13 +158,17 @@ class _Targets:
         """Whether ``prefix`` is a path of known groups joined by ``/`` or ``-``."""
         if word(prefix) in self.groups:
             return True
-        return any(prefix[i] in "/-" and word(prefix[i + 1:]) in self.groups
-                   and self.is_group_path(prefix[:i]) for i in range(1, len(prefix) - 1))
+        return any(
+            prefix[i] in "/-"
+            and word(prefix[i + 1 :]) in self.groups
+            and self.is_group_path(prefix[:i])
+            for i in range(1, len(prefix) - 1)
+        )
 
     def lookup(self, header: str) -> _Role | None:
         """What a header names, by name or label, after a path of known groups."""
         for i, rest in _suffixes(header):
-            if i and not self.is_group_path(header[:i - 1]):
+            if i and not self.is_group_path(header[: i - 1]):
                 continue
             role = self.names.get(rest)
             if role is None:
@@ -151,8 +189,9 @@ def _targets(rubric: Rubric) -> _Targets:
         t.names[name] = _Role("meta", name)
     t.groups.update({"visit", "meta"})
     for fam, _qs in checklist_families(rubric):
-        t.groups.update({word(field_name(fam.id)), word(fam.id),
-                         *(word(v) for v in fam.labels.values())})
+        t.groups.update(
+            {word(field_name(fam.id)), word(fam.id), *(word(v) for v in fam.labels.values())}
+        )
     for q in checklist_questions(rubric):
         t.questions[q.id] = q
         role = _Role("question", q.id)
@@ -211,9 +250,13 @@ class NormalisedExport:
     unmatched: tuple[str, ...]
 
 
-def map_export(df: pl.DataFrame, rubric: Rubric, layout: str, file: str,
-               mission_names: Mapping[str, Mapping[str, str] | str] | None = None,
-               ) -> NormalisedExport:
+def map_export(
+    df: pl.DataFrame,
+    rubric: Rubric,
+    layout: str,
+    file: str,
+    mission_names: Mapping[str, Mapping[str, str] | str] | None = None,
+) -> NormalisedExport:
     """Map an export read by :func:`ovm.data.tables.read_table` to the plain site layout.
 
     ``mission_names`` (mission id -> name, or names by language) reads a mission cell that
@@ -230,22 +273,43 @@ def map_export(df: pl.DataFrame, rubric: Rubric, layout: str, file: str,
     taken: dict[_Role, str] = {}
     unmatched: list[str] = []
     if len(cols) == 1 and ";" in cols[0]:
-        issues.append(Issue(file, 1, 1, "wrong-separator",
-                            "the header looks separated by ';': export the CSV with ',' or "
-                            "export XLSX", (), "error", "data"))
+        issues.append(
+            Issue(
+                file,
+                1,
+                1,
+                "wrong-separator",
+                "the header looks separated by ';': export the CSV with ',' or export XLSX",
+                (),
+                "error",
+                "data",
+            )
+        )
         cols = []
     for c in cols:
         role = _classify(c, t)
         if role is None:
             unmatched.append(c)
-            issues.append(account.at(1, c, "unknown-column",
-                                     f"column {c!r} matches no checklist question; ignored",
-                                     "warning"))
+            issues.append(
+                account.at(
+                    1,
+                    c,
+                    "unknown-column",
+                    f"column {c!r} matches no checklist question; ignored",
+                    "warning",
+                )
+            )
             continue
         if role.kind != "meta" and role in taken:
-            issues.append(account.at(1, c, "duplicate-column",
-                                     f"column {c!r} names the same answer as {taken[role]!r}; "
-                                     "ignored", "warning"))
+            issues.append(
+                account.at(
+                    1,
+                    c,
+                    "duplicate-column",
+                    f"column {c!r} names the same answer as {taken[role]!r}; ignored",
+                    "warning",
+                )
+            )
             continue
         taken[role] = c
         roles[c] = role
@@ -254,9 +318,16 @@ def map_export(df: pl.DataFrame, rubric: Rubric, layout: str, file: str,
     review = [c for c in cols if c.strip() in REVIEW_COLUMNS]
     work = df
     if review:
-        work = work.filter(~pl.any_horizontal(
-            pl.col(c).str.strip_chars().str.to_lowercase().is_in(sorted(REJECTED_STATES))
-            .fill_null(False) for c in review))
+        work = work.filter(
+            ~pl.any_horizontal(
+                pl.col(c)
+                .str.strip_chars()
+                .str.to_lowercase()
+                .is_in(sorted(REJECTED_STATES))
+                .fill_null(False)
+                for c in review
+            )
+        )
     excluded = df.height - work.height
     kept = tuple(int(r) for r in work[ROW])
 
@@ -275,8 +346,9 @@ def map_export(df: pl.DataFrame, rubric: Rubric, layout: str, file: str,
     mission_col = next((c for c, r in roles.items() if r == _Role("visit", "mission")), None)
     if mission_col is None:
         issues.extend(account.require([MISSION_COLUMN], ()))
-        return NormalisedExport(None, tuple(issues), _freeze(problems), excluded, df.height,
-                                kept, {}, tuple(unmatched))
+        return NormalisedExport(
+            None, tuple(issues), _freeze(problems), excluded, df.height, kept, {}, tuple(unmatched)
+        )
 
     exprs: list[pl.Expr] = [pl.col(ROW)]
     out_cols: dict[str, int] = {}
@@ -305,13 +377,23 @@ def map_export(df: pl.DataFrame, rubric: Rubric, layout: str, file: str,
             out_cols[q.id] = colno[gate]
             _check_gate(work, q, None, gate, problem)
     frame = work.select(exprs)
-    return NormalisedExport(frame, tuple(issues), _freeze(problems), excluded, df.height,
-                            kept, out_cols, tuple(unmatched))
+    return NormalisedExport(
+        frame,
+        tuple(issues),
+        _freeze(problems),
+        excluded,
+        df.height,
+        kept,
+        out_cols,
+        tuple(unmatched),
+    )
 
 
 def _freeze(problems: dict[int, list[Issue]]) -> dict[int, tuple[Issue, ...]]:
-    return {row: tuple(sorted(v, key=lambda i: (i.column or 0, i.code)))
-            for row, v in sorted(problems.items())}
+    return {
+        row: tuple(sorted(v, key=lambda i: (i.column or 0, i.code)))
+        for row, v in sorted(problems.items())
+    }
 
 
 def _label_map(q: ChecklistIndicator) -> dict[str, str]:
@@ -326,18 +408,22 @@ def _label_map(q: ChecklistIndicator) -> dict[str, str]:
     return out
 
 
-def _mission_ids(work: pl.DataFrame, column: str,
-                 names: Mapping[str, Mapping[str, str] | str]) -> pl.Expr:
+def _mission_ids(
+    work: pl.DataFrame, column: str, names: Mapping[str, Mapping[str, str] | str]
+) -> pl.Expr:
     """The mission column with each mission's name (in any language) turned into its id."""
     by_label: dict[str, str | None] = {}
     for mid, name in names.items():
-        for text in ([name] if isinstance(name, str) else name.values()):
+        for text in [name] if isinstance(name, str) else name.values():
             # A name two missions share names neither: the cell stays and is refused.
             key = word(text)
             by_label[key] = mid if by_label.get(key, mid) == mid else None
     ids = set(names)
-    named = {c: by_label[word(c)] for c in work.get_column(column).unique().to_list()
-             if c is not None and c not in ids and by_label.get(word(c))}
+    named = {
+        c: by_label[word(c)]
+        for c in work.get_column(column).unique().to_list()
+        if c is not None and c not in ids and by_label.get(word(c))
+    }
     return pl.col(column).replace(named)
 
 
@@ -359,8 +445,9 @@ def _segment(text: str, mapping: Mapping[str, str]) -> str | None:
     return " ".join(found) if found else None
 
 
-def _answer(work: pl.DataFrame, q: ChecklistIndicator, single: str | None,
-            gate: str | None) -> pl.Expr:
+def _answer(
+    work: pl.DataFrame, q: ChecklistIndicator, single: str | None, gate: str | None
+) -> pl.Expr:
     """An answer column with the form's choice labels (any language) turned into names."""
     value = pl.col(single) if single is not None else pl.lit(None, pl.String)
     if single is not None and not q.numeric:
@@ -389,8 +476,9 @@ class _GateParser:
             return Reading("value", "yes")
         if w in _NOT_APPLICABLE:
             return NOT_APPLICABLE
-        return refused("invalid-answer", f"{text!r} is not an allowed answer for {self.name} "
-                                         "(yes, na)")
+        return refused(
+            "invalid-answer", f"{text!r} is not an allowed answer for {self.name} (yes, na)"
+        )
 
 
 _APPLIES = frozenset(word(v) for v in APPLIES_LABEL.values())
@@ -426,15 +514,18 @@ def _flags(work: pl.DataFrame, column: str) -> pl.Expr:
 
 def _combine(work: pl.DataFrame, q: ChecklistIndicator, options: dict[str, str]) -> pl.Expr:
     order = [c.name for c in q.all_choices()] + ([NA_CHOICE] if q.not_applicable else [])
-    picked = [pl.when(_flags(work, options[name]) == 1)
-              .then(pl.lit(name)).otherwise(pl.lit(None, pl.String))
-              for name in order if name in options]
+    picked = [
+        pl.when(_flags(work, options[name]) == 1)
+        .then(pl.lit(name))
+        .otherwise(pl.lit(None, pl.String))
+        for name in order
+        if name in options
+    ]
     joined = pl.concat_str(picked, separator=" ", ignore_nulls=True)
     return pl.when(joined == "").then(pl.lit(None, pl.String)).otherwise(joined)
 
 
-def _check_flags(work: pl.DataFrame, options: dict[str, str],
-                 problem: _ProblemSink) -> None:
+def _check_flags(work: pl.DataFrame, options: dict[str, str], problem: _ProblemSink) -> None:
     for c in options.values():
         bad = work.filter(_flags(work, c) == INVALID_CODE)
         for row, cell in bad.select(ROW, c).iter_rows():
@@ -442,8 +533,9 @@ def _check_flags(work: pl.DataFrame, options: dict[str, str],
             problem(int(row), c, r.code, r.message)
 
 
-def _check_gate(work: pl.DataFrame, q: ChecklistIndicator, single: str | None, gate: str,
-                problem: _ProblemSink) -> None:
+def _check_gate(
+    work: pl.DataFrame, q: ChecklistIndicator, single: str | None, gate: str, problem: _ProblemSink
+) -> None:
     g = _gate(work, q, gate)
     bad = work.filter(g == "?")
     for row, cell in bad.select(ROW, gate).iter_rows():
@@ -452,8 +544,12 @@ def _check_gate(work: pl.DataFrame, q: ChecklistIndicator, single: str | None, g
     if single is not None:
         both = work.filter((g == NA_CHOICE) & pl.col(single).is_not_null())
         for row, cell in both.select(ROW, single).iter_rows():
-            problem(int(row), single, "conflicting-answers",
-                    f"{q.id} is marked not applicable but has the answer {cell!r}")
+            problem(
+                int(row),
+                single,
+                "conflicting-answers",
+                f"{q.id} is marked not applicable but has the answer {cell!r}",
+            )
 
 
 def _check_duplicates(work: pl.DataFrame, cols: list[str], problem: _ProblemSink) -> None:
@@ -466,12 +562,17 @@ def _check_duplicates(work: pl.DataFrame, cols: list[str], problem: _ProblemSink
     first = ids.group_by("__id").agg(pl.col(ROW).min().alias("__first"))
     dup = ids.join(first, on="__id").filter(pl.col(ROW) != pl.col("__first")).sort(ROW)
     for row, sid, first_row in dup.iter_rows():
-        problem(int(row), id_col, "duplicate-submission",
-                f"submission {sid!r} was already read at row {first_row}; the first is kept")
+        problem(
+            int(row),
+            id_col,
+            "duplicate-submission",
+            f"submission {sid!r} was already read at row {first_row}; the first is kept",
+        )
 
 
-def _check_trace(work: pl.DataFrame, rubric: Rubric, roles: dict[str, _Role], file: str,
-                 colno: dict[str, int]) -> list[Issue]:
+def _check_trace(
+    work: pl.DataFrame, rubric: Rubric, roles: dict[str, _Role], file: str, colno: dict[str, int]
+) -> list[Issue]:
     expected = dict(zip(TRACE_FIELDS, (rubric.id, rubric.version, rubric.digest()), strict=True))
     out = []
     for c, role in roles.items():
@@ -482,14 +583,28 @@ def _check_trace(work: pl.DataFrame, rubric: Rubric, roles: dict[str, _Role], fi
         if other.height:
             row, got = other.select(ROW, c).row(0)
             what = "methodology" if role.target == "ovm_rubric_sha256" else role.target
-            out.append(Issue(file, int(row), colno[c], "rubric-mismatch",
-                             f"collected with {what} {str(got)[:16]!r}, scored with "
-                             f"{want[:16]!r} ({other.height} row(s))", (), "warning", "data"))
+            out.append(
+                Issue(
+                    file,
+                    int(row),
+                    colno[c],
+                    "rubric-mismatch",
+                    f"collected with {what} {str(got)[:16]!r}, scored with "
+                    f"{want[:16]!r} ({other.height} row(s))",
+                    (),
+                    "warning",
+                    "data",
+                )
+            )
     return out
 
 
-def normalise_export(df: pl.DataFrame, rubric: Rubric, layout: str, file: str,
-                     ) -> tuple[pl.DataFrame | None, list[Issue], int]:
+def normalise_export(
+    df: pl.DataFrame,
+    rubric: Rubric,
+    layout: str,
+    file: str,
+) -> tuple[pl.DataFrame | None, list[Issue], int]:
     """An export as plain site rows (keeping ``_row``), its issues, and the rows it excluded.
 
     Rows that cannot be used whatever their answers (a repeated submission id, a bad flag)
@@ -510,10 +625,17 @@ def _relocate(issue: Issue, remap: dict[int, int]) -> Issue:
     return dataclasses.replace(issue, column=remap.get(issue.column))
 
 
-def validate_export(df: pl.DataFrame, rubric: Rubric, missions: set[str], file: str,
-                    layout: str, *, simulated: bool = False, kind: str = "checklist",
-                    mission_names: Mapping[str, Mapping[str, str] | str] | None = None,
-                    ) -> SiteLoad:
+def validate_export(
+    df: pl.DataFrame,
+    rubric: Rubric,
+    missions: set[str],
+    file: str,
+    layout: str,
+    *,
+    simulated: bool = False,
+    kind: str = "checklist",
+    mission_names: Mapping[str, Mapping[str, str] | str] | None = None,
+) -> SiteLoad:
     """Map, validate and code an export's rows, accounting for every row of the file.
 
     ``rows_read`` counts every data row of the export, so that
@@ -524,13 +646,21 @@ def validate_export(df: pl.DataFrame, rubric: Rubric, missions: set[str], file: 
     account = Account(file, kind, ())
     if n.frame is None:
         for r in n.rows_kept:
-            account.reject(r, None, (*n.problems.get(r, ()), account.at(
-                r, None, "missing-mission", "no mission column")))
-        report = account.report(n.rows_read, excluded=n.excluded, simulated=simulated,
-                                unmatched=n.unmatched)
+            account.reject(
+                r,
+                None,
+                (
+                    *n.problems.get(r, ()),
+                    account.at(r, None, "missing-mission", "no mission column"),
+                ),
+            )
+        report = account.report(
+            n.rows_read, excluded=n.excluded, simulated=simulated, unmatched=n.unmatched
+        )
         return SiteLoad(pl.DataFrame(), report, tuple(account.rejected), n.issues)
-    load = validate_sites(n.frame, rubric, missions, file, simulated=simulated,
-                          excluded=n.excluded, kind=kind)
+    load = validate_sites(
+        n.frame, rubric, missions, file, simulated=simulated, excluded=n.excluded, kind=kind
+    )
     plain = [c for c in n.frame.columns if c != ROW]
     remap = {j: n.columns[c] for j, c in enumerate(plain, start=1) if c in n.columns}
     merged: dict[int, RejectedRow] = {}
@@ -541,8 +671,9 @@ def validate_export(df: pl.DataFrame, rubric: Rubric, missions: set[str], file: 
     rows = load.rows
     extra = [r for r in n.problems if r not in merged]
     if extra:
-        missions_of = dict(n.frame.filter(pl.col(ROW).is_in(extra))
-                           .select(ROW, "mission").iter_rows())
+        missions_of = dict(
+            n.frame.filter(pl.col(ROW).is_in(extra)).select(ROW, "mission").iter_rows()
+        )
         for r in extra:
             merged[r] = RejectedRow(file, r, missions_of.get(r), n.problems[r])
         if rows.height:
@@ -550,17 +681,23 @@ def validate_export(df: pl.DataFrame, rubric: Rubric, missions: set[str], file: 
     for r in sorted(merged):
         account.reject(r, merged[r].mission, merged[r].reasons)
     issues = (*n.issues, *(_relocate(i, remap) for i in load.issues))
-    report = account.report(n.rows_read, excluded=n.excluded, simulated=simulated,
-                            unmatched=n.unmatched)
+    report = account.report(
+        n.rows_read, excluded=n.excluded, simulated=simulated, unmatched=n.unmatched
+    )
     if report.rows_used != rows.height:
         raise AssertionError(f"{file}: {rows.height} rows kept, {report.rows_used} accounted")
     return SiteLoad(rows, report, tuple(account.rejected), issues, dict(n.columns))
 
 
-def load_export(path: str | Path, rubric: Rubric,
-                missions: Iterable[str] | Mapping[str, Mapping[str, str] | str], *,
-                layout: str = "kobo", sheet: str | None = None,
-                simulated: bool = False) -> SiteLoad:
+def load_export(
+    path: str | Path,
+    rubric: Rubric,
+    missions: Iterable[str] | Mapping[str, Mapping[str, str] | str],
+    *,
+    layout: str = "kobo",
+    sheet: str | None = None,
+    simulated: bool = False,
+) -> SiteLoad:
     """Read a KoboToolbox or ODK Central export (CSV or XLSX) into validated site rows.
 
     ``missions`` are the known ids, or their names by id, to read mission labels too.
@@ -568,18 +705,17 @@ def load_export(path: str | Path, rubric: Rubric,
     p = Path(path)
     df, issues, name = read_named_table(p, sheet=sheet, export=True)
     if df is None:
-        return SiteLoad(pl.DataFrame(), FileReport(name, "checklist", 0, 0, 0), (),
-                        tuple(issues))
+        return SiteLoad(pl.DataFrame(), FileReport(name, "checklist", 0, 0, 0), (), tuple(issues))
     names = missions if isinstance(missions, Mapping) else None
-    load = validate_export(df, rubric, set(missions), name, layout, simulated=simulated,
-                           mission_names=names)
+    load = validate_export(
+        df, rubric, set(missions), name, layout, simulated=simulated, mission_names=names
+    )
     if issues:
         return dataclasses.replace(load, issues=(*issues, *load.issues))
     return load
 
 
-def export_header(rubric: Rubric, *, separator: str = "/",
-                  expand: Sequence[str] = ()) -> list[str]:
+def export_header(rubric: Rubric, *, separator: str = "/", expand: Sequence[str] = ()) -> list[str]:
     """The answer columns an export of the rubric's form has (no tool metadata), in form order.
 
     ``separator`` joins group and question names (``/`` for Kobo, ``-`` for ODK Central);
@@ -593,8 +729,9 @@ def export_header(rubric: Rubric, *, separator: str = "/",
                 out.append(f"{g}{separator}{gate_name(q)}")
             base = f"{g}{separator}{field_name(q.id)}"
             if q.id in expand:
-                names = [c.name for c in q.all_choices()] + ([NA_CHOICE] if q.not_applicable
-                                                            else [])
+                names = [c.name for c in q.all_choices()] + (
+                    [NA_CHOICE] if q.not_applicable else []
+                )
                 out.extend(f"{base}/{c}" for c in names)
             else:
                 out.append(base)

@@ -41,10 +41,25 @@ from ovm.rubric.model import Rubric, Variable
 from ovm.yamldoc import YamlDoc, parse_yaml, read_text
 
 __all__ = [
-    "MISSING_WORDS", "NA_WORDS", "PROVENANCE_FIELDS", "SITE_COLUMNS", "Datum", "Election",
-    "FileReport", "LoadReport", "Mission", "Observations", "PastRecommendation", "Provenance",
-    "RejectedRow", "check_number", "limit_issues", "load_missions", "load_statistics",
-    "parse_number", "previous_mission",
+    "MISSING_WORDS",
+    "NA_WORDS",
+    "PROVENANCE_FIELDS",
+    "SITE_COLUMNS",
+    "Datum",
+    "Election",
+    "FileReport",
+    "LoadReport",
+    "Mission",
+    "Observations",
+    "PastRecommendation",
+    "Provenance",
+    "RejectedRow",
+    "check_number",
+    "limit_issues",
+    "load_missions",
+    "load_statistics",
+    "parse_number",
+    "previous_mission",
 ]
 
 Status = Literal["value", "missing", "not_applicable"]
@@ -243,6 +258,7 @@ def _word_status(value: Any) -> Status | None:
 
 def _normalise_datum(raw: Any, answer: bool, read: Choices | NumberRule | None) -> Any:
     """A YAML answer or value as a Datum mapping, its words read as in every table."""
+
     # YAML 1.1 reads yes/no as booleans: answers want the words, values want 1/0.
     def unbool(v: Any) -> Any:
         if isinstance(v, bool) and isinstance(read, NumberRule) and not read.yes_no:
@@ -328,7 +344,8 @@ def load_missions(
             if isinstance(raw.get(key), dict):
                 prepared[key] = {
                     k: _normalise_datum(
-                        v, key == "answers", _reader_of(rubric, str(k), key == "answers"))
+                        v, key == "answers", _reader_of(rubric, str(k), key == "answers")
+                    )
                     for k, v in raw[key].items()
                 }
         try:
@@ -442,12 +459,20 @@ def _check_mission(
 
     out = _check_data(doc, path, mission.answers, mission.values, rubric)
     out += _control_issues(doc, path, mission)
-    out += [dataclasses.replace(i, path=(*path, *i.path)) for i in
-            place_issues(mission.places, doc.file, locate)]
+    out += [
+        dataclasses.replace(i, path=(*path, *i.path))
+        for i in place_issues(mission.places, doc.file, locate)
+    ]
     period = mission.voting_abroad
     if period is not None and period.start > period.end:
-        out.append(_data_issue(doc, (*path, "voting_abroad"), "invalid-value",
-                               "voting abroad ends before it starts"))
+        out.append(
+            _data_issue(
+                doc,
+                (*path, "voting_abroad"),
+                "invalid-value",
+                "voting abroad ends before it starts",
+            )
+        )
     return out
 
 
@@ -471,9 +496,15 @@ def _control_issues(doc: YamlDoc, path: tuple[PathPart, ...], mission: Mission) 
                     found.append((group, key, f))
             if isinstance(datum.value, str) and has_control(datum.value):
                 found.append((group, key, "value"))
-    return [_data_issue(doc, (*path, *f), "control-character",
-                        "a control character (such as BEL or ESC) is in the text: remove it")
-            for f in found]
+    return [
+        _data_issue(
+            doc,
+            (*path, *f),
+            "control-character",
+            "a control character (such as BEL or ESC) is in the text: remove it",
+        )
+        for f in found
+    ]
 
 
 def _check_data(
@@ -494,9 +525,15 @@ def _check_data(
                 if node is not None
                 else "is not an indicator of the rubric"
             )
-            issues.append(_data_issue(doc, apath, "unknown-indicator",
-                                      f"{key!r} {what}: correct the id or remove the answer",
-                                      key=True))
+            issues.append(
+                _data_issue(
+                    doc,
+                    apath,
+                    "unknown-indicator",
+                    f"{key!r} {what}: correct the id or remove the answer",
+                    key=True,
+                )
+            )
             continue
         issues.extend(_answer_issues(doc, apath, node, datum))
     for key, datum in values.items():
@@ -506,7 +543,9 @@ def _check_data(
         except KeyError:
             issues.append(
                 _data_issue(
-                    doc, vpath, "unknown-variable",
+                    doc,
+                    vpath,
+                    "unknown-variable",
                     f"{key!r} is not a variable of the rubric: correct the name or remove it",
                     key=True,
                 )
@@ -515,8 +554,11 @@ def _check_data(
         if var.from_sites is not None:
             issues.append(
                 _data_issue(
-                    doc, vpath, "derived-variable",
-                    f"{key!r} is computed from observer checklists: remove it here", key=True,
+                    doc,
+                    vpath,
+                    "derived-variable",
+                    f"{key!r} is computed from observer checklists: remove it here",
+                    key=True,
                 )
             )
             continue
@@ -616,8 +658,16 @@ def variable_rule(var: Variable) -> NumberRule:
         high = bounds[1] if high is None else min(high, bounds[1])
     count = var.type == "count"
     boolean = var.type == "boolean"
-    return NumberRule(var.name, var.unit, whole=count, count=count, minimum=low, maximum=high,
-                      values=(0.0, 1.0) if boolean else (), yes_no=boolean)
+    return NumberRule(
+        var.name,
+        var.unit,
+        whole=count,
+        count=count,
+        minimum=low,
+        maximum=high,
+        values=(0.0, 1.0) if boolean else (),
+        yes_no=boolean,
+    )
 
 
 def check_number(var: Variable, value: Any) -> tuple[str, str] | None:
@@ -639,20 +689,21 @@ def answer_choices(node: LevelsIndicator | AnswerIndicator) -> Choices:
 
 def variable_column(var: Variable, header: str | None = None) -> Column:
     """The column giving a variable's value for each mission."""
-    return Column(header or var.name, variable_rule(var), f"{var.name} ({var.unit})",
-                  target=var.name)
+    return Column(
+        header or var.name, variable_rule(var), f"{var.name} ({var.unit})", target=var.name
+    )
 
 
 def answer_column(node: LevelsIndicator | AnswerIndicator) -> Column:
     """The column giving a levels or answer indicator's answer for each mission."""
-    return Column(node.id, answer_choices(node), f"the answer to {node.id}",
-                  not_applicable=node.allow_na)
+    return Column(
+        node.id, answer_choices(node), f"the answer to {node.id}", not_applicable=node.allow_na
+    )
 
 
 # --- one-row-per-mission tables --------------------------------------------------------------
 
-MISSION_COLUMN = Column("mission", Text(), "the mission id of each row", required=True,
-                        words=False)
+MISSION_COLUMN = Column("mission", Text(), "the mission id of each row", required=True, words=False)
 
 
 @dataclass(frozen=True)
@@ -693,9 +744,14 @@ def read_mission_table(
     missing = account.require([MISSION_COLUMN], cols)
     if missing:
         if any(";" in c for c in cols):
-            missing = [dataclasses.replace(
-                i, message=f"{i.message} (the header looks separated by ';': save the file "
-                           "with commas)") for i in missing]
+            missing = [
+                dataclasses.replace(
+                    i,
+                    message=f"{i.message} (the header looks separated by ';': save the file "
+                    "with commas)",
+                )
+                for i in missing
+            ]
         account.reject_every_row(df, "no mission column")
         return {}, account.report(df.height), account.rejected, [*issues, *missing]
     row_prov = {c: provenance_column(c, c) for c in cols if c in PROVENANCE_FIELDS}
@@ -720,8 +776,9 @@ def read_mission_table(
     for row, rec in account.rows(df):
         mid = clean(rec["mission"])
         # Only the mission cell rejects a row: any other bad cell loses its own datum.
-        row.reasons += mission_cell_issues(name, row.number, account.numbers["mission"], mid,
-                                           known, first_row)
+        row.reasons += mission_cell_issues(
+            name, row.number, account.numbers["mission"], mid, known, first_row
+        )
         if not account.settle(row, mid) or mid is None:
             continue
         first_row[mid] = row.number
@@ -730,8 +787,9 @@ def read_mission_table(
         values: dict[str, Datum] = {}
         for col in value_cols:
             cell = Row(account, row.number)
-            provenance = _provenance(cell, rec, col.name, read_provenance(
-                cell, rec, cell_prov[col.name], row_defaults))
+            provenance = _provenance(
+                cell, rec, col.name, read_provenance(cell, rec, cell_prov[col.name], row_defaults)
+            )
             r = cell.read(col, rec[col.name])
             cells.reasons += cell.reasons
             if cell.reasons or (r.status == "missing" and not table.keep_missing):
@@ -760,8 +818,9 @@ def _datum(r: Reading, provenance: Provenance) -> Datum:
     return Datum(status=r.status, provenance=provenance)
 
 
-def _provenance(row: Row, rec: Mapping[str, Any], column: str,
-                fields: dict[str, Any]) -> Provenance:
+def _provenance(
+    row: Row, rec: Mapping[str, Any], column: str, fields: dict[str, Any]
+) -> Provenance:
     """The provenance of one cell; a field pydantic refuses (a date) is a reason at its column."""
     try:
         return Provenance(**fields, file=row.account.file, line=row.number)
@@ -783,16 +842,21 @@ def load_statistics(
     sheet: str | None = None,
 ) -> tuple[dict[str, dict[str, Datum]], FileReport, list[RejectedRow], list[Issue]]:
     """Wide mission-level table: ``mission``, one column per variable, provenance columns."""
+
     def limits(row: Row, values: dict[str, Datum]) -> None:
-        row.reasons += limit_issues(rubric, values, row.account.file, row.number,
-                                    row.account.numbers)
+        row.reasons += limit_issues(
+            rubric, values, row.account.file, row.number, row.account.numbers
+        )
 
     table = MissionTable(
         "statistics",
         {v.name: variable_column(v) for v in rubric.variables if v.from_sites is None},
         "variable of the rubric",
-        refused={v.name: ("derived-variable", f"{v.name!r} is computed from observer checklists")
-                 for v in rubric.variables if v.from_sites is not None},
+        refused={
+            v.name: ("derived-variable", f"{v.name!r} is computed from observer checklists")
+            for v in rubric.variables
+            if v.from_sites is not None
+        },
         check_row=limits,
     )
     return read_mission_table(Path(path), table, missions, sheet=sheet, defaults=defaults)

@@ -27,29 +27,46 @@ from ovm.data.reader import Account, Column, NumberRule, Text, clean
 from ovm.data.tables import ROW, read_named_table
 from ovm.errors import Issue
 
-__all__ = ["PLACE_COLUMNS", "AreaCoverage", "PlanCoverage", "PlannedPlace", "country_code",
-           "country_problem", "load_places", "plan_coverage", "with_places"]
+__all__ = [
+    "PLACE_COLUMNS",
+    "AreaCoverage",
+    "PlanCoverage",
+    "PlannedPlace",
+    "country_code",
+    "country_problem",
+    "load_places",
+    "plan_coverage",
+    "with_places",
+]
 
 PLACE_COLUMNS = ("mission", "place", "country", "city", "tables", "opens")
 
 
 def _columns() -> dict[str, Column]:
     return {
-        "place": Column("place", Text(), "the polling place's identifier", required=True,
-                        words=False),
-        "country": Column("country", _Country(), "ISO 3166 alpha-3", required=True,
-                          words=False),
+        "place": Column(
+            "place", Text(), "the polling place's identifier", required=True, words=False
+        ),
+        "country": Column("country", _Country(), "ISO 3166 alpha-3", required=True, words=False),
         "city": Column("city", Text(), "the city", words=False),
-        "tables": Column("tables", NumberRule("tables", whole=True, count=True),
-                         "how many voting tables", not_applicable=False),
-        "opens": Column("opens", _Time(), "when the place opens (local time)",
-                        not_applicable=False),
+        "tables": Column(
+            "tables",
+            NumberRule("tables", whole=True, count=True),
+            "how many voting tables",
+            not_applicable=False,
+        ),
+        "opens": Column(
+            "opens", _Time(), "when the place opens (local time)", not_applicable=False
+        ),
     }
 
 
-def load_places(path: Path, missions: Sequence[Mission], *, sheet: str | None = None,
-                ) -> tuple[dict[str, list[PlannedPlace]], FileReport, list[RejectedRow],
-                           list[Issue]]:
+def load_places(
+    path: Path,
+    missions: Sequence[Mission],
+    *,
+    sheet: str | None = None,
+) -> tuple[dict[str, list[PlannedPlace]], FileReport, list[RejectedRow], list[Issue]]:
     """Read a table of planned places: every row used, or rejected with every reason."""
     df, issues, name = read_named_table(path, sheet=sheet)
     if df is None:
@@ -57,8 +74,9 @@ def load_places(path: Path, missions: Sequence[Mission], *, sheet: str | None = 
     cols = [c for c in df.columns if c != ROW]
     account = Account(name, "places", cols)
     spec = _columns()
-    mission_col = Column("mission", Text(), "the mission id of each place", required=True,
-                         words=False)
+    mission_col = Column(
+        "mission", Text(), "the mission id of each place", required=True, words=False
+    )
     missing = account.require([mission_col, *spec.values()], cols)
     if missing:
         account.reject_every_row(df, "no mission or place column")
@@ -71,8 +89,9 @@ def load_places(path: Path, missions: Sequence[Mission], *, sheet: str | None = 
     seen: dict[tuple[str, str], int] = {}
     for row, rec in account.rows(df):
         mid = clean(rec["mission"])
-        row.reasons += mission_cell_issues(name, row.number, account.numbers["mission"], mid,
-                                           known, {})
+        row.reasons += mission_cell_issues(
+            name, row.number, account.numbers["mission"], mid, known, {}
+        )
         got: dict[str, Any] = {}
         for key, col in spec.items():
             if key not in rec:
@@ -84,16 +103,24 @@ def load_places(path: Path, missions: Sequence[Mission], *, sheet: str | None = 
         if place is None:
             row.bad("place", "missing-place", "no place identifier")
         elif mid is not None and (mid, str(place)) in seen:
-            row.bad("place", "duplicate-place",
-                    f"place {place!r} of {mid} is already listed at row {seen[(mid, place)]}")
+            row.bad(
+                "place",
+                "duplicate-place",
+                f"place {place!r} of {mid} is already listed at row {seen[(mid, place)]}",
+            )
         if not account.settle(row, mid) or mid is None or place is None:
             continue
         seen[(mid, str(place))] = row.number
         tables = got.get("tables")
-        out.setdefault(mid, []).append(PlannedPlace(
-            id=str(place), country=str(got["country"]), city=got.get("city"),
-            tables=int(tables) if isinstance(tables, float) else None,
-            opens=dt.time.fromisoformat(str(got["opens"])) if got.get("opens") else None))
+        out.setdefault(mid, []).append(
+            PlannedPlace(
+                id=str(place),
+                country=str(got["country"]),
+                city=got.get("city"),
+                tables=int(tables) if isinstance(tables, float) else None,
+                opens=dt.time.fromisoformat(str(got["opens"])) if got.get("opens") else None,
+            )
+        )
     return out, account.report(df.height), account.rejected, [*issues, *account.issues]
 
 
@@ -142,8 +169,7 @@ def plan_coverage(observations: Observations, mission_id: str) -> PlanCoverage |
     sites = observations.sites
     visited: dict[str, int] = {}
     if sites.height:
-        counts = (sites.filter(pl.col("mission") == mission_id)
-                  .group_by("site").len().iter_rows())
+        counts = sites.filter(pl.col("mission") == mission_id).group_by("site").len().iter_rows()
         visited = {str(s): int(n) for s, n in counts if s is not None}
     planned_ids = {p.id for p in mission.places}
 
@@ -151,9 +177,10 @@ def plan_coverage(observations: Observations, mission_id: str) -> PlanCoverage |
         groups: dict[tuple[str, str | None], list[PlannedPlace]] = {}
         for p in mission.places:
             groups.setdefault(key(p), []).append(p)
-        return tuple(AreaCoverage(c, city, len(ps), sum(1 for p in ps if p.id in visited))
-                     for (c, city), ps in sorted(groups.items(),
-                                                 key=lambda kv: (kv[0][0], kv[0][1] or "")))
+        return tuple(
+            AreaCoverage(c, city, len(ps), sum(1 for p in ps if p.id in visited))
+            for (c, city), ps in sorted(groups.items(), key=lambda kv: (kv[0][0], kv[0][1] or ""))
+        )
 
     return PlanCoverage(
         mission=mission_id,
@@ -167,16 +194,26 @@ def plan_coverage(observations: Observations, mission_id: str) -> PlanCoverage |
     )
 
 
-def with_places(missions: Sequence[Mission], places: Mapping[str, Sequence[PlannedPlace]],
-                file: str) -> tuple[list[Mission], list[Issue]]:
+def with_places(
+    missions: Sequence[Mission], places: Mapping[str, Sequence[PlannedPlace]], file: str
+) -> tuple[list[Mission], list[Issue]]:
     """Missions with the places of a table added; a mission listing places in both
     ``missions.yaml`` and a table is a ``duplicate-value``."""
     out, issues = [], []
     for m in missions:
         extra = tuple(places.get(m.id, ()))
         if extra and m.places:
-            issues.append(Issue(file, None, None, "duplicate-value",
-                                f"{m.id} lists its places both in the missions file and in "
-                                f"{file}", (), "error", "data"))
+            issues.append(
+                Issue(
+                    file,
+                    None,
+                    None,
+                    "duplicate-value",
+                    f"{m.id} lists its places both in the missions file and in {file}",
+                    (),
+                    "error",
+                    "data",
+                )
+            )
         out.append(m.model_copy(update={"places": m.places + extra}) if extra else m)
     return out, issues

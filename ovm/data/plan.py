@@ -36,11 +36,14 @@ def _names() -> dict[str, str]:
 
     out: dict[str, str] = {}
     langs = ("es", "fr", "pt")
-    trans = [gettext.translation("iso3166-1", pycountry.LOCALES_DIR, languages=[lang],
-                                 fallback=True) for lang in langs]
+    trans = [
+        gettext.translation("iso3166-1", pycountry.LOCALES_DIR, languages=[lang], fallback=True)
+        for lang in langs
+    ]
     for c in pycountry.countries:
-        names = [getattr(c, a) for a in ("name", "official_name", "common_name")
-                 if getattr(c, a, None)]
+        names = [
+            getattr(c, a) for a in ("name", "official_name", "common_name") if getattr(c, a, None)
+        ]
         for t in trans:
             names += [t.gettext(n) for n in list(names)]
         for n in names:
@@ -52,8 +55,7 @@ def _fold(text: str) -> str:
     import unicodedata
 
     plain = unicodedata.normalize("NFKD", text.casefold())
-    return re.sub(r"\s+", " ", "".join(ch for ch in plain if not unicodedata.combining(ch)))\
-        .strip()
+    return re.sub(r"\s+", " ", "".join(ch for ch in plain if not unicodedata.combining(ch))).strip()
 
 
 def country_code(text: str) -> str | None:
@@ -95,8 +97,11 @@ class _Time:
             return refused("invalid-time", f"{text!r} is not a time of day such as 08:00")
 
 
-def place_issues(places: Sequence[PlannedPlace], file: str,
-                 locate: Callable[[int, str], tuple[int | None, int | None]]) -> list[Issue]:
+def place_issues(
+    places: Sequence[PlannedPlace],
+    file: str,
+    locate: Callable[[int, str], tuple[int | None, int | None]],
+) -> list[Issue]:
     """Problems with the places a mission lists in ``missions.yaml`` (``locate(index, field)``
     gives the line and column)."""
     out = []
@@ -105,12 +110,31 @@ def place_issues(places: Sequence[PlannedPlace], file: str,
         problem = country_problem(p.country)
         if problem:
             line, col = locate(j, "country")
-            out.append(Issue(file, line, col, "invalid-country", problem,
-                             ("places", j, "country"), "error", "data"))
+            out.append(
+                Issue(
+                    file,
+                    line,
+                    col,
+                    "invalid-country",
+                    problem,
+                    ("places", j, "country"),
+                    "error",
+                    "data",
+                )
+            )
         if p.id in seen:
             line, col = locate(j, "id")
-            out.append(Issue(file, line, col, "duplicate-place",
-                             f"place {p.id!r} is listed twice", ("places", j, "id"), "error",
-                             "data"))
+            out.append(
+                Issue(
+                    file,
+                    line,
+                    col,
+                    "duplicate-place",
+                    f"place {p.id!r} is listed twice",
+                    ("places", j, "id"),
+                    "error",
+                    "data",
+                )
+            )
         seen.add(p.id)
     return out

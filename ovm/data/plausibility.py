@@ -62,8 +62,9 @@ def _utc(moment: dt.datetime) -> dt.datetime:
     return moment.astimezone(dt.UTC).replace(tzinfo=None) if moment.tzinfo else moment
 
 
-def plausibility_issues(sites: pl.DataFrame, missions: Sequence[Mission],
-                        columns: Mapping[str, Mapping[str, int]]) -> list[Issue]:
+def plausibility_issues(
+    sites: pl.DataFrame, missions: Sequence[Mission], columns: Mapping[str, Mapping[str, int]]
+) -> list[Issue]:
     """Warnings about the used visits of ``sites``; ``columns``: by file, the column number
     of each plain column (``visited_at``, ``site_country``...), to locate them."""
     if sites.height == 0:
@@ -76,9 +77,23 @@ def plausibility_issues(sites: pl.DataFrame, missions: Sequence[Mission],
         col = columns.get(file, {}).get(column) if column else None
         return Issue(file, int(str(rec[ROW])), col, code, message, (), "warning", "data")
 
-    questions = [c for c in sites.columns if c not in (
-        "mission", "site", "site_country", "site_city", "observer", "visited_at", "notes",
-        "simulated", FILE, ROW)]
+    questions = [
+        c
+        for c in sites.columns
+        if c
+        not in (
+            "mission",
+            "site",
+            "site_country",
+            "site_city",
+            "observer",
+            "visited_at",
+            "notes",
+            "simulated",
+            FILE,
+            ROW,
+        )
+    ]
     timed: list[tuple[str, dt.datetime, dict[str, object]]] = []
     for rec in sites.iter_rows(named=True):
         mission = by_id.get(str(rec["mission"]))
@@ -92,24 +107,41 @@ def plausibility_issues(sites: pl.DataFrame, missions: Sequence[Mission],
             continue
         vt = parse_visit_time(str(when))
         if vt is None:
-            out.append(at(rec, "visited_at", "invalid-visit-time",
-                          f"{when!r} is not a date and time such as 2024-06-02T09:30"))
+            out.append(
+                at(
+                    rec,
+                    "visited_at",
+                    "invalid-visit-time",
+                    f"{when!r} is not a date and time such as 2024-06-02T09:30",
+                )
+            )
             continue
         first, last = mission.voting_days()
         if not first <= vt.day <= last:
             period = str(first) if first == last else f"{first} to {last}"
-            out.append(at(rec, "visited_at", "visit-outside-voting-period",
-                          f"visit on {vt.day}, outside the voting abroad of {mission.id} "
-                          f"({period})"))
+            out.append(
+                at(
+                    rec,
+                    "visited_at",
+                    "visit-outside-voting-period",
+                    f"visit on {vt.day}, outside the voting abroad of {mission.id} ({period})",
+                )
+            )
         if vt.moment is None:
             continue
         opens = next((p.opens for p in mission.places if p.id == rec["site"]), None)
         if opens is None and mission.voting_abroad is not None:
             opens = mission.voting_abroad.opens
         if opens is not None and vt.moment.time().replace(tzinfo=None) < opens:
-            out.append(at(rec, "visited_at", "visit-before-opening",
-                          f"checklist at {vt.moment.time().isoformat('minutes')}, before the "
-                          f"place opened ({opens.isoformat('minutes')})"))
+            out.append(
+                at(
+                    rec,
+                    "visited_at",
+                    "visit-before-opening",
+                    f"checklist at {vt.moment.time().isoformat('minutes')}, before the "
+                    f"place opened ({opens.isoformat('minutes')})",
+                )
+            )
         if rec["observer"] is not None:
             timed.append((f"{rec['mission']}\x1f{rec['observer']}", _utc(vt.moment), rec))
     out += _travel(timed, at)
@@ -127,15 +159,28 @@ def _travel(timed: list[tuple[str, dt.datetime, dict[str, object]]], at: _At) ->
         gap = t2 - t1
         who = f"observer {r2['observer']!r}"
         if gap < SAME_TIME:
-            out.append(at(r2, "visited_at", "observer-two-places",
-                          f"{who} is at {r2['site']!r} and at {r1['site']!r} (row {r1[ROW]}) "
-                          f"within {int(gap.total_seconds() // 60)} minutes"))
+            out.append(
+                at(
+                    r2,
+                    "visited_at",
+                    "observer-two-places",
+                    f"{who} is at {r2['site']!r} and at {r1['site']!r} (row {r1[ROW]}) "
+                    f"within {int(gap.total_seconds() // 60)} minutes",
+                )
+            )
         elif (r1["site_country"] != r2["site_country"] and gap < OTHER_COUNTRY) or (
-                r1["site_city"] != r2["site_city"] and gap < OTHER_CITY):
-            out.append(at(r2, "visited_at", "observer-too-fast",
-                          f"{who} goes from {r1['site']!r} ({r1['site_city']}, "
-                          f"{r1['site_country']}) to {r2['site']!r} ({r2['site_city']}, "
-                          f"{r2['site_country']}) in {int(gap.total_seconds() // 60)} minutes"))
+            r1["site_city"] != r2["site_city"] and gap < OTHER_CITY
+        ):
+            out.append(
+                at(
+                    r2,
+                    "visited_at",
+                    "observer-too-fast",
+                    f"{who} goes from {r1['site']!r} ({r1['site_city']}, "
+                    f"{r1['site_country']}) to {r2['site']!r} ({r2['site_city']}, "
+                    f"{r2['site_country']}) in {int(gap.total_seconds() // 60)} minutes",
+                )
+            )
     return out
 
 
@@ -157,7 +202,13 @@ def _identical(sites: pl.DataFrame, questions: list[str], at: _At) -> list[Issue
             continue
         first = recs[0]
         for rec in recs[1:]:
-            out.append(at(rec, None, "identical-answers",
-                          f"observer {rec['observer']!r} gave the same answers at "
-                          f"{len(places)} places (as at row {first[ROW]} of {first[FILE]})"))
+            out.append(
+                at(
+                    rec,
+                    None,
+                    "identical-answers",
+                    f"observer {rec['observer']!r} gave the same answers at "
+                    f"{len(places)} places (as at row {first[ROW]} of {first[FILE]})",
+                )
+            )
     return out

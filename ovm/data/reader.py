@@ -152,12 +152,16 @@ def _invalid_number(text: str, name: str, unit: str | None) -> Reading:
     what = f"{name}, {unit}" if unit else name
     hint = ""
     if re.fullmatch(r"[+-]?[0-9]+,[0-9]{1,2}|[+-]?[0-9]+,[0-9]{4,}", text):
-        hint = (f": did you mean {text.replace(',', '.')}? The decimal point is '.', a comma "
-                "only groups thousands (1,234.5)")
+        hint = (
+            f": did you mean {text.replace(',', '.')}? The decimal point is '.', a comma "
+            "only groups thousands (1,234.5)"
+        )
     elif re.fullmatch(r"[+-]?[0-9]{1,3}((\.[0-9]{3}){2,}(,[0-9]+)?|(\.[0-9]{3})+,[0-9]+)", text):
         # Dots grouping thousands, as Spanish and many other locales write them.
-        hint = (f": did you mean {text.replace('.', '').replace(',', '.')}? Write the digits "
-                "together, or grouped by commas (41,300,000)")
+        hint = (
+            f": did you mean {text.replace('.', '').replace(',', '.')}? Write the digits "
+            "together, or grouped by commas (41,300,000)"
+        )
     elif re.fullmatch(r"[+-]?[0-9]{1,3}([ _\u00a0\u202f'][0-9]{3})+([.,][0-9]+)?", text):
         hint = ": write the digits together, or grouped by commas (1,234)"
     return refused("invalid-number", f"{text!r} is not a number ({what}){hint}")
@@ -277,8 +281,10 @@ class Choices:
             one = self.pick(text)
             if one is not None:
                 return Reading("value", one)
-        return refused(self.code, f"{text!r} is not an allowed {self.noun} for {self.name} "
-                                  f"({', '.join(self.names)})")
+        return refused(
+            self.code,
+            f"{text!r} is not an allowed {self.noun} for {self.name} ({', '.join(self.names)})",
+        )
 
 
 @dataclass(frozen=True)
@@ -340,13 +346,15 @@ class Column:
             if w in NA_WORDS:
                 if self.not_applicable:
                     return NOT_APPLICABLE
-                return refused("not-applicable-not-allowed",
-                               f"{self.id} does not allow 'not applicable'")
+                return refused(
+                    "not-applicable-not-allowed", f"{self.id} does not allow 'not applicable'"
+                )
         return self.parser(text)
 
 
-def codes(column: Column, cells: Iterable[object],
-          code_of: Callable[[Reading], Any]) -> dict[Any, Any]:
+def codes(
+    column: Column, cells: Iterable[object], code_of: Callable[[Reading], Any]
+) -> dict[Any, Any]:
     """``code_of`` the reading of each distinct cell (``invalid`` readings included)."""
     return {c: code_of(column.read(c)) for c in cells if c is not None}
 
@@ -422,23 +430,37 @@ class Account:
         self.issues: list[Issue] = []
         self.cells: list[Issue] = []
 
-    def at(self, row: int | None, column: str | None, code: str, message: str,
-           severity: Severity = "error") -> Issue:
+    def at(
+        self,
+        row: int | None,
+        column: str | None,
+        code: str,
+        message: str,
+        severity: Severity = "error",
+    ) -> Issue:
         """An issue located at ``row`` and the number of ``column`` (a header) in this file."""
         col = self.numbers.get(column) if column is not None else None
         return Issue(self.file, row, col, code, message, (), severity, "data")
 
-    def warn(self, column: str | None, code: str, message: str,
-             severity: Severity = "warning") -> None:
+    def warn(
+        self, column: str | None, code: str, message: str, severity: Severity = "warning"
+    ) -> None:
         """A problem with the header (row 1), kept among the file's issues."""
         self.issues.append(self.at(1, column, code, message, severity))
 
     def require(self, columns: Iterable[Column], present: Iterable[str]) -> list[Issue]:
         """A ``missing-column`` error for each required column the header lacks."""
         have = set(present)
-        return [self.at(1, None, "missing-column",
-                        f"no {c.name!r} column" + (f" ({c.meaning})" if c.meaning else ""))
-                for c in columns if c.required and c.name not in have]
+        return [
+            self.at(
+                1,
+                None,
+                "missing-column",
+                f"no {c.name!r} column" + (f" ({c.meaning})" if c.meaning else ""),
+            )
+            for c in columns
+            if c.required and c.name not in have
+        ]
 
     def rows(self, df: pl.DataFrame) -> Iterator[tuple[Row, dict[str, Any]]]:
         """Each record of a table read by ``read_table``, with a fresh :class:`Row`."""
@@ -467,12 +489,27 @@ class Account:
         for r in df.get_column(ROW).to_list():
             self.reject(int(r), None, [self.at(int(r), None, "missing-mission", why)])
 
-    def report(self, rows_read: int, *, excluded: int = 0, simulated: bool = False,
-               unmatched: Sequence[str] = ()) -> FileReport:
+    def report(
+        self,
+        rows_read: int,
+        *,
+        excluded: int = 0,
+        simulated: bool = False,
+        unmatched: Sequence[str] = (),
+    ) -> FileReport:
         """The file's account: every row read is used, rejected or excluded."""
         rejected = len(self.rejected)
-        return FileReport(self.file, self.kind, rows_read, rows_read - rejected - excluded,
-                          rejected, excluded, simulated, tuple(unmatched), tuple(self.cells))
+        return FileReport(
+            self.file,
+            self.kind,
+            rows_read,
+            rows_read - rejected - excluded,
+            rejected,
+            excluded,
+            simulated,
+            tuple(unmatched),
+            tuple(self.cells),
+        )
 
 
 # --- provenance ------------------------------------------------------------------------------
@@ -486,13 +523,18 @@ def provenance_columns(target: str) -> dict[str, Column]:
 def provenance_column(header: str, field_name: str) -> Column:
     """A column giving one provenance field: free text, or a confidence level."""
     if field_name == "confidence":
-        return Column(header, Choices(header, CONFIDENCE, code="invalid-choice", noun="value"),
-                      "how sure the value is", words=False)
+        return Column(
+            header,
+            Choices(header, CONFIDENCE, code="invalid-choice", noun="value"),
+            "how sure the value is",
+            words=False,
+        )
     return Column(header, Text(), f"the {field_name.replace('_', ' ')} of a value", words=False)
 
 
-def read_provenance(row: Row, rec: Mapping[str, Any], columns: Mapping[str, Column],
-                    into: dict[str, Any]) -> dict[str, Any]:
+def read_provenance(
+    row: Row, rec: Mapping[str, Any], columns: Mapping[str, Column], into: dict[str, Any]
+) -> dict[str, Any]:
     """``into`` updated with the provenance fields given in ``rec``; bad ones add reasons."""
     out = dict(into)
     for name, col in columns.items():

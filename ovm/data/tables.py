@@ -57,8 +57,9 @@ def read_table(
     export: bool = False,
 ) -> tuple[pl.DataFrame | None, list[Issue]]:
     """Read a CSV or XLSX file as text columns plus :data:`ROW` (see :func:`read_named_table`)."""
-    df, issues, _ = read_named_table(path, sheet=sheet, category=category, verbatim=verbatim,
-                                     export=export)
+    df, issues, _ = read_named_table(
+        path, sheet=sheet, category=category, verbatim=verbatim, export=export
+    )
     return df, issues
 
 
@@ -79,29 +80,37 @@ def read_named_table(
     """
     name = table_name(path, sheet)
     if not path.exists():
-        return None, [
-            Issue(name, None, None, "file-not-found", "no such file", (), "error", "data")
-        ], name
+        return (
+            None,
+            [Issue(name, None, None, "file-not-found", "no such file", (), "error", "data")],
+            name,
+        )
     if path.stat().st_size > MAX_TABLE_BYTES:
-        return None, [
-            Issue(name, None, None, "file-too-large", "larger than 2 GiB", (), "error", "data")
-        ], name
+        return (
+            None,
+            [Issue(name, None, None, "file-too-large", "larger than 2 GiB", (), "error", "data")],
+            name,
+        )
     suffix = path.suffix.lower()
     if suffix in (".xlsx", ".xlsm"):
         return _read_xlsx(path, sheet)
     if suffix not in (".csv", ".txt", ".tsv"):
-        return None, [
-            Issue(
-                name,
-                None,
-                None,
-                "unsupported-format",
-                f"cannot read {suffix or 'a file without extension'}: use CSV or XLSX",
-                (),
-                "error",
-                "data",
-            )
-        ], name
+        return (
+            None,
+            [
+                Issue(
+                    name,
+                    None,
+                    None,
+                    "unsupported-format",
+                    f"cannot read {suffix or 'a file without extension'}: use CSV or XLSX",
+                    (),
+                    "error",
+                    "data",
+                )
+            ],
+            name,
+        )
     df, issues = _read_csv(path, "\t" if suffix == ".tsv" else ",", set(verbatim), export)
     return df, issues, name
 
@@ -189,12 +198,26 @@ def _long_cells(df: pl.DataFrame, name: str) -> tuple[pl.DataFrame, list[Issue]]
         if n is None or n <= MAX_CELL_CHARS:
             continue
         long = df.filter(pl.col(c).str.len_chars() > MAX_CELL_CHARS)
-        issues += [Issue(name, int(r), j, "cell-too-large",
-                         f"a cell of more than {MAX_CELL_CHARS} characters in {c!r} is left out: "
-                         "shorten it (keep the document elsewhere and give its name)",
-                         (), "warning", "data") for r in long[ROW].to_list()]
-        df = df.with_columns(pl.when(pl.col(c).str.len_chars() > MAX_CELL_CHARS)
-                             .then(None).otherwise(pl.col(c)).alias(c))
+        issues += [
+            Issue(
+                name,
+                int(r),
+                j,
+                "cell-too-large",
+                f"a cell of more than {MAX_CELL_CHARS} characters in {c!r} is left out: "
+                "shorten it (keep the document elsewhere and give its name)",
+                (),
+                "warning",
+                "data",
+            )
+            for r in long[ROW].to_list()
+        ]
+        df = df.with_columns(
+            pl.when(pl.col(c).str.len_chars() > MAX_CELL_CHARS)
+            .then(None)
+            .otherwise(pl.col(c))
+            .alias(c)
+        )
     return df, issues
 
 
@@ -210,10 +233,18 @@ def _quote_issue(path: Path, sep: str) -> Issue | None:
             for _ in reader:
                 start = reader.line_num + 1
         except csv.Error:
-            return Issue(str(path), start, None, "stray-quote",
-                         "a quoted field starts on this line and is never closed properly: "
-                         "quote the whole field (doubling any quote inside it) or remove the "
-                         "quote", (), "error", "data")
+            return Issue(
+                str(path),
+                start,
+                None,
+                "stray-quote",
+                "a quoted field starts on this line and is never closed properly: "
+                "quote the whole field (doubling any quote inside it) or remove the "
+                "quote",
+                (),
+                "error",
+                "data",
+            )
     return None
 
 
@@ -231,8 +262,15 @@ def _has_short_rows(path: Path, sep: str, width: int, records: int) -> bool:
         if ends_line and raw.count(sep.encode()) == (records + 1) * (width - 1):
             return False
         # A short row, or a blank line (a row of empty cells): count line by line.
-        lines = pl.read_csv(path, has_header=False, separator="\x1f", quote_char=None,
-                            infer_schema=False, new_columns=["line"], encoding="utf8")
+        lines = pl.read_csv(
+            path,
+            has_header=False,
+            separator="\x1f",
+            quote_char=None,
+            infer_schema=False,
+            new_columns=["line"],
+            encoding="utf8",
+        )
         counts = lines["line"].str.count_matches(sep, literal=True) + 1
         return bool((counts != width).any())
     # Quoted fields may hold separators and line breaks: only a CSV parser can count.
@@ -343,44 +381,61 @@ def _header_issues(name: str, headers: list[str]) -> list[Issue]:
 
 
 # What openpyxl raises for a file that is not a workbook or is damaged inside.
-_XLSX_ERRORS = (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError,
-                SyntaxError, EOFError)
+_XLSX_ERRORS = (
+    InvalidFileException,
+    zipfile.BadZipFile,
+    KeyError,
+    OSError,
+    ValueError,
+    SyntaxError,
+    EOFError,
+)
 
 
-def _read_xlsx(path: Path, sheet: str | None,
-               ) -> tuple[pl.DataFrame | None, list[Issue], str]:
+def _read_xlsx(
+    path: Path,
+    sheet: str | None,
+) -> tuple[pl.DataFrame | None, list[Issue], str]:
     from openpyxl import load_workbook
 
     name = str(path)
     try:
         wb = load_workbook(path, read_only=True, data_only=True)
     except _XLSX_ERRORS as exc:
-        return None, [
-            Issue(
-                name,
-                None,
-                None,
-                "unreadable-table",
-                f"not a readable XLSX: {exc}"[:200],
-                (),
-                "error",
-                "data",
-            )
-        ], name
-    try:
-        if sheet is not None and sheet not in wb.sheetnames:
-            return None, [
+        return (
+            None,
+            [
                 Issue(
                     name,
                     None,
                     None,
-                    "missing-sheet",
-                    f"no sheet {sheet!r} (sheets: {', '.join(wb.sheetnames)})",
+                    "unreadable-table",
+                    f"not a readable XLSX: {exc}"[:200],
                     (),
                     "error",
                     "data",
                 )
-            ], name
+            ],
+            name,
+        )
+    try:
+        if sheet is not None and sheet not in wb.sheetnames:
+            return (
+                None,
+                [
+                    Issue(
+                        name,
+                        None,
+                        None,
+                        "missing-sheet",
+                        f"no sheet {sheet!r} (sheets: {', '.join(wb.sheetnames)})",
+                        (),
+                        "error",
+                        "data",
+                    )
+                ],
+                name,
+            )
         ws = wb[sheet] if sheet else wb.worksheets[0]
         # Issues name the sheet too: a workbook's sheets share row and column numbers.
         name = f"{path}[{ws.title}]"
@@ -401,9 +456,18 @@ def _read_xlsx(path: Path, sheet: str | None,
         stray: list[Issue] = []
         for i, rec in enumerate(it, start=2):
             stray += [
-                Issue(name, i, width + 1 + k, "cell-without-header",
-                      "a value in a column that has no header", (), "error", "data")
-                for k, v in enumerate(rec[width:]) if cell_text(v) is not None
+                Issue(
+                    name,
+                    i,
+                    width + 1 + k,
+                    "cell-without-header",
+                    "a value in a column that has no header",
+                    (),
+                    "error",
+                    "data",
+                )
+                for k, v in enumerate(rec[width:])
+                if cell_text(v) is not None
             ]
             cells = [cell_text(v) for v in rec[:width]]
             if all(c is None for c in cells) and all(v is None for v in rec):
@@ -413,8 +477,22 @@ def _read_xlsx(path: Path, sheet: str | None,
                 cols[j].append(c.strip(BLANKS) if isinstance(c, str) else c)
             numbers.append(i)
     except _XLSX_ERRORS as exc:
-        return None, [Issue(name, None, None, "unreadable-table",
-                            f"damaged XLSX: {exc}"[:200], (), "error", "data")], name
+        return (
+            None,
+            [
+                Issue(
+                    name,
+                    None,
+                    None,
+                    "unreadable-table",
+                    f"damaged XLSX: {exc}"[:200],
+                    (),
+                    "error",
+                    "data",
+                )
+            ],
+            name,
+        )
     finally:
         wb.close()
     if stray:

@@ -38,8 +38,10 @@ def _slug(text: str) -> str:
     return _SLUG.sub("-", text.strip().lower()).strip("-._")
 
 
-def _wide_frame(table: str | Path | pl.DataFrame, file: str | None,
-                ) -> tuple[pl.DataFrame, str]:
+def _wide_frame(
+    table: str | Path | pl.DataFrame,
+    file: str | None,
+) -> tuple[pl.DataFrame, str]:
     if isinstance(table, pl.DataFrame):
         df = table
         if ROW not in df.columns:
@@ -52,13 +54,20 @@ def _wide_frame(table: str | Path | pl.DataFrame, file: str | None,
     return df_read, file or str(path)
 
 
-def observations_from_wide(table: str | Path | pl.DataFrame, rubric: Rubric, *,
-                           id_column: str = "UnitCode", name_column: str | None = "UnitName",
-                           country_column: str | None = None, region_column: str | None = None,
-                           group_columns: Sequence[str] | None = None,
-                           election: Election = PLACEHOLDER_ELECTION,
-                           na_means: Literal["missing", "not_applicable"] = "missing",
-                           source: str | None = None, file: str | None = None) -> Observations:
+def observations_from_wide(
+    table: str | Path | pl.DataFrame,
+    rubric: Rubric,
+    *,
+    id_column: str = "UnitCode",
+    name_column: str | None = "UnitName",
+    country_column: str | None = None,
+    region_column: str | None = None,
+    group_columns: Sequence[str] | None = None,
+    election: Election = PLACEHOLDER_ELECTION,
+    na_means: Literal["missing", "not_applicable"] = "missing",
+    source: str | None = None,
+    file: str | None = None,
+) -> Observations:
     """Observations from a wide table of units (rows) by variables (columns), e.g. COINr data.
 
     Each row becomes a :class:`Mission` whose id is the unit code in lower case; its ``country``
@@ -82,8 +91,11 @@ def observations_from_wide(table: str | Path | pl.DataFrame, rubric: Rubric, *,
         raise DataError(missing, summary=f"{name}: no {id_column!r} column")
     variables = {v.name: v for v in rubric.variables if v.from_sites is None}
     described = {id_column, ROW, *(c for c in (name_column, country_column, region_column) if c)}
-    described |= set(group_columns) if group_columns is not None else {
-        c for c in df.columns if c == "Year" or c.startswith("Group_")}
+    described |= (
+        set(group_columns)
+        if group_columns is not None
+        else {c for c in df.columns if c == "Year" or c.startswith("Group_")}
+    )
     # NA is how R writes a missing value: missing here unless the caller says otherwise.
     words = MISSING_WORDS | ({"na"} if na_means == "missing" else set())
     columns: list[Column] = []
@@ -93,16 +105,19 @@ def observations_from_wide(table: str | Path | pl.DataFrame, rubric: Rubric, *,
             continue
         var = col if col in variables else _slug(col).replace("-", "_")
         if var in variables and var not in {c.id for c in columns}:
-            columns.append(dataclasses.replace(variable_column(variables[var], col),
-                                               missing_words=words))
+            columns.append(
+                dataclasses.replace(variable_column(variables[var], col), missing_words=words)
+            )
         else:
             unmatched.append(col)
-            account.warn(col, "unknown-column",
-                         f"column {col!r} matches no variable of the rubric; ignored")
+            account.warn(
+                col, "unknown-column", f"column {col!r} matches no variable of the rubric; ignored"
+            )
     for var in variables:
         if var not in {c.id for c in columns}:
-            account.warn(None, "missing-column",
-                         f"no column for variable {var!r}: every unit misses it")
+            account.warn(
+                None, "missing-column", f"no column for variable {var!r}: every unit misses it"
+            )
     missions: list[Mission] = []
     seen: set[str] = set()
     for row, rec in account.rows(df):
@@ -114,8 +129,11 @@ def observations_from_wide(table: str | Path | pl.DataFrame, rubric: Rubric, *,
             row.bad(id_column, "duplicate-row", f"unit {code!r} is listed twice")
         country = (clean(rec.get(country_column or id_column)) or "").upper()
         if not re.fullmatch(r"[A-Z]{3}", country):
-            row.bad(country_column or id_column, "invalid-country",
-                    f"{country!r} is not an ISO 3166 alpha-3 code")
+            row.bad(
+                country_column or id_column,
+                "invalid-country",
+                f"{country!r} is not an ISO 3166 alpha-3 code",
+            )
         values: dict[str, Datum] = {}
         prov = Provenance(source=source or Path(name).name, file=name, line=row.number)
         for spec in columns:
@@ -131,21 +149,35 @@ def observations_from_wide(table: str | Path | pl.DataFrame, rubric: Rubric, *,
         seen.add(mid)
         label = clean(rec.get(name_column)) if name_column else None
         region = clean(rec.get(region_column)) if region_column else None
-        missions.append(Mission(id=mid, country=country, name=label or code, election=election,
-                                region=region, values=values))
-    report = LoadReport(files=(account.report(df.height, unmatched=unmatched),),
-                        rejected=tuple(account.rejected), issues=tuple(account.issues))
+        missions.append(
+            Mission(
+                id=mid,
+                country=country,
+                name=label or code,
+                election=election,
+                region=region,
+                values=values,
+            )
+        )
+    report = LoadReport(
+        files=(account.report(df.height, unmatched=unmatched),),
+        rejected=tuple(account.rejected),
+        issues=tuple(account.issues),
+    )
     return Observations(missions=tuple(missions), report=report)
 
 
-def wide_groups(table: str | Path | pl.DataFrame, column: str, *,
-                id_column: str = "UnitCode") -> dict[str, str]:
+def wide_groups(
+    table: str | Path | pl.DataFrame, column: str, *, id_column: str = "UnitCode"
+) -> dict[str, str]:
     """Mission id -> group from one column of a wide table (e.g. ``Group_EurAsia``)."""
     df, name = _wide_frame(table, None)
     for col in (id_column, column):
         if col not in df.columns:
-            raise DataError([Issue(name, 1, None, "missing-column", f"no {col!r} column", (),
-                                   "error", "data")], summary=f"{name}: no {col!r} column")
+            raise DataError(
+                [Issue(name, 1, None, "missing-column", f"no {col!r} column", (), "error", "data")],
+                summary=f"{name}: no {col!r} column",
+            )
     out: dict[str, str] = {}
     for code, group in zip(df[id_column].to_list(), df[column].to_list(), strict=True):
         text = clean(group)

@@ -87,8 +87,11 @@ class TableSource(_Model):
 
     def provenance(self) -> dict[str, str]:
         """Provenance given for the whole file, a default for each of its values."""
-        given = (("source", self.source), ("confidence", self.confidence),
-                 ("recorded_by", self.recorded_by))
+        given = (
+            ("source", self.source),
+            ("confidence", self.confidence),
+            ("recorded_by", self.recorded_by),
+        )
         return {k: v for k, v in given if v is not None}
 
 
@@ -166,8 +169,18 @@ def _read_config(root: Path) -> tuple[WorkspaceConfig, YamlDoc]:
     path = root / CONFIG_NAME if root.is_dir() else root
     if not path.exists():
         raise DataError(
-            [Issue(str(path), None, None, "file-not-found", f"no {CONFIG_NAME}: {_WORKSPACE_NEEDS}",
-                   (), "error", "data")],
+            [
+                Issue(
+                    str(path),
+                    None,
+                    None,
+                    "file-not-found",
+                    f"no {CONFIG_NAME}: {_WORKSPACE_NEEDS}",
+                    (),
+                    "error",
+                    "data",
+                )
+            ],
             summary=f"{path}: not a workspace",
         )
     text, name, issues = read_text(path)
@@ -189,28 +202,45 @@ def _read_config(root: Path) -> tuple[WorkspaceConfig, YamlDoc]:
             summary=f"{name}: invalid workspace file",
         )
     if doc.data is not None and not isinstance(doc.data, dict):
-        raise DataError([Issue(name, 1, 1, "invalid-type",
-                               "ovm.yaml is a mapping of fields (rubric:, missions:, ...): "
-                               "write one field a line", (), "error", "data")],
-                        summary=f"{name}: invalid workspace file")
+        raise DataError(
+            [
+                Issue(
+                    name,
+                    1,
+                    1,
+                    "invalid-type",
+                    "ovm.yaml is a mapping of fields (rubric:, missions:, ...): "
+                    "write one field a line",
+                    (),
+                    "error",
+                    "data",
+                )
+            ],
+            summary=f"{name}: invalid workspace file",
+        )
     try:
         return WorkspaceConfig.model_validate(doc.data or {}), doc
     except ValidationError as exc:
-        raise DataError(_config_issues(doc, name, exc.errors()),
-                        summary=f"{name}: invalid workspace file") from None
+        raise DataError(
+            _config_issues(doc, name, exc.errors()), summary=f"{name}: invalid workspace file"
+        ) from None
 
 
 def _config_issues(doc: YamlDoc, name: str, errors: list[Any]) -> list[Issue]:
     """Located issues from pydantic's errors, without the noise of the path-or-mapping union."""
-    tagged = {tuple(e["loc"][: e["loc"].index("TableSource")]) for e in errors
-              if "TableSource" in e["loc"]}
+    tagged = {
+        tuple(e["loc"][: e["loc"].index("TableSource")])
+        for e in errors
+        if "TableSource" in e["loc"]
+    }
     out = []
     for err in errors:
         raw = tuple(err["loc"])
         if "str" in raw and tuple(raw[: raw.index("str")]) in tagged:
             continue  # the entry is a mapping: that it is not also a path says nothing
         loc = tuple(
-            p for p in raw
+            p
+            for p in raw
             if not (isinstance(p, str) and "[" in p) and p not in ("TableSource", "str")
         )
         code = {"missing": "missing-field", "extra_forbidden": "unknown-field"}.get(
@@ -225,8 +255,18 @@ def _config_issues(doc: YamlDoc, name: str, errors: list[Any]) -> list[Issue]:
             pos = doc.positions.find(loc)
             if code == "invalid-value":
                 msg += ": " + _fix_of(loc)
-        out.append(Issue(name, pos[0] if pos else None, pos[1] if pos else None, code, msg,
-                         loc, "error", "data"))
+        out.append(
+            Issue(
+                name,
+                pos[0] if pos else None,
+                pos[1] if pos else None,
+                code,
+                msg,
+                loc,
+                "error",
+                "data",
+            )
+        )
     return out
 
 
@@ -250,8 +290,9 @@ def _fix_of(loc: tuple[Any, ...]) -> str:
     return {
         "layout": "write plain, kobo or odk",
         "simulated": "write yes or no",
-        "confidence": "write high, medium or low" if len(loc) > 2 else "write a number "
-        "between 0 and 1 (0.95)",
+        "confidence": "write high, medium or low"
+        if len(loc) > 2
+        else "write a number between 0 and 1 (0.95)",
         "seed": "write a whole number >= 0",
         "bootstrap": "write a whole number from 0 to 100000",
     }.get(last, "correct the value")
@@ -335,9 +376,19 @@ def _check_sources(config: WorkspaceConfig, doc: YamlDoc, base: Path) -> None:
         if not p.is_file():
             if key == ("missions",) and "missions" not in (doc.data or {}):
                 line, col = None, None  # the default name, written nowhere
-            issues.append(Issue(doc.file, line, col, "file-not-found",
-                                f"{rel!r} does not exist (relative to {base}): correct the path "
-                                "or add the file", key, "error", "data"))
+            issues.append(
+                Issue(
+                    doc.file,
+                    line,
+                    col,
+                    "file-not-found",
+                    f"{rel!r} does not exist (relative to {base}): correct the path "
+                    "or add the file",
+                    key,
+                    "error",
+                    "data",
+                )
+            )
             continue
         sheet = None
         if len(key) >= 2 and isinstance(key[1], int):
@@ -347,10 +398,19 @@ def _check_sources(config: WorkspaceConfig, doc: YamlDoc, base: Path) -> None:
         first = seen_path.get(resolved) or seen_digest.get(digest)
         if first is not None:
             fline = at(first)[0]
-            issues.append(Issue(doc.file, line, col, "duplicate-source",
-                                f"{rel!r} is the same file (or the same content) as the one named "
-                                f"at line {fline}: remove one of the two entries", key, "error",
-                                "data"))
+            issues.append(
+                Issue(
+                    doc.file,
+                    line,
+                    col,
+                    "duplicate-source",
+                    f"{rel!r} is the same file (or the same content) as the one named "
+                    f"at line {fline}: remove one of the two entries",
+                    key,
+                    "error",
+                    "data",
+                )
+            )
             continue
         seen_path[resolved] = key
         seen_digest[digest] = key
@@ -408,8 +468,9 @@ def load_observations(
     stat_values: dict[str, dict[str, Datum]] = {}
     for src in statistics or []:
         prov = src.provenance()
-        values, rep, rej, iss = load_statistics(Path(src.path), rubric, mission_list, prov,
-                                                sheet=src.sheet)
+        values, rep, rej, iss = load_statistics(
+            Path(src.path), rubric, mission_list, prov, sheet=src.sheet
+        )
         files.append(rep)
         rejected.extend(rej)
         fatal += [i for i in iss if i.severity == "error"]
@@ -480,8 +541,9 @@ def load_observations(
     for src in checklists or []:
         # A plain layout's single-choice answers are cleaned while they are coded.
         verbatim = verbatim_columns(rubric) if src.layout == "plain" else set()
-        df, iss, name = read_named_table(Path(src.path), sheet=src.sheet, verbatim=verbatim,
-                                         export=src.layout != "plain")
+        df, iss, name = read_named_table(
+            Path(src.path), sheet=src.sheet, verbatim=verbatim, export=src.layout != "plain"
+        )
         fatal += [i for i in iss if i.severity == "error"]
         warnings += [i for i in iss if i.severity != "error"]
         if df is None:
@@ -489,8 +551,15 @@ def load_observations(
         if src.layout != "plain":
             from ovm.data.exports import validate_export
 
-            load = validate_export(df, rubric, ids, name, src.layout, simulated=src.simulated,
-                                   mission_names={m.id: m.name for m in mission_list})
+            load = validate_export(
+                df,
+                rubric,
+                ids,
+                name,
+                src.layout,
+                simulated=src.simulated,
+                mission_names={m.id: m.name for m in mission_list},
+            )
         else:
             load = validate_sites(df, rubric, ids, name, simulated=src.simulated)
         files.append(load.report)

@@ -44,9 +44,15 @@ TIMEOUT = 60.0
 
 ODK_ID, ODK_TIME, ODK_REVIEW = "KEY", "SubmissionDate", "ReviewState"
 KOBO_ID, KOBO_TIME, KOBO_REVIEW = "_uuid", "_submission_time", "_validation_status"
-_ODK_SYSTEM = {"submissionDate": ODK_TIME, "reviewState": ODK_REVIEW,
-               "formVersion": "FormVersion", "submitterName": "SubmitterName",
-               "submitterId": "SubmitterID", "deviceId": "DeviceID", "edits": "Edits"}
+_ODK_SYSTEM = {
+    "submissionDate": ODK_TIME,
+    "reviewState": ODK_REVIEW,
+    "formVersion": "FormVersion",
+    "submitterName": "SubmitterName",
+    "submitterId": "SubmitterID",
+    "deviceId": "DeviceID",
+    "edits": "Edits",
+}
 _DROPPED = (urllib.error.URLError, ConnectionError, http.client.HTTPException, TimeoutError)
 
 
@@ -66,8 +72,10 @@ class PullResult:
 
     def describe(self) -> str:
         """One line for the terminal."""
-        return (f"{self.file}: {self.new} new submission(s) from {self.server}, "
-                f"{self.known} already pulled, {self.review_changes} review state(s) changed")
+        return (
+            f"{self.file}: {self.new} new submission(s) from {self.server}, "
+            f"{self.known} already pulled, {self.review_changes} review state(s) changed"
+        )
 
 
 def _issue(where: str, code: str, message: str) -> Issue:
@@ -76,27 +84,39 @@ def _issue(where: str, code: str, message: str) -> Issue:
 
 def credentials(url: str, kind: str) -> dict[str, str]:
     """The credentials for a server: from the environment, else the user's credentials file."""
-    env = ({"email": os.environ.get("OVM_ODK_EMAIL"),
-            "password": os.environ.get("OVM_ODK_PASSWORD")}
-           if kind == "odk" else {"token": os.environ.get("OVM_KOBO_TOKEN")})
+    env = (
+        {"email": os.environ.get("OVM_ODK_EMAIL"), "password": os.environ.get("OVM_ODK_PASSWORD")}
+        if kind == "odk"
+        else {"token": os.environ.get("OVM_KOBO_TOKEN")}
+    )
     if all(env.values()):
         return {k: str(v) for k, v in env.items()}
-    path = Path(os.environ.get("OVM_CREDENTIALS")
-                or Path.home() / ".config" / "ovm" / "credentials.toml")
+    path = Path(
+        os.environ.get("OVM_CREDENTIALS") or Path.home() / ".config" / "ovm" / "credentials.toml"
+    )
     if path.is_file():
         try:
             table = tomllib.loads(path.read_text(encoding="utf-8"))
         except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-            raise PullError([_issue(str(path), "invalid-credentials-file", str(exc)[:200])],
-                            summary=f"{path}: cannot read the credentials") from None
+            raise PullError(
+                [_issue(str(path), "invalid-credentials-file", str(exc)[:200])],
+                summary=f"{path}: cannot read the credentials",
+            ) from None
         found = table.get(url.rstrip("/")) or table.get(url.rstrip("/") + "/")
         if isinstance(found, dict) and all(found.get(k) for k in env):
             return {k: str(found[k]) for k in env}
-    names = ("OVM_ODK_EMAIL and OVM_ODK_PASSWORD" if kind == "odk" else "OVM_KOBO_TOKEN")
-    raise PullError([_issue(url, "missing-credentials",
-                            f"no credentials for {url}: set {names}, or add them under "
-                            f"[\"{url.rstrip('/')}\"] in {path}")],
-                    summary=f"{url}: no credentials")
+    names = "OVM_ODK_EMAIL and OVM_ODK_PASSWORD" if kind == "odk" else "OVM_KOBO_TOKEN"
+    raise PullError(
+        [
+            _issue(
+                url,
+                "missing-credentials",
+                f"no credentials for {url}: set {names}, or add them under "
+                f'["{url.rstrip("/")}"] in {path}',
+            )
+        ],
+        summary=f"{url}: no credentials",
+    )
 
 
 class _Client:
@@ -121,23 +141,41 @@ class _Client:
                 return json.loads(raw.decode("utf-8"))
             except urllib.error.HTTPError as exc:
                 if exc.code in (401, 403):
-                    raise PullError([_issue(self.base, "auth-failed",
-                                            f"the server refused the credentials (HTTP "
-                                            f"{exc.code})")],
-                                    summary=f"{self.base}: authentication failed") from None
+                    raise PullError(
+                        [
+                            _issue(
+                                self.base,
+                                "auth-failed",
+                                f"the server refused the credentials (HTTP {exc.code})",
+                            )
+                        ],
+                        summary=f"{self.base}: authentication failed",
+                    ) from None
                 if exc.code < 500:
-                    raise PullError([_issue(self.base, "server-error",
-                                            f"HTTP {exc.code} for {_path_of(full)}")],
-                                    summary=f"{self.base}: the server said no") from None
+                    raise PullError(
+                        [
+                            _issue(
+                                self.base, "server-error", f"HTTP {exc.code} for {_path_of(full)}"
+                            )
+                        ],
+                        summary=f"{self.base}: the server said no",
+                    ) from None
                 last = f"HTTP {exc.code}"
             except _DROPPED as exc:
                 last = type(exc).__name__
             except (json.JSONDecodeError, UnicodeDecodeError):
                 last = "a reply that is not JSON"
-        raise PullError([_issue(self.base, "connection-lost",
-                                f"{_path_of(full)}: {last} after {ATTEMPTS} attempts; nothing "
-                                "was written, pull again")],
-                        summary=f"{self.base}: the download did not finish")
+        raise PullError(
+            [
+                _issue(
+                    self.base,
+                    "connection-lost",
+                    f"{_path_of(full)}: {last} after {ATTEMPTS} attempts; nothing "
+                    "was written, pull again",
+                )
+            ],
+            summary=f"{self.base}: the download did not finish",
+        )
 
 
 def _path_of(url: str) -> str:
@@ -149,12 +187,15 @@ def _path_of(url: str) -> str:
 
 def _odk_client(src: PullSource) -> _Client:
     creds = credentials(src.url, "odk")
-    session = _Client(src.url, {}).get("/v1/sessions", {"email": creds["email"],
-                                                        "password": creds["password"]})
+    session = _Client(src.url, {}).get(
+        "/v1/sessions", {"email": creds["email"], "password": creds["password"]}
+    )
     token = session.get("token") if isinstance(session, dict) else None
     if not token:
-        raise PullError([_issue(src.url, "auth-failed", "no session token in the reply")],
-                        summary=f"{src.url}: authentication failed")
+        raise PullError(
+            [_issue(src.url, "auth-failed", "no session token in the reply")],
+            summary=f"{src.url}: authentication failed",
+        )
     return _Client(src.url, {"Authorization": f"Bearer {token}"})
 
 
@@ -198,8 +239,10 @@ def _pull_odk(src: PullSource, since: str | None) -> tuple[list[dict[str, str]],
     if since:
         query["$filter"] = f"__system/submissionDate ge {since}"
     new = [_flatten_odk(s) for s in _odata(client, src, query)]
-    states = {str(s.get("__id")): str((s.get("__system") or {}).get("reviewState") or "")
-              for s in _odata(client, src, {"$select": "__id,__system"})}
+    states = {
+        str(s.get("__id")): str((s.get("__system") or {}).get("reviewState") or "")
+        for s in _odata(client, src, {"$select": "__id,__system"})
+    }
     return new, states
 
 
@@ -222,10 +265,13 @@ def _flatten_kobo(sub: Mapping[str, Any]) -> dict[str, str]:
     return out
 
 
-def _kobo_pages(client: _Client, src: PullSource,
-                params: dict[str, str]) -> Iterator[dict[str, Any]]:
-    url: str | None = (f"/api/v2/assets/{urllib.parse.quote(str(src.asset))}/data/?"
-                       + urllib.parse.urlencode({"format": "json", "limit": PAGE, **params}))
+def _kobo_pages(
+    client: _Client, src: PullSource, params: dict[str, str]
+) -> Iterator[dict[str, Any]]:
+    url: str | None = (
+        f"/api/v2/assets/{urllib.parse.quote(str(src.asset))}/data/?"
+        + urllib.parse.urlencode({"format": "json", "limit": PAGE, **params})
+    )
     while url is not None:
         page = client.get(url)
         yield from (page.get("results", []) if isinstance(page, dict) else [])
@@ -240,8 +286,10 @@ def _pull_kobo(src: PullSource, since: str | None) -> tuple[list[dict[str, str]]
         params["query"] = json.dumps({KOBO_TIME: {"$gte": since}})
     new = [_flatten_kobo(s) for s in _kobo_pages(client, src, params)]
     fields = {"fields": json.dumps([KOBO_ID, KOBO_REVIEW])}
-    states = {str(s.get(KOBO_ID)): _flatten_kobo(s).get(KOBO_REVIEW, "")
-              for s in _kobo_pages(client, src, fields)}
+    states = {
+        str(s.get(KOBO_ID)): _flatten_kobo(s).get(KOBO_REVIEW, "")
+        for s in _kobo_pages(client, src, fields)
+    }
     return new, states
 
 
@@ -262,8 +310,9 @@ def pull_source(root: Path, path: str, src: PullSource) -> PullResult:
     from ovm.files import write_atomic
 
     target = root / path
-    id_col, time_col, review_col = ((ODK_ID, ODK_TIME, ODK_REVIEW) if src.server == "odk"
-                                    else (KOBO_ID, KOBO_TIME, KOBO_REVIEW))
+    id_col, time_col, review_col = (
+        (ODK_ID, ODK_TIME, ODK_REVIEW) if src.server == "odk" else (KOBO_ID, KOBO_TIME, KOBO_REVIEW)
+    )
     header, rows = _read(target)
     times = [r.get(time_col) or "" for r in rows]
     since = max(times) if any(times) else None

@@ -40,8 +40,12 @@ def _num(x: float) -> str:
 
 def _bounds(var: Variable) -> tuple[float | None, float | None]:
     lo, hi = var.minimum, var.maximum
-    fixed = {"count": (0.0, None), "share": (0.0, 1.0), "percent": (0.0, 100.0),
-             "boolean": (0.0, 1.0)}.get(var.type)
+    fixed = {
+        "count": (0.0, None),
+        "share": (0.0, 1.0),
+        "percent": (0.0, 100.0),
+        "boolean": (0.0, 1.0),
+    }.get(var.type)
     if fixed:
         lo = fixed[0] if lo is None else max(lo, fixed[0])
         if fixed[1] is not None:
@@ -74,8 +78,9 @@ def _indicator_note(node: Qualitative, langs: Sequence[str]) -> str:
     if node.question:
         lines.append(pick(node.question, langs[0]))
     if isinstance(node, LevelsIndicator):
-        lines += [f"{lv.key}: {pick(lv.descriptor, langs[0])} (score {lv.score:g})"
-                  for lv in node.levels]
+        lines += [
+            f"{lv.key}: {pick(lv.descriptor, langs[0])} (score {lv.score:g})" for lv in node.levels
+        ]
     else:
         lines += [f"{a}: score {node.score_of(a):g}" for a in node.answers()]
     if node.allow_na:
@@ -84,8 +89,9 @@ def _indicator_note(node: Qualitative, langs: Sequence[str]) -> str:
     return "\n".join(lines)
 
 
-def build_template(rubric: Rubric, missions: Sequence[Mission], *,
-                   languages: Sequence[str] | None = None) -> Any:
+def build_template(
+    rubric: Rubric, missions: Sequence[Mission], *, languages: Sequence[str] | None = None
+) -> Any:
     """An openpyxl Workbook to fill in with the missions' mission-level data.
 
     Cells already given in the missions file are marked with a comment (fill them in only
@@ -135,9 +141,15 @@ def build_template(rubric: Rubric, missions: Sequence[Mission], *,
 
     def dropdown(ws: Any, col: int, formula: str, strict: bool, prompt: str) -> None:
         letter = get_column_letter(col)
-        dv = DataValidation(type="list", formula1=formula, allow_blank=True,
-                            showErrorMessage=True, errorStyle="stop" if strict else "warning",
-                            error=prompt[:255], errorTitle="ovm")
+        dv = DataValidation(
+            type="list",
+            formula1=formula,
+            allow_blank=True,
+            showErrorMessage=True,
+            errorStyle="stop" if strict else "warning",
+            error=prompt[:255],
+            errorTitle="ovm",
+        )
         ws.add_data_validation(dv)
         dv.add(f"{letter}2:{letter}{last}")
 
@@ -145,12 +157,15 @@ def build_template(rubric: Rubric, missions: Sequence[Mission], *,
         header(ws, 1, "mission", "mission id (do not change)")
         for r, m in enumerate(missions, start=2):
             cell = ws.cell(row=r, column=1, value=safe_cell(m.id))
-            cell.comment = comment(f"{m.title(langs[0])}\n{m.country}, {m.election.type} "
-                                   f"{m.election.date.isoformat()}, round {m.election.round}")
+            cell.comment = comment(
+                f"{m.title(langs[0])}\n{m.country}, {m.election.type} "
+                f"{m.election.date.isoformat()}, round {m.election.round}"
+            )
         ws.freeze_panes = "B2"
 
-    def data_columns(ws: Any, col: int, name: str, note: str, given: set[str],
-                     already: str, what: str) -> None:
+    def data_columns(
+        ws: Any, col: int, name: str, note: str, given: set[str], already: str, what: str
+    ) -> None:
         """A value column (cells given in the missions file greyed), its source and
         confidence columns."""
         header(ws, col, name, note)
@@ -158,8 +173,9 @@ def build_template(rubric: Rubric, missions: Sequence[Mission], *,
             if m.id in given:
                 cell = ws.cell(row=r, column=col)
                 cell.fill = given_fill
-                cell.comment = comment(f"already {already} in the missions file for {m.id}; "
-                                       "leave empty")
+                cell.comment = comment(
+                    f"already {already} in the missions file for {m.id}; leave empty"
+                )
         header(ws, col + 1, f"{name}__source", f"where the {what} comes from")
         header(ws, col + 2, f"{name}__confidence", "high, medium or low")
         dropdown(ws, col + 2, confidence_list, True, "high, medium or low")
@@ -167,27 +183,48 @@ def build_template(rubric: Rubric, missions: Sequence[Mission], *,
     missions_column(ws_vars)
     for i, var in enumerate(template_variables(rubric)):
         col = 2 + 3 * i
-        data_columns(ws_vars, col, var.name, _variable_note(var, langs),
-                     {m.id for m in missions if var.name in m.values}, "given", "value")
+        data_columns(
+            ws_vars,
+            col,
+            var.name,
+            _variable_note(var, langs),
+            {m.id for m in missions if var.name in m.values},
+            "given",
+            "value",
+        )
         _numeric_validation(ws_vars, col, var, last, DataValidation)
 
     missions_column(ws_ans)
     for i, node in enumerate(qualitative_indicators(rubric)):
         col = 2 + 3 * i
         allowed = allowed_answers(node)
-        data_columns(ws_ans, col, node.id, _indicator_note(node, langs),
-                     {m.id for m in missions if node.id in m.answers}, "answered", "answer")
+        data_columns(
+            ws_ans,
+            col,
+            node.id,
+            _indicator_note(node, langs),
+            {m.id for m in missions if node.id in m.answers},
+            "answered",
+            "answer",
+        )
         dropdown(ws_ans, col, list_range(allowed), True, "one of: " + ", ".join(allowed))
     ws_lists.sheet_state = "hidden"
 
     about = [
-        ("rubric", rubric.id), ("version", rubric.version), ("sha256", rubric.digest()),
+        ("rubric", rubric.id),
+        ("version", rubric.version),
+        ("sha256", rubric.digest()),
         ("title", pick(rubric.title, langs[0])),
-        ("variables", "one row per mission; empty = missing, na = not applicable; "
-                      "load it as a statistics file of the workspace"),
+        (
+            "variables",
+            "one row per mission; empty = missing, na = not applicable; "
+            "load it as a statistics file of the workspace",
+        ),
         ("answers", "one row per mission; pick an answer from the list; empty = missing"),
-        ("provenance", "<column>__source: where it comes from; <column>__confidence: "
-                       "high, medium or low"),
+        (
+            "provenance",
+            "<column>__source: where it comes from; <column>__confidence: high, medium or low",
+        ),
     ]
     for r, (k, v) in enumerate(about, start=1):
         ws_about.cell(row=r, column=1, value=safe_cell(k)).font = bold
@@ -220,9 +257,13 @@ def _numeric_validation(ws: Any, col: int, var: Variable, last: int, dv_class: A
     dv.add(f"{letter}2:{letter}{last}")
 
 
-def write_template(workspace: str | Path, output: str | Path, *,
-                   rubric: Rubric | str | Path | None = None,
-                   languages: Sequence[str] | None = None) -> Path:
+def write_template(
+    workspace: str | Path,
+    output: str | Path,
+    *,
+    rubric: Rubric | str | Path | None = None,
+    languages: Sequence[str] | None = None,
+) -> Path:
     """Write the data template of a workspace (its rubric and missions) to an XLSX file.
 
     Only ``ovm.yaml`` and the missions file are read, so data files may not exist yet.
@@ -231,12 +272,16 @@ def write_template(workspace: str | Path, output: str | Path, *,
     root = Path(workspace)
     config = read_config(root)
     base = root if root.is_dir() else root.parent
-    rb = rubric if isinstance(rubric, Rubric) else resolve_rubric(
-        rubric if rubric is not None else config.rubric, base)
+    rb = (
+        rubric
+        if isinstance(rubric, Rubric)
+        else resolve_rubric(rubric if rubric is not None else config.rubric, base)
+    )
     missions, issues = load_missions(base / config.missions, rb)
     errors = [i for i in issues if i.severity == "error"]
     if errors:
-        raise DataError(errors, summary=f"{base / config.missions}: invalid missions file "
-                                        f"(see {CONFIG_NAME})")
+        raise DataError(
+            errors, summary=f"{base / config.missions}: invalid missions file (see {CONFIG_NAME})"
+        )
     wb = build_template(rb, missions, languages=languages)
     return write_atomic(output, workbook_bytes(wb))

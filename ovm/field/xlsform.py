@@ -42,56 +42,103 @@ _T = dict[str, str]
 
 VISIT_LABELS: dict[str, _T] = {
     "mission": {"en": "Mission", "es": "Misión", "fr": "Mission", "pt": "Missão"},
-    "site": {"en": "Polling place (identifier)", "es": "Local de votación (identificador)",
-             "fr": "Bureau de vote (identifiant)", "pt": "Local de votação (identificador)"},
-    "site_country": {"en": "Country of the polling place", "es": "País del local de votación",
-                     "fr": "Pays du bureau de vote", "pt": "País do local de votação"},
+    "site": {
+        "en": "Polling place (identifier)",
+        "es": "Local de votación (identificador)",
+        "fr": "Bureau de vote (identifiant)",
+        "pt": "Local de votação (identificador)",
+    },
+    "site_country": {
+        "en": "Country of the polling place",
+        "es": "País del local de votación",
+        "fr": "Pays du bureau de vote",
+        "pt": "País do local de votação",
+    },
     "site_city": {"en": "City", "es": "Ciudad", "fr": "Ville", "pt": "Cidade"},
-    "observer": {"en": "Observer", "es": "Observador/a", "fr": "Observateur/trice",
-                 "pt": "Observador/a"},
-    "visited_at": {"en": "Time of the visit", "es": "Hora de la visita",
-                   "fr": "Heure de la visite", "pt": "Hora da visita"},
+    "observer": {
+        "en": "Observer",
+        "es": "Observador/a",
+        "fr": "Observateur/trice",
+        "pt": "Observador/a",
+    },
+    "visited_at": {
+        "en": "Time of the visit",
+        "es": "Hora de la visita",
+        "fr": "Heure de la visite",
+        "pt": "Hora da visita",
+    },
     "notes": {"en": "Notes", "es": "Notas", "fr": "Notes", "pt": "Notas"},
 }
 VISIT_HINTS: dict[str, _T] = {
-    "mission": {"en": "The mission id, e.g. mex-2024", "es": "El identificador de la misión, "
-                "p. ej. mex-2024", "fr": "L'identifiant de la mission, p. ex. mex-2024",
-                "pt": "O identificador da missão, p. ex. mex-2024"},
-    "site_country": {"en": "ISO 3166 alpha-3 code, e.g. USA", "es": "Código ISO 3166 alfa-3, "
-                     "p. ej. USA", "fr": "Code ISO 3166 alpha-3, p. ex. USA",
-                     "pt": "Código ISO 3166 alfa-3, p. ex. USA"},
-    "notes": {"en": "What you saw that the answers do not say",
-              "es": "Lo que vio y las respuestas no dicen",
-              "fr": "Ce que vous avez vu et que les réponses ne disent pas",
-              "pt": "O que viu e as respostas não dizem"},
+    "mission": {
+        "en": "The mission id, e.g. mex-2024",
+        "es": "El identificador de la misión, p. ej. mex-2024",
+        "fr": "L'identifiant de la mission, p. ex. mex-2024",
+        "pt": "O identificador da missão, p. ex. mex-2024",
+    },
+    "site_country": {
+        "en": "ISO 3166 alpha-3 code, e.g. USA",
+        "es": "Código ISO 3166 alfa-3, p. ej. USA",
+        "fr": "Code ISO 3166 alpha-3, p. ex. USA",
+        "pt": "Código ISO 3166 alfa-3, p. ex. USA",
+    },
+    "notes": {
+        "en": "What you saw that the answers do not say",
+        "es": "Lo que vio y las respuestas no dicen",
+        "fr": "Ce que vous avez vu et que les réponses ne disent pas",
+        "pt": "O que viu e as respostas não dizem",
+    },
 }
-NA_LABEL: _T = {"en": "Not applicable", "es": "No aplica", "fr": "Sans objet",
-                "pt": "Não se aplica"}
+NA_LABEL: _T = {
+    "en": "Not applicable",
+    "es": "No aplica",
+    "fr": "Sans objet",
+    "pt": "Não se aplica",
+}
 APPLIES_LABEL: _T = {"en": "Applies", "es": "Aplica", "fr": "S'applique", "pt": "Aplica-se"}
-GATE_LABEL: _T = {"en": "Does this apply here? {q}", "es": "¿Aplica aquí? {q}",
-                  "fr": "Cela s'applique-t-il ici ? {q}", "pt": "Aplica-se aqui? {q}"}
+GATE_LABEL: _T = {
+    "en": "Does this apply here? {q}",
+    "es": "¿Aplica aquí? {q}",
+    "fr": "Cela s'applique-t-il ici ? {q}",
+    "pt": "Aplica-se aqui? {q}",
+}
 _MSG: dict[str, _T] = {
-    "between": {"en": "Enter a number from {lo} to {hi}", "es": "Introduzca un número entre {lo} "
-                "y {hi}", "fr": "Saisissez un nombre entre {lo} et {hi}",
-                "pt": "Introduza um número entre {lo} e {hi}"},
-    "min": {"en": "Enter a number of at least {lo}", "es": "Introduzca un número mayor o igual "
-            "que {lo}", "fr": "Saisissez un nombre d'au moins {lo}",
-            "pt": "Introduza um número de pelo menos {lo}"},
-    "max": {"en": "Enter a number of at most {hi}", "es": "Introduzca un número menor o igual "
-            "que {hi}", "fr": "Saisissez un nombre d'au plus {hi}",
-            "pt": "Introduza um número de no máximo {hi}"},
-    "na_alone": {"en": "'Not applicable' cannot be combined with other answers",
-                 "es": "'No aplica' no puede combinarse con otras respuestas",
-                 "fr": "« Sans objet » ne peut pas être combiné avec d'autres réponses",
-                 "pt": "'Não se aplica' não pode ser combinado com outras respostas"},
-    "country": {"en": "Three capital letters (ISO 3166 alpha-3), e.g. USA",
-                "es": "Tres letras mayúsculas (ISO 3166 alfa-3), p. ej. USA",
-                "fr": "Trois lettres majuscules (ISO 3166 alpha-3), p. ex. USA",
-                "pt": "Três letras maiúsculas (ISO 3166 alfa-3), p. ex. USA"},
-    "mission": {"en": "Lowercase letters, digits, '.', '_' or '-', e.g. mex-2024",
-                "es": "Minúsculas, dígitos, '.', '_' o '-', p. ej. mex-2024",
-                "fr": "Minuscules, chiffres, '.', '_' ou '-', p. ex. mex-2024",
-                "pt": "Minúsculas, dígitos, '.', '_' ou '-', p. ex. mex-2024"},
+    "between": {
+        "en": "Enter a number from {lo} to {hi}",
+        "es": "Introduzca un número entre {lo} y {hi}",
+        "fr": "Saisissez un nombre entre {lo} et {hi}",
+        "pt": "Introduza um número entre {lo} e {hi}",
+    },
+    "min": {
+        "en": "Enter a number of at least {lo}",
+        "es": "Introduzca un número mayor o igual que {lo}",
+        "fr": "Saisissez un nombre d'au moins {lo}",
+        "pt": "Introduza um número de pelo menos {lo}",
+    },
+    "max": {
+        "en": "Enter a number of at most {hi}",
+        "es": "Introduzca un número menor o igual que {hi}",
+        "fr": "Saisissez un nombre d'au plus {hi}",
+        "pt": "Introduza um número de no máximo {hi}",
+    },
+    "na_alone": {
+        "en": "'Not applicable' cannot be combined with other answers",
+        "es": "'No aplica' no puede combinarse con otras respuestas",
+        "fr": "« Sans objet » ne peut pas être combiné avec d'autres réponses",
+        "pt": "'Não se aplica' não pode ser combinado com outras respostas",
+    },
+    "country": {
+        "en": "Three capital letters (ISO 3166 alpha-3), e.g. USA",
+        "es": "Tres letras mayúsculas (ISO 3166 alfa-3), p. ej. USA",
+        "fr": "Trois lettres majuscules (ISO 3166 alpha-3), p. ex. USA",
+        "pt": "Três letras maiúsculas (ISO 3166 alfa-3), p. ex. USA",
+    },
+    "mission": {
+        "en": "Lowercase letters, digits, '.', '_' or '-', e.g. mex-2024",
+        "es": "Minúsculas, dígitos, '.', '_' o '-', p. ej. mex-2024",
+        "fr": "Minuscules, chiffres, '.', '_' ou '-', p. ex. mex-2024",
+        "pt": "Minúsculas, dígitos, '.', '_' ou '-', p. ex. mex-2024",
+    },
 }
 
 
@@ -177,8 +224,19 @@ def _col_rank(col: str, order: Sequence[str]) -> tuple[int, str]:
     return (order.index(base) if base in order else len(order), col)
 
 
-_SURVEY_ORDER = ("type", "name", "label", "hint", "required", "required_message", "relevant",
-                 "constraint", "constraint_message", "appearance", "calculation")
+_SURVEY_ORDER = (
+    "type",
+    "name",
+    "label",
+    "hint",
+    "required",
+    "required_message",
+    "relevant",
+    "constraint",
+    "constraint_message",
+    "appearance",
+    "calculation",
+)
 
 
 def _texts(prefix: str, text: dict[str, str], langs: Sequence[str]) -> dict[str, str]:
@@ -190,11 +248,15 @@ def _range(q: ChecklistIndicator, langs: Sequence[str]) -> dict[str, str]:
     if lo is None and hi is None:
         return {}
     parts = ([f". >= {_num(lo)}"] if lo is not None else []) + (
-        [f". <= {_num(hi)}"] if hi is not None else [])
+        [f". <= {_num(hi)}"] if hi is not None else []
+    )
     kind = "between" if lo is not None and hi is not None else ("min" if lo is not None else "max")
-    msg = {lang: pick(_MSG[kind], lang).format(lo=_num(lo) if lo is not None else "",
-                                               hi=_num(hi) if hi is not None else "")
-           for lang in langs}
+    msg = {
+        lang: pick(_MSG[kind], lang).format(
+            lo=_num(lo) if lo is not None else "", hi=_num(hi) if hi is not None else ""
+        )
+        for lang in langs
+    }
     return {"constraint": " and ".join(parts), **_texts("constraint_message", msg, langs)}
 
 
@@ -216,14 +278,27 @@ def _reserved_issues(rubric: Rubric) -> list[Issue]:
     for fam, qs in checklist_families(rubric):
         for node in (fam, *qs):
             if field_name(node.id) in reserved:
-                issues.append(Issue(f"<rubric {rubric.id}>", None, None, "reserved-name",
-                                    f"{node.id!r} is a name the observer form uses for the visit",
-                                    (), "error", "rubric"))
+                issues.append(
+                    Issue(
+                        f"<rubric {rubric.id}>",
+                        None,
+                        None,
+                        "reserved-name",
+                        f"{node.id!r} is a name the observer form uses for the visit",
+                        (),
+                        "error",
+                        "rubric",
+                    )
+                )
     return issues
 
 
-def build_form(rubric: Rubric, *, languages: Sequence[str] | None = None,
-               missions: Sequence[tuple[str, dict[str, str] | str]] = ()) -> XLSForm:
+def build_form(
+    rubric: Rubric,
+    *,
+    languages: Sequence[str] | None = None,
+    missions: Sequence[tuple[str, dict[str, str] | str]] = (),
+) -> XLSForm:
     """The observer checklist of a rubric as an XLSForm.
 
     ``languages`` defaults to the rubric's; ``missions`` (id, name) pairs make the mission
@@ -251,11 +326,21 @@ def build_form(rubric: Rubric, *, languages: Sequence[str] | None = None,
                 names = {"en": title} if isinstance(title, str) else title
                 choices.add(list_name=MISSIONS_LIST, name=mid, **label(names))
         elif name == "mission":
-            survey.add(type="text", required="yes", constraint=f"regex(., '{MISSION_ID_REGEX}')",
-                       **cells, **_texts("constraint_message", _MSG["mission"], langs))
+            survey.add(
+                type="text",
+                required="yes",
+                constraint=f"regex(., '{MISSION_ID_REGEX}')",
+                **cells,
+                **_texts("constraint_message", _MSG["mission"], langs),
+            )
         elif name == "site_country":
-            survey.add(type="text", required="yes", constraint=f"regex(., '{COUNTRY_REGEX}')",
-                       **cells, **_texts("constraint_message", _MSG["country"], langs))
+            survey.add(
+                type="text",
+                required="yes",
+                constraint=f"regex(., '{COUNTRY_REGEX}')",
+                **cells,
+                **_texts("constraint_message", _MSG["country"], langs),
+            )
         elif name == "visited_at":
             survey.add(type="dateTime", required="yes", **cells)
         else:
@@ -266,19 +351,30 @@ def build_form(rubric: Rubric, *, languages: Sequence[str] | None = None,
         for q in questions:
             _add_question(q, survey, choices, langs, lists_done)
         survey.add(type="end_group", name=field_name(fam.id))
-    survey.add(type="text", name="notes", appearance="multiline", **label(VISIT_LABELS["notes"]),
-               **_texts("hint", VISIT_HINTS["notes"], langs))
+    survey.add(
+        type="text",
+        name="notes",
+        appearance="multiline",
+        **label(VISIT_LABELS["notes"]),
+        **_texts("hint", VISIT_HINTS["notes"], langs),
+    )
     trace = (rubric.id, rubric.version, rubric.digest())
     for name, value in zip(TRACE_FIELDS, trace, strict=True):
         survey.add(type="calculate", name=name, calculation=_xpath_string(value))
     title = pick(rubric.title, langs[0])
     settings = (
         ("form_title", "form_id", "version", "default_language", "instance_name"),
-        (title, f"ovm-{rubric.id}", rubric.version, language_column(langs[0]),
-         "concat(${mission}, ' ', ${site})"),
+        (
+            title,
+            f"ovm-{rubric.id}",
+            rubric.version,
+            language_column(langs[0]),
+            "concat(${mission}, ' ', ${site})",
+        ),
     )
-    return XLSForm(survey.table(_SURVEY_ORDER),
-                   choices.table(("list_name", "name", "label")), settings)
+    return XLSForm(
+        survey.table(_SURVEY_ORDER), choices.table(("list_name", "name", "label")), settings
+    )
 
 
 def _xpath_string(value: str) -> str:
@@ -289,8 +385,13 @@ def _xpath_string(value: str) -> str:
     return "'" + value.replace("'", "") + "'"
 
 
-def _add_question(q: ChecklistIndicator, survey: _Sheet, choices: _Sheet, langs: Sequence[str],
-                  lists_done: set[str]) -> None:
+def _add_question(
+    q: ChecklistIndicator,
+    survey: _Sheet,
+    choices: _Sheet,
+    langs: Sequence[str],
+    lists_done: set[str],
+) -> None:
     name = field_name(q.id)
     required = "yes" if q.required else ""
     text = {**_texts("label", q.question, langs)}
@@ -300,25 +401,38 @@ def _add_question(q: ChecklistIndicator, survey: _Sheet, choices: _Sheet, langs:
         relevant = ""
         if has_gate(q):
             gate = gate_name(q)
-            survey.add(type=f"select_one {APPLIES_LIST}", name=gate, required=required,
-                       **{f"label__{language_column(lang)}": gate_label(q, lang)
-                          for lang in langs})
+            survey.add(
+                type=f"select_one {APPLIES_LIST}",
+                name=gate,
+                required=required,
+                **{f"label__{language_column(lang)}": gate_label(q, lang) for lang in langs},
+            )
             relevant = f"${{{gate}}} = 'yes'"
             if APPLIES_LIST not in lists_done:
                 lists_done.add(APPLIES_LIST)
-                choices.add(list_name=APPLIES_LIST, name="yes",
-                            **_texts("label", APPLIES_LABEL, langs))
-                choices.add(list_name=APPLIES_LIST, name=NA_CHOICE,
-                            **_texts("label", NA_LABEL, langs))
-        survey.add(type=q.answer_type, name=name, required=required, relevant=relevant,
-                   **text, **_range(q, langs))
+                choices.add(
+                    list_name=APPLIES_LIST, name="yes", **_texts("label", APPLIES_LABEL, langs)
+                )
+                choices.add(
+                    list_name=APPLIES_LIST, name=NA_CHOICE, **_texts("label", NA_LABEL, langs)
+                )
+        survey.add(
+            type=q.answer_type,
+            name=name,
+            required=required,
+            relevant=relevant,
+            **text,
+            **_range(q, langs),
+        )
         return
     lst = choice_list(q)
     kind = "select_multiple" if q.answer_type == "select_multiple" else "select_one"
     extra: dict[str, str] = {}
     if kind == "select_multiple" and q.not_applicable:
-        extra = {"constraint": f"not(selected(., '{NA_CHOICE}')) or count-selected(.) = 1",
-                 **_texts("constraint_message", _MSG["na_alone"], langs)}
+        extra = {
+            "constraint": f"not(selected(., '{NA_CHOICE}')) or count-selected(.) = 1",
+            **_texts("constraint_message", _MSG["na_alone"], langs),
+        }
     survey.add(type=f"{kind} {lst}", name=name, required=required, **text, **extra)
     if lst in lists_done:
         return
@@ -348,4 +462,3 @@ def write_form(form: XLSForm, path: str | Path) -> Path:
     out = Path(path)
     out.write_bytes(workbook_bytes(wb))
     return out
-

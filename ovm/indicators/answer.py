@@ -72,12 +72,18 @@ class AnswerKind(KindUnit[AnswerIndicator]):
         """Each answer with its score."""
         return "answer: " + ", ".join(f"{a}={node.score_of(a):g}" for a in node.answers())
 
-    def describe(self, node: AnswerIndicator, lang: str, rubric: Rubric, *,
-                 with_formula: bool = True) -> str:
+    def describe(
+        self, node: AnswerIndicator, lang: str, rubric: Rubric, *, with_formula: bool = True
+    ) -> str:
         """Each answer with its score."""
-        return say("rule_answer", lang, levels=" · ".join(
-            f"{say('answer_' + a, lang)}: {number(node.score_of(a) or 0.0, lang)}"
-            for a in node.answers()))
+        return say(
+            "rule_answer",
+            lang,
+            levels=" · ".join(
+                f"{say('answer_' + a, lang)}: {number(node.score_of(a) or 0.0, lang)}"
+                for a in node.answers()
+            ),
+        )
 
     def value_text(self, node: AnswerIndicator, value: float | str, lang: str) -> Wording:
         """An answer as a word of the reader's language."""

@@ -152,22 +152,33 @@ def answers_fit_the_question(doc: Document, node: RawNode) -> Iterator[Issue]:
     if atype not in ("integer", "decimal"):
         for j, acc in enumerate(seq(data.get("accept") or ["yes"])):
             if str(acc) not in names:
-                yield doc.issue((*path, "accept", j), "unknown-choice",
-                                f"{acc!r} is not one of the choices")
+                yield doc.issue(
+                    (*path, "accept", j), "unknown-choice", f"{acc!r} is not one of the choices"
+                )
         if data.get("stat", "share") != "share":
-            yield doc.issue((*path, "stat"), "invalid-stat",
-                            "a choice question is scored as a share")
+            yield doc.issue(
+                (*path, "stat"), "invalid-stat", "a choice question is scored as a share"
+            )
     else:
         if data.get("stat", "share") == "share":
-            yield doc.issue((*path, "stat"), "invalid-stat",
-                            "a numeric question needs stat: mean, median, min, max, sum or count")
+            yield doc.issue(
+                (*path, "stat"),
+                "invalid-stat",
+                "a numeric question needs stat: mean, median, min, max, sum or count",
+            )
         if data.get("rule") is None:
             yield doc.issue(path, "missing-rule", "a numeric question needs a scoring rule")
     if NA_CHOICE in names:
-        j = next(j for j, c in enumerate(choices)
-                 if isinstance(c, dict) and str(c.get("name")) == NA_CHOICE)
-        yield doc.issue((*path, "choices", j, "name"), "reserved-choice",
-                        "'na' is reserved for not applicable: set not_applicable")
+        j = next(
+            j
+            for j, c in enumerate(choices)
+            if isinstance(c, dict) and str(c.get("name")) == NA_CHOICE
+        )
+        yield doc.issue(
+            (*path, "choices", j, "name"),
+            "reserved-choice",
+            "'na' is reserved for not applicable: set not_applicable",
+        )
 
 
 def _covered(bands: list[Any], value: float) -> bool:
@@ -195,10 +206,13 @@ def bands_hold_every_share(doc: Document, node: RawNode) -> Iterator[Issue]:
         return
     for edge in (0.0, 100.0):
         if not _covered(bands, edge):
-            yield doc.issue((*node.path, "rule", "bands"), "share-outside-bands",
-                            f"a share of {edge:g} % falls in no band (a band's max is "
-                            "excluded): leave the last band without max, or end it above 100",
-                            "warning")
+            yield doc.issue(
+                (*node.path, "rule", "bands"),
+                "share-outside-bands",
+                f"a share of {edge:g} % falls in no band (a band's max is "
+                "excluded): leave the last band without max, or end it above 100",
+                "warning",
+            )
 
 
 @node_check("missing-translation")
@@ -216,8 +230,11 @@ def checklist_translated(doc: Document, node: RawNode) -> Iterator[Issue]:
 def site_variables(doc: Document) -> Iterator[Issue]:
     """A variable aggregated from sites names a checklist question, with a statistic that fits
     its answers (a share of choices, a mean or other statistic of numbers)."""
-    questions = {str(n.data.get("id")): n.data for n in doc.nodes
-                 if not n.is_group and n.kind == ChecklistKind.key}
+    questions = {
+        str(n.data.get("id")): n.data
+        for n in doc.nodes
+        if not n.is_group and n.kind == ChecklistKind.key
+    }
     for name, vpath in doc.variables.items():
         fs = doc.variable_data[name].get("from_sites")
         if not isinstance(fs, dict):
@@ -226,15 +243,20 @@ def site_variables(doc: Document) -> Iterator[Issue]:
         if not isinstance(q, str):
             continue
         if q not in questions:
-            yield doc.issue((*vpath, "from_sites", "question"), "unknown-question",
-                            f"no checklist indicator with id {q!r}")
+            yield doc.issue(
+                (*vpath, "from_sites", "question"),
+                "unknown-question",
+                f"no checklist indicator with id {q!r}",
+            )
             continue
         question = questions[q]
         stat = fs.get("stat", "share")
         if _numeric(question) == (stat == "share"):
-            yield doc.issue((*vpath, "from_sites", "stat"), "invalid-stat",
-                            f"stat {stat!r} does not fit a "
-                            f"{question.get('answer_type', 'yes_no')} question")
+            yield doc.issue(
+                (*vpath, "from_sites", "stat"),
+                "invalid-stat",
+                f"stat {stat!r} does not fit a {question.get('answer_type', 'yes_no')} question",
+            )
 
 
 # --- the unit --------------------------------------------------------------------------------
@@ -262,8 +284,9 @@ class ChecklistKind(KindUnit[ChecklistIndicator]):
             return "share of accepted answers, in %"
         return node.rule.explain()
 
-    def describe(self, node: ChecklistIndicator, lang: str, rubric: Rubric, *,
-                 with_formula: bool = True) -> str:
+    def describe(
+        self, node: ChecklistIndicator, lang: str, rubric: Rubric, *, with_formula: bool = True
+    ) -> str:
         """How answers make the value (unless ``with_formula`` is false), then the rule."""
         base = _share_text(node, lang) if with_formula else ""
         if node.rule is None:
@@ -301,8 +324,11 @@ class ChecklistScorer(NodeScorer):
     def __init__(self, node: ChecklistIndicator, rule: str, plan: Plan) -> None:
         self.node = node
         self.rule = rule
-        self.formula = (f"{node.stat} of answers" if node.numeric
-                        else f"share of answers in {{{', '.join(node.accept)}}}")
+        self.formula = (
+            f"{node.stat} of answers"
+            if node.numeric
+            else f"share of answers in {{{', '.join(node.accept)}}}"
+        )
         self.pending = node.rule is not None and node.rule.cohort
         self.column = None if self.pending else self._column(plan)
 
@@ -344,13 +370,19 @@ class ChecklistScorer(NodeScorer):
         if st is None or st.answered == 0:
             if st is not None and st.not_applicable and not st.not_observed:
                 return Outcome("not_applicable", None, None, 0.0, explain())
-            m.finding("missing-data", "no observer answered this question", q.id, "info",
-                      variant="sites")
+            m.finding(
+                "missing-data", "no observer answered this question", q.id, "info", variant="sites"
+            )
             return Outcome("missing", None, None, 0.0, explain())
         assert st.value is not None and m.row is not None
         if st.answered < q.min_answers:
-            m.finding("too-few-answers", f"{st.answered} answer(s); at least {q.min_answers} "
-                      "needed", q.id, n=st.answered, needed=q.min_answers)
+            m.finding(
+                "too-few-answers",
+                f"{st.answered} answer(s); at least {q.min_answers} needed",
+                q.id,
+                n=st.answered,
+                needed=q.min_answers,
+            )
             return Outcome("insufficient", None, st.value, 0.0, explain(st.value))
         if self.pending:
             return Outcome("pending", None, st.value, 0.0, explain(st.value))
@@ -358,8 +390,12 @@ class ChecklistScorer(NodeScorer):
         assert col is not None
         s = float(col.score[m.row])
         if math.isnan(s):
-            m.finding("value-outside-bands", f"{st.value:g} falls in no band of the rule", q.id,
-                      value=f"{st.value:g}")
+            m.finding(
+                "value-outside-bands",
+                f"{st.value:g} falls in no band of the rule",
+                q.id,
+                value=f"{st.value:g}",
+            )
             return Outcome("missing", None, st.value, 0.0, explain())
         interval = None
         if m.replicated:
@@ -369,8 +405,15 @@ class ChecklistScorer(NodeScorer):
         elif not q.numeric:
             # fmin/fmax: an end the rule leaves uncovered gives way to the score itself.
             interval = (float(np.fmin(col.low[m.row], s)), float(np.fmax(col.high[m.row], s)))
-        return Outcome("scored", s, st.value, 1.0, explain(st.value, s), interval=interval,
-                       replicable=m.replicated)
+        return Outcome(
+            "scored",
+            s,
+            st.value,
+            1.0,
+            explain(st.value, s),
+            interval=interval,
+            replicable=m.replicated,
+        )
 
     def replicates(self, r: Replication, outcomes: Sequence[Outcome]) -> Replicates | None:
         """The rule applied to the replicate shares (or statistics) of the cohort."""

@@ -68,11 +68,16 @@ class ComparativeKind(KindUnit[ComparativeIndicator]):
         """The measure and its target."""
         return f"comparative: {node.measure} of {node.target}"
 
-    def describe(self, node: ComparativeIndicator, lang: str, rubric: Rubric, *,
-                 with_formula: bool = True) -> str:
+    def describe(
+        self, node: ComparativeIndicator, lang: str, rubric: Rubric, *, with_formula: bool = True
+    ) -> str:
         """The measure, on the target's label."""
-        return say(f"measure_{node.measure}", lang, target=_label(rubric, node.target, lang),
-                   threshold=number(node.threshold, lang))
+        return say(
+            f"measure_{node.measure}",
+            lang,
+            target=_label(rubric, node.target, lang),
+            threshold=number(node.threshold, lang),
+        )
 
     def compile(self, node: ComparativeIndicator, plan: Plan) -> NodeScorer:
         """Pending: scored by ``compare()``."""

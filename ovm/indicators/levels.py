@@ -57,12 +57,16 @@ def levels_in_order(doc: Document, node: RawNode) -> Iterator[Issue]:
         at = (*node.path, "levels", j)
         s = num(lv.get("score"))
         if s is not None and not 0 <= s <= 100:
-            yield doc.issue((*at, "score"), "level-score-range",
-                            f"level score {s:g} is outside 0-100")
+            yield doc.issue(
+                (*at, "score"), "level-score-range", f"level score {s:g} is outside 0-100"
+            )
         if s is not None and prev_score is not None and s < prev_score:
-            yield doc.issue((*at, "score"), "levels-unordered",
-                            "levels must be listed from the lowest to the highest score",
-                            "warning")
+            yield doc.issue(
+                (*at, "score"),
+                "levels-unordered",
+                "levels must be listed from the lowest to the highest score",
+                "warning",
+            )
         prev_score = s if s is not None else prev_score
         k = str(lv.get("key"))
         if k in keys:
@@ -77,8 +81,7 @@ def levels_translated(doc: Document, node: RawNode) -> Iterator[Issue]:
         yield from doc.translations((*node.path, "question"), node.data["question"])
     for j, lv in enumerate(seq(node.data.get("levels"))):
         if isinstance(lv, dict) and "descriptor" in lv:
-            yield from doc.translations((*node.path, "levels", j, "descriptor"),
-                                        lv["descriptor"])
+            yield from doc.translations((*node.path, "levels", j, "descriptor"), lv["descriptor"])
 
 
 class LevelsKind(KindUnit[LevelsIndicator]):
@@ -94,12 +97,18 @@ class LevelsKind(KindUnit[LevelsIndicator]):
         """Each level key with its score."""
         return "levels: " + ", ".join(f"{lv.key}={lv.score:g}" for lv in node.levels)
 
-    def describe(self, node: LevelsIndicator, lang: str, rubric: Rubric, *,
-                 with_formula: bool = True) -> str:
+    def describe(
+        self, node: LevelsIndicator, lang: str, rubric: Rubric, *, with_formula: bool = True
+    ) -> str:
         """Each level's score and descriptor."""
-        return say("rule_levels", lang, levels=" · ".join(
-            f"{number(lv.score, lang)}: {wording(lv.descriptor, lang).text}"
-            for lv in node.levels))
+        return say(
+            "rule_levels",
+            lang,
+            levels=" · ".join(
+                f"{number(lv.score, lang)}: {wording(lv.descriptor, lang).text}"
+                for lv in node.levels
+            ),
+        )
 
     def value_text(self, node: LevelsIndicator, value: float | str, lang: str) -> Wording:
         """A level key as its descriptor."""

@@ -64,8 +64,9 @@ def formula_reads_declared_variables(doc: Document, node: RawNode) -> Iterator[I
         return
     for ref in formula.names(expr):
         if ref.name not in doc.variables:
-            yield doc.formula_issue(at, text, ref.offset, "unknown-variable",
-                                    f"{ref.name!r} is not a declared variable")
+            yield doc.formula_issue(
+                at, text, ref.offset, "unknown-variable", f"{ref.name!r} is not a declared variable"
+            )
 
 
 class QuantitativeKind(KindUnit[QuantitativeIndicator]):
@@ -95,8 +96,9 @@ class QuantitativeKind(KindUnit[QuantitativeIndicator]):
         """The rule."""
         return node.rule.explain()
 
-    def describe(self, node: QuantitativeIndicator, lang: str, rubric: Rubric, *,
-                 with_formula: bool = True) -> str:
+    def describe(
+        self, node: QuantitativeIndicator, lang: str, rubric: Rubric, *, with_formula: bool = True
+    ) -> str:
         """The rule (the formula is shown apart, as code)."""
         return node.rule.describe(lang)
 
@@ -106,8 +108,9 @@ class QuantitativeKind(KindUnit[QuantitativeIndicator]):
 
     def compile(self, node: QuantitativeIndicator, plan: Plan) -> NodeScorer:
         """Variables resolved once."""
-        return QuantitativeScorer(node, self.explain(node), resolve(plan.rubric,
-                                                                    self.variables(node)))
+        return QuantitativeScorer(
+            node, self.explain(node), resolve(plan.rubric, self.variables(node))
+        )
 
 
 class QuantitativeScorer(NodeScorer):
@@ -125,8 +128,13 @@ class QuantitativeScorer(NodeScorer):
         got = read(m, node.id, self.sources)
 
         def explain(raw: float | None = None, score: float | None = None) -> Explanation:
-            return m.explanation(inputs=tuple(got.inputs), formula=node.formula, rule=self.rule,
-                                 raw_value=raw, score=score)
+            return m.explanation(
+                inputs=tuple(got.inputs),
+                formula=node.formula,
+                rule=self.rule,
+                raw_value=raw,
+                score=score,
+            )
 
         if got.not_applicable:
             return Outcome("not_applicable", None, None, 0.0, explain())
@@ -137,22 +145,37 @@ class QuantitativeScorer(NodeScorer):
         try:
             raw = float(formula.evaluate(self.expr, dict(got.values)))
         except formula.EvaluationError as exc:
-            m.finding(exc.code, f"{exc.message} in {node.formula}", node.id, variant="formula",
-                      formula=node.formula)
+            m.finding(
+                exc.code,
+                f"{exc.message} in {node.formula}",
+                node.id,
+                variant="formula",
+                formula=node.formula,
+            )
             return Outcome("missing", None, None, 0.0, explain())
         if not math.isfinite(raw):
-            m.finding("not-finite", f"{node.formula} is not finite", node.id,
-                      formula=node.formula)
+            m.finding("not-finite", f"{node.formula} is not finite", node.id, formula=node.formula)
             return Outcome("missing", None, None, 0.0, explain())
         if node.rule.cohort:
             return Outcome("pending", None, raw, 0.0, explain(raw))
         s = float(node.rule.apply(np.array([raw]))[0])
         if math.isnan(s):
-            m.finding("value-outside-bands", f"{raw:g} falls in no band of the rule", node.id,
-                      value=f"{raw:g}")
+            m.finding(
+                "value-outside-bands",
+                f"{raw:g} falls in no band of the rule",
+                node.id,
+                value=f"{raw:g}",
+            )
             return Outcome("missing", None, raw, 0.0, explain(raw))
-        return Outcome("scored", s, raw, 1.0, explain(raw, s),
-                       replicable=got.sampled and m.replicated, state=got.values)
+        return Outcome(
+            "scored",
+            s,
+            raw,
+            1.0,
+            explain(raw, s),
+            replicable=got.sampled and m.replicated,
+            state=got.values,
+        )
 
     def replicates(self, r: Replication, outcomes: Sequence[Outcome]) -> Replicates | None:
         """The formula over replicate statistics of sampled variables, then the rule."""

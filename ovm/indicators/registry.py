@@ -297,9 +297,14 @@ def _validate_rule(value: Any) -> Any:
         raise PydanticKnownError("union_tag_not_found", {"discriminator": "'type'"})
     unit = find_rule(value["type"])
     if unit is None:
-        raise PydanticKnownError("union_tag_invalid", {
-            "discriminator": "'type'", "tag": str(value["type"]),
-            "expected_tags": ", ".join(repr(k) for k in _RULES)})
+        raise PydanticKnownError(
+            "union_tag_invalid",
+            {
+                "discriminator": "'type'",
+                "tag": str(value["type"]),
+                "expected_tags": ", ".join(repr(k) for k in _RULES),
+            },
+        )
     return unit.model.model_validate(value)
 
 
@@ -307,9 +312,7 @@ class RegisteredRule:
     """Annotation that validates a rule as the registered model its ``type`` names."""
 
     @classmethod
-    def __get_pydantic_core_schema__(
-        cls, source: Any, handler: GetCoreSchemaHandler
-    ) -> CoreSchema:
+    def __get_pydantic_core_schema__(cls, source: Any, handler: GetCoreSchemaHandler) -> CoreSchema:
         """A validator that looks the rule type up when it runs."""
         return core_schema.no_info_plain_validator_function(_validate_rule)
 

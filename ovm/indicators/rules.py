@@ -83,8 +83,11 @@ def goalposts_apart(doc: Document, path: Path, rule: dict[str, Any]) -> Iterator
     if lo == hi:
         yield doc.issue(path, "goalposts-equal", f"low and high are both {lo:g}")
     elif lo > hi:
-        yield doc.issue(path, "goalposts-unordered",
-                        "low must be below high (use direction: lower to reward small values)")
+        yield doc.issue(
+            path,
+            "goalposts-unordered",
+            "low must be below high (use direction: lower to reward small values)",
+        )
 
 
 class ValueBand(Frozen):
@@ -114,15 +117,17 @@ class Bands(RuleBase):
 
     def interval(self, lo: Array, hi: Array) -> tuple[Array, Array]:
         """Bands may score in any order: every band the interval touches counts."""
-        found = np.stack([
-            np.where(
-                (lo < (np.inf if b.max is None else b.max))
-                & (hi >= (-np.inf if b.min is None else b.min)),
-                b.score,
-                np.nan,
-            )
-            for b in self.bands
-        ])
+        found = np.stack(
+            [
+                np.where(
+                    (lo < (np.inf if b.max is None else b.max))
+                    & (hi >= (-np.inf if b.min is None else b.min)),
+                    b.score,
+                    np.nan,
+                )
+                for b in self.bands
+            ]
+        )
         return np.fmin.reduce(found, axis=0), np.fmax.reduce(found, axis=0)
 
     def explain(self) -> str:
@@ -178,9 +183,13 @@ class Target(RuleBase):
 
     def text(self, lang: str) -> str:
         """The rule for a reader."""
-        return say("rule_target", lang, target=number(self.target, lang),
-                   tolerance=number(self.tolerance, lang),
-                   far=number(self.tolerance + self.span, lang))
+        return say(
+            "rule_target",
+            lang,
+            target=number(self.target, lang),
+            tolerance=number(self.tolerance, lang),
+            far=number(self.tolerance + self.span, lang),
+        )
 
 
 class Cohort(RuleBase):
@@ -201,8 +210,12 @@ class Cohort(RuleBase):
 
     def text(self, lang: str) -> str:
         """The rule for a reader."""
-        return say("rule_cohort", lang, method=say(f"method_{self.method}", lang),
-                   direction=say(f"direction_{self.direction}", lang))
+        return say(
+            "rule_cohort",
+            lang,
+            method=say(f"method_{self.method}", lang),
+            direction=say(f"direction_{self.direction}", lang),
+        )
 
 
 @rule_check("unbounded-scale")

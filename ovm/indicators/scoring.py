@@ -109,9 +109,7 @@ class MissionView(Protocol):
         """An explanation input from a mission-level datum."""
         ...
 
-    def question_input(
-        self, question: ChecklistIndicator, stat: QuestionStat | None
-    ) -> InputValue:
+    def question_input(self, question: ChecklistIndicator, stat: QuestionStat | None) -> InputValue:
         """An explanation input from a checklist question's site summary."""
         ...
 
@@ -212,16 +210,27 @@ class AnswerScorer(NodeScorer):
             m.finding("missing-data", "no answer recorded", node_id, "info", variant="answer")
             return Outcome("missing", None, None, 0.0, m.explanation(inputs=(inp,), rule=rule))
         if d.status == "not_applicable":
-            return Outcome("not_applicable", None, None, 0.0,
-                           m.explanation(inputs=(inp,), rule=rule))
+            return Outcome(
+                "not_applicable", None, None, 0.0, m.explanation(inputs=(inp,), rule=rule)
+            )
         m.confidence(node_id, d)
         value = d.value
         # A number read from a table (2.0) names the level key "2".
         key = str(int(value)) if isinstance(value, float) and value.is_integer() else str(value)
         s = self.node.score_of(key)
         if s is None:
-            m.finding("invalid-answer", f"{value!r} is not an allowed answer", node_id, "error",
-                      value=repr(value))
+            m.finding(
+                "invalid-answer",
+                f"{value!r} is not an allowed answer",
+                node_id,
+                "error",
+                value=repr(value),
+            )
             return Outcome("missing", None, key, 0.0, m.explanation(inputs=(inp,), rule=rule))
-        return Outcome("scored", float(s), key, 1.0,
-                       m.explanation(inputs=(inp,), raw_value=key, rule=rule, score=float(s)))
+        return Outcome(
+            "scored",
+            float(s),
+            key,
+            1.0,
+            m.explanation(inputs=(inp,), raw_value=key, rule=rule, score=float(s)),
+        )

@@ -115,8 +115,9 @@ class Document:
             raw = lines[line - 1] if 0 < line <= len(lines) else None
             start = raw.find(text, col - 1) if raw is not None else -1
             col = (start if start >= 0 else col - 1) + offset + 1
-        return Issue(self.yaml.file, line, col, code, f"{message} in {text!r}", path, "error",
-                     "rubric")
+        return Issue(
+            self.yaml.file, line, col, code, f"{message} in {text!r}", path, "error", "rubric"
+        )
 
     def translations(self, path: Path, text: Any) -> list[Issue]:
         """``missing-translation`` when a text lacks one of the rubric's languages."""
@@ -125,14 +126,23 @@ class Document:
         missing = [lang for lang in self.langs if lang not in text]
         if not missing:
             return []
-        return [self.issue(path, "missing-translation",
-                           f"no text for declared language(s): {', '.join(missing)}")]
+        return [
+            self.issue(
+                path,
+                "missing-translation",
+                f"no text for declared language(s): {', '.join(missing)}",
+            )
+        ]
 
     def unbounded(self, path: Path, what: str) -> Issue:
         """The warning that ``what`` leaves the 0-100 scale."""
-        return self.issue(path, "unbounded-scale",
-                          f"{what} is not on the 0-100 scale: it will not mix with other scores "
-                          "or fall in a band", "warning")
+        return self.issue(
+            path,
+            "unbounded-scale",
+            f"{what} is not on the 0-100 scale: it will not mix with other scores "
+            "or fall in a band",
+            "warning",
+        )
 
     def ranges(self, path: Path, bands: Any, *, scores: bool) -> list[Issue]:
         """Bands ordered and not overlapping; score bands also touch and cover 0 to 100.
@@ -161,8 +171,10 @@ class Document:
                 what = "" if scores else " value"
                 add("bands-unordered", f"bands must be listed from the lowest to the highest{what}")
             elif prev_max is not None and lo is not None and lo < prev_max:
-                add("bands-overlap",
-                    f"starts at {lo:g}, inside the previous band (up to {prev_max:g})")
+                add(
+                    "bands-overlap",
+                    f"starts at {lo:g}, inside the previous band (up to {prev_max:g})",
+                )
             elif scores and prev_max is not None and lo is not None and lo > prev_max:
                 add("bands-gap", f"scores from {prev_max:g} to {lo:g} fall in no band")
             if not scores and i < len(bands) - 1 and hi is None:
@@ -175,8 +187,9 @@ class Document:
         if num(first.get("min")) not in (None, 0.0):
             issues.append(self.issue((*path, 0), "bands-gap", "the lowest band must start at 0"))
         if num(last.get("max")) not in (None, 100.0):
-            issues.append(self.issue((*path, len(bands) - 1), "bands-gap",
-                                     "the highest band must end at 100"))
+            issues.append(
+                self.issue((*path, len(bands) - 1), "bands-gap", "the highest band must end at 100")
+            )
         return issues
 
 
@@ -212,8 +225,10 @@ class Check(Generic[F]):
         issues = list(self.fn(*args))
         for issue in issues:
             if issue.code not in self.codes:
-                raise RuntimeError(f"check {self.name} emitted {issue.code!r}, which it does not "
-                                   f"declare ({', '.join(self.codes)})")
+                raise RuntimeError(
+                    f"check {self.name} emitted {issue.code!r}, which it does not "
+                    f"declare ({', '.join(self.codes)})"
+                )
         return issues
 
 

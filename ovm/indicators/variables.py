@@ -68,13 +68,23 @@ def read(m: MissionView, node_id: str, sources: Sequence[Source]) -> Reading:
             # The input is the statistic the variable asks for (the longest queue), not the
             # question's own summary (its median): that is the number the formula used.
             inp = m.question_input(q, st).model_copy(
-                update={"name": name, "kind": "variable",
-                        **({"value": val} if val is not None else {})})
+                update={
+                    "name": name,
+                    "kind": "variable",
+                    **({"value": val} if val is not None else {}),
+                }
+            )
             out.inputs.append(inp)
             if st is not None and 0 < st.answered < q.min_answers:
-                m.finding("too-few-answers", f"{name} rests on {st.answered} answer(s); at least "
-                          f"{q.min_answers} needed", node_id, variant="variable", name=name,
-                          n=st.answered, needed=q.min_answers)
+                m.finding(
+                    "too-few-answers",
+                    f"{name} rests on {st.answered} answer(s); at least {q.min_answers} needed",
+                    node_id,
+                    variant="variable",
+                    name=name,
+                    n=st.answered,
+                    needed=q.min_answers,
+                )
                 val = None
             if val is None:
                 (out.not_applicable if inp.status == "not_applicable" else out.missing).append(name)

@@ -114,7 +114,8 @@ def packaged_templates() -> jinja2.BaseLoader:
     if not source_tree.is_dir():
         raise FileNotFoundError(
             "ovm's report templates are missing: neither ovm/_templates (installed wheel) nor "
-            f"{source_tree} (source checkout) exists")
+            f"{source_tree} (source checkout) exists"
+        )
     return jinja2.FileSystemLoader(str(source_tree))
 
 
@@ -149,11 +150,13 @@ def environment(lang: str = "en", templates: str | Path | None = None) -> jinja2
 class _Builder:
     """Formats scores of one score set in one language (shared by both report kinds)."""
 
-    def __init__(self, scores: ScoreSet, rubric: Rubric, lang: str,
-                 root: str | Path | None = None) -> None:
+    def __init__(
+        self, scores: ScoreSet, rubric: Rubric, lang: str, root: str | Path | None = None
+    ) -> None:
         if lang not in LANGUAGES:
-            raise ValueError(f"unsupported report language {lang!r}; use one of "
-                             f"{', '.join(LANGUAGES)}")
+            raise ValueError(
+                f"unsupported report language {lang!r}; use one of {', '.join(LANGUAGES)}"
+            )
         self.scores = scores
         self.rubric = rubric
         self.lang = lang
@@ -193,8 +196,7 @@ class _Builder:
             if node_id == "overall":
                 self._label_cache[node_id] = _plain(self.t("overall"))
             elif node_id in self.rubric.nodes:
-                self._label_cache[node_id] = text_label(self.rubric.node(node_id).labels,
-                                                        self.lang)
+                self._label_cache[node_id] = text_label(self.rubric.node(node_id).labels, self.lang)
             else:
                 self._label_cache[node_id] = _plain(node_id)
         return self._label_cache[node_id]
@@ -206,8 +208,9 @@ class _Builder:
     def bands(self, node_id: str) -> list[Label]:
         if node_id not in self._band_cache:
             node = None if node_id == "overall" else self.node(node_id)
-            self._band_cache[node_id] = [text_label(b.label, self.lang)
-                                         for b in self.rubric.bands_for(node)]
+            self._band_cache[node_id] = [
+                text_label(b.label, self.lang) for b in self.rubric.bands_for(node)
+            ]
         return self._band_cache[node_id]
 
     def tone(self, node_id: str, band: int | None) -> str:
@@ -231,10 +234,19 @@ class _Builder:
     def cell(self, ns: NodeScore | None, node_id: str | None = None) -> dict[str, Any]:
         """A score as the templates show it: number, band label, tone, interval, coverage."""
         if ns is None:
-            return {"text": "—", "value": None, "status": "missing",
-                    "status_text": self.t("status_missing"), "band": None, "band_label": None,
-                    "tone": "tone-none", "interval": None, "coverage": self.pct(0.0),
-                    "coverage_value": 0.0, "scored": False}
+            return {
+                "text": "—",
+                "value": None,
+                "status": "missing",
+                "status_text": self.t("status_missing"),
+                "band": None,
+                "band_label": None,
+                "tone": "tone-none",
+                "interval": None,
+                "coverage": self.pct(0.0),
+                "coverage_value": 0.0,
+                "scored": False,
+            }
         nid = node_id or ns.node
         scored = ns.status == "scored" and ns.score is not None
         band_label = None
@@ -267,9 +279,11 @@ class _Builder:
             "country_name": country_name(m.country, self.lang),
             "date": m.election_date.isoformat(),
             "year": str(m.election_date.year),
-            "election": (self.t(f"election_type_{m.election_type}")
-                         if self.t.has(f"election_type_{m.election_type}")
-                         else m.election_type),
+            "election": (
+                self.t(f"election_type_{m.election_type}")
+                if self.t.has(f"election_type_{m.election_type}")
+                else m.election_type
+            ),
             "round": str(m.round),
             "region": m.region,
             "simulated": card.simulated,
@@ -293,8 +307,9 @@ class _Builder:
 
     def input_value(self, inp: InputValue) -> Label:
         if inp.status != "value" or inp.value is None:
-            return _plain(self.t(f"status_{inp.status}" if inp.status != "value"
-                                 else "status_missing"))
+            return _plain(
+                self.t(f"status_{inp.status}" if inp.status != "value" else "status_missing")
+            )
         if inp.kind == "answer":
             return self.answer_text(inp.name, str(inp.value))
         if isinstance(inp.value, str):
@@ -338,8 +353,7 @@ class _Builder:
         if inp.kind == "question" and inp.n is not None:
             parts = []
             if inp.accepted is not None:
-                parts.append(self.t("answers_accepted", accepted=str(inp.accepted),
-                                    n=str(inp.n)))
+                parts.append(self.t("answers_accepted", accepted=str(inp.accepted), n=str(inp.n)))
             else:
                 parts.append(self.t("answers_n", n=str(inp.n)))
             if inp.not_applicable:
@@ -360,9 +374,14 @@ class _Builder:
 
     def note(self, note: SiteNote) -> dict[str, Any]:
         place = ", ".join(x for x in (note.city, note.country) if x)
-        return {"site": note.site or "", "place": place, "observer": note.observer or "",
-                "visited_at": note.visited_at or "", "text": note.text,
-                "simulated": note.simulated}
+        return {
+            "site": note.site or "",
+            "place": place,
+            "observer": note.observer or "",
+            "visited_at": note.visited_at or "",
+            "text": note.text,
+            "simulated": note.simulated,
+        }
 
     def finding(self, f: Finding, card: Scorecard | None) -> dict[str, Any]:
         return {
@@ -381,8 +400,9 @@ class _Builder:
         key = f"finding_{f.code}" + (f"_{params.pop('variant')}" if "variant" in params else "")
         if self.lang == "en" or not self.t.has(key):
             return _english(f.message, self.lang)
-        wanted = {name for _, name, _, _ in string.Formatter().parse(CATALOGUE[key][self.lang])
-                  if name}
+        wanted = {
+            name for _, name, _, _ in string.Formatter().parse(CATALOGUE[key][self.lang]) if name
+        }
         if not wanted <= set(params):
             # A finding recorded without the parts its text needs: say it as recorded.
             return _english(f.message, self.lang)
@@ -404,49 +424,77 @@ class _Builder:
         tree = []
         for placed in rb.walk():
             node = placed.node
-            parent_children = (rb.families if placed.parent == "overall"
-                               else getattr(rb.node(placed.parent), "children", ()))
+            parent_children = (
+                rb.families
+                if placed.parent == "overall"
+                else getattr(rb.node(placed.parent), "children", ())
+            )
             total = sum(c.weight for c in parent_children) or 1.0
             is_group = isinstance(node, Group)
-            tree.append({
-                "id": node.id,
-                "label": self.label(node.id),
-                "depth": placed.depth,
-                "is_group": is_group,
-                "kind": node.kind if not is_group else ("family" if placed.depth == 1
-                                                        else "group"),
-                "kind_text": (kind_of(node).label(self.lang) if not isinstance(node, Group)
-                              else t(f"kind_{'family' if placed.depth == 1 else 'group'}")),
-                "weight": self.value(node.weight),
-                "share": self.pct(node.weight / total),
-                "aggregation": t(f"agg_{node.aggregation}") if isinstance(node, Group) else None,
-                "source": t(f"source_{node.source}") if not isinstance(node, Group) else None,
-                "rule": self.rule_text(node),
-                "formula": (kind_of(node).formula_text(node, self.lang)
-                            if not isinstance(node, Group) and kind_of(node).formula_is_code
-                            else None),
-                "references": [{"id": r, "anchor": _anchor("ref", r)} for r in node.references],
-                "anchor": _anchor("method", node.id),
-            })
+            tree.append(
+                {
+                    "id": node.id,
+                    "label": self.label(node.id),
+                    "depth": placed.depth,
+                    "is_group": is_group,
+                    "kind": node.kind
+                    if not is_group
+                    else ("family" if placed.depth == 1 else "group"),
+                    "kind_text": (
+                        kind_of(node).label(self.lang)
+                        if not isinstance(node, Group)
+                        else t(f"kind_{'family' if placed.depth == 1 else 'group'}")
+                    ),
+                    "weight": self.value(node.weight),
+                    "share": self.pct(node.weight / total),
+                    "aggregation": t(f"agg_{node.aggregation}")
+                    if isinstance(node, Group)
+                    else None,
+                    "source": t(f"source_{node.source}") if not isinstance(node, Group) else None,
+                    "rule": self.rule_text(node),
+                    "formula": (
+                        kind_of(node).formula_text(node, self.lang)
+                        if not isinstance(node, Group) and kind_of(node).formula_is_code
+                        else None
+                    ),
+                    "references": [{"id": r, "anchor": _anchor("ref", r)} for r in node.references],
+                    "anchor": _anchor("method", node.id),
+                }
+            )
         refs = []
         for ref in rb.references:
             url = ref.url if ref.url and re.match(r"^https?://", ref.url, re.I) else None
-            refs.append({"id": ref.id, "title": ref.title, "author": ref.author,
-                         "publisher": ref.publisher,
-                         "year": str(ref.year) if ref.year is not None else None,
-                         "url": ref.url, "href": url, "anchor": _anchor("ref", ref.id)})
+            refs.append(
+                {
+                    "id": ref.id,
+                    "title": ref.title,
+                    "author": ref.author,
+                    "publisher": ref.publisher,
+                    "year": str(ref.year) if ref.year is not None else None,
+                    "url": ref.url,
+                    "href": url,
+                    "anchor": _anchor("ref", ref.id),
+                }
+            )
         bands = []
         for i, band in enumerate(rb.bands):
-            bands.append({"label": text_label(band.label, self.lang),
-                          "range": self.span(band.min, band.max, 0),
-                          "tone": self.tone("overall", i)})
+            bands.append(
+                {
+                    "label": text_label(band.label, self.lang),
+                    "range": self.span(band.min, band.max, 0),
+                    "tone": self.tone("overall", i),
+                }
+            )
         settings = self.comparison_settings(comparison) if comparison is not None else []
         s = self.scores
         return {
-            "rubric": {"id": rb.id, "version": rb.version, "sha256": s.rubric.sha256,
-                       "title": text_label(rb.title, self.lang),
-                       "description": text_label(rb.description, self.lang)
-                       if rb.description else None},
+            "rubric": {
+                "id": rb.id,
+                "version": rb.version,
+                "sha256": s.rubric.sha256,
+                "title": text_label(rb.title, self.lang),
+                "description": text_label(rb.description, self.lang) if rb.description else None,
+            },
             "data_sha256": s.data_sha256,
             "seed": str(s.seed),
             "bootstrap": str(s.bootstrap),
@@ -470,20 +518,30 @@ class _Builder:
         norm_text = t(f"norm_{norm}")
         aggregation = []
         for node, spec in sorted(s.aggregation.items()):
-            method, power = (parse_aggregation(spec) if ":" in spec
-                             else (spec.strip().lower(), None))
+            method, power = parse_aggregation(spec) if ":" in spec else (spec.strip().lower(), None)
             p = f" (p = {self.setting_text(float(power))})" if power is not None else ""
             aggregation.append(f"{node}: {t(f'agg_{method}')}{p}")
-        groups = ("none" if s.imputation != "group_mean" else
-                  "given" if s.groups is not None else "region")
+        groups = (
+            "none"
+            if s.imputation != "group_mean"
+            else "given"
+            if s.groups is not None
+            else "region"
+        )
         values: dict[str, str] = {
             "normalisation": norm_text,
-            "cohort_indicators": (t("setting_cohort_rule") if norm == "none"
-                                  else t("setting_cohort_by", method=norm_text)),
-            "normalised_nodes": (self.setting_text(sorted(s.normalise_nodes))
-                                 if s.normalise_nodes is not None else
-                                 t("setting_every_indicator") if norm != "none"
-                                 else t("setting_cohort_only")),
+            "cohort_indicators": (
+                t("setting_cohort_rule")
+                if norm == "none"
+                else t("setting_cohort_by", method=norm_text)
+            ),
+            "normalised_nodes": (
+                self.setting_text(sorted(s.normalise_nodes))
+                if s.normalise_nodes is not None
+                else t("setting_every_indicator")
+                if norm != "none"
+                else t("setting_cohort_only")
+            ),
             "output_range": self.setting_text(list(s.output_range)),
             "zscore_scale": self.setting_text(list(s.zscore_scale)),
             "targets": self.setting_text(dict(sorted(s.targets.items()))),
@@ -495,8 +553,10 @@ class _Builder:
             "group_intervals": t("setting_group_intervals_text"),
             "missions": str(comparison.missions),
         }
-        return [{"key": t(f"setting_{key}"), "value": _plain(value)}
-                for key, value in sorted(values.items())]
+        return [
+            {"key": t(f"setting_{key}"), "value": _plain(value)}
+            for key, value in sorted(values.items())
+        ]
 
     def setting_text(self, value: Any) -> str:
         """A setting's value as text: numbers with the language's decimal separator, lists and
@@ -514,36 +574,58 @@ class _Builder:
             return "—"
         return str(value)
 
-    def quality(self, cards: Sequence[Scorecard], extra_findings: Iterable[Finding] = (),
-                list_info: bool = False) -> dict[str, Any]:
+    def quality(
+        self,
+        cards: Sequence[Scorecard],
+        extra_findings: Iterable[Finding] = (),
+        list_info: bool = False,
+    ) -> dict[str, Any]:
         """Coverage, files, rejected rows and findings (``list_info``: list info one by one)."""
         s = self.scores
         fams = [f.id for f in self.rubric.families]
         coverage = []
         for card in cards:
-            coverage.append({
-                "mission": self.mission(card),
-                "overall": self.pct(card.overall.coverage),
-                "families": [self.pct(_coverage(card, f)) for f in fams],
-                "sites": str(card.sites),
-                "notes": str(card.notes_total),
-                "findings": str(len(card.findings)),
-            })
-        files = [{"file": self.file(f.file), "kind": f.kind, "read": str(f.rows_read),
-                  "used": str(f.rows_used), "rejected": str(f.rows_rejected),
-                  "excluded": str(f.rows_excluded), "simulated": f.simulated,
-                  "unmatched": list(f.unmatched_columns)} for f in s.files]
+            coverage.append(
+                {
+                    "mission": self.mission(card),
+                    "overall": self.pct(card.overall.coverage),
+                    "families": [self.pct(_coverage(card, f)) for f in fams],
+                    "sites": str(card.sites),
+                    "notes": str(card.notes_total),
+                    "findings": str(len(card.findings)),
+                }
+            )
+        files = [
+            {
+                "file": self.file(f.file),
+                "kind": f.kind,
+                "read": str(f.rows_read),
+                "used": str(f.rows_used),
+                "rejected": str(f.rows_rejected),
+                "excluded": str(f.rows_excluded),
+                "simulated": f.simulated,
+                "unmatched": list(f.unmatched_columns),
+            }
+            for f in s.files
+        ]
         ids = {c.mission.id for c in cards}
         others = {c.mission.id for c in s.scorecards} - ids
         rejected = []
         for r in s.rejected:
             if r.mission in others:
                 continue  # a row of a mission this report leaves out
-            reasons = [str(x.get("message", "")) + (f" [{x['code']}]" if x.get("code") else "")
-                       for x in r.reasons]
-            rejected.append({"file": self.file(r.file), "row": str(r.row),
-                             "mission": r.mission or "",
-                             "reasons": [_english(x, self.lang) for x in reasons]})
+            reasons = [
+                str(x.get("message", "")) + (f" [{x['code']}]" if x.get("code") else "")
+                for x in r.reasons
+            ]
+            rejected.append(
+                {
+                    "file": self.file(r.file),
+                    "row": str(r.row),
+                    "mission": r.mission or "",
+                    "reasons": [_english(x, self.lang) for x in reasons],
+                }
+            )
         order = {"error": 0, "warning": 1, "info": 2}
         findings = [self.finding(f, None) for f in extra_findings]
         for card in cards:
@@ -554,11 +636,17 @@ class _Builder:
         for f in findings:
             if f["severity"] == "info":
                 by_code.setdefault(f["code"], []).append(f)
-        info_summary = [{"code": code, "count": str(len(items)),
-                         "missions": str(len({f["mission"]["id"] for f in items
-                                              if f["mission"] is not None})),
-                         "example": items[0]["message"]}
-                        for code, items in sorted(by_code.items(), key=lambda kv: -len(kv[1]))]
+        info_summary = [
+            {
+                "code": code,
+                "count": str(len(items)),
+                "missions": str(
+                    len({f["mission"]["id"] for f in items if f["mission"] is not None})
+                ),
+                "example": items[0]["message"],
+            }
+            for code, items in sorted(by_code.items(), key=lambda kv: -len(kv[1]))
+        ]
         return {
             "families": [self.label(f) for f in fams],
             "coverage": coverage,
@@ -574,8 +662,11 @@ class _Builder:
     def simulated(self, cards: Sequence[Scorecard]) -> dict[str, Any]:
         missions = [self.mission(c) for c in cards if c.simulated]
         sources = [self.file(x) for x in self.scores.simulated_sources]
-        return {"any": bool(missions or (sources and len(cards) == len(self.scores.scorecards))),
-                "sources": sources, "missions": missions}
+        return {
+            "any": bool(missions or (sources and len(cards) == len(self.scores.scorecards))),
+            "sources": sources,
+            "missions": missions,
+        }
 
     def head(self, kind: str, title: str | None, cards: Sequence[Scorecard]) -> Context:
         rb = self.rubric
@@ -587,9 +678,14 @@ class _Builder:
             "rubric_title": text_label(rb.title, self.lang),
             "generator": f"ovm {__version__}",
             "simulated": self.simulated(cards),
-            "bands": [{"label": text_label(b.label, self.lang),
-                       "range": self.span(b.min, b.max, 0), "tone": self.tone("overall", i)}
-                      for i, b in enumerate(rb.bands)],
+            "bands": [
+                {
+                    "label": text_label(b.label, self.lang),
+                    "range": self.span(b.min, b.max, 0),
+                    "tone": self.tone("overall", i),
+                }
+                for i, b in enumerate(rb.bands)
+            ],
         }
 
     # charts
@@ -597,8 +693,14 @@ class _Builder:
         rows = []
         for fam in self.rubric.families:
             c = self.cell(_node_or_none(card, fam.id), fam.id)
-            rows.append({"id": fam.id, "label": self.label(fam.id), "score": c,
-                         "width": f"{c['value']:.2f}" if c["value"] is not None else "0"})
+            rows.append(
+                {
+                    "id": fam.id,
+                    "label": self.label(fam.id),
+                    "score": c,
+                    "width": f"{c['value']:.2f}" if c["value"] is not None else "0",
+                }
+            )
         return rows
 
 
@@ -623,8 +725,13 @@ def _node_index(card: Scorecard) -> dict[str, NodeScore]:
 # --- comparison report -----------------------------------------------------------------------
 
 
-def comparison_context(run: Run, *, lang: str = "en", title: str | None = None,
-                       columns_per_table: int = COLUMNS_PER_TABLE) -> Context:
+def comparison_context(
+    run: Run,
+    *,
+    lang: str = "en",
+    title: str | None = None,
+    columns_per_table: int = COLUMNS_PER_TABLE,
+) -> Context:
     """The context of the comparative report on a run's cohort.
 
     Every number comes from the run: scores after the cohort step, rankings, best performers,
@@ -643,22 +750,32 @@ def comparison_context(run: Run, *, lang: str = "en", title: str | None = None,
 
     ctx = b.head("comparison", title, cards)
     ctx["missions"] = [refs[c.mission.id] for c in cards]
-    ctx["families"] = [{"id": f.id, "label": b.label(f.id), "anchor": _anchor("family", f.id),
-                        "number": str(i + 1)} for i, f in enumerate(fams)]
+    ctx["families"] = [
+        {
+            "id": f.id,
+            "label": b.label(f.id),
+            "anchor": _anchor("family", f.id),
+            "number": str(i + 1),
+        }
+        for i, f in enumerate(fams)
+    ]
 
     # overview heatmap
     ctx["heatmap"] = {
         "columns": [{"id": "overall", "label": b.label("overall")}]
         + [{"id": f.id, "label": b.label(f.id)} for f in fams],
-        "rows": [{"mission": refs[c.mission.id],
-                  "cells": [b.cell(c.overall, "overall")]
-                  + [b.cell(nodes_by_card[c.mission.id].get(f.id), f.id) for f in fams]}
-                 for c in cards],
+        "rows": [
+            {
+                "mission": refs[c.mission.id],
+                "cells": [b.cell(c.overall, "overall")]
+                + [b.cell(nodes_by_card[c.mission.id].get(f.id), f.id) for f in fams],
+            }
+            for c in cards
+        ],
     }
 
     # ranking
-    ranking_entries = [(e.mission, e.score, e.rank, e.tied)
-                       for e in comparison.rankings["overall"]]
+    ranking_entries = [(e.mission, e.score, e.rank, e.tied) for e in comparison.rankings["overall"]]
     rank_of = {m: r for m, _, r, _ in ranking_entries}
     sens_rows: dict[str, Any] = {}
     if sensitivity is not None:
@@ -672,57 +789,87 @@ def comparison_context(run: Run, *, lang: str = "en", title: str | None = None,
         lo_hi = card.overall.interval if cell["scored"] else None
         chart = None
         if cell["scored"]:
-            chart = {"x": _px(cell["value"]), "x1": _px(lo_hi[0]) if lo_hi else None,
-                     "x2": _px(lo_hi[1]) if lo_hi else None}
+            chart = {
+                "x": _px(cell["value"]),
+                "x1": _px(lo_hi[0]) if lo_hi else None,
+                "x2": _px(lo_hi[1]) if lo_hi else None,
+            }
         sr = sens_rows.get(mid)
-        rows.append({
-            "mission": refs[mid],
-            "rank": str(rank) if rank is not None else "—",
-            "tied": tied,
-            "score": cell,
-            "chart": chart,
-            # No rank, no rank interval: a mission without an overall is not ranked in the runs.
-            "rank_interval": (b.span(sr.low, sr.high, 0)
-                              if sr is not None and sr.low is not None and sr.high is not None
-                              else None),
-            "rank_median": (b.value(sr.median)
-                            if sr is not None and sr.median is not None else None),
-            "rank_shift": (b.num(sr.mean_shift, 1)
-                           if sr is not None and sr.mean_shift is not None else None),
-            # Shown only where it happened: most missions are scored in every run.
-            "unscored": (b.pct(sr.unscored, 0)
-                         if sr is not None and sr.unscored > 0 else None),
-        })
-    ctx["ranking"] = {"rows": rows, "sensitivity": _sensitivity_summary(b, sensitivity),
-                      "cohort_scored": True,
-                      "any_unscored": any(r["unscored"] for r in rows)}
+        rows.append(
+            {
+                "mission": refs[mid],
+                "rank": str(rank) if rank is not None else "—",
+                "tied": tied,
+                "score": cell,
+                "chart": chart,
+                # No rank, no rank interval: a mission without an overall is not ranked in the runs.
+                "rank_interval": (
+                    b.span(sr.low, sr.high, 0)
+                    if sr is not None and sr.low is not None and sr.high is not None
+                    else None
+                ),
+                "rank_median": (
+                    b.value(sr.median) if sr is not None and sr.median is not None else None
+                ),
+                "rank_shift": (
+                    b.num(sr.mean_shift, 1)
+                    if sr is not None and sr.mean_shift is not None
+                    else None
+                ),
+                # Shown only where it happened: most missions are scored in every run.
+                "unscored": (b.pct(sr.unscored, 0) if sr is not None and sr.unscored > 0 else None),
+            }
+        )
+    ctx["ranking"] = {
+        "rows": rows,
+        "sensitivity": _sensitivity_summary(b, sensitivity),
+        "cohort_scored": True,
+        "any_unscored": any(r["unscored"] for r in rows),
+    }
 
     # family sections
     best_map, weak_map = comparison.leaders, comparison.weakest
-    chunks = [cards[i:i + max(1, columns_per_table)]
-              for i in range(0, len(cards), max(1, columns_per_table))] or [[]]
+    chunks = [
+        cards[i : i + max(1, columns_per_table)]
+        for i in range(0, len(cards), max(1, columns_per_table))
+    ] or [[]]
     sections = []
     for i, fam in enumerate(fams):
-        placed = [p for p in rubric.walk() if p.node.id != fam.id
-                  and rubric.family_of(p.node.id) == fam.id]
+        placed = [
+            p
+            for p in rubric.walk()
+            if p.node.id != fam.id and rubric.family_of(p.node.id) == fam.id
+        ]
         tables = []
         for k, chunk in enumerate(chunks):
             table_rows = []
             for p in placed:
-                table_rows.append({
-                    "id": p.node.id, "label": b.label(p.node.id), "depth": str(p.depth - 1),
-                    "is_group": isinstance(p.node, Group),
-                    "cells": [b.cell(nodes_by_card[c.mission.id].get(p.node.id), p.node.id)
-                              for c in chunk],
-                })
-            tables.append({
-                "missions": [refs[c.mission.id] for c in chunk],
-                "family_cells": [b.cell(nodes_by_card[c.mission.id].get(fam.id), fam.id)
-                                 for c in chunk],
-                "rows": table_rows,
-                "part": (b.t("table_part", part=str(k + 1), parts=str(len(chunks)))
-                         if len(chunks) > 1 else None),
-            })
+                table_rows.append(
+                    {
+                        "id": p.node.id,
+                        "label": b.label(p.node.id),
+                        "depth": str(p.depth - 1),
+                        "is_group": isinstance(p.node, Group),
+                        "cells": [
+                            b.cell(nodes_by_card[c.mission.id].get(p.node.id), p.node.id)
+                            for c in chunk
+                        ],
+                    }
+                )
+            tables.append(
+                {
+                    "missions": [refs[c.mission.id] for c in chunk],
+                    "family_cells": [
+                        b.cell(nodes_by_card[c.mission.id].get(fam.id), fam.id) for c in chunk
+                    ],
+                    "rows": table_rows,
+                    "part": (
+                        b.t("table_part", part=str(k + 1), parts=str(len(chunks)))
+                        if len(chunks) > 1
+                        else None
+                    ),
+                }
+            )
         best_rows: list[dict[str, Any]] = []
         for p in placed:
             if isinstance(p.node, Group):
@@ -736,55 +883,90 @@ def comparison_context(run: Run, *, lang: str = "en", title: str | None = None,
                 lead_holds: bool | None = bool(bp.lead_holds) if bp.runner_up else None
                 weakest = [m for m in weak_map.get(nid, ()) if m in index]
                 best_score = b.num(bp.score)
-                why_not = (None if bp.is_best_practice else
-                           b.t("no_best_practice_band") if not bp.good else
-                           b.t("no_best_practice_lead"))
+                why_not = (
+                    None
+                    if bp.is_best_practice
+                    else b.t("no_best_practice_band")
+                    if not bp.good
+                    else b.t("no_best_practice_lead")
+                )
             else:
                 winners, evidence, runner_up, weakest = [], [], None, []
                 lead_holds, best_score, why_not = None, "—", None
             if not winners:
-                best_rows.append({"id": nid, "label": b.label(nid), "missions": [],
-                                  "score": "—", "evidence": [], "weakest": [],
-                                  "weakest_score": None, "lead_holds": None, "runner_up": None})
+                best_rows.append(
+                    {
+                        "id": nid,
+                        "label": b.label(nid),
+                        "missions": [],
+                        "score": "—",
+                        "evidence": [],
+                        "weakest": [],
+                        "weakest_score": None,
+                        "lead_holds": None,
+                        "runner_up": None,
+                    }
+                )
                 continue
             ev_items = []
             for mid, ns in list(zip(winners, evidence, strict=False))[:EVIDENCE_LIMIT]:
                 inputs = [b.input_item(x) for x in ns.explanation.inputs]
                 # an answered question is its own input: keep only its sources
                 own = [x for x in inputs if x["id"] == nid and x["kind"] == "answer"]
-                ev_items.append({
-                    "mission": refs[mid],
-                    "value": _value_text(b, ns),
-                    "sources": own[0]["sources"] if own else [],
-                    "inputs": [x for x in inputs if not (x["id"] == nid
-                                                         and x["kind"] == "answer")],
-                })
+                ev_items.append(
+                    {
+                        "mission": refs[mid],
+                        "value": _value_text(b, ns),
+                        "sources": own[0]["sources"] if own else [],
+                        "inputs": [
+                            x for x in inputs if not (x["id"] == nid and x["kind"] == "answer")
+                        ],
+                    }
+                )
             weak_cells = [nodes_by_card[m].get(nid) for m in weakest]
-            weak_score = next((b.num(w.score) for w in weak_cells
-                               if w is not None and w.score is not None), None)
-            best_rows.append({
-                "id": nid, "label": b.label(nid), "missions": [refs[m] for m in winners],
-                "score": best_score, "rule": b.rule_text(p.node), "evidence": ev_items,
-                "evidence_more": [refs[m] for m in winners[EVIDENCE_LIMIT:]],
-                "weakest": [refs[m] for m in weakest], "weakest_score": weak_score,
-                "lead_holds": lead_holds, "why_not": why_not,
-                "runner_up": refs.get(runner_up) if runner_up else None,
-            })
-        sections.append({
-            "id": fam.id, "number": str(i + 1), "label": b.label(fam.id),
-            "description": text_label(fam.description, lang) if fam.description else None,
-            "anchor": _anchor("family", fam.id),
-            "tables": tables,
-            "best": best_rows,
-        })
+            weak_score = next(
+                (b.num(w.score) for w in weak_cells if w is not None and w.score is not None), None
+            )
+            best_rows.append(
+                {
+                    "id": nid,
+                    "label": b.label(nid),
+                    "missions": [refs[m] for m in winners],
+                    "score": best_score,
+                    "rule": b.rule_text(p.node),
+                    "evidence": ev_items,
+                    "evidence_more": [refs[m] for m in winners[EVIDENCE_LIMIT:]],
+                    "weakest": [refs[m] for m in weakest],
+                    "weakest_score": weak_score,
+                    "lead_holds": lead_holds,
+                    "why_not": why_not,
+                    "runner_up": refs.get(runner_up) if runner_up else None,
+                }
+            )
+        sections.append(
+            {
+                "id": fam.id,
+                "number": str(i + 1),
+                "label": b.label(fam.id),
+                "description": text_label(fam.description, lang) if fam.description else None,
+                "anchor": _anchor("family", fam.id),
+                "tables": tables,
+                "best": best_rows,
+            }
+        )
     ctx["family_sections"] = sections
 
     # profiles
-    ctx["profiles"] = [{"mission": refs[c.mission.id], "overall": b.cell(c.overall, "overall"),
-                        "rank": (str(rank_of[c.mission.id])
-                                 if rank_of.get(c.mission.id) is not None else None),
-                        "bars": b.profile_chart(c), "anchor": _anchor("profile", c.mission.id)}
-                       for c in cards]
+    ctx["profiles"] = [
+        {
+            "mission": refs[c.mission.id],
+            "overall": b.cell(c.overall, "overall"),
+            "rank": (str(rank_of[c.mission.id]) if rank_of.get(c.mission.id) is not None else None),
+            "bars": b.profile_chart(c),
+            "anchor": _anchor("profile", c.mission.id),
+        }
+        for c in cards
+    ]
 
     # what each country should fix: the run's recommendations, most important first
     fixes = []
@@ -798,21 +980,34 @@ def comparison_context(run: Run, *, lang: str = "en", title: str | None = None,
             # The best practice among missions in a like context: what the methodology asks
             # others to replicate, bearing each country's context in mind.
             peer_bp = peers.best.get(r.node) if peers is not None else None
-            item["peer_best"] = ([refs[m] for m in peer_bp.missions if m != mid and m in refs]
-                                 if peer_bp is not None else [])
+            item["peer_best"] = (
+                [refs[m] for m in peer_bp.missions if m != mid and m in refs]
+                if peer_bp is not None
+                else []
+            )
             item["peer_best_score"] = b.num(peer_bp.score) if peer_bp is not None else None
             items.append(item)
         peer_line = None
         if peers is not None:
             entry = next(e for e in peers.rankings["overall"] if e.mission == mid)
             scored = sum(1 for e in peers.rankings["overall"] if e.rank is not None)
-            peer_line = b.t("peers_line", group=peers.group, n=len(peers.missions),
-                            rank=str(entry.rank) if entry.rank is not None else "—",
-                            scored=scored)
-        fixes.append({"mission": refs[mid], "total": str(len(recs)),
-                      "more": str(max(0, len(recs) - TOP_RECOMMENDATIONS)),
-                      "report": MISSION_REPORT_FILE.format(id=mid),
-                      "peers": peer_line, "items": items})
+            peer_line = b.t(
+                "peers_line",
+                group=peers.group,
+                n=len(peers.missions),
+                rank=str(entry.rank) if entry.rank is not None else "—",
+                scored=scored,
+            )
+        fixes.append(
+            {
+                "mission": refs[mid],
+                "total": str(len(recs)),
+                "more": str(max(0, len(recs) - TOP_RECOMMENDATIONS)),
+                "report": MISSION_REPORT_FILE.format(id=mid),
+                "peers": peer_line,
+                "items": items,
+            }
+        )
     ctx["fixes"] = fixes
 
     # trends
@@ -846,6 +1041,7 @@ def _sensitivity_summary(b: _Builder, sens: Sensitivity | None) -> dict[str, Any
         return None
     keys = list(dict.fromkeys([*sens.choices, *sens.first_order, *sens.total_effect]))
     effects = []
+
     def index(value: float | None, ci: Any) -> str:
         # An index is read with its interval: a small negative value is noise around 0.
         if value is None:
@@ -857,14 +1053,22 @@ def _sensitivity_summary(b: _Builder, sens: Sensitivity | None) -> dict[str, Any
     for key in keys:
         fo, te = sens.first_order.get(key), sens.total_effect.get(key)
         msgid = f"choice_{key}"
-        effects.append({"id": key,
-                        "choice": _plain(b.t(msgid)) if b.t.has(msgid) else _plain(key),
-                        "first_order": index(fo, sens.first_order_ci.get(key)),
-                        "total_effect": index(te, sens.total_effect_ci.get(key))})
-    return {"runs": str(sens.runs), "seed": str(sens.seed),
-            "weight_range": b.t("plus_minus", n=b.pct(sens.weight_range)),
-            "choices": [str(c) for c in sens.choices], "effects": effects,
-            "notes": _sensitivity_notes(b, sens)}
+        effects.append(
+            {
+                "id": key,
+                "choice": _plain(b.t(msgid)) if b.t.has(msgid) else _plain(key),
+                "first_order": index(fo, sens.first_order_ci.get(key)),
+                "total_effect": index(te, sens.total_effect_ci.get(key)),
+            }
+        )
+    return {
+        "runs": str(sens.runs),
+        "seed": str(sens.seed),
+        "weight_range": b.t("plus_minus", n=b.pct(sens.weight_range)),
+        "choices": [str(c) for c in sens.choices],
+        "effects": effects,
+        "notes": _sensitivity_notes(b, sens),
+    }
 
 
 def _sensitivity_notes(b: _Builder, sens: Sensitivity) -> list[Label]:
@@ -893,11 +1097,13 @@ def _trend_y(score: float) -> float:
     return 10 + (100 - max(0.0, min(100.0, score))) * 1.6
 
 
-def _trends(b: _Builder, cards: Sequence[Scorecard],
-            comparison: Comparison) -> list[dict[str, Any]]:
+def _trends(
+    b: _Builder, cards: Sequence[Scorecard], comparison: Comparison
+) -> list[dict[str, Any]]:
     index = {c.mission.id: c for c in cards}
-    series = {key: [(m, s) for m, s in points if m in index]
-              for key, points in comparison.trends.items()}
+    series = {
+        key: [(m, s) for m, s in points if m in index] for key, points in comparison.trends.items()
+    }
     out = []
     for key in sorted(series):
         pts = sorted(series[key], key=lambda p: (index[p[0]].mission.election_date, p[0]))
@@ -908,17 +1114,22 @@ def _trends(b: _Builder, cards: Sequence[Scorecard],
         for i, (mid, s) in enumerate(pts):
             card = index[mid]
             # One election: a dot in the middle, no line to draw.
-            x = (TREND_X0 + (i * (TREND_X1 - TREND_X0) / (n - 1)) if n > 1
-                 else (TREND_X0 + TREND_X1) / 2)
+            x = (
+                TREND_X0 + (i * (TREND_X1 - TREND_X0) / (n - 1))
+                if n > 1
+                else (TREND_X0 + TREND_X1) / 2
+            )
             y = _trend_y(s) if s is not None else None
-            points.append({
-                "mission": b.mission(card),
-                "score": b.num(s),
-                "value": s,
-                "x": f"{x:.1f}",
-                "y": f"{y:.1f}" if y is not None else None,
-                "label_y": f"{y - 8:.1f}" if y is not None else None,
-            })
+            points.append(
+                {
+                    "mission": b.mission(card),
+                    "score": b.num(s),
+                    "value": s,
+                    "x": f"{x:.1f}",
+                    "y": f"{y:.1f}" if y is not None else None,
+                    "label_y": f"{y - 8:.1f}" if y is not None else None,
+                }
+            )
         line = " ".join(f"{p['x']},{p['y']}" for p in points if p["y"] is not None)
         scored = [s for _, s in pts if s is not None]
         change = None
@@ -926,13 +1137,21 @@ def _trends(b: _Builder, cards: Sequence[Scorecard],
             delta = scored[-1] - scored[0]
             change = ("+" if delta >= 0.05 else "") + b.num(delta)
         country = index[pts[0][0]].mission.country
-        out.append({"key": key, "country": country,
-                    "country_name": country_name(country, b.lang),
-                    "single": n == 1, "points": points,
-                    "line": line if n > 1 else "", "change": change,
-                    "anchor": _anchor("trend", key),
-                    "grid": [{"y": f"{_trend_y(v):.1f}", "text": b.num(v, 0)}
-                             for v in (0, 25, 50, 75, 100)]})
+        out.append(
+            {
+                "key": key,
+                "country": country,
+                "country_name": country_name(country, b.lang),
+                "single": n == 1,
+                "points": points,
+                "line": line if n > 1 else "",
+                "change": change,
+                "anchor": _anchor("trend", key),
+                "grid": [
+                    {"y": f"{_trend_y(v):.1f}", "text": b.num(v, 0)} for v in (0, 25, 50, 75, 100)
+                ],
+            }
+        )
     # Countries with a series first; those observed once follow, listed compactly.
     out.sort(key=lambda tr: (bool(tr["single"]), tr["country_name"], tr["key"]))
     return out
@@ -963,8 +1182,9 @@ def _global_shares(card: Scorecard) -> dict[str, float]:
     return out
 
 
-def mission_context(run: Run, mission: str, *, lang: str = "en", title: str | None = None,
-                    drags: int = 8) -> Context:
+def mission_context(
+    run: Run, mission: str, *, lang: str = "en", title: str | None = None, drags: int = 8
+) -> Context:
     """The context of the report on one mission of a run: explained scores, what pulled its
     overall down, its rank, recommendations and follow-up, findings and observers' notes.
 
@@ -977,13 +1197,17 @@ def mission_context(run: Run, mission: str, *, lang: str = "en", title: str | No
     card = scores.scorecard(mission)
     b = _Builder(scores, rubric, lang, root)
     ref = b.mission(card)
-    ctx = b.head("mission", title or b.t("title_mission_of",
-                                         name=ref["name"]["text"] or mission), [card])
+    ctx = b.head(
+        "mission", title or b.t("title_mission_of", name=ref["name"]["text"] or mission), [card]
+    )
     ctx["mission"] = ref
     ctx["overall"] = b.cell(card.overall, "overall")
-    ctx["summary"] = {"sites": str(card.sites), "notes": str(card.notes_total),
-                      "findings": str(len(card.findings)),
-                      "cohort": str(len(scores.scorecards))}
+    ctx["summary"] = {
+        "sites": str(card.sites),
+        "notes": str(card.notes_total),
+        "findings": str(len(card.findings)),
+        "cohort": str(len(scores.scorecards)),
+    }
     entry = run.rank(mission)
     rank = str(entry.rank) if entry.rank is not None and len(scores.scorecards) > 1 else None
     ctx["rank"] = rank
@@ -1002,12 +1226,19 @@ def mission_context(run: Run, mission: str, *, lang: str = "en", title: str | No
             continue
         drag_rows.append((lost, ns, share))
     drag_rows.sort(key=lambda r: (-r[0], r[1].node))
-    ctx["drags"] = [{"id": ns.node, "label": b.label(ns.node),
-                     "family": b.label(rubric.family_of(ns.node)),
-                     "score": b.cell(ns), "share": b.pct(share, 1), "lost": b.num(lost),
-                     "width": f"{min(100.0, lost * 100 / max(r[0] for r in drag_rows)):.2f}",
-                     "anchor": _anchor("node", ns.node)}
-                    for lost, ns, share in drag_rows[:drags]]
+    ctx["drags"] = [
+        {
+            "id": ns.node,
+            "label": b.label(ns.node),
+            "family": b.label(rubric.family_of(ns.node)),
+            "score": b.cell(ns),
+            "share": b.pct(share, 1),
+            "lost": b.num(lost),
+            "width": f"{min(100.0, lost * 100 / max(r[0] for r in drag_rows)):.2f}",
+            "anchor": _anchor("node", ns.node),
+        }
+        for lost, ns, share in drag_rows[:drags]
+    ]
 
     # every node explained, family by family
     idx = _node_index(card)
@@ -1023,43 +1254,66 @@ def mission_context(run: Run, mission: str, *, lang: str = "en", title: str | No
             ns = found
             node = placed.node
             ex = ns.explanation
-            items.append({
-                "id": node.id,
-                "label": b.label(node.id),
-                "depth": str(placed.depth - 1),
-                "is_group": isinstance(node, Group),
-                "kind_text": (b.t(f"kind_{'family' if placed.depth == 1 else 'group'}")
-                              if isinstance(node, Group) else kind_of(node).label(b.lang)),
-                "score": b.cell(ns),
-                "value": _value_text(b, ns) if not isinstance(node, Group) else None,
-                "formula_code": (not isinstance(node, Group)
-                                 and kind_of(node).formula_is_code),
-                "formula": (b.formula_text(node, ex.formula)
-                            if not isinstance(node, Group) else None),
-                "rule": ((b.rule_text(node, with_formula=False) or ex.rule)
-                         if not isinstance(node, Group) else None),
-                "aggregation": (b.t(f"agg_{ex.aggregation}") if ex.aggregation else None),
-                "inputs": [b.input_item(x) for x in ex.inputs],
-                "children": [{"label": b.label(ch.node), "status_text":
-                              b.t(f"status_{ch.status}"), "score": b.num(ch.score),
-                              "weight": b.value(ch.weight), "share": b.pct(ch.share)}
-                             for ch in ex.children],
-                "notes": [b.note(n) for n in ex.notes],
-                "findings": [b.finding(f, None) for f in card.findings if f.node == node.id],
-                "anchor": _anchor("node", node.id),
-            })
-        families.append({"id": fam.id, "number": str(i + 1), "label": b.label(fam.id),
-                         "anchor": _anchor("family", fam.id), "score": b.cell(idx.get(fam.id)),
-                         "items": items})
+            items.append(
+                {
+                    "id": node.id,
+                    "label": b.label(node.id),
+                    "depth": str(placed.depth - 1),
+                    "is_group": isinstance(node, Group),
+                    "kind_text": (
+                        b.t(f"kind_{'family' if placed.depth == 1 else 'group'}")
+                        if isinstance(node, Group)
+                        else kind_of(node).label(b.lang)
+                    ),
+                    "score": b.cell(ns),
+                    "value": _value_text(b, ns) if not isinstance(node, Group) else None,
+                    "formula_code": (not isinstance(node, Group) and kind_of(node).formula_is_code),
+                    "formula": (
+                        b.formula_text(node, ex.formula) if not isinstance(node, Group) else None
+                    ),
+                    "rule": (
+                        (b.rule_text(node, with_formula=False) or ex.rule)
+                        if not isinstance(node, Group)
+                        else None
+                    ),
+                    "aggregation": (b.t(f"agg_{ex.aggregation}") if ex.aggregation else None),
+                    "inputs": [b.input_item(x) for x in ex.inputs],
+                    "children": [
+                        {
+                            "label": b.label(ch.node),
+                            "status_text": b.t(f"status_{ch.status}"),
+                            "score": b.num(ch.score),
+                            "weight": b.value(ch.weight),
+                            "share": b.pct(ch.share),
+                        }
+                        for ch in ex.children
+                    ],
+                    "notes": [b.note(n) for n in ex.notes],
+                    "findings": [b.finding(f, None) for f in card.findings if f.node == node.id],
+                    "anchor": _anchor("node", node.id),
+                }
+            )
+        families.append(
+            {
+                "id": fam.id,
+                "number": str(i + 1),
+                "label": b.label(fam.id),
+                "anchor": _anchor("family", fam.id),
+                "score": b.cell(idx.get(fam.id)),
+                "items": items,
+            }
+        )
     ctx["families"] = families
     order = {"error": 0, "warning": 1, "info": 2}
-    ctx["findings"] = sorted((b.finding(f, None) for f in card.findings),
-                             key=lambda f: order.get(f["severity"], 3))
+    ctx["findings"] = sorted(
+        (b.finding(f, None) for f in card.findings), key=lambda f: order.get(f["severity"], 3)
+    )
     ctx["notes"] = [b.note(n) for n in card.notes]
     ctx["notes_total"] = str(card.notes_total)
     ctx["notes_shown"] = str(len(card.notes))
-    ctx["recommendations"] = [_recommendation(b, r.as_dict())
-                              for r in run.recommendations(mission, lang)]
+    ctx["recommendations"] = [
+        _recommendation(b, r.as_dict()) for r in run.recommendations(mission, lang)
+    ]
     ctx["follow_up"] = [_follow_up(b, f.model_dump()) for f in run.follow_up(mission).items]
     ctx["generated_on"] = None
     ctx["print_footer"] = ""
@@ -1097,8 +1351,9 @@ def _recommendation(b: _Builder, item: Mapping[str, Any], report: str = "") -> d
         "node": node,
         "node_label": b.label(str(node)) if node else None,
         "evidence": [str(e) for e in evidence],
-        "best_practice": (str(item["best_practice"])
-                          if item.get("best_practice") is not None else None),
+        "best_practice": (
+            str(item["best_practice"]) if item.get("best_practice") is not None else None
+        ),
     }
 
 
@@ -1118,8 +1373,14 @@ def _follow_up(b: _Builder, item: Mapping[str, Any]) -> dict[str, Any]:
 # --- the context of a run --------------------------------------------------------------------
 
 
-def report_context(run: Run, *, lang: str = "en", mission: str | None = None,
-                   title: str | None = None, date: dt.date | None = None) -> Context:
+def report_context(
+    run: Run,
+    *,
+    lang: str = "en",
+    mission: str | None = None,
+    title: str | None = None,
+    date: dt.date | None = None,
+) -> Context:
     """The context of a report on a run: the comparison of its cohort, or one ``mission``.
 
     The title defaults to the workspace's (comparison) or the mission's name. ``date`` is
@@ -1195,8 +1456,9 @@ def render_xlsx(context: Context) -> bytes:
     wb = Workbook()
     bold = Font(bold=True)
 
-    def sheet(title: str, header: Sequence[str], rows: Iterable[Sequence[Any]],
-              first: bool = False) -> None:
+    def sheet(
+        title: str, header: Sequence[str], rows: Iterable[Sequence[Any]], first: bool = False
+    ) -> None:
         ws = wb.active if first else wb.create_sheet()
         assert ws is not None
         ws.title = title
@@ -1208,51 +1470,141 @@ def render_xlsx(context: Context) -> bytes:
         ws.freeze_panes = "A2"
 
     heat = context["heatmap"]
-    sheet("overview",
-          [t("mission"), t("mission_name"), t("country"), t("election_date"), t("simulated")]
-          + [_text(c["label"]) for c in heat["columns"]],
-          ([r["mission"]["id"], r["mission"]["name"], r["mission"]["country"],
-            r["mission"]["date"], t("yes") if r["mission"]["simulated"] else t("no")]
-           + [c["value"] for c in r["cells"]] for r in heat["rows"]), first=True)
-    sheet("rankings",
-          [t("rank"), t("tied"), t("mission"), t("score"), t("band"), t("interval"),
-           t("coverage"), t("rank_interval"), t("rank_median")],
-          ([r["rank"], t("yes") if r["tied"] else t("no"), r["mission"]["id"],
-            r["score"]["value"], r["score"]["band_label"], r["score"]["interval"],
-            r["score"]["coverage_value"], r["rank_interval"], r["rank_median"]]
-           for r in context["ranking"]["rows"]))
+    sheet(
+        "overview",
+        [t("mission"), t("mission_name"), t("country"), t("election_date"), t("simulated")]
+        + [_text(c["label"]) for c in heat["columns"]],
+        (
+            [
+                r["mission"]["id"],
+                r["mission"]["name"],
+                r["mission"]["country"],
+                r["mission"]["date"],
+                t("yes") if r["mission"]["simulated"] else t("no"),
+            ]
+            + [c["value"] for c in r["cells"]]
+            for r in heat["rows"]
+        ),
+        first=True,
+    )
+    sheet(
+        "rankings",
+        [
+            t("rank"),
+            t("tied"),
+            t("mission"),
+            t("score"),
+            t("band"),
+            t("interval"),
+            t("coverage"),
+            t("rank_interval"),
+            t("rank_median"),
+        ],
+        (
+            [
+                r["rank"],
+                t("yes") if r["tied"] else t("no"),
+                r["mission"]["id"],
+                r["score"]["value"],
+                r["score"]["band_label"],
+                r["score"]["interval"],
+                r["score"]["coverage_value"],
+                r["rank_interval"],
+                r["rank_median"],
+            ]
+            for r in context["ranking"]["rows"]
+        ),
+    )
 
     def indicator_rows() -> Iterable[list[Any]]:
         for sec in context["family_sections"]:
             for table in sec["tables"]:
                 for row in table["rows"]:
                     for m, c in zip(table["missions"], row["cells"], strict=True):
-                        yield [m["id"], sec["id"], row["id"], row["label"],
-                               t("yes") if row["is_group"] else t("no"), c["value"],
-                               c["band_label"], c["status_text"], c["coverage_value"],
-                               c["interval"]]
+                        yield [
+                            m["id"],
+                            sec["id"],
+                            row["id"],
+                            row["label"],
+                            t("yes") if row["is_group"] else t("no"),
+                            c["value"],
+                            c["band_label"],
+                            c["status_text"],
+                            c["coverage_value"],
+                            c["interval"],
+                        ]
 
-    sheet("indicators",
-          [t("mission"), t("family"), t("node_id"), t("indicator"), t("is_group"), t("score"),
-           t("band"), t("status"), t("coverage"), t("interval")], indicator_rows())
-    sheet("findings",
-          [t("mission"), t("node_id"), t("severity"), t("code"), t("message")],
-          ([f["mission"]["id"] if f["mission"] else "", f["node"] or "", f["severity_text"],
-            f["code"], f["message"]] for f in context["quality"]["findings"]))
+    sheet(
+        "indicators",
+        [
+            t("mission"),
+            t("family"),
+            t("node_id"),
+            t("indicator"),
+            t("is_group"),
+            t("score"),
+            t("band"),
+            t("status"),
+            t("coverage"),
+            t("interval"),
+        ],
+        indicator_rows(),
+    )
+    sheet(
+        "findings",
+        [t("mission"), t("node_id"), t("severity"), t("code"), t("message")],
+        (
+            [
+                f["mission"]["id"] if f["mission"] else "",
+                f["node"] or "",
+                f["severity_text"],
+                f["code"],
+                f["message"],
+            ]
+            for f in context["quality"]["findings"]
+        ),
+    )
     meth = context["methodology"]
     rb = meth["rubric"]
     info: list[list[Any]] = [
-        [t("rubric_id"), rb["id"]], [t("rubric_version"), rb["version"]],
-        [t("rubric_sha256"), rb["sha256"]], [t("data_sha256"), meth["data_sha256"]],
-        [t("seed"), meth["seed"]], [t("bootstrap"), meth["bootstrap"]], [],
-        [t("node_id"), t("indicator"), t("kind"), t("weight"), t("weight_share"),
-         t("aggregation"), t("source"), t("formula"), t("scoring_rule")],
+        [t("rubric_id"), rb["id"]],
+        [t("rubric_version"), rb["version"]],
+        [t("rubric_sha256"), rb["sha256"]],
+        [t("data_sha256"), meth["data_sha256"]],
+        [t("seed"), meth["seed"]],
+        [t("bootstrap"), meth["bootstrap"]],
+        [],
+        [
+            t("node_id"),
+            t("indicator"),
+            t("kind"),
+            t("weight"),
+            t("weight_share"),
+            t("aggregation"),
+            t("source"),
+            t("formula"),
+            t("scoring_rule"),
+        ],
     ]
-    info += [[n["id"], n["label"], n["kind_text"], n["weight"], n["share"], n["aggregation"],
-              n["source"], n["formula"], n["rule"]] for n in meth["tree"]]
+    info += [
+        [
+            n["id"],
+            n["label"],
+            n["kind_text"],
+            n["weight"],
+            n["share"],
+            n["aggregation"],
+            n["source"],
+            n["formula"],
+            n["rule"],
+        ]
+        for n in meth["tree"]
+    ]
     info += [[], [t("references")]]
-    info += [[r["id"], r["title"], r["author"], r["publisher"], r["year"], r["url"]]
-             for r in meth["references"]]
+    info += [
+        [r["id"], r["title"], r["author"], r["publisher"], r["year"], r["url"]]
+        for r in meth["references"]
+    ]
     sheet("methodology", [t("methodology"), ""], info)
     wb.properties.creator = context.get("generator", "ovm")
     stamp = dt.datetime(2000, 1, 1)
@@ -1261,8 +1613,9 @@ def render_xlsx(context: Context) -> bytes:
     return workbook_bytes(wb)
 
 
-def render(context: Context, fmt: str = "html", *, templates: str | Path | None = None
-           ) -> str | bytes:
+def render(
+    context: Context, fmt: str = "html", *, templates: str | Path | None = None
+) -> str | bytes:
     """A report context in ``fmt``: ``html`` and ``json`` give text, ``xlsx`` bytes."""
     if fmt == "html":
         return render_html(context, templates=templates)

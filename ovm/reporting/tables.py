@@ -134,29 +134,50 @@ def workbook_bytes(workbook: Any) -> bytes:
 
 def comparison_to_dict(comparison: Comparison, *, include_scores: bool = True) -> dict[str, Any]:
     """The comparison as plain JSON-able data (stable key order)."""
+
     def entry(e: RankEntry) -> dict[str, Any]:
         return {"mission": e.mission, "score": e.score, "rank": e.rank, "tied": e.tied}
 
     out: dict[str, Any] = {
         "format": "ovm-comparison/2",
-        "settings": {**comparison.settings.model_dump(mode="json"),
-                     "missions": comparison.missions},
+        "settings": {
+            **comparison.settings.model_dump(mode="json"),
+            "missions": comparison.missions,
+        },
         "findings": [f.model_dump(mode="json") for f in comparison.findings],
         "rankings": {k: [entry(e) for e in v] for k, v in comparison.rankings.items()},
-        "best": {k: {"missions": list(b.missions), "score": b.score, "lead_holds": b.lead_holds,
-                     "runner_up": b.runner_up,
-                     "evidence": [ns.model_dump(mode="json") for ns in b.evidence]}
-                 for k, b in comparison.best.items()},
-        "leaders": {k: {"missions": list(b.missions), "score": b.score,
-                        "lead_holds": b.lead_holds, "good": b.good,
-                        "best_practice": b.is_best_practice, "runner_up": b.runner_up}
-                    for k, b in comparison.leaders.items()},
+        "best": {
+            k: {
+                "missions": list(b.missions),
+                "score": b.score,
+                "lead_holds": b.lead_holds,
+                "runner_up": b.runner_up,
+                "evidence": [ns.model_dump(mode="json") for ns in b.evidence],
+            }
+            for k, b in comparison.best.items()
+        },
+        "leaders": {
+            k: {
+                "missions": list(b.missions),
+                "score": b.score,
+                "lead_holds": b.lead_holds,
+                "good": b.good,
+                "best_practice": b.is_best_practice,
+                "runner_up": b.runner_up,
+            }
+            for k, b in comparison.leaders.items()
+        },
         "weakest": {k: list(v) for k, v in comparison.weakest.items()},
-        "peers": {g: {"missions": list(p.missions),
-                      "rankings": {k: [entry(e) for e in v] for k, v in p.rankings.items()},
-                      "best": {k: {"missions": list(b.missions), "score": b.score}
-                               for k, b in p.best.items()}}
-                  for g, p in comparison.peers.items()},
+        "peers": {
+            g: {
+                "missions": list(p.missions),
+                "rankings": {k: [entry(e) for e in v] for k, v in p.rankings.items()},
+                "best": {
+                    k: {"missions": list(b.missions), "score": b.score} for k, b in p.best.items()
+                },
+            }
+            for g, p in comparison.peers.items()
+        },
         "trends": {k: [[m, s] for m, s in v] for k, v in comparison.trends.items()},
     }
     if include_scores:
@@ -169,14 +190,26 @@ def comparison_json(comparison: Comparison) -> str:
     return json.dumps(comparison_to_dict(comparison), indent=1, ensure_ascii=False) + "\n"
 
 
-RANKING_COLUMNS = ("node", "rank", "tied", "mission", "score", "status", "band", "interval_low",
-                   "interval_high")
+RANKING_COLUMNS = (
+    "node",
+    "rank",
+    "tied",
+    "mission",
+    "score",
+    "status",
+    "band",
+    "interval_low",
+    "interval_high",
+)
 
 
 def comparison_csv(comparison: Comparison) -> str:
     """The rankings as CSV (one row per node per mission), spreadsheet formulas neutralised."""
-    cells = {(c.mission.id, ns.node): ns for c in comparison.scores.scorecards
-             for ns in (c.overall, *c.nodes)}
+    cells = {
+        (c.mission.id, ns.node): ns
+        for c in comparison.scores.scorecards
+        for ns in (c.overall, *c.nodes)
+    }
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\n")
     w.writerow(RANKING_COLUMNS)
@@ -185,7 +218,20 @@ def comparison_csv(comparison: Comparison) -> str:
         for e in entries:
             ns = cells[(e.mission, node_id)]
             iv = ns.interval or (None, None)
-            w.writerow([csv_cell(v) for v in (
-                node_id, e.rank, e.tied, e.mission, e.score, ns.status, ns.band_label or "",
-                iv[0], iv[1])])
+            w.writerow(
+                [
+                    csv_cell(v)
+                    for v in (
+                        node_id,
+                        e.rank,
+                        e.tied,
+                        e.mission,
+                        e.score,
+                        ns.status,
+                        ns.band_label or "",
+                        iv[0],
+                        iv[1],
+                    )
+                ]
+            )
     return buf.getvalue()

@@ -51,8 +51,9 @@ def reference_ids(doc: Document) -> Iterator[Issue]:
         if isinstance(ref, dict) and isinstance(ref.get("id"), str):
             rid = ref["id"]
             if rid in seen:
-                yield doc.issue(("references", i, "id"), "duplicate-id",
-                                f"reference {rid!r} is declared twice")
+                yield doc.issue(
+                    ("references", i, "id"), "duplicate-id", f"reference {rid!r} is declared twice"
+                )
             seen.add(rid)
 
 
@@ -66,8 +67,9 @@ def node_ids(doc: Document) -> Iterator[Issue]:
             continue
         if nid in seen or nid == "overall":
             reserved = " (reserved)" if nid == "overall" else ""
-            yield doc.issue((*node.path, "id"), "duplicate-id",
-                            f"id {nid!r} is already used{reserved}")
+            yield doc.issue(
+                (*node.path, "id"), "duplicate-id", f"id {nid!r} is already used{reserved}"
+            )
         else:
             seen.add(nid)
 
@@ -128,8 +130,11 @@ def node_references(doc: Document) -> Iterator[Issue]:
     for node in doc.nodes:
         for j, ref in enumerate(seq(node.data.get("references"))):
             if isinstance(ref, str) and doc.reference_ids and ref not in doc.reference_ids:
-                yield doc.issue((*node.path, "references", j), "unknown-reference",
-                                f"no reference with id {ref!r} in the rubric's references")
+                yield doc.issue(
+                    (*node.path, "references", j),
+                    "unknown-reference",
+                    f"no reference with id {ref!r} in the rubric's references",
+                )
 
 
 @rubric_check("empty-group", "missing-power", "unbounded-scale")
@@ -154,8 +159,11 @@ def families_are_groups(doc: Document) -> Iterator[Issue]:
     """Families are groups: indicators sit inside them."""
     for node in doc.nodes:
         if node.depth == 1 and not node.is_group:
-            yield doc.issue(node.path, "indicator-at-top",
-                            "families must be groups; put indicators inside a family")
+            yield doc.issue(
+                node.path,
+                "indicator-at-top",
+                "families must be groups; put indicators inside a family",
+            )
 
 
 @rubric_check("duplicate-variable", "invalid-range", "unknown-variable")
@@ -168,18 +176,25 @@ def variables(doc: Document) -> Iterator[Issue]:
         name = var.get("name")
         if isinstance(name, str):
             if name in seen:
-                yield doc.issue(("variables", i, "name"), "duplicate-variable",
-                                f"variable {name!r} is declared twice")
+                yield doc.issue(
+                    ("variables", i, "name"),
+                    "duplicate-variable",
+                    f"variable {name!r} is declared twice",
+                )
             seen.add(name)
         lo, hi = num(var.get("minimum")), num(var.get("maximum"))
         if lo is not None and hi is not None and lo > hi:
-            yield doc.issue(("variables", i, "minimum"), "invalid-range",
-                            f"minimum {lo:g} is above maximum {hi:g}")
+            yield doc.issue(
+                ("variables", i, "minimum"),
+                "invalid-range",
+                f"minimum {lo:g} is above maximum {hi:g}",
+            )
     for name, vpath in doc.variables.items():
         lim = doc.variable_data[name].get("at_most")
         if isinstance(lim, str) and lim not in doc.variables:
-            yield doc.issue((*vpath, "at_most"), "unknown-variable",
-                            f"{lim!r} is not a declared variable")
+            yield doc.issue(
+                (*vpath, "at_most"), "unknown-variable", f"{lim!r} is not a declared variable"
+            )
 
 
 @rubric_check("unused-variable")
@@ -194,8 +209,9 @@ def unused_variables(doc: Document) -> Iterator[Issue]:
     for name, vpath in doc.variables.items():
         if name in used or doc.variable_data[name].get("at_most") is not None or name in bounds:
             continue
-        yield doc.issue(vpath, "unused-variable", f"variable {name!r} is used by no formula",
-                        "warning")
+        yield doc.issue(
+            vpath, "unused-variable", f"variable {name!r} is used by no formula", "warning"
+        )
 
 
 PLACEHOLDERS = (
@@ -232,7 +248,8 @@ def scan_placeholders(text: str) -> list[tuple[bool, str]]:
 def recommendation_placeholders(doc: Document) -> Iterator[Issue]:
     """Recommendation texts use well-formed placeholders that name something to fill in."""
     allowed = set(PLACEHOLDERS) | {
-        v["name"] for v in seq(doc.data.get("variables"))
+        v["name"]
+        for v in seq(doc.data.get("variables"))
         if isinstance(v, dict) and isinstance(v.get("name"), str)
     }
     for node in doc.nodes:
@@ -246,12 +263,16 @@ def recommendation_placeholders(doc: Document) -> Iterator[Issue]:
                 at = (*node.path, "recommendations", j, "text", lang)
                 for problem, name in scan_placeholders(body):
                     if problem:
-                        yield doc.issue(at, "invalid-placeholder",
-                                        f"unbalanced braces near {name!r}")
+                        yield doc.issue(
+                            at, "invalid-placeholder", f"unbalanced braces near {name!r}"
+                        )
                     elif name not in allowed:
-                        yield doc.issue(at, "unknown-placeholder",
-                                        f"{{{name}}} is neither a declared variable nor one of "
-                                        f"{', '.join(sorted(PLACEHOLDERS))}")
+                        yield doc.issue(
+                            at,
+                            "unknown-placeholder",
+                            f"{{{name}}} is neither a declared variable nor one of "
+                            f"{', '.join(sorted(PLACEHOLDERS))}",
+                        )
 
 
 RUBRIC_CHECKS: tuple[Check[RubricFn], ...] = (

@@ -121,9 +121,7 @@ class RegisteredNode:
     """
 
     @classmethod
-    def __get_pydantic_core_schema__(
-        cls, source: Any, handler: GetCoreSchemaHandler
-    ) -> CoreSchema:
+    def __get_pydantic_core_schema__(cls, source: Any, handler: GetCoreSchemaHandler) -> CoreSchema:
         """A validator that looks the kind up when it runs."""
         return core_schema.no_info_plain_validator_function(_validate_node)
 
@@ -345,9 +343,15 @@ def _schema_issues(doc: YamlDoc, exc: ValidationError) -> list[Issue]:
         if etype == "missing" and path in paired:
             continue
         if path in meant and etype == "extra_forbidden":
-            issues.append(_issue(doc, path, "unknown-field",
-                                 f"unknown field `{path[-1]}`, did you mean `{meant[path]}`?",
-                                 key=True))
+            issues.append(
+                _issue(
+                    doc,
+                    path,
+                    "unknown-field",
+                    f"unknown field `{path[-1]}`, did you mean `{meant[path]}`?",
+                    key=True,
+                )
+            )
             continue
         if etype == "too_short" and any(
             len(p) > len(path) and p[: len(path)] == path for p in paths

@@ -168,8 +168,11 @@ def combine(
             None,
             coverage,
             scored_w,
-            ("sum-incomplete", f"a sum needs every child scored; {names} has no score",
-             {"names": names}),
+            (
+                "sum-incomplete",
+                f"a sum needs every child scored; {names} has no score",
+                {"names": names},
+            ),
         )
     if not scored or direct < min_coverage:
         problem = None
@@ -203,8 +206,10 @@ def parse_aggregation(spec: str, default_power: float | None = None) -> tuple[st
     name, sep, p = spec.strip().partition(":")
     name = name.strip().lower()
     if name not in METHODS:
-        raise ValueError(f"unknown aggregation {spec!r}; expected one of {', '.join(METHODS)} "
-                         "(generalised:P for a generalised mean with exponent P)")
+        raise ValueError(
+            f"unknown aggregation {spec!r}; expected one of {', '.join(METHODS)} "
+            "(generalised:P for a generalised mean with exponent P)"
+        )
     if name != "generalised":
         if sep:
             raise ValueError(f"{name} takes no exponent: {spec!r}")

@@ -111,8 +111,9 @@ def _plan(rubric: Rubric, summary: SiteSummary, z: float) -> _Plan:
         slots.append(None)  # type: ignore[arg-type]  # placeholder keeps tree order
         if isinstance(node, Group):
             kids = tuple(visit(c, node.id, depth + 1) for c in node.children)
-            slots[index] = _Slot(node, parent, depth, "group" if depth > 1 else "family", kids,
-                                 None)
+            slots[index] = _Slot(
+                node, parent, depth, "group" if depth > 1 else "family", kids, None
+            )
         else:
             scorer = kind_of(node).compile(node, context)
             slots[index] = _Slot(node, parent, depth, node.kind, (), scorer)
@@ -144,8 +145,14 @@ class _MissionScorer:
     It is the :class:`~ovm.indicators.scoring.MissionView` each indicator's scorer reads.
     """
 
-    def __init__(self, rubric: Rubric, plan: _Plan, mission: Mission, summary: SiteSummary,
-                 min_places: int = 5) -> None:
+    def __init__(
+        self,
+        rubric: Rubric,
+        plan: _Plan,
+        mission: Mission,
+        summary: SiteSummary,
+        min_places: int = 5,
+    ) -> None:
         self.rubric = rubric
         self.plan = plan
         self.mission = mission
@@ -371,8 +378,11 @@ class _Replicator:
                 reps = self.group(node.aggregation, node.power, slot.children, col, kept)
             else:
                 found = slot.scorer.replicates(view, col)
-                reps = None if found is None else self._fill(found.has, found.scores,
-                                                             self._scores(col))
+                reps = (
+                    None
+                    if found is None
+                    else self._fill(found.has, found.scores, self._scores(col))
+                )
                 if reps is not None:
                     reps.thin = np.array([slot.node.id in t for t in self.thin], dtype=bool)
             if reps is not None:
@@ -604,8 +614,16 @@ def _score(
     roots = [root for root, _ in passes]
     results = [nodes for _, nodes in passes]
     if bootstrap > 0 and summary.ids:
-        _Replicator(rubric, plan, missions, results, roots, summary, (1 - confidence) / 2,
-                    [s.thin for s in scorers]).run()
+        _Replicator(
+            rubric,
+            plan,
+            missions,
+            results,
+            roots,
+            summary,
+            (1 - confidence) / 2,
+            [s.thin for s in scorers],
+        ).run()
     cards = []
     for i, (m, scorer) in enumerate(zip(missions, scorers, strict=True)):
         nodes = [

@@ -347,8 +347,9 @@ def summarise_sites(
             cluster = np.cumsum(np.isin(np.arange(n), starts)) - 1
             wv = weights[:, cluster]
             for j, q in enumerate(num):
-                _numeric(ms, q, nums[rows, j], nulls[rows, j], wv, cluster,
-                         requested[q.id], summary, m)
+                _numeric(
+                    ms, q, nums[rows, j], nulls[rows, j], wv, cluster, requested[q.id], summary, m
+                )
     if bootstrap:
         for j, q in enumerate(cat):
             share = np.ascontiguousarray(shares[:, :, j])

@@ -109,8 +109,12 @@ class Browser:
 
         self.proc = subprocess.Popen(
             [executable, *FLAGS, f"--user-data-dir={user_data_dir}", "about:blank"],
-            stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-            close_fds=False, preexec_fn=wire)
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            close_fds=False,
+            preexec_fn=wire,
+        )
         os.close(to_browser_r)
         os.close(from_browser_w)
         self._buffer = b""
@@ -151,15 +155,21 @@ class Browser:
                 err = b""
                 if self.proc.stderr is not None:
                     err = self.proc.stderr.read() or b""
-                raise CDPError("the browser closed the pipe: "
-                               + err.decode("utf-8", "replace")[-2000:])
+                raise CDPError(
+                    "the browser closed the pipe: " + err.decode("utf-8", "replace")[-2000:]
+                )
             self._buffer += chunk
         raw, self._buffer = self._buffer.split(b"\0", 1)
         message: dict[str, Any] = json.loads(raw)
         return message
 
-    def send(self, method: str, params: dict[str, Any] | None = None,
-             session: str | None = None, timeout: float | None = None) -> dict[str, Any]:
+    def send(
+        self,
+        method: str,
+        params: dict[str, Any] | None = None,
+        session: str | None = None,
+        timeout: float | None = None,
+    ) -> dict[str, Any]:
         """Send a command and wait for its reply (events that arrive meanwhile are kept)."""
         self._next_id += 1
         msg: dict[str, Any] = {"id": self._next_id, "method": method, "params": params or {}}
@@ -167,7 +177,7 @@ class Browser:
             msg["sessionId"] = session
         data = json.dumps(msg).encode("utf-8") + b"\0"
         while data:
-            data = data[os.write(self._to_browser, data):]
+            data = data[os.write(self._to_browser, data) :]
         deadline = time.monotonic() + (timeout or self.timeout)
         while True:
             reply = self._read_message(deadline)
@@ -179,8 +189,9 @@ class Browser:
             if "method" in reply:
                 self.events.append(reply)
 
-    def wait_for(self, method: str, session: str | None = None,
-                 timeout: float | None = None) -> dict[str, Any]:
+    def wait_for(
+        self, method: str, session: str | None = None, timeout: float | None = None
+    ) -> dict[str, Any]:
         """Wait for an event (one already received counts)."""
         for ev in self.events:
             if ev["method"] == method and (session is None or ev.get("sessionId") == session):
@@ -224,17 +235,21 @@ def _problems(events: list[dict[str, Any]], check: PageCheck) -> None:
     for ev in events:
         method, p = ev["method"], ev.get("params", {})
         if method == "Runtime.consoleAPICalled" and p.get("type") in ("error", "assert"):
-            text = " ".join(str(a.get("value", a.get("description", "")))
-                            for a in p.get("args", []))
+            text = " ".join(
+                str(a.get("value", a.get("description", ""))) for a in p.get("args", [])
+            )
             check.console_errors.append(f"console.{p['type']}: {text}")
         elif method == "Runtime.exceptionThrown":
             details = p.get("exceptionDetails", {})
-            check.console_errors.append(f"exception: {details.get('text')} "
-                                        f"{details.get('exception', {}).get('description', '')}")
+            check.console_errors.append(
+                f"exception: {details.get('text')} "
+                f"{details.get('exception', {}).get('description', '')}"
+            )
         elif method == "Log.entryAdded" and p.get("entry", {}).get("level") == "error":
             entry = p["entry"]
-            check.console_errors.append(f"{entry.get('source')}: {entry.get('text')} "
-                                        f"{entry.get('url', '')}".strip())
+            check.console_errors.append(
+                f"{entry.get('source')}: {entry.get('text')} {entry.get('url', '')}".strip()
+            )
         elif method == "Network.loadingFailed":
             reason = p.get("blockedReason") or p.get("errorText")
             check.failed_requests.append(f"{p.get('type')} {reason} ({p.get('requestId')})")
@@ -254,16 +269,24 @@ def _screenshot(browser: Browser, session: str, path: Path, full: bool = False) 
         metrics = browser.send("Page.getLayoutMetrics", session=session)
         size = metrics.get("cssContentSize") or metrics["contentSize"]
         height = min(int(size["height"]), 16000)
-        params.update(captureBeyondViewport=True,
-                      clip={"x": 0, "y": 0, "width": int(size["width"]), "height": height,
-                            "scale": 1})
+        params.update(
+            captureBeyondViewport=True,
+            clip={"x": 0, "y": 0, "width": int(size["width"]), "height": height, "scale": 1},
+        )
     shot = browser.send("Page.captureScreenshot", params, session=session, timeout=120)
     path.write_bytes(base64.b64decode(shot["data"]))
 
 
-def check_page(html_file: str | Path, out_dir: str | Path, *, name: str = "report",
-               chromium: str | None = None, axe: Path = AXE, full_page: bool = True,
-               timeout: float = 60.0) -> PageCheck:
+def check_page(
+    html_file: str | Path,
+    out_dir: str | Path,
+    *,
+    name: str = "report",
+    chromium: str | None = None,
+    axe: Path = AXE,
+    full_page: bool = True,
+    timeout: float = 60.0,
+) -> PageCheck:
     """Load ``html_file`` in headless Chromium, screenshot it, print it, audit it with axe."""
     exe = chromium or find_chromium()
     if exe is None:
@@ -272,23 +295,33 @@ def check_page(html_file: str | Path, out_dir: str | Path, *, name: str = "repor
     out.mkdir(parents=True, exist_ok=True)
     url = Path(html_file).resolve().as_uri()
     check = PageCheck(url)
-    with tempfile.TemporaryDirectory(prefix="ovm-chromium-") as profile, \
-            Browser(exe, profile, timeout) as browser:
+    with (
+        tempfile.TemporaryDirectory(prefix="ovm-chromium-") as profile,
+        Browser(exe, profile, timeout) as browser,
+    ):
         target = browser.send("Target.createTarget", {"url": "about:blank"})
-        session = browser.send("Target.attachToTarget",
-                               {"targetId": target["targetId"], "flatten": True})["sessionId"]
+        session = browser.send(
+            "Target.attachToTarget", {"targetId": target["targetId"], "flatten": True}
+        )["sessionId"]
         for domain in ("Page", "Runtime", "Log", "Network"):
             browser.send(f"{domain}.enable", session=session)
-        browser.send("Emulation.setDeviceMetricsOverride",
-                     {"width": DESKTOP[0], "height": DESKTOP[1], "deviceScaleFactor": 1,
-                      "mobile": False}, session=session)
+        browser.send(
+            "Emulation.setDeviceMetricsOverride",
+            {"width": DESKTOP[0], "height": DESKTOP[1], "deviceScaleFactor": 1, "mobile": False},
+            session=session,
+        )
         browser.events.clear()
         browser.send("Page.navigate", {"url": url}, session=session)
         browser.wait_for("Page.loadEventFired", session=session)
         # let late events (blocked loads, CSP reports) arrive
-        browser.send("Runtime.evaluate", {
-            "expression": "new Promise(r => requestAnimationFrame(() => setTimeout(r, 300)))",
-            "awaitPromise": True}, session=session)
+        browser.send(
+            "Runtime.evaluate",
+            {
+                "expression": "new Promise(r => requestAnimationFrame(() => setTimeout(r, 300)))",
+                "awaitPromise": True,
+            },
+            session=session,
+        )
         _problems([e for e in browser.events if e.get("sessionId") == session], check)
         browser.events.clear()
 
@@ -301,11 +334,18 @@ def check_page(html_file: str | Path, out_dir: str | Path, *, name: str = "repor
             check.screenshots.append(str(full))
 
         if axe.exists():
-            browser.send("Runtime.evaluate", {"expression": axe.read_text("utf-8")},
-                         session=session, timeout=120)
-            res = browser.send("Runtime.evaluate", {
-                "expression": AXE_RUN,
-                "awaitPromise": True, "returnByValue": True}, session=session, timeout=300)
+            browser.send(
+                "Runtime.evaluate",
+                {"expression": axe.read_text("utf-8")},
+                session=session,
+                timeout=120,
+            )
+            res = browser.send(
+                "Runtime.evaluate",
+                {"expression": AXE_RUN, "awaitPromise": True, "returnByValue": True},
+                session=session,
+                timeout=300,
+            )
             if "exceptionDetails" in res:
                 raise CDPError(f"axe failed: {res['exceptionDetails']}")
             audit = json.loads(res["result"]["value"])
@@ -315,14 +355,22 @@ def check_page(html_file: str | Path, out_dir: str | Path, *, name: str = "repor
             check.incomplete_rules = audit["incompleteRules"]
             check.axe_version = audit["version"]
 
-        browser.send("Emulation.setDeviceMetricsOverride",
-                     {"width": PHONE[0], "height": PHONE[1], "deviceScaleFactor": 1,
-                      "mobile": True}, session=session)
-        browser.send("Runtime.evaluate", {
-            "expression": "new Promise(r => requestAnimationFrame(() => setTimeout(r, 100)))",
-            "awaitPromise": True}, session=session)
-        res = browser.send("Runtime.evaluate", {"expression": OVERFLOW, "returnByValue": True},
-                           session=session)
+        browser.send(
+            "Emulation.setDeviceMetricsOverride",
+            {"width": PHONE[0], "height": PHONE[1], "deviceScaleFactor": 1, "mobile": True},
+            session=session,
+        )
+        browser.send(
+            "Runtime.evaluate",
+            {
+                "expression": "new Promise(r => requestAnimationFrame(() => setTimeout(r, 100)))",
+                "awaitPromise": True,
+            },
+            session=session,
+        )
+        res = browser.send(
+            "Runtime.evaluate", {"expression": OVERFLOW, "returnByValue": True}, session=session
+        )
         widths = json.loads(res["result"]["value"])
         check.phone_overflow = max(0, int(widths["page"]) - int(widths["view"]))
         check.phone_wide = list(widths["wide"])
@@ -334,9 +382,11 @@ def check_page(html_file: str | Path, out_dir: str | Path, *, name: str = "repor
             _screenshot(browser, session, phone_full, full=True)
             check.screenshots.append(str(phone_full))
 
-        browser.send("Emulation.setDeviceMetricsOverride",
-                     {"width": A4[0], "height": A4[1], "deviceScaleFactor": 1,
-                      "mobile": False}, session=session)
+        browser.send(
+            "Emulation.setDeviceMetricsOverride",
+            {"width": A4[0], "height": A4[1], "deviceScaleFactor": 1, "mobile": False},
+            session=session,
+        )
         browser.send("Emulation.setEmulatedMedia", {"media": "print"}, session=session)
         a4 = out / f"{name}-a4-print.png"
         _screenshot(browser, session, a4)
@@ -346,16 +396,24 @@ def check_page(html_file: str | Path, out_dir: str | Path, *, name: str = "repor
         _screenshot(browser, session, a4_screen)
         check.screenshots.append(str(a4_screen))
 
-        pdf = browser.send("Page.printToPDF", {"printBackground": True,
-                                                "preferCSSPageSize": True},
-                           session=session, timeout=300)
+        pdf = browser.send(
+            "Page.printToPDF",
+            {"printBackground": True, "preferCSSPageSize": True},
+            session=session,
+            timeout=300,
+        )
         pdf_bytes = base64.b64decode(pdf["data"])
         pdf_path = out / f"{name}.pdf"
         pdf_path.write_bytes(pdf_bytes)
         check.pdf = str(pdf_path)
-        check.pdf_pages = pdf_bytes.count(b"/Type /Page\n") + pdf_bytes.count(b"/Type /Page ") \
-            + pdf_bytes.count(b"/Type /Page>") + pdf_bytes.count(b"/Type/Page\n") \
-            + pdf_bytes.count(b"/Type/Page/") + pdf_bytes.count(b"/Type/Page>")
+        check.pdf_pages = (
+            pdf_bytes.count(b"/Type /Page\n")
+            + pdf_bytes.count(b"/Type /Page ")
+            + pdf_bytes.count(b"/Type /Page>")
+            + pdf_bytes.count(b"/Type/Page\n")
+            + pdf_bytes.count(b"/Type/Page/")
+            + pdf_bytes.count(b"/Type/Page>")
+        )
         _problems([e for e in browser.events if e.get("sessionId") == session], check)
     return check
 
