@@ -161,3 +161,17 @@ def test_many_warnings_of_one_code_are_counted_not_all_printed(
     assert [line for line in quiet if "observer-too-fast" in line] == [
         f"{EXAMPLES}: 88 warning(s) [observer-too-fast]; ovm check {EXAMPLES} lists them all"
     ]
+
+
+def test_the_table_of_planned_places_is_an_input_too(
+    ws: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (ws / "places.csv").write_text(
+        "mission,place,country,city,tables,opens\naaa-2020,s1,USA,Miami,2,08:00\n", encoding="utf-8"
+    )
+    with (ws / "ovm.yaml").open("a", encoding="utf-8") as fh:
+        fh.write("places: [places.csv]\n")
+    before = _contents(ws)
+    assert main(["score", str(ws), "-q", "-o", str(ws / "places.csv")]) == 2
+    assert _contents(ws) == before
+    assert "is an input of this run" in capsys.readouterr().err

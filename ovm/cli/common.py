@@ -63,20 +63,6 @@ def guard_output(output: str | None, inputs: Sequence[str | Path]) -> None:
         raise UsageError(str(exc)) from None
 
 
-def workspace_inputs(ws: Workspace) -> list[Path]:
-    """Every file a workspace's run reads: ovm.yaml, the rubric, the missions and the tables."""
-    from ovm.data.workspace import CONFIG_NAME
-
-    config = ws.config
-    found = [ws.root / CONFIG_NAME, ws.root / config.missions]
-    if not config.rubric.startswith("bundled:"):
-        found.append(ws.root / config.rubric)
-    for group in (config.statistics, config.answers, config.checklists):
-        for src in group:
-            found.append(ws.root / (src if isinstance(src, str) else src.path))
-    return found
-
-
 def natural(text: str) -> int:
     """An argparse type: a whole number from 0 to 2**63 - 1."""
     try:
@@ -352,7 +338,7 @@ def run_from(
 
     ws = load(args)
     extra = [args.rubric] if getattr(args, "rubric", None) else []
-    guard_output(getattr(args, "output", None), [*workspace_inputs(ws), *extra])
+    guard_output(getattr(args, "output", None), [*ws.config.input_files(ws.root), *extra])
     require_missions(
         ws, [*mission_ids(getattr(args, "missions", None)), *([mission] if mission else [])]
     )

@@ -85,7 +85,7 @@ def cmd_form(args: argparse.Namespace) -> int:
 
 def cmd_template(args: argparse.Namespace) -> int:
     """Write the mission-level data workbook of a workspace."""
-    from ovm.data.workspace import CONFIG_NAME, read_config, resolve_rubric
+    from ovm.data.workspace import read_config, resolve_rubric
     from ovm.field.template import write_template
     from ovm.files import OutputError
 
@@ -94,16 +94,9 @@ def cmd_template(args: argparse.Namespace) -> int:
     if not ws.exists():
         raise UsageError(f"no workspace at {ws}")
     rubric = resolve_rubric(_rubric_spec(args.rubric)) if args.rubric else None
-    config = ws / CONFIG_NAME if ws.is_dir() else ws
-    base = config.parent
-    settings = read_config(config.parent if ws.is_dir() else ws)
-    inputs = [
-        config,
-        base / settings.missions,
-        *([args.rubric] if args.rubric else []),
-        *([base / settings.rubric] if not settings.rubric.startswith("bundled:") else []),
-    ]
-    guard_output(args.output, inputs)
+    base = ws if ws.is_dir() else ws.parent
+    inputs = read_config(ws).input_files(base)
+    guard_output(args.output, [*inputs, *([args.rubric] if args.rubric else [])])
     try:
         write_template(ws, out, rubric=rubric)
     except OutputError as exc:

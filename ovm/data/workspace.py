@@ -123,6 +123,25 @@ class WorkspaceConfig(_Model):
     places: tuple[TableSource | str, ...] = ()
     settings: Settings = Settings()
 
+    def named_files(self) -> list[tuple[tuple[PathPart, ...], str]]:
+        """Every data file ovm.yaml names (missions and tables), with the key naming it."""
+        named: list[tuple[tuple[PathPart, ...], str]] = [(("missions",), self.missions)]
+        for group in ("statistics", "answers", "checklists", "places"):
+            for j, item in enumerate(getattr(self, group)):
+                key: tuple[PathPart, ...] = (
+                    (group, j) if isinstance(item, str) else (group, j, "path")
+                )
+                named.append((key, _source(item).path))
+        return named
+
+    def input_files(self, base: Path) -> list[Path]:
+        """Every file a run of the workspace at ``base`` reads: ovm.yaml, the rubric (unless
+        bundled), the missions and every table."""
+        found = [base / CONFIG_NAME]
+        if not self.rubric.startswith("bundled:"):
+            found.append(base / self.rubric)
+        return found + [base / rel for _, rel in self.named_files()]
+
 
 @dataclass(frozen=True)
 class Workspace:
@@ -362,12 +381,7 @@ def _check_sources(config: WorkspaceConfig, doc: YamlDoc, base: Path) -> None:
         pos = doc.positions.find(path)
         return (pos[0], pos[1]) if pos else (None, None)
 
-    named: list[tuple[tuple[PathPart, ...], str]] = [(("missions",), config.missions)]
-    for group in ("statistics", "answers", "checklists", "places"):
-        for j, item in enumerate(getattr(config, group)):
-            src = _source(item)
-            key: tuple[PathPart, ...] = (group, j) if isinstance(item, str) else (group, j, "path")
-            named.append((key, src.path))
+    named = config.named_files()
     seen_path: dict[tuple[Path, str | None], tuple[PathPart, ...]] = {}
     seen_digest: dict[str, tuple[PathPart, ...]] = {}
     for key, rel in named:
