@@ -758,6 +758,7 @@ CATALOGUE: _M = {
         "es": "Entre sus pares ({group}, {n} misiones): puesto {rank} de {scored} en el índice "
         "general.",
     },
+    "not_in_overall": {"en": "not in the overall", "es": "fuera del índice general"},
     "peer_best": {"en": "best among its peers", "es": "la mejor entre sus pares"},
     # recommendation drafting
     "rec_best_practice": {

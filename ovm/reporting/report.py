@@ -697,6 +697,7 @@ class _Builder:
                 {
                     "id": fam.id,
                     "label": self.label(fam.id),
+                    "outside": not fam.contributes,
                     "score": c,
                     "width": f"{c['value']:.2f}" if c["value"] is not None else "0",
                 }
@@ -762,8 +763,8 @@ def comparison_context(
 
     # overview heatmap
     ctx["heatmap"] = {
-        "columns": [{"id": "overall", "label": b.label("overall")}]
-        + [{"id": f.id, "label": b.label(f.id)} for f in fams],
+        "columns": [{"id": "overall", "label": b.label("overall"), "outside": False}]
+        + [{"id": f.id, "label": b.label(f.id), "outside": not f.contributes} for f in fams],
         "rows": [
             {
                 "mission": refs[c.mission.id],
