@@ -59,7 +59,7 @@ def run(tmp_path: Path, make_workspace: Callable[..., Path]) -> Run:
     def go(rubric: str, answers: dict[str, str], statistics: str | None = None) -> Scorecard:
         given = "".join(f"      {k}: {v}\n" for k, v in answers.items())
         missions = (
-            "missions:\n  - id: m\n    country: AAA\n    name: M\n"
+            "missions:\n  - id: m\n    country: ARG\n    name: M\n"
             "    election: {type: general, date: 2020-01-01}\n"
             + ("    answers:\n" + given if given else "")
         )

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+import ovm
 from ovm.cli.app import main
 from tests.bad_inputs.cases import CASES, Edit
 
@@ -111,3 +112,37 @@ def test_each_rubric_fixture_gives_its_code_at_a_line(
     codes = {c: ln for _f, ln, c in found}
     assert path.stem in codes, found
     assert codes[path.stem] is not None
+
+
+@pytest.mark.parametrize(
+    ("written", "said"),
+    [
+        (
+            "XXZ",
+            "'XXZ' is not an ISO 3166 alpha-3 country code: write the country's ISO 3166-1 "
+            "alpha-3 code, such as MEX for Mexico",
+        ),
+        (
+            "MXE",
+            "'MXE' is not an ISO 3166 alpha-3 country code: did you mean MEX (Mexico) or "
+            "MNE (Montenegro)?",
+        ),
+        ("mx", "'mx' is not an ISO 3166 alpha-3 country code: did you mean MEX (Mexico)?"),
+        ("México", "'México' is not an ISO 3166 alpha-3 country code: did you mean MEX (Mexico)?"),
+    ],
+)
+def test_a_mission_country_is_an_iso_code_or_refused_with_a_guess(
+    tmp_path: Path, written: str, said: str
+) -> None:
+    ws = tmp_path / "ws"
+    shutil.copytree(MINI, ws)
+    missions = ws / "missions.yaml"
+    missions.write_text(
+        missions.read_text(encoding="utf-8").replace("country: BRA", f"country: {written}"),
+        encoding="utf-8",
+    )
+    with pytest.raises(ovm.DataError) as err:
+        ovm.load_workspace(ws)
+    assert [(i.file, i.line, i.column, i.code, i.message) for i in err.value.issues] == [
+        (str(missions), 10, 14, "invalid-country", said)
+    ]

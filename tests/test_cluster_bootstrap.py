@@ -36,7 +36,7 @@ for _q in range(4):
         RUBRIC += "  - id: f1\n    labels: {en: F1, es: F1}\n    children:\n"
 MISSIONS = """\
 missions:
-  - {id: m, country: AAA, name: M, election: {type: general, date: 2024-01-01}}
+  - {id: m, country: ARG, name: M, election: {type: general, date: 2024-01-01}}
 """
 
 

@@ -110,17 +110,17 @@ COHORT_RUBRIC = """
 
 COHORT_MISSIONS = """
     missions:
-      - {id: aaa-2016, country: AAA, name: A 2016, region: north,
+      - {id: aaa-2016, country: ARG, name: A 2016, region: north,
          election: {type: general, date: 2016-05-01},
          answers: {rights.basis: statute, rights.postal: "no"}}
-      - {id: aaa-2020, country: AAA, name: A 2020, region: north,
+      - {id: aaa-2020, country: ARG, name: A 2020, region: north,
          election: {type: general, date: 2020-05-01},
          answers: {rights.basis: constitution, rights.postal: partial}}
-      - {id: bbb-2018, country: BBB, name: B 2018, region: south,
+      - {id: bbb-2018, country: BRA, name: B 2018, region: south,
          election: {type: general, date: 2018-05-01},
          answers: {rights.basis: {value: constitution, source: "Constitution art. 9"},
                    rights.postal: "yes"}}
-      - {id: bbb-2022, country: BBB, name: B 2022, region: south,
+      - {id: bbb-2022, country: BRA, name: B 2022, region: south,
          election: {type: general, date: 2022-05-01},
          answers: {rights.basis: statute, rights.postal: "yes"}}
 """
@@ -233,11 +233,11 @@ def test_family_seven_measures_on_a_small_cohort(cohort):
         ("aaa-2016", 4),
     ]
     assert c.trends == {
-        "AAA": (
+        "ARG": (
             ("aaa-2016", pytest.approx(15.0)),
             ("aaa-2020", pytest.approx(overall["aaa-2020"])),
         ),
-        "BBB": (
+        "BRA": (
             ("bbb-2018", pytest.approx(100.0)),
             ("bbb-2022", pytest.approx(overall["bbb-2022"])),
         ),
@@ -471,11 +471,11 @@ AGG_RUBRIC = """
 
 AGG_MISSIONS = """
     missions:
-      - {id: m1, country: AAA, name: M1, election: {type: general, date: 2020-01-01},
+      - {id: m1, country: ARG, name: M1, election: {type: general, date: 2020-01-01},
          answers: {f.a: 40, f.b: 80, f.c: 20}}
-      - {id: m2, country: BBB, name: M2, election: {type: general, date: 2020-01-01},
+      - {id: m2, country: BRA, name: M2, election: {type: general, date: 2020-01-01},
          answers: {f.a: 100, f.b: 10, f.c: 50}}
-      - {id: m3, country: CCC, name: M3, election: {type: general, date: 2020-01-01},
+      - {id: m3, country: CHL, name: M3, election: {type: general, date: 2020-01-01},
          answers: {f.a: 0, f.b: 100, f.c: 100}}
 """
 

@@ -50,7 +50,7 @@ def _scored(
     root: Path, make_workspace: Callable[..., Path], yes: dict[str, int]
 ) -> tuple[ScoreSet, ovm.Rubric]:
     missions = "missions:\n" + "".join(
-        f"  - {{id: {m}, country: AAA, name: {m}, election: {{type: general, date: 2020-01-01}}}}\n"
+        f"  - {{id: {m}, country: ARG, name: {m}, election: {{type: general, date: 2020-01-01}}}}\n"
         for m in yes
     )
     rows = ["mission,site,p.open"] + [
@@ -153,7 +153,7 @@ def drop_cohort() -> tuple[ScoreSet, ovm.Rubric]:
     frame = pl.DataFrame(
         {
             "id": ["m1", "m2"],
-            "country": ["AAA", "BBB"],
+            "country": ["ARG", "BRA"],
             **{f"v{i}": [100.0, 0.0] if i == 0 else [50.0, 55.0] for i in range(K)},
         }
     )
@@ -252,7 +252,7 @@ families:
 
 def _two_observations(rubric: ovm.Rubric) -> ovm.Observations:
     frame = pl.DataFrame(
-        {"id": ["m1", "m2"], "country": ["AAA", "BBB"], "v0": [100.0, 0.0], "v1": [0.0, 45.0]}
+        {"id": ["m1", "m2"], "country": ["ARG", "BRA"], "v0": [100.0, 0.0], "v1": [0.0, 45.0]}
     )
     return ovm.observations_from_wide(
         frame, rubric, id_column="id", name_column=None, country_column="country"
@@ -314,7 +314,7 @@ def test_sampling_moves_missions_whose_intervals_overlap(
     # widely, so drawing within them reorders the two in a good share of the runs. Both
     # shares are below one half, where the Wilson interval reaches further up than down.
     missions = "missions:\n" + "".join(
-        f"  - {{id: {m}, country: AAA, name: {m}, election: {{type: general, date: 2020-01-01}}}}\n"
+        f"  - {{id: {m}, country: ARG, name: {m}, election: {{type: general, date: 2020-01-01}}}}\n"
         for m in ("a", "b")
     )
     rows = ["mission,site,p.open"] + [
@@ -386,7 +386,7 @@ def test_sampling_leaves_values_without_an_interval_alone(
     # 100 for a, 0 for b. The shares are equal (20 of 40 each): whatever the draws within
     # their intervals (about +-15 points), a leads by 100 on p.cost and never loses it.
     missions = "missions:\n" + "".join(
-        f"  - {{id: {m}, country: AAA, name: {m}, election: {{type: general, date: 2020-01-01}}}}\n"
+        f"  - {{id: {m}, country: ARG, name: {m}, election: {{type: general, date: 2020-01-01}}}}\n"
         for m in ("a", "b")
     )
     rows = ["mission,site,p.open"] + [

@@ -40,12 +40,12 @@ families:
 MISSIONS = """\
 missions:
   - id: m1
-    country: AAA
+    country: ARG
     name: M1
     election: {type: general, date: 2024-01-01}
     answers: {f.key: "=HYPERLINK(1)"}
   - id: m2
-    country: BBB
+    country: BRA
     name: M2
     election: {type: general, date: 2024-01-01}
     answers: {f.key: "@ok"}

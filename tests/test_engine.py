@@ -48,7 +48,7 @@ def family(fid: str, children: str, extra: str = "") -> str:
     return f"  - id: {fid}\n    labels: {lab(fid)}\n{extra}    children:\n{children}"
 
 
-def mission(mid: str, answers: dict[str, str] | None = None, country: str = "AAA") -> str:
+def mission(mid: str, answers: dict[str, str] | None = None, country: str = "ARG") -> str:
     out = (
         f"  - id: {mid}\n    country: {country}\n    name: {mid}\n"
         f"    election: {{type: general, date: 2020-05-01}}\n"

@@ -179,7 +179,7 @@ def write(
     for k, m in enumerate(cohort):
         mid = f"m{k}"
         missions += (
-            f"  - id: {mid}\n    country: AAA\n    name: {mid}\n"
+            f"  - id: {mid}\n    country: ARG\n    name: {mid}\n"
             f"    election: {{type: general, date: 2020-05-0{k + 1}}}\n    answers:\n"
         )
         for key, value in (("law.basis", m["basis"]), ("law.postal", m["postal"])):
@@ -340,7 +340,7 @@ def wide_cohorts(draw: st.DrawFn) -> tuple[str, str, str]:
         )
     n_missions = draw(st.integers(2, 4))
     missions = "missions:\n" + "".join(
-        f"  - {{id: m{i}, country: AAA, name: M, election: {{type: general, "
+        f"  - {{id: m{i}, country: ARG, name: M, election: {{type: general, "
         f"date: 2020-05-0{i + 1}}}}}\n"
         for i in range(n_missions)
     )

@@ -68,7 +68,7 @@ families:
 """
 MISSIONS = """\
 missions:
-  - {id: m, country: AAA, name: M, election: {type: general, date: 2024-01-01}}
+  - {id: m, country: ARG, name: M, election: {type: general, date: 2024-01-01}}
 """
 ROWS = [
     (10, "yes", "late"),
@@ -219,7 +219,7 @@ def test_a_zero_divisor_in_one_missions_replicates_leaves_the_others_intervals(
     # share of 0, and 50 / secret_share divides by zero there. "m" has 40 visits, 2 in 3 yes.
     rubric = RUBRIC.replace("formula: secret_share * 100", "formula: 50 / secret_share")
     missions = MISSIONS + (
-        "  - {id: few, country: BBB, name: F, election: {type: general, date: 2024-01-01}}\n"
+        "  - {id: few, country: BRA, name: F, election: {type: general, date: 2024-01-01}}\n"
     )
     lines = ["mission,site,f.queue,f.secret", "few,s0,10,yes", "few,s1,20,no"]
     lines += [f"m,s{i},{i},{'yes' if i % 3 else 'no'}" for i in range(40)]
@@ -298,7 +298,7 @@ def test_point_statistics_of_decimal_answers_depend_on_the_values_alone(
     lines += [f"m,s{i},{note if i == 0 else ''},{v}" for i, v in enumerate(values)]
     lines += ["n,s0,,0.1", "n,s1,,0.7"]
     missions = MISSIONS + (
-        "  - {id: n, country: BBB, name: N, election: {type: general, date: 2024-01-01}}\n"
+        "  - {id: n, country: BRA, name: N, election: {type: general, date: 2024-01-01}}\n"
     )
     root = make_workspace(
         tmp_path, rubric=DECIMAL_RUBRIC, missions=missions, checklists="\n".join(lines) + "\n"

@@ -84,7 +84,7 @@ def test_check_locates_every_problem_without_scoring(
     code, _, err = run(["check", str(root)], capsys)
     assert code == 1
     assert f"{root}: 2 error(s), 3 warning(s)" in err
-    assert "'Spain' is not an ISO 3166 alpha-3 country code: did you mean 'ESP'?" in err
+    assert "'Spain' is not an ISO 3166 alpha-3 country code: did you mean ESP (Spain)?" in err
 
 
 def test_check_reports_a_broken_rubric_and_config(

@@ -16,14 +16,14 @@ MINI = Path(__file__).parent / "data" / "mini"
 MISSIONS = """\
 missions:
   - id: aaa-2020
-    country: AAA
+    country: ARG
     name: A 2020
     election: {type: general, date: 2020-05-03}
     voting_abroad: {from: 2020-05-02, to: 2020-05-03, opens: "08:00"}
     places:
       - {id: s9, country: ESP, city: Madrid, opens: "09:00"}
   - id: bbb-2021
-    country: BBB
+    country: BRA
     name: B 2021
     election: {type: general, date: 2021-03-01}
 """
@@ -72,7 +72,7 @@ def test_each_implausible_visit_is_a_located_warning(
     assert [f.rows_used for f in ws.observations.report.files] == [2, 12]
     assert main(["check", str(root)]) == 0
     err = capsys.readouterr().err
-    assert "'Spain' is not an ISO 3166 alpha-3 country code: did you mean 'ESP'?" in err
+    assert "'Spain' is not an ISO 3166 alpha-3 country code: did you mean ESP (Spain)?" in err
     assert "observer 'o5' is at 's6' and at 's5' (row 6) within 5 minutes" in err
 
 

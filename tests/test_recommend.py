@@ -174,7 +174,7 @@ def test_follow_up_share_counts_partial_as_half_and_skips_not_assessable() -> No
 
 FOLLOW = """
   - id: aaa-2024
-    country: AAA
+    country: ARG
     name: A 2024
     election: {type: general, date: 2024-05-01}
     follow_up:

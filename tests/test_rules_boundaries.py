@@ -138,7 +138,7 @@ def wide(rubric: Rubric, values: list[float], column: str = "x") -> ovm.Observat
     frame = pl.DataFrame(
         {
             "id": [f"v{i}" for i in range(len(values))],
-            "country": ["AAA"] * len(values),
+            "country": ["ARG"] * len(values),
             column: [float(v) for v in values],
         }
     )
@@ -388,7 +388,7 @@ def share_scores(
     for k, n in SHARES:
         mid = f"k{k}n{n}"
         missions.append(
-            f"  - {{id: {mid}, country: AAA, name: {mid}, "
+            f"  - {{id: {mid}, country: ARG, name: {mid}, "
             "election: {type: general, date: 2020-01-01}}"
         )
         rows += [
@@ -466,7 +466,7 @@ def _band_interval(
             rubric=rubric,
             checklists=rows,
             missions=(
-                "missions:\n  - {id: m, country: AAA, name: M, "
+                "missions:\n  - {id: m, country: ARG, name: M, "
                 "election: {type: general, date: 2020-01-01}}\n"
             ),
         )
@@ -582,7 +582,7 @@ def test_a_perfect_share_under_bands_ending_at_100_is_scored_or_the_rubric_is_fl
             rubric=rubric,
             checklists=rows,
             missions=(
-                "missions:\n  - {id: m, country: AAA, "
+                "missions:\n  - {id: m, country: ARG, "
                 "name: M, election: {type: general, "
                 "date: 2020-01-01}}\n"
             ),

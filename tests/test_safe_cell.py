@@ -92,7 +92,7 @@ def test_the_scores_csv_quotes_answers_that_start_like_a_formula(
     tmp_path: Path, make_workspace: Callable[..., Path]
 ) -> None:
     missions = "missions:\n" + "".join(
-        f"  - {{id: {m}, country: AAA, name: {m}, election: {{type: general, date: 2020-01-01}},"
+        f"  - {{id: {m}, country: ARG, name: {m}, election: {{type: general, date: 2020-01-01}},"
         f' answers: {{f.key: "{key}"}}}}\n'
         for m, key in (("m1", "+1+1"), ("m2", "-1+1"), ("m3", "1+1"))
     )

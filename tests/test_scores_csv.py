@@ -42,7 +42,7 @@ def scores(tmp_path: Path) -> tuple[ovm.ScoreSet, ovm.Rubric]:
     (tmp_path / "missions.yaml").write_text(
         "missions:\n"
         + "".join(
-            f"  - {{id: {m}, country: AAA, name: {m}, election: {{type: general, "
+            f"  - {{id: {m}, country: ARG, name: {m}, election: {{type: general, "
             f"date: 2020-01-01}}, answers: {{f.basis: {basis}}}}}\n"
             for m, basis in (("m", "statute"), ("n", "none"))
         ),

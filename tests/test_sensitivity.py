@@ -83,6 +83,9 @@ BASIS = [
 POSTAL = ["yes", "partial", "yes", "no", "yes", "yes", "no", "partial"]
 
 
+COUNTRIES = ("ARG", "BOL", "BRA", "CHL", "COL", "CRI", "ECU", "MEX", "PAN", "PER", "PRY", "URY")
+
+
 def _write(root: Path) -> Path:
     rnd = random.Random(11)
     root.mkdir(parents=True)
@@ -96,7 +99,7 @@ def _write(root: Path) -> Path:
     for i, (basis, postal) in enumerate(zip(BASIS, POSTAL, strict=True)):
         mid = f"m{i}"
         missions.append(
-            f"  - {{id: {mid}, country: C{chr(65 + i)}X, name: M{i}, "
+            f"  - {{id: {mid}, country: {COUNTRIES[i]}, name: M{i}, "
             f"election: {{type: general, date: 2020-01-0{i + 1}}}, "
             f'answers: {{legal.basis: {basis}, legal.postal: "{postal}"}}}}'
         )
@@ -276,7 +279,7 @@ def test_a_mission_without_a_nominal_overall_is_not_ranked(workspace, tmp_path):
     shutil.copytree(workspace, root)
     with (root / "missions.yaml").open("a", encoding="utf-8") as fh:
         fh.write(
-            "  - {id: zz-empty, country: ZZZ, name: Empty, "
+            "  - {id: zz-empty, country: ZAF, name: Empty, "
             "election: {type: general, date: 2020-02-01}}\n"
         )
     ws = load_workspace(root)

@@ -137,7 +137,7 @@ def rubric() -> Rubric:
 
 def missions_yaml(n: int) -> str:
     return "missions:\n" + "".join(
-        f"  - {{id: m{i:03d}, country: AAA, name: M{i}, election: {{type: general, "
+        f"  - {{id: m{i:03d}, country: ARG, name: M{i}, election: {{type: general, "
         f"date: 2020-01-01}}}}\n"
         for i in range(n)
     )
@@ -220,7 +220,7 @@ def wide_meanings(folder: Path, texts: Sequence[str], suffix: str) -> list[Meani
         folder / f"wide{suffix}",
         [
             ["UnitCode", "Country", "Amount"],
-            *([f"u{i:03d}", "AAA", t] for i, t in enumerate(texts)),
+            *([f"u{i:03d}", "ARG", t] for i, t in enumerate(texts)),
         ],
     )
     obs = observations_from_wide(
@@ -451,7 +451,7 @@ def test_missions_yaml_reads_words_as_tables_do() -> None:
     text = textwrap.dedent("""\
         missions:
           - id: m000
-            country: AAA
+            country: ARG
             name: M0
             election: {type: general, date: 2020-01-01}
             answers:

@@ -15,20 +15,20 @@ MINI_RUBRIC = Path(__file__).parent / "data" / "mini" / "rubric.yaml"
 MISSIONS = """\
 missions:
   - id: aaa-2020
-    country: AAA
+    country: ARG
     name: A 2020
     election: {type: general, date: 2020-05-01}
   - id: bbb-2021
-    country: BBB
+    country: BRA
     name: B 2021
     election: {type: presidential, date: 2021-03-01, round: 2}
   - id: ccc-2022
-    country: CCC
+    country: CHL
     name: C 2022
     election: {type: general, date: 2022-01-09}
-  - {id: ddd-2023, country: DDD, name: D 2023, election: {type: general, date: 2023-01-01}}
-  - {id: eee-2023, country: EEE, name: E 2023, election: {type: general, date: 2023-01-01}}
-  - {id: fff-2023, country: FFF, name: F 2023, election: {type: general, date: 2023-01-01}}
+  - {id: ddd-2023, country: DOM, name: D 2023, election: {type: general, date: 2023-01-01}}
+  - {id: eee-2023, country: ECU, name: E 2023, election: {type: general, date: 2023-01-01}}
+  - {id: fff-2023, country: FRA, name: F 2023, election: {type: general, date: 2023-01-01}}
 """
 
 # Row numbers as a spreadsheet shows them: the header is row 1.
@@ -252,7 +252,7 @@ def test_a_derived_variable_cannot_be_given_as_a_statistic(tmp_path: Path) -> No
 BAD_MISSIONS = """\
 missions:
   - id: aaa-2020
-    country: AAA
+    country: ARG
     name: A
     election: {type: general, date: 2020-12-01}
     answers:
@@ -264,18 +264,18 @@ missions:
       colour: 5
       turned_away_mean: 2
   - id: aaa-2020
-    country: AAA
+    country: ARG
     name: A again
     election: {type: general, date: 2020-05-01}
   - id: bbb-2021
-    country: BBB
+    country: BRA
     name: B
     previous: zzz
     election: {type: general, date: 2021-02-02}
     answers:
       rights.postal: not applicable
   - id: ccc-2021
-    country: CCC
+    country: CHL
     name: C
     election: {type: general, date: 2021-01-01}
     values:
@@ -310,7 +310,7 @@ def test_bad_mission_entries_are_all_located_at_line_and_column(tmp_path: Path) 
 
 
 def test_schema_problems_in_missions_are_located(tmp_path: Path) -> None:
-    missions = MISSIONS.replace("country: AAA", "country: Aaa").replace(
+    missions = MISSIONS.replace("country: ARG", "country: Aaa").replace(
         "election: {type: presidential, date: 2021-03-01, round: 2}",
         "election: {type: presidential, round: 0}\n    colour: red",
     )
@@ -422,7 +422,7 @@ def test_a_mission_that_fails_its_schema_still_has_its_data_checked(tmp_path: Pa
         "    values:\n"
         "      votes_abroad: -3\n"
         "  - id: aaa-2020\n"
-        "    country: AAA\n"
+        "    country: ARG\n"
         "    name: A again\n"
         "    election: {type: general, date: 2020-05-01}\n",
         encoding="utf-8",
@@ -435,7 +435,10 @@ def test_a_mission_that_fails_its_schema_still_has_its_data_checked(tmp_path: Pa
         (9, 21, "negative-count"),
         (10, 9, "duplicate-mission"),
     ]
-    assert err.value.issues[0].message == "'aaa' is not an ISO 3166 alpha-3 code such as MEX"
+    assert err.value.issues[0].message == (
+        "'aaa' is not an ISO 3166 alpha-3 country code: "
+        "did you mean AIA (Anguilla) or ALA (Åland Islands) or ATA (Antarctica)?"
+    )
 
 
 def test_answer_cells_are_stripped_of_what_polars_strips_from_every_other_cell() -> None:

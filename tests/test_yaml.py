@@ -145,7 +145,7 @@ def write_ws(root: Path, missions: str, config: str = "rubric: rubric.yaml\n") -
 MISSION = """\
 missions:
   - id: aaa-2020
-    country: AAA
+    country: ARG
     name: A 2020
     election: {type: general, date: 2020-05-01}
     answers:

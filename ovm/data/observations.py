@@ -11,9 +11,16 @@ from pathlib import Path
 from typing import Annotated, Any, Literal
 
 import polars as pl
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    ValidationError,
+)
 
-from ovm.data.plan import PlannedPlace, place_issues
+from ovm.data.plan import PlannedPlace, country_problem, place_issues
 from ovm.data.reader import (
     MISSING_WORDS,
     NA_WORDS,
@@ -134,6 +141,13 @@ class VotingPeriod(_Model):
     opens: dt.time | None = None
 
 
+def _iso_country(code: str) -> str:
+    problem = country_problem(code)
+    if problem:
+        raise ValueError(problem)
+    return code
+
+
 class Mission(_Model):
     """One observed election in one country, with its mission-level data.
 
@@ -143,7 +157,7 @@ class Mission(_Model):
     """
 
     id: Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9_.-]*$")]
-    country: Annotated[str, StringConstraints(pattern=r"^[A-Z]{3}$")]
+    country: Annotated[str, AfterValidator(_iso_country)]
     name: dict[str, str] | str
     election: Election
     region: str | None = None
@@ -371,7 +385,7 @@ def load_missions(
                 msg = str(err["msg"])[:200]
                 if loc[:1] == ("country",):
                     code = "invalid-country"
-                    msg = f"{raw.get('country')!r} is not an ISO 3166 alpha-3 code such as MEX"
+                    msg = country_problem(str(raw.get("country"))) or msg
                 issues.append(_data_issue(doc, (*path, *loc), code, msg))
             # The rest of the entry is still checked, so one run reports every problem.
             raw_id = raw.get("id")

@@ -72,12 +72,49 @@ def country_code(text: str) -> str | None:
     return _names().get(_fold(t))
 
 
+@functools.cache
+def _alpha3() -> dict[str, str]:
+    """Every ISO 3166-1 alpha-3 code, with the country's English name."""
+    import pycountry
+
+    return {str(c.alpha_3): str(c.name) for c in pycountry.countries}
+
+
+def is_country(code: str) -> bool:
+    """Whether ``code`` is an ISO 3166-1 alpha-3 code as written (upper case)."""
+    return code in _alpha3()
+
+
+def near_countries(text: str) -> list[str]:
+    """ISO 3166 alpha-3 codes a mistyped code may mean: the code the text names (lower case,
+    alpha-2, a country's name), else codes one swap or one letter away (at most three)."""
+    named = country_code(text)
+    if named is not None and named != text:
+        return [named]
+    t = text.strip().upper()
+    if not re.fullmatch(r"[A-Z]{3}", t):
+        return []
+    codes = _alpha3()
+    swaps = [t[:i] + t[i + 1] + t[i] + t[i + 2 :] for i in range(2)]
+    letters = [t[:i] + ch + t[i + 1 :] for i in range(3) for ch in "ABCDEFGHIJKLMNOPQRSTUVWXYZ"]
+    out: list[str] = []
+    for cand in (*swaps, *letters):
+        if cand != t and cand in codes and cand not in out:
+            out.append(cand)
+    return out[:3]
+
+
 def country_problem(text: str) -> str | None:
-    """Why a cell is not an ISO 3166 alpha-3 code (with the code it may mean), or None."""
-    if re.fullmatch(r"[A-Z]{3}", text) and country_code(text) == text:
+    """Why a text is not an ISO 3166 alpha-3 code (with the codes it may mean), or None."""
+    if is_country(text):
         return None
-    near = country_code(text)
-    hint = f": did you mean {near!r}?" if near else ""
+    codes = _alpha3()
+    near = near_countries(text)
+    if near:
+        shown = " or ".join(f"{c} ({codes[c]})" for c in near)
+        hint = f": did you mean {shown}?"
+    else:
+        hint = ": write the country's ISO 3166-1 alpha-3 code, such as MEX for Mexico"
     return f"{text!r} is not an ISO 3166 alpha-3 country code{hint}"
 
 

@@ -21,6 +21,7 @@ from ovm.data.observations import (
     limit_issues,
     variable_column,
 )
+from ovm.data.plan import country_problem
 from ovm.data.reader import MISSING_WORDS, Account, Column, Text, clean
 from ovm.data.tables import ROW, read_table
 from ovm.errors import DataError, Issue
@@ -128,12 +129,9 @@ def observations_from_wide(
         elif mid in seen:
             row.bad(id_column, "duplicate-row", f"unit {code!r} is listed twice")
         country = (clean(rec.get(country_column or id_column)) or "").upper()
-        if not re.fullmatch(r"[A-Z]{3}", country):
-            row.bad(
-                country_column or id_column,
-                "invalid-country",
-                f"{country!r} is not an ISO 3166 alpha-3 code",
-            )
+        problem = country_problem(country)
+        if problem:
+            row.bad(country_column or id_column, "invalid-country", problem)
         values: dict[str, Datum] = {}
         prov = Provenance(source=source or Path(name).name, file=name, line=row.number)
         for spec in columns:
