@@ -154,6 +154,22 @@ def test_the_comparison_report_shows_every_missions_numbers(
         assert heat[card["mission"]["id"]] == expected
 
 
+def _sheet(wb: Any, name: str) -> list[dict[str, Any]]:
+    """A sheet's rows as dicts keyed by header."""
+    rows = list(wb[name].iter_rows(values_only=True))
+    return [dict(zip(rows[0], r, strict=True)) for r in rows[1:]]
+
+
+def _exact(x: float | None) -> Any:
+    # A workbook stores a number with 17 significant digits at most: the last bit may round.
+    return None if x is None else pytest.approx(x, rel=1e-15)
+
+
+def _interval(ns: dict[str, Any]) -> list[Any]:
+    iv = ns["interval"] if ns["status"] == "scored" else None
+    return [_exact(iv[0]), _exact(iv[1])] if iv else [None, None]
+
+
 def test_the_workbook_holds_the_exact_scores(
     out: Path, scores: dict[str, Any], families: list[str]
 ) -> None:
@@ -163,10 +179,78 @@ def test_the_workbook_holds_the_exact_scores(
     for card in scores["scorecards"]:
         nodes = {ns["node"]: ns for ns in card["nodes"]}
         expected = [ns["score"] for ns in (card["overall"], *(nodes[f] for f in families))]
-        # A workbook stores a number with 16 significant digits: the last bit may round.
-        assert got[card["mission"]["id"]] == [
-            None if x is None else pytest.approx(x, rel=1e-15) for x in expected
+        assert got[card["mission"]["id"]] == [_exact(x) for x in expected]
+
+
+def test_the_workbook_ranks_and_scores_every_node_as_the_run_does(
+    out: Path, scores: dict[str, Any]
+) -> None:
+    wb = openpyxl.load_workbook(io.BytesIO((out / "report.xlsx").read_bytes()))
+    compared = json.loads((out / "compare.json").read_text("utf-8"))
+    cards = {c["mission"]["id"]: c for c in scores["scorecards"]}
+    ranked = [
+        [r["Rank"], r["tied"], r["Mission"], r["Score"], r["Interval, low"], r["Interval, high"]]
+        for r in _sheet(wb, "rankings")
+    ]
+    assert ranked == [
+        [
+            e["rank"],
+            e["tied"],
+            e["mission"],
+            _exact(e["score"]),
+            *_interval(cards[e["mission"]]["overall"]),
         ]
+        for e in compared["rankings"]["overall"]
+    ]
+    shown = {
+        (r["Mission"], r["Id"]): [
+            r["Score"],
+            r["Coverage"],
+            r["Interval, low"],
+            r["Interval, high"],
+        ]
+        for r in _sheet(wb, "indicators")
+    }
+    expected = {
+        (mid, ns["node"]): [
+            _exact(ns["score"] if ns["status"] == "scored" else None),
+            _exact(ns["coverage"]),
+            *_interval(ns),
+        ]
+        for mid, card in cards.items()
+        for ns in card["nodes"]
+    }
+    assert shown == expected
+    # Shown rounded, stored exact: the formats, not the values, decide what is displayed.
+    sheet = wb["rankings"]
+    assert [sheet.cell(2, c).number_format for c in (1, 4, 6, 8)] == ["0", "0.0", "0.0", "0%"]
+
+
+@pytest.mark.parametrize("mid", ["mex-2024", "col-2018", "slv-2019"])
+def test_a_mission_workbook_holds_the_runs_numbers(
+    out: Path, scores: dict[str, Any], mid: str
+) -> None:
+    path = out / f"mission-{mid}.xlsx"
+    _cli("report", EXAMPLES, "-q", "--mission", mid, "-o", path)
+    wb = openpyxl.load_workbook(io.BytesIO(path.read_bytes()))
+    compared = json.loads((out / "compare.json").read_text("utf-8"))
+    card = next(c for c in scores["scorecards"] if c["mission"]["id"] == mid)
+    (head,) = _sheet(wb, "overview")
+    overall = card["overall"]
+    rank = next(e["rank"] for e in compared["rankings"]["overall"] if e["mission"] == mid)
+    assert [head["Overall"], head["Interval, low"], head["Interval, high"], head["Rank"]] == [
+        _exact(overall["score"] if overall["status"] == "scored" else None),
+        *_interval(overall),
+        rank,
+    ]
+    shown = {r["Id"]: [r["Score"], r["Coverage"]] for r in _sheet(wb, "indicators")}
+    assert shown == {
+        ns["node"]: [
+            _exact(ns["score"] if ns["status"] == "scored" else None),
+            _exact(ns["coverage"]),
+        ]
+        for ns in card["nodes"]
+    }
 
 
 def test_every_mission_report_shows_the_same_overall_and_families(

@@ -33,7 +33,7 @@ from ovm.indicators._common import Addressee, Priority, Source
 from ovm.indicators.checklist import Stat
 from ovm.indicators.comparative import Measure
 from ovm.pipeline import Run, UnknownMissionError, analyse
-from ovm.reporting import report
+from ovm.reporting import report, workbook
 from ovm.rubric.model import Aggregation, pick
 from ovm.scoring.results import NodeStatus
 from ovm.settings import IMPUTATIONS, NORMALISATIONS, SensitivitySettings, Settings
@@ -651,7 +651,17 @@ def test_xlsx_workbook_has_the_comparison_and_neutralises_formulas(tmp_path: Pat
     _ws, run = _scored(ws_dir)
     data = report.render_xlsx(report.report_context(run))
     wb = openpyxl.load_workbook(io.BytesIO(data))
-    assert wb.sheetnames == ["overview", "rankings", "indicators", "findings", "methodology"]
+    assert wb.sheetnames == [
+        "overview",
+        "rankings",
+        "indicators",
+        "best practices",
+        "recommendations",
+        "sensitivity",
+        "trends",
+        "findings",
+        "methodology",
+    ]
     overview = [[c.value for c in row] for row in wb["overview"].iter_rows()]
     assert overview[0][:5] == ["Mission", "Name", "Country", "Election date", "Simulated"]
     by_id = {row[0]: row for row in overview[1:]}
@@ -676,10 +686,57 @@ def test_xlsx_workbook_has_the_comparison_and_neutralises_formulas(tmp_path: Pat
     assert es["overview"]["A1"].value == "Misión"
 
 
-def test_xlsx_needs_a_comparison(mini: tuple[Workspace, Run]) -> None:
+def test_xlsx_tables_are_frozen_filtered_sized_and_band_coloured(
+    mini: tuple[Workspace, Run],
+) -> None:
     _ws, run = mini
-    with pytest.raises(ValueError, match="comparison"):
-        report.render_xlsx(report.mission_context(run, "aaa-2020"))
+    wb = openpyxl.load_workbook(io.BytesIO(report.render_xlsx(report.report_context(run))))
+    for sheet in wb.worksheets:
+        if sheet.title == "methodology":
+            continue
+        assert sheet.freeze_panes == "A2", sheet.title
+        assert all(c.font.b for c in sheet[1]), sheet.title
+        if sheet.max_row > 1:
+            assert sheet.auto_filter.ref == sheet.dimensions, sheet.title
+        widths = [sheet.column_dimensions[c.column_letter].width for c in sheet[1]]
+        # every header fits its column, and no column is wider than a readable line
+        assert all(len(str(c.value)) < w <= 60 for c, w in zip(sheet[1], widths, strict=True))
+    overview = wb["overview"]
+    rules = [
+        (str(cf.sqref), r.operator, r.formula, r.dxf.fill.fgColor.rgb)
+        for cf in overview.conditional_formatting
+        for r in cf.rules
+    ]
+    # One rule per band of the rubric on the overall column, best band first, in its colour.
+    bands = sorted(report.report_context(run)["bands"], key=lambda b: -b["min"])
+    assert [r for r in rules if r[0].startswith("F")] == [
+        (
+            "F2:F3",
+            "between",
+            [repr(float(b["min"])), repr(float(b["max"]))],
+            "00" + workbook.TONE_FILLS[int(b["tone"].removeprefix("tone-"))],
+        )
+        for b in bands
+    ]
+    cell = overview["F2"]
+    assert (cell.number_format, cell.value) == ("0.0", run.scorecard("aaa-2020").overall.score)
+
+
+def test_a_mission_workbook_has_its_own_sheets(mini: tuple[Workspace, Run]) -> None:
+    _ws, run = mini
+    data = report.render_xlsx(report.mission_context(run, "aaa-2020"))
+    wb = openpyxl.load_workbook(io.BytesIO(data))
+    assert wb.sheetnames == [
+        "overview",
+        "indicators",
+        "drags",
+        "recommendations",
+        "follow-up",
+        "findings",
+        "notes",
+        "methodology",
+    ]
+    assert data == report.render_xlsx(report.mission_context(run, "aaa-2020"))
 
 
 # --- the command line ----------------------------------------------------------------------
@@ -699,6 +756,7 @@ def test_cli_writes_an_html_report(tmp_path: Path, capsys: pytest.CaptureFixture
     [
         (["-o", "{out}/r.json"], "json"),
         (["-o", "{out}/r.xlsx"], "xlsx"),
+        (["--mission", "aaa-2020", "-o", "{out}/m.xlsx"], "xlsx"),
         (["--format", "json", "-o", "{out}/r.txt"], "json"),
         (["--mission", "bbb-2021", "--lang", "es", "-o", "{out}/m.html"], "html"),
         (["--missions", "aaa-2020", "-o", "{out}/one.html"], "html"),
@@ -724,7 +782,6 @@ def test_cli_formats(tmp_path: Path, args: list[str], fmt: str) -> None:
         ["--missions", "aaa-2020", "nope"],
         ["--mission", "aaa-2020", "--missions", "bbb-2021"],
         ["--templates", "/no/such/folder"],
-        ["--mission", "aaa-2020", "--format", "xlsx"],
         ["--sensitivity-runs", "-1"],
     ],
 )

@@ -40,8 +40,6 @@ def cmd_report(args: argparse.Namespace) -> int:
     from ovm.reporting.report import render, report_context
 
     fmt = _format(args)
-    if fmt == "xlsx" and args.mission:
-        raise UsageError("--format xlsx writes the comparison workbook; drop --mission")
     if fmt == "xlsx" and args.output in (None, "-") and sys.stdout.isatty():
         raise UsageError("a workbook is binary: give -o FILE.xlsx")
     if args.templates is not None and not Path(args.templates).is_dir():
@@ -89,7 +87,7 @@ def register(sub: Any) -> None:
         help="write the comparative report (or one mission's) as HTML, JSON or XLSX",
         description="Analyse a workspace, compare its missions and write a self-contained HTML "
         "report (CSS and charts inline, nothing loaded from the network), the "
-        "report's data as JSON, or the comparison as an XLSX workbook.",
+        "report's data as JSON, or its tables as an XLSX workbook.",
     )
     workspace_args(p)
     p.add_argument("-o", "--output", help="file to write (default: standard output)")

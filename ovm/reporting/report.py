@@ -243,6 +243,8 @@ class _Builder:
                 "band_label": None,
                 "tone": "tone-none",
                 "interval": None,
+                "interval_low": None,
+                "interval_high": None,
                 "coverage": self.pct(0.0),
                 "coverage_value": 0.0,
                 "scored": False,
@@ -265,6 +267,8 @@ class _Builder:
             "band_label": band_label,
             "tone": self.tone(nid, ns.band) if scored else "tone-none",
             "interval": self.span(*ns.interval) if scored and ns.interval else None,
+            "interval_low": ns.interval[0] if scored and ns.interval else None,
+            "interval_high": ns.interval[1] if scored and ns.interval else None,
             "coverage": self.pct(ns.coverage),
             "coverage_value": ns.coverage,
             "scored": scored,
@@ -683,9 +687,20 @@ class _Builder:
                     "label": text_label(b.label, self.lang),
                     "range": self.span(b.min, b.max, 0),
                     "tone": self.tone("overall", i),
+                    "min": b.min,
+                    "max": b.max,
                 }
                 for i, b in enumerate(rb.bands)
             ],
+            # Nodes whose bands are their own (the workbook colours their scores by these).
+            "node_bands": {
+                p.node.id: [
+                    {"min": b.min, "max": b.max, "tone": self.tone(p.node.id, i)}
+                    for i, b in enumerate(p.node.bands)
+                ]
+                for p in rb.walk()
+                if p.node.bands
+            },
         }
 
     # charts
@@ -800,6 +815,7 @@ def comparison_context(
             {
                 "mission": refs[mid],
                 "rank": str(rank) if rank is not None else "—",
+                "rank_value": rank,
                 "tied": tied,
                 "score": cell,
                 "chart": chart,
@@ -819,6 +835,11 @@ def comparison_context(
                 ),
                 # Shown only where it happened: most missions are scored in every run.
                 "unscored": (b.pct(sr.unscored, 0) if sr is not None and sr.unscored > 0 else None),
+                "rank_low": sr.low if sr is not None else None,
+                "rank_high": sr.high if sr is not None else None,
+                "rank_median_value": sr.median if sr is not None else None,
+                "rank_shift_value": sr.mean_shift if sr is not None else None,
+                "unscored_value": sr.unscored if sr is not None else None,
             }
         )
     ctx["ranking"] = {
@@ -901,6 +922,9 @@ def comparison_context(
                         "label": b.label(nid),
                         "missions": [],
                         "score": "—",
+                        "score_value": None,
+                        "best_practice": False,
+                        "weakest_score_value": None,
                         "evidence": [],
                         "weakest": [],
                         "weakest_score": None,
@@ -925,15 +949,19 @@ def comparison_context(
                     }
                 )
             weak_cells = [nodes_by_card[m].get(nid) for m in weakest]
-            weak_score = next(
-                (b.num(w.score) for w in weak_cells if w is not None and w.score is not None), None
+            weak_value = next(
+                (w.score for w in weak_cells if w is not None and w.score is not None), None
             )
+            weak_score = b.num(weak_value) if weak_value is not None else None
             best_rows.append(
                 {
                     "id": nid,
                     "label": b.label(nid),
                     "missions": [refs[m] for m in winners],
                     "score": best_score,
+                    "score_value": bp.score if bp is not None else None,
+                    "best_practice": bp is not None and bp.is_best_practice,
+                    "weakest_score_value": weak_value,
                     "rule": b.rule_text(p.node),
                     "evidence": ev_items,
                     "evidence_more": [refs[m] for m in winners[EVIDENCE_LIMIT:]],
@@ -1007,6 +1035,10 @@ def comparison_context(
                 "report": MISSION_REPORT_FILE.format(id=mid),
                 "peers": peer_line,
                 "items": items,
+                "rest": [
+                    _recommendation(b, r.as_dict(), MISSION_REPORT_FILE.format(id=mid))
+                    for r in recs[TOP_RECOMMENDATIONS:]
+                ],
             }
         )
     ctx["fixes"] = fixes
@@ -1060,6 +1092,10 @@ def _sensitivity_summary(b: _Builder, sens: Sensitivity | None) -> dict[str, Any
                 "choice": _plain(b.t(msgid)) if b.t.has(msgid) else _plain(key),
                 "first_order": index(fo, sens.first_order_ci.get(key)),
                 "total_effect": index(te, sens.total_effect_ci.get(key)),
+                "first_order_value": fo,
+                "first_order_ci": _bounds(sens.first_order_ci.get(key)),
+                "total_effect_value": te,
+                "total_effect_ci": _bounds(sens.total_effect_ci.get(key)),
             }
         )
     return {
@@ -1070,6 +1106,10 @@ def _sensitivity_summary(b: _Builder, sens: Sensitivity | None) -> dict[str, Any
         "effects": effects,
         "notes": _sensitivity_notes(b, sens),
     }
+
+
+def _bounds(ci: Any) -> list[float] | None:
+    return [ci.low, ci.high] if ci is not None else None
 
 
 def _sensitivity_notes(b: _Builder, sens: Sensitivity) -> list[Label]:
@@ -1212,6 +1252,7 @@ def mission_context(
     entry = run.rank(mission)
     rank = str(entry.rank) if entry.rank is not None and len(scores.scorecards) > 1 else None
     ctx["rank"] = rank
+    ctx["rank_value"] = entry.rank if rank is not None else None
     ctx["profile"] = b.profile_chart(card)
 
     # what pulled the score down: weight share x gap to 100, in points of the overall score
@@ -1234,7 +1275,9 @@ def mission_context(
             "family": b.label(rubric.family_of(ns.node)),
             "score": b.cell(ns),
             "share": b.pct(share, 1),
+            "share_value": share,
             "lost": b.num(lost),
+            "lost_value": lost,
             "width": f"{min(100.0, lost * 100 / max(r[0] for r in drag_rows)):.2f}",
             "anchor": _anchor("node", ns.node),
         }
@@ -1344,6 +1387,7 @@ def _recommendation(b: _Builder, item: Mapping[str, Any], report: str = "") -> d
         "anchor": anchor,
         "href": f"{report}#{anchor}",
         "gain": b.num(float(gain), 2) if isinstance(gain, int | float) else None,
+        "gain_value": float(gain) if isinstance(gain, int | float) else None,
         "text": text_label(text, b.lang) if isinstance(text, Mapping | str) else _plain(""),
         "to": item.get("to"),
         "to_text": _maybe_text(b, "to", item.get("to")),
@@ -1433,185 +1477,17 @@ def _json_default(value: Any) -> Any:
     raise TypeError(f"not JSON-able: {type(value).__name__}")
 
 
-def _text(x: Any) -> Any:
-    if isinstance(x, Mapping) and "text" in x:
-        return x["text"]
-    return x
-
-
 def render_xlsx(context: Context) -> bytes:
-    """A workbook of a comparison context (overview, rankings, indicators, findings, methodology).
+    """A report context as an XLSX workbook: one table per sheet, numbers stored exactly with
+    number formats, band colours as conditional formatting, formulas neutralised.
 
-    Sheet names stay the same in every language (scripts find them); headers follow the
-    report's language. Text that a spreadsheet would run as a formula is neutralised with
-    ``safe_cell``.
+    A comparison gives overview, rankings, indicators, best practices, recommendations,
+    sensitivity, trends, findings and methodology; a mission report its overview, indicators,
+    drags, recommendations, follow-up, findings, notes and methodology.
     """
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
+    from ovm.reporting.workbook import render_workbook
 
-    from ovm.reporting.tables import safe_cell, workbook_bytes
-
-    if context.get("kind") != "comparison":
-        raise ValueError("the workbook export needs a comparison report (not --mission)")
-    t = translator(str(context.get("lang", "en")))
-    wb = Workbook()
-    bold = Font(bold=True)
-
-    def sheet(
-        title: str, header: Sequence[str], rows: Iterable[Sequence[Any]], first: bool = False
-    ) -> None:
-        ws = wb.active if first else wb.create_sheet()
-        assert ws is not None
-        ws.title = title
-        ws.append([safe_cell(h) for h in header])
-        for cell in ws[1]:
-            cell.font = bold
-        for row in rows:
-            ws.append([safe_cell(_text(v)) for v in row])
-        ws.freeze_panes = "A2"
-
-    heat = context["heatmap"]
-    sheet(
-        "overview",
-        [t("mission"), t("mission_name"), t("country"), t("election_date"), t("simulated")]
-        + [_text(c["label"]) for c in heat["columns"]],
-        (
-            [
-                r["mission"]["id"],
-                r["mission"]["name"],
-                r["mission"]["country"],
-                r["mission"]["date"],
-                t("yes") if r["mission"]["simulated"] else t("no"),
-            ]
-            + [c["value"] for c in r["cells"]]
-            for r in heat["rows"]
-        ),
-        first=True,
-    )
-    sheet(
-        "rankings",
-        [
-            t("rank"),
-            t("tied"),
-            t("mission"),
-            t("score"),
-            t("band"),
-            t("interval"),
-            t("coverage"),
-            t("rank_interval"),
-            t("rank_median"),
-        ],
-        (
-            [
-                r["rank"],
-                t("yes") if r["tied"] else t("no"),
-                r["mission"]["id"],
-                r["score"]["value"],
-                r["score"]["band_label"],
-                r["score"]["interval"],
-                r["score"]["coverage_value"],
-                r["rank_interval"],
-                r["rank_median"],
-            ]
-            for r in context["ranking"]["rows"]
-        ),
-    )
-
-    def indicator_rows() -> Iterable[list[Any]]:
-        for sec in context["family_sections"]:
-            for table in sec["tables"]:
-                for row in table["rows"]:
-                    for m, c in zip(table["missions"], row["cells"], strict=True):
-                        yield [
-                            m["id"],
-                            sec["id"],
-                            row["id"],
-                            row["label"],
-                            t("yes") if row["is_group"] else t("no"),
-                            c["value"],
-                            c["band_label"],
-                            c["status_text"],
-                            c["coverage_value"],
-                            c["interval"],
-                        ]
-
-    sheet(
-        "indicators",
-        [
-            t("mission"),
-            t("family"),
-            t("node_id"),
-            t("indicator"),
-            t("is_group"),
-            t("score"),
-            t("band"),
-            t("status"),
-            t("coverage"),
-            t("interval"),
-        ],
-        indicator_rows(),
-    )
-    sheet(
-        "findings",
-        [t("mission"), t("node_id"), t("severity"), t("code"), t("message")],
-        (
-            [
-                f["mission"]["id"] if f["mission"] else "",
-                f["node"] or "",
-                f["severity_text"],
-                f["code"],
-                f["message"],
-            ]
-            for f in context["quality"]["findings"]
-        ),
-    )
-    meth = context["methodology"]
-    rb = meth["rubric"]
-    info: list[list[Any]] = [
-        [t("rubric_id"), rb["id"]],
-        [t("rubric_version"), rb["version"]],
-        [t("rubric_sha256"), rb["sha256"]],
-        [t("data_sha256"), meth["data_sha256"]],
-        [t("seed"), meth["seed"]],
-        [t("bootstrap"), meth["bootstrap"]],
-        [],
-        [
-            t("node_id"),
-            t("indicator"),
-            t("kind"),
-            t("weight"),
-            t("weight_share"),
-            t("aggregation"),
-            t("source"),
-            t("formula"),
-            t("scoring_rule"),
-        ],
-    ]
-    info += [
-        [
-            n["id"],
-            n["label"],
-            n["kind_text"],
-            n["weight"],
-            n["share"],
-            n["aggregation"],
-            n["source"],
-            n["formula"],
-            n["rule"],
-        ]
-        for n in meth["tree"]
-    ]
-    info += [[], [t("references")]]
-    info += [
-        [r["id"], r["title"], r["author"], r["publisher"], r["year"], r["url"]]
-        for r in meth["references"]
-    ]
-    sheet("methodology", [t("methodology"), ""], info)
-    wb.properties.creator = context.get("generator", "ovm")
-    stamp = dt.datetime(2000, 1, 1)
-    wb.properties.created = stamp
-    wb.properties.modified = stamp
-    return workbook_bytes(wb)
+    return render_workbook(context)
 
 
 def render(

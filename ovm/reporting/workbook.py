@@ -1,0 +1,646 @@
+"""A report as a workbook an analyst can sort, filter and compute with.
+
+Every sheet is one table: a bold, frozen header row, an autofilter, columns as wide as their
+content. Numbers are stored exactly as the run computed them (a score of 62.4375 stays
+62.4375) and shown through number formats: scores with one decimal, ranks as integers, shares
+as percentages. Score cells carry the report's band colours as conditional formatting, so a
+value typed over keeps its colour right. Sheet names stay the same in every language (scripts
+find them); headers follow the report's language. Text that a spreadsheet would run as a
+formula is neutralised with ``safe_cell``; the workbook holds no formula of its own apart from
+the conditional formats' comparisons.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from ovm.i18n import Translator, translator
+
+SCORE = "0.0"
+"""Scores, interval bounds and points: one decimal shown, the exact value kept."""
+GAIN = "0.00"
+INDEX = "0.00"
+RANK = "0"
+PERCENT = "0%"
+DATE = "yyyy-mm-dd"
+RANK_MEDIAN = "0.0"
+
+TONE_FILLS = ("F6B5A8", "F9CF9F", "FDE9A9", "E1F0C4", "BFE3D6", "B3D6EE")
+"""The band palette of ``report.css`` (``tone-0`` worst .. ``tone-5`` best)."""
+
+MIN_WIDTH, MAX_WIDTH = 6, 60
+"""Column widths in characters: at least a short number, at most a readable line."""
+
+
+@dataclass(frozen=True)
+class Column:
+    """A column of a sheet: its header, its number format, and whether it holds scores of
+    ``node`` (a node id, or a function of the row giving it) to colour by band."""
+
+    header: str
+    number_format: str | None = None
+    scores_of: str | Callable[[Sequence[Any]], str] | None = None
+
+
+def _text(x: Any) -> Any:
+    """A label's text (``{text, lang, fallback}``), anything else as is."""
+    if isinstance(x, Mapping) and "text" in x:
+        return x["text"]
+    return x
+
+
+def _date(text: str | None) -> dt.date | str | None:
+    if not text:
+        return None
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        return text
+
+
+def _shown(value: Any, number_format: str | None) -> str:
+    """Roughly what a spreadsheet shows for a cell, to size its column."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "FALSE"
+    if isinstance(value, dt.date):
+        return "2000-01-01"
+    if isinstance(value, int | float):
+        if number_format == PERCENT:
+            return f"{100 * value:.0f}%"
+        if number_format in (SCORE, RANK_MEDIAN):
+            return f"{value:.1f}"
+        if number_format in (GAIN, INDEX):
+            return f"{value:.2f}"
+        return f"{value:.0f}" if float(value).is_integer() else f"{value:.4g}"
+    return max(str(value).split("\n"), key=len)
+
+
+class _Book:
+    """The workbook being written, with the report's band thresholds."""
+
+    def __init__(self, context: Mapping[str, Any]) -> None:
+        from openpyxl import Workbook
+
+        self.wb = Workbook()
+        self.first = True
+        self.bands: list[Mapping[str, Any]] = list(context.get("bands", []))
+        self.node_bands: Mapping[str, list[Mapping[str, Any]]] = context.get("node_bands", {})
+
+    def _sheet(self, title: str) -> Any:
+        ws = self.wb.active if self.first else self.wb.create_sheet()
+        self.first = False
+        ws.title = title
+        return ws
+
+    def table(self, title: str, columns: Sequence[Column], rows: Iterable[Sequence[Any]]) -> None:
+        """A sheet holding one table, header frozen, filtered, band-coloured where it scores."""
+        from openpyxl.styles import Font
+        from openpyxl.utils import get_column_letter
+
+        from ovm.reporting.tables import safe_cell
+
+        ws = self._sheet(title)
+        ws.append([safe_cell(c.header) for c in columns])
+        bold = Font(bold=True)
+        for cell in ws[1]:
+            cell.font = bold
+        widths = [len(c.header) + 2 for c in columns]  # room for the filter button
+        # rows of each band scale per column: contiguous runs become one range of a rule
+        coloured: dict[tuple[int, str], list[int]] = {}
+        n = 1
+        for row in rows:
+            n += 1
+            values = [safe_cell(_text(v)) for v in row]
+            ws.append(values)
+            for j, (col, value) in enumerate(zip(columns, values, strict=True)):
+                if col.number_format is not None and isinstance(value, int | float | dt.date):
+                    ws.cell(row=n, column=j + 1).number_format = col.number_format
+                widths[j] = max(widths[j], len(_shown(value, col.number_format)))
+                if col.scores_of is not None:
+                    node = col.scores_of if isinstance(col.scores_of, str) else col.scores_of(row)
+                    scale = node if node in self.node_bands else ""
+                    coloured.setdefault((j, scale), []).append(n)
+        for j, w in enumerate(widths):
+            ws.column_dimensions[get_column_letter(j + 1)].width = min(
+                MAX_WIDTH, max(MIN_WIDTH, w + 1)
+            )
+        ws.freeze_panes = "A2"
+        if n > 1:
+            ws.auto_filter.ref = f"A1:{get_column_letter(len(columns))}{n}"
+        for (j, scale), rownums in sorted(coloured.items()):
+            self._colour(ws, get_column_letter(j + 1), rownums, scale)
+
+    def _colour(self, ws: Any, letter: str, rownums: list[int], scale: str) -> None:
+        """Band fills on the score cells of a column: the highest band whose minimum the value
+        reaches wins (a band holds its minimum, as the engine's do)."""
+        from openpyxl.formatting.rule import CellIsRule
+        from openpyxl.styles import PatternFill
+
+        bands = self.node_bands[scale] if scale else self.bands
+        runs: list[tuple[int, int]] = []
+        for r in rownums:
+            if runs and runs[-1][1] == r - 1:
+                runs[-1] = (runs[-1][0], r)
+            else:
+                runs.append((r, r))
+        ref = " ".join(f"{letter}{a}:{letter}{b}" for a, b in runs)
+        for band in sorted(bands, key=lambda b: -float(b["min"])):
+            tone = int(str(band["tone"]).rsplit("-", 1)[-1]) if band["tone"] != "tone-none" else -1
+            if tone < 0:
+                continue
+            fill = PatternFill(
+                start_color=TONE_FILLS[tone], end_color=TONE_FILLS[tone], fill_type="solid"
+            )
+            ws.conditional_formatting.add(
+                ref,
+                CellIsRule(
+                    operator="between",
+                    formula=[repr(float(band["min"])), repr(float(band["max"]))],
+                    fill=fill,
+                    stopIfTrue=True,
+                ),
+            )
+
+    def pairs(self, title: str, rows: Iterable[Sequence[Any]], widths: Sequence[int]) -> None:
+        """A sheet of free rows (the methodology: settings, the rubric tree, references)."""
+        from openpyxl.styles import Font
+        from openpyxl.utils import get_column_letter
+
+        from ovm.reporting.tables import safe_cell
+
+        ws = self._sheet(title)
+        bold = Font(bold=True)
+        for row in rows:
+            ws.append([safe_cell(_text(v)) for v in row])
+            if len(row) == 1:
+                ws.cell(row=ws.max_row, column=1).font = bold
+        for j, w in enumerate(widths):
+            ws.column_dimensions[get_column_letter(j + 1)].width = w
+
+    def bytes(self, generator: str) -> bytes:
+        from ovm.reporting.tables import workbook_bytes
+
+        self.wb.properties.creator = generator
+        stamp = dt.datetime(2000, 1, 1)
+        self.wb.properties.created = stamp
+        self.wb.properties.modified = stamp
+        return workbook_bytes(self.wb)
+
+
+def _node_of(index: int) -> Callable[[Sequence[Any]], str]:
+    return lambda row: str(row[index])
+
+
+def _recommendation_columns(t: Translator, detail: bool) -> list[Column]:
+    columns = [
+        Column(t("mission")),
+        Column(t("xlsx_order"), RANK),
+        Column(t("priority")),
+        Column(t("addressee")),
+        Column(t("node_id")),
+        Column(t("indicator")),
+        Column(t("xlsx_gain"), GAIN),
+        Column(t("recommendation")),
+        Column(t("best_practice")),
+        Column(t("evidence")),
+    ]
+    return [*columns, Column(t("xlsx_detail"))] if detail else columns
+
+
+def _recommendation_row(mission: str, order: int, r: Mapping[str, Any], detail: bool) -> list[Any]:
+    row = [
+        mission,
+        order,
+        r["priority_text"],
+        r["to_text"],
+        r["node"] or "",
+        r["node_label"],
+        r["gain_value"],
+        r["text"],
+        r["best_practice"] or "",
+        "\n".join(r["evidence"]),
+    ]
+    # The comparison points at each mission's report; a mission workbook is that report.
+    return [*row, r["href"]] if detail else row
+
+
+def _findings(book: _Book, t: Translator, context: Mapping[str, Any]) -> None:
+    book.table(
+        "findings",
+        [
+            Column(t("mission")),
+            Column(t("node_id")),
+            Column(t("severity")),
+            Column(t("code")),
+            Column(t("message")),
+        ],
+        (
+            [
+                f["mission"]["id"] if f["mission"] else "",
+                f["node"] or "",
+                f["severity_text"],
+                f["code"],
+                f["message"],
+            ]
+            for f in context["quality"]["findings"]
+        ),
+    )
+
+
+def _methodology(book: _Book, t: Translator, context: Mapping[str, Any]) -> None:
+    meth = context["methodology"]
+    rb = meth["rubric"]
+    info: list[list[Any]] = [
+        [t("methodology")],
+        [t("rubric_id"), rb["id"]],
+        [t("rubric_version"), rb["version"]],
+        [t("rubric_sha256"), rb["sha256"]],
+        [t("data_sha256"), meth["data_sha256"]],
+        [t("seed"), int(meth["seed"])],
+        [t("bootstrap"), int(meth["bootstrap"])],
+    ]
+    sens = context.get("ranking", {}).get("sensitivity")
+    if sens is not None:
+        info.append([t("xlsx_sensitivity_runs"), int(sens["runs"])])
+    info += [
+        [],
+        [t("xlsx_rubric_tree")],
+        [
+            t("node_id"),
+            t("indicator"),
+            t("kind"),
+            t("weight"),
+            t("weight_share"),
+            t("aggregation"),
+            t("source"),
+            t("formula"),
+            t("scoring_rule"),
+        ],
+    ]
+    info += [
+        [
+            n["id"],
+            n["label"],
+            n["kind_text"],
+            n["weight"],
+            n["share"],
+            n["aggregation"],
+            n["source"],
+            n["formula"],
+            n["rule"],
+        ]
+        for n in meth["tree"]
+    ]
+    info += [[], [t("references")]]
+    info += [
+        [r["id"], r["title"], r["author"], r["publisher"], r["year"], r["url"]]
+        for r in meth["references"]
+    ]
+    book.pairs("methodology", info, (24, 40, 16, 10, 10, 16, 16, 30, 60))
+
+
+def comparison_workbook(context: Mapping[str, Any]) -> bytes:
+    """The workbook of a comparison context: overview, rankings, indicators, best practices,
+    recommendations, sensitivity, trends, findings, methodology."""
+    t = translator(str(context.get("lang", "en")))
+    book = _Book(context)
+    heat = context["heatmap"]
+    book.table(
+        "overview",
+        [
+            Column(t("mission")),
+            Column(t("mission_name")),
+            Column(t("country")),
+            Column(t("election_date"), DATE),
+            Column(t("simulated")),
+        ]
+        + [Column(str(_text(c["label"])), SCORE, scores_of=c["id"]) for c in heat["columns"]],
+        (
+            [
+                r["mission"]["id"],
+                r["mission"]["name"],
+                r["mission"]["country_name"],
+                _date(r["mission"]["date"]),
+                bool(r["mission"]["simulated"]),
+            ]
+            + [c["value"] for c in r["cells"]]
+            for r in heat["rows"]
+        ),
+    )
+    book.table(
+        "rankings",
+        [
+            Column(t("rank"), RANK),
+            Column(t("tied")),
+            Column(t("mission")),
+            Column(t("score"), SCORE, scores_of="overall"),
+            Column(t("band")),
+            Column(t("xlsx_interval_low"), SCORE),
+            Column(t("xlsx_interval_high"), SCORE),
+            Column(t("coverage"), PERCENT),
+            Column(t("xlsx_rank_low"), RANK),
+            Column(t("xlsx_rank_high"), RANK),
+            Column(t("rank_median"), RANK_MEDIAN),
+            Column(t("xlsx_rank_shift"), RANK_MEDIAN),
+            Column(t("rank_unscored"), PERCENT),
+        ],
+        (
+            [
+                r["rank_value"],
+                bool(r["tied"]),
+                r["mission"]["id"],
+                r["score"]["value"],
+                r["score"]["band_label"],
+                r["score"]["interval_low"],
+                r["score"]["interval_high"],
+                r["score"]["coverage_value"],
+                r["rank_low"],
+                r["rank_high"],
+                r["rank_median_value"],
+                r["rank_shift_value"],
+                r["unscored_value"],
+            ]
+            for r in context["ranking"]["rows"]
+        ),
+    )
+
+    def indicator_rows() -> Iterable[list[Any]]:
+        # node by node (a node's missions together), in the rubric's order
+        for sec in context["family_sections"]:
+            tables = sec["tables"]
+            family = {"id": sec["id"], "label": sec["label"], "is_group": True}
+            for i, row in enumerate([family, *(tables[0]["rows"] if tables else [])]):
+                for table in tables:
+                    cells = table["family_cells"] if i == 0 else table["rows"][i - 1]["cells"]
+                    for m, c in zip(table["missions"], cells, strict=True):
+                        yield [
+                            m["id"],
+                            sec["id"],
+                            row["id"],
+                            row["label"],
+                            bool(row["is_group"]),
+                            c["value"],
+                            c["band_label"],
+                            c["status_text"],
+                            c["coverage_value"],
+                            c["interval_low"],
+                            c["interval_high"],
+                        ]
+
+    book.table(
+        "indicators",
+        [
+            Column(t("mission")),
+            Column(t("family")),
+            Column(t("node_id")),
+            Column(t("indicator")),
+            Column(t("is_group")),
+            Column(t("score"), SCORE, scores_of=_node_of(2)),
+            Column(t("band")),
+            Column(t("status")),
+            Column(t("coverage"), PERCENT),
+            Column(t("xlsx_interval_low"), SCORE),
+            Column(t("xlsx_interval_high"), SCORE),
+        ],
+        indicator_rows(),
+    )
+    book.table(
+        "best practices",
+        [
+            Column(t("family")),
+            Column(t("node_id")),
+            Column(t("indicator")),
+            Column(t("xlsx_best")),
+            Column(t("score"), SCORE, scores_of=_node_of(1)),
+            Column(t("best_practice")),
+            Column(t("xlsx_lead_holds")),
+            Column(t("xlsx_runner_up")),
+            Column(t("xlsx_weakest")),
+            Column(t("xlsx_weakest_score"), SCORE, scores_of=_node_of(1)),
+            Column(t("xlsx_why_not")),
+        ],
+        (
+            [
+                sec["id"],
+                b["id"],
+                b["label"],
+                ", ".join(m["id"] for m in b["missions"]),
+                b["score_value"],
+                bool(b["best_practice"]),
+                b["lead_holds"],
+                b["runner_up"]["id"] if b["runner_up"] else "",
+                ", ".join(m["id"] for m in b["weakest"]),
+                b["weakest_score_value"],
+                b.get("why_not") or "",
+            ]
+            for sec in context["family_sections"]
+            for b in sec["best"]
+        ),
+    )
+    book.table(
+        "recommendations",
+        _recommendation_columns(t, detail=True),
+        (
+            _recommendation_row(f["mission"]["id"], i + 1, r, detail=True)
+            for f in context["fixes"]
+            for i, r in enumerate([*f["items"], *f["rest"]])
+        ),
+    )
+    sens = context["ranking"]["sensitivity"]
+    book.table(
+        "sensitivity",
+        [
+            Column(t("xlsx_choice")),
+            Column(t("xlsx_first_order"), INDEX),
+            Column(t("xlsx_first_order_low"), INDEX),
+            Column(t("xlsx_first_order_high"), INDEX),
+            Column(t("xlsx_total_effect"), INDEX),
+            Column(t("xlsx_total_effect_low"), INDEX),
+            Column(t("xlsx_total_effect_high"), INDEX),
+        ],
+        (
+            [
+                e["choice"],
+                e["first_order_value"],
+                *(e["first_order_ci"] or (None, None)),
+                e["total_effect_value"],
+                *(e["total_effect_ci"] or (None, None)),
+            ]
+            for e in (sens["effects"] if sens else [])
+        ),
+    )
+    book.table(
+        "trends",
+        [
+            Column(t("country")),
+            Column(t("xlsx_country_name")),
+            Column(t("mission")),
+            Column(t("election_date"), DATE),
+            Column(t("score"), SCORE, scores_of="overall"),
+        ],
+        (
+            [
+                tr["country"],
+                tr["country_name"],
+                p["mission"]["id"],
+                _date(p["mission"]["date"]),
+                p["value"],
+            ]
+            for tr in context["trends"]
+            for p in tr["points"]
+        ),
+    )
+    _findings(book, t, context)
+    _methodology(book, t, context)
+    return book.bytes(str(context.get("generator", "ovm")))
+
+
+def mission_workbook(context: Mapping[str, Any]) -> bytes:
+    """The workbook of a mission context: its scores node by node, what pulled the overall
+    down, recommendations, follow-up, findings, observers' notes, methodology."""
+    t = translator(str(context.get("lang", "en")))
+    book = _Book(context)
+    m, overall = context["mission"], context["overall"]
+    book.table(
+        "overview",
+        [
+            Column(t("mission")),
+            Column(t("mission_name")),
+            Column(t("country")),
+            Column(t("election_date"), DATE),
+            Column(t("simulated")),
+            Column(t("overall"), SCORE, scores_of="overall"),
+            Column(t("band")),
+            Column(t("xlsx_interval_low"), SCORE),
+            Column(t("xlsx_interval_high"), SCORE),
+            Column(t("coverage"), PERCENT),
+            Column(t("rank"), RANK),
+            Column(t("xlsx_cohort"), RANK),
+        ],
+        [
+            [
+                m["id"],
+                m["name"],
+                m["country_name"],
+                _date(m["date"]),
+                bool(m["simulated"]),
+                overall["value"],
+                overall["band_label"],
+                overall["interval_low"],
+                overall["interval_high"],
+                overall["coverage_value"],
+                context["rank_value"],
+                int(context["summary"]["cohort"]),
+            ]
+        ],
+    )
+    book.table(
+        "indicators",
+        [
+            Column(t("family")),
+            Column(t("node_id")),
+            Column(t("indicator")),
+            Column(t("is_group")),
+            Column(t("kind")),
+            Column(t("score"), SCORE, scores_of=_node_of(1)),
+            Column(t("band")),
+            Column(t("status")),
+            Column(t("coverage"), PERCENT),
+            Column(t("xlsx_interval_low"), SCORE),
+            Column(t("xlsx_interval_high"), SCORE),
+            Column(t("xlsx_value")),
+        ],
+        (
+            [
+                fam["id"],
+                it["id"],
+                it["label"],
+                bool(it["is_group"]),
+                it["kind_text"],
+                it["score"]["value"],
+                it["score"]["band_label"],
+                it["score"]["status_text"],
+                it["score"]["coverage_value"],
+                it["score"]["interval_low"],
+                it["score"]["interval_high"],
+                it["value"],
+            ]
+            for fam in context["families"]
+            for it in fam["items"]
+        ),
+    )
+    book.table(
+        "drags",
+        [
+            Column(t("node_id")),
+            Column(t("indicator")),
+            Column(t("family")),
+            Column(t("score"), SCORE, scores_of=_node_of(0)),
+            Column(t("weight_share"), "0.0%"),
+            Column(t("xlsx_points_lost"), SCORE),
+        ],
+        (
+            [
+                d["id"],
+                d["label"],
+                d["family"],
+                d["score"]["value"],
+                d["share_value"],
+                d["lost_value"],
+            ]
+            for d in context["drags"]
+        ),
+    )
+    book.table(
+        "recommendations",
+        _recommendation_columns(t, detail=False),
+        (
+            _recommendation_row(m["id"], i + 1, r, detail=False)
+            for i, r in enumerate(context["recommendations"])
+        ),
+    )
+    book.table(
+        "follow-up",
+        [
+            Column(t("xlsx_recommendation_id")),
+            Column(t("addressee")),
+            Column(t("status")),
+            Column(t("recommendation")),
+            Column(t("evidence")),
+        ],
+        (
+            [f["id"], f["to_text"], f["status_text"], f["text"], f["evidence"] or ""]
+            for f in context["follow_up"]
+        ),
+    )
+    _findings(book, t, context)
+    book.table(
+        "notes",
+        [
+            Column(t("xlsx_site")),
+            Column(t("xlsx_place")),
+            Column(t("xlsx_observer")),
+            Column(t("xlsx_visited_at")),
+            Column(t("xlsx_note")),
+        ],
+        (
+            [n["site"], n["place"], n["observer"], n["visited_at"], n["text"]]
+            for n in context["notes"]
+        ),
+    )
+    _methodology(book, t, context)
+    return book.bytes(str(context.get("generator", "ovm")))
+
+
+def render_workbook(context: Mapping[str, Any]) -> bytes:
+    """The workbook of a report context, of either kind."""
+    if context.get("kind") == "comparison":
+        return comparison_workbook(context)
+    if context.get("kind") == "mission":
+        return mission_workbook(context)
+    raise ValueError(f"unknown report kind {context.get('kind')!r}")
