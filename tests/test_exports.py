@@ -121,11 +121,19 @@ def answer_columns(
                     return word
 
                 cols.append((ghead, gate))
-                cols.append((qhead, lambda p, raw=raw: None if raw(p) == "na" else _number(raw(p))))
-            elif q.numeric:
+
+                # A question that does not apply is not asked: its cell stays blank.
+                def asked(p: Plain, raw: Callable[[Plain], str | None] = raw) -> str | None:
+                    v = raw(p)
+                    return None if v == "na" else v
+
+                raw = asked
+            if q.numeric:
                 cols.append((qhead, lambda p, raw=raw: _number(raw(p))))
             elif q.id in expand:
-                names = [c.name for c in q.all_choices()] + (["na"] if q.not_applicable else [])
+                names = [c.name for c in q.all_choices()] + (
+                    ["na"] if q.not_applicable and not has_gate(q) else []
+                )
                 for c in names:
                     suffix = label_of(q, c) if lang else c
 
@@ -328,18 +336,18 @@ def test_every_answer_type_round_trips(
 def test_header_names_every_answer_column_in_form_order(rich: Rubric) -> None:
     assert export_header(rich, separator="-", expand=["2access.languages"]) == [
         "mission",
-        "site",
         "site_country",
         "site_city",
+        "site",
         "observer",
         "visited_at",
         "practice-practice.on_time",
         "practice-practice.queue",
         "practice-practice.turned_away",
+        "_2access-_2access.languages_NA",
         "_2access-_2access.languages/local",
         "_2access-_2access.languages/national",
         "_2access-_2access.languages/other",
-        "_2access-_2access.languages/na",
         "_2access-_2access.staff",
         "_2access-_2access.outside_NA",
         "_2access-_2access.outside",
@@ -577,9 +585,9 @@ def test_normalise_export_drops_unusable_rows_with_located_errors(
     assert frame.columns == [
         "_row",
         "mission",
-        "site",
         "site_country",
         "site_city",
+        "site",
         "observer",
         "visited_at",
         "notes",

@@ -81,17 +81,21 @@ def test_survey_groups_questions_by_family_with_visit_metadata_first(mini: Rubri
     assert [(r["type"], r["name"]) for r in survey] == [
         ("start", "start"),
         ("end", "end"),
+        ("deviceid", "deviceid"),
+        ("username", "username"),
         ("text", "mission"),
-        ("text", "site"),
         ("text", "site_country"),
         ("text", "site_city"),
+        ("text", "site"),
         ("text", "observer"),
         ("dateTime", "visited_at"),
+        ("geopoint", "location"),
         ("begin_group", "practice"),
         ("select_one ovm_yes_no_na", "practice.on_time"),
         ("integer", "practice.queue"),
         ("integer", "practice.turned_away"),
         ("end_group", "practice"),
+        ("image", "results_photo"),
         ("text", "notes"),
         ("calculate", "ovm_rubric"),
         ("calculate", "ovm_rubric_version"),
@@ -128,17 +132,17 @@ def test_not_applicable_is_a_choice_or_a_gate(rich: Rubric) -> None:
         ("ovm_yes_no_na", "yes"),
         ("ovm_yes_no_na", "no"),
         ("ovm_yes_no_na", "na"),
+        ("ovm_applies", "yes"),
+        ("ovm_applies", "na"),
         ("ovm__2access.languages", "local"),
         ("ovm__2access.languages", "national"),
         ("ovm__2access.languages", "other"),
-        ("ovm__2access.languages", "na"),
-        ("ovm_applies", "yes"),
-        ("ovm_applies", "na"),
     ]
     survey = {r["name"]: r for r in rows(form, "survey")}
-    assert survey["_2access.languages"]["constraint"] == (
-        "not(selected(., 'na')) or count-selected(.) = 1"
-    )
+    # A choice list that may not apply is asked only after "does this apply here?".
+    assert survey["_2access.languages_NA"]["type"] == "select_one ovm_applies"
+    assert survey["_2access.languages"]["relevant"] == "${_2access.languages_NA} = 'yes'"
+    assert "constraint" not in survey["_2access.languages"]
     assert survey["_2access.outside_NA"]["type"] == "select_one ovm_applies"
     assert survey["_2access.outside"] == {
         **{k: v for k, v in survey["_2access.outside"].items() if k.startswith("label")},
@@ -267,6 +271,8 @@ def converted_file(path: Path) -> tuple[str, list[str]]:
         (["form", str(MINI), "-o", "{tmp}/f.xlsx", "--lang", "xx"], 2),
         (["form", "bundled:nothing", "-o", "{tmp}/f.xlsx"], 2),
         (["form", "{tmp}/bad.yaml", "-o", "{tmp}/f.xlsx"], 1),
+        (["form", "{tmp}", "-o", "{tmp}/f.xlsx"], 2),
+        (["form", str(DATA / "mini"), "-o", "{tmp}/f.xlsx", "--missions", "m.yaml"], 2),
     ],
 )
 def test_cli_form_exit_status(tmp_path: Path, run: Any, args: list[str], status: int) -> None:

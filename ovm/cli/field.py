@@ -43,30 +43,49 @@ def _languages(values: list[str] | None, available: tuple[str, ...]) -> list[str
 
 
 def cmd_form(args: argparse.Namespace) -> int:
-    """Write the observer checklist of a rubric as an XLSForm."""
+    """Write the observer checklist of a rubric, or of a workspace and its plan, as an XLSForm."""
+    from ovm.cli.workspace import is_workspace
     from ovm.data.observations import load_missions
     from ovm.data.workspace import resolve_rubric
     from ovm.field.xlsform import build_form, write_form
 
     out = _output(args.output)
-    spec = _rubric_spec(args.rubric)
-    guard_output(
-        args.output, [p for p in (spec, args.missions) if p and not p.startswith("bundled:")]
-    )
-    rubric = resolve_rubric(spec)
-    langs = _languages(args.lang, rubric.languages)
     missions: list[tuple[str, dict[str, str] | str]] = []
-    if args.missions:
-        if not Path(args.missions).exists():
-            raise UsageError(f"no missions file at {args.missions}")
-        from ovm.errors import DataError
+    places: dict[str, Any] = {}
+    source = Path(args.rubric)
+    if not args.rubric.startswith("bundled:") and source.exists() and is_workspace(source):
+        from ovm.data.workspace import CONFIG_NAME, load_plan, read_config
 
-        found, issues = load_missions(Path(args.missions), rubric)
-        errors = [i for i in issues if i.severity == "error"]
-        if errors:
-            raise DataError(errors, summary=f"{args.missions}: invalid missions file")
-        missions = [(m.id, m.name) for m in found]
-    form = build_form(rubric, languages=langs, missions=missions)
+        if source.is_dir() and not (source / CONFIG_NAME).exists():
+            raise UsageError(f"no {CONFIG_NAME} in {source}: make one with 'ovm init {source}'")
+        if args.missions:
+            raise UsageError("--missions is for a rubric; a workspace's missions are its own")
+        base = source if source.is_dir() else source.parent
+        guard_output(args.output, read_config(source).input_files(base))
+        rubric, found = load_plan(source)
+        # The missions with a plan are those being observed; the others are past missions.
+        planned = [m for m in found if m.places] or found
+        missions = [(m.id, m.name) for m in planned]
+        places = {m.id: m.places for m in planned if m.places}
+    else:
+        spec = _rubric_spec(args.rubric)
+        guard_output(
+            args.output, [p for p in (spec, args.missions) if p and not p.startswith("bundled:")]
+        )
+        rubric = resolve_rubric(spec)
+        if args.missions:
+            if not Path(args.missions).exists():
+                raise UsageError(f"no missions file at {args.missions}")
+            from ovm.errors import DataError
+
+            found, issues = load_missions(Path(args.missions), rubric)
+            errors = [i for i in issues if i.severity == "error"]
+            if errors:
+                raise DataError(errors, summary=f"{args.missions}: invalid missions file")
+            missions = [(m.id, m.name) for m in found]
+            places = {m.id: m.places for m in found if m.places}
+    langs = _languages(args.lang, rubric.languages)
+    form = build_form(rubric, languages=langs, missions=missions, places=places)
     try:
         write_form(form, out)
     except OSError as exc:
@@ -77,8 +96,11 @@ def cmd_form(args: argparse.Namespace) -> int:
         from ovm.data.checklists import checklist_questions
 
         n = len(checklist_questions(rubric))
+        planned_places = sum(len(v) for v in places.values())
+        plan = f", {planned_places} planned places" if planned_places else ""
         print(
-            f"wrote {out}: {n} checklist questions of {rubric.id} {rubric.version}", file=sys.stderr
+            f"wrote {out}: {n} checklist questions of {rubric.id} {rubric.version}{plan}",
+            file=sys.stderr,
         )
     return EXIT_OK
 
@@ -109,7 +131,12 @@ def cmd_template(args: argparse.Namespace) -> int:
 def register(sub: Any) -> None:
     """Add the ``form`` and ``template`` subcommands to the ``ovm`` parser."""
     f = sub.add_parser("form", help="write the observer checklist as an XLSForm (ODK, Kobo)")
-    f.add_argument("rubric", metavar="RUBRIC", help="rubric file or bundled:NAME")
+    f.add_argument(
+        "rubric",
+        metavar="RUBRIC|WORKSPACE",
+        help="rubric file or bundled:NAME; or a workspace (folder or ovm.yaml): its rubric, "
+        "missions and planned places",
+    )
     f.add_argument("-o", "--output", required=True, help="the .xlsx file to write")
     f.add_argument(
         "--lang",
@@ -120,7 +147,7 @@ def register(sub: Any) -> None:
     f.add_argument(
         "--missions",
         metavar="FILE",
-        help="missions.yaml: offer its missions as a list instead of a text field",
+        help="with a rubric: offer this missions.yaml's missions (and places) as lists",
     )
     f.add_argument("-q", "--quiet", action="store_true", help="no summary")
     f.set_defaults(func=cmd_form)

@@ -19,10 +19,11 @@ Both tools' conventions are recognised whatever the declared layout.
 from __future__ import annotations
 
 import dataclasses
+import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 import polars as pl
 
@@ -49,8 +50,10 @@ from ovm.data.tables import ROW, read_named_table
 from ovm.errors import Issue
 from ovm.field.xlsform import (
     APPLIES_LABEL,
+    FORM_EXTRA_FIELDS,
     GATE_LABEL,
     NA_LABEL,
+    NO_CITY_LABEL,
     TRACE_FIELDS,
     VISIT_FIELDS,
     VISIT_LABELS,
@@ -59,10 +62,14 @@ from ovm.field.xlsform import (
     gate_label,
     gate_name,
     has_gate,
+    place_choices,
 )
 from ovm.indicators import ChecklistIndicator
 from ovm.indicators.checklist import NA_CHOICE
 from ovm.rubric.model import Rubric
+
+if TYPE_CHECKING:
+    from ovm.data.plan import PlannedPlace
 
 _ProblemSink = Callable[[int, str | None, str, str], None]
 
@@ -116,6 +123,12 @@ METADATA = KOBO_METADATA | ODK_METADATA | frozenset(TRACE_FIELDS)
 METADATA_GROUPS = ("meta/", "meta-", "formhub/", "formhub-")
 ID_COLUMNS = ("_uuid", "KEY", "meta/instanceID", "meta-instanceID", "instanceID")
 """Columns holding the submission id, in order of preference."""
+NOT_SCORED_PARTS = re.compile(
+    r"^_?(?P<base>.+?)(?:_latitude|_longitude|_altitude|_precision|-Latitude|-Longitude"
+    r"|-Altitude|-Accuracy|_URL)$"
+)
+"""How the tools split a geopoint (Kobo ``_location_latitude``, ODK ``location-Latitude``)
+and link an attachment (Kobo ``results_photo_URL``) into extra columns."""
 REVIEW_COLUMNS = ("_validation_status", "ReviewState")
 REJECTED_STATES = frozenset(
     {"validation_status_not_approved", "not approved", "not_approved", "rejected"}
@@ -187,6 +200,11 @@ def _targets(rubric: Rubric) -> _Targets:
             t.add_label(text, _Role("visit", name))
     for name in TRACE_FIELDS:
         t.names[name] = _Role("meta", name)
+    # The form's device metadata, location and photo: kept by the tools, never scored.
+    for name in FORM_EXTRA_FIELDS:
+        t.names[name] = _Role("meta", name)
+        for text in VISIT_LABELS.get(name, {}).values():
+            t.add_label(text, _Role("meta", name))
     t.groups.update({"visit", "meta"})
     for fam, _qs in checklist_families(rubric):
         t.groups.update(
@@ -219,6 +237,11 @@ def _classify(header: str, t: _Targets) -> _Role | None:
     role = t.lookup(h)
     if role is not None:
         return role
+    part = NOT_SCORED_PARTS.match(h)
+    if part is not None:
+        role = t.lookup(part["base"])
+        if role is not None and role.kind == "meta" and role.target in FORM_EXTRA_FIELDS:
+            return role
     if "/" in h:
         base, choice = h.rsplit("/", 1)
         role = t.lookup(base)
@@ -256,12 +279,15 @@ def map_export(
     layout: str,
     file: str,
     mission_names: Mapping[str, Mapping[str, str] | str] | None = None,
+    places: Mapping[str, Sequence[PlannedPlace]] | None = None,
 ) -> NormalisedExport:
     """Map an export read by :func:`ovm.data.tables.read_table` to the plain site layout.
 
     ``mission_names`` (mission id -> name, or names by language) reads a mission cell that
     holds the mission's label, as an export with labels writes the choices of ``ovm form
-    --missions``. Every problem is an issue with the export's own row and column numbers.
+    --missions``; ``places`` (the planned places by mission) reads the country, city and
+    place the form's cascading lists stored, by name or label. Every problem is an issue
+    with the export's own row and column numbers.
     """
     del layout  # both tools' conventions are recognised whichever was declared
     t = _targets(rubric)
@@ -357,6 +383,8 @@ def map_export(
             value = pl.col(c)
             if role.target == "mission" and mission_names:
                 value = _mission_ids(work, c, mission_names)
+            elif role.target in ("site_country", "site_city", "site") and places:
+                value = _place_values(work, c, role.target, places, rubric.languages)
             exprs.append(value.alias(role.target))
             out_cols[role.target] = colno[c]
     for q in checklist_questions(rubric):
@@ -425,6 +453,38 @@ def _mission_ids(
         if c is not None and c not in ids and by_label.get(word(c))
     }
     return pl.col(column).replace(named)
+
+
+def _place_values(
+    work: pl.DataFrame,
+    column: str,
+    target: str,
+    places: Mapping[str, Sequence[PlannedPlace]],
+    languages: Sequence[str],
+) -> pl.Expr:
+    """A country, city or place column with the names (or labels) the form's lists store
+    turned into what they stand for: ISO code, city as planned (blank for none), place id."""
+    plan = place_choices(places, sorted({*languages, *NO_CITY_LABEL}))
+    by_name = plan.values(target)
+    by_label: dict[str, str | None] = {}
+    ambiguous: set[str] = set()
+    for text, values in plan.labels(target).items():
+        key = word(text)
+        if len(values) > 1 or (key in by_label and by_label[key] != values[0]):
+            ambiguous.add(key)
+        by_label[key] = values[0]
+    mapped: dict[str, str | None] = {}
+    for cell in work.get_column(column).unique().to_list():
+        if cell is None:
+            continue
+        if cell in by_name:
+            mapped[cell] = by_name[cell]
+        elif word(cell) in by_label and word(cell) not in ambiguous:
+            mapped[cell] = by_label[word(cell)]
+    changed = {k: v for k, v in mapped.items() if v != k}
+    if not changed:
+        return pl.col(column)
+    return pl.col(column).replace(changed)
 
 
 def _segment(text: str, mapping: Mapping[str, str]) -> str | None:
@@ -635,6 +695,7 @@ def validate_export(
     simulated: bool = False,
     kind: str = "checklist",
     mission_names: Mapping[str, Mapping[str, str] | str] | None = None,
+    places: Mapping[str, Sequence[PlannedPlace]] | None = None,
 ) -> SiteLoad:
     """Map, validate and code an export's rows, accounting for every row of the file.
 
@@ -642,7 +703,7 @@ def validate_export(
     ``rows_read == rows_used + rows_rejected + rows_excluded``; issues and rejected rows are
     located at the export's own row and column numbers.
     """
-    n = map_export(df, rubric, layout, file, mission_names)
+    n = map_export(df, rubric, layout, file, mission_names, places)
     account = Account(file, kind, ())
     if n.frame is None:
         for r in n.rows_kept:
@@ -697,10 +758,12 @@ def load_export(
     layout: str = "kobo",
     sheet: str | None = None,
     simulated: bool = False,
+    places: Mapping[str, Sequence[PlannedPlace]] | None = None,
 ) -> SiteLoad:
     """Read a KoboToolbox or ODK Central export (CSV or XLSX) into validated site rows.
 
-    ``missions`` are the known ids, or their names by id, to read mission labels too.
+    ``missions`` are the known ids, or their names by id, to read mission labels too;
+    ``places``, the planned places by mission, read the form's place lists.
     """
     p = Path(path)
     df, issues, name = read_named_table(p, sheet=sheet, export=True)
@@ -708,7 +771,14 @@ def load_export(
         return SiteLoad(pl.DataFrame(), FileReport(name, "checklist", 0, 0, 0), (), tuple(issues))
     names = missions if isinstance(missions, Mapping) else None
     load = validate_export(
-        df, rubric, set(missions), name, layout, simulated=simulated, mission_names=names
+        df,
+        rubric,
+        set(missions),
+        name,
+        layout,
+        simulated=simulated,
+        mission_names=names,
+        places=places,
     )
     if issues:
         return dataclasses.replace(load, issues=(*issues, *load.issues))
@@ -730,7 +800,7 @@ def export_header(rubric: Rubric, *, separator: str = "/", expand: Sequence[str]
             base = f"{g}{separator}{field_name(q.id)}"
             if q.id in expand:
                 names = [c.name for c in q.all_choices()] + (
-                    [NA_CHOICE] if q.not_applicable else []
+                    [NA_CHOICE] if q.not_applicable and not has_gate(q) else []
                 )
                 out.extend(f"{base}/{c}" for c in names)
             else:

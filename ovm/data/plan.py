@@ -104,6 +104,26 @@ def near_countries(text: str) -> list[str]:
     return out[:3]
 
 
+def country_label(code: str, lang: str) -> str:
+    """The country's short name in ``lang`` (ISO 3166 names as translated by pycountry);
+    the English name for a language without a translation, the code for an unknown code."""
+    import gettext
+
+    import pycountry
+
+    found = pycountry.countries.get(alpha_3=code.upper())
+    if found is None:
+        return code
+    name = str(getattr(found, "common_name", None) or found.name)
+    if lang == "en":
+        return name
+    t = gettext.translation("iso3166-1", pycountry.LOCALES_DIR, languages=[lang], fallback=True)
+    translated = t.gettext(name)
+    if translated == name and name != found.name:
+        translated = t.gettext(str(found.name))
+    return translated
+
+
 def country_problem(text: str) -> str | None:
     """Why a text is not an ISO 3166 alpha-3 code (with the codes it may mean), or None."""
     if is_country(text):

@@ -445,6 +445,34 @@ def _with_base(src: TableSource, base: Path) -> TableSource:
     return src if p.is_absolute() else src.model_copy(update={"path": str(base / p)})
 
 
+def load_plan(path: str | Path) -> tuple[Rubric, list[Mission]]:
+    """A workspace's rubric and missions with their planned places (from ``missions.yaml``
+    and the ``places`` tables), without reading any other data file.
+
+    What ``ovm form`` needs to offer the plan as the form's lists; raises DataError or
+    RubricError for unusable input.
+    """
+    root = Path(path)
+    config, doc = _read_config(root)
+    base = root if root.is_dir() else root.parent
+    _check_sources(config, doc, base)
+    rubric = resolve_rubric(config.rubric, base)
+    mission_list, issues = load_missions(base / config.missions, rubric)
+    fatal = [i for i in issues if i.severity == "error"]
+    from ovm.data.places import load_places, with_places
+
+    for src in config.places:
+        s = _with_base(_source(src), base)
+        planned, _rep, rejected, iss = load_places(Path(s.path), mission_list, sheet=s.sheet)
+        fatal += [i for i in iss if i.severity == "error"]
+        fatal += [i for r in rejected for i in r.reasons]
+        mission_list, dup = with_places(mission_list, planned, s.path)
+        fatal += dup
+    if fatal:
+        raise DataError(fatal, summary=f"{len(fatal)} problem(s) in the missions or their plan")
+    return rubric, mission_list
+
+
 def load_observations(
     rubric: Rubric,
     *,
@@ -573,6 +601,7 @@ def load_observations(
                 src.layout,
                 simulated=src.simulated,
                 mission_names={m.id: m.name for m in mission_list},
+                places={m.id: m.places for m in mission_list if m.places},
             )
         else:
             load = validate_sites(df, rubric, ids, name, simulated=src.simulated)

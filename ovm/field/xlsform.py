@@ -7,10 +7,12 @@ export of the form maps back to the rubric by name; :mod:`ovm.exports` reads suc
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import re
+import unicodedata
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import cast
+from typing import TYPE_CHECKING, cast
 
 from ovm.errors import Issue, RubricError
 from ovm.indicators import ChecklistIndicator
@@ -18,6 +20,9 @@ from ovm.indicators.checklist import NA_CHOICE
 from ovm.indicators.registry import kind_of
 from ovm.reporting.tables import workbook_bytes
 from ovm.rubric.model import Group, Indicator, Rubric, pick
+
+if TYPE_CHECKING:
+    from ovm.data.plan import PlannedPlace
 
 LANGUAGE_NAMES = {"en": "English", "es": "Español", "fr": "Français", "pt": "Português"}
 
@@ -34,7 +39,18 @@ YES_NO_NA_LIST = "ovm_yes_no_na"
 TRACE_FIELDS = ("ovm_rubric", "ovm_rubric_version", "ovm_rubric_sha256")
 """Hidden calculated fields: every submission carries the methodology it was collected with."""
 
-VISIT_FIELDS = ("mission", "site", "site_country", "site_city", "observer", "visited_at")
+COUNTRIES_LIST = "ovm_countries"
+CITIES_LIST = "ovm_cities"
+PLACES_LIST = "ovm_places"
+VISIT_FIELDS = ("mission", "site_country", "site_city", "site", "observer", "visited_at")
+"""The visit's questions, in the order asked: the place is chosen country first, then city."""
+DEVICE_FIELDS = ("start", "end", "deviceid", "username")
+"""Metadata the collecting app fills in: when the form was opened and saved, on which device,
+by which user."""
+LOCATION_FIELD = "location"
+PHOTO_FIELD = "results_photo"
+FORM_EXTRA_FIELDS = (*DEVICE_FIELDS, LOCATION_FIELD, PHOTO_FIELD)
+"""Questions of the form kept in exports for the data desk but not scored."""
 MISSION_ID_REGEX = "^[a-z0-9][a-z0-9_.-]*$"
 COUNTRY_REGEX = "^[A-Z]{3}$"
 
@@ -68,6 +84,24 @@ VISIT_LABELS: dict[str, _T] = {
         "pt": "Hora da visita",
     },
     "notes": {"en": "Notes", "es": "Notas", "fr": "Notes", "pt": "Notas"},
+    LOCATION_FIELD: {
+        "en": "Location of the polling place",
+        "es": "Ubicación del local de votación",
+        "fr": "Emplacement du bureau de vote",
+        "pt": "Localização do local de votação",
+    },
+    PHOTO_FIELD: {
+        "en": "Photo of the results sheet posted at the polling place",
+        "es": "Foto del acta de resultados publicada en el local de votación",
+        "fr": "Photo de la feuille de résultats affichée au bureau de vote",
+        "pt": "Foto da ata de resultados afixada no local de votação",
+    },
+}
+NO_CITY_LABEL: _T = {
+    "en": "(no city given)",
+    "es": "(sin ciudad indicada)",
+    "fr": "(ville non indiquée)",
+    "pt": "(cidade não indicada)",
 }
 VISIT_HINTS: dict[str, _T] = {
     "mission": {
@@ -81,6 +115,18 @@ VISIT_HINTS: dict[str, _T] = {
         "es": "Código ISO 3166 alfa-3, p. ej. USA",
         "fr": "Code ISO 3166 alpha-3, p. ex. USA",
         "pt": "Código ISO 3166 alfa-3, p. ex. USA",
+    },
+    LOCATION_FIELD: {
+        "en": "Record it at the entrance of the polling place",
+        "es": "Regístrela en la entrada del local de votación",
+        "fr": "Enregistrez-le à l'entrée du bureau de vote",
+        "pt": "Registe-a à entrada do local de votação",
+    },
+    PHOTO_FIELD: {
+        "en": "Only if the results were posted while you were there",
+        "es": "Solo si los resultados se publicaron mientras estaba allí",
+        "fr": "Seulement si les résultats ont été affichés pendant votre présence",
+        "pt": "Apenas se os resultados foram afixados enquanto lá estava",
     },
     "notes": {
         "en": "What you saw that the answers do not say",
@@ -121,12 +167,6 @@ _MSG: dict[str, _T] = {
         "fr": "Saisissez un nombre d'au plus {hi}",
         "pt": "Introduza um número de no máximo {hi}",
     },
-    "na_alone": {
-        "en": "'Not applicable' cannot be combined with other answers",
-        "es": "'No aplica' no puede combinarse con otras respuestas",
-        "fr": "« Sans objet » ne peut pas être combiné avec d'autres réponses",
-        "pt": "'Não se aplica' não pode ser combinado com outras respostas",
-    },
     "country": {
         "en": "Three capital letters (ISO 3166 alpha-3), e.g. USA",
         "es": "Tres letras mayúsculas (ISO 3166 alfa-3), p. ej. USA",
@@ -162,8 +202,10 @@ def gate_name(question: ChecklistIndicator) -> str:
 
 
 def has_gate(question: ChecklistIndicator) -> bool:
-    """Whether the form asks a yes/na question before this (numeric) question."""
-    return question.numeric and question.not_applicable
+    """Whether the form asks "does this apply here?" before this question, skipping it when
+    not: numbers and choice lists that allow not applicable (yes/no questions offer it as a
+    third answer instead)."""
+    return question.not_applicable and question.answer_type != "yes_no"
 
 
 def language_column(lang: str) -> str:
@@ -185,6 +227,122 @@ def gate_label(question: ChecklistIndicator, lang: str) -> str:
 
 def _num(x: float) -> str:
     return str(int(x)) if float(x).is_integer() else repr(float(x))
+
+
+# --- the polling places of the plan, as three cascading lists -------------------------------
+
+
+@dataclass(frozen=True)
+class PlaceChoice:
+    """One choice of the country, city or place list, and the missions whose plan holds it.
+
+    ``name`` is what the form stores; ``value`` what it stands for in ovm's tables (the ISO
+    code, the city as the plan writes it, None for a place without city, the place id).
+    """
+
+    name: str
+    value: str | None
+    labels: dict[str, str]
+    missions: tuple[str, ...]
+    country: str = ""
+    city: str = ""
+
+
+@dataclass(frozen=True)
+class PlaceChoices:
+    """The plan's countries, cities and places as the cascading lists of the form."""
+
+    countries: tuple[PlaceChoice, ...]
+    cities: tuple[PlaceChoice, ...]
+    places: tuple[PlaceChoice, ...]
+
+    def values(self, field: str) -> dict[str, str | None]:
+        """What each stored name of a visit field's list stands for (``site_country``,
+        ``site_city`` or ``site``)."""
+        lists = {"site_country": self.countries, "site_city": self.cities, "site": self.places}
+        return {c.name: c.value for c in lists[field]}
+
+    def labels(self, field: str) -> dict[str, list[str | None]]:
+        """The values each label of a visit field's list (any language) stands for."""
+        lists = {"site_country": self.countries, "site_city": self.cities, "site": self.places}
+        out: dict[str, list[str | None]] = {}
+        for c in lists[field]:
+            for text in c.labels.values():
+                got = out.setdefault(text, [])
+                if c.value not in got:
+                    got.append(c.value)
+        return out
+
+
+_TOKEN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
+
+
+def _slug(text: str) -> str:
+    plain = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    slug = re.sub(r"[^a-z0-9]+", "_", plain.lower()).strip("_")
+    return slug or "x"
+
+
+def _unique(wanted: str, taken: set[str]) -> str:
+    name, n = wanted, 1
+    while name in taken:
+        n += 1
+        name = f"{wanted}_{n}"
+    taken.add(name)
+    return name
+
+
+def place_choices(
+    plan: Mapping[str, Sequence[PlannedPlace]], languages: Sequence[str] = ("en",)
+) -> PlaceChoices:
+    """The planned places of each mission as country, city and place choices.
+
+    Names are stable for a given plan: countries are their ISO codes, cities a plain-letter
+    form of their name (``sao_paulo``), places their id when it is a single word; a name
+    two different entries would share gets ``_2``, ``_3``. Labels are the country's name in
+    each language, the city and the place id as written.
+    """
+    from ovm.data.plan import country_label
+
+    countries: dict[str, set[str]] = {}
+    cities: dict[tuple[str, str | None], set[str]] = {}
+    places: dict[tuple[str, str, str | None], set[str]] = {}
+    for mid, listed in plan.items():
+        for p in listed:
+            countries.setdefault(p.country, set()).add(mid)
+            cities.setdefault((p.country, p.city), set()).add(mid)
+            places.setdefault((p.id, p.country, p.city), set()).add(mid)
+    country_out = tuple(
+        PlaceChoice(
+            code, code, {lang: country_label(code, lang) for lang in languages}, tuple(sorted(ms))
+        )
+        for code, ms in sorted(countries.items())
+    )
+    taken: set[str] = set()
+    city_name: dict[tuple[str, str | None], str] = {}
+    city_out = []
+    for (code, city), ms in sorted(cities.items(), key=lambda kv: (kv[0][0], kv[0][1] or "")):
+        wanted = _slug(city) if city else f"{code.lower()}_no_city"
+        name = city_name[(code, city)] = _unique(wanted, taken)
+        labels = {lang: city or pick(NO_CITY_LABEL, lang) for lang in languages}
+        city_out.append(PlaceChoice(name, city, labels, tuple(sorted(ms)), country=code))
+    taken = set()
+    place_out = []
+    for (pid, code, city), ms in sorted(
+        places.items(), key=lambda kv: (kv[0][1], kv[0][2] or "", kv[0][0])
+    ):
+        name = _unique(pid if _TOKEN.match(pid) else _slug(pid), taken)
+        place_out.append(
+            PlaceChoice(
+                name,
+                pid,
+                dict.fromkeys(languages, pid),
+                tuple(sorted(ms)),
+                country=code,
+                city=city_name[(code, city)],
+            )
+        )
+    return PlaceChoices(country_out, tuple(city_out), tuple(place_out))
 
 
 @dataclass(frozen=True)
@@ -235,6 +393,8 @@ _SURVEY_ORDER = (
     "constraint",
     "constraint_message",
     "appearance",
+    "choice_filter",
+    "parameters",
     "calculation",
 )
 
@@ -273,7 +433,7 @@ def checklist_families(rubric: Rubric) -> list[tuple[Group, list[ChecklistIndica
 
 
 def _reserved_issues(rubric: Rubric) -> list[Issue]:
-    reserved = {*VISIT_FIELDS, "notes", "simulated", *TRACE_FIELDS, "start", "end", "meta"}
+    reserved = {*VISIT_FIELDS, "notes", "simulated", *TRACE_FIELDS, *FORM_EXTRA_FIELDS, "meta"}
     issues = []
     for fam, qs in checklist_families(rubric):
         for node in (fam, *qs):
@@ -298,27 +458,44 @@ def build_form(
     *,
     languages: Sequence[str] | None = None,
     missions: Sequence[tuple[str, dict[str, str] | str]] = (),
+    places: Mapping[str, Sequence[PlannedPlace]] | None = None,
 ) -> XLSForm:
     """The observer checklist of a rubric as an XLSForm.
 
     ``languages`` defaults to the rubric's; ``missions`` (id, name) pairs make the mission
-    question a list, else it is a text with the id pattern as constraint. Texts missing in a
-    language fall back to English. Raises RubricError when an id clashes with a visit field.
+    question a list, else it is a text with the id pattern as constraint. ``places`` (the
+    planned places by mission id) make the country, city and place questions cascading
+    lists, each offering what the chosen mission (and country, and city) plans. Texts missing
+    in a language fall back to English. Raises RubricError when an id clashes with a visit
+    field.
     """
     langs = list(languages or rubric.languages)
     issues = _reserved_issues(rubric)
     if issues:
         raise RubricError(issues, summary=f"{rubric.id}: cannot build the observer form")
     survey, choices = _Sheet(), _Sheet()
+    plan = place_choices(places, langs) if places else None
 
     def label(text: dict[str, str]) -> dict[str, str]:
         return _texts("label", text, langs)
 
-    survey.add(type="start", name="start")
-    survey.add(type="end", name="end")
+    for meta in DEVICE_FIELDS:
+        survey.add(type=meta, name=meta)
+    # With several missions, each list offers what the chosen mission plans.
+    by_mission = (
+        "selected(missions, ${mission})"
+        if plan and len({m for c in plan.countries for m in c.missions}) > 1
+        else ""
+    )
+
+    def filtered(*conditions: str) -> str:
+        return " and ".join(c for c in (by_mission, *conditions) if c)
+
     for name in VISIT_FIELDS:
         cells = {"name": name, **label(VISIT_LABELS[name])}
-        if name in VISIT_HINTS and not (name == "mission" and missions):
+        # A list needs no hint on how to write its answer.
+        listed = (name == "mission" and missions) or (plan and name == "site_country")
+        if name in VISIT_HINTS and not listed:
             cells.update(_texts("hint", VISIT_HINTS[name], langs))
         if name == "mission" and missions:
             survey.add(type=f"select_one {MISSIONS_LIST}", required="yes", **cells)
@@ -333,6 +510,27 @@ def build_form(
                 **cells,
                 **_texts("constraint_message", _MSG["mission"], langs),
             )
+        elif plan and name in ("site_country", "site_city", "site"):
+            lst, rows, condition = {
+                "site_country": (COUNTRIES_LIST, plan.countries, ""),
+                "site_city": (CITIES_LIST, plan.cities, "country = ${site_country}"),
+                "site": (PLACES_LIST, plan.places, "city = ${site_city}"),
+            }[name]
+            survey.add(
+                type=f"select_one {lst}",
+                required="yes",
+                choice_filter=filtered(condition),
+                **cells,
+            )
+            for c in rows:
+                choices.add(
+                    list_name=lst,
+                    name=c.name,
+                    **_texts("label", c.labels, langs),
+                    missions=" ".join(c.missions) if by_mission else "",
+                    country=c.country,
+                    city=c.city,
+                )
         elif name == "site_country":
             survey.add(
                 type="text",
@@ -345,12 +543,25 @@ def build_form(
             survey.add(type="dateTime", required="yes", **cells)
         else:
             survey.add(type="text", required="" if name == "site_city" else "yes", **cells)
+    survey.add(
+        type="geopoint",
+        name=LOCATION_FIELD,
+        **label(VISIT_LABELS[LOCATION_FIELD]),
+        **_texts("hint", VISIT_HINTS[LOCATION_FIELD], langs),
+    )
     lists_done: set[str] = set()
     for fam, questions in checklist_families(rubric):
         survey.add(type="begin_group", name=field_name(fam.id), **label(fam.labels))
         for q in questions:
             _add_question(q, survey, choices, langs, lists_done)
         survey.add(type="end_group", name=field_name(fam.id))
+    survey.add(
+        type="image",
+        name=PHOTO_FIELD,
+        parameters="max-pixels=1600",
+        **label(VISIT_LABELS[PHOTO_FIELD]),
+        **_texts("hint", VISIT_HINTS[PHOTO_FIELD], langs),
+    )
     survey.add(
         type="text",
         name="notes",
@@ -373,7 +584,9 @@ def build_form(
         ),
     )
     return XLSForm(
-        survey.table(_SURVEY_ORDER), choices.table(("list_name", "name", "label")), settings
+        survey.table(_SURVEY_ORDER),
+        choices.table(("list_name", "name", "label", "missions", "country", "city")),
+        settings,
     )
 
 
@@ -397,25 +610,22 @@ def _add_question(
     text = {**_texts("label", q.question, langs)}
     if q.hint:
         text.update(_texts("hint", q.hint, langs))
+    relevant = ""
+    if has_gate(q):
+        gate = gate_name(q)
+        survey.add(
+            type=f"select_one {APPLIES_LIST}",
+            name=gate,
+            required=required,
+            **{f"label__{language_column(lang)}": gate_label(q, lang) for lang in langs},
+        )
+        # Skip logic: a question that does not apply at this place is not asked.
+        relevant = f"${{{gate}}} = 'yes'"
+        if APPLIES_LIST not in lists_done:
+            lists_done.add(APPLIES_LIST)
+            choices.add(list_name=APPLIES_LIST, name="yes", **_texts("label", APPLIES_LABEL, langs))
+            choices.add(list_name=APPLIES_LIST, name=NA_CHOICE, **_texts("label", NA_LABEL, langs))
     if q.numeric:
-        relevant = ""
-        if has_gate(q):
-            gate = gate_name(q)
-            survey.add(
-                type=f"select_one {APPLIES_LIST}",
-                name=gate,
-                required=required,
-                **{f"label__{language_column(lang)}": gate_label(q, lang) for lang in langs},
-            )
-            relevant = f"${{{gate}}} = 'yes'"
-            if APPLIES_LIST not in lists_done:
-                lists_done.add(APPLIES_LIST)
-                choices.add(
-                    list_name=APPLIES_LIST, name="yes", **_texts("label", APPLIES_LABEL, langs)
-                )
-                choices.add(
-                    list_name=APPLIES_LIST, name=NA_CHOICE, **_texts("label", NA_LABEL, langs)
-                )
         survey.add(
             type=q.answer_type,
             name=name,
@@ -427,19 +637,13 @@ def _add_question(
         return
     lst = choice_list(q)
     kind = "select_multiple" if q.answer_type == "select_multiple" else "select_one"
-    extra: dict[str, str] = {}
-    if kind == "select_multiple" and q.not_applicable:
-        extra = {
-            "constraint": f"not(selected(., '{NA_CHOICE}')) or count-selected(.) = 1",
-            **_texts("constraint_message", _MSG["na_alone"], langs),
-        }
-    survey.add(type=f"{kind} {lst}", name=name, required=required, **text, **extra)
+    survey.add(type=f"{kind} {lst}", name=name, required=required, relevant=relevant, **text)
     if lst in lists_done:
         return
     lists_done.add(lst)
     for c in q.all_choices():
         choices.add(list_name=lst, name=c.name, **_texts("label", c.label, langs))
-    if q.not_applicable:
+    if q.not_applicable and not has_gate(q):
         choices.add(list_name=lst, name=NA_CHOICE, **_texts("label", NA_LABEL, langs))
 
 
