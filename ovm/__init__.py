@@ -81,6 +81,8 @@ _EXPORTS: dict[str, str] = {
     "comparison_json": "ovm.reporting.tables",
     "safe_cell": "ovm.reporting.tables",
     "score_rows": "ovm.reporting.tables",
+    "score_frame": "ovm.reporting.frames",
+    "ranking_frame": "ovm.reporting.frames",
     "scores_csv": "ovm.reporting.tables",
     # field
     "build_form": "ovm.field.xlsform",
@@ -132,6 +134,7 @@ if TYPE_CHECKING:
         analyse_observations,
         whatif,
     )
+    from ovm.reporting.frames import ranking_frame, score_frame
     from ovm.reporting.report import (
         render,
         render_html,

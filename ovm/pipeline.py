@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Literal
 
 import polars as pl
 
@@ -100,6 +101,17 @@ class Run:
     def title(self, lang: str = "en") -> str | None:
         """The workspace's title in ``lang`` (None for a run made without a workspace)."""
         return self.workspace.title(lang) if self.workspace is not None else None
+
+    def to_polars(self, table: Literal["scores", "rankings"] = "scores") -> pl.DataFrame:
+        """The run's scores (one row per mission per node, the numbers as computed) or its
+        rankings (one row per ranked node per mission, best first) as a Polars DataFrame."""
+        from ovm.reporting.frames import ranking_frame, score_frame
+
+        if table == "scores":
+            return score_frame(self.scores)
+        if table == "rankings":
+            return ranking_frame(self.comparison)
+        raise ValueError(f"unknown table {table!r}; use 'scores' or 'rankings'")
 
     def follow_up(self, mission: str) -> FollowUp:
         """The follow-up of the recommendations of the mission's previous observed election."""

@@ -50,6 +50,25 @@ def write_output(text: str | bytes, output: str | None) -> None:
         raise UsageError(str(exc)) from None
 
 
+BINARY_FORMATS = ("parquet", "xlsx", "pdf")
+
+
+def output_format(args: argparse.Namespace, formats: Sequence[str], default: str) -> str:
+    """The format asked with ``--format``, else the output file's suffix, else ``default``.
+
+    A binary format is refused on a terminal (usage error): it needs ``-o FILE``.
+    """
+    fmt: str = args.format or ""
+    if not fmt:
+        suffix = (
+            Path(args.output).suffix.lower().lstrip(".") if args.output not in (None, "-") else ""
+        )
+        fmt = suffix if suffix in formats else default
+    if fmt in BINARY_FORMATS and args.output in (None, "-") and sys.stdout.isatty():
+        raise UsageError(f"{fmt} is a binary format: give -o FILE.{fmt}")
+    return fmt
+
+
 def guard_output(output: str | None, inputs: Sequence[str | Path]) -> None:
     """Refuse, before any work, an output that is one of the run's input files."""
     from ovm.files import OutputError, check_output

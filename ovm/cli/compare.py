@@ -7,17 +7,31 @@ import json
 import sys
 from typing import Any
 
-from ovm.cli.common import EXIT_OK, UsageError, run_from, workspace_args, write_output
+from ovm.cli.common import (
+    EXIT_OK,
+    UsageError,
+    output_format,
+    run_from,
+    workspace_args,
+    write_output,
+)
 
 
 def cmd_compare(args: argparse.Namespace) -> int:
     """Compare the missions of a workspace."""
     from ovm.reporting.tables import comparison_csv, comparison_json
 
+    fmt = output_format(args, ("json", "csv", "parquet"), "json")
     _, run = run_from(args)
     result = run.comparison
-    fmt = args.format or ("csv" if args.output and args.output.endswith(".csv") else "json")
-    write_output(comparison_json(result) if fmt == "json" else comparison_csv(result), args.output)
+    if fmt == "parquet":
+        from ovm.reporting.frames import parquet_bytes, ranking_frame
+
+        write_output(parquet_bytes(ranking_frame(result)), args.output)
+    else:
+        write_output(
+            comparison_json(result) if fmt == "json" else comparison_csv(result), args.output
+        )
     if not args.quiet:
         for f in result.findings:
             where = f" [{f.node}]" if f.node else ""
@@ -71,7 +85,12 @@ def register(sub: Any) -> None:
         help="compare the missions of a workspace: rankings, best practice, family 7, trends",
     )
     workspace_args(c)
-    c.add_argument("--format", choices=["json", "csv"])
+    c.add_argument(
+        "--format",
+        choices=["json", "csv", "parquet"],
+        help="output format (default: from the file suffix, else json; csv and parquet hold "
+        "the rankings)",
+    )
     c.add_argument("-o", "--output", help="file to write (default: standard output)")
     c.set_defaults(func=cmd_compare)
 

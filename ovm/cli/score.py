@@ -6,17 +6,22 @@ import argparse
 import sys
 from typing import Any
 
-from ovm.cli.common import EXIT_OK, run_from, workspace_args, write_output
+from ovm.cli.common import EXIT_OK, output_format, run_from, workspace_args, write_output
 
 
 def cmd_score(args: argparse.Namespace) -> int:
     """Score a workspace."""
     from ovm.reporting.tables import scores_csv
 
+    fmt = output_format(args, ("json", "csv", "parquet"), "json")
     ws, run = run_from(args)
     scores = run.scores
-    fmt = args.format or ("csv" if args.output and args.output.endswith(".csv") else "json")
-    write_output(scores.to_json() if fmt == "json" else scores_csv(scores), args.output)
+    if fmt == "parquet":
+        from ovm.reporting.frames import parquet_bytes, score_frame
+
+        write_output(parquet_bytes(score_frame(scores)), args.output)
+    else:
+        write_output(scores.to_json() if fmt == "json" else scores_csv(scores), args.output)
     if not args.quiet:
         sims = " (includes SIMULATED observer data)" if scores.simulated_sources else ""
         print(
@@ -35,6 +40,10 @@ def register(sub: Any) -> None:
         "step: the numbers every other command shows)",
     )
     workspace_args(sc)
-    sc.add_argument("--format", choices=["json", "csv"])
+    sc.add_argument(
+        "--format",
+        choices=["json", "csv", "parquet"],
+        help="output format (default: from the file suffix, else json)",
+    )
     sc.add_argument("-o", "--output", help="file to write (default: standard output)")
     sc.set_defaults(func=cmd_score)
