@@ -18,7 +18,7 @@ import polars as pl
 from ovm.comparison.cohort import Comparison, compare
 from ovm.comparison.ranking import RankEntry
 from ovm.comparison.recommend import Recommendation, apply_changes, recommend
-from ovm.comparison.sensitivity import Sensitivity, sensitivity
+from ovm.comparison.sensitivity import Sensitivity, sensitivity, unsupported
 from ovm.data.followup import FollowUp, follow_up
 from ovm.data.observations import Observations
 from ovm.data.workspace import Workspace, load_workspace
@@ -167,7 +167,8 @@ def analyse_observations(
     comparison = compare(alone, rubric, settings.comparison, observations=cohort)
     sens = None
     scored = sum(1 for c in comparison.scores.scorecards if c.overall.status == "scored")
-    if settings.sensitivity is not None and scored >= 2:
+    # A rubric the analysis cannot model gets no rank intervals rather than wrong ones.
+    if settings.sensitivity is not None and scored >= 2 and unsupported(rubric) is None:
         sens = sensitivity(
             alone,
             rubric,

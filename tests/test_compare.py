@@ -751,7 +751,9 @@ def test_comparison_json_and_csv_are_deterministic(cohort):
     }
     assert data["best"]["rights.basis"]["missions"] == ["aaa-2020", "bbb-2018"]
     lines = comparison_csv(a).splitlines()
-    assert lines[0] == ("node,rank,tied,mission,score,status,band,interval_low,interval_high")
+    assert lines[0] == (
+        "node,rank,tied,mission,score,status,band,rating,interval_low,interval_high"
+    )
     assert lines[1].startswith("overall,1,no,bbb-2018,100.0,scored,Strong")  # rounded to 10
 
 

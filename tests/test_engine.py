@@ -200,10 +200,12 @@ def test_each_aggregation_method(run: Run, method: str, extra: str, expected: fl
     fam = s.scorecard("m").node(method)
     assert fam.status == "scored"
     assert fam.score == pytest.approx(expected, rel=1e-12)
+    # A mean's child counts for its share of the weight; a sum's for its weight as given.
+    shares = (1, 2, 1) if method == "sum" else (0.25, 0.5, 0.25)
     assert [(c.node, c.weight, c.share) for c in fam.explanation.children] == [
-        (f"{method}.a", 1, 0.25),
-        (f"{method}.b", 2, 0.5),
-        (f"{method}.c", 1, 0.25),
+        (f"{method}.a", 1, shares[0]),
+        (f"{method}.b", 2, shares[1]),
+        (f"{method}.c", 1, shares[2]),
     ]
 
 

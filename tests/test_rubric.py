@@ -87,6 +87,13 @@ BROKEN = [
     ("reserved-choice.yaml", [(39, 20, "reserved-choice")]),
     ("unknown-question.yaml", [(10, 5, "unused-variable"), (10, 129, "unknown-question")]),
     ("not-a-mapping.yaml", [(1, 1, "not-a-mapping")]),
+    # Inclusive and half-open bands in one list; a scale without a range.
+    ("bands-mixed.yaml", [(14, 9, "bands-mixed")]),
+    ("invalid-scale.yaml", [(10, 12, "invalid-scale")]),
+    # A deduction outside a sum; a rating read from bands that have none.
+    ("subtract-outside-sum.yaml", [(16, 20, "subtract-outside-sum"), (22, 14, "no-rating")]),
+    # law reads status, which reads law: reported at the reference that closes the loop.
+    ("node-cycle.yaml", [(22, 33, "node-cycle")]),
     # A sum and a z-score leave the 0-100 scale the bands and other scores are on.
     ("unbounded-scale.yaml", [(13, 18, "unbounded-scale"), (28, 38, "unbounded-scale")]),
 ]

@@ -62,10 +62,13 @@ def sensitivity_settings(runs: int, weight_range: float = 0.25) -> Any:
 
 def cmd_sensitivity(args: argparse.Namespace) -> int:
     """Monte Carlo sensitivity analysis of a workspace's overall ranking."""
-    from ovm.comparison.sensitivity import sensitivity_text, sensitivity_to_dict
+    from ovm.comparison.sensitivity import sensitivity_text, sensitivity_to_dict, unsupported
 
     _, run = run_from(args, sensitivity_settings(args.runs, args.weight_range))
     result = run.sensitivity
+    reason = unsupported(run.rubric)
+    if reason is not None:
+        raise UsageError(reason)
     if result is None:
         raise UsageError("a sensitivity analysis needs at least two missions with an overall score")
     fmt = args.format or ("json" if args.output and args.output.endswith(".json") else "text")

@@ -35,6 +35,7 @@ from ovm.rubric.model import Group, Indicator, Rubric
 from ovm.scoring.aggregate import Array, Child, aggregate, method_text
 from ovm.scoring.aggregate import combine as combine_children
 from ovm.scoring.engine import band_of, explain_group
+from ovm.scoring.formulas import Read, formula_group, headline_explanation
 from ovm.scoring.results import (
     Explanation,
     Finding,
@@ -333,8 +334,13 @@ def _from_cohort(node: Indicator) -> bool:
 
 
 def _good_bands(rubric: Rubric, node: Group | Indicator, bands: int) -> frozenset[int] | None:
+    """The ``bands`` best bands of a node: the highest, or the lowest where lower is better."""
     top = len(rubric.bands_for(node))
-    return frozenset(range(max(0, top - bands), top)) if bands and top else None
+    if not bands or not top:
+        return None
+    if node.scale_or_default.better == "lower":
+        return frozenset(range(min(bands, top)))
+    return frozenset(range(max(0, top - bands), top))
 
 
 def _peer_groups(st: _State, settings: ComparisonSettings, rubric: Rubric) -> dict[str, Peers]:
@@ -362,7 +368,8 @@ def _peer_groups(st: _State, settings: ComparisonSettings, rubric: Rubric) -> di
         for node_id in ["overall", *rubric.nodes]:
             cells = {st.mids[i]: st.cur[node_id][i] for i in idx}
             rankings[node_id] = rank(
-                {m: (c.score if c.status == "scored" else None) for m, c in cells.items()}
+                {m: (c.score if c.status == "scored" else None) for m, c in cells.items()},
+                rubric.scale_of(node_id).sign,
             )
             if node_id == "overall":
                 continue
@@ -374,6 +381,7 @@ def _peer_groups(st: _State, settings: ComparisonSettings, rubric: Rubric) -> di
                 cells,
                 rankings[node_id],
                 _good_bands(rubric, node, settings.best_practice_bands),
+                node.scale_or_default.sign,
             )
             if bp is not None and bp.is_best_practice:
                 best[node_id] = bp
@@ -391,9 +399,10 @@ def cohort_rule(node: Group | Indicator) -> Cohort | None:
 
 def _band(
     rubric: Rubric, node: Group | Indicator | None, score: float | None, bounded: bool = True
-) -> tuple[int | None, str | None]:
-    if score is None or not bounded or not 0.0 <= score <= 100.0:
-        return None, None
+) -> tuple[int | None, str | None, float | None]:
+    scale = rubric.scale_of("overall") if node is None else node.scale_or_default
+    if score is None or not bounded or not scale.min <= score <= scale.max:
+        return None, None, None
     return band_of(rubric, node, score)
 
 
@@ -520,7 +529,7 @@ def _prepare_indicator(
         for i, imp in imputed.items():
             ns = cells[i]
             score = float(np.clip(imp.value, 0.0, 100.0))
-            band, label = _band(st.rubric, ind, score)
+            band, label, rating = _band(st.rubric, ind, score)
             cells[i] = ns.model_copy(
                 update={
                     "status": "scored",
@@ -529,6 +538,7 @@ def _prepare_indicator(
                     "coverage": 0.0,
                     "band": band,
                     "band_label": label,
+                    "rating": rating,
                     "interval": None,
                     "sampled": False,
                     "explanation": ns.explanation.model_copy(
@@ -576,6 +586,7 @@ def _prepare_indicator(
                         "score": None,
                         "band": None,
                         "band_label": None,
+                        "rating": None,
                         "interval": None,
                         "coverage": 0.0,
                     }
@@ -594,7 +605,7 @@ def _prepare_indicator(
     for i in map(int, np.flatnonzero(has)):
         ns = cells[i]
         score = float(y[i])
-        band, label = _band(st.rubric, ind, score, bounded)
+        band, label, rating = _band(st.rubric, ind, score, bounded)
         interval = None
         if ns.interval is not None and i not in imputed:
             ends = apply_scale(scale, np.array([[ns.interval[0] * d], [ns.interval[1] * d]]))
@@ -617,6 +628,7 @@ def _prepare_indicator(
                 "coverage": 0.0 if i in imputed else 1.0,
                 "band": band,
                 "band_label": label,
+                "rating": rating,
                 "interval": interval,
                 "sampled": ns.sampled and interval is not None,
                 "explanation": ns.explanation.model_copy(
@@ -641,7 +653,10 @@ def _combine(
     else:
         kids, node_id, min_cov = node.children, node.id, node.min_coverage
     cells = [(k, st.cur[k.id][i]) for k in kids if k.contributes]
-    children = [Child(k.id, k.weight, c.status, c.score, c.coverage) for k, c in cells]
+    children = [
+        Child(k.id, k.weight, c.status, c.score, c.coverage, -1.0 if k.subtracts else 1.0)
+        for k, c in cells
+    ]
     out = combine_children(children, method, power, min_cov)
     expl, findings = explain_group(children, out, node_id, method, power)
     score = out.score
@@ -649,13 +664,14 @@ def _combine(
     scored = [(k, c) for k, c in cells if c.status == "scored" and c.score is not None]
     if score is not None and any(c.interval is not None for _, c in scored):
         # Ends aggregated as if the children's errors moved together: conservative.
-        weights = [k.weight for k, _ in scored]
+        # A subtracted child lowers the sum most at its upper end.
+        weights = [-k.weight if k.subtracts and method == "sum" else k.weight for k, _ in scored]
         ends = [
             aggregate(
                 method,
                 [
-                    (c.interval or (c.score, c.score))[e]  # type: ignore[misc]
-                    for _, c in scored
+                    (c.interval or (c.score, c.score))[1 - e if k.subtracts else e]  # type: ignore[misc]
+                    for k, c in scored
                 ],
                 weights,
                 power,
@@ -666,7 +682,7 @@ def _combine(
             interval = (min(float(ends[0]), score), max(float(ends[1]), score))
     st.node_findings[(i, node_id)] = findings
     st.recomputed.add((i, node_id))
-    band, label = _band(rubric, node, score, st.bounded)
+    band, label, rating = _band(rubric, node, score, st.bounded)
     return template.model_copy(
         update={
             "value": score,
@@ -675,11 +691,66 @@ def _combine(
             "status": out.status,
             "band": band,
             "band_label": label,
+            "rating": rating,
             "interval": interval,
             "sampled": interval is not None and any(c.sampled for _, c in scored),
             "explanation": expl,
         }
     )
+
+
+def _formula(st: _State, i: int, node: Group, template: NodeScore) -> NodeScore:
+    """A formula group's result from the current results of the nodes it reads."""
+    rubric = st.rubric
+
+    def lookup(node_id: str) -> Read:
+        c = st.cur[node_id][i]
+        return Read(c.status, c.score, c.value, c.coverage)
+
+    out = formula_group(rubric, node, lookup)
+    st.node_findings[(i, node.id)] = [] if out.finding is None else [out.finding]
+    st.recomputed.add((i, node.id))
+    band, label, rating = _band(rubric, node, out.score, st.bounded)
+    return template.model_copy(
+        update={
+            "value": out.score,
+            "score": out.score,
+            "coverage": out.coverage,
+            "status": out.status,
+            "band": band,
+            "band_label": label,
+            "rating": rating,
+            "interval": None,
+            "sampled": False,
+            "explanation": out.explanation,
+        }
+    )
+
+
+def _headline(st: _State) -> None:
+    """The overall as the headline node's current result (none: left as scored)."""
+    head = st.rubric.headline
+    if head is None or head == "none":
+        return
+    for i in range(st.size):
+        if not st.changed(head, i):
+            st.cur["overall"][i] = st.orig["overall"][i]
+            continue
+        c = st.cur[head][i]
+        st.cur["overall"][i] = st.orig["overall"][i].model_copy(
+            update={
+                "value": c.score,
+                "score": c.score,
+                "coverage": c.coverage,
+                "status": c.status,
+                "band": c.band,
+                "band_label": c.band_label,
+                "rating": c.rating,
+                "interval": c.interval,
+                "sampled": c.sampled,
+                "explanation": headline_explanation(head, c.score),
+            }
+        )
 
 
 def _normalise_group(
@@ -720,13 +791,14 @@ def _normalise_group(
     for i in map(int, np.flatnonzero(np.isfinite(x))):
         c = cells[i]
         score = float(y[i])
-        band, label = _band(st.rubric, node, score, method in BOUNDED)
+        band, label, rating = _band(st.rubric, node, score, method in BOUNDED)
         cells[i] = c.model_copy(
             update={
                 "score": score,
                 "value": score,
                 "band": band,
                 "band_label": label,
+                "rating": rating,
                 "interval": None,
                 "sampled": False,
                 "explanation": c.explanation.model_copy(update={"score": score, "rule": text}),
@@ -745,13 +817,31 @@ def _aggregate_tree(
     targets: Mapping[str, float],
     cohort_findings: list[Finding],
 ) -> None:
-    groups: list[tuple[Group | None, str, list[str]]] = [
-        (p.node, p.node.id, [c.id for c in p.node.children if c.contributes])
-        for p in reversed(list(st.rubric.walk()))
-        if isinstance(p.node, Group)
-    ]
-    groups.append((None, "overall", [f.id for f in st.rubric.families if f.contributes]))
+    rubric = st.rubric
+    groups: list[tuple[Group | None, str, list[str]]] = []
+    # Children before their group; a formula's inputs before it too, when there are formulas.
+    order = (
+        rubric.evaluation_order
+        if rubric.references_of
+        else [p.node.id for p in reversed(list(rubric.walk()))]
+    )
+    for gid in order:
+        g = rubric.node(gid)
+        if isinstance(g, Group):
+            reads = [r.node for r in rubric.references_of.get(gid, ())]
+            groups.append((g, gid, [c.id for c in g.children if c.contributes] + reads))
+    groups.append((None, "overall", [f.id for f in rubric.families if f.contributes]))
     for node, node_id, kids in groups:
+        if node_id == "overall" and rubric.headline is not None:
+            _headline(st)
+            continue
+        if node is not None and node.formula is not None:
+            for i in range(st.size):
+                if any(st.changed(k, i) for k in kids):
+                    st.cur[node_id][i] = _formula(st, i, node, st.orig[node_id][i])
+                else:
+                    st.cur[node_id][i] = st.orig[node_id][i]
+            continue
         meth, power = methods[node_id]
         force = node_id in overridden or node_id in norm_nodes
         for i in range(st.size):
@@ -911,7 +1001,7 @@ def _comparative(
                     status = "insufficient"
                 else:
                     score, status = 100.0 * value, "scored"
-        band, label = _band(st.rubric, node, score)
+        band, label, rating = _band(st.rubric, node, score)
         cells[i] = template.model_copy(
             update={
                 "value": value,
@@ -920,6 +1010,7 @@ def _comparative(
                 "status": status,
                 "band": band,
                 "band_label": label,
+                "rating": rating,
                 "interval": None,
                 "sampled": False,
                 "explanation": Explanation(inputs=inputs, rule=rule, raw_value=value, score=score),
@@ -1129,7 +1220,8 @@ def compare(
             {
                 m: (c.score if c.status == "scored" else None)
                 for m, c in zip(st.mids, cells, strict=True)
-            }
+            },
+            rubric.scale_of(node_id).sign,
         )
         if node_id != "overall" and not isinstance(rubric.node(node_id), Group):
             node = rubric.node(node_id)
@@ -1138,6 +1230,7 @@ def compare(
                 dict(zip(st.mids, cells, strict=True)),
                 rankings[node_id],
                 _good_bands(rubric, node, settings.best_practice_bands),
+                node.scale_or_default.sign,
             )
             if bp is not None:
                 leaders[node_id], weakest[node_id] = bp, low

@@ -1,6 +1,7 @@
 """Rankings and best practice: the rules every ranking in ovm follows, written once.
 
-A ranking is a standard competition ranking (1, 2, 2, 4), highest score first. Scores equal to
+A ranking is a standard competition ranking (1, 2, 2, 4), best score first: the highest, or the
+lowest on a scale where lower is better (a rating of 1 = best). Scores equal to
 :data:`TIE_DECIMALS` decimals tie: sums taken in a different order may differ in their last
 bits, and such a difference must not decide a rank. Missions without a score come last, with
 no rank. The comparison, the sensitivity analysis (one ranking per simulated methodology) and
@@ -63,8 +64,9 @@ def competition_ranks(scores: Array) -> npt.NDArray[np.int32]:
     return out
 
 
-def rank(scores: Mapping[str, float | None]) -> tuple[RankEntry, ...]:
-    """Rank missions by score, highest first (see :class:`RankEntry`)."""
+def rank(scores: Mapping[str, float | None], sign: float = 1.0) -> tuple[RankEntry, ...]:
+    """Rank missions by score, best first (see :class:`RankEntry`); ``sign`` -1 ranks the
+    lowest score first (a scale where lower is better)."""
     ids = sorted(scores)
     values: Array = np.array(
         [np.nan if (s := scores[m]) is None else float(s) for m in ids], dtype=np.float64
@@ -72,7 +74,7 @@ def rank(scores: Mapping[str, float | None]) -> tuple[RankEntry, ...]:
     values = np.where(np.isfinite(values), values, np.nan)
     if not ids:
         return ()
-    ranks = competition_ranks(values)
+    ranks = competition_ranks(values * sign)
     keys = tie_keys(values)
     scored = [k for k in range(len(ids)) if not np.isnan(values[k])]
     counts: dict[float, int] = {}
@@ -122,9 +124,11 @@ class BestPractice(FrozenModel):
         return self.lead_holds and self.good
 
 
-def _ends(ns: NodeScore) -> tuple[float, float]:
+def _ends(ns: NodeScore, sign: float = 1.0) -> tuple[float, float]:
+    """The ends of a score's interval, worst first once multiplied by ``sign``."""
     assert ns.score is not None
-    return ns.interval if ns.interval is not None else (ns.score, ns.score)
+    lo, hi = ns.interval if ns.interval is not None else (ns.score, ns.score)
+    return (lo, hi) if sign > 0 else (-hi, -lo)
 
 
 def best_practice(
@@ -132,12 +136,14 @@ def best_practice(
     cells: Mapping[str, NodeScore],
     ranking: Sequence[RankEntry],
     good_bands: frozenset[int] | None = None,
+    sign: float = 1.0,
 ) -> tuple[BestPractice | None, tuple[str, ...]]:
     """The leaders on a node (see :class:`BestPractice`) and its weakest missions.
 
     ``cells`` maps each mission of the ranking to its score on the node; ``good_bands`` are
-    the band indices that count as good (None: any score). When every scored mission ties
-    there is no weakest, only shared leaders.
+    the band indices that count as good (None: any score); ``sign`` -1 where lower scores
+    are better, as for the ranking. When every scored mission ties there is no weakest, only
+    shared leaders.
     """
     scored = [e for e in ranking if e.rank is not None]
     if not scored:
@@ -147,7 +153,8 @@ def best_practice(
     low_rank = scored[-1].rank
     weakest = tuple(e.mission for e in scored if e.rank == low_rank) if low_rank != 1 else ()
     holds = bool(rest) and (
-        min(_ends(cells[e.mission])[0] for e in top) > max(_ends(cells[e.mission])[1] for e in rest)
+        min(_ends(cells[e.mission], sign)[0] for e in top)
+        > max(_ends(cells[e.mission], sign)[1] for e in rest)
     )
     assert top[0].score is not None
     band = cells[top[0].mission].band

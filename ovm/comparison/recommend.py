@@ -148,10 +148,16 @@ def effective_weight(card: Scorecard, node_id: str) -> float:
 
 
 def next_band_gap(rubric: Rubric, node: Group | Indicator, score: float) -> float:
-    """Points needed to reach the next band (0 in the top band)."""
-    for band in rubric.bands_for(node):
-        if band.min > score:
-            return band.min - score
+    """Points needed to reach the next better band (0 in the best band)."""
+    bands = rubric.bands_for(node)
+    if node.scale_or_default.better == "lower":
+        for band in reversed(bands):
+            if band.high < score or (not band.inclusive and band.high <= score):
+                return score - band.high
+        return 0.0
+    for band in bands:
+        if band.low > score:
+            return band.low - score
     return 0.0
 
 

@@ -562,6 +562,31 @@ def _aggregation_alternatives(
     return labels, configs
 
 
+def unsupported(rubric: Rubric) -> str | None:
+    """Why the analysis cannot model this rubric, or None when it can.
+
+    The simulated methodologies are weighted means of 0-100 scores, higher is better: a
+    rubric whose overall is a headline node, whose groups are formulas or subtract, or whose
+    nodes have scales of their own would be ranked by a model that is not its own.
+    """
+    uses = []
+    if rubric.headline is not None:
+        uses.append("a headline node")
+    nodes = [p.node for p in rubric.walk()]
+    if any(isinstance(n, Group) and n.formula is not None for n in nodes):
+        uses.append("formula groups")
+    if any(n.subtracts for n in nodes):
+        uses.append("deductions")
+    if any(not n.scale_or_default.is_default() for n in nodes):
+        uses.append("scales other than 0-100")
+    if not uses:
+        return None
+    return (
+        "the sensitivity analysis simulates weighted means of 0-100 scores; this rubric uses "
+        + ", ".join(uses)
+    )
+
+
 def sensitivity(
     scores: ScoreSet,
     rubric: Rubric,
@@ -579,12 +604,17 @@ def sensitivity(
     estimators). A choice not varied stays nominal: weights as in the rubric, the first
     aggregation and normalisation alternative, no indicator dropped, scores without sampling
     error. The nominal ranking is compare()'s (``comparison``, computed with default settings
-    when not given). Seeded and vectorised: the same inputs and seed give the same result.
+    when not given). Raises ValueError for a rubric the analysis cannot model
+    (:func:`unsupported` says why). Seeded and vectorised: the same inputs and seed give the
+    same result.
     ``progress(done, total)`` is called as evaluations complete.
     """
     settings = settings or SensitivitySettings()
     if not scores.scorecards:
         raise ValueError("no missions to rank")
+    reason = unsupported(rubric)
+    if reason is not None:
+        raise ValueError(reason)
     runs, weight_range = settings.runs, settings.weight_range
     aggregations, normalisations = settings.aggregations, settings.normalisations
     sampling_draws = settings.sampling_draws

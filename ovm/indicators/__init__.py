@@ -16,6 +16,7 @@ from ovm.indicators.comparative import ComparativeIndicator
 
 # isort: on
 from ovm.indicators._common import (
+    DEFAULT_SCALE,
     ID_PATTERN,
     Addressee,
     Band,
@@ -29,6 +30,7 @@ from ovm.indicators._common import (
     NonEmpty,
     Priority,
     RecommendationTemplate,
+    Scale,
     Score,
     Source,
     Text,
@@ -50,6 +52,7 @@ from ovm.indicators.registry import (
 from ovm.indicators.rules import Bands, Cohort, Goalposts, Identity, Target, ValueBand, apply_rule
 
 __all__ = [
+    "DEFAULT_SCALE",
     "ID_PATTERN",
     "Addressee",
     "AnswerIndicator",
@@ -77,6 +80,7 @@ __all__ = [
     "QuantitativeIndicator",
     "RecommendationTemplate",
     "RuleBase",
+    "Scale",
     "Score",
     "Source",
     "Target",

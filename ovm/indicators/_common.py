@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints
@@ -43,17 +44,73 @@ class Frozen(BaseModel):
     )
 
 
-class Band(Frozen):
-    """A labelled range of scores: ``min`` inclusive, ``max`` exclusive except at 100."""
+class Scale(Frozen):
+    """The range of a node's scores and which end is best (the default: 0-100, higher).
 
-    min: Score
-    max: Score
+    ``integer`` says scores are whole numbers (items scored 0-4 and their sums), which lets
+    bands be written as inclusive ranges (``from: 36, to: 40``).
+    """
+
+    min: float = 0.0
+    max: float = 100.0
+    better: Literal["higher", "lower"] = "higher"
+    integer: bool = False
+
+    @property
+    def sign(self) -> float:
+        """1 where higher scores are better, -1 where lower ones are: rankings sort by
+        ``sign * score``, highest first."""
+        return 1.0 if self.better == "higher" else -1.0
+
+    def is_default(self) -> bool:
+        """Whether this is the 0-100, higher-is-better scale every node has unless it says."""
+        return self == DEFAULT_SCALE
+
+
+DEFAULT_SCALE = Scale()
+
+
+class Band(Frozen):
+    """A labelled range of scores on its node's scale.
+
+    Written either as ``min`` (inclusive) and ``max`` (exclusive, except at the scale's
+    maximum) or, on an integer scale, as the inclusive range ``from``-``to``.
+    """
+
+    min: float | None = None
+    max: float | None = None
+    from_: float | None = Field(default=None, alias="from")
+    to: float | None = None
     label: Text
     rating: float | None = None
 
-    def contains(self, score: float) -> bool:
-        """Whether ``score`` falls in this band."""
-        return self.min <= score < self.max or (self.max == 100 and score == 100)
+    @property
+    def inclusive(self) -> bool:
+        """Written as an inclusive range (``from``-``to``)."""
+        return self.from_ is not None or self.to is not None
+
+    @property
+    def low(self) -> float:
+        """The lowest score of the band (``min`` or ``from``; checks make one present)."""
+        lo = self.from_ if self.inclusive else self.min
+        return 0.0 if lo is None else lo
+
+    @property
+    def high(self) -> float:
+        """The band's upper end (``max``, exclusive, or ``to``, inclusive)."""
+        hi = self.to if self.inclusive else self.max
+        return 100.0 if hi is None else hi
+
+    def contains(self, score: float, top: float = 100.0) -> bool:
+        """Whether ``score`` falls in this band; ``top`` is the scale's maximum, which the
+        highest half-open band includes."""
+        if self.inclusive:
+            lo = -math.inf if self.from_ is None else self.from_
+            hi = math.inf if self.to is None else self.to
+            return lo <= score <= hi
+        lo = -math.inf if self.min is None else self.min
+        hi = math.inf if self.max is None else self.max
+        return lo <= score < hi or (hi == top and score == top)
 
 
 Addressee = Literal[
@@ -90,9 +147,18 @@ class NodeBase(Frozen):
     """False keeps the node out of its parent's score: it is still scored and shown beside it
     (the comparative family, scored from the others over a cohort, beside the overall)."""
     bands: tuple[Band, ...] | None = None
+    scale: Scale | None = None
+    """The range of the node's scores and which end is best; None: 0-100, higher is better."""
+    subtracts: bool = False
+    """In a ``sum``, the node's score is taken away rather than added (a deduction)."""
     references: tuple[NonEmpty, ...] = ()
     rationale: Text = Field(default_factory=dict)
     recommendations: tuple[RecommendationTemplate, ...] = ()
+
+    @property
+    def scale_or_default(self) -> Scale:
+        """The node's scale (0-100, higher is better, unless it declares one)."""
+        return self.scale or DEFAULT_SCALE
 
 
 class IndicatorBase(NodeBase):

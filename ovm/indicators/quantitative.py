@@ -62,6 +62,14 @@ def formula_reads_declared_variables(doc: Document, node: RawNode) -> Iterator[I
     except formula.FormulaSyntaxError as exc:
         yield doc.formula_issue(at, text, exc.offset, "formula-syntax", exc.message)
         return
+    for node_ref in formula.refs(expr):
+        yield doc.formula_issue(
+            at,
+            text,
+            node_ref.offset,
+            "formula-syntax",
+            f"{node_ref.key}: only a group's formula reads other nodes",
+        )
     for ref in formula.names(expr):
         if ref.name not in doc.variables:
             yield doc.formula_issue(

@@ -144,8 +144,17 @@ class Document:
             "warning",
         )
 
-    def ranges(self, path: Path, bands: Any, *, scores: bool) -> list[Issue]:
-        """Bands ordered and not overlapping; score bands also touch and cover 0 to 100.
+    def ranges(
+        self,
+        path: Path,
+        bands: Any,
+        *,
+        scores: bool,
+        bottom: float = 0.0,
+        top: float = 100.0,
+    ) -> list[Issue]:
+        """Bands ordered and not overlapping; score bands also touch and cover their node's
+        scale, ``bottom`` to ``top`` (0 to 100 unless the node declares another).
 
         Value bands (of a rule) may leave gaps and be open at the ends, but only there.
         """
@@ -184,11 +193,15 @@ class Document:
             return issues
         first = bands[0] if isinstance(bands[0], dict) else {}
         last = bands[-1] if isinstance(bands[-1], dict) else {}
-        if num(first.get("min")) not in (None, 0.0):
-            issues.append(self.issue((*path, 0), "bands-gap", "the lowest band must start at 0"))
-        if num(last.get("max")) not in (None, 100.0):
+        if num(first.get("min")) not in (None, bottom):
             issues.append(
-                self.issue((*path, len(bands) - 1), "bands-gap", "the highest band must end at 100")
+                self.issue((*path, 0), "bands-gap", f"the lowest band must start at {bottom:g}")
+            )
+        if num(last.get("max")) not in (None, top):
+            issues.append(
+                self.issue(
+                    (*path, len(bands) - 1), "bands-gap", f"the highest band must end at {top:g}"
+                )
             )
         return issues
 

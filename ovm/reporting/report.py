@@ -24,6 +24,7 @@ from ovm import __version__
 from ovm.countries import country_name
 from ovm.data.observations import Provenance
 from ovm.i18n import CATALOGUE, LANGUAGES, Translator, format_number, translator
+from ovm.indicators import DEFAULT_SCALE, Scale
 from ovm.indicators.registry import kind_of
 from ovm.indicators.text import Wording
 from ovm.rubric.model import Group, Indicator, Rubric
@@ -485,7 +486,7 @@ class _Builder:
             bands.append(
                 {
                     "label": text_label(band.label, self.lang),
-                    "range": self.span(band.min, band.max, 0),
+                    "range": self.span(band.low, band.high, 0),
                     "tone": self.tone("overall", i),
                 }
             )
@@ -685,7 +686,7 @@ class _Builder:
             "bands": [
                 {
                     "label": text_label(b.label, self.lang),
-                    "range": self.span(b.min, b.max, 0),
+                    "range": self.span(b.low, b.high, 0),
                     "tone": self.tone("overall", i),
                     "min": b.min,
                     "max": b.max,
@@ -714,7 +715,17 @@ class _Builder:
                     "label": self.label(fam.id),
                     "outside": not fam.contributes,
                     "score": c,
-                    "width": f"{c['value']:.2f}" if c["value"] is not None else "0",
+                    # A bar spans its family's own scale; a scale other than 0-100 is named.
+                    "range": (
+                        None
+                        if fam.scale_or_default.is_default()
+                        else self.span(fam.scale_or_default.min, fam.scale_or_default.max, 0)
+                    ),
+                    "width": (
+                        f"{_percent(fam.scale_or_default, c['value']):.2f}"
+                        if c["value"] is not None
+                        else "0"
+                    ),
                 }
             )
         return rows
@@ -797,6 +808,7 @@ def comparison_context(
     if sensitivity is not None:
         sens_rows = {r.mission: r for r in sensitivity.ranks}
     rows = []
+    overall_scale = b.rubric.scale_of("overall")
     for mid, _score, rank, tied in ranking_entries:
         if mid not in index:
             continue
@@ -806,9 +818,9 @@ def comparison_context(
         chart = None
         if cell["scored"]:
             chart = {
-                "x": _px(cell["value"]),
-                "x1": _px(lo_hi[0]) if lo_hi else None,
-                "x2": _px(lo_hi[1]) if lo_hi else None,
+                "x": _px(cell["value"], overall_scale),
+                "x1": _px(lo_hi[0], overall_scale) if lo_hi else None,
+                "x2": _px(lo_hi[1], overall_scale) if lo_hi else None,
             }
         sr = sens_rows.get(mid)
         rows.append(
@@ -1053,9 +1065,16 @@ def comparison_context(
     return ctx
 
 
-def _px(score: float) -> str:
+def _percent(scale: Scale, score: float) -> float:
+    """Where a score sits on its node's scale, 0 at its min and 100 at its max."""
+    if scale.is_default():
+        return score
+    return 100.0 * (score - scale.min) / (scale.max - scale.min)
+
+
+def _px(score: float, scale: Scale = DEFAULT_SCALE) -> str:
     """A score's x position in the 170-pixel interval chart of the ranking."""
-    return f"{5 + 1.6 * max(0.0, min(100.0, score)):.1f}"
+    return f"{5 + 1.6 * max(0.0, min(100.0, _percent(scale, score))):.1f}"
 
 
 def _value_text(b: _Builder, ns: NodeScore) -> Label | None:
@@ -1134,14 +1153,15 @@ TREND_X0, TREND_X1 = 64.0, 440.0
 """Horizontal extent of the plot in the 480 x 200 trend chart (the y axis labels sit left)."""
 
 
-def _trend_y(score: float) -> float:
-    return 10 + (100 - max(0.0, min(100.0, score))) * 1.6
+def _trend_y(score: float, scale: Scale = DEFAULT_SCALE) -> float:
+    return 10 + (100 - max(0.0, min(100.0, _percent(scale, score)))) * 1.6
 
 
 def _trends(
     b: _Builder, cards: Sequence[Scorecard], comparison: Comparison
 ) -> list[dict[str, Any]]:
     index = {c.mission.id: c for c in cards}
+    scale = b.rubric.scale_of("overall")
     series = {
         key: [(m, s) for m, s in points if m in index] for key, points in comparison.trends.items()
     }
@@ -1160,7 +1180,7 @@ def _trends(
                 if n > 1
                 else (TREND_X0 + TREND_X1) / 2
             )
-            y = _trend_y(s) if s is not None else None
+            y = _trend_y(s, scale) if s is not None else None
             points.append(
                 {
                     "mission": b.mission(card),
@@ -1189,7 +1209,8 @@ def _trends(
                 "change": change,
                 "anchor": _anchor("trend", key),
                 "grid": [
-                    {"y": f"{_trend_y(v):.1f}", "text": b.num(v, 0)} for v in (0, 25, 50, 75, 100)
+                    {"y": f"{_trend_y(v, scale):.1f}", "text": b.num(v, 0)}
+                    for v in (scale.min + (scale.max - scale.min) * k / 4 for k in range(5))
                 ],
             }
         )
@@ -1283,6 +1304,10 @@ def mission_context(
         }
         for lost, ns, share in drag_rows[:drags]
     ]
+    if rubric.headline is not None:
+        # Points of the overall lost exist only where the overall is a weighted mean of
+        # 0-100 scores; a headline node is no such mean.
+        ctx["drags"] = None
 
     # every node explained, family by family
     idx = _node_index(card)

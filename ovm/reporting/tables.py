@@ -23,6 +23,7 @@ CSV_COLUMNS = (
     "coverage",
     "status",
     "band",
+    "rating",
     "interval_low",
     "interval_high",
     "sampled",
@@ -71,6 +72,7 @@ def score_rows(scores: ScoreSet) -> list[dict[str, Any]]:
                     "coverage": ns.coverage,
                     "status": ns.status,
                     "band": ns.band_label or "",
+                    "rating": ns.rating,
                     "interval_low": ns.interval[0] if ns.interval else None,
                     "interval_high": ns.interval[1] if ns.interval else None,
                     "sampled": ns.sampled,
@@ -198,6 +200,7 @@ RANKING_COLUMNS = (
     "score",
     "status",
     "band",
+    "rating",
     "interval_low",
     "interval_high",
 )
@@ -229,6 +232,7 @@ def comparison_csv(comparison: Comparison) -> str:
                         e.score,
                         ns.status,
                         ns.band_label or "",
+                        ns.rating,
                         iv[0],
                         iv[1],
                     )

@@ -22,6 +22,7 @@ from ovm.indicators.validation import (
     rubric_check,
     seq,
 )
+from ovm.rubric import formula
 from ovm.yamldoc import YamlDoc
 
 SCHEMA_CODES = (
@@ -74,13 +75,221 @@ def node_ids(doc: Document) -> Iterator[Issue]:
             seen.add(nid)
 
 
-@rubric_check("bands-unordered", "bands-overlap", "bands-gap")
+def raw_scale(node: RawNode) -> tuple[float, float, bool]:
+    """A node's scale as written: (minimum, maximum, integer), 0-100 where it says nothing."""
+    scale = node.data.get("scale")
+    if not isinstance(scale, dict):
+        return 0.0, 100.0, False
+    lo, hi = num(scale.get("min")), num(scale.get("max"))
+    return (
+        0.0 if lo is None else lo,
+        100.0 if hi is None else hi,
+        scale.get("integer") is True,
+    )
+
+
+@rubric_check("bands-unordered", "bands-overlap", "bands-gap", "bands-mixed", "missing-field")
 def score_bands(doc: Document) -> Iterator[Issue]:
-    """Score bands (the rubric's and a node's own) are ordered, touch, and cover 0 to 100."""
-    yield from doc.ranges(("bands",), doc.data.get("bands"), scores=True)
+    """Score bands (the rubric's and a node's own) are ordered, touch, and cover their node's
+    scale; on an integer scale they may be inclusive ranges ``from``-``to`` instead."""
+    yield from _band_list(doc, ("bands",), doc.data.get("bands"), (0.0, 100.0, False))
     for node in doc.nodes:
         if "bands" in node.data:
-            yield from doc.ranges((*node.path, "bands"), node.data["bands"], scores=True)
+            yield from _band_list(doc, (*node.path, "bands"), node.data["bands"], raw_scale(node))
+
+
+def _band_list(
+    doc: Document, path: tuple[str | int, ...], bands: object, scale: tuple[float, float, bool]
+) -> Iterator[Issue]:
+    items = [(i, b) for i, b in enumerate(seq(bands)) if isinstance(b, dict)]
+    inclusive = [i for i, b in items if "from" in b or "to" in b]
+    half_open = [i for i, b in items if "min" in b or "max" in b]
+    for i, band in items:
+        if i in inclusive:
+            continue
+        for end in ("min", "max"):
+            if end not in band:
+                # Located at the band, named by the field it lacks, as the schema would.
+                at = doc.issue((*path, i), "missing-field", "required field is missing")
+                yield Issue(
+                    at.file, at.line, at.column, at.code, at.message, (*path, i, end), "error"
+                )
+    if inclusive and half_open:
+        yield doc.issue(
+            (*path, max(inclusive[0], half_open[0])),
+            "bands-mixed",
+            "write every band of a list as min-max or every one as from-to",
+        )
+        return
+    bottom, top, integer = scale
+    if not inclusive:
+        yield from doc.ranges(path, bands, scores=True, bottom=bottom, top=top)
+        return
+    if not integer:
+        yield doc.issue(
+            (*path, inclusive[0]),
+            "bands-mixed",
+            "inclusive from-to bands need an integer scale (scale: {integer: true}); "
+            "use min-max bands on a continuous scale",
+        )
+        return
+    prev: float | None = None
+    for k, (i, band) in enumerate(items):
+        lo, hi = num(band.get("from")), num(band.get("to"))
+        if lo is None or hi is None:
+            yield doc.issue((*path, i), "missing-field", "an inclusive band needs from and to")
+            prev = None
+            continue
+        if lo != int(lo) or hi != int(hi) or lo > hi:
+            yield doc.issue(
+                (*path, i), "bands-unordered", f"from {lo:g} to {hi:g} is not a range of integers"
+            )
+        if k == 0 and lo != bottom:
+            yield doc.issue((*path, i), "bands-gap", f"the lowest band must start at {bottom:g}")
+        if prev is not None:
+            if lo < prev + 1 and lo < prev:
+                yield doc.issue(
+                    (*path, i),
+                    "bands-unordered",
+                    "bands must be listed from the lowest to the highest",
+                )
+            elif lo < prev + 1:
+                yield doc.issue(
+                    (*path, i), "bands-overlap", f"starts at {lo:g}, inside the previous band"
+                )
+            elif lo > prev + 1:
+                yield doc.issue(
+                    (*path, i), "bands-gap", f"{prev + 1:g} to {lo - 1:g} fall in no band"
+                )
+        if k == len(items) - 1 and hi != top:
+            yield doc.issue((*path, i), "bands-gap", f"the highest band must end at {top:g}")
+        prev = hi
+
+
+@rubric_check("invalid-scale", "subtract-outside-sum")
+def scales(doc: Document) -> Iterator[Issue]:
+    """A scale's minimum is below its maximum; only a child of a sum subtracts."""
+    parents: dict[tuple[str | int, ...], RawNode] = {n.path: n for n in doc.nodes}
+    for node in doc.nodes:
+        if isinstance(node.data.get("scale"), dict):
+            lo, hi, _ = raw_scale(node)
+            if lo >= hi:
+                yield doc.issue(
+                    (*node.path, "scale"),
+                    "invalid-scale",
+                    f"the scale's min {lo:g} is not below its max {hi:g}",
+                )
+        if node.data.get("subtracts") is True:
+            parent = parents.get(node.path[:-2]) if node.depth > 1 else None
+            method = (
+                doc.data.get("aggregation") if parent is None else parent.data.get("aggregation")
+            )
+            if method != "sum" or (parent is not None and "formula" in parent.data):
+                yield doc.issue(
+                    (*node.path, "subtracts"),
+                    "subtract-outside-sum",
+                    "only a child of a group with aggregation: sum can be subtracted",
+                )
+
+
+def _rated(node: RawNode | None, rubric_bands: object) -> bool:
+    if node is None:
+        return False
+    bands = node.data.get("bands")
+    if bands is None and not isinstance(node.data.get("scale"), dict):
+        bands = rubric_bands
+    return any(isinstance(b, dict) and num(b.get("rating")) is not None for b in seq(bands))
+
+
+@rubric_check("formula-syntax", "unknown-node", "node-cycle", "no-rating")
+def node_formulas(doc: Document) -> Iterator[Issue]:
+    """A group's formula parses and reads nodes that exist (rated ones for ``rating()``),
+    without a cycle; the headline names a node."""
+    by_id = {n.data.get("id"): n for n in doc.nodes if isinstance(n.data.get("id"), str)}
+    head = doc.data.get("headline")
+    if isinstance(head, str) and head != "none" and head not in by_id:
+        yield doc.issue(("headline",), "unknown-node", f"no node with id {head!r}")
+    deps: dict[str, list[str]] = {}
+    where: dict[tuple[str, str], tuple[tuple[str | int, ...], str, int]] = {}
+    for node in doc.nodes:
+        nid = node.data.get("id")
+        if not isinstance(nid, str):
+            continue
+        kids = [c.get("id") for c in seq(node.data.get("children")) if isinstance(c, dict)]
+        deps[nid] = [k for k in kids if isinstance(k, str)]
+        text = node.data.get("formula")
+        if not node.is_group or not isinstance(text, str):
+            continue
+        at = (*node.path, "formula")
+        try:
+            expr = formula.parse(text)
+        except formula.FormulaSyntaxError as exc:
+            yield doc.formula_issue(at, text, exc.offset, "formula-syntax", exc.message)
+            continue
+        for var in formula.names(expr):
+            yield doc.formula_issue(
+                at,
+                text,
+                var.offset,
+                "formula-syntax",
+                f"{var.name!r}: a group's formula reads nodes, as value(id), score(id), "
+                "band(id) or rating(id)",
+            )
+        for ref in formula.refs(expr):
+            target = by_id.get(ref.node)
+            if target is None:
+                yield doc.formula_issue(
+                    at, text, ref.offset, "unknown-node", f"no node with id {ref.node!r}"
+                )
+                continue
+            if ref.func == "rating" and not _rated(target, doc.data.get("bands")):
+                yield doc.formula_issue(
+                    at, text, ref.offset, "no-rating", f"the bands of {ref.node!r} have no rating"
+                )
+            deps[nid].append(ref.node)
+            where.setdefault((nid, ref.node), (at, text, ref.offset))
+    yield from _cycles(doc, deps, where)
+
+
+def _cycles(
+    doc: Document,
+    deps: dict[str, list[str]],
+    where: dict[tuple[str, str], tuple[tuple[str | int, ...], str, int]],
+) -> Iterator[Issue]:
+    """One issue per formula reference that closes a cycle, at the reference."""
+    state: dict[str, int] = {}
+    stack: list[str] = []
+    found: list[tuple[str, str, list[str]]] = []
+
+    def visit(nid: str) -> None:
+        state[nid] = 1
+        stack.append(nid)
+        for dep in deps.get(nid, ()):
+            if state.get(dep) == 1:
+                found.append((nid, dep, stack[stack.index(dep) :]))
+            elif dep not in state:
+                visit(dep)
+        stack.pop()
+        state[nid] = 2
+
+    for nid in deps:
+        if nid not in state:
+            visit(nid)
+    for src, dst, loop in found:
+        cycle = " -> ".join([*loop, dst])
+        place = where.get((src, dst))
+        if place is None:
+            # The edge that closes the loop is a child's: report it at the formula that leads
+            # into the loop instead.
+            for a, b in zip(loop, [*loop[1:], dst], strict=True):
+                if (a, b) in where:
+                    place = where[(a, b)]
+                    break
+        if place is not None:
+            at, text, offset = place
+            yield doc.formula_issue(
+                at, text, offset, "node-cycle", f"nodes depend on themselves: {cycle}"
+            )
 
 
 def _node_texts(node: RawNode) -> Iterator[tuple[tuple[str | int, ...], object]]:
@@ -141,17 +350,58 @@ def node_references(doc: Document) -> Iterator[Issue]:
 def groups(doc: Document) -> Iterator[Issue]:
     """Groups have children, a generalised mean its power; a sum leaves the 0-100 scale."""
     if doc.data.get("aggregation") == "sum":
-        yield doc.unbounded(("aggregation",), "a sum of scores")
+        families = [n for n in doc.nodes if n.depth == 1]
+        reach = _sum_reach(families)
+        if reach is not None and headless(doc):
+            yield _unbounded_sum(doc, ("aggregation",), reach)
     for node in doc.nodes:
         if not node.is_group:
             continue
         data, path = node.data, node.path
-        if not data.get("children"):
-            yield doc.issue(path, "empty-group", "a group needs at least one child")
+        if data.get("aggregation") == "sum" and "scale" not in data and "formula" not in data:
+            kids = [
+                RawNode((*path, "children", i), c, node.depth + 1)
+                for i, c in enumerate(seq(data.get("children")))
+                if isinstance(c, dict)
+            ]
+            reach = _sum_reach(kids)
+            if reach is not None:
+                yield _unbounded_sum(doc, (*path, "aggregation"), reach)
+        if not data.get("children") and "formula" not in data:
+            yield doc.issue(path, "empty-group", "a group needs at least one child or a formula")
         if data.get("aggregation") == "generalised" and num(data.get("power")) is None:
             yield doc.issue(path, "missing-power", "a generalised mean needs a numeric power")
-        if data.get("aggregation") == "sum":
-            yield doc.unbounded((*path, "aggregation"), "a sum of scores")
+
+
+def headless(doc: Document) -> bool:
+    """Whether the overall is the families aggregated (no headline node stands for it)."""
+    return doc.data.get("headline") is None
+
+
+def _sum_reach(kids: list[RawNode]) -> tuple[float, float] | None:
+    """The range a sum of these children can reach, when it leaves 0-100 (else None)."""
+    lo = hi = 0.0
+    for kid in kids:
+        if kid.data.get("contributes") is False:
+            continue
+        w = num(kid.data.get("weight"))
+        w = 1.0 if w is None else w
+        a, b, _ = raw_scale(kid)
+        if kid.data.get("subtracts") is True:
+            a, b = -b, -a
+        lo, hi = lo + w * a, hi + w * b
+    return None if lo >= 0.0 and hi <= 100.0 else (lo, hi)
+
+
+def _unbounded_sum(doc: Document, path: tuple[str | int, ...], reach: tuple[float, float]) -> Issue:
+    lo, hi = reach
+    return doc.issue(
+        path,
+        "unbounded-scale",
+        f"this sum reaches {lo:g} to {hi:g}, beyond the 0-100 scale: declare it "
+        f"(scale: {{min: {lo:g}, max: {hi:g}}}) so its bands, rankings and charts use that range",
+        "warning",
+    )
 
 
 @rubric_check("indicator-at-top")
@@ -279,6 +529,8 @@ RUBRIC_CHECKS: tuple[Check[RubricFn], ...] = (
     reference_ids,
     node_ids,
     score_bands,
+    scales,
+    node_formulas,
     translations,
     boolean_weights,
     node_references,

@@ -1,7 +1,9 @@
 """The formula language of quantitative indicators, parsed into a tree and never ``eval``-ed.
 
 Grammar: numbers, declared variable names, ``+ - * /``, unary minus, parentheses and the
-functions ``min``, ``max`` (two or more arguments) and ``abs`` (one).
+functions ``min``, ``max`` (two or more arguments) and ``abs`` (one). A group's formula may also
+read other nodes: ``value(id)``, ``score(id)``, ``band(id)`` (the index of its band) and
+``rating(id)`` (its band's rating), where ``id`` is a node id as written in the rubric.
 """
 
 from __future__ import annotations
@@ -18,11 +20,14 @@ FloatArray = npt.NDArray[np.float64]
 Value = Union[float, FloatArray]
 
 FUNCTIONS = {"min": (2, None), "max": (2, None), "abs": (1, 1)}
+REFERENCES = ("value", "score", "band", "rating")
+"""Functions that read another node's result; their argument is a node id."""
 MAX_LENGTH = 2000
 MAX_DEPTH = 50
 
 _TOKEN = re.compile(
-    r"\s*(?:(?P<num>(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?)|(?P<name>[A-Za-z_][A-Za-z0-9_]*)"
+    r"\s*(?:(?P<ref>(?:value|score|band|rating)\s*\(\s*[a-z0-9][a-z0-9_.-]*\s*\))"
+    r"|(?P<num>(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?)|(?P<name>[A-Za-z_][A-Za-z0-9_]*)"
     r"|(?P<op>[-+*/(),]))"
 )
 
@@ -61,6 +66,20 @@ class Var:
 
 
 @dataclass(frozen=True)
+class Ref:
+    """A reference to another node's result: ``rating(pr)``."""
+
+    func: str
+    node: str
+    offset: int
+
+    @property
+    def key(self) -> str:
+        """How the reference is written, canonically: its name among a formula's inputs."""
+        return f"{self.func}({self.node})"
+
+
+@dataclass(frozen=True)
 class Unary:
     """Unary minus."""
 
@@ -84,7 +103,7 @@ class Call:
     args: tuple[Expr, ...]
 
 
-Expr = Union[Num, Var, Unary, BinOp, Call]
+Expr = Union[Num, Var, Ref, Unary, BinOp, Call]
 
 
 @dataclass(frozen=True)
@@ -163,6 +182,9 @@ class _Parser:
 
     def atom(self) -> Expr:
         tok = self.take()
+        if tok.kind == "ref":
+            func, _, rest = tok.text.partition("(")
+            return Ref(func.strip(), rest.rstrip(")").strip(), tok.offset)
         if tok.kind == "num":
             value = float(tok.text)
             if not math.isfinite(value):
@@ -170,6 +192,10 @@ class _Parser:
             return Num(value)
         if tok.kind == "name":
             if self.peek().text == "(":
+                if tok.text in REFERENCES:
+                    raise FormulaSyntaxError(
+                        f"{tok.text}() takes one node id, as written in the rubric", tok.offset
+                    )
                 if tok.text not in FUNCTIONS:
                     raise FormulaSyntaxError(
                         f"unknown function {tok.text!r} (allowed: abs, max, min)", tok.offset
@@ -227,10 +253,30 @@ def names(node: Expr) -> list[Var]:
     return []
 
 
+def refs(node: Expr) -> list[Ref]:
+    """Every node reference in the tree, in order of appearance."""
+    if isinstance(node, Ref):
+        return [node]
+    if isinstance(node, Unary):
+        return refs(node.operand)
+    if isinstance(node, BinOp):
+        return refs(node.left) + refs(node.right)
+    if isinstance(node, Call):
+        return [r for a in node.args for r in refs(a)]
+    return []
+
+
 def evaluate(node: Expr, env: dict[str, Value]) -> Value:
-    """Evaluate on floats or NumPy arrays (element-wise); raises :class:`EvaluationError`."""
+    """Evaluate on floats or NumPy arrays (element-wise); raises :class:`EvaluationError`.
+
+    ``env`` maps variable names, and node references by their :attr:`Ref.key`, to values.
+    """
     if isinstance(node, Num):
         return node.value
+    if isinstance(node, Ref):
+        if node.key not in env:
+            raise EvaluationError("missing-input", f"no value for {node.key}")
+        return env[node.key]
     if isinstance(node, Var):
         if node.name not in env:
             raise EvaluationError("missing-input", f"no value for {node.name}")
@@ -271,6 +317,8 @@ def to_text(node: Expr) -> str:
         return text[:-2] if text.endswith(".0") else text
     if isinstance(node, Var):
         return node.name
+    if isinstance(node, Ref):
+        return node.key
     if isinstance(node, Unary):
         return f"-{_operand(node.operand, 3)}"
     if isinstance(node, BinOp):

@@ -19,6 +19,7 @@ from pydantic_core import CoreSchema, PydanticCustomError, core_schema
 
 from ovm.errors import Issue, PathPart, RubricError, sort_issues
 from ovm.indicators import (
+    DEFAULT_SCALE,
     Band,
     Frozen,
     IndicatorBase,
@@ -26,6 +27,7 @@ from ovm.indicators import (
     NodeBase,
     NodeId,
     NonEmpty,
+    Scale,
     Source,
     Text,
     VarName,
@@ -37,6 +39,7 @@ from ovm.indicators.comparative import ComparativeIndicator
 from ovm.indicators.levels import LevelsIndicator
 from ovm.indicators.quantitative import QuantitativeIndicator
 from ovm.indicators.text import pick as pick
+from ovm.rubric import formula as formula_mod
 from ovm.rubric.checks import run_checks
 from ovm.yamldoc import YamlDoc, parse_yaml, read_text
 
@@ -151,6 +154,9 @@ class Group(NodeBase):
     aggregation: Aggregation = "arithmetic"
     power: float | None = None
     min_coverage: Annotated[float, Field(ge=0, le=1)] = 0.5
+    formula: NonEmpty | None = None
+    """The group's value as a formula over nodes (``value(x)``, ``score(x)``, ``band(x)``,
+    ``rating(x)``) instead of an aggregation of its children."""
     children: tuple[Node, ...] = ()
 
 
@@ -179,6 +185,9 @@ class Rubric(Frozen):
     power: float | None = None
     min_coverage: Annotated[float, Field(ge=0, le=1)] = 0.5
     variables: tuple[Variable, ...] = ()
+    headline: NodeId | None = None
+    """What the overall is: a node's id (the overall is that node's result, on its scale),
+    ``none`` (no overall), or absent (the families aggregated)."""
     families: tuple[Group, ...] = Field(min_length=1)
 
     def walk(self) -> Iterator[Placed]:
@@ -226,10 +235,76 @@ class Rubric(Frozen):
         return placed.node.id
 
     def bands_for(self, node: Group | Indicator | None) -> tuple[Band, ...]:
-        """The bands that label a node (its own, else the rubric's)."""
+        """The bands that label a node: its own, else the rubric's when the node is on the
+        0-100 scale they are written for (the overall: its headline node's)."""
+        if node is None and self.headline_node is not None:
+            node = self.headline_node
         if node is not None and node.bands:
             return node.bands
+        if node is not None and not node.scale_or_default.is_default():
+            return ()
         return self.bands
+
+    def band_at(self, node: Group | Indicator | None, score: float) -> Band | None:
+        """The band a node's score falls in (``node`` None: the overall's), if any."""
+        top = (node.scale_or_default if node is not None else self.scale_of("overall")).max
+        for band in self.bands_for(node):
+            if band.contains(score, top):
+                return band
+        return None
+
+    @property
+    def headline_node(self) -> Group | Indicator | None:
+        """The node the overall stands for, if the rubric names one."""
+        if self.headline is None or self.headline == "none":
+            return None
+        placed = self.nodes.get(self.headline)
+        return None if placed is None else placed.node
+
+    def scale_of(self, node_id: str) -> Scale:
+        """The scale of a node's scores (``overall``: its headline's, else 0-100)."""
+        if node_id == "overall":
+            head = self.headline_node
+            return DEFAULT_SCALE if head is None else head.scale_or_default
+        return self.node(node_id).scale_or_default
+
+    @cached_property
+    def references_of(self) -> dict[str, tuple[formula_mod.Ref, ...]]:
+        """The node references in each formula group's formula, by the group's id."""
+        out: dict[str, tuple[formula_mod.Ref, ...]] = {}
+        for placed in self.walk():
+            node = placed.node
+            if isinstance(node, Group) and node.formula is not None:
+                out[node.id] = tuple(formula_mod.refs(formula_mod.parse(node.formula)))
+        return out
+
+    @cached_property
+    def evaluation_order(self) -> tuple[str, ...]:
+        """Every node id, each after its children and after the nodes its formula reads.
+
+        Without formulas this is the tree's post-order (children first, in order).
+        """
+        order: list[str] = []
+        done: set[str] = set()
+        active: set[str] = set()
+
+        def visit(node: Group | Indicator) -> None:
+            if node.id in done or node.id in active:
+                return  # a cycle: refused when the rubric is validated
+            active.add(node.id)
+            if isinstance(node, Group):
+                for child in node.children:
+                    visit(child)
+                for ref in self.references_of.get(node.id, ()):
+                    if ref.node in self.nodes:
+                        visit(self.nodes[ref.node].node)
+            active.discard(node.id)
+            done.add(node.id)
+            order.append(node.id)
+
+        for fam in self.families:
+            visit(fam)
+        return tuple(order)
 
     def label(self, node_id: str, lang: str = "en") -> str:
         """A node's label in ``lang``, falling back to English."""
@@ -239,8 +314,33 @@ class Rubric(Frozen):
 
     def digest(self) -> str:
         """SHA-256 of the rubric's canonical JSON: identifies exactly this methodology."""
-        blob = json.dumps(self.model_dump(mode="json"), sort_keys=True, ensure_ascii=False)
+        data = _without_unset_extensions(self.model_dump(mode="json", by_alias=True))
+        blob = json.dumps(data, sort_keys=True, ensure_ascii=False)
         return hashlib.sha256(blob.encode("utf-8")).hexdigest()
+
+
+_EXTENSIONS: dict[str, object] = {
+    "scale": None,
+    "subtracts": False,
+    "from": None,
+    "to": None,
+    "formula": None,
+    "headline": None,
+}
+"""Fields added to the format after its first digests, with the value that means "not used":
+left out of the digest at that value, so a rubric that does not use them keeps its digest."""
+
+
+def _without_unset_extensions(data: Any) -> Any:
+    if isinstance(data, dict):
+        return {
+            k: _without_unset_extensions(v)
+            for k, v in data.items()
+            if not (k in _EXTENSIONS and v is _EXTENSIONS[k])
+        }
+    if isinstance(data, list):
+        return [_without_unset_extensions(v) for v in data]
+    return data
 
 
 # --- loading -------------------------------------------------------------------------------
@@ -465,7 +565,7 @@ def bundled_rubric(name: str) -> Rubric:
 
 def dump_rubric(rubric: Rubric) -> str:
     """The rubric as YAML text that :func:`load_rubric` reads back to an equal rubric."""
-    data = rubric.model_dump(mode="json", exclude_defaults=True)
+    data = rubric.model_dump(mode="json", exclude_defaults=True, by_alias=True)
     data = {"ovm_rubric": FORMAT_VERSION, **data}
     return yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=100)
 

@@ -116,6 +116,8 @@ class Child:
     status: Status
     score: float | None
     coverage: float
+    sign: float = 1.0
+    """-1 for a child a sum subtracts (a deduction)."""
 
 
 @dataclass(frozen=True)
@@ -188,7 +190,10 @@ def combine(
             "insufficient" if partial else "missing", None, coverage, scored_w, problem
         )
     values, reason = aggregate(
-        method, [c.score for c in scored if c.score is not None], [c.weight for c in scored], power
+        method,
+        [c.score for c in scored if c.score is not None],
+        [c.sign * c.weight if method == "sum" else c.weight for c in scored],
+        power,
     )
     if reason is not None:
         return GroupOutcome(

@@ -34,6 +34,7 @@ from ovm.indicators.scoring import NodeScorer, Outcome, Plan, Replication
 from ovm.rubric.model import Group, Indicator, Rubric, pick
 from ovm.scoring.aggregate import Array, Child, GroupOutcome, aggregate, method_text
 from ovm.scoring.aggregate import combine as combine_children
+from ovm.scoring.formulas import Read, formula_group, headline_explanation
 from ovm.scoring.results import (
     Contribution,
     Explanation,
@@ -98,6 +99,8 @@ class _Plan:
     post: tuple[int, ...]
     """The same slots children first: the order nodes are scored in."""
     families: tuple[int, ...]
+    index: dict[str, int]
+    """Each node's slot, by id."""
 
 
 def _plan(rubric: Rubric, summary: SiteSummary, z: float) -> _Plan:
@@ -121,7 +124,11 @@ def _plan(rubric: Rubric, summary: SiteSummary, z: float) -> _Plan:
         return index
 
     families = tuple(visit(f, "overall", 1) for f in rubric.families)
-    return _Plan(tuple(slots), tuple(post), families)
+    index = {slot.node.id: i for i, slot in enumerate(slots)}
+    # Children first, and a formula's inputs before it: the tree's post-order when no
+    # group reads another node.
+    order = tuple(index[n] for n in rubric.evaluation_order)
+    return _Plan(tuple(slots), order, families, index)
 
 
 # --- per-mission results -------------------------------------------------------------------
@@ -267,18 +274,49 @@ class _MissionScorer:
                 continue
             node = slot.node
             assert isinstance(node, Group)
+            if node.formula is not None:
+                results[i] = self.formula(node, results)
+                continue
             kids = [(slots[c].node, results[c]) for c in slot.children]
             results[i] = self.combine(
                 node.id, node.aggregation, node.power, node.min_coverage, kids
             )
-        root = self.combine(
-            "overall",
-            self.rubric.aggregation,
-            self.rubric.power,
-            self.rubric.min_coverage,
-            [(slots[f].node, results[f]) for f in self.plan.families],
+        return self.root(results), results
+
+    def root(self, results: list[Outcome]) -> Outcome:
+        """The overall: the families aggregated, or the headline node's result."""
+        head = self.rubric.headline
+        if head is None:
+            slots = self.plan.slots
+            return self.combine(
+                "overall",
+                self.rubric.aggregation,
+                self.rubric.power,
+                self.rubric.min_coverage,
+                [(slots[f].node, results[f]) for f in self.plan.families],
+            )
+        if head == "none":
+            return Outcome("not_applicable", None, None, 0.0, Explanation(rule="no headline"))
+        got = results[self.plan.index[head]]
+        return Outcome(
+            got.status,
+            got.score,
+            got.score,
+            got.coverage,
+            headline_explanation(head, got.score),
         )
-        return root, results
+
+    def formula(self, node: Group, results: list[Outcome]) -> Outcome:
+        """A group scored by its formula over other nodes."""
+
+        def lookup(node_id: str) -> Read:
+            r = results[self.plan.index[node_id]]
+            return Read(r.status, r.score, r.value, r.coverage)
+
+        out = formula_group(self.rubric, node, lookup)
+        if out.finding is not None:
+            self.findings.append(out.finding)
+        return Outcome(out.status, out.score, out.score, out.coverage, out.explanation)
 
     def combine(
         self,
@@ -289,7 +327,9 @@ class _MissionScorer:
         kids: Sequence[tuple[Group | Indicator, Outcome]],
     ) -> Outcome:
         children = [
-            Child(n.id, n.weight, r.status, r.score, r.coverage) for n, r in kids if n.contributes
+            Child(n.id, n.weight, r.status, r.score, r.coverage, -1.0 if n.subtracts else 1.0)
+            for n, r in kids
+            if n.contributes
         ]
         out = combine_children(children, method, power, min_cov)
         explanation, findings = explain_group(children, out, node_id, method, power)
@@ -311,11 +351,14 @@ def explain_group(
                 status=c.status,
                 score=c.score,
                 weight=c.weight,
-                # A child's share of the group exists only once the group has a score.
+                # A child's share of the group exists only once the group has a score; a sum
+                # does not normalise: each child enters with its weight, signed.
                 share=(
-                    c.weight / out.scored_weight
-                    if out.score is not None and c.status == "scored"
-                    else None
+                    None
+                    if out.score is None or c.status != "scored"
+                    else c.sign * c.weight
+                    if method == "sum"
+                    else c.weight / out.scored_weight
                 ),
             )
             for c in children
@@ -375,6 +418,11 @@ class _Replicator:
             if slot.scorer is None:
                 node = slot.node
                 assert isinstance(node, Group)
+                if node.formula is not None:
+                    # A formula over other nodes carries no replicates: no interval.
+                    for c in slot.children:
+                        kept.pop(c, None)
+                    continue
                 reps = self.group(node.aggregation, node.power, slot.children, col, kept)
             else:
                 found = slot.scorer.replicates(view, col)
@@ -388,11 +436,18 @@ class _Replicator:
             if reps is not None:
                 kept[i] = reps
                 self.intervals(col, reps)
-        root = self.group(
-            self.rubric.aggregation, self.rubric.power, self.plan.families, self.roots, kept
-        )
-        if root is not None:
-            self.intervals(self.roots, root)
+        head = self.rubric.headline
+        if head is None:
+            root = self.group(
+                self.rubric.aggregation, self.rubric.power, self.plan.families, self.roots, kept
+            )
+            if root is not None:
+                self.intervals(self.roots, root)
+        elif head != "none":
+            # The overall is the headline node: its interval too.
+            for r, nodes in zip(self.roots, self.results, strict=True):
+                got = nodes[self.plan.index[head]]
+                r.interval, r.sampled = got.interval, got.sampled
 
     def _scores(self, col: list[Outcome]) -> Array:
         return np.array([np.nan if r.score is None else r.score for r in col])
@@ -450,7 +505,8 @@ class _Replicator:
                     if kr is not None
                     else np.broadcast_to(point, (rows.size, self.b))
                 )
-                weights.append(self.plan.slots[c].node.weight)
+                kid = self.plan.slots[c].node
+                weights.append(-kid.weight if kid.subtracts else kid.weight)
             out[rows], _ = aggregate(method, values, weights, power)
         return _Reps(has, out, thin & has)
 
@@ -485,12 +541,12 @@ class _Replicator:
 
 def band_of(
     rubric: Rubric, node: Group | Indicator | None, score: float, lang: str = "en"
-) -> tuple[int | None, str | None]:
-    """The index and label of the band a score falls in."""
-    for i, band in enumerate(rubric.bands_for(node)):
-        if band.contains(score):
-            return i, pick(band.label, lang)
-    return None, None
+) -> tuple[int | None, str | None, float | None]:
+    """The index, label and rating of the band a score falls in."""
+    found = rubric.band_at(node, score)
+    if found is None:
+        return None, None, None
+    return rubric.bands_for(node).index(found), pick(found.label, lang), found.rating
 
 
 def _node_score(
@@ -502,9 +558,9 @@ def _node_score(
     res: Outcome,
     node: Group | Indicator | None,
 ) -> NodeScore:
-    band, label = (None, None)
+    band, label, rating = (None, None, None)
     if res.score is not None:
-        band, label = band_of(rubric, node, res.score)
+        band, label, rating = band_of(rubric, node, res.score)
     return NodeScore(
         node=node_id,
         parent=parent,
@@ -516,6 +572,7 @@ def _node_score(
         status=res.status,
         band=band,
         band_label=label,
+        rating=rating,
         interval=res.interval,
         sampled=res.sampled or res.interval is not None,
         explanation=res.explanation,

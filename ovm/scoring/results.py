@@ -97,6 +97,8 @@ class NodeScore(FrozenModel):
     status: NodeStatus
     band: int | None
     band_label: str | None
+    rating: float | None = Field(default=None, exclude_if=lambda v: v is None)
+    """The rating of the band (when its bands give one): 1-7 where the index rates so."""
     interval: tuple[float, float] | None = None
     sampled: bool = False
     explanation: Explanation = Explanation()

@@ -1,0 +1,239 @@
+"""An annual index of rights written in the rubric format as the index publishes it.
+
+``data/annual_index/rubric.yaml``: 25 items scored 0-4 summed into political rights (10 items,
+0-40, less a discretionary deduction of 0-4, so -4 to 40) and civil liberties (15 items, 0-60);
+each aggregate rated 1 (best) to 7 (worst) by inclusive integer ranges; the status from the mean
+of the two ratings is the headline. No inverted scale, no repeated item, no stretched band.
+
+The entities are synthetic (user-assigned codes XAA-XAK). Each one's items are spread as evenly
+as their total allows; the expected aggregates, ratings and statuses below are worked out by
+hand from the totals and the index's published ranges, not by the code under test.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+import yaml
+
+from ovm.cli.app import main
+
+HERE = Path(__file__).parent / "data" / "annual_index"
+PR_ITEMS = [f"pr.{s}{n}" for s, k in (("a", 3), ("b", 4), ("c", 3)) for n in range(1, k + 1)]
+CL_ITEMS = [
+    f"cl.{s}{n}" for s, k in (("d", 4), ("e", 3), ("f", 4), ("g", 4)) for n in range(1, k + 1)
+]
+
+# entity: (sum of PR items, deduction, sum of CL items)
+DATA = {
+    "xaa": (40, 0, 60),
+    "xab": (36, 0, 52),
+    "xac": (30, 4, 44),
+    "xad": (24, 1, 35),
+    "xae": (12, 0, 17),
+    "xaf": (6, 0, 16),
+    "xag": (2, 4, 8),
+    "xah": (0, 4, 0),
+    "xai": (35, 0, 53),
+    "xaj": (9, 4, 25),
+    "xak": (18, 0, 7),
+}
+
+# entity: (PR aggregate, PR rating, CL aggregate, CL rating, mean rating, status), by hand:
+# PR 36-40 -> 1, 30-35 -> 2, 24-29 -> 3, 18-23 -> 4, 12-17 -> 5, 6-11 -> 6, -4-5 -> 7;
+# CL 53-60 -> 1, 44-52 -> 2, 35-43 -> 3, 26-34 -> 4, 17-25 -> 5, 8-16 -> 6, 0-7 -> 7;
+# status: mean 1-2.5 free, 3-5 partly free, 5.5-7 not free.
+EXPECTED = {
+    "xaa": (40, 1, 60, 1, 1.0, "Free"),
+    "xab": (36, 1, 52, 2, 1.5, "Free"),
+    "xac": (26, 3, 44, 2, 2.5, "Free"),
+    "xad": (23, 4, 35, 3, 3.5, "Partly free"),
+    "xae": (12, 5, 17, 5, 5.0, "Partly free"),
+    "xaf": (6, 6, 16, 6, 6.0, "Not free"),
+    "xag": (-2, 7, 8, 6, 6.5, "Not free"),
+    "xah": (-4, 7, 0, 7, 7.0, "Not free"),
+    "xai": (35, 2, 53, 1, 1.5, "Free"),
+    "xaj": (5, 7, 25, 5, 6.0, "Not free"),
+    "xak": (18, 4, 7, 7, 5.5, "Not free"),
+}
+
+# The overall ranking, best status first: (rank, mission, tied).
+RANKING = [
+    (1, "xaa", False),
+    (2, "xab", True),
+    (2, "xai", True),
+    (4, "xac", False),
+    (5, "xad", False),
+    (6, "xae", False),
+    (7, "xak", False),
+    (8, "xaf", True),
+    (8, "xaj", True),
+    (10, "xag", False),
+    (11, "xah", False),
+]
+
+
+def spread(total: int, items: list[str]) -> dict[str, int]:
+    """``total`` points over the items, as evenly as possible, the first items getting more."""
+    base, extra = divmod(total, len(items))
+    return {item: base + (1 if i < extra else 0) for i, item in enumerate(items)}
+
+
+def missions() -> list[dict[str, object]]:
+    out = []
+    for mid, (pr, deduction, cl) in DATA.items():
+        points = {**spread(pr, PR_ITEMS), "pr.deduction": deduction, **spread(cl, CL_ITEMS)}
+        out.append(
+            {
+                "id": mid,
+                "country": mid.upper(),
+                "name": f"Entity {mid.upper()}",
+                "election": {"type": "annual-assessment", "date": "2025-12-31"},
+                "answers": {
+                    item: {"value": str(v), "source": "synthetic"} for item, v in points.items()
+                },
+            }
+        )
+    return out
+
+
+@pytest.fixture(scope="module")
+def workspace(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    ws = tmp_path_factory.mktemp("annual")
+    shutil.copy(HERE / "rubric.yaml", ws / "rubric.yaml")
+    (ws / "missions.yaml").write_text(
+        yaml.safe_dump({"missions": missions()}, sort_keys=False), encoding="utf-8"
+    )
+    (ws / "ovm.yaml").write_text(
+        "title: {en: Annual index}\nrubric: rubric.yaml\nmissions: missions.yaml\n",
+        encoding="utf-8",
+    )
+    return ws
+
+
+def run(args: list[str], capsys: pytest.CaptureFixture[str]) -> str:
+    code = main(args)
+    out, err = capsys.readouterr()
+    assert code == 0, err
+    return out
+
+
+def test_the_items_add_up_to_the_totals_they_were_spread_from() -> None:
+    for pr, deduction, cl in DATA.values():
+        assert sum(spread(pr, PR_ITEMS).values()) == pr
+        assert sum(spread(cl, CL_ITEMS).values()) == cl
+        assert all(0 <= v <= 4 for v in spread(pr, PR_ITEMS).values())
+        assert 0 <= deduction <= 4
+    assert (len(PR_ITEMS), len(CL_ITEMS)) == (10, 15)
+
+
+def test_the_rubric_is_valid_without_a_warning(capsys: pytest.CaptureFixture[str]) -> None:
+    out = run(["validate", str(HERE / "rubric.yaml")], capsys)
+    assert out.endswith("valid (annual-index 2025, 3 families, 26 indicators)\n")
+
+
+def test_aggregates_ratings_and_statuses_are_the_hand_computed_ones(
+    workspace: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    data = json.loads(run(["score", str(workspace), "-q"], capsys))
+    got = {}
+    for card in data["scorecards"]:
+        nodes = {n["node"]: n for n in card["nodes"]}
+        pr, cl, status = nodes["pr"], nodes["cl"], nodes["status"]
+        got[card["mission"]["id"]] = (
+            pr["score"],
+            pr["rating"],
+            cl["score"],
+            cl["rating"],
+            status["score"],
+            status["band_label"],
+        )
+        # The overall is the headline: the status, on its own scale.
+        assert {k: card["overall"][k] for k in ("score", "band_label", "status")} == {
+            "score": status["score"],
+            "band_label": status["band_label"],
+            "status": "scored",
+        }
+        assert status["explanation"]["formula"] == "(rating(pr) + rating(cl)) / 2"
+        assert status["explanation"]["inputs"] == [
+            {"name": "rating(pr)", "kind": "node", "status": "value", "value": pr["rating"]}
+            | _defaults(),
+            {"name": "rating(cl)", "kind": "node", "status": "value", "value": cl["rating"]}
+            | _defaults(),
+        ]
+    assert got == EXPECTED
+
+
+def _defaults() -> dict[str, object]:
+    return {
+        "n": None,
+        "accepted": None,
+        "not_applicable": None,
+        "not_observed": None,
+        "simulated": False,
+        "provenance": None,
+    }
+
+
+def test_a_deduction_is_subtracted_and_its_share_is_signed(
+    workspace: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    data = json.loads(run(["score", str(workspace), "-q"], capsys))
+    card = next(c for c in data["scorecards"] if c["mission"]["id"] == "xag")
+    pr = next(n for n in card["nodes"] if n["node"] == "pr")
+    shares = {c["node"]: c["share"] for c in pr["explanation"]["children"]}
+    assert shares == {**dict.fromkeys(PR_ITEMS, 1.0), "pr.deduction": -1.0}
+    assert (pr["score"], pr["band_label"], pr["rating"]) == (-2, "PR 7", 7)
+
+
+def test_compare_ranks_the_best_rated_first_and_names_best_practices_among_them(
+    workspace: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    data = json.loads(run(["compare", str(workspace), "-q"], capsys))
+    overall = [(e["rank"], e["mission"], e["tied"]) for e in data["rankings"]["overall"]]
+    assert overall == RANKING
+    # Political rights: higher is better on its own scale, negatives last.
+    assert [e["mission"] for e in data["rankings"]["pr"]][-2:] == ["xag", "xah"]
+    best = data["best"]
+    # Items are spread evenly: the last PR item has 4 only where the total is 40.
+    assert best["pr.c3"]["missions"] == ["xaa"]
+    # The first item of each aggregate: 4 wherever the total reaches 31 (PR) or 46 (CL).
+    assert best["pr.a1"]["missions"] == ["xaa", "xab", "xai"]
+    assert best["cl.d1"]["missions"] == ["xaa", "xab", "xai"]
+    # A deduction is better when lower: no best practice among those deducted from.
+    assert set(best["pr.deduction"]["missions"]) == {
+        m for m, (_pr, deduction, _cl) in DATA.items() if deduction == 0
+    }
+    leaders = {m for node, bp in best.items() for m in bp["missions"] if node != "pr.deduction"}
+    assert leaders <= {"xaa", "xab", "xai"}
+
+
+def test_the_sensitivity_analysis_says_it_cannot_model_the_index(
+    workspace: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["sensitivity", str(workspace), "-q", "--runs", "4"]) == 2
+    _out, err = capsys.readouterr()
+    assert err.strip().endswith(
+        "the sensitivity analysis simulates weighted means of 0-100 scores; this rubric uses "
+        "a headline node, formula groups, deductions, scales other than 0-100"
+    )
+
+
+def test_the_report_draws_each_node_on_its_own_scale(
+    workspace: Path, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    out = tmp_path / "xag.html"
+    run(["report", str(workspace), "-q", "--mission", "xag", "-o", str(out)], capsys)
+    html = out.read_text(encoding="utf-8")
+    table = html[html.index('<table class="profile">') : html.index("</table>")]
+    bars = re.findall(r'<rect class="fill [^"]*" width="([^"]+)"', table)
+    notes = re.findall(r'<small class="note">\(([^)]*)\)</small>', table)
+    # -2 on -4..40, 8 on 0..60, 6.5 on 1..7: the bar's share of its own scale.
+    assert bars == ["4.55", "13.33", "91.67"]
+    assert notes == ["-4–40", "0–60", "1–7"]
+    # Points of the overall lost mean nothing when the overall is a status.
+    assert 'id="drags"' not in html
