@@ -5,7 +5,8 @@
 each aggregate rated 1 (best) to 7 (worst) by inclusive integer ranges; the status from the mean
 of the two ratings is the headline. No inverted scale, no repeated item, no stretched band.
 
-The entities are synthetic (user-assigned codes XAA-XAK). Each one's items are spread as evenly
+The entities and their scores are synthetic (each borrows a country code only because a
+mission needs a valid one). Each one's items are spread as evenly
 as their total allows; the expected aggregates, ratings and statuses below are worked out by
 hand from the totals and the index's published ranges, not by the code under test.
 """
@@ -77,6 +78,15 @@ RANKING = [
 ]
 
 
+CODES = dict(
+    zip(
+        DATA,
+        ("ARG", "BOL", "CHL", "COL", "CRI", "ECU", "MEX", "PER", "PRY", "URY", "VEN"),
+        strict=True,
+    )
+)
+
+
 def spread(total: int, items: list[str]) -> dict[str, int]:
     """``total`` points over the items, as evenly as possible, the first items getting more."""
     base, extra = divmod(total, len(items))
@@ -90,7 +100,7 @@ def missions() -> list[dict[str, object]]:
         out.append(
             {
                 "id": mid,
-                "country": mid.upper(),
+                "country": CODES[mid],
                 "name": f"Entity {mid.upper()}",
                 "election": {"type": "annual-assessment", "date": "2025-12-31"},
                 "answers": {
