@@ -43,6 +43,7 @@ def _expected_scores(scores: dict[str, Any]) -> list[dict[str, Any]]:
                     "status": ns["status"],
                     "band": ns["band"],
                     "band_label": ns["band_label"],
+                    "rating": ns.get("rating"),
                     "interval_low": iv[0] if iv else None,
                     "interval_high": iv[1] if iv else None,
                     "sampled": ns["sampled"],

@@ -30,6 +30,7 @@ SCORE_SCHEMA: dict[str, pl.DataType] = {
     "status": pl.String(),
     "band": pl.Int32(),
     "band_label": pl.String(),
+    "rating": pl.Float64(),
     "interval_low": pl.Float64(),
     "interval_high": pl.Float64(),
     "sampled": pl.Boolean(),
@@ -46,6 +47,7 @@ RANKING_SCHEMA: dict[str, pl.DataType] = {
     "status": pl.String(),
     "band": pl.Int32(),
     "band_label": pl.String(),
+    "rating": pl.Float64(),
     "interval_low": pl.Float64(),
     "interval_high": pl.Float64(),
 }
@@ -72,6 +74,7 @@ def score_frame(scores: ScoreSet) -> pl.DataFrame:
                     ns.status,
                     ns.band,
                     ns.band_label,
+                    ns.rating,
                     iv[0] if iv else None,
                     iv[1] if iv else None,
                     ns.sampled,
@@ -103,6 +106,7 @@ def ranking_frame(comparison: Comparison) -> pl.DataFrame:
                     ns.status,
                     ns.band,
                     ns.band_label,
+                    ns.rating,
                     iv[0] if iv else None,
                     iv[1] if iv else None,
                 )
