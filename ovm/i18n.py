@@ -821,6 +821,44 @@ CATALOGUE: _M = {
     "xlsx_value": {"en": "Value", "es": "Valor"},
 }
 
+_PLAN: _M = {
+    # coverage of the planned polling places (mission report)
+    "plan_title": {"en": "Coverage of the plan", "es": "Cobertura del plan"},
+    "plan_lead": {
+        "en": "Observers visited {observed} of the {planned} polling places planned ({share}). "
+        "Visits to planned places: {visits}.",
+        "es": "Los observadores visitaron {observed} de los {planned} locales de votación "
+        "previstos ({share}). Visitas a locales previstos: {visits}.",
+    },
+    "plan_caption": {
+        "en": "Planned polling places observed, by country and city",
+        "es": "Locales de votación previstos observados, por país y ciudad",
+    },
+    "plan_country": {"en": "Country", "es": "País"},
+    "plan_city": {"en": "City", "es": "Ciudad"},
+    "plan_place": {"en": "Polling place", "es": "Local de votación"},
+    "plan_observed": {"en": "Observed", "es": "Observados"},
+    "plan_planned": {"en": "Planned", "es": "Previstos"},
+    "plan_no_city": {"en": "(no city given)", "es": "(sin ciudad indicada)"},
+    "plan_unvisited": {
+        "en": "Planned polling places without a visit",
+        "es": "Locales de votación previstos sin visita",
+    },
+    "plan_unvisited_caption": {
+        "en": "Polling places of the plan no observer visited",
+        "es": "Locales de votación del plan que ningún observador visitó",
+    },
+    "plan_all_visited": {
+        "en": "Every planned polling place was visited.",
+        "es": "Se visitaron todos los locales de votación previstos.",
+    },
+    "plan_unplanned": {
+        "en": "Places visited that the plan does not list",
+        "es": "Locales visitados que el plan no incluye",
+    },
+}
+CATALOGUE.update(_PLAN)
+
 PLURAL_ONE: dict[str, tuple[str, dict[str, str]]] = {
     "finding_too-few-places-for-interval": (
         "n",

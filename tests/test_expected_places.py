@@ -4,8 +4,11 @@ mission's coverage of its plan computed from the visits used."""
 from __future__ import annotations
 
 import datetime as dt
+import json
+import re
 import shutil
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -107,3 +110,92 @@ def test_a_bad_place_in_missions_yaml_is_located(tmp_path: Path) -> None:
         (18, "duplicate-place"),
         (18, "invalid-country"),
     ]
+
+
+# --- the coverage in the outputs -----------------------------------------------------------------
+
+
+def test_scores_and_reports_show_the_coverage_computed_once(tmp_path: Path, capsys: Any) -> None:
+    from ovm.cli import app as cli
+
+    root = _workspace(tmp_path, PLACES)
+    assert cli.main(["score", str(root), "-o", str(tmp_path / "scores.json"), "-q"]) == 0
+    cards = json.loads((tmp_path / "scores.json").read_text(encoding="utf-8"))["scorecards"]
+    assert [c["coverage"] for c in cards] == [
+        {
+            "mission": "aaa-2020",
+            "planned": 5,
+            "observed": 3,
+            "visits": 3,
+            "share": 0.6,
+            "by_country": [
+                {"country": "ESP", "city": None, "planned": 3, "observed": 1},
+                {"country": "USA", "city": None, "planned": 2, "observed": 2},
+            ],
+            "by_city": [
+                {"country": "ESP", "city": "Madrid", "planned": 2, "observed": 1},
+                {"country": "ESP", "city": "Sevilla", "planned": 1, "observed": 0},
+                {"country": "USA", "city": "Houston", "planned": 1, "observed": 1},
+                {"country": "USA", "city": "Miami", "planned": 1, "observed": 1},
+            ],
+            "unvisited": [
+                {"id": "s8", "country": "ESP", "city": "Madrid", "tables": 1, "opens": None},
+                {"id": "s9", "country": "ESP", "city": "Sevilla", "tables": 1, "opens": None},
+            ],
+            "unplanned": ["s4"],
+        },
+        None,
+    ]
+
+    args = ["report", str(root), "--mission", "aaa-2020", "--lang", "es", "-q"]
+    assert cli.main([*args, "--format", "json", "-o", str(tmp_path / "r.json")]) == 0
+    context = json.loads((tmp_path / "r.json").read_text(encoding="utf-8"))
+    assert context["plan"] == {
+        "planned": "5",
+        "observed": "3",
+        "visits": "3",
+        "share": "60\u00a0%",
+        "countries": [
+            {
+                "code": "ESP",
+                "name": "España",
+                "observed": "1",
+                "planned": "3",
+                "cities": [
+                    {"city": "Madrid", "observed": "1", "planned": "2"},
+                    {"city": "Sevilla", "observed": "0", "planned": "1"},
+                ],
+            },
+            {
+                "code": "USA",
+                "name": "Estados Unidos",
+                "observed": "2",
+                "planned": "2",
+                "cities": [
+                    {"city": "Houston", "observed": "1", "planned": "1"},
+                    {"city": "Miami", "observed": "1", "planned": "1"},
+                ],
+            },
+        ],
+        "unvisited": [
+            {"place": "s8", "country": "España", "city": "Madrid"},
+            {"place": "s9", "country": "España", "city": "Sevilla"},
+        ],
+        "unplanned": ["s4"],
+    }
+    assert cli.main([*args, "-o", str(tmp_path / "r.html")]) == 0
+    html = (tmp_path / "r.html").read_text(encoding="utf-8")
+    text = re.sub(r"[ \t\n]+", " ", re.sub(r"<[^>]+>", " ", html))
+    assert (
+        "Los observadores visitaron 3 de los 5 locales de votación previstos (60\u00a0%)." in text
+    )
+    assert "Locales de votación previstos sin visita (2)" in text
+    assert "s9 España Sevilla" in text
+    # A mission without a plan has no such section.
+    assert (
+        cli.main(
+            ["report", str(root), "--mission", "bbb-2021", "-q", "-o", str(tmp_path / "b.html")]
+        )
+        == 0
+    )
+    assert 'id="plan"' not in (tmp_path / "b.html").read_text(encoding="utf-8")

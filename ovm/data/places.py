@@ -150,11 +150,8 @@ class PlanCoverage:
     by_city: tuple[AreaCoverage, ...]
     unvisited: tuple[PlannedPlace, ...]
     unplanned: tuple[str, ...]
-
-    @property
-    def share(self) -> float:
-        """Observed places as a share of planned ones (0 with no plan)."""
-        return self.observed / self.planned if self.planned else 0.0
+    share: float
+    """Observed places as a share of planned ones (0 with no plan)."""
 
 
 def plan_coverage(observations: Observations, mission_id: str) -> PlanCoverage | None:
@@ -182,10 +179,12 @@ def plan_coverage(observations: Observations, mission_id: str) -> PlanCoverage |
             for (c, city), ps in sorted(groups.items(), key=lambda kv: (kv[0][0], kv[0][1] or ""))
         )
 
+    observed = sum(1 for p in mission.places if p.id in visited)
     return PlanCoverage(
         mission=mission_id,
         planned=len(mission.places),
-        observed=sum(1 for p in mission.places if p.id in visited),
+        observed=observed,
+        share=observed / len(mission.places),
         visits=sum(n for s, n in visited.items() if s in planned_ids),
         by_country=areas(lambda p: (p.country, None)),
         by_city=areas(lambda p: (p.country, p.city)),

@@ -33,6 +33,7 @@ from ovm.scoring.results import Finding, InputValue, NodeScore, Scorecard, Score
 if TYPE_CHECKING:
     from ovm.comparison.cohort import Comparison
     from ovm.comparison.sensitivity import Sensitivity
+    from ovm.data.places import PlanCoverage
     from ovm.pipeline import Run
 
 Context = dict[str, Any]
@@ -1377,6 +1378,7 @@ def mission_context(
     ctx["findings"] = sorted(
         (b.finding(f, None) for f in card.findings), key=lambda f: order.get(f["severity"], 3)
     )
+    ctx["plan"] = _plan(b, card.coverage)
     ctx["notes"] = [b.note(n) for n in card.notes]
     ctx["notes_total"] = str(card.notes_total)
     ctx["notes_shown"] = str(len(card.notes))
@@ -1389,6 +1391,55 @@ def mission_context(
     ctx["quality"] = b.quality([card], list_info=True)
     ctx["methodology"] = b.methodology(comparison)
     return ctx
+
+
+def _plan(b: _Builder, cov: PlanCoverage | None) -> dict[str, Any] | None:
+    """The mission's coverage of its planned places, as the scorecard holds it (None: no plan)."""
+    if cov is None:
+        return None
+    from ovm.data.plan import country_label
+
+    def country(code: str) -> str:
+        name = country_name(code, b.lang)
+        return country_label(code, b.lang) if name == code else name
+
+    def count(n: int) -> str:
+        return format_number(n, b.lang, 0)
+
+    cities: dict[str, list[dict[str, str]]] = {}
+    for a in cov.by_city:
+        cities.setdefault(a.country, []).append(
+            {
+                "city": a.city or b.t("plan_no_city"),
+                "observed": count(a.observed),
+                "planned": count(a.planned),
+            }
+        )
+    return {
+        "planned": count(cov.planned),
+        "observed": count(cov.observed),
+        "visits": count(cov.visits),
+        "share": b.pct(cov.share),
+        "countries": [
+            {
+                "code": a.country,
+                "name": country(a.country),
+                "observed": count(a.observed),
+                "planned": count(a.planned),
+                "cities": cities.get(a.country, []),
+            }
+            for a in cov.by_country
+        ],
+        "unvisited": [
+            {
+                "place": p.id,
+                "country": country(p.country),
+                "city": p.city or b.t("plan_no_city"),
+            }
+            for p in cov.unvisited
+        ],
+        "unplanned": list(cov.unplanned),
+    }
 
 
 def _maybe_text(b: _Builder, key: str, value: Any) -> str:

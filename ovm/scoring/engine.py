@@ -28,6 +28,7 @@ import numpy as np
 import numpy.typing as npt
 
 from ovm.data.observations import Datum, Mission, Observations, parse_number
+from ovm.data.places import plan_coverage
 from ovm.indicators.checklist import ChecklistIndicator
 from ovm.indicators.registry import kind_of
 from ovm.indicators.scoring import NodeScorer, Outcome, Plan, Replication
@@ -718,6 +719,7 @@ def _score(
                 simulated=bool(ms and ms.simulated),
                 notes=tuple(ms.notes) if ms else (),
                 notes_total=ms.notes_total if ms else 0,
+                coverage=plan_coverage(observations, m.id),
             )
         )
         if progress is not None:

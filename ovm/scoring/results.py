@@ -8,6 +8,7 @@ from typing import Any, Literal
 from pydantic import Field
 
 from ovm.data.observations import Provenance
+from ovm.data.places import PlanCoverage
 from ovm.data.reader import FileReport
 from ovm.frozen import FrozenMap, FrozenModel, ReadOnlyMap
 
@@ -127,6 +128,8 @@ class Scorecard(FrozenModel):
     simulated: bool = False
     notes: tuple[SiteNote, ...] = ()
     notes_total: int = 0
+    coverage: PlanCoverage | None = None
+    """The places observed of those the mission planned (None without a plan)."""
 
     def node(self, node_id: str) -> NodeScore:
         """The score of a node (``overall`` included); KeyError if none."""
