@@ -5,8 +5,8 @@
 each aggregate rated 1 (best) to 7 (worst) by inclusive integer ranges; the status from the mean
 of the two ratings is the headline. No inverted scale, no repeated item, no stretched band.
 
-The entities and their scores are synthetic (each borrows a country code only because a
-mission needs a valid one). Each one's items are spread as evenly
+The entities and their scores are synthetic: each is an assessment of an entity of its own
+(no ISO code) over the period 2025, not an election. Each one's items are spread as evenly
 as their total allows; the expected aggregates, ratings and statuses below are worked out by
 hand from the totals and the index's published ranges, not by the code under test.
 """
@@ -78,15 +78,6 @@ RANKING = [
 ]
 
 
-CODES = dict(
-    zip(
-        DATA,
-        ("ARG", "BOL", "CHL", "COL", "CRI", "ECU", "MEX", "PER", "PRY", "URY", "VEN"),
-        strict=True,
-    )
-)
-
-
 def spread(total: int, items: list[str]) -> dict[str, int]:
     """``total`` points over the items, as evenly as possible, the first items getting more."""
     base, extra = divmod(total, len(items))
@@ -100,9 +91,9 @@ def missions() -> list[dict[str, object]]:
         out.append(
             {
                 "id": mid,
-                "country": CODES[mid],
+                "entity": mid.upper(),
                 "name": f"Entity {mid.upper()}",
-                "election": {"type": "annual-assessment", "date": "2025-12-31"},
+                "period": 2025,
                 "answers": {
                     item: {"value": str(v), "source": "synthetic"} for item, v in points.items()
                 },
@@ -247,3 +238,80 @@ def test_the_report_draws_each_node_on_its_own_scale(
     assert notes == ["-4–40", "0–60", "1–7"]
     # Points of the overall lost mean nothing when the overall is a status.
     assert 'id="drags"' not in html
+
+
+def test_an_assessment_names_its_entity_and_period_instead_of_a_country_and_election(
+    workspace: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    data = json.loads(run(["score", str(workspace), "-q"], capsys))
+    info = next(c["mission"] for c in data["scorecards"] if c["mission"]["id"] == "xag")
+    assert info == {
+        "id": "xag",
+        "country": None,
+        "name": "Entity XAG",
+        "entity": "XAG",
+        "period": "2025",
+        "election_type": "period",
+        "election_date": "2025-12-31",
+        "round": 1,
+        "region": None,
+    }
+
+
+def test_trends_and_previous_assessments_follow_the_entity_not_the_country_code(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    shutil.copy(HERE / "rubric.yaml", tmp_path / "rubric.yaml")
+    base = {m["id"]: m for m in missions()}
+    rows = []
+    # Two entities share a country code; one of them is assessed in two periods.
+    for mid, entity, period, like in (
+        ("one-2024", "ONE", "2024", "xab"),
+        ("one-2025", "ONE", "2025-06", "xaa"),
+        ("two-2025", "TWO", "2025", "xah"),
+    ):
+        rows.append({**base[like], "id": mid, "entity": entity, "country": "ARG", "period": period})
+    (tmp_path / "missions.yaml").write_text(
+        yaml.safe_dump({"missions": rows}, sort_keys=False), encoding="utf-8"
+    )
+    (tmp_path / "ovm.yaml").write_text(
+        "rubric: rubric.yaml\nmissions: missions.yaml\n", encoding="utf-8"
+    )
+    data = json.loads(run(["compare", str(tmp_path), "-q"], capsys))
+    # The status, 1.5 then 1.0: the month's last day orders the 2025-06 assessment.
+    assert data["trends"] == {"ONE": [["one-2024", 1.5], ["one-2025", 1.0]]}
+    dates = {
+        c["mission"]["id"]: c["mission"]["election_date"] for c in data["scores"]["scorecards"]
+    }
+    assert dates == {"one-2024": "2024-12-31", "one-2025": "2025-06-30", "two-2025": "2025-12-31"}
+
+
+@pytest.mark.parametrize(
+    ("mission", "message"),
+    [
+        (
+            "{id: a, name: A, period: 2025}",
+            "a mission needs a country (ISO 3166 alpha-3) or an entity id",
+        ),
+        (
+            "{id: a, name: A, entity: A, period: 20x5}",
+            "period '20x5' is not a year (2025) or a month (2025-06)",
+        ),
+        (
+            "{id: a, name: A, entity: A, period: 2025,"
+            " election: {type: general, date: 2025-01-01}}",
+            "give an election or a period, not both",
+        ),
+    ],
+)
+def test_an_assessment_without_entity_or_with_a_bad_period_is_refused_at_its_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], mission: str, message: str
+) -> None:
+    shutil.copy(HERE / "rubric.yaml", tmp_path / "rubric.yaml")
+    (tmp_path / "missions.yaml").write_text(f"missions:\n  - {mission}\n", encoding="utf-8")
+    (tmp_path / "ovm.yaml").write_text(
+        "rubric: rubric.yaml\nmissions: missions.yaml\n", encoding="utf-8"
+    )
+    assert main(["check", str(tmp_path)]) == 1
+    _out, err = capsys.readouterr()
+    assert f"missions.yaml:2:5 missions[0]: Value error, {message} [invalid-value]" in err

@@ -889,6 +889,7 @@ def _cohort_missions(st: _State, observations: Observations | None) -> list[Miss
             or Mission(
                 id=info.id,
                 country=info.country,
+                entity=info.entity,
                 name=info.name,
                 region=info.region,
                 election=Election(
@@ -1241,7 +1242,7 @@ def compare(
 
     by_country: dict[str, list[int]] = {}
     for i, card in enumerate(st.cards):
-        by_country.setdefault(card.mission.country, []).append(i)
+        by_country.setdefault(card.mission.key, []).append(i)
     trends = {}
     for country in sorted(by_country):
         idx = by_country[country]

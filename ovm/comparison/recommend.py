@@ -311,7 +311,7 @@ def recommend(
                 **best_vals,
             }
             if "country" in wanted:
-                values["country"] = country_name(info.country, lang)
+                values["country"] = country_name(info.country or info.key, lang)
             if "score" in wanted:
                 values["score"] = _fmt(ns.score, lang=lang)
             if "value" in wanted:

@@ -18,6 +18,7 @@ from pydantic import (
     Field,
     StringConstraints,
     ValidationError,
+    model_validator,
 )
 
 from ovm.data.plan import PlannedPlace, country_problem, place_issues
@@ -148,8 +149,27 @@ def _iso_country(code: str) -> str:
     return code
 
 
+def _period_end(period: str) -> dt.date:
+    """The last day of a period written ``YYYY`` or ``YYYY-MM``."""
+    year, _, month = period.partition("-")
+    if not month:
+        return dt.date(int(year), 12, 31)
+    first_of_next = dt.date(int(year) + int(month) // 12, int(month) % 12 + 1, 1)
+    return first_of_next - dt.timedelta(days=1)
+
+
+_PERIOD = re.compile(r"^\d{4}(-(0[1-9]|1[0-2]))?$")
+
+
 class Mission(_Model):
-    """One observed election in one country, with its mission-level data.
+    """One observed election in one country, with its mission-level data; or one assessment
+    of an entity over a period (an annual index of countries and territories).
+
+    An assessment names a ``period`` (``2025``, or ``2025-06``) instead of an ``election``
+    (it then stands for an election of type ``period`` on the period's last day, which orders
+    it) and may name an ``entity`` of its own instead of, or beside, an ISO ``country`` code:
+    a territory without a code, or two entities sharing one. The previous assessment is the
+    latest earlier one of the same entity (else country).
 
     ``voting_abroad`` and ``places`` (the polling places the mission plans to observe) check
     and describe the observation; they are not scored data, so they stay out of the data
@@ -157,7 +177,11 @@ class Mission(_Model):
     """
 
     id: Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9_.-]*$")]
-    country: Annotated[str, AfterValidator(_iso_country)]
+    country: Annotated[str, AfterValidator(_iso_country)] | None = None
+    entity: Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")] | None = (
+        Field(default=None, exclude_if=lambda v: v is None)
+    )
+    period: str | None = Field(default=None, exclude_if=lambda v: v is None)
     name: dict[str, str] | str
     election: Election
     region: str | None = None
@@ -168,6 +192,30 @@ class Mission(_Model):
     follow_up: tuple[PastRecommendation, ...] = ()
     voting_abroad: VotingPeriod | None = Field(default=None, exclude=True)
     places: tuple[PlannedPlace, ...] = Field(default=(), exclude=True)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _assessment(cls, data: Any) -> Any:
+        """A period stands for its election; an entity may stand for the country."""
+        if not isinstance(data, dict):
+            return data
+        if data.get("country") is None and data.get("entity") is None:
+            raise ValueError("a mission needs a country (ISO 3166 alpha-3) or an entity id")
+        period = data.get("period")
+        if period is None:
+            return data
+        if "election" in data:
+            raise ValueError("give an election or a period, not both")
+        text = str(period)
+        if not _PERIOD.match(text):
+            raise ValueError(f"period {text!r} is not a year (2025) or a month (2025-06)")
+        return {**data, "period": text, "election": {"type": "period", "date": _period_end(text)}}
+
+    @property
+    def key(self) -> str:
+        """What links a mission to its previous one and to its trend: the entity, else the
+        country."""
+        return self.entity or self.country or self.id
 
     def voting_days(self) -> tuple[dt.date, dt.date]:
         """The first and last day of voting abroad: ``voting_abroad``, else the week up to
@@ -647,14 +695,15 @@ def _check_follow_up(doc: YamlDoc, missions: list[Mission], seen: dict[str, int]
 
 
 def previous_mission(mission: Mission, missions: Iterable[Mission]) -> Mission | None:
-    """The mission's declared previous mission, else the latest earlier one in the same country."""
+    """The mission's declared previous mission, else the latest earlier one of the same entity
+    (or country, see :attr:`Mission.key`)."""
     pool = list(missions)
     if mission.previous:
         return next((m for m in pool if m.id == mission.previous), None)
     earlier = [
         m
         for m in pool
-        if m.country == mission.country
+        if m.key == mission.key
         and (m.election.date, m.election.round) < (mission.election.date, mission.election.round)
     ]
     return max(earlier, key=lambda m: (m.election.date, m.election.round), default=None)

@@ -158,7 +158,7 @@ def build_template(
         for r, m in enumerate(missions, start=2):
             cell = ws.cell(row=r, column=1, value=safe_cell(m.id))
             cell.comment = comment(
-                f"{m.title(langs[0])}\n{m.country}, {m.election.type} "
+                f"{m.title(langs[0])}\n{m.key}, {m.election.type} "
                 f"{m.election.date.isoformat()}, round {m.election.round}"
             )
         ws.freeze_panes = "B2"

@@ -281,8 +281,9 @@ class _Builder:
         return {
             "id": m.id,
             "name": text_label(m.name, self.lang),
-            "country": m.country,
-            "country_name": country_name(m.country, self.lang),
+            "country": m.country or m.entity,
+            # An entity without a country code is named by its own id.
+            "country_name": country_name(m.country or m.key, self.lang),
             "date": m.election_date.isoformat(),
             "year": str(m.election_date.year),
             "election": (
@@ -1198,7 +1199,7 @@ def _trends(
         if len(scored) >= 2:
             delta = scored[-1] - scored[0]
             change = ("+" if delta >= 0.05 else "") + b.num(delta)
-        country = index[pts[0][0]].mission.country
+        country = index[pts[0][0]].mission.key
         out.append(
             {
                 "key": key,

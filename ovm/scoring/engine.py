@@ -585,6 +585,8 @@ def _mission_info(m: Mission) -> MissionInfo:
         id=m.id,
         country=m.country,
         name=m.name,
+        entity=m.entity,
+        period=m.period,
         election_type=m.election.type,
         election_date=m.election.date,
         round=m.election.round,

@@ -108,9 +108,18 @@ class NodeScore(FrozenModel):
 class MissionInfo(FrozenModel):
     """The mission a scorecard is about."""
 
+    @property
+    def key(self) -> str:
+        """The entity, else the country: what a trend follows across missions."""
+        return self.entity or self.country or self.id
+
     id: str
-    country: str
+    country: str | None
     name: ReadOnlyMap[str, str] | str
+    entity: str | None = Field(default=None, exclude_if=lambda v: v is None)
+    """The entity assessed, when the mission names one of its own (see ``Mission``)."""
+    period: str | None = Field(default=None, exclude_if=lambda v: v is None)
+    """The period assessed, for an assessment without an election."""
     election_type: str
     election_date: dt.date
     round: int
