@@ -280,6 +280,10 @@ CATALOGUE: _M = {
         "en": "the value is the score (kept within 0–100)",
         "es": "el valor es la puntuación (limitada a 0–100)",
     },
+    "rule_identity_scale": {
+        "en": "the value is the score (kept within {low}–{high})",
+        "es": "el valor es la puntuación (limitada a {low}–{high})",
+    },
     "rule_goalposts": {
         "en": "{worst} scores 0 and {best} scores 100, linear in between",
         "es": "{worst} puntúa 0 y {best} puntúa 100, lineal entre ambos",

@@ -315,3 +315,52 @@ def test_an_assessment_without_entity_or_with_a_bad_period_is_refused_at_its_lin
     assert main(["check", str(tmp_path)]) == 1
     _out, err = capsys.readouterr()
     assert f"missions.yaml:2:5 missions[0]: Value error, {message} [invalid-value]" in err
+
+
+SCALED_IDENTITY = """\
+ovm_rubric: 1
+id: scaled
+version: "1"
+title: {en: Scaled}
+languages: [en]
+variables:
+  - {name: margin, labels: {en: Margin}, unit: points, source: statistics}
+families:
+  - id: f
+    labels: {en: F}
+    scale: {min: -4, max: 4}
+    children:
+      - id: f.margin
+        kind: quantitative
+        labels: {en: Margin}
+        source: statistics
+        formula: margin
+        rule: {type: identity}
+        scale: {min: -4, max: 4}
+"""
+
+
+def test_an_identity_keeps_the_value_within_its_nodes_scale_negatives_included(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "rubric.yaml").write_text(SCALED_IDENTITY, encoding="utf-8")
+    (tmp_path / "missions.yaml").write_text(
+        "missions:\n"
+        + "".join(
+            f"  - {{id: {m}, entity: {m.upper()}, name: {m}, period: 2025,"
+            f" values: {{margin: {v}}}}}\n"
+            for m, v in (("a", -2.5), ("b", 9), ("c", -7))
+        ),
+        encoding="utf-8",
+    )
+    (tmp_path / "ovm.yaml").write_text(
+        "rubric: rubric.yaml\nmissions: missions.yaml\n", encoding="utf-8"
+    )
+    data = json.loads(run(["score", str(tmp_path), "-q"], capsys))
+    got = {
+        c["mission"]["id"]: (c["nodes"][1]["value"], c["nodes"][1]["score"], c["nodes"][0]["score"])
+        for c in data["scorecards"]
+    }
+    assert got == {"a": (-2.5, -2.5, -2.5), "b": (9, 4, 4), "c": (-7, -4, -4)}
+    rule = data["scorecards"][0]["nodes"][1]["explanation"]["rule"]
+    assert rule == "identity (value is the score, clipped to -4-4)"

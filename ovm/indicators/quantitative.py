@@ -11,7 +11,7 @@ import numpy as np
 
 from ovm.errors import Issue
 from ovm.indicators._common import IndicatorBase, NonEmpty
-from ovm.indicators.registry import KindUnit, register_kind
+from ovm.indicators.registry import KindUnit, RuleBase, register_kind
 from ovm.indicators.rules import Rule
 from ovm.indicators.scoring import (
     MissionView,
@@ -48,6 +48,11 @@ class QuantitativeIndicator(IndicatorBase):
     def expression(self) -> Expr:
         """The parsed formula."""
         return parsed(self.formula)
+
+    def scaled_rule(self) -> RuleBase:
+        """The rule on the node's scale (an identity keeps values within it)."""
+        scale = self.scale_or_default
+        return self.rule.on_scale(scale.min, scale.max)
 
 
 @node_check("formula-syntax", "unknown-variable")
@@ -102,13 +107,13 @@ class QuantitativeKind(KindUnit[QuantitativeIndicator]):
 
     def explain(self, node: QuantitativeIndicator) -> str:
         """The rule."""
-        return node.rule.explain()
+        return node.scaled_rule().explain()
 
     def describe(
         self, node: QuantitativeIndicator, lang: str, rubric: Rubric, *, with_formula: bool = True
     ) -> str:
         """The rule (the formula is shown apart, as code)."""
-        return node.rule.describe(lang)
+        return node.scaled_rule().describe(lang)
 
     def formula_text(self, node: QuantitativeIndicator, lang: str) -> str | None:
         """The formula as written."""
@@ -127,6 +132,7 @@ class QuantitativeScorer(NodeScorer):
     def __init__(self, node: QuantitativeIndicator, rule: str, sources: Sequence[Source]) -> None:
         self.node = node
         self.rule = rule
+        self.scored = node.scaled_rule()
         self.sources = tuple(sources)
         self.expr = node.expression()
 
@@ -166,7 +172,7 @@ class QuantitativeScorer(NodeScorer):
             return Outcome("missing", None, None, 0.0, explain())
         if node.rule.cohort:
             return Outcome("pending", None, raw, 0.0, explain(raw))
-        s = float(node.rule.apply(np.array([raw]))[0])
+        s = float(self.scored.apply(np.array([raw]))[0])
         if math.isnan(s):
             m.finding(
                 "value-outside-bands",
@@ -209,7 +215,7 @@ class QuantitativeScorer(NodeScorer):
             raw = raw[has[picked_at]]
             if not has.any():
                 return None
-        return Replicates(has, self.node.rule.apply(raw))
+        return Replicates(has, self.scored.apply(raw))
 
 
 register_kind(QuantitativeKind())

@@ -83,6 +83,11 @@ class RuleBase(Frozen):
         # fmin/fmax skip what is not scored; NaN only where nothing in the interval is.
         return np.fmin.reduce(found, axis=0), np.fmax.reduce(found, axis=0)
 
+    def on_scale(self, low: float, high: float) -> RuleBase:
+        """The rule for a node whose scores run from ``low`` to ``high`` (its scale); rules
+        that give scores on 0-100 whatever the node stay as they are."""
+        return self
+
     def explain(self) -> str:
         """The rule as a scorecard's explanation records it (fixed English)."""
         raise NotImplementedError

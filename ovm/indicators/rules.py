@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from typing import Annotated, Any, ClassVar, Literal
 
 import numpy as np
-from pydantic import Field
+from pydantic import Field, PrivateAttr
 
 from ovm.errors import Issue
 from ovm.indicators._common import Frozen, Score
@@ -24,22 +24,36 @@ Direction = Literal["higher", "lower"]
 
 
 class Identity(RuleBase):
-    """The value is already a score on 0-100 (clipped)."""
+    """The value is already a score: kept within its node's scale (0-100 by default)."""
 
     type: Literal["identity"]
+    _low: float = PrivateAttr(default=0.0)
+    _high: float = PrivateAttr(default=100.0)
+
+    def on_scale(self, low: float, high: float) -> Identity:
+        """The identity kept within ``low``-``high`` (negative values stay where it allows)."""
+        if (low, high) == (self._low, self._high):
+            return self
+        out = self.model_copy()
+        out._low, out._high = low, high
+        return out
 
     def apply(self, values: Array) -> Array:
-        """The values clipped to 0-100."""
-        clipped: Array = np.clip(np.asarray(values, dtype=float), 0.0, 100.0)
+        """The values clipped to the scale."""
+        clipped: Array = np.clip(np.asarray(values, dtype=float), self._low, self._high)
         return clipped
 
     def explain(self) -> str:
         """One-line description for explanations."""
-        return "identity (value is the score, clipped to 0-100)"
+        return f"identity (value is the score, clipped to {self._low:g}-{self._high:g})"
 
     def text(self, lang: str) -> str:
         """The rule for a reader."""
-        return say("rule_identity", lang)
+        if (self._low, self._high) == (0.0, 100.0):
+            return say("rule_identity", lang)
+        return say(
+            "rule_identity_scale", lang, low=number(self._low, lang), high=number(self._high, lang)
+        )
 
 
 class Goalposts(RuleBase):
