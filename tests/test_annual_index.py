@@ -364,3 +364,36 @@ def test_an_identity_keeps_the_value_within_its_nodes_scale_negatives_included(
     assert got == {"a": (-2.5, -2.5, -2.5), "b": (9, 4, 4), "c": (-7, -4, -4)}
     rule = data["scorecards"][0]["nodes"][1]["explanation"]["rule"]
     assert rule == "identity (value is the score, clipped to -4-4)"
+
+
+def test_the_comparative_family_measures_gaps_in_the_targets_direction_and_scale(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    rubric = (HERE / "rubric.yaml").read_text(encoding="utf-8") + (
+        "  - id: relative\n"
+        "    labels: {en: Relative}\n"
+        "    contributes: false\n"
+        "    children:\n"
+        "      - {id: relative.gap, kind: comparative, labels: {en: Gap to the best status},\n"
+        "         source: analyst, measure: distance_to_best, target: status}\n"
+    )
+    (tmp_path / "rubric.yaml").write_text(rubric, encoding="utf-8")
+    chosen = [m for m in missions() if m["id"] in ("xaa", "xad", "xah")]
+    (tmp_path / "missions.yaml").write_text(
+        yaml.safe_dump({"missions": chosen}, sort_keys=False), encoding="utf-8"
+    )
+    (tmp_path / "ovm.yaml").write_text(
+        "rubric: rubric.yaml\nmissions: missions.yaml\n", encoding="utf-8"
+    )
+    data = json.loads(run(["compare", str(tmp_path), "-q"], capsys))
+    gap = {
+        c["mission"]["id"]: next(n for n in c["nodes"] if n["node"] == "relative.gap")
+        for c in data["scores"]["scorecards"]
+    }
+    # The best status is the lowest, 1.0 (xaa); a gap of 2.5 (xad) or 6 (xah) on a scale of
+    # 6 points is 2.5/6 or all of it: 100 minus that share in points.
+    assert {m: (g["value"], g["score"]) for m, g in gap.items()} == {
+        "xaa": (0.0, 100.0),
+        "xad": (pytest.approx(250 / 6), pytest.approx(100 - 250 / 6)),
+        "xah": (100.0, 0.0),
+    }

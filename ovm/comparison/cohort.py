@@ -930,6 +930,15 @@ def _comparative(
     scored = [
         (j, t.score) for j, t in enumerate(target) if t.status == "scored" and t.score is not None
     ]
+    # Gaps and changes in the target's direction, in points of a 0-100 scale.
+    scale = st.rubric.scale_of(node.target)
+
+    def points(delta: float) -> float:
+        if scale.is_default():
+            return delta
+        # + 0.0: no gap is 0, not -0 where lower is better.
+        return scale.sign * delta * 100.0 / (scale.max - scale.min) + 0.0
+
     for i, template in enumerate(cells):
         status: NodeStatus
         score: float | None = None
@@ -942,9 +951,9 @@ def _comparative(
             if not scored or own is None:
                 status = _absent(target[i])
             else:
-                j_best, best = max(scored, key=lambda t: (t[1], -t[0]))
+                j_best, best = max(scored, key=lambda t: (scale.sign * t[1], -t[0]))
                 inputs += (_node_input(f"{node.target}@{st.mids[j_best]}", target[j_best]),)
-                value = best - own
+                value = points(best - own)
                 score, status, coverage = float(np.clip(100.0 - value, 0.0, 100.0)), "scored", 1.0
         elif node.measure == "change_since_previous":
             gp = node.rule or Goalposts(type="goalposts", low=-20.0, high=20.0)
@@ -969,7 +978,7 @@ def _comparative(
                 if own is None or then is None:
                     status = "missing"
                 else:
-                    value = own - then
+                    value = points(own - then)
                     score = float(gp.apply(np.array([value]))[0])
                     status, coverage = "scored", 1.0
         else:
