@@ -397,3 +397,13 @@ def test_the_comparative_family_measures_gaps_in_the_targets_direction_and_scale
         "xad": (pytest.approx(250 / 6), pytest.approx(100 - 250 / 6)),
         "xah": (100.0, 0.0),
     }
+
+
+def test_the_rubric_schema_lists_every_new_field(capsys: pytest.CaptureFixture[str]) -> None:
+    schema = json.loads(run(["schema", "rubric"], capsys))
+    defs = schema["$defs"]
+    assert "headline" in schema["properties"]
+    assert set(defs["Scale"]["properties"]) == {"min", "max", "better", "integer"}
+    assert {"from", "to", "rating"} <= set(defs["Band"]["properties"])
+    assert {"formula", "scale", "subtracts"} <= set(defs["Group"]["properties"])
+    assert {"scale", "subtracts"} <= set(defs["LevelsIndicator"]["properties"])
