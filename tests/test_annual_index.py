@@ -21,6 +21,7 @@ from pathlib import Path
 import pytest
 import yaml
 
+from ovm import check_rubric
 from ovm.cli.app import main
 
 HERE = Path(__file__).parent / "data" / "annual_index"
@@ -407,3 +408,49 @@ def test_the_rubric_schema_lists_every_new_field(capsys: pytest.CaptureFixture[s
     assert {"from", "to", "rating"} <= set(defs["Band"]["properties"])
     assert {"formula", "scale", "subtracts"} <= set(defs["Group"]["properties"])
     assert {"scale", "subtracts"} <= set(defs["LevelsIndicator"]["properties"])
+
+
+SMALL_SUM = """\
+ovm_rubric: 1
+id: small
+version: "1"
+title: {en: Small}
+languages: [en]
+families:
+  - id: f
+    labels: {en: F}
+    aggregation: sum
+    children:
+%s
+"""
+ITEM = """\
+      - id: f.%s
+        kind: levels
+        labels: {en: "%s"}
+        source: analyst
+        %s
+        levels:
+          - {key: "0", score: 0, descriptor: {en: "0"}}
+          - {key: "4", score: 4, descriptor: {en: "4"}}
+"""
+
+
+@pytest.mark.parametrize(
+    ("scale", "expected"),
+    [
+        # Three items of 0-4 reach 12 at most: within 0-100, nothing to warn of.
+        ("scale: {min: 0, max: 4}", []),
+        # On the default 0-100 scale three of them could reach 300.
+        (
+            "weight: 1",
+            [
+                "this sum reaches 0 to 300, beyond the 0-100 scale: declare it (scale: {min: 0, "
+                "max: 300}) so its bands, rankings and charts use that range"
+            ],
+        ),
+    ],
+)
+def test_a_sum_is_warned_of_only_when_it_can_leave_0_to_100(scale: str, expected: list) -> None:
+    text = SMALL_SUM % "".join(ITEM % (k, k, scale) for k in "abc")
+    _rubric, issues = check_rubric(text, file="small.yaml")
+    assert [i.message for i in issues if i.code == "unbounded-scale"] == expected
