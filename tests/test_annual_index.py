@@ -237,6 +237,10 @@ def test_the_report_draws_each_node_on_its_own_scale(
     # -2 on -4..40, 8 on 0..60, 6.5 on 1..7: the bar's share of its own scale.
     assert bars == ["4.55", "13.33", "91.67"]
     assert notes == ["-4–40", "0–60", "1–7"]
+    # Tones run from the worst band (tone-0) to the best: "Not free" is the worst status
+    # although its band is the last one listed, the scale being lower-is-better.
+    tones = re.findall(r'<span class="sc (tone-\d)"><b>[^<]*</b> <small>([^<]*)</small>', table)
+    assert tones == [("tone-0", "PR 7"), ("tone-1", "CL 6"), ("tone-0", "Not free")]
     # Points of the overall lost mean nothing when the overall is a status.
     assert 'id="drags"' not in html
 

@@ -219,6 +219,10 @@ class _Builder:
         n = len(self.bands(node_id))
         if band is None or n == 0:
             return "tone-none"
+        known = node_id == "overall" or node_id in self.rubric.nodes
+        if known and self.rubric.scale_of(node_id).better == "lower":
+            # Bands run from the lowest score: where lower is better the first is the best.
+            band = n - 1 - band
         step = TONES - 1 if n == 1 else round(band * (TONES - 1) / (n - 1))
         return f"tone-{min(TONES - 1, max(0, step))}"
 
