@@ -458,3 +458,36 @@ def test_a_sum_is_warned_of_only_when_it_can_leave_0_to_100(scale: str, expected
     text = SMALL_SUM % "".join(ITEM % (k, k, scale) for k in "abc")
     _rubric, issues = check_rubric(text, file="small.yaml")
     assert [i.message for i in issues if i.code == "unbounded-scale"] == expected
+
+
+def test_a_rubric_without_a_headline_has_no_overall_and_ranks_no_one_overall(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    rubric = (HERE / "rubric.yaml").read_text(encoding="utf-8")
+    (tmp_path / "rubric.yaml").write_text(
+        rubric.replace("headline: status\n", "headline: none\n"), encoding="utf-8"
+    )
+    chosen = [m for m in missions() if m["id"] in ("xaa", "xah")]
+    (tmp_path / "missions.yaml").write_text(
+        yaml.safe_dump({"missions": chosen}, sort_keys=False), encoding="utf-8"
+    )
+    (tmp_path / "ovm.yaml").write_text(
+        "rubric: rubric.yaml\nmissions: missions.yaml\n", encoding="utf-8"
+    )
+    data = json.loads(run(["compare", str(tmp_path), "-q"], capsys))
+    overall = [c["overall"] for c in data["scores"]["scorecards"]]
+    assert [(o["status"], o["score"], o["explanation"]["rule"]) for o in overall] == [
+        ("not_applicable", None, "no headline")
+    ] * 2
+    assert [(e["mission"], e["rank"]) for e in data["rankings"]["overall"]] == [
+        ("xaa", None),
+        ("xah", None),
+    ]
+    # The status still ranks, best first.
+    assert [(e["mission"], e["rank"]) for e in data["rankings"]["status"]] == [
+        ("xaa", 1),
+        ("xah", 2),
+    ]
+    out = tmp_path / "report.html"
+    run(["report", str(tmp_path), "-q", "-o", str(out)], capsys)
+    assert "Entity XAA" in out.read_text(encoding="utf-8")
