@@ -4,6 +4,7 @@ OData submissions) and KoboToolbox API v2 (asset data) that ovm uses. The server
 
 from __future__ import annotations
 
+import csv
 import json
 import threading
 import urllib.parse
@@ -314,3 +315,36 @@ def test_a_dropped_connection_is_retried_then_leaves_the_file_as_it_was(
     assert main(["pull", str(workspace)]) == 1
     assert "[connection-lost]" in capsys.readouterr().err
     assert (workspace / "pulled" / "odk.csv").read_bytes() == before
+
+
+def test_a_geopoint_and_a_photo_arrive_as_central_exports_them(
+    workspace: Path, server: tuple[Server, str]
+) -> None:
+    state, _ = server
+    sub = _odk_sub(1, "2020-05-01")
+    # The OData feed gives a geopoint as GeoJSON (longitude first) and a photo by file name.
+    sub["location"] = {
+        "type": "Point",
+        "coordinates": [-58.3816, -34.6037, 25.0],
+        "properties": {"accuracy": 4.5},
+    }
+    sub["results_photo"] = "1700000000000.jpg"
+    state.odk = [sub]
+    assert main(["pull", str(workspace), "-q"]) == 0
+    with (workspace / "pulled" / "odk.csv").open(encoding="utf-8", newline="") as fh:
+        (row,) = list(csv.DictReader(fh))
+    assert {k: v for k, v in row.items() if k.startswith(("location", "results"))} == {
+        "location-Latitude": "-34.6037",
+        "location-Longitude": "-58.3816",
+        "location-Altitude": "25.0",
+        "location-Accuracy": "4.5",
+        "results_photo": "1700000000000.jpg",
+    }
+    # No Kobo submission yet: its file is an empty export the workspace reads.
+    kobo = (workspace / "pulled" / "kobo.csv").read_text(encoding="utf-8")
+    visit = "mission,site_country,site_city,site,observer,visited_at"
+    assert kobo == f"{visit},_uuid,_submission_time,_validation_status\n"
+    ws = load_workspace(workspace)
+    assert [i.code for i in ws.warnings if "odk.csv" in i.file] == []
+    (report,) = [f for f in ws.observations.report.files if f.file.endswith("odk.csv")]
+    assert (report.rows_used, report.unmatched_columns) == (1, ())

@@ -208,11 +208,27 @@ def _flatten_odk(sub: Mapping[str, Any], prefix: str = "") -> dict[str, str]:
             for k, v in (value or {}).items():
                 if k in _ODK_SYSTEM:
                     out[_ODK_SYSTEM[k]] = "" if v is None else str(v)
+        elif isinstance(value, dict) and value.get("type") == "Point":
+            out.update(_geopoint(value, f"{prefix}{key}-"))
         elif isinstance(value, dict):
             out.update(_flatten_odk(value, f"{prefix}{key}-"))
         elif not key.startswith("@") and not key.startswith("__"):
             out[prefix + key] = "" if value is None else _cell(value)
     return out
+
+
+def _geopoint(point: Mapping[str, Any], prefix: str) -> dict[str, str]:
+    """A geopoint as Central's CSV export splits it: the OData feed gives GeoJSON, whose
+    coordinates are longitude, latitude and altitude, with the accuracy in its properties."""
+    coords = list(point.get("coordinates") or [])
+    props = point.get("properties") or {}
+    parts = {
+        "Latitude": coords[1] if len(coords) > 1 else None,
+        "Longitude": coords[0] if coords else None,
+        "Altitude": coords[2] if len(coords) > 2 else None,
+        "Accuracy": props.get("accuracy") if isinstance(props, dict) else None,
+    }
+    return {prefix + k: "" if v is None else str(v) for k, v in parts.items()}
 
 
 def _odata(client: _Client, src: PullSource, query: dict[str, str]) -> Iterator[dict[str, Any]]:
@@ -307,6 +323,7 @@ def _read(path: Path) -> tuple[list[str], list[dict[str, str]]]:
 
 def pull_source(root: Path, path: str, src: PullSource) -> PullResult:
     """Pull one server's new submissions into ``root / path``; the file is replaced atomically."""
+    from ovm.field.xlsform import VISIT_FIELDS
     from ovm.files import write_atomic
 
     target = root / path
@@ -332,6 +349,9 @@ def pull_source(root: Path, path: str, src: PullSource) -> PullResult:
         if state is not None and (r.get(review_col) or "") != state:
             r[review_col] = state
             changed += 1
+    if not header:
+        # Before the first submission arrives the file still reads as an empty export.
+        header = [*VISIT_FIELDS, id_col, time_col, review_col]
     # A new form version may add questions: new columns join the header, old rows stay blank.
     for r in rows:
         header += [k for k in r if k not in header]
