@@ -120,7 +120,7 @@ def test_placeholders_are_filled_in_both_languages(tmp_path: Path) -> None:
     fam_en = next(r for r in en if r.id == "rec.rights.family")
     fam_es = next(r for r in es if r.id == "rec.rights.family")
     assert fam_en.text == "B 2021: rights score 30.0 (Weak); registered abroad 2,000."
-    assert fam_es.text == "B 2021: puntaje de derechos 30,0 (Débil); inscritos 2\u202f000."
+    assert fam_es.text == "B 2021: puntaje de derechos 30,0 (Débil); inscritos 2.000."
     basis_es = next(r for r in es if r.id == "rec.basis")
     assert basis_es.text == "Elevar la base de Base legal."
     aaa = recommend(w.rubric, s.scorecard("aaa-2020"), lang="en")

@@ -7,8 +7,10 @@ import re
 from pathlib import Path
 
 import pytest
+from babel.numbers import NumberFormatError, parse_decimal
 
 import ovm
+from ovm import i18n
 from ovm.pipeline import Run, analyse
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -43,10 +45,12 @@ def test_a_checklist_variable_fills_its_placeholder_with_the_scored_statistic(ru
     assert "una fila de 224 minutos" in queue["es"].text
 
 
-def test_spanish_recommendations_use_spanish_numbers(run: Run) -> None:
-    decimal_point = re.compile(r"\d\.\d")
+@pytest.mark.parametrize("lang", [x for x in i18n.LANGUAGES if x != "en"])
+def test_recommendations_use_the_numbers_of_their_language(run: Run, lang: str) -> None:
+    number = re.compile(r"\d[\d.,\u00a0\u202f]*\d")
+    wrong = []
     for mission in run.missions:
-        for r in run.recommendations(mission, "es"):
+        for r in run.recommendations(mission, lang):
             # the sources after " — " or in parentheses are quoted as recorded
             ours = [
                 r.text,
@@ -55,7 +59,12 @@ def test_spanish_recommendations_use_spanish_numbers(run: Run) -> None:
                 *(e.split(" — ")[0] for e in r.evidence),
             ]
             for text in ours:
-                assert not decimal_point.search(text), text
+                for found in number.findall(text):
+                    try:
+                        parse_decimal(found, locale=lang, strict=True)
+                    except NumberFormatError:
+                        wrong.append((text, found))
+    assert wrong == []
 
 
 def test_markdown_of_recommendations_writes_gain_in_the_language(run: Run) -> None:

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 from ovm.countries import country_name
 from ovm.data.followup import FollowUp
 from ovm.data.observations import Datum, Mission, Provenance
-from ovm.i18n import format_number, gettext
+from ovm.i18n import format_number, format_percent, gettext
 from ovm.indicators import RecommendationTemplate
 from ovm.indicators.registry import kind_of
 from ovm.rubric.model import Group, Indicator, Rubric, pick
@@ -173,6 +173,8 @@ def _evidence(ns: NodeScore, node: Group | Indicator, lang: str) -> tuple[str, .
         shown = inp.value
         if inp.kind == "variable" and ex.formula == inp.name and isinstance(ns.value, float):
             shown = ns.value  # the statistic the rule scored (see _input_values)
+        if isinstance(shown, str) and inp.status == "value" and not isinstance(node, Group):
+            shown = kind_of(node).value_text(node, shown, lang).text  # an answer, in words
         val = (
             _fmt(shown, 2, lang) if inp.status == "value" else gettext(f"status_{inp.status}", lang)
         )
@@ -405,70 +407,44 @@ def to_markdown(
     recs: Sequence[Recommendation], fu: FollowUp | None, title: str, lang: str = "en"
 ) -> str:
     """Recommendations (and the follow-up table) as Markdown text."""
-    es = lang == "es"
-    lines = [f"# {'Recomendaciones' if es else 'Recommendations'}: {title}", ""]
+
+    def t(msgid: str, **params: object) -> str:
+        return gettext(msgid, lang, **params)
+
+    lines = [f"# {t('recommendations')}: {title}", ""]
     if not recs:
-        lines.append(
-            "Ninguna condición de recomendación se cumple."
-            if es
-            else "No recommendation condition holds."
-        )
+        lines.append(t("md_no_condition"))
     for i, r in enumerate(recs, 1):
-        to = gettext(f"to_{r.to}", lang)
-        prio = gettext(f"priority_{r.priority}", lang)
         lines.append(f"## {i}. {r.node_label}")
         lines.append("")
         lines.append(
-            f"*{'Destinatario' if es else 'To'}:* {to} · *{'Prioridad' if es else 'Priority'}:* "
-            f"{prio} · *{'Condición' if es else 'Condition'}:* {r.condition} · "
-            f"*{'Ganancia' if es else 'Gain'}:* {format_number(r.gain, lang, 2)} "
-            + (
-                "puntos del puntaje global al alcanzar el tramo siguiente"
-                if es
-                else "overall points if it reached the next band"
-            )
+            f"*{t('md_to')}:* {t(f'to_{r.to}')} · *{t('priority')}:* "
+            f"{t(f'priority_{r.priority}')} · *{t('md_condition')}:* {r.condition} · "
+            f"*{t('gain')}:* {t('md_gain_points', n=format_number(r.gain, lang, 2))}"
         )
         lines.append("")
         lines.append(_md_escape(r.text))
         lines.append("")
         if r.evidence:
-            lines.append(f"{'Evidencia' if es else 'Evidence'}:")
+            lines.append(f"{t('evidence')}:")
             lines += [f"- {_md_escape(e)}" for e in r.evidence]
             lines.append("")
         if r.best_practice:
-            lines.append(
-                f"{'Buena práctica' if es else 'Best practice'}: {_md_escape(r.best_practice)}"
-            )
+            lines.append(f"{t('best_practice')}: {_md_escape(r.best_practice)}")
             lines.append("")
     if fu is not None and fu.items:
-        lines += [
-            "",
-            "## "
-            + (
-                "Seguimiento de recomendaciones anteriores"
-                if es
-                else "Follow-up of earlier recommendations"
-            )
-            + f" ({fu.previous or '—'})",
-            "",
-        ]
-        lines.append(
-            "| id | " + ("texto | destinatario | estado" if es else "text | to | status") + " |"
-        )
+        lines += ["", f"## {t('follow_up')} ({fu.previous or '—'})", ""]
+        lines.append(f"| id | {t('md_text')} | {t('md_to')} | {t('status')} |")
         lines.append("|---|---|---|---|")
         for it in fu.items:
             text = it.text if isinstance(it.text, str) else pick(it.text, lang)
             lines.append(
                 f"| {_md_escape(it.id)} | {_md_escape(text)} | "
-                f"{gettext(f'to_{it.to}', lang)} | "
-                f"{gettext(f'followup_{it.status}', lang)} |"
+                f"{t(f'to_{it.to}')} | "
+                f"{t(f'followup_{it.status}')} |"
             )
         if fu.share is not None:
-            lines += [
-                "",
-                f"{'Implementadas' if es else 'Implemented'}: "
-                f"{gettext('percent', lang, n=format_number(fu.share, lang, 1))}",
-            ]
+            lines += ["", f"{t('md_implemented')}: {format_percent(fu.share / 100, lang, 1)}"]
     return "\n".join(lines).rstrip() + "\n"
 
 

@@ -723,7 +723,7 @@ def variable_rule(var: Variable) -> NumberRule:
     boolean = var.type == "boolean"
     return NumberRule(
         var.name,
-        var.unit,
+        var.unit_text(),
         whole=count,
         count=count,
         minimum=low,
@@ -741,7 +741,7 @@ def check_number(var: Variable, value: Any) -> tuple[str, str] | None:
         return (r.code, r.message) if r.status == "invalid" else None
     x = parse_number(value)
     if x is None:
-        return "invalid-number", f"{value!r} is not a number ({var.name}, {var.unit})"
+        return "invalid-number", f"{value!r} is not a number ({var.name}, {var.unit_text()})"
     return rule.problem(x)
 
 
@@ -753,7 +753,7 @@ def answer_choices(node: LevelsIndicator | AnswerIndicator) -> Choices:
 def variable_column(var: Variable, header: str | None = None) -> Column:
     """The column giving a variable's value for each mission."""
     return Column(
-        header or var.name, variable_rule(var), f"{var.name} ({var.unit})", target=var.name
+        header or var.name, variable_rule(var), f"{var.name} ({var.unit_text()})", target=var.name
     )
 
 

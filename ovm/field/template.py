@@ -55,7 +55,7 @@ def _bounds(var: Variable) -> tuple[float | None, float | None]:
 
 def _variable_note(var: Variable, langs: Sequence[str]) -> str:
     lines = [f"{pick(var.labels, lang)} ({lang})" for lang in langs]
-    lines.append(f"unit: {var.unit}; type: {var.type}")
+    lines.append(f"unit: {var.unit_text()}; type: {var.type}")
     lo, hi = _bounds(var)
     if var.type == "count":
         lines.append("whole number" + (f", at least {_num(lo)}" if lo else ", 0 or more"))
@@ -251,7 +251,7 @@ def _numeric_validation(ws: Any, col: int, var: Variable, last: int, dv_class: A
     dv.showErrorMessage = True
     dv.allow_blank = True
     dv.errorTitle = "ovm"
-    dv.error = f"{var.name}: {var.type} ({var.unit}); 'na' if not applicable"[:255]
+    dv.error = f"{var.name}: {var.type} ({var.unit_text()}); 'na' if not applicable"[:255]
     ws.add_data_validation(dv)
     letter = get_column_letter(col)
     dv.add(f"{letter}2:{letter}{last}")

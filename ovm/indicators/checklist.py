@@ -30,7 +30,7 @@ from ovm.indicators.scoring import (
     Replication,
     replicable,
 )
-from ovm.indicators.text import Wording, number, say, wording
+from ovm.indicators.text import Wording, percent, say, wording
 from ovm.indicators.validation import Document, RawNode, node_check, rubric_check, seq
 
 if TYPE_CHECKING:
@@ -301,7 +301,7 @@ class ChecklistKind(KindUnit[ChecklistIndicator]):
     def value_text(self, node: ChecklistIndicator, value: float | str, lang: str) -> Wording:
         """A share as a percentage; a statistic as a number."""
         if not node.numeric and not isinstance(value, str):
-            return Wording(say("percent", lang, n=number(value, lang)))
+            return Wording(percent(value, lang))
         return super().value_text(node, value, lang)
 
     def compile(self, node: ChecklistIndicator, plan: Plan) -> NodeScorer:

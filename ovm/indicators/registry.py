@@ -40,7 +40,7 @@ from pydantic import GetCoreSchemaHandler, GetJsonSchemaHandler
 from pydantic.json_schema import JsonSchemaValue
 from pydantic_core import CoreSchema, PydanticKnownError, core_schema
 
-from ovm.i18n import CATALOGUE
+from ovm import i18n
 from ovm.indicators._common import Frozen, IndicatorBase
 from ovm.indicators.scoring import Array, NodeScorer, Plan
 from ovm.indicators.text import Wording, number, pick, say
@@ -147,7 +147,7 @@ class KindUnit(Generic[M]):
     def label(self, lang: str) -> str:
         """The kind's name for a reader."""
         msgid = f"kind_{self.key}"
-        if msgid in CATALOGUE:
+        if i18n.has(msgid):
             return say(msgid, lang)
         return pick(self.names, lang) if self.names else self.key
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import NamedTuple
 
-from ovm.i18n import LANGUAGES, Translator, format_number
+from ovm.i18n import LANGUAGES, Translator, format_number, format_percent
 
 
 class Wording(NamedTuple):
@@ -21,19 +21,28 @@ class Wording(NamedTuple):
 
 def say(msgid: str, lang: str, **params: object) -> str:
     """The catalogue text of ``msgid`` in ``lang`` (English if the catalogue lacks ``lang``)."""
-    return Translator(lang if lang in LANGUAGES else "en")(msgid, **params)
+    return Translator(_lang(lang))(msgid, **params)
+
+
+def _lang(lang: str) -> str:
+    return lang if lang in LANGUAGES else "en"
+
+
+def _digits(x: float) -> int:
+    """Decimals a measured value needs: at most three, fewer as it grows."""
+    if float(x).is_integer():
+        return 0
+    return 1 if abs(x) >= 100 else 2 if abs(x) >= 1 else 3
 
 
 def number(x: float, lang: str) -> str:
     """A measured value: as many decimals as it needs, at most three, in ``lang``'s format."""
-    if float(x).is_integer():
-        return format_number(x, lang, 0)
-    digits = 1 if abs(x) >= 100 else 2 if abs(x) >= 1 else 3
-    text = format_number(x, lang, digits)
-    sep = say("decimal_separator", lang)
-    if sep in text:
-        text = text.rstrip("0").rstrip(sep)
-    return text
+    return format_number(x, _lang(lang), _digits(x), trim=True)
+
+
+def percent(x: float, lang: str) -> str:
+    """A value already in percent (12.5) written as a percentage in ``lang``: 12.5% or 12,5 %."""
+    return format_percent(x / 100, _lang(lang), _digits(x), trim=True)
 
 
 def pick(text: Mapping[str, str], lang: str, fallback: str = "en") -> str:

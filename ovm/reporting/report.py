@@ -23,10 +23,17 @@ import jinja2
 from ovm import __version__
 from ovm.countries import country_name
 from ovm.data.observations import Provenance
-from ovm.i18n import CATALOGUE, LANGUAGES, Translator, format_number, translator
+from ovm.i18n import (
+    LANGUAGES,
+    Translator,
+    decimal_separator,
+    format_number,
+    format_percent,
+    translator,
+)
 from ovm.indicators import DEFAULT_SCALE, Scale
 from ovm.indicators.registry import kind_of
-from ovm.indicators.text import Wording
+from ovm.indicators.text import Wording, number
 from ovm.rubric.model import Group, Indicator, Rubric
 from ovm.scoring.results import Finding, InputValue, NodeScore, Scorecard, ScoreSet, SiteNote
 
@@ -176,18 +183,11 @@ class _Builder:
     def pct(self, share: float | None, digits: int = 0) -> str:
         if share is None or not math.isfinite(share):
             return "—"
-        return self.t("percent", n=format_number(100 * share, self.lang, digits))
+        return format_percent(share, self.lang, digits)
 
     def value(self, x: float) -> str:
         """A measured value: as many decimals as it needs, at most three."""
-        if float(x).is_integer():
-            return format_number(x, self.lang, 0)
-        digits = 1 if abs(x) >= 100 else 2 if abs(x) >= 1 else 3
-        text = format_number(x, self.lang, digits)
-        sep = self.t("decimal_separator")
-        if sep in text:
-            text = text.rstrip("0").rstrip(sep)
-        return text
+        return number(x, self.lang)
 
     def span(self, lo: float, hi: float, digits: int = 1) -> str:
         return self.t("range", low=self.num(lo, digits), high=self.num(hi, digits))
@@ -303,6 +303,11 @@ class _Builder:
 
     # inputs and evidence
     def input_name(self, inp: InputValue) -> Label:
+        if "@" in inp.name:
+            # a comparative input: a node's score at another mission of the cohort
+            node_id, _, mission = inp.name.partition("@")
+            label = self.label(node_id)
+            return {**label, "text": f"{label['text']} ({mission})"}
         if inp.kind == "variable":
             try:
                 return text_label(self.rubric.variable(inp.name).labels, self.lang)
@@ -333,7 +338,7 @@ class _Builder:
         text = self.value(inp.value)
         if inp.kind == "variable":
             try:
-                unit = self.rubric.variable(inp.name).unit
+                unit = self.rubric.variable(inp.name).unit_text(self.lang)
             except KeyError:
                 unit = ""
             if unit:
@@ -412,7 +417,9 @@ class _Builder:
         if self.lang == "en" or not self.t.has(key):
             return _english(f.message, self.lang)
         wanted = {
-            name for _, name, _, _ in string.Formatter().parse(CATALOGUE[key][self.lang]) if name
+            name
+            for _, name, _, _ in string.Formatter().parse(self.t.text(key, params.get("n")))
+            if name
         }
         if not wanted <= set(params):
             # A finding recorded without the parts its text needs: say it as recorded.
@@ -572,7 +579,7 @@ class _Builder:
     def setting_text(self, value: Any) -> str:
         """A setting's value as text: numbers with the language's decimal separator, lists and
         mappings joined with a separator that does not clash with it."""
-        comma = format_number(0.5, self.lang, 1) == "0,5"
+        comma = decimal_separator(self.lang) == ","
         sep = "; " if comma else ", "
         if isinstance(value, list | tuple):
             return sep.join(self.setting_text(v) for v in value) or "—"
@@ -580,7 +587,7 @@ class _Builder:
             return sep.join(f"{k}: {self.setting_text(v)}" for k, v in value.items()) or "—"
         if isinstance(value, float):
             text = f"{value:g}"
-            return text.replace(".", ",") if comma else text
+            return text.replace(".", decimal_separator(self.lang))
         if value is None or value == "":
             return "—"
         return str(value)
@@ -609,7 +616,9 @@ class _Builder:
         files = [
             {
                 "file": self.file(f.file),
-                "kind": f.kind,
+                "kind": self.t(f"file_kind_{f.kind}")
+                if self.t.has(f"file_kind_{f.kind}")
+                else f.kind,
                 "read": str(f.rows_read),
                 "used": str(f.rows_used),
                 "rejected": str(f.rows_rejected),
@@ -1145,7 +1154,7 @@ def _sensitivity_notes(b: _Builder, sens: Sensitivity) -> list[Label]:
     notes = [
         t("sens_design"),
         t("sens_weights", range=b.t("plus_minus", n=b.pct(sens.weight_range))),
-        t("sens_sampling", confidence=b.pct(sens.confidence), draws=str(sens.draws)),
+        t("sens_sampling", confidence=b.pct(sens.confidence), n=sens.draws),
         t("sens_floor", floor=b.num(FLOOR, 0)),
         t("sens_zscore", mean=b.num(ZSCORE_SCALE[0], 0), sd=b.num(ZSCORE_SCALE[1], 0)),
         t("sens_comparative"),

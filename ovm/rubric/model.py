@@ -85,13 +85,20 @@ class Variable(Frozen):
     name: VarName
     labels: Text
     description: Text = Field(default_factory=dict)
-    unit: NonEmpty
+    unit: Text | NonEmpty
+    """The unit, in each of the rubric's languages (``{en: votes, es: votos}``) or one word."""
     type: VarType = "number"
     source: Source
     minimum: float | None = None
     maximum: float | None = None
     at_most: VarName | None = None
     from_sites: FromSites | None = None
+
+    def unit_text(self, lang: str = "en") -> str:
+        """The unit in ``lang`` (falls back to English)."""
+        if isinstance(self.unit, str):
+            return self.unit
+        return self.unit.get(lang) or self.unit.get("en") or next(iter(self.unit.values()), "")
 
 
 def _node_tag(value: Any) -> str:

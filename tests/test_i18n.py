@@ -1,0 +1,160 @@
+"""The gettext catalogues and the locale formats (CLDR through Babel)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import shutil
+import subprocess
+from io import BytesIO
+from pathlib import Path
+
+import pytest
+from babel.messages.pofile import read_po
+from hypothesis import given
+from hypothesis import strategies as st
+
+from ovm import i18n
+
+LOCALE = Path(__file__).resolve().parent.parent / "ovm" / "locale"
+TRANSLATED = [lang for lang in i18n.LANGUAGES if lang != "en"]
+
+
+def _names(text: str) -> set[str]:
+    return set(re.findall(r"(?<!\{)\{([a-z_]+)\}(?!\})", text))
+
+
+def _po(lang: str) -> dict[str, tuple[object, tuple[str, ...], bool]]:
+    """``msgctxt -> (msgid, translations, fuzzy)`` of one catalogue file as written."""
+    catalogue = read_po(BytesIO((LOCALE / f"{lang}.po").read_bytes()), locale=lang)
+    out = {}
+    for m in catalogue:
+        if m.context:
+            strings = m.string if isinstance(m.string, tuple | list) else (m.string,)
+            out[m.context] = (m.id, tuple(strings), m.fuzzy)
+    return out
+
+
+def test_every_language_has_a_catalogue_and_english_is_the_source() -> None:
+    assert i18n.LANGUAGES[0] == "en"
+    assert sorted(p.name for p in LOCALE.iterdir()) == sorted(
+        ["ovm.pot", *(f"{lang}.po" for lang in TRANSLATED)]
+    )
+    assert len(i18n.msgids()) > 300
+
+
+@pytest.mark.parametrize("lang", TRANSLATED)
+def test_every_text_is_translated_from_the_current_english(lang: str) -> None:
+    source = read_po(BytesIO((LOCALE / "ovm.pot").read_bytes()))
+    english = {m.context: m.id for m in source if m.context}
+    po = _po(lang)
+    assert set(po) == set(english)
+    stale = [k for k, (msgid, _, _) in po.items() if msgid != english[k]]
+    untranslated = [k for k, (_, strings, fuzzy) in po.items() if fuzzy or not all(strings)]
+    forms = len(i18n.plural_categories(lang))
+    wrong_forms = [
+        k
+        for k, (msgid, strings, _) in po.items()
+        if len(strings) != (forms if isinstance(msgid, tuple | list) else 1)
+    ]
+    assert (stale, untranslated, wrong_forms) == ([], [], [])
+
+
+@pytest.mark.parametrize("lang", TRANSLATED)
+def test_placeholders_are_the_same_in_every_form_and_language(lang: str) -> None:
+    differ = {}
+    for key in i18n.msgids():
+        english = i18n.messages("en")[key]
+        wanted = _names(english[-1])
+        forms = [*english, *i18n.messages(lang)[key]]
+        if any(_names(f) != wanted for f in forms):
+            differ[key] = [sorted(_names(f)) for f in forms]
+    assert differ == {}
+
+
+@pytest.mark.skipif(shutil.which("msgfmt") is None, reason="GNU gettext is not installed")
+@pytest.mark.parametrize("name", ["ovm.pot", *(f"{lang}.po" for lang in TRANSLATED)])
+def test_gnu_msgfmt_accepts_the_catalogues(name: str, tmp_path: Path) -> None:
+    done = subprocess.run(
+        ["msgfmt", "--check", "-o", str(tmp_path / "out.mo"), str(LOCALE / name)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert (done.returncode, done.stderr) == (0, "")
+
+
+@pytest.mark.parametrize(
+    ("lang", "counts"),
+    [
+        ("en", {0: "0 answers", 1: "1 answer", 2: "2 answers", 1_000_000: "1000000 answers"}),
+        ("es", {0: "0 respuestas", 1: "1 respuesta", 2: "2 respuestas"}),
+        ("fr", {0: "0 réponse", 1: "1 réponse", 2: "2 réponses"}),
+        ("pt", {0: "0 resposta", 1: "1 resposta", 2: "2 respostas"}),
+    ],
+)
+def test_plurals_follow_the_cldr_rules_of_the_language(lang: str, counts: dict[int, str]) -> None:
+    if lang not in i18n.LANGUAGES:
+        pytest.skip("fr and pt come with their catalogues")
+    t = i18n.translator(lang)
+    assert {n: t("answers_n", n=n) for n in counts} == counts
+    # a count written out as the language writes numbers picks the same form
+    assert t("answers_n", n=i18n.format_number(1, lang, 0)) == counts[1]
+
+
+@pytest.mark.parametrize(
+    ("x", "lang", "digits", "text"),
+    [
+        (84.7285, "en", 1, "84.7"),
+        (84.7285, "es", 1, "84,7"),
+        (1234.5, "en", 1, "1,234.5"),
+        (1234.5, "es", 1, "1.234,5"),
+        (1234.5, "fr", 1, "1\u202f234,5"),
+        (1234.5, "pt", 1, "1.234,5"),
+        (-0.01, "en", 1, "0.0"),
+        (-0.01, "fr", 1, "0,0"),
+        (-2.44, "es", 1, "-2,4"),
+        (2.675, "en", 2, "2.67"),
+    ],
+)
+def test_numbers_follow_the_language(x: float, lang: str, digits: int, text: str) -> None:
+    assert i18n.format_number(x, lang, digits) == text
+
+
+@pytest.mark.parametrize(
+    ("lang", "text"),
+    [("en", "12.3%"), ("es", "12,3\u00a0%"), ("fr", "12,3\u00a0%"), ("pt", "12,3%")],
+)
+def test_percentages_follow_the_language(lang: str, text: str) -> None:
+    assert i18n.format_percent(0.1234, lang, 1) == text
+
+
+@pytest.mark.parametrize(
+    ("lang", "text"),
+    [
+        ("en", "July 1, 2024"),
+        ("es", "1 de julio de 2024"),
+        ("fr", "1 juillet 2024"),
+        ("pt", "1 de julho de 2024"),
+    ],
+)
+def test_dates_are_written_out_in_the_language(lang: str, text: str) -> None:
+    assert i18n.format_date(dt.date(2024, 7, 1), lang) == text
+
+
+@given(st.floats(min_value=-1e9, max_value=1e9, allow_nan=False), st.integers(0, 3))
+def test_every_language_rounds_a_number_as_english_does(x: float, digits: int) -> None:
+    english = i18n.format_number(x, "en", digits)
+    for lang in ("es", "fr", "pt"):
+        text = i18n.format_number(x, lang, digits)
+        sep = i18n.decimal_separator(lang)
+        digits_only = re.sub(r"[^0-9-]", "", text.replace(sep, "|").split("|")[0])
+        assert digits_only == re.sub(r"[^0-9-]", "", english.split(".")[0])
+        assert text.rsplit(sep, 1)[-1] == english.rsplit(".", 1)[-1] or digits == 0
+
+
+def test_unknown_msgid_and_language_are_refused() -> None:
+    with pytest.raises(KeyError):
+        i18n.translator("en")("no_such_message")
+    with pytest.raises(ValueError, match="unsupported"):
+        i18n.translator("de")

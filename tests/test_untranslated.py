@@ -1,0 +1,348 @@
+"""No English in a report asked for in another language.
+
+Every example mission report and the comparison report are rendered in each non-English
+language; their visible text (and the ``title``, ``alt`` and ``aria-label`` a reader meets) is
+searched for English words. Text quoted as recorded in the workspace (sources, notes, names of
+people and files) is taken out first: it is the data, not the report. Ids and codes (``code``
+elements and the ``mid``/``hash``/``mono`` spans) are not words. What remains may hold no word
+of the English vocabulary: every word of the English catalogue and the common words of
+English, less the words each language shares with English
+(listed below, reviewed by hand).
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import re
+from collections import Counter
+from collections.abc import Iterator
+from html.parser import HTMLParser
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from ovm import i18n
+from ovm.pipeline import Run, analyse
+from ovm.reporting import report
+from ovm.settings import SensitivitySettings, Settings
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLES = ROOT / "examples"
+LANGS = [lang for lang in i18n.LANGUAGES if lang != "en"]
+WORD = re.compile(r"[A-Za-zÀ-ÖØ-öø-ÿ]+(?:'[a-z]+)?")
+IDENTIFIER = re.compile(r"[\w-]*\w[._]\w[\w.-]*")
+"""Node ids, variable names, file names and numbers (rights.who_may_vote, votes_abroad)."""
+
+_COMMON = """the of and is are was were be been being with for to in on at by from this that these
+    those it its they their them there here which who whom whose what when where why how not or
+    an than then more less each every all any only also but if would could should will can may
+    must one two three has have had do does did done into over under between about after before
+    within without per out up down same other others such some most many much very so yes
+    score scores scored scoring answer answers answered mean median share rank ranks ranked
+    weight weights missing data found needed needs need least none below above high low medium
+    report reports mission missions country countries election elections observer observers
+    place places polling abroad voting vote votes value values rule rules band bands"""
+COMMON_ENGLISH = frozenset(_COMMON.split())
+
+SHARED = {
+    # words the language shares with English (proper nouns and loanwords included)
+    "es": {
+        "a",
+        "al",
+        "bootstrap",
+        "electoral",
+        "error",
+        "general",
+        "id",
+        "no",
+        "nominal",
+        "original",
+        "total",
+        "use",
+        "ovm",
+        "sim",
+        "sha",
+        "saltelli",
+        "jansen",
+        "gamboa",
+        "et",
+        "minmax",
+        "html",
+        "json",
+        "xlsx",
+        "csv",
+        "z",
+        "u",
+        "v",
+        "f",
+        "b",
+        "i",
+        "ya",
+        "yb",
+        "yabi",
+        "ab",
+        "mean",
+        "compare",
+        "format",
+        "report",
+        "mission",
+        "sum",
+        "legal",
+    },
+    "fr": {
+        "a",
+        "bootstrap",
+        "id",
+        "total",
+        "nominal",
+        "original",
+        "ovm",
+        "sim",
+        "sha",
+        "saltelli",
+        "jansen",
+        "gamboa",
+        "et",
+        "al",
+        "minmax",
+        "html",
+        "json",
+        "xlsx",
+        "csv",
+        "z",
+        "u",
+        "v",
+        "f",
+        "b",
+        "i",
+        "ya",
+        "yb",
+        "yabi",
+        "ab",
+        "mean",
+        "compare",
+        "format",
+        "report",
+        "mission",
+        "missions",
+        "type",
+        "global",
+        "minimum",
+        "maximum",
+        "note",
+        "notes",
+        "site",
+        "sites",
+        "simulation",
+        "pages",
+        "page",
+        "source",
+        "sources",
+        "question",
+        "questions",
+        "interval",
+        "normalisation",
+        "population",
+        "on",
+        "plus",
+        "absence",
+        "moins",
+        "recommandation",
+    },
+    "pt": {
+        "a",
+        "bootstrap",
+        "id",
+        "total",
+        "nominal",
+        "original",
+        "ovm",
+        "sim",
+        "sha",
+        "saltelli",
+        "jansen",
+        "gamboa",
+        "et",
+        "al",
+        "minmax",
+        "html",
+        "json",
+        "xlsx",
+        "csv",
+        "z",
+        "u",
+        "v",
+        "f",
+        "b",
+        "i",
+        "ya",
+        "yb",
+        "yabi",
+        "ab",
+        "mean",
+        "compare",
+        "format",
+        "report",
+        "mission",
+        "no",
+        "global",
+        "general",
+        "site",
+        "sites",
+        "pages",
+        "e",
+        "do",
+        "de",
+        "legal",
+    },
+}
+
+
+def _words(text: str) -> Iterator[str]:
+    for w in WORD.findall(IDENTIFIER.sub(" ", re.sub(r"\{[a-z_]+\}", " ", text))):
+        if not w.isupper():  # codes and acronyms (PER, OAS) are not words
+            yield w.lower()
+
+
+def _english() -> set[str]:
+    vocab = set(COMMON_ENGLISH)
+    for key in i18n.msgids():
+        for form in i18n.messages("en")[key]:
+            vocab.update(_words(form))
+    return vocab
+
+
+def _is_language_map(x: dict[Any, Any]) -> bool:
+    return bool(x) and all(isinstance(k, str) and k in i18n.LANGUAGES for k in x)
+
+
+def _recorded(x: Any) -> Iterator[str]:
+    """Strings written in the workspace as data (language mappings are texts to translate)."""
+    if isinstance(x, dict):
+        if _is_language_map(x):
+            return
+        for v in x.values():
+            yield from _recorded(v)
+    elif isinstance(x, list):
+        for v in x:
+            yield from _recorded(v)
+    elif isinstance(x, str):
+        yield x
+
+
+def _as_recorded(folder: Path, run: Run) -> list[str]:
+    found: set[str] = set()
+    for path in sorted(folder.iterdir()):
+        if path.suffix in (".yaml", ".yml"):
+            found.update(_recorded(yaml.safe_load(path.read_text("utf-8"))))
+        elif path.suffix == ".csv":
+            with path.open(encoding="utf-8", newline="") as f:
+                for row in csv.DictReader(f):
+                    found.update(v for v in row.values() if isinstance(v, str))
+        found.add(path.name)
+    found.add(run.rubric.id)
+    for ref in run.rubric.references:
+        found.update(str(v) for v in ref.model_dump(mode="json").values() if isinstance(v, str))
+    return sorted((s for s in found if len(s) >= 4), key=len, reverse=True)
+
+
+class _Text(HTMLParser):
+    """Visible text and the attributes a reader meets; code, ids and hashes left out."""
+
+    SKIP_TAGS = frozenset({"script", "style", "code"})
+    SKIP_CLASSES = frozenset({"mid", "hash", "mono"})
+    VOID = frozenset({"br", "img", "meta", "link", "input", "hr", "wbr", "col", "source"})
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.stack: list[bool] = []
+        self.parts: list[str] = []
+        self.fallbacks: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        a = dict(attrs)
+        classes = set((a.get("class") or "").split())
+        skip = (
+            tag in self.SKIP_TAGS or bool(classes & self.SKIP_CLASSES) or a.get("translate") == "no"
+        )
+        if tag not in self.VOID:
+            self.stack.append(skip or any(self.stack[-1:]))
+        if tag != "html" and a.get("lang"):
+            self.fallbacks.append(f"<{tag} lang={a['lang']}>")
+        if not (skip or any(self.stack[-1:])):
+            self.parts += [v for k, v in attrs if k in ("title", "alt", "aria-label") and v]
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag not in self.VOID and self.stack:
+            self.stack.pop()
+
+    def handle_data(self, data: str) -> None:
+        if not any(self.stack[-1:]):
+            self.parts.append(data)
+
+
+def english_left(
+    html: str, english: set[str], shared: set[str], recorded: list[str]
+) -> Counter[str]:
+    """English words of a page (with where they stand), and its fallback-language elements."""
+    parser = _Text()
+    parser.feed(html)
+    found: Counter[str] = Counter()
+    for part in parser.parts:
+        text = part
+        for data in recorded:
+            if data in text:
+                text = text.replace(data, " ")
+        for word in _words(text):
+            if word in english and word not in shared:
+                found[f"{word!r} in {' '.join(part.split())[:90]!r}"] += 1
+    for fallback in parser.fallbacks:
+        found[fallback] += 1
+    return found
+
+
+@pytest.fixture(scope="module")
+def run() -> Run:
+    return analyse(
+        EXAMPLES,
+        Settings(bootstrap=50, sensitivity=SensitivitySettings(runs=32)),
+    )
+
+
+@pytest.fixture(scope="module")
+def vocabulary(run: Run) -> tuple[set[str], list[str]]:
+    return _english(), _as_recorded(EXAMPLES, run)
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_no_english_in_any_example_report(
+    run: Run, vocabulary: tuple[set[str], list[str]], lang: str
+) -> None:
+    english, recorded = vocabulary
+    pages = {"comparison": report.report_context(run, lang=lang, date=dt.date(2024, 7, 1))}
+    for mission in run.missions:
+        pages[mission] = report.report_context(run, lang=lang, mission=mission)
+    left = {}
+    for name, ctx in pages.items():
+        found = english_left(report.render_html(ctx), english, SHARED[lang], recorded)
+        if found:
+            left[name] = dict(found.most_common(12))
+    assert left == {}, "\n".join(f"{name}: {found}" for name, found in left.items())
+
+
+def test_the_detector_finds_english() -> None:
+    english = {"the", "score", "answers", "mean"}
+    page = (
+        "<html lang='es'><body><p>Puntuación <b>mean</b> of <code>the.score</code></p>"
+        "<p title='the answers'>x</p><p translate='no'>the score</p>"
+        "<p>Fuentes: the score as recorded</p><span lang='en'>Rights</span>"
+        "<span class='mid'>answers</span><script>var the = 1;</script></body></html>"
+    )
+    found = english_left(page, english, set(), ["the score as recorded"])
+    assert {k.split(" in ")[0] for k in found} == {"'mean'", "'the'", "'answers'", "<span lang=en>"}
+    assert english_left(
+        page.replace("mean", "media"), english, {"the", "answers", "score"}, []
+    ) == Counter({"<span lang=en>": 1})
