@@ -1,65 +1,42 @@
-"""Country names (English and Spanish) for ISO 3166 alpha-3 codes: OAS members and main hosts."""
+"""Country names for ISO 3166 alpha-3 codes in the languages of the reports, from pycountry.
+
+pycountry carries ISO 3166-1 with the translations of the Debian iso-codes project. The short
+common name is preferred where ISO's name is inverted or formal ("Bolivia", not "Bolivia,
+Plurinational State of"). Portuguese names are Brazilian, as the OAS writes them.
+"""
 
 from __future__ import annotations
 
-_NAMES: dict[str, tuple[str, str]] = {
-    "ARG": ("Argentina", "Argentina"),
-    "ATG": ("Antigua and Barbuda", "Antigua y Barbuda"),
-    "BHS": ("The Bahamas", "Bahamas"),
-    "BLZ": ("Belize", "Belice"),
-    "BOL": ("Bolivia", "Bolivia"),
-    "BRA": ("Brazil", "Brasil"),
-    "BRB": ("Barbados", "Barbados"),
-    "CAN": ("Canada", "Canadá"),
-    "CHL": ("Chile", "Chile"),
-    "COL": ("Colombia", "Colombia"),
-    "CRI": ("Costa Rica", "Costa Rica"),
-    "CUB": ("Cuba", "Cuba"),
-    "DMA": ("Dominica", "Dominica"),
-    "DOM": ("Dominican Republic", "República Dominicana"),
-    "ECU": ("Ecuador", "Ecuador"),
-    "GRD": ("Grenada", "Granada"),
-    "GTM": ("Guatemala", "Guatemala"),
-    "GUY": ("Guyana", "Guyana"),
-    "HND": ("Honduras", "Honduras"),
-    "HTI": ("Haiti", "Haití"),
-    "JAM": ("Jamaica", "Jamaica"),
-    "KNA": ("Saint Kitts and Nevis", "San Cristóbal y Nieves"),
-    "LCA": ("Saint Lucia", "Santa Lucía"),
-    "MEX": ("Mexico", "México"),
-    "NIC": ("Nicaragua", "Nicaragua"),
-    "PAN": ("Panama", "Panamá"),
-    "PER": ("Peru", "Perú"),
-    "PRY": ("Paraguay", "Paraguay"),
-    "SLV": ("El Salvador", "El Salvador"),
-    "SUR": ("Suriname", "Surinam"),
-    "TTO": ("Trinidad and Tobago", "Trinidad y Tobago"),
-    "URY": ("Uruguay", "Uruguay"),
-    "USA": ("United States", "Estados Unidos"),
-    "VCT": ("Saint Vincent and the Grenadines", "San Vicente y las Granadinas"),
-    "VEN": ("Venezuela", "Venezuela"),
-    "ABW": ("Aruba", "Aruba"),
-    "AUS": ("Australia", "Australia"),
-    "AUT": ("Austria", "Austria"),
-    "BEL": ("Belgium", "Bélgica"),
-    "CHE": ("Switzerland", "Suiza"),
-    "CHN": ("China", "China"),
-    "DEU": ("Germany", "Alemania"),
-    "ESP": ("Spain", "España"),
-    "FRA": ("France", "Francia"),
-    "GBR": ("United Kingdom", "Reino Unido"),
-    "ITA": ("Italy", "Italia"),
-    "JPN": ("Japan", "Japón"),
-    "NLD": ("Netherlands", "Países Bajos"),
-    "NOR": ("Norway", "Noruega"),
-    "PRT": ("Portugal", "Portugal"),
-    "SWE": ("Sweden", "Suecia"),
-}
+import functools
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import gettext
+
+_CATALOGUES = {"es": "es", "fr": "fr", "pt": "pt_BR"}
+"""The iso-codes catalogue of each report language (English is the source)."""
 
 
+@functools.cache
+def _translation(lang: str) -> gettext.NullTranslations:
+    import gettext
+
+    import pycountry
+
+    return gettext.translation(
+        "iso3166-1", pycountry.LOCALES_DIR, languages=[_CATALOGUES[lang]], fallback=True
+    )
+
+
+@functools.cache
 def country_name(code: str, lang: str = "en") -> str:
-    """The country's name in ``lang`` (en or es); the code itself when unknown."""
-    names = _NAMES.get(code.upper())
-    if names is None:
+    """The country's name in ``lang``; the code itself when ISO 3166 does not know it."""
+    import pycountry
+
+    country = pycountry.countries.get(alpha_3=code.upper())
+    if country is None:
         return code
-    return names[1] if lang == "es" else names[0]
+    name = str(getattr(country, "common_name", None) or country.name)
+    if lang in _CATALOGUES:
+        return _translation(lang).gettext(name)
+    return name
