@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from babel import Locale
 
-LANGUAGES = ("en", "es")
+LANGUAGES = ("en", "es", "fr", "pt")
 """Languages of the reports and messages: English (the source) and its translations."""
 
 DOMAIN = "ovm"

@@ -77,6 +77,23 @@ def test_header_notes_give_units_and_allowed_values(ws: Path) -> None:
     assert "constitution: Constitution (score 100)" in basis
 
 
+def test_the_notes_read_in_the_first_language_asked(ws: Path) -> None:
+    wb = load_workbook(write_template(ws, ws / "data.xlsx", languages=["es", "en"]))
+    note = wb["variables"]["E1"].comment.text
+    assert note.splitlines()[:4] == [
+        "Votos en el exterior (es)",
+        "Votes abroad (en)",
+        "unidad: votes; tipo: count",
+        "número entero, 0 o más",
+    ]
+    assert "como máximo registered_abroad" in note
+    assert "vacío = sin dato; na = no aplica" in note
+    about = {r[0]: r[1] for r in wb["about"].iter_rows(values_only=True)}
+    assert about["answers"] == (
+        "una fila por misión; elija una respuesta de la lista; vacío = sin dato"
+    )
+
+
 def test_dropdowns_hold_the_allowed_answers(ws: Path) -> None:
     wb = load_workbook(write_template(ws, ws / "data.xlsx"))
     lists = wb["lists"]

@@ -8,6 +8,7 @@ import sys
 from typing import Any
 
 from ovm.cli.common import EXIT_ERRORS, EXIT_OK, UsageError, run_from, workspace_args, write_output
+from ovm.i18n import LANGUAGES
 
 
 def _headline(run: Any, mission: str) -> dict[str, Any]:
@@ -124,7 +125,7 @@ def register(sub: Any) -> None:
     r = sub.add_parser("recommend", help="draft a mission's recommendations from its scores")
     workspace_args(r)
     r.add_argument("--mission", required=True, metavar="ID")
-    r.add_argument("--lang", default="en", choices=["en", "es"])
+    r.add_argument("--lang", default="en", choices=LANGUAGES, help="language of the text")
     r.add_argument("--format", default="md", choices=["md", "json"])
     r.add_argument("-o", "--output")
     r.set_defaults(func=cmd_recommend)

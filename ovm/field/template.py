@@ -29,6 +29,7 @@ from ovm.data.observations import Mission, load_missions
 from ovm.data.workspace import CONFIG_NAME, read_config, resolve_rubric
 from ovm.errors import DataError
 from ovm.files import write_atomic
+from ovm.i18n import LANGUAGES, Translator, translator
 from ovm.indicators import LevelsIndicator
 from ovm.reporting.tables import safe_cell, workbook_bytes
 from ovm.rubric.model import Rubric, Variable, pick
@@ -53,39 +54,47 @@ def _bounds(var: Variable) -> tuple[float | None, float | None]:
     return lo, hi
 
 
+def _say(langs: Sequence[str]) -> Translator:
+    """The fixed texts of the template in its first language (English if ovm lacks it)."""
+    return translator(langs[0] if langs and langs[0] in LANGUAGES else "en")
+
+
 def _variable_note(var: Variable, langs: Sequence[str]) -> str:
+    t = _say(langs)
     lines = [f"{pick(var.labels, lang)} ({lang})" for lang in langs]
-    lines.append(f"unit: {var.unit_text()}; type: {var.type}")
+    lines.append(t("tpl_unit_type", unit=var.unit_text(langs[0]), type=var.type))
     lo, hi = _bounds(var)
     if var.type == "count":
-        lines.append("whole number" + (f", at least {_num(lo)}" if lo else ", 0 or more"))
+        lines.append(t("tpl_whole_at_least", lo=_num(lo)) if lo else t("tpl_whole"))
     if lo is not None and hi is not None:
-        lines.append(f"allowed: {_num(lo)} to {_num(hi)}")
+        lines.append(t("tpl_allowed_between", lo=_num(lo), hi=_num(hi)))
     elif lo is not None and var.type != "count":
-        lines.append(f"allowed: at least {_num(lo)}")
+        lines.append(t("tpl_allowed_min", lo=_num(lo)))
     elif hi is not None:
-        lines.append(f"allowed: at most {_num(hi)}")
+        lines.append(t("tpl_allowed_max", hi=_num(hi)))
     if var.at_most:
-        lines.append(f"at most {var.at_most}")
+        lines.append(t("tpl_at_most", name=var.at_most))
     if var.description:
         lines.append(pick(var.description, langs[0]))
-    lines.append("empty = missing; na = not applicable")
+    lines.append(t("tpl_empty_na"))
     return "\n".join(lines)
 
 
 def _indicator_note(node: Qualitative, langs: Sequence[str]) -> str:
+    t = _say(langs)
     lines = [f"{pick(node.labels, lang)} ({lang})" for lang in langs]
     if node.question:
         lines.append(pick(node.question, langs[0]))
     if isinstance(node, LevelsIndicator):
         lines += [
-            f"{lv.key}: {pick(lv.descriptor, langs[0])} (score {lv.score:g})" for lv in node.levels
+            t("tpl_level", key=lv.key, text=pick(lv.descriptor, langs[0]), score=f"{lv.score:g}")
+            for lv in node.levels
         ]
     else:
-        lines += [f"{a}: score {node.score_of(a):g}" for a in node.answers()]
+        lines += [t("tpl_answer", answer=a, score=f"{node.score_of(a):g}") for a in node.answers()]
     if node.allow_na:
-        lines.append("na: not applicable")
-    lines.append("empty = missing")
+        lines.append(t("tpl_na"))
+    lines.append(t("tpl_empty"))
     return "\n".join(lines)
 
 
@@ -104,6 +113,7 @@ def build_template(
     from openpyxl.worksheet.datavalidation import DataValidation
 
     langs = list(languages or rubric.languages)
+    t = _say(langs)
     wb = Workbook()
     ws_vars = wb.active
     ws_vars.title = VARIABLES_SHEET
@@ -154,12 +164,12 @@ def build_template(
         dv.add(f"{letter}2:{letter}{last}")
 
     def missions_column(ws: Any) -> None:
-        header(ws, 1, "mission", "mission id (do not change)")
+        header(ws, 1, "mission", t("tpl_mission_id"))
         for r, m in enumerate(missions, start=2):
             cell = ws.cell(row=r, column=1, value=safe_cell(m.id))
             cell.comment = comment(
                 f"{m.title(langs[0])}\n{m.key}, {m.election.type} "
-                f"{m.election.date.isoformat()}, round {m.election.round}"
+                f"{m.election.date.isoformat()}, {t('round_n', n=m.election.round)}"
             )
         ws.freeze_panes = "B2"
 
@@ -173,12 +183,10 @@ def build_template(
             if m.id in given:
                 cell = ws.cell(row=r, column=col)
                 cell.fill = given_fill
-                cell.comment = comment(
-                    f"already {already} in the missions file for {m.id}; leave empty"
-                )
-        header(ws, col + 1, f"{name}__source", f"where the {what} comes from")
-        header(ws, col + 2, f"{name}__confidence", "high, medium or low")
-        dropdown(ws, col + 2, confidence_list, True, "high, medium or low")
+                cell.comment = comment(t(f"tpl_already_{already}", mission=m.id))
+        header(ws, col + 1, f"{name}__source", t(f"tpl_source_{what}"))
+        header(ws, col + 2, f"{name}__confidence", t("tpl_confidence"))
+        dropdown(ws, col + 2, confidence_list, True, t("tpl_confidence"))
 
     missions_column(ws_vars)
     for i, var in enumerate(template_variables(rubric)):
@@ -192,7 +200,7 @@ def build_template(
             "given",
             "value",
         )
-        _numeric_validation(ws_vars, col, var, last, DataValidation)
+        _numeric_validation(ws_vars, col, var, last, DataValidation, t)
 
     missions_column(ws_ans)
     for i, node in enumerate(qualitative_indicators(rubric)):
@@ -207,7 +215,9 @@ def build_template(
             "answered",
             "answer",
         )
-        dropdown(ws_ans, col, list_range(allowed), True, "one of: " + ", ".join(allowed))
+        dropdown(
+            ws_ans, col, list_range(allowed), True, t("tpl_one_of", answers=", ".join(allowed))
+        )
     ws_lists.sheet_state = "hidden"
 
     about = [
@@ -215,16 +225,9 @@ def build_template(
         ("version", rubric.version),
         ("sha256", rubric.digest()),
         ("title", pick(rubric.title, langs[0])),
-        (
-            "variables",
-            "one row per mission; empty = missing, na = not applicable; "
-            "load it as a statistics file of the workspace",
-        ),
-        ("answers", "one row per mission; pick an answer from the list; empty = missing"),
-        (
-            "provenance",
-            "<column>__source: where it comes from; <column>__confidence: high, medium or low",
-        ),
+        ("variables", t("tpl_about_variables")),
+        ("answers", t("tpl_about_answers")),
+        ("provenance", t("tpl_about_provenance")),
     ]
     for r, (k, v) in enumerate(about, start=1):
         ws_about.cell(row=r, column=1, value=safe_cell(k)).font = bold
@@ -233,7 +236,9 @@ def build_template(
     return wb
 
 
-def _numeric_validation(ws: Any, col: int, var: Variable, last: int, dv_class: Any) -> None:
+def _numeric_validation(
+    ws: Any, col: int, var: Variable, last: int, dv_class: Any, t: Translator
+) -> None:
     from openpyxl.utils import get_column_letter
 
     lo, hi = _bounds(var)
@@ -251,7 +256,7 @@ def _numeric_validation(ws: Any, col: int, var: Variable, last: int, dv_class: A
     dv.showErrorMessage = True
     dv.allow_blank = True
     dv.errorTitle = "ovm"
-    dv.error = f"{var.name}: {var.type} ({var.unit_text()}); 'na' if not applicable"[:255]
+    dv.error = t("tpl_validation", name=var.name, type=var.type, unit=var.unit_text(t.lang))[:255]
     ws.add_data_validation(dv)
     letter = get_column_letter(col)
     dv.add(f"{letter}2:{letter}{last}")
