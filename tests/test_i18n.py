@@ -17,6 +17,7 @@ from hypothesis import strategies as st
 from ovm import i18n
 
 LOCALE = Path(__file__).resolve().parent.parent / "ovm" / "locale"
+MINI = Path(__file__).resolve().parent / "data" / "mini"
 TRANSLATED = [lang for lang in i18n.LANGUAGES if lang != "en"]
 
 
@@ -158,3 +159,16 @@ def test_unknown_msgid_and_language_are_refused() -> None:
         i18n.translator("en")("no_such_message")
     with pytest.raises(ValueError, match="unsupported"):
         i18n.translator("de")
+
+
+@pytest.mark.parametrize(
+    ("lang", "text"),
+    [("en", "March 1, 2021"), ("es", "1 de marzo de 2021"), ("fr", "1 mars 2021")],
+)
+def test_reports_write_dates_out_in_their_language(lang: str, text: str) -> None:
+    import ovm
+    from ovm.reporting.report import render_html, report_context
+
+    run = ovm.analyse(MINI, ovm.Settings(bootstrap=0))
+    html = render_html(report_context(run, lang=lang, mission="bbb-2021"))
+    assert f", {text} (" in html

@@ -27,6 +27,7 @@ from ovm.i18n import (
     LANGUAGES,
     Translator,
     decimal_separator,
+    format_date,
     format_number,
     format_percent,
     translator,
@@ -289,6 +290,7 @@ class _Builder:
             # An entity without a country code is named by its own id.
             "country_name": country_name(m.country or m.key, self.lang),
             "date": m.election_date.isoformat(),
+            "date_text": format_date(m.election_date, self.lang),
             "year": str(m.election_date.year),
             "election": (
                 self.t(f"election_type_{m.election_type}")
@@ -1074,6 +1076,7 @@ def comparison_context(
     ctx["trends"] = _trends(b, cards, comparison)
 
     ctx["generated_on"] = None
+    ctx["generated_on_text"] = None
     ctx["print_footer"] = ""
     ctx["quality"] = b.quality(cards, comparison.findings)
     ctx["methodology"] = b.methodology(comparison)
@@ -1401,6 +1404,7 @@ def mission_context(
     ]
     ctx["follow_up"] = [_follow_up(b, f.model_dump()) for f in run.follow_up(mission).items]
     ctx["generated_on"] = None
+    ctx["generated_on_text"] = None
     ctx["print_footer"] = ""
     ctx["quality"] = b.quality([card], list_info=True)
     ctx["methodology"] = b.methodology(comparison)
@@ -1527,6 +1531,7 @@ def report_context(
     else:
         ctx = comparison_context(run, lang=lang, title=title or run.title(lang))
     ctx["generated_on"] = date.isoformat() if date is not None else None
+    ctx["generated_on_text"] = format_date(date, lang) if date is not None else None
     ctx["print_footer"] = _print_footer(ctx)
     return ctx
 
