@@ -53,13 +53,13 @@ SHARED = {
     # words the language shares with English (proper nouns, loanwords, formula symbols too)
     "es": set(
         f"{_NAMES} {_FORMULA} a no general total nominal original electoral error use "
-        "sum legal".split()
+        "sum legal plan".split()
     ),
     "fr": set(
         f"{_NAMES} {_FORMULA} a missions total nominal original type global minimum "
         "maximum note notes site sites simulation pages page source sources question "
         "questions interval normalisation population on plus absence non part parties "
-        "gain date condition rang place places".split()
+        "gain date condition rang place places plan".split()
     ),
     "pt": set(
         f"{_NAMES} {_FORMULA} a no global general total nominal original site sites "
