@@ -13,7 +13,6 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Annotated, Any, Literal
 
-import numpy as np
 from pydantic import Field
 
 from ovm.errors import Issue
@@ -21,7 +20,6 @@ from ovm.indicators._common import Frozen, IndicatorBase, Key, Text
 from ovm.indicators.registry import KindUnit, register_kind
 from ovm.indicators.rules import Rule
 from ovm.indicators.scoring import (
-    Array,
     MissionView,
     NodeScorer,
     Outcome,
@@ -34,6 +32,7 @@ from ovm.indicators.text import Wording, percent, say, wording
 from ovm.indicators.validation import Document, RawNode, node_check, rubric_check, seq
 
 if TYPE_CHECKING:
+    from ovm.indicators.scoring import Array
     from ovm.rubric.model import Rubric
     from ovm.scoring.results import Explanation
     from ovm.scoring.sitestats import QuestionStat
@@ -98,6 +97,8 @@ class ChecklistIndicator(IndicatorBase):
 
 def wilson(accepted: int, n: int, z: float = 1.959963984540054) -> tuple[float, float]:
     """Wilson score interval for a proportion (as shares in [0, 1])."""
+    import numpy as np
+
     if n == 0:
         return (0.0, 1.0)
     low, high = wilson_arrays(np.array([float(accepted)]), np.array([float(n)]), z)
@@ -106,6 +107,8 @@ def wilson(accepted: int, n: int, z: float = 1.959963984540054) -> tuple[float, 
 
 def wilson_arrays(accepted: Array, n: Array, z: float) -> tuple[Array, Array]:
     """:func:`wilson` for arrays of counts (n > 0), as shares in [0, 1]: the one formula."""
+    import numpy as np
+
     p = accepted / n
     denom = 1 + z * z / n
     centre = (p + z * z / (2 * n)) / denom
@@ -333,6 +336,8 @@ class ChecklistScorer(NodeScorer):
         self.column = None if self.pending else self._column(plan)
 
     def _column(self, plan: Plan) -> _Column | None:
+        import numpy as np
+
         ids = plan.sites.ids
         if not ids:
             return None
@@ -354,6 +359,8 @@ class ChecklistScorer(NodeScorer):
 
     def point(self, m: MissionView) -> Outcome:
         """The mission's row of the cohort-wide columns, or why it has none."""
+        import numpy as np
+
         q = self.node
         st = m.site_stat(q.id)
 
@@ -417,6 +424,8 @@ class ChecklistScorer(NodeScorer):
 
     def replicates(self, r: Replication, outcomes: Sequence[Outcome]) -> Replicates | None:
         """The rule applied to the replicate shares (or statistics) of the cohort."""
+        import numpy as np
+
         has = replicable(outcomes)
         if not has.any():
             return None

@@ -7,8 +7,6 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any, Literal
 
-import numpy as np
-
 from ovm.errors import Issue
 from ovm.indicators._common import IndicatorBase, NonEmpty
 from ovm.indicators.registry import KindUnit, RuleBase, register_kind
@@ -138,6 +136,8 @@ class QuantitativeScorer(NodeScorer):
 
     def point(self, m: MissionView) -> Outcome:
         """The rule applied to the formula's value, or why there is none."""
+        import numpy as np
+
         node = self.node
         got = read(m, node.id, self.sources)
 
@@ -193,6 +193,8 @@ class QuantitativeScorer(NodeScorer):
 
     def replicates(self, r: Replication, outcomes: Sequence[Outcome]) -> Replicates | None:
         """The formula over replicate statistics of sampled variables, then the rule."""
+        import numpy as np
+
         has = replicable(outcomes)
         if not has.any():
             return None

@@ -35,18 +35,18 @@ import re
 from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any, ClassVar, Generic, Literal, TypeVar, get_args
 
-import numpy as np
 from pydantic import GetCoreSchemaHandler, GetJsonSchemaHandler
 from pydantic.json_schema import JsonSchemaValue
 from pydantic_core import CoreSchema, PydanticKnownError, core_schema
 
 from ovm import i18n
 from ovm.indicators._common import Frozen, IndicatorBase
-from ovm.indicators.scoring import Array, NodeScorer, Plan
+from ovm.indicators.scoring import NodeScorer, Plan
 from ovm.indicators.text import Wording, number, pick, say
 from ovm.indicators.validation import Check, NodeFn, RubricFn, RuleFn
 
 if TYPE_CHECKING:
+    from ovm.indicators.scoring import Array
     from ovm.rubric.model import Rubric
 
 Evidence = Literal["answers", "variables", "sites", "nodes"]
@@ -79,6 +79,8 @@ class RuleBase(Frozen):
 
         The ends decide for a monotone rule; rules that are not override this.
         """
+        import numpy as np
+
         found = self.apply(np.stack([lo, hi]))
         # fmin/fmax skip what is not scored; NaN only where nothing in the interval is.
         return np.fmin.reduce(found, axis=0), np.fmax.reduce(found, axis=0)

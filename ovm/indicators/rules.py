@@ -8,17 +8,18 @@ next to it, and each registers itself here.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Annotated, Any, ClassVar, Literal
+from typing import TYPE_CHECKING, Annotated, Any, ClassVar, Literal
 
-import numpy as np
 from pydantic import Field, PrivateAttr
 
 from ovm.errors import Issue
 from ovm.indicators._common import Frozen, Score
 from ovm.indicators.registry import RegisteredRule, RuleBase, register_rule
-from ovm.indicators.scoring import Array
 from ovm.indicators.text import number, say
 from ovm.indicators.validation import Document, Path, num, rule_check
+
+if TYPE_CHECKING:
+    from ovm.indicators.scoring import Array
 
 Direction = Literal["higher", "lower"]
 
@@ -40,6 +41,8 @@ class Identity(RuleBase):
 
     def apply(self, values: Array) -> Array:
         """The values clipped to the scale."""
+        import numpy as np
+
         clipped: Array = np.clip(np.asarray(values, dtype=float), self._low, self._high)
         return clipped
 
@@ -66,6 +69,8 @@ class Goalposts(RuleBase):
 
     def apply(self, values: Array) -> Array:
         """0 at the worst goalpost, 100 at the best, linear between and clipped."""
+        import numpy as np
+
         x = np.asarray(values, dtype=float)
         frac = (x - self.low) / (self.high - self.low)
         if self.direction == "lower":
@@ -120,6 +125,8 @@ class Bands(RuleBase):
 
     def apply(self, values: Array) -> Array:
         """The score of the band each value falls in; NaN where it falls in none."""
+        import numpy as np
+
         x = np.asarray(values, dtype=float)
         out = np.full(x.shape, np.nan)
         for band in self.bands:
@@ -131,6 +138,8 @@ class Bands(RuleBase):
 
     def interval(self, lo: Array, hi: Array) -> tuple[Array, Array]:
         """Bands may score in any order: every band the interval touches counts."""
+        import numpy as np
+
         found = np.stack(
             [
                 np.where(
@@ -179,12 +188,16 @@ class Target(RuleBase):
 
     def apply(self, values: Array) -> Array:
         """100 within the tolerance of the target, falling linearly to 0 over the span."""
+        import numpy as np
+
         x = np.asarray(values, dtype=float)
         beyond = np.maximum(np.abs(x - self.target) - self.tolerance, 0.0)
         return np.clip(100.0 * (1.0 - beyond / self.span), 0.0, 100.0)
 
     def interval(self, lo: Array, hi: Array) -> tuple[Array, Array]:
         """A target peaks at the target: its score there (clipped to the interval) counts too."""
+        import numpy as np
+
         found = self.apply(np.stack([lo, hi, np.clip(self.target, lo, hi)]))
         return np.fmin.reduce(found, axis=0), np.fmax.reduce(found, axis=0)
 

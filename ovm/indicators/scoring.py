@@ -21,18 +21,20 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal, NamedTuple, Protocol
 
-import numpy as np
-import numpy.typing as npt
-
 if TYPE_CHECKING:
+    from typing import TypeAlias
+
+    import numpy as np
+    import numpy.typing as npt
+
     from ovm.data.observations import Datum
     from ovm.indicators.checklist import ChecklistIndicator
     from ovm.rubric.model import Rubric
     from ovm.scoring.results import Explanation, InputValue, NodeStatus, SiteNote
     from ovm.scoring.sitestats import QuestionStat, SiteSummary
 
-Array = npt.NDArray[np.float64]
-Mask = npt.NDArray[np.bool_]
+    Array: TypeAlias = npt.NDArray[np.float64]
+    Mask: TypeAlias = npt.NDArray[np.bool_]
 
 
 @dataclass(slots=True)
@@ -152,6 +154,8 @@ class Replicates(NamedTuple):
 
 def replicable(outcomes: Sequence[Outcome]) -> Mask:
     """Which missions pass 2 should compute replicates for."""
+    import numpy as np
+
     return np.array([o.replicable for o in outcomes], dtype=bool)
 
 

@@ -11,12 +11,11 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, cast
 
-import numpy as np
-
 from ovm.indicators.checklist import ChecklistIndicator, site_stat
-from ovm.indicators.scoring import Array, Mask, MissionView, Outcome, Replication
+from ovm.indicators.scoring import MissionView, Outcome, Replication
 
 if TYPE_CHECKING:
+    from ovm.indicators.scoring import Array, Mask
     from ovm.rubric.model import Rubric
     from ovm.scoring.results import InputValue
 
@@ -115,6 +114,8 @@ def replicate_values(
 ) -> dict[str, Array]:
     """Each variable for the missions of ``has``: a replicate matrix for a variable from sites,
     a column of the mission's value (kept in ``Outcome.state`` by pass 1) for the others."""
+    import numpy as np
+
     rows = r.rows[has]
     picked = [o for o, h in zip(outcomes, has, strict=True) if h]
     out: dict[str, Array] = {}

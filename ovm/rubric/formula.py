@@ -11,13 +11,16 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass
-from typing import Union
+from typing import TYPE_CHECKING, Union
 
-import numpy as np
-import numpy.typing as npt
+if TYPE_CHECKING:
+    from typing import TypeAlias
 
-FloatArray = npt.NDArray[np.float64]
-Value = Union[float, FloatArray]
+    import numpy as np
+    import numpy.typing as npt
+
+    FloatArray: TypeAlias = npt.NDArray[np.float64]
+    Value: TypeAlias = Union[float, FloatArray]
 
 FUNCTIONS = {"min": (2, None), "max": (2, None), "abs": (1, 1)}
 REFERENCES = ("value", "score", "band", "rating")
@@ -271,6 +274,8 @@ def evaluate(node: Expr, env: dict[str, Value]) -> Value:
 
     ``env`` maps variable names, and node references by their :attr:`Ref.key`, to values.
     """
+    import numpy as np
+
     if isinstance(node, Num):
         return node.value
     if isinstance(node, Ref):
