@@ -7,6 +7,9 @@ import tempfile
 from collections.abc import Iterable
 from pathlib import Path
 
+CONFIG_NAME = "ovm.yaml"
+"""The file that makes a folder a workspace."""
+
 
 class OutputError(Exception):
     """An output that must not or cannot be written; the message says why and what to do."""

@@ -8,24 +8,20 @@ import sys
 from collections.abc import Sequence
 
 from ovm import __version__
-from ovm.cli.common import EXIT_ERRORS, EXIT_OK, EXIT_USAGE, Rejected, UsageError
+from ovm.cli.common import (
+    COMMANDS,
+    EXIT_ERRORS,
+    EXIT_OK,
+    EXIT_USAGE,
+    Rejected,
+    UsageError,
+)
 from ovm.errors import OvmError
 
-COMMANDS = (
-    "ovm.cli.rubric",
-    "ovm.cli.score",
-    "ovm.cli.compare",
-    "ovm.cli.report",
-    "ovm.cli.recommend",
-    "ovm.cli.field",
-    "ovm.cli.workspace",
-    "ovm.cli.pull",
-)
-"""Modules adding their subcommands through ``register(subparsers)``, in help order."""
 
-
-def build_parser() -> argparse.ArgumentParser:
-    """The argument parser of every subcommand."""
+def build_parser(command: str | None = None) -> argparse.ArgumentParser:
+    """The argument parser; ``command``'s own options are added (its module imported) when it
+    names a command, every other command is listed by name and summary only."""
     p = argparse.ArgumentParser(
         prog="ovm",
         description="Observe voting abroad: validate rubrics, score missions, compare countries "
@@ -33,15 +29,22 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--version", action="version", version=f"ovm {__version__}")
     sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    for name in COMMANDS:
-        importlib.import_module(name).register(sub)
+    running = COMMANDS[command][0] if command in COMMANDS else None
+    for name, (module, summary) in COMMANDS.items():
+        if module != running:
+            sub.add_parser(name, help=summary, add_help=False)
+        elif name not in sub.choices:
+            # The module adds all of its commands at once, at its first command's place.
+            importlib.import_module(module).register(sub)
     return p
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit status."""
-    parser = build_parser()
-    args = parser.parse_args(argv)
+    given = sys.argv[1:] if argv is None else list(argv)
+    # Top-level options take no value, so the first word is the command.
+    parser = build_parser(next((a for a in given if not a.startswith("-")), None))
+    args = parser.parse_args(given)
     try:
         return int(args.func(args))
     except UsageError as exc:

@@ -18,6 +18,50 @@ if TYPE_CHECKING:
 
 EXIT_OK, EXIT_ERRORS, EXIT_USAGE = 0, 1, 2
 
+COMMANDS: dict[str, tuple[str, str]] = {
+    "validate": ("ovm.cli.rubric", "check rubric files and report every problem"),
+    "schema": ("ovm.cli.rubric", "print the JSON Schema of the rubric or scores format"),
+    "score": (
+        "ovm.cli.score",
+        "score every mission of a workspace (after the cohort step: the numbers every other "
+        "command shows)",
+    ),
+    "compare": (
+        "ovm.cli.compare",
+        "compare the missions of a workspace: rankings, best practice, family 7, trends",
+    ),
+    "sensitivity": (
+        "ovm.cli.compare",
+        "Monte Carlo over the methodology's choices: rank intervals and Sobol indices",
+    ),
+    "report": (
+        "ovm.cli.report",
+        "write the comparative report (or one mission's) as HTML, JSON or XLSX",
+    ),
+    "recommend": ("ovm.cli.recommend", "draft a mission's recommendations from its scores"),
+    "whatif": (
+        "ovm.cli.recommend",
+        "rescore a mission with changed inputs (the cohort step is run again); without --set, "
+        "the mission's scores as they are",
+    ),
+    "form": ("ovm.cli.field", "write the observer checklist as an XLSForm (ODK, Kobo)"),
+    "template": ("ovm.cli.field", "write a workbook for the mission-level data"),
+    "init": ("ovm.cli.workspace", "write a new workspace: ovm.yaml, missions and empty tables"),
+    "check": (
+        "ovm.cli.workspace",
+        "check a workspace's rubric and every data file, without scoring",
+    ),
+    "pull": ("ovm.cli.pull", "fetch new submissions from ODK Central or KoboToolbox"),
+}
+"""Each command: the module adding it through ``register(subparsers)``, and its line in
+``ovm --help``, in help order. Only the module of the command being run is imported, so that
+``ovm --help`` and a mistyped command answer at once."""
+
+
+def command_help(name: str) -> str:
+    """The line of ``name`` in ``ovm --help``."""
+    return COMMANDS[name][1]
+
 
 class UsageError(Exception):
     """Wrong use of the command line (exit status 2)."""

@@ -10,6 +10,7 @@ from typing import Any
 from ovm.cli.common import (
     EXIT_OK,
     UsageError,
+    command_help,
     output_format,
     run_from,
     workspace_args,
@@ -85,7 +86,7 @@ def register(sub: Any) -> None:
     """Add the ``compare`` and ``sensitivity`` subcommands to the ``ovm`` parser."""
     c = sub.add_parser(
         "compare",
-        help="compare the missions of a workspace: rankings, best practice, family 7, trends",
+        help=command_help("compare"),
     )
     workspace_args(c)
     c.add_argument(
@@ -99,7 +100,7 @@ def register(sub: Any) -> None:
 
     s = sub.add_parser(
         "sensitivity",
-        help="Monte Carlo over the methodology's choices: rank intervals and Sobol indices",
+        help=command_help("sensitivity"),
     )
     workspace_args(s)
     s.add_argument(

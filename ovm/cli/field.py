@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from ovm.cli.common import EXIT_OK, UsageError, guard_output
+from ovm.cli.common import EXIT_OK, UsageError, command_help, guard_output
 
 
 def _output(name: str) -> Path:
@@ -130,7 +130,7 @@ def cmd_template(args: argparse.Namespace) -> int:
 
 def register(sub: Any) -> None:
     """Add the ``form`` and ``template`` subcommands to the ``ovm`` parser."""
-    f = sub.add_parser("form", help="write the observer checklist as an XLSForm (ODK, Kobo)")
+    f = sub.add_parser("form", help=command_help("form"))
     f.add_argument(
         "rubric",
         metavar="RUBRIC|WORKSPACE",
@@ -152,7 +152,7 @@ def register(sub: Any) -> None:
     f.add_argument("-q", "--quiet", action="store_true", help="no summary")
     f.set_defaults(func=cmd_form)
 
-    t = sub.add_parser("template", help="write a workbook for the mission-level data")
+    t = sub.add_parser("template", help=command_help("template"))
     t.add_argument("workspace", metavar="WORKSPACE", help="folder holding ovm.yaml")
     t.add_argument("-o", "--output", required=True, help="the .xlsx file to write")
     t.add_argument("--rubric", metavar="FILE", help="use this rubric instead of the workspace's")

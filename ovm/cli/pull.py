@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from ovm.cli.common import EXIT_OK, UsageError
+from ovm.cli.common import EXIT_OK, UsageError, command_help
 
 
 def cmd_pull(args: argparse.Namespace) -> int:
@@ -30,7 +30,7 @@ def cmd_pull(args: argparse.Namespace) -> int:
 
 def register(sub: Any) -> None:
     """Add ``pull``."""
-    p = sub.add_parser("pull", help="fetch new submissions from ODK Central or KoboToolbox")
+    p = sub.add_parser("pull", help=command_help("pull"))
     p.add_argument("workspace", metavar="WORKSPACE")
     p.add_argument("-q", "--quiet", action="store_true")
     p.set_defaults(func=cmd_pull)

@@ -7,7 +7,15 @@ import json
 import sys
 from typing import Any
 
-from ovm.cli.common import EXIT_ERRORS, EXIT_OK, UsageError, run_from, workspace_args, write_output
+from ovm.cli.common import (
+    EXIT_ERRORS,
+    EXIT_OK,
+    UsageError,
+    command_help,
+    run_from,
+    workspace_args,
+    write_output,
+)
 from ovm.i18n import LANGUAGES
 
 
@@ -122,7 +130,7 @@ def cmd_whatif(args: argparse.Namespace) -> int:
 
 def register(sub: Any) -> None:
     """Add ``recommend`` and ``whatif`` to the command line."""
-    r = sub.add_parser("recommend", help="draft a mission's recommendations from its scores")
+    r = sub.add_parser("recommend", help=command_help("recommend"))
     workspace_args(r)
     r.add_argument("--mission", required=True, metavar="ID")
     r.add_argument("--lang", default="en", choices=LANGUAGES, help="language of the text")
@@ -132,8 +140,7 @@ def register(sub: Any) -> None:
 
     w = sub.add_parser(
         "whatif",
-        help="rescore a mission with changed inputs (the cohort step "
-        "is run again); without --set, the mission's scores as they are",
+        help=command_help("whatif"),
     )
     workspace_args(w)
     w.add_argument("--mission", required=True, metavar="ID")

@@ -8,7 +8,15 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from ovm.cli.common import EXIT_ERRORS, EXIT_OK, UsageError, run_from, workspace_args, write_output
+from ovm.cli.common import (
+    EXIT_ERRORS,
+    EXIT_OK,
+    UsageError,
+    command_help,
+    run_from,
+    workspace_args,
+    write_output,
+)
 from ovm.i18n import LANGUAGES
 
 FORMATS = ("html", "json", "xlsx")
@@ -84,7 +92,7 @@ def register(sub: Any) -> None:
     """Add the ``report`` subcommand to the ``ovm`` parser."""
     p = sub.add_parser(
         "report",
-        help="write the comparative report (or one mission's) as HTML, JSON or XLSX",
+        help=command_help("report"),
         description="Analyse a workspace, compare its missions and write a self-contained HTML "
         "report (CSS and charts inline, nothing loaded from the network), the "
         "report's data as JSON, or its tables as an XLSX workbook.",

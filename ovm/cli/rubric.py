@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from ovm.cli.common import EXIT_ERRORS, EXIT_OK, print_issues, write_output
+from ovm.cli.common import EXIT_ERRORS, EXIT_OK, command_help, print_issues, write_output
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
@@ -64,12 +64,12 @@ def cmd_schema(args: argparse.Namespace) -> int:
 
 def register(sub: Any) -> None:
     """Add ``validate`` and ``schema``."""
-    v = sub.add_parser("validate", help="check rubric files and report every problem")
+    v = sub.add_parser("validate", help=command_help("validate"))
     v.add_argument("files", nargs="+", metavar="FILE")
     v.add_argument("--format", choices=["text", "json"], default="text")
     v.set_defaults(func=cmd_validate)
 
-    s = sub.add_parser("schema", help="print the JSON Schema of the rubric or scores format")
+    s = sub.add_parser("schema", help=command_help("schema"))
     s.add_argument("what", choices=["rubric", "scores"])
     s.add_argument("-o", "--output")
     s.set_defaults(func=cmd_schema)

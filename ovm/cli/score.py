@@ -6,7 +6,14 @@ import argparse
 import sys
 from typing import Any
 
-from ovm.cli.common import EXIT_OK, output_format, run_from, workspace_args, write_output
+from ovm.cli.common import (
+    EXIT_OK,
+    command_help,
+    output_format,
+    run_from,
+    workspace_args,
+    write_output,
+)
 
 
 def cmd_score(args: argparse.Namespace) -> int:
@@ -36,8 +43,7 @@ def register(sub: Any) -> None:
     """Add ``score``."""
     sc = sub.add_parser(
         "score",
-        help="score every mission of a workspace (after the cohort "
-        "step: the numbers every other command shows)",
+        help=command_help("score"),
     )
     workspace_args(sc)
     sc.add_argument(

@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from ovm.cli.common import EXIT_ERRORS, EXIT_OK, UsageError, mission_ids
+from ovm.cli.common import EXIT_ERRORS, EXIT_OK, UsageError, command_help, mission_ids
 from ovm.errors import Issue, OvmError, sort_issues
 
 
@@ -84,7 +84,7 @@ def report_check(name: str, issues: list[Issue], lines: list[str], fmt: str) -> 
 
 def is_workspace(path: Path) -> bool:
     """Whether ``ovm validate`` was given a workspace (a folder, or its ovm.yaml)."""
-    from ovm.data.workspace import CONFIG_NAME
+    from ovm.files import CONFIG_NAME
 
     return path.is_dir() or path.name == CONFIG_NAME
 
@@ -229,7 +229,7 @@ def cmd_init(args: argparse.Namespace) -> int:
 
 def register(sub: Any) -> None:
     """Add ``init`` and ``check``."""
-    i = sub.add_parser("init", help="write a new workspace: ovm.yaml, missions and empty tables")
+    i = sub.add_parser("init", help=command_help("init"))
     i.add_argument("folder", metavar="DIR")
     i.add_argument(
         "--rubric",
@@ -243,9 +243,7 @@ def register(sub: Any) -> None:
     i.add_argument("-q", "--quiet", action="store_true")
     i.set_defaults(func=cmd_init)
 
-    c = sub.add_parser(
-        "check", help="check a workspace's rubric and every data file, without scoring"
-    )
+    c = sub.add_parser("check", help=command_help("check"))
     c.add_argument("workspace", metavar="WORKSPACE")
     c.add_argument("--rubric", metavar="FILE", help="check against this rubric instead")
     c.add_argument("--format", choices=["text", "json"], default="text")

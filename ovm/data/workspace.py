@@ -35,10 +35,9 @@ from ovm.data.observations import (
 from ovm.data.reader import yes_no
 from ovm.data.tables import read_named_table
 from ovm.errors import DataError, Issue, PathPart, RubricError
+from ovm.files import CONFIG_NAME as CONFIG_NAME
 from ovm.rubric.model import BUNDLED, Rubric, bundled_rubric, check_rubric
 from ovm.yamldoc import YamlDoc, parse_yaml, read_text
-
-CONFIG_NAME = "ovm.yaml"
 
 
 class _Model(BaseModel):
