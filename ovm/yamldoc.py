@@ -1,7 +1,24 @@
-"""YAML read safely, with the position of every node, duplicate keys refused and limits."""
+"""YAML read safely, with the position of every node, duplicate keys refused and limits.
+
+Documents are composed by libyaml (PyYAML's C extension) when it is installed, else by PyYAML's
+pure-Python loader; both give the same nodes, so every guard below holds on either path. When
+libyaml refuses a document, the pure-Python loader composes it again only to word the error
+(its messages name where the construct opened). The limits, checked in this order:
+
+- ``MAX_BYTES``: the file's size, before anything is read into memory;
+- libyaml's own nesting limit (1000) while composing, or Python's recursion limit;
+- ``MAX_ALIASES`` alias uses and ``MAX_NODES`` nodes once every alias is expanded, counted on
+  the composed graph (each shared node once) before anything expands: an alias bomb is
+  refused at the node that would make it explode;
+- ``MAX_DEPTH`` levels of nesting, duplicate keys, keys that are not scalars and tags other
+  than YAML's standard ones, each at its node, while building the plain data.
+"""
 
 from __future__ import annotations
 
+import gc
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -12,8 +29,18 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from ovm.errors import Issue, PathPart
 
 MAX_BYTES = 5 * 1024 * 1024
+"""Largest document read (bytes)."""
 MAX_NODES = 500_000
+"""Most values in a document, aliases expanded."""
+MAX_ALIASES = 10_000
+"""Most alias uses (``*name``) in a document."""
 MAX_DEPTH = 200
+"""Deepest nesting of values, aliases expanded."""
+
+LOADERS = ("libyaml", "python") if getattr(yaml, "__with_libyaml__", False) else ("python",)
+"""The composers available here, fastest first."""
+LOADER = LOADERS[0]
+"""The composer :func:`parse_yaml` uses."""
 
 
 @dataclass
@@ -52,6 +79,9 @@ _STANDARD_TAGS = frozenset(
 )
 """The tags a plain document resolves to; any other (``!!python/...``, ``!custom``) is refused
 rather than quietly read as the plain value under it."""
+
+
+_STR = "tag:yaml.org,2002:str"
 
 
 def _shown_tag(tag: str) -> str:
@@ -139,11 +169,15 @@ class _Builder:
         return self.scalar(node)
 
     def scalar(self, node: Node) -> Any:
-        if node.tag not in _STANDARD_TAGS:
-            # A tagged key: the constructor would run its tag; refuse it as a key.
+        tag = node.tag
+        if tag == _STR:
+            return node.value
+        if tag not in _STANDARD_TAGS or not isinstance(node, ScalarNode):
+            # A tagged or collection key: refused as a key (the caller says so), not built.
             return ()
+        construct = self.ctor.yaml_constructors.get(tag) or self.ctor.yaml_constructors[None]
         try:
-            return self.ctor.construct_object(node, deep=True)
+            return construct(self.ctor, node)
         except (ValueError, TypeError, OverflowError) as exc:
             # Located at the value itself (a date like 2020-13-01), not at the document.
             line, col = _pos(node)
@@ -235,11 +269,103 @@ def _syntax_issue(exc: yaml.MarkedYAMLError, text: str, file: str) -> Issue:
     return Issue(file, line, col, "yaml-syntax", msg)
 
 
+def _compose(text: str, loader: str) -> Node | None:
+    composer = yaml.CSafeLoader(text) if loader == "libyaml" else yaml.SafeLoader(text)
+    try:
+        node: Node | None = composer.get_single_node()
+        return node
+    finally:
+        composer.dispose()
+
+
+def _children(node: Node) -> list[Node]:
+    if isinstance(node, MappingNode):
+        return [v for _k, v in node.value]
+    if isinstance(node, SequenceNode):
+        return list(node.value)
+    return []
+
+
+def _expansion_issue(root: Node, file: str) -> Issue | None:
+    """The first limit the document breaks once its aliases are expanded, found on the
+    composed graph, where each node shared by aliases is visited once."""
+    sizes: dict[int, int] = {}
+    opened: set[int] = set()
+    aliases = 0
+    stack: list[tuple[Node, bool]] = [(root, False)]
+    while stack:
+        node, closing = stack.pop()
+        key = id(node)
+        if closing:
+            opened.discard(key)
+            total = 1 + sum(sizes[id(c)] for c in _children(node))
+            if total > MAX_NODES:
+                line, col = _pos(node)
+                return Issue(
+                    file,
+                    line,
+                    col,
+                    "yaml-too-complex",
+                    f"document expands to more than {MAX_NODES} nodes (alias bomb?)",
+                )
+            sizes[key] = total
+            continue
+        if key in sizes or key in opened:
+            line, col = _pos(node)
+            if key in opened:
+                return Issue(
+                    file, line, col, "yaml-too-deep", "an alias refers to a value that holds it"
+                )
+            aliases += 1
+            if aliases > MAX_ALIASES:
+                return Issue(
+                    file,
+                    line,
+                    col,
+                    "yaml-too-complex",
+                    f"more than {MAX_ALIASES} aliases (the last refers to this value)",
+                )
+            continue
+        if isinstance(node, ScalarNode):
+            sizes[key] = 1
+            continue
+        opened.add(key)
+        stack.append((node, True))
+        stack.extend((c, False) for c in _children(node))
+    return None
+
+
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Composing and building make hundreds of thousands of objects that all stay alive; the
+    cycle collector would walk them again and again (two thirds of the time on a large rubric).
+    The documents make no garbage cycles worth collecting meanwhile."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 def parse_yaml(text: str, file: str) -> tuple[YamlDoc | None, list[Issue]]:
     """Parse one YAML document with positions; problems come back as issues, never raised."""
+    with _collector_paused():
+        return _parse(text, file)
+
+
+def _parse(text: str, file: str) -> tuple[YamlDoc | None, list[Issue]]:
     builder = _Builder(file)
+    node: Node | None = None
+    composed = False
+    if LOADER == "libyaml":
+        # A refusal is composed again below by the pure-Python loader, only to word it.
+        with suppress(yaml.YAMLError, ValueError, RecursionError):
+            node, composed = _compose(text, "libyaml"), True
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        if not composed:
+            node = _compose(text, "python")
     except yaml.MarkedYAMLError as exc:
         return None, [_syntax_issue(exc, text, file)]
     except yaml.reader.ReaderError as exc:
@@ -262,6 +388,9 @@ def parse_yaml(text: str, file: str) -> tuple[YamlDoc | None, list[Issue]]:
         return None, [Issue(file, None, None, "yaml-syntax", str(exc)[:200])]
     if node is None:
         return YamlDoc(None, builder.pos, file, text), []
+    too_big = _expansion_issue(node, file)
+    if too_big is not None:
+        return None, [too_big]
     try:
         data = builder.build(node, (), 0)
     except _Limit as lim:

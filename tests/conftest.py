@@ -76,3 +76,14 @@ def rubrics_dir() -> Path:
 def make_workspace() -> Callable[..., Path]:
     """:func:`write_workspace`, as a fixture (session scoped, so hypothesis tests can use it)."""
     return write_workspace
+
+
+@pytest.fixture(params=__import__("ovm.yamldoc").yamldoc.LOADERS)
+def yaml_loader(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    """Run a test once with each YAML composer installed (libyaml and pure Python): every
+    guard and every located error must be the same on both paths."""
+    import ovm.yamldoc
+
+    monkeypatch.setattr(ovm.yamldoc, "LOADER", request.param)
+    name: str = request.param
+    return name

@@ -12,6 +12,9 @@ import ovm
 from ovm.cli.app import main
 from tests.bad_inputs.cases import CASES, Edit
 
+# Every test runs with each YAML composer (libyaml and pure Python).
+pytestmark = pytest.mark.usefixtures("yaml_loader")
+
 MINI = Path(__file__).parent / "data" / "mini"
 RUBRICS = Path(__file__).parent / "data" / "rubrics"
 LINE = re.compile(
