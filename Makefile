@@ -30,7 +30,9 @@ lint: $(BIN)/.installed  ## ruff (lint and format) and mypy --strict
 
 check: lint test
 
-bench: $(BIN)/.installed  ## the scripted benchmarks (outside the test suite)
+bench: $(BIN)/.installed  ## the scripted benchmarks (outside the test suite); records in benchmarks/results/
+	-$(BIN)/python benchmarks/startup_bench.py
+	-$(BIN)/python benchmarks/endtoend_bench.py
 	$(BIN)/python benchmarks/score_bench.py
 	$(BIN)/python benchmarks/sensitivity_bench.py
 	$(BIN)/python benchmarks/report_bench.py

@@ -74,7 +74,7 @@ def build_workspace(folder: Path, rows: int, seed: int = 20261128) -> None:
     (folder / "missions.yaml").write_text(
         "missions:\n"
         + "".join(
-            f"  - {{id: {m}, country: AAA, name: {m}, election: {{type: general, "
+            f"  - {{id: {m}, country: ARG, name: {m}, election: {{type: general, "
             f"date: 2024-01-{1 + i % 28:02d}}}}}\n"
             for i, m in enumerate(missions)
         ),
