@@ -95,7 +95,12 @@ def plausibility_issues(
         )
     ]
     timed: list[tuple[str, dt.datetime, dict[str, object]]] = []
-    for rec in sites.iter_rows(named=True):
+    # Only visits with a country or a time have anything to check here; the answers are not
+    # needed (building every row as a dict was most of a large load's time).
+    located = sites.select([c for c in sites.columns if c not in questions]).filter(
+        pl.col("site_country").is_not_null() | pl.col("visited_at").is_not_null()
+    )
+    for rec in located.iter_rows(named=True):
         mission = by_id.get(str(rec["mission"]))
         country = rec["site_country"]
         if country is not None:
@@ -185,30 +190,47 @@ def _travel(timed: list[tuple[str, dt.datetime, dict[str, object]]], at: _At) ->
 
 
 def _identical(sites: pl.DataFrame, questions: list[str], at: _At) -> list[Issue]:
-    """One observer's answers identical at many places."""
+    """One observer's answers identical at many places: every visit of a group of visits with
+    the same mission, observer and answers (at least IDENTICAL_ANSWERS given) at
+    IDENTICAL_PLACES places or more, but the group's first."""
     if not questions:
         return []
+    index, first, places = "\x1findex", "\x1ffirst", "\x1fplaces"
+    answered = pl.sum_horizontal([pl.col(q).is_not_null() for q in questions])
+    keys = ["mission", "observer", *questions]
+    found = (
+        sites.with_row_index(index)
+        .filter(pl.col("observer").is_not_null() & (answered >= IDENTICAL_ANSWERS))
+        .with_columns(
+            pl.col("site").n_unique().over(keys).alias(places),
+            pl.col(index).min().over(keys).alias(first),
+        )
+        .filter(pl.col(places) >= IDENTICAL_PLACES)
+    )
+    if found.is_empty():
+        return []
+    firsts = {
+        rec[index]: rec
+        for rec in found.filter(pl.col(index) == pl.col(first))
+        .select(index, ROW, FILE)
+        .iter_rows(named=True)
+    }
+    shown = [c for c in sites.columns if c not in questions]
     out: list[Issue] = []
-    groups: dict[tuple[object, ...], list[dict[str, object]]] = {}
-    for rec in sites.iter_rows(named=True):
-        answers = tuple(rec[q] for q in questions)
-        if rec["observer"] is None or sum(a is not None for a in answers) < IDENTICAL_ANSWERS:
-            continue
-        key = (rec["mission"], rec["observer"], *(("nan" if a != a else a) for a in answers))
-        groups.setdefault(key, []).append(rec)
-    for recs in groups.values():
-        places = {r["site"] for r in recs}
-        if len(places) < IDENTICAL_PLACES:
-            continue
-        first = recs[0]
-        for rec in recs[1:]:
-            out.append(
-                at(
-                    rec,
-                    None,
-                    "identical-answers",
-                    f"observer {rec['observer']!r} gave the same answers at "
-                    f"{len(places)} places (as at row {first[ROW]} of {first[FILE]})",
-                )
+    for rec in (
+        found.filter(pl.col(index) != pl.col(first))
+        .sort(first, index)
+        .select(*shown, first, places)
+        .iter_rows(named=True)
+    ):
+        head = firsts[rec[first]]
+        out.append(
+            at(
+                rec,
+                None,
+                "identical-answers",
+                f"observer {rec['observer']!r} gave the same answers at "
+                f"{rec[places]} places (as at row {head[ROW]} of {head[FILE]})",
             )
+        )
     return out
