@@ -94,6 +94,9 @@ def read_named_table(
     suffix = path.suffix.lower()
     if suffix in (".xlsx", ".xlsm"):
         return _read_xlsx(path, sheet)
+    if suffix == ".parquet":
+        df, issues = _read_parquet(path, set(verbatim))
+        return df, issues, name
     if suffix not in (".csv", ".txt", ".tsv"):
         return (
             None,
@@ -103,7 +106,7 @@ def read_named_table(
                     None,
                     None,
                     "unsupported-format",
-                    f"cannot read {suffix or 'a file without extension'}: use CSV or XLSX",
+                    f"cannot read {suffix or 'a file without extension'}: use CSV, XLSX or Parquet",
                     (),
                     "error",
                     "data",
@@ -113,6 +116,70 @@ def read_named_table(
         )
     df, issues = _read_csv(path, "\t" if suffix == ".tsv" else ",", set(verbatim), export)
     return df, issues, name
+
+
+def _parquet_text(name: str, dtype: pl.DataType) -> pl.Expr | None:
+    """A Parquet column as the text a CSV would hold (as :func:`cell_text` writes a workbook's
+    cells); None for a type no table cell can be (lists, structs, binary)."""
+    col = pl.col(name)
+    if dtype == pl.String:
+        return col
+    if dtype == pl.Boolean:
+        return pl.when(col).then(pl.lit("yes")).when(col.not_()).then(pl.lit("no"))
+    if dtype.is_float():
+        whole = col.is_finite() & (col == col.round(0)) & (col.abs() < 2**53)
+        return (
+            pl.when(whole)
+            .then(col.cast(pl.Int64, strict=False).cast(pl.String))
+            .otherwise(col.cast(pl.String))
+        )
+    if isinstance(dtype, pl.Datetime):
+        # ISO 8601 as Python writes it: a 'T', fractions only when there are any.
+        zone = "%:z" if dtype.time_zone else ""
+        return col.dt.to_string(f"%Y-%m-%dT%H:%M:%S%.f{zone}")
+    if dtype.is_numeric() or dtype.is_temporal():
+        return col.cast(pl.String)
+    if dtype == pl.Categorical or isinstance(dtype, pl.Enum):
+        return col.cast(pl.String)
+    return None
+
+
+def _read_parquet(path: Path, verbatim: set[str]) -> tuple[pl.DataFrame | None, list[Issue]]:
+    """A Parquet table read as text, like a CSV: its columns scanned lazily and collected once."""
+    name = str(path)
+
+    def unreadable(message: str, column: int | None = None) -> list[Issue]:
+        return [Issue(name, 1, column, "unreadable-table", message[:200], (), "error", "data")]
+
+    try:
+        lazy = pl.scan_parquet(path)
+        schema = lazy.collect_schema()
+    except (pl.exceptions.PolarsError, OSError) as exc:
+        return None, unreadable(f"not a readable Parquet file: {exc}")
+    headers = list(schema.names())
+    issues = _header_issues(name, headers)
+    if issues:
+        return None, issues
+    texts = []
+    # Column names are trimmed, as a CSV's are.
+    trimmed = _column_names(headers)
+    for j, (col, dtype) in enumerate(schema.items(), start=1):
+        text = _parquet_text(col, dtype)
+        if text is None:
+            return None, unreadable(f"column {col!r} holds {dtype}, not table cells", j)
+        if trimmed[j - 1] not in verbatim:
+            text = text.str.strip_chars().replace("", None)
+        texts.append(text.alias(trimmed[j - 1]))
+    try:
+        df = (
+            lazy.select(texts)
+            .with_row_index(ROW, offset=2)
+            .with_columns(pl.col(ROW).cast(pl.Int64))
+            .collect()
+        )
+    except (pl.exceptions.PolarsError, OSError) as exc:
+        return None, unreadable(f"not a readable Parquet file: {exc}")
+    return _long_cells(df, name)
 
 
 def table_name(path: Path, sheet: str | None = None) -> str:
