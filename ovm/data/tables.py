@@ -226,9 +226,17 @@ def _read_csv(
     issues = _header_issues(name, headers)
     if issues:
         return None, issues
-    quote = _quote_issue(path, sep)
-    if quote is not None:
-        return None, [quote]
+    raw = path.read_bytes()
+    # Quoted fields may hold separators and line breaks: only a CSV parser can count their
+    # fields, and one pass of it also finds a quote never closed. A unit separator in a
+    # file without quotes would confuse the line count below: the parser counts that too.
+    parsed = b'"' in raw or b"\x1f" in raw
+    ragged = False
+    if parsed:
+        del raw
+        quote, ragged = _python_scan(path, sep, len(headers))
+        if quote is not None:
+            return None, [quote]
     try:
         df = pl.read_csv(
             path,
@@ -243,7 +251,7 @@ def _read_csv(
         # Polars saw another header: lines ended by a lone CR (Excel's "CSV (Macintosh)")
         # read as one line. Python's reader takes every line ending.
         return _read_csv_slow(path, sep, "lines ended by a lone carriage return")
-    if _has_short_rows(path, sep, len(headers), df.height):
+    if ragged if parsed else _has_short_rows(raw, path, sep, len(headers), df.height):
         # Polars pads a short row with empty fields without a word; the slow path names each.
         return _read_csv_slow(path, sep, "rows with too few fields")
     # Column names are trimmed, as cells are (and as in a workbook).
@@ -288,61 +296,60 @@ def _long_cells(df: pl.DataFrame, name: str) -> tuple[pl.DataFrame, list[Issue]]
     return df, issues
 
 
-def _quote_issue(path: Path, sep: str) -> Issue | None:
-    """A quote that opens a field and never closes it swallows every later row: refuse it."""
-    with path.open("rb") as fh:
-        if b'"' not in fh.read():
-            return None
+def _python_scan(path: Path, sep: str, width: int) -> tuple[Issue | None, bool]:
+    """One pass of Python's strict CSV reader over a file with quotes: a quote that opens a
+    field and never closes (it would swallow every later row), and whether any record has
+    fewer or more fields than the header."""
     with path.open(encoding="utf-8-sig", newline="") as fh:
         reader = csv.reader(fh, delimiter=sep, strict=True)
         start = 1
+        ragged = False
         try:
-            for _ in reader:
+            for rec in reader:
                 start = reader.line_num + 1
+                ragged = ragged or bool(rec and len(rec) != width)
         except csv.Error:
-            return Issue(
-                str(path),
-                start,
-                None,
-                "stray-quote",
-                "a quoted field starts on this line and is never closed properly: "
-                "quote the whole field (doubling any quote inside it) or remove the "
-                "quote",
-                (),
-                "error",
-                "data",
+            return (
+                Issue(
+                    str(path),
+                    start,
+                    None,
+                    "stray-quote",
+                    "a quoted field starts on this line and is never closed properly: "
+                    "quote the whole field (doubling any quote inside it) or remove the "
+                    "quote",
+                    (),
+                    "error",
+                    "data",
+                ),
+                ragged,
             )
-    return None
+    return None, ragged
 
 
-def _has_short_rows(path: Path, sep: str, width: int, records: int) -> bool:
-    """Whether any of the ``records`` Polars read has fewer fields than the header."""
-    with path.open("rb") as fh:
-        raw = fh.read()
-    if b'"' not in raw and b"\x1f" not in raw:
-        # Polars refuses a row with too many fields, so no row has more than ``width``: with
-        # no quotes, every separator byte separates two fields, and the file has
-        # ``width - 1`` of them per record (header included) when no row is short. Polars
-        # does take one extra empty field on a last line without a line break, silently:
-        # that file is counted line by line.
-        ends_line = raw.endswith((b"\n", b"\r"))
-        if ends_line and raw.count(sep.encode()) == (records + 1) * (width - 1):
-            return False
-        # A short row, or a blank line (a row of empty cells): count line by line.
-        lines = pl.read_csv(
-            path,
-            has_header=False,
-            separator="\x1f",
-            quote_char=None,
-            infer_schema=False,
-            new_columns=["line"],
-            encoding="utf8",
-        )
-        counts = lines["line"].str.count_matches(sep, literal=True) + 1
-        return bool((counts != width).any())
-    # Quoted fields may hold separators and line breaks: only a CSV parser can count.
-    with path.open(encoding="utf-8-sig", newline="") as fh:
-        return any(len(rec) != width for rec in csv.reader(fh, delimiter=sep) if rec)
+def _has_short_rows(raw: bytes, path: Path, sep: str, width: int, records: int) -> bool:
+    """Whether any of the ``records`` Polars read from a file without quotes (its bytes
+    ``raw``) has fewer fields than the header."""
+    # Polars refuses a row with too many fields, so no row has more than ``width``: with no
+    # quotes, every separator byte separates two fields, and the file has ``width - 1`` of
+    # them per record (header included) when no row is short. Polars does take one extra
+    # empty field on a last line without a line break, silently: that file is counted line
+    # by line.
+    ends_line = raw.endswith((b"\n", b"\r"))
+    if ends_line and raw.count(sep.encode()) == (records + 1) * (width - 1):
+        return False
+    # A short row, or a blank line (a row of empty cells): count line by line.
+    lines = pl.read_csv(
+        path,
+        has_header=False,
+        separator="\x1f",
+        quote_char=None,
+        infer_schema=False,
+        new_columns=["line"],
+        encoding="utf8",
+    )
+    counts = lines["line"].str.count_matches(sep, literal=True) + 1
+    return bool((counts != width).any())
 
 
 def _read_csv_slow(path: Path, sep: str, reason: str) -> tuple[pl.DataFrame | None, list[Issue]]:
