@@ -491,3 +491,20 @@ def test_a_rubric_without_a_headline_has_no_overall_and_ranks_no_one_overall(
     out = tmp_path / "report.html"
     run(["report", str(tmp_path), "-q", "-o", str(out)], capsys)
     assert "Entity XAA" in out.read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("method", ["minmax", "distance_to_best"])
+def test_normalising_a_deduction_rewards_the_smallest(
+    workspace: Path, capsys: pytest.CaptureFixture[str], method: str
+) -> None:
+    data = json.loads(run(["compare", str(workspace), "-q", "--normalisation", method], capsys))
+    got = {
+        c["mission"]["id"]: next(n["score"] for n in c["nodes"] if n["node"] == "pr.deduction")
+        for c in data["scores"]["scorecards"]
+    }
+    # Deductions of 0, 1 and 4 points: none is the best, 4 the worst, over the 0-4 scale.
+    assert {m: got[m] for m in ("xaa", "xad", "xag")} == {
+        "xaa": 100.0,
+        "xad": 75.0,
+        "xag": 0.0,
+    }

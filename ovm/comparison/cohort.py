@@ -550,9 +550,16 @@ def _prepare_indicator(
                 }
             )
         return len(imputed)
-    d = -1.0 if rule is not None and rule.direction == "lower" else 1.0
-    span = np.array([np.nan if rule is not None else _SCORE_SPAN])
-    goal = target if target is not None else (None if rule is not None else _SCORE_SPAN)
+    # A cohort rule says its direction; scores say theirs through their node's scale (a
+    # deduction is better low), spanning that scale, best at its better end.
+    own = ind.scale_or_default
+    if rule is not None:
+        d = -1.0 if rule.direction == "lower" else 1.0
+    else:
+        d = own.sign
+    best = _SCORE_SPAN if own.is_default() else (own.max if d > 0 else -own.min)
+    span = np.array([np.nan if rule is not None else (own.max - own.min)])
+    goal = target if target is not None else (None if rule is not None else best)
     x = filled * d
     scale = fit_scale(
         x,
