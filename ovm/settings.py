@@ -103,6 +103,18 @@ class ComparisonSettings(FrozenModel):
             for k in self.aggregation
             if k not in groups
         ]
+        formulas = {
+            p.node.id for p in rubric.walk() if getattr(p.node, "formula", None) is not None
+        }
+        if rubric.headline is not None:
+            formulas.add("overall")
+        out += [
+            f"aggregation given for {k!r}: it is "
+            + ("the rubric's headline" if k == "overall" else "a formula over other nodes")
+            + ", not an aggregation of its children"
+            for k in self.aggregation
+            if k in formulas and k in groups
+        ]
         unknown = sorted(
             {k for k in [*self.targets, *(self.normalise_nodes or ())] if k not in rubric.nodes}
         )

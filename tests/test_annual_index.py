@@ -508,3 +508,17 @@ def test_normalising_a_deduction_rewards_the_smallest(
         "xad": 75.0,
         "xag": 0.0,
     }
+
+
+@pytest.mark.parametrize(
+    ("node", "what"),
+    [("status", "a formula over other nodes"), ("overall", "the rubric's headline")],
+)
+def test_an_aggregation_cannot_be_forced_on_a_formula_or_the_headline(
+    workspace: Path, capsys: pytest.CaptureFixture[str], node: str, what: str
+) -> None:
+    assert main(["compare", str(workspace), "-q", "--aggregation", f"{node}=geometric"]) == 2
+    _out, err = capsys.readouterr()
+    assert err == (
+        f"ovm: aggregation given for {node!r}: it is {what}, not an aggregation of its children\n"
+    )
