@@ -553,10 +553,7 @@ def _prepare_indicator(
     # A cohort rule says its direction; scores say theirs through their node's scale (a
     # deduction is better low), spanning that scale, best at its better end.
     own = ind.scale_or_default
-    if rule is not None:
-        d = -1.0 if rule.direction == "lower" else 1.0
-    else:
-        d = own.sign
+    d = own.sign if rule is None else (-1.0 if rule.direction == "lower" else 1.0)
     best = _SCORE_SPAN if own.is_default() else (own.max if d > 0 else -own.min)
     span = np.array([np.nan if rule is not None else (own.max - own.min)])
     goal = target if target is not None else (None if rule is not None else best)
