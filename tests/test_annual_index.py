@@ -522,3 +522,26 @@ def test_an_aggregation_cannot_be_forced_on_a_formula_or_the_headline(
     assert err == (
         f"ovm: aggregation given for {node!r}: it is {what}, not an aggregation of its children\n"
     )
+
+
+def test_level_scores_lie_on_their_nodes_scale_negatives_included() -> None:
+    def levels(scores: tuple[int, ...]) -> str:
+        return "".join(
+            f'          - {{key: "{k}", score: {v}, descriptor: {{en: "{k}"}}}}\n'
+            for k, v in zip("abc", scores, strict=True)
+        )
+
+    text = SMALL_SUM.replace("    aggregation: sum\n", "    scale: {min: -6, max: 6}\n") % (
+        "      - id: f.a\n"
+        "        kind: levels\n"
+        "        labels: {en: A}\n"
+        "        source: analyst\n"
+        "        scale: {min: -2, max: 2}\n"
+        "        levels:\n"
+    )
+    rubric, issues = check_rubric(text + levels((-2, 0, 2)), file="s.yaml")
+    assert (rubric is not None, issues) == (True, [])
+    _rubric, issues = check_rubric(text + levels((-2, 0, 3)), file="s.yaml")
+    assert [(i.line, i.code, i.message) for i in issues] == [
+        (20, "level-score-range", "level score 3 is outside -2-2")
+    ]

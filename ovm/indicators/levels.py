@@ -48,17 +48,21 @@ class LevelsIndicator(IndicatorBase):
 
 @node_check("level-score-range", "levels-unordered", "duplicate-key")
 def levels_in_order(doc: Document, node: RawNode) -> Iterator[Issue]:
-    """Level scores on 0-100, listed from the lowest, each key once."""
+    """Level scores on the node's scale (0-100 unless it declares one), listed from the
+    lowest, each key once."""
     keys: set[str] = set()
     prev_score: float | None = None
+    low, high, _ = node.scale
     for j, lv in enumerate(seq(node.data.get("levels"))):
         if not isinstance(lv, dict):
             continue
         at = (*node.path, "levels", j)
         s = num(lv.get("score"))
-        if s is not None and not 0 <= s <= 100:
+        if s is not None and not low <= s <= high:
             yield doc.issue(
-                (*at, "score"), "level-score-range", f"level score {s:g} is outside 0-100"
+                (*at, "score"),
+                "level-score-range",
+                f"level score {s:g} is outside {low:g}-{high:g}",
             )
         if s is not None and prev_score is not None and s < prev_score:
             yield doc.issue(

@@ -55,6 +55,20 @@ class RawNode:
         return str(self.data.get("kind", "group"))
 
     @property
+    def scale(self) -> tuple[float, float, bool]:
+        """The node's scale as written: (minimum, maximum, integer), 0-100 where it says
+        nothing."""
+        scale = self.data.get("scale")
+        if not isinstance(scale, dict):
+            return 0.0, 100.0, False
+        lo, hi = num(scale.get("min")), num(scale.get("max"))
+        return (
+            0.0 if lo is None else lo,
+            100.0 if hi is None else hi,
+            scale.get("integer") is True,
+        )
+
+    @property
     def is_group(self) -> bool:
         """Whether the node is checked as a group (a group kind, or children given)."""
         return self.kind == "group" or "children" in self.data

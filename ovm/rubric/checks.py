@@ -77,15 +77,7 @@ def node_ids(doc: Document) -> Iterator[Issue]:
 
 def raw_scale(node: RawNode) -> tuple[float, float, bool]:
     """A node's scale as written: (minimum, maximum, integer), 0-100 where it says nothing."""
-    scale = node.data.get("scale")
-    if not isinstance(scale, dict):
-        return 0.0, 100.0, False
-    lo, hi = num(scale.get("min")), num(scale.get("max"))
-    return (
-        0.0 if lo is None else lo,
-        100.0 if hi is None else hi,
-        scale.get("integer") is True,
-    )
+    return node.scale
 
 
 @rubric_check("bands-unordered", "bands-overlap", "bands-gap", "bands-mixed", "missing-field")
