@@ -110,7 +110,7 @@ def synthetic(missions: int, indicators: int, seed: int = 1) -> tuple[Rubric, Sc
         cohort.append(
             Mission(
                 id=f"m{i:03d}",
-                country="AAA",
+                country="ARG",
                 name=f"m{i}",
                 election=Election(type="general", date=dt.date(2000, 1, 1) + dt.timedelta(days=i)),
                 values=vals,
