@@ -10,6 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import ovm
+from ovm.scoring.engine import percentile_ends
 from ovm.scoring.sitestats import place_clusters, posterior_shares, prior_draws
 
 Make = Callable[..., Path]
@@ -144,10 +145,10 @@ def test_prior_draws_depend_on_the_mission_not_on_the_cohort() -> None:
 def test_a_posterior_share_of_unanimous_answers_stays_below_one() -> None:
     weight, share = prior_draws(1, 400, "m", 1)
     answered = np.full((400, 1), 8.0)
-    out = posterior_shares(answered, answered, weight, share, np.array([1.0]))
+    out = posterior_shares(answered, answered, weight, share)
     assert (out < 1.0).all() and (out > 0.0).all()
-    # With no place drawn the replicate is the prior pseudo-place alone.
-    zero = posterior_shares(np.zeros((400, 1)), np.zeros((400, 1)), weight, share, np.array([1.0]))
+    # With no place drawn the replicate is the prior pseudo-visit alone.
+    zero = posterior_shares(np.zeros((400, 1)), np.zeros((400, 1)), weight, share)
     assert np.allclose(zero, share)
 
 
@@ -164,3 +165,27 @@ def test_shuffled_rows_and_places_give_the_same_intervals(
     second = scores(tmp_path / "b", make_workspace, [rows[i] for i in perm])
     assert first.scorecards == second.scorecards
     assert first.data_sha256 == second.data_sha256
+
+
+def test_a_unanimous_share_is_as_uncertain_as_jeffreys_says_whatever_the_visits_per_place(
+    tmp_path: Path, make_workspace: Make
+) -> None:
+    # 8 places visited 3 times each, every answer yes: 24 visits. The prior counts for one
+    # visit (half a yes, half a no), so the lower end is Jeffreys' for 24 of 24,
+    # Beta(24.5, 0.5).ppf(0.025) = 90.1 %, not that of a prior as heavy as a place of 3 visits.
+    rows = [(f"s{p}", ["yes"] * 4) for p in range(8) for _ in range(3)]
+    card = scores(tmp_path, make_workspace, rows, bootstrap=4000).scorecard("m")
+    lo, hi = card.node("q0").interval or (0.0, 0.0)
+    assert hi == 100.0
+    assert 86.0 < lo < 92.0
+
+
+def test_replicate_percentiles_take_the_rank_alpha_times_b_plus_one() -> None:
+    # 199 replicates 1..199: the 2.5 % end is the 5th (0.025 x 200), the 97.5 % end the 195th.
+    values = np.arange(1.0, 200.0)[None, :]
+    lo, hi, count = percentile_ends(values, 0.025)
+    assert (lo.tolist(), hi.tolist(), count.tolist()) == ([5.0], [195.0], [199])
+    # NaN replicates are left out, and the ends stay inside the replicates.
+    few = np.array([[3.0, np.nan, 1.0, 2.0]])
+    lo, hi, count = percentile_ends(few, 0.025)
+    assert (lo.tolist(), hi.tolist(), count.tolist()) == ([1.0], [3.0], [3])

@@ -514,27 +514,40 @@ class _Replicator:
     def intervals(self, col: list[Outcome], reps: _Reps) -> None:
         """Percentile intervals of the replicates, widened to hold the point score."""
         which = np.flatnonzero(reps.has)
-        values = reps.values[which]
-        finite = np.isfinite(values)
-        count = finite.sum(axis=1)
-        srt = np.sort(np.where(finite, values, np.nan), axis=1)
-        last = np.maximum(count - 1, 0)
-        ends = []
-        for q in (self.alpha, 1 - self.alpha):
-            pos = q * last
-            lo = np.floor(pos).astype(np.int64)
-            hi = np.minimum(lo + 1, last)
-            a = np.take_along_axis(srt, lo[:, None], axis=1)[:, 0]
-            b = np.take_along_axis(srt, hi[:, None], axis=1)[:, 0]
-            ends.append(a + (b - a) * (pos - lo))
+        lo_end, hi_end, count = percentile_ends(reps.values[which], self.alpha)
         for k, m in enumerate(which):
             res = col[m]
             res.sampled = True
             if res.interval is None and count[k] and res.score is not None and not reps.thin[m]:
                 res.interval = (
-                    float(min(ends[0][k], res.score)),
-                    float(max(ends[1][k], res.score)),
+                    float(min(lo_end[k], res.score)),
+                    float(max(hi_end[k], res.score)),
                 )
+
+
+def percentile_ends(values: Array, alpha: float) -> tuple[Array, Array, npt.NDArray[np.intp]]:
+    """Per row of replicates, the ``alpha`` and ``1 - alpha`` percentile ends and how many
+    finite replicates each row has (NaN are left out).
+
+    The lower end is the replicate of rank ``alpha * (B + 1)`` among ``B`` (Davison & Hinkley
+    1997), interpolated between neighbours: that rank's expected share of the
+    distribution below it is ``alpha``. Linear interpolation over ``B - 1`` gaps (NumPy's
+    default) puts 200 replicates' 2.5 % end at the 3.0 % point of the distribution on
+    average, one point of coverage short of nominal at every level.
+    """
+    finite = np.isfinite(values)
+    count = finite.sum(axis=1)
+    srt = np.sort(np.where(finite, values, np.nan), axis=1)
+    last = np.maximum(count - 1, 0)
+    ends = []
+    for q in (alpha, 1 - alpha):
+        pos = np.clip(q * (count + 1) - 1, 0, last)
+        lo = np.floor(pos).astype(np.int64)
+        hi = np.minimum(lo + 1, last)
+        a = np.take_along_axis(srt, lo[:, None], axis=1)[:, 0]
+        b = np.take_along_axis(srt, hi[:, None], axis=1)[:, 0]
+        ends.append(a + (b - a) * (pos - lo))
+    return ends[0], ends[1], count
 
 
 # --- pass 3: scorecards --------------------------------------------------------------------

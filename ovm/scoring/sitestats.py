@@ -4,7 +4,7 @@ Everything here is columnar: visits are grouped by mission once, in an order tha
 their content only; each mission's visits are summed per polling place, and the place sums feed
 one matrix product that gives both the point counts and the replicate counts. Replicates
 resample polling places, not visits (visits to one place are alike), and a share's replicate
-carries a prior pseudo-place so that a unanimous share still has uncertainty
+carries a prior pseudo-visit so that a unanimous share still has uncertainty
 (docs/statistics.md).
 """
 
@@ -217,11 +217,11 @@ def place_clusters(
 
 
 PRIOR_SHAPE = 0.5
-"""Beta(1/2, 1/2) (Jeffreys) for the share of a share's prior pseudo-place."""
+"""Beta(1/2, 1/2) (Jeffreys) for the share of a share's prior pseudo-visit."""
 
 
 def prior_draws(seed: int, replicates: int, mission: str, k: int) -> tuple[Array, Array]:
-    """One mission's prior pseudo-place per replicate: its weight (replicates x 1, Exp(1)) and
+    """One mission's prior pseudo-visit per replicate: its weight (replicates x 1, Exp(1)) and
     its share of each of ``k`` questions (replicates x k, Beta(1/2, 1/2)).
 
     Seeded by the mission's id, so a mission draws the same alone or in any cohort.
@@ -236,13 +236,20 @@ def prior_draws(seed: int, replicates: int, mission: str, k: int) -> tuple[Array
 
 
 def posterior_shares(
-    accepted: Array, answered: Array, prior_weight: Array, prior_share: Array, visits: Array
+    accepted: Array, answered: Array, prior_weight: Array, prior_share: Array
 ) -> Array:
-    """Replicate shares with a prior pseudo-place of ``visits`` visits added to the resampled
-    places (a Dirichlet-process posterior with one prior place; docs/statistics.md)."""
-    pseudo = prior_weight * visits
+    """Replicate shares with one prior pseudo-visit added to the resampled places.
+
+    An Exp(1) weight times a Beta(1/2, 1/2) share splits into independent Gamma(1/2, 1)
+    pseudo-counts of yes and of no: the Jeffreys prior's half a yes and half a no, drawn as a
+    Bayesian bootstrap draws its weights (docs/statistics.md). A prior worth a whole place
+    (its mean visits) pulled every share towards 1/2 by that much, a pull that adds up over a
+    family while the spread averages out.
+    """
     with np.errstate(divide="ignore", invalid="ignore"):
-        return np.asarray((accepted + pseudo * prior_share) / (answered + pseudo), dtype=float)
+        return np.asarray(
+            (accepted + prior_weight * prior_share) / (answered + prior_weight), dtype=float
+        )
 
 
 def summarise_sites(
@@ -336,11 +343,7 @@ def summarise_sites(
             _categorical(ms, cat, sums, na, missing, answered_places)
             if bootstrap:
                 prior_weight, prior_share = prior_draws(seed, bootstrap, mid, k)
-                with np.errstate(divide="ignore", invalid="ignore"):
-                    visits = sums[0, k:] / answered_places
-                shares[m] = posterior_shares(
-                    sums[1:, :k], sums[1:, k:], prior_weight, prior_share, visits
-                )
+                shares[m] = posterior_shares(sums[1:, :k], sums[1:, k:], prior_weight, prior_share)
                 if want_counts:
                     counts[m] = sums[1:, k:]
         if num:
