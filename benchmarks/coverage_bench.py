@@ -117,7 +117,7 @@ def write_workspace(folder: Path, ids: list[str], sites: pl.DataFrame) -> None:
     (folder / "missions.yaml").write_text(
         "missions:\n"
         + "".join(
-            f"  - {{id: {m}, country: AAA, name: {m}, election: {{type: general, "
+            f"  - {{id: {m}, country: CRI, name: {m}, election: {{type: general, "
             f"date: 2024-01-{1 + i % 28:02d}}}}}\n"
             for i, m in enumerate(ids)
         ),
