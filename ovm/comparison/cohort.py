@@ -34,6 +34,8 @@ from ovm.indicators.rules import Goalposts
 from ovm.rubric.model import Group, Indicator, Rubric
 from ovm.scoring.aggregate import Array, Child, aggregate, method_text
 from ovm.scoring.aggregate import combine as combine_children
+from ovm.scoring.critical import CODE as CRITICAL
+from ovm.scoring.critical import apply_critical
 from ovm.scoring.engine import band_of, explain_group
 from ovm.scoring.formulas import Read, formula_group, headline_explanation
 from ovm.scoring.results import (
@@ -1206,19 +1208,25 @@ def compare(
         kept = [
             f
             for f in card.findings
-            if f.code != "needs-cohort" and not (f.node in recomputed and f.code in _AGG_CODES)
+            if f.code not in ("needs-cohort", CRITICAL)
+            and not (f.node in recomputed and f.code in _AGG_CODES)
         ]
         added = [
             f
             for node_id in ["overall", *rubric.nodes]
             for f in st.node_findings.get((i, node_id), [])
         ]
+        # Bands are capped again over the cohort's scores (a normalised indicator may now be
+        # in its lowest band, or no longer be).
+        overall, nodes, critical = apply_critical(
+            rubric, st.cur["overall"][i], [st.cur[n.node][i] for n in card.nodes]
+        )
         cards.append(
             card.model_copy(
                 update={
-                    "overall": st.cur["overall"][i],
-                    "nodes": tuple(st.cur[n.node][i] for n in card.nodes),
-                    "findings": (*kept, *st.extra[i], *added),
+                    "overall": overall,
+                    "nodes": nodes,
+                    "findings": (*kept, *st.extra[i], *added, *critical),
                 }
             )
         )

@@ -166,6 +166,9 @@ class IndicatorBase(NodeBase):
 
     source: Source
     unit: Text | NonEmpty = "score"
+    critical: bool = False
+    """In its lowest band, caps the band of its family and of the overall at their lowest: a
+    failure that a mean would compensate (docs/rubric.md)."""
 
     def unit_text(self, lang: str = "en") -> str:
         """The unit in ``lang`` (falls back to English)."""

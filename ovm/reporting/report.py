@@ -426,6 +426,12 @@ class _Builder:
         if not wanted <= set(params):
             # A finding recorded without the parts its text needs: say it as recorded.
             return _english(f.message, self.lang)
+        if f.code == "critical-indicator":
+            # Nodes named by their labels in the report's language, not by their ids.
+            params["indicator"] = str(self.label(params["indicator"])["text"])
+            params["nodes"] = ", ".join(
+                str(self.label(n)["text"]) for n in params["nodes"].split(", ") if n != "-"
+            )
         return _plain(self.t(key, **params))
 
     # rules and methodology

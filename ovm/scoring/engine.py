@@ -35,6 +35,7 @@ from ovm.indicators.scoring import NodeScorer, Outcome, Plan, Replication
 from ovm.rubric.model import Group, Indicator, Rubric, pick
 from ovm.scoring.aggregate import Array, Child, GroupOutcome, aggregate, method_text
 from ovm.scoring.aggregate import combine as combine_children
+from ovm.scoring.critical import apply_critical
 from ovm.scoring.formulas import Read, formula_group, headline_explanation
 from ovm.scoring.results import (
     Contribution,
@@ -704,6 +705,7 @@ def _score(
             for s, res in zip(plan.slots, results[i], strict=True)
         ]
         overall = _node_score(rubric, "overall", None, 0, "overall", roots[i], None)
+        overall, capped, critical = apply_critical(rubric, overall, nodes)
         ms = summary.missions.get(m.id)
         pending = sum(
             1 for n in nodes if n.status == "pending" and n.kind not in ("group", "family")
@@ -728,8 +730,8 @@ def _score(
             Scorecard(
                 mission=_mission_info(m),
                 overall=overall,
-                nodes=tuple(nodes),
-                findings=tuple(scorer.findings),
+                nodes=capped,
+                findings=(*scorer.findings, *critical),
                 sites=ms.n if ms else 0,
                 simulated=bool(ms and ms.simulated),
                 notes=tuple(ms.notes) if ms else (),

@@ -1,0 +1,85 @@
+"""Critical indicators: a failure that compensation must not hide.
+
+A weighted mean lets a good score elsewhere make up for a bad one. For some practices (the
+secrecy of the vote) observers treat a failure as disqualifying, whatever else went well. An
+indicator marked ``critical: true`` that scores in its lowest band caps the band of every group
+above it, up to its family and the overall, at their lowest band. Scores are not changed (they
+stay the rubric's aggregation, one number computed in one place); the band shown beside them
+is, and a ``critical-indicator`` finding says which indicator capped which nodes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from ovm.rubric.model import Group, Indicator, Rubric, pick
+from ovm.scoring.results import Finding, NodeScore
+
+CODE = "critical-indicator"
+
+
+def apply_critical(
+    rubric: Rubric, overall: NodeScore, nodes: Sequence[NodeScore]
+) -> tuple[NodeScore, tuple[NodeScore, ...], list[Finding]]:
+    """One mission's overall and nodes with the bands critical failures cap, and a finding
+    per failing critical indicator."""
+    placed = rubric.nodes
+    by_id = {n.node: n for n in nodes}
+    capped: dict[str, NodeScore] = {}
+    findings: list[Finding] = []
+    for node_id, where in placed.items():
+        node = where.node
+        ns = by_id.get(node_id)
+        if (
+            isinstance(node, Group)
+            or not getattr(node, "critical", False)
+            or ns is None
+            or ns.status != "scored"
+            or ns.band != 0
+        ):
+            continue
+        reached: list[str] = []
+        child: Group | Indicator = node
+        parent = where.parent
+        # The cap climbs only while each link counts in its parent's score.
+        while child.contributes:
+            target = overall if parent == "overall" else capped.get(parent, by_id.get(parent))
+            if target is None or target.status != "scored" or target.band is None:
+                break
+            if target.band > 0:
+                lowest = rubric.bands_for(None if parent == "overall" else placed[parent].node)[0]
+                target = target.model_copy(
+                    update={
+                        "band": 0,
+                        "band_label": pick(lowest.label, "en"),
+                        "rating": lowest.rating,
+                    }
+                )
+                if parent == "overall":
+                    overall = target
+                else:
+                    capped[parent] = target
+            # Listed whether or not its own score had it there already, so capping twice (a
+            # comparison caps scorecards the engine capped) says the same.
+            reached.append(parent)
+            if parent == "overall":
+                break
+            up = placed[parent]
+            child, parent = up.node, up.parent
+        findings.append(
+            Finding(
+                code=CODE,
+                message=(
+                    f"{node_id} is critical and scored {ns.score:.1f}, in its lowest band: the "
+                    f"band of {', '.join(reached) or 'no group'} is capped at the lowest"
+                ),
+                node=node_id,
+                severity="warning",
+                params={
+                    "indicator": node_id,
+                    "score": f"{ns.score:.1f}",
+                    "nodes": ", ".join(reached) or "-",
+                },
+            )
+        )
+    return overall, tuple(capped.get(n.node, n) for n in nodes), findings
