@@ -219,15 +219,31 @@ def test_scores_equal_to_nine_decimals_tie_and_a_difference_in_the_ninth_does_no
 def test_sampling_draws_count_only_when_sampling_is_varied(
     tmp_path: Path, make_workspace: Callable[..., Path]
 ) -> None:
-    scores, rubric = _scored(tmp_path / "ws", make_workspace, {"a": 28, "b": 16})
-    assert all(card.node("p.open").sampled for card in scores.scorecards)
+    _scored(tmp_path / "ws", make_workspace, {"a": 28, "b": 16})
+    ws = ovm.load_workspace(tmp_path / "ws")
+    # Sampling draws the engine's replicates: scored with some, it has them to draw.
+    scores = ovm.score(ws.rubric, ws.observations, bootstrap=50)
+    assert all(card.node("p.open").interval for card in scores.scorecards)
     draws = {}
     for choices in (("weights",), ("weights", "sampling")):
         result = ovm.sensitivity(
-            scores, rubric, SensitivitySettings(runs=20, choices=choices, sampling_draws=7), seed=1
+            scores,
+            ws.rubric,
+            SensitivitySettings(runs=20, choices=choices, sampling_draws=7),
+            seed=1,
+            observations=ws.observations,
         )
         draws[choices] = result.draws
     assert draws == {("weights",): 1, ("weights", "sampling"): 7}
+    # No more draws than replicates.
+    many = ovm.sensitivity(
+        scores,
+        ws.rubric,
+        SensitivitySettings(runs=20, choices=("sampling",), sampling_draws=500),
+        seed=1,
+        observations=ws.observations,
+    )
+    assert many.draws == 50
 
 
 TWO_RUBRIC = """\
@@ -310,9 +326,9 @@ families:
 def test_sampling_moves_missions_whose_intervals_overlap(
     tmp_path: Path, make_workspace: Callable[..., Path]
 ) -> None:
-    # 16 and 14 yes of 40 (40 % and 35 %): Wilson intervals 26-55 % and 22-51 % overlap
-    # widely, so drawing within them reorders the two in a good share of the runs. Both
-    # shares are below one half, where the Wilson interval reaches further up than down.
+    # 16 and 14 yes of 40 places (40 % and 35 %): their intervals (about 26-55 % and
+    # 22-51 %) overlap widely, so drawing the engine's replicates reorders the two in a good
+    # share of the runs.
     missions = "missions:\n" + "".join(
         f"  - {{id: {m}, country: ARG, name: {m}, election: {{type: general, date: 2020-01-01}}}}\n"
         for m in ("a", "b")
@@ -325,12 +341,13 @@ def test_sampling_moves_missions_whose_intervals_overlap(
             tmp_path / "ws", rubric=SHARE_RUBRIC, missions=missions, checklists="\n".join(rows)
         )
     )
-    scores = ovm.score(ws.rubric, ws.observations, bootstrap=0)
+    scores = ovm.score(ws.rubric, ws.observations, bootstrap=100)
     result = ovm.sensitivity(
         scores,
         ws.rubric,
         SensitivitySettings(runs=500, choices=("sampling",), sampling_draws=50),
         seed=4,
+        observations=ws.observations,
     )
     shift = {r.mission: r.mean_shift for r in result.ranks}
     assert 0.1 < shift["a"] < 0.5, shift

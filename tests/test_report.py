@@ -920,4 +920,4 @@ def test_the_methodology_annex_says_how_the_comparison_was_made_in_the_reports_l
         "las corridas elevan esos valores a 1",
     ):
         assert text in pages["es"]
-    assert "(the engine's bootstrap at 90% confidence), 40 draws" in pages["en"]
+    assert "(at 90% confidence), 40 draws" in pages["en"]

@@ -158,7 +158,9 @@ def test_same_seed_same_result_and_another_seed_another(cohort):
 
 def test_nominal_ranks_are_compares_and_intervals_are_ordered(cohort):
     scores, ws = cohort
-    result = sensitivity(scores, ws.rubric, SensitivitySettings(runs=300), seed=1)
+    result = sensitivity(
+        scores, ws.rubric, SensitivitySettings(runs=300), seed=1, observations=ws.observations
+    )
     nominal = {e.mission: e.rank for e in compare(scores, ws.rubric).rankings["overall"]}
     assert {r.mission: r.nominal for r in result.ranks} == nominal
     n = len(scores.scorecards)
@@ -247,8 +249,96 @@ def test_sampling_is_inert_without_intervals(cohort):
             )
         }
     )
-    result = sensitivity(plain, ws.rubric, SensitivitySettings(runs=100))
+    result = sensitivity(
+        plain, ws.rubric, SensitivitySettings(runs=100), observations=ws.observations
+    )
     assert (result.first_order["sampling"], result.total_effect["sampling"]) == (0.0, 0.0)
+
+
+def test_sampling_without_observations_is_not_varied_and_says_so(cohort):
+    scores, ws = cohort
+    result = sensitivity(scores, ws.rubric, SensitivitySettings(runs=100))
+    assert (result.first_order["sampling"], result.total_effect["sampling"]) == (0.0, 0.0)
+    assert [n for n in result.notes if n.startswith("sampling")] == [
+        "sampling: not varied (the analysis was not given the observations to draw the "
+        "replicates from)"
+    ]
+
+
+ONE_QUESTION = """
+    ovm_rubric: 1
+    id: same-places
+    version: "1"
+    title: {en: Same places}
+    languages: [en]
+    variables:
+      - {name: yes_share, labels: {en: Share of yes}, unit: share, type: share,
+         source: checklist, from_sites: {question: q, stat: share}}
+      - {name: offset, labels: {en: Offset}, unit: points, type: number, source: statistics}
+    families:
+      - id: f
+        labels: {en: F}
+        children:
+          - {id: q, kind: checklist, labels: {en: Q}, source: checklist, question: {en: "Q?"}}
+          - id: mirror
+            kind: quantitative
+            labels: {en: Mirror}
+            source: checklist
+            formula: 100 - yes_share * 100 + offset
+            rule: {type: identity}
+"""
+
+
+def test_sampling_moves_a_mission_s_indicators_together_as_its_replicates_do(tmp_path):
+    # q and mirror rest on the same polling places: in every replicate their mean is 50 plus
+    # half the offset, so the ranking never changes. Independent draws per indicator (split
+    # normals around each interval) moved the three missions' ranks.
+    root = tmp_path / "ws"
+    root.mkdir()
+    (root / "rubric.yaml").write_text(textwrap.dedent(ONE_QUESTION), encoding="utf-8")
+    shares = {"m1": 0.5, "m2": 0.6, "m3": 0.7}
+    offsets = {"m1": 0.0, "m2": 2.0, "m3": 4.0}
+    (root / "missions.yaml").write_text(
+        "missions:\n"
+        + "".join(
+            f"  - {{id: {m}, country: {c}, name: {m}, "
+            f"election: {{type: general, date: 2020-01-0{i + 1}}}}}\n"
+            for i, (m, c) in enumerate(zip(shares, ("ARG", "BOL", "CHL"), strict=True))
+        ),
+        encoding="utf-8",
+    )
+    (root / "statistics.csv").write_text(
+        "mission,offset\n" + "".join(f"{m},{o}\n" for m, o in offsets.items()),
+        encoding="utf-8",
+    )
+    rows = ["mission,site,q"]
+    for m, p in shares.items():
+        rows += [f"{m},s{j},{'yes' if j < round(20 * p) else 'no'}" for j in range(20)]
+    (root / "checklists.csv").write_text("\n".join(rows) + "\n", encoding="utf-8")
+    (root / "ovm.yaml").write_text(
+        "rubric: rubric.yaml\nmissions: missions.yaml\nstatistics: [statistics.csv]\n"
+        "checklists: [checklists.csv]\nsettings: {seed: 3, bootstrap: 100}\n",
+        encoding="utf-8",
+    )
+    ws = load_workspace(root)
+    scores = score(ws.rubric, ws.observations, seed=3, bootstrap=100)
+    card = scores.scorecard("m2")
+    assert card.node("q").interval is not None and card.node("mirror").interval is not None
+    q_lo, q_hi = card.node("q").interval
+    assert q_hi - q_lo > 20.0
+    result = sensitivity(
+        scores,
+        ws.rubric,
+        SensitivitySettings(runs=400, choices=("sampling",)),
+        observations=ws.observations,
+    )
+    assert [(r.mission, r.nominal, r.low, r.high, r.mean_shift) for r in result.ranks] == [
+        ("m3", 1, 1.0, 1.0, 0.0),
+        ("m2", 2, 2.0, 2.0, 0.0),
+        ("m1", 3, 3.0, 3.0, 0.0),
+    ]
+    assert result.total_effect["sampling"] == 0.0
+    assert result.draws == 100
 
 
 def test_progress_is_reported_up_to_every_evaluation(cohort):

@@ -9,11 +9,12 @@ Each uncertain choice is one input of a variance-based (Sobol) sensitivity analy
 - ``normalisation``: one of ``normalisations`` for every non-comparative indicator (``none``:
   as compare() does by default: cohort indicators by their rule, the others as scored);
 - ``drop_indicator``: no indicator left out, or one (each equally likely);
-- ``sampling``: one of ``sampling_draws`` draws of the sampling error of every indicator
-  scored from observer site data. The score set keeps the engine's bootstrap interval, not its
-  replicates, so each draw is a split normal around the score whose halves reach the interval's
-  ends at the score set's confidence level, clipped to 0-100; draws are independent across
-  indicators.
+- ``sampling``: one of the engine's bootstrap replicates (the first ``sampling_draws`` of
+  them): every indicator whose scorecard has an interval takes its score in that replicate, so
+  the sampling uncertainty is the one the scorecards report, and a mission's indicators move
+  together as they do when its polling places are resampled. The replicates are drawn again
+  from ``observations`` with the score set's seed, replicates and confidence (the engine is
+  deterministic); without observations, sampling is not varied.
 
 Design and estimators (those of COINr's ``SA_sample`` / ``SA_estimate``): two independent
 samples A and B of ``runs`` rows, and for each choice i the matrix AB_i (A with choice i taken
@@ -38,7 +39,6 @@ import math
 import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from statistics import NormalDist
 from typing import Any
 
 import numpy as np
@@ -58,6 +58,7 @@ from ovm.frozen import FrozenMap, FrozenModel, ReadOnlyMap
 from ovm.indicators.registry import kind_of
 from ovm.rubric.model import Group, Rubric
 from ovm.scoring.aggregate import Array, parse_aggregation
+from ovm.scoring.engine import indicator_replicates
 from ovm.scoring.results import NodeScore, ScoreSet
 from ovm.settings import (
     DEFAULT_SEED,
@@ -237,8 +238,8 @@ class _Model:
     applicable: Array  # bool: counts in its group's weight
     cohort: list[str | None]  # the rule's method of cohort indicators
     fixed: Array  # bool per indicator: comparative (kept nominal)
-    sd_low: Array  # split-normal deviations of sampled scores (0 elsewhere)
-    sd_high: Array
+    replicates: Array | None
+    """Missions x indicators x draws: the engine's replicate scores, NaN where not varied."""
     groups: list[_GroupSpec]  # children before parents; the root last
     weights: Array  # nominal weight per node: indicators then groups
 
@@ -250,7 +251,7 @@ class _Model:
 
     @property
     def sampled(self) -> bool:
-        return bool(np.any(self.sd_low > 0) or np.any(self.sd_high > 0))
+        return self.replicates is not None and bool(np.isfinite(self.replicates).any())
 
 
 def _value(ns: NodeScore) -> float | None:
@@ -260,8 +261,16 @@ def _value(ns: NodeScore) -> float | None:
     return float(v)
 
 
-def _build_model(scores: ScoreSet, rubric: Rubric, comparison: Comparison) -> _Model:
-    """Arrays of the cohort from the engine's scores and the nominal comparison."""
+def _build_model(
+    scores: ScoreSet,
+    rubric: Rubric,
+    comparison: Comparison,
+    observations: Observations | None = None,
+    draws: int = 0,
+) -> _Model:
+    """Arrays of the cohort from the engine's scores and the nominal comparison, with the
+    first ``draws`` bootstrap replicates of the sampled indicators when ``observations`` are
+    given."""
     cards = sorted(scores.scorecards, key=lambda c: c.mission.id)
     compared = {c.mission.id: c for c in comparison.scores.scorecards}
     mids = [c.mission.id for c in cards]
@@ -269,9 +278,21 @@ def _build_model(scores: ScoreSet, rubric: Rubric, comparison: Comparison) -> _M
     m, k = len(cards), len(inds)
     base = np.full((m, k), np.nan)
     applicable = np.zeros((m, k), dtype=bool)
-    sd_low = np.zeros((m, k))
-    sd_high = np.zeros((m, k))
-    z = NormalDist().inv_cdf((1.0 + scores.confidence) / 2.0)
+    draws = min(draws, scores.bootstrap) if observations is not None else 0
+    found = (
+        indicator_replicates(
+            rubric,
+            observations,
+            seed=scores.seed,
+            bootstrap=scores.bootstrap,
+            confidence=scores.confidence,
+        )
+        if observations is not None and draws > 0
+        else None
+    )
+    reps = np.full((m, k, draws), np.nan) if found is not None else None
+    rep_row = {mid: r for r, mid in enumerate(found.missions)} if found is not None else {}
+    rep_col = {nid: c for c, nid in enumerate(found.indicators)} if found is not None else {}
     cohort: list[str | None] = []
     fixed = np.zeros(k, dtype=bool)
     engine_nodes = [{ns.node: ns for ns in card.nodes} for card in cards]
@@ -291,9 +312,16 @@ def _build_model(scores: ScoreSet, rubric: Rubric, comparison: Comparison) -> _M
                 base[i, j] = np.nan if raw is None else raw * d
             elif ns.status == "scored" and ns.score is not None:
                 base[i, j] = ns.score
-                if ns.interval is not None and not fixed[j]:
-                    sd_low[i, j] = max(ns.score - ns.interval[0], 0.0) / z
-                    sd_high[i, j] = max(ns.interval[1] - ns.score, 0.0) / z
+                # Varied exactly where the scorecard reports sampling uncertainty.
+                if (
+                    found is not None
+                    and reps is not None
+                    and ns.interval is not None
+                    and not fixed[j]
+                    and mids[i] in rep_row
+                    and ind.id in rep_col
+                ):
+                    reps[i, j] = found.values[rep_row[mids[i]], rep_col[ind.id], :draws]
     placed = [p for p in rubric.walk() if isinstance(p.node, Group)]
     gid = {p.node.id: len(placed) - 1 - n for n, p in enumerate(placed)}
     col = {ind.id: j for j, ind in enumerate(inds)}
@@ -335,8 +363,7 @@ def _build_model(scores: ScoreSet, rubric: Rubric, comparison: Comparison) -> _M
         applicable,
         cohort,
         fixed,
-        sd_low,
-        sd_high,
+        reps,
         groups,
         weights,
     )
@@ -620,7 +647,13 @@ def sensitivity(
     sampling_draws = settings.sampling_draws
     varied = tuple(c for c in CHOICES if c in settings.choices)
     comparison = comparison or compare(scores, rubric, observations=observations)
-    model = _build_model(scores, rubric, comparison)
+    model = _build_model(
+        scores,
+        rubric,
+        comparison,
+        observations if "sampling" in varied else None,
+        sampling_draws,
+    )
     agg_labels, agg_configs = _aggregation_alternatives(model, aggregations)
     norm_labels = list(dict.fromkeys(normalisations))
     m, k = model.base.shape
@@ -633,9 +666,10 @@ def sensitivity(
             f"{have / 2**30:.1f} GiB are available; use at most "
             f"{max(2, int(runs * (have * 3 // 4) / need))} runs"
         )
-    draws = sampling_draws if model.sampled and "sampling" in varied else 1
+    draws = model.replicates.shape[2] if model.replicates is not None and model.sampled else 1
 
-    design, noise_seq = np.random.SeedSequence(seed).spawn(2)
+    # Two children, as when sampling drew its own noise: a seed keeps its design.
+    design, _ = np.random.SeedSequence(seed).spawn(2)
     rng = np.random.default_rng(design)
     # A then B for every choice, drawn in a fixed order so a seed means one design.
     u_w = rng.uniform(-1.0, 1.0, size=(2 * runs, n_nodes))
@@ -644,9 +678,6 @@ def sensitivity(
     u_drop = rng.integers(0, k + 1, size=2 * runs)
     u_samp = rng.integers(0, draws, size=2 * runs)
     sampling = model.sampled and "sampling" in varied
-    # One child seed per draw: a draw is regenerated when needed instead of kept in memory.
-    draw_seeds = noise_seq.spawn(draws)
-    sampled_cells = model.sd_low + model.sd_high > 0
     if "weights" not in varied:
         u_w[:] = 0.0
     for name, u in (
@@ -689,10 +720,9 @@ def sensitivity(
         ny, sy = int(norm_e[e0]), int(samp_e[e0])
         if last != (ny, sy):
             x = model.base
-            if sampling:
-                z = np.random.default_rng(draw_seeds[sy]).standard_normal((m, k))
-                noise = np.where(z < 0, z * model.sd_low, z * model.sd_high)
-                x = np.where(sampled_cells, np.clip(model.base + noise, 0.0, 100.0), model.base)
+            if sampling and model.replicates is not None:
+                drawn = model.replicates[:, :, sy]
+                x = np.where(np.isfinite(drawn), drawn, model.base)
             values = _Values(_normalised(model, x, norm_labels[ny]))
             last = (ny, sy)
         methods = agg_configs[int(agg_e[e0])]
@@ -780,8 +810,18 @@ def sensitivity(
         "missions the nominal methodology scores, indices combined by rank variance "
         "(Gamboa et al. 2014)",
         f"weights: each node's weight times 1 + u, u uniform in +-{weight_range:g}",
-        "sampling: split-normal draws within each sampled indicator's interval (the engine's "
-        f"bootstrap at {scores.confidence:g} confidence), {draws} draw(s)",
+        (
+            f"sampling: the engine's bootstrap replicates of the indicators with an interval, "
+            f"{draws} draw(s) (replicates of one mission's polling places move its indicators "
+            "together)"
+            if sampling
+            else "sampling: not varied"
+            + (
+                " (the analysis was not given the observations to draw the replicates from)"
+                if observations is None and "sampling" in varied
+                else ""
+            )
+        ),
         f"under geometric and harmonic means a value below {FLOOR:g} enters as {FLOOR:g}",
         f"z-scores rescaled to mean {ZSCORE_SCALE[0]:g} and deviation {ZSCORE_SCALE[1]:g}",
         "comparative indicators keep their nominal scores; a mission without a nominal overall "

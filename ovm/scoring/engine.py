@@ -26,6 +26,7 @@ from typing import Any, Literal
 
 import numpy as np
 import numpy.typing as npt
+import polars as pl
 
 from ovm.data.observations import Datum, Mission, Observations, parse_number
 from ovm.data.places import plan_coverage
@@ -53,13 +54,21 @@ from ovm.scoring.results import (
 from ovm.scoring.sitestats import (
     MissionSites,
     QuestionStat,
+    SiteOrder,
     SiteSummary,
     site_order,
     summarise_sites,
     with_hashes,
 )
 
-__all__ = ["band_of", "data_digest", "explain_group", "score"]
+__all__ = [
+    "IndicatorReplicates",
+    "band_of",
+    "data_digest",
+    "explain_group",
+    "indicator_replicates",
+    "score",
+]
 
 Progress = Callable[[int, int], None]
 Mask = npt.NDArray[np.bool_]
@@ -408,6 +417,8 @@ class _Replicator:
         self.alpha = alpha
         self.b = summary.bootstrap
         self.rows = np.array([summary.rows.get(m.id, -1) for m in missions], dtype=np.int64)
+        self.kept_indicators: dict[int, _Reps] | None = None
+        """When a dict, every indicator's replicates are kept in it by slot."""
 
     def run(self) -> None:
         kept: dict[int, _Reps] = {}
@@ -435,6 +446,8 @@ class _Replicator:
                 )
                 if reps is not None:
                     reps.thin = np.array([slot.node.id in t for t in self.thin], dtype=bool)
+                    if self.kept_indicators is not None:
+                        self.kept_indicators[i] = reps
             if reps is not None:
                 kept[i] = reps
                 self.intervals(col, reps)
@@ -669,6 +682,92 @@ def score(
         return _score(rubric, observations, seed, bootstrap, confidence, progress, min_places)
 
 
+def _passes(
+    rubric: Rubric,
+    observations: Observations,
+    sites: pl.DataFrame,
+    order: SiteOrder | None,
+    seed: int,
+    bootstrap: int,
+    confidence: float,
+    min_places: int,
+    kept_indicators: dict[int, _Reps] | None = None,
+) -> tuple[
+    list[Mission],
+    _Plan,
+    SiteSummary,
+    list[_MissionScorer],
+    list[list[Outcome]],
+    list[Outcome],
+]:
+    """Passes 1 and 2: every mission's point scores, then the cohort's replicates."""
+    summary = summarise_sites(rubric, sites, seed=seed, bootstrap=bootstrap, order=order)
+    plan = _plan(rubric, summary, _z(confidence))
+    missions = sorted(observations.missions, key=lambda m: m.id)
+    scorers = [_MissionScorer(rubric, plan, m, summary, min_places) for m in missions]
+    passes = [s.run() for s in scorers]
+    roots = [root for root, _ in passes]
+    results = [nodes for _, nodes in passes]
+    if bootstrap > 0 and summary.ids:
+        replicator = _Replicator(
+            rubric,
+            plan,
+            missions,
+            results,
+            roots,
+            summary,
+            (1 - confidence) / 2,
+            [s.thin for s in scorers],
+        )
+        replicator.kept_indicators = kept_indicators
+        replicator.run()
+    return missions, plan, summary, scorers, results, roots
+
+
+@dataclass(frozen=True)
+class IndicatorReplicates:
+    """The bootstrap replicates behind the scorecards' intervals, indicator by indicator."""
+
+    missions: tuple[str, ...]
+    indicators: tuple[str, ...]
+    values: Array
+    """Missions x indicators x replicates: each replicate's score, NaN where an indicator has
+    no replicates (no site data behind it). Replicate ``b`` of every indicator of a mission
+    comes from the same resampled polling places, so indicators keep their correlation."""
+
+
+def indicator_replicates(
+    rubric: Rubric,
+    observations: Observations,
+    *,
+    seed: int = 20261128,
+    bootstrap: int = 200,
+    confidence: float = 0.95,
+) -> IndicatorReplicates:
+    """The replicates :func:`score` draws with the same arguments, kept per indicator (the
+    sensitivity analysis varies sampling with them). Where a scorecard gives a node no
+    interval (too few polling places), its replicates are kept all the same; a caller that
+    follows the scorecards leaves them out."""
+    with _paused_gc():
+        sites = with_hashes(observations.sites)
+        order = site_order(sites) if sites.height else None
+        kept: dict[int, _Reps] = {}
+        missions, plan, _, _, _, _ = _passes(
+            rubric, observations, sites, order, seed, bootstrap, confidence, 5, kept
+        )
+    slots = [i for i, s in enumerate(plan.slots) if not isinstance(s.node, Group)]
+    values = np.full((len(missions), len(slots), bootstrap), np.nan)
+    for j, i in enumerate(slots):
+        reps = kept.get(i)
+        if reps is not None:
+            values[reps.has, j] = reps.values[reps.has]
+    return IndicatorReplicates(
+        tuple(m.id for m in missions),
+        tuple(plan.slots[i].node.id for i in slots),
+        values,
+    )
+
+
 def _score(
     rubric: Rubric,
     observations: Observations,
@@ -680,24 +779,9 @@ def _score(
 ) -> ScoreSet:
     sites = with_hashes(observations.sites)
     order = site_order(sites) if sites.height else None
-    summary = summarise_sites(rubric, sites, seed=seed, bootstrap=bootstrap, order=order)
-    plan = _plan(rubric, summary, _z(confidence))
-    missions = sorted(observations.missions, key=lambda m: m.id)
-    scorers = [_MissionScorer(rubric, plan, m, summary, min_places) for m in missions]
-    passes = [s.run() for s in scorers]
-    roots = [root for root, _ in passes]
-    results = [nodes for _, nodes in passes]
-    if bootstrap > 0 and summary.ids:
-        _Replicator(
-            rubric,
-            plan,
-            missions,
-            results,
-            roots,
-            summary,
-            (1 - confidence) / 2,
-            [s.thin for s in scorers],
-        ).run()
+    missions, plan, summary, scorers, results, roots = _passes(
+        rubric, observations, sites, order, seed, bootstrap, confidence, min_places
+    )
     cards = []
     for i, (m, scorer) in enumerate(zip(missions, scorers, strict=True)):
         nodes = [
