@@ -87,13 +87,10 @@ def test_example_missions_without_an_overall_get_no_rank_interval(example_run: o
     for r in sens.ranks:
         assert r.nominal == nominal[r.mission]
         if r.nominal is None:
-            assert (r.median, r.low, r.high, r.mean_shift, r.unscored) == (
-                None,
-                None,
-                None,
-                None,
-                1.0,
-            )
+            assert (r.median, r.low, r.high, r.mean_shift) == (None, None, None, None)
+            # Unscored in (nearly) every run: leaving out an indicator that has no data can
+            # lift a group over its minimum coverage now and then, and the share says so.
+            assert r.unscored > 0.9
         else:
             assert r.low is not None and r.high is not None
             assert 1 <= r.low <= r.high <= sum(1 for v in nominal.values() if v is not None)

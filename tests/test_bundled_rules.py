@@ -1,0 +1,150 @@
+"""The bundled rubric's rules reward what the methodology means, scored through the public API."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+import ovm
+from ovm import Scorecard
+
+
+def scorecard(
+    root: Path, answers: dict[str, str], values: dict[str, float], mission: str = "m"
+) -> Scorecard:
+    """One mission scored with the bundled rubric from its answers and values."""
+    root.mkdir(parents=True)
+    lines = [
+        "missions:",
+        f"  - id: {mission}",
+        "    country: ARG",
+        f"    name: {mission}",
+        "    election: {type: general, date: 2020-01-01}",
+    ]
+    if answers:
+        lines.append("    answers:")
+        lines += [f'      {k}: "{v}"' for k, v in answers.items()]
+    if values:
+        lines.append("    values:")
+        lines += [f"      {k}: {v}" for k, v in values.items()]
+    (root / "missions.yaml").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    (root / "ovm.yaml").write_text(
+        "rubric: bundled:deco-voting-abroad\nmissions: missions.yaml\nsettings: {bootstrap: 0}\n",
+        encoding="utf-8",
+    )
+    ws = ovm.load_workspace(root)
+    return ovm.score(ws.rubric, ws.observations, bootstrap=0).scorecard(mission)
+
+
+TURNOUT = {"registered_abroad": 1000, "votes_abroad": 400}
+
+
+def test_turnout_at_home_falling_moves_no_score(tmp_path: Path) -> None:
+    high = scorecard(tmp_path / "a", {}, {**TURNOUT, "domestic_turnout_pct": 55})
+    low = scorecard(tmp_path / "b", {}, {**TURNOUT, "domestic_turnout_pct": 35})
+    # The gap is still computed and shown, and it moves...
+    assert (
+        high.node("participation.gap_domestic").value,
+        low.node("participation.gap_domestic").value,
+    ) == (15.0, -5.0)
+    # ...but the family and the overall do not.
+    assert high.node("participation").score == low.node("participation").score
+    assert high.overall.score == low.overall.score
+    contributions = {c.node for c in high.node("participation").explanation.children}
+    assert "participation.gap_domestic" not in contributions
+    assert "participation.turnout_abroad" in contributions
+
+
+def test_cost_party_agents_and_postal_returns_are_context_not_score() -> None:
+    rubric = ovm.load_workspace(Path(__file__).parent.parent / "examples").rubric
+    outside = sorted(p.node.id for p in rubric.walk() if not p.node.contributes and p.depth > 1)
+    assert outside == [
+        "obstacles.cost_ratio",
+        "participation.gap_domestic",
+        "practice.party_agents",
+        "practice.postal_returned",
+    ]
+
+
+def test_spending_more_per_vote_abroad_lowers_no_score(tmp_path: Path) -> None:
+    cheap = scorecard(tmp_path / "a", {}, {"cost_per_vote_abroad": 2, "cost_per_vote_home": 1})
+    dear = scorecard(tmp_path / "b", {}, {"cost_per_vote_abroad": 40, "cost_per_vote_home": 1})
+    assert cheap.node("obstacles.cost_ratio").score != dear.node("obstacles.cost_ratio").score
+    assert cheap.node("obstacles").status == dear.node("obstacles").status
+    assert cheap.node("obstacles").score == dear.node("obstacles").score
+
+
+def test_a_campaign_ban_scores_above_unregulated_campaigning(tmp_path: Path) -> None:
+    ban = scorecard(
+        tmp_path / "a",
+        {
+            "participation.campaign_allowed": "no",
+            "participation.campaign_regulated": "na",
+            "participation.campaign_finance": "na",
+        },
+        {},
+    )
+    unregulated = scorecard(
+        tmp_path / "b",
+        {
+            "participation.campaign_allowed": "yes",
+            "participation.campaign_regulated": "no",
+            "participation.campaign_finance": "no",
+        },
+        {},
+    )
+    regulated = scorecard(
+        tmp_path / "c",
+        {
+            "participation.campaign_allowed": "yes",
+            "participation.campaign_regulated": "yes",
+            "participation.campaign_finance": "yes",
+        },
+        {},
+    )
+    group = "participation.campaign"
+    assert (
+        ban.node("participation.campaign_allowed").score,
+        unregulated.node(group).score,
+        ban.node(group).score,
+        regulated.node(group).score,
+    ) == pytest.approx((50.0, 100 / 3, 50.0, 100.0))
+    assert unregulated.node(group).score < ban.node(group).score < regulated.node(group).score
+
+
+def test_electors_per_table_counts_voters_per_voting_day(tmp_path: Path) -> None:
+    one_day = scorecard(
+        tmp_path / "a",
+        {},
+        {**TURNOUT, "tables_abroad": 2, "voting_period_days": 1},
+    )
+    week = scorecard(
+        tmp_path / "b",
+        {},
+        {**TURNOUT, "tables_abroad": 2, "voting_period_days": 7},
+    )
+    # 400 voters at 2 tables: 200 a table in one day (goalposts 100-400: 66.7), under 29 a
+    # day over a week (100). The 1000 registered electors who include non-voters do not count.
+    node = "procedures.electors_per_table"
+    assert (one_day.node(node).value, one_day.node(node).score) == pytest.approx((200.0, 200 / 3))
+    assert week.node(node).score == 100.0
+
+
+def test_confidence_in_electoral_bodies_is_a_group_that_says_when_it_has_no_evidence(
+    tmp_path: Path,
+) -> None:
+    rubric = ovm.load_workspace(Path(__file__).parent.parent / "examples").rubric
+    group = rubric.node("participation.confidence")
+    assert isinstance(group, ovm.Group)
+    assert [c.id for c in group.children] == [
+        "participation.trust_emb",
+        "participation.emb_confidence",
+    ]
+    none = scorecard(tmp_path / "a", {}, {})
+    assert none.node("participation.confidence").status == "missing"
+    some = scorecard(
+        tmp_path / "b", {"participation.emb_confidence": "broad"}, {"trust_emb_mean": 4}
+    )
+    assert some.node("participation.confidence").status == "scored"
+    assert some.node("participation.trust_emb").score == 75.0
