@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 import ovm
@@ -11,7 +12,10 @@ from ovm import Scorecard
 
 
 def scorecard(
-    root: Path, answers: dict[str, str], values: dict[str, float], mission: str = "m"
+    root: Path,
+    answers: dict[str, str],
+    values: dict[str, float],
+    mission: str = "m",
 ) -> Scorecard:
     """One mission scored with the bundled rubric from its answers and values."""
     root.mkdir(parents=True)
@@ -148,3 +152,42 @@ def test_confidence_in_electoral_bodies_is_a_group_that_says_when_it_has_no_evid
     )
     assert some.node("participation.confidence").status == "scored"
     assert some.node("participation.trust_emb").score == 75.0
+
+
+def test_long_queues_do_not_grow_with_the_observers_effort(tmp_path: Path) -> None:
+    # The same queues (exponential, mean 40 minutes) seen at 20 and at 400 visits per mission:
+    # the 90th percentile scores alike on average (about 64 and 59), where the longest queue
+    # seen fell with effort (about 24 and 0).
+    rng = np.random.default_rng(5)
+    sizes = {f"m{visits}-{k}": visits for visits in (20, 400) for k in range(30)}
+    rows = ["mission,site,practice.queue_minutes"]
+    p90 = {}
+    for mid, visits in sizes.items():
+        queues = rng.exponential(40.0, visits).round().astype(int)
+        rows += [f"{mid},s{j},{q}" for j, q in enumerate(queues)]
+        p90[mid] = float(np.sort(queues)[int(np.ceil(0.9 * visits)) - 1])
+    tmp_path.mkdir(parents=True, exist_ok=True)
+    (tmp_path / "checklists.csv").write_text("\n".join(rows) + "\n", encoding="utf-8")
+    (tmp_path / "missions.yaml").write_text(
+        "missions:\n"
+        + "".join(
+            f"  - {{id: {m}, country: ARG, name: {m}, election: {{type: general, "
+            "date: 2020-01-01}}\n"
+            for m in sizes
+        ),
+        encoding="utf-8",
+    )
+    (tmp_path / "ovm.yaml").write_text(
+        "rubric: bundled:deco-voting-abroad\nmissions: missions.yaml\n"
+        "checklists: [checklists.csv]\nsettings: {bootstrap: 0}\n",
+        encoding="utf-8",
+    )
+    ws = ovm.load_workspace(tmp_path)
+    scores = ovm.score(ws.rubric, ws.observations, bootstrap=0)
+    got = {c.mission.id: c.node("obstacles.worst_queue") for c in scores.scorecards}
+    assert {m: ns.value for m, ns in got.items()} == p90
+    mean = {
+        visits: float(np.mean([got[m].score for m, v in sizes.items() if v == visits]))
+        for visits in (20, 400)
+    }
+    assert abs(mean[20] - mean[400]) < 12.0, mean

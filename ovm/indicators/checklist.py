@@ -38,7 +38,9 @@ if TYPE_CHECKING:
     from ovm.scoring.sitestats import QuestionStat
 
 AnswerType = Literal["yes_no", "select_one", "select_multiple", "integer", "decimal"]
-Stat = Literal["share", "mean", "median", "min", "max", "sum", "count"]
+Stat = Literal["share", "mean", "median", "p90", "min", "max", "sum", "count"]
+"""How answers are summarised: ``p90`` is the value at or below which 90 % of the answers
+lie (a high quantile that, unlike the maximum, does not grow with the number of visits)."""
 NA_CHOICE = "na"
 PERCENT = "percent"
 """The replicate statistic a checklist indicator is scored on: its share in %, or the
@@ -167,7 +169,7 @@ def answers_fit_the_question(doc: Document, node: RawNode) -> Iterator[Issue]:
             yield doc.issue(
                 (*path, "stat"),
                 "invalid-stat",
-                "a numeric question needs stat: mean, median, min, max, sum or count",
+                "a numeric question needs stat: mean, median, p90, min, max, sum or count",
             )
         if data.get("rule") is None:
             yield doc.issue(path, "missing-rule", "a numeric question needs a scoring rule")

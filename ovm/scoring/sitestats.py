@@ -414,9 +414,12 @@ def _numeric(
     # The point statistics depend on the values alone: summed in sorted order (content-hash
     # order would tie a float sum's last bit to a visit's notes), median as Polars takes it.
     ordered = pl.Series(np.sort(vals))
+    ones = np.ones((1, vals.size))
     point: dict[str, Callable[[], float]] = {
         "mean": lambda: float(cast(float, ordered.mean())),
         "median": lambda: float(cast(float, ordered.median())),
+        # The replicates' rule with every weight 1, so a replicate equal to the data agrees.
+        "p90": lambda: float(_weighted_stat_raw("p90", vals, ones, ones.sum(axis=1))[0]),
         "min": lambda: float(vals.min()),
         "max": lambda: float(vals.max()),
         "sum": lambda: float(ordered.sum()),
@@ -452,9 +455,11 @@ def _weighted_stat_raw(stat: str, vals: Array, w: Array, total: Array) -> Array:
             return np.asarray(
                 masked.min(axis=1) if stat == "min" else masked.max(axis=1), dtype=float
             )
+        # Weighted lower quantiles: the first value whose cumulative weight reaches the share.
+        share = 0.9 if stat == "p90" else 0.5
         order = np.argsort(vals, kind="stable")
         cum = np.cumsum(w[:, order], axis=1)
-        idx = np.argmax(cum >= total[:, None] / 2, axis=1)
+        idx = np.argmax(cum >= total[:, None] * share, axis=1)
         return np.asarray(vals[order][idx], dtype=float)
 
 
