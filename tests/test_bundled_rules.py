@@ -191,3 +191,60 @@ def test_long_queues_do_not_grow_with_the_observers_effort(tmp_path: Path) -> No
         for visits in (20, 400)
     }
     assert abs(mean[20] - mean[400]) < 12.0, mean
+
+
+def test_proportionality_does_not_apply_without_seats(tmp_path: Path) -> None:
+    roll = {"registered_abroad": 1000, "total_registered": 100000, "total_seats": 100}
+    none = scorecard(tmp_path / "a", {"rights.special_seats": "none"}, {**roll, "seats_abroad": 0})
+    assert (
+        none.node("rights.special_seats").score,
+        none.node("rights.proportionality").status,
+    ) == (
+        0.0,
+        "not_applicable",
+    )
+    # Known to be 0, the seats make the roll moot: no seats is not a missing roll.
+    bare = scorecard(tmp_path / "b", {"rights.special_seats": "none"}, {"seats_abroad": 0})
+    assert bare.node("rights.proportionality").status == "not_applicable"
+    one = scorecard(
+        tmp_path / "c", {"rights.special_seats": "reserved"}, {**roll, "seats_abroad": 1}
+    )
+    # 1 % of the seats for 1 % of the roll: proportional.
+    assert (
+        one.node("rights.proportionality").status,
+        one.node("rights.proportionality").score,
+    ) == (
+        "scored",
+        100.0,
+    )
+
+
+def test_applies_if_must_name_a_variable_of_the_formula(tmp_path: Path) -> None:
+    text = """\
+ovm_rubric: 1
+id: gate
+version: "1"
+title: {en: Gate}
+languages: [en]
+variables:
+  - {name: a, labels: {en: A}, unit: n, type: number, source: statistics}
+  - {name: b, labels: {en: B}, unit: n, type: number, source: statistics}
+families:
+  - id: f
+    labels: {en: F}
+    children:
+      - id: f.x
+        kind: quantitative
+        labels: {en: X}
+        source: statistics
+        formula: a * 10
+        applies_if: b
+        rule: {type: identity}
+"""
+    path = tmp_path / "rubric.yaml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(ovm.RubricError) as err:
+        ovm.load_rubric(path)
+    assert [(i.line, i.code) for i in err.value.issues if i.severity == "error"] == [
+        (18, "unknown-variable")
+    ]

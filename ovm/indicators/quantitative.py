@@ -8,7 +8,7 @@ from functools import lru_cache
 from typing import TYPE_CHECKING, Any, Literal
 
 from ovm.errors import Issue
-from ovm.indicators._common import IndicatorBase, NonEmpty
+from ovm.indicators._common import IndicatorBase, NonEmpty, VarName
 from ovm.indicators.registry import KindUnit, RuleBase, register_kind
 from ovm.indicators.rules import Rule
 from ovm.indicators.scoring import (
@@ -42,6 +42,9 @@ class QuantitativeIndicator(IndicatorBase):
     kind: Literal["quantitative"]
     formula: NonEmpty
     rule: Rule
+    applies_if: VarName | None = None
+    """A variable of the formula: where it is 0 the indicator does not apply (the
+    proportionality of seats abroad, where there are none, is not a score of 0)."""
 
     def expression(self) -> Expr:
         """The parsed formula."""
@@ -78,6 +81,13 @@ def formula_reads_declared_variables(doc: Document, node: RawNode) -> Iterator[I
             yield doc.formula_issue(
                 at, text, ref.offset, "unknown-variable", f"{ref.name!r} is not a declared variable"
             )
+    gate = node.data.get("applies_if")
+    if isinstance(gate, str) and gate not in {ref.name for ref in formula.names(expr)}:
+        yield doc.issue(
+            (*node.path, "applies_if"),
+            "unknown-variable",
+            f"applies_if names {gate!r}, which the formula does not use",
+        )
 
 
 class QuantitativeKind(KindUnit[QuantitativeIndicator]):
@@ -152,6 +162,19 @@ class QuantitativeScorer(NodeScorer):
 
         if got.not_applicable:
             return Outcome("not_applicable", None, None, 0.0, explain())
+        # Known to be 0, the gate makes the other inputs moot (missing or not).
+        if node.applies_if is not None and got.values.get(node.applies_if) == 0:
+            return Outcome(
+                "not_applicable",
+                None,
+                None,
+                0.0,
+                m.explanation(
+                    inputs=tuple(got.inputs),
+                    formula=node.formula,
+                    rule=f"not applicable: {node.applies_if} is 0",
+                ),
+            )
         if got.missing:
             names = ", ".join(got.missing)
             m.finding("missing-input", f"no value for {names}", node.id, "info", names=names)
