@@ -362,8 +362,8 @@ def simulate(questions: list[dict[str, Any]], rng: np.random.Generator) -> list[
         cities = m["cities"]
         weights = np.array([w for _, _, w in cities], dtype=float)
         weights /= weights.sum()
-        # Observer teams visit 3-6 polling places each: the first visit sees the opening, the
-        # last one the closing and count.
+        # Observer teams visit 3-6 polling places each, all in the one host city they are
+        # posted to: the first visit sees the opening, the last one the closing and count.
         visits: list[tuple[int, int, int]] = []  # (observer, order, n_of_observer)
         obs = 0
         while len(visits) < n_visits:
@@ -372,8 +372,10 @@ def simulate(questions: list[dict[str, Any]], rng: np.random.Generator) -> list[
             visits += [(obs, j, k) for j in range(k)]
         day = datetime.fromisoformat(m["day"])
         site_no: dict[tuple[str, str], int] = {}
+        ci = 0
         for observer, order, k in visits:
-            ci = int(rng.choice(len(cities), p=weights))
+            if order == 0:
+                ci = int(rng.choice(len(cities), p=weights))
             iso, city, _ = cities[ci]
             site_no[(iso, city)] = site_no.get((iso, city), 0) + 1
             n = site_no[(iso, city)]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import json
 import os
 import shutil
 from pathlib import Path
@@ -147,20 +149,40 @@ def test_memory_estimate_grows_with_runs_missions_and_nodes() -> None:
 
 
 def test_many_warnings_of_one_code_are_counted_not_all_printed(
-    capsys: pytest.CaptureFixture[str],
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    # The simulated example checklists send observers between countries in a couple of hours.
-    assert main(["score", str(EXAMPLES), "--bootstrap", "0", "-o", "-"]) == 0
+    # One observer per mission, sent between the host cities in a few hours.
+    ws = tmp_path / "examples"
+    shutil.copytree(EXAMPLES, ws)
+    with (EXAMPLES / "checklists.csv").open(encoding="utf-8", newline="") as fh:
+        reader = csv.DictReader(fh)
+        rows = [{**r, "observer": f"{r['mission']}-alone"} for r in reader]
+        header = list(reader.fieldnames or [])
+    with (ws / "checklists.csv").open("w", encoding="utf-8", newline="") as fh:
+        writer = csv.DictWriter(fh, fieldnames=header, lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)
+    assert main(["check", str(ws), "--format", "json"]) == 0
+    codes = [i["code"] for i in json.loads(capsys.readouterr().out)["issues"]]
+    total = codes.count("observer-too-fast")
+    assert total > 5
+    assert main(["score", str(ws), "--bootstrap", "0", "-o", "-"]) == 0
     err = capsys.readouterr().err.splitlines()
     flagged = [line for line in err if line.endswith("[observer-too-fast]")]
     assert len(flagged) == 5
     counted = [line for line in err if "more warning(s) [observer-too-fast]" in line]
-    assert len(counted) == 1 and "ovm check" in counted[0]
-    assert main(["score", str(EXAMPLES), "--bootstrap", "0", "-q", "-o", "-"]) == 0
+    assert len(counted) == 1 and f"{total - 5} more" in counted[0] and "ovm check" in counted[0]
+    assert main(["score", str(ws), "--bootstrap", "0", "-q", "-o", "-"]) == 0
     quiet = capsys.readouterr().err.splitlines()
     assert [line for line in quiet if "observer-too-fast" in line] == [
-        f"{EXAMPLES}: 88 warning(s) [observer-too-fast]; ovm check {EXAMPLES} lists them all"
+        f"{ws}: {total} warning(s) [observer-too-fast]; ovm check {ws} lists them all"
     ]
+
+
+def test_the_example_observers_stay_in_their_city(capsys: pytest.CaptureFixture[str]) -> None:
+    # Each simulated observer team is posted to one host city: no implausible travel.
+    assert main(["check", str(EXAMPLES), "--format", "json"]) == 0
+    assert json.loads(capsys.readouterr().out)["issues"] == []
 
 
 def test_the_table_of_planned_places_is_an_input_too(
