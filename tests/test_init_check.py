@@ -136,3 +136,13 @@ def test_every_data_code_in_the_code_is_documented() -> None:
     )
     missing = sorted(c for c in found - not_codes if f"`{c}`" not in docs)
     assert missing == []
+
+
+def test_init_names_the_form_id_that_ovm_form_writes(tmp_path: Path) -> None:
+    from ovm.cli.app import main
+    from ovm.field.xlsform import build_form
+    from ovm.rubric.model import bundled_rubric
+
+    assert main(["init", str(tmp_path / "ws"), "-q"]) == 0
+    form_id = build_form(bundled_rubric("deco-voting-abroad")).settings[1][1]
+    assert f"form: {form_id}}}" in (tmp_path / "ws" / "ovm.yaml").read_text(encoding="utf-8")

@@ -105,7 +105,7 @@ checklists:
   # Or pulled from the server with 'ovm pull' (credentials come from the environment):
   # - path: pulled/odk.csv
   #   layout: odk
-  #   pull: {{server: odk, url: "https://central.example.org", project: 1, form: ovm-deco}}
+  #   pull: {{server: odk, url: "https://central.example.org", project: 1, form: {form_id}}}
 places: [places.csv]
 settings: {{seed: 20261128, bootstrap: 200}}
 """
@@ -171,7 +171,10 @@ def init_workspace(
         spec = "rubric.yaml"
     elif not rubric_spec.startswith("bundled:"):
         spec = str(Path(rubric_spec).resolve())
-    written["ovm.yaml"] = _CONFIG.format(title=json.dumps(root.name), rubric=spec)
+    # The form id is the one 'ovm form' gives the XLSForm of this rubric.
+    written["ovm.yaml"] = _CONFIG.format(
+        title=json.dumps(root.name), rubric=spec, form_id=f"ovm-{rubric.id}"
+    )
     entries = "".join(_mission_entry(m) for m in missions)
     written["missions.yaml"] = _EXAMPLE + (
         "missions:\n" + entries if missions else "missions: []\n"
