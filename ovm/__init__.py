@@ -76,6 +76,7 @@ _EXPORTS: dict[str, str] = {
     "render": "ovm.reporting.report",
     "render_html": "ovm.reporting.report",
     "render_json": "ovm.reporting.report",
+    "render_pdf": "ovm.reporting.report",
     "render_xlsx": "ovm.reporting.report",
     "comparison_csv": "ovm.reporting.tables",
     "comparison_json": "ovm.reporting.tables",
@@ -139,6 +140,7 @@ if TYPE_CHECKING:
         render,
         render_html,
         render_json,
+        render_pdf,
         render_xlsx,
         report_context,
     )

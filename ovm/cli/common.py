@@ -36,7 +36,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     ),
     "report": (
         "ovm.cli.report",
-        "write the comparative report (or one mission's) as HTML, JSON or XLSX",
+        "write the comparative report (or one mission's) as HTML, PDF, JSON or XLSX",
     ),
     "recommend": ("ovm.cli.recommend", "draft a mission's recommendations from its scores"),
     "whatif": (

@@ -13,22 +13,14 @@ from ovm.cli.common import (
     EXIT_OK,
     UsageError,
     command_help,
+    output_format,
     run_from,
     workspace_args,
     write_output,
 )
 from ovm.i18n import LANGUAGES
 
-FORMATS = ("html", "json", "xlsx")
-
-
-def _format(args: argparse.Namespace) -> str:
-    if args.format:
-        return str(args.format)
-    suffix = Path(args.output).suffix.lower() if args.output not in (None, "-") else ""
-    if suffix == ".pdf":
-        raise UsageError("ovm writes HTML: print it to PDF from a browser (A4 styles included)")
-    return {".json": "json", ".xlsx": "xlsx"}.get(suffix, "html")
+FORMATS = ("html", "json", "xlsx", "pdf")
 
 
 def _date(text: str) -> dt.date:
@@ -45,11 +37,10 @@ def cmd_report(args: argparse.Namespace) -> int:
     import jinja2
 
     from ovm.cli.compare import sensitivity_settings
+    from ovm.reporting.pdf import PdfError
     from ovm.reporting.report import render, report_context
 
-    fmt = _format(args)
-    if fmt == "xlsx" and args.output in (None, "-") and sys.stdout.isatty():
-        raise UsageError("a workbook is binary: give -o FILE.xlsx")
+    fmt = output_format(args, FORMATS, "html")
     if args.templates is not None and not Path(args.templates).is_dir():
         raise UsageError(f"--templates: no folder at {args.templates}")
     if args.sensitivity_runs < 0 or args.sensitivity_runs == 1:
@@ -66,6 +57,11 @@ def cmd_report(args: argparse.Namespace) -> int:
     )
     try:
         output: str | bytes = render(context, fmt, templates=args.templates)
+    except PdfError as exc:
+        if exc.missing:
+            raise UsageError(str(exc)) from None
+        print(f"ovm report: {exc}", file=sys.stderr)
+        return EXIT_ERRORS
     except jinja2.TemplateError as exc:
         if args.templates is None:
             raise
@@ -94,8 +90,9 @@ def register(sub: Any) -> None:
         "report",
         help=command_help("report"),
         description="Analyse a workspace, compare its missions and write a self-contained HTML "
-        "report (CSS and charts inline, nothing loaded from the network), the "
-        "report's data as JSON, or its tables as an XLSX workbook.",
+        "report (CSS and charts inline, nothing loaded from the network), the same "
+        "printed to an A4 PDF by a headless Chromium (OVM_CHROMIUM, else chromium on the "
+        "PATH), the report's data as JSON, or its tables as an XLSX workbook.",
     )
     workspace_args(p)
     p.add_argument("-o", "--output", help="file to write (default: standard output)")

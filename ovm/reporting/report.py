@@ -1591,14 +1591,26 @@ def render_xlsx(context: Context) -> bytes:
     return render_workbook(context)
 
 
+def render_pdf(context: Context, *, templates: str | Path | None = None) -> bytes:
+    """A report context as PDF: its HTML printed on A4 by a headless Chromium (page numbers,
+    rubric version and data digest in the margins). Raises ``ovm.reporting.pdf.PdfError``
+    when no Chromium is found or the print fails."""
+    from ovm.reporting.pdf import html_to_pdf
+
+    return html_to_pdf(render_html(context, templates=templates))
+
+
 def render(
     context: Context, fmt: str = "html", *, templates: str | Path | None = None
 ) -> str | bytes:
-    """A report context in ``fmt``: ``html`` and ``json`` give text, ``xlsx`` bytes."""
+    """A report context in ``fmt``: ``html`` and ``json`` give text, ``xlsx`` and ``pdf``
+    bytes."""
     if fmt == "html":
         return render_html(context, templates=templates)
     if fmt == "json":
         return render_json(context)
     if fmt == "xlsx":
         return render_xlsx(context)
-    raise ValueError(f"unknown report format {fmt!r}; use html, json or xlsx")
+    if fmt == "pdf":
+        return render_pdf(context, templates=templates)
+    raise ValueError(f"unknown report format {fmt!r}; use html, json, xlsx or pdf")
