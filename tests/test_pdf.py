@@ -69,6 +69,10 @@ def test_the_comparison_prints_with_its_missions_and_page_numbers(
     for k, text in enumerate(pages, start=1):
         assert f"{k} / {n}" in text, k
         assert "deco-voting-abroad" in text and "data sha256" in text, k
+    # The summary a mission chief reads (overview, ranking, best practices, what each country
+    # should fix) fits the first five pages: the first family's detail starts page six at most.
+    first_family = next(k for k, text in enumerate(pages, start=1) if "Family 1: " in text)
+    assert first_family <= 6
     whole = " ".join(pages)
     for name in ("Colombia", "Costa Rica", "Mexico", "El Salvador", "Peru", "Paraguay"):
         assert name in whole, name

@@ -890,7 +890,7 @@ def comparison_context(
         cards[i : i + max(1, columns_per_table)]
         for i in range(0, len(cards), max(1, columns_per_table))
     ] or [[]]
-    sections = []
+    sections: list[dict[str, Any]] = []
     for i, fam in enumerate(fams):
         placed = [
             p
@@ -1019,6 +1019,22 @@ def comparison_context(
             }
         )
     ctx["family_sections"] = sections
+    # the summary of best practices: the indicators whose leader is one (evidence in sections)
+    ctx["best_practices"] = [
+        {
+            "id": row["id"],
+            "label": row["label"],
+            "family": sec["number"],
+            "anchor": sec["anchor"],
+            "missions": row["missions"],
+            "score": row["score"],
+            "weakest": row["weakest"],
+            "weakest_score": row["weakest_score"],
+        }
+        for sec in sections
+        for row in sec["best"]
+        if row["best_practice"]
+    ]
 
     # profiles
     ctx["profiles"] = [
@@ -1050,6 +1066,7 @@ def comparison_context(
                 else []
             )
             item["peer_best_score"] = b.num(peer_bp.score) if peer_bp is not None else None
+            item["best"] = _best_brief(b, comparison, r.node, mid, refs)
             items.append(item)
         peer_line = None
         if peers is not None:
@@ -1087,6 +1104,33 @@ def comparison_context(
     ctx["quality"] = b.quality(cards, comparison.findings)
     ctx["methodology"] = b.methodology(comparison)
     return ctx
+
+
+def _best_brief(
+    b: _Builder, comparison: Comparison, node: str | None, mission: str, refs: Mapping[str, Any]
+) -> dict[str, Any] | None:
+    """Whom a recommendation points to, briefly: the cohort's best practice on its indicator
+    (other than the mission), else the best scored other mission, as the recommendation's own
+    text does (its evidence is in the family's section)."""
+    if not node:
+        return None
+    best = comparison.best.get(node)
+    if best is not None and best.missions:
+        others = [refs[m] for m in best.missions if m != mission and m in refs]
+        if others:
+            return {"missions": others, "score": b.num(best.score), "practice": True}
+        return None
+    top = next(
+        (
+            e
+            for e in comparison.rankings.get(node, ())
+            if e.mission != mission and e.score is not None and e.mission in refs
+        ),
+        None,
+    )
+    if top is None:
+        return None
+    return {"missions": [refs[top.mission]], "score": b.num(top.score), "practice": False}
 
 
 def _percent(scale: Scale, score: float) -> float:
