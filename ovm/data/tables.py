@@ -5,9 +5,11 @@ from __future__ import annotations
 import csv
 import io
 import math
+import re
 import zipfile
 from collections.abc import Collection
 from pathlib import Path
+from typing import Any
 
 import polars as pl
 from openpyxl.utils.exceptions import InvalidFileException
@@ -466,6 +468,55 @@ _XLSX_ERRORS = (
 )
 
 
+_FORMULA_TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?f[\s/>]")
+
+
+def _formulas(path: Path, ws: Any) -> dict[int, dict[int, str]]:
+    """The formula of each cell of a read-only sheet that has one, by row and column.
+
+    A workbook saved by Excel or LibreOffice keeps each formula's last value, which is what
+    is read; one written by a program may keep none. The sheet's XML is searched for a formula
+    first, so a sheet without one is parsed once.
+    """
+    from openpyxl import load_workbook
+
+    member = getattr(ws, "_worksheet_path", None)
+    if isinstance(member, str):
+        with zipfile.ZipFile(path) as zf, zf.open(member) as fh:
+            tail = b""
+            for chunk in iter(lambda: fh.read(1 << 20), b""):
+                if _FORMULA_TAG.search(tail + chunk):
+                    break
+                tail = chunk[-64:]
+            else:
+                return {}
+    wb = load_workbook(path, read_only=True, data_only=False)
+    try:
+        out: dict[int, dict[int, str]] = {}
+        for i, rec in enumerate(wb[ws.title].iter_rows(values_only=True), start=1):
+            for j, v in enumerate(rec, start=1):
+                text = v if isinstance(v, str) else getattr(v, "text", None)
+                if isinstance(text, str) and text.startswith("="):
+                    out.setdefault(i, {})[j] = text
+        return out
+    finally:
+        wb.close()
+
+
+def _formula_issue(name: str, row: int, column: int, formula: str) -> Issue:
+    return Issue(
+        name,
+        row,
+        column,
+        "formula-without-value",
+        f"the formula {formula[:60]!r} has no saved value: save the workbook in Excel or "
+        "LibreOffice first (which stores each formula's value), or type the value",
+        (),
+        "error",
+        "data",
+    )
+
+
 def _read_xlsx(
     path: Path,
     sheet: str | None,
@@ -513,6 +564,7 @@ def _read_xlsx(
         ws = wb[sheet] if sheet else wb.worksheets[0]
         # Issues name the sheet too: a workbook's sheets share row and column numbers.
         name = f"{path}[{ws.title}]"
+        formulas = _formulas(path, ws)
         it = ws.iter_rows(values_only=True)
         header = next(it, None)
         if header is None:
@@ -543,6 +595,9 @@ def _read_xlsx(
                 for k, v in enumerate(rec[width:])
                 if cell_text(v) is not None
             ]
+            for j in formulas.get(i, ()):
+                if j <= len(rec) and rec[j - 1] is None:
+                    stray.append(_formula_issue(name, i, j, formulas[i][j]))
             cells = [cell_text(v) for v in rec[:width]]
             if all(c is None for c in cells) and all(v is None for v in rec):
                 continue

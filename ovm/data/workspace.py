@@ -427,8 +427,57 @@ def _check_sources(config: WorkspaceConfig, doc: YamlDoc, base: Path) -> None:
             continue
         seen_path[resolved] = key
         seen_digest[digest] = key
+        if len(key) >= 2 and isinstance(key[1], int):
+            src = _source(getattr(config, str(key[0]))[key[1]])
+            sheet_key = (*key[:2], "sheet") if src.sheet is not None else key
+            problem = _sheet_problem(p, str(key[0]), src)
+            if problem is not None:
+                issues.append(
+                    Issue(
+                        doc.file, *at(sheet_key), problem[0], problem[1], sheet_key, "error", "data"
+                    )
+                )
     if issues:
         raise DataError(issues, summary=f"{doc.file}: the workspace names files it cannot use")
+
+
+_FIRST_SHEETS = {"statistics": "variables"}
+"""The sheet a group reads first in the data template: read without being named."""
+
+
+def _sheet_problem(path: Path, group: str, src: TableSource) -> tuple[str, str] | None:
+    """(code, message) when a workbook lacks the sheet its entry names, or has several sheets
+    and its entry names none (the first would be a guess); None for any other file."""
+    if path.suffix.lower() not in (".xlsx", ".xlsm"):
+        return None
+    from openpyxl import load_workbook
+
+    try:
+        wb = load_workbook(path, read_only=True)
+    except Exception:  # not a workbook: the table reader says what is wrong with it
+        return None
+    try:
+        sheets = [ws.title for ws in wb.worksheets]
+        visible = [ws.title for ws in wb.worksheets if ws.sheet_state == "visible"]
+    finally:
+        wb.close()
+    listed = ", ".join(sheets)
+    sheet = src.sheet if src.sheet is not None else ("answers" if group == "answers" else None)
+    if sheet is not None:
+        if sheet in sheets:
+            return None
+        return (
+            "missing-sheet",
+            f"{path.name} has no sheet {sheet!r} (its sheets: {listed}): name one of them "
+            "in `sheet:`",
+        )
+    if len(visible) <= 1 or src.layout != "plain" or sheets[0] == _FIRST_SHEETS.get(group):
+        return None
+    return (
+        "unnamed-sheet",
+        f"{path.name} has several sheets ({listed}) and this entry names none: write "
+        f"{{path: {src.path}, sheet: {visible[0]}}} with the sheet to read",
+    )
 
 
 def _digest(path: Path) -> str:
