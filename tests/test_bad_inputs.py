@@ -10,6 +10,7 @@ import pytest
 
 import ovm
 from ovm.cli.app import main
+from ovm.errors import format_path
 from tests.bad_inputs.cases import CASES, Edit
 
 # Every test runs with each YAML composer (libyaml and pure Python).
@@ -148,4 +149,47 @@ def test_a_mission_country_is_an_iso_code_or_refused_with_a_guess(
         ovm.load_workspace(ws)
     assert [(i.file, i.line, i.column, i.code, i.message) for i in err.value.issues] == [
         (str(missions), 10, 14, "invalid-country", said)
+    ]
+
+
+MINI_RUBRIC = (MINI / "rubric.yaml").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "place"),
+    [
+        # Two family weights of 1e308: their sum is infinite (one of them, times a score, too).
+        (
+            "    weight: 2\n",
+            "    weight: 1e306\n",
+            (49, 13, "families[1].weight"),
+        ),
+        (
+            "    weight: 2\n",
+            "    weight: 2\n    aggregation: generalised\n    power: 400\n",
+            (50, 12, "families[1].power"),
+        ),
+        (
+            "low: 10, high: 60",
+            "low: -1e308, high: 1e308",
+            (45, 52, "families[0].children[2].rule.high"),
+        ),
+    ],
+    ids=["weights-sum", "power", "goalposts-apart"],
+)
+def test_numbers_whose_sums_overflow_are_refused_at_their_place(
+    tmp_path: Path, old: str, new: str, place: tuple[int, int, str]
+) -> None:
+    text = MINI_RUBRIC.replace(old, new, 1)
+    if "1e306" in new:
+        text = text.replace(
+            "    labels: {en: Rights, es: Derechos}\n",
+            "    labels: {en: Rights, es: Derechos}\n    weight: 1e306\n",
+            1,
+        )
+    path = tmp_path / "rubric.yaml"
+    path.write_text(text, encoding="utf-8")
+    _rubric, issues = ovm.check_rubric(path)
+    assert [(i.line, i.column, i.code, format_path(i.path)) for i in issues] == [
+        (*place[:2], "number-overflow", place[2])
     ]

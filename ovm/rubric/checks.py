@@ -8,10 +8,12 @@ runs them all on a document as written; :func:`all_codes` lists every code the l
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Iterator
+from typing import Any
 
-from ovm.errors import Issue
+from ovm.errors import Issue, PathPart
 from ovm.indicators import registry
 from ovm.indicators.validation import (
     Check,
@@ -456,6 +458,98 @@ def unused_variables(doc: Document) -> Iterator[Issue]:
         )
 
 
+_LARGEST = "the largest number a computer holds (about 1.8e308)"
+
+
+def _finite(x: float) -> bool:
+    return math.isfinite(x)
+
+
+def _number(value: object) -> float | None:
+    """A number as the schema reads it: YAML 1.1 reads ``1e308`` as text, the schema as a
+    number."""
+    if isinstance(value, str):
+        try:
+            return float(value)
+        except ValueError:
+            return None
+    return num(value)
+
+
+def _sibling_weights(doc: Document) -> Iterator[tuple[tuple[PathPart, ...], list[object]]]:
+    """Each list of siblings (the families, each group's children) with its path."""
+    yield ("families",), seq(doc.data.get("families"))
+    for node in doc.nodes:
+        if node.is_group:
+            yield (*node.path, "children"), seq(node.data.get("children"))
+
+
+@rubric_check("number-overflow")
+def overflows(doc: Document) -> Iterator[Issue]:
+    """Numbers each finite, whose sums and powers stay finite too: two weights of 1e308 sum to
+    infinity, and every score would come out wrong without a word."""
+    for path, siblings in _sibling_weights(doc):
+        total = 0.0
+        for j, child in enumerate(siblings):
+            w = _number(child.get("weight")) if isinstance(child, dict) else None
+            if w is None or w <= 0 or not _finite(w):
+                continue
+            total += w
+            # A sum of scores up to 100 times these weights must stay finite too.
+            if not _finite(total * 100.0):
+                yield doc.issue(
+                    (*path, j, "weight"),
+                    "number-overflow",
+                    f"the weights up to this one sum to more than {_LARGEST} once multiplied "
+                    "by a score: scale every weight down (only their ratios matter)",
+                )
+                break
+    for node in doc.nodes:
+        power = _number(node.data.get("power"))
+        if node.is_group and power is not None and _finite(power):
+            try:
+                too_far = not _finite(100.0 ** abs(power))
+            except OverflowError:
+                too_far = True
+            if too_far:
+                yield doc.issue(
+                    (*node.path, "power"),
+                    "number-overflow",
+                    f"a score of 100 to the power {power:g} is more than {_LARGEST}: use a "
+                    "power between -150 and 150 (the mean is then already next to the "
+                    "highest or lowest score)",
+                )
+        unit = None if node.is_group else registry.find_kind(node.kind)
+        for name in ("rule",) if unit is None else unit.rule_fields:
+            rule = node.data.get(name)
+            if isinstance(rule, dict):
+                yield from _rule_overflows(doc, (*node.path, name), rule)
+
+
+def _rule_overflows(
+    doc: Document, path: tuple[PathPart, ...], rule: dict[str, Any]
+) -> Iterator[Issue]:
+    lo, hi = _number(rule.get("low")), _number(rule.get("high"))
+    if lo is not None and hi is not None and _finite(lo) and _finite(hi) and not _finite(hi - lo):
+        yield doc.issue(
+            (*path, "high"),
+            "number-overflow",
+            f"the goalposts are further apart than {_LARGEST}: bring them closer",
+        )
+    tol, span = _number(rule.get("tolerance")), _number(rule.get("span"))
+    target = _number(rule.get("target"))
+    reach = (tol or 0.0) + (span or 0.0)
+    if (tol is not None or span is not None) and (
+        not _finite(reach) or (target is not None and not _finite(abs(target) + reach))
+    ):
+        yield doc.issue(
+            (*path, "span"),
+            "number-overflow",
+            f"the target with its tolerance and span reaches beyond {_LARGEST}: use smaller "
+            "numbers",
+        )
+
+
 PLACEHOLDERS = (
     "mission",
     "country",
@@ -531,6 +625,7 @@ RUBRIC_CHECKS: tuple[Check[RubricFn], ...] = (
     variables,
     unused_variables,
     recommendation_placeholders,
+    overflows,
 )
 """The rubric-wide checks, in the order they run."""
 
