@@ -1,0 +1,850 @@
+"""Every issue code ovm gives, with an example message and what to do: the source of docs/errors.md.
+
+``python -m ovm.codes`` prints the page (``--write`` writes ``docs/errors.md``); a test fails
+when the page and this registry differ, and another when the code base can give a code this
+registry lacks.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Literal, NamedTuple
+
+Area = Literal[
+    "files", "rubric", "workspace", "tables", "checklists", "plausibility", "scores", "pull"
+]
+
+
+class Code(NamedTuple):
+    """One issue code: where it arises, an example message, the fix, and its usual severity."""
+
+    area: Area
+    example: str
+    fix: str
+    severity: str = "error"
+
+
+AREAS: dict[Area, str] = {
+    "files": "Reading any file (YAML files: rubric, missions.yaml, ovm.yaml)",
+    "rubric": "The rubric (`ovm validate`)",
+    "workspace": "The workspace: ovm.yaml and missions.yaml (`ovm check`)",
+    "tables": "Tables: CSV and XLSX files",
+    "checklists": "Observer checklists and KoboToolbox / ODK Central exports",
+    "plausibility": "Plausibility of observer visits (warnings: the rows are used)",
+    "scores": "Notes on scores (a score undefined or to be read with care, never a refusal)",
+    "pull": "Fetching field data (`ovm pull`)",
+}
+
+CODES: dict[str, Code] = {
+    # --- files and YAML ------------------------------------------------------------------
+    "file-not-found": Code(
+        "files",
+        "ovm.yaml:4:14 statistics[0]: 'statistics.csv' does not exist (relative to ws): "
+        "correct the path or add the file",
+        "Correct the path (relative to the workspace folder) or add the file; for a missing "
+        "ovm.yaml, make a workspace with `ovm init DIR`.",
+    ),
+    "file-too-large": Code(
+        "files",
+        "rubric.yaml 6000000 bytes; the limit is 5000000",
+        "Split the data into several files, or remove what is not ovm's input (pasted "
+        "documents, images).",
+    ),
+    "file-unreadable": Code(
+        "files",
+        "rubric.yaml Permission denied",
+        "Make the file readable by the user running ovm.",
+    ),
+    "invalid-encoding": Code(
+        "files",
+        "missions.yaml:11:13 not UTF-8: byte 0xe9 at offset 190 (invalid continuation byte): "
+        "save the file as UTF-8",
+        "Save the file as UTF-8 (Excel: Save As, CSV UTF-8; LibreOffice: character set "
+        "Unicode (UTF-8); any editor: encoding UTF-8).",
+    ),
+    "yaml-syntax": Code(
+        "files",
+        "missions.yaml:12:1 the flow sequence opened at line 11, column 11 is not closed "
+        "(the parser stopped here)",
+        "Correct the YAML at the line given: close the bracket or quote, align the "
+        "indentation with the line above, quote text holding `: ` or `#`.",
+    ),
+    "yaml-too-complex": Code(
+        "files",
+        "rubric.yaml:3:5 document expands to more than 200000 nodes (alias bomb?)",
+        "Write the document out without aliases (`*name`) that repeat large parts.",
+    ),
+    "yaml-too-deep": Code(
+        "files",
+        "rubric.yaml:40:9 nesting deeper than 64",
+        "Flatten the structure: no ovm file nests more than a few levels.",
+    ),
+    "duplicate-key": Code(
+        "files",
+        "missions.yaml:12:5 key 'name' appears more than once (first at line 11)",
+        "Keep one of the two entries (YAML would silently keep the last).",
+    ),
+    "invalid-key": Code(
+        "files",
+        "missions.yaml:7:7 keys must be plain scalars",
+        "Write the key as plain text (no list or mapping as a key).",
+    ),
+    "invalid-tag": Code(
+        "files",
+        "missions.yaml:11:11 missions[1].name: the tag '!!python/object/apply:os.system' is "
+        "not allowed: remove it and write the plain value",
+        "Remove the `!tag` and write the plain value.",
+    ),
+    "control-character": Code(
+        "workspace",
+        "missions.yaml:11:11 missions[1].name: a control character (such as BEL or ESC) is in "
+        "the text: remove it",
+        "Remove the invisible character (it often comes from copying out of a terminal or a PDF).",
+    ),
+    # --- rubric ------------------------------------------------------------------------------
+    "not-a-mapping": Code(
+        "rubric",
+        "rubric.yaml:1:1 a rubric is a mapping with id, version, families",
+        "Start from `ovm template` or the bundled rubric: a rubric is a mapping of fields.",
+    ),
+    "missing-field": Code(
+        "rubric",
+        "rubric.yaml:22:5 families[0]: labels: required field is missing",
+        "Add the field named (in missions.yaml: each mission needs id, country, name, election).",
+    ),
+    "unknown-field": Code(
+        "rubric",
+        "rubric.yaml:21:1 familes: unknown field `familes`, did you mean `families`?",
+        "Correct the field's name (the message suggests the nearest one) or remove it.",
+    ),
+    "invalid-choice": Code(
+        "rubric",
+        "rubric.yaml:12:30 variables[0].type: Input should be 'count', 'number', 'share', "
+        "'percent' or 'boolean'",
+        "Use one of the values listed.",
+    ),
+    "unknown-kind": Code(
+        "rubric",
+        "rubric.yaml:26:15 families[0].children[0].kind: unknown kind 'level'; expected one "
+        "of levels, answer, quantitative, checklist, comparative (or children for a group)",
+        "Use one of the kinds listed, or give `children` for a group.",
+    ),
+    "invalid-format": Code(
+        "rubric",
+        "rubric.yaml:3:10 version: String should match pattern",
+        "Write the value in the form the field takes (an id in lower case, a date as "
+        "YYYY-MM-DD, a version as text).",
+    ),
+    "too-short": Code(
+        "rubric",
+        "rubric.yaml:21:11 families: List should have at least 1 item after validation",
+        "Add at least one entry to the list.",
+    ),
+    "out-of-range": Code(
+        "rubric",
+        "rubric.yaml:9:14 bands[0].max: Input should be less than or equal to 100",
+        "Use a number inside the range the message gives (scores run from 0 to 100).",
+    ),
+    "invalid-value": Code(
+        "rubric",
+        "ovm.yaml:8:17 settings.seed: 'yes' is not a whole number: write a number such as 7",
+        "Write a value of the type the field takes (the message says which).",
+    ),
+    "invalid-weight": Code(
+        "rubric",
+        "rubric.yaml:48:13 families[1].weight: must be a number > 0",
+        "Give a positive number (yes and no are not weights).",
+    ),
+    "invalid-id": Code(
+        "rubric",
+        "rubric.yaml:22:11 families[0].id: String should match pattern",
+        "Ids are lower-case letters, digits, `_`, `.` and `-`, starting with a letter.",
+    ),
+    "invalid-name": Code(
+        "rubric",
+        "rubric.yaml:13:12 variables[0].name: String should match pattern",
+        "Variable names are lower-case letters, digits and `_`, starting with a letter.",
+    ),
+    "invalid-coverage": Code(
+        "rubric",
+        "rubric.yaml:24:19 families[0].min_coverage: Input should be less than or equal to 1",
+        "Give `min_coverage` as a share between 0 and 1.",
+    ),
+    "invalid-language": Code(
+        "rubric",
+        "rubric.yaml:5:12 languages[1]: String should match pattern",
+        "Use two-letter language codes (en, es, fr, pt).",
+    ),
+    "invalid-type": Code(
+        "workspace",
+        "missions.yaml:9:5 missions[1]: a mission is a mapping",
+        "Write the entry as a mapping of fields (`id:`, `country:`, ...).",
+    ),
+    "duplicate-id": Code(
+        "rubric",
+        "rubric.yaml:46:9 families[1].id: id 'rights' is already used",
+        "Give each node and reference its own id (`overall` is reserved).",
+    ),
+    "bands-unordered": Code(
+        "rubric",
+        "rubric.yaml:9:5 bands[0]: min 60 is not below max 50",
+        "List bands from the lowest to the highest, each `min` below its `max`.",
+    ),
+    "bands-overlap": Code(
+        "rubric",
+        "rubric.yaml:10:5 bands[1]: starts at 40, inside the previous band (up to 50)",
+        "Start each band where the previous one ends.",
+    ),
+    "bands-gap": Code(
+        "rubric",
+        "rubric.yaml:10:5 bands[1]: scores from 50 to 60 fall in no band",
+        "Make the score bands touch and cover 0 to 100.",
+    ),
+    "missing-translation": Code(
+        "rubric",
+        "rubric.yaml:23:13 families[0].labels: no text for declared language(s): es",
+        "Add the text in every language the rubric declares in `languages`.",
+    ),
+    "empty-group": Code(
+        "rubric",
+        "rubric.yaml:22:5 families[0]: a group needs at least one child",
+        "Add an indicator to the group or remove the group.",
+    ),
+    "missing-power": Code(
+        "rubric",
+        "rubric.yaml:46:5 families[1]: a generalised mean needs a numeric power",
+        "Add `power:` (2 for a quadratic mean, -1 for a harmonic one).",
+    ),
+    "unbounded-scale": Code(
+        "rubric",
+        "rubric.yaml:50:18 families[1].aggregation: a sum of scores is not on the 0-100 "
+        "scale: it will not mix with other scores or fall in a band",
+        "Use a mean, or keep the node out of bands and of the overall on purpose.",
+        "warning",
+    ),
+    "indicator-at-top": Code(
+        "rubric",
+        "rubric.yaml:22:5 families[0]: families must be groups; put indicators inside a family",
+        "Wrap the indicator in a family (a group with `children`).",
+    ),
+    "duplicate-variable": Code(
+        "rubric",
+        "rubric.yaml:14:5 variables[1].name: variable 'votes_abroad' is declared twice",
+        "Declare each variable once.",
+    ),
+    "invalid-range": Code(
+        "rubric",
+        "rubric.yaml:13:60 variables[0].minimum: minimum 10 is above maximum 5",
+        "Put `minimum` below `maximum`.",
+    ),
+    "unknown-variable": Code(
+        "rubric",
+        "rubric.yaml:44:18 families[0].children[2].formula: 'votes' is not a declared variable",
+        "Declare the variable under `variables:` or correct its name (in missions.yaml or a "
+        "statistics table: use a variable of the rubric).",
+    ),
+    "unused-variable": Code(
+        "rubric",
+        "rubric.yaml:13:5 variables[0]: variable 'registered_abroad' is used by no formula",
+        "Use the variable in a formula, or remove it.",
+        "warning",
+    ),
+    "unknown-reference": Code(
+        "rubric",
+        "rubric.yaml:29:22 families[0].children[0].references[0]: no reference with id "
+        "'idea-2006' in the rubric's references",
+        "Cite a reference declared under `references:`, or declare it.",
+    ),
+    "invalid-placeholder": Code(
+        "rubric",
+        "rubric.yaml:70:17 families[1].recommendations[0].text.en: unbalanced braces near '{score'",
+        "Close each `{` with `}`; write `{{` and `}}` for literal braces.",
+    ),
+    "unknown-placeholder": Code(
+        "rubric",
+        "rubric.yaml:70:17 families[1].recommendations[0].text.en: {score.__class__} is "
+        "neither a declared variable nor one of band, best_mission, ...",
+        "Use one of the placeholders listed or a declared variable.",
+    ),
+    "number-overflow": Code(
+        "rubric",
+        "rubric.yaml:49:13 families[1].weight: the weights up to this one sum to more than "
+        "the largest number a computer holds (about 1.8e308) once multiplied by a score: "
+        "scale every weight down (only their ratios matter)",
+        "Use smaller numbers: weights count only by their ratios, goalposts and targets in "
+        "the unit of the value.",
+    ),
+    "bands-mixed": Code(
+        "rubric",
+        "rubric.yaml:14:9 families[0].bands[1]: write every band of a list as min-max or every "
+        "one as from-to",
+        "Write every band of the list one way: min-max, or from-to on an integer scale.",
+    ),
+    "invalid-scale": Code(
+        "rubric",
+        "rubric.yaml:10:12 families[0].scale: the scale's min 40 is not below its max 40",
+        "Give the scale a `min` below its `max`.",
+    ),
+    "subtract-outside-sum": Code(
+        "rubric",
+        "rubric.yaml:16:20 families[0].children[0].subtracts: only a child of a group with "
+        "aggregation: sum can be subtracted",
+        "Set `aggregation: sum` on the parent, or remove `subtracts`.",
+    ),
+    "node-cycle": Code(
+        "rubric",
+        "rubric.yaml:22:33 families[1].formula: nodes depend on themselves: law -> status -> "
+        "law in 'value(law.basis) + value(law)'",
+        "Break the cycle: a node's formula cannot read the node itself, directly or not.",
+    ),
+    "no-rating": Code(
+        "rubric",
+        "rubric.yaml:22:33 families[1].formula: the bands of 'law' have no rating in 'rating(law)'",
+        "Give the node's bands a `rating`, or read its value instead.",
+    ),
+    "formula-input-missing": Code(
+        "scores",
+        "status: the formula has no value for law",
+        "Complete the data of the nodes the formula reads.",
+        "note",
+    ),
+    "formula-syntax": Code(
+        "rubric",
+        "rubric.yaml:44:28 families[0].children[2].formula: unexpected token in "
+        "'votes_abroad / * 100'",
+        "Correct the formula: variables, numbers, + - * / ** and parentheses.",
+    ),
+    "goalposts-equal": Code(
+        "rubric",
+        "rubric.yaml:45:15 families[0].children[2].rule: low and high are both 10",
+        "Give two different goalposts.",
+    ),
+    "goalposts-unordered": Code(
+        "rubric",
+        "rubric.yaml:45:15 families[0].children[2].rule: low must be below high (use "
+        "direction: lower to reward small values)",
+        "Put the smaller goalpost in `low`; say which end is best with `direction`.",
+    ),
+    "level-score-range": Code(
+        "rubric",
+        "rubric.yaml:31:13 families[0].children[0].levels[0]: level score 120 is outside 0-100",
+        "Give each level a score from 0 to 100.",
+    ),
+    "levels-unordered": Code(
+        "rubric",
+        "rubric.yaml:30:9 families[0].children[0].levels: levels must be listed from the "
+        "lowest to the highest score",
+        "List levels from the lowest to the highest score.",
+        "warning",
+    ),
+    "missing-choices": Code(
+        "rubric",
+        "rubric.yaml:58:9 families[1].children[1].question: a single_choice question needs choices",
+        "List the question's `choices`.",
+    ),
+    "unknown-choice": Code(
+        "rubric",
+        "rubric.yaml:60:19 families[1].children[1].accept[0]: 'maybe' is not one of the choices",
+        "Accept only choices the question lists.",
+    ),
+    "reserved-choice": Code(
+        "rubric",
+        "rubric.yaml:59:20 families[1].children[1].question.choices[2]: 'na' is reserved for "
+        "not applicable: set not_applicable",
+        "Remove the `na` choice and set `not_applicable: true`.",
+    ),
+    "invalid-stat": Code(
+        "rubric",
+        "rubric.yaml:62:15 families[1].children[1].stat: a numeric question needs stat: "
+        "mean, median, min, max, sum or count",
+        "Use a statistic the question's answer type allows.",
+    ),
+    "missing-rule": Code(
+        "rubric",
+        "rubric.yaml:57:9 families[1].children[1]: a numeric question needs a scoring rule",
+        "Add a `rule:` (goalposts, bands or target).",
+    ),
+    "share-outside-bands": Code(
+        "rubric",
+        "rubric.yaml:64:15 families[1].children[2].rule.bands: a share of 100 % falls in no "
+        "band (a band's max is excluded): leave the last band without max, or end it above 100",
+        "Leave the last band open (no `max`) or end it above 100.",
+        "warning",
+    ),
+    "unknown-question": Code(
+        "rubric",
+        "rubric.yaml:20:30 variables[2].from_sites.question: no checklist indicator with id "
+        "'practice.late'",
+        "Name a checklist indicator of the rubric.",
+    ),
+    "unknown-node": Code(
+        "rubric",
+        "rubric.yaml:75:17 families[2].children[0].target: no node with id 'practise'",
+        "Name a node of the rubric.",
+    ),
+    "reserved-name": Code(
+        "rubric",
+        "rubric.yaml:50:15 families[1].children[0].id: 'start' is a name the observer form "
+        "uses for the visit",
+        "Rename the indicator (`ovm form` cannot use that name for a question).",
+    ),
+    "unknown-rubric": Code(
+        "workspace",
+        "ovm.yaml:2:9 rubric: no bundled rubric 'deco'",
+        "Name a bundled rubric (`bundled:deco-voting-abroad`) or a rubric file.",
+    ),
+    # --- workspace and missions ------------------------------------------------------------
+    "duplicate-source": Code(
+        "workspace",
+        "ovm.yaml:8:5 checklists[1]: 'checklists.csv' is the same file (or the same content) "
+        "as the one named at line 6: remove one of the two entries",
+        "Name each file once: a file read twice counts every row twice.",
+    ),
+    "missing-sheet": Code(
+        "workspace",
+        "ovm.yaml:4:36 statistics[0].sheet: s.xlsx has no sheet 'stats' (its sheets: "
+        "README): name one of them in `sheet:`",
+        "Name a sheet the workbook has.",
+    ),
+    "unnamed-sheet": Code(
+        "workspace",
+        "ovm.yaml:4:14 statistics[0]: s.xlsx has several sheets (README, stats) and this entry "
+        "names none: write {path: s.xlsx, sheet: README} with the sheet to read",
+        "Write the entry as `{path: FILE, sheet: NAME}`.",
+    ),
+    "invalid-country": Code(
+        "workspace",
+        "missions.yaml:10:14 missions[1].country: 'XXZ' is not an ISO 3166 alpha-3 country "
+        "code: write the country's ISO 3166-1 alpha-3 code, such as MEX for Mexico",
+        "Write the ISO 3166-1 alpha-3 code (the message suggests one for a name, an alpha-2 "
+        "code or a near miss).",
+    ),
+    "duplicate-mission": Code(
+        "workspace",
+        "missions.yaml:10:9 missions[1].id: mission 'aaa-2020' is listed twice",
+        "Give each mission its own id.",
+    ),
+    "unknown-mission": Code(
+        "workspace",
+        "checklists.csv:2:1 no mission 'AAA-2020' in the missions file (ids are "
+        "case-sensitive: did you mean 'aaa-2020'?)",
+        "Use the id of a mission in missions.yaml, or add the mission.",
+    ),
+    "unknown-indicator": Code(
+        "workspace",
+        "missions.yaml:16:7 missions[1].answers.nope.x: 'nope.x' is not an indicator of the "
+        "rubric: correct the id or remove the answer",
+        "Use the id of an indicator of the rubric.",
+    ),
+    "invalid-answer": Code(
+        "workspace",
+        "missions.yaml:14:21 missions[1].answers.rights.basis: 'law' is not an allowed answer "
+        "(none, statute, constitution)",
+        "Use one of the answers listed (level keys, yes/no/partial), or na where allowed.",
+    ),
+    "not-applicable-not-allowed": Code(
+        "workspace",
+        "missions.yaml:14:21 missions[1].answers.rights.basis: rights.basis does not allow "
+        "'not applicable'",
+        "Give an answer, or leave it missing; the rubric sets `allow_na` where na is allowed.",
+    ),
+    "invalid-number": Code(
+        "tables",
+        "statistics.csv:2:3 '12,5' is not a number (votes_abroad, votes): did you mean 12.5? "
+        "The decimal point is '.', a comma only groups thousands (1,234.5)",
+        "Write the number with a `.` decimal point and digits together (or grouped by commas).",
+    ),
+    "not-finite": Code(
+        "tables",
+        "statistics.csv:2:3 'inf' is not a finite number",
+        "Give a finite number, or leave the cell empty for a missing value.",
+    ),
+    "negative-count": Code(
+        "tables",
+        "missions.yaml:20:16 missions[1].values.registered_abroad: registered_abroad is a "
+        "count and cannot be -500",
+        "Give a count of 0 or more.",
+    ),
+    "not-integer": Code(
+        "tables",
+        "statistics.csv:2:2 registered_abroad takes whole numbers, not 10.5",
+        "Give a whole number.",
+    ),
+    "exceeds-limit": Code(
+        "workspace",
+        "statistics.csv:2:3 votes_abroad = 1200 is greater than registered_abroad = 1000",
+        "Check both figures: the first cannot exceed the second.",
+    ),
+    "derived-variable": Code(
+        "workspace",
+        "missions.yaml:17:7 missions[0].values.turned_away_mean: 'turned_away_mean' is "
+        "computed from observer checklists: remove it here",
+        "Remove the value: ovm computes it from the checklists.",
+    ),
+    "invalid-provenance": Code(
+        "workspace",
+        "missions.yaml:7:69 missions[0].answers.rights.basis.confidence: Input should be "
+        "'high', 'medium' or 'low'",
+        "Give `confidence` as high, medium or low, and `date` as YYYY-MM-DD.",
+    ),
+    "duplicate-value": Code(
+        "workspace",
+        "statistics.csv:2 votes_abroad for aaa-2020 is given in more than one file",
+        "Give each value in one place.",
+    ),
+    "no-previous-mission": Code(
+        "workspace",
+        "missions.yaml:9:5 missions[1].follow_up: bbb-2021 has no previous observed election "
+        "to follow up",
+        "Add the earlier mission (or `previous:`), or remove the follow-up.",
+    ),
+    "unknown-recommendation": Code(
+        "workspace",
+        "missions.yaml:20:13 missions[1].follow_up[0].id: aaa-2020 made no recommendation 'r9'",
+        "Use the id of a recommendation the previous mission made.",
+    ),
+    "duplicate-place": Code(
+        "workspace",
+        "missions.yaml:12:13 missions[0].places[1].id: place 'p1' is listed twice",
+        "Give each planned place its own id.",
+    ),
+    "missing-place": Code(
+        "tables",
+        "places.csv:3:2 no place identifier",
+        "Give the place's id (as observers write it in `site`).",
+    ),
+    "invalid-time": Code(
+        "tables",
+        "places.csv:4:5 '8h' is not a time of day such as 08:00",
+        "Write the time as HH:MM.",
+    ),
+    # --- tables ------------------------------------------------------------------------------
+    "unsupported-format": Code(
+        "tables",
+        "data.ods cannot read .ods: use CSV or XLSX",
+        "Save the table as CSV UTF-8 or XLSX.",
+    ),
+    "empty-file": Code(
+        "tables",
+        "statistics.csv:1:1 no header row",
+        "Add the header row (the column names).",
+    ),
+    "empty-header": Code(
+        "tables",
+        "statistics.csv:1:4 a column has no name",
+        "Name the column, or delete it if it is empty.",
+    ),
+    "duplicate-column": Code(
+        "tables",
+        "statistics.csv:1:5 column 'votes_abroad' appears twice (first at column 3)",
+        "Keep one of the two columns.",
+    ),
+    "ragged-row": Code(
+        "tables",
+        "statistics.csv:3 2 fields where the header has 5",
+        "Give the row as many fields as the header (add the missing separators).",
+    ),
+    "stray-quote": Code(
+        "tables",
+        "checklists.csv:3 a quoted field starts on this line and is never closed properly: "
+        "quote the whole field (doubling any quote inside it) or remove the quote",
+        "Quote the whole field, doubling any quote inside it, or remove the quote.",
+    ),
+    "wrong-separator": Code(
+        "tables",
+        "statistics.csv:1:1 the header is separated by ';' (Excel in a Spanish or European "
+        "locale): save the file as 'CSV UTF-8 (comma delimited)' with '.' for decimals, or as "
+        "XLSX",
+        "Save as 'CSV UTF-8 (comma delimited)' with `.` decimals, or as XLSX.",
+    ),
+    "cell-too-large": Code(
+        "tables",
+        "checklists.csv:3:7 a cell of more than 10485760 characters in 'notes' is left out: "
+        "shorten it (keep the document elsewhere and give its name)",
+        "Shorten the cell: keep the document elsewhere and give its name.",
+        "warning",
+    ),
+    "cell-without-header": Code(
+        "tables",
+        "s.xlsx[stats]:3:4 a value in a column that has no header",
+        "Name the column in the header row, or delete the value.",
+    ),
+    "formula-without-value": Code(
+        "tables",
+        "s.xlsx[stats]:2:3 the formula '=350' has no saved value: save the workbook in Excel "
+        "or LibreOffice first (which stores each formula's value), or type the value",
+        "Open and save the workbook in Excel or LibreOffice, or type the value.",
+    ),
+    "unreadable-table": Code(
+        "tables",
+        "s.xlsx not a readable XLSX: File is not a zip file",
+        "Open the file in a spreadsheet and save it again as XLSX or CSV UTF-8.",
+    ),
+    "missing-column": Code(
+        "tables",
+        "statistics.csv:1 no 'mission' column (the mission id of each row)",
+        "Add the column named (its header as written in the message).",
+    ),
+    "unknown-column": Code(
+        "tables",
+        "statistics.csv:1:6 column 'votes' matches no variable of the rubric; ignored",
+        "Rename the column to a variable or question of the rubric, or remove it.",
+        "warning",
+    ),
+    "missing-mission": Code(
+        "tables",
+        "statistics.csv:4:1 no mission",
+        "Give the row's mission id.",
+    ),
+    "duplicate-row": Code(
+        "tables",
+        "statistics.csv:4:1 mission 'aaa-2020' is listed twice",
+        "Keep one row per mission (per visit in a checklist).",
+    ),
+    "invalid-flag": Code(
+        "tables",
+        "checklists.csv:2:11 'maybe' is not yes or no (simulated)",
+        "Write yes or no.",
+    ),
+    # --- checklists and exports ----------------------------------------------------------
+    "conflicting-answers": Code(
+        "checklists",
+        "export.csv:3:9 practice.on_time is marked not applicable but has the answer 'yes'",
+        "Keep either the answer or the not-applicable mark.",
+    ),
+    "duplicate-submission": Code(
+        "checklists",
+        "export.csv:5:1 submission 'uuid:1' was already read at row 2; the first is kept",
+        "Remove the repeated submission (or export once).",
+        "warning",
+    ),
+    "rubric-mismatch": Code(
+        "checklists",
+        "export.csv:2 collected with form version '2024-01', scored with '2024-03' (4 row(s))",
+        "Score with the rubric the form was made from, or make the form again (`ovm form`).",
+    ),
+    # --- plausibility ----------------------------------------------------------------------
+    "observer-two-places": Code(
+        "plausibility",
+        "checklists.csv:3 observer 'o1' is at 's2' and at 's1' (row 2) within 5 minutes",
+        "Check the observer and the time of both visits.",
+        "warning",
+    ),
+    "observer-too-fast": Code(
+        "plausibility",
+        "checklists.csv:3 observer 'o1' goes from 's1' (Miami, USA) to 's2' (Madrid, ESP) in "
+        "40 minutes",
+        "Check the observer and the time of both visits.",
+        "warning",
+    ),
+    "identical-answers": Code(
+        "plausibility",
+        "checklists.csv:5 observer 'o2' gave the same answers at 4 places (as at row 2 of "
+        "checklists.csv)",
+        "Check that the observer filled in each visit.",
+        "warning",
+    ),
+    "invalid-visit-time": Code(
+        "plausibility",
+        "checklists.csv:3:6 'yesterday' is not a date and time such as 2024-06-02T09:30",
+        "Write the visit's time as YYYY-MM-DDTHH:MM.",
+        "warning",
+    ),
+    "visit-before-opening": Code(
+        "plausibility",
+        "checklists.csv:3:6 checklist at 07:10, before the place opened (08:00)",
+        "Check the visit's time or the place's opening time.",
+        "warning",
+    ),
+    "visit-outside-voting-period": Code(
+        "plausibility",
+        "checklists.csv:3:6 visit on 2020-06-01, outside the voting abroad of aaa-2020 "
+        "(2020-04-25 to 2020-05-01)",
+        "Check the visit's date or the mission's `voting_abroad` period.",
+        "warning",
+    ),
+    # --- scores ----------------------------------------------------------------------------
+    "missing-data": Code(
+        "scores", "rights.postal: no answer recorded", "Record the answer.", "note"
+    ),
+    "missing-input": Code(
+        "scores",
+        "rights.turnout: no value for votes_abroad",
+        "Give the value in missions.yaml or a statistics table.",
+        "note",
+    ),
+    "division-by-zero": Code(
+        "scores",
+        "rights.turnout: division by zero",
+        "Check the denominator's value (a zero count).",
+        "note",
+    ),
+    "too-few-answers": Code(
+        "scores",
+        "practice.on_time: 2 answer(s); at least 3 needed",
+        "Observe more places, or lower `min_answers` in the rubric.",
+        "note",
+    ),
+    "too-few-places-for-interval": Code(
+        "scores",
+        "practice.queue was answered at 1 polling place(s); an interval needs at least 2",
+        "Observe more places for an interval.",
+        "note",
+    ),
+    "value-outside-bands": Code(
+        "scores",
+        "practice.queue: 250 falls in no band of the rule",
+        "Extend the rule's bands to cover the value.",
+        "note",
+    ),
+    "insufficient-coverage": Code(
+        "scores",
+        "rights: 1 of 3 children scored, below the coverage of 0.5",
+        "Give the missing answers and values, or lower `min_coverage`.",
+        "note",
+    ),
+    "undefined-child": Code(
+        "scores",
+        "overall: a child's score is undefined",
+        "Complete the child's data (see its own note).",
+        "note",
+    ),
+    "aggregation-undefined": Code(
+        "scores",
+        "the geometric mean of rights is undefined for 1 mission(s): a score of 0 or below",
+        "Use an arithmetic mean, or read the score as undefined on purpose.",
+        "note",
+    ),
+    "sum-incomplete": Code(
+        "scores",
+        "rights: a sum with a child undefined is left undefined",
+        "Complete the children's data.",
+        "note",
+    ),
+    "needs-cohort": Code(
+        "scores",
+        "overall: 1 indicator(s) are scored only against the cohort (compare, report): this "
+        "overall leaves them out",
+        "Run `ovm compare` or `ovm report` for the overall with them.",
+        "note",
+    ),
+    "simulated-data": Code(
+        "scores",
+        "aaa-2020: observer checklists of this mission are simulated, not observed",
+        "Replace the simulated checklists with observed ones before publishing.",
+        "note",
+    ),
+    "low-confidence-input": Code(
+        "scores",
+        "rights.turnout: an input has low confidence (EMB estimate)",
+        "Read the score with care, or find a better source.",
+        "note",
+    ),
+    "cohort-normalisation-undefined": Code(
+        "scores",
+        "zscore undefined over the cohort for comp.reach",
+        "Compare more missions, or normalise another way.",
+        "note",
+    ),
+    "comparative-cycle": Code(
+        "scores",
+        "comp.a measures comp.b, which depends on it",
+        "Break the cycle: a comparative indicator cannot measure itself.",
+        "note",
+    ),
+    "comparative-no-target": Code(
+        "scores",
+        "no mission is scored on practice",
+        "Give the data the target node needs.",
+        "note",
+    ),
+    "imputed-value": Code(
+        "scores",
+        "no value observed; imputed as the cohort mean over 4 mission(s): 52.5",
+        "Give the value to replace the imputation.",
+        "note",
+    ),
+    "imputation-used": Code(
+        "scores",
+        "3 missing value(s) imputed by the cohort mean",
+        "Give the values to replace the imputations.",
+        "note",
+    ),
+    "imputation-failed": Code(
+        "scores",
+        "no value observed, and none in the cohort to impute from",
+        "Give the value.",
+        "note",
+    ),
+    # --- pull --------------------------------------------------------------------------------
+    "missing-credentials": Code(
+        "pull",
+        "no credentials for https://kf.kobotoolbox.org: set OVM_KOBO_TOKEN, or add them under "
+        '["https://kf.kobotoolbox.org"] in ~/.config/ovm/credentials.toml',
+        "Set the environment variables named, or add the server to the credentials file.",
+    ),
+    "invalid-credentials-file": Code(
+        "pull",
+        "credentials.toml: Expected '=' after a key in a key/value pair (at line 2, column 6)",
+        "Correct the TOML file.",
+    ),
+    "auth-failed": Code(
+        "pull",
+        "the server refused the credentials (HTTP 401)",
+        "Check the token, user and password.",
+    ),
+    "server-error": Code(
+        "pull",
+        "HTTP 500 for /api/v2/assets/a1/data",
+        "Try again later, or check the form's id on the server.",
+    ),
+    "connection-lost": Code(
+        "pull",
+        "/api/v2/assets/a1/data: timed out after 3 attempts; nothing was written, pull again",
+        "Pull again when the connection is back.",
+    ),
+}
+"""Every issue code, by code."""
+
+
+def render() -> str:
+    """docs/errors.md: each area's codes, with an example message and the fix."""
+    out = [
+        "# Issue codes",
+        "",
+        "<!-- Generated by `python -m ovm.codes --write` from ovm/codes.py: edit that file. -->",
+        "",
+        "Every problem ovm reports carries a stable code, shown in brackets after the message, "
+        "and its place as `file:line:column` (a workbook's sheet in brackets: "
+        "`data.xlsx[variables]:2:3`). Errors stop the command with exit status 1; warnings "
+        "are printed and the data is used; notes explain a score and never stop anything. "
+        "`ovm check --json` gives the same as data.",
+        "",
+    ]
+    for area, title in AREAS.items():
+        codes = sorted(c for c, v in CODES.items() if v.area == area)
+        out += [f"## {title}", "", "| Code | Example | Fix |", "|---|---|---|"]
+        for code in codes:
+            entry = CODES[code]
+            sev = "" if entry.severity == "error" else f" ({entry.severity})"
+            example, fix = (t.replace("|", "\\|") for t in (entry.example, entry.fix))
+            out.append(f"| `{code}`{sev} | `{example} [{code}]` | {fix} |")
+        out.append("")
+    return "\n".join(out)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Print docs/errors.md, or write it with ``--write`` (into ``docs/`` of this checkout)."""
+    args = sys.argv[1:] if argv is None else argv
+    text = render()
+    if args == ["--write"]:
+        target = Path(__file__).resolve().parent.parent / "docs" / "errors.md"
+        target.write_text(text, encoding="utf-8")
+        return 0
+    sys.stdout.write(text)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
