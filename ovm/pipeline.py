@@ -258,11 +258,13 @@ class WhatIf:
 
 
 class WhatIfError(ValueError):
-    """Changes that cannot be applied; ``problems`` lists each one."""
+    """Changes that cannot be applied; ``problems`` lists each one, ``codes`` the issue code
+    of each."""
 
-    def __init__(self, problems: list[str]) -> None:
+    def __init__(self, problems: list[str], codes: list[str] | None = None) -> None:
         super().__init__("; ".join(problems))
         self.problems = tuple(problems)
+        self.codes = tuple(codes) if codes is not None else ("invalid-value",) * len(problems)
 
 
 def whatif(run: Run, mission: str, changes: Mapping[str, str]) -> WhatIf:
@@ -277,7 +279,7 @@ def whatif(run: Run, mission: str, changes: Mapping[str, str]) -> WhatIf:
     record = run.observations.mission(mission)
     changed, problems = apply_changes(run.rubric, record, changes)
     if problems:
-        raise WhatIfError(problems)
+        raise WhatIfError([m for m, _ in problems], [c for _, c in problems])
     obs = run.observations
     others = tuple(changed if m.id == mission else m for m in obs.missions)
     altered = Observations(

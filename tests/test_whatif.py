@@ -52,7 +52,11 @@ def test_a_value_that_cannot_be_set_names_the_variable_the_value_and_the_rule(
         )
         == 1
     )
-    assert capsys.readouterr().err.splitlines()[-1] == f"ovm whatif: {message}"
+    code = err.value.codes[0]
+    assert code == {"abc": "invalid-number", "nan": "not-finite", "1e400": "not-finite"}.get(
+        value, {"-5": "negative-count"}.get(value, "exceeds-limit")
+    )
+    assert capsys.readouterr().err.splitlines()[-1] == f"ovm whatif: {message} [{code}]"
 
 
 def test_every_problem_of_several_changes_is_listed(run: ovm.Run) -> None:

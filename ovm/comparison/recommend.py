@@ -356,8 +356,8 @@ def recommend(
 
 def apply_changes(
     rubric: Rubric, mission: Mission, changes: Mapping[str, str]
-) -> tuple[Mission, list[str]]:
-    """The mission with variables or qualitative answers replaced; problems as messages.
+) -> tuple[Mission, list[tuple[str, str]]]:
+    """The mission with variables or qualitative answers replaced; problems as (message, code).
 
     Each value is read as the same text would be in a data table (the table reader's
     columns), so ``sí``, ``na`` or ``1,234`` mean here what they mean in a file.
@@ -367,15 +367,18 @@ def apply_changes(
 
     values = dict(mission.values)
     answers = dict(mission.answers)
-    problems = []
+    problems: list[tuple[str, str]] = []
     prov = Provenance(source="what-if", note="hypothetical value")
     for key, text in changes.items():
         if key in rubric.nodes:
             node = rubric.node(key)
             if not isinstance(node, LevelsIndicator | AnswerIndicator):
                 problems.append(
-                    f"{key} is not a levels or answer indicator: only variables and "
-                    "qualitative answers can be set"
+                    (
+                        f"{key} is not a levels or answer indicator: only variables and "
+                        "qualitative answers can be set",
+                        "invalid-value",
+                    )
                 )
                 continue
             reading = answer_column(node).read(text)
@@ -384,21 +387,32 @@ def apply_changes(
             try:
                 var = rubric.variable(key)
             except KeyError:
-                problems.append(f"{key} is neither a variable nor an indicator of the rubric")
+                problems.append(
+                    (
+                        f"{key} is neither a variable nor an indicator of the rubric",
+                        "unknown-variable",
+                    )
+                )
                 continue
             if var.from_sites is not None:
-                problems.append(f"{key} is computed from observer checklists and cannot be set")
+                problems.append(
+                    (
+                        f"{key} is computed from observer checklists and cannot be set",
+                        "derived-variable",
+                    )
+                )
                 continue
             reading = variable_column(var).read(text)
             target = values
         if reading.status == "invalid":
-            problems.append(f"{key}={text}: {reading.message}")
+            problems.append((f"{key}={text}: {reading.message}", reading.code))
         elif reading.status == "value":
             target[key] = Datum(value=reading.value, provenance=prov)
         else:
             target[key] = Datum(status=reading.status, provenance=prov)
     problems += [
-        f"{i.message} (after the changes)" for i in limit_issues(rubric, values, "what-if", None)
+        (f"{i.message} (after the changes)", i.code)
+        for i in limit_issues(rubric, values, "what-if", None)
     ]
     return mission.model_copy(update={"values": values, "answers": answers}), problems
 
