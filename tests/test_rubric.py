@@ -73,7 +73,7 @@ BROKEN = [
     ("unknown-node.yaml", [(14, 126, "unknown-node")]),
     ("unknown-placeholder.yaml", [(23, 71, "unknown-placeholder")]),
     ("invalid-placeholder.yaml", [(23, 71, "invalid-placeholder")]),
-    ("missing-power.yaml", [(11, 5, "missing-power")]),
+    ("missing-power.yaml", [(13, 18, "missing-power")]),
     # A family written as an indicator: the tree check, then what the group schema says.
     (
         "indicator-at-top.yaml",

@@ -29,7 +29,8 @@ def check_workspace(path: Path, rubric: str | None = None) -> tuple[list[Issue],
         return list(exc.issues), []
     issues: list[Issue] = []
     spec = rubric if rubric is not None else config.rubric
-    if not spec.startswith("bundled:"):
+    # A rubric file ovm.yaml names but that is not there is reported at the line naming it.
+    if not spec.startswith("bundled:") and (rubric is not None or (base / spec).is_file()):
         # A file rubric is checked as 'ovm validate' checks it: its warnings too.
         rubric_path = Path(spec) if rubric is not None else base / spec
         found, rubric_issues = check_rubric(rubric_path)

@@ -353,7 +353,7 @@ def load_workspace(path: str | Path, *, rubric: Rubric | str | Path | None = Non
     root = Path(path)
     config, doc = _read_config(root)
     base = root if root.is_dir() else root.parent
-    _check_sources(config, doc, base)
+    _check_sources(config, doc, base, rubric_named=rubric is None)
     if isinstance(rubric, Rubric):
         rb = rubric
     elif rubric is not None:
@@ -372,13 +372,45 @@ def load_workspace(path: str | Path, *, rubric: Rubric | str | Path | None = Non
     return Workspace(base, config, rb, obs, tuple(warnings))
 
 
-def _check_sources(config: WorkspaceConfig, doc: YamlDoc, base: Path) -> None:
-    """Each file ovm.yaml names exists and is named once; issues at the line naming it."""
+def _check_sources(
+    config: WorkspaceConfig, doc: YamlDoc, base: Path, *, rubric_named: bool = True
+) -> None:
+    """Each file ovm.yaml names exists and is named once; issues at the line naming it (the
+    rubric's too, unless the caller names another)."""
     issues: list[Issue] = []
 
     def at(path: tuple[PathPart, ...]) -> tuple[int | None, int | None]:
         pos = doc.positions.find(path)
         return (pos[0], pos[1]) if pos else (None, None)
+
+    spec = config.rubric
+    if rubric_named and "rubric" in (doc.data or {}):
+        if spec.startswith("bundled:") and spec.split(":", 1)[1] not in BUNDLED:
+            issues.append(
+                Issue(
+                    doc.file,
+                    *at(("rubric",)),
+                    "unknown-rubric",
+                    f"no bundled rubric {spec.split(':', 1)[1]!r}: name one of "
+                    f"{', '.join('bundled:' + b for b in sorted(BUNDLED))} or a rubric file",
+                    ("rubric",),
+                    "error",
+                    "data",
+                )
+            )
+        elif not spec.startswith("bundled:") and not (base / spec).is_file():
+            issues.append(
+                Issue(
+                    doc.file,
+                    *at(("rubric",)),
+                    "file-not-found",
+                    f"{spec!r} does not exist (relative to {base}): correct the path or add "
+                    "the file",
+                    ("rubric",),
+                    "error",
+                    "data",
+                )
+            )
 
     named = config.named_files()
     seen_path: dict[tuple[Path, str | None], tuple[PathPart, ...]] = {}

@@ -15,11 +15,13 @@ code it did not declare is a programming error and raises.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Generic, Literal, TypeVar
 
 from ovm.errors import Issue, PathPart
+from ovm.indicators._common import LANG_PATTERN
 from ovm.yamldoc import YamlDoc
 
 Path = tuple[PathPart, ...]
@@ -81,7 +83,12 @@ class Document:
         self.yaml = doc
         self.data: dict[str, Any] = doc.data
         data = self.data
-        self.langs = [x for x in (seq(data.get("languages")) or ["en", "es"]) if isinstance(x, str)]
+        # A language the schema refuses has no texts to miss: its own issue is enough.
+        self.langs = [
+            x
+            for x in (seq(data.get("languages")) or ["en", "es"])
+            if isinstance(x, str) and re.fullmatch(LANG_PATTERN, x)
+        ]
         self.reference_ids = {
             r.get("id")
             for r in seq(data.get("references"))
