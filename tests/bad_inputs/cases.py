@@ -982,7 +982,6 @@ def grown() -> list[Case]:
     yaml_damage = [
         ("unclosed-brace", "{", "yaml-syntax"),
         ("unclosed-quote", '"', "yaml-syntax"),
-        ("tab-indent", "\t", "yaml-syntax"),
         ("stray-colon", ": :", "yaml-syntax"),
         ("alias-unknown", "*nowhere", "yaml-syntax"),
         ("python-tag", "!!python/name:os.system ", "invalid-tag"),
