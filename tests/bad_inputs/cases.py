@@ -1037,7 +1037,7 @@ def grown() -> list[Case]:
             1,
             "yaml-too-complex",
             "rubric.yaml",
-            1,
+            None,  # where expansion stops differs between libyaml and the pure composer
         )
     )
 

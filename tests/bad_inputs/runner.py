@@ -86,12 +86,13 @@ def run_case(case: Case, root: Path) -> Outcome:
 
 
 def hit(case: Case, outcome: Outcome) -> bool:
-    """Whether the case's code is reported at its file, line and (when given) column; a case
+    """Whether the case's code is reported at its file, line and column (each when given); a case
     without a code (a usage error, exit status 2) is one whose message names its file."""
     if case.code is None:
         return case.file in outcome.text
     return any(
-        (f, ln, cd) == (case.file, case.line, case.code)
+        (f, cd) == (case.file, case.code)
+        and (case.line is None or ln == case.line)
         and (case.column is None or col == case.column)
         for f, ln, col, cd in outcome.found
     )
