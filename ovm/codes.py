@@ -303,6 +303,12 @@ CODES: dict[str, Code] = {
         "rubric.yaml:22:33 families[1].formula: the bands of 'law' have no rating in 'rating(law)'",
         "Give the node's bands a `rating`, or read its value instead.",
     ),
+    "critical-indicator": Code(
+        "scores",
+        "overall: rights.basis scored below its critical threshold and caps this score",
+        "Read the capped scores with the critical indicator; improve it to lift the cap.",
+        "note",
+    ),
     "formula-input-missing": Code(
         "scores",
         "status: the formula has no value for law",
