@@ -108,3 +108,29 @@ def test_cli_examples_print_no_placeholder() -> None:
         assert res.returncode == 0, res.stderr
         assert "{" not in res.stdout
         assert ovm.__name__ == "ovm"
+
+
+def test_a_recommendation_points_only_to_missions_that_do_better(run: Run) -> None:
+    # The practice a recommendation cites must score better than the mission it advises; the
+    # cohort's leader on a node is pointed to nobody. Each cited practice is named by its
+    # mission's title, so the cited score is looked up through the title.
+    by_title = {}
+    for card in run.comparison.scores.scorecards:
+        name = card.mission.name
+        by_title[name if isinstance(name, str) else name["en"]] = card
+    worse = []
+    cited = 0
+    for mission in run.missions:
+        for r in run.recommendations(mission):
+            if r.best_practice is None:
+                continue
+            cited += 1
+            title = next(
+                t for t in by_title if r.best_practice.startswith((f"In {t} ", f"In {t}:"))
+            )
+            theirs = run.comparison.scores.scorecard(by_title[title].mission.id).node(r.node).score
+            assert theirs is not None
+            if theirs <= r.score:
+                worse.append((mission, r.node, r.score, title, theirs))
+    assert cited > 0
+    assert worse == []

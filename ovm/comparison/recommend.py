@@ -217,17 +217,30 @@ def _input_values(ns: NodeScore, lang: str) -> dict[str, str]:
 
 
 def _best(
-    comparison: Comparison | None, node: str, mission: str, lang: str, titles: Mapping[str, str]
+    comparison: Comparison | None,
+    node: Group | Indicator,
+    own: float,
+    mission: str,
+    lang: str,
+    titles: Mapping[str, str],
 ) -> tuple[str | None, dict[str, str]]:
+    """The practice a recommendation points to: the node's best practice, else the best-scored
+    other mission, but only one that scores better than this mission does (a mission that leads
+    the cohort is pointed to nobody)."""
     if comparison is None:
         return None, {}
-    best = comparison.best.get(node)
-    if best is not None and best.missions:
+    lower = node.scale_or_default.better == "lower"
+
+    def ahead(score: float) -> bool:
+        return score < own if lower else score > own
+
+    best = comparison.best.get(node.id)
+    if best is not None and best.missions and ahead(best.score):
         others = [m for m in best.missions if m != mission]
         if not others:
             return None, {}
         m = others[0]
-        ev = next((e for e in best.evidence if e.node == node), None)
+        ev = next((e for e in best.evidence if e.node == node.id), None)
         sources = []
         if ev is not None:
             sources = [
@@ -241,10 +254,10 @@ def _best(
             gettext("rec_best_practice", lang, mission=title, score=_fmt(best.score, 1, lang)) + src
         )
         return text, {"best_mission": title, "best_score": _fmt(best.score, 1, lang)}
-    ranking = comparison.rankings.get(node)
+    ranking = comparison.rankings.get(node.id)
     if ranking:
         top = next((r for r in ranking if r.mission != mission and r.score is not None), None)
-        if top is not None and top.score is not None:
+        if top is not None and top.score is not None and ahead(top.score):
             title = titles.get(top.mission, top.mission)
             text = gettext("rec_best_scored", lang, mission=title, score=_fmt(top.score, 1, lang))
             return text, {"best_mission": title, "best_score": _fmt(top.score, 1, lang)}
@@ -299,7 +312,7 @@ def recommend(
             assert ns.score is not None
             gap = next_band_gap(rubric, node, ns.score)
             gain = effective_weight(card, node.id) * gap
-            best_text, best_vals = _best(comparison, node.id, info.id, lang, titles)
+            best_text, best_vals = _best(comparison, node, ns.score, info.id, lang, titles)
             template = pick(tpl.text, lang)
             # Only the names the text uses are formatted: a mission has dozens of values and a
             # cohort of hundreds drafts for each one.
