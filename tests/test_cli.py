@@ -43,6 +43,18 @@ def test_validate_a_valid_rubric_exits_0(
     assert err == ""
 
 
+def test_validate_reads_a_bundled_rubric_by_name(capsys: pytest.CaptureFixture[str]) -> None:
+    rubric = ovm.default_rubric()
+    n = len(rubric.indicators())
+    assert main(["validate", "bundled:deco-voting-abroad"]) == 0
+    out, _ = capsys.readouterr()
+    assert out == (
+        f"bundled:deco-voting-abroad: valid (deco-voting-abroad {rubric.version}, "
+        f"{len(rubric.families)} families, {n} indicators)\n"
+    )
+    assert main(["validate", "bundled:no-such-rubric"]) == 2
+
+
 def test_validate_with_warnings_only_exits_0_and_shows_them(
     capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -261,3 +273,4 @@ def test_bad_seed_bootstrap_and_unwritable_output_are_usage_errors(tmp_path: Pat
         )
         assert res.returncode == 2, (args, res.stderr)
         assert "Traceback" not in res.stderr
+

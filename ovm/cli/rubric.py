@@ -8,7 +8,28 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from ovm.cli.common import EXIT_ERRORS, EXIT_OK, command_help, print_issues, write_output
+from ovm.cli.common import (
+    EXIT_ERRORS,
+    EXIT_OK,
+    UsageError,
+    command_help,
+    print_issues,
+    write_output,
+)
+
+
+def _rubric_path(name: str) -> Path:
+    """A rubric file named on the command line; ``bundled:NAME`` is the file ovm ships."""
+    from importlib import resources
+
+    from ovm.rubric.model import BUNDLED
+
+    if not name.startswith("bundled:"):
+        return Path(name)
+    bundled = name.split(":", 1)[1]
+    if bundled not in BUNDLED:
+        raise UsageError(f"no bundled rubric {name!r} (bundled: {', '.join(BUNDLED)})")
+    return Path(str(resources.files("ovm.rubrics").joinpath(f"{bundled}.yaml")))
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
@@ -23,7 +44,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
             found, lines = check_workspace(Path(name))
             worst = max(worst, report_check(name, found, lines, args.format))
             continue
-        rubric, issues = check_rubric(Path(name))
+        rubric, issues = check_rubric(_rubric_path(name))
         errors = [i for i in issues if i.severity == "error"]
         ok = rubric is not None and not errors
         if not ok:
