@@ -274,3 +274,12 @@ def test_bad_seed_bootstrap_and_unwritable_output_are_usage_errors(tmp_path: Pat
         assert res.returncode == 2, (args, res.stderr)
         assert "Traceback" not in res.stderr
 
+
+def test_an_output_named_for_a_format_the_command_does_not_write_is_refused(
+    tmp_path: Path,
+) -> None:
+    # `ovm score` writes JSON, CSV or Parquet: scores.xlsx would otherwise hold JSON.
+    target = tmp_path / "scores.xlsx"
+    done = ovm_cmd("score", str(RUBRICS.parent / "mini"), "-q", "-o", str(target))
+    assert (done.returncode, target.exists()) == (2, False)
+    assert "does not write xlsx" in done.stderr

@@ -36,7 +36,8 @@ def _contents(root: Path) -> dict[str, bytes]:
     [
         ["score"],
         ["compare"],
-        ["report"],
+        # --format: a report named statistics.csv is refused for its suffix before anything else
+        ["report", "--format", "html"],
         ["recommend", "--mission", "aaa-2020"],
         ["sensitivity", "--runs", "10"],
     ],

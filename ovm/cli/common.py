@@ -95,18 +95,27 @@ def write_output(text: str | bytes, output: str | None) -> None:
 
 
 BINARY_FORMATS = ("parquet", "xlsx", "pdf")
+# Suffixes some ovm command writes: an output so named is never silently given another format.
+_FORMAT_SUFFIXES = ("json", "csv", "html", "md", "xlsx", "parquet", "pdf")
 
 
 def output_format(args: argparse.Namespace, formats: Sequence[str], default: str) -> str:
     """The format asked with ``--format``, else the output file's suffix, else ``default``.
 
-    A binary format is refused on a terminal (usage error): it needs ``-o FILE``.
+    A binary format is refused on a terminal (usage error): it needs ``-o FILE``. A file named
+    for a format the command does not write (``scores.xlsx`` from ``ovm score``) is a usage
+    error too, rather than that file holding another format.
     """
     fmt: str = args.format or ""
     if not fmt:
         suffix = (
             Path(args.output).suffix.lower().lstrip(".") if args.output not in (None, "-") else ""
         )
+        if suffix in _FORMAT_SUFFIXES and suffix not in formats:
+            raise UsageError(
+                f"this command does not write {suffix}: it writes {', '.join(formats)} "
+                f"(name the file for one of them, or give --format)"
+            )
         fmt = suffix if suffix in formats else default
     if fmt in BINARY_FORMATS and args.output in (None, "-") and sys.stdout.isatty():
         raise UsageError(f"{fmt} is a binary format: give -o FILE.{fmt}")
