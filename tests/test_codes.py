@@ -27,6 +27,9 @@ NOT_CODES = {
     "follow-up",
     "tone-none",
     "yyyy-mm-dd",
+    "chromium-browser",
+    "google-chrome",
+    "google-chrome-stable",
 }
 
 
