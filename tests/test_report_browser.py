@@ -4,7 +4,7 @@ and axe-core audits their accessibility.
 Needs Chromium (Debian: ``apt-get install chromium``; or ``OVM_CHROMIUM=/path``) and axe-core
 (``npm ci`` in ``tests/browser``). Without them the tests skip, except on CI (``CI=true``)
 where they fail. Screenshots (1366 px, 390 x 844 phone, A4 print) and PDFs of both reports in
-English and Spanish go to ``artifacts/screenshots/`` (git-ignored).
+English, Spanish, French and Portuguese go to ``artifacts/screenshots/`` (git-ignored).
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ from typing import Any
 import pytest
 
 from ovm.data.workspace import load_workspace
+from ovm.i18n import LANGUAGES
 from ovm.pipeline import analyse
 from ovm.reporting import report
 from ovm.settings import SensitivitySettings, Settings
@@ -71,7 +72,7 @@ def _workspace() -> Path:
     return MINI
 
 
-PAGES = [f"{kind}-{lang}" for kind in ("comparison", "mission") for lang in ("en", "es")]
+PAGES = [f"{kind}-{lang}" for kind in ("comparison", "mission") for lang in LANGUAGES]
 
 
 @pytest.fixture(scope="module")

@@ -58,12 +58,14 @@ SHARED = {
     "fr": set(
         f"{_NAMES} {_FORMULA} a missions total nominal original type global minimum "
         "maximum note notes site sites simulation pages page source sources question "
-        "questions interval normalisation population on plus absence non part parties "
-        "gain date condition rang place places plan".split()
+        "questions normalisation population on plus absence non part parties "
+        "gain date condition rang place places plan vote votes distance file files points "
+        "code min max message scores observer version imputation standard end an position "
+        "positions variation comparative exports indices variance".split()
     ),
     "pt": set(
         f"{_NAMES} {_FORMULA} a no global general total nominal original site sites "
-        "pages e do de legal as data linear".split()
+        "pages e do de legal as data linear na for move".split()
     ),
 }
 
