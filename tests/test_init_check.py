@@ -44,6 +44,18 @@ def test_init_writes_a_workspace_check_accepts_at_once(
     assert "country: COL" in (root / "missions.yaml").read_text(encoding="utf-8")
 
 
+def test_init_with_an_id_that_names_no_country_writes_an_entity(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # A made-up country code would be refused by check; an entity of the mission's own is not.
+    root = tmp_path / "obs"
+    assert run(["init", str(root), "--missions", "abc-2025"], capsys)[0] == 0
+    assert run(["check", str(root)], capsys)[:2] == (0, f"{root}: valid (0 warning(s))\n")
+    text = (root / "missions.yaml").read_text(encoding="utf-8")
+    assert "    entity: abc " in text
+    assert "\n    country:" not in text
+
+
 def test_init_refuses_to_overwrite_and_bad_ids(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -128,11 +128,16 @@ def _mission_entry(mid: str) -> str:
     from ovm.data.plan import country_code
 
     code = mid.split("-")[0].upper()
-    country = code if country_code(code) == code and len(code) == 3 else "XXX"
+    if country_code(code) == code and len(code) == 3:
+        place = f"    country: {code}           # check: ISO 3166 alpha-3\n"
+    else:
+        # An id that does not start with a country code names an entity of the mission's
+        # own; a made-up country code would be refused by ovm check.
+        place = f"    entity: {mid.split('-')[0]}   # add country: ISO 3166 alpha-3 if it has one\n"
     year = next((p for p in mid.split("-") if p.isdigit() and len(p) == 4), "2026")
     return (
         f"  - id: {mid}\n"
-        f"    country: {country}           # check: ISO 3166 alpha-3\n"
+        f"{place}"
         f'    name: {{en: "{mid}", es: "{mid}"}}\n'
         f"    election: {{type: general, date: {year}-01-01}}   # check: the election day\n"
     )
