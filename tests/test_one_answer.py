@@ -256,6 +256,8 @@ def test_a_mission_workbook_holds_the_runs_numbers(
 def test_every_mission_report_shows_the_same_overall_and_families(
     out: Path, scores: dict[str, Any], families: list[str]
 ) -> None:
+    ranking = json.loads((out / "compare.json").read_text("utf-8"))["rankings"]["overall"]
+    ranks = {e["mission"]: e["rank"] for e in ranking if e["rank"] is not None}
     for card in scores["scorecards"]:
         mid = card["mission"]["id"]
         path = out / f"mission-{mid}.html"
@@ -268,3 +270,7 @@ def test_every_mission_report_shows_the_same_overall_and_families(
         ]
         nodes = {ns["node"]: ns for ns in card["nodes"]}
         assert profile == [_shown(nodes[f]) for f in families]
+        # "Rank r of n": the rank ovm compare gives, of the missions it ranks.
+        shown = re.findall(r"Rank:</b> (\d+) of (\d+)", path.read_text("utf-8"))
+        expected = [(str(ranks[mid]), str(len(ranks)))] if mid in ranks else []
+        assert shown == expected, mid

@@ -1337,6 +1337,8 @@ def mission_context(
         "notes": str(card.notes_total),
         "findings": str(len(card.findings)),
         "cohort": str(len(scores.scorecards)),
+        # "rank 11 of N": N counts the missions ranked, not those left unscored.
+        "ranked": str(sum(e.rank is not None for e in run.comparison.rankings["overall"])),
     }
     entry = run.rank(mission)
     rank = str(entry.rank) if entry.rank is not None and len(scores.scorecards) > 1 else None
