@@ -73,3 +73,37 @@ def test_each_fix_points_to_the_same_best_as_the_comparison(
                 assert [m["id"] for m in brief["missions"]] == [top.mission]
                 checked += 1
     assert checked > 0
+
+
+def test_with_missions_writes_every_page_the_comparison_links_to(tmp_path: Path) -> None:
+    from ovm.cli.app import main
+
+    out = tmp_path / "report.html"
+    assert (
+        main(
+            [
+                "report",
+                str(EXAMPLES),
+                "-q",
+                "--sensitivity-runs",
+                "0",
+                "--with-missions",
+                "-o",
+                str(out),
+            ]
+        )
+        == 0
+    )
+    links = set(re.findall(r'href="(mission-[^"#]+\.html)#([^"]+)"', out.read_text("utf-8")))
+    assert links
+    broken = []
+    for page, anchor in sorted(links):
+        target = tmp_path / page
+        if not target.exists() or f'id="{anchor}"' not in target.read_text("utf-8"):
+            broken.append((page, anchor))
+    assert broken == []
+    # A mission report beside a JSON output, or with --mission, is a usage error.
+    assert (
+        main(["report", str(EXAMPLES), "-q", "--with-missions", "-o", str(tmp_path / "r.json")])
+        == 2
+    )

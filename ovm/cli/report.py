@@ -41,6 +41,11 @@ def cmd_report(args: argparse.Namespace) -> int:
     from ovm.reporting.report import render, report_context
 
     fmt = output_format(args, FORMATS, "html")
+    if args.with_missions and (args.mission or fmt != "html" or args.output in (None, "-")):
+        raise UsageError(
+            "--with-missions writes each mission's HTML report beside a comparison: "
+            "give -o FILE.html and no --mission"
+        )
     if args.templates is not None and not Path(args.templates).is_dir():
         raise UsageError(f"--templates: no folder at {args.templates}")
     if args.sensitivity_runs < 0 or args.sensitivity_runs == 1:
@@ -71,7 +76,28 @@ def cmd_report(args: argparse.Namespace) -> int:
     write_output(output, args.output)
     if not args.quiet:
         print(_summary(context, fmt, args.output), file=sys.stderr)
+    if args.with_missions:
+        _write_mission_reports(args, run)
     return EXIT_OK
+
+
+def _write_mission_reports(args: argparse.Namespace, run: Any) -> None:
+    """Each mission's report, from the same run, where the comparison's links expect it."""
+    from ovm.cli.common import guard_output
+    from ovm.reporting.report import MISSION_REPORT_FILE, render, report_context
+
+    folder = Path(args.output).parent
+    inputs = run.workspace.config.input_files(run.workspace.root) if run.workspace else []
+    targets = {m: str(folder / MISSION_REPORT_FILE.format(id=m)) for m in run.missions}
+    for target in targets.values():
+        guard_output(target, inputs)
+    for mission, target in targets.items():
+        context = report_context(
+            run, lang=args.lang, mission=mission, title=args.title, date=args.date
+        )
+        write_output(render(context, "html", templates=args.templates), target)
+    if not args.quiet:
+        print(f"wrote {len(targets)} mission reports to {folder}", file=sys.stderr)
 
 
 def _summary(context: dict[str, Any], fmt: str, output: str | None) -> str:
@@ -101,6 +127,12 @@ def register(sub: Any) -> None:
     )
     p.add_argument("--lang", choices=LANGUAGES, default="en", help="report language")
     p.add_argument("--mission", metavar="ID", help="write the report on this mission instead")
+    p.add_argument(
+        "--with-missions",
+        action="store_true",
+        help="also write each mission's HTML report beside the comparison "
+        "(mission-ID.html, where the comparison's links point)",
+    )
     p.add_argument(
         "--templates",
         metavar="DIR",
