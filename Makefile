@@ -11,8 +11,8 @@ $(BIN)/.installed: pyproject.toml
 	$(BIN)/python -m pip install -q -e '.[dev]'
 	touch $@
 
-report: $(BIN)/.installed  ## score the bundled example workspace and write report.html
-	$(BIN)/ovm report examples -o report.html
+report: $(BIN)/.installed  ## score the bundled example workspace: report.html and each mission's report
+	$(BIN)/ovm report examples --with-missions -o report.html
 
 AXE := tests/browser/node_modules/axe-core/axe.min.js
 
@@ -39,4 +39,4 @@ bench: $(BIN)/.installed  ## the scripted benchmarks (outside the test suite); r
 	$(BIN)/python benchmarks/report_pages.py
 
 clean:
-	rm -rf $(VENV) build dist artifacts report.html
+	rm -rf $(VENV) build dist artifacts report.html mission-*.html
