@@ -261,3 +261,16 @@ def test_cli_template_exit_status(
     (broken / "missions.yaml").write_text("missions: [{id: BAD}]\n", encoding="utf-8")
     argv = [a.replace("{tmp}", str(tmp_path)).replace("{ws}", str(ws)) for a in args]
     assert run(argv) == status
+
+
+def test_the_command_line_asks_the_template_in_a_language(ws: Path) -> None:
+    from ovm.cli.app import main
+
+    out = ws / "data-es.xlsx"
+    assert main(["template", str(ws), "-o", str(out), "--lang", "es", "-q"]) == 0
+    note = load_workbook(out)["variables"]["E1"].comment.text
+    assert note.splitlines()[:2] == ["Votos en el exterior (es)", "unidad: votes; tipo: count"]
+    # A language the rubric does not carry is a usage error, and nothing is written.
+    bad = ws / "data-xx.xlsx"
+    assert main(["template", str(ws), "-o", str(bad), "--lang", "xx", "-q"]) == 2
+    assert not bad.exists()

@@ -115,12 +115,14 @@ def cmd_template(args: argparse.Namespace) -> int:
     ws = Path(args.workspace)
     if not ws.exists():
         raise UsageError(f"no workspace at {ws}")
-    rubric = resolve_rubric(_rubric_spec(args.rubric)) if args.rubric else None
     base = ws if ws.is_dir() else ws.parent
-    inputs = read_config(ws).input_files(base)
+    config = read_config(ws)
+    rubric = resolve_rubric(_rubric_spec(args.rubric) if args.rubric else config.rubric, base)
+    langs = _languages(args.lang, rubric.languages)
+    inputs = config.input_files(base)
     guard_output(args.output, [*inputs, *([args.rubric] if args.rubric else [])])
     try:
-        write_template(ws, out, rubric=rubric)
+        write_template(ws, out, rubric=rubric, languages=langs)
     except OutputError as exc:
         raise UsageError(str(exc)) from None
     if not args.quiet:
@@ -156,5 +158,12 @@ def register(sub: Any) -> None:
     t.add_argument("workspace", metavar="WORKSPACE", help="folder holding ovm.yaml")
     t.add_argument("-o", "--output", required=True, help="the .xlsx file to write")
     t.add_argument("--rubric", metavar="FILE", help="use this rubric instead of the workspace's")
+    t.add_argument(
+        "--lang",
+        action="append",
+        metavar="LANG",
+        help="language(s) of the notes and labels, the first one leading "
+        "(repeat or comma-separate; default: all the rubric's)",
+    )
     t.add_argument("-q", "--quiet", action="store_true", help="no summary")
     t.set_defaults(func=cmd_template)
