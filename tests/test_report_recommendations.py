@@ -134,3 +134,17 @@ def test_a_recommendation_points_only_to_missions_that_do_better(run: Run) -> No
                 worse.append((mission, r.node, r.score, title, theirs))
     assert cited > 0
     assert worse == []
+
+
+@pytest.mark.parametrize("lang", ["en", "es"])
+def test_whole_inputs_in_evidence_print_without_decimals(run: Run, lang: str) -> None:
+    # "votes_abroad: 854", never "854.00" (or "854,00"): a count has no decimals.
+    zeros = re.compile(r": -?[\d.,\u202f\xa0]*\d[.,]00(?!\d)")
+    found = [
+        (mission, line)
+        for mission in run.missions
+        for r in run.recommendations(mission, lang)
+        for line in r.evidence
+        if " = " not in line and zeros.search(line)
+    ]
+    assert found == []

@@ -175,8 +175,12 @@ def _evidence(ns: NodeScore, node: Group | Indicator, lang: str) -> tuple[str, .
             shown = ns.value  # the statistic the rule scored (see _input_values)
         if isinstance(shown, str) and inp.status == "value" and not isinstance(node, Group):
             shown = kind_of(node).value_text(node, shown, lang).text  # an answer, in words
+        # Counts, minutes and seats are whole: "854", not "854.00".
+        whole = isinstance(shown, int | float) and float(shown).is_integer()
         val = (
-            _fmt(shown, 2, lang) if inp.status == "value" else gettext(f"status_{inp.status}", lang)
+            _fmt(shown, 0 if whole else 2, lang)
+            if inp.status == "value"
+            else gettext(f"status_{inp.status}", lang)
         )
         line = f"{inp.name}: {val}"
         if inp.n is not None:
