@@ -545,3 +545,32 @@ def test_level_scores_lie_on_their_nodes_scale_negatives_included() -> None:
     assert [(i.line, i.code, i.message) for i in issues] == [
         (20, "level-score-range", "level score 3 is outside -2-2")
     ]
+
+
+def test_a_formula_that_reads_a_node_twice_is_scored_as_written(
+    workspace: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # (rating(pr) + rating(pr) + 2 * rating(cl)) / 4 is the status formula written longer:
+    # every status must come out as the rubric's own, scored, never "missing".
+    rubric = (HERE / "rubric.yaml").read_text(encoding="utf-8")
+    twice = rubric.replace(
+        "formula: (rating(pr) + rating(cl)) / 2",
+        "formula: (rating(pr) + rating(pr) + 2 * rating(cl)) / 4",
+    )
+    assert twice != rubric
+    (tmp_path / "rubric.yaml").write_text(twice, encoding="utf-8")
+    for name in ("missions.yaml", "ovm.yaml"):
+        shutil.copy(workspace / name, tmp_path / name)
+
+    def statuses(ws: Path) -> list[tuple[str, str, float | None]]:
+        data = json.loads(run(["score", str(ws), "-q"], capsys))
+        return [
+            (c["mission"]["id"], n["status"], n["score"])
+            for c in data["scorecards"]
+            for n in c["nodes"]
+            if n["node"] == "status"
+        ]
+
+    expected = statuses(workspace)
+    assert {s for _, s, _ in expected} == {"scored"}
+    assert statuses(tmp_path) == expected

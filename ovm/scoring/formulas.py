@@ -69,7 +69,8 @@ def formula_group(rubric: Rubric, group: Group, lookup: Callable[[str], Read]) -
     inputs: list[InputValue] = []
     statuses: list[NodeStatus] = []
     coverage: list[float] = []
-    for ref in dict.fromkeys(refs):
+    # One input per node read: a formula may name the same node twice, at two offsets.
+    for ref in {r.key: r for r in refs}.values():
         got = lookup(ref.node)
         value = _read(rubric, ref, got)
         coverage.append(got.coverage)
