@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 import polars as pl
 
-from ovm.data.observations import Mission
+from ovm.data.observations import SITE_COLUMNS, Mission
 from ovm.data.plan import country_problem
 from ovm.data.tables import ROW
 from ovm.errors import Issue
@@ -77,23 +77,7 @@ def plausibility_issues(
         col = columns.get(file, {}).get(column) if column else None
         return Issue(file, int(str(rec[ROW])), col, code, message, (), "warning", "data")
 
-    questions = [
-        c
-        for c in sites.columns
-        if c
-        not in (
-            "mission",
-            "site",
-            "site_country",
-            "site_city",
-            "observer",
-            "visited_at",
-            "notes",
-            "simulated",
-            FILE,
-            ROW,
-        )
-    ]
+    questions = [c for c in sites.columns if c not in (*SITE_COLUMNS, FILE, ROW)]
     timed: list[tuple[str, dt.datetime, dict[str, object]]] = []
     # Only visits with a country or a time have anything to check here; the answers are not
     # needed (building every row as a dict was most of a large load's time).
