@@ -1467,35 +1467,26 @@ def _plan(b: _Builder, cov: PlanCoverage | None) -> dict[str, Any] | None:
     """The mission's coverage of its planned places, as the scorecard holds it (None: no plan)."""
     if cov is None:
         return None
-    from ovm.data.plan import country_label
-
-    def country(code: str) -> str:
-        name = country_name(code, b.lang)
-        return country_label(code, b.lang) if name == code else name
-
-    def count(n: int) -> str:
-        return format_number(n, b.lang, 0)
-
     cities: dict[str, list[dict[str, str]]] = {}
     for a in cov.by_city:
         cities.setdefault(a.country, []).append(
             {
                 "city": a.city or b.t("plan_no_city"),
-                "observed": count(a.observed),
-                "planned": count(a.planned),
+                "observed": b.num(a.observed, 0),
+                "planned": b.num(a.planned, 0),
             }
         )
     return {
-        "planned": count(cov.planned),
-        "observed": count(cov.observed),
-        "visits": count(cov.visits),
+        "planned": b.num(cov.planned, 0),
+        "observed": b.num(cov.observed, 0),
+        "visits": b.num(cov.visits, 0),
         "share": b.pct(cov.share),
         "countries": [
             {
                 "code": a.country,
-                "name": country(a.country),
-                "observed": count(a.observed),
-                "planned": count(a.planned),
+                "name": country_name(a.country, b.lang),
+                "observed": b.num(a.observed, 0),
+                "planned": b.num(a.planned, 0),
                 "cities": cities.get(a.country, []),
             }
             for a in cov.by_country
@@ -1503,7 +1494,7 @@ def _plan(b: _Builder, cov: PlanCoverage | None) -> dict[str, Any] | None:
         "unvisited": [
             {
                 "place": p.id,
-                "country": country(p.country),
+                "country": country_name(p.country, b.lang),
                 "city": p.city or b.t("plan_no_city"),
             }
             for p in cov.unvisited
