@@ -574,3 +574,60 @@ def test_a_formula_that_reads_a_node_twice_is_scored_as_written(
     expected = statuses(workspace)
     assert {s for _, s, _ in expected} == {"scored"}
     assert statuses(tmp_path) == expected
+
+
+def test_the_reports_print_a_bands_rating_beside_its_label(
+    workspace: Path, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    out = tmp_path / "xag.html"
+    run(["report", str(workspace), "-q", "--mission", "xag", "-o", str(out)], capsys)
+    html = out.read_text(encoding="utf-8")
+    table = html[html.index('<table class="profile">') : html.index("</table>")]
+    rated = re.findall(r'<small>([^<]*)</small> <small class="rating">([^<]*)</small>', table)
+    # The status's bands have no rating: none is printed for it.
+    assert rated == [("PR 7", "rating 7"), ("CL 6", "rating 6")]
+    assert "PR 7</span>, rating 7;" in html or "PR 7, rating 7;" in html
+    out = tmp_path / "report.html"
+    run(["report", str(workspace), "-q", "--lang", "fr", "-o", str(out)], capsys)
+    html = out.read_text(encoding="utf-8")
+    # In French the labels, written in English only, are marked as such; the rating is said.
+    ratings = re.findall(
+        r'((?:PR|CL) \d)(?:<[^>]*>|EN)*</small> <small class="rating">([^<]*)</small>', html
+    )
+    assert ratings and len(ratings) % (2 * len(DATA)) == 0
+    assert all(r == f"note {label[-1]}" for label, r in ratings)
+
+
+def test_a_formula_without_its_input_says_so_in_the_reports_language(
+    workspace: Path, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    rows = missions()[:2]
+    rows[0]["answers"] = {
+        k: v
+        for k, v in rows[0]["answers"].items()  # type: ignore[attr-defined]
+        if not k.startswith("cl.")
+    }
+    for name in ("rubric.yaml", "ovm.yaml"):
+        shutil.copy(workspace / name, tmp_path / name)
+    (tmp_path / "missions.yaml").write_text(
+        yaml.safe_dump({"missions": rows}, sort_keys=False), encoding="utf-8"
+    )
+    found = {
+        lang: re.findall(
+            r"<td[^>]*>([^<]*rating\(cl\)[^<]*)</td>",
+            _report(tmp_path, lang, capsys).replace("&#39;", "'"),
+        )
+        for lang in ("en", "es", "fr", "pt")
+    }
+    assert {lang: sorted(set(texts)) for lang, texts in found.items()} == {
+        "en": ["the formula has no value for rating(cl)"],
+        "es": ["la fórmula no tiene valor para rating(cl)"],
+        "fr": ["la formule n'a pas de valeur pour rating(cl)"],
+        "pt": ["a fórmula não tem valor para rating(cl)"],
+    }
+
+
+def _report(ws: Path, lang: str, capsys: pytest.CaptureFixture[str]) -> str:
+    out = ws / f"xaa-{lang}.html"
+    run(["report", str(ws), "-q", "--lang", lang, "--mission", "xaa", "-o", str(out)], capsys)
+    return out.read_text(encoding="utf-8")

@@ -248,6 +248,7 @@ class _Builder:
                 "status_text": self.t("status_missing"),
                 "band": None,
                 "band_label": None,
+                "rating": None,
                 "tone": "tone-none",
                 "interval": None,
                 "interval_low": None,
@@ -272,6 +273,12 @@ class _Builder:
             "status_text": self.t(f"status_{ns.status}"),
             "band": ns.band if scored else None,
             "band_label": band_label,
+            # The band's rating, as the index publishes it ("rating 7"), beside its label.
+            "rating": (
+                self.t("band_rating", rating=self.value(ns.rating))
+                if scored and band_label is not None and ns.rating is not None
+                else None
+            ),
             "tone": self.tone(nid, ns.band) if scored else "tone-none",
             "interval": self.span(*ns.interval) if scored and ns.interval else None,
             "interval_low": ns.interval[0] if scored and ns.interval else None,
