@@ -47,14 +47,17 @@ CODES: dict[str, Code] = {
     ),
     "file-too-large": Code(
         "files",
-        "rubric.yaml 6000000 bytes; the limit is 5000000",
-        "Split the data into several files, or remove what is not ovm's input (pasted "
-        "documents, images).",
+        "ovm.yaml:4:5 statistics[1]: 'big.csv' is 1,073,741,825 bytes; the limit for a CSV "
+        "table is 1 GiB: split it into several files, each named in ovm.yaml",
+        "Split the data into several files, each named in ovm.yaml, or remove what is not "
+        "ovm's input (pasted documents, images); the limits of each format are in "
+        "workspace.md (CSV 1 GiB, Parquet 256 MiB, XLSX 100 MiB and 1 GiB unzipped, YAML 5 MiB).",
     ),
     "file-unreadable": Code(
         "files",
-        "rubric.yaml Permission denied",
-        "Make the file readable by the user running ovm.",
+        "ovm.yaml:3:14 checklists[0]: 'visits.csv' is a folder: name a file",
+        "Name a file, not a folder, a pipe or a device, and make it readable by the user "
+        "running ovm.",
     ),
     "invalid-encoding": Code(
         "files",

@@ -17,6 +17,7 @@ libyaml refuses a document, the pure-Python loader composes it again only to wor
 from __future__ import annotations
 
 import gc
+import stat
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
@@ -199,11 +200,16 @@ def read_text(source: str | Path, file: str | None = None) -> tuple[str, str, li
     if isinstance(source, Path):
         name = file or str(source)
         try:
-            size = source.stat().st_size
+            st = source.stat()
         except OSError as exc:
             return "", name, [Issue(name, None, None, "file-unreadable", exc.strerror or str(exc))]
         except ValueError as exc:  # a NUL byte in the name
             return "", name, [Issue(name, None, None, "file-unreadable", str(exc))]
+        if not stat.S_ISREG(st.st_mode):
+            # Reading a pipe would wait for a writer forever; a folder cannot be read.
+            what = "a folder" if stat.S_ISDIR(st.st_mode) else "a pipe or a device"
+            return "", name, [Issue(name, None, None, "file-unreadable", f"{what}, not a file")]
+        size = st.st_size
         if size > MAX_BYTES:
             return (
                 "",

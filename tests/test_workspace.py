@@ -558,7 +558,12 @@ def config_issues(tmp_path: Path, config: str, **files: str) -> list[tuple[str, 
     (root / "ovm.yaml").write_text(config, encoding="utf-8")
     with pytest.raises(DataError) as info:
         load_workspace(root)
-    return [(Path(i.file).name, i.line, i.code) for i in info.value.issues]
+    # The tables that can be read are still checked: their problems come after ovm.yaml's.
+    return [
+        (Path(i.file).name, i.line, i.code)
+        for i in info.value.issues
+        if i.file == str(root / "ovm.yaml")
+    ]
 
 
 def test_a_file_named_twice_is_refused_at_the_second_entry(tmp_path: Path) -> None:

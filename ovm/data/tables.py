@@ -7,7 +7,7 @@ import io
 import math
 import re
 import zipfile
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -25,13 +25,75 @@ BLANKS = (
 """What Polars' ``strip_chars()`` strips (Unicode White_Space); Python's ``str.strip()`` would
 also strip the separators U+001C to U+001F, so one cell could read differently by reader."""
 
-MAX_TABLE_BYTES = 2 * 1024**3
+GIB = 1024**3
+MIB = 1024**2
+SIZE_LIMITS = {".csv": GIB, ".tsv": GIB, ".txt": GIB, ".parquet": 256 * MIB, ".xlsx": 100 * MIB}
+"""The largest table file ovm reads, by format, checked before anything is parsed. A CSV is read
+into memory about as large as the file; a Parquet file is compressed and holds several times
+its size; a workbook is parsed cell by cell, ten times slower than a CSV of the same data."""
+SIZE_LIMITS[".xlsm"] = SIZE_LIMITS[".xlsx"]
+MAX_XLSX_CONTENT = GIB
+"""The most a workbook may hold once unzipped (its sheets, strings and styles): a small file
+that unzips to more (a zip bomb) is refused from the zip's directory, before anything is read."""
 MAX_CELL_CHARS = 10 * 1024**2
 """A cell longer than this (a pasted document, not a note) is refused; the row is kept."""
 
 # Python's reader refuses a field over 128 KiB by default; one over the cell limit is still
 # read, so it can be refused with its place rather than crash the run.
 csv.field_size_limit(max(csv.field_size_limit(), MAX_CELL_CHARS * 4 + 1))
+
+
+def _data_issue(
+    name: str, code: str, message: str, line: int | None = None, column: int | None = None
+) -> Issue:
+    return Issue(name, line, column, code, message, (), "error", "data")
+
+
+def _refused(
+    name: str, code: str, message: str, line: int | None = None, column: int | None = None
+) -> tuple[None, list[Issue], str]:
+    """What a reader returns for a table it cannot read at all: no frame, one issue."""
+    return None, [_data_issue(name, code, message, line, column)], name
+
+
+def _size_text(n: int) -> str:
+    if n >= GIB and n % GIB == 0:
+        return f"{n // GIB} GiB"
+    if n >= MIB and n % MIB == 0:
+        return f"{n // MIB} MiB"
+    return f"{n:,} bytes"
+
+
+def size_problem(path: Path) -> str | None:
+    """Why a table file is too large to read (over :data:`SIZE_LIMITS` for its format, or a
+    workbook unzipping to more than :data:`MAX_XLSX_CONTENT`), or None. Only the file's size
+    and a workbook's zip directory are looked at."""
+    suffix = path.suffix.lower()
+    limit = SIZE_LIMITS.get(suffix)
+    try:
+        size = path.stat().st_size
+    except OSError:
+        return None  # the reader says what is wrong with it
+    if limit is not None and size > limit:
+        kind = "workbook" if suffix in (".xlsx", ".xlsm") else f"{suffix[1:].upper()} table"
+        return (
+            f"{size:,} bytes; the limit for a {kind} is {_size_text(limit)}: split it into "
+            "several files, each named in ovm.yaml"
+            + (", or save it as CSV or Parquet" if kind == "workbook" else "")
+        )
+    if suffix in (".xlsx", ".xlsm") and path.is_file():
+        try:
+            with zipfile.ZipFile(path) as zf:
+                content = sum(i.file_size for i in zf.infolist())
+        except (zipfile.BadZipFile, OSError, ValueError):
+            return None  # not a workbook: the reader says so
+        if content > MAX_XLSX_CONTENT:
+            return (
+                f"the workbook unzips to {content:,} bytes; the limit is "
+                f"{_size_text(MAX_XLSX_CONTENT)}: split it into several files, or save it "
+                "as CSV or Parquet"
+            )
+    return None
 
 
 def cell_text(value: object) -> str | None:
@@ -54,14 +116,11 @@ def read_table(
     path: Path,
     *,
     sheet: str | None = None,
-    category: str = "data",
     verbatim: Collection[str] = (),
     export: bool = False,
 ) -> tuple[pl.DataFrame | None, list[Issue]]:
     """Read a CSV or XLSX file as text columns plus :data:`ROW` (see :func:`read_named_table`)."""
-    df, issues, _ = read_named_table(
-        path, sheet=sheet, category=category, verbatim=verbatim, export=export
-    )
+    df, issues, _ = read_named_table(path, sheet=sheet, verbatim=verbatim, export=export)
     return df, issues
 
 
@@ -69,7 +128,6 @@ def read_named_table(
     path: Path,
     *,
     sheet: str | None = None,
-    category: str = "data",
     verbatim: Collection[str] = (),
     export: bool = False,
 ) -> tuple[pl.DataFrame | None, list[Issue], str]:
@@ -78,21 +136,15 @@ def read_named_table(
     Cells are stripped of surrounding blanks, and blank cells are null; a CSV column named in
     ``verbatim`` keeps its cells as written (empty ones still null), for a reader that cleans
     its few distinct values itself. ``export``: the file is a KoboToolbox or ODK Central export,
-    whose CSV may be separated by ``;`` (Kobo's default) and is read so.
+    whose CSV may be separated by ``;`` (Kobo's default) and is read so. A file over its
+    format's size limit (:func:`size_problem`) is refused before it is opened.
     """
     name = table_name(path, sheet)
     if not path.exists():
-        return (
-            None,
-            [Issue(name, None, None, "file-not-found", "no such file", (), "error", "data")],
-            name,
-        )
-    if path.stat().st_size > MAX_TABLE_BYTES:
-        return (
-            None,
-            [Issue(name, None, None, "file-too-large", "larger than 2 GiB", (), "error", "data")],
-            name,
-        )
+        return _refused(name, "file-not-found", "no such file")
+    too_large = size_problem(path)
+    if too_large is not None:
+        return _refused(name, "file-too-large", too_large)
     suffix = path.suffix.lower()
     if suffix in (".xlsx", ".xlsm"):
         return _read_xlsx(path, sheet)
@@ -100,21 +152,10 @@ def read_named_table(
         df, issues = _read_parquet(path, set(verbatim))
         return df, issues, name
     if suffix not in (".csv", ".txt", ".tsv"):
-        return (
-            None,
-            [
-                Issue(
-                    name,
-                    None,
-                    None,
-                    "unsupported-format",
-                    f"cannot read {suffix or 'a file without extension'}: use CSV, XLSX or Parquet",
-                    (),
-                    "error",
-                    "data",
-                )
-            ],
+        return _refused(
             name,
+            "unsupported-format",
+            f"cannot read {suffix or 'a file without extension'}: use CSV, XLSX or Parquet",
         )
     df, issues = _read_csv(path, "\t" if suffix == ".tsv" else ",", set(verbatim), export)
     return df, issues, name
@@ -201,9 +242,7 @@ def _read_csv(
     except UnicodeDecodeError as exc:
         return None, [_encoding_issue(path, exc)]
     except OSError as exc:
-        return None, [
-            Issue(name, 1, None, "invalid-encoding", f"cannot read: {exc}", (), "error", "data")
-        ]
+        return None, [_data_issue(name, "invalid-encoding", f"cannot read: {exc}", 1)]
     headers = next(csv.reader(io.StringIO(header_line), delimiter=sep), [])
     if export and sep == "," and len(headers) == 1 and ";" in headers[0]:
         # KoboToolbox writes ';' by default; its exports quote text and write '.' decimals,
@@ -213,16 +252,13 @@ def _read_csv(
     if sep == "," and len(headers) == 1 and ";" in headers[0]:
         # Not read with ';': such files write decimal commas, and '12,500' would be 12500.
         return None, [
-            Issue(
+            _data_issue(
                 name,
-                1,
-                1,
                 "wrong-separator",
                 "the header is separated by ';' (Excel in a Spanish or European locale): save "
                 "the file as 'CSV UTF-8 (comma delimited)' with '.' for decimals, or as XLSX",
-                (),
-                "error",
-                "data",
+                1,
+                1,
             )
         ]
     issues = _header_issues(name, headers)
@@ -388,11 +424,7 @@ def _read_csv_slow(path: Path, sep: str, reason: str) -> tuple[pl.DataFrame | No
     except UnicodeDecodeError as exc:
         return None, [_encoding_issue(path, exc)]
     except (OSError, csv.Error) as exc:
-        return None, [
-            Issue(
-                name, None, None, "unreadable-table", f"{exc} ({reason[:120]})", (), "error", "data"
-            )
-        ]
+        return None, [_data_issue(name, "unreadable-table", f"{exc} ({reason[:120]})")]
     headers = _column_names(headers)
     data = {h: [r[j] for r in rows] for j, h in enumerate(headers)}
     df = pl.DataFrame(data, schema=dict.fromkeys(headers, pl.String))
@@ -452,7 +484,7 @@ def _header_issues(name: str, headers: list[str]) -> list[Issue]:
         else:
             seen[h] = j
     if not headers:
-        issues.append(Issue(name, 1, 1, "empty-file", "no header row", (), "error", "data"))
+        issues.append(_data_issue(name, "empty-file", "no header row", 1, 1))
     return issues
 
 
@@ -517,6 +549,14 @@ def _formula_issue(name: str, row: int, column: int, formula: str) -> Issue:
     )
 
 
+def missing_sheet_message(path: Path, sheet: str, sheets: Sequence[str]) -> str:
+    """The one wording of a workbook lacking the sheet asked for."""
+    return (
+        f"{path.name} has no sheet {sheet!r} (its sheets: {', '.join(sheets)}): name one of "
+        "them in `sheet:`"
+    )
+
+
 def _read_xlsx(
     path: Path,
     sheet: str | None,
@@ -527,40 +567,11 @@ def _read_xlsx(
     try:
         wb = load_workbook(path, read_only=True, data_only=True)
     except _XLSX_ERRORS as exc:
-        return (
-            None,
-            [
-                Issue(
-                    name,
-                    None,
-                    None,
-                    "unreadable-table",
-                    f"not a readable XLSX: {exc}"[:200],
-                    (),
-                    "error",
-                    "data",
-                )
-            ],
-            name,
-        )
+        return _refused(name, "unreadable-table", f"not a readable XLSX: {exc}"[:200])
     try:
         if sheet is not None and sheet not in wb.sheetnames:
-            return (
-                None,
-                [
-                    Issue(
-                        name,
-                        None,
-                        None,
-                        "missing-sheet",
-                        f"no sheet {sheet!r} (sheets: {', '.join(wb.sheetnames)})",
-                        (),
-                        "error",
-                        "data",
-                    )
-                ],
-                name,
-            )
+            message = missing_sheet_message(path, sheet, wb.sheetnames)
+            return _refused(name, "missing-sheet", message)
         ws = wb[sheet] if sheet else wb.worksheets[0]
         # Issues name the sheet too: a workbook's sheets share row and column numbers.
         name = f"{path}[{ws.title}]"
@@ -568,8 +579,7 @@ def _read_xlsx(
         it = ws.iter_rows(values_only=True)
         header = next(it, None)
         if header is None:
-            empty = Issue(name, 1, 1, "empty-file", "no header row", (), "error", "data")
-            return None, [empty], name
+            return _refused(name, "empty-file", "no header row", 1, 1)
         while header and header[-1] is None:
             header = header[:-1]
         headers = [str(h).strip(BLANKS) if h is not None else "" for h in header]
@@ -606,22 +616,7 @@ def _read_xlsx(
                 cols[j].append(c.strip(BLANKS) if isinstance(c, str) else c)
             numbers.append(i)
     except _XLSX_ERRORS as exc:
-        return (
-            None,
-            [
-                Issue(
-                    name,
-                    None,
-                    None,
-                    "unreadable-table",
-                    f"damaged XLSX: {exc}"[:200],
-                    (),
-                    "error",
-                    "data",
-                )
-            ],
-            name,
-        )
+        return _refused(name, "unreadable-table", f"damaged XLSX: {exc}"[:200])
     finally:
         wb.close()
     if stray:

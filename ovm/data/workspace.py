@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import difflib
 import hashlib
+import os
+import stat
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -33,11 +35,11 @@ from ovm.data.observations import (
     load_statistics,
 )
 from ovm.data.reader import yes_no
-from ovm.data.tables import read_named_table
+from ovm.data.tables import missing_sheet_message, read_named_table, size_problem
 from ovm.errors import DataError, Issue, PathPart, RubricError
 from ovm.files import CONFIG_NAME as CONFIG_NAME
 from ovm.rubric.model import BUNDLED, Rubric, bundled_rubric, check_rubric
-from ovm.yamldoc import YamlDoc, parse_yaml, read_text
+from ovm.yamldoc import MAX_BYTES, YamlDoc, parse_yaml, read_text
 
 
 class _Model(BaseModel):
@@ -348,12 +350,17 @@ def resolve_rubric(spec: str | Path, base: Path | None = None) -> Rubric:
 def load_workspace(path: str | Path, *, rubric: Rubric | str | Path | None = None) -> Workspace:
     """Load a workspace folder (or its ``ovm.yaml``); DataError/RubricError for unusable input.
 
-    Rows with problems do not raise: they are listed in ``observations.report.rejected``.
+    Rows with problems do not raise: they are listed in ``observations.report.rejected``. A
+    table ovm.yaml names that cannot be used (missing, too large, named twice, without its
+    sheet) raises DataError after every other file has been read, with every other problem.
     """
     root = Path(path)
     config, doc = _read_config(root)
     base = root if root.is_dir() else root.parent
-    _check_sources(config, doc, base, rubric_named=rubric is None)
+    unusable, skipped = _check_sources(config, doc, base, rubric_named=rubric is None)
+    if unusable and (("missions",) in skipped or ("rubric",) in skipped):
+        # Without the missions or the rubric no table can be checked.
+        raise DataError(unusable, summary=f"{doc.file}: the workspace names files it cannot use")
     if isinstance(rubric, Rubric):
         rb = rubric
     elif rubric is not None:
@@ -361,79 +368,84 @@ def load_workspace(path: str | Path, *, rubric: Rubric | str | Path | None = Non
         rb = resolve_rubric(rubric)
     else:
         rb = resolve_rubric(config.rubric, base)
-    obs, warnings = load_observations(
-        rb,
-        missions=base / config.missions,
-        statistics=[_with_base(_source(s), base) for s in config.statistics],
-        checklists=[_with_base(_source(s), base) for s in config.checklists],
-        answers=[_with_base(_source(s), base) for s in config.answers],
-        places=[_with_base(_source(s), base) for s in config.places],
-    )
+
+    def usable(group: str) -> list[TableSource]:
+        return [
+            _with_base(_source(s), base)
+            for j, s in enumerate(getattr(config, group))
+            if (group, j) not in skipped
+        ]
+
+    try:
+        obs, warnings = load_observations(
+            rb,
+            missions=base / config.missions,
+            statistics=usable("statistics"),
+            checklists=usable("checklists"),
+            answers=usable("answers"),
+            places=usable("places"),
+        )
+    except DataError as exc:
+        if not unusable:
+            raise
+        raise DataError(
+            [*unusable, *exc.issues], summary=f"{doc.file}: the workspace names files it cannot use"
+        ) from None
+    if unusable:
+        rep = obs.report
+        raise DataError(
+            [*unusable, *rep.issues, *(i for r in rep.rejected for i in r.reasons)],
+            summary=f"{doc.file}: the workspace names files it cannot use",
+        )
     return Workspace(base, config, rb, obs, tuple(warnings))
 
 
 def _check_sources(
     config: WorkspaceConfig, doc: YamlDoc, base: Path, *, rubric_named: bool = True
-) -> None:
-    """Each file ovm.yaml names exists and is named once; issues at the line naming it (the
-    rubric's too, unless the caller names another)."""
+) -> tuple[list[Issue], set[tuple[PathPart, ...]]]:
+    """Whether each file ovm.yaml names can be read: it exists, is a file, is within its size
+    limit and is named once. Issues at the line naming it (the rubric's too, unless the caller
+    names another), and the entries that cannot be used: ``("missions",)``, ``("rubric",)``
+    or (group, index)."""
     issues: list[Issue] = []
+    skipped: set[tuple[PathPart, ...]] = set()
 
     def at(path: tuple[PathPart, ...]) -> tuple[int | None, int | None]:
         pos = doc.positions.find(path)
         return (pos[0], pos[1]) if pos else (None, None)
 
+    def refuse(
+        key: tuple[PathPart, ...], code: str, message: str, where: tuple[PathPart, ...] = ()
+    ) -> None:
+        where = where or key
+        line, col = at(where)
+        if key == ("missions",) and "missions" not in (doc.data or {}):
+            line, col = None, None  # the default name, written nowhere
+        issues.append(Issue(doc.file, line, col, code, message, where, "error", "data"))
+        skipped.add(key[:2])
+
     spec = config.rubric
     if rubric_named and "rubric" in (doc.data or {}):
         if spec.startswith("bundled:") and spec.split(":", 1)[1] not in BUNDLED:
-            issues.append(
-                Issue(
-                    doc.file,
-                    *at(("rubric",)),
-                    "unknown-rubric",
-                    f"no bundled rubric {spec.split(':', 1)[1]!r}: name one of "
-                    f"{', '.join('bundled:' + b for b in sorted(BUNDLED))} or a rubric file",
-                    ("rubric",),
-                    "error",
-                    "data",
-                )
+            refuse(
+                ("rubric",),
+                "unknown-rubric",
+                f"no bundled rubric {spec.split(':', 1)[1]!r}: name one of "
+                f"{', '.join('bundled:' + b for b in sorted(BUNDLED))} or a rubric file",
             )
-        elif not spec.startswith("bundled:") and not (base / spec).is_file():
-            issues.append(
-                Issue(
-                    doc.file,
-                    *at(("rubric",)),
-                    "file-not-found",
-                    f"{spec!r} does not exist (relative to {base}): correct the path or add "
-                    "the file",
-                    ("rubric",),
-                    "error",
-                    "data",
-                )
-            )
+        elif not spec.startswith("bundled:"):
+            problem = _file_problem(base / spec, spec, base, yaml=True)
+            if problem is not None:
+                refuse(("rubric",), *problem)
 
     named = config.named_files()
     seen_path: dict[tuple[Path, str | None], tuple[PathPart, ...]] = {}
     seen_digest: dict[str, tuple[PathPart, ...]] = {}
     for key, rel in named:
         p = Path(rel) if Path(rel).is_absolute() else base / rel
-        line, col = at(key)
-        if not p.is_file():
-            if key == ("missions",) and "missions" not in (doc.data or {}):
-                line, col = None, None  # the default name, written nowhere
-            issues.append(
-                Issue(
-                    doc.file,
-                    line,
-                    col,
-                    "file-not-found",
-                    f"{rel!r} does not exist (relative to {base}): correct the path "
-                    "or add the file",
-                    key,
-                    "error",
-                    "data",
-                )
-            )
+        problem = _file_problem(p, rel, base, yaml=key == ("missions",))
+        if problem is not None:
+            refuse(key, *problem)
             continue
         sheet = None
         if len(key) >= 2 and isinstance(key[1], int):
@@ -443,18 +455,11 @@ def _check_sources(
         first = seen_path.get(resolved) or seen_digest.get(digest)
         if first is not None:
             fline = at(first)[0]
-            issues.append(
-                Issue(
-                    doc.file,
-                    line,
-                    col,
-                    "duplicate-source",
-                    f"{rel!r} is the same file (or the same content) as the one named "
-                    f"at line {fline}: remove one of the two entries",
-                    key,
-                    "error",
-                    "data",
-                )
+            refuse(
+                key,
+                "duplicate-source",
+                f"{rel!r} is the same file (or the same content) as the one named "
+                f"at line {fline}: remove one of the two entries",
             )
             continue
         seen_path[resolved] = key
@@ -462,15 +467,37 @@ def _check_sources(
         if len(key) >= 2 and isinstance(key[1], int):
             src = _source(getattr(config, str(key[0]))[key[1]])
             sheet_key = (*key[:2], "sheet") if src.sheet is not None else key
-            problem = _sheet_problem(p, str(key[0]), src)
-            if problem is not None:
-                issues.append(
-                    Issue(
-                        doc.file, *at(sheet_key), problem[0], problem[1], sheet_key, "error", "data"
-                    )
-                )
-    if issues:
-        raise DataError(issues, summary=f"{doc.file}: the workspace names files it cannot use")
+            sheet_problem = _sheet_problem(p, str(key[0]), src)
+            if sheet_problem is not None:
+                refuse(key, *sheet_problem, where=sheet_key)
+    return issues, skipped
+
+
+def _file_problem(path: Path, rel: str, base: Path, *, yaml: bool) -> tuple[str, str] | None:
+    """(code, message) when a file ovm.yaml names cannot be read: missing, not a regular file,
+    or over its size limit (seen from its size alone: nothing is read)."""
+    try:
+        st = path.stat()
+    except (OSError, ValueError):
+        return (
+            "file-not-found",
+            f"{rel!r} does not exist (relative to {base}): correct the path or add the file",
+        )
+    if not stat.S_ISREG(st.st_mode):
+        what = "a folder" if stat.S_ISDIR(st.st_mode) else "not a regular file (a pipe or a device)"
+        return "file-unreadable", f"{rel!r} is {what}: name a file"
+    if not os.access(path, os.R_OK):
+        return "file-unreadable", f"{rel!r} cannot be read: make it readable by this user"
+    if yaml:
+        if st.st_size > MAX_BYTES:
+            return (
+                "file-too-large",
+                f"{rel!r} is {st.st_size:,} bytes; the limit for a YAML file is "
+                f"{MAX_BYTES // 1024**2} MiB: split it, or remove what is not ovm's input",
+            )
+        return None
+    too_large = size_problem(path)
+    return None if too_large is None else ("file-too-large", f"{rel!r} is {too_large}")
 
 
 _FIRST_SHEETS = {"statistics": "variables"}
@@ -498,11 +525,7 @@ def _sheet_problem(path: Path, group: str, src: TableSource) -> tuple[str, str] 
     if sheet is not None:
         if sheet in sheets:
             return None
-        return (
-            "missing-sheet",
-            f"{path.name} has no sheet {sheet!r} (its sheets: {listed}): name one of them "
-            "in `sheet:`",
-        )
+        return "missing-sheet", missing_sheet_message(path, sheet, sheets)
     if len(visible) <= 1 or src.layout != "plain" or sheets[0] == _FIRST_SHEETS.get(group):
         return None
     return (
@@ -535,7 +558,9 @@ def load_plan(path: str | Path) -> tuple[Rubric, list[Mission]]:
     root = Path(path)
     config, doc = _read_config(root)
     base = root if root.is_dir() else root.parent
-    _check_sources(config, doc, base)
+    unusable, _ = _check_sources(config, doc, base)
+    if unusable:
+        raise DataError(unusable, summary=f"{doc.file}: the workspace names files it cannot use")
     rubric = resolve_rubric(config.rubric, base)
     mission_list, issues = load_missions(base / config.missions, rubric)
     fatal = [i for i in issues if i.severity == "error"]
