@@ -13,6 +13,11 @@ table gives, per number of places and node level, the share of nominal 95 % inte
 hold the truth, with how many intervals were collapsed (width 0 although the truth is
 uncertain, strictly between 0 and 100) and how many nodes had no interval.
 
+Where the rule scores every value of an indicator's interval alike (goalposts 50 -> 0 with
+every plausible share below 50 %), the scorecard gives the score no interval and says so with
+a ``flat-rule-interval`` finding that carries the share's interval: that interval is what the
+scorecard states, so it is checked against the true share (column ``flat``).
+
 Targets: 93-97 % at 15 or more places for indicators, families and overall; at least 90 % at
 8 places; no collapsed interval. Exits 1 when a target is missed.
 Run: ``python benchmarks/coverage_bench.py [--reps N] [--missions M] [--seed S]``.
@@ -106,6 +111,7 @@ def simulate(
             )
         )
         scores = {f"q{q}": float(indicator_truth(share[q : q + 1], q)[0]) for q in range(QUESTIONS)}
+        scores |= {f"q{q}:value": 100.0 * float(share[q]) for q in range(QUESTIONS)}
         fams = {fam: float(np.mean([scores[f"q{q}"] for q in qs])) for fam, qs in FAMILIES}
         truth[mid] = {**scores, **fams, "overall": float(np.mean(list(fams.values())))}
     return ids, pl.concat(frames), truth
@@ -136,8 +142,9 @@ def level_of(node: str) -> str:
 
 
 def run(reps: int, missions: int, seed: int, bootstrap: int) -> dict[tuple[int, str], list[int]]:
-    """Score ``reps`` workspaces; per (places, level): [held, total, collapsed, no interval]."""
-    tally: dict[tuple[int, str], list[int]] = defaultdict(lambda: [0, 0, 0, 0])
+    """Score ``reps`` workspaces; per (places, level): [held, total, collapsed, no interval,
+    flat rule]."""
+    tally: dict[tuple[int, str], list[int]] = defaultdict(lambda: [0, 0, 0, 0, 0])
     rng = np.random.default_rng(seed)
     for r in range(reps):
         ids: list[str] = []
@@ -156,14 +163,23 @@ def run(reps: int, missions: int, seed: int, bootstrap: int) -> dict[tuple[int, 
             scores = ovm.score(ws.rubric, ws.observations, seed=seed + r, bootstrap=bootstrap)
         for card in scores.scorecards:
             places = places_of[card.mission.id]
+            flat = {f.node: f.params for f in card.findings if f.code == "flat-rule-interval"}
             for ns in (card.overall, *card.nodes):
                 cell = tally[(places, level_of(ns.node))]
                 cell[1] += 1
+                true = truth[card.mission.id][ns.node]
+                if ns.interval is None and ns.node in flat:
+                    # The interval stated is the share's: it must hold the true share (the
+                    # parameters are rounded to 0.1).
+                    cell[4] += 1
+                    lo, hi = float(flat[ns.node]["low"]), float(flat[ns.node]["high"])
+                    true_value = truth[card.mission.id][f"{ns.node}:value"]
+                    cell[0] += int(lo - 0.05 <= true_value <= hi + 0.05)
+                    continue
                 if ns.interval is None:
                     cell[3] += 1
                     continue
                 lo, hi = ns.interval
-                true = truth[card.mission.id][ns.node]
                 cell[0] += int(lo - 1e-9 <= true <= hi + 1e-9)
                 # A rule can make the truth certain (goalposts clip a share far below 50 % to
                 # 0): a point interval there is right, not collapsed.
@@ -174,7 +190,7 @@ def run(reps: int, missions: int, seed: int, bootstrap: int) -> dict[tuple[int, 
 def missed(tally: dict[tuple[int, str], list[int]]) -> list[str]:
     """The targets missed, in words."""
     out = []
-    for (places, level), (held, total, collapsed, none) in sorted(tally.items()):
+    for (places, level), (held, total, collapsed, none, _) in sorted(tally.items()):
         with_interval = total - none
         share = held / with_interval if with_interval else float("nan")
         if collapsed:
@@ -211,15 +227,15 @@ def main() -> int:
         f"per row; bootstrap {args.bootstrap}; load average "
         f"{' '.join(f'{x:.2f}' for x in os.getloadavg())}; {elapsed:.0f} s"
     )
-    print("coverage of nominal 95 % intervals (collapsed / without interval)")
-    print(f"{'places':>6}  " + "  ".join(f"{lv:>22}" for lv in LEVELS))
+    print("coverage of nominal 95 % intervals (collapsed / without interval / flat rule)")
+    print(f"{'places':>6}  " + "  ".join(f"{lv:>24}" for lv in LEVELS))
     for places in PLACES:
         cells = []
         for level in LEVELS:
-            held, total, collapsed, none = tally[(places, level)]
+            held, total, collapsed, none, flat = tally[(places, level)]
             n = total - none
             cov = f"{held / n:6.1%}" if n else "     -"
-            cells.append(f"{cov} ({collapsed}/{none} of {total})".rjust(22))
+            cells.append(f"{cov} ({collapsed}/{none}/{flat} of {total})".rjust(24))
         print(f"{places:>6}  " + "  ".join(cells))
     problems = missed(tally)
     for p in problems:

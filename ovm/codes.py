@@ -701,6 +701,13 @@ CODES: dict[str, Code] = {
         "Observe more places for an interval.",
         "note",
     ),
+    "flat-rule-interval": Code(
+        "scores",
+        "practice.on_time: every value in the interval 52.0-74.0 scores 0.0 under the rule: "
+        "the score has no interval",
+        "Read the value's interval: the rule gives all of it one score.",
+        "note",
+    ),
     "value-outside-bands": Code(
         "scores",
         "practice.queue: 250 falls in no band of the rule",

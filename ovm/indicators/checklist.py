@@ -435,7 +435,7 @@ class ChecklistScorer(NodeScorer):
         # The same mapping as the point score, so a replicate equal to it scores the same.
         rule = self.node.rule
         scored = rule.apply(raw) if rule is not None else np.minimum(raw, 100.0)
-        return Replicates(has, scored)
+        return Replicates(has, scored, raw)
 
 
 register_kind(ChecklistKind())

@@ -240,7 +240,7 @@ class QuantitativeScorer(NodeScorer):
             raw = raw[has[picked_at]]
             if not has.any():
                 return None
-        return Replicates(has, self.scored.apply(raw))
+        return Replicates(has, self.scored.apply(raw), raw)
 
 
 register_kind(QuantitativeKind())

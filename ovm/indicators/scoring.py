@@ -53,6 +53,9 @@ class Outcome:
     """Has bootstrap replicates (set in pass 2)."""
     state: Any = None
     """What the scorer keeps from pass 1 for its replicates (a formula's inputs)."""
+    flat: tuple[float, float] | None = None
+    """The interval of the value (before the rule) when the rule scores all of it the same:
+    the score then has no interval (set in pass 2)."""
 
 
 class MissionView(Protocol):
@@ -145,11 +148,15 @@ class Replication:
 class Replicates(NamedTuple):
     """Replicate scores: ``scores`` has one row per mission where ``has`` is true.
 
-    NaN marks a replicate the rule cannot score; it keeps the point score.
+    NaN marks a replicate the rule cannot score; it keeps the point score. ``values`` lets the
+    engine tell a score that is certain because the rule is flat over the value's interval
+    from one whose value is certain.
     """
 
     has: Mask
     scores: Array
+    values: Array | None = None
+    """The replicate values the rule scored (same shape as ``scores``), when the kind has them."""
 
 
 def replicable(outcomes: Sequence[Outcome]) -> Mask:

@@ -392,6 +392,8 @@ class _Reps:
     values: Array
     thin: Mask
     """Missions whose replicates rest on too few polling places: no interval."""
+    raw: Array | None = None
+    """An indicator's replicate values before its rule (rows of ``has`` only), if known."""
 
 
 class _Replicator:
@@ -442,7 +444,7 @@ class _Replicator:
                 reps = (
                     None
                     if found is None
-                    else self._fill(found.has, found.scores, self._scores(col))
+                    else self._fill(found.has, found.scores, self._scores(col), found.values)
                 )
                 if reps is not None:
                     reps.thin = np.array([slot.node.id in t for t in self.thin], dtype=bool)
@@ -467,12 +469,12 @@ class _Replicator:
     def _scores(self, col: list[Outcome]) -> Array:
         return np.array([np.nan if r.score is None else r.score for r in col])
 
-    def _fill(self, has: Mask, scored: Array, point: Array) -> _Reps:
+    def _fill(self, has: Mask, scored: Array, point: Array, raw: Array | None) -> _Reps:
         out = np.full((has.size, self.b), np.nan)
         # A replicate the rule cannot score (no visit drawn, a value outside the bands)
         # keeps the point score rather than being lost.
         out[has] = np.where(np.isnan(scored), point[has][:, None], scored)
-        return _Reps(has, out, np.zeros(has.size, dtype=bool))
+        return _Reps(has, out, np.zeros(has.size, dtype=bool), raw)
 
     def group(
         self,
@@ -529,14 +531,31 @@ class _Replicator:
         """Percentile intervals of the replicates, widened to hold the point score."""
         which = np.flatnonzero(reps.has)
         lo_end, hi_end, count = percentile_ends(reps.values[which], self.alpha)
+        raw_lo = raw_hi = None
+        if reps.raw is not None:
+            raw_lo, raw_hi, _ = percentile_ends(reps.raw, self.alpha)
         for k, m in enumerate(which):
             res = col[m]
             res.sampled = True
             if res.interval is None and count[k] and res.score is not None and not reps.thin[m]:
-                res.interval = (
-                    float(min(lo_end[k], res.score)),
-                    float(max(hi_end[k], res.score)),
-                )
+                low, high = float(min(lo_end[k], res.score)), float(max(hi_end[k], res.score))
+                value = res.value
+                if (
+                    high == low
+                    and raw_lo is not None
+                    and raw_hi is not None
+                    and isinstance(value, int | float)
+                    and np.isfinite(raw_lo[k])
+                    and np.isfinite(raw_hi[k])
+                ):
+                    v_low = float(min(raw_lo[k], value))
+                    v_high = float(max(raw_hi[k], value))
+                    if v_high > v_low:
+                        # The value is uncertain but the rule scores all of its interval
+                        # alike: a point interval would read as certainty the data lack.
+                        res.flat = (v_low, v_high)
+                        continue
+                res.interval = (low, high)
 
 
 def percentile_ends(values: Array, alpha: float) -> tuple[Array, Array, npt.NDArray[np.intp]]:
@@ -768,6 +787,22 @@ def indicator_replicates(
     )
 
 
+def _flat_finding(
+    scorer: _MissionScorer, node_id: str, flat: tuple[float, float], score: float
+) -> None:
+    low, high = (f"{v:.1f}" for v in flat)
+    scorer.finding(
+        "flat-rule-interval",
+        f"every value in the interval {low}-{high} scores {score:.1f} under the rule: the "
+        "score has no interval",
+        node_id,
+        "info",
+        low=low,
+        high=high,
+        score=f"{score:.1f}",
+    )
+
+
 def _score(
     rubric: Rubric,
     observations: Observations,
@@ -784,6 +819,9 @@ def _score(
     )
     cards = []
     for i, (m, scorer) in enumerate(zip(missions, scorers, strict=True)):
+        for s, res in zip(plan.slots, results[i], strict=True):
+            if res.flat is not None and res.score is not None:
+                _flat_finding(scorer, s.node.id, res.flat, res.score)
         nodes = [
             _node_score(rubric, s.node.id, s.parent, s.depth, s.kind, res, s.node)
             for s, res in zip(plan.slots, results[i], strict=True)
