@@ -23,7 +23,7 @@ from ovm.data.followup import FollowUp, follow_up
 from ovm.data.observations import Observations
 from ovm.data.workspace import Workspace, load_workspace
 from ovm.rubric.model import Rubric
-from ovm.scoring.engine import score
+from ovm.scoring.engine import IndicatorReplicates, score, score_with_replicates
 from ovm.scoring.results import NodeScore, NodeStatus, Scorecard, ScoreSet
 from ovm.settings import Settings
 
@@ -155,15 +155,29 @@ def analyse_observations(
     """
     settings = settings or Settings()
     cohort = _cohort(observations, settings.missions)
-    alone = score(
-        rubric,
-        cohort,
-        seed=settings.seed,
-        bootstrap=settings.bootstrap,
-        confidence=settings.confidence,
-        min_places=settings.min_places,
-        progress=progress,
-    )
+    # The sensitivity analysis varies sampling with this run's replicates, never a second run's.
+    keep = settings.sensitivity is not None and "sampling" in settings.sensitivity.choices
+    replicates: IndicatorReplicates | None = None
+    if keep:
+        alone, replicates = score_with_replicates(
+            rubric,
+            cohort,
+            seed=settings.seed,
+            bootstrap=settings.bootstrap,
+            confidence=settings.confidence,
+            min_places=settings.min_places,
+            progress=progress,
+        )
+    else:
+        alone = score(
+            rubric,
+            cohort,
+            seed=settings.seed,
+            bootstrap=settings.bootstrap,
+            confidence=settings.confidence,
+            min_places=settings.min_places,
+            progress=progress,
+        )
     comparison = compare(alone, rubric, settings.comparison, observations=cohort)
     sens = None
     scored = sum(1 for c in comparison.scores.scorecards if c.overall.status == "scored")
@@ -177,6 +191,7 @@ def analyse_observations(
             comparison=comparison,
             observations=cohort,
             progress=sensitivity_progress,
+            replicates=replicates,
         )
     return Run(
         rubric=rubric,

@@ -58,7 +58,7 @@ from ovm.frozen import FrozenMap, FrozenModel, ReadOnlyMap
 from ovm.indicators.registry import kind_of
 from ovm.rubric.model import Group, Rubric
 from ovm.scoring.aggregate import Array, parse_aggregation
-from ovm.scoring.engine import indicator_replicates
+from ovm.scoring.engine import IndicatorReplicates, indicator_replicates
 from ovm.scoring.results import NodeScore, ScoreSet
 from ovm.settings import (
     DEFAULT_SEED,
@@ -267,10 +267,11 @@ def _build_model(
     comparison: Comparison,
     observations: Observations | None = None,
     draws: int = 0,
+    replicates: IndicatorReplicates | None = None,
 ) -> _Model:
     """Arrays of the cohort from the engine's scores and the nominal comparison, with the
     first ``draws`` bootstrap replicates of the sampled indicators when ``observations`` are
-    given."""
+    given (``replicates`` when the run that scored them kept them, else drawn again)."""
     cards = sorted(scores.scorecards, key=lambda c: c.mission.id)
     compared = {c.mission.id: c for c in comparison.scores.scorecards}
     mids = [c.mission.id for c in cards]
@@ -280,7 +281,9 @@ def _build_model(
     applicable = np.zeros((m, k), dtype=bool)
     draws = min(draws, scores.bootstrap) if observations is not None else 0
     found = (
-        indicator_replicates(
+        replicates
+        if replicates is not None and observations is not None
+        else indicator_replicates(
             rubric,
             observations,
             seed=scores.seed,
@@ -623,6 +626,7 @@ def sensitivity(
     comparison: Comparison | None = None,
     observations: Observations | None = None,
     progress: Callable[[int, int], None] | None = None,
+    replicates: IndicatorReplicates | None = None,
 ) -> Sensitivity:
     """Monte Carlo uncertainty and Sobol sensitivity analysis of the overall ranking.
 
@@ -634,7 +638,10 @@ def sensitivity(
     when not given). Raises ValueError for a rubric the analysis cannot model
     (:func:`unsupported` says why). Seeded and vectorised: the same inputs and seed give the
     same result.
-    ``progress(done, total)`` is called as evaluations complete.
+    ``progress(done, total)`` is called as evaluations complete. ``replicates`` are the
+    indicator replicates of the run that gave ``scores``
+    (:func:`~ovm.scoring.engine.score_with_replicates`); without them, sampling draws them
+    again from ``observations`` with the scores' seed, replicates and confidence.
     """
     settings = settings or SensitivitySettings()
     if not scores.scorecards:
@@ -653,6 +660,7 @@ def sensitivity(
         comparison,
         observations if "sampling" in varied else None,
         sampling_draws,
+        replicates,
     )
     agg_labels, agg_configs = _aggregation_alternatives(model, aggregations)
     norm_labels = list(dict.fromkeys(normalisations))

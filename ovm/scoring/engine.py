@@ -68,6 +68,7 @@ __all__ = [
     "explain_group",
     "indicator_replicates",
     "score",
+    "score_with_replicates",
 ]
 
 Progress = Callable[[int, int], None]
@@ -698,7 +699,28 @@ def score(
     ``progress(done, total)`` is called as missions are scored.
     """
     with _paused_gc():
-        return _score(rubric, observations, seed, bootstrap, confidence, progress, min_places)
+        return _score(rubric, observations, seed, bootstrap, confidence, progress, min_places)[0]
+
+
+def score_with_replicates(
+    rubric: Rubric,
+    observations: Observations,
+    *,
+    seed: int = 20261128,
+    bootstrap: int = 200,
+    confidence: float = 0.95,
+    progress: Progress | None = None,
+    min_places: int = 5,
+) -> tuple[ScoreSet, IndicatorReplicates]:
+    """:func:`score`, with the bootstrap replicates behind its intervals kept per indicator:
+    one run gives the scorecards and the replicates the sensitivity analysis varies sampling
+    with."""
+    kept: dict[int, _Reps] = {}
+    with _paused_gc():
+        scores, plan, missions = _score(
+            rubric, observations, seed, bootstrap, confidence, progress, min_places, kept
+        )
+    return scores, _kept_replicates(plan, missions, kept, bootstrap)
 
 
 def _passes(
@@ -766,7 +788,8 @@ def indicator_replicates(
     """The replicates :func:`score` draws with the same arguments, kept per indicator (the
     sensitivity analysis varies sampling with them). Where a scorecard gives a node no
     interval (too few polling places), its replicates are kept all the same; a caller that
-    follows the scorecards leaves them out."""
+    follows the scorecards leaves them out. This scores the observations again: a caller
+    that scores them too takes both from :func:`score_with_replicates`."""
     with _paused_gc():
         sites = with_hashes(observations.sites)
         order = site_order(sites) if sites.height else None
@@ -774,6 +797,12 @@ def indicator_replicates(
         missions, plan, _, _, _, _ = _passes(
             rubric, observations, sites, order, seed, bootstrap, confidence, 5, kept
         )
+    return _kept_replicates(plan, missions, kept, bootstrap)
+
+
+def _kept_replicates(
+    plan: _Plan, missions: Sequence[Mission], kept: dict[int, _Reps], bootstrap: int
+) -> IndicatorReplicates:
     slots = [i for i, s in enumerate(plan.slots) if not isinstance(s.node, Group)]
     values = np.full((len(missions), len(slots), bootstrap), np.nan)
     for j, i in enumerate(slots):
@@ -811,11 +840,12 @@ def _score(
     confidence: float,
     progress: Progress | None,
     min_places: int = 5,
-) -> ScoreSet:
+    kept: dict[int, _Reps] | None = None,
+) -> tuple[ScoreSet, _Plan, list[Mission]]:
     sites = with_hashes(observations.sites)
     order = site_order(sites) if sites.height else None
     missions, plan, summary, scorers, results, roots = _passes(
-        rubric, observations, sites, order, seed, bootstrap, confidence, min_places
+        rubric, observations, sites, order, seed, bootstrap, confidence, min_places, kept
     )
     cards = []
     for i, (m, scorer) in enumerate(zip(missions, scorers, strict=True)):
@@ -864,7 +894,7 @@ def _score(
         if progress is not None:
             progress(i + 1, len(missions))
     rep = observations.report
-    return ScoreSet(
+    scores = ScoreSet(
         rubric=RubricRef(id=rubric.id, version=rubric.version, sha256=rubric.digest()),
         data_sha256=_digest(observations.missions, order.hashes if order else None),
         seed=seed,
@@ -883,3 +913,4 @@ def _score(
         ),
         simulated_sources=observations.simulated_sources,
     )
+    return scores, plan, missions
