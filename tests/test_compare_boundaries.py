@@ -223,7 +223,7 @@ def test_sampling_draws_count_only_when_sampling_is_varied(
     ws = ovm.load_workspace(tmp_path / "ws")
     # Sampling draws the engine's replicates: scored with some, it has them to draw.
     scores = ovm.score(ws.rubric, ws.observations, bootstrap=50)
-    assert all(card.node("p.open").interval for card in scores.scorecards)
+    assert all(card.node("p.open").sampled for card in scores.scorecards)
     draws = {}
     for choices in (("weights",), ("weights", "sampling")):
         result = ovm.sensitivity(

@@ -299,6 +299,9 @@ def _build_model(
     cohort: list[str | None] = []
     fixed = np.zeros(k, dtype=bool)
     engine_nodes = [{ns.node: ns for ns in card.nodes} for card in cards]
+    # A rule flat over its value's interval gives the score no interval, but its value is
+    # uncertain all the same: its replicates are varied like any interval's.
+    flat = [{f.node for f in card.findings if f.code == "flat-rule-interval"} for card in cards]
     compared_nodes = [{ns.node: ns for ns in compared[card.mission.id].nodes} for card in cards]
     for j, ind in enumerate(inds):
         rule = cohort_rule(ind)
@@ -319,7 +322,7 @@ def _build_model(
                 if (
                     found is not None
                     and reps is not None
-                    and ns.interval is not None
+                    and (ns.interval is not None or ind.id in flat[i])
                     and not fixed[j]
                     and mids[i] in rep_row
                     and ind.id in rep_col
