@@ -306,6 +306,13 @@ CODES: dict[str, Code] = {
         "rubric.yaml:22:33 families[1].formula: the bands of 'law' have no rating in 'rating(law)'",
         "Give the node's bands a `rating`, or read its value instead.",
     ),
+    "cohort-node": Code(
+        "rubric",
+        "rubric.yaml:32:38 families[0].children[2].formula: 'law.turnout' is scored across "
+        "the missions compared; an indicator's formula reads a node scored by the rubric alone "
+        "in '(score(law.basis) + score(law.turnout)) / 2'",
+        "Read a node scored from the mission's own data, or make the indicator a formula group.",
+    ),
     "critical-indicator": Code(
         "scores",
         "overall: rights.basis scored below its critical threshold and caps this score",

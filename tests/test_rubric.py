@@ -94,6 +94,8 @@ BROKEN = [
     ("subtract-outside-sum.yaml", [(16, 20, "subtract-outside-sum"), (22, 14, "no-rating")]),
     # law reads status, which reads law: reported at the reference that closes the loop.
     ("node-cycle.yaml", [(22, 33, "node-cycle")]),
+    # An indicator's formula reads an indicator normalised across the cohort.
+    ("cohort-node.yaml", [(32, 38, "cohort-node")]),
     # A sum and a z-score leave the 0-100 scale the bands and other scores are on.
     ("unbounded-scale.yaml", [(13, 18, "unbounded-scale"), (28, 38, "unbounded-scale")]),
 ]

@@ -27,7 +27,7 @@ from ovm.rubric.formula import Expr
 
 if TYPE_CHECKING:
     from ovm.rubric.model import Rubric
-    from ovm.scoring.results import Explanation
+    from ovm.scoring.results import Explanation, NodeStatus
 
 
 @lru_cache(maxsize=4096)
@@ -37,7 +37,11 @@ def parsed(text: str) -> Expr:
 
 
 class QuantitativeIndicator(IndicatorBase):
-    """A value computed from mission-level variables (votes / registered * 100), then scored."""
+    """A value computed from mission-level variables (votes / registered * 100), then scored.
+
+    The formula may read other nodes too (``score(pr) - value(cl)``): their results for the
+    same mission, as the rubric scores them.
+    """
 
     kind: Literal["quantitative"]
     formula: NonEmpty
@@ -58,7 +62,8 @@ class QuantitativeIndicator(IndicatorBase):
 
 @node_check("formula-syntax", "unknown-variable")
 def formula_reads_declared_variables(doc: Document, node: RawNode) -> Iterator[Issue]:
-    """The formula parses, and every name in it is a declared variable."""
+    """The formula parses, and every name in it is a declared variable (the nodes it reads are
+    checked with every formula's, :func:`ovm.rubric.checks.node_formulas`)."""
     text = node.data.get("formula")
     if not isinstance(text, str):
         return
@@ -68,14 +73,6 @@ def formula_reads_declared_variables(doc: Document, node: RawNode) -> Iterator[I
     except formula.FormulaSyntaxError as exc:
         yield doc.formula_issue(at, text, exc.offset, "formula-syntax", exc.message)
         return
-    for node_ref in formula.refs(expr):
-        yield doc.formula_issue(
-            at,
-            text,
-            node_ref.offset,
-            "formula-syntax",
-            f"{node_ref.key}: only a group's formula reads other nodes",
-        )
     for ref in formula.names(expr):
         if ref.name not in doc.variables:
             yield doc.formula_issue(
@@ -143,6 +140,8 @@ class QuantitativeScorer(NodeScorer):
         self.scored = node.scaled_rule()
         self.sources = tuple(sources)
         self.expr = node.expression()
+        # One input per node read, though the formula may name it twice.
+        self.refs = tuple({r.key: r for r in formula.refs(self.expr)}.values())
 
     def point(self, m: MissionView) -> Outcome:
         """The rule applied to the formula's value, or why there is none."""
@@ -150,6 +149,17 @@ class QuantitativeScorer(NodeScorer):
 
         node = self.node
         got = read(m, node.id, self.sources)
+
+        env: dict[str, formula.Value] = dict(got.values)
+        absent: list[NodeStatus] = []
+        for ref in self.refs:
+            r = m.node(ref.node)
+            x = formula.read_node(m.rubric, ref, r.status, r.score, r.value)
+            got.inputs.append(m.node_input(ref.key, x))
+            if x is None:
+                absent.append(r.status)
+            else:
+                env[ref.key] = x
 
         def explain(raw: float | None = None, score: float | None = None) -> Explanation:
             return m.explanation(
@@ -179,8 +189,17 @@ class QuantitativeScorer(NodeScorer):
             names = ", ".join(got.missing)
             m.finding("missing-input", f"no value for {names}", node.id, "info", names=names)
             return Outcome("missing", None, None, 0.0, explain())
+        if absent:
+            names = ", ".join(i.name for i in got.inputs if i.kind == "node" and i.value is None)
+            m.finding(
+                "formula-input-missing",
+                f"the formula has no value for {names}",
+                node.id,
+                names=names,
+            )
+            return Outcome(formula.absent_status(absent), None, None, 0.0, explain())
         try:
-            raw = float(formula.evaluate(self.expr, dict(got.values)))
+            raw = float(formula.evaluate(self.expr, env))
         except formula.EvaluationError as exc:
             m.finding(
                 exc.code,
@@ -210,7 +229,8 @@ class QuantitativeScorer(NodeScorer):
             raw,
             1.0,
             explain(raw, s),
-            replicable=got.sampled and m.replicated,
+            # Values read from other nodes have no replicates here: no interval then.
+            replicable=got.sampled and m.replicated and not self.refs,
             state=got.values,
         )
 

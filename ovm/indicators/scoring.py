@@ -118,6 +118,14 @@ class MissionView(Protocol):
         """An explanation input from a checklist question's site summary."""
         ...
 
+    def node(self, node_id: str) -> Outcome:
+        """Another node's result for this mission (a node the formula reads: scored before)."""
+        ...
+
+    def node_input(self, name: str, value: float | None) -> InputValue:
+        """An explanation input read from another node (``rating(pr)``); None: nothing to read."""
+        ...
+
     def explanation(self, **fields: Any) -> Explanation:
         """An explanation (inputs, formula, raw_value, rule, score, notes)."""
         ...

@@ -195,16 +195,19 @@ def _rated(node: RawNode | None, rubric_bands: object) -> bool:
     return any(isinstance(b, dict) and num(b.get("rating")) is not None for b in seq(bands))
 
 
-@rubric_check("formula-syntax", "unknown-node", "node-cycle", "no-rating")
+@rubric_check("formula-syntax", "unknown-node", "node-cycle", "no-rating", "cohort-node")
 def node_formulas(doc: Document) -> Iterator[Issue]:
-    """A group's formula parses and reads nodes that exist (rated ones for ``rating()``),
-    without a cycle; the headline names a node."""
+    """Formulas read nodes that exist (rated ones for ``rating()``), without a cycle; a group's
+    formula reads nodes only, a quantitative indicator's none scored across the cohort; the
+    headline names a node."""
     by_id = {n.data.get("id"): n for n in doc.nodes if isinstance(n.data.get("id"), str)}
     head = doc.data.get("headline")
     if isinstance(head, str) and head != "none" and head not in by_id:
         yield doc.issue(("headline",), "unknown-node", f"no node with id {head!r}")
     deps: dict[str, list[str]] = {}
     where: dict[tuple[str, str], tuple[tuple[str | int, ...], str, int]] = {}
+    # Quantitative formulas' references, checked against the cohort once every edge is known.
+    quantitative: list[tuple[tuple[str | int, ...], str, formula.Ref]] = []
     for node in doc.nodes:
         nid = node.data.get("id")
         if not isinstance(nid, str):
@@ -212,15 +215,17 @@ def node_formulas(doc: Document) -> Iterator[Issue]:
         kids = [c.get("id") for c in seq(node.data.get("children")) if isinstance(c, dict)]
         deps[nid] = [k for k in kids if isinstance(k, str)]
         text = node.data.get("formula")
-        if not node.is_group or not isinstance(text, str):
+        group = node.is_group
+        if not isinstance(text, str) or not (group or node.kind == "quantitative"):
             continue
         at = (*node.path, "formula")
         try:
             expr = formula.parse(text)
         except formula.FormulaSyntaxError as exc:
-            yield doc.formula_issue(at, text, exc.offset, "formula-syntax", exc.message)
+            if group:  # an indicator's formula is reported by its kind's check
+                yield doc.formula_issue(at, text, exc.offset, "formula-syntax", exc.message)
             continue
-        for var in formula.names(expr):
+        for var in formula.names(expr) if group else ():
             yield doc.formula_issue(
                 at,
                 text,
@@ -242,7 +247,42 @@ def node_formulas(doc: Document) -> Iterator[Issue]:
                 )
             deps[nid].append(ref.node)
             where.setdefault((nid, ref.node), (at, text, ref.offset))
+            if not group:
+                quantitative.append((at, text, ref))
     yield from _cycles(doc, deps, where)
+    across = _cohort_scored(doc, deps)
+    for at, text, ref in quantitative:
+        if ref.node in across:
+            yield doc.formula_issue(
+                at,
+                text,
+                ref.offset,
+                "cohort-node",
+                f"{ref.node!r} is scored across the missions compared; an indicator's formula "
+                "reads a node scored by the rubric alone",
+            )
+
+
+def _cohort_scored(doc: Document, deps: dict[str, list[str]]) -> set[str]:
+    """Nodes whose score is known only across the cohort: a cohort rule or a comparative
+    measure, and every node that aggregates or reads one."""
+    found = {
+        nid
+        for n in doc.nodes
+        if isinstance(nid := n.data.get("id"), str)
+        and (
+            n.kind == "comparative"
+            or (isinstance(rule := n.data.get("rule"), dict) and rule.get("type") == "cohort")
+        )
+    }
+    grew = True
+    while grew:
+        grew = False
+        for nid, reads in deps.items():
+            if nid not in found and any(d in found for d in reads):
+                found.add(nid)
+                grew = True
+    return found
 
 
 def _cycles(

@@ -1,9 +1,10 @@
 """The formula language of quantitative indicators, parsed into a tree and never ``eval``-ed.
 
 Grammar: numbers, declared variable names, ``+ - * /``, unary minus, parentheses and the
-functions ``min``, ``max`` (two or more arguments) and ``abs`` (one). A group's formula may also
-read other nodes: ``value(id)``, ``score(id)``, ``band(id)`` (the index of its band) and
-``rating(id)`` (its band's rating), where ``id`` is a node id as written in the rubric.
+functions ``min``, ``max`` (two or more arguments) and ``abs`` (one). A formula (a group's, or a
+quantitative indicator's beside its variables) may also read other nodes: ``value(id)``,
+``score(id)``, ``band(id)`` (the index of its band) and ``rating(id)`` (its band's rating), where
+``id`` is a node id as written in the rubric.
 """
 
 from __future__ import annotations
@@ -14,10 +15,14 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Union
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
     from typing import TypeAlias
 
     import numpy as np
     import numpy.typing as npt
+
+    from ovm.rubric.model import Rubric
+    from ovm.scoring.results import NodeStatus
 
     FloatArray: TypeAlias = npt.NDArray[np.float64]
     Value: TypeAlias = Union[float, FloatArray]
@@ -267,6 +272,41 @@ def refs(node: Expr) -> list[Ref]:
     if isinstance(node, Call):
         return [r for a in node.args for r in refs(a)]
     return []
+
+
+def read_node(
+    rubric: Rubric, ref: Ref, status: str, score: float | None, value: float | str | None
+) -> float | None:
+    """What ``ref`` reads of its node's result (status, score, value), or None when the node
+    has no score, or no band or rating where ``ref`` asks for one."""
+    if status != "scored" or score is None:
+        return None
+    if ref.func == "score":
+        return score
+    if ref.func == "value":
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            return float(value)
+        return score
+    node = rubric.node(ref.node)
+    band = rubric.band_at(node, score)
+    if band is None:
+        return None
+    if ref.func == "band":
+        return float(rubric.bands_for(node).index(band))
+    return band.rating
+
+
+def absent_status(statuses: Sequence[NodeStatus]) -> NodeStatus:
+    """The status of a formula some of whose nodes gave nothing to read, from theirs: pending or
+    undefined when one of them is, insufficient when one is insufficient or scored (without the
+    band or rating asked for), else missing."""
+    if "pending" in statuses:
+        return "pending"
+    if "undefined" in statuses:
+        return "undefined"
+    if "insufficient" in statuses or "scored" in statuses:
+        return "insufficient"
+    return "missing"
 
 
 def evaluate(node: Expr, env: dict[str, Value]) -> Value:

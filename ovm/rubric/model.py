@@ -277,12 +277,17 @@ class Rubric(Frozen):
 
     @cached_property
     def references_of(self) -> dict[str, tuple[formula_mod.Ref, ...]]:
-        """The node references in each formula group's formula, by the group's id."""
+        """The node references in each formula that reads other nodes (a formula group's, a
+        quantitative indicator's), by the formula's node id."""
         out: dict[str, tuple[formula_mod.Ref, ...]] = {}
         for placed in self.walk():
             node = placed.node
             if isinstance(node, Group) and node.formula is not None:
                 out[node.id] = tuple(formula_mod.refs(formula_mod.parse(node.formula)))
+            elif isinstance(node, QuantitativeIndicator):
+                found = tuple(formula_mod.refs(node.expression()))
+                if found:
+                    out[node.id] = found
         return out
 
     @cached_property
@@ -302,9 +307,9 @@ class Rubric(Frozen):
             if isinstance(node, Group):
                 for child in node.children:
                     visit(child)
-                for ref in self.references_of.get(node.id, ()):
-                    if ref.node in self.nodes:
-                        visit(self.nodes[ref.node].node)
+            for ref in self.references_of.get(node.id, ()):
+                if ref.node in self.nodes:
+                    visit(self.nodes[ref.node].node)
             active.discard(node.id)
             done.add(node.id)
             order.append(node.id)

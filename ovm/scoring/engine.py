@@ -138,7 +138,7 @@ def _plan(rubric: Rubric, summary: SiteSummary, z: float) -> _Plan:
     families = tuple(visit(f, "overall", 1) for f in rubric.families)
     index = {slot.node.id: i for i, slot in enumerate(slots)}
     # Children first, and a formula's inputs before it: the tree's post-order when no
-    # group reads another node.
+    # formula reads another node.
     order = tuple(index[n] for n in rubric.evaluation_order)
     return _Plan(tuple(slots), order, families, index)
 
@@ -181,6 +181,8 @@ class _MissionScorer:
         self.min_places = min_places
         self.findings: list[Finding] = []
         self.thin: set[str] = set()
+        self.results: list[Outcome] = []
+        """This pass's results so far, by slot: what a formula reads of other nodes."""
         """Nodes whose replicates rest on too few polling places to give an interval."""
 
     # the view indicators read
@@ -275,10 +277,19 @@ class _MissionScorer:
             simulated=self.sites.simulated,
         )
 
+    def node(self, node_id: str) -> Outcome:
+        return self.results[self.plan.index[node_id]]
+
+    def node_input(self, name: str, value: float | None) -> InputValue:
+        if value is None:
+            return InputValue(name=name, kind="node", status="missing")
+        return InputValue(name=name, kind="node", status="value", value=value)
+
     # the pass
     def run(self) -> tuple[Outcome, list[Outcome]]:
         slots = self.plan.slots
         results: list[Outcome] = [None] * len(slots)  # type: ignore[list-item]
+        self.results = results
         for i in self.plan.post:
             slot = slots[i]
             if slot.scorer is not None:

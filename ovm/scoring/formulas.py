@@ -36,25 +36,6 @@ class FormulaOutcome:
     finding: Finding | None = None
 
 
-def _read(rubric: Rubric, ref: formula.Ref, got: Read) -> float | None:
-    if got.status != "scored" or got.score is None:
-        return None
-    if ref.func == "score":
-        return got.score
-    if ref.func == "value":
-        value = got.value
-        if isinstance(value, int | float) and not isinstance(value, bool):
-            return float(value)
-        return got.score
-    node = rubric.node(ref.node)
-    band = rubric.band_at(node, got.score)
-    if band is None:
-        return None
-    if ref.func == "band":
-        return float(rubric.bands_for(node).index(band))
-    return band.rating
-
-
 def formula_group(rubric: Rubric, group: Group, lookup: Callable[[str], Read]) -> FormulaOutcome:
     """Score a formula group from what ``lookup(node_id)`` gives of the nodes it reads.
 
@@ -72,7 +53,7 @@ def formula_group(rubric: Rubric, group: Group, lookup: Callable[[str], Read]) -
     # One input per node read: a formula may name the same node twice, at two offsets.
     for ref in {r.key: r for r in refs}.values():
         got = lookup(ref.node)
-        value = _read(rubric, ref, got)
+        value = formula.read_node(rubric, ref, got.status, got.score, got.value)
         coverage.append(got.coverage)
         if value is None:
             statuses.append(got.status)
@@ -83,15 +64,7 @@ def formula_group(rubric: Rubric, group: Group, lookup: Callable[[str], Read]) -
     cov = sum(coverage) / len(coverage) if coverage else 1.0
     if len(env) < len(inputs):
         missing = ", ".join(i.name for i in inputs if i.status == "missing")
-        status: NodeStatus = (
-            "pending"
-            if "pending" in statuses
-            else "undefined"
-            if "undefined" in statuses
-            else "insufficient"
-            if "insufficient" in statuses or "scored" in statuses
-            else "missing"
-        )
+        status = formula.absent_status(statuses)
         return FormulaOutcome(
             status,
             None,
