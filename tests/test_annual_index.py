@@ -214,15 +214,69 @@ def test_compare_ranks_the_best_rated_first_and_names_best_practices_among_them(
     assert leaders <= {"xaa", "xab", "xai"}
 
 
-def test_the_sensitivity_analysis_says_it_cannot_model_the_index(
+def test_the_sensitivity_analysis_ranks_the_index_by_its_status_lowest_first(
     workspace: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    assert main(["sensitivity", str(workspace), "-q", "--runs", "4"]) == 2
-    _out, err = capsys.readouterr()
-    assert err.strip().endswith(
-        "the sensitivity analysis simulates weighted means of 0-100 scores; this rubric uses "
-        "a headline node, formula groups, deductions, scales other than 0-100"
+    data = json.loads(
+        run(["sensitivity", str(workspace), "-q", "--runs", "64", "--format", "json"], capsys)
     )
+    ranks = {r["mission"]: r for r in data["ranks"]}
+    assert {m: r["nominal"] for m, r in ranks.items()} == {mid: rank for rank, mid, _ in RANKING}
+    # Best first: the freest entity's median rank is the first, the least free's the last.
+    assert ranks["xaa"]["median"] < ranks["xad"]["median"] < ranks["xah"]["median"]
+    # All 4s, or all 0s with the whole deduction: no weighting moves them off the ends.
+    assert (ranks["xaa"]["low"], ranks["xaa"]["high"]) == (1, 1)
+    assert ranks["xah"]["low"] >= 10
+    # The runs rank every entity: the sums stay on the range their rated bands cover.
+    assert {r["unscored"] for r in data["ranks"]} == {0.0}
+    # Items are summed as published: no other aggregation or normalisation applies.
+    assert data["total_effect"]["aggregation"]["value"] == 0.0
+    assert data["total_effect"]["normalisation"]["value"] == 0.0
+    assert data["total_effect"]["weights"]["value"] > 0.1
+    assert "the overall is status, ranked lowest first" in data["notes"]
+
+
+@pytest.mark.parametrize("choice", ["weights", "aggregation", "normalisation"])
+def test_the_nominal_methodology_reproduces_the_nominal_ranking_in_every_run(
+    workspace: Path, choice: str
+) -> None:
+    # Weights unchanged (a range of 0), or only alternatives the index does not take: every
+    # run is the index as published, so every rank interval is the nominal rank. A deduction
+    # added instead of taken away, a rating read from the wrong band, or a ranking in the
+    # wrong direction would move some of them.
+    from ovm.pipeline import analyse
+    from ovm.settings import SensitivitySettings, Settings
+
+    settings = Settings(
+        bootstrap=0,
+        sensitivity=SensitivitySettings(runs=16, weight_range=0.0, boot=10, choices=(choice,)),
+    )
+    result = analyse(workspace, settings).sensitivity
+    assert result is not None
+    assert [(r.mission, r.nominal, r.median, r.low, r.high) for r in result.ranks] == [
+        (mid, rank, float(rank), float(rank), float(rank)) for rank, mid, _tied in RANKING
+    ]
+    assert not result.floored
+
+
+def test_the_reports_rank_intervals_put_the_freest_first(
+    workspace: Path, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    out = tmp_path / "report.html"
+    run(["report", str(workspace), "-q", "--sensitivity-runs", "32", "-o", str(out)], capsys)
+    html = out.read_text(encoding="utf-8")
+    rows = re.findall(
+        r'<span class="mid">(\w+)</span></th>.*?<td class="n">([\d.]+)–([\d.]+)</td>'
+        r'<td class="n">([\d.]+)</td></tr>',
+        html,
+        re.S,
+    )
+    got = {mid: (float(lo), float(hi), float(median)) for mid, lo, hi, median in rows}
+    assert set(got) == set(DATA)
+    # The best status cannot move; the worst is never above tenth.
+    assert got["xaa"] == (1.0, 1.0, 1.0)
+    assert got["xah"][0] >= 10
+    assert all(lo <= median <= hi for lo, hi, median in got.values())
 
 
 def test_the_report_draws_each_node_on_its_own_scale(

@@ -34,6 +34,7 @@ Comparative indicators (family 7) keep their nominal scores in every run.
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import math
 import os
@@ -55,8 +56,11 @@ from ovm.comparison.cohort import (
 from ovm.comparison.ranking import competition_ranks
 from ovm.data.observations import Observations
 from ovm.frozen import FrozenMap, FrozenModel, ReadOnlyMap
+from ovm.indicators import Scale
 from ovm.indicators.registry import kind_of
-from ovm.rubric.model import Group, Rubric
+from ovm.rubric import formula
+from ovm.rubric.formula import EvaluationError, Expr, Ref
+from ovm.rubric.model import Group, Indicator, Rubric
 from ovm.scoring.aggregate import Array, parse_aggregation
 from ovm.scoring.engine import IndicatorReplicates, indicator_replicates
 from ovm.scoring.results import NodeScore, ScoreSet
@@ -218,6 +222,15 @@ class _GroupSpec:
     indicators: list[int]
     groups: list[int]
     index: int
+    own: bool = False
+    """Keeps its aggregation whatever the alternative: a group on a scale of its own."""
+    signed: bool = False
+    """A sum with a child that subtracts."""
+    formula: Expr | None = None
+    reads: tuple[_Read, ...] = ()
+    """A formula group's references: what it reads of which indicator or group."""
+    scale: Scale | None = None
+    """The scale of a sum that declares one: its value stays on it in every run."""
 
     @property
     def cols(self) -> slice | list[int]:
@@ -226,6 +239,16 @@ class _GroupSpec:
         if ind and ind == list(range(ind[0], ind[-1] + 1)):
             return slice(ind[0], ind[-1] + 1)
         return ind
+
+
+@dataclass(frozen=True)
+class _Read:
+    """One reference of a formula: ``ref`` of indicator column ``column`` or group ``group``."""
+
+    ref: Ref
+    node: Group | Indicator
+    column: int | None = None
+    group: int | None = None
 
 
 @dataclass
@@ -242,6 +265,17 @@ class _Model:
     """Missions x indicators x draws: the engine's replicate scores, NaN where not varied."""
     groups: list[_GroupSpec]  # children before parents; the root last
     weights: Array  # nominal weight per node: indicators then groups
+    signs: Array | None = None
+    """-1 for a node its sum subtracts, 1 otherwise, per node (None: none subtracts)."""
+    own_scale: Array | None = None
+    """Per indicator: on a scale of its own, its scores are not normalised onto 0-100."""
+    raw: Array | None = None
+    """Missions x indicators: the numeric values ``value(id)`` reads (NaN: not numeric)."""
+    headline: _Read | None = None
+    """The node the overall is, when the rubric names one."""
+    direction: float = 1.0
+    """1 when a higher overall is better, -1 when a lower one is (ranks follow it)."""
+    rubric: Rubric | None = None
 
     def __post_init__(self) -> None:
         # The applicable cells of each group's indicators, as the weights' multiplier.
@@ -328,13 +362,30 @@ def _build_model(
                     and ind.id in rep_col
                 ):
                     reps[i, j] = found.values[rep_row[mids[i]], rep_col[ind.id], :draws]
-    placed = [p for p in rubric.walk() if isinstance(p.node, Group)]
-    gid = {p.node.id: len(placed) - 1 - n for n, p in enumerate(placed)}
+    measured = np.full((m, k), np.nan)
+    for i in range(m):
+        for j, ind in enumerate(inds):
+            v = _value(engine_nodes[i][ind.id])
+            measured[i, j] = np.nan if v is None else v
+    # Groups after their children and after the nodes their formulas read; without formulas,
+    # in the order a seed's weight draws have always been given to them.
+    order = (
+        rubric.evaluation_order
+        if rubric.references_of
+        else [p.node.id for p in reversed(list(rubric.walk()))]
+    )
+    placed = [g for nid in order if isinstance(g := rubric.node(nid), Group)]
+    gid = {g.id: n for n, g in enumerate(placed)}
     col = {ind.id: j for j, ind in enumerate(inds)}
+
+    def reads(node_id: str) -> tuple[_Read, ...]:
+        return tuple(
+            _Read(r, rubric.node(r.node), col.get(r.node), gid.get(r.node))
+            for r in {r.key: r for r in rubric.references_of.get(node_id, ())}.values()
+        )
+
     groups: list[_GroupSpec] = []
-    for p in reversed(placed):
-        g = p.node
-        assert isinstance(g, Group)
+    for g in placed:
         groups.append(
             _GroupSpec(
                 g.id,
@@ -344,6 +395,11 @@ def _build_model(
                 [col[c.id] for c in g.children if c.id in col and c.contributes],
                 [gid[c.id] for c in g.children if c.id in gid and c.contributes],
                 len(groups),
+                own=not g.scale_or_default.is_default(),
+                signed=any(c.subtracts for c in g.children),
+                formula=None if g.formula is None else formula.parse(g.formula),
+                reads=reads(g.id),
+                scale=None if g.scale_or_default.is_default() else g.scale_or_default,
             )
         )
     groups.append(
@@ -357,11 +413,10 @@ def _build_model(
             len(groups),
         )
     )
-    weights = np.array(
-        [ind.weight for ind in inds]
-        + [g.weight for g in (p.node for p in reversed(placed))]
-        + [1.0]
-    )
+    nodes = [*inds, *placed]
+    weights = np.array([n.weight for n in nodes] + [1.0])
+    signs = np.array([-1.0 if n.subtracts else 1.0 for n in nodes] + [1.0])
+    head = rubric.headline_node
     return _Model(
         mids,
         [i.id for i in inds],
@@ -372,6 +427,16 @@ def _build_model(
         reps,
         groups,
         weights,
+        signs=signs if (signs < 0).any() else None,
+        own_scale=np.array([not ind.scale_or_default.is_default() for ind in inds], dtype=bool),
+        raw=measured,
+        headline=(
+            None
+            if head is None
+            else _Read(Ref("score", head.id, 0), head, col.get(head.id), gid.get(head.id))
+        ),
+        direction=rubric.scale_of("overall").sign,
+        rubric=rubric,
     )
 
 
@@ -391,7 +456,10 @@ def _normalised(model: _Model, x: Array, method: str) -> Array:
                 fit_scale(x[:, cols], meth, zscore_scale=(0.0, 1.0)), x[:, cols]
             )
         return y
-    cols = [j for j in range(x.shape[1]) if not model.fixed[j]]
+    # An indicator on a scale of its own keeps its scores: normalised onto 0-100, it would
+    # leave the scale its group's sum and bands are written on.
+    own = model.own_scale if model.own_scale is not None else np.zeros(x.shape[1], dtype=bool)
+    cols = [j for j in range(x.shape[1]) if not model.fixed[j] and not own[j]]
     span = np.array([np.nan if model.cohort[j] is not None else 100.0 for j in cols])
     target = np.array([np.nan if model.cohort[j] is not None else 100.0 for j in cols])
     y[:, cols] = apply_scale(
@@ -507,6 +575,11 @@ def _evaluate(
     flag = arena.get("flag", e, bool)
     with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
         for g in model.groups:
+            if g.formula is not None:
+                _formula_group(model, vals, g, arena, e)
+                continue
+            if g.id == "overall" and model.headline is not None:
+                continue
             meth, power = methods[g.index]
             mean = _Mean(meth, power)
             num, den, tot = (arena.get(f"{x}{g.index}", e) for x in ("num", "den", "tot"))
@@ -514,7 +587,9 @@ def _evaluate(
             if g.indicators:
                 cols = g.cols
                 wi = wt[cols]
-                np.matmul(vals.transformed(mean)[:, cols], wi, out=num)
+                # A sum takes away the children that subtract: their weights enter signed.
+                ws = wi * model.signs[cols][:, None] if g.signed and model.signs is not None else wi
+                np.matmul(vals.transformed(mean)[:, cols], ws, out=num)
                 np.matmul(vals.hasf[:, cols], wi, out=den)
                 np.matmul(model.applicable_f[g.index], wi, out=tot)
                 if lowest is not None:
@@ -538,7 +613,8 @@ def _evaluate(
                 mean.f(vz, tmp)
                 if mean.masked:
                     np.multiply(tmp, ok_c, out=tmp)
-                num += np.multiply(tmp, wc, out=tmp)
+                sign = model.signs[k + c] if g.signed and model.signs is not None else 1.0
+                num += np.multiply(tmp, wc * sign, out=tmp)
                 den += np.multiply(ok_c, wc, out=tmp)
                 tot += np.multiply(ap_c, wc, out=tmp)
                 if lowest is not None:
@@ -555,6 +631,8 @@ def _evaluate(
                 np.copyto(val, lowest)
             elif meth == "sum":
                 np.copyto(val, num)
+                if g.scale is not None:
+                    _on_scale(model, g, wt, k, val)
             else:
                 np.divide(num, den, out=val)
                 mean.finv(val)
@@ -569,8 +647,105 @@ def _evaluate(
                 ok &= flag
             np.greater(tot, 0.0, out=ap)
             np.copyto(val, 0.0, where=np.logical_not(ok, out=flag))
+    if model.headline is not None:
+        val, ok = _read_values(model, vals, model.headline, arena, e)
+        return np.where(ok, val, np.nan)
     root = model.groups[-1].index
     return np.where(arena.get(f"ok{root}", e, bool), arena.get(f"vz{root}", e), np.nan)
+
+
+def _on_scale(model: _Model, g: _GroupSpec, wt: Array, k: int, val: Array) -> None:
+    """A sum on a scale of its own as the index would add it up with the run's weights.
+
+    The weights are rescaled to their nominal total, so that varying them (or leaving an
+    indicator out) shifts the emphasis between the children without moving the sum off the
+    range its bands are written for; the sum is then kept within its scale, and rounded where
+    the scale is of whole numbers (inclusive integer bands leave no room between them).
+    """
+    assert g.scale is not None
+    rows = [*g.indicators, *(k + c for c in g.groups)]
+    total = wt[rows].sum(axis=0)
+    nominal = float(model.weights[rows].sum())
+    np.multiply(val, np.divide(nominal, total, out=np.ones_like(total), where=total > 0), out=val)
+    np.clip(val, g.scale.min, g.scale.max, out=val)
+    if g.scale.integer:
+        np.floor(val + 0.5, out=val)
+
+
+def _read_values(
+    model: _Model, vals: _Values, read: _Read, arena: _Arena, e: int
+) -> tuple[Array, npt.NDArray[np.bool_]]:
+    """What one reference reads in every run (missions x runs), and where it has a value."""
+    m = vals.y.shape[0]
+    if read.column is not None:
+        j = read.column
+        x = vals.y[:, j]
+        if read.ref.func == "value" and model.raw is not None:
+            # An indicator's value is its measured value where it has a numeric one.
+            x = np.where(np.isfinite(model.raw[:, j]), model.raw[:, j], x)
+        val = np.broadcast_to(x[:, None], (m, e)).copy()
+        ok = np.broadcast_to(vals.has[:, j][:, None], (m, e)).copy()
+    else:
+        assert read.group is not None
+        val = arena.get(f"vz{read.group}", e).copy()
+        ok = arena.get(f"ok{read.group}", e, bool).copy()
+    if read.ref.func in ("band", "rating"):
+        assert model.rubric is not None
+        val, found = _bands_of(model.rubric, read.node, val, read.ref.func)
+        ok &= found
+    return val, ok
+
+
+def _bands_of(
+    rubric: Rubric, node: Group | Indicator, score: Array, func: str
+) -> tuple[Array, npt.NDArray[np.bool_]]:
+    """The index (``band``) or rating (``rating``) of the band each score falls in, as
+    :meth:`Rubric.band_at` finds it, and where there is one."""
+    top = node.scale_or_default.max
+    out = np.full(score.shape, np.nan)
+    for i, band in enumerate(rubric.bands_for(node)):
+        if band.inclusive:
+            lo = -np.inf if band.from_ is None else band.from_
+            hi = np.inf if band.to is None else band.to
+            inside = (score >= lo) & (score <= hi)
+        else:
+            lo = -np.inf if band.min is None else band.min
+            hi = np.inf if band.max is None else band.max
+            inside = ((score >= lo) & (score < hi)) | ((hi == top) & (score == top))
+        got = float(i) if func == "band" else (np.nan if band.rating is None else band.rating)
+        out = np.where(inside & np.isnan(out), got, out)
+    return out, np.isfinite(out)
+
+
+def _formula_group(model: _Model, vals: _Values, g: _GroupSpec, arena: _Arena, e: int) -> None:
+    """A formula group in every run, from what it reads; scored where every input has a value
+    and the formula a finite result (as the engine scores it)."""
+    assert g.formula is not None
+    env: dict[str, formula.Value] = {}
+    ok = np.ones((vals.y.shape[0], e), dtype=bool)
+    for read in g.reads:
+        val, has = _read_values(model, vals, read, arena, e)
+        env[read.ref.key] = np.where(has, val, 1.0)
+        ok &= has
+    try:
+        result = np.asarray(formula.evaluate(g.formula, env), dtype=float)
+    except EvaluationError:
+        # A zero divisor somewhere: each mission and run on its own, undefined where it is 0.
+        result = np.full(ok.shape, np.nan)
+        for idx in np.ndindex(*ok.shape):
+            with contextlib.suppress(EvaluationError):
+                result[idx] = float(
+                    formula.evaluate(
+                        g.formula, {n: float(np.asarray(v)[idx]) for n, v in env.items()}
+                    )
+                )
+    val = arena.get(f"vz{g.index}", e)
+    has, ap = arena.get(f"ok{g.index}", e, bool), arena.get(f"ap{g.index}", e, bool)
+    np.copyto(val, np.broadcast_to(result, val.shape))
+    np.logical_and(ok, np.isfinite(val), out=has)
+    # A formula group always applies: without its inputs it is missing, not inapplicable.
+    ap.fill(True)
+    np.copyto(val, 0.0, where=~has)
 
 
 # --- the analysis --------------------------------------------------------------------------
@@ -587,8 +762,14 @@ def _aggregation_alternatives(
         if name == "rubric":
             conf = nominal
         else:
-            parsed = [parse_aggregation(name, g.power) for g in model.groups]
-            conf = parsed
+            # A group on a scale of its own and a formula keep their own method: a mean of
+            # items scored 0-4 is not on the scale their sum's bands are written for.
+            conf = [
+                (g.method, g.power)
+                if g.own or g.formula is not None
+                else parse_aggregation(name, g.power)
+                for g in model.groups
+            ]
         if conf not in configs:
             labels.append(name)
             configs.append(conf)
@@ -598,26 +779,12 @@ def _aggregation_alternatives(
 def unsupported(rubric: Rubric) -> str | None:
     """Why the analysis cannot model this rubric, or None when it can.
 
-    The simulated methodologies are weighted means of 0-100 scores, higher is better: a
-    rubric whose overall is a headline node, whose groups are formulas or subtract, or whose
-    nodes have scales of their own would be ranked by a model that is not its own.
+    A rubric whose headline is ``none`` has no overall to rank. Every other rubric is modelled
+    as the engine scores it: scales of its own, deductions, formula groups and a headline node.
     """
-    uses = []
-    if rubric.headline is not None:
-        uses.append("a headline node")
-    nodes = [p.node for p in rubric.walk()]
-    if any(isinstance(n, Group) and n.formula is not None for n in nodes):
-        uses.append("formula groups")
-    if any(n.subtracts for n in nodes):
-        uses.append("deductions")
-    if any(not n.scale_or_default.is_default() for n in nodes):
-        uses.append("scales other than 0-100")
-    if not uses:
-        return None
-    return (
-        "the sensitivity analysis simulates weighted means of 0-100 scores; this rubric uses "
-        + ", ".join(uses)
-    )
+    if rubric.headline == "none":
+        return "the sensitivity analysis ranks missions by their overall; this rubric has none"
+    return None
 
 
 def sensitivity(
@@ -766,9 +933,12 @@ def sensitivity(
     # Ranked in large blocks: one sort call per block rather than one per small batch.
     ranks = np.empty((total, ranked.size), dtype=np.int32)
     for r0 in range(0, total, 8192):
-        ranks[r0 : r0 + 8192] = competition_ranks(overall[r0 : r0 + 8192][:, ranked])
+        # Best first in the overall's own direction: the lowest where lower is better.
+        ranks[r0 : r0 + 8192] = competition_ranks(
+            model.direction * overall[r0 : r0 + 8192][:, ranked]
+        )
     del overall
-    nominal_rank = competition_ranks(nominal_scores[:, ranked])[0].astype(float)
+    nominal_rank = competition_ranks(model.direction * nominal_scores[:, ranked])[0].astype(float)
     nominal_by = {e.mission: e.rank for e in comparison.rankings["overall"]}
 
     sample = ranks[: 2 * runs].astype(float)
@@ -837,6 +1007,7 @@ def sensitivity(
         f"z-scores rescaled to mean {ZSCORE_SCALE[0]:g} and deviation {ZSCORE_SCALE[1]:g}",
         "comparative indicators keep their nominal scores; a mission without a nominal overall "
         "score is not ranked; one that loses its score in a run ranks last in that run",
+        *_scale_notes(model),
         *(
             ()
             if same
@@ -869,6 +1040,31 @@ def sensitivity(
         confidence=scores.confidence,
         floored=not same,
     )
+
+
+def _scale_notes(model: _Model) -> tuple[str, ...]:
+    """How the runs treat what the engine scores on scales of its own (none for a rubric of
+    0-100 scores aggregated into an overall)."""
+    notes = []
+    if model.headline is not None:
+        head = model.headline.node.id
+        notes.append(
+            f"the overall is {head}, ranked "
+            + ("lowest first" if model.direction < 0 else "highest first")
+        )
+    if any(g.scale is not None and g.method == "sum" for g in model.groups):
+        notes.append(
+            "a sum on a scale of its own keeps its weights' nominal total (varying them shifts "
+            "the emphasis between its children), stays within its scale and is rounded where "
+            "the scale is of whole numbers"
+        )
+    if any(g.own or g.formula is not None for g in model.groups):
+        notes.append(
+            "groups on a scale of their own and formula groups keep their aggregation in every run"
+        )
+    if model.own_scale is not None and model.own_scale.any():
+        notes.append("indicators on a scale of their own keep their scores under normalisation")
+    return tuple(notes)
 
 
 # --- output --------------------------------------------------------------------------------
