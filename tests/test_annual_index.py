@@ -685,3 +685,92 @@ def _report(ws: Path, lang: str, capsys: pytest.CaptureFixture[str]) -> str:
     out = ws / f"xaa-{lang}.html"
     run(["report", str(ws), "-q", "--lang", lang, "--mission", "xaa", "-o", str(out)], capsys)
     return out.read_text(encoding="utf-8")
+
+
+def test_practice_adoption_reads_its_threshold_along_each_indicators_scale(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    rubric = (HERE / "rubric.yaml").read_text(encoding="utf-8") + (
+        "  - id: relative\n"
+        "    labels: {en: Relative}\n"
+        "    contributes: false\n"
+        "    children:\n"
+        "      - {id: relative.adopted, kind: comparative, labels: {en: Practices adopted},\n"
+        "         source: analyst, measure: practice_adoption, target: pr, threshold: 75}\n"
+    )
+    (tmp_path / "rubric.yaml").write_text(rubric, encoding="utf-8")
+    (tmp_path / "missions.yaml").write_text(
+        yaml.safe_dump({"missions": missions()}, sort_keys=False), encoding="utf-8"
+    )
+    (tmp_path / "ovm.yaml").write_text(
+        "rubric: rubric.yaml\nmissions: missions.yaml\n", encoding="utf-8"
+    )
+    data = json.loads(run(["compare", str(tmp_path), "-q"], capsys))
+    got = {
+        c["mission"]["id"]: next(n["score"] for n in c["nodes"] if n["node"] == "relative.adopted")
+        for c in data["scores"]["scorecards"]
+    }
+    # 75 % of the way from the worst end of 0-4 to the best: an item of 3 or 4, a deduction of
+    # 0 or 1. Each of the 10 items and the deduction is reached somewhere (xaa): 11 practices.
+    # xad: items of 3 (its first 4, of 24 points) and a deduction of 1; xac: 10 items of 3
+    # and a deduction of 4; xag, xah: none.
+    assert {m: round(got[m], 6) for m in ("xaa", "xac", "xad", "xag", "xah")} == {
+        "xaa": 100.0,
+        "xac": round(1000 / 11, 6),
+        "xad": round(500 / 11, 6),
+        "xag": 0.0,
+        "xah": 0.0,
+    }
+
+
+RECOMMENDATIONS = (
+    "    recommendations:\n"
+    "      - id: rights\n"
+    "        when: {below: %s}\n"
+    "        to: legislature\n"
+    '        text: {en: "Restore political rights ({score})."}\n'
+)
+DEDUCTION_ADVICE = (
+    "        recommendations:\n"
+    "          - id: deduct\n"
+    "            when: {above: %s}\n"
+    "            to: government\n"
+    '            text: {en: "Remove the causes of the deduction ({score})."}\n'
+)
+
+
+def _advised(rubric: str, below: str, above: str) -> str:
+    scale = "    scale: {min: -4, max: 40, integer: true}\n"
+    deduction = "        scale: {min: 0, max: 4, integer: true, better: lower}\n"
+    out = rubric.replace(scale, scale + RECOMMENDATIONS % below, 1)
+    return out.replace(deduction, deduction + DEDUCTION_ADVICE % above, 1)
+
+
+def test_recommendations_hold_below_or_above_a_score_of_their_nodes_scale(
+    workspace: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    rubric = _advised((HERE / "rubric.yaml").read_text(encoding="utf-8"), "12", "2")
+    path = tmp_path / "rubric.yaml"
+    path.write_text(rubric, encoding="utf-8")
+    got = {}
+    for mid in ("xaa", "xad", "xaf", "xag", "xaj"):
+        args = ["recommend", str(workspace), "--rubric", str(path), "-q", "--mission", mid]
+        data = json.loads(run([*args, "--format", "json"], capsys))
+        got[mid] = [(r["id"], r["condition"]) for r in data["recommendations"]]
+    # Political rights below 12 points of -4..40; a deduction above 2 of 0-4, lower is better.
+    assert got == {
+        "xaa": [],
+        "xad": [],
+        "xaf": [("rights", "score 6.0 < 12")],
+        "xag": [("deduct", "score 4.0 > 2"), ("rights", "score -2.0 < 12")],
+        "xaj": [("deduct", "score 4.0 > 2"), ("rights", "score 5.0 < 12")],
+    }
+
+
+def test_a_recommendation_threshold_off_its_nodes_scale_is_refused_at_its_line() -> None:
+    text = _advised((HERE / "rubric.yaml").read_text(encoding="utf-8"), "50", "-1")
+    _rubric, issues = check_rubric(text, file="rubric.yaml")
+    assert [(i.line, i.column, i.code, i.message) for i in issues] == [
+        (20, 23, "out-of-range", "below 50 is not a score of this node's scale (-4-40)"),
+        (105, 27, "out-of-range", "above -1 is not a score of this node's scale (0-4)"),
+    ]

@@ -873,6 +873,20 @@ def _aggregate_tree(
 # --- family 7: comparative indicators ------------------------------------------------------
 
 
+def _reaches(leaf: Indicator, ns: NodeScore, threshold: float) -> bool:
+    """Whether a scored indicator reaches a practice threshold: ``threshold`` per cent of the
+    way along its scale from its worst end to its best (on 0-100, a score of ``threshold``)."""
+    if ns.status != "scored" or ns.score is None:
+        return False
+    scale = leaf.scale_or_default
+    if scale.is_default():
+        return ns.score >= threshold
+    worst = scale.min if scale.better == "higher" else scale.max
+    reach = (ns.score - worst) * scale.sign / (scale.max - scale.min)
+    # Tie-tolerant as ranks are: 3 of 0-4 reaches 75 though 3/4 may round below it.
+    return round(100.0 * reach, 9) >= threshold
+
+
 def _leaves(rubric: Rubric, node_id: str) -> list[Indicator]:
     node = rubric.node(node_id)
     if not isinstance(node, Group):
@@ -993,22 +1007,19 @@ def _comparative(
                 f"some mission scores at least {node.threshold:g}) that this mission reaches"
             )
             practices = [
-                leaf.id
+                leaf
                 for leaf in _leaves(st.rubric, node.target)
                 if not _from_cohort(leaf)
-                and any(
-                    c.status == "scored" and c.score is not None and c.score >= node.threshold
-                    for c in st.cur[leaf.id]
-                )
+                and any(_reaches(leaf, c, node.threshold) for c in st.cur[leaf.id])
             ]
-            mine = [(p, st.cur[p][i]) for p in practices]
-            inputs = tuple(_node_input(p, c) for p, c in mine)
-            seen = [c for _, c in mine if c.status == "scored" and c.score is not None]
+            mine = [(p, st.cur[p.id][i]) for p in practices]
+            inputs = tuple(_node_input(p.id, c) for p, c in mine)
+            seen = [(p, c) for p, c in mine if c.status == "scored" and c.score is not None]
             unseen = [c for _, c in mine if c.status not in ("scored", "not_applicable")]
             if not seen:
                 status = "missing" if unseen else "not_applicable"
             else:
-                adopted = sum(1 for c in seen if c.score is not None and c.score >= node.threshold)
+                adopted = sum(1 for p, c in seen if _reaches(p, c, node.threshold))
                 value = adopted / len(seen)
                 coverage = len(seen) / (len(seen) + len(unseen))
                 # A share over a minority of the practices says little: the same threshold

@@ -106,9 +106,20 @@ def _holds(tpl: RecommendationTemplate, ns: NodeScore, lang: str = "en") -> str 
                 ),
             )
         )
+    if tpl.when.above is not None and ns.score > tpl.when.above:
+        parts.append(
+            gettext(
+                "rec_condition_above",
+                lang,
+                score=_fmt(ns.score, 1, lang),
+                above=format_number(
+                    tpl.when.above, lang, 0 if float(tpl.when.above).is_integer() else 1
+                ),
+            )
+        )
     if tpl.when.bands and ns.band is not None and ns.band in tpl.when.bands:
         parts.append(gettext("rec_condition_band", lang, band=ns.band_label or str(ns.band)))
-    if tpl.when.below is None and not tpl.when.bands:
+    if tpl.when.below is None and tpl.when.above is None and not tpl.when.bands:
         return None
     return "; ".join(parts) or None
 

@@ -120,9 +120,14 @@ Priority = Literal["high", "medium", "low"]
 
 
 class Condition(Frozen):
-    """When a recommendation applies: a score below a threshold, or one of some bands."""
+    """When a recommendation applies: a score below (or above) a threshold, or one of some bands.
 
-    below: Score | None = None
+    Thresholds are scores on the node's own scale (0-100 unless it declares one); where lower
+    is better (a deduction), ``above`` says "worse than".
+    """
+
+    below: float | None = None
+    above: float | None = None
     bands: tuple[Annotated[int, Field(ge=0)], ...] = ()
 
 

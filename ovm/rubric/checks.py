@@ -653,6 +653,25 @@ def recommendation_placeholders(doc: Document) -> Iterator[Issue]:
                         )
 
 
+@rubric_check("out-of-range")
+def recommendation_thresholds(doc: Document) -> Iterator[Issue]:
+    """A recommendation's ``below`` or ``above`` is a score of its node's scale."""
+    for node in doc.nodes:
+        lo, hi, _integer = raw_scale(node)
+        for j, rec in enumerate(seq(node.data.get("recommendations"))):
+            when = rec.get("when") if isinstance(rec, dict) else None
+            if not isinstance(when, dict):
+                continue
+            for key in ("below", "above"):
+                x = _number(when.get(key))
+                if x is not None and not lo <= x <= hi:
+                    yield doc.issue(
+                        (*node.path, "recommendations", j, "when", key),
+                        "out-of-range",
+                        f"{key} {x:g} is not a score of this node's scale ({lo:g}-{hi:g})",
+                    )
+
+
 RUBRIC_CHECKS: tuple[Check[RubricFn], ...] = (
     reference_ids,
     node_ids,
@@ -667,6 +686,7 @@ RUBRIC_CHECKS: tuple[Check[RubricFn], ...] = (
     variables,
     unused_variables,
     recommendation_placeholders,
+    recommendation_thresholds,
     overflows,
 )
 """The rubric-wide checks, in the order they run."""
