@@ -774,3 +774,51 @@ def test_a_recommendation_threshold_off_its_nodes_scale_is_refused_at_its_line()
         (20, 23, "out-of-range", "below 50 is not a score of this node's scale (-4-40)"),
         (105, 27, "out-of-range", "above -1 is not a score of this node's scale (0-4)"),
     ]
+
+
+@pytest.mark.parametrize(
+    ("item", "weight", "expected"),
+    [
+        # Three weights of 1e307 times scores of at most 4: 1.2e308, a number a computer holds.
+        ("scale: {min: 0, max: 4}", "1e307", []),
+        # The same weights times scores of 100 are not.
+        ("scale: {min: 0, max: 100}", "1e307", [(16, 17, "weights")]),
+        # Scores up to 1e300 times weights of 1e10 leave the numbers a computer holds.
+        ("scale: {min: 0, max: 1e300}", "1e10", [(16, 17, "weights")]),
+    ],
+)
+def test_weights_overflow_only_with_the_scores_their_scales_allow(
+    item: str, weight: str, expected: list[tuple[int, int, str]]
+) -> None:
+    text = SMALL_SUM % "".join(ITEM % (k, k, f"{item}\n        weight: {weight}") for k in "abc")
+    _rubric, issues = check_rubric(text, file="small.yaml")
+    found = [
+        (i.line, i.column, i.message.split(" ")[1]) for i in issues if i.code == "number-overflow"
+    ]
+    assert found == expected
+
+
+@pytest.mark.parametrize(
+    ("power", "expected"),
+    [
+        # 4 to the power 500 is about 1e301.
+        ("500", []),
+        (
+            "600",
+            [
+                "a score of 4 to the power 600 is more than the largest number a computer "
+                "holds (about 1.8e308): use a power between -510 and 510 (the mean is then "
+                "already next to the highest or lowest score)"
+            ],
+        ),
+    ],
+)
+def test_a_power_overflows_only_with_the_scores_its_childrens_scales_allow(
+    power: str, expected: list[str]
+) -> None:
+    text = SMALL_SUM.replace(
+        "    aggregation: sum\n",
+        f"    aggregation: generalised\n    power: {power}\n    scale: {{min: 0, max: 4}}\n",
+    ) % "".join(ITEM % (k, k, "scale: {min: 0, max: 4}") for k in "ab")
+    _rubric, issues = check_rubric(text, file="small.yaml")
+    assert [i.message for i in issues if i.code == "number-overflow"] == expected

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 import re
+import sys
 from collections.abc import Iterator
 from typing import Any
 
@@ -526,19 +527,33 @@ def _sibling_weights(doc: Document) -> Iterator[tuple[tuple[PathPart, ...], list
             yield (*node.path, "children"), seq(node.data.get("children"))
 
 
+def _magnitude(node: object) -> float:
+    """The largest score, in size, a node can have: the larger end of its scale (100 where it
+    declares none), and at least 1 (a weight times a small score is no larger than the weight)."""
+    scale = node.get("scale") if isinstance(node, dict) else None
+    lo = hi = None
+    if isinstance(scale, dict):
+        lo, hi = _number(scale.get("min")), _number(scale.get("max"))
+    ends = [0.0 if lo is None else lo, 100.0 if hi is None else hi]
+    if not all(_finite(x) for x in ends):
+        return 1.0  # an infinite end is the scale check's to refuse
+    return max(1.0, *(abs(x) for x in ends))
+
+
 @rubric_check("number-overflow")
 def overflows(doc: Document) -> Iterator[Issue]:
     """Numbers each finite, whose sums and powers stay finite too: two weights of 1e308 sum to
-    infinity, and every score would come out wrong without a word."""
+    infinity, and every score would come out wrong without a word. Scores are taken at the
+    larger end of each node's own scale."""
     for path, siblings in _sibling_weights(doc):
         total = 0.0
         for j, child in enumerate(siblings):
             w = _number(child.get("weight")) if isinstance(child, dict) else None
             if w is None or w <= 0 or not _finite(w):
                 continue
-            total += w
-            # A sum of scores up to 100 times these weights must stay finite too.
-            if not _finite(total * 100.0):
+            # The weights' sum, and the sum of the largest scores times them, stay finite.
+            total += w * _magnitude(child)
+            if not _finite(total):
                 yield doc.issue(
                     (*path, j, "weight"),
                     "number-overflow",
@@ -549,16 +564,20 @@ def overflows(doc: Document) -> Iterator[Issue]:
     for node in doc.nodes:
         power = _number(node.data.get("power"))
         if node.is_group and power is not None and _finite(power):
+            # The largest score of a child raised to the power: 100 on the default scale.
+            base = max((_magnitude(c) for c in seq(node.data.get("children"))), default=100.0)
             try:
-                too_far = not _finite(100.0 ** abs(power))
+                too_far = not _finite(base ** abs(power))
             except OverflowError:
                 too_far = True
             if too_far:
+                # The nearest power of ten below the limit: 150 for scores up to 100.
+                limit = math.floor(math.log(sys.float_info.max, base) / 10) * 10
                 yield doc.issue(
                     (*node.path, "power"),
                     "number-overflow",
-                    f"a score of 100 to the power {power:g} is more than {_LARGEST}: use a "
-                    "power between -150 and 150 (the mean is then already next to the "
+                    f"a score of {base:g} to the power {power:g} is more than {_LARGEST}: use a "
+                    f"power between -{limit} and {limit} (the mean is then already next to the "
                     "highest or lowest score)",
                 )
         unit = None if node.is_group else registry.find_kind(node.kind)
