@@ -822,3 +822,16 @@ def test_a_power_overflows_only_with_the_scores_its_childrens_scales_allow(
     ) % "".join(ITEM % (k, k, "scale: {min: 0, max: 4}") for k in "ab")
     _rubric, issues = check_rubric(text, file="small.yaml")
     assert [i.message for i in issues if i.code == "number-overflow"] == expected
+
+
+def test_a_rubric_that_does_not_use_above_keeps_its_digest() -> None:
+    # The digest this rubric had before recommendations could hold "above" a score.
+    text = SMALL_SUM.replace(
+        "    aggregation: sum\n",
+        "    aggregation: sum\n    recommendations:\n"
+        "      - {id: r, when: {below: 40}, to: government, text: {en: Act.}}\n",
+    ) % "".join(ITEM % (k, k, "scale: {min: 0, max: 4}") for k in "ab")
+    rubric, issues = check_rubric(text, file="small.yaml")
+    assert (issues, rubric is not None) == ([], True)
+    assert rubric is not None
+    assert rubric.digest() == "44044f8dfdecc84cb15a02e338cf5bb6031022d37d62a8a1d234b9121ff43843"

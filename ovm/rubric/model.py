@@ -338,6 +338,7 @@ _EXTENSIONS: dict[str, object] = {
     "to": None,
     "formula": None,
     "headline": None,
+    "above": None,
 }
 """Fields added to the format after its first digests, with the value that means "not used":
 left out of the digest at that value, so a rubric that does not use them keeps its digest."""
