@@ -835,3 +835,32 @@ def test_a_rubric_that_does_not_use_above_keeps_its_digest() -> None:
     assert (issues, rubric is not None) == ([], True)
     assert rubric is not None
     assert rubric.digest() == "44044f8dfdecc84cb15a02e338cf5bb6031022d37d62a8a1d234b9121ff43843"
+
+
+def test_runs_leave_a_formula_undefined_only_where_its_divisor_is_zero(
+    workspace: Path, tmp_path: Path
+) -> None:
+    from ovm.pipeline import analyse
+    from ovm.settings import SensitivitySettings, Settings
+
+    rubric = (HERE / "rubric.yaml").read_text(encoding="utf-8")
+    # Undefined where political rights are rated 4 (xad and xak), as the engine has it.
+    divided = rubric.replace(
+        "formula: (rating(pr) + rating(cl)) / 2",
+        "formula: (rating(pr) + rating(cl)) / 2 + 0 / (rating(pr) - 4)",
+    )
+    assert divided != rubric
+    (tmp_path / "rubric.yaml").write_text(divided, encoding="utf-8")
+    for name in ("missions.yaml", "ovm.yaml"):
+        shutil.copy(workspace / name, tmp_path / name)
+    settings = Settings(
+        bootstrap=0,
+        sensitivity=SensitivitySettings(runs=8, weight_range=0.0, boot=10, choices=("weights",)),
+    )
+    result = analyse(tmp_path, settings).sensitivity
+    assert result is not None
+    unscored = {r.mission for r in result.ranks if r.nominal is None}
+    assert unscored == {"xad", "xak"}
+    assert {r.mission: r.unscored for r in result.ranks} == {
+        mid: 1.0 if mid in unscored else 0.0 for mid in DATA
+    }
