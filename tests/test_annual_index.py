@@ -466,6 +466,7 @@ def test_the_rubric_schema_lists_every_new_field(capsys: pytest.CaptureFixture[s
     assert {"from", "to", "rating"} <= set(defs["Band"]["properties"])
     assert {"formula", "scale", "subtracts"} <= set(defs["Group"]["properties"])
     assert {"scale", "subtracts"} <= set(defs["LevelsIndicator"]["properties"])
+    assert {"below", "above", "bands"} == set(defs["Condition"]["properties"])
 
 
 SMALL_SUM = """\
