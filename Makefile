@@ -33,6 +33,7 @@ check: lint test
 bench: $(BIN)/.installed  ## the scripted benchmarks (outside the test suite); records in benchmarks/results/
 	-$(BIN)/python benchmarks/startup_bench.py
 	-$(BIN)/python benchmarks/endtoend_bench.py
+	-$(BIN)/python benchmarks/statistics_bench.py
 	$(BIN)/python benchmarks/score_bench.py
 	$(BIN)/python benchmarks/sensitivity_bench.py
 	$(BIN)/python benchmarks/report_bench.py

@@ -518,3 +518,60 @@ def test_a_missing_mission_column_is_one_located_error_for_every_format(tmp_path
     with pytest.raises(DataError) as err:
         observations_from_wide(path, rb)
     assert [(i.line, i.code) for i in err.value.issues] == [(1, "missing-column")]
+
+
+@given(
+    st.lists(
+        st.sampled_from(["m000", "m001", "m002", "zz-1", "zz-2", "M000", "", "  "]),
+        min_size=1,
+        max_size=30,
+    )
+)
+def test_every_row_of_a_mission_table_is_used_once_or_rejected_with_its_one_reason(
+    cells: list[str],
+) -> None:
+    # A reference written row by row: the first row of each known mission is used; any other
+    # row is rejected for its mission cell, whatever the rows are.
+    rb = rubric()
+    with tempfile.TemporaryDirectory() as tmp:
+        missions, _ = load_missions(missions_yaml(3), rb, file="missions.yaml")
+        path = write_rows(Path(tmp) / "s.csv", [["mission"], *([c] for c in cells)])
+        values, report, rejected, _ = load_statistics(path, rb, missions)
+    first: dict[str, int] = {}
+    want = []
+    for row, cell in enumerate(cells, start=2):
+        mission = cell.strip() or None
+        if mission is None:
+            want.append((row, None, "missing-mission", "no mission id"))
+        elif mission not in {"m000", "m001", "m002"}:
+            hint = " (ids are case-sensitive: did you mean 'm000'?)" if mission == "M000" else ""
+            want.append(
+                (
+                    row,
+                    mission,
+                    "unknown-mission",
+                    f"no mission {mission!r} in the missions file{hint}",
+                )
+            )
+        elif mission in first:
+            want.append(
+                (
+                    row,
+                    mission,
+                    "duplicate-row",
+                    f"mission {mission!r} already has a row ({first[mission]})",
+                )
+            )
+        else:
+            first[mission] = row
+    assert [
+        (r.row, r.mission, *[(i.line, i.column, i.code, i.message) for i in r.reasons])
+        for r in rejected
+    ] == [(row, m, (row, 1, code, msg)) for row, m, code, msg in want]
+    assert sorted(values) == sorted(first)
+    assert (report.rows_read, report.rows_used, report.rows_rejected) == (
+        len(cells),
+        len(first),
+        len(want),
+    )
+    assert list(rejected) == list(rejected[:]) and len(rejected) == len(want)

@@ -55,7 +55,7 @@ def load_answers_table(
     *,
     sheet: str | None = ANSWERS_SHEET,
     defaults: dict[str, Any] | None = None,
-) -> tuple[dict[str, dict[str, Datum]], FileReport, list[RejectedRow], list[Issue]]:
+) -> tuple[dict[str, dict[str, Datum]], FileReport, Sequence[RejectedRow], list[Issue]]:
     """Wide qualitative answers: ``mission`` plus one column per levels or answer indicator.
 
     Mirrors :func:`ovm.data.observations.load_statistics`: provenance columns ``<id>__source``,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import re
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Annotated, Any, Literal
@@ -33,6 +33,7 @@ from ovm.data.reader import (
     NumberRule,
     Reading,
     RejectedRow,
+    RejectedRows,
     Row,
     Text,
     clean,
@@ -793,7 +794,7 @@ def read_mission_table(
     *,
     sheet: str | None = None,
     defaults: Mapping[str, Any] | None = None,
-) -> tuple[dict[str, dict[str, Datum]], FileReport, list[RejectedRow], list[Issue]]:
+) -> tuple[dict[str, dict[str, Datum]], FileReport, Sequence[RejectedRow], list[Issue]]:
     """Read a one-row-per-mission table: every row used or rejected with every reason.
 
     Values come by mission and column target, each with its provenance: ``defaults``, then
@@ -833,18 +834,10 @@ def read_mission_table(
             unmatched.append(c)
             account.warn(c, "unknown-column", f"column {c!r} matches no {table.unknown}; ignored")
     cell_prov = {c.name: provenance_columns(c.name) for c in value_cols}
-    known = {m.id for m in missions}
     out: dict[str, dict[str, Datum]] = {}
-    first_row: dict[str, int] = {}
-    for row, rec in account.rows(df):
-        mid = clean(rec["mission"])
-        # Only the mission cell rejects a row: any other bad cell loses its own datum.
-        row.reasons += mission_cell_issues(
-            name, row.number, account.numbers["mission"], mid, known, first_row
-        )
-        if not account.settle(row, mid) or mid is None:
-            continue
-        first_row[mid] = row.number
+    kept = screen_missions(account, df, {m.id for m in missions})
+    for row, rec in account.rows(kept):
+        mid = rec["mission"]
         cells = Row(account, row.number)
         row_defaults = read_provenance(cells, rec, row_prov, dict(defaults or {}))
         values: dict[str, Datum] = {}
@@ -870,7 +863,7 @@ def read_mission_table(
         account.reject_cells(cells)
         out[mid] = values
     report = account.report(df.height, unmatched=unmatched)
-    return out, report, account.rejected, [*issues, *account.issues]
+    return out, report, account.all_rejected(), [*issues, *account.issues]
 
 
 def _datum(r: Reading, provenance: Provenance) -> Datum:
@@ -903,7 +896,7 @@ def load_statistics(
     defaults: dict[str, Any] | None = None,
     *,
     sheet: str | None = None,
-) -> tuple[dict[str, dict[str, Datum]], FileReport, list[RejectedRow], list[Issue]]:
+) -> tuple[dict[str, dict[str, Datum]], FileReport, Sequence[RejectedRow], list[Issue]]:
     """Wide mission-level table: ``mission``, one column per variable, provenance columns."""
 
     def limits(row: Row, values: dict[str, Datum]) -> None:
@@ -923,6 +916,40 @@ def load_statistics(
         check_row=limits,
     )
     return read_mission_table(Path(path), table, missions, sheet=sheet, defaults=defaults)
+
+
+def screen_missions(account: Account, df: pl.DataFrame, known: Collection[str]) -> pl.DataFrame:
+    """The rows of a one-row-per-mission table to read: those whose mission cell names a known
+    mission for the first time. Every other row is rejected with its one reason
+    (``missing-mission``, ``unknown-mission``, ``duplicate-row``), found column-wise; only the
+    mission cell rejects a row of such a table."""
+    is_known = pl.col("mission").is_in(sorted(known)).fill_null(False)
+    flags = df.select(
+        pl.col(ROW),
+        pl.col("mission"),
+        is_known.alias("_known"),
+        pl.col(ROW).filter(is_known).min().over("mission").alias("_first"),
+    )
+    keep = flags["_known"] & (flags[ROW] == flags["_first"])
+    out = flags.filter(~keep)
+    rows: list[int] = out[ROW].to_list()
+    ids: list[str | None] = out["mission"].to_list()
+    first: list[int | None] = out["_first"].to_list()
+    column = account.numbers["mission"]
+    by_case = {k.casefold(): k for k in sorted(known)}
+
+    def reason(k: int) -> Issue:
+        mission = ids[k]
+        if mission is None:
+            code, msg = "missing-mission", "no mission id"
+        elif first[k] is None:
+            code, msg = "unknown-mission", unknown_mission_message(mission, by_case)
+        else:
+            code, msg = "duplicate-row", f"mission {mission!r} already has a row ({first[k]})"
+        return Issue(account.file, rows[k], column, code, msg, (), "error", "data")
+
+    account.reject_rows(RejectedRows(account.file, rows, ids, reason))
+    return df.filter(keep)
 
 
 def unknown_mission_message(mission: str, by_case: Mapping[str, str]) -> str:

@@ -51,7 +51,7 @@ import re
 import unicodedata
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Literal, Protocol
+from typing import Any, Literal, Protocol, overload
 
 import polars as pl
 
@@ -378,6 +378,52 @@ class RejectedRow:
     reasons: tuple[Issue, ...]
 
 
+class RejectedRows(Sequence[RejectedRow]):
+    """Rows rejected for one reason each, kept as columns: each :class:`RejectedRow` is made
+    when it is looked at, so a table of another cohort (300,000 rows naming unknown missions)
+    is accounted for row by row without building every row's objects up front.
+
+    ``reason(i)`` is the issue of the ``i``-th row. Equal to any sequence of the same rows.
+    """
+
+    def __init__(
+        self,
+        file: str,
+        rows: Sequence[int],
+        missions: Sequence[str | None],
+        reason: Callable[[int], Issue],
+    ) -> None:
+        self.file = file
+        self._rows = rows
+        self._missions = missions
+        self._reason = reason
+
+    def __len__(self) -> int:
+        return len(self._rows)
+
+    @overload
+    def __getitem__(self, i: int) -> RejectedRow: ...
+
+    @overload
+    def __getitem__(self, i: slice) -> list[RejectedRow]: ...
+
+    def __getitem__(self, i: int | slice) -> RejectedRow | list[RejectedRow]:
+        if isinstance(i, slice):
+            return [self[k] for k in range(*i.indices(len(self)))]
+        k = range(len(self))[i]
+        return RejectedRow(self.file, self._rows[k], self._missions[k], (self._reason(k),))
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Sequence) or isinstance(other, str):
+            return NotImplemented
+        return len(self) == len(other) and all(a == b for a, b in zip(self, other, strict=True))
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return f"RejectedRows({self.file!r}, {len(self)} rows)"
+
+
 @dataclass(frozen=True)
 class FileReport:
     """How many rows of one file were read, used and rejected."""
@@ -427,6 +473,7 @@ class Account:
         self.kind = kind
         self.numbers = {h: j for j, h in enumerate((h for h in headers if h != ROW), start=1)}
         self.rejected: list[RejectedRow] = []
+        self.blocks: list[RejectedRows] = []
         self.issues: list[Issue] = []
         self.cells: list[Issue] = []
 
@@ -484,6 +531,20 @@ class Account:
         ordered = sorted(reasons, key=lambda i: (i.column or 0, i.code))
         self.rejected.append(RejectedRow(self.file, row, mission, tuple(ordered)))
 
+    def reject_rows(self, block: RejectedRows) -> None:
+        """Record rows rejected for one reason each, made into :class:`RejectedRow` lazily."""
+        if len(block):
+            self.blocks.append(block)
+
+    def all_rejected(self) -> Sequence[RejectedRow]:
+        """Every rejected row, in row order."""
+        if not self.blocks:
+            return self.rejected
+        if len(self.blocks) == 1 and not self.rejected:
+            return self.blocks[0]
+        rows = [r for b in self.blocks for r in b] + self.rejected
+        return sorted(rows, key=lambda r: r.row)
+
     def reject_every_row(self, df: pl.DataFrame, why: str) -> None:
         """Reject every row of a table that lacks its key column, so the account adds up."""
         for r in df.get_column(ROW).to_list():
@@ -498,7 +559,7 @@ class Account:
         unmatched: Sequence[str] = (),
     ) -> FileReport:
         """The file's account: every row read is used, rejected or excluded."""
-        rejected = len(self.rejected)
+        rejected = len(self.rejected) + sum(len(b) for b in self.blocks)
         return FileReport(
             self.file,
             self.kind,

@@ -615,11 +615,11 @@ def load_observations(
     stat_values: dict[str, dict[str, Datum]] = {}
     for src in statistics or []:
         prov = src.provenance()
-        values, rep, rej, iss = load_statistics(
+        values, rep, rows_out, iss = load_statistics(
             Path(src.path), rubric, mission_list, prov, sheet=src.sheet
         )
         files.append(rep)
-        rejected.extend(rej)
+        rejected.extend(rows_out)
         fatal += [i for i in iss if i.severity == "error"]
         warnings += [i for i in iss if i.severity != "error"]
         for mid, vals in values.items():
@@ -645,11 +645,11 @@ def load_observations(
         from ovm.data.answers import apply_answers, load_answers_table
 
         prov = src.provenance()
-        ans, rep, rej, iss = load_answers_table(
+        ans, rep, rows_out, iss = load_answers_table(
             Path(src.path), rubric, mission_list, sheet=src.sheet or "answers", defaults=prov
         )
         files.append(rep)
-        rejected.extend(rej)
+        rejected.extend(rows_out)
         fatal += [i for i in iss if i.severity == "error"]
         warnings += [i for i in iss if i.severity != "error"]
         mission_list, dup = apply_answers(mission_list, ans, src.path)
