@@ -6,10 +6,25 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Callable
+from enum import Enum
 from pathlib import Path
 from typing import NamedTuple
 
-Edit = Callable[[bytes], bytes | None]
+
+class Make(Enum):
+    """What an edit puts where a file was, other than bytes: a folder or a named pipe."""
+
+    FOLDER = "folder"
+    PIPE = "pipe"
+
+
+class Sparse(NamedTuple):
+    """A file of ``size`` bytes taking no room on disk: over a size limit, never to be read."""
+
+    size: int
+
+
+Edit = Callable[[bytes], bytes | Make | Sparse | None]
 
 
 def sub(old: str, new: str) -> Edit:
@@ -25,6 +40,21 @@ def sub(old: str, new: str) -> Edit:
 def gone(_raw: bytes) -> None:
     """Delete the file."""
     return None
+
+
+def folder(_raw: bytes) -> Make:
+    """Put a folder of the file's name in its place (root reads any file, not a folder)."""
+    return Make.FOLDER
+
+
+def pipe(_raw: bytes) -> Make:
+    """Put a named pipe of the file's name in its place (reading it would wait forever)."""
+    return Make.PIPE
+
+
+def sparse(size: int) -> Edit:
+    """Make the file ``size`` bytes long, of zeros that take no room on disk."""
+    return lambda _raw: Sparse(size)
 
 
 _FIRST: list[tuple[str, dict[str, Edit], int, str, str, int | None]] = [
@@ -1466,6 +1496,108 @@ def _two_places(raw: bytes) -> bytes:
 
 
 CASES += more()
+
+_EXPORT_HEADER = (
+    "mission,site_country,site_city,site,observer,visited_at,practice/practice.on_time,"
+    "practice/practice.queue_NA,practice/practice.queue,practice/practice.turned_away,notes,"
+    "ovm_rubric_version,_uuid\n"
+)
+_EXPORT_ROWS = (
+    "aaa-2020,USA,Miami,s1,o1,2020-05-01T08:00,yes,yes,15,0,,,u1\n"
+    "aaa-2020,USA,Houston,s2,o2,2020-05-01T08:10,no,yes,40,2,,,u2\n"
+    "aaa-2020,ESP,Madrid,s3,o3,2020-05-01T08:20,yes,na,,0,,,u3\n"
+)
+
+
+def exports() -> list[Case]:
+    """A KoboToolbox export of the observer form (its queue question asked "does this apply?"
+    first), named in ovm.yaml beside the plain checklist, and files that are no files."""
+    gated = sub(
+        "answer_type: integer\n        minimum: 0",
+        "answer_type: integer\n        not_applicable: true\n        minimum: 0",
+    )
+    named = sub(
+        "  - path: checklists.csv", "  - {path: kobo.csv, layout: kobo}\n  - path: checklists.csv"
+    )
+
+    def export(old: str = "", new: str = "") -> Edit:
+        rows = _EXPORT_ROWS.replace(old, new, 1) if old else _EXPORT_ROWS
+        assert rows != _EXPORT_ROWS or not old, old
+        return const((_EXPORT_HEADER + rows).encode())
+
+    def case(name: str, status: int, code: str, line: int, column: int, kobo: Edit) -> Case:
+        edits = {"rubric.yaml": gated, "ovm.yaml": named, "kobo.csv": kobo}
+        return Case(name, edits, status, code, "kobo.csv", line, column)
+
+    return [
+        case(
+            "export-not-applicable-with-an-answer",
+            1,
+            "conflicting-answers",
+            4,
+            9,
+            export("yes,na,,0", "yes,na,12,0"),
+        ),
+        case("export-submission-twice", 1, "duplicate-submission", 4, 13, export(",u3", ",u2")),
+        case(
+            "export-of-another-rubric-version",
+            0,
+            "rubric-mismatch",
+            3,
+            12,
+            export("40,2,,,u2", "40,2,,0.0,u2"),
+        ),
+        Case(
+            "checklist-file-is-a-folder",
+            {"checklists.csv": folder},
+            1,
+            "file-unreadable",
+            "ovm.yaml",
+            6,
+            11,
+        ),
+        Case(
+            "statistics-file-is-a-pipe",
+            {"statistics.csv": pipe},
+            1,
+            "file-unreadable",
+            "ovm.yaml",
+            4,
+            14,
+        ),
+        Case(
+            "statistics-over-the-size-limit",
+            {"statistics.csv": sparse(1024**3 + 1)},
+            1,
+            "file-too-large",
+            "ovm.yaml",
+            4,
+            14,
+        ),
+        Case(
+            "workbook-over-the-size-limit",
+            {"ovm.yaml": sub("[statistics.csv]", "[s.xlsx]"), "s.xlsx": sparse(100 * 1024**2 + 1)},
+            1,
+            "file-too-large",
+            "ovm.yaml",
+            4,
+            14,
+        ),
+        Case("rubric-is-a-folder", {"rubric.yaml": folder}, 1, "file-unreadable", "ovm.yaml", 2, 9),
+        Case(
+            "rubric-is-a-pipe",
+            {"rubric.yaml": pipe},
+            1,
+            "file-unreadable",
+            "rubric.yaml",
+            None,
+            None,
+            ("validate", "{ws}/rubric.yaml"),
+        ),
+    ]
+
+
+CASES += exports()
 
 
 _PLACES = b"mission,place,country,city,tables,opens\naaa-2020,s1,USA,Miami,2,08:00\n"

@@ -7,6 +7,7 @@ that exits 0 without its code), and the share reported at the exact line (and co
 from __future__ import annotations
 
 import io
+import os
 import re
 import shutil
 import traceback
@@ -15,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ovm.cli.app import main
-from tests.bad_inputs.cases import MINI, Case
+from tests.bad_inputs.cases import MINI, Case, Make, Sparse
 
 LINE = re.compile(
     r"^(?P<file>\S+?)(?::(?P<line>\d+))?(?::(?P<col>\d+))? (?:warning: )?.*"
@@ -46,7 +47,17 @@ def prepare(case: Case, root: Path) -> Path:
         new = edit(path.read_bytes() if path.exists() else b"")
         if new is None:
             path.unlink()
+        elif new is Make.FOLDER:
+            path.unlink(missing_ok=True)
+            path.mkdir()
+        elif new is Make.PIPE:
+            path.unlink(missing_ok=True)
+            os.mkfifo(path)
+        elif isinstance(new, Sparse):
+            with path.open("wb") as fh:
+                fh.truncate(new.size)
         else:
+            assert isinstance(new, bytes)
             path.write_bytes(new)
     return ws
 
