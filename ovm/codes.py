@@ -40,158 +40,160 @@ CODES: dict[str, Code] = {
     # --- files and YAML ------------------------------------------------------------------
     "file-not-found": Code(
         "files",
-        "ovm.yaml:4:14 statistics[0]: 'statistics.csv' does not exist (relative to ws): "
-        "correct the path or add the file",
+        "ovm.yaml:3:11 missions: 'missions.yaml' does not exist (relative to ws): correct the "
+        "path or add the file",
         "Correct the path (relative to the workspace folder) or add the file; for a missing "
         "ovm.yaml, make a workspace with `ovm init DIR`.",
     ),
     "file-too-large": Code(
         "files",
-        "ovm.yaml:4:5 statistics[1]: 'big.csv' is 1,073,741,825 bytes; the limit for a CSV "
-        "table is 1 GiB: split it into several files, each named in ovm.yaml",
+        "rubric.yaml:1:1 6,294,984 bytes; the limit for a YAML file is 5 MiB: split it, or remove"
+        " what is not ovm's input",
         "Split the data into several files, each named in ovm.yaml, or remove what is not "
         "ovm's input (pasted documents, images); the limits of each format are in "
         "workspace.md (CSV 1 GiB, Parquet 256 MiB, XLSX 100 MiB and 1 GiB unzipped, YAML 5 MiB).",
     ),
     "file-unreadable": Code(
         "files",
-        "ovm.yaml:3:14 checklists[0]: 'visits.csv' is a folder: name a file",
+        "ovm.yaml:6:11 checklists[0].path: 'checklists.csv' is a folder: name a file",
         "Name a file, not a folder, a pipe or a device, and make it readable by the user "
         "running ovm.",
     ),
     "invalid-encoding": Code(
         "files",
-        "missions.yaml:11:13 not UTF-8: byte 0xe9 at offset 190 (invalid continuation byte): "
-        "save the file as UTF-8",
+        "missions.yaml:11:13 not UTF-8: byte 0xe9 at offset 343 (invalid continuation byte): save"
+        " the file as UTF-8",
         "Save the file as UTF-8 (Excel: Save As, CSV UTF-8; LibreOffice: character set "
         "Unicode (UTF-8); any editor: encoding UTF-8).",
     ),
     "yaml-syntax": Code(
         "files",
-        "missions.yaml:12:1 the flow sequence opened at line 11, column 11 is not closed "
-        "(the parser stopped here)",
+        "missions.yaml:12:13 expected ',' or ']', but got ':' (in the flow sequence that opened "
+        "at line 11, column 11): close it with ']'",
         "Correct the YAML at the line given: close the bracket or quote, align the "
         "indentation with the line above, quote text holding `: ` or `#`.",
     ),
     "yaml-too-complex": Code(
         "files",
-        "rubric.yaml:3:5 document expands to more than 200000 nodes (alias bomb?)",
+        "rubric.yaml:6:5 document expands to more than 500000 nodes (alias bomb?)",
         "Write the document out without aliases (`*name`) that repeat large parts.",
     ),
     "yaml-too-deep": Code(
         "files",
-        "rubric.yaml:40:9 nesting deeper than 64",
+        "missions.yaml:11:209 nesting deeper than 200",
         "Flatten the structure: no ovm file nests more than a few levels.",
     ),
     "duplicate-key": Code(
         "files",
-        "missions.yaml:12:5 key 'name' appears more than once (first at line 11)",
+        "missions.yaml:12:5 missions[1].name: key 'name' appears more than once (first at line 11)",
         "Keep one of the two entries (YAML would silently keep the last).",
     ),
     "invalid-key": Code(
         "files",
-        "missions.yaml:7:7 keys must be plain scalars",
+        "f.yaml:4:3 keys must be plain scalars",
         "Write the key as plain text (no list or mapping as a key).",
     ),
     "invalid-tag": Code(
         "files",
-        "missions.yaml:11:11 missions[1].name: the tag '!!python/object/apply:os.system' is "
-        "not allowed: remove it and write the plain value",
+        "missions.yaml:11:11 missions[1].name: the tag '!!python/object/apply:os.system' is not "
+        "allowed: remove it and write the plain value",
         "Remove the `!tag` and write the plain value.",
     ),
     "control-character": Code(
         "workspace",
-        "missions.yaml:11:11 missions[1].name: a control character (such as BEL or ESC) is in "
-        "the text: remove it",
+        "missions.yaml:11:11 missions[1].name: a control character (such as BEL or ESC) is in the"
+        " text: remove it",
         "Remove the invisible character (it often comes from copying out of a terminal or a PDF).",
     ),
     # --- rubric ------------------------------------------------------------------------------
     "not-a-mapping": Code(
         "rubric",
-        "rubric.yaml:1:1 a rubric is a mapping with id, version, families",
+        "f.yaml:1:1 a rubric is a mapping with id, version, families",
         "Start from `ovm template` or the bundled rubric: a rubric is a mapping of fields.",
     ),
     "missing-field": Code(
         "rubric",
-        "rubric.yaml:22:5 families[0]: labels: required field is missing",
+        "missions.yaml:1:1 a missions file is a mapping with a 'missions' list",
         "Add the field named (in missions.yaml: each mission needs id, country, name, election).",
     ),
     "unknown-field": Code(
         "rubric",
-        "rubric.yaml:21:1 familes: unknown field `familes`, did you mean `families`?",
+        "ovm.yaml:5:1 checklist: unknown field `checklist`, did you mean `checklists`?",
         "Correct the field's name (the message suggests the nearest one) or remove it.",
     ),
     "invalid-choice": Code(
         "rubric",
-        "rubric.yaml:12:30 variables[0].type: Input should be 'count', 'number', 'share', "
-        "'percent' or 'boolean'",
+        "statistics.csv:2:5 'sure' is not an allowed value for votes_abroad__confidence (high, "
+        "medium, low)",
         "Use one of the values listed.",
     ),
     "unknown-kind": Code(
         "rubric",
-        "rubric.yaml:26:15 families[0].children[0].kind: unknown kind 'level'; expected one "
-        "of levels, answer, quantitative, checklist, comparative (or children for a group)",
+        "rubric.yaml:26:15 families[0].children[0].kind: unknown kind 'level'; expected one of "
+        "levels, answer, checklist, quantitative, comparative (or children for a group)",
         "Use one of the kinds listed, or give `children` for a group.",
     ),
     "invalid-format": Code(
         "rubric",
-        "rubric.yaml:3:10 version: String should match pattern",
+        "missions.yaml:9:9 missions[1].id: String should match pattern '^[a-z0-9][a-z0-9_.-]*$'",
         "Write the value in the form the field takes (an id in lower case, a date as "
         "YYYY-MM-DD, a version as text).",
     ),
     "too-short": Code(
         "rubric",
-        "rubric.yaml:21:11 families: List should have at least 1 item after validation",
+        "f.yaml:20:11 families[0].children[0].levels: Tuple should have at least 2 items after "
+        "validation, not 1",
         "Add at least one entry to the list.",
     ),
     "out-of-range": Code(
         "rubric",
-        "rubric.yaml:9:14 bands[0].max: Input should be less than or equal to 100",
+        "checklists.csv:2:9 practice.queue must be at least 0, not -15",
         "Use a number inside the range the message gives (scores run from 0 to 100).",
     ),
     "invalid-value": Code(
         "rubric",
-        "ovm.yaml:8:17 settings.seed: 'yes' is not a whole number: write a number such as 7",
+        "ovm.yaml:8:18 settings.seed: a number is expected, not yes or no: write a whole number "
+        ">= 0",
         "Write a value of the type the field takes (the message says which).",
     ),
     "invalid-weight": Code(
         "rubric",
-        "rubric.yaml:48:13 families[1].weight: must be a number > 0",
+        "rubric.yaml:48:13 families[1].weight: must be > 0",
         "Give a positive number (yes and no are not weights).",
     ),
     "invalid-id": Code(
         "rubric",
-        "rubric.yaml:22:11 families[0].id: String should match pattern",
+        "rubric.yaml:34:13 families[0].children[1].id: does not match ^[a-z0-9][a-z0-9_.-]*$",
         "Ids are lower-case letters, digits, `_`, `.` and `-`, starting with a letter.",
     ),
     "invalid-name": Code(
         "rubric",
-        "rubric.yaml:13:12 variables[0].name: String should match pattern",
+        "rubric.yaml:13:12 variables[0].name: does not match ^[a-z_][a-z0-9_]*$",
         "Variable names are lower-case letters, digits and `_`, starting with a letter.",
     ),
     "invalid-coverage": Code(
         "rubric",
-        "rubric.yaml:24:19 families[0].min_coverage: Input should be less than or equal to 1",
+        "rubric.yaml:49:19 families[1].min_coverage: Input should be less than or equal to 1",
         "Give `min_coverage` as a share between 0 and 1.",
     ),
     "invalid-language": Code(
         "rubric",
-        "rubric.yaml:5:12 languages[1]: String should match pattern",
+        "f.yaml:5:12 languages: Input should be a valid tuple",
         "Use two-letter language codes (en, es, fr, pt).",
     ),
     "invalid-type": Code(
         "workspace",
-        "missions.yaml:9:5 missions[1]: a mission is a mapping",
+        "missions.yaml:16:5 missions[2]: a mission is a mapping",
         "Write the entry as a mapping of fields (`id:`, `country:`, ...).",
     ),
     "duplicate-id": Code(
         "rubric",
-        "rubric.yaml:46:9 families[1].id: id 'rights' is already used",
+        "rubric.yaml:34:13 families[0].children[1].id: id 'rights.basis' is already used",
         "Give each node and reference its own id (`overall` is reserved).",
     ),
     "bands-unordered": Code(
         "rubric",
-        "rubric.yaml:9:5 bands[0]: min 60 is not below max 50",
+        "rubric.yaml:10:5 bands[1]: min 90 is not below max 80",
         "List bands from the lowest to the highest, each `min` below its `max`.",
     ),
     "bands-overlap": Code(
@@ -206,50 +208,52 @@ CODES: dict[str, Code] = {
     ),
     "missing-translation": Code(
         "rubric",
-        "rubric.yaml:23:13 families[0].labels: no text for declared language(s): es",
+        "rubric.yaml:4:8 title: no text for declared language(s): es",
         "Add the text in every language the rubric declares in `languages`.",
     ),
     "empty-group": Code(
         "rubric",
-        "rubric.yaml:22:5 families[0]: a group needs at least one child",
+        "f.yaml:11:5 families[0]: a group needs at least one child or a formula",
         "Add an indicator to the group or remove the group.",
     ),
     "missing-power": Code(
         "rubric",
-        "rubric.yaml:46:5 families[1]: a generalised mean needs a numeric power",
+        "rubric.yaml:49:18 families[1].aggregation: a generalised mean needs a numeric power",
         "Add `power:` (2 for a quadratic mean, -1 for a harmonic one).",
     ),
     "unbounded-scale": Code(
         "rubric",
-        "rubric.yaml:50:18 families[1].aggregation: a sum of scores is not on the 0-100 "
-        "scale: it will not mix with other scores or fall in a band",
+        "f.yaml:13:18 warning: families[0].aggregation: this sum reaches 0 to 200, beyond the "
+        "0-100 scale: declare it (scale: {min: 0, max: 200}) so its bands, rankings and charts "
+        "use that range",
         "Use a mean, or keep the node out of bands and of the overall on purpose.",
         "warning",
     ),
     "indicator-at-top": Code(
         "rubric",
-        "rubric.yaml:22:5 families[0]: families must be groups; put indicators inside a family",
+        "f.yaml:11:5 families[0]: families must be groups; put indicators inside a family",
         "Wrap the indicator in a family (a group with `children`).",
     ),
     "duplicate-variable": Code(
         "rubric",
-        "rubric.yaml:14:5 variables[1].name: variable 'votes_abroad' is declared twice",
+        "rubric.yaml:14:12 variables[1].name: variable 'registered_abroad' is declared twice",
         "Declare each variable once.",
     ),
     "invalid-range": Code(
         "rubric",
-        "rubric.yaml:13:60 variables[0].minimum: minimum 10 is above maximum 5",
+        "f.yaml:8:106 variables[0].minimum: minimum 10 is above maximum 5",
         "Put `minimum` below `maximum`.",
     ),
     "unknown-variable": Code(
         "rubric",
-        "rubric.yaml:44:18 families[0].children[2].formula: 'votes' is not a declared variable",
+        "missions.yaml:17:7 missions[1].values.votes: 'votes' is not a variable of the rubric: "
+        "correct the name or remove it",
         "Declare the variable under `variables:` or correct its name (in missions.yaml or a "
         "statistics table: use a variable of the rubric).",
     ),
     "unused-variable": Code(
         "rubric",
-        "rubric.yaml:13:5 variables[0]: variable 'registered_abroad' is used by no formula",
+        "f.yaml:8:5 warning: variables[0]: variable 'spare' is used by no formula",
         "Use the variable in a formula, or remove it.",
         "warning",
     ),
@@ -261,49 +265,52 @@ CODES: dict[str, Code] = {
     ),
     "invalid-placeholder": Code(
         "rubric",
-        "rubric.yaml:70:17 families[1].recommendations[0].text.en: unbalanced braces near '{score'",
+        "f.yaml:23:71 families[0].children[0].recommendations[0].text.es: unbalanced braces near "
+        "'e legal a {label'",
         "Close each `{` with `}`; write `{{` and `}}` for literal braces.",
     ),
     "unknown-placeholder": Code(
         "rubric",
-        "rubric.yaml:70:17 families[1].recommendations[0].text.en: {score.__class__} is "
-        "neither a declared variable nor one of band, best_mission, ...",
+        "f.yaml:23:71 families[0].children[0].recommendations[0].text.es: {etiqueta} is neither a"
+        " declared variable nor one of band, best_mission, best_score, country, election, gap, "
+        "label, mission, score, unit, value",
         "Use one of the placeholders listed or a declared variable.",
     ),
     "number-overflow": Code(
         "rubric",
-        "rubric.yaml:49:13 families[1].weight: the weights up to this one sum to more than "
-        "the largest number a computer holds (about 1.8e308) once multiplied by a score: "
-        "scale every weight down (only their ratios matter)",
+        "rubric.yaml:50:12 families[1].power: a score of 100 to the power 1000 is more than the "
+        "largest number a computer holds (about 1.8e308): use a power between -150 and 150 (the "
+        "mean is then already next to the highest or lowest score)",
         "Use smaller numbers: weights count only by their ratios, goalposts and targets in "
         "the unit of the value.",
     ),
     "bands-mixed": Code(
         "rubric",
-        "rubric.yaml:14:9 families[0].bands[1]: write every band of a list as min-max or every "
-        "one as from-to",
+        "f.yaml:14:9 families[0].bands[1]: write every band of a list as min-max or every one as "
+        "from-to",
         "Write every band of the list one way: min-max, or from-to on an integer scale.",
     ),
     "invalid-scale": Code(
         "rubric",
-        "rubric.yaml:10:12 families[0].scale: the scale's min 40 is not below its max 40",
+        "f.yaml:10:12 families[0].scale: the scale's min 40 is not below its max 40",
         "Give the scale a `min` below its `max`.",
     ),
     "subtract-outside-sum": Code(
         "rubric",
-        "rubric.yaml:16:20 families[0].children[0].subtracts: only a child of a group with "
+        "f.yaml:16:20 families[0].children[0].subtracts: only a child of a group with "
         "aggregation: sum can be subtracted",
         "Set `aggregation: sum` on the parent, or remove `subtracts`.",
     ),
     "node-cycle": Code(
         "rubric",
-        "rubric.yaml:22:33 families[1].formula: nodes depend on themselves: law -> status -> "
-        "law in 'value(law.basis) + value(law)'",
+        "f.yaml:22:33 families[1].formula: nodes depend on themselves: law -> status -> law in "
+        "'value(law.basis) + value(law)'",
         "Break the cycle: a node's formula cannot read the node itself, directly or not.",
     ),
     "no-rating": Code(
         "rubric",
-        "rubric.yaml:22:33 families[1].formula: the bands of 'law' have no rating in 'rating(law)'",
+        "f.yaml:22:14 families[1].formula: the bands of 'law' have no rating in 'rating(law) + "
+        "value(law.basis)'",
         "Give the node's bands a `rating`, or read its value instead.",
     ),
     "cohort-node": Code(
@@ -327,76 +334,77 @@ CODES: dict[str, Code] = {
     ),
     "formula-syntax": Code(
         "rubric",
-        "rubric.yaml:44:28 families[0].children[2].formula: unexpected token in "
-        "'votes_abroad / * 100'",
+        "rubric.yaml:44:33 families[0].children[2].formula: unexpected '*' in 'votes_abroad / * "
+        "100'",
         "Correct the formula: variables, numbers, + - * / ** and parentheses.",
     ),
     "goalposts-equal": Code(
         "rubric",
-        "rubric.yaml:45:15 families[0].children[2].rule: low and high are both 10",
+        "rubric.yaml:45:15 families[0].children[2].rule: low and high are both 60",
         "Give two different goalposts.",
     ),
     "goalposts-unordered": Code(
         "rubric",
-        "rubric.yaml:45:15 families[0].children[2].rule: low must be below high (use "
-        "direction: lower to reward small values)",
+        "rubric.yaml:45:15 families[0].children[2].rule: low must be below high (use direction: "
+        "lower to reward small values)",
         "Put the smaller goalpost in `low`; say which end is best with `direction`.",
     ),
     "level-score-range": Code(
         "rubric",
-        "rubric.yaml:31:13 families[0].children[0].levels[0]: level score 120 is outside 0-100",
+        "rubric.yaml:32:35 families[0].children[0].levels[1].score: level score 160 is outside "
+        "0-100",
         "Give each level a score from 0 to 100.",
     ),
     "levels-unordered": Code(
         "rubric",
-        "rubric.yaml:30:9 families[0].children[0].levels: levels must be listed from the "
-        "lowest to the highest score",
+        "f.yaml:21:32 warning: families[0].children[0].levels[1].score: levels must be listed "
+        "from the lowest to the highest score",
         "List levels from the lowest to the highest score.",
         "warning",
     ),
     "missing-choices": Code(
         "rubric",
-        "rubric.yaml:58:9 families[1].children[1].question: a single_choice question needs choices",
+        "f.yaml:31:9 families[1].children[0]: a select_one question needs choices",
         "List the question's `choices`.",
     ),
     "unknown-choice": Code(
         "rubric",
-        "rubric.yaml:60:19 families[1].children[1].accept[0]: 'maybe' is not one of the choices",
+        "f.yaml:40:25 families[1].children[0].accept[1]: 'punctual' is not one of the choices",
         "Accept only choices the question lists.",
     ),
     "reserved-choice": Code(
         "rubric",
-        "rubric.yaml:59:20 families[1].children[1].question.choices[2]: 'na' is reserved for "
-        "not applicable: set not_applicable",
+        "f.yaml:39:20 families[1].children[0].choices[1].name: 'na' is reserved for not "
+        "applicable: set not_applicable",
         "Remove the `na` choice and set `not_applicable: true`.",
     ),
     "invalid-stat": Code(
         "rubric",
-        "rubric.yaml:62:15 families[1].children[1].stat: a numeric question needs stat: "
-        "mean, median, min, max, sum or count",
+        "rubric.yaml:64:15 families[1].children[1].stat: a numeric question needs stat: mean, "
+        "median, p90, min, max, sum or count",
         "Use a statistic the question's answer type allows.",
     ),
     "missing-rule": Code(
         "rubric",
-        "rubric.yaml:57:9 families[1].children[1]: a numeric question needs a scoring rule",
+        "f.yaml:31:9 families[1].children[0]: a numeric question needs a scoring rule",
         "Add a `rule:` (goalposts, bands or target).",
     ),
     "share-outside-bands": Code(
         "rubric",
-        "rubric.yaml:64:15 families[1].children[2].rule.bands: a share of 100 % falls in no "
+        "f.yaml:36:36 warning: families[1].children[0].rule.bands: a share of 100 % falls in no "
         "band (a band's max is excluded): leave the last band without max, or end it above 100",
         "Leave the last band open (no `max`) or end it above 100.",
         "warning",
     ),
     "unknown-question": Code(
         "rubric",
-        "rubric.yaml:20:30 variables[2].from_sites.question: no checklist indicator with id "
+        "rubric.yaml:20:28 variables[2].from_sites.question: no checklist indicator with id "
         "'practice.late'",
         "Name a checklist indicator of the rubric.",
     ),
     "unknown-node": Code(
         "rubric",
-        "rubric.yaml:75:17 families[2].children[0].target: no node with id 'practise'",
+        "rubric.yaml:91:17 families[2].children[0].target: no node with id 'practise'",
         "Name a node of the rubric.",
     ),
     "reserved-name": Code(
@@ -407,44 +415,44 @@ CODES: dict[str, Code] = {
     ),
     "unknown-rubric": Code(
         "workspace",
-        "ovm.yaml:2:9 rubric: no bundled rubric 'deco'",
+        "ovm.yaml:2:9 rubric: no bundled rubric 'nope': name one of bundled:deco-voting-abroad or"
+        " a rubric file",
         "Name a bundled rubric (`bundled:deco-voting-abroad`) or a rubric file.",
     ),
     # --- workspace and missions ------------------------------------------------------------
     "duplicate-source": Code(
         "workspace",
-        "ovm.yaml:8:5 checklists[1]: 'checklists.csv' is the same file (or the same content) "
-        "as the one named at line 6: remove one of the two entries",
+        "ovm.yaml:8:5 checklists[1]: 'checklists.csv' is the same file (or the same content) as "
+        "the one named at line 6: remove one of the two entries",
         "Name each file once: a file read twice counts every row twice.",
     ),
     "missing-sheet": Code(
         "workspace",
-        "ovm.yaml:4:36 statistics[0].sheet: s.xlsx has no sheet 'stats' (its sheets: "
-        "README): name one of them in `sheet:`",
+        "ovm.yaml:4:36 statistics[0].sheet: s.xlsx has no sheet 'stats' (its sheets: Sheet): name"
+        " one of them in `sheet:`",
         "Name a sheet the workbook has.",
     ),
     "unnamed-sheet": Code(
         "workspace",
-        "ovm.yaml:4:14 statistics[0]: s.xlsx has several sheets (README, stats) and this entry "
-        "names none: write {path: s.xlsx, sheet: README} with the sheet to read",
+        "ovm.yaml:4:14 statistics[0]: s.xlsx has several sheets (Sheet, Sheet2) and this entry "
+        "names none: write {path: s.xlsx, sheet: Sheet} with the sheet to read",
         "Write the entry as `{path: FILE, sheet: NAME}`.",
     ),
     "invalid-country": Code(
         "workspace",
-        "missions.yaml:10:14 missions[1].country: 'XXZ' is not an ISO 3166 alpha-3 country "
-        "code: write the country's ISO 3166-1 alpha-3 code, such as MEX for Mexico",
+        "missions.yaml:10:14 missions[1].country: 'XXZ' is not an ISO 3166 alpha-3 country code: "
+        "write the country's ISO 3166-1 alpha-3 code, such as MEX for Mexico",
         "Write the ISO 3166-1 alpha-3 code (the message suggests one for a name, an alpha-2 "
         "code or a near miss).",
     ),
     "duplicate-mission": Code(
         "workspace",
-        "missions.yaml:10:9 missions[1].id: mission 'aaa-2020' is listed twice",
+        "missions.yaml:9:9 missions[1].id: mission 'aaa-2020' is listed twice",
         "Give each mission its own id.",
     ),
     "unknown-mission": Code(
         "workspace",
-        "checklists.csv:2:1 no mission 'AAA-2020' in the missions file (ids are "
-        "case-sensitive: did you mean 'aaa-2020'?)",
+        "statistics.csv:2:1 no mission 'zzz-2020' in the missions file",
         "Use the id of a mission in missions.yaml, or add the mission.",
     ),
     "unknown-indicator": Code(
@@ -455,30 +463,29 @@ CODES: dict[str, Code] = {
     ),
     "invalid-answer": Code(
         "workspace",
-        "missions.yaml:14:21 missions[1].answers.rights.basis: 'law' is not an allowed answer "
-        "(none, statute, constitution)",
+        "checklists.csv:2:8 'maybe' is not an allowed answer for practice.on_time (yes, no)",
         "Use one of the answers listed (level keys, yes/no/partial), or na where allowed.",
     ),
     "not-applicable-not-allowed": Code(
         "workspace",
-        "missions.yaml:14:21 missions[1].answers.rights.basis: rights.basis does not allow "
-        "'not applicable'",
+        "missions.yaml:14:21 missions[1].answers.rights.basis.status: rights.basis does not allow"
+        " 'not applicable'",
         "Give an answer, or leave it missing; the rubric sets `allow_na` where na is allowed.",
     ),
     "invalid-number": Code(
         "tables",
-        "statistics.csv:2:3 '12,5' is not a number (votes_abroad, votes): did you mean 12.5? "
-        "The decimal point is '.', a comma only groups thousands (1,234.5)",
+        "missions.yaml:17:34 missions[1].values.registered_abroad.value: 'yes' is not a number "
+        "(registered_abroad, voters)",
         "Write the number with a `.` decimal point and digits together (or grouped by commas).",
     ),
     "not-finite": Code(
         "tables",
-        "statistics.csv:2:3 'inf' is not a finite number",
+        "statistics.csv:2:2 'inf' is not a finite number",
         "Give a finite number, or leave the cell empty for a missing value.",
     ),
     "negative-count": Code(
         "tables",
-        "missions.yaml:20:16 missions[1].values.registered_abroad: registered_abroad is a "
+        "missions.yaml:20:16 missions[1].values.registered_abroad.value: registered_abroad is a "
         "count and cannot be -500",
         "Give a count of 0 or more.",
     ),
@@ -489,56 +496,55 @@ CODES: dict[str, Code] = {
     ),
     "exceeds-limit": Code(
         "workspace",
-        "statistics.csv:2:3 votes_abroad = 1200 is greater than registered_abroad = 1000",
+        "statistics.csv:2:3 votes_abroad = 1001 is greater than registered_abroad = 1000",
         "Check both figures: the first cannot exceed the second.",
     ),
     "derived-variable": Code(
         "workspace",
-        "missions.yaml:17:7 missions[0].values.turned_away_mean: 'turned_away_mean' is "
-        "computed from observer checklists: remove it here",
+        "statistics.csv:1:4 'turned_away_mean' is computed from observer checklists",
         "Remove the value: ovm computes it from the checklists.",
     ),
     "invalid-provenance": Code(
         "workspace",
-        "missions.yaml:7:69 missions[0].answers.rights.basis.confidence: Input should be "
-        "'high', 'medium' or 'low'",
+        "statistics.csv:2:5 date: Input should be a valid date or datetime, input is too short",
         "Give `confidence` as high, medium or low, and `date` as YYYY-MM-DD.",
     ),
     "duplicate-value": Code(
         "workspace",
-        "statistics.csv:2 votes_abroad for aaa-2020 is given in more than one file",
+        "missions.yaml:17 registered_abroad for bbb-2021 is given both in the missions file and "
+        "in statistics.csv",
         "Give each value in one place.",
     ),
     "no-previous-mission": Code(
         "workspace",
-        "missions.yaml:9:5 missions[1].follow_up: bbb-2021 has no previous observed election "
-        "to follow up",
+        "missions.yaml:17:14 missions[1].follow_up[0].id: bbb-2021 has no previous observed "
+        "election to follow up",
         "Add the earlier mission (or `previous:`), or remove the follow-up.",
     ),
     "unknown-recommendation": Code(
         "workspace",
-        "missions.yaml:20:13 missions[1].follow_up[0].id: aaa-2020 made no recommendation 'r9'",
+        "missions.yaml:18:14 missions[1].follow_up[0].id: aaa-2020 made no recommendation 'r9'",
         "Use the id of a recommendation the previous mission made.",
     ),
     "duplicate-place": Code(
         "workspace",
-        "missions.yaml:12:13 missions[0].places[1].id: place 'p1' is listed twice",
+        "missions.yaml:12:43 missions[1].places[1].id: place 'p1' is listed twice",
         "Give each planned place its own id.",
     ),
     "missing-place": Code(
         "tables",
-        "places.csv:3:2 no place identifier",
+        "places.csv:2:2 no place identifier",
         "Give the place's id (as observers write it in `site`).",
     ),
     "invalid-time": Code(
         "tables",
-        "places.csv:4:5 '8h' is not a time of day such as 08:00",
+        "places.csv:2:6 '8h' is not a time of day such as 08:00",
         "Write the time as HH:MM.",
     ),
     # --- tables ------------------------------------------------------------------------------
     "unsupported-format": Code(
         "tables",
-        "data.ods cannot read .ods: use CSV or XLSX",
+        "s.ods cannot read .ods: use CSV, XLSX or Parquet",
         "Save the table as CSV UTF-8 or XLSX.",
     ),
     "empty-file": Code(
@@ -563,8 +569,8 @@ CODES: dict[str, Code] = {
     ),
     "stray-quote": Code(
         "tables",
-        "checklists.csv:3 a quoted field starts on this line and is never closed properly: "
-        "quote the whole field (doubling any quote inside it) or remove the quote",
+        "checklists.csv:3 a quoted field starts on this line and is never closed properly: quote "
+        "the whole field (doubling any quote inside it) or remove the quote",
         "Quote the whole field, doubling any quote inside it, or remove the quote.",
     ),
     "wrong-separator": Code(
@@ -576,20 +582,20 @@ CODES: dict[str, Code] = {
     ),
     "cell-too-large": Code(
         "tables",
-        "checklists.csv:3:7 a cell of more than 10485760 characters in 'notes' is left out: "
-        "shorten it (keep the document elsewhere and give its name)",
+        "checklists.csv:3:7 warning: a cell of more than 10485760 characters in 'notes' is left "
+        "out: shorten it (keep the document elsewhere and give its name)",
         "Shorten the cell: keep the document elsewhere and give its name.",
         "warning",
     ),
     "cell-without-header": Code(
         "tables",
-        "s.xlsx[stats]:3:4 a value in a column that has no header",
+        "c.xlsx[Sheet]:2:3 a value in a column that has no header",
         "Name the column in the header row, or delete the value.",
     ),
     "formula-without-value": Code(
         "tables",
-        "s.xlsx[stats]:2:3 the formula '=350' has no saved value: save the workbook in Excel "
-        "or LibreOffice first (which stores each formula's value), or type the value",
+        "s.xlsx[Sheet]:2:3 the formula '=350' has no saved value: save the workbook in Excel or "
+        "LibreOffice first (which stores each formula's value), or type the value",
         "Open and save the workbook in Excel or LibreOffice, or type the value.",
     ),
     "unreadable-table": Code(
@@ -604,18 +610,19 @@ CODES: dict[str, Code] = {
     ),
     "unknown-column": Code(
         "tables",
-        "statistics.csv:1:6 column 'votes' matches no variable of the rubric; ignored",
+        "checklists.csv:1:11 warning: column 'practice.late' matches no checklist question; "
+        "ignored",
         "Rename the column to a variable or question of the rubric, or remove it.",
         "warning",
     ),
     "missing-mission": Code(
         "tables",
-        "statistics.csv:4:1 no mission",
+        "checklists.csv:3:1 no mission id",
         "Give the row's mission id.",
     ),
     "duplicate-row": Code(
         "tables",
-        "statistics.csv:4:1 mission 'aaa-2020' is listed twice",
+        "statistics.csv:4:1 mission 'aaa-2020' already has a row (2)",
         "Keep one row per mission (per visit in a checklist).",
     ),
     "invalid-flag": Code(
@@ -626,57 +633,58 @@ CODES: dict[str, Code] = {
     # --- checklists and exports ----------------------------------------------------------
     "conflicting-answers": Code(
         "checklists",
-        "export.csv:3:9 practice.on_time is marked not applicable but has the answer 'yes'",
+        "kobo.csv:4:9 practice.queue is marked not applicable but has the answer '12'",
         "Keep either the answer or the not-applicable mark.",
     ),
     "duplicate-submission": Code(
         "checklists",
-        "export.csv:5:1 submission 'uuid:1' was already read at row 2; the first is kept",
+        "kobo.csv:4:13 submission 'u2' was already read at row 3; the first is kept",
         "Remove the repeated submission (or export once).",
         "warning",
     ),
     "rubric-mismatch": Code(
         "checklists",
-        "export.csv:2 collected with form version '2024-01', scored with '2024-03' (4 row(s))",
+        "kobo.csv:3:12 warning: collected with ovm_rubric_version '0.0', scored with '0.1' (1 "
+        "row(s))",
         "Score with the rubric the form was made from, or make the form again (`ovm form`).",
     ),
     # --- plausibility ----------------------------------------------------------------------
     "observer-two-places": Code(
         "plausibility",
-        "checklists.csv:3 observer 'o1' is at 's2' and at 's1' (row 2) within 5 minutes",
+        "checklists.csv:3:6 warning: observer 'o1' is at 's2' and at 's1' (row 2) within 5 minutes",
         "Check the observer and the time of both visits.",
         "warning",
     ),
     "observer-too-fast": Code(
         "plausibility",
-        "checklists.csv:3 observer 'o1' goes from 's1' (Miami, USA) to 's2' (Madrid, ESP) in "
-        "40 minutes",
+        "checklists.csv:3:6 warning: observer 'o1' goes from 's1' (Miami, USA) to 's2' (Houston, "
+        "USA) in 10 minutes",
         "Check the observer and the time of both visits.",
         "warning",
     ),
     "identical-answers": Code(
         "plausibility",
-        "checklists.csv:5 observer 'o2' gave the same answers at 4 places (as at row 2 of "
-        "checklists.csv)",
+        "checklists.csv:4 warning: observer 'o1' gave the same answers at 3 places (as at row 2 "
+        "of checklists.csv)",
         "Check that the observer filled in each visit.",
         "warning",
     ),
     "invalid-visit-time": Code(
         "plausibility",
-        "checklists.csv:3:6 'yesterday' is not a date and time such as 2024-06-02T09:30",
+        "checklists.csv:3:6 warning: 'yesterday' is not a date and time such as 2024-06-02T09:30",
         "Write the visit's time as YYYY-MM-DDTHH:MM.",
         "warning",
     ),
     "visit-before-opening": Code(
         "plausibility",
-        "checklists.csv:3:6 checklist at 07:10, before the place opened (08:00)",
+        "checklists.csv:2:6 warning: checklist at 08:00, before the place opened (09:00)",
         "Check the visit's time or the place's opening time.",
         "warning",
     ),
     "visit-outside-voting-period": Code(
         "plausibility",
-        "checklists.csv:3:6 visit on 2020-06-01, outside the voting abroad of aaa-2020 "
-        "(2020-04-25 to 2020-05-01)",
+        "checklists.csv:2:6 warning: visit on 2020-06-01, outside the voting abroad of aaa-2020 "
+        "(2020-04-24 to 2020-05-01)",
         "Check the visit's date or the mission's `voting_abroad` period.",
         "warning",
     ),
@@ -843,6 +851,13 @@ def render() -> str:
         "`data.xlsx[variables]:2:3`). Errors stop the command with exit status 1; warnings "
         "are printed and the data is used; notes explain a score and never stop anything. "
         "`ovm check --json` gives the same as data.",
+        "",
+        "Each example is the line ovm prints for the first case of that code in the bad-input "
+        "corpus (`tests/bad_inputs`, run with `python -m tests.bad_inputs`), the case's "
+        "workspace folder written `ws`; the test suite fails when an example and ovm's output "
+        "differ (`python -m tests.bad_inputs.examples --write` updates them). The notes on "
+        "scores, the codes of `ovm pull` and `reserved-name` (`ovm form`) are reached by no "
+        "corpus case: their examples are written by hand.",
         "",
     ]
     for area, title in AREAS.items():

@@ -195,6 +195,14 @@ class YamlDoc:
     text: str = ""
 
 
+def too_large_message(size: int) -> str:
+    """Why a YAML file of ``size`` bytes is not read, and what to do."""
+    return (
+        f"{size:,} bytes; the limit for a YAML file is {MAX_BYTES // 1024**2} MiB: split it, "
+        "or remove what is not ovm's input"
+    )
+
+
 def read_text(source: str | Path, file: str | None = None) -> tuple[str, str, list[Issue]]:
     """Read a file (or take text) and return (text, name, issues) with the size limit applied."""
     if isinstance(source, Path):
@@ -214,7 +222,7 @@ def read_text(source: str | Path, file: str | None = None) -> tuple[str, str, li
             return (
                 "",
                 name,
-                [Issue(name, 1, 1, "file-too-large", f"{size} bytes; the limit is {MAX_BYTES}")],
+                [Issue(name, 1, 1, "file-too-large", too_large_message(size))],
             )
         try:
             raw = source.read_bytes()
@@ -225,7 +233,8 @@ def read_text(source: str | Path, file: str | None = None) -> tuple[str, str, li
             return "", name, [Issue(name, None, None, "file-unreadable", exc.strerror or str(exc))]
     name = file or "<text>"
     if len(source.encode("utf-8", "surrogatepass")) > MAX_BYTES:
-        return "", name, [Issue(name, 1, 1, "file-too-large", f"the limit is {MAX_BYTES} bytes")]
+        size = len(source.encode("utf-8", "surrogatepass"))
+        return "", name, [Issue(name, 1, 1, "file-too-large", too_large_message(size))]
     return source, name, []
 
 

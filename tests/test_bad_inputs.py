@@ -191,3 +191,13 @@ def test_numbers_whose_sums_overflow_are_refused_at_their_place(
         (*place[:2], "number-overflow", place[2])
     ]
 
+
+def test_each_documented_example_is_the_message_ovm_gives() -> None:
+    # docs/errors.md shows, for each code the corpus reaches, the line its first case prints
+    # (`python -m tests.bad_inputs.examples --write` after a change of wording).
+    from tests.bad_inputs.examples import real_examples
+
+    real = real_examples()
+    assert {code: CODES[code].example for code in real} == real
+    reached = {c.code for c in CASES if c.code is not None}
+    assert sorted(reached - set(real)) == []

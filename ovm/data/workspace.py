@@ -39,7 +39,7 @@ from ovm.data.tables import missing_sheet_message, read_named_table, size_proble
 from ovm.errors import DataError, Issue, PathPart, RubricError
 from ovm.files import CONFIG_NAME as CONFIG_NAME
 from ovm.rubric.model import BUNDLED, Rubric, bundled_rubric, check_rubric
-from ovm.yamldoc import MAX_BYTES, YamlDoc, parse_yaml, read_text
+from ovm.yamldoc import MAX_BYTES, YamlDoc, parse_yaml, read_text, too_large_message
 
 
 class _Model(BaseModel):
@@ -489,13 +489,11 @@ def _file_problem(path: Path, rel: str, base: Path, *, yaml: bool) -> tuple[str,
     if not os.access(path, os.R_OK):
         return "file-unreadable", f"{rel!r} cannot be read: make it readable by this user"
     if yaml:
-        if st.st_size > MAX_BYTES:
-            return (
-                "file-too-large",
-                f"{rel!r} is {st.st_size:,} bytes; the limit for a YAML file is "
-                f"{MAX_BYTES // 1024**2} MiB: split it, or remove what is not ovm's input",
-            )
-        return None
+        return (
+            None
+            if st.st_size <= MAX_BYTES
+            else ("file-too-large", f"{rel!r} is {too_large_message(st.st_size)}")
+        )
     too_large = size_problem(path)
     return None if too_large is None else ("file-too-large", f"{rel!r} is {too_large}")
 
