@@ -315,9 +315,9 @@ CODES: dict[str, Code] = {
     ),
     "cohort-node": Code(
         "rubric",
-        "rubric.yaml:32:38 families[0].children[2].formula: 'law.turnout' is scored across "
-        "the missions compared; an indicator's formula reads a node scored by the rubric alone "
-        "in '(score(law.basis) + score(law.turnout)) / 2'",
+        "f.yaml:32:38 families[0].children[2].formula: 'law.turnout' is scored across the "
+        "missions compared; an indicator's formula reads a node scored by the rubric alone in "
+        "'(score(law.basis) + score(law.turnout)) / 2'",
         "Read a node scored from the mission's own data, or make the indicator a formula group.",
     ),
     "critical-indicator": Code(

@@ -1583,6 +1583,16 @@ def exports() -> list[Case]:
             4,
             14,
         ),
+        Case(
+            "formula-reads-a-cohort-node",
+            {"rubric.yaml": sub("formula: turned_away_mean", "formula: score(comparative.best)")},
+            1,
+            "cohort-node",
+            "rubric.yaml",
+            81,
+            18,
+            ("validate", "{ws}/rubric.yaml"),
+        ),
         Case("rubric-is-a-folder", {"rubric.yaml": folder}, 1, "file-unreadable", "ovm.yaml", 2, 9),
         Case(
             "rubric-is-a-pipe",
