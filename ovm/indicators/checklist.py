@@ -40,7 +40,20 @@ if TYPE_CHECKING:
 AnswerType = Literal["yes_no", "select_one", "select_multiple", "integer", "decimal"]
 Stat = Literal["share", "mean", "median", "p90", "min", "max", "sum", "count"]
 """How answers are summarised: ``p90`` is the value at or below which 90 % of the answers
-lie (a high quantile that, unlike the maximum, does not grow with the number of visits)."""
+lie (a high quantile that, unlike the maximum, does not grow with the number of visits).
+Quantiles are Hyndman & Fan's type 6 (docs/statistics.md)."""
+STAT_MIN_ANSWERS: dict[str, int] = {"p90": 9}
+"""Fewest answers a statistic needs. A type 6 90th percentile of ``n`` answers is the order
+statistic of rank 0.9 (n + 1): beyond the largest answer below 9 of them, where it could only
+be the maximum, which is the statistic that grows with observer effort."""
+
+
+def answers_needed(question: ChecklistIndicator, stat: str) -> int:
+    """How many answers ``stat`` of ``question`` needs: its ``min_answers``, or more for a
+    statistic that fewer answers cannot estimate."""
+    return max(question.min_answers, STAT_MIN_ANSWERS.get(stat, 1))
+
+
 NA_CHOICE = "na"
 PERCENT = "percent"
 """The replicate statistic a checklist indicator is scored on: its share in %, or the
@@ -383,16 +396,17 @@ class ChecklistScorer(NodeScorer):
                 "missing-data", "no observer answered this question", q.id, "info", variant="sites"
             )
             return Outcome("missing", None, None, 0.0, explain())
-        assert st.value is not None and m.row is not None
-        if st.answered < q.min_answers:
+        needed = answers_needed(q, q.stat)
+        if st.answered < needed:
             m.finding(
                 "too-few-answers",
-                f"{st.answered} answer(s); at least {q.min_answers} needed",
+                f"{st.answered} answer(s); at least {needed} needed",
                 q.id,
                 n=st.answered,
-                needed=q.min_answers,
+                needed=needed,
             )
             return Outcome("insufficient", None, st.value, 0.0, explain(st.value))
+        assert st.value is not None and m.row is not None
         if self.pending:
             return Outcome("pending", None, st.value, 0.0, explain(st.value))
         col = self.column

@@ -11,7 +11,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, cast
 
-from ovm.indicators.checklist import ChecklistIndicator, site_stat
+from ovm.indicators.checklist import ChecklistIndicator, answers_needed, site_stat
 from ovm.indicators.scoring import MissionView, Outcome, Replication
 
 if TYPE_CHECKING:
@@ -74,15 +74,16 @@ def read(m: MissionView, node_id: str, sources: Sequence[Source]) -> Reading:
                 }
             )
             out.inputs.append(inp)
-            if st is not None and 0 < st.answered < q.min_answers:
+            needed = answers_needed(q, src.stat)
+            if st is not None and 0 < st.answered < needed:
                 m.finding(
                     "too-few-answers",
-                    f"{name} rests on {st.answered} answer(s); at least {q.min_answers} needed",
+                    f"{name} rests on {st.answered} answer(s); at least {needed} needed",
                     node_id,
                     variant="variable",
                     name=name,
                     n=st.answered,
-                    needed=q.min_answers,
+                    needed=needed,
                 )
                 val = None
             if val is None:

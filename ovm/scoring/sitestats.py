@@ -455,12 +455,33 @@ def _weighted_stat_raw(stat: str, vals: Array, w: Array, total: Array) -> Array:
             return np.asarray(
                 masked.min(axis=1) if stat == "min" else masked.max(axis=1), dtype=float
             )
-        # Weighted lower quantiles: the first value whose cumulative weight reaches the share.
-        share = 0.9 if stat == "p90" else 0.5
-        order = np.argsort(vals, kind="stable")
-        cum = np.cumsum(w[:, order], axis=1)
-        idx = np.argmax(cum >= total[:, None] * share, axis=1)
-        return np.asarray(vals[order][idx], dtype=float)
+        return _quantile6(0.9 if stat == "p90" else 0.5, vals, w, total)
+
+
+def _quantile6(p: float, vals: Array, w: Array, total: Array) -> Array:
+    """Hyndman & Fan's type 6 quantile of each row's weighted sample (a value repeated as many
+    times as its whole weight): the order statistic of rank ``p * (n + 1)``, interpolated
+    between neighbours, where ``n`` is the total weight.
+
+    Its expected share of the distribution below is ``p``, the rule the interval ends follow
+    (:func:`~ovm.scoring.engine.percentile_ends`); with every weight 1 it is the usual median.
+    A rank beyond the sample gives its last value (see :data:`~ovm.indicators.checklist.
+    STAT_MIN_ANSWERS`).
+    """
+    order = np.argsort(vals, kind="stable")
+    ranked = vals[order]
+    cum = np.cumsum(w[:, order], axis=1)
+    h = p * (total + 1)
+    low = np.clip(np.floor(h), 1, total)
+    high = np.minimum(low + 1, total)
+    frac = np.clip(h - low, 0.0, 1.0)
+
+    def at(rank: Array) -> Array:
+        # The value of 1-based rank ``rank``: the first whose cumulative weight reaches it.
+        return np.asarray(ranked[np.argmax(cum >= rank[:, None] - 1e-9, axis=1)], dtype=float)
+
+    a, b = at(low), at(high)
+    return np.asarray(a + (b - a) * frac, dtype=float)
 
 
 def _collect_notes(
