@@ -55,7 +55,7 @@ def test_turnout_at_home_falling_moves_no_score(tmp_path: Path) -> None:
     # ...but the family and the overall do not.
     assert high.node("participation").score == low.node("participation").score
     assert high.overall.score == low.overall.score
-    contributions = {c.node for c in high.node("participation").explanation.children}
+    contributions = {c.node for c in high.node("participation.uptake").explanation.children}
     assert "participation.gap_domestic" not in contributions
     assert "participation.turnout_abroad" in contributions
 
@@ -65,6 +65,7 @@ def test_cost_party_agents_and_postal_returns_are_context_not_score() -> None:
     outside = sorted(p.node.id for p in rubric.walk() if not p.node.contributes and p.depth > 1)
     assert outside == [
         "obstacles.cost_ratio",
+        "participation.diaspora_reach",
         "participation.gap_domestic",
         "practice.party_agents",
         "practice.postal_returned",
@@ -115,6 +116,92 @@ def test_a_campaign_ban_scores_above_unregulated_campaigning(tmp_path: Path) -> 
         regulated.node(group).score,
     ) == pytest.approx((50.0, 100 / 3, 50.0, 100.0))
     assert unregulated.node(group).score < ban.node(group).score < regulated.node(group).score
+
+
+def test_the_campaign_rationale_s_figures_are_the_rule_s(tmp_path: Path) -> None:
+    # The rationale of campaign_allowed: with 80 % of places free of campaigning (scored 33.3
+    # by the free-zone rule), a ban scores 41.7 and campaigning allowed without rules or
+    # equitable finance 33.3.
+    rows = ["mission,site,participation.campaign_free_zone"]
+    rows += [f"m,s{j},{'no' if j < 8 else 'yes'}" for j in range(10)]
+    got = {}
+    for name, allowed, rules in (("ban", "no", "na"), ("unregulated", "yes", "no")):
+        root = tmp_path / name
+        scorecard(
+            root,
+            {
+                "participation.campaign_allowed": allowed,
+                "participation.campaign_regulated": rules,
+                "participation.campaign_finance": rules,
+            },
+            {},
+        )
+        (root / "checklists.csv").write_text("\n".join(rows) + "\n", encoding="utf-8")
+        (root / "ovm.yaml").write_text(
+            "rubric: bundled:deco-voting-abroad\nmissions: missions.yaml\n"
+            "checklists: [checklists.csv]\nsettings: {bootstrap: 0}\n",
+            encoding="utf-8",
+        )
+        ws = ovm.load_workspace(root)
+        card = ovm.score(ws.rubric, ws.observations, bootstrap=0).scorecard("m")
+        got[name] = (
+            card.node("participation.campaign_free_zone").score,
+            card.node("participation.campaign").score,
+        )
+    assert got == {
+        "ban": pytest.approx((100 / 3, (50 + 100 / 3) / 2)),
+        "unregulated": pytest.approx((100 / 3, (100 + 100 / 3) / 4)),
+    }
+
+
+def test_participation_is_scored_from_turnout_and_the_campaign_s_legal_conditions(
+    tmp_path: Path,
+) -> None:
+    # The two aspects of the family most countries publish: votes and registered electors
+    # abroad, and whether campaigning abroad is allowed and regulated.
+    card = scorecard(
+        tmp_path / "a",
+        {
+            "participation.campaign_allowed": "yes",
+            "participation.campaign_regulated": "yes",
+            "participation.campaign_finance": "no",
+        },
+        {**TURNOUT, "est_citizens_abroad": 20000},
+    )
+    family = card.node("participation")
+    assert (family.status, [(c.node, c.status) for c in family.explanation.children]) == (
+        "scored",
+        [
+            ("participation.uptake", "scored"),
+            ("participation.information_campaign", "missing"),
+            ("participation.confidence", "missing"),
+            ("participation.campaign", "scored"),
+        ],
+    )
+    turnout = card.node("participation.turnout_abroad").score
+    assert card.node("participation.uptake").score == turnout
+    assert family.score == pytest.approx((turnout + 200 / 3) / 2)
+    # Reach into the diaspora is context: turnout over a rough denominator, turnout again.
+    assert "participation.diaspora_reach" not in {
+        c.node for c in card.node("participation.uptake").explanation.children
+    }
+
+
+def test_participation_has_a_score_where_the_example_missions_have_the_data() -> None:
+    ws = ovm.load_workspace(Path(__file__).parent.parent / "examples")
+    scores = ovm.score(ws.rubric, ws.observations, bootstrap=0)
+    scored = sorted(
+        c.mission.id for c in scores.scorecards if c.node("participation").status == "scored"
+    )
+    assert scored == [
+        "col-2018",
+        "col-2022",
+        "dom-2016",
+        "ecu-2021",
+        "mex-2012",
+        "mex-2018",
+        "mex-2024",
+    ]
 
 
 def test_electors_per_table_counts_voters_per_voting_day(tmp_path: Path) -> None:
