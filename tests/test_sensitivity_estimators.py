@@ -117,3 +117,38 @@ def test_normalisation_no_longer_drops_missions_from_the_runs() -> None:
     sens = ovm.analyse(EXAMPLES, settings).sensitivity
     assert sens is not None
     assert [r.mission for r in sens.ranks if r.nominal is not None and r.unscored > 0] == []
+
+
+def _looped_intervals(
+    y_a: np.ndarray, y_b: np.ndarray, y_ab: np.ndarray, boot: int, seed: int
+) -> np.ndarray:
+    """The bootstrap of the indices as its definition reads: one resample of rows at a time."""
+    rng = np.random.default_rng(seed)
+    n = y_a.shape[0]
+    draws = np.empty((boot, 2))
+    for b in range(boot):
+        idx = rng.integers(0, n, size=n)
+        draws[b] = sobol_indices(y_a[idx], y_b[idx], y_ab[idx])
+    return np.quantile(draws, [0.025, 0.975], axis=0)
+
+
+@given(
+    runs=st.integers(2, 40),
+    outputs=st.integers(1, 300),
+    levels=st.integers(1, 30),
+    share=st.floats(0.0, 1.0),
+    seed=st.integers(0, 2**32 - 1),
+)
+def test_bootstrap_intervals_are_those_of_resampling_rows_one_at_a_time(
+    runs: int, outputs: int, levels: int, share: float, seed: int
+) -> None:
+    # Ranks-like outputs: few distinct values, constant columns and resamples without spread.
+    rng = np.random.default_rng(seed)
+    y_a = rng.integers(1, levels + 1, (runs, outputs)).astype(float)
+    y_b = rng.integers(1, levels + 1, (runs, outputs)).astype(float)
+    y_ab = np.where(rng.random((runs, outputs)) < share, y_b, y_a)
+    s, total = sobol_with_intervals(y_a, y_b, y_ab, boot=60, seed=seed)
+    (lo_s, lo_t), (hi_s, hi_t) = _looped_intervals(y_a, y_b, y_ab, 60, seed)
+    got = [s.low, s.high, total.low, total.high]
+    want = [min(lo_s, s.value), max(hi_s, s.value), min(lo_t, total.value), max(hi_t, total.value)]
+    assert got == pytest.approx(want, rel=1e-9, abs=1e-12)

@@ -143,16 +143,51 @@ def sobol_with_intervals(
     s, st = sobol_indices(y_a, y_b, y_ab)
     rng = np.random.default_rng(seed)
     n = y_a.shape[0]
-    draws = np.empty((boot, 2))
-    for b in range(boot):
-        idx = rng.integers(0, n, size=n)
-        draws[b] = sobol_indices(y_a[idx], y_b[idx], y_ab[idx])
+    # Resample b takes row r count[b, r] times: every sum over its rows is count @ column.
+    idx = rng.integers(0, n, size=(boot, n))
+    count = np.zeros((boot, n))
+    np.add.at(count, (np.repeat(np.arange(boot), n), idx.ravel()), 1.0)
+    draws = _resampled_indices(count, y_a, y_b, y_ab)
     alpha = (1.0 - confidence) / 2.0
     lo, hi = np.quantile(draws, [alpha, 1.0 - alpha], axis=0)
     return (
         Index(value=s, low=float(min(lo[0], s)), high=float(max(hi[0], s))),
         Index(value=st, low=float(min(lo[1], st)), high=float(max(hi[1], st))),
     )
+
+
+_COLUMNS = 256
+"""Outputs handled at once by :func:`_resampled_indices` (bounds its temporary arrays)."""
+
+
+def _resampled_indices(count: Array, y_a: Array, y_b: Array, y_ab: Array) -> Array:
+    """:func:`sobol_indices` of every resample at once (one row of ``count`` each: how many
+    times it takes each row of the base sample), as a (resamples x 2) array.
+
+    Every mean in the estimators is a weighted sum over rows, so all resamples come from one
+    matrix product per block of outputs instead of one gathered copy of the sample each. The
+    outputs are first centred on their mean over A and B, which leaves the indices unchanged
+    and keeps the variance's sum of squares free of cancellation.
+    """
+    n, m = y_a.shape
+    rows = 2 * n
+    boot = count.shape[0]
+    var = np.zeros(boot)
+    first = np.zeros(boot)
+    total = np.zeros(boot)
+    for c0 in range(0, m, _COLUMNS):
+        a, b, ab = (y[:, c0 : c0 + _COLUMNS] for y in (y_a, y_b, y_ab))
+        shift = (a.sum(axis=0) + b.sum(axis=0)) / rows
+        a, b = a - shift, b - shift
+        d = ab - y_a[:, c0 : c0 + _COLUMNS]
+        sums = count @ np.concatenate([a + b, a * a + b * b, b * d, d, d * d], axis=1)
+        s1, s2, bd, ds, dd = np.split(sums, 5, axis=1)
+        var += ((s2 - s1 * s1 / rows) / (rows - 1)).sum(axis=1)
+        first += ((bd - s1 / rows * ds) / n).sum(axis=1)
+        total += (dd / n / 2.0).sum(axis=1)
+    spread = var > 0
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where(spread[:, None], np.stack([first, total], axis=1) / var[:, None], 0.0)
 
 
 class Sensitivity(FrozenModel):
