@@ -57,3 +57,11 @@ def test_validating_a_rubric_loads_no_data_stack() -> None:
 def test_scoring_does_load_numpy() -> None:
     # The probe itself can see a heavy module: without this, an empty answer proves nothing.
     assert "numpy" in heavy_after("import ovm.scoring.engine")
+
+
+def test_scoring_a_workspace_of_csv_files_leaves_openpyxl_and_jinja_out(tmp_path: Path) -> None:
+    examples = Path(__file__).resolve().parent.parent / "examples"
+    out = tmp_path / "scores.csv"
+    loaded = heavy_after(cli("score", str(examples), "-q", "-o", str(out)))
+    assert out.stat().st_size > 0
+    assert loaded == ["numpy", "polars"]

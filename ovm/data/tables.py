@@ -12,7 +12,6 @@ from pathlib import Path
 from typing import Any
 
 import polars as pl
-from openpyxl.utils.exceptions import InvalidFileException
 
 from ovm.errors import Issue
 
@@ -488,16 +487,23 @@ def _header_issues(name: str, headers: list[str]) -> list[Issue]:
     return issues
 
 
-# What openpyxl raises for a file that is not a workbook or is damaged inside.
-_XLSX_ERRORS = (
-    InvalidFileException,
-    zipfile.BadZipFile,
-    KeyError,
-    OSError,
-    ValueError,
-    SyntaxError,
-    EOFError,
-)
+def _xlsx_errors() -> tuple[type[Exception], ...]:
+    """What openpyxl raises for a file that is not a workbook or is damaged inside.
+
+    openpyxl is imported only where a workbook is read: importing it takes longer than
+    scoring a workspace of CSV files.
+    """
+    from openpyxl.utils.exceptions import InvalidFileException
+
+    return (
+        InvalidFileException,
+        zipfile.BadZipFile,
+        KeyError,
+        OSError,
+        ValueError,
+        SyntaxError,
+        EOFError,
+    )
 
 
 _FORMULA_TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?f[\s/>]")
@@ -566,7 +572,7 @@ def _read_xlsx(
     name = str(path)
     try:
         wb = load_workbook(path, read_only=True, data_only=True)
-    except _XLSX_ERRORS as exc:
+    except _xlsx_errors() as exc:
         return _refused(name, "unreadable-table", f"not a readable XLSX: {exc}"[:200])
     try:
         if sheet is not None and sheet not in wb.sheetnames:
@@ -615,7 +621,7 @@ def _read_xlsx(
             for j, c in enumerate(cells):
                 cols[j].append(c.strip(BLANKS) if isinstance(c, str) else c)
             numbers.append(i)
-    except _XLSX_ERRORS as exc:
+    except _xlsx_errors() as exc:
         return _refused(name, "unreadable-table", f"damaged XLSX: {exc}"[:200])
     finally:
         wb.close()
