@@ -88,3 +88,46 @@ def test_a_rule_that_moves_over_the_interval_keeps_the_interval(
     q1 = got.node("q1")
     assert q1.interval is not None and q1.interval[1] > q1.interval[0]
     assert not [f for f in got.findings if f.code == "flat-rule-interval"]
+
+
+def test_the_sensitivity_analysis_varies_an_indicator_flat_over_its_interval(
+    tmp_path: Path, make_workspace: Make
+) -> None:
+    # Two missions whose only sampled indicator (q1) is flat over its share's interval: no
+    # scorecard interval, but sampling is varied with its replicates, as docs/statistics.md says.
+    missions = MISSIONS + (
+        "  - {id: n, country: ARG, name: N, election: {type: general, date: 2024-02-01}}\n"
+    )
+    # q0 answered at 3 places only: no interval, so q1 is the only indicator to vary.
+    visits = "mission,site,q0,q1\n" + "".join(
+        f"{m},{m}{p},{'yes' if p < 3 else ''},{'yes' if m == 'm' and p == 0 else 'no'}\n"
+        for m in ("m", "n")
+        for p in range(8)
+    )
+    root = make_workspace(
+        tmp_path,
+        rubric=rubric("{type: goalposts, low: 50, high: 100}").replace(
+            "        question: {en: Q0, es: P0}\n",
+            "        question: {en: Q0, es: P0}\n        contributes: false\n",
+        ),
+        missions=missions,
+        checklists=visits,
+    )
+    ws = ovm.load_workspace(root)
+    scores = ovm.score(ws.rubric, ws.observations, seed=5, bootstrap=400)
+    for card in scores.scorecards:
+        q0, q1 = card.node("q0"), card.node("q1")
+        assert (q0.interval, q1.interval, q1.sampled) == (None, None, True), card.mission.id
+    result = ovm.sensitivity(
+        scores,
+        ws.rubric,
+        ovm.SensitivitySettings(runs=20, choices=("weights", "sampling"), sampling_draws=10),
+        seed=1,
+        observations=ws.observations,
+    )
+    assert result.draws == 10
+    assert [n for n in result.notes if n.startswith("sampling")] == [
+        "sampling: the engine's bootstrap replicates of the indicators with an interval or a "
+        "rule flat over their value's interval, 10 draw(s) (replicates of one mission's "
+        "polling places move its indicators together)"
+    ]

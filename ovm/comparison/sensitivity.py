@@ -1027,7 +1027,8 @@ def sensitivity(
         "(Gamboa et al. 2014)",
         f"weights: each node's weight times 1 + u, u uniform in +-{weight_range:g}",
         (
-            f"sampling: the engine's bootstrap replicates of the indicators with an interval, "
+            "sampling: the engine's bootstrap replicates of the indicators with an interval "
+            "or a rule flat over their value's interval, "
             f"{draws} draw(s) (replicates of one mission's polling places move its indicators "
             "together)"
             if sampling
