@@ -40,3 +40,31 @@ def country_name(code: str, lang: str = "en") -> str:
     if lang in _CATALOGUES:
         return _translation(lang).gettext(name)
     return name
+
+
+@functools.cache
+def _regions() -> dict[str, str]:
+    """UN M49 region codes by the slug of their English name: ``south-america`` -> ``005``."""
+    import re
+
+    from babel import Locale
+
+    english = Locale.parse("en").territories
+    return {
+        re.sub(r"[^a-z0-9]+", "-", str(name).lower()).strip("-"): code
+        for code, name in english.items()
+        if code.isdigit()
+    }
+
+
+@functools.cache
+def region_name(group: str, lang: str = "en") -> str:
+    """A region or peer group as readers see it: a UN M49 region written as a slug of its English
+    name (``south-america``, ``caribbean``) by its CLDR name in ``lang``; any other group as
+    the settings name it."""
+    from babel import Locale
+
+    code = _regions().get(group.strip().lower())
+    if code is None:
+        return group
+    return str(Locale.parse(lang).territories.get(code, group))

@@ -100,16 +100,41 @@ def test_order_is_priority_then_gain(tmp_path: Path) -> None:
     bbb = recommend(w.rubric, s.scorecard("bbb-2021"))
     # rec.basis is high priority, rec.rights.family medium: priority decides.
     assert [r.id for r in bbb] == ["rec.basis", "rec.rights.family"]
-    # Gain = effective weight x gap to next band. basis 60 -> next band at 80: gap 20; its
-    # share in rights is 1/2 (basis and postal scored, turnout missing); the overall is
-    # insufficient, so rights carries its nominal share 1/(1+2) (comparative is pending).
-    basis = bbb[0]
-    assert basis.gain == pytest.approx(20 * 1 / 2 * 1 / 3)
+    # A gain is counted in a score the mission has. bbb has no overall (insufficient), so
+    # "overall points" would be points of a score nobody can read: its gains are counted in
+    # rights, its highest scored group. basis 60 -> next band at 80: gap 20; its share in
+    # rights is 1/2 (basis and postal scored, turnout missing) -> 10 points of rights. The
+    # family's own recommendation gains its gap on its own score (30 -> 50).
+    assert [(r.id, r.gain_on, r.gain) for r in bbb] == [
+        ("rec.basis", "rights", pytest.approx(20 * 1 / 2)),
+        ("rec.rights.family", "rights", pytest.approx(20.0)),
+    ]
     aaa = recommend(w.rubric, s.scorecard("aaa-2020"))
-    # aaa: turnout 50 in rights (basis 100, turnout 50 scored, postal NA -> share 1/2);
-    # rights' share of overall = 1/(1+2) (practice weight 2, comparative pending);
-    # gap from 50 to the next band (80) is 30 -> 30 * 1/2 * 1/3 = 5.
-    assert aaa[0].gain == pytest.approx(5.0)
+    # aaa has an overall: turnout 50 in rights (basis 100, turnout 50 scored, postal NA ->
+    # share 1/2); rights' share of overall = 1/(1+2) (practice weight 2, comparative pending);
+    # the gap from 50 to the next band (80) is 30 -> 30 * 1/2 * 1/3 = 5 overall points.
+    assert [(r.id, r.gain_on, r.gain) for r in aaa] == [
+        ("rec.turnout.low", "overall", pytest.approx(5.0))
+    ]
+
+
+def test_without_an_overall_the_order_still_follows_the_weight_in_the_overall(
+    tmp_path: Path,
+) -> None:
+    # The order compares recommendations across families, so it keeps one scale: the points
+    # the overall would gain, from the weight the node would carry in it (rights' nominal
+    # share 1/3: family 20 * 1/3 before basis 20 * 1/2 * 1/3). The gains shown stay in the
+    # family's own points.
+    ws = workspace(tmp_path)
+    rubric = ws / "rubric.yaml"
+    text = rubric.read_text(encoding="utf-8")
+    rubric.write_text(text.replace("priority: medium", "priority: high", 1), encoding="utf-8")
+    w, s = scored(ws)
+    bbb = recommend(w.rubric, s.scorecard("bbb-2021"))
+    assert [(r.id, r.gain_on, r.gain) for r in bbb] == [
+        ("rec.rights.family", "rights", pytest.approx(20.0)),
+        ("rec.basis", "rights", pytest.approx(10.0)),
+    ]
 
 
 def test_placeholders_are_filled_in_both_languages(tmp_path: Path) -> None:

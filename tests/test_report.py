@@ -314,8 +314,12 @@ def test_simulated_data_shows_a_banner_and_a_marker_per_mission(mini_html: str) 
     banner = tree.find(".//section[@class='banner']")
     assert banner is not None and "Simulated data" in _text(banner)
     assert "checklists.csv" in _text(banner)
+    # the summary's tables carry the short marker the banner explains
+    assert "In the tables, SIM marks a mission with simulated data." in _text(banner)
     heat_rows = tree.findall(".//table[@class='heatmap']/tbody/tr")
-    assert all(tr.find("./th//span[@class='sim']") is not None for tr in heat_rows)
+    assert heat_rows and all(
+        _text(tr.find("./th//sup[@class='sim-s']")) == "SIM" for tr in heat_rows
+    )
 
 
 def test_no_banner_without_simulated_data(tmp_path: Path) -> None:
@@ -327,6 +331,7 @@ def test_no_banner_without_simulated_data(tmp_path: Path) -> None:
     tree = _parse(html)
     assert tree.find(".//section[@class='banner']") is None
     assert not any(s.get("class") == "sim" for s in tree.iter("span"))
+    assert not any(s.get("class") == "sim-s" for s in tree.iter("sup"))
 
 
 def test_methodology_annex_names_the_rubric_its_hash_and_references(

@@ -9,6 +9,7 @@ from typing import Any
 import html5lib
 import pytest
 
+from ovm import i18n
 from ovm.pipeline import Run, analyse
 from ovm.reporting import report
 
@@ -107,3 +108,101 @@ def test_with_missions_writes_every_page_the_comparison_links_to(tmp_path: Path)
         main(["report", str(EXAMPLES), "-q", "--with-missions", "-o", str(tmp_path / "r.json")])
         == 2
     )
+
+
+def test_the_fixes_table_lists_each_missions_top_recommendations_with_their_full_text(
+    run: Run, context: dict[str, Any]
+) -> None:
+    tree = html5lib.parse(report.render_html(context), namespaceHTMLElements=False)
+    groups = tree.findall(".//section[@id='fixes']//table[@class='fixes']/tbody")
+    shown = []
+    for body in groups:
+        for row in body.findall("./tr"):
+            link = row.find("./td[1]/a")
+            if link is not None:
+                shown.append((body.get("id"), link.get("href"), _text(link)))
+    expected = []
+    for mission in run.missions:
+        for r in run.recommendations(mission)[: report.TOP_RECOMMENDATIONS]:
+            expected.append(
+                (f"fix-mission-{mission}", f"#fix-{mission}-{r.id}".replace(".", "-"), r.node_label)
+            )
+    assert shown == expected
+    # every row's full text is in the annex, under the anchor the row links to
+    annex = tree.find(".//section[@id='fixes-full']")
+    full = {li.get("id"): _text(li.find("./p")) for li in annex.iter("li")}
+    for mission in run.missions:
+        for r in run.recommendations(mission)[: report.TOP_RECOMMENDATIONS]:
+            assert full[f"fix-{mission}-{r.id}".replace(".", "-")] == r.text
+
+
+def test_a_mission_without_an_overall_is_shown_no_overall_points(run: Run) -> None:
+    # A gain is counted in a score the mission has: overall points only where there is an
+    # overall score the node counts in; every output words it from the same fields.
+    from ovm.comparison.recommend import gain_scope
+
+    seen = set()
+    for mission in run.missions:
+        card = run.comparison.scores.scorecard(mission)
+        for r in run.recommendations(mission):
+            on, _share = gain_scope(card, r.node)
+            assert r.gain_on == on
+            if r.gain_on == "overall":
+                assert card.overall.status == "scored"
+            seen.add(r.gain_on == "overall")
+    assert seen == {True, False}, "the example has gains on both kinds of score"
+    for lang in ("en", "es"):
+        ctx = report.report_context(run, lang=lang)
+        page = report.render_html(ctx)
+        tree = html5lib.parse(page, namespaceHTMLElements=False)
+        overall_words = i18n.gettext("gain_points", lang, n="").strip("+ ")
+        for fix in ctx["fixes"]:
+            mid = fix["mission"]["id"]
+            card = run.comparison.scores.scorecard(mid)
+            annex = [
+                _text(li)
+                for li in tree.iter("li")
+                if (li.get("id") or "").startswith(f"fix-{mid}-")
+            ]
+            assert len(annex) == len(fix["items"])
+            for item, text in zip(fix["items"], annex, strict=True):
+                if card.overall.status != "scored":
+                    assert overall_words not in text, (mid, text)
+                    assert item["gain_on"] != "overall"
+                if item["gain_on"] == "overall":
+                    assert overall_words in text
+
+
+def test_peer_groups_are_named_not_slugged(run: Run) -> None:
+    for lang, name in (("en", "South America"), ("es", "Sudamérica"), ("fr", "Amérique du Sud")):
+        page = report.render_html(report.report_context(run, lang=lang))
+        tree = html5lib.parse(page, namespaceHTMLElements=False)
+        text = _text(tree.find(".//body"))
+        assert "south-america" not in text and "central-america" not in text
+        assert f"({name}, " in text
+
+
+def test_runs_without_an_overall_are_one_value_in_every_output() -> None:
+    # 0 % where a mission kept its overall in every run, as the workbook and `ovm compare`
+    # give it, not a dash
+    from ovm.data.workspace import load_workspace
+    from ovm.settings import SensitivitySettings, Settings
+
+    ws = load_workspace(EXAMPLES)
+    s = ws.settings
+    settings = Settings(
+        seed=s.seed,
+        bootstrap=s.bootstrap,
+        confidence=s.confidence,
+        sensitivity=SensitivitySettings(runs=20),
+    )
+    ctx = report.report_context(analyse(ws, settings))
+    assert ctx["ranking"]["any_unscored"]
+    tree = html5lib.parse(report.render_html(ctx), namespaceHTMLElements=False)
+    rows = tree.findall(".//table[@class='ranking']/tbody/tr")
+    shown = [_text(r.findall("./td")[-1]) for r in rows]
+    expected = [
+        f"{100 * r['unscored_value']:.0f}%" if r["unscored_value"] is not None else "—"
+        for r in ctx["ranking"]["rows"]
+    ]
+    assert shown == expected and "0%" in shown

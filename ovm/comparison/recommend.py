@@ -38,9 +38,16 @@ class Recommendation:
     condition: str
     score: float
     gain: float
+    """Points the score of ``gain_on`` would gain if the node reached its next band."""
     evidence: tuple[str, ...] = ()
     best_practice: str | None = None
     lang: str = "en"
+    gain_on: str = "overall"
+    """Whose score ``gain`` is counted in: ``overall`` when the mission has an overall score,
+    else the highest scored group above the node (or the node itself): a mission without an
+    overall has no overall points to gain."""
+    gain_on_label: str = ""
+    """The label of ``gain_on`` (empty for the overall score)."""
 
     def as_dict(self) -> dict[str, Any]:
         """Plain data for JSON and report contexts."""
@@ -54,6 +61,8 @@ class Recommendation:
             "condition": self.condition,
             "score": self.score,
             "gain": self.gain,
+            "gain_on": self.gain_on,
+            "gain_on_label": self.gain_on_label,
             "evidence": list(self.evidence),
             "best_practice": self.best_practice,
             "lang": self.lang,
@@ -156,6 +165,36 @@ def effective_weight(card: Scorecard, node_id: str) -> float:
             share *= match[0].weight / applicable
         current = parent.node
     return share
+
+
+def gain_text(gain: float, gain_on: str, label: str, lang: str, *, markdown: bool = False) -> str:
+    """A gain as every output words it: overall points, or the points of the score it counts in
+    (``label``) for a mission without an overall."""
+    n = format_number(gain, lang, 2)
+    if gain_on == "overall":
+        return gettext("md_gain_points" if markdown else "gain_points", lang, n=n)
+    return gettext("md_gain_points_on" if markdown else "gain_points_on", lang, n=n, node=label)
+
+
+def gain_scope(card: Scorecard, node_id: str) -> tuple[str, float]:
+    """Where a node's gain is counted, and the share of that score the node carries.
+
+    Up through the scored groups above the node, as far as they go: the overall score when the
+    mission has one, else the highest scored group (a family), else the node itself (share 1).
+    """
+    share = 1.0
+    current = node_id
+    while current != "overall":
+        ns = card.node(current)
+        parent = card.node(ns.parent) if ns.parent else None
+        if parent is None or parent.status != "scored" or parent.score is None:
+            break
+        match = [c for c in parent.explanation.children if c.node == current]
+        if not match or match[0].share is None:
+            break
+        share *= match[0].share
+        current = parent.node
+    return current, share
 
 
 def next_band_gap(rubric: Rubric, node: Group | Indicator, score: float) -> float:
@@ -289,9 +328,11 @@ def recommend(
 ) -> tuple[Recommendation, ...]:
     """The recommendations whose conditions hold for a mission, most important first.
 
-    Ordered by priority, then by the gain in the overall score if the node reached its next
-    band (effective weight x gap), then by id. With a comparison, each names where the practice
-    scores best and on what evidence.
+    Ordered by priority, then by the points the overall score would gain if the node reached
+    its next band (effective weight x gap; for a mission without an overall, the weight the
+    node would carry in one), then by id. Each states its gain where the mission has a score to
+    gain on (``gain_on``, see :func:`gain_scope`). With a comparison, each names where the
+    practice scores best and on what evidence.
     """
     card = scorecard
     if comparison is not None:
@@ -310,7 +351,7 @@ def recommend(
                 titles[c.mission.id] = nm if isinstance(nm, str) else pick(dict(nm), lang)
     info = card.mission
     mtitle = info.name if isinstance(info.name, str) else pick(dict(info.name), lang)
-    out: list[Recommendation] = []
+    out: list[tuple[float, Recommendation]] = []
     by_id = {n.node: n for n in card.nodes}
     for placed in rubric.walk():
         node = placed.node
@@ -326,7 +367,10 @@ def recommend(
                 continue
             assert ns.score is not None
             gap = next_band_gap(rubric, node, ns.score)
-            gain = effective_weight(card, node.id) * gap
+            # The order follows the weight the node has (or would have) in the overall score;
+            # the gain shown is counted where the mission has a score to gain on.
+            order = effective_weight(card, node.id) * gap
+            gain_on, share = gain_scope(card, node.id)
             best_text, best_vals = _best(comparison, node, ns.score, info.id, lang, titles)
             template = pick(tpl.text, lang)
             # Only the names the text uses are formatted: a mission has dozens of values and a
@@ -360,23 +404,30 @@ def recommend(
             # value of the same name.
             values.update(_input_values(ns, lang))
             out.append(
-                Recommendation(
-                    id=tpl.id,
-                    node=node.id,
-                    node_label=pick(node.labels, lang),
-                    to=tpl.to,
-                    priority=tpl.priority,
-                    text=fill(template, values),
-                    condition=cond,
-                    score=ns.score,
-                    gain=round(gain, 6),
-                    evidence=_evidence(ns, node, lang),
-                    best_practice=best_text,
-                    lang=lang,
+                (
+                    order,
+                    Recommendation(
+                        id=tpl.id,
+                        node=node.id,
+                        node_label=pick(node.labels, lang),
+                        to=tpl.to,
+                        priority=tpl.priority,
+                        text=fill(template, values),
+                        condition=cond,
+                        score=ns.score,
+                        gain=round(share * gap, 6),
+                        evidence=_evidence(ns, node, lang),
+                        best_practice=best_text,
+                        lang=lang,
+                        gain_on=gain_on,
+                        gain_on_label=(
+                            "" if gain_on == "overall" else pick(rubric.node(gain_on).labels, lang)
+                        ),
+                    ),
                 )
             )
-    out.sort(key=lambda r: (PRIORITY_ORDER.get(r.priority, 9), -r.gain, r.id))
-    return tuple(out)
+    out.sort(key=lambda o: (PRIORITY_ORDER.get(o[1].priority, 9), -o[0], o[1].id))
+    return tuple(r for _, r in out)
 
 
 # --- what-if -----------------------------------------------------------------------------
@@ -462,7 +513,7 @@ def to_markdown(
         lines.append(
             f"*{t('md_to')}:* {t(f'to_{r.to}')} · *{t('priority')}:* "
             f"{t(f'priority_{r.priority}')} · *{t('md_condition')}:* {r.condition} · "
-            f"*{t('gain')}:* {t('md_gain_points', n=format_number(r.gain, lang, 2))}"
+            f"*{t('gain')}:* " + gain_text(r.gain, r.gain_on, r.gain_on_label, lang, markdown=True)
         )
         lines.append("")
         lines.append(_md_escape(r.text))

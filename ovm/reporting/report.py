@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 import jinja2
 
 from ovm import __version__
-from ovm.countries import country_name
+from ovm.countries import country_name, region_name
 from ovm.data.observations import Provenance
 from ovm.i18n import (
     LANGUAGES,
@@ -875,8 +875,9 @@ def comparison_context(
                     if sr is not None and sr.mean_shift is not None
                     else None
                 ),
-                # Shown only where it happened: most missions are scored in every run.
-                "unscored": (b.pct(sr.unscored, 0) if sr is not None and sr.unscored > 0 else None),
+                # The same share as every other output (0 % included); the column itself is
+                # shown only when some mission went unscored in some run.
+                "unscored": b.pct(sr.unscored, 0) if sr is not None else None,
                 "rank_low": sr.low if sr is not None else None,
                 "rank_high": sr.high if sr is not None else None,
                 "rank_median_value": sr.median if sr is not None else None,
@@ -888,7 +889,7 @@ def comparison_context(
         "rows": rows,
         "sensitivity": _sensitivity_summary(b, sensitivity),
         "cohort_scored": True,
-        "any_unscored": any(r["unscored"] for r in rows),
+        "any_unscored": any(r["unscored_value"] for r in rows),
     }
 
     # family sections
@@ -1074,18 +1075,21 @@ def comparison_context(
             )
             item["peer_best_score"] = b.num(peer_bp.score) if peer_bp is not None else None
             item["best"] = _best_brief(b, comparison, r.node, mid, refs)
+            # its full text is in the comparison's annex, under this anchor
+            item["full_anchor"] = _anchor("fix", f"{mid}-{r.id}")
             items.append(item)
         peer_line = None
         if peers is not None:
             entry = next(e for e in peers.rankings["overall"] if e.mission == mid)
             scored = sum(1 for e in peers.rankings["overall"] if e.rank is not None)
-            peer_line = b.t(
-                "peers_line",
-                group=peers.group,
-                n=len(peers.missions),
-                rank=str(entry.rank) if entry.rank is not None else "—",
-                scored=scored,
-            )
+            group = region_name(peers.group, lang)
+            if entry.rank is not None:
+                peer_line = b.t(
+                    "peers_line", group=group, n=len(peers.missions), rank=entry.rank, scored=scored
+                )
+            else:
+                # a mission without an overall has no rank among its peers either
+                peer_line = b.t("peers_line_unranked", group=group, n=len(peers.missions))
         fixes.append(
             {
                 "mission": refs[mid],
@@ -1521,6 +1525,8 @@ def _maybe_text(b: _Builder, key: str, value: Any) -> str:
 def _recommendation(b: _Builder, item: Mapping[str, Any], report: str = "") -> dict[str, Any]:
     """A recommendation as reports show it; ``report`` is the file of its mission's report
     (empty: this page), where ``anchor`` finds its detail."""
+    from ovm.comparison.recommend import gain_text
+
     text = item.get("text")
     node = item.get("node")
     evidence = item.get("evidence") or []
@@ -1532,6 +1538,22 @@ def _recommendation(b: _Builder, item: Mapping[str, Any], report: str = "") -> d
         "href": f"{report}#{anchor}",
         "gain": b.num(float(gain), 2) if isinstance(gain, int | float) else None,
         "gain_value": float(gain) if isinstance(gain, int | float) else None,
+        "gain_text": (
+            gain_text(
+                float(gain),
+                str(item.get("gain_on") or "overall"),
+                str(item.get("gain_on_label") or ""),
+                b.lang,
+            )
+            if isinstance(gain, int | float)
+            else None
+        ),
+        "gain_on": str(item.get("gain_on") or "overall"),
+        "gain_on_text": (
+            b.label(str(item.get("gain_on") or "overall"))["text"]
+            if isinstance(gain, int | float)
+            else None
+        ),
         "text": text_label(text, b.lang) if isinstance(text, Mapping | str) else _plain(""),
         "to": item.get("to"),
         "to_text": _maybe_text(b, "to", item.get("to")),
