@@ -112,10 +112,10 @@ def test_a_median_of_an_even_count_is_the_mean_of_the_middle_two(
 @given(
     values=st.lists(st.integers(0, 300), min_size=1, max_size=30),
     seed=st.integers(0, 2**32 - 1),
-    p=st.sampled_from([0.5, 0.9]),
+    p=st.sampled_from([(1, 2), (9, 10)]),
 )
 def test_a_weighted_replicate_is_the_quantile_of_its_resample(
-    values: list[int], seed: int, p: float
+    values: list[int], seed: int, p: tuple[int, int]
 ) -> None:
     # A replicate's Poisson weights repeat each answer: its statistic is the resample's.
     vals = np.array(values, dtype=float)
@@ -125,4 +125,13 @@ def test_a_weighted_replicate_is_the_quantile_of_its_resample(
     got = _quantile6(p, vals, w, total)
     for r in np.flatnonzero(total > 0):
         resample = np.repeat(vals, w[r].astype(int))
-        assert got[r] == pytest.approx(np.quantile(resample, p, method="weibull"), abs=1e-9)
+        want = np.quantile(resample, p[0] / p[1], method="weibull")
+        assert got[r] == pytest.approx(want, abs=1e-9)
+
+
+def test_an_interpolated_percentile_has_no_rounding_noise(
+    tmp_path: Path, make_workspace: Make
+) -> None:
+    # 16 answers: rank 0.9 * 17 = 15.3, three tenths of the way from 24 to 25.
+    got = card(tmp_path, make_workspace, "p90", [1] * 14 + [24, 25])
+    assert got.node("f.queue").value == 24.3

@@ -455,13 +455,14 @@ def _weighted_stat_raw(stat: str, vals: Array, w: Array, total: Array) -> Array:
             return np.asarray(
                 masked.min(axis=1) if stat == "min" else masked.max(axis=1), dtype=float
             )
-        return _quantile6(0.9 if stat == "p90" else 0.5, vals, w, total)
+        return _quantile6((9, 10) if stat == "p90" else (1, 2), vals, w, total)
 
 
-def _quantile6(p: float, vals: Array, w: Array, total: Array) -> Array:
+def _quantile6(p: tuple[int, int], vals: Array, w: Array, total: Array) -> Array:
     """Hyndman & Fan's type 6 quantile of each row's weighted sample (a value repeated as many
     times as its whole weight): the order statistic of rank ``p * (n + 1)``, interpolated
-    between neighbours, where ``n`` is the total weight.
+    between neighbours, where ``n`` is the total weight (whole: Poisson weights or ones) and
+    ``p`` a fraction (numerator, denominator).
 
     Its expected share of the distribution below is ``p``, the rule the interval ends follow
     (:func:`~ovm.scoring.engine.percentile_ends`); with every weight 1 it is the usual median.
@@ -471,10 +472,14 @@ def _quantile6(p: float, vals: Array, w: Array, total: Array) -> Array:
     order = np.argsort(vals, kind="stable")
     ranked = vals[order]
     cum = np.cumsum(w[:, order], axis=1)
-    h = p * (total + 1)
-    low = np.clip(np.floor(h), 1, total)
+    # The rank in whole numbers, so 0.9 * 17 is 15.3 and not 15.299999999999999: a value of
+    # 24 and 25 interpolates to 24.3 as written.
+    num, den = p
+    scaled = num * (np.rint(total).astype(np.int64) + 1)
+    whole = scaled // den
+    low = np.clip(whole, 1, total).astype(float)
     high = np.minimum(low + 1, total)
-    frac = np.clip(h - low, 0.0, 1.0)
+    frac = np.where(low == whole, (scaled % den) / den, 0.0)
 
     def at(rank: Array) -> Array:
         # The value of 1-based rank ``rank``: the first whose cumulative weight reaches it.
