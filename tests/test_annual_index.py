@@ -23,6 +23,7 @@ import yaml
 
 from ovm import check_rubric
 from ovm.cli.app import main
+from ovm.scoring.scorejson import expand
 
 HERE = Path(__file__).parent / "data" / "annual_index"
 PR_ITEMS = [f"pr.{s}{n}" for s, k in (("a", 3), ("b", 4), ("c", 3)) for n in range(1, k + 1)]
@@ -141,7 +142,7 @@ def test_the_rubric_is_valid_without_a_warning(capsys: pytest.CaptureFixture[str
 def test_aggregates_ratings_and_statuses_are_the_hand_computed_ones(
     workspace: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    data = json.loads(run(["score", str(workspace), "-q"], capsys))
+    data = expand(json.loads(run(["score", str(workspace), "-q"], capsys)))
     got = {}
     for card in data["scorecards"]:
         nodes = {n["node"]: n for n in card["nodes"]}
@@ -184,7 +185,7 @@ def _defaults() -> dict[str, object]:
 def test_a_deduction_is_subtracted_and_its_share_is_signed(
     workspace: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    data = json.loads(run(["score", str(workspace), "-q"], capsys))
+    data = expand(json.loads(run(["score", str(workspace), "-q"], capsys)))
     card = next(c for c in data["scorecards"] if c["mission"]["id"] == "xag")
     pr = next(n for n in card["nodes"] if n["node"] == "pr")
     shares = {c["node"]: c["share"] for c in pr["explanation"]["children"]}
@@ -302,7 +303,7 @@ def test_the_report_draws_each_node_on_its_own_scale(
 def test_an_assessment_names_its_entity_and_period_instead_of_a_country_and_election(
     workspace: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    data = json.loads(run(["score", str(workspace), "-q"], capsys))
+    data = expand(json.loads(run(["score", str(workspace), "-q"], capsys)))
     info = next(c["mission"] for c in data["scorecards"] if c["mission"]["id"] == "xag")
     assert info == {
         "id": "xag",
@@ -340,7 +341,8 @@ def test_trends_and_previous_assessments_follow_the_entity_not_the_country_code(
     # The status, 1.5 then 1.0: the month's last day orders the 2025-06 assessment.
     assert data["trends"] == {"ONE": [["one-2024", 1.5], ["one-2025", 1.0]]}
     dates = {
-        c["mission"]["id"]: c["mission"]["election_date"] for c in data["scores"]["scorecards"]
+        c["mission"]["id"]: c["mission"]["election_date"]
+        for c in expand(data["scores"])["scorecards"]
     }
     assert dates == {"one-2024": "2024-12-31", "one-2025": "2025-06-30", "two-2025": "2025-12-31"}
 
@@ -415,7 +417,7 @@ def test_an_identity_keeps_the_value_within_its_nodes_scale_negatives_included(
     (tmp_path / "ovm.yaml").write_text(
         "rubric: rubric.yaml\nmissions: missions.yaml\n", encoding="utf-8"
     )
-    data = json.loads(run(["score", str(tmp_path), "-q"], capsys))
+    data = expand(json.loads(run(["score", str(tmp_path), "-q"], capsys)))
     got = {
         c["mission"]["id"]: (c["nodes"][1]["value"], c["nodes"][1]["score"], c["nodes"][0]["score"])
         for c in data["scorecards"]
@@ -447,7 +449,7 @@ def test_the_comparative_family_measures_gaps_in_the_targets_direction_and_scale
     data = json.loads(run(["compare", str(tmp_path), "-q"], capsys))
     gap = {
         c["mission"]["id"]: next(n for n in c["nodes"] if n["node"] == "relative.gap")
-        for c in data["scores"]["scorecards"]
+        for c in expand(data["scores"])["scorecards"]
     }
     # The best status is the lowest, 1.0 (xaa); a gap of 2.5 (xad) or 6 (xah) on a scale of
     # 6 points is 2.5/6 or all of it: 100 minus that share in points.
@@ -530,7 +532,7 @@ def test_a_rubric_without_a_headline_has_no_overall_and_ranks_no_one_overall(
         "rubric: rubric.yaml\nmissions: missions.yaml\n", encoding="utf-8"
     )
     data = json.loads(run(["compare", str(tmp_path), "-q"], capsys))
-    overall = [c["overall"] for c in data["scores"]["scorecards"]]
+    overall = [c["overall"] for c in expand(data["scores"])["scorecards"]]
     assert [(o["status"], o["score"], o["explanation"]["rule"]) for o in overall] == [
         ("not_applicable", None, "no headline")
     ] * 2
@@ -555,7 +557,7 @@ def test_normalising_a_deduction_rewards_the_smallest(
     data = json.loads(run(["compare", str(workspace), "-q", "--normalisation", method], capsys))
     got = {
         c["mission"]["id"]: next(n["score"] for n in c["nodes"] if n["node"] == "pr.deduction")
-        for c in data["scores"]["scorecards"]
+        for c in expand(data["scores"])["scorecards"]
     }
     # Deductions of 0, 1 and 4 points: none is the best, 4 the worst, over the 0-4 scale.
     assert {m: got[m] for m in ("xaa", "xad", "xag")} == {
@@ -618,7 +620,7 @@ def test_a_formula_that_reads_a_node_twice_is_scored_as_written(
         shutil.copy(workspace / name, tmp_path / name)
 
     def statuses(ws: Path) -> list[tuple[str, str, float | None]]:
-        data = json.loads(run(["score", str(ws), "-q"], capsys))
+        data = expand(json.loads(run(["score", str(ws), "-q"], capsys)))
         return [
             (c["mission"]["id"], n["status"], n["score"])
             for c in data["scorecards"]

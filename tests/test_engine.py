@@ -685,7 +685,7 @@ def test_score_records_what_it_was_computed_from(run: Run) -> None:
     rubric = ovm.load_rubric(QUALITATIVE)
     assert (s.rubric.id, s.rubric.version, s.rubric.sha256) == ("t", "1", rubric.digest())
     assert len(s.data_sha256) == 64
-    assert s.format == "ovm-scores/1"
+    assert s.format == "ovm-scores/2"
 
 
 def test_mini_workspace_by_hand(mini: Path) -> None:

@@ -14,6 +14,7 @@ import pytest
 
 from ovm import DataError, load_workspace
 from ovm.data.places import AreaCoverage, PlannedPlace, plan_coverage
+from ovm.scoring.scorejson import expand
 
 MINI = Path(__file__).parent / "data" / "mini"
 
@@ -120,7 +121,7 @@ def test_scores_and_reports_show_the_coverage_computed_once(tmp_path: Path, caps
 
     root = _workspace(tmp_path, PLACES)
     assert cli.main(["score", str(root), "-o", str(tmp_path / "scores.json"), "-q"]) == 0
-    cards = json.loads((tmp_path / "scores.json").read_text(encoding="utf-8"))["scorecards"]
+    cards = expand(json.loads((tmp_path / "scores.json").read_text(encoding="utf-8")))["scorecards"]
     assert [c["coverage"] for c in cards] == [
         {
             "mission": "aaa-2020",

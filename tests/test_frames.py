@@ -13,6 +13,7 @@ import pytest
 import ovm
 from ovm.cli.app import main
 from ovm.reporting.frames import SCORE_SCHEMA
+from ovm.scoring.scorejson import expand
 
 MINI = Path(__file__).parent / "data" / "mini"
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
@@ -56,7 +57,7 @@ def _expected_scores(scores: dict[str, Any]) -> list[dict[str, Any]]:
 def test_the_score_frame_is_the_scorecards_row_by_row(run: ovm.Run) -> None:
     frame = run.to_polars()
     assert frame.schema == pl.Schema(SCORE_SCHEMA)
-    assert frame.to_dicts() == _expected_scores(json.loads(run.scores.to_json()))
+    assert frame.to_dicts() == _expected_scores(expand(json.loads(run.scores.to_json())))
     assert frame.equals(ovm.score_frame(run.scores))
 
 

@@ -14,6 +14,7 @@ import openpyxl
 import pytest
 
 from ovm.cli.app import main
+from ovm.scoring.scorejson import expand
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples"
@@ -50,7 +51,7 @@ def out(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="module")
 def scores(out: Path) -> dict[str, Any]:
-    data: dict[str, Any] = json.loads((out / "scores.json").read_text("utf-8"))
+    data: dict[str, Any] = expand(json.loads((out / "scores.json").read_text("utf-8")))
     return data
 
 
@@ -72,7 +73,7 @@ def test_the_comparison_holds_the_very_scorecards_ovm_score_writes(
     out: Path, scores: dict[str, Any]
 ) -> None:
     compared = json.loads((out / "compare.json").read_text("utf-8"))
-    assert compared["scores"] == scores
+    assert expand(compared["scores"]) == scores
     ranked = {e["mission"]: e for e in compared["rankings"]["overall"]}
     for card in scores["scorecards"]:
         entry = ranked[card["mission"]["id"]]

@@ -74,11 +74,9 @@ def cmd_schema(args: argparse.Namespace) -> int:
 
         schema = rubric_schema()
     else:
-        from ovm.scoring.results import ScoreSet
+        from ovm.scoring.scorejson import schema as scores_schema
 
-        schema = ScoreSet.model_json_schema()
-        schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
-        schema["title"] = "ovm scores"
+        schema = scores_schema()
     write_output(json.dumps(schema, indent=1, ensure_ascii=False) + "\n", args.output)
     return EXIT_OK
 

@@ -183,7 +183,9 @@ def comparison_to_dict(comparison: Comparison, *, include_scores: bool = True) -
         "trends": {k: [[m, s] for m, s in v] for k, v in comparison.trends.items()},
     }
     if include_scores:
-        out["scores"] = comparison.scores.model_dump(mode="json")
+        from ovm.scoring.scorejson import to_data
+
+        out["scores"] = to_data(comparison.scores)
     return out
 
 

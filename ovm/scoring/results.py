@@ -170,7 +170,8 @@ class RejectedSummary(FrozenModel):
 class ScoreSet(FrozenModel):
     """The scorecards of a cohort, with what they were computed from."""
 
-    format: Literal["ovm-scores/1"] = "ovm-scores/1"
+    format: Literal["ovm-scores/2"] = "ovm-scores/2"
+    """The version of the scores file's format (see :mod:`ovm.scoring.scorejson`)."""
     rubric: RubricRef
     data_sha256: str
     seed: int
@@ -189,5 +190,16 @@ class ScoreSet(FrozenModel):
         raise KeyError(mission_id)
 
     def to_json(self) -> str:
-        """Canonical JSON text (stable key order, byte-identical for identical inputs)."""
-        return self.model_dump_json(indent=1) + "\n"
+        """The scores file (``ovm-scores/2``): canonical JSON text, byte-identical for
+        identical inputs, each fact written once; :meth:`from_json` reads it back whole."""
+        from ovm.scoring.scorejson import dumps
+
+        return dumps(self)
+
+    @classmethod
+    def from_json(cls, text: str | bytes) -> ScoreSet:
+        """The score set a scores file holds; ``ScoreSet.from_json(s.to_json()) == s``.
+        ValueError when the text is not a scores file."""
+        from ovm.scoring.scorejson import loads
+
+        return loads(text)

@@ -1,0 +1,762 @@
+"""The scores file, ``ovm-scores/2``: every fact of a :class:`ScoreSet` once, referenced by id.
+
+A score set repeats a great deal when written object by object: every mission carries the
+rubric's structure again (parents, kinds, rules, weights, band labels), every input its full
+provenance, every group its children's scores, every formula its inputs' values. The file
+keeps each of these once and the objects get them back on reading:
+
+- ``nodes``: the rubric's structure as the scorecards show it, once per node (``parent``,
+  ``level``, ``kind``, ``rule``, ``formula``, ``aggregation``, ``children`` as ``[id, weight]``,
+  ``bands`` as ``{band, label, rating}``). A mission whose node differs (a rule that names its
+  cohort, say) writes that field in its own entry, which wins.
+- ``provenance``: each distinct provenance (source, date, confidence, recorded by, note, file)
+  once; a datum names it by its index and adds its own ``line``.
+- ``scorecards[].data``: each datum a mission's scores read (a variable, an answer, a
+  checklist question's site counts) once; a node's ``inputs`` name data by index.
+- A node entry omits what the file already says: ``band_label`` and ``rating`` (from its
+  band in ``nodes``), ``raw_value`` when it is the value, the explanation's score when it is
+  the node's score, a child's status and score (the child's own entry), a formula input's
+  value (the node it names), and any field at its default (null, false, empty).
+
+Reading a file (:func:`loads`) gives the very objects that were written: ``loads(dumps(s)) ==
+s`` for every score set. Each omission above is made only when the reader derives exactly
+the written value, so an unusual value is written out instead of lost.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from collections import Counter
+from collections.abc import Callable, Iterable, Mapping
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from ovm.scoring.results import ScoreSet
+
+FORMAT = "ovm-scores/2"
+"""The format written; :func:`loads` also reads ``ovm-scores/1`` (one object per object)."""
+
+Json = Any
+"""A JSON value: dict, list, str, int, float, bool or None."""
+
+# The structural fields of a node: the same in every scorecard unless a mission says otherwise.
+_NODE_FIELDS = ("parent", "level", "kind")
+_EXPLANATION_FIELDS = ("rule", "formula", "aggregation")
+# An input's fields besides name and kind, and what each is when the file leaves it out.
+_INPUT_DEFAULTS: dict[str, Json] = {
+    "status": "value",
+    "value": None,
+    "n": None,
+    "accepted": None,
+    "not_applicable": None,
+    "not_observed": None,
+    "simulated": False,
+}
+_FINDING_DEFAULTS: dict[str, Json] = {"node": None, "severity": "warning", "params": {}}
+_TABLES = ("nodes", "provenance", "findings", "scorecards")
+_READS = re.compile(r"(value|score|band|rating)\((.+)\)")
+
+
+def same(a: Json, b: Json) -> bool:
+    """Whether two JSON values write the same text (so 1 is not 1.0, nor -0.0 0.0)."""
+    if type(a) is not type(b):
+        return False
+    if isinstance(a, float):
+        return a == b and math.copysign(1.0, a) == math.copysign(1.0, b)
+    if isinstance(a, list):
+        return len(a) == len(b) and all(same(x, y) for x, y in zip(a, b, strict=True))
+    if isinstance(a, dict):
+        return a.keys() == b.keys() and all(same(a[k], b[k]) for k in a)
+    return bool(a == b)
+
+
+def _key(value: Json) -> str:
+    return json.dumps(value, sort_keys=True, ensure_ascii=False)
+
+
+# --- what a reader derives -------------------------------------------------------------------
+
+
+def _band_of(table: Mapping[str, Json], band: Json) -> tuple[Json, Json]:
+    """(band_label, rating) of a band as the node's table gives them; (None, None) for none."""
+    if band is None:
+        return None, None
+    for b in table.get("bands", ()):
+        if b["band"] == band:
+            return b.get("label"), b.get("rating")
+    return None, None
+
+
+def _status(entry: Mapping[str, Json]) -> str:
+    """A node's status when its entry leaves it out: scored when it has a score."""
+    return "scored" if entry.get("score") is not None else "missing"
+
+
+def _share(weights: list[float], statuses: list[str], score: Json) -> list[Json]:
+    """Each child's share of a weighted mean: its weight over the weight that has a score."""
+    scored = 0.0
+    for w, s in zip(weights, statuses, strict=True):
+        if s == "scored":
+            scored += w
+    return [
+        None if score is None or s != "scored" or scored == 0 else w / scored
+        for w, s in zip(weights, statuses, strict=True)
+    ]
+
+
+NodeLookup = Callable[[str], "Mapping[str, Json] | None"]
+
+
+def _node_read(name: str, here: NodeLookup, cards: Mapping[str, NodeLookup]) -> dict[str, Json]:
+    """The status and value of an input that reads a node: ``rating(pr)``, ``status``,
+    ``legal@ecu-2021`` (a node of another mission of the set)."""
+    field = "score"
+    m = _READS.fullmatch(name)
+    if m is not None:
+        field, name = m.group(1), m.group(2)
+    lookup = here
+    if "@" in name:
+        name, mission = name.rsplit("@", 1)
+        other = cards.get(mission)
+        if other is None:
+            return {}
+        lookup = other
+    ns = lookup(name)
+    if ns is None:
+        return {}
+    raw = ns.get(field)
+    value = float(raw) if isinstance(raw, int) and not isinstance(raw, bool) else raw
+    if value is not None:
+        return {"status": "value", "value": value}
+    status = ns.get("status", _status(ns))
+    return {"status": "not_applicable" if status == "not_applicable" else "missing"}
+
+
+# --- writing ---------------------------------------------------------------------------------
+
+
+class _Tables:
+    """The rows shared by scorecards: the node table and the provenance table."""
+
+    def __init__(self, cards: list[dict[str, Json]]) -> None:
+        self.provenance: list[dict[str, Json]] = []
+        self._prov_ids: dict[str, int] = {}
+        self.findings: list[dict[str, Json]] = []
+        self._finding_ids: dict[str, int] = {}
+        self.nodes: dict[str, dict[str, Json]] = {}
+        votes: dict[str, dict[str, Counter[str]]] = {}
+        first: dict[tuple[str, str], dict[str, Json]] = {}
+        bands: dict[str, dict[int, set[str]]] = {}
+        for card in cards:
+            for ns in (card["overall"], *card["nodes"]):
+                node = ns["node"]
+                ex = ns["explanation"]
+                fields = {f: ns[f] for f in _NODE_FIELDS}
+                fields |= {f: ex[f] for f in _EXPLANATION_FIELDS}
+                fields["children"] = [[c["node"], c["weight"]] for c in ex["children"]]
+                count = votes.setdefault(node, {})
+                for f, v in fields.items():
+                    k = _key(v)
+                    count.setdefault(f, Counter())[k] += 1
+                    first.setdefault((node, k + f), {"v": v})
+                if ns["band"] is not None:
+                    seen = bands.setdefault(node, {}).setdefault(ns["band"], set())
+                    seen.add(_key([ns["band_label"], ns.get("rating")]))
+        for node, count in votes.items():
+            row: dict[str, Json] = {}
+            for f, c in count.items():
+                # The most frequent; ties go to the first seen (Counter keeps insertion order).
+                k = c.most_common(1)[0][0]
+                value = first[(node, k + f)]["v"]
+                if f in _NODE_FIELDS or value not in (None, []):
+                    row[f] = value
+            table = []
+            for band, labels in sorted(bands.get(node, {}).items()):
+                if len(labels) == 1:
+                    label, rating = json.loads(next(iter(labels)))
+                    entry: dict[str, Json] = {"band": band, "label": label}
+                    if rating is not None:
+                        entry["rating"] = rating
+                    table.append(entry)
+            if table:
+                row["bands"] = table
+            self.nodes[node] = row
+
+    def finding_id(self, finding: Mapping[str, Json]) -> int:
+        """The index of a finding (its node aside) in the table, added if new."""
+        row = {
+            k: v
+            for k, v in finding.items()
+            if k != "node" and not (k in _FINDING_DEFAULTS and same(v, _FINDING_DEFAULTS[k]))
+        }
+        k = _key(row)
+        got = self._finding_ids.get(k)
+        if got is None:
+            got = self._finding_ids[k] = len(self.findings)
+            self.findings.append(row)
+        return got
+
+    def provenance_id(self, prov: Mapping[str, Json]) -> int:
+        """The index of a provenance (its line aside) in the table, added if new."""
+        row = {k: v for k, v in prov.items() if k != "line" and v is not None}
+        k = _key(row)
+        got = self._prov_ids.get(k)
+        if got is None:
+            got = self._prov_ids[k] = len(self.provenance)
+            self.provenance.append(row)
+        return got
+
+
+def _compact_card(
+    card: dict[str, Json], tables: _Tables, cards: Mapping[str, NodeLookup]
+) -> dict[str, Json]:
+    by_id = {ns["node"]: ns for ns in (card["overall"], *card["nodes"])}
+    here: NodeLookup = by_id.get
+    data: list[dict[str, Json]] = []
+    data_ids: dict[str, int] = {}
+    notes = list(card["notes"])
+    note_ids = {_key(n): i for i, n in enumerate(notes)}
+    other_notes: list[dict[str, Json]] = []
+
+    def _provenance(prov: Mapping[str, Json] | None, row: dict[str, Json]) -> None:
+        if prov is not None:
+            row["provenance"] = tables.provenance_id(prov)
+            if prov["line"] is not None:
+                row["line"] = prov["line"]
+
+    def datum(inp: dict[str, Json]) -> int:
+        k = _key(inp)
+        got = data_ids.get(k)
+        if got is None:
+            row: dict[str, Json] = {"name": inp["name"], "kind": inp["kind"]}
+            row |= {f: inp[f] for f, d in _INPUT_DEFAULTS.items() if not same(inp[f], d)}
+            _provenance(inp["provenance"], row)
+            got = data_ids[k] = len(data)
+            data.append(row)
+        return got
+
+    def node_input(inp: dict[str, Json]) -> dict[str, Json]:
+        row: dict[str, Json] = {"name": inp["name"], "kind": "node"}
+        derived = _node_read(inp["name"], here, cards)
+        for f, d in _INPUT_DEFAULTS.items():
+            if not same(inp[f], derived.get(f, d)):
+                row[f] = inp[f]
+        _provenance(inp["provenance"], row)
+        return row
+
+    def note_id(note: dict[str, Json]) -> int:
+        k = _key(note)
+        got = note_ids.get(k)
+        if got is None:
+            got = note_ids[k] = len(notes) + len(other_notes)
+            other_notes.append(note)
+        return got
+
+    def entry(ns: dict[str, Json]) -> dict[str, Json]:
+        node = ns["node"]
+        table = tables.nodes[node]
+        ex = ns["explanation"]
+        out: dict[str, Json] = {"node": node}
+        for f in ("value", "score"):
+            if ns[f] is not None:
+                out[f] = ns[f]
+        if ns["status"] != _status(out):
+            out["status"] = ns["status"]
+        if not same(ns["coverage"], 1.0):
+            out["coverage"] = ns["coverage"]
+        if ns["band"] is not None:
+            out["band"] = ns["band"]
+        label, rating = _band_of(table, ns["band"])
+        if not same(ns["band_label"], label):
+            out["band_label"] = ns["band_label"]
+        if not same(ns.get("rating"), rating):
+            out["rating"] = ns.get("rating")
+        if ns["interval"] is not None:
+            out["interval"] = ns["interval"]
+        if ns["sampled"]:
+            out["sampled"] = True
+        for f in _NODE_FIELDS:
+            if not same(ns[f], table[f]):
+                out[f] = ns[f]
+        for f in _EXPLANATION_FIELDS:
+            if not same(ex[f], table.get(f)):
+                out[f] = ex[f]
+        if not same(ex["raw_value"], ns["value"]):
+            out["raw_value"] = ex["raw_value"]
+        if not same(ex["score"], ns["score"]):
+            out["explained_score"] = ex["score"]
+        inputs: list[Json] = [
+            node_input(i) if i["kind"] == "node" else datum(i) for i in ex["inputs"]
+        ]
+        if inputs:
+            out["inputs"] = inputs
+        kids = ex["children"]
+        pairs = [[c["node"], c["weight"]] for c in kids]
+        if not same(pairs, table.get("children", [])):
+            out["children"] = pairs
+        if kids:
+            own = [by_id.get(c["node"]) for c in kids]
+            if not all(
+                o is not None and same(c["status"], o["status"]) and same(c["score"], o["score"])
+                for c, o in zip(kids, own, strict=True)
+            ):
+                out["contributions"] = kids
+            else:
+                shares = [c["share"] for c in kids]
+                derived = _share(
+                    [c["weight"] for c in kids], [c["status"] for c in kids], ex["score"]
+                )
+                if not same(shares, derived):
+                    out["shares"] = shares
+        if ex["notes"]:
+            out["notes"] = [note_id(n) for n in ex["notes"]]
+        return out
+
+    nodes = [entry(ns) for ns in card["nodes"]]
+    out: dict[str, Json] = {"mission": card["mission"], "overall": entry(card["overall"])}
+    out["nodes"] = nodes
+    out["data"] = data
+    out["findings"] = [
+        [tables.finding_id(f)] if f["node"] is None else [tables.finding_id(f), f["node"]]
+        for f in card["findings"]
+    ]
+    if card["sites"]:
+        out["sites"] = card["sites"]
+    if card["simulated"]:
+        out["simulated"] = True
+    if notes:
+        out["notes"] = notes
+    if other_notes:
+        out["other_notes"] = other_notes
+    if card["notes_total"]:
+        out["notes_total"] = card["notes_total"]
+    if card["coverage"] is not None:
+        out["coverage"] = card["coverage"]
+    return out
+
+
+def compact(full: dict[str, Json]) -> dict[str, Json]:
+    """The ``ovm-scores/2`` form of a score set dumped object by object
+    (``ScoreSet.model_dump(mode="json")``)."""
+    cards: list[dict[str, Json]] = full["scorecards"]
+    tables = _Tables(cards)
+    lookups: dict[str, NodeLookup] = {
+        c["mission"]["id"]: {ns["node"]: ns for ns in (c["overall"], *c["nodes"])}.get
+        for c in cards
+    }
+    compacted = [_compact_card(c, tables, lookups) for c in cards]
+    out = {k: v for k, v in full.items() if k != "scorecards"}
+    out["format"] = FORMAT
+    return {
+        **{k: out.pop(k) for k in ("format", "rubric", "data_sha256", "seed", "bootstrap")},
+        "confidence": out.pop("confidence"),
+        "nodes": tables.nodes,
+        "provenance": tables.provenance,
+        "findings": tables.findings,
+        "scorecards": compacted,
+        **out,
+    }
+
+
+# --- reading ---------------------------------------------------------------------------------
+
+
+def _expand_card(
+    card: Mapping[str, Json],
+    nodes: Mapping[str, Mapping[str, Json]],
+    provenance: list[Mapping[str, Json]],
+    findings: list[Mapping[str, Json]],
+    cards: Mapping[str, NodeLookup],
+) -> dict[str, Json]:
+    entries = {e["node"]: e for e in (card["overall"], *card["nodes"])}
+    here = _reader(card, nodes)
+    data: list[Mapping[str, Json]] = card.get("data", [])
+    notes = [*card.get("notes", []), *card.get("other_notes", [])]
+
+    def source(row: Mapping[str, Json]) -> dict[str, Json] | None:
+        if "provenance" not in row:
+            return None
+        return {
+            "source": None,
+            "date": None,
+            "confidence": None,
+            "recorded_by": None,
+            "note": None,
+            "file": None,
+            **provenance[row["provenance"]],
+            "line": row.get("line"),
+        }
+
+    def datum(row: Mapping[str, Json]) -> dict[str, Json]:
+        inp: dict[str, Json] = {"name": row["name"], "kind": row["kind"]}
+        inp |= {f: row.get(f, d) for f, d in _INPUT_DEFAULTS.items()}
+        inp["provenance"] = source(row)
+        return inp
+
+    def node_input(row: Mapping[str, Json]) -> dict[str, Json]:
+        derived = _node_read(row["name"], here, cards)
+        inp: dict[str, Json] = {"name": row["name"], "kind": "node"}
+        inp |= {f: row.get(f, derived.get(f, d)) for f, d in _INPUT_DEFAULTS.items()}
+        inp["provenance"] = source(row)
+        return inp
+
+    def node_score(e: Mapping[str, Json]) -> dict[str, Json]:
+        table = nodes[e["node"]]
+        label, rating = _band_of(table, e.get("band"))
+        ns: dict[str, Json] = {"node": e["node"]}
+        ns |= {f: e.get(f, table[f]) for f in _NODE_FIELDS}
+        ns |= {
+            "value": e.get("value"),
+            "score": e.get("score"),
+            "coverage": e.get("coverage", 1.0),
+            "status": e.get("status", _status(e)),
+            "band": e.get("band"),
+            "band_label": e.get("band_label", label),
+        }
+        got_rating = e.get("rating", rating)
+        if got_rating is not None:
+            ns["rating"] = got_rating
+        ns |= {"interval": e.get("interval"), "sampled": e.get("sampled", False)}
+        pairs = e.get("children", table.get("children", []))
+        if "contributions" in e:
+            children = list(e["contributions"])
+        else:
+            kids = [entries[k] for k, _ in pairs]
+            statuses = [k.get("status", _status(k)) for k in kids]
+            score = e.get("explained_score", e.get("score"))
+            shares = e.get("shares") or _share([w for _, w in pairs], statuses, score)
+            children = [
+                {
+                    "node": k,
+                    "status": s,
+                    "score": kid.get("score"),
+                    "weight": w,
+                    "share": share,
+                }
+                for (k, w), kid, s, share in zip(pairs, kids, statuses, shares, strict=True)
+            ]
+        ns["explanation"] = {
+            "inputs": [
+                datum(data[i]) if isinstance(i, int) else node_input(i) for i in e.get("inputs", [])
+            ],
+            "formula": e.get("formula", table.get("formula")),
+            "raw_value": e.get("raw_value", e.get("value")),
+            "rule": e.get("rule", table.get("rule")),
+            "score": e.get("explained_score", e.get("score")),
+            "aggregation": e.get("aggregation", table.get("aggregation")),
+            "children": children,
+            "notes": [notes[i] for i in e.get("notes", [])],
+        }
+        return ns
+
+    return {
+        "mission": card["mission"],
+        "overall": node_score(card["overall"]),
+        "nodes": [node_score(e) for e in card["nodes"]],
+        "findings": [
+            {**_FINDING_DEFAULTS, **findings[f[0]], "node": f[1] if len(f) > 1 else None}
+            for f in card.get("findings", [])
+        ],
+        "sites": card.get("sites", 0),
+        "simulated": card.get("simulated", False),
+        "notes": list(card.get("notes", [])),
+        "notes_total": card.get("notes_total", 0),
+        "coverage": card.get("coverage"),
+    }
+
+
+def _reader(card: Mapping[str, Json], nodes: Mapping[str, Mapping[str, Json]]) -> NodeLookup:
+    """What an input may read of a card's nodes (its rating from the band table)."""
+    entries = {e["node"]: e for e in (card["overall"], *card["nodes"])}
+
+    def read(node: str) -> Mapping[str, Json] | None:
+        e = entries.get(node)
+        if e is None:
+            return None
+        _label, rating = _band_of(nodes[node], e.get("band"))
+        return {**e, "rating": e.get("rating", rating)}
+
+    return read
+
+
+def expand(data: Mapping[str, Json]) -> dict[str, Json]:
+    """A score set object by object (as ``ScoreSet.model_validate`` reads it) from its
+    ``ovm-scores/2`` form."""
+    nodes: Mapping[str, Mapping[str, Json]] = data["nodes"]
+    provenance: list[Mapping[str, Json]] = data["provenance"]
+    lookups: dict[str, NodeLookup] = {
+        c["mission"]["id"]: _reader(c, nodes) for c in data["scorecards"]
+    }
+    findings: list[Mapping[str, Json]] = data["findings"]
+    out = {k: v for k, v in data.items() if k not in _TABLES}
+    out["scorecards"] = [
+        _expand_card(c, nodes, provenance, findings, lookups) for c in data["scorecards"]
+    ]
+    return out
+
+
+# --- text ------------------------------------------------------------------------------------
+
+# Written one per line: readable, greppable, and a diff shows the node that changed.
+_ROWS = ("nodes", "provenance", "findings", "files", "rejected")
+_CARD_ROWS = ("nodes", "data", "findings", "notes", "other_notes")
+
+
+def _line(value: Json) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+
+
+def _rows(items: Iterable[str], indent: str, open_: str, close: str) -> str:
+    body = f",\n{indent} ".join(items)
+    return f"{open_}\n{indent} {body}\n{indent}{close}" if body else open_ + close
+
+
+def _dict_text(value: Mapping[str, Json], indent: str, write: Callable[[str, Json], str]) -> str:
+    return _rows((f"{_line(k)}: {write(k, v)}" for k, v in value.items()), indent, "{", "}")
+
+
+def text(data: Mapping[str, Json]) -> str:
+    """The file's text: one top-level field, node, datum or finding a line; UTF-8, ends with
+    a newline, the same bytes for the same score set."""
+
+    def card_field(key: str, value: Json) -> str:
+        if key in _CARD_ROWS:
+            return _rows((_line(v) for v in value), "   ", "[", "]")
+        return _line(value)
+
+    def card_text(card: Mapping[str, Json]) -> str:
+        return _dict_text(card, "  ", card_field)
+
+    def top_field(key: str, value: Json) -> str:
+        if key == "scorecards":
+            return _rows((card_text(c) for c in value), " ", "[", "]")
+        if key in _ROWS and isinstance(value, dict):
+            return _dict_text(value, " ", lambda _k, v: _line(v))
+        if key in _ROWS:
+            return _rows((_line(v) for v in value), " ", "[", "]")
+        return _line(value)
+
+    return _dict_text(data, "", top_field) + "\n"
+
+
+def to_data(scores: ScoreSet) -> dict[str, Json]:
+    """The ``ovm-scores/2`` form of a score set as plain data (what a comparison embeds)."""
+    return compact(_finite(scores.model_dump(mode="json")))
+
+
+def dumps(scores: ScoreSet) -> str:
+    """The ``ovm-scores/2`` text of a score set."""
+    return text(to_data(scores))
+
+
+def _finite(value: Json) -> Json:
+    """The value with NaN and infinities as null, as JSON has neither."""
+    if isinstance(value, float):
+        return value if math.isfinite(value) else None
+    if isinstance(value, list):
+        return [_finite(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _finite(v) for k, v in value.items()}
+    return value
+
+
+def loads(text_: str | bytes) -> ScoreSet:
+    """The score set a scores file holds (``ovm-scores/2``, or ``ovm-scores/1``)."""
+    from ovm.scoring.results import ScoreSet
+
+    data = json.loads(text_)
+    if isinstance(data, dict) and data.get("format") == "ovm-scores/1":
+        data = {**data, "format": FORMAT}
+    elif isinstance(data, dict) and data.get("format") == FORMAT:
+        file_model().model_validate(data)
+        data = expand(data)
+    else:
+        got = data.get("format") if isinstance(data, dict) else None
+        raise ValueError(f"not an ovm scores file (format {got!r}; expected {FORMAT!r})")
+    return ScoreSet.model_validate(data)
+
+
+# --- the format as a schema ------------------------------------------------------------------
+
+
+def file_model() -> type[Any]:
+    """The pydantic model of a scores file: ``ovm schema scores`` is its JSON Schema, and
+    :func:`loads` checks a file against it before reading it."""
+    global _FILE_MODEL
+    if _FILE_MODEL is None:
+        _FILE_MODEL = _build_file_model()
+    return _FILE_MODEL
+
+
+_FILE_MODEL: type[Any] | None = None
+
+
+def _build_file_model() -> type[Any]:
+    # Built on first use: the models import the result types, which import this module's
+    # callers; and ``ovm score`` never needs them.
+    from typing import Literal
+
+    from pydantic import BaseModel, ConfigDict, Field
+
+    from ovm.data.places import PlanCoverage
+    from ovm.data.reader import FileReport
+    from ovm.scoring.results import (
+        Contribution,
+        MissionInfo,
+        NodeStatus,
+        RejectedSummary,
+        RubricRef,
+        SiteNote,
+    )
+
+    class Row(BaseModel):
+        model_config = ConfigDict(extra="forbid", use_attribute_docstrings=True)
+
+    class Band(Row):
+        """A band of a node: its label and rating, which its scores leave out."""
+
+        band: int
+        label: str | None = None
+        rating: float | None = None
+
+    class Node(Row):
+        """A node of the rubric as the scorecards show it; a scorecard's entry overrides any
+        of these fields for its mission."""
+
+        parent: str | None
+        level: int
+        kind: str
+        rule: str | None = None
+        formula: str | None = None
+        aggregation: str | None = None
+        children: list[tuple[str, float]] = Field(default_factory=list)
+        """The children a group combines, each with its weight."""
+        bands: list[Band] = Field(default_factory=list)
+
+    class Source(Row):
+        """Where data come from (a datum adds its line)."""
+
+        source: str | None = None
+        date: str | None = None
+        confidence: Literal["high", "medium", "low"] | None = None
+        recorded_by: str | None = None
+        note: str | None = None
+        file: str | None = None
+
+    class FindingText(Row):
+        """A finding without its node: scorecards name it by index."""
+
+        code: str
+        message: str
+        severity: Literal["info", "warning", "error"] = "warning"
+        params: dict[str, str] = Field(default_factory=dict)
+
+    class Datum(Row):
+        """A datum a mission's scores read: a variable, an answer or a checklist question's
+        site counts."""
+
+        name: str
+        kind: Literal["variable", "answer", "question", "node"]
+        status: Literal["value", "missing", "not_applicable"] = "value"
+        value: float | str | None = None
+        n: int | None = None
+        accepted: int | None = None
+        not_applicable: int | None = None
+        not_observed: int | None = None
+        simulated: bool = False
+        provenance: int | None = None
+        """Index in the file's ``provenance``."""
+        line: int | None = None
+        """Line (or row) of the datum in its provenance's file."""
+
+    class NodeInput(Row):
+        """An input that reads a node (``rating(pr)``, ``status``, ``legal@ecu-2021``); its
+        status and value are the node's unless written."""
+
+        name: str
+        kind: Literal["node"]
+        status: Literal["value", "missing", "not_applicable"] | None = None
+        value: float | str | None = None
+        n: int | None = None
+        accepted: int | None = None
+        not_applicable: int | None = None
+        not_observed: int | None = None
+        simulated: bool = False
+        provenance: int | None = None
+        line: int | None = None
+
+    class Entry(Row):
+        """A node's score in one scorecard; a field left out is its default, the node's
+        field in ``nodes``, or what the rest of the file says (see docs/api.md)."""
+
+        node: str
+        value: float | str | None = None
+        score: float | None = None
+        status: NodeStatus | None = None
+        """Left out when it is ``scored`` and there is a score, or ``missing`` and none."""
+        coverage: float = 1.0
+        band: int | None = None
+        band_label: str | None = None
+        rating: float | None = None
+        interval: tuple[float, float] | None = None
+        sampled: bool = False
+        parent: str | None = None
+        level: int | None = None
+        kind: str | None = None
+        rule: str | None = None
+        formula: str | None = None
+        aggregation: str | None = None
+        raw_value: float | str | None = None
+        explained_score: float | None = None
+        inputs: list[int | NodeInput] = Field(default_factory=list)
+        """Indices in the scorecard's ``data``, or inputs that read nodes."""
+        children: list[tuple[str, float]] = Field(default_factory=list)
+        shares: list[float | None] = Field(default_factory=list)
+        contributions: list[Contribution] = Field(default_factory=list)
+        notes: list[int] = Field(default_factory=list)
+        """Indices in the scorecard's ``notes`` followed by its ``other_notes``."""
+
+    class Card(Row):
+        """One mission's scorecard."""
+
+        mission: MissionInfo
+        overall: Entry
+        nodes: list[Entry]
+        data: list[Datum] = Field(default_factory=list)
+        findings: list[tuple[int] | tuple[int, str]] = Field(default_factory=list)
+        """Each finding: its index in the file's ``findings`` and its node, if any."""
+        sites: int = 0
+        simulated: bool = False
+        notes: list[SiteNote] = Field(default_factory=list)
+        other_notes: list[SiteNote] = Field(default_factory=list)
+        notes_total: int = 0
+        coverage: PlanCoverage | None = None
+
+    class ScoresFile(Row):
+        """A scores file: the scorecards of a cohort with what they were computed from."""
+
+        format: Literal["ovm-scores/2"]
+        rubric: RubricRef
+        data_sha256: str
+        seed: int
+        bootstrap: int
+        confidence: float
+        nodes: dict[str, Node]
+        provenance: list[Source] = Field(default_factory=list)
+        findings: list[FindingText] = Field(default_factory=list)
+        scorecards: list[Card]
+        files: list[FileReport] = Field(default_factory=list)
+        rejected: list[RejectedSummary] = Field(default_factory=list)
+        simulated_sources: list[str] = Field(default_factory=list)
+
+    return ScoresFile
+
+
+def schema() -> dict[str, Json]:
+    """The JSON Schema of the scores file."""
+    out: dict[str, Json] = file_model().model_json_schema()
+    out["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    out["title"] = "ovm scores"
+    return out
