@@ -61,19 +61,24 @@ _READS = re.compile(r"(value|score|band|rating)\((.+)\)")
 
 def same(a: Json, b: Json) -> bool:
     """Whether two JSON values write the same text (so 1 is not 1.0, nor -0.0 0.0)."""
-    if type(a) is not type(b):
+    if a is b:
+        return True
+    kind = type(a)
+    if kind is not type(b):
         return False
-    if isinstance(a, float):
-        return a == b and math.copysign(1.0, a) == math.copysign(1.0, b)
-    if isinstance(a, list):
+    if kind is float:
+        return bool(a == b) and math.copysign(1.0, a) == math.copysign(1.0, b)
+    if kind is list:
         return len(a) == len(b) and all(same(x, y) for x, y in zip(a, b, strict=True))
-    if isinstance(a, dict):
+    if kind is dict:
         return a.keys() == b.keys() and all(same(a[k], b[k]) for k in a)
     return bool(a == b)
 
 
 def _key(value: Json) -> str:
-    return json.dumps(value, sort_keys=True, ensure_ascii=False)
+    """A dict key that tells apart any two values that write different text (json.dumps with
+    its default arguments: the fast, cached encoder; dumped dicts keep their field order)."""
+    return json.dumps(value)
 
 
 # --- what a reader derives -------------------------------------------------------------------
@@ -146,8 +151,8 @@ class _Tables:
         self.findings: list[dict[str, Json]] = []
         self._finding_ids: dict[str, int] = {}
         self.nodes: dict[str, dict[str, Json]] = {}
-        votes: dict[str, dict[str, Counter[str]]] = {}
-        first: dict[tuple[str, str], dict[str, Json]] = {}
+        votes: dict[str, dict[str, Counter[Json]]] = {}
+        first: dict[tuple[str, str, Json], Json] = {}
         bands: dict[str, dict[int, set[str]]] = {}
         for card in cards:
             for ns in (card["overall"], *card["nodes"]):
@@ -156,11 +161,16 @@ class _Tables:
                 fields = {f: ns[f] for f in _NODE_FIELDS}
                 fields |= {f: ex[f] for f in _EXPLANATION_FIELDS}
                 fields["children"] = [[c["node"], c["weight"]] for c in ex["children"]]
-                count = votes.setdefault(node, {})
+                count = votes.get(node)
+                if count is None:
+                    count = votes[node] = {f: Counter() for f in fields}
                 for f, v in fields.items():
-                    k = _key(v)
-                    count.setdefault(f, Counter())[k] += 1
-                    first.setdefault((node, k + f), {"v": v})
+                    # Strings, integers and null are their own keys; a value that compares
+                    # equal to another it does not write like (a weight of -0.0) only costs a
+                    # scorecard an override, as entries are checked against the table.
+                    k = _key(v) if isinstance(v, list | float) else v
+                    count[f][k] += 1
+                    first.setdefault((node, f, k), v)
                 if ns["band"] is not None:
                     seen = bands.setdefault(node, {}).setdefault(ns["band"], set())
                     seen.add(_key([ns["band_label"], ns.get("rating")]))
@@ -169,7 +179,7 @@ class _Tables:
             for f, c in count.items():
                 # The most frequent; ties go to the first seen (Counter keeps insertion order).
                 k = c.most_common(1)[0][0]
-                value = first[(node, k + f)]["v"]
+                value = first[(node, f, k)]
                 if f in _NODE_FIELDS or value not in (None, []):
                     row[f] = value
             table = []
@@ -543,23 +553,15 @@ def text(data: Mapping[str, Json]) -> str:
 
 def to_data(scores: ScoreSet) -> dict[str, Json]:
     """The ``ovm-scores/2`` form of a score set as plain data (what a comparison embeds)."""
-    return compact(_finite(scores.model_dump(mode="json")))
+    # Through pydantic's JSON writer: fast, and NaN or infinity become null as JSON has
+    # neither.
+    full: dict[str, Json] = json.loads(scores.model_dump_json())
+    return compact(full)
 
 
 def dumps(scores: ScoreSet) -> str:
     """The ``ovm-scores/2`` text of a score set."""
     return text(to_data(scores))
-
-
-def _finite(value: Json) -> Json:
-    """The value with NaN and infinities as null, as JSON has neither."""
-    if isinstance(value, float):
-        return value if math.isfinite(value) else None
-    if isinstance(value, list):
-        return [_finite(v) for v in value]
-    if isinstance(value, dict):
-        return {k: _finite(v) for k, v in value.items()}
-    return value
 
 
 def loads(text_: str | bytes) -> ScoreSet:
