@@ -74,7 +74,7 @@ def cmd_schema(args: argparse.Namespace) -> int:
 
         schema = rubric_schema()
     else:
-        from ovm.scoring.scorejson import schema as scores_schema
+        from ovm.scoring.scoreschema import schema as scores_schema
 
         schema = scores_schema()
     write_output(json.dumps(schema, indent=1, ensure_ascii=False) + "\n", args.output)

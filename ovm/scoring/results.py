@@ -200,6 +200,6 @@ class ScoreSet(FrozenModel):
     def from_json(cls, text: str | bytes) -> ScoreSet:
         """The score set a scores file holds; ``ScoreSet.from_json(s.to_json()) == s``.
         ValueError when the text is not a scores file."""
-        from ovm.scoring.scorejson import loads
+        from ovm.scoring.scorejson import read
 
-        return loads(text)
+        return cls.model_validate(read(text))

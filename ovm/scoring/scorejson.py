@@ -32,6 +32,8 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
+from ovm.data.observations import Provenance
+
 if TYPE_CHECKING:
     from ovm.scoring.results import ScoreSet
 
@@ -55,6 +57,8 @@ _INPUT_DEFAULTS: dict[str, Json] = {
     "simulated": False,
 }
 _FINDING_DEFAULTS: dict[str, Json] = {"node": None, "severity": "warning", "params": {}}
+_PLACE = ("line", "column")
+"""A provenance's place in its file: the datum's own; the rest of it is shared."""
 _TABLES = ("nodes", "provenance", "findings", "scorecards")
 _READS = re.compile(r"(value|score|band|rating)\((.+)\)")
 
@@ -210,7 +214,7 @@ class _Tables:
 
     def provenance_id(self, prov: Mapping[str, Json]) -> int:
         """The index of a provenance (its line aside) in the table, added if new."""
-        row = {k: v for k, v in prov.items() if k != "line" and v is not None}
+        row = {k: v for k, v in prov.items() if k not in _PLACE and v is not None}
         k = _key(row)
         got = self._prov_ids.get(k)
         if got is None:
@@ -233,8 +237,7 @@ def _compact_card(
     def _provenance(prov: Mapping[str, Json] | None, row: dict[str, Json]) -> None:
         if prov is not None:
             row["provenance"] = tables.provenance_id(prov)
-            if prov["line"] is not None:
-                row["line"] = prov["line"]
+            row |= {k: prov[k] for k in _PLACE if prov.get(k) is not None}
 
     def datum(inp: dict[str, Json]) -> int:
         k = _key(inp)
@@ -388,16 +391,10 @@ def _expand_card(
     def source(row: Mapping[str, Json]) -> dict[str, Json] | None:
         if "provenance" not in row:
             return None
-        return {
-            "source": None,
-            "date": None,
-            "confidence": None,
-            "recorded_by": None,
-            "note": None,
-            "file": None,
-            **provenance[row["provenance"]],
-            "line": row.get("line"),
-        }
+        got = dict.fromkeys(Provenance.model_fields)
+        got |= provenance[row["provenance"]]
+        got |= {k: row[k] for k in _PLACE if k in row}
+        return got
 
     def datum(row: Mapping[str, Json]) -> dict[str, Json]:
         inp: dict[str, Json] = {"name": row["name"], "kind": row["kind"]}
@@ -564,201 +561,16 @@ def dumps(scores: ScoreSet) -> str:
     return text(to_data(scores))
 
 
-def loads(text_: str | bytes) -> ScoreSet:
-    """The score set a scores file holds (``ovm-scores/2``, or ``ovm-scores/1``)."""
-    from ovm.scoring.results import ScoreSet
-
+def read(text_: str | bytes) -> dict[str, Json]:
+    """A scores file (``ovm-scores/2``, or ``ovm-scores/1``) object by object, as
+    ``ScoreSet.model_validate`` reads it; ValueError when the text is not one."""
     data = json.loads(text_)
-    if isinstance(data, dict) and data.get("format") == "ovm-scores/1":
-        data = {**data, "format": FORMAT}
-    elif isinstance(data, dict) and data.get("format") == FORMAT:
-        file_model().model_validate(data)
-        data = expand(data)
-    else:
-        got = data.get("format") if isinstance(data, dict) else None
+    got = data.get("format") if isinstance(data, dict) else None
+    if got == "ovm-scores/1":
+        return {**data, "format": FORMAT}
+    if got != FORMAT:
         raise ValueError(f"not an ovm scores file (format {got!r}; expected {FORMAT!r})")
-    return ScoreSet.model_validate(data)
-
-
-# --- the format as a schema ------------------------------------------------------------------
-
-
-def file_model() -> type[Any]:
-    """The pydantic model of a scores file: ``ovm schema scores`` is its JSON Schema, and
-    :func:`loads` checks a file against it before reading it."""
-    global _FILE_MODEL
-    if _FILE_MODEL is None:
-        _FILE_MODEL = _build_file_model()
-    return _FILE_MODEL
-
-
-_FILE_MODEL: type[Any] | None = None
-
-
-def _build_file_model() -> type[Any]:
-    # Built on first use: the models import the result types, which import this module's
-    # callers; and ``ovm score`` never needs them.
-    from typing import Literal
-
-    from pydantic import BaseModel, ConfigDict, Field
-
-    from ovm.data.places import PlanCoverage
-    from ovm.data.reader import FileReport
-    from ovm.scoring.results import (
-        Contribution,
-        MissionInfo,
-        NodeStatus,
-        RejectedSummary,
-        RubricRef,
-        SiteNote,
-    )
-
-    class Row(BaseModel):
-        model_config = ConfigDict(extra="forbid", use_attribute_docstrings=True)
-
-    class Band(Row):
-        """A band of a node: its label and rating, which its scores leave out."""
-
-        band: int
-        label: str | None = None
-        rating: float | None = None
-
-    class Node(Row):
-        """A node of the rubric as the scorecards show it; a scorecard's entry overrides any
-        of these fields for its mission."""
-
-        parent: str | None
-        level: int
-        kind: str
-        rule: str | None = None
-        formula: str | None = None
-        aggregation: str | None = None
-        children: list[tuple[str, float]] = Field(default_factory=list)
-        """The children a group combines, each with its weight."""
-        bands: list[Band] = Field(default_factory=list)
-
-    class Source(Row):
-        """Where data come from (a datum adds its line)."""
-
-        source: str | None = None
-        date: str | None = None
-        confidence: Literal["high", "medium", "low"] | None = None
-        recorded_by: str | None = None
-        note: str | None = None
-        file: str | None = None
-
-    class FindingText(Row):
-        """A finding without its node: scorecards name it by index."""
-
-        code: str
-        message: str
-        severity: Literal["info", "warning", "error"] = "warning"
-        params: dict[str, str] = Field(default_factory=dict)
-
-    class Datum(Row):
-        """A datum a mission's scores read: a variable, an answer or a checklist question's
-        site counts."""
-
-        name: str
-        kind: Literal["variable", "answer", "question", "node"]
-        status: Literal["value", "missing", "not_applicable"] = "value"
-        value: float | str | None = None
-        n: int | None = None
-        accepted: int | None = None
-        not_applicable: int | None = None
-        not_observed: int | None = None
-        simulated: bool = False
-        provenance: int | None = None
-        """Index in the file's ``provenance``."""
-        line: int | None = None
-        """Line (or row) of the datum in its provenance's file."""
-
-    class NodeInput(Row):
-        """An input that reads a node (``rating(pr)``, ``status``, ``legal@ecu-2021``); its
-        status and value are the node's unless written."""
-
-        name: str
-        kind: Literal["node"]
-        status: Literal["value", "missing", "not_applicable"] | None = None
-        value: float | str | None = None
-        n: int | None = None
-        accepted: int | None = None
-        not_applicable: int | None = None
-        not_observed: int | None = None
-        simulated: bool = False
-        provenance: int | None = None
-        line: int | None = None
-
-    class Entry(Row):
-        """A node's score in one scorecard; a field left out is its default, the node's
-        field in ``nodes``, or what the rest of the file says (see docs/api.md)."""
-
-        node: str
-        value: float | str | None = None
-        score: float | None = None
-        status: NodeStatus | None = None
-        """Left out when it is ``scored`` and there is a score, or ``missing`` and none."""
-        coverage: float = 1.0
-        band: int | None = None
-        band_label: str | None = None
-        rating: float | None = None
-        interval: tuple[float, float] | None = None
-        sampled: bool = False
-        parent: str | None = None
-        level: int | None = None
-        kind: str | None = None
-        rule: str | None = None
-        formula: str | None = None
-        aggregation: str | None = None
-        raw_value: float | str | None = None
-        explained_score: float | None = None
-        inputs: list[int | NodeInput] = Field(default_factory=list)
-        """Indices in the scorecard's ``data``, or inputs that read nodes."""
-        children: list[tuple[str, float]] = Field(default_factory=list)
-        shares: list[float | None] = Field(default_factory=list)
-        contributions: list[Contribution] = Field(default_factory=list)
-        notes: list[int] = Field(default_factory=list)
-        """Indices in the scorecard's ``notes`` followed by its ``other_notes``."""
-
-    class Card(Row):
-        """One mission's scorecard."""
-
-        mission: MissionInfo
-        overall: Entry
-        nodes: list[Entry]
-        data: list[Datum] = Field(default_factory=list)
-        findings: list[tuple[int] | tuple[int, str]] = Field(default_factory=list)
-        """Each finding: its index in the file's ``findings`` and its node, if any."""
-        sites: int = 0
-        simulated: bool = False
-        notes: list[SiteNote] = Field(default_factory=list)
-        other_notes: list[SiteNote] = Field(default_factory=list)
-        notes_total: int = 0
-        coverage: PlanCoverage | None = None
-
-    class ScoresFile(Row):
-        """A scores file: the scorecards of a cohort with what they were computed from."""
-
-        format: Literal["ovm-scores/2"]
-        rubric: RubricRef
-        data_sha256: str
-        seed: int
-        bootstrap: int
-        confidence: float
-        nodes: dict[str, Node]
-        provenance: list[Source] = Field(default_factory=list)
-        findings: list[FindingText] = Field(default_factory=list)
-        scorecards: list[Card]
-        files: list[FileReport] = Field(default_factory=list)
-        rejected: list[RejectedSummary] = Field(default_factory=list)
-        simulated_sources: list[str] = Field(default_factory=list)
-
-    return ScoresFile
-
-
-def schema() -> dict[str, Json]:
-    """The JSON Schema of the scores file."""
-    out: dict[str, Json] = file_model().model_json_schema()
-    out["$schema"] = "https://json-schema.org/draft/2020-12/schema"
-    out["title"] = "ovm scores"
-    return out
+    try:
+        return expand(data)
+    except (KeyError, IndexError, TypeError, AttributeError, ValueError) as exc:
+        raise ValueError(f"a damaged {FORMAT} file: {type(exc).__name__} {exc}") from exc
