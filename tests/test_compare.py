@@ -742,7 +742,7 @@ def test_comparison_json_and_csv_are_deterministic(cohort):
     a, b = compare(scores, ws.rubric), compare(scores, ws.rubric)
     assert comparison_json(a) == comparison_json(b)
     data = json.loads(comparison_json(a))
-    assert data["format"] == "ovm-comparison/2"
+    assert data["format"] == "ovm-comparison/3"
     assert data["rankings"]["overall"][0] == {
         "mission": "bbb-2018",
         "score": pytest.approx(100.0),

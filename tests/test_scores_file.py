@@ -22,6 +22,7 @@ from hypothesis import strategies as st
 import ovm
 from ovm.cli.app import main
 from ovm.data.observations import Provenance
+from ovm.reporting.tables import comparison_to_dict
 from ovm.scoring.results import (
     Contribution,
     Explanation,
@@ -64,9 +65,11 @@ def test_the_example_scores_read_back_whole(examples: ovm.Run) -> None:
     text = examples.scores.to_json()
     assert ScoreSet.from_json(text) == examples.scores
     assert ScoreSet.from_json(text.encode("utf-8")) == examples.scores
-    # The comparison embeds the same file's data.
-    compared = json.loads(ovm.comparison_json(examples.comparison))["scores"]
-    assert compared == json.loads(text)
+    # The comparison embeds the same file's data, laid out the same way.
+    compared = ovm.comparison_json(examples.comparison)
+    assert json.loads(compared) == comparison_to_dict(examples.comparison)
+    assert json.loads(compared)["scores"] == json.loads(text)
+    assert text.rstrip("\n").replace("\n", "\n ") in compared
 
 
 def test_the_cli_writes_the_scores_the_api_returns(
@@ -155,7 +158,7 @@ def test_the_file_follows_its_schema(annual: Path, capsys: pytest.CaptureFixture
 @pytest.mark.parametrize(
     ("text", "message"),
     [
-        ('{"format": "ovm-comparison/2"}', "not an ovm scores file (format 'ovm-comparison/2'"),
+        ('{"format": "ovm-comparison/3"}', "not an ovm scores file (format 'ovm-comparison/3'"),
         ("[1, 2]", "not an ovm scores file (format None"),
         ('{"format": "ovm-scores/2", "nodes": {}}', "a damaged ovm-scores/2 file: KeyError"),
     ],

@@ -141,7 +141,7 @@ def comparison_to_dict(comparison: Comparison, *, include_scores: bool = True) -
         return {"mission": e.mission, "score": e.score, "rank": e.rank, "tied": e.tied}
 
     out: dict[str, Any] = {
-        "format": "ovm-comparison/2",
+        "format": "ovm-comparison/3",
         "settings": {
             **comparison.settings.model_dump(mode="json"),
             "missions": comparison.missions,
@@ -191,7 +191,15 @@ def comparison_to_dict(comparison: Comparison, *, include_scores: bool = True) -
 
 def comparison_json(comparison: Comparison) -> str:
     """Canonical JSON text of a comparison (byte-identical for identical inputs)."""
-    return json.dumps(comparison_to_dict(comparison), indent=1, ensure_ascii=False) + "\n"
+    from ovm.scoring.scorejson import text, to_data
+
+    head = json.dumps(
+        comparison_to_dict(comparison, include_scores=False), indent=1, ensure_ascii=False
+    )
+    # The scores as the scores file lays them out (one node, datum or finding a line),
+    # indented one level: the same data as comparison_to_dict's "scores".
+    scores = text(to_data(comparison.scores)).rstrip("\n").replace("\n", "\n ")
+    return head.removesuffix("\n}") + ',\n "scores": ' + scores + "\n}\n"
 
 
 RANKING_COLUMNS = (
