@@ -14,6 +14,7 @@ import pytest
 
 from ovm import check_rubric
 from ovm.cli.app import main
+from ovm.scoring.scorejson import expand
 
 RUBRIC = """\
 ovm_rubric: 1
@@ -98,7 +99,7 @@ def workspace(tmp_path: Path) -> Path:
 
 def scores(ws: Path, capsys: pytest.CaptureFixture[str]) -> dict[str, dict[str, dict]]:
     assert main(["score", str(ws), "-q"]) == 0, capsys.readouterr().err
-    data = json.loads(capsys.readouterr().out)
+    data = expand(json.loads(capsys.readouterr().out))
     return {
         c["mission"]["id"]: {n["node"]: n for n in c["nodes"]} | {"": c} for c in data["scorecards"]
     }
