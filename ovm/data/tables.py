@@ -555,6 +555,31 @@ def _formula_issue(name: str, row: int, column: int, formula: str) -> Issue:
     )
 
 
+def workbook_sheets(path: Path) -> list[tuple[str, bool]] | None:
+    """The worksheets of a workbook in tab order, each with whether it is visible; None when
+    the file is no readable workbook. Only the workbook's part listing its sheets is parsed (no
+    cell, shared string or style): the sheets are known before the one table is read."""
+    from openpyxl.reader.excel import ExcelReader
+
+    # Whatever openpyxl raises for a damaged file: the table reader reports it, located.
+    try:
+        reader = ExcelReader(path, read_only=True)
+    except Exception:
+        return None
+    try:
+        reader.read_manifest()
+        reader.read_workbook()
+        return [
+            (sheet.name, (sheet.state or "visible") == "visible")
+            for sheet, rel in reader.parser.find_sheets()
+            if "chartsheet" not in rel.Type
+        ]
+    except Exception:
+        return None
+    finally:
+        reader.archive.close()
+
+
 def missing_sheet_message(path: Path, sheet: str, sheets: Sequence[str]) -> str:
     """The one wording of a workbook lacking the sheet asked for."""
     return (

@@ -35,7 +35,12 @@ from ovm.data.observations import (
     load_statistics,
 )
 from ovm.data.reader import yes_no
-from ovm.data.tables import missing_sheet_message, read_named_table, size_problem
+from ovm.data.tables import (
+    missing_sheet_message,
+    read_named_table,
+    size_problem,
+    workbook_sheets,
+)
 from ovm.errors import DataError, Issue, PathPart, RubricError
 from ovm.files import CONFIG_NAME as CONFIG_NAME
 from ovm.rubric.model import BUNDLED, Rubric, bundled_rubric, check_rubric
@@ -507,17 +512,11 @@ def _sheet_problem(path: Path, group: str, src: TableSource) -> tuple[str, str] 
     and its entry names none (the first would be a guess); None for any other file."""
     if path.suffix.lower() not in (".xlsx", ".xlsm"):
         return None
-    from openpyxl import load_workbook
-
-    try:
-        wb = load_workbook(path, read_only=True)
-    except Exception:  # not a workbook: the table reader says what is wrong with it
+    found = workbook_sheets(path)
+    if found is None:  # not a workbook: the table reader says what is wrong with it
         return None
-    try:
-        sheets = [ws.title for ws in wb.worksheets]
-        visible = [ws.title for ws in wb.worksheets if ws.sheet_state == "visible"]
-    finally:
-        wb.close()
+    sheets = [name for name, _ in found]
+    visible = [name for name, shown in found if shown]
     listed = ", ".join(sheets)
     sheet = src.sheet if src.sheet is not None else ("answers" if group == "answers" else None)
     if sheet is not None:
