@@ -198,6 +198,7 @@ def test_each_documented_example_is_the_message_ovm_gives() -> None:
     from tests.bad_inputs.examples import real_examples
 
     real = real_examples()
-    assert {code: CODES[code].example for code in real} == real
+    documented = {code: CODES[code].example for code in real}
+    assert documented == real, "run `python -m tests.bad_inputs.examples --write`"
     reached = {c.code for c in CASES if c.code is not None}
     assert sorted(reached - set(real)) == []
