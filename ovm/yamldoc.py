@@ -16,10 +16,8 @@ libyaml refuses a document, the pure-Python loader composes it again only to wor
 
 from __future__ import annotations
 
-import gc
 import stat
-from collections.abc import Iterator
-from contextlib import contextmanager, suppress
+from contextlib import suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -28,6 +26,7 @@ import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from ovm.errors import Issue, PathPart
+from ovm.runtime import paused_gc
 
 MAX_BYTES = 5 * 1024 * 1024
 """Largest document read (bytes)."""
@@ -350,23 +349,9 @@ def _expansion_issue(root: Node, file: str) -> Issue | None:
     return None
 
 
-@contextmanager
-def _collector_paused() -> Iterator[None]:
-    """Composing and building make hundreds of thousands of objects that all stay alive; the
-    cycle collector would walk them again and again (two thirds of the time on a large rubric).
-    The documents make no garbage cycles worth collecting meanwhile."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
-
-
 def parse_yaml(text: str, file: str) -> tuple[YamlDoc | None, list[Issue]]:
     """Parse one YAML document with positions; problems come back as issues, never raised."""
-    with _collector_paused():
+    with paused_gc():
         return _parse(text, file)
 
 

@@ -15,12 +15,10 @@ A mission's scorecard depends only on its own data: the cohort is a batch, never
 
 from __future__ import annotations
 
-import gc
 import hashlib
 import json
 import math
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -34,6 +32,7 @@ from ovm.indicators.checklist import ChecklistIndicator
 from ovm.indicators.registry import kind_of
 from ovm.indicators.scoring import NodeScorer, Outcome, Plan, Replication
 from ovm.rubric.model import Group, Indicator, Rubric, pick
+from ovm.runtime import paused_gc
 from ovm.scoring.aggregate import Array, Child, GroupOutcome, aggregate, method_text
 from ovm.scoring.aggregate import combine as combine_children
 from ovm.scoring.critical import apply_critical
@@ -674,23 +673,6 @@ def data_digest(observations: Observations) -> str:
     return _digest(observations.missions, site_order(sites).hashes if sites.height else None)
 
 
-@contextmanager
-def _paused_gc() -> Iterator[None]:
-    """Pause the cyclic garbage collector, restoring its state after.
-
-    Scoring builds tens of thousands of small objects that all stay alive; the collector would
-    rescan them again and again as they accumulate (it doubled the time of the scoring passes
-    on 200 missions). Reference counting still frees everything that is not a cycle.
-    """
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
-
-
 def score(
     rubric: Rubric,
     observations: Observations,
@@ -709,7 +691,7 @@ def score(
     where a question was answered at fewer than ``min_places`` places.
     ``progress(done, total)`` is called as missions are scored.
     """
-    with _paused_gc():
+    with paused_gc():
         return _score(rubric, observations, seed, bootstrap, confidence, progress, min_places)[0]
 
 
@@ -727,7 +709,7 @@ def score_with_replicates(
     one run gives the scorecards and the replicates the sensitivity analysis varies sampling
     with."""
     kept: dict[int, _Reps] = {}
-    with _paused_gc():
+    with paused_gc():
         scores, plan, missions = _score(
             rubric, observations, seed, bootstrap, confidence, progress, min_places, kept
         )
@@ -801,7 +783,7 @@ def indicator_replicates(
     interval (too few polling places), its replicates are kept all the same; a caller that
     follows the scorecards leaves them out. This scores the observations again: a caller
     that scores them too takes both from :func:`score_with_replicates`."""
-    with _paused_gc():
+    with paused_gc():
         sites = with_hashes(observations.sites)
         order = site_order(sites) if sites.height else None
         kept: dict[int, _Reps] = {}
