@@ -1,5 +1,5 @@
-"""Process-wide state the heavy passes set for their duration. Free of NumPy, so that the
-rubric's reader can use it."""
+"""Process-wide state the heavy passes set for their duration: the cyclic garbage collector and
+the BLAS thread pool. Free of NumPy, so that the rubric's reader can use it."""
 
 from __future__ import annotations
 
@@ -24,3 +24,18 @@ def paused_gc() -> Iterator[None]:
     finally:
         if enabled:
             gc.enable()
+
+
+@contextmanager
+def one_blas_thread() -> Iterator[None]:
+    """Run the BLAS (NumPy's matrix products) on one thread, restoring its pool after.
+
+    The engine's products are many and middle-sized. Split over threads, each waits for the
+    slowest: on a machine whose cores are busy with other work, two threads took three times
+    the CPU and up to three times the wall time of one. One thread gives the same numbers (the
+    products sum whole numbers, or are not split) in a time that does not depend on the load.
+    """
+    from threadpoolctl import threadpool_limits
+
+    with threadpool_limits(limits=1, user_api="blas"):
+        yield

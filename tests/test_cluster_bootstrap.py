@@ -6,6 +6,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -189,3 +190,62 @@ def test_replicate_percentiles_take_the_rank_alpha_times_b_plus_one() -> None:
     few = np.array([[3.0, np.nan, 1.0, 2.0]])
     lo, hi, count = percentile_ends(few, 0.025)
     assert (lo.tolist(), hi.tolist(), count.tolist()) == ([1.0], [3.0], [3])
+
+
+def _cohort_files(rng: np.random.Generator, sizes: list[int]) -> tuple[str, str]:
+    missions = ["missions:"]
+    lines = ["mission,site,q0,q1,q2,q3"]
+    for i, size in enumerate(sizes):
+        missions.append(
+            f"  - {{id: m{i:02d}, country: ARG, name: M{i}, "
+            f"election: {{type: general, date: 2024-01-{1 + i:02d}}}}}"
+        )
+        places = max(1, size // int(rng.integers(1, 4)))
+        for _ in range(size):
+            site = "" if rng.random() < 0.1 else f"s{int(rng.integers(0, places))}"
+            answers = rng.choice(["yes", "no", "na", ""], size=4, p=[0.6, 0.3, 0.05, 0.05])
+            lines.append(f"m{i:02d},{site},{','.join(answers)}")
+    return "\n".join(missions) + "\n", "\n".join(lines) + "\n"
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_a_mission_scored_in_a_cohort_scores_as_it_does_alone(
+    tmp_path: Path, make_workspace: Make, seed: int
+) -> None:
+    # Missions of very different sizes share the weights' products in groups; a mission's
+    # numbers must not depend on the others in its group.
+    rng = np.random.default_rng(seed)
+    sizes = [1, 2, 3, 5, 8, 40, 41, 60, 7, 90, 12, 6][: 6 + seed * 2]
+    missions, checklists = _cohort_files(rng, sizes)
+    root = make_workspace(tmp_path, rubric=RUBRIC, missions=missions, checklists=checklists)
+    ws = ovm.load_workspace(root)
+    cohort = ovm.score(ws.rubric, ws.observations, seed=3, bootstrap=60)
+    assert any(n.interval is not None for c in cohort.scorecards for n in c.nodes)
+    for card in cohort.scorecards:
+        alone = ovm.analyse(root, ovm.Settings(seed=3, bootstrap=60, missions=(card.mission.id,)))
+        assert alone.alone.scorecards == (card,)
+
+
+def test_the_replicates_products_run_on_one_blas_thread(
+    tmp_path: Path, make_workspace: Make, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Split over threads, the many middle-sized products stall on a busy machine.
+    from threadpoolctl import threadpool_info, threadpool_limits
+
+    import ovm.scoring.sitestats as sitestats
+
+    seen: list[int] = []
+    original = sitestats.posterior_shares
+
+    def probe(*args: np.ndarray) -> np.ndarray:
+        seen.extend(i["num_threads"] for i in threadpool_info() if i["user_api"] == "blas")
+        return original(*args)
+
+    monkeypatch.setattr(sitestats, "posterior_shares", probe)
+    rng = np.random.default_rng(5)
+    rows = [(f"s{i % 12}", list(rng.choice(["yes", "no", "na"], size=4))) for i in range(90)]
+    with threadpool_limits(limits=2, user_api="blas"):
+        scored = scores(tmp_path, make_workspace, rows, bootstrap=50)
+        assert {i["num_threads"] for i in threadpool_info() if i["user_api"] == "blas"} == {2}
+    assert seen and set(seen) == {1}
+    assert any(n.interval is not None for n in scored.scorecards[0].nodes)

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import gc
 
+import numpy as np
 import pytest
+from threadpoolctl import threadpool_info, threadpool_limits
 
-from ovm.runtime import paused_gc
+from ovm.runtime import one_blas_thread, paused_gc
 
 
 @pytest.mark.parametrize("enabled", [True, False])
@@ -25,3 +27,16 @@ def test_the_collector_is_paused_and_left_as_it_was_found(enabled: bool) -> None
         assert gc.isenabled() is enabled
     finally:
         (gc.enable if was else gc.disable)()
+
+
+def _blas_threads() -> list[int]:
+    return [i["num_threads"] for i in threadpool_info() if i["user_api"] == "blas"]
+
+
+def test_products_run_on_one_blas_thread_and_the_pool_is_put_back() -> None:
+    np.ones((2, 2)) @ np.ones((2, 2))  # the BLAS is loaded
+    with threadpool_limits(limits=2, user_api="blas"):
+        assert set(_blas_threads()) == {2}
+        with one_blas_thread():
+            assert set(_blas_threads()) == {1}
+        assert set(_blas_threads()) == {2}

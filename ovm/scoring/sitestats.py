@@ -14,7 +14,7 @@ import hashlib
 import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import cast
+from typing import Any, cast
 
 import numpy as np
 import numpy.typing as npt
@@ -26,6 +26,7 @@ from ovm.indicators.checklist import PERCENT, ChecklistIndicator
 from ovm.indicators.checklist import wilson as wilson
 from ovm.indicators.checklist import wilson_arrays as wilson_arrays
 from ovm.rubric.model import Rubric
+from ovm.runtime import one_blas_thread
 from ovm.scoring.aggregate import Array
 from ovm.scoring.results import SiteNote
 
@@ -310,49 +311,30 @@ def summarise_sites(
         else np.zeros((sites.height, 0), bool)
     )
     simulated = sites["simulated"].fill_null(False).to_numpy()
-    # Buffers sized for the largest mission, reused: fresh large arrays per mission cost
-    # more in page faults than the arithmetic done in them.
-    block_buf = np.empty((largest, k), np.int8)
-    exact32 = max(1, _MAX_WEIGHT) * largest < _F32_EXACT
-    both_buf = np.empty((largest, 2 * k), np.float32 if exact32 else np.float64)
-    mask_buf = np.empty((largest, k), bool)
+    # Each mission's visits in place order, and where each of its places starts.
+    clustered: list[tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]] = []
     for m, mid in enumerate(order.ids):
-        n = int(sizes[m])
         rows = order.perm[order.bounds[m] : order.bounds[m + 1]]
         within, starts = place_clusters(keys[rows], named[rows])
         rows = rows[within]
-        places = starts.size
+        clustered.append((rows, starts))
         ms = summary.missions[mid]
-        ms.n = n
+        ms.n = int(sizes[m])
         ms.simulated = bool(simulated[rows].any())
-        w = weights[:, :places]
-        if cat:
-            # Built per mission: small blocks stay in cache, where one cohort-wide float
-            # matrix would cost more to allocate than the products themselves.
-            block = np.take(codes, rows, axis=0, out=block_buf[:n])
-            both = both_buf[:n]
-            np.equal(block, 1, out=both[:, :k])
-            np.greater_equal(block, 0, out=both[:, k:])
-            # Sums per place first: every visit to a place shares its bootstrap weight.
-            per_place = both if places == n else np.add.reduceat(both, starts, axis=0)
-            sums = (w.astype(per_place.dtype, copy=False) @ per_place).astype(np.float64)
-            mask = mask_buf[:n]
-            na = np.count_nonzero(np.equal(block, NA_CODE, out=mask), axis=0)
-            missing = np.count_nonzero(np.equal(block, MISSING_CODE, out=mask), axis=0)
-            answered_places = np.count_nonzero(per_place[:, k:], axis=0)
-            _categorical(ms, cat, sums, na, missing, answered_places)
-            if bootstrap:
-                prior_weight, prior_share = prior_draws(seed, bootstrap, mid, k)
-                shares[m] = posterior_shares(sums[1:, :k], sums[1:, k:], prior_weight, prior_share)
-                if want_counts:
-                    counts[m] = sums[1:, k:]
-        if num:
-            cluster = np.cumsum(np.isin(np.arange(n), starts)) - 1
-            wv = weights[:, cluster]
-            for j, q in enumerate(num):
-                _numeric(
-                    ms, q, nums[rows, j], nulls[rows, j], wv, cluster, requested[q.id], summary, m
-                )
+    with one_blas_thread():
+        _products(
+            summary,
+            cat,
+            num,
+            codes,
+            nums,
+            nulls,
+            clustered,
+            weights,
+            (shares, counts if want_counts else None) if bootstrap else None,
+            seed,
+            requested,
+        )
     if bootstrap:
         for j, q in enumerate(cat):
             share = np.ascontiguousarray(shares[:, :, j])
@@ -363,6 +345,136 @@ def summarise_sites(
                 summary.replicates[(q.id, "count")] = np.ascontiguousarray(counts[:, :, j])
     _collect_notes(sites, cat, summary.missions)
     return summary
+
+
+def _products(
+    summary: SiteSummary,
+    cat: list[ChecklistIndicator],
+    num: list[ChecklistIndicator],
+    codes: npt.NDArray[np.int8],
+    nums: Array,
+    nulls: npt.NDArray[np.bool_],
+    clustered: list[tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]],
+    weights: Weights,
+    replicates: tuple[Array, Array | None] | None,
+    seed: int,
+    requested: dict[str, set[str]],
+) -> None:
+    """The point and replicate statistics of every mission, categorical then numeric."""
+    if cat:
+        _categorical_sums(summary, cat, codes, clustered, weights, replicates, seed)
+    if not num:
+        return
+    for m, mid in enumerate(summary.ids):
+        rows, starts = clustered[m]
+        cluster = np.cumsum(np.isin(np.arange(rows.size), starts)) - 1
+        wv = weights[:, cluster]
+        for j, q in enumerate(num):
+            _numeric(
+                summary.missions[mid],
+                q,
+                nums[rows, j],
+                nulls[rows, j],
+                wv,
+                cluster,
+                requested[q.id],
+                summary,
+                m,
+            )
+
+
+_BATCH_BYTES = 8 * 2**20
+"""The most place sums multiplied by the weights in one product. Missions go side by side, so
+that one product packs the weights once for several missions: a product per mission packed
+them again each time, which took as long as its arithmetic."""
+
+
+def _batches(places: npt.NDArray[np.int64], width: int, itemsize: int) -> list[list[int]]:
+    """Missions grouped for the products, smallest first: a group holds at most
+    :data:`_BATCH_BYTES` of place sums (its largest mission's places by ``width`` columns a
+    mission), and no mission with fewer than two thirds of the largest's places (the smaller
+    ones are padded with zero rows, which add nothing but time)."""
+    groups: list[list[int]] = []
+    current: list[int] = []
+    first = 0
+    for m in np.argsort(places, kind="stable").tolist():
+        p = max(int(places[m]), 1)
+        if current and (
+            p * width * (len(current) + 1) * itemsize > _BATCH_BYTES or 3 * first < 2 * p
+        ):
+            groups.append(current)
+            current = []
+        if not current:
+            first = p
+        current.append(m)
+    if current:
+        groups.append(current)
+    return groups
+
+
+def _categorical_sums(
+    summary: SiteSummary,
+    cat: list[ChecklistIndicator],
+    codes: npt.NDArray[np.int8],
+    clustered: list[tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]],
+    weights: Weights,
+    replicates: tuple[Array, Array | None] | None,
+    seed: int,
+) -> None:
+    """Every mission's accepted and answered counts per polling place, multiplied by the
+    weights (their first row all ones: the point counts; then one row per replicate).
+
+    The replicate shares (and answered counts) of mission ``m`` go to row ``m`` of the
+    ``replicates`` arrays. Counts are whole numbers below 2**24 (float32) or 2**53 (float64),
+    so their sums are exact whatever the order of the arithmetic.
+    """
+    k = len(cat)
+    width = 2 * k
+    places = np.array([starts.size for _, starts in clustered], dtype=np.int64)
+    largest = max((rows.size for rows, _ in clustered), default=0)
+    dtype = np.dtype(np.float32 if max(1, _MAX_WEIGHT) * largest < _F32_EXACT else np.float64)
+    # Buffers sized for the largest mission, reused: fresh large arrays per mission cost
+    # more in page faults than the arithmetic done in them.
+    block_buf = np.empty((largest, k), np.int8)
+    both_buf = np.empty((largest, width), dtype)
+    mask_buf = np.empty((largest, k), bool)
+    groups = _batches(places, width, dtype.itemsize)
+    cells = max((int(places[g].max()) * width * len(g) for g in groups), default=0)
+    batch_buf = np.empty(cells, dtype)
+    for group in groups:
+        top = int(places[group].max())
+        batch: npt.NDArray[Any] = batch_buf[: top * width * len(group)].reshape(
+            top, width * len(group)
+        )
+        found = []
+        for j, m in enumerate(group):
+            rows, starts = clustered[m]
+            n, p = rows.size, starts.size
+            block = np.take(codes, rows, axis=0, out=block_buf[:n])
+            both = both_buf[:n]
+            np.equal(block, 1, out=both[:, :k])
+            np.greater_equal(block, 0, out=both[:, k:])
+            cols = slice(j * width, (j + 1) * width)
+            # Sums per place first: every visit to a place shares its bootstrap weight.
+            batch[:p, cols] = both if p == n else np.add.reduceat(both, starts, axis=0)
+            batch[p:, cols] = 0
+            mask = mask_buf[:n]
+            na = np.count_nonzero(np.equal(block, NA_CODE, out=mask), axis=0)
+            missing = np.count_nonzero(np.equal(block, MISSING_CODE, out=mask), axis=0)
+            answered_places = np.count_nonzero(batch[:p, j * width + k : (j + 1) * width], axis=0)
+            found.append((na, missing, answered_places))
+        product = weights[:, :top] @ batch
+        for j, m in enumerate(group):
+            mid = summary.ids[m]
+            sums = product[:, j * width : (j + 1) * width].astype(np.float64)
+            _categorical(summary.missions[mid], cat, sums, *found[j])
+            if replicates is None:
+                continue
+            shares, counts = replicates
+            prior_weight, prior_share = prior_draws(seed, summary.bootstrap, mid, k)
+            shares[m] = posterior_shares(sums[1:, :k], sums[1:, k:], prior_weight, prior_share)
+            if counts is not None:
+                counts[m] = sums[1:, k:]
 
 
 def _categorical(
