@@ -40,7 +40,9 @@ class ComparisonSettings(FrozenModel):
 
     - ``normalisation``: ``none`` normalises only the indicators whose rule is ``cohort`` (by
       their rule's method); another method also normalises every other non-comparative
-      indicator, or only ``normalise_nodes`` (indicators or groups) when given.
+      indicator, or only ``normalise_nodes`` (indicators or groups) when given. A node on a
+      scale of its own keeps its scores (:meth:`Rubric.keeps_scale`, as in the sensitivity
+      analysis): naming one in ``normalise_nodes`` is a problem.
     - ``output_range``: where bounded methods land; ``zscore_scale``: mean and deviation of
       z-scores.
     - ``aggregation``: group id (or ``overall``, or ``*`` for all) -> method, e.g.
@@ -120,6 +122,16 @@ class ComparisonSettings(FrozenModel):
         )
         if unknown:
             out.append(f"no node {', '.join(map(repr, unknown))} in the rubric")
+        kept = [
+            k for k in self.normalise_nodes or () if k in rubric.nodes and rubric.keeps_scale(k)
+        ]
+        if kept and self.normalisation != "none":
+            out.append(
+                f"normalise_nodes names {', '.join(map(repr, kept))}, on a scale of its own: "
+                "it keeps its scores under a cohort normalisation (onto the output range they "
+                "would no longer add up to the sums and bands written on that scale); leave it "
+                "out of normalise_nodes"
+            )
         if self.normalisation in ("zscore", "rank"):
             mixed = mixed_scale_nodes(rubric)
             if mixed:

@@ -550,21 +550,60 @@ def test_a_rubric_without_a_headline_has_no_overall_and_ranks_no_one_overall(
     assert "Entity XAA" in out.read_text(encoding="utf-8")
 
 
-@pytest.mark.parametrize("method", ["minmax", "distance_to_best"])
-def test_normalising_a_deduction_rewards_the_smallest(
+@pytest.mark.parametrize("method", ["minmax", "distance_to_best", "zscore", "percentile"])
+def test_a_normalisation_leaves_nodes_on_their_own_scale_so_sums_still_match_their_bands(
     workspace: Path, capsys: pytest.CaptureFixture[str], method: str
 ) -> None:
+    nominal = json.loads(run(["compare", str(workspace), "-q"], capsys))
     data = json.loads(run(["compare", str(workspace), "-q", "--normalisation", method], capsys))
-    got = {
-        c["mission"]["id"]: next(n["score"] for n in c["nodes"] if n["node"] == "pr.deduction")
-        for c in expand(data["scores"])["scorecards"]
-    }
-    # Deductions of 0, 1 and 4 points: none is the best, 4 the worst, over the 0-4 scale.
-    assert {m: got[m] for m in ("xaa", "xad", "xag")} == {
-        "xaa": 100.0,
-        "xad": 75.0,
-        "xag": 0.0,
-    }
+    # Every item is on 0-4 and every sum on its own scale: nothing is put onto 0-100, so
+    # each scorecard, the sums, their bands and ratings, is the nominal one, and so is
+    # the ranking.
+    assert expand(data["scores"])["scorecards"] == expand(nominal["scores"])["scorecards"]
+    assert data["rankings"] == nominal["rankings"]
+    overall = [(e["rank"], e["mission"], e["tied"]) for e in data["rankings"]["overall"]]
+    assert overall == RANKING
+
+
+def test_the_sensitivity_runs_normalise_as_compare_does(workspace: Path) -> None:
+    # Only minmax in every run, weights as written: each run's ranking is compare's under
+    # minmax (the same nodes keep their scale in both), the nominal one.
+    from ovm.pipeline import analyse
+    from ovm.settings import ComparisonSettings, SensitivitySettings, Settings
+
+    settings = Settings(
+        bootstrap=0,
+        comparison=ComparisonSettings(normalisation="minmax"),
+        sensitivity=SensitivitySettings(
+            runs=8,
+            weight_range=0.0,
+            boot=10,
+            choices=("normalisation",),
+            normalisations=("minmax",),
+        ),
+    )
+    result = analyse(workspace, settings)
+    assert result.sensitivity is not None
+    compared = [(e.rank, e.mission) for e in result.comparison.rankings["overall"]]
+    assert compared == [(rank, mid) for rank, mid, _tied in RANKING]
+    assert [(r.mission, r.low, r.high) for r in result.sensitivity.ranks] == [
+        (mid, float(rank), float(rank)) for rank, mid in compared
+    ]
+
+
+def test_naming_a_node_on_its_own_scale_for_normalisation_is_refused() -> None:
+    from ovm import load_rubric
+    from ovm.settings import ComparisonSettings
+
+    rubric = load_rubric(HERE / "rubric.yaml")
+    asked = ComparisonSettings(normalisation="minmax", normalise_nodes=("pr.a1", "pr"))
+    assert asked.problems(rubric) == [
+        "normalise_nodes names 'pr.a1', 'pr', on a scale of its own: it keeps its scores under "
+        "a cohort normalisation (onto the output range they would no longer add up to the sums "
+        "and bands written on that scale); leave it out of normalise_nodes"
+    ]
+    # Without a normalisation, naming them changes nothing.
+    assert ComparisonSettings(normalise_nodes=("pr.a1",)).problems(rubric) == []
 
 
 @pytest.mark.parametrize(

@@ -552,13 +552,11 @@ def _prepare_indicator(
                 }
             )
         return len(imputed)
-    # A cohort rule says its direction; scores say theirs through their node's scale (a
-    # deduction is better low), spanning that scale, best at its better end.
-    own = ind.scale_or_default
-    d = own.sign if rule is None else (-1.0 if rule.direction == "lower" else 1.0)
-    best = _SCORE_SPAN if own.is_default() else (own.max if d > 0 else -own.min)
-    span = np.array([np.nan if rule is not None else (own.max - own.min)])
-    goal = target if target is not None else (None if rule is not None else best)
+    # A cohort rule says its direction; any other indicator normalised here is on 0-100,
+    # higher is better (one on a scale of its own keeps its scores: Rubric.keeps_scale).
+    d = 1.0 if rule is None else (-1.0 if rule.direction == "lower" else 1.0)
+    span = np.array([np.nan if rule is not None else _SCORE_SPAN])
+    goal = target if target is not None else (None if rule is not None else _SCORE_SPAN)
     x = filled * d
     scale = fit_scale(
         x,
@@ -1109,7 +1107,11 @@ def compare(
         if _from_cohort(ind):
             continue
         rule = cohort_rule(ind)
-        requested = normalisation != "none" and (norm_set is None or ind.id in norm_set)
+        requested = (
+            normalisation != "none"
+            and (norm_set is None or ind.id in norm_set)
+            and not rubric.keeps_scale(ind.id)
+        )
         method = normalisation if requested else (rule.method if rule is not None else None)
         imputed_total += _prepare_indicator(
             st,

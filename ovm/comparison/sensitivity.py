@@ -463,7 +463,7 @@ def _build_model(
         groups,
         weights,
         signs=signs if (signs < 0).any() else None,
-        own_scale=np.array([not ind.scale_or_default.is_default() for ind in inds], dtype=bool),
+        own_scale=np.array([rubric.keeps_scale(ind.id) for ind in inds], dtype=bool),
         raw=measured,
         headline=(
             None
@@ -481,19 +481,17 @@ def _build_model(
 def _normalised(model: _Model, x: Array, method: str) -> Array:
     """Indicator values of one run under a normalisation alternative (compare()'s conventions)."""
     y = x.copy()
-    if method == "none":
-        by_method: dict[str, list[int]] = {}
-        for j, meth in enumerate(model.cohort):
-            if meth is not None:
-                by_method.setdefault(meth, []).append(j)
-        for meth, cols in by_method.items():
-            y[:, cols] = apply_scale(
-                fit_scale(x[:, cols], meth, zscore_scale=(0.0, 1.0)), x[:, cols]
-            )
-        return y
-    # An indicator on a scale of its own keeps its scores: normalised onto 0-100, it would
-    # leave the scale its group's sum and bands are written on.
+    # Cohort indicators by their rule's method: every one under ``none``, and those another
+    # method leaves as they are (Rubric.keeps_scale) under the others, as compare() does.
     own = model.own_scale if model.own_scale is not None else np.zeros(x.shape[1], dtype=bool)
+    by_method: dict[str, list[int]] = {}
+    for j, meth in enumerate(model.cohort):
+        if meth is not None and (method == "none" or own[j]):
+            by_method.setdefault(meth, []).append(j)
+    for meth, cols in by_method.items():
+        y[:, cols] = apply_scale(fit_scale(x[:, cols], meth, zscore_scale=(0.0, 1.0)), x[:, cols])
+    if method == "none":
+        return y
     cols = [j for j in range(x.shape[1]) if not model.fixed[j] and not own[j]]
     span = np.array([np.nan if model.cohort[j] is not None else 100.0 for j in cols])
     target = np.array([np.nan if model.cohort[j] is not None else 100.0 for j in cols])

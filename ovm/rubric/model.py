@@ -275,6 +275,14 @@ class Rubric(Frozen):
             return DEFAULT_SCALE if head is None else head.scale_or_default
         return self.node(node_id).scale_or_default
 
+    def keeps_scale(self, node_id: str) -> bool:
+        """Whether a cohort normalisation asked of a comparison leaves this node's scores as
+        they are: a node on a scale of its own (items scored 0-4, the sums and ratings written
+        on them). Put onto the output range, its scores would no longer add up to the sums its
+        group's bands are written for. ``compare()`` and the sensitivity analysis both ask here.
+        """
+        return not self.scale_of(node_id).is_default()
+
     @cached_property
     def references_of(self) -> dict[str, tuple[formula_mod.Ref, ...]]:
         """The node references in each formula that reads other nodes (a formula group's, a
