@@ -132,6 +132,7 @@ class ComparisonSettings(FrozenModel):
                 "would no longer add up to the sums and bands written on that scale); leave it "
                 "out of normalise_nodes"
             )
+        out += self._stale_readers(rubric)
         if self.normalisation in ("zscore", "rank"):
             mixed = mixed_scale_nodes(rubric)
             if mixed:
@@ -141,6 +142,74 @@ class ComparisonSettings(FrozenModel):
                     "the cohort, never normalised): the last mission could come first; use "
                     "minmax or percentile, or keep those nodes out of the overall "
                     "(contributes: false)"
+                )
+        return out
+
+    def changed_nodes(self, rubric: Rubric) -> set[str]:
+        """The nodes whose scores these settings change in ``compare()``, beyond the cohort
+        rules and family 7 (which no indicator's formula may read): indicators normalised,
+        groups normalised or aggregated another way, and what aggregates or reads them.
+
+        Raises ValueError for an aggregation given for a node that is not a group."""
+        from ovm.rubric.model import Group
+
+        nominal: dict[str, tuple[str, float | None]] = {
+            "overall": (rubric.aggregation, rubric.power)
+        }
+        for placed in rubric.walk():
+            if isinstance(placed.node, Group):
+                nominal[placed.node.id] = (placed.node.aggregation, placed.node.power)
+        _methods, overridden = self.methods(nominal)
+        norm = self.normalisation != "none"
+        named = set(self.normalise_nodes) if self.normalise_nodes is not None else None
+        changed: set[str] = set()
+        for node_id in rubric.evaluation_order:
+            node = rubric.node(node_id)
+            reads = {r.node for r in rubric.references_of.get(node_id, ())}
+            if reads & changed:
+                changed.add(node_id)
+            elif not isinstance(node, Group):
+                if (
+                    norm
+                    and (named is None or node_id in named)
+                    and node.kind != "comparative"
+                    and not rubric.keeps_scale(node_id)
+                ):
+                    changed.add(node_id)
+            elif node.formula is None and (
+                node_id in overridden
+                or (norm and named is not None and node_id in named)
+                or any(c.id in changed for c in node.children if c.contributes)
+            ):
+                changed.add(node_id)
+        return changed
+
+    def _stale_readers(self, rubric: Rubric) -> list[str]:
+        """Indicators whose formula reads a node these settings change: compare() scores
+        such an indicator once, from the nominal results, so it is refused rather than left
+        out of step with what it reads."""
+        from ovm.rubric.model import Group
+
+        readers = {
+            k: v for k, v in rubric.references_of.items() if not isinstance(rubric.node(k), Group)
+        }
+        if not readers or any(k not in rubric.nodes for k in self.normalise_nodes or ()):
+            return []
+        try:
+            changed = self.changed_nodes(rubric)
+        except ValueError:
+            return []  # an aggregation for a node that is no group: said above
+        out = []
+        for reader, refs in readers.items():
+            moved = sorted({r.node for r in refs} & changed)
+            if moved:
+                out.append(
+                    f"the formula of {reader} reads {', '.join(moved)}, which this comparison "
+                    f"changes (normalisation {self.normalisation}"
+                    + (", aggregation overrides" if self.aggregation else "")
+                    + f"), and {reader} would keep the score it has from the nominal results: "
+                    "leave what it reads out of the normalisation (normalise_nodes) and of the "
+                    "aggregation overrides"
                 )
         return out
 

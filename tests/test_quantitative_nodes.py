@@ -192,3 +192,75 @@ def test_the_rubric_schema_says_an_indicators_formula_may_read_nodes(
     assert main(["schema", "rubric"]) == 0
     schema = json.loads(capsys.readouterr().out)
     assert "may read other nodes" in schema["$defs"]["QuantitativeIndicator"]["description"]
+
+
+def _stale(reader: str, read: str, how: str) -> str:
+    return (
+        f"the formula of {reader} reads {read}, which this comparison changes ({how}), and "
+        f"{reader} would keep the score it has from the nominal results: leave what it reads "
+        "out of the normalisation (normalise_nodes) and of the aggregation overrides"
+    )
+
+
+@pytest.mark.parametrize(
+    ("args", "refused"),
+    [
+        ([], []),
+        # Every indicator normalised: f.law, and f whose children are.
+        (
+            ["--normalisation", "minmax"],
+            [
+                _stale("g.gap", "f.law", "normalisation minmax"),
+                _stale("g.rated", "f", "normalisation minmax"),
+            ],
+        ),
+        # f aggregated another way: what g.rated reads moves, not what g.gap reads.
+        (
+            ["--aggregation", "f=geometric"],
+            [_stale("g.rated", "f", "normalisation none, aggregation overrides")],
+        ),
+        (["--aggregation", "g=geometric"], []),
+    ],
+)
+def test_compare_refuses_to_change_what_an_indicators_formula_reads(
+    workspace: Path, capsys: pytest.CaptureFixture[str], args: list[str], refused: list[str]
+) -> None:
+    code = main(["compare", str(workspace), "-q", *args])
+    _out, err = capsys.readouterr()
+    assert (code, err) == ((2, f"ovm: {'; '.join(refused)}\n") if refused else (0, ""))
+
+
+def test_only_the_nodes_normalised_count_as_changed() -> None:
+    from ovm.settings import ComparisonSettings
+
+    rubric, _issues = check_rubric(RUBRIC, file="reads.yaml")
+    assert rubric is not None
+
+    def changed(**kw: object) -> set[str]:
+        return ComparisonSettings(**kw).changed_nodes(rubric)  # type: ignore[arg-type]
+
+    assert changed() == set()
+    # f.turnout moves f, its family, then g.rated that reads f, and g that holds it.
+    assert changed(normalisation="minmax", normalise_nodes=("f.turnout",)) == {
+        "f.turnout",
+        "f",
+        "g.rated",
+        "g",
+    }
+    # An indicator that reads nodes may itself be normalised: nothing reads it.
+    assert changed(normalisation="minmax", normalise_nodes=("g.gap",)) == {"g.gap", "g"}
+    assert (
+        ComparisonSettings(normalisation="minmax", normalise_nodes=("g.gap",)).problems(rubric)
+        == []
+    )
+
+
+def test_the_sensitivity_analysis_says_such_formulas_keep_their_nominal_score(
+    workspace: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["sensitivity", str(workspace), "-q", "--runs", "8", "--format", "json"]) == 0
+    notes = json.loads(capsys.readouterr().out)["notes"]
+    assert (
+        "g.gap, g.rated: a formula reading other nodes is not evaluated again in the runs; it "
+        "keeps its nominal score whatever the runs change in the nodes it reads"
+    ) in notes

@@ -1098,6 +1098,17 @@ def _scale_notes(model: _Model) -> tuple[str, ...]:
         )
     if model.own_scale is not None and model.own_scale.any():
         notes.append("indicators on a scale of their own keep their scores under normalisation")
+    rubric = model.rubric
+    readers = (
+        []
+        if rubric is None
+        else [k for k in rubric.references_of if not isinstance(rubric.node(k), Group)]
+    )
+    if readers:
+        notes.append(
+            f"{', '.join(readers)}: a formula reading other nodes is not evaluated again in the "
+            "runs; it keeps its nominal score whatever the runs change in the nodes it reads"
+        )
     return tuple(notes)
 
 
