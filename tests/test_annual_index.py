@@ -906,3 +906,26 @@ def test_runs_leave_a_formula_undefined_only_where_its_divisor_is_zero(
     assert {r.mission: r.unscored for r in result.ranks} == {
         mid: 1.0 if mid in unscored else 0.0 for mid in DATA
     }
+
+
+def test_the_sensitivity_analysis_refuses_a_rubric_without_overall_at_its_headline(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    rubric = (HERE / "rubric.yaml").read_text(encoding="utf-8")
+    (tmp_path / "rubric.yaml").write_text(
+        rubric.replace("headline: status\n", "headline: none\n"), encoding="utf-8"
+    )
+    chosen = [m for m in missions() if m["id"] in ("xaa", "xah", "xad")]
+    (tmp_path / "missions.yaml").write_text(
+        yaml.safe_dump({"missions": chosen}, sort_keys=False), encoding="utf-8"
+    )
+    (tmp_path / "ovm.yaml").write_text(
+        "rubric: rubric.yaml\nmissions: missions.yaml\n", encoding="utf-8"
+    )
+    assert main(["sensitivity", str(tmp_path), "-q", "--runs", "8"]) == 2
+    _out, err = capsys.readouterr()
+    assert err == (
+        "ovm: rubric.yaml:12:1 headline: none: the sensitivity analysis ranks the missions by "
+        "their overall, and this rubric has none; name the node that ranks them (headline: "
+        "NODE) to analyse its ranking\n"
+    )

@@ -65,11 +65,11 @@ def cmd_sensitivity(args: argparse.Namespace) -> int:
     """Monte Carlo sensitivity analysis of a workspace's overall ranking."""
     from ovm.comparison.sensitivity import sensitivity_text, sensitivity_to_dict, unsupported
 
-    _, run = run_from(args, sensitivity_settings(args.runs, args.weight_range))
+    ws, run = run_from(args, sensitivity_settings(args.runs, args.weight_range))
     result = run.sensitivity
     reason = unsupported(run.rubric)
     if reason is not None:
-        raise UsageError(reason)
+        raise UsageError(f"{_headline_at(args, ws)} {reason}")
     if result is None:
         raise UsageError("a sensitivity analysis needs at least two missions with an overall score")
     fmt = args.format or ("json" if args.output and args.output.endswith(".json") else "text")
@@ -80,6 +80,23 @@ def cmd_sensitivity(args: argparse.Namespace) -> int:
     )
     write_output(text, args.output)
     return EXIT_OK
+
+
+def _headline_at(args: argparse.Namespace, ws: Any) -> str:
+    """``file:line:col`` of the rubric's ``headline`` (the file alone where it has no lines)."""
+    from pathlib import Path
+
+    from ovm.yamldoc import parse_yaml
+
+    given = getattr(args, "rubric", None)
+    name = given or ws.config.rubric
+    path = Path(given) if given else ws.root / ws.config.rubric
+    try:
+        doc, _issues = parse_yaml(path.read_text(encoding="utf-8"), name)
+    except (OSError, UnicodeDecodeError):
+        return f"{name}:"
+    at = doc.positions.find(("headline",), key=True) if doc is not None else None
+    return f"{name}:" if at is None else f"{name}:{at[0]}:{at[1]}"
 
 
 def register(sub: Any) -> None:

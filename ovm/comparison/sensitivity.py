@@ -816,7 +816,11 @@ def unsupported(rubric: Rubric) -> str | None:
     as the engine scores it: scales of its own, deductions, formula groups and a headline node.
     """
     if rubric.headline == "none":
-        return "the sensitivity analysis ranks missions by their overall; this rubric has none"
+        return (
+            "headline: none: the sensitivity analysis ranks the missions by their overall, and "
+            "this rubric has none; name the node that ranks them (headline: NODE) to analyse "
+            "its ranking"
+        )
     return None
 
 
