@@ -70,6 +70,11 @@ def plausibility_issues(
     if sites.height == 0:
         return []
     by_id = {m.id: m for m in missions}
+    # Each place's opening time, indexed once: a large file has a row per visit.
+    opening: dict[tuple[str, str], dt.time | None] = {}
+    for m in missions:
+        for p in m.places:
+            opening.setdefault((m.id, p.id), p.opens)
     out: list[Issue] = []
 
     def at(rec: Mapping[str, object], column: str | None, code: str, message: str) -> Issue:
@@ -118,7 +123,8 @@ def plausibility_issues(
             )
         if vt.moment is None:
             continue
-        opens = next((p.opens for p in mission.places if p.id == rec["site"]), None)
+        site = rec["site"]
+        opens = opening.get((mission.id, site)) if isinstance(site, str) else None
         if opens is None and mission.voting_abroad is not None:
             opens = mission.voting_abroad.opens
         if opens is not None and vt.moment.time().replace(tzinfo=None) < opens:
