@@ -105,9 +105,7 @@ class ComparisonSettings(FrozenModel):
             for k in self.aggregation
             if k not in groups
         ]
-        formulas = {
-            p.node.id for p in rubric.walk() if getattr(p.node, "formula", None) is not None
-        }
+        formulas = set(rubric.references_of)
         if rubric.headline is not None:
             formulas.add("overall")
         out += [

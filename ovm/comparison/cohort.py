@@ -1142,11 +1142,7 @@ def compare(
             ),
         )
 
-    pool = _cohort_missions(st, observations)
-    # Family 7's measures are the comparative kind's own: its nodes are scored here.
-    pending = [n for n in rubric.indicators() if isinstance(n, ComparativeIndicator)]
-    inside = {p.id: {leaf.id for leaf in _leaves(rubric, p.target)} for p in pending}
-    while True:
+    def aggregate_tree() -> None:
         _aggregate_tree(
             st,
             methods,
@@ -1158,6 +1154,13 @@ def compare(
             targets,
             cohort_findings,
         )
+
+    pool = _cohort_missions(st, observations)
+    # Family 7's measures are the comparative kind's own: its nodes are scored here.
+    pending = [n for n in rubric.indicators() if isinstance(n, ComparativeIndicator)]
+    inside = {p.id: {leaf.id for leaf in _leaves(rubric, p.target)} for p in pending}
+    while True:
+        aggregate_tree()
         waiting = {p.id for p in pending}
         ready = [p for p in pending if not (inside[p.id] & waiting)]
         if not ready:
@@ -1176,17 +1179,7 @@ def compare(
                 )
             )
             st.cur[p.id] = [c.model_copy(update={"status": "undefined"}) for c in st.cur[p.id]]
-        _aggregate_tree(
-            st,
-            methods,
-            overridden,
-            norm_groups,
-            normalisation,
-            (lo, hi),
-            zscore_scale,
-            targets,
-            cohort_findings,
-        )
+        aggregate_tree()
 
     undefined = Counter(
         node_id
