@@ -923,18 +923,21 @@ def screen_missions(account: Account, df: pl.DataFrame, known: Collection[str]) 
     mission for the first time. Every other row is rejected with its one reason
     (``missing-mission``, ``unknown-mission``, ``duplicate-row``), found column-wise; only the
     mission cell rejects a row of such a table."""
-    is_known = pl.col("mission").is_in(sorted(known)).fill_null(False)
-    flags = df.select(
-        pl.col(ROW),
-        pl.col("mission"),
-        is_known.alias("_known"),
-        pl.col(ROW).filter(is_known).min().over("mission").alias("_first"),
+    cell = pl.col("mission")
+    # Known missions are few (a missions file is at most a few MB): the first row of each is
+    # found among their rows alone, and the other rows need no grouping.
+    firsts = (
+        df.lazy()
+        .filter(cell.is_in(sorted(known)))
+        .group_by("mission")
+        .agg(pl.col(ROW).min())
+        .collect()
     )
-    keep = flags["_known"] & (flags[ROW] == flags["_first"])
-    out = flags.filter(~keep)
+    first_row: dict[str, int] = dict(firsts.iter_rows())
+    keep = pl.col(ROW).is_in(firsts[ROW].to_list())
+    out = df.select(ROW, "mission").filter(~keep)
     rows: list[int] = out[ROW].to_list()
     ids: list[str | None] = out["mission"].to_list()
-    first: list[int | None] = out["_first"].to_list()
     column = account.numbers["mission"]
     by_case = {k.casefold(): k for k in sorted(known)}
 
@@ -942,10 +945,11 @@ def screen_missions(account: Account, df: pl.DataFrame, known: Collection[str]) 
         mission = ids[k]
         if mission is None:
             code, msg = "missing-mission", "no mission id"
-        elif first[k] is None:
+        elif mission not in first_row:
             code, msg = "unknown-mission", unknown_mission_message(mission, by_case)
         else:
-            code, msg = "duplicate-row", f"mission {mission!r} already has a row ({first[k]})"
+            first = first_row[mission]
+            code, msg = "duplicate-row", f"mission {mission!r} already has a row ({first})"
         return Issue(account.file, rows[k], column, code, msg, (), "error", "data")
 
     account.reject_rows(RejectedRows(account.file, rows, ids, reason))
