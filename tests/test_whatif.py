@@ -86,3 +86,25 @@ def test_a_change_moves_family_seven_through_the_cohort_step(run: ovm.Run) -> No
     moved = {c.node for c in ovm.whatif(run, "mex-2024", {"votes_abroad": "1234"}).moved()}
     assert "participation.turnout_abroad" in moved
     assert any(node.startswith("comparative.") for node in moved)
+
+
+def test_a_small_change_is_never_printed_as_zero(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from ovm.cli.recommend import format_change
+
+    assert [format_change(d) for d in (0.04, -0.04, 0.05001, -0.2, 0.0, None)] == [
+        "+<0.1",
+        "-<0.1",
+        "+0.1",
+        "-0.2",
+        "0.0",
+        "—",
+    ]
+    # One more vote abroad moves scores by far less than 0.1: the table says so.
+    out = tmp_path / "w.txt"
+    argv = ["whatif", str(EXAMPLES), "-q", "--mission", "mex-2024", "-o", str(out)]
+    assert main([*argv, "--set", "votes_abroad=184327"]) == 0
+    rows = [line.split() for line in out.read_text("utf-8").splitlines()[1:]]
+    assert rows and all(r[-1] not in ("+0.0", "-0.0") for r in rows)
+    assert any(r[-1] in ("+<0.1", "-<0.1") for r in rows)

@@ -118,7 +118,7 @@ def cmd_whatif(args: argparse.Namespace) -> int:
             f" {f(ov.score) if ov.status == 'scored' else ov.status:>8} {'':>8}"
         )
     for c in moved:
-        delta = "—" if c.delta is None else f"{c.delta:+.1f}"
+        delta = format_change(c.delta)
         after = f(c.after) if c.status_after == "scored" else c.status_after
         before = f(c.before) if c.status_before == "scored" else c.status_before
         lines.append(f"{c.node:<40} {before:>8} {after:>8} {delta:>8}")
@@ -126,6 +126,19 @@ def cmd_whatif(args: argparse.Namespace) -> int:
         lines.append("no score changes")
     write_output("\n".join(lines) + "\n", args.output)
     return EXIT_OK
+
+
+def format_change(delta: float | None) -> str:
+    """A change of score to one decimal, signed; a change too small to show at one decimal is
+    written ``+<0.1`` / ``-<0.1``, never ``+0.0``, and no change is ``0.0``."""
+    if delta is None:
+        return "—"
+    text = f"{delta:+.1f}"
+    if delta == 0:
+        return "0.0"
+    if text in ("+0.0", "-0.0"):
+        return "+<0.1" if delta > 0 else "-<0.1"
+    return text
 
 
 def register(sub: Any) -> None:
