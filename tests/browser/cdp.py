@@ -1,8 +1,8 @@
 """Check an HTML report in headless Chromium through the DevTools protocol (pipe transport).
 
-Standard library only: Chromium is started with ``--remote-debugging-pipe`` and reads
-NUL-terminated JSON commands on fd 3 and writes replies and events on fd 4, so no port is
-opened and no websocket client is needed.
+Standard library and ovm only: Chromium is found as ``ovm.reporting.pdf`` finds it, and
+started with ``--remote-debugging-pipe``; it reads NUL-terminated JSON commands on fd 3 and
+writes replies and events on fd 4, so no port is opened and no websocket client is needed.
 
 What :func:`check_page` does: loads the page, collects console errors, uncaught exceptions,
 failed or blocked requests (a CSP violation counts), takes screenshots at desktop width
@@ -34,7 +34,6 @@ from typing import Any
 
 HERE = Path(__file__).resolve().parent
 AXE = HERE / "node_modules" / "axe-core" / "axe.min.js"
-CHROMIUM_NAMES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
 FLAGS = (
     "--headless",
     "--no-sandbox",
@@ -78,15 +77,12 @@ OVERFLOW = """JSON.stringify({page: document.documentElement.scrollWidth,
 
 
 def find_chromium() -> str | None:
-    """The Chromium executable: ``$OVM_CHROMIUM``, else the first of the usual names on PATH."""
-    env = os.environ.get("OVM_CHROMIUM")
-    if env:
-        return env if Path(env).exists() else shutil.which(env)
-    for name in CHROMIUM_NAMES:
-        found = shutil.which(name)
-        if found:
-            return found
-    return None
+    """The Chromium executable, found as ``ovm report --format pdf`` finds it
+    (``$OVM_CHROMIUM``, else the usual names on the PATH); None when it is not executable."""
+    from ovm.reporting.pdf import find_chromium as named
+
+    exe = named()
+    return shutil.which(exe) if exe else None
 
 
 class CDPError(RuntimeError):
