@@ -8,7 +8,11 @@ starts a new printed page).
 
 Target: the summary in the first 5 pages. The total is printed for information. Exit status 1
 when the target is missed, 2 without Chromium or pypdf.
-Run: ``python benchmarks/report_pages.py [WORKSPACE] [--lang en|es] [--keep FILE.pdf]``.
+Run: ``python benchmarks/report_pages.py [WORKSPACE] [--lang en|es|fr|pt] [--keep FILE.pdf]``.
+
+With ``--mission ID`` the mission's report is measured instead: where its summary (score,
+what pulled it down, recommendations) ends, i.e. where the scores by family begin, and its
+length; the annex of how each indicator was scored follows the observer notes.
 """
 
 from __future__ import annotations
@@ -42,6 +46,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("workspace", nargs="?", default=str(EXAMPLES))
     ap.add_argument("--lang", default="en")
     ap.add_argument("--keep", metavar="FILE.pdf", help="also write the PDF here")
+    ap.add_argument("--mission", metavar="ID", help="measure this mission's report")
     args = ap.parse_args(argv)
     try:
         import pypdf
@@ -58,7 +63,7 @@ def main(argv: list[str] | None = None) -> int:
         sensitivity=SensitivitySettings(runs=DEFAULT_SENSITIVITY_RUNS),
     )
     run = analyse(ws, settings)
-    context = report.report_context(run, lang=args.lang)
+    context = report.report_context(run, lang=args.lang, mission=args.mission)
     try:
         pdf = html_to_pdf(report.render_html(context))
     except PdfError as exc:
@@ -70,12 +75,21 @@ def main(argv: list[str] | None = None) -> int:
 
     def starts(heading: str, anywhere: bool = False) -> int | None:
         # a section's heading is a line of its own; a long one may wrap (anywhere: joined)
+        heading = re.sub(r"\s+", " ", unicodedata.normalize("NFKC", heading))
         for number, lines in enumerate(pages, start=1):
             if heading in lines or (anywhere and heading in " ".join(lines)):
                 return number
         return None
 
     t = report.translator(args.lang)
+    if args.mission:
+        for name in ("summary", "drags", "recommendations", "mission_families", "findings"):
+            page = starts(t(name))
+            print(f"{name:>16}: starts on page {page if page is not None else '—'}")
+        annex = starts(t("mission_detail"))
+        print(f"{'annex':>16}: starts on page {annex if annex is not None else '—'}")
+        print(f"{'whole report':>16}: {len(pages)} A4 pages")
+        return 0
     marks = {
         "overview": t("overview"),
         "ranking": t("ranking"),
@@ -86,7 +100,7 @@ def main(argv: list[str] | None = None) -> int:
         page = starts(heading) if heading else None
         print(f"{name:>16}: starts on page {page if page is not None else '—'}")
     first = context["family_sections"][0]
-    family = starts(f"{t('family_n', n=first['number'])}: {first['label']['text']}", True)
+    family = starts(f"{t('family_n', n=first['number'])}{t.colon} {first['label']['text']}", True)
     if family is None:
         print("the first family's heading was not found in the PDF", file=sys.stderr)
         return 1

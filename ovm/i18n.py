@@ -17,6 +17,7 @@ from __future__ import annotations
 import copy
 import datetime as dt
 import functools
+import re
 from collections.abc import Mapping
 from decimal import Decimal
 from importlib import resources
@@ -51,11 +52,7 @@ def messages(lang: str) -> Mapping[str, tuple[str, ...]]:
     from babel.messages.pofile import read_po
 
     _check(lang)
-    source = read_po(BytesIO(_read(f"{DOMAIN}.pot").encode()))
-    english: dict[str, tuple[str, ...]] = {}
-    for m in source:
-        if m.context:
-            english[m.context] = tuple(m.id) if isinstance(m.id, tuple | list) else (m.id,)
+    english = _english()
     if lang == "en":
         return english
     catalogue = read_po(BytesIO(_read(f"{lang}.po").encode()), locale=lang)
@@ -65,11 +62,26 @@ def messages(lang: str) -> Mapping[str, tuple[str, ...]]:
         if not m.context or m.context not in english or m.fuzzy:
             continue
         raw = m.string if isinstance(m.string, tuple | list) else (m.string,)
-        strings = tuple(str(x or "") for x in raw)
+        strings = tuple(punctuate(str(x or ""), lang) for x in raw)
         wanted = forms if len(english[m.context]) > 1 else 1
         if len(strings) == wanted and all(strings):
             out[m.context] = strings
     return out
+
+
+@functools.cache
+def _english() -> dict[str, tuple[str, ...]]:
+    """The English source (``ovm.pot``), read once for every language."""
+    from io import BytesIO
+
+    from babel.messages.pofile import read_po
+
+    source = read_po(BytesIO(_read(f"{DOMAIN}.pot").encode()))
+    english: dict[str, tuple[str, ...]] = {}
+    for m in source:
+        if m.context:
+            english[m.context] = tuple(m.id) if isinstance(m.id, tuple | list) else (m.id,)
+    return english
 
 
 def msgids() -> tuple[str, ...]:
@@ -115,6 +127,24 @@ def _count(value: object, lang: str) -> float | Decimal | None:
         return None
 
 
+NARROW_NBSP = "\u202f"
+_HIGH_PUNCTUATION = re.compile(r"[ \u00a0\u202f]?([:;!?])(?=\s|$)")
+
+
+def punctuate(text: str, lang: str) -> str:
+    """``text`` with the spacing of ``lang``'s punctuation: French sets a narrow no-break
+    space before ``:`` ``;`` ``!`` and ``?`` (not inside ``09:15`` or ``https://``); the
+    other languages are left as written."""
+    if lang != "fr":
+        return text
+    return _HIGH_PUNCTUATION.sub(NARROW_NBSP + r"\1", text)
+
+
+def colon(lang: str) -> str:
+    """The colon after a label (``Mission:``), spaced as ``lang`` writes it."""
+    return NARROW_NBSP + ":" if lang == "fr" else ":"
+
+
 def _check(lang: str) -> None:
     if lang not in LANGUAGES:
         raise ValueError(f"unsupported language {lang!r}; use one of {', '.join(LANGUAGES)}")
@@ -136,6 +166,16 @@ class Translator:
         if n is None:
             return forms[-1]
         return forms[plural_index(n, self.lang)]
+
+    @property
+    def colon(self) -> str:
+        """The colon after a label, spaced as the language writes it."""
+        return colon(self.lang)
+
+    @property
+    def semicolon(self) -> str:
+        """The semicolon between two statements, spaced as the language writes it."""
+        return NARROW_NBSP + ";" if self.lang == "fr" else ";"
 
     def __call__(self, msgid: str, **params: object) -> str:
         """The text of ``msgid`` with its ``{placeholders}`` filled from ``params``."""

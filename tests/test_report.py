@@ -439,8 +439,11 @@ def test_mission_report_explains_every_score(mini: tuple[Workspace, Run]) -> Non
     articles = {a.get("id"): a for a in tree.iter("details")}
     for ns in card.nodes:
         art = articles[f"node-{ns.node.replace('.', '-')}"]
-        h3 = art.find("./summary/h3")
-        assert _num(h3) == _fmt(ns.score if ns.status == "scored" else None)
+        # in the annex, under its family's heading
+        h4 = art.find("./summary/h4")
+        assert _num(h4) == _fmt(ns.score if ns.status == "scored" else None)
+    annex = tree.find(".//section[@id='detail']")
+    assert annex is not None and len(list(annex.iter("details"))) == len(card.nodes)
     turnout = _text(articles["node-rights-turnout"])
     for needle in (
         "votes_abroad / registered_abroad * 100",
@@ -784,6 +787,30 @@ def test_cli_reports_a_broken_user_template_without_a_traceback(
     assert "template error" in capsys.readouterr().err
 
 
+def test_a_broken_mission_template_under_with_missions_is_a_message_not_a_traceback(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # the comparison renders; the first mission report meets the broken page template
+    tpl = tmp_path / "tpl"
+    tpl.mkdir()
+    (tpl / "mission.html.j2").write_text("{% extends 'base.html.j2' %}{{ nope( }}", "utf-8")
+    out = tmp_path / "out" / "report.html"
+    out.parent.mkdir()
+    argv = ["report", str(MINI), "-q", "--sensitivity-runs", "0", "--with-missions"]
+    code = cli.main([*argv, "--templates", str(tpl), "-o", str(out)])
+    err = capsys.readouterr().err
+    assert code == 1
+    assert "ovm report: template error in" in err and "mission.html.j2:1: " in err
+    assert "Traceback" not in err
+
+
+def test_one_environment_serves_every_report_of_a_language_and_folder(tmp_path: Path) -> None:
+    assert report.environment("es") is report.environment("es")
+    assert report.environment("es") is not report.environment("fr")
+    assert report.environment("en", tmp_path) is report.environment("en", str(tmp_path))
+    assert report.environment("en", tmp_path) is not report.environment("en")
+
+
 @pytest.mark.skipif(not (EXAMPLES / "ovm.yaml").exists(), reason="no example workspace")
 def test_readme_main_command_renders_the_example_workspace(tmp_path: Path) -> None:
     out = tmp_path / "report.html"
@@ -926,3 +953,24 @@ def test_the_methodology_annex_says_how_the_comparison_was_made_in_the_reports_l
     ):
         assert text in pages["es"]
     assert "(at 90% confidence), 40 draws" in pages["en"]
+
+
+@pytest.mark.parametrize(
+    ("lang", "read", "wrote"),
+    [
+        ("en", "rows read", "wrote html comparison of"),
+        ("es", "filas leídas", "se escribió la comparación (html) de"),
+        ("fr", "lignes lues", "comparaison (html) de"),
+        ("pt", "linhas lidas", "comparação (html) de"),
+    ],
+)
+def test_the_report_command_speaks_the_language_of_the_report(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], lang: str, read: str, wrote: str
+) -> None:
+    out = tmp_path / "r.html"
+    argv = ["report", str(MINI), "--sensitivity-runs", "0", "--lang", lang, "-o", str(out)]
+    assert cli.main(argv) == 0
+    err = capsys.readouterr().err
+    assert read in err and wrote in err
+    if lang != "en":
+        assert "rows read" not in err and "wrote" not in err

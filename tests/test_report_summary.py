@@ -206,3 +206,69 @@ def test_runs_without_an_overall_are_one_value_in_every_output() -> None:
         for r in ctx["ranking"]["rows"]
     ]
     assert shown == expected and "0%" in shown
+
+
+def test_french_sets_a_narrow_no_break_space_before_high_punctuation(run: Run) -> None:
+    # Our own texts: every catalogue entry and every label the templates end with a colon.
+    # (Quoted sources and the rubric's own texts are printed as their authors wrote them.)
+    loose = re.compile(r"(?<!\u202f)[:;!?](?=\s|$)")
+    wrong = [
+        (key, text)
+        for key, forms in i18n.messages("fr").items()
+        for text in forms
+        if loose.search(text)
+    ]
+    assert wrong == []
+    assert i18n.punctuate("Note : oui; non! 09:15 https://x.org ?", "fr") == (
+        "Note\u202f: oui\u202f; non\u202f! 09:15 https://x.org\u202f?"
+    )
+    assert i18n.punctuate("Note: yes", "es") == "Note: yes"
+    for mission in (None, "mex-2024"):
+        page = report.render_html(report.report_context(run, lang="fr", mission=mission))
+        tree = html5lib.parse(page, namespaceHTMLElements=False)
+        # raw text: the normalised text would turn the narrow space into a plain one
+        labels = ["".join(b.itertext()) for b in tree.iter("b") if _text(b).endswith(":")]
+        labels += [
+            "".join(span.itertext()) + (span.tail or "")
+            for span in tree.iter("span")
+            if span.get("class") == "in-name"
+        ]
+        assert labels
+        assert [x for x in labels if not x.rstrip().endswith("\u202f:")] == []
+
+
+def test_no_trend_is_drawn_without_a_score_to_draw(run: Run, context: dict[str, Any]) -> None:
+    tree = html5lib.parse(report.render_html(context), namespaceHTMLElements=False)
+    drawn = {f.get("id") for f in tree.findall(".//section[@id='trends']//figure")}
+    listed = [
+        _text(tr.find("./td[1]"))
+        for tr in tree.findall(".//table[@class='trend-singles']/tbody/tr")
+    ]
+    expected_drawn = set()
+    expected_listed = []
+    for tr in context["trends"]:
+        scored = [p for p in tr["points"] if p["value"] is not None]
+        if len(tr["points"]) > 1 and scored:
+            expected_drawn.add(tr["anchor"])
+    for tr in sorted(
+        (t for t in context["trends"] if t["anchor"] not in expected_drawn),
+        key=lambda t: (t["country_name"], t["key"]),
+    ):
+        expected_listed += [
+            _text(
+                html5lib.parseFragment(
+                    f"{p['mission']['name']['text']} {p['mission']['id']}",
+                    namespaceHTMLElements=False,
+                )
+            )
+            for p in tr["points"]
+        ]
+    assert drawn == expected_drawn
+    assert [" ".join(x.split()[:-1]) if x.endswith("SIMULATED") else x for x in listed] == (
+        expected_listed
+    )
+    # the example has a country observed twice without an overall score in either election
+    assert any(
+        len(t["points"]) > 1 and all(p["value"] is None for p in t["points"])
+        for t in context["trends"]
+    )

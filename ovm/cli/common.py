@@ -275,21 +275,55 @@ def settings_from(
         raise UsageError(str(exc)) from None
 
 
+def message_lang(args: argparse.Namespace) -> str:
+    """The language of a command's messages: its ``--lang`` when it takes one, else English."""
+    from ovm.i18n import LANGUAGES
+
+    lang = getattr(args, "lang", None)
+    return lang if isinstance(lang, str) and lang in LANGUAGES else "en"
+
+
+def describe_files(rep: Any, lang: str) -> list[str]:
+    """What each data file gave (rows read, used, rejected), in ``lang``."""
+    from ovm.i18n import gettext
+
+    lines = []
+    for f in rep.files:
+        line = gettext(
+            "cli_file_rows",
+            lang,
+            file=f.file,
+            read=f.rows_read,
+            used=f.rows_used,
+            rejected=f.rows_rejected,
+        )
+        if f.rows_excluded:
+            line += gettext("cli_file_excluded", lang, n=f.rows_excluded)
+        if f.cells_rejected:
+            line += gettext("cli_file_cells", lang, n=f.cells_rejected)
+        if f.simulated:
+            line += gettext("cli_file_simulated", lang)
+        lines.append(line)
+    return lines
+
+
 def check_rejections(ws: Workspace, args: argparse.Namespace) -> None:
     """Print what the data files gave; raise :class:`Rejected` when rows were rejected and
     ``--allow-rejected`` was not given."""
-    from ovm.data.workspace import describe_report
-
     rep = ws.observations.report
+    lang = message_lang(args)
     print_issues([i for i in rep.issues if i.severity == "error"])
     _print_warnings(
-        [i for i in rep.issues if i.severity != "error"], ws, quiet=getattr(args, "quiet", False)
+        [i for i in rep.issues if i.severity != "error"],
+        ws,
+        quiet=getattr(args, "quiet", False),
+        lang=lang,
     )
     for rej in rep.rejected:
         for reason in rej.reasons:
             print(f"{reason} (row rejected)", file=sys.stderr)
     if not getattr(args, "quiet", False) or rep.rejected or rep.cells_rejected:
-        for line in describe_report(rep):
+        for line in describe_files(rep, lang):
             print(line, file=sys.stderr)
     cells = rep.cells_rejected
     if (rep.rejected or cells) and not getattr(args, "allow_rejected", False):
@@ -310,7 +344,9 @@ WARNINGS_SHOWN = 5
 """Warnings of one code printed before the rest are counted (ovm check lists them all)."""
 
 
-def _print_warnings(warnings: Sequence[Issue], ws: Workspace, *, quiet: bool) -> None:
+def _print_warnings(
+    warnings: Sequence[Issue], ws: Workspace, *, quiet: bool, lang: str = "en"
+) -> None:
     """Warnings grouped by code: a few of each, then a count; with ``quiet`` only the counts.
 
     A plausibility check can flag every visit of a large file; the analysing commands say how
@@ -323,12 +359,11 @@ def _print_warnings(warnings: Sequence[Issue], ws: Workspace, *, quiet: bool) ->
         shown = 0 if quiet else WARNINGS_SHOWN
         print_issues(issues[:shown])
         if len(issues) > shown:
+            from ovm.i18n import gettext
+
             more = len(issues) - shown
-            print(
-                f"{ws.root}: {'' if quiet else 'and '}{more} {'more ' if shown else ''}"
-                f"warning(s) [{code}]; ovm check {ws.root} lists them all",
-                file=sys.stderr,
-            )
+            key = "cli_more_warnings" if shown else "cli_warnings_counted"
+            print(gettext(key, lang, root=ws.root, n=more, code=code), file=sys.stderr)
 
 
 def load(args: argparse.Namespace) -> Workspace:

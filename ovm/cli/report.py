@@ -34,11 +34,9 @@ def _date(text: str) -> dt.date:
 
 def cmd_report(args: argparse.Namespace) -> int:
     """Write a report: comparison of the cohort, or one mission with ``--mission``."""
-    import jinja2
-
     from ovm.cli.compare import sensitivity_settings
     from ovm.reporting.pdf import PdfError
-    from ovm.reporting.report import render, report_context
+    from ovm.reporting.report import report_context
 
     fmt = output_format(args, FORMATS, "html")
     if args.with_missions and (args.mission or fmt != "html" or args.output in (None, "-")):
@@ -61,30 +59,50 @@ def cmd_report(args: argparse.Namespace) -> int:
         run, lang=args.lang, mission=args.mission, title=args.title, date=args.date
     )
     try:
-        output: str | bytes = render(context, fmt, templates=args.templates)
+        output: str | bytes = _render(args, context, fmt)
     except PdfError as exc:
         if exc.missing:
             raise UsageError(str(exc)) from None
         print(f"ovm report: {exc}", file=sys.stderr)
         return EXIT_ERRORS
-    except jinja2.TemplateError as exc:
-        if args.templates is None:
-            raise
-        where = f"{exc.name}:{exc.lineno}: " if isinstance(exc, jinja2.TemplateSyntaxError) else ""
-        print(f"ovm report: template error in {args.templates}: {where}{exc}", file=sys.stderr)
+    except _TemplateFailed:
         return EXIT_ERRORS
     write_output(output, args.output)
     if not args.quiet:
         print(_summary(context, fmt, args.output), file=sys.stderr)
     if args.with_missions:
-        _write_mission_reports(args, run)
+        try:
+            _write_mission_reports(args, run)
+        except _TemplateFailed:
+            return EXIT_ERRORS
     return EXIT_OK
+
+
+class _TemplateFailed(Exception):
+    """A template of ``--templates`` failed; the message is printed."""
+
+
+def _render(args: argparse.Namespace, context: dict[str, Any], fmt: str) -> str | bytes:
+    """A report rendered; an error in the user's ``--templates`` is printed as the usual
+    one-line message (file:line) and raised as :class:`_TemplateFailed`."""
+    import jinja2
+
+    from ovm.reporting.report import render
+
+    try:
+        return render(context, fmt, templates=args.templates)
+    except jinja2.TemplateError as exc:
+        if args.templates is None:
+            raise
+        where = f"{exc.name}:{exc.lineno}: " if isinstance(exc, jinja2.TemplateSyntaxError) else ""
+        print(f"ovm report: template error in {args.templates}: {where}{exc}", file=sys.stderr)
+        raise _TemplateFailed from None
 
 
 def _write_mission_reports(args: argparse.Namespace, run: Any) -> None:
     """Each mission's report, from the same run, where the comparison's links expect it."""
     from ovm.cli.common import guard_output
-    from ovm.reporting.report import MISSION_REPORT_FILE, render, report_context
+    from ovm.reporting.report import MISSION_REPORT_FILE, report_context
 
     folder = Path(args.output).parent
     inputs = run.workspace.config.input_files(run.workspace.root) if run.workspace else []
@@ -95,19 +113,31 @@ def _write_mission_reports(args: argparse.Namespace, run: Any) -> None:
         context = report_context(
             run, lang=args.lang, mission=mission, title=args.title, date=args.date
         )
-        write_output(render(context, "html", templates=args.templates), target)
+        write_output(_render(args, context, "html"), target)
     if not args.quiet:
-        print(f"wrote {len(targets)} mission reports to {folder}", file=sys.stderr)
+        from ovm.i18n import gettext
+
+        print(
+            gettext("cli_wrote_missions", args.lang, n=len(targets), folder=folder),
+            file=sys.stderr,
+        )
 
 
 def _summary(context: dict[str, Any], fmt: str, output: str | None) -> str:
-    where = "standard output" if output in (None, "-") else output
-    if context["kind"] == "mission":
-        what = f"report on mission {context['mission']['id']}"
-    else:
-        what = f"comparison of {len(context['missions'])} missions"
-    sim = " (includes SIMULATED data)" if context["simulated"]["any"] else ""
-    return f"wrote {fmt} {what} to {where}{sim}"
+    from ovm.i18n import gettext
+
+    lang = str(context.get("lang", "en"))
+    where = gettext("cli_stdout", lang) if output in (None, "-") else output
+    key = "cli_wrote_mission" if context["kind"] == "mission" else "cli_wrote_comparison"
+    text = gettext(
+        key,
+        lang,
+        format=fmt,
+        id=context["mission"]["id"] if context["kind"] == "mission" else "",
+        n=len(context["missions"]) if context["kind"] != "mission" else 0,
+        where=where,
+    )
+    return text + (gettext("cli_includes_simulated", lang) if context["simulated"]["any"] else "")
 
 
 def register(sub: Any) -> None:

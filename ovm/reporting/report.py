@@ -9,6 +9,7 @@ writes it as is, and :func:`render_xlsx` turns it into a workbook.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
 import math
 import re
@@ -133,14 +134,23 @@ def environment(lang: str = "en", templates: str | Path | None = None) -> jinja2
     """The Jinja environment of the reports: ``templates`` (a folder) overrides packaged files.
 
     Autoescaping is on for every template and string, undefined names raise, and the global
-    ``t(msgid, **params)`` gives the fixed texts of the report in ``lang``.
+    ``t(msgid, **params)`` gives the fixed texts of the report in ``lang``. One environment
+    serves every report of a language and template folder (it keeps the compiled templates:
+    ``--with-missions`` renders dozens of pages).
     """
+    folder = None
+    if templates is not None:
+        folder = Path(templates).resolve()
+        if not folder.is_dir():
+            raise FileNotFoundError(f"no template folder at {templates}")
+    return _environment(lang, None if folder is None else str(folder))
+
+
+@functools.lru_cache(maxsize=16)
+def _environment(lang: str, templates: str | None) -> jinja2.Environment:
     loaders: list[jinja2.BaseLoader] = []
     if templates is not None:
-        folder = Path(templates)
-        if not folder.is_dir():
-            raise FileNotFoundError(f"no template folder at {folder}")
-        loaders.append(jinja2.FileSystemLoader(str(folder)))
+        loaders.append(jinja2.FileSystemLoader(templates))
     loaders.append(packaged_templates())
     env = jinja2.Environment(
         loader=jinja2.ChoiceLoader(loaders),
@@ -1283,6 +1293,9 @@ def _trends(
                 "country": country,
                 "country_name": country_name(country, b.lang),
                 "single": n == 1,
+                # a chart needs two elections and a score to draw: a country whose missions
+                # have no overall score is listed with the others, not drawn empty
+                "chart": n > 1 and bool(scored),
                 "points": points,
                 "line": line if n > 1 else "",
                 "change": change,
@@ -1294,7 +1307,7 @@ def _trends(
             }
         )
     # Countries with a series first; those observed once follow, listed compactly.
-    out.sort(key=lambda tr: (bool(tr["single"]), tr["country_name"], tr["key"]))
+    out.sort(key=lambda tr: (not tr["chart"], tr["country_name"], tr["key"]))
     return out
 
 
