@@ -184,7 +184,9 @@ def test_a_cohort_rule_is_never_applied_alone() -> None:
     assert rule.describe() == "cohort zscore normalisation (higher is better)"
     assert rule.describe("es") == "normalizado en el conjunto (puntuación z; más alto es mejor)"
     assert (
-        rule.describe("fr") == "normalisé sur la cohorte (score z ; plus c'est élevé, mieux c'est)"
+        # French sets a narrow no-break space before the semicolon
+        rule.describe("fr")
+        == "normalisé sur la cohorte (score z\u202f; plus c'est élevé, mieux c'est)"
     )
     # A language the catalogue lacks reads in English.
     assert rule.describe("de") == "normalised across the cohort (z-score; higher is better)"
