@@ -86,31 +86,9 @@ def score_frame(scores: ScoreSet) -> pl.DataFrame:
 
 def ranking_frame(comparison: Comparison) -> pl.DataFrame:
     """The comparison's rankings as a DataFrame: each ranked node, its missions best first."""
-    cells = {
-        (c.mission.id, ns.node): ns
-        for c in comparison.scores.scorecards
-        for ns in (c.overall, *c.nodes)
-    }
-    rows = []
-    for node_id, entries in comparison.rankings.items():
-        for e in entries:
-            ns = cells[(e.mission, node_id)]
-            iv = ns.interval
-            rows.append(
-                (
-                    node_id,
-                    e.rank,
-                    e.tied,
-                    e.mission,
-                    e.score,
-                    ns.status,
-                    ns.band,
-                    ns.band_label,
-                    ns.rating,
-                    iv[0] if iv else None,
-                    iv[1] if iv else None,
-                )
-            )
+    from ovm.reporting.tables import ranking_entries
+
+    rows = [tuple(e[k] for k in RANKING_SCHEMA) for e in ranking_entries(comparison)]
     return pl.DataFrame(rows, schema=RANKING_SCHEMA, orient="row")
 
 

@@ -216,36 +216,46 @@ RANKING_COLUMNS = (
 )
 
 
-def comparison_csv(comparison: Comparison) -> str:
-    """The rankings as CSV (one row per node per mission), spreadsheet formulas neutralised."""
+def ranking_entries(comparison: Comparison) -> list[dict[str, Any]]:
+    """Every ranked node's missions, best first, with the cell each is ranked on: the rows of
+    ``ovm compare --format csv`` and of :func:`ovm.reporting.frames.ranking_frame` (keys: node,
+    rank, tied, mission, score, status, band, band_label, rating, interval_low,
+    interval_high)."""
     cells = {
         (c.mission.id, ns.node): ns
         for c in comparison.scores.scorecards
         for ns in (c.overall, *c.nodes)
     }
-    buf = io.StringIO()
-    w = csv.writer(buf, lineterminator="\n")
-    w.writerow(RANKING_COLUMNS)
-
+    out = []
     for node_id, entries in comparison.rankings.items():
         for e in entries:
             ns = cells[(e.mission, node_id)]
-            iv = ns.interval or (None, None)
-            w.writerow(
-                [
-                    csv_cell(v)
-                    for v in (
-                        node_id,
-                        e.rank,
-                        e.tied,
-                        e.mission,
-                        e.score,
-                        ns.status,
-                        ns.band_label or "",
-                        ns.rating,
-                        iv[0],
-                        iv[1],
-                    )
-                ]
+            iv = ns.interval
+            out.append(
+                {
+                    "node": node_id,
+                    "rank": e.rank,
+                    "tied": e.tied,
+                    "mission": e.mission,
+                    "score": e.score,
+                    "status": ns.status,
+                    "band": ns.band,
+                    "band_label": ns.band_label,
+                    "rating": ns.rating,
+                    "interval_low": iv[0] if iv else None,
+                    "interval_high": iv[1] if iv else None,
+                }
             )
+    return out
+
+
+def comparison_csv(comparison: Comparison) -> str:
+    """The rankings as CSV (one row per node per mission), spreadsheet formulas neutralised."""
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\n")
+    w.writerow(RANKING_COLUMNS)
+    for row in ranking_entries(comparison):
+        # the CSV's band column is the band's label, as a reader wants it
+        shown = {**row, "band": row["band_label"] or ""}
+        w.writerow([csv_cell(shown[k]) for k in RANKING_COLUMNS])
     return buf.getvalue()
