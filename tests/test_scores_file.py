@@ -161,6 +161,7 @@ def test_the_file_follows_its_schema(annual: Path, capsys: pytest.CaptureFixture
         ('{"format": "ovm-comparison/3"}', "not an ovm scores file (format 'ovm-comparison/3'"),
         ("[1, 2]", "not an ovm scores file (format None"),
         ('{"format": "ovm-scores/2", "nodes": {}}', "a damaged ovm-scores/2 file: KeyError"),
+        ("[" * 100000 + "]" * 100000, "not an ovm scores file (nested too deeply"),
     ],
 )
 def test_a_file_that_is_not_a_scores_file_is_refused(text: str, message: str) -> None:

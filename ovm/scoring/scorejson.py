@@ -564,7 +564,12 @@ def dumps(scores: ScoreSet) -> str:
 def read(text_: str | bytes) -> dict[str, Json]:
     """A scores file (``ovm-scores/2``, or ``ovm-scores/1``) object by object, as
     ``ScoreSet.model_validate`` reads it; ValueError when the text is not one."""
-    data = json.loads(text_)
+    try:
+        data = json.loads(text_)
+    except RecursionError:
+        # The decoder recurses once per bracket; nesting past the interpreter's limit is not
+        # a scores file either.
+        raise ValueError("not an ovm scores file (nested too deeply to read)") from None
     got = data.get("format") if isinstance(data, dict) else None
     if got == "ovm-scores/1":
         return {**data, "format": FORMAT}
@@ -572,5 +577,5 @@ def read(text_: str | bytes) -> dict[str, Json]:
         raise ValueError(f"not an ovm scores file (format {got!r}; expected {FORMAT!r})")
     try:
         return expand(data)
-    except (KeyError, IndexError, TypeError, AttributeError, ValueError) as exc:
+    except (KeyError, IndexError, TypeError, AttributeError, ValueError, RecursionError) as exc:
         raise ValueError(f"a damaged {FORMAT} file: {type(exc).__name__} {exc}") from exc
