@@ -866,6 +866,26 @@ def test_a_power_overflows_only_with_the_scores_its_childrens_scales_allow(
     assert [i.message for i in issues if i.code == "number-overflow"] == expected
 
 
+def test_ovm_validate_suggests_a_power_that_fits_scores_up_to_1e100(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # 1e100 to the power 3 is 1e300, a number a computer holds; to the power 4 it is not.
+    text = SMALL_SUM.replace(
+        "    aggregation: sum\n",
+        "    aggregation: generalised\n    power: 4\n    scale: {min: 0, max: 1e100}\n",
+    ) % "".join(ITEM % (k, k, "scale: {min: 0, max: 1e100}") for k in "ab")
+    path = tmp_path / "huge.yaml"
+    path.write_text(text, encoding="utf-8")
+    assert main(["validate", str(path)]) == 1
+    out, err = capsys.readouterr()
+    found = [line for line in (out + err).splitlines() if "number-overflow" in line]
+    assert found == [
+        f"{path}:10:12 families[0].power: a score of 1e+100 to the power 4 is more than the "
+        "largest number a computer holds (about 1.8e308): use a power between -3 and 3 (the "
+        "mean is then already next to the highest or lowest score) [number-overflow]"
+    ]
+
+
 def test_a_rubric_that_does_not_use_above_keeps_its_digest() -> None:
     # The digest this rubric had before recommendations could hold "above" a score.
     text = SMALL_SUM.replace(

@@ -571,8 +571,11 @@ def overflows(doc: Document) -> Iterator[Issue]:
             except OverflowError:
                 too_far = True
             if too_far:
-                # The nearest power of ten below the limit: 150 for scores up to 100.
-                limit = math.floor(math.log(sys.float_info.max, base) / 10) * 10
+                # The largest whole power that stays finite, rounded down to tens when it is
+                # that large (150 for scores up to 100); 3 for scores up to 1e100.
+                limit = math.floor(math.log(sys.float_info.max, base))
+                if limit >= 10:
+                    limit = limit // 10 * 10
                 yield doc.issue(
                     (*node.path, "power"),
                     "number-overflow",
