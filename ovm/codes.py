@@ -409,9 +409,10 @@ CODES: dict[str, Code] = {
     ),
     "reserved-name": Code(
         "rubric",
-        "rubric.yaml:50:15 families[1].children[0].id: 'start' is a name the observer form "
-        "uses for the visit",
-        "Rename the indicator (`ovm form` cannot use that name for a question).",
+        "f.yaml:31:13 families[1].children[0].id: 'site' is a name the observer form keeps for "
+        "the visit's own answers: give the node another id",
+        "Give the family or checklist question another id: the observer form and the checklist "
+        "use that name for the visit's own answers.",
     ),
     "unknown-rubric": Code(
         "workspace",
@@ -856,8 +857,8 @@ def render() -> str:
         "corpus (`tests/bad_inputs`, run with `python -m tests.bad_inputs`), the case's "
         "workspace folder written `ws`; the test suite fails when an example and ovm's output "
         "differ (`python -m tests.bad_inputs.examples --write` updates them). The notes on "
-        "scores, the codes of `ovm pull` and `reserved-name` (`ovm form`) are reached by no "
-        "corpus case: their examples are written by hand.",
+        "scores and the codes of `ovm pull` are reached by no corpus case: their examples are "
+        "written by hand.",
         "",
     ]
     for area, title in AREAS.items():

@@ -77,12 +77,7 @@ def test_the_corpus_covers_every_code_that_refuses_an_input() -> None:
     covered = {c.code for c in CASES}
     notes = {code for code, entry in CODES.items() if entry.area in ("scores", "pull")}
     assert len(CASES) >= 250
-    assert sorted(set(CODES) - covered - notes - UNREACHED) == []
-
-
-# Codes no edit of the mini workspace reaches through `ovm check`, `validate` or `whatif`: the
-# observer form's reserved names (`ovm form`, tests/test_xlsform.py).
-UNREACHED = {"reserved-name"}
+    assert sorted(set(CODES) - covered - notes) == []
 
 
 WARNINGS = {"unused-variable", "invalid-country", "unknown-column"}

@@ -48,6 +48,7 @@ BROKEN = [
     ("invalid-value.yaml", [(20, 32, "invalid-value")]),
     ("duplicate-id.yaml", [(22, 13, "duplicate-id")]),
     ("reserved-id.yaml", [(22, 13, "duplicate-id")]),
+    ("reserved-name.yaml", [(31, 13, "reserved-name")]),
     ("empty-group.yaml", [(11, 5, "empty-group")]),
     ("bands-unordered.yaml", [(7, 5, "bands-unordered")]),
     ("bands-overlap.yaml", [(7, 5, "bands-overlap")]),
@@ -169,6 +170,7 @@ def test_the_registry_knows_the_codes_of_every_built_in_kind_and_rule() -> None:
         "share-outside-bands",
         "missing-translation",
         "unknown-question",
+        "reserved-name",
     )
     assert codes["kind quantitative"] == ("formula-syntax", "unknown-variable")
     assert codes["kind comparative"] == ("unknown-node",)

@@ -197,12 +197,66 @@ def test_field_names_are_xml_names_and_map_back(node: str) -> None:
     assert node_id(field_name(node)) == node
 
 
-def test_an_id_clashing_with_a_visit_field_is_a_rubric_error(tmp_path: Path) -> None:
-    text = MINI.read_text(encoding="utf-8").replace("id: practice.queue", "id: site")
-    rubric = load_rubric(text, file="clash.yaml")
-    with pytest.raises(RubricError) as err:
-        build_form(rubric)
-    assert [i.code for i in err.value.issues] == ["reserved-name"]
+CLASHES = [
+    # (edit of the mini rubric, the ids refused): a checklist question, the family holding
+    # checklist questions, and a family without any (never asked, so its id is free).
+    (("id: practice.queue", "id: site"), ["site"]),
+    (("practice\n", "notes\n"), ["notes"]),
+    (("id: rights\n", "id: start\n"), []),
+]
+
+
+def _clashing(edit: tuple[str, str]) -> tuple[str, Any]:
+    old, new = edit
+    text = MINI.read_text(encoding="utf-8")
+    assert old in text
+    # Every use of the id changes with it (a family is also a comparative's target).
+    text = text.replace(old, new)
+    # Read as the model alone, bypassing the file's checks: what a rubric built in code is.
+    import yaml
+
+    return text, Rubric.model_validate(yaml.safe_load(text))
+
+
+@pytest.mark.parametrize(
+    ("edit", "ids"), CLASHES, ids=[c[1][0] if c[1] else "free" for c in CLASHES]
+)
+def test_an_id_clashing_with_a_visit_field_is_refused_at_its_line(
+    edit: tuple[str, str], ids: list[str]
+) -> None:
+    text, model = _clashing(edit)
+    lines = text.splitlines()
+    _rubric, issues = check_rubric(text, file="clash.yaml")
+    expected = []
+    for nid in ids:
+        line = next(
+            n for n, raw in enumerate(lines, 1) if raw.strip() in (f"- id: {nid}", f"id: {nid}")
+        )
+        expected.append(("clash.yaml", line, lines[line - 1].index(nid) + 1, "reserved-name", nid))
+    assert [(i.file, i.line, i.column, i.code, i.message.split("'")[1]) for i in issues] == expected
+    # A rubric built in code meets the same refusal in build_form, located by its path.
+    if ids:
+        with pytest.raises(RubricError) as err:
+            build_form(model)
+        assert [(i.path, i.message) for i in err.value.issues] == [
+            (i.path, i.message) for i in issues
+        ]
+    else:
+        build_form(model)
+
+
+def test_ovm_form_refuses_a_clashing_id_at_its_line(tmp_path: Path, run: Any, capsys: Any) -> None:
+    text, _model = _clashing(CLASHES[0][0])
+    rubric = tmp_path / "clash.yaml"
+    rubric.write_text(text, encoding="utf-8")
+    line = text.splitlines().index("      - id: site") + 1
+    assert run(["form", str(rubric), "-o", str(tmp_path / "f.xlsx")]) == 1
+    assert capsys.readouterr().err.splitlines() == [
+        f"{rubric}:{line}:13 families[1].children[1].id: 'site' is a name the observer form "
+        "keeps for the visit's own answers: give the node another id [reserved-name]",
+        f"{rubric}: the rubric cannot be used",
+    ]
+    assert not (tmp_path / "f.xlsx").exists()
 
 
 def test_labels_are_written_as_text_never_formulas(tmp_path: Path) -> None:

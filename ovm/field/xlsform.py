@@ -15,6 +15,16 @@ from pathlib import Path
 from typing import TYPE_CHECKING, cast
 
 from ovm.errors import Issue, RubricError
+from ovm.field.names import DEVICE_FIELDS as DEVICE_FIELDS
+from ovm.field.names import FORM_EXTRA_FIELDS as FORM_EXTRA_FIELDS
+from ovm.field.names import LOCATION_FIELD as LOCATION_FIELD
+from ovm.field.names import PHOTO_FIELD as PHOTO_FIELD
+from ovm.field.names import RESERVED_NAMES as RESERVED_NAMES
+from ovm.field.names import TRACE_FIELDS as TRACE_FIELDS
+from ovm.field.names import VISIT_FIELDS as VISIT_FIELDS
+from ovm.field.names import field_name as field_name
+from ovm.field.names import node_id as node_id
+from ovm.field.names import reserved_message
 from ovm.indicators import ChecklistIndicator
 from ovm.indicators.checklist import NA_CHOICE
 from ovm.indicators.registry import kind_of
@@ -36,21 +46,9 @@ APPLIES_LIST = "ovm_applies"
 MISSIONS_LIST = "ovm_missions"
 YES_NO_LIST = "ovm_yes_no"
 YES_NO_NA_LIST = "ovm_yes_no_na"
-TRACE_FIELDS = ("ovm_rubric", "ovm_rubric_version", "ovm_rubric_sha256")
-"""Hidden calculated fields: every submission carries the methodology it was collected with."""
-
 COUNTRIES_LIST = "ovm_countries"
 CITIES_LIST = "ovm_cities"
 PLACES_LIST = "ovm_places"
-VISIT_FIELDS = ("mission", "site_country", "site_city", "site", "observer", "visited_at")
-"""The visit's questions, in the order asked: the place is chosen country first, then city."""
-DEVICE_FIELDS = ("start", "end", "deviceid", "username")
-"""Metadata the collecting app fills in: when the form was opened and saved, on which device,
-by which user."""
-LOCATION_FIELD = "location"
-PHOTO_FIELD = "results_photo"
-FORM_EXTRA_FIELDS = (*DEVICE_FIELDS, LOCATION_FIELD, PHOTO_FIELD)
-"""Questions of the form kept in exports for the data desk but not scored."""
 MISSION_ID_REGEX = "^[a-z0-9][a-z0-9_.-]*$"
 COUNTRY_REGEX = "^[A-Z]{3}$"
 
@@ -180,20 +178,6 @@ _MSG: dict[str, _T] = {
         "pt": "Minúsculas, dígitos, '.', '_' ou '-', p. ex. mex-2024",
     },
 }
-
-
-def field_name(node_id: str) -> str:
-    """The XLSForm ``name`` of a rubric id; an id starting with a digit gets a leading ``_``.
-
-    XML names cannot start with a digit; rubric ids never start with ``_``, so the mapping is
-    reversible (:func:`node_id`). Dots, dashes and underscores are valid in XML names.
-    """
-    return node_id if node_id[:1].isalpha() else "_" + node_id
-
-
-def node_id(name: str) -> str:
-    """The rubric id of an XLSForm ``name`` made by :func:`field_name`."""
-    return name[1:] if name.startswith("_") and name[1:2].isdigit() else name
 
 
 def gate_name(question: ChecklistIndicator) -> str:
@@ -433,19 +417,20 @@ def checklist_families(rubric: Rubric) -> list[tuple[Group, list[ChecklistIndica
 
 
 def _reserved_issues(rubric: Rubric) -> list[Issue]:
-    reserved = {*VISIT_FIELDS, "notes", "simulated", *TRACE_FIELDS, *FORM_EXTRA_FIELDS, "meta"}
+    # A rubric read from a file is refused at validation (the checklist kind's ``form_names``
+    # check, located at the id); this guards a rubric built in code, located by its path.
     issues = []
     for fam, qs in checklist_families(rubric):
         for node in (fam, *qs):
-            if field_name(node.id) in reserved:
+            if field_name(node.id) in RESERVED_NAMES:
                 issues.append(
                     Issue(
                         f"<rubric {rubric.id}>",
                         None,
                         None,
                         "reserved-name",
-                        f"{node.id!r} is a name the observer form uses for the visit",
-                        (),
+                        reserved_message(node.id),
+                        (*rubric.nodes[node.id].path, "id"),
                         "error",
                         "rubric",
                     )

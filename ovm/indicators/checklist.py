@@ -16,8 +16,9 @@ from typing import TYPE_CHECKING, Annotated, Any, Literal
 from pydantic import Field
 
 from ovm.errors import Issue
+from ovm.field.names import RESERVED_NAMES, field_name, reserved_message
 from ovm.indicators._common import Frozen, IndicatorBase, Key, Text
-from ovm.indicators.registry import KindUnit, register_kind
+from ovm.indicators.registry import KindUnit, find_kind, register_kind
 from ovm.indicators.rules import Rule
 from ovm.indicators.scoring import (
     MissionView,
@@ -29,7 +30,7 @@ from ovm.indicators.scoring import (
     replicable,
 )
 from ovm.indicators.text import Wording, percent, say, wording
-from ovm.indicators.validation import Document, RawNode, node_check, rubric_check, seq
+from ovm.indicators.validation import Document, Path, RawNode, node_check, rubric_check, seq
 
 if TYPE_CHECKING:
     from ovm.indicators.scoring import Array
@@ -277,6 +278,28 @@ def site_variables(doc: Document) -> Iterator[Issue]:
             )
 
 
+@rubric_check("reserved-name")
+def form_names(doc: Document) -> Iterator[Issue]:
+    """No question asked at polling places, nor the family the observer form groups it in,
+    takes a name the form and the checklist keep for their own columns (``site``, ``notes``,
+    ``start``...)."""
+    asked: dict[Path, list[RawNode]] = {}
+    for node in doc.nodes:
+        unit = find_kind(node.kind)
+        if not node.is_group and unit is not None and unit.evidence == "sites":
+            asked.setdefault(node.path[:2], []).append(node)
+    families = {n.path: n for n in doc.nodes if n.depth == 1}
+    for fam_path, questions in asked.items():
+        for node in (families[fam_path], *questions):
+            nid = node.data.get("id")
+            if isinstance(nid, str) and field_name(nid) in RESERVED_NAMES:
+                yield doc.issue(
+                    (*node.path, "id"),
+                    "reserved-name",
+                    reserved_message(nid),
+                )
+
+
 # --- the unit --------------------------------------------------------------------------------
 
 
@@ -294,7 +317,7 @@ class ChecklistKind(KindUnit[ChecklistIndicator]):
     model = ChecklistIndicator
     evidence = "sites"
     checks = (answers_fit_the_question, bands_hold_every_share, checklist_translated)
-    rubric_checks = (site_variables,)
+    rubric_checks = (site_variables, form_names)
 
     def explain(self, node: ChecklistIndicator) -> str:
         """The rule, or the share itself when there is none."""

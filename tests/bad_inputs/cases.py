@@ -1320,6 +1320,7 @@ _FIXTURE_LINES: dict[str, int] = {
     "number-overflow": 27,
     "out-of-range": 27,
     "reserved-choice": 39,
+    "reserved-name": 31,
     "share-outside-bands": 36,
     "too-short": 20,
     "unbounded-scale": 13,
