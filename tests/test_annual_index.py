@@ -949,3 +949,84 @@ def test_the_sensitivity_analysis_refuses_a_rubric_without_overall_at_its_headli
         "their overall, and this rubric has none; name the node that ranks them (headline: "
         "NODE) to analyse its ranking\n"
     )
+
+
+RECOMMENDED = {
+    # after the line naming the node: its recommendation, holding for xag
+    "  - id: status\n": (
+        "    recommendations:\n"
+        "      - {id: rec.status, when: {bands: [2]}, to: government, priority: high,"
+        " text: {en: Status}}\n"
+    ),
+    "  - id: pr\n": (
+        "    recommendations:\n"
+        "      - {id: rec.pr, when: {bands: [0]}, to: government, priority: high,"
+        " text: {en: PR}}\n"
+    ),
+    "      - id: pr.deduction\n": (
+        "        bands: [{from: 0, to: 1, label: {en: Light}},"
+        " {from: 2, to: 4, label: {en: Heavy}}]\n"
+        "        recommendations:\n"
+        "          - {id: rec.deduction, when: {above: 0}, to: government, priority: high,"
+        " text: {en: Deduction}}\n"
+    ),
+}
+_THROUGH = "reaches the overall through the formula of status, which moves with what it reads, "
+_NO_OVERALL = "the rubric has no overall (headline: none)"
+
+
+@pytest.mark.parametrize(
+    ("headline", "expected"),
+    [
+        # The overall is the status: its own band is a gain on its scale (6.5 -> 5.5). The
+        # aggregates reach it only through the ratings its formula reads: their gains are in
+        # points of political rights (-2 -> 6; a deduction of 4 down to 1, subtracted and
+        # better low, adds 3), and come after.
+        (
+            "status",
+            [
+                ("rec.status", "overall", 1.0, None),
+                ("rec.deduction", "pr", 3.0, f"pr.deduction {_THROUGH}not in proportion to it"),
+                ("rec.pr", "pr", 8.0, f"pr {_THROUGH}not in proportion to it"),
+            ],
+        ),
+        # The overall is political rights: the same gains are overall points; the status does
+        # not count in it.
+        (
+            "pr",
+            [
+                ("rec.pr", "overall", 8.0, None),
+                ("rec.deduction", "overall", 3.0, None),
+                ("rec.status", "status", 1.0, "the overall is pr, and status does not count in it"),
+            ],
+        ),
+        (
+            "none",
+            [
+                ("rec.deduction", "pr", 3.0, _NO_OVERALL),
+                ("rec.pr", "pr", 8.0, _NO_OVERALL),
+                ("rec.status", "status", 1.0, _NO_OVERALL),
+            ],
+        ),
+    ],
+)
+def test_a_recommendations_gain_is_taken_along_the_headline_or_says_why_it_is_not(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], headline: str, expected: list
+) -> None:
+    text = (HERE / "rubric.yaml").read_text(encoding="utf-8")
+    text = text.replace("headline: status\n", f"headline: {headline}\n")
+    for line, rec in RECOMMENDED.items():
+        text = text.replace(line, line + rec, 1)
+    (tmp_path / "rubric.yaml").write_text(text, encoding="utf-8")
+    chosen = [m for m in missions() if m["id"] in ("xaa", "xag")]
+    (tmp_path / "missions.yaml").write_text(
+        yaml.safe_dump({"missions": chosen}, sort_keys=False), encoding="utf-8"
+    )
+    (tmp_path / "ovm.yaml").write_text(
+        "rubric: rubric.yaml\nmissions: missions.yaml\n", encoding="utf-8"
+    )
+    data = json.loads(
+        run(["recommend", str(tmp_path), "-q", "--mission", "xag", "--format", "json"], capsys)
+    )
+    got = [(r["id"], r["gain_on"], r["gain"], r["gain_note"]) for r in data["recommendations"]]
+    assert got == expected

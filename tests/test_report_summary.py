@@ -145,7 +145,7 @@ def test_a_mission_without_an_overall_is_shown_no_overall_points(run: Run) -> No
     for mission in run.missions:
         card = run.comparison.scores.scorecard(mission)
         for r in run.recommendations(mission):
-            on, _share = gain_scope(card, r.node)
+            on, _share = gain_scope(run.rubric, card, r.node)
             assert r.gain_on == on
             if r.gain_on == "overall":
                 assert card.overall.status == "scored"

@@ -48,6 +48,9 @@ class Recommendation:
     overall has no overall points to gain."""
     gain_on_label: str = ""
     """The label of ``gain_on`` (empty for the overall score)."""
+    gain_note: str | None = None
+    """Why the gain is not counted in overall points, in the recommendation's language (None
+    when it is)."""
 
     def as_dict(self) -> dict[str, Any]:
         """Plain data for JSON and report contexts."""
@@ -63,6 +66,7 @@ class Recommendation:
             "gain": self.gain,
             "gain_on": self.gain_on,
             "gain_on_label": self.gain_on_label,
+            "gain_note": self.gain_note,
             "evidence": list(self.evidence),
             "best_practice": self.best_practice,
             "lang": self.lang,
@@ -140,21 +144,58 @@ def _band_label(rubric: Rubric, node: Group | Indicator, ns: NodeScore, lang: st
     return pick(bands[ns.band].label, lang)
 
 
-def effective_weight(card: Scorecard, node_id: str) -> float:
-    """The share of the overall score a node carries, through the renormalised weights."""
+@dataclass(frozen=True)
+class NoGain:
+    """Why a node carries no share of the overall: ``reason`` is the message id
+    (``rec_no_gain_*``), ``params`` its values."""
+
+    reason: str
+    params: tuple[tuple[str, str], ...] = ()
+
+    def text(self, lang: str) -> str:
+        """The reason in ``lang``."""
+        return gettext(self.reason, lang, **dict(self.params))
+
+
+def _top(rubric: Rubric) -> str:
+    """What the overall is: ``overall`` (the families aggregated) or the headline node."""
+    return rubric.headline if rubric.headline not in (None, "none") else "overall"
+
+
+def _step(rubric: Rubric, child: str, parent: str, share: float) -> float:
+    """A point the child gains in its better direction moves the parent by its share, a gain
+    where both are better the same way (a deduction, better low, that a sum subtracts)."""
+    return share * rubric.scale_of(child).sign * rubric.scale_of(parent).sign
+
+
+def effective_weight(rubric: Rubric, card: Scorecard, node_id: str) -> float | NoGain:
+    """Points of the overall a point of the node moves (or would move), both in their better
+    direction: the node's share in each parent, through the renormalised weights, multiplied up
+    the tree to what the overall is (the families' aggregation, or the headline node).
+
+    Where the node carries no share of it, the reason: the rubric has no overall, the way up
+    passes a formula (which moves with what it reads, not in proportion to it), or the node is
+    not under the headline node.
+    """
+    if rubric.headline == "none":
+        return NoGain("rec_no_gain_no_overall")
+    top = _top(rubric)
     share = 1.0
     current = node_id
-    while current != "overall":
+    while current != top:
         ns = card.node(current)
-        parent = card.node(ns.parent) if ns.parent else None
-        if parent is None:
-            break
+        if not ns.parent or (ns.parent == "overall" and top != "overall"):
+            return _outside(rubric, node_id, top)
+        above = None if ns.parent == "overall" else rubric.node(ns.parent)
+        if isinstance(above, Group) and above.formula is not None:
+            return NoGain("rec_no_gain_formula", (("node", node_id), ("formula", ns.parent)))
+        parent = card.node(ns.parent)
         kids = parent.explanation.children
         match = [c for c in kids if c.node == current]
         if not match:
             return 0.0
         if match[0].share is not None:
-            share *= match[0].share
+            step = match[0].share
         else:
             # The parent has no score (insufficient): use the share the node would carry.
             applicable = sum(
@@ -162,9 +203,21 @@ def effective_weight(card: Scorecard, node_id: str) -> float:
             )
             if not applicable or match[0].status in ("not_applicable", "pending"):
                 return 0.0
-            share *= match[0].weight / applicable
+            step = match[0].weight / applicable
+        share *= _step(rubric, current, ns.parent, step)
         current = parent.node
     return share
+
+
+def _outside(rubric: Rubric, node_id: str, headline: str) -> NoGain:
+    """Why a node outside the headline node carries no share of it."""
+    read = {r.node for r in rubric.references_of.get(headline, ())}
+    current = node_id
+    while current != "overall":
+        if current in read:
+            return NoGain("rec_no_gain_formula", (("node", node_id), ("formula", headline)))
+        current = rubric.nodes[current].parent
+    return NoGain("rec_no_gain_outside", (("node", node_id), ("headline", headline)))
 
 
 def gain_text(gain: float, gain_on: str, label: str, lang: str, *, markdown: bool = False) -> str:
@@ -176,25 +229,46 @@ def gain_text(gain: float, gain_on: str, label: str, lang: str, *, markdown: boo
     return gettext("md_gain_points_on" if markdown else "gain_points_on", lang, n=n, node=label)
 
 
-def gain_scope(card: Scorecard, node_id: str) -> tuple[str, float]:
+def gain_scope(rubric: Rubric, card: Scorecard, node_id: str) -> tuple[str, float]:
     """Where a node's gain is counted, and the share of that score the node carries.
 
     Up through the scored groups above the node, as far as they go: the overall score when the
-    mission has one, else the highest scored group (a family), else the node itself (share 1).
+    mission has one the node counts in (through the headline node, where the rubric names one),
+    else the highest scored group (a family), else the node itself (share 1). A formula stops
+    the way up: it moves with what it reads, not in proportion to it.
     """
+    top = _top(rubric)
     share = 1.0
     current = node_id
-    while current != "overall":
+    while current != top:
         ns = card.node(current)
-        parent = card.node(ns.parent) if ns.parent else None
-        if parent is None or parent.status != "scored" or parent.score is None:
+        if not ns.parent or (ns.parent == "overall" and top != "overall"):
+            break
+        parent = card.node(ns.parent)
+        if parent.status != "scored" or parent.score is None:
             break
         match = [c for c in parent.explanation.children if c.node == current]
         if not match or match[0].share is None:
             break
-        share *= match[0].share
+        share *= _step(rubric, current, ns.parent, match[0].share)
         current = parent.node
+    if current == top and top != "overall":
+        current = "overall"
     return current, share
+
+
+def _gain_note(
+    rubric: Rubric, card: Scorecard, node_id: str, weight: float | NoGain, on: str, lang: str
+) -> str | None:
+    """Why a gain counted in ``on`` is not in overall points (None when it is)."""
+    if on == "overall":
+        return None
+    if isinstance(weight, NoGain):
+        return weight.text(lang)
+    parent = card.node(on).parent or "overall"
+    if parent == "overall":
+        return gettext("rec_no_gain_no_overall_score", lang)
+    return gettext("rec_no_gain_no_score", lang, node=parent)
 
 
 def next_band_gap(rubric: Rubric, node: Group | Indicator, score: float) -> float:
@@ -330,7 +404,8 @@ def recommend(
 
     Ordered by priority, then by the points the overall score would gain if the node reached
     its next band (effective weight x gap; for a mission without an overall, the weight the
-    node would carry in one), then by id. Each states its gain where the mission has a score to
+    node would carry in one; those that carry no share of the overall last), then by id. Each
+    states its gain where the mission has a score to
     gain on (``gain_on``, see :func:`gain_scope`). With a comparison, each names where the
     practice scores best and on what evidence.
     """
@@ -351,7 +426,7 @@ def recommend(
                 titles[c.mission.id] = nm if isinstance(nm, str) else pick(dict(nm), lang)
     info = card.mission
     mtitle = info.name if isinstance(info.name, str) else pick(dict(info.name), lang)
-    out: list[tuple[float, Recommendation]] = []
+    out: list[tuple[float | None, Recommendation]] = []
     by_id = {n.node: n for n in card.nodes}
     for placed in rubric.walk():
         node = placed.node
@@ -369,8 +444,9 @@ def recommend(
             gap = next_band_gap(rubric, node, ns.score)
             # The order follows the weight the node has (or would have) in the overall score;
             # the gain shown is counted where the mission has a score to gain on.
-            order = effective_weight(card, node.id) * gap
-            gain_on, share = gain_scope(card, node.id)
+            weight = effective_weight(rubric, card, node.id)
+            order = None if isinstance(weight, NoGain) else weight * gap
+            gain_on, share = gain_scope(rubric, card, node.id)
             best_text, best_vals = _best(comparison, node, ns.score, info.id, lang, titles)
             template = pick(tpl.text, lang)
             # Only the names the text uses are formatted: a mission has dozens of values and a
@@ -423,10 +499,19 @@ def recommend(
                         gain_on_label=(
                             "" if gain_on == "overall" else pick(rubric.node(gain_on).labels, lang)
                         ),
+                        gain_note=_gain_note(rubric, card, node.id, weight, gain_on, lang),
                     ),
                 )
             )
-    out.sort(key=lambda o: (PRIORITY_ORDER.get(o[1].priority, 9), -o[0], o[1].id))
+    # Within a priority, those that carry no share of the overall come after the others.
+    out.sort(
+        key=lambda o: (
+            PRIORITY_ORDER.get(o[1].priority, 9),
+            o[0] is None,
+            -(o[0] or 0.0),
+            o[1].id,
+        )
+    )
     return tuple(r for _, r in out)
 
 
