@@ -377,3 +377,24 @@ def test_any_score_set_reads_back_whole_and_writes_the_same_bytes(scores: ScoreS
     assert back.to_json() == text_
     # The plain-data view is the object-by-object dump, key for key.
     assert expand(json.loads(text_)) == json.loads(scores.model_dump_json())
+
+
+def test_the_node_table_describes_the_rubric_not_the_most_frequent_exception(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    # Most example missions vote no seats abroad, so the proportionality rule does not apply to
+    # them; the table still gives the rule the rubric scores with, and each scorecard that does
+    # not apply says so for itself.
+    assert main(["score", str(EXAMPLES), "-q", "--format", "json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    cards = expand(data)["scorecards"]
+    for node, row in data["nodes"].items():
+        scored = {
+            (e["explanation"]["rule"], e["explanation"]["formula"])
+            for card in cards
+            for e in (card["overall"], *card["nodes"])
+            if e["node"] == node and e["status"] == "scored"
+        }
+        if scored:
+            assert (row.get("rule"), row.get("formula")) in scored, node
+    assert not data["nodes"]["rights.proportionality"]["rule"].startswith("not applicable")

@@ -46,6 +46,7 @@ Json = Any
 # The structural fields of a node: the same in every scorecard unless a mission says otherwise.
 _NODE_FIELDS = ("parent", "level", "kind")
 _EXPLANATION_FIELDS = ("rule", "formula", "aggregation")
+_RULE_FIELDS = ("rule", "formula")
 # An input's fields besides name and kind, and what each is when the file leaves it out.
 _INPUT_DEFAULTS: dict[str, Json] = {
     "status": "value",
@@ -156,6 +157,10 @@ class _Tables:
         self._finding_ids: dict[str, int] = {}
         self.nodes: dict[str, dict[str, Json]] = {}
         votes: dict[str, dict[str, Counter[Json]]] = {}
+        # The rule and formula a node is scored with, counted over scored entries alone: a
+        # rule that does not apply to most missions ("not applicable: ...") is not the
+        # rubric's, and the table describes the rubric.
+        scored_votes: dict[str, dict[str, Counter[Json]]] = {}
         first: dict[tuple[str, str, Json], Json] = {}
         bands: dict[str, dict[int, set[str]]] = {}
         for card in cards:
@@ -175,12 +180,15 @@ class _Tables:
                     k = _key(v) if isinstance(v, list | float) else v
                     count[f][k] += 1
                     first.setdefault((node, f, k), v)
+                    if f in _RULE_FIELDS and ns.get("status") == "scored":
+                        scored_votes.setdefault(node, {}).setdefault(f, Counter())[k] += 1
                 if ns["band"] is not None:
                     seen = bands.setdefault(node, {}).setdefault(ns["band"], set())
                     seen.add(_key([ns["band_label"], ns.get("rating")]))
         for node, count in votes.items():
             row: dict[str, Json] = {}
             for f, c in count.items():
+                c = scored_votes.get(node, {}).get(f) or c
                 # The most frequent; ties go to the first seen (Counter keeps insertion order).
                 k = c.most_common(1)[0][0]
                 value = first[(node, f, k)]
