@@ -798,14 +798,15 @@ def test_recommendations_hold_below_or_above_a_score_of_their_nodes_scale(
     for mid in ("xaa", "xad", "xaf", "xag", "xaj"):
         args = ["recommend", str(workspace), "--rubric", str(path), "-q", "--mission", mid]
         data = json.loads(run([*args, "--format", "json"], capsys))
-        got[mid] = [(r["id"], r["condition"]) for r in data["recommendations"]]
+        got[mid] = [(r["id"], r["condition"], r["gain"]) for r in data["recommendations"]]
     # Political rights below 12 points of -4..40; a deduction above 2 of 0-4, lower is better.
+    # Within a priority the larger gain shown comes first (the deduction has no better band).
     assert got == {
         "xaa": [],
         "xad": [],
-        "xaf": [("rights", "score 6.0 < 12")],
-        "xag": [("deduct", "score 4.0 > 2"), ("rights", "score -2.0 < 12")],
-        "xaj": [("deduct", "score 4.0 > 2"), ("rights", "score 5.0 < 12")],
+        "xaf": [("rights", "score 6.0 < 12", 6.0)],
+        "xag": [("rights", "score -2.0 < 12", 8.0), ("deduct", "score 4.0 > 2", 0.0)],
+        "xaj": [("rights", "score 5.0 < 12", 1.0), ("deduct", "score 4.0 > 2", 0.0)],
     }
 
 
@@ -986,8 +987,8 @@ _NO_OVERALL = "the rubric has no overall (headline: none)"
             "status",
             [
                 ("rec.status", "overall", 1.0, None),
-                ("rec.deduction", "pr", 3.0, f"pr.deduction {_THROUGH}not in proportion to it"),
                 ("rec.pr", "pr", 8.0, f"pr {_THROUGH}not in proportion to it"),
+                ("rec.deduction", "pr", 3.0, f"pr.deduction {_THROUGH}not in proportion to it"),
             ],
         ),
         # The overall is political rights: the same gains are overall points; the status does
@@ -1003,8 +1004,8 @@ _NO_OVERALL = "the rubric has no overall (headline: none)"
         (
             "none",
             [
-                ("rec.deduction", "pr", 3.0, _NO_OVERALL),
                 ("rec.pr", "pr", 8.0, _NO_OVERALL),
+                ("rec.deduction", "pr", 3.0, _NO_OVERALL),
                 ("rec.status", "status", 1.0, _NO_OVERALL),
             ],
         ),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
@@ -139,18 +140,36 @@ def test_the_fixes_table_lists_each_missions_top_recommendations_with_their_full
 def test_a_mission_without_an_overall_is_shown_no_overall_points(run: Run) -> None:
     # A gain is counted in a score the mission has: overall points only where there is an
     # overall score the node counts in; every output words it from the same fields.
-    from ovm.comparison.recommend import gain_scope
+    from ovm.comparison.recommend import to_markdown
 
     seen = set()
-    for mission in run.missions:
-        card = run.comparison.scores.scorecard(mission)
-        for r in run.recommendations(mission):
-            on, _share = gain_scope(run.rubric, card, r.node)
-            assert r.gain_on == on
-            if r.gain_on == "overall":
-                assert card.overall.status == "scored"
-            seen.add(r.gain_on == "overall")
-    assert seen == {True, False}, "the example has gains on both kinds of score"
+    for lang in ("en", "es", "fr", "pt"):
+        no_overall = i18n.gettext("rec_no_gain_no_overall_score", lang)
+        for mission in run.missions:
+            card = run.comparison.scores.scorecard(mission)
+            scored = card.overall.status == "scored"
+            recs = run.recommendations(mission, lang)
+            text = to_markdown(recs, None, mission, lang)
+            # A mission with an overall score is never told it has none; a node that does not
+            # count in it is said so, by its id.
+            if scored:
+                assert no_overall not in text, (mission, lang)
+            for r in recs:
+                if r.gain_on == "overall":
+                    assert scored and r.gain_note is None
+                elif scored:
+                    note = i18n.gettext("rec_no_gain_not_counted", lang, node=r.node)
+                    assert r.gain_note == note and f"({note})" in text, (mission, lang, r.id)
+                    seen.add("outside")
+                seen.add("overall" if r.gain_on == "overall" else "outside" if scored else "none")
+            # Within a priority: gains in overall points first, then the others, each shown
+            # largest first.
+            for a, b in pairwise(recs):
+                if a.priority == b.priority:
+                    key_a = (a.gain_on != "overall", -a.gain)
+                    key_b = (b.gain_on != "overall", -b.gain)
+                    assert key_a <= key_b, (mission, lang, a.id, b.id)
+    assert seen == {"overall", "outside", "none"}, "the example has every kind of gain"
     for lang in ("en", "es"):
         ctx = report.report_context(run, lang=lang)
         page = report.render_html(ctx)

@@ -43,9 +43,11 @@ class Recommendation:
     best_practice: str | None = None
     lang: str = "en"
     gain_on: str = "overall"
-    """Whose score ``gain`` is counted in: ``overall`` when the mission has an overall score,
-    else the highest scored group above the node (or the node itself): a mission without an
-    overall has no overall points to gain."""
+    """Whose score ``gain`` is counted in: ``overall`` when the node counts in the mission's
+    overall score, else the highest scored group above the node that it counts in (or the node
+    itself): for a mission without an overall score, and for a node that does not count in the
+    overall (a comparative family, an indicator that does not contribute); ``gain_note`` says
+    which."""
     gain_on_label: str = ""
     """The label of ``gain_on`` (empty for the overall score)."""
     gain_note: str | None = None
@@ -220,12 +222,22 @@ def _outside(rubric: Rubric, node_id: str, headline: str) -> NoGain:
     return NoGain("rec_no_gain_outside", (("node", node_id), ("headline", headline)))
 
 
-def gain_text(gain: float, gain_on: str, label: str, lang: str, *, markdown: bool = False) -> str:
+def gain_text(
+    gain: float,
+    gain_on: str,
+    label: str,
+    lang: str,
+    *,
+    markdown: bool = False,
+    note: str | None = None,
+) -> str:
     """A gain as every output words it: overall points, or the points of the score it counts in
-    (``label``) for a mission without an overall."""
+    (``label``); in Markdown with ``note``, why that score is not the overall."""
     n = format_number(gain, lang, 2)
     if gain_on == "overall":
         return gettext("md_gain_points" if markdown else "gain_points", lang, n=n)
+    if markdown and note:
+        return gettext("md_gain_points_note", lang, n=n, node=label, note=note)
     return gettext("md_gain_points_on" if markdown else "gain_points_on", lang, n=n, node=label)
 
 
@@ -265,6 +277,10 @@ def _gain_note(
         return None
     if isinstance(weight, NoGain):
         return weight.text(lang)
+    if card.overall.status == "scored" and card.overall.score is not None:
+        # The mission has an overall score; the way up stopped at a group the node carries no
+        # share of (a comparative family, an indicator that does not contribute).
+        return gettext("rec_no_gain_not_counted", lang, node=node_id)
     parent = card.node(on).parent or "overall"
     if parent == "overall":
         return gettext("rec_no_gain_no_overall_score", lang)
@@ -402,11 +418,11 @@ def recommend(
 ) -> tuple[Recommendation, ...]:
     """The recommendations whose conditions hold for a mission, most important first.
 
-    Ordered by priority, then by the points the overall score would gain if the node reached
-    its next band (effective weight x gap; for a mission without an overall, the weight the
-    node would carry in one; those that carry no share of the overall last), then by id. Each
-    states its gain where the mission has a score to
-    gain on (``gain_on``, see :func:`gain_scope`). With a comparison, each names where the
+    Ordered by priority; within it those whose gain is counted in overall points first, then
+    by the gain each shows (the points its ``gain_on`` score would gain if the node reached its
+    next band), largest first, then by id. Each states its gain where the mission has a score
+    to gain on (``gain_on``, see :func:`gain_scope`; ``gain_note`` says why it is not the
+    overall). With a comparison, each names where the
     practice scores best and on what evidence.
     """
     card = scorecard
@@ -503,12 +519,13 @@ def recommend(
                     ),
                 )
             )
-    # Within a priority, those that carry no share of the overall come after the others.
+    # Within a priority, gains in overall points first, then those counted elsewhere; each
+    # by the gain it shows, the number every output prints.
     out.sort(
         key=lambda o: (
             PRIORITY_ORDER.get(o[1].priority, 9),
-            o[0] is None,
-            -(o[0] or 0.0),
+            o[1].gain_on != "overall",
+            -o[1].gain,
             o[1].id,
         )
     )
@@ -598,7 +615,8 @@ def to_markdown(
         lines.append(
             f"*{t('md_to')}:* {t(f'to_{r.to}')} · *{t('priority')}:* "
             f"{t(f'priority_{r.priority}')} · *{t('md_condition')}:* {r.condition} · "
-            f"*{t('gain')}:* " + gain_text(r.gain, r.gain_on, r.gain_on_label, lang, markdown=True)
+            f"*{t('gain')}:* "
+            + gain_text(r.gain, r.gain_on, r.gain_on_label, lang, markdown=True, note=r.gain_note)
         )
         lines.append("")
         lines.append(_md_escape(r.text))
