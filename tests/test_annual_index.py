@@ -1031,3 +1031,25 @@ def test_a_recommendations_gain_is_taken_along_the_headline_or_says_why_it_is_no
     )
     got = [(r["id"], r["gain_on"], r["gain"], r["gain_note"]) for r in data["recommendations"]]
     assert got == expected
+
+
+def test_a_formula_is_parsed_once_however_many_missions_are_scored(
+    workspace: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import ovm
+    from ovm.rubric import formula
+
+    ws = ovm.load_workspace(workspace)
+    parsed: list[str] = []
+    original = formula.parse
+
+    def counting(text: str) -> formula.Expr:
+        parsed.append(text)
+        return original(text)
+
+    monkeypatch.setattr(formula, "parse", counting)
+    first = ovm.analyse(ws)
+    again = ovm.analyse(ws)
+    assert len(first.scores.scorecards) == len(DATA) and first.scores == again.scores
+    # The status formula, once for the rubric: not once per mission, per pass or per run.
+    assert parsed == ["(rating(pr) + rating(cl)) / 2"]

@@ -432,7 +432,7 @@ def _build_model(
                 len(groups),
                 own=not g.scale_or_default.is_default(),
                 signed=any(c.subtracts for c in g.children),
-                formula=None if g.formula is None else formula.parse(g.formula),
+                formula=rubric.group_formulas.get(g.id),
                 reads=reads(g.id),
                 scale=None if g.scale_or_default.is_default() else g.scale_or_default,
             )

@@ -284,14 +284,25 @@ class Rubric(Frozen):
         return not self.scale_of(node_id).is_default()
 
     @cached_property
+    def group_formulas(self) -> dict[str, formula_mod.Expr]:
+        """The parsed formula of each formula group, by the group's id: parsed once, read
+        for every mission the rubric scores."""
+        return {
+            placed.node.id: formula_mod.parse(placed.node.formula)
+            for placed in self.walk()
+            if isinstance(placed.node, Group) and placed.node.formula is not None
+        }
+
+    @cached_property
     def references_of(self) -> dict[str, tuple[formula_mod.Ref, ...]]:
         """The node references in each formula that reads other nodes (a formula group's, a
         quantitative indicator's), by the formula's node id."""
         out: dict[str, tuple[formula_mod.Ref, ...]] = {}
+        groups = self.group_formulas
         for placed in self.walk():
             node = placed.node
             if isinstance(node, Group) and node.formula is not None:
-                out[node.id] = tuple(formula_mod.refs(formula_mod.parse(node.formula)))
+                out[node.id] = tuple(formula_mod.refs(groups[node.id]))
             elif isinstance(node, QuantitativeIndicator):
                 found = tuple(formula_mod.refs(node.expression()))
                 if found:

@@ -44,7 +44,7 @@ def formula_group(rubric: Rubric, group: Group, lookup: Callable[[str], Read]) -
     insufficient when some input is and missing otherwise.
     """
     assert group.formula is not None
-    expr = formula.parse(group.formula)
+    expr = rubric.group_formulas[group.id]
     refs = rubric.references_of[group.id]
     env: dict[str, formula.Value] = {}
     inputs: list[InputValue] = []
