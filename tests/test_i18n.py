@@ -154,6 +154,37 @@ def test_every_language_rounds_a_number_as_english_does(x: float, digits: int) -
         assert text.rsplit(sep, 1)[-1] == english.rsplit(".", 1)[-1] or digits == 0
 
 
+def _babel_number(x: float, lang: str, digits: int, trim: bool) -> str:
+    """The number as Babel formats it with the language's CLDR decimal pattern."""
+    import copy
+    from decimal import Decimal
+
+    from babel import Locale
+
+    loc = Locale.parse(lang)
+    pattern = copy.copy(loc.decimal_formats[None])
+    pattern.frac_prec = (0 if trim else digits, digits)
+    value = Decimal(f"{x:.{digits}f}")
+    return str(pattern.apply(abs(value) if value == 0 else value, loc))
+
+
+@given(
+    st.one_of(
+        st.floats(min_value=-1e18, max_value=1e18),
+        st.integers(-(10**12), 10**12).map(lambda n: n / 1000),
+        st.sampled_from([0.0, -0.0, -0.004, 0.05, 999.95, -999.95, 1e15, 5e-7, 1234567.891]),
+    ),
+    # Besides ovm's languages, locales whose formats differ: Indian grouping, a Unicode minus.
+    st.sampled_from([*i18n.LANGUAGES, "hi", "sv", "ar", "de_CH"]),
+    st.integers(0, 4),
+    st.booleans(),
+)
+def test_numbers_are_formatted_as_babel_formats_them(
+    x: float, lang: str, digits: int, trim: bool
+) -> None:
+    assert i18n.format_number(x, lang, digits, trim=trim) == _babel_number(x, lang, digits, trim)
+
+
 def test_unknown_msgid_and_language_are_refused() -> None:
     with pytest.raises(KeyError):
         i18n.translator("en")("no_such_message")
