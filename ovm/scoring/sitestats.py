@@ -437,7 +437,8 @@ def _categorical_sums(
     # more in page faults than the arithmetic done in them.
     block_buf = np.empty((largest, k), np.int8)
     both_buf = np.empty((largest, width), dtype)
-    mask_buf = np.empty((largest, k), bool)
+    flags_buf = np.empty((largest, 2 * k), dtype)
+    ones = np.ones(largest, dtype)
     groups = _batches(places, width, dtype.itemsize)
     cells = max((int(places[g].max()) * width * len(g) for g in groups), default=0)
     batch_buf = np.empty(cells, dtype)
@@ -458,16 +459,26 @@ def _categorical_sums(
             # Sums per place first: every visit to a place shares its bootstrap weight.
             batch[:p, cols] = both if p == n else np.add.reduceat(both, starts, axis=0)
             batch[p:, cols] = 0
-            mask = mask_buf[:n]
-            na = np.count_nonzero(np.equal(block, NA_CODE, out=mask), axis=0)
-            missing = np.count_nonzero(np.equal(block, MISSING_CODE, out=mask), axis=0)
-            answered_places = np.count_nonzero(batch[:p, j * width + k : (j + 1) * width], axis=0)
-            found.append((na, missing, answered_places))
+            # Counted as a product with a row of ones: count_nonzero along a column is slower.
+            flags = flags_buf[:n]
+            np.equal(block, NA_CODE, out=flags[:, :k])
+            np.equal(block, MISSING_CODE, out=flags[:, k:])
+            counted = (ones[:n] @ flags).astype(np.intp)
+            answered_places = (
+                None
+                if p == n
+                else np.count_nonzero(batch[:p, j * width + k : (j + 1) * width], axis=0)
+            )
+            found.append((counted[:k], counted[k:], answered_places))
         product = weights[:, :top] @ batch
         for j, m in enumerate(group):
             mid = summary.ids[m]
             sums = product[:, j * width : (j + 1) * width].astype(np.float64)
-            _categorical(summary.missions[mid], cat, sums, *found[j])
+            na, missing, answered_places = found[j]
+            if answered_places is None:
+                # One visit a place: a question's places are its answers.
+                answered_places = sums[0, k:].astype(np.intp)
+            _categorical(summary.missions[mid], cat, sums, na, missing, answered_places)
             if replicates is None:
                 continue
             shares, counts = replicates
