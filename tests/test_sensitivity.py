@@ -451,3 +451,23 @@ def test_result_type_is_frozen(cohort):
         result.runs = 3  # type: ignore[misc]
     with pytest.raises(TypeError):
         result.first_order["weights"] = 1.0  # type: ignore[index]
+
+
+def test_the_runs_products_run_on_one_blas_thread(cohort, monkeypatch):
+    # Split over threads, the many middle-sized products stall on a busy machine.
+    from threadpoolctl import threadpool_info, threadpool_limits
+
+    import ovm.comparison.sensitivity as module
+
+    seen: list[int] = []
+    original = module._evaluate
+
+    def probe(*args, **kwargs):
+        seen.extend(i["num_threads"] for i in threadpool_info() if i["user_api"] == "blas")
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(module, "_evaluate", probe)
+    scores, ws = cohort
+    with threadpool_limits(limits=2, user_api="blas"):
+        sensitivity(scores, ws.rubric, SensitivitySettings(runs=50), seed=1)
+    assert seen and 1 in seen
