@@ -229,7 +229,7 @@ def test_runs_without_an_overall_are_one_value_in_every_output() -> None:
 
 def test_french_sets_a_narrow_no_break_space_before_high_punctuation(run: Run) -> None:
     # Our own texts: every catalogue entry and every label the templates end with a colon.
-    # (Quoted sources and the rubric's own texts are printed as their authors wrote them.)
+    # (The rubric's French texts: tests/test_untranslated.py; quoted sources stay as recorded.)
     loose = re.compile(r"(?<!\u202f)[:;!?](?=\s|$)")
     wrong = [
         (key, text)

@@ -177,6 +177,29 @@ def english_left(
     return found, Counter(parser.fallbacks)
 
 
+LOOSE = re.compile(r"(?<!\u202f)[:;!?](?=\s|$)|(?<=[^\W\d_])[:;!?](?!\d)")
+"""High punctuation French writes without its narrow no-break space: after a plain space or
+none (``Note :``, ``oui: 100``); ``09:15`` and ``statistics.csv:4`` are not prose."""
+
+
+def loose_punctuation(html: str, recorded: list[str]) -> Counter[str]:
+    """Where a page's French prose sets ``:`` ``;`` ``!`` or ``?`` without a narrow no-break
+    space, once the data quoted as recorded, ids, codes and URLs are taken out."""
+    parser = _Text()
+    parser.feed(html)
+    found: Counter[str] = Counter()
+    for part in parser.parts:
+        text = part
+        for data in recorded:
+            if data in text:
+                text = text.replace(data, " ")
+        text = re.sub(r"https?://\S+", " ", text)
+        for m in LOOSE.finditer(text):
+            # (the narrow no-break space kept as such: str.split would take it for a space)
+            found[re.sub(r"[ \t\r\n]+", " ", text[max(0, m.start() - 30) : m.end() + 10])] += 1
+    return found
+
+
 @pytest.fixture(scope="module")
 def run() -> Run:
     return analyse(
@@ -251,3 +274,23 @@ def test_the_detector_finds_english() -> None:
     assert marked == Counter({"<span lang=en>": 1})
     found, _ = english_left(page.replace("mean", "media"), english, {"the", "answers", "score"}, [])
     assert found == Counter()
+
+
+def test_french_prose_sets_a_narrow_no_break_space_before_high_punctuation(
+    pages: dict[str, dict[str, str]], vocabulary: tuple[set[str], list[str]]
+) -> None:
+    # The catalogue, the rubric's French texts, the workspace title and the rule texts built
+    # from them; sources and notes quoted from the data stay as recorded.
+    _, recorded = vocabulary
+    assert loose_punctuation(pages["fr"]["comparison"], recorded) == Counter()
+
+
+def test_the_punctuation_detector_finds_loose_french() -> None:
+    page = (
+        "<html lang='fr'><body><p>Distance au meilleur : droits</p><p>oui: 100 · non\u202f: 0</p>"
+        "<p>ouvert à 09:15, statistics.csv:4, https://x.org/a?b</p><p>Note\u202f; fin\u202f!</p>"
+        "<p>Source: as recorded</p><code>a: b</code><span class='mid'>x;</span></body></html>"
+    )
+    assert loose_punctuation(page, ["Source: as recorded"]) == Counter(
+        {"Distance au meilleur : droits": 1, "oui: 100 · non": 1}
+    )

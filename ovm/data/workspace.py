@@ -43,6 +43,7 @@ from ovm.data.tables import (
 )
 from ovm.errors import DataError, Issue, PathPart, RubricError
 from ovm.files import CONFIG_NAME as CONFIG_NAME
+from ovm.i18n import punctuate
 from ovm.rubric.model import BUNDLED, Rubric, bundled_rubric, check_rubric
 from ovm.yamldoc import MAX_BYTES, YamlDoc, parse_yaml, read_text, too_large_message
 
@@ -165,13 +166,15 @@ class Workspace:
         return self.config.settings
 
     def title(self, lang: str = "en") -> str:
-        """The workspace title in ``lang``."""
+        """The workspace title in ``lang`` (punctuated as ``lang`` writes it), else in English."""
         t = self.config.title
         if t is None:
             return self.root.name
         if isinstance(t, str):
             return t
-        return t.get(lang) or t.get("en") or self.root.name
+        if t.get(lang):
+            return punctuate(t[lang], lang)
+        return t.get("en") or self.root.name
 
 
 def _source(item: TableSource | str) -> TableSource:

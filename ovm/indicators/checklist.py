@@ -17,6 +17,7 @@ from pydantic import Field
 
 from ovm.errors import Issue
 from ovm.field.names import RESERVED_NAMES, field_name, reserved_message
+from ovm.i18n import punctuate
 from ovm.indicators._common import Frozen, IndicatorBase, Key, Text
 from ovm.indicators.registry import KindUnit, find_kind, register_kind
 from ovm.indicators.rules import Rule
@@ -333,7 +334,7 @@ class ChecklistKind(KindUnit[ChecklistIndicator]):
         if node.rule is None:
             return base or say("rule_identity", lang)
         text = node.rule.describe(lang)
-        return f"{base}; {text}" if base else text
+        return punctuate(f"{base}; {text}", lang) if base else text
 
     def formula_text(self, node: ChecklistIndicator, lang: str) -> str | None:
         """A share of the accepted answers, or a statistic of numeric ones."""

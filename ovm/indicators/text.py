@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import NamedTuple
 
-from ovm.i18n import LANGUAGES, Translator, format_number, format_percent
+from ovm.i18n import LANGUAGES, Translator, format_number, format_percent, punctuate
 
 
 class Wording(NamedTuple):
@@ -20,8 +20,10 @@ class Wording(NamedTuple):
 
 
 def say(msgid: str, lang: str, **params: object) -> str:
-    """The catalogue text of ``msgid`` in ``lang`` (English if the catalogue lacks ``lang``)."""
-    return Translator(_lang(lang))(msgid, **params)
+    """The catalogue text of ``msgid`` in ``lang`` (English if the catalogue lacks ``lang``),
+    punctuated as the language writes it, the parameters too (``oui : 100`` in French)."""
+    lang = _lang(lang)
+    return punctuate(Translator(lang)(msgid, **params), lang)
 
 
 def _lang(lang: str) -> str:
@@ -55,13 +57,17 @@ def pick(text: Mapping[str, str], lang: str, fallback: str = "en") -> str:
 
 
 def wording(text: Mapping[str, str] | str | None, lang: str) -> Wording:
-    """A rubric text in ``lang``, else in English, else in any language it has (marked)."""
+    """A rubric text in ``lang``, else in English, else in any language it has (marked).
+
+    A text in ``lang`` is punctuated as ``lang`` writes it (French spaces its colons), as the
+    catalogue's texts are; a text in another language, or in none named, stays as written.
+    """
     if text is None:
         return Wording("")
     if isinstance(text, str):
         return Wording(text)
     if text.get(lang):
-        return Wording(text[lang])
+        return Wording(punctuate(text[lang], lang))
     for other in ("en", *sorted(text)):
         if text.get(other):
             return Wording(text[other], other)

@@ -35,7 +35,7 @@ from ovm.i18n import (
 )
 from ovm.indicators import DEFAULT_SCALE, Scale
 from ovm.indicators.registry import kind_of
-from ovm.indicators.text import Wording, number
+from ovm.indicators.text import Wording, number, wording
 from ovm.rubric.model import Group, Indicator, Rubric
 from ovm.scoring.results import Finding, InputValue, NodeScore, Scorecard, ScoreSet, SiteNote
 
@@ -72,18 +72,10 @@ Label = dict[str, Any]
 def text_label(text: Mapping[str, str] | str | None, lang: str) -> Label:
     """Text in ``lang`` as ``{text, lang, fallback}``; ``fallback`` says it is in another language.
 
-    Templates mark a fallback (the text in English where Spanish was asked) visibly.
+    Templates mark a fallback (the text in English where Spanish was asked) visibly. The text is
+    :func:`ovm.indicators.text.wording`'s (punctuated as ``lang`` writes it when in ``lang``).
     """
-    if text is None:
-        return {"text": "", "lang": None, "fallback": False}
-    if isinstance(text, str):
-        return {"text": text, "lang": None, "fallback": False}
-    if text.get(lang):
-        return {"text": text[lang], "lang": None, "fallback": False}
-    for other in ("en", *sorted(text)):
-        if text.get(other):
-            return {"text": text[other], "lang": other, "fallback": True}
-    return {"text": "", "lang": None, "fallback": False}
+    return _wording(wording(text, lang))
 
 
 def _plain(text: str) -> Label:
@@ -395,7 +387,7 @@ class _Builder:
                 parts.append(self.t("answers_na", n=str(inp.not_applicable)))
             if inp.not_observed:
                 parts.append(self.t("answers_not_observed", n=str(inp.not_observed)))
-            details = "; ".join(parts)
+            details = f"{self.t.semicolon} ".join(parts)
         return {
             "id": inp.name,
             "name": self.input_name(inp),
@@ -588,7 +580,7 @@ class _Builder:
             "output_range": self.setting_text(list(s.output_range)),
             "zscore_scale": self.setting_text(list(s.zscore_scale)),
             "targets": self.setting_text(dict(sorted(s.targets.items()))),
-            "aggregation": "; ".join(aggregation) or "—",
+            "aggregation": f"{t.semicolon} ".join(aggregation) or "—",
             "imputation": t(f"imputation_{s.imputation}"),
             "groups": t(f"groups_{groups}"),
             "ranking": t("setting_ranking_text", decimals=TIE_DECIMALS),
@@ -605,11 +597,14 @@ class _Builder:
         """A setting's value as text: numbers with the language's decimal separator, lists and
         mappings joined with a separator that does not clash with it."""
         comma = decimal_separator(self.lang) == ","
-        sep = "; " if comma else ", "
+        sep = f"{self.t.semicolon} " if comma else ", "
         if isinstance(value, list | tuple):
             return sep.join(self.setting_text(v) for v in value) or "—"
         if isinstance(value, Mapping):
-            return sep.join(f"{k}: {self.setting_text(v)}" for k, v in value.items()) or "—"
+            return (
+                sep.join(f"{k}{self.t.colon} {self.setting_text(v)}" for k, v in value.items())
+                or "—"
+            )
         if isinstance(value, float):
             text = f"{value:g}"
             return text.replace(".", decimal_separator(self.lang))
