@@ -108,3 +108,32 @@ def test_a_small_change_is_never_printed_as_zero(
     rows = [line.split() for line in out.read_text("utf-8").splitlines()[1:]]
     assert rows and all(r[-1] not in ("+0.0", "-0.0") for r in rows)
     assert any(r[-1] in ("+<0.1", "-<0.1") for r in rows)
+
+
+def test_the_table_speaks_the_language_asked_for(tmp_path: Path) -> None:
+    # The same run in English and in French: the same rows, the header and the numbers in
+    # French (decimal comma), the nodes by their ids.
+    argv = ["whatif", str(EXAMPLES), "-q", "--bootstrap", "0", "--mission", "mex-2024"]
+    argv += ["--set", "votes_abroad=1234"]
+    tables = {}
+    for lang in ("en", "fr"):
+        out = tmp_path / f"{lang}.txt"
+        assert main([*argv, "--lang", lang, "-o", str(out)]) == 0
+        tables[lang] = [line.split() for line in out.read_text("utf-8").splitlines()]
+    en, fr = tables["en"], tables["fr"]
+    assert en[0] == ["node", "before", "after", "change"]
+    assert fr[0] == ["nœud", "avant", "après", "variation"]
+    assert len(en) > 2 and any("." in cell for row in en[1:] for cell in row[1:])
+    assert fr[1:] == [[row[0], *(c.replace(".", ",") for c in row[1:])] for row in en[1:]]
+    out = tmp_path / "none.txt"
+    assert main([*argv[:-2], "--set", "votes_abroad=184326", "--lang", "pt", "-o", str(out)]) == 0
+    assert out.read_text("utf-8").splitlines()[1:] == ["nenhuma pontuação muda"]
+    from ovm.cli.recommend import format_change
+
+    assert [format_change(d, "fr") for d in (0.04, -0.04, -0.2, 0.0, None)] == [
+        "+<0,1",
+        "-<0,1",
+        "-0,2",
+        "0,0",
+        "—",
+    ]

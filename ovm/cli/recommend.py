@@ -16,7 +16,7 @@ from ovm.cli.common import (
     workspace_args,
     write_output,
 )
-from ovm.i18n import LANGUAGES
+from ovm.i18n import LANGUAGES, format_number, translator
 
 
 def _headline(run: Any, mission: str) -> dict[str, Any]:
@@ -107,38 +107,58 @@ def cmd_whatif(args: argparse.Namespace) -> int:
         write_output(json.dumps(data, indent=1, ensure_ascii=False) + "\n", args.output)
         return EXIT_OK
 
-    def f(x: float | None) -> str:
-        return "—" if x is None else f"{x:.1f}"
+    t = translator(args.lang)
 
-    lines = [f"{'node':<40} {'before':>8} {'after':>8} {'change':>8}"]
+    def f(x: float | None) -> str:
+        return "—" if x is None else format_number(x, args.lang, 1)
+
+    def shown(score: float | None, status: str) -> str:
+        if status == "scored":
+            return f(score)
+        return t(f"status_{status}") if t.has(f"status_{status}") else status
+
+    head = [t(f"cli_whatif_{k}") for k in ("node", "before", "after", "change")]
+    widths = [max(40, len(head[0]))] + [max(8, len(h)) for h in head[1:]]
+
+    def row(*cells: str) -> str:
+        first, *rest = cells
+        return " ".join(
+            [first.ljust(widths[0])] + [c.rjust(w) for c, w in zip(rest, widths[1:], strict=True)]
+        )
+
+    lines = [row(*head)]
     if not changes:
         ov = result.before.overall
-        lines.append(
-            f"{'overall':<40} {f(ov.score) if ov.status == 'scored' else ov.status:>8}"
-            f" {f(ov.score) if ov.status == 'scored' else ov.status:>8} {'':>8}"
-        )
+        score = shown(ov.score, ov.status)
+        lines.append(row("overall", score, score, ""))
     for c in moved:
-        delta = format_change(c.delta)
-        after = f(c.after) if c.status_after == "scored" else c.status_after
-        before = f(c.before) if c.status_before == "scored" else c.status_before
-        lines.append(f"{c.node:<40} {before:>8} {after:>8} {delta:>8}")
+        lines.append(
+            row(
+                c.node,
+                shown(c.before, c.status_before),
+                shown(c.after, c.status_after),
+                format_change(c.delta, args.lang),
+            )
+        )
     if changes and not moved:
-        lines.append("no score changes")
+        lines.append(t("cli_whatif_no_change"))
     write_output("\n".join(lines) + "\n", args.output)
     return EXIT_OK
 
 
-def format_change(delta: float | None) -> str:
-    """A change of score to one decimal, signed; a change too small to show at one decimal is
-    written ``+<0.1`` / ``-<0.1``, never ``+0.0``, and no change is ``0.0``."""
+def format_change(delta: float | None, lang: str = "en") -> str:
+    """A change of score to one decimal, signed, in ``lang``'s number format; a change too small
+    to show at one decimal is written ``+<0.1`` / ``-<0.1``, never ``+0.0``, and no change is
+    ``0.0``."""
     if delta is None:
         return "—"
-    text = f"{delta:+.1f}"
+    zero = format_number(0.0, lang, 1)
     if delta == 0:
-        return "0.0"
-    if text in ("+0.0", "-0.0"):
-        return "+<0.1" if delta > 0 else "-<0.1"
-    return text
+        return zero
+    size = format_number(abs(delta), lang, 1)
+    if size == zero:
+        size = "<" + format_number(0.1, lang, 1)
+    return ("+" if delta > 0 else "-") + size
 
 
 def register(sub: Any) -> None:
@@ -158,6 +178,7 @@ def register(sub: Any) -> None:
     workspace_args(w)
     w.add_argument("--mission", required=True, metavar="ID")
     w.add_argument("--set", action="append", metavar="VARIABLE=VALUE")
+    w.add_argument("--lang", default="en", choices=LANGUAGES, help="language of the table")
     w.add_argument("--format", default="text", choices=["text", "json"])
     w.add_argument("-o", "--output")
     w.set_defaults(func=cmd_whatif)
