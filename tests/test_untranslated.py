@@ -177,6 +177,9 @@ def english_left(
     return found, Counter(parser.fallbacks)
 
 
+EXAMPLE_MISSIONS = [
+    m["id"] for m in yaml.safe_load((EXAMPLES / "missions.yaml").read_text("utf-8"))["missions"]
+]
 LOOSE = re.compile(r"(?<!\u202f)[:;!?](?=\s|$)|(?<=[^\W\d_])[:;!?](?!\d)")
 """High punctuation French writes without its narrow no-break space: after a plain space or
 none (``Note :``, ``oui: 100``); ``09:15`` and ``statistics.csv:4`` are not prose."""
@@ -189,11 +192,11 @@ def loose_punctuation(html: str, recorded: list[str]) -> Counter[str]:
     parser.feed(html)
     found: Counter[str] = Counter()
     for part in parser.parts:
-        text = part
+        # URLs and file:line provenance first (a recorded "2771" must not leave "missions.yaml:")
+        text = re.sub(r"https?://\S+|\S+\.\w+:\d+", " ", part)
         for data in recorded:
             if data in text:
                 text = text.replace(data, " ")
-        text = re.sub(r"https?://\S+", " ", text)
         for m in LOOSE.finditer(text):
             # (the narrow no-break space kept as such: str.split would take it for a space)
             found[re.sub(r"[ \t\r\n]+", " ", text[max(0, m.start() - 30) : m.end() + 10])] += 1
@@ -282,7 +285,26 @@ def test_french_prose_sets_a_narrow_no_break_space_before_high_punctuation(
     # The catalogue, the rubric's French texts, the workspace title and the rule texts built
     # from them; sources and notes quoted from the data stay as recorded.
     _, recorded = vocabulary
-    assert loose_punctuation(pages["fr"]["comparison"], recorded) == Counter()
+    found = {name: loose_punctuation(html, recorded) for name, html in pages["fr"].items()}
+    assert {name: f for name, f in found.items() if f} == {}
+    assert len(found) == 1 + len(EXAMPLE_MISSIONS)
+
+
+def test_french_recommendations_in_markdown_space_their_punctuation(
+    tmp_path: Path, vocabulary: tuple[set[str], list[str]]
+) -> None:
+    from ovm.cli.app import main
+
+    _, recorded = vocabulary
+    out = tmp_path / "rec.md"
+    argv = ["recommend", str(EXAMPLES), "-q", "--bootstrap", "0", "--mission", "mex-2024"]
+    assert main([*argv, "--lang", "fr", "-o", str(out)]) == 0
+    text = out.read_text("utf-8")
+    # each evidence line: the input, its value, then its source as recorded (after " — ")
+    prose = [line.split(" — ")[0] for line in text.splitlines()]
+    assert "Éléments probants\u202f:" in prose
+    page = "".join(f"<p>{line}</p>" for line in prose if line)
+    assert loose_punctuation(page, recorded) == Counter()
 
 
 def test_the_punctuation_detector_finds_loose_french() -> None:

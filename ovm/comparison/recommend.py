@@ -11,10 +11,11 @@ from typing import TYPE_CHECKING, Any
 from ovm.countries import country_name
 from ovm.data.followup import FollowUp
 from ovm.data.observations import Datum, Mission, Provenance
-from ovm.i18n import format_number, format_percent, gettext
+from ovm.i18n import colon, format_number, format_percent, gettext, translator
 from ovm.indicators import RecommendationTemplate
 from ovm.indicators.registry import kind_of
-from ovm.rubric.model import Group, Indicator, Rubric, pick
+from ovm.indicators.text import wording
+from ovm.rubric.model import Group, Indicator, Rubric
 from ovm.scoring.results import NodeScore, Scorecard
 
 if TYPE_CHECKING:
@@ -143,7 +144,7 @@ def _band_label(rubric: Rubric, node: Group | Indicator, ns: NodeScore, lang: st
     bands = rubric.bands_for(node)
     if ns.band is None or ns.band >= len(bands):
         return ns.band_label or "—"
-    return pick(bands[ns.band].label, lang)
+    return _in(bands[ns.band].label, lang)
 
 
 @dataclass(frozen=True)
@@ -322,7 +323,7 @@ def _evidence(ns: NodeScore, node: Group | Indicator, lang: str) -> tuple[str, .
             if inp.status == "value"
             else gettext(f"status_{inp.status}", lang)
         )
-        line = f"{inp.name}: {val}"
+        line = f"{inp.name}{colon(lang)} {val}"
         if inp.n is not None:
             line += f" (n = {inp.n})"
         prov = inp.provenance
@@ -338,7 +339,7 @@ def _evidence(ns: NodeScore, node: Group | Indicator, lang: str) -> tuple[str, .
         out.append(line)
     for child in ex.children:
         if child.status == "scored" and child.score is not None:
-            out.append(f"{child.node}: {_fmt(child.score, 1, lang)}")
+            out.append(f"{child.node}{colon(lang)} {_fmt(child.score, 1, lang)}")
     return tuple(out)
 
 
@@ -392,7 +393,8 @@ def _best(
                 for i in ev.explanation.inputs
                 if i.provenance is not None and i.provenance.source
             ]
-        src = f" ({'; '.join(dict.fromkeys(sources))})" if sources else ""
+        joined = f"{translator(lang).semicolon} ".join(dict.fromkeys(sources))
+        src = f" ({joined})" if sources else ""
         title = titles.get(m, m)
         text = (
             gettext("rec_best_practice", lang, mission=title, score=_fmt(best.score, 1, lang)) + src
@@ -439,9 +441,9 @@ def recommend(
         for c in comparison.scores.scorecards:
             if c.mission.id in named:
                 nm = c.mission.name
-                titles[c.mission.id] = nm if isinstance(nm, str) else pick(dict(nm), lang)
+                titles[c.mission.id] = nm if isinstance(nm, str) else _in(dict(nm), lang)
     info = card.mission
-    mtitle = info.name if isinstance(info.name, str) else pick(dict(info.name), lang)
+    mtitle = info.name if isinstance(info.name, str) else _in(dict(info.name), lang)
     out: list[tuple[float | None, Recommendation]] = []
     by_id = {n.node: n for n in card.nodes}
     for placed in rubric.walk():
@@ -464,14 +466,14 @@ def recommend(
             order = None if isinstance(weight, NoGain) else weight * gap
             gain_on, share = gain_scope(rubric, card, node.id)
             best_text, best_vals = _best(comparison, node, ns.score, info.id, lang, titles)
-            template = pick(tpl.text, lang)
+            template = _in(tpl.text, lang)
             # Only the names the text uses are formatted: a mission has dozens of values and a
             # cohort of hundreds drafts for each one.
             wanted = set(_PLACEHOLDER_NAME.findall(template))
             values = {
                 "mission": mtitle,
                 "election": f"{info.election_type} {info.election_date.isoformat()}",
-                "label": pick(node.labels, lang),
+                "label": _in(node.labels, lang),
                 "best_score": "—",
                 "best_mission": "—",
                 **best_vals,
@@ -501,7 +503,7 @@ def recommend(
                     Recommendation(
                         id=tpl.id,
                         node=node.id,
-                        node_label=pick(node.labels, lang),
+                        node_label=_in(node.labels, lang),
                         to=tpl.to,
                         priority=tpl.priority,
                         text=fill(template, values),
@@ -513,7 +515,7 @@ def recommend(
                         lang=lang,
                         gain_on=gain_on,
                         gain_on_label=(
-                            "" if gain_on == "overall" else pick(rubric.node(gain_on).labels, lang)
+                            "" if gain_on == "overall" else _in(rubric.node(gain_on).labels, lang)
                         ),
                         gain_note=_gain_note(rubric, card, node.id, weight, gain_on, lang),
                     ),
@@ -598,6 +600,12 @@ def apply_changes(
     return mission.model_copy(update={"values": values, "answers": answers}), problems
 
 
+def _in(text: Mapping[str, str], lang: str) -> str:
+    """A rubric or workspace text in ``lang`` (else English, else any), punctuated as the
+    language writes it (:func:`ovm.indicators.text.wording`)."""
+    return wording(text, lang).text
+
+
 def to_markdown(
     recs: Sequence[Recommendation], fu: FollowUp | None, title: str, lang: str = "en"
 ) -> str:
@@ -606,41 +614,42 @@ def to_markdown(
     def t(msgid: str, **params: object) -> str:
         return gettext(msgid, lang, **params)
 
-    lines = [f"# {t('recommendations')}: {title}", ""]
+    c = colon(lang)
+    lines = [f"# {t('recommendations')}{c} {title}", ""]
     if not recs:
         lines.append(t("md_no_condition"))
     for i, r in enumerate(recs, 1):
         lines.append(f"## {i}. {r.node_label}")
         lines.append("")
         lines.append(
-            f"*{t('md_to')}:* {t(f'to_{r.to}')} · *{t('priority')}:* "
-            f"{t(f'priority_{r.priority}')} · *{t('md_condition')}:* {r.condition} · "
-            f"*{t('gain')}:* "
+            f"*{t('md_to')}{c}* {t(f'to_{r.to}')} · *{t('priority')}{c}* "
+            f"{t(f'priority_{r.priority}')} · *{t('md_condition')}{c}* {r.condition} · "
+            f"*{t('gain')}{c}* "
             + gain_text(r.gain, r.gain_on, r.gain_on_label, lang, markdown=True, note=r.gain_note)
         )
         lines.append("")
         lines.append(_md_escape(r.text))
         lines.append("")
         if r.evidence:
-            lines.append(f"{t('evidence')}:")
+            lines.append(f"{t('evidence')}{c}")
             lines += [f"- {_md_escape(e)}" for e in r.evidence]
             lines.append("")
         if r.best_practice:
-            lines.append(f"{t('best_practice')}: {_md_escape(r.best_practice)}")
+            lines.append(f"{t('best_practice')}{c} {_md_escape(r.best_practice)}")
             lines.append("")
     if fu is not None and fu.items:
         lines += ["", f"## {t('follow_up')} ({fu.previous or '—'})", ""]
         lines.append(f"| id | {t('md_text')} | {t('md_to')} | {t('status')} |")
         lines.append("|---|---|---|---|")
         for it in fu.items:
-            text = it.text if isinstance(it.text, str) else pick(it.text, lang)
+            text = it.text if isinstance(it.text, str) else _in(it.text, lang)
             lines.append(
                 f"| {_md_escape(it.id)} | {_md_escape(text)} | "
                 f"{t(f'to_{it.to}')} | "
                 f"{t(f'followup_{it.status}')} |"
             )
         if fu.share is not None:
-            lines += ["", f"{t('md_implemented')}: {format_percent(fu.share / 100, lang, 1)}"]
+            lines += ["", f"{t('md_implemented')}{c} {format_percent(fu.share / 100, lang, 1)}"]
     return "\n".join(lines).rstrip() + "\n"
 
 

@@ -555,7 +555,7 @@ class _Builder:
         for node, spec in sorted(s.aggregation.items()):
             method, power = parse_aggregation(spec) if ":" in spec else (spec.strip().lower(), None)
             p = f" (p = {self.setting_text(float(power))})" if power is not None else ""
-            aggregation.append(f"{node}: {t(f'agg_{method}')}{p}")
+            aggregation.append(f"{node}{t.colon} {t(f'agg_{method}')}{p}")
         groups = (
             "none"
             if s.imputation != "group_mean"
