@@ -111,28 +111,16 @@ def _holds(tpl: RecommendationTemplate, ns: NodeScore, lang: str = "en") -> str 
     if ns.status != "scored" or ns.score is None:
         return None
     parts = []
-    if tpl.when.below is not None and ns.score < tpl.when.below:
-        parts.append(
-            gettext(
-                "rec_condition_below",
-                lang,
-                score=_fmt(ns.score, 1, lang),
-                below=format_number(
-                    tpl.when.below, lang, 0 if float(tpl.when.below).is_integer() else 1
-                ),
+    score = ns.score
+    for side, limit, holds in (
+        ("below", tpl.when.below, tpl.when.below is not None and score < tpl.when.below),
+        ("above", tpl.when.above, tpl.when.above is not None and score > tpl.when.above),
+    ):
+        if holds and limit is not None:
+            shown = format_number(limit, lang, 0 if float(limit).is_integer() else 1)
+            parts.append(
+                gettext(f"rec_condition_{side}", lang, score=_fmt(score, 1, lang), **{side: shown})
             )
-        )
-    if tpl.when.above is not None and ns.score > tpl.when.above:
-        parts.append(
-            gettext(
-                "rec_condition_above",
-                lang,
-                score=_fmt(ns.score, 1, lang),
-                above=format_number(
-                    tpl.when.above, lang, 0 if float(tpl.when.above).is_integer() else 1
-                ),
-            )
-        )
     if tpl.when.bands and ns.band is not None and ns.band in tpl.when.bands:
         parts.append(gettext("rec_condition_band", lang, band=ns.band_label or str(ns.band)))
     if tpl.when.below is None and tpl.when.above is None and not tpl.when.bands:
