@@ -691,7 +691,7 @@ def test_the_reports_print_a_bands_rating_beside_its_label(
         r'((?:PR|CL) \d)(?:<[^>]*>|EN)*</small> <small class="rating">([^<]*)</small>', html
     )
     assert ratings and len(ratings) % (2 * len(DATA)) == 0
-    assert all(r == f"note {label[-1]}" for label, r in ratings)
+    assert all(r == f"cote {label[-1]}" for label, r in ratings)
 
 
 def test_a_formula_without_its_input_says_so_in_the_reports_language(
