@@ -432,7 +432,7 @@ def recommend(
                 titles[c.mission.id] = nm if isinstance(nm, str) else _in(dict(nm), lang)
     info = card.mission
     mtitle = info.name if isinstance(info.name, str) else _in(dict(info.name), lang)
-    out: list[tuple[float | None, Recommendation]] = []
+    out: list[Recommendation] = []
     by_id = {n.node: n for n in card.nodes}
     for placed in rubric.walk():
         node = placed.node
@@ -448,10 +448,9 @@ def recommend(
                 continue
             assert ns.score is not None
             gap = next_band_gap(rubric, node, ns.score)
-            # The order follows the weight the node has (or would have) in the overall score;
-            # the gain shown is counted where the mission has a score to gain on.
+            # The gain shown is counted where the mission has a score to gain on; the weight
+            # only says why that is not the overall.
             weight = effective_weight(rubric, card, node.id)
-            order = None if isinstance(weight, NoGain) else weight * gap
             gain_on, share = gain_scope(rubric, card, node.id)
             best_text, best_vals = _best(comparison, node, ns.score, info.id, lang, titles)
             template = _in(tpl.text, lang)
@@ -486,40 +485,37 @@ def recommend(
             # value of the same name.
             values.update(_input_values(ns, lang))
             out.append(
-                (
-                    order,
-                    Recommendation(
-                        id=tpl.id,
-                        node=node.id,
-                        node_label=_in(node.labels, lang),
-                        to=tpl.to,
-                        priority=tpl.priority,
-                        text=fill(template, values),
-                        condition=cond,
-                        score=ns.score,
-                        gain=round(share * gap, 6),
-                        evidence=_evidence(ns, node, lang),
-                        best_practice=best_text,
-                        lang=lang,
-                        gain_on=gain_on,
-                        gain_on_label=(
-                            "" if gain_on == "overall" else _in(rubric.node(gain_on).labels, lang)
-                        ),
-                        gain_note=_gain_note(rubric, card, node.id, weight, gain_on, lang),
+                Recommendation(
+                    id=tpl.id,
+                    node=node.id,
+                    node_label=_in(node.labels, lang),
+                    to=tpl.to,
+                    priority=tpl.priority,
+                    text=fill(template, values),
+                    condition=cond,
+                    score=ns.score,
+                    gain=round(share * gap, 6),
+                    evidence=_evidence(ns, node, lang),
+                    best_practice=best_text,
+                    lang=lang,
+                    gain_on=gain_on,
+                    gain_on_label=(
+                        "" if gain_on == "overall" else _in(rubric.node(gain_on).labels, lang)
                     ),
+                    gain_note=_gain_note(rubric, card, node.id, weight, gain_on, lang),
                 )
             )
     # Within a priority, gains in overall points first, then those counted elsewhere; each
     # by the gain it shows, the number every output prints.
     out.sort(
         key=lambda o: (
-            PRIORITY_ORDER.get(o[1].priority, 9),
-            o[1].gain_on != "overall",
-            -o[1].gain,
-            o[1].id,
+            PRIORITY_ORDER.get(o.priority, 9),
+            o.gain_on != "overall",
+            -o.gain,
+            o.id,
         )
     )
-    return tuple(r for _, r in out)
+    return tuple(out)
 
 
 # --- what-if -----------------------------------------------------------------------------
