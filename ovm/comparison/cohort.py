@@ -824,12 +824,7 @@ def _aggregate_tree(
     rubric = st.rubric
     groups: list[tuple[Group | None, str, list[str]]] = []
     # Children before their group; a formula's inputs before it too, when there are formulas.
-    order = (
-        rubric.evaluation_order
-        if rubric.references_of
-        else [p.node.id for p in reversed(list(rubric.walk()))]
-    )
-    for gid in order:
+    for gid in rubric.aggregation_order:
         g = rubric.node(gid)
         if isinstance(g, Group):
             reads = [r.node for r in rubric.references_of.get(gid, ())]

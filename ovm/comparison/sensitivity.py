@@ -59,7 +59,7 @@ from ovm.frozen import FrozenMap, FrozenModel, ReadOnlyMap
 from ovm.indicators import Scale
 from ovm.indicators.registry import kind_of
 from ovm.rubric import formula
-from ovm.rubric.formula import EvaluationError, Expr, Ref
+from ovm.rubric.formula import EvaluationError, Expr, Ref, distinct_refs
 from ovm.rubric.model import Group, Indicator, Rubric
 from ovm.runtime import one_blas_thread
 from ovm.scoring.aggregate import Array, parse_aggregation
@@ -405,19 +405,14 @@ def _build_model(
             measured[i, j] = np.nan if v is None else v
     # Groups after their children and after the nodes their formulas read; without formulas,
     # in the order a seed's weight draws have always been given to them.
-    order = (
-        rubric.evaluation_order
-        if rubric.references_of
-        else [p.node.id for p in reversed(list(rubric.walk()))]
-    )
-    placed = [g for nid in order if isinstance(g := rubric.node(nid), Group)]
+    placed = [g for nid in rubric.aggregation_order if isinstance(g := rubric.node(nid), Group)]
     gid = {g.id: n for n, g in enumerate(placed)}
     col = {ind.id: j for j, ind in enumerate(inds)}
 
     def reads(node_id: str) -> tuple[_Read, ...]:
         return tuple(
             _Read(r, rubric.node(r.node), col.get(r.node), gid.get(r.node))
-            for r in {r.key: r for r in rubric.references_of.get(node_id, ())}.values()
+            for r in distinct_refs(rubric.references_of.get(node_id, ()))
         )
 
     groups: list[_GroupSpec] = []

@@ -141,7 +141,7 @@ class QuantitativeScorer(NodeScorer):
         self.sources = tuple(sources)
         self.expr = node.expression()
         # One input per node read, though the formula may name it twice.
-        self.refs = tuple({r.key: r for r in formula.refs(self.expr)}.values())
+        self.refs = formula.distinct_refs(formula.refs(self.expr))
 
     def point(self, m: MissionView) -> Outcome:
         """The rule applied to the formula's value, or why there is none."""

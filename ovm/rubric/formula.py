@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Union
 
@@ -272,6 +273,12 @@ def refs(node: Expr) -> list[Ref]:
     if isinstance(node, Call):
         return [r for a in node.args for r in refs(a)]
     return []
+
+
+def distinct_refs(found: Iterable[Ref]) -> tuple[Ref, ...]:
+    """One reference per thing read (node and what of it), the first of each, in order: a
+    formula that names a node twice still has one input for it."""
+    return tuple({r.key: r for r in found}.values())
 
 
 def read_node(

@@ -337,6 +337,15 @@ class Rubric(Frozen):
             visit(fam)
         return tuple(order)
 
+    @cached_property
+    def aggregation_order(self) -> tuple[str, ...]:
+        """The order groups are aggregated in across a cohort: :attr:`evaluation_order` when
+        a formula reads nodes, else the reversed pre-order, the order a seed's weight draws
+        have always been given to groups in."""
+        if self.references_of:
+            return self.evaluation_order
+        return tuple(p.node.id for p in reversed(list(self.walk())))
+
     def label(self, node_id: str, lang: str = "en") -> str:
         """A node's label in ``lang``, falling back to English."""
         if node_id == "overall":

@@ -180,9 +180,9 @@ class _MissionScorer:
         self.min_places = min_places
         self.findings: list[Finding] = []
         self.thin: set[str] = set()
+        """Nodes whose replicates rest on too few polling places to give an interval."""
         self.results: list[Outcome] = []
         """This pass's results so far, by slot: what a formula reads of other nodes."""
-        """Nodes whose replicates rest on too few polling places to give an interval."""
 
     # the view indicators read
     def answer(self, node_id: str) -> Datum | None:

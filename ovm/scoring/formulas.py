@@ -51,7 +51,7 @@ def formula_group(rubric: Rubric, group: Group, lookup: Callable[[str], Read]) -
     statuses: list[NodeStatus] = []
     coverage: list[float] = []
     # One input per node read: a formula may name the same node twice, at two offsets.
-    for ref in {r.key: r for r in refs}.values():
+    for ref in formula.distinct_refs(refs):
         got = lookup(ref.node)
         value = formula.read_node(rubric, ref, got.status, got.score, got.value)
         coverage.append(got.coverage)
