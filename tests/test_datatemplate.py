@@ -274,3 +274,19 @@ def test_the_command_line_asks_the_template_in_a_language(ws: Path) -> None:
     bad = ws / "data-xx.xlsx"
     assert main(["template", str(ws), "-o", str(bad), "--lang", "xx", "-q"]) == 2
     assert not bad.exists()
+
+
+def test_a_relative_rubric_option_is_read_from_where_the_user_stands(
+    ws: Path, tmp_path: Path, run: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The rubric beside the user, not in the workspace: --rubric names it as the shell sees it.
+    here = tmp_path / "here"
+    here.mkdir()
+    rubric = yaml.safe_load((ws / "rubric.yaml").read_text(encoding="utf-8"))
+    rubric["id"] = "beside-the-user"
+    (here / "mine.yaml").write_text(yaml.safe_dump(rubric, allow_unicode=True), encoding="utf-8")
+    monkeypatch.chdir(here)
+    out = tmp_path / "t.xlsx"
+    assert run(["template", str(ws), "-o", str(out), "--rubric", "mine.yaml", "-q"]) == 0
+    about = [str(c.value) for row in load_workbook(out)["about"].iter_rows() for c in row]
+    assert any("beside-the-user" in v for v in about)

@@ -117,7 +117,11 @@ def cmd_template(args: argparse.Namespace) -> int:
         raise UsageError(f"no workspace at {ws}")
     base = ws if ws.is_dir() else ws.parent
     config = read_config(ws)
-    rubric = resolve_rubric(_rubric_spec(args.rubric) if args.rubric else config.rubric, base)
+    # --rubric is a path from where the user stands; ovm.yaml's is relative to the workspace.
+    if args.rubric:
+        rubric = resolve_rubric(_rubric_spec(args.rubric))
+    else:
+        rubric = resolve_rubric(config.rubric, base)
     langs = _languages(args.lang, rubric.languages)
     inputs = config.input_files(base)
     guard_output(args.output, [*inputs, *([args.rubric] if args.rubric else [])])
