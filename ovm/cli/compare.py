@@ -86,15 +86,16 @@ def _headline_at(args: argparse.Namespace, ws: Any) -> str:
     """``file:line:col`` of the rubric's ``headline`` (the file alone where it has no lines)."""
     from pathlib import Path
 
-    from ovm.yamldoc import parse_yaml
+    from ovm.yamldoc import parse_yaml, read_text
 
     given = getattr(args, "rubric", None)
     name = given or ws.config.rubric
     path = Path(given) if given else ws.root / ws.config.rubric
-    try:
-        doc, _issues = parse_yaml(path.read_text(encoding="utf-8"), name)
-    except (OSError, UnicodeDecodeError):
+    # The run has read this file already; its limits and checks apply to this second look too.
+    text, _name, unread = read_text(path, name)
+    if unread:
         return f"{name}:"
+    doc, _issues = parse_yaml(text, name)
     at = doc.positions.find(("headline",), key=True) if doc is not None else None
     return f"{name}:" if at is None else f"{name}:{at[0]}:{at[1]}"
 
