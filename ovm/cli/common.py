@@ -283,33 +283,11 @@ def message_lang(args: argparse.Namespace) -> str:
     return lang if isinstance(lang, str) and lang in LANGUAGES else "en"
 
 
-def describe_files(rep: Any, lang: str) -> list[str]:
-    """What each data file gave (rows read, used, rejected), in ``lang``."""
-    from ovm.i18n import gettext
-
-    lines = []
-    for f in rep.files:
-        line = gettext(
-            "cli_file_rows",
-            lang,
-            file=f.file,
-            read=f.rows_read,
-            used=f.rows_used,
-            rejected=f.rows_rejected,
-        )
-        if f.rows_excluded:
-            line += gettext("cli_file_excluded", lang, n=f.rows_excluded)
-        if f.cells_rejected:
-            line += gettext("cli_file_cells", lang, n=f.cells_rejected)
-        if f.simulated:
-            line += gettext("cli_file_simulated", lang)
-        lines.append(line)
-    return lines
-
-
 def check_rejections(ws: Workspace, args: argparse.Namespace) -> None:
     """Print what the data files gave; raise :class:`Rejected` when rows were rejected and
     ``--allow-rejected`` was not given."""
+    from ovm.data.workspace import describe_report
+
     rep = ws.observations.report
     lang = message_lang(args)
     print_issues([i for i in rep.issues if i.severity == "error"])
@@ -323,7 +301,7 @@ def check_rejections(ws: Workspace, args: argparse.Namespace) -> None:
         for reason in rej.reasons:
             print(f"{reason} (row rejected)", file=sys.stderr)
     if not getattr(args, "quiet", False) or rep.rejected or rep.cells_rejected:
-        for line in describe_files(rep, lang):
+        for line in describe_report(rep, lang):
             print(line, file=sys.stderr)
     cells = rep.cells_rejected
     if (rep.rejected or cells) and not getattr(args, "allow_rejected", False):

@@ -733,15 +733,25 @@ def load_observations(
     return Observations(tuple(merged), sites, report, tuple(simulated)), warnings
 
 
-def describe_report(report: LoadReport) -> list[str]:
-    """Human lines summarising what was read, used and rejected."""
+def describe_report(report: LoadReport, lang: str = "en") -> list[str]:
+    """Human lines summarising what each file gave (rows read, used, rejected), in ``lang``."""
+    from ovm.i18n import gettext
+
     lines = []
     for f in report.files:
-        extra = f", {f.rows_excluded} excluded by the export" if f.rows_excluded else ""
-        sim = " [simulated]" if f.simulated else ""
-        cells = f", {f.cells_rejected} cell(s) rejected" if f.cells_rejected else ""
-        lines.append(
-            f"{f.file}: {f.rows_read} rows read, {f.rows_used} used, "
-            f"{f.rows_rejected} rejected{extra}{cells}{sim}"
+        line = gettext(
+            "cli_file_rows",
+            lang,
+            file=f.file,
+            read=f.rows_read,
+            used=f.rows_used,
+            rejected=f.rows_rejected,
         )
+        if f.rows_excluded:
+            line += gettext("cli_file_excluded", lang, n=f.rows_excluded)
+        if f.cells_rejected:
+            line += gettext("cli_file_cells", lang, n=f.cells_rejected)
+        if f.simulated:
+            line += gettext("cli_file_simulated", lang)
+        lines.append(line)
     return lines
