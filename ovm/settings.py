@@ -151,13 +151,7 @@ class ComparisonSettings(FrozenModel):
         Raises ValueError for an aggregation given for a node that is not a group."""
         from ovm.rubric.model import Group
 
-        nominal: dict[str, tuple[str, float | None]] = {
-            "overall": (rubric.aggregation, rubric.power)
-        }
-        for placed in rubric.walk():
-            if isinstance(placed.node, Group):
-                nominal[placed.node.id] = (placed.node.aggregation, placed.node.power)
-        _methods, overridden = self.methods(nominal)
+        _methods, overridden = self.rubric_methods(rubric)
         norm = self.normalisation != "none"
         named = set(self.normalise_nodes) if self.normalise_nodes is not None else None
         changed: set[str] = set()
@@ -210,6 +204,23 @@ class ComparisonSettings(FrozenModel):
                     "aggregation overrides"
                 )
         return out
+
+    def rubric_methods(
+        self, rubric: Rubric
+    ) -> tuple[dict[str, tuple[str, float | None]], set[str]]:
+        """:meth:`methods` for ``rubric``'s groups and overall, nominal as the rubric says.
+
+        Raises ValueError for a key that is not a group of the rubric, ``overall`` or ``*``.
+        """
+        from ovm.rubric.model import Group
+
+        nominal: dict[str, tuple[str, float | None]] = {
+            "overall": (rubric.aggregation, rubric.power)
+        }
+        for placed in rubric.walk():
+            if isinstance(placed.node, Group):
+                nominal[placed.node.id] = (placed.node.aggregation, placed.node.power)
+        return self.methods(nominal)
 
     def methods(
         self, nominal: dict[str, tuple[str, float | None]]

@@ -1078,11 +1078,7 @@ def compare(
     problems = settings.problems(rubric)
     if problems:
         raise ValueError("; ".join(problems))
-    nominal: dict[str, tuple[str, float | None]] = {"overall": (rubric.aggregation, rubric.power)}
-    for placed in rubric.walk():
-        if isinstance(placed.node, Group):
-            nominal[placed.node.id] = (placed.node.aggregation, placed.node.power)
-    methods, overridden = settings.methods(nominal)
+    methods, overridden = settings.rubric_methods(rubric)
     normalisation, imputation = settings.normalisation, settings.imputation
     lo, hi = settings.output_range
     zscore_scale = settings.zscore_scale
