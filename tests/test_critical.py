@@ -201,3 +201,21 @@ def test_secrecy_failing_everywhere_caps_the_bundled_rubric_s_practice_and_overa
     assert [dict(f.params)["nodes"] for f in now.findings if f.code == "critical-indicator"] == [
         "practice, overall"
     ]
+
+
+def test_only_indicators_marked_critical_are_looked_at(
+    tmp_path: Path, make_workspace: Make
+) -> None:
+    from ovm.scoring.critical import apply_critical, critical_indicators
+
+    failing = card(tmp_path / "a", make_workspace, rubric(), FAILING)
+    plain = card(tmp_path / "b", make_workspace, rubric(critical=False), FAILING)
+    marked = ovm.load_workspace(tmp_path / "a").rubric
+    unmarked = ovm.load_workspace(tmp_path / "b").rubric
+    assert critical_indicators(marked) == ("a",)
+    assert critical_indicators(unmarked) == ()
+    assert apply_critical(unmarked, plain.overall, plain.nodes) == (plain.overall, plain.nodes, [])
+    # Given the list or finding it, the same caps.
+    assert apply_critical(marked, failing.overall, failing.nodes, ("a",)) == apply_critical(
+        marked, failing.overall, failing.nodes
+    )

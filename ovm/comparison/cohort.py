@@ -35,7 +35,7 @@ from ovm.rubric.model import Group, Indicator, Rubric
 from ovm.scoring.aggregate import Array, Child, aggregate, method_text
 from ovm.scoring.aggregate import combine as combine_children
 from ovm.scoring.critical import CODE as CRITICAL
-from ovm.scoring.critical import apply_critical
+from ovm.scoring.critical import apply_critical, critical_indicators
 from ovm.scoring.engine import band_of, explain_group
 from ovm.scoring.formulas import Read, formula_group, headline_explanation
 from ovm.scoring.results import (
@@ -1200,6 +1200,7 @@ def compare(
     for j, node_id in st.recomputed:
         recomputed_by.setdefault(j, set()).add(node_id)
     cards = []
+    critical_ids = critical_indicators(rubric)
     for i, card in enumerate(st.cards):
         recomputed = recomputed_by.get(i, set())
         kept = [
@@ -1216,7 +1217,7 @@ def compare(
         # Bands are capped again over the cohort's scores (a normalised indicator may now be
         # in its lowest band, or no longer be).
         overall, nodes, critical = apply_critical(
-            rubric, st.cur["overall"][i], [st.cur[n.node][i] for n in card.nodes]
+            rubric, st.cur["overall"][i], [st.cur[n.node][i] for n in card.nodes], critical_ids
         )
         cards.append(
             card.model_copy(

@@ -18,25 +18,38 @@ from ovm.scoring.results import Finding, NodeScore
 CODE = "critical-indicator"
 
 
+def critical_indicators(rubric: Rubric) -> tuple[str, ...]:
+    """The ids of the indicators marked critical, in the rubric's order: what
+    :func:`apply_critical` looks at (a cohort's caller finds them once, not once a mission)."""
+    return tuple(
+        node_id
+        for node_id, where in rubric.nodes.items()
+        if not isinstance(where.node, Group) and getattr(where.node, "critical", False)
+    )
+
+
 def apply_critical(
-    rubric: Rubric, overall: NodeScore, nodes: Sequence[NodeScore]
+    rubric: Rubric,
+    overall: NodeScore,
+    nodes: Sequence[NodeScore],
+    critical: Sequence[str] | None = None,
 ) -> tuple[NodeScore, tuple[NodeScore, ...], list[Finding]]:
     """One mission's overall and nodes with the bands critical failures cap, and a finding
-    per failing critical indicator."""
+    per failing critical indicator. ``critical`` is :func:`critical_indicators` of the
+    rubric, when the caller has it already."""
+    if critical is None:
+        critical = critical_indicators(rubric)
+    if not critical:
+        return overall, tuple(nodes), []
     placed = rubric.nodes
     by_id = {n.node: n for n in nodes}
     capped: dict[str, NodeScore] = {}
     findings: list[Finding] = []
-    for node_id, where in placed.items():
+    for node_id in critical:
+        where = placed[node_id]
         node = where.node
         ns = by_id.get(node_id)
-        if (
-            isinstance(node, Group)
-            or not getattr(node, "critical", False)
-            or ns is None
-            or ns.status != "scored"
-            or ns.band != 0
-        ):
+        if ns is None or ns.status != "scored" or ns.band != 0:
             continue
         reached: list[str] = []
         child: Group | Indicator = node
