@@ -283,10 +283,11 @@ def summarise_sites(
         else {},
     )
     k = len(cat)
-    # Categorical replicates fill one (missions x replicates x questions) block per mission.
-    shares = np.full((missions, bootstrap, k), np.nan)
+    # Categorical replicates: one (questions x missions x replicates) block, so that each
+    # question's matrix is a contiguous slice of it, kept as it is (no copy per question).
+    shares = np.full((k, missions, bootstrap), np.nan)
     want_counts = any("count" in requested[q.id] for q in cat)
-    counts = np.full((missions, bootstrap, k) if want_counts else (0, 0, 0), np.nan)
+    counts = np.full((k, missions, bootstrap) if want_counts else (0, 0, 0), np.nan)
     sizes = np.diff(order.bounds)
     largest = int(sizes.max(initial=0))
     # A row of ones on top of the Poisson weights gives the point counts from the same product.
@@ -337,12 +338,15 @@ def summarise_sites(
         )
     if bootstrap:
         for j, q in enumerate(cat):
-            share = np.ascontiguousarray(shares[:, :, j])
-            summary.replicates[(q.id, PERCENT)] = 100.0 * share
+            share = shares[j]
             if "share" in requested[q.id]:
+                summary.replicates[(q.id, PERCENT)] = 100.0 * share
                 summary.replicates[(q.id, "share")] = share
+            else:
+                # Percentages in place of the shares nothing else reads: no second block.
+                summary.replicates[(q.id, PERCENT)] = np.multiply(share, 100.0, out=share)
             if "count" in requested[q.id]:
-                summary.replicates[(q.id, "count")] = np.ascontiguousarray(counts[:, :, j])
+                summary.replicates[(q.id, "count")] = counts[j]
     _collect_notes(sites, cat, summary.missions)
     return summary
 
@@ -424,9 +428,10 @@ def _categorical_sums(
     """Every mission's accepted and answered counts per polling place, multiplied by the
     weights (their first row all ones: the point counts; then one row per replicate).
 
-    The replicate shares (and answered counts) of mission ``m`` go to row ``m`` of the
-    ``replicates`` arrays. Counts are whole numbers below 2**24 (float32) or 2**53 (float64),
-    so their sums are exact whatever the order of the arithmetic.
+    The replicate shares (and answered counts) of mission ``m`` go to row ``m`` of each
+    question's matrix in the ``replicates`` blocks (questions x missions x replicates).
+    Counts are whole numbers below 2**24 (float32) or 2**53 (float64), so their sums are
+    exact whatever the order of the arithmetic.
     """
     k = len(cat)
     width = 2 * k
@@ -483,9 +488,9 @@ def _categorical_sums(
                 continue
             shares, counts = replicates
             prior_weight, prior_share = prior_draws(seed, summary.bootstrap, mid, k)
-            shares[m] = posterior_shares(sums[1:, :k], sums[1:, k:], prior_weight, prior_share)
+            shares[:, m] = posterior_shares(sums[1:, :k], sums[1:, k:], prior_weight, prior_share).T
             if counts is not None:
-                counts[m] = sums[1:, k:]
+                counts[:, m] = sums[1:, k:].T
 
 
 def _categorical(
