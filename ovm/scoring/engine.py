@@ -35,7 +35,7 @@ from ovm.rubric.model import Group, Indicator, Rubric, pick
 from ovm.runtime import paused_gc
 from ovm.scoring.aggregate import Array, Child, GroupOutcome, aggregate, method_text
 from ovm.scoring.aggregate import combine as combine_children
-from ovm.scoring.critical import apply_critical
+from ovm.scoring.critical import apply_critical, critical_indicators
 from ovm.scoring.formulas import Read, formula_group, headline_explanation
 from ovm.scoring.results import (
     Contribution,
@@ -607,18 +607,35 @@ def band_of(
     return rubric.bands_for(node).index(found), pick(found.label, lang), found.rating
 
 
+class _Bands:
+    """A node's bands, looked up once: the band a score of that node falls in."""
+
+    def __init__(self, rubric: Rubric, node: Group | Indicator | None) -> None:
+        self.top = (node.scale_or_default if node is not None else rubric.scale_of("overall")).max
+        self.bands = tuple(
+            (k, band, pick(band.label, "en"), band.rating)
+            for k, band in enumerate(rubric.bands_for(node))
+        )
+
+    def at(self, score: float) -> tuple[int | None, str | None, float | None]:
+        """What :func:`band_of` gives for a score of this node."""
+        for k, band, label, rating in self.bands:
+            if band.contains(score, self.top):
+                return k, label, rating
+        return None, None, None
+
+
 def _node_score(
-    rubric: Rubric,
     node_id: str,
     parent: str | None,
     depth: int,
     kind: str,
     res: Outcome,
-    node: Group | Indicator | None,
+    bands: _Bands,
 ) -> NodeScore:
     band, label, rating = (None, None, None)
     if res.score is not None:
-        band, label, rating = band_of(rubric, node, res.score)
+        band, label, rating = bands.at(res.score)
     return NodeScore(
         node=node_id,
         parent=parent,
@@ -841,19 +858,24 @@ def _score(
         rubric, observations, sites, order, seed, bootstrap, confidence, min_places, kept
     )
     cards = []
+    critical_ids = critical_indicators(rubric)
+    bands = [_Bands(rubric, s.node) for s in plan.slots]
+    overall_bands = _Bands(rubric, None)
     for i, (m, scorer) in enumerate(zip(missions, scorers, strict=True)):
         for s, res in zip(plan.slots, results[i], strict=True):
             if res.flat is not None and res.score is not None:
                 _flat_finding(scorer, s.node.id, res.flat, res.score)
         nodes = [
-            _node_score(rubric, s.node.id, s.parent, s.depth, s.kind, res, s.node)
-            for s, res in zip(plan.slots, results[i], strict=True)
+            _node_score(s.node.id, s.parent, s.depth, s.kind, res, b)
+            for s, res, b in zip(plan.slots, results[i], bands, strict=True)
         ]
-        overall = _node_score(rubric, "overall", None, 0, "overall", roots[i], None)
-        overall, capped, critical = apply_critical(rubric, overall, nodes)
+        overall = _node_score("overall", None, 0, "overall", roots[i], overall_bands)
+        overall, capped, critical = apply_critical(rubric, overall, nodes, critical_ids)
         ms = summary.missions.get(m.id)
         pending = sum(
-            1 for n in nodes if n.status == "pending" and n.kind not in ("group", "family")
+            1
+            for s, res in zip(plan.slots, results[i], strict=True)
+            if res.status == "pending" and s.kind not in ("group", "family")
         )
         if pending:
             scorer.finding(
@@ -881,7 +903,8 @@ def _score(
                 simulated=bool(ms and ms.simulated),
                 notes=tuple(ms.notes) if ms else (),
                 notes_total=ms.notes_total if ms else 0,
-                coverage=plan_coverage(observations, m.id),
+                # Only a mission with planned places has a coverage to compute.
+                coverage=plan_coverage(observations, m.id) if m.places else None,
             )
         )
         if progress is not None:
