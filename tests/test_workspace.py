@@ -577,6 +577,15 @@ def test_two_files_of_the_same_content_are_refused(tmp_path: Path) -> None:
     assert got == [("ovm.yaml", 2, "duplicate-source")]
 
 
+def test_files_of_one_size_but_other_content_are_both_read(tmp_path: Path) -> None:
+    # Same size, one digit changed: only the content makes two files the same.
+    other = STATISTICS.replace("eee-2023,100,200", "eee-2023,100,201")
+    assert len(other) == len(STATISTICS) and other != STATISTICS
+    config = "rubric: rubric.yaml\nstatistics: [statistics.csv, copy.csv]\n"
+    # Both are read: the values they share are refused as given twice, in the tables.
+    assert config_issues(tmp_path, config, copy_csv=other) == []
+
+
 def test_a_missing_data_file_is_located_at_the_line_naming_it(tmp_path: Path) -> None:
     config = "rubric: rubric.yaml\nmissions: nope.yaml\nstatistics:\n  - {path: gone.csv}\n"
     assert config_issues(tmp_path, config) == [

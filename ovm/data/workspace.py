@@ -448,7 +448,17 @@ def _check_sources(
 
     named = config.named_files()
     seen_path: dict[tuple[Path, str | None], tuple[PathPart, ...]] = {}
-    seen_digest: dict[str, tuple[PathPart, ...]] = {}
+    # Files of one size (and sheet) are the only ones that can have the same content: a
+    # file's digest is computed only when an earlier one has its size, so a large table is
+    # not read through an extra time just to learn it is unique.
+    seen_size: dict[tuple[int, str | None], list[tuple[Path, tuple[PathPart, ...]]]] = {}
+    digests: dict[Path, str] = {}
+
+    def digest(file: Path) -> str:
+        if file not in digests:
+            digests[file] = _digest(file)
+        return digests[file]
+
     for key, rel in named:
         p = Path(rel) if Path(rel).is_absolute() else base / rel
         problem = _file_problem(p, rel, base, yaml=key == ("missions",))
@@ -459,8 +469,10 @@ def _check_sources(
         if len(key) >= 2 and isinstance(key[1], int):
             sheet = _source(getattr(config, str(key[0]))[key[1]]).sheet
         resolved = (p.resolve(), sheet)
-        digest = _digest(p) + f"[{sheet}]"
-        first = seen_path.get(resolved) or seen_digest.get(digest)
+        same_size = seen_size.setdefault((p.stat().st_size, sheet), [])
+        first = seen_path.get(resolved) or next(
+            (k for q, k in same_size if digest(q) == digest(p)), None
+        )
         if first is not None:
             fline = at(first)[0]
             refuse(
@@ -471,7 +483,7 @@ def _check_sources(
             )
             continue
         seen_path[resolved] = key
-        seen_digest[digest] = key
+        same_size.append((p, key))
         if len(key) >= 2 and isinstance(key[1], int):
             src = _source(getattr(config, str(key[0]))[key[1]])
             sheet_key = (*key[:2], "sheet") if src.sheet is not None else key
