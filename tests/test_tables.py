@@ -145,6 +145,21 @@ def test_a_quote_never_closed_is_refused_at_the_line_it_opens(tmp_path: Path) ->
     assert [(i.line, i.code) for i in issues] == [(3, "stray-quote")]
 
 
+def test_the_cell_limit_counts_characters_not_bytes(tmp_path: Path) -> None:
+    from ovm.data.tables import MAX_CELL_CHARS
+
+    p = tmp_path / "t.csv"
+    # Two bytes a character: the first cell is over the limit in bytes only.
+    p.write_text(
+        f"mission,notes\naaa,{'é' * MAX_CELL_CHARS}\nbbb,{'é' * (MAX_CELL_CHARS + 1)}\n",
+        encoding="utf-8",
+    )
+    df, issues = read_table(p)
+    assert df is not None
+    assert len(df["notes"][0]) == MAX_CELL_CHARS and df["notes"][1] is None
+    assert [(i.line, i.column, i.code) for i in issues] == [(3, 2, "cell-too-large")]
+
+
 @pytest.mark.parametrize("quoted", [True, False])
 def test_a_long_note_is_kept_and_one_over_the_limit_refused_with_the_row_kept(
     tmp_path: Path, quoted: bool

@@ -6,6 +6,8 @@ import shutil
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 import ovm
 from ovm import DataError, load_workspace
@@ -509,6 +511,80 @@ def test_a_row_pasted_twice_is_a_warning_and_still_counts(tmp_path: Path) -> Non
             "repeats row 2 cell for cell (site, observer and time included); both count as visits",
         )
     ]
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    st.lists(
+        st.tuples(
+            st.sampled_from(["aaa-2020", "bbb-2021", "qqq"]),
+            st.sampled_from(["s1", "s2", ""]),
+            st.sampled_from(["o1", ""]),
+            st.sampled_from(["yes", "Yes", "no", ""]),
+            st.sampled_from(["x", ""]),
+        ),
+        max_size=12,
+    )
+)
+def test_repeated_checklist_rows_are_the_used_rows_equal_cell_for_cell(
+    rows: list[tuple[str, str, str, str, str]],
+) -> None:
+    import tempfile
+
+    body = "".join(",".join(r) + "\n" for r in rows)
+    with tempfile.TemporaryDirectory() as tmp:
+        root = workspace(
+            Path(tmp),
+            statistics=None,
+            checklists="mission,site,observer,practice.on_time,extra\n" + body,
+        )
+        ws = load_workspace(root)
+    # A reference row by row: a used row (known mission) with a site or an observer repeats
+    # the first earlier used row holding the same text in every cell ("Yes" is not "yes").
+    first: dict[tuple[str, ...], int] = {}
+    want = []
+    for row, cells in enumerate(rows, start=2):
+        if cells[0] == "qqq":
+            continue
+        if not (cells[1] or cells[2]):
+            continue
+        if cells in first:
+            want.append((row, f"repeats row {first[cells]} cell for cell"))
+        else:
+            first[cells] = row
+    got = [(i.line, i.message.split(" (")[0]) for i in ws.warnings if i.code == "duplicate-row"]
+    assert got == want
+
+
+def test_a_checklist_reads_the_same_beside_many_other_categories(tmp_path: Path) -> None:
+    import polars as pl
+
+    checklists = (
+        "mission,site,practice.on_time\naaa-2020,s1, Yes\naaa-2020,s2,No \nbbb-2021,s3,maybe\n"
+    )
+    alone = load_workspace(workspace(tmp_path / "a", statistics=None, checklists=checklists))
+    # Categories other tables of the process hold: the answers' own come after all of them.
+    held = pl.Series([f"other {i}" for i in range(20_000)], dtype=pl.Categorical)
+    beside = load_workspace(workspace(tmp_path / "b", statistics=None, checklists=checklists))
+    assert held.len() == 20_000
+    assert beside.observations.sites.drop("_file").equals(alone.observations.sites.drop("_file"))
+    assert [(r.row, [i.code for i in r.reasons]) for r in beside.observations.report.rejected] == [
+        (4, ["invalid-answer"])
+    ]
+
+
+def test_an_answer_over_the_cell_limit_is_left_out_and_its_visit_kept(tmp_path: Path) -> None:
+    from ovm.data.tables import MAX_CELL_CHARS
+
+    checklists = (
+        f"mission,site,practice.on_time\naaa-2020,s1,{'y' * (MAX_CELL_CHARS + 1)}\naaa-2020,s2,no\n"
+    )
+    ws = load_workspace(workspace(tmp_path, statistics=None, checklists=checklists))
+    assert ws.observations.sites.select("site", "practice.on_time").rows() == [
+        ("s1", None),
+        ("s2", 0),
+    ]
+    assert [(i.line, i.column, i.code) for i in ws.warnings] == [(2, 3, "cell-too-large")]
 
 
 def test_a_blank_line_in_a_checklist_is_called_a_blank_row(tmp_path: Path) -> None:

@@ -109,19 +109,23 @@ def _flag_code(r: Reading) -> int | None:
     return None if r.value is None else int(bool(r.value))
 
 
-def _repeated_rows(
-    good: pl.DataFrame, content: list[str], file: str, colno: dict[str, int]
-) -> list[Issue]:
-    """A warning for each row that repeats an earlier one cell for cell, site, observer or
-    visit time included: most likely pasted twice, it would count as two visits."""
+def _repeated_rows(work: pl.DataFrame, content: list[str], file: str) -> list[Issue]:
+    """A warning for each used row (``__ok``) that repeats an earlier one cell for cell, site,
+    observer or visit time included: most likely pasted twice, it would count as two
+    visits."""
     ident = [c for c in ("site", "observer", "visited_at") if c in content]
-    if good.height < 2 or not ident:
+    if work.height < 2 or not ident:
         return []
-    # Row hashes first: comparing every column of every row would cost more than the load.
-    repeated = good.select(content).hash_rows(seed=11).is_duplicated()
-    if not repeated.any():
+    # Rows repeating each other share their mission, site, observer and time: only rows whose
+    # few such cells repeat are compared cell for cell, not every row of the table.
+    keys = pl.struct("mission", *ident)
+    cand = work.filter(
+        pl.col("__ok")
+        & pl.any_horizontal(pl.col(c).is_not_null() for c in ident)
+        & keys.is_duplicated()
+    )
+    if cand.height < 2:
         return []
-    cand = good.filter(repeated & pl.any_horizontal(pl.col(c).is_not_null() for c in ident))
     later = cand.with_columns(pl.col(ROW).min().over(content).alias("__first")).filter(
         pl.col(ROW) != pl.col("__first")
     )
@@ -139,6 +143,25 @@ def _repeated_rows(
         )
         for rec in later.sort(ROW).iter_rows(named=True)
     ]
+
+
+def _lookup(column: str, distinct: pl.Series, by_cell: Mapping[str, int | None]) -> pl.Expr:
+    """A categorical column coded by its distinct cells' codes (``by_cell``): each cell's
+    category number indexes a table of codes, with no hashing of the cells."""
+    numbers = distinct.to_physical().to_list()
+    size = max(numbers, default=-1) + 1
+    if size > 4 * len(numbers) + 4096:
+        # Category numbers are shared by every categorical column of the process: when they
+        # run far beyond this column's few, a table indexed by them would be mostly empty.
+        return (
+            pl.col(column)
+            .cast(pl.String)
+            .replace_strict(dict(by_cell), default=None, return_dtype=pl.Int8)
+        )
+    table: list[int | None] = [None] * size
+    for text, n in zip(distinct.to_list(), numbers, strict=True):
+        table[n] = by_cell[text]
+    return pl.lit(pl.Series(table, dtype=pl.Int8)).gather(pl.col(column).to_physical())
 
 
 def validate_sites(
@@ -181,28 +204,27 @@ def validate_sites(
     spec = {q.id: question_column(q) for q in present}
     choice = [q for q in present if not q.numeric]
     numeric = [q for q in present if q.numeric]
+    # Choice columns as categories: each distinct text is kept once, and a column is coded by
+    # looking its cells' category numbers up in a table made from its distinct texts.
+    df = df.with_columns(
+        pl.col(q.id).cast(pl.Categorical) for q in choice if df.schema[q.id] != pl.Categorical
+    )
     # One pass for every column's distinct cells: for numbers, only those the cast misses.
-    wanted = [pl.col(q.id).unique().implode() for q in choice]
+    wanted = [pl.col(q.id).unique() for q in choice]
     wanted += [
-        pl.col(q.id)
-        .filter(number_expr(q.id).is_null() & pl.col(q.id).is_not_null())
-        .unique()
-        .implode()
+        pl.col(q.id).filter(number_expr(q.id).is_null() & pl.col(q.id).is_not_null()).unique()
         for q in numeric
     ]
-    wanted.append(pl.col("simulated").unique().implode())
-    distinct = dict(
-        zip(
-            [*(q.id for q in (*choice, *numeric)), "simulated"],
-            df.select(wanted).row(0),
-            strict=True,
-        )
-    )
+    wanted.append(pl.col("simulated").unique())
+    got = df.select(x.implode() for x in wanted)
+    # Each list element taken as a Series keeps its categories' numbers.
+    distinct = {c: got[c][0].drop_nulls() for c in got.columns}
     coded: dict[str, pl.Expr] = {}
     checks: dict[str, pl.Expr] = {}
     for q in choice:
-        by_cell = codes(spec[q.id], distinct[q.id], _answer_code(q))
-        coded[q.id] = pl.col(q.id).replace_strict(by_cell, default=None, return_dtype=pl.Int8)
+        coded[q.id] = _lookup(
+            q.id, distinct[q.id], codes(spec[q.id], distinct[q.id], _answer_code(q))
+        )
         checks[q.id] = pl.col(f"__n_{q.id}").is_null() | (pl.col(f"__n_{q.id}") != INVALID_CODE)
     for q in numeric:
         num = number_expr(q.id)
@@ -226,15 +248,20 @@ def validate_sites(
         pl.col("__n_simulated") != INVALID_CODE
     )
     mission_ok = pl.col("mission").is_not_null() & pl.col("mission").is_in(sorted(missions))
-    work = df.with_columns(**{f"__n_{k}": v for k, v in coded.items()})
-    work = work.with_columns(
+    # One flag per row; which checks a row fails is worked out for the refused rows alone.
+    work = (
+        df.lazy()
+        .with_columns(**{f"__n_{k}": v for k, v in coded.items()})
+        .with_columns(pl.all_horizontal(mission_ok, *checks.values()).alias("__ok"))
+        .collect()
+    )
+    bad = work.filter(~pl.col("__ok"))
+    bad = bad.with_columns(
         mission_ok.alias("__ok_mission"), *(v.alias(f"__ok_{k}") for k, v in checks.items())
     )
-    ok_cols = ["__ok_mission", *(f"__ok_{k}" for k in checks)]
-    work = work.with_columns(pl.all_horizontal(ok_cols).alias("__ok"))
     by_mission_case = {m.casefold(): m for m in sorted(missions)}
     cells = {**spec, "simulated": SIMULATED_COLUMN}
-    for rec in work.filter(~pl.col("__ok")).iter_rows(named=True):
+    for rec in bad.iter_rows(named=True):
         row = int(rec[ROW])
         reasons: list[Issue] = []
         if not rec["__ok_mission"]:
@@ -254,12 +281,12 @@ def validate_sites(
                 raise AssertionError(f"{k}: {rec[k]!r} refused column-wise, read as {r}")
             reasons.append(account.at(row, k, r.code, r.message))
         account.reject(row, rec["mission"], reasons)
-    good = work.filter(pl.col("__ok"))
     issues = [
         *account.issues,
-        *_repeated_rows(good, [c for c in cols if c in df.columns], file, account.numbers),
+        *_repeated_rows(work, [c for c in cols if c in df.columns], file),
     ]
-    rows = good.select(
+    used = work.lazy().filter(pl.col("__ok")) if bad.height else work.lazy()
+    rows = used.select(
         pl.col("mission"),
         pl.col("site"),
         pl.col("site_country"),
@@ -276,6 +303,6 @@ def validate_sites(
             for q in questions
             if q.id not in df.columns
         ),
-    )
+    ).collect()
     report = account.report(df.height, excluded=excluded, simulated=simulated, unmatched=unmatched)
     return SiteLoad(rows, report, tuple(account.rejected), tuple(issues), dict(account.numbers))
