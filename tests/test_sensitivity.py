@@ -9,13 +9,17 @@ import shutil
 import textwrap
 from pathlib import Path
 
+import numpy as np
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from pydantic import ValidationError
 
 from ovm import load_workspace, score
 from ovm.cli import app as cli
 from ovm.comparison.cohort import compare
 from ovm.comparison.sensitivity import CHOICES, Sensitivity, sensitivity, sensitivity_to_dict
+from ovm.indicators import Band
 from ovm.scoring.results import ScoreSet
 from ovm.settings import ComparisonSettings, SensitivitySettings
 
@@ -471,3 +475,29 @@ def test_the_runs_products_run_on_one_blas_thread(cohort, monkeypatch):
     with threadpool_limits(limits=2, user_api="blas"):
         sensitivity(scores, ws.rubric, SensitivitySettings(runs=50), seed=1)
     assert seen and 1 in seen
+
+
+@given(
+    ends=st.tuples(
+        st.none() | st.integers(-5, 105).map(float), st.none() | st.integers(-5, 105).map(float)
+    ),
+    inclusive=st.booleans(),
+    top=st.sampled_from([40.0, 100.0]),
+    scores=st.lists(
+        st.integers(-10, 110).map(float) | st.floats(-10, 110) | st.just(float("nan")),
+        max_size=30,
+    ),
+)
+def test_the_runs_band_every_score_as_the_engine_bands_one(
+    ends: tuple[float | None, float | None], inclusive: bool, top: float, scores: list[float]
+) -> None:
+    # One rule: the runs ask Band.contains of a whole array what the engine asks of a score.
+    lo, hi = ends
+    band = Band.model_validate(
+        {"from": lo, "to": hi, "label": {"en": "b"}}
+        if inclusive
+        else {"min": lo, "max": hi, "label": {"en": "b"}}
+    )
+    assert band.contains(np.array(scores, dtype=float), top).tolist() == [
+        band.contains(s, top) for s in scores
+    ]

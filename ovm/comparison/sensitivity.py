@@ -258,15 +258,14 @@ class _GroupSpec:
     indicators: list[int]
     groups: list[int]
     index: int
-    own: bool = False
-    """Keeps its aggregation whatever the alternative: a group on a scale of its own."""
     signed: bool = False
     """A sum with a child that subtracts."""
     formula: Expr | None = None
     reads: tuple[_Read, ...] = ()
     """A formula group's references: what it reads of which indicator or group."""
     scale: Scale | None = None
-    """The scale of a sum that declares one: its value stays on it in every run."""
+    """The scale of a group that declares one: a sum's value stays on it in every run, and
+    the group keeps its aggregation whatever the alternative."""
 
     @property
     def cols(self) -> slice | list[int]:
@@ -426,7 +425,6 @@ def _build_model(
                 [col[c.id] for c in g.children if c.id in col and c.contributes],
                 [gid[c.id] for c in g.children if c.id in gid and c.contributes],
                 len(groups),
-                own=not g.scale_or_default.is_default(),
                 signed=any(c.subtracts for c in g.children),
                 formula=rubric.group_formulas.get(g.id),
                 reads=reads(g.id),
@@ -733,16 +731,8 @@ def _bands_of(
     top = node.scale_or_default.max
     out = np.full(score.shape, np.nan)
     for i, band in enumerate(rubric.bands_for(node)):
-        if band.inclusive:
-            lo = -np.inf if band.from_ is None else band.from_
-            hi = np.inf if band.to is None else band.to
-            inside = (score >= lo) & (score <= hi)
-        else:
-            lo = -np.inf if band.min is None else band.min
-            hi = np.inf if band.max is None else band.max
-            inside = ((score >= lo) & (score < hi)) | ((hi == top) & (score == top))
         got = float(i) if func == "band" else (np.nan if band.rating is None else band.rating)
-        out = np.where(inside & np.isnan(out), got, out)
+        out = np.where(band.contains(score, top) & np.isnan(out), got, out)
     return out, np.isfinite(out)
 
 
@@ -795,7 +785,7 @@ def _aggregation_alternatives(
             # items scored 0-4 is not on the scale their sum's bands are written for.
             conf = [
                 (g.method, g.power)
-                if g.own or g.formula is not None
+                if g.scale is not None or g.formula is not None
                 else parse_aggregation(name, g.power)
                 for g in model.groups
             ]
@@ -1094,7 +1084,7 @@ def _scale_notes(model: _Model) -> tuple[str, ...]:
             "the emphasis between its children), stays within its scale and is rounded where "
             "the scale is of whole numbers"
         )
-    if any(g.own or g.formula is not None for g in model.groups):
+    if any(g.scale is not None or g.formula is not None for g in model.groups):
         notes.append(
             "groups on a scale of their own and formula groups keep their aggregation in every run"
         )

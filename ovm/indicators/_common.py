@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import math
-from typing import Annotated, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal, overload
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints
+
+if TYPE_CHECKING:
+    import numpy as np
+    import numpy.typing as npt
 
 LANG_PATTERN = r"^[a-z]{2,3}(-[A-Za-z0-9]{1,8})*$"
 ID_PATTERN = r"^[a-z0-9][a-z0-9_.-]*$"
@@ -101,16 +105,25 @@ class Band(Frozen):
         hi = self.to if self.inclusive else self.max
         return 100.0 if hi is None else hi
 
-    def contains(self, score: float, top: float = 100.0) -> bool:
+    @overload
+    def contains(self, score: float, top: float = 100.0) -> bool: ...
+
+    @overload
+    def contains(
+        self, score: npt.NDArray[np.float64], top: float = 100.0
+    ) -> npt.NDArray[np.bool_]: ...
+
+    def contains(self, score: Any, top: float = 100.0) -> Any:
         """Whether ``score`` falls in this band; ``top`` is the scale's maximum, which the
-        highest half-open band includes."""
+        highest half-open band includes. ``score`` may be an array (the sensitivity runs
+        band every run's scores at once): the answer is then one per score."""
         if self.inclusive:
             lo = -math.inf if self.from_ is None else self.from_
             hi = math.inf if self.to is None else self.to
-            return lo <= score <= hi
+            return (lo <= score) & (score <= hi)
         lo = -math.inf if self.min is None else self.min
         hi = math.inf if self.max is None else self.max
-        return lo <= score < hi or (hi == top and score == top)
+        return ((lo <= score) & (score < hi)) | ((score == top) & (hi == top))
 
 
 Addressee = Literal[
