@@ -119,15 +119,7 @@ def sobol_indices(y_a: Array, y_b: Array, y_ab: Array) -> tuple[float, float]:
     and B. Several outputs (columns) are combined weighting each by its variance (Gamboa et
     al. 2014).
     """
-    both = np.concatenate([y_a, y_b])
-    var = np.var(both, axis=0, ddof=1)
-    v = float(var.sum())
-    if v <= 0:
-        return 0.0, 0.0
-    centre = both.mean(axis=0)
-    first = float(np.mean((y_b - centre) * (y_ab - y_a), axis=0).sum()) / v
-    total = float((np.mean((y_a - y_ab) ** 2, axis=0) / 2.0).sum()) / v
-    return first, total
+    return _BaseSample(y_a, y_b).indices(y_ab)
 
 
 def sobol_with_intervals(
@@ -141,14 +133,23 @@ def sobol_with_intervals(
 ) -> tuple[Index, Index]:
     """:func:`sobol_indices` with percentile bootstrap intervals over the base sample's rows
     (COINr's ``Nboot``)."""
-    s, st = sobol_indices(y_a, y_b, y_ab)
-    rng = np.random.default_rng(seed)
-    n = y_a.shape[0]
-    # Resample b takes row r count[b, r] times: every sum over its rows is count @ column.
-    idx = rng.integers(0, n, size=(boot, n))
-    count = np.zeros((boot, n))
-    np.add.at(count, (np.repeat(np.arange(boot), n), idx.ravel()), 1.0)
-    draws = _resampled_indices(count, y_a, y_b, y_ab)
+    base = _BaseSample(y_a, y_b)
+    count = _resample_counts(seed, boot, y_a.shape[0])
+    return _with_intervals(base.indices(y_ab), base.resampled([count], [y_ab])[0], confidence)
+
+
+def _resample_counts(seed: int, boot: int, n: int) -> Array:
+    """How many times each resample (row) takes each row of the base sample."""
+    idx = np.random.default_rng(seed).integers(0, n, size=(boot, n))
+    flat = (np.arange(boot)[:, None] * n + idx).ravel()
+    return np.bincount(flat, minlength=boot * n).reshape(boot, n).astype(float)
+
+
+def _with_intervals(
+    point: tuple[float, float], draws: Array, confidence: float
+) -> tuple[Index, Index]:
+    """The indices with the percentile interval of their resampled ``draws`` (resamples x 2)."""
+    s, st = point
     alpha = (1.0 - confidence) / 2.0
     lo, hi = np.quantile(draws, [alpha, 1.0 - alpha], axis=0)
     return (
@@ -158,37 +159,82 @@ def sobol_with_intervals(
 
 
 _COLUMNS = 256
-"""Outputs handled at once by :func:`_resampled_indices` (bounds its temporary arrays)."""
+"""Outputs handled at once by :meth:`_BaseSample.resampled` (bounds its temporary arrays)."""
 
 
-def _resampled_indices(count: Array, y_a: Array, y_b: Array, y_ab: Array) -> Array:
-    """:func:`sobol_indices` of every resample at once (one row of ``count`` each: how many
-    times it takes each row of the base sample), as a (resamples x 2) array.
+class _BaseSample:
+    """What the estimators take from the base samples A and B alone, computed once for every
+    input of the design."""
 
-    Every mean in the estimators is a weighted sum over rows, so all resamples come from one
-    matrix product per block of outputs instead of one gathered copy of the sample each. The
-    outputs are first centred on their mean over A and B, which leaves the indices unchanged
-    and keeps the variance's sum of squares free of cancellation.
-    """
-    n, m = y_a.shape
-    rows = 2 * n
-    boot = count.shape[0]
-    var = np.zeros(boot)
-    first = np.zeros(boot)
-    total = np.zeros(boot)
-    for c0 in range(0, m, _COLUMNS):
-        a, b, ab = (y[:, c0 : c0 + _COLUMNS] for y in (y_a, y_b, y_ab))
-        shift = (a.sum(axis=0) + b.sum(axis=0)) / rows
-        a, b = a - shift, b - shift
-        d = ab - y_a[:, c0 : c0 + _COLUMNS]
-        sums = count @ np.concatenate([a + b, a * a + b * b, b * d, d, d * d], axis=1)
-        s1, s2, bd, ds, dd = np.split(sums, 5, axis=1)
-        var += ((s2 - s1 * s1 / rows) / (rows - 1)).sum(axis=1)
-        first += ((bd - s1 / rows * ds) / n).sum(axis=1)
-        total += (dd / n / 2.0).sum(axis=1)
-    spread = var > 0
-    with np.errstate(divide="ignore", invalid="ignore"):
-        return np.where(spread[:, None], np.stack([first, total], axis=1) / var[:, None], 0.0)
+    def __init__(self, y_a: Array, y_b: Array) -> None:
+        self.y_a, self.y_b = y_a, y_b
+        both = np.concatenate([y_a, y_b])
+        var = np.var(both, axis=0, ddof=1)
+        self.v = float(var.sum())
+        centre = both.mean(axis=0)
+        self.centred_b = y_b - centre
+
+    def spread(self, var: Array) -> npt.NDArray[np.bool_]:
+        """Where a variance is not 0."""
+        return np.asarray(var > 0)
+
+    def indices(self, y_ab: Array) -> tuple[float, float]:
+        """:func:`sobol_indices` of the input whose AB outputs are ``y_ab``."""
+        if not self.spread(np.asarray(self.v)):
+            return 0.0, 0.0
+        first = float(np.mean(self.centred_b * (y_ab - self.y_a), axis=0).sum()) / self.v
+        total = float((np.mean((self.y_a - y_ab) ** 2, axis=0) / 2.0).sum()) / self.v
+        return first, total
+
+    def resampled(self, counts: Sequence[Array], y_abs: Sequence[Array]) -> list[Array]:
+        """The indices of every resample, for each input (``counts[i]``: one row per resample,
+        how many times it takes each row of the base sample; ``y_abs[i]``: the input's AB
+        outputs), as (resamples x 2) arrays.
+
+        Every mean in the estimators is a weighted sum over rows, so all resamples come from
+        one matrix product per block of outputs instead of one gathered copy of the sample
+        each. The outputs are first centred on their mean over A and B, which leaves the
+        indices unchanged and keeps the variance's sum of squares free of cancellation. The
+        products of A and B's columns are shared by every input.
+        """
+        y_a, y_b = self.y_a, self.y_b
+        n, m = y_a.shape
+        rows = 2 * n
+        sums = [(np.zeros(c.shape[0]), np.zeros(c.shape[0]), np.zeros(c.shape[0])) for c in counts]
+        # An input that changed no output has no numerator in any resample: exactly 0.
+        moved = [bool((y_ab != y_a).any()) for y_ab in y_abs]
+        for c0 in range(0, m, _COLUMNS):
+            a, b = y_a[:, c0 : c0 + _COLUMNS], y_b[:, c0 : c0 + _COLUMNS]
+            w = a.shape[1]
+            shift = (a.sum(axis=0) + b.sum(axis=0)) / rows
+            a, b = a - shift, b - shift
+            stacked = np.empty((n, 5 * w))
+            np.add(a, b, out=stacked[:, :w])
+            np.add(a * a, b * b, out=stacked[:, w : 2 * w])
+            for count, y_ab, (var, first, total), used in zip(
+                counts, y_abs, sums, moved, strict=True
+            ):
+                if not used:
+                    continue
+                d = stacked[:, 3 * w : 4 * w]
+                np.subtract(y_ab[:, c0 : c0 + _COLUMNS], y_a[:, c0 : c0 + _COLUMNS], out=d)
+                np.multiply(b, d, out=stacked[:, 2 * w : 3 * w])
+                np.multiply(d, d, out=stacked[:, 4 * w :])
+                s1, s2, bd, ds, dd = np.split(count @ stacked, 5, axis=1)
+                var += ((s2 - s1 * s1 / rows) / (rows - 1)).sum(axis=1)
+                first += ((bd - s1 / rows * ds) / n).sum(axis=1)
+                total += (dd / n / 2.0).sum(axis=1)
+        out = []
+        for var, first, total in sums:
+            with np.errstate(divide="ignore", invalid="ignore"):
+                out.append(
+                    np.where(
+                        self.spread(var)[:, None],
+                        np.stack([first, total], axis=1) / var[:, None],
+                        0.0,
+                    )
+                )
+        return out
 
 
 class Sensitivity(FrozenModel):
@@ -223,8 +269,8 @@ class TooLargeError(ValueError):
 
 
 def memory_needed(runs: int, choices: int, missions: int, nodes: int) -> int:
-    """Bytes the analysis holds at its peak: every evaluation's overall scores and ranks, the
-    rank samples and the weight draws."""
+    """Bytes the analysis holds at its peak: every evaluation's ranks, as whole numbers and as
+    the estimators' samples, the rank samples and the weight draws."""
     total = runs * (choices + 2)
     return (
         total * missions * (8 + 4)
@@ -547,14 +593,15 @@ class _Arena:
         self.rows, self.capacity = rows, capacity
         self._buffers: dict[str, npt.NDArray[Any]] = {}
 
-    def get(self, name: str, runs: int, dtype: type = float) -> npt.NDArray[Any]:
-        """A rows x runs view of the buffer ``name``."""
+    def get(self, name: str, runs: int, dtype: type = float, rows: int = 1) -> npt.NDArray[Any]:
+        """A (rows x missions) x runs view of the buffer ``name``."""
         if runs > self.capacity:
             self.capacity, self._buffers = runs, {}
+        size = rows * self.rows * self.capacity
         buf = self._buffers.get(name)
-        if buf is None or buf.dtype != np.dtype(dtype):
-            buf = self._buffers[name] = np.empty(self.rows * self.capacity, dtype=dtype)
-        return buf[: self.rows * runs].reshape(self.rows, runs)
+        if buf is None or buf.dtype != np.dtype(dtype) or buf.size < size:
+            buf = self._buffers[name] = np.empty(size, dtype=dtype)
+        return buf[: rows * self.rows * runs].reshape(rows * self.rows, runs)
 
 
 class _Values:
@@ -566,6 +613,7 @@ class _Values:
         self.hasf = self.has.astype(float)
         self._zeroed = np.where(self.has, y, 0.0)
         self._f: dict[tuple[str, float], Array] = {}
+        self._stacked: dict[tuple[int, str, float], Array] = {}
 
     def transformed(self, mean: _Mean) -> Array:
         """f(y), 0 where there is no value."""
@@ -577,6 +625,21 @@ class _Values:
                 fy = mean.f(self._zeroed, np.empty_like(self._zeroed))
             self._f[key] = np.where(self.has, fy, 0.0)
         return self._f[key]
+
+    def stacked(self, model: _Model, g: _GroupSpec, mean: _Mean) -> Array:
+        """A group's f(values) (signed where its sum subtracts them), whether they exist and
+        whether they apply, stacked: (3 x missions) x its indicators, so that one product with
+        the runs' weights gives the numerator, the scored weight and the applicable weight."""
+        key = (g.index, mean.method, mean.p)
+        left = self._stacked.get(key)
+        if left is None:
+            cols = g.cols
+            fy = self.transformed(mean)[:, cols]
+            if g.signed and model.signs is not None:
+                fy = fy * model.signs[cols][None, :]
+            left = np.concatenate([fy, self.hasf[:, cols], model.applicable_f[g.index]])
+            self._stacked[key] = left
+        return left
 
 
 def _evaluate(
@@ -609,25 +672,22 @@ def _evaluate(
                 continue
             meth, power = methods[g.index]
             mean = _Mean(meth, power)
-            num, den, tot = (arena.get(f"{x}{g.index}", e) for x in ("num", "den", "tot"))
-            lowest = arena.get(f"low{g.index}", e) if meth == "minimum" else None
+            # Needed only while the group is scored: one buffer serves every group.
+            sums = arena.get("sums", e, rows=3)
+            num, den, tot = sums[:m], sums[m : 2 * m], sums[2 * m :]
+            lowest = arena.get("low", e) if meth == "minimum" else None
             if g.indicators:
                 cols = g.cols
                 wi = wt[cols]
-                # A sum takes away the children that subtract: their weights enter signed.
-                ws = wi * model.signs[cols][:, None] if g.signed and model.signs is not None else wi
-                np.matmul(vals.transformed(mean)[:, cols], ws, out=num)
-                np.matmul(vals.hasf[:, cols], wi, out=den)
-                np.matmul(model.applicable_f[g.index], wi, out=tot)
+                # A sum takes away the children that subtract: their values enter signed.
+                np.matmul(vals.stacked(model, g, mean), wi, out=sums)
                 if lowest is not None:
                     v = np.where(vals.has[:, cols], vals.y[:, cols], np.inf)
                     np.copyto(
                         lowest, np.where((wi > 0)[None, :, :], v[:, :, None], np.inf).min(axis=1)
                     )
             else:
-                num.fill(0.0)
-                den.fill(0.0)
-                tot.fill(0.0)
+                sums.fill(0.0)
                 if lowest is not None:
                     lowest.fill(np.inf)
             for c in g.groups:
@@ -767,6 +827,18 @@ def _formula_group(model: _Model, vals: _Values, g: _GroupSpec, arena: _Arena, e
     np.copyto(val, 0.0, where=~has)
 
 
+def _rank_summary(
+    sample: npt.NDArray[np.int32], nominal: npt.NDArray[np.int32]
+) -> tuple[Array, Array, Array, Array]:
+    """Each mission's median rank over the runs, its 5 and 95 % quantiles and its mean absolute
+    shift from the nominal rank (``sample``: runs x missions)."""
+    median = np.median(sample, axis=0)
+    low, high = np.quantile(sample, [0.05, 0.95], axis=0)
+    # Whole numbers: the sum is exact, and divided once as a mean would be.
+    shift = np.abs(sample - nominal[None, :]).sum(axis=0, dtype=np.int64) / sample.shape[0]
+    return median, low, high, shift
+
+
 # --- the analysis --------------------------------------------------------------------------
 
 
@@ -904,41 +976,6 @@ def sensitivity(
     agg_e, norm_e = u_agg[src["aggregation"]], u_norm[src["normalisation"]]
     drop_e, samp_e = u_drop[src["drop_indicator"]], u_samp[src["sampling"]]
 
-    overall = np.empty((total, m))
-    done = 0
-    # Runs sorted by normalisation, sampling draw and aggregation: a batch of runs sharing all
-    # three shares the indicator values, so each group's indicator level is one matrix
-    # product; batches stay small enough for their arrays to sit in the CPU cache.
-    keys = (norm_e * draws + samp_e) * len(agg_configs) + agg_e
-    order = np.argsort(keys, kind="stable")
-    sorted_keys = keys[order]
-    cuts = np.flatnonzero(np.r_[True, sorted_keys[1:] != sorted_keys[:-1], True])
-    last: tuple[int, int] | None = None
-    values = _Values(model.base)
-    arena = _Arena(m, min(_CHUNK, total))
-    # Many middle-sized products: on one BLAS thread they never wait for a busy core.
-    with one_blas_thread():
-        for b0, b1 in itertools.pairwise(cuts):
-            e0 = order[b0]
-            ny, sy = int(norm_e[e0]), int(samp_e[e0])
-            if last != (ny, sy):
-                x = model.base
-                if sampling and model.replicates is not None:
-                    drawn = model.replicates[:, :, sy]
-                    x = np.where(np.isfinite(drawn), drawn, model.base)
-                values = _Values(_normalised(model, x, norm_labels[ny]))
-                last = (ny, sy)
-            methods = agg_configs[int(agg_e[e0])]
-            for c0 in range(int(b0), int(b1), _CHUNK):
-                idx = order[c0 : min(c0 + _CHUNK, int(b1))]
-                w = model.weights * (1.0 + weight_range * u_w[src["weights"][idx]])
-                drop = drop_e[idx]
-                hit = drop > 0
-                w[np.flatnonzero(hit), drop[hit] - 1] = 0.0
-                overall[idx] = _evaluate(model, values, w, methods, arena).T
-                done += idx.size
-                if progress is not None:
-                    progress(done, total)
     nominal_cards = {c.mission.id: c for c in comparison.scores.scorecards}
     nominal_scores = np.array(
         [
@@ -954,22 +991,74 @@ def sensitivity(
     # Only missions the nominal methodology scores are ranked: one that has no overall score
     # has no place to be uncertain about, and must not push the others' ranks around.
     ranked = np.flatnonzero(np.isfinite(nominal_scores[0]))
-    unscored = np.isnan(overall[: 2 * runs]).mean(axis=0)
-    # Ranked in large blocks: one sort call per block rather than one per small batch.
+
+    # An evaluation of AB_i whose input i drew the same alternative in B as in A is that row
+    # of A: its ranks are copied rather than computed again.
+    repeat = np.zeros(total, dtype=bool)
+    drawn: dict[str, npt.NDArray[Any]] = {
+        "weights": u_w,
+        "aggregation": u_agg,
+        "normalisation": u_norm,
+        "drop_indicator": u_drop,
+        "sampling": u_samp,
+    }
+    for i, name in enumerate(varied):
+        u = drawn[name]
+        same = u[:runs] == u[runs:]
+        repeat[(2 + i) * runs : (3 + i) * runs] = same.all(axis=1) if same.ndim > 1 else same
+    todo = np.flatnonzero(~repeat)
+
     ranks = np.empty((total, ranked.size), dtype=np.int32)
-    for r0 in range(0, total, 8192):
-        # Best first in the overall's own direction: the lowest where lower is better.
-        ranks[r0 : r0 + 8192] = competition_ranks(
-            model.direction * overall[r0 : r0 + 8192][:, ranked]
-        )
-    del overall
-    nominal_rank = competition_ranks(model.direction * nominal_scores[:, ranked])[0].astype(float)
+    # Runs of A and B in which each mission has no overall score.
+    missing = np.zeros(m, dtype=np.int64)
+    done = 0
+    # Runs sorted by normalisation, sampling draw and aggregation: a batch of runs sharing all
+    # three shares the indicator values, so each group's indicator level is one matrix
+    # product; batches stay small enough for their arrays to sit in the CPU cache, and each
+    # batch is ranked while its scores are there.
+    keys = ((norm_e * draws + samp_e) * len(agg_configs) + agg_e)[todo]
+    by_key = np.argsort(keys, kind="stable")
+    order, sorted_keys = todo[by_key], keys[by_key]
+    cuts = np.flatnonzero(np.r_[True, sorted_keys[1:] != sorted_keys[:-1], True])
+    last: tuple[int, int] | None = None
+    values = _Values(model.base)
+    arena = _Arena(m, min(_CHUNK, total))
+    # Many middle-sized products: on one BLAS thread they never wait for a busy core.
+    with one_blas_thread():
+        for b0, b1 in itertools.pairwise(cuts):
+            e0 = order[b0]
+            ny, sy = int(norm_e[e0]), int(samp_e[e0])
+            if last != (ny, sy):
+                x = model.base
+                if sampling and model.replicates is not None:
+                    replicate = model.replicates[:, :, sy]
+                    x = np.where(np.isfinite(replicate), replicate, model.base)
+                values = _Values(_normalised(model, x, norm_labels[ny]))
+                last = (ny, sy)
+            methods = agg_configs[int(agg_e[e0])]
+            for c0 in range(int(b0), int(b1), _CHUNK):
+                idx = order[c0 : min(c0 + _CHUNK, int(b1))]
+                w = model.weights * (1.0 + weight_range * u_w[src["weights"][idx]])
+                drop = drop_e[idx]
+                hit = drop > 0
+                w[np.flatnonzero(hit), drop[hit] - 1] = 0.0
+                batch = _evaluate(model, values, w, methods, arena)
+                # Best first in the overall's own direction: the lowest where lower is better.
+                ranks[idx] = competition_ranks(model.direction * batch[ranked].T)
+                base_rows = idx < 2 * runs
+                missing += np.isnan(batch[:, base_rows]).sum(axis=1)
+                done += idx.size
+                if progress is not None:
+                    progress(done, total)
+    copies = np.flatnonzero(repeat)
+    ranks[copies] = ranks[row[copies]]
+    if progress is not None and copies.size:
+        progress(total, total)
+    nominal_rank = competition_ranks(model.direction * nominal_scores[:, ranked])[0]
     nominal_by = {e.mission: e.rank for e in comparison.rankings["overall"]}
 
-    sample = ranks[: 2 * runs].astype(float)
-    median = np.median(sample, axis=0)
-    low, high = np.quantile(sample, [0.05, 0.95], axis=0)
-    shift = np.abs(sample - nominal_rank[None, :]).mean(axis=0)
+    median, low, high, shift = _rank_summary(ranks[: 2 * runs], nominal_rank)
+    unscored = missing / (2 * runs)
     column = {int(j): c for c, j in enumerate(ranked)}
     intervals = tuple(
         RankInterval(
@@ -989,15 +1078,18 @@ def sensitivity(
         )
     )
 
-    y_a, y_b = sample[:runs], sample[runs:]
+    base = _BaseSample(ranks[:runs].astype(float), ranks[runs : 2 * runs].astype(float))
+    y_abs = [ranks[(2 + i) * runs : (3 + i) * runs].astype(float) for i in range(d)]
+    del ranks
+    boot_seed = int(np.random.SeedSequence(seed).generate_state(1)[0])
+    counts = [_resample_counts(boot_seed + i, settings.boot, runs) for i in range(d)]
+    resampled = base.resampled(counts, y_abs)
     first: dict[str, float] = {}
     total_eff: dict[str, float] = {}
     first_ci: dict[str, Index] = {}
     total_ci: dict[str, Index] = {}
-    boot_seed = int(np.random.SeedSequence(seed).generate_state(1)[0])
     for i, name in enumerate(varied):
-        y_ab = ranks[(2 + i) * runs : (3 + i) * runs].astype(float)
-        s_i, st_i = sobol_with_intervals(y_a, y_b, y_ab, seed=boot_seed + i, boot=settings.boot)
+        s_i, st_i = _with_intervals(base.indices(y_abs[i]), resampled[i], 0.95)
         first[name], total_eff[name] = s_i.value, st_i.value
         first_ci[name], total_ci[name] = s_i, st_i
 

@@ -1,0 +1,264 @@
+"""The sensitivity analysis against a reference that reads as its docstring does: every
+methodology of the design evaluated on its own, one after the other, ranked on its own, and
+summarised with NumPy's median, quantiles and means and the public estimators.
+
+The analysis itself batches runs that share their indicator values, evaluates a run of AB_i
+that drew the same alternative as A only once, ranks each batch as it goes and summarises the
+whole-number ranks by counting. None of that may change a single figure: the whole result is
+compared, field by field, with ``==``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import numpy as np
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import ovm.comparison.sensitivity as module
+from ovm import Mission, Observations, Rubric, score
+from ovm.comparison.cohort import compare
+from ovm.comparison.ranking import competition_ranks
+from ovm.comparison.sensitivity import (
+    CHOICES,
+    RankInterval,
+    Sensitivity,
+    sensitivity,
+    sobol_with_intervals,
+)
+from ovm.data.observations import Datum, Election
+from ovm.scoring.results import ScoreSet
+from ovm.settings import SensitivitySettings
+
+
+def _cohort(missions: int, indicators: int, seed: int) -> tuple[Rubric, ScoreSet]:
+    """Two families (the second with a geometric sub-group), a cohort-ruled indicator in
+    three, weights 1-3, 10 % of values missing."""
+    rng = np.random.default_rng(seed)
+    variables, kids = [], []
+    for j in range(indicators):
+        name = f"v{j}"
+        variables.append(
+            {"name": name, "labels": {"en": name}, "unit": "x", "source": "statistics"}
+        )
+        rule = (
+            {"type": "cohort", "direction": "lower" if j % 2 else "higher"}
+            if j % 3 == 2
+            else {"type": "goalposts", "low": 0, "high": 100}
+        )
+        kids.append(
+            {
+                "id": f"i{j}",
+                "kind": "quantitative",
+                "labels": {"en": name},
+                "source": "statistics",
+                "formula": name,
+                "rule": rule,
+                "weight": float(1 + j % 3),
+            }
+        )
+    half = max(1, len(kids) // 2)
+    second = kids[half:] or [kids.pop()]
+    families = [
+        {"id": "f0", "labels": {"en": "f0"}, "children": kids[:half]},
+        {
+            "id": "f1",
+            "labels": {"en": "f1"},
+            "weight": 2.0,
+            "children": [
+                {
+                    "id": "f1.g",
+                    "labels": {"en": "g"},
+                    "aggregation": "geometric",
+                    "children": second,
+                }
+            ],
+        },
+    ]
+    rubric = Rubric.model_validate(
+        {
+            "id": "ref",
+            "version": "1",
+            "title": {"en": "ref"},
+            "languages": ["en"],
+            "variables": variables,
+            "families": families,
+        }
+    )
+    # Few distinct values, so that ties and equal overalls occur.
+    values = rng.integers(1, 6, size=(missions, indicators)) * 20.0
+    values[rng.random(values.shape) < 0.1] = np.nan
+    cohort = tuple(
+        Mission(
+            id=f"m{i:02d}",
+            country="ARG",
+            name=f"m{i}",
+            election=Election(type="general", date=dt.date(2000, 1, 1) + dt.timedelta(days=i)),
+            values={
+                f"v{k}": Datum(status="missing")
+                if np.isnan(values[i, k])
+                else Datum(value=float(values[i, k]))
+                for k in range(indicators)
+            },
+        )
+        for i in range(missions)
+    )
+    return rubric, score(rubric, Observations(missions=cohort), bootstrap=0)
+
+
+def _reference(
+    scores: ScoreSet, rubric: Rubric, config: SensitivitySettings, seed: int
+) -> tuple[tuple[RankInterval, ...], dict[str, tuple[object, object]]]:
+    """Rank intervals and indices of the analysis, one methodology at a time."""
+    comparison = compare(scores, rubric)
+    model = module._build_model(scores, rubric, comparison)
+    _, aggregations = module._aggregation_alternatives(model, config.aggregations)
+    normalisations = list(dict.fromkeys(config.normalisations))
+    varied = [c for c in CHOICES if c in config.choices]
+    runs, k = config.runs, len(model.ind_ids)
+    design, _ = np.random.SeedSequence(seed).spawn(2)
+    rng = np.random.default_rng(design)
+    u = {
+        "weights": rng.uniform(-1.0, 1.0, size=(2 * runs, model.weights.size)),
+        "aggregation": rng.integers(0, len(aggregations), size=2 * runs),
+        "normalisation": rng.integers(0, len(normalisations), size=2 * runs),
+        "drop_indicator": rng.integers(0, k + 1, size=2 * runs),
+        "sampling": rng.integers(0, 1, size=2 * runs),
+    }
+    for name in CHOICES:
+        if name not in varied:
+            u[name][:] = 0
+
+    def overall(rows: dict[str, int]) -> np.ndarray:
+        w = model.weights * (1.0 + config.weight_range * u["weights"][rows["weights"]])
+        drop = int(u["drop_indicator"][rows["drop_indicator"]])
+        if drop:
+            w[drop - 1] = 0.0
+        norm = normalisations[int(u["normalisation"][rows["normalisation"]])]
+        methods = aggregations[int(u["aggregation"][rows["aggregation"]])]
+        values = module._normalised(model, model.base, norm)
+        return module._evaluate(model, values, w[None, :], methods)[:, 0]
+
+    # A, B, then AB_i: A with choice i taken from B.
+    designs = [dict.fromkeys(CHOICES, r) for r in range(runs)]
+    designs += [dict.fromkeys(CHOICES, runs + r) for r in range(runs)]
+    for name in varied:
+        designs += [{**dict.fromkeys(CHOICES, r), name: runs + r} for r in range(runs)]
+    scored = np.array([overall(rows) for rows in designs])
+
+    nominal = {c.mission.id: c.overall for c in comparison.scores.scorecards}
+    nominal_scores = np.array(
+        [nominal[mid].score if nominal[mid].status == "scored" else np.nan for mid in model.mids]
+    )
+    ranked = np.flatnonzero(np.isfinite(nominal_scores))
+    ranks = np.array(
+        [competition_ranks(model.direction * row[ranked]) for row in scored], dtype=float
+    )
+    nominal_rank = competition_ranks(model.direction * nominal_scores[ranked]).astype(float)
+    sample = ranks[: 2 * runs]
+    median = np.median(sample, axis=0)
+    low, high = np.quantile(sample, [0.05, 0.95], axis=0)
+    shift = np.abs(sample - nominal_rank[None, :]).mean(axis=0)
+    unscored = np.isnan(scored[: 2 * runs]).mean(axis=0)
+    by = {e.mission: e.rank for e in comparison.rankings["overall"]}
+    column = {int(j): c for c, j in enumerate(ranked)}
+    intervals = [
+        RankInterval(
+            mission=mid,
+            nominal=by.get(mid),
+            median=float(median[column[i]]) if i in column else None,
+            low=float(low[column[i]]) if i in column else None,
+            high=float(high[column[i]]) if i in column else None,
+            mean_shift=float(shift[column[i]]) if i in column else None,
+            unscored=float(unscored[i]),
+        )
+        for i, mid in enumerate(model.mids)
+    ]
+    intervals.sort(key=lambda r: (r.nominal is None, r.nominal or 0, r.median or 0.0, r.mission))
+    boot_seed = int(np.random.SeedSequence(seed).generate_state(1)[0])
+    indices = {
+        name: sobol_with_intervals(
+            sample[:runs],
+            sample[runs:],
+            ranks[(2 + i) * runs : (3 + i) * runs],
+            seed=boot_seed + i,
+            boot=config.boot,
+        )
+        for i, name in enumerate(varied)
+    }
+    return tuple(intervals), indices
+
+
+def _same_as_reference(
+    result: Sensitivity, scores: ScoreSet, rubric: Rubric, config: SensitivitySettings, seed: int
+) -> None:
+    intervals, indices = _reference(scores, rubric, config, seed)
+    assert result.ranks == intervals
+    assert {c: (result.first_order_ci[c], result.total_effect_ci[c]) for c in result.choices} == (
+        indices
+    )
+    assert result.first_order == {c: s.value for c, (s, _) in indices.items()}  # type: ignore[attr-defined]
+    assert result.total_effect == {c: t.value for c, (_, t) in indices.items()}  # type: ignore[attr-defined]
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    missions=st.integers(2, 9),
+    indicators=st.integers(2, 8),
+    cohort_seed=st.integers(0, 2**16),
+    runs=st.integers(2, 40),
+    choices=st.sets(st.sampled_from(CHOICES), min_size=1).map(
+        lambda s: tuple(c for c in CHOICES if c in s)
+    ),
+    aggregations=st.lists(
+        st.sampled_from(
+            ["rubric", "arithmetic", "geometric", "harmonic", "minimum", "generalised:2"]
+        ),
+        min_size=1,
+        max_size=3,
+        unique=True,
+    ),
+    normalisations=st.lists(
+        st.sampled_from(["none", "minmax", "zscore", "rank", "percentile"]),
+        min_size=1,
+        max_size=3,
+        unique=True,
+    ),
+    weight_range=st.sampled_from([0.0, 0.25, 0.9]),
+    seed=st.integers(0, 2**32 - 1),
+)
+def test_every_figure_is_that_of_evaluating_each_methodology_on_its_own(
+    missions: int,
+    indicators: int,
+    cohort_seed: int,
+    runs: int,
+    choices: tuple[str, ...],
+    aggregations: list[str],
+    normalisations: list[str],
+    weight_range: float,
+    seed: int,
+) -> None:
+    rubric, scores = _cohort(missions, indicators, cohort_seed)
+    config = SensitivitySettings(
+        runs=runs,
+        choices=choices,
+        aggregations=tuple(aggregations),
+        normalisations=tuple(normalisations),
+        weight_range=weight_range,
+        boot=20,
+    )
+    result = sensitivity(scores, rubric, config, seed=seed)
+    _same_as_reference(result, scores, rubric, config, seed)
+
+
+@pytest.mark.parametrize("chunk", [1, 7, 512])
+def test_a_larger_cohort_gives_the_reference_figures_whatever_the_batch_size(
+    chunk: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    rubric, scores = _cohort(23, 9, 5)
+    config = SensitivitySettings(runs=150, boot=50)
+    monkeypatch.setattr(module, "_CHUNK", chunk)
+    result = sensitivity(scores, rubric, config, seed=11)
+    _same_as_reference(result, scores, rubric, config, 11)
