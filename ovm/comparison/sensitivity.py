@@ -108,6 +108,12 @@ class Index(FrozenModel):
         return self.high - self.low
 
 
+SPREAD_EPSILON = 1e-18
+"""A variance below this share of the outputs' mean square is rounding residue, not spread:
+the mean of a constant column that is not a whole number is off in its last bits, which left
+a variance of 1e-32 that divided the estimators into values around 1e30."""
+
+
 def sobol_indices(y_a: Array, y_b: Array, y_ab: Array) -> tuple[float, float]:
     """First-order and total-effect indices of one input from a radial design.
 
@@ -117,7 +123,8 @@ def sobol_indices(y_a: Array, y_b: Array, y_ab: Array) -> tuple[float, float]:
     output changes nothing and an input without effect gets exactly 0; the total effect is
     Jansen's (1999) ``mean((yA - yABi)^2) / 2V``; ``V`` is the variance of the output over A
     and B. Several outputs (columns) are combined weighting each by its variance (Gamboa et
-    al. 2014).
+    al. 2014). Outputs without spread (a variance below :data:`SPREAD_EPSILON` of their mean
+    square) leave both indices undefined, reported as 0.
     """
     return _BaseSample(y_a, y_b).indices(y_ab)
 
@@ -172,11 +179,13 @@ class _BaseSample:
         var = np.var(both, axis=0, ddof=1)
         self.v = float(var.sum())
         centre = both.mean(axis=0)
+        # The mean square of the outputs, which a variance of rounding residue is small beside.
+        self.square = float((centre * centre).sum()) + self.v
         self.centred_b = y_b - centre
 
     def spread(self, var: Array) -> npt.NDArray[np.bool_]:
-        """Where a variance is not 0."""
-        return np.asarray(var > 0)
+        """Where a variance is spread rather than rounding residue."""
+        return np.asarray(var > SPREAD_EPSILON * self.square)
 
     def indices(self, y_ab: Array) -> tuple[float, float]:
         """:func:`sobol_indices` of the input whose AB outputs are ``y_ab``."""
