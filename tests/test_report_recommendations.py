@@ -150,3 +150,33 @@ def test_whole_inputs_in_evidence_print_without_decimals(run: Run, lang: str) ->
         if " = " not in line and zeros.search(line)
     ]
     assert found == []
+
+
+def test_the_fixes_table_names_the_practice_each_recommendation_names(run: Run) -> None:
+    # "What each country should fix" and the recommendation's own text point to one practice:
+    # the first mission the table names is the one the text names, and neither names one
+    # where nobody scores better than the mission.
+    from ovm.reporting.report import report_context
+
+    ctx = report_context(run)
+    titles = {m["id"]: m["name"]["text"] for m in ctx["missions"]}
+    seen, differ = 0, []
+    for row in ctx["fixes"]:
+        mission = row["mission"]["id"]
+        recs = run.recommendations(mission)
+        assert [r["id"] for r in row["items"]] == [r.id for r in recs[: len(row["items"])]]
+        for item, rec in zip(row["items"], recs, strict=False):
+            seen += 1
+            best = item["best"]
+            named = None
+            if rec.best_practice is not None:
+                named = next(
+                    m
+                    for m, t in titles.items()
+                    if rec.best_practice.startswith((f"In {t} ", f"In {t}:"))
+                )
+            table = best["missions"][0]["id"] if best is not None else None
+            if table != named:
+                differ.append((mission, rec.node, table, named))
+    assert seen > 40
+    assert differ == []

@@ -42,6 +42,7 @@ class Recommendation:
     """Points the score of ``gain_on`` would gain if the node reached its next band."""
     evidence: tuple[str, ...] = ()
     best_practice: str | None = None
+    """The sentence on the practice the recommendation points to (``reference``)."""
     lang: str = "en"
     gain_on: str = "overall"
     """Whose score ``gain`` is counted in: ``overall`` when the node counts in the mission's
@@ -54,6 +55,8 @@ class Recommendation:
     gain_note: str | None = None
     """Why the gain is not counted in overall points, in the recommendation's language (None
     when it is)."""
+    reference: Reference | None = None
+    """The practice the recommendation points to (None: nobody scores better)."""
 
     def as_dict(self) -> dict[str, Any]:
         """Plain data for JSON and report contexts."""
@@ -349,19 +352,31 @@ def _input_values(ns: NodeScore, lang: str) -> dict[str, str]:
     return out
 
 
-def _best(
-    comparison: Comparison | None,
-    node: Group | Indicator,
-    own: float,
-    mission: str,
-    lang: str,
-    titles: Mapping[str, str],
-) -> tuple[str | None, dict[str, str]]:
-    """The practice a recommendation points to: the node's best practice, else the best-scored
-    other mission, but only one that scores better than this mission does (a mission that leads
-    the cohort is pointed to nobody)."""
+@dataclass(frozen=True)
+class Reference:
+    """The practice a recommendation points to: where the node scores best, better than the
+    mission does."""
+
+    missions: tuple[str, ...]
+    """The missions at that score other than the mission itself; the first is the one the
+    recommendation's text names."""
+    score: float
+    practice: bool
+    """True for the node's best practice; False for the best-scored other mission (the node
+    has no best practice, or its best practice does not score better than the mission)."""
+    evidence: NodeScore | None = None
+    """The best practice's evidence: the node as its first mission scored it."""
+
+
+def reference(
+    comparison: Comparison | None, node: Group | Indicator, own: float, mission: str
+) -> Reference | None:
+    """The practice a recommendation on ``node`` for ``mission`` (which scores ``own``)
+    points to: the node's best practice, else the best-scored other mission, but only one that
+    scores better than this mission does (a mission that leads the cohort is pointed to
+    nobody). Every output that names the practice takes it from here."""
     if comparison is None:
-        return None, {}
+        return None
     lower = node.scale_or_default.better == "lower"
 
     def ahead(score: float) -> bool:
@@ -369,33 +384,43 @@ def _best(
 
     best = comparison.best.get(node.id)
     if best is not None and best.missions and ahead(best.score):
-        others = [m for m in best.missions if m != mission]
+        others = tuple(m for m in best.missions if m != mission)
         if not others:
-            return None, {}
-        m = others[0]
+            return None
         ev = next((e for e in best.evidence if e.node == node.id), None)
-        sources = []
-        if ev is not None:
-            sources = [
-                i.provenance.source
-                for i in ev.explanation.inputs
-                if i.provenance is not None and i.provenance.source
-            ]
-        joined = f"{translator(lang).semicolon} ".join(dict.fromkeys(sources))
-        src = f" ({joined})" if sources else ""
-        title = titles.get(m, m)
-        text = (
-            gettext("rec_best_practice", lang, mission=title, score=_fmt(best.score, 1, lang)) + src
-        )
-        return text, {"best_mission": title, "best_score": _fmt(best.score, 1, lang)}
+        return Reference(others, best.score, True, ev)
     ranking = comparison.rankings.get(node.id)
     if ranking:
         top = next((r for r in ranking if r.mission != mission and r.score is not None), None)
         if top is not None and top.score is not None and ahead(top.score):
-            title = titles.get(top.mission, top.mission)
-            text = gettext("rec_best_scored", lang, mission=title, score=_fmt(top.score, 1, lang))
-            return text, {"best_mission": title, "best_score": _fmt(top.score, 1, lang)}
-    return None, {}
+            return Reference((top.mission,), top.score, False)
+    return None
+
+
+def _best(
+    ref: Reference | None, lang: str, titles: Mapping[str, str]
+) -> tuple[str | None, dict[str, str]]:
+    """A recommendation's sentence on the practice it points to, and the values its text may
+    name (``best_mission``, ``best_score``)."""
+    if ref is None:
+        return None, {}
+    m = ref.missions[0]
+    title = titles.get(m, m)
+    score = _fmt(ref.score, 1, lang)
+    if not ref.practice:
+        text = gettext("rec_best_scored", lang, mission=title, score=score)
+        return text, {"best_mission": title, "best_score": score}
+    sources = []
+    if ref.evidence is not None:
+        sources = [
+            i.provenance.source
+            for i in ref.evidence.explanation.inputs
+            if i.provenance is not None and i.provenance.source
+        ]
+    joined = f"{translator(lang).semicolon} ".join(dict.fromkeys(sources))
+    src = f" ({joined})" if sources else ""
+    text = gettext("rec_best_practice", lang, mission=title, score=score) + src
+    return text, {"best_mission": title, "best_score": score}
 
 
 def recommend(
@@ -452,7 +477,8 @@ def recommend(
             # only says why that is not the overall.
             weight = effective_weight(rubric, card, node.id)
             gain_on, share = gain_scope(rubric, card, node.id)
-            best_text, best_vals = _best(comparison, node, ns.score, info.id, lang, titles)
+            ref = reference(comparison, node, ns.score, info.id)
+            best_text, best_vals = _best(ref, lang, titles)
             template = _in(tpl.text, lang)
             # Only the names the text uses are formatted: a mission has dozens of values and a
             # cohort of hundreds drafts for each one.
@@ -497,6 +523,7 @@ def recommend(
                     gain=round(share * gap, 6),
                     evidence=_evidence(ns, node, lang),
                     best_practice=best_text,
+                    reference=ref,
                     lang=lang,
                     gain_on=gain_on,
                     gain_on_label=(

@@ -41,6 +41,7 @@ from ovm.scoring.results import Finding, InputValue, NodeScore, Scorecard, Score
 
 if TYPE_CHECKING:
     from ovm.comparison.cohort import Comparison
+    from ovm.comparison.recommend import Reference
     from ovm.comparison.sensitivity import Sensitivity
     from ovm.data.places import PlanCoverage
     from ovm.pipeline import Run
@@ -1079,7 +1080,7 @@ def comparison_context(
                 else []
             )
             item["peer_best_score"] = b.num(peer_bp.score) if peer_bp is not None else None
-            item["best"] = _best_brief(b, comparison, r.node, mid, refs)
+            item["best"] = _best_brief(b, r.reference, refs)
             # its full text is in the comparison's annex, under this anchor
             item["full_anchor"] = _anchor("fix", f"{mid}-{r.id}")
             items.append(item)
@@ -1123,30 +1124,17 @@ def comparison_context(
 
 
 def _best_brief(
-    b: _Builder, comparison: Comparison, node: str | None, mission: str, refs: Mapping[str, Any]
+    b: _Builder, ref: Reference | None, refs: Mapping[str, Any]
 ) -> dict[str, Any] | None:
-    """Whom a recommendation points to, briefly: the cohort's best practice on its indicator
-    (other than the mission), else the best scored other mission, as the recommendation's own
-    text does (its evidence is in the family's section)."""
-    if not node:
+    """Whom a recommendation points to, briefly: its own reference (the one its text names
+    first), with the others tied with it (their evidence is in the family's section)."""
+    if ref is None:
         return None
-    best = comparison.best.get(node)
-    if best is not None and best.missions:
-        others = [refs[m] for m in best.missions if m != mission and m in refs]
-        if others:
-            return {"missions": others, "score": b.num(best.score), "practice": True}
-        return None
-    top = next(
-        (
-            e
-            for e in comparison.rankings.get(node, ())
-            if e.mission != mission and e.score is not None and e.mission in refs
-        ),
-        None,
-    )
-    if top is None:
-        return None
-    return {"missions": [refs[top.mission]], "score": b.num(top.score), "practice": False}
+    return {
+        "missions": [refs[m] for m in ref.missions if m in refs],
+        "score": b.num(ref.score),
+        "practice": ref.practice,
+    }
 
 
 def _percent(scale: Scale, score: float) -> float:
