@@ -1545,6 +1545,12 @@ def _recommendation(b: _Builder, item: Mapping[str, Any], report: str = "") -> d
             else None
         ),
         "gain_on": str(item.get("gain_on") or "overall"),
+        # Why the gain is not in overall points: shown wherever the gain is.
+        "gain_note": (
+            str(item["gain_note"])
+            if item.get("gain_note") and isinstance(gain, int | float)
+            else None
+        ),
         "gain_on_text": (
             b.label(str(item.get("gain_on") or "overall"))["text"]
             if isinstance(gain, int | float)
