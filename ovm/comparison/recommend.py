@@ -264,19 +264,24 @@ def gain_scope(rubric: Rubric, card: Scorecard, node_id: str) -> tuple[str, floa
 def _gain_note(
     rubric: Rubric, card: Scorecard, node_id: str, weight: float | NoGain, on: str, lang: str
 ) -> str | None:
-    """Why a gain counted in ``on`` is not in overall points (None when it is)."""
+    """Why a gain counted in ``on`` is not in overall points (None when it is); nodes are
+    named by their labels in ``lang``, as the reports show them."""
     if on == "overall":
         return None
+
+    def name(node: str) -> str:
+        return _in(rubric.node(node).labels, lang) if node in rubric.nodes else node
+
     if isinstance(weight, NoGain):
-        return weight.text(lang)
+        return gettext(weight.reason, lang, **{k: name(v) for k, v in weight.params})
     if card.overall.status == "scored" and card.overall.score is not None:
         # The mission has an overall score; the way up stopped at a group the node carries no
         # share of (a comparative family, an indicator that does not contribute).
-        return gettext("rec_no_gain_not_counted", lang, node=node_id)
+        return gettext("rec_no_gain_not_counted", lang, node=name(node_id))
     parent = card.node(on).parent or "overall"
     if parent == "overall":
         return gettext("rec_no_gain_no_overall_score", lang)
-    return gettext("rec_no_gain_no_score", lang, node=parent)
+    return gettext("rec_no_gain_no_score", lang, node=name(parent))
 
 
 def next_band_gap(rubric: Rubric, node: Group | Indicator, score: float) -> float:
