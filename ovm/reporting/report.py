@@ -1339,6 +1339,7 @@ def mission_context(
     )
     ctx["mission"] = ref
     ctx["overall"] = b.cell(card.overall, "overall")
+    ctx["interval_note"] = _interval_note(b, card, card.overall)
     ctx["summary"] = {
         "sites": str(card.sites),
         "notes": str(card.notes_total),
@@ -1412,6 +1413,7 @@ def mission_context(
                         else kind_of(node).label(b.lang)
                     ),
                     "score": b.cell(ns),
+                    "interval_note": _interval_note(b, card, ns, unsampled=False),
                     "value": _value_text(b, ns) if not isinstance(node, Group) else None,
                     "formula_code": (not isinstance(node, Group) and kind_of(node).formula_is_code),
                     "formula": (
@@ -1468,6 +1470,35 @@ def mission_context(
     ctx["quality"] = b.quality([card], list_info=True)
     ctx["methodology"] = b.methodology(comparison)
     return ctx
+
+
+def _interval_note(
+    b: _Builder, card: Scorecard, ns: NodeScore | None, *, unsampled: bool = True
+) -> str | None:
+    """Why a scored node shows no uncertainty interval, briefly (None: it has one, or is not
+    scored). ``unsampled``: also say so of a score no sampled data enter (legal answers and
+    statistics only), where a reader could expect an interval."""
+    if ns is None or ns.status != "scored" or ns.score is None or ns.interval is not None:
+        return None
+    parents = {n.node: n.parent for n in card.nodes}
+
+    def under(node: str | None) -> bool:
+        while node is not None and node != "overall":
+            if node == ns.node:
+                return True
+            node = parents.get(node)
+        return ns.node == "overall"
+
+    thin = [f for f in card.findings if f.code == "too-few-places-for-interval" and under(f.node)]
+    if thin:
+        places = min(int(f.params.get("n", "0")) for f in thin)
+        needed = max(int(f.params.get("needed", "0")) for f in thin)
+        return b.t("interval_none_places", n=places, needed=needed)
+    if any(f.code == "flat-rule-interval" and f.node == ns.node for f in card.findings):
+        return b.t("interval_none_flat")
+    if unsampled and not ns.sampled:
+        return b.t("interval_none_unsampled")
+    return None
 
 
 def _plan(b: _Builder, cov: PlanCoverage | None) -> dict[str, Any] | None:
