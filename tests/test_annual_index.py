@@ -972,7 +972,7 @@ RECOMMENDED = {
         " text: {en: Deduction}}\n"
     ),
 }
-_THROUGH = "reaches the overall through the formula of status, which moves with what it reads, "
+_THROUGH = "reaches the overall through the formula of Status, which moves with what it reads, "
 _NO_OVERALL = "the rubric has no overall (headline: none)"
 
 
@@ -987,8 +987,13 @@ _NO_OVERALL = "the rubric has no overall (headline: none)"
             "status",
             [
                 ("rec.status", "overall", 1.0, None),
-                ("rec.pr", "pr", 8.0, f"pr {_THROUGH}not in proportion to it"),
-                ("rec.deduction", "pr", 3.0, f"pr.deduction {_THROUGH}not in proportion to it"),
+                ("rec.pr", "pr", 8.0, f"Political rights {_THROUGH}not in proportion to it"),
+                (
+                    "rec.deduction",
+                    "pr",
+                    3.0,
+                    f"Discretionary deduction {_THROUGH}not in proportion to it",
+                ),
             ],
         ),
         # The overall is political rights: the same gains are overall points; the status does
@@ -998,7 +1003,12 @@ _NO_OVERALL = "the rubric has no overall (headline: none)"
             [
                 ("rec.pr", "overall", 8.0, None),
                 ("rec.deduction", "overall", 3.0, None),
-                ("rec.status", "status", 1.0, "the overall is pr, and status does not count in it"),
+                (
+                    "rec.status",
+                    "status",
+                    1.0,
+                    "the overall is Political rights, and Status does not count in it",
+                ),
             ],
         ),
         (
