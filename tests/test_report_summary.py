@@ -151,14 +151,14 @@ def test_a_mission_without_an_overall_is_shown_no_overall_points(run: Run) -> No
             recs = run.recommendations(mission, lang)
             text = to_markdown(recs, None, mission, lang)
             # A mission with an overall score is never told it has none; a node that does not
-            # count in it is said so, by its id.
+            # count in it is said so, by its label.
             if scored:
                 assert no_overall not in text, (mission, lang)
             for r in recs:
                 if r.gain_on == "overall":
                     assert scored and r.gain_note is None
                 elif scored:
-                    note = i18n.gettext("rec_no_gain_not_counted", lang, node=r.node)
+                    note = i18n.gettext("rec_no_gain_not_counted", lang, node=r.node_label)
                     assert r.gain_note == note and f"({note})" in text, (mission, lang, r.id)
                     seen.add("outside")
                 seen.add("overall" if r.gain_on == "overall" else "outside" if scored else "none")
