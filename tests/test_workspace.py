@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import shutil
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -554,6 +555,81 @@ def test_repeated_checklist_rows_are_the_used_rows_equal_cell_for_cell(
             first[cells] = row
     got = [(i.line, i.message.split(" (")[0]) for i in ws.warnings if i.code == "duplicate-row"]
     assert got == want
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    st.lists(
+        st.tuples(
+            st.sampled_from(["aaa-2020", "qqq", ""]),
+            st.sampled_from(["s1", ""]),
+            st.sampled_from(["yes", "maybe", ""]),
+        ),
+        max_size=12,
+    )
+)
+def test_every_refused_checklist_row_is_listed_in_row_order_with_every_reason(
+    rows: list[tuple[str, str, str]],
+) -> None:
+    import tempfile
+
+    body = "".join(",".join(r) + "\n" for r in rows)
+    with tempfile.TemporaryDirectory() as tmp:
+        root = workspace(
+            Path(tmp), statistics=None, checklists="mission,site,practice.on_time\n" + body
+        )
+        ws = load_workspace(root)
+    want = []
+    for row, (mission, site, answer) in enumerate(rows, start=2):
+        reasons = []
+        if not mission:
+            blank = not (site or answer)
+            reasons.append((1, "missing-mission", "a blank row" if blank else "no mission id"))
+        elif mission == "qqq":
+            reasons.append((1, "unknown-mission", "no mission 'qqq'"))
+        if answer == "maybe":
+            reasons.append((3, "invalid-answer", "'maybe'"))
+        if reasons:
+            want.append((row, mission or None, reasons))
+    rejected = ws.observations.report.rejected
+    assert [(r.row, r.mission, [(i.column, i.code) for i in r.reasons]) for r in rejected] == [
+        (row, mission, [(c, code) for c, code, _ in reasons]) for row, mission, reasons in want
+    ]
+    for r, (_, _, reasons) in zip(rejected, want, strict=True):
+        for issue, (_, _, start) in zip(r.reasons, reasons, strict=True):
+            assert issue.message.startswith(start)
+
+
+def test_rows_of_another_cohort_are_made_only_when_looked_at(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import ovm.data.reader as reader
+
+    made: list[int] = []
+    original = reader.RejectedRow
+
+    def counted(*args: Any) -> reader.RejectedRow:
+        made.append(args[1])
+        return original(*args)
+
+    monkeypatch.setattr(reader, "RejectedRow", counted)
+    body = "".join(f"zzz-{i % 7},s{i},yes\n" for i in range(3000))
+    checklists = "mission,site,practice.on_time\naaa-2020,s0,maybe\n" + body
+    ws = load_workspace(workspace(tmp_path, statistics=None, checklists=checklists))
+    rejected = ws.observations.report.rejected
+    assert len(rejected) == 3001
+    # The row with an answer refused is made while loading; the others when looked at.
+    assert made == [2]
+    second = rejected[1]
+    assert (second.row, second.mission, [i.code for i in second.reasons]) == (
+        3,
+        "zzz-0",
+        ["unknown-mission"],
+    )
+    assert made == [2, 3]
+    assert [r.row for r in rejected] == list(range(2, 3003))
+    # Looking at every row makes the 3,000 rows of the other cohort (the first is kept).
+    assert len(made) == 2 + 3000
 
 
 def test_a_checklist_reads_the_same_beside_many_other_categories(tmp_path: Path) -> None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 import polars as pl
@@ -17,6 +17,7 @@ from ovm.data.reader import (
     NumberRule,
     Reading,
     RejectedRow,
+    RejectedRows,
     Text,
     codes,
     number_expr,
@@ -46,7 +47,7 @@ class SiteLoad:
 
     rows: pl.DataFrame
     report: FileReport
-    rejected: tuple[RejectedRow, ...]
+    rejected: Sequence[RejectedRow]
     issues: tuple[Issue, ...]
     columns: Mapping[str, int] = field(default_factory=dict)
     """The file's column number of each plain column, to locate findings about used rows."""
@@ -188,7 +189,7 @@ def validate_sites(
     if missing:
         account.reject_every_row(df, "no mission column")
         report = account.report(df.height, excluded=excluded, simulated=simulated)
-        return SiteLoad(pl.DataFrame(), report, tuple(account.rejected), tuple(missing))
+        return SiteLoad(pl.DataFrame(), report, account.all_rejected(), tuple(missing))
     unmatched = [c for c in cols if c not in qids and c not in SITE_COLUMNS]
     by_case = {k.casefold(): k for k in (*sorted(qids), *SITE_COLUMNS)}
     for c in unmatched:
@@ -255,24 +256,43 @@ def validate_sites(
         .with_columns(pl.all_horizontal(mission_ok, *checks.values()).alias("__ok"))
         .collect()
     )
-    bad = work.filter(~pl.col("__ok"))
-    bad = bad.with_columns(
-        mission_ok.alias("__ok_mission"), *(v.alias(f"__ok_{k}") for k, v in checks.items())
+    blank = pl.all_horizontal(
+        pl.col(c).is_null() | (pl.col(c).cast(pl.String).str.strip_chars(BLANKS) == "")
+        for c in cols
+    )
+    bad = work.filter(~pl.col("__ok")).with_columns(
+        mission_ok.alias("__ok_mission"),
+        *(v.alias(f"__ok_{k}") for k, v in checks.items()),
+        blank.alias("__blank"),
     )
     by_mission_case = {m.casefold(): m for m in sorted(missions)}
+
+    def mission_issue(row: int, mission: str | None, empty: bool) -> Issue:
+        code, msg = (
+            ("missing-mission", "a blank row (no cell filled)" if empty else "no mission id")
+            if mission is None
+            else ("unknown-mission", unknown_mission_message(mission, by_mission_case))
+        )
+        return account.at(row, "mission", code, msg)
+
+    # Rows refused for their mission alone (a table of several cohorts has many) are found
+    # column-wise, and each is made into a row with its reason only when looked at.
+    alone = ~pl.col("__ok_mission") & pl.all_horizontal(
+        pl.lit(True), *(f"__ok_{k}" for k in checks)
+    )
+    by_mission = bad.filter(alone)
+    numbers: list[int] = by_mission[ROW].to_list()
+    ids: list[str | None] = by_mission["mission"].to_list()
+    blanks: list[bool] = by_mission["__blank"].to_list()
+    account.reject_rows(
+        RejectedRows(file, numbers, ids, lambda k: mission_issue(numbers[k], ids[k], blanks[k]))
+    )
     cells = {**spec, "simulated": SIMULATED_COLUMN}
-    for rec in bad.iter_rows(named=True):
+    for rec in bad.filter(~alone).iter_rows(named=True):
         row = int(rec[ROW])
         reasons: list[Issue] = []
         if not rec["__ok_mission"]:
-            mid = rec["mission"]
-            blank = all(rec[c] is None or not str(rec[c]).strip(BLANKS) for c in cols)
-            code, msg = (
-                ("missing-mission", "a blank row (no cell filled)" if blank else "no mission id")
-                if mid is None
-                else ("unknown-mission", unknown_mission_message(str(mid), by_mission_case))
-            )
-            reasons.append(account.at(row, "mission", code, msg))
+            reasons.append(mission_issue(row, rec["mission"], rec["__blank"]))
         for k in checks:
             if rec[f"__ok_{k}"]:
                 continue
@@ -305,4 +325,4 @@ def validate_sites(
         ),
     ).collect()
     report = account.report(df.height, excluded=excluded, simulated=simulated, unmatched=unmatched)
-    return SiteLoad(rows, report, tuple(account.rejected), tuple(issues), dict(account.numbers))
+    return SiteLoad(rows, report, account.all_rejected(), tuple(issues), dict(account.numbers))

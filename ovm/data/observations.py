@@ -237,7 +237,8 @@ class LoadReport:
     """Account of every input row: used, rejected (with reasons) or excluded by the export."""
 
     files: tuple[FileReport, ...] = ()
-    rejected: tuple[RejectedRow, ...] = ()
+    rejected: Sequence[RejectedRow] = ()
+    """Every rejected row, file by file: a sequence whose rows may be made when looked at."""
     issues: tuple[Issue, ...] = ()
 
     @property

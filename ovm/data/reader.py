@@ -46,6 +46,8 @@ as ``1,234``, are read here); rejected rows then get their reasons from the same
 
 from __future__ import annotations
 
+import bisect
+import itertools
 import math
 import re
 import unicodedata
@@ -378,7 +380,35 @@ class RejectedRow:
     reasons: tuple[Issue, ...]
 
 
-class RejectedRows(Sequence[RejectedRow]):
+class _LazyRows(Sequence[RejectedRow]):
+    """Rejected rows made when looked at; equal to any sequence of the same rows."""
+
+    def __len__(self) -> int:
+        raise NotImplementedError
+
+    def _row(self, k: int) -> RejectedRow:
+        raise NotImplementedError
+
+    @overload
+    def __getitem__(self, i: int) -> RejectedRow: ...
+
+    @overload
+    def __getitem__(self, i: slice) -> list[RejectedRow]: ...
+
+    def __getitem__(self, i: int | slice) -> RejectedRow | list[RejectedRow]:
+        if isinstance(i, slice):
+            return [self._row(k) for k in range(*i.indices(len(self)))]
+        return self._row(range(len(self))[i])
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Sequence) or isinstance(other, str):
+            return NotImplemented
+        return len(self) == len(other) and all(a == b for a, b in zip(self, other, strict=True))
+
+    __hash__ = None  # type: ignore[assignment]
+
+
+class RejectedRows(_LazyRows):
     """Rows rejected for one reason each, kept as columns: each :class:`RejectedRow` is made
     when it is looked at, so a table of another cohort (300,000 rows naming unknown missions)
     is accounted for row by row without building every row's objects up front.
@@ -394,34 +424,46 @@ class RejectedRows(Sequence[RejectedRow]):
         reason: Callable[[int], Issue],
     ) -> None:
         self.file = file
-        self._rows = rows
+        self.rows = rows
+        """The row number of each rejected row, in this sequence's order."""
         self._missions = missions
         self._reason = reason
 
     def __len__(self) -> int:
-        return len(self._rows)
+        return len(self.rows)
 
-    @overload
-    def __getitem__(self, i: int) -> RejectedRow: ...
-
-    @overload
-    def __getitem__(self, i: slice) -> list[RejectedRow]: ...
-
-    def __getitem__(self, i: int | slice) -> RejectedRow | list[RejectedRow]:
-        if isinstance(i, slice):
-            return [self[k] for k in range(*i.indices(len(self)))]
-        k = range(len(self))[i]
-        return RejectedRow(self.file, self._rows[k], self._missions[k], (self._reason(k),))
-
-    def __eq__(self, other: object) -> bool:
-        if not isinstance(other, Sequence) or isinstance(other, str):
-            return NotImplemented
-        return len(self) == len(other) and all(a == b for a, b in zip(self, other, strict=True))
-
-    __hash__ = None  # type: ignore[assignment]
+    def _row(self, k: int) -> RejectedRow:
+        return RejectedRow(self.file, self.rows[k], self._missions[k], (self._reason(k),))
 
     def __repr__(self) -> str:
         return f"RejectedRows({self.file!r}, {len(self)} rows)"
+
+
+class JoinedRows(_LazyRows):
+    """Several sequences of rejected rows read as one, without making any row before it is
+    looked at: the parts one after another, or in ``order`` (the part and the index in it of
+    each row)."""
+
+    def __init__(
+        self,
+        parts: Sequence[Sequence[RejectedRow]],
+        order: tuple[Sequence[int], Sequence[int]] | None = None,
+    ) -> None:
+        self._parts = [p for p in parts if len(p)]
+        self._order = order
+        self._ends = list(itertools.accumulate(len(p) for p in self._parts))
+
+    def __len__(self) -> int:
+        return self._ends[-1] if self._ends else 0
+
+    def _row(self, k: int) -> RejectedRow:
+        if self._order is not None:
+            return self._parts[self._order[0][k]][self._order[1][k]]
+        part = bisect.bisect_right(self._ends, k)
+        return self._parts[part][k - (self._ends[part - 1] if part else 0)]
+
+    def __repr__(self) -> str:
+        return f"JoinedRows({len(self._parts)} parts, {len(self)} rows)"
 
 
 @dataclass(frozen=True)
@@ -537,13 +579,16 @@ class Account:
             self.blocks.append(block)
 
     def all_rejected(self) -> Sequence[RejectedRow]:
-        """Every rejected row, in row order."""
+        """Every rejected row, in row order; a block's rows are still made when looked at."""
         if not self.blocks:
             return self.rejected
         if len(self.blocks) == 1 and not self.rejected:
             return self.blocks[0]
-        rows = [r for b in self.blocks for r in b] + self.rejected
-        return sorted(rows, key=lambda r: r.row)
+        parts: list[Sequence[RejectedRow]] = [*self.blocks, self.rejected]
+        numbers = [*(b.rows for b in self.blocks), [r.row for r in self.rejected]]
+        # Ordered by row number alone (ints, not rows): ties keep the parts' order.
+        keyed = sorted((row, p, k) for p, rows in enumerate(numbers) for k, row in enumerate(rows))
+        return JoinedRows(parts, ([p for _, p, _ in keyed], [k for _, _, k in keyed]))
 
     def reject_every_row(self, df: pl.DataFrame, why: str) -> None:
         """Reject every row of a table that lacks its key column, so the account adds up."""

@@ -6,7 +6,7 @@ import difflib
 import hashlib
 import os
 import stat
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
@@ -34,7 +34,7 @@ from ovm.data.observations import (
     load_missions,
     load_statistics,
 )
-from ovm.data.reader import yes_no
+from ovm.data.reader import JoinedRows, yes_no
 from ovm.data.tables import (
     missing_sheet_message,
     read_named_table,
@@ -613,13 +613,14 @@ def load_observations(
     warnings += [i for i in issues if i.severity != "error"]
     ids = {m.id for m in mission_list}
     files: list[FileReport] = []
-    rejected: list[RejectedRow] = []
+    # Each file's rejected rows as its loader gives them: rows are made when looked at.
+    rejected: list[Sequence[RejectedRow]] = []
     for src in places or []:
         from ovm.data.places import load_places, with_places
 
         planned, rep, rej, iss = load_places(Path(src.path), mission_list, sheet=src.sheet)
         files.append(rep)
-        rejected.extend(rej)
+        rejected.append(rej)
         fatal += [i for i in iss if i.severity == "error"]
         warnings += [i for i in iss if i.severity != "error"]
         mission_list, dup = with_places(mission_list, planned, rep.file)
@@ -631,7 +632,7 @@ def load_observations(
             Path(src.path), rubric, mission_list, prov, sheet=src.sheet
         )
         files.append(rep)
-        rejected.extend(rows_out)
+        rejected.append(rows_out)
         fatal += [i for i in iss if i.severity == "error"]
         warnings += [i for i in iss if i.severity != "error"]
         for mid, vals in values.items():
@@ -661,7 +662,7 @@ def load_observations(
             Path(src.path), rubric, mission_list, sheet=src.sheet or "answers", defaults=prov
         )
         files.append(rep)
-        rejected.extend(rows_out)
+        rejected.append(rows_out)
         fatal += [i for i in iss if i.severity == "error"]
         warnings += [i for i in iss if i.severity != "error"]
         mission_list, dup = apply_answers(mission_list, ans, src.path)
@@ -723,7 +724,7 @@ def load_observations(
         else:
             load = validate_sites(df, rubric, ids, name, simulated=src.simulated)
         files.append(load.report)
-        rejected.extend(load.rejected)
+        rejected.append(load.rejected)
         fatal += [i for i in load.issues if i.severity == "error"]
         warnings += [i for i in load.issues if i.severity != "error"]
         columns[name] = load.columns
@@ -741,7 +742,7 @@ def load_observations(
         warnings += plausibility_issues(sites, merged, columns)
     # Refused cells go with the warnings: printed, located, and counted in each file's report.
     cells = [i for f in files for i in f.rejected_cells]
-    report = LoadReport(tuple(files), tuple(rejected), (*warnings, *cells))
+    report = LoadReport(tuple(files), JoinedRows(rejected), (*warnings, *cells))
     return Observations(tuple(merged), sites, report, tuple(simulated)), warnings
 
 
