@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 import polars as pl
 
-from ovm.data.observations import SITE_COLUMNS, unknown_mission_message
+from ovm.data.observations import SITE_COLUMNS, mission_cell_issues
 from ovm.data.reader import (
     Account,
     Choices,
@@ -267,13 +267,14 @@ def validate_sites(
     )
     by_mission_case = {m.casefold(): m for m in sorted(missions)}
 
+    known = frozenset(missions)
+
     def mission_issue(row: int, mission: str | None, empty: bool) -> Issue:
-        code, msg = (
-            ("missing-mission", "a blank row (no cell filled)" if empty else "no mission id")
-            if mission is None
-            else ("unknown-mission", unknown_mission_message(mission, by_mission_case))
-        )
-        return account.at(row, "mission", code, msg)
+        if mission is None and empty:
+            return account.at(row, "mission", "missing-mission", "a blank row (no cell filled)")
+        # A visit's mission is worded as any table's; visits of one mission are many rows.
+        column = account.numbers["mission"]
+        return mission_cell_issues(file, row, column, mission, known, {}, by_mission_case)[0]
 
     # Rows refused for their mission alone (a table of several cohorts has many) are found
     # column-wise, and each is made into a row with its reason only when looked at.

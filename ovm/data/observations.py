@@ -940,18 +940,14 @@ def screen_missions(account: Account, df: pl.DataFrame, known: Collection[str]) 
     rows: list[int] = out[ROW].to_list()
     ids: list[str | None] = out["mission"].to_list()
     column = account.numbers["mission"]
-    by_case = {k.casefold(): k for k in sorted(known)}
+    known_ids = frozenset(known)
+    by_case = {k.casefold(): k for k in sorted(known_ids)}
 
     def reason(k: int) -> Issue:
-        mission = ids[k]
-        if mission is None:
-            code, msg = "missing-mission", "no mission id"
-        elif mission not in first_row:
-            code, msg = "unknown-mission", unknown_mission_message(mission, by_case)
-        else:
-            first = first_row[mission]
-            code, msg = "duplicate-row", f"mission {mission!r} already has a row ({first})"
-        return Issue(account.file, rows[k], column, code, msg, (), "error", "data")
+        # Every row kept out has a problem with its mission cell: the one rule words it.
+        return mission_cell_issues(
+            account.file, rows[k], column, ids[k], known_ids, first_row, by_case
+        )[0]
 
     account.reject_rows(RejectedRows(account.file, rows, ids, reason))
     return df.filter(keep)
@@ -972,12 +968,16 @@ def mission_cell_issues(
     mission: str | None,
     known: set[str] | frozenset[str],
     first_row: dict[str, int],
+    by_case: Mapping[str, str] | None = None,
 ) -> list[Issue]:
-    """Problems with the ``mission`` cell of a one-row-per-mission table."""
+    """Problems with the ``mission`` cell of a row of a table naming missions: none, no
+    mission, an unknown one, or one that already has its row at ``first_row[mission]``.
+    ``by_case``: the known ids by their casefolded form, when the caller has them."""
     if mission is None:
         code, msg = "missing-mission", "no mission id"
     elif mission not in known:
-        by_case = {k.casefold(): k for k in sorted(known)}
+        if by_case is None:
+            by_case = {k.casefold(): k for k in sorted(known)}
         code, msg = "unknown-mission", unknown_mission_message(mission, by_case)
     elif mission in first_row:
         code, msg = "duplicate-row", f"mission {mission!r} already has a row ({first_row[mission]})"

@@ -85,12 +85,13 @@ def load_places(
         if c not in PLACE_COLUMNS:
             account.warn(c, "unknown-column", f"column {c!r} is not a column of places; ignored")
     known = {m.id for m in missions}
+    by_case = {k.casefold(): k for k in sorted(known)}
     out: dict[str, list[PlannedPlace]] = {}
     seen: dict[tuple[str, str], int] = {}
     for row, rec in account.rows(df):
         mid = clean(rec["mission"])
         row.reasons += mission_cell_issues(
-            name, row.number, account.numbers["mission"], mid, known, {}
+            name, row.number, account.numbers["mission"], mid, known, {}, by_case
         )
         got: dict[str, Any] = {}
         for key, col in spec.items():
