@@ -14,6 +14,7 @@ import numpy.typing as npt
 from ovm.data.observations import parse_number
 
 Array = npt.NDArray[np.float64]
+Mask = npt.NDArray[np.bool_]
 METHODS = ("arithmetic", "geometric", "harmonic", "generalised", "minimum", "sum")
 
 
@@ -28,13 +29,22 @@ def aggregate(
     Weights are renormalised over the children given (``sum`` uses them as given). Returns the
     result (NaN where undefined) and a reason when the method is undefined for the data.
     """
-    out, reason = _aggregate(method, scores, weights, power)
+    out, bad, why = _columns(method, scores, weights, power)
+    return out, why if bad is not None and bool(np.any(bad)) else None
+
+
+def _columns(
+    method: str, scores: Sequence[float | Array], weights: Sequence[float], power: float | None
+) -> tuple[Array, Mask | None, str]:
+    """The aggregate of every column, where the method is undefined (None: nowhere it can
+    be) and why it is there."""
+    out, bad, why = _aggregate(method, scores, weights, power)
     if method == "sum":
-        return out, reason
+        return out, bad, why
     # A mean lies between its smallest and largest input; rounding does not always know it
     # (the geometric mean of 100 alone is exp(log(100)) = 100.00000000000004).
     s = _stack(scores)
-    return np.clip(out, s.min(axis=0), s.max(axis=0)), reason
+    return np.clip(out, s.min(axis=0), s.max(axis=0)), bad, why
 
 
 def _stack(scores: Sequence[float | Array]) -> Array:
@@ -58,34 +68,30 @@ def _wsum(w: Array, s: Array) -> Array:
 
 def _aggregate(
     method: str, scores: Sequence[float | Array], weights: Sequence[float], power: float | None
-) -> tuple[Array, str | None]:
+) -> tuple[Array, Mask | None, str]:
     s = _stack(scores)
     w = np.asarray(weights, dtype=float).reshape((-1,) + (1,) * (s.ndim - 1))
     if method == "sum":
-        return _wsum(w, s), None
+        return _wsum(w, s), None, ""
     w = w / w.sum()
     if method == "arithmetic":
-        return _wsum(w, s), None
+        return _wsum(w, s), None, ""
     if method == "minimum":
-        return np.min(s, axis=0), None
+        return np.min(s, axis=0), None, ""
     if method == "generalised":
         p = 1.0 if power is None else power
         if p == 0:
             method = "geometric"
         elif p == 1:
-            return _wsum(w, s), None
+            return _wsum(w, s), None, ""
         elif p < 0 or p != int(p):
             bad = np.any(s <= 0, axis=0) if p < 0 else np.any(s < 0, axis=0)
             with np.errstate(divide="ignore", invalid="ignore"):
                 out = np.power(_wsum(w, np.power(np.where(bad, 1.0, s), p)), 1.0 / p)
             out = np.where(bad, np.nan, out)
-            return out, (
-                "a zero score under a generalised mean with negative power"
-                if bool(np.any(bad))
-                else None
-            )
+            return out, bad, "a zero score under a generalised mean with negative power"
         else:
-            return np.power(_wsum(w, np.power(s, p)), 1.0 / p), None
+            return np.power(_wsum(w, np.power(s, p)), 1.0 / p), None, ""
     if method in ("geometric", "harmonic"):
         bad = np.any(s <= 0, axis=0)
         safe = np.where(s <= 0, 1.0, s)
@@ -94,8 +100,7 @@ def _aggregate(
         else:
             out = 1.0 / _wsum(w, 1.0 / safe)
         out = np.where(bad, np.nan, out)
-        reason = f"a score of 0 under a {method} mean" if bool(np.any(bad)) else None
-        return out, reason
+        return out, bad, f"a score of 0 under a {method} mean"
     raise ValueError(f"unknown aggregation method {method!r}")
 
 
@@ -142,39 +147,102 @@ def combine(
     better input, the zero improving, lower the group); below ``min_coverage`` of scored
     weight the group is insufficient, or missing when nothing below it has data.
     """
+    return combine_each([children], method, power, min_coverage)[0]
+
+
+def combine_each(
+    cohort: Sequence[Sequence[Child]], method: str, power: float | None, min_coverage: float
+) -> list[GroupOutcome]:
+    """:func:`combine` of one group for many missions (``cohort[m]``: mission ``m``'s
+    children): the rules decided mission by mission, the aggregation done once for all the
+    missions whose scored children are the same nodes with the same weights."""
+    found: list[GroupOutcome | None] = []
+    pending: dict[tuple[tuple[str, float], ...], list[tuple[int, list[Child], float, float]]] = {}
+    for m, children in enumerate(cohort):
+        early, scored, coverage, scored_w = _rules(children, method, min_coverage)
+        found.append(early)
+        if early is None:
+            signed = tuple(
+                (c.id, c.sign * c.weight if method == "sum" else c.weight) for c in scored
+            )
+            pending.setdefault(signed, []).append((m, scored, coverage, scored_w))
+    for signed, members in pending.items():
+        columns = [
+            np.array([scored[j].score for _, scored, _, _ in members], dtype=float)
+            for j in range(len(signed))
+        ]
+        values, bad, why = _columns(method, columns, [w for _, w in signed], power)
+        for k, (m, _, coverage, scored_w) in enumerate(members):
+            if bad is not None and bad[k]:
+                found[m] = GroupOutcome(
+                    "undefined",
+                    None,
+                    coverage,
+                    scored_w,
+                    (
+                        "aggregation-undefined",
+                        f"{method} mean undefined: {why}",
+                        {"method": method},
+                    ),
+                )
+            else:
+                found[m] = GroupOutcome("scored", float(values[k]), coverage, scored_w)
+    return [f for f in found if f is not None]
+
+
+def _rules(
+    children: Sequence[Child], method: str, min_coverage: float
+) -> tuple[GroupOutcome | None, list[Child], float, float]:
+    """A group's outcome when its children's statuses decide it (else None), its scored
+    children, coverage and scored weight."""
     applicable = [c for c in children if c.status not in ("not_applicable", "pending")]
     scored = [c for c in applicable if c.status == "scored" and c.score is not None]
     scored_w = sum(c.weight for c in scored)
     if not applicable:
         pending = any(c.status == "pending" for c in children)
-        return GroupOutcome("pending" if pending else "not_applicable", None, 0.0, scored_w)
+        return (
+            GroupOutcome("pending" if pending else "not_applicable", None, 0.0, scored_w),
+            scored,
+            0.0,
+            scored_w,
+        )
     total_w = sum(c.weight for c in applicable)
     coverage = sum(c.weight * c.coverage for c in applicable) / total_w
     undefined = [c.id for c in applicable if c.status == "undefined"]
     if undefined:
         names = ", ".join(undefined)
-        return GroupOutcome(
-            "undefined",
-            None,
+        return (
+            GroupOutcome(
+                "undefined",
+                None,
+                coverage,
+                scored_w,
+                ("undefined-child", f"depends on undefined {names}", {"names": names}),
+            ),
+            scored,
             coverage,
             scored_w,
-            ("undefined-child", f"depends on undefined {names}", {"names": names}),
         )
     direct = scored_w / total_w
     unscored = [c.id for c in applicable if c.status != "scored" or c.score is None]
     if method == "sum" and scored and unscored:
         # A sum does not renormalise: a missing child would silently lower it.
         names = ", ".join(unscored)
-        return GroupOutcome(
-            "insufficient",
-            None,
+        return (
+            GroupOutcome(
+                "insufficient",
+                None,
+                coverage,
+                scored_w,
+                (
+                    "sum-incomplete",
+                    f"a sum needs every child scored; {names} has no score",
+                    {"names": names},
+                ),
+            ),
+            scored,
             coverage,
             scored_w,
-            (
-                "sum-incomplete",
-                f"a sum needs every child scored; {names} has no score",
-                {"names": names},
-            ),
         )
     if not scored or direct < min_coverage:
         problem = None
@@ -186,24 +254,15 @@ def combine(
                 {"share": f"{100 * direct:.0f}", "needed": f"{100 * min_coverage:.0f}"},
             )
         partial = scored or any(c.status == "insufficient" for c in applicable)
-        return GroupOutcome(
-            "insufficient" if partial else "missing", None, coverage, scored_w, problem
-        )
-    values, reason = aggregate(
-        method,
-        [c.score for c in scored if c.score is not None],
-        [c.sign * c.weight if method == "sum" else c.weight for c in scored],
-        power,
-    )
-    if reason is not None:
-        return GroupOutcome(
-            "undefined",
-            None,
+        return (
+            GroupOutcome(
+                "insufficient" if partial else "missing", None, coverage, scored_w, problem
+            ),
+            scored,
             coverage,
             scored_w,
-            ("aggregation-undefined", f"{method} mean undefined: {reason}", {"method": method}),
         )
-    return GroupOutcome("scored", float(values[0]), coverage, scored_w)
+    return None, scored, coverage, scored_w
 
 
 def parse_aggregation(spec: str, default_power: float | None = None) -> tuple[str, float | None]:

@@ -33,8 +33,7 @@ from ovm.indicators.registry import kind_of
 from ovm.indicators.scoring import NodeScorer, Outcome, Plan, Replication
 from ovm.rubric.model import Group, Indicator, Rubric, pick
 from ovm.runtime import paused_gc
-from ovm.scoring.aggregate import Array, Child, GroupOutcome, aggregate, method_text
-from ovm.scoring.aggregate import combine as combine_children
+from ovm.scoring.aggregate import Array, Child, GroupOutcome, aggregate, combine_each, method_text
 from ovm.scoring.critical import apply_critical, critical_indicators
 from ovm.scoring.formulas import Read, formula_group, headline_explanation
 from ovm.scoring.results import (
@@ -284,39 +283,8 @@ class _MissionScorer:
             return InputValue(name=name, kind="node", status="missing")
         return InputValue(name=name, kind="node", status="value", value=value)
 
-    # the pass
-    def run(self) -> tuple[Outcome, list[Outcome]]:
-        slots = self.plan.slots
-        results: list[Outcome] = [None] * len(slots)  # type: ignore[list-item]
-        self.results = results
-        for i in self.plan.post:
-            slot = slots[i]
-            if slot.scorer is not None:
-                results[i] = slot.scorer.point(self)
-                continue
-            node = slot.node
-            assert isinstance(node, Group)
-            if node.formula is not None:
-                results[i] = self.formula(node, results)
-                continue
-            kids = [(slots[c].node, results[c]) for c in slot.children]
-            results[i] = self.combine(
-                node.id, node.aggregation, node.power, node.min_coverage, kids
-            )
-        return self.root(results), results
-
-    def root(self, results: list[Outcome]) -> Outcome:
-        """The overall: the families aggregated, or the headline node's result."""
-        head = self.rubric.headline
-        if head is None:
-            slots = self.plan.slots
-            return self.combine(
-                "overall",
-                self.rubric.aggregation,
-                self.rubric.power,
-                self.rubric.min_coverage,
-                [(slots[f].node, results[f]) for f in self.plan.families],
-            )
+    def headline(self, head: str, results: list[Outcome]) -> Outcome:
+        """The overall when the rubric names its headline node (or ``none``)."""
         if head == "none":
             return Outcome("not_applicable", None, None, 0.0, Explanation(rule="no headline"))
         got = results[self.plan.index[head]]
@@ -340,23 +308,78 @@ class _MissionScorer:
             self.findings.append(out.finding)
         return Outcome(out.status, out.score, out.score, out.coverage, out.explanation)
 
-    def combine(
-        self,
-        node_id: str,
-        method: str,
-        power: float | None,
-        min_cov: float,
-        kids: Sequence[tuple[Group | Indicator, Outcome]],
-    ) -> Outcome:
-        children = [
-            Child(n.id, n.weight, r.status, r.score, r.coverage, -1.0 if n.subtracts else 1.0)
-            for n, r in kids
-            if n.contributes
+
+def _point_pass(rubric: Rubric, plan: _Plan, scorers: Sequence[_MissionScorer]) -> list[Outcome]:
+    """Pass 1 for the cohort: node by node (children first), every mission's point result;
+    the missions' overalls are returned, each mission's nodes are in its scorer's results.
+
+    A mission's results and findings come in the same order as if it were scored alone; a
+    group's aggregation is done once for all the missions whose scored children agree.
+    """
+    slots = plan.slots
+    for sc in scorers:
+        sc.results = [None] * len(slots)  # type: ignore[list-item]
+    for i in plan.post:
+        slot = slots[i]
+        if slot.scorer is not None:
+            point = slot.scorer.point
+            for sc in scorers:
+                sc.results[i] = point(sc)
+            continue
+        node = slot.node
+        assert isinstance(node, Group)
+        if node.formula is not None:
+            for sc in scorers:
+                sc.results[i] = sc.formula(node, sc.results)
+            continue
+        outs = _combine_cohort(
+            scorers,
+            node.id,
+            node.aggregation,
+            node.power,
+            node.min_coverage,
+            [(slots[c].node, c) for c in slot.children],
+        )
+        for sc, out in zip(scorers, outs, strict=True):
+            sc.results[i] = out
+    head = rubric.headline
+    if head is not None:
+        return [sc.headline(head, sc.results) for sc in scorers]
+    return _combine_cohort(
+        scorers,
+        "overall",
+        rubric.aggregation,
+        rubric.power,
+        rubric.min_coverage,
+        [(slots[f].node, f) for f in plan.families],
+    )
+
+
+def _combine_cohort(
+    scorers: Sequence[_MissionScorer],
+    node_id: str,
+    method: str,
+    power: float | None,
+    min_cov: float,
+    kids: Sequence[tuple[Group | Indicator, int]],
+) -> list[Outcome]:
+    """One group's outcome for every mission, its explanation and findings."""
+    counted = [(n, c, -1.0 if n.subtracts else 1.0) for n, c in kids if n.contributes]
+    cohort = [
+        [
+            Child(n.id, n.weight, r.status, r.score, r.coverage, sign)
+            for n, c, sign in counted
+            for r in (sc.results[c],)
         ]
-        out = combine_children(children, method, power, min_cov)
+        for sc in scorers
+    ]
+    outs = combine_each(cohort, method, power, min_cov)
+    found: list[Outcome] = []
+    for sc, children, out in zip(scorers, cohort, outs, strict=True):
         explanation, findings = explain_group(children, out, node_id, method, power)
-        self.findings += findings
-        return Outcome(out.status, out.score, out.score, out.coverage, explanation)
+        sc.findings += findings
+        found.append(Outcome(out.status, out.score, out.score, out.coverage, explanation))
+    return found
 
 
 def explain_group(
@@ -756,9 +779,8 @@ def _passes(
     plan = _plan(rubric, summary, _z(confidence))
     missions = sorted(observations.missions, key=lambda m: m.id)
     scorers = [_MissionScorer(rubric, plan, m, summary, min_places) for m in missions]
-    passes = [s.run() for s in scorers]
-    roots = [root for root, _ in passes]
-    results = [nodes for _, nodes in passes]
+    roots = _point_pass(rubric, plan, scorers)
+    results = [sc.results for sc in scorers]
     if bootstrap > 0 and summary.ids:
         replicator = _Replicator(
             rubric,
