@@ -162,16 +162,15 @@ def combine_each(
         early, scored, coverage, scored_w = _rules(children, method, min_coverage)
         found.append(early)
         if early is None:
-            signed = tuple(
-                (c.id, c.sign * c.weight if method == "sum" else c.weight) for c in scored
-            )
-            pending.setdefault(signed, []).append((m, scored, coverage, scored_w))
-    for signed, members in pending.items():
+            key = tuple((c.id, _signed(c, method)) for c in scored)
+            pending.setdefault(key, []).append((m, scored, coverage, scored_w))
+    for members in pending.values():
+        first = members[0][1]
         columns = [
             np.array([scored[j].score for _, scored, _, _ in members], dtype=float)
-            for j in range(len(signed))
+            for j in range(len(first))
         ]
-        values, bad, why = _columns(method, columns, [w for _, w in signed], power)
+        values, bad, why = _columns(method, columns, [_signed(c, method) for c in first], power)
         for k, (m, _, coverage, scored_w) in enumerate(members):
             if bad is not None and bad[k]:
                 found[m] = GroupOutcome(
@@ -188,6 +187,11 @@ def combine_each(
             else:
                 found[m] = GroupOutcome("scored", float(values[k]), coverage, scored_w)
     return [f for f in found if f is not None]
+
+
+def _signed(child: Child, method: str) -> float:
+    """A child's weight in the aggregation: signed in a sum, which does not renormalise."""
+    return child.sign * child.weight if method == "sum" else child.weight
 
 
 def _rules(

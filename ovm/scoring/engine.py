@@ -524,33 +524,31 @@ class _Replicator:
             return None
         kid_cols = [[r[c] for r in self.results] for c in children]
         n = len(col)
-        has = np.zeros(n, dtype=bool)
-        patterns: dict[tuple[bool, ...], list[int]] = {}
-        for m in range(n):
-            if col[m].status != "scored":
-                continue
-            pattern = tuple(kc[m].status == "scored" for kc in kid_cols)
-            if any(
-                p and kr is not None and kr.has[m] for p, kr in zip(pattern, kid_reps, strict=True)
-            ):
-                has[m] = True
-                patterns.setdefault(pattern, []).append(m)
+        # Which children each mission scored, as one (missions x children) table.
+        kid_scored = np.array(
+            [[r.status == "scored" for r in kc] for kc in kid_cols], dtype=bool
+        ).T.reshape(n, len(children))
+        replicated = np.zeros(n, dtype=bool)
+        thin = np.zeros(n, dtype=bool)
+        for j, kr in enumerate(kid_reps):
+            if kr is not None:
+                replicated |= kid_scored[:, j] & kr.has
+                thin |= kr.thin & kr.has & kid_scored[:, j]
+        has = np.array([r.status == "scored" for r in col], dtype=bool) & replicated
         if not has.any():
             return None
         out = np.full((n, self.b), np.nan)
-        thin = np.zeros(n, dtype=bool)
-        for kc, kr in zip(kid_cols, kid_reps, strict=True):
-            if kr is not None:
-                scored = np.array([r.status == "scored" for r in kc], dtype=bool)
-                thin |= kr.thin & kr.has & scored
-        for pattern, members in patterns.items():
-            rows = np.array(members)
+        which = np.flatnonzero(has)
+        # Missions grouped by the children they scored: one aggregation per group.
+        patterns, inverse = np.unique(kid_scored[which], axis=0, return_inverse=True)
+        for g, pattern in enumerate(patterns):
+            rows = which[inverse.reshape(-1) == g]
             values: list[Array] = []
             weights: list[float] = []
             for p, c, kc, kr in zip(pattern, children, kid_cols, kid_reps, strict=True):
                 if not p:
                     continue
-                point = np.array([kc[m].score for m in members], dtype=float)[:, None]
+                point = np.array([kc[m].score for m in rows.tolist()], dtype=float)[:, None]
                 values.append(
                     np.where(kr.has[rows][:, None], kr.values[rows], point)
                     if kr is not None
@@ -564,14 +562,18 @@ class _Replicator:
     def intervals(self, col: list[Outcome], reps: _Reps) -> None:
         """Percentile intervals of the replicates, widened to hold the point score."""
         which = np.flatnonzero(reps.has)
-        lo_end, hi_end, count = percentile_ends(reps.values[which], self.alpha)
+        every = which.size == reps.has.size
+        ends = percentile_ends(reps.values if every else reps.values[which], self.alpha)
+        # Plain lists: read one element at a time, NumPy scalars cost more than the rest.
+        lo_end, hi_end, count = (e.tolist() for e in ends)
+        thin = reps.thin.tolist()
         raw_lo = raw_hi = None
         if reps.raw is not None:
             raw_lo, raw_hi, _ = percentile_ends(reps.raw, self.alpha)
-        for k, m in enumerate(which):
+        for k, m in enumerate(which.tolist()):
             res = col[m]
             res.sampled = True
-            if res.interval is None and count[k] and res.score is not None and not reps.thin[m]:
+            if res.interval is None and count[k] and res.score is not None and not thin[m]:
                 low, high = float(min(lo_end[k], res.score)), float(max(hi_end[k], res.score))
                 value = res.value
                 if (
@@ -604,7 +606,18 @@ def percentile_ends(values: Array, alpha: float) -> tuple[Array, Array, npt.NDAr
     """
     finite = np.isfinite(values)
     count = finite.sum(axis=1)
-    srt = np.sort(np.where(finite, values, np.nan), axis=1)
+    rows, width = values.shape
+    if rows and width and bool(count.min() == width):
+        # Every replicate finite: the ends are the same ranks in every row, and a partial
+        # sort around those ranks puts the same values there as a full sort.
+        ranks: set[int] = set()
+        for q in (alpha, 1 - alpha):
+            pos = min(max(q * (width + 1) - 1, 0), width - 1)
+            low = math.floor(pos)
+            ranks.update((low, min(low + 1, width - 1)))
+        srt = np.partition(values, sorted(ranks), axis=1)
+    else:
+        srt = np.sort(np.where(finite, values, np.nan), axis=1)
     last = np.maximum(count - 1, 0)
     ends = []
     for q in (alpha, 1 - alpha):
