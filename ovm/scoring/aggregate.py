@@ -38,23 +38,40 @@ def _columns(
 ) -> tuple[Array, Mask | None, str]:
     """The aggregate of every column, where the method is undefined (None: nowhere it can
     be) and why it is there."""
-    out, bad, why = _aggregate(method, scores, weights, power)
+    s = _children(scores)
+    out, bad, why = _aggregate(method, s, weights, power)
     if method == "sum":
         return out, bad, why
     # A mean lies between its smallest and largest input; rounding does not always know it
     # (the geometric mean of 100 alone is exp(log(100)) = 100.00000000000004).
-    s = _stack(scores)
-    return np.clip(out, s.min(axis=0), s.max(axis=0)), bad, why
+    return np.clip(out, _fold(np.minimum, s), _fold(np.maximum, s)), bad, why
 
 
-def _stack(scores: Sequence[float | Array]) -> Array:
-    """Children along a new first axis; floats broadcast against replicate arrays."""
+def _children(scores: Sequence[float | Array]) -> list[Array]:
+    """Each child's scores as an array, floats broadcast against replicate arrays (views: a
+    cohort's children are never copied into one block)."""
     arrays = [np.atleast_1d(np.asarray(x, dtype=float)) for x in scores]
-    return np.stack(np.broadcast_arrays(*arrays))
+    return list(np.broadcast_arrays(*arrays))
 
 
-def _wsum(w: Array, s: Array) -> Array:
-    """The weighted sum over the first axis, term after term.
+def _fold(op: np.ufunc, s: Sequence[Array]) -> Array:
+    """``op`` applied child after child (``np.minimum``: the smallest child)."""
+    out = s[0]
+    for x in s[1:]:
+        out = op(out, x)
+    return np.asarray(out, dtype=float)
+
+
+def _any(s: Sequence[Mask]) -> Mask:
+    """Whether any child's mask is set."""
+    out = s[0]
+    for x in s[1:]:
+        out = out | x
+    return out
+
+
+def _wsum(w: Array, s: Sequence[Array]) -> Array:
+    """The weighted sum over the children, term after term.
 
     NumPy sums a lone column pairwise but the rows of a matrix one after another, so
     ``np.sum(axis=0)`` can round a mission's score differently when it is aggregated alone
@@ -67,17 +84,16 @@ def _wsum(w: Array, s: Array) -> Array:
 
 
 def _aggregate(
-    method: str, scores: Sequence[float | Array], weights: Sequence[float], power: float | None
+    method: str, s: Sequence[Array], weights: Sequence[float], power: float | None
 ) -> tuple[Array, Mask | None, str]:
-    s = _stack(scores)
-    w = np.asarray(weights, dtype=float).reshape((-1,) + (1,) * (s.ndim - 1))
+    w = np.asarray(weights, dtype=float).reshape((-1,) + (1,) * s[0].ndim)
     if method == "sum":
         return _wsum(w, s), None, ""
     w = w / w.sum()
     if method == "arithmetic":
         return _wsum(w, s), None, ""
     if method == "minimum":
-        return np.min(s, axis=0), None, ""
+        return _fold(np.minimum, s), None, ""
     if method == "generalised":
         p = 1.0 if power is None else power
         if p == 0:
@@ -85,20 +101,21 @@ def _aggregate(
         elif p == 1:
             return _wsum(w, s), None, ""
         elif p < 0 or p != int(p):
-            bad = np.any(s <= 0, axis=0) if p < 0 else np.any(s < 0, axis=0)
+            bad = _any([x <= 0 for x in s]) if p < 0 else _any([x < 0 for x in s])
             with np.errstate(divide="ignore", invalid="ignore"):
-                out = np.power(_wsum(w, np.power(np.where(bad, 1.0, s), p)), 1.0 / p)
+                powered = [np.power(np.where(bad, 1.0, x), p) for x in s]
+                out = np.power(_wsum(w, powered), 1.0 / p)
             out = np.where(bad, np.nan, out)
             return out, bad, "a zero score under a generalised mean with negative power"
         else:
-            return np.power(_wsum(w, np.power(s, p)), 1.0 / p), None, ""
+            return np.power(_wsum(w, [np.power(x, p) for x in s]), 1.0 / p), None, ""
     if method in ("geometric", "harmonic"):
-        bad = np.any(s <= 0, axis=0)
-        safe = np.where(s <= 0, 1.0, s)
+        bad = _any([x <= 0 for x in s])
+        safe = [np.where(x <= 0, 1.0, x) for x in s]
         if method == "geometric":
-            out = np.exp(_wsum(w, np.log(safe)))
+            out = np.exp(_wsum(w, [np.log(x) for x in safe]))
         else:
-            out = 1.0 / _wsum(w, 1.0 / safe)
+            out = 1.0 / _wsum(w, [1.0 / x for x in safe])
         out = np.where(bad, np.nan, out)
         return out, bad, f"a score of 0 under a {method} mean"
     raise ValueError(f"unknown aggregation method {method!r}")

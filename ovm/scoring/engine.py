@@ -504,10 +504,13 @@ class _Replicator:
         return np.array([np.nan if r.score is None else r.score for r in col])
 
     def _fill(self, has: Mask, scored: Array, point: Array, raw: Array | None) -> _Reps:
-        out = np.full((has.size, self.b), np.nan)
         # A replicate the rule cannot score (no visit drawn, a value outside the bands)
         # keeps the point score rather than being lost.
-        out[has] = np.where(np.isnan(scored), point[has][:, None], scored)
+        if bool(has.all()):
+            out = np.where(np.isnan(scored), point[:, None], scored)
+        else:
+            out = np.full((has.size, self.b), np.nan)
+            out[has] = np.where(np.isnan(scored), point[has][:, None], scored)
         return _Reps(has, out, np.zeros(has.size, dtype=bool), raw)
 
     def group(
@@ -537,26 +540,36 @@ class _Replicator:
         has = np.array([r.status == "scored" for r in col], dtype=bool) & replicated
         if not has.any():
             return None
-        out = np.full((n, self.b), np.nan)
         which = np.flatnonzero(has)
         # Missions grouped by the children they scored: one aggregation per group.
         patterns, inverse = np.unique(kid_scored[which], axis=0, return_inverse=True)
+        out: Array | None = None
         for g, pattern in enumerate(patterns):
             rows = which[inverse.reshape(-1) == g]
+            # Every mission alike (the usual case): views of the children's rows, no copies.
+            sel: slice | npt.NDArray[np.intp] = slice(None) if rows.size == n else rows
             values: list[Array] = []
             weights: list[float] = []
             for p, c, kc, kr in zip(pattern, children, kid_cols, kid_reps, strict=True):
                 if not p:
                     continue
                 point = np.array([kc[m].score for m in rows.tolist()], dtype=float)[:, None]
-                values.append(
-                    np.where(kr.has[rows][:, None], kr.values[rows], point)
-                    if kr is not None
-                    else np.broadcast_to(point, (rows.size, self.b))
-                )
+                if kr is None:
+                    values.append(np.broadcast_to(point, (rows.size, self.b)))
+                elif bool(kr.has[sel].all()):
+                    values.append(kr.values[sel])
+                else:
+                    values.append(np.where(kr.has[sel][:, None], kr.values[sel], point))
                 kid = self.plan.slots[c].node
                 weights.append(-kid.weight if kid.subtracts else kid.weight)
-            out[rows], _ = aggregate(method, values, weights, power)
+            got, _ = aggregate(method, values, weights, power)
+            if rows.size == n:
+                out = got
+                break
+            if out is None:
+                out = np.full((n, self.b), np.nan)
+            out[rows] = got
+        assert out is not None
         return _Reps(has, out, thin & has)
 
     def intervals(self, col: list[Outcome], reps: _Reps) -> None:
@@ -567,31 +580,34 @@ class _Replicator:
         # Plain lists: read one element at a time, NumPy scalars cost more than the rest.
         lo_end, hi_end, count = (e.tolist() for e in ends)
         thin = reps.thin.tolist()
-        raw_lo = raw_hi = None
-        if reps.raw is not None:
-            raw_lo, raw_hi, _ = percentile_ends(reps.raw, self.alpha)
+        flat: list[tuple[int, Outcome, float, tuple[float, float]]] = []
         for k, m in enumerate(which.tolist()):
             res = col[m]
             res.sampled = True
             if res.interval is None and count[k] and res.score is not None and not thin[m]:
                 low, high = float(min(lo_end[k], res.score)), float(max(hi_end[k], res.score))
                 value = res.value
-                if (
-                    high == low
-                    and raw_lo is not None
-                    and raw_hi is not None
-                    and isinstance(value, int | float)
-                    and np.isfinite(raw_lo[k])
-                    and np.isfinite(raw_hi[k])
-                ):
-                    v_low = float(min(raw_lo[k], value))
-                    v_high = float(max(raw_hi[k], value))
+                if high == low and reps.raw is not None and isinstance(value, int | float):
+                    flat.append((k, res, value, (low, high)))
+                    continue
+                res.interval = (low, high)
+        if flat:
+            assert reps.raw is not None
+            # The values' own ends, only where the rule leaves the score no spread.
+            rows = [k for k, _, _, _ in flat]
+            raw_lo, raw_hi, _ = (e.tolist() for e in percentile_ends(reps.raw[rows], self.alpha))
+            for j, (_, res, value, point) in enumerate(flat):
+                if math.isfinite(raw_lo[j]) and math.isfinite(raw_hi[j]):
+                    v_low = float(min(raw_lo[j], value))
+                    v_high = float(max(raw_hi[j], value))
                     if v_high > v_low:
                         # The value is uncertain but the rule scores all of its interval
                         # alike: a point interval would read as certainty the data lack.
                         res.flat = (v_low, v_high)
                         continue
-                res.interval = (low, high)
+                res.interval = point
+        # The values before the rule served only here.
+        reps.raw = None
 
 
 def percentile_ends(values: Array, alpha: float) -> tuple[Array, Array, npt.NDArray[np.intp]]:
