@@ -1,42 +1,55 @@
-"""Scoring speed and memory against a plain Polars group-by baseline, measured in one run.
+"""Scoring speed against a plain Polars group-by baseline, in paired runs (see harness.py).
 
-1,000,000 seeded observer site rows x 40 checklist questions over 200 missions:
-- score() from memory (on loaded observations), against the baseline: one Polars group-by
-  computing the same per-mission shares of accepted answers on the table in memory;
-- score() from files (load_workspace + score), against the same baseline from the file
-  (Polars read_csv + the group-by);
-- the in-process time to score the bundled example workspace.
+Seeded workspaces of observer site visits x checklist questions over missions, bootstrap 200:
 
-Targets: each score() timing at most 3x its baseline, with the default bootstrap; peak memory
-at most 4 GiB; example workspace under 0.5 s. Every timing is the best of five runs
-(loads included): this machine class is shared, and single runs vary by a third.
-Run: ``python benchmarks/score_bench.py [--rows N] [--bootstrap B]``.
+- ``memory``: score() on loaded observations (1,000,000 visits x 40 questions x 200 missions)
+  against one Polars group-by computing the same per-mission shares of accepted answers on the
+  table in memory; target: median ratio <= 1.5x.
+- ``files``: load_workspace() + score() against Polars read_csv + the same group-by, from the
+  same files; target <= 1.5x.
+- ``missions``: the ``memory`` pair with 5,000 missions over the same 1,000,000 visits: what
+  each mission costs beyond its visits; target <= 3x.
+- ``growth``: ovm's CPU time as visits, missions, questions and bootstrap replicates grow
+  (smaller workspaces, see ``--growth-rows``), with the log-log slope of each; targets: every
+  slope <= 1.05 and the time never lower with more replicates.
+
+Peak memory is measured by ``memory_bench.py`` (a child process per run). Ratios are medians of
+per-pair ratios (wall and CPU); the JSON record goes to ``benchmarks/results/score-*.json`` and
+the script exits 1 when a target is missed.
+Run: ``python benchmarks/score_bench.py [--only memory,files,missions,growth] [--pairs N]``.
 """
 
 from __future__ import annotations
 
 import argparse
-import resource
+import math
+import os
+import statistics
 import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
-from typing import TypeVar
+from typing import Any
 
 import numpy as np
 import polars as pl
 
-import ovm
-from ovm.data.workspace import load_workspace
-from ovm.scoring.engine import score
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from harness import Paired, paired, print_pair, record, run_inline, target
 
 ROOT = Path(__file__).resolve().parents[1]
-T = TypeVar("T")
-RUNS = 5
 QUESTIONS = 40
 MISSIONS = 200
+BOOTSTRAP = 200
+RATIO_MEMORY = 1.5
+RATIO_FILES = 1.5
+RATIO_MISSIONS = 3.0
+SLOPE = 1.05
+PARTS = ("memory", "files", "missions", "growth")
 
 
 def build_rubric(n_questions: int) -> str:
@@ -66,37 +79,85 @@ def build_rubric(n_questions: int) -> str:
     return "\n".join(lines) + "\n"
 
 
-def build_workspace(folder: Path, rows: int, seed: int = 20261128) -> None:
+def build_workspace(
+    folder: Path,
+    rows: int,
+    seed: int = 20261128,
+    *,
+    missions: int = MISSIONS,
+    questions: int = QUESTIONS,
+    bootstrap: int = BOOTSTRAP,
+) -> None:
     """Write a seeded workspace with ``rows`` site visits."""
     rng = np.random.default_rng(seed)
-    (folder / "rubric.yaml").write_text(build_rubric(QUESTIONS), encoding="utf-8")
-    missions = [f"m{i:03d}" for i in range(MISSIONS)]
+    (folder / "rubric.yaml").write_text(build_rubric(questions), encoding="utf-8")
+    width = max(3, len(str(missions - 1)))
+    ids = [f"m{i:0{width}d}" for i in range(missions)]
     (folder / "missions.yaml").write_text(
         "missions:\n"
         + "".join(
             f"  - {{id: {m}, country: ARG, name: {m}, election: {{type: general, "
             f"date: 2024-01-{1 + i % 28:02d}}}}}\n"
-            for i, m in enumerate(missions)
+            for i, m in enumerate(ids)
         ),
         encoding="utf-8",
     )
     (folder / "ovm.yaml").write_text(
         "rubric: rubric.yaml\nmissions: missions.yaml\nchecklists:\n"
-        "  - {path: sites.csv, simulated: true}\nsettings: {seed: 1, bootstrap: 200}\n",
+        "  - {path: sites.csv, simulated: true}\n"
+        f"settings: {{seed: 1, bootstrap: {bootstrap}}}\n",
         encoding="utf-8",
     )
-    mission_idx = rng.integers(0, MISSIONS, rows)
-    propensity = rng.uniform(0.5, 0.98, size=(MISSIONS, QUESTIONS))
-    u = rng.random((rows, QUESTIONS))
+    mission_idx = rng.integers(0, missions, rows)
+    propensity = rng.uniform(0.5, 0.98, size=(missions, questions))
+    u = rng.random((rows, questions))
     answers = np.where(u < propensity[mission_idx], "yes", "no").astype(object)
-    answers[rng.random((rows, QUESTIONS)) < 0.03] = "na"
-    answers[rng.random((rows, QUESTIONS)) < 0.02] = None
+    answers[rng.random((rows, questions)) < 0.03] = "na"
+    answers[rng.random((rows, questions)) < 0.02] = None
     columns = [
-        pl.Series("mission", np.array(missions, dtype=object)[mission_idx].tolist(), pl.String),
+        pl.Series("mission", np.array(ids, dtype=object)[mission_idx].tolist(), pl.String),
         pl.Series("site", [f"s{i}" for i in range(rows)], pl.String),
-        *(pl.Series(f"q{q:02d}", answers[:, q].tolist(), pl.String) for q in range(QUESTIONS)),
+        *(pl.Series(f"q{q:02d}", answers[:, q].tolist(), pl.String) for q in range(questions)),
     ]
     pl.DataFrame(columns).write_csv(folder / "sites.csv")
+
+
+def generate(folder: Path, rows: int, missions: int = MISSIONS, questions: int = QUESTIONS) -> Path:
+    """The workspace in ``folder``, written by a child process (so that this process's memory
+    holds none of the generator's arrays); reused when ``folder`` already holds it."""
+    folder.mkdir(parents=True, exist_ok=True)
+    if not (folder / "ovm.yaml").exists():
+        t = time.perf_counter()
+        subprocess.run(
+            [
+                sys.executable,
+                __file__,
+                "--generate",
+                str(folder),
+                "--rows",
+                str(rows),
+                "--missions",
+                str(missions),
+                "--questions",
+                str(questions),
+            ],
+            check=True,
+        )
+        print(
+            f"generated {rows:,} visits x {questions} questions over {missions:,} missions "
+            f"in {time.perf_counter() - t:.1f} s"
+        )
+    return folder
+
+
+@contextmanager
+def workspaces(cache: str | None) -> Iterator[Path]:
+    """Where generated workspaces go: ``--cache`` (kept between runs) or a temporary folder."""
+    if cache:
+        yield Path(cache)
+        return
+    with tempfile.TemporaryDirectory() as tmp:
+        yield Path(tmp)
 
 
 def baseline(raw: pl.DataFrame) -> pl.DataFrame:
@@ -110,86 +171,193 @@ def baseline(raw: pl.DataFrame) -> pl.DataFrame:
     )
 
 
-def baselines(csv_path: Path) -> tuple[float, float, pl.DataFrame]:
-    """The baseline timed from the file and in memory (the table freed before ovm runs)."""
-    files_s, _ = best_of(RUNS, lambda: baseline(pl.read_csv(csv_path, infer_schema=False)))
-    raw = pl.read_csv(csv_path, infer_schema=False)
-    memory_s, out = best_of(RUNS, lambda: baseline(raw))
-    return files_s, memory_s, out
+def check_shares(scores: Any, base: pl.DataFrame) -> None:
+    """The engine's shares must be the baseline's (the two sides do the same counting)."""
+    card = scores.scorecards[0]
+    ref = base.filter(pl.col("mission") == card.mission.id)
+    got = card.node("q00").value
+    want = 100 * float(ref["q00"][0])
+    assert got is not None and abs(float(got) - want) < 1e-9, (got, want)
 
 
-def best_of(runs: int, fn: Callable[[], T]) -> tuple[float, T]:
-    """The shortest of ``runs`` timings of ``fn()``, and its last result."""
-    best = float("inf")
-    for _ in range(runs):
-        t = time.perf_counter()
-        out = fn()
-        best = min(best, time.perf_counter() - t)
-    return best, out
+def in_memory(name: str, folder: Path, pairs: int, bootstrap: int) -> Paired:
+    """score() on loaded observations against the group-by on the table in memory."""
+    from ovm.data.workspace import load_workspace
+    from ovm.scoring.engine import score
+
+    raw = pl.read_csv(folder / "sites.csv", infer_schema=False)
+    ws = load_workspace(folder)
+    out: list[Any] = []
+    pair = paired(
+        name,
+        "group-by",
+        lambda: run_inline(lambda: baseline(raw)),
+        lambda: run_inline(
+            lambda: out.append(score(ws.rubric, ws.observations, seed=1, bootstrap=bootstrap))
+        ),
+        pairs,
+    )
+    check_shares(out[-1], baseline(raw))
+    return pair
+
+
+def from_files(folder: Path, pairs: int, bootstrap: int) -> Paired:
+    """load_workspace() + score() against read_csv + the group-by."""
+    from ovm.data.workspace import load_workspace
+    from ovm.scoring.engine import score
+
+    def ovm_side() -> None:
+        ws = load_workspace(folder)
+        score(ws.rubric, ws.observations, seed=1, bootstrap=bootstrap)
+
+    return paired(
+        "score() from files",
+        "read_csv + group-by",
+        lambda: run_inline(lambda: baseline(pl.read_csv(folder / "sites.csv", infer_schema=False))),
+        lambda: run_inline(ovm_side),
+        pairs,
+    )
+
+
+def slope(sizes: list[float], seconds: list[float]) -> float:
+    """The least-squares slope of log(seconds) against log(size)."""
+    x = [math.log(s) for s in sizes]
+    y = [math.log(max(t, 1e-9)) for t in seconds]
+    mx, my = statistics.fmean(x), statistics.fmean(y)
+    return sum((a - mx) * (b - my) for a, b in zip(x, y, strict=True)) / sum(
+        (a - mx) ** 2 for a in x
+    )
+
+
+def cpu_of(folder: Path, bootstrap: int, runs: int) -> float:
+    """The median CPU seconds of score() on one workspace (after an untimed run)."""
+    from ovm.data.workspace import load_workspace
+    from ovm.scoring.engine import score
+
+    ws = load_workspace(folder)
+
+    def once() -> None:
+        score(ws.rubric, ws.observations, seed=1, bootstrap=bootstrap)
+
+    once()
+    return statistics.median(run_inline(once).cpu for _ in range(runs))
+
+
+def growth(base: Path, rows: int, runs: int) -> tuple[dict[str, Any], dict[str, dict[str, Any]]]:
+    """ovm's CPU time along each axis, the others held at their middle value."""
+    axes: dict[str, list[tuple[int, Path, int]]] = {
+        "visits": [
+            (r, generate(base / f"g-v{r}", r), BOOTSTRAP) for r in (rows // 4, rows // 2, rows)
+        ],
+        "missions": [
+            (m, generate(base / f"g-m{m}", rows // 2, missions=m), BOOTSTRAP)
+            for m in (200, 1000, 5000)
+        ],
+        "questions": [
+            (q, generate(base / f"g-q{q}", rows // 2, questions=q), BOOTSTRAP)
+            for q in (40, 80, 160)
+        ],
+    }
+    mid = base / f"g-v{rows // 2}"
+    axes["bootstrap"] = [(b, mid, b) for b in (50, 100, 200, 400)]
+    found: dict[str, Any] = {}
+    targets: dict[str, dict[str, Any]] = {}
+    for axis, points in axes.items():
+        cpu = [cpu_of(folder, b, runs) for _, folder, b in points]
+        sizes = [float(size) for size, _, _ in points]
+        s = slope(sizes, cpu)
+        found[axis] = {"sizes": sizes, "cpu_s": cpu, "slope": s}
+        print(
+            f"growth in {axis:<9} "
+            + "  ".join(f"{int(n):>9,}: {c:6.2f} s" for n, c in zip(sizes, cpu, strict=True))
+            + f"  slope {s:.2f}"
+        )
+        targets[f"log-log slope of CPU time in {axis}"] = target(s, SLOPE)
+    b_cpu = found["bootstrap"]["cpu_s"]
+    # Tolerance of a twentieth for timing noise: the stall this guards against was 3x.
+    dips = max(b_cpu[k] / b_cpu[k + 1] for k in range(len(b_cpu) - 1))
+    targets["CPU time with fewer replicates over that with more (monotone <= 1.05)"] = target(
+        dips, 1.05
+    )
+    return found, targets
 
 
 def main() -> int:
-    """Run the benchmark and print the figures."""
-    ap = argparse.ArgumentParser(description=__doc__)
-    ap.add_argument("--rows", type=int, default=1_000_000)
-    ap.add_argument("--bootstrap", type=int, default=200)
+    """Run the benchmark, print and record the figures; exit 1 when a target is missed."""
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--rows", type=int, default=1_000_000, help="visits (default 1,000,000)")
+    ap.add_argument("--missions", type=int, default=MISSIONS)
+    ap.add_argument("--questions", type=int, default=QUESTIONS)
+    ap.add_argument("--many-missions", type=int, default=5000, help="missions of the third pair")
+    ap.add_argument("--growth-rows", type=int, default=250_000, help="largest growth workspace")
+    ap.add_argument("--bootstrap", type=int, default=BOOTSTRAP)
+    ap.add_argument("--pairs", type=int, default=3)
+    ap.add_argument("--only", default=",".join(PARTS), help="comma-separated parts to run")
+    ap.add_argument("--cache", metavar="DIR", help="keep generated workspaces in DIR")
     ap.add_argument("--generate", metavar="DIR", help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.generate:
-        build_workspace(Path(args.generate), args.rows)
+        build_workspace(
+            Path(args.generate), args.rows, missions=args.missions, questions=args.questions
+        )
         return 0
-    with tempfile.TemporaryDirectory() as tmp:
-        folder = Path(tmp)
-        t = time.perf_counter()
-        # Generated in a child process so the peak memory below is ovm's, not the generator's.
-        subprocess.run(
-            [sys.executable, __file__, "--generate", str(folder), "--rows", str(args.rows)],
-            check=True,
-        )
-        print(
-            f"generated {args.rows:,} rows x {QUESTIONS} questions over {MISSIONS} missions "
-            f"in {time.perf_counter() - t:.1f} s"
-        )
-        base_files_s, base_s, base = baselines(folder / "sites.csv")
-        load_s, ws = best_of(RUNS, lambda: load_workspace(folder))
-        mem_s, scores = best_of(
-            RUNS, lambda: score(ws.rubric, ws.observations, seed=1, bootstrap=args.bootstrap)
-        )
-        nob_s, _ = best_of(RUNS, lambda: score(ws.rubric, ws.observations, seed=1, bootstrap=0))
-        # The engine's shares must agree with the baseline's.
-        card = scores.scorecards[0]
-        ref = base.filter(pl.col("mission") == card.mission.id)
-        got = card.node("q00").value
-        want = 100 * float(ref["q00"][0])
-        assert got is not None and abs(float(got) - want) < 1e-9, (got, want)
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    example = ROOT / "examples"
-    ex_s = float("nan")
-    if (example / "ovm.yaml").exists():
-        ex = load_workspace(example)
-        t = time.perf_counter()
-        ovm.score(
-            ex.rubric, ex.observations, seed=ex.settings.seed, bootstrap=ex.settings.bootstrap
-        )
-        ex_s = time.perf_counter() - t
-    files_s = load_s + mem_s
-    print(f"baseline: polars group-by in memory        {base_s:8.3f} s")
-    print(
-        f"score() from memory, bootstrap {args.bootstrap:>5}:     {mem_s:8.3f} s  "
-        f"ratio {mem_s / base_s:5.2f}x  (target <= 3x)"
-    )
-    print(
-        f"score() from memory, no bootstrap:         {nob_s:8.3f} s  ratio {nob_s / base_s:5.2f}x"
-    )
-    print(f"baseline: polars read_csv + group-by       {base_files_s:8.3f} s")
-    print(f"load_workspace() from files:               {load_s:8.3f} s")
-    print(
-        f"score() from files (load + score):         {files_s:8.3f} s  "
-        f"ratio {files_s / base_files_s:5.2f}x  (target <= 3x)"
-    )
-    print(f"peak resident memory:                      {peak:8.0f} MiB (target <= 4096)")
-    print(f"example workspace score() in process:      {ex_s:8.3f} s (target < 0.5)")
-    return 0
+    parts = [p.strip() for p in args.only.split(",") if p.strip()]
+    unknown = sorted(set(parts) - set(PARTS))
+    if unknown:
+        ap.error(f"unknown part(s) {', '.join(unknown)}; expected some of {', '.join(PARTS)}")
+    load_before = list(os.getloadavg())
+    results: dict[str, Any] = {"_load_before": load_before, "rows": args.rows}
+    targets: dict[str, dict[str, Any]] = {}
+    with workspaces(args.cache) as base:
+        if "memory" in parts or "files" in parts:
+            folder = generate(
+                base / f"w-{args.rows}-{args.missions}-{args.questions}",
+                args.rows,
+                args.missions,
+                args.questions,
+            )
+            if "memory" in parts:
+                pair = in_memory(
+                    f"score() in memory, {args.missions} missions",
+                    folder,
+                    args.pairs,
+                    args.bootstrap,
+                )
+                print_pair(pair)
+                results["memory"] = pair.summary()
+                targets["score() in memory / group-by (median of pairs, wall)"] = target(
+                    results["memory"]["ratio_wall"]["median"], RATIO_MEMORY
+                )
+            if "files" in parts:
+                pair = from_files(folder, args.pairs, args.bootstrap)
+                print_pair(pair)
+                results["files"] = pair.summary()
+                targets["score() from files / read_csv + group-by (median of pairs, wall)"] = (
+                    target(results["files"]["ratio_wall"]["median"], RATIO_FILES)
+                )
+        if "missions" in parts:
+            folder = generate(
+                base / f"w-{args.rows}-{args.many_missions}-{args.questions}",
+                args.rows,
+                args.many_missions,
+                args.questions,
+            )
+            pair = in_memory(
+                f"score() in memory, {args.many_missions:,} missions",
+                folder,
+                args.pairs,
+                args.bootstrap,
+            )
+            print_pair(pair)
+            results["missions"] = pair.summary()
+            targets[
+                f"score() of {args.many_missions:,} missions / group-by (median of pairs, wall)"
+            ] = target(results["missions"]["ratio_wall"]["median"], RATIO_MISSIONS)
+        if "growth" in parts:
+            results["growth"], found = growth(base, args.growth_rows, args.pairs)
+            targets.update(found)
+    record("score", results, targets)
+    return 0 if all(t["met"] for t in targets.values()) else 1
 
 
 if __name__ == "__main__":
