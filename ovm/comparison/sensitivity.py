@@ -75,7 +75,8 @@ CHOICES = SENSITIVITY_CHOICES
 ZSCORE_SCALE = (50.0, 10.0)
 """Mean and deviation of z-scores in the analysis (COINr's ``m_sd``): keeps them mostly > 1."""
 FLOOR = 1.0
-_CHUNK = 512
+_CHUNK = 128
+"""Runs evaluated at once: their few dozen missions x runs arrays stay in the CPU's cache."""
 
 
 class RankInterval(FrozenModel):
@@ -706,11 +707,13 @@ def _evaluate(
                     arena.get(f"ap{c}", e, bool),
                 )
                 wc = wt[k + c]
-                mean.f(vz, tmp)
-                if mean.masked:
-                    np.multiply(tmp, ok_c, out=tmp)
                 sign = model.signs[k + c] if g.signed and model.signs is not None else 1.0
-                num += np.multiply(tmp, wc * sign, out=tmp)
+                # f is the identity for most means: the child's values enter as they are.
+                fv = vz if mean.identity else mean.f(vz, tmp)
+                if mean.masked:
+                    np.multiply(fv, ok_c, out=tmp)
+                    fv = tmp
+                num += np.multiply(fv, wc * sign, out=tmp)
                 den += np.multiply(ok_c, wc, out=tmp)
                 tot += np.multiply(ap_c, wc, out=tmp)
                 if lowest is not None:
@@ -732,14 +735,15 @@ def _evaluate(
             else:
                 np.divide(num, den, out=val)
                 mean.finv(val)
-            np.greater(den, 0.0, out=ok)
+            if meth != "sum" and g.min_coverage > 0:
+                # A share of the applicable weight above 0 needs a scored weight above 0; where
+                # tot is 0, den is 0 too and the share is NaN, which no comparison passes.
+                np.greater_equal(np.divide(den, tot, out=tmp), g.min_coverage, out=ok)
+            else:
+                np.greater(den, 0.0, out=ok)
             if meth == "sum":
                 # A sum is scored only when every applicable child is (the engine's rule).
                 np.greater_equal(den, tot * (1.0 - 1e-12), out=flag)
-                ok &= flag
-            elif g.min_coverage > 0:
-                # Where tot is 0, den is 0 too and ok is already False.
-                np.greater_equal(np.divide(den, tot, out=tmp), g.min_coverage, out=flag)
                 ok &= flag
             np.greater(tot, 0.0, out=ap)
             np.copyto(val, 0.0, where=np.logical_not(ok, out=flag))
@@ -1017,6 +1021,7 @@ def sensitivity(
         repeat[(2 + i) * runs : (3 + i) * runs] = same.all(axis=1) if same.ndim > 1 else same
     todo = np.flatnonzero(~repeat)
 
+    every_ranked = ranked.size == m
     ranks = np.empty((total, ranked.size), dtype=np.int32)
     # Runs of A and B in which each mission has no overall score.
     missing = np.zeros(m, dtype=np.int64)
@@ -1052,8 +1057,9 @@ def sensitivity(
                 hit = drop > 0
                 w[np.flatnonzero(hit), drop[hit] - 1] = 0.0
                 batch = _evaluate(model, values, w, methods, arena)
+                scored = batch.T if every_ranked else batch[ranked].T
                 # Best first in the overall's own direction: the lowest where lower is better.
-                ranks[idx] = competition_ranks(model.direction * batch[ranked].T)
+                ranks[idx] = competition_ranks(scored if model.direction > 0 else -scored)
                 base_rows = idx < 2 * runs
                 missing += np.isnan(batch[:, base_rows]).sum(axis=1)
                 done += idx.size
