@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import contextlib
+from fractions import Fraction
 from pathlib import Path
 
 import numpy as np
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import ovm
+import ovm.comparison.sensitivity as sensitivity_module
 from ovm.comparison.cohort import normalise
 from ovm.comparison.sensitivity import sensitivity_text, sobol_indices, sobol_with_intervals
 
@@ -172,3 +175,70 @@ def test_outputs_without_spread_leave_the_indices_undefined_as_zero(
     assert sobol_indices(y_a, y_b, y_ab) == (0.0, 0.0)
     s, total = sobol_with_intervals(y_a, y_b, y_ab, boot=20, seed=seed)
     assert (s.value, s.low, s.high, total.value, total.low, total.high) == (0.0,) * 6
+
+
+def _exact_draws(
+    y_a: np.ndarray, y_b: np.ndarray, y_ab: np.ndarray, boot: int, seed: int
+) -> np.ndarray:
+    """The indices of every resample in rational arithmetic, each rounded once at the end."""
+    idx = np.random.default_rng(seed).integers(0, y_a.shape[0], size=(boot, y_a.shape[0]))
+    draws = np.empty((boot, 2))
+    for b, rows in enumerate(idx):
+        a, bb, ab = ([[Fraction(int(v)) for v in y[r]] for r in rows] for y in (y_a, y_b, y_ab))
+        n, var, first, total = len(rows), Fraction(0), Fraction(0), Fraction(0)
+        for j in range(y_a.shape[1]):
+            both = [row[j] for row in a] + [row[j] for row in bb]
+            centre = sum(both) / (2 * n)
+            var += sum((v - centre) ** 2 for v in both) / (2 * n - 1)
+            first += sum((bb[r][j] - centre) * (ab[r][j] - a[r][j]) for r in range(n)) / n
+            total += sum((a[r][j] - ab[r][j]) ** 2 for r in range(n)) / n / 2
+        draws[b] = (float(first / var), float(total / var)) if var else (0.0, 0.0)
+    return draws
+
+
+@settings(max_examples=30, deadline=None)
+@given(
+    runs=st.integers(2, 12),
+    outputs=st.integers(1, 4),
+    levels=st.integers(1, 6),
+    share=st.floats(0.0, 1.0),
+    seed=st.integers(0, 2**32 - 1),
+)
+def test_resampled_indices_of_ranks_are_exact(
+    runs: int, outputs: int, levels: int, share: float, seed: int
+) -> None:
+    # Whole-number outputs (ranks) are resampled in exact arithmetic: every bound is the
+    # quantile of draws that are the true ratios rounded once.
+    rng = np.random.default_rng(seed)
+    y_a = rng.integers(1, levels + 1, (runs, outputs)).astype(float)
+    y_b = rng.integers(1, levels + 1, (runs, outputs)).astype(float)
+    y_ab = np.where(rng.random((runs, outputs)) < share, y_b, y_a)
+    s, total = sobol_with_intervals(y_a, y_b, y_ab, boot=25, seed=seed)
+    draws = _exact_draws(y_a, y_b, y_ab, 25, seed)
+    alpha = (1.0 - 0.95) / 2.0
+    (lo_s, lo_t), (hi_s, hi_t) = np.quantile(draws, [alpha, 1.0 - alpha], axis=0)
+    assert [s.low, s.high, total.low, total.high] == [
+        min(lo_s, s.value),
+        max(hi_s, s.value),
+        min(lo_t, total.value),
+        max(hi_t, total.value),
+    ]
+
+
+@pytest.mark.parametrize("rows", [1, 7, 4096])
+def test_resampled_indices_of_ranks_do_not_depend_on_blas_threads_or_blocks(
+    rows: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from threadpoolctl import threadpool_limits
+
+    rng = np.random.default_rng(8)
+    y_a = rng.integers(1, 40, (3000, 40)).astype(float)
+    y_b = rng.integers(1, 40, (3000, 40)).astype(float)
+    y_ab = np.where(rng.random(y_a.shape) < 0.3, y_b, y_a)
+    with threadpool_limits(limits=2, user_api="blas"):
+        reference = sobol_with_intervals(y_a, y_b, y_ab, boot=40, seed=3)
+    monkeypatch.setattr(sensitivity_module, "_ROWS", rows)
+    monkeypatch.setattr(sensitivity_module, "one_blas_thread", contextlib.nullcontext)
+    for threads in (1, 2):
+        with threadpool_limits(limits=threads, user_api="blas"):
+            assert sobol_with_intervals(y_a, y_b, y_ab, boot=40, seed=3) == reference

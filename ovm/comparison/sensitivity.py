@@ -24,6 +24,9 @@ total-effect index ``ST_i = mean((y_A - y_ABi)^2) / (2 V)`` (Jansen 1999). The o
 vector of the missions' ranks; its indices are combined across missions weighting each by the
 variance of its rank (the generalised indices of Gamboa, Janon, Klein and Lagnoux 2014):
 ``S_i = sum_m num_im / sum_m V_m``. Rank statistics come from the ``2 * runs`` runs of A and B.
+The indices' bootstrap intervals resample the rows of the base sample; ranks being whole
+numbers, each resample's indices are ratios of whole-number sums taken exactly and rounded once,
+so that they are the same whatever the BLAS, its threads and the machine.
 
 Conventions: ranks are standard competition ranks of the overall score (ties to 9 decimals);
 a mission without an overall score in a run takes the place after the last scored one. Under
@@ -146,11 +149,11 @@ def sobol_with_intervals(
     return _with_intervals(base.indices(y_ab), base.resampled([count], [y_ab])[0], confidence)
 
 
-def _resample_counts(seed: int, boot: int, n: int) -> Array:
+def _resample_counts(seed: int, boot: int, n: int) -> npt.NDArray[np.int64]:
     """How many times each resample (row) takes each row of the base sample."""
     idx = np.random.default_rng(seed).integers(0, n, size=(boot, n))
-    flat = (np.arange(boot)[:, None] * n + idx).ravel()
-    return np.bincount(flat, minlength=boot * n).reshape(boot, n).astype(float)
+    idx += np.arange(boot)[:, None] * n
+    return np.bincount(idx.ravel(), minlength=boot * n).reshape(boot, n)
 
 
 def _with_intervals(
@@ -167,19 +170,27 @@ def _with_intervals(
 
 
 _COLUMNS = 256
-"""Outputs handled at once by :meth:`_BaseSample.resampled` (bounds its temporary arrays)."""
+"""Outputs handled at once by :meth:`_BaseSample._resampled_float` (bounds its temporary
+arrays)."""
+_ROWS = 512
+"""Rows of the base sample :meth:`_BaseSample._resampled_whole` sums at once."""
+
+
+_Outputs = npt.NDArray[np.float64] | npt.NDArray[np.int32]
+"""Outputs of the design: floats, or the ranks as whole numbers."""
 
 
 class _BaseSample:
     """What the estimators take from the base samples A and B alone, computed once for every
     input of the design."""
 
-    def __init__(self, y_a: Array, y_b: Array) -> None:
+    def __init__(self, y_a: _Outputs, y_b: _Outputs) -> None:
         self.y_a, self.y_b = y_a, y_b
         both = np.concatenate([y_a, y_b])
         var = np.var(both, axis=0, ddof=1)
         self.v = float(var.sum())
         centre = both.mean(axis=0)
+        self.offset = np.round(centre)
         # The mean square of the outputs, which a variance of rounding residue is small beside.
         self.square = float((centre * centre).sum()) + self.v
         self.centred_b = y_b - centre
@@ -188,7 +199,7 @@ class _BaseSample:
         """Where a variance is spread rather than rounding residue."""
         return np.asarray(var > SPREAD_EPSILON * self.square)
 
-    def indices(self, y_ab: Array) -> tuple[float, float]:
+    def indices(self, y_ab: _Outputs) -> tuple[float, float]:
         """:func:`sobol_indices` of the input whose AB outputs are ``y_ab``."""
         if not self.spread(np.asarray(self.v)):
             return 0.0, 0.0
@@ -196,17 +207,121 @@ class _BaseSample:
         total = float((np.mean((self.y_a - y_ab) ** 2, axis=0) / 2.0).sum()) / self.v
         return first, total
 
-    def resampled(self, counts: Sequence[Array], y_abs: Sequence[Array]) -> list[Array]:
+    def resampled(
+        self, counts: Sequence[npt.NDArray[np.int64]], y_abs: Sequence[_Outputs]
+    ) -> list[Array]:
         """The indices of every resample, for each input (``counts[i]``: one row per resample,
         how many times it takes each row of the base sample; ``y_abs[i]``: the input's AB
         outputs), as (resamples x 2) arrays.
 
         Every mean in the estimators is a weighted sum over rows, so all resamples come from
-        one matrix product per block of outputs instead of one gathered copy of the sample
-        each. The outputs are first centred on their mean over A and B, which leaves the
-        indices unchanged and keeps the variance's sum of squares free of cancellation. The
-        products of A and B's columns are shared by every input.
+        one matrix product per input instead of one gathered copy of the sample each. Outputs
+        that are whole numbers (ranks) are resampled exactly (:meth:`_resampled_whole`), the
+        others in floating point (:meth:`_resampled_float`).
         """
+        whole = self._whole_reach(y_abs)
+        if whole is not None:
+            return self._resampled_whole(counts, y_abs, whole)
+        return self._resampled_float(counts, y_abs)
+
+    def _whole_reach(self, y_abs: Sequence[_Outputs]) -> float | None:
+        """For outputs that are all whole numbers, their largest distance from the nearest
+        whole number to their mean, when every sum the exact resampling takes stays a whole
+        number a float holds exactly; else None."""
+        n, m = self.y_a.shape
+        ys = (self.y_a, self.y_b, *y_abs)
+        if m == 0:
+            return 0.0
+        if not all(
+            y.dtype.kind in "iu" or bool(np.isfinite(y).all() and (y == np.round(y)).all())
+            for y in ys
+        ):
+            return None
+        reach = max(
+            float(np.maximum(y.max(axis=0) - self.offset, self.offset - y.min(axis=0)).max())
+            for y in ys
+        )
+        # The largest product summed is of two differences, each at most twice the reach.
+        return reach if n * 4.0 * max(reach, 1.0) ** 2 < 2.0**53 else None
+
+    def _resampled_whole(
+        self,
+        counts: Sequence[npt.NDArray[np.int64]],
+        y_abs: Sequence[_Outputs],
+        reach: float,
+    ) -> list[Array]:
+        """:meth:`resampled` in exact arithmetic, for outputs that are whole numbers.
+
+        With ``c`` a resample's counts, the estimators need per output the whole numbers
+        ``S1 = c.(a + b)`` and ``DS = c.d`` (``d = yAB - yA``), and summed over the outputs
+        ``S2 = c.(a^2 + b^2)``, ``BD = c.(b d)`` and ``DD = c.d^2``. Their products are
+        whole numbers a float holds exactly, so any order of summation (any BLAS, any number
+        of threads, any blocking) gives the same sums. The indices are then ratios of whole
+        numbers, ``(R - 1) (R BD - sum S1 DS) / (N (R S2 - sum S1^2))`` and
+        ``R (R - 1) DD / (2 N (R S2 - sum S1^2))`` (``N`` rows in each sample, ``R = 2N``),
+        taken in Python's integers and rounded once. Outputs are first moved by a whole number
+        near their mean, which changes no index and keeps the sums small.
+        """
+        y_a, y_b = self.y_a, self.y_b
+        n, m = y_a.shape
+        rows = 2 * n
+        if m == 0:
+            return [np.zeros((count.shape[0], 2)) for count in counts]
+        per = min(m, max(1, int((2.0**53 - 1) // (n * 4.0 * max(reach, 1.0) ** 2))))
+        starts = list(range(0, m, per))
+        g = len(starts)
+        # An input that changed no output has no numerator in any resample.
+        moved = [i for i, y_ab in enumerate(y_abs) if bool((y_ab != y_a).any())]
+        sums = {i: np.zeros((counts[i].shape[0], 2 * m + 3 * g)) for i in moved}
+        # Exact sums may be taken in any order: in blocks of rows that stay in the cache.
+        with one_blas_thread():
+            for r0 in range(0, n if moved else 0, _ROWS):
+                r1 = min(r0 + _ROWS, n)
+                a, b = y_a[r0:r1] - self.offset, y_b[r0:r1] - self.offset
+                stacked = np.empty((r1 - r0, 2 * m + 3 * g))
+                np.add(a, b, out=stacked[:, :m])
+                stacked[:, 2 * m : 2 * m + g] = np.add.reduceat(a * a + b * b, starts, axis=1)
+                for i in moved:
+                    d = stacked[:, m : 2 * m]
+                    np.subtract(y_abs[i][r0:r1], y_a[r0:r1], out=d)
+                    stacked[:, 2 * m + g : 2 * m + 2 * g] = np.add.reduceat(b * d, starts, axis=1)
+                    stacked[:, 2 * m + 2 * g :] = np.add.reduceat(d * d, starts, axis=1)
+                    sums[i] += counts[i][:, r0:r1].astype(float) @ stacked
+        out = []
+        for i, count in enumerate(counts):
+            if i not in sums:
+                out.append(np.zeros((count.shape[0], 2)))
+                continue
+            whole = sums[i].astype(np.int64).astype(object)
+            s1, ds = whole[:, :m], whole[:, m : 2 * m]
+            s2 = whole[:, 2 * m : 2 * m + g].sum(axis=1)
+            bd = whole[:, 2 * m + g : 2 * m + 2 * g].sum(axis=1)
+            dd = whole[:, 2 * m + 2 * g :].sum(axis=1)
+            spread = rows * s2 - (s1 * s1).sum(axis=1)
+            cross = rows * bd - (s1 * ds).sum(axis=1)
+            out.append(
+                np.array(
+                    [
+                        (
+                            ((rows - 1) * f) / (n * v),
+                            (rows * (rows - 1) * t) / (2 * n * v),
+                        )
+                        if v > 0
+                        else (0.0, 0.0)
+                        for v, f, t in zip(spread, cross, dd, strict=True)
+                    ],
+                    dtype=float,
+                ).reshape(-1, 2)
+            )
+        return out
+
+    def _resampled_float(
+        self, counts: Sequence[npt.NDArray[np.int64]], y_abs: Sequence[_Outputs]
+    ) -> list[Array]:
+        """:meth:`resampled` in floating point: the outputs are first centred on their mean
+        over A and B, which leaves the indices unchanged and keeps the variance's sum of
+        squares free of cancellation; the products of A and B's columns are shared by every
+        input."""
         y_a, y_b = self.y_a, self.y_b
         n, m = y_a.shape
         rows = 2 * n
@@ -230,7 +345,7 @@ class _BaseSample:
                 np.subtract(y_ab[:, c0 : c0 + _COLUMNS], y_a[:, c0 : c0 + _COLUMNS], out=d)
                 np.multiply(b, d, out=stacked[:, 2 * w : 3 * w])
                 np.multiply(d, d, out=stacked[:, 4 * w :])
-                s1, s2, bd, ds, dd = np.split(count @ stacked, 5, axis=1)
+                s1, s2, bd, ds, dd = np.split(count.astype(float) @ stacked, 5, axis=1)
                 var += ((s2 - s1 * s1 / rows) / (rows - 1)).sum(axis=1)
                 first += ((bd - s1 / rows * ds) / n).sum(axis=1)
                 total += (dd / n / 2.0).sum(axis=1)
@@ -1093,9 +1208,9 @@ def sensitivity(
         )
     )
 
-    base = _BaseSample(ranks[:runs].astype(float), ranks[runs : 2 * runs].astype(float))
-    y_abs = [ranks[(2 + i) * runs : (3 + i) * runs].astype(float) for i in range(d)]
-    del ranks
+    # The ranks as they are, whole numbers: the estimators take them exactly.
+    base = _BaseSample(ranks[:runs], ranks[runs : 2 * runs])
+    y_abs = [ranks[(2 + i) * runs : (3 + i) * runs] for i in range(d)]
     boot_seed = int(np.random.SeedSequence(seed).generate_state(1)[0])
     counts = [_resample_counts(boot_seed + i, settings.boot, runs) for i in range(d)]
     resampled = base.resampled(counts, y_abs)
