@@ -143,7 +143,12 @@ def punctuate(text: str, lang: str) -> str:
 
 def colon(lang: str) -> str:
     """The colon after a label (``Mission:``), spaced as ``lang`` writes it."""
-    return NARROW_NBSP + ":" if lang == "fr" else ":"
+    return punctuate(":", lang)
+
+
+def semicolon(lang: str) -> str:
+    """The semicolon between two statements, spaced as ``lang`` writes it."""
+    return punctuate(";", lang)
 
 
 def _check(lang: str) -> None:
@@ -176,7 +181,7 @@ class Translator:
     @property
     def semicolon(self) -> str:
         """The semicolon between two statements, spaced as the language writes it."""
-        return NARROW_NBSP + ";" if self.lang == "fr" else ";"
+        return semicolon(self.lang)
 
     def __call__(self, msgid: str, **params: object) -> str:
         """The text of ``msgid`` with its ``{placeholders}`` filled from ``params``."""
