@@ -203,3 +203,14 @@ def test_reports_write_dates_out_in_their_language(lang: str, text: str) -> None
     run = ovm.analyse(MINI, ovm.Settings(bootstrap=0))
     html = render_html(report_context(run, lang=lang, mission="bbb-2021"))
     assert f", {text} (" in html
+
+
+@pytest.mark.parametrize("lang", i18n.LANGUAGES)
+@given(label=st.text(alphabet="abcdefghij ", min_size=1).map(str.strip).filter(bool))
+def test_the_colon_and_semicolon_after_a_label_follow_the_punctuation_rule(
+    lang: str, label: str
+) -> None:
+    # A template writes "label{{ t.colon }} value": the same text as punctuating the sentence.
+    t = i18n.Translator(lang)
+    assert f"{label}{t.colon} x" == i18n.punctuate(f"{label}: x", lang)
+    assert f"{label}{t.semicolon} x" == i18n.punctuate(f"{label}; x", lang)
