@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Any, Literal
 
 Severity = Literal["error", "warning"]
 Category = Literal["rubric", "data", "usage"]
@@ -29,6 +29,10 @@ class Issue:
 
     ``line`` and ``column`` are 1-based; for tabular data ``line`` is the row number as a
     spreadsheet shows it (the header is row 1) and ``column`` the column number.
+
+    ``message`` is the English sentence; ``params`` its parts by name (numbers as numbers,
+    ``variant`` picking among the sentences of one code), from which :meth:`text` says it in
+    another language through the catalogue's ``issue_<code>`` entry.
     """
 
     file: str
@@ -40,6 +44,7 @@ class Issue:
     severity: Severity = "error"
     category: Category = "rubric"
     field_name: str | None = field(default=None, compare=False)
+    params: Mapping[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
     def location(self) -> str:
         """``file:line:col`` as far as it is known."""
@@ -50,13 +55,35 @@ class Issue:
                 loc += f":{self.column}"
         return loc
 
-    def __str__(self) -> str:
+    def text(self, lang: str = "en") -> str:
+        """The message in ``lang``: the catalogue's wording of the code with its parameters,
+        or the English message where the catalogue has none."""
+        if lang == "en":
+            return self.message
+        from ovm.i18n import coded
+
+        return coded("issue", self.code, self.params, lang) or self.message
+
+    def render(self, lang: str = "en") -> str:
+        """``file:line:col [severity: ][path: ]message [code]``, worded in ``lang``."""
         where = format_path(self.path)
-        sev = "" if self.severity == "error" else f"{self.severity}: "
-        text = f"{self.location()} {sev}"
+        sev: str = "" if self.severity == "error" else self.severity
+        mark = ":"
+        if lang != "en":
+            # (English reads no catalogue: issues are printed before any report is made)
+            from ovm.i18n import colon, gettext
+
+            sev = sev and gettext(f"severity_{self.severity}", lang)
+            mark = colon(lang)
+        text = f"{self.location()} "
+        if sev:
+            text += f"{sev}{mark} "
         if where:
-            text += f"{where}: "
-        return f"{text}{self.message} [{self.code}]"
+            text += f"{where}{mark} "
+        return f"{text}{self.text(lang)} [{self.code}]"
+
+    def __str__(self) -> str:
+        return self.render()
 
     def as_dict(self) -> dict[str, object]:
         """Plain data for JSON output."""
@@ -69,6 +96,7 @@ class Issue:
             "message": self.message,
             "severity": self.severity,
             "category": self.category,
+            **({"params": dict(self.params)} if self.params else {}),
         }
 
 

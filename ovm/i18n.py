@@ -193,6 +193,65 @@ class Translator:
         return has(msgid)
 
 
+_DECIMAL_TEXT = re.compile(r"[+-]?[0-9]+\.[0-9]+")
+
+
+def param_text(value: object, lang: str, *, text_numbers: bool = False) -> str:
+    """A message parameter as ``lang`` writes it: numbers in its CLDR format, lists joined by
+    commas, texts as given (ids, names and cells quoted from the data stay as recorded).
+
+    ``text_numbers``: a text that is a decimal number (``"12.5"``: findings keep their numbers
+    as text) takes the language's decimal separator.
+    """
+    if isinstance(value, bool):
+        return str(value).lower()
+    if isinstance(value, int):
+        return format_number(value, lang, 0)
+    if isinstance(value, float):
+        if value.is_integer() and abs(value) < 1e15:
+            return format_number(value, lang, 0)
+        return format_number(value, lang, 6, trim=True) if math.isfinite(value) else str(value)
+    if isinstance(value, list | tuple):
+        return ", ".join(param_text(v, lang, text_numbers=text_numbers) for v in value)
+    text = str(value)
+    if text_numbers and lang != "en" and _DECIMAL_TEXT.fullmatch(text):
+        return text.replace(".", decimal_separator(lang))
+    return text
+
+
+def placeholders(text: str) -> set[str]:
+    """The names of the ``{placeholders}`` of a catalogue text."""
+    import string
+
+    return {name for _, name, _, _ in string.Formatter().parse(text) if name}
+
+
+def coded(
+    kind: str, code: str, params: Mapping[str, object], lang: str, *, text_numbers: bool = False
+) -> str | None:
+    """The catalogue's wording of a coded message (a data issue, a finding) in ``lang``.
+
+    The entry is ``<kind>_<code>``, or ``<kind>_<code>_<variant>`` when ``params`` names a
+    ``variant`` (one code, several sentences); its placeholders are filled from ``params``,
+    each written as ``lang`` writes it. None when the catalogue has no such entry or
+    ``params`` lacks a part its text needs: the caller then says the message as recorded.
+    ``text_numbers`` as in :func:`param_text`.
+    """
+    rest = dict(params)
+    variant = rest.pop("variant", None)
+    key = f"{kind}_{code}" + (f"_{variant}" if variant else "")
+    if not has(key):
+        return None
+    t = Translator(lang)
+    text = t.text(key, rest.get(PLURAL_PARAMETER))
+    wanted = placeholders(text)
+    if not wanted <= set(rest):
+        return None
+    return text.format_map(
+        {k: param_text(rest[k], lang, text_numbers=text_numbers) for k in wanted}
+    )
+
+
 def translator(lang: str) -> Translator:
     """The translator of ``lang`` (one of :data:`LANGUAGES`)."""
     return Translator(lang)

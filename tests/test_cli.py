@@ -243,7 +243,7 @@ def test_score_refuses_rejected_rows_unless_allowed(
         f"{ws / 'checklists.csv'}:8:1 no mission 'zzz-2020' in the missions file "
         "[unknown-mission] (row rejected)"
     ) in captured.err.splitlines()
-    assert "1 row(s) rejected; fix them or pass --allow-rejected" in captured.err
+    assert "1 row rejected; fix them or pass --allow-rejected" in captured.err
     assert main(["score", str(ws), "-q", "--allow-rejected"]) == 0
     assert json.loads(capsys.readouterr().out)["rejected"][0]["row"] == 8
 

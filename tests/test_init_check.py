@@ -37,7 +37,7 @@ def test_init_writes_a_workspace_check_accepts_at_once(
         "rubric.yaml",
         "statistics.csv",
     ]
-    assert run(["check", str(root)], capsys)[:2] == (0, f"{root}: valid (0 warning(s))\n")
+    assert run(["check", str(root)], capsys)[:2] == (0, f"{root}: valid (0 warnings)\n")
     assert run(["validate", str(root / "ovm.yaml")], capsys)[0] == 0
     header = (root / "checklists.csv").read_text(encoding="utf-8").splitlines()[0]
     assert header.startswith("mission,site,site_country,site_city,observer,visited_at,notes,")
@@ -50,7 +50,7 @@ def test_init_with_an_id_that_names_no_country_writes_an_entity(
     # A made-up country code would be refused by check; an entity of the mission's own is not.
     root = tmp_path / "obs"
     assert run(["init", str(root), "--missions", "abc-2025"], capsys)[0] == 0
-    assert run(["check", str(root)], capsys)[:2] == (0, f"{root}: valid (0 warning(s))\n")
+    assert run(["check", str(root)], capsys)[:2] == (0, f"{root}: valid (0 warnings)\n")
     text = (root / "missions.yaml").read_text(encoding="utf-8")
     assert "    entity: abc " in text
     assert "\n    country:" not in text
@@ -95,7 +95,7 @@ def test_check_locates_every_problem_without_scoring(
     ]
     code, _, err = run(["check", str(root)], capsys)
     assert code == 1
-    assert f"{root}: 2 error(s), 3 warning(s)" in err
+    assert f"{root}: 2 errors, 3 warnings" in err
     assert "'Spain' is not an ISO 3166 alpha-3 country code: did you mean ESP (Spain)?" in err
 
 

@@ -410,8 +410,8 @@ def test_a_workbook_with_a_bad_cell_in_each_sheet_loses_those_cells_only(
     assert "'55,3' is not a number (votes_abroad, votes): did you mean 55.3?" in err
     summary = [line for line in lines if " rows read, " in line]
     assert summary == [
-        f"{book}[variables]: 2 rows read, 2 used, 0 rejected, 2 cell(s) rejected",
-        f"{book}[answers]: 2 rows read, 2 used, 0 rejected, 1 cell(s) rejected",
+        f"{book}[variables]: 2 rows read, 2 used, 0 rejected, 2 cells rejected",
+        f"{book}[answers]: 2 rows read, 2 used, 0 rejected, 1 cell rejected",
     ]
     missions = {m.id: m for m in load_workspace(root).observations.missions}
     assert {k: d.value for k, d in missions["col-2026"].values.items()} == {"votes_abroad": 350}

@@ -171,12 +171,12 @@ def test_many_warnings_of_one_code_are_counted_not_all_printed(
     err = capsys.readouterr().err.splitlines()
     flagged = [line for line in err if line.endswith("[observer-too-fast]")]
     assert len(flagged) == 5
-    counted = [line for line in err if "more warning(s) [observer-too-fast]" in line]
+    counted = [line for line in err if "more warnings [observer-too-fast]" in line]
     assert len(counted) == 1 and f"{total - 5} more" in counted[0] and "ovm check" in counted[0]
     assert main(["score", str(ws), "--bootstrap", "0", "-q", "-o", "-"]) == 0
     quiet = capsys.readouterr().err.splitlines()
     assert [line for line in quiet if "observer-too-fast" in line] == [
-        f"{ws}: {total} warning(s) [observer-too-fast]; ovm check {ws} lists them all"
+        f"{ws}: {total} warnings [observer-too-fast]; ovm check {ws} lists them all"
     ]
 
 

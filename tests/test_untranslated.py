@@ -53,7 +53,7 @@ SHARED = {
     # words the language shares with English (proper nouns, loanwords, formula symbols too)
     "es": set(
         f"{_NAMES} {_FORMULA} a no general total nominal original electoral error use "
-        "sum legal plan".split()
+        "sum legal plan decimal".split()
     ),
     "fr": set(
         f"{_NAMES} {_FORMULA} a missions total nominal original type global minimum "
@@ -61,11 +61,12 @@ SHARED = {
         "questions normalisation population on plus absence non part parties "
         "gain date condition rang place places plan vote votes distance file files points "
         "code min max message scores observer version imputation standard end an position "
-        "positions variation comparative exports indices variance".split()
+        "positions variation comparative exports indices variance point alpha document "
+        "minute minutes".split()
     ),
     "pt": set(
         f"{_NAMES} {_FORMULA} a no global general total nominal original site sites "
-        "pages e do de legal as data linear na for move".split()
+        "pages e do de legal as data linear na for move decimal use".split()
     ),
 }
 

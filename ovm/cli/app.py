@@ -15,6 +15,7 @@ from ovm.cli.common import (
     EXIT_USAGE,
     Rejected,
     UsageError,
+    message_lang,
 )
 from ovm.errors import OvmError
 
@@ -55,7 +56,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_ERRORS
     except OvmError as exc:
         for issue in exc.issues:
-            print(str(issue), file=sys.stderr)
+            print(issue.render(message_lang(args)), file=sys.stderr)
         print(str(exc).splitlines()[0], file=sys.stderr)
         return EXIT_ERRORS
     except BrokenPipeError:

@@ -71,10 +71,10 @@ class Rejected(Exception):
     """Data rows were rejected and ``--allow-rejected`` was not given (exit status 1)."""
 
 
-def print_issues(issues: Sequence[Issue]) -> None:
-    """Every issue on standard error, one per line."""
+def print_issues(issues: Sequence[Issue], lang: str = "en") -> None:
+    """Every issue on standard error, one per line, worded in ``lang``."""
     for issue in issues:
-        print(str(issue), file=sys.stderr)
+        print(issue.render(lang), file=sys.stderr)
 
 
 def write_output(text: str | bytes, output: str | None) -> None:
@@ -275,6 +275,18 @@ def settings_from(
         raise UsageError(str(exc)) from None
 
 
+def lang_arg(p: argparse.ArgumentParser) -> None:
+    """``--lang``: the language of a command's messages on standard error (not of its data)."""
+    from ovm.i18n import LANGUAGES
+
+    p.add_argument(
+        "--lang",
+        choices=LANGUAGES,
+        default="en",
+        help="language of the messages, data problems and findings included (default: en)",
+    )
+
+
 def message_lang(args: argparse.Namespace) -> str:
     """The language of a command's messages: its ``--lang`` when it takes one, else English."""
     from ovm.i18n import LANGUAGES
@@ -287,10 +299,11 @@ def check_rejections(ws: Workspace, args: argparse.Namespace) -> None:
     """Print what the data files gave; raise :class:`Rejected` when rows were rejected and
     ``--allow-rejected`` was not given."""
     from ovm.data.workspace import describe_report
+    from ovm.i18n import gettext
 
     rep = ws.observations.report
     lang = message_lang(args)
-    print_issues([i for i in rep.issues if i.severity == "error"])
+    print_issues([i for i in rep.issues if i.severity == "error"], lang)
     _print_warnings(
         [i for i in rep.issues if i.severity != "error"],
         ws,
@@ -299,7 +312,7 @@ def check_rejections(ws: Workspace, args: argparse.Namespace) -> None:
     )
     for rej in rep.rejected:
         for reason in rej.reasons:
-            print(f"{reason} (row rejected)", file=sys.stderr)
+            print(gettext("cli_row_rejected", lang, issue=reason.render(lang)), file=sys.stderr)
     if not getattr(args, "quiet", False) or rep.rejected or rep.cells_rejected:
         for line in describe_report(rep, lang):
             print(line, file=sys.stderr)
@@ -307,15 +320,10 @@ def check_rejections(ws: Workspace, args: argparse.Namespace) -> None:
     if (rep.rejected or cells) and not getattr(args, "allow_rejected", False):
         # A refused cell loses one datum: the run would score without it, so it stops the run
         # like a refused row unless the user accepts the loss.
-        what = " and ".join(
-            x
-            for x in (
-                f"{len(rep.rejected)} row(s)" if rep.rejected else "",
-                f"{cells} cell(s)" if cells else "",
-            )
-            if x
-        )
-        raise Rejected(f"{what} rejected; fix them or pass --allow-rejected")
+        rows = gettext("cli_rejected_rows", lang, n=len(rep.rejected))
+        lost = gettext("cli_rejected_cells", lang, n=cells)
+        what = gettext("cli_and", lang, first=rows, second=lost) if rep.rejected else lost
+        raise Rejected(gettext("cli_rejected_stop", lang, what=what if cells else rows))
 
 
 WARNINGS_SHOWN = 5
@@ -335,7 +343,7 @@ def _print_warnings(
         by_code.setdefault(issue.code, []).append(issue)
     for code, issues in by_code.items():
         shown = 0 if quiet else WARNINGS_SHOWN
-        print_issues(issues[:shown])
+        print_issues(issues[:shown], lang)
         if len(issues) > shown:
             from ovm.i18n import gettext
 

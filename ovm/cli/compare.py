@@ -11,6 +11,8 @@ from ovm.cli.common import (
     EXIT_OK,
     UsageError,
     command_help,
+    lang_arg,
+    message_lang,
     output_format,
     run_from,
     workspace_args,
@@ -34,12 +36,16 @@ def cmd_compare(args: argparse.Namespace) -> int:
             comparison_json(result) if fmt == "json" else comparison_csv(result), args.output
         )
     if not args.quiet:
+        from ovm.i18n import colon, gettext
+
+        lang = message_lang(args)
         for f in result.findings:
             where = f" [{f.node}]" if f.node else ""
-            print(f"{f.severity}: {f.message}{where} [{f.code}]", file=sys.stderr)
+            severity = gettext(f"severity_{f.severity}", lang)
+            print(f"{severity}{colon(lang)} {f.text(lang)}{where} [{f.code}]", file=sys.stderr)
         top = [e for e in result.rankings["overall"] if e.rank == 1]
-        lead = ", ".join(e.mission for e in top) or "nobody (no overall score)"
-        print(f"compared {len(run.missions)} missions; first overall: {lead}", file=sys.stderr)
+        lead = ", ".join(e.mission for e in top) or gettext("cli_compared_nobody", lang)
+        print(gettext("cli_compared", lang, n=len(run.missions), lead=lead), file=sys.stderr)
     return EXIT_OK
 
 
@@ -114,6 +120,7 @@ def register(sub: Any) -> None:
         "the rankings)",
     )
     c.add_argument("-o", "--output", help="file to write (default: standard output)")
+    lang_arg(c)
     c.set_defaults(func=cmd_compare)
 
     s = sub.add_parser(

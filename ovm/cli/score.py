@@ -9,6 +9,8 @@ from typing import Any
 from ovm.cli.common import (
     EXIT_OK,
     command_help,
+    lang_arg,
+    message_lang,
     output_format,
     run_from,
     workspace_args,
@@ -30,12 +32,18 @@ def cmd_score(args: argparse.Namespace) -> int:
     else:
         write_output(scores.to_json() if fmt == "json" else scores_csv(scores), args.output)
     if not args.quiet:
-        sims = " (includes SIMULATED observer data)" if scores.simulated_sources else ""
-        print(
-            f"scored {len(scores.scorecards)} missions against {ws.rubric.id} "
-            f"{ws.rubric.version}{sims}",
-            file=sys.stderr,
+        from ovm.i18n import gettext
+
+        lang = message_lang(args)
+        sims = gettext("cli_includes_simulated_observers", lang) if scores.simulated_sources else ""
+        scored = gettext(
+            "cli_scored",
+            lang,
+            n=len(scores.scorecards),
+            rubric=ws.rubric.id,
+            version=ws.rubric.version,
         )
+        print(scored + sims, file=sys.stderr)
     return EXIT_OK
 
 
@@ -52,4 +60,5 @@ def register(sub: Any) -> None:
         help="output format (default: from the file suffix, else json)",
     )
     sc.add_argument("-o", "--output", help="file to write (default: standard output)")
+    lang_arg(sc)
     sc.set_defaults(func=cmd_score)

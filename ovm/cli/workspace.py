@@ -8,13 +8,24 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from ovm.cli.common import EXIT_ERRORS, EXIT_OK, UsageError, command_help, mission_ids
+from ovm.cli.common import (
+    EXIT_ERRORS,
+    EXIT_OK,
+    UsageError,
+    command_help,
+    message_lang,
+    mission_ids,
+)
 from ovm.errors import Issue, OvmError, sort_issues
+from ovm.i18n import LANGUAGES
 
 
-def check_workspace(path: Path, rubric: str | None = None) -> tuple[list[Issue], list[str]]:
+def check_workspace(
+    path: Path, rubric: str | None = None, lang: str = "en"
+) -> tuple[list[Issue], list[str]]:
     """Every problem of a workspace (rubric, ovm.yaml, missions, every data file) without
-    scoring it, and the lines saying what each file gave. Raises UsageError for no workspace."""
+    scoring it, and the lines saying what each file gave (in ``lang``). Raises UsageError for
+    no workspace."""
     from ovm.data.workspace import CONFIG_NAME, describe_report, load_workspace, read_config
     from ovm.rubric.model import check_rubric
 
@@ -44,17 +55,21 @@ def check_workspace(path: Path, rubric: str | None = None) -> tuple[list[Issue],
     rep = ws.observations.report
     issues += rep.issues
     issues += [i for r in rep.rejected for i in r.reasons]
-    return issues, describe_report(rep)
+    return issues, describe_report(rep, lang)
 
 
 def cmd_check(args: argparse.Namespace) -> int:
     """Check a workspace's rubric and data without scoring."""
-    issues, lines = check_workspace(Path(args.workspace), getattr(args, "rubric", None))
-    return report_check(args.workspace, issues, lines, getattr(args, "format", "text"))
+    lang = message_lang(args)
+    issues, lines = check_workspace(Path(args.workspace), getattr(args, "rubric", None), lang)
+    return report_check(args.workspace, issues, lines, getattr(args, "format", "text"), lang)
 
 
-def report_check(name: str, issues: list[Issue], lines: list[str], fmt: str) -> int:
-    """Print a check's issues (text or JSON); the exit status: 1 when any is an error."""
+def report_check(
+    name: str, issues: list[Issue], lines: list[str], fmt: str, lang: str = "en"
+) -> int:
+    """Print a check's issues (text or JSON, whose messages stay in English beside their
+    codes and parameters); the exit status: 1 when any is an error."""
     ordered = sort_issues(issues)
     errors = [i for i in ordered if i.severity == "error"]
     if fmt == "json":
@@ -71,15 +86,21 @@ def report_check(name: str, issues: list[Issue], lines: list[str], fmt: str) -> 
             )
         )
         return EXIT_ERRORS if errors else EXIT_OK
+    from ovm.i18n import gettext
+
     for issue in ordered:
-        print(str(issue), file=sys.stderr)
+        print(issue.render(lang), file=sys.stderr)
     for line in lines:
         print(line, file=sys.stderr)
-    warnings = len(ordered) - len(errors)
+    warnings = gettext("cli_n_warnings", lang, n=len(ordered) - len(errors))
     if errors:
-        print(f"{name}: {len(errors)} error(s), {warnings} warning(s)", file=sys.stderr)
+        n_errors = gettext("cli_n_errors", lang, n=len(errors))
+        print(
+            gettext("cli_check_errors", lang, name=name, errors=n_errors, warnings=warnings),
+            file=sys.stderr,
+        )
         return EXIT_ERRORS
-    print(f"{name}: valid ({warnings} warning(s))")
+    print(gettext("cli_check_valid", lang, name=name, warnings=warnings))
     return EXIT_OK
 
 
@@ -256,4 +277,7 @@ def register(sub: Any) -> None:
     c.add_argument("workspace", metavar="WORKSPACE")
     c.add_argument("--rubric", metavar="FILE", help="check against this rubric instead")
     c.add_argument("--format", choices=["text", "json"], default="text")
+    c.add_argument(
+        "--lang", choices=LANGUAGES, default="en", help="language of the messages (default: en)"
+    )
     c.set_defaults(func=cmd_check)

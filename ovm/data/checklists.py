@@ -141,6 +141,7 @@ def _repeated_rows(work: pl.DataFrame, content: list[str], file: str) -> list[Is
             (),
             "warning",
             "data",
+            params={"variant": "visit", "first": int(rec["__first"])},
         )
         for rec in later.sort(ROW).iter_rows(named=True)
     ]
@@ -187,7 +188,7 @@ def validate_sites(
     account = Account(file, kind, cols)
     missing = account.require([MISSION_COLUMN], cols)
     if missing:
-        account.reject_every_row(df, "no mission column")
+        account.reject_every_row(df, "no mission column", variant="column")
         report = account.report(df.height, excluded=excluded, simulated=simulated)
         return SiteLoad(pl.DataFrame(), report, account.all_rejected(), tuple(missing))
     unmatched = [c for c in cols if c not in qids and c not in SITE_COLUMNS]
@@ -196,7 +197,12 @@ def validate_sites(
         near = by_case.get(c.casefold())
         hint = f" (names are case-sensitive: did you mean {near!r}?)" if near else ""
         account.warn(
-            c, "unknown-column", f"column {c!r} matches no checklist question; ignored{hint}"
+            c,
+            "unknown-column",
+            f"column {c!r} matches no checklist question; ignored{hint}",
+            name=c,
+            variant="checklist_case" if near else "checklist",
+            near=near or "",
         )
     present = [q for q in questions if q.id in df.columns]
     for c in SITE_COLUMNS:
@@ -271,7 +277,13 @@ def validate_sites(
 
     def mission_issue(row: int, mission: str | None, empty: bool) -> Issue:
         if mission is None and empty:
-            return account.at(row, "mission", "missing-mission", "a blank row (no cell filled)")
+            return account.at(
+                row,
+                "mission",
+                "missing-mission",
+                "a blank row (no cell filled)",
+                params={"variant": "blank"},
+            )
         # A visit's mission is worded as any table's; visits of one mission are many rows.
         column = account.numbers["mission"]
         return mission_cell_issues(file, row, column, mission, known, {}, by_mission_case)[0]
@@ -300,7 +312,7 @@ def validate_sites(
             r = cells[k].read(rec[k])
             if r.status != "invalid":
                 raise AssertionError(f"{k}: {rec[k]!r} refused column-wise, read as {r}")
-            reasons.append(account.at(row, k, r.code, r.message))
+            reasons.append(account.at(row, k, r.code, r.message, params=r.params))
         account.reject(row, rec["mission"], reasons)
     issues = [
         *account.issues,

@@ -41,6 +41,7 @@ from ovm.data.reader import (
     provenance_column,
     provenance_columns,
     read_provenance,
+    refused,
     word,
 )
 from ovm.data.tables import ROW, read_named_table
@@ -304,10 +305,11 @@ def _data_issue(
     severity: Literal["error", "warning"] = "error",
     *,
     key: bool = False,
+    **params: Any,
 ) -> Issue:
     pos = doc.positions.find(path, key=key)
     line, col = pos if pos else (None, None)
-    return Issue(doc.file, line, col, code, message, path, severity, "data")
+    return Issue(doc.file, line, col, code, message, path, severity, "data", params=params)
 
 
 def _word_status(value: Any) -> Status | None:
@@ -627,10 +629,14 @@ def _check_data(
             )
             continue
         if datum.status == "value":
-            problem = check_number(var, datum.value)
+            problem = number_reading(var, datum.value)
             if problem:
                 # At the number itself, not at a mapping that may open lines above it.
-                issues.append(_data_issue(doc, (*vpath, "value"), problem[0], problem[1]))
+                issues.append(
+                    _data_issue(
+                        doc, (*vpath, "value"), problem.code, problem.message, **problem.params
+                    )
+                )
     return issues
 
 
@@ -644,6 +650,7 @@ def _answer_issues(
                 (*path, "status"),
                 "not-applicable-not-allowed",
                 f"{node.id} does not allow 'not applicable'",
+                name=node.id,
             )
         ]
     if datum.status != "value":
@@ -659,6 +666,9 @@ def _answer_issues(
                 (*path, "value"),
                 "invalid-answer",
                 f"{value!r} is not an allowed answer ({', '.join(node.answers())})",
+                variant="indicator",
+                text=str(value),
+                allowed=list(node.answers()),
             )
         ]
     return []
@@ -737,14 +747,27 @@ def variable_rule(var: Variable) -> NumberRule:
 
 def check_number(var: Variable, value: Any) -> tuple[str, str] | None:
     """(code, message) when a value does not fit its variable, else None."""
+    r = number_reading(var, value)
+    return None if r is None else (r.code, r.message)
+
+
+def number_reading(var: Variable, value: Any) -> Reading | None:
+    """Why a value does not fit its variable (an invalid reading, with its message's parts),
+    else None."""
     rule = variable_rule(var)
     if isinstance(value, str):
         r = rule(value)
-        return (r.code, r.message) if r.status == "invalid" else None
+        return r if r.status == "invalid" else None
     x = parse_number(value)
     if x is None:
-        return "invalid-number", f"{value!r} is not a number ({var.name}, {var.unit_text()})"
-    return rule.problem(x)
+        return refused(
+            "invalid-number",
+            f"{value!r} is not a number ({var.name}, {var.unit_text()})",
+            text=str(value),
+            name=var.name,
+        )
+    problem = rule.problem(x)
+    return None if problem is None else refused(*problem[:2], **rule.problem_params(x))
 
 
 def answer_choices(node: LevelsIndicator | AnswerIndicator) -> Choices:
@@ -817,7 +840,7 @@ def read_mission_table(
                 )
                 for i in missing
             ]
-        account.reject_every_row(df, "no mission column")
+        account.reject_every_row(df, "no mission column", variant="column")
         return {}, account.report(df.height), account.rejected, [*issues, *missing]
     row_prov = {c: provenance_column(c, c) for c in cols if c in PROVENANCE_FIELDS}
     value_cols: list[Column] = []
@@ -828,12 +851,18 @@ def read_mission_table(
         if c == "mission" or c in row_prov or (sep and given and attr in PROVENANCE_FIELDS):
             continue
         if c in table.refused:
-            account.warn(c, *table.refused[c], severity="error")
+            account.warn(c, *table.refused[c], severity="error", name=c)
         elif c in table.columns:
             value_cols.append(table.columns[c])
         else:
             unmatched.append(c)
-            account.warn(c, "unknown-column", f"column {c!r} matches no {table.unknown}; ignored")
+            account.warn(
+                c,
+                "unknown-column",
+                f"column {c!r} matches no {table.unknown}; ignored",
+                name=c,
+                variant=table.kind,
+            )
     cell_prov = {c.name: provenance_columns(c.name) for c in value_cols}
     out: dict[str, dict[str, Datum]] = {}
     kept = screen_missions(account, df, {m.id for m in missions})
@@ -961,6 +990,12 @@ def unknown_mission_message(mission: str, by_case: Mapping[str, str]) -> str:
     return f"no mission {mission!r} in the missions file{hint}"
 
 
+def unknown_mission_params(mission: str, by_case: Mapping[str, str]) -> dict[str, Any]:
+    """The parts of :func:`unknown_mission_message`, by name."""
+    near = by_case.get(mission.casefold())
+    return {"mission": mission} | ({"variant": "case", "near": near} if near else {})
+
+
 def mission_cell_issues(
     file: str,
     row: int,
@@ -973,17 +1008,21 @@ def mission_cell_issues(
     """Problems with the ``mission`` cell of a row of a table naming missions: none, no
     mission, an unknown one, or one that already has its row at ``first_row[mission]``.
     ``by_case``: the known ids by their casefolded form, when the caller has them."""
+    params: dict[str, Any]
     if mission is None:
-        code, msg = "missing-mission", "no mission id"
+        code, msg, params = "missing-mission", "no mission id", {"variant": "cell"}
     elif mission not in known:
         if by_case is None:
             by_case = {k.casefold(): k for k in sorted(known)}
         code, msg = "unknown-mission", unknown_mission_message(mission, by_case)
+        params = unknown_mission_params(mission, by_case)
     elif mission in first_row:
-        code, msg = "duplicate-row", f"mission {mission!r} already has a row ({first_row[mission]})"
+        first = first_row[mission]
+        code, msg = "duplicate-row", f"mission {mission!r} already has a row ({first})"
+        params = {"variant": "mission", "mission": mission, "first": first}
     else:
         return []
-    return [Issue(file, row, column, code, msg, (), "error", "data")]
+    return [Issue(file, row, column, code, msg, (), "error", "data", params=params)]
 
 
 def limit_issues(

@@ -79,11 +79,17 @@ def load_places(
     )
     missing = account.require([mission_col, *spec.values()], cols)
     if missing:
-        account.reject_every_row(df, "no mission or place column")
+        account.reject_every_row(df, "no mission or place column", variant="places")
         return {}, account.report(df.height), account.rejected, [*issues, *missing]
     for c in cols:
         if c not in PLACE_COLUMNS:
-            account.warn(c, "unknown-column", f"column {c!r} is not a column of places; ignored")
+            account.warn(
+                c,
+                "unknown-column",
+                f"column {c!r} is not a column of places; ignored",
+                name=c,
+                variant="places",
+            )
     known = {m.id for m in missions}
     by_case = {k.casefold(): k for k in sorted(known)}
     out: dict[str, list[PlannedPlace]] = {}
@@ -108,6 +114,9 @@ def load_places(
                 "place",
                 "duplicate-place",
                 f"place {place!r} of {mid} is already listed at row {seen[(mid, place)]}",
+                place=str(place),
+                mission=mid,
+                first=seen[(mid, place)],
             )
         if not account.settle(row, mid) or mid is None or place is None:
             continue

@@ -138,11 +138,19 @@ def country_problem(text: str) -> str | None:
     return f"{text!r} is not an ISO 3166 alpha-3 country code{hint}"
 
 
+def country_problem_params(text: str) -> dict[str, object]:
+    """The parts of :func:`country_problem`'s message, by name."""
+    near = near_countries(text)
+    return {"text": text} | ({"variant": "near", "near": list(near)} if near else {})
+
+
 @dataclass(frozen=True)
 class _Country:
     def __call__(self, text: str) -> Reading:
         problem = country_problem(text)
-        return refused("invalid-country", problem) if problem else Reading("value", text)
+        if problem is None:
+            return Reading("value", text)
+        return refused("invalid-country", problem, **country_problem_params(text))
 
 
 @dataclass(frozen=True)
@@ -151,7 +159,9 @@ class _Time:
         try:
             return Reading("value", dt.time.fromisoformat(text).isoformat("minutes"))
         except ValueError:
-            return refused("invalid-time", f"{text!r} is not a time of day such as 08:00")
+            return refused(
+                "invalid-time", f"{text!r} is not a time of day such as 08:00", text=text
+            )
 
 
 def place_issues(

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 import polars as pl
 
 from ovm.data.observations import SITE_COLUMNS, Mission
-from ovm.data.plan import country_problem
+from ovm.data.plan import country_problem, country_problem_params
 from ovm.data.tables import ROW
 from ovm.errors import Issue
 
@@ -33,7 +33,8 @@ IDENTICAL_PLACES = 3
 IDENTICAL_ANSWERS = 3
 """...counting only visits with at least this many questions answered."""
 
-_At = Callable[[Mapping[str, object], str | None, str, str], Issue]
+_At = Callable[..., Issue]
+"""``at(rec, column, code, message, **params)``: a warning at a visit's row and column."""
 
 
 @dataclass(frozen=True)
@@ -77,10 +78,14 @@ def plausibility_issues(
             opening.setdefault((m.id, p.id), p.opens)
     out: list[Issue] = []
 
-    def at(rec: Mapping[str, object], column: str | None, code: str, message: str) -> Issue:
+    def at(
+        rec: Mapping[str, object], column: str | None, code: str, message: str, **params: object
+    ) -> Issue:
         file = str(rec[FILE])
         col = columns.get(file, {}).get(column) if column else None
-        return Issue(file, int(str(rec[ROW])), col, code, message, (), "warning", "data")
+        return Issue(
+            file, int(str(rec[ROW])), col, code, message, (), "warning", "data", params=params
+        )
 
     questions = [c for c in sites.columns if c not in (*SITE_COLUMNS, FILE, ROW)]
     timed: list[tuple[str, dt.datetime, dict[str, object]]] = []
@@ -95,7 +100,15 @@ def plausibility_issues(
         if country is not None:
             problem = country_problem(str(country))
             if problem:
-                out.append(at(rec, "site_country", "invalid-country", problem))
+                out.append(
+                    at(
+                        rec,
+                        "site_country",
+                        "invalid-country",
+                        problem,
+                        **country_problem_params(str(country)),
+                    )
+                )
         when = rec["visited_at"]
         if when is None or mission is None:
             continue
@@ -107,6 +120,7 @@ def plausibility_issues(
                     "visited_at",
                     "invalid-visit-time",
                     f"{when!r} is not a date and time such as 2024-06-02T09:30",
+                    text=str(when),
                 )
             )
             continue
@@ -119,6 +133,11 @@ def plausibility_issues(
                     "visited_at",
                     "visit-outside-voting-period",
                     f"visit on {vt.day}, outside the voting abroad of {mission.id} ({period})",
+                    day=str(vt.day),
+                    mission=mission.id,
+                    first=str(first),
+                    last=str(last),
+                    variant="day" if first == last else "days",
                 )
             )
         if vt.moment is None:
@@ -135,6 +154,8 @@ def plausibility_issues(
                     "visit-before-opening",
                     f"checklist at {vt.moment.time().isoformat('minutes')}, before the "
                     f"place opened ({opens.isoformat('minutes')})",
+                    time=vt.moment.time().isoformat("minutes"),
+                    opens=opens.isoformat("minutes"),
                 )
             )
         if rec["observer"] is not None:
@@ -161,6 +182,11 @@ def _travel(timed: list[tuple[str, dt.datetime, dict[str, object]]], at: _At) ->
                     "observer-two-places",
                     f"{who} is at {r2['site']!r} and at {r1['site']!r} (row {r1[ROW]}) "
                     f"within {int(gap.total_seconds() // 60)} minutes",
+                    observer=str(r2["observer"]),
+                    site=str(r2["site"]),
+                    other=str(r1["site"]),
+                    row=int(str(r1[ROW])),
+                    n=int(gap.total_seconds() // 60),
                 )
             )
         elif (r1["site_country"] != r2["site_country"] and gap < OTHER_COUNTRY) or (
@@ -174,6 +200,14 @@ def _travel(timed: list[tuple[str, dt.datetime, dict[str, object]]], at: _At) ->
                     f"{who} goes from {r1['site']!r} ({r1['site_city']}, "
                     f"{r1['site_country']}) to {r2['site']!r} ({r2['site_city']}, "
                     f"{r2['site_country']}) in {int(gap.total_seconds() // 60)} minutes",
+                    observer=str(r2["observer"]),
+                    site=str(r1["site"]),
+                    city=str(r1["site_city"]),
+                    country=str(r1["site_country"]),
+                    to_site=str(r2["site"]),
+                    to_city=str(r2["site_city"]),
+                    to_country=str(r2["site_country"]),
+                    n=int(gap.total_seconds() // 60),
                 )
             )
     return out
@@ -221,6 +255,10 @@ def _identical(sites: pl.DataFrame, questions: list[str], at: _At) -> list[Issue
                 "identical-answers",
                 f"observer {rec['observer']!r} gave the same answers at "
                 f"{rec[places]} places (as at row {head[ROW]} of {head[FILE]})",
+                observer=str(rec["observer"]),
+                n=int(rec[places]),
+                row=int(head[ROW]),
+                file=str(head[FILE]),
             )
         )
     return out

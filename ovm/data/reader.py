@@ -133,15 +133,17 @@ class Reading:
     value: float | str | bool | None = None
     code: str = ""
     message: str = ""
+    params: Mapping[str, Any] = field(default_factory=dict, compare=False)
+    """The message's parts by name, to say it in another language (:class:`Issue`)."""
 
 
 MISSING = Reading("missing")
 NOT_APPLICABLE = Reading("not_applicable")
 
 
-def refused(code: str, message: str) -> Reading:
-    """A cell that cannot be read, with the code and message of its reason."""
-    return Reading("invalid", None, code, message)
+def refused(code: str, message: str, **params: Any) -> Reading:
+    """A cell that cannot be read, with the code, message and message parts of its reason."""
+    return Reading("invalid", None, code, message, params)
 
 
 class Parser(Protocol):
@@ -152,21 +154,26 @@ class Parser(Protocol):
 
 def _invalid_number(text: str, name: str, unit: str | None) -> Reading:
     what = f"{name}, {unit}" if unit else name
-    hint = ""
+    hint, variant, meant = "", "", ""
     if re.fullmatch(r"[+-]?[0-9]+,[0-9]{1,2}|[+-]?[0-9]+,[0-9]{4,}", text):
+        variant, meant = "comma", text.replace(",", ".")
         hint = (
-            f": did you mean {text.replace(',', '.')}? The decimal point is '.', a comma "
+            f": did you mean {meant}? The decimal point is '.', a comma "
             "only groups thousands (1,234.5)"
         )
     elif re.fullmatch(r"[+-]?[0-9]{1,3}((\.[0-9]{3}){2,}(,[0-9]+)?|(\.[0-9]{3})+,[0-9]+)", text):
         # Dots grouping thousands, as Spanish and many other locales write them.
+        variant, meant = "dots", text.replace(".", "").replace(",", ".")
         hint = (
-            f": did you mean {text.replace('.', '').replace(',', '.')}? Write the digits "
-            "together, or grouped by commas (41,300,000)"
+            f": did you mean {meant}? Write the digits together, or grouped by commas (41,300,000)"
         )
     elif re.fullmatch(r"[+-]?[0-9]{1,3}([ _\u00a0\u202f'][0-9]{3})+([.,][0-9]+)?", text):
+        variant = "spaces"
         hint = ": write the digits together, or grouped by commas (1,234)"
-    return refused("invalid-number", f"{text!r} is not a number ({what}){hint}")
+    extra = {"variant": variant, "meant": meant} if variant else {}
+    return refused(
+        "invalid-number", f"{text!r} is not a number ({what}){hint}", text=text, name=name, **extra
+    )
 
 
 @dataclass(frozen=True)
@@ -195,28 +202,53 @@ class NumberRule:
         if x is None:
             return _invalid_number(text, self.name, self.unit)
         problem = self.problem(x, text)
-        return refused(*problem) if problem else Reading("value", x)
+        if problem is None:
+            return Reading("value", x)
+        return refused(*problem[:2], **self.problem_params(x, text))
 
-    def problem(self, x: float, text: str | None = None) -> tuple[str, str] | None:
-        """(code, message) when ``x`` is not a number this column takes, else None."""
+    def problem(self, x: float, text: str | None = None) -> tuple[str, str, str] | None:
+        """(code, message, variant) when ``x`` is not a number this column takes, else None;
+        :meth:`problem_params` gives the message's parts."""
         shown = repr(text) if text is not None else f"{x:g}"
         if not math.isfinite(x):
-            return "not-finite", f"{shown} is not a finite number"
+            return "not-finite", f"{shown} is not a finite number", ""
         if self.count and x < 0:
-            return "negative-count", f"{self.name} is a count and cannot be {x:g}"
+            return "negative-count", f"{self.name} is a count and cannot be {x:g}", ""
         if self.whole and not x.is_integer():
-            return "not-integer", f"{self.name} takes whole numbers, not {x:g}"
+            return "not-integer", f"{self.name} takes whole numbers, not {x:g}", ""
         if self.values and x not in self.values:
             allowed = " or ".join(f"{v:g}" for v in self.values)
-            return "out-of-range", f"{self.name} is {allowed}, not {x:g}"
+            return "out-of-range", f"{self.name} is {allowed}, not {x:g}", "values"
         low, high = self.minimum, self.maximum
         if (low is not None and x < low) or (high is not None and x > high):
             if low is not None and high is not None:
-                return "out-of-range", f"{self.name} is between {low:g} and {high:g}, not {x:g}"
+                return (
+                    "out-of-range",
+                    f"{self.name} is between {low:g} and {high:g}, not {x:g}",
+                    "between",
+                )
             if low is not None:
-                return "out-of-range", f"{self.name} must be at least {low:g}, not {x:g}"
-            return "out-of-range", f"{self.name} must be at most {high:g}, not {x:g}"
+                return "out-of-range", f"{self.name} must be at least {low:g}, not {x:g}", "min"
+            return "out-of-range", f"{self.name} must be at most {high:g}, not {x:g}", "max"
         return None
+
+    def problem_params(self, x: float, text: str | None = None) -> dict[str, Any]:
+        """The parts of :meth:`problem`'s message, by name, to word it in another language."""
+        problem = self.problem(x, text)
+        out: dict[str, Any] = {"name": self.name, "value": x}
+        if text is not None:
+            out["text"] = text
+        if problem is None:
+            return out
+        if problem[2]:
+            out["variant"] = problem[2]
+        if self.values:
+            out["allowed"] = list(self.values)
+        if self.minimum is not None:
+            out["low"] = self.minimum
+        if self.maximum is not None:
+            out["high"] = self.maximum
+        return out
 
     def ok(self, x: pl.Expr) -> pl.Expr:
         """Column-wise :meth:`problem` is None, for a Float64 expression."""
@@ -286,6 +318,9 @@ class Choices:
         return refused(
             self.code,
             f"{text!r} is not an allowed {self.noun} for {self.name} ({', '.join(self.names)})",
+            text=text,
+            name=self.name,
+            allowed=list(self.names),
         )
 
 
@@ -299,7 +334,12 @@ class Flag:
         """True or False, or ``invalid-flag``."""
         flag = yes_no(text)
         if flag is None:
-            return refused("invalid-flag", f"{text!r} is not yes or no ({self.name})")
+            return refused(
+                "invalid-flag",
+                f"{text!r} is not yes or no ({self.name})",
+                text=text,
+                name=self.name,
+            )
         return Reading("value", flag)
 
 
@@ -349,7 +389,9 @@ class Column:
                 if self.not_applicable:
                     return NOT_APPLICABLE
                 return refused(
-                    "not-applicable-not-allowed", f"{self.id} does not allow 'not applicable'"
+                    "not-applicable-not-allowed",
+                    f"{self.id} does not allow 'not applicable'",
+                    name=self.id,
                 )
         return self.parser(text)
 
@@ -495,15 +537,16 @@ class Row:
         self.number = number
         self.reasons: list[Issue] = []
 
-    def bad(self, column: str | None, code: str, message: str) -> None:
-        """Add a reason located at this row and ``column`` (a header)."""
-        self.reasons.append(self.account.at(self.number, column, code, message))
+    def bad(self, column: str | None, code: str, message: str, **params: Any) -> None:
+        """Add a reason located at this row and ``column`` (a header); ``params``: the
+        message's parts by name."""
+        self.reasons.append(self.account.at(self.number, column, code, message, params=params))
 
     def read(self, column: Column, cell: object) -> Reading:
         """Read a cell of ``column``; an invalid one adds its reason."""
         r = column.read(cell)
         if r.status == "invalid":
-            self.bad(column.name, r.code, r.message)
+            self.bad(column.name, r.code, r.message, **r.params)
         return r
 
 
@@ -526,16 +569,23 @@ class Account:
         code: str,
         message: str,
         severity: Severity = "error",
+        params: Mapping[str, Any] | None = None,
     ) -> Issue:
-        """An issue located at ``row`` and the number of ``column`` (a header) in this file."""
+        """An issue located at ``row`` and the number of ``column`` (a header) in this file;
+        ``params``: the message's parts by name."""
         col = self.numbers.get(column) if column is not None else None
-        return Issue(self.file, row, col, code, message, (), severity, "data")
+        return Issue(self.file, row, col, code, message, (), severity, "data", params=params or {})
 
     def warn(
-        self, column: str | None, code: str, message: str, severity: Severity = "warning"
+        self,
+        column: str | None,
+        code: str,
+        message: str,
+        severity: Severity = "warning",
+        **params: Any,
     ) -> None:
         """A problem with the header (row 1), kept among the file's issues."""
-        self.issues.append(self.at(1, column, code, message, severity))
+        self.issues.append(self.at(1, column, code, message, severity, params))
 
     def require(self, columns: Iterable[Column], present: Iterable[str]) -> list[Issue]:
         """A ``missing-column`` error for each required column the header lacks."""
@@ -546,6 +596,7 @@ class Account:
                 None,
                 "missing-column",
                 f"no {c.name!r} column" + (f" ({c.meaning})" if c.meaning else ""),
+                params={"name": c.name},
             )
             for c in columns
             if c.required and c.name not in have
@@ -590,10 +641,12 @@ class Account:
         keyed = sorted((row, p, k) for p, rows in enumerate(numbers) for k, row in enumerate(rows))
         return JoinedRows(parts, ([p for _, p, _ in keyed], [k for _, _, k in keyed]))
 
-    def reject_every_row(self, df: pl.DataFrame, why: str) -> None:
+    def reject_every_row(self, df: pl.DataFrame, why: str, **params: Any) -> None:
         """Reject every row of a table that lacks its key column, so the account adds up."""
         for r in df.get_column(ROW).to_list():
-            self.reject(int(r), None, [self.at(int(r), None, "missing-mission", why)])
+            self.reject(
+                int(r), None, [self.at(int(r), None, "missing-mission", why, params=params)]
+            )
 
     def report(
         self,

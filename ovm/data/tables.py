@@ -340,6 +340,7 @@ def _long_cells(df: pl.DataFrame, name: str) -> tuple[pl.DataFrame, list[Issue]]
                 (),
                 "warning",
                 "data",
+                params={"n": MAX_CELL_CHARS, "name": c},
             )
             for r in long[ROW].to_list()
         ]
@@ -377,6 +378,7 @@ def _python_scan(path: Path, sep: str, width: int) -> tuple[Issue | None, bool]:
                     (),
                     "error",
                     "data",
+                    params={},
                 ),
                 ragged,
             )
@@ -438,6 +440,7 @@ def _read_csv_slow(path: Path, sep: str, reason: str) -> tuple[pl.DataFrame | No
                             (),
                             "error",
                             "data",
+                            params={"n": len(rec), "header": len(headers)},
                         )
                     )
                     rec = (rec + [""] * len(headers))[: len(headers)]
@@ -501,6 +504,7 @@ def _header_issues(name: str, headers: list[str]) -> list[Issue]:
                     (),
                     "error",
                     "data",
+                    params={"variant": "header", "name": h, "first": seen[h]},
                 )
             )
         else:

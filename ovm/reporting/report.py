@@ -13,7 +13,6 @@ import functools
 import json
 import math
 import re
-import string
 from collections.abc import Iterable, Mapping, Sequence
 from importlib import resources
 from pathlib import Path
@@ -424,25 +423,33 @@ class _Builder:
 
     def finding_message(self, f: Finding) -> Label:
         """A finding in the report's language when the catalogue knows its code."""
-        params = dict(f.params)
-        key = f"finding_{f.code}" + (f"_{params.pop('variant')}" if "variant" in params else "")
-        if self.lang == "en" or not self.t.has(key):
-            return _english(f.message, self.lang)
-        wanted = {
-            name
-            for _, name, _, _ in string.Formatter().parse(self.t.text(key, params.get("n")))
-            if name
-        }
-        if not wanted <= set(params):
-            # A finding recorded without the parts its text needs: say it as recorded.
-            return _english(f.message, self.lang)
-        if f.code == "critical-indicator":
+        if self.lang == "en":
+            return _plain(f.message)
+        if f.code == "critical-indicator" and {"indicator", "nodes"} <= set(f.params):
             # Nodes named by their labels in the report's language, not by their ids.
+            params = dict(f.params)
             params["indicator"] = str(self.label(params["indicator"])["text"])
             params["nodes"] = ", ".join(
                 str(self.label(n)["text"]) for n in params["nodes"].split(", ") if n != "-"
             )
-        return _plain(self.t(key, **params))
+            f = f.model_copy(update={"params": params})
+        text = f.text(self.lang)
+        # A finding recorded without the parts its text needs is said as recorded.
+        return _english(text, self.lang) if text == f.message else _plain(text)
+
+    def reason(self, issue: Mapping[str, Any]) -> dict[str, Any]:
+        """Why a row was rejected (an issue as the scores file keeps it): its message in the
+        report's language when the catalogue knows its code, and the code."""
+        from ovm.i18n import coded
+
+        code = str(issue.get("code", ""))
+        english = str(issue.get("message", ""))
+        params = issue.get("params") or {}
+        text = None if self.lang == "en" else coded("issue", code, params, self.lang)
+        return {
+            "message": _english(english, self.lang) if text is None else _plain(text),
+            "code": code,
+        }
 
     # rules and methodology
     def rule_text(self, node: Group | Indicator, with_formula: bool = True) -> str | None:
@@ -655,16 +662,12 @@ class _Builder:
         for r in s.rejected:
             if r.mission in others:
                 continue  # a row of a mission this report leaves out
-            reasons = [
-                str(x.get("message", "")) + (f" [{x['code']}]" if x.get("code") else "")
-                for x in r.reasons
-            ]
             rejected.append(
                 {
                     "file": self.file(r.file),
                     "row": str(r.row),
                     "mission": r.mission or "",
-                    "reasons": [_english(x, self.lang) for x in reasons],
+                    "reasons": [self.reason(x) for x in r.reasons],
                 }
             )
         order = {"error": 0, "warning": 1, "info": 2}

@@ -34,6 +34,16 @@ class Finding(FrozenModel):
     """The message's parts, so reports can say it in another language (``variant`` picks
     among the messages one code has)."""
 
+    def text(self, lang: str = "en") -> str:
+        """The message in ``lang``: the catalogue's wording of the code (``finding_<code>``)
+        with its parameters, numbers in the language's format; the English message where the
+        catalogue has none."""
+        if lang == "en":
+            return self.message
+        from ovm.i18n import coded
+
+        return coded("finding", self.code, self.params, lang, text_numbers=True) or self.message
+
 
 class InputValue(FrozenModel):
     """One input of an indicator, with its provenance or its site counts."""

@@ -1,0 +1,245 @@
+"""No English in what ovm says about a workspace's data problems, in a report or on the terminal.
+
+A copy of the example workspace is spoiled row by row (a decimal comma, a confidence nobody
+knows, an answer that is no answer, a mission that does not exist, a time that is no time...).
+``ovm check``, ``ovm score``, ``ovm compare`` and ``ovm report`` are run on it in each
+non-English language, and ``ovm report`` and ``ovm compare`` on the example workspace itself:
+what they print on standard error and the report's visible text may hold no word of the English
+vocabulary (the detector of ``test_untranslated``). The data a message quotes (cells, ids, the
+allowed answers a file must use) and the codes in brackets are the data, not the report's
+words: they are taken out first, as the report test takes out the sources and notes quoted.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import csv
+import io
+import re
+import shutil
+from collections import Counter
+from pathlib import Path
+from types import SimpleNamespace
+
+import pytest
+from test_untranslated import EXAMPLES, LANGS, SHARED, _as_recorded, _english, english_left
+
+from ovm import i18n
+from ovm.cli.app import main
+from ovm.data.workspace import load_workspace
+from ovm.errors import Issue
+
+
+def _edit(path: Path, change: dict[tuple[int, str], str], extra: list[dict[str, str]]) -> None:
+    """Set cells (by 1-based data row and header) and append rows to a CSV file."""
+    with path.open(encoding="utf-8", newline="") as f:
+        rows = list(csv.DictReader(f))
+        headers = list(rows[0])
+    for (i, column), value in change.items():
+        rows[i - 1][column] = value
+    rows += [{h: r.get(h, "") for h in headers} for r in extra]
+    with path.open("w", encoding="utf-8", newline="") as f:
+        out = csv.DictWriter(f, headers)
+        out.writeheader()
+        out.writerows(rows)
+
+
+@pytest.fixture(scope="module")
+def spoiled(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The example workspace with a bad cell or row of every kind a user meets first."""
+    root = tmp_path_factory.mktemp("ws") / "spoiled"
+    shutil.copytree(EXAMPLES, root)
+    stats = root / "statistics.csv"
+    _edit(
+        stats,
+        {
+            (2, "votes_abroad"): "98,47",
+            (3, "registered_abroad__confidence"): "sure",
+            (4, "votes_abroad"): "41.300.000",
+            (5, "votes_abroad"): "1 234",
+            (6, "tables_abroad"): "-3",
+            (7, "tables_abroad"): "2.5",
+            (8, "votes_abroad"): "inf",
+        },
+        [{"mission": "zzz-1999"}, {"mission": "mex-2024"}, {"mission": "", "votes_abroad": "1"}],
+    )
+    checklists = root / "checklists.csv"
+    with checklists.open(encoding="utf-8", newline="") as f:
+        first = next(csv.DictReader(f))
+    _edit(
+        checklists,
+        {
+            (3, "practice.secrecy"): "maybe",
+            (4, "mission"): "zzz-2000",
+            (5, "visited_at"): "yesterday",
+            (6, "mission"): "MEX-2024",
+            (7, "practice.queue_minutes"): "-15",
+            (8, "simulated"): "perhaps",
+            (9, "site_country"): "XXX",
+        },
+        [{}, dict(first)],
+    )
+    return root
+
+
+def _run(argv: list[str]) -> tuple[int, str]:
+    err = io.StringIO()
+    with contextlib.redirect_stderr(err), contextlib.redirect_stdout(io.StringIO()):
+        code = main(argv)
+    return code, err.getvalue()
+
+
+def _issues(root: Path) -> list[Issue]:
+    rep = load_workspace(root).observations.report
+    cells = [i for f in rep.files for i in f.rejected_cells]
+    return [*rep.issues, *cells, *(i for r in rep.rejected for i in r.reasons)]
+
+
+def _quoted(root: Path, issues: list[Issue], lang: str) -> list[str]:
+    """What the messages quote from the data and the rubric, as each language writes it, the
+    texts recorded in the workspace (sources, notes) and its own path; longest first."""
+    ws = load_workspace(root)
+    found = {str(root), ws.rubric.id, *_as_recorded(root, SimpleNamespace(rubric=ws.rubric))}
+    for issue in issues:
+        found.update(i18n.param_text(v, lang) for k, v in issue.params.items() if k != "variant")
+    return sorted((s for s in found if len(s) >= 4), key=len, reverse=True)
+
+
+CODE = re.compile(r"\[[a-z0-9-]+\]|--[a-z-]+|\bovm [a-z]+\b|\S+\.(?:csv|yaml|xlsx):[\d:]+")
+"""Codes in brackets, options, commands and file:line:col are ids, not words."""
+
+
+def english_lines(text: str, lang: str, quoted: list[str]) -> Counter[str]:
+    """The English words of the lines a command printed, with the line they stand in."""
+    page = "".join(f"<p>{CODE.sub(' ', line)}</p>" for line in text.splitlines())
+    return english_left(page, _english(), SHARED[lang], quoted)[0]
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_every_data_problem_of_the_spoiled_workspace_has_a_wording_in_each_language(
+    spoiled: Path, lang: str
+) -> None:
+    issues = _issues(spoiled)
+    codes = {i.code for i in issues}
+    # The spoiled workspace meets the problems it is meant to (a test of the fixture itself).
+    assert codes >= {
+        "invalid-number",
+        "invalid-choice",
+        "invalid-answer",
+        "unknown-mission",
+        "invalid-visit-time",
+        "negative-count",
+        "not-integer",
+        "not-finite",
+        "duplicate-row",
+        "missing-mission",
+        "invalid-flag",
+        "invalid-country",
+    }
+    untranslated = sorted({i.code + ": " + i.message for i in issues if i.text(lang) == i.message})
+    assert untranslated == []
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_the_commands_say_the_data_problems_in_the_language_asked(
+    spoiled: Path, lang: str, tmp_path: Path
+) -> None:
+    quoted = [str(tmp_path), *_quoted(spoiled, _issues(spoiled), lang)]
+    ws = str(spoiled)
+    runs = {
+        "check": _run(["check", ws, "--lang", lang]),
+        "score (refused)": _run(["score", ws, "--bootstrap", "0", "--lang", lang]),
+        "score": _run(
+            [
+                "score",
+                ws,
+                "--bootstrap",
+                "0",
+                "--allow-rejected",
+                "--lang",
+                lang,
+                "-o",
+                str(tmp_path / "s.json"),
+            ]
+        ),
+        "report": _run(
+            [
+                "report",
+                ws,
+                "--bootstrap",
+                "0",
+                "--allow-rejected",
+                "--lang",
+                lang,
+                "-o",
+                str(tmp_path / "r.html"),
+            ]
+        ),
+    }
+    assert {k: code for k, (code, _) in runs.items()} == {
+        "check": 1,
+        "score (refused)": 1,
+        "score": 0,
+        "report": 0,
+    }
+    left = {k: english_lines(err, lang, quoted) for k, (_, err) in runs.items()}
+    assert {k: dict(v) for k, v in left.items() if v} == {}
+    # Every problem is printed, each with its code.
+    assert all(f"[{i.code}]" in runs["check"][1] for i in _issues(spoiled))
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_a_report_on_rejected_rows_says_why_in_its_language(
+    spoiled: Path, lang: str, tmp_path: Path
+) -> None:
+    out = tmp_path / "r.html"
+    code, _ = _run(
+        [
+            "report",
+            str(spoiled),
+            "--bootstrap",
+            "0",
+            "--allow-rejected",
+            "-q",
+            "--lang",
+            lang,
+            "-o",
+            str(out),
+        ]
+    )
+    assert code == 0
+    html = out.read_text("utf-8")
+    assert html.count("<code>[unknown-mission]</code>") >= 2
+    found, marked = english_left(
+        html, _english(), SHARED[lang], _quoted(spoiled, _issues(spoiled), lang)
+    )
+    assert dict(found) == {}
+    assert dict(marked) == {}
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_compare_says_its_findings_in_the_language_asked(lang: str, tmp_path: Path) -> None:
+    code, err = _run(
+        [
+            "compare",
+            str(EXAMPLES),
+            "--bootstrap",
+            "0",
+            "--lang",
+            lang,
+            "-o",
+            str(tmp_path / "c.json"),
+        ]
+    )
+    assert code == 0
+    assert dict(english_lines(err, lang, [str(tmp_path), str(EXAMPLES)])) == {}
+
+
+def test_the_line_detector_finds_english_and_skips_ids() -> None:
+    lines = (
+        "ws/statistics.csv:3:12 « 98,47 » n'est pas un nombre (votes_abroad) [invalid-number]\n"
+        "ws: 2 rows rejected; corrigez-les ou passez --allow-rejected\n"
+        "ovm check ws les énumère tous\n"
+    )
+    found = english_lines(lines, "fr", [])
+    assert {k.split(" in ")[0] for k in found} == {"'rows'", "'rejected'"}
