@@ -196,6 +196,35 @@ def _node_of(index: int) -> Callable[[Sequence[Any]], str]:
     return lambda row: str(row[index])
 
 
+SCORE_FIELDS: tuple[tuple[str, str | None, str], ...] = (
+    ("score", SCORE, "value"),
+    ("band", None, "band_label"),
+    ("status", None, "status_text"),
+    ("coverage", PERCENT, "coverage_value"),
+    ("xlsx_interval_low", SCORE, "interval_low"),
+    ("xlsx_interval_high", SCORE, "interval_high"),
+)
+"""A score as every sheet shows it: (header msgid, number format, key of the report's score
+cell). The first column holds the score itself, coloured by band."""
+
+
+def _score_columns(
+    t: Translator,
+    scores_of: str | Callable[[Sequence[Any]], str],
+    header: str = "score",
+) -> list[Column]:
+    """The columns of one score (:data:`SCORE_FIELDS`); ``header`` names the score's own."""
+    return [
+        Column(t(header if i == 0 else msgid), fmt, scores_of=scores_of if i == 0 else None)
+        for i, (msgid, fmt, _) in enumerate(SCORE_FIELDS)
+    ]
+
+
+def _score_cells(cell: Mapping[str, Any]) -> list[Any]:
+    """The cells of one score (a report's score cell), in the order of :func:`_score_columns`."""
+    return [cell[key] for _, _, key in SCORE_FIELDS]
+
+
 def _recommendation_columns(t: Translator, detail: bool) -> list[Column]:
     columns = [
         Column(t("mission")),
@@ -206,6 +235,7 @@ def _recommendation_columns(t: Translator, detail: bool) -> list[Column]:
         Column(t("indicator")),
         Column(t("xlsx_gain"), GAIN),
         Column(t("xlsx_gain_on")),
+        Column(t("xlsx_gain_note")),
         Column(t("recommendation")),
         Column(t("best_practice")),
         Column(t("evidence")),
@@ -223,6 +253,7 @@ def _recommendation_row(mission: str, order: int, r: Mapping[str, Any], detail: 
         r["node_label"],
         r["gain_value"],
         r["gain_on_text"] or "",
+        r.get("gain_note") or "",
         r["text"],
         r["best_practice"] or "",
         "\n".join(r["evidence"]),
@@ -340,11 +371,7 @@ def comparison_workbook(context: Mapping[str, Any]) -> bytes:
             Column(t("rank"), RANK),
             Column(t("tied")),
             Column(t("mission")),
-            Column(t("score"), SCORE, scores_of="overall"),
-            Column(t("band")),
-            Column(t("xlsx_interval_low"), SCORE),
-            Column(t("xlsx_interval_high"), SCORE),
-            Column(t("coverage"), PERCENT),
+            *_score_columns(t, "overall"),
             Column(t("xlsx_rank_low"), RANK),
             Column(t("xlsx_rank_high"), RANK),
             Column(t("rank_median"), RANK_MEDIAN),
@@ -356,11 +383,7 @@ def comparison_workbook(context: Mapping[str, Any]) -> bytes:
                 r["rank_value"],
                 bool(r["tied"]),
                 r["mission"]["id"],
-                r["score"]["value"],
-                r["score"]["band_label"],
-                r["score"]["interval_low"],
-                r["score"]["interval_high"],
-                r["score"]["coverage_value"],
+                *_score_cells(r["score"]),
                 r["rank_low"],
                 r["rank_high"],
                 r["rank_median_value"],
@@ -386,12 +409,7 @@ def comparison_workbook(context: Mapping[str, Any]) -> bytes:
                             row["id"],
                             row["label"],
                             bool(row["is_group"]),
-                            c["value"],
-                            c["band_label"],
-                            c["status_text"],
-                            c["coverage_value"],
-                            c["interval_low"],
-                            c["interval_high"],
+                            *_score_cells(c),
                         ]
 
     book.table(
@@ -402,12 +420,7 @@ def comparison_workbook(context: Mapping[str, Any]) -> bytes:
             Column(t("node_id")),
             Column(t("indicator")),
             Column(t("is_group")),
-            Column(t("score"), SCORE, scores_of=_node_of(2)),
-            Column(t("band")),
-            Column(t("status")),
-            Column(t("coverage"), PERCENT),
-            Column(t("xlsx_interval_low"), SCORE),
-            Column(t("xlsx_interval_high"), SCORE),
+            *_score_columns(t, _node_of(2)),
         ],
         indicator_rows(),
     )
@@ -516,11 +529,7 @@ def mission_workbook(context: Mapping[str, Any]) -> bytes:
             Column(t("country")),
             Column(t("election_date"), DATE),
             Column(t("simulated")),
-            Column(t("overall"), SCORE, scores_of="overall"),
-            Column(t("band")),
-            Column(t("xlsx_interval_low"), SCORE),
-            Column(t("xlsx_interval_high"), SCORE),
-            Column(t("coverage"), PERCENT),
+            *_score_columns(t, "overall", header="overall"),
             Column(t("rank"), RANK),
             Column(t("xlsx_cohort"), RANK),
         ],
@@ -531,11 +540,7 @@ def mission_workbook(context: Mapping[str, Any]) -> bytes:
                 m["country_name"],
                 _date(m["date"]),
                 bool(m["simulated"]),
-                overall["value"],
-                overall["band_label"],
-                overall["interval_low"],
-                overall["interval_high"],
-                overall["coverage_value"],
+                *_score_cells(overall),
                 context["rank_value"],
                 int(context["summary"]["cohort"]),
             ]
@@ -549,12 +554,7 @@ def mission_workbook(context: Mapping[str, Any]) -> bytes:
             Column(t("indicator")),
             Column(t("is_group")),
             Column(t("kind")),
-            Column(t("score"), SCORE, scores_of=_node_of(1)),
-            Column(t("band")),
-            Column(t("status")),
-            Column(t("coverage"), PERCENT),
-            Column(t("xlsx_interval_low"), SCORE),
-            Column(t("xlsx_interval_high"), SCORE),
+            *_score_columns(t, _node_of(1)),
             Column(t("xlsx_value")),
         ],
         (
@@ -564,12 +564,7 @@ def mission_workbook(context: Mapping[str, Any]) -> bytes:
                 it["label"],
                 bool(it["is_group"]),
                 it["kind_text"],
-                it["score"]["value"],
-                it["score"]["band_label"],
-                it["score"]["status_text"],
-                it["score"]["coverage_value"],
-                it["score"]["interval_low"],
-                it["score"]["interval_high"],
+                *_score_cells(it["score"]),
                 it["value"],
             ]
             for fam in context["families"]
