@@ -43,6 +43,19 @@ class UnknownMissionError(KeyError):
         return f"no mission {names} in the workspace (missions: {', '.join(self.known)})"
 
 
+SensitivitySkipped = Literal["no-overall", "too-few-scored"]
+"""Why a sensitivity analysis asked for was not run (:attr:`Run.sensitivity_skipped`)."""
+
+
+def _no_sensitivity(rubric: Rubric, comparison: Comparison) -> SensitivitySkipped | None:
+    """Why the sensitivity analysis cannot run on this cohort, or None when it can."""
+    # A rubric the analysis cannot model gets no rank intervals rather than wrong ones.
+    if unsupported(rubric) is not None:
+        return "no-overall"
+    scored = sum(1 for c in comparison.scores.scorecards if c.overall.status == "scored")
+    return "too-few-scored" if scored < 2 else None
+
+
 @dataclass(frozen=True)
 class Run:
     """The result of one analysis: every number every output shows.
@@ -69,6 +82,15 @@ class Run:
     def scores(self) -> ScoreSet:
         """Every mission's scorecard after the cohort step."""
         return self.comparison.scores
+
+    @property
+    def sensitivity_skipped(self) -> SensitivitySkipped | None:
+        """Why the sensitivity analysis the settings asked for was not run: ``no-overall`` (the
+        rubric's headline is ``none``: no overall to rank) or ``too-few-scored`` (fewer than
+        two missions have an overall score). None when it ran or was not asked for."""
+        if self.settings.sensitivity is None or self.sensitivity is not None:
+            return None
+        return _no_sensitivity(self.rubric, self.comparison)
 
     @property
     def missions(self) -> tuple[str, ...]:
@@ -180,9 +202,7 @@ def analyse_observations(
         )
     comparison = compare(alone, rubric, settings.comparison, observations=cohort)
     sens = None
-    scored = sum(1 for c in comparison.scores.scorecards if c.overall.status == "scored")
-    # A rubric the analysis cannot model gets no rank intervals rather than wrong ones.
-    if settings.sensitivity is not None and scored >= 2 and unsupported(rubric) is None:
+    if settings.sensitivity is not None and _no_sensitivity(rubric, comparison) is None:
         sens = sensitivity(
             alone,
             rubric,

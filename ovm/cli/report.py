@@ -55,6 +55,17 @@ def cmd_report(args: argparse.Namespace) -> int:
         else None
     )
     _, run = run_from(args, sens, mission=args.mission)
+    if run.sensitivity_skipped is not None:
+        from ovm.i18n import colon, gettext
+
+        # Asked for and not run: said here and in the report, never skipped in silence.
+        warning = gettext("severity_warning", args.lang)
+        why = gettext(
+            f"cli_sensitivity_skipped_{run.sensitivity_skipped}",
+            args.lang,
+            runs=args.sensitivity_runs,
+        )
+        print(f"{warning}{colon(args.lang)} {why}", file=sys.stderr)
     context = report_context(
         run, lang=args.lang, mission=args.mission, title=args.title, date=args.date
     )

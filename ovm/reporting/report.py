@@ -897,6 +897,12 @@ def comparison_context(
     ctx["ranking"] = {
         "rows": rows,
         "sensitivity": _sensitivity_summary(b, sensitivity),
+        # Asked for but not run: why, in place of the analysis.
+        "sensitivity_skipped": (
+            b.t(f"sensitivity_skipped_{run.sensitivity_skipped}")
+            if run.sensitivity_skipped is not None
+            else None
+        ),
         "cohort_scored": True,
         "any_unscored": any(r["unscored_value"] for r in rows),
     }

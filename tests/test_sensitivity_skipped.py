@@ -1,0 +1,89 @@
+"""A sensitivity analysis asked for and not run is said, on the terminal and in the report.
+
+``ovm report --sensitivity-runs N`` on a rubric whose headline is ``none`` (nothing to rank by)
+and on a cohort with a single scored mission: a warning in the report's language on standard
+error, and the reason in the report's ranking and methodology, where the analysis would be.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import shutil
+from pathlib import Path
+
+import pytest
+import yaml
+from test_annual_index import HERE, missions
+
+from ovm.cli.app import main
+from ovm.i18n import gettext
+
+SKIPPED = {
+    "en": "warning: --sensitivity-runs 8: no sensitivity analysis, as the rubric's headline",
+    "es": "advertencia: --sensitivity-runs 8: no hay análisis de sensibilidad",
+    "fr": "avertissement\u202f: --sensitivity-runs 8\u202f: pas d'analyse de sensibilité",
+    "pt": "aviso: --sensitivity-runs 8: sem análise de sensibilidade",
+}
+
+
+def _workspace(root: Path, headline: str, ids: tuple[str, ...]) -> Path:
+    root.mkdir()
+    rubric = (HERE / "rubric.yaml").read_text(encoding="utf-8")
+    (root / "rubric.yaml").write_text(
+        rubric.replace("headline: status\n", f"headline: {headline}\n"), encoding="utf-8"
+    )
+    chosen = [m for m in missions() if m["id"] in ids]
+    (root / "missions.yaml").write_text(
+        yaml.safe_dump({"missions": chosen}, sort_keys=False), encoding="utf-8"
+    )
+    (root / "ovm.yaml").write_text("rubric: rubric.yaml\nmissions: missions.yaml\n", "utf-8")
+    return root
+
+
+def _report(ws: Path, out: Path, *extra: str) -> tuple[int, str]:
+    err = io.StringIO()
+    argv = ["report", str(ws), "--bootstrap", "0", "-o", str(out), *extra]
+    with contextlib.redirect_stderr(err):
+        code = main(argv)
+    return code, err.getvalue()
+
+
+@pytest.mark.parametrize("lang", ["en", "es", "fr", "pt"])
+def test_a_rubric_without_overall_gets_a_warning_and_a_note_instead_of_the_analysis(
+    tmp_path: Path, lang: str
+) -> None:
+    ws = _workspace(tmp_path / "ws", "none", ("xaa", "xah", "xad"))
+    out = tmp_path / "r.html"
+    code, err = _report(ws, out, "--sensitivity-runs", "8", "--lang", lang)
+    assert code == 0
+    warnings = [line for line in err.splitlines() if "--sensitivity-runs" in line]
+    assert len(warnings) == 1 and warnings[0].startswith(SKIPPED[lang]), err
+    html = out.read_text("utf-8")
+    note = gettext("sensitivity_skipped_no-overall", lang).replace("'", "&#39;")
+    # in the ranking, and in the methodology where the analysis' method would be
+    assert html.count(note) == 2
+    assert 'id="sensitivity-method"' in html
+
+
+def test_a_cohort_with_one_overall_says_there_is_nothing_to_rank(tmp_path: Path) -> None:
+    ws = _workspace(tmp_path / "ws", "status", ("xaa",))
+    code, err = _report(ws, tmp_path / "r.html", "--sensitivity-runs", "8", "-q")
+    assert code == 0
+    assert err == (
+        "warning: --sensitivity-runs 8: no sensitivity analysis, as fewer than two missions "
+        "have an overall score to rank\n"
+    )
+    html = (tmp_path / "r.html").read_text("utf-8")
+    assert html.count(gettext("sensitivity_skipped_too-few-scored", "en")) == 2
+
+
+def test_no_warning_when_the_analysis_runs_or_was_not_asked_for(tmp_path: Path) -> None:
+    ws = _workspace(tmp_path / "ws", "status", ("xaa", "xah", "xad"))
+    for extra in (("--sensitivity-runs", "8"), ()):
+        code, err = _report(ws, tmp_path / "r.html", "-q", *extra)
+        assert (code, err) == (0, "")
+        html = (tmp_path / "r.html").read_text("utf-8")
+        assert "sensitivity-method" in html or not extra
+        assert gettext("sensitivity_skipped_no-overall", "en") not in html
+    shutil.rmtree(ws)
