@@ -43,7 +43,7 @@ class UnknownMissionError(KeyError):
         return f"no mission {names} in the workspace (missions: {', '.join(self.known)})"
 
 
-SensitivitySkipped = Literal["no-overall", "too-few-scored"]
+SensitivitySkipped = Literal["no_overall", "too_few_scored"]
 """Why a sensitivity analysis asked for was not run (:attr:`Run.sensitivity_skipped`)."""
 
 
@@ -51,9 +51,9 @@ def _no_sensitivity(rubric: Rubric, comparison: Comparison) -> SensitivitySkippe
     """Why the sensitivity analysis cannot run on this cohort, or None when it can."""
     # A rubric the analysis cannot model gets no rank intervals rather than wrong ones.
     if unsupported(rubric) is not None:
-        return "no-overall"
+        return "no_overall"
     scored = sum(1 for c in comparison.scores.scorecards if c.overall.status == "scored")
-    return "too-few-scored" if scored < 2 else None
+    return "too_few_scored" if scored < 2 else None
 
 
 @dataclass(frozen=True)
@@ -85,8 +85,8 @@ class Run:
 
     @property
     def sensitivity_skipped(self) -> SensitivitySkipped | None:
-        """Why the sensitivity analysis the settings asked for was not run: ``no-overall`` (the
-        rubric's headline is ``none``: no overall to rank) or ``too-few-scored`` (fewer than
+        """Why the sensitivity analysis the settings asked for was not run: ``no_overall`` (the
+        rubric's headline is ``none``: no overall to rank) or ``too_few_scored`` (fewer than
         two missions have an overall score). None when it ran or was not asked for."""
         if self.settings.sensitivity is None or self.sensitivity is not None:
             return None

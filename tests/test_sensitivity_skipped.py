@@ -60,7 +60,7 @@ def test_a_rubric_without_overall_gets_a_warning_and_a_note_instead_of_the_analy
     warnings = [line for line in err.splitlines() if "--sensitivity-runs" in line]
     assert len(warnings) == 1 and warnings[0].startswith(SKIPPED[lang]), err
     html = out.read_text("utf-8")
-    note = gettext("sensitivity_skipped_no-overall", lang).replace("'", "&#39;")
+    note = gettext("sensitivity_skipped_no_overall", lang).replace("'", "&#39;")
     # in the ranking, and in the methodology where the analysis' method would be
     assert html.count(note) == 2
     assert 'id="sensitivity-method"' in html
@@ -75,7 +75,7 @@ def test_a_cohort_with_one_overall_says_there_is_nothing_to_rank(tmp_path: Path)
         "have an overall score to rank\n"
     )
     html = (tmp_path / "r.html").read_text("utf-8")
-    assert html.count(gettext("sensitivity_skipped_too-few-scored", "en")) == 2
+    assert html.count(gettext("sensitivity_skipped_too_few_scored", "en")) == 2
 
 
 def test_no_warning_when_the_analysis_runs_or_was_not_asked_for(tmp_path: Path) -> None:
@@ -85,5 +85,5 @@ def test_no_warning_when_the_analysis_runs_or_was_not_asked_for(tmp_path: Path) 
         assert (code, err) == (0, "")
         html = (tmp_path / "r.html").read_text("utf-8")
         assert "sensitivity-method" in html or not extra
-        assert gettext("sensitivity_skipped_no-overall", "en") not in html
+        assert gettext("sensitivity_skipped_no_overall", "en") not in html
     shutil.rmtree(ws)
