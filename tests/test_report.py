@@ -883,7 +883,8 @@ def test_wheel_ships_the_templates_and_renders_outside_the_repository(tmp_path: 
         "import sys, ovm, ovm.reporting.report as r, ovm.cli as c\n"
         "print(ovm.__file__)\n"
         "print(type(r.packaged_templates()).__name__)\n"
-        "sys.exit(c.main(['report', 'mini', '-q', '-o', 'out.html']))\n"
+        # (no sensitivity analysis: the local report below asks for none)
+        "sys.exit(c.main(['report', 'mini', '-q', '--sensitivity-runs', '0', '-o', 'out.html']))\n"
     )
     run = subprocess.run(
         [sys.executable, "-c", script], cwd=work, env=env, capture_output=True, text=True
