@@ -1596,8 +1596,6 @@ def _recommendation(b: _Builder, item: Mapping[str, Any], report: str = "") -> d
             if isinstance(gain, int | float)
             else None
         ),
-        # Why the gain is not counted in overall points (None when it is).
-        "gain_note": item.get("gain_note") if isinstance(gain, int | float) else None,
         "text": text_label(text, b.lang) if isinstance(text, Mapping | str) else _plain(""),
         "to": item.get("to"),
         "to_text": _maybe_text(b, "to", item.get("to")),
