@@ -116,3 +116,54 @@ def test_a_workbook_of_several_sheets_names_the_one_to_read(
     wb["lists"].sheet_state = "hidden"
     wb.save(ws3 / "s.xlsx")
     assert check(ws3, capsys) == (0, [])
+
+
+def _save_values(book: Path, values: dict[bytes, bytes]) -> None:
+    """Give formulas their saved values, as Excel does (openpyxl writes an empty one)."""
+    with zipfile.ZipFile(book) as zf:
+        parts = {n: zf.read(n) for n in zf.namelist()}
+    sheet = "xl/worksheets/sheet1.xml"
+    for formula, value in values.items():
+        old = b"<f>" + formula + b"</f><v />"
+        assert old in parts[sheet]
+        parts[sheet] = parts[sheet].replace(old, b"<f>" + formula + b"</f><v>" + value + b"</v>")
+    with zipfile.ZipFile(book, "w") as zf:
+        for n, data in parts.items():
+            zf.writestr(n, data)
+
+
+def test_a_sheet_whose_formulas_all_have_values_is_parsed_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    rows = [STATS[0], ["aaa-2020", "=1000", "=350"], ["bbb-2021", 2000, "=2*5"]]
+    ws = workspace(tmp_path, "{path: s.xlsx, sheet: stats}", {"stats": rows})
+    _save_values(ws / "s.xlsx", {b"1000": b"1000", b"350": b"351", b"2*5": b"10"})
+    opened: list[bool] = []
+    load = openpyxl.load_workbook
+
+    def counted(*args: object, **kwargs: object) -> object:
+        opened.append(bool(kwargs.get("data_only")))
+        return load(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(openpyxl, "load_workbook", counted)
+    w = ovm.load_workspace(ws)
+    assert opened == [True]
+    values = {m.id: m.values["votes_abroad"].value for m in w.observations.missions}
+    assert (values["aaa-2020"], values["bbb-2021"]) == (351.0, 10.0)
+
+
+def test_only_the_formula_without_a_value_is_refused_far_down_a_long_sheet(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # Over a megabyte of sheet: the formulas' ends and values are met across chunks.
+    filler = [[f"x{i}", i, "=1+1"] for i in range(30_000)]
+    rows = [["mission", "registered_abroad", "votes_abroad"], *filler, ["aaa-2020", 1, "=7"]]
+    ws = workspace(tmp_path, "{path: s.xlsx, sheet: stats}", {"stats": rows})
+    with zipfile.ZipFile(ws / "s.xlsx") as zf:
+        assert zf.getinfo("xl/worksheets/sheet1.xml").file_size > 1 << 20
+    _save_values(ws / "s.xlsx", {b"1+1": b"2"})
+    status, found = check(ws, capsys)
+    assert status == 1
+    assert [f for f in found if f.endswith("formula-without-value")] == [
+        f"s.xlsx[stats]:{len(rows)}:3 formula-without-value"
+    ]

@@ -533,28 +533,44 @@ def _xlsx_errors() -> tuple[type[Exception], ...]:
     )
 
 
-_FORMULA_TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?f[\s/>]")
+_NAME = rb"(?:[A-Za-z_][\w.-]*:)?"
+_UNSAVED_FORMULA = re.compile(
+    rb"(?:</" + _NAME + rb"f>|<" + _NAME + rb"f(?:\s[^>]*)?/>)"
+    rb"(?!\s*<" + _NAME + rb"v(?:\s[^>]*)?>[^<]*[^<\s])"
+)
+"""The end of a cell's formula not followed by a saved value (a ``<v>`` holding more than
+blanks): where a formula may lack its value. A workbook saved by Excel or LibreOffice has none."""
+_SCAN_CHUNK = 1 << 20
+_SCAN_KEEP = 1 << 16
+"""Bytes of one chunk carried into the next, so that a formula's end and the value after it
+are seen whole even where a chunk ends among them."""
 
 
 def _formulas(path: Path, ws: Any) -> dict[int, dict[int, str]]:
-    """The formula of each cell of a read-only sheet that has one, by row and column.
+    """The formula of each cell of a read-only sheet that has one, by row and column, when
+    the sheet has a formula without a saved value; otherwise none are needed, and {}.
 
     A workbook saved by Excel or LibreOffice keeps each formula's last value, which is what
-    is read; one written by a program may keep none. The sheet's XML is searched for a formula
-    first, so a sheet without one is parsed once.
+    is read; one written by a program may keep none. The sheet's XML is searched for a
+    formula without a value first, so a sheet whose formulas all have theirs is parsed once.
     """
     from openpyxl import load_workbook
 
     member = getattr(ws, "_worksheet_path", None)
     if isinstance(member, str):
         with zipfile.ZipFile(path) as zf, zf.open(member) as fh:
-            tail = b""
-            for chunk in iter(lambda: fh.read(1 << 20), b""):
-                if _FORMULA_TAG.search(tail + chunk):
+            window = b""
+            while True:
+                chunk = fh.read(_SCAN_CHUNK)
+                window += chunk
+                # Near the end of an unfinished window the value may still be to come: such a
+                # formula is looked at again with the next chunk.
+                edge = len(window) - (_SCAN_KEEP // 2 if chunk else 0)
+                if any(m.end() <= edge for m in _UNSAVED_FORMULA.finditer(window)):
                     break
-                tail = chunk[-64:]
-            else:
-                return {}
+                if not chunk:
+                    return {}
+                window = window[-_SCAN_KEEP:]
     wb = load_workbook(path, read_only=True, data_only=False)
     try:
         out: dict[int, dict[int, str]] = {}
