@@ -6,6 +6,7 @@ import re
 import shutil
 import zipfile
 from pathlib import Path
+from typing import Any
 
 import openpyxl
 import pytest
@@ -167,3 +168,27 @@ def test_only_the_formula_without_a_value_is_refused_far_down_a_long_sheet(
     assert [f for f in found if f.endswith("formula-without-value")] == [
         f"s.xlsx[stats]:{len(rows)}:3 formula-without-value"
     ]
+
+
+def test_a_workbook_table_is_unzipped_by_its_reader_alone(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import sys
+
+    rows = [STATS[0], ["aaa-2020", 1000, "=350"]]
+    ws = workspace(tmp_path, "{path: s.xlsx, sheet: stats}", {"stats": rows})
+    _save_values(ws / "s.xlsx", {b"350": b"351"})
+    opened: list[str] = []
+    init = zipfile.ZipFile.__init__
+
+    def counted(self: zipfile.ZipFile, *args: Any, **kwargs: Any) -> None:
+        caller = sys._getframe(1).f_code.co_filename
+        if "/ovm/" in caller:
+            opened.append(Path(caller).name)
+        init(self, *args, **kwargs)
+
+    monkeypatch.setattr(zipfile.ZipFile, "__init__", counted)
+    ovm.load_workspace(ws)
+    # Checking the workbook's size before reading it and reading it share one look at its zip
+    # directory; the search for formulas reads the sheet the reader has open.
+    assert opened == ["tables.py"]

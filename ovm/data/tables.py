@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import csv
+import functools
 import io
 import math
 import re
@@ -63,6 +65,18 @@ def _size_text(n: int) -> str:
     return f"{n:,} bytes"
 
 
+@functools.lru_cache(maxsize=64)
+def _unzipped_size(path: str, size: int, mtime_ns: int, inode: int) -> int | None:
+    """What a workbook holds unzipped, from its zip directory; None for no zip file. Kept by
+    the file's size, time and inode: a workspace checks a table before reading it, and the
+    directory is read once for both."""
+    try:
+        with zipfile.ZipFile(path) as zf:
+            return sum(i.file_size for i in zf.infolist())
+    except (zipfile.BadZipFile, OSError, ValueError):
+        return None
+
+
 def size_problem(path: Path) -> str | None:
     """Why a table file is too large to read (over :data:`SIZE_LIMITS` for its format, or a
     workbook unzipping to more than :data:`MAX_XLSX_CONTENT`), or None. Only the file's size
@@ -81,10 +95,9 @@ def size_problem(path: Path) -> str | None:
             + (", or save it as CSV or Parquet" if kind == "workbook" else "")
         )
     if suffix in (".xlsx", ".xlsm") and path.is_file():
-        try:
-            with zipfile.ZipFile(path) as zf:
-                content = sum(i.file_size for i in zf.infolist())
-        except (zipfile.BadZipFile, OSError, ValueError):
+        st = path.stat()
+        content = _unzipped_size(str(path), st.st_size, st.st_mtime_ns, st.st_ino)
+        if content is None:
             return None  # not a workbook: the reader says so
         if content > MAX_XLSX_CONTENT:
             return (
@@ -557,8 +570,16 @@ def _formulas(path: Path, ws: Any) -> dict[int, dict[int, str]]:
     from openpyxl import load_workbook
 
     member = getattr(ws, "_worksheet_path", None)
+    # The sheet is read from the zip file the workbook has open, not from a second opening.
+    archive = getattr(getattr(ws, "parent", None), "_archive", None)
     if isinstance(member, str):
-        with zipfile.ZipFile(path) as zf, zf.open(member) as fh:
+        with contextlib.ExitStack() as stack:
+            zf = (
+                archive
+                if isinstance(archive, zipfile.ZipFile)
+                else stack.enter_context(zipfile.ZipFile(path))
+            )
+            fh = stack.enter_context(zf.open(member))
             window = b""
             while True:
                 chunk = fh.read(_SCAN_CHUNK)
