@@ -11,7 +11,9 @@ analysis of the file has to do at least).
   HTML);
 - the size of ``ovm score WS -o scores.json`` per mission.
 
-Targets: score <= 3x the baseline, report <= 4x, score JSON <= 30 KB a mission.
+Targets: score <= 3x the baseline, report <= 4x and <= 2 s (wall, median; judged on an idle
+machine: on a busy one, the CPU time, user + system, says what the process took, and the record
+holds the load average before and after), score JSON <= 30 KB a mission.
 Run: ``python benchmarks/endtoend_bench.py [--rows N] [--pairs N]``. Exit status 1 when a target
 is missed.
 """
@@ -102,6 +104,7 @@ def main() -> int:
     targets = {
         "ovm score / baseline (wall, median of pairs)": target(s["ratio_wall"]["median"], 3.0),
         "ovm report / baseline (wall, median of pairs)": target(r["ratio_wall"]["median"], 4.0),
+        "ovm report wall s (median; idle machine)": target(r["ovm_wall_s"], 2.0),
         "score JSON KB a mission": target(per_mission / 1000, 30.0),
     }
     results = {
