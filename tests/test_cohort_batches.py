@@ -3,13 +3,21 @@ one-mission computation, value for value."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
+import ovm
+from ovm import Scorecard
 from ovm.scoring.aggregate import Child, combine, combine_each
 from ovm.scoring.engine import percentile_ends
+
+EXAMPLES = Path(__file__).parent.parent / "examples"
+MINI = Path(__file__).parent / "data" / "mini"
 
 STATUSES = ["scored", "scored", "scored", "missing", "not_applicable", "pending", "insufficient"]
 METHODS = st.sampled_from(
@@ -80,3 +88,22 @@ def test_percentile_ends_of_finite_replicates_are_those_of_a_full_sort(
     sorted_ = percentile_ends(with_nan, alpha)
     for got, want in zip(fast, sorted_, strict=True):
         assert got.tolist() == want.tolist()
+
+
+@pytest.mark.parametrize(
+    ("workspace", "bootstrap"),
+    [(EXAMPLES, 200), (EXAMPLES, 0), (MINI, 200)],
+)
+def test_scorecards_are_what_validating_every_value_would_build(
+    workspace: Path, bootstrap: int
+) -> None:
+    # The engine builds its results without validating them again: read back through
+    # validation, every scorecard is the same object and writes the same JSON (an int where
+    # a float is due would write 5 where validation writes 5.0).
+    ws = ovm.load_workspace(workspace)
+    scores = ovm.score(ws.rubric, ws.observations, bootstrap=bootstrap)
+    for card in scores.scorecards:
+        text = card.model_dump_json()
+        again = Scorecard.model_validate_json(text)
+        assert again == card
+        assert again.model_dump_json() == text

@@ -20,7 +20,7 @@ import json
 import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any, Literal, get_args
 
 import numpy as np
 import numpy.typing as npt
@@ -43,11 +43,13 @@ from ovm.scoring.results import (
     InputValue,
     MissionInfo,
     NodeScore,
+    NodeStatus,
     RejectedSummary,
     RubricRef,
     Scorecard,
     ScoreSet,
     SiteNote,
+    trusted,
 )
 from ovm.scoring.sitestats import (
     MissionSites,
@@ -226,7 +228,7 @@ class _MissionScorer:
         return _datum_input(name, kind, datum)
 
     def explanation(self, **fields: Any) -> Explanation:
-        return Explanation(**fields)
+        return _explanation(fields)
 
     def finding(
         self,
@@ -263,17 +265,28 @@ class _MissionScorer:
         status: Literal["value", "missing", "not_applicable"] = (
             "value" if st.answered else "not_applicable" if st.not_applicable else "missing"
         )
-        return InputValue(
-            name=q.id,
-            kind="question",
-            status=status,
-            value=st.value,
-            n=st.answered,
-            accepted=None if q.numeric else st.accepted,
-            not_applicable=st.not_applicable,
-            not_observed=st.not_observed,
-            simulated=self.sites.simulated,
-        )
+        fields: dict[str, Any] = {
+            "name": q.id,
+            "kind": "question",
+            "status": status,
+            "value": st.value,
+            "n": st.answered,
+            "accepted": None if q.numeric else st.accepted,
+            "not_applicable": st.not_applicable,
+            "not_observed": st.not_observed,
+            "simulated": self.sites.simulated,
+            "provenance": None,
+        }
+        if (
+            _floats(st.value)
+            and type(st.answered) is int
+            and type(st.accepted) is int
+            and type(st.not_applicable) is int
+            and type(st.not_observed) is int
+            and type(self.sites.simulated) is bool
+        ):
+            return trusted(InputValue, **fields)
+        return InputValue(**fields)
 
     def node(self, node_id: str) -> Outcome:
         return self.results[self.plan.index[node_id]]
@@ -382,32 +395,81 @@ def _combine_cohort(
     return found
 
 
+_FLOATS = (float, type(None))
+_TEXTS = (str, type(None))
+_STATUSES = frozenset(get_args(NodeStatus))
+
+
+def _floats(*values: object) -> bool:
+    """Each value a float or None: what a float field holds once validated."""
+    return all(type(v) in _FLOATS for v in values)
+
+
+def _explanation(fields: dict[str, Any]) -> Explanation:
+    """An explanation of the engine's own values, validated only when a value is not already
+    of its field's type (a scorer may give an int where a float is due)."""
+    full = {
+        "inputs": fields.pop("inputs", ()),
+        "formula": fields.pop("formula", None),
+        "raw_value": fields.pop("raw_value", None),
+        "rule": fields.pop("rule", None),
+        "score": fields.pop("score", None),
+        "aggregation": fields.pop("aggregation", None),
+        "children": fields.pop("children", ()),
+        "notes": fields.pop("notes", ()),
+    }
+    if (
+        not fields
+        and type(full["inputs"]) is tuple
+        and type(full["children"]) is tuple
+        and type(full["notes"]) is tuple
+        and all(type(i) is InputValue for i in full["inputs"])
+        and all(type(c) is Contribution for c in full["children"])
+        and all(type(n) is SiteNote for n in full["notes"])
+        and type(full["raw_value"]) in (float, str, type(None))
+        and type(full["score"]) in _FLOATS
+        and type(full["formula"]) in _TEXTS
+        and type(full["rule"]) in _TEXTS
+        and type(full["aggregation"]) in _TEXTS
+    ):
+        return trusted(Explanation, **full)
+    return Explanation(**full, **fields)
+
+
 def explain_group(
     children: Sequence[Child], out: GroupOutcome, node_id: str, method: str, power: float | None
 ) -> tuple[Explanation, list[Finding]]:
     """How a group's score was reached (its children, each scored one's share), and the
     finding that says why it has none: what the engine and the comparison both report."""
-    explanation = Explanation(
-        aggregation=method_text(method, power),
-        score=out.score,
-        children=tuple(
-            Contribution(
-                node=c.id,
-                status=c.status,
-                score=c.score,
-                weight=c.weight,
-                # A child's share of the group exists only once the group has a score; a sum
-                # does not normalise: each child enters with its weight, signed.
-                share=(
-                    None
-                    if out.score is None or c.status != "scored"
-                    else c.sign * c.weight
-                    if method == "sum"
-                    else c.weight / out.scored_weight
-                ),
-            )
-            for c in children
-        ),
+    contributions = []
+    for c in children:
+        # A child's share of the group exists only once the group has a score; a sum does
+        # not normalise: each child enters with its weight, signed.
+        share = (
+            None
+            if out.score is None or c.status != "scored"
+            else c.sign * c.weight
+            if method == "sum"
+            else c.weight / out.scored_weight
+        )
+        fields = {
+            "node": c.id,
+            "status": c.status,
+            "score": c.score,
+            "weight": c.weight,
+            "share": share,
+        }
+        contributions.append(
+            trusted(Contribution, **fields)
+            if _floats(c.score, share) and type(c.weight) is float
+            else Contribution(**fields)
+        )
+    explanation = _explanation(
+        {
+            "aggregation": method_text(method, power),
+            "score": out.score,
+            "children": tuple(contributions),
+        }
     )
     if out.finding is None:
         return explanation, []
@@ -688,22 +750,40 @@ def _node_score(
     band, label, rating = (None, None, None)
     if res.score is not None:
         band, label, rating = bands.at(res.score)
-    return NodeScore(
-        node=node_id,
-        parent=parent,
-        level=depth,
-        kind=kind,
-        value=res.value,
-        score=res.score,
-        coverage=res.coverage,
-        status=res.status,
-        band=band,
-        band_label=label,
-        rating=rating,
-        interval=res.interval,
-        sampled=res.sampled or res.interval is not None,
-        explanation=res.explanation,
-    )
+    fields = {
+        "node": node_id,
+        "parent": parent,
+        "level": depth,
+        "kind": kind,
+        "value": res.value,
+        "score": res.score,
+        "coverage": res.coverage,
+        "status": res.status,
+        "band": band,
+        "band_label": label,
+        "rating": rating,
+        "interval": res.interval,
+        "sampled": bool(res.sampled or res.interval is not None),
+        "explanation": res.explanation,
+    }
+    interval = res.interval
+    if (
+        type(res.value) in (float, str, type(None))
+        and _floats(res.score, rating)
+        and type(res.coverage) is float
+        and type(res.explanation) is Explanation
+        and res.status in _STATUSES
+        and (
+            interval is None
+            or (
+                type(interval) is tuple
+                and len(interval) == 2
+                and all(type(v) is float for v in interval)
+            )
+        )
+    ):
+        return trusted(NodeScore, **fields)
+    return NodeScore(**fields)
 
 
 def _mission_info(m: Mission) -> MissionInfo:
