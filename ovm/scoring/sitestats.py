@@ -285,9 +285,10 @@ def summarise_sites(
     k = len(cat)
     # Categorical replicates: one (questions x missions x replicates) block, so that each
     # question's matrix is a contiguous slice of it, kept as it is (no copy per question).
-    shares = np.full((k, missions, bootstrap), np.nan)
+    # Every mission's rows are written by the products: nothing to fill beforehand.
+    shares = np.empty((k, missions, bootstrap))
     want_counts = any("count" in requested[q.id] for q in cat)
-    counts = np.full((k, missions, bootstrap) if want_counts else (0, 0, 0), np.nan)
+    counts = np.empty((k, missions, bootstrap) if want_counts else (0, 0, 0))
     sizes = np.diff(order.bounds)
     largest = int(sizes.max(initial=0))
     # A row of ones on top of the Poisson weights gives the point counts from the same product.
