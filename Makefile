@@ -36,6 +36,7 @@ bench: $(BIN)/.installed  ## the scripted benchmarks (outside the test suite); r
 	-$(BIN)/python benchmarks/statistics_bench.py
 	-$(BIN)/python benchmarks/output_size.py
 	$(BIN)/python benchmarks/score_bench.py
+	$(BIN)/python benchmarks/memory_bench.py
 	$(BIN)/python benchmarks/sensitivity_bench.py
 	$(BIN)/python benchmarks/report_bench.py
 	$(BIN)/python benchmarks/report_pages.py
