@@ -20,14 +20,18 @@ import shutil
 from collections import Counter
 from pathlib import Path
 from types import SimpleNamespace
+from typing import Any
 
 import pytest
+from test_compare import COHORT_MISSIONS, COHORT_RUBRIC, COHORT_STATS, scored, workspace
 from test_untranslated import EXAMPLES, LANGS, SHARED, _as_recorded, _english, english_left
 
 from ovm import i18n
 from ovm.cli.app import main
+from ovm.comparison.cohort import compare
 from ovm.data.workspace import load_workspace
 from ovm.errors import Issue
+from ovm.settings import ComparisonSettings
 
 
 def _edit(path: Path, change: dict[tuple[int, str], str], extra: list[dict[str, str]]) -> None:
@@ -243,3 +247,48 @@ def test_the_line_detector_finds_english_and_skips_ids() -> None:
     )
     found = english_lines(lines, "fr", [])
     assert {k.split(" in ")[0] for k in found} == {"'rows'", "'rejected'"}
+
+
+@pytest.fixture(scope="module")
+def gappy(tmp_path_factory: pytest.TempPathFactory) -> tuple[Any, Any]:
+    """A cohort in which one mission lacks a value the others have (to impute)."""
+    stats = COHORT_STATS.replace("bbb-2022,2000,800", "bbb-2022,2000,")
+    root = tmp_path_factory.mktemp("gappy") / "ws"
+    return scored(workspace(root, rubric=COHORT_RUBRIC, missions=COHORT_MISSIONS, statistics=stats))
+
+
+@pytest.mark.parametrize(
+    "settings",
+    [
+        {"imputation": "mean"},
+        {"imputation": "group_mean"},
+        {"imputation": "group_mean", "groups": {"aaa-2016": "x"}},
+        {"imputation": "group_mean", "groups": {"aaa-2016": "x", "bbb-2022": "y"}},
+    ],
+)
+def test_the_cohorts_findings_are_worded_in_every_language(
+    gappy: tuple[Any, Any], settings: dict[str, Any]
+) -> None:
+    scores, ws = gappy
+    c = compare(scores, ws.rubric, ComparisonSettings(**settings))
+    findings = [*c.findings, *(f for card in c.scores.scorecards for f in card.findings)]
+    assert {f.code for f in findings} & {"imputation-used", "imputed-value", "imputation-failed"}
+    for lang in LANGS:
+        assert [f"{f.code}: {f.message}" for f in findings if f.text(lang) == f.message] == []
+
+
+def test_a_comparative_cycle_is_worded_in_every_language(tmp_path: Path) -> None:
+    rubric = COHORT_RUBRIC.replace(
+        "measure: distance_to_best, target: rights",
+        "measure: distance_to_best, target: comparative",
+    )
+    root = workspace(
+        tmp_path / "ws", rubric=rubric, missions=COHORT_MISSIONS, statistics=COHORT_STATS
+    )
+    scores, ws = scored(root)
+    (cycle,) = [f for f in compare(scores, ws.rubric).findings if f.code == "comparative-cycle"]
+    assert {lang: cycle.text(lang) for lang in LANGS} == {
+        "es": "comp.best mide comparative, que depende de él",
+        "fr": "comp.best mesure comparative, qui dépend de lui",
+        "pt": "comp.best mede comparative, que depende dele",
+    }

@@ -463,6 +463,8 @@ def _impute(
     for i, ns in enumerate(cells):
         if ns.status != "missing":
             continue
+        # (params: the group, or none for the cohort; the catalogue words the scope)
+        where: dict[str, object] = {"variant": "cohort"}
         if imputation == "mean":
             pool, scope = observed, "the cohort"
         else:
@@ -473,11 +475,13 @@ def _impute(
                         "imputation-failed",
                         "no value observed and the mission belongs to no group to impute from",
                         node_id,
+                        variant="no_group",
                     )
                 )
                 continue
             pool = observed & np.array([(groups or {}).get(m) == group for m in st.mids])
             scope = f"group {group!r}"
+            where = {"variant": "group", "group": group}
         how = f"the mean of {scope}"
         n = int(pool.sum())
         if n == 0:
@@ -486,6 +490,8 @@ def _impute(
                     "imputation-failed",
                     f"no value observed, and none in {scope} to impute from",
                     node_id,
+                    "warning",
+                    **where,
                 )
             )
             continue
@@ -496,6 +502,10 @@ def _impute(
                 "imputed-value",
                 f"no value observed; imputed as {how} over {n} mission(s): {value:.6g}",
                 node_id,
+                "warning",
+                n=n,
+                value=f"{value:.6g}",
+                **where,
             )
         )
     return out
@@ -570,16 +580,17 @@ def _prepare_indicator(
     has = np.isfinite(x)
     if not bool(scale.defined[0]) and not math.isfinite(float(scale.constant[0])):
         if has.any():
+            few = int(has.sum()) < 2
             why = (
-                "fewer than 2 missions have a value"
-                if int(has.sum()) < 2
-                else "every mission has the same value"
+                "fewer than 2 missions have a value" if few else "every mission has the same value"
             )
             cohort_findings.append(
                 _finding(
                     "cohort-normalisation-undefined",
                     f"{method} undefined over the cohort: {why}",
                     ind.id,
+                    variant="few" if few else "same",
+                    method=method,
                 )
             )
             for i in map(int, np.flatnonzero(has)):
@@ -600,6 +611,8 @@ def _prepare_indicator(
                         "cohort-normalisation-undefined",
                         f"{method} undefined over the cohort: {why}",
                         ind.id,
+                        variant="few" if few else "same",
+                        method=method,
                     )
                 )
         return len(imputed)
@@ -786,6 +799,9 @@ def _normalise_group(
                     "cohort-normalisation-undefined",
                     f"{method} undefined over the cohort for {node_id}",
                     node_id,
+                    variant="node",
+                    method=method,
+                    indicator=node_id,
                 )
             )
         return
@@ -1038,7 +1054,12 @@ def _comparative(
         )
     if not scored:
         cohort_findings.append(
-            _finding("comparative-no-target", f"no mission is scored on {node.target}", node.id)
+            _finding(
+                "comparative-no-target",
+                f"no mission is scored on {node.target}",
+                node.id,
+                target=node.target,
+            )
         )
 
 
@@ -1130,6 +1151,12 @@ def compare(
                 ),
                 None,
                 "warning" if imputed_total else "info",
+                n=imputed_total,
+                variant=(
+                    "mean"
+                    if imputation == "mean"
+                    else ("given" if settings.groups is not None else "region")
+                ),
             ),
         )
 
@@ -1167,6 +1194,8 @@ def compare(
                     f"{p.id} measures {p.target}, which depends on it",
                     p.id,
                     "error",
+                    indicator=p.id,
+                    target=p.target,
                 )
             )
             st.cur[p.id] = [c.model_copy(update={"status": "undefined"}) for c in st.cur[p.id]]
