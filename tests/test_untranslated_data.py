@@ -24,11 +24,13 @@ from typing import Any
 
 import pytest
 from test_compare import COHORT_MISSIONS, COHORT_RUBRIC, COHORT_STATS, scored, workspace
+from test_exports import MINI, export_table, load, plain_rows
 from test_untranslated import EXAMPLES, LANGS, SHARED, _as_recorded, _english, english_left
 
-from ovm import i18n
+from ovm import i18n, load_rubric
 from ovm.cli.app import main
 from ovm.comparison.cohort import compare
+from ovm.data.tables import read_table
 from ovm.data.workspace import load_workspace
 from ovm.errors import Issue
 from ovm.settings import ComparisonSettings
@@ -292,3 +294,17 @@ def test_a_comparative_cycle_is_worded_in_every_language(tmp_path: Path) -> None
         "fr": "comp.best mesure comparative, qui dépend de lui",
         "pt": "comp.best mede comparative, que depende dele",
     }
+
+
+def test_the_problems_of_an_export_are_worded_in_every_language(tmp_path: Path) -> None:
+    rubric = load_rubric(MINI / "rubric.yaml")
+    header, table = export_table(rubric, plain_rows(MINI / "checklists.csv"), "kobo")
+    header += ["weather"]
+    table = [[*r, "sunny"] for r in table]
+    table[2][header.index("ovm_rubric_version")] = "0.0"
+    semi = tmp_path / "semi.csv"
+    semi.write_text("mission;site\naaa-2020;x\n", "utf-8")
+    issues = [*load(tmp_path, rubric, header, table).issues, *read_table(semi)[1]]
+    assert {i.code for i in issues} == {"unknown-column", "rubric-mismatch", "wrong-separator"}
+    for lang in LANGS:
+        assert [f"{i.code}: {i.message}" for i in issues if i.text(lang) == i.message] == []

@@ -309,6 +309,7 @@ def map_export(
                 (),
                 "error",
                 "data",
+                params={"variant": "export"},
             )
         )
         cols = []
@@ -323,6 +324,7 @@ def map_export(
                     "unknown-column",
                     f"column {c!r} matches no checklist question; ignored",
                     "warning",
+                    {"variant": "checklist", "name": c},
                 )
             )
             continue
@@ -334,6 +336,7 @@ def map_export(
                     "duplicate-column",
                     f"column {c!r} names the same answer as {taken[role]!r}; ignored",
                     "warning",
+                    {"variant": "answer", "name": c, "first": taken[role]},
                 )
             )
             continue
@@ -654,6 +657,13 @@ def _check_trace(
                     (),
                     "warning",
                     "data",
+                    params={
+                        "variant": "methodology" if what == "methodology" else "field",
+                        "field": what,
+                        "got": str(got)[:16],
+                        "want": want[:16],
+                        "n": other.height,
+                    },
                 )
             )
     return out

@@ -45,9 +45,14 @@ csv.field_size_limit(max(csv.field_size_limit(), MAX_CELL_CHARS * 4 + 1))
 
 
 def _data_issue(
-    name: str, code: str, message: str, line: int | None = None, column: int | None = None
+    name: str,
+    code: str,
+    message: str,
+    line: int | None = None,
+    column: int | None = None,
+    **params: Any,
 ) -> Issue:
-    return Issue(name, line, column, code, message, (), "error", "data")
+    return Issue(name, line, column, code, message, (), "error", "data", params=params)
 
 
 def _refused(
@@ -273,6 +278,7 @@ def _read_csv(
                 "the file as 'CSV UTF-8 (comma delimited)' with '.' for decimals, or as XLSX",
                 1,
                 1,
+                variant="table",
             )
         ]
     issues = _header_issues(name, headers)
