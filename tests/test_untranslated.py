@@ -47,13 +47,13 @@ _COMMON = """the of and is are was were be been being with for to in on at by fr
     place places polling abroad voting vote votes value values rule rules band bands"""
 COMMON_ENGLISH = frozenset(_COMMON.split())
 
-_NAMES = "ovm sim sha saltelli jansen gamboa et al minmax html json xlsx csv bootstrap id"
+_NAMES = "ovm sim sha saltelli jansen gamboa et al minmax html json xlsx csv bootstrap id excel"
 _FORMULA = "z u v f b i ya yb yabi ab mean compare format report mission"
 SHARED = {
     # words the language shares with English (proper nouns, loanwords, formula symbols too)
     "es": set(
         f"{_NAMES} {_FORMULA} a no general total nominal original electoral error use "
-        "sum legal plan decimal".split()
+        "sum legal plan decimal variable".split()
     ),
     "fr": set(
         f"{_NAMES} {_FORMULA} a missions total nominal original type global minimum "
@@ -62,7 +62,7 @@ SHARED = {
         "gain date condition rang place places plan vote votes distance file files points "
         "code min max message scores observer version imputation standard end an position "
         "positions variation comparative exports indices variance point alpha document "
-        "minute minutes".split()
+        "minute minutes locale variable".split()
     ),
     "pt": set(
         f"{_NAMES} {_FORMULA} a no global general total nominal original site sites "
