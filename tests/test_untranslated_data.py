@@ -25,7 +25,15 @@ from typing import Any
 import pytest
 from test_compare import COHORT_MISSIONS, COHORT_RUBRIC, COHORT_STATS, scored, workspace
 from test_exports import MINI, export_table, load, plain_rows
-from test_untranslated import EXAMPLES, LANGS, SHARED, _as_recorded, _english, english_left
+from test_untranslated import (
+    EXAMPLES,
+    LANGS,
+    SHARED,
+    _as_recorded,
+    _english,
+    english_left,
+    loose_punctuation,
+)
 
 from ovm import i18n, load_rubric
 from ovm.cli.app import main
@@ -192,6 +200,12 @@ def test_the_commands_say_the_data_problems_in_the_language_asked(
     assert {k: dict(v) for k, v in left.items() if v} == {}
     # Every problem is printed, each with its code.
     assert all(f"[{i.code}]" in runs["check"][1] for i in _issues(spoiled))
+    if lang == "fr":
+        loose = {
+            k: loose_punctuation("".join(f"<p>{x}</p>" for x in err.splitlines()), quoted)
+            for k, (_, err) in runs.items()
+        }
+        assert {k: dict(v) for k, v in loose.items() if v} == {}
 
 
 @pytest.mark.parametrize("lang", LANGS)
@@ -216,11 +230,13 @@ def test_a_report_on_rejected_rows_says_why_in_its_language(
     assert code == 0
     html = out.read_text("utf-8")
     assert html.count("<code>[unknown-mission]</code>") >= 2
-    found, marked = english_left(
-        html, _english(), SHARED[lang], _quoted(spoiled, _issues(spoiled), lang)
-    )
+    quoted = _quoted(spoiled, _issues(spoiled), lang)
+    found, marked = english_left(html, _english(), SHARED[lang], quoted)
     assert dict(found) == {}
     assert dict(marked) == {}
+    if lang == "fr":
+        # the reasons' colons and question marks take their narrow no-break space
+        assert dict(loose_punctuation(html, quoted)) == {}
 
 
 @pytest.mark.parametrize("lang", LANGS)
