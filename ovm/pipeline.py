@@ -11,14 +11,12 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 import polars as pl
 
 from ovm.comparison.cohort import Comparison, compare
 from ovm.comparison.ranking import RankEntry
-from ovm.comparison.recommend import Recommendation, apply_changes, recommend
-from ovm.comparison.sensitivity import Sensitivity, sensitivity, unsupported
 from ovm.data.followup import FollowUp, follow_up
 from ovm.data.observations import Observations
 from ovm.data.workspace import Workspace, load_workspace
@@ -26,6 +24,12 @@ from ovm.rubric.model import Rubric
 from ovm.scoring.engine import IndicatorReplicates, score, score_with_replicates
 from ovm.scoring.results import NodeScore, NodeStatus, Scorecard, ScoreSet
 from ovm.settings import Settings
+
+if TYPE_CHECKING:
+    # Drafting recommendations and the sensitivity analysis are imported where they run:
+    # scoring and comparing a workspace need neither.
+    from ovm.comparison.recommend import Recommendation
+    from ovm.comparison.sensitivity import Sensitivity
 
 Progress = Callable[[int, int], None]
 
@@ -49,6 +53,8 @@ SensitivitySkipped = Literal["no_overall", "too_few_scored"]
 
 def _no_sensitivity(rubric: Rubric, comparison: Comparison) -> SensitivitySkipped | None:
     """Why the sensitivity analysis cannot run on this cohort, or None when it can."""
+    from ovm.comparison.sensitivity import unsupported
+
     # A rubric the analysis cannot model gets no rank intervals rather than wrong ones.
     if unsupported(rubric) is not None:
         return "no_overall"
@@ -111,6 +117,8 @@ class Run:
 
     def recommendations(self, mission: str, lang: str = "en") -> tuple[Recommendation, ...]:
         """The recommendations drafted for a mission, most important first, in ``lang``."""
+        from ovm.comparison.recommend import recommend
+
         key = (mission, lang)
         if key not in self._advice:
             card = self.scorecard(mission)
@@ -203,6 +211,8 @@ def analyse_observations(
     comparison = compare(alone, rubric, settings.comparison, observations=cohort)
     sens = None
     if settings.sensitivity is not None and _no_sensitivity(rubric, comparison) is None:
+        from ovm.comparison.sensitivity import sensitivity
+
         sens = sensitivity(
             alone,
             rubric,
@@ -311,6 +321,8 @@ def whatif(run: Run, mission: str, changes: Mapping[str, str]) -> WhatIf:
     before = run.scorecard(mission)
     if not changes:
         return WhatIf(mission, dict(changes), before, before)
+    from ovm.comparison.recommend import apply_changes
+
     record = run.observations.mission(mission)
     changed, problems = apply_changes(run.rubric, record, changes)
     if problems:

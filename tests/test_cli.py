@@ -283,3 +283,17 @@ def test_an_output_named_for_a_format_the_command_does_not_write_is_refused(
     done = ovm_cmd("score", str(RUBRICS.parent / "mini"), "-q", "-o", str(target))
     assert (done.returncode, target.exists()) == (2, False)
     assert "does not write xlsx" in done.stderr
+
+
+def test_a_sensitivity_analysis_too_large_for_the_memory_is_a_usage_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import ovm.comparison.sensitivity as sensitivity
+
+    examples = Path(__file__).resolve().parent.parent / "examples"
+    monkeypatch.setattr(sensitivity, "memory_available", lambda: 1000)
+    out = tmp_path / "s.json"
+    assert main(["sensitivity", str(examples), "--runs", "50", "-q", "-o", str(out)]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("ovm: ") and "Traceback" not in err
+    assert not out.exists()

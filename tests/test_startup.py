@@ -65,3 +65,19 @@ def test_scoring_a_workspace_of_csv_files_leaves_openpyxl_and_jinja_out(tmp_path
     loaded = heavy_after(cli("score", str(examples), "-q", "-o", str(out)))
     assert out.stat().st_size > 0
     assert loaded == ["numpy", "polars"]
+
+
+def test_scoring_leaves_the_sensitivity_analysis_and_recommendations_out(tmp_path: Path) -> None:
+    examples = Path(__file__).resolve().parent.parent / "examples"
+    out = tmp_path / "scores.csv"
+    modules = ("ovm.comparison.sensitivity", "ovm.comparison.recommend", "ovm.scoring.engine")
+    probe = (
+        cli("score", str(examples), "-q", "-o", str(out))
+        + f"\nimport json, sys\nprint(json.dumps([m for m in {modules!r} if m in sys.modules]))"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, timeout=120, check=True
+    )
+    # The engine is the probe's witness: it must be there for the answer to mean anything.
+    assert json.loads(done.stdout.strip().splitlines()[-1]) == ["ovm.scoring.engine"]
+    assert out.stat().st_size > 0

@@ -426,7 +426,6 @@ def run_from(
     mission: str | None = None,
 ) -> tuple[Workspace, Run]:
     """Load the workspace, check ``mission`` and the cohort exist, and analyse it once."""
-    from ovm.comparison.sensitivity import TooLargeError
     from ovm.pipeline import analyse
 
     ws = load(args)
@@ -449,6 +448,11 @@ def run_from(
             progress=progress_line(not quiet),
             sensitivity_progress=progress_bar(not quiet),
         )
-    except TooLargeError as exc:
-        raise UsageError(str(exc)) from None
+    except Exception as exc:
+        # Only a sensitivity analysis is refused as too large, and its module is imported only
+        # when one runs: the commands that run none do without it.
+        module = sys.modules.get("ovm.comparison.sensitivity")
+        if module is not None and isinstance(exc, module.TooLargeError):
+            raise UsageError(str(exc)) from None
+        raise
     return ws, run
