@@ -318,9 +318,29 @@ def test_the_problems_of_an_export_are_worded_in_every_language(tmp_path: Path) 
     header += ["weather"]
     table = [[*r, "sunny"] for r in table]
     table[2][header.index("ovm_rubric_version")] = "0.0"
+    uuid = header.index("_uuid")
+    table[3][uuid] = table[0][uuid]
     semi = tmp_path / "semi.csv"
     semi.write_text("mission;site\naaa-2020;x\n", "utf-8")
-    issues = [*load(tmp_path, rubric, header, table).issues, *read_table(semi)[1]]
-    assert {i.code for i in issues} == {"unknown-column", "rubric-mismatch", "wrong-separator"}
+    (tmp_path / "empty.csv").write_text("", "utf-8")
+    (tmp_path / "notes.doc").write_text("x", "utf-8")
+    result = load(tmp_path, rubric, header, table)
+    issues = [
+        *result.issues,
+        *(i for r in result.rejected for i in r.reasons),
+        *(
+            i
+            for name in ("semi.csv", "empty.csv", "notes.doc")
+            for i in read_table(tmp_path / name)[1]
+        ),
+    ]
+    assert {i.code for i in issues} == {
+        "unknown-column",
+        "rubric-mismatch",
+        "duplicate-submission",
+        "wrong-separator",
+        "empty-file",
+        "unsupported-format",
+    }
     for lang in LANGS:
         assert [f"{i.code}: {i.message}" for i in issues if i.text(lang) == i.message] == []

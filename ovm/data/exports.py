@@ -23,7 +23,7 @@ import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import polars as pl
 
@@ -71,7 +71,8 @@ from ovm.rubric.model import Rubric
 if TYPE_CHECKING:
     from ovm.data.plan import PlannedPlace
 
-_ProblemSink = Callable[[int, str | None, str, str], None]
+_ProblemSink = Callable[..., None]
+"""``problem(row, column, code, message, **params)``: a reason against a row."""
 
 KOBO_METADATA = frozenset(
     {
@@ -362,8 +363,8 @@ def map_export(
 
     problems: dict[int, list[Issue]] = {}
 
-    def problem(row: int, col: str | None, code: str, message: str) -> None:
-        problems.setdefault(row, []).append(account.at(row, col, code, message))
+    def problem(row: int, col: str | None, code: str, message: str, **params: Any) -> None:
+        problems.setdefault(row, []).append(account.at(row, col, code, message, params=params))
 
     _check_duplicates(work, cols, problem)
     issues.extend(_check_trace(work, rubric, roles, file, colno))
@@ -603,7 +604,7 @@ def _check_gate(
     bad = work.filter(g == "?")
     for row, cell in bad.select(ROW, gate).iter_rows():
         r = _gate_column(q, gate).read(cell)
-        problem(int(row), gate, r.code, r.message)
+        problem(int(row), gate, r.code, r.message, **r.params)
     if single is not None:
         both = work.filter((g == NA_CHOICE) & pl.col(single).is_not_null())
         for row, cell in both.select(ROW, single).iter_rows():
@@ -612,6 +613,8 @@ def _check_gate(
                 single,
                 "conflicting-answers",
                 f"{q.id} is marked not applicable but has the answer {cell!r}",
+                name=q.id,
+                text=str(cell),
             )
 
 
@@ -630,6 +633,8 @@ def _check_duplicates(work: pl.DataFrame, cols: list[str], problem: _ProblemSink
             id_col,
             "duplicate-submission",
             f"submission {sid!r} was already read at row {first_row}; the first is kept",
+            submission=str(sid),
+            first=int(first_row),
         )
 
 

@@ -56,10 +56,15 @@ def _data_issue(
 
 
 def _refused(
-    name: str, code: str, message: str, line: int | None = None, column: int | None = None
+    name: str,
+    code: str,
+    message: str,
+    line: int | None = None,
+    column: int | None = None,
+    **params: Any,
 ) -> tuple[None, list[Issue], str]:
     """What a reader returns for a table it cannot read at all: no frame, one issue."""
-    return None, [_data_issue(name, code, message, line, column)], name
+    return None, [_data_issue(name, code, message, line, column, **params)], name
 
 
 def _size_text(n: int) -> str:
@@ -173,6 +178,10 @@ def read_named_table(
             name,
             "unsupported-format",
             f"cannot read {suffix or 'a file without extension'}: use CSV, XLSX or Parquet",
+            None,
+            None,
+            variant="suffix" if suffix else "none",
+            suffix=suffix,
         )
     df, issues = _read_csv(path, "\t" if suffix == ".tsv" else ",", set(verbatim), export)
     return df, issues, name
@@ -627,6 +636,7 @@ def _formula_issue(name: str, row: int, column: int, formula: str) -> Issue:
         (),
         "error",
         "data",
+        params={"formula": formula[:60]},
     )
 
 
