@@ -262,3 +262,25 @@ def test_a_larger_cohort_gives_the_reference_figures_whatever_the_batch_size(
     monkeypatch.setattr(module, "_CHUNK", chunk)
     result = sensitivity(scores, rubric, config, seed=11)
     _same_as_reference(result, scores, rubric, config, 11)
+
+
+@given(
+    scores=st.lists(
+        st.lists(
+            st.sampled_from([0.0, 1.0, 2.5, 2.5 + 4e-10, 2.5 + 6e-10, -3.0, np.nan, -np.inf]),
+            min_size=1,
+            max_size=9,
+        ),
+        min_size=1,
+        max_size=5,
+    ).filter(lambda rows: len({len(r) for r in rows}) == 1)
+)
+def test_competition_ranks_are_one_plus_the_missions_strictly_ahead(
+    scores: list[list[float]],
+) -> None:
+    # Per run: 1 + the number of scores ahead to 9 decimals; without a score, after them all.
+    runs = np.array(scores)
+    keys = np.where(np.isnan(runs), -np.inf, np.round(runs, 9))
+    expected = [[1 + sum(o > k for o in row) for k in row] for row in keys.tolist()]
+    assert competition_ranks(runs).tolist() == expected
+    assert competition_ranks(runs[0]).tolist() == expected[0]

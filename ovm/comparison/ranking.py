@@ -51,16 +51,20 @@ def competition_ranks(scores: Array) -> npt.NDArray[np.int32]:
     if r.ndim == 1:
         one: npt.NDArray[np.int32] = competition_ranks(r[None, :])[0]
         return one
-    r = np.where(np.isnan(r), -np.inf, r)
+    # Best first: sorted ascending after negation, a missing score (NaN) after every score.
+    np.negative(r, out=r)
+    np.copyto(r, np.inf, where=np.isnan(r))
     # Any sort will do: equal keys get the same rank whatever their order.
-    order = np.argsort(-r, axis=1)
+    order = np.argsort(r, axis=1)
     ordered = np.take_along_axis(r, order, axis=1)
-    pos = np.broadcast_to(np.arange(r.shape[1]), r.shape)
-    new = np.ones(r.shape, dtype=bool)
-    new[:, 1:] = ordered[:, 1:] != ordered[:, :-1]
-    start = np.maximum.accumulate(np.where(new, pos, 0), axis=1)
+    place = np.broadcast_to(np.arange(1, r.shape[1] + 1, dtype=np.int32), r.shape)
+    tied = ordered[:, 1:] == ordered[:, :-1]
+    if tied.any():
+        # A key equal to the one before it takes the place where its run of equals began.
+        place = np.where(np.concatenate([np.zeros_like(tied[:, :1]), tied], axis=1), 0, place)
+        np.maximum.accumulate(place, axis=1, out=place)
     out = np.empty(r.shape, dtype=np.int32)
-    np.put_along_axis(out, order, (start + 1).astype(np.int32), axis=1)
+    np.put_along_axis(out, order, place, axis=1)
     return out
 
 
