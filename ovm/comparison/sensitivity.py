@@ -149,11 +149,14 @@ def sobol_with_intervals(
     return _with_intervals(base.indices(y_ab), base.resampled([count], [y_ab])[0], confidence)
 
 
-def _resample_counts(seed: int, boot: int, n: int) -> npt.NDArray[np.int64]:
+def _resample_counts(seed: int, boot: int, n: int) -> npt.NDArray[np.int32]:
     """How many times each resample (row) takes each row of the base sample."""
     idx = np.random.default_rng(seed).integers(0, n, size=(boot, n))
-    idx += np.arange(boot)[:, None] * n
-    return np.bincount(idx.ravel(), minlength=boot * n).reshape(boot, n)
+    counts = np.empty((boot, n), dtype=np.int32)
+    # One resample at a time: its counts are small enough to stay in the cache.
+    for b, rows in enumerate(idx):
+        counts[b] = np.bincount(rows, minlength=n)
+    return counts
 
 
 def _with_intervals(
@@ -208,7 +211,7 @@ class _BaseSample:
         return first, total
 
     def resampled(
-        self, counts: Sequence[npt.NDArray[np.int64]], y_abs: Sequence[_Outputs]
+        self, counts: Sequence[npt.NDArray[np.int32]], y_abs: Sequence[_Outputs]
     ) -> list[Array]:
         """The indices of every resample, for each input (``counts[i]``: one row per resample,
         how many times it takes each row of the base sample; ``y_abs[i]``: the input's AB
@@ -246,7 +249,7 @@ class _BaseSample:
 
     def _resampled_whole(
         self,
-        counts: Sequence[npt.NDArray[np.int64]],
+        counts: Sequence[npt.NDArray[np.int32]],
         y_abs: Sequence[_Outputs],
         reach: float,
     ) -> list[Array]:
@@ -316,7 +319,7 @@ class _BaseSample:
         return out
 
     def _resampled_float(
-        self, counts: Sequence[npt.NDArray[np.int64]], y_abs: Sequence[_Outputs]
+        self, counts: Sequence[npt.NDArray[np.int32]], y_abs: Sequence[_Outputs]
     ) -> list[Array]:
         """:meth:`resampled` in floating point: the outputs are first centred on their mean
         over A and B, which leaves the indices unchanged and keeps the variance's sum of
