@@ -476,7 +476,7 @@ CODES: dict[str, Code] = {
     "invalid-number": Code(
         "tables",
         "missions.yaml:17:34 missions[1].values.registered_abroad.value: 'yes' is not a number "
-        "(registered_abroad, voters)",
+        "(registered_abroad)",
         "Write the number with a `.` decimal point and digits together (or grouped by commas).",
     ),
     "not-finite": Code(
@@ -707,7 +707,7 @@ CODES: dict[str, Code] = {
     ),
     "too-few-answers": Code(
         "scores",
-        "practice.on_time: 2 answer(s); at least 3 needed",
+        "practice.on_time: 2 answers; at least 3 needed",
         "Observe more places, or lower `min_answers` in the rubric.",
         "note",
     ),
@@ -756,8 +756,7 @@ CODES: dict[str, Code] = {
     ),
     "needs-cohort": Code(
         "scores",
-        "overall: 1 indicator(s) are scored only against the cohort (compare, report): this "
-        "overall leaves them out",
+        "overall: 1 indicator is scored only against the cohort: this overall leaves it out",
         "Run `ovm compare` or `ovm report` for the overall with them.",
         "note",
     ),

@@ -88,13 +88,13 @@ def test_fewer_than_nine_answers_give_no_90th_percentile(
     assert [f for f in got.findings if f.code == "too-few-answers"] == [
         Finding(
             code="too-few-answers",
-            message="8 answer(s); at least 9 needed",
+            message="8 answers; at least 9 needed",
             node="f.queue",
             params={"n": "8", "needed": "9"},
         ),
         Finding(
             code="too-few-answers",
-            message="queue_p90 rests on 8 answer(s); at least 9 needed",
+            message="queue_p90 rests on 8 answers; at least 9 needed",
             node="f.tail",
             params={"variant": "variable", "name": "queue_p90", "n": "8", "needed": "9"},
         ),

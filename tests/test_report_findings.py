@@ -71,5 +71,5 @@ def test_a_finding_without_its_parameters_is_shown_as_recorded() -> None:
         for m in _messages(ctx)  # type: ignore[index]
         if m["code"] == "too-few-answers"
     }
-    assert "2 answer(s); at least 3 needed" in texts
+    assert "2 answers; at least 3 needed" in texts
     assert not any("{" in t for t in texts)

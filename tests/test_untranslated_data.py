@@ -35,6 +35,7 @@ from test_untranslated import (
     loose_punctuation,
 )
 
+import ovm
 from ovm import i18n, load_rubric
 from ovm.cli.app import main
 from ovm.comparison.cohort import compare
@@ -344,3 +345,32 @@ def test_the_problems_of_an_export_are_worded_in_every_language(tmp_path: Path) 
     }
     for lang in LANGS:
         assert [f"{i.code}: {i.message}" for i in issues if i.text(lang) == i.message] == []
+
+
+def test_the_english_message_is_the_catalogues_english_wording(spoiled: Path) -> None:
+    """One wording: what a data problem or a finding says in English is the catalogue's English
+    entry for its code, filled with its parameters (the cell quoted as typed)."""
+    ws = load_workspace(spoiled)
+    scores = ovm.score(ws.rubric, ws.observations, bootstrap=0)
+    findings = [f for card in scores.scorecards for f in card.findings]
+    said = [
+        *(
+            (i.code, i.message, i18n.coded("issue", i.code, i.params, "en"))
+            for i in _issues(spoiled)
+        ),
+        *(
+            (f.code, f.message, i18n.coded("finding", f.code, f.params, "en", text_numbers=True))
+            for f in findings
+        ),
+    ]
+    assert {code for code, _, _ in said} >= {"not-finite", "invalid-number"}
+    assert [(code, message) for code, message, en in said if en is not None and en != message] == []
+
+
+def test_a_number_too_large_to_be_finite_is_quoted_as_typed(spoiled: Path) -> None:
+    (issue,) = {i for i in _issues(spoiled) if i.code == "not-finite"}
+    assert [issue.text(lang) for lang in ("en", *LANGS)] == [
+        "'inf' is not a finite number",
+        *(i18n.coded("issue", "not-finite", {"text": "inf"}, lang) for lang in LANGS),
+    ]
+    assert issue.text("fr") == "« inf » n'est pas un nombre fini"

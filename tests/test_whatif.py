@@ -20,7 +20,7 @@ def run() -> ovm.Run:
 @pytest.mark.parametrize(
     ("value", "message"),
     [
-        ("abc", "votes_abroad=abc: 'abc' is not a number (votes_abroad, votes)"),
+        ("abc", "votes_abroad=abc: 'abc' is not a number (votes_abroad)"),
         ("nan", "votes_abroad=nan: 'nan' is not a finite number"),
         ("1e400", "votes_abroad=1e400: '1e400' is not a finite number"),
         ("-5", "votes_abroad=-5: votes_abroad is a count and cannot be -5"),

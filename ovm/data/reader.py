@@ -152,8 +152,7 @@ class Parser(Protocol):
     def __call__(self, text: str) -> Reading: ...
 
 
-def _invalid_number(text: str, name: str, unit: str | None) -> Reading:
-    what = f"{name}, {unit}" if unit else name
+def _invalid_number(text: str, name: str) -> Reading:
     hint, variant, meant = "", "", ""
     if re.fullmatch(r"[+-]?[0-9]+,[0-9]{1,2}|[+-]?[0-9]+,[0-9]{4,}", text):
         variant, meant = "comma", text.replace(",", ".")
@@ -172,7 +171,7 @@ def _invalid_number(text: str, name: str, unit: str | None) -> Reading:
         hint = ": write the digits together, or grouped by commas (1,234)"
     extra = {"variant": variant, "meant": meant} if variant else {}
     return refused(
-        "invalid-number", f"{text!r} is not a number ({what}){hint}", text=text, name=name, **extra
+        "invalid-number", f"'{text}' is not a number ({name}){hint}", text=text, name=name, **extra
     )
 
 
@@ -200,7 +199,7 @@ class NumberRule:
             flag = yes_no(text)
             x = None if flag is None else float(flag)
         if x is None:
-            return _invalid_number(text, self.name, self.unit)
+            return _invalid_number(text, self.name)
         problem = self.problem(x, text)
         if problem is None:
             return Reading("value", x)
@@ -209,7 +208,8 @@ class NumberRule:
     def problem(self, x: float, text: str | None = None) -> tuple[str, str, str] | None:
         """(code, message, variant) when ``x`` is not a number this column takes, else None;
         :meth:`problem_params` gives the message's parts."""
-        shown = repr(text) if text is not None else f"{x:g}"
+        # The cell as typed, as the catalogue quotes it: its float reads back as inf.
+        shown = f"'{text}'" if text is not None else f"{x:g}"
         if not math.isfinite(x):
             return "not-finite", f"{shown} is not a finite number", ""
         if self.count and x < 0:

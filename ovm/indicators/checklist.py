@@ -17,7 +17,7 @@ from pydantic import Field
 
 from ovm.errors import Issue
 from ovm.field.names import RESERVED_NAMES, field_name, reserved_message
-from ovm.i18n import punctuate
+from ovm.i18n import gettext, punctuate
 from ovm.indicators._common import Frozen, IndicatorBase, Key, Text
 from ovm.indicators.registry import KindUnit, find_kind, register_kind
 from ovm.indicators.rules import Rule
@@ -424,7 +424,7 @@ class ChecklistScorer(NodeScorer):
         if st.answered < needed:
             m.finding(
                 "too-few-answers",
-                f"{st.answered} answer(s); at least {needed} needed",
+                gettext("finding_too-few-answers", "en", n=st.answered, needed=needed),
                 q.id,
                 n=st.answered,
                 needed=needed,

@@ -11,6 +11,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, cast
 
+from ovm.i18n import gettext
 from ovm.indicators.checklist import ChecklistIndicator, answers_needed, site_stat
 from ovm.indicators.scoring import MissionView, Outcome, Replication
 
@@ -78,7 +79,13 @@ def read(m: MissionView, node_id: str, sources: Sequence[Source]) -> Reading:
             if st is not None and 0 < st.answered < needed:
                 m.finding(
                     "too-few-answers",
-                    f"{name} rests on {st.answered} answer(s); at least {needed} needed",
+                    gettext(
+                        "finding_too-few-answers_variable",
+                        "en",
+                        name=name,
+                        n=st.answered,
+                        needed=needed,
+                    ),
                     node_id,
                     variant="variable",
                     name=name,

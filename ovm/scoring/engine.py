@@ -28,6 +28,7 @@ import polars as pl
 
 from ovm.data.observations import Datum, Mission, Observations, parse_number
 from ovm.data.places import plan_coverage
+from ovm.i18n import gettext
 from ovm.indicators.checklist import ChecklistIndicator
 from ovm.indicators.registry import kind_of
 from ovm.indicators.scoring import NodeScorer, Outcome, Plan, Replication
@@ -1011,8 +1012,7 @@ def _score(
         if pending:
             scorer.finding(
                 "needs-cohort",
-                f"{pending} indicator(s) are scored only against the cohort (compare, report): "
-                "this overall leaves them out",
+                gettext("finding_needs-cohort", "en", n=pending),
                 "overall",
                 "info",
                 n=pending,
