@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
@@ -96,8 +97,22 @@ class Issue:
             "message": self.message,
             "severity": self.severity,
             "category": self.category,
-            **({"params": dict(self.params)} if self.params else {}),
+            **(
+                {"params": {k: _json_value(v) for k, v in self.params.items()}}
+                if self.params
+                else {}
+            ),
         }
+
+
+def _json_value(value: object) -> object:
+    """``value`` as strict JSON takes it: a number no float can hold (a cell of 1e999) is
+    null; the cell's own text stays beside it in ``text``."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    if isinstance(value, list | tuple):
+        return [_json_value(v) for v in value]
+    return value
 
 
 def sort_issues(issues: Iterable[Issue]) -> list[Issue]:

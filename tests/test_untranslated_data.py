@@ -15,6 +15,7 @@ from __future__ import annotations
 import contextlib
 import csv
 import io
+import json
 import re
 import shutil
 from collections import Counter
@@ -374,3 +375,16 @@ def test_a_number_too_large_to_be_finite_is_quoted_as_typed(spoiled: Path) -> No
         *(i18n.coded("issue", "not-finite", {"text": "inf"}, lang) for lang in LANGS),
     ]
     assert issue.text("fr") == "« inf » n'est pas un nombre fini"
+
+
+def _refuse(constant: str) -> object:
+    raise ValueError(f"{constant} is not JSON")
+
+
+def test_check_writes_strict_json_for_a_cell_no_float_holds(
+    spoiled: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["check", str(spoiled), "--format", "json"]) == 1
+    data = json.loads(capsys.readouterr().out, parse_constant=_refuse)
+    (params,) = [i["params"] for i in data["issues"] if i["code"] == "not-finite"]
+    assert params == {"name": "votes_abroad", "text": "inf", "value": None, "low": 0.0}

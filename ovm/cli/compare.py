@@ -80,7 +80,8 @@ def cmd_sensitivity(args: argparse.Namespace) -> int:
         raise UsageError("a sensitivity analysis needs at least two missions with an overall score")
     fmt = args.format or ("json" if args.output and args.output.endswith(".json") else "text")
     text = (
-        json.dumps(sensitivity_to_dict(result), indent=1, ensure_ascii=False) + "\n"
+        json.dumps(sensitivity_to_dict(result), indent=1, ensure_ascii=False, allow_nan=False)
+        + "\n"
         if fmt == "json"
         else sensitivity_text(result)
     )

@@ -54,7 +54,9 @@ def cmd_recommend(args: argparse.Namespace) -> int:
                 "items": [i.model_dump(mode="json") for i in fu.items],
             },
         }
-        write_output(json.dumps(data, indent=1, ensure_ascii=False) + "\n", args.output)
+        write_output(
+            json.dumps(data, indent=1, ensure_ascii=False, allow_nan=False) + "\n", args.output
+        )
     else:
         name = card.mission.name
         title = name if isinstance(name, str) else pick(dict(name), args.lang)
@@ -104,7 +106,9 @@ def cmd_whatif(args: argparse.Namespace) -> int:
                 for c in moved
             ],
         }
-        write_output(json.dumps(data, indent=1, ensure_ascii=False) + "\n", args.output)
+        write_output(
+            json.dumps(data, indent=1, ensure_ascii=False, allow_nan=False) + "\n", args.output
+        )
         return EXIT_OK
 
     t = translator(args.lang)

@@ -63,7 +63,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
         else:
             print(f"{name}: {len(errors)} error(s)", file=sys.stderr)
     if args.format == "json":
-        print(json.dumps(report, indent=1, ensure_ascii=False))
+        print(json.dumps(report, indent=1, ensure_ascii=False, allow_nan=False))
     return worst
 
 
@@ -77,7 +77,9 @@ def cmd_schema(args: argparse.Namespace) -> int:
         from ovm.scoring.scoreschema import schema as scores_schema
 
         schema = scores_schema()
-    write_output(json.dumps(schema, indent=1, ensure_ascii=False) + "\n", args.output)
+    write_output(
+        json.dumps(schema, indent=1, ensure_ascii=False, allow_nan=False) + "\n", args.output
+    )
     return EXIT_OK
 
 

@@ -83,6 +83,7 @@ def report_check(
                 },
                 indent=1,
                 ensure_ascii=False,
+                allow_nan=False,
             )
         )
         return EXIT_ERRORS if errors else EXIT_OK

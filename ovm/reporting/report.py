@@ -1677,7 +1677,10 @@ def render_html(context: Context, *, templates: str | Path | None = None) -> str
 
 def render_json(context: Context) -> str:
     """The report context as JSON text (stable, UTF-8, ends with a newline)."""
-    return json.dumps(context, ensure_ascii=False, indent=1, default=_json_default) + "\n"
+    return (
+        json.dumps(context, ensure_ascii=False, indent=1, default=_json_default, allow_nan=False)
+        + "\n"
+    )
 
 
 def _json_default(value: Any) -> Any:

@@ -194,7 +194,10 @@ def comparison_json(comparison: Comparison) -> str:
     from ovm.scoring.scorejson import text, to_data
 
     head = json.dumps(
-        comparison_to_dict(comparison, include_scores=False), indent=1, ensure_ascii=False
+        comparison_to_dict(comparison, include_scores=False),
+        indent=1,
+        ensure_ascii=False,
+        allow_nan=False,
     )
     # The scores as the scores file lays them out (one node, datum or finding a line),
     # indented one level: the same data as comparison_to_dict's "scores".
