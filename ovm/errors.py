@@ -126,14 +126,35 @@ def sort_issues(issues: Iterable[Issue]) -> list[Issue]:
 class OvmError(Exception):
     """Base class of the errors ovm raises for user input; each carries every issue found."""
 
-    def __init__(self, issues: Iterable[Issue], summary: str = "") -> None:
+    def __init__(
+        self,
+        issues: Iterable[Issue],
+        summary: str = "",
+        *,
+        key: str | None = None,
+        **params: object,
+    ) -> None:
+        """``summary`` is the first line as given; or ``key`` names the catalogue entry that
+        words it in every language, filled from ``params`` (``n``, the count its plural
+        follows, is the number of errors unless given). Neither: the number of errors."""
         self.issues: tuple[Issue, ...] = tuple(sort_issues(issues))
         errors = [i for i in self.issues if i.severity == "error"]
-        head = summary or f"{len(errors)} error(s)"
+        self.summary = summary
+        self.summary_key = key or (None if summary else "error_summary_errors")
+        self.summary_params: dict[str, object] = {"n": len(errors), **params}
+        head = self.summary_text()
         lines = [head, *(str(i) for i in self.issues[:50])]
         if len(self.issues) > 50:
             lines.append(f"... and {len(self.issues) - 50} more")
         super().__init__("\n".join(lines))
+
+    def summary_text(self, lang: str = "en") -> str:
+        """The first line of the error, in ``lang`` (a summary given as text stays as given)."""
+        if self.summary_key is None:
+            return self.summary
+        from ovm.i18n import gettext, punctuate
+
+        return punctuate(gettext(self.summary_key, lang, **self.summary_params), lang)
 
     @property
     def errors(self) -> tuple[Issue, ...]:

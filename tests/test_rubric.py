@@ -125,7 +125,8 @@ def test_load_raises_with_the_errors_and_keeps_warnings_out_of_the_way(
     with pytest.raises(RubricError) as info:
         load_rubric(RUBRICS / name, file=name)
     assert [(i.line, i.column, i.code) for i in info.value.errors] == errors
-    assert str(info.value).splitlines()[0] == f"{name}: {len(errors)} error(s) in the rubric"
+    plural = "" if len(errors) == 1 else "s"
+    assert str(info.value).splitlines()[0] == f"{name}: {len(errors)} error{plural} in the rubric"
 
 
 def test_valid_fixture_has_no_issue_at_all() -> None:

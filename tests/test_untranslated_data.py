@@ -388,3 +388,26 @@ def test_check_writes_strict_json_for_a_cell_no_float_holds(
     data = json.loads(capsys.readouterr().out, parse_constant=_refuse)
     (params,) = [i["params"] for i in data["issues"] if i["code"] == "not-finite"]
     assert params == {"name": "votes_abroad", "text": "inf", "value": None, "low": 0.0}
+
+
+@pytest.mark.parametrize(
+    ("lang", "summary"),
+    [
+        ("en", "1 problem in the workspace data"),
+        ("fr", "1 problème dans les données de l'espace de travail"),
+        ("es", "1 problema en los datos del espacio de trabajo"),
+        ("pt", "1 problema nos dados do espaço de trabalho"),
+    ],
+)
+def test_a_workspace_that_cannot_be_scored_says_so_in_the_language_asked(
+    tmp_path: Path, lang: str, summary: str
+) -> None:
+    root = tmp_path / "ws"
+    shutil.copytree(EXAMPLES, root)
+    table = root / "checklists.csv"
+    with table.open(encoding="utf-8", newline="") as f:
+        rows = list(csv.reader(f))
+    with table.open("w", encoding="utf-8", newline="") as f:
+        csv.writer(f).writerows(row[1:] for row in rows)  # no mission column
+    code, err = _run(["score", str(root), "--bootstrap", "0", "--lang", lang])
+    assert (code, err.splitlines()[-1]) == (1, summary)

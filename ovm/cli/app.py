@@ -57,7 +57,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except OvmError as exc:
         for issue in exc.issues:
             print(issue.render(message_lang(args)), file=sys.stderr)
-        print(str(exc).splitlines()[0], file=sys.stderr)
+        print(exc.summary_text(message_lang(args)), file=sys.stderr)
         return EXIT_ERRORS
     except BrokenPipeError:
         return EXIT_OK

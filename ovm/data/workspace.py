@@ -586,7 +586,7 @@ def load_plan(path: str | Path) -> tuple[Rubric, list[Mission]]:
         mission_list, dup = with_places(mission_list, planned, s.path)
         fatal += dup
     if fatal:
-        raise DataError(fatal, summary=f"{len(fatal)} problem(s) in the missions or their plan")
+        raise DataError(fatal, key="error_summary_missions", n=len(fatal))
     return rubric, mission_list
 
 
@@ -733,7 +733,7 @@ def load_observations(
         if src.simulated or (load.rows.height and bool(load.rows["simulated"].any())):
             simulated.append(src.path)
     if fatal:
-        raise DataError(fatal, summary=f"{len(fatal)} problem(s) in the workspace data")
+        raise DataError(fatal, key="error_summary_data", n=len(fatal))
     sites = pl.concat(frames, how="vertical_relaxed") if frames else pl.DataFrame()
     if sites.height:
         from ovm.data.plausibility import plausibility_issues

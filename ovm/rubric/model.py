@@ -554,14 +554,9 @@ def load_rubric(source: str | Path, *, file: str | None = None) -> Rubric:
     """
     rubric, issues = check_rubric(source, file=file)
     if rubric is None or any(i.severity == "error" for i in issues):
-        raise RubricError(issues, summary=_summary(issues, file or str(source)))
+        where = issues[0].file if issues else file or str(source)
+        raise RubricError(issues, key="error_summary_rubric", where=where)
     return rubric
-
-
-def _summary(issues: list[Issue], name: str) -> str:
-    n = sum(1 for i in issues if i.severity == "error")
-    where = issues[0].file if issues else name
-    return f"{where}: {n} error(s) in the rubric"
 
 
 def check_rubric(
