@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pickle
 import shutil
 from pathlib import Path
 from typing import Any
@@ -789,3 +790,16 @@ def test_a_control_character_in_a_mission_name_is_refused(tmp_path: Path) -> Non
     with pytest.raises(DataError) as info:
         load_workspace(root)
     assert [i.code for i in info.value.issues] == ["control-character"]
+
+
+def test_a_workspace_with_rejected_rows_pickles_and_its_report_hashes(tmp_path: Path) -> None:
+    ws = load_workspace(workspace(tmp_path))
+    rep = ws.observations.report
+    assert rejected_of(ws, "statistics.csv") == STATISTICS_REJECTED
+    assert rejected_of(ws, "checklists.csv") == CHECKLISTS_REJECTED
+    back = pickle.loads(pickle.dumps(ws))
+    assert back.observations.report == rep
+    assert list(back.observations.report.rejected) == list(rep.rejected)
+    assert rejected_of(back, "checklists.csv") == CHECKLISTS_REJECTED
+    assert hash(rep.rejected) == hash(tuple(rep.rejected))
+    assert hash(back.observations.report) == hash(rep)

@@ -447,7 +447,14 @@ class _LazyRows(Sequence[RejectedRow]):
             return NotImplemented
         return len(self) == len(other) and all(a == b for a, b in zip(self, other, strict=True))
 
-    __hash__ = None  # type: ignore[assignment]
+    def __hash__(self) -> int:
+        # Hashed as the tuple of its rows, which it equals (a report stays hashable).
+        return hash(tuple(self))
+
+    def __reduce__(self) -> tuple[type[tuple[RejectedRow, ...]], tuple[tuple[RejectedRow, ...]]]:
+        # The rows are made from closures over the table read: a copy or a pickle holds the
+        # rows themselves, as a tuple.
+        return (tuple, (tuple(self),))
 
 
 class RejectedRows(_LazyRows):
