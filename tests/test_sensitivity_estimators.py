@@ -157,6 +157,26 @@ def test_bootstrap_intervals_are_those_of_resampling_rows_one_at_a_time(
     assert got == pytest.approx(want, rel=1e-9, abs=1e-12)
 
 
+@settings(max_examples=30, deadline=None)
+@given(offset=st.floats(-1e9, 1e9, allow_nan=False), seed=st.integers(0, 2**32 - 1))
+def test_a_large_offset_of_outputs_with_a_small_spread_changes_no_index(
+    offset: float, seed: int
+) -> None:
+    # Outputs of 1e9 spread over 0.1: their variance is 1e-20 of their mean square, spread
+    # all the same (once read as rounding residue, which gave (0, 0) instead of the indices).
+    a, b, ab = _ishigami_design(200, seed=seed)
+    y_a, y_b, y_ab = a * 0.1, b * 0.1, ab[0] * 0.1
+    plain = sobol_with_intervals(y_a, y_b, y_ab, boot=20, seed=seed)
+    moved = sobol_with_intervals(y_a + offset, y_b + offset, y_ab + offset, boot=20, seed=seed)
+    assert sobol_indices(y_a + offset, y_b + offset, y_ab + offset) == pytest.approx(
+        sobol_indices(y_a, y_b, y_ab), abs=1e-6
+    )
+    assert [(i.value, i.low, i.high) for i in moved] == [
+        pytest.approx((i.value, i.low, i.high), abs=1e-6) for i in plain
+    ]
+    assert plain[1].value > 0.1
+
+
 @given(
     value=st.floats(-1e6, 1e6, allow_nan=False).filter(lambda v: v != round(v)),
     runs=st.integers(2, 3000),

@@ -112,10 +112,14 @@ class Index(FrozenModel):
         return self.high - self.low
 
 
-SPREAD_EPSILON = 1e-18
-"""A variance below this share of the outputs' mean square is rounding residue, not spread:
-the mean of a constant column that is not a whole number is off in its last bits, which left
-a variance of 1e-32 that divided the estimators into values around 1e30."""
+def _residue(rows: int) -> float:
+    """The share of the outputs' mean square below which a variance over ``rows`` rows is
+    rounding residue, not spread: the mean of a constant column that is not a whole number is
+    off in its last bits, which left a variance of 1e-32 that divided the estimators into
+    values around 1e30. Each deviation from the mean is off by at most ``rows`` roundings, so
+    the residue stays below ``(rows * eps)^2`` of the mean square, while an output of 1e9
+    spread over 0.1 (a share of 1e-20) is spread."""
+    return float((max(rows, 1) * np.finfo(np.float64).eps) ** 2)
 
 
 def sobol_indices(y_a: Array, y_b: Array, y_ab: Array) -> tuple[float, float]:
@@ -127,8 +131,8 @@ def sobol_indices(y_a: Array, y_b: Array, y_ab: Array) -> tuple[float, float]:
     output changes nothing and an input without effect gets exactly 0; the total effect is
     Jansen's (1999) ``mean((yA - yABi)^2) / 2V``; ``V`` is the variance of the output over A
     and B. Several outputs (columns) are combined weighting each by its variance (Gamboa et
-    al. 2014). Outputs without spread (a variance below :data:`SPREAD_EPSILON` of their mean
-    square) leave both indices undefined, reported as 0.
+    al. 2014). Outputs without spread (a variance at the rounding level of their mean square)
+    leave both indices undefined, reported as 0.
     """
     return _BaseSample(y_a, y_b).indices(y_ab)
 
@@ -196,11 +200,12 @@ class _BaseSample:
         self.offset = np.round(centre)
         # The mean square of the outputs, which a variance of rounding residue is small beside.
         self.square = float((centre * centre).sum()) + self.v
+        self.residue = _residue(both.shape[0]) * self.square
         self.centred_b = y_b - centre
 
     def spread(self, var: Array) -> npt.NDArray[np.bool_]:
         """Where a variance is spread rather than rounding residue."""
-        return np.asarray(var > SPREAD_EPSILON * self.square)
+        return np.asarray(var > self.residue)
 
     def indices(self, y_ab: _Outputs) -> tuple[float, float]:
         """:func:`sobol_indices` of the input whose AB outputs are ``y_ab``."""
