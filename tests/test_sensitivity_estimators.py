@@ -262,3 +262,22 @@ def test_resampled_indices_of_ranks_do_not_depend_on_blas_threads_or_blocks(
     for threads in (1, 2):
         with threadpool_limits(limits=threads, user_api="blas"):
             assert sobol_with_intervals(y_a, y_b, y_ab, boot=40, seed=3) == reference
+
+
+@settings(max_examples=20, deadline=None)
+@given(
+    runs=st.integers(2, 50),
+    outputs=st.integers(1, 3),
+    share=st.floats(0.0, 1.0),
+    seed=st.integers(0, 2**32 - 1),
+)
+def test_ranks_as_int32_give_the_indices_of_the_same_ranks_as_floats(
+    runs: int, outputs: int, share: float, seed: int
+) -> None:
+    # Ranks among 200,000 missions: differences beyond 46,340, whose square int32 cannot hold.
+    rng = np.random.default_rng(seed)
+    y_a = rng.integers(1, 200_001, (runs, outputs)).astype(np.int32)
+    y_b = rng.integers(1, 200_001, (runs, outputs)).astype(np.int32)
+    y_ab = np.where(rng.random((runs, outputs)) < share, y_b, y_a)
+    as_float = [y.astype(np.float64) for y in (y_a, y_b, y_ab)]
+    assert sobol_indices(y_a, y_b, y_ab) == pytest.approx(sobol_indices(*as_float), rel=1e-12)

@@ -211,8 +211,10 @@ class _BaseSample:
         """:func:`sobol_indices` of the input whose AB outputs are ``y_ab``."""
         if not self.spread(np.asarray(self.v)):
             return 0.0, 0.0
-        first = float(np.mean(self.centred_b * (y_ab - self.y_a), axis=0).sum()) / self.v
-        total = float((np.mean((self.y_a - y_ab) ** 2, axis=0) / 2.0).sum()) / self.v
+        # Ranks come as int32, whose squares overflow beyond a difference of 46,340.
+        d = np.subtract(y_ab, self.y_a, dtype=np.float64)
+        first = float(np.mean(self.centred_b * d, axis=0).sum()) / self.v
+        total = float((np.mean(d * d, axis=0) / 2.0).sum()) / self.v
         return first, total
 
     def resampled(
