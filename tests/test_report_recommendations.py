@@ -202,3 +202,49 @@ def test_why_a_gain_is_not_in_overall_points_is_shown_beside_the_gain(run: Run, 
         assert [n for n in top if str(escape(n)) not in comparison] == []
         shown += len(top)
     assert shown > 10
+
+
+def test_a_peer_that_only_ties_the_mission_is_no_best_practice_to_replicate(
+    tmp_path: Path,
+) -> None:
+    # In the north two missions share a statute (60, the north's best practice, a lead over
+    # a third without one): neither is pointed to the other, as a recommendation points only
+    # to a practice that scores better than the mission it advises.
+    from test_compare import COHORT_MISSIONS, COHORT_RUBRIC, COHORT_STATS, workspace
+
+    from ovm.reporting.report import report_context
+
+    levels = "              - {key: constitution, score: 100, descriptor: {en: Constitution}}\n"
+    rubric = COHORT_RUBRIC.replace(
+        levels,
+        levels
+        + "            recommendations:\n"
+        + "              - {id: rec.basis, when: {below: 80}, to: legislature, priority: high,\n"
+        + "                 text: {en: Give voting abroad a firmer legal basis.}}\n",
+    )
+    missions = COHORT_MISSIONS.replace(
+        "answers: {rights.basis: constitution, rights.postal: partial}",
+        "answers: {rights.basis: statute, rights.postal: partial}",
+    ) + (
+        "      - {id: aaa-2024, country: ARG, name: A 2024, region: north,\n"
+        "         election: {type: general, date: 2024-05-01},\n"
+        '         answers: {rights.basis: none, rights.postal: "no"}}\n'
+    )
+    stats = COHORT_STATS.rstrip() + "\n    aaa-2024,1000,100\n"
+    root = workspace(tmp_path / "ws", rubric=rubric, missions=missions, statistics=stats)
+    run = analyse(root)
+    assert run.comparison.peers["north"].best["rights.basis"].missions == ("aaa-2016", "aaa-2020")
+    fixes = {
+        (row["mission"]["id"], item["id"]): (
+            [m["id"] for m in item["peer_best"]],
+            [m["id"] for m in item["best"]["missions"]] if item["best"] else [],
+        )
+        for row in report_context(run)["fixes"]
+        for item in row["items"]
+    }
+    assert fixes == {
+        ("aaa-2016", "rec.basis"): ([], ["bbb-2018"]),
+        ("aaa-2020", "rec.basis"): ([], ["bbb-2018"]),
+        ("aaa-2024", "rec.basis"): (["aaa-2016", "aaa-2020"], ["bbb-2018"]),
+        ("bbb-2022", "rec.basis"): (["bbb-2018"], ["bbb-2018"]),
+    }

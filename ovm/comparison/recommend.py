@@ -19,7 +19,7 @@ from ovm.rubric.model import Group, Indicator, Rubric
 from ovm.scoring.results import NodeScore, Scorecard
 
 if TYPE_CHECKING:
-    from ovm.comparison.cohort import Comparison
+    from ovm.comparison.cohort import Comparison, Peers
 
 PRIORITY_ORDER = {"high": 0, "medium": 1, "low": 2}
 _PLACEHOLDER_NAME = re.compile(r"(?<!\{)\{([a-z_][a-z0-9_]*)\}")
@@ -374,12 +374,13 @@ class Reference:
 
 
 def reference(
-    comparison: Comparison | None, node: Group | Indicator, own: float, mission: str
+    comparison: Comparison | Peers | None, node: Group | Indicator, own: float, mission: str
 ) -> Reference | None:
     """The practice a recommendation on ``node`` for ``mission`` (which scores ``own``)
     points to: the node's best practice, else the best-scored other mission, but only one that
     scores better than this mission does (a mission that leads the cohort is pointed to
-    nobody). Every output that names the practice takes it from here."""
+    nobody). Every output that names the practice takes it from here; among the mission's
+    ``Peers`` it is the practice of missions in a like context."""
     if comparison is None:
         return None
     lower = node.scale_or_default.better == "lower"

@@ -1072,6 +1072,8 @@ def comparison_context(
     ]
 
     # what each country should fix: the run's recommendations, most important first
+    from ovm.comparison.recommend import reference
+
     fixes = []
     for c in cards:
         mid = c.mission.id
@@ -1082,11 +1084,12 @@ def comparison_context(
             item = _recommendation(b, r.as_dict(), MISSION_REPORT_FILE.format(id=mid))
             # The best practice among missions in a like context: what the methodology asks
             # others to replicate, bearing each country's context in mind.
-            peer_bp = peers.best.get(r.node) if peers is not None else None
+            # The rule of the recommendation's own reference: only a best practice that
+            # scores better than this mission is one to replicate.
+            peer_ref = reference(peers, b.rubric.node(r.node), r.score, mid) if peers else None
+            peer_bp = peer_ref if peer_ref is not None and peer_ref.practice else None
             item["peer_best"] = (
-                [refs[m] for m in peer_bp.missions if m != mid and m in refs]
-                if peer_bp is not None
-                else []
+                [refs[m] for m in peer_bp.missions if m in refs] if peer_bp is not None else []
             )
             item["peer_best_score"] = b.num(peer_bp.score) if peer_bp is not None else None
             item["best"] = _best_brief(b, r.reference, refs)
