@@ -281,3 +281,25 @@ def test_ranks_as_int32_give_the_indices_of_the_same_ranks_as_floats(
     y_ab = np.where(rng.random((runs, outputs)) < share, y_b, y_a)
     as_float = [y.astype(np.float64) for y in (y_a, y_b, y_ab)]
     assert sobol_indices(y_a, y_b, y_ab) == pytest.approx(sobol_indices(*as_float), rel=1e-12)
+
+
+def test_the_indices_intervals_and_their_note_take_the_one_confidence_level(
+    example_run: ovm.Run, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    wide = example_run.sensitivity
+    assert wide is not None
+    assert "with 95% bootstrap intervals" in wide.notes[0]
+    monkeypatch.setattr(sensitivity_module, "INDEX_CONFIDENCE", 0.5)
+    settings = ovm.Settings(bootstrap=50, sensitivity=ovm.SensitivitySettings(runs=300))
+    narrow = ovm.analyse(EXAMPLES, settings).sensitivity
+    assert narrow is not None
+    assert "with 50% bootstrap intervals" in narrow.notes[0]
+    assert narrow.first_order == wide.first_order
+    inside = [
+        (c, kind)
+        for kind in ("first_order_ci", "total_effect_ci")
+        for c, i in getattr(narrow, kind).items()
+        if not getattr(wide, kind)[c].low <= i.low <= i.high <= getattr(wide, kind)[c].high
+    ]
+    assert inside == []
+    assert narrow.total_effect_ci != wide.total_effect_ci

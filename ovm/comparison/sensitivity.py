@@ -137,13 +137,18 @@ def sobol_indices(y_a: Array, y_b: Array, y_ab: Array) -> tuple[float, float]:
     return _BaseSample(y_a, y_b).indices(y_ab)
 
 
+INDEX_CONFIDENCE = 0.95
+"""Confidence level of the bootstrap intervals of the Sobol indices: the default of
+:func:`sobol_with_intervals`, the level of :func:`sensitivity`'s intervals and of its note."""
+
+
 def sobol_with_intervals(
     y_a: Array,
     y_b: Array,
     y_ab: Array,
     *,
     boot: int = 500,
-    confidence: float = 0.95,
+    confidence: float = INDEX_CONFIDENCE,
     seed: int = DEFAULT_SEED,
 ) -> tuple[Index, Index]:
     """:func:`sobol_indices` with percentile bootstrap intervals over the base sample's rows
@@ -383,7 +388,7 @@ class Sensitivity(FrozenModel):
     total_effect: ReadOnlyMap[str, float]
     first_order_ci: ReadOnlyMap[str, Index] = Field(default_factory=FrozenMap)
     total_effect_ci: ReadOnlyMap[str, Index] = Field(default_factory=FrozenMap)
-    """The indices with their 95 % bootstrap intervals."""
+    """The indices with their bootstrap intervals (:data:`INDEX_CONFIDENCE`)."""
     choices: tuple[str, ...]
     settings: SensitivitySettings
     evaluations: int = 0
@@ -1231,7 +1236,7 @@ def sensitivity(
     first_ci: dict[str, Index] = {}
     total_ci: dict[str, Index] = {}
     for i, name in enumerate(varied):
-        s_i, st_i = _with_intervals(base.indices(y_abs[i]), resampled[i], 0.95)
+        s_i, st_i = _with_intervals(base.indices(y_abs[i]), resampled[i], INDEX_CONFIDENCE)
         first[name], total_eff[name] = s_i.value, st_i.value
         first_ci[name], total_ci[name] = s_i, st_i
 
@@ -1246,7 +1251,8 @@ def sensitivity(
         "design: Saltelli (2010) radial samples A, B and AB_i; first-order index "
         "mean(yB (yABi - yA)) / V on centred ranks (Saltelli et al. 2010), total effect "
         "mean((yA - yABi)^2) / 2V (Jansen 1999), "
-        f"with 95% bootstrap intervals ({settings.boot} resamples); output: the ranks of the "
+        f"with {INDEX_CONFIDENCE:.0%} bootstrap intervals ({settings.boot} resamples); output: "
+        "the ranks of the "
         "missions the nominal methodology scores, indices combined by rank variance "
         "(Gamboa et al. 2014)",
         f"weights: each node's weight times 1 + u, u uniform in +-{weight_range:g}",
