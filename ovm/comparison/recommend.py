@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -146,9 +146,10 @@ class NoGain:
     reason: str
     params: tuple[tuple[str, str], ...] = ()
 
-    def text(self, lang: str) -> str:
-        """The reason in ``lang``."""
-        return gettext(self.reason, lang, **dict(self.params))
+    def text(self, lang: str, name: Callable[[str], str] | None = None) -> str:
+        """The reason in ``lang``, each node it names given by ``name`` (its id by default;
+        the recommendations name nodes by their labels)."""
+        return gettext(self.reason, lang, **{k: name(v) if name else v for k, v in self.params})
 
 
 def _top(rubric: Rubric) -> str:
@@ -273,7 +274,7 @@ def _gain_note(
         return _in(rubric.node(node).labels, lang) if node in rubric.nodes else node
 
     if isinstance(weight, NoGain):
-        return gettext(weight.reason, lang, **{k: name(v) for k, v in weight.params})
+        return weight.text(lang, name)
     if card.overall.status == "scored" and card.overall.score is not None:
         # The mission has an overall score; the way up stopped at a group the node carries no
         # share of (a comparative family, an indicator that does not contribute).
