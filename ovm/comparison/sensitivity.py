@@ -409,8 +409,8 @@ class TooLargeError(ValueError):
 
 
 def memory_needed(runs: int, choices: int, missions: int, nodes: int) -> int:
-    """Bytes the analysis holds at its peak: every evaluation's ranks, as whole numbers and as
-    the estimators' samples, the rank samples and the weight draws."""
+    """Bytes the analysis holds at its peak, an upper bound: every evaluation's ranks (and, as
+    the analysis once held them, its overall score), the rank samples and the weight draws."""
     total = runs * (choices + 2)
     return (
         total * missions * (8 + 4)
