@@ -604,7 +604,7 @@ def test_json_format_is_the_report_context(mini: tuple[Workspace, Run]) -> None:
     ctx = report.report_context(run)
     text = report.render_json(ctx)
     assert json.loads(text) == ctx
-    assert ctx["format"] == "ovm-report/1" and ctx["kind"] == "comparison"
+    assert ctx["format"] == "ovm-report/2" and ctx["kind"] == "comparison"
 
 
 def test_xlsx_workbook_has_the_comparison_and_neutralises_formulas(tmp_path: Path) -> None:
@@ -734,7 +734,7 @@ def test_cli_formats(tmp_path: Path, args: list[str], fmt: str) -> None:
     out = Path(argv[-1])
     data = out.read_bytes()
     if fmt == "json":
-        assert json.loads(data)["format"] == "ovm-report/1"
+        assert json.loads(data)["format"] == "ovm-report/2"
     elif fmt == "xlsx":
         assert zipfile.is_zipfile(out)
     else:

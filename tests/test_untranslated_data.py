@@ -411,3 +411,18 @@ def test_a_workspace_that_cannot_be_scored_says_so_in_the_language_asked(
         csv.writer(f).writerows(row[1:] for row in rows)  # no mission column
     code, err = _run(["score", str(root), "--bootstrap", "0", "--lang", lang])
     assert (code, err.splitlines()[-1]) == (1, summary)
+
+
+def test_the_report_json_is_version_2_with_each_reason_a_message_and_a_code(
+    spoiled: Path, tmp_path: Path
+) -> None:
+    out = tmp_path / "r.json"
+    argv = ["report", str(spoiled), "--bootstrap", "0", "--allow-rejected", "-o", str(out)]
+    assert _run([*argv, "--lang", "fr"])[0] == 0
+    data = json.loads(out.read_text(encoding="utf-8"), parse_constant=_refuse)
+    assert data["format"] == "ovm-report/2"
+    reasons = [x for r in data["quality"]["rejected"] for x in r["reasons"]]
+    assert reasons and {(type(x["message"]["text"]), x["code"] != "") for x in reasons} == {
+        (str, True)
+    }
+    assert {tuple(sorted(x)) for x in reasons} == {("code", "message")}

@@ -48,7 +48,7 @@ if TYPE_CHECKING:
 Context = dict[str, Any]
 """A report context: plain JSON-able data, every number already formatted."""
 
-REPORT_FORMAT = "ovm-report/1"
+REPORT_FORMAT = "ovm-report/2"
 TONES = 6
 """Colour steps of the band palette (``tone-0`` worst .. ``tone-5`` best) in ``report.css``."""
 COLUMNS_PER_TABLE = 8
