@@ -542,7 +542,8 @@ def test_every_row_of_a_mission_table_is_used_once_or_rejected_with_its_one_reas
     for row, cell in enumerate(cells, start=2):
         mission = cell.strip() or None
         if mission is None:
-            want.append((row, None, "missing-mission", "no mission id"))
+            # The mission column is the table's only one: the row has no cell filled.
+            want.append((row, None, "missing-mission", "a blank row (no cell filled)"))
         elif mission not in {"m000", "m001", "m002"}:
             hint = " (ids are case-sensitive: did you mean 'm000'?)" if mission == "M000" else ""
             want.append(

@@ -276,17 +276,11 @@ def validate_sites(
     known = frozenset(missions)
 
     def mission_issue(row: int, mission: str | None, empty: bool) -> Issue:
-        if mission is None and empty:
-            return account.at(
-                row,
-                "mission",
-                "missing-mission",
-                "a blank row (no cell filled)",
-                params={"variant": "blank"},
-            )
         # A visit's mission is worded as any table's; visits of one mission are many rows.
         column = account.numbers["mission"]
-        return mission_cell_issues(file, row, column, mission, known, {}, by_mission_case)[0]
+        return mission_cell_issues(
+            file, row, column, mission, known, {}, by_mission_case, blank=empty
+        )[0]
 
     # Rows refused for their mission alone (a table of several cohorts has many) are found
     # column-wise, and each is made into a row with its reason only when looked at.

@@ -44,7 +44,7 @@ from ovm.data.reader import (
     refused,
     word,
 )
-from ovm.data.tables import ROW, read_named_table
+from ovm.data.tables import BLANKS, ROW, read_named_table
 from ovm.errors import Issue, PathPart
 from ovm.indicators import AnswerIndicator, LevelsIndicator
 from ovm.rubric.model import Rubric, Variable
@@ -965,9 +965,15 @@ def screen_missions(account: Account, df: pl.DataFrame, known: Collection[str]) 
     )
     first_row: dict[str, int] = dict(firsts.iter_rows())
     keep = pl.col(ROW).is_in(firsts[ROW].to_list())
-    out = df.select(ROW, "mission").filter(~keep)
+    cells = [c for c in df.columns if c != ROW]
+    blank = pl.all_horizontal(
+        pl.col(c).is_null() | (pl.col(c).cast(pl.String).str.strip_chars(BLANKS) == "")
+        for c in cells
+    )
+    out = df.filter(~keep).select(ROW, "mission", blank.alias("__blank"))
     rows: list[int] = out[ROW].to_list()
     ids: list[str | None] = out["mission"].to_list()
+    blanks: list[bool] = out["__blank"].to_list()
     column = account.numbers["mission"]
     known_ids = frozenset(known)
     by_case = {k.casefold(): k for k in sorted(known_ids)}
@@ -975,7 +981,7 @@ def screen_missions(account: Account, df: pl.DataFrame, known: Collection[str]) 
     def reason(k: int) -> Issue:
         # Every row kept out has a problem with its mission cell: the one rule words it.
         return mission_cell_issues(
-            account.file, rows[k], column, ids[k], known_ids, first_row, by_case
+            account.file, rows[k], column, ids[k], known_ids, first_row, by_case, blank=blanks[k]
         )[0]
 
     account.reject_rows(RejectedRows(account.file, rows, ids, reason))
@@ -1004,12 +1010,17 @@ def mission_cell_issues(
     known: set[str] | frozenset[str],
     first_row: dict[str, int],
     by_case: Mapping[str, str] | None = None,
+    *,
+    blank: bool = False,
 ) -> list[Issue]:
     """Problems with the ``mission`` cell of a row of a table naming missions: none, no
-    mission, an unknown one, or one that already has its row at ``first_row[mission]``.
+    mission (``blank``: the row has no cell filled at all), an unknown one, or one that
+    already has its row at ``first_row[mission]``.
     ``by_case``: the known ids by their casefolded form, when the caller has them."""
     params: dict[str, Any]
-    if mission is None:
+    if mission is None and blank:
+        code, msg, params = "missing-mission", "a blank row (no cell filled)", {"variant": "blank"}
+    elif mission is None:
         code, msg, params = "missing-mission", "no mission id", {"variant": "cell"}
     elif mission not in known:
         if by_case is None:
