@@ -102,9 +102,11 @@ def _text(el: Any) -> str:
 
 
 def _num(el: Any) -> str:
-    """The number written in a score (a ``.sc`` cell or pill) at or inside ``el``."""
+    """The number written in a score (a ``.sc`` cell or pill, or a family table's cell, whose
+    class is its tone alone) at or inside ``el``."""
     for node in el.iter():
-        if "sc" in (node.get("class") or "").split():
+        classes = (node.get("class") or "").split()
+        if "sc" in classes or (node.tag == "td" and re.fullmatch(r"t(\d|none)", " ".join(classes))):
             found = node.find("./b")
             assert found is not None, _text(node)
             return _text(found)
@@ -265,7 +267,7 @@ def test_comparison_report_shows_every_mission_family_and_score(
     label_to_id = {pick(ws.rubric.node(n).labels, "en"): n for n in ws.rubric.nodes}
     for table in tree.findall(".//table[@class='indicators']"):
         heads = table.findall("./thead/tr/th")[1:]
-        mids = [_text(th.find(".//span[@class='mid']")) for th in heads]
+        mids = [_text(th.find(".//a[@class='mid']")) for th in heads]
         for tr in table.findall("./tbody/tr")[1:]:
             node = label_to_id[_text(tr.find("./th"))]
             for mid, td in zip(mids, tr.findall("./td"), strict=True):
@@ -285,12 +287,15 @@ def test_comparison_report_shows_every_mission_family_and_score(
 def test_every_coloured_score_also_writes_its_band_or_status(mini_html: str) -> None:
     tree = _parse(mini_html)
     cells = [td for td in tree.iter("td") if "sc" in (td.get("class") or "").split()]
-    assert len(cells) > 20
+    # a family table's cell writes its status when not scored (its band: by the legend)
+    grid = [td for td in tree.iter("td") if re.fullmatch(r"t(\d|none)", td.get("class") or "")]
+    assert len(cells) > 5 and len(grid) > 20
+    assert all(_text(td.find("./small")) for td in grid if td.get("class") == "tnone")
     for td in cells:
         label = td.find("./small")
         assert label is not None and _text(label), _text(td)
     bands = {"Weak", "Fair", "Strong"}
-    tones = [td for td in cells if "tone-none" not in td.get("class", "")]
+    tones = [td for td in cells if "tnone" not in td.get("class", "")]
     assert tones and all(_text(td.find("./small")) in bands for td in tones)
 
 
@@ -314,12 +319,32 @@ def test_simulated_data_shows_a_banner_and_a_marker_per_mission(mini_html: str) 
     banner = tree.find(".//section[@class='banner']")
     assert banner is not None and "Simulated data" in _text(banner)
     assert "checklists.csv" in _text(banner)
-    # the summary's tables carry the short marker the banner explains
-    assert "In the tables, SIM marks a mission with simulated data." in _text(banner)
+    # every mission of the mini workspace is simulated: the banner says so once, and no
+    # mission carries a marker
+    assert "Every mission in this report uses simulated data" in _text(banner)
+    assert "In the tables, SIM marks" not in _text(banner)
     heat_rows = tree.findall(".//table[@class='heatmap']/tbody/tr")
-    assert heat_rows and all(
-        _text(tr.find("./th//sup[@class='sim-s']")) == "SIM" for tr in heat_rows
-    )
+    assert heat_rows and not any(tr.find("./th//sup[@class='sim-s']") for tr in heat_rows)
+
+
+def test_a_cohort_partly_simulated_marks_each_simulated_mission(
+    mini: tuple[Workspace, Run],
+) -> None:
+    # the summary's tables carry the short marker the banner explains
+    _ws, run = mini
+    ctx = report.report_context(run)
+    first = ctx["missions"][0]["id"]
+    ctx["simulated"] = {**ctx["simulated"], "every": False}
+    for mi in ctx["missions"]:
+        mi["simulated"] = mi["id"] == first
+    tree = _parse(report.render_html(ctx))
+    banner = tree.find(".//section[@class='banner']")
+    assert "In the tables, SIM marks a mission with simulated data." in _text(banner)
+    marked = {
+        _text(tr.find("./th//span[@class='mid']")): tr.find("./th//sup[@class='sim-s']") is not None
+        for tr in tree.findall(".//table[@class='heatmap']/tbody/tr")
+    }
+    assert marked == {mi["id"]: mi["id"] == first for mi in ctx["missions"]}
 
 
 def test_no_banner_without_simulated_data(tmp_path: Path) -> None:

@@ -67,7 +67,12 @@ def cmd_report(args: argparse.Namespace) -> int:
         )
         print(f"{warning}{colon(args.lang)} {why}", file=sys.stderr)
     context = report_context(
-        run, lang=args.lang, mission=args.mission, title=args.title, date=args.date
+        run,
+        lang=args.lang,
+        mission=args.mission,
+        title=args.title,
+        date=args.date,
+        mission_reports=bool(args.with_missions),
     )
     try:
         output: str | bytes = _render(args, context, fmt)

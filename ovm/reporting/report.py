@@ -176,6 +176,10 @@ class _Builder:
         self.root = Path(root) if root is not None else None
         self._band_cache: dict[str, list[Label]] = {}
         self._label_cache: dict[str, Label] = {}
+        self._pct_cache: dict[tuple[float, int], str] = {}
+        self._tone_cache: dict[tuple[str, int | None], str] = {}
+        self._text_cache: dict[tuple[str, str], str] = {}
+        self._cell_cache: dict[tuple[int, str], tuple[NodeScore | None, dict[str, Any]]] = {}
 
     # numbers
     def num(self, x: float | None, digits: int = 1) -> str:
@@ -186,11 +190,25 @@ class _Builder:
     def pct(self, share: float | None, digits: int = 0) -> str:
         if share is None or not math.isfinite(share):
             return "—"
-        return format_percent(share, self.lang, digits)
+        # CLDR's percent formatting is slow and a cohort repeats few shares: each is formatted
+        # once.
+        key = (share, digits)
+        text = self._pct_cache.get(key)
+        if text is None:
+            text = self._pct_cache[key] = format_percent(share, self.lang, digits)
+        return text
 
     def value(self, x: float) -> str:
         """A measured value: as many decimals as it needs, at most three."""
         return number(x, self.lang)
+
+    def rating(self, rating: float) -> str:
+        """A band's rating as the index publishes it ("rating 7")."""
+        key = ("rating", repr(rating))
+        found = self._text_cache.get(key)
+        if found is None:
+            found = self._text_cache[key] = self.t("band_rating", rating=self.value(rating))
+        return found
 
     def span(self, lo: float, hi: float, digits: int = 1) -> str:
         return self.t("range", low=self.num(lo, digits), high=self.num(hi, digits))
@@ -219,6 +237,21 @@ class _Builder:
         return self._band_cache[node_id]
 
     def tone(self, node_id: str, band: int | None) -> str:
+        key = (node_id, band)
+        found = self._tone_cache.get(key)
+        if found is None:
+            found = self._tone_cache[key] = self._tone(node_id, band)
+        return found
+
+    def status(self, status: str) -> str:
+        """A score's status in the report's language (``status_scored``...)."""
+        key = ("status", status)
+        found = self._text_cache.get(key)
+        if found is None:
+            found = self._text_cache[key] = self.t(f"status_{status}")
+        return found
+
+    def _tone(self, node_id: str, band: int | None) -> str:
         n = len(self.bands(node_id))
         if band is None or n == 0:
             return "tone-none"
@@ -241,13 +274,27 @@ class _Builder:
 
     # scores
     def cell(self, ns: NodeScore | None, node_id: str | None = None) -> dict[str, Any]:
-        """A score as the templates show it: number, band label, tone, interval, coverage."""
+        """A score as the templates show it: number, band label, tone, interval, coverage.
+
+        A score shown in several places (overview, family table, profile) is formatted once:
+        the same dict serves each (templates and writers only read it)."""
+        nid = node_id or (ns.node if ns is not None else "")
+        key = (id(ns), nid)
+        found = self._cell_cache.get(key)
+        # the score is kept beside its cell so that a recycled id() is never mistaken for it
+        if found is not None and found[0] is ns:
+            return found[1]
+        made = self._cell(ns, nid)
+        self._cell_cache[key] = (ns, made)
+        return made
+
+    def _cell(self, ns: NodeScore | None, node_id: str | None = None) -> dict[str, Any]:
         if ns is None:
             return {
                 "text": "—",
                 "value": None,
                 "status": "missing",
-                "status_text": self.t("status_missing"),
+                "status_text": self.status("missing"),
                 "band": None,
                 "band_label": None,
                 "rating": None,
@@ -272,12 +319,12 @@ class _Builder:
             "text": self.num(ns.score) if scored else "—",
             "value": ns.score if scored else None,
             "status": ns.status,
-            "status_text": self.t(f"status_{ns.status}"),
+            "status_text": self.status(ns.status),
             "band": ns.band if scored else None,
             "band_label": band_label,
             # The band's rating, as the index publishes it ("rating 7"), beside its label.
             "rating": (
-                self.t("band_rating", rating=self.value(ns.rating))
+                self.rating(ns.rating)
                 if scored and band_label is not None and ns.rating is not None
                 else None
             ),
@@ -708,6 +755,8 @@ class _Builder:
         sources = [self.file(x) for x in self.scores.simulated_sources]
         return {
             "any": bool(missions or (sources and len(cards) == len(self.scores.scorecards))),
+            # every mission shown is simulated: the banner says so once, no mission is marked
+            "every": bool(cards) and len(missions) == len(cards),
             "sources": sources,
             "missions": missions,
         }
@@ -797,12 +846,15 @@ def comparison_context(
     lang: str = "en",
     title: str | None = None,
     columns_per_table: int = COLUMNS_PER_TABLE,
+    mission_reports: bool = False,
 ) -> Context:
     """The context of the comparative report on a run's cohort.
 
     Every number comes from the run: scores after the cohort step, rankings, best performers,
     weakest missions, trends, cohort findings and, when the run has one, the sensitivity
-    analysis' rank intervals.
+    analysis' rank intervals. ``mission_reports``: each mission's report is written beside
+    the comparison (``MISSION_REPORT_FILE``), which then links to its recommendations there
+    instead of repeating their texts in an annex.
     """
     comparison, sensitivity, rubric = run.comparison, run.sensitivity, run.rubric
     scores = comparison.scores
@@ -815,6 +867,7 @@ def comparison_context(
     nodes_by_card = {c.mission.id: _node_index(c) for c in cards}
 
     ctx = b.head("comparison", title, cards)
+    ctx["mission_reports"] = mission_reports
     ctx["missions"] = [refs[c.mission.id] for c in cards]
     ctx["families"] = [
         {
@@ -930,6 +983,9 @@ def comparison_context(
                         "label": b.label(p.node.id),
                         "depth": str(p.depth - 1),
                         "is_group": isinstance(p.node, Group),
+                        # the rubric's bands on its 0-100 scale: the legend's ranges name
+                        # each score's band, which the family tables then leave out
+                        "legend_bands": _legend_bands(p.node),
                         "cells": [
                             b.cell(nodes_by_card[c.mission.id].get(p.node.id), p.node.id)
                             for c in chunk
@@ -938,6 +994,7 @@ def comparison_context(
                 )
             tables.append(
                 {
+                    "family_legend_bands": _legend_bands(fam),
                     "missions": [refs[c.mission.id] for c in chunk],
                     "family_cells": [
                         b.cell(nodes_by_card[c.mission.id].get(fam.id), fam.id) for c in chunk
@@ -1133,6 +1190,12 @@ def comparison_context(
     ctx["quality"] = b.quality(cards, comparison.findings)
     ctx["methodology"] = b.methodology(comparison)
     return ctx
+
+
+def _legend_bands(node: Group | Indicator) -> bool:
+    """Whether a node's bands are the rubric's, on the 0-100 scale the legend's ranges are
+    written for (no bands of its own, higher is better): the number then names the band."""
+    return not node.bands and node.scale_or_default.is_default()
 
 
 def _best_brief(
@@ -1636,17 +1699,22 @@ def report_context(
     mission: str | None = None,
     title: str | None = None,
     date: dt.date | None = None,
+    mission_reports: bool = False,
 ) -> Context:
     """The context of a report on a run: the comparison of its cohort, or one ``mission``.
 
     The title defaults to the workspace's (comparison) or the mission's name. ``date`` is
     printed as the generation date; without it the report holds no date (same run, same
-    bytes). Raises :class:`ovm.UnknownMissionError` for a mission not in the run.
+    bytes). ``mission_reports``: the comparison links to the mission reports written beside
+    it (see :func:`comparison_context`). Raises :class:`ovm.UnknownMissionError` for a
+    mission not in the run.
     """
     if mission is not None:
         ctx = mission_context(run, mission, lang=lang, title=title)
     else:
-        ctx = comparison_context(run, lang=lang, title=title or run.title(lang))
+        ctx = comparison_context(
+            run, lang=lang, title=title or run.title(lang), mission_reports=mission_reports
+        )
     ctx["generated_on"] = date.isoformat() if date is not None else None
     ctx["generated_on_text"] = format_date(date, lang) if date is not None else None
     ctx["print_footer"] = _print_footer(ctx)
