@@ -6,7 +6,7 @@ import math
 import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from ovm.countries import country_name
 from ovm.data.followup import FollowUp
@@ -152,6 +152,29 @@ class NoGain:
         return gettext(self.reason, lang, **{k: name(v) if name else v for k, v in self.params})
 
 
+class NodeScores(Protocol):
+    """A mission's scores looked up by node: a :class:`Scorecard`, or its index."""
+
+    @property
+    def overall(self) -> NodeScore: ...
+
+    def node(self, node_id: str) -> NodeScore: ...
+
+
+class _Indexed:
+    """A scorecard's nodes in a dict: the way up the tree, taken for each of a mission's
+    recommendations, looks nodes up by id many times."""
+
+    def __init__(self, card: Scorecard) -> None:
+        self.overall = card.overall
+        self._by = {n.node: n for n in card.nodes}
+
+    def node(self, node_id: str) -> NodeScore:
+        if node_id == "overall":
+            return self.overall
+        return self._by[node_id]
+
+
 def _top(rubric: Rubric) -> str:
     """What the overall is: ``overall`` (the families aggregated) or the headline node."""
     return rubric.headline if rubric.headline not in (None, "none") else "overall"
@@ -163,7 +186,7 @@ def _step(rubric: Rubric, child: str, parent: str, share: float) -> float:
     return share * rubric.scale_of(child).sign * rubric.scale_of(parent).sign
 
 
-def effective_weight(rubric: Rubric, card: Scorecard, node_id: str) -> float | NoGain:
+def effective_weight(rubric: Rubric, card: NodeScores, node_id: str) -> float | NoGain:
     """Points of the overall a point of the node moves (or would move), both in their better
     direction: the node's share in each parent, through the renormalised weights, multiplied up
     the tree to what the overall is (the families' aggregation, or the headline node).
@@ -234,7 +257,7 @@ def gain_text(
     return gettext("md_gain_points_on" if markdown else "gain_points_on", lang, n=n, node=label)
 
 
-def gain_scope(rubric: Rubric, card: Scorecard, node_id: str) -> tuple[str, float]:
+def gain_scope(rubric: Rubric, card: NodeScores, node_id: str) -> tuple[str, float]:
     """Where a node's gain is counted, and the share of that score the node carries.
 
     Up through the scored groups above the node, as far as they go: the overall score when the
@@ -263,7 +286,7 @@ def gain_scope(rubric: Rubric, card: Scorecard, node_id: str) -> tuple[str, floa
 
 
 def _gain_note(
-    rubric: Rubric, card: Scorecard, node_id: str, weight: float | NoGain, on: str, lang: str
+    rubric: Rubric, card: NodeScores, node_id: str, weight: float | NoGain, on: str, lang: str
 ) -> str | None:
     """Why a gain counted in ``on`` is not in overall points (None when it is); nodes are
     named by their labels in ``lang``, as the reports show them."""
@@ -430,6 +453,59 @@ def _best(
     return text, {"best_mission": title, "best_score": score}
 
 
+_RECOMMENDING: dict[int, tuple[Rubric, tuple[Group | Indicator, ...]]] = {}
+
+
+def _recommending(rubric: Rubric) -> tuple[Group | Indicator, ...]:
+    """The rubric's nodes that carry recommendations, in its order (found once per rubric:
+    each mission of a cohort drafts from them)."""
+    found = _RECOMMENDING.get(id(rubric))
+    if found is not None and found[0] is rubric:
+        return found[1]
+    nodes = tuple(p.node for p in rubric.walk() if p.node.recommendations)
+    if len(_RECOMMENDING) >= 4:
+        _RECOMMENDING.clear()
+    _RECOMMENDING[id(rubric)] = (rubric, nodes)
+    return nodes
+
+
+@dataclass(frozen=True)
+class _Cohort:
+    """What every mission's recommendations read of one comparison: its scorecards by id and
+    the titles of the missions a recommendation may name (a cohort of hundreds drafts for each
+    mission: found once, not once per mission)."""
+
+    comparison: Comparison
+    cards: Mapping[str, Scorecard]
+    titles: Mapping[str, str]
+
+
+_COHORTS: dict[tuple[int, str], _Cohort] = {}
+
+
+def _cohort(comparison: Comparison, lang: str) -> _Cohort:
+    key = (id(comparison), lang)
+    found = _COHORTS.get(key)
+    # the comparison is kept with its entry: a recycled id() is never taken for it
+    if found is not None and found.comparison is comparison:
+        return found
+    # Only the missions a recommendation names: the first two of each best practice and
+    # ranking.
+    named = {m for b in comparison.best.values() for m in b.missions[:2]}
+    named |= {r.mission for ranking in comparison.rankings.values() for r in ranking[:2]}
+    titles: dict[str, str] = {}
+    cards: dict[str, Scorecard] = {}
+    for c in comparison.scores.scorecards:
+        cards.setdefault(c.mission.id, c)
+        if c.mission.id in named:
+            nm = c.mission.name
+            titles[c.mission.id] = nm if isinstance(nm, str) else _in(dict(nm), lang)
+    if len(_COHORTS) >= 2:
+        _COHORTS.clear()
+    made = _COHORTS[key] = _Cohort(comparison, cards, titles)
+    return made
+
+
 def recommend(
     rubric: Rubric,
     scorecard: Scorecard,
@@ -448,30 +524,19 @@ def recommend(
     practice scores best and on what evidence.
     """
     card = scorecard
+    titles: Mapping[str, str] = {}
     if comparison is not None:
-        try:
-            card = comparison.scores.scorecard(scorecard.mission.id)
-        except KeyError:
-            card = scorecard
-    titles: dict[str, str] = {}
-    if comparison is not None:
-        # Only the missions a recommendation names: a cohort of hundreds drafts for each one.
-        named = {m for b in comparison.best.values() for m in b.missions[:2]}
-        named |= {r.mission for ranking in comparison.rankings.values() for r in ranking[:2]}
-        for c in comparison.scores.scorecards:
-            if c.mission.id in named:
-                nm = c.mission.name
-                titles[c.mission.id] = nm if isinstance(nm, str) else _in(dict(nm), lang)
+        cohort = _cohort(comparison, lang)
+        card = cohort.cards.get(scorecard.mission.id, scorecard)
+        titles = cohort.titles
     info = card.mission
     mtitle = info.name if isinstance(info.name, str) else _in(dict(info.name), lang)
     out: list[Recommendation] = []
-    by_id = {n.node: n for n in card.nodes}
-    for placed in rubric.walk():
-        node = placed.node
-        if not node.recommendations:
-            continue
-        found = by_id.get(node.id)
-        if found is None:
+    indexed = _Indexed(card)
+    for node in _recommending(rubric):
+        try:
+            found = indexed.node(node.id)
+        except KeyError:
             continue
         ns = found
         for tpl in node.recommendations:
@@ -482,8 +547,8 @@ def recommend(
             gap = next_band_gap(rubric, node, ns.score)
             # The gain shown is counted where the mission has a score to gain on; the weight
             # only says why that is not the overall.
-            weight = effective_weight(rubric, card, node.id)
-            gain_on, share = gain_scope(rubric, card, node.id)
+            weight = effective_weight(rubric, indexed, node.id)
+            gain_on, share = gain_scope(rubric, indexed, node.id)
             ref = reference(comparison, node, ns.score, info.id)
             best_text, best_vals = _best(ref, lang, titles)
             template = _in(tpl.text, lang)
@@ -536,7 +601,7 @@ def recommend(
                     gain_on_label=(
                         "" if gain_on == "overall" else _in(rubric.node(gain_on).labels, lang)
                     ),
-                    gain_note=_gain_note(rubric, card, node.id, weight, gain_on, lang),
+                    gain_note=_gain_note(rubric, indexed, node.id, weight, gain_on, lang),
                 )
             )
     # Within a priority, gains in overall points first, then those counted elsewhere; each
