@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 from collections.abc import Callable, Mapping, Sequence
@@ -77,6 +78,12 @@ class Recommendation:
             "best_practice": self.best_practice,
             "lang": self.lang,
         }
+
+
+@functools.lru_cache(maxsize=4096)
+def _placeholders(template: str) -> frozenset[str]:
+    """The names a recommendation's text uses (each template is read for every mission)."""
+    return frozenset(_PLACEHOLDER_NAME.findall(template))
 
 
 def fill(template: str, values: Mapping[str, str]) -> str:
@@ -554,7 +561,7 @@ def recommend(
             template = _in(tpl.text, lang)
             # Only the names the text uses are formatted: a mission has dozens of values and a
             # cohort of hundreds drafts for each one.
-            wanted = set(_PLACEHOLDER_NAME.findall(template))
+            wanted = _placeholders(template)
             values = {
                 "mission": mtitle,
                 "election": f"{info.election_type} {info.election_date.isoformat()}",
