@@ -791,6 +791,8 @@ class _Builder:
                     "tone": self.tone("overall", i),
                     "min": b.min,
                     "max": b.max,
+                    # the score tables leave a band's rating to the legend
+                    "rating": self.rating(b.rating) if b.rating is not None else None,
                 }
                 for i, b in enumerate(rb.bands)
             ],
