@@ -1063,3 +1063,48 @@ def test_a_formula_is_parsed_once_however_many_missions_are_scored(
     assert len(first.scores.scorecards) == len(DATA) and first.scores == again.scores
     # The status formula, once for the rubric: not once per mission, per pass or per run.
     assert parsed == ["(rating(pr) + rating(cl)) / 2"]
+
+
+def test_family_tables_write_a_band_only_where_the_legend_does_not_name_it(workspace: Path) -> None:
+    # The annual index's political rights are rated on bands of their own ("PR 7"): their cells
+    # say the band; a node on the rubric's 0-100 bands leaves it to the legend's ranges; a score
+    # not scored always says why.
+    import html5lib
+
+    from ovm.pipeline import analyse
+    from ovm.reporting import report
+    from ovm.rubric.model import pick
+
+    def _text(el: object) -> str:
+        return re.sub(r"\s+", " ", "".join(el.itertext())).strip()
+
+    run = analyse(workspace)
+    page = report.render_html(report.report_context(run))
+    tree = html5lib.parse(page, namespaceHTMLElements=False)
+    own = {p.node.id for p in run.rubric.walk() if p.node.bands}
+    legend = {
+        p.node.id
+        for p in run.rubric.walk()
+        if not p.node.bands and p.node.scale_or_default.is_default()
+    }
+    label_to_id = {pick(run.rubric.node(n).labels, "en"): n for n in run.rubric.nodes}
+    seen = {"own": 0, "legend": 0}
+    families = {f"family-{f.id}": f.id for f in run.rubric.families}
+    for section in tree.findall(".//section[@class='major']"):
+        if section.get("id") not in families:
+            continue
+        for tr in section.findall(".//table[@class='indicators']/tbody/tr"):
+            head = _text(tr.find("./th"))
+            # the first row is the family's own score
+            node = families[section.get("id")] if head == "Family score" else label_to_id[head]
+            for td in tr.findall("./td"):
+                small = td.find("./small")
+                if _text(td.find("./b")) == "—":
+                    assert small is not None and _text(small), node  # why not scored
+                elif node in own:
+                    assert small is not None and _text(small), node
+                    seen["own"] += 1
+                elif node in legend:
+                    assert small is None, node
+                    seen["legend"] += 1
+    assert seen["own"] > 0  # the families, on PR and CL bands of their own

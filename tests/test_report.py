@@ -324,7 +324,7 @@ def test_simulated_data_shows_a_banner_and_a_marker_per_mission(mini_html: str) 
     assert "Every mission in this report uses simulated data" in _text(banner)
     assert "In the tables, SIM marks" not in _text(banner)
     heat_rows = tree.findall(".//table[@class='heatmap']/tbody/tr")
-    assert heat_rows and not any(tr.find("./th//sup[@class='sim-s']") for tr in heat_rows)
+    assert heat_rows and all(tr.find("./th//sup[@class='sim-s']") is None for tr in heat_rows)
 
 
 def test_a_cohort_partly_simulated_marks_each_simulated_mission(

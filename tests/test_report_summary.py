@@ -98,6 +98,14 @@ def test_with_missions_writes_every_page_the_comparison_links_to(tmp_path: Path)
     )
     links = set(re.findall(r'href="(mission-[^"#]+\.html)#([^"]+)"', out.read_text("utf-8")))
     assert links
+    # The full texts are in the mission reports: no annex, each row of the fixes table links
+    # to its recommendation there.
+    page = out.read_text("utf-8")
+    assert 'id="fixes-full"' not in page
+    tree = html5lib.parse(page, namespaceHTMLElements=False)
+    rows = [a.get("href") for a in tree.findall(".//table[@class='fixes']/tbody/tr/td[1]/a")]
+    assert len(rows) > 40
+    assert [h for h in rows if not re.fullmatch(r"mission-[\w-]+\.html#rec-[\w-]+", h)] == []
     broken = []
     for page, anchor in sorted(links):
         target = tmp_path / page
@@ -291,3 +299,23 @@ def test_no_trend_is_drawn_without_a_score_to_draw(run: Run, context: dict[str, 
         len(t["points"]) > 1 and all(p["value"] is None for p in t["points"])
         for t in context["trends"]
     )
+
+
+def test_family_tables_leave_the_band_to_the_legend_on_the_rubrics_bands(
+    context: dict[str, Any],
+) -> None:
+    # Every node of the bundled rubric is on its 0-100 bands: a scored cell writes its number,
+    # its colour is its band (the legend gives the ranges and ratings); an unscored one says why.
+    tree = html5lib.parse(report.render_html(context), namespaceHTMLElements=False)
+    scored = unscored = 0
+    for td in tree.findall(".//table[@class='indicators']/tbody/tr/td"):
+        small = td.find("./small")
+        if _text(td.find("./b")) == "—":
+            assert small is not None and _text(small)
+            unscored += 1
+        else:
+            assert small is None and re.fullmatch(r"t\d", td.get("class") or ""), _text(td)
+            scored += 1
+    assert scored > 100 and unscored > 10
+    legend = tree.find(".//ul[@class='legend']")
+    assert "rating 1" in _text(legend) and "rating 4" in _text(legend)
