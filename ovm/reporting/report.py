@@ -763,13 +763,16 @@ class _Builder:
             "counts": {k: str(v) for k, v in counts.items()},
         }
 
-    def simulated(self, cards: Sequence[Scorecard]) -> dict[str, Any]:
+    def simulated(self, cards: Sequence[Scorecard], *, marks: bool = False) -> dict[str, Any]:
+        """Which missions and files of the report are simulated; ``every`` when each mission
+        is (a comparison then says so once instead of marking each; ``marks``: a report that
+        keeps its marks, as a mission report does for its one mission)."""
         missions = [self.mission(c) for c in cards if c.simulated]
         sources = [self.file(x) for x in self.scores.simulated_sources]
         return {
             "any": bool(missions or (sources and len(cards) == len(self.scores.scorecards))),
             # every mission shown is simulated: the banner says so once, no mission is marked
-            "every": bool(cards) and len(missions) == len(cards),
+            "every": not marks and bool(cards) and len(missions) == len(cards),
             "sources": sources,
             "missions": missions,
         }
@@ -783,7 +786,7 @@ class _Builder:
             "title": title or self.t(f"title_{kind}"),
             "rubric_title": text_label(rb.title, self.lang),
             "generator": f"ovm {__version__}",
-            "simulated": self.simulated(cards),
+            "simulated": self.simulated(cards, marks=kind != "comparison"),
             "bands": [
                 {
                     "label": text_label(b.label, self.lang),
