@@ -8,14 +8,12 @@ writes it as is, and :func:`render_xlsx` turns it into a workbook.
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import functools
-import gc
 import json
 import math
 import re
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -38,6 +36,7 @@ from ovm.indicators import DEFAULT_SCALE, Scale
 from ovm.indicators.registry import kind_of
 from ovm.indicators.text import Wording, number, wording
 from ovm.rubric.model import Group, Indicator, Rubric
+from ovm.runtime import paused_gc
 from ovm.scoring.results import Finding, InputValue, NodeScore, Scorecard, ScoreSet, SiteNote
 
 if TYPE_CHECKING:
@@ -858,22 +857,6 @@ def _node_index(card: Scorecard) -> dict[str, NodeScore]:
 # --- comparison report -----------------------------------------------------------------------
 
 
-@contextlib.contextmanager
-def _collector_paused() -> Iterator[None]:
-    """Pause Python's cyclic garbage collector while a report is built: a cohort's report
-    makes millions of small dicts and strings, none in a cycle, and each full collection
-    would walk the whole run's objects again (it took half the time of a 200-mission
-    context). Reference counting still frees everything; the collector resumes after."""
-    if not gc.isenabled():
-        yield
-        return
-    gc.disable()
-    try:
-        yield
-    finally:
-        gc.enable()
-
-
 def comparison_context(
     run: Run,
     *,
@@ -890,7 +873,7 @@ def comparison_context(
     the comparison (``MISSION_REPORT_FILE``), which then links to its recommendations there
     instead of repeating their texts in an annex.
     """
-    with _collector_paused():
+    with paused_gc():
         return _comparison_context(run, lang, title, columns_per_table, mission_reports)
 
 
@@ -1754,7 +1737,7 @@ def report_context(
     mission not in the run.
     """
     if mission is not None:
-        with _collector_paused():
+        with paused_gc():
             ctx = mission_context(run, mission, lang=lang, title=title)
     else:
         ctx = comparison_context(
@@ -1788,7 +1771,7 @@ def render_html(context: Context, *, templates: str | Path | None = None) -> str
     if kind not in TEMPLATES:
         raise ValueError(f"unknown report kind {kind!r}")
     env = environment(str(context.get("lang", "en")), templates)
-    with _collector_paused():
+    with paused_gc():
         return env.get_template(TEMPLATES[str(kind)]).render(context=context)
 
 
