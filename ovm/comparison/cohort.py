@@ -402,7 +402,7 @@ def cohort_rule(node: Group | Indicator) -> Cohort | None:
 def _band(
     rubric: Rubric, node: Group | Indicator | None, score: float | None, bounded: bool = True
 ) -> tuple[int | None, str | None, float | None]:
-    scale = rubric.scale_of("overall") if node is None else node.scale_or_default
+    scale = rubric.scale_for(node)
     if score is None or not bounded or not scale.min <= score <= scale.max:
         return None, None, None
     return band_of(rubric, node, score)

@@ -254,7 +254,7 @@ class Rubric(Frozen):
 
     def band_at(self, node: Group | Indicator | None, score: float) -> Band | None:
         """The band a node's score falls in (``node`` None: the overall's), if any."""
-        top = (node.scale_or_default if node is not None else self.scale_of("overall")).max
+        top = self.scale_for(node).max
         for band in self.bands_for(node):
             if band.contains(score, top):
                 return band
@@ -267,6 +267,10 @@ class Rubric(Frozen):
             return None
         placed = self.nodes.get(self.headline)
         return None if placed is None else placed.node
+
+    def scale_for(self, node: Group | Indicator | None) -> Scale:
+        """The scale of a node's scores (``node`` None: the overall's), as :meth:`scale_of`."""
+        return self.scale_of("overall") if node is None else node.scale_or_default
 
     def scale_of(self, node_id: str) -> Scale:
         """The scale of a node's scores (``overall``: its headline's, else 0-100)."""

@@ -726,7 +726,7 @@ class _Bands:
     """A node's bands, looked up once: the band a score of that node falls in."""
 
     def __init__(self, rubric: Rubric, node: Group | Indicator | None) -> None:
-        self.top = (node.scale_or_default if node is not None else rubric.scale_of("overall")).max
+        self.top = rubric.scale_for(node).max
         self.bands = tuple(
             (k, band, pick(band.label, "en"), band.rating)
             for k, band in enumerate(rubric.bands_for(node))
