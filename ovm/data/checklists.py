@@ -22,7 +22,7 @@ from ovm.data.reader import (
     codes,
     number_expr,
 )
-from ovm.data.tables import BLANKS, ROW
+from ovm.data.tables import BLANKS, ROW, categories_name, distinct_texts, file_categories
 from ovm.errors import Issue
 from ovm.indicators import ChecklistIndicator
 from ovm.rubric.model import Rubric
@@ -32,6 +32,9 @@ NA_CODE = -1
 """Code of a not-applicable answer in a coded column (1 accepted, 0 not, null missing)."""
 INVALID_CODE = -2
 """Code of a cell that cannot be read, before its row is rejected."""
+_FEW_TEXTS = 10_000
+"""Most texts of a file's own categories coded for each column sharing them (answers have a
+few); beyond, each column's distinct cells are found and coded alone."""
 
 MISSION_COLUMN = Column(
     "mission", Text(), "the mission id of each visit", required=True, words=False
@@ -120,6 +123,10 @@ def _repeated_rows(work: pl.DataFrame, content: list[str], file: str) -> list[Is
     # Rows repeating each other share their mission, site, observer and time: only rows whose
     # few such cells repeat are compared cell for cell, not every row of the table.
     keys = pl.struct("mission", *ident)
+    if work.select(keys.hash().n_unique()).item() == work.height:
+        # No two rows share their keys' hash, so none repeats another: hashing the cells and
+        # counting distinct hashes costs a third of finding repeated keys among the texts.
+        return []
     cand = work.filter(
         pl.col("__ok")
         & pl.any_horizontal(pl.col(c).is_not_null() for c in ident)
@@ -213,11 +220,20 @@ def validate_sites(
     numeric = [q for q in present if q.numeric]
     # Choice columns as categories: each distinct text is kept once, and a column is coded by
     # looking its cells' category numbers up in a table made from its distinct texts.
+    own = file_categories()
     df = df.with_columns(
-        pl.col(q.id).cast(pl.Categorical) for q in choice if df.schema[q.id] != pl.Categorical
+        pl.col(q.id).cast(own) for q in choice if not isinstance(df.schema[q.id], pl.Categorical)
     )
-    # One pass for every column's distinct cells: for numbers, only those the cast misses.
-    wanted = [pl.col(q.id).unique() for q in choice]
+    # Columns of categories of their own (as the table reader gives them) need no pass over
+    # their cells: their categories are the texts they hold, those of the columns sharing
+    # them too, whose codes are then made and never looked up.
+    texts = {q.id: distinct_texts(df.schema[q.id]) for q in choice}
+    shared = {t.name: t for t in texts.values() if t is not None and t.len() <= _FEW_TEXTS}
+    # One pass for every other column's distinct cells: for numbers, only those the cast
+    # misses.
+    wanted = [
+        pl.col(q.id).unique() for q in choice if categories_name(df.schema[q.id]) not in shared
+    ]
     wanted += [
         pl.col(q.id).filter(number_expr(q.id).is_null() & pl.col(q.id).is_not_null()).unique()
         for q in numeric
@@ -226,6 +242,9 @@ def validate_sites(
     got = df.select(x.implode() for x in wanted)
     # Each list element taken as a Series keeps its categories' numbers.
     distinct = {c: got[c][0].drop_nulls() for c in got.columns}
+    for q in choice:
+        if q.id not in distinct:
+            distinct[q.id] = shared[categories_name(df.schema[q.id])]
     coded: dict[str, pl.Expr] = {}
     checks: dict[str, pl.Expr] = {}
     for q in choice:
@@ -266,7 +285,9 @@ def validate_sites(
         pl.col(c).is_null() | (pl.col(c).cast(pl.String).str.strip_chars(BLANKS) == "")
         for c in cols
     )
-    bad = work.filter(~pl.col("__ok")).with_columns(
+    # Filtering every column of a table whose rows all pass would copy it for nothing.
+    failing = work.clear() if work["__ok"].all() else work.filter(~pl.col("__ok"))
+    bad = failing.with_columns(
         mission_ok.alias("__ok_mission"),
         *(v.alias(f"__ok_{k}") for k, v in checks.items()),
         blank.alias("__blank"),

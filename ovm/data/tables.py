@@ -304,10 +304,10 @@ def _read_csv(
             return None, [quote]
     trimmed = _column_names(headers)
     # A verbatim column holds a few distinct cells: read as categories, each cell's text is
-    # kept once and its reader codes the column from the distinct texts.
-    categorical = {
-        h: pl.Categorical for h, t in zip(headers, trimmed, strict=True) if t in verbatim
-    }
+    # kept once and its reader codes the column from the distinct texts. The file's verbatim
+    # columns share categories of their own, which are then the file's distinct texts.
+    own = file_categories()
+    categorical = {h: own for h, t in zip(headers, trimmed, strict=True) if t in verbatim}
     try:
         df = pl.read_csv(
             raw,
@@ -337,21 +337,60 @@ def _read_csv(
     return _long_cells(df, name)
 
 
+def file_categories() -> pl.Categorical:
+    """A categorical type of its own, not shared with any other table of the process: every
+    text its columns hold is one of its categories (:func:`distinct_texts`)."""
+    return pl.Categorical(pl.Categories.random())
+
+
+def distinct_texts(dtype: pl.DataType) -> pl.Series | None:
+    """Every text of a categorical type made by :func:`file_categories`, as a categorical
+    Series of that type (each with its category number); None for another type, or for the
+    categories every categorical column of the process shares."""
+    if not isinstance(dtype, pl.Categorical):
+        return None
+    categories = dtype.categories
+    if categories.is_global():
+        return None
+    # A number reserved by a concurrent query may have no text yet.
+    return categories.to_series().drop_nulls().cast(dtype)
+
+
+def categories_name(dtype: pl.DataType) -> str:
+    """The name of a categorical type's categories ("" for another type)."""
+    return dtype.categories.name() if isinstance(dtype, pl.Categorical) else ""
+
+
 def _long_cells(df: pl.DataFrame, name: str) -> tuple[pl.DataFrame, list[Issue]]:
     """Cells over :data:`MAX_CELL_CHARS` emptied, each with a located warning: the row stays."""
     issues: list[Issue] = []
     columns = [c for c in df.columns if c != ROW]
     # A cell has no more characters than bytes: counting bytes (no UTF-8 decoding) clears
     # almost every column, and only a column with a cell of more bytes has its characters
-    # counted.
-    longest = (
-        df.select(
-            (pl.col(c).cat if df.schema[c] == pl.Categorical else pl.col(c).str).len_bytes().max()
-            for c in columns
-        ).row(0)
-        if columns
-        else ()
+    # counted. Columns of a file's own categories are cleared together by their few texts.
+    cleared: dict[str, bool] = {}
+    for c in columns:
+        key = categories_name(df.schema[c])
+        texts = distinct_texts(df.schema[c]) if key and key not in cleared else None
+        if texts is not None:
+            most = texts.cast(pl.String).str.len_bytes().max()
+            cleared[key] = most is None or int(most) <= MAX_CELL_CHARS  # type: ignore[arg-type]
+    counted = [c for c in columns if not cleared.get(categories_name(df.schema[c]), False)]
+    by_column = dict(
+        zip(
+            counted,
+            df.select(
+                (pl.col(c).cat if isinstance(df.schema[c], pl.Categorical) else pl.col(c).str)
+                .len_bytes()
+                .max()
+                for c in counted
+            ).row(0)
+            if counted
+            else (),
+            strict=True,
+        )
     )
+    longest = [by_column.get(c) for c in columns]
     for j, (c, n) in enumerate(zip(columns, longest, strict=True), start=1):
         if n is None or n <= MAX_CELL_CHARS:
             continue
