@@ -217,7 +217,8 @@ def _identical(sites: pl.DataFrame, questions: list[str], at: _At) -> list[Issue
     """One observer's answers identical at many places: every visit of a group of visits with
     the same mission, observer and answers (at least IDENTICAL_ANSWERS given) at
     IDENTICAL_PLACES places or more, but the group's first."""
-    if not questions:
+    if not questions or sites["observer"].null_count() == sites.height:
+        # Without observers there is nobody to compare: no pass over every answer.
         return []
     index, first, places = "\x1findex", "\x1ffirst", "\x1fplaces"
     answered = pl.sum_horizontal([pl.col(q).is_not_null() for q in questions])
