@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, Literal, TypeVar
+from collections.abc import Callable
+from typing import Any, Literal, TypeVar, cast
 
 from pydantic import BaseModel, Field
 
@@ -154,10 +155,7 @@ class Scorecard(FrozenModel):
         """The score of a node (``overall`` included); KeyError if none."""
         if node_id == "overall":
             return self.overall
-        for n in self.nodes:
-            if n.node == node_id:
-                return n
-        raise KeyError(node_id)
+        return _indexed(self, "nodes", lambda n: n.node)[node_id]
 
 
 class RubricRef(FrozenModel):
@@ -194,10 +192,7 @@ class ScoreSet(FrozenModel):
 
     def scorecard(self, mission_id: str) -> Scorecard:
         """The scorecard of a mission; KeyError if none."""
-        for s in self.scorecards:
-            if s.mission.id == mission_id:
-                return s
-        raise KeyError(mission_id)
+        return _indexed(self, "scorecards", lambda s: s.mission.id)[mission_id]
 
     def to_json(self) -> str:
         """The scores file (``ovm-scores/2``): canonical JSON text, byte-identical for
@@ -213,6 +208,28 @@ class ScoreSet(FrozenModel):
         from ovm.scoring.scorejson import read
 
         return cls.model_validate(read(text))
+
+
+E = TypeVar("E")
+
+
+def _indexed(model: BaseModel, name: str, key: Callable[[E], str]) -> dict[str, E]:
+    """The items of the tuple field ``name`` by their key (the first of a repeated key), built
+    on first use and kept with the model: a lookup per node of every scorecard searched the
+    tuple from its start each time.
+
+    The index is kept in the instance's ``__dict__`` under a private key, beside the tuple it
+    was built from: equality, hashing and serialisation read the fields alone, and a copy made
+    with another tuple (``model_copy(update=...)``) builds its own index.
+    """
+    items: tuple[E, ...] = getattr(model, name)
+    slot = f"_index_{name}"
+    kept = model.__dict__.get(slot)
+    if kept is not None and kept[0] is items:
+        return cast(dict[str, E], kept[1])
+    index = {key(item): item for item in reversed(items)}
+    model.__dict__[slot] = (items, index)
+    return index
 
 
 M = TypeVar("M", bound=BaseModel)
