@@ -4,8 +4,13 @@ the BLAS thread pool. Free of NumPy, so that the rubric's reader can use it."""
 from __future__ import annotations
 
 import gc
+import os
 from collections.abc import Iterator
 from contextlib import contextmanager
+
+MAX_THREADS = 4
+"""The most threads a pass uses: beyond a few, the work each thread does under the
+interpreter lock between its products is what limits it."""
 
 
 @contextmanager
@@ -39,3 +44,21 @@ def one_blas_thread() -> Iterator[None]:
 
     with threadpool_limits(limits=1, user_api="blas"):
         yield
+
+
+def worker_threads() -> int:
+    """How many threads the engine's numeric passes may share their work among: the
+    ``OVM_THREADS`` environment variable when it holds a whole number from 1, else the cores
+    this process may run on, at most :data:`MAX_THREADS`.
+
+    The work is split into the same pieces whatever the number, and each piece is computed
+    alike on any thread: the results do not depend on it.
+    """
+    given = os.environ.get("OVM_THREADS", "").strip()
+    if given.isdigit() and int(given) >= 1:
+        return int(given)
+    try:
+        cores = len(os.sched_getaffinity(0))
+    except AttributeError:  # not every platform tells which cores a process may use
+        cores = os.cpu_count() or 1
+    return max(1, min(cores, MAX_THREADS))

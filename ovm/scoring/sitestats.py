@@ -13,7 +13,9 @@ from __future__ import annotations
 import hashlib
 import math
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from queue import SimpleQueue
 from typing import Any, cast
 
 import numpy as np
@@ -26,7 +28,7 @@ from ovm.indicators.checklist import PERCENT, ChecklistIndicator
 from ovm.indicators.checklist import wilson as wilson
 from ovm.indicators.checklist import wilson_arrays as wilson_arrays
 from ovm.rubric.model import Rubric
-from ovm.runtime import one_blas_thread
+from ovm.runtime import one_blas_thread, worker_threads
 from ovm.scoring.aggregate import Array
 from ovm.scoring.results import SiteNote
 
@@ -439,59 +441,104 @@ def _categorical_sums(
     places = np.array([starts.size for _, starts in clustered], dtype=np.int64)
     largest = max((rows.size for rows, _ in clustered), default=0)
     dtype = np.dtype(np.float32 if max(1, _MAX_WEIGHT) * largest < _F32_EXACT else np.float64)
-    # Buffers sized for the largest mission, reused: fresh large arrays per mission cost
-    # more in page faults than the arithmetic done in them.
-    block_buf = np.empty((largest, k), np.int8)
-    both_buf = np.empty((largest, width), dtype)
-    flags_buf = np.empty((largest, 2 * k), dtype)
-    ones = np.ones(largest, dtype)
     groups = _batches(places, width, dtype.itemsize)
     cells = max((int(places[g].max()) * width * len(g) for g in groups), default=0)
-    batch_buf = np.empty(cells, dtype)
-    for group in groups:
-        top = int(places[group].max())
-        batch: npt.NDArray[Any] = batch_buf[: top * width * len(group)].reshape(
-            top, width * len(group)
-        )
-        found = []
-        for j, m in enumerate(group):
-            rows, starts = clustered[m]
-            n, p = rows.size, starts.size
-            block = np.take(codes, rows, axis=0, out=block_buf[:n])
-            both = both_buf[:n]
-            np.equal(block, 1, out=both[:, :k])
-            np.greater_equal(block, 0, out=both[:, k:])
-            cols = slice(j * width, (j + 1) * width)
-            # Sums per place first: every visit to a place shares its bootstrap weight.
-            batch[:p, cols] = both if p == n else np.add.reduceat(both, starts, axis=0)
-            batch[p:, cols] = 0
-            # Counted as a product with a row of ones: count_nonzero along a column is slower.
-            flags = flags_buf[:n]
-            np.equal(block, NA_CODE, out=flags[:, :k])
-            np.equal(block, MISSING_CODE, out=flags[:, k:])
-            counted = (ones[:n] @ flags).astype(np.intp)
-            answered_places = (
-                None
-                if p == n
-                else np.count_nonzero(batch[:p, j * width + k : (j + 1) * width], axis=0)
+    threads = min(worker_threads(), len(groups))
+    # One set of buffers a thread, handed from group to group: fresh large arrays per mission
+    # cost more in page faults than the arithmetic done in them.
+    spare: SimpleQueue[_Scratch] = SimpleQueue()
+    for _ in range(max(threads, 1)):
+        spare.put(_Scratch(largest, k, cells, dtype))
+
+    def work(group: list[int]) -> None:
+        scratch = spare.get()
+        try:
+            _group_sums(
+                summary, cat, codes, clustered, weights, replicates, seed, places, group, scratch
             )
-            found.append((counted[:k], counted[k:], answered_places))
-        product = weights[:, :top] @ batch
-        for j, m in enumerate(group):
-            mid = summary.ids[m]
-            sums = product[:, j * width : (j + 1) * width].astype(np.float64)
-            na, missing, answered_places = found[j]
-            if answered_places is None:
-                # One visit a place: a question's places are its answers.
-                answered_places = sums[0, k:].astype(np.intp)
-            _categorical(summary.missions[mid], cat, sums, na, missing, answered_places)
-            if replicates is None:
-                continue
-            shares, counts = replicates
-            prior_weight, prior_share = prior_draws(seed, summary.bootstrap, mid, k)
-            shares[:, m] = posterior_shares(sums[1:, :k], sums[1:, k:], prior_weight, prior_share).T
-            if counts is not None:
-                counts[:, m] = sums[1:, k:].T
+        finally:
+            spare.put(scratch)
+
+    if threads <= 1:
+        for group in groups:
+            work(group)
+        return
+    # The groups are the same whatever the number of threads, and each writes only its own
+    # missions' rows and summaries: the results do not depend on which thread took which.
+    # NumPy releases the interpreter lock in the gathers and the products.
+    with ThreadPoolExecutor(threads) as pool:
+        for _ in pool.map(work, groups):
+            pass
+
+
+class _Scratch:
+    """One thread's buffers for :func:`_group_sums`, sized for the largest mission and group."""
+
+    def __init__(self, largest: int, k: int, cells: int, dtype: np.dtype[Any]) -> None:
+        self.block = np.empty((largest, k), np.int8)
+        self.both = np.empty((largest, 2 * k), dtype)
+        self.flags = np.empty((largest, 2 * k), dtype)
+        self.ones = np.ones(largest, dtype)
+        self.batch = np.empty(cells, dtype)
+
+
+def _group_sums(
+    summary: SiteSummary,
+    cat: list[ChecklistIndicator],
+    codes: npt.NDArray[np.int8],
+    clustered: list[tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]],
+    weights: Weights,
+    replicates: tuple[Array, Array | None] | None,
+    seed: int,
+    places: npt.NDArray[np.int64],
+    group: list[int],
+    scratch: _Scratch,
+) -> None:
+    """One group of missions side by side in one product: their point counts, summaries and
+    replicate rows."""
+    k = len(cat)
+    width = 2 * k
+    top = int(places[group].max())
+    batch: npt.NDArray[Any] = scratch.batch[: top * width * len(group)].reshape(
+        top, width * len(group)
+    )
+    found = []
+    for j, m in enumerate(group):
+        rows, starts = clustered[m]
+        n, p = rows.size, starts.size
+        block = np.take(codes, rows, axis=0, out=scratch.block[:n])
+        both = scratch.both[:n]
+        np.equal(block, 1, out=both[:, :k])
+        np.greater_equal(block, 0, out=both[:, k:])
+        cols = slice(j * width, (j + 1) * width)
+        # Sums per place first: every visit to a place shares its bootstrap weight.
+        batch[:p, cols] = both if p == n else np.add.reduceat(both, starts, axis=0)
+        batch[p:, cols] = 0
+        # Counted as a product with a row of ones: count_nonzero along a column is slower.
+        flags = scratch.flags[:n]
+        np.equal(block, NA_CODE, out=flags[:, :k])
+        np.equal(block, MISSING_CODE, out=flags[:, k:])
+        counted = (scratch.ones[:n] @ flags).astype(np.intp)
+        answered_places = (
+            None if p == n else np.count_nonzero(batch[:p, j * width + k : (j + 1) * width], axis=0)
+        )
+        found.append((counted[:k], counted[k:], answered_places))
+    product = weights[:, :top] @ batch
+    for j, m in enumerate(group):
+        mid = summary.ids[m]
+        sums = product[:, j * width : (j + 1) * width].astype(np.float64)
+        na, missing, answered_places = found[j]
+        if answered_places is None:
+            # One visit a place: a question's places are its answers.
+            answered_places = sums[0, k:].astype(np.intp)
+        _categorical(summary.missions[mid], cat, sums, na, missing, answered_places)
+        if replicates is None:
+            continue
+        shares, counts = replicates
+        prior_weight, prior_share = prior_draws(seed, summary.bootstrap, mid, k)
+        shares[:, m] = posterior_shares(sums[1:, :k], sums[1:, k:], prior_weight, prior_share).T
+        if counts is not None:
+            counts[:, m] = sums[1:, k:].T
 
 
 def _categorical(

@@ -1,0 +1,97 @@
+"""The engine splits its products into the same pieces whatever the number of threads
+(``OVM_THREADS``): scores, intervals and replicates are the same on one thread or several, and
+whatever the order missions and visits come in."""
+
+from __future__ import annotations
+
+import dataclasses
+import random
+from pathlib import Path
+
+import numpy as np
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import ovm
+from ovm.runtime import MAX_THREADS, worker_threads
+from ovm.scoring.engine import IndicatorReplicates, score_with_replicates
+
+EXAMPLES = Path(__file__).parent.parent / "examples"
+MINI = Path(__file__).parent / "data" / "mini"
+
+
+@pytest.fixture(scope="module")
+def workspace() -> ovm.Workspace:
+    return ovm.load_workspace(EXAMPLES)
+
+
+@pytest.fixture(scope="module")
+def on_one_thread(workspace: ovm.Workspace) -> tuple[ovm.ScoreSet, IndicatorReplicates]:
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("OVM_THREADS", "1")
+        return score_with_replicates(workspace.rubric, workspace.observations)
+
+
+@pytest.mark.parametrize("threads", ["2", "3", "8"])
+def test_several_threads_give_what_one_gives(
+    workspace: ovm.Workspace,
+    on_one_thread: tuple[ovm.ScoreSet, IndicatorReplicates],
+    threads: str,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("OVM_THREADS", threads)
+    scores, reps = score_with_replicates(workspace.rubric, workspace.observations)
+    want_scores, want_reps = on_one_thread
+    assert scores == want_scores
+    assert scores.to_json() == want_scores.to_json()
+    assert (reps.missions, reps.indicators) == (want_reps.missions, want_reps.indicators)
+    np.testing.assert_array_equal(reps.values, want_reps.values)
+
+
+@settings(
+    max_examples=8, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(seed=st.integers(0, 2**32 - 1), threads=st.sampled_from(["1", "2", "3"]))
+def test_any_order_of_missions_and_visits_on_any_threads_gives_the_same_scores(
+    workspace: ovm.Workspace,
+    on_one_thread: tuple[ovm.ScoreSet, IndicatorReplicates],
+    seed: int,
+    threads: str,
+) -> None:
+    shuffle = random.Random(seed)
+    obs = workspace.observations
+    missions = list(obs.missions)
+    shuffle.shuffle(missions)
+    rows = list(range(obs.sites.height))
+    shuffle.shuffle(rows)
+    sites = obs.sites[rows]
+    shuffled = dataclasses.replace(obs, missions=tuple(missions), sites=sites)
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("OVM_THREADS", threads)
+        scores = ovm.score(workspace.rubric, shuffled)
+    assert scores.to_json() == on_one_thread[0].to_json()
+
+
+def test_workspaces_of_one_product_each_on_several_threads(monkeypatch: pytest.MonkeyPatch) -> None:
+    ws = ovm.load_workspace(MINI)
+    monkeypatch.setenv("OVM_THREADS", "1")
+    one = ovm.score(ws.rubric, ws.observations)
+    monkeypatch.setenv("OVM_THREADS", "2")
+    assert ovm.score(ws.rubric, ws.observations) == one
+
+
+@pytest.mark.parametrize(
+    ("given", "expected"), [("1", 1), ("3", 3), (" 2 ", 2), ("0", None), ("-1", None), ("x", None)]
+)
+def test_the_thread_count_comes_from_ovm_threads_or_the_cores(
+    given: str, expected: int | None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("OVM_THREADS", given)
+    got = worker_threads()
+    if expected is not None:
+        assert got == expected
+    else:
+        assert 1 <= got <= MAX_THREADS
+        monkeypatch.delenv("OVM_THREADS")
+        assert got == worker_threads()
