@@ -127,6 +127,7 @@ def test_validate_json_lists_every_file_with_its_issues(
                     "message": "variable 'spare' is used by no formula",
                     "severity": "warning",
                     "category": "rubric",
+                    "params": {"name": "spare"},
                 }
             ],
         },

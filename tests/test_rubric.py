@@ -435,6 +435,7 @@ def test_issue_renders_as_file_line_col_path_message_code() -> None:
         "message": "variable 'spare' is used by no formula",
         "severity": "warning",
         "category": "rubric",
+        "params": {"name": "spare"},
     }
 
 

@@ -33,8 +33,9 @@ ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples"
 LANGS = [lang for lang in i18n.LANGUAGES if lang != "en"]
 WORD = re.compile(r"[A-Za-zÀ-ÖØ-öø-ÿ]+(?:'[a-z]+)?")
-IDENTIFIER = re.compile(r"[\w-]*\w[._]\w[\w.-]*")
-"""Node ids, variable names, file names and numbers (rights.who_may_vote, votes_abroad)."""
+IDENTIFIER = re.compile(r"[\w-]*\w[._]\w[\w.-]*|\b[A-Za-z]+[0-9]\w*")
+"""Node ids, variable names, file names, numbers and names with digits (rights.who_may_vote,
+votes_abroad, p90)."""
 
 _COMMON = """the of and is are was were be been being with for to in on at by from this that these
     those it its they their them there here which who whom whose what when where why how not or

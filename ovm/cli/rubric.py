@@ -6,16 +6,21 @@ import argparse
 import json
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ovm.cli.common import (
     EXIT_ERRORS,
     EXIT_OK,
     UsageError,
     command_help,
+    lang_arg,
+    message_lang,
     print_issues,
     write_output,
 )
+
+if TYPE_CHECKING:
+    from ovm.rubric.model import Rubric
 
 
 def _rubric_path(name: str) -> Path:
@@ -37,12 +42,13 @@ def cmd_validate(args: argparse.Namespace) -> int:
     from ovm.cli.workspace import check_workspace, is_workspace, report_check
     from ovm.rubric.model import check_rubric
 
+    lang = message_lang(args)
     worst = EXIT_OK
     report: list[dict[str, Any]] = []
     for name in args.files:
         if is_workspace(Path(name)):
-            found, lines = check_workspace(Path(name))
-            worst = max(worst, report_check(name, found, lines, args.format))
+            found, lines = check_workspace(Path(name), None, lang)
+            worst = max(worst, report_check(name, found, lines, args.format, lang))
             continue
         rubric, issues = check_rubric(_rubric_path(name))
         errors = [i for i in issues if i.severity == "error"]
@@ -52,19 +58,43 @@ def cmd_validate(args: argparse.Namespace) -> int:
         if args.format == "json":
             report.append({"file": name, "valid": ok, "issues": [i.as_dict() for i in issues]})
             continue
-        print_issues(issues)
+        print_issues(issues, lang)
         if ok and rubric is not None:
-            n = len(rubric.indicators())
-            extra = f", {len(issues)} warning(s)" if issues else ""
-            print(
-                f"{name}: valid ({rubric.id} {rubric.version}, {len(rubric.families)} "
-                f"families, {n} indicators{extra})"
-            )
-        else:
+            print(_valid_line(name, rubric, len(issues), lang))
+        elif lang == "en":
             print(f"{name}: {len(errors)} error(s)", file=sys.stderr)
+        else:
+            from ovm.i18n import gettext
+
+            errs = gettext("cli_n_errors", lang, n=len(errors))
+            print(gettext("cli_validate_errors", lang, name=name, errors=errs), file=sys.stderr)
     if args.format == "json":
         print(json.dumps(report, indent=1, ensure_ascii=False, allow_nan=False))
     return worst
+
+
+def _valid_line(name: str, rubric: Rubric, warnings: int, lang: str) -> str:
+    """What ``ovm validate`` says of a rubric it can use, in ``lang``."""
+    n = len(rubric.indicators())
+    if lang == "en":
+        extra = f", {warnings} warning(s)" if warnings else ""
+        return (
+            f"{name}: valid ({rubric.id} {rubric.version}, {len(rubric.families)} "
+            f"families, {n} indicators{extra})"
+        )
+    from ovm.i18n import gettext
+
+    parts = {
+        "name": name,
+        "rubric": rubric.id,
+        "version": rubric.version,
+        "families": gettext("cli_n_families", lang, n=len(rubric.families)),
+        "indicators": gettext("cli_n_indicators", lang, n=n),
+    }
+    if not warnings:
+        return gettext("cli_validate_valid", lang, **parts)
+    warned = gettext("cli_n_warnings", lang, n=warnings)
+    return gettext("cli_validate_valid_warnings", lang, warnings=warned, **parts)
 
 
 def cmd_schema(args: argparse.Namespace) -> int:
@@ -88,6 +118,7 @@ def register(sub: Any) -> None:
     v = sub.add_parser("validate", help=command_help("validate"))
     v.add_argument("files", nargs="+", metavar="FILE")
     v.add_argument("--format", choices=["text", "json"], default="text")
+    lang_arg(v)
     v.set_defaults(func=cmd_validate)
 
     s = sub.add_parser("schema", help=command_help("schema"))

@@ -433,6 +433,7 @@ def _reserved_issues(rubric: Rubric) -> list[Issue]:
                         (*rubric.nodes[node.id].path, "id"),
                         "error",
                         "rubric",
+                        params={"id": node.id},
                     )
                 )
     return issues

@@ -163,7 +163,9 @@ def answers_fit_the_question(doc: Document, node: RawNode) -> Iterator[Issue]:
     atype = data.get("answer_type", "yes_no")
     choices = seq(data.get("choices"))
     if atype in ("select_one", "select_multiple") and not choices:
-        yield doc.issue(path, "missing-choices", f"a {atype} question needs choices")
+        yield doc.issue(
+            path, "missing-choices", f"a {atype} question needs choices", answer_type=atype
+        )
     names = (
         {"yes", "no"}
         if atype == "yes_no"
@@ -173,11 +175,17 @@ def answers_fit_the_question(doc: Document, node: RawNode) -> Iterator[Issue]:
         for j, acc in enumerate(seq(data.get("accept") or ["yes"])):
             if str(acc) not in names:
                 yield doc.issue(
-                    (*path, "accept", j), "unknown-choice", f"{acc!r} is not one of the choices"
+                    (*path, "accept", j),
+                    "unknown-choice",
+                    f"{acc!r} is not one of the choices",
+                    value=acc,
                 )
         if data.get("stat", "share") != "share":
             yield doc.issue(
-                (*path, "stat"), "invalid-stat", "a choice question is scored as a share"
+                (*path, "stat"),
+                "invalid-stat",
+                "a choice question is scored as a share",
+                variant="choice",
             )
     else:
         if data.get("stat", "share") == "share":
@@ -185,6 +193,7 @@ def answers_fit_the_question(doc: Document, node: RawNode) -> Iterator[Issue]:
                 (*path, "stat"),
                 "invalid-stat",
                 "a numeric question needs stat: mean, median, p90, min, max, sum or count",
+                variant="numeric",
             )
         if data.get("rule") is None:
             yield doc.issue(path, "missing-rule", "a numeric question needs a scoring rule")
@@ -232,6 +241,7 @@ def bands_hold_every_share(doc: Document, node: RawNode) -> Iterator[Issue]:
                 f"a share of {edge:g} % falls in no band (a band's max is "
                 "excluded): leave the last band without max, or end it above 100",
                 "warning",
+                value=edge,
             )
 
 
@@ -267,6 +277,7 @@ def site_variables(doc: Document) -> Iterator[Issue]:
                 (*vpath, "from_sites", "question"),
                 "unknown-question",
                 f"no checklist indicator with id {q!r}",
+                id=q,
             )
             continue
         question = questions[q]
@@ -276,6 +287,9 @@ def site_variables(doc: Document) -> Iterator[Issue]:
                 (*vpath, "from_sites", "stat"),
                 "invalid-stat",
                 f"stat {stat!r} does not fit a {question.get('answer_type', 'yes_no')} question",
+                variant="variable",
+                stat=stat,
+                answer_type=question.get("answer_type", "yes_no"),
             )
 
 
@@ -298,6 +312,7 @@ def form_names(doc: Document) -> Iterator[Issue]:
                     (*node.path, "id"),
                     "reserved-name",
                     reserved_message(nid),
+                    id=nid,
                 )
 
 

@@ -42,7 +42,9 @@ def target_exists(doc: Document, node: RawNode) -> Iterator[Issue]:
     """The target names a node of the rubric."""
     target = node.data.get("target")
     if isinstance(target, str) and target not in doc.ids:
-        yield doc.issue((*node.path, "target"), "unknown-node", f"no node with id {target!r}")
+        yield doc.issue(
+            (*node.path, "target"), "unknown-node", f"no node with id {target!r}", id=target
+        )
 
 
 def _label(rubric: Rubric, node_id: str, lang: str) -> str:

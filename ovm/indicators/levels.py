@@ -63,6 +63,9 @@ def levels_in_order(doc: Document, node: RawNode) -> Iterator[Issue]:
                 (*at, "score"),
                 "level-score-range",
                 f"level score {s:g} is outside {low:g}-{high:g}",
+                score=s,
+                low=low,
+                high=high,
             )
         if s is not None and prev_score is not None and s < prev_score:
             yield doc.issue(

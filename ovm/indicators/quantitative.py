@@ -71,12 +71,18 @@ def formula_reads_declared_variables(doc: Document, node: RawNode) -> Iterator[I
     try:
         expr = formula.parse(text)
     except formula.FormulaSyntaxError as exc:
-        yield doc.formula_issue(at, text, exc.offset, "formula-syntax", exc.message)
+        yield doc.formula_issue(at, text, exc.offset, "formula-syntax", exc.message, **exc.params)
         return
     for ref in formula.names(expr):
         if ref.name not in doc.variables:
             yield doc.formula_issue(
-                at, text, ref.offset, "unknown-variable", f"{ref.name!r} is not a declared variable"
+                at,
+                text,
+                ref.offset,
+                "unknown-variable",
+                f"{ref.name!r} is not a declared variable",
+                variant="formula",
+                name=ref.name,
             )
     gate = node.data.get("applies_if")
     if isinstance(gate, str) and gate not in {ref.name for ref in formula.names(expr)}:
@@ -84,6 +90,8 @@ def formula_reads_declared_variables(doc: Document, node: RawNode) -> Iterator[I
             (*node.path, "applies_if"),
             "unknown-variable",
             f"applies_if names {gate!r}, which the formula does not use",
+            variant="applies_if",
+            name=gate,
         )
 
 

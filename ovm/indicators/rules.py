@@ -100,12 +100,14 @@ def goalposts_apart(doc: Document, path: Path, rule: dict[str, Any]) -> Iterator
     if lo is None or hi is None:
         return
     if lo == hi:
-        yield doc.issue(path, "goalposts-equal", f"low and high are both {lo:g}")
+        yield doc.issue(path, "goalposts-equal", f"low and high are both {lo:g}", value=lo)
     elif lo > hi:
         yield doc.issue(
             path,
             "goalposts-unordered",
             "low must be below high (use direction: lower to reward small values)",
+            low=lo,
+            high=hi,
         )
 
 
@@ -250,7 +252,9 @@ def bounded_normalisation(doc: Document, path: Path, rule: dict[str, Any]) -> It
     """Warn of a normalisation that leaves the 0-100 scale."""
     method = rule.get("method")
     if method in ("zscore", "rank"):
-        yield doc.unbounded((*path, "method"), f"a cohort {method} normalisation")
+        yield doc.unbounded(
+            (*path, "method"), f"a cohort {method} normalisation", variant="cohort", method=method
+        )
 
 
 register_rule(Identity)

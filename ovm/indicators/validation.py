@@ -120,14 +120,31 @@ class Document:
         severity: Severity = "error",
         *,
         key: bool = False,
+        params: Mapping[str, object] | None = None,
+        **parts: object,
     ) -> Issue:
-        """An issue located at ``path`` (at its key rather than its value with ``key``)."""
+        """An issue located at ``path`` (at its key rather than its value with ``key``);
+        ``params`` and ``parts`` are the parts of its sentence by name (see
+        :class:`~ovm.errors.Issue`)."""
         pos = self.yaml.positions.find(path, key=key)
         line, col = pos if pos else (None, None)
-        return Issue(self.yaml.file, line, col, code, message, path, severity, "rubric")
+        return Issue(
+            self.yaml.file,
+            line,
+            col,
+            code,
+            message,
+            path,
+            severity,
+            "rubric",
+            params={**(params or {}), **parts},
+        )
 
-    def formula_issue(self, path: Path, text: str, offset: int, code: str, message: str) -> Issue:
-        """An issue at the character ``offset`` of a formula written at ``path``."""
+    def formula_issue(
+        self, path: Path, text: str, offset: int, code: str, message: str, **params: object
+    ) -> Issue:
+        """An issue at the character ``offset`` of a formula written at ``path``; its sentence
+        ends with the formula, which ``params`` carry as ``formula``."""
         pos = self.yaml.positions.find(path)
         line, col = pos if pos else (None, None)
         # Plain scalars start at the formula's first character, so the offset lands on the token.
@@ -137,7 +154,15 @@ class Document:
             start = raw.find(text, col - 1) if raw is not None else -1
             col = (start if start >= 0 else col - 1) + offset + 1
         return Issue(
-            self.yaml.file, line, col, code, f"{message} in {text!r}", path, "error", "rubric"
+            self.yaml.file,
+            line,
+            col,
+            code,
+            f"{message} in {text!r}",
+            path,
+            "error",
+            "rubric",
+            params={**params, "formula": text},
         )
 
     def translations(self, path: Path, text: Any) -> list[Issue]:
@@ -152,17 +177,20 @@ class Document:
                 path,
                 "missing-translation",
                 f"no text for declared language(s): {', '.join(missing)}",
+                languages=missing,
+                n=len(missing),
             )
         ]
 
-    def unbounded(self, path: Path, what: str) -> Issue:
-        """The warning that ``what`` leaves the 0-100 scale."""
+    def unbounded(self, path: Path, what: str, **params: object) -> Issue:
+        """The warning that ``what`` leaves the 0-100 scale (``params`` say it by parts)."""
         return self.issue(
             path,
             "unbounded-scale",
             f"{what} is not on the 0-100 scale: it will not mix with other scores "
             "or fall in a band",
             "warning",
+            params=params,
         )
 
     def ranges(
@@ -190,25 +218,44 @@ class Document:
             lo, hi = num(band.get("min")), num(band.get("max"))
             bpath = (*path, i)
 
-            def add(code: str, message: str, bpath: Path = bpath) -> None:
-                issues.append(self.issue(bpath, code, message))
+            def add(code: str, message: str, bpath: Path = bpath, **params: object) -> None:
+                issues.append(self.issue(bpath, code, message, params=params))
 
             if lo is not None and hi is not None and lo >= hi:
-                add("bands-unordered", f"min {lo:g} is not below max {hi:g}")
+                add(
+                    "bands-unordered",
+                    f"min {lo:g} is not below max {hi:g}",
+                    variant="min_max",
+                    low=lo,
+                    high=hi,
+                )
             if not scores and i > 0 and lo is None:
-                add("bands-unordered", "only the first band may be open below")
+                add("bands-unordered", "only the first band may be open below", variant="open")
             if prev_min is not None and lo is not None and lo < prev_min:
                 what = "" if scores else " value"
-                add("bands-unordered", f"bands must be listed from the lowest to the highest{what}")
+                add(
+                    "bands-unordered",
+                    f"bands must be listed from the lowest to the highest{what}",
+                    variant="order" if scores else "order_value",
+                )
             elif prev_max is not None and lo is not None and lo < prev_max:
                 add(
                     "bands-overlap",
                     f"starts at {lo:g}, inside the previous band (up to {prev_max:g})",
+                    variant="up_to",
+                    low=lo,
+                    high=prev_max,
                 )
             elif scores and prev_max is not None and lo is not None and lo > prev_max:
-                add("bands-gap", f"scores from {prev_max:g} to {lo:g} fall in no band")
+                add(
+                    "bands-gap",
+                    f"scores from {prev_max:g} to {lo:g} fall in no band",
+                    variant="scores",
+                    low=prev_max,
+                    high=lo,
+                )
             if not scores and i < len(bands) - 1 and hi is None:
-                add("bands-overlap", "only the last band may be open above")
+                add("bands-overlap", "only the last band may be open above", variant="open")
             prev_min, prev_max = lo, hi
         if not scores:
             return issues
@@ -216,12 +263,22 @@ class Document:
         last = bands[-1] if isinstance(bands[-1], dict) else {}
         if num(first.get("min")) not in (None, bottom):
             issues.append(
-                self.issue((*path, 0), "bands-gap", f"the lowest band must start at {bottom:g}")
+                self.issue(
+                    (*path, 0),
+                    "bands-gap",
+                    f"the lowest band must start at {bottom:g}",
+                    variant="lowest",
+                    low=bottom,
+                )
             )
         if num(last.get("max")) not in (None, top):
             issues.append(
                 self.issue(
-                    (*path, len(bands) - 1), "bands-gap", f"the highest band must end at {top:g}"
+                    (*path, len(bands) - 1),
+                    "bands-gap",
+                    f"the highest band must end at {top:g}",
+                    variant="highest",
+                    high=top,
                 )
             )
         return issues

@@ -56,7 +56,11 @@ def reference_ids(doc: Document) -> Iterator[Issue]:
             rid = ref["id"]
             if rid in seen:
                 yield doc.issue(
-                    ("references", i, "id"), "duplicate-id", f"reference {rid!r} is declared twice"
+                    ("references", i, "id"),
+                    "duplicate-id",
+                    f"reference {rid!r} is declared twice",
+                    variant="reference",
+                    id=rid,
                 )
             seen.add(rid)
 
@@ -72,7 +76,10 @@ def node_ids(doc: Document) -> Iterator[Issue]:
         if nid in seen or nid == "overall":
             reserved = " (reserved)" if nid == "overall" else ""
             yield doc.issue(
-                (*node.path, "id"), "duplicate-id", f"id {nid!r} is already used{reserved}"
+                (*node.path, "id"),
+                "duplicate-id",
+                f"id {nid!r} is already used{reserved}",
+                params={"id": nid, **({"variant": "reserved"} if reserved else {})},
             )
         else:
             seen.add(nid)
@@ -107,13 +114,21 @@ def _band_list(
                 # Located at the band, named by the field it lacks, as the schema would.
                 at = doc.issue((*path, i), "missing-field", "required field is missing")
                 yield Issue(
-                    at.file, at.line, at.column, at.code, at.message, (*path, i, end), "error"
+                    at.file,
+                    at.line,
+                    at.column,
+                    at.code,
+                    at.message,
+                    (*path, i, end),
+                    "error",
+                    params={"variant": "field", "field": end},
                 )
     if inclusive and half_open:
         yield doc.issue(
             (*path, max(inclusive[0], half_open[0])),
             "bands-mixed",
             "write every band of a list as min-max or every one as from-to",
+            variant="list",
         )
         return
     bottom, top, integer = scale
@@ -126,38 +141,67 @@ def _band_list(
             "bands-mixed",
             "inclusive from-to bands need an integer scale (scale: {integer: true}); "
             "use min-max bands on a continuous scale",
+            variant="integer",
         )
         return
     prev: float | None = None
     for k, (i, band) in enumerate(items):
         lo, hi = num(band.get("from")), num(band.get("to"))
         if lo is None or hi is None:
-            yield doc.issue((*path, i), "missing-field", "an inclusive band needs from and to")
+            yield doc.issue(
+                (*path, i), "missing-field", "an inclusive band needs from and to", variant="band"
+            )
             prev = None
             continue
         if lo != int(lo) or hi != int(hi) or lo > hi:
             yield doc.issue(
-                (*path, i), "bands-unordered", f"from {lo:g} to {hi:g} is not a range of integers"
+                (*path, i),
+                "bands-unordered",
+                f"from {lo:g} to {hi:g} is not a range of integers",
+                variant="integers",
+                low=lo,
+                high=hi,
             )
         if k == 0 and lo != bottom:
-            yield doc.issue((*path, i), "bands-gap", f"the lowest band must start at {bottom:g}")
+            yield doc.issue(
+                (*path, i),
+                "bands-gap",
+                f"the lowest band must start at {bottom:g}",
+                variant="lowest",
+                low=bottom,
+            )
         if prev is not None:
             if lo < prev + 1 and lo < prev:
                 yield doc.issue(
                     (*path, i),
                     "bands-unordered",
                     "bands must be listed from the lowest to the highest",
+                    variant="order",
                 )
             elif lo < prev + 1:
                 yield doc.issue(
-                    (*path, i), "bands-overlap", f"starts at {lo:g}, inside the previous band"
+                    (*path, i),
+                    "bands-overlap",
+                    f"starts at {lo:g}, inside the previous band",
+                    low=lo,
                 )
             elif lo > prev + 1:
                 yield doc.issue(
-                    (*path, i), "bands-gap", f"{prev + 1:g} to {lo - 1:g} fall in no band"
+                    (*path, i),
+                    "bands-gap",
+                    f"{prev + 1:g} to {lo - 1:g} fall in no band",
+                    variant="integers",
+                    low=prev + 1,
+                    high=lo - 1,
                 )
         if k == len(items) - 1 and hi != top:
-            yield doc.issue((*path, i), "bands-gap", f"the highest band must end at {top:g}")
+            yield doc.issue(
+                (*path, i),
+                "bands-gap",
+                f"the highest band must end at {top:g}",
+                variant="highest",
+                high=top,
+            )
         prev = hi
 
 
@@ -173,6 +217,8 @@ def scales(doc: Document) -> Iterator[Issue]:
                     (*node.path, "scale"),
                     "invalid-scale",
                     f"the scale's min {lo:g} is not below its max {hi:g}",
+                    low=lo,
+                    high=hi,
                 )
         if node.data.get("subtracts") is True:
             parent = parents.get(node.path[:-2]) if node.depth > 1 else None
@@ -204,7 +250,7 @@ def node_formulas(doc: Document) -> Iterator[Issue]:
     by_id = {n.data.get("id"): n for n in doc.nodes if isinstance(n.data.get("id"), str)}
     head = doc.data.get("headline")
     if isinstance(head, str) and head != "none" and head not in by_id:
-        yield doc.issue(("headline",), "unknown-node", f"no node with id {head!r}")
+        yield doc.issue(("headline",), "unknown-node", f"no node with id {head!r}", id=head)
     deps: dict[str, list[str]] = {}
     where: dict[tuple[str, str], tuple[tuple[str | int, ...], str, int]] = {}
     # Quantitative formulas' references, checked against the cohort once every edge is known.
@@ -224,7 +270,9 @@ def node_formulas(doc: Document) -> Iterator[Issue]:
             expr = formula.parse(text)
         except formula.FormulaSyntaxError as exc:
             if group:  # an indicator's formula is reported by its kind's check
-                yield doc.formula_issue(at, text, exc.offset, "formula-syntax", exc.message)
+                yield doc.formula_issue(
+                    at, text, exc.offset, "formula-syntax", exc.message, **exc.params
+                )
             continue
         for var in formula.names(expr) if group else ():
             yield doc.formula_issue(
@@ -234,17 +282,30 @@ def node_formulas(doc: Document) -> Iterator[Issue]:
                 "formula-syntax",
                 f"{var.name!r}: a group's formula reads nodes, as value(id), score(id), "
                 "band(id) or rating(id)",
+                variant="group",
+                name=var.name,
             )
         for ref in formula.refs(expr):
             target = by_id.get(ref.node)
             if target is None:
                 yield doc.formula_issue(
-                    at, text, ref.offset, "unknown-node", f"no node with id {ref.node!r}"
+                    at,
+                    text,
+                    ref.offset,
+                    "unknown-node",
+                    f"no node with id {ref.node!r}",
+                    variant="formula",
+                    id=ref.node,
                 )
                 continue
             if ref.func == "rating" and not _rated(target, doc.data.get("bands")):
                 yield doc.formula_issue(
-                    at, text, ref.offset, "no-rating", f"the bands of {ref.node!r} have no rating"
+                    at,
+                    text,
+                    ref.offset,
+                    "no-rating",
+                    f"the bands of {ref.node!r} have no rating",
+                    id=ref.node,
                 )
             deps[nid].append(ref.node)
             where.setdefault((nid, ref.node), (at, text, ref.offset))
@@ -261,6 +322,7 @@ def node_formulas(doc: Document) -> Iterator[Issue]:
                 "cohort-node",
                 f"{ref.node!r} is scored across the missions compared; an indicator's formula "
                 "reads a node scored by the rubric alone",
+                id=ref.node,
             )
 
 
@@ -323,7 +385,7 @@ def _cycles(
         if place is not None:
             at, text, offset = place
             yield doc.formula_issue(
-                at, text, offset, "node-cycle", f"nodes depend on themselves: {cycle}"
+                at, text, offset, "node-cycle", f"nodes depend on themselves: {cycle}", cycle=cycle
             )
 
 
@@ -365,7 +427,9 @@ def boolean_weights(doc: Document) -> Iterator[Issue]:
     """A weight of true or false is not a number (the schema would read true as 1)."""
     for node in doc.nodes:
         if isinstance(node.data.get("weight"), bool):
-            yield doc.issue((*node.path, "weight"), "invalid-weight", "must be a number > 0")
+            yield doc.issue(
+                (*node.path, "weight"), "invalid-weight", "must be a number > 0", variant="boolean"
+            )
 
 
 @rubric_check("unknown-reference")
@@ -378,6 +442,7 @@ def node_references(doc: Document) -> Iterator[Issue]:
                     (*node.path, "references", j),
                     "unknown-reference",
                     f"no reference with id {ref!r} in the rubric's references",
+                    id=ref,
                 )
 
 
@@ -438,6 +503,9 @@ def _unbounded_sum(doc: Document, path: tuple[str | int, ...], reach: tuple[floa
         f"this sum reaches {lo:g} to {hi:g}, beyond the 0-100 scale: declare it "
         f"(scale: {{min: {lo:g}, max: {hi:g}}}) so its bands, rankings and charts use that range",
         "warning",
+        variant="sum",
+        low=lo,
+        high=hi,
     )
 
 
@@ -467,6 +535,7 @@ def variables(doc: Document) -> Iterator[Issue]:
                     ("variables", i, "name"),
                     "duplicate-variable",
                     f"variable {name!r} is declared twice",
+                    name=name,
                 )
             seen.add(name)
         lo, hi = num(var.get("minimum")), num(var.get("maximum"))
@@ -475,12 +544,18 @@ def variables(doc: Document) -> Iterator[Issue]:
                 ("variables", i, "minimum"),
                 "invalid-range",
                 f"minimum {lo:g} is above maximum {hi:g}",
+                low=lo,
+                high=hi,
             )
     for name, vpath in doc.variables.items():
         lim = doc.variable_data[name].get("at_most")
         if isinstance(lim, str) and lim not in doc.variables:
             yield doc.issue(
-                (*vpath, "at_most"), "unknown-variable", f"{lim!r} is not a declared variable"
+                (*vpath, "at_most"),
+                "unknown-variable",
+                f"{lim!r} is not a declared variable",
+                variant="at_most",
+                name=lim,
             )
 
 
@@ -497,7 +572,11 @@ def unused_variables(doc: Document) -> Iterator[Issue]:
         if name in used or doc.variable_data[name].get("at_most") is not None or name in bounds:
             continue
         yield doc.issue(
-            vpath, "unused-variable", f"variable {name!r} is used by no formula", "warning"
+            vpath,
+            "unused-variable",
+            f"variable {name!r} is used by no formula",
+            "warning",
+            name=name,
         )
 
 
@@ -559,6 +638,7 @@ def overflows(doc: Document) -> Iterator[Issue]:
                     "number-overflow",
                     f"the weights up to this one sum to more than {_LARGEST} once multiplied "
                     "by a score: scale every weight down (only their ratios matter)",
+                    variant="weights",
                 )
                 break
     for node in doc.nodes:
@@ -582,6 +662,10 @@ def overflows(doc: Document) -> Iterator[Issue]:
                     f"a score of {base:g} to the power {power:g} is more than {_LARGEST}: use a "
                     f"power between -{limit} and {limit} (the mean is then already next to the "
                     "highest or lowest score)",
+                    variant="power",
+                    score=base,
+                    power=power,
+                    limit=limit,
                 )
         unit = None if node.is_group else registry.find_kind(node.kind)
         for name in ("rule",) if unit is None else unit.rule_fields:
@@ -599,6 +683,7 @@ def _rule_overflows(
             (*path, "high"),
             "number-overflow",
             f"the goalposts are further apart than {_LARGEST}: bring them closer",
+            variant="goalposts",
         )
     tol, span = _number(rule.get("tolerance")), _number(rule.get("span"))
     target = _number(rule.get("target"))
@@ -611,6 +696,7 @@ def _rule_overflows(
             "number-overflow",
             f"the target with its tolerance and span reaches beyond {_LARGEST}: use smaller "
             "numbers",
+            variant="target",
         )
 
 
@@ -664,7 +750,10 @@ def recommendation_placeholders(doc: Document) -> Iterator[Issue]:
                 for problem, name in scan_placeholders(body):
                     if problem:
                         yield doc.issue(
-                            at, "invalid-placeholder", f"unbalanced braces near {name!r}"
+                            at,
+                            "invalid-placeholder",
+                            f"unbalanced braces near {name!r}",
+                            near=name,
                         )
                     elif name not in allowed:
                         yield doc.issue(
@@ -672,6 +761,8 @@ def recommendation_placeholders(doc: Document) -> Iterator[Issue]:
                             "unknown-placeholder",
                             f"{{{name}}} is neither a declared variable nor one of "
                             f"{', '.join(sorted(PLACEHOLDERS))}",
+                            name=name,
+                            allowed=sorted(PLACEHOLDERS),
                         )
 
 
@@ -691,6 +782,10 @@ def recommendation_thresholds(doc: Document) -> Iterator[Issue]:
                         (*node.path, "recommendations", j, "when", key),
                         "out-of-range",
                         f"{key} {x:g} is not a score of this node's scale ({lo:g}-{hi:g})",
+                        variant=f"recommendation_{key}",
+                        value=x,
+                        low=lo,
+                        high=hi,
                     )
 
 

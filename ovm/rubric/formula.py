@@ -42,12 +42,17 @@ _TOKEN = re.compile(
 
 
 class FormulaSyntaxError(ValueError):
-    """A formula that does not parse; ``offset`` is the 0-based character position."""
+    """A formula that does not parse; ``offset`` is the 0-based character position.
 
-    def __init__(self, message: str, offset: int) -> None:
+    ``params`` are the parts of the message by name, ``variant`` naming which sentence it is
+    (the rubric's ``formula-syntax`` issue words it in every language from them).
+    """
+
+    def __init__(self, message: str, offset: int, variant: str, **params: object) -> None:
         super().__init__(message)
         self.message = message
         self.offset = offset
+        self.params: dict[str, object] = {"variant": variant, **params}
 
 
 class EvaluationError(ArithmeticError):
@@ -131,7 +136,9 @@ def _tokenize(text: str) -> list[_Tok]:
         m = _TOKEN.match(text, pos)
         if not m or m.end() == pos:
             bad = pos + (len(text[pos:]) - len(text[pos:].lstrip()))
-            raise FormulaSyntaxError(f"unexpected character {text[bad]!r}", bad)
+            raise FormulaSyntaxError(
+                f"unexpected character {text[bad]!r}", bad, "character", character=text[bad]
+            )
         kind = m.lastgroup or "op"
         toks.append(_Tok(kind, m.group(kind), m.start(kind)))
         pos = m.end()
@@ -156,13 +163,25 @@ class _Parser:
     def expect(self, text: str) -> None:
         tok = self.take()
         if tok.text != text:
-            found = repr(tok.text) if tok.kind != "end" else "end of formula"
-            raise FormulaSyntaxError(f"expected {text!r}, found {found}", tok.offset)
+            if tok.kind == "end":
+                raise FormulaSyntaxError(
+                    f"expected {text!r}, found end of formula",
+                    tok.offset,
+                    "expected_end",
+                    expected=text,
+                )
+            raise FormulaSyntaxError(
+                f"expected {text!r}, found {tok.text!r}",
+                tok.offset,
+                "expected",
+                expected=text,
+                found=tok.text,
+            )
 
     def expr(self) -> Expr:
         self.depth += 1
         if self.depth > MAX_DEPTH:
-            raise FormulaSyntaxError("formula nested too deeply", self.peek().offset)
+            raise FormulaSyntaxError("formula nested too deeply", self.peek().offset, "deep")
         node = self.term()
         while self.peek().text in ("+", "-"):
             op = self.take().text
@@ -182,7 +201,7 @@ class _Parser:
             # Each sign nests like a parenthesis: bounded, so a run of signs cannot overflow.
             self.depth += 1
             if self.depth > MAX_DEPTH:
-                raise FormulaSyntaxError("formula nested too deeply", self.peek().offset)
+                raise FormulaSyntaxError("formula nested too deeply", self.peek().offset, "deep")
             sign = self.take().text
             operand = self.unary()
             self.depth -= 1
@@ -197,17 +216,24 @@ class _Parser:
         if tok.kind == "num":
             value = float(tok.text)
             if not math.isfinite(value):
-                raise FormulaSyntaxError("number out of range", tok.offset)
+                raise FormulaSyntaxError("number out of range", tok.offset, "number")
             return Num(value)
         if tok.kind == "name":
             if self.peek().text == "(":
                 if tok.text in REFERENCES:
                     raise FormulaSyntaxError(
-                        f"{tok.text}() takes one node id, as written in the rubric", tok.offset
+                        f"{tok.text}() takes one node id, as written in the rubric",
+                        tok.offset,
+                        "reference",
+                        function=tok.text,
                     )
                 if tok.text not in FUNCTIONS:
                     raise FormulaSyntaxError(
-                        f"unknown function {tok.text!r} (allowed: abs, max, min)", tok.offset
+                        f"unknown function {tok.text!r} (allowed: abs, max, min)",
+                        tok.offset,
+                        "function",
+                        function=tok.text,
+                        allowed=sorted(FUNCTIONS),
                     )
                 self.take()
                 args = [self.expr()]
@@ -219,33 +245,48 @@ class _Parser:
                 if len(args) < lo or (hi is not None and len(args) > hi):
                     want = f"{lo}" if hi == lo else f"at least {lo}"
                     raise FormulaSyntaxError(
-                        f"{tok.text}() takes {want} argument(s), got {len(args)}", tok.offset
+                        f"{tok.text}() takes {want} argument(s), got {len(args)}",
+                        tok.offset,
+                        "arguments" if hi == lo else "arguments_at_least",
+                        function=tok.text,
+                        n=lo,
+                        got=len(args),
                     )
                 return Call(tok.text, tuple(args))
             if tok.text in FUNCTIONS:
                 raise FormulaSyntaxError(
-                    f"{tok.text} is a function: write {tok.text}(...)", tok.offset
+                    f"{tok.text} is a function: write {tok.text}(...)",
+                    tok.offset,
+                    "call",
+                    function=tok.text,
                 )
             return Var(tok.text, tok.offset)
         if tok.text == "(":
             node = self.expr()
             self.expect(")")
             return node
-        found = repr(tok.text) if tok.kind != "end" else "end of formula"
-        raise FormulaSyntaxError(f"unexpected {found}", tok.offset)
+        if tok.kind == "end":
+            raise FormulaSyntaxError("unexpected end of formula", tok.offset, "unexpected_end")
+        raise FormulaSyntaxError(
+            f"unexpected {tok.text!r}", tok.offset, "unexpected", found=tok.text
+        )
 
 
 def parse(text: str) -> Expr:
     """Parse a formula; raises :class:`FormulaSyntaxError` with the offending offset."""
     if len(text) > MAX_LENGTH:
-        raise FormulaSyntaxError(f"formula longer than {MAX_LENGTH} characters", 0)
+        raise FormulaSyntaxError(
+            f"formula longer than {MAX_LENGTH} characters", 0, "long", n=MAX_LENGTH
+        )
     if not text.strip():
-        raise FormulaSyntaxError("empty formula", 0)
+        raise FormulaSyntaxError("empty formula", 0, "empty")
     parser = _Parser(text)
     node = parser.expr()
     tok = parser.peek()
     if tok.kind != "end":
-        raise FormulaSyntaxError(f"unexpected {tok.text!r}", tok.offset)
+        raise FormulaSyntaxError(
+            f"unexpected {tok.text!r}", tok.offset, "unexpected", found=tok.text
+        )
     return node
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import difflib
 import hashlib
 import json
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cached_property
@@ -438,6 +439,87 @@ def _clean_loc(loc: tuple[Any, ...], data: Any) -> tuple[PathPart, ...]:
     return tuple(out)
 
 
+_SCHEMA_VARIANTS = {
+    "greater_than": "gt",
+    "greater_than_equal": "ge",
+    "less_than": "lt",
+    "less_than_equal": "le",
+    "string_pattern_mismatch": "pattern",
+    "too_short": "too_short",
+    "string_too_short": "empty",
+    "literal_error": "choice",
+    "enum": "choice",
+    "union_tag_invalid": "tag",
+    "union_tag_not_found": "no_tag",
+    "invalid_key": "key",
+    "int_type": "integer",
+    "int_parsing": "integer",
+    "int_from_float": "integer",
+    "float_type": "number",
+    "float_parsing": "number",
+    "finite_number": "finite",
+    "bool_type": "boolean",
+    "bool_parsing": "boolean",
+    "string_type": "text",
+    "list_type": "list",
+    "tuple_type": "list",
+    "dict_type": "mapping",
+    "model_type": "mapping",
+    "model_attributes_type": "mapping",
+}
+"""The sentence ovm says for each kind of schema error, by name: the ``variant`` of the
+issue's catalogue entry (``issue_<code>_<variant>``), whatever the schema library's text."""
+
+SCHEMA_WORDINGS: dict[str, frozenset[str]] = {
+    "invalid-value": frozenset(
+        {"integer", "number", "finite", "boolean", "text", "empty", "list", "mapping", "key"}
+    ),
+    "invalid-weight": frozenset({"gt", "number", "finite"}),
+    "invalid-coverage": frozenset({"ge", "le", "number", "finite"}),
+    "invalid-id": frozenset({"pattern", "text", "empty"}),
+    "invalid-name": frozenset({"pattern", "text", "empty"}),
+    "invalid-language": frozenset({"pattern", "text", "list", "empty"}),
+    "out-of-range": frozenset({"gt", "ge", "lt", "le"}),
+    "invalid-format": frozenset({"pattern"}),
+    "too-short": frozenset({"too_short"}),
+    "invalid-choice": frozenset({"choice"}),
+    "unknown-kind": frozenset({"tag", "no_tag"}),
+}
+"""The schema errors each code has a sentence for; any other is said as ``other`` (a value
+this field does not take)."""
+
+
+def _listed(text: object) -> list[str]:
+    """The values a schema error lists ("'a', 'b' or 'c'"), as written in the rubric."""
+    return [v.strip("'") for v in re.split(r", | or ", str(text or "")) if v]
+
+
+def _schema_params(err: Any, code: str) -> dict[str, object]:
+    """The parts of a schema error's sentence by name, with the ``variant`` that says it."""
+    variant = _SCHEMA_VARIANTS.get(err["type"], "other")
+    if variant not in SCHEMA_WORDINGS.get(code, ()):
+        variant = "other"
+    ctx = err.get("ctx") or {}
+    params: dict[str, object] = {"variant": variant}
+    if variant in ("gt", "ge", "lt", "le"):
+        params["bound"] = ctx.get(variant)
+    elif variant == "pattern":
+        params["pattern"] = ctx.get("pattern")
+    elif variant == "too_short":
+        params |= {"n": ctx.get("min_length"), "got": ctx.get("actual_length")}
+    elif variant == "empty":
+        params["n"] = ctx.get("min_length")
+    elif variant == "choice":
+        allowed = _listed(ctx.get("expected"))
+        params |= {"allowed": allowed, "n": len(allowed)}
+    elif variant in ("tag", "no_tag"):
+        params["field"] = str(ctx.get("discriminator", "")).strip("'")
+        if variant == "tag":
+            allowed = _listed(ctx.get("expected_tags"))
+            params |= {"tag": ctx.get("tag"), "allowed": allowed, "n": len(allowed)}
+    return params
+
+
 def _message(err: Any) -> str:
     etype = err["type"]
     if etype == "missing":
@@ -461,10 +543,11 @@ def _issue(
     severity: Literal["error", "warning"] = "error",
     *,
     key: bool = False,
+    params: dict[str, object] | None = None,
 ) -> Issue:
     pos = doc.positions.find(path, key=key)
     line, col = pos if pos else (None, None)
-    return Issue(doc.file, line, col, code, message, path, severity, "rubric")
+    return Issue(doc.file, line, col, code, message, path, severity, "rubric", params=params or {})
 
 
 def _schema_issues(doc: YamlDoc, exc: ValidationError) -> list[Issue]:
@@ -495,6 +578,7 @@ def _schema_issues(doc: YamlDoc, exc: ValidationError) -> list[Issue]:
                     "unknown-field",
                     f"unknown field `{path[-1]}`, did you mean `{meant[path]}`?",
                     key=True,
+                    params={"variant": "meant", "field": path[-1], "meant": meant[path]},
                 )
             )
             continue
@@ -512,6 +596,10 @@ def _schema_issues(doc: YamlDoc, exc: ValidationError) -> list[Issue]:
                         "unknown-kind",
                         f"unknown kind {node['kind']!r}; expected one of "
                         f"{', '.join(u.key for u in registry.kinds())} (or children for a group)",
+                        params={
+                            "kind": node["kind"],
+                            "kinds": [u.key for u in registry.kinds()],
+                        },
                     )
                 )
                 continue
@@ -535,10 +623,17 @@ def _schema_issues(doc: YamlDoc, exc: ValidationError) -> list[Issue]:
                     path,
                     "error",
                     "rubric",
+                    params={"variant": "field", "field": last},
                 )
             )
             continue
-        issues.append(_issue(doc, path, code, _message(err), key=etype == "extra_forbidden"))
+        if etype == "extra_forbidden":
+            params: dict[str, object] = {"variant": "field", "field": last}
+        else:
+            params = _schema_params(err, code)
+        issues.append(
+            _issue(doc, path, code, _message(err), key=etype == "extra_forbidden", params=params)
+        )
     return issues
 
 
@@ -578,7 +673,13 @@ def check_rubric(
         return None, [
             *issues,
             Issue(
-                name, 1, 1, "not-a-mapping", "a rubric is a mapping with id, version, families", ()
+                name,
+                1,
+                1,
+                "not-a-mapping",
+                "a rubric is a mapping with id, version, families",
+                (),
+                params={"variant": "rubric"},
             ),
         ]
     rubric: Rubric | None = None
