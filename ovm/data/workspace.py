@@ -351,7 +351,7 @@ def resolve_rubric(spec: str | Path, base: Path | None = None) -> Rubric:
         path = base / path
     rubric, issues = check_rubric(path)
     if rubric is None or any(i.severity == "error" for i in issues):
-        raise RubricError(issues, summary=f"{path}: the rubric cannot be used")
+        raise RubricError(issues, key="error_summary_rubric_unusable", where=str(path))
     return rubric
 
 
