@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import contextlib
 import io
+import json
 import re
 import shutil
 from functools import cache
@@ -251,3 +252,14 @@ def test_check_and_score_say_a_workspace_rubrics_problems_in_the_language_asked(
             if issue.severity == "error":
                 assert issue.render(lang) in lines
         assert english_lines(err.replace(str(workspace), " "), lang) == {}
+
+
+def test_a_mapping_where_a_name_belongs_is_quoted_as_text_in_strict_json(tmp_path: Path) -> None:
+    valid = (Path(__file__).parent / "data" / "rubrics" / "valid.yaml").read_text("utf-8")
+    path = tmp_path / "rubric.yaml"
+    path.write_text(valid.replace("kind: levels", "kind: {a: .inf}"), "utf-8")
+    code, out, err = _run(["validate", str(path), "--format", "json"])
+    assert (code, err) == (1, "")
+    (issue,) = [i for i in json.loads(out)[0]["issues"] if i["code"] == "unknown-kind"]
+    assert issue["params"]["kind"] == "{'a': inf}"
+    assert issue["message"].startswith("unknown kind {'a': inf}; expected one of levels")

@@ -31,7 +31,15 @@ from ovm.indicators.scoring import (
     replicable,
 )
 from ovm.indicators.text import Wording, percent, say, wording
-from ovm.indicators.validation import Document, Path, RawNode, node_check, rubric_check, seq
+from ovm.indicators.validation import (
+    Document,
+    Path,
+    RawNode,
+    as_written,
+    node_check,
+    rubric_check,
+    seq,
+)
 
 if TYPE_CHECKING:
     from ovm.indicators.scoring import Array
@@ -178,7 +186,7 @@ def answers_fit_the_question(doc: Document, node: RawNode) -> Iterator[Issue]:
                     (*path, "accept", j),
                     "unknown-choice",
                     f"{acc!r} is not one of the choices",
-                    value=acc,
+                    value=as_written(acc),
                 )
         if data.get("stat", "share") != "share":
             yield doc.issue(
@@ -288,8 +296,8 @@ def site_variables(doc: Document) -> Iterator[Issue]:
                 "invalid-stat",
                 f"stat {stat!r} does not fit a {question.get('answer_type', 'yes_no')} question",
                 variant="variable",
-                stat=stat,
-                answer_type=question.get("answer_type", "yes_no"),
+                stat=as_written(stat),
+                answer_type=as_written(question.get("answer_type", "yes_no")),
             )
 
 

@@ -34,6 +34,14 @@ def seq(value: Any) -> list[Any]:
     return value if isinstance(value, list) else []
 
 
+def as_written(value: Any) -> str | int | float:
+    """A value of the document as a message quotes it: text and numbers as they are, anything
+    else (a list, a mapping) as its text."""
+    if isinstance(value, str | int | float) and not isinstance(value, bool):
+        return value
+    return repr(value)
+
+
 def num(value: Any) -> float | None:
     """A number as written (booleans are not numbers), else None."""
     if isinstance(value, bool):
