@@ -31,7 +31,8 @@ from ovm import i18n
 from ovm.cli.app import main
 from ovm.codes import CODES
 from ovm.errors import Issue, format_path
-from ovm.rubric.model import SCHEMA_WORDINGS, check_rubric
+from ovm.rubric.checks import SCHEMA_CODES
+from ovm.rubric.model import SCHEMA_ERROR_VARIANTS, SCHEMA_WORDINGS, check_rubric
 
 WORDED = Path(__file__).parent / "data" / "worded"
 FILES = sorted(WORDED.glob("*.yaml"))
@@ -263,3 +264,34 @@ def test_a_mapping_where_a_name_belongs_is_quoted_as_text_in_strict_json(tmp_pat
     (issue,) = [i for i in json.loads(out)[0]["issues"] if i["code"] == "unknown-kind"]
     assert issue["params"]["kind"] == "{'a': inf}"
     assert issue["message"].startswith("unknown kind {'a': inf}; expected one of levels")
+
+
+LIBRARY_WORDED = {v for v in SCHEMA_ERROR_VARIANTS.values() if v not in ("gt", "pattern")} | {
+    "other"
+}
+"""Sentences of schema errors whose English message is the schema library's own text (ovm
+says the others itself: ``must be > 0``, ``does not match ...``)."""
+NUMBER = re.compile(r"-?\d[\d,.]*(?:e[+-]?\d+)?")
+
+
+def _numbers_as_values(text: str) -> str:
+    """``text`` with each number written as its value (1e+10 and 10,000,000,000 alike)."""
+    return NUMBER.sub(lambda m: repr(float(m[0].replace(",", "").rstrip("."))), text)
+
+
+def test_the_english_message_is_the_catalogues_english_sentence() -> None:
+    """One wording: what a rubric problem says in English is its catalogue entry's English
+    filled with its params (numbers aside: the message writes 1e+10, the catalogue groups the
+    digits), so each part sits where the sentence puts it in every language."""
+    said = [
+        (_key(i), i.message, i18n.coded("issue", i.code, i.params, "en"))
+        for i in _issues()
+        if not (i.code in SCHEMA_CODES and i.params.get("variant") in LIBRARY_WORDED)
+    ]
+    assert len(said) > 100
+    differ = [
+        (key, message, english)
+        for key, message, english in said
+        if english is None or _numbers_as_values(message) != _numbers_as_values(english)
+    ]
+    assert differ == []

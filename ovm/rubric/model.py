@@ -440,7 +440,7 @@ def _clean_loc(loc: tuple[Any, ...], data: Any) -> tuple[PathPart, ...]:
     return tuple(out)
 
 
-_SCHEMA_VARIANTS = {
+SCHEMA_ERROR_VARIANTS = {
     "greater_than": "gt",
     "greater_than_equal": "ge",
     "less_than": "lt",
@@ -497,7 +497,7 @@ def _listed(text: object) -> list[str]:
 
 def _schema_params(err: Any, code: str) -> dict[str, object]:
     """The parts of a schema error's sentence by name, with the ``variant`` that says it."""
-    variant = _SCHEMA_VARIANTS.get(err["type"], "other")
+    variant = SCHEMA_ERROR_VARIANTS.get(err["type"], "other")
     if variant not in SCHEMA_WORDINGS.get(code, ()):
         variant = "other"
     ctx = err.get("ctx") or {}
