@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import textwrap
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -58,6 +58,14 @@ def write_workspace(
     config.append(f"settings: {settings_yaml}")
     (root / "ovm.yaml").write_text("\n".join(config) + "\n", encoding="utf-8")
     return root
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _template_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """Compiled report templates go to a folder of the session, not the user's cache."""
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("OVM_CACHE_DIR", str(tmp_path_factory.mktemp("ovm-cache")))
+        yield
 
 
 @pytest.fixture(scope="session")

@@ -129,29 +129,53 @@ def environment(lang: str = "en", templates: str | Path | None = None) -> jinja2
     Autoescaping is on for every template and string, undefined names raise, and the global
     ``t(msgid, **params)`` gives the fixed texts of the report in ``lang``. One environment
     serves every report of a language and template folder (it keeps the compiled templates:
-    ``--with-missions`` renders dozens of pages).
+    ``--with-missions`` renders dozens of pages), and the compiled templates are kept on disk
+    for the next process (:mod:`ovm.reporting.cache`).
     """
     folder = None
     if templates is not None:
         folder = Path(templates).resolve()
         if not folder.is_dir():
             raise FileNotFoundError(f"no template folder at {templates}")
-    return _environment(lang, None if folder is None else str(folder))
+    from ovm.reporting.cache import user_cache_dir
+
+    cache = user_cache_dir()
+    return _environment(
+        lang, None if folder is None else str(folder), None if cache is None else str(cache)
+    )
+
+
+_ENVIRONMENT_OPTIONS: dict[str, Any] = {
+    "undefined": jinja2.StrictUndefined,
+    "trim_blocks": True,
+    "lstrip_blocks": True,
+    "keep_trailing_newline": True,
+}
+_AUTOESCAPE = {"default": True, "default_for_string": True}
 
 
 @functools.lru_cache(maxsize=16)
-def _environment(lang: str, templates: str | None) -> jinja2.Environment:
+def _environment(lang: str, templates: str | None, cache: str | None) -> jinja2.Environment:
+    from ovm.reporting.cache import template_cache
+
     loaders: list[jinja2.BaseLoader] = []
     if templates is not None:
         loaders.append(jinja2.FileSystemLoader(templates))
     loaders.append(packaged_templates())
     env = jinja2.Environment(
         loader=jinja2.ChoiceLoader(loaders),
-        autoescape=jinja2.select_autoescape(default=True, default_for_string=True),
-        undefined=jinja2.StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-        keep_trailing_newline=True,
+        autoescape=jinja2.select_autoescape(
+            default=_AUTOESCAPE["default"], default_for_string=_AUTOESCAPE["default_for_string"]
+        ),
+        # Compiled templates kept on disk: a new process renders without compiling them again.
+        bytecode_cache=(
+            template_cache(
+                Path(cache), repr(sorted({**_ENVIRONMENT_OPTIONS, **_AUTOESCAPE}.items()))
+            )
+            if cache is not None
+            else None
+        ),
+        **_ENVIRONMENT_OPTIONS,
     )
     env.globals["t"] = translator(lang)
     return env
