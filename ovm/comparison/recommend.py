@@ -6,7 +6,7 @@ import functools
 import math
 import re
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Protocol
 
 from ovm.countries import country_name
@@ -17,7 +17,7 @@ from ovm.indicators import RecommendationTemplate
 from ovm.indicators.registry import kind_of
 from ovm.indicators.text import wording
 from ovm.rubric.model import Group, Indicator, Rubric
-from ovm.scoring.results import NodeScore, Scorecard
+from ovm.scoring.results import Contribution, NodeScore, Scorecard
 
 if TYPE_CHECKING:
     from ovm.comparison.cohort import Comparison, Peers
@@ -160,26 +160,41 @@ class NoGain:
 
 
 class NodeScores(Protocol):
-    """A mission's scores looked up by node: a :class:`Scorecard`, or its index."""
+    """A mission's scores looked up by node, and each node's part in its parent's score (a
+    :class:`Scorecard` is indexed so)."""
 
     @property
     def overall(self) -> NodeScore: ...
 
     def node(self, node_id: str) -> NodeScore: ...
 
+    def child(self, parent: NodeScore, node_id: str) -> Contribution | None: ...
+
 
 class _Indexed:
-    """A scorecard's nodes in a dict: the way up the tree, taken for each of a mission's
-    recommendations, looks nodes up by id many times."""
+    """A scorecard's nodes, and each parent's children, in dicts: the way up the tree, taken
+    for each of a mission's recommendations, looks them up by id many times."""
 
     def __init__(self, card: Scorecard) -> None:
         self.overall = card.overall
         self._by = {n.node: n for n in card.nodes}
+        self._children: dict[str, dict[str, Contribution]] = {}
 
     def node(self, node_id: str) -> NodeScore:
+        """The score of a node (``overall``: the mission's overall)."""
         if node_id == "overall":
             return self.overall
         return self._by[node_id]
+
+    def child(self, parent: NodeScore, node_id: str) -> Contribution | None:
+        """How ``node_id`` entered its parent's score (None when it did not)."""
+        found = self._children.get(parent.node)
+        if found is None:
+            found = {}
+            for c in parent.explanation.children:
+                found.setdefault(c.node, c)
+            self._children[parent.node] = found
+        return found.get(node_id)
 
 
 def _top(rubric: Rubric) -> str:
@@ -187,13 +202,35 @@ def _top(rubric: Rubric) -> str:
     return rubric.headline if rubric.headline not in (None, "none") else "overall"
 
 
+_SIGNS: dict[int, tuple[Rubric, dict[str, float]]] = {}
+
+
+def _sign(rubric: Rubric, node_id: str) -> float:
+    """``rubric.scale_of(node_id).sign``, looked up once per rubric and node: every mission's
+    recommendations take the same ways up the tree."""
+    found = _SIGNS.get(id(rubric))
+    if found is None or found[0] is not rubric:
+        if len(_SIGNS) >= 4:
+            _SIGNS.clear()
+        found = _SIGNS[id(rubric)] = (rubric, {})
+    signs = found[1]
+    sign = signs.get(node_id)
+    if sign is None:
+        sign = signs[node_id] = rubric.scale_of(node_id).sign
+    return sign
+
+
 def _step(rubric: Rubric, child: str, parent: str, share: float) -> float:
     """A point the child gains in its better direction moves the parent by its share, a gain
     where both are better the same way (a deduction, better low, that a sum subtracts)."""
-    return share * rubric.scale_of(child).sign * rubric.scale_of(parent).sign
+    return share * _sign(rubric, child) * _sign(rubric, parent)
 
 
-def effective_weight(rubric: Rubric, card: NodeScores, node_id: str) -> float | NoGain:
+def _indexed(card: Scorecard | NodeScores) -> NodeScores:
+    return _Indexed(card) if isinstance(card, Scorecard) else card
+
+
+def effective_weight(rubric: Rubric, card: Scorecard | NodeScores, node_id: str) -> float | NoGain:
     """Points of the overall a point of the node moves (or would move), both in their better
     direction: the node's share in each parent, through the renormalised weights, multiplied up
     the tree to what the overall is (the families' aggregation, or the headline node).
@@ -204,6 +241,7 @@ def effective_weight(rubric: Rubric, card: NodeScores, node_id: str) -> float | 
     """
     if rubric.headline == "none":
         return NoGain("rec_no_gain_no_overall")
+    card = _indexed(card)
     top = _top(rubric)
     share = 1.0
     current = node_id
@@ -215,20 +253,21 @@ def effective_weight(rubric: Rubric, card: NodeScores, node_id: str) -> float | 
         if isinstance(above, Group) and above.formula is not None:
             return NoGain("rec_no_gain_formula", (("node", node_id), ("formula", ns.parent)))
         parent = card.node(ns.parent)
-        kids = parent.explanation.children
-        match = [c for c in kids if c.node == current]
-        if not match:
+        match = card.child(parent, current)
+        if match is None:
             return 0.0
-        if match[0].share is not None:
-            step = match[0].share
+        if match.share is not None:
+            step = match.share
         else:
             # The parent has no score (insufficient): use the share the node would carry.
             applicable = sum(
-                c.weight for c in kids if c.status not in ("not_applicable", "pending")
+                c.weight
+                for c in parent.explanation.children
+                if c.status not in ("not_applicable", "pending")
             )
-            if not applicable or match[0].status in ("not_applicable", "pending"):
+            if not applicable or match.status in ("not_applicable", "pending"):
                 return 0.0
-            step = match[0].weight / applicable
+            step = match.weight / applicable
         share *= _step(rubric, current, ns.parent, step)
         current = parent.node
     return share
@@ -264,7 +303,7 @@ def gain_text(
     return gettext("md_gain_points_on" if markdown else "gain_points_on", lang, n=n, node=label)
 
 
-def gain_scope(rubric: Rubric, card: NodeScores, node_id: str) -> tuple[str, float]:
+def gain_scope(rubric: Rubric, card: Scorecard | NodeScores, node_id: str) -> tuple[str, float]:
     """Where a node's gain is counted, and the share of that score the node carries.
 
     Up through the scored groups above the node, as far as they go: the overall score when the
@@ -272,6 +311,7 @@ def gain_scope(rubric: Rubric, card: NodeScores, node_id: str) -> tuple[str, flo
     else the highest scored group (a family), else the node itself (share 1). A formula stops
     the way up: it moves with what it reads, not in proportion to it.
     """
+    card = _indexed(card)
     top = _top(rubric)
     share = 1.0
     current = node_id
@@ -282,10 +322,10 @@ def gain_scope(rubric: Rubric, card: NodeScores, node_id: str) -> tuple[str, flo
         parent = card.node(ns.parent)
         if parent.status != "scored" or parent.score is None:
             break
-        match = [c for c in parent.explanation.children if c.node == current]
-        if not match or match[0].share is None:
+        match = card.child(parent, current)
+        if match is None or match.share is None:
             break
-        share *= _step(rubric, current, ns.parent, match[0].share)
+        share *= _step(rubric, current, ns.parent, match.share)
         current = parent.node
     if current == top and top != "overall":
         current = "overall"
@@ -421,7 +461,11 @@ def reference(
 
     best = comparison.best.get(node.id)
     if best is not None and best.missions and ahead(best.score):
-        others = tuple(m for m in best.missions if m != mission)
+        others = (
+            tuple(m for m in best.missions if m != mission)
+            if mission in best.missions
+            else best.missions
+        )
         if not others:
             return None
         ev = next((e for e in best.evidence if e.node == node.id), None)
@@ -485,6 +529,21 @@ class _Cohort:
     comparison: Comparison
     cards: Mapping[str, Scorecard]
     titles: Mapping[str, str]
+    lang: str
+    practices: dict[tuple[str, str, float, bool], tuple[str | None, dict[str, str]]] = field(
+        default_factory=dict
+    )
+
+    def best(self, node: str, ref: Reference) -> tuple[str | None, dict[str, str]]:
+        """:func:`_best` of a reference on ``node``: the same sentence for every mission
+        pointed to the same practice, worded once."""
+        # Within one comparison the node and the practice's first mission, score and kind
+        # decide the sentence (its evidence is the node's, as reference() takes it).
+        key = (node, ref.missions[0], ref.score, ref.practice)
+        found = self.practices.get(key)
+        if found is None:
+            found = self.practices[key] = _best(ref, self.lang, self.titles)
+        return found
 
 
 _COHORTS: dict[tuple[int, str], _Cohort] = {}
@@ -509,7 +568,7 @@ def _cohort(comparison: Comparison, lang: str) -> _Cohort:
             titles[c.mission.id] = nm if isinstance(nm, str) else _in(dict(nm), lang)
     if len(_COHORTS) >= 2:
         _COHORTS.clear()
-    made = _COHORTS[key] = _Cohort(comparison, cards, titles)
+    made = _COHORTS[key] = _Cohort(comparison, cards, titles, lang)
     return made
 
 
@@ -531,11 +590,10 @@ def recommend(
     practice scores best and on what evidence.
     """
     card = scorecard
-    titles: Mapping[str, str] = {}
+    cohort = None
     if comparison is not None:
         cohort = _cohort(comparison, lang)
         card = cohort.cards.get(scorecard.mission.id, scorecard)
-        titles = cohort.titles
     info = card.mission
     mtitle = info.name if isinstance(info.name, str) else _in(dict(info.name), lang)
     out: list[Recommendation] = []
@@ -557,7 +615,9 @@ def recommend(
             weight = effective_weight(rubric, indexed, node.id)
             gain_on, share = gain_scope(rubric, indexed, node.id)
             ref = reference(comparison, node, ns.score, info.id)
-            best_text, best_vals = _best(ref, lang, titles)
+            best_text, best_vals = (
+                (None, {}) if ref is None or cohort is None else cohort.best(node.id, ref)
+            )
             template = _in(tpl.text, lang)
             # Only the names the text uses are formatted: a mission has dozens of values and a
             # cohort of hundreds drafts for each one.
