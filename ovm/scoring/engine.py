@@ -50,7 +50,7 @@ from ovm.scoring.results import (
     Scorecard,
     ScoreSet,
     SiteNote,
-    trusted,
+    in_order,
 )
 from ovm.scoring.sitestats import (
     MissionSites,
@@ -279,14 +279,14 @@ class _MissionScorer:
             "provenance": None,
         }
         if (
-            _floats(st.value)
+            (st.value is None or type(st.value) is float)
             and type(st.answered) is int
             and type(st.accepted) is int
             and type(st.not_applicable) is int
             and type(st.not_observed) is int
             and type(self.sites.simulated) is bool
         ):
-            return trusted(InputValue, **fields)
+            return in_order(InputValue, fields)
         return InputValue(**fields)
 
     def node(self, node_id: str) -> Outcome:
@@ -396,45 +396,47 @@ def _combine_cohort(
     return found
 
 
-_FLOATS = (float, type(None))
 _TEXTS = (str, type(None))
 _STATUSES = frozenset(get_args(NodeStatus))
 
 
-def _floats(*values: object) -> bool:
-    """Each value a float or None: what a float field holds once validated."""
-    return all(type(v) in _FLOATS for v in values)
+def _all_of(kind: type, items: object) -> bool:
+    """``items`` is a tuple of exactly ``kind``."""
+    return type(items) is tuple and (not items or set(map(type, items)) == {kind})
 
 
 def _explanation(fields: dict[str, Any]) -> Explanation:
     """An explanation of the engine's own values, validated only when a value is not already
     of its field's type (a scorer may give an int where a float is due)."""
+    get = fields.get
     full = {
-        "inputs": fields.pop("inputs", ()),
-        "formula": fields.pop("formula", None),
-        "raw_value": fields.pop("raw_value", None),
-        "rule": fields.pop("rule", None),
-        "score": fields.pop("score", None),
-        "aggregation": fields.pop("aggregation", None),
-        "children": fields.pop("children", ()),
-        "notes": fields.pop("notes", ()),
+        "inputs": get("inputs", ()),
+        "formula": get("formula"),
+        "raw_value": get("raw_value"),
+        "rule": get("rule"),
+        "score": get("score"),
+        "aggregation": get("aggregation"),
+        "children": get("children", ()),
+        "notes": get("notes", ()),
     }
+    raw, score = full["raw_value"], full["score"]
     if (
-        not fields
-        and type(full["inputs"]) is tuple
-        and type(full["children"]) is tuple
-        and type(full["notes"]) is tuple
-        and all(type(i) is InputValue for i in full["inputs"])
-        and all(type(c) is Contribution for c in full["children"])
-        and all(type(n) is SiteNote for n in full["notes"])
-        and type(full["raw_value"]) in (float, str, type(None))
-        and type(full["score"]) in _FLOATS
+        fields.keys() <= _EXPLANATION_FIELDS
+        and _all_of(InputValue, full["inputs"])
+        and _all_of(Contribution, full["children"])
+        and _all_of(SiteNote, full["notes"])
+        and (raw is None or type(raw) is float or type(raw) is str)
+        and (score is None or type(score) is float)
         and type(full["formula"]) in _TEXTS
         and type(full["rule"]) in _TEXTS
         and type(full["aggregation"]) in _TEXTS
     ):
-        return trusted(Explanation, **full)
-    return Explanation(**full, **fields)
+        return in_order(Explanation, full)
+    extra = {k: v for k, v in fields.items() if k not in _EXPLANATION_FIELDS}
+    return Explanation(**full, **extra)
+
+
+_EXPLANATION_FIELDS = frozenset(Explanation.model_fields)
 
 
 def explain_group(
@@ -443,14 +445,16 @@ def explain_group(
     """How a group's score was reached (its children, each scored one's share), and the
     finding that says why it has none: what the engine and the comparison both report."""
     contributions = []
+    unscored = out.score is None
+    summed = method == "sum"
     for c in children:
         # A child's share of the group exists only once the group has a score; a sum does
         # not normalise: each child enters with its weight, signed.
         share = (
             None
-            if out.score is None or c.status != "scored"
+            if unscored or c.status != "scored"
             else c.sign * c.weight
-            if method == "sum"
+            if summed
             else c.weight / out.scored_weight
         )
         fields = {
@@ -461,8 +465,10 @@ def explain_group(
             "share": share,
         }
         contributions.append(
-            trusted(Contribution, **fields)
-            if _floats(c.score, share) and type(c.weight) is float
+            in_order(Contribution, fields)
+            if (c.score is None or type(c.score) is float)
+            and (share is None or type(share) is float)
+            and type(c.weight) is float
             else Contribution(**fields)
         )
     explanation = _explanation(
@@ -723,7 +729,7 @@ def band_of(
 
 
 class _Bands:
-    """A node's bands, looked up once: the band a score of that node falls in."""
+    """A node's bands, looked up once: the band each mission's score of that node falls in."""
 
     def __init__(self, rubric: Rubric, node: Group | Indicator | None) -> None:
         self.top = rubric.scale_for(node).max
@@ -732,12 +738,16 @@ class _Bands:
             for k, band in enumerate(rubric.bands_for(node))
         )
 
-    def at(self, score: float) -> tuple[int | None, str | None, float | None]:
-        """What :func:`band_of` gives for a score of this node."""
-        for k, band, label, rating in self.bands:
-            if band.contains(score, self.top):
-                return k, label, rating
-        return None, None, None
+    def of(self, scores: list[float | None]) -> list[tuple[int | None, str | None, float | None]]:
+        """What :func:`band_of` gives for each score (None: no band), every score at once."""
+        values = np.array([np.nan if v is None else v for v in scores], dtype=float)
+        found = np.full(values.size, -1, dtype=np.int64)
+        # The first band that holds a score is its band: later ones are written first.
+        for k, band, _, _ in reversed(self.bands):
+            found[band.contains(values, self.top)] = k
+        none: tuple[int | None, str | None, float | None] = (None, None, None)
+        looks = [(k, label, rating) for k, _, label, rating in self.bands]
+        return [none if k < 0 else looks[k] for k in found.tolist()]
 
 
 def _node_score(
@@ -746,31 +756,30 @@ def _node_score(
     depth: int,
     kind: str,
     res: Outcome,
-    bands: _Bands,
+    band: tuple[int | None, str | None, float | None],
 ) -> NodeScore:
-    band, label, rating = (None, None, None)
-    if res.score is not None:
-        band, label, rating = bands.at(res.score)
+    index, label, rating = band if res.score is not None else (None, None, None)
+    score, value, interval = res.score, res.value, res.interval
     fields = {
         "node": node_id,
         "parent": parent,
         "level": depth,
         "kind": kind,
-        "value": res.value,
-        "score": res.score,
+        "value": value,
+        "score": score,
         "coverage": res.coverage,
         "status": res.status,
-        "band": band,
+        "band": index,
         "band_label": label,
         "rating": rating,
-        "interval": res.interval,
-        "sampled": bool(res.sampled or res.interval is not None),
+        "interval": interval,
+        "sampled": bool(res.sampled or interval is not None),
         "explanation": res.explanation,
     }
-    interval = res.interval
     if (
-        type(res.value) in (float, str, type(None))
-        and _floats(res.score, rating)
+        (value is None or type(value) is float or type(value) is str)
+        and (score is None or type(score) is float)
+        and (rating is None or type(rating) is float)
         and type(res.coverage) is float
         and type(res.explanation) is Explanation
         and res.status in _STATUSES
@@ -779,11 +788,12 @@ def _node_score(
             or (
                 type(interval) is tuple
                 and len(interval) == 2
-                and all(type(v) is float for v in interval)
+                and type(interval[0]) is float
+                and type(interval[1]) is float
             )
         )
     ):
-        return trusted(NodeScore, **fields)
+        return in_order(NodeScore, fields)
     return NodeScore(**fields)
 
 
@@ -991,17 +1001,29 @@ def _score(
     )
     cards = []
     critical_ids = critical_indicators(rubric)
-    bands = [_Bands(rubric, s.node) for s in plan.slots]
-    overall_bands = _Bands(rubric, None)
+    # Each node's bands looked up for the whole cohort at once: rows of missions.
+    banded = list(
+        zip(
+            *(
+                _Bands(rubric, s.node).of([r[j].score for r in results])
+                for j, s in enumerate(plan.slots)
+            ),
+            strict=True,
+        )
+    ) or [()] * len(missions)
+    overall_bands = _Bands(rubric, None).of([r.score for r in roots])
+    fixed = [(s.node.id, s.parent, s.depth, s.kind) for s in plan.slots]
     for i, (m, scorer) in enumerate(zip(missions, scorers, strict=True)):
         for s, res in zip(plan.slots, results[i], strict=True):
             if res.flat is not None and res.score is not None:
                 _flat_finding(scorer, s.node.id, res.flat, res.score)
         nodes = [
-            _node_score(s.node.id, s.parent, s.depth, s.kind, res, b)
-            for s, res, b in zip(plan.slots, results[i], bands, strict=True)
+            _node_score(node_id, parent, depth, kind, res, b)
+            for (node_id, parent, depth, kind), res, b in zip(
+                fixed, results[i], banded[i], strict=True
+            )
         ]
-        overall = _node_score("overall", None, 0, "overall", roots[i], overall_bands)
+        overall = _node_score("overall", None, 0, "overall", roots[i], overall_bands[i])
         overall, capped, critical = apply_critical(rubric, overall, nodes, critical_ids)
         ms = summary.missions.get(m.id)
         pending = sum(
