@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import gc
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
 MAX_THREADS = 4
@@ -62,3 +62,24 @@ def worker_threads() -> int:
     except AttributeError:  # not every platform tells which cores a process may use
         cores = os.cpu_count() or 1
     return max(1, min(cores, MAX_THREADS))
+
+
+def in_blocks(rows: int, block: int, work: Callable[[slice], None]) -> None:
+    """``work`` over the rows ``[0, block)``, ``[block, 2 * block)``... up to ``rows``, on
+    :func:`worker_threads` threads (in this thread when one suffices).
+
+    The blocks depend on ``rows`` and ``block`` alone, and ``work`` is meant to write only its
+    own rows: row-wise NumPy work (element by element, or along each row) gives the same
+    numbers however the rows are shared out. The first exception raised is raised here.
+    """
+    starts = range(0, rows, max(1, block))
+    threads = min(worker_threads(), len(starts))
+    if threads <= 1:
+        for start in starts:
+            work(slice(start, min(start + block, rows)))
+        return
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(threads) as pool:
+        for _ in pool.map(lambda start: work(slice(start, min(start + block, rows))), starts):
+            pass

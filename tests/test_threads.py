@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 
 import ovm
 from ovm.runtime import MAX_THREADS, worker_threads
+from ovm.scoring import engine
 from ovm.scoring.engine import IndicatorReplicates, score_with_replicates
 
 EXAMPLES = Path(__file__).parent.parent / "examples"
@@ -95,3 +96,24 @@ def test_the_thread_count_comes_from_ovm_threads_or_the_cores(
         assert 1 <= got <= MAX_THREADS
         monkeypatch.delenv("OVM_THREADS")
         assert got == worker_threads()
+
+
+@settings(
+    max_examples=6, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(block=st.integers(1, 20), threads=st.sampled_from(["1", "2", "3"]))
+def test_replicates_taken_in_blocks_of_missions_give_what_the_whole_cohort_gives(
+    workspace: ovm.Workspace,
+    on_one_thread: tuple[ovm.ScoreSet, IndicatorReplicates],
+    block: int,
+    threads: str,
+) -> None:
+    # A cohort is cut into blocks of missions only when it is large; smaller blocks make the
+    # example cohort take that path.
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(engine, "_BLOCK_ROWS", block)
+        mp.setenv("OVM_THREADS", threads)
+        scores, reps = score_with_replicates(workspace.rubric, workspace.observations)
+    assert scores.to_json() == on_one_thread[0].to_json()
+    assert scores == on_one_thread[0]
+    np.testing.assert_array_equal(reps.values, on_one_thread[1].values)

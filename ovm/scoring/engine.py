@@ -33,7 +33,7 @@ from ovm.indicators.checklist import ChecklistIndicator
 from ovm.indicators.registry import kind_of
 from ovm.indicators.scoring import NodeScorer, Outcome, Plan, Replication
 from ovm.rubric.model import Group, Indicator, Rubric, pick
-from ovm.runtime import paused_gc
+from ovm.runtime import in_blocks, paused_gc
 from ovm.scoring.aggregate import Array, Child, GroupOutcome, aggregate, combine_each, method_text
 from ovm.scoring.critical import apply_critical, critical_indicators
 from ovm.scoring.formulas import Read, formula_group, headline_explanation
@@ -631,7 +631,7 @@ class _Replicator:
                     values.append(np.where(kr.has[sel][:, None], kr.values[sel], point))
                 kid = self.plan.slots[c].node
                 weights.append(-kid.weight if kid.subtracts else kid.weight)
-            got, _ = aggregate(method, values, weights, power)
+            got = _blocked_aggregate(method, values, weights, power, rows.size, self.b)
             if rows.size == n:
                 out = got
                 break
@@ -645,7 +645,7 @@ class _Replicator:
         """Percentile intervals of the replicates, widened to hold the point score."""
         which = np.flatnonzero(reps.has)
         every = which.size == reps.has.size
-        ends = percentile_ends(reps.values if every else reps.values[which], self.alpha)
+        ends = _blocked_ends(reps.values if every else reps.values[which], self.alpha)
         # Plain lists: read one element at a time, NumPy scalars cost more than the rest.
         lo_end, hi_end, count = (e.tolist() for e in ends)
         thin = reps.thin.tolist()
@@ -677,6 +677,43 @@ class _Replicator:
                 res.interval = point
         # The values before the rule served only here.
         reps.raw = None
+
+
+_BLOCK_ROWS = 1024
+"""Missions a thread takes at a time in the replicate passes: the blocks depend on the cohort's
+size alone, and the work in them is row by row, so the numbers do not depend on the threads."""
+
+
+def _blocked_ends(values: Array, alpha: float) -> tuple[Array, Array, npt.NDArray[np.intp]]:
+    """:func:`percentile_ends`, blocks of rows at a time on the worker threads (sorting releases
+    the interpreter lock); each row's ends are those of the row alone."""
+    rows = values.shape[0]
+    if rows <= _BLOCK_ROWS:
+        return percentile_ends(values, alpha)
+    low, high = np.empty(rows), np.empty(rows)
+    count = np.empty(rows, dtype=np.intp)
+
+    def work(block: slice) -> None:
+        low[block], high[block], count[block] = percentile_ends(values[block], alpha)
+
+    in_blocks(rows, _BLOCK_ROWS, work)
+    return low, high, count
+
+
+def _blocked_aggregate(
+    method: str, values: list[Array], weights: list[float], power: float | None, rows: int, b: int
+) -> Array:
+    """:func:`aggregate` of the children's replicate rows, blocks of rows at a time on the
+    worker threads: element by element, so each row is what it would be alone."""
+    if rows <= _BLOCK_ROWS:
+        return aggregate(method, values, weights, power)[0]
+    out = np.empty((rows, b))
+
+    def work(block: slice) -> None:
+        out[block] = aggregate(method, [v[block] for v in values], weights, power)[0]
+
+    in_blocks(rows, _BLOCK_ROWS, work)
+    return out
 
 
 def percentile_ends(values: Array, alpha: float) -> tuple[Array, Array, npt.NDArray[np.intp]]:
