@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import gc
 import importlib
 import sys
 from collections.abc import Sequence
@@ -44,7 +45,20 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit status."""
     given = sys.argv[1:] if argv is None else list(argv)
     # Top-level options take no value, so the first word is the command.
-    parser = build_parser(next((a for a in given if not a.startswith("-")), None))
+    command = next((a for a in given if not a.startswith("-")), None)
+    if argv is None and gc.isenabled():
+        # Run as the program (not called with arguments, as a test or a script does): the
+        # modules imported now live as long as the process. The collector, run again and again
+        # while the imports make their hundreds of thousands of objects, would walk them all
+        # each time; once imported they are frozen out of its sight for the rest of the run.
+        gc.disable()
+        try:
+            parser = build_parser(command)
+        finally:
+            gc.freeze()
+            gc.enable()
+    else:
+        parser = build_parser(command)
     args = parser.parse_args(given)
     try:
         return int(args.func(args))
