@@ -81,3 +81,42 @@ def test_scoring_leaves_the_sensitivity_analysis_and_recommendations_out(tmp_pat
     # The engine is the probe's witness: it must be there for the answer to mean anything.
     assert json.loads(done.stdout.strip().splitlines()[-1]) == ["ovm.scoring.engine"]
     assert out.stat().st_size > 0
+
+
+def test_reading_a_statistics_table_leaves_numpy_out(tmp_path: Path) -> None:
+    # Counting a CSV's separators must not import NumPy for a table read on its own.
+    table = tmp_path / "statistics.csv"
+    table.write_text("mission,registered_abroad\nmex-2024,1000\nzz-1,5\n", encoding="utf-8")
+    examples = Path(__file__).parent.parent / "examples"
+    code = (
+        "from pathlib import Path\n"
+        "from ovm.data.observations import load_missions, load_statistics\n"
+        "from ovm.rubric.model import bundled_rubric\n"
+        "rubric = bundled_rubric('deco-voting-abroad')\n"
+        f"missions, _ = load_missions(Path({str(examples / 'missions.yaml')!r}), rubric)\n"
+        f"_, report, rejected, _ = load_statistics(Path({str(table)!r}), rubric, missions)\n"
+        "assert (report.rows_used, [r.row for r in rejected]) == (1, [3]), report\n"
+    )
+    assert "numpy" not in heavy_after(code)
+    assert "numpy" in heavy_after(code + "import numpy\n")
+
+
+def test_the_program_leaves_the_collector_on_after_start_up(tmp_path: Path) -> None:
+    # Run as the program, ovm keeps the collector off while it imports and freezes what the
+    # imports made; the collector is on again for the command itself.
+    probe = (
+        "import gc, sys\n"
+        f"sys.argv = ['ovm', 'schema', 'rubric', '-o', {str(tmp_path / 'schema.json')!r}]\n"
+        "from ovm.cli.app import main\n"
+        "status = main()\n"
+        "print(status, gc.isenabled(), gc.get_freeze_count() > 0)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, timeout=120, check=True
+    )
+    assert done.stdout.split() == ["0", "True", "True"]
+    called = probe.replace("main()", "main(sys.argv[1:])")
+    done = subprocess.run(
+        [sys.executable, "-c", called], capture_output=True, text=True, timeout=120, check=True
+    )
+    assert done.stdout.split() == ["0", "True", "False"]

@@ -287,10 +287,13 @@ def validate_sites(
     )
     # Filtering every column of a table whose rows all pass would copy it for nothing.
     failing = work.clear() if work["__ok"].all() else work.filter(~pl.col("__ok"))
+    # Only a row without a mission can be blank: the cells of the others (a table of several
+    # cohorts has many) are not looked at.
+    blank_rows = failing.filter(pl.col("mission").is_null()).filter(blank).get_column(ROW)
     bad = failing.with_columns(
         mission_ok.alias("__ok_mission"),
         *(v.alias(f"__ok_{k}") for k, v in checks.items()),
-        blank.alias("__blank"),
+        pl.col(ROW).is_in(blank_rows.to_list()).alias("__blank"),
     )
     by_mission_case = {m.casefold(): m for m in sorted(missions)}
 

@@ -970,7 +970,12 @@ def screen_missions(account: Account, df: pl.DataFrame, known: Collection[str]) 
         pl.col(c).is_null() | (pl.col(c).cast(pl.String).str.strip_chars(BLANKS) == "")
         for c in cells
     )
-    out = df.filter(~keep).select(ROW, "mission", blank.alias("__blank"))
+    # Only a row without a mission can be blank: the cells of the others (a table of another
+    # cohort is hundreds of thousands of rows) are not looked at.
+    blank_rows = df.filter(~keep & cell.is_null()).filter(blank).get_column(ROW)
+    out = df.filter(~keep).select(
+        ROW, "mission", pl.col(ROW).is_in(blank_rows.to_list()).alias("__blank")
+    )
     rows: list[int] = out[ROW].to_list()
     ids: list[str | None] = out["mission"].to_list()
     blanks: list[bool] = out["__blank"].to_list()

@@ -8,6 +8,7 @@ import functools
 import io
 import math
 import re
+import sys
 import zipfile
 from collections.abc import Collection, Sequence
 from pathlib import Path
@@ -368,19 +369,20 @@ def _long_cells(df: pl.DataFrame, name: str) -> tuple[pl.DataFrame, list[Issue]]
     # A cell has no more characters than bytes: counting bytes (no UTF-8 decoding) clears
     # almost every column, and only a column with a cell of more bytes has its characters
     # counted. Columns of a file's own categories are cleared together by their few texts.
+    schema = df.schema
     cleared: dict[str, bool] = {}
     for c in columns:
-        key = categories_name(df.schema[c])
-        texts = distinct_texts(df.schema[c]) if key and key not in cleared else None
+        key = categories_name(schema[c])
+        texts = distinct_texts(schema[c]) if key and key not in cleared else None
         if texts is not None:
             most = texts.cast(pl.String).str.len_bytes().max()
             cleared[key] = most is None or int(most) <= MAX_CELL_CHARS  # type: ignore[arg-type]
-    counted = [c for c in columns if not cleared.get(categories_name(df.schema[c]), False)]
+    counted = [c for c in columns if not cleared.get(categories_name(schema[c]), False)]
     by_column = dict(
         zip(
             counted,
             df.select(
-                (pl.col(c).cat if isinstance(df.schema[c], pl.Categorical) else pl.col(c).str)
+                (pl.col(c).cat if isinstance(schema[c], pl.Categorical) else pl.col(c).str)
                 .len_bytes()
                 .max()
                 for c in counted
@@ -455,21 +457,13 @@ def _python_scan(path: Path, sep: str, width: int) -> tuple[Issue | None, bool]:
 def _has_short_rows(raw: bytes, sep: str, width: int, records: int) -> bool:
     """Whether any of the ``records`` Polars read from a file without quotes (its bytes
     ``raw``) has fewer fields than the header."""
-    import numpy as np
-
     # Polars refuses a row with too many fields, so no row has more than ``width``: with no
     # quotes, every separator byte separates two fields, and the file has ``width - 1`` of
     # them per record (header included) when no row is short. Polars does take one extra
     # empty field on a last line without a line break, silently: that file is counted line
     # by line.
     ends_line = raw.endswith((b"\n", b"\r"))
-    # NumPy compares the bytes several times faster than bytes.count, a cache-sized block at a
-    # time (one comparison of the whole file would write a mask as large as the file).
-    data = np.frombuffer(raw, np.uint8)
-    block = 1 << 18
-    separators = sum(
-        int(np.count_nonzero(data[i : i + block] == ord(sep))) for i in range(0, data.size, block)
-    )
+    separators = _count_byte(raw, sep)
     if ends_line and separators == (records + 1) * (width - 1):
         return False
     # A short row, or a blank line (a row of empty cells): count line by line.
@@ -484,6 +478,22 @@ def _has_short_rows(raw: bytes, sep: str, width: int, records: int) -> bool:
     )
     counts = lines["line"].str.count_matches(sep, literal=True) + 1
     return bool((counts != width).any())
+
+
+def _count_byte(raw: bytes, char: str) -> int:
+    """How many times the byte ``char`` occurs in ``raw``."""
+    np = sys.modules.get("numpy")
+    if np is None:
+        # Importing NumPy for this alone (a statistics table read by itself) would take
+        # longer than bytes.count takes over 50 MB.
+        return raw.count(char.encode())
+    # NumPy compares the bytes several times faster than bytes.count, a cache-sized block at a
+    # time (one comparison of the whole file would write a mask as large as the file).
+    data = np.frombuffer(raw, np.uint8)
+    block = 1 << 18
+    return sum(
+        int(np.count_nonzero(data[i : i + block] == ord(char))) for i in range(0, data.size, block)
+    )
 
 
 def _read_csv_slow(path: Path, sep: str, reason: str) -> tuple[pl.DataFrame | None, list[Issue]]:
