@@ -120,3 +120,35 @@ def test_the_program_leaves_the_collector_on_after_start_up(tmp_path: Path) -> N
         [sys.executable, "-c", called], capture_output=True, text=True, timeout=120, check=True
     )
     assert done.stdout.split() == ["0", "True", "False"]
+
+
+def test_country_codes_are_pycountrys_without_importing_it() -> None:
+    import itertools
+    import string
+
+    import pycountry
+
+    from ovm.data.plan import country_problem, is_country
+
+    codes = {"".join(t) for t in itertools.product(string.ascii_uppercase, repeat=3)}
+    assert {c for c in codes if is_country(c)} == {c.alpha_3 for c in pycountry.countries}
+    assert "MEX (Mexico)" in str(country_problem("MXE"))
+    examples = Path(__file__).parent.parent / "examples"
+    code = (
+        "import sys\n"
+        "from pathlib import Path\n"
+        "from ovm.data.observations import load_missions\n"
+        "from ovm.rubric.model import bundled_rubric\n"
+        f"missions, issues = load_missions(Path({str(examples / 'missions.yaml')!r}), "
+        "bundled_rubric('deco-voting-abroad'))\n"
+        "assert len(missions) == 19 and not issues\n"
+        "print(json.dumps(['pycountry' in sys.modules]))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", "import json\n" + code],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    )
+    assert json.loads(done.stdout.strip().splitlines()[-1]) == [False]

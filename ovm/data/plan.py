@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import importlib.util
+import json
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
@@ -75,6 +78,15 @@ def country_code(text: str) -> str | None:
 @functools.cache
 def _alpha3() -> dict[str, str]:
     """Every ISO 3166-1 alpha-3 code, with the country's English name."""
+    # pycountry's own table read without importing pycountry, which looks its version up in
+    # the installed packages' metadata and indexes every country: thirty times as long, at the
+    # start of every command that reads a missions file.
+    spec = importlib.util.find_spec("pycountry")
+    folders = list(spec.submodule_search_locations or ()) if spec is not None else []
+    table = Path(folders[0], "databases", "iso3166-1.json") if folders else None
+    if table is not None and table.is_file():
+        countries = json.loads(table.read_text(encoding="utf-8"))["3166-1"]
+        return {str(c["alpha_3"]): str(c["name"]) for c in countries}
     import pycountry
 
     return {str(c.alpha_3): str(c.name) for c in pycountry.countries}
