@@ -2,13 +2,25 @@
 
 from __future__ import annotations
 
+import errno
 import os
 import tempfile
 from collections.abc import Iterable
 from pathlib import Path
+from typing import Any
 
 CONFIG_NAME = "ovm.yaml"
 """The file that makes a folder a workspace."""
+
+
+def os_error_params(exc: OSError) -> dict[str, Any]:
+    """The parts of a file the system would not read, in ovm's terms (an issue's ``params``):
+    missing, refused, or the system's error name; its English text stays the message."""
+    if exc.errno == errno.ENOENT:
+        return {"variant": "missing"}
+    if exc.errno in (errno.EACCES, errno.EPERM):
+        return {"variant": "denied"}
+    return {"variant": "os", "error": errno.errorcode.get(exc.errno or 0, str(exc.errno))}
 
 
 class OutputError(Exception):

@@ -16,6 +16,7 @@ libyaml refuses a document, the pure-Python loader composes it again only to wor
 
 from __future__ import annotations
 
+import re
 import stat
 from contextlib import suppress
 from dataclasses import dataclass, field
@@ -26,6 +27,7 @@ import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from ovm.errors import Issue, PathPart
+from ovm.files import os_error_params
 from ovm.runtime import paused_gc
 
 MAX_BYTES = 5 * 1024 * 1024
@@ -64,9 +66,10 @@ class Positions:
 
 
 class _Limit(Exception):
-    def __init__(self, code: str, message: str, line: int, col: int) -> None:
+    def __init__(self, code: str, message: str, line: int, col: int, **params: Any) -> None:
         super().__init__(message)
         self.code, self.message, self.line, self.col = code, message, line, col
+        self.params = params
 
 
 class _Constructor(yaml.constructor.SafeConstructor):
@@ -109,10 +112,13 @@ class _Builder:
                 f"document expands to more than {MAX_NODES} nodes (alias bomb?)",
                 line,
                 col,
+                limit=MAX_NODES,
             )
         if depth > MAX_DEPTH:
             line, col = _pos(node)
-            raise _Limit("yaml-too-deep", f"nesting deeper than {MAX_DEPTH}", line, col)
+            raise _Limit(
+                "yaml-too-deep", f"nesting deeper than {MAX_DEPTH}", line, col, limit=MAX_DEPTH
+            )
         self.pos.values.setdefault(path, _pos(node))
         if node.tag not in _STANDARD_TAGS:
             line, col = _pos(node)
@@ -125,6 +131,7 @@ class _Builder:
                     f"the tag {_shown_tag(node.tag)!r} is not allowed: remove it and write "
                     "the plain value",
                     path,
+                    params={"tag": _shown_tag(node.tag)},
                 )
             )
             return None
@@ -137,7 +144,12 @@ class _Builder:
                     line, col = _pos(knode)
                     self.issues.append(
                         Issue(
-                            self.file, line, col, "invalid-key", "keys must be plain scalars", path
+                            self.file,
+                            line,
+                            col,
+                            "invalid-key",
+                            "keys must be plain scalars",
+                            path,
                         )
                     )
                     continue
@@ -157,6 +169,10 @@ class _Builder:
                             "duplicate-key",
                             f"key {skey!r} appears more than once{where}",
                             (*path, skey),
+                            params={
+                                "key": skey,
+                                **({"variant": "first", "line": first[0]} if first else {}),
+                            },
                         )
                     )
                     continue
@@ -181,7 +197,15 @@ class _Builder:
         except (ValueError, TypeError, OverflowError) as exc:
             # Located at the value itself (a date like 2020-13-01), not at the document.
             line, col = _pos(node)
-            raise _Limit("yaml-syntax", f"invalid value: {exc}"[:200], line, col) from None
+            kind = "date" if tag.endswith(":timestamp") else "value"
+            raise _Limit(
+                "yaml-syntax",
+                f"invalid value: {exc}"[:200],
+                line,
+                col,
+                variant=kind,
+                value=str(node.value)[:60],
+            ) from None
 
 
 @dataclass(frozen=True)
@@ -202,6 +226,15 @@ def too_large_message(size: int) -> str:
     )
 
 
+def too_large_params(size: int) -> dict[str, Any]:
+    """The parts of :func:`too_large_message`, by name (the catalogue's ``yaml`` variant)."""
+    return {"variant": "yaml", "size": size, "limit": MAX_BYTES // 1024**2}
+
+
+def _unreadable(name: str, message: str, **params: Any) -> Issue:
+    return Issue(name, None, None, "file-unreadable", message, params=params)
+
+
 def read_text(source: str | Path, file: str | None = None) -> tuple[str, str, list[Issue]]:
     """Read a file (or take text) and return (text, name, issues) with the size limit applied."""
     if isinstance(source, Path):
@@ -209,19 +242,30 @@ def read_text(source: str | Path, file: str | None = None) -> tuple[str, str, li
         try:
             st = source.stat()
         except OSError as exc:
-            return "", name, [Issue(name, None, None, "file-unreadable", exc.strerror or str(exc))]
+            return "", name, [_unreadable(name, exc.strerror or str(exc), **os_error_params(exc))]
         except ValueError as exc:  # a NUL byte in the name
-            return "", name, [Issue(name, None, None, "file-unreadable", str(exc))]
+            return "", name, [_unreadable(name, str(exc), variant="nul")]
         if not stat.S_ISREG(st.st_mode):
             # Reading a pipe would wait for a writer forever; a folder cannot be read.
-            what = "a folder" if stat.S_ISDIR(st.st_mode) else "a pipe or a device"
-            return "", name, [Issue(name, None, None, "file-unreadable", f"{what}, not a file")]
+            folder = stat.S_ISDIR(st.st_mode)
+            what = "a folder" if folder else "a pipe or a device"
+            variant = "folder" if folder else "device"
+            return "", name, [_unreadable(name, f"{what}, not a file", variant=variant)]
         size = st.st_size
         if size > MAX_BYTES:
             return (
                 "",
                 name,
-                [Issue(name, 1, 1, "file-too-large", too_large_message(size))],
+                [
+                    Issue(
+                        name,
+                        1,
+                        1,
+                        "file-too-large",
+                        too_large_message(size),
+                        params=too_large_params(size),
+                    )
+                ],
             )
         try:
             raw = source.read_bytes()
@@ -229,11 +273,14 @@ def read_text(source: str | Path, file: str | None = None) -> tuple[str, str, li
         except UnicodeDecodeError as exc:
             return "", name, [encoding_issue(name, raw, exc)]
         except OSError as exc:
-            return "", name, [Issue(name, None, None, "file-unreadable", exc.strerror or str(exc))]
+            return "", name, [_unreadable(name, exc.strerror or str(exc), **os_error_params(exc))]
     name = file or "<text>"
     if len(source.encode("utf-8", "surrogatepass")) > MAX_BYTES:
         size = len(source.encode("utf-8", "surrogatepass"))
-        return "", name, [Issue(name, 1, 1, "file-too-large", too_large_message(size))]
+        issue = Issue(
+            name, 1, 1, "file-too-large", too_large_message(size), params=too_large_params(size)
+        )
+        return "", name, [issue]
     return source, name, []
 
 
@@ -243,14 +290,24 @@ def encoding_issue(name: str, raw: bytes, exc: UnicodeDecodeError) -> Issue:
     head = raw[:start]
     line = head.count(b"\n") + 1
     col = start - (head.rfind(b"\n") + 1) + 1
+    byte = raw[start : start + 1].hex()
+    # The codec's reason is English: the catalogue words each reason it gives.
+    kind = _DECODE_REASONS.get(exc.reason, "other")
     return Issue(
         name,
         line,
         col,
         "invalid-encoding",
-        f"not UTF-8: byte 0x{raw[start : start + 1].hex()} at offset {start} ({exc.reason}): "
-        "save the file as UTF-8",
+        f"not UTF-8: byte 0x{byte} at offset {start} ({exc.reason}): save the file as UTF-8",
+        params={"variant": kind, "byte": byte, "offset": start},
     )
+
+
+_DECODE_REASONS = {
+    "invalid start byte": "start",
+    "invalid continuation byte": "continuation",
+    "unexpected end of data": "end",
+}
 
 
 def _line_col(text: str, position: int) -> tuple[int, int]:
@@ -267,6 +324,50 @@ _FIXES = {
 }
 
 
+_PROBLEMS = (
+    # The parser's problem (English) -> the kind of problem, which the catalogue words;
+    # a named group is a part the sentence quotes.
+    (re.compile(r"mapping values are not allowed here"), "colon"),
+    (re.compile(r"found undefined alias '?(?P<name>[^']*)'?"), "alias"),
+    (re.compile(r"found unknown escape character '?(?P<char>[^']*)'?"), "escape"),
+    (re.compile(r"found character '\\t' that cannot start any token"), "tab"),
+    (re.compile(r"found character '?(?P<char>.*?)'? that cannot start any token"), "character"),
+    (re.compile(r"could not find expected ':'"), "no_colon"),
+    (re.compile(r"found unexpected end of stream"), "end"),
+    (re.compile(r"expected the node content"), "content"),
+    (re.compile(r"found duplicate anchor|second occurrence"), "anchor"),
+    (re.compile(r"expected alphabetic or numeric character"), "name"),
+)
+_CONSTRUCTS = {
+    # Where the construct that opened is named: the kind of construct left open.
+    "flow sequence": "flow_sequence",
+    "flow mapping": "flow_mapping",
+    "block mapping": "block_mapping",
+    "block collection": "block_collection",
+    "quoted scalar": "quoted_scalar",
+}
+
+
+def _syntax_params(
+    exc: yaml.MarkedYAMLError, what: str | None, opened: tuple[int, int] | None
+) -> dict[str, Any]:
+    """The parts of a syntax error in ovm's terms: the construct left open and where it
+    opened, else the kind of problem; the catalogue words each."""
+    problem = (exc.problem or "").strip()
+    for pattern, kind in _PROBLEMS[:3]:
+        found = pattern.match(problem)
+        if found:
+            return {"variant": kind, **found.groupdict()}
+    construct = next((v for k, v in _CONSTRUCTS.items() if what and k in what), None)
+    if construct is not None and opened is not None:
+        return {"variant": construct, "line": opened[0], "column": opened[1]}
+    for pattern, kind in _PROBLEMS[3:]:
+        found = pattern.match(problem)
+        if found:
+            return {"variant": kind, **found.groupdict()}
+    return {"variant": "other"}
+
+
 def _syntax_issue(exc: yaml.MarkedYAMLError, text: str, file: str) -> Issue:
     """A syntax error at the place the parser gave up, naming where the construct opened."""
     mark = exc.problem_mark or exc.context_mark
@@ -274,13 +375,16 @@ def _syntax_issue(exc: yaml.MarkedYAMLError, text: str, file: str) -> Issue:
     col = mark.column + 1 if mark else None
     msg = (exc.problem or exc.context or "invalid YAML").strip()
     ctx, cmark = exc.context, exc.context_mark
+    what: str | None = None
+    opened: tuple[int, int] | None = None
     if ctx and cmark is not None and exc.problem_mark is not None:
         what = ctx.removeprefix("while parsing a ").removeprefix("while scanning a ").strip()
-        msg += f" (in the {what} that opened at line {cmark.line + 1}, column {cmark.column + 1})"
+        opened = (cmark.line + 1, cmark.column + 1)
+        msg += f" (in the {what} that opened at line {opened[0]}, column {opened[1]})"
         fix = next((f for k, f in _FIXES.items() if k in what), None)
         if fix:
             msg += f": {fix}"
-    return Issue(file, line, col, "yaml-syntax", msg)
+    return Issue(file, line, col, "yaml-syntax", msg, params=_syntax_params(exc, what, opened))
 
 
 def _compose(text: str, loader: str) -> Node | None:
@@ -321,6 +425,7 @@ def _expansion_issue(root: Node, file: str) -> Issue | None:
                     col,
                     "yaml-too-complex",
                     f"document expands to more than {MAX_NODES} nodes (alias bomb?)",
+                    params={"limit": MAX_NODES},
                 )
             sizes[key] = total
             continue
@@ -328,7 +433,12 @@ def _expansion_issue(root: Node, file: str) -> Issue | None:
             line, col = _pos(node)
             if key in opened:
                 return Issue(
-                    file, line, col, "yaml-too-deep", "an alias refers to a value that holds it"
+                    file,
+                    line,
+                    col,
+                    "yaml-too-deep",
+                    "an alias refers to a value that holds it",
+                    params={"variant": "cycle"},
                 )
             aliases += 1
             if aliases > MAX_ALIASES:
@@ -338,6 +448,7 @@ def _expansion_issue(root: Node, file: str) -> Issue | None:
                     col,
                     "yaml-too-complex",
                     f"more than {MAX_ALIASES} aliases (the last refers to this value)",
+                    params={"variant": "aliases", "limit": MAX_ALIASES},
                 )
             continue
         if isinstance(node, ScalarNode):
@@ -347,6 +458,18 @@ def _expansion_issue(root: Node, file: str) -> Issue | None:
         stack.append((node, True))
         stack.extend((c, False) for c in _children(node))
     return None
+
+
+def _other_syntax(file: str, line: int | None, col: int | None, message: str) -> Issue:
+    """A document the YAML library refuses for a reason ovm does not tell apart: its English
+    text is the recorded message, the catalogue says only that the YAML is invalid there."""
+    return Issue(file, line, col, "yaml-syntax", message, params={"variant": "other"})
+
+
+def _too_deep(file: str) -> Issue:
+    return Issue(
+        file, 1, 1, "yaml-too-deep", "document nested too deeply", params={"variant": "recursion"}
+    )
 
 
 def parse_yaml(text: str, file: str) -> tuple[YamlDoc | None, list[Issue]]:
@@ -378,14 +501,15 @@ def _parse(text: str, file: str) -> tuple[YamlDoc | None, list[Issue]]:
                 "yaml-syntax",
                 f"the character U+{exc.character:04X} is not allowed in YAML "
                 "(even in a comment): remove it",
+                params={"variant": "reader", "character": f"U+{exc.character:04X}"},
             )
         ]
     except yaml.YAMLError as exc:
-        return None, [Issue(file, None, None, "yaml-syntax", str(exc).splitlines()[0])]
+        return None, [_other_syntax(file, None, None, str(exc).splitlines()[0])]
     except RecursionError:
-        return None, [Issue(file, 1, 1, "yaml-too-deep", "document nested too deeply")]
+        return None, [_too_deep(file)]
     except ValueError as exc:
-        return None, [Issue(file, None, None, "yaml-syntax", str(exc)[:200])]
+        return None, [_other_syntax(file, None, None, str(exc)[:200])]
     if node is None:
         return YamlDoc(None, builder.pos, file, text), []
     too_big = _expansion_issue(node, file)
@@ -394,17 +518,17 @@ def _parse(text: str, file: str) -> tuple[YamlDoc | None, list[Issue]]:
     try:
         data = builder.build(node, (), 0)
     except _Limit as lim:
-        return None, [Issue(file, lim.line, lim.col, lim.code, lim.message)]
+        return None, [Issue(file, lim.line, lim.col, lim.code, lim.message, params=lim.params)]
     except yaml.constructor.ConstructorError as exc:
         mark = exc.problem_mark
         line = mark.line + 1 if mark else None
         col = mark.column + 1 if mark else None
-        return None, [Issue(file, line, col, "yaml-syntax", (exc.problem or "invalid value"))]
+        return None, [_other_syntax(file, line, col, exc.problem or "invalid value")]
     except (ValueError, TypeError, OverflowError) as exc:
         line, col = _pos(node)
-        return None, [Issue(file, line, col, "yaml-syntax", f"invalid value: {exc}"[:200])]
+        return None, [_other_syntax(file, line, col, f"invalid value: {exc}"[:200])]
     except RecursionError:
-        return None, [Issue(file, 1, 1, "yaml-too-deep", "document nested too deeply")]
+        return None, [_too_deep(file)]
     if any(i.code == "invalid-tag" for i in builder.issues):
         # The value under a refused tag is unknown: checking the rest would only add noise.
         return None, builder.issues

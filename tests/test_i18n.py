@@ -22,7 +22,8 @@ TRANSLATED = [lang for lang in i18n.LANGUAGES if lang != "en"]
 
 
 def _names(text: str) -> set[str]:
-    return set(re.findall(r"(?<!\{)\{([a-z_]+)\}(?!\})", text))
+    # As str.format reads the text: "{{path: {path}}}" holds the placeholder path.
+    return i18n.placeholders(text)
 
 
 def _po(lang: str) -> dict[str, tuple[object, tuple[str, ...], bool]]:

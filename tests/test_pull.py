@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import csv
 import json
+import re
 import threading
 import urllib.parse
 from collections.abc import Iterator
@@ -348,3 +349,63 @@ def test_a_geopoint_and_a_photo_arrive_as_central_exports_them(
     assert [i.code for i in ws.warnings if "odk.csv" in i.file] == []
     (report,) = [f for f in ws.observations.report.files if f.file.endswith("odk.csv")]
     assert (report.rows_used, report.unmatched_columns) == (1, ())
+
+
+@pytest.mark.parametrize("lang", ["es", "fr", "pt"])
+def test_each_pull_problem_is_said_in_the_language_asked(
+    lang: str,
+    workspace: Path,
+    server: tuple[Server, str],
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    from test_untranslated import SHARED, _english, english_left
+    from test_untranslated_data import CODE
+
+    state, url = server
+    state.odk = [_odk_sub(1, "2020-05-01")]
+    config = workspace / "ovm.yaml"
+    good = config.read_text(encoding="utf-8")
+    said: dict[str, str] = {}
+
+    def pull(name: str, status: int) -> None:
+        assert main(["pull", str(workspace), "--lang", lang]) == status
+        said[name] = capsys.readouterr().err
+
+    pull("pulled", 0)
+    monkeypatch.setenv("OVM_ODK_PASSWORD", "wrong-password")
+    pull("auth-failed", 1)
+    monkeypatch.delenv("OVM_ODK_PASSWORD")
+    pull("missing-credentials", 1)
+    creds = tmp_path / "credentials.toml"
+    creds.write_text(f'["{url}"]\nemail "x"\n', encoding="utf-8")
+    monkeypatch.setenv("OVM_CREDENTIALS", str(creds))
+    pull("invalid-credentials-file", 1)
+    monkeypatch.setenv("OVM_ODK_PASSWORD", PASSWORD)
+    config.write_text(good.replace("form: ovm-mini", "form: nope"), encoding="utf-8")
+    pull("server-error", 1)
+    config.write_text(good, encoding="utf-8")
+    state.odk.append(_odk_sub(2, "2020-05-02"))
+    state.drop = 100
+    pull("connection-lost", 1)
+    assert {k: f"[{k}]" in v for k, v in said.items() if k != "pulled"} == dict.fromkeys(
+        ("auth-failed", "missing-credentials", "invalid-credentials-file"), True
+    ) | {"server-error": True, "connection-lost": True}
+    # What the lines quote: the server, the files, the variables to set, the HTTP paths.
+    quoted = sorted(
+        {str(workspace), str(creds), url, "OVM_ODK_EMAIL", "OVM_ODK_PASSWORD"}
+        | {"pulled/odk.csv", "pulled/kobo.csv"},
+        key=len,
+        reverse=True,
+    )
+    left = {}
+    for name, text in said.items():
+        for data in quoted:
+            text = text.replace(data, " ")
+        text = re.sub(r"/v1/\S+", " ", text)
+        page = "".join(f"<p>{CODE.sub(' ', line)}</p>" for line in text.splitlines())
+        found = english_left(page, _english(), SHARED[lang] | {"toml", "odk"}, [])[0]
+        if found or "{" in text:
+            left[name] = [*found, text]
+    assert left == {}

@@ -54,7 +54,7 @@ SHARED = {
     # words the language shares with English (proper nouns, loanwords, formula symbols too)
     "es": set(
         f"{_NAMES} {_FORMULA} a no general total nominal original electoral error use "
-        "sum legal plan decimal variable".split()
+        "sum legal plan decimal variable regular".split()
     ),
     "fr": set(
         f"{_NAMES} {_FORMULA} a missions total nominal original type global minimum "
@@ -63,11 +63,11 @@ SHARED = {
         "gain date condition rang place places plan vote votes distance file files points "
         "code min max message scores observer version imputation standard end an position "
         "positions variation comparative exports indices variance point alpha document "
-        "minute minutes locale variable argument arguments".split()
+        "minute minutes locale variable argument arguments comment plain".split()
     ),
     "pt": set(
         f"{_NAMES} {_FORMULA} a no global general total nominal original site sites "
-        "pages e do de legal as data linear na for move decimal use".split()
+        "pages e do de legal as data linear na for move decimal use item".split()
     ),
 }
 

@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from ovm.cli.common import EXIT_OK, UsageError, command_help
+from ovm.cli.common import EXIT_OK, UsageError, command_help, lang_arg, message_lang
 
 
 def cmd_pull(args: argparse.Namespace) -> int:
@@ -24,7 +24,7 @@ def cmd_pull(args: argparse.Namespace) -> int:
         raise UsageError(f"no checklist of {root / 'ovm.yaml'} has a 'pull:' server")
     if not args.quiet:
         for r in results:
-            print(r.describe(), file=sys.stderr)
+            print(r.describe(message_lang(args)), file=sys.stderr)
     return EXIT_OK
 
 
@@ -33,4 +33,5 @@ def register(sub: Any) -> None:
     p = sub.add_parser("pull", help=command_help("pull"))
     p.add_argument("workspace", metavar="WORKSPACE")
     p.add_argument("-q", "--quiet", action="store_true")
+    lang_arg(p)
     p.set_defaults(func=cmd_pull)

@@ -92,6 +92,7 @@ def apply_answers(
                         (),
                         "error",
                         "data",
+                        params={"variant": "answer", "name": key, "mission": m.id, "file": file},
                     )
                 )
         merged = {**m.answers, **{k: d for k, d in extra.items() if k not in m.answers}}

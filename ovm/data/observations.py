@@ -21,7 +21,7 @@ from pydantic import (
     model_validator,
 )
 
-from ovm.data.plan import PlannedPlace, country_problem, place_issues
+from ovm.data.plan import PlannedPlace, country_problem, country_problem_params, place_issues
 from ovm.data.reader import (
     MISSING_WORDS,
     NA_WORDS,
@@ -374,17 +374,11 @@ def load_missions(
 ) -> tuple[list[Mission], list[Issue]]:
     """Read missions (metadata, answers, values, follow-up) from YAML; every problem as an issue."""
     text, name, issues = read_text(Path(source) if isinstance(source, Path) else source, file)
-    issues = [
-        Issue(i.file, i.line, i.column, i.code, i.message, i.path, i.severity, "data")
-        for i in issues
-    ]
+    issues = [dataclasses.replace(i, category="data") for i in issues]
     if issues:
         return [], issues
     doc, parse_issues = parse_yaml(text, name)
-    issues = [
-        Issue(i.file, i.line, i.column, i.code, i.message, i.path, i.severity, "data")
-        for i in parse_issues
-    ]
+    issues = [dataclasses.replace(i, category="data") for i in parse_issues]
     if doc is None:
         return [], issues
     data = doc.data
@@ -403,7 +397,9 @@ def load_missions(
     for i, raw in enumerate(data["missions"]):
         path: tuple[PathPart, ...] = ("missions", i)
         if not isinstance(raw, dict):
-            issues.append(_data_issue(doc, path, "invalid-type", "a mission is a mapping"))
+            issues.append(
+                _data_issue(doc, path, "invalid-type", "a mission is a mapping", variant="mission")
+            )
             continue
         prepared = dict(raw)
         for key in ("answers", "values"):
@@ -435,10 +431,13 @@ def load_missions(
                     "string_pattern_mismatch": "invalid-format",
                 }.get(err["type"], "invalid-value")
                 msg = str(err["msg"])[:200]
+                params: dict[str, Any] = {}
                 if loc[:1] == ("country",):
                     code = "invalid-country"
-                    msg = country_problem(str(raw.get("country"))) or msg
-                issues.append(_data_issue(doc, (*path, *loc), code, msg))
+                    problem = country_problem(str(raw.get("country")))
+                    if problem is not None:
+                        msg, params = problem, country_problem_params(str(raw.get("country")))
+                issues.append(_data_issue(doc, (*path, *loc), code, msg, **params))
             # The rest of the entry is still checked, so one run reports every problem.
             raw_id = raw.get("id")
             if isinstance(raw_id, str) and raw_id in seen:
@@ -448,6 +447,7 @@ def load_missions(
                         (*path, "id"),
                         "duplicate-mission",
                         f"mission {raw_id!r} is listed twice",
+                        mission=raw_id,
                     )
                 )
             elif isinstance(raw_id, str):
@@ -469,6 +469,7 @@ def load_missions(
                     (*path, "id"),
                     "duplicate-mission",
                     f"mission {mission.id!r} is listed twice",
+                    mission=mission.id,
                 )
             )
             continue
@@ -484,6 +485,8 @@ def load_missions(
                     ("missions", seen[m.id], "previous"),
                     "unknown-mission",
                     f"no mission {m.previous!r}",
+                    variant="previous",
+                    mission=m.previous,
                 )
             )
     issues.extend(_check_follow_up(doc, missions, seen))
@@ -598,6 +601,8 @@ def _check_data(
                     "unknown-indicator",
                     f"{key!r} {what}: correct the id or remove the answer",
                     key=True,
+                    variant="kind" if node is not None else "unknown",
+                    indicator=key,
                 )
             )
             continue
@@ -625,6 +630,8 @@ def _check_data(
                     "derived-variable",
                     f"{key!r} is computed from observer checklists: remove it here",
                     key=True,
+                    variant="missions",
+                    name=key,
                 )
             )
             continue
@@ -691,6 +698,7 @@ def _check_follow_up(doc: YamlDoc, missions: list[Mission], seen: dict[str, int]
                         path,
                         "no-previous-mission",
                         f"{m.id} has no previous observed election to follow up",
+                        mission=m.id,
                     )
                 )
                 break
@@ -701,6 +709,8 @@ def _check_follow_up(doc: YamlDoc, missions: list[Mission], seen: dict[str, int]
                         path,
                         "unknown-recommendation",
                         f"{prev.id} made no recommendation {fu.id!r}",
+                        mission=prev.id,
+                        recommendation=fu.id,
                     )
                 )
     return issues
@@ -915,7 +925,15 @@ def _provenance(
         where = str(err["loc"][0]) if err["loc"] else ""
         own = f"{column}__{where}"
         at = own if rec.get(own) is not None else where if rec.get(where) is not None else column
-        row.bad(at, "invalid-provenance", f"{where}: {err['msg']}"[:160])
+        # pydantic's English reason stays the message; the catalogue words the field's kind.
+        row.bad(
+            at,
+            "invalid-provenance",
+            f"{where}: {err['msg']}"[:160],
+            variant="date" if where == "date" else "field",
+            field=where,
+            text=str(err.get("input", ""))[:60],
+        )
         return Provenance(file=row.account.file, line=row.number)
 
 
@@ -1071,6 +1089,7 @@ def limit_issues(
                     (),
                     "error",
                     "data",
+                    params={"name": var.name, "value": av, "limit_name": var.at_most, "limit": bv},
                 )
             )
     return out

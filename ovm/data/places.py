@@ -222,6 +222,7 @@ def with_places(
                     (),
                     "error",
                     "data",
+                    params={"variant": "places", "mission": m.id, "file": file},
                 )
             )
         out.append(m.model_copy(update={"places": m.places + extra}) if extra else m)

@@ -199,6 +199,7 @@ def place_issues(
                     ("places", j, "country"),
                     "error",
                     "data",
+                    params=country_problem_params(p.country),
                 )
             )
         if p.id in seen:
@@ -213,6 +214,7 @@ def place_issues(
                     ("places", j, "id"),
                     "error",
                     "data",
+                    params={"variant": "plan", "place": p.id},
                 )
             )
         seen.add(p.id)

@@ -17,6 +17,7 @@ from typing import Any
 import polars as pl
 
 from ovm.errors import Issue
+from ovm.files import os_error_params
 
 ROW = "_row"
 """Column holding the 1-based row number of a record as a spreadsheet shows it (header = 1)."""
@@ -88,10 +89,10 @@ def _unzipped_size(path: str, size: int, mtime_ns: int, inode: int) -> int | Non
         return None
 
 
-def size_problem(path: Path) -> str | None:
+def size_problem(path: Path) -> tuple[str, dict[str, Any]] | None:
     """Why a table file is too large to read (over :data:`SIZE_LIMITS` for its format, or a
-    workbook unzipping to more than :data:`MAX_XLSX_CONTENT`), or None. Only the file's size
-    and a workbook's zip directory are looked at."""
+    workbook unzipping to more than :data:`MAX_XLSX_CONTENT`): the message and its parts by
+    name; or None. Only the file's size and a workbook's zip directory are looked at."""
     suffix = path.suffix.lower()
     limit = SIZE_LIMITS.get(suffix)
     try:
@@ -99,11 +100,16 @@ def size_problem(path: Path) -> str | None:
     except OSError:
         return None  # the reader says what is wrong with it
     if limit is not None and size > limit:
-        kind = "workbook" if suffix in (".xlsx", ".xlsm") else f"{suffix[1:].upper()} table"
+        book = suffix in (".xlsx", ".xlsm")
+        kind = "workbook" if book else f"{suffix[1:].upper()} table"
+        params = {"size": size, "limit": _size_text(limit)}
         return (
             f"{size:,} bytes; the limit for a {kind} is {_size_text(limit)}: split it into "
             "several files, each named in ovm.yaml"
-            + (", or save it as CSV or Parquet" if kind == "workbook" else "")
+            + (", or save it as CSV or Parquet" if kind == "workbook" else ""),
+            {"variant": "workbook", **params}
+            if book
+            else {"variant": "table", "format": suffix[1:].upper(), **params},
         )
     if suffix in (".xlsx", ".xlsm") and path.is_file():
         st = path.stat()
@@ -114,7 +120,8 @@ def size_problem(path: Path) -> str | None:
             return (
                 f"the workbook unzips to {content:,} bytes; the limit is "
                 f"{_size_text(MAX_XLSX_CONTENT)}: split it into several files, or save it "
-                "as CSV or Parquet"
+                "as CSV or Parquet",
+                {"variant": "unzipped", "size": content, "limit": _size_text(MAX_XLSX_CONTENT)},
             )
     return None
 
@@ -164,10 +171,10 @@ def read_named_table(
     """
     name = table_name(path, sheet)
     if not path.exists():
-        return _refused(name, "file-not-found", "no such file")
+        return _refused(name, "file-not-found", "no such file", variant="table")
     too_large = size_problem(path)
     if too_large is not None:
-        return _refused(name, "file-too-large", too_large)
+        return _refused(name, "file-too-large", too_large[0], **too_large[1])
     suffix = path.suffix.lower()
     if suffix in (".xlsx", ".xlsm"):
         return _read_xlsx(path, sheet)
@@ -218,14 +225,28 @@ def _read_parquet(path: Path, verbatim: set[str]) -> tuple[pl.DataFrame | None, 
     """A Parquet table read as text, like a CSV: its columns scanned lazily and collected once."""
     name = str(path)
 
-    def unreadable(message: str, column: int | None = None) -> list[Issue]:
-        return [Issue(name, 1, column, "unreadable-table", message[:200], (), "error", "data")]
+    def unreadable(message: str, column: int | None = None, **params: Any) -> list[Issue]:
+        return [
+            Issue(
+                name,
+                1,
+                column,
+                "unreadable-table",
+                message[:200],
+                (),
+                "error",
+                "data",
+                params=params,
+            )
+        ]
 
     try:
         lazy = pl.scan_parquet(path)
         schema = lazy.collect_schema()
     except (pl.exceptions.PolarsError, OSError) as exc:
-        return None, unreadable(f"not a readable Parquet file: {exc}")
+        return None, unreadable(
+            f"not a readable Parquet file: {exc}", variant="parquet", detail=_detail(exc)
+        )
     headers = list(schema.names())
     issues = _header_issues(name, headers)
     if issues:
@@ -236,7 +257,13 @@ def _read_parquet(path: Path, verbatim: set[str]) -> tuple[pl.DataFrame | None, 
     for j, (col, dtype) in enumerate(schema.items(), start=1):
         text = _parquet_text(col, dtype)
         if text is None:
-            return None, unreadable(f"column {col!r} holds {dtype}, not table cells", j)
+            return None, unreadable(
+                f"column {col!r} holds {dtype}, not table cells",
+                j,
+                variant="column",
+                name=col,
+                type=str(dtype),
+            )
         if trimmed[j - 1] not in verbatim:
             text = text.str.strip_chars().replace("", None)
         texts.append(text.alias(trimmed[j - 1]))
@@ -248,8 +275,17 @@ def _read_parquet(path: Path, verbatim: set[str]) -> tuple[pl.DataFrame | None, 
             .collect()
         )
     except (pl.exceptions.PolarsError, OSError) as exc:
-        return None, unreadable(f"not a readable Parquet file: {exc}")
+        return None, unreadable(
+            f"not a readable Parquet file: {exc}", variant="parquet", detail=_detail(exc)
+        )
     return _long_cells(df, name)
+
+
+def _detail(exc: BaseException) -> str:
+    """The reading library's own words on a file it refused, quoted as a detail: its first
+    line, shortened."""
+    text = str(exc).strip().splitlines()
+    return (text[0] if text else type(exc).__name__)[:120]
 
 
 def table_name(path: Path, sheet: str | None = None) -> str:
@@ -271,7 +307,9 @@ def _read_csv(
     except UnicodeDecodeError as exc:
         return None, [_encoding_issue(path, exc)]
     except OSError as exc:
-        return None, [_data_issue(name, "invalid-encoding", f"cannot read: {exc}", 1)]
+        return None, [
+            _data_issue(name, "invalid-encoding", f"cannot read: {exc}", 1, **os_error_params(exc))
+        ]
     headers = next(csv.reader(io.StringIO(header_line), delimiter=sep), [])
     if export and sep == "," and len(headers) == 1 and ";" in headers[0]:
         # KoboToolbox writes ';' by default; its exports quote text and write '.' decimals,
@@ -531,7 +569,15 @@ def _read_csv_slow(path: Path, sep: str, reason: str) -> tuple[pl.DataFrame | No
     except UnicodeDecodeError as exc:
         return None, [_encoding_issue(path, exc)]
     except (OSError, csv.Error) as exc:
-        return None, [_data_issue(name, "unreadable-table", f"{exc} ({reason[:120]})")]
+        return None, [
+            _data_issue(
+                name,
+                "unreadable-table",
+                f"{exc} ({reason[:120]})",
+                variant="csv",
+                detail=_detail(exc),
+            )
+        ]
     headers = _column_names(headers)
     data = {h: [r[j] for r in rows] for j, h in enumerate(headers)}
     df = pl.DataFrame(data, schema=dict.fromkeys(headers, pl.String))
@@ -560,6 +606,7 @@ def _encoding_issue(path: Path, exc: UnicodeDecodeError) -> Issue:
         (),
         "error",
         "data",
+        params={"variant": "csv", "byte": raw[start : start + 1].hex()},
     )
 
 
@@ -722,6 +769,11 @@ def missing_sheet_message(path: Path, sheet: str, sheets: Sequence[str]) -> str:
     )
 
 
+def missing_sheet_params(path: Path, sheet: str, sheets: Sequence[str]) -> dict[str, Any]:
+    """The parts of :func:`missing_sheet_message`, by name."""
+    return {"workbook": path.name, "sheet": sheet, "sheets": list(sheets)}
+
+
 def _read_xlsx(
     path: Path,
     sheet: str | None,
@@ -732,11 +784,18 @@ def _read_xlsx(
     try:
         wb = load_workbook(path, read_only=True, data_only=True)
     except _xlsx_errors() as exc:
-        return _refused(name, "unreadable-table", f"not a readable XLSX: {exc}"[:200])
+        return _refused(
+            name,
+            "unreadable-table",
+            f"not a readable XLSX: {exc}"[:200],
+            variant="xlsx",
+            detail=_detail(exc),
+        )
     try:
         if sheet is not None and sheet not in wb.sheetnames:
             message = missing_sheet_message(path, sheet, wb.sheetnames)
-            return _refused(name, "missing-sheet", message)
+            params = missing_sheet_params(path, sheet, wb.sheetnames)
+            return _refused(name, "missing-sheet", message, **params)
         ws = wb[sheet] if sheet else wb.worksheets[0]
         # Issues name the sheet too: a workbook's sheets share row and column numbers.
         name = f"{path}[{ws.title}]"
@@ -781,7 +840,13 @@ def _read_xlsx(
                 cols[j].append(c.strip(BLANKS) if isinstance(c, str) else c)
             numbers.append(i)
     except _xlsx_errors() as exc:
-        return _refused(name, "unreadable-table", f"damaged XLSX: {exc}"[:200])
+        return _refused(
+            name,
+            "unreadable-table",
+            f"damaged XLSX: {exc}"[:200],
+            variant="damaged",
+            detail=_detail(exc),
+        )
     finally:
         wb.close()
     if stray:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
 import hashlib
 import os
@@ -37,6 +38,7 @@ from ovm.data.observations import (
 from ovm.data.reader import JoinedRows, yes_no
 from ovm.data.tables import (
     missing_sheet_message,
+    missing_sheet_params,
     read_named_table,
     size_problem,
     workbook_sheets,
@@ -45,7 +47,14 @@ from ovm.errors import DataError, Issue, PathPart, RubricError
 from ovm.files import CONFIG_NAME as CONFIG_NAME
 from ovm.i18n import punctuate
 from ovm.rubric.model import BUNDLED, Rubric, bundled_rubric, check_rubric
-from ovm.yamldoc import MAX_BYTES, YamlDoc, parse_yaml, read_text, too_large_message
+from ovm.yamldoc import (
+    MAX_BYTES,
+    YamlDoc,
+    parse_yaml,
+    read_text,
+    too_large_message,
+    too_large_params,
+)
 
 
 class _Model(BaseModel):
@@ -207,6 +216,7 @@ def _read_config(root: Path) -> tuple[WorkspaceConfig, YamlDoc]:
                     (),
                     "error",
                     "data",
+                    params={"variant": "config"},
                 )
             ],
             summary=f"{path}: not a workspace",
@@ -214,19 +224,13 @@ def _read_config(root: Path) -> tuple[WorkspaceConfig, YamlDoc]:
     text, name, issues = read_text(path)
     if issues:
         raise DataError(
-            [
-                Issue(i.file, i.line, i.column, i.code, i.message, (), "error", "data")
-                for i in issues
-            ],
+            [dataclasses.replace(i, path=(), severity="error", category="data") for i in issues],
             summary=f"{name}: cannot read the workspace",
         )
     doc, issues = parse_yaml(text, name)
     if doc is None or issues:
         raise DataError(
-            [
-                Issue(i.file, i.line, i.column, i.code, i.message, i.path, "error", "data")
-                for i in issues
-            ],
+            [dataclasses.replace(i, severity="error", category="data") for i in issues],
             summary=f"{name}: invalid workspace file",
         )
     if doc.data is not None and not isinstance(doc.data, dict):
@@ -242,6 +246,7 @@ def _read_config(root: Path) -> tuple[WorkspaceConfig, YamlDoc]:
                     (),
                     "error",
                     "data",
+                    params={"variant": "config"},
                 )
             ],
             summary=f"{name}: invalid workspace file",
@@ -342,6 +347,7 @@ def resolve_rubric(spec: str | Path, base: Path | None = None) -> Rubric:
                         (),
                         "error",
                         "usage",
+                        params={"variant": "name", "name": name},
                     )
                 ]
             )
@@ -423,23 +429,31 @@ def _check_sources(
         return (pos[0], pos[1]) if pos else (None, None)
 
     def refuse(
-        key: tuple[PathPart, ...], code: str, message: str, where: tuple[PathPart, ...] = ()
+        key: tuple[PathPart, ...],
+        code: str,
+        message: str,
+        params: dict[str, Any],
+        where: tuple[PathPart, ...] = (),
     ) -> None:
         where = where or key
         line, col = at(where)
         if key == ("missions",) and "missions" not in (doc.data or {}):
             line, col = None, None  # the default name, written nowhere
-        issues.append(Issue(doc.file, line, col, code, message, where, "error", "data"))
+        issues.append(
+            Issue(doc.file, line, col, code, message, where, "error", "data", params=params)
+        )
         skipped.add(key[:2])
 
     spec = config.rubric
     if rubric_named and "rubric" in (doc.data or {}):
         if spec.startswith("bundled:") and spec.split(":", 1)[1] not in BUNDLED:
+            bundled = ["bundled:" + b for b in sorted(BUNDLED)]
             refuse(
                 ("rubric",),
                 "unknown-rubric",
                 f"no bundled rubric {spec.split(':', 1)[1]!r}: name one of "
-                f"{', '.join('bundled:' + b for b in sorted(BUNDLED))} or a rubric file",
+                f"{', '.join(bundled)} or a rubric file",
+                {"name": spec.split(":", 1)[1], "bundled": bundled},
             )
         elif not spec.startswith("bundled:"):
             problem = _file_problem(base / spec, spec, base, yaml=True)
@@ -480,6 +494,7 @@ def _check_sources(
                 "duplicate-source",
                 f"{rel!r} is the same file (or the same content) as the one named "
                 f"at line {fline}: remove one of the two entries",
+                {"file": rel, "line": fline},
             )
             continue
         seen_path[resolved] = key
@@ -493,38 +508,61 @@ def _check_sources(
     return issues, skipped
 
 
-def _file_problem(path: Path, rel: str, base: Path, *, yaml: bool) -> tuple[str, str] | None:
-    """(code, message) when a file ovm.yaml names cannot be read: missing, not a regular file,
-    or over its size limit (seen from its size alone: nothing is read)."""
+_Problem = tuple[str, str, dict[str, Any]]
+"""An issue's code, English message and parts by name."""
+
+
+def _file_problem(path: Path, rel: str, base: Path, *, yaml: bool) -> _Problem | None:
+    """(code, message, params) when a file ovm.yaml names cannot be read: missing, not a
+    regular file, or over its size limit (seen from its size alone: nothing is read)."""
     try:
         st = path.stat()
     except (OSError, ValueError):
         return (
             "file-not-found",
             f"{rel!r} does not exist (relative to {base}): correct the path or add the file",
+            {"variant": "named", "file": rel, "base": str(base)},
         )
     if not stat.S_ISREG(st.st_mode):
-        what = "a folder" if stat.S_ISDIR(st.st_mode) else "not a regular file (a pipe or a device)"
-        return "file-unreadable", f"{rel!r} is {what}: name a file"
-    if not os.access(path, os.R_OK):
-        return "file-unreadable", f"{rel!r} cannot be read: make it readable by this user"
-    if yaml:
+        folder = stat.S_ISDIR(st.st_mode)
+        what = "a folder" if folder else "not a regular file (a pipe or a device)"
+        variant = "named_folder" if folder else "named_device"
         return (
-            None
-            if st.st_size <= MAX_BYTES
-            else ("file-too-large", f"{rel!r} is {too_large_message(st.st_size)}")
+            "file-unreadable",
+            f"{rel!r} is {what}: name a file",
+            {"variant": variant, "file": rel},
+        )
+    if not os.access(path, os.R_OK):
+        return (
+            "file-unreadable",
+            f"{rel!r} cannot be read: make it readable by this user",
+            {"variant": "named_denied", "file": rel},
+        )
+    if yaml:
+        if st.st_size <= MAX_BYTES:
+            return None
+        size = too_large_params(st.st_size)
+        size["variant"] = f"named_{size['variant']}"
+        return (
+            "file-too-large",
+            f"{rel!r} is {too_large_message(st.st_size)}",
+            {**size, "file": rel},
         )
     too_large = size_problem(path)
-    return None if too_large is None else ("file-too-large", f"{rel!r} is {too_large}")
+    if too_large is None:
+        return None
+    message, params = too_large
+    named = {**params, "variant": f"named_{params['variant']}", "file": rel}
+    return "file-too-large", f"{rel!r} is {message}", named
 
 
 _FIRST_SHEETS = {"statistics": "variables"}
 """The sheet a group reads first in the data template: read without being named."""
 
 
-def _sheet_problem(path: Path, group: str, src: TableSource) -> tuple[str, str] | None:
-    """(code, message) when a workbook lacks the sheet its entry names, or has several sheets
-    and its entry names none (the first would be a guess); None for any other file."""
+def _sheet_problem(path: Path, group: str, src: TableSource) -> _Problem | None:
+    """(code, message, params) when a workbook lacks the sheet its entry names, or has several
+    sheets and its entry names none (the first would be a guess); None for any other file."""
     if path.suffix.lower() not in (".xlsx", ".xlsm"):
         return None
     found = workbook_sheets(path)
@@ -537,13 +575,18 @@ def _sheet_problem(path: Path, group: str, src: TableSource) -> tuple[str, str] 
     if sheet is not None:
         if sheet in sheets:
             return None
-        return "missing-sheet", missing_sheet_message(path, sheet, sheets)
+        return (
+            "missing-sheet",
+            missing_sheet_message(path, sheet, sheets),
+            missing_sheet_params(path, sheet, sheets),
+        )
     if len(visible) <= 1 or src.layout != "plain" or sheets[0] == _FIRST_SHEETS.get(group):
         return None
     return (
         "unnamed-sheet",
         f"{path.name} has several sheets ({listed}) and this entry names none: write "
         f"{{path: {src.path}, sheet: {visible[0]}}} with the sheet to read",
+        {"workbook": path.name, "sheets": sheets, "path": src.path, "sheet": visible[0]},
     )
 
 
@@ -651,6 +694,7 @@ def load_observations(
                             (),
                             "error",
                             "data",
+                            params={"variant": "files", "name": var, "mission": mid},
                         )
                     )
                 stat_values.setdefault(mid, {})[var] = datum
@@ -687,6 +731,12 @@ def load_observations(
                         (),
                         "error",
                         "data",
+                        params={
+                            "variant": "missions",
+                            "name": var,
+                            "mission": m.id,
+                            "file": str(extra[var].provenance.file),
+                        },
                     )
                 )
         combined = {**m.values, **extra}

@@ -21,6 +21,7 @@ import http.client
 import io
 import json
 import os
+import re
 import tomllib
 import urllib.error
 import urllib.parse
@@ -70,16 +71,47 @@ class PullResult:
     known: int
     review_changes: int
 
-    def describe(self) -> str:
-        """One line for the terminal."""
-        return (
-            f"{self.file}: {self.new} new submission(s) from {self.server}, "
-            f"{self.known} already pulled, {self.review_changes} review state(s) changed"
+    def describe(self, lang: str = "en") -> str:
+        """One line for the terminal, in ``lang``."""
+        if lang == "en":
+            return (
+                f"{self.file}: {self.new} new submission(s) from {self.server}, "
+                f"{self.known} already pulled, {self.review_changes} review state(s) changed"
+            )
+        from ovm.i18n import gettext, param_text, punctuate
+
+        def counted(key: str, n: int) -> str:
+            return gettext(key, lang, n=param_text(n, lang))
+
+        return punctuate(
+            gettext(
+                "cli_pulled",
+                lang,
+                file=self.file,
+                server=self.server,
+                new=counted("cli_pulled_new", self.new),
+                known=counted("cli_pulled_known", self.known),
+                review=counted("cli_pulled_review", self.review_changes),
+            ),
+            lang,
         )
 
 
-def _issue(where: str, code: str, message: str) -> Issue:
-    return Issue(where, None, None, code, message, (), "error", "usage")
+def _issue(where: str, code: str, message: str, **params: Any) -> Issue:
+    return Issue(where, None, None, code, message, (), "error", "usage", params=params)
+
+
+_TOML_AT = re.compile(r"\(at line (\d+), column (\d+)\)")
+
+
+def _toml_params(exc: Exception) -> dict[str, Any]:
+    """Where the TOML reader stopped, in ovm's terms (its English reason stays the message)."""
+    if isinstance(exc, UnicodeDecodeError):
+        return {"variant": "encoding"}
+    at = _TOML_AT.search(str(exc))
+    if at is None:
+        return {"variant": "syntax"}
+    return {"variant": "at", "line": int(at[1]), "column": int(at[2])}
 
 
 def credentials(url: str, kind: str) -> dict[str, str]:
@@ -99,8 +131,13 @@ def credentials(url: str, kind: str) -> dict[str, str]:
             table = tomllib.loads(path.read_text(encoding="utf-8"))
         except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
             raise PullError(
-                [_issue(str(path), "invalid-credentials-file", str(exc)[:200])],
-                summary=f"{path}: cannot read the credentials",
+                [
+                    _issue(
+                        str(path), "invalid-credentials-file", str(exc)[:200], **_toml_params(exc)
+                    )
+                ],
+                key="error_summary_pull_credentials",
+                where=str(path),
             ) from None
         found = table.get(url.rstrip("/")) or table.get(url.rstrip("/") + "/")
         if isinstance(found, dict) and all(found.get(k) for k in env):
@@ -113,9 +150,14 @@ def credentials(url: str, kind: str) -> dict[str, str]:
                 "missing-credentials",
                 f"no credentials for {url}: set {names}, or add them under "
                 f'["{url.rstrip("/")}"] in {path}',
+                variant=kind if kind == "odk" else "kobo",
+                url=url,
+                server=url.rstrip("/"),
+                path=str(path),
             )
         ],
-        summary=f"{url}: no credentials",
+        key="error_summary_pull_no_credentials",
+        where=url,
     )
 
 
@@ -147,24 +189,35 @@ class _Client:
                                 self.base,
                                 "auth-failed",
                                 f"the server refused the credentials (HTTP {exc.code})",
+                                variant="refused",
+                                status=str(exc.code),
                             )
                         ],
-                        summary=f"{self.base}: authentication failed",
+                        key="error_summary_pull_auth",
+                        where=self.base,
                     ) from None
                 if exc.code < 500:
                     raise PullError(
                         [
                             _issue(
-                                self.base, "server-error", f"HTTP {exc.code} for {_path_of(full)}"
+                                self.base,
+                                "server-error",
+                                f"HTTP {exc.code} for {_path_of(full)}",
+                                status=str(exc.code),
+                                path=_path_of(full),
                             )
                         ],
-                        summary=f"{self.base}: the server said no",
+                        key="error_summary_pull_refused",
+                        where=self.base,
                     ) from None
                 last = f"HTTP {exc.code}"
+                why: dict[str, Any] = {"variant": "http", "status": str(exc.code)}
             except _DROPPED as exc:
                 last = type(exc).__name__
+                why = {"variant": "dropped", "error": last}
             except (json.JSONDecodeError, UnicodeDecodeError):
                 last = "a reply that is not JSON"
+                why = {"variant": "json"}
         raise PullError(
             [
                 _issue(
@@ -172,9 +225,13 @@ class _Client:
                     "connection-lost",
                     f"{_path_of(full)}: {last} after {ATTEMPTS} attempts; nothing "
                     "was written, pull again",
+                    path=_path_of(full),
+                    attempts=ATTEMPTS,
+                    **why,
                 )
             ],
-            summary=f"{self.base}: the download did not finish",
+            key="error_summary_pull_unfinished",
+            where=self.base,
         )
 
 
@@ -193,8 +250,9 @@ def _odk_client(src: PullSource) -> _Client:
     token = session.get("token") if isinstance(session, dict) else None
     if not token:
         raise PullError(
-            [_issue(src.url, "auth-failed", "no session token in the reply")],
-            summary=f"{src.url}: authentication failed",
+            [_issue(src.url, "auth-failed", "no session token in the reply", variant="token")],
+            key="error_summary_pull_auth",
+            where=src.url,
         )
     return _Client(src.url, {"Authorization": f"Bearer {token}"})
 
