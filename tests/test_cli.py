@@ -144,6 +144,7 @@ def test_validate_json_lists_every_file_with_its_issues(
                     "message": "No such file or directory",
                     "severity": "error",
                     "category": "rubric",
+                    "params": {"variant": "missing"},
                 }
             ],
         },
