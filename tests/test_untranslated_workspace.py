@@ -6,7 +6,8 @@ through ``ovm check --lang`` in each non-English language, with a few damaged fi
 reaches only through ``ovm validate``: each code is printed, no word of the English vocabulary
 is left (the detector of ``test_untranslated``) once the data the messages quote are taken out
 (their parameters, the workspace's folder, the document paths), and no placeholder is left
-unfilled. The registry test holds every code of those areas to an entry in each catalogue.
+unfilled. (``test_worded_rubric`` holds every code of those areas to an entry in each
+catalogue.)
 """
 
 from __future__ import annotations
@@ -129,19 +130,6 @@ def test_every_set_up_problem_is_said_in_the_language_asked(lang: str, tmp_path:
         c for c in CODES_HERE if CODES[c].area == "pull"
     )
     assert (english, unfilled, loose) == ({}, {}, {})
-
-
-@pytest.mark.parametrize("lang", LANGS)
-def test_every_code_of_files_workspace_and_pull_has_an_entry_in_the_language(lang: str) -> None:
-    """Each code has its ``issue_<code>`` entry (or one per variant), translated."""
-    ids = i18n.msgids()
-    english, translated = i18n.messages("en"), i18n.messages(lang)
-    entries = {
-        code: [k for k in ids if k == f"issue_{code}" or k.startswith(f"issue_{code}_")]
-        for code in CODES_HERE
-    }
-    assert sorted(code for code, keys in entries.items() if not keys) == []
-    assert sorted(k for keys in entries.values() for k in keys if translated[k] == english[k]) == []
 
 
 def test_a_yaml_syntax_error_is_worded_from_its_kind_and_place() -> None:

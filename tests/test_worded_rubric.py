@@ -38,7 +38,7 @@ WORDED = Path(__file__).parent / "data" / "worded"
 FILES = sorted(WORDED.glob("*.yaml"))
 LOCALE = Path(i18n.__file__).parent / "locale"
 
-WORDED_AREAS = ("rubric",)
+WORDED_AREAS = ("rubric", "files", "workspace", "pull", "tables", "checklists", "plausibility")
 """The areas of the registry whose every code is worded in every language (add an area here
 once its codes are)."""
 
