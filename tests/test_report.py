@@ -220,6 +220,22 @@ def test_templates_hold_no_html_built_in_python() -> None:
     )
 
 
+def test_templates_read_the_contexts_fields_by_subscript() -> None:
+    # x.name on a dict looks for an attribute first; the context is dicts, read by subscript.
+    # Only the translator (t), the macros (m) and Jinja's loop have attributes.
+    dotted = re.compile(r"(?<![\w.\]\"'])([a-z_][a-z0-9_]*)\.[a-z_]")
+    found = []
+    for path in sorted(TEMPLATES.rglob("*.j2")):
+        for block in re.findall(r"\{\{.*?\}\}|\{%.*?%\}", path.read_text("utf-8"), re.S):
+            code = re.sub(r"\"[^\"]*\"|'[^']*'", "''", block)
+            found += [
+                f"{path.name}: {m.group(0)}"
+                for m in dotted.finditer(code)
+                if m.group(1) not in ("t", "m", "loop")
+            ]
+    assert found == []
+
+
 def test_recommendations_partial_exists_for_the_recommendations_feature() -> None:
     assert (TEMPLATES / "partials" / "recommendations.html.j2").is_file()
 
