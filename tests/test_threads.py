@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 
 import ovm
 from ovm.runtime import MAX_THREADS, worker_threads
-from ovm.scoring import engine
+from ovm.scoring import engine, sitestats
 from ovm.scoring.engine import IndicatorReplicates, score_with_replicates
 
 EXAMPLES = Path(__file__).parent.parent / "examples"
@@ -116,4 +116,20 @@ def test_replicates_taken_in_blocks_of_missions_give_what_the_whole_cohort_gives
         scores, reps = score_with_replicates(workspace.rubric, workspace.observations)
     assert scores.to_json() == on_one_thread[0].to_json()
     assert scores == on_one_thread[0]
+    np.testing.assert_array_equal(reps.values, on_one_thread[1].values)
+
+
+@pytest.mark.parametrize("visits", [1, 7, 40])
+def test_visits_gathered_a_few_missions_at_a_time_give_what_all_at_once_gives(
+    workspace: ovm.Workspace,
+    on_one_thread: tuple[ovm.ScoreSet, IndicatorReplicates],
+    visits: int,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # A group's visits are gathered in passes that fit the buffers: with small buffers, the
+    # example missions take one pass each, or a few together.
+    monkeypatch.setattr(sitestats, "_SCRATCH_VISITS", visits)
+    scores, reps = score_with_replicates(workspace.rubric, workspace.observations)
+    assert scores == on_one_thread[0]
+    assert scores.to_json() == on_one_thread[0].to_json()
     np.testing.assert_array_equal(reps.values, on_one_thread[1].values)

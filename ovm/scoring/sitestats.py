@@ -15,6 +15,7 @@ import math
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from itertools import pairwise
 from queue import SimpleQueue
 from typing import Any, cast
 
@@ -472,14 +473,19 @@ def _categorical_sums(
 
 
 class _Scratch:
-    """One thread's buffers for :func:`_group_sums`, sized for the largest mission and group."""
+    """One thread's buffers for :func:`_group_sums`: visits of at least the largest mission,
+    and the largest group's place sums side by side."""
 
     def __init__(self, largest: int, k: int, cells: int, dtype: np.dtype[Any]) -> None:
-        self.block = np.empty((largest, k), np.int8)
-        self.both = np.empty((largest, 2 * k), dtype)
-        self.flags = np.empty((largest, 2 * k), dtype)
-        self.ones = np.ones(largest, dtype)
+        rows = max(largest, _SCRATCH_VISITS)
+        self.block = np.empty((rows, k), np.int8)
+        self.both = np.empty((rows, 2 * k), dtype)
         self.batch = np.empty(cells, dtype)
+
+
+_SCRATCH_VISITS = 65536
+"""Visits gathered in one pass of :func:`_group_sums` (several missions' at once, unless one
+mission has more): few NumPy calls a mission, and buffers of a few megabytes."""
 
 
 def _group_sums(
@@ -498,62 +504,82 @@ def _group_sums(
     replicate rows."""
     k = len(cat)
     width = 2 * k
+    size = len(group)
     top = int(places[group].max())
-    batch: npt.NDArray[Any] = scratch.batch[: top * width * len(group)].reshape(
-        top, width * len(group)
-    )
-    found = []
-    for j, m in enumerate(group):
-        rows, starts = clustered[m]
-        n, p = rows.size, starts.size
-        block = np.take(codes, rows, axis=0, out=scratch.block[:n])
-        both = scratch.both[:n]
+    batch: npt.NDArray[Any] = scratch.batch[: top * width * size].reshape(top, width * size)
+    batch[:] = 0
+    na = np.empty((size, k), np.int64)
+    missing = np.empty((size, k), np.int64)
+    answered_places = np.empty((size, k), np.int64)
+    capacity = scratch.block.shape[0]
+    first = 0
+    while first < size:
+        # As many of the group's missions as the buffers hold, gathered and summed at once.
+        last, total = first + 1, clustered[group[first]][0].size
+        while last < size and total + clustered[group[last]][0].size <= capacity:
+            total += clustered[group[last]][0].size
+            last += 1
+        part = [clustered[m] for m in group[first:last]]
+        visits = np.cumsum([0] + [rows.size for rows, _ in part])
+        block = np.take(
+            codes, np.concatenate([rows for rows, _ in part]), axis=0, out=scratch.block[:total]
+        )
+        both = scratch.both[:total]
         np.equal(block, 1, out=both[:, :k])
         np.greater_equal(block, 0, out=both[:, k:])
-        cols = slice(j * width, (j + 1) * width)
-        # Sums per place first: every visit to a place shares its bootstrap weight.
-        batch[:p, cols] = both if p == n else np.add.reduceat(both, starts, axis=0)
-        batch[p:, cols] = 0
-        # Counted as a product with a row of ones: count_nonzero along a column is slower.
-        flags = scratch.flags[:n]
-        np.equal(block, NA_CODE, out=flags[:, :k])
-        np.equal(block, MISSING_CODE, out=flags[:, k:])
-        counted = (scratch.ones[:n] @ flags).astype(np.intp)
-        answered_places = (
-            None if p == n else np.count_nonzero(batch[:p, j * width + k : (j + 1) * width], axis=0)
+        starts = np.concatenate(
+            [st + off for (_, st), off in zip(part, visits[:-1].tolist(), strict=True)]
         )
-        found.append((counted[:k], counted[k:], answered_places))
-    product = weights[:, :top] @ batch
+        # Sums per place first: every visit to a place shares its bootstrap weight.
+        sums = both if starts.size == total else np.add.reduceat(both, starts, axis=0)
+        bounds = np.cumsum([0] + [st.size for _, st in part]).tolist()
+        for j, (lo, hi) in enumerate(pairwise(bounds), start=first):
+            batch[: hi - lo, j * width : (j + 1) * width] = sums[lo:hi]
+        cuts = visits[:-1]
+        na[first:last] = np.add.reduceat(block == NA_CODE, cuts, axis=0, dtype=np.int64)
+        missing[first:last] = np.add.reduceat(block == MISSING_CODE, cuts, axis=0, dtype=np.int64)
+        answered_places[first:last] = np.add.reduceat(
+            sums[:, k:] != 0, bounds[:-1], axis=0, dtype=np.int64
+        )
+        first = last
+    product = (weights[:, :top] @ batch).astype(np.float64)
+    point = product[0].astype(np.int64).reshape(size, 2, k).tolist()
     for j, m in enumerate(group):
-        mid = summary.ids[m]
-        sums = product[:, j * width : (j + 1) * width].astype(np.float64)
-        na, missing, answered_places = found[j]
-        if answered_places is None:
-            # One visit a place: a question's places are its answers.
-            answered_places = sums[0, k:].astype(np.intp)
-        _categorical(summary.missions[mid], cat, sums, na, missing, answered_places)
-        if replicates is None:
-            continue
-        shares, counts = replicates
-        prior_weight, prior_share = prior_draws(seed, summary.bootstrap, mid, k)
-        shares[:, m] = posterior_shares(sums[1:, :k], sums[1:, k:], prior_weight, prior_share).T
-        if counts is not None:
-            counts[:, m] = sums[1:, k:].T
+        _categorical(
+            summary.missions[summary.ids[m]],
+            cat,
+            point[j],
+            na[j].tolist(),
+            missing[j].tolist(),
+            answered_places[j].tolist(),
+        )
+    if replicates is None:
+        return
+    shares, counts = replicates
+    b = summary.bootstrap
+    draws = [prior_draws(seed, b, summary.ids[m], k) for m in group]
+    prior_weight = np.stack([w for w, _ in draws])
+    prior_share = np.stack([sh for _, sh in draws])
+    sampled = product[1:].reshape(b, size, 2, k).transpose(2, 1, 0, 3)
+    # Missions x replicates x questions, as each mission's draws come; element by element,
+    # the shares are those of one mission at a time.
+    found = posterior_shares(sampled[0], sampled[1], prior_weight, prior_share)
+    shares[:, group] = found.transpose(2, 0, 1)
+    if counts is not None:
+        counts[:, group] = sampled[1].transpose(2, 0, 1)
 
 
 def _categorical(
     ms: MissionSites,
     cat: list[ChecklistIndicator],
-    sums: Array,
-    na: npt.NDArray[np.intp],
-    missing: npt.NDArray[np.intp],
-    places: npt.NDArray[np.intp],
+    point: list[list[int]],
+    na: list[int],
+    missing: list[int],
+    places: list[int],
 ) -> None:
-    k = len(cat)
-    accepted = sums[0, :k].astype(np.int64).tolist()
-    answered = sums[0, k:].astype(np.int64).tolist()
+    accepted, answered = point
     for q, yes, den, n_na, n_missing, n_places in zip(
-        cat, accepted, answered, na.tolist(), missing.tolist(), places.tolist(), strict=True
+        cat, accepted, answered, na, missing, places, strict=True
     ):
         ms.stats[q.id] = QuestionStat(
             answered=den,
