@@ -492,7 +492,7 @@ class ChecklistScorer(NodeScorer):
         has = replicable(outcomes)
         if not has.any():
             return None
-        raw = r.sites.replicates[(self.node.id, PERCENT)][r.rows[has]]
+        raw = r.rows_of(r.sites.replicates[(self.node.id, PERCENT)], has)
         # The same mapping as the point score, so a replicate equal to it scores the same.
         rule = self.node.rule
         scored = rule.apply(raw) if rule is not None else np.minimum(raw, 100.0)

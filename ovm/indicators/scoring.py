@@ -152,6 +152,19 @@ class Replication:
     count: int
     """Replicates per mission."""
 
+    def rows_of(self, matrix: Array, has: Mask) -> Array:
+        """The rows of a site replicate matrix for the missions of ``has``, in their order: the
+        matrix itself (no copy) when those are all its rows, in order (every mission of the
+        cohort has site data, the usual case); a copy of the rows otherwise."""
+        import numpy as np
+
+        rows = self.rows[has]
+        if rows.size == matrix.shape[0] and bool(
+            (rows == np.arange(rows.size, dtype=rows.dtype)).all()
+        ):
+            return matrix
+        return matrix[rows]
+
 
 class Replicates(NamedTuple):
     """Replicate scores: ``scores`` has one row per mission where ``has`` is true.
