@@ -130,9 +130,12 @@ def thread_counts() -> dict[str, Any]:
             "OPENBLAS_NUM_THREADS",
             "MKL_NUM_THREADS",
             "POLARS_MAX_THREADS",
+            "OVM_THREADS",
         )
         if k in os.environ
     }
+    if "ovm.runtime" in sys.modules:
+        found["ovm"] = sys.modules["ovm.runtime"].worker_threads()
     try:
         from threadpoolctl import threadpool_info
 
