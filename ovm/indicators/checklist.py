@@ -395,6 +395,7 @@ class ChecklistScorer(NodeScorer):
             else f"share of answers in {{{', '.join(node.accept)}}}"
         )
         self.pending = node.rule is not None and node.rule.cohort
+        self.needed = answers_needed(node, node.stat)
         self.column = None if self.pending else self._column(plan)
 
     def _column(self, plan: Plan) -> _Column | None:
@@ -425,13 +426,14 @@ class ChecklistScorer(NodeScorer):
 
         q = self.node
         st = m.site_stat(q.id)
+        rule, formula = self.rule, self.formula
 
         def explain(raw: float | None = None, score: float | None = None) -> Explanation:
             return m.explanation(
                 inputs=(m.question_input(q, st),),
-                rule=self.rule,
+                rule=rule,
                 notes=tuple(m.site_notes(q.id)),
-                formula=self.formula,
+                formula=formula,
                 raw_value=raw,
                 score=score,
             )
@@ -443,7 +445,7 @@ class ChecklistScorer(NodeScorer):
                 "missing-data", "no observer answered this question", q.id, "info", variant="sites"
             )
             return Outcome("missing", None, None, 0.0, explain())
-        needed = answers_needed(q, q.stat)
+        needed = self.needed
         if st.answered < needed:
             m.finding(
                 "too-few-answers",
