@@ -622,13 +622,15 @@ class _Replicator:
             for p, c, kc, kr in zip(pattern, children, kid_cols, kid_reps, strict=True):
                 if not p:
                     continue
-                point = np.array([kc[m].score for m in rows.tolist()], dtype=float)[:, None]
-                if kr is None:
-                    values.append(np.broadcast_to(point, (rows.size, self.b)))
-                elif bool(kr.has[sel].all()):
+                if kr is not None and bool(kr.has[sel].all()):
                     values.append(kr.values[sel])
                 else:
-                    values.append(np.where(kr.has[sel][:, None], kr.values[sel], point))
+                    # The point score stands in for replicates the child lacks.
+                    point = np.array([kc[m].score for m in rows.tolist()], dtype=float)[:, None]
+                    if kr is None:
+                        values.append(np.broadcast_to(point, (rows.size, self.b)))
+                    else:
+                        values.append(np.where(kr.has[sel][:, None], kr.values[sel], point))
                 kid = self.plan.slots[c].node
                 weights.append(-kid.weight if kid.subtracts else kid.weight)
             got = _blocked_aggregate(method, values, weights, power, rows.size, self.b)
