@@ -29,7 +29,7 @@ from ovm.indicators.checklist import PERCENT, ChecklistIndicator
 from ovm.indicators.checklist import wilson as wilson
 from ovm.indicators.checklist import wilson_arrays as wilson_arrays
 from ovm.rubric.model import Rubric
-from ovm.runtime import one_blas_thread, worker_threads
+from ovm.runtime import in_blocks, one_blas_thread, worker_threads
 from ovm.scoring.aggregate import Array
 from ovm.scoring.results import SiteNote
 
@@ -317,29 +317,42 @@ def summarise_sites(
     )
     simulated = sites["simulated"].fill_null(False).to_numpy()
     # Each mission's visits in place order, and where each of its places starts.
-    clustered: list[tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]] = []
+    clustered: list[tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]] = [
+        (order.perm[order.bounds[m] : order.bounds[m + 1]], order.bounds[:0])
+        for m in range(missions)
+    ]
+
+    def cluster(block: slice) -> None:
+        # Each mission's clustering is its own (sorting releases the interpreter lock).
+        for m in range(block.start, block.stop):
+            rows = clustered[m][0]
+            within, starts = place_clusters(keys[rows], named[rows])
+            clustered[m] = (rows[within], starts)
+
+    in_blocks(missions, _CLUSTER_BLOCK, cluster)
     for m, mid in enumerate(order.ids):
-        rows = order.perm[order.bounds[m] : order.bounds[m + 1]]
-        within, starts = place_clusters(keys[rows], named[rows])
-        rows = rows[within]
-        clustered.append((rows, starts))
         ms = summary.missions[mid]
         ms.n = int(sizes[m])
-        ms.simulated = bool(simulated[rows].any())
-    with one_blas_thread():
-        _products(
-            summary,
-            cat,
-            num,
-            codes,
-            nums,
-            nulls,
-            clustered,
-            weights,
-            (shares, counts if want_counts else None) if bootstrap else None,
-            seed,
-            requested,
-        )
+        ms.simulated = bool(simulated[clustered[m][0]].any())
+    # The notes go to other fields of the missions' summaries: read beside the products.
+    notes = _beside(lambda: _collect_notes(sites, cat, summary.missions))
+    try:
+        with one_blas_thread():
+            _products(
+                summary,
+                cat,
+                num,
+                codes,
+                nums,
+                nulls,
+                clustered,
+                weights,
+                (shares, counts if want_counts else None) if bootstrap else None,
+                seed,
+                requested,
+            )
+    finally:
+        notes()
     if bootstrap:
         for j, q in enumerate(cat):
             share = shares[j]
@@ -351,8 +364,29 @@ def summarise_sites(
                 summary.replicates[(q.id, PERCENT)] = np.multiply(share, 100.0, out=share)
             if "count" in requested[q.id]:
                 summary.replicates[(q.id, "count")] = counts[j]
-    _collect_notes(sites, cat, summary.missions)
     return summary
+
+
+_CLUSTER_BLOCK = 64
+"""Missions a thread clusters at a time."""
+
+
+def _beside(work: Callable[[], None]) -> Callable[[], None]:
+    """Start ``work`` on a thread of its own when there are worker threads to spare (else
+    run it now); the function returned waits for it and raises what it raised."""
+    if worker_threads() <= 1:
+        work()
+        return lambda: None
+    pool = ThreadPoolExecutor(1)
+    future = pool.submit(work)
+
+    def wait() -> None:
+        try:
+            future.result()
+        finally:
+            pool.shutdown()
+
+    return wait
 
 
 def _products(
