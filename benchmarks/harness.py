@@ -134,8 +134,10 @@ def thread_counts() -> dict[str, Any]:
         )
         if k in os.environ
     }
-    if "ovm.runtime" in sys.modules:
-        found["ovm"] = sys.modules["ovm.runtime"].worker_threads()
+    runtime = sys.modules.get("ovm.runtime")
+    if runtime is not None and hasattr(runtime, "worker_threads"):
+        # Absent from checkouts older than the engine's threads.
+        found["ovm"] = runtime.worker_threads()
     try:
         from threadpoolctl import threadpool_info
 
