@@ -142,11 +142,23 @@ class OvmError(Exception):
         self.summary = summary
         self.summary_key = key or (None if summary else "error_summary_errors")
         self.summary_params: dict[str, object] = {"n": len(errors), **params}
-        head = self.summary_text()
-        lines = [head, *(str(i) for i in self.issues[:50])]
-        if len(self.issues) > 50:
-            lines.append(f"... and {len(self.issues) - 50} more")
-        super().__init__("\n".join(lines))
+        super().__init__(self.text())
+
+    SHOWN = 50
+    """Issues the error's text lists before it counts the rest."""
+
+    def text(self, lang: str = "en") -> str:
+        """The summary, the first :attr:`SHOWN` issues and how many more, worded in ``lang``."""
+        lines = [self.summary_text(lang), *(i.render(lang) for i in self.issues[: self.SHOWN])]
+        more = len(self.issues) - self.SHOWN
+        if more > 0:
+            if lang == "en":
+                lines.append(f"... and {more} more")
+            else:
+                from ovm.i18n import gettext, param_text
+
+                lines.append(gettext("error_more", lang, n=param_text(more, lang)))
+        return "\n".join(lines)
 
     def summary_text(self, lang: str = "en") -> str:
         """The first line of the error, in ``lang`` (a summary given as text stays as given)."""

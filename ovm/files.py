@@ -24,7 +24,15 @@ def os_error_params(exc: OSError) -> dict[str, Any]:
 
 
 class OutputError(Exception):
-    """An output that must not or cannot be written; the message says why and what to do."""
+    """An output that must not or cannot be written; the message says why and what to do.
+
+    ``key`` and ``params`` word it in another language (the catalogue's ``output_*`` entry).
+    """
+
+    def __init__(self, message: str, key: str, **params: object) -> None:
+        super().__init__(message)
+        self.key = key
+        self.params = params
 
 
 def same_file(a: Path, b: Path) -> bool:
@@ -43,7 +51,10 @@ def check_output(output: str | Path, inputs: Iterable[str | Path]) -> None:
         if same_file(out, path):
             raise OutputError(
                 f"{output} is an input of this run ({path}): writing there would "
-                "destroy it; choose another output file"
+                "destroy it; choose another output file",
+                "output_is_input",
+                output=str(output),
+                path=str(path),
             )
 
 
@@ -53,13 +64,19 @@ def write_atomic(path: str | Path, data: str | bytes) -> Path:
     out = Path(path)
     folder = out.parent if str(out.parent) else Path(".")
     if not folder.is_dir():
-        raise OutputError(f"folder {folder} does not exist; create it or choose another output")
+        raise OutputError(
+            f"folder {folder} does not exist; create it or choose another output",
+            "output_no_folder",
+            folder=str(folder),
+        )
     payload = data.encode("utf-8") if isinstance(data, str) else data
     try:
         fd, tmp = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".tmp", dir=folder)
     except OSError as exc:
         raise OutputError(
-            f"cannot write in {folder}: {exc.strerror or exc}; choose a folder you can write to"
+            f"cannot write in {folder}: {exc.strerror or exc}; choose a folder you can write to",
+            "output_cannot_write_in",
+            folder=str(folder),
         ) from None
     try:
         with os.fdopen(fd, "wb") as fh:
@@ -71,7 +88,9 @@ def write_atomic(path: str | Path, data: str | bytes) -> Path:
         os.replace(tmp, out)
     except OSError as exc:
         Path(tmp).unlink(missing_ok=True)
-        raise OutputError(f"cannot write {out}: {exc.strerror or exc}") from None
+        raise OutputError(
+            f"cannot write {out}: {exc.strerror or exc}", "output_cannot_write", path=str(out)
+        ) from None
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise

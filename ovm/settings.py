@@ -9,7 +9,7 @@ into words in the report's language, never the analysis.
 from __future__ import annotations
 
 import math
-from typing import TYPE_CHECKING, Annotated, Literal, get_args
+from typing import TYPE_CHECKING, Annotated, Any, Literal, get_args
 
 from pydantic import Field, field_validator, model_validator
 
@@ -96,12 +96,21 @@ class ComparisonSettings(FrozenModel):
 
     def problems(self, rubric: Rubric) -> list[str]:
         """What in these settings does not fit ``rubric`` (nodes it does not have)."""
+        return [message for message, _key, _params in self.problem_parts(rubric)]
+
+    def problem_parts(self, rubric: Rubric) -> list[tuple[str, str, dict[str, Any]]]:
+        """:meth:`problems`, each as its English message, the catalogue entry that words it in
+        another language and the entry's parts by name."""
         groups = {"overall", "*"} | {
             p.node.id for p in rubric.walk() if getattr(p.node, "children", None) is not None
         }
-        out = [
-            f"aggregation given for {k!r}: not a group of the rubric (use a group id, "
-            "'overall' or '*')"
+        out: list[tuple[str, str, dict[str, Any]]] = [
+            (
+                f"aggregation given for {k!r}: not a group of the rubric (use a group id, "
+                "'overall' or '*')",
+                "settings_aggregation_not_group",
+                {"node": k},
+            )
             for k in self.aggregation
             if k not in groups
         ]
@@ -109,9 +118,15 @@ class ComparisonSettings(FrozenModel):
         if rubric.headline is not None:
             formulas.add("overall")
         out += [
-            f"aggregation given for {k!r}: it is "
-            + ("the rubric's headline" if k == "overall" else "a formula over other nodes")
-            + ", not an aggregation of its children"
+            (
+                f"aggregation given for {k!r}: it is "
+                + ("the rubric's headline" if k == "overall" else "a formula over other nodes")
+                + ", not an aggregation of its children",
+                "settings_aggregation_headline"
+                if k == "overall"
+                else "settings_aggregation_formula",
+                {"node": k},
+            )
             for k in self.aggregation
             if k in formulas and k in groups
         ]
@@ -119,27 +134,41 @@ class ComparisonSettings(FrozenModel):
             {k for k in [*self.targets, *(self.normalise_nodes or ())] if k not in rubric.nodes}
         )
         if unknown:
-            out.append(f"no node {', '.join(map(repr, unknown))} in the rubric")
+            out.append(
+                (
+                    f"no node {', '.join(map(repr, unknown))} in the rubric",
+                    "settings_no_node",
+                    {"nodes": unknown},
+                )
+            )
         kept = [
             k for k in self.normalise_nodes or () if k in rubric.nodes and rubric.keeps_scale(k)
         ]
         if kept and self.normalisation != "none":
             out.append(
-                f"normalise_nodes names {', '.join(map(repr, kept))}, on a scale of its own: "
-                "it keeps its scores under a cohort normalisation (onto the output range they "
-                "would no longer add up to the sums and bands written on that scale); leave it "
-                "out of normalise_nodes"
+                (
+                    f"normalise_nodes names {', '.join(map(repr, kept))}, on a scale of its "
+                    "own: it keeps its scores under a cohort normalisation (onto the output "
+                    "range they would no longer add up to the sums and bands written on that "
+                    "scale); leave it out of normalise_nodes",
+                    "settings_keeps_scale",
+                    {"nodes": kept},
+                )
             )
         out += self._stale_readers(rubric)
         if self.normalisation in ("zscore", "rank"):
             mixed = mixed_scale_nodes(rubric)
             if mixed:
                 out.append(
-                    f"{self.normalisation} values have no fixed range, and the overall would "
-                    f"aggregate them with the 0-100 scores of {', '.join(mixed)} (scored from "
-                    "the cohort, never normalised): the last mission could come first; use "
-                    "minmax or percentile, or keep those nodes out of the overall "
-                    "(contributes: false)"
+                    (
+                        f"{self.normalisation} values have no fixed range, and the overall would "
+                        f"aggregate them with the 0-100 scores of {', '.join(mixed)} (scored "
+                        "from the cohort, never normalised): the last mission could come first; "
+                        "use minmax or percentile, or keep those nodes out of the overall "
+                        "(contributes: false)",
+                        "settings_mixed_scale",
+                        {"normalisation": self.normalisation, "nodes": list(mixed)},
+                    )
                 )
         return out
 
@@ -176,7 +205,7 @@ class ComparisonSettings(FrozenModel):
                 changed.add(node_id)
         return changed
 
-    def _stale_readers(self, rubric: Rubric) -> list[str]:
+    def _stale_readers(self, rubric: Rubric) -> list[tuple[str, str, dict[str, Any]]]:
         """Indicators whose formula reads a node these settings change: compare() scores
         such an indicator once, from the nominal results, so it is refused rather than left
         out of step with what it reads."""
@@ -191,17 +220,21 @@ class ComparisonSettings(FrozenModel):
             changed = self.changed_nodes(rubric)
         except ValueError:
             return []  # an aggregation for a node that is no group: said above
-        out = []
+        out: list[tuple[str, str, dict[str, Any]]] = []
         for reader, refs in readers.items():
             moved = sorted({r.node for r in refs} & changed)
             if moved:
                 out.append(
-                    f"the formula of {reader} reads {', '.join(moved)}, which this comparison "
-                    f"changes (normalisation {self.normalisation}"
-                    + (", aggregation overrides" if self.aggregation else "")
-                    + f"), and {reader} would keep the score it has from the nominal results: "
-                    "leave what it reads out of the normalisation (normalise_nodes) and of the "
-                    "aggregation overrides"
+                    (
+                        f"the formula of {reader} reads {', '.join(moved)}, which this "
+                        f"comparison changes (normalisation {self.normalisation}"
+                        + (", aggregation overrides" if self.aggregation else "")
+                        + f"), and {reader} would keep the score it has from the nominal "
+                        "results: leave what it reads out of the normalisation (normalise_nodes) "
+                        "and of the aggregation overrides",
+                        "settings_stale_reader" + ("_overrides" if self.aggregation else ""),
+                        {"reader": reader, "nodes": moved, "normalisation": self.normalisation},
+                    )
                 )
         return out
 

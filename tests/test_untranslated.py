@@ -54,7 +54,7 @@ SHARED = {
     # words the language shares with English (proper nouns, loanwords, formula symbols too)
     "es": set(
         f"{_NAMES} {_FORMULA} a no general total nominal original electoral error use "
-        "sum legal plan decimal variable regular".split()
+        "sum legal plan decimal variable regular o".split()
     ),
     "fr": set(
         f"{_NAMES} {_FORMULA} a missions total nominal original type global minimum "
@@ -67,7 +67,7 @@ SHARED = {
     ),
     "pt": set(
         f"{_NAMES} {_FORMULA} a no global general total nominal original site sites "
-        "pages e do de legal as data linear na for move decimal use item".split()
+        "pages e do de legal as data linear na for move decimal use item o".split()
     ),
 }
 

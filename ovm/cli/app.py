@@ -63,7 +63,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return int(args.func(args))
     except UsageError as exc:
-        print(f"ovm: {exc}", file=sys.stderr)
+        print(f"ovm: {exc.text(message_lang(args))}", file=sys.stderr)
         return EXIT_USAGE
     except Rejected as exc:
         print(str(exc), file=sys.stderr)

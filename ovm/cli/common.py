@@ -13,6 +13,7 @@ from ovm.errors import Issue
 
 if TYPE_CHECKING:
     from ovm.data.workspace import Workspace
+    from ovm.files import OutputError
     from ovm.pipeline import Run
     from ovm.settings import SensitivitySettings, Settings
 
@@ -64,7 +65,44 @@ def command_help(name: str) -> str:
 
 
 class UsageError(Exception):
-    """Wrong use of the command line (exit status 2)."""
+    """Wrong use of the command line (exit status 2).
+
+    ``message`` is the English text; ``key`` names the catalogue entry that words it in
+    another language, filled from ``params`` (each written as that language writes it).
+    """
+
+    def __init__(self, message: str, *, key: str | None = None, **params: object) -> None:
+        super().__init__(message)
+        self.key = key
+        self.params = params
+
+    @classmethod
+    def of(cls, exc: OutputError) -> UsageError:
+        """The usage error saying what an output error says, in any language."""
+        return cls(str(exc), key=exc.key, **exc.params)
+
+    parts: tuple[UsageError, ...] = ()
+    """The errors a joined one says, one after the other."""
+
+    @classmethod
+    def joined(cls, errors: Sequence[UsageError]) -> UsageError:
+        """One usage error saying each of ``errors``, separated by semicolons."""
+        out = cls("; ".join(str(e) for e in errors))
+        out.parts = tuple(errors)
+        return out
+
+    def text(self, lang: str = "en") -> str:
+        """The message in ``lang`` (English, or a message without its entry, as given)."""
+        if self.parts and lang != "en":
+            from ovm.i18n import semicolon
+
+            return f"{semicolon(lang)} ".join(e.text(lang) for e in self.parts)
+        if lang == "en" or self.key is None:
+            return str(self)
+        from ovm.i18n import gettext, param_text, punctuate
+
+        parts = {k: param_text(v, lang) for k, v in self.params.items()}
+        return punctuate(gettext(self.key, lang, **parts), lang)
 
 
 class Rejected(Exception):
@@ -91,7 +129,7 @@ def write_output(text: str | bytes, output: str | None) -> None:
     try:
         write_atomic(output, text)
     except OutputError as exc:
-        raise UsageError(str(exc)) from None
+        raise UsageError.of(exc) from None
 
 
 BINARY_FORMATS = ("parquet", "xlsx", "pdf")
@@ -114,11 +152,16 @@ def output_format(args: argparse.Namespace, formats: Sequence[str], default: str
         if suffix in _FORMAT_SUFFIXES and suffix not in formats:
             raise UsageError(
                 f"this command does not write {suffix}: it writes {', '.join(formats)} "
-                f"(name the file for one of them, or give --format)"
+                f"(name the file for one of them, or give --format)",
+                key="usage_format_suffix",
+                suffix=suffix,
+                formats=list(formats),
             )
         fmt = suffix if suffix in formats else default
     if fmt in BINARY_FORMATS and args.output in (None, "-") and sys.stdout.isatty():
-        raise UsageError(f"{fmt} is a binary format: give -o FILE.{fmt}")
+        raise UsageError(
+            f"{fmt} is a binary format: give -o FILE.{fmt}", key="usage_binary", format=fmt
+        )
     return fmt
 
 
@@ -132,7 +175,7 @@ def guard_output(output: str | None, inputs: Sequence[str | Path]) -> None:
     try:
         check_output(output, inputs)
     except OutputError as exc:
-        raise UsageError(str(exc)) from None
+        raise UsageError.of(exc) from None
 
 
 def natural(text: str) -> int:
@@ -234,7 +277,11 @@ def _aggregation(specs: Sequence[str] | None) -> dict[str, str]:
         node, sep, method = spec.partition("=")
         key, value = (node.strip(), method.strip()) if sep else ("*", spec.strip())
         if not key or not value:
-            raise UsageError(f"--aggregation {spec!r}: expected METHOD or NODE=METHOD")
+            raise UsageError(
+                f"--aggregation {spec!r}: expected METHOD or NODE=METHOD",
+                key="usage_aggregation",
+                spec=spec,
+            )
         out[key] = value
     return out
 
@@ -267,9 +314,18 @@ def settings_from(
             sensitivity=sensitivity,
         )
     except ValidationError as exc:
-        problems = "; ".join(
-            f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors(include_url=False)
-        )
+        errors = exc.errors(include_url=False)
+        problems = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in errors)
+        # The validator's English stays the message; the option it concerns words it.
+        option = {e["loc"][0] for e in errors if e["loc"]}
+        if option == {"aggregation"}:
+            from ovm.scoring.aggregate import METHODS
+
+            raise UsageError(
+                problems, key="usage_aggregation_method", methods=list(METHODS)
+            ) from None
+        if option == {"output_range"}:
+            raise UsageError(problems, key="usage_output_range") from None
         raise UsageError(problems) from None
     except ValueError as exc:
         raise UsageError(str(exc)) from None
@@ -358,7 +414,7 @@ def load(args: argparse.Namespace) -> Workspace:
 
     ws_path = Path(args.workspace)
     if not ws_path.exists():
-        raise UsageError(f"no workspace at {ws_path}")
+        raise UsageError(f"no workspace at {ws_path}", key="usage_no_workspace", path=str(ws_path))
     ws = load_workspace(ws_path, rubric=getattr(args, "rubric", None))
     check_rejections(ws, args)
     return ws
@@ -371,24 +427,41 @@ def require_missions(ws: Workspace, wanted: Sequence[str]) -> None:
     if not unknown:
         return
     hints = []
+    closest: list[str] = []
     for m in unknown:
         close = difflib.get_close_matches(m, known, n=1)
+        closest += close
         hints.append(f"{m!r}" + (f" (did you mean {close[0]!r}?)" if close else ""))
-    raise UsageError(
-        f"no mission {', '.join(hints)} in the workspace (missions: {', '.join(known)})"
-    )
+    message = f"no mission {', '.join(hints)} in the workspace (missions: {', '.join(known)})"
+    if len(unknown) == 1 and closest:
+        raise UsageError(
+            message,
+            key="usage_no_mission_close",
+            mission=unknown[0],
+            close=closest[0],
+            known=known,
+        )
+    raise UsageError(message, key="usage_no_mission", missions=unknown, known=known)
 
 
-def progress_line(enabled: bool) -> Any:
-    """A progress callback drawing ``scoring missions: i/n`` on a terminal, else None."""
+def progress_line(enabled: bool, lang: str = "en") -> Any:
+    """A progress callback drawing ``scoring missions: i/n`` (in ``lang``) on a terminal, else
+    None."""
     # A progress line rewritten with \r only makes sense on a terminal, not in a log.
     if not enabled or not sys.stderr.isatty():
         return None
+    from ovm.i18n import gettext, param_text
 
     def report(done: int, total: int) -> None:
         if total >= 20 and (done == total or done % max(1, total // 20) == 0):
+            line = gettext(
+                "cli_progress_scoring",
+                lang,
+                done=param_text(done, lang),
+                total=param_text(total, lang),
+            )
             print(
-                f"\rscoring missions: {done}/{total}",
+                f"\r{line}",
                 end="" if done < total else "\n",
                 file=sys.stderr,
                 flush=True,
@@ -397,10 +470,14 @@ def progress_line(enabled: bool) -> Any:
     return report
 
 
-def progress_bar(enabled: bool) -> Any:
-    """A progress callback drawing the sensitivity analysis' bar on a terminal, else None."""
+def progress_bar(enabled: bool, lang: str = "en") -> Any:
+    """A progress callback drawing the sensitivity analysis' bar (labelled in ``lang``) on a
+    terminal, else None."""
     if not enabled or not sys.stderr.isatty():
         return None
+    from ovm.i18n import format_percent, gettext, param_text
+
+    label = gettext("cli_progress_sensitivity", lang)
     shown = {"pct": -1}
 
     def report(done: int, total: int) -> None:
@@ -409,8 +486,15 @@ def progress_bar(enabled: bool) -> Any:
             return
         shown["pct"] = pct
         bar = "#" * (pct // 4) + "." * (25 - pct // 4)
+        # English keeps its figures as they always were; another language writes its own.
+        share = f"{pct:3d}%" if lang == "en" else format_percent(pct / 100, lang).rjust(5)
+        counts = (
+            f"{done}/{total}"
+            if lang == "en"
+            else f"{param_text(done, lang)}/{param_text(total, lang)}"
+        )
         print(
-            f"\rsensitivity [{bar}] {pct:3d}% {done}/{total}",
+            f"\r{label} [{bar}] {share} {counts}",
             end="\n" if done >= total else "",
             file=sys.stderr,
             flush=True,
@@ -436,17 +520,22 @@ def run_from(
     )
     settings = settings_from(args, ws, sensitivity)
     if mission is not None and settings.missions is not None and mission not in settings.missions:
-        raise UsageError(f"--mission {mission} is not in the cohort named by --missions")
-    problems = settings.comparison.problems(ws.rubric)
+        raise UsageError(
+            f"--mission {mission} is not in the cohort named by --missions",
+            key="usage_mission_cohort",
+            mission=mission,
+        )
+    problems = settings.comparison.problem_parts(ws.rubric)
     if problems:
-        raise UsageError("; ".join(problems))
+        raise UsageError.joined([UsageError(m, key=k, **p) for m, k, p in problems])
     quiet = getattr(args, "quiet", False)
+    lang = message_lang(args)
     try:
         run = analyse(
             ws,
             settings,
-            progress=progress_line(not quiet),
-            sensitivity_progress=progress_bar(not quiet),
+            progress=progress_line(not quiet, lang),
+            sensitivity_progress=progress_bar(not quiet, lang),
         )
     except Exception as exc:
         # Only a sensitivity analysis is refused as too large, and its module is imported only

@@ -128,7 +128,7 @@ def cmd_template(args: argparse.Namespace) -> int:
     try:
         write_template(ws, out, rubric=rubric, languages=langs)
     except OutputError as exc:
-        raise UsageError(str(exc)) from None
+        raise UsageError.of(exc) from None
     if not args.quiet:
         print(f"wrote {out}", file=sys.stderr)
     return EXIT_OK

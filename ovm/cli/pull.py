@@ -17,11 +17,17 @@ def cmd_pull(args: argparse.Namespace) -> int:
 
     root = Path(args.workspace)
     if not root.is_dir():
-        raise UsageError(f"no workspace folder at {root}")
+        raise UsageError(
+            f"no workspace folder at {root}", key="usage_no_workspace_folder", path=str(root)
+        )
     config = read_config(root)
     results = pull_workspace(root, config)
     if not results:
-        raise UsageError(f"no checklist of {root / 'ovm.yaml'} has a 'pull:' server")
+        raise UsageError(
+            f"no checklist of {root / 'ovm.yaml'} has a 'pull:' server",
+            key="usage_no_pull",
+            path=str(root / "ovm.yaml"),
+        )
     if not args.quiet:
         for r in results:
             print(r.describe(message_lang(args)), file=sys.stderr)

@@ -72,14 +72,20 @@ def cmd_whatif(args: argparse.Namespace) -> int:
     for item in args.set or []:
         key, sep, value = item.partition("=")
         if not sep or not key.strip():
-            raise UsageError(f"--set takes VARIABLE=VALUE, not {item!r}")
+            raise UsageError(
+                f"--set takes VARIABLE=VALUE, not {item!r}", key="usage_set_syntax", item=item
+            )
         changes[key.strip()] = value
     _, run = run_from(args, mission=args.mission)
     names = set(run.rubric.nodes) | {v.name for v in run.rubric.variables}
     unknown = [k for k in changes if k not in names]
     if unknown:
         raise UsageError(
-            f"--set: {', '.join(unknown)} is neither a variable nor an indicator of {run.rubric.id}"
+            f"--set: {', '.join(unknown)} is neither a variable nor an indicator of "
+            f"{run.rubric.id}",
+            key="usage_set_unknown",
+            names=unknown,
+            rubric=run.rubric.id,
         )
     try:
         result = whatif(run, args.mission, changes)

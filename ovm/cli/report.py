@@ -42,12 +42,19 @@ def cmd_report(args: argparse.Namespace) -> int:
     if args.with_missions and (args.mission or fmt != "html" or args.output in (None, "-")):
         raise UsageError(
             "--with-missions writes each mission's HTML report beside a comparison: "
-            "give -o FILE.html and no --mission"
+            "give -o FILE.html and no --mission",
+            key="usage_with_missions",
         )
     if args.templates is not None and not Path(args.templates).is_dir():
-        raise UsageError(f"--templates: no folder at {args.templates}")
+        raise UsageError(
+            f"--templates: no folder at {args.templates}",
+            key="usage_templates",
+            path=str(args.templates),
+        )
     if args.sensitivity_runs < 0 or args.sensitivity_runs == 1:
-        raise UsageError("--sensitivity-runs must be 0 (off) or at least 2")
+        raise UsageError(
+            "--sensitivity-runs must be 0 (off) or at least 2", key="usage_sensitivity_runs"
+        )
     # A mission report shows no rank interval: no sensitivity analysis for it.
     sens = (
         sensitivity_settings(args.sensitivity_runs)

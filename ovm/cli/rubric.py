@@ -33,7 +33,12 @@ def _rubric_path(name: str) -> Path:
         return Path(name)
     bundled = name.split(":", 1)[1]
     if bundled not in BUNDLED:
-        raise UsageError(f"no bundled rubric {name!r} (bundled: {', '.join(BUNDLED)})")
+        raise UsageError(
+            f"no bundled rubric {name!r} (bundled: {', '.join(BUNDLED)})",
+            key="usage_no_bundled_rubric",
+            name=bundled,
+            bundled=list(BUNDLED),
+        )
     return Path(str(resources.files("ovm.rubrics").joinpath(f"{bundled}.yaml")))
 
 

@@ -30,9 +30,13 @@ def check_workspace(
     from ovm.rubric.model import check_rubric
 
     if not path.exists():
-        raise UsageError(f"no workspace at {path}")
+        raise UsageError(f"no workspace at {path}", key="usage_no_workspace", path=str(path))
     if path.is_dir() and not (path / CONFIG_NAME).exists():
-        raise UsageError(f"no {CONFIG_NAME} in {path}: make one with 'ovm init {path}'")
+        raise UsageError(
+            f"no {CONFIG_NAME} in {path}: make one with 'ovm init {path}'",
+            key="usage_no_config",
+            path=str(path),
+        )
     base = path if path.is_dir() else path.parent
     try:
         config = read_config(path)

@@ -219,19 +219,22 @@ def _read_config(root: Path) -> tuple[WorkspaceConfig, YamlDoc]:
                     params={"variant": "config"},
                 )
             ],
-            summary=f"{path}: not a workspace",
+            key="error_summary_not_workspace",
+            where=str(path),
         )
     text, name, issues = read_text(path)
     if issues:
         raise DataError(
             [dataclasses.replace(i, path=(), severity="error", category="data") for i in issues],
-            summary=f"{name}: cannot read the workspace",
+            key="error_summary_workspace_unreadable",
+            where=name,
         )
     doc, issues = parse_yaml(text, name)
     if doc is None or issues:
         raise DataError(
             [dataclasses.replace(i, severity="error", category="data") for i in issues],
-            summary=f"{name}: invalid workspace file",
+            key="error_summary_workspace_invalid",
+            where=name,
         )
     if doc.data is not None and not isinstance(doc.data, dict):
         raise DataError(
@@ -249,13 +252,16 @@ def _read_config(root: Path) -> tuple[WorkspaceConfig, YamlDoc]:
                     params={"variant": "config"},
                 )
             ],
-            summary=f"{name}: invalid workspace file",
+            key="error_summary_workspace_invalid",
+            where=name,
         )
     try:
         return WorkspaceConfig.model_validate(doc.data or {}), doc
     except ValidationError as exc:
         raise DataError(
-            _config_issues(doc, name, exc.errors()), summary=f"{name}: invalid workspace file"
+            _config_issues(doc, name, exc.errors()),
+            key="error_summary_workspace_invalid",
+            where=name,
         ) from None
 
 
@@ -374,7 +380,7 @@ def load_workspace(path: str | Path, *, rubric: Rubric | str | Path | None = Non
     unusable, skipped = _check_sources(config, doc, base, rubric_named=rubric is None)
     if unusable and (("missions",) in skipped or ("rubric",) in skipped):
         # Without the missions or the rubric no table can be checked.
-        raise DataError(unusable, summary=f"{doc.file}: the workspace names files it cannot use")
+        raise DataError(unusable, key="error_summary_workspace_files", where=doc.file)
     if isinstance(rubric, Rubric):
         rb = rubric
     elif rubric is not None:
@@ -403,13 +409,14 @@ def load_workspace(path: str | Path, *, rubric: Rubric | str | Path | None = Non
         if not unusable:
             raise
         raise DataError(
-            [*unusable, *exc.issues], summary=f"{doc.file}: the workspace names files it cannot use"
+            [*unusable, *exc.issues], key="error_summary_workspace_files", where=doc.file
         ) from None
     if unusable:
         rep = obs.report
         raise DataError(
             [*unusable, *rep.issues, *(i for r in rep.rejected for i in r.reasons)],
-            summary=f"{doc.file}: the workspace names files it cannot use",
+            key="error_summary_workspace_files",
+            where=doc.file,
         )
     return Workspace(base, config, rb, obs, tuple(warnings))
 
@@ -615,7 +622,7 @@ def load_plan(path: str | Path) -> tuple[Rubric, list[Mission]]:
     base = root if root.is_dir() else root.parent
     unusable, _ = _check_sources(config, doc, base)
     if unusable:
-        raise DataError(unusable, summary=f"{doc.file}: the workspace names files it cannot use")
+        raise DataError(unusable, key="error_summary_workspace_files", where=doc.file)
     rubric = resolve_rubric(config.rubric, base)
     mission_list, issues = load_missions(base / config.missions, rubric)
     fatal = [i for i in issues if i.severity == "error"]

@@ -1,0 +1,170 @@
+"""No English in the command line's own lines under ``--lang``: its usage errors, the first line
+of an error that stops it, its progress on a terminal and the count of problems left unlisted.
+
+Each wrong use is run through ``ovm`` on a copy of the mini workspace in each non-English
+language; what it prints may hold no word of the English vocabulary (the detector of
+``test_untranslated``) once the paths, ids and options it quotes are taken out, and no
+unfilled placeholder.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+from test_untranslated import EXAMPLES, LANGS, SHARED, _english, english_left
+from test_untranslated_data import CODE
+
+import ovm
+from ovm.cli.app import main
+from ovm.cli.common import progress_bar, progress_line
+from ovm.errors import DataError
+from ovm.scoring.aggregate import METHODS
+
+MINI = Path(__file__).parent / "data" / "mini"
+
+WRONG_USES = {
+    # what the user got wrong: the command line (WS: the workspace, TMP: a scratch folder)
+    "no workspace": ["check", "TMP/nowhere"],
+    "no ovm.yaml": ["check", "TMP"],
+    "a file named for another format": ["score", "WS", "-o", "TMP/s.xlsx"],
+    "an aggregation without its method": ["score", "WS", "--aggregation", "=x"],
+    "an aggregation ovm does not know": ["score", "WS", "--aggregation", "nope"],
+    "an output range upside down": ["score", "WS", "--output-range", "5", "1"],
+    "aggregations for no group": [
+        "score", "WS", "--aggregation", "nope=geometric", "--aggregation", "zz=minimum",
+    ],
+    "a mission id mistyped": ["score", "WS", "--missions", "aaa-202"],
+    "mission ids unknown": ["score", "WS", "--missions", "zz", "yy"],
+    "the output an input": ["score", "WS", "-o", "WS/missions.yaml"],
+    "the output in no folder": ["score", "WS", "-o", "TMP/nowhere/s.json"],
+    "a mission report with every mission's": [
+        "report", "WS", "--mission", "aaa-2020", "--with-missions", "-o", "TMP/r.html",
+    ],
+    "templates in no folder": ["report", "WS", "--templates", "TMP/nowhere"],
+    "one sensitivity run": ["report", "WS", "--sensitivity-runs", "1"],
+    "a mission out of the cohort": [
+        "report", "WS", "--mission", "aaa-2020", "--missions", "bbb-2021", "-o", "TMP/r.html",
+    ],
+    "a change without its value": ["whatif", "WS", "--mission", "aaa-2020", "--set", "x"],
+    "a change of nothing": ["whatif", "WS", "--mission", "aaa-2020", "--set", "nope=1"],
+    "no workspace to pull into": ["pull", "TMP/nowhere"],
+    "nothing to pull": ["pull", "WS"],
+    "no such bundled rubric": ["validate", "bundled:nope"],
+}  # fmt: skip
+
+
+class _Terminal(io.StringIO):
+    """Standard error as a terminal shows it (progress is drawn on a terminal only)."""
+
+    def isatty(self) -> bool:
+        return True
+
+
+def _run(argv: list[str], stderr: io.StringIO | None = None) -> tuple[int, str]:
+    err = stderr or io.StringIO()
+    with contextlib.redirect_stderr(err), contextlib.redirect_stdout(io.StringIO()):
+        code = main(argv)
+    return code, err.getvalue()
+
+
+QUOTED = ["deco-voting-abroad", *METHODS, "json", "parquet", "-o", "pull", "overall"]
+"""What the messages quote: the bundled rubric, the methods and formats to write, the option,
+the field and the node id to give."""
+SHORT = {"x"}
+"""A value given as x."""
+
+
+def _english_words(text: str, lang: str, quoted: list[str]) -> list[str]:
+    text = CODE.sub(" ", text)
+    for data in sorted([*quoted, *QUOTED], key=len, reverse=True):
+        text = text.replace(data, " ")
+    page = "".join(f"<p>{line}</p>" for line in text.splitlines())
+    return sorted(english_left(page, _english(), SHARED[lang] | SHORT, [])[0])
+
+
+@pytest.fixture
+def ws(tmp_path: Path) -> Path:
+    root = tmp_path / "ws"
+    shutil.copytree(MINI, root)
+    return root
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_every_wrong_use_is_said_in_the_language_asked(lang: str, ws: Path, tmp_path: Path) -> None:
+    said = {}
+    for name, argv in WRONG_USES.items():
+        args = [a.replace("WS", str(ws)).replace("TMP", str(tmp_path)) for a in argv]
+        said[name] = _run([*args, "--lang", lang])
+    assert {name: code for name, (code, _) in said.items()} == dict.fromkeys(WRONG_USES, 2)
+    quoted = [str(tmp_path), *(a for argv in WRONG_USES.values() for a in argv if len(a) > 1)]
+    left = {
+        name: _english_words(err, lang, quoted) or err
+        for name, (_, err) in said.items()
+        if _english_words(err, lang, quoted) or "{" in err
+    }
+    assert left == {}
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_a_workspace_that_cannot_be_set_up_is_said_so_in_the_language_asked(
+    lang: str, ws: Path
+) -> None:
+    config = ws / "ovm.yaml"
+    config.write_text(config.read_text("utf-8") + "checklist: []\n", "utf-8")
+    code, err = _run(["score", str(ws), "--lang", lang])
+    assert code == 1
+    last = err.splitlines()[-1]
+    assert last.startswith(f"{config}")
+    assert _english_words(last, lang, [str(config)]) == []
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_progress_on_a_terminal_is_drawn_in_the_language_asked(lang: str, tmp_path: Path) -> None:
+    terminal = _Terminal()
+    argv = ["report", str(EXAMPLES), "--bootstrap", "0", "--sensitivity-runs", "2"]
+    code, err = _run([*argv, "--lang", lang, "-o", str(tmp_path / "r.html")], terminal)
+    assert code == 0
+    bar = [line for line in err.split("\r") if "[" in line and "#" in line]
+    assert bar and _english_words("\n".join(bar), lang, []) == []
+    # The line of a scoring long enough to count (twenty missions or more).
+    with contextlib.redirect_stderr(_Terminal()) as out:
+        progress_line(True, lang)(20, 20)
+        progress_bar(True, lang)(5, 10)
+    drawn = out.getvalue()
+    assert "20/20" in drawn and _english_words(drawn, lang, []) == []
+
+
+def test_english_progress_is_as_it_was() -> None:
+    with contextlib.redirect_stderr(_Terminal()) as out:
+        progress_line(True)(20, 20)
+        progress_bar(True)(5, 10)
+    assert out.getvalue() == (
+        "\rscoring missions: 20/20\n\rsensitivity [############.............]  50% 5/10"
+    )
+
+
+@pytest.mark.parametrize(
+    ("lang", "tail"),
+    [("en", "... and 5 more"), ("es", "... y 5 más"), ("fr", "... et 5 de plus"),
+     ("pt", "... e mais 5")],
+)  # fmt: skip
+def test_an_error_counts_the_problems_it_does_not_list_in_the_language_asked(
+    lang: str, tail: str, ws: Path
+) -> None:
+    config = ws / "ovm.yaml"
+    files = ", ".join(f"s{i}.csv" for i in range(55))
+    config.write_text(config.read_text("utf-8").replace("[statistics.csv]", f"[{files}]"), "utf-8")
+    with pytest.raises(DataError) as caught:
+        ovm.load_workspace(ws)
+    text = caught.value.text(lang)
+    assert (len(text.splitlines()), text.splitlines()[-1]) == (52, tail)
+    assert str(caught.value) == caught.value.text("en")
+    if lang != "en":
+        # where ovm.yaml names each file: a path of the document, not words
+        listed = re.sub(r"statistics\[\d+\]", " ", text)
+        assert _english_words(listed, lang, [str(ws)]) == []
