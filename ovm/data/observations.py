@@ -619,6 +619,8 @@ def _check_data(
                     "unknown-variable",
                     f"{key!r} is not a variable of the rubric: correct the name or remove it",
                     key=True,
+                    variant="missions",
+                    name=key,
                 )
             )
             continue
