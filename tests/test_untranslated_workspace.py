@@ -37,6 +37,8 @@ PROPER = {"libreoffice", "unicode", "parquet", "toml", "mib", "x"}
 """Names of products, formats and units the messages name in every language (``0x`` too)."""
 FIELDS = {"rubric", "missions", "country", "name", "sheet"}
 """Fields of ovm.yaml and missions.yaml a message names: the keys the user writes."""
+KEYWORDS = {"plain", "kobo", "odk", "yes", "no", "high", "medium", "low"}
+"""The values a field of ovm.yaml or missions.yaml takes, written as the user writes them."""
 SHARED_HERE = {
     # words of these messages that the language shares with English
     "es": {"byte", "bytes", "control", "alias"},
@@ -56,13 +58,70 @@ EXTRA = [
          "missions.yaml", 1),
     Case("missions-date-tag", {"missions.yaml": sub("name: B 2021", "name: !!int x")}, 1,
          "yaml-syntax", "missions.yaml", 11),
+    # The schemas of ovm.yaml and missions.yaml: every kind of refusal each file can meet.
+    Case("config-settings-typo", {"ovm.yaml": sub("seed: 7", "sead: 7")}, 1, "unknown-field",
+         "ovm.yaml", 8),
+    Case("config-settings-unknown", {"ovm.yaml": sub("seed: 7", "seed: 7, bogus: 1")}, 1,
+         "unknown-field", "ovm.yaml", 8),
+    Case("config-top-unknown", {"ovm.yaml": sub("settings:", "extra: 1\nsettings:")}, 1,
+         "unknown-field", "ovm.yaml", 8),
+    Case("config-confidence-2", {"ovm.yaml": sub("seed: 7", "seed: 7, confidence: 2")}, 1,
+         "invalid-value", "ovm.yaml", 8),
+    Case("config-seed-negative", {"ovm.yaml": sub("seed: 7", "seed: -1")}, 1,
+         "invalid-value", "ovm.yaml", 8),
+    Case("config-bootstrap-huge", {"ovm.yaml": sub("bootstrap: 50", "bootstrap: 1000001")}, 1,
+         "invalid-value", "ovm.yaml", 8),
+    Case("config-title-a-number", {"ovm.yaml": sub("title: {en: Mini workspace, es: Espacio "
+         "m\u00ednimo}", "title: [1]")}, 1, "invalid-value", "ovm.yaml", 1),
+    Case("config-pull-no-asset", {"ovm.yaml": sub("simulated: true", "simulated: true\n    pull:"
+         " {server: kobo, url: 'https://kf.example.org'}")}, 1, "invalid-value", "ovm.yaml", 8),
+    Case("missions-top-unknown", {"missions.yaml": sub("missions:", "extra: 1\nmissions:")}, 1,
+         "unknown-field", "missions.yaml", 1),
+    Case("mission-unknown-field", {"missions.yaml": sub("country: BRA", "country: BRA\n    "
+         "colour: red")}, 1, "unknown-field", "missions.yaml", 11),
+    Case("mission-no-name", {"missions.yaml": sub("    name: B 2021\n", "")}, 1,
+         "missing-field", "missions.yaml", 9),
+    Case("mission-round-a-word", {"missions.yaml": sub("round: 2", "round: two")}, 1,
+         "invalid-value", "missions.yaml", 12),
+    Case("mission-date-short", {"missions.yaml": sub("date: 2021-03-01", "date: 03-2021")}, 1,
+         "invalid-value", "missions.yaml", 12),
+    Case("mission-confidence-sure", {"missions.yaml": sub("confidence: high",
+         "confidence: sure")}, 1, "invalid-choice", "missions.yaml", 6),
+    Case("mission-id-pattern", {"missions.yaml": sub("id: bbb-2021", "id: B B")}, 1,
+         "invalid-format", "missions.yaml", 9),
 ]  # fmt: skip
+
+WORKSPACE_SENTENCES = {
+    "issue_unknown-field_known",
+    "issue_invalid-value_date",
+    "issue_invalid-value_period",
+    "issue_missing-field_missions_file",
+    *(f"issue_invalid-value_hint_{h}" for h in ("layout", "simulated", "confidence", "seed")),
+    "issue_invalid-value_hint_bootstrap",
+}
+"""The sentences only ovm.yaml and missions.yaml say."""
+
+WORKSPACE_FILES = ("ovm.yaml", "missions.yaml")
+"""The workspace's own files: every code either can emit is run, whatever its area."""
 
 
 def _cases() -> list[Case]:
     # A rubric's code a missions file meets too (a value for no variable of the rubric).
     here = [c for c in CASES if c.code == "unknown-variable" and c.file == "missions.yaml"]
-    return [c for c in CASES if c.code in CODES_HERE and c.command[0] == "check"] + here + EXTRA
+    files = [
+        c
+        for c in CASES
+        if c.file in WORKSPACE_FILES
+        and c.command[0] == "check"
+        and c.status == 1
+        and c.code not in CODES_HERE
+    ]
+    return (
+        [c for c in CASES if c.code in CODES_HERE and c.command[0] == "check"]
+        + here
+        + files
+        + EXTRA
+    )
 
 
 def _longest_first(found: set[str]) -> list[str]:
@@ -102,6 +161,7 @@ def _strip(text: str, quoted: list[str]) -> str:
 @pytest.mark.parametrize("lang", LANGS)
 def test_every_set_up_problem_is_said_in_the_language_asked(lang: str, tmp_path: Path) -> None:
     printed: set[str] = set()
+    said: set[str] = set()
     english: dict[str, list[str]] = {}
     unfilled: dict[str, str] = {}
     loose: dict[str, list[str]] = {}
@@ -112,9 +172,10 @@ def test_every_set_up_problem_is_said_in_the_language_asked(lang: str, tmp_path:
         assert (case.name, status) == (case.name, case.status)
         assert f"[{case.code}]" in err, (case.name, err)
         printed.add(str(case.code))
+        said |= {f"issue_{i.code}_{i.params['variant']}" for i in issues if i.params.get("variant")}
         quoted = _quoted(issues, lang)
         lines = "".join(f"<p>{_words(x, ws, issues, quoted)}</p>" for x in err.splitlines())
-        shared = SHARED[lang] | SHARED_HERE[lang] | PROPER | FIELDS
+        shared = SHARED[lang] | SHARED_HERE[lang] | PROPER | FIELDS | KEYWORDS
         found = english_left(lines, _english(), shared, [])[0]
         if found:
             english[case.name] = sorted(found)
@@ -132,6 +193,7 @@ def test_every_set_up_problem_is_said_in_the_language_asked(lang: str, tmp_path:
     assert sorted(set(CODES_HERE) - printed) == sorted(
         c for c in CODES_HERE if CODES[c].area == "pull"
     )
+    assert WORKSPACE_SENTENCES - said == set()
     assert (english, unfilled, loose) == ({}, {}, {})
 
 

@@ -26,6 +26,7 @@ from pathlib import Path
 
 import pytest
 from test_untranslated import EXAMPLES, LANGS, _english, english_left, loose_punctuation
+from test_untranslated_workspace import WORKSPACE_SENTENCES
 
 from ovm import i18n
 from ovm.cli.app import main
@@ -57,6 +58,8 @@ DATA_SENTENCES = {
     "issue_out-of-range_max",
     # A missions file's value for no variable (test_untranslated_workspace meets it).
     "issue_unknown-variable_missions",
+    # The sentences of ovm.yaml's and missions.yaml's own schemas (met there too).
+    *WORKSPACE_SENTENCES,
 }
 
 

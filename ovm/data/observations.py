@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import math
 import re
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -47,7 +48,7 @@ from ovm.data.reader import (
 from ovm.data.tables import BLANKS, ROW, read_named_table
 from ovm.errors import Issue, PathPart
 from ovm.indicators import AnswerIndicator, LevelsIndicator
-from ovm.rubric.model import Rubric, Variable
+from ovm.rubric.model import Rubric, Variable, _schema_params
 from ovm.yamldoc import YamlDoc, parse_yaml, read_text
 
 __all__ = [
@@ -312,6 +313,15 @@ def _data_issue(
     return Issue(doc.file, line, col, code, message, path, severity, "data", params=params)
 
 
+def _mission_params(err: Any, code: str) -> dict[str, Any]:
+    """The catalogue variant (and its parts) of a schema error in a mission, as a rubric's."""
+    if code in ("missing-field", "unknown-field"):
+        return {"variant": "field"}
+    if code == "invalid-value" and str(err["type"]).startswith(("date", "datetime")):
+        return {"variant": "date"}
+    return _schema_params(err, code)
+
+
 def _word_status(value: Any) -> Status | None:
     """The status a text value gives by itself: a missing or not-applicable word, or blanks."""
     if not isinstance(value, str):
@@ -386,12 +396,18 @@ def load_missions(
         return [], [
             *issues,
             _data_issue(
-                doc, (), "missing-field", "a missions file is a mapping with a 'missions' list"
+                doc,
+                (),
+                "missing-field",
+                "a missions file is a mapping with a 'missions' list",
+                variant="missions_file",
             ),
         ]
     unknown = sorted(set(data) - {"missions"})
     for key in unknown:
-        issues.append(_data_issue(doc, (key,), "unknown-field", f"unknown field {key!r}"))
+        issues.append(
+            _data_issue(doc, (key,), "unknown-field", f"unknown field {key!r}", variant="field")
+        )
     missions: list[Mission] = []
     seen: dict[str, int] = {}
     for i, raw in enumerate(data["missions"]):
@@ -431,7 +447,7 @@ def load_missions(
                     "string_pattern_mismatch": "invalid-format",
                 }.get(err["type"], "invalid-value")
                 msg = str(err["msg"])[:200]
-                params: dict[str, Any] = {}
+                params: dict[str, Any] = _mission_params(err, code)
                 if loc[:1] == ("country",):
                     code = "invalid-country"
                     problem = country_problem(str(raw.get("country")))
@@ -540,6 +556,7 @@ def _check_mission(
                 (*path, "voting_abroad"),
                 "invalid-value",
                 "voting abroad ends before it starts",
+                variant="period",
             )
         )
     return out
@@ -779,7 +796,10 @@ def number_reading(var: Variable, value: Any) -> Reading | None:
             name=var.name,
         )
     problem = rule.problem(x)
-    return None if problem is None else refused(*problem[:2], **rule.problem_params(x))
+    if problem is None:
+        return None
+    # the catalogue quotes a value that is not finite as YAML read it ("inf")
+    return refused(*problem[:2], **rule.problem_params(x, None if math.isfinite(x) else f"{x:g}"))
 
 
 def answer_choices(node: LevelsIndicator | AnswerIndicator) -> Choices:

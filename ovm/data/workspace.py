@@ -46,7 +46,7 @@ from ovm.data.tables import (
 from ovm.errors import DataError, Issue, PathPart, RubricError
 from ovm.files import CONFIG_NAME as CONFIG_NAME
 from ovm.i18n import punctuate
-from ovm.rubric.model import BUNDLED, Rubric, bundled_rubric, check_rubric
+from ovm.rubric.model import BUNDLED, Rubric, _schema_params, bundled_rubric, check_rubric
 from ovm.yamldoc import (
     MAX_BYTES,
     YamlDoc,
@@ -286,14 +286,24 @@ def _config_issues(doc: YamlDoc, name: str, errors: list[Any]) -> list[Issue]:
             err["type"], "invalid-value"
         )
         msg = str(err["msg"]).removeprefix("Value error, ")[:200]
+        params: dict[str, object] = {"variant": "field"}
         if code == "unknown-field":
             pos = doc.positions.find(loc, key=True)
             known = _TOP_FIELDS if len(loc) == 1 else _fields_at(loc)
             msg = f"unknown field `{loc[-1]}`" + _did_you_mean(str(loc[-1]), known)
+            close = difflib.get_close_matches(str(loc[-1]), known, n=1, cutoff=0.6)
+            params = (
+                {"variant": "meant", "field": loc[-1], "meant": close[0]}
+                if close
+                else {"variant": "known", "field": loc[-1], "allowed": list(known)}
+            )
         else:
             pos = doc.positions.find(loc)
             if code == "invalid-value":
                 msg += ": " + _fix_of(loc)
+                hint = _hint_of(loc)
+                # the field's own advice says more than the schema's reason, in any language
+                params = {"variant": hint} if hint else _schema_params(err, code)
         out.append(
             Issue(
                 name,
@@ -304,6 +314,7 @@ def _config_issues(doc: YamlDoc, name: str, errors: list[Any]) -> list[Issue]:
                 loc,
                 "error",
                 "data",
+                params=params,
             )
         )
     return out
@@ -322,6 +333,16 @@ def _did_you_mean(word: str, known: tuple[str, ...]) -> str:
     if close:
         return f", did you mean `{close[0]}`?"
     return f": the fields are {', '.join(known)}"
+
+
+def _hint_of(loc: tuple[Any, ...]) -> str | None:
+    """The catalogue variant of :func:`_fix_of`'s advice, None where it has none."""
+    last = str(loc[-1]) if loc else ""
+    if last in ("layout", "simulated", "seed", "bootstrap") or (
+        last == "confidence" and len(loc) <= 2
+    ):
+        return f"hint_{last}"
+    return None
 
 
 def _fix_of(loc: tuple[Any, ...]) -> str:
