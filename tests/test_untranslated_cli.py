@@ -168,3 +168,30 @@ def test_an_error_counts_the_problems_it_does_not_list_in_the_language_asked(
         # where ovm.yaml names each file: a path of the document, not words
         listed = re.sub(r"statistics\[\d+\]", " ", text)
         assert _english_words(listed, lang, [str(ws)]) == []
+
+
+ROW_COUNTS = {
+    "en": ("1 row read, 1 used, 0 rejected", "2 rows read, 1 used, 1 rejected"),
+    "es": ("1 fila leída, 1 usada, 0 rechazadas", "2 filas leídas, 1 usada, 1 rechazada"),
+    "fr": ("1 ligne lue, 1 utilisée, 0 rejetée", "2 lignes lues, 1 utilisée, 1 rejetée"),
+    "pt": ("1 linha lida, 1 usada, 0 rejeitada", "2 linhas lidas, 1 usada, 1 rejeitada"),
+}
+"""What each file gave, each count agreeing with its own number (a file of one row, then a
+file of two with one refused)."""
+
+
+@pytest.mark.parametrize("lang", ["en", *LANGS])
+def test_each_count_of_a_files_line_agrees_with_its_number(lang: str, ws: Path) -> None:
+    stats = ws / "statistics.csv"
+    header, first, second = stats.read_text(encoding="utf-8").splitlines()
+    stats.write_text(f"{header}\n{first}\n", encoding="utf-8")
+    _, one = _run(["check", str(ws), "--lang", lang])
+    stats.write_text(
+        f"{header}\n{first}\n{second.replace('bbb-2021', 'zzz-2099')}\n", encoding="utf-8"
+    )
+    _, two = _run(["check", str(ws), "--lang", lang])
+    colon = "\u202f:" if lang == "fr" else ":"
+    said = [
+        next(x for x in err.splitlines() if x.startswith(f"{stats}{colon} ")) for err in (one, two)
+    ]
+    assert said == [f"{stats}{colon} {counts}" for counts in ROW_COUNTS[lang]]

@@ -830,16 +830,12 @@ def describe_report(report: LoadReport, lang: str = "en") -> list[str]:
 
     lines = []
     for f in report.files:
-        line = gettext(
-            "cli_file_rows",
-            lang,
-            file=f.file,
-            read=f.rows_read,
-            used=f.rows_used,
-            rejected=f.rows_rejected,
-        )
+        # One entry per count, so that each agrees with its own number in every language.
+        line = gettext("cli_file_read", lang, file=f.file, n=f.rows_read)
+        line += gettext("cli_file_used", lang, n=f.rows_used)
+        line += gettext("cli_file_rejected", lang, n=f.rows_rejected)
         if f.rows_excluded:
-            line += gettext("cli_file_excluded", lang, n=f.rows_excluded)
+            line += gettext("cli_file_excluded_rows", lang, n=f.rows_excluded)
         if f.cells_rejected:
             line += gettext("cli_file_cells", lang, n=f.cells_rejected)
         if f.simulated:
