@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import io
 import pickle
 import shutil
 from pathlib import Path
@@ -803,3 +805,30 @@ def test_a_workspace_with_rejected_rows_pickles_and_its_report_hashes(tmp_path: 
     assert rejected_of(back, "checklists.csv") == CHECKLISTS_REJECTED
     assert hash(rep.rejected) == hash(tuple(rep.rejected))
     assert hash(back.observations.report) == hash(rep)
+
+
+def test_a_refused_cell_is_quoted_up_to_sixty_characters_in_every_language(
+    tmp_path: Path,
+) -> None:
+    from ovm.cli.app import main
+
+    long, edge = "y" * 200_000, "n" * 60
+    checklists = f"mission,site,practice.on_time\naaa-2020,s1,{long}\naaa-2020,s2,{edge}\n"
+    root = workspace(tmp_path, statistics=None, checklists=checklists)
+    report = load_workspace(root).observations.report
+    said = [
+        (i.line, i.message, i.params.get("text"))
+        for r in report.rejected
+        for i in r.reasons
+        if i.code == "invalid-answer"
+    ]
+    short = "y" * 60 + "\u2026"
+    allowed = "is not an allowed answer for practice.on_time (yes, no)"
+    assert said == [(2, f"'{short}' {allowed}", short), (3, f"'{edge}' {allowed}", edge)]
+    for lang in ("en", "es", "fr", "pt"):
+        err = io.StringIO()
+        with contextlib.redirect_stderr(err), contextlib.redirect_stdout(io.StringIO()):
+            main(["check", str(root), "--lang", lang])
+        lines = err.getvalue().splitlines()
+        assert max(len(x) for x in lines) < 400, lang
+        assert sum(short in x for x in lines) == 1, lang

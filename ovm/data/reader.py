@@ -47,6 +47,7 @@ as ``1,234``, are read here); rejected rows then get their reasons from the same
 from __future__ import annotations
 
 import bisect
+import dataclasses
 import itertools
 import math
 import re
@@ -144,6 +145,21 @@ NOT_APPLICABLE = Reading("not_applicable")
 def refused(code: str, message: str, **params: Any) -> Reading:
     """A cell that cannot be read, with the code, message and message parts of its reason."""
     return Reading("invalid", None, code, message, params)
+
+
+QUOTED_CHARS = 60
+"""The characters of a refused cell a message quotes (a cell may hold megabytes)."""
+
+
+def bounded(reading: Reading, text: str) -> Reading:
+    """``reading`` of the cell ``text`` quoting at most :data:`QUOTED_CHARS` of it, then an
+    ellipsis, in its message and in its parameters alike."""
+    if reading.status != "invalid" or len(text) <= QUOTED_CHARS:
+        return reading
+    short = text[:QUOTED_CHARS] + "\u2026"
+    message = reading.message.replace(repr(text), repr(short)).replace(text, short)
+    params = {k: short if v == text else v for k, v in reading.params.items()}
+    return dataclasses.replace(reading, message=message, params=params)
 
 
 class Parser(Protocol):
@@ -393,7 +409,7 @@ class Column:
                     f"{self.id} does not allow 'not applicable'",
                     name=self.id,
                 )
-        return self.parser(text)
+        return bounded(self.parser(text), text)
 
 
 def codes(
