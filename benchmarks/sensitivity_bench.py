@@ -11,8 +11,10 @@ shared machine the wall time includes waiting for a core). Exit status 1 when it
 
 ``runs`` is the base sample size N of the Saltelli design: the analysis evaluates N * 7 complete
 methodologies (weights, aggregation, normalisation, a dropped indicator, sampling error). It is
-given the nominal comparison, as ``ovm.analyse`` gives it the run's own: the comparison is not
-part of the analysis's time.
+given the nominal comparison, the observations and the bootstrap replicates behind the
+scorecards' intervals, as ``ovm.analyse`` gives it the run's own: every choice is varied,
+sampling with the first 100 replicates (the default ``sampling_draws``), and neither the
+comparison nor the replicates are part of the analysis's time.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ import argparse
 import datetime as dt
 import os
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -34,17 +37,35 @@ from ovm import Mission, Observations, Rubric, score
 from ovm.comparison.cohort import compare
 from ovm.comparison.sensitivity import sensitivity
 from ovm.data.observations import Datum, Election
+from ovm.scoring.engine import IndicatorReplicates
 from ovm.scoring.results import ScoreSet
 from ovm.settings import SensitivitySettings
 
 TARGET_CPU_SECONDS = 1.5
+REPLICATES = 200
+"""Bootstrap replicates behind the synthetic intervals (the engine's default)."""
 
 
-def synthetic(missions: int, indicators: int, seed: int = 1) -> tuple[Rubric, ScoreSet]:
+@dataclass(frozen=True)
+class Cohort:
+    """What the analysis is given: the rubric, the scores, the observations they came from and
+    the bootstrap replicates behind their intervals (as ``ovm.analyse`` gives them)."""
+
+    rubric: Rubric
+    scores: ScoreSet
+    observations: Observations
+    replicates: IndicatorReplicates
+
+
+def synthetic(missions: int, indicators: int, seed: int = 1) -> Cohort:
     """A rubric of 6 families (the last with two sub-groups) and a scored synthetic cohort.
 
     A third of the indicators get a sampling interval, as indicators from observer checklists
-    do; one indicator in six is a ``cohort`` indicator on raw values; 3% of values are missing.
+    do, with the bootstrap replicates behind it: each replicate moves every sampled indicator
+    of a mission together (a shock shared by the mission's indicators, as resampling its
+    polling places does) and on its own, so that the replicates' 2.5-97.5 % spread is about
+    the interval; one indicator in six is a ``cohort`` indicator on raw values; 3% of values
+    are missing.
     """
     rng = np.random.default_rng(seed)
     fams = 6
@@ -127,9 +148,16 @@ def synthetic(missions: int, indicators: int, seed: int = 1) -> tuple[Rubric, Sc
                 values=vals,
             )
         )
-    scores = score(rubric, Observations(missions=tuple(cohort)), bootstrap=0)
+    observations = Observations(missions=tuple(cohort))
+    scores = score(rubric, observations, bootstrap=0)
+    ids = tuple(f"i{k:03d}" for k in range(indicators))
+    column = {node: k for k, node in enumerate(ids)}
+    reps = np.full((missions, indicators, REPLICATES), np.nan)
+    # A generator of its own: the cohort and its intervals are those of the seed alone.
+    noise = np.random.default_rng([seed, 1])
     cards = []
-    for card in scores.scorecards:
+    for i, card in enumerate(scores.scorecards):
+        shared = noise.normal(0.0, 1.0, size=REPLICATES)
         nodes = []
         for ns in card.nodes:
             if ns.kind == "quantitative" and ns.score is not None and int(ns.node[1:]) % 3 == 0:
@@ -140,9 +168,21 @@ def synthetic(missions: int, indicators: int, seed: int = 1) -> tuple[Rubric, Sc
                         "sampled": True,
                     }
                 )
+                own = noise.normal(0.0, 1.0, size=REPLICATES)
+                spread = (0.6 * shared + 0.8 * own) * half / 1.96
+                reps[i, column[ns.node]] = np.clip(ns.score + spread, 0.0, 100.0)
             nodes.append(ns)
         cards.append(card.model_copy(update={"nodes": tuple(nodes)}))
-    return rubric, scores.model_copy(update={"scorecards": tuple(cards)})
+    return Cohort(
+        rubric,
+        scores.model_copy(update={"scorecards": tuple(cards), "bootstrap": REPLICATES}),
+        observations,
+        IndicatorReplicates(
+            missions=tuple(card.mission.id for card in scores.scorecards),
+            indicators=ids,
+            values=reps,
+        ),
+    )
 
 
 def main() -> int:
@@ -155,16 +195,26 @@ def main() -> int:
     ap.add_argument("--pairs", type=int, default=5)
     args = ap.parse_args()
     load_before = list(os.getloadavg())
-    rubric, scores = synthetic(args.missions, args.indicators)
+    cohort = synthetic(args.missions, args.indicators)
     settings = SensitivitySettings(runs=args.runs)
-    comparison = compare(scores, rubric)
+    comparison = compare(cohort.scores, cohort.rubric)
     rng = np.random.default_rng(0)
     a = rng.random((args.runs, args.indicators))
     b = rng.random((args.indicators, args.missions))
     found = []
 
     def analysis() -> None:
-        found.append(sensitivity(scores, rubric, settings, seed=args.seed, comparison=comparison))
+        found.append(
+            sensitivity(
+                cohort.scores,
+                cohort.rubric,
+                settings,
+                seed=args.seed,
+                comparison=comparison,
+                observations=cohort.observations,
+                replicates=cohort.replicates,
+            )
+        )
 
     pair = paired(
         f"sensitivity {args.runs} runs",
@@ -177,7 +227,7 @@ def main() -> int:
     result = found[-1]
     print(
         f"{result.evaluations} evaluations x {args.missions} missions x {args.indicators} "
-        "indicators"
+        f"indicators, {result.draws} sampling draws"
     )
     print("first-order: " + ", ".join(f"{k} {v:.3f}" for k, v in result.first_order.items()))
     print("total effect: " + ", ".join(f"{k} {v:.3f}" for k, v in result.total_effect.items()))
@@ -191,6 +241,7 @@ def main() -> int:
         "missions": args.missions,
         "indicators": args.indicators,
         "evaluations": result.evaluations,
+        "sampling_draws": result.draws,
         "sensitivity": summary,
     }
     record("sensitivity", results, targets)
