@@ -11,6 +11,8 @@ compared, field by field, with ``==``.
 from __future__ import annotations
 
 import datetime as dt
+import math
+from typing import NamedTuple
 
 import numpy as np
 import pytest
@@ -23,7 +25,6 @@ from ovm.comparison.cohort import compare
 from ovm.comparison.ranking import competition_ranks
 from ovm.comparison.sensitivity import (
     CHOICES,
-    RankInterval,
     Sensitivity,
     sensitivity,
     sobol_with_intervals,
@@ -110,8 +111,10 @@ def _cohort(missions: int, indicators: int, seed: int) -> tuple[Rubric, ScoreSet
 
 def _reference(
     scores: ScoreSet, rubric: Rubric, config: SensitivitySettings, seed: int
-) -> tuple[tuple[RankInterval, ...], dict[str, tuple[object, object]]]:
-    """Rank intervals and indices of the analysis, one methodology at a time."""
+) -> tuple[list[_Interval], dict[str, tuple[object, object]]]:
+    """Rank intervals and indices of the analysis, one methodology at a time: each run's
+    overall scores by the analysis's own evaluation of that one methodology, everything after
+    them (ranks, their quantiles, shifts and unscored shares) written out in plain Python."""
     comparison = compare(scores, rubric)
     model = module._build_model(scores, rubric, comparison)
     _, aggregations = module._aggregation_alternatives(model, config.aggregations)
@@ -149,33 +152,40 @@ def _reference(
     scored = np.array([overall(rows) for rows in designs])
 
     nominal = {c.mission.id: c.overall for c in comparison.scores.scorecards}
-    nominal_scores = np.array(
-        [nominal[mid].score if nominal[mid].status == "scored" else np.nan for mid in model.mids]
-    )
-    ranked = np.flatnonzero(np.isfinite(nominal_scores))
-    ranks = np.array(
-        [competition_ranks(model.direction * row[ranked]) for row in scored], dtype=float
-    )
-    nominal_rank = competition_ranks(model.direction * nominal_scores[ranked]).astype(float)
-    sample = ranks[: 2 * runs]
-    median = np.median(sample, axis=0)
-    low, high = np.quantile(sample, [0.05, 0.95], axis=0)
-    shift = np.abs(sample - nominal_rank[None, :]).mean(axis=0)
-    unscored = np.isnan(scored[: 2 * runs]).mean(axis=0)
-    by = {e.mission: e.rank for e in comparison.rankings["overall"]}
-    column = {int(j): c for c, j in enumerate(ranked)}
-    intervals = [
-        RankInterval(
-            mission=mid,
-            nominal=by.get(mid),
-            median=float(median[column[i]]) if i in column else None,
-            low=float(low[column[i]]) if i in column else None,
-            high=float(high[column[i]]) if i in column else None,
-            mean_shift=float(shift[column[i]]) if i in column else None,
-            unscored=float(unscored[i]),
-        )
+    nominal_scores = {
+        i: float(score)
         for i, mid in enumerate(model.mids)
-    ]
+        if nominal[mid].status == "scored" and (score := nominal[mid].score) is not None
+    }
+    ranked = sorted(nominal_scores)
+    sign = model.direction
+    ranks = np.array(
+        [_plain_ranks([sign * float(row[i]) for i in ranked]) for row in scored], dtype=float
+    )
+    nominal_rank = _plain_ranks([sign * nominal_scores[i] for i in ranked])
+    sample = ranks[: 2 * runs]
+    by = {e.mission: e.rank for e in comparison.rankings["overall"]}
+    intervals = []
+    for i, mid in enumerate(model.mids):
+        # Runs of A and B without an overall score for this mission.
+        unscored = sum(math.isnan(float(row[i])) for row in scored[: 2 * runs]) / (2 * runs)
+        if i not in ranked:
+            intervals.append(_Interval(mid, by.get(mid), None, None, None, None, unscored))
+            continue
+        own = [int(r) for r in sample[:, ranked.index(i)]]
+        target = nominal_rank[ranked.index(i)]
+        intervals.append(
+            _Interval(
+                mid,
+                by.get(mid),
+                _percentile(own, 0.5),
+                _percentile(own, 0.05),
+                _percentile(own, 0.95),
+                sum(abs(r - target) for r in own) / len(own),
+                unscored,
+            )
+        )
+    # Listed by nominal rank (unranked last), then median rank and id.
     intervals.sort(key=lambda r: (r.nominal is None, r.nominal or 0, r.median or 0.0, r.mission))
     boot_seed = int(np.random.SeedSequence(seed).generate_state(1)[0])
     indices = {
@@ -188,14 +198,50 @@ def _reference(
         )
         for i, name in enumerate(varied)
     }
-    return tuple(intervals), indices
+    return intervals, indices
+
+
+class _Interval(NamedTuple):
+    """A reference rank interval: the fields of RankInterval, in its order."""
+
+    mission: str
+    nominal: int | None
+    median: float | None
+    low: float | None
+    high: float | None
+    mean_shift: float | None
+    unscored: float
+
+
+def _plain_ranks(scores: list[float]) -> list[int]:
+    """Competition ranks: 1 + the missions strictly ahead to 9 decimals; a missing score
+    (NaN) after every score."""
+    keys = [-math.inf if math.isnan(s) else round(s, 9) for s in scores]
+    return [1 + sum(other > key for other in keys) for key in keys]
+
+
+def _percentile(values: list[int], q: float) -> float:
+    """The ``q`` quantile of ``values``, interpolated linearly between the two sorted values
+    around position ``q * (n - 1)`` (NumPy's default, written out)."""
+    ordered = sorted(values)
+    position = q * (len(ordered) - 1)
+    below = math.floor(position)
+    above = min(below + 1, len(ordered) - 1)
+    return ordered[below] + (position - below) * (ordered[above] - ordered[below])
+
+
+def _near(value: float | None) -> object:
+    return None if value is None else pytest.approx(value, rel=0, abs=1e-9)
 
 
 def _same_as_reference(
     result: Sensitivity, scores: ScoreSet, rubric: Rubric, config: SensitivitySettings, seed: int
 ) -> None:
     intervals, indices = _reference(scores, rubric, config, seed)
-    assert result.ranks == intervals
+    # Interpolated quantiles may differ from the plain formula's in their last bit.
+    assert [_Interval(**r.model_dump()) for r in result.ranks] == [
+        r._replace(low=_near(r.low), high=_near(r.high)) for r in intervals
+    ]
     assert {c: (result.first_order_ci[c], result.total_effect_ci[c]) for c in result.choices} == (
         indices
     )
