@@ -365,6 +365,7 @@ def _read_csv(
     if ragged if parsed else _has_short_rows(raw, sep, len(headers), df.height):
         # Polars pads a short row with empty fields without a word; the slow path names each.
         return _read_csv_slow(path, sep, "rows with too few fields")
+    size = len(raw)
     del raw
     # Column names are trimmed, as cells are (and as in a workbook).
     df.columns = trimmed
@@ -373,6 +374,9 @@ def _read_csv(
     )
     # A record spanning several lines (quoted newline) shifts line numbers; rows are records.
     df = df.with_row_index(ROW, offset=2).with_columns(pl.col(ROW).cast(pl.Int64))
+    if size <= MAX_CELL_CHARS:
+        # No cell of a text file has more characters than the file has bytes.
+        return df, []
     return _long_cells(df, name)
 
 
