@@ -780,3 +780,50 @@ def test_a_misspelled_top_level_field_is_one_issue_with_did_you_mean() -> None:
     ]
     line = text.splitlines().index("familes:") + 1
     assert errors == [(line, "unknown-field", "unknown field `familes`, did you mean `families`?")]
+
+
+def test_a_value_is_quoted_as_written_and_refused_once(tmp_path: Path) -> None:
+    from ovm.errors import format_path
+
+    src = (Path(__file__).parent / "data" / "mini" / "rubric.yaml").read_text(encoding="utf-8")
+    src = src.replace(
+        "not_applicable: true\n", "not_applicable: true\n        accept: [2020-01-01, {x: 1}]\n", 1
+    )
+    src = src.replace(
+        "kind: checklist\n        labels: {en: Turned away",
+        "kind: 2020-01-01\n        labels: {en: Turned away",
+    )
+    path = tmp_path / "rubric.yaml"
+    path.write_text(src, encoding="utf-8")
+    _, issues = check_rubric(path)
+    said = [
+        (i.line, format_path(i.path), i.code, i.message, dict(i.params))
+        for i in issues
+        if i.line in (56, 69)
+    ]
+    kinds = ["levels", "answer", "checklist", "quantitative", "comparative"]
+    assert said == [
+        (56, "families[1].children[0].accept[0]", "invalid-value",
+         "Input should be a valid string", {"variant": "text"}),
+        (56, "families[1].children[0].accept[1]", "invalid-value",
+         "Input should be a valid string", {"variant": "text"}),
+        (69, "families[1].children[2].kind", "unknown-kind",
+         f"unknown kind 2020-01-01; expected one of {', '.join(kinds)} (or children for a group)",
+         {"kind": "2020-01-01", "kinds": kinds}),
+    ]  # fmt: skip
+
+
+def test_a_value_that_is_not_text_is_quoted_as_yaml_writes_it() -> None:
+    import datetime as dt
+
+    from ovm.indicators.validation import as_written, quoted
+
+    values = [
+        "a'b", 3, 2.5, True, None, dt.date(2020, 1, 1), dt.datetime(2020, 1, 1, 10, 30),
+        {"x": 1}, [dt.date(2020, 1, 1), {"y": [1, "z"]}], [],
+    ]  # fmt: skip
+    assert [as_written(v) for v in values] == [
+        "a'b", 3, 2.5, "true", "null", "2020-01-01", "2020-01-01T10:30:00",
+        "{x: 1}", "[2020-01-01, {y: [1, z]}]", "[]",
+    ]  # fmt: skip
+    assert [quoted(v) for v in values[:3]] == ['"a\'b"', "3", "2.5"]

@@ -37,6 +37,7 @@ from ovm.indicators.validation import (
     RawNode,
     as_written,
     node_check,
+    quoted,
     rubric_check,
     seq,
 )
@@ -181,7 +182,8 @@ def answers_fit_the_question(doc: Document, node: RawNode) -> Iterator[Issue]:
     )
     if atype not in ("integer", "decimal"):
         for j, acc in enumerate(seq(data.get("accept") or ["yes"])):
-            if str(acc) not in names:
+            # A value that is not text is the schema's to refuse: one mistake, one problem.
+            if isinstance(acc, str) and acc not in names:
                 yield doc.issue(
                     (*path, "accept", j),
                     "unknown-choice",
@@ -294,7 +296,8 @@ def site_variables(doc: Document) -> Iterator[Issue]:
             yield doc.issue(
                 (*vpath, "from_sites", "stat"),
                 "invalid-stat",
-                f"stat {stat!r} does not fit a {question.get('answer_type', 'yes_no')} question",
+                f"stat {quoted(stat)} does not fit a "
+                f"{question.get('answer_type', 'yes_no')} question",
                 variant="variable",
                 stat=as_written(stat),
                 answer_type=as_written(question.get("answer_type", "yes_no")),

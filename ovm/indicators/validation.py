@@ -15,10 +15,13 @@ code it did not declare is a programming error and raises.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Generic, Literal, TypeVar
+
+import yaml
 
 from ovm.errors import Issue, PathPart
 from ovm.indicators._common import LANG_PATTERN
@@ -35,11 +38,23 @@ def seq(value: Any) -> list[Any]:
 
 
 def as_written(value: Any) -> str | int | float:
-    """A value of the document as a message quotes it: text and numbers as they are, anything
-    else (a list, a mapping) as its text."""
+    """A value of the document as a message quotes it: text and numbers as they are, a date as
+    ISO writes it, anything else (a list, a mapping, true) as compact YAML, as the user wrote it."""
     if isinstance(value, str | int | float) and not isinstance(value, bool):
         return value
-    return repr(value)
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    try:
+        text = yaml.safe_dump(value, default_flow_style=True, width=10**9, allow_unicode=True)
+    except yaml.YAMLError:
+        return repr(value)
+    return text.strip().removesuffix("...").strip()
+
+
+def quoted(value: Any) -> str:
+    """A value of the document quoted in an English message: text in quotes, anything else as
+    :func:`as_written` writes it."""
+    return repr(value) if isinstance(value, str) else str(as_written(value))
 
 
 def num(value: Any) -> float | None:

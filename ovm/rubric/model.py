@@ -40,7 +40,7 @@ from ovm.indicators.comparative import ComparativeIndicator
 from ovm.indicators.levels import LevelsIndicator
 from ovm.indicators.quantitative import QuantitativeIndicator
 from ovm.indicators.text import pick as pick
-from ovm.indicators.validation import as_written
+from ovm.indicators.validation import as_written, quoted
 from ovm.rubric import formula as formula_mod
 from ovm.rubric.checks import run_checks
 from ovm.yamldoc import YamlDoc, parse_yaml, read_text
@@ -595,7 +595,7 @@ def _schema_issues(doc: YamlDoc, exc: ValidationError) -> list[Issue]:
                         doc,
                         (*path, "kind"),
                         "unknown-kind",
-                        f"unknown kind {node['kind']!r}; expected one of "
+                        f"unknown kind {quoted(node['kind'])}; expected one of "
                         f"{', '.join(u.key for u in registry.kinds())} (or children for a group)",
                         params={
                             "kind": as_written(node["kind"]),
