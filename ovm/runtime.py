@@ -5,12 +5,18 @@ from __future__ import annotations
 
 import gc
 import os
+import warnings
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
 MAX_THREADS = 4
 """The most threads a pass uses: beyond a few, the work each thread does under the
 interpreter lock between its products is what limits it."""
+
+THREADS_CEILING = 32
+"""The most threads ``OVM_THREADS`` may ask for: each thread keeps its own scratch buffers
+(a mission's worth and a batch of several megabytes), so a larger number would only cost
+memory."""
 
 
 @contextmanager
@@ -48,20 +54,42 @@ def one_blas_thread() -> Iterator[None]:
 
 def worker_threads() -> int:
     """How many threads the engine's numeric passes may share their work among: the
-    ``OVM_THREADS`` environment variable when it holds a whole number from 1, else the cores
-    this process may run on, at most :data:`MAX_THREADS`.
+    ``OVM_THREADS`` environment variable when it holds a whole number from 1 (in ASCII
+    digits; above :data:`THREADS_CEILING` it counts as that), else the cores this process may
+    run on, at most :data:`MAX_THREADS`. Any other value is ignored, with a ``RuntimeWarning``.
 
     The work is split into the same pieces whatever the number, and each piece is computed
     alike on any thread: the results do not depend on it.
     """
     given = os.environ.get("OVM_THREADS", "").strip()
-    if given.isdigit() and int(given) >= 1:
-        return int(given)
+    if given:
+        asked = _asked_threads(given)
+        if asked is not None:
+            return asked
     try:
         cores = len(os.sched_getaffinity(0))
     except AttributeError:  # not every platform tells which cores a process may use
         cores = os.cpu_count() or 1
     return max(1, min(cores, MAX_THREADS))
+
+
+def _asked_threads(given: str) -> int | None:
+    """The thread count ``OVM_THREADS=given`` asks for, capped; None (with a warning) when it
+    is not a whole number from 1."""
+    # str.isdigit() also accepts superscripts and other digits that int() refuses.
+    if given.isascii() and given.isdigit():
+        digits = given.lstrip("0")
+        if digits:
+            # A long number is over the ceiling without int() (which refuses thousands of digits).
+            return THREADS_CEILING if len(digits) > 6 else min(int(digits), THREADS_CEILING)
+    # Warned from here (stacklevel 1): the default filter then shows it once per process,
+    # not once per pass.
+    warnings.warn(
+        f"OVM_THREADS={given[:20]!r} is not a whole number from 1; it is ignored",
+        RuntimeWarning,
+        stacklevel=1,
+    )
+    return None
 
 
 def in_blocks(rows: int, block: int, work: Callable[[slice], None]) -> None:

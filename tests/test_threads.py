@@ -5,7 +5,10 @@ whatever the order missions and visits come in."""
 from __future__ import annotations
 
 import dataclasses
+import os
 import random
+import subprocess
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -14,7 +17,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import ovm
-from ovm.runtime import MAX_THREADS, worker_threads
+from ovm.runtime import MAX_THREADS, THREADS_CEILING, worker_threads
 from ovm.scoring import engine, sitestats
 from ovm.scoring.engine import IndicatorReplicates, score_with_replicates
 
@@ -83,19 +86,49 @@ def test_workspaces_of_one_product_each_on_several_threads(monkeypatch: pytest.M
 
 
 @pytest.mark.parametrize(
-    ("given", "expected"), [("1", 1), ("3", 3), (" 2 ", 2), ("0", None), ("-1", None), ("x", None)]
+    ("given", "expected"),
+    [
+        ("1", 1),
+        ("3", 3),
+        (" 2 ", 2),
+        ("007", 7),
+        (str(THREADS_CEILING + 1), THREADS_CEILING),
+        ("1000000", THREADS_CEILING),
+        ("9" * 5000, THREADS_CEILING),
+    ],
 )
-def test_the_thread_count_comes_from_ovm_threads_or_the_cores(
-    given: str, expected: int | None, monkeypatch: pytest.MonkeyPatch
+def test_the_thread_count_comes_from_ovm_threads_capped(
+    given: str, expected: int, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("OVM_THREADS", given)
-    got = worker_threads()
-    if expected is not None:
-        assert got == expected
-    else:
-        assert 1 <= got <= MAX_THREADS
-        monkeypatch.delenv("OVM_THREADS")
-        assert got == worker_threads()
+    assert worker_threads() == expected
+
+
+@pytest.mark.parametrize("given", ["0", "000", "-1", "+2", "abc", "²", "①", "٣", "1.5", "2 3"])
+def test_a_thread_count_that_is_not_a_whole_number_from_1_is_ignored_with_a_warning(
+    given: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("OVM_THREADS", raising=False)
+    default = worker_threads()
+    assert 1 <= default <= MAX_THREADS
+    monkeypatch.setenv("OVM_THREADS", given)
+    with pytest.warns(RuntimeWarning, match="OVM_THREADS") as caught:
+        assert worker_threads() == default
+    assert len(caught) == 1
+
+
+def test_an_unusable_thread_count_does_not_stop_ovm_score(tmp_path: Path) -> None:
+    env = {**os.environ, "OVM_THREADS": "²"}
+    run = subprocess.run(
+        [sys.executable, "-m", "ovm", "score", str(EXAMPLES), "-o", str(tmp_path / "s.json")],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert run.returncode == 0, run.stderr
+    assert "Traceback" not in run.stderr
+    assert "OVM_THREADS='²' is not a whole number from 1; it is ignored" in run.stderr
 
 
 @settings(
