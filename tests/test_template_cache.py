@@ -133,3 +133,95 @@ def test_the_cache_folder_follows_the_users_settings(
     monkeypatch.setattr(sys, "platform", "win32")
     monkeypatch.setenv("LOCALAPPDATA", str(tmp_path / "local"))
     assert user_cache_dir() == tmp_path / "local" / "ovm" / "Cache"
+
+
+def _planted_entry(env: jinja2.Environment, name: str, elsewhere: Path, marker: Path) -> str:
+    """An entry for the template ``name`` under ``elsewhere``, valid for its source, whose code
+    writes ``marker``; returns the entry's file name."""
+    cache = env.bytecode_cache
+    assert isinstance(cache, jinja2.FileSystemBytecodeCache)
+    source, filename, _ = env.loader.get_source(env, name)  # type: ignore[union-attr]
+    bucket = cache.get_bucket(env, name, filename, source)
+    bucket.code = compile(f"open({str(marker)!r}, 'w').write('ran')\n", "<planted>", "exec")
+    entry = cache.pattern % bucket.key
+    elsewhere.mkdir(parents=True, exist_ok=True)
+    with open(elsewhere / entry, "wb") as f:
+        bucket.write_bytecode(f)
+    return entry
+
+
+def _compiled(env: jinja2.Environment, name: str) -> bytes:
+    """The code Jinja runs to render ``name``."""
+    return env.get_template(name).root_render_func.__code__.co_code
+
+
+@pytest.mark.parametrize("swap", ["entry", "folder", "others-can-write-the-entry"])
+def test_code_reached_through_a_link_is_never_run(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, swap: str
+) -> None:
+    from ovm.reporting import report
+
+    monkeypatch.setenv(CACHE_ENV, str(tmp_path / "cache"))
+    # Made (and its folder checked) before the swap, as a long render would.
+    env = report.environment("en")
+    cache = env.bytecode_cache
+    assert isinstance(cache, jinja2.FileSystemBytecodeCache)
+    folder = Path(cache.directory)
+    marker = tmp_path / "ran"
+    elsewhere = tmp_path / "elsewhere"
+    entry = _planted_entry(env, "base.html.j2", elsewhere, marker)
+    if swap == "entry":
+        (folder / entry).symlink_to(elsewhere / entry)
+    elif swap == "others-can-write-the-entry":
+        (elsewhere / entry).rename(folder / entry)
+        (folder / entry).chmod(0o666)
+    else:
+        folder.rename(tmp_path / "moved")
+        folder.symlink_to(elsewhere, target_is_directory=True)
+    monkeypatch.setenv(CACHE_ENV, "")
+    expected = _compiled(report.environment("en"), "base.html.j2")
+    assert _compiled(env, "base.html.j2") == expected
+    assert not marker.exists(), "code planted behind a link ran"
+    if swap == "entry":
+        # Compiled again and written over the link, which is replaced, not followed.
+        assert not (folder / entry).is_symlink()
+    if swap == "others-can-write-the-entry":
+        # Compiled again and replaced by the user's own entry.
+        assert (folder / entry).stat().st_mode & 0o077 == 0
+    else:
+        assert (elsewhere / entry).read_bytes()[: len(jinja2.bccache.bc_magic)] == (
+            jinja2.bccache.bc_magic
+        )
+
+
+@pytest.mark.parametrize("home", ["", "relative/home"])
+def test_an_empty_or_relative_home_or_cache_folder_gives_no_cache(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, home: str
+) -> None:
+    monkeypatch.setattr(sys, "platform", "linux")
+    monkeypatch.delenv("XDG_CACHE_HOME", raising=False)
+    monkeypatch.delenv(CACHE_ENV, raising=False)
+    monkeypatch.setenv("HOME", home)
+    assert user_cache_dir() is None
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    monkeypatch.setenv(CACHE_ENV, "relative/cache")
+    assert user_cache_dir() is None
+    monkeypatch.setenv(CACHE_ENV, "~/cache")
+    assert user_cache_dir() == tmp_path / "home" / "cache"
+
+
+def test_a_report_with_a_relative_home_writes_no_cache(tmp_path: Path) -> None:
+    expected, _ = _report(tmp_path, "", "expected.html")
+    env = {k: v for k, v in os.environ.items() if k not in (CACHE_ENV, "XDG_CACHE_HOME")}
+    out = tmp_path / "got.html"
+    argv = ["report", str(MINI), "-q", "--sensitivity-runs", "0", "-o", str(out)]
+    done = subprocess.run(
+        [sys.executable, "-m", "ovm", *argv],
+        env={**env, "HOME": "home"},
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+    )
+    assert done.returncode == 0, done.stderr
+    assert out.read_bytes() == expected
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["expected.html", "got.html"]
