@@ -514,10 +514,12 @@ class _Scratch:
         rows = max(largest, _SCRATCH_VISITS)
         self.block = np.empty((rows, k), np.int8)
         self.both = np.empty((rows, 2 * k), dtype)
+        self.flags = np.empty((rows, 2 * k), dtype)
+        self.ones = np.ones(rows, dtype)
         self.batch = np.empty(cells, dtype)
 
 
-_SCRATCH_VISITS = 65536
+_SCRATCH_VISITS = 16384
 """Visits gathered in one pass of :func:`_group_sums` (several missions' at once, unless one
 mission has more): few NumPy calls a mission, and buffers of a few megabytes."""
 
@@ -541,43 +543,51 @@ def _group_sums(
     size = len(group)
     top = int(places[group].max())
     batch: npt.NDArray[Any] = scratch.batch[: top * width * size].reshape(top, width * size)
-    batch[:] = 0
     na = np.empty((size, k), np.int64)
     missing = np.empty((size, k), np.int64)
     answered_places = np.empty((size, k), np.int64)
+    one_visit: list[int] = []
     capacity = scratch.block.shape[0]
     first = 0
     while first < size:
-        # As many of the group's missions as the buffers hold, gathered and summed at once.
+        # As many of the group's missions as the buffers hold, gathered and compared at once.
         last, total = first + 1, clustered[group[first]][0].size
         while last < size and total + clustered[group[last]][0].size <= capacity:
             total += clustered[group[last]][0].size
             last += 1
         part = [clustered[m] for m in group[first:last]]
-        visits = np.cumsum([0] + [rows.size for rows, _ in part])
+        visits = np.cumsum([0] + [rows.size for rows, _ in part]).tolist()
         block = np.take(
             codes, np.concatenate([rows for rows, _ in part]), axis=0, out=scratch.block[:total]
         )
         both = scratch.both[:total]
         np.equal(block, 1, out=both[:, :k])
         np.greater_equal(block, 0, out=both[:, k:])
-        starts = np.concatenate(
-            [st + off for (_, st), off in zip(part, visits[:-1].tolist(), strict=True)]
-        )
+        flags = scratch.flags[:total]
+        np.equal(block, NA_CODE, out=flags[:, :k])
+        np.equal(block, MISSING_CODE, out=flags[:, k:])
+        starts = np.concatenate([st + off for (_, st), off in zip(part, visits[:-1], strict=True)])
         # Sums per place first: every visit to a place shares its bootstrap weight.
         sums = both if starts.size == total else np.add.reduceat(both, starts, axis=0)
         bounds = np.cumsum([0] + [st.size for _, st in part]).tolist()
-        for j, (lo, hi) in enumerate(pairwise(bounds), start=first):
-            batch[: hi - lo, j * width : (j + 1) * width] = sums[lo:hi]
-        cuts = visits[:-1]
-        na[first:last] = np.add.reduceat(block == NA_CODE, cuts, axis=0, dtype=np.int64)
-        missing[first:last] = np.add.reduceat(block == MISSING_CODE, cuts, axis=0, dtype=np.int64)
-        answered_places[first:last] = np.add.reduceat(
-            sums[:, k:] != 0, bounds[:-1], axis=0, dtype=np.int64
-        )
+        spans = zip(pairwise(visits), pairwise(bounds), strict=True)
+        for j, ((lo, hi), (p_lo, p_hi)) in enumerate(spans, start=first):
+            cols = slice(j * width, (j + 1) * width)
+            batch[: p_hi - p_lo, cols] = sums[p_lo:p_hi]
+            batch[p_hi - p_lo :, cols] = 0
+            # Counted as a product with a row of ones: count_nonzero along a column is slower.
+            counted = scratch.ones[: hi - lo] @ flags[lo:hi]
+            na[j], missing[j] = counted[:k], counted[k:]
+            if p_hi - p_lo == hi - lo:
+                one_visit.append(j)
+            else:
+                answered_places[j] = np.count_nonzero(sums[p_lo:p_hi, k:], axis=0)
         first = last
     product = (weights[:, :top] @ batch).astype(np.float64)
-    point = product[0].astype(np.int64).reshape(size, 2, k).tolist()
+    point_counts = product[0].astype(np.int64).reshape(size, 2, k)
+    # One visit a place: a question's places are its answers.
+    answered_places[one_visit] = point_counts[one_visit, 1]
+    point = point_counts.tolist()
     for j, m in enumerate(group):
         _categorical(
             summary.missions[summary.ids[m]],
