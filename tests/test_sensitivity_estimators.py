@@ -264,6 +264,34 @@ def test_resampled_indices_of_ranks_do_not_depend_on_blas_threads_or_blocks(
             assert sobol_with_intervals(y_a, y_b, y_ab, boot=40, seed=3) == reference
 
 
+@settings(max_examples=30, deadline=None)
+@given(
+    runs=st.integers(2, 60),
+    outputs=st.integers(1, 70),
+    share=st.floats(0.0, 1.0),
+    seed=st.integers(0, 2**32 - 1),
+)
+def test_indices_are_their_formulas_over_every_output(
+    runs: int, outputs: int, share: float, seed: int
+) -> None:
+    # Several outputs combine weighted by their variance: each counts once, in its place.
+    rng = np.random.default_rng(seed)
+    y_a = rng.integers(1, 50, (runs, outputs)).astype(np.int32)
+    y_b = rng.integers(1, 50, (runs, outputs)).astype(np.int32)
+    y_ab = np.where(rng.random((runs, outputs)) < share, y_b, y_a)
+    a, b, ab = (y.astype(float) for y in (y_a, y_b, y_ab))
+    both = np.concatenate([a, b])
+    v = both.var(axis=0, ddof=1).sum()
+    if v == 0:
+        want = (0.0, 0.0)
+    else:
+        centre = both.mean(axis=0)
+        first = sum(np.mean((b[:, j] - centre[j]) * (ab[:, j] - a[:, j])) for j in range(outputs))
+        total = sum(np.mean((a[:, j] - ab[:, j]) ** 2) / 2 for j in range(outputs))
+        want = (first / v, total / v)
+    assert sobol_indices(y_a, y_b, y_ab) == pytest.approx(want, rel=1e-12, abs=1e-12)
+
+
 @settings(max_examples=20, deadline=None)
 @given(
     runs=st.integers(2, 50),
