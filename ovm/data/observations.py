@@ -48,7 +48,7 @@ from ovm.data.reader import (
 from ovm.data.tables import BLANKS, ROW, read_named_table
 from ovm.errors import Issue, PathPart
 from ovm.indicators import AnswerIndicator, LevelsIndicator
-from ovm.rubric.model import Rubric, Variable, _schema_params
+from ovm.rubric.model import Rubric, Variable, schema_params
 from ovm.yamldoc import YamlDoc, parse_yaml, read_text
 
 __all__ = [
@@ -319,7 +319,7 @@ def _mission_params(err: Any, code: str) -> dict[str, Any]:
         return {"variant": "field"}
     if code == "invalid-value" and str(err["type"]).startswith(("date", "datetime")):
         return {"variant": "date"}
-    return _schema_params(err, code)
+    return schema_params(err, code)
 
 
 def _word_status(value: Any) -> Status | None:

@@ -46,7 +46,7 @@ from ovm.data.tables import (
 from ovm.errors import DataError, Issue, PathPart, RubricError
 from ovm.files import CONFIG_NAME as CONFIG_NAME
 from ovm.i18n import punctuate
-from ovm.rubric.model import BUNDLED, Rubric, _schema_params, bundled_rubric, check_rubric
+from ovm.rubric.model import BUNDLED, Rubric, bundled_rubric, check_rubric, schema_params
 from ovm.yamldoc import (
     MAX_BYTES,
     YamlDoc,
@@ -303,7 +303,7 @@ def _config_issues(doc: YamlDoc, name: str, errors: list[Any]) -> list[Issue]:
                 msg += ": " + _fix_of(loc)
                 hint = _hint_of(loc)
                 # the field's own advice says more than the schema's reason, in any language
-                params = {"variant": hint} if hint else _schema_params(err, code)
+                params = {"variant": hint} if hint else schema_params(err, code)
         out.append(
             Issue(
                 name,

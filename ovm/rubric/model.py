@@ -495,7 +495,7 @@ def _listed(text: object) -> list[str]:
     return [v.strip("'") for v in re.split(r", | or ", str(text or "")) if v]
 
 
-def _schema_params(err: Any, code: str) -> dict[str, object]:
+def schema_params(err: Any, code: str) -> dict[str, object]:
     """The parts of a schema error's sentence by name, with the ``variant`` that says it."""
     variant = SCHEMA_ERROR_VARIANTS.get(err["type"], "other")
     if variant not in SCHEMA_WORDINGS.get(code, ()):
@@ -631,7 +631,7 @@ def _schema_issues(doc: YamlDoc, exc: ValidationError) -> list[Issue]:
         if etype == "extra_forbidden":
             params: dict[str, object] = {"variant": "field", "field": last}
         else:
-            params = _schema_params(err, code)
+            params = schema_params(err, code)
         issues.append(
             _issue(doc, path, code, _message(err), key=etype == "extra_forbidden", params=params)
         )
