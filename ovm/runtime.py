@@ -6,8 +6,11 @@ from __future__ import annotations
 import gc
 import os
 import warnings
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
+from typing import TypeVar
+
+T = TypeVar("T")
 
 MAX_THREADS = 4
 """The most threads a pass uses: beyond a few, the work each thread does under the
@@ -93,21 +96,28 @@ def _asked_threads(given: str) -> int | None:
 
 
 def in_blocks(rows: int, block: int, work: Callable[[slice], None]) -> None:
-    """``work`` over the rows ``[0, block)``, ``[block, 2 * block)``... up to ``rows``, on
-    :func:`worker_threads` threads (in this thread when one suffices).
+    """``work`` over the rows ``[0, block)``, ``[block, 2 * block)``... up to ``rows``, by
+    :func:`for_each`.
 
     The blocks depend on ``rows`` and ``block`` alone, and ``work`` is meant to write only its
     own rows: row-wise NumPy work (element by element, or along each row) gives the same
-    numbers however the rows are shared out. The first exception raised is raised here.
+    numbers however the rows are shared out.
     """
-    starts = range(0, rows, max(1, block))
-    threads = min(worker_threads(), len(starts))
+    step = max(1, block)
+    for_each([slice(start, min(start + step, rows)) for start in range(0, rows, step)], work)
+
+
+def for_each(items: Sequence[T], work: Callable[[T], None]) -> None:
+    """``work`` on each of ``items``, on :func:`worker_threads` threads (in this thread when
+    one suffices). Which thread takes which item varies, so ``work`` must write only what is
+    its item's own. The first exception raised is raised here."""
+    threads = min(worker_threads(), len(items))
     if threads <= 1:
-        for start in starts:
-            work(slice(start, min(start + block, rows)))
+        for item in items:
+            work(item)
         return
     from concurrent.futures import ThreadPoolExecutor
 
     with ThreadPoolExecutor(threads) as pool:
-        for _ in pool.map(lambda start: work(slice(start, min(start + block, rows))), starts):
+        for _ in pool.map(work, items):
             pass

@@ -16,7 +16,7 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from itertools import pairwise
-from queue import SimpleQueue
+from queue import Empty, SimpleQueue
 from typing import Any, cast
 
 import numpy as np
@@ -29,7 +29,7 @@ from ovm.indicators.checklist import PERCENT, ChecklistIndicator
 from ovm.indicators.checklist import wilson as wilson
 from ovm.indicators.checklist import wilson_arrays as wilson_arrays
 from ovm.rubric.model import Rubric
-from ovm.runtime import in_blocks, one_blas_thread, worker_threads
+from ovm.runtime import for_each, in_blocks, one_blas_thread, worker_threads
 from ovm.scoring.aggregate import Array
 from ovm.scoring.results import SiteNote
 
@@ -478,15 +478,16 @@ def _categorical_sums(
     dtype = np.dtype(np.float32 if max(1, _MAX_WEIGHT) * largest < _F32_EXACT else np.float64)
     groups = _batches(places, width, dtype.itemsize)
     cells = max((int(places[g].max()) * width * len(g) for g in groups), default=0)
-    threads = min(worker_threads(), len(groups))
     # One set of buffers a thread, handed from group to group: fresh large arrays per mission
-    # cost more in page faults than the arithmetic done in them.
+    # cost more in page faults than the arithmetic done in them. A thread makes a set only when
+    # none is free, so there are never more sets than threads.
     spare: SimpleQueue[_Scratch] = SimpleQueue()
-    for _ in range(max(threads, 1)):
-        spare.put(_Scratch(largest, k, cells, dtype))
 
     def work(group: list[int]) -> None:
-        scratch = spare.get()
+        try:
+            scratch = spare.get_nowait()
+        except Empty:
+            scratch = _Scratch(largest, k, cells, dtype)
         try:
             _group_sums(
                 summary, cat, codes, clustered, weights, replicates, seed, places, group, scratch
@@ -494,16 +495,10 @@ def _categorical_sums(
         finally:
             spare.put(scratch)
 
-    if threads <= 1:
-        for group in groups:
-            work(group)
-        return
     # The groups are the same whatever the number of threads, and each writes only its own
     # missions' rows and summaries: the results do not depend on which thread took which.
     # NumPy releases the interpreter lock in the gathers and the products.
-    with ThreadPoolExecutor(threads) as pool:
-        for _ in pool.map(work, groups):
-            pass
+    for_each(groups, work)
 
 
 class _Scratch:
