@@ -123,6 +123,45 @@ def sort_issues(issues: Iterable[Issue]) -> list[Issue]:
     )
 
 
+class CheckError(ValueError):
+    """A value refused by a model's own check (beyond its fields' types and bounds).
+
+    ``variant`` names the sentence that says why: the catalogue's ``issue_invalid-value_<variant>``
+    entry, filled from ``params``. The exception's text is that sentence in English, so the
+    message and the catalogue never disagree; :meth:`text` says it in another language.
+    """
+
+    def __init__(self, variant: str, **params: Any) -> None:
+        """The check ``variant`` failed; ``params`` are the parts of its sentence by name."""
+        self.variant = variant
+        self.params = params
+        super().__init__(self.text())
+
+    @property
+    def key(self) -> str:
+        """The catalogue entry of the sentence."""
+        return f"issue_invalid-value_{self.variant}"
+
+    def issue_params(self) -> dict[str, Any]:
+        """The parameters of an ``invalid-value`` issue that says this check's sentence."""
+        return {"variant": self.variant, **self.params}
+
+    def text(self, lang: str = "en") -> str:
+        """The sentence in ``lang``."""
+        from ovm.i18n import coded
+
+        said = coded("issue", "invalid-value", self.issue_params(), lang)
+        if said is None:  # every variant has its entry; a test holds the catalogue to it
+            raise KeyError(self.key)
+        return said
+
+
+def check_error(error: Mapping[str, Any]) -> CheckError | None:
+    """The :class:`CheckError` behind one of pydantic's validation errors, if any."""
+    found = (error.get("ctx") or {}).get("error")
+    return found if isinstance(found, CheckError) else None
+
+
 class OvmError(Exception):
     """Base class of the errors ovm raises for user input; each carries every issue found."""
 

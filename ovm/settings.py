@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Annotated, Any, Literal, get_args
 
 from pydantic import Field, field_validator, model_validator
 
+from ovm.errors import CheckError
 from ovm.frozen import FrozenMap, FrozenModel, ReadOnlyMap
 from ovm.scoring.aggregate import parse_aggregation
 
@@ -76,14 +77,14 @@ class ComparisonSettings(FrozenModel):
     def _range(cls, value: tuple[float, float]) -> tuple[float, float]:
         lo, hi = value
         if not (math.isfinite(lo) and math.isfinite(hi) and lo < hi):
-            raise ValueError("the output range must be two finite numbers, low < high")
+            raise CheckError("output_range")
         return value
 
     @field_validator("zscore_scale")
     @classmethod
     def _zscore(cls, value: tuple[float, float]) -> tuple[float, float]:
         if not (math.isfinite(value[0]) and math.isfinite(value[1]) and value[1] > 0):
-            raise ValueError("the z-score scale is a finite mean and a deviation > 0")
+            raise CheckError("zscore_scale")
         return value
 
     @field_validator("aggregation")
@@ -306,7 +307,7 @@ class SensitivitySettings(FrozenModel):
             or any(c not in SENSITIVITY_CHOICES for c in value)
             or len(set(value)) != len(value)
         ):
-            raise ValueError(f"choices must be some of {', '.join(SENSITIVITY_CHOICES)}")
+            raise CheckError("sensitivity_choices", choices=list(SENSITIVITY_CHOICES))
         return value
 
 
@@ -330,7 +331,7 @@ class Settings(FrozenModel):
     @model_validator(mode="after")
     def _cohort(self) -> Settings:
         if self.missions is not None and not self.missions:
-            raise ValueError("a cohort needs at least one mission")
+            raise CheckError("cohort")
         return self
 
 

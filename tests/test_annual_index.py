@@ -375,7 +375,7 @@ def test_an_assessment_without_entity_or_with_a_bad_period_is_refused_at_its_lin
     )
     assert main(["check", str(tmp_path)]) == 1
     _out, err = capsys.readouterr()
-    assert f"missions.yaml:2:5 missions[0]: Value error, {message} [invalid-value]" in err
+    assert f"missions.yaml:2:5 missions[0]: {message} [invalid-value]" in err
 
 
 SCALED_IDENTITY = """\

@@ -15,9 +15,11 @@ from __future__ import annotations
 import contextlib
 import io
 import re
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from pydantic import ValidationError
 from test_untranslated import LANGS, SHARED, _english, english_left, loose_punctuation
 from test_untranslated_data import CODE
 
@@ -25,7 +27,9 @@ from ovm import i18n
 from ovm.cli.app import main
 from ovm.cli.workspace import check_workspace
 from ovm.codes import CODES
-from ovm.errors import Issue, format_path
+from ovm.errors import CheckError, Issue, check_error, format_path
+from ovm.scoring.aggregate import parse_aggregation
+from ovm.settings import ComparisonSettings, SensitivitySettings, Settings
 from tests.bad_inputs.cases import CASES, Case, Make, Sparse, sub
 from tests.bad_inputs.runner import prepare
 
@@ -33,9 +37,10 @@ AREAS = ("files", "workspace", "pull")
 CODES_HERE = sorted({c for c, v in CODES.items() if v.area in AREAS} | {"unreadable-table"})
 """The codes of reading files, setting up a workspace and pulling, and a table unreadable."""
 
-PROPER = {"libreoffice", "unicode", "parquet", "toml", "mib", "x"}
-"""Names of products, formats and units the messages name in every language (``0x`` too)."""
-FIELDS = {"rubric", "missions", "country", "name", "sheet"}
+PROPER = {"libreoffice", "unicode", "parquet", "toml", "mib", "x", "kobotoolbox", "central", "uid"}
+"""Names of products (KoboToolbox, ODK Central), formats and units the messages name in every
+language (``0x`` too), and a KoboToolbox form's ``uid``."""
+FIELDS = {"rubric", "missions", "country", "name", "sheet", "asset", "project", "form"}
 """Fields of ovm.yaml and missions.yaml a message names: the keys the user writes."""
 KEYWORDS = {"plain", "kobo", "odk", "yes", "no", "high", "medium", "low"}
 """The values a field of ovm.yaml or missions.yaml takes, written as the user writes them."""
@@ -89,6 +94,19 @@ EXTRA = [
          "confidence: sure")}, 1, "invalid-choice", "missions.yaml", 6),
     Case("mission-id-pattern", {"missions.yaml": sub("id: bbb-2021", "id: B B")}, 1,
          "invalid-format", "missions.yaml", 9),
+    # ovm's own checks of the two files, each with a sentence of its own.
+    Case("config-pull-no-form", {"ovm.yaml": sub("simulated: true", "simulated: true\n    pull:"
+         " {server: odk, url: 'https://odk.example.org', project: 1}")}, 1, "invalid-value",
+         "ovm.yaml", 8),
+    Case("mission-period-not-a-year", {"missions.yaml": sub("rights.postal: no", "rights.postal: "
+         "no\n  - {id: ccc-2025, entity: C, name: C, period: 20x5}")}, 1, "invalid-value",
+         "missions.yaml", 16),
+    Case("mission-no-country-no-entity", {"missions.yaml": sub("rights.postal: no",
+         "rights.postal: no\n  - {id: ddd-2025, name: D, period: 2025}")}, 1, "invalid-value",
+         "missions.yaml", 16),
+    Case("mission-election-and-period", {"missions.yaml": sub("rights.postal: no",
+         "rights.postal: no\n  - {id: eee-2025, entity: E, name: E, period: 2025, election: "
+         "{type: general, date: 2025-01-01}}")}, 1, "invalid-value", "missions.yaml", 16),
 ]  # fmt: skip
 
 WORKSPACE_SENTENCES = {
@@ -98,6 +116,16 @@ WORKSPACE_SENTENCES = {
     "issue_missing-field_missions_file",
     *(f"issue_invalid-value_hint_{h}" for h in ("layout", "simulated", "confidence", "seed")),
     "issue_invalid-value_hint_bootstrap",
+    *(
+        f"issue_invalid-value_{check}"
+        for check in (
+            "pull_odk",
+            "pull_kobo",
+            "mission_place",
+            "election_or_period",
+            "period_format",
+        )
+    ),
 }
 """The sentences only ovm.yaml and missions.yaml say."""
 
@@ -210,3 +238,199 @@ def test_a_yaml_syntax_error_is_worded_from_its_kind_and_place() -> None:
         "la lista entre corchetes abierta en la línea 1, columna 4, no se cierra donde debe: "
         "ciérrela con «]»"
     )
+
+
+def _own_checks(root: Path) -> tuple[Path, Path]:
+    """Two copies of the mini workspace: one whose ovm.yaml names two forms to pull without
+    what finds them, one whose missions.yaml fails each check of a mission's own."""
+    config = prepare(
+        Case("", {"ovm.yaml": sub("simulated: true", "simulated: true\n    pull: {server: kobo, "
+             "url: 'https://kf.example.org'}\n  - path: more.csv\n    pull: {server: odk, "
+             "url: 'https://odk.example.org', project: 1}")}, 1, None, "", None),
+        root / "config",
+    )  # fmt: skip
+    missions = prepare(
+        Case("", {"missions.yaml": sub("rights.postal: no", "rights.postal: no\n"
+             "  - {id: ccc-2025, entity: C, name: C, period: 20x5}\n"
+             "  - {id: ddd-2025, name: D, period: 2025}\n"
+             "  - {id: eee-2025, entity: E, name: E, period: 2025, election: "
+             "{type: general, date: 2025-01-01}}")}, 1, None, "", None),
+        root / "missions",
+    )  # fmt: skip
+    return config, missions
+
+
+NB = "\u202f"
+OWN_CHECKS = {
+    "en": [
+        "WS/ovm.yaml:8:11 checklists[0].pull: a KoboToolbox form needs 'asset' (its uid) "
+        "[invalid-value]",
+        "WS/ovm.yaml:10:11 checklists[1].pull: an ODK Central form needs 'project' and 'form' "
+        "[invalid-value]",
+        "WS: 2 errors, 0 warnings",
+        "WS/missions.yaml:16:5 missions[2]: period '20x5' is not a year (2025) or a month "
+        "(2025-06) [invalid-value]",
+        "WS/missions.yaml:17:5 missions[3]: a mission needs a country (ISO 3166 alpha-3) or an "
+        "entity id [invalid-value]",
+        "WS/missions.yaml:18:5 missions[4]: give an election or a period, not both [invalid-value]",
+        "WS: 3 errors, 0 warnings",
+    ],
+    "es": [
+        "WS/ovm.yaml:8:11 checklists[0].pull: un formulario de KoboToolbox necesita «asset» "
+        "(su uid) [invalid-value]",
+        "WS/ovm.yaml:10:11 checklists[1].pull: un formulario de ODK Central necesita «project» "
+        "y «form» [invalid-value]",
+        "WS: 2 errores, 0 advertencias",
+        "WS/missions.yaml:16:5 missions[2]: el periodo “20x5” no es un año (2025) ni un mes "
+        "(2025-06) [invalid-value]",
+        "WS/missions.yaml:17:5 missions[3]: una misión necesita un país (ISO 3166 alfa-3) o un "
+        "identificador de entidad [invalid-value]",
+        "WS/missions.yaml:18:5 missions[4]: indique una elección o un periodo, no ambos "
+        "[invalid-value]",
+        "WS: 3 errores, 0 advertencias",
+    ],
+    "fr": [
+        f"WS/ovm.yaml:8:11 checklists[0].pull{NB}: un formulaire KoboToolbox demande « asset » "
+        "(son uid) [invalid-value]",
+        f"WS/ovm.yaml:10:11 checklists[1].pull{NB}: un formulaire ODK Central demande "
+        "« project » et « form » [invalid-value]",
+        f"WS{NB}: 2 erreurs, 0 avertissement",
+        f"WS/missions.yaml:16:5 missions[2]{NB}: la période « 20x5 » n'est ni une année (2025) "
+        "ni un mois (2025-06) [invalid-value]",
+        f"WS/missions.yaml:17:5 missions[3]{NB}: une mission demande un pays (ISO 3166 alpha-3) "
+        "ou un identifiant d'entité [invalid-value]",
+        f"WS/missions.yaml:18:5 missions[4]{NB}: indiquez une élection ou une période, pas les "
+        "deux [invalid-value]",
+        f"WS{NB}: 3 erreurs, 0 avertissement",
+    ],
+    "pt": [
+        "WS/ovm.yaml:8:11 checklists[0].pull: um formulário do KoboToolbox precisa de “asset” "
+        "(o seu uid) [invalid-value]",
+        "WS/ovm.yaml:10:11 checklists[1].pull: um formulário do ODK Central precisa de "
+        "“project” e “form” [invalid-value]",
+        "WS: 2 erros, 0 aviso",
+        "WS/missions.yaml:16:5 missions[2]: o período “20x5” não é um ano (2025) nem um mês "
+        "(2025-06) [invalid-value]",
+        "WS/missions.yaml:17:5 missions[3]: uma missão precisa de um país (ISO 3166 alfa-3) ou "
+        "de um identificador de entidade [invalid-value]",
+        "WS/missions.yaml:18:5 missions[4]: indique uma eleição ou um período, não ambos "
+        "[invalid-value]",
+        "WS: 3 erros, 0 aviso",
+    ],
+}
+"""What ``ovm check`` says of each check of ovm.yaml and missions.yaml of ovm's own."""
+
+
+@pytest.mark.parametrize("lang", ["en", *LANGS])
+def test_each_check_of_the_workspace_files_says_its_own_sentence(lang: str, tmp_path: Path) -> None:
+    said = []
+    for ws in _own_checks(tmp_path):
+        status, err = _check(ws, lang)
+        assert status == 1
+        said += [x.replace(str(ws), "WS") for x in err.splitlines()]
+    assert said == OWN_CHECKS[lang]
+
+
+def test_the_english_of_each_check_is_its_catalogue_sentence(tmp_path: Path) -> None:
+    issues = [i for ws in _own_checks(tmp_path) for i in check_workspace(ws)[0]]
+    assert [i.code for i in issues] == ["invalid-value"] * 5
+    sentences = [i18n.gettext(f"issue_invalid-value_{i.params['variant']}", "en", **i.params)
+                 for i in issues]  # fmt: skip
+    assert [i.message for i in issues] == sentences
+
+
+SETTINGS_USES = {
+    "a method that takes no exponent and a range upside down": [
+        "--aggregation", "geometric:1", "--output-range", "5", "1",
+    ],
+    "an exponent that is no number": ["--aggregation", "generalised:x"],
+    "a method ovm does not know": ["--aggregation", "nope"],
+}  # fmt: skip
+SETTINGS_SAID = {
+    "en": [
+        "the output range must be two finite numbers, low < high; geometric takes no exponent: "
+        "'geometric:1'",
+        "the exponent of 'generalised:x' is not a number",
+        "unknown aggregation 'nope'; expected one of arithmetic, geometric, harmonic, "
+        "generalised, minimum, sum (generalised:P for a generalised mean with exponent P)",
+    ],
+    "es": [
+        "el intervalo de salida debe ser dos números finitos, el menor primero; geometric no "
+        "lleva exponente: “geometric:1”",
+        "el exponente de “generalised:x” no es un número",
+        "agregación desconocida “nope”; se espera uno de arithmetic, geometric, harmonic, "
+        "generalised, minimum, sum (generalised:P para una media generalizada de exponente P)",
+    ],
+    "fr": [
+        f"l'intervalle de sortie doit être deux nombres finis, le plus petit d'abord{NB}; "
+        f"geometric ne prend pas d'exposant{NB}: « geometric:1 »",
+        "l'exposant de « generalised:x » n'est pas un nombre",
+        f"agrégation inconnue « nope »{NB}; attendu l'une des méthodes arithmetic, geometric, "
+        "harmonic, generalised, minimum, sum (generalised:P pour une moyenne généralisée "
+        "d'exposant P)",
+    ],
+    "pt": [
+        "o intervalo de saída deve ser dois números finitos, o menor primeiro; geometric não "
+        "leva expoente: “geometric:1”",
+        "o expoente de “generalised:x” não é um número",
+        "agregação desconhecida “nope”; espera-se um de arithmetic, geometric, harmonic, "
+        "generalised, minimum, sum (generalised:P para uma média generalizada de expoente P)",
+    ],
+}
+"""What ``ovm compare`` says of settings its checks refuse, whole, in each language."""
+
+
+@pytest.mark.parametrize("lang", ["en", *LANGS])
+def test_each_check_of_the_settings_says_its_own_sentence(lang: str, tmp_path: Path) -> None:
+    ws = prepare(Case("", {}, 0, None, "", None), tmp_path)
+    said = []
+    for argv in SETTINGS_USES.values():
+        err = io.StringIO()
+        with contextlib.redirect_stderr(err), contextlib.redirect_stdout(io.StringIO()):
+            status = main(["compare", str(ws), "-q", *argv, "--lang", lang])
+        assert status == 2
+        said.append(err.getvalue())
+    assert said == [f"ovm: {line}\n" for line in SETTINGS_SAID[lang]]
+
+
+def _refused(make: Callable[[], object]) -> CheckError:
+    with pytest.raises(ValueError) as caught:
+        make()
+    if isinstance(caught.value, CheckError):
+        return caught.value
+    assert isinstance(caught.value, ValidationError)
+    (error,) = caught.value.errors()
+    check = check_error(error)
+    assert check is not None
+    return check
+
+
+LIBRARY_CHECKS: dict[str, Callable[[], object]] = {
+    "zscore_scale": lambda: ComparisonSettings(zscore_scale=(0.0, 0.0)),
+    "output_range": lambda: ComparisonSettings(output_range=(1.0, 1.0)),
+    "sensitivity_choices": lambda: SensitivitySettings(choices=("weights", "colour")),
+    "cohort": lambda: Settings(missions=()),
+    "aggregation_unknown": lambda: parse_aggregation("nope"),
+    "aggregation_exponent_taken": lambda: parse_aggregation("minimum:2"),
+    "aggregation_exponent_needed": lambda: parse_aggregation("generalised"),
+    "aggregation_exponent_nan": lambda: parse_aggregation("generalised:x"),
+}
+"""Each check of the analysis settings, as a library user meets it."""
+SETTINGS_SENTENCES = {f"issue_invalid-value_{v}" for v in LIBRARY_CHECKS}
+"""The sentences only the settings of an analysis say (the command line's and the library's)."""
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_each_check_of_the_settings_is_worded_in_each_language(lang: str) -> None:
+    english: dict[str, list[str]] = {}
+    for variant, make in LIBRARY_CHECKS.items():
+        check = _refused(make)
+        assert check.variant == variant
+        assert str(check) == i18n.coded("issue", "invalid-value", check.issue_params(), "en")
+        # generalised:P is what the user writes, in any language
+        quoted = _quoted([Issue("", None, None, "", "", params=check.params)], lang)
+        text = _strip(check.text(lang), ["generalised:P", *quoted])
+        found = english_left(f"<p>{text}</p>", _english(), SHARED[lang], [])[0]
+        if found or "{" in text:
+            english[variant] = sorted(found) or [text]
+    assert english == {}

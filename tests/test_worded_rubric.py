@@ -26,7 +26,7 @@ from pathlib import Path
 
 import pytest
 from test_untranslated import EXAMPLES, LANGS, _english, english_left, loose_punctuation
-from test_untranslated_workspace import WORKSPACE_SENTENCES
+from test_untranslated_workspace import SETTINGS_SENTENCES, WORKSPACE_SENTENCES
 
 from ovm import i18n
 from ovm.cli.app import main
@@ -60,6 +60,8 @@ DATA_SENTENCES = {
     "issue_unknown-variable_missions",
     # The sentences of ovm.yaml's and missions.yaml's own schemas (met there too).
     *WORKSPACE_SENTENCES,
+    # The checks of an analysis' settings (met by the command line and the library).
+    *SETTINGS_SENTENCES,
 }
 
 

@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ovm.errors import Issue
+from ovm.errors import CheckError, Issue, check_error
 
 if TYPE_CHECKING:
     from ovm.data.workspace import Workspace
@@ -315,6 +315,12 @@ def settings_from(
         )
     except ValidationError as exc:
         errors = exc.errors(include_url=False)
+        checks = [c for c in map(check_error, errors) if c is not None]
+        if len(checks) == len(errors):
+            # ovm's own checks say why in their own sentences, in every language
+            raise UsageError.joined(
+                [UsageError(str(c), key=c.key, **c.params) for c in checks]
+            ) from None
         problems = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in errors)
         # The validator's English stays the message; the option it concerns words it.
         option = {e["loc"][0] for e in errors if e["loc"]}
@@ -327,6 +333,8 @@ def settings_from(
         if option == {"output_range"}:
             raise UsageError(problems, key="usage_output_range") from None
         raise UsageError(problems) from None
+    except CheckError as exc:
+        raise UsageError(str(exc), key=exc.key, **exc.params) from None
     except ValueError as exc:
         raise UsageError(str(exc)) from None
 

@@ -46,7 +46,7 @@ from ovm.data.reader import (
     word,
 )
 from ovm.data.tables import BLANKS, ROW, read_named_table
-from ovm.errors import Issue, PathPart
+from ovm.errors import CheckError, Issue, PathPart, check_error
 from ovm.indicators import AnswerIndicator, LevelsIndicator
 from ovm.rubric.model import Rubric, Variable, schema_params
 from ovm.yamldoc import YamlDoc, parse_yaml, read_text
@@ -203,15 +203,15 @@ class Mission(_Model):
         if not isinstance(data, dict):
             return data
         if data.get("country") is None and data.get("entity") is None:
-            raise ValueError("a mission needs a country (ISO 3166 alpha-3) or an entity id")
+            raise CheckError("mission_place")
         period = data.get("period")
         if period is None:
             return data
         if "election" in data:
-            raise ValueError("give an election or a period, not both")
+            raise CheckError("election_or_period")
         text = str(period)
         if not _PERIOD.match(text):
-            raise ValueError(f"period {text!r} is not a year (2025) or a month (2025-06)")
+            raise CheckError("period_format", period=text)
         return {**data, "period": text, "election": {"type": "period", "date": _period_end(text)}}
 
     @property
@@ -446,7 +446,8 @@ def load_missions(
                     "literal_error": "invalid-choice",
                     "string_pattern_mismatch": "invalid-format",
                 }.get(err["type"], "invalid-value")
-                msg = str(err["msg"])[:200]
+                check = check_error(err)
+                msg = str(check) if check is not None else str(err["msg"])[:200]
                 params: dict[str, Any] = _mission_params(err, code)
                 if loc[:1] == ("country",):
                     code = "invalid-country"

@@ -43,7 +43,7 @@ from ovm.data.tables import (
     size_problem,
     workbook_sheets,
 )
-from ovm.errors import DataError, Issue, PathPart, RubricError
+from ovm.errors import CheckError, DataError, Issue, PathPart, RubricError, check_error
 from ovm.files import CONFIG_NAME as CONFIG_NAME
 from ovm.i18n import punctuate
 from ovm.rubric.model import BUNDLED, Rubric, bundled_rubric, check_rubric, schema_params
@@ -74,9 +74,9 @@ class PullSource(_Model):
     def _named(self) -> PullSource:
         # What each server needs to find the form: ODK a project and form id, Kobo an asset.
         if self.server == "odk" and (self.project is None or not self.form):
-            raise ValueError("an ODK Central form needs 'project' and 'form'")
+            raise CheckError("pull_odk")
         if self.server == "kobo" and not self.asset:
-            raise ValueError("a KoboToolbox form needs 'asset' (its uid)")
+            raise CheckError("pull_kobo")
         return self
 
 
@@ -299,7 +299,11 @@ def _config_issues(doc: YamlDoc, name: str, errors: list[Any]) -> list[Issue]:
             )
         else:
             pos = doc.positions.find(loc)
-            if code == "invalid-value":
+            check = check_error(err)
+            if check is not None:
+                # a check of ovm's own says its own sentence, in every language
+                msg, params = str(check), check.issue_params()
+            elif code == "invalid-value":
                 msg += ": " + _fix_of(loc)
                 hint = _hint_of(loc)
                 # the field's own advice says more than the schema's reason, in any language

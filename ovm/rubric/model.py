@@ -18,7 +18,7 @@ from pydantic import Field, GetCoreSchemaHandler, GetJsonSchemaHandler, Validati
 from pydantic.json_schema import JsonSchemaValue
 from pydantic_core import CoreSchema, PydanticCustomError, core_schema
 
-from ovm.errors import Issue, PathPart, RubricError, sort_issues
+from ovm.errors import Issue, PathPart, RubricError, check_error, sort_issues
 from ovm.indicators import (
     DEFAULT_SCALE,
     Band,
@@ -496,7 +496,12 @@ def _listed(text: object) -> list[str]:
 
 
 def schema_params(err: Any, code: str) -> dict[str, object]:
-    """The parts of a schema error's sentence by name, with the ``variant`` that says it."""
+    """The parts of a schema error's sentence by name, with the ``variant`` that says it.
+
+    A check of ovm's own (:class:`~ovm.errors.CheckError`) names its sentence itself."""
+    check = check_error(err)
+    if check is not None and code == "invalid-value":
+        return check.issue_params()
     variant = SCHEMA_ERROR_VARIANTS.get(err["type"], "other")
     if variant not in SCHEMA_WORDINGS.get(code, ()):
         variant = "other"

@@ -12,6 +12,7 @@ import numpy as np
 import numpy.typing as npt
 
 from ovm.data.observations import parse_number
+from ovm.errors import CheckError
 
 Array = npt.NDArray[np.float64]
 Mask = npt.NDArray[np.bool_]
@@ -291,19 +292,16 @@ def parse_aggregation(spec: str, default_power: float | None = None) -> tuple[st
     name, sep, p = spec.strip().partition(":")
     name = name.strip().lower()
     if name not in METHODS:
-        raise ValueError(
-            f"unknown aggregation {spec!r}; expected one of {', '.join(METHODS)} "
-            "(generalised:P for a generalised mean with exponent P)"
-        )
+        raise CheckError("aggregation_unknown", spec=spec, methods=list(METHODS))
     if name != "generalised":
         if sep:
-            raise ValueError(f"{name} takes no exponent: {spec!r}")
+            raise CheckError("aggregation_exponent_taken", method=name, spec=spec)
         return name, None
     if not sep:
         if default_power is None:
-            raise ValueError("a generalised mean needs an exponent: generalised:P")
+            raise CheckError("aggregation_exponent_needed")
         return name, default_power
     power = parse_number(p)
     if power is None or not math.isfinite(power):
-        raise ValueError(f"the exponent of {spec!r} is not a number")
+        raise CheckError("aggregation_exponent_nan", spec=spec)
     return name, power
