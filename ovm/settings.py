@@ -156,6 +156,7 @@ class ComparisonSettings(FrozenModel):
                     {"nodes": kept},
                 )
             )
+        out += self._method_problems(rubric)
         out += self._stale_readers(rubric)
         if self.normalisation in ("zscore", "rank"):
             mixed = mixed_scale_nodes(rubric)
@@ -206,6 +207,27 @@ class ComparisonSettings(FrozenModel):
                 changed.add(node_id)
         return changed
 
+    def _method_problems(self, rubric: Rubric) -> list[tuple[str, str, dict[str, Any]]]:
+        """Aggregations given for groups of the rubric whose method cannot apply there: a
+        generalised mean without exponent for a group whose rubric gives none."""
+        nominal = _nominal_methods(rubric)
+        out: list[tuple[str, str, dict[str, Any]]] = []
+        for key, spec in self.aggregation.items():
+            for group in nominal if key == "*" else [key] if key in nominal else []:
+                try:
+                    parse_aggregation(spec, nominal[group][1])
+                except CheckError:
+                    out.append(
+                        (
+                            f"aggregation given for {key!r}: a generalised mean needs an "
+                            "exponent here, the rubric gives none: write generalised:P",
+                            "settings_aggregation_no_exponent",
+                            {"node": key},
+                        )
+                    )
+                    break
+        return out
+
     def _stale_readers(self, rubric: Rubric) -> list[tuple[str, str, dict[str, Any]]]:
         """Indicators whose formula reads a node these settings change: compare() scores
         such an indicator once, from the nominal results, so it is refused rather than left
@@ -246,15 +268,7 @@ class ComparisonSettings(FrozenModel):
 
         Raises ValueError for a key that is not a group of the rubric, ``overall`` or ``*``.
         """
-        from ovm.rubric.model import Group
-
-        nominal: dict[str, tuple[str, float | None]] = {
-            "overall": (rubric.aggregation, rubric.power)
-        }
-        for placed in rubric.walk():
-            if isinstance(placed.node, Group):
-                nominal[placed.node.id] = (placed.node.aggregation, placed.node.power)
-        return self.methods(nominal)
+        return self.methods(_nominal_methods(rubric))
 
     def methods(
         self, nominal: dict[str, tuple[str, float | None]]
@@ -333,6 +347,17 @@ class Settings(FrozenModel):
         if self.missions is not None and not self.missions:
             raise CheckError("cohort")
         return self
+
+
+def _nominal_methods(rubric: Rubric) -> dict[str, tuple[str, float | None]]:
+    """The aggregation method and exponent of the rubric's overall and of each group."""
+    from ovm.rubric.model import Group
+
+    nominal: dict[str, tuple[str, float | None]] = {"overall": (rubric.aggregation, rubric.power)}
+    for placed in rubric.walk():
+        if isinstance(placed.node, Group):
+            nominal[placed.node.id] = (placed.node.aggregation, placed.node.power)
+    return nominal
 
 
 def mixed_scale_nodes(rubric: Rubric) -> list[str]:

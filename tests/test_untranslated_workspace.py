@@ -345,6 +345,9 @@ SETTINGS_USES = {
     ],
     "an exponent that is no number": ["--aggregation", "generalised:x"],
     "a method ovm does not know": ["--aggregation", "nope"],
+    "generalised means without exponent": [
+        "--aggregation", "generalised", "--aggregation", "rights=generalised",
+    ],
 }  # fmt: skip
 SETTINGS_SAID = {
     "en": [
@@ -353,6 +356,9 @@ SETTINGS_SAID = {
         "the exponent of 'generalised:x' is not a number",
         "unknown aggregation 'nope'; expected one of arithmetic, geometric, harmonic, "
         "generalised, minimum, sum (generalised:P for a generalised mean with exponent P)",
+        "aggregation given for '*': a generalised mean needs an exponent here, the rubric gives "
+        "none: write generalised:P; aggregation given for 'rights': a generalised mean needs an "
+        "exponent here, the rubric gives none: write generalised:P",
     ],
     "es": [
         "el intervalo de salida debe ser dos números finitos, el menor primero; geometric no "
@@ -360,6 +366,10 @@ SETTINGS_SAID = {
         "el exponente de “generalised:x” no es un número",
         "agregación desconocida “nope”; se espera uno de arithmetic, geometric, harmonic, "
         "generalised, minimum, sum (generalised:P para una media generalizada de exponente P)",
+        "agregación indicada para “*”: una media generalizada necesita aquí un exponente y la "
+        "rúbrica no da ninguno: escriba generalised:P; agregación indicada para “rights”: una "
+        "media generalizada necesita aquí un exponente y la rúbrica no da ninguno: escriba "
+        "generalised:P",
     ],
     "fr": [
         f"l'intervalle de sortie doit être deux nombres finis, le plus petit d'abord{NB}; "
@@ -368,6 +378,10 @@ SETTINGS_SAID = {
         f"agrégation inconnue « nope »{NB}; attendu l'une des méthodes arithmetic, geometric, "
         "harmonic, generalised, minimum, sum (generalised:P pour une moyenne généralisée "
         "d'exposant P)",
+        f"agrégation donnée pour « * »{NB}: une moyenne généralisée demande ici un exposant et "
+        f"la grille n'en donne aucun{NB}: écrivez generalised:P{NB}; agrégation donnée pour "
+        f"« rights »{NB}: une moyenne généralisée demande ici un exposant et la grille n'en "
+        f"donne aucun{NB}: écrivez generalised:P",
     ],
     "pt": [
         "o intervalo de saída deve ser dois números finitos, o menor primeiro; geometric não "
@@ -375,6 +389,10 @@ SETTINGS_SAID = {
         "o expoente de “generalised:x” não é um número",
         "agregação desconhecida “nope”; espera-se um de arithmetic, geometric, harmonic, "
         "generalised, minimum, sum (generalised:P para uma média generalizada de expoente P)",
+        "agregação indicada para “*”: uma média generalizada precisa aqui de um expoente e a "
+        "rubrica não dá nenhum: escreva generalised:P; agregação indicada para “rights”: uma "
+        "média generalizada precisa aqui de um expoente e a rubrica não dá nenhum: escreva "
+        "generalised:P",
     ],
 }
 """What ``ovm compare`` says of settings its checks refuse, whole, in each language."""
@@ -416,7 +434,9 @@ LIBRARY_CHECKS: dict[str, Callable[[], object]] = {
     "aggregation_exponent_nan": lambda: parse_aggregation("generalised:x"),
 }
 """Each check of the analysis settings, as a library user meets it."""
-SETTINGS_SENTENCES = {f"issue_invalid-value_{v}" for v in LIBRARY_CHECKS}
+SETTINGS_SENTENCES = {f"issue_invalid-value_{v}" for v in LIBRARY_CHECKS} | {
+    "settings_aggregation_no_exponent"
+}
 """The sentences only the settings of an analysis say (the command line's and the library's)."""
 
 
