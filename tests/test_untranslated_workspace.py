@@ -8,6 +8,11 @@ is left (the detector of ``test_untranslated``) once the data the messages quote
 (their parameters, the workspace's folder, the document paths), and no placeholder is left
 unfilled. (``test_worded_rubric`` holds every code of those areas to an entry in each
 catalogue.)
+
+The checks of ovm's own (a form to pull, a mission's country or period, the analysis settings)
+each say their own sentence: whole outputs of ``ovm check`` and ``ovm compare`` are compared in
+four languages. So are the first lines of a template refused for its missions file and of a
+wide table that cannot be used.
 """
 
 from __future__ import annotations
@@ -27,10 +32,13 @@ from ovm import i18n
 from ovm.cli.app import main
 from ovm.cli.workspace import check_workspace
 from ovm.codes import CODES
-from ovm.errors import CheckError, Issue, check_error, format_path
+from ovm.data.wide import observations_from_wide, wide_groups
+from ovm.errors import CheckError, DataError, Issue, check_error, format_path
+from ovm.field.template import write_template
+from ovm.rubric.model import load_rubric
 from ovm.scoring.aggregate import parse_aggregation
 from ovm.settings import ComparisonSettings, SensitivitySettings, Settings
-from tests.bad_inputs.cases import CASES, Case, Make, Sparse, sub
+from tests.bad_inputs.cases import CASES, MINI, Case, Make, Sparse, sub
 from tests.bad_inputs.runner import prepare
 
 AREAS = ("files", "workspace", "pull")
@@ -454,3 +462,90 @@ def test_each_check_of_the_settings_is_worded_in_each_language(lang: str) -> Non
         if found or "{" in text:
             english[variant] = sorted(found) or [text]
     assert english == {}
+
+
+def _refusal(make: Callable[[], object]) -> DataError:
+    with pytest.raises(DataError) as caught:
+        make()
+    return caught.value
+
+
+def test_a_template_of_an_invalid_missions_file_is_refused_in_each_language(
+    tmp_path: Path,
+) -> None:
+    ws = prepare(
+        Case("", {"missions.yaml": sub("round: 2", "round: two")}, 1, None, "", None), tmp_path
+    )
+    err = io.StringIO()
+    with contextlib.redirect_stderr(err), contextlib.redirect_stdout(io.StringIO()):
+        status = main(["template", str(ws), "-o", str(tmp_path / "t.xlsx")])
+    place = f"{ws}/missions.yaml"
+    assert (status, err.getvalue()) == (
+        1,
+        f"{place}:12:61 missions[1].election.round: Input should be a valid integer, unable to "
+        f"parse string as an integer [invalid-value]\n{place}: invalid missions file (see "
+        "ovm.yaml)\n",
+    )
+    refused = _refusal(lambda: write_template(ws, tmp_path / "t.xlsx"))
+    where = f"{place}:12:61 missions[1].election.round"
+    assert [refused.text(lang) for lang in LANGS] == [
+        f"{place}: archivo de misiones no válido (véase ovm.yaml)\n"
+        f"{where}: debe ser un número entero [invalid-value]",
+        f"{place}{NB}: fichier des missions non valide (voir ovm.yaml)\n"
+        f"{where}{NB}: doit être un nombre entier [invalid-value]",
+        f"{place}: arquivo de missões inválido (ver ovm.yaml)\n"
+        f"{where}: deve ser um número inteiro [invalid-value]",
+    ]
+
+
+def test_a_wide_table_that_cannot_be_used_is_refused_in_each_language(tmp_path: Path) -> None:
+    rubric = load_rubric(MINI / "rubric.yaml")
+    table, book = tmp_path / "wide.csv", tmp_path / "wide.xlsx"
+    table.write_text("Code,votes_abroad\nARG,1\n", encoding="utf-8")
+    book.write_bytes(b"not a workbook")
+    no_id = _refusal(lambda: observations_from_wide(table, rubric))
+    no_group = _refusal(lambda: wide_groups(table, "Group_X", id_column="Code"))
+    unreadable = _refusal(lambda: observations_from_wide(book, rubric))
+    said = {
+        lang: [e.text(lang).splitlines() for e in (no_id, no_group, unreadable)]
+        for lang in ["en", *LANGS]
+    }
+    reader = "File is not a zip file"
+    assert said == {
+        "en": [
+            [f"{table}: no 'UnitCode' column",
+             f"{table}:1 no 'UnitCode' column (the code of each unit) [missing-column]"],
+            [f"{table}: no 'Group_X' column", f"{table}:1 no 'Group_X' column [missing-column]"],
+            [f"{book}: cannot read the table",
+             f"{book} not a readable XLSX: {reader} [unreadable-table]"],
+        ],
+        "es": [
+            [f"{table}: no hay ninguna columna “UnitCode”",
+             f"{table}:1 falta la columna “UnitCode” [missing-column]"],
+            [f"{table}: no hay ninguna columna “Group_X”",
+             f"{table}:1 falta la columna “Group_X” [missing-column]"],
+            [f"{book}: no se puede leer la tabla",
+             f"{book} no es un libro XLSX que ovm pueda leer (el lector indica “{reader}”): "
+             "ábralo en una hoja de cálculo y guárdelo de nuevo como XLSX [unreadable-table]"],
+        ],
+        "fr": [
+            [f"{table}{NB}: aucune colonne « UnitCode »",
+             f"{table}:1 il manque la colonne « UnitCode » [missing-column]"],
+            [f"{table}{NB}: aucune colonne « Group_X »",
+             f"{table}:1 il manque la colonne « Group_X » [missing-column]"],
+            [f"{book}{NB}: impossible de lire la table",
+             f"{book} ce n'est pas un classeur XLSX qu'ovm sait lire (le lecteur indique "
+             f"« {reader} »){NB}: ouvrez-le dans un tableur et enregistrez-le de nouveau en XLSX "
+             "[unreadable-table]"],
+        ],
+        "pt": [
+            [f"{table}: não há nenhuma coluna “UnitCode”",
+             f"{table}:1 falta a coluna “UnitCode” [missing-column]"],
+            [f"{table}: não há nenhuma coluna “Group_X”",
+             f"{table}:1 falta a coluna “Group_X” [missing-column]"],
+            [f"{book}: não é possível ler a tabela",
+             f"{book} não é uma pasta de trabalho XLSX que o ovm consiga ler (o leitor indica "
+             f"“{reader}”): abra-a numa planilha eletrônica e salve-a de novo como XLSX "
+             "[unreadable-table]"],
+        ],
+    }  # fmt: skip

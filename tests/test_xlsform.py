@@ -241,6 +241,12 @@ def test_an_id_clashing_with_a_visit_field_is_refused_at_its_line(
         assert [(i.path, i.message) for i in err.value.issues] == [
             (i.path, i.message) for i in issues
         ]
+        assert [err.value.summary_text(lang) for lang in ("en", "es", "fr", "pt")] == [
+            f"{model.id}: cannot build the observer form",
+            f"{model.id}: no se puede construir el formulario de observación",
+            f"{model.id}\u202f: impossible de construire le formulaire d'observation",
+            f"{model.id}: não é possível construir o formulário de observação",
+        ]
     else:
         build_form(model)
 

@@ -51,7 +51,7 @@ def _wide_frame(
     path = Path(table)
     df_read, issues = read_table(path)
     if df_read is None or any(i.severity == "error" for i in issues):
-        raise DataError(issues, summary=f"{path}: cannot read the table")
+        raise DataError(issues, key="error_summary_table_unreadable", where=str(path))
     return df_read, file or str(path)
 
 
@@ -89,7 +89,7 @@ def observations_from_wide(
     key = Column(id_column, _TEXT, "the code of each unit", required=True, words=False)
     missing = account.require([key], df.columns)
     if missing:
-        raise DataError(missing, summary=f"{name}: no {id_column!r} column")
+        raise DataError(missing, key="error_summary_no_column", where=name, column=id_column)
     variables = {v.name: v for v in rubric.variables if v.from_sites is None}
     described = {id_column, ROW, *(c for c in (name_column, country_column, region_column) if c)}
     described |= (
@@ -173,8 +173,22 @@ def wide_groups(
     for col in (id_column, column):
         if col not in df.columns:
             raise DataError(
-                [Issue(name, 1, None, "missing-column", f"no {col!r} column", (), "error", "data")],
-                summary=f"{name}: no {col!r} column",
+                [
+                    Issue(
+                        name,
+                        1,
+                        None,
+                        "missing-column",
+                        f"no {col!r} column",
+                        (),
+                        "error",
+                        "data",
+                        params={"name": col},
+                    )
+                ],
+                key="error_summary_no_column",
+                where=name,
+                column=col,
             )
     out: dict[str, str] = {}
     for code, group in zip(df[id_column].to_list(), df[column].to_list(), strict=True):

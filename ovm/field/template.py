@@ -286,7 +286,10 @@ def write_template(
     errors = [i for i in issues if i.severity == "error"]
     if errors:
         raise DataError(
-            errors, summary=f"{base / config.missions}: invalid missions file (see {CONFIG_NAME})"
+            errors,
+            key="error_summary_missions_invalid",
+            where=str(base / config.missions),
+            config=CONFIG_NAME,
         )
     wb = build_template(rb, missions, languages=languages)
     return write_atomic(output, workbook_bytes(wb))

@@ -458,7 +458,7 @@ def build_form(
     langs = list(languages or rubric.languages)
     issues = _reserved_issues(rubric)
     if issues:
-        raise RubricError(issues, summary=f"{rubric.id}: cannot build the observer form")
+        raise RubricError(issues, key="error_summary_form_unbuildable", where=rubric.id)
     survey, choices = _Sheet(), _Sheet()
     plan = place_choices(places, langs) if places else None
 
