@@ -45,8 +45,8 @@ AREAS = ("files", "workspace", "pull")
 CODES_HERE = sorted({c for c, v in CODES.items() if v.area in AREAS} | {"unreadable-table"})
 """The codes of reading files, setting up a workspace and pulling, and a table unreadable."""
 
-PROPER = {"libreoffice", "unicode", "parquet", "toml", "mib", "x", "kobotoolbox", "central", "uid"}
-"""Names of products (KoboToolbox, ODK Central), formats and units the messages name in every
+PROPER = {"libreoffice", "unicode", "parquet", "toml", "mib", "x", "kobotoolbox", "uid"}
+"""Names of products (KoboToolbox), formats and units the messages name in every
 language (``0x`` too), and a KoboToolbox form's ``uid``."""
 FIELDS = {"rubric", "missions", "country", "name", "sheet", "asset", "project", "form"}
 """Fields of ovm.yaml and missions.yaml a message names: the keys the user writes."""
@@ -273,7 +273,7 @@ OWN_CHECKS = {
     "en": [
         "WS/ovm.yaml:8:11 checklists[0].pull: a KoboToolbox form needs 'asset' (its uid) "
         "[invalid-value]",
-        "WS/ovm.yaml:10:11 checklists[1].pull: an ODK Central form needs 'project' and 'form' "
+        "WS/ovm.yaml:10:11 checklists[1].pull: an ODK form needs 'project' and 'form' "
         "[invalid-value]",
         "WS: 2 errors, 0 warnings",
         "WS/missions.yaml:16:5 missions[2]: period '20x5' is not a year (2025) or a month "
@@ -286,7 +286,7 @@ OWN_CHECKS = {
     "es": [
         "WS/ovm.yaml:8:11 checklists[0].pull: un formulario de KoboToolbox necesita «asset» "
         "(su uid) [invalid-value]",
-        "WS/ovm.yaml:10:11 checklists[1].pull: un formulario de ODK Central necesita «project» "
+        "WS/ovm.yaml:10:11 checklists[1].pull: un formulario de ODK necesita «project» "
         "y «form» [invalid-value]",
         "WS: 2 errores, 0 advertencias",
         "WS/missions.yaml:16:5 missions[2]: el periodo “20x5” no es un año (2025) ni un mes "
@@ -300,7 +300,7 @@ OWN_CHECKS = {
     "fr": [
         f"WS/ovm.yaml:8:11 checklists[0].pull{NB}: un formulaire KoboToolbox demande « asset » "
         "(son uid) [invalid-value]",
-        f"WS/ovm.yaml:10:11 checklists[1].pull{NB}: un formulaire ODK Central demande "
+        f"WS/ovm.yaml:10:11 checklists[1].pull{NB}: un formulaire ODK demande "
         "« project » et « form » [invalid-value]",
         f"WS{NB}: 2 erreurs, 0 avertissement",
         f"WS/missions.yaml:16:5 missions[2]{NB}: la période « 20x5 » n'est ni une année (2025) "
@@ -314,7 +314,7 @@ OWN_CHECKS = {
     "pt": [
         "WS/ovm.yaml:8:11 checklists[0].pull: um formulário do KoboToolbox precisa de “asset” "
         "(o seu uid) [invalid-value]",
-        "WS/ovm.yaml:10:11 checklists[1].pull: um formulário do ODK Central precisa de "
+        "WS/ovm.yaml:10:11 checklists[1].pull: um formulário do ODK precisa de "
         "“project” e “form” [invalid-value]",
         "WS: 2 erros, 0 aviso",
         "WS/missions.yaml:16:5 missions[2]: o período “20x5” não é um ano (2025) nem um mês "
