@@ -152,8 +152,7 @@ CODES: dict[str, Code] = {
     ),
     "invalid-value": Code(
         "rubric",
-        "ovm.yaml:8:18 settings.seed: a number is expected, not yes or no: write a whole number "
-        ">= 0",
+        "ovm.yaml:8:18 settings.seed: a number is expected, not yes or no",
         "Write a value of the type the field takes (the message says which).",
     ),
     "invalid-weight": Code(

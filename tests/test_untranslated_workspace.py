@@ -103,6 +103,8 @@ EXTRA = [
     Case("mission-id-pattern", {"missions.yaml": sub("id: bbb-2021", "id: B B")}, 1,
          "invalid-format", "missions.yaml", 9),
     # ovm's own checks of the two files, each with a sentence of its own.
+    Case("config-seed-yes", {"ovm.yaml": sub("seed: 7", "seed: yes")}, 1, "invalid-value",
+         "ovm.yaml", 8),
     Case("config-pull-no-form", {"ovm.yaml": sub("simulated: true", "simulated: true\n    pull:"
          " {server: odk, url: 'https://odk.example.org', project: 1}")}, 1, "invalid-value",
          "ovm.yaml", 8),
@@ -132,6 +134,7 @@ WORKSPACE_SENTENCES = {
             "mission_place",
             "election_or_period",
             "period_format",
+            "number_not_yes_no",
         )
     ),
 }
@@ -250,11 +253,13 @@ def test_a_yaml_syntax_error_is_worded_from_its_kind_and_place() -> None:
 
 def _own_checks(root: Path) -> tuple[Path, Path]:
     """Two copies of the mini workspace: one whose ovm.yaml names two forms to pull without
-    what finds them, one whose missions.yaml fails each check of a mission's own."""
+    what finds them and a seed of yes, one whose missions.yaml fails each check of a
+    mission's own."""
     config = prepare(
-        Case("", {"ovm.yaml": sub("simulated: true", "simulated: true\n    pull: {server: kobo, "
-             "url: 'https://kf.example.org'}\n  - path: more.csv\n    pull: {server: odk, "
-             "url: 'https://odk.example.org', project: 1}")}, 1, None, "", None),
+        Case("", {"ovm.yaml": lambda raw: sub("seed: 7", "seed: yes")(sub("simulated: true",
+             "simulated: true\n    pull: {server: kobo, url: 'https://kf.example.org'}\n  - "
+             "path: more.csv\n    pull: {server: odk, url: 'https://odk.example.org', project: "
+             "1}")(raw))}, 1, None, "", None),
         root / "config",
     )  # fmt: skip
     missions = prepare(
@@ -275,7 +280,8 @@ OWN_CHECKS = {
         "[invalid-value]",
         "WS/ovm.yaml:10:11 checklists[1].pull: an ODK form needs 'project' and 'form' "
         "[invalid-value]",
-        "WS: 2 errors, 0 warnings",
+        "WS/ovm.yaml:11:18 settings.seed: a number is expected, not yes or no [invalid-value]",
+        "WS: 3 errors, 0 warnings",
         "WS/missions.yaml:16:5 missions[2]: period '20x5' is not a year (2025) or a month "
         "(2025-06) [invalid-value]",
         "WS/missions.yaml:17:5 missions[3]: a mission needs a country (ISO 3166 alpha-3) or an "
@@ -288,7 +294,8 @@ OWN_CHECKS = {
         "(su uid) [invalid-value]",
         "WS/ovm.yaml:10:11 checklists[1].pull: un formulario de ODK necesita «project» "
         "y «form» [invalid-value]",
-        "WS: 2 errores, 0 advertencias",
+        "WS/ovm.yaml:11:18 settings.seed: se espera un número, no sí o no [invalid-value]",
+        "WS: 3 errores, 0 advertencias",
         "WS/missions.yaml:16:5 missions[2]: el periodo “20x5” no es un año (2025) ni un mes "
         "(2025-06) [invalid-value]",
         "WS/missions.yaml:17:5 missions[3]: una misión necesita un país (ISO 3166 alfa-3) o un "
@@ -302,7 +309,9 @@ OWN_CHECKS = {
         "(son uid) [invalid-value]",
         f"WS/ovm.yaml:10:11 checklists[1].pull{NB}: un formulaire ODK demande "
         "« project » et « form » [invalid-value]",
-        f"WS{NB}: 2 erreurs, 0 avertissement",
+        f"WS/ovm.yaml:11:18 settings.seed{NB}: un nombre est attendu, pas oui ou non "
+        "[invalid-value]",
+        f"WS{NB}: 3 erreurs, 0 avertissement",
         f"WS/missions.yaml:16:5 missions[2]{NB}: la période « 20x5 » n'est ni une année (2025) "
         "ni un mois (2025-06) [invalid-value]",
         f"WS/missions.yaml:17:5 missions[3]{NB}: une mission demande un pays (ISO 3166 alpha-3) "
@@ -316,7 +325,8 @@ OWN_CHECKS = {
         "(o seu uid) [invalid-value]",
         "WS/ovm.yaml:10:11 checklists[1].pull: um formulário do ODK precisa de "
         "“project” e “form” [invalid-value]",
-        "WS: 2 erros, 0 aviso",
+        "WS/ovm.yaml:11:18 settings.seed: espera-se um número, não sim ou não [invalid-value]",
+        "WS: 3 erros, 0 aviso",
         "WS/missions.yaml:16:5 missions[2]: o período “20x5” não é um ano (2025) nem um mês "
         "(2025-06) [invalid-value]",
         "WS/missions.yaml:17:5 missions[3]: uma missão precisa de um país (ISO 3166 alfa-3) ou "
@@ -341,7 +351,7 @@ def test_each_check_of_the_workspace_files_says_its_own_sentence(lang: str, tmp_
 
 def test_the_english_of_each_check_is_its_catalogue_sentence(tmp_path: Path) -> None:
     issues = [i for ws in _own_checks(tmp_path) for i in check_workspace(ws)[0]]
-    assert [i.code for i in issues] == ["invalid-value"] * 5
+    assert [i.code for i in issues] == ["invalid-value"] * 6
     sentences = [i18n.gettext(f"issue_invalid-value_{i.params['variant']}", "en", **i.params)
                  for i in issues]  # fmt: skip
     assert [i.message for i in issues] == sentences

@@ -123,7 +123,7 @@ class Settings(_Model):
     def _not_yes_no(cls, value: object) -> object:
         # YAML reads ``seed: yes`` as True, which pydantic would take as 1.
         if isinstance(value, bool):
-            raise ValueError("a number is expected, not yes or no")
+            raise CheckError("number_not_yes_no")
         return value
 
 
