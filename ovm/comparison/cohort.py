@@ -25,7 +25,7 @@ from typing import Literal
 import numpy as np
 from pydantic import Field
 
-from ovm.comparison.ranking import BestPractice, RankEntry, best_practice, rank
+from ovm.comparison.ranking import BestPractice, RankEntry, best_practice, rank_rows
 from ovm.data.observations import Election, Mission, Observations, previous_mission
 from ovm.frozen import FrozenMap, FrozenModel, ReadOnlyMap
 from ovm.indicators import Cohort, ComparativeIndicator
@@ -345,6 +345,19 @@ def _good_bands(rubric: Rubric, node: Group | Indicator, bands: int) -> frozense
     return frozenset(range(max(0, top - bands), top))
 
 
+def _rank_nodes(
+    st: _State, nodes: Sequence[str], missions: Sequence[int]
+) -> list[tuple[RankEntry, ...]]:
+    """The ranking of ``missions`` (indices of the cohort) on each of ``nodes``: a scored
+    cell's score, no score otherwise."""
+    rows = [
+        [c.score if (c := st.cur[node_id][i]).status == "scored" else None for i in missions]
+        for node_id in nodes
+    ]
+    signs = [st.rubric.scale_of(node_id).sign for node_id in nodes]
+    return rank_rows([st.mids[i] for i in missions], rows, signs)
+
+
 def _peer_groups(st: _State, settings: ComparisonSettings, rubric: Rubric) -> dict[str, Peers]:
     """Rankings and best practices within each context group of two or more missions.
 
@@ -365,14 +378,11 @@ def _peer_groups(st: _State, settings: ComparisonSettings, rubric: Rubric) -> di
         if len(idx) < 2:
             continue
         ids = [st.mids[i] for i in idx]
-        rankings: dict[str, tuple[RankEntry, ...]] = {}
+        every = ["overall", *rubric.nodes]
+        rankings = dict(zip(every, _rank_nodes(st, every, idx), strict=True))
         best: dict[str, BestPractice] = {}
-        for node_id in ["overall", *rubric.nodes]:
+        for node_id in every:
             cells = {st.mids[i]: st.cur[node_id][i] for i in idx}
-            rankings[node_id] = rank(
-                {m: (c.score if c.status == "scored" else None) for m, c in cells.items()},
-                rubric.scale_of(node_id).sign,
-            )
             if node_id == "overall":
                 continue
             node = rubric.node(node_id)
@@ -1259,19 +1269,13 @@ def compare(
         )
     new_scores = scores.model_copy(update={"scorecards": tuple(cards)})
 
-    rankings: dict[str, tuple[RankEntry, ...]] = {}
     best: dict[str, BestPractice] = {}
     leaders: dict[str, BestPractice] = {}
     weakest: dict[str, tuple[str, ...]] = {}
-    for node_id in ["overall", *rubric.nodes]:
+    every = ["overall", *rubric.nodes]
+    rankings = dict(zip(every, _rank_nodes(st, every, range(len(st.mids))), strict=True))
+    for node_id in every:
         cells = st.cur[node_id]
-        rankings[node_id] = rank(
-            {
-                m: (c.score if c.status == "scored" else None)
-                for m, c in zip(st.mids, cells, strict=True)
-            },
-            rubric.scale_of(node_id).sign,
-        )
         if node_id != "overall" and not isinstance(rubric.node(node_id), Group):
             node = rubric.node(node_id)
             bp, low = best_practice(

@@ -17,7 +17,7 @@ import numpy.typing as npt
 
 from ovm.frozen import FrozenModel
 from ovm.scoring.aggregate import Array
-from ovm.scoring.results import NodeScore
+from ovm.scoring.results import NodeScore, in_order
 
 TIE_DECIMALS = 9
 """Scores equal to this many decimals tie."""
@@ -72,34 +72,49 @@ def rank(scores: Mapping[str, float | None], sign: float = 1.0) -> tuple[RankEnt
     """Rank missions by score, best first (see :class:`RankEntry`); ``sign`` -1 ranks the
     lowest score first (a scale where lower is better)."""
     ids = sorted(scores)
+    return rank_rows(ids, [[scores[m] for m in ids]], [sign])[0]
+
+
+def rank_rows(
+    ids: Sequence[str], rows: Sequence[Sequence[float | None]], signs: Sequence[float]
+) -> list[tuple[RankEntry, ...]]:
+    """Several rankings of the same missions at once: row ``r`` of ``rows`` holds a score (or
+    None) for each of ``ids`` (distinct), ranked with ``signs[r]``; the same rankings as
+    :func:`rank` of each row's ``{id: score}``, in one pass over an array of every row (a
+    cohort is ranked on every node of the rubric)."""
+    if not ids or not rows:
+        return [() for _ in rows]
+    order = sorted(range(len(ids)), key=ids.__getitem__)
+    names = [ids[k] for k in order]
     values: Array = np.array(
-        [np.nan if (s := scores[m]) is None else float(s) for m in ids], dtype=np.float64
+        [[np.nan if (s := row[k]) is None else float(s) for k in order] for row in rows],
+        dtype=np.float64,
     )
     values = np.where(np.isfinite(values), values, np.nan)
-    if not ids:
-        return ()
-    ranks = competition_ranks(values * sign)
-    keys = tie_keys(values)
-    scored = [k for k in range(len(ids)) if not np.isnan(values[k])]
-    counts: dict[float, int] = {}
-    for k in scored:
-        counts[float(keys[k])] = counts.get(float(keys[k]), 0) + 1
-    scored.sort(key=lambda k: (int(ranks[k]), ids[k]))
-    out = [
-        RankEntry(
-            mission=ids[k],
-            score=float(values[k]),
-            rank=int(ranks[k]),
-            tied=counts[float(keys[k])] > 1,
+    ranks = competition_ranks(values * np.asarray(signs, dtype=np.float64)[:, None]).tolist()
+    keys = tie_keys(values).tolist()
+    out: list[tuple[RankEntry, ...]] = []
+    for vals, rks, kys in zip(values.tolist(), ranks, keys, strict=True):
+        # NaN is the one value unequal to itself: the unscored missions.
+        scored = [k for k, v in enumerate(vals) if v == v]
+        counts: dict[float, int] = {}
+        for k in scored:
+            counts[kys[k]] = counts.get(kys[k], 0) + 1
+        scored.sort(key=lambda k: (rks[k], names[k]))
+        entries = [
+            in_order(
+                RankEntry,
+                {"mission": names[k], "score": vals[k], "rank": rks[k], "tied": counts[kys[k]] > 1},
+            )
+            for k in scored
+        ]
+        entries.extend(
+            in_order(RankEntry, {"mission": names[k], "score": None, "rank": None, "tied": False})
+            for k, v in enumerate(vals)
+            if v != v
         )
-        for k in scored
-    ]
-    out.extend(
-        RankEntry(mission=ids[k], score=None, rank=None, tied=False)
-        for k in range(len(ids))
-        if np.isnan(values[k])
-    )
-    return tuple(out)
+        out.append(tuple(entries))
+    return out
 
 
 class BestPractice(FrozenModel):
