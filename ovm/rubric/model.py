@@ -360,6 +360,12 @@ class Rubric(Frozen):
 
     def digest(self) -> str:
         """SHA-256 of the rubric's canonical JSON: identifies exactly this methodology."""
+        return self.canonical_digest
+
+    @cached_property
+    def canonical_digest(self) -> str:
+        """:meth:`digest`, computed once: the rubric never changes, and scoring, comparing and
+        every writer that names the rubric ask for it."""
         data = _without_unset_extensions(self.model_dump(mode="json", by_alias=True))
         blob = json.dumps(data, sort_keys=True, ensure_ascii=False)
         return hashlib.sha256(blob.encode("utf-8")).hexdigest()
