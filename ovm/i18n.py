@@ -201,7 +201,27 @@ def plural_categories(lang: str) -> tuple[str, ...]:
 
 def plural_index(count: float | Decimal, lang: str) -> int:
     """Which form of a plural entry a count takes in ``lang`` (CLDR rules)."""
+    if lang == "en":
+        return _english_plural(count)
     return plural_categories(lang).index(_locale(lang).plural_form(count))
+
+
+def _english_plural(count: float | Decimal) -> int:
+    """English's CLDR rule (``one``: ``i = 1 and v = 0``, else ``other``) as Babel applies it,
+    without loading Babel's locale data: scoring words its notes in English, and a command
+    that writes no other language need not load Babel at all."""
+    if isinstance(count, Decimal):
+        n = abs(count)
+        # int() refuses NaN and infinity as Babel's operands do.
+        if int(n) != 1:
+            return 1
+        # Visible fraction digits (1.0) make it "other".
+        exponent = n.as_tuple().exponent
+        return 0 if isinstance(exponent, int) and exponent >= 0 else 1
+    x = abs(count)
+    if int(x) != 1:
+        return 1
+    return 0 if x == 1 else 1
 
 
 def _count(value: object, lang: str) -> float | Decimal | None:
