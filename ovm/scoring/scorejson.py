@@ -80,10 +80,37 @@ def same(a: Json, b: Json) -> bool:
     return bool(a == b)
 
 
+def _encoder(
+    *, ensure_ascii: bool, separators: tuple[str, str], allow_nan: bool
+) -> Callable[[Json], str]:
+    """``json.dumps`` with these arguments, the same text, made for many small values: the
+    encoder's C part is set up once instead of at every call (a scores file writes and keys
+    thousands of small values, and the setting up was most of each call's time)."""
+    plain = json.JSONEncoder(ensure_ascii=ensure_ascii, separators=separators, allow_nan=allow_nan)
+    make = getattr(json.encoder, "c_make_encoder", None)
+    if make is None:
+        return plain.encode
+    strings = (
+        json.encoder.encode_basestring_ascii if ensure_ascii else json.encoder.encode_basestring
+    )
+    # No check for circular values: these are parsed JSON, which cannot hold one.
+    chunks = make(
+        None, plain.default, strings, None, separators[1], separators[0], False, False, allow_nan
+    )
+
+    def encode(value: Json) -> str:
+        return "".join(chunks(value, 0))
+
+    return encode
+
+
+_key_text = _encoder(ensure_ascii=True, separators=(", ", ": "), allow_nan=True)
+
+
 def _key(value: Json) -> str:
-    """A dict key that tells apart any two values that write different text (json.dumps with
-    its default arguments: the fast, cached encoder; dumped dicts keep their field order)."""
-    return json.dumps(value)
+    """A dict key that tells apart any two values that write different text (``json.dumps``
+    with its default arguments; dumped dicts keep their field order)."""
+    return _key_text(value)
 
 
 # --- what a reader derives -------------------------------------------------------------------
@@ -519,8 +546,7 @@ _ROWS = ("nodes", "provenance", "findings", "files", "rejected")
 _CARD_ROWS = ("nodes", "data", "findings", "notes", "other_notes")
 
 
-def _line(value: Json) -> str:
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+_line = _encoder(ensure_ascii=False, separators=(",", ":"), allow_nan=False)
 
 
 def _rows(items: Iterable[str], indent: str, open_: str, close: str) -> str:
