@@ -45,8 +45,8 @@ AREAS = ("files", "workspace", "pull")
 CODES_HERE = sorted({c for c, v in CODES.items() if v.area in AREAS} | {"unreadable-table"})
 """The codes of reading files, setting up a workspace and pulling, and a table unreadable."""
 
-PROPER = {"libreoffice", "unicode", "parquet", "toml", "mib", "x", "kobotoolbox", "uid"}
-"""Names of products (KoboToolbox), formats and units the messages name in every
+PROPER = {"libreoffice", "unicode", "parquet", "toml", "mib", "x", "kobotoolbox", "uid", "https"}
+"""Names of products (KoboToolbox), protocols, formats and units the messages name in every
 language (``0x`` too), and a KoboToolbox form's ``uid``."""
 FIELDS = {"rubric", "missions", "country", "name", "sheet", "asset", "project", "form"}
 """Fields of ovm.yaml and missions.yaml a message names: the keys the user writes."""
@@ -105,6 +105,13 @@ EXTRA = [
     # ovm's own checks of the two files, each with a sentence of its own.
     Case("config-seed-yes", {"ovm.yaml": sub("seed: 7", "seed: yes")}, 1, "invalid-value",
          "ovm.yaml", 8),
+    Case("config-pull-url", {"ovm.yaml": sub("simulated: true", "simulated: true\n    pull:"
+         " {server: kobo, url: kf.example.org, asset: a}")}, 1, "invalid-value", "ovm.yaml", 8),
+    Case("config-pull-project", {"ovm.yaml": sub("simulated: true", "simulated: true\n    pull:"
+         " {server: odk, url: 'https://odk.example.org', project: 0, form: f}")}, 1,
+         "invalid-value", "ovm.yaml", 8),
+    Case("config-pull-server", {"ovm.yaml": sub("simulated: true", "simulated: true\n    pull:"
+         " {server: ona, url: 'https://ona.example.org'}")}, 1, "invalid-value", "ovm.yaml", 8),
     Case("config-pull-no-form", {"ovm.yaml": sub("simulated: true", "simulated: true\n    pull:"
          " {server: odk, url: 'https://odk.example.org', project: 1}")}, 1, "invalid-value",
          "ovm.yaml", 8),
@@ -126,6 +133,7 @@ WORKSPACE_SENTENCES = {
     "issue_missing-field_missions_file",
     *(f"issue_invalid-value_hint_{h}" for h in ("layout", "simulated", "confidence", "seed")),
     "issue_invalid-value_hint_bootstrap",
+    *(f"issue_invalid-value_hint_pull_{f}" for f in ("server", "url", "project")),
     *(
         f"issue_invalid-value_{check}"
         for check in (

@@ -346,11 +346,19 @@ def _hint_of(loc: tuple[Any, ...]) -> str | None:
         last == "confidence" and len(loc) <= 2
     ):
         return f"hint_{last}"
+    if "pull" in loc and last in ("server", "url", "project"):
+        return f"hint_pull_{last}"
     return None
 
 
 def _fix_of(loc: tuple[Any, ...]) -> str:
     last = str(loc[-1]) if loc else ""
+    if "pull" in loc and last in ("server", "url", "project"):
+        return {
+            "server": "write odk or kobo",
+            "url": "write the server's address, such as https://kf.kobotoolbox.org",
+            "project": "write the number of the ODK project (1 or more)",
+        }[last]
     return {
         "layout": "write plain, kobo or odk",
         "simulated": "write yes or no",
