@@ -330,3 +330,52 @@ def test_competition_ranks_are_one_plus_the_missions_strictly_ahead(
     expected = [[1 + sum(o > k for o in row) for k in row] for row in keys.tolist()]
     assert competition_ranks(runs).tolist() == expected
     assert competition_ranks(runs[0]).tolist() == expected[0]
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    scores=st.lists(
+        st.lists(
+            st.sampled_from(
+                [0.0, -0.0, 1.0, 2.5, 2.5 + 4e-10, 2.5 + 6e-10, -3.0, 99.999999999, 1e6, np.nan]
+            ),
+            min_size=1,
+            max_size=12,
+        ),
+        min_size=1,
+        max_size=6,
+    ).filter(lambda rows: len({len(r) for r in rows}) == 1),
+    sign=st.sampled_from([1.0, -1.0]),
+    shuffle=st.randoms(use_true_random=False),
+)
+def test_the_runs_ranks_are_one_plus_the_missions_strictly_ahead(
+    scores: list[list[float]], sign: float, shuffle: object
+) -> None:
+    # Ties to 9 decimals, missions without an overall score (they share the place after the
+    # last scored one), either direction, and any order of the missions.
+    runs = np.array(scores)
+    expected = [_plain_ranks([sign * s for s in row]) for row in runs.tolist()]
+    assert module._run_ranks(runs.T.copy(), sign).tolist() == expected
+    order = list(range(runs.shape[1]))
+    shuffle.shuffle(order)  # type: ignore[attr-defined]
+    moved = module._run_ranks(runs[:, order].T.copy(), sign)
+    assert moved.tolist() == [[row[j] for j in order] for row in expected]
+
+
+@pytest.mark.parametrize("big", [3e6, np.inf, -np.inf])
+def test_the_runs_ranks_of_scores_too_large_to_pack_are_the_plain_ones(big: float) -> None:
+    runs = np.array([[1.0, big, np.nan, 1.0], [big, 2.0, 2.0, np.nan]])
+    for sign in (1.0, -1.0):
+        expected = [_plain_ranks([sign * s for s in row]) for row in runs.tolist()]
+        assert module._run_ranks(runs.T.copy(), sign).tolist() == expected
+
+
+@pytest.mark.parametrize("missions", [0, 2100])
+def test_the_runs_ranks_of_no_missions_or_more_than_pack_are_the_plain_ones(
+    missions: int,
+) -> None:
+    rng = np.random.default_rng(3)
+    runs = np.round(rng.uniform(0, 10, size=(3, missions)), 1)
+    runs[0, :7] = np.nan
+    expected = [_plain_ranks(row) for row in runs.tolist()]
+    assert module._run_ranks(runs.T.copy(), 1.0).tolist() == expected

@@ -56,7 +56,7 @@ from ovm.comparison.cohort import (
     compare,
     fit_scale,
 )
-from ovm.comparison.ranking import competition_ranks
+from ovm.comparison.ranking import TIE_DECIMALS, competition_ranks
 from ovm.data.observations import Observations
 from ovm.frozen import FrozenMap, FrozenModel, ReadOnlyMap
 from ovm.indicators import Scale
@@ -971,6 +971,56 @@ def _formula_group(model: _Model, vals: _Values, g: _GroupSpec, arena: _Arena, e
     np.copyto(val, 0.0, where=~has)
 
 
+def _run_ranks(scores: Array, sign: float) -> npt.NDArray[np.int32]:
+    """:func:`~ovm.comparison.ranking.competition_ranks` of ``sign * scores.T`` (``scores``:
+    missions x runs), the same numbers from one sort of whole numbers instead of an argsort.
+
+    A score's tie key is ``rint(score * 10^9)`` (what ``tie_keys`` rounds before dividing by
+    ``10^9``; for scores below 2^21 in size, distinct keys stay distinct after that division),
+    a whole number packed with its mission's column into one 64-bit integer: sorting the
+    integers orders each run's missions best first and says where each went. Missions without
+    a score take distinct keys after every score and then share the place after the last
+    scored one. Larger scores, infinite ones, no missions or more than 2,048 are ranked by
+    ``competition_ranks``.
+    """
+    m, runs = scores.shape
+    bits = max(1, (m - 1).bit_length())
+    # Best first: ascending on the negated scores.
+    y = np.multiply(scores, -sign * 10.0**TIE_DECIMALS)
+    np.rint(y, out=y)
+    nan = np.isnan(y)
+    with np.errstate(invalid="ignore"):
+        largest = float(np.fmax.reduce(np.abs(y), axis=None, initial=0.0))
+    # Keys below 2^51 in size, missions' columns in 11 bits: the packed key fits in 63 bits.
+    last = 2.0**51
+    if m == 0 or bits > 11 or not largest < 2.0**21 * 10.0**TIE_DECIMALS:
+        return competition_ranks(sign * scores.T)
+    column = np.arange(m, dtype=np.int64)
+    # Unscored: after every whole-number key, each its own (no tie to look for among them).
+    np.copyto(y, (last + column)[:, None], where=nan)
+    key = np.empty((runs, m), dtype=np.int64)
+    np.copyto(key, y.T, casting="unsafe")
+    key <<= bits
+    key |= column
+    key.sort(axis=1)
+    where = key & ((1 << bits) - 1)
+    key >>= bits
+    where += np.arange(0, runs * m, m, dtype=np.int64)[:, None]
+    place = np.broadcast_to(np.arange(1, m + 1, dtype=np.int32), (runs, m))
+    tied = key[:, 1:] == key[:, :-1]
+    rows = np.flatnonzero(tied.any(axis=1))
+    if rows.size:
+        # A key equal to the one before it takes the place where its run of equals began.
+        start = np.where(tied[rows], 0, place[rows, 1:])
+        place = place.copy()
+        place[rows, 1:] = np.maximum.accumulate(np.maximum(start, 1), axis=1)
+    out = np.empty((runs, m), dtype=np.int32)
+    out.ravel()[where.ravel()] = place.ravel()
+    if nan.any():
+        np.copyto(out, (m + 1 - nan.sum(axis=0, dtype=np.int32))[:, None], where=nan.T)
+    return out
+
+
 def _rank_summary(
     sample: npt.NDArray[np.int32], nominal: npt.NDArray[np.int32]
 ) -> tuple[Array, Array, Array, Array]:
@@ -1189,9 +1239,8 @@ def sensitivity(
                 hit = drop > 0
                 w[np.flatnonzero(hit), drop[hit] - 1] = 0.0
                 batch = _evaluate(model, values, w, methods, arena)
-                scored = batch.T if every_ranked else batch[ranked].T
                 # Best first in the overall's own direction: the lowest where lower is better.
-                ranks[idx] = competition_ranks(scored if model.direction > 0 else -scored)
+                ranks[idx] = _run_ranks(batch if every_ranked else batch[ranked], model.direction)
                 base_rows = idx < 2 * runs
                 missing += np.isnan(batch[:, base_rows]).sum(axis=1)
                 done += idx.size
