@@ -379,3 +379,27 @@ def test_the_runs_ranks_of_no_missions_or_more_than_pack_are_the_plain_ones(
     runs[0, :7] = np.nan
     expected = [_plain_ranks(row) for row in runs.tolist()]
     assert module._run_ranks(runs.T.copy(), 1.0).tolist() == expected
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    missions=st.integers(2, 9),
+    indicators=st.integers(3, 8),
+    cohort_seed=st.integers(0, 2**16),
+    method=st.sampled_from(
+        ["none", "minmax", "zscore", "rank", "percentile", "distance_to_best", "distance_to_target"]
+    ),
+)
+def test_normalising_some_indicators_gives_their_columns_of_normalising_all(
+    missions: int, indicators: int, cohort_seed: int, method: str
+) -> None:
+    # A sampling draw normalises only the indicators it varies; each column is fitted on its
+    # own, so they must come out exactly as they do among all the indicators: each alone,
+    # every other one, and all in reverse order.
+    rubric, scores = _cohort(missions, indicators, cohort_seed)
+    model = module._build_model(scores, rubric, compare(scores, rubric))
+    k = len(model.ind_ids)
+    whole = module._normalised(model, model.base, method)
+    for some in [*([j] for j in range(k)), list(range(1, k, 2)), list(range(k))[::-1]]:
+        part = module._normalised(model, model.base[:, some], method, some)
+        np.testing.assert_array_equal(part, whole[:, some])

@@ -658,23 +658,32 @@ def _build_model(
 # --- one batch of evaluations --------------------------------------------------------------
 
 
-def _normalised(model: _Model, x: Array, method: str) -> Array:
-    """Indicator values of one run under a normalisation alternative (compare()'s conventions)."""
+def _normalised(
+    model: _Model, x: Array, method: str, columns: Sequence[int] | None = None
+) -> Array:
+    """Indicator values of one run under a normalisation alternative (compare()'s conventions).
+
+    ``x`` is missions x indicators, or missions x the indicators ``columns`` lists: each
+    column is fitted on its own, so that a subset of the columns is normalised exactly as it
+    is with all of them.
+    """
+    ind = list(range(x.shape[1])) if columns is None else list(columns)
     y = x.copy()
     # Cohort indicators by their rule's method: every one under ``none``, and those another
     # method leaves as they are (Rubric.keeps_scale) under the others, as compare() does.
-    own = model.own_scale if model.own_scale is not None else np.zeros(x.shape[1], dtype=bool)
+    own = model.own_scale if model.own_scale is not None else np.zeros(len(model.cohort), bool)
     by_method: dict[str, list[int]] = {}
-    for j, meth in enumerate(model.cohort):
+    for c, j in enumerate(ind):
+        meth = model.cohort[j]
         if meth is not None and (method == "none" or own[j]):
-            by_method.setdefault(meth, []).append(j)
+            by_method.setdefault(meth, []).append(c)
     for meth, cols in by_method.items():
         y[:, cols] = apply_scale(fit_scale(x[:, cols], meth, zscore_scale=(0.0, 1.0)), x[:, cols])
     if method == "none":
         return y
-    cols = [j for j in range(x.shape[1]) if not model.fixed[j] and not own[j]]
-    span = np.array([np.nan if model.cohort[j] is not None else 100.0 for j in cols])
-    target = np.array([np.nan if model.cohort[j] is not None else 100.0 for j in cols])
+    cols = [c for c, j in enumerate(ind) if not model.fixed[j] and not own[j]]
+    span = np.array([np.nan if model.cohort[ind[c]] is not None else 100.0 for c in cols])
+    target = np.array([np.nan if model.cohort[ind[c]] is not None else 100.0 for c in cols])
     y[:, cols] = apply_scale(
         fit_scale(x[:, cols], method, zscore_scale=ZSCORE_SCALE, span=span, target=target),
         x[:, cols],
@@ -732,16 +741,27 @@ class _Arena:
     def __init__(self, rows: int, capacity: int) -> None:
         self.rows, self.capacity = rows, capacity
         self._buffers: dict[str, npt.NDArray[Any]] = {}
+        # The views handed out, by what was asked: a batch asks for dozens, and the batches
+        # of a run mostly have the same size.
+        self._views: dict[tuple[str, int, type, int], npt.NDArray[Any]] = {}
 
     def get(self, name: str, runs: int, dtype: type = float, rows: int = 1) -> npt.NDArray[Any]:
         """A (rows x missions) x runs view of the buffer ``name``."""
+        key = (name, runs, dtype, rows)
+        view = self._views.get(key)
+        if view is not None:
+            return view
         if runs > self.capacity:
             self.capacity, self._buffers = runs, {}
+            self._views.clear()
         size = rows * self.rows * self.capacity
         buf = self._buffers.get(name)
         if buf is None or buf.dtype != np.dtype(dtype) or buf.size < size:
             buf = self._buffers[name] = np.empty(size, dtype=dtype)
-        return buf[: rows * self.rows * runs].reshape(rows * self.rows, runs)
+            # Views of the buffer this one replaces must not be handed out again.
+            self._views = {k: v for k, v in self._views.items() if k[0] != name}
+        view = self._views[key] = buf[: rows * self.rows * runs].reshape(rows * self.rows, runs)
+        return view
 
 
 class _Values:
@@ -1217,6 +1237,14 @@ def sensitivity(
     order, sorted_keys = todo[by_key], keys[by_key]
     cuts = np.flatnonzero(np.r_[True, sorted_keys[1:] != sorted_keys[:-1], True])
     last: tuple[int, int] | None = None
+    # A draw changes only the indicators it samples: the others are normalised once for all
+    # the draws of a normalisation (columns are fitted on their own, see _normalised).
+    varies = (
+        np.flatnonzero(np.isfinite(model.replicates).any(axis=(0, 2)))
+        if sampling and model.replicates is not None
+        else np.arange(k)
+    )
+    unvaried: tuple[int, Array] | None = None
     values = _Values(model.base)
     arena = _Arena(m, min(_CHUNK, total))
     # Many middle-sized products: on one BLAS thread they never wait for a busy core.
@@ -1225,11 +1253,15 @@ def sensitivity(
             e0 = order[b0]
             ny, sy = int(norm_e[e0]), int(samp_e[e0])
             if last != (ny, sy):
-                x = model.base
+                if unvaried is None or unvaried[0] != ny:
+                    unvaried = (ny, _normalised(model, model.base, norm_labels[ny]))
+                y = unvaried[1]
                 if sampling and model.replicates is not None:
-                    replicate = model.replicates[:, :, sy]
-                    x = np.where(np.isfinite(replicate), replicate, model.base)
-                values = _Values(_normalised(model, x, norm_labels[ny]))
+                    replicate = model.replicates[:, varies, sy]
+                    x = np.where(np.isfinite(replicate), replicate, model.base[:, varies])
+                    y = y.copy()
+                    y[:, varies] = _normalised(model, x, norm_labels[ny], varies.tolist())
+                values = _Values(y)
                 last = (ny, sy)
             methods = agg_configs[int(agg_e[e0])]
             for c0 in range(int(b0), int(b1), _CHUNK):
