@@ -288,6 +288,10 @@ class _BaseSample:
         # An input that changed no output has no numerator in any resample.
         moved = [i for i, y_ab in enumerate(y_abs) if bool((y_ab != y_a).any())]
         sums = {i: np.zeros((counts[i].shape[0], 2 * m + 3 * g)) for i in moved}
+        # The per-output sums S1 and DS (nearly every product) stay below 2^24 when every row
+        # counted ``n`` times in all holds at most ``2 * reach``: single precision holds each
+        # of their partial sums exactly, in half the time.
+        single = n * 2.0 * max(reach, 1.0) < 2.0**24
         # Exact sums may be taken in any order: in blocks of rows that stay in the cache.
         with one_blas_thread():
             for r0 in range(0, n if moved else 0, _ROWS):
@@ -301,7 +305,14 @@ class _BaseSample:
                     np.subtract(y_abs[i][r0:r1], y_a[r0:r1], out=d)
                     stacked[:, 2 * m + g : 2 * m + 2 * g] = np.add.reduceat(b * d, starts, axis=1)
                     stacked[:, 2 * m + 2 * g :] = np.add.reduceat(d * d, starts, axis=1)
-                    sums[i] += counts[i][:, r0:r1].astype(float) @ stacked
+                    count = counts[i][:, r0:r1]
+                    if single:
+                        sums[i][:, : 2 * m] += count.astype(np.float32) @ stacked[
+                            :, : 2 * m
+                        ].astype(np.float32)
+                        sums[i][:, 2 * m :] += count.astype(float) @ stacked[:, 2 * m :]
+                    else:
+                        sums[i] += count.astype(float) @ stacked
         out = []
         for i, count in enumerate(counts):
             if i not in sums:
