@@ -862,7 +862,8 @@ def _digest(missions: Sequence[Mission], site_hashes: npt.NDArray[np.uint64] | N
                 datum["provenance"].pop("line", None)
         h.update(json.dumps(data, sort_keys=True, ensure_ascii=False).encode("utf-8"))
     if site_hashes is not None:
-        h.update(site_hashes.tobytes())
+        # Little-endian words, so that the digest is the same on any machine.
+        h.update(site_hashes.astype("<u8").tobytes())
     return h.hexdigest()
 
 

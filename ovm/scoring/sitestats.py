@@ -32,6 +32,7 @@ from ovm.rubric.model import Rubric
 from ovm.runtime import for_each, in_blocks, one_blas_thread, worker_threads
 from ovm.scoring.aggregate import Array
 from ovm.scoring.results import SiteNote
+from ovm.scoring.rowhash import cell_words, row_words
 
 MAX_NOTES = 200
 MISSING_CODE = -9
@@ -88,17 +89,22 @@ class SiteSummary:
         self.rows = {m: i for i, m in enumerate(self.ids)}
 
 
-def row_hashes(sites: pl.DataFrame) -> pl.Series:
-    """A content hash per site row, file and row number left out; stable per Polars version."""
-    content = sorted(c for c in sites.columns if c not in (ROW, FILE, "__h"))
-    return sites.select(content).hash_rows(seed=7)
+PLACE = "__p"
+"""Column of the polling place key (:func:`place_keys`), beside the row hash ``__h``."""
 
 
 def with_hashes(sites: pl.DataFrame) -> pl.DataFrame:
-    """The site rows with their content hash in ``__h`` (computed once, then reused)."""
+    """The site rows with their content hash in ``__h`` (file and row number left out; see
+    ``ovm.scoring.rowhash``: defined on the values, the same with any version of the
+    libraries) and their place key in ``__p``, computed once, then reused."""
     if sites.height == 0 or "__h" in sites.columns:
         return sites
-    return sites.with_columns(row_hashes(sites).alias("__h"))
+    content = [c for c in sites.columns if c not in (ROW, FILE)]
+    known = {"site": cell_words("site", sites["site"])} if "site" in sites.columns else {}
+    extra = [pl.Series("__h", row_words(sites, content, known), pl.UInt64)]
+    if known:
+        extra.append(pl.Series(PLACE, known["site"], pl.UInt64))
+    return sites.with_columns(extra)
 
 
 @dataclass(frozen=True)
@@ -191,14 +197,16 @@ def requested_stats(rubric: Rubric) -> dict[str, set[str]]:
 
 
 def place_keys(sites: pl.DataFrame) -> tuple[npt.NDArray[np.uint64], npt.NDArray[np.bool_]]:
-    """A content key per visit for its polling place (its site id), and whether it has one.
+    """A content key per visit for its polling place (the row hash's cell of its site id), and
+    whether it has one.
 
     A visit without a site id is a place of its own: :func:`place_clusters` never joins it.
     """
     if "site" not in sites.columns:
         return np.zeros(sites.height, np.uint64), np.zeros(sites.height, bool)
-    site = sites["site"].cast(pl.String)
-    return site.hash(seed=11).to_numpy(), site.is_not_null().to_numpy()
+    site = sites["site"]
+    keys = sites[PLACE].to_numpy() if PLACE in sites.columns else cell_words("site", site)
+    return keys, site.is_not_null().to_numpy()
 
 
 def place_clusters(

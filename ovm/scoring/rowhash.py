@@ -1,0 +1,250 @@
+"""Content hashes of table rows that depend on the values alone.
+
+A visit's hash orders the visits for resampling and feeds the data digest, so it must be the
+same on every machine and with every version of the libraries: it is defined here on the
+values, never taken from a library's own hashing (Polars' ``hash_rows`` changes between
+versions). All arithmetic is on unsigned 64-bit integers, modulo 2**64; the definition is
+spelled out in docs/statistics.md ("The row hash"):
+
+- ``mix(x)``: ``x ^= x >> 30; x *= MIX1; x ^= x >> 27; x *= MIX2; x ^= x >> 31`` (the
+  SplitMix64 finaliser, a bijection).
+- ``text(s)``: ``h`` starts at the length of ``s`` in UTF-8 bytes; then, for each of those
+  bytes ``b`` in turn, ``h = h * PRIME + b``.
+- A cell is a tag and a 64-bit word: a null is (0, 0); text is (1, ``text(s)``); a whole
+  number or a boolean (false 0, true 1) is (2, the number in two's complement); a decimal
+  number is (3, its IEEE 754 binary64 bits, -0.0 taken as 0.0 and every NaN as
+  ``CANONICAL_NAN``).
+- ``cell(column, value) = mix(mix(text(column) + tag) ^ word)``.
+- ``row = mix(h)``, where ``h`` starts at 0 and, for each column in the order of the names
+  (by Unicode code point), becomes ``h * PRIME + cell(column, value)``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any, cast
+
+import numpy as np
+import numpy.typing as npt
+import polars as pl
+
+Words = npt.NDArray[np.uint64]
+
+PRIME = 0x9E3779B97F4A7C15
+MIX1 = 0xBF58476D1CE4E5B9
+MIX2 = 0x94D049BB133111EB
+CANONICAL_NAN = 0x7FF8000000000000
+NULL, TEXT, WHOLE, DECIMAL = 0, 1, 2, 3
+_MASK = (1 << 64) - 1
+
+
+def mix(x: Words) -> Words:
+    """``mix`` of every word, in place; returns ``x``."""
+    x ^= x >> np.uint64(30)
+    x *= np.uint64(MIX1)
+    x ^= x >> np.uint64(27)
+    x *= np.uint64(MIX2)
+    x ^= x >> np.uint64(31)
+    return x
+
+
+def _mix_one(x: int) -> int:
+    x ^= x >> 30
+    x = (x * MIX1) & _MASK
+    x ^= x >> 27
+    x = (x * MIX2) & _MASK
+    return x ^ (x >> 31)
+
+
+def _text_one(s: str) -> int:
+    data = s.encode("utf-8")
+    h = len(data)
+    for b in data:
+        h = (h * PRIME + b) & _MASK
+    return h
+
+
+def _prefix(column: str, tag: int) -> int:
+    return _mix_one((_text_one(column) + tag) & _MASK)
+
+
+def _null_cell(column: str) -> int:
+    return _mix_one(_prefix(column, NULL))
+
+
+def _powers(base: int, n: int) -> Words:
+    # base**i for i in 0..n (array products wrap modulo 2**64).
+    out = np.full(n + 1, base, np.uint64)
+    out[0] = 1
+    return np.cumprod(out, dtype=np.uint64)
+
+
+# PRIME is odd, so it has an inverse modulo 2**64: the bytes b[i] of a value ending before
+# position e of a run of values contribute sum(b[i] * PRIME**(e-1-i)), which is
+# PRIME**(e-1) * sum(b[i] * INVERSE**i): a difference of one running sum over the whole run.
+INVERSE = pow(PRIME, -1, 1 << 64)
+_SPAN = 1 << 15
+"""Bytes of text summed at once: the running sums and the power tables stay in the cache."""
+_FORWARD = _powers(PRIME, _SPAN)
+_BACKWARD = _powers(INVERSE, _SPAN)
+_BLOCK = 1 << 24
+"""Bytes of text copied out of a column at once."""
+
+
+def text_words(values: pl.Series) -> Words:
+    """``text(s)`` of every value of a text column (0 where it is null)."""
+    n = values.len()
+    out = np.zeros(n, np.uint64)
+    if n == 0:
+        return out
+    lengths = values.str.len_bytes().fill_null(0).to_numpy().astype(np.int64)
+    longest = int(lengths.max())
+    span = max(_SPAN, longest)
+    forward = _FORWARD if span == _SPAN else _powers(PRIME, span)
+    backward = _BACKWARD if span == _SPAN else _powers(INVERSE, span)
+    ends = np.cumsum(lengths)
+    start = 0
+    while start < n:
+        base = int(ends[start - 1]) if start else 0
+        stop = max(int(np.searchsorted(ends, base + _BLOCK, side="right")), start + 1)
+        blob = values.slice(start, stop - start).fill_null("").str.join("").item()
+        data = np.frombuffer(blob.encode("utf-8"), np.uint8)
+        block_ends = ends[start:stop] - base
+        a = 0
+        while a < stop - start:
+            # A run of whole values of at most ``span`` bytes.
+            lo = int(block_ends[a - 1]) if a else 0
+            b = max(int(np.searchsorted(block_ends, lo + span, "right")), a + 1)
+            lens = lengths[start + a : start + b]
+            local = block_ends[a:b] - lo
+            run = data[lo : lo + int(local[-1])]
+            sums = np.zeros(run.size + 1, np.uint64)
+            np.cumsum(run * backward[: run.size], out=sums[1:])
+            # An empty value at the run's start reads forward[-1]: times a difference of 0.
+            h = (sums[local] - sums[local - lens]) * forward[local - 1]
+            h += lens.astype(np.uint64) * forward[lens]
+            out[start + a : start + b] = h
+            a = b
+        start = stop
+    return out
+
+
+def cell_words(column: str, values: pl.Series) -> Words:
+    """``cell(column, value)`` of every value of one column.
+
+    Text, categories, booleans, whole and decimal numbers are as defined above; a value of any
+    other type (a date, a time) is taken as the text Polars casts it to.
+    """
+    dtype = values.dtype
+    if dtype.is_float() or isinstance(dtype, pl.Decimal):
+        x = values.cast(pl.Float64).fill_null(0.0).to_numpy() + 0.0  # -0.0 becomes 0.0
+        word = x.view(np.uint64).copy()
+        word[np.isnan(x)] = np.uint64(CANONICAL_NAN)
+        tag = DECIMAL
+    elif dtype == pl.UInt64:
+        tag, word = WHOLE, values.fill_null(0).to_numpy().astype(np.uint64)
+    elif dtype.is_integer() or dtype == pl.Boolean:
+        tag, word = WHOLE, values.cast(pl.Int64).fill_null(0).to_numpy().view(np.uint64)
+    else:
+        tag, word = TEXT, text_words(values.cast(pl.String))
+    word = word ^ np.uint64(_prefix(column, tag))
+    mix(word)
+    if values.null_count():
+        word[values.is_null().to_numpy()] = np.uint64(_null_cell(column))
+    return word
+
+
+_SMALL = (pl.Boolean, pl.Int8, pl.UInt8, pl.Int16, pl.UInt16)
+_LEAST: dict[Any, int] = {pl.Int8: -(1 << 7), pl.Int16: -(1 << 15)}
+_TABLE = 1 << 16
+"""Entries of one lookup table of several small columns (it stays in the cache)."""
+_ROWS = 1 << 16
+"""Rows looked up at once (the scratch arrays stay in the cache)."""
+
+
+def _small_columns(frame: pl.DataFrame, names: list[str], weights: list[int]) -> Words:
+    """``sum(cell(c, v) * w)`` over small whole-number columns (booleans, 8- and 16-bit
+    integers; ``w`` a weight per column), row by row.
+
+    Each column has few distinct values, so each value's cell is computed once; several
+    columns together are looked up in one table of every combination of their values.
+    """
+    h = np.zeros(frame.height, np.uint64)
+    codes: list[npt.NDArray[Any]] = []
+    tables: list[Words] = []
+    lows: list[int] = []
+    for name, weight in zip(names, weights, strict=True):
+        values = frame.get_column(name)
+        low, high = values.min(), values.max()
+        if low is None:
+            table = np.array([_null_cell(name)], np.uint64)
+            codes.append(np.zeros(frame.height, np.int8))
+            lows.append(0)
+        else:
+            lo, hi = int(cast(int, low)), int(cast(int, high))
+            table = np.empty(hi - lo + 2, np.uint64)
+            table[0] = _null_cell(name)
+            whole = np.arange(lo, hi + 1, dtype=np.int64).view(np.uint64)
+            table[1:] = mix(whole ^ np.uint64(_prefix(name, WHOLE)))
+            if values.null_count():
+                # One below the smallest value stands for a null: table entry 0.
+                if lo - 1 < _LEAST.get(values.dtype, 0):
+                    values = values.cast(pl.Int32)
+                values = values.fill_null(lo - 1)
+            codes.append(values.to_numpy())
+            lows.append(lo - 1)
+        table *= np.uint64(weight)
+        tables.append(table)
+    groups: list[tuple[range, Words, int]] = []
+    start = 0
+    while start < len(tables):
+        stop, size = start + 1, tables[start].size
+        while stop < len(tables) and size * tables[stop].size <= _TABLE:
+            size *= tables[stop].size
+            stop += 1
+        # Mixed radix, the group's last column fastest: entry sum of the columns' cells.
+        table = np.zeros(1, np.uint64)
+        offset = 0
+        for i in range(start, stop):
+            offset = offset * tables[i].size + lows[i]
+            table = (table[:, None] + tables[i][None, :]).ravel()
+        groups.append((range(start, stop), table, offset))
+        start = stop
+    index = np.empty(_ROWS, np.intp)
+    cells = np.empty(_ROWS, np.uint64)
+    for a in range(0, frame.height, _ROWS):
+        b = min(a + _ROWS, frame.height)
+        ix, out, acc = index[: b - a], cells[: b - a], h[a:b]
+        for members, table, offset in groups:
+            np.copyto(ix, codes[members[0]][a:b], casting="unsafe")
+            for i in members[1:]:
+                ix *= tables[i].size
+                np.add(ix, codes[i][a:b], out=ix, casting="unsafe")
+            ix -= offset
+            np.take(table, ix, out=out, mode="clip")
+            acc += out
+    return h
+
+
+def row_words(
+    frame: pl.DataFrame,
+    columns: Sequence[str] | None = None,
+    known: Mapping[str, Words] | None = None,
+) -> Words:
+    """``row`` of every row of ``frame`` over ``columns`` (default: all of them), taken in the
+    order of their names; ``known`` gives cells of some columns already computed."""
+    names = sorted(frame.columns if columns is None else columns)
+    known = known or {}
+    # Horner's rule over the columns: each cell times PRIME**(the number of columns after it).
+    weights = [int(w) for w in _powers(PRIME, len(names))[::-1][1:]]
+    small = [i for i, c in enumerate(names) if c not in known and frame.schema[c] in _SMALL]
+    h = _small_columns(frame, [names[i] for i in small], [weights[i] for i in small])
+    looked_up = set(small)
+    for i, name in enumerate(names):
+        if i in looked_up:
+            continue
+        cells = known.get(name)
+        cells = cell_words(name, frame.get_column(name)) if cells is None else cells.copy()
+        cells *= np.uint64(weights[i])
+        h += cells
+    return mix(h)
