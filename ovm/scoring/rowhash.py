@@ -87,7 +87,7 @@ _SPAN = 1 << 15
 """Bytes of text summed at once: the running sums and the power tables stay in the cache."""
 _FORWARD = _powers(PRIME, _SPAN)
 _BACKWARD = _powers(INVERSE, _SPAN)
-_BLOCK = 1 << 24
+_BLOCK = 1 << 22
 """Bytes of text copied out of a column at once."""
 
 
@@ -98,8 +98,7 @@ def text_words(values: pl.Series) -> Words:
     if n == 0:
         return out
     lengths = values.str.len_bytes().fill_null(0).to_numpy().astype(np.int64)
-    longest = int(lengths.max())
-    span = max(_SPAN, longest)
+    span = max(_SPAN, int(lengths.max()))
     forward = _FORWARD if span == _SPAN else _powers(PRIME, span)
     backward = _BACKWARD if span == _SPAN else _powers(INVERSE, span)
     ends = np.cumsum(lengths)
@@ -109,22 +108,30 @@ def text_words(values: pl.Series) -> Words:
         stop = max(int(np.searchsorted(ends, base + _BLOCK, side="right")), start + 1)
         blob = values.slice(start, stop - start).fill_null("").str.join("").item()
         data = np.frombuffer(blob.encode("utf-8"), np.uint8)
+        lens = lengths[start:stop]
         block_ends = ends[start:stop] - base
-        a = 0
-        while a < stop - start:
-            # A run of whole values of at most ``span`` bytes.
+        # Runs of whole values of at most ``span`` bytes; run k's running sum lies in
+        # ``sums[lo + k : hi + k + 1]``, starting from 0.
+        firsts = [0]
+        while firsts[-1] < stop - start:
+            a = firsts[-1]
             lo = int(block_ends[a - 1]) if a else 0
-            b = max(int(np.searchsorted(block_ends, lo + span, "right")), a + 1)
-            lens = lengths[start + a : start + b]
-            local = block_ends[a:b] - lo
-            run = data[lo : lo + int(local[-1])]
-            sums = np.zeros(run.size + 1, np.uint64)
-            np.cumsum(run * backward[: run.size], out=sums[1:])
-            # An empty value at the run's start reads forward[-1]: times a difference of 0.
-            h = (sums[local] - sums[local - lens]) * forward[local - 1]
-            h += lens.astype(np.uint64) * forward[lens]
-            out[start + a : start + b] = h
-            a = b
+            firsts.append(max(int(np.searchsorted(block_ends, lo + span, "right")), a + 1))
+        runs = len(firsts) - 1
+        run_lo = np.zeros(runs, np.int64)
+        run_lo[1:] = block_ends[np.asarray(firsts[1:-1], np.int64) - 1]
+        run_hi = np.append(run_lo[1:], data.size)
+        sums = np.zeros(data.size + runs, np.uint64)
+        for k in range(runs):
+            lo, hi = int(run_lo[k]), int(run_hi[k])
+            np.cumsum(data[lo:hi] * backward[: hi - lo], out=sums[lo + k + 1 : hi + k + 1])
+        run = np.repeat(np.arange(runs), np.diff(firsts))
+        last = block_ends + run
+        h = sums[last] - sums[last - lens]
+        # An empty value at a run's start reads forward[-1]: times a difference of 0.
+        h *= forward[block_ends - 1 - run_lo[run]]
+        h += lens.astype(np.uint64) * forward[lens]
+        out[start:stop] = h
         start = stop
     return out
 
@@ -136,6 +143,8 @@ def cell_words(column: str, values: pl.Series) -> Words:
     other type (a date, a time) is taken as the text Polars casts it to.
     """
     dtype = values.dtype
+    if values.null_count() == values.len():
+        return np.full(values.len(), _null_cell(column), np.uint64)
     if dtype.is_float() or isinstance(dtype, pl.Decimal):
         x = values.cast(pl.Float64).fill_null(0.0).to_numpy() + 0.0  # -0.0 becomes 0.0
         word = x.view(np.uint64).copy()
@@ -146,12 +155,32 @@ def cell_words(column: str, values: pl.Series) -> Words:
     elif dtype.is_integer() or dtype == pl.Boolean:
         tag, word = WHOLE, values.cast(pl.Int64).fill_null(0).to_numpy().view(np.uint64)
     else:
-        tag, word = TEXT, text_words(values.cast(pl.String))
+        tag, word = TEXT, _text_column(values.cast(pl.String))
     word = word ^ np.uint64(_prefix(column, tag))
     mix(word)
     if values.null_count():
         word[values.is_null().to_numpy()] = np.uint64(_null_cell(column))
     return word
+
+
+def _text_column(values: pl.Series) -> Words:
+    # Only the values present, and each distinct value once where many repeat (the estimate
+    # of distinct values only chooses the way: both give the same words).
+    n = values.len()
+    nulls = values.null_count()
+    present = values.drop_nulls() if nulls else values
+    if int(cast(int, present.approx_n_unique())) * 4 < present.len():
+        distinct = present.unique()
+        words = present.replace_strict(
+            distinct, pl.Series(text_words(distinct), dtype=pl.UInt64), return_dtype=pl.UInt64
+        ).to_numpy()
+    else:
+        words = text_words(present)
+    if not nulls:
+        return words
+    out = np.zeros(n, np.uint64)
+    out[values.is_not_null().to_numpy()] = words
+    return out
 
 
 _SMALL = (pl.Boolean, pl.Int8, pl.UInt8, pl.Int16, pl.UInt16)
