@@ -328,13 +328,17 @@ def test_sampling_moves_missions_whose_intervals_overlap(
 ) -> None:
     # 16 and 14 yes of 40 places (40 % and 35 %): their intervals (about 26-55 % and
     # 22-51 %) overlap widely, so drawing the engine's replicates reorders the two in a good
-    # share of the runs.
+    # share of the runs. The two missions' places have ids of their own: places are ordered
+    # by their id's hash and the n-th place of every mission draws the same weights, so two
+    # missions with the same ids (and answers lined up with them) would move together.
     missions = "missions:\n" + "".join(
         f"  - {{id: {m}, country: ARG, name: {m}, election: {{type: general, date: 2020-01-01}}}}\n"
         for m in ("a", "b")
     )
     rows = ["mission,site,p.open"] + [
-        f"{m},s{j},{'yes' if j < k else 'no'}" for m, k in (("a", 16), ("b", 14)) for j in range(40)
+        f"{m},{m}-s{j},{'yes' if j < k else 'no'}"
+        for m, k in (("a", 16), ("b", 14))
+        for j in range(40)
     ]
     ws = ovm.load_workspace(
         make_workspace(
