@@ -89,6 +89,7 @@ _FORWARD = _powers(PRIME, _SPAN)
 _BACKWARD = _powers(INVERSE, _SPAN)
 _BLOCK = 1 << 22
 """Bytes of text copied out of a column at once."""
+_SAMPLE = 4096
 
 
 def text_words(values: pl.Series) -> Words:
@@ -164,12 +165,13 @@ def cell_words(column: str, values: pl.Series) -> Words:
 
 
 def _text_column(values: pl.Series) -> Words:
-    # Only the values present, and each distinct value once where many repeat (the estimate
-    # of distinct values only chooses the way: both give the same words).
+    # Only the values present, and each distinct value once where many repeat (judged on an
+    # evenly spaced sample, which only chooses the way: both give the same words).
     n = values.len()
     nulls = values.null_count()
     present = values.drop_nulls() if nulls else values
-    if int(cast(int, present.approx_n_unique())) * 4 < present.len():
+    sample = present.gather_every(max(1, present.len() // _SAMPLE))
+    if sample.n_unique() * 4 < sample.len():
         distinct = present.unique()
         words = present.replace_strict(
             distinct, pl.Series(text_words(distinct), dtype=pl.UInt64), return_dtype=pl.UInt64
