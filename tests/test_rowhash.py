@@ -11,10 +11,12 @@ from pathlib import Path
 from typing import Any
 
 import polars as pl
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import ovm
+from ovm.scoring import rowhash
 from ovm.scoring.rowhash import row_words
 from ovm.scoring.sitestats import with_hashes
 
@@ -110,9 +112,17 @@ def test_a_value_in_another_column_or_type_hashes_otherwise() -> None:
     assert row_words(wide).tolist() == row_words(narrow).tolist()
 
 
-def test_long_texts_and_many_small_columns_hash_as_defined() -> None:
+@pytest.mark.parametrize("blocks", ["as shipped", "tiny"])
+def test_long_texts_and_many_small_columns_hash_as_defined(
+    blocks: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
     # Texts across several runs of summed bytes, one longer than a run; more small columns
     # than one lookup table holds, with nulls where no spare value below the smallest exists.
+    # With tiny blocks, the rows, text bytes and lookups go in many blocks of each.
+    if blocks == "tiny":
+        monkeypatch.setattr(rowhash, "_BLOCK_ROWS", 700)
+        monkeypatch.setattr(rowhash, "_BLOCK", 5000)
+        monkeypatch.setattr(rowhash, "_ROWS", 300)
     rng = random.Random(5)
     n = 3000
     alphabet = "abcé€😀 \x00"

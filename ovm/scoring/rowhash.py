@@ -21,7 +21,7 @@ spelled out in docs/statistics.md ("The row hash"):
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from typing import Any, cast
 
 import numpy as np
@@ -87,7 +87,7 @@ _SPAN = 1 << 15
 """Bytes of text summed at once: the running sums and the power tables stay in the cache."""
 _FORWARD = _powers(PRIME, _SPAN)
 _BACKWARD = _powers(INVERSE, _SPAN)
-_BLOCK = 1 << 22
+_BLOCK = 1 << 18
 """Bytes of text copied out of a column at once."""
 _SAMPLE = 4096
 
@@ -257,25 +257,54 @@ def _small_columns(frame: pl.DataFrame, names: list[str], weights: list[int]) ->
     return h
 
 
-def row_words(
-    frame: pl.DataFrame,
-    columns: Sequence[str] | None = None,
-    known: Mapping[str, Words] | None = None,
-) -> Words:
+_BLOCK_ROWS = 1 << 18
+"""Rows hashed at once: every scratch array is of this size, reused from block to block
+rather than drawn afresh (and paged in) for the whole table."""
+
+
+def row_words(frame: pl.DataFrame, columns: Sequence[str] | None = None) -> Words:
     """``row`` of every row of ``frame`` over ``columns`` (default: all of them), taken in the
-    order of their names; ``known`` gives cells of some columns already computed."""
+    order of their names."""
+    return hashes(frame, columns)[0]
+
+
+def hashes(
+    frame: pl.DataFrame, columns: Sequence[str] | None = None, keep: Sequence[str] = ()
+) -> tuple[Words, dict[str, Words]]:
+    """``row`` of every row of ``frame`` over ``columns`` (default: all of them), and the
+    cells of each column of ``keep`` (one of those columns)."""
     names = sorted(frame.columns if columns is None else columns)
-    known = known or {}
+    n = frame.height
+    h = np.empty(n, np.uint64)
+    kept = {c: np.empty(n, np.uint64) for c in keep}
     # Horner's rule over the columns: each cell times PRIME**(the number of columns after it).
     weights = [int(w) for w in _powers(PRIME, len(names))[::-1][1:]]
-    small = [i for i, c in enumerate(names) if c not in known and frame.schema[c] in _SMALL]
-    h = _small_columns(frame, [names[i] for i in small], [weights[i] for i in small])
+    # A column of nulls adds one number to every row: no array for it.
+    empty = {c for c in names if frame.get_column(c).null_count() == n and c not in kept}
+    small = [
+        i
+        for i, c in enumerate(names)
+        if c not in kept and c not in empty and frame.schema[c] in _SMALL
+    ]
     looked_up = set(small)
+    constant = 0
     for i, name in enumerate(names):
-        if i in looked_up:
-            continue
-        cells = known.get(name)
-        cells = cell_words(name, frame.get_column(name)) if cells is None else cells.copy()
-        cells *= np.uint64(weights[i])
-        h += cells
-    return mix(h)
+        if name in empty:
+            constant = (constant + _null_cell(name) * weights[i]) & _MASK
+    scratch = np.empty(min(n, _BLOCK_ROWS), np.uint64)
+    for a in range(0, n, _BLOCK_ROWS):
+        part = frame.slice(a, _BLOCK_ROWS)
+        b = a + part.height
+        acc = h[a:b]
+        acc[:] = _small_columns(part, [names[i] for i in small], [weights[i] for i in small])
+        acc += np.uint64(constant)
+        spare = scratch[: b - a]
+        for i, name in enumerate(names):
+            if i in looked_up or name in empty:
+                continue
+            cells = cell_words(name, part.get_column(name))
+            if name in kept:
+                kept[name][a:b] = cells
+            np.multiply(cells, np.uint64(weights[i]), out=spare)
+            acc += spare
+    return mix(h), kept

@@ -32,7 +32,7 @@ from ovm.rubric.model import Rubric
 from ovm.runtime import for_each, in_blocks, one_blas_thread, worker_threads
 from ovm.scoring.aggregate import Array
 from ovm.scoring.results import SiteNote
-from ovm.scoring.rowhash import cell_words, row_words
+from ovm.scoring.rowhash import cell_words, hashes
 
 MAX_NOTES = 200
 MISSING_CODE = -9
@@ -100,10 +100,10 @@ def with_hashes(sites: pl.DataFrame) -> pl.DataFrame:
     if sites.height == 0 or "__h" in sites.columns:
         return sites
     content = [c for c in sites.columns if c not in (ROW, FILE)]
-    known = {"site": cell_words("site", sites["site"])} if "site" in sites.columns else {}
-    extra = [pl.Series("__h", row_words(sites, content, known), pl.UInt64)]
-    if known:
-        extra.append(pl.Series(PLACE, known["site"], pl.UInt64))
+    rows, cells = hashes(sites, content, keep=["site"] if "site" in content else [])
+    extra = [pl.Series("__h", rows, pl.UInt64)]
+    if "site" in cells:
+        extra.append(pl.Series(PLACE, cells["site"], pl.UInt64))
     return sites.with_columns(extra)
 
 
