@@ -123,6 +123,10 @@ def _repeated_rows(work: pl.DataFrame, content: list[str], file: str) -> list[Is
     # Rows repeating each other share their mission, site, observer and time: only rows whose
     # few such cells repeat are compared cell for cell, not every row of the table.
     keys = pl.struct("mission", *ident)
+    if "site" in ident and work.select(pl.col("site").hash().n_unique()).item() == work.height:
+        # Rows sharing their keys share their site: with every site hash distinct (a site
+        # id per visit), hashing one column tells as much as hashing all the keys.
+        return []
     if work.select(keys.hash().n_unique()).item() == work.height:
         # No two rows share their keys' hash, so none repeats another: hashing the cells and
         # counting distinct hashes costs a third of finding repeated keys among the texts.
@@ -247,11 +251,15 @@ def validate_sites(
             distinct[q.id] = shared[categories_name(df.schema[q.id])]
     coded: dict[str, pl.Expr] = {}
     checks: dict[str, pl.Expr] = {}
+    # Columns none of whose distinct cells is refused cannot refuse a row: their checks are
+    # true and left out of the row flag, so a clean table is not compared cell by cell.
+    sure: set[str] = set()
     for q in choice:
-        coded[q.id] = _lookup(
-            q.id, distinct[q.id], codes(spec[q.id], distinct[q.id], _answer_code(q))
-        )
+        by_cell = codes(spec[q.id], distinct[q.id], _answer_code(q))
+        coded[q.id] = _lookup(q.id, distinct[q.id], by_cell)
         checks[q.id] = pl.col(f"__n_{q.id}").is_null() | (pl.col(f"__n_{q.id}") != INVALID_CODE)
+        if INVALID_CODE not in by_cell.values():
+            sure.add(q.id)
     for q in numeric:
         num = number_expr(q.id)
         rule = spec[q.id].parser
@@ -273,12 +281,18 @@ def validate_sites(
     checks["simulated"] = pl.col("__n_simulated").is_null() | (
         pl.col("__n_simulated") != INVALID_CODE
     )
+    if INVALID_CODE not in flags.values():
+        sure.add("simulated")
     mission_ok = pl.col("mission").is_not_null() & pl.col("mission").is_in(sorted(missions))
     # One flag per row; which checks a row fails is worked out for the refused rows alone.
     work = (
         df.lazy()
         .with_columns(**{f"__n_{k}": v for k, v in coded.items()})
-        .with_columns(pl.all_horizontal(mission_ok, *checks.values()).alias("__ok"))
+        .with_columns(
+            pl.all_horizontal(mission_ok, *(v for k, v in checks.items() if k not in sure)).alias(
+                "__ok"
+            )
+        )
         .collect()
     )
     blank = pl.all_horizontal(
