@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 import contextlib
 import csv
 import functools
@@ -332,13 +333,20 @@ def _read_csv(
     issues = _header_issues(name, headers)
     if issues:
         return None, issues
-    # Quoted fields may hold separators and line breaks: only a CSV parser can count their
-    # fields, and one pass of it also finds a quote never closed. A unit separator in a
-    # file without quotes would confuse the line count below: the parser counts that too.
+    # Quoted fields may hold separators and line breaks, so lines are not records: where
+    # every quote opens, closes or doubles inside a field (what Python's strict reader
+    # takes), the separators outside quotes are counted column-wise; a file with any other
+    # quote, or a lone carriage return, goes through that reader, which locates a quote
+    # never closed. A unit separator in a file without quotes would confuse the line count
+    # below: it is counted so too.
     parsed = b'"' in raw or b"\x1f" in raw
-    ragged = False
-    if parsed:
-        quote, ragged = _python_scan(path, sep, len(headers))
+    outside = _separators_outside_quotes(raw, sep) if parsed else None
+    ragged: bool | None = None
+    if parsed and outside is None:
+        try:
+            quote, ragged = _python_scan(raw, path, sep, len(headers))
+        except UnicodeDecodeError as exc:
+            return None, [_encoding_issue(path, exc)]
         if quote is not None:
             return None, [quote]
     trimmed = _column_names(headers)
@@ -362,6 +370,12 @@ def _read_csv(
         # Polars saw another header: lines ended by a lone CR (Excel's "CSV (Macintosh)")
         # read as one line. Python's reader takes every line ending.
         return _read_csv_slow(path, sep, "lines ended by a lone carriage return")
+    if parsed and ragged is None:
+        # No row has more fields than the header (Polars refuses one): with the separators
+        # of a full row on every record, none has fewer. A blank line or a last line without
+        # its line break is left to the strict reader.
+        full = raw.endswith(b"\n") and outside == (df.height + 1) * (len(headers) - 1)
+        ragged = False if full else _python_scan(raw, path, sep, len(headers))[1]
     if ragged if parsed else _has_short_rows(raw, sep, len(headers), df.height):
         # Polars pads a short row with empty fields without a word; the slow path names each.
         return _read_csv_slow(path, sep, "rows with too few fields")
@@ -464,11 +478,63 @@ def _long_cells(df: pl.DataFrame, name: str) -> tuple[pl.DataFrame, list[Issue]]
     return df, issues
 
 
-def _python_scan(path: Path, sep: str, width: int) -> tuple[Issue | None, bool]:
-    """One pass of Python's strict CSV reader over a file with quotes: a quote that opens a
-    field and never closes (it would swallow every later row), and whether any record has
-    fewer or more fields than the header."""
-    with path.open(encoding="utf-8-sig", newline="") as fh:
+def _separators_outside_quotes(raw: bytes, sep: str) -> int | None:
+    """How many separators of a CSV file's bytes ``raw`` lie outside quoted fields, when each
+    quote opens a field (at its start), closes one (before a separator, a line break or the
+    end) or is doubled inside one, and no carriage return ends a line alone; None for any
+    other file, which Python's strict reader (:func:`_python_scan`) is left to read.
+
+    Such a file is what that reader takes without an error, and its records are lines as
+    Polars reads them. Every quote is found once; quotes alternate opening and closing, so
+    which one a quote is follows from how many came before it.
+    """
+    import numpy as np
+
+    if raw.count(b"\r") != raw.count(b"\r\n"):
+        return None
+    data = np.frombuffer(raw, np.uint8)
+    size = data.size
+    start = len(codecs.BOM_UTF8) if raw.startswith(codecs.BOM_UTF8) else 0
+    quote, separator = ord('"'), ord(sep)
+    # The bytes a quote may follow when it opens a field, and precede when it closes one
+    # (a quote: two quotes inside a field are one).
+    bounds = np.zeros(256, bool)
+    bounds[[separator, ord("\n"), ord("\r"), quote]] = True
+    inside_quotes = 0
+    total = inside = 0
+    block = 1 << 16
+    for i in range(start, size, block):
+        chunk = data[i : i + block]
+        is_sep = chunk == separator
+        count = int(np.count_nonzero(is_sep))
+        total += count
+        found = np.flatnonzero(chunk == quote)
+        if found.size == 0:
+            inside += count * inside_quotes
+            continue
+        at = found + i
+        opens, closes = (at[1::2], at[0::2]) if inside_quotes else (at[0::2], at[1::2])
+        if not (bounds[data[np.maximum(opens - 1, 0)]] | (opens == start)).all():
+            return None
+        if not (bounds[data[np.minimum(closes + 1, size - 1)]] | (closes == size - 1)).all():
+            return None
+        if count:
+            # Separators between consecutive quotes (and from the block's start when it
+            # begins inside quotes): every other stretch is inside quotes. A quote is no
+            # separator, so a stretch of one quote counts none.
+            cuts = np.concatenate(([0], found)) if inside_quotes else found
+            inside += int(np.add.reduceat(is_sep, cuts, dtype=np.int64)[0::2].sum())
+        inside_quotes = (inside_quotes + found.size) & 1
+    if inside_quotes:
+        return None
+    return total - inside
+
+
+def _python_scan(raw: bytes, path: Path, sep: str, width: int) -> tuple[Issue | None, bool]:
+    """One pass of Python's strict CSV reader over a file's bytes ``raw`` (``path`` names it):
+    a quote that opens a field and never closes (it would swallow every later row), and
+    whether any record has fewer or more fields than the header."""
+    with io.TextIOWrapper(io.BytesIO(raw), encoding="utf-8-sig", newline="") as fh:
         reader = csv.reader(fh, delimiter=sep, strict=True)
         start = 1
         ragged = False
