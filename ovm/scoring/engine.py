@@ -20,6 +20,7 @@ import json
 import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import partial
 from typing import Any, Literal, get_args
 
 import numpy as np
@@ -47,9 +48,9 @@ from ovm.scoring.results import (
     NodeStatus,
     RejectedSummary,
     RubricRef,
-    Scorecard,
     ScoreSet,
     SiteNote,
+    deferred_card,
     in_order,
 )
 from ovm.scoring.sitestats import (
@@ -1008,20 +1009,104 @@ def _kept_replicates(
     )
 
 
-def _flat_finding(
-    scorer: _MissionScorer, node_id: str, flat: tuple[float, float], score: float
-) -> None:
+def _flat_finding(node_id: str, flat: tuple[float, float], score: float) -> Finding:
     low, high = (f"{v:.1f}" for v in flat)
-    scorer.finding(
-        "flat-rule-interval",
-        f"every value in the interval {low}-{high} scores {score:.1f} under the rule: the "
-        "score has no interval",
-        node_id,
-        "info",
-        low=low,
-        high=high,
-        score=f"{score:.1f}",
+    return Finding(
+        code="flat-rule-interval",
+        message=f"every value in the interval {low}-{high} scores {score:.1f} under the rule: "
+        "the score has no interval",
+        node=node_id,
+        severity="info",
+        params={"low": low, "high": high, "score": f"{score:.1f}"},
     )
+
+
+@dataclass(frozen=True)
+class _Cohort:
+    """What every scorecard of a run is built from, besides its mission's own results."""
+
+    rubric: Rubric
+    observations: Observations
+    plan: _Plan
+    summary: SiteSummary
+    critical: tuple[str, ...]
+    fixed: list[tuple[str, str, int, str]]
+    """Each slot's node id, parent, depth and kind."""
+
+    def card_fields(
+        self,
+        m: Mission,
+        scorer: _MissionScorer,
+        results: list[Outcome],
+        root: Outcome,
+        banded: Sequence[tuple[int | None, str | None, float | None]],
+        overall_band: tuple[int | None, str | None, float | None],
+    ) -> dict[str, Any]:
+        """Pass 3 for one mission: its scorecard's fields after ``mission``."""
+        # Reading every scorecard of a large cohort builds hundreds of thousands of objects
+        # that stay alive: the collector would walk them again and again.
+        with paused_gc():
+            return self._card_fields(m, scorer, results, root, banded, overall_band)
+
+    def _card_fields(
+        self,
+        m: Mission,
+        scorer: _MissionScorer,
+        results: list[Outcome],
+        root: Outcome,
+        banded: Sequence[tuple[int | None, str | None, float | None]],
+        overall_band: tuple[int | None, str | None, float | None],
+    ) -> dict[str, Any]:
+        rubric, plan = self.rubric, self.plan
+        findings = list(scorer.findings)
+        for s, res in zip(plan.slots, results, strict=True):
+            if res.flat is not None and res.score is not None:
+                findings.append(_flat_finding(s.node.id, res.flat, res.score))
+        nodes = [
+            _node_score(node_id, parent, depth, kind, res, b)
+            for (node_id, parent, depth, kind), res, b in zip(
+                self.fixed, results, banded, strict=True
+            )
+        ]
+        overall = _node_score("overall", None, 0, "overall", root, overall_band)
+        overall, capped, critical = apply_critical(rubric, overall, nodes, self.critical)
+        ms = self.summary.missions.get(m.id)
+        pending = sum(
+            1
+            for s, res in zip(plan.slots, results, strict=True)
+            if res.status == "pending" and s.kind not in ("group", "family")
+        )
+        if pending:
+            findings.append(
+                Finding(
+                    code="needs-cohort",
+                    message=gettext("finding_needs-cohort", "en", n=pending),
+                    node="overall",
+                    severity="info",
+                    params={"n": str(pending)},
+                )
+            )
+        if ms is not None and ms.simulated:
+            findings.append(
+                Finding(
+                    code="simulated-data",
+                    message="observer checklists of this mission are simulated, not observed",
+                    node=None,
+                    severity="warning",
+                    params={},
+                )
+            )
+        return {
+            "overall": overall,
+            "nodes": capped,
+            "findings": (*findings, *critical),
+            "sites": ms.n if ms else 0,
+            "simulated": bool(ms and ms.simulated),
+            "notes": tuple(ms.notes) if ms else (),
+            "notes_total": ms.notes_total if ms else 0,
+            # Only a mission with planned places has a coverage to compute.
+            "coverage": plan_coverage(self.observations, m.id) if m.places else None,
+        }
 
 
 def _score(
@@ -1039,7 +1124,6 @@ def _score(
     missions, plan, summary, scorers, results, roots = _passes(
         rubric, observations, sites, order, seed, bootstrap, confidence, min_places, kept
     )
-    cards = []
     critical_ids = critical_indicators(rubric)
     # Each node's bands looked up for the whole cohort at once: rows of missions.
     banded = list(
@@ -1052,52 +1136,23 @@ def _score(
         )
     ) or [()] * len(missions)
     overall_bands = _Bands(rubric, None).of([r.score for r in roots])
-    fixed = [(s.node.id, s.parent, s.depth, s.kind) for s in plan.slots]
+    cohort = _Cohort(
+        rubric,
+        observations,
+        plan,
+        summary,
+        critical_ids,
+        [(s.node.id, s.parent, s.depth, s.kind) for s in plan.slots],
+    )
+    cards = []
     for i, (m, scorer) in enumerate(zip(missions, scorers, strict=True)):
-        for s, res in zip(plan.slots, results[i], strict=True):
-            if res.flat is not None and res.score is not None:
-                _flat_finding(scorer, s.node.id, res.flat, res.score)
-        nodes = [
-            _node_score(node_id, parent, depth, kind, res, b)
-            for (node_id, parent, depth, kind), res, b in zip(
-                fixed, results[i], banded[i], strict=True
-            )
-        ]
-        overall = _node_score("overall", None, 0, "overall", roots[i], overall_bands[i])
-        overall, capped, critical = apply_critical(rubric, overall, nodes, critical_ids)
-        ms = summary.missions.get(m.id)
-        pending = sum(
-            1
-            for s, res in zip(plan.slots, results[i], strict=True)
-            if res.status == "pending" and s.kind not in ("group", "family")
-        )
-        if pending:
-            scorer.finding(
-                "needs-cohort",
-                gettext("finding_needs-cohort", "en", n=pending),
-                "overall",
-                "info",
-                n=pending,
-            )
-        if ms is not None and ms.simulated:
-            scorer.finding(
-                "simulated-data",
-                "observer checklists of this mission are simulated, not observed",
-                None,
-                "warning",
-            )
+        # The rest of the scorecard is built when it is first read.
         cards.append(
-            Scorecard(
-                mission=_mission_info(m),
-                overall=overall,
-                nodes=capped,
-                findings=(*scorer.findings, *critical),
-                sites=ms.n if ms else 0,
-                simulated=bool(ms and ms.simulated),
-                notes=tuple(ms.notes) if ms else (),
-                notes_total=ms.notes_total if ms else 0,
-                # Only a mission with planned places has a coverage to compute.
-                coverage=plan_coverage(observations, m.id) if m.places else None,
+            deferred_card(
+                _mission_info(m),
+                partial(
+                    cohort.card_fields, m, scorer, results[i], roots[i], banded[i], overall_bands[i]
+                ),
             )
         )
         if progress is not None:

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+import operator
 from collections.abc import Callable
-from typing import Any, Literal, TypeVar, cast
+from typing import TYPE_CHECKING, Any, Literal, TypeVar, cast
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, SerializerFunctionWrapHandler, model_serializer
 
 from ovm.data.observations import Provenance
 from ovm.data.places import PlanCoverage
@@ -157,6 +158,83 @@ class Scorecard(FrozenModel):
             return self.overall
         return _indexed(self, "nodes", lambda n: n.node)[node_id]
 
+    # A scorecard the engine made may hold its mission alone until a caller reads anything
+    # else (see :func:`deferred_card`): every way to read, compare, copy or write it fills it
+    # first, so it is the same object field for field as one built whole.
+    if not TYPE_CHECKING:
+
+        def __getattr__(self, name: str) -> Any:
+            if name in _DEFERRED_FIELDS and _DEFERRED in self.__dict__:
+                return _filled(self)[name]
+            return super().__getattr__(name)
+
+    def __eq__(self, other: object) -> bool:
+        _filled(self)
+        if isinstance(other, Scorecard):
+            _filled(other)
+        return super().__eq__(other)
+
+    def __hash__(self) -> int:
+        return hash(_FIELD_VALUES(_filled(self)))
+
+    def __iter__(self) -> Any:
+        _filled(self)
+        return super().__iter__()
+
+    def __repr_args__(self) -> Any:
+        _filled(self)
+        return super().__repr_args__()
+
+    def __getstate__(self) -> dict[Any, Any]:
+        _filled(self)
+        return super().__getstate__()
+
+    def __copy__(self) -> Scorecard:
+        _filled(self)
+        return super().__copy__()
+
+    def __deepcopy__(self, memo: dict[int, Any] | None = None) -> Scorecard:
+        _filled(self)
+        return super().__deepcopy__(memo)
+
+    @model_serializer(mode="wrap")
+    def _whole(self, handler: SerializerFunctionWrapHandler) -> Any:
+        _filled(self)
+        return handler(self)
+
+
+_DEFERRED = "_deferred"
+_DEFERRED_FIELDS = frozenset(Scorecard.model_fields) - {"mission"}
+_FIELD_VALUES = operator.itemgetter(*Scorecard.model_fields)
+
+
+def deferred_card(mission: MissionInfo, fill: Callable[[], dict[str, Any]]) -> Scorecard:
+    """A scorecard of ``mission`` whose other fields ``fill`` gives (every field after
+    ``mission``, in the model's order, of the types :func:`trusted` asks for) when they are
+    first read: a cohort of thousands of missions is scored without building every node's
+    result objects, and a caller pays for the scorecards it reads."""
+    card = Scorecard.__new__(Scorecard)
+    _set(card, "__dict__", {"mission": mission, _DEFERRED: fill})
+    _set(card, "__pydantic_fields_set__", _every(Scorecard))
+    _set(card, "__pydantic_extra__", None)
+    _set(card, "__pydantic_private__", None)
+    return card
+
+
+def _filled(card: Scorecard) -> dict[str, Any]:
+    """The scorecard's fields, filled first when they were deferred."""
+    fields = card.__dict__
+    fill = fields.get(_DEFERRED)
+    if fill is None:
+        return fields
+    whole = {"mission": fields["mission"], **fill()}
+    if list(whole) != list(Scorecard.model_fields):
+        raise TypeError(f"a deferred scorecard's fields come in order: {list(whole)}")
+    # A new dict, not the old one updated: the fields keep the model's order, and a thread
+    # reading the old one meanwhile still sees a whole deferred card.
+    _set(card, "__dict__", whole)
+    return whole
+
 
 class RubricRef(FrozenModel):
     """Identifies the methodology a score set was computed with."""
@@ -260,6 +338,14 @@ def trusted(cls: type[M], **fields: Any) -> M:
     _set(obj, "__pydantic_extra__", None)
     _set(obj, "__pydantic_private__", None)
     return obj
+
+
+def _every(cls: type[BaseModel]) -> set[str]:
+    known = _ORDER.get(cls)
+    if known is None:
+        order = list(cls.model_fields)
+        known = _ORDER[cls] = (order, set(order))
+    return known[1]
 
 
 def in_order(cls: type[M], fields: dict[str, Any]) -> M:

@@ -1,0 +1,155 @@
+"""Scorecards of a cohort are built when they are first read: however a caller first reads one
+(a field, equality, JSON, a copy, pickling), it is the scorecard built whole, field for field,
+and the scores file is the same bytes."""
+
+from __future__ import annotations
+
+import copy
+import pickle
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import ovm
+from ovm import Scorecard, ScoreSet
+
+RUBRIC = """\
+ovm_rubric: 1
+id: lazy
+version: "1"
+title: {en: Lazy}
+languages: [en]
+bands:
+  - {min: 0, max: 50, label: {en: Low}}
+  - {min: 50, max: 100, label: {en: High}}
+families:
+  - id: f0
+    labels: {en: F0}
+    children:
+      - {id: q0, kind: checklist, source: checklist, labels: {en: Q0}, question: {en: Q0},
+         not_applicable: true, min_answers: 2}
+      - {id: q1, kind: checklist, source: checklist, labels: {en: Q1}, question: {en: Q1},
+         not_applicable: true, min_answers: 3, critical: true}
+  - id: f1
+    labels: {en: F1}
+    aggregation: geometric
+    children:
+      - {id: q2, kind: checklist, source: checklist, labels: {en: Q2}, question: {en: Q2},
+         not_applicable: true}
+"""
+
+ANSWERS = ["yes", "no", "na", None]
+
+READS: dict[str, Callable[[Scorecard], Any]] = {
+    "field": lambda c: c.nodes,
+    "node": lambda c: c.node("q1"),
+    "json": lambda c: c.model_dump_json(),
+    "dump": lambda c: c.model_dump(),
+    "equality": lambda c: c == c.model_copy(),
+    "hash": hash,
+    "copy": copy.copy,
+    "deepcopy": copy.deepcopy,
+    "pickle": lambda c: pickle.loads(pickle.dumps(c)),
+    "repr": repr,
+    "iteration": lambda c: dict(c),
+}
+
+
+@st.composite
+def cohorts(draw: st.DrawFn) -> list[tuple[str, str, list[str | None]]]:
+    """Visits (mission, site, answers to q0-q2) of a few missions, some with few visits."""
+    missions = draw(st.integers(1, 5))
+    visits = []
+    for m in range(missions):
+        for _ in range(draw(st.integers(0, 9))):
+            site = f"s{draw(st.integers(0, 6))}"
+            visits.append((f"m{m}", site, [draw(st.sampled_from(ANSWERS)) for _ in range(3)]))
+    return visits
+
+
+def workspace(folder: Path, visits: list[tuple[str, str, list[str | None]]]) -> Path:
+    (folder / "rubric.yaml").write_text(RUBRIC, encoding="utf-8")
+    ids = sorted({m for m, _, _ in visits} | {"m0"})
+    (folder / "missions.yaml").write_text(
+        "missions:\n"
+        + "".join(
+            f"  - {{id: {m}, country: ARG, name: {m}, election: {{type: general, "
+            f"date: 2024-01-0{1 + k % 9}}}}}\n"
+            for k, m in enumerate(ids)
+        ),
+        encoding="utf-8",
+    )
+    (folder / "ovm.yaml").write_text(
+        "rubric: rubric.yaml\nmissions: missions.yaml\nchecklists:\n  - sites.csv\n"
+        "settings: {seed: 3, bootstrap: 30}\n",
+        encoding="utf-8",
+    )
+    pl.DataFrame(
+        {
+            "mission": [m for m, _, _ in visits],
+            "site": [s for _, s, _ in visits],
+            **{f"q{q}": [a[q] for _, _, a in visits] for q in range(3)},
+        },
+        schema={"mission": pl.String, "site": pl.String, **{f"q{q}": pl.String for q in range(3)}},
+    ).write_csv(folder / "sites.csv")
+    return folder
+
+
+def scored(folder: Path, bootstrap: int) -> ScoreSet:
+    ws = ovm.load_workspace(folder)
+    return ovm.score(ws.rubric, ws.observations, seed=3, bootstrap=bootstrap)
+
+
+@settings(
+    max_examples=25,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(
+    visits=cohorts(),
+    first=st.lists(st.sampled_from(sorted(READS)), min_size=1, max_size=5),
+    bootstrap=st.sampled_from([0, 30]),
+)
+def test_a_scorecard_first_read_any_way_is_the_one_built_whole(
+    tmp_path: Path,
+    visits: list[tuple[str, str, list[str | None]]],
+    first: list[str],
+    bootstrap: int,
+) -> None:
+    folder = workspace(Path(tmp_path), visits)
+    untouched = scored(folder, bootstrap)
+    read = scored(folder, bootstrap)
+    for k, card in enumerate(read.scorecards):
+        READS[first[k % len(first)]](card)
+    # The file of a score set none of whose scorecards was read is that of one read first.
+    assert untouched.to_json() == read.to_json()
+    for card, other in zip(untouched.scorecards, read.scorecards, strict=True):
+        # Built whole through validation from the JSON the card writes: the same object,
+        # every field, and the same JSON again.
+        text = card.model_dump_json()
+        whole = Scorecard.model_validate_json(text)
+        assert whole == card == other
+        assert hash(whole) == hash(card) == hash(other)
+        assert whole.model_dump_json() == text
+        assert repr(whole) == repr(card)
+        assert pickle.loads(pickle.dumps(card)) == whole
+        assert {name: getattr(card, name) for name in Scorecard.model_fields} == dict(whole)
+    assert ScoreSet.from_json(read.to_json()) == untouched
+
+
+def test_a_scorecard_not_read_holds_only_its_mission_and_reading_one_fills_no_other() -> None:
+    ws = ovm.load_workspace(Path(__file__).parent.parent / "examples")
+    scores = ovm.score(ws.rubric, ws.observations)
+    first, second = scores.scorecards[:2]
+    assert set(first.__dict__) & set(Scorecard.model_fields) == {"mission"}
+    assert first.overall.node == "overall"
+    assert list(first.__dict__)[: len(Scorecard.model_fields)] == list(Scorecard.model_fields)
+    assert set(second.__dict__) & set(Scorecard.model_fields) == {"mission"}
+    # A copy with another field is made from the whole card.
+    other = second.model_copy(update={"sites": 7})
+    assert other.nodes == second.nodes
+    assert other.sites == 7
