@@ -153,3 +153,19 @@ def test_a_scorecard_not_read_holds_only_its_mission_and_reading_one_fills_no_ot
     other = second.model_copy(update={"sites": 7})
     assert other.nodes == second.nodes
     assert other.sites == 7
+
+
+def test_filling_a_cohort_at_once_builds_every_scorecard_and_restores_the_collector() -> None:
+    import gc
+
+    from ovm.scoring.results import fill_deferred
+
+    ws = ovm.load_workspace(Path(__file__).parent.parent / "examples")
+    scores = ovm.score(ws.rubric, ws.observations)
+    alone = ovm.score(ws.rubric, ws.observations)
+    assert gc.isenabled()
+    fill_deferred(scores.scorecards)
+    assert gc.isenabled()
+    for card, other in zip(scores.scorecards, alone.scorecards, strict=True):
+        assert set(card.__dict__) >= set(Scorecard.model_fields)
+        assert card == other

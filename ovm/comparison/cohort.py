@@ -45,6 +45,7 @@ from ovm.scoring.results import (
     NodeScore,
     NodeStatus,
     ScoreSet,
+    fill_deferred,
 )
 from ovm.settings import NORMALISATIONS, ComparisonSettings
 
@@ -424,6 +425,7 @@ class _State:
     def __init__(self, rubric: Rubric, scores: ScoreSet) -> None:
         self.rubric = rubric
         self.cards = sorted(scores.scorecards, key=lambda c: c.mission.id)
+        fill_deferred(self.cards)
         self.mids = [c.mission.id for c in self.cards]
         self.orig: dict[str, list[NodeScore]] = {}
         by_node = [

@@ -56,7 +56,10 @@ RANKING_SCHEMA: dict[str, pl.DataType] = {
 
 def score_frame(scores: ScoreSet) -> pl.DataFrame:
     """Every mission's scores as a DataFrame (the long table of ``ovm score --format csv``)."""
+    from ovm.scoring.results import fill_deferred
+
     rows = []
+    fill_deferred(scores.scorecards)
     for card in scores.scorecards:
         for ns in (card.overall, *card.nodes):
             iv = ns.interval

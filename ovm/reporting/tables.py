@@ -10,7 +10,7 @@ from typing import Any
 
 from ovm.comparison.cohort import Comparison
 from ovm.comparison.ranking import RankEntry
-from ovm.scoring.results import ScoreSet
+from ovm.scoring.results import ScoreSet, fill_deferred
 
 CSV_COLUMNS = (
     "mission",
@@ -58,6 +58,7 @@ def _fmt(x: Any) -> Any:
 def score_rows(scores: ScoreSet) -> list[dict[str, Any]]:
     """One row per mission per node (``overall`` first), the long format of the CSV export."""
     rows = []
+    fill_deferred(scores.scorecards)
     for card in scores.scorecards:
         for ns in (card.overall, *card.nodes):
             rows.append(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import operator
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any, Literal, TypeVar, cast
 
 from pydantic import BaseModel, Field, SerializerFunctionWrapHandler, model_serializer
@@ -219,6 +219,17 @@ def deferred_card(mission: MissionInfo, fill: Callable[[], dict[str, Any]]) -> S
     _set(card, "__pydantic_extra__", None)
     _set(card, "__pydantic_private__", None)
     return card
+
+
+def fill_deferred(cards: Iterable[Scorecard]) -> None:
+    """Build every deferred scorecard of ``cards`` at once, with the garbage collector paused:
+    a caller that reads a whole cohort lets hundreds of thousands of objects be made without
+    the collector walking the growing heap again and again as they accumulate."""
+    from ovm.runtime import paused_gc
+
+    with paused_gc():
+        for card in cards:
+            _filled(card)
 
 
 def _filled(card: Scorecard) -> dict[str, Any]:
