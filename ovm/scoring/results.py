@@ -288,6 +288,7 @@ class ScoreSet(FrozenModel):
         identical inputs, each fact written once; :meth:`from_json` reads it back whole."""
         from ovm.scoring.scorejson import dumps
 
+        fill_deferred(self.scorecards)
         return dumps(self)
 
     @classmethod

@@ -586,9 +586,6 @@ def to_data(scores: ScoreSet) -> dict[str, Json]:
     """The ``ovm-scores/2`` form of a score set as plain data (what a comparison embeds)."""
     # Through pydantic's JSON writer: fast, and NaN or infinity become null as JSON has
     # neither.
-    from ovm.scoring.results import fill_deferred
-
-    fill_deferred(scores.scorecards)
     full: dict[str, Json] = json.loads(scores.model_dump_json())
     return compact(full)
 
