@@ -12,7 +12,15 @@ from pathlib import Path
 from typing import Literal, NamedTuple
 
 Area = Literal[
-    "files", "rubric", "workspace", "tables", "checklists", "plausibility", "scores", "pull"
+    "files",
+    "rubric",
+    "workspace",
+    "tables",
+    "checklists",
+    "plausibility",
+    "scores",
+    "pull",
+    "whatif",
 ]
 
 
@@ -34,6 +42,7 @@ AREAS: dict[Area, str] = {
     "plausibility": "Plausibility of observer visits (warnings: the rows are used)",
     "scores": "Notes on scores (a score undefined or to be read with care, never a refusal)",
     "pull": "Fetching field data (`ovm pull`)",
+    "whatif": "Changing a mission's inputs (`ovm whatif --set`)",
 }
 
 CODES: dict[str, Code] = {
@@ -833,6 +842,14 @@ CODES: dict[str, Code] = {
         "pull",
         "/api/v2/assets/a1/data: timed out after 3 attempts; nothing was written, pull again",
         "Pull again when the connection is back.",
+    ),
+    # --- whatif ------------------------------------------------------------------------------
+    "not-settable": Code(
+        "whatif",
+        "ovm whatif: rights.who_may_vote is not a levels or answer indicator: only variables and "
+        "qualitative answers can be set",
+        "Set one of the variables the indicator is computed from, or an answer of a levels or "
+        "answer indicator.",
     ),
 }
 """Every issue code, by code."""

@@ -8,7 +8,7 @@ that value.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
@@ -28,7 +28,7 @@ from ovm.settings import Settings
 if TYPE_CHECKING:
     # Drafting recommendations and the sensitivity analysis are imported where they run:
     # scoring and comparing a workspace need neither.
-    from ovm.comparison.recommend import Recommendation
+    from ovm.comparison.recommend import ChangeProblem, Recommendation
     from ovm.comparison.sensitivity import Sensitivity
 
 Progress = Callable[[int, int], None]
@@ -303,13 +303,30 @@ class WhatIf:
 
 
 class WhatIfError(ValueError):
-    """Changes that cannot be applied; ``problems`` lists each one, ``codes`` the issue code
-    of each."""
+    """Changes that cannot be applied; ``problems`` lists each one (in English), ``codes`` the
+    issue code of each, ``details`` each as a :class:`~ovm.comparison.recommend.ChangeProblem`
+    that words it in any language (:meth:`texts`)."""
 
-    def __init__(self, problems: list[str], codes: list[str] | None = None) -> None:
-        super().__init__("; ".join(problems))
-        self.problems = tuple(problems)
-        self.codes = tuple(codes) if codes is not None else ("invalid-value",) * len(problems)
+    def __init__(
+        self, problems: Sequence[str | ChangeProblem], codes: list[str] | None = None
+    ) -> None:
+        from ovm.comparison.recommend import ChangeProblem
+
+        given = list(codes) if codes is not None else []
+        details = tuple(
+            p
+            if isinstance(p, ChangeProblem)
+            else ChangeProblem(given[k] if k < len(given) else "invalid-value", p)
+            for k, p in enumerate(problems)
+        )
+        super().__init__("; ".join(d.message for d in details))
+        self.details = details
+        self.problems = tuple(d.message for d in details)
+        self.codes = tuple(d.code for d in details)
+
+    def texts(self, lang: str = "en") -> tuple[str, ...]:
+        """Each problem worded in ``lang``."""
+        return tuple(d.text(lang) for d in self.details)
 
 
 def whatif(run: Run, mission: str, changes: Mapping[str, str]) -> WhatIf:
@@ -326,7 +343,7 @@ def whatif(run: Run, mission: str, changes: Mapping[str, str]) -> WhatIf:
     record = run.observations.mission(mission)
     changed, problems = apply_changes(run.rubric, record, changes)
     if problems:
-        raise WhatIfError([m for m, _ in problems], [c for _, c in problems])
+        raise WhatIfError(problems)
     obs = run.observations
     others = tuple(changed if m.id == mission else m for m in obs.missions)
     altered = Observations(

@@ -22,6 +22,7 @@ from test_untranslated_data import CODE
 import ovm
 from ovm.cli.app import main
 from ovm.cli.common import progress_bar, progress_line
+from ovm.comparison.recommend import WHATIF_SENTENCES, ChangeProblem
 from ovm.errors import DataError
 from ovm.scoring.aggregate import METHODS
 
@@ -195,3 +196,68 @@ def test_each_count_of_a_files_line_agrees_with_its_number(lang: str, ws: Path) 
         next(x for x in err.splitlines() if x.startswith(f"{stats}{colon} ")) for err in (one, two)
     ]
     assert said == [f"{stats}{colon} {counts}" for counts in ROW_COUNTS[lang]]
+
+
+WHATIF_CHANGES = {
+    # one change ovm whatif cannot apply, and the code it meets
+    "registered_abroad=abc": "invalid-number",
+    "registered_abroad=nan": "not-finite",
+    "registered_abroad=-5": "negative-count",
+    "votes_abroad=1e9": "exceeds-limit",
+    "rights.turnout=50": "not-settable",
+    "turned_away_mean=2": "derived-variable",
+    "rights.basis=na": "not-applicable-not-allowed",
+    "rights.basis=maybe": "invalid-answer",
+    "nope=1": "unknown-variable",
+}
+AT_ONCE = [
+    "registered_abroad=abc", "votes_abroad=1e9", "rights.turnout=50", "turned_away_mean=2",
+    "rights.basis=maybe",
+]  # fmt: skip
+"""Changes given together: each is refused, the limit checked against the value kept."""
+SHARED_CLI = {"es": {"variables"}, "fr": {"variables"}, "pt": set()}
+"""Words of these messages the language shares with English."""
+
+
+def _met(details: tuple[ChangeProblem, ...]) -> set[str]:
+    """The catalogue entries that word ``details``."""
+    out = set()
+    for d in details:
+        variant = d.params.get("variant")
+        out.add(f"issue_{d.code}" + (f"_{variant}" if variant else ""))
+        if d.after:
+            out.add("whatif_after_changes")
+    return out
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_a_change_whatif_cannot_apply_is_said_in_the_language_asked(lang: str, ws: Path) -> None:
+    quoted = [*WHATIF_CHANGES, "1e+09", "aaa-2020", "statute", "constitution", "none"]
+
+    def english(text: str) -> list[str]:
+        return [w for w in _english_words(text, lang, quoted) if w[1:].split("'")[0] not in
+                SHARED_CLI[lang]]  # fmt: skip
+
+    argv = ["whatif", str(ws), "--mission", "aaa-2020", "--bootstrap", "0", "-q", "--lang", lang]
+    code, err = _run([*argv, *(x for change in AT_ONCE for x in ("--set", change))])
+    lines = err.splitlines()
+    # Every problem at once, one line each with its code; exit 1.
+    assert (code, sorted(line.rsplit(" ", 1)[-1] for line in lines)) == (
+        1,
+        sorted(f"[{WHATIF_CHANGES[c]}]" for c in AT_ONCE),
+    )
+    assert {line: english(line) for line in lines if english(line) or "{" in line} == {}
+    # Each change alone, through the library (the command line refuses a name of nothing
+    # before it runs).
+    run = ovm.analyse(ws, ovm.Settings(bootstrap=0))
+    met: set[str] = set()
+    for change, wanted in WHATIF_CHANGES.items():
+        name, _, value = change.partition("=")
+        with pytest.raises(ovm.WhatIfError) as caught:
+            ovm.whatif(run, "aaa-2020", {name: value})
+        assert caught.value.codes == (wanted,)
+        met |= _met(caught.value.details)
+        (text,) = caught.value.texts(lang)
+        assert (text, english(text)) == (text, [])
+        assert caught.value.texts("en") == caught.value.problems
+    assert set(WHATIF_SENTENCES) - met == set()

@@ -31,6 +31,7 @@ from test_untranslated_workspace import SETTINGS_SENTENCES, WORKSPACE_SENTENCES
 from ovm import i18n
 from ovm.cli.app import main
 from ovm.codes import CODES
+from ovm.comparison.recommend import WHATIF_SENTENCES
 from ovm.errors import Issue, format_path
 from ovm.rubric.checks import SCHEMA_CODES
 from ovm.rubric.model import SCHEMA_ERROR_VARIANTS, SCHEMA_WORDINGS, check_rubric
@@ -39,7 +40,16 @@ WORDED = Path(__file__).parent / "data" / "worded"
 FILES = sorted(WORDED.glob("*.yaml"))
 LOCALE = Path(i18n.__file__).parent / "locale"
 
-WORDED_AREAS = ("rubric", "files", "workspace", "pull", "tables", "checklists", "plausibility")
+WORDED_AREAS = (
+    "rubric",
+    "files",
+    "workspace",
+    "pull",
+    "tables",
+    "checklists",
+    "plausibility",
+    "whatif",
+)
 """The areas of the registry whose every code is worded in every language (add an area here
 once its codes are)."""
 
@@ -62,6 +72,8 @@ DATA_SENTENCES = {
     *WORKSPACE_SENTENCES,
     # The checks of an analysis' settings (met by the command line and the library).
     *SETTINGS_SENTENCES,
+    # A change ovm whatif cannot apply (test_untranslated_cli meets them).
+    *WHATIF_SENTENCES,
 }
 
 

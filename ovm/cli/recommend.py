@@ -90,8 +90,8 @@ def cmd_whatif(args: argparse.Namespace) -> int:
     try:
         result = whatif(run, args.mission, changes)
     except WhatIfError as exc:
-        for problem, code in zip(exc.problems, exc.codes, strict=True):
-            print(f"ovm whatif: {problem} [{code}]", file=sys.stderr)
+        for text, code in zip(exc.texts(args.lang), exc.codes, strict=True):
+            print(f"ovm whatif: {text} [{code}]", file=sys.stderr)
         return EXIT_ERRORS
     moved = result.moved()
     if args.format == "json":

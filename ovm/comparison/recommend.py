@@ -687,10 +687,52 @@ def recommend(
 # --- what-if -----------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class ChangeProblem:
+    """One change :func:`apply_changes` cannot apply: its issue code, its English message, and
+    the parts that word it in another language.
+
+    ``params`` fill the catalogue's ``issue_<code>`` sentence (``variant`` picking one);
+    ``change`` is the ``NAME=VALUE`` a refused value was typed as, said before the reason;
+    ``after`` marks a limit broken by the changes taken together.
+    """
+
+    code: str
+    message: str
+    params: Mapping[str, Any] = field(default_factory=dict)
+    change: str | None = None
+    after: bool = False
+
+    def text(self, lang: str = "en") -> str:
+        """The message in ``lang`` (the English message where the catalogue has no wording)."""
+        if lang == "en":
+            return self.message
+        from ovm.i18n import coded, punctuate
+
+        said = coded("issue", self.code, self.params, lang)
+        if said is None:
+            return self.message
+        if self.change is not None:
+            said = f"{self.change}{colon(lang)} {said}"
+        if self.after:
+            said = gettext("whatif_after_changes", lang, problem=said)
+        return punctuate(said, lang)
+
+
+WHATIF_SENTENCES = (
+    "issue_not-settable",
+    "issue_unknown-variable_whatif",
+    "issue_derived-variable_whatif",
+    "whatif_after_changes",
+)
+"""The catalogue entries only a change that cannot be applied says."""
+
+
 def apply_changes(
     rubric: Rubric, mission: Mission, changes: Mapping[str, str]
-) -> tuple[Mission, list[tuple[str, str]]]:
-    """The mission with variables or qualitative answers replaced; problems as (message, code).
+) -> tuple[Mission, list[ChangeProblem]]:
+    """The mission with variables or qualitative answers replaced, and the changes that
+    cannot be applied.
 
     Each value is read as the same text would be in a data table (the table reader's
     columns), so ``sí``, ``na`` or ``1,234`` mean here what they mean in a file.
@@ -700,17 +742,18 @@ def apply_changes(
 
     values = dict(mission.values)
     answers = dict(mission.answers)
-    problems: list[tuple[str, str]] = []
+    problems: list[ChangeProblem] = []
     prov = Provenance(source="what-if", note="hypothetical value")
     for key, text in changes.items():
         if key in rubric.nodes:
             node = rubric.node(key)
             if not isinstance(node, LevelsIndicator | AnswerIndicator):
                 problems.append(
-                    (
+                    ChangeProblem(
+                        "not-settable",
                         f"{key} is not a levels or answer indicator: only variables and "
                         "qualitative answers can be set",
-                        "invalid-value",
+                        {"name": key},
                     )
                 )
                 continue
@@ -721,30 +764,39 @@ def apply_changes(
                 var = rubric.variable(key)
             except KeyError:
                 problems.append(
-                    (
-                        f"{key} is neither a variable nor an indicator of the rubric",
+                    ChangeProblem(
                         "unknown-variable",
+                        f"{key} is neither a variable nor an indicator of the rubric",
+                        {"name": key, "variant": "whatif"},
                     )
                 )
                 continue
             if var.from_sites is not None:
                 problems.append(
-                    (
-                        f"{key} is computed from observer checklists and cannot be set",
+                    ChangeProblem(
                         "derived-variable",
+                        f"{key} is computed from observer checklists and cannot be set",
+                        {"name": key, "variant": "whatif"},
                     )
                 )
                 continue
             reading = variable_column(var).read(text)
             target = values
         if reading.status == "invalid":
-            problems.append((f"{key}={text}: {reading.message}", reading.code))
+            problems.append(
+                ChangeProblem(
+                    reading.code,
+                    f"{key}={text}: {reading.message}",
+                    reading.params,
+                    change=f"{key}={text}",
+                )
+            )
         elif reading.status == "value":
             target[key] = Datum(value=reading.value, provenance=prov)
         else:
             target[key] = Datum(status=reading.status, provenance=prov)
     problems += [
-        (f"{i.message} (after the changes)", i.code)
+        ChangeProblem(i.code, f"{i.message} (after the changes)", i.params, after=True)
         for i in limit_issues(rubric, values, "what-if", None)
     ]
     return mission.model_copy(update={"values": values, "answers": answers}), problems
