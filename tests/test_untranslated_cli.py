@@ -20,6 +20,7 @@ from test_untranslated import EXAMPLES, LANGS, SHARED, _english, english_left
 from test_untranslated_data import CODE
 
 import ovm
+from ovm import i18n
 from ovm.cli.app import main
 from ovm.cli.common import progress_bar, progress_line
 from ovm.comparison.recommend import WHATIF_SENTENCES, ChangeProblem
@@ -48,6 +49,7 @@ WRONG_USES = {
     ],
     "templates in no folder": ["report", "WS", "--templates", "TMP/nowhere"],
     "one sensitivity run": ["report", "WS", "--sensitivity-runs", "1"],
+    "more sensitivity runs than allowed": ["report", "WS", "--sensitivity-runs", "200000"],
     "a mission out of the cohort": [
         "report", "WS", "--mission", "aaa-2020", "--missions", "bbb-2021", "-o", "TMP/r.html",
     ],
@@ -261,3 +263,25 @@ def test_a_change_whatif_cannot_apply_is_said_in_the_language_asked(lang: str, w
         assert (text, english(text)) == (text, [])
         assert caught.value.texts("en") == caught.value.problems
     assert set(WHATIF_SENTENCES) - met == set()
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_a_sensitivity_analysis_too_large_for_the_memory_is_said_in_the_language_asked(
+    lang: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import ovm.comparison.sensitivity as sensitivity
+
+    monkeypatch.setattr(sensitivity, "memory_available", lambda: 100 * 2**20)
+    out = tmp_path / "r.html"
+    argv = ["report", str(EXAMPLES), "-q", "--bootstrap", "0", "--sensitivity-runs", "100000"]
+    argv += ["-o", str(out)]
+    code, err = _run([*argv, "--lang", lang])
+    (line,) = err.splitlines()
+    assert (code, out.exists(), line.startswith("ovm: ")) == (2, False, True)
+    assert _english_words(line, lang, ["GiB", "Gio"]) == [] and "{" not in line
+    # The figures of the English message, each as the language writes it.
+    _, english = _run(argv)
+    figures = [float(x) if "." in x else int(x) for x in re.findall(r"[0-9.]*[0-9]", english)]
+    assert len(figures) == 5
+    for x in figures:
+        assert i18n.param_text(x, lang) in line

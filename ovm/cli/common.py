@@ -550,6 +550,6 @@ def run_from(
         # when one runs: the commands that run none do without it.
         module = sys.modules.get("ovm.comparison.sensitivity")
         if module is not None and isinstance(exc, module.TooLargeError):
-            raise UsageError(str(exc)) from None
+            raise UsageError(str(exc), key=exc.key, **exc.params) from None
         raise
     return ws, run

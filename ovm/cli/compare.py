@@ -49,8 +49,9 @@ def cmd_compare(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def sensitivity_settings(runs: int, weight_range: float = 0.25) -> Any:
-    """The sensitivity settings of the command line, refused with a usage error if invalid."""
+def sensitivity_settings(runs: int, weight_range: float = 0.25, *, option: str = "--runs") -> Any:
+    """The sensitivity settings of the command line, refused with a usage error if invalid
+    (``option`` names the option giving the runs)."""
     from pydantic import ValidationError
 
     from ovm.settings import SensitivitySettings
@@ -58,13 +59,37 @@ def sensitivity_settings(runs: int, weight_range: float = 0.25) -> Any:
     try:
         return SensitivitySettings(runs=runs, weight_range=weight_range)
     except ValidationError as exc:
-        names = {"runs": "--runs", "weight_range": "--weight-range"}
-        raise UsageError(
-            "; ".join(
-                f"{names.get(str(e['loc'][0]), e['loc'][0])}: {e['msg']}"
-                for e in exc.errors(include_url=False)
-            )
+        names = {"runs": option, "weight_range": "--weight-range"}
+        raise UsageError.joined(
+            [_bound_error(names, e) for e in exc.errors(include_url=False)]
         ) from None
+
+
+_BOUNDS = {
+    # pydantic's error type: the catalogue entry, its English sentence and the limit's name
+    "greater_than_equal": ("usage_at_least", "must be at least", "ge"),
+    "greater_than": ("usage_above", "must be above", "gt"),
+    "less_than_equal": ("usage_at_most", "must be at most", "le"),
+    "less_than": ("usage_below", "must be below", "lt"),
+}
+
+
+def _bound_error(names: dict[str, str], error: Any) -> UsageError:
+    """A setting's error as a usage error naming its option: a bound in every language, any
+    other error as the validator says it."""
+    option = names.get(str(error["loc"][0]), str(error["loc"][0])) if error["loc"] else ""
+    bound = _BOUNDS.get(error["type"])
+    limit = (error.get("ctx") or {}).get(bound[2]) if bound else None
+    if bound is None or limit is None:
+        return UsageError(f"{option}: {error['msg']}")
+    value = error["input"]
+    return UsageError(
+        f"{option} {bound[1]} {limit}, not {value}",
+        key=bound[0],
+        option=option,
+        limit=limit,
+        value=value,
+    )
 
 
 def cmd_sensitivity(args: argparse.Namespace) -> int:
@@ -75,9 +100,14 @@ def cmd_sensitivity(args: argparse.Namespace) -> int:
     result = run.sensitivity
     reason = unsupported(run.rubric)
     if reason is not None:
-        raise UsageError(f"{_headline_at(args, ws)} {reason}")
+        # The rubric's only reason today: a headline of none, no overall to rank.
+        where = _headline_at(args, ws)
+        raise UsageError(f"{where} {reason}", key="usage_sensitivity_no_headline", where=where)
     if result is None:
-        raise UsageError("a sensitivity analysis needs at least two missions with an overall score")
+        raise UsageError(
+            "a sensitivity analysis needs at least two missions with an overall score",
+            key="usage_sensitivity_two_missions",
+        )
     fmt = args.format or ("json" if args.output and args.output.endswith(".json") else "text")
     text = (
         json.dumps(sensitivity_to_dict(result), indent=1, ensure_ascii=False, allow_nan=False)

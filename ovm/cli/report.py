@@ -57,7 +57,7 @@ def cmd_report(args: argparse.Namespace) -> int:
         )
     # A mission report shows no rank interval: no sensitivity analysis for it.
     sens = (
-        sensitivity_settings(args.sensitivity_runs)
+        sensitivity_settings(args.sensitivity_runs, option="--sensitivity-runs")
         if args.sensitivity_runs and not args.mission
         else None
     )

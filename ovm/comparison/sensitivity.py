@@ -416,7 +416,15 @@ class Sensitivity(FrozenModel):
 
 
 class TooLargeError(ValueError):
-    """A sensitivity analysis that would need more memory than the machine has."""
+    """A sensitivity analysis that would need more memory than the machine has.
+
+    The message is English; ``key`` names the catalogue entry that words it in another
+    language, filled from ``params``."""
+
+    def __init__(self, message: str, *, key: str | None = None, **params: object) -> None:
+        super().__init__(message)
+        self.key = key
+        self.params = params
 
 
 def memory_needed(runs: int, choices: int, missions: int, nodes: int) -> int:
@@ -1160,10 +1168,16 @@ def sensitivity(
     d = len(varied)
     need, have = memory_needed(runs, d, m, n_nodes), memory_available()
     if need > have * 3 // 4:
+        most = max(2, int(runs * (have * 3 // 4) / need))
         raise TooLargeError(
             f"{runs} runs over {m} missions need about {need / 2**30:.1f} GiB of memory and "
-            f"{have / 2**30:.1f} GiB are available; use at most "
-            f"{max(2, int(runs * (have * 3 // 4) / need))} runs"
+            f"{have / 2**30:.1f} GiB are available; use at most {most} runs",
+            key="sensitivity_too_large",
+            runs=runs,
+            missions=m,
+            need=round(need / 2**30, 1),
+            have=round(have / 2**30, 1),
+            most=most,
         )
     draws = model.replicates.shape[2] if model.replicates is not None and model.sampled else 1
 
