@@ -219,3 +219,24 @@ class RubricError(OvmError):
 
 class DataError(OvmError):
     """Observations or a workspace that cannot be used; ``.issues`` lists every problem."""
+
+
+class WordedWarning(RuntimeWarning):
+    """A warning about how ovm was asked to run (an environment variable it ignores).
+
+    The message is English; ``key`` names the catalogue entry that words it in another
+    language, filled from ``params`` (the command line says it in the language asked)."""
+
+    def __init__(self, message: str, *, key: str, **params: object) -> None:
+        super().__init__(message)
+        self.key = key
+        self.params = params
+
+    def text(self, lang: str = "en") -> str:
+        """The message in ``lang``."""
+        if lang == "en":
+            return str(self)
+        from ovm.i18n import gettext, param_text, punctuate
+
+        parts = {k: param_text(v, lang) for k, v in self.params.items()}
+        return punctuate(gettext(self.key, lang, **parts), lang)

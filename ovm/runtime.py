@@ -87,9 +87,15 @@ def _asked_threads(given: str) -> int | None:
             return THREADS_CEILING if len(digits) > 6 else min(int(digits), THREADS_CEILING)
     # Warned from here (stacklevel 1): the default filter then shows it once per process,
     # not once per pass.
+    from ovm.errors import WordedWarning
+
+    shown = repr(given[:20])
     warnings.warn(
-        f"OVM_THREADS={given[:20]!r} is not a whole number from 1; it is ignored",
-        RuntimeWarning,
+        WordedWarning(
+            f"OVM_THREADS={shown} is not a whole number from 1; it is ignored",
+            key="warning_threads",
+            value=shown,
+        ),
         stacklevel=1,
     )
     return None

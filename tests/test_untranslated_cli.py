@@ -285,3 +285,18 @@ def test_a_sensitivity_analysis_too_large_for_the_memory_is_said_in_the_language
     assert len(figures) == 5
     for x in figures:
         assert i18n.param_text(x, lang) in line
+
+
+@pytest.mark.parametrize("lang", ["en", *LANGS])
+def test_a_thread_count_ovm_ignores_is_said_in_the_language_asked(
+    lang: str, ws: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("OVM_THREADS", "abc")
+    code, err = _run(["score", str(ws), "-q", "--lang", lang, "-o", str(tmp_path / "s.json")])
+    assert code == 0
+    (line,) = err.splitlines()
+    if lang == "en":
+        assert line == "ovm: warning: OVM_THREADS='abc' is not a whole number from 1; it is ignored"
+    else:
+        assert line.startswith("ovm: ") and "OVM_THREADS='abc'" in line
+        assert _english_words(line, lang, ["OVM_THREADS='abc'"]) == []

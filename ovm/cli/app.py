@@ -6,7 +6,9 @@ import argparse
 import gc
 import importlib
 import sys
-from collections.abc import Sequence
+import warnings
+from collections.abc import Callable, Sequence
+from typing import TextIO
 
 from ovm import __version__
 from ovm.cli.common import (
@@ -18,7 +20,7 @@ from ovm.cli.common import (
     UsageError,
     message_lang,
 )
-from ovm.errors import OvmError
+from ovm.errors import OvmError, WordedWarning
 
 
 def build_parser(command: str | None = None) -> argparse.ArgumentParser:
@@ -60,6 +62,37 @@ def main(argv: Sequence[str] | None = None) -> int:
     else:
         parser = build_parser(command)
     args = parser.parse_args(given)
+    with warnings.catch_warnings():
+        # ovm's own warnings (an environment variable ignored) are said as its messages are,
+        # in the language asked; any other warning is shown as Python shows it.
+        warnings.showwarning = _warning_shower(message_lang(args), warnings.showwarning)
+        return _run(args)
+
+
+def _warning_shower(lang: str, shown_otherwise: Callable[..., None]) -> Callable[..., None]:
+    """A ``warnings.showwarning`` saying an ovm warning in ``lang`` on standard error."""
+
+    def show(
+        message: Warning | str,
+        category: type[Warning],
+        filename: str,
+        lineno: int,
+        file: TextIO | None = None,
+        line: str | None = None,
+    ) -> None:
+        if not isinstance(message, WordedWarning):
+            shown_otherwise(message, category, filename, lineno, file, line)
+            return
+        from ovm.i18n import colon, gettext
+
+        label = gettext("severity_warning", lang)
+        print(f"ovm: {label}{colon(lang)} {message.text(lang)}", file=file or sys.stderr)
+
+    return show
+
+
+def _run(args: argparse.Namespace) -> int:
+    """Run the command parsed; returns the exit status."""
     try:
         return int(args.func(args))
     except UsageError as exc:
