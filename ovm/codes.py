@@ -846,7 +846,7 @@ CODES: dict[str, Code] = {
     # --- whatif ------------------------------------------------------------------------------
     "not-settable": Code(
         "whatif",
-        "ovm whatif: rights.who_may_vote is not a levels or answer indicator: only variables and "
+        "ovm whatif: rights.turnout is not a levels or answer indicator: only variables and "
         "qualitative answers can be set",
         "Set one of the variables the indicator is computed from, or an answer of a levels or "
         "answer indicator.",

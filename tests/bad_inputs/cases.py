@@ -1213,6 +1213,19 @@ def grown() -> list[Case]:
                 ("whatif", "{ws}", "--mission", "aaa-2020", "--set", f"votes_abroad={value}"),
             )
         )
+    # An indicator computed from variables is changed through them, not set.
+    add(
+        Case(
+            "whatif-quantitative-indicator",
+            {},
+            1,
+            "not-settable",
+            "rights.turnout",
+            None,
+            None,
+            ("whatif", "{ws}", "--mission", "aaa-2020", "--set", "rights.turnout=50"),
+        )
+    )
     return out
 
 
