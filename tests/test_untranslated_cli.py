@@ -300,3 +300,102 @@ def test_a_thread_count_ovm_ignores_is_said_in_the_language_asked(
     else:
         assert line.startswith("ovm: ") and "OVM_THREADS='abc'" in line
         assert _english_words(line, lang, ["OVM_THREADS='abc'"]) == []
+
+
+def _fake_chromium(folder: Path, script: str) -> Path:
+    fake = folder / "chromium"
+    fake.write_text(script, "utf-8")
+    fake.chmod(0o755)
+    return fake
+
+
+PDF_FAILURES = {
+    # how printing fails: (what OVM_CHROMIUM names, or None for none on the PATH), exit status
+    "no Chromium": (None, 2),
+    "no such program": ("TMP/no-such-browser", 2),
+    "a program that cannot start": ("#!/no/such/interpreter\n", 2),
+    "a Chromium that fails": ("#!/bin/sh\necho 'cannot open display' >&2\nexit 3\n", 1),
+    "a Chromium that says nothing": ("#!/bin/sh\nexit 4\n", 1),
+}
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_a_pdf_that_cannot_be_printed_is_said_in_the_language_asked(
+    lang: str, ws: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from ovm.reporting.pdf import CHROMIUM_NAMES
+
+    said = {}
+    for name, (chromium, status) in PDF_FAILURES.items():
+        folder = tmp_path / str(len(said))
+        folder.mkdir()
+        monkeypatch.setenv("PATH", str(folder))
+        if chromium is None:
+            monkeypatch.delenv("OVM_CHROMIUM", raising=False)
+        elif chromium.startswith("#!"):
+            monkeypatch.setenv("OVM_CHROMIUM", str(_fake_chromium(folder, chromium)))
+        else:
+            monkeypatch.setenv("OVM_CHROMIUM", chromium.replace("TMP", str(folder)))
+        out = folder / "r.pdf"
+        argv = ["report", str(ws), "-q", "--sensitivity-runs", "0", "-o", str(out)]
+        code, err = _run([*argv, "--lang", lang])
+        (line,) = err.splitlines()
+        assert (name, code, out.exists()) == (name, status, False)
+        said[name] = line
+    # What the system and Chromium said is quoted as they said it.
+    assert "cannot open display" in said["a Chromium that fails"]
+    assert "No such file or directory" in said["a program that cannot start"]
+    quoted = [str(tmp_path), "cannot open display", "No such file or directory",
+              "apt-get install chromium", "no-such-browser", *CHROMIUM_NAMES,
+              "Chromium"]  # fmt: skip
+    left = {n: _english_words(x, lang, quoted) for n, x in said.items()}
+    assert {n: w for n, w in left.items() if w} == {}
+    assert [n for n, x in said.items() if "{" in x or "\x00" in x] == []
+
+
+def test_a_print_that_takes_too_long_is_said_in_every_language() -> None:
+    from ovm.reporting.pdf import PdfError
+
+    error = PdfError(
+        "chromium did not print the report within 300 s", key="pdf_timeout", exe="chromium",
+        seconds=300,
+    )  # fmt: skip
+    assert error.text("en") == str(error)
+    for lang in LANGS:
+        assert _english_words(error.text(lang), lang, ["chromium", "300 s"]) == []
+
+
+TEMPLATE_FAILURES = {
+    # a template of the user's folder, and what it holds
+    "a syntax error": ("partials/legend.html.j2", "{% if %}"),
+    "a template it includes that does not exist": (
+        "partials/legend.html.j2", "{% include 'partials/nowhere.html.j2' %}",
+    ),
+    "a name the report does not give": ("partials/legend.html.j2", "{{ nowhere.at_all }}"),
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_a_broken_template_of_the_users_folder_is_said_in_the_language_asked(
+    lang: str, ws: Path, tmp_path: Path
+) -> None:
+    said = {}
+    details = {}
+    for n, (name, text) in enumerate(TEMPLATE_FAILURES.values()):
+        folder = tmp_path / f"tpl{n}"
+        (folder / name).parent.mkdir(parents=True)
+        (folder / name).write_text(text, "utf-8")
+        argv = ["report", str(ws), "-q", "--sensitivity-runs", "0", "--templates", str(folder)]
+        out = tmp_path / "r.html"
+        code, err = _run([*argv, "--lang", lang, "-o", str(out)])
+        _, english = _run([*argv, "-o", str(out)])
+        (line,) = err.splitlines()
+        assert (code, out.exists(), line.startswith("ovm report: ")) == (1, False, True)
+        said[name + text] = line
+        # Jinja's words, as the English line quotes them after the folder and place
+        details[name + text] = english.strip().rsplit(": ", 1)[-1]
+    for key, line in said.items():
+        assert details[key] in line
+    quoted = [str(tmp_path), *details.values(), "partials/legend.html.j2"]
+    left = {n: _english_words(x, lang, quoted) for n, x in said.items()}
+    assert {n: w for n, w in left.items() if w} == {}

@@ -11,6 +11,7 @@ from typing import Any
 from ovm.cli.common import (
     EXIT_ERRORS,
     EXIT_OK,
+    EXIT_USAGE,
     UsageError,
     command_help,
     output_format,
@@ -84,9 +85,11 @@ def cmd_report(args: argparse.Namespace) -> int:
     try:
         output: str | bytes = _render(args, context, fmt)
     except PdfError as exc:
+        # No Chromium to print with is a usage error (exit 2), as a missing option would be.
         if exc.missing:
-            raise UsageError(str(exc)) from None
-        print(f"ovm report: {exc}", file=sys.stderr)
+            print(f"ovm: {exc.text(args.lang)}", file=sys.stderr)
+            return EXIT_USAGE
+        print(f"ovm report: {exc.text(args.lang)}", file=sys.stderr)
         return EXIT_ERRORS
     except _TemplateFailed:
         return EXIT_ERRORS
@@ -117,9 +120,34 @@ def _render(args: argparse.Namespace, context: dict[str, Any], fmt: str) -> str 
     except jinja2.TemplateError as exc:
         if args.templates is None:
             raise
-        where = f"{exc.name}:{exc.lineno}: " if isinstance(exc, jinja2.TemplateSyntaxError) else ""
-        print(f"ovm report: template error in {args.templates}: {where}{exc}", file=sys.stderr)
+        print(f"ovm report: {template_error(exc, args.templates, args.lang)}", file=sys.stderr)
         raise _TemplateFailed from None
+
+
+def template_error(exc: Exception, folder: str, lang: str = "en") -> str:
+    """What went wrong in a template of the user's ``folder``, in ``lang``: the sentence
+    translated, what Jinja said quoted as it said it."""
+    import jinja2
+
+    detail = str(exc)
+    params: dict[str, object] = {}
+    if isinstance(exc, jinja2.TemplateSyntaxError):
+        where = f"{exc.name}:{exc.lineno}"
+        english = f"template error in {folder}: {where}: {detail}"
+        key, params["where"] = "report_template_syntax", where
+    elif isinstance(exc, jinja2.TemplateNotFound):
+        english = f"template error in {folder}: {detail}"
+        key, params["name"] = "report_template_missing", str(exc.name)
+    else:
+        english = f"template error in {folder}: {detail}"
+        key = "report_template_error"
+    if lang == "en":
+        return english
+    from ovm.i18n import gettext, punctuate
+
+    hole = "\x00"
+    said = punctuate(gettext(key, lang, folder=folder, detail=hole, **params), lang)
+    return said.replace(hole, detail)
 
 
 def _write_mission_reports(args: argparse.Namespace, run: Any) -> None:

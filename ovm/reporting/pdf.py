@@ -25,11 +25,31 @@ TIMEOUT = 300.0
 
 
 class PdfError(RuntimeError):
-    """A PDF could not be made; ``missing`` is True when no Chromium was found."""
+    """A PDF could not be made; ``missing`` is True when no Chromium was found.
 
-    def __init__(self, message: str, *, missing: bool = False) -> None:
+    The message is English; ``key`` names the catalogue entry that words it in another
+    language, filled from ``params``. What Chromium or the system said (``detail`` among the
+    parameters) is quoted as it said it."""
+
+    def __init__(
+        self, message: str, *, missing: bool = False, key: str | None = None, **params: object
+    ) -> None:
         super().__init__(message)
         self.missing = missing
+        self.key = key
+        self.params = params
+
+    def text(self, lang: str = "en") -> str:
+        """The message in ``lang`` (English, or a message without its entry, as given)."""
+        if lang == "en" or self.key is None:
+            return str(self)
+        from ovm.i18n import gettext, param_text, punctuate
+
+        parts = {k: param_text(v, lang) for k, v in self.params.items()}
+        # Chromium's or the system's own words are quoted as said, not punctuated anew.
+        hole = "\x00"
+        said = punctuate(gettext(self.key, lang, **{**parts, "detail": hole}), lang)
+        return said.replace(hole, str(self.params.get("detail", "")))
 
 
 def find_chromium() -> str | None:
@@ -58,10 +78,17 @@ def html_to_pdf(html: str, *, chromium: str | None = None, timeout: float = TIME
             "or name it with OVM_CHROMIUM=/path/to/chromium; or write HTML and print it from "
             "a browser",
             missing=True,
+            key="pdf_no_chromium",
+            names=", ".join(CHROMIUM_NAMES),
         )
     resolved = shutil.which(exe)
     if resolved is None:
-        raise PdfError(f"cannot print a PDF: {exe} is not an executable Chromium", missing=True)
+        raise PdfError(
+            f"cannot print a PDF: {exe} is not an executable Chromium",
+            missing=True,
+            key="pdf_not_executable",
+            exe=exe,
+        )
     with tempfile.TemporaryDirectory(prefix="ovm-pdf-") as tmp:
         page = Path(tmp) / "report.html"
         page.write_text(html, encoding="utf-8")
@@ -94,14 +121,31 @@ def html_to_pdf(html: str, *, chromium: str | None = None, timeout: float = TIME
                 check=False,
             )
         except subprocess.TimeoutExpired:
-            raise PdfError(f"{exe} did not print the report within {timeout:.0f} s") from None
+            raise PdfError(
+                f"{exe} did not print the report within {timeout:.0f} s",
+                key="pdf_timeout",
+                exe=exe,
+                seconds=round(timeout),
+            ) from None
         except OSError as exc:
-            raise PdfError(f"cannot run {exe}: {exc.strerror or exc}", missing=True) from None
+            detail = str(exc.strerror or exc)
+            raise PdfError(
+                f"cannot run {exe}: {detail}",
+                missing=True,
+                key="pdf_cannot_run",
+                exe=exe,
+                detail=detail,
+            ) from None
         data = out.read_bytes() if out.exists() else b""
         if done.returncode != 0 or not data.startswith(b"%PDF"):
             said = done.stderr.decode("utf-8", "replace").strip().splitlines()[-3:]
+            detail = " | ".join(said)
             raise PdfError(
                 f"{exe} did not print the report (exit status {done.returncode})"
-                + (": " + " | ".join(said) if said else "")
+                + (f": {detail}" if said else ""),
+                key="pdf_failed_said" if said else "pdf_failed",
+                exe=exe,
+                status=done.returncode,
+                detail=detail,
             )
         return data
