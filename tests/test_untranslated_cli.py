@@ -58,6 +58,32 @@ WRONG_USES = {
     "no workspace to pull into": ["pull", "TMP/nowhere"],
     "nothing to pull": ["pull", "WS"],
     "no such bundled rubric": ["validate", "bundled:nope"],
+    "a workspace made again": ["init", "WS"],
+    "a workspace in a file": ["init", "WS/ovm.yaml"],
+    "a workspace of no rubric": ["init", "TMP/new", "--rubric", "TMP/nowhere.yaml"],
+    "a workspace of no bundled rubric": ["init", "TMP/new", "--rubric", "bundled:nope"],
+    "mission ids that are not ids": ["init", "TMP/new", "--missions", "Bad!", "x y"],
+    "a mission id twice": ["init", "TMP/new", "--missions", "a1", "a1"],
+    "a form not in a workbook": ["form", "bundled:deco-voting-abroad", "-o", "TMP/f.csv"],
+    "a form in no folder": ["form", "bundled:deco-voting-abroad", "-o", "TMP/nowhere/f.xlsx"],
+    "a form of no rubric": ["form", "TMP/nowhere.yaml", "-o", "TMP/f.xlsx"],
+    "a form of no bundled rubric": ["form", "bundled:nope", "-o", "TMP/f.xlsx"],
+    "a form of a workspace and a missions file": [
+        "form", "WS", "-o", "TMP/f.xlsx", "--missions", "WS/missions.yaml",
+    ],
+    "a form of no missions file": [
+        "form", "bundled:deco-voting-abroad", "-o", "TMP/f.xlsx", "--missions", "TMP/nowhere.yaml",
+    ],
+    "a form of a folder with no ovm.yaml": ["form", "TMP", "-o", "TMP/f.xlsx"],
+    "a template of no workspace": ["template", "TMP/nowhere", "-o", "TMP/t.xlsx"],
+    "a template of no rubric": [
+        "template", "WS", "--rubric", "TMP/nowhere.yaml", "-o", "TMP/t.xlsx",
+    ],
+    "more sensitivity runs than allowed alone": ["sensitivity", "WS", "--runs", "200000"],
+    "weights varied beyond themselves": [
+        "sensitivity", "WS", "--runs", "10", "--weight-range", "2",
+    ],
+    "a sensitivity analysis of too few missions": ["sensitivity", "WS", "--runs", "10"],
 }  # fmt: skip
 
 
@@ -80,6 +106,8 @@ QUOTED = ["deco-voting-abroad", *METHODS, "json", "parquet", "-o", "pull", "over
 the field and the node id to give."""
 SHORT = {"x"}
 """A value given as x."""
+SHARED_CLI = {"es": {"variables"}, "fr": {"variables", "analyse"}, "pt": set()}
+"""Words of the command line's messages the language shares with English."""
 
 
 def _english_words(text: str, lang: str, quoted: list[str]) -> list[str]:
@@ -87,7 +115,7 @@ def _english_words(text: str, lang: str, quoted: list[str]) -> list[str]:
     for data in sorted([*quoted, *QUOTED], key=len, reverse=True):
         text = text.replace(data, " ")
     page = "".join(f"<p>{line}</p>" for line in text.splitlines())
-    return sorted(english_left(page, _english(), SHARED[lang] | SHORT, [])[0])
+    return sorted(english_left(page, _english(), SHARED[lang] | SHARED_CLI[lang] | SHORT, [])[0])
 
 
 @pytest.fixture
@@ -104,11 +132,15 @@ def test_every_wrong_use_is_said_in_the_language_asked(lang: str, ws: Path, tmp_
         args = [a.replace("WS", str(ws)).replace("TMP", str(tmp_path)) for a in argv]
         said[name] = _run([*args, "--lang", lang])
     assert {name: code for name, (code, _) in said.items()} == dict.fromkeys(WRONG_USES, 2)
-    quoted = [str(tmp_path), *(a for argv in WRONG_USES.values() for a in argv if len(a) > 1)]
+    # What each use quotes: its own arguments (the command's name is no argument).
+    quoted = {
+        name: [str(tmp_path), *(a for a in argv[1:] if len(a) > 1)]
+        for name, argv in WRONG_USES.items()
+    }
     left = {
-        name: _english_words(err, lang, quoted) or err
+        name: _english_words(err, lang, quoted[name]) or err
         for name, (_, err) in said.items()
-        if _english_words(err, lang, quoted) or "{" in err
+        if _english_words(err, lang, quoted[name]) or "{" in err
     }
     assert left == {}
 
@@ -217,8 +249,6 @@ AT_ONCE = [
     "rights.basis=maybe",
 ]  # fmt: skip
 """Changes given together: each is refused, the limit checked against the value kept."""
-SHARED_CLI = {"es": {"variables"}, "fr": {"variables"}, "pt": set()}
-"""Words of these messages the language shares with English."""
 
 
 def _met(details: tuple[ChangeProblem, ...]) -> set[str]:
@@ -237,8 +267,7 @@ def test_a_change_whatif_cannot_apply_is_said_in_the_language_asked(lang: str, w
     quoted = [*WHATIF_CHANGES, "1e+09", "aaa-2020", "statute", "constitution", "none"]
 
     def english(text: str) -> list[str]:
-        return [w for w in _english_words(text, lang, quoted) if w[1:].split("'")[0] not in
-                SHARED_CLI[lang]]  # fmt: skip
+        return _english_words(text, lang, quoted)
 
     argv = ["whatif", str(ws), "--mission", "aaa-2020", "--bootstrap", "0", "-q", "--lang", lang]
     code, err = _run([*argv, *(x for change in AT_ONCE for x in ("--set", change))])
@@ -397,5 +426,40 @@ def test_a_broken_template_of_the_users_folder_is_said_in_the_language_asked(
     for key, line in said.items():
         assert details[key] in line
     quoted = [str(tmp_path), *details.values(), "partials/legend.html.j2"]
+    left = {n: _english_words(x, lang, quoted) for n, x in said.items()}
+    assert {n: w for n, w in left.items() if w} == {}
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_a_sensitivity_analysis_of_a_rubric_with_no_overall_is_refused_in_the_language_asked(
+    lang: str, ws: Path
+) -> None:
+    rubric = ws / "rubric.yaml"
+    rubric.write_text(
+        rubric.read_text("utf-8").replace("bands:", "headline: none\nbands:", 1), "utf-8"
+    )
+    code, err = _run(["sensitivity", str(ws), "--runs", "10", "-q", "--lang", lang])
+    (line,) = err.splitlines()
+    assert (code, line.startswith("ovm: rubric.yaml:8:1 headline")) == (2, True)
+    # the rubric's key and value, as the user writes them
+    words = re.sub(r"headline[\s\u202f]*:", " ", line).replace("none", " ")
+    assert _english_words(words, lang, ["rubric.yaml:8:1"]) == []
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_what_init_form_and_template_wrote_is_said_in_the_language_asked(
+    lang: str, tmp_path: Path
+) -> None:
+    said = {}
+    for name, argv in {
+        "init": ["init", str(tmp_path / "new"), "--missions", "a1"],
+        "form of a rubric": ["form", "bundled:deco-voting-abroad", "-o", str(tmp_path / "f.xlsx")],
+        "form of a workspace": ["form", str(EXAMPLES), "-o", str(tmp_path / "g.xlsx")],
+        "template": ["template", str(EXAMPLES), "-o", str(tmp_path / "t.xlsx")],
+    }.items():  # fmt: skip
+        code, err = _run([*argv, "--lang", lang])
+        assert (name, code, bool(err)) == (name, 0, True)
+        said[name] = err
+    quoted = [str(tmp_path / "new"), str(tmp_path), "deco-voting-abroad", "ovm check"]
     left = {n: _english_words(x, lang, quoted) for n, x in said.items()}
     assert {n: w for n, w in left.items() if w} == {}

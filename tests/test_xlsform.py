@@ -298,6 +298,9 @@ def test_cli_form_writes_an_xlsform(tmp_path: Path, run: Any, capsys: Any) -> No
     assert run(["form", str(MINI), "-o", str(out), "--lang", "es"]) == 0
     _, warnings = converted_file(out)
     assert warnings == []
+    # --lang is that of the form and of the summary
+    assert "3 preguntas" in capsys.readouterr().err
+    assert run(["form", str(MINI), "-o", str(out)]) == 0
     assert "3 checklist questions" in capsys.readouterr().err
 
 

@@ -197,6 +197,25 @@ def replicates(text: str) -> int:
     return value
 
 
+def rubric_spec(spec: str) -> str:
+    """A rubric named on the command line (``bundled:NAME`` or a file), refused with a usage
+    error when there is no such rubric."""
+    from ovm.rubric.model import BUNDLED
+
+    if spec.startswith("bundled:"):
+        name = spec.split(":", 1)[1]
+        if name not in BUNDLED:
+            raise UsageError(
+                f"no bundled rubric {spec!r} (bundled: {', '.join(BUNDLED)})",
+                key="usage_no_bundled_rubric",
+                name=name,
+                bundled=list(BUNDLED),
+            )
+    elif not Path(spec).exists():
+        raise UsageError(f"no rubric at {spec}", key="usage_no_rubric", path=spec)
+    return spec
+
+
 def mission_ids(values: Sequence[str] | None) -> list[str]:
     """Mission ids from ``--missions a b`` or ``--missions a,b``."""
     out: list[str] = []
@@ -352,10 +371,14 @@ def lang_arg(p: argparse.ArgumentParser) -> None:
 
 
 def message_lang(args: argparse.Namespace) -> str:
-    """The language of a command's messages: its ``--lang`` when it takes one, else English."""
+    """The language of a command's messages: its ``--lang`` when it takes one, else English.
+
+    A command writing several languages (``ovm form --lang es,en``) speaks the first."""
     from ovm.i18n import LANGUAGES
 
     lang = getattr(args, "lang", None)
+    if isinstance(lang, list):
+        lang = next((x.strip() for v in lang for x in str(v).split(",") if x.strip()), None)
     return lang if isinstance(lang, str) and lang in LANGUAGES else "en"
 
 

@@ -175,4 +175,5 @@ def register(sub: Any) -> None:
     )
     s.add_argument("--format", choices=["json", "text"])
     s.add_argument("-o", "--output", help="file to write (default: standard output)")
+    lang_arg(s)
     s.set_defaults(func=cmd_sensitivity)

@@ -7,27 +7,27 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from ovm.cli.common import EXIT_OK, UsageError, command_help, guard_output
+from ovm.cli.common import (
+    EXIT_OK,
+    UsageError,
+    command_help,
+    guard_output,
+    message_lang,
+    rubric_spec,
+)
 
 
 def _output(name: str) -> Path:
     path = Path(name)
     if path.suffix.lower() != ".xlsx":
-        raise UsageError(f"{name}: the output must be an .xlsx file")
+        raise UsageError(
+            f"{name}: the output must be an .xlsx file", key="usage_output_xlsx", path=name
+        )
     if not path.parent.exists():
-        raise UsageError(f"folder {path.parent} does not exist")
+        raise UsageError(
+            f"folder {path.parent} does not exist", key="usage_no_folder", path=str(path.parent)
+        )
     return path
-
-
-def _rubric_spec(spec: str) -> str:
-    from ovm.rubric.model import BUNDLED
-
-    if spec.startswith("bundled:"):
-        if spec.split(":", 1)[1] not in BUNDLED:
-            raise UsageError(f"no bundled rubric {spec!r} (bundled: {', '.join(BUNDLED)})")
-    elif not Path(spec).exists():
-        raise UsageError(f"no rubric at {spec}")
-    return spec
 
 
 def _languages(values: list[str] | None, available: tuple[str, ...]) -> list[str] | None:
@@ -37,7 +37,11 @@ def _languages(values: list[str] | None, available: tuple[str, ...]) -> list[str
     unknown = [x for x in langs if x not in available]
     if unknown:
         raise UsageError(
-            f"language(s) {', '.join(unknown)} not in the rubric ({', '.join(available)})"
+            f"language(s) {', '.join(unknown)} not in the rubric ({', '.join(available)})",
+            key="usage_languages_not_in_rubric",
+            n=len(unknown),
+            languages=unknown,
+            available=list(available),
         )
     return langs
 
@@ -57,9 +61,16 @@ def cmd_form(args: argparse.Namespace) -> int:
         from ovm.data.workspace import CONFIG_NAME, load_plan, read_config
 
         if source.is_dir() and not (source / CONFIG_NAME).exists():
-            raise UsageError(f"no {CONFIG_NAME} in {source}: make one with 'ovm init {source}'")
+            raise UsageError(
+                f"no {CONFIG_NAME} in {source}: make one with 'ovm init {source}'",
+                key="usage_no_config",
+                path=str(source),
+            )
         if args.missions:
-            raise UsageError("--missions is for a rubric; a workspace's missions are its own")
+            raise UsageError(
+                "--missions is for a rubric; a workspace's missions are its own",
+                key="usage_form_missions",
+            )
         base = source if source.is_dir() else source.parent
         guard_output(args.output, read_config(source).input_files(base))
         rubric, found = load_plan(source)
@@ -68,20 +79,29 @@ def cmd_form(args: argparse.Namespace) -> int:
         missions = [(m.id, m.name) for m in planned]
         places = {m.id: m.places for m in planned if m.places}
     else:
-        spec = _rubric_spec(args.rubric)
+        spec = rubric_spec(args.rubric)
         guard_output(
             args.output, [p for p in (spec, args.missions) if p and not p.startswith("bundled:")]
         )
         rubric = resolve_rubric(spec)
         if args.missions:
             if not Path(args.missions).exists():
-                raise UsageError(f"no missions file at {args.missions}")
+                raise UsageError(
+                    f"no missions file at {args.missions}",
+                    key="usage_no_missions_file",
+                    path=args.missions,
+                )
             from ovm.errors import DataError
 
             found, issues = load_missions(Path(args.missions), rubric)
             errors = [i for i in issues if i.severity == "error"]
             if errors:
-                raise DataError(errors, summary=f"{args.missions}: invalid missions file")
+                raise DataError(
+                    errors,
+                    summary=f"{args.missions}: invalid missions file",
+                    key="error_summary_missions_file",
+                    path=args.missions,
+                )
             missions = [(m.id, m.name) for m in found]
             places = {m.id: m.places for m in found if m.places}
     langs = _languages(args.lang, rubric.languages)
@@ -89,19 +109,25 @@ def cmd_form(args: argparse.Namespace) -> int:
     try:
         write_form(form, out)
     except OSError as exc:
+        detail = str(exc.strerror or exc)
         raise UsageError(
-            f"cannot write {out}: {exc.strerror or exc}; choose a folder you can write to"
+            f"cannot write {out}: {detail}; choose a folder you can write to",
+            key="usage_cannot_write",
+            path=str(out),
+            detail=detail,
         ) from None
     if not args.quiet:
         from ovm.data.checklists import checklist_questions
+        from ovm.i18n import gettext
 
+        lang = message_lang(args)
         n = len(checklist_questions(rubric))
         planned_places = sum(len(v) for v in places.values())
-        plan = f", {planned_places} planned places" if planned_places else ""
-        print(
-            f"wrote {out}: {n} checklist questions of {rubric.id} {rubric.version}{plan}",
-            file=sys.stderr,
+        plan = gettext("cli_form_planned", lang, n=planned_places) if planned_places else ""
+        said = gettext(
+            "cli_wrote_form", lang, path=out, n=n, rubric=rubric.id, version=rubric.version
         )
+        print(said + plan, file=sys.stderr)
     return EXIT_OK
 
 
@@ -114,12 +140,12 @@ def cmd_template(args: argparse.Namespace) -> int:
     out = _output(args.output)
     ws = Path(args.workspace)
     if not ws.exists():
-        raise UsageError(f"no workspace at {ws}")
+        raise UsageError(f"no workspace at {ws}", key="usage_no_workspace", path=str(ws))
     base = ws if ws.is_dir() else ws.parent
     config = read_config(ws)
     # --rubric is a path from where the user stands; ovm.yaml's is relative to the workspace.
     if args.rubric:
-        rubric = resolve_rubric(_rubric_spec(args.rubric))
+        rubric = resolve_rubric(rubric_spec(args.rubric))
     else:
         rubric = resolve_rubric(config.rubric, base)
     langs = _languages(args.lang, rubric.languages)
@@ -130,7 +156,9 @@ def cmd_template(args: argparse.Namespace) -> int:
     except OutputError as exc:
         raise UsageError.of(exc) from None
     if not args.quiet:
-        print(f"wrote {out}", file=sys.stderr)
+        from ovm.i18n import gettext
+
+        print(gettext("cli_wrote_file", message_lang(args), path=out), file=sys.stderr)
     return EXIT_OK
 
 
@@ -148,7 +176,8 @@ def register(sub: Any) -> None:
         "--lang",
         action="append",
         metavar="LANG",
-        help="language(s) of the labels (repeat or comma-separate; default: all the rubric's)",
+        help="language(s) of the labels (repeat or comma-separate; default: all the rubric's); "
+        "the first is that of the messages",
     )
     f.add_argument(
         "--missions",
@@ -166,7 +195,7 @@ def register(sub: Any) -> None:
         "--lang",
         action="append",
         metavar="LANG",
-        help="language(s) of the notes and labels, the first one leading "
+        help="language(s) of the notes and labels, the first one leading, and of the messages "
         "(repeat or comma-separate; default: all the rubric's)",
     )
     t.add_argument("-q", "--quiet", action="store_true", help="no summary")

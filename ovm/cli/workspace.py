@@ -13,8 +13,10 @@ from ovm.cli.common import (
     EXIT_OK,
     UsageError,
     command_help,
+    lang_arg,
     message_lang,
     mission_ids,
+    rubric_spec,
 )
 from ovm.errors import Issue, OvmError, sort_issues
 from ovm.i18n import LANGUAGES
@@ -233,32 +235,45 @@ def cmd_init(args: argparse.Namespace) -> int:
     import re
 
     from ovm.data.workspace import CONFIG_NAME
-    from ovm.rubric.model import BUNDLED
 
     root = Path(args.folder)
     if (root / CONFIG_NAME).exists():
-        raise UsageError(f"{root / CONFIG_NAME} exists already: ovm init never overwrites")
+        raise UsageError(
+            f"{root / CONFIG_NAME} exists already: ovm init never overwrites",
+            key="usage_init_exists",
+            path=str(root / CONFIG_NAME),
+        )
     if root.exists() and not root.is_dir():
-        raise UsageError(f"{root} is a file, not a folder")
+        raise UsageError(
+            f"{root} is a file, not a folder", key="usage_not_a_folder", path=str(root)
+        )
     spec = args.rubric
-    if spec.startswith("bundled:") and spec.split(":", 1)[1] not in BUNDLED:
-        raise UsageError(f"no bundled rubric {spec!r} (bundled: {', '.join(BUNDLED)})")
-    if not spec.startswith("bundled:") and not Path(spec).is_file():
-        raise UsageError(f"no rubric at {spec}")
+    if spec.startswith("bundled:"):
+        rubric_spec(spec)
+    elif not Path(spec).is_file():
+        raise UsageError(f"no rubric at {spec}", key="usage_no_rubric", path=spec)
     missions = mission_ids(args.missions)
     bad = [m for m in missions if not re.fullmatch(r"[a-z0-9][a-z0-9_.-]*", m)]
     if bad:
         raise UsageError(
             f"mission ids are lowercase letters, digits, '.', '_' or '-': "
-            f"{', '.join(map(repr, bad))}"
+            f"{', '.join(map(repr, bad))}",
+            key="usage_init_ids",
+            ids=[repr(b) for b in bad],
         )
     if len(set(missions)) != len(missions):
-        raise UsageError("a mission id is given twice")
+        raise UsageError("a mission id is given twice", key="usage_init_twice")
     files = init_workspace(root, spec, missions, copy_rubric=args.copy_rubric)
     if not args.quiet:
+        from ovm.i18n import gettext
+
+        lang = message_lang(args)
         for f in files:
-            print(f"wrote {f}", file=sys.stderr)
-        print(f"next: fill in {root / 'missions.yaml'}, then 'ovm check {root}'", file=sys.stderr)
+            print(gettext("cli_wrote_file", lang, path=f), file=sys.stderr)
+        print(
+            gettext("cli_init_next", lang, missions=root / "missions.yaml", root=root),
+            file=sys.stderr,
+        )
     return EXIT_OK
 
 
@@ -276,6 +291,7 @@ def register(sub: Any) -> None:
         "--copy-rubric", action="store_true", help="copy the rubric into the workspace, to edit it"
     )
     i.add_argument("-q", "--quiet", action="store_true")
+    lang_arg(i)
     i.set_defaults(func=cmd_init)
 
     c = sub.add_parser("check", help=command_help("check"))
