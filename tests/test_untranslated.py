@@ -63,7 +63,8 @@ SHARED = {
         "gain date condition rang place places plan vote votes distance file files points "
         "code min max message scores observer version imputation standard end an position "
         "positions variation comparative exports indices variance point alpha document "
-        "minute minutes locale variable argument arguments comment plain".split()
+        "minute minutes locale variable argument arguments comment plain analyse option "
+        "options".split()
     ),
     "pt": set(
         f"{_NAMES} {_FORMULA} a no global general total nominal original site sites "

@@ -106,7 +106,7 @@ QUOTED = ["deco-voting-abroad", *METHODS, "json", "parquet", "-o", "pull", "over
 the field and the node id to give."""
 SHORT = {"x"}
 """A value given as x."""
-SHARED_CLI = {"es": {"variables"}, "fr": {"variables", "analyse"}, "pt": set()}
+SHARED_CLI = {"es": {"variables"}, "fr": {"variables"}, "pt": set()}
 """Words of the command line's messages the language shares with English."""
 
 
@@ -463,3 +463,127 @@ def test_what_init_form_and_template_wrote_is_said_in_the_language_asked(
     quoted = [str(tmp_path / "new"), str(tmp_path), "deco-voting-abroad", "ovm check"]
     left = {n: _english_words(x, lang, quoted) for n, x in said.items()}
     assert {n: w for n, w in left.items() if w} == {}
+
+
+ARGPARSE_USES = {
+    # a use argparse itself refuses, before any command runs
+    "no workspace given": ["score"],
+    "no folder given": ["init"],
+    "a normalisation ovm does not know": ["score", "WS", "--normalisation", "nope"],
+    "an option ovm does not know": ["score", "WS", "--nope"],
+    "an option without its value": ["score", "WS", "--rubric"],
+    "a range of one number": ["score", "WS", "--output-range", "1"],
+    "no mission after --missions": ["score", "WS", "--missions"],
+    "runs that are no number": ["sensitivity", "WS", "--runs", "abc"],
+    "a range that is no number": ["score", "WS", "--output-range", "a", "b"],
+    "a seed that is no number": ["score", "WS", "--seed", "abc"],
+    "a seed below 0": ["score", "WS", "--seed=-1"],
+    "too many replicates": ["score", "WS", "--bootstrap", "200000"],
+    "a date that is no date": ["report", "WS", "--date", "yesterday"],
+    "a command mistyped": ["scroe", "WS"],
+    "a required option missing": ["whatif", "WS"],
+    "a form without its output": ["form", "bundled:deco-voting-abroad"],
+    "a value for a switch": ["score", "WS", "--quiet=yes"],
+    "an abbreviation of two options": ["report", "WS", "--s", "1"],
+}  # fmt: skip
+
+
+def _parse_error(argv: list[str]) -> tuple[object, str, str]:
+    """The exit status, standard output and standard error of a command line argparse
+    refuses (or answers, for --help)."""
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stderr(err), contextlib.redirect_stdout(out):
+        try:
+            main(argv)
+        except SystemExit as exc:
+            return exc.code, out.getvalue(), err.getvalue()
+    return None, out.getvalue(), err.getvalue()
+
+
+def _usage_lines(text: str, prefix: str) -> tuple[list[str], list[str]]:
+    """The usage lines (the first and those indented under it) and the lines after."""
+    lines = text.splitlines()
+    assert lines and lines[0].startswith(prefix), lines[:1]
+    n = 1
+    while n < len(lines) and lines[n].startswith(" "):
+        n += 1
+    return lines[:n], lines[n:]
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_argparse_refusals_are_said_in_the_language_asked(lang: str, ws: Path) -> None:
+    from ovm.i18n import colon, gettext, punctuate
+
+    prefix = punctuate(gettext("argparse_usage", lang), lang) + " "
+    label = gettext("severity_error", lang) + colon(lang)
+    said, english = {}, {}
+    for name, argv in ARGPARSE_USES.items():
+        args = [a.replace("WS", str(ws)) for a in argv]
+        said[name] = _parse_error([*args, "--lang", lang])
+        english[name] = _parse_error(args)
+    assert {n: s[0] for n, s in said.items()} == dict.fromkeys(ARGPARSE_USES, 2)
+    assert {n: s[0] for n, s in english.items()} == dict.fromkeys(ARGPARSE_USES, 2)
+    left, untranslated = {}, {}
+    for name, (_, _, err) in said.items():
+        _, rest = _usage_lines(err, prefix)
+        (line,) = rest
+        prog, _, message = line.partition(f": {label} ")
+        assert prog.startswith("ovm") and message, line
+        # The English line of the same use, with argparse's own words.
+        (english_line,) = _usage_lines(english[name][2], "usage: ")[1]
+        assert english_line.startswith(f"{prog}: error: ")
+        if message == english_line.partition(": error: ")[2]:
+            untranslated[name] = message
+        # What argparse quotes (values, choices) and names (options, metavars) is no word.
+        words = re.sub(r"(?<!\w)'[^']*'(?!\w)|\b[A-Z][A-Z_]+\b", " ", message)
+        found = _english_words(words, lang, [str(ws), *ARGPARSE_USES[name][1:]])
+        if found or "{" in message:
+            left[name] = found or message
+    assert (untranslated, left) == ({}, {})
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_help_speaks_the_language_asked_in_argparses_own_words(lang: str) -> None:
+    from ovm.i18n import gettext, punctuate
+
+    code, out, _ = _parse_error(["score", "--help", "--lang", lang])
+    assert code == 0
+    assert out.startswith(punctuate(gettext("argparse_usage", lang), lang) + " ovm score ")
+    for key in ("argparse_positionals", "argparse_options", "argparse_help"):
+        assert gettext(key, lang) in out
+    for english in ("usage:", "positional arguments", "\noptions:", "show this help message"):
+        # (French says "options" as English does)
+        assert english not in out or english.strip("\n:") == gettext("argparse_options", lang)
+    code, out, _ = _parse_error(["--help", "--lang", lang])
+    assert (code, gettext("argparse_version", lang) in out) == (0, True)
+
+
+def test_english_help_and_refusals_are_argparses_own() -> None:
+    code, out, _ = _parse_error(["score", "--help"])
+    assert (code, out.startswith("usage: ovm score ")) == (0, True)
+    assert "positional arguments:" in out and "show this help message and exit" in out
+    code, _, err = _parse_error(["score"])
+    assert (code, err.splitlines()[-1]) == (
+        2,
+        "ovm score: error: the following arguments are required: WORKSPACE",
+    )
+
+
+@pytest.mark.parametrize(
+    ("argv", "lang"),
+    [
+        (["score", "ws", "--lang", "fr"], "fr"),
+        (["score", "ws", "--lang=pt"], "pt"),
+        (["score", "--lang", "es", "ws", "--lang", "fr"], "fr"),
+        (["form", "r", "--lang", "es,en", "--lang", "fr"], "es"),
+        (["template", "ws", "--lang=pt,es"], "pt"),
+        (["score", "ws", "--lang", "xx"], "en"),
+        (["score", "ws", "--lang"], "en"),
+        (["score", "--", "--lang", "es"], "en"),
+        (["score", "ws"], "en"),
+    ],
+)
+def test_the_language_is_read_before_argparse_parses(argv: list[str], lang: str) -> None:
+    from ovm.cli.parser import language_of
+
+    assert language_of(argv) == lang

@@ -8,7 +8,7 @@ import importlib
 import sys
 import warnings
 from collections.abc import Callable, Sequence
-from typing import TextIO
+from typing import Any, TextIO
 
 from ovm import __version__
 from ovm.cli.common import (
@@ -20,18 +20,26 @@ from ovm.cli.common import (
     UsageError,
     message_lang,
 )
+from ovm.cli.parser import Parser, language_of
 from ovm.errors import OvmError, WordedWarning
 
 
-def build_parser(command: str | None = None) -> argparse.ArgumentParser:
+def build_parser(command: str | None = None, lang: str = "en") -> argparse.ArgumentParser:
     """The argument parser; ``command``'s own options are added (its module imported) when it
-    names a command, every other command is listed by name and summary only."""
-    p = argparse.ArgumentParser(
+    names a command, every other command is listed by name and summary only. argparse's own
+    messages (a wrong use, the help's titles) are in ``lang``."""
+    p = Parser(
         prog="ovm",
         description="Observe voting abroad: validate rubrics, score missions, compare countries "
         "and write reports.",
+        lang=lang,
     )
-    p.add_argument("--version", action="version", version=f"ovm {__version__}")
+    worded: dict[str, Any] = {}
+    if lang != "en":
+        from ovm.i18n import gettext
+
+        worded["help"] = gettext("argparse_version", lang)
+    p.add_argument("--version", action="version", version=f"ovm {__version__}", **worded)
     sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
     running = COMMANDS[command][0] if command in COMMANDS else None
     for name, (module, summary) in COMMANDS.items():
@@ -48,6 +56,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     given = sys.argv[1:] if argv is None else list(argv)
     # Top-level options take no value, so the first word is the command.
     command = next((a for a in given if not a.startswith("-")), None)
+    # argparse's messages are said in the language asked, known before it parses.
+    lang = language_of(given)
     if argv is None and gc.isenabled():
         # Run as the program (not called with arguments, as a test or a script does): the
         # modules imported now live as long as the process. The collector, run again and again
@@ -55,12 +65,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         # each time; once imported they are frozen out of its sight for the rest of the run.
         gc.disable()
         try:
-            parser = build_parser(command)
+            parser = build_parser(command, lang)
         finally:
             gc.freeze()
             gc.enable()
     else:
-        parser = build_parser(command)
+        parser = build_parser(command, lang)
     args = parser.parse_args(given)
     with warnings.catch_warnings():
         # ovm's own warnings (an environment variable ignored) are said as its messages are,

@@ -1,0 +1,156 @@
+"""The command line's parser, speaking the language of the command line it parses.
+
+argparse words its own messages (a missing argument, an option it does not know, a value that
+is not among the choices) in English before ovm sees them. :class:`Parser` says them in the
+language asked: the language is read from the command line before argparse parses it
+(:func:`language_of`), and each message argparse gives is matched against the English of the
+catalogue's ``argparse_error_*`` entries, whose translation then words it with the same parts.
+A message no entry matches (one a later Python words otherwise) stays as argparse said it.
+The usage line's prefix, the ``error`` label and the help's section titles come from the
+catalogue too. English is argparse's own, unchanged.
+"""
+
+from __future__ import annotations
+
+import argparse
+import functools
+import re
+import string
+import sys
+from collections.abc import Sequence
+from typing import Any, NoReturn
+
+ARGUMENT = "argparse_error_argument"
+"""The entry of argparse's ``argument NAME: MESSAGE``: its message is worded in turn."""
+
+APPENDED_LANG = ("form", "template")
+"""Commands whose ``--lang`` may be given several times: the first one given leads."""
+
+
+def language_of(argv: Sequence[str]) -> str:
+    """The language a command line asks for with ``--lang X`` or ``--lang=X`` (of ``X,Y``,
+    the first), before it is parsed: the last one given, or the first for the commands of
+    :data:`APPENDED_LANG` (as their ``--lang`` is read); English when none is one ovm speaks."""
+    from ovm.i18n import LANGUAGES
+
+    found: list[str] = []
+    for i, arg in enumerate(argv):
+        if arg == "--":
+            break
+        if arg == "--lang" and i + 1 < len(argv):
+            value = argv[i + 1]
+        elif arg.startswith("--lang="):
+            value = arg.partition("=")[2]
+        else:
+            continue
+        first = value.split(",")[0].strip()
+        if first in LANGUAGES:
+            found.append(first)
+    if not found:
+        return "en"
+    command = next((a for a in argv if not a.startswith("-")), None)
+    return found[0] if command in APPENDED_LANG else found[-1]
+
+
+def _pattern(english: str) -> re.Pattern[str]:
+    """The messages an English catalogue text matches, each placeholder a named group."""
+    out = ""
+    for literal, name, _spec, _conv in string.Formatter().parse(english):
+        out += re.escape(literal)
+        if name:
+            out += f"(?P<{name}>.+?)"
+    return re.compile(out, re.DOTALL)
+
+
+@functools.cache
+def _patterns() -> tuple[tuple[str, re.Pattern[str]], ...]:
+    """Each ``argparse_error_*`` entry with the patterns of its English forms."""
+    from ovm.i18n import messages, msgids
+
+    return tuple(
+        (key, _pattern(form))
+        for key in msgids()
+        if key.startswith("argparse_error_")
+        for form in messages("en")[key]
+    )
+
+
+def _worded(message: str, lang: str) -> str:
+    from ovm.i18n import gettext
+
+    for key, pattern in _patterns():
+        found = pattern.fullmatch(message)
+        if found is None:
+            continue
+        parts: dict[str, object] = dict(found.groupdict())
+        if key == ARGUMENT:
+            parts["message"] = _worded(str(parts["message"]), lang)
+        if "n" in parts:
+            parts["n"] = int(str(parts["n"])) if str(parts["n"]).isdigit() else parts["n"]
+        return gettext(key, lang, **parts)
+    return message
+
+
+def argparse_message(message: str, lang: str) -> str:
+    """An argparse message (as argparse words it in English) in ``lang``."""
+    if lang == "en":
+        return message
+    from ovm.i18n import punctuate
+
+    return punctuate(_worded(message, lang), lang)
+
+
+class Formatter(argparse.HelpFormatter):
+    """argparse's help and usage, the ``usage:`` prefix in the parser's language."""
+
+    def __init__(self, prog: str, *, lang: str = "en", **kwargs: Any) -> None:
+        super().__init__(prog, **kwargs)
+        self.lang = lang
+
+    def add_usage(
+        self,
+        usage: str | None,
+        actions: Any,
+        groups: Any,
+        prefix: str | None = None,
+    ) -> None:
+        """The usage line, prefixed in the parser's language."""
+        if prefix is None and self.lang != "en":
+            from ovm.i18n import gettext, punctuate
+
+            prefix = punctuate(gettext("argparse_usage", self.lang), self.lang) + " "
+        super().add_usage(usage, actions, groups, prefix)
+
+
+class Parser(argparse.ArgumentParser):
+    """ovm's argument parser: argparse's messages, usage line and help titles in ``lang``;
+    a wrong use exits with status 2, as argparse's does."""
+
+    def __init__(self, *args: Any, lang: str = "en", **kwargs: Any) -> None:
+        kwargs.setdefault("formatter_class", functools.partial(Formatter, lang=lang))
+        super().__init__(*args, **kwargs)
+        self.lang = lang
+        if lang != "en":
+            from ovm.i18n import gettext
+
+            self._positionals.title = gettext("argparse_positionals", lang)
+            self._optionals.title = gettext("argparse_options", lang)
+            for action in self._actions:
+                if isinstance(action, argparse._HelpAction):
+                    action.help = gettext("argparse_help", lang)
+
+    def add_subparsers(self, **kwargs: Any) -> Any:
+        """Subcommands parsed by parsers of the same language."""
+        kwargs.setdefault("parser_class", functools.partial(Parser, lang=self.lang))
+        return super().add_subparsers(**kwargs)
+
+    def error(self, message: str) -> NoReturn:
+        """Print the usage and ``message`` in the parser's language; exit with status 2."""
+        if self.lang == "en":
+            super().error(message)
+        from ovm.i18n import colon, gettext
+
+        self.print_usage(sys.stderr)
+        label = gettext("severity_error", self.lang)
+        said = argparse_message(message, self.lang)
+        self.exit(2, f"{self.prog}: {label}{colon(self.lang)} {said}\n")
