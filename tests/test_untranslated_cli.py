@@ -84,6 +84,7 @@ WRONG_USES = {
         "sensitivity", "WS", "--runs", "10", "--weight-range", "2",
     ],
     "a sensitivity analysis of too few missions": ["sensitivity", "WS", "--runs", "10"],
+    "a schema written in no folder": ["schema", "rubric", "-o", "TMP/nowhere/s.json"],
 }  # fmt: skip
 
 

@@ -129,4 +129,5 @@ def register(sub: Any) -> None:
     s = sub.add_parser("schema", help=command_help("schema"))
     s.add_argument("what", choices=["rubric", "scores"])
     s.add_argument("-o", "--output")
+    lang_arg(s)
     s.set_defaults(func=cmd_schema)
