@@ -824,7 +824,9 @@ def load_observations(
             simulated.append(src.path)
     if fatal:
         raise DataError(fatal, key="error_summary_data", n=len(fatal))
-    sites = pl.concat(frames, how="vertical_relaxed") if frames else pl.DataFrame()
+    # One chunk per column: a CSV is parsed in pieces, and the scoring sorts, hashes and
+    # gathers these columns many times, each time over every piece.
+    sites = pl.concat(frames, how="vertical_relaxed").rechunk() if frames else pl.DataFrame()
     if sites.height:
         from ovm.data.plausibility import plausibility_issues
 
