@@ -12,6 +12,7 @@ import pytest
 
 from ovm.cli.app import main
 from ovm.data.tables import ROW, read_table
+from ovm.data.workspace import load_workspace
 
 EXAMPLES = Path(__file__).parent.parent / "examples"
 
@@ -101,3 +102,46 @@ def test_parquet_headers_are_checked_as_a_csv_s(tmp_path: Path) -> None:
     pl.DataFrame({"mission": ["a"], "mission ": ["b"]}).write_parquet(path)
     _df, issues = read_table(path)
     assert [(i.line, i.column, i.code) for i in issues] == [(1, 2, "duplicate-column")]
+
+
+def test_a_parquet_checklist_with_bad_cells_is_read_as_its_csv(tmp_path: Path) -> None:
+    # Answers in several spellings, refused cells and a blank row: the same rows
+    # used, the same rows refused with the same reasons, the same coded answers.
+    ws = tmp_path / "ws"
+    shutil.copytree(EXAMPLES, ws)
+    table = pl.read_csv(ws / "checklists.csv", infer_schema=False)
+    spoiled = table.with_columns(
+        pl.when(pl.int_range(pl.len()) % 7 == 1)
+        .then(pl.lit(" Sí "))
+        .when(pl.int_range(pl.len()) % 11 == 2)
+        .then(pl.lit("maybe"))
+        .when(pl.int_range(pl.len()) % 13 == 3)
+        .then(pl.lit("NA"))
+        .otherwise(pl.col("practice.secrecy"))
+        .alias("practice.secrecy"),
+    )
+    blank = pl.DataFrame({c: [None] for c in table.columns}, schema=table.schema)
+    spoiled = pl.concat([spoiled, blank])
+    spoiled.write_csv(ws / "checklists.csv")
+    loads = {}
+    for suffix in ("csv", "parquet"):
+        if suffix == "parquet":
+            spoiled.write_parquet(ws / "checklists.parquet")
+            (ws / "checklists.csv").unlink()
+            config = (ws / "ovm.yaml").read_text(encoding="utf-8")
+            (ws / "ovm.yaml").write_text(
+                config.replace("checklists.csv", "checklists.parquet"), encoding="utf-8"
+            )
+        obs = load_workspace(ws).observations
+        rep = obs.report
+        problems = [*rep.issues, *(i for r in rep.rejected for i in r.reasons)]
+        loads[suffix] = (
+            [(f.rows_read, f.rows_used, f.rows_rejected) for f in rep.files],
+            sorted(
+                (str(i.file).rsplit(".", 1)[0], i.line, i.column, i.code, i.message)
+                for i in problems
+            ),
+            obs.sites.drop("_file").to_dicts(),
+        )
+    assert any(code == "invalid-answer" for *_, code, _ in loads["csv"][1])
+    assert loads["parquet"] == loads["csv"]

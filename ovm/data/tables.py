@@ -164,9 +164,10 @@ def read_named_table(
 ) -> tuple[pl.DataFrame | None, list[Issue], str]:
     """Read a CSV or XLSX file as text columns plus :data:`ROW`; problems come back as issues.
 
-    Cells are stripped of surrounding blanks, and blank cells are null; a CSV column named in
-    ``verbatim`` keeps its cells as written (empty ones still null), for a reader that cleans
-    its few distinct values itself. ``export``: the file is a KoboToolbox or ODK Central export,
+    Cells are stripped of surrounding blanks, and blank cells are null; a CSV or Parquet column
+    named in ``verbatim`` keeps its cells as written (in a CSV, empty ones still null), as
+    categories of the file's own, for a reader that cleans its few distinct values itself.
+    ``export``: the file is a KoboToolbox or ODK Central export,
     whose CSV may be separated by ``;`` (Kobo's default) and is read so. A file over its
     format's size limit (:func:`size_problem`) is refused before it is opened.
     """
@@ -255,6 +256,9 @@ def _read_parquet(path: Path, verbatim: set[str]) -> tuple[pl.DataFrame | None, 
     texts = []
     # Column names are trimmed, as a CSV's are.
     trimmed = _column_names(headers)
+    # Verbatim columns as categories of the file's own, as from a CSV: each distinct text is
+    # kept once while the file is read, not cast again by the reader that codes them.
+    own = file_categories()
     for j, (col, dtype) in enumerate(schema.items(), start=1):
         text = _parquet_text(col, dtype)
         if text is None:
@@ -267,6 +271,8 @@ def _read_parquet(path: Path, verbatim: set[str]) -> tuple[pl.DataFrame | None, 
             )
         if trimmed[j - 1] not in verbatim:
             text = text.str.strip_chars().replace("", None)
+        else:
+            text = text.cast(own)
         texts.append(text.alias(trimmed[j - 1]))
     try:
         df = (
