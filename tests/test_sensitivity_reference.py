@@ -403,3 +403,63 @@ def test_normalising_some_indicators_gives_their_columns_of_normalising_all(
     for some in [*([j] for j in range(k)), list(range(1, k, 2)), list(range(k))[::-1]]:
         part = module._normalised(model, model.base[:, some], method, some)
         np.testing.assert_array_equal(part, whole[:, some])
+
+
+def test_a_family_that_does_not_apply_to_a_mission_leaves_its_weight_out_of_every_run() -> None:
+    # m0's second family does not apply: its overall is the first family's alone, in the
+    # nominal ranking and in every run (with nominal choices, every run ranks as compare()).
+    def indicator(j: int) -> dict[str, object]:
+        return {
+            "id": f"i{j}",
+            "kind": "quantitative",
+            "labels": {"en": f"v{j}"},
+            "source": "statistics",
+            "formula": f"v{j}",
+            "rule": {"type": "goalposts", "low": 0, "high": 100},
+        }
+
+    rubric = Rubric.model_validate(
+        {
+            "id": "t",
+            "version": "1",
+            "title": {"en": "t"},
+            "languages": ["en"],
+            "variables": [
+                {"name": f"v{j}", "labels": {"en": f"v{j}"}, "unit": "x", "source": "statistics"}
+                for j in range(4)
+            ],
+            "families": [
+                {"id": "f0", "labels": {"en": "f0"}, "children": [indicator(0), indicator(1)]},
+                {
+                    "id": "f1",
+                    "labels": {"en": "f1"},
+                    "weight": 2.0,
+                    "children": [indicator(2), indicator(3)],
+                },
+            ],
+        }
+    )
+    values = [[90, 80, 0, 0], [70, 60, 20, 30], [40, 50, 60, 70], [10, 20, 90, 95], [55, 5, 5, 5]]
+    cohort = tuple(
+        Mission(
+            id=f"m{i}",
+            country="ARG",
+            name=f"m{i}",
+            election=Election(type="general", date=dt.date(2000, 1, 1) + dt.timedelta(days=i)),
+            values={
+                f"v{j}": Datum(status="not_applicable")
+                if i == 0 and j >= 2
+                else Datum(value=float(v))
+                for j, v in enumerate(row)
+            },
+        )
+        for i, row in enumerate(values)
+    )
+    scores = score(rubric, Observations(missions=cohort), bootstrap=0)
+    config = SensitivitySettings(runs=8, choices=("weights",), weight_range=0.0, boot=10)
+    result = sensitivity(scores, rubric, config, seed=3)
+    nominal = {e.mission: e.rank for e in compare(scores, rubric).rankings["overall"]}
+    assert nominal["m0"] == 1
+    assert {r.mission: (r.median, r.low, r.high, r.unscored) for r in result.ranks} == {
+        m: (float(rank), float(rank), float(rank), 0.0) for m, rank in nominal.items()
+    }

@@ -851,6 +851,8 @@ def _evaluate(
                 continue
             meth, power = methods[g.index]
             mean = _Mean(meth, power)
+            den_run: Array | None = None
+            tot_run: Array | None = None
             # Needed only while the group is scored: one buffer serves every group.
             sums = arena.get("sums", e, rows=3)
             num, den, tot = sums[:m], sums[m : 2 * m], sums[2 * m :]
@@ -866,7 +868,11 @@ def _evaluate(
                         lowest, np.where((wi > 0)[None, :, :], v[:, :, None], np.inf).min(axis=1)
                     )
             else:
-                sums.fill(0.0)
+                num.fill(0.0)
+                # While every child so far is scored (applies) for every mission, a run's
+                # scored (applicable) weight is the same for all its missions: one number a
+                # run, summed in the same order, until a child that is not.
+                den_run, tot_run = np.zeros(e), np.zeros(e)
                 if lowest is not None:
                     lowest.fill(np.inf)
             for c in g.groups:
@@ -884,13 +890,29 @@ def _evaluate(
                     fv = tmp
                 num += np.multiply(fv, wc * sign, out=tmp)
                 # The child's weight counts where it is scored, and where it applies.
-                np.add(den, wc, out=den, where=ok_c)
-                np.add(tot, wc, out=tot, where=ap_c)
+                if den_run is not None and ok_c.all():
+                    den_run += wc
+                else:
+                    if den_run is not None:
+                        den[...] = den_run
+                        den_run = None
+                    np.add(den, wc, out=den, where=ok_c)
+                if tot_run is not None and ap_c.all():
+                    tot_run += wc
+                else:
+                    if tot_run is not None:
+                        tot[...] = tot_run
+                        tot_run = None
+                    np.add(tot, wc, out=tot, where=ap_c)
                 if lowest is not None:
                     np.logical_and(ok_c, (wc > 0)[None, :], out=flag)
                     np.copyto(tmp, np.inf)
                     np.copyto(tmp, vz, where=flag)
                     np.minimum(lowest, tmp, out=lowest)
+            if den_run is not None:
+                den = np.broadcast_to(den_run, (m, e))
+            if tot_run is not None:
+                tot = np.broadcast_to(tot_run, (m, e))
             val, ok, ap = (
                 arena.get(f"vz{g.index}", e),
                 arena.get(f"ok{g.index}", e, bool),
