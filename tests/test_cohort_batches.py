@@ -13,7 +13,7 @@ from hypothesis.extra.numpy import arrays
 
 import ovm
 from ovm import Scorecard
-from ovm.scoring.aggregate import Child, combine, combine_each
+from ovm.scoring.aggregate import Child, combine, combine_columns, combine_each
 from ovm.scoring.engine import percentile_ends
 
 EXAMPLES = Path(__file__).parent.parent / "examples"
@@ -69,6 +69,45 @@ def test_a_group_scored_for_a_cohort_is_scored_as_for_each_mission_alone(
     together = combine_each(cohort, name, power, min_coverage)
     alone = [combine(c, name, power, min_coverage) for c in cohort]
     assert together == alone
+
+
+@given(
+    cohort=st.lists(children(("a", "b", "c")), min_size=1, max_size=12),
+    method=METHODS,
+    min_coverage=st.sampled_from([0.0, 0.5, 1.0]),
+)
+def test_a_group_scored_from_columns_is_scored_as_for_each_mission_alone(
+    cohort: list[list[Child]], method: tuple[str, float | None], min_coverage: float
+) -> None:
+    # The columns give each child one weight and sign for every mission (the rubric's).
+    first = cohort[0]
+    same = [
+        [
+            Child(c.id, f.weight, c.status, c.score, c.coverage, f.sign)
+            for c, f in zip(row, first, strict=True)
+        ]
+        for row in cohort
+    ]
+    name, power = method
+    kids = [(c.id, c.weight, c.sign) for c in first]
+    columns = combine_columns(
+        len(same),
+        kids,
+        [[row[j].status for row in same] for j in range(len(kids))],
+        [[row[j].score for row in same] for j in range(len(kids))],
+        [[row[j].coverage for row in same] for j in range(len(kids))],
+        name,
+        power,
+        min_coverage,
+    )
+    assert columns == [combine(c, name, power, min_coverage) for c in same]
+
+
+def test_a_group_without_children_is_not_applicable_for_every_mission() -> None:
+    assert (
+        combine_columns(3, [], [], [], [], "arithmetic", None, 0.5)
+        == [combine([], "arithmetic", None, 0.5)] * 3
+    )
 
 
 @given(

@@ -11,6 +11,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from functools import partial
 from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 from pydantic import Field
@@ -425,69 +426,101 @@ class ChecklistScorer(NodeScorer):
 
     def point(self, m: MissionView) -> Outcome:
         """The mission's row of the cohort-wide columns, or why it has none."""
-        import numpy as np
+        return self.point_all([m])[0]
 
+    def point_all(self, missions: Sequence[MissionView]) -> list[Outcome]:
+        """Each mission's row of the cohort-wide columns, or why it has none; explanations
+        are written when the scorecards are built."""
         q = self.node
-        st = m.site_stat(q.id)
-        rule, formula = self.rule, self.formula
-
-        def explain(raw: float | None = None, score: float | None = None) -> Explanation:
-            return m.explanation(
-                inputs=(m.question_input(q, st),),
-                rule=rule,
-                notes=tuple(m.site_notes(q.id)),
-                formula=formula,
-                raw_value=raw,
-                score=score,
-            )
-
-        if st is None or st.answered == 0:
-            if st is not None and st.not_applicable and not st.not_observed:
-                return Outcome("not_applicable", None, None, 0.0, explain())
-            m.finding(
-                "missing-data", "no observer answered this question", q.id, "info", variant="sites"
-            )
-            return Outcome("missing", None, None, 0.0, explain())
-        needed = self.needed
-        if st.answered < needed:
-            m.finding(
-                "too-few-answers",
-                gettext("finding_too-few-answers", "en", n=st.answered, needed=needed),
-                q.id,
-                n=st.answered,
-                needed=needed,
-            )
-            return Outcome("insufficient", None, st.value, 0.0, explain(st.value))
-        assert st.value is not None and m.row is not None
-        if self.pending:
-            return Outcome("pending", None, st.value, 0.0, explain(st.value))
+        qid, numeric, needed, pending = q.id, q.numeric, self.needed, self.pending
         col = self.column
-        assert col is not None
-        s = float(col.score[m.row])
-        if math.isnan(s):
-            m.finding(
-                "value-outside-bands",
-                f"{st.value:g} falls in no band of the rule",
-                q.id,
-                value=f"{st.value:g}",
+        scores = low = high = None
+        if col is not None:
+            scores, low, high = col.score.tolist(), col.low.tolist(), col.high.tolist()
+        explain = self._explain
+        out: list[Outcome] = []
+        add = out.append
+        for m in missions:
+            st = m.site_stat(qid)
+            if st is None or st.answered == 0:
+                if st is not None and st.not_applicable and not st.not_observed:
+                    add(Outcome("not_applicable", None, None, 0.0, partial(explain, m, st)))
+                    continue
+                m.finding(
+                    "missing-data",
+                    "no observer answered this question",
+                    qid,
+                    "info",
+                    variant="sites",
+                )
+                add(Outcome("missing", None, None, 0.0, partial(explain, m, st)))
+                continue
+            value = st.value
+            if st.answered < needed:
+                m.finding(
+                    "too-few-answers",
+                    gettext("finding_too-few-answers", "en", n=st.answered, needed=needed),
+                    qid,
+                    n=st.answered,
+                    needed=needed,
+                )
+                add(Outcome("insufficient", None, value, 0.0, partial(explain, m, st, value)))
+                continue
+            row = m.row
+            assert value is not None and row is not None
+            if pending:
+                add(Outcome("pending", None, value, 0.0, partial(explain, m, st, value)))
+                continue
+            assert scores is not None and low is not None and high is not None
+            s = scores[row]
+            if math.isnan(s):
+                m.finding(
+                    "value-outside-bands",
+                    f"{value:g} falls in no band of the rule",
+                    qid,
+                    value=f"{value:g}",
+                )
+                add(Outcome("missing", None, value, 0.0, partial(explain, m, st)))
+                continue
+            interval = None
+            replicated = m.replicated
+            if replicated:
+                # The replicates give the interval (pass 2): they resample polling places,
+                # where a Wilson interval would treat two visits to one place as independent.
+                m.sampled_from(qid, qid)
+            elif not numeric:
+                # fmin/fmax: an end the rule leaves uncovered gives way to the score itself.
+                import numpy as np
+
+                interval = (float(np.fmin(low[row], s)), float(np.fmax(high[row], s)))
+            add(
+                Outcome(
+                    "scored",
+                    s,
+                    value,
+                    1.0,
+                    partial(explain, m, st, value, s),
+                    interval=interval,
+                    replicable=replicated,
+                )
             )
-            return Outcome("missing", None, st.value, 0.0, explain())
-        interval = None
-        if m.replicated:
-            # The replicates give the interval (pass 2): they resample polling places, where
-            # a Wilson interval would treat two visits to one place as independent.
-            m.sampled_from(q.id, q.id)
-        elif not q.numeric:
-            # fmin/fmax: an end the rule leaves uncovered gives way to the score itself.
-            interval = (float(np.fmin(col.low[m.row], s)), float(np.fmax(col.high[m.row], s)))
-        return Outcome(
-            "scored",
-            s,
-            st.value,
-            1.0,
-            explain(st.value, s),
-            interval=interval,
-            replicable=m.replicated,
+        return out
+
+    def _explain(
+        self,
+        m: MissionView,
+        st: QuestionStat | None,
+        raw: float | None = None,
+        score: float | None = None,
+    ) -> Explanation:
+        q = self.node
+        return m.explanation(
+            inputs=(m.question_input(q, st),),
+            rule=self.rule,
+            notes=tuple(m.site_notes(q.id)),
+            formula=self.formula,
+            raw_value=raw,
+            score=score,
         )
 
     def replicates(self, r: Replication, outcomes: Sequence[Outcome]) -> Replicates | None:

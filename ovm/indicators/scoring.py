@@ -17,7 +17,7 @@ and scoring layers.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal, NamedTuple, Protocol
 
@@ -45,7 +45,9 @@ class Outcome:
     score: float | None
     value: float | str | None
     coverage: float
-    explanation: Explanation
+    explanation: Explanation | Callable[[], Explanation]
+    """The explanation, or how to write it: a function the engine calls when it builds the
+    mission's scorecard (a caller that never reads that scorecard never writes it)."""
     interval: tuple[float, float] | None = None
     replicable: bool = False
     """Pass 2 should compute this mission's replicates (it has resampled data)."""
@@ -196,6 +198,12 @@ class NodeScorer:
     def point(self, m: MissionView) -> Outcome:
         """The mission's outcome on this indicator (pass 1)."""
         raise NotImplementedError
+
+    def point_all(self, missions: Sequence[MissionView]) -> list[Outcome]:
+        """Every mission's outcome, in order: :meth:`point` of each, unless the kind scores
+        the cohort at once (the same outcomes and findings, in the same order)."""
+        point = self.point
+        return [point(m) for m in missions]
 
     def replicates(self, r: Replication, outcomes: Sequence[Outcome]) -> Replicates | None:
         """Replicate scores for the cohort (pass 2); None when there are none."""

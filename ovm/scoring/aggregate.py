@@ -207,6 +207,65 @@ def combine_each(
     return [f for f in found if f is not None]
 
 
+def combine_columns(
+    n: int,
+    kids: Sequence[tuple[str, float, float]],
+    statuses: Sequence[Sequence[Status]],
+    scores: Sequence[Sequence[float | None]],
+    coverages: Sequence[Sequence[float]],
+    method: str,
+    power: float | None,
+    min_coverage: float,
+) -> list[GroupOutcome]:
+    """:func:`combine_each` for ``n`` missions from columns: ``kids`` gives each child's
+    id, weight and sign, and ``statuses[j][m]``, ``scores[j][m]`` and ``coverages[j][m]``
+    child ``j``'s outcome for mission ``m``. The rules are decided once for all the missions
+    whose children have the same statuses and coverages (in a large cohort, nearly all of
+    them), the aggregation done once for each such set, element by element: each mission's
+    outcome is its own."""
+    if not kids:
+        return [combine([], method, power, min_coverage) for _ in range(n)]
+    unscored = [[s is None for s in col] for col in scores]
+    keys = list(zip(*statuses, *coverages, *unscored, strict=True))
+    members: dict[tuple[object, ...], list[int]] = {}
+    for m, key in enumerate(keys):
+        members.setdefault(key, []).append(m)
+    found: list[GroupOutcome | None] = [None] * n
+    for rows in members.values():
+        first = rows[0]
+        children = [
+            Child(cid, weight, statuses[j][first], scores[j][first], coverages[j][first], sign)
+            for j, (cid, weight, sign) in enumerate(kids)
+        ]
+        early, _, coverage, scored_w = _rules(children, method, min_coverage)
+        if early is not None:
+            for m in rows:
+                found[m] = early
+            continue
+        # The children _rules counts as scored, by position.
+        picked = [j for j, c in enumerate(children) if c.status == "scored" and c.score is not None]
+        columns = [np.array([scores[j][m] for m in rows], dtype=float) for j in picked]
+        values, bad, why = _columns(
+            method, columns, [_signed(children[j], method) for j in picked], power
+        )
+        for k, m in enumerate(rows):
+            if bad is not None and bad[k]:
+                found[m] = GroupOutcome(
+                    "undefined",
+                    None,
+                    coverage,
+                    scored_w,
+                    (
+                        "aggregation-undefined",
+                        f"{method} mean undefined: {why}",
+                        {"method": method},
+                    ),
+                )
+            else:
+                found[m] = GroupOutcome("scored", float(values[k]), coverage, scored_w)
+    return [f for f in found if f is not None]
+
+
 def _signed(child: Child, method: str) -> float:
     """A child's weight in the aggregation: signed in a sum, which does not renormalise."""
     return child.sign * child.weight if method == "sum" else child.weight

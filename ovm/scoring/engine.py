@@ -35,7 +35,14 @@ from ovm.indicators.registry import kind_of
 from ovm.indicators.scoring import NodeScorer, Outcome, Plan, Replication
 from ovm.rubric.model import Group, Indicator, Rubric, pick
 from ovm.runtime import in_blocks, paused_gc
-from ovm.scoring.aggregate import Array, Child, GroupOutcome, aggregate, combine_each, method_text
+from ovm.scoring.aggregate import (
+    Array,
+    Child,
+    GroupOutcome,
+    aggregate,
+    combine_columns,
+    method_text,
+)
 from ovm.scoring.critical import apply_critical, critical_indicators
 from ovm.scoring.formulas import Read, formula_group, headline_explanation
 from ovm.scoring.results import (
@@ -337,9 +344,8 @@ def _point_pass(rubric: Rubric, plan: _Plan, scorers: Sequence[_MissionScorer]) 
     for i in plan.post:
         slot = slots[i]
         if slot.scorer is not None:
-            point = slot.scorer.point
-            for sc in scorers:
-                sc.results[i] = point(sc)
+            for sc, out in zip(scorers, slot.scorer.point_all(scorers), strict=True):
+                sc.results[i] = out
             continue
         node = slot.node
         assert isinstance(node, Group)
@@ -378,23 +384,50 @@ def _combine_cohort(
     min_cov: float,
     kids: Sequence[tuple[Group | Indicator, int]],
 ) -> list[Outcome]:
-    """One group's outcome for every mission, its explanation and findings."""
+    """One group's outcome for every mission and its findings; each explanation is written
+    when its scorecard is built."""
     counted = [(n, c, -1.0 if n.subtracts else 1.0) for n, c in kids if n.contributes]
-    cohort = [
-        [
-            Child(n.id, n.weight, r.status, r.score, r.coverage, sign)
-            for n, c, sign in counted
-            for r in (sc.results[c],)
-        ]
-        for sc in scorers
-    ]
-    outs = combine_each(cohort, method, power, min_cov)
+    columns = [[sc.results[c] for sc in scorers] for _, c, _ in counted]
+    outs = combine_columns(
+        len(scorers),
+        [(n.id, n.weight, sign) for n, _, sign in counted],
+        [[r.status for r in col] for col in columns],
+        [[r.score for r in col] for col in columns],
+        [[r.coverage for r in col] for col in columns],
+        method,
+        power,
+        min_cov,
+    )
     found: list[Outcome] = []
-    for sc, children, out in zip(scorers, cohort, outs, strict=True):
-        explanation, findings = explain_group(children, out, node_id, method, power)
-        sc.findings += findings
-        found.append(Outcome(out.status, out.score, out.score, out.coverage, explanation))
+    for sc, out in zip(scorers, outs, strict=True):
+        if out.finding is not None:
+            sc.findings.append(_group_finding(out, node_id))
+        found.append(
+            Outcome(
+                out.status,
+                out.score,
+                out.score,
+                out.coverage,
+                partial(_group_explanation, counted, sc.results, out, method, power),
+            )
+        )
     return found
+
+
+def _group_explanation(
+    counted: Sequence[tuple[Group | Indicator, int, float]],
+    results: Sequence[Outcome],
+    out: GroupOutcome,
+    method: str,
+    power: float | None,
+) -> Explanation:
+    """:func:`explain_group` of one mission's group, from its children's outcomes."""
+    children = [
+        Child(n.id, n.weight, r.status, r.score, r.coverage, sign)
+        for n, c, sign in counted
+        for r in (results[c],)
+    ]
+    return _contributions(children, out, method, power)
 
 
 _TEXTS = (str, type(None))
@@ -445,6 +478,21 @@ def explain_group(
 ) -> tuple[Explanation, list[Finding]]:
     """How a group's score was reached (its children, each scored one's share), and the
     finding that says why it has none: what the engine and the comparison both report."""
+    explanation = _contributions(children, out, method, power)
+    if out.finding is None:
+        return explanation, []
+    return explanation, [_group_finding(out, node_id)]
+
+
+def _group_finding(out: GroupOutcome, node_id: str) -> Finding:
+    assert out.finding is not None
+    code, message, params = out.finding
+    return Finding(code=code, message=message, node=node_id, params=params)
+
+
+def _contributions(
+    children: Sequence[Child], out: GroupOutcome, method: str, power: float | None
+) -> Explanation:
     contributions = []
     unscored = out.score is None
     summed = method == "sum"
@@ -472,17 +520,13 @@ def explain_group(
             and type(c.weight) is float
             else Contribution(**fields)
         )
-    explanation = _explanation(
+    return _explanation(
         {
             "aggregation": method_text(method, power),
             "score": out.score,
             "children": tuple(contributions),
         }
     )
-    if out.finding is None:
-        return explanation, []
-    code, message, params = out.finding
-    return explanation, [Finding(code=code, message=message, node=node_id, params=params)]
 
 
 # --- pass 2: replicates for the whole cohort -----------------------------------------------
@@ -800,6 +844,9 @@ def _node_score(
 ) -> NodeScore:
     index, label, rating = band if res.score is not None else (None, None, None)
     score, value, interval = res.score, res.value, res.interval
+    explanation = res.explanation
+    if type(explanation) is not Explanation and callable(explanation):
+        explanation = explanation()
     fields = {
         "node": node_id,
         "parent": parent,
@@ -814,14 +861,14 @@ def _node_score(
         "rating": rating,
         "interval": interval,
         "sampled": bool(res.sampled or interval is not None),
-        "explanation": res.explanation,
+        "explanation": explanation,
     }
     if (
         (value is None or type(value) is float or type(value) is str)
         and (score is None or type(score) is float)
         and (rating is None or type(rating) is float)
         and type(res.coverage) is float
-        and type(res.explanation) is Explanation
+        and type(explanation) is Explanation
         and res.status in _STATUSES
         and (
             interval is None
