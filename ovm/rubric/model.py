@@ -6,12 +6,12 @@ import difflib
 import hashlib
 import json
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from functools import cached_property
 from importlib import resources
 from pathlib import Path
-from typing import Annotated, Any, Literal, Union
+from typing import Annotated, Any, Literal, Self, Union
 
 import yaml
 from pydantic import Field, GetCoreSchemaHandler, GetJsonSchemaHandler, ValidationError
@@ -358,6 +358,16 @@ class Rubric(Frozen):
             return pick(self.title, lang)
         return pick(self.node(node_id).labels, lang)
 
+    def model_copy(self, *, update: Mapping[str, Any] | None = None, deep: bool = False) -> Self:
+        """A copy of the rubric. With ``update``, what was computed from the old fields (the
+        digest, the node index, the orders) is left behind, so the copy computes its own: a
+        copy with other weights must not carry the original's digest."""
+        copied = super().model_copy(update=update, deep=deep)
+        if update:
+            for name in _CACHED:
+                copied.__dict__.pop(name, None)
+        return copied
+
     def digest(self) -> str:
         """SHA-256 of the rubric's canonical JSON: identifies exactly this methodology."""
         return self.canonical_digest
@@ -370,6 +380,8 @@ class Rubric(Frozen):
         blob = json.dumps(data, sort_keys=True, ensure_ascii=False)
         return hashlib.sha256(blob.encode("utf-8")).hexdigest()
 
+
+_CACHED = tuple(name for name, value in vars(Rubric).items() if isinstance(value, cached_property))
 
 _EXTENSIONS: dict[str, object] = {
     "scale": None,
