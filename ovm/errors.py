@@ -155,6 +155,15 @@ class CheckError(ValueError):
             raise KeyError(self.key)
         return said
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        # Rebuilt from its variant and parts, not its English text, so a check refused in a
+        # worker process or copied with its ValidationError arrives whole.
+        return (_rebuild_check, (self.variant, self.params))
+
+
+def _rebuild_check(variant: str, params: dict[str, Any]) -> CheckError:
+    return CheckError(variant, **params)
+
 
 def check_error(error: Mapping[str, Any]) -> CheckError | None:
     """The :class:`CheckError` behind one of pydantic's validation errors, if any."""
@@ -232,6 +241,9 @@ class WordedWarning(RuntimeWarning):
         self.key = key
         self.params = params
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (_rebuild_warning, (str(self), self.key, self.params))
+
     def text(self, lang: str = "en") -> str:
         """The message in ``lang``."""
         if lang == "en":
@@ -240,3 +252,7 @@ class WordedWarning(RuntimeWarning):
 
         parts = {k: param_text(v, lang) for k, v in self.params.items()}
         return punctuate(gettext(self.key, lang, **parts), lang)
+
+
+def _rebuild_warning(message: str, key: str, params: dict[str, object]) -> WordedWarning:
+    return WordedWarning(message, key=key, **params)
