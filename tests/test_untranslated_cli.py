@@ -402,6 +402,7 @@ TEMPLATE_FAILURES = {
         "partials/legend.html.j2", "{% include 'partials/nowhere.html.j2' %}",
     ),
     "a name the report does not give": ("partials/legend.html.j2", "{{ nowhere.at_all }}"),
+    "a division by zero": ("partials/legend.html.j2", "{{ 1 // 0 }}"),
 }  # fmt: skip
 
 

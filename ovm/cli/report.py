@@ -117,11 +117,17 @@ def _render(args: argparse.Namespace, context: dict[str, Any], fmt: str) -> str 
 
     try:
         return render(context, fmt, templates=args.templates)
-    except jinja2.TemplateError as exc:
+    except (jinja2.TemplateError, *TEMPLATE_EXPRESSION_ERRORS) as exc:
+        # A user's template may compute what Python refuses ({{ 1 // 0 }}); ovm's own
+        # templates doing so is a fault of ovm, with its traceback.
         if args.templates is None:
             raise
         print(f"ovm report: {template_error(exc, args.templates, args.lang)}", file=sys.stderr)
         raise _TemplateFailed from None
+
+
+TEMPLATE_EXPRESSION_ERRORS = (ArithmeticError, LookupError, TypeError, ValueError, AttributeError)
+"""What an expression of a template can raise besides Jinja's own errors."""
 
 
 def template_error(exc: Exception, folder: str, lang: str = "en") -> str:
