@@ -2,8 +2,8 @@
 
 ``score_bench.py``'s workspace (1,000,000 visits x 40 checklist questions x 200 missions,
 bootstrap 200; ``--missions`` spreads them over more) is loaded and scored by a child process
-(``load_workspace`` + ``score()``, as ``ovm score`` does before writing); target: peak
-<= 1.2 GiB. With ``--big`` a second workspace of 5,000,000 visits must fit in 4 GiB. For
+(``load_workspace`` + ``score()`` with every scorecard built, as ``ovm score`` has them before
+writing); target: peak <= 1.2 GiB. With ``--big`` a second workspace of 5,000,000 visits must fit in 4 GiB. For
 scale, a child reading the same CSV with Polars and running the baseline group-by is measured
 alongside (no target).
 Run: ``python benchmarks/memory_bench.py [--rows N] [--missions M] [--big] [--cache DIR]``.
@@ -31,8 +31,9 @@ import sys
 from pathlib import Path
 from ovm.data.workspace import load_workspace
 from ovm.scoring.engine import score
+from ovm.scoring.results import fill_deferred
 ws = load_workspace(Path(sys.argv[1]))
-score(ws.rubric, ws.observations, seed=1, bootstrap=int(sys.argv[2]))
+fill_deferred(score(ws.rubric, ws.observations, seed=1, bootstrap=int(sys.argv[2])).scorecards)
 """
 BASELINE = """
 import sys
