@@ -169,3 +169,15 @@ def test_filling_a_cohort_at_once_builds_every_scorecard_and_restores_the_collec
     for card, other in zip(scores.scorecards, alone.scorecards, strict=True):
         assert set(card.__dict__) >= set(Scorecard.model_fields)
         assert card == other
+
+
+def test_a_pickled_scorecard_carries_its_fields_only_not_what_would_build_it() -> None:
+    ws = ovm.load_workspace(Path(__file__).parent.parent / "examples")
+    scores = ovm.score(ws.rubric, ws.observations)
+    alone = ovm.score(ws.rubric, ws.observations)
+    card, other = scores.scorecards[0], alone.scorecards[0]
+    state = card.__getstate__()
+    # What builds a card holds the whole cohort's observations and scorer: a pickle of one
+    # scorecard must not carry them.
+    assert set(state["__dict__"]) == set(Scorecard.model_fields)
+    assert len(pickle.dumps(card)) == len(pickle.dumps(other.model_copy()))
