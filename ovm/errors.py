@@ -212,9 +212,9 @@ class OvmError(Exception):
         """The first line of the error, in ``lang`` (a summary given as text stays as given)."""
         if self.summary_key is None:
             return self.summary
-        from ovm.i18n import gettext, punctuate
+        from ovm.i18n import gettext
 
-        return punctuate(gettext(self.summary_key, lang, **self.summary_params), lang)
+        return gettext(self.summary_key, lang, **self.summary_params)
 
     @property
     def errors(self) -> tuple[Issue, ...]:
@@ -248,10 +248,10 @@ class WordedWarning(RuntimeWarning):
         """The message in ``lang``."""
         if lang == "en":
             return str(self)
-        from ovm.i18n import gettext, param_text, punctuate
+        from ovm.i18n import gettext, param_text
 
         parts = {k: param_text(v, lang) for k, v in self.params.items()}
-        return punctuate(gettext(self.key, lang, **parts), lang)
+        return gettext(self.key, lang, **parts)
 
 
 def _rebuild_warning(message: str, key: str, params: dict[str, object]) -> WordedWarning:

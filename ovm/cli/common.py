@@ -99,10 +99,12 @@ class UsageError(Exception):
             return f"{semicolon(lang)} ".join(e.text(lang) for e in self.parts)
         if lang == "en" or self.key is None:
             return str(self)
-        from ovm.i18n import gettext, param_text, punctuate
+        from ovm.i18n import gettext, param_text
 
+        # The catalogue's sentence is spaced as the language writes it when it is read; the
+        # values filled in are the user's own text and are quoted exactly as typed.
         parts = {k: param_text(v, lang) for k, v in self.params.items()}
-        return punctuate(gettext(self.key, lang, **parts), lang)
+        return gettext(self.key, lang, **parts)
 
 
 class Rejected(Exception):

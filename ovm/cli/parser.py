@@ -92,12 +92,12 @@ def _worded(message: str, lang: str) -> str:
 
 
 def argparse_message(message: str, lang: str) -> str:
-    """An argparse message (as argparse words it in English) in ``lang``."""
+    """An argparse message (as argparse words it in English) in ``lang``: the catalogue's
+    sentence, spaced as the language writes it, with the values of the command line (an
+    option's name, the value refused) exactly as typed."""
     if lang == "en":
         return message
-    from ovm.i18n import punctuate
-
-    return punctuate(_worded(message, lang), lang)
+    return _worded(message, lang)
 
 
 class Formatter(argparse.HelpFormatter):

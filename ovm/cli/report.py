@@ -149,11 +149,9 @@ def template_error(exc: Exception, folder: str, lang: str = "en") -> str:
         key = "report_template_error"
     if lang == "en":
         return english
-    from ovm.i18n import gettext, punctuate
+    from ovm.i18n import gettext
 
-    hole = "\x00"
-    said = punctuate(gettext(key, lang, folder=folder, detail=hole, **params), lang)
-    return said.replace(hole, detail)
+    return gettext(key, lang, folder=folder, detail=detail, **params)
 
 
 def _write_mission_reports(args: argparse.Namespace, run: Any) -> None:
