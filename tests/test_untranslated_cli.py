@@ -589,3 +589,63 @@ def test_the_language_is_read_before_argparse_parses(argv: list[str], lang: str)
     from ovm.cli.parser import language_of
 
     assert language_of(argv) == lang
+
+
+SENSITIVITY_FORMULAS = [
+    "mean(yB (yABi - yA)) / V",
+    "mean((yA - yABi)^2) / 2V",
+    "AB_i",
+    "Saltelli",
+    "Jansen",
+    "Gamboa",
+    "compare",
+]
+"""What the sensitivity's notes quote: its estimators as written, the works they come from and
+the command its nominal ranks are those of."""
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_a_sensitivity_summary_in_text_is_worded_in_the_language_asked(
+    lang: str, tmp_path: Path
+) -> None:
+    argv = ["sensitivity", str(EXAMPLES), "--runs", "4", "--bootstrap", "0", "-q"]
+    said, english = tmp_path / f"{lang}.txt", tmp_path / "en.txt"
+    assert _run([*argv, "--format", "text", "-o", str(said), "--lang", lang])[0] == 0
+    assert _run([*argv, "--format", "text", "-o", str(english)])[0] == 0
+    text, english_text = said.read_text(encoding="utf-8"), english.read_text(encoding="utf-8")
+    missions = re.findall(r"^([a-z]{3}-[0-9]{4}) ", english_text, re.MULTILINE)
+    assert len(missions) > 2
+    assert _english_words(text, lang, [*missions, *SENSITIVITY_FORMULAS]) == []
+    assert "{" not in text
+    # Each mission's row holds the English row's figures, each as the language writes them.
+    rows = {
+        m: line.split() for line in english_text.splitlines() for m in [line[:8]] if m in missions
+    }
+    worded = {
+        m: line.split(maxsplit=1)[1]
+        for line in text.splitlines()
+        for m in [line[:8]]
+        if m in missions
+    }
+
+    def figure(cell: str) -> str:
+        if cell.endswith("%"):
+            return i18n.format_percent(float(cell[:-1]) / 100, lang, 1)
+        return cell.replace(".", i18n.decimal_separator(lang))
+
+    assert {m: re.sub(" +", " ", worded[m].strip()) for m in missions} == {
+        m: " ".join(figure(c) for c in rows[m][1:]) for m in missions
+    }
+
+
+@pytest.mark.parametrize("lang", ["en", *LANGS])
+def test_the_index_table_of_a_sensitivity_summary_lines_up(lang: str, tmp_path: Path) -> None:
+    out = tmp_path / "s.txt"
+    argv = ["sensitivity", str(EXAMPLES), "--runs", "4", "--bootstrap", "0", "-q", "-o", str(out)]
+    assert _run([*argv, "--format", "text", "--lang", lang])[0] == 0
+    blocks = out.read_text(encoding="utf-8").split("\n\n")
+    # After the heading, the ranks and their legend: a header and one row per choice, each
+    # ending where the header ends.
+    table = blocks[3].splitlines()
+    assert len(table) == 6
+    assert {len(line) for line in table} == {len(table[0])}

@@ -113,7 +113,7 @@ def cmd_sensitivity(args: argparse.Namespace) -> int:
         json.dumps(sensitivity_to_dict(result), indent=1, ensure_ascii=False, allow_nan=False)
         + "\n"
         if fmt == "json"
-        else sensitivity_text(result)
+        else sensitivity_text(result, message_lang(args))
     )
     write_output(text, args.output)
     return EXIT_OK

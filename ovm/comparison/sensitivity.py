@@ -1505,8 +1505,11 @@ def sensitivity_to_dict(result: Sensitivity) -> dict[str, Any]:
     }
 
 
-def sensitivity_text(result: Sensitivity) -> str:
-    """A plain-text summary: rank intervals, then sensitivity indices with their intervals."""
+def sensitivity_text(result: Sensitivity, lang: str = "en") -> str:
+    """A plain-text summary: rank intervals, then sensitivity indices with their intervals,
+    worded in ``lang`` (numbers as the language writes them)."""
+    if lang != "en":
+        return _worded_text(result, lang)
 
     def num(x: float | None, spec: str) -> str:
         return "-" if x is None else format(x, spec)
@@ -1534,10 +1537,9 @@ def sensitivity_text(result: Sensitivity) -> str:
     lines += ["", f"{'choice':<16} {'first-order (95% CI)':>24} {'total (95% CI)':>24}"]
     for c in result.choices:
         s, st = result.first_order_ci[c], result.total_effect_ci[c]
-        lines.append(
-            f"{c:<16} {s.value:>7.3f} ({s.low:.3f}, {s.high:.3f}) "
-            f"{st.value:>7.3f} ({st.low:.3f}, {st.high:.3f})"
-        )
+        first = f"{s.value:.3f} ({s.low:.3f}, {s.high:.3f})"
+        total = f"{st.value:.3f} ({st.low:.3f}, {st.high:.3f})"
+        lines.append(f"{c:<16} {first:>24} {total:>24}")
     if not enough_runs(result):
         lines += [
             "",
@@ -1545,4 +1547,118 @@ def sensitivity_text(result: Sensitivity) -> str:
             f"(--runs {result.runs * 4}) before reading the indices",
         ]
     lines += ["", *(f"note: {n}" for n in result.notes)]
+    return "\n".join(lines) + "\n"
+
+
+def worded_notes(result: Sensitivity, lang: str) -> list[str]:
+    """How the runs were made, in ``lang`` (the notes of a report in that language)."""
+    from ovm.i18n import format_number, format_percent, gettext
+
+    def t(key: str, **params: object) -> str:
+        return gettext(key, lang, **params)
+
+    notes = [
+        t("sens_design"),
+        t("sens_weights", range=t("plus_minus", n=format_percent(result.weight_range, lang))),
+        t("sens_sampling", confidence=format_percent(result.confidence, lang), n=result.draws),
+        t("sens_floor", floor=format_number(FLOOR, lang, 0)),
+        t(
+            "sens_zscore",
+            mean=format_number(ZSCORE_SCALE[0], lang, 0),
+            sd=format_number(ZSCORE_SCALE[1], lang, 0),
+        ),
+        t("sens_comparative"),
+    ]
+    if result.floored:
+        notes.append(t("sens_floored", floor=format_number(FLOOR, lang, 0)))
+    return notes
+
+
+def _table(header: list[str], rows: list[list[str]]) -> list[str]:
+    """Columns as wide as their widest cell: the first left-aligned, the others right."""
+    widths = [max(len(r[i]) for r in [header, *rows]) for i in range(len(header))]
+    return [
+        " ".join(
+            cell.ljust(w) if i == 0 else cell.rjust(w)
+            for i, (cell, w) in enumerate(zip(row, widths, strict=True))
+        ).rstrip()
+        for row in [header, *rows]
+    ]
+
+
+def _worded_text(result: Sensitivity, lang: str) -> str:
+    """:func:`sensitivity_text` in a language other than English, from the catalogue."""
+    from ovm.i18n import format_number, format_percent, gettext, has, param_text
+
+    def t(key: str, **params: object) -> str:
+        return gettext(key, lang, **params)
+
+    def num(x: float | None, digits: int) -> str:
+        return "-" if x is None else format_number(x, lang, digits)
+
+    def interval(ci: Index) -> str:
+        low, high = num(ci.low, 3), num(ci.high, 3)
+        return f"{num(ci.value, 3)} ({t('range', low=low, high=high)})"
+
+    lines = [
+        t(
+            "sens_text_head",
+            runs=param_text(result.runs, lang),
+            evaluations=param_text(result.evaluations, lang),
+            seed=str(result.seed),
+            range=t("plus_minus", n=format_percent(result.weight_range, lang)),
+        ),
+        "",
+    ]
+    ranks = [
+        [
+            r.mission,
+            "-" if r.nominal is None else param_text(r.nominal, lang),
+            num(r.median, 1),
+            num(r.low, 1),
+            num(r.high, 1),
+            num(r.mean_shift, 2),
+            format_percent(r.unscored, lang, 1),
+        ]
+        for r in result.ranks
+    ]
+    head = ["mission", "nominal", "median"]
+    lines += _table(
+        [
+            *(t(f"sens_text_{k}") for k in head),
+            format_percent(0.05, lang),
+            format_percent(0.95, lang),
+            t("sens_text_shift"),
+            t("sens_text_unscored"),
+        ],
+        ranks,
+    )
+    lines += ["", t("sens_text_legend"), ""]
+    confidence = format_percent(INDEX_CONFIDENCE, lang)
+    lines += _table(
+        [
+            t("sens_text_choice"),
+            t("sens_text_first_order", confidence=confidence),
+            t("sens_text_total", confidence=confidence),
+        ],
+        [
+            [
+                t(f"choice_{c}") if has(f"choice_{c}") else c,
+                interval(result.first_order_ci[c]),
+                interval(result.total_effect_ci[c]),
+            ]
+            for c in result.choices
+        ],
+    )
+    notes = worded_notes(result, lang)
+    if not enough_runs(result):
+        notes.insert(
+            0,
+            t(
+                "sens_text_more_runs",
+                width=format_number(ENOUGH_WIDTH, lang, 1),
+                runs=str(result.runs * 4),
+            ),
+        )
+    lines += ["", *(t("sens_text_note", note=n) for n in notes)]
     return "\n".join(lines) + "\n"
