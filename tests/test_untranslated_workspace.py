@@ -302,7 +302,7 @@ OWN_CHECKS = {
         "(su uid) [invalid-value]",
         "WS/ovm.yaml:10:11 checklists[1].pull: un formulario de ODK necesita «project» "
         "y «form» [invalid-value]",
-        "WS/ovm.yaml:11:18 settings.seed: se espera un número, no sí o no [invalid-value]",
+        "WS/ovm.yaml:11:18 settings.seed: se espera un número, no yes ni no [invalid-value]",
         "WS: 3 errores, 0 advertencias",
         "WS/missions.yaml:16:5 missions[2]: el periodo “20x5” no es un año (2025) ni un mes "
         "(2025-06) [invalid-value]",
@@ -317,7 +317,7 @@ OWN_CHECKS = {
         "(son uid) [invalid-value]",
         f"WS/ovm.yaml:10:11 checklists[1].pull{NB}: un formulaire ODK demande "
         "« project » et « form » [invalid-value]",
-        f"WS/ovm.yaml:11:18 settings.seed{NB}: un nombre est attendu, pas oui ou non "
+        f"WS/ovm.yaml:11:18 settings.seed{NB}: un nombre est attendu, pas yes ni no "
         "[invalid-value]",
         f"WS{NB}: 3 erreurs, 0 avertissement",
         f"WS/missions.yaml:16:5 missions[2]{NB}: la période « 20x5 » n'est ni une année (2025) "
@@ -333,7 +333,7 @@ OWN_CHECKS = {
         "(o seu uid) [invalid-value]",
         "WS/ovm.yaml:10:11 checklists[1].pull: um formulário do ODK precisa de "
         "“project” e “form” [invalid-value]",
-        "WS/ovm.yaml:11:18 settings.seed: espera-se um número, não sim ou não [invalid-value]",
+        "WS/ovm.yaml:11:18 settings.seed: espera-se um número, não yes nem no [invalid-value]",
         "WS: 3 erros, 0 aviso",
         "WS/missions.yaml:16:5 missions[2]: o período “20x5” não é um ano (2025) nem um mês "
         "(2025-06) [invalid-value]",
@@ -387,11 +387,12 @@ SETTINGS_SAID = {
         "exponent here, the rubric gives none: write generalised:P",
     ],
     "es": [
-        "el intervalo de salida debe ser dos números finitos, el menor primero; geometric no "
+        "el intervalo de salida se da con dos números finitos, el menor primero; geometric no "
         "lleva exponente: “geometric:1”",
         "el exponente de “generalised:x” no es un número",
-        "agregación desconocida “nope”; se espera uno de arithmetic, geometric, harmonic, "
-        "generalised, minimum, sum (generalised:P para una media generalizada de exponente P)",
+        "agregación desconocida “nope”; se espera uno de los métodos arithmetic, geometric, "
+        "harmonic, generalised, minimum, sum (generalised:P para una media generalizada de "
+        "exponente P)",
         "agregación indicada para “*”: una media generalizada necesita aquí un exponente y la "
         "rúbrica no da ninguno: escriba generalised:P; agregación indicada para “rights”: una "
         "media generalizada necesita aquí un exponente y la rúbrica no da ninguno: escriba "
@@ -413,7 +414,7 @@ SETTINGS_SAID = {
         "o intervalo de saída deve ser dois números finitos, o menor primeiro; geometric não "
         "leva expoente: “geometric:1”",
         "o expoente de “generalised:x” não é um número",
-        "agregação desconhecida “nope”; espera-se um de arithmetic, geometric, harmonic, "
+        "agregação desconhecida “nope”; espera-se um dos métodos arithmetic, geometric, harmonic, "
         "generalised, minimum, sum (generalised:P para uma média generalizada de expoente P)",
         "agregação indicada para “*”: uma média generalizada precisa aqui de um expoente e a "
         "rubrica não dá nenhum: escreva generalised:P; agregação indicada para “rights”: uma "
