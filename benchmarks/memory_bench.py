@@ -3,9 +3,9 @@
 ``score_bench.py``'s workspace (1,000,000 visits x 40 checklist questions x 200 missions,
 bootstrap 200; ``--missions`` spreads them over more) is loaded and scored by a child process
 (``load_workspace`` + ``score()`` with every scorecard built, as ``ovm score`` has them before
-writing); target: peak <= 1.2 GiB. With ``--big`` a second workspace of 5,000,000 visits must fit in 4 GiB. For
-scale, a child reading the same CSV with Polars and running the baseline group-by is measured
-alongside (no target).
+writing); target: peak <= 1.2 GiB. With ``--big`` a second workspace of 5,000,000 visits must
+fit in 4 GiB. For scale, a child reading the same CSV with Polars and running the baseline
+group-by is measured alongside (no target).
 Run: ``python benchmarks/memory_bench.py [--rows N] [--missions M] [--big] [--cache DIR]``.
 """
 
