@@ -190,20 +190,7 @@ def combine_each(
         ]
         values, bad, why = _columns(method, columns, [_signed(c, method) for c in first], power)
         for k, (m, _, coverage, scored_w) in enumerate(members):
-            if bad is not None and bad[k]:
-                found[m] = GroupOutcome(
-                    "undefined",
-                    None,
-                    coverage,
-                    scored_w,
-                    (
-                        "aggregation-undefined",
-                        f"{method} mean undefined: {why}",
-                        {"method": method},
-                    ),
-                )
-            else:
-                found[m] = GroupOutcome("scored", float(values[k]), coverage, scored_w)
+            found[m] = _aggregated(method, values, bad, why, k, coverage, scored_w)
     return [f for f in found if f is not None]
 
 
@@ -249,21 +236,30 @@ def combine_columns(
             method, columns, [_signed(children[j], method) for j in picked], power
         )
         for k, m in enumerate(rows):
-            if bad is not None and bad[k]:
-                found[m] = GroupOutcome(
-                    "undefined",
-                    None,
-                    coverage,
-                    scored_w,
-                    (
-                        "aggregation-undefined",
-                        f"{method} mean undefined: {why}",
-                        {"method": method},
-                    ),
-                )
-            else:
-                found[m] = GroupOutcome("scored", float(values[k]), coverage, scored_w)
+            found[m] = _aggregated(method, values, bad, why, k, coverage, scored_w)
     return [f for f in found if f is not None]
+
+
+def _aggregated(
+    method: str,
+    values: Array,
+    bad: Mask | None,
+    why: str,
+    k: int,
+    coverage: float,
+    scored_w: float,
+) -> GroupOutcome:
+    """Mission ``k``'s outcome of an aggregation done for a set of missions at once:
+    undefined where the mean is (``bad``), else its value."""
+    if bad is not None and bad[k]:
+        return GroupOutcome(
+            "undefined",
+            None,
+            coverage,
+            scored_w,
+            ("aggregation-undefined", f"{method} mean undefined: {why}", {"method": method}),
+        )
+    return GroupOutcome("scored", float(values[k]), coverage, scored_w)
 
 
 def _signed(child: Child, method: str) -> float:
