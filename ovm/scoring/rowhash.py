@@ -28,6 +28,8 @@ import numpy as np
 import numpy.typing as npt
 import polars as pl
 
+from ovm.runtime import for_each
+
 Words = npt.NDArray[np.uint64]
 
 PRIME = 0x9E3779B97F4A7C15
@@ -258,8 +260,8 @@ def _small_columns(frame: pl.DataFrame, names: list[str], weights: list[int]) ->
 
 
 _BLOCK_ROWS = 1 << 18
-"""Rows hashed at once: every scratch array is of this size, reused from block to block
-rather than drawn afresh (and paged in) for the whole table."""
+"""Rows hashed at once: a block's scratch arrays are of this size rather than of the whole
+table, and blocks are what the worker threads share."""
 
 
 def row_words(frame: pl.DataFrame, columns: Sequence[str] | None = None) -> Words:
@@ -291,14 +293,16 @@ def hashes(
     for i, name in enumerate(names):
         if name in empty:
             constant = (constant + _null_cell(name) * weights[i]) & _MASK
-    scratch = np.empty(min(n, _BLOCK_ROWS), np.uint64)
-    for a in range(0, n, _BLOCK_ROWS):
+
+    def block(a: int) -> None:
+        # Each block writes only its own rows, so blocks run on the worker threads (NumPy and
+        # Polars release the interpreter lock for the arithmetic) and the hashes are the same.
         part = frame.slice(a, _BLOCK_ROWS)
         b = a + part.height
         acc = h[a:b]
         acc[:] = _small_columns(part, [names[i] for i in small], [weights[i] for i in small])
         acc += np.uint64(constant)
-        spare = scratch[: b - a]
+        spare = np.empty(b - a, np.uint64)
         for i, name in enumerate(names):
             if i in looked_up or name in empty:
                 continue
@@ -307,4 +311,6 @@ def hashes(
                 kept[name][a:b] = cells
             np.multiply(cells, np.uint64(weights[i]), out=spare)
             acc += spare
+
+    for_each(range(0, n, _BLOCK_ROWS), block)
     return mix(h), kept
