@@ -196,7 +196,7 @@ def loose_punctuation(html: str, recorded: list[str]) -> Counter[str]:
     found: Counter[str] = Counter()
     for part in parser.parts:
         # URLs and file:line provenance first (a recorded "2771" must not leave "missions.yaml:")
-        text = re.sub(r"https?://\S+|\S+\.\w+:\d+", " ", part)
+        text = re.sub(r"https?://\S*|\S+\.\w+:\d+", " ", part)
         for data in recorded:
             if data in text:
                 text = text.replace(data, " ")

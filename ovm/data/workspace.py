@@ -45,7 +45,7 @@ from ovm.data.tables import (
 )
 from ovm.errors import CheckError, DataError, Issue, PathPart, RubricError, check_error
 from ovm.files import CONFIG_NAME as CONFIG_NAME
-from ovm.i18n import punctuate
+from ovm.i18n import coded, punctuate
 from ovm.rubric.model import BUNDLED, Rubric, bundled_rubric, check_rubric, schema_params
 from ovm.yamldoc import (
     MAX_BYTES,
@@ -304,10 +304,17 @@ def _config_issues(doc: YamlDoc, name: str, errors: list[Any]) -> list[Issue]:
                 # a check of ovm's own says its own sentence, in every language
                 msg, params = str(check), check.issue_params()
             elif code == "invalid-value":
-                msg += ": " + _fix_of(loc)
                 hint = _hint_of(loc)
-                # the field's own advice says more than the schema's reason, in any language
-                params = {"variant": hint} if hint else schema_params(err, code)
+                if hint is None:
+                    msg += ": correct the value"
+                    params = schema_params(err, code)
+                else:
+                    # the field's own advice says more than the schema's reason, in any
+                    # language; a pattern is the schema's notation, not the user's
+                    params = {"variant": hint}
+                    advice = coded("issue", "invalid-value", params, "en") or hint
+                    pattern = err["type"] == "string_pattern_mismatch"
+                    msg = advice if pattern else f"{msg}: {advice}"
         out.append(
             Issue(
                 name,
@@ -340,7 +347,7 @@ def _did_you_mean(word: str, known: tuple[str, ...]) -> str:
 
 
 def _hint_of(loc: tuple[Any, ...]) -> str | None:
-    """The catalogue variant of :func:`_fix_of`'s advice, None where it has none."""
+    """The catalogue variant of the advice for the field at ``loc``, None where it has none."""
     last = str(loc[-1]) if loc else ""
     if last in ("layout", "simulated", "seed", "bootstrap") or (
         last == "confidence" and len(loc) <= 2
@@ -349,25 +356,6 @@ def _hint_of(loc: tuple[Any, ...]) -> str | None:
     if "pull" in loc and last in ("server", "url", "project"):
         return f"hint_pull_{last}"
     return None
-
-
-def _fix_of(loc: tuple[Any, ...]) -> str:
-    last = str(loc[-1]) if loc else ""
-    if "pull" in loc and last in ("server", "url", "project"):
-        return {
-            "server": "write odk or kobo",
-            "url": "write the server's address, such as https://kf.kobotoolbox.org",
-            "project": "write the number of the ODK project (1 or more)",
-        }[last]
-    return {
-        "layout": "write plain, kobo or odk",
-        "simulated": "write yes or no",
-        "confidence": "write high, medium or low"
-        if len(loc) > 2
-        else "write a number between 0 and 1 (0.95)",
-        "seed": "write a whole number >= 0",
-        "bootstrap": "write a whole number from 0 to 100000",
-    }.get(last, "correct the value")
 
 
 def resolve_rubric(spec: str | Path, base: Path | None = None) -> Rubric:
