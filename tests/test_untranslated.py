@@ -79,9 +79,13 @@ def _words(text: str) -> Iterator[str]:
             yield w.lower()
 
 
-def _english() -> set[str]:
+def _english(help_texts: bool = False) -> set[str]:
+    """English words: the common ones and those of the catalogue; of the command line's help
+    (``cli_help_*``, words of options and formats) only when asked, as only the help says them."""
     vocab = set(COMMON_ENGLISH)
     for key in i18n.msgids():
+        if key.startswith("cli_help_") and not help_texts:
+            continue
         for form in i18n.messages("en")[key]:
             vocab.update(_words(form))
     return vocab

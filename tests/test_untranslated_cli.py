@@ -9,6 +9,7 @@ unfilled placeholder.
 
 from __future__ import annotations
 
+import argparse
 import contextlib
 import io
 import re
@@ -21,8 +22,9 @@ from test_untranslated_data import CODE
 
 import ovm
 from ovm import i18n
-from ovm.cli.app import main
-from ovm.cli.common import progress_bar, progress_line
+from ovm.cli.app import build_parser, main
+from ovm.cli.common import COMMANDS, progress_bar, progress_line
+from ovm.cli.parser import HELP, help_text
 from ovm.comparison.recommend import WHATIF_SENTENCES, ChangeProblem
 from ovm.errors import DataError
 from ovm.scoring.aggregate import METHODS
@@ -649,3 +651,98 @@ def test_the_index_table_of_a_sensitivity_summary_lines_up(lang: str, tmp_path: 
     table = blocks[3].splitlines()
     assert len(table) == 6
     assert {len(line) for line in table} == {len(table[0])}
+
+
+HELP_COMMANDS = ["", *COMMANDS]
+"""``ovm --help`` and each command's help."""
+HELP_QUOTED = [
+    "JSON Schema", "Monte Carlo", "Monte-Carlo", "Sobol", "XLSForm", "ODK Central", "ODK",
+    "KoboToolbox", "Kobo", "OVM_CHROMIUM", "Chromium", "chromium", "PATH", "HTML", "PDF",
+    "JSON", "XLSX", "CSS", "A4", "bundled:NAME", "mission-ID.html", "generalised:P",
+    "group_mean", "html", "en", "ids", "N x 7", "+-R", "bundled", *COMMANDS, *QUOTED,
+]  # fmt: skip
+"""What the help quotes: formats, programs, names to type, the commands' names."""
+SHARED_HELP = {
+    "es": {"base", "bytes", "s"},
+    "fr": {"base", "messages", "tables", "s"},
+    "pt": {"base", "bytes", "links", "s"},
+}
+"""Words of the help the language shares with English (and the plural of ``idioma(s)``)."""
+
+
+def _help(command: str, lang: str | None) -> str:
+    argv = [command] if command else []
+    code, out, _ = _parse_error([*argv, "--help", *(["--lang", lang] if lang else [])])
+    assert code == 0
+    return out
+
+
+def _help_texts(parser: argparse.ArgumentParser) -> list[str]:
+    """The texts of a parser's help written by ovm (not argparse's own)."""
+    texts = [parser.description]
+    for group in parser._action_groups:
+        if group not in (parser._positionals, parser._optionals):
+            texts += [group.title, group.description]
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            texts += [choice.help for choice in action._choices_actions]
+        elif not isinstance(action, argparse._HelpAction | argparse._VersionAction):
+            texts.append(action.help)
+    return [t for t in texts if t]
+
+
+def _parsers() -> dict[str, argparse.ArgumentParser]:
+    """The top-level parser and each command's own, in English."""
+    out: dict[str, argparse.ArgumentParser] = {"": build_parser()}
+    for command in COMMANDS:
+        (sub,) = (
+            a for a in build_parser(command)._actions if isinstance(a, argparse._SubParsersAction)
+        )
+        out[command] = sub.choices[command]
+    return out
+
+
+@pytest.mark.parametrize("command", HELP_COMMANDS)
+@pytest.mark.parametrize("lang", LANGS)
+def test_help_of_every_command_is_in_the_language_asked(command: str, lang: str) -> None:
+    out = _help(command, lang)
+    _, rest = _usage_lines(out, "")
+    left = {}
+    for line in rest:
+        # Options, metavars and choices are typed as they are, in every language.
+        words = line
+        for quoted in sorted(HELP_QUOTED, key=len, reverse=True):
+            words = re.sub(rf"(?<![\w-]){re.escape(quoted)}(?![\w-])", " ", words)
+        words = re.sub(r"(?<![\w'])--?[\w-]+|\b[A-Z][A-Z_]+\b|\{[^}]*\}|\[[^]]*\]", " ", words)
+        page = f"<p>{CODE.sub(' ', words)}</p>"
+        shared = SHARED[lang] | SHARED_CLI[lang] | SHARED_HELP[lang]
+        found = sorted(english_left(page, _english(help_texts=True), shared, [])[0])
+        if found:
+            left[line] = found
+    assert left == {}
+
+
+def test_every_help_text_is_a_catalogue_entry_and_the_english_help_is_as_written() -> None:
+    english = {i18n.messages("en")[k][0]: k for k in i18n.msgids() if k.startswith(HELP)}
+    used = {text for parser in _parsers().values() for text in _help_texts(parser)}
+    # Each text is the English of an entry (the English help shows it as written), and each
+    # entry is used.
+    assert (sorted(used - set(english)), sorted(set(english) - used)) == ([], [])
+    assert [help_text(t, "en") for t in sorted(used)] == sorted(used)
+    for command in HELP_COMMANDS:
+        assert _help(command, "en") == _help(command, None)
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_a_help_translation_keeps_argparses_placeholders(lang: str) -> None:
+    spec = re.compile(r"%\([a-z_]+\)[sd]|%%")
+    found = {
+        k: (
+            sorted(spec.findall(i18n.messages("en")[k][0])),
+            sorted(spec.findall(i18n.messages(lang)[k][0])),
+        )
+        for k in i18n.msgids()
+        if k.startswith(HELP)
+    }
+    assert {k: v for k, v in found.items() if v[0] != v[1]} == {}
+    assert all("%" not in spec.sub("", i18n.messages(lang)[k][0]) for k in found)

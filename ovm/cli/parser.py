@@ -8,6 +8,10 @@ catalogue's ``argparse_error_*`` entries, whose translation then words it with t
 A message no entry matches (one a later Python words otherwise) stays as argparse said it.
 The usage line's prefix, the ``error`` label and the help's section titles come from the
 catalogue too. English is argparse's own, unchanged.
+
+The help's own texts (the description, each command's summary, each option's help, the titles
+of option groups) are written in English where the options are added; each is the English of a
+``cli_help_*`` entry, whose translation the help shows (:func:`help_text`).
 """
 
 from __future__ import annotations
@@ -50,6 +54,27 @@ def language_of(argv: Sequence[str]) -> str:
         return "en"
     command = next((a for a in argv if not a.startswith("-")), None)
     return found[0] if command in APPENDED_LANG else found[-1]
+
+
+HELP = "cli_help_"
+"""The prefix of the catalogue entries of the help's texts."""
+
+
+@functools.cache
+def _help_texts(lang: str) -> dict[str, str]:
+    """Each help text's English, mapped to its wording in ``lang``."""
+    from ovm.i18n import messages
+
+    english, worded = messages("en"), messages(lang)
+    return {english[k][0]: worded[k][0] for k in english if k.startswith(HELP)}
+
+
+def help_text(text: str, lang: str) -> str:
+    """A help text (an option's help, a description, a group's title) in ``lang``: the
+    translation of the ``cli_help_*`` entry whose English it is; as given when none is."""
+    if lang == "en":
+        return text
+    return _help_texts(lang).get(text, text)
 
 
 def _pattern(english: str) -> re.Pattern[str]:
@@ -138,6 +163,30 @@ class Parser(argparse.ArgumentParser):
             for action in self._actions:
                 if isinstance(action, argparse._HelpAction):
                     action.help = gettext("argparse_help", lang)
+
+    def format_help(self) -> str:
+        """The help, its texts in the parser's language (translated now, when every option
+        and group has been added, wherever it was added)."""
+        if self.lang != "en":
+            self._word_help()
+        return super().format_help()
+
+    def _word_help(self) -> None:
+        lang = self.lang
+        if self.description:
+            self.description = help_text(self.description, lang)
+        for group in self._action_groups:
+            if group.title:
+                group.title = help_text(group.title, lang)
+            if group.description:
+                group.description = help_text(group.description, lang)
+        for action in self._actions:
+            if action.help and action.help is not argparse.SUPPRESS:
+                action.help = help_text(action.help, lang)
+            if isinstance(action, argparse._SubParsersAction):
+                for choice in action._choices_actions:
+                    if choice.help:
+                        choice.help = help_text(choice.help, lang)
 
     def add_subparsers(self, **kwargs: Any) -> Any:
         """Subcommands parsed by parsers of the same language."""
