@@ -202,20 +202,27 @@ def replicates(text: str) -> int:
 def rubric_spec(spec: str) -> str:
     """A rubric named on the command line (``bundled:NAME`` or a file), refused with a usage
     error when there is no such rubric."""
-    from ovm.rubric.model import BUNDLED
-
-    if spec.startswith("bundled:"):
-        name = spec.split(":", 1)[1]
-        if name not in BUNDLED:
-            raise UsageError(
-                f"no bundled rubric {spec!r} (bundled: {', '.join(BUNDLED)})",
-                key="usage_no_bundled_rubric",
-                name=name,
-                bundled=list(BUNDLED),
-            )
-    elif not Path(spec).exists():
+    if bundled_name(spec) is None and not Path(spec).exists():
         raise UsageError(f"no rubric at {spec}", key="usage_no_rubric", path=spec)
     return spec
+
+
+def bundled_name(spec: str) -> str | None:
+    """The NAME of a ``bundled:NAME`` rubric named on the command line (None for a file),
+    refused with a usage error when ovm ships no such rubric."""
+    from ovm.rubric.model import BUNDLED
+
+    if not spec.startswith("bundled:"):
+        return None
+    name = spec.split(":", 1)[1]
+    if name not in BUNDLED:
+        raise UsageError(
+            f"no bundled rubric {spec!r} (bundled: {', '.join(BUNDLED)})",
+            key="usage_no_bundled_rubric",
+            name=name,
+            bundled=list(BUNDLED),
+        )
+    return name
 
 
 def mission_ids(values: Sequence[str] | None) -> list[str]:

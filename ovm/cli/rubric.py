@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 from ovm.cli.common import (
     EXIT_ERRORS,
     EXIT_OK,
-    UsageError,
+    bundled_name,
     command_help,
     lang_arg,
     message_lang,
@@ -27,18 +27,9 @@ def _rubric_path(name: str) -> Path:
     """A rubric file named on the command line; ``bundled:NAME`` is the file ovm ships."""
     from importlib import resources
 
-    from ovm.rubric.model import BUNDLED
-
-    if not name.startswith("bundled:"):
+    bundled = bundled_name(name)
+    if bundled is None:
         return Path(name)
-    bundled = name.split(":", 1)[1]
-    if bundled not in BUNDLED:
-        raise UsageError(
-            f"no bundled rubric {name!r} (bundled: {', '.join(BUNDLED)})",
-            key="usage_no_bundled_rubric",
-            name=bundled,
-            bundled=list(BUNDLED),
-        )
     return Path(str(resources.files("ovm.rubrics").joinpath(f"{bundled}.yaml")))
 
 
