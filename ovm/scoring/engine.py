@@ -1080,6 +1080,9 @@ class _Cohort:
     fixed: list[tuple[str, str, int, str]]
     """Each slot's node id, parent, depth and kind."""
 
+    # Reading every scorecard of a large cohort builds hundreds of thousands of objects that
+    # stay alive: the collector would walk them again and again.
+    @paused_gc()
     def card_fields(
         self,
         m: Mission,
@@ -1090,20 +1093,6 @@ class _Cohort:
         overall_band: tuple[int | None, str | None, float | None],
     ) -> dict[str, Any]:
         """Pass 3 for one mission: its scorecard's fields after ``mission``."""
-        # Reading every scorecard of a large cohort builds hundreds of thousands of objects
-        # that stay alive: the collector would walk them again and again.
-        with paused_gc():
-            return self._card_fields(m, scorer, results, root, banded, overall_band)
-
-    def _card_fields(
-        self,
-        m: Mission,
-        scorer: _MissionScorer,
-        results: list[Outcome],
-        root: Outcome,
-        banded: Sequence[tuple[int | None, str | None, float | None]],
-        overall_band: tuple[int | None, str | None, float | None],
-    ) -> dict[str, Any]:
         rubric, plan = self.rubric, self.plan
         findings = list(scorer.findings)
         for s, res in zip(plan.slots, results, strict=True):
