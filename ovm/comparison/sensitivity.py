@@ -890,20 +890,8 @@ def _evaluate(
                     fv = tmp
                 num += np.multiply(fv, wc * sign, out=tmp)
                 # The child's weight counts where it is scored, and where it applies.
-                if den_run is not None and ok_c.all():
-                    den_run += wc
-                else:
-                    if den_run is not None:
-                        den[...] = den_run
-                        den_run = None
-                    np.add(den, wc, out=den, where=ok_c)
-                if tot_run is not None and ap_c.all():
-                    tot_run += wc
-                else:
-                    if tot_run is not None:
-                        tot[...] = tot_run
-                        tot_run = None
-                    np.add(tot, wc, out=tot, where=ap_c)
+                den_run = _add_weight(den_run, den, wc, ok_c)
+                tot_run = _add_weight(tot_run, tot, wc, ap_c)
                 if lowest is not None:
                     np.logical_and(ok_c, (wc > 0)[None, :], out=flag)
                     np.copyto(tmp, np.inf)
@@ -999,6 +987,22 @@ def _bands_of(
         got = float(i) if func == "band" else (np.nan if band.rating is None else band.rating)
         out = np.where(band.contains(score, top) & np.isnan(out), got, out)
     return out, np.isfinite(out)
+
+
+def _add_weight(
+    run: Array | None, sums: Array, wc: Array, counts: npt.NDArray[np.bool_]
+) -> Array | None:
+    """Add a child's weights ``wc`` (one a run) to a group's per-mission ``sums`` where
+    ``counts``. While ``run`` holds one number a run (every child so far counted for every
+    mission), it is added there instead; the first child that does not count everywhere spreads
+    it over ``sums``. Returns what stands for the sums a run from now on (None: ``sums``)."""
+    if run is not None and counts.all():
+        run += wc
+        return run
+    if run is not None:
+        sums[...] = run
+    np.add(sums, wc, out=sums, where=counts)
+    return None
 
 
 def _formula_group(model: _Model, vals: _Values, g: _GroupSpec, arena: _Arena, e: int) -> None:
