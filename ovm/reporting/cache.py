@@ -1,19 +1,10 @@
 """Compiled report templates kept on disk between runs, in the user's cache folder.
 
 Compiling the report's templates costs a command more than rendering them; Jinja can keep the
-compiled code of each template in a folder and load it the next time. ovm keeps it in
-``OVM_CACHE_DIR`` when that is set (set and empty: no cache), else in the platform's cache
-folder for the user (``$XDG_CACHE_HOME/ovm``, by default ``~/.cache/ovm``; ``~/Library/Caches/ovm``
-on macOS; ``%LOCALAPPDATA%\\ovm\\Cache`` on Windows).
-
-What is stored is Python code that the next run executes, so the folder is used only when it is
-the user's own and nobody else can write to it, and each entry only when it is a regular file of
-the user's that nobody else can write to. Both are checked each time an entry is read or written,
-on the folder and the entry actually opened (never through a symbolic link), so a folder swapped
-after ovm started is not trusted. An empty or relative ``HOME`` or ``OVM_CACHE_DIR`` means no
-cache (a relative ``XDG_CACHE_HOME`` is ignored, as the XDG specification says). A folder that
-cannot be made, read or written leaves the report compiled in memory as without a cache,
-silently. Each template's entry is
+compiled code of each template in a folder and load it the next time. ovm keeps it in its folder
+of the user's cache (:mod:`ovm.cache`: ``OVM_CACHE_DIR``, else the platform's cache folder),
+under the same checks: the folder and each entry are used only when the user's own and writable
+by nobody else, opened without following links. Each template's entry is
 checked against the template's source (a changed template, the user's ``--templates`` too, is
 compiled again) and the folder's name carries the Python, Jinja and environment options the
 code was compiled for, so an upgrade starts a fresh folder rather than loading stale code.
@@ -32,61 +23,11 @@ from pathlib import Path
 
 import jinja2
 
-CACHE_ENV = "OVM_CACHE_DIR"
-"""The environment variable naming ovm's cache folder (set and empty: no cache on disk)."""
+from ovm.cache import CACHE_ENV as CACHE_ENV
+from ovm.cache import CHECKED_OPEN, open_private_folder, private, private_folder
+from ovm.cache import user_cache_dir as user_cache_dir
 
-
-def user_cache_dir() -> Path | None:
-    """ovm's folder in the user's cache, or None when ``OVM_CACHE_DIR`` is set and empty or
-    relative, or no home folder is known (``HOME`` unset, empty or relative). The folder is not
-    created here."""
-    named = os.environ.get(CACHE_ENV)
-    if named is not None:
-        # A relative folder would trust whatever the current directory holds.
-        chosen = Path(named.strip()).expanduser() if named.strip() else None
-        return chosen if chosen is not None and chosen.is_absolute() else None
-    try:
-        home: Path | None = Path.home()
-    except (RuntimeError, KeyError):
-        home = None
-    if "HOME" in os.environ and not Path(os.environ["HOME"]).is_absolute():
-        # Set but empty (cron, service units) or relative: Path.home() would give the root or
-        # the current directory.
-        home = None
-    if home is not None and not home.is_absolute():
-        home = None
-    if sys.platform == "win32":
-        local = os.environ.get("LOCALAPPDATA")
-        if local and Path(local).is_absolute():
-            return Path(local) / "ovm" / "Cache"
-        return None if home is None else home / "AppData" / "Local" / "ovm" / "Cache"
-    if sys.platform == "darwin":
-        return None if home is None else home / "Library" / "Caches" / "ovm"
-    xdg = os.environ.get("XDG_CACHE_HOME", "")
-    # The XDG specification: a relative path is invalid and to be ignored.
-    if xdg and Path(xdg).is_absolute():
-        return Path(xdg) / "ovm"
-    return None if home is None else home / ".cache" / "ovm"
-
-
-def _private(info: os.stat_result, kind: int) -> bool:
-    """Whether ``info`` is of the file type ``kind``, the user's, and writable by nobody else."""
-    if stat.S_IFMT(info.st_mode) != kind:
-        return False
-    getuid = getattr(os, "getuid", None)
-    # Code another account could plant would run as this user.
-    return getuid is None or (info.st_uid == getuid() and not info.st_mode & 0o022)
-
-
-def _private_folder(folder: Path) -> Path | None:
-    """``folder``, made if needed, when it is a real folder of the user's that only the user
-    can write to; None otherwise (or when it cannot be made)."""
-    try:
-        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
-        info = folder.lstat()
-    except OSError:
-        return None
-    return folder if _private(info, stat.S_IFDIR) else None
+__all__ = ["CACHE_ENV", "template_cache", "user_cache_dir"]
 
 
 # What a damaged entry's header (a pickled checksum) can raise when read; Jinja itself resets the
@@ -103,15 +44,6 @@ _DAMAGED = (
     pickle.UnpicklingError,
 )
 
-_CHECKED_OPEN = (
-    hasattr(os, "O_NOFOLLOW")
-    and hasattr(os, "O_DIRECTORY")
-    and os.open in os.supports_dir_fd
-    and os.rename in os.supports_dir_fd
-)
-"""Whether this platform can open the folder and its entries without following links, and
-check what it opened (POSIX)."""
-
 
 class _TemplateCache(jinja2.FileSystemBytecodeCache):
     """Jinja's file cache, checked where it is used and never failing a report: the folder and
@@ -121,17 +53,7 @@ class _TemplateCache(jinja2.FileSystemBytecodeCache):
 
     def _folder(self) -> int | None:
         """The folder opened (its descriptor), or None when it is gone or not private."""
-        try:
-            fd = os.open(self.directory, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW)
-        except OSError:
-            return None
-        try:
-            if _private(os.fstat(fd), stat.S_IFDIR):
-                return fd
-        except OSError:
-            pass
-        os.close(fd)
-        return None
+        return open_private_folder(self.directory)
 
     def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
         folder = self._folder()
@@ -143,7 +65,7 @@ class _TemplateCache(jinja2.FileSystemBytecodeCache):
             except OSError:
                 return
             with os.fdopen(fd, "rb") as entry:
-                if not _private(os.fstat(entry.fileno()), stat.S_IFREG):
+                if not private(os.fstat(entry.fileno()), stat.S_IFREG):
                     return
                 try:
                     bucket.load_bytecode(entry)
@@ -203,7 +125,7 @@ def template_cache(root: Path, options: str) -> jinja2.BytecodeCache | None:
     key = "|".join((sys.implementation.cache_tag or "", jinja2.__version__, options))
     digest = hashlib.sha256(key.encode("utf-8")).hexdigest()[:16]
     # The parents are made as the user's umask says; only the templates' folder must be private.
-    folder = _private_folder(root / f"templates-{digest}")
+    folder = private_folder(root / f"templates-{digest}")
     if folder is None:
         return None
-    return (_TemplateCache if _CHECKED_OPEN else _UncheckedTemplateCache)(str(folder))
+    return (_TemplateCache if CHECKED_OPEN else _UncheckedTemplateCache)(str(folder))

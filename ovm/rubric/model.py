@@ -721,11 +721,97 @@ def default_rubric() -> Rubric:
 
 
 def bundled_rubric(name: str) -> Rubric:
-    """A rubric shipped with ovm, by name."""
+    """A rubric shipped with ovm, by name.
+
+    Read and validated once, then kept in the user's cache folder (:mod:`ovm.cache`) for the
+    next process: an entry is used only when it was made from the same file by the same code
+    (ovm's rubric modules, Python, pydantic), so a change of either reads the YAML again.
+    """
     if name not in BUNDLED:
         raise KeyError(f"no bundled rubric {name!r}; bundled: {', '.join(BUNDLED)}")
-    res = resources.files("ovm.rubrics").joinpath(f"{name}.yaml")
-    return load_rubric(res.read_text(encoding="utf-8"), file=f"<bundled>/{name}.yaml")
+    text = resources.files("ovm.rubrics").joinpath(f"{name}.yaml").read_text(encoding="utf-8")
+    stamp = _stamp(name, text)
+    kept = _kept_rubric(name, stamp) if stamp is not None else None
+    if kept is not None:
+        return kept
+    rubric = load_rubric(text, file=f"<bundled>/{name}.yaml")
+    if stamp is not None:
+        _keep_rubric(name, stamp, rubric)
+    return rubric
+
+
+_CODE = ("ovm.rubric", "ovm.indicators", "ovm.frozen", "ovm.yamldoc", "ovm.errors")
+"""The modules that read, validate and define a rubric: a kept rubric is one these made."""
+_KEPT_MAGIC = b"ovm-rubric/1\n"
+
+
+def _stamp(name: str, text: str) -> bytes | None:
+    """What a kept rubric must have been made from: the file's text and the code that read
+    it (each module's file, size and time of change; the versions of Python and pydantic), or
+    None when a module's file is not known (nothing is kept then)."""
+    import sys
+
+    import pydantic
+    import pydantic_core
+
+    from ovm import __version__
+
+    parts = [name, text, sys.version, pydantic.VERSION, pydantic_core.__version__, __version__]
+    for module_name in sorted(sys.modules):
+        if not any(module_name == c or module_name.startswith(c + ".") for c in _CODE):
+            continue
+        file = getattr(sys.modules[module_name], "__file__", None)
+        if file is None:
+            return None
+        try:
+            info = Path(file).stat()
+        except OSError:
+            return None
+        parts.append(f"{module_name}|{file}|{info.st_size}|{info.st_mtime_ns}")
+    digest = hashlib.sha256("\0".join(parts).encode("utf-8", "surrogatepass")).hexdigest()
+    return digest.encode("ascii")
+
+
+def _rubric_folder() -> Path | None:
+    from ovm.cache import user_cache_dir
+
+    root = user_cache_dir()
+    return None if root is None else root / "rubrics"
+
+
+def _kept_rubric(name: str, stamp: bytes) -> Rubric | None:
+    """The rubric kept for ``stamp``, or None when there is none, or it is damaged or not the
+    user's own (the YAML is read again then)."""
+    import pickle
+
+    from ovm.cache import read_entry
+
+    folder = _rubric_folder()
+    data = None if folder is None else read_entry(folder, f"{name}.pickle")
+    head = _KEPT_MAGIC + stamp + b"\n"
+    if data is None or not data.startswith(head):
+        return None
+    try:
+        rubric = pickle.loads(memoryview(data)[len(head) :])
+    except Exception:
+        # A damaged entry is only a slower start: the YAML is read again and the entry remade.
+        return None
+    return rubric if isinstance(rubric, Rubric) else None
+
+
+def _keep_rubric(name: str, stamp: bytes, rubric: Rubric) -> None:
+    """Keep ``rubric`` for the next process, with what every run asks of it computed."""
+    import pickle
+
+    from ovm.cache import write_entry
+
+    folder = _rubric_folder()
+    if folder is None:
+        return
+    for computed in _CACHED:
+        getattr(rubric, computed)
+    data = _KEPT_MAGIC + stamp + b"\n" + pickle.dumps(rubric, protocol=pickle.HIGHEST_PROTOCOL)
+    write_entry(folder, f"{name}.pickle", data)
 
 
 def dump_rubric(rubric: Rubric) -> str:
