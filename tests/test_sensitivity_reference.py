@@ -463,3 +463,43 @@ def test_a_family_that_does_not_apply_to_a_mission_leaves_its_weight_out_of_ever
     assert {r.mission: (r.median, r.low, r.high, r.unscored) for r in result.ranks} == {
         m: (float(rank), float(rank), float(rank), 0.0) for m, rank in nominal.items()
     }
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    runs=st.integers(1, 700),
+    missions=st.integers(1, 12),
+    top=st.integers(1, 40),
+    seed=st.integers(0, 2**32 - 1),
+    large=st.booleans(),
+)
+def test_rank_quantiles_and_shifts_are_numpys_to_the_bit(
+    runs: int, missions: int, top: int, seed: int, large: bool
+) -> None:
+    # The rank summary counts the whole-number ranks; its median, 5 and 95 % quantiles must be
+    # np.quantile's, interpolation included, and its shift the mean absolute difference, to the
+    # last bit (ranks beyond what a histogram is worth take np.quantile itself).
+    rng = np.random.default_rng(seed)
+    high = 10_000 if large else top
+    sample = rng.integers(1, high + 1, size=(runs, missions)).astype(np.int32)
+    nominal = rng.integers(1, high + 1, size=missions).astype(np.int32)
+    low, median, hi = np.quantile(sample.T, [0.05, 0.5, 0.95], axis=1)
+    shift = np.abs(sample - nominal).mean(axis=0)
+    got = module._rank_summary(sample, nominal)
+    assert [x.tobytes() for x in got] == [x.tobytes() for x in (median, low, hi, shift)]
+
+
+@pytest.mark.parametrize(
+    ("runs", "q", "a", "b"),
+    [(2, 0.95, 1, 34), (3, 0.95, 8, 17), (8, 0.95, 20, 39), (14, 0.05, 1, 8), (19, 0.05, 1, 14)],
+)
+def test_rank_quantiles_interpolate_from_above_as_numpy_does(
+    runs: int, q: float, a: int, b: int
+) -> None:
+    # Positions whose fraction is 0.5 or more are interpolated down from the value above; for
+    # these ranks that differs in the last bit from interpolating up from the value below.
+    below = math.floor(q * (runs - 1))
+    sample = np.array([[a]] * (below + 1) + [[b]] * (runs - below - 1), dtype=np.int32)
+    got = module._rank_summary(sample, np.array([a], dtype=np.int32))
+    want = np.quantile(sample.T, [0.05, 0.5, 0.95], axis=1)
+    assert [x.tobytes() for x in got[:3]] == [x.tobytes() for x in (want[1], want[0], want[2])]

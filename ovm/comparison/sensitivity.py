@@ -1090,13 +1090,53 @@ def _rank_summary(
     sample: npt.NDArray[np.int32], nominal: npt.NDArray[np.int32]
 ) -> tuple[Array, Array, Array, Array]:
     """Each mission's median rank over the runs, its 5 and 95 % quantiles and its mean absolute
-    shift from the nominal rank (``sample``: runs x missions)."""
-    # One partition of each mission's ranks, laid out contiguously, gives all three; on whole
-    # numbers the 50 % quantile is the median exactly.
-    low, median, high = np.quantile(np.ascontiguousarray(sample.T), [0.05, 0.5, 0.95], axis=1)
-    # Whole numbers: the sum is exact, and divided once as a mean would be.
-    shift = np.abs(sample - nominal[None, :]).sum(axis=0, dtype=np.int64) / sample.shape[0]
+    shift from the nominal rank (``sample``: runs x missions).
+
+    Ranks are small whole numbers: each mission's ranks are counted (one histogram of at most
+    ``missions + 1`` places), and the quantiles read off the counts are those of
+    :func:`numpy.quantile` bit for bit (the two sorted values around position ``q (n - 1)``,
+    interpolated as NumPy does); the shift is a whole-number sum divided once, as a mean is.
+    """
+    n, m = sample.shape
+    places = int(sample.max(initial=0)) + 1
+    if n == 0 or m == 0 or int(sample.min(initial=0)) < 0 or places > 4 * m + 64:
+        low, median, high = np.quantile(np.ascontiguousarray(sample.T), _QUANTILES, axis=1)
+        shift = np.abs(sample - nominal[None, :]).sum(axis=0, dtype=np.int64) / n
+        return median, low, high, shift
+    counts = np.zeros(m * places, dtype=np.int64)
+    offsets = np.arange(0, m * places, places, dtype=np.int64)
+    # In blocks of runs, each at least as large as the histogram: each block's shifted ranks
+    # stay in the cache.
+    rows = max(_ROWS, places)
+    for r0 in range(0, n, rows):
+        counts += np.bincount((sample[r0 : r0 + rows] + offsets).ravel(), minlength=m * places)
+    counts = counts.reshape(m, places)
+    below = counts.cumsum(axis=1)
+    # NumPy's linear method: position q (n - 1), the values at its floor and the next place.
+    position = (n - 1) * np.asarray(_QUANTILES)
+    floor = np.floor(position)
+    gamma = (position - floor)[:, None]
+    first = np.minimum(floor.astype(np.intp), n - 1)
+    second = np.minimum(first + 1, n - 1)
+
+    def order_statistic(k: int) -> npt.NDArray[np.int64]:
+        # The k-th smallest rank (from 0): the first place whose running count passes k.
+        place: npt.NDArray[np.int64] = np.argmax(below > k, axis=1).astype(np.int64)
+        return place
+
+    a = np.stack([order_statistic(int(k)) for k in first])
+    b = np.stack([order_statistic(int(k)) for k in second])
+    diff = b - a
+    quantiles = a + diff * gamma
+    np.subtract(b, diff * (1 - gamma), out=quantiles, where=gamma >= 0.5)
+    low, median, high = quantiles
+    distance = np.abs(np.arange(places, dtype=np.int64)[None, :] - nominal[:, None])
+    shift = (counts * distance).sum(axis=1) / n
     return median, low, high, shift
+
+
+_QUANTILES = (0.05, 0.5, 0.95)
+"""The quantiles of each mission's ranks: the 5-95 % interval and the median."""
 
 
 # --- the analysis --------------------------------------------------------------------------
