@@ -313,18 +313,24 @@ class _BaseSample:
                         sums[i][:, 2 * m :] += count.astype(float) @ stacked[:, 2 * m :]
                     else:
                         sums[i] += count.astype(float) @ stacked
+        # Every sum below is a whole number; they fit 63 bits when the largest, a resample's
+        # ``R S2`` or ``sum S1^2`` (each at most ``4 N^2 m reach^2``), does with room for the
+        # difference; else Python's integers take them.
+        big = 4.0 * n * n * m * max(reach, 1.0) ** 2
+        exact: type = np.int64 if 2.0 * big < 2.0**62 else object
         out = []
         for i, count in enumerate(counts):
             if i not in sums:
                 out.append(np.zeros((count.shape[0], 2)))
                 continue
-            whole = sums[i].astype(np.int64).astype(object)
+            whole: npt.NDArray[Any] = sums[i].astype(np.int64).astype(exact)
             s1, ds = whole[:, :m], whole[:, m : 2 * m]
             s2 = whole[:, 2 * m : 2 * m + g].sum(axis=1)
             bd = whole[:, 2 * m + g : 2 * m + 2 * g].sum(axis=1)
             dd = whole[:, 2 * m + 2 * g :].sum(axis=1)
-            spread = rows * s2 - (s1 * s1).sum(axis=1)
-            cross = rows * bd - (s1 * ds).sum(axis=1)
+            spread = (rows * s2 - (s1 * s1).sum(axis=1)).tolist()
+            cross = (rows * bd - (s1 * ds).sum(axis=1)).tolist()
+            dd = dd.tolist()
             out.append(
                 np.array(
                     [
