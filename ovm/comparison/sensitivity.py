@@ -38,6 +38,7 @@ Comparative indicators (family 7) keep their nominal scores in every run.
 from __future__ import annotations
 
 import contextlib
+import functools
 import itertools
 import math
 import os
@@ -478,7 +479,7 @@ class _GroupSpec:
     """The scale of a group that declares one: a sum's value stays on it in every run, and
     the group keeps its aggregation whatever the alternative."""
 
-    @property
+    @functools.cached_property
     def cols(self) -> slice | list[int]:
         """The indicator columns: a slice when contiguous (views instead of copies)."""
         ind = self.indicators
@@ -716,6 +717,12 @@ def _normalised(
     return y
 
 
+@functools.cache
+def _mean(method: str, power: float | None) -> _Mean:
+    """The mean of a method and power, made once (a batch asks for one per group)."""
+    return _Mean(method, power)
+
+
 class _Mean:
     """A quasi-arithmetic mean finv(sum w f(x) / sum w), written into given arrays.
 
@@ -769,6 +776,24 @@ class _Arena:
         # The views handed out, by what was asked: a batch asks for dozens, and the batches
         # of a run mostly have the same size.
         self._views: dict[tuple[str, int, type, int], npt.NDArray[Any]] = {}
+        self._groups: dict[
+            tuple[int, int], tuple[Array, npt.NDArray[np.bool_], npt.NDArray[np.bool_]]
+        ] = {}
+
+    def group(
+        self, index: int, runs: int
+    ) -> tuple[Array, npt.NDArray[np.bool_], npt.NDArray[np.bool_]]:
+        """Group ``index``'s value, whether it is scored and whether it applies (missions x
+        runs): what its parent and the overall read."""
+        key = (index, runs)
+        views = self._groups.get(key)
+        if views is None:
+            views = self._groups[key] = (
+                self.get(f"vz{index}", runs),
+                self.get(f"ok{index}", runs, bool),
+                self.get(f"ap{index}", runs, bool),
+            )
+        return views
 
     def get(self, name: str, runs: int, dtype: type = float, rows: int = 1) -> npt.NDArray[Any]:
         """A (rows x missions) x runs view of the buffer ``name``."""
@@ -779,12 +804,14 @@ class _Arena:
         if runs > self.capacity:
             self.capacity, self._buffers = runs, {}
             self._views.clear()
+            self._groups.clear()
         size = rows * self.rows * self.capacity
         buf = self._buffers.get(name)
         if buf is None or buf.dtype != np.dtype(dtype) or buf.size < size:
             buf = self._buffers[name] = np.empty(size, dtype=dtype)
             # Views of the buffer this one replaces must not be handed out again.
             self._views = {k: v for k, v in self._views.items() if k[0] != name}
+            self._groups.clear()
         view = self._views[key] = buf[: rows * self.rows * runs].reshape(rows * self.rows, runs)
         return view
 
@@ -856,7 +883,7 @@ def _evaluate(
             if g.id == "overall" and model.headline is not None:
                 continue
             meth, power = methods[g.index]
-            mean = _Mean(meth, power)
+            mean = _mean(meth, power)
             den_run: Array | None = None
             tot_run: Array | None = None
             # Needed only while the group is scored: one buffer serves every group.
@@ -882,11 +909,7 @@ def _evaluate(
                 if lowest is not None:
                     lowest.fill(np.inf)
             for c in g.groups:
-                vz, ok_c, ap_c = (
-                    arena.get(f"vz{c}", e),
-                    arena.get(f"ok{c}", e, bool),
-                    arena.get(f"ap{c}", e, bool),
-                )
+                vz, ok_c, ap_c = arena.group(c, e)
                 wc = wt[k + c]
                 sign = model.signs[k + c] if g.signed and model.signs is not None else 1.0
                 # f is the identity for most means: the child's values enter as they are.
@@ -894,7 +917,7 @@ def _evaluate(
                 if mean.masked:
                     np.multiply(fv, ok_c, out=tmp)
                     fv = tmp
-                num += np.multiply(fv, wc * sign, out=tmp)
+                num += np.multiply(fv, wc if sign == 1.0 else wc * sign, out=tmp)
                 # The child's weight counts where it is scored, and where it applies.
                 den_run = _add_weight(den_run, den, wc, ok_c)
                 tot_run = _add_weight(tot_run, tot, wc, ap_c)
@@ -903,15 +926,13 @@ def _evaluate(
                     np.copyto(tmp, np.inf)
                     np.copyto(tmp, vz, where=flag)
                     np.minimum(lowest, tmp, out=lowest)
-            if den_run is not None:
-                den = np.broadcast_to(den_run, (m, e))
-            if tot_run is not None:
-                tot = np.broadcast_to(tot_run, (m, e))
-            val, ok, ap = (
-                arena.get(f"vz{g.index}", e),
-                arena.get(f"ok{g.index}", e, bool),
-                arena.get(f"ap{g.index}", e, bool),
-            )
+            # Weights that are one number a run stay so: what follows from them alone (whether
+            # the group is scored, whether it applies) is one number a run too, and is spread
+            # over the missions only when written out.
+            den_w = den if den_run is None else den_run
+            tot_w = tot if tot_run is None else tot_run
+            by_run = den_run is not None and tot_run is not None
+            val, ok, ap = arena.group(g.index, e)
             if lowest is not None:
                 np.copyto(val, lowest)
             elif meth == "sum":
@@ -919,25 +940,32 @@ def _evaluate(
                 if g.scale is not None:
                     _on_scale(model, g, wt, k, val)
             else:
-                np.divide(num, den, out=val)
+                np.divide(num, den_w, out=val)
                 mean.finv(val)
+            scored = np.empty(e, dtype=bool) if by_run else ok
             if meth != "sum" and g.min_coverage > 0:
                 # A share of the applicable weight above 0 needs a scored weight above 0; where
                 # tot is 0, den is 0 too and the share is NaN, which no comparison passes.
-                np.greater_equal(np.divide(den, tot, out=tmp), g.min_coverage, out=ok)
+                share = np.divide(den_w, tot_w) if by_run else np.divide(den_w, tot_w, out=tmp)
+                np.greater_equal(share, g.min_coverage, out=scored)
             else:
-                np.greater(den, 0.0, out=ok)
+                np.greater(den_w, 0.0, out=scored)
             if meth == "sum":
                 # A sum is scored only when every applicable child is (the engine's rule).
-                np.greater_equal(den, tot * (1.0 - 1e-12), out=flag)
-                ok &= flag
-            np.greater(tot, 0.0, out=ap)
-            np.copyto(val, 0.0, where=np.logical_not(ok, out=flag))
+                scored &= np.greater_equal(den_w, tot_w * (1.0 - 1e-12))
+            if by_run:
+                np.copyto(ok, scored)
+                np.copyto(ap, np.greater(tot_w, 0.0))
+            else:
+                np.greater(tot_w, 0.0, out=ap)
+            if not scored.all():
+                np.copyto(val, 0.0, where=np.logical_not(ok, out=flag))
     if model.headline is not None:
         val, ok = _read_values(model, vals, model.headline, arena, e)
         return np.where(ok, val, np.nan)
     root = model.groups[-1].index
-    return np.where(arena.get(f"ok{root}", e, bool), arena.get(f"vz{root}", e), np.nan)
+    val, ok, _ = arena.group(root, e)
+    return np.where(ok, val, np.nan)
 
 
 def _on_scale(model: _Model, g: _GroupSpec, wt: Array, k: int, val: Array) -> None:
