@@ -331,3 +331,41 @@ def test_the_indices_intervals_and_their_note_take_the_one_confidence_level(
     ]
     assert inside == []
     assert narrow.total_effect_ci != wide.total_effect_ci
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    runs=st.integers(1, 1300),
+    outputs=st.integers(1, 9),
+    whole=st.booleans(),
+    order=st.sampled_from(["C", "F"]),
+    rows=st.sampled_from([1, 7, 512]),
+    seed=st.integers(0, 2**32 - 1),
+)
+def test_indices_are_numpys_means_and_variances_to_the_bit(
+    runs: int, outputs: int, whole: bool, order: str, rows: int, seed: int
+) -> None:
+    # The base sample's means and variances are summed a block of rows at a time; the indices
+    # must be those of np.var and np.mean over the whole sample to the last bit, in blocks of
+    # any size, for ranks and for floats, laid out either way.
+    rng = np.random.default_rng(seed)
+    if whole:
+        y_a, y_b = (rng.integers(1, 60, (runs, outputs)).astype(np.int32) for _ in "ab")
+    else:
+        y_a, y_b = (rng.normal(50.0, 20.0, (runs, outputs)) for _ in "ab")
+    y_ab = np.where(rng.random((runs, outputs)) < 0.4, y_b, y_a)
+    y_a, y_b, y_ab = (np.asarray(y, order=order) for y in (y_a, y_b, y_ab))
+    both = np.concatenate([y_a, y_b])
+    v = float(np.var(both, axis=0, ddof=1).sum())
+    d = np.subtract(y_ab, y_a, dtype=np.float64)
+    want = (
+        (
+            float(np.mean((y_b - both.mean(axis=0)) * d, axis=0).sum()) / v,
+            float((np.mean(d * d, axis=0) / 2.0).sum()) / v,
+        )
+        if v > 0
+        else (0.0, 0.0)
+    )
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(sensitivity_module, "_ROWS", rows)
+        assert sobol_indices(y_a, y_b, y_ab) == want

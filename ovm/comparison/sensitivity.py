@@ -42,7 +42,7 @@ import functools
 import itertools
 import math
 import os
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -193,21 +193,87 @@ _Outputs = npt.NDArray[np.float64] | npt.NDArray[np.int32]
 """Outputs of the design: floats, or the ranks as whole numbers."""
 
 
+def _blocks(n: int) -> Iterator[tuple[int, int]]:
+    """The blocks of ``_ROWS`` rows of ``n``, in order."""
+    for r0 in range(0, n, _ROWS):
+        yield r0, min(r0 + _ROWS, n)
+
+
+def _in_row_order(*ys: _Outputs) -> bool:
+    """Whether NumPy sums the columns of these outputs' elementwise results one row after
+    another: C-ordered, of one shape, with at least one row and two columns (one column is a
+    contiguous line, which NumPy sums pairwise)."""
+    shape = ys[0].shape
+    return (
+        len(shape) == 2
+        and shape[0] >= 1
+        and shape[1] >= 2
+        and all(y.shape == shape and y.flags.c_contiguous for y in ys)
+    )
+
+
+class _RowSums:
+    """Column sums of rows given a block at a time, each row added to the running sums in
+    order: the very sums ``np.add.reduce(rows, axis=0)`` takes of C-ordered rows of two or
+    more columns, without holding every row at once.
+
+    A block is written into :meth:`space` and added by :meth:`take`; the running sums go in
+    as the first row of the next block, so that its rows are added to them one by one.
+    """
+
+    def __init__(self, m: int) -> None:
+        self._buffer = np.empty((_ROWS + 1, m))
+        self.total = np.zeros(m)
+        self._started = False
+
+    def space(self, rows: int) -> Array:
+        """Where to write the next block of ``rows`` rows."""
+        return self._buffer[1 : 1 + rows]
+
+    def take(self, rows: int) -> None:
+        """Add the block written into :meth:`space`."""
+        if self._started:
+            self._buffer[0] = self.total
+            np.add.reduce(self._buffer[: 1 + rows], axis=0, out=self.total)
+        else:
+            np.add.reduce(self._buffer[1 : 1 + rows], axis=0, out=self.total)
+            self._started = True
+
+
 class _BaseSample:
     """What the estimators take from the base samples A and B alone, computed once for every
     input of the design."""
 
     def __init__(self, y_a: _Outputs, y_b: _Outputs) -> None:
         self.y_a, self.y_b = y_a, y_b
-        both = np.concatenate([y_a, y_b])
-        var = np.var(both, axis=0, ddof=1)
+        n, m = y_a.shape
+        self.blocked = _in_row_order(y_a, y_b)
+        if self.blocked:
+            # The mean and the variance as np.mean and np.var take them from the rows of A
+            # then B, a block of rows at a time (see _RowSums).
+            sums = _RowSums(m)
+            for y in (y_a, y_b):
+                for r0, r1 in _blocks(n):
+                    np.copyto(sums.space(r1 - r0), y[r0:r1])
+                    sums.take(r1 - r0)
+            centre = sums.total / (2 * n)
+            squares = _RowSums(m)
+            for y in (y_a, y_b):
+                for r0, r1 in _blocks(n):
+                    x = np.subtract(y[r0:r1], centre, out=squares.space(r1 - r0))
+                    np.square(x, out=x)
+                    squares.take(r1 - r0)
+            var = squares.total / (2 * n - 1)
+        else:
+            both = np.concatenate([y_a, y_b])
+            var = np.var(both, axis=0, ddof=1)
+            centre = both.mean(axis=0)
         self.v = float(var.sum())
-        centre = both.mean(axis=0)
+        self.centre = centre
         self.offset = np.round(centre)
         # The mean square of the outputs, which a variance of rounding residue is small beside.
         self.square = float((centre * centre).sum()) + self.v
-        self.residue = _residue(both.shape[0]) * self.square
-        self.centred_b = y_b - centre
+        self.residue = _residue(2 * n) * self.square
 
     def spread(self, var: Array) -> npt.NDArray[np.bool_]:
         """Where a variance is spread rather than rounding residue."""
@@ -217,9 +283,25 @@ class _BaseSample:
         """:func:`sobol_indices` of the input whose AB outputs are ``y_ab``."""
         if not self.spread(np.asarray(self.v)):
             return 0.0, 0.0
+        y_a, y_b = self.y_a, self.y_b
+        if self.blocked and _in_row_order(y_a, y_ab):
+            # Both means of rows, a block of rows at a time, without a sample-sized temporary.
+            n, m = y_a.shape
+            cross, squares = _RowSums(m), _RowSums(m)
+            d = np.empty((min(n, _ROWS), m))
+            for r0, r1 in _blocks(n):
+                diff = np.subtract(y_ab[r0:r1], y_a[r0:r1], out=d[: r1 - r0], dtype=np.float64)
+                x = np.subtract(y_b[r0:r1], self.centre, out=cross.space(r1 - r0))
+                np.multiply(x, diff, out=x)
+                np.multiply(diff, diff, out=squares.space(r1 - r0))
+                cross.take(r1 - r0)
+                squares.take(r1 - r0)
+            first = float((cross.total / n).sum()) / self.v
+            total = float((squares.total / n / 2.0).sum()) / self.v
+            return first, total
         # Ranks come as int32, whose squares overflow beyond a difference of 46,340.
-        d = np.subtract(y_ab, self.y_a, dtype=np.float64)
-        first = float(np.mean(self.centred_b * d, axis=0).sum()) / self.v
+        d = np.subtract(y_ab, y_a, dtype=np.float64)
+        first = float(np.mean((y_b - self.centre) * d, axis=0).sum()) / self.v
         total = float((np.mean(d * d, axis=0) / 2.0).sum()) / self.v
         return first, total
 
