@@ -104,9 +104,8 @@ def missions() -> list[dict[str, object]]:
     return out
 
 
-@pytest.fixture(scope="module")
-def workspace(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    ws = tmp_path_factory.mktemp("annual")
+def write_workspace(ws: Path) -> Path:
+    """The index's workspace in the folder ``ws``: its rubric and its entities' items."""
     shutil.copy(HERE / "rubric.yaml", ws / "rubric.yaml")
     (ws / "missions.yaml").write_text(
         yaml.safe_dump({"missions": missions()}, sort_keys=False), encoding="utf-8"
@@ -116,6 +115,11 @@ def workspace(tmp_path_factory: pytest.TempPathFactory) -> Path:
         encoding="utf-8",
     )
     return ws
+
+
+@pytest.fixture(scope="module")
+def workspace(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return write_workspace(tmp_path_factory.mktemp("annual"))
 
 
 def run(args: list[str], capsys: pytest.CaptureFixture[str]) -> str:

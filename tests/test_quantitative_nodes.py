@@ -82,6 +82,11 @@ EXPECTED = {
 
 @pytest.fixture
 def workspace(tmp_path: Path) -> Path:
+    return write_workspace(tmp_path)
+
+
+def write_workspace(tmp_path: Path) -> Path:
+    """The workspace of :data:`RUBRIC` and :data:`MISSIONS` in the folder ``tmp_path``."""
     (tmp_path / "rubric.yaml").write_text(RUBRIC, encoding="utf-8")
     rows = []
     for mid, (votes, registered, law) in MISSIONS.items():

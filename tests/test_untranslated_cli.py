@@ -12,8 +12,10 @@ from __future__ import annotations
 import argparse
 import contextlib
 import io
+import json
 import re
 import shutil
+import string
 from pathlib import Path
 
 import pytest
@@ -746,3 +748,106 @@ def test_a_help_translation_keeps_argparses_placeholders(lang: str) -> None:
     }
     assert {k: v for k, v in found.items() if v[0] != v[1]} == {}
     assert all("%" not in spec.sub("", i18n.messages(lang)[k][0]) for k in found)
+
+
+def _note_workspaces(root: Path) -> dict[str, tuple[Path, list[str], list[str]]]:
+    """Workspaces whose sensitivity analysis notes every kind of run: (folder, options, the
+    node ids the notes quote)."""
+    from test_annual_index import write_workspace as annual_index
+    from test_quantitative_nodes import write_workspace as quantitative
+
+    for folder in ("lowest", "formulas"):
+        (root / folder).mkdir()
+    lowest = annual_index(root / "lowest")
+    highest = root / "highest"
+    shutil.copytree(lowest, highest)
+    rubric = highest / "rubric.yaml"
+    rubric.write_text(
+        rubric.read_text("utf-8").replace("headline: status", "headline: pr"), "utf-8"
+    )
+    return {
+        # sampling not varied: no replicates to draw from
+        "the examples without replicates": (EXAMPLES, ["--bootstrap", "0"], []),
+        # a headline ranked lowest first, sums and groups on scales of their own
+        "an index ranked by its status": (lowest, [], ["status"]),
+        # the same ranked highest first
+        "an index ranked by its rights": (highest, [], ["pr"]),
+        # formulas reading other nodes
+        "formulas reading nodes": (quantitative(root / "formulas"), [], []),
+    }
+
+
+def _report_notes(html: str) -> list[str]:
+    """The items of the comparison report's list of how the sensitivity analysis was run."""
+    from html import unescape
+
+    after = html.partition('id="sensitivity-method"')[2]
+    (items,) = re.findall(r"<ul[^>]*>(.*?)</ul>", after, re.DOTALL)[:1]
+    return [unescape(x) for x in re.findall(r"<li>(.*?)</li>", items, re.DOTALL)]
+
+
+def _said(template: str, text: str) -> bool:
+    """Whether ``text`` holds a catalogue text, its placeholders filled with anything."""
+    pieces = [re.escape(literal) for literal, *_ in string.Formatter().parse(template)]
+    return re.search(".+?".join(pieces), text) is not None
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_every_note_of_a_sensitivity_analysis_is_said_in_the_language_asked(
+    lang: str, tmp_path: Path
+) -> None:
+    label = i18n.gettext("sens_text_note", lang, note="")
+    said: dict[str, list[str]] = {}
+    left = {}
+    for name, (ws, options, quoted) in _note_workspaces(tmp_path).items():
+        argv = ["sensitivity", str(ws), "--runs", "4", "-q", *options]
+        out = tmp_path / "out"
+        assert _run([*argv, "--format", "json", "-o", str(out)])[0] == 0
+        english = json.loads(out.read_text("utf-8"))["notes"]
+        assert _run([*argv, "--format", "text", "-o", str(out)])[0] == 0
+        english_text = out.read_text("utf-8").splitlines()
+        assert _run([*argv, "--format", "text", "-o", str(out), "--lang", lang])[0] == 0
+        text = [x for x in out.read_text("utf-8").splitlines() if x.startswith(label)]
+        report = ["report", str(ws), "--sensitivity-runs", "4", "-q", *options, "-o", str(out)]
+        assert _run([*report, "--format", "html", "--lang", lang])[0] == 0
+        html = _report_notes(out.read_text("utf-8"))
+        assert _run([*report, "--format", "html"])[0] == 0
+        # The English text says the notes of the JSON; every language says as many, in the
+        # text summary (after the advice to run more) and in the report.
+        assert [x[len("note: ") :] for x in english_text if x.startswith("note: ")][
+            -len(english) :
+        ] == english
+        assert (name, len(text), len(html)) == (
+            name,
+            sum(x.startswith("note: ") for x in english_text),
+            len(english),
+        )
+        assert len(_report_notes(out.read_text("utf-8"))) == len(english)
+        said[name] = [*text, *html]
+        # the node ids quoted, as whole words (pr is no part of propre)
+        words = re.sub(rf"\b({'|'.join(quoted) or '$^'})\b", " ", "\n".join(said[name]))
+        found = _english_words(words, lang, SENSITIVITY_FORMULAS)
+        if found or any("{" in x for x in said[name]):
+            left[name] = found or said[name]
+    assert left == {}
+    # Each note a run can give (but the one of a library call without observations) is met.
+    notes = {k for k in i18n.msgids() if k.startswith("sens_note_")}
+    everything = "\n".join(x for lines in said.values() for x in lines)
+    met = {k for k in notes if _said(i18n.messages(lang)[k][0], everything)}
+    assert sorted(notes - met) == ["sens_note_sampling_not_varied_no_observations"]
+
+
+@pytest.mark.parametrize("lang", ["en", *LANGS])
+def test_a_sensitivity_analysis_given_no_observations_says_so_in_the_language_asked(
+    lang: str,
+) -> None:
+    from ovm.comparison.sensitivity import sensitivity, worded_notes
+    from ovm.settings import SensitivitySettings
+
+    run = ovm.analyse(EXAMPLES, ovm.Settings(bootstrap=0))
+    result = sensitivity(run.scores, run.rubric, SensitivitySettings(runs=4))
+    sampling = i18n.gettext("sens_note_sampling_not_varied_no_observations", lang)
+    assert worded_notes(result, lang)[2] == sampling
+    assert result.notes[2] == i18n.gettext("sens_note_sampling_not_varied_no_observations", "en")
+    if lang != "en":
+        assert _english_words(sampling, lang, []) == []

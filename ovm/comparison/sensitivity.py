@@ -477,6 +477,24 @@ class _BaseSample:
         return out
 
 
+class SensitivityNote(FrozenModel):
+    """A note on how the runs were made, as a catalogue sentence: the entry
+    ``sens_note_<code>`` (``sens_note_<code>_<variant>`` when ``params`` names a ``variant``)
+    filled from ``params``, so that each output words it in its own language."""
+
+    code: str
+    params: ReadOnlyMap[str, str] = Field(default_factory=FrozenMap)
+
+    def text(self, lang: str = "en") -> str:
+        """The note in ``lang`` (``en``: as :attr:`Sensitivity.notes` holds it)."""
+        from ovm.i18n import coded
+
+        said = coded("sens_note", self.code, self.params, lang)
+        if said is None:
+            raise KeyError(f"no catalogue entry words the note {self.code!r} {dict(self.params)}")
+        return said
+
+
 class Sensitivity(FrozenModel):
     """Results of :func:`sensitivity`: rank intervals per mission, Sobol indices per choice."""
 
@@ -494,14 +512,20 @@ class Sensitivity(FrozenModel):
     evaluations: int = 0
     alternatives: ReadOnlyMap[str, tuple[str, ...]]
     notes: tuple[str, ...] = ()
-    """How the runs were made, in English; ``draws``, ``confidence`` and ``floored`` hold
-    their parameters, so that a report can say them in another language."""
+    """How the runs were made, in English; ``draws``, ``confidence``, ``floored``,
+    ``sampling_note`` and ``scale_notes`` hold their parameters or sentences, so that a report
+    can say them in another language (:func:`worded_notes`)."""
     draws: int = 1
     """Draws of the sampling error (1 when sampling is not varied)."""
     confidence: float = 0.95
     """Confidence level of the intervals the sampling draws come from."""
     floored: bool = False
     """Whether the nominal methodology has means the runs only define by flooring values."""
+    sampling_note: SensitivityNote | None = None
+    """Why sampling was not varied; None when it was (``draws`` and ``confidence`` say how)."""
+    scale_notes: tuple[SensitivityNote, ...] = ()
+    """What the runs keep of the rubric's own scales, headline and formulas (none for a rubric
+    of 0-100 scores aggregated into an overall)."""
 
 
 class TooLargeError(ValueError):
@@ -1535,6 +1559,19 @@ def sensitivity(
         [(g.method, g.power) for g in model.groups],
     )
     same = np.allclose(nominal_eval[:, 0], nominal_scores[0], rtol=0.0, atol=1e-9, equal_nan=True)
+    sampling_note = (
+        None
+        if sampling
+        else SensitivityNote(
+            code="sampling_not_varied",
+            params=(
+                {"variant": "no_observations"}
+                if observations is None and "sampling" in varied
+                else {}
+            ),
+        )
+    )
+    scale_notes = _scale_notes(model)
     notes = (
         "design: Saltelli (2010) radial samples A, B and AB_i; first-order index "
         "mean(yB (yABi - yA)) / V on centred ranks (Saltelli et al. 2010), total effect "
@@ -1549,19 +1586,14 @@ def sensitivity(
             "or a rule flat over their value's interval, "
             f"{draws} draw(s) (replicates of one mission's polling places move its indicators "
             "together)"
-            if sampling
-            else "sampling: not varied"
-            + (
-                " (the analysis was not given the observations to draw the replicates from)"
-                if observations is None and "sampling" in varied
-                else ""
-            )
+            if sampling_note is None
+            else sampling_note.text()
         ),
         f"under geometric and harmonic means a value below {FLOOR:g} enters as {FLOOR:g}",
         f"z-scores rescaled to mean {ZSCORE_SCALE[0]:g} and deviation {ZSCORE_SCALE[1]:g}",
         "comparative indicators keep their nominal scores; a mission without a nominal overall "
         "score is not ranked; one that loses its score in a run ranks last in that run",
-        *_scale_notes(model),
+        *(n.text() for n in scale_notes),
         *(
             ()
             if same
@@ -1593,31 +1625,28 @@ def sensitivity(
         draws=draws,
         confidence=scores.confidence,
         floored=not same,
+        sampling_note=sampling_note,
+        scale_notes=scale_notes,
     )
 
 
-def _scale_notes(model: _Model) -> tuple[str, ...]:
+def _scale_notes(model: _Model) -> tuple[SensitivityNote, ...]:
     """How the runs treat what the engine scores on scales of its own (none for a rubric of
     0-100 scores aggregated into an overall)."""
     notes = []
     if model.headline is not None:
-        head = model.headline.node.id
+        order = "lowest" if model.direction < 0 else "highest"
         notes.append(
-            f"the overall is {head}, ranked "
-            + ("lowest first" if model.direction < 0 else "highest first")
+            SensitivityNote(
+                code="headline", params={"variant": order, "node": model.headline.node.id}
+            )
         )
     if any(g.scale is not None and g.method == "sum" for g in model.groups):
-        notes.append(
-            "a sum on a scale of its own keeps its weights' nominal total (varying them shifts "
-            "the emphasis between its children), stays within its scale and is rounded where "
-            "the scale is of whole numbers"
-        )
+        notes.append(SensitivityNote(code="scale_sum"))
     if any(g.scale is not None or g.formula is not None for g in model.groups):
-        notes.append(
-            "groups on a scale of their own and formula groups keep their aggregation in every run"
-        )
+        notes.append(SensitivityNote(code="scale_groups"))
     if model.own_scale is not None and model.own_scale.any():
-        notes.append("indicators on a scale of their own keep their scores under normalisation")
+        notes.append(SensitivityNote(code="scale_indicators"))
     rubric = model.rubric
     readers = (
         []
@@ -1625,10 +1654,8 @@ def _scale_notes(model: _Model) -> tuple[str, ...]:
         else [k for k in rubric.references_of if not isinstance(rubric.node(k), Group)]
     )
     if readers:
-        notes.append(
-            f"{', '.join(readers)}: a formula reading other nodes is not evaluated again in the "
-            "runs; it keeps its nominal score whatever the runs change in the nodes it reads"
-        )
+        # The ids as the rubric writes them, in every language.
+        notes.append(SensitivityNote(code="formula_readers", params={"nodes": ", ".join(readers)}))
     return tuple(notes)
 
 
@@ -1720,7 +1747,11 @@ def worded_notes(result: Sensitivity, lang: str) -> list[str]:
     notes = [
         t("sens_design"),
         t("sens_weights", range=t("plus_minus", n=format_percent(result.weight_range, lang))),
-        t("sens_sampling", confidence=format_percent(result.confidence, lang), n=result.draws),
+        (
+            t("sens_sampling", confidence=format_percent(result.confidence, lang), n=result.draws)
+            if result.sampling_note is None
+            else result.sampling_note.text(lang)
+        ),
         t("sens_floor", floor=format_number(FLOOR, lang, 0)),
         t(
             "sens_zscore",
@@ -1728,6 +1759,7 @@ def worded_notes(result: Sensitivity, lang: str) -> list[str]:
             sd=format_number(ZSCORE_SCALE[1], lang, 0),
         ),
         t("sens_comparative"),
+        *(n.text(lang) for n in result.scale_notes),
     ]
     if result.floored:
         notes.append(t("sens_floored", floor=format_number(FLOOR, lang, 0)))

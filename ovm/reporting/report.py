@@ -1327,21 +1327,10 @@ def _bounds(ci: Any) -> list[float] | None:
 
 
 def _sensitivity_notes(b: _Builder, sens: Sensitivity) -> list[Label]:
-    """How the runs were made, in the report's language."""
-    from ovm.comparison.sensitivity import FLOOR, ZSCORE_SCALE
+    """How the runs were made, in the report's language (as the text summary says them)."""
+    from ovm.comparison.sensitivity import worded_notes
 
-    t = b.t
-    notes = [
-        t("sens_design"),
-        t("sens_weights", range=b.t("plus_minus", n=b.pct(sens.weight_range))),
-        t("sens_sampling", confidence=b.pct(sens.confidence), n=sens.draws),
-        t("sens_floor", floor=b.num(FLOOR, 0)),
-        t("sens_zscore", mean=b.num(ZSCORE_SCALE[0], 0), sd=b.num(ZSCORE_SCALE[1], 0)),
-        t("sens_comparative"),
-    ]
-    if sens.floored:
-        notes.append(t("sens_floored", floor=b.num(FLOOR, 0)))
-    return [_plain(n) for n in notes]
+    return [_plain(n) for n in worded_notes(sens, b.lang)]
 
 
 TREND_X0, TREND_X1 = 64.0, 440.0
