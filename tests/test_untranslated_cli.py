@@ -851,3 +851,28 @@ def test_a_sensitivity_analysis_given_no_observations_says_so_in_the_language_as
     assert result.notes[2] == i18n.gettext("sens_note_sampling_not_varied_no_observations", "en")
     if lang != "en":
         assert _english_words(sampling, lang, []) == []
+
+
+HIGH_PUNCTUATION = re.compile(r"(?<!\u202f)[:;!?](?=\s|$)")
+"""A colon, semicolon, exclamation or question mark ending a word without its narrow no-break
+space before it (not inside bundled:NAME or https://)."""
+
+
+@pytest.mark.parametrize("command", HELP_COMMANDS)
+@pytest.mark.parametrize("lang", ["en", *LANGS])
+def test_the_helps_section_titles_end_with_a_colon_spaced_as_the_language_spaces_it(
+    command: str, lang: str
+) -> None:
+    def titles(text: str) -> list[str]:
+        # argparse's sections: a title at the margin, its colon ending the line
+        return [x for x in text.splitlines() if x.endswith(":") and not x.startswith(" ")]
+
+    said, english = titles(_help(command, lang)), titles(_help(command, None))
+    # The same sections as in English: argparse's two and each group of options.
+    assert len(said) == len(english) >= 2
+    before = {"fr": "\u202f"}.get(lang, "")
+    assert [x[: -len(before) - 1] + before + ":" for x in said] == said
+    assert all(x[: -len(before) - 1].strip() == x[: -len(before) - 1] for x in said)
+    if lang == "fr":
+        # No sign of the help's own texts without its space: not the titles, not the rest.
+        assert [x for x in _help(command, lang).splitlines() if HIGH_PUNCTUATION.search(x)] == []

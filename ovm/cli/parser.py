@@ -126,7 +126,8 @@ def argparse_message(message: str, lang: str) -> str:
 
 
 class Formatter(argparse.HelpFormatter):
-    """argparse's help and usage, the ``usage:`` prefix in the parser's language."""
+    """argparse's help and usage, the ``usage:`` prefix in the parser's language and the
+    colon after each section's title spaced as the language writes it."""
 
     def __init__(self, prog: str, *, lang: str = "en", **kwargs: Any) -> None:
         super().__init__(prog, **kwargs)
@@ -145,6 +146,15 @@ class Formatter(argparse.HelpFormatter):
 
             prefix = punctuate(gettext("argparse_usage", self.lang), self.lang) + " "
         super().add_usage(usage, actions, groups, prefix)
+
+    def start_section(self, heading: str | None) -> None:
+        """A section (``options:``): argparse writes the colon after the title, so the space
+        the language sets before a colon (French: a narrow no-break one) ends the title."""
+        if heading and self.lang != "en":
+            from ovm.i18n import punctuate
+
+            heading += punctuate(":", self.lang)[:-1]
+        super().start_section(heading)
 
 
 class Parser(argparse.ArgumentParser):
