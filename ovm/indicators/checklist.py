@@ -513,15 +513,7 @@ class ChecklistScorer(NodeScorer):
         raw: float | None = None,
         score: float | None = None,
     ) -> Explanation:
-        q = self.node
-        return m.explanation(
-            inputs=(m.question_input(q, st),),
-            rule=self.rule,
-            notes=tuple(m.site_notes(q.id)),
-            formula=self.formula,
-            raw_value=raw,
-            score=score,
-        )
+        return m.question_explanation(self.node, st, self.formula, self.rule, raw, score)
 
     def replicates(self, r: Replication, outcomes: Sequence[Outcome]) -> Replicates | None:
         """The rule applied to the replicate shares (or statistics) of the cohort."""

@@ -132,6 +132,19 @@ class MissionView(Protocol):
         """An explanation (inputs, formula, raw_value, rule, score, notes)."""
         ...
 
+    def question_explanation(
+        self,
+        question: ChecklistIndicator,
+        stat: QuestionStat | None,
+        formula: str,
+        rule: str,
+        raw: float | None,
+        score: float | None,
+    ) -> Explanation:
+        """A checklist question's explanation: its site summary (:meth:`question_input`) the
+        one input, the observers' notes against it (:meth:`site_notes`) its notes."""
+        ...
+
 
 @dataclass(frozen=True)
 class Plan:

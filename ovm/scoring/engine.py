@@ -297,6 +297,37 @@ class _MissionScorer:
             return in_order(InputValue, fields)
         return InputValue(**fields)
 
+    def question_explanation(
+        self,
+        question: ChecklistIndicator,
+        stat: QuestionStat | None,
+        formula: str,
+        rule: str,
+        raw: float | None,
+        score: float | None,
+    ) -> Explanation:
+        # The one explanation of every checklist question of every mission: its input and
+        # notes are the engine's own objects, so only the numbers' types need a look.
+        notes = self.sites.negative_notes.get(question.id)
+        fields = {
+            "inputs": (self.question_input(question, stat),),
+            "formula": formula,
+            "raw_value": raw,
+            "rule": rule,
+            "score": score,
+            "aggregation": None,
+            "children": (),
+            "notes": tuple(notes) if notes else (),
+        }
+        if (
+            (raw is None or type(raw) is float)
+            and (score is None or type(score) is float)
+            and type(formula) is str
+            and type(rule) is str
+        ):
+            return in_order(Explanation, fields)
+        return _explanation(fields)
+
     def node(self, node_id: str) -> Outcome:
         return self.results[self.plan.index[node_id]]
 
@@ -422,12 +453,16 @@ def _group_explanation(
     power: float | None,
 ) -> Explanation:
     """:func:`explain_group` of one mission's group, from its children's outcomes."""
-    children = [
-        Child(n.id, n.weight, r.status, r.score, r.coverage, sign)
-        for n, c, sign in counted
-        for r in (results[c],)
-    ]
-    return _contributions(children, out, method, power)
+    return _explained(
+        [
+            (n.id, n.weight, r.status, r.score, sign)
+            for n, c, sign in counted
+            for r in (results[c],)
+        ],
+        out,
+        method,
+        power,
+    )
 
 
 _TEXTS = (str, type(None))
@@ -442,21 +477,13 @@ def _all_of(kind: type, items: object) -> bool:
 def _explanation(fields: dict[str, Any]) -> Explanation:
     """An explanation of the engine's own values, validated only when a value is not already
     of its field's type (a scorer may give an int where a float is due)."""
-    get = fields.get
-    full = {
-        "inputs": get("inputs", ()),
-        "formula": get("formula"),
-        "raw_value": get("raw_value"),
-        "rule": get("rule"),
-        "score": get("score"),
-        "aggregation": get("aggregation"),
-        "children": get("children", ()),
-        "notes": get("notes", ()),
-    }
+    if not fields.keys() <= _EXPLANATION_FIELDS:
+        return Explanation(**fields)
+    # The defaults' keys come first, so the fields keep the model's order.
+    full = {**_NO_EXPLANATION, **fields}
     raw, score = full["raw_value"], full["score"]
     if (
-        fields.keys() <= _EXPLANATION_FIELDS
-        and _all_of(InputValue, full["inputs"])
+        _all_of(InputValue, full["inputs"])
         and _all_of(Contribution, full["children"])
         and _all_of(SiteNote, full["notes"])
         and (raw is None or type(raw) is float or type(raw) is str)
@@ -466,10 +493,19 @@ def _explanation(fields: dict[str, Any]) -> Explanation:
         and type(full["aggregation"]) in _TEXTS
     ):
         return in_order(Explanation, full)
-    extra = {k: v for k, v in fields.items() if k not in _EXPLANATION_FIELDS}
-    return Explanation(**full, **extra)
+    return Explanation(**full)
 
 
+_NO_EXPLANATION: dict[str, Any] = {
+    "inputs": (),
+    "formula": None,
+    "raw_value": None,
+    "rule": None,
+    "score": None,
+    "aggregation": None,
+    "children": (),
+    "notes": (),
+}
 _EXPLANATION_FIELDS = frozenset(Explanation.model_fields)
 
 
@@ -493,31 +529,39 @@ def _group_finding(out: GroupOutcome, node_id: str) -> Finding:
 def _contributions(
     children: Sequence[Child], out: GroupOutcome, method: str, power: float | None
 ) -> Explanation:
-    contributions = []
+    return _explained(
+        [(c.id, c.weight, c.status, c.score, c.sign) for c in children], out, method, power
+    )
+
+
+def _explained(
+    children: Sequence[tuple[str, float, NodeStatus, float | None, float]],
+    out: GroupOutcome,
+    method: str,
+    power: float | None,
+) -> Explanation:
+    """A group's explanation from its children's ids, weights, statuses, scores and signs."""
+    contributions: list[Contribution] = []
+    add = contributions.append
     unscored = out.score is None
     summed = method == "sum"
-    for c in children:
+    scored_weight = out.scored_weight
+    for node, weight, status, score, sign in children:
         # A child's share of the group exists only once the group has a score; a sum does
         # not normalise: each child enters with its weight, signed.
         share = (
             None
-            if unscored or c.status != "scored"
-            else c.sign * c.weight
+            if unscored or status != "scored"
+            else sign * weight
             if summed
-            else c.weight / out.scored_weight
+            else weight / scored_weight
         )
-        fields = {
-            "node": c.id,
-            "status": c.status,
-            "score": c.score,
-            "weight": c.weight,
-            "share": share,
-        }
-        contributions.append(
+        fields = {"node": node, "status": status, "score": score, "weight": weight, "share": share}
+        add(
             in_order(Contribution, fields)
-            if (c.score is None or type(c.score) is float)
+            if (score is None or type(score) is float)
             and (share is None or type(share) is float)
-            and type(c.weight) is float
+            and type(weight) is float
             else Contribution(**fields)
         )
     return _explanation(

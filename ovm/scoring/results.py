@@ -210,15 +210,10 @@ _FIELD_VALUES = operator.itemgetter(*Scorecard.model_fields)
 
 def deferred_card(mission: MissionInfo, fill: Callable[[], dict[str, Any]]) -> Scorecard:
     """A scorecard of ``mission`` whose other fields ``fill`` gives (every field after
-    ``mission``, in the model's order, of the types :func:`trusted` asks for) when they are
+    ``mission``, in the model's order, of the types :func:`in_order` asks for) when they are
     first read: a cohort of thousands of missions is scored without building every node's
     result objects, and a caller pays for the scorecards it reads."""
-    card = Scorecard.__new__(Scorecard)
-    _set(card, "__dict__", {"mission": mission, _DEFERRED: fill})
-    _set(card, "__pydantic_fields_set__", _every(Scorecard))
-    _set(card, "__pydantic_extra__", None)
-    _set(card, "__pydantic_private__", None)
-    return card
+    return in_order(Scorecard, {"mission": mission, _DEFERRED: fill})
 
 
 def fill_deferred(cards: Iterable[Scorecard]) -> None:
@@ -324,53 +319,28 @@ def _indexed(model: BaseModel, name: str, key: Callable[[E], str]) -> dict[str, 
 
 M = TypeVar("M", bound=BaseModel)
 _set = object.__setattr__
-_ORDER: dict[type[BaseModel], tuple[list[str], set[str]]] = {}
-
-
-def trusted(cls: type[M], **fields: Any) -> M:
-    """A result model from values the engine computed in the fields' own types, without
-    validating them again (validation was a third of the time spent building scorecards).
-
-    Every field is given, in the model's order (the order its JSON is written in); the
-    caller answers for the types: a float field gets a ``float`` or None, never an ``int``
-    that validation would have turned into one. The model is the validated one, field for
-    field and in JSON (tested).
-    """
-    known = _ORDER.get(cls)
-    if known is None:
-        order = list(cls.model_fields)
-        known = _ORDER[cls] = (order, set(order))
-    order, every = known
-    if list(fields) != order:
-        raise TypeError(f"{cls.__name__} takes every field in order: {', '.join(order)}")
-    obj = cls.__new__(cls)
-    _set(obj, "__dict__", fields)
-    # One set for every instance: a frozen model never changes it (a copy gets its own).
-    _set(obj, "__pydantic_fields_set__", every)
-    _set(obj, "__pydantic_extra__", None)
-    _set(obj, "__pydantic_private__", None)
-    return obj
-
-
-def _every(cls: type[BaseModel]) -> set[str]:
-    known = _ORDER.get(cls)
-    if known is None:
-        order = list(cls.model_fields)
-        known = _ORDER[cls] = (order, set(order))
-    return known[1]
+_new = object.__new__
+_EVERY: dict[type[BaseModel], set[str]] = {}
 
 
 def in_order(cls: type[M], fields: dict[str, Any]) -> M:
-    """:func:`trusted`, from a dict the caller writes field by field in the model's order (a
-    literal), without checking the order each time: the engine's hot paths, which build
-    hundreds of thousands of models. Tests read every such model back through validation."""
-    known = _ORDER.get(cls)
-    if known is None:
-        order = list(cls.model_fields)
-        known = _ORDER[cls] = (order, set(order))
-    obj = cls.__new__(cls)
+    """A result model holding ``fields`` as they are, without validating them again
+    (validation was a third of the time spent building scorecards): the engine's hot paths
+    build hundreds of thousands of models from values they computed.
+
+    The caller writes every field, in the model's order (the order its JSON is written in),
+    and answers for the types: a float field gets a ``float`` or None, never an ``int`` that
+    validation would have turned into one. Tests read every such model back through
+    validation and compare it field for field and in JSON.
+    """
+    try:
+        every = _EVERY[cls]
+    except KeyError:
+        every = _EVERY[cls] = set(cls.model_fields)
+    obj = _new(cls)
     _set(obj, "__dict__", fields)
-    _set(obj, "__pydantic_fields_set__", known[1])
+    # One set for every instance: a frozen model never changes it (a copy gets its own).
+    _set(obj, "__pydantic_fields_set__", every)
     _set(obj, "__pydantic_extra__", None)
     _set(obj, "__pydantic_private__", None)
     return obj
