@@ -11,6 +11,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import ovm
+from ovm.scoring.engine import score_with_replicates
 from ovm.scoring.sitestats import wilson, wilson_arrays
 
 RUBRIC = """\
@@ -313,3 +314,71 @@ def test_point_statistics_of_decimal_answers_depend_on_the_values_alone(
         0.1 + 0.7,
         0.4,
     ]
+
+
+def _two_questions(share_variable: bool) -> str:
+    variable = (
+        "variables:\n"
+        "  - name: b_share\n"
+        "    labels: {en: B share}\n"
+        "    unit: share\n"
+        "    source: checklist\n"
+        "    from_sites: {question: f.b, stat: share}\n"
+        if share_variable
+        else ""
+    )
+    formula = (
+        "      - {id: f.b_pct, kind: quantitative, labels: {en: B pct}, source: checklist,\n"
+        "         formula: b_share * 100, rule: {type: identity}}\n"
+        if share_variable
+        else ""
+    )
+    return (
+        'ovm_rubric: 1\nid: two\nversion: "1"\ntitle: {en: Two}\nlanguages: [en]\n'
+        "bands:\n  - {min: 0, max: 50, label: {en: Low}}\n"
+        "  - {min: 50, max: 100, label: {en: High}}\n"
+        f"{variable}"
+        "families:\n  - id: f\n    labels: {en: F}\n    children:\n"
+        "      - {id: f.a, kind: checklist, labels: {en: A}, source: checklist,\n"
+        "         question: {en: A}}\n"
+        "      - {id: f.b, kind: checklist, labels: {en: B}, source: checklist,\n"
+        "         question: {en: B}}\n"
+        f"{formula}"
+    )
+
+
+def test_a_questions_replicates_are_the_same_whether_or_not_a_variable_reads_its_share(
+    tmp_path: Path, make_workspace: Make
+) -> None:
+    # With a share variable on one question only, that question's shares are kept as shares
+    # and the other's are turned into percentages beside them, in the same block.
+    rng = np.random.default_rng(11)
+    lines = ["mission,site,f.a,f.b"] + [
+        f"m{i % 3},s{i % 17},{rng.choice(['yes', 'no'])},{rng.choice(['yes', 'no', 'na'])}"
+        for i in range(120)
+    ]
+    missions = "missions:\n" + "".join(
+        f"  - {{id: m{i}, country: ARG, name: M{i}, election: {{type: general, "
+        f"date: 2024-01-01}}}}\n"
+        for i in range(3)
+    )
+    found = {}
+    for with_variable in (False, True):
+        root = make_workspace(
+            tmp_path / str(with_variable),
+            rubric=_two_questions(with_variable),
+            missions=missions,
+            checklists="\n".join(lines) + "\n",
+            settings_yaml="{bootstrap: 50, seed: 3}",
+        )
+        ws = ovm.load_workspace(root)
+        scores, reps = score_with_replicates(ws.rubric, ws.observations, seed=3, bootstrap=50)
+        found[with_variable] = (scores, reps)
+    (plain, plain_reps), (shared, shared_reps) = found[False], found[True]
+    for q in ("f.a", "f.b"):
+        a = plain_reps.values[:, plain_reps.indicators.index(q)]
+        b = shared_reps.values[:, shared_reps.indicators.index(q)]
+        assert np.isfinite(a).all() and np.array_equal(a, b)
+        assert [c.node(q) for c in plain.scorecards] == [c.node(q) for c in shared.scorecards]
+    pct = shared_reps.values[:, shared_reps.indicators.index("f.b_pct")]
+    assert np.allclose(pct, shared_reps.values[:, shared_reps.indicators.index("f.b")])

@@ -238,19 +238,39 @@ def prior_draws(seed: int, replicates: int, mission: str, k: int) -> tuple[Array
 
     Seeded by the mission's id, so a mission draws the same alone or in any cohort.
     """
+    weight, share = np.empty((replicates, 1)), np.empty((replicates, k))
+    _prior_uniforms(seed, mission, weight, share)
+    return weight, _beta_half(share)
+
+
+def _prior_uniforms(seed: int, mission: str, weight: Array, share: Array) -> None:
+    """The draws of :func:`prior_draws` written into ``weight`` (replicates x 1) and ``share``
+    (replicates x k, the uniforms :func:`_beta_half` turns into shares): a group of missions
+    draws into one block, and the shares are worked out for the whole block at once."""
     digest = hashlib.sha256(mission.encode("utf-8")).digest()
     words = [int.from_bytes(digest[i : i + 4], "little") for i in range(0, 16, 4)]
-    rng = np.random.default_rng([seed, replicates, *words])
-    weight = rng.standard_exponential((replicates, 1))
+    rng = np.random.default_rng([seed, weight.shape[0], *words])
+    rng.standard_exponential(out=weight)
+    rng.random(out=share)
+
+
+def _beta_half(uniform: Array) -> Array:
+    """Beta(1/2, 1/2) draws from uniforms, in place."""
     # sin^2 of a uniform quarter turn is Beta(1/2, 1/2), cheaper than a general Beta draw.
-    share = np.sin(rng.random((replicates, k)) * (math.pi / 2)) ** 2
-    return weight, share
+    np.multiply(uniform, math.pi / 2, out=uniform)
+    np.sin(uniform, out=uniform)
+    return np.square(uniform, out=uniform)
 
 
 def posterior_shares(
-    accepted: Array, answered: Array, prior_weight: Array, prior_share: Array
+    accepted: Array,
+    answered: Array,
+    prior_weight: Array,
+    prior_share: Array,
+    out: Array | None = None,
 ) -> Array:
-    """Replicate shares with one prior pseudo-visit added to the resampled places.
+    """Replicate shares with one prior pseudo-visit added to the resampled places (written
+    into ``out`` when given, which may be ``prior_share`` itself).
 
     An Exp(1) weight times a Beta(1/2, 1/2) share splits into independent Gamma(1/2, 1)
     pseudo-counts of yes and of no: the Jeffreys prior's half a yes and half a no, drawn as a
@@ -259,9 +279,14 @@ def posterior_shares(
     family while the spread averages out.
     """
     with np.errstate(divide="ignore", invalid="ignore"):
-        return np.asarray(
-            (accepted + prior_weight * prior_share) / (answered + prior_weight), dtype=float
-        )
+        if out is None:
+            return np.asarray(
+                (accepted + prior_weight * prior_share) / (answered + prior_weight), dtype=float
+            )
+        # The same operations in the same order as above, without the temporaries.
+        np.multiply(prior_weight, prior_share, out=out)
+        np.add(accepted, out, out=out)
+        return np.divide(out, np.add(answered, prior_weight), out=out)
 
 
 def summarise_sites(
@@ -368,8 +393,8 @@ def summarise_sites(
                 summary.replicates[(q.id, PERCENT)] = 100.0 * share
                 summary.replicates[(q.id, "share")] = share
             else:
-                # Percentages in place of the shares nothing else reads: no second block.
-                summary.replicates[(q.id, PERCENT)] = np.multiply(share, 100.0, out=share)
+                # The products wrote percentages where nothing reads the share itself.
+                summary.replicates[(q.id, PERCENT)] = share
             if "count" in requested[q.id]:
                 summary.replicates[(q.id, "count")] = counts[j]
     return summary
@@ -412,7 +437,8 @@ def _products(
 ) -> None:
     """The point and replicate statistics of every mission, categorical then numeric."""
     if cat:
-        _categorical_sums(summary, cat, codes, clustered, weights, replicates, seed)
+        percent = [j for j, q in enumerate(cat) if "share" not in requested[q.id]]
+        _categorical_sums(summary, cat, codes, clustered, weights, replicates, seed, percent)
     if not num:
         return
     for m, mid in enumerate(summary.ids):
@@ -470,12 +496,14 @@ def _categorical_sums(
     weights: Weights,
     replicates: tuple[Array, Array | None] | None,
     seed: int,
+    percent: list[int],
 ) -> None:
     """Every mission's accepted and answered counts per polling place, multiplied by the
     weights (their first row all ones: the point counts; then one row per replicate).
 
     The replicate shares (and answered counts) of mission ``m`` go to row ``m`` of each
-    question's matrix in the ``replicates`` blocks (questions x missions x replicates).
+    question's matrix in the ``replicates`` blocks (questions x missions x replicates); the
+    shares of the questions ``percent`` lists are written as percentages.
     Counts are whole numbers below 2**24 (float32) or 2**53 (float64), so their sums are
     exact whatever the order of the arithmetic.
     """
@@ -498,7 +526,17 @@ def _categorical_sums(
             scratch = _Scratch(largest, k, cells, dtype)
         try:
             _group_sums(
-                summary, cat, codes, clustered, weights, replicates, seed, places, group, scratch
+                summary,
+                cat,
+                codes,
+                clustered,
+                weights,
+                replicates,
+                seed,
+                places,
+                group,
+                scratch,
+                percent,
             )
         finally:
             spare.put(scratch)
@@ -538,6 +576,7 @@ def _group_sums(
     places: npt.NDArray[np.int64],
     group: list[int],
     scratch: _Scratch,
+    percent: list[int],
 ) -> None:
     """One group of missions side by side in one product: their point counts, summaries and
     replicate rows."""
@@ -604,13 +643,19 @@ def _group_sums(
         return
     shares, counts = replicates
     b = summary.bootstrap
-    draws = [prior_draws(seed, b, summary.ids[m], k) for m in group]
-    prior_weight = np.stack([w for w, _ in draws])
-    prior_share = np.stack([sh for _, sh in draws])
+    prior_weight = np.empty((size, b, 1))
+    found = np.empty((size, b, k))
+    for j, m in enumerate(group):
+        _prior_uniforms(seed, summary.ids[m], prior_weight[j], found[j])
     sampled = product[1:].reshape(b, size, 2, k).transpose(2, 1, 0, 3)
     # Missions x replicates x questions, as each mission's draws come; element by element,
     # the shares are those of one mission at a time.
-    found = posterior_shares(sampled[0], sampled[1], prior_weight, prior_share)
+    posterior_shares(sampled[0], sampled[1], prior_weight, _beta_half(found), found)
+    # Percentages where nothing reads the share itself: no second pass over the block.
+    if len(percent) == k:
+        np.multiply(found, 100.0, out=found)
+    elif percent:
+        found[..., percent] *= 100.0
     shares[:, group] = found.transpose(2, 0, 1)
     if counts is not None:
         counts[:, group] = sampled[1].transpose(2, 0, 1)
