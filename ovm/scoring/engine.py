@@ -665,7 +665,9 @@ class _Replicator:
         # A replicate the rule cannot score (no visit drawn, a value outside the bands)
         # keeps the point score rather than being lost.
         if bool(has.all()):
-            out = np.where(np.isnan(scored), point[:, None], scored)
+            missing = np.isnan(scored)
+            # Read only from here on: the scorer's own matrix serves when nothing is missing.
+            out = np.where(missing, point[:, None], scored) if missing.any() else scored
         else:
             out = np.full((has.size, self.b), np.nan)
             out[has] = np.where(np.isnan(scored), point[has][:, None], scored)
@@ -736,16 +738,23 @@ class _Replicator:
         """Percentile intervals of the replicates, widened to hold the point score."""
         which = np.flatnonzero(reps.has)
         every = which.size == reps.has.size
-        ends = _blocked_ends(reps.values if every else reps.values[which], self.alpha)
+        lo_end, hi_end, counted = _blocked_ends(
+            reps.values if every else reps.values[which], self.alpha
+        )
+        missions = which.tolist()
+        picked = [col[m] for m in missions]
+        scores = np.array([np.nan if r.score is None else r.score for r in picked], dtype=float)
+        # What min() and max() with the end first give: the end, unless the score lies beyond.
         # Plain lists: read one element at a time, NumPy scalars cost more than the rest.
-        lo_end, hi_end, count = (e.tolist() for e in ends)
+        lows = np.where(scores < lo_end, scores, lo_end).tolist()
+        highs = np.where(scores > hi_end, scores, hi_end).tolist()
+        count = counted.tolist()
         thin = reps.thin.tolist()
         flat: list[tuple[int, Outcome, float, tuple[float, float]]] = []
-        for k, m in enumerate(which.tolist()):
-            res = col[m]
+        for k, (m, res) in enumerate(zip(missions, picked, strict=True)):
             res.sampled = True
             if res.interval is None and count[k] and res.score is not None and not thin[m]:
-                low, high = float(min(lo_end[k], res.score)), float(max(hi_end[k], res.score))
+                low, high = lows[k], highs[k]
                 value = res.value
                 if high == low and reps.raw is not None and isinstance(value, int | float):
                     flat.append((k, res, value, (low, high)))
@@ -820,17 +829,14 @@ def percentile_ends(values: Array, alpha: float) -> tuple[Array, Array, npt.NDAr
     finite = np.isfinite(values)
     count = finite.sum(axis=1)
     rows, width = values.shape
-    if rows and width and bool(count.min() == width):
-        # Every replicate finite: the ends are the same ranks in every row, and a partial
-        # sort around those ranks puts the same values there as a full sort.
-        ranks: set[int] = set()
-        for q in (alpha, 1 - alpha):
-            pos = min(max(q * (width + 1) - 1, 0), width - 1)
-            low = math.floor(pos)
-            ranks.update((low, min(low + 1, width - 1)))
-        srt = np.partition(values, sorted(ranks), axis=1)
-    else:
-        srt = np.sort(np.where(finite, values, np.nan), axis=1)
+    # A full sort, not a partial one around the two ends' ranks: NumPy sorts rows of floats
+    # with vector instructions, several times faster than it partitions them.
+    srt = np.sort(
+        values
+        if rows and width and bool(count.min() == width)
+        else np.where(finite, values, np.nan),
+        axis=1,
+    )
     last = np.maximum(count - 1, 0)
     ends = []
     for q in (alpha, 1 - alpha):
