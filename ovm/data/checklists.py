@@ -215,29 +215,29 @@ def validate_sites(
             variant="checklist_case" if near else "checklist",
             near=near or "",
         )
-    present = [q for q in questions if q.id in df.columns]
-    for c in SITE_COLUMNS:
-        if c not in df.columns:
-            df = df.with_columns(pl.lit(None, pl.String).alias(c))
+    have = set(df.columns)
+    present = [q for q in questions if q.id in have]
+    df = df.with_columns(pl.lit(None, pl.String).alias(c) for c in SITE_COLUMNS if c not in have)
     spec = {q.id: question_column(q) for q in present}
     choice = [q for q in present if not q.numeric]
     numeric = [q for q in present if q.numeric]
     # Choice columns as categories: each distinct text is kept once, and a column is coded by
     # looking its cells' category numbers up in a table made from its distinct texts.
     own = file_categories()
+    # The schema is looked up once: each lookup builds it anew, over every column.
+    schema = df.schema
     df = df.with_columns(
-        pl.col(q.id).cast(own) for q in choice if not isinstance(df.schema[q.id], pl.Categorical)
+        pl.col(q.id).cast(own) for q in choice if not isinstance(schema[q.id], pl.Categorical)
     )
+    schema = df.schema
     # Columns of categories of their own (as the table reader gives them) need no pass over
     # their cells: their categories are the texts they hold, those of the columns sharing
     # them too, whose codes are then made and never looked up.
-    texts = {q.id: distinct_texts(df.schema[q.id]) for q in choice}
+    texts = {q.id: distinct_texts(schema[q.id]) for q in choice}
     shared = {t.name: t for t in texts.values() if t is not None and t.len() <= _FEW_TEXTS}
     # One pass for every other column's distinct cells: for numbers, only those the cast
     # misses.
-    wanted = [
-        pl.col(q.id).unique() for q in choice if categories_name(df.schema[q.id]) not in shared
-    ]
+    wanted = [pl.col(q.id).unique() for q in choice if categories_name(schema[q.id]) not in shared]
     wanted += [
         pl.col(q.id).filter(number_expr(q.id).is_null() & pl.col(q.id).is_not_null()).unique()
         for q in numeric
@@ -248,7 +248,7 @@ def validate_sites(
     distinct = {c: got[c][0].drop_nulls() for c in got.columns}
     for q in choice:
         if q.id not in distinct:
-            distinct[q.id] = shared[categories_name(df.schema[q.id])]
+            distinct[q.id] = shared[categories_name(schema[q.id])]
     coded: dict[str, pl.Expr] = {}
     checks: dict[str, pl.Expr] = {}
     # Columns none of whose distinct cells is refused cannot refuse a row: their checks are
