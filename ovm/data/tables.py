@@ -12,6 +12,8 @@ import re
 import sys
 import zipfile
 from collections.abc import Collection, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -339,65 +341,112 @@ def _read_csv(
     issues = _header_issues(name, headers)
     if issues:
         return None, issues
-    # Quoted fields may hold separators and line breaks, so lines are not records: where
-    # every quote opens, closes or doubles inside a field (what Python's strict reader
-    # takes), the separators outside quotes are counted column-wise; a file with any other
-    # quote, or a lone carriage return, goes through that reader, which locates a quote
-    # never closed. A unit separator in a file without quotes would confuse the line count
-    # below: it is counted so too.
-    parsed = b'"' in raw or b"\x1f" in raw
-    outside = _separators_outside_quotes(raw, sep) if parsed else None
-    ragged: bool | None = None
-    if parsed and outside is None:
-        try:
-            quote, ragged = _python_scan(raw, path, sep, len(headers))
-        except UnicodeDecodeError as exc:
-            return None, [_encoding_issue(path, exc)]
-        if quote is not None:
-            return None, [quote]
     trimmed = _column_names(headers)
     # A verbatim column holds a few distinct cells: read as categories, each cell's text is
     # kept once and its reader codes the column from the distinct texts. The file's verbatim
     # columns share categories of their own, which are then the file's distinct texts.
     own = file_categories()
     categorical = {h: own for h, t in zip(headers, trimmed, strict=True) if t in verbatim}
-    try:
+
+    def parse(data: bytes) -> pl.DataFrame:
+        # Every text column is cleaned but the verbatim ones, which are categories.
         df = pl.read_csv(
-            raw,
+            data,
             separator=sep,
             infer_schema=False,
             schema_overrides=categorical or None,
             encoding="utf8",
             truncate_ragged_lines=False,
         )
-    except (pl.exceptions.ComputeError, pl.exceptions.NoDataError, OSError) as exc:
-        return _read_csv_slow(path, sep, str(exc))
-    if df.width != len(headers):
+        df = df.with_columns(pl.col(pl.String).str.strip_chars().replace("", None))
+        return df.with_row_index(ROW, offset=2).with_columns(pl.col(ROW).cast(pl.Int64))
+
+    # Polars parses, cleans and numbers the records on its threads while this one checks the
+    # same bytes for what Polars would read silently (below).
+    with ThreadPoolExecutor(1) as pool:
+        parsing = pool.submit(parse, raw)
+        checked = _check_bytes(raw, path, sep, len(headers))
+        try:
+            df = parsing.result()
+        except Exception as exc:
+            failed: Exception | None = exc
+        else:
+            failed = None
+    # A quote never closed is reported whatever Polars made of the file.
+    if isinstance(checked, Issue):
+        return None, [checked]
+    if isinstance(failed, pl.exceptions.ComputeError | pl.exceptions.NoDataError | OSError):
+        return _read_csv_slow(path, sep, str(failed))
+    if failed is not None:
+        raise failed
+    if df.width != len(headers) + 1:
         # Polars saw another header: lines ended by a lone CR (Excel's "CSV (Macintosh)")
         # read as one line. Python's reader takes every line ending.
         return _read_csv_slow(path, sep, "lines ended by a lone carriage return")
-    if parsed and ragged is None:
-        # No row has more fields than the header (Polars refuses one): with the separators
-        # of a full row on every record, none has fewer. A blank line or a last line without
-        # its line break is left to the strict reader.
-        full = raw.endswith(b"\n") and outside == (df.height + 1) * (len(headers) - 1)
-        ragged = False if full else _python_scan(raw, path, sep, len(headers))[1]
-    if ragged if parsed else _has_short_rows(raw, sep, len(headers), df.height):
+    if checked.short_rows(raw, path, sep, len(headers), df.height):
         # Polars pads a short row with empty fields without a word; the slow path names each.
         return _read_csv_slow(path, sep, "rows with too few fields")
     size = len(raw)
     del raw
-    # Column names are trimmed, as cells are (and as in a workbook).
-    df.columns = trimmed
-    df = df.with_columns(
-        pl.col(c).str.strip_chars().replace("", None) for c in df.columns if c not in verbatim
-    )
-    # A record spanning several lines (quoted newline) shifts line numbers; rows are records.
-    df = df.with_row_index(ROW, offset=2).with_columns(pl.col(ROW).cast(pl.Int64))
+    # Column names are trimmed, as cells are (and as in a workbook). A record spanning
+    # several lines (quoted newline) shifts line numbers; rows are records.
+    df.columns = [ROW, *trimmed]
     if size <= MAX_CELL_CHARS:
         # No cell of a text file has more characters than the file has bytes.
         return df, []
     return _long_cells(df, name)
+
+
+@dataclass(frozen=True)
+class _Checked:
+    """What :func:`_check_bytes` learnt of a CSV file's bytes before knowing its records.
+
+    ``parsed``: the file has quotes (or a unit separator), and ``outside`` counts its
+    separators outside quotes (None when Python's strict reader was needed, which then told
+    ``ragged``); otherwise ``separators`` counts every separator byte.
+    """
+
+    parsed: bool
+    outside: int | None = None
+    ragged: bool | None = None
+    separators: int = 0
+
+    def short_rows(self, raw: bytes, path: Path, sep: str, width: int, records: int) -> bool:
+        """Whether any of the ``records`` Polars read has fewer fields than the header."""
+        if not self.parsed:
+            return _has_short_rows(raw, sep, width, records, self.separators)
+        if self.ragged is not None:
+            return self.ragged
+        # No row has more fields than the header (Polars refuses one): with the separators
+        # of a full row on every record, none has fewer. A blank line or a last line without
+        # its line break is left to the strict reader.
+        if raw.endswith(b"\n") and self.outside == (records + 1) * (width - 1):
+            return False
+        return _python_scan(raw, path, sep, width)[1]
+
+
+def _check_bytes(raw: bytes, path: Path, sep: str, width: int) -> _Checked | Issue:
+    """The counts of a CSV file's bytes that tell whether Polars read every record whole
+    (:meth:`_Checked.short_rows`), or the issue of a quote never closed.
+
+    Quoted fields may hold separators and line breaks, so lines are not records: where every
+    quote opens, closes or doubles inside a field (what Python's strict reader takes), the
+    separators outside quotes are counted column-wise; a file with any other quote, or a
+    lone carriage return, goes through that reader, which locates a quote never closed. A
+    unit separator in a file without quotes would confuse the line count of
+    :func:`_has_short_rows`: it is counted so too.
+    """
+    parsed = b'"' in raw or b"\x1f" in raw
+    if not parsed:
+        return _Checked(False, separators=_count_byte(raw, sep))
+    outside = _separators_outside_quotes(raw, sep)
+    if outside is not None:
+        return _Checked(True, outside)
+    try:
+        quote, ragged = _python_scan(raw, path, sep, width)
+    except UnicodeDecodeError as exc:
+        return _encoding_issue(path, exc)
+    return quote if quote is not None else _Checked(True, None, ragged)
 
 
 def file_categories() -> pl.Categorical:
@@ -568,16 +617,15 @@ def _python_scan(raw: bytes, path: Path, sep: str, width: int) -> tuple[Issue | 
     return None, ragged
 
 
-def _has_short_rows(raw: bytes, sep: str, width: int, records: int) -> bool:
+def _has_short_rows(raw: bytes, sep: str, width: int, records: int, separators: int) -> bool:
     """Whether any of the ``records`` Polars read from a file without quotes (its bytes
-    ``raw``) has fewer fields than the header."""
+    ``raw``, holding ``separators`` separator bytes) has fewer fields than the header."""
     # Polars refuses a row with too many fields, so no row has more than ``width``: with no
     # quotes, every separator byte separates two fields, and the file has ``width - 1`` of
     # them per record (header included) when no row is short. Polars does take one extra
     # empty field on a last line without a line break, silently: that file is counted line
     # by line.
     ends_line = raw.endswith((b"\n", b"\r"))
-    separators = _count_byte(raw, sep)
     if ends_line and separators == (records + 1) * (width - 1):
         return False
     # A short row, or a blank line (a row of empty cells): count line by line.
