@@ -21,6 +21,7 @@ from ovm.data.followup import FollowUp, follow_up
 from ovm.data.observations import Observations
 from ovm.data.workspace import Workspace, load_workspace
 from ovm.rubric.model import Rubric
+from ovm.runtime import stage_done
 from ovm.scoring.engine import IndicatorReplicates, score, score_with_replicates
 from ovm.scoring.results import NodeScore, NodeStatus, Scorecard, ScoreSet
 from ovm.settings import Settings
@@ -208,7 +209,9 @@ def analyse_observations(
             min_places=settings.min_places,
             progress=progress,
         )
+    stage_done()
     comparison = compare(alone, rubric, settings.comparison, observations=cohort)
+    stage_done()
     sens = None
     if settings.sensitivity is not None and _no_sensitivity(rubric, comparison) is None:
         from ovm.comparison.sensitivity import sensitivity
@@ -223,6 +226,7 @@ def analyse_observations(
             progress=sensitivity_progress,
             replicates=replicates,
         )
+        stage_done()
     return Run(
         rubric=rubric,
         observations=cohort,

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import gc
+import weakref
 
 import numpy as np
 import pytest
 from threadpoolctl import threadpool_info, threadpool_limits
 
-from ovm.runtime import one_blas_thread, paused_gc
+from ovm.runtime import held_collector, one_blas_thread, paused_gc, stage_done
 
 
 @pytest.mark.parametrize("enabled", [True, False])
@@ -40,3 +41,40 @@ def test_products_run_on_one_blas_thread_and_the_pool_is_put_back() -> None:
         with one_blas_thread():
             assert set(_blas_threads()) == {1}
         assert set(_blas_threads()) == {2}
+
+
+class _Node:
+    me: object
+
+
+def _cycle() -> weakref.ref[_Node]:
+    """A weak reference to an object only a reference cycle keeps alive."""
+    node = _Node()
+    node.me = node
+    return weakref.ref(node)
+
+
+@pytest.mark.parametrize("enabled", [True, False])
+def test_a_held_collector_collects_only_where_a_stage_ends(enabled: bool) -> None:
+    was = gc.isenabled()
+    try:
+        (gc.enable if enabled else gc.disable)()
+        with held_collector():
+            assert not gc.isenabled()
+            ref = _cycle()
+            # Allocations that would have set off automatic collections many times over.
+            kept = [[i] for i in range(50_000)]
+            assert ref() is not None
+            stage_done()
+            assert ref() is None
+            del kept
+        assert gc.isenabled() is enabled
+        # Not held, a stage's end changes nothing: the collector runs (or not) as it did.
+        gc.disable()
+        ref = _cycle()
+        stage_done()
+        assert ref() is not None
+        gc.collect()
+        assert ref() is None
+    finally:
+        (gc.enable if was else gc.disable)()

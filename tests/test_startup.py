@@ -102,8 +102,8 @@ def test_reading_a_statistics_table_leaves_numpy_out(tmp_path: Path) -> None:
 
 
 def test_the_program_leaves_the_collector_on_after_start_up(tmp_path: Path) -> None:
-    # Run as the program, ovm keeps the collector off while it imports and freezes what the
-    # imports made; the collector is on again for the command itself.
+    # Run as the program, ovm holds the collector while it imports and runs the command and
+    # freezes what the imports made; the collector is on again once the command is done.
     probe = (
         "import gc, sys\n"
         f"sys.argv = ['ovm', 'schema', 'rubric', '-o', {str(tmp_path / 'schema.json')!r}]\n"
@@ -120,6 +120,35 @@ def test_the_program_leaves_the_collector_on_after_start_up(tmp_path: Path) -> N
         [sys.executable, "-c", called], capture_output=True, text=True, timeout=120, check=True
     )
     assert done.stdout.split() == ["0", "True", "False"]
+
+
+def test_the_program_collects_at_the_end_of_each_stage_only(tmp_path: Path, mini: Path) -> None:
+    # Run as the program, the collector is held through the command and collects where each
+    # stage of the run ends (load, score, compare); called with arguments, as a script or a
+    # test calls it, the collector runs as it always does.
+    probe = (
+        "import gc, sys\n"
+        "import ovm.runtime as runtime\n"
+        "seen = []\n"
+        "original = runtime.stage_done\n"
+        "def spy():\n"
+        "    seen.append(gc.isenabled())\n"
+        "    original()\n"
+        "runtime.stage_done = spy\n"
+        f"sys.argv = ['ovm', 'score', {str(mini)!r}, '-q', '-o', {str(tmp_path / 's.csv')!r}]\n"
+        "from ovm.cli.app import main\n"
+        "status = main()\n"
+        "print(status, seen, gc.isenabled())\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, timeout=120, check=True
+    )
+    assert done.stdout.split(maxsplit=1) == ["0", "[False, False, False] True\n"]
+    called = probe.replace("main()", "main(sys.argv[1:])")
+    done = subprocess.run(
+        [sys.executable, "-c", called], capture_output=True, text=True, timeout=120, check=True
+    )
+    assert done.stdout.split(maxsplit=1) == ["0", "[True, True, True] True\n"]
 
 
 def test_country_codes_are_pycountrys_without_importing_it() -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import gc
 import importlib
 import sys
@@ -22,6 +23,7 @@ from ovm.cli.common import (
 )
 from ovm.cli.parser import Parser, language_of
 from ovm.errors import OvmError, WordedWarning
+from ovm.runtime import held_collector
 
 
 def build_parser(command: str | None = None, lang: str = "en") -> argparse.ArgumentParser:
@@ -58,25 +60,22 @@ def main(argv: Sequence[str] | None = None) -> int:
     command = next((a for a in given if not a.startswith("-")), None)
     # argparse's messages are said in the language asked, known before it parses.
     lang = language_of(given)
-    if argv is None and gc.isenabled():
-        # Run as the program (not called with arguments, as a test or a script does): the
-        # modules imported now live as long as the process. The collector, run again and again
-        # while the imports make their hundreds of thousands of objects, would walk them all
-        # each time; once imported they are frozen out of its sight for the rest of the run.
-        gc.disable()
-        try:
-            parser = build_parser(command, lang)
-        finally:
-            gc.freeze()
-            gc.enable()
-    else:
+    # Run as the program (not called with arguments, as a test or a script does), the process
+    # ends with the command: the collector is held for the whole run and collects at the end
+    # of each stage (ovm.runtime.held_collector).
+    program = argv is None and gc.isenabled()
+    with held_collector() if program else contextlib.nullcontext():
         parser = build_parser(command, lang)
-    args = parser.parse_args(given)
-    with warnings.catch_warnings():
-        # ovm's own warnings (an environment variable ignored) are said as its messages are,
-        # in the language asked; any other warning is shown as Python shows it.
-        warnings.showwarning = _warning_shower(message_lang(args), warnings.showwarning)
-        return _run(args)
+        if program:
+            # The modules imported now live as long as the process: frozen out of the
+            # collector's sight, they are never walked by the collections of the run.
+            gc.freeze()
+        args = parser.parse_args(given)
+        with warnings.catch_warnings():
+            # ovm's own warnings (an environment variable ignored) are said as its messages
+            # are, in the language asked; any other warning is shown as Python shows it.
+            warnings.showwarning = _warning_shower(message_lang(args), warnings.showwarning)
+            return _run(args)
 
 
 def _warning_shower(lang: str, shown_otherwise: Callable[..., None]) -> Callable[..., None]:

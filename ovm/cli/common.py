@@ -551,8 +551,10 @@ def run_from(
 ) -> tuple[Workspace, Run]:
     """Load the workspace, check ``mission`` and the cohort exist, and analyse it once."""
     from ovm.pipeline import analyse
+    from ovm.runtime import stage_done
 
     ws = load(args)
+    stage_done()
     extra = [args.rubric] if getattr(args, "rubric", None) else []
     guard_output(getattr(args, "output", None), [*ws.config.input_files(ws.root), *extra])
     require_missions(

@@ -20,6 +20,7 @@ from ovm.cli.common import (
     write_output,
 )
 from ovm.i18n import LANGUAGES
+from ovm.runtime import stage_done
 
 FORMATS = ("html", "json", "xlsx", "pdf")
 
@@ -82,6 +83,7 @@ def cmd_report(args: argparse.Namespace) -> int:
         date=args.date,
         mission_reports=bool(args.with_missions),
     )
+    stage_done()
     try:
         output: str | bytes = _render(args, context, fmt)
     except PdfError as exc:
@@ -169,6 +171,7 @@ def _write_mission_reports(args: argparse.Namespace, run: Any) -> None:
             run, lang=args.lang, mission=mission, title=args.title, date=args.date
         )
         write_output(_render(args, context, "html"), target)
+        stage_done()
     if not args.quiet:
         from ovm.i18n import gettext
 
