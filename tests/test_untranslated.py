@@ -48,7 +48,10 @@ _COMMON = """the of and is are was were be been being with for to in on at by fr
     place places polling abroad voting vote votes value values rule rules band bands"""
 COMMON_ENGLISH = frozenset(_COMMON.split())
 
-_NAMES = "ovm sim sha saltelli jansen gamboa et al minmax html json xlsx csv bootstrap id excel"
+_NAMES = (
+    "ovm sim sha saltelli jansen gamboa et al minmax html json xlsx csv bootstrap id excel"
+    " central"  # ODK Central; a word of Spanish, French and Portuguese too
+)
 _FORMULA = "z u v f b i ya yb yabi ab mean compare format report mission"
 SHARED = {
     # words the language shares with English (proper nouns, loanwords, formula symbols too)

@@ -876,3 +876,42 @@ def test_the_helps_section_titles_end_with_a_colon_spaced_as_the_language_spaces
     if lang == "fr":
         # No sign of the help's own texts without its space: not the titles, not the rest.
         assert [x for x in _help(command, lang).splitlines() if HIGH_PUNCTUATION.search(x)] == []
+
+
+INIT_QUOTED = [
+    "docs/workspace.md", "docs/field.md", "answers.csv", "ovm pull", "KoboToolbox", "ODK Central",
+    "ISO 3166", "alpha-3", "country", "[a-z0-9_.-]",
+]  # fmt: skip
+"""What the skeleton's comments quote: files, a command, programs, a standard and a field."""
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_the_comments_of_the_workspace_init_writes_are_in_the_language_asked(
+    lang: str, tmp_path: Path
+) -> None:
+    import yaml
+
+    english, said = tmp_path / "en" / "ws", tmp_path / lang / "ws"
+    assert _run(["init", str(english), "--missions", "col-2026", "a1", "-q"])[0] == 0
+    assert _run(["init", str(said), "--missions", "col-2026", "a1", "-q", "--lang", lang])[0] == 0
+    sentences = [i18n.messages("en")[k][0] for k in i18n.msgids() if k.startswith("init_yaml_")]
+    left, worded = {}, 0
+    for path in sorted(english.iterdir()):
+        text, english_text = (said / path.name).read_text("utf-8"), path.read_text("utf-8")
+        if path.suffix != ".yaml":
+            assert (path.name, text) == (path.name, english_text)
+            continue
+        # The same workspace: only the comments differ, one for one.
+        assert yaml.safe_load(text) == yaml.safe_load(english_text)
+        lines, english_lines = text.splitlines(), english_text.splitlines()
+        assert len(lines) == len(english_lines)
+        for line, english_line in zip(lines, english_lines, strict=True):
+            if not any(s in english_line for s in sentences):
+                assert line == english_line
+                continue
+            worded += 1
+            found = _english_words(line.rsplit("# ", 1)[1], lang, INIT_QUOTED)
+            if found:
+                left[line] = found
+    # ovm.yaml says three, missions.yaml six over its example and two a mission
+    assert (worded, left) == (13, {})

@@ -121,7 +121,7 @@ def is_workspace(path: Path) -> bool:
 # --- ovm init --------------------------------------------------------------------------------
 
 _CONFIG = """\
-# ovm workspace: see docs/workspace.md and docs/field.md.
+# {workspace}
 title: {{en: {title}, es: {title}}}
 rubric: {rubric}
 missions: missions.yaml
@@ -129,9 +129,9 @@ statistics: [statistics.csv]
 answers: [answers.csv]
 checklists:
   - path: checklists.csv
-  # A KoboToolbox or ODK Central export as it arrives (CSV or XLSX):
+  # {export}
   # - {{path: kobo.csv, layout: kobo}}
-  # Or pulled from the server with 'ovm pull' (credentials come from the environment):
+  # {pulled}
   # - path: pulled/odk.csv
   #   layout: odk
   #   pull: {{server: odk, url: "https://central.example.org", project: 1, form: {form_id}}}
@@ -140,34 +140,43 @@ settings: {{seed: 20261128, bootstrap: 200}}
 """
 
 _EXAMPLE = """\
-# One entry per observed election. Fill in the country, name and election of each mission.
-# Example:
-# - id: col-2026                  # lowercase [a-z0-9_.-]
-#   country: COL                  # ISO 3166 alpha-3
-#   name: {en: "Colombia, 2026 presidential election (first round)",
-#          es: "Colombia, elección presidencial de 2026 (primera vuelta)"}
-#   election: {type: presidential, date: 2026-05-31, round: 1}
-#   voting_abroad: {from: 2026-05-25, to: 2026-05-31}   # optional: days of voting abroad
-#   answers: {}                   # qualitative answers by indicator id (or answers.csv)
+# {missions}
+# {example}
+# - id: col-2026                  # {id}
+#   country: COL                  # {country}
+#   name: {{en: "Colombia, 2026 presidential election (first round)",
+#          es: "Colombia, elección presidencial de 2026 (primera vuelta)"}}
+#   election: {{type: presidential, date: 2026-05-31, round: 1}}
+#   voting_abroad: {{from: 2026-05-25, to: 2026-05-31}}   # {voting_abroad}
+#   answers: {{}}                   # {answers}
 """
+"""The skeleton's files; their comments are ``init_yaml_*`` catalogue entries (named by the
+placeholders), so that they read in the language of ``ovm init --lang``."""
 
 
-def _mission_entry(mid: str) -> str:
+def _comments(lang: str, *names: str) -> dict[str, str]:
+    from ovm.i18n import gettext
+
+    return {name: gettext(f"init_yaml_{name}", lang) for name in names}
+
+
+def _mission_entry(mid: str, lang: str = "en") -> str:
     from ovm.data.plan import country_code
 
+    said = _comments(lang, "check_country", "add_country", "check_date")
     code = mid.split("-")[0].upper()
     if country_code(code) == code and len(code) == 3:
-        place = f"    country: {code}           # check: ISO 3166 alpha-3\n"
+        place = f"    country: {code}           # {said['check_country']}\n"
     else:
         # An id that does not start with a country code names an entity of the mission's
         # own; a made-up country code would be refused by ovm check.
-        place = f"    entity: {mid.split('-')[0]}   # add country: ISO 3166 alpha-3 if it has one\n"
+        place = f"    entity: {mid.split('-')[0]}   # {said['add_country']}\n"
     year = next((p for p in mid.split("-") if p.isdigit() and len(p) == 4), "2026")
     return (
         f"  - id: {mid}\n"
         f"{place}"
         f'    name: {{en: "{mid}", es: "{mid}"}}\n'
-        f"    election: {{type: general, date: {year}-01-01}}   # check: the election day\n"
+        f"    election: {{type: general, date: {year}-01-01}}   # {said['check_date']}\n"
     )
 
 
@@ -181,9 +190,15 @@ def _csv_line(cells: list[str]) -> str:
 
 
 def init_workspace(
-    root: Path, rubric_spec: str, missions: list[str], *, copy_rubric: bool = False
+    root: Path,
+    rubric_spec: str,
+    missions: list[str],
+    *,
+    copy_rubric: bool = False,
+    lang: str = "en",
 ) -> list[Path]:
-    """Write a workspace skeleton that ``ovm check`` accepts; returns the files written."""
+    """Write a workspace skeleton that ``ovm check`` accepts, its comments in ``lang``;
+    returns the files written."""
     from importlib import resources
 
     from ovm.data.answers import qualitative_indicators, template_variables
@@ -207,10 +222,14 @@ def init_workspace(
         spec = str(Path(rubric_spec).resolve())
     # The form id is the one 'ovm form' gives the XLSForm of this rubric.
     written["ovm.yaml"] = _CONFIG.format(
-        title=json.dumps(root.name), rubric=spec, form_id=f"ovm-{rubric.id}"
+        title=json.dumps(root.name),
+        rubric=spec,
+        form_id=f"ovm-{rubric.id}",
+        **_comments(lang, "workspace", "export", "pulled"),
     )
-    entries = "".join(_mission_entry(m) for m in missions)
-    written["missions.yaml"] = _EXAMPLE + (
+    entries = "".join(_mission_entry(m, lang) for m in missions)
+    example = _comments(lang, "missions", "example", "id", "country", "voting_abroad", "answers")
+    written["missions.yaml"] = _EXAMPLE.format(**example) + (
         "missions:\n" + entries if missions else "missions: []\n"
     )
     written["statistics.csv"] = _csv_line(
@@ -263,11 +282,11 @@ def cmd_init(args: argparse.Namespace) -> int:
         )
     if len(set(missions)) != len(missions):
         raise UsageError("a mission id is given twice", key="usage_init_twice")
-    files = init_workspace(root, spec, missions, copy_rubric=args.copy_rubric)
+    lang = message_lang(args)
+    files = init_workspace(root, spec, missions, copy_rubric=args.copy_rubric, lang=lang)
     if not args.quiet:
         from ovm.i18n import gettext
 
-        lang = message_lang(args)
         for f in files:
             print(gettext("cli_wrote_file", lang, path=f), file=sys.stderr)
         print(
