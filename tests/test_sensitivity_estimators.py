@@ -369,3 +369,21 @@ def test_indices_are_numpys_means_and_variances_to_the_bit(
     with pytest.MonkeyPatch.context() as mp:
         mp.setattr(sensitivity_module, "_ROWS", rows)
         assert sobol_indices(y_a, y_b, y_ab) == want
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_resampled_indices_of_widely_spread_whole_numbers_are_exact(seed: int) -> None:
+    # Whole numbers in the millions: their products no longer sum exactly over every output
+    # at once, so the outputs are summed a few at a time; the draws stay the exact ratios.
+    rng = np.random.default_rng(seed)
+    y_a, y_b = (rng.integers(0, 2**23, (40, 6)).astype(float) for _ in "ab")
+    y_ab = np.where(rng.random(y_a.shape) < 0.5, y_b, y_a)
+    s, total = sobol_with_intervals(y_a, y_b, y_ab, boot=12, seed=seed)
+    draws = _exact_draws(y_a, y_b, y_ab, 12, seed)
+    (lo_s, lo_t), (hi_s, hi_t) = np.quantile(draws, [0.025, 0.975], axis=0)
+    assert [s.low, s.high, total.low, total.high] == [
+        min(lo_s, s.value),
+        max(hi_s, s.value),
+        min(lo_t, total.value),
+        max(hi_t, total.value),
+    ]

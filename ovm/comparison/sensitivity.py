@@ -159,10 +159,15 @@ def sobol_with_intervals(
     return _with_intervals(base.indices(y_ab), base.resampled([count], [y_ab])[0], confidence)
 
 
-def _resample_counts(seed: int, boot: int, n: int) -> npt.NDArray[np.int32]:
+_Counts = npt.NDArray[np.floating[Any]]
+"""How many times each resample takes each row of the base sample (resamples x rows)."""
+
+
+def _resample_counts(seed: int, boot: int, n: int) -> _Counts:
     """How many times each resample (row) takes each row of the base sample."""
     idx = np.random.default_rng(seed).integers(0, n, size=(boot, n))
-    counts = np.empty((boot, n), dtype=np.int32)
+    # As the floats the products take them in: single precision holds every count up to 2^24.
+    counts = np.empty((boot, n), dtype=np.float32 if n <= 2**24 else np.float64)
     # One resample at a time: its counts are small enough to stay in the cache.
     for b, rows in enumerate(idx):
         counts[b] = np.bincount(rows, minlength=n)
@@ -305,9 +310,7 @@ class _BaseSample:
         total = float((np.mean(d * d, axis=0) / 2.0).sum()) / self.v
         return first, total
 
-    def resampled(
-        self, counts: Sequence[npt.NDArray[np.int32]], y_abs: Sequence[_Outputs]
-    ) -> list[Array]:
+    def resampled(self, counts: Sequence[_Counts], y_abs: Sequence[_Outputs]) -> list[Array]:
         """The indices of every resample, for each input (``counts[i]``: one row per resample,
         how many times it takes each row of the base sample; ``y_abs[i]``: the input's AB
         outputs), as (resamples x 2) arrays.
@@ -344,7 +347,7 @@ class _BaseSample:
 
     def _resampled_whole(
         self,
-        counts: Sequence[npt.NDArray[np.int32]],
+        counts: Sequence[_Counts],
         y_abs: Sequence[_Outputs],
         reach: float,
     ) -> list[Array]:
@@ -375,27 +378,33 @@ class _BaseSample:
         # counted ``n`` times in all holds at most ``2 * reach``: single precision holds each
         # of their partial sums exactly, in half the time.
         single = n * 2.0 * max(reach, 1.0) < 2.0**24
+
+        def row_sums(x: Array, y: Array) -> Array:
+            # Each row's sums of x y over each group of outputs (whole numbers: any order).
+            if g == 1:
+                one: Array = np.einsum("ij,ij->i", x, y)[:, None]
+                return one
+            return np.add.reduceat(x * y, starts, axis=1)
+
+        wide = np.empty((min(n, _ROWS), 2 * m), dtype=np.float32 if single else np.float64)
+        d = np.empty((min(n, _ROWS), m))
+        # Each row's sums over the outputs: a^2 + b^2 (shared by every input), b d and d^2.
+        narrow = np.empty((min(n, _ROWS), 3 * g))
         # Exact sums may be taken in any order: in blocks of rows that stay in the cache.
         with one_blas_thread():
-            for r0 in range(0, n if moved else 0, _ROWS):
-                r1 = min(r0 + _ROWS, n)
+            for r0, r1 in _blocks(n) if moved else ():
                 a, b = y_a[r0:r1] - self.offset, y_b[r0:r1] - self.offset
-                stacked = np.empty((r1 - r0, 2 * m + 3 * g))
-                np.add(a, b, out=stacked[:, :m])
-                stacked[:, 2 * m : 2 * m + g] = np.add.reduceat(a * a + b * b, starts, axis=1)
+                block, diff, rows_of = wide[: r1 - r0], d[: r1 - r0], narrow[: r1 - r0]
+                np.add(a, b, out=block[:, :m])
+                rows_of[:, :g] = row_sums(a, a) + row_sums(b, b)
                 for i in moved:
-                    d = stacked[:, m : 2 * m]
-                    np.subtract(y_abs[i][r0:r1], y_a[r0:r1], out=d)
-                    stacked[:, 2 * m + g : 2 * m + 2 * g] = np.add.reduceat(b * d, starts, axis=1)
-                    stacked[:, 2 * m + 2 * g :] = np.add.reduceat(d * d, starts, axis=1)
+                    np.subtract(y_abs[i][r0:r1], y_a[r0:r1], out=diff)
+                    np.copyto(block[:, m:], diff)
+                    rows_of[:, g : 2 * g] = row_sums(b, diff)
+                    rows_of[:, 2 * g :] = row_sums(diff, diff)
                     count = counts[i][:, r0:r1]
-                    if single:
-                        sums[i][:, : 2 * m] += count.astype(np.float32) @ stacked[
-                            :, : 2 * m
-                        ].astype(np.float32)
-                        sums[i][:, 2 * m :] += count.astype(float) @ stacked[:, 2 * m :]
-                    else:
-                        sums[i] += count.astype(float) @ stacked
+                    sums[i][:, : 2 * m] += count.astype(block.dtype, copy=False) @ block
+                    sums[i][:, 2 * m :] += count.astype(float) @ rows_of
         # Every sum below is a whole number; they fit 63 bits when the largest, a resample's
         # ``R S2`` or ``sum S1^2`` (each at most ``4 N^2 m reach^2``), does with room for the
         # difference; else Python's integers take them.
@@ -430,9 +439,7 @@ class _BaseSample:
             )
         return out
 
-    def _resampled_float(
-        self, counts: Sequence[npt.NDArray[np.int32]], y_abs: Sequence[_Outputs]
-    ) -> list[Array]:
+    def _resampled_float(self, counts: Sequence[_Counts], y_abs: Sequence[_Outputs]) -> list[Array]:
         """:meth:`resampled` in floating point: the outputs are first centred on their mean
         over A and B, which leaves the indices unchanged and keeps the variance's sum of
         squares free of cancellation; the products of A and B's columns are shared by every
