@@ -248,6 +248,29 @@ def test_ragged_rows_and_structural_problems_stop_the_load(tmp_path: Path) -> No
     assert [(i.line, i.code) for i in info.value.issues] == [(1, "missing-column")]
 
 
+def test_problems_of_every_table_are_reported_together(tmp_path: Path) -> None:
+    """The first checklist is read while the missions and the statistics are: its problems
+    are reported with theirs and with a second checklist's, as one error."""
+    root = workspace(
+        tmp_path,
+        statistics="mission,registered_abroad\naaa-2020,1000\nbbb-2021,1,2\n",
+        checklists="mission,site,practice.on_time\naaa-2020,s1,yes,extra\n",
+    )
+    (root / "more.csv").write_text("site,practice.on_time\ns2,no\n", encoding="utf-8")
+    (root / "ovm.yaml").write_text(
+        "rubric: rubric.yaml\nstatistics: [statistics.csv]\n"
+        "checklists: [checklists.csv, more.csv]\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(DataError) as info:
+        load_workspace(root)
+    assert [(Path(i.file).name, i.line, i.code) for i in info.value.issues] == [
+        ("checklists.csv", 2, "ragged-row"),
+        ("more.csv", 1, "missing-column"),
+        ("statistics.csv", 3, "ragged-row"),
+    ]
+
+
 def test_a_derived_variable_cannot_be_given_as_a_statistic(tmp_path: Path) -> None:
     stats = "mission,turned_away_mean\naaa-2020,3\n"
     with pytest.raises(DataError) as info:

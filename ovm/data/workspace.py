@@ -8,6 +8,7 @@ import hashlib
 import os
 import stat
 from collections.abc import Mapping, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
@@ -677,6 +678,16 @@ def load_observations(
     """
     fatal: list[Issue] = []
     warnings: list[Issue] = []
+    # The first checklist table (most of a large workspace) is read on a thread of its own
+    # while the missions and the other tables are loaded here: reading a CSV or Parquet file
+    # waits on the disk and on Polars' threads, theirs on this one (a workbook is read cell by
+    # cell in Python, which would only take turns with them). Its issues come in their usual
+    # place.
+    ahead = (
+        _read_checklist_ahead(rubric, checklists[0])
+        if checklists and Path(checklists[0].path).suffix.lower() not in (".xlsx", ".xlsm")
+        else None
+    )
     mission_list, issues = load_missions(
         Path(missions) if isinstance(missions, str) else missions, rubric
     )
@@ -776,11 +787,9 @@ def load_observations(
     frames: list[pl.DataFrame] = []
     simulated: list[str] = []
     columns: dict[str, Mapping[str, int]] = {}
-    for src in checklists or []:
-        # A plain layout's single-choice answers are cleaned while they are coded.
-        verbatim = verbatim_columns(rubric) if src.layout == "plain" else set()
-        df, iss, name = read_named_table(
-            Path(src.path), sheet=src.sheet, verbatim=verbatim, export=src.layout != "plain"
+    for k, src in enumerate(checklists or []):
+        df, iss, name = (
+            ahead.result() if k == 0 and ahead is not None else _read_checklist(rubric, src)
         )
         fatal += [i for i in iss if i.severity == "error"]
         warnings += [i for i in iss if i.severity != "error"]
@@ -824,6 +833,29 @@ def load_observations(
     cells = [i for f in files for i in f.rejected_cells]
     report = LoadReport(tuple(files), JoinedRows(rejected), (*warnings, *cells))
     return Observations(tuple(merged), sites, report, tuple(simulated)), warnings
+
+
+def _read_checklist(
+    rubric: Rubric, src: TableSource
+) -> tuple[pl.DataFrame | None, list[Issue], str]:
+    """A checklist table as :func:`read_named_table` reads it for its layout."""
+    # A plain layout's single-choice answers are cleaned while they are coded.
+    verbatim = verbatim_columns(rubric) if src.layout == "plain" else set()
+    return read_named_table(
+        Path(src.path), sheet=src.sheet, verbatim=verbatim, export=src.layout != "plain"
+    )
+
+
+def _read_checklist_ahead(
+    rubric: Rubric, src: TableSource
+) -> Future[tuple[pl.DataFrame | None, list[Issue], str]]:
+    """:func:`_read_checklist` started on a thread; its result (or exception) when asked."""
+    pool = ThreadPoolExecutor(1)
+    try:
+        return pool.submit(_read_checklist, rubric, src)
+    finally:
+        # The thread ends with its one task, whether or not anyone asks for the result.
+        pool.shutdown(wait=False)
 
 
 def describe_report(report: LoadReport, lang: str = "en") -> list[str]:
