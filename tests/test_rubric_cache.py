@@ -3,6 +3,7 @@ entry that was made for other code, is damaged, or could have been planted never
 
 from __future__ import annotations
 
+import importlib
 import os
 import pickle
 import subprocess
@@ -98,6 +99,18 @@ def test_an_entry_is_used_only_for_the_code_and_file_it_was_made_from(
     entry.write_bytes(_planted(other))
     assert bundled_rubric(NAME) == _fresh()
     assert _header(entry.read_bytes()) == header, "the stale entry was not made again"
+    # A module of the code that reads rubrics changed since the entry was made: not used.
+    entry.write_bytes(_planted(header))
+    module = Path(str(importlib.import_module("ovm.indicators.rules").__file__))
+    before = module.stat()
+    try:
+        os.utime(module, ns=(before.st_atime_ns, before.st_mtime_ns + 1_000_000_000))
+        assert bundled_rubric(NAME) == _fresh()
+        assert _header(entry.read_bytes()) != header
+    finally:
+        os.utime(module, ns=(before.st_atime_ns, before.st_mtime_ns))
+    entry.write_bytes(_planted(header))
+    assert bundled_rubric(NAME).version == "planted"
 
 
 @pytest.mark.parametrize("damage", ["cut", "empty", "garbage", "not-a-rubric"])

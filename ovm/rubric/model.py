@@ -740,34 +740,34 @@ def bundled_rubric(name: str) -> Rubric:
     return rubric
 
 
-_CODE = ("ovm.rubric", "ovm.indicators", "ovm.frozen", "ovm.yamldoc", "ovm.errors")
-"""The modules that read, validate and define a rubric: a kept rubric is one these made."""
+_CODE = ("rubric", "indicators", "frozen.py", "yamldoc.py", "errors.py")
+"""The code that reads, validates and defines a rubric, in ovm's folder (a folder: each of its
+modules): a kept rubric is one this code made."""
 _KEPT_MAGIC = b"ovm-rubric/1\n"
 
 
 def _stamp(name: str, text: str) -> bytes | None:
     """What a kept rubric must have been made from: the file's text and the code that read
     it (each module's file, size and time of change; the versions of Python and pydantic), or
-    None when a module's file is not known (nothing is kept then)."""
+    None when ovm's files cannot be listed (nothing is kept then)."""
     import sys
 
     import pydantic
     import pydantic_core
 
-    from ovm import __version__
+    import ovm
 
-    parts = [name, text, sys.version, pydantic.VERSION, pydantic_core.__version__, __version__]
-    for module_name in sorted(sys.modules):
-        if not any(module_name == c or module_name.startswith(c + ".") for c in _CODE):
-            continue
-        file = getattr(sys.modules[module_name], "__file__", None)
-        if file is None:
-            return None
-        try:
-            info = Path(file).stat()
-        except OSError:
-            return None
-        parts.append(f"{module_name}|{file}|{info.st_size}|{info.st_mtime_ns}")
+    parts = [name, text, sys.version, pydantic.VERSION, pydantic_core.__version__, ovm.__version__]
+    package = Path(ovm.__file__).parent
+    try:
+        for part in _CODE:
+            where = package / part
+            files = sorted(where.glob("*.py")) if where.is_dir() else [where]
+            for file in files:
+                info = file.stat()
+                parts.append(f"{file}|{info.st_size}|{info.st_mtime_ns}")
+    except OSError:
+        return None
     digest = hashlib.sha256("\0".join(parts).encode("utf-8", "surrogatepass")).hexdigest()
     return digest.encode("ascii")
 
