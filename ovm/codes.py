@@ -571,6 +571,11 @@ CODES: dict[str, Code] = {
         "statistics.csv:1:5 column 'votes_abroad' appears twice (first at column 3)",
         "Keep one of the two columns.",
     ),
+    "reserved-column": Code(
+        "tables",
+        "checklists.csv:1:9 column '_row' has a name ovm keeps for row numbers: rename the column",
+        "Rename the column.",
+    ),
     "ragged-row": Code(
         "tables",
         "statistics.csv:3 2 fields where the header has 5",

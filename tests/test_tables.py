@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import polars as pl
 import pytest
 from openpyxl import Workbook
 
@@ -106,6 +107,34 @@ def test_column_names_are_trimmed_as_in_a_workbook(tmp_path: Path) -> None:
     assert issues == [] and df is not None and sorted(df.columns) == ["_row", "a", "b", "mission"]
     path.write_text("mission,a,a \nm1,1,2\n", encoding="utf-8")
     assert _issues(path) == [(1, 3, "duplicate-column")]
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".xlsx", ".parquet"])
+@pytest.mark.parametrize("body", [["m1,1,2", "m2,3,4"], ["m1,1,2", "m2,3"]])
+def test_a_column_named_as_the_row_numbers_is_refused_in_every_format(
+    tmp_path: Path, suffix: str, body: list[str]
+) -> None:
+    # Readers number rows in a column of that name: a table's own would be overwritten.
+    rows = [["mission", "a", " _row"], *(line.split(",") for line in body)]
+    path = tmp_path / f"t{suffix}"
+    if suffix == ".csv":
+        path.write_text("\n".join(",".join(r) for r in rows) + "\n", encoding="utf-8")
+    elif suffix == ".xlsx":
+        wb = Workbook()
+        sheet = wb.active
+        assert sheet is not None
+        for row in rows:
+            sheet.append(row)
+        wb.save(path)
+    else:
+        width = len(rows[0])
+        padded = [r + [""] * (width - len(r)) for r in rows[1:]]
+        pl.DataFrame({h: [r[j] for r in padded] for j, h in enumerate(rows[0])}).write_parquet(path)
+    df, issues = read_table(path)
+    assert df is None
+    assert [(i.line, i.column, i.code, i.params) for i in issues] == [
+        (1, 3, "reserved-column", {"name": "_row"})
+    ]
 
 
 def test_a_file_that_is_not_utf8_is_located_with_what_to_do(tmp_path: Path) -> None:

@@ -746,6 +746,22 @@ def _header_issues(name: str, headers: list[str]) -> list[Issue]:
             issues.append(
                 Issue(name, 1, j, "empty-header", "a column has no name", (), "error", "data")
             )
+        elif h == ROW:
+            # The readers number rows in a column of this name; a table's own would be
+            # overwritten or collide with it.
+            issues.append(
+                Issue(
+                    name,
+                    1,
+                    j,
+                    "reserved-column",
+                    f"column {h!r} has a name ovm keeps for row numbers: rename the column",
+                    (),
+                    "error",
+                    "data",
+                    params={"name": h},
+                )
+            )
         elif h in seen:
             issues.append(
                 Issue(

@@ -609,6 +609,37 @@ def grown() -> list[Case]:
     )
     add(
         Case(
+            "checklist-row-number-column",
+            {
+                "checklists.csv": sub(
+                    "practice.queue,practice.turned_away", "_row,practice.turned_away"
+                )
+            },
+            1,
+            "reserved-column",
+            "checklists.csv",
+            1,
+            9,
+        )
+    )
+    add(
+        Case(
+            # The header is refused before any row is read, short rows too.
+            "statistics-row-number-column-ragged",
+            {
+                "statistics.csv": lambda o: o.replace(
+                    b"votes_abroad__confidence", b" _row ", 1
+                ).replace(b"EMB results,high", b"EMB results", 1)
+            },
+            1,
+            "reserved-column",
+            "statistics.csv",
+            1,
+            5,
+        )
+    )
+    add(
+        Case(
             "checklist-ragged-row",
             {"checklists.csv": sub(",,yes,30,3", ",yes,30,3")},
             1,
