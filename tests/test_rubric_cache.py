@@ -3,7 +3,7 @@ entry that was made for other code, is damaged, or could have been planted never
 
 from __future__ import annotations
 
-import importlib
+import importlib.util
 import os
 import pickle
 import subprocess
@@ -15,7 +15,7 @@ import pytest
 
 from ovm import load_rubric
 from ovm.cache import CACHE_ENV
-from ovm.rubric.model import Rubric, bundled_rubric
+from ovm.rubric.model import Rubric, _stamp, bundled_rubric
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples"
@@ -99,9 +99,27 @@ def test_an_entry_is_used_only_for_the_code_and_file_it_was_made_from(
     entry.write_bytes(_planted(other))
     assert bundled_rubric(NAME) == _fresh()
     assert _header(entry.read_bytes()) == header, "the stale entry was not made again"
-    # A module of the code that reads rubrics changed since the entry was made: not used.
     entry.write_bytes(_planted(header))
-    module = Path(str(importlib.import_module("ovm.indicators.rules").__file__))
+    assert bundled_rubric(NAME).version == "planted"
+
+
+@pytest.mark.parametrize(
+    "module_name",
+    # The rubric's own code, and code elsewhere that validating a rubric uses (the names the
+    # observer form keeps, the catalogue) or that no command imports before reading it.
+    ["ovm.indicators.rules", "ovm.field.names", "ovm.i18n", "ovm.reporting.report"],
+)
+def test_an_entry_is_not_used_once_any_module_of_ovm_changed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, module_name: str
+) -> None:
+    monkeypatch.setenv(CACHE_ENV, str(tmp_path / "cache"))
+    bundled_rubric(NAME)
+    entry = tmp_path / "cache" / ENTRY
+    header = _header(entry.read_bytes())
+    entry.write_bytes(_planted(header))
+    spec = importlib.util.find_spec(module_name)
+    assert spec is not None and spec.origin is not None
+    module = Path(spec.origin)
     before = module.stat()
     try:
         os.utime(module, ns=(before.st_atime_ns, before.st_mtime_ns + 1_000_000_000))
@@ -111,6 +129,33 @@ def test_an_entry_is_used_only_for_the_code_and_file_it_was_made_from(
         os.utime(module, ns=(before.st_atime_ns, before.st_mtime_ns))
     entry.write_bytes(_planted(header))
     assert bundled_rubric(NAME).version == "planted"
+
+
+def test_the_stamp_is_made_from_the_rubric_s_text_and_name() -> None:
+    text = resources.files("ovm.rubrics").joinpath(f"{NAME}.yaml").read_text(encoding="utf-8")
+    stamps = {
+        _stamp(NAME, text),
+        _stamp(NAME, text + "\n"),
+        _stamp(NAME, text[: len(text) // 2] + "#" + text[len(text) // 2 + 1 :]),
+        _stamp("other", text),
+    }
+    assert None not in stamps
+    assert len(stamps) == 4
+    assert _stamp(NAME, text) == _stamp(NAME, text)
+
+
+def test_every_command_reads_the_entry_the_others_made(tmp_path: Path) -> None:
+    # Commands import different parts of ovm; the entry one makes is the one the next reads.
+    cache = tmp_path / "cache"
+    env = {**os.environ, CACHE_ENV: str(cache)}
+    run = [sys.executable, "-m", "ovm"]
+    checked = subprocess.run(
+        [*run, "check", str(EXAMPLES)], env=env, capture_output=True, cwd=tmp_path
+    )
+    assert checked.returncode == 0, checked.stderr
+    kept = (cache / ENTRY).stat().st_mtime_ns
+    _score(tmp_path, str(cache), "scored.json")
+    assert (cache / ENTRY).stat().st_mtime_ns == kept, "score made the entry check made again"
 
 
 @pytest.mark.parametrize("damage", ["cut", "empty", "garbage", "not-a-rubric"])

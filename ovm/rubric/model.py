@@ -725,7 +725,7 @@ def bundled_rubric(name: str) -> Rubric:
 
     Read and validated once, then kept in the user's cache folder (:mod:`ovm.cache`) for the
     next process: an entry is used only when it was made from the same file by the same code
-    (ovm's rubric modules, Python, pydantic), so a change of either reads the YAML again.
+    (ovm's modules, Python, pydantic), so a change of either reads the YAML again.
     """
     if name not in BUNDLED:
         raise KeyError(f"no bundled rubric {name!r}; bundled: {', '.join(BUNDLED)}")
@@ -740,16 +740,14 @@ def bundled_rubric(name: str) -> Rubric:
     return rubric
 
 
-_CODE = ("rubric", "indicators", "frozen.py", "yamldoc.py", "errors.py")
-"""The code that reads, validates and defines a rubric, in ovm's folder (a folder: each of its
-modules): a kept rubric is one this code made."""
-_KEPT_MAGIC = b"ovm-rubric/1\n"
-
-
 def _stamp(name: str, text: str) -> bytes | None:
-    """What a kept rubric must have been made from: the file's text and the code that read
-    it (each module's file, size and time of change; the versions of Python and pydantic), or
-    None when ovm's files cannot be listed (nothing is kept then)."""
+    """What a kept rubric must have been made from: the file's text and ovm's code (each of
+    its modules' file, size and time of change; the versions of Python and pydantic), or None
+    when ovm's files cannot be listed (nothing is kept then).
+
+    Every module counts, not only the rubric's own: reading and validating a rubric also uses
+    names, messages and checks kept elsewhere in ovm, and a list of modules would go stale.
+    """
     import sys
 
     import pydantic
@@ -760,16 +758,16 @@ def _stamp(name: str, text: str) -> bytes | None:
     parts = [name, text, sys.version, pydantic.VERSION, pydantic_core.__version__, ovm.__version__]
     package = Path(ovm.__file__).parent
     try:
-        for part in _CODE:
-            where = package / part
-            files = sorted(where.glob("*.py")) if where.is_dir() else [where]
-            for file in files:
-                info = file.stat()
-                parts.append(f"{file}|{info.st_size}|{info.st_mtime_ns}")
+        for file in sorted(package.rglob("*.py")):
+            info = file.stat()
+            parts.append(f"{file}|{info.st_size}|{info.st_mtime_ns}")
     except OSError:
         return None
     digest = hashlib.sha256("\0".join(parts).encode("utf-8", "surrogatepass")).hexdigest()
     return digest.encode("ascii")
+
+
+_KEPT_MAGIC = b"ovm-rubric/1\n"
 
 
 def _rubric_folder() -> Path | None:
@@ -793,8 +791,18 @@ def _kept_rubric(name: str, stamp: bytes) -> Rubric | None:
         return None
     try:
         rubric = pickle.loads(memoryview(data)[len(head) :])
-    except Exception:
-        # A damaged entry is only a slower start: the YAML is read again and the entry remade.
+    except (
+        pickle.UnpicklingError,
+        EOFError,
+        AttributeError,
+        ImportError,
+        IndexError,
+        KeyError,
+        TypeError,
+        ValueError,  # pydantic's errors too
+    ):
+        # What unpickling a damaged or foreign entry raises: only a slower start, the YAML is
+        # read again and the entry remade.
         return None
     return rubric if isinstance(rubric, Rubric) else None
 
