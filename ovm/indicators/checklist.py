@@ -409,13 +409,20 @@ class ChecklistScorer(NodeScorer):
         if not ids:
             return None
         q = self.node
-        stats = [plan.sites.missions[m].stats[q.id] for m in ids]
-        value = np.array([np.nan if st.value is None else st.value for st in stats])
+        counted = None if q.numeric else plan.sites.counted.get(q.id)
+        if counted is not None:
+            answered, accepted = (c.astype(float) for c in counted)
+            # The missions' values (100 * accepted / answered), as one column.
+            with np.errstate(divide="ignore", invalid="ignore"):
+                value = np.where(answered > 0, 100.0 * accepted / answered, np.nan)
+        else:
+            stats = [plan.sites.missions[m].stats[q.id] for m in ids]
+            value = np.array([np.nan if st.value is None else st.value for st in stats])
+            answered = np.array([st.answered for st in stats], dtype=float)
+            accepted = np.array([st.accepted for st in stats], dtype=float)
         score = q.rule.apply(value) if q.rule is not None else np.minimum(100.0, value)
         low = high = np.full(len(ids), np.nan)
         if not q.numeric:
-            answered = np.array([st.answered for st in stats], dtype=float)
-            accepted = np.array([st.accepted for st in stats], dtype=float)
             with np.errstate(divide="ignore", invalid="ignore"):
                 lo, hi = wilson_arrays(accepted, answered, plan.z)
             if q.rule is None:

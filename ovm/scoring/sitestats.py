@@ -82,6 +82,11 @@ class SiteSummary:
     ids: list[str] = field(default_factory=list)
     bootstrap: int = 0
     replicates: dict[tuple[str, str], Array] = field(default_factory=dict)
+    counted: dict[str, tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]] = field(
+        default_factory=dict
+    )
+    """Each yes/no question's answered and accepted counts, one per mission of ``ids``: the
+    missions' ``stats`` as the cohort's columns, for scorers that work on the whole cohort."""
     rows: dict[str, int] = field(init=False)
     """The row of each mission of ``ids`` in the replicate matrices."""
 
@@ -513,6 +518,8 @@ def _categorical_sums(
     largest = max((rows.size for rows, _ in clustered), default=0)
     dtype = np.dtype(np.float32 if max(1, _MAX_WEIGHT) * largest < _F32_EXACT else np.float64)
     groups = _batches(places, width, dtype.itemsize)
+    columns = np.empty((2, k, places.size), np.int64)
+    summary.counted = {q.id: (columns[0, j], columns[1, j]) for j, q in enumerate(cat)}
     cells = max((int(places[g].max()) * width * len(g) for g in groups), default=0)
     # One set of buffers a thread, handed from group to group: fresh large arrays per mission
     # cost more in page faults than the arithmetic done in them. A thread makes a set only when
@@ -537,6 +544,7 @@ def _categorical_sums(
                 group,
                 scratch,
                 percent,
+                columns,
             )
         finally:
             spare.put(scratch)
@@ -577,6 +585,7 @@ def _group_sums(
     group: list[int],
     scratch: _Scratch,
     percent: list[int],
+    columns: npt.NDArray[np.int64],
 ) -> None:
     """One group of missions side by side in one product: their point counts, summaries and
     replicate rows."""
@@ -629,6 +638,8 @@ def _group_sums(
     point_counts = product[0].astype(np.int64).reshape(size, 2, k)
     # One visit a place: a question's places are its answers.
     answered_places[one_visit] = point_counts[one_visit, 1]
+    # Answered, then accepted: the order of the cohort's columns.
+    columns[:, :, group] = point_counts[:, ::-1].transpose(1, 2, 0)
     point = point_counts.tolist()
     for j, m in enumerate(group):
         _categorical(
