@@ -249,3 +249,39 @@ def test_the_replicates_products_run_on_one_blas_thread(
         assert {i["num_threads"] for i in threadpool_info() if i["user_api"] == "blas"} == {2}
     assert seen and set(seen) == {1}
     assert any(n.interval is not None for n in scored.scorecards[0].nodes)
+
+
+def test_scoring_keeps_numpys_arrays_on_ordinary_pages_and_restores_the_setting(
+    tmp_path: Path, make_workspace: Make, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Huge pages for the passes' short-lived large arrays cost seconds of compaction where
+    # memory is fragmented; the caller's own setting is left as it was.
+    import ovm.scoring.sitestats as sitestats
+
+    setter = np._core.multiarray._set_madvise_hugepage  # type: ignore[attr-defined]
+
+    def current() -> bool:
+        now = setter(True)
+        setter(now)
+        return bool(now)
+
+    seen: list[bool] = []
+    original = sitestats.posterior_shares
+
+    def probe(*args: np.ndarray) -> np.ndarray:
+        seen.append(current())
+        return original(*args)
+
+    monkeypatch.setattr(sitestats, "posterior_shares", probe)
+    rng = np.random.default_rng(5)
+    rows = [(f"s{i % 12}", list(rng.choice(["yes", "no", "na"], size=4))) for i in range(90)]
+    before = current()
+    try:
+        for asked in (True, False):
+            setter(asked)
+            scored = scores(tmp_path / str(asked), make_workspace, rows, bootstrap=50)
+            assert current() is asked
+            assert any(n.interval is not None for n in scored.scorecards[0].nodes)
+    finally:
+        setter(before)
+    assert seen and set(seen) == {False}

@@ -34,7 +34,7 @@ from ovm.indicators.checklist import ChecklistIndicator
 from ovm.indicators.registry import kind_of
 from ovm.indicators.scoring import NodeScorer, Outcome, Plan, Replication
 from ovm.rubric.model import Group, Indicator, Rubric, pick
-from ovm.runtime import in_blocks, paused_gc
+from ovm.runtime import in_blocks, ordinary_pages, paused_gc
 from ovm.scoring.aggregate import (
     Array,
     Child,
@@ -989,7 +989,7 @@ def score(
     where a question was answered at fewer than ``min_places`` places.
     ``progress(done, total)`` is called as missions are scored.
     """
-    with paused_gc():
+    with paused_gc(), ordinary_pages():
         return _score(rubric, observations, seed, bootstrap, confidence, progress, min_places)[0]
 
 
@@ -1007,7 +1007,7 @@ def score_with_replicates(
     one run gives the scorecards and the replicates the sensitivity analysis varies sampling
     with."""
     kept: dict[int, _Reps] = {}
-    with paused_gc():
+    with paused_gc(), ordinary_pages():
         scores, plan, missions = _score(
             rubric, observations, seed, bootstrap, confidence, progress, min_places, kept
         )
@@ -1080,7 +1080,7 @@ def indicator_replicates(
     interval (too few polling places), its replicates are kept all the same; a caller that
     follows the scorecards leaves them out. This scores the observations again: a caller
     that scores them too takes both from :func:`score_with_replicates`."""
-    with paused_gc():
+    with paused_gc(), ordinary_pages():
         sites = with_hashes(observations.sites)
         order = site_order(sites) if sites.height else None
         kept: dict[int, _Reps] = {}
