@@ -21,7 +21,7 @@ from ovm.cli.common import (
     UsageError,
     message_lang,
 )
-from ovm.cli.parser import Parser, language_of
+from ovm.cli.parser import Parser, lang_after_command, language_of
 from ovm.errors import OvmError, WordedWarning
 from ovm.runtime import held_collector
 
@@ -56,10 +56,12 @@ def build_parser(command: str | None = None, lang: str = "en") -> argparse.Argum
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit status."""
     given = sys.argv[1:] if argv is None else list(argv)
-    # Top-level options take no value, so the first word is the command.
-    command = next((a for a in given if not a.startswith("-")), None)
     # argparse's messages are said in the language asked, known before it parses.
     lang = language_of(given)
+    given = lang_after_command(given)
+    # Top-level options take no value (a --lang before the command has just been moved after
+    # it), so the first word is the command.
+    command = next((a for a in given if not a.startswith("-")), None)
     # Run as the program (not called with arguments, as a test or a script does), the process
     # ends with the command: the collector is held for the whole run and collects at the end
     # of each stage (ovm.runtime.held_collector).

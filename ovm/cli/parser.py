@@ -56,6 +56,32 @@ def language_of(argv: Sequence[str]) -> str:
     return found[0] if command in APPENDED_LANG else found[-1]
 
 
+def lang_after_command(argv: Sequence[str]) -> list[str]:
+    """``argv`` with a ``--lang`` given before the command (``ovm --lang fr score ...``) moved
+    just after it, where the command reads it; dropped when no command follows (``ovm --lang fr
+    --help``), whose language :func:`language_of` has already read."""
+    before: list[str] = []
+    moved: list[str] = []
+    i = 0
+    while i < len(argv) and argv[i].startswith("-") and argv[i] != "--":
+        arg = argv[i]
+        if arg == "--lang" and i + 1 < len(argv):
+            moved += argv[i : i + 2]
+            i += 2
+            continue
+        if arg.startswith("--lang="):
+            moved.append(arg)
+        else:
+            before.append(arg)
+        i += 1
+    rest = list(argv[i:])
+    if not moved:
+        return list(argv)
+    if not rest or rest[0] == "--":
+        return before + rest
+    return [*before, rest[0], *moved, *rest[1:]]
+
+
 HELP = "cli_help_"
 """The prefix of the catalogue entries of the help's texts."""
 
