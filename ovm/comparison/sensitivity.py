@@ -165,12 +165,14 @@ _Counts = npt.NDArray[np.floating[Any]]
 
 def _resample_counts(seed: int, boot: int, n: int) -> _Counts:
     """How many times each resample (row) takes each row of the base sample."""
-    idx = np.random.default_rng(seed).integers(0, n, size=(boot, n))
+    rng = np.random.default_rng(seed)
     # As the floats the products take them in: single precision holds every count up to 2^24.
     counts = np.empty((boot, n), dtype=np.float32 if n <= 2**24 else np.float64)
-    # One resample at a time: its counts are small enough to stay in the cache.
-    for b, rows in enumerate(idx):
-        counts[b] = np.bincount(rows, minlength=n)
+    # One resample at a time, drawn and counted while its rows are in the cache: the generator
+    # gives the rows of every resample drawn at once (it keeps the half of a 64-bit draw a
+    # call leaves unused), without a resamples x rows array of 64-bit indices.
+    for b in range(boot):
+        counts[b] = np.bincount(rng.integers(0, n, size=n), minlength=n)
     return counts
 
 
@@ -1513,8 +1515,9 @@ def sensitivity(
                 batch = _evaluate(model, values, w, methods, arena)
                 # Best first in the overall's own direction: the lowest where lower is better.
                 ranks[idx] = _run_ranks(batch if every_ranked else batch[ranked], model.direction)
-                base_rows = idx < 2 * runs
-                missing += np.isnan(batch[:, base_rows]).sum(axis=1)
+                unscored = np.isnan(batch)
+                if unscored.any():
+                    missing += unscored[:, idx < 2 * runs].sum(axis=1)
                 done += idx.size
                 if progress is not None:
                     progress(done, total)
