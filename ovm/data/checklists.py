@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 import polars as pl
 
@@ -32,6 +33,9 @@ NA_CODE = -1
 """Code of a not-applicable answer in a coded column (1 accepted, 0 not, null missing)."""
 INVALID_CODE = -2
 """Code of a cell that cannot be read, before its row is rejected."""
+_FEW_CODES = 4
+"""The most distinct texts with a code (not missing) that a column is coded from by comparing
+category numbers; a column with more is coded from a table (:func:`_lookup`)."""
 _FEW_TEXTS = 10_000
 """Most texts of a file's own categories coded for each column sharing them (answers have a
 few); beyond, each column's distinct cells are found and coded alone."""
@@ -160,8 +164,19 @@ def _repeated_rows(work: pl.DataFrame, content: list[str], file: str) -> list[Is
 
 def _lookup(column: str, distinct: pl.Series, by_cell: Mapping[str, int | None]) -> pl.Expr:
     """A categorical column coded by its distinct cells' codes (``by_cell``): each cell's
-    category number indexes a table of codes, with no hashing of the cells."""
+    category number is compared with those of the few texts that have a code, or indexes a
+    table of codes, with no hashing of the cells."""
     numbers = distinct.to_physical().to_list()
+    coded = [(n, by_cell[t]) for t, n in zip(distinct.to_list(), numbers, strict=True)]
+    given = [(n, code) for n, code in coded if code is not None]
+    if len(given) <= _FEW_CODES:
+        # A few comparisons of each cell's category number cost less than gathering from a
+        # table (yes, no and not applicable: a third less); a cell matching none is missing.
+        physical = pl.col(column).to_physical()
+        chain: Any = pl
+        for n, code in given:
+            chain = chain.when(physical == n).then(pl.lit(code, pl.Int8))
+        return pl.lit(None, pl.Int8) if chain is pl else chain.otherwise(pl.lit(None, pl.Int8))
     size = max(numbers, default=-1) + 1
     if size > 4 * len(numbers) + 4096:
         # Category numbers are shared by every categorical column of the process: when they
