@@ -915,3 +915,27 @@ def test_the_comments_of_the_workspace_init_writes_are_in_the_language_asked(
                 left[line] = found
     # ovm.yaml says three, missions.yaml six over its example and two a mission
     assert (worded, left) == (13, {})
+
+
+FOOTER = re.compile(r'@bottom-left \{ content: "([^"]*)"')
+"""The line at the foot of every printed page of a report."""
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_the_printed_footer_of_a_report_is_in_the_language_asked(lang: str, tmp_path: Path) -> None:
+    out = tmp_path / "r.html"
+    argv = ["report", str(EXAMPLES), "-q", "--bootstrap", "0", "--sensitivity-runs", "0"]
+    argv += ["--date", "2026-01-02", "-o", str(out)]
+    for kind in ([], ["--mission", "mex-2024"]):
+        assert _run([*argv, *kind])[0] == 0
+        (english,) = FOOTER.findall(out.read_text("utf-8"))
+        assert _run([*argv, *kind, "--lang", lang])[0] == 0
+        (said,) = FOOTER.findall(out.read_text("utf-8"))
+        rubric, digest, date = english.split(" / ")
+        assert (rubric, date) == ("deco-voting-abroad 1.3.0", "2026-01-02")
+        assert re.fullmatch(r"data sha256 [0-9a-f]{12}", digest)
+        # The same rubric, digest and date; the word for the data in the language.
+        assert said == " / ".join(
+            [rubric, i18n.gettext("print_footer_data", lang, digest=digest[-12:]), date]
+        )
+        assert _english_words(said, lang, [rubric, digest[-12:], date]) == []

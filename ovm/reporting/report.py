@@ -1763,16 +1763,19 @@ def report_context(
 
 
 def _print_footer(ctx: Context) -> str:
-    """The line printed at the foot of every page: rubric, version, data digest, date.
+    """The line printed at the foot of every page: rubric, version, data digest, date, in the
+    report's language.
 
-    It goes into a CSS ``content`` string: only characters that need no escaping there.
+    It goes into a CSS ``content`` string inside the page's ``style``: only letters (of any
+    language), digits and characters that need no escaping there.
     """
     meth = ctx["methodology"]
     rb = meth["rubric"]
-    parts = [f"{rb['id']} {rb['version']}", f"data sha256 {meth['data_sha256'][:12]}"]
+    digest = translator(str(ctx["lang"]))("print_footer_data", digest=meth["data_sha256"][:12])
+    parts = [f"{rb['id']} {rb['version']}", digest]
     if ctx.get("generated_on"):
         parts.append(str(ctx["generated_on"]))
-    return re.sub(r"[^A-Za-z0-9 ._:+/-]", "", " / ".join(parts))
+    return re.sub(r"[^\w ._:+/-]", "", " / ".join(parts))
 
 
 # --- rendering -------------------------------------------------------------------------------
