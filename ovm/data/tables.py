@@ -349,8 +349,7 @@ def _read_csv(
     categorical = {h: own for h, t in zip(headers, trimmed, strict=True) if t in verbatim}
 
     def parse(data: bytes) -> pl.DataFrame:
-        # Every text column is cleaned but the verbatim ones, which are categories.
-        df = pl.read_csv(
+        return pl.read_csv(
             data,
             separator=sep,
             infer_schema=False,
@@ -358,10 +357,8 @@ def _read_csv(
             encoding="utf8",
             truncate_ragged_lines=False,
         )
-        df = df.with_columns(pl.col(pl.String).str.strip_chars().replace("", None))
-        return df.with_row_index(ROW, offset=2).with_columns(pl.col(ROW).cast(pl.Int64))
 
-    # Polars parses, cleans and numbers the records on its threads while this one checks the
+    # Polars parses the records on its threads while this one checks the
     # same bytes for what Polars would read silently (below).
     with ThreadPoolExecutor(1) as pool:
         parsing = pool.submit(parse, raw)
@@ -379,7 +376,7 @@ def _read_csv(
         return _read_csv_slow(path, sep, str(failed))
     if failed is not None:
         raise failed
-    if df.width != len(headers) + 1:
+    if df.width != len(headers):
         # Polars saw another header: lines ended by a lone CR (Excel's "CSV (Macintosh)")
         # read as one line. Python's reader takes every line ending.
         return _read_csv_slow(path, sep, "lines ended by a lone carriage return")
@@ -388,9 +385,12 @@ def _read_csv(
         return _read_csv_slow(path, sep, "rows with too few fields")
     size = len(raw)
     del raw
-    # Column names are trimmed, as cells are (and as in a workbook). A record spanning
-    # several lines (quoted newline) shifts line numbers; rows are records.
-    df.columns = [ROW, *trimmed]
+    # Column names are trimmed, as cells are (and as in a workbook); every text column is
+    # cleaned but the verbatim ones, which are categories, once the bytes are let go.
+    df.columns = trimmed
+    df = df.with_columns(pl.col(pl.String).str.strip_chars().replace("", None))
+    # A record spanning several lines (quoted newline) shifts line numbers; rows are records.
+    df = df.with_row_index(ROW, offset=2).with_columns(pl.col(ROW).cast(pl.Int64))
     if size <= MAX_CELL_CHARS:
         # No cell of a text file has more characters than the file has bytes.
         return df, []
