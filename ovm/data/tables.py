@@ -644,11 +644,15 @@ def _has_short_rows(raw: bytes, sep: str, width: int, records: int, separators: 
 
 def _count_byte(raw: bytes, char: str) -> int:
     """How many times the byte ``char`` occurs in ``raw``."""
-    np = sys.modules.get("numpy")
-    if np is None:
+    if "numpy" not in sys.modules:
         # Importing NumPy for this alone (a statistics table read by itself) would take
         # longer than bytes.count takes over 50 MB.
         return raw.count(char.encode())
+    # Another thread may be importing NumPy right now (a workspace reads its tables on two):
+    # the import statement waits for that import to finish, where sys.modules would give the
+    # half-made module.
+    import numpy as np
+
     # NumPy compares the bytes several times faster than bytes.count, a cache-sized block at a
     # time (one comparison of the whole file would write a mask as large as the file).
     data = np.frombuffer(raw, np.uint8)
