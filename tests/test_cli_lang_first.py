@@ -28,10 +28,19 @@ def _run(argv: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str,
             ["validate", "bundled:deco-voting-abroad", "--lang", "fr"],
         ),
         (["--lang", "es", "nosuch"], ["nosuch", "--lang", "es"]),
-        # form's --lang adds languages in the order given: the first one stays first.
+        # form's --lang adds languages in the order given: the first one stays first, and
+        # its messages speak that one.
         (
             ["--lang", "es", "form", "bundled:deco-voting-abroad", "--lang", "fr", "-o", "-"],
             ["form", "bundled:deco-voting-abroad", "--lang", "es", "--lang", "fr", "-o", "-"],
+        ),
+        (
+            ["--lang", "fr", "form", "bundled:deco-voting-abroad", "--lang", "es", "-o", "-"],
+            ["form", "bundled:deco-voting-abroad", "--lang", "fr", "--lang", "es", "-o", "-"],
+        ),
+        (
+            ["--lang", "fr", "form", "--lang", "es", "--no-such-option"],
+            ["form", "--lang", "fr", "--lang", "es", "--no-such-option"],
         ),
     ],
 )

@@ -52,7 +52,15 @@ def language_of(argv: Sequence[str]) -> str:
             found.append(first)
     if not found:
         return "en"
-    command = next((a for a in argv if not a.startswith("-")), None)
+    # The command is the first word that is not an option nor the value of a --lang.
+    command = next(
+        (
+            a
+            for i, a in enumerate(argv)
+            if not a.startswith("-") and (i == 0 or argv[i - 1] != "--lang")
+        ),
+        None,
+    )
     return found[0] if command in APPENDED_LANG else found[-1]
 
 
