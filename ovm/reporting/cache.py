@@ -12,19 +12,15 @@ code was compiled for, so an upgrade starts a fresh folder rather than loading s
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
-import os
 import pickle
-import secrets
-import stat
 import sys
 from pathlib import Path
 
 import jinja2
 
 from ovm.cache import CACHE_ENV as CACHE_ENV
-from ovm.cache import CHECKED_OPEN, open_private_folder, private, private_folder
+from ovm.cache import private_folder, read_entry, write_entry
 from ovm.cache import user_cache_dir as user_cache_dir
 
 __all__ = ["CACHE_ENV", "template_cache", "user_cache_dir"]
@@ -47,75 +43,21 @@ _DAMAGED = (
 
 class _TemplateCache(jinja2.FileSystemBytecodeCache):
     """Jinja's file cache, checked where it is used and never failing a report: the folder and
-    each entry are opened without following links and used only when private (see the
-    module's text); an entry that cannot be read or is damaged is compiled again, one that
-    cannot be written is left unwritten."""
-
-    def _folder(self) -> int | None:
-        """The folder opened (its descriptor), or None when it is gone or not private."""
-        return open_private_folder(self.directory)
+    each entry are read and written through :mod:`ovm.cache` (opened without following links,
+    used only when private; see the module's text); an entry that cannot be read or is
+    damaged is compiled again, one that cannot be written is left unwritten."""
 
     def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
-        folder = self._folder()
-        if folder is None:
+        data = read_entry(Path(self.directory), self.pattern % bucket.key)
+        if data is None:
             return
         try:
-            try:
-                fd = os.open(self.pattern % bucket.key, os.O_RDONLY | os.O_NOFOLLOW, dir_fd=folder)
-            except OSError:
-                return
-            with os.fdopen(fd, "rb") as entry:
-                if not private(os.fstat(entry.fileno()), stat.S_IFREG):
-                    return
-                try:
-                    bucket.load_bytecode(entry)
-                except _DAMAGED:
-                    bucket.reset()
-        finally:
-            os.close(folder)
-
-    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
-        folder = self._folder()
-        if folder is None:
-            return
-        name = self.pattern % bucket.key
-        # Written under a name of its own and renamed: a reader never sees half an entry.
-        temporary = f".{name}.{secrets.token_hex(8)}.tmp"
-        try:
-            fd = os.open(
-                temporary,
-                os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW,
-                0o600,
-                dir_fd=folder,
-            )
-            try:
-                with os.fdopen(fd, "wb") as entry:
-                    bucket.write_bytecode(entry)
-                # POSIX rename replaces an existing entry in one step.
-                os.rename(temporary, name, src_dir_fd=folder, dst_dir_fd=folder)
-            except OSError:
-                with contextlib.suppress(OSError):
-                    os.unlink(temporary, dir_fd=folder)
-        except OSError:
-            pass
-        finally:
-            os.close(folder)
-
-
-class _UncheckedTemplateCache(jinja2.FileSystemBytecodeCache):
-    """Jinja's file cache, never failing a report, where entries cannot be opened relative to
-    a checked folder (Windows): an entry that cannot be read or is damaged is compiled again,
-    one that cannot be written is left unwritten."""
-
-    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
-        try:
-            super().load_bytecode(bucket)
+            bucket.bytecode_from_string(data)
         except _DAMAGED:
             bucket.reset()
 
     def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
-        with contextlib.suppress(OSError):
-            super().dump_bytecode(bucket)
+        write_entry(Path(self.directory), self.pattern % bucket.key, bucket.bytecode_to_string())
 
 
 def template_cache(root: Path, options: str) -> jinja2.BytecodeCache | None:
@@ -128,4 +70,4 @@ def template_cache(root: Path, options: str) -> jinja2.BytecodeCache | None:
     folder = private_folder(root / f"templates-{digest}")
     if folder is None:
         return None
-    return (_TemplateCache if CHECKED_OPEN else _UncheckedTemplateCache)(str(folder))
+    return _TemplateCache(str(folder))
