@@ -55,6 +55,13 @@ def _planted(header: bytes) -> bytes:
     return header + pickle.dumps(other)
 
 
+def _made_entry(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The entry the bundled rubric's first read keeps in a fresh cache folder."""
+    monkeypatch.setenv(CACHE_ENV, str(tmp_path / "cache"))
+    bundled_rubric(NAME)
+    return tmp_path / "cache" / ENTRY
+
+
 def test_a_new_process_scores_the_same_with_the_kept_rubric(tmp_path: Path) -> None:
     cache = tmp_path / "cache"
     without = _score(tmp_path, "", "without.json")
@@ -87,9 +94,7 @@ def test_the_kept_rubric_is_the_rubric_read_from_its_file(
 def test_an_entry_is_used_only_for_the_code_and_file_it_was_made_from(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setenv(CACHE_ENV, str(tmp_path / "cache"))
-    bundled_rubric(NAME)
-    entry = tmp_path / "cache" / ENTRY
+    entry = _made_entry(tmp_path, monkeypatch)
     header = _header(entry.read_bytes())
     # Behind the stamp this code and file make, the entry is what is read...
     entry.write_bytes(_planted(header))
@@ -112,9 +117,7 @@ def test_an_entry_is_used_only_for_the_code_and_file_it_was_made_from(
 def test_an_entry_is_not_used_once_any_module_of_ovm_changed(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, module_name: str
 ) -> None:
-    monkeypatch.setenv(CACHE_ENV, str(tmp_path / "cache"))
-    bundled_rubric(NAME)
-    entry = tmp_path / "cache" / ENTRY
+    entry = _made_entry(tmp_path, monkeypatch)
     header = _header(entry.read_bytes())
     entry.write_bytes(_planted(header))
     spec = importlib.util.find_spec(module_name)
@@ -162,9 +165,7 @@ def test_every_command_reads_the_entry_the_others_made(tmp_path: Path) -> None:
 def test_a_damaged_entry_is_read_again_from_the_file(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, damage: str
 ) -> None:
-    monkeypatch.setenv(CACHE_ENV, str(tmp_path / "cache"))
-    bundled_rubric(NAME)
-    entry = tmp_path / "cache" / ENTRY
+    entry = _made_entry(tmp_path, monkeypatch)
     data = entry.read_bytes()
     header = _header(data)
     entry.write_bytes(
@@ -183,10 +184,8 @@ def test_a_damaged_entry_is_read_again_from_the_file(
 def test_an_entry_others_could_have_planted_is_never_loaded(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, swap: str
 ) -> None:
-    monkeypatch.setenv(CACHE_ENV, str(tmp_path / "cache"))
-    bundled_rubric(NAME)
-    folder = tmp_path / "cache" / "rubrics"
-    entry = folder / ENTRY.name
+    entry = _made_entry(tmp_path, monkeypatch)
+    folder = entry.parent
     planted = _planted(_header(entry.read_bytes()))
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()

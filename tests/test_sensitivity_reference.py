@@ -405,19 +405,24 @@ def test_normalising_some_indicators_gives_their_columns_of_normalising_all(
         np.testing.assert_array_equal(part, whole[:, some])
 
 
-def test_a_family_that_does_not_apply_to_a_mission_leaves_its_weight_out_of_every_run() -> None:
-    # m0's second family does not apply: its overall is the first family's alone, in the
-    # nominal ranking and in every run (with nominal choices, every run ranks as compare()).
-    def indicator(j: int) -> dict[str, object]:
-        return {
-            "id": f"i{j}",
-            "kind": "quantitative",
-            "labels": {"en": f"v{j}"},
-            "source": "statistics",
-            "formula": f"v{j}",
-            "rule": {"type": "goalposts", "low": 0, "high": 100},
-        }
+def _goalposts(j: int) -> dict[str, object]:
+    """Indicator ``i{j}``: variable ``v{j}`` on goalposts 0-100."""
+    return {
+        "id": f"i{j}",
+        "kind": "quantitative",
+        "labels": {"en": f"v{j}"},
+        "source": "statistics",
+        "formula": f"v{j}",
+        "rule": {"type": "goalposts", "low": 0, "high": 100},
+    }
 
+
+def _small_cohort(
+    families: list[dict[str, object]], rows: list[list[float | str | None]]
+) -> tuple[Rubric, ScoreSet]:
+    """A rubric of ``families`` over variables ``v0``... and missions ``m0``... with the values
+    of ``rows`` (None missing, "n/a" not applicable), scored without bootstrap."""
+    width = len(rows[0])
     rubric = Rubric.model_validate(
         {
             "id": "t",
@@ -426,42 +431,94 @@ def test_a_family_that_does_not_apply_to_a_mission_leaves_its_weight_out_of_ever
             "languages": ["en"],
             "variables": [
                 {"name": f"v{j}", "labels": {"en": f"v{j}"}, "unit": "x", "source": "statistics"}
-                for j in range(4)
+                for j in range(width)
             ],
-            "families": [
-                {"id": "f0", "labels": {"en": "f0"}, "children": [indicator(0), indicator(1)]},
-                {
-                    "id": "f1",
-                    "labels": {"en": "f1"},
-                    "weight": 2.0,
-                    "children": [indicator(2), indicator(3)],
-                },
-            ],
+            "families": families,
         }
     )
-    values = [[90, 80, 0, 0], [70, 60, 20, 30], [40, 50, 60, 70], [10, 20, 90, 95], [55, 5, 5, 5]]
+
+    def datum(v: float | str | None) -> Datum:
+        if v is None:
+            return Datum(status="missing")
+        if v == "n/a":
+            return Datum(status="not_applicable")
+        return Datum(value=float(v))
+
     cohort = tuple(
         Mission(
             id=f"m{i}",
             country="ARG",
             name=f"m{i}",
             election=Election(type="general", date=dt.date(2000, 1, 1) + dt.timedelta(days=i)),
-            values={
-                f"v{j}": Datum(status="not_applicable")
-                if i == 0 and j >= 2
-                else Datum(value=float(v))
-                for j, v in enumerate(row)
-            },
+            values={f"v{j}": datum(v) for j, v in enumerate(row)},
         )
-        for i, row in enumerate(values)
+        for i, row in enumerate(rows)
     )
-    scores = score(rubric, Observations(missions=cohort), bootstrap=0)
+    return rubric, score(rubric, Observations(missions=cohort), bootstrap=0)
+
+
+def test_a_family_that_does_not_apply_to_a_mission_leaves_its_weight_out_of_every_run() -> None:
+    # m0's second family does not apply: its overall is the first family's alone, in the
+    # nominal ranking and in every run (with nominal choices, every run ranks as compare()).
+    rubric, scores = _small_cohort(
+        [
+            {"id": "f0", "labels": {"en": "f0"}, "children": [_goalposts(0), _goalposts(1)]},
+            {
+                "id": "f1",
+                "labels": {"en": "f1"},
+                "weight": 2.0,
+                "children": [_goalposts(2), _goalposts(3)],
+            },
+        ],
+        [
+            [90, 80, "n/a", "n/a"],
+            [70, 60, 20, 30],
+            [40, 50, 60, 70],
+            [10, 20, 90, 95],
+            [55, 5, 5, 5],
+        ],
+    )
     config = SensitivitySettings(runs=8, choices=("weights",), weight_range=0.0, boot=10)
     result = sensitivity(scores, rubric, config, seed=3)
     nominal = {e.mission: e.rank for e in compare(scores, rubric).rankings["overall"]}
     assert nominal["m0"] == 1
     assert {r.mission: (r.median, r.low, r.high, r.unscored) for r in result.ranks} == {
         m: (float(rank), float(rank), float(rank), 0.0) for m, rank in nominal.items()
+    }
+
+
+def test_a_sum_missing_one_applicable_child_is_unscored_in_every_run() -> None:
+    # A sum is scored only when every applicable child is (the engine's rule): m0's sum lacks
+    # v1; counted as a partial sum, m0 would lead, unscored it trails, in every run as in
+    # compare().
+    rubric, scores = _small_cohort(
+        [
+            {
+                "id": "f0",
+                "labels": {"en": "f0"},
+                "aggregation": "sum",
+                "scale": {"min": 0, "max": 200},
+                "children": [_goalposts(0), _goalposts(1)],
+            },
+            {"id": "f1", "labels": {"en": "f1"}, "children": [_goalposts(2)]},
+        ],
+        [[100, None, 0], [10, 10, 10], [5, 5, 5], [0, 0, 2]],
+    )
+    m0 = next(c for c in scores.scorecards if c.mission.id == "m0")
+    assert m0.node("f0").status != "scored"
+    comparison = compare(scores, rubric)
+    nominal = {e.mission: e.rank for e in comparison.rankings["overall"]}
+    config = SensitivitySettings(runs=8, choices=("weights",), weight_range=0.0, boot=10)
+    result = sensitivity(scores, rubric, config, comparison=comparison, seed=3)
+    assert {r.mission: (r.nominal, r.median, r.low, r.high, r.unscored) for r in result.ranks} == {
+        m: (
+            rank,
+            None if rank is None else float(rank),
+            None if rank is None else float(rank),
+            None if rank is None else float(rank),
+            1.0 if rank is None else 0.0,
+        )
+        for m, rank in {**dict.fromkeys(f"m{i}" for i in range(4)), **nominal}.items()
     }
 
 
