@@ -362,6 +362,38 @@ def test_the_runs_ranks_are_one_plus_the_missions_strictly_ahead(
     assert moved.tolist() == [[row[j] for j in order] for row in expected]
 
 
+@settings(max_examples=100, deadline=None)
+@given(
+    scores=st.lists(
+        st.lists(
+            st.sampled_from([0.0, 1.0, 2.5, 2.5 + 4e-10, -3.0, 3e6, -3e6, np.inf, np.nan]),
+            min_size=3,
+        ),
+        min_size=1,
+        max_size=6,
+    ).filter(lambda rows: len({len(r) for r in rows}) == 1),
+    sign=st.sampled_from([1.0, -1.0]),
+    extra=st.integers(0, 4),
+    dtype=st.sampled_from([np.int16, np.int32]),
+    seed=st.integers(0, 2**16),
+)
+def test_the_runs_ranks_go_to_their_rows_and_no_others(
+    scores: list[list[float]], sign: float, extra: int, dtype: type, seed: int
+) -> None:
+    # Written straight into the given rows of a larger array of ranks, in any order of the
+    # rows, whatever the ranks' width, scores too large to pack included; every other row is
+    # left as it was.
+    runs = np.array(scores)
+    expected = [_plain_ranks([sign * s for s in row]) for row in runs.tolist()]
+    total = runs.shape[0] + extra
+    rows = np.random.default_rng(seed).permutation(total)[: runs.shape[0]]
+    out = np.full((total, runs.shape[1]), -7, dtype=dtype)
+    module._rank_into(runs.T.copy(), sign, out, rows)
+    assert out[rows].tolist() == expected
+    others = np.setdiff1d(np.arange(total), rows)
+    assert (out[others] == -7).all()
+
+
 @pytest.mark.parametrize("big", [3e6, np.inf, -np.inf])
 def test_the_runs_ranks_of_scores_too_large_to_pack_are_the_plain_ones(big: float) -> None:
     runs = np.array([[1.0, big, np.nan, 1.0], [big, 2.0, 2.0, np.nan]])

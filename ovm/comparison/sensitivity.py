@@ -1187,31 +1187,56 @@ def _formula_group(model: _Model, vals: _Values, g: _GroupSpec, arena: _Arena, e
 
 def _run_ranks(scores: Array, sign: float) -> npt.NDArray[np.int32]:
     """:func:`~ovm.comparison.ranking.competition_ranks` of ``sign * scores.T`` (``scores``:
-    missions x runs), the same numbers from one sort of whole numbers instead of an argsort.
+    missions x runs), as :func:`_rank_into` writes them."""
+    out = np.empty(scores.shape[::-1], dtype=np.int32)
+    _rank_into(scores, sign, out, np.arange(scores.shape[1]))
+    return out
+
+
+def _rank_into(
+    scores: Array,
+    sign: float,
+    out: npt.NDArray[np.signedinteger[Any]],
+    rows: npt.NDArray[np.intp],
+) -> None:
+    """Write :func:`~ovm.comparison.ranking.competition_ranks` of ``sign * scores.T``
+    (``scores``: missions x runs) into the rows ``rows`` of ``out`` (C-ordered, a column per
+    mission): the same numbers from one sort of whole numbers instead of an argsort.
 
     A score's tie key is ``rint(score * 10^9)`` (what ``tie_keys`` rounds before dividing by
     ``10^9``; for scores below 2^21 in size, distinct keys stay distinct after that division),
     a whole number packed with its mission's column into one 64-bit integer: sorting the
-    integers orders each run's missions best first and says where each went. Missions without
-    a score take distinct keys after every score and then share the place after the last
-    scored one. Larger scores, infinite ones, no missions or more than 2,048 are ranked by
-    ``competition_ranks``.
+    integers orders each run's missions best first and says where each went, so that each
+    place is written straight to its mission. Missions without a score take distinct keys
+    after every score and then share the place after the last scored one. Larger scores,
+    infinite ones, no missions or more than 2,048 are ranked by ``competition_ranks``.
     """
     m, runs = scores.shape
     bits = max(1, (m - 1).bit_length())
-    # Best first: ascending on the negated scores.
-    y = np.multiply(scores, -sign * 10.0**TIE_DECIMALS)
-    np.rint(y, out=y)
-    nan = np.isnan(y)
+    scale = -sign * 10.0**TIE_DECIMALS
+    # The largest key in size is that of the highest or of the lowest score (the key grows or
+    # falls with the score): two reductions instead of the keys' absolute values.
     with np.errstate(invalid="ignore"):
-        largest = float(np.fmax.reduce(np.abs(y), axis=None, initial=0.0))
+        high = float(np.fmax.reduce(scores, axis=None, initial=-np.inf))
+        low = float(np.fmin.reduce(scores, axis=None, initial=np.inf))
+    largest = (
+        0.0 if high < low else float(np.fmax(abs(np.rint(high * scale)), abs(np.rint(low * scale))))
+    )
     # Keys below 2^51 in size, missions' columns in 11 bits: the packed key fits in 63 bits.
     last = 2.0**51
     if m == 0 or bits > 11 or not largest < 2.0**21 * 10.0**TIE_DECIMALS:
-        return competition_ranks(sign * scores.T)
-    column = np.arange(m, dtype=np.int64)
-    # Unscored: after every whole-number key, each its own (no tie to look for among them).
-    np.copyto(y, (last + column)[:, None], where=nan)
+        out[rows] = competition_ranks(sign * scores.T)
+        return
+    column = _columns(m)
+    # Best first: ascending on the negated scores.
+    y = np.multiply(scores, scale)
+    np.rint(y, out=y)
+    nan = np.isnan(y)
+    unscored = bool(nan.any())
+    if unscored:
+        # Unscored: after every whole-number key, each its own (no tie to look for among them).
+        np.copyto(y, last + column[:, None], where=nan)
+    # Runs x missions, as they are sorted.
     key = np.empty((runs, m), dtype=np.int64)
     np.copyto(key, y.T, casting="unsafe")
     key <<= bits
@@ -1219,20 +1244,54 @@ def _run_ranks(scores: Array, sign: float) -> npt.NDArray[np.int32]:
     key.sort(axis=1)
     where = key & ((1 << bits) - 1)
     key >>= bits
-    where += np.arange(0, runs * m, m, dtype=np.int64)[:, None]
-    place = np.broadcast_to(np.arange(1, m + 1, dtype=np.int32), (runs, m))
-    tied = key[:, 1:] == key[:, :-1]
-    rows = np.flatnonzero(tied.any(axis=1))
-    if rows.size:
+    # Each sorted key's mission, as a position in ``out``.
+    where += (rows * m)[:, None]
+    flat = out.ravel()
+    place = _places(runs, m, out.dtype)
+    flat[where.ravel()] = place.ravel()
+    # Each key against the one before it in its run, in one pass over the flat keys (the
+    # first of a run, compared with the last of the run before, is not read).
+    flat_keys = key.ravel()
+    follows = np.empty(runs * m, dtype=bool)
+    np.equal(flat_keys[1:], flat_keys[:-1], out=follows[1:])
+    tied = follows.reshape(runs, m)[:, 1:]
+    fix = tied.any(axis=1) if tied.any() else None
+    if unscored:
+        count = nan.sum(axis=0)
+        fix = count > 0 if fix is None else fix | (count > 0)
+    if fix is not None:
+        again = np.flatnonzero(fix)
         # A key equal to the one before it takes the place where its run of equals began.
-        start = np.where(tied[rows], 0, place[rows, 1:])
-        place = place.copy()
-        place[rows, 1:] = np.maximum.accumulate(np.maximum(start, 1), axis=1)
-    out = np.empty((runs, m), dtype=np.int32)
-    out.ravel()[where.ravel()] = place.ravel()
-    if nan.any():
-        np.copyto(out, (m + 1 - nan.sum(axis=0, dtype=np.int32))[:, None], where=nan.T)
-    return out
+        start = np.where(tied[again], 0, place[0, 1:])
+        fixed = np.empty((again.size, m), dtype=out.dtype)
+        fixed[:, 0] = 1
+        np.maximum.accumulate(np.maximum(start, 1), axis=1, out=fixed[:, 1:])
+        if unscored:
+            # The unscored, sorted last, share the place after the last scored one.
+            n = count[again][:, None]
+            np.copyto(fixed, (m + 1 - n).astype(out.dtype), where=np.arange(m) >= m - n)
+        flat[where[again]] = fixed
+
+
+@functools.lru_cache(maxsize=8)
+def _columns(m: int) -> npt.NDArray[np.int64]:
+    """The missions' columns 0..m-1, as the low bits of the packed keys."""
+    column = np.arange(m, dtype=np.int64)
+    column.flags.writeable = False
+    return column
+
+
+@functools.lru_cache(maxsize=8)
+def _places_cached(runs: int, m: int, dtype: str) -> npt.NDArray[np.signedinteger[Any]]:
+    place = np.tile(np.arange(1, m + 1, dtype=dtype), (runs, 1))
+    place.flags.writeable = False
+    return place
+
+
+def _places(runs: int, m: int, dtype: np.dtype[Any]) -> npt.NDArray[np.signedinteger[Any]]:
+    """The places 1..m of each of ``runs`` runs (C-ordered), in the dtype of the ranks they
+    are written into: one contiguous array, the fastest to scatter from."""
+    return _places_cached(runs, m, dtype.str)
 
 
 def _rank_summary(
@@ -1514,7 +1573,7 @@ def sensitivity(
                 w[np.flatnonzero(hit), drop[hit] - 1] = 0.0
                 batch = _evaluate(model, values, w, methods, arena)
                 # Best first in the overall's own direction: the lowest where lower is better.
-                ranks[idx] = _run_ranks(batch if every_ranked else batch[ranked], model.direction)
+                _rank_into(batch if every_ranked else batch[ranked], model.direction, ranks, idx)
                 unscored = np.isnan(batch)
                 if unscored.any():
                     missing += unscored[:, idx < 2 * runs].sum(axis=1)
