@@ -1545,7 +1545,23 @@ def sensitivity(
         if sampling and model.replicates is not None
         else np.arange(k)
     )
+    varied_columns = varies.tolist()
     unvaried: tuple[int, Array] | None = None
+    # Each draw's values of the indicators it varies: the replicate where there is one, else
+    # the nominal score; taken once for every normalisation. Draws x indicators x missions,
+    # so that a draw's missions x indicators are laid out as the replicates' were (a column
+    # a line), which the normalisations' sums follow.
+    drawn_values = (
+        np.ascontiguousarray(
+            np.where(
+                np.isfinite(reps := model.replicates[:, varies, :].transpose(2, 1, 0)),
+                reps,
+                model.base[:, varies].T[None, :, :],
+            )
+        )
+        if sampling and model.replicates is not None
+        else None
+    )
     values = _Values(model.base)
     arena = _Arena(m, min(_CHUNK, total))
     # Many middle-sized products: on one BLAS thread they never wait for a busy core.
@@ -1557,11 +1573,11 @@ def sensitivity(
                 if unvaried is None or unvaried[0] != ny:
                     unvaried = (ny, _normalised(model, model.base, norm_labels[ny]))
                 y = unvaried[1]
-                if sampling and model.replicates is not None:
-                    replicate = model.replicates[:, varies, sy]
-                    x = np.where(np.isfinite(replicate), replicate, model.base[:, varies])
+                if drawn_values is not None:
                     y = y.copy()
-                    y[:, varies] = _normalised(model, x, norm_labels[ny], varies.tolist())
+                    y[:, varies] = _normalised(
+                        model, drawn_values[sy].T, norm_labels[ny], varied_columns
+                    )
                 values = _Values(y)
                 last = (ny, sy)
             methods = agg_configs[int(agg_e[e0])]
