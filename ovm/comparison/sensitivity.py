@@ -894,6 +894,7 @@ class _Arena:
         self._groups: dict[
             tuple[int, int], tuple[Array, npt.NDArray[np.bool_], npt.NDArray[np.bool_]]
         ] = {}
+        self.plans: dict[tuple[int, int], _Plan] = {}
 
     def group(
         self, index: int, runs: int
@@ -920,6 +921,7 @@ class _Arena:
             self.capacity, self._buffers = runs, {}
             self._views.clear()
             self._groups.clear()
+            self.plans.clear()
         size = rows * self.rows * self.capacity
         buf = self._buffers.get(name)
         if buf is None or buf.dtype != np.dtype(dtype) or buf.size < size:
@@ -927,6 +929,7 @@ class _Arena:
             # Views of the buffer this one replaces must not be handed out again.
             self._views = {k: v for k, v in self._views.items() if k[0] != name}
             self._groups.clear()
+            self.plans.clear()
         view = self._views[key] = buf[: rows * self.rows * runs].reshape(rows * self.rows, runs)
         return view
 
@@ -969,6 +972,92 @@ class _Values:
         return left
 
 
+@dataclass
+class _Child:
+    """A child group as its parent reads it in a batch: its value, whether it is scored and
+    whether it applies (missions x runs), its weight in each run and its sign."""
+
+    value: Array
+    scored: npt.NDArray[np.bool_]
+    applies: npt.NDArray[np.bool_]
+    weight: Array
+    sign: float
+
+
+@dataclass
+class _Step:
+    """One group of a batch, with the arrays it reads and writes made once for every batch
+    of its size and methods: the batches of a run repeat the same few dozen steps."""
+
+    group: _GroupSpec
+    method: str
+    mean: _Mean
+    indicators: Array | None
+    """The runs' weights of the group's indicators (a view of the batch's weights when they
+    are contiguous; None: the group has none, or they are gathered in each batch)."""
+    children: list[_Child]
+    sums: Array
+    value: Array
+    scored: npt.NDArray[np.bool_]
+    applies: npt.NDArray[np.bool_]
+    lowest: Array | None
+
+
+@dataclass
+class _Plan:
+    """The steps of a batch of ``runs`` runs under one aggregation alternative."""
+
+    methods: Sequence[tuple[str, float | None]]
+    weights: Array
+    """Nodes x runs: the batch's weights, written in at the start of each batch."""
+    steps: list[_Step | _GroupSpec]
+    """A step per group in the model's order; a formula group stands as itself."""
+
+
+def _plan(
+    model: _Model, arena: _Arena, methods: Sequence[tuple[str, float | None]], e: int
+) -> _Plan:
+    """The plan of a batch of ``e`` runs under ``methods``, made once per arena."""
+    key = (id(methods), e)
+    plan = arena.plans.get(key)
+    if plan is not None and plan.methods is methods:
+        return plan
+    k = len(model.ind_ids)
+    wt = np.empty((model.weights.size, e))
+    steps: list[_Step | _GroupSpec] = []
+    for g in model.groups:
+        if g.formula is not None:
+            steps.append(g)
+            continue
+        if g.id == "overall" and model.headline is not None:
+            continue
+        meth, power = methods[g.index]
+        cols = g.cols
+        children = []
+        for c in g.groups:
+            vz, ok_c, ap_c = arena.group(c, e)
+            sign = model.signs[k + c] if g.signed and model.signs is not None else 1.0
+            children.append(_Child(vz, ok_c, ap_c, wt[k + c], float(sign)))
+        val, ok, ap = arena.group(g.index, e)
+        steps.append(
+            _Step(
+                g,
+                meth,
+                _mean(meth, power),
+                wt[cols] if g.indicators and isinstance(cols, slice) else None,
+                children,
+                # Needed only while the group is scored: one buffer serves every group.
+                arena.get("sums", e, rows=3),
+                val,
+                ok,
+                ap,
+                arena.get("low", e) if meth == "minimum" else None,
+            )
+        )
+    plan = arena.plans[key] = _Plan(methods, wt, steps)
+    return plan
+
+
 def _evaluate(
     model: _Model,
     values: _Values | Array,
@@ -987,27 +1076,24 @@ def _evaluate(
     m, e = vals.y.shape[0], w.shape[0]
     arena = arena or _Arena(m, e)
     k = len(model.ind_ids)
-    wt = np.ascontiguousarray(w.T)
+    plan = _plan(model, arena, methods, e)
+    wt = plan.weights
+    np.copyto(wt, w.T)
     tmp = arena.get("tmp", e)
     flag = arena.get("flag", e, bool)
     with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
-        for g in model.groups:
-            if g.formula is not None:
-                _formula_group(model, vals, g, arena, e)
+        for step in plan.steps:
+            if isinstance(step, _GroupSpec):
+                _formula_group(model, vals, step, arena, e)
                 continue
-            if g.id == "overall" and model.headline is not None:
-                continue
-            meth, power = methods[g.index]
-            mean = _mean(meth, power)
+            g, meth, mean, lowest = step.group, step.method, step.mean, step.lowest
             den_run: Array | None = None
             tot_run: Array | None = None
-            # Needed only while the group is scored: one buffer serves every group.
-            sums = arena.get("sums", e, rows=3)
+            sums = step.sums
             num, den, tot = sums[:m], sums[m : 2 * m], sums[2 * m :]
-            lowest = arena.get("low", e) if meth == "minimum" else None
             if g.indicators:
                 cols = g.cols
-                wi = wt[cols]
+                wi = wt[cols] if step.indicators is None else step.indicators
                 # A sum takes away the children that subtract: their values enter signed.
                 np.matmul(vals.stacked(model, g, mean), wi, out=sums)
                 if lowest is not None:
@@ -1023,10 +1109,8 @@ def _evaluate(
                 den_run, tot_run = np.zeros(e), np.zeros(e)
                 if lowest is not None:
                     lowest.fill(np.inf)
-            for c in g.groups:
-                vz, ok_c, ap_c = arena.group(c, e)
-                wc = wt[k + c]
-                sign = model.signs[k + c] if g.signed and model.signs is not None else 1.0
+            for child in step.children:
+                vz, ok_c, wc, sign = child.value, child.scored, child.weight, child.sign
                 # f is the identity for most means: the child's values enter as they are.
                 fv = vz if mean.identity else mean.f(vz, tmp)
                 if mean.masked:
@@ -1035,7 +1119,7 @@ def _evaluate(
                 num += np.multiply(fv, wc if sign == 1.0 else wc * sign, out=tmp)
                 # The child's weight counts where it is scored, and where it applies.
                 den_run = _add_weight(den_run, den, wc, ok_c)
-                tot_run = _add_weight(tot_run, tot, wc, ap_c)
+                tot_run = _add_weight(tot_run, tot, wc, child.applies)
                 if lowest is not None:
                     np.logical_and(ok_c, (wc > 0)[None, :], out=flag)
                     np.copyto(tmp, np.inf)
@@ -1047,7 +1131,7 @@ def _evaluate(
             den_w = den if den_run is None else den_run
             tot_w = tot if tot_run is None else tot_run
             by_run = den_run is not None and tot_run is not None
-            val, ok, ap = arena.group(g.index, e)
+            val, ok, ap = step.value, step.scored, step.applies
             if lowest is not None:
                 np.copyto(val, lowest)
             elif meth == "sum":
