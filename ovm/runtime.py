@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import gc
 import os
+import sys
 import warnings
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -89,6 +90,32 @@ def one_blas_thread() -> Iterator[None]:
 
     with threadpool_limits(limits=1, user_api="blas"):
         yield
+
+
+BLAS_IDLE_VARIABLES = ("OPENBLAS_THREAD_TIMEOUT", "GOTO_THREAD_TIMEOUT")
+"""The environment variables by which OpenBLAS is told how long its idle threads wait busily
+for work (2 to the power of the value, in processor cycles) before they sleep."""
+
+BLAS_IDLE_TIMEOUT = "20"
+"""About a million cycles (under a millisecond) of busy waiting, against OpenBLAS' default of
+2**28 (about a tenth of a second)."""
+
+
+def idle_blas_threads() -> None:
+    """Have OpenBLAS' pool threads sleep soon when they have no work, rather than spin.
+
+    Called by the program before NumPy is imported (OpenBLAS reads the setting once, as it
+    loads). Each of its threads but the first busily waits for work for about a tenth of a
+    second as the pool starts and after each product split among them, on a core of its own
+    when the machine is idle: a process that only scores a small workspace spent more time
+    there than in the scoring. ovm's own products each run on one BLAS thread
+    (:func:`one_blas_thread`), so they never wake the pool; a product split over the pool
+    still is (a sleeping thread is woken in microseconds), and the numbers are the same. A
+    value the user set for either variable is kept, and nothing changes once NumPy is loaded.
+    """
+    if "numpy" in sys.modules or any(name in os.environ for name in BLAS_IDLE_VARIABLES):
+        return
+    os.environ[BLAS_IDLE_VARIABLES[0]] = BLAS_IDLE_TIMEOUT
 
 
 @contextmanager

@@ -181,3 +181,51 @@ def test_country_codes_are_pycountrys_without_importing_it() -> None:
         check=True,
     )
     assert json.loads(done.stdout.strip().splitlines()[-1]) == [False]
+
+
+BLAS_PROBE = (
+    "import importlib.abc, os, sys\n"
+    "seen = []\n"
+    "class Witness(importlib.abc.MetaPathFinder):\n"
+    "    def find_spec(self, name, path, target=None):\n"
+    "        if name == 'numpy' and not seen:\n"
+    "            seen.append(os.environ.get('OPENBLAS_THREAD_TIMEOUT'))\n"
+    "        return None\n"
+    "sys.meta_path.insert(0, Witness())\n"
+    "sys.argv = ['ovm', 'score', {workspace!r}, '-q', '-o', {out!r}]\n"
+    "from ovm.cli.app import main\n"
+    "status = main()\n"
+    "print(status, seen)\n"
+)
+
+
+def _blas_setting_seen(tmp_path: Path, env: dict[str, str], *, called: bool = False) -> str:
+    """What ``OPENBLAS_THREAD_TIMEOUT`` held when the score command imported NumPy."""
+    import os
+
+    examples = Path(__file__).resolve().parent.parent / "examples"
+    probe = BLAS_PROBE.format(workspace=str(examples), out=str(tmp_path / "s.csv"))
+    if called:
+        probe = probe.replace("main()", "main(sys.argv[1:])")
+    clean = {k: v for k, v in os.environ.items() if not k.endswith("_THREAD_TIMEOUT")}
+    done = subprocess.run(
+        [sys.executable, "-c", probe],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+        env={**clean, **env},
+    )
+    return done.stdout.strip().splitlines()[-1]
+
+
+def test_the_program_has_openblas_idle_threads_sleep(tmp_path: Path) -> None:
+    # Set before NumPy (and so OpenBLAS) is loaded, or OpenBLAS never reads it.
+    assert _blas_setting_seen(tmp_path, {}) == "0 ['20']"
+
+
+def test_the_users_blas_setting_and_a_callers_process_are_left_alone(tmp_path: Path) -> None:
+    assert _blas_setting_seen(tmp_path, {"OPENBLAS_THREAD_TIMEOUT": "28"}) == "0 ['28']"
+    assert _blas_setting_seen(tmp_path, {"GOTO_THREAD_TIMEOUT": "28"}) == "0 [None]"
+    # main(argv), as a script or a test calls it, leaves the caller's environment as it is.
+    assert _blas_setting_seen(tmp_path, {}, called=True) == "0 [None]"

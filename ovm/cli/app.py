@@ -23,7 +23,7 @@ from ovm.cli.common import (
 )
 from ovm.cli.parser import Parser, lang_after_command, language_of
 from ovm.errors import OvmError, WordedWarning
-from ovm.runtime import held_collector
+from ovm.runtime import held_collector, idle_blas_threads
 
 
 def build_parser(command: str | None = None, lang: str = "en") -> argparse.ArgumentParser:
@@ -66,6 +66,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     # ends with the command: the collector is held for the whole run and collects at the end
     # of each stage (ovm.runtime.held_collector).
     program = argv is None and gc.isenabled()
+    if program:
+        # Before the command's modules bring NumPy in (OpenBLAS reads it as it loads).
+        idle_blas_threads()
     with held_collector() if program else contextlib.nullcontext():
         parser = build_parser(command, lang)
         if program:
