@@ -181,3 +181,36 @@ def test_a_pickled_scorecard_carries_its_fields_only_not_what_would_build_it() -
     # scorecard must not carry them.
     assert set(state["__dict__"]) == set(Scorecard.model_fields)
     assert len(pickle.dumps(card)) == len(pickle.dumps(other.model_copy()))
+
+
+def test_scoring_a_cohort_leaves_no_cycles_behind_only_what_it_returns() -> None:
+    """score() ages what it builds past the collector's young generations (so no collection
+    walks it), which is sound only if nothing it drops is a cycle: every intermediate object
+    is freed by reference counting as soon as the scorecards are built or dropped."""
+    import gc
+
+    from ovm.indicators.scoring import Outcome
+    from ovm.scoring.results import fill_deferred
+    from ovm.scoring.sitestats import QuestionStat, SiteSummary
+
+    ws = ovm.load_workspace(Path(__file__).parent.parent / "examples")
+
+    def alive(*kinds: type) -> int:
+        return sum(1 for o in gc.get_objects() if isinstance(o, kinds))
+
+    engine = (Outcome, QuestionStat, SiteSummary)
+    gc.collect()
+    before = alive(*engine)
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        scores = ovm.score(ws.rubric, ws.observations)
+        assert alive(*engine) > before
+        fill_deferred(scores.scorecards)
+        # Built, a scorecard holds results only: what built them is gone already.
+        assert alive(*engine) == before
+        unread = ovm.score(ws.rubric, ws.observations)
+        del unread
+        assert alive(*engine) == before
+    finally:
+        (gc.enable if was else gc.disable)()

@@ -78,3 +78,61 @@ def test_a_held_collector_collects_only_where_a_stage_ends(enabled: bool) -> Non
         assert ref() is None
     finally:
         (gc.enable if was else gc.disable)()
+
+
+def _young_and_old(obj: object) -> tuple[bool, bool]:
+    """Whether ``obj`` is in the youngest generation, and whether in the oldest."""
+    return (
+        any(o is obj for o in gc.get_objects(generation=0)),
+        any(o is obj for o in gc.get_objects(generation=2)),
+    )
+
+
+def test_an_aged_pause_puts_what_it_made_in_the_oldest_generation_without_collecting() -> None:
+    was = gc.isenabled()
+    try:
+        gc.enable()
+        with paused_gc(aged=True):
+            made = _Node()
+            ref = _cycle()
+        # Aged, not walked: the cycle made meanwhile is still there, in the oldest generation.
+        assert _young_and_old(made) == (False, True)
+        assert ref() is not None
+        assert gc.isenabled()
+        assert gc.get_count()[0] < 100
+        gc.collect()
+        assert ref() is None
+        # Without ``aged``, what was made stays young.
+        with paused_gc():
+            young = _Node()
+        assert _young_and_old(young) == (True, False)
+    finally:
+        (gc.enable if was else gc.disable)()
+
+
+@pytest.mark.parametrize("frozen", [True, False])
+def test_an_aged_pause_leaves_frozen_objects_frozen_and_a_held_collector_alone(
+    frozen: bool,
+) -> None:
+    was = gc.isenabled()
+    try:
+        if frozen:
+            gc.enable()
+            kept = _Node()
+            gc.freeze()
+            count = gc.get_freeze_count()
+        else:
+            gc.disable()
+        with paused_gc(aged=True):
+            made = _Node()
+        if frozen:
+            # Aged, the process's own frozen objects would have been thawed.
+            assert gc.get_freeze_count() == count
+            assert _young_and_old(kept) == (False, False)
+            assert gc.isenabled()
+        else:
+            assert not gc.isenabled()
+        assert _young_and_old(made) == (True, False)
+    finally:
+        gc.unfreeze()
+        (gc.enable if was else gc.disable)()

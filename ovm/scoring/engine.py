@@ -59,6 +59,7 @@ from ovm.scoring.results import (
     SiteNote,
     deferred_card,
     in_order,
+    maker,
 )
 from ovm.scoring.sitestats import (
     MissionSites,
@@ -129,27 +130,36 @@ def _plan(rubric: Rubric, summary: SiteSummary, z: float) -> _Plan:
     slots: list[_Slot] = []
     post: list[int] = []
     context = Plan(rubric, summary, z)
-
-    def visit(node: Group | Indicator, parent: str, depth: int) -> int:
-        index = len(slots)
-        slots.append(None)  # type: ignore[arg-type]  # placeholder keeps tree order
-        if isinstance(node, Group):
-            kids = tuple(visit(c, node.id, depth + 1) for c in node.children)
-            slots[index] = _Slot(
-                node, parent, depth, "group" if depth > 1 else "family", kids, None
-            )
-        else:
-            scorer = kind_of(node).compile(node, context)
-            slots[index] = _Slot(node, parent, depth, node.kind, (), scorer)
-        post.append(index)
-        return index
-
-    families = tuple(visit(f, "overall", 1) for f in rubric.families)
+    families = tuple(_place(f, "overall", 1, slots, post, context) for f in rubric.families)
     index = {slot.node.id: i for i, slot in enumerate(slots)}
     # Children first, and a formula's inputs before it: the tree's post-order when no
     # formula reads another node.
     order = tuple(index[n] for n in rubric.evaluation_order)
     return _Plan(tuple(slots), order, families, index)
+
+
+def _place(
+    node: Group | Indicator,
+    parent: str,
+    depth: int,
+    slots: list[_Slot],
+    post: list[int],
+    context: Plan,
+) -> int:
+    """Put ``node`` and everything below it in ``slots`` (tree order) and ``post`` (children
+    first); its slot. A function of the module, not a recursive closure: a closure that
+    calls itself is a cycle, which would keep the plan's context (the site summary and its
+    replicates) alive until the garbage collector found it."""
+    index = len(slots)
+    slots.append(None)  # type: ignore[arg-type]  # placeholder keeps tree order
+    if isinstance(node, Group):
+        kids = tuple(_place(c, node.id, depth + 1, slots, post, context) for c in node.children)
+        slots[index] = _Slot(node, parent, depth, "group" if depth > 1 else "family", kids, None)
+    else:
+        scorer = kind_of(node).compile(node, context)
+        slots[index] = _Slot(node, parent, depth, node.kind, (), scorer)
+    post.append(index)
+    return index
 
 
 # --- per-mission results -------------------------------------------------------------------
@@ -271,15 +281,16 @@ class _MissionScorer:
     def question_input(self, q: ChecklistIndicator, st: QuestionStat | None) -> InputValue:
         if st is None:
             return InputValue(name=q.id, kind="question", status="missing", n=0)
+        answered = st.answered
         status: Literal["value", "missing", "not_applicable"] = (
-            "value" if st.answered else "not_applicable" if st.not_applicable else "missing"
+            "value" if answered else "not_applicable" if st.not_applicable else "missing"
         )
         fields: dict[str, Any] = {
             "name": q.id,
             "kind": "question",
             "status": status,
             "value": st.value,
-            "n": st.answered,
+            "n": answered,
             "accepted": None if q.numeric else st.accepted,
             "not_applicable": st.not_applicable,
             "not_observed": st.not_observed,
@@ -287,14 +298,14 @@ class _MissionScorer:
             "provenance": None,
         }
         if (
-            (st.value is None or type(st.value) is float)
-            and type(st.answered) is int
+            type(st.value) in _FLOAT_OR_NONE
+            and type(answered) is int
             and type(st.accepted) is int
             and type(st.not_applicable) is int
             and type(st.not_observed) is int
             and type(self.sites.simulated) is bool
         ):
-            return in_order(InputValue, fields)
+            return _make_input(fields)
         return InputValue(**fields)
 
     def question_explanation(
@@ -320,12 +331,12 @@ class _MissionScorer:
             "notes": tuple(notes) if notes else (),
         }
         if (
-            (raw is None or type(raw) is float)
-            and (score is None or type(score) is float)
+            type(raw) in _FLOAT_OR_NONE
+            and type(score) in _FLOAT_OR_NONE
             and type(formula) is str
             and type(rule) is str
         ):
-            return in_order(Explanation, fields)
+            return _make_explanation(fields)
         return _explanation(fields)
 
     def node(self, node_id: str) -> Outcome:
@@ -430,7 +441,14 @@ def _combine_cohort(
         min_cov,
     )
     found: list[Outcome] = []
-    for sc, out in zip(scorers, outs, strict=True):
+    meta = tuple((n.id, n.weight, sign) for n, _, sign in counted)
+    # Each mission's children as a tuple of their own: an explanation that held the
+    # mission's whole list of results would hold its own outcome, a cycle only the garbage
+    # collector frees.
+    rows: Sequence[tuple[Outcome, ...]] = (
+        list(zip(*columns, strict=True)) if columns else [()] * len(scorers)
+    )
+    for sc, out, row in zip(scorers, outs, rows, strict=True):
         if out.finding is not None:
             sc.findings.append(_group_finding(out, node_id))
         found.append(
@@ -439,25 +457,25 @@ def _combine_cohort(
                 out.score,
                 out.score,
                 out.coverage,
-                partial(_group_explanation, counted, sc.results, out, method, power),
+                partial(_group_explanation, meta, row, out, method, power),
             )
         )
     return found
 
 
 def _group_explanation(
-    counted: Sequence[tuple[Group | Indicator, int, float]],
-    results: Sequence[Outcome],
+    meta: Sequence[tuple[str, float, float]],
+    kids: Sequence[Outcome],
     out: GroupOutcome,
     method: str,
     power: float | None,
 ) -> Explanation:
-    """:func:`explain_group` of one mission's group, from its children's outcomes."""
+    """:func:`explain_group` of one mission's group, from its counted children's ids,
+    weights and signs (``meta``) and their outcomes (``kids``)."""
     return _explained(
         [
-            (n.id, n.weight, r.status, r.score, sign)
-            for n, c, sign in counted
-            for r in (results[c],)
+            (node, weight, r.status, r.score, sign)
+            for (node, weight, sign), r in zip(meta, kids, strict=True)
         ],
         out,
         method,
@@ -467,6 +485,12 @@ def _group_explanation(
 
 _TEXTS = (str, type(None))
 _STATUSES = frozenset(get_args(NodeStatus))
+_FLOAT_OR_NONE = frozenset((float, type(None)))
+_VALUE_TYPES = frozenset((float, str, type(None)))
+_make_input = maker(InputValue)
+_make_explanation = maker(Explanation)
+_make_contribution = maker(Contribution)
+_make_node = maker(NodeScore)
 
 
 def _all_of(kind: type, items: object) -> bool:
@@ -558,19 +582,28 @@ def _explained(
         )
         fields = {"node": node, "status": status, "score": score, "weight": weight, "share": share}
         add(
-            in_order(Contribution, fields)
-            if (score is None or type(score) is float)
-            and (share is None or type(share) is float)
+            _make_contribution(fields)
+            if type(score) in _FLOAT_OR_NONE
+            and type(share) in _FLOAT_OR_NONE
             and type(weight) is float
             else Contribution(**fields)
         )
-    return _explanation(
-        {
-            "aggregation": method_text(method, power),
-            "score": out.score,
-            "children": tuple(contributions),
-        }
-    )
+    aggregation = method_text(method, power)
+    score = out.score
+    whole: dict[str, Any] = {
+        "inputs": (),
+        "formula": None,
+        "raw_value": None,
+        "rule": None,
+        "score": score,
+        "aggregation": aggregation,
+        "children": tuple(contributions),
+        "notes": (),
+    }
+    # Every child is a Contribution made above: only the numbers' types need a look.
+    if type(score) in _FLOAT_OR_NONE and type(aggregation) is str:
+        return _make_explanation(whole)
+    return Explanation(**whole)
 
 
 # --- pass 2: replicates for the whole cohort -----------------------------------------------
@@ -892,8 +925,9 @@ def _node_score(
     res: Outcome,
     band: tuple[int | None, str | None, float | None],
 ) -> NodeScore:
-    index, label, rating = band if res.score is not None else (None, None, None)
-    score, value, interval = res.score, res.value, res.interval
+    score = res.score
+    index, label, rating = band if score is not None else _NO_BAND
+    value, interval, coverage, status = res.value, res.interval, res.coverage, res.status
     explanation = res.explanation
     if type(explanation) is not Explanation and callable(explanation):
         explanation = explanation()
@@ -904,8 +938,8 @@ def _node_score(
         "kind": kind,
         "value": value,
         "score": score,
-        "coverage": res.coverage,
-        "status": res.status,
+        "coverage": coverage,
+        "status": status,
         "band": index,
         "band_label": label,
         "rating": rating,
@@ -914,12 +948,12 @@ def _node_score(
         "explanation": explanation,
     }
     if (
-        (value is None or type(value) is float or type(value) is str)
-        and (score is None or type(score) is float)
-        and (rating is None or type(rating) is float)
-        and type(res.coverage) is float
+        type(value) in _VALUE_TYPES
+        and type(score) in _FLOAT_OR_NONE
+        and type(rating) in _FLOAT_OR_NONE
+        and type(coverage) is float
         and type(explanation) is Explanation
-        and res.status in _STATUSES
+        and status in _STATUSES
         and (
             interval is None
             or (
@@ -930,8 +964,11 @@ def _node_score(
             )
         )
     ):
-        return in_order(NodeScore, fields)
+        return _make_node(fields)
     return NodeScore(**fields)
+
+
+_NO_BAND: tuple[None, None, None] = (None, None, None)
 
 
 def _mission_info(m: Mission) -> MissionInfo:
@@ -989,7 +1026,7 @@ def score(
     where a question was answered at fewer than ``min_places`` places.
     ``progress(done, total)`` is called as missions are scored.
     """
-    with paused_gc(), ordinary_pages():
+    with paused_gc(aged=True), ordinary_pages():
         return _score(rubric, observations, seed, bootstrap, confidence, progress, min_places)[0]
 
 
@@ -1007,7 +1044,7 @@ def score_with_replicates(
     one run gives the scorecards and the replicates the sensitivity analysis varies sampling
     with."""
     kept: dict[int, _Reps] = {}
-    with paused_gc(), ordinary_pages():
+    with paused_gc(aged=True), ordinary_pages():
         scores, plan, missions = _score(
             rubric, observations, seed, bootstrap, confidence, progress, min_places, kept
         )
@@ -1039,6 +1076,10 @@ def _passes(
     scorers = [_MissionScorer(rubric, plan, m, summary, min_places) for m in missions]
     roots = _point_pass(rubric, plan, scorers)
     results = [sc.results for sc in scorers]
+    for sc in scorers:
+        # The results served the formulas of pass 1. Kept by the view, they would make a
+        # cycle with the explanations that call it: garbage only the collector frees.
+        sc.results = []
     if bootstrap > 0 and summary.ids:
         replicator = _Replicator(
             rubric,
@@ -1080,7 +1121,7 @@ def indicator_replicates(
     interval (too few polling places), its replicates are kept all the same; a caller that
     follows the scorecards leaves them out. This scores the observations again: a caller
     that scores them too takes both from :func:`score_with_replicates`."""
-    with paused_gc(), ordinary_pages():
+    with paused_gc(aged=True), ordinary_pages():
         sites = with_hashes(observations.sites)
         order = site_order(sites) if sites.height else None
         kept: dict[int, _Reps] = {}

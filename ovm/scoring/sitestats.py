@@ -681,17 +681,13 @@ def _categorical(
     places: list[int],
 ) -> None:
     accepted, answered = point
+    stats = ms.stats
     for q, yes, den, n_na, n_missing, n_places in zip(
         cat, accepted, answered, na, missing, places, strict=True
     ):
-        ms.stats[q.id] = QuestionStat(
-            answered=den,
-            accepted=yes,
-            not_applicable=n_na,
-            not_observed=n_missing,
-            value=100.0 * yes / den if den else None,
-            places=n_places,
-        )
+        # Positional: a cohort of thousands of missions makes one per mission and question.
+        st = QuestionStat(den, yes, n_na, n_missing, 100.0 * yes / den if den else None, n_places)
+        stats[q.id] = st
 
 
 def _numeric(
