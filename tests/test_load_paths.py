@@ -1,6 +1,6 @@
 """The fast paths of the table reader give what the general paths give, as whole structures.
 
-A checklist's answer columns are read as categories of the file's own, coded from those few
+A checklist's answer columns are read each as categories of its own, coded from those few
 texts without a pass over the cells; the general path (categories shared with the whole
 process, each column's distinct cells found by a pass) must give the same rows, the same
 rejected rows with the same reasons and the same issues, in the same order.
@@ -68,15 +68,23 @@ def _both(path: Path) -> tuple[dict[str, Any], dict[str, Any]]:
     return _load(df), _load(shared)
 
 
-def test_answer_columns_are_read_as_categories_of_the_file_alone(tmp_path: Path) -> None:
+def test_answer_columns_are_read_each_as_categories_of_its_own(tmp_path: Path) -> None:
     path = tmp_path / "checklists.csv"
-    path.write_text(_csv([("aaa-2020", "s1", "yes", "maybe", "yes")]), encoding="utf-8")
+    path.write_text(
+        _csv([("aaa-2020", "s1", "yes", "maybe", "yes"), ("aaa-2020", "s2", "no", "", "yes")]),
+        encoding="utf-8",
+    )
     df, _ = read_table(path, verbatim=verbatim_columns(RUBRIC))
     assert df is not None
     dtypes = [df.schema[q] for q in QUESTIONS]
     assert all(isinstance(d, pl.Categorical) for d in dtypes)
-    assert not dtypes[0].categories.is_global()
-    assert dtypes[0].categories.to_series().sort().to_list() == ["maybe", "yes"]
+    assert not any(d.categories.is_global() for d in dtypes)
+    assert len({d.categories.name() for d in dtypes}) == len(QUESTIONS)
+    assert [d.categories.to_series().sort().to_list() for d in dtypes] == [
+        ["no", "yes"],
+        ["maybe"],
+        ["yes"],
+    ]
 
 
 def test_texts_shared_by_answer_columns_are_coded_as_each_column_reads_them(

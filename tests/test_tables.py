@@ -56,6 +56,24 @@ def test_short_and_long_csv_rows_are_reported_not_padded(tmp_path: Path) -> None
     assert df.select("mission", "a", "b", "_row").rows() == [("m1", "x, y", "2", 2)]
 
 
+def test_verbatim_columns_of_many_texts_are_read_whole_as_categories(tmp_path: Path) -> None:
+    # Answers are a few texts a column; free text in a verbatim column may hold more
+    # distinct texts than a byte numbers, and is read as categories all the same.
+    path = tmp_path / "many.csv"
+    rows = [("m1", "yes" if i % 2 else " No", f"text {i}") for i in range(300)]
+    path.write_text(
+        "mission,a,b\n" + "".join(",".join(r) + "\n" for r in rows) + "m2,,\n", encoding="utf-8"
+    )
+    df, issues = read_table(path, verbatim={"a", "b"})
+    assert issues == [] and df is not None
+    assert [type(df.schema[c]) for c in ("a", "b")] == [pl.Categorical, pl.Categorical]
+    got = df.select("mission", pl.col("a", "b").cast(pl.String), "_row").rows()
+    assert got == [(*r, i) for i, r in enumerate(rows, start=2)] + [("m2", None, None, 302)]
+    # A ragged row is reported as in a file read without verbatim columns.
+    path.write_text("mission,a,b\n" + "".join(f"m{i},x{i},y\n" for i in range(300)) + "m,1\n")
+    assert [(i.line, i.code) for i in read_table(path, verbatim={"a"})[1]] == [(302, "ragged-row")]
+
+
 def test_xlsx_value_without_header_is_reported(tmp_path: Path) -> None:
     wb = Workbook()
     ws = wb.active

@@ -168,7 +168,7 @@ def read_named_table(
 
     Cells are stripped of surrounding blanks, and blank cells are null; a CSV or Parquet column
     named in ``verbatim`` keeps its cells as written (in a CSV, empty ones still null), as
-    categories of the file's own, for a reader that cleans its few distinct values itself.
+    categories no other table shares, for a reader that cleans its few distinct values itself.
     ``export``: the file is a KoboToolbox or ODK Central export,
     whose CSV may be separated by ``;`` (Kobo's default) and is read so. A file over its
     format's size limit (:func:`size_problem`) is refused before it is opened.
@@ -258,8 +258,9 @@ def _read_parquet(path: Path, verbatim: set[str]) -> tuple[pl.DataFrame | None, 
     texts = []
     # Column names are trimmed, as a CSV's are.
     trimmed = _column_names(headers)
-    # Verbatim columns as categories of the file's own, as from a CSV: each distinct text is
-    # kept once while the file is read, not cast again by the reader that codes them.
+    # Verbatim columns as categories of the file's own (a CSV's columns have theirs each):
+    # each distinct text is kept once while the file is read, not cast again by the reader
+    # that codes them.
     own = file_categories()
     for j, (col, dtype) in enumerate(schema.items(), start=1):
         text = _parquet_text(col, dtype)
@@ -343,20 +344,31 @@ def _read_csv(
         return None, issues
     trimmed = _column_names(headers)
     # A verbatim column holds a few distinct cells: read as categories, each cell's text is
-    # kept once and its reader codes the column from the distinct texts. The file's verbatim
-    # columns share categories of their own, which are then the file's distinct texts.
-    own = file_categories()
-    categorical = {h: own for h, t in zip(headers, trimmed, strict=True) if t in verbatim}
+    # kept once and its reader codes the column from the distinct texts. Each verbatim column
+    # has categories of its own, which are then the column's distinct texts.
+    kept = [h for h, t in zip(headers, trimmed, strict=True) if t in verbatim]
 
-    def parse(data: bytes) -> pl.DataFrame:
+    def read(data: bytes, physical: type[pl.DataType]) -> pl.DataFrame:
         return pl.read_csv(
             data,
             separator=sep,
             infer_schema=False,
-            schema_overrides=categorical or None,
+            schema_overrides={h: file_categories(physical) for h in kept} or None,
             encoding="utf8",
             truncate_ragged_lines=False,
         )
+
+    def parse(data: bytes) -> pl.DataFrame:
+        if not kept:
+            return read(data, pl.UInt32)
+        try:
+            # Answers are a few texts a column: numbered in a byte, each cell is a quarter
+            # of the memory to write while parsing and to read while coding.
+            return read(data, pl.UInt8)
+        except pl.exceptions.ComputeError:
+            # A column of more distinct texts than a byte numbers (free text where answers
+            # were expected) is read again with 32-bit numbers; any other error recurs there.
+            return read(data, pl.UInt32)
 
     # Polars parses the records on its threads while this one checks the
     # same bytes for what Polars would read silently (below).
@@ -449,10 +461,12 @@ def _check_bytes(raw: bytes, path: Path, sep: str, width: int) -> _Checked | Iss
     return quote if quote is not None else _Checked(True, None, ragged)
 
 
-def file_categories() -> pl.Categorical:
+def file_categories(physical: type[pl.DataType] = pl.UInt32) -> pl.Categorical:
     """A categorical type of its own, not shared with any other table of the process: every
-    text its columns hold is one of its categories (:func:`distinct_texts`)."""
-    return pl.Categorical(pl.Categories.random())
+    text its columns hold is one of its categories (:func:`distinct_texts`). ``physical``:
+    the unsigned integer type numbering them (``pl.UInt8`` numbers at most 255 texts: a column
+    with more fails to be read as this type)."""
+    return pl.Categorical(pl.Categories.random(physical=physical))
 
 
 def distinct_texts(dtype: pl.DataType) -> pl.Series | None:
