@@ -54,3 +54,38 @@ def test_a_table_read_during_numpy_s_import_elsewhere_is_read_whole(tmp_path: Pa
     )
     assert done.returncode == 0, done.stderr
     assert done.stdout == "[('m1', '10'), ('m2', None), ('m3', '7')] []\n"
+
+
+COUNTED = textwrap.dedent(
+    """
+    import sys
+    from pathlib import Path
+
+    from ovm.data import tables
+
+    tables.COUNT_WITH_NUMPY_FROM = int(sys.argv[2])
+    df, issues = tables.read_table(Path(sys.argv[1]))
+    print([(i.line, i.code) for i in issues], "numpy" in sys.modules)
+    """
+)
+
+
+def test_a_large_table_read_by_itself_is_counted_with_numpy_a_small_one_without(
+    tmp_path: Path,
+) -> None:
+    # NumPy is imported for the count of a file from the size where that costs less than
+    # counting without it; either count finds the short row.
+    table = tmp_path / "statistics.csv"
+    table.write_text("mission,votes\nm1,10\nm2\nm3,7\n", encoding="utf-8")
+    size = table.stat().st_size
+    seen = []
+    for limit in (size + 1, size):
+        done = subprocess.run(
+            [sys.executable, "-c", COUNTED, str(table), str(limit)],
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+        assert done.returncode == 0, done.stderr
+        seen.append(done.stdout)
+    assert seen == ["[(3, 'ragged-row')] False\n", "[(3, 'ragged-row')] True\n"]

@@ -656,11 +656,16 @@ def _has_short_rows(raw: bytes, sep: str, width: int, records: int, separators: 
     return bool((counts != width).any())
 
 
+COUNT_WITH_NUMPY_FROM = 48 * MIB
+"""The size from which a file's bytes are counted with NumPy even when nothing has imported
+it yet: importing NumPy takes about 0.05 s, as long as bytes.count takes over 45 MB (and
+bytes.count holds the interpreter's lock, which the thread loading the other files of the
+workspace waits for meanwhile); a smaller table read by itself leaves NumPy unimported."""
+
+
 def _count_byte(raw: bytes, char: str) -> int:
     """How many times the byte ``char`` occurs in ``raw``."""
-    if "numpy" not in sys.modules:
-        # Importing NumPy for this alone (a statistics table read by itself) would take
-        # longer than bytes.count takes over 50 MB.
+    if "numpy" not in sys.modules and len(raw) < COUNT_WITH_NUMPY_FROM:
         return raw.count(char.encode())
     # Another thread may be importing NumPy right now (a workspace reads its tables on two):
     # the import statement waits for that import to finish, where sys.modules would give the
