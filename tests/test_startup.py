@@ -122,10 +122,47 @@ def test_the_program_leaves_the_collector_on_after_start_up(tmp_path: Path) -> N
     assert done.stdout.split() == ["0", "True", "False"]
 
 
+def test_the_program_leaves_nothing_of_its_run_for_the_exits_collections(tmp_path: Path) -> None:
+    # Run as the program, what the command leaves alive is frozen as it returns: the
+    # collections of the interpreter's exit walk none of it. Called with arguments, nothing is
+    # frozen (the caller goes on).
+    probe = (
+        "import gc, sys\n"
+        f"sys.argv = ['ovm', 'score', 'examples', '-q', '-o', {str(tmp_path / 's.csv')!r}]\n"
+        "from ovm.cli.app import main\n"
+        "status = main()\n"
+        "print(status, len(gc.get_objects()))\n"
+    )
+    root = Path(__file__).resolve().parent.parent
+    done = subprocess.run(
+        [sys.executable, "-c", probe],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+        cwd=root,
+    )
+    status, tracked = done.stdout.split()
+    # The few objects left are the probe's own, made after the command returned.
+    assert (status, int(tracked) < 1_000) == ("0", True), tracked
+    called = probe.replace("main()", "main(sys.argv[1:])")
+    done = subprocess.run(
+        [sys.executable, "-c", called],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+        cwd=root,
+    )
+    status, tracked = done.stdout.split()
+    assert (status, int(tracked) > 10_000) == ("0", True), tracked
+
+
 def test_the_program_collects_at_the_end_of_each_stage_only(tmp_path: Path, mini: Path) -> None:
     # Run as the program, the collector is held through the command and collects where each
-    # stage of the run ends (load, score, compare); called with arguments, as a script or a
-    # test calls it, the collector runs as it always does.
+    # stage of the run ends (load, score, compare, and the output as the command returns);
+    # called with arguments, as a script or a test calls it, the collector runs as it always
+    # does.
     probe = (
         "import gc, sys\n"
         "import ovm.runtime as runtime\n"
@@ -143,7 +180,7 @@ def test_the_program_collects_at_the_end_of_each_stage_only(tmp_path: Path, mini
     done = subprocess.run(
         [sys.executable, "-c", probe], capture_output=True, text=True, timeout=120, check=True
     )
-    assert done.stdout.split(maxsplit=1) == ["0", "[False, False, False] True\n"]
+    assert done.stdout.split(maxsplit=1) == ["0", "[False, False, False, False] True\n"]
     called = probe.replace("main()", "main(sys.argv[1:])")
     done = subprocess.run(
         [sys.executable, "-c", called], capture_output=True, text=True, timeout=120, check=True

@@ -23,7 +23,7 @@ from ovm.cli.common import (
 )
 from ovm.cli.parser import Parser, lang_after_command, language_of
 from ovm.errors import OvmError, WordedWarning
-from ovm.runtime import held_collector, idle_blas_threads
+from ovm.runtime import held_collector, idle_blas_threads, stage_done
 
 
 def build_parser(command: str | None = None, lang: str = "en") -> argparse.ArgumentParser:
@@ -80,7 +80,14 @@ def main(argv: Sequence[str] | None = None) -> int:
             # ovm's own warnings (an environment variable ignored) are said as its messages
             # are, in the language asked; any other warning is shown as Python shows it.
             warnings.showwarning = _warning_shower(message_lang(args), warnings.showwarning)
-            return _run(args)
+            status = _run(args)
+        if program:
+            # The process ends with the command. The last stage's cyclic garbage is collected
+            # and what the run leaves alive is frozen too: the interpreter's own collections as
+            # it exits would otherwise walk every object of the run once more.
+            stage_done()
+            gc.freeze()
+        return status
 
 
 def _warning_shower(lang: str, shown_otherwise: Callable[..., None]) -> Callable[..., None]:
