@@ -32,13 +32,16 @@ def paused_gc(*, aged: bool = False) -> Iterator[None]:
     took two thirds of the time of a large rubric's parse and doubled that of the scoring
     passes). Reference counting still frees everything that is not a cycle.
 
-    With ``aged``, the objects made meanwhile join the oldest generation when the collector
-    is enabled again, as if they had survived the younger ones' collections: the next young
-    collection would otherwise walk every one of them (and the one after it again), over a
-    second at 5,000 missions. Cyclic garbage made meanwhile then waits for a full
-    collection, so a caller that ages what it builds leaves no cycles behind. Nothing is
-    aged where the process keeps frozen objects of its own (``gc.freeze()``, which the
-    ageing would undo) or where the collector was already paused.
+    With ``aged``, the young objects join the oldest generation when the collector is
+    enabled again, as if they had survived the younger ones' collections: the next young
+    collection would otherwise walk every object made meanwhile (and the one after it
+    again), over a second at 5,000 missions. The ageing is the process's, not the pause's
+    alone: every object not yet in the oldest generation is aged, those the caller made
+    before the pause or on other threads too, and young cyclic garbage then waits for a full
+    collection instead of the next young one. So a pass that ages what it builds makes no
+    reference cycles itself. Nothing is aged where the process keeps frozen objects of its
+    own (``gc.freeze()``, which the ageing would undo) or where the collector was already
+    paused.
     """
     enabled = gc.isenabled()
     gc.disable()
