@@ -192,6 +192,22 @@ def test_a_quote_never_closed_is_refused_at_the_line_it_opens(tmp_path: Path) ->
     assert [(i.line, i.code) for i in issues] == [(3, "stray-quote")]
 
 
+def test_a_fault_of_the_program_while_parsing_is_raised_even_beside_a_stray_quote(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Polars' own errors on such a file are explained by the quote; a fault of the program
+    # (here a wrong argument, as a mistake in the reader would give) is not swallowed by it.
+    p = tmp_path / "t.csv"
+    p.write_text('mission,site,notes\naaa,s1,"late start\naaa,s2,x\n', encoding="utf-8")
+
+    def faulty(*args: object, **kwargs: object) -> pl.DataFrame:
+        raise TypeError("read_csv() got an unexpected keyword argument")
+
+    monkeypatch.setattr(pl, "read_csv", faulty)
+    with pytest.raises(TypeError, match="unexpected keyword"):
+        read_table(p)
+
+
 def test_the_cell_limit_counts_characters_not_bytes(tmp_path: Path) -> None:
     from ovm.data.tables import MAX_CELL_CHARS
 

@@ -381,6 +381,10 @@ def _read_csv(
             failed: Exception | None = exc
         else:
             failed = None
+    # What Polars makes of a file is the file's doing only when Polars or the system says
+    # so: any other error is the program's, raised even beside a quote never closed.
+    if failed is not None and not isinstance(failed, pl.exceptions.PolarsError | OSError):
+        raise failed
     # A quote never closed is reported whatever Polars made of the file.
     if isinstance(checked, Issue):
         return None, [checked]
