@@ -592,3 +592,75 @@ def test_rank_quantiles_interpolate_from_above_as_numpy_does(
     got = module._rank_summary(sample, np.array([a], dtype=np.int32))
     want = np.quantile(sample.T, [0.05, 0.5, 0.95], axis=1)
     assert [x.tobytes() for x in got[:3]] == [x.tobytes() for x in (want[1], want[0], want[2])]
+
+
+def _near_share(den: float, halvings: int, step: int) -> float:
+    """A total ``step`` floats away from ``den * 2^halvings``: where the share is nearest
+    ``2^-halvings``."""
+    total = den * 2.0**halvings
+    for _ in range(abs(step)):
+        total = float(np.nextafter(total, np.inf if step > 0 else -np.inf))
+    return max(total, 0.0)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    halvings=st.integers(0, 60),
+    dens=st.lists(
+        st.one_of(
+            st.just(0.0),
+            st.just(5e-324),
+            st.floats(0.0, 2.0**900),
+            st.floats(1e-310, 1e-300),
+            st.integers(0, 40).map(float),
+        ),
+        min_size=1,
+        max_size=40,
+    ),
+    steps=st.lists(st.integers(-3, 3), min_size=40, max_size=40),
+    wide=st.lists(st.floats(0.0, 2.0**950), min_size=40, max_size=40),
+    how=st.lists(st.sampled_from(["near", "wide", "zero"]), min_size=40, max_size=40),
+)
+def test_coverage_of_a_power_of_two_is_the_quotient_s_to_the_bit(
+    halvings: int,
+    dens: list[float],
+    steps: list[int],
+    wide: list[float],
+    how: list[str],
+) -> None:
+    # The scored weight's share of the applicable weight against a coverage of 2^-j, without
+    # dividing: on shares at and next to 2^-j, far from it, and over a total of 0.
+    tots = [
+        _near_share(d, halvings, s) if h == "near" else (w if h == "wide" else 0.0)
+        for d, s, w, h in zip(dens, steps, wide, how, strict=False)
+    ]
+    den, tot = np.array(dens), np.array(tots)
+    out = np.empty(den.shape, dtype=bool)
+    with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
+        expected = np.divide(den, tot) >= 2.0**-halvings
+    module._covered(den, tot, halvings, out, np.empty_like(den), np.empty(den.shape, bool))
+    assert out.tolist() == expected.tolist()
+    assert module._halvings(2.0**-halvings) == halvings
+
+
+@pytest.mark.parametrize("coverage", [0.0, 0.3, 0.75, 2.0**-61, 1.5])
+def test_only_a_power_of_two_coverage_is_tested_without_the_quotient(coverage: float) -> None:
+    assert module._halvings(coverage) is None
+
+
+@pytest.mark.parametrize("weight", [-1.5, 0.9 * 2.0**1023])
+def test_weights_out_of_bounds_take_the_quotient(
+    weight: float, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Negative weights, or weights whose sum overflows, leave the division-free coverage
+    # test's conditions: those runs are scored as the quotient scores them.
+    rubric, scores = _cohort(9, 6, 3)
+    model = module._build_model(scores, rubric, compare(scores, rubric))
+    values = module._normalised(model, model.base, "none")
+    methods = [(g.method, g.power) for g in model.groups]
+    w = np.tile(model.weights, (4, 1))
+    family = next(g for g in model.groups if g.id == "f0")
+    w[::2, family.indicators] = weight
+    found = module._evaluate(model, values, w, methods)
+    monkeypatch.setattr(module, "_halvings", lambda coverage: None)
+    assert np.array_equal(found, module._evaluate(model, values, w, methods), equal_nan=True)

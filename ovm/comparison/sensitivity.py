@@ -1001,6 +1001,8 @@ class _Step:
     scored: npt.NDArray[np.bool_]
     applies: npt.NDArray[np.bool_]
     lowest: Array | None
+    halvings: int | None = None
+    """``j`` when the group's coverage is ``2^-j`` (one half: 1), for :func:`_covered`."""
 
 
 @dataclass
@@ -1052,6 +1054,7 @@ def _plan(
                 ok,
                 ap,
                 arena.get("low", e) if meth == "minimum" else None,
+                _halvings(g.min_coverage),
             )
         )
     plan = arena.plans[key] = _Plan(methods, wt, steps)
@@ -1079,6 +1082,8 @@ def _evaluate(
     plan = _plan(model, arena, methods, e)
     wt = plan.weights
     np.copyto(wt, w.T)
+    # Weights that are neither negative nor near the largest float: what _covered needs.
+    bounded = w.size == 0 or bool(w.min() >= 0.0 and w.max() < 2.0**900)
     tmp = arena.get("tmp", e)
     flag = arena.get("flag", e, bool)
     with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
@@ -1142,7 +1147,15 @@ def _evaluate(
                 np.divide(num, den_w, out=val)
                 mean.finv(val)
             scored = np.empty(e, dtype=bool) if by_run else ok
-            if meth != "sum" and g.min_coverage > 0:
+            if (
+                meth != "sum"
+                and g.min_coverage > 0
+                and not by_run
+                and bounded
+                and (step.halvings is not None)
+            ):
+                _covered(den_w, tot_w, step.halvings, scored, tmp, flag)
+            elif meth != "sum" and g.min_coverage > 0:
                 # A share of the applicable weight above 0 needs a scored weight above 0; where
                 # tot is 0, den is 0 too and the share is NaN, which no comparison passes.
                 share = np.divide(den_w, tot_w) if by_run else np.divide(den_w, tot_w, out=tmp)
@@ -1165,6 +1178,38 @@ def _evaluate(
     root = model.groups[-1].index
     val, ok, _ = arena.group(root, e)
     return np.where(ok, val, np.nan)
+
+
+def _halvings(coverage: float) -> int | None:
+    """``j`` when ``coverage`` is ``2^-j`` for a ``j`` from 0 to 60, else None."""
+    fraction, exponent = math.frexp(coverage)
+    return 1 - exponent if fraction == 0.5 and 0 <= 1 - exponent <= 60 else None
+
+
+def _covered(
+    den: Array,
+    tot: Array,
+    halvings: int,
+    out: npt.NDArray[np.bool_],
+    scratch: Array,
+    flag: npt.NDArray[np.bool_],
+) -> None:
+    """``out = den / tot >= 2^-halvings``, to the bit, without the division: for ``den`` and
+    ``tot`` neither negative nor NaN and below ``2^960`` (sums of weights that are).
+
+    Why it is the same: ``d = den * 2^j`` is exact (a power of two, far from overflow). Where
+    ``d >= tot`` the quotient is at least ``2^-j``, and so is its rounding (``2^-j`` is a
+    float and rounding keeps order). Where ``0 < tot`` and ``d < tot``, ``d`` is at most the
+    float below ``tot``, at most ``tot (1 - 2^-53)``, so the quotient is at most
+    ``2^-j (1 - 2^-53)``: the float just below ``2^-j``, where it rounds, failing the
+    comparison. Where ``tot`` is 0 the quotient is infinite (``den > 0``: passes) or NaN
+    (``den = 0``: fails), and ``d >= 0`` holds: the test ``den > 0`` decides, and it fails
+    wherever ``den`` is 0, as a quotient of 0 or NaN does.
+    """
+    np.multiply(den, 2.0**halvings, out=scratch)
+    np.greater_equal(scratch, tot, out=out)
+    np.greater(den, 0.0, out=flag)
+    np.logical_and(out, flag, out=out)
 
 
 def _on_scale(model: _Model, g: _GroupSpec, wt: Array, k: int, val: Array) -> None:
