@@ -1410,17 +1410,23 @@ def _columns(m: int) -> npt.NDArray[np.int64]:
     return column
 
 
-@functools.lru_cache(maxsize=8)
-def _places_cached(runs: int, m: int, dtype: str) -> npt.NDArray[np.signedinteger[Any]]:
-    place = np.tile(np.arange(1, m + 1, dtype=dtype), (runs, 1))
-    place.flags.writeable = False
-    return place
+_PLACES: dict[tuple[int, str], npt.NDArray[np.signedinteger[Any]]] = {}
+"""Places 1..m in rows, by missions and dtype, as many rows as the largest batch asked."""
 
 
 def _places(runs: int, m: int, dtype: np.dtype[Any]) -> npt.NDArray[np.signedinteger[Any]]:
     """The places 1..m of each of ``runs`` runs (C-ordered), in the dtype of the ranks they
-    are written into: one contiguous array, the fastest to scatter from."""
-    return _places_cached(runs, m, dtype.str)
+    are written into: one contiguous array, the fastest to scatter from; batches of every
+    size share the rows of one."""
+    key = (m, dtype.str)
+    place = _PLACES.get(key)
+    if place is None or place.shape[0] < runs:
+        place = np.tile(np.arange(1, m + 1, dtype=dtype), (max(runs, _CHUNK), 1))
+        place.flags.writeable = False
+        if len(_PLACES) >= 8:
+            _PLACES.clear()
+        _PLACES[key] = place
+    return place[:runs]
 
 
 def _rank_summary(
