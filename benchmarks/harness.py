@@ -128,6 +128,7 @@ def thread_counts() -> dict[str, Any]:
         for k in (
             "OMP_NUM_THREADS",
             "OPENBLAS_NUM_THREADS",
+            "OPENBLAS_THREAD_TIMEOUT",
             "MKL_NUM_THREADS",
             "POLARS_MAX_THREADS",
             "OVM_THREADS",

@@ -14,7 +14,9 @@ methodologies (weights, aggregation, normalisation, a dropped indicator, samplin
 given the nominal comparison, the observations and the bootstrap replicates behind the
 scorecards' intervals, as ``ovm.analyse`` gives it the run's own: every choice is varied,
 sampling with the first 100 replicates (the default ``sampling_draws``), and neither the
-comparison nor the replicates are part of the analysis's time.
+comparison nor the replicates are part of the analysis's time. OpenBLAS' idle threads sleep
+soon, as the program has them (``OPENBLAS_THREAD_TIMEOUT``, unless set): the baseline's product
+wakes them, and their default busy wait would count in the CPU time of the analysis after it.
 """
 
 from __future__ import annotations
@@ -26,11 +28,19 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-import numpy as np
-
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+from ovm.runtime import BLAS_IDLE_TIMEOUT, BLAS_IDLE_VARIABLES
+
+# As the program runs (ovm.runtime.idle_blas_threads, before NumPy loads): otherwise OpenBLAS'
+# second thread, woken by the baseline's product, spins for about a tenth of a second into the
+# CPU time of the analysis that follows it.
+os.environ.setdefault(
+    BLAS_IDLE_VARIABLES[0], os.environ.get(BLAS_IDLE_VARIABLES[1], BLAS_IDLE_TIMEOUT)
+)
+
+import numpy as np
 from harness import paired, print_pair, record, run_inline, target
 
 from ovm import Mission, Observations, Rubric, score
