@@ -3,8 +3,9 @@
 Work a new process would otherwise repeat is kept in ``OVM_CACHE_DIR`` when that is set (set and
 empty: no cache), else in the platform's cache folder for the user (``$XDG_CACHE_HOME/ovm``, by
 default ``~/.cache/ovm``; ``~/Library/Caches/ovm`` on macOS; ``%LOCALAPPDATA%\\ovm\\Cache`` on
-Windows): the report's compiled templates (:mod:`ovm.reporting.cache`) and the bundled rubrics
-once read and validated (:func:`ovm.rubric.model.bundled_rubric`).
+Windows): the report's compiled templates (:mod:`ovm.reporting.cache`), the bundled rubrics
+once read and validated (:func:`ovm.rubric.model.bundled_rubric`) and the English texts of the
+catalogue once read (:mod:`ovm.i18n`).
 
 What is kept is code or pickled objects that the next run executes or loads, so a folder is
 used only when it is the user's own and nobody else can write to it, and each entry only when

@@ -26,6 +26,8 @@ from importlib import resources
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from babel import Locale
 
 LANGUAGES = ("en", "es", "fr", "pt")
@@ -67,8 +69,86 @@ def messages(lang: str) -> Mapping[str, tuple[str, ...]]:
 
 @functools.cache
 def _english() -> dict[str, tuple[str, ...]]:
-    """The English source (``ovm.pot``), read once for every language."""
-    return {m.context: m.ids for m in read_catalogue(_read(f"{DOMAIN}.pot")) if m.context}
+    """The English source (``ovm.pot``), read once for every language.
+
+    Kept in the user's cache folder (:mod:`ovm.cache`) for the next process too: scoring words
+    its findings in English, so every command that scores read the whole source first. The
+    kept texts are used only when they were made from the same source by the same reader (this
+    module), and are plain data (JSON), checked as they are read.
+    """
+    text = _read(f"{DOMAIN}.pot")
+    stamp = _english_stamp(text)
+    kept = _kept_english(stamp) if stamp is not None else None
+    if kept is not None:
+        return kept
+    english = {m.context: m.ids for m in read_catalogue(text) if m.context}
+    if stamp is not None:
+        _keep_english(stamp, english)
+    return english
+
+
+_KEPT_ENGLISH = "ovm-english/1"
+_ENGLISH_ENTRY = f"{DOMAIN}.pot.json"
+
+
+def _english_stamp(text: str) -> str | None:
+    """What kept English texts must have been made from (the source, and this module, which
+    reads it), or None when this module's file cannot be read (nothing is kept then)."""
+    import hashlib
+    import sys
+    from pathlib import Path
+
+    try:
+        reader = Path(__file__).read_bytes()
+    except (OSError, NameError):
+        return None
+    digest = hashlib.sha256(reader)
+    digest.update("\0".join((_KEPT_ENGLISH, sys.version, text)).encode("utf-8", "surrogatepass"))
+    return digest.hexdigest()
+
+
+def _english_folder() -> Path | None:
+    from ovm.cache import user_cache_dir
+
+    root = user_cache_dir()
+    return None if root is None else root / "catalogues"
+
+
+def _kept_english(stamp: str) -> dict[str, tuple[str, ...]] | None:
+    """The English texts kept for ``stamp``, or None when there are none, or they are damaged,
+    not the user's own or made from something else (the source is read again then)."""
+    import json
+
+    from ovm.cache import read_entry
+
+    folder = _english_folder()
+    data = None if folder is None else read_entry(folder, _ENGLISH_ENTRY)
+    if data is None:
+        return None
+    try:
+        kept = json.loads(data)
+        if kept["format"] != _KEPT_ENGLISH or kept["stamp"] != stamp:
+            return None
+        texts = kept["texts"]
+        out = {k: tuple(v) for k, v in texts.items() if isinstance(v, list)}
+        if len(out) != len(texts) or not all(isinstance(x, str) for v in out.values() for x in v):
+            return None
+    except (ValueError, KeyError, TypeError, AttributeError):
+        return None
+    return out
+
+
+def _keep_english(stamp: str, english: dict[str, tuple[str, ...]]) -> None:
+    """Keep the English texts for the next process."""
+    import json
+
+    from ovm.cache import write_entry
+
+    folder = _english_folder()
+    if folder is None:
+        return
+    kept = {"format": _KEPT_ENGLISH, "stamp": stamp, "texts": english}
+    write_entry(folder, _ENGLISH_ENTRY, json.dumps(kept, ensure_ascii=False).encode("utf-8"))
 
 
 @dataclass(frozen=True)
