@@ -223,6 +223,24 @@ def test_the_cell_limit_counts_characters_not_bytes(tmp_path: Path) -> None:
     assert [(i.line, i.column, i.code) for i in issues] == [(3, 2, "cell-too-large")]
 
 
+def test_a_verbatim_cell_over_the_limit_is_refused_beside_short_ones(tmp_path: Path) -> None:
+    from ovm.data.tables import MAX_CELL_CHARS
+
+    # Verbatim columns have categories each: the short texts of one column clear it, the
+    # long text of another is found and left out.
+    p = tmp_path / "t.csv"
+    p.write_text(
+        f"mission,a,b,c\naaa,yes,{'y' * (MAX_CELL_CHARS + 1)},x\n"
+        f"bbb,no,no,{'é' * MAX_CELL_CHARS}\n",
+        encoding="utf-8",
+    )
+    df, issues = read_table(p, verbatim={"a", "b", "c"})
+    assert df is not None
+    got = df.select("mission", pl.col("a", "b").cast(pl.String), pl.col("c").cast(pl.String))
+    assert got.rows() == [("aaa", "yes", None, "x"), ("bbb", "no", "no", "é" * MAX_CELL_CHARS)]
+    assert [(i.line, i.column, i.code) for i in issues] == [(2, 3, "cell-too-large")]
+
+
 @pytest.mark.parametrize("quoted", [True, False])
 def test_a_long_note_is_kept_and_one_over_the_limit_refused_with_the_row_kept(
     tmp_path: Path, quoted: bool

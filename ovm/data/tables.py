@@ -477,13 +477,24 @@ def distinct_texts(dtype: pl.DataType) -> pl.Series | None:
     """Every text of a categorical type made by :func:`file_categories`, as a categorical
     Series of that type (each with its category number); None for another type, or for the
     categories every categorical column of the process shares."""
-    if not isinstance(dtype, pl.Categorical):
-        return None
-    categories = dtype.categories
-    if categories.is_global():
-        return None
+    texts = _category_texts(dtype)
     # A number reserved by a concurrent query may have no text yet.
-    return categories.to_series().drop_nulls().cast(dtype)
+    return None if texts is None else texts.drop_nulls().cast(dtype)
+
+
+def _category_texts(dtype: pl.DataType) -> pl.Series | None:
+    """The texts of a categorical type made by :func:`file_categories`, as text (null for a
+    number reserved by a concurrent query without a text yet); None for another type, or for
+    the categories every categorical column of the process shares."""
+    if not isinstance(dtype, pl.Categorical) or dtype.categories.is_global():
+        return None
+    return dtype.categories.to_series()
+
+
+def _short(texts: pl.Series) -> bool:
+    """Whether no text of ``texts`` has more bytes (so more characters) than a cell may."""
+    most = texts.str.len_bytes().max()
+    return most is None or int(most) <= MAX_CELL_CHARS  # type: ignore[arg-type]
 
 
 def categories_name(dtype: pl.DataType) -> str:
@@ -499,13 +510,16 @@ def _long_cells(df: pl.DataFrame, name: str) -> tuple[pl.DataFrame, list[Issue]]
     # almost every column, and only a column with a cell of more bytes has its characters
     # counted. Columns of a file's own categories are cleared together by their few texts.
     schema = df.schema
-    cleared: dict[str, bool] = {}
+    own: dict[str, pl.Series] = {}
     for c in columns:
         key = categories_name(schema[c])
-        texts = distinct_texts(schema[c]) if key and key not in cleared else None
-        if texts is not None:
-            most = texts.cast(pl.String).str.len_bytes().max()
-            cleared[key] = most is None or int(most) <= MAX_CELL_CHARS  # type: ignore[arg-type]
+        if key and key not in own:
+            texts = _category_texts(schema[c])
+            if texts is not None:
+                own[key] = texts
+    # A CSV's answer columns have categories each: their texts are measured together (a
+    # long one, which is rare, has each such column's cells counted).
+    cleared = dict.fromkeys(own, _short(pl.concat(list(own.values())))) if own else {}
     counted = [c for c in columns if not cleared.get(categories_name(schema[c]), False)]
     by_column = dict(
         zip(
