@@ -5,6 +5,7 @@ never by timing."""
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -266,3 +267,34 @@ def test_the_users_blas_setting_and_a_callers_process_are_left_alone(tmp_path: P
     assert _blas_setting_seen(tmp_path, {"GOTO_THREAD_TIMEOUT": "28"}) == "0 [None]"
     # main(argv), as a script or a test calls it, leaves the caller's environment as it is.
     assert _blas_setting_seen(tmp_path, {}, called=True) == "0 [None]"
+
+
+def test_scoring_with_the_rubric_kept_in_the_cache_leaves_the_rubric_checks_out(
+    tmp_path: Path,
+) -> None:
+    # The rubric's checks run on its text: once the cache keeps the checked rubric, a command
+    # reads it from there and imports no checks. The first run, reading the text, is the
+    # probe's witness.
+    examples = Path(__file__).resolve().parent.parent / "examples"
+    out = tmp_path / "scores.csv"
+    probe = (
+        cli("score", str(examples), "-q", "-o", str(out))
+        + "\nimport json, sys\nprint(json.dumps('ovm.rubric.checks' in sys.modules))"
+    )
+    env = {**os.environ, "OVM_CACHE_DIR": str(tmp_path / "cache")}
+
+    def checks_imported() -> bool:
+        done = subprocess.run(
+            [sys.executable, "-c", probe],
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=True,
+            env=env,
+        )
+        imported: bool = json.loads(done.stdout.strip().splitlines()[-1])
+        return imported
+
+    assert checks_imported()
+    assert not checks_imported()
+    assert out.stat().st_size > 0

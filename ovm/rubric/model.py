@@ -42,7 +42,6 @@ from ovm.indicators.quantitative import QuantitativeIndicator
 from ovm.indicators.text import pick as pick
 from ovm.indicators.validation import as_written, quoted
 from ovm.rubric import formula as formula_mod
-from ovm.rubric.checks import run_checks
 from ovm.yamldoc import YamlDoc, parse_yaml, read_text
 
 FORMAT_VERSION = 1
@@ -711,6 +710,9 @@ def check_rubric(
         rubric = Rubric.model_validate(doc.data)
     except ValidationError as exc:
         issues.extend(_schema_issues(doc, exc))
+    # The checks are read only with a rubric's text: a rubric kept in the cache needs none.
+    from ovm.rubric.checks import run_checks
+
     issues.extend(run_checks(doc))
     return rubric, sort_issues(issues)
 
