@@ -63,6 +63,7 @@ _EXPORTS: dict[str, str] = {
     "wilson": "ovm.scoring.sitestats",
     # comparison
     "compare": "ovm.comparison.cohort",
+    "cohort_scores": "ovm.comparison.cohort",
     "Comparison": "ovm.comparison.cohort",
     "RankEntry": "ovm.comparison.ranking",
     "BestPractice": "ovm.comparison.ranking",
@@ -113,7 +114,7 @@ def __dir__() -> list[str]:
 
 
 if TYPE_CHECKING:
-    from ovm.comparison.cohort import Comparison, compare
+    from ovm.comparison.cohort import Comparison, cohort_scores, compare
     from ovm.comparison.ranking import BestPractice, RankEntry
     from ovm.comparison.recommend import Recommendation, recommend
     from ovm.comparison.sensitivity import RankInterval, Sensitivity, sensitivity

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Literal
 
 import polars as pl
 
-from ovm.comparison.cohort import Comparison, compare
+from ovm.comparison.cohort import Comparison, cohort_scores, compare
 from ovm.comparison.ranking import RankEntry
 from ovm.data.followup import FollowUp, follow_up
 from ovm.data.observations import Observations
@@ -170,6 +170,36 @@ def _cohort(observations: Observations, missions: tuple[str, ...] | None) -> Obs
     )
 
 
+def _score_alone(
+    rubric: Rubric, cohort: Observations, settings: Settings, progress: Progress | None
+) -> ScoreSet:
+    return score(
+        rubric,
+        cohort,
+        seed=settings.seed,
+        bootstrap=settings.bootstrap,
+        confidence=settings.confidence,
+        min_places=settings.min_places,
+        progress=progress,
+    )
+
+
+def cohort_scores_of(
+    workspace: Workspace, settings: Settings, *, progress: Progress | None = None
+) -> ScoreSet:
+    """Every mission's scorecard after the cohort step: the :attr:`Run.scores` that
+    :func:`analyse` gives with the same settings, made by the same code, without comparing
+    (no rankings, best practices or sensitivity analysis). For a writer that shows the
+    scorecards alone."""
+    rubric = workspace.rubric
+    cohort = _cohort(workspace.observations, settings.missions)
+    alone = _score_alone(rubric, cohort, settings, progress)
+    stage_done()
+    scores = cohort_scores(alone, rubric, settings.comparison, observations=cohort)
+    stage_done()
+    return scores
+
+
 def analyse_observations(
     rubric: Rubric,
     observations: Observations,
@@ -200,15 +230,7 @@ def analyse_observations(
             progress=progress,
         )
     else:
-        alone = score(
-            rubric,
-            cohort,
-            seed=settings.seed,
-            bootstrap=settings.bootstrap,
-            confidence=settings.confidence,
-            min_places=settings.min_places,
-            progress=progress,
-        )
+        alone = _score_alone(rubric, cohort, settings, progress)
     stage_done()
     comparison = compare(alone, rubric, settings.comparison, observations=cohort)
     stage_done()

@@ -15,6 +15,7 @@ if TYPE_CHECKING:
     from ovm.data.workspace import Workspace
     from ovm.files import OutputError
     from ovm.pipeline import Run
+    from ovm.scoring.results import ScoreSet
     from ovm.settings import SensitivitySettings, Settings
 
 EXIT_OK, EXIT_ERRORS, EXIT_USAGE = 0, 1, 2
@@ -551,6 +552,40 @@ def run_from(
 ) -> tuple[Workspace, Run]:
     """Load the workspace, check ``mission`` and the cohort exist, and analyse it once."""
     from ovm.pipeline import analyse
+
+    ws, settings = _prepared(args, sensitivity, mission)
+    quiet = getattr(args, "quiet", False)
+    lang = message_lang(args)
+    try:
+        run = analyse(
+            ws,
+            settings,
+            progress=progress_line(not quiet, lang),
+            sensitivity_progress=progress_bar(not quiet, lang),
+        )
+    except Exception as exc:
+        # Only a sensitivity analysis is refused as too large, and its module is imported only
+        # when one runs: the commands that run none do without it.
+        module = sys.modules.get("ovm.comparison.sensitivity")
+        if module is not None and isinstance(exc, module.TooLargeError):
+            raise UsageError(str(exc), key=exc.key, **exc.params) from None
+        raise
+    return ws, run
+
+
+def scores_from(args: argparse.Namespace) -> tuple[Workspace, ScoreSet]:
+    """Load the workspace, check the cohort exists, and give every mission's scorecard after
+    the cohort step: what :func:`run_from` would give as ``run.scores``, without comparing."""
+    from ovm.pipeline import cohort_scores_of
+
+    ws, settings = _prepared(args, None, None)
+    progress = progress_line(not getattr(args, "quiet", False), message_lang(args))
+    return ws, cohort_scores_of(ws, settings, progress=progress)
+
+
+def _prepared(
+    args: argparse.Namespace, sensitivity: SensitivitySettings | None, mission: str | None
+) -> tuple[Workspace, Settings]:
     from ovm.runtime import stage_done
 
     ws = load(args)
@@ -570,20 +605,4 @@ def run_from(
     problems = settings.comparison.problem_parts(ws.rubric)
     if problems:
         raise UsageError.joined([UsageError(m, key=k, **p) for m, k, p in problems])
-    quiet = getattr(args, "quiet", False)
-    lang = message_lang(args)
-    try:
-        run = analyse(
-            ws,
-            settings,
-            progress=progress_line(not quiet, lang),
-            sensitivity_progress=progress_bar(not quiet, lang),
-        )
-    except Exception as exc:
-        # Only a sensitivity analysis is refused as too large, and its module is imported only
-        # when one runs: the commands that run none do without it.
-        module = sys.modules.get("ovm.comparison.sensitivity")
-        if module is not None and isinstance(exc, module.TooLargeError):
-            raise UsageError(str(exc), key=exc.key, **exc.params) from None
-        raise
-    return ws, run
+    return ws, settings

@@ -12,7 +12,7 @@ from ovm.cli.common import (
     lang_arg,
     message_lang,
     output_format,
-    run_from,
+    scores_from,
     workspace_args,
     write_output,
 )
@@ -23,8 +23,8 @@ def cmd_score(args: argparse.Namespace) -> int:
     from ovm.reporting.tables import scores_csv
 
     fmt = output_format(args, ("json", "csv", "parquet"), "json")
-    ws, run = run_from(args)
-    scores = run.scores
+    # The scorecards alone: the rankings and best practices of a comparison are not written.
+    ws, scores = scores_from(args)
     if fmt == "parquet":
         from ovm.reporting.frames import parquet_bytes, score_frame
 

@@ -1102,6 +1102,31 @@ def compare(
     scores computed with another rubric.
     """
     settings = settings or ComparisonSettings()
+    st, new_scores, cohort_findings = _cohort_step(scores, rubric, settings, observations)
+    return _compared(st, new_scores, cohort_findings, rubric, settings)
+
+
+def cohort_scores(
+    scores: ScoreSet,
+    rubric: Rubric,
+    settings: ComparisonSettings | None = None,
+    *,
+    observations: Observations | None = None,
+) -> ScoreSet:
+    """The scorecards after the cohort step: :attr:`Comparison.scores` of :func:`compare` with
+    the same arguments, made by the same code, without the rankings, best practices, peer
+    groups and trends that only a comparison shows. Raises as :func:`compare` does.
+    """
+    settings = settings or ComparisonSettings()
+    return _cohort_step(scores, rubric, settings, observations)[1]
+
+
+def _cohort_step(
+    scores: ScoreSet,
+    rubric: Rubric,
+    settings: ComparisonSettings,
+    observations: Observations | None,
+) -> tuple[_State, ScoreSet, list[Finding]]:
     if scores.rubric.sha256 != rubric.digest():
         raise ValueError(
             f"the scores were computed with rubric {scores.rubric.id} "
@@ -1270,7 +1295,16 @@ def compare(
             )
         )
     new_scores = scores.model_copy(update={"scorecards": tuple(cards)})
+    return st, new_scores, cohort_findings
 
+
+def _compared(
+    st: _State,
+    new_scores: ScoreSet,
+    cohort_findings: list[Finding],
+    rubric: Rubric,
+    settings: ComparisonSettings,
+) -> Comparison:
     best: dict[str, BestPractice] = {}
     leaders: dict[str, BestPractice] = {}
     weakest: dict[str, tuple[str, ...]] = {}
