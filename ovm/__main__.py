@@ -1,5 +1,5 @@
 """``python -m ovm``."""
 
-from ovm.cli.app import main
+from ovm.cli.app import program
 
-raise SystemExit(main())
+program()

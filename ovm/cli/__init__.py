@@ -1,5 +1,5 @@
 """The ``ovm`` command line: one module per group of commands."""
 
-from ovm.cli.app import main
+from ovm.cli.app import main, program
 
-__all__ = ["main"]
+__all__ = ["main", "program"]

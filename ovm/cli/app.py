@@ -6,10 +6,11 @@ import argparse
 import contextlib
 import gc
 import importlib
+import os
 import sys
 import warnings
 from collections.abc import Callable, Sequence
-from typing import Any, TextIO
+from typing import Any, NoReturn, TextIO
 
 from ovm import __version__
 from ovm.cli.common import (
@@ -90,6 +91,34 @@ def main(argv: Sequence[str] | None = None) -> int:
         return status
 
 
+def program() -> NoReturn:
+    """``ovm`` as a program (the ``ovm`` script, ``python -m ovm``): run the command line of
+    the process, then end the process with the command's exit status."""
+    status = main()
+    _end(status)
+    raise SystemExit(status)
+
+
+def _end(status: int) -> None:
+    """End the process now with ``status``, once its output is flushed, without the
+    interpreter's teardown.
+
+    What a run leaves alive (the observations, the scorecards, a report's context: hundreds
+    of thousands of objects, hundreds of megabytes of arrays) would otherwise be freed object
+    by object on the way out, even with nothing left for the exit's collections to walk:
+    0.04-0.1 s of ``ovm report`` of 200 missions, the operating system doing the same at once.
+    Every file ovm writes is closed by then; only the standard streams may still hold output.
+    Returns (the interpreter then ends as usual, saying what it says of the stream) when one of
+    them cannot be flushed.
+    """
+    try:
+        sys.stdout.flush()
+        sys.stderr.flush()
+    except (OSError, ValueError):
+        return
+    os._exit(status)
+
+
 def _warning_shower(lang: str, shown_otherwise: Callable[..., None]) -> Callable[..., None]:
     """A ``warnings.showwarning`` saying an ovm warning in ``lang`` on standard error."""
 
@@ -132,4 +161,4 @@ def _run(args: argparse.Namespace) -> int:
 
 
 if __name__ == "__main__":
-    raise SystemExit(main())
+    program()

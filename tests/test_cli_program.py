@@ -1,0 +1,110 @@
+"""``ovm`` as a program ends its process as soon as the command is done: the output is all
+written, the exit status is the command's, and the interpreter's teardown is skipped."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from ovm.cli.app import main
+
+EXAMPLES = Path(__file__).parent.parent / "examples"
+RUBRICS = Path(__file__).parent / "data" / "rubrics"
+
+# A probe that runs the program as ``python -m ovm`` does, with a handler the interpreter's
+# teardown would run: it prints nothing when the process ends without one.
+PROBE = (
+    "import atexit, sys\n"
+    "atexit.register(lambda: print('teardown', file=sys.stderr))\n"
+    "sys.argv = ['ovm', *sys.argv[1:]]\n"
+    "from ovm.cli.app import program\n"
+    "program()\n"
+)
+
+
+def _buffered_env() -> dict[str, str]:
+    # Standard output to a pipe is then held in a buffer until flushed, as users run it.
+    return {k: v for k, v in os.environ.items() if k != "PYTHONUNBUFFERED"}
+
+
+def _program(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-c", PROBE, *args],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+        env=_buffered_env(),
+    )
+
+
+def test_the_program_writes_all_its_output_and_skips_the_teardown(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    args = ["score", str(EXAMPLES), "--format", "json"]
+    assert main(args) == 0
+    out, err = capsys.readouterr()
+    done = _program(*args)
+    assert (done.returncode, done.stdout, done.stderr) == (0, out, err)
+
+
+@pytest.mark.parametrize(
+    ("args", "status"),
+    [
+        # a line of output: held in standard output's buffer until the process flushes it
+        (["validate", str(RUBRICS / "valid.yaml")], 0),
+        (["validate", str(RUBRICS / "five-mistakes.yaml")], 1),
+        (["score", "no-workspace-here"], 2),
+    ],
+)
+def test_the_program_keeps_the_commands_output_and_exit_status(
+    args: list[str], status: int, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(args) == status
+    out, err = capsys.readouterr()
+    assert out or err
+    done = _program(*args)
+    assert (done.returncode, done.stdout, done.stderr) == (status, out, err)
+
+
+def test_a_usage_error_ends_as_argparse_ends_it() -> None:
+    # argparse ends the process itself (SystemExit): the interpreter's teardown runs then.
+    done = _program("score", "--no-such-option")
+    assert done.returncode == 2
+    assert done.stderr.endswith("teardown\n")
+
+
+@pytest.mark.parametrize("how", ["module", "script"])
+def test_python_m_ovm_and_the_ovm_script_run_the_program(
+    how: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    script = Path(sys.executable).with_name("ovm")
+    if how == "script" and not script.is_file():
+        pytest.skip("no ovm script beside this interpreter")
+    run = (
+        "runpy.run_module('ovm', run_name='__main__')"
+        if how == "module"
+        else f"runpy.run_path({str(script)!r}, run_name='__main__')"
+    )
+    probe = (
+        "import atexit, runpy, sys\n"
+        "atexit.register(lambda: print('teardown', file=sys.stderr))\n"
+        "sys.argv = ['ovm', *sys.argv[1:]]\n"
+        f"{run}\n"
+    )
+    args = ["score", str(EXAMPLES), "--format", "csv"]
+    assert main(args) == 0
+    out, err = capsys.readouterr()
+    done = subprocess.run(
+        [sys.executable, "-c", probe, *args],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+        env=_buffered_env(),
+    )
+    assert (done.returncode, done.stdout, done.stderr) == (0, out, err)
