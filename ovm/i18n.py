@@ -19,7 +19,7 @@ import datetime as dt
 import functools
 import math
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from importlib import resources
@@ -477,16 +477,36 @@ def format_number(x: float, lang: str, digits: int = 1, *, trim: bool = False) -
 
     ``trim`` drops trailing zeros of the decimals (12.50 -> 12.5, 3.00 -> 3).
     """
+    return number_formatter(lang, digits, trim)(x)
+
+
+@functools.cache
+def number_formatter(lang: str, digits: int = 1, trim: bool = False) -> Callable[[float], str]:
+    """:func:`format_number` of ``lang``, ``digits`` and ``trim`` as a function of the number
+    alone, made once: a report writes tens of thousands of numbers in one language."""
     symbols = _plain_symbols(lang)
-    if symbols is not None and math.isfinite(x):
+    if symbols is None:
+        return functools.partial(_babel_number, lang=lang, digits=digits, trim=trim)
+    spec = f",.{digits}f"
+    # English writes Python's own symbols: nothing to translate.
+    translate = any(chr(k) != v for k, v in symbols.items())
+
+    def plain(x: float) -> str:
+        if not math.isfinite(x):
+            return _babel_number(x, lang, digits, trim)
         # Babel's formatting takes ten times as long, and reports print tens of thousands of
         # numbers; the result is the same (checked against Babel for every language).
-        text = f"{x:,.{digits}f}"
+        text = format(x, spec)
         if text[0] == "-" and not text.strip("-0,."):
             text = text[1:]  # no -0
         if trim and digits:
             text = text.rstrip("0").rstrip(".")
-        return text.translate(symbols)
+        return text.translate(symbols) if translate else text
+
+    return plain
+
+
+def _babel_number(x: float, lang: str, digits: int, trim: bool) -> str:
     loc = _locale(lang)
     pattern = copy.copy(loc.decimal_formats[None])
     pattern.frac_prec = (0 if trim else digits, digits)

@@ -30,6 +30,7 @@ from ovm.i18n import (
     format_date,
     format_number,
     format_percent,
+    number_formatter,
     translator,
 )
 from ovm.indicators import DEFAULT_SCALE, Scale
@@ -206,11 +207,16 @@ class _Builder:
         self._text_cache: dict[tuple[str, str], str] = {}
         self._cell_cache: dict[tuple[int, str], tuple[NodeScore | None, dict[str, Any]]] = {}
         self._mission_cache: dict[int, tuple[Scorecard, dict[str, Any]]] = {}
+        # Every score and interval end is written with one decimal: tens of thousands of them.
+        self._num1 = number_formatter(lang, 1)
+        self._range: str | None = None
 
     # numbers
     def num(self, x: float | None, digits: int = 1) -> str:
         if x is None or not math.isfinite(x):
             return "—"
+        if digits == 1:
+            return self._num1(x)
         return format_number(x, self.lang, digits)
 
     def pct(self, share: float | None, digits: int = 0) -> str:
@@ -237,7 +243,9 @@ class _Builder:
         return found
 
     def span(self, lo: float, hi: float, digits: int = 1) -> str:
-        return self.t("range", low=self.num(lo, digits), high=self.num(hi, digits))
+        if self._range is None:
+            self._range = self.t.text("range")
+        return self._range.format(low=self.num(lo, digits), high=self.num(hi, digits))
 
     # labels
     def label(self, node_id: str) -> Label:
@@ -316,51 +324,56 @@ class _Builder:
 
     def _cell(self, ns: NodeScore | None, node_id: str | None = None) -> dict[str, Any]:
         if ns is None:
-            return {
-                "text": "—",
-                "value": None,
-                "status": "missing",
-                "status_text": self.status("missing"),
-                "band": None,
-                "band_label": None,
-                "rating": None,
-                "tone": "tone-none",
-                "interval": None,
-                "interval_low": None,
-                "interval_high": None,
-                "coverage": self.pct(0.0),
-                "coverage_value": 0.0,
-                "scored": False,
-            }
+            return self._unscored("missing", 0.0)
         nid = node_id or ns.node
-        scored = ns.status == "scored" and ns.score is not None
+        status, score, coverage = ns.status, ns.score, ns.coverage
+        if status != "scored" or score is None:
+            return self._unscored(status, coverage)
+        band, interval = ns.band, ns.interval
         band_label = None
-        if scored and ns.band is not None:
+        if band is not None:
             labels = self.bands(nid)
-            if 0 <= ns.band < len(labels):
-                band_label = labels[ns.band]
+            if 0 <= band < len(labels):
+                band_label = labels[band]
             elif ns.band_label:
                 band_label = _english(ns.band_label, self.lang)
         return {
-            "text": self.num(ns.score) if scored else "—",
-            "value": ns.score if scored else None,
-            "status": ns.status,
-            "status_text": self.status(ns.status),
-            "band": ns.band if scored else None,
+            "text": self.num(score),
+            "value": score,
+            "status": status,
+            "status_text": self.status(status),
+            "band": band,
             "band_label": band_label,
             # The band's rating, as the index publishes it ("rating 7"), beside its label.
             "rating": (
-                self.rating(ns.rating)
-                if scored and band_label is not None and ns.rating is not None
-                else None
+                self.rating(ns.rating) if band_label is not None and ns.rating is not None else None
             ),
-            "tone": self.tone(nid, ns.band) if scored else "tone-none",
-            "interval": self.span(*ns.interval) if scored and ns.interval else None,
-            "interval_low": ns.interval[0] if scored and ns.interval else None,
-            "interval_high": ns.interval[1] if scored and ns.interval else None,
-            "coverage": self.pct(ns.coverage),
-            "coverage_value": ns.coverage,
-            "scored": scored,
+            "tone": self.tone(nid, band),
+            "interval": self.span(*interval) if interval else None,
+            "interval_low": interval[0] if interval else None,
+            "interval_high": interval[1] if interval else None,
+            "coverage": self.pct(coverage),
+            "coverage_value": coverage,
+            "scored": True,
+        }
+
+    def _unscored(self, status: str, coverage: float) -> dict[str, Any]:
+        """The cell of a score not scored (or missing): its status says why."""
+        return {
+            "text": "—",
+            "value": None,
+            "status": status,
+            "status_text": self.status(status),
+            "band": None,
+            "band_label": None,
+            "rating": None,
+            "tone": "tone-none",
+            "interval": None,
+            "interval_low": None,
+            "interval_high": None,
+            "coverage": self.pct(coverage),
+            "coverage_value": coverage,
+            "scored": False,
         }
 
     def mission(self, card: Scorecard) -> dict[str, Any]:
