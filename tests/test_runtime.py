@@ -55,8 +55,11 @@ def _cycle() -> weakref.ref[_Node]:
 
 
 @pytest.mark.parametrize("enabled", [True, False])
-def test_a_held_collector_collects_only_where_a_stage_ends(enabled: bool) -> None:
+def test_a_held_collector_sets_a_stage_aside_and_collects_a_pages_garbage(
+    enabled: bool,
+) -> None:
     was = gc.isenabled()
+    frozen = gc.get_freeze_count()
     try:
         (gc.enable if enabled else gc.disable)()
         with held_collector():
@@ -65,18 +68,30 @@ def test_a_held_collector_collects_only_where_a_stage_ends(enabled: bool) -> Non
             # Allocations that would have set off automatic collections many times over.
             kept = [[i] for i in range(50_000)]
             assert ref() is not None
+            # A stage's end sets what it made out of the collector's sight, walking nothing:
+            # its cycles stay.
             stage_done()
-            assert ref() is None
+            assert ref() is not None
+            assert gc.get_freeze_count() >= frozen + len(kept)
+            assert gc.get_count()[0] == 0
+            # A stage that leaves garbage has its young objects collected first.
+            page = _cycle()
+            stage_done(garbage=True)
+            assert (ref() is not None, page()) == (True, None)
             del kept
         assert gc.isenabled() is enabled
         # Not held, a stage's end changes nothing: the collector runs (or not) as it did.
+        gc.unfreeze()
         gc.disable()
         ref = _cycle()
+        stage_done(garbage=True)
         stage_done()
         assert ref() is not None
+        assert gc.get_freeze_count() == 0
         gc.collect()
         assert ref() is None
     finally:
+        gc.unfreeze()
         (gc.enable if was else gc.disable)()
 
 

@@ -64,8 +64,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     # it), so the first word is the command.
     command = next((a for a in given if not a.startswith("-")), None)
     # Run as the program (not called with arguments, as a test or a script does), the process
-    # ends with the command: the collector is held for the whole run and collects at the end
-    # of each stage (ovm.runtime.held_collector).
+    # ends with the command: the collector is held for the whole run, each stage's objects
+    # set out of its sight where the stage ends (ovm.runtime.held_collector).
     program = argv is None and gc.isenabled()
     if program:
         # Before the command's modules bring NumPy in (OpenBLAS reads it as it loads).
@@ -83,11 +83,11 @@ def main(argv: Sequence[str] | None = None) -> int:
             warnings.showwarning = _warning_shower(message_lang(args), warnings.showwarning)
             status = _run(args)
         if program:
-            # The process ends with the command. The last stage's cyclic garbage is collected
-            # and what the run leaves alive is frozen too: the interpreter's own collections as
-            # it exits would otherwise walk every object of the run once more.
+            # The process ends with the command. What the last stage leaves alive is set out of
+            # the collector's sight as every stage's is: the interpreter's own collections as it
+            # exits (where it exits as Python does) would otherwise walk every object of the
+            # run once more.
             stage_done()
-            gc.freeze()
         return status
 
 

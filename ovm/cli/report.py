@@ -171,7 +171,7 @@ def _write_mission_reports(args: argparse.Namespace, run: Any) -> None:
             run, lang=args.lang, mission=mission, title=args.title, date=args.date
         )
         write_output(_render(args, context, "html"), target)
-        stage_done()
+        stage_done(garbage=True)
     if not args.quiet:
         from ovm.i18n import gettext
 
