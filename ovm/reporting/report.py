@@ -210,6 +210,8 @@ class _Builder:
         # Every score and interval end is written with one decimal: tens of thousands of them.
         self._num1 = number_formatter(lang, 1)
         self._range: str | None = None
+        self._root: Path | None = None
+        self._file_cache: dict[str, str] = {}
 
     # numbers
     def num(self, x: float | None, digits: int = 1) -> str:
@@ -299,12 +301,20 @@ class _Builder:
     def file(self, path: str | None) -> str:
         if not path:
             return ""
-        if self.root is not None:
+        if self.root is None:
+            return path
+        # A report names the same few files thousands of times (each input's provenance):
+        # each is resolved on the file system once.
+        found = self._file_cache.get(path)
+        if found is None:
+            if self._root is None:
+                self._root = self.root.resolve()
             try:
-                return Path(path).resolve().relative_to(self.root.resolve()).as_posix()
+                found = Path(path).resolve().relative_to(self._root).as_posix()
             except ValueError:
-                pass
-        return path
+                found = path
+            self._file_cache[path] = found
+        return found
 
     # scores
     def cell(self, ns: NodeScore | None, node_id: str | None = None) -> dict[str, Any]:
