@@ -159,17 +159,17 @@ def template_error(exc: Exception, folder: str, lang: str = "en") -> str:
 def _write_mission_reports(args: argparse.Namespace, run: Any) -> None:
     """Each mission's report, from the same run, where the comparison's links expect it."""
     from ovm.cli.common import guard_output
-    from ovm.reporting.report import MISSION_REPORT_FILE, report_context
+    from ovm.reporting.report import MISSION_REPORT_FILE, mission_report_contexts
 
     folder = Path(args.output).parent
     inputs = run.workspace.config.input_files(run.workspace.root) if run.workspace else []
     targets = {m: str(folder / MISSION_REPORT_FILE.format(id=m)) for m in run.missions}
     for target in targets.values():
         guard_output(target, inputs)
-    for mission, target in targets.items():
-        context = report_context(
-            run, lang=args.lang, mission=mission, title=args.title, date=args.date
-        )
+    contexts = mission_report_contexts(
+        run, targets, lang=args.lang, title=args.title, date=args.date
+    )
+    for target, context in zip(targets.values(), contexts, strict=True):
         write_output(_render(args, context, "html"), target)
         stage_done(garbage=True)
     if not args.quiet:

@@ -13,7 +13,7 @@ import functools
 import json
 import math
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -929,8 +929,7 @@ def _comparison_context(
 ) -> Context:
     comparison, sensitivity, rubric = run.comparison, run.sensitivity, run.rubric
     scores = comparison.scores
-    root = run.workspace.root if run.workspace is not None else None
-    b = _Builder(scores, rubric, lang, root)
+    b = _builder(run, lang)
     cards = list(scores.scorecards)
     index = {c.mission.id: c for c in cards}
     refs = {c.mission.id: b.mission(c) for c in cards}
@@ -1462,12 +1461,23 @@ def mission_context(
 
     Raises :class:`ovm.UnknownMissionError` for a mission not in the run.
     """
+    return _mission_context(run, mission, _builder(run, lang), title, drags)
+
+
+def _builder(run: Run, lang: str) -> _Builder:
+    """A builder of the reports of ``run`` in ``lang``."""
+    root = run.workspace.root if run.workspace is not None else None
+    return _Builder(run.comparison.scores, run.rubric, lang, root)
+
+
+def _mission_context(
+    run: Run, mission: str, b: _Builder, title: str | None, drags: int = 8
+) -> Context:
     comparison, rubric = run.comparison, run.rubric
     scores = comparison.scores
-    root = run.workspace.root if run.workspace is not None else None
+    lang = b.lang
     run.scorecard(mission)
     card = scores.scorecard(mission)
-    b = _Builder(scores, rubric, lang, root)
     ref = b.mission(card)
     ctx = b.head(
         "mission", title or b.t("title_mission_of", name=ref["name"]["text"] or mission), [card]
@@ -1779,6 +1789,30 @@ def report_context(
         ctx = comparison_context(
             run, lang=lang, title=title or run.title(lang), mission_reports=mission_reports
         )
+    return _dated(ctx, date, lang)
+
+
+def mission_report_contexts(
+    run: Run,
+    missions: Iterable[str],
+    *,
+    lang: str = "en",
+    title: str | None = None,
+    date: dt.date | None = None,
+) -> Iterator[Context]:
+    """The contexts of the reports on ``missions`` of a run, one after another, each as
+    :func:`report_context` makes it: the labels, bands, scores and texts the reports share are
+    worded once for all of them (``--with-missions`` writes a report per mission).
+    """
+    b = _builder(run, lang)
+    for mission in missions:
+        with paused_gc():
+            ctx = _mission_context(run, mission, b, title)
+        yield _dated(ctx, date, lang)
+
+
+def _dated(ctx: Context, date: dt.date | None, lang: str) -> Context:
+    """``ctx`` with its generation date (none without ``date``) and its printed footer."""
     ctx["generated_on"] = date.isoformat() if date is not None else None
     ctx["generated_on_text"] = format_date(date, lang) if date is not None else None
     ctx["print_footer"] = _print_footer(ctx)
