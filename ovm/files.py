@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import errno
 import os
+import stat
 import tempfile
 from collections.abc import Iterable
 from pathlib import Path
@@ -60,8 +61,19 @@ def check_output(output: str | Path, inputs: Iterable[str | Path]) -> None:
 
 def write_atomic(path: str | Path, data: str | bytes) -> Path:
     """Write ``data`` to ``path`` through a temporary file in the same folder, then rename it:
-    an interrupted or failed write leaves the previous file as it was, never half a file."""
-    out = Path(path)
+    an interrupted or failed write leaves the previous file as it was, never half a file.
+
+    A link is written through (the file it names is replaced, the link kept), and an output
+    that is not a file (``/dev/stdout``, ``/dev/null``, a named pipe) is written to as it is:
+    renaming over it would replace the device or pipe itself with a file."""
+    given = Path(path)
+    try:
+        mode: int | None = given.stat().st_mode
+    except OSError:
+        mode = None
+    if mode is not None and not stat.S_ISREG(mode) and not stat.S_ISDIR(mode):
+        return _write_in_place(given, data)
+    out = Path(os.path.realpath(given)) if given.is_symlink() else given
     folder = out.parent if str(out.parent) else Path(".")
     if not folder.is_dir():
         raise OutputError(
@@ -94,4 +106,17 @@ def write_atomic(path: str | Path, data: str | bytes) -> Path:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
-    return out
+    return given
+
+
+def _write_in_place(path: Path, data: str | bytes) -> Path:
+    """Write ``data`` into an existing output that is not a file (a device or a pipe)."""
+    payload = data.encode("utf-8") if isinstance(data, str) else data
+    try:
+        with open(path, "wb") as fh:
+            fh.write(payload)
+    except OSError as exc:
+        raise OutputError(
+            f"cannot write {path}: {exc.strerror or exc}", "output_cannot_write", path=str(path)
+        ) from None
+    return path

@@ -127,6 +127,45 @@ def test_a_written_file_has_the_content_and_ordinary_permissions(tmp_path: Path)
     assert out.stat().st_mode & 0o777 == 0o666 & ~mask
 
 
+def test_an_output_that_is_a_link_is_written_through_and_the_link_kept(
+    ws: Path, tmp_path: Path
+) -> None:
+    published = tmp_path / "site"
+    published.mkdir()
+    target = published / "scores.csv"
+    target.write_text("last week's scores", "utf-8")
+    link = tmp_path / "scores.csv"
+    link.symlink_to(target)
+    assert main(["score", str(ws), "-q", "-o", str(link)]) == 0
+    assert link.is_symlink() and link.resolve() == target.resolve()
+    # No temporary is left beside the link or beside the file it names.
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["scores.csv", "site", "ws"]
+    assert sorted(p.name for p in published.iterdir()) == ["scores.csv"]
+    plain = tmp_path / "plain.csv"
+    assert main(["score", str(ws), "-q", "-o", str(plain)]) == 0
+    assert target.read_bytes() == plain.read_bytes()
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="named pipes are POSIX")
+def test_an_output_that_is_a_pipe_is_written_into_not_replaced_by_a_file(
+    ws: Path, tmp_path: Path
+) -> None:
+    import stat
+    import threading
+
+    pipe = tmp_path / "scores.pipe"
+    os.mkfifo(pipe)
+    received: list[bytes] = []
+    reader = threading.Thread(target=lambda: received.append(pipe.read_bytes()), daemon=True)
+    reader.start()
+    assert main(["score", str(ws), "-q", "--format", "csv", "-o", str(pipe)]) == 0
+    reader.join(timeout=60)
+    assert stat.S_ISFIFO(pipe.stat().st_mode)
+    expected = tmp_path / "scores.csv"
+    assert main(["score", str(ws), "-q", "--format", "csv", "-o", str(expected)]) == 0
+    assert received == [expected.read_bytes()]
+
+
 def test_a_sensitivity_analysis_beyond_the_machines_memory_is_refused_with_figures(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
