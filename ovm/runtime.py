@@ -37,19 +37,25 @@ def paused_gc(*, aged: bool = False) -> Iterator[None]:
     collection would otherwise walk every object made meanwhile (and the one after it
     again), over a second at 5,000 missions. The ageing is the process's, not the pause's
     alone: every object not yet in the oldest generation is aged, those the caller made
-    before the pause or on other threads too, and young cyclic garbage then waits for a full
-    collection instead of the next young one. So a pass that ages what it builds makes no
-    reference cycles itself. Nothing is aged where the process keeps frozen objects of its
-    own (``gc.freeze()``, which the ageing would undo) or where the collector was already
-    paused.
+    before the pause or on other threads too. So the young generations are collected first
+    (the caller's cyclic garbage is freed then, not kept until a full collection), and a pass
+    that ages what it builds makes no reference cycles itself. Nothing is aged where the
+    process keeps frozen objects of its own (``gc.freeze()``, which the ageing would undo) or
+    where the collector was already paused.
     """
     enabled = gc.isenabled()
+    ageing = enabled and aged and gc.get_freeze_count() == 0
+    if ageing:
+        # The caller's own young cyclic garbage is freed now, as its next young collection
+        # would have freed it, rather than aged with what the pause makes and kept until a
+        # full collection: the young generations hold a few thousand objects at most.
+        gc.collect(1)
     gc.disable()
     try:
         yield
     finally:
         if enabled:
-            if aged and gc.get_freeze_count() == 0:
+            if ageing and gc.get_freeze_count() == 0:
                 # Frozen and unfrozen, every tracked object lands in the oldest generation
                 # without being walked, and the young generations' counts start again.
                 gc.freeze()

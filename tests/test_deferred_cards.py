@@ -214,3 +214,28 @@ def test_scoring_a_cohort_leaves_no_cycles_behind_only_what_it_returns() -> None
         assert alive(*engine) == before
     finally:
         (gc.enable if was else gc.disable)()
+
+
+def test_scoring_as_a_library_leaves_the_callers_garbage_to_its_young_collections() -> None:
+    """A caller's cyclic garbage dropped just before score() is not kept alive by it until a
+    full collection: what score() ages is what it made."""
+    import gc
+    import weakref
+
+    class Held:
+        me: object
+
+    ws = ovm.load_workspace(Path(__file__).parent.parent / "examples")
+    was = gc.isenabled()
+    try:
+        gc.enable()
+        gc.collect()
+        held = Held()
+        held.me = held
+        ref = weakref.ref(held)
+        del held
+        scores = ovm.score(ws.rubric, ws.observations)
+        assert ref() is None
+        assert scores.scorecards[0].overall.status in {"scored", "missing", "insufficient"}
+    finally:
+        (gc.enable if was else gc.disable)()

@@ -151,3 +151,19 @@ def test_an_aged_pause_leaves_frozen_objects_frozen_and_a_held_collector_alone(
     finally:
         gc.unfreeze()
         (gc.enable if was else gc.disable)()
+
+
+def test_an_aged_pause_frees_the_callers_young_cyclic_garbage_instead_of_ageing_it() -> None:
+    was = gc.isenabled()
+    try:
+        gc.enable()
+        gc.collect()
+        dropped = _cycle()
+        with paused_gc(aged=True):
+            made = _Node()
+        # The caller's cycle was young garbage: freed as its next young collection would have,
+        # not moved to the oldest generation to wait for a full collection.
+        assert dropped() is None
+        assert _young_and_old(made) == (False, True)
+    finally:
+        (gc.enable if was else gc.disable)()
