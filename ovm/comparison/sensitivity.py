@@ -1686,17 +1686,16 @@ def sensitivity(
     # the nominal score; taken once for every normalisation. Draws x indicators x missions,
     # so that a draw's missions x indicators are laid out as the replicates' were (a column
     # a line), which the normalisations' sums follow.
-    drawn_values = (
-        np.ascontiguousarray(
-            np.where(
-                np.isfinite(reps := model.replicates[:, varies, :].transpose(2, 1, 0)),
-                reps,
-                model.base[:, varies].T[None, :, :],
-            )
-        )
-        if sampling and model.replicates is not None
-        else None
-    )
+    # Filled in place rather than made by np.where: the analysis keeps this one copy of the
+    # varied replicates beside the model's, not a second one and a transient of the same size.
+    drawn_values: Array | None = None
+    if sampling and model.replicates is not None:
+        reps = model.replicates[:, varies, :].transpose(2, 1, 0)
+        nominal = model.base[:, varies].T[None, :, :]
+        drawn_values = np.empty(reps.shape, dtype=np.result_type(reps, nominal))
+        np.copyto(drawn_values, nominal)
+        np.copyto(drawn_values, reps, where=np.isfinite(reps))
+        del reps
     values = _Values(model.base)
     arena = _Arena(m, min(_CHUNK, total))
     # Many middle-sized products: on one BLAS thread they never wait for a busy core.
