@@ -149,3 +149,23 @@ def test_the_program_collects_only_what_rendered_pages_leave(
         cwd=tmp_path,
     )
     assert done.stdout.split() == ["0", str(pages), "True"]
+
+
+PROFILED = (sys.executable, "-m", "cProfile", "-s", "cumtime", "-m", "ovm")
+
+
+def test_a_profiled_program_ends_as_usual_so_the_profiler_prints_what_it_found(
+    tmp_path: Path,
+) -> None:
+    done = subprocess.run(
+        [*PROFILED, "score", str(EXAMPLES), "-q", "-o", str(tmp_path / "scores.csv")],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+        env=_buffered_env(),
+    )
+    assert done.returncode == 0, done.stderr
+    assert "function calls" in done.stdout
+    assert "Ordered by: cumulative time" in done.stdout
+    assert (tmp_path / "scores.csv").stat().st_size > 0

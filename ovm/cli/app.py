@@ -109,14 +109,28 @@ def _end(status: int) -> None:
     0.04-0.1 s of ``ovm report`` of 200 missions, the operating system doing the same at once.
     Every file ovm writes is closed by then; only the standard streams may still hold output.
     Returns (the interpreter then ends as usual, saying what it says of the stream) when one of
-    them cannot be flushed.
+    them cannot be flushed, and when a profiler or tracer watches the process.
     """
+    if _watched():
+        return
     try:
         sys.stdout.flush()
         sys.stderr.flush()
     except (OSError, ValueError):
         return
     os._exit(status)
+
+
+def _watched() -> bool:
+    """Whether a profiler, a tracer or a coverage tool watches the process: they write what
+    they found as the interpreter ends (``python -m cProfile -m ovm ...``), so the process
+    ends as usual."""
+    if sys.getprofile() is not None or sys.gettrace() is not None:
+        return True
+    monitoring = getattr(sys, "monitoring", None)
+    return monitoring is not None and any(
+        monitoring.get_tool(tool) is not None for tool in range(6)
+    )
 
 
 def _warning_shower(lang: str, shown_otherwise: Callable[..., None]) -> Callable[..., None]:
