@@ -1,5 +1,12 @@
 """``python -m ovm``."""
 
-from ovm.cli.app import program
+import sys
 
-program()
+from ovm.cli.app import main, program
+
+# ``python -m ovm`` names this file as the program (its first argument): ovm owns the process
+# and may end it as soon as the command is done. Run from inside another program (``runpy``,
+# IPython's ``%run -m``), it returns to that program through SystemExit instead.
+if sys.argv[0] == __file__:
+    program()
+raise SystemExit(main())

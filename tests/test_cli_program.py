@@ -86,7 +86,8 @@ def test_python_m_ovm_and_the_ovm_script_run_the_program(
     if how == "script" and not script.is_file():
         pytest.skip("no ovm script beside this interpreter")
     run = (
-        "runpy.run_module('ovm', run_name='__main__')"
+        # as ``python -m ovm`` runs it: the module named as the program
+        "runpy.run_module('ovm', run_name='__main__', alter_sys=True)"
         if how == "module"
         else f"runpy.run_path({str(script)!r}, run_name='__main__')"
     )
@@ -108,6 +109,50 @@ def test_python_m_ovm_and_the_ovm_script_run_the_program(
         env=_buffered_env(),
     )
     assert (done.returncode, done.stdout, done.stderr) == (0, out, err)
+
+
+def test_ovm_run_from_inside_another_program_returns_to_it() -> None:
+    host = (
+        "import atexit, runpy, sys\n"
+        "atexit.register(lambda: print('host teardown'))\n"
+        "sys.argv = ['ovm', *sys.argv[1:]]\n"
+        "try:\n"
+        "    runpy.run_module('ovm', run_name='__main__')\n"
+        "except SystemExit as end:\n"
+        "    print('host caught', end.code)\n"
+        "print('host goes on')\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", host, "validate", str(RUBRICS / "five-mistakes.yaml")],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+        env=_buffered_env(),
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines()[-3:] == ["host caught 1", "host goes on", "host teardown"]
+
+
+@pytest.mark.parametrize("closed", [">&-", "2>&-"])
+def test_the_program_with_a_closed_standard_stream_ends_with_the_commands_status(
+    closed: str, tmp_path: Path
+) -> None:
+    out = tmp_path / "scores.csv"
+    command = f"{sys.executable} -m ovm score {EXAMPLES} -o {out} {closed}"
+    done = subprocess.run(
+        ["/bin/sh", "-c", command],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+        env=_buffered_env(),
+    )
+    assert done.returncode == 0, done.stderr
+    assert "Traceback" not in done.stderr
+    # The counts of rows meant for standard error are not mixed into standard output.
+    assert "rows read" not in done.stdout
+    assert out.stat().st_size > 0
 
 
 COLLECTIONS = (

@@ -94,6 +94,12 @@ def main(argv: Sequence[str] | None = None) -> int:
 def program() -> NoReturn:
     """``ovm`` as a program (the ``ovm`` script, ``python -m ovm``): run the command line of
     the process, then end the process with the command's exit status."""
+    # A standard stream closed when the process started is None: what would be written there
+    # is discarded, rather than failing the command or going to the other stream (print's
+    # file=None writes to standard output, where it would mix messages into the output).
+    for name in ("stdout", "stderr"):
+        if getattr(sys, name) is None:
+            setattr(sys, name, open(os.devnull, "w", encoding="utf-8"))  # noqa: SIM115
     status = main()
     _end(status)
     raise SystemExit(status)

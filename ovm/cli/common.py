@@ -489,7 +489,7 @@ def progress_line(enabled: bool, lang: str = "en") -> Any:
     """A progress callback drawing ``scoring missions: i/n`` (in ``lang``) on a terminal, else
     None."""
     # A progress line rewritten with \r only makes sense on a terminal, not in a log.
-    if not enabled or not sys.stderr.isatty():
+    if not enabled or sys.stderr is None or not sys.stderr.isatty():
         return None
     from ovm.i18n import gettext, param_text
 
@@ -514,7 +514,7 @@ def progress_line(enabled: bool, lang: str = "en") -> Any:
 def progress_bar(enabled: bool, lang: str = "en") -> Any:
     """A progress callback drawing the sensitivity analysis' bar (labelled in ``lang``) on a
     terminal, else None."""
-    if not enabled or not sys.stderr.isatty():
+    if not enabled or sys.stderr is None or not sys.stderr.isatty():
         return None
     from ovm.i18n import format_percent, gettext, param_text
 
