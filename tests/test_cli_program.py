@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 
 import pytest
@@ -31,15 +32,20 @@ def _buffered_env() -> dict[str, str]:
     return {k: v for k, v in os.environ.items() if k != "PYTHONUNBUFFERED"}
 
 
-def _program(*args: str) -> subprocess.CompletedProcess[str]:
+def _run(argv: Sequence[str]) -> subprocess.CompletedProcess[str]:
+    """``argv`` run as users run it: standard output to a pipe, held in a buffer."""
     return subprocess.run(
-        [sys.executable, "-c", PROBE, *args],
+        list(argv),
         capture_output=True,
         text=True,
         timeout=120,
         check=False,
         env=_buffered_env(),
     )
+
+
+def _program(*args: str) -> subprocess.CompletedProcess[str]:
+    return _run([sys.executable, "-c", PROBE, *args])
 
 
 def test_the_program_writes_all_its_output_and_skips_the_teardown(
@@ -100,14 +106,7 @@ def test_python_m_ovm_and_the_ovm_script_run_the_program(
     args = ["score", str(EXAMPLES), "--format", "csv"]
     assert main(args) == 0
     out, err = capsys.readouterr()
-    done = subprocess.run(
-        [sys.executable, "-c", probe, *args],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-        env=_buffered_env(),
-    )
+    done = _run([sys.executable, "-c", probe, *args])
     assert (done.returncode, done.stdout, done.stderr) == (0, out, err)
 
 
@@ -122,14 +121,7 @@ def test_ovm_run_from_inside_another_program_returns_to_it() -> None:
         "    print('host caught', end.code)\n"
         "print('host goes on')\n"
     )
-    done = subprocess.run(
-        [sys.executable, "-c", host, "validate", str(RUBRICS / "five-mistakes.yaml")],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-        env=_buffered_env(),
-    )
+    done = _run([sys.executable, "-c", host, "validate", str(RUBRICS / "five-mistakes.yaml")])
     assert done.returncode == 0, done.stderr
     assert done.stdout.splitlines()[-3:] == ["host caught 1", "host goes on", "host teardown"]
 
@@ -140,14 +132,7 @@ def test_the_program_with_a_closed_standard_stream_ends_with_the_commands_status
 ) -> None:
     out = tmp_path / "scores.csv"
     command = f"{sys.executable} -m ovm score {EXAMPLES} -o {out} {closed}"
-    done = subprocess.run(
-        ["/bin/sh", "-c", command],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-        env=_buffered_env(),
-    )
+    done = _run(["/bin/sh", "-c", command])
     assert done.returncode == 0, done.stderr
     assert "Traceback" not in done.stderr
     # The counts of rows meant for standard error are not mixed into standard output.
@@ -202,14 +187,7 @@ PROFILED = (sys.executable, "-m", "cProfile", "-s", "cumtime", "-m", "ovm")
 def test_a_profiled_program_ends_as_usual_so_the_profiler_prints_what_it_found(
     tmp_path: Path,
 ) -> None:
-    done = subprocess.run(
-        [*PROFILED, "score", str(EXAMPLES), "-q", "-o", str(tmp_path / "scores.csv")],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-        env=_buffered_env(),
-    )
+    done = _run([*PROFILED, "score", str(EXAMPLES), "-q", "-o", str(tmp_path / "scores.csv")])
     assert done.returncode == 0, done.stderr
     assert "function calls" in done.stdout
     assert "Ordered by: cumulative time" in done.stdout
