@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import polars as pl
 
@@ -170,18 +170,21 @@ def _cohort(observations: Observations, missions: tuple[str, ...] | None) -> Obs
     )
 
 
+def _scoring(settings: Settings, progress: Progress | None) -> dict[str, Any]:
+    """The options every scoring of a run takes from its settings."""
+    return {
+        "seed": settings.seed,
+        "bootstrap": settings.bootstrap,
+        "confidence": settings.confidence,
+        "min_places": settings.min_places,
+        "progress": progress,
+    }
+
+
 def _score_alone(
     rubric: Rubric, cohort: Observations, settings: Settings, progress: Progress | None
 ) -> ScoreSet:
-    return score(
-        rubric,
-        cohort,
-        seed=settings.seed,
-        bootstrap=settings.bootstrap,
-        confidence=settings.confidence,
-        min_places=settings.min_places,
-        progress=progress,
-    )
+    return score(rubric, cohort, **_scoring(settings, progress))
 
 
 def cohort_scores_of(
@@ -220,15 +223,7 @@ def analyse_observations(
     keep = settings.sensitivity is not None and "sampling" in settings.sensitivity.choices
     replicates: IndicatorReplicates | None = None
     if keep:
-        alone, replicates = score_with_replicates(
-            rubric,
-            cohort,
-            seed=settings.seed,
-            bootstrap=settings.bootstrap,
-            confidence=settings.confidence,
-            min_places=settings.min_places,
-            progress=progress,
-        )
+        alone, replicates = score_with_replicates(rubric, cohort, **_scoring(settings, progress))
     else:
         alone = _score_alone(rubric, cohort, settings, progress)
     stage_done()

@@ -320,7 +320,7 @@ def _indexed(model: BaseModel, name: str, key: Callable[[E], str]) -> dict[str, 
 M = TypeVar("M", bound=BaseModel)
 _set = object.__setattr__
 _new = object.__new__
-_EVERY: dict[type[BaseModel], set[str]] = {}
+_MAKERS: dict[type[BaseModel], Callable[[dict[str, Any]], BaseModel]] = {}
 
 
 def in_order(cls: type[M], fields: dict[str, Any]) -> M:
@@ -334,16 +334,10 @@ def in_order(cls: type[M], fields: dict[str, Any]) -> M:
     validation and compare it field for field and in JSON.
     """
     try:
-        every = _EVERY[cls]
+        make = _MAKERS[cls]
     except KeyError:
-        every = _EVERY[cls] = set(cls.model_fields)
-    obj = _new(cls)
-    _set(obj, "__dict__", fields)
-    # One set for every instance: a frozen model never changes it (a copy gets its own).
-    _set(obj, "__pydantic_fields_set__", every)
-    _set(obj, "__pydantic_extra__", None)
-    _set(obj, "__pydantic_private__", None)
-    return obj
+        make = _MAKERS[cls] = maker(cls)
+    return cast("M", make(fields))
 
 
 def maker(cls: type[M]) -> Callable[[dict[str, Any]], M]:
@@ -354,6 +348,7 @@ def maker(cls: type[M]) -> Callable[[dict[str, Any]], M]:
     def make(fields: dict[str, Any]) -> M:
         obj = _new(cls)
         _set(obj, "__dict__", fields)
+        # One set for every instance: a frozen model never changes it (a copy gets its own).
         _set(obj, "__pydantic_fields_set__", every)
         _set(obj, "__pydantic_extra__", None)
         _set(obj, "__pydantic_private__", None)
