@@ -140,6 +140,11 @@ def test_the_program_with_a_closed_standard_stream_ends_with_the_commands_status
     assert out.stat().st_size > 0
 
 
+def test_a_result_for_a_closed_standard_output_is_not_silently_lost() -> None:
+    done = _run(["/bin/sh", "-c", f"{sys.executable} -m ovm score {EXAMPLES} -q --format csv >&-"])
+    assert done.returncode != 0
+
+
 COLLECTIONS = (
     "import gc, sys\n"
     "sys.argv = ['ovm', *sys.argv[1:]]\n"

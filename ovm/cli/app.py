@@ -94,12 +94,11 @@ def main(argv: Sequence[str] | None = None) -> int:
 def program() -> NoReturn:
     """``ovm`` as a program (the ``ovm`` script, ``python -m ovm``): run the command line of
     the process, then end the process with the command's exit status."""
-    # A standard stream closed when the process started is None: what would be written there
-    # is discarded, rather than failing the command or going to the other stream (print's
-    # file=None writes to standard output, where it would mix messages into the output).
-    for name in ("stdout", "stderr"):
-        if getattr(sys, name) is None:
-            setattr(sys, name, open(os.devnull, "w", encoding="utf-8"))  # noqa: SIM115
+    # Standard error closed when the process started is None: messages are discarded rather
+    # than going to standard output (print's file=None), mixed into the output. A closed
+    # standard output stays None: a result written there fails, never silently lost.
+    if sys.stderr is None:
+        sys.stderr = open(os.devnull, "w", encoding="utf-8")  # noqa: SIM115
     status = main()
     _end(status)
     raise SystemExit(status)
@@ -120,8 +119,9 @@ def _end(status: int) -> None:
     if _watched():
         return
     try:
-        sys.stdout.flush()
-        sys.stderr.flush()
+        for stream in (sys.stdout, sys.stderr):
+            if stream is not None:
+                stream.flush()
     except (OSError, ValueError):
         return
     os._exit(status)
