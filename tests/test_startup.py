@@ -9,11 +9,26 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 HEAVY = ("polars", "numpy", "openpyxl", "jinja2", "pyarrow")
 RUBRICS = Path(__file__).parent / "data" / "rubrics"
+
+
+def _output(code: str, **options: Any) -> str:
+    """What a fresh interpreter running ``code`` prints (it must end with status 0);
+    ``options`` go to :func:`subprocess.run` (``env``, ``cwd``)."""
+    done = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+        **options,
+    )
+    return done.stdout
 
 
 def heavy_after(code: str) -> list[str]:
@@ -22,10 +37,8 @@ def heavy_after(code: str) -> list[str]:
         f"{code}\nimport json, sys\n"
         f"print(json.dumps(sorted(m for m in {HEAVY!r} if m in sys.modules)))"
     )
-    done = subprocess.run(
-        [sys.executable, "-c", probe], capture_output=True, text=True, timeout=120, check=True
-    )
-    loaded: list[str] = json.loads(done.stdout.strip().splitlines()[-1])
+    stdout = _output(probe)
+    loaded: list[str] = json.loads(stdout.strip().splitlines()[-1])
     return loaded
 
 
@@ -76,11 +89,9 @@ def test_scoring_leaves_the_sensitivity_analysis_and_recommendations_out(tmp_pat
         cli("score", str(examples), "-q", "-o", str(out))
         + f"\nimport json, sys\nprint(json.dumps([m for m in {modules!r} if m in sys.modules]))"
     )
-    done = subprocess.run(
-        [sys.executable, "-c", probe], capture_output=True, text=True, timeout=120, check=True
-    )
+    stdout = _output(probe)
     # The engine is the probe's witness: it must be there for the answer to mean anything.
-    assert json.loads(done.stdout.strip().splitlines()[-1]) == ["ovm.scoring.engine"]
+    assert json.loads(stdout.strip().splitlines()[-1]) == ["ovm.scoring.engine"]
     assert out.stat().st_size > 0
 
 
@@ -112,15 +123,11 @@ def test_the_program_leaves_the_collector_on_after_start_up(tmp_path: Path) -> N
         "status = main()\n"
         "print(status, gc.isenabled(), gc.get_freeze_count() > 0)\n"
     )
-    done = subprocess.run(
-        [sys.executable, "-c", probe], capture_output=True, text=True, timeout=120, check=True
-    )
-    assert done.stdout.split() == ["0", "True", "True"]
+    stdout = _output(probe)
+    assert stdout.split() == ["0", "True", "True"]
     called = probe.replace("main()", "main(sys.argv[1:])")
-    done = subprocess.run(
-        [sys.executable, "-c", called], capture_output=True, text=True, timeout=120, check=True
-    )
-    assert done.stdout.split() == ["0", "True", "False"]
+    stdout = _output(called)
+    assert stdout.split() == ["0", "True", "False"]
 
 
 def test_the_program_leaves_nothing_of_its_run_for_the_exits_collections(tmp_path: Path) -> None:
@@ -135,27 +142,13 @@ def test_the_program_leaves_nothing_of_its_run_for_the_exits_collections(tmp_pat
         "print(status, len(gc.get_objects()))\n"
     )
     root = Path(__file__).resolve().parent.parent
-    done = subprocess.run(
-        [sys.executable, "-c", probe],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=True,
-        cwd=root,
-    )
-    status, tracked = done.stdout.split()
+    stdout = _output(probe, cwd=root)
+    status, tracked = stdout.split()
     # The few objects left are the probe's own, made after the command returned.
     assert (status, int(tracked) < 1_000) == ("0", True), tracked
     called = probe.replace("main()", "main(sys.argv[1:])")
-    done = subprocess.run(
-        [sys.executable, "-c", called],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=True,
-        cwd=root,
-    )
-    status, tracked = done.stdout.split()
+    stdout = _output(called, cwd=root)
+    status, tracked = stdout.split()
     assert (status, int(tracked) > 10_000) == ("0", True), tracked
 
 
@@ -178,15 +171,11 @@ def test_the_program_collects_at_the_end_of_each_stage_only(tmp_path: Path, mini
         "status = main()\n"
         "print(status, seen, gc.isenabled())\n"
     )
-    done = subprocess.run(
-        [sys.executable, "-c", probe], capture_output=True, text=True, timeout=120, check=True
-    )
-    assert done.stdout.split(maxsplit=1) == ["0", "[False, False, False, False] True\n"]
+    stdout = _output(probe)
+    assert stdout.split(maxsplit=1) == ["0", "[False, False, False, False] True\n"]
     called = probe.replace("main()", "main(sys.argv[1:])")
-    done = subprocess.run(
-        [sys.executable, "-c", called], capture_output=True, text=True, timeout=120, check=True
-    )
-    assert done.stdout.split(maxsplit=1) == ["0", "[True, True, True] True\n"]
+    stdout = _output(called)
+    assert stdout.split(maxsplit=1) == ["0", "[True, True, True] True\n"]
 
 
 def test_country_codes_are_pycountrys_without_importing_it() -> None:
@@ -211,14 +200,8 @@ def test_country_codes_are_pycountrys_without_importing_it() -> None:
         "assert len(missions) == 19 and not issues\n"
         "print(json.dumps(['pycountry' in sys.modules]))\n"
     )
-    done = subprocess.run(
-        [sys.executable, "-c", "import json\n" + code],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=True,
-    )
-    assert json.loads(done.stdout.strip().splitlines()[-1]) == [False]
+    stdout = _output("import json\n" + code)
+    assert json.loads(stdout.strip().splitlines()[-1]) == [False]
 
 
 BLAS_PROBE = (
@@ -246,15 +229,8 @@ def _blas_setting_seen(tmp_path: Path, env: dict[str, str], *, called: bool = Fa
     if called:
         probe = probe.replace("main()", "main(sys.argv[1:])")
     clean = {k: v for k, v in os.environ.items() if not k.endswith("_THREAD_TIMEOUT")}
-    done = subprocess.run(
-        [sys.executable, "-c", probe],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=True,
-        env={**clean, **env},
-    )
-    return done.stdout.strip().splitlines()[-1]
+    stdout = _output(probe, env={**clean, **env})
+    return stdout.strip().splitlines()[-1]
 
 
 def test_the_program_has_openblas_idle_threads_sleep(tmp_path: Path) -> None:
@@ -284,15 +260,8 @@ def test_scoring_with_the_rubric_kept_in_the_cache_leaves_the_rubric_checks_out(
     env = {**os.environ, "OVM_CACHE_DIR": str(tmp_path / "cache")}
 
     def checks_imported() -> bool:
-        done = subprocess.run(
-            [sys.executable, "-c", probe],
-            capture_output=True,
-            text=True,
-            timeout=120,
-            check=True,
-            env=env,
-        )
-        imported: bool = json.loads(done.stdout.strip().splitlines()[-1])
+        stdout = _output(probe, env=env)
+        imported: bool = json.loads(stdout.strip().splitlines()[-1])
         return imported
 
     assert checks_imported()
