@@ -1793,36 +1793,16 @@ def sensitivity(
         )
     )
     scale_notes = _scale_notes(model)
-    notes = (
-        "design: Saltelli (2010) radial samples A, B and AB_i; first-order index "
-        "mean(yB (yABi - yA)) / V on centred ranks (Saltelli et al. 2010), total effect "
-        "mean((yA - yABi)^2) / 2V (Jansen 1999), "
-        f"with {INDEX_CONFIDENCE:.0%} bootstrap intervals ({settings.boot} resamples); output: "
-        "the ranks of the "
-        "missions the nominal methodology scores, indices combined by rank variance "
-        "(Gamboa et al. 2014)",
-        f"weights: each node's weight times 1 + u, u uniform in +-{weight_range:g}",
-        (
-            "sampling: the engine's bootstrap replicates of the indicators with an interval "
-            "or a rule flat over their value's interval, "
-            f"{draws} draw(s) (replicates of one mission's polling places move its indicators "
-            "together)"
-            if sampling_note is None
-            else sampling_note.text()
-        ),
-        f"under geometric and harmonic means a value below {FLOOR:g} enters as {FLOOR:g}",
-        f"z-scores rescaled to mean {ZSCORE_SCALE[0]:g} and deviation {ZSCORE_SCALE[1]:g}",
-        "comparative indicators keep their nominal scores; a mission without a nominal overall "
-        "score is not ranked; one that loses its score in a run ranks last in that run",
-        *(n.text() for n in scale_notes),
-        *(
-            ()
-            if same
-            else (
-                "the nominal methodology has means that compare() reports as undefined (a value of "
-                f"0 under a geometric or harmonic mean); the runs floor such values at {FLOOR:g}",
-            )
-        ),
+    notes = tuple(
+        _run_notes(
+            "en",
+            resamples=settings.boot,
+            weight_range=weight_range,
+            draws=draws,
+            sampling_note=sampling_note,
+            scale_notes=scale_notes,
+            floored=not same,
+        )
     )
     return Sensitivity(
         runs=runs,
@@ -1987,6 +1967,48 @@ def worded_notes(result: Sensitivity, lang: str) -> list[str]:
     return notes
 
 
+def _run_notes(
+    lang: str,
+    *,
+    resamples: int,
+    weight_range: float,
+    draws: int,
+    sampling_note: SensitivityNote | None,
+    scale_notes: Sequence[SensitivityNote],
+    floored: bool,
+) -> list[str]:
+    """How the runs were made, in ``lang``, as :attr:`Sensitivity.notes` says it in English
+    and the text summary in every language: the report's notes (:func:`worded_notes`) and the
+    estimator's details besides (centred ranks, the indices' bootstrap intervals, which
+    indicators are drawn, what moves together)."""
+    from ovm.i18n import decimal_separator, format_percent, gettext
+
+    def t(key: str, **params: object) -> str:
+        return gettext(key, lang, **params)
+
+    def number(x: float) -> str:
+        # As the English has always written them (``{x:g}``), with the language's decimal sign.
+        text = f"{x:g}"
+        return text if lang == "en" else text.replace(".", decimal_separator(lang))
+
+    notes = [
+        t(
+            "sens_text_design",
+            confidence=format_percent(INDEX_CONFIDENCE, lang),
+            resamples=str(resamples),
+        ),
+        t("sens_text_weights", range=number(weight_range)),
+        t("sens_text_sampling", n=draws) if sampling_note is None else sampling_note.text(lang),
+        t("sens_floor", floor=number(FLOOR)),
+        t("sens_zscore", mean=number(ZSCORE_SCALE[0]), sd=number(ZSCORE_SCALE[1])),
+        t("sens_comparative"),
+        *(n.text(lang) for n in scale_notes),
+    ]
+    if floored:
+        notes.append(t("sens_floored", floor=number(FLOOR)))
+    return notes
+
+
 def _table(header: list[str], rows: list[list[str]]) -> list[str]:
     """Columns as wide as their widest cell: the first left-aligned, the others right."""
     widths = [max(len(r[i]) for r in [header, *rows]) for i in range(len(header))]
@@ -2063,7 +2085,15 @@ def _worded_text(result: Sensitivity, lang: str) -> str:
             for c in result.choices
         ],
     )
-    notes = worded_notes(result, lang)
+    notes = _run_notes(
+        lang,
+        resamples=result.settings.boot,
+        weight_range=result.weight_range,
+        draws=result.draws,
+        sampling_note=result.sampling_note,
+        scale_notes=result.scale_notes,
+        floored=result.floored,
+    )
     if not enough_runs(result):
         notes.insert(
             0,
