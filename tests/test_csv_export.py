@@ -72,3 +72,24 @@ def test_negative_numbers_parse_and_formulas_are_neutralised(
         if row["score"]:
             float(row["score"])  # a z-score below the mean is a number, not quoted text
     assert any(row["score"].startswith("-") for row in ranking)
+
+
+def test_the_csv_holds_the_rows_of_score_rows_each_cell_worded_by_csv_cell(
+    tmp_path: Path, make_workspace: Callable[..., Path]
+) -> None:
+    # scores_csv writes the rows itself (no dictionary per row): the same cells as the long
+    # format and the cell rule give, texts guarded, numbers, booleans and gaps alike.
+    from ovm.reporting.tables import CSV_COLUMNS, csv_cell
+
+    made = make_workspace(tmp_path, rubric=RUBRIC, missions=MISSIONS, statistics=STATS)
+    # The example workspace has observer visits: sampled and simulated scores, intervals.
+    examples = Path(__file__).resolve().parent.parent / "examples"
+    for folder, bootstrap in ((made, 0), (made, 50), (examples, 50)):
+        ws = ovm.load_workspace(folder)
+        scores = ovm.score(ws.rubric, ws.observations, bootstrap=bootstrap)
+        expected = io.StringIO()
+        writer = csv.writer(expected, lineterminator="\n")
+        writer.writerow(CSV_COLUMNS)
+        for row in ovm.score_rows(scores):
+            writer.writerow([csv_cell(row[c]) for c in CSV_COLUMNS])
+        assert ovm.scores_csv(scores) == expected.getvalue()

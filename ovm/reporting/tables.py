@@ -95,8 +95,54 @@ def scores_csv(scores: ScoreSet) -> str:
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\n")
     w.writerow(CSV_COLUMNS)
-    for row in score_rows(scores):
-        w.writerow([csv_cell(row[c]) for c in CSV_COLUMNS])
+    fill_deferred(scores.scorecards)
+    # The rows of score_rows, each cell as csv_cell words it, written without the rows'
+    # dictionaries: a cohort's scores are thousands of rows, whose texts (node ids, kinds,
+    # statuses, bands) are a few hundred, each guarded once. The plain types are worded here
+    # as csv_cell words them, any other value by csv_cell itself.
+    texts: dict[str, Any] = {}
+
+    def cell(value: Any) -> Any:
+        kind = type(value)
+        if kind is str:
+            text = texts.get(value)
+            if text is None:
+                text = texts[value] = safe_cell(value)
+            return text
+        if kind is float:
+            return repr(round(value, 10))
+        if value is None:
+            return ""
+        if kind is bool:
+            return "yes" if value else "no"
+        if kind is int:
+            return value
+        return csv_cell(value)
+
+    for card in scores.scorecards:
+        mission = cell(card.mission.id)
+        simulated = cell(card.simulated)
+        for ns in (card.overall, *card.nodes):
+            interval = ns.interval
+            w.writerow(
+                (
+                    mission,
+                    cell(ns.node),
+                    cell(ns.parent or ""),
+                    cell(ns.level),
+                    cell(ns.kind),
+                    cell(ns.value),
+                    cell(ns.score),
+                    cell(ns.coverage),
+                    cell(ns.status),
+                    cell(ns.band_label or ""),
+                    cell(ns.rating),
+                    cell(interval[0]) if interval else "",
+                    cell(interval[1]) if interval else "",
+                    cell(ns.sampled),
+                    simulated,
+                )
+            )
     return buf.getvalue()
 
 
