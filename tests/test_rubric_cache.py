@@ -201,3 +201,13 @@ def test_an_entry_others_could_have_planted_is_never_loaded(
         entry.chmod(0o666)
     assert bundled_rubric(NAME) == _fresh()
     assert (elsewhere / ENTRY.name).read_bytes() == planted, "a file behind a link was written"
+
+
+def test_the_stamp_lists_every_module_of_ovm_as_rglob_finds_them() -> None:
+    # The stamp's own listing (os.scandir, every run of a command) must miss no module.
+    from ovm.rubric.model import _modules
+
+    package = ROOT / "ovm"
+    listed = [path for path, _ in _modules(str(package))]
+    assert listed == sorted(str(p) for p in package.rglob("*.py"))
+    assert str(package / "indicators" / "checklist.py") in listed
