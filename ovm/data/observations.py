@@ -410,6 +410,14 @@ def load_missions(
         )
     missions: list[Mission] = []
     seen: dict[str, int] = {}
+    # Every mission answers the same questions: each question's reader is made once.
+    readers: dict[tuple[str, bool], Choices | NumberRule | None] = {}
+
+    def reader(key: str, answer: bool) -> Choices | NumberRule | None:
+        if (key, answer) not in readers:
+            readers[key, answer] = _reader_of(rubric, key, answer)
+        return readers[key, answer]
+
     for i, raw in enumerate(data["missions"]):
         path: tuple[PathPart, ...] = ("missions", i)
         if not isinstance(raw, dict):
@@ -421,9 +429,7 @@ def load_missions(
         for key in ("answers", "values"):
             if isinstance(raw.get(key), dict):
                 prepared[key] = {
-                    k: _normalise_datum(
-                        v, key == "answers", _reader_of(rubric, str(k), key == "answers")
-                    )
+                    k: _normalise_datum(v, key == "answers", reader(str(k), key == "answers"))
                     for k, v in raw[key].items()
                 }
         try:
