@@ -980,6 +980,7 @@ def _comparative(
         # + 0.0: no gap is 0, not -0 where lower is better.
         return scale.sign * delta * 100.0 / (scale.max - scale.min) + 0.0
 
+    practices: list[Indicator] | None = None
     for i, template in enumerate(cells):
         status: NodeStatus
         score: float | None = None
@@ -1027,12 +1028,15 @@ def _comparative(
                 f"comparative: share of the practices under {node.target} (indicators where "
                 f"some mission scores at least {node.threshold:g}) that this mission reaches"
             )
-            practices = [
-                leaf
-                for leaf in _leaves(st.rubric, node.target)
-                if not _from_cohort(leaf)
-                and any(_reaches(leaf, c, node.threshold) for c in st.cur[leaf.id])
-            ]
+            if practices is None:
+                # The cohort's practices, the same for every mission: none of them is scored
+                # from the cohort, as this indicator is, so none changes as it is scored.
+                practices = [
+                    leaf
+                    for leaf in _leaves(st.rubric, node.target)
+                    if not _from_cohort(leaf)
+                    and any(_reaches(leaf, c, node.threshold) for c in st.cur[leaf.id])
+                ]
             mine = [(p, st.cur[p.id][i]) for p in practices]
             inputs = tuple(_node_input(p.id, c) for p, c in mine)
             seen = [(p, c) for p, c in mine if c.status == "scored" and c.score is not None]
