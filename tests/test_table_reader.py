@@ -576,3 +576,19 @@ def test_every_row_of_a_mission_table_is_used_once_or_rejected_with_its_one_reas
         len(want),
     )
     assert list(rejected) == list(rejected[:]) and len(rejected) == len(want)
+
+
+def test_a_mission_table_row_without_a_mission_is_blank_only_when_no_cell_is_filled(
+    tmp_path: Path,
+) -> None:
+    rb = rubric()
+    missions, _ = load_missions(missions_yaml(3), rb, file="missions.yaml")
+    rows = [["m000", "1"], ["", "5"], ["  ", " "], ["", ""], ["m001", "2"]]
+    path = write_rows(tmp_path / "s.csv", [["mission", "amount"], *rows])
+    values, _, rejected, _ = load_statistics(path, rb, missions)
+    assert [(r.row, [(i.code, i.message) for i in r.reasons]) for r in rejected] == [
+        (3, [("missing-mission", "no mission id")]),
+        (4, [("missing-mission", "a blank row (no cell filled)")]),
+        (5, [("missing-mission", "a blank row (no cell filled)")]),
+    ]
+    assert sorted(values) == ["m000", "m001"]

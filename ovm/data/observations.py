@@ -1012,14 +1012,18 @@ def screen_missions(account: Account, df: pl.DataFrame, known: Collection[str]) 
     )
     first_row: dict[str, int] = dict(firsts.iter_rows())
     keep = pl.col(ROW).is_in(firsts[ROW].to_list())
-    cells = [c for c in df.columns if c != ROW]
-    blank = pl.all_horizontal(
-        pl.col(c).is_null() | (pl.col(c).cast(pl.String).str.strip_chars(BLANKS) == "")
-        for c in cells
-    )
     # Only a row without a mission can be blank: the cells of the others (a table of another
-    # cohort is hundreds of thousands of rows) are not looked at.
-    blank_rows = df.filter(~keep & cell.is_null()).filter(blank).get_column(ROW)
+    # cohort is hundreds of thousands of rows) are not looked at, and where every row names a
+    # mission the test of every cell is not even built (an expression per column).
+    unnamed = df.filter(~keep & cell.is_null())
+    if unnamed.height:
+        blank = pl.all_horizontal(
+            pl.col(c).is_null() | (pl.col(c).cast(pl.String).str.strip_chars(BLANKS) == "")
+            for c in df.columns
+            if c != ROW
+        )
+        unnamed = unnamed.filter(blank)
+    blank_rows = unnamed.get_column(ROW)
     out = df.filter(~keep).select(
         ROW, "mission", pl.col(ROW).is_in(blank_rows.to_list()).alias("__blank")
     )
