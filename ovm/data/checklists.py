@@ -310,15 +310,19 @@ def validate_sites(
         )
         .collect()
     )
-    blank = pl.all_horizontal(
-        pl.col(c).is_null() | (pl.col(c).cast(pl.String).str.strip_chars(BLANKS) == "")
-        for c in cols
-    )
     # Filtering every column of a table whose rows all pass would copy it for nothing.
     failing = work.clear() if work["__ok"].all() else work.filter(~pl.col("__ok"))
     # Only a row without a mission can be blank: the cells of the others (a table of several
-    # cohorts has many) are not looked at.
-    blank_rows = failing.filter(pl.col("mission").is_null()).filter(blank).get_column(ROW)
+    # cohorts has many) are not looked at, and where every row names a mission the test of
+    # every cell is not even built (an expression per column).
+    unnamed = failing.filter(pl.col("mission").is_null())
+    if unnamed.height:
+        blank = pl.all_horizontal(
+            pl.col(c).is_null() | (pl.col(c).cast(pl.String).str.strip_chars(BLANKS) == "")
+            for c in cols
+        )
+        unnamed = unnamed.filter(blank)
+    blank_rows = unnamed.get_column(ROW)
     bad = failing.with_columns(
         mission_ok.alias("__ok_mission"),
         *(v.alias(f"__ok_{k}") for k, v in checks.items()),
