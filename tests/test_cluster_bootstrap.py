@@ -285,3 +285,56 @@ def test_scoring_keeps_numpys_arrays_on_ordinary_pages_and_restores_the_setting(
     finally:
         setter(before)
     assert seen and set(seen) == {False}
+
+
+def test_each_replicate_share_is_the_prior_plus_the_resampled_places_whatever_the_mission_size(
+    tmp_path: Path, make_workspace: Make
+) -> None:
+    # Missions of a few visits, of tens and of hundreds (the products take their counts in
+    # different forms by size): each replicate is its mission's places weighted by the
+    # Poisson weights of its own places, plus the prior pseudo-visit, element for element.
+    from ovm.indicators.checklist import PERCENT
+    from ovm.scoring.sitestats import (
+        place_keys,
+        poisson_weights,
+        site_order,
+        summarise_sites,
+        with_hashes,
+    )
+
+    rng = np.random.default_rng(11)
+    sizes = [3, 2, 30, 45, 700, 520, 4700]
+    missions = "missions:\n" + "".join(
+        f"  - {{id: m{i}, country: ARG, name: M{i}, election: {{type: general, "
+        f"date: 2024-01-{1 + i:02d}}}}}\n"
+        for i in range(len(sizes))
+    )
+    lines = ["mission,site,q0,q1,q2,q3"]
+    for i, size in enumerate(sizes):
+        for v in range(size):
+            site = "" if v % 10 == 0 else f"s{int(rng.integers(0, max(1, size // 2)))}"
+            answers = rng.choice(["yes", "no", ""], size=4, p=[0.6, 0.38, 0.02])
+            lines.append(f"m{i},{site},{','.join(answers)}")
+    checklists = "\n".join(lines) + "\n"
+    root = make_workspace(tmp_path, rubric=RUBRIC, missions=missions, checklists=checklists)
+    ws = ovm.load_workspace(root)
+    assert len(ws.observations.report.rejected) == 0
+    sites = with_hashes(ws.observations.sites)
+    summary = summarise_sites(ws.rubric, sites, seed=9, bootstrap=40)
+    order = site_order(sites)
+    keys, named = place_keys(sites)
+    questions = ["q0", "q1", "q2", "q3"]
+    codes = sites.select(questions).fill_null(-9).to_numpy()
+    for m, mission in enumerate(order.ids):
+        rows = order.perm[order.bounds[m] : order.bounds[m + 1]]
+        within, starts = place_clusters(keys[rows], named[rows])
+        coded = codes[rows[within]]
+        accepted = np.add.reduceat((coded == 1).astype(float), starts, axis=0)
+        answered = np.add.reduceat((coded >= 0).astype(float), starts, axis=0)
+        w = poisson_weights(9, 40, starts.size).astype(float)
+        weight, share = prior_draws(9, 40, mission, len(questions))
+        expected = 100.0 * posterior_shares(w @ accepted, w @ answered, weight, share)
+        got = np.stack([summary.replicates[(q, PERCENT)][m] for q in questions], axis=1)
+        assert got.tobytes() == expected.tobytes(), mission
+        assert [int(summary.counted[q][0][m]) for q in questions] == answered.sum(0).tolist()
+        assert [int(summary.counted[q][1][m]) for q in questions] == accepted.sum(0).tolist()

@@ -273,9 +273,11 @@ def posterior_shares(
     prior_weight: Array,
     prior_share: Array,
     out: Array | None = None,
+    denominator: Array | None = None,
 ) -> Array:
     """Replicate shares with one prior pseudo-visit added to the resampled places (written
-    into ``out`` when given, which may be ``prior_share`` itself).
+    into ``out`` when given, which may be ``prior_share`` itself; ``denominator``, when given
+    with ``out``, is scratch space of its shape).
 
     An Exp(1) weight times a Beta(1/2, 1/2) share splits into independent Gamma(1/2, 1)
     pseudo-counts of yes and of no: the Jeffreys prior's half a yes and half a no, drawn as a
@@ -291,7 +293,7 @@ def posterior_shares(
         # The same operations in the same order as above, without the temporaries.
         np.multiply(prior_weight, prior_share, out=out)
         np.add(accepted, out, out=out)
-        return np.divide(out, np.add(answered, prior_weight), out=out)
+        return np.divide(out, np.add(answered, prior_weight, out=denominator), out=out)
 
 
 def summarise_sites(
@@ -521,6 +523,7 @@ def _categorical_sums(
     columns = np.empty((2, k, places.size), np.int64)
     summary.counted = {q.id: (columns[0, j], columns[1, j]) for j, q in enumerate(cat)}
     cells = max((int(places[g].max()) * width * len(g) for g in groups), default=0)
+    most = max((len(g) for g in groups), default=0)
     # One set of buffers a thread, handed from group to group: fresh large arrays per mission
     # cost more in page faults than the arithmetic done in them. A thread makes a set only when
     # none is free, so there are never more sets than threads.
@@ -530,7 +533,7 @@ def _categorical_sums(
         try:
             scratch = spare.get_nowait()
         except Empty:
-            scratch = _Scratch(largest, k, cells, dtype)
+            scratch = _Scratch(largest, k, cells, dtype, most, summary.bootstrap)
         try:
             _group_sums(
                 summary,
@@ -559,13 +562,26 @@ class _Scratch:
     """One thread's buffers for :func:`_group_sums`: visits of at least the largest mission,
     and the largest group's place sums side by side."""
 
-    def __init__(self, largest: int, k: int, cells: int, dtype: np.dtype[Any]) -> None:
+    def __init__(
+        self, largest: int, k: int, cells: int, dtype: np.dtype[Any], most: int, bootstrap: int
+    ) -> None:
         rows = max(largest, _SCRATCH_VISITS)
         self.block = np.empty((rows, k), np.int8)
         self.both = np.empty((rows, 2 * k), dtype)
         self.flags = np.empty((rows, 2 * k), dtype)
         self.ones = np.ones(rows, dtype)
         self.batch = np.empty(cells, dtype)
+        self.product = np.empty(most * 2 * k * (bootstrap + 1), dtype)
+        # The replicate arithmetic's operands, a few missions' worth (about a megabyte each).
+        self.missions = max(1, min(most, _SHARE_BYTES // max(1, 8 * k * bootstrap)))
+        self.prior_weight = np.empty((self.missions, 1, bootstrap))
+        self.uniforms = np.empty((self.missions, bootstrap, k))
+        self.shares = np.empty((self.missions, k, bootstrap))
+        self.denominator = np.empty((self.missions, k, bootstrap))
+
+
+_SHARE_BYTES = 2**20
+"""Bytes of one operand of the replicate arithmetic (a few missions' shares) at a time."""
 
 
 _SCRATCH_VISITS = 16384
@@ -598,6 +614,7 @@ def _group_sums(
     missing = np.empty((size, k), np.int64)
     answered_places = np.empty((size, k), np.int64)
     one_visit: list[int] = []
+    b = summary.bootstrap
     capacity = scratch.block.shape[0]
     first = 0
     while first < size:
@@ -634,8 +651,15 @@ def _group_sums(
             else:
                 answered_places[j] = np.count_nonzero(sums[p_lo:p_hi, k:], axis=0)
         first = last
-    product = (weights[:, :top] @ batch).astype(np.float64)
-    point_counts = product[0].astype(np.int64).reshape(size, 2, k)
+    # Transposed, the product gives each mission's questions as rows of replicates: the layout
+    # of the replicate blocks (questions x missions x replicates), so that the shares are
+    # written out a row of replicates at a time. Its sums are whole numbers, exact in any order.
+    product = np.matmul(
+        batch.T,
+        weights[:, :top].T,
+        out=scratch.product[: size * width * (b + 1)].reshape(size * width, b + 1),
+    ).reshape(size, 2, k, b + 1)
+    point_counts = product[..., 0].astype(np.int64)
     # One visit a place: a question's places are its answers.
     answered_places[one_visit] = point_counts[one_visit, 1]
     # Answered, then accepted: the order of the cohort's columns.
@@ -653,23 +677,40 @@ def _group_sums(
     if replicates is None:
         return
     shares, counts = replicates
-    b = summary.bootstrap
-    prior_weight = np.empty((size, b, 1))
-    found = np.empty((size, b, k))
-    for j, m in enumerate(group):
-        _prior_uniforms(seed, summary.ids[m], prior_weight[j], found[j])
-    sampled = product[1:].reshape(b, size, 2, k).transpose(2, 1, 0, 3)
-    # Missions x replicates x questions, as each mission's draws come; element by element,
-    # the shares are those of one mission at a time.
-    posterior_shares(sampled[0], sampled[1], prior_weight, _beta_half(found), found)
-    # Percentages where nothing reads the share itself: no second pass over the block.
-    if len(percent) == k:
-        np.multiply(found, 100.0, out=found)
-    elif percent:
-        found[..., percent] *= 100.0
-    shares[:, group] = found.transpose(2, 0, 1)
-    if counts is not None:
-        counts[:, group] = sampled[1].transpose(2, 0, 1)
+    # A few missions at a time, so that the arithmetic's operands stay in the cache between
+    # its passes; each element goes through the same operations as with the whole group.
+    step = scratch.missions
+    for lo in range(0, size, step):
+        hi = min(lo + step, size)
+        part_ids = group[lo:hi]
+        n = hi - lo
+        prior_weight = scratch.prior_weight[:n]
+        found = scratch.uniforms[:n]
+        for j, m in enumerate(part_ids):
+            # Drawn as (replicates x 1) and (replicates x questions) in that order, as
+            # prior_draws draws them; a row of replicate weights is the same memory.
+            _prior_uniforms(seed, summary.ids[m], prior_weight[j].reshape(b, 1), found[j])
+        sampled = product[lo:hi, ..., 1:]
+        accepted, answered = sampled[:, 0], sampled[:, 1]
+        out = scratch.shares[:n]
+        # Missions x questions x replicates; element by element, the shares are those of one
+        # mission at a time, worked out as prior_draws and posterior_shares say.
+        posterior_shares(
+            accepted,
+            answered,
+            prior_weight,
+            _beta_half(found).transpose(0, 2, 1),
+            out,
+            scratch.denominator[:n],
+        )
+        # Percentages where nothing reads the share itself: no second pass over the block.
+        if len(percent) == k:
+            np.multiply(out, 100.0, out=out)
+        elif percent:
+            out[:, percent] *= 100.0
+        shares[:, part_ids] = out.transpose(1, 0, 2)
+        if counts is not None:
+            counts[:, part_ids] = answered.transpose(1, 0, 2)
 
 
 def _categorical(
