@@ -578,6 +578,9 @@ class _Scratch:
         self.uniforms = np.empty((self.missions, bootstrap, k))
         self.shares = np.empty((self.missions, k, bootstrap))
         self.denominator = np.empty((self.missions, k, bootstrap))
+        # The counts of packed columns, unpacked (float32, as the product's).
+        self.accepted: npt.NDArray[Any] = np.empty((self.missions, k, bootstrap), np.float32)
+        self.answered: npt.NDArray[Any] = np.empty((self.missions, k, bootstrap), np.float32)
 
 
 _SHARE_BYTES = 2**20
@@ -606,9 +609,12 @@ def _group_sums(
     """One group of missions side by side in one product: their point counts, summaries and
     replicate rows."""
     k = len(cat)
-    width = 2 * k
     size = len(group)
     top = int(places[group].max())
+    visits_most = max(clustered[m][0].size for m in group)
+    # Small missions' accepted and answered counts share a column (see _PACK): half the product.
+    packed = scratch.batch.dtype == np.float32 and max(1, _MAX_WEIGHT) * visits_most < _PACK
+    width = k if packed else 2 * k
     batch: npt.NDArray[Any] = scratch.batch[: top * width * size].reshape(top, width * size)
     na = np.empty((size, k), np.int64)
     missing = np.empty((size, k), np.int64)
@@ -628,15 +634,19 @@ def _group_sums(
         block = np.take(
             codes, np.concatenate([rows for rows, _ in part]), axis=0, out=scratch.block[:total]
         )
-        both = scratch.both[:total]
-        np.equal(block, 1, out=both[:, :k])
-        np.greater_equal(block, 0, out=both[:, k:])
+        both = scratch.both.reshape(-1)[: total * width].reshape(total, width)
+        if packed:
+            np.take(_PACKED, block.view(np.uint8), out=both, mode="clip")
+        else:
+            np.equal(block, 1, out=both[:, :k])
+            np.greater_equal(block, 0, out=both[:, k:])
         flags = scratch.flags[:total]
         np.equal(block, NA_CODE, out=flags[:, :k])
         np.equal(block, MISSING_CODE, out=flags[:, k:])
         starts = np.concatenate([st + off for (_, st), off in zip(part, visits[:-1], strict=True)])
         # Sums per place first: every visit to a place shares its bootstrap weight.
         sums = both if starts.size == total else np.add.reduceat(both, starts, axis=0)
+        answered_at = sums if packed else sums[:, k:]
         bounds = np.cumsum([0] + [st.size for _, st in part]).tolist()
         spans = zip(pairwise(visits), pairwise(bounds), strict=True)
         for j, ((lo, hi), (p_lo, p_hi)) in enumerate(spans, start=first):
@@ -649,7 +659,7 @@ def _group_sums(
             if p_hi - p_lo == hi - lo:
                 one_visit.append(j)
             else:
-                answered_places[j] = np.count_nonzero(sums[p_lo:p_hi, k:], axis=0)
+                answered_places[j] = np.count_nonzero(answered_at[p_lo:p_hi], axis=0)
         first = last
     # Transposed, the product gives each mission's questions as rows of replicates: the layout
     # of the replicate blocks (questions x missions x replicates), so that the shares are
@@ -658,8 +668,12 @@ def _group_sums(
         batch.T,
         weights[:, :top].T,
         out=scratch.product[: size * width * (b + 1)].reshape(size * width, b + 1),
-    ).reshape(size, 2, k, b + 1)
-    point_counts = product[..., 0].astype(np.int64)
+    ).reshape(size, width // k, k, b + 1)
+    if packed:
+        whole = product[:, 0, :, 0].astype(np.int64)
+        point_counts = np.stack([whole & (_PACK - 1), whole >> _PACK_BITS], axis=1)
+    else:
+        point_counts = product[..., 0].astype(np.int64)
     # One visit a place: a question's places are its answers.
     answered_places[one_visit] = point_counts[one_visit, 1]
     # Answered, then accepted: the order of the cohort's columns.
@@ -691,7 +705,15 @@ def _group_sums(
             # prior_draws draws them; a row of replicate weights is the same memory.
             _prior_uniforms(seed, summary.ids[m], prior_weight[j].reshape(b, 1), found[j])
         sampled = product[lo:hi, ..., 1:]
-        accepted, answered = sampled[:, 0], sampled[:, 1]
+        if packed:
+            # Unpacked exactly: whole numbers below 2**24 scaled by a power of two.
+            accepted, answered = scratch.accepted[:n], scratch.answered[:n]
+            np.multiply(sampled[:, 0], 1.0 / _PACK, out=answered)
+            np.floor(answered, out=answered)
+            np.multiply(answered, float(_PACK), out=accepted)
+            np.subtract(sampled[:, 0], accepted, out=accepted)
+        else:
+            accepted, answered = sampled[:, 0], sampled[:, 1]
         out = scratch.shares[:n]
         # Missions x questions x replicates; element by element, the shares are those of one
         # mission at a time, worked out as prior_draws and posterior_shares say.
@@ -711,6 +733,18 @@ def _group_sums(
         shares[:, part_ids] = out.transpose(1, 0, 2)
         if counts is not None:
             counts[:, part_ids] = answered.transpose(1, 0, 2)
+
+
+_PACK_BITS = 12
+_PACK = 1 << _PACK_BITS
+"""A visit's packed column: its accepted flag plus ``_PACK`` times its answered flag. Where
+the Poisson weights times a mission's visits stay below ``_PACK``, a weighted sum of the
+column is ``accepted + _PACK * answered`` with both counts below ``_PACK``: a whole number
+below 2**24, which float32 holds exactly, whatever the order of the additions, and from which
+both counts come back exactly."""
+# Indexed by the code's byte: 1 is accepted, any other code from 0 an answer.
+_CODES = np.arange(256, dtype=np.uint8).view(np.int8)
+_PACKED = np.where(_CODES == 1, _PACK + 1, np.where(_CODES >= 0, _PACK, 0)).astype(np.float32)
 
 
 def _categorical(
