@@ -13,7 +13,6 @@ from ovm.cli.common import (
     EXIT_OK,
     UsageError,
     command_help,
-    lang_arg,
     message_lang,
     mission_ids,
     rubric_spec,
@@ -122,7 +121,7 @@ def is_workspace(path: Path) -> bool:
 
 _CONFIG = """\
 # {workspace}
-title: {{en: {title}, es: {title}}}
+title: {{{title}}}
 rubric: {rubric}
 missions: missions.yaml
 statistics: [statistics.csv]
@@ -144,14 +143,32 @@ _EXAMPLE = """\
 # {example}
 # - id: col-2026                  # {id}
 #   country: COL                  # {country}
-#   name: {{en: "Colombia, 2026 presidential election (first round)",
-#          es: "Colombia, elección presidencial de 2026 (primera vuelta)"}}
+#   name: {{{names}}}
 #   election: {{type: presidential, date: 2026-05-31, round: 1}}
 #   voting_abroad: {{from: 2026-05-25, to: 2026-05-31}}   # {voting_abroad}
 #   answers: {{}}                   # {answers}
 """
 """The skeleton's files; their comments are ``init_yaml_*`` catalogue entries (named by the
 placeholders), so that they read in the language of ``ovm init --lang``."""
+
+
+def _languages(lang: str) -> tuple[str, ...]:
+    """The languages of the titles and names the skeleton writes: English and Spanish (OAS
+    missions in Latin America write Spanish first), and the language of ``ovm init --lang``."""
+    return ("en", "es") if lang in ("en", "es") else ("en", "es", lang)
+
+
+def _per_language(lang: str, text: str) -> str:
+    """The inside of a map of the skeleton's languages to ``text`` (a title, a name)."""
+    return ", ".join(f"{x}: {text}" for x in _languages(lang))
+
+
+def _example_names(lang: str) -> str:
+    """The example mission's name in each of the skeleton's languages, one a line."""
+    from ovm.i18n import gettext
+
+    names = (f'{x}: "{gettext("init_example_name", x)}"' for x in _languages(lang))
+    return ",\n#          ".join(names)
 
 
 def _comments(lang: str, *names: str) -> dict[str, str]:
@@ -175,7 +192,7 @@ def _mission_entry(mid: str, lang: str = "en") -> str:
     return (
         f"  - id: {mid}\n"
         f"{place}"
-        f'    name: {{en: "{mid}", es: "{mid}"}}\n'
+        f"    name: {{{_per_language(lang, json.dumps(mid))}}}\n"
         f"    election: {{type: general, date: {year}-01-01}}   # {said['check_date']}\n"
     )
 
@@ -222,14 +239,14 @@ def init_workspace(
         spec = str(Path(rubric_spec).resolve())
     # The form id is the one 'ovm form' gives the XLSForm of this rubric.
     written["ovm.yaml"] = _CONFIG.format(
-        title=json.dumps(root.name),
+        title=_per_language(lang, json.dumps(root.name)),
         rubric=spec,
         form_id=f"ovm-{rubric.id}",
         **_comments(lang, "workspace", "export", "pulled"),
     )
     entries = "".join(_mission_entry(m, lang) for m in missions)
     example = _comments(lang, "missions", "example", "id", "country", "voting_abroad", "answers")
-    written["missions.yaml"] = _EXAMPLE.format(**example) + (
+    written["missions.yaml"] = _EXAMPLE.format(names=_example_names(lang), **example) + (
         "missions:\n" + entries if missions else "missions: []\n"
     )
     written["statistics.csv"] = _csv_line(
@@ -310,7 +327,13 @@ def register(sub: Any) -> None:
         "--copy-rubric", action="store_true", help="copy the rubric into the workspace, to edit it"
     )
     i.add_argument("-q", "--quiet", action="store_true")
-    lang_arg(i)
+    i.add_argument(
+        "--lang",
+        choices=LANGUAGES,
+        default="en",
+        help="language of the messages and of the files' comments; the title and the mission "
+        "names are written in it too, besides English and Spanish (default: en)",
+    )
     i.set_defaults(func=cmd_init)
 
     c = sub.add_parser("check", help=command_help("check"))
