@@ -143,7 +143,7 @@ def test_a_rule_maps_an_interval_of_values_to_the_range_of_its_scores(
         (
             Identity(type="identity"),
             "the value is the score (kept within 0–100)",
-            "el valor es la puntuación (limitada a 0–100)",
+            "el valor es el puntaje (limitado a 0–100)",
         ),
         (
             Goalposts(type="goalposts", low=10, high=60.5, direction="lower"),
@@ -160,7 +160,7 @@ def test_a_rule_maps_an_interval_of_values_to_the_range_of_its_scores(
                 ],
             ),
             "value bands: [−∞, 1.5) → 100; [1.5, 5) → 50; [5, ∞) → 0",
-            "tramos de valores: [−∞, 1,5) → 100; [1,5, 5) → 50; [5, ∞) → 0",
+            "bandas de valores: [−∞, 1,5) → 100; [1,5, 5) → 50; [5, ∞) → 0",
         ),
         (
             Target(type="target", target=25, tolerance=2, span=10),
@@ -182,7 +182,7 @@ def test_a_cohort_rule_is_never_applied_alone() -> None:
     with pytest.raises(TypeError):
         rule.apply(np.array([1.0]))
     assert rule.describe() == "cohort zscore normalisation (higher is better)"
-    assert rule.describe("es") == "normalizado en el conjunto (puntuación z; más alto es mejor)"
+    assert rule.describe("es") == "normalizado en el conjunto (puntaje z; más alto es mejor)"
     assert (
         # French sets a narrow no-break space before the semicolon
         rule.describe("fr")

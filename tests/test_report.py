@@ -991,7 +991,7 @@ def test_the_methodology_annex_says_how_the_comparison_was_made_in_the_reports_l
     for text in (
         "pesos: el peso de cada nodo por 1 + u, con u uniforme en ±25 %",
         "al 90 % de confianza), 40 extracciones",
-        "las corridas elevan esos valores a 1",
+        "las ejecuciones elevan esos valores a 1",
     ):
         assert text in pages["es"]
     assert "(at 90% confidence), 40 draws" in pages["en"]

@@ -118,13 +118,13 @@ VISIT_HINTS: dict[str, _T] = {
         "en": "Record it at the entrance of the polling place",
         "es": "Regístrela en la entrada del local de votación",
         "fr": "Enregistrez-le à l'entrée du bureau de vote",
-        "pt": "Registe-a à entrada do local de votação",
+        "pt": "Registre-a na entrada do local de votação",
     },
     PHOTO_FIELD: {
         "en": "Only if the results were posted while you were there",
         "es": "Solo si los resultados se publicaron mientras estaba allí",
         "fr": "Seulement si les résultats ont été affichés pendant votre présence",
-        "pt": "Apenas se os resultados foram afixados enquanto lá estava",
+        "pt": "Apenas se os resultados foram afixados enquanto estava lá",
     },
     "notes": {
         "en": "What you saw that the answers do not say",
@@ -151,19 +151,19 @@ _MSG: dict[str, _T] = {
         "en": "Enter a number from {lo} to {hi}",
         "es": "Introduzca un número entre {lo} y {hi}",
         "fr": "Saisissez un nombre entre {lo} et {hi}",
-        "pt": "Introduza um número entre {lo} e {hi}",
+        "pt": "Digite um número entre {lo} e {hi}",
     },
     "min": {
         "en": "Enter a number of at least {lo}",
         "es": "Introduzca un número mayor o igual que {lo}",
         "fr": "Saisissez un nombre d'au moins {lo}",
-        "pt": "Introduza um número de pelo menos {lo}",
+        "pt": "Digite um número de pelo menos {lo}",
     },
     "max": {
         "en": "Enter a number of at most {hi}",
         "es": "Introduzca un número menor o igual que {hi}",
         "fr": "Saisissez un nombre d'au plus {hi}",
-        "pt": "Introduza um número de no máximo {hi}",
+        "pt": "Digite um número de no máximo {hi}",
     },
     "country": {
         "en": "Three capital letters (ISO 3166 alpha-3), e.g. USA",
