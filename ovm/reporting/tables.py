@@ -6,6 +6,7 @@ import csv
 import io
 import json
 import re
+from collections.abc import Iterator
 from typing import Any
 
 from ovm.comparison.cohort import Comparison
@@ -55,32 +56,34 @@ def _fmt(x: Any) -> Any:
     return x
 
 
-def score_rows(scores: ScoreSet) -> list[dict[str, Any]]:
-    """One row per mission per node (``overall`` first), the long format of the CSV export."""
-    rows = []
+def _score_cells(scores: ScoreSet) -> Iterator[tuple[Any, ...]]:
+    """The long format's rows as tuples of :data:`CSV_COLUMNS`' values, unworded."""
     fill_deferred(scores.scorecards)
     for card in scores.scorecards:
         for ns in (card.overall, *card.nodes):
-            rows.append(
-                {
-                    "mission": card.mission.id,
-                    "node": ns.node,
-                    "parent": ns.parent or "",
-                    "level": ns.level,
-                    "kind": ns.kind,
-                    "value": ns.value,
-                    "score": ns.score,
-                    "coverage": ns.coverage,
-                    "status": ns.status,
-                    "band": ns.band_label or "",
-                    "rating": ns.rating,
-                    "interval_low": ns.interval[0] if ns.interval else None,
-                    "interval_high": ns.interval[1] if ns.interval else None,
-                    "sampled": ns.sampled,
-                    "simulated": card.simulated,
-                }
+            interval = ns.interval
+            yield (
+                card.mission.id,
+                ns.node,
+                ns.parent or "",
+                ns.level,
+                ns.kind,
+                ns.value,
+                ns.score,
+                ns.coverage,
+                ns.status,
+                ns.band_label or "",
+                ns.rating,
+                interval[0] if interval else None,
+                interval[1] if interval else None,
+                ns.sampled,
+                card.simulated,
             )
-    return rows
+
+
+def score_rows(scores: ScoreSet) -> list[dict[str, Any]]:
+    """One row per mission per node (``overall`` first), the long format of the CSV export."""
+    return [dict(zip(CSV_COLUMNS, cells, strict=True)) for cells in _score_cells(scores)]
 
 
 def csv_cell(value: Any) -> Any:
@@ -95,11 +98,9 @@ def scores_csv(scores: ScoreSet) -> str:
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\n")
     w.writerow(CSV_COLUMNS)
-    fill_deferred(scores.scorecards)
-    # The rows of score_rows, each cell as csv_cell words it, written without the rows'
-    # dictionaries: a cohort's scores are thousands of rows, whose texts (node ids, kinds,
-    # statuses, bands) are a few hundred, each guarded once. The plain types are worded here
-    # as csv_cell words them, any other value by csv_cell itself.
+    # A cohort's scores are thousands of rows whose texts (node ids, kinds, statuses, bands)
+    # are a few hundred: each is guarded once. The plain types are worded as csv_cell words
+    # them, any other value by csv_cell itself.
     texts: dict[str, Any] = {}
 
     def cell(value: Any) -> Any:
@@ -119,30 +120,7 @@ def scores_csv(scores: ScoreSet) -> str:
             return value
         return csv_cell(value)
 
-    for card in scores.scorecards:
-        mission = cell(card.mission.id)
-        simulated = cell(card.simulated)
-        for ns in (card.overall, *card.nodes):
-            interval = ns.interval
-            w.writerow(
-                (
-                    mission,
-                    cell(ns.node),
-                    cell(ns.parent or ""),
-                    cell(ns.level),
-                    cell(ns.kind),
-                    cell(ns.value),
-                    cell(ns.score),
-                    cell(ns.coverage),
-                    cell(ns.status),
-                    cell(ns.band_label or ""),
-                    cell(ns.rating),
-                    cell(interval[0]) if interval else "",
-                    cell(interval[1]) if interval else "",
-                    cell(ns.sampled),
-                    simulated,
-                )
-            )
+    w.writerows([cell(v) for v in cells] for cells in _score_cells(scores))
     return buf.getvalue()
 
 
