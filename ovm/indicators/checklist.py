@@ -532,7 +532,14 @@ class ChecklistScorer(NodeScorer):
         raw = r.rows_of(r.sites.replicates[(self.node.id, PERCENT)], has)
         # The same mapping as the point score, so a replicate equal to it scores the same.
         rule = self.node.rule
-        scored = rule.apply(raw) if rule is not None else np.minimum(raw, 100.0)
+        if rule is not None:
+            scored = rule.apply(raw)
+        elif bool((raw > 100.0).any()):
+            scored = np.minimum(raw, 100.0)
+        else:
+            # A share is never above 100 %: the values are their own scores, and a cohort's
+            # matrix of them is not copied (the scores are only read).
+            scored = raw
         return Replicates(has, scored, raw)
 
 

@@ -735,7 +735,13 @@ class _Replicator:
             return None
         which = np.flatnonzero(has)
         # Missions grouped by the children they scored: one aggregation per group.
-        patterns, inverse = np.unique(kid_scored[which], axis=0, return_inverse=True)
+        scored = kid_scored[which]
+        if bool((scored == scored[:1]).all()):
+            # Every mission scored the same children (the usual case): what np.unique gives,
+            # without its sort of the rows.
+            patterns, inverse = scored[:1], np.zeros(which.size, dtype=np.intp)
+        else:
+            patterns, inverse = np.unique(scored, axis=0, return_inverse=True)
         out: Array | None = None
         for g, pattern in enumerate(patterns):
             rows = which[inverse.reshape(-1) == g]
