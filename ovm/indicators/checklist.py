@@ -46,7 +46,6 @@ from ovm.indicators.validation import (
 if TYPE_CHECKING:
     from ovm.indicators.scoring import Array
     from ovm.rubric.model import Rubric
-    from ovm.scoring.results import Explanation
     from ovm.scoring.sitestats import QuestionStat
 
 AnswerType = Literal["yes_no", "select_one", "select_multiple", "integer", "decimal"]
@@ -444,14 +443,15 @@ class ChecklistScorer(NodeScorer):
         scores = low = high = None
         if col is not None:
             scores, low, high = col.score.tolist(), col.low.tolist(), col.high.tolist()
-        explain = self._explain
+        formula, rule = self.formula, self.rule
         out: list[Outcome] = []
         add = out.append
         for m in missions:
             st = m.site_stat(qid)
             if st is None or st.answered == 0:
                 if st is not None and st.not_applicable and not st.not_observed:
-                    add(Outcome("not_applicable", None, None, 0.0, partial(explain, m, st)))
+                    explain = partial(m.question_explanation, q, st, formula, rule, None, None)
+                    add(Outcome("not_applicable", None, None, 0.0, explain))
                     continue
                 m.finding(
                     "missing-data",
@@ -460,7 +460,8 @@ class ChecklistScorer(NodeScorer):
                     "info",
                     variant="sites",
                 )
-                add(Outcome("missing", None, None, 0.0, partial(explain, m, st)))
+                explain = partial(m.question_explanation, q, st, formula, rule, None, None)
+                add(Outcome("missing", None, None, 0.0, explain))
                 continue
             value = st.value
             if st.answered < needed:
@@ -471,12 +472,14 @@ class ChecklistScorer(NodeScorer):
                     n=st.answered,
                     needed=needed,
                 )
-                add(Outcome("insufficient", None, value, 0.0, partial(explain, m, st, value)))
+                explain = partial(m.question_explanation, q, st, formula, rule, value, None)
+                add(Outcome("insufficient", None, value, 0.0, explain))
                 continue
             row = m.row
             assert value is not None and row is not None
             if pending:
-                add(Outcome("pending", None, value, 0.0, partial(explain, m, st, value)))
+                explain = partial(m.question_explanation, q, st, formula, rule, value, None)
+                add(Outcome("pending", None, value, 0.0, explain))
                 continue
             assert scores is not None and low is not None and high is not None
             s = scores[row]
@@ -487,7 +490,8 @@ class ChecklistScorer(NodeScorer):
                     qid,
                     value=f"{value:g}",
                 )
-                add(Outcome("missing", None, value, 0.0, partial(explain, m, st)))
+                explain = partial(m.question_explanation, q, st, formula, rule, None, None)
+                add(Outcome("missing", None, value, 0.0, explain))
                 continue
             interval = None
             replicated = m.replicated
@@ -506,21 +510,14 @@ class ChecklistScorer(NodeScorer):
                     s,
                     value,
                     1.0,
-                    partial(explain, m, st, value, s),
+                    # The view's own method, not one of this scorer's that calls it: one
+                    # call fewer for each of a cohort's hundreds of thousands of explanations.
+                    partial(m.question_explanation, q, st, formula, rule, value, s),
                     interval=interval,
                     replicable=replicated,
                 )
             )
         return out
-
-    def _explain(
-        self,
-        m: MissionView,
-        st: QuestionStat | None,
-        raw: float | None = None,
-        score: float | None = None,
-    ) -> Explanation:
-        return m.question_explanation(self.node, st, self.formula, self.rule, raw, score)
 
     def replicates(self, r: Replication, outcomes: Sequence[Outcome]) -> Replicates | None:
         """The rule applied to the replicate shares (or statistics) of the cohort."""

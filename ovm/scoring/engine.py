@@ -177,6 +177,36 @@ def _datum_input(name: str, kind: Literal["variable", "answer"], d: Datum | None
     )
 
 
+def _question_input(q: ChecklistIndicator, st: QuestionStat | None, simulated: bool) -> InputValue:
+    """A checklist question's explanation input: its site summary at one mission."""
+    if st is None:
+        return InputValue(name=q.id, kind="question", status="missing", n=0)
+    answered, accepted, value = st.answered, st.accepted, st.value
+    not_applicable, not_observed = st.not_applicable, st.not_observed
+    fields: dict[str, Any] = {
+        "name": q.id,
+        "kind": "question",
+        "status": "value" if answered else "not_applicable" if not_applicable else "missing",
+        "value": value,
+        "n": answered,
+        "accepted": None if q.numeric else accepted,
+        "not_applicable": not_applicable,
+        "not_observed": not_observed,
+        "simulated": simulated,
+        "provenance": None,
+    }
+    if (
+        type(value) in _FLOAT_OR_NONE
+        and type(answered) is int
+        and type(accepted) is int
+        and type(not_applicable) is int
+        and type(not_observed) is int
+        and type(simulated) is bool
+    ):
+        return _make_input(fields)
+    return InputValue(**fields)
+
+
 class _MissionScorer:
     """Pass 1: one mission's point scores, explanations and findings.
 
@@ -279,34 +309,7 @@ class _MissionScorer:
             )
 
     def question_input(self, q: ChecklistIndicator, st: QuestionStat | None) -> InputValue:
-        if st is None:
-            return InputValue(name=q.id, kind="question", status="missing", n=0)
-        answered = st.answered
-        status: Literal["value", "missing", "not_applicable"] = (
-            "value" if answered else "not_applicable" if st.not_applicable else "missing"
-        )
-        fields: dict[str, Any] = {
-            "name": q.id,
-            "kind": "question",
-            "status": status,
-            "value": st.value,
-            "n": answered,
-            "accepted": None if q.numeric else st.accepted,
-            "not_applicable": st.not_applicable,
-            "not_observed": st.not_observed,
-            "simulated": self.sites.simulated,
-            "provenance": None,
-        }
-        if (
-            type(st.value) in _FLOAT_OR_NONE
-            and type(answered) is int
-            and type(st.accepted) is int
-            and type(st.not_applicable) is int
-            and type(st.not_observed) is int
-            and type(self.sites.simulated) is bool
-        ):
-            return _make_input(fields)
-        return InputValue(**fields)
+        return _question_input(q, st, self.sites.simulated)
 
     def question_explanation(
         self,
@@ -319,9 +322,10 @@ class _MissionScorer:
     ) -> Explanation:
         # The one explanation of every checklist question of every mission: its input and
         # notes are the engine's own objects, so only the numbers' types need a look.
-        notes = self.sites.negative_notes.get(question.id)
+        sites = self.sites
+        notes = sites.negative_notes.get(question.id) if sites.negative_notes else None
         fields = {
-            "inputs": (self.question_input(question, stat),),
+            "inputs": (_question_input(question, stat, sites.simulated),),
             "formula": formula,
             "raw_value": raw,
             "rule": rule,
