@@ -20,8 +20,8 @@ import json
 import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from functools import partial
-from typing import Any, Literal, get_args
+from functools import cache, partial
+from typing import Any, Literal, Protocol, get_args
 
 import numpy as np
 import numpy.typing as npt
@@ -461,30 +461,10 @@ def _combine_cohort(
                 out.score,
                 out.score,
                 out.coverage,
-                partial(_group_explanation, meta, row, out, method, power),
+                partial(_explained, meta, row, out, method, power),
             )
         )
     return found
-
-
-def _group_explanation(
-    meta: Sequence[tuple[str, float, float]],
-    kids: Sequence[Outcome],
-    out: GroupOutcome,
-    method: str,
-    power: float | None,
-) -> Explanation:
-    """:func:`explain_group` of one mission's group, from its counted children's ids,
-    weights and signs (``meta``) and their outcomes (``kids``)."""
-    return _explained(
-        [
-            (node, weight, r.status, r.score, sign)
-            for (node, weight, sign), r in zip(meta, kids, strict=True)
-        ],
-        out,
-        method,
-        power,
-    )
 
 
 _TEXTS = (str, type(None))
@@ -557,24 +537,37 @@ def _group_finding(out: GroupOutcome, node_id: str) -> Finding:
 def _contributions(
     children: Sequence[Child], out: GroupOutcome, method: str, power: float | None
 ) -> Explanation:
-    return _explained(
-        [(c.id, c.weight, c.status, c.score, c.sign) for c in children], out, method, power
-    )
+    return _explained([(c.id, c.weight, c.sign) for c in children], children, out, method, power)
+
+
+class _Scored(Protocol):
+    """A child's result as its group's explanation reads it: an :class:`Outcome` of the
+    engine's, a :class:`Child` of the comparison's."""
+
+    @property
+    def status(self) -> NodeStatus: ...
+
+    @property
+    def score(self) -> float | None: ...
 
 
 def _explained(
-    children: Sequence[tuple[str, float, NodeStatus, float | None, float]],
+    meta: Sequence[tuple[str, float, float]],
+    kids: Sequence[_Scored],
     out: GroupOutcome,
     method: str,
     power: float | None,
 ) -> Explanation:
-    """A group's explanation from its children's ids, weights, statuses, scores and signs."""
+    """A group's explanation from its children's ids, weights and signs (``meta``) and their
+    statuses and scores (``kids``, in the same order): the engine writes each mission's from
+    its outcomes as they are, with no list of tuples made first."""
     contributions: list[Contribution] = []
     add = contributions.append
     unscored = out.score is None
     summed = method == "sum"
     scored_weight = out.scored_weight
-    for node, weight, status, score, sign in children:
+    for (node, weight, sign), kid in zip(meta, kids, strict=True):
+        status, score = kid.status, kid.score
         # A child's share of the group exists only once the group has a score; a sum does
         # not normalise: each child enters with its weight, signed.
         share = (
@@ -1169,6 +1162,19 @@ def _flat_finding(node_id: str, flat: tuple[float, float], score: float) -> Find
     )
 
 
+@cache
+def _simulated_finding() -> Finding:
+    """The finding of a mission whose checklists are simulated: one object for every such
+    mission (results are immutable), not one validated model per scorecard."""
+    return Finding(
+        code="simulated-data",
+        message="observer checklists of this mission are simulated, not observed",
+        node=None,
+        severity="warning",
+        params={},
+    )
+
+
 @dataclass(frozen=True)
 class _Cohort:
     """What every scorecard of a run is built from, besides its mission's own results."""
@@ -1194,11 +1200,14 @@ class _Cohort:
         overall_band: tuple[int | None, str | None, float | None],
     ) -> dict[str, Any]:
         """Pass 3 for one mission: its scorecard's fields after ``mission``."""
-        rubric, plan = self.rubric, self.plan
+        rubric = self.rubric
         findings = list(scorer.findings)
-        for s, res in zip(plan.slots, results, strict=True):
+        pending = 0
+        for (node_id, _, _, kind), res in zip(self.fixed, results, strict=True):
             if res.flat is not None and res.score is not None:
-                findings.append(_flat_finding(s.node.id, res.flat, res.score))
+                findings.append(_flat_finding(node_id, res.flat, res.score))
+            if res.status == "pending" and kind not in ("group", "family"):
+                pending += 1
         nodes = [
             _node_score(node_id, parent, depth, kind, res, b)
             for (node_id, parent, depth, kind), res, b in zip(
@@ -1208,11 +1217,6 @@ class _Cohort:
         overall = _node_score("overall", None, 0, "overall", root, overall_band)
         overall, capped, critical = apply_critical(rubric, overall, nodes, self.critical)
         ms = self.summary.missions.get(m.id)
-        pending = sum(
-            1
-            for s, res in zip(plan.slots, results, strict=True)
-            if res.status == "pending" and s.kind not in ("group", "family")
-        )
         if pending:
             findings.append(
                 Finding(
@@ -1224,15 +1228,7 @@ class _Cohort:
                 )
             )
         if ms is not None and ms.simulated:
-            findings.append(
-                Finding(
-                    code="simulated-data",
-                    message="observer checklists of this mission are simulated, not observed",
-                    node=None,
-                    severity="warning",
-                    params={},
-                )
-            )
+            findings.append(_simulated_finding())
         return {
             "overall": overall,
             "nodes": capped,
