@@ -777,22 +777,21 @@ class _Replicator:
         lo_end, hi_end, counted = _blocked_ends(
             reps.values if every else reps.values[which], self.alpha
         )
-        missions = which.tolist()
-        picked = [col[m] for m in missions]
+        picked = col if every else [col[m] for m in which.tolist()]
         scores = np.array([np.nan if r.score is None else r.score for r in picked], dtype=float)
         # What min() and max() with the end first give: the end, unless the score lies beyond.
         # Plain lists: read one element at a time, NumPy scalars cost more than the rest.
         lows = np.where(scores < lo_end, scores, lo_end).tolist()
         highs = np.where(scores > hi_end, scores, hi_end).tolist()
-        count = counted.tolist()
-        thin = reps.thin.tolist()
+        # Replicates to take ends of, from enough polling places: one list for the cohort.
+        eligible = ((counted > 0) & ~(reps.thin if every else reps.thin[which])).tolist()
+        raw = reps.raw
         flat: list[tuple[int, Outcome, float, tuple[float, float]]] = []
-        for k, (m, res) in enumerate(zip(missions, picked, strict=True)):
+        for k, (res, ok, low, high) in enumerate(zip(picked, eligible, lows, highs, strict=True)):
             res.sampled = True
-            if res.interval is None and count[k] and res.score is not None and not thin[m]:
-                low, high = lows[k], highs[k]
+            if ok and res.interval is None and res.score is not None:
                 value = res.value
-                if high == low and reps.raw is not None and isinstance(value, int | float):
+                if high == low and raw is not None and isinstance(value, int | float):
                     flat.append((k, res, value, (low, high)))
                     continue
                 res.interval = (low, high)
