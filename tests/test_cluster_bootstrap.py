@@ -287,8 +287,9 @@ def test_scoring_keeps_numpys_arrays_on_ordinary_pages_and_restores_the_setting(
     assert seen and set(seen) == {False}
 
 
+@pytest.mark.parametrize("seed", [9, 2**40 + 2**20 + 3])
 def test_each_replicate_share_is_the_prior_plus_the_resampled_places_whatever_the_mission_size(
-    tmp_path: Path, make_workspace: Make
+    tmp_path: Path, make_workspace: Make, seed: int
 ) -> None:
     # Missions of a few visits, of tens and of hundreds (the products take their counts in
     # different forms by size): each replicate is its mission's places weighted by the
@@ -320,7 +321,7 @@ def test_each_replicate_share_is_the_prior_plus_the_resampled_places_whatever_th
     ws = ovm.load_workspace(root)
     assert len(ws.observations.report.rejected) == 0
     sites = with_hashes(ws.observations.sites)
-    summary = summarise_sites(ws.rubric, sites, seed=9, bootstrap=40)
+    summary = summarise_sites(ws.rubric, sites, seed=seed, bootstrap=40)
     order = site_order(sites)
     keys, named = place_keys(sites)
     questions = ["q0", "q1", "q2", "q3"]
@@ -331,8 +332,8 @@ def test_each_replicate_share_is_the_prior_plus_the_resampled_places_whatever_th
         coded = codes[rows[within]]
         accepted = np.add.reduceat((coded == 1).astype(float), starts, axis=0)
         answered = np.add.reduceat((coded >= 0).astype(float), starts, axis=0)
-        w = poisson_weights(9, 40, starts.size).astype(float)
-        weight, share = prior_draws(9, 40, mission, len(questions))
+        w = poisson_weights(seed, 40, starts.size).astype(float)
+        weight, share = prior_draws(seed, 40, mission, len(questions))
         expected = 100.0 * posterior_shares(w @ accepted, w @ answered, weight, share)
         got = np.stack([summary.replicates[(q, PERCENT)][m] for q in questions], axis=1)
         assert got.tobytes() == expected.tobytes(), mission
