@@ -42,7 +42,8 @@ Weights = npt.NDArray[np.float32]
 _F32_EXACT = 2**24
 
 
-@dataclass
+# Slots: a cohort of thousands of missions makes one per mission and question.
+@dataclass(slots=True)
 class QuestionStat:
     """Per-mission summary of one checklist question over the visits."""
 
