@@ -21,6 +21,7 @@ Area = Literal[
     "scores",
     "pull",
     "whatif",
+    "outputs",
 ]
 
 
@@ -43,6 +44,7 @@ AREAS: dict[Area, str] = {
     "scores": "Notes on scores (a score undefined or to be read with care, never a refusal)",
     "pull": "Fetching field data (`ovm pull`)",
     "whatif": "Changing a mission's inputs (`ovm whatif --set`)",
+    "outputs": "Writing an output (`-o FILE`)",
 }
 
 CODES: dict[str, Code] = {
@@ -856,6 +858,14 @@ CODES: dict[str, Code] = {
         "Set one of the variables the indicator is computed from, or an answer of a levels or "
         "answer indicator.",
     ),
+    # --- outputs -----------------------------------------------------------------------------
+    "output-link-loop": Code(
+        "outputs",
+        "ovm: scores.json is a loop of symbolic links: it leads to no file; remove the link or "
+        "choose another output",
+        "The output named with -o is a symbolic link that leads back to itself: remove the link "
+        "(`rm scores.json`) or name another output file.",
+    ),
 }
 """Every issue code, by code."""
 
@@ -877,8 +887,8 @@ def render() -> str:
         "corpus (`tests/bad_inputs`, run with `python -m tests.bad_inputs`), the case's "
         "workspace folder written `ws`; the test suite fails when an example and ovm's output "
         "differ (`python -m tests.bad_inputs.examples --write` updates them). The notes on "
-        "scores and the codes of `ovm pull` are reached by no corpus case: their examples are "
-        "written by hand.",
+        "scores and the codes of `ovm pull` and of outputs are reached by no corpus case: their "
+        "examples are written by hand.",
         "",
     ]
     for area, title in AREAS.items():

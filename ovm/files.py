@@ -28,25 +28,75 @@ class OutputError(Exception):
     """An output that must not or cannot be written; the message says why and what to do.
 
     ``key`` and ``params`` word it in another language (the catalogue's ``output_*`` entry).
+    ``usage`` says whether the output asked for is at fault (a wrong use of the command: an
+    input, a missing folder) rather than the system that failed to write it (a full disk);
+    ``code``, when it has one, is its stable code (docs/errors.md).
     """
 
-    def __init__(self, message: str, key: str, **params: object) -> None:
+    def __init__(
+        self,
+        message: str,
+        key: str,
+        *,
+        usage: bool = True,
+        code: str | None = None,
+        **params: object,
+    ) -> None:
         super().__init__(message)
         self.key = key
         self.params = params
+        self.usage = usage
+        self.code = code
+
+
+def link_loop(path: str | Path) -> OutputError:
+    """The error of an output that is a link leading back to itself: following it never
+    reaches a file, and writing in its place would replace the link."""
+    return OutputError(
+        f"{path} is a loop of symbolic links: it leads to no file; remove the link or choose "
+        "another output",
+        "output_link_loop",
+        usage=False,
+        code="output-link-loop",
+        path=str(path),
+    )
+
+
+def is_folder(path: str | Path) -> OutputError:
+    """The error of an output that names a folder."""
+    return OutputError(f"{path} is a folder: name a file", "output_is_folder", path=str(path))
+
+
+USAGE_ERRNOS = frozenset({errno.EACCES, errno.EPERM, errno.EROFS, errno.EISDIR, errno.ENOTDIR})
+"""The system's refusals of a write that the output's choice causes (a wrong use of the
+command, status 2); any other (a full disk, an I/O error) is a failure (status 1)."""
+
+
+def _loops(path: Path) -> bool:
+    """Whether ``path`` is a link that, followed, leads back to itself (or to another loop)."""
+    try:
+        path.stat()
+    except OSError as exc:
+        return exc.errno == errno.ELOOP
+    return False
 
 
 def same_file(a: Path, b: Path) -> bool:
     """Whether two paths name the same file once links are followed (False when one is absent)."""
     try:
-        return a.resolve().samefile(b.resolve())
+        return os.path.samefile(a, b)
     except OSError:
-        return a.resolve() == b.resolve()
+        # One is absent, or a link that loops: Path.resolve() would raise for the loop.
+        return os.path.realpath(a) == os.path.realpath(b)
 
 
 def check_output(output: str | Path, inputs: Iterable[str | Path]) -> None:
     """Refuse an output path that is, or links to, a file the run reads."""
     out = Path(output)
+    if _loops(out):
+        raise link_loop(output)
+    if out.is_dir():
+        raise is_folder(output)
     for given in inputs:
         path = Path(given)
         if same_file(out, path):
@@ -69,9 +119,13 @@ def write_atomic(path: str | Path, data: str | bytes) -> Path:
     given = Path(path)
     try:
         mode: int | None = given.stat().st_mode
-    except OSError:
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            raise link_loop(given) from None
         mode = None
-    if mode is not None and not stat.S_ISREG(mode) and not stat.S_ISDIR(mode):
+    if mode is not None and stat.S_ISDIR(mode):
+        raise is_folder(given)
+    if mode is not None and not stat.S_ISREG(mode):
         return _write_in_place(given, data)
     out = Path(os.path.realpath(given)) if given.is_symlink() else given
     folder = out.parent if str(out.parent) else Path(".")
@@ -88,6 +142,7 @@ def write_atomic(path: str | Path, data: str | bytes) -> Path:
         raise OutputError(
             f"cannot write in {folder}: {exc.strerror or exc}; choose a folder you can write to",
             "output_cannot_write_in",
+            usage=exc.errno in USAGE_ERRNOS,
             folder=str(folder),
         ) from None
     try:
@@ -100,8 +155,13 @@ def write_atomic(path: str | Path, data: str | bytes) -> Path:
         os.replace(tmp, out)
     except OSError as exc:
         Path(tmp).unlink(missing_ok=True)
+        reason = str(exc.strerror or exc)
         raise OutputError(
-            f"cannot write {out}: {exc.strerror or exc}", "output_cannot_write", path=str(out)
+            f"cannot write {out}: {reason}",
+            "output_write_failed",
+            usage=exc.errno in USAGE_ERRNOS,
+            path=str(out),
+            reason=reason,
         ) from None
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
@@ -116,7 +176,12 @@ def _write_in_place(path: Path, data: str | bytes) -> Path:
         with open(path, "wb") as fh:
             fh.write(payload)
     except OSError as exc:
+        reason = str(exc.strerror or exc)
         raise OutputError(
-            f"cannot write {path}: {exc.strerror or exc}", "output_cannot_write", path=str(path)
+            f"cannot write {path}: {reason}",
+            "output_write_failed",
+            usage=exc.errno in USAGE_ERRNOS,
+            path=str(path),
+            reason=reason,
         ) from None
     return path

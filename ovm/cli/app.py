@@ -18,9 +18,11 @@ from ovm.cli.common import (
     EXIT_ERRORS,
     EXIT_OK,
     EXIT_USAGE,
+    Failed,
     Rejected,
     UsageError,
     message_lang,
+    stdout_failed,
 )
 from ovm.cli.parser import Parser, lang_after_command, language_of
 from ovm.errors import OvmError, WordedWarning
@@ -81,7 +83,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             # ovm's own warnings (an environment variable ignored) are said as its messages
             # are, in the language asked; any other warning is shown as Python shows it.
             warnings.showwarning = _warning_shower(message_lang(args), warnings.showwarning)
-            status = _run(args)
+            status = _flushed(_run(args), message_lang(args))
         if program:
             # The process ends with the command. What the last stage leaves alive is set out of
             # the collector's sight as every stage's is: the interpreter's own collections as it
@@ -89,6 +91,22 @@ def main(argv: Sequence[str] | None = None) -> int:
             # run once more.
             stage_done()
         return status
+
+
+def _flushed(status: int, lang: str) -> int:
+    """The command's exit status once what it wrote to standard output is flushed: 1, said,
+    when standard output would not take it (a full disk)."""
+    if sys.stdout is None:
+        return status
+    try:
+        sys.stdout.flush()
+    except BrokenPipeError:
+        # The reader went away having read what it wanted (ovm ... | head).
+        return status
+    except OSError as exc:
+        print(f"ovm: {stdout_failed(exc).text(lang)}", file=sys.stderr)
+        return max(status, EXIT_ERRORS)
+    return status
 
 
 def program() -> NoReturn:
@@ -168,6 +186,9 @@ def _run(args: argparse.Namespace) -> int:
     except UsageError as exc:
         print(f"ovm: {exc.text(message_lang(args))}", file=sys.stderr)
         return EXIT_USAGE
+    except Failed as exc:
+        print(f"ovm: {exc.text(message_lang(args))}", file=sys.stderr)
+        return EXIT_ERRORS
     except Rejected as exc:
         print(str(exc), file=sys.stderr)
         return EXIT_ERRORS

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import difflib
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TextIO
 
 from ovm.errors import CheckError, Issue, check_error
 
@@ -65,22 +67,55 @@ def command_help(name: str) -> str:
     return COMMANDS[name][1]
 
 
-class UsageError(Exception):
-    """Wrong use of the command line (exit status 2).
+class Worded(Exception):
+    """A message of the command line said in the user's language.
 
     ``message`` is the English text; ``key`` names the catalogue entry that words it in
     another language, filled from ``params`` (each written as that language writes it).
+    A stable ``code`` (docs/errors.md) ends the message in every language.
     """
 
-    def __init__(self, message: str, *, key: str | None = None, **params: object) -> None:
+    def __init__(
+        self, message: str, *, key: str | None = None, code: str | None = None, **params: object
+    ) -> None:
         super().__init__(message)
         self.key = key
+        self.code = code
         self.params = params
+
+    def text(self, lang: str = "en") -> str:
+        """The message in ``lang`` (English, or a message without its entry, as given)."""
+        code = f" [{self.code}]" if self.code else ""
+        if lang == "en" or self.key is None:
+            return f"{self}{code}"
+        from ovm.i18n import gettext, param_text
+
+        # The catalogue's sentence is spaced as the language writes it when it is read; the
+        # values filled in are the user's own text and are quoted exactly as typed.
+        parts = {k: param_text(v, lang) for k, v in self.params.items()}
+        return gettext(self.key, lang, **parts) + code
+
+
+class Failed(Worded):
+    """A command that could not do its work, through no fault of ovm nor of the command line
+    (exit status 1): an output the system would not write (a full disk, a closed standard
+    output, a link that loops)."""
+
+
+def output_failure(exc: OutputError) -> Worded:
+    """What the command line says of an output that cannot be written: a usage error when the
+    output asked for is at fault, else a failure."""
+    kind = UsageError if exc.usage else Failed
+    return kind(str(exc), key=exc.key, code=exc.code, **exc.params)
+
+
+class UsageError(Worded):
+    """Wrong use of the command line (exit status 2)."""
 
     @classmethod
     def of(cls, exc: OutputError) -> UsageError:
         """The usage error saying what an output error says, in any language."""
-        return cls(str(exc), key=exc.key, **exc.params)
+        return cls(str(exc), key=exc.key, code=exc.code, **exc.params)
 
     parts: tuple[UsageError, ...] = ()
     """The errors a joined one says, one after the other."""
@@ -98,14 +133,7 @@ class UsageError(Exception):
             from ovm.i18n import semicolon
 
             return f"{semicolon(lang)} ".join(e.text(lang) for e in self.parts)
-        if lang == "en" or self.key is None:
-            return str(self)
-        from ovm.i18n import gettext, param_text
-
-        # The catalogue's sentence is spaced as the language writes it when it is read; the
-        # values filled in are the user's own text and are quoted exactly as typed.
-        parts = {k: param_text(v, lang) for k, v in self.params.items()}
-        return gettext(self.key, lang, **parts)
+        return super().text(lang)
 
 
 class Rejected(Exception):
@@ -123,16 +151,85 @@ def write_output(text: str | bytes, output: str | None) -> None:
     from ovm.files import OutputError, write_atomic
 
     if output in (None, "-"):
-        if isinstance(text, bytes):
-            sys.stdout.buffer.write(text)
-        else:
-            sys.stdout.write(text)
+        write_stdout(text)
         return
     assert output is not None
     try:
         write_atomic(output, text)
     except OutputError as exc:
-        raise UsageError.of(exc) from None
+        raise output_failure(exc) from None
+
+
+def write_stdout(text: str | bytes) -> None:
+    """Write a command's result to standard output and flush it: a result that cannot be
+    written there (a full disk, a closed stream) is a :class:`Failed` command, said at once,
+    never a result lost without a word. A reader gone (a broken pipe) is not a failure: the
+    reader took what it wanted (``ovm score ws | head``)."""
+    stream = sys.stdout
+    if stream is None:
+        raise stdout_closed()
+    try:
+        if isinstance(text, bytes):
+            stream.flush()
+            stream.buffer.write(text)
+        else:
+            stream.write(text)
+        stream.flush()
+    except BrokenPipeError:
+        raise
+    except OSError as exc:
+        raise stdout_failed(exc) from None
+
+
+def stdout_closed() -> Failed:
+    """The failure of a result for a standard output that was closed when ovm started."""
+    return Failed(
+        "standard output is closed: give -o FILE for the result",
+        key="output_stdout_closed",
+    )
+
+
+def print_out(line: str) -> None:
+    """Print a line of a command's answer on standard output (``ovm validate``'s verdict):
+    dropped when standard output is closed, as messages are; a :class:`Failed` command when
+    standard output would not take it."""
+    if sys.stdout is None:
+        return
+    try:
+        print(line)
+    except BrokenPipeError:
+        raise
+    except OSError as exc:
+        raise stdout_failed(exc) from None
+
+
+def stdout_failed(exc: OSError) -> Failed:
+    """The failure of output that standard output would not take; what the stream still holds
+    is discarded, so that it does not fail again at every later flush (the exit's too)."""
+    stream = sys.stdout
+    if stream is not None:
+        _discard(stream)
+    reason = str(exc.strerror or exc)
+    return Failed(
+        f"cannot write to standard output: {reason}",
+        key="output_stdout_failed",
+        reason=reason,
+    )
+
+
+def _discard(stream: TextIO) -> None:
+    """Point a failed standard stream at nothing and let it drop what it holds."""
+    try:
+        fd = stream.fileno()
+    except (OSError, ValueError):
+        return
+    null = os.open(os.devnull, os.O_WRONLY)
+    try:
+        os.dup2(null, fd)
+    finally:
+        os.close(null)
+    with contextlib.suppress(OSError, ValueError):
+        stream.flush()
 
 
 BINARY_FORMATS = ("parquet", "xlsx", "pdf")
@@ -161,10 +258,14 @@ def output_format(args: argparse.Namespace, formats: Sequence[str], default: str
                 formats=list(formats),
             )
         fmt = suffix if suffix in formats else default
-    if fmt in BINARY_FORMATS and args.output in (None, "-") and sys.stdout.isatty():
-        raise UsageError(
-            f"{fmt} is a binary format: give -o FILE.{fmt}", key="usage_binary", format=fmt
-        )
+    if args.output in (None, "-"):
+        if sys.stdout is None:
+            # Said before any work, rather than once the result has been made for nothing.
+            raise stdout_closed()
+        if fmt in BINARY_FORMATS and sys.stdout.isatty():
+            raise UsageError(
+                f"{fmt} is a binary format: give -o FILE.{fmt}", key="usage_binary", format=fmt
+            )
     return fmt
 
 
@@ -178,7 +279,7 @@ def guard_output(output: str | None, inputs: Sequence[str | Path]) -> None:
     try:
         check_output(output, inputs)
     except OutputError as exc:
-        raise UsageError.of(exc) from None
+        raise output_failure(exc) from None
 
 
 def natural(text: str) -> int:

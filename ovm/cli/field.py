@@ -13,6 +13,7 @@ from ovm.cli.common import (
     command_help,
     guard_output,
     message_lang,
+    output_failure,
     rubric_spec,
 )
 
@@ -154,7 +155,7 @@ def cmd_template(args: argparse.Namespace) -> int:
     try:
         write_template(ws, out, rubric=rubric, languages=langs)
     except OutputError as exc:
-        raise UsageError.of(exc) from None
+        raise output_failure(exc) from None
     if not args.quiet:
         from ovm.i18n import gettext
 

@@ -16,6 +16,7 @@ from ovm.cli.common import (
     lang_arg,
     message_lang,
     print_issues,
+    print_out,
     write_output,
 )
 
@@ -56,7 +57,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
             continue
         print_issues(issues, lang)
         if ok and rubric is not None:
-            print(_valid_line(name, rubric, len(issues), lang))
+            print_out(_valid_line(name, rubric, len(issues), lang))
         elif lang == "en":
             print(f"{name}: {len(errors)} error(s)", file=sys.stderr)
         else:
@@ -65,7 +66,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
             errs = gettext("cli_n_errors", lang, n=len(errors))
             print(gettext("cli_validate_errors", lang, name=name, errors=errs), file=sys.stderr)
     if args.format == "json":
-        print(json.dumps(report, indent=1, ensure_ascii=False, allow_nan=False))
+        write_output(json.dumps(report, indent=1, ensure_ascii=False, allow_nan=False) + "\n", None)
     return worst
 
 

@@ -15,7 +15,9 @@ from ovm.cli.common import (
     command_help,
     message_lang,
     mission_ids,
+    print_out,
     rubric_spec,
+    write_output,
 )
 from ovm.errors import Issue, OvmError, sort_issues
 from ovm.i18n import LANGUAGES
@@ -78,19 +80,13 @@ def report_check(
     ordered = sort_issues(issues)
     errors = [i for i in ordered if i.severity == "error"]
     if fmt == "json":
-        print(
-            json.dumps(
-                {
-                    "workspace": name,
-                    "valid": not errors,
-                    "files": lines,
-                    "issues": [i.as_dict() for i in ordered],
-                },
-                indent=1,
-                ensure_ascii=False,
-                allow_nan=False,
-            )
-        )
+        report = {
+            "workspace": name,
+            "valid": not errors,
+            "files": lines,
+            "issues": [i.as_dict() for i in ordered],
+        }
+        write_output(json.dumps(report, indent=1, ensure_ascii=False, allow_nan=False) + "\n", None)
         return EXIT_ERRORS if errors else EXIT_OK
     from ovm.i18n import gettext
 
@@ -106,7 +102,7 @@ def report_check(
             file=sys.stderr,
         )
         return EXIT_ERRORS
-    print(gettext("cli_check_valid", lang, name=name, warnings=warnings))
+    print_out(gettext("cli_check_valid", lang, name=name, warnings=warnings))
     return EXIT_OK
 
 
