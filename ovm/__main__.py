@@ -2,7 +2,7 @@
 
 import sys
 
-from ovm.cli.app import main, program
+from ovm.cli import main, program
 
 # ``python -m ovm`` names this file as the program (its first argument): ovm owns the process
 # and may end it as soon as the command is done. Run from inside another program (``runpy``,

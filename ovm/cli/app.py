@@ -7,6 +7,7 @@ import contextlib
 import gc
 import importlib
 import os
+import signal
 import sys
 import warnings
 from collections.abc import Callable, Sequence
@@ -24,6 +25,7 @@ from ovm.cli.common import (
     message_lang,
     stdout_failed,
 )
+from ovm.cli.interrupt import EXIT_INTERRUPTED, end_interrupted, say_interrupted
 from ovm.cli.parser import Parser, lang_after_command, language_of
 from ovm.errors import OvmError, WordedWarning
 from ovm.runtime import held_collector, idle_blas_threads, stage_done
@@ -56,11 +58,27 @@ def build_parser(command: str | None = None, lang: str = "en") -> argparse.Argum
     return p
 
 
+_owned = False
+"""Whether ovm runs as the program (:func:`program`) and so owns the process and its signals."""
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run the command line; returns the exit status."""
+    """Run the command line; returns the exit status (130 when interrupted with Ctrl-C)."""
     given = sys.argv[1:] if argv is None else list(argv)
     # argparse's messages are said in the language asked, known before it parses.
     lang = language_of(given)
+    try:
+        return _main(given, lang, program=argv is None and gc.isenabled())
+    except KeyboardInterrupt:
+        if _owned:
+            # The process ends with this Ctrl-C: a second one while it is said adds nothing.
+            signal.signal(signal.SIGINT, signal.SIG_IGN)
+        say_interrupted(given)
+        return EXIT_INTERRUPTED
+
+
+def _main(given: list[str], lang: str, *, program: bool) -> int:
+    """Parse ``given`` and run its command; ``program`` when ovm owns the process."""
     given = lang_after_command(given)
     # Top-level options take no value (a --lang before the command has just been moved after
     # it), so the first word is the command.
@@ -68,7 +86,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     # Run as the program (not called with arguments, as a test or a script does), the process
     # ends with the command: the collector is held for the whole run, each stage's objects
     # set out of its sight where the stage ends (ovm.runtime.held_collector).
-    program = argv is None and gc.isenabled()
     if program:
         # Before the command's modules bring NumPy in (OpenBLAS reads it as it loads).
         idle_blas_threads()
@@ -117,7 +134,11 @@ def program() -> NoReturn:
     # standard output stays None: a result written there fails, never silently lost.
     if sys.stderr is None:
         sys.stderr = open(os.devnull, "w", encoding="utf-8")  # noqa: SIM115
+    global _owned  # set once, by the program, before anything runs
+    _owned = True
     status = main()
+    if status == EXIT_INTERRUPTED and not _watched():
+        end_interrupted()
     _end(status)
     raise SystemExit(status)
 

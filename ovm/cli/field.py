@@ -53,6 +53,7 @@ def cmd_form(args: argparse.Namespace) -> int:
     from ovm.data.observations import load_missions
     from ovm.data.workspace import resolve_rubric
     from ovm.field.xlsform import build_form, write_form
+    from ovm.files import OutputError
 
     out = _output(args.output)
     missions: list[tuple[str, dict[str, str] | str]] = []
@@ -109,14 +110,8 @@ def cmd_form(args: argparse.Namespace) -> int:
     form = build_form(rubric, languages=langs, missions=missions, places=places)
     try:
         write_form(form, out)
-    except OSError as exc:
-        detail = str(exc.strerror or exc)
-        raise UsageError(
-            f"cannot write {out}: {detail}; choose a folder you can write to",
-            key="usage_cannot_write",
-            path=str(out),
-            detail=detail,
-        ) from None
+    except OutputError as exc:
+        raise output_failure(exc) from None
     if not args.quiet:
         from ovm.data.checklists import checklist_questions
         from ovm.i18n import gettext

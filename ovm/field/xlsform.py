@@ -649,6 +649,7 @@ def write_form(form: XLSForm, path: str | Path) -> Path:
                 cell.data_type = "s"  # a label starting with '=' stays a label
         ws.freeze_panes = "A2"
     wb.remove(default)
-    out = Path(path)
-    out.write_bytes(workbook_bytes(wb))
-    return out
+    from ovm.files import write_atomic
+
+    # Never half a workbook: an interrupted or failed write leaves the previous file.
+    return write_atomic(path, workbook_bytes(wb))

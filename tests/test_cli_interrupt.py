@@ -1,0 +1,131 @@
+"""A Ctrl-C stops a command with one line on standard error, in the language asked, and the
+process dies of it (the shell shows status 130); nothing half-written is left behind, the
+file that was there is kept."""
+
+from __future__ import annotations
+
+import os
+import shlex
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from ovm import files
+from ovm.cli.app import main
+
+EXAMPLES = Path(__file__).parent.parent / "examples"
+MINI = Path(__file__).parent / "data" / "mini"
+
+# ovm as the program, SIGINT sent to it at the moment its output would replace the previous
+# file: a Ctrl-C during the write, at a known moment.
+DURING_THE_WRITE = (
+    "import os, signal, sys\n"
+    "import ovm.files\n"
+    "class System:\n"
+    "    def __getattr__(self, name):\n"
+    "        return getattr(os, name)\n"
+    "    def replace(self, src, dst):\n"
+    "        os.kill(os.getpid(), signal.SIGINT)\n"
+    "ovm.files.os = System()\n"
+    "sys.argv = ['ovm', *sys.argv[1:]]\n"
+    "from ovm.cli import program\n"
+    "program()\n"
+)
+
+# The same, SIGINT sent while the command line is still being imported.
+WHILE_LOADING = (
+    "import os, signal, sys\n"
+    "class Interrupt:\n"
+    "    def find_spec(self, name, path, target=None):\n"
+    "        if name == 'ovm.cli.common':\n"
+    "            os.kill(os.getpid(), signal.SIGINT)\n"
+    "sys.meta_path.insert(0, Interrupt())\n"
+    "sys.argv = ['ovm', *sys.argv[1:]]\n"
+    "from ovm.cli import program\n"
+    "program()\n"
+)
+
+
+def _in_shell(probe: str, *args: str) -> tuple[str, str]:
+    """Standard output and error of the shell running ``probe`` with ``args``; the shell
+    then prints the exit status it saw."""
+    command = shlex.join([sys.executable, "-c", probe, *args])
+    done = subprocess.run(
+        ["/bin/sh", "-c", f'{command}; echo "status $?"'],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    return done.stdout, done.stderr
+
+
+@pytest.fixture
+def out(tmp_path: Path) -> Path:
+    folder = tmp_path / "out"
+    folder.mkdir()
+    previous = folder / "result"
+    previous.write_text("last week's result", "utf-8")
+    return previous
+
+
+def _left(out: Path) -> tuple[list[str], str]:
+    return sorted(p.name for p in out.parent.iterdir()), out.read_text("utf-8")
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="POSIX signals")
+@pytest.mark.parametrize(
+    ("command", "lang", "said"),
+    [
+        (["score", str(EXAMPLES), "-q"], "en", "ovm: interrupted"),
+        (["report", str(EXAMPLES), "-q", "--format", "html"], "es", "ovm: interrumpido"),
+        (["form", "bundled:deco-voting-abroad", "-q"], "pt", "ovm: interrompido"),
+    ],
+)
+def test_ctrl_c_during_the_write_says_one_line_and_leaves_the_previous_file(
+    command: list[str], lang: str, said: str, out: Path
+) -> None:
+    target = out.with_suffix(".xlsx") if command[0] == "form" else out
+    if target != out:
+        out.rename(target)
+    stdout, stderr = _in_shell(DURING_THE_WRITE, *command, "-o", str(target), "--lang", lang)
+    assert (stdout, stderr) == ("status 130\n", f"{said}\n")
+    assert _left(target) == ([target.name], "last week's result")
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="POSIX signals")
+def test_ctrl_c_while_the_command_line_loads_says_one_line_too() -> None:
+    stdout, stderr = _in_shell(WHILE_LOADING, "score", str(EXAMPLES), "--lang", "fr")
+    assert (stdout, stderr) == ("status 130\n", "ovm: interrompu\n")
+
+
+class _Interrupting:
+    """The os module, but for a Ctrl-C where the output would replace the previous file."""
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(os, name)
+
+    def replace(self, src: str, dst: str) -> None:
+        raise KeyboardInterrupt
+
+
+@pytest.mark.parametrize("command", ["score", "compare", "template"])
+def test_main_interrupted_returns_130_and_keeps_the_previous_file(
+    command: str,
+    out: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    ws = tmp_path / "ws"
+    shutil.copytree(MINI, ws)
+    target = out.with_suffix(".xlsx") if command == "template" else out
+    if target != out:
+        out.rename(target)
+    monkeypatch.setattr(files, "os", _Interrupting())
+    assert main([command, str(ws), "-q", "-o", str(target)]) == 130
+    assert capsys.readouterr().err == "ovm: interrupted\n"
+    assert _left(target) == ([target.name], "last week's result")
