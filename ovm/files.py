@@ -72,7 +72,7 @@ USAGE_ERRNOS = frozenset({errno.EACCES, errno.EPERM, errno.EROFS, errno.EISDIR, 
 command, status 2); any other (a full disk, an I/O error) is a failure (status 1)."""
 
 
-def _loops(path: Path) -> bool:
+def loops(path: Path) -> bool:
     """Whether ``path`` is a link that, followed, leads back to itself (or to another loop)."""
     try:
         path.stat()
@@ -93,7 +93,7 @@ def same_file(a: Path, b: Path) -> bool:
 def check_output(output: str | Path, inputs: Iterable[str | Path]) -> None:
     """Refuse an output path that is, or links to, a file the run reads."""
     out = Path(output)
-    if _loops(out):
+    if loops(out):
         raise link_loop(output)
     if out.is_dir():
         raise is_folder(output)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from pathlib import Path
 from typing import Any
@@ -15,11 +16,13 @@ from ovm.cli.common import (
     command_help,
     message_lang,
     mission_ids,
+    output_failure,
     print_out,
     rubric_spec,
     write_output,
 )
 from ovm.errors import Issue, OvmError, sort_issues
+from ovm.files import USAGE_ERRNOS, link_loop, loops
 from ovm.i18n import LANGUAGES
 
 
@@ -253,12 +256,46 @@ def init_workspace(
         [*SITE_COLUMNS, *(q.id for q in checklist_questions(rubric))]
     )
     written["places.csv"] = _csv_line(list(PLACE_COLUMNS))
-    root.mkdir(parents=True, exist_ok=True)
-    out = []
-    for name, text in written.items():
-        path = root / name
-        path.write_text(text, encoding="utf-8")
-        out.append(path)
+    taken = [root / name for name in written if os.path.lexists(root / name)]
+    if taken:
+        # The user's own statistics.csv beside no ovm.yaml yet is data, never a skeleton's.
+        raise UsageError(
+            f"{taken[0]} exists already: ovm init never overwrites",
+            key="usage_init_exists",
+            path=str(taken[0]),
+        )
+    return _write_new(root, written)
+
+
+def _write_new(root: Path, written: dict[str, str]) -> list[Path]:
+    """Write each new file of ``written`` in ``root``, never over one that exists; a write
+    that fails or is interrupted takes back the files it made: no half a workspace."""
+    from ovm.files import OutputError
+
+    out: list[Path] = []
+    path = root
+    try:
+        root.mkdir(parents=True, exist_ok=True)
+        for name, text in written.items():
+            path = root / name
+            # "x": a file made meanwhile by someone else is not overwritten either.
+            with open(path, "x", encoding="utf-8") as fh:
+                out.append(path)
+                fh.write(text)
+    except BaseException as exc:
+        for made in out:
+            made.unlink(missing_ok=True)
+        if not isinstance(exc, OSError):
+            raise
+        reason = str(exc.strerror or exc)
+        failed = OutputError(
+            f"cannot write {path}: {reason}",
+            "output_write_failed",
+            usage=exc.errno in USAGE_ERRNOS,
+            path=str(path),
+            reason=reason,
+        )
+        raise output_failure(failed) from None
     return out
 
 
@@ -275,6 +312,8 @@ def cmd_init(args: argparse.Namespace) -> int:
             key="usage_init_exists",
             path=str(root / CONFIG_NAME),
         )
+    if loops(root):
+        raise output_failure(link_loop(root))
     if root.exists() and not root.is_dir():
         raise UsageError(
             f"{root} is a file, not a folder", key="usage_not_a_folder", path=str(root)

@@ -71,6 +71,24 @@ class PullSource(_Model):
     form: str | None = None
     asset: str | None = None
 
+    @field_validator("url")
+    @classmethod
+    def _an_address(cls, url: str) -> str:
+        # The pattern lets through what no request can be sent to: a bracket left open
+        # (http://[::1), a port beyond 65535, no host at all (http://:80).
+        from urllib.parse import urlsplit
+
+        from pydantic_core import PydanticCustomError
+
+        try:
+            parts = urlsplit(url)
+            ok = bool(parts.hostname) and (parts.port or 0) >= 0
+        except ValueError:
+            ok = False
+        if not ok:
+            raise PydanticCustomError("string_pattern_mismatch", "not a server address")
+        return url
+
     @model_validator(mode="after")
     def _named(self) -> PullSource:
         # What each server needs to find the form: ODK a project and form id, Kobo an asset.

@@ -213,8 +213,9 @@ class _Client:
                 last = f"HTTP {exc.code}"
                 why: dict[str, Any] = {"variant": "http", "status": str(exc.code)}
             except _DROPPED as exc:
-                last = type(exc).__name__
-                why = {"variant": "dropped", "error": last}
+                reason = _reason(exc)
+                last = f"the connection dropped ({reason})"
+                why = {"variant": "dropped", "error": reason}
             except (json.JSONDecodeError, UnicodeDecodeError):
                 last = "a reply that is not JSON"
                 why = {"variant": "json"}
@@ -233,6 +234,15 @@ class _Client:
             key="error_summary_pull_unfinished",
             where=self.base,
         )
+
+
+def _reason(exc: BaseException) -> str:
+    """Why a connection failed, as the system says it (``Connection refused``, ``Name or
+    service not known``), else the error's name (``IncompleteRead``, ``TimeoutError``)."""
+    cause = exc.reason if isinstance(exc, urllib.error.URLError) else exc
+    if isinstance(cause, OSError) and cause.strerror:
+        return cause.strerror
+    return type(cause if isinstance(cause, BaseException) else exc).__name__
 
 
 def _path_of(url: str) -> str:
