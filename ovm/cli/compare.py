@@ -45,7 +45,7 @@ def cmd_compare(args: argparse.Namespace) -> int:
             print(f"{severity}{colon(lang)} {f.text(lang)}{where} [{f.code}]", file=sys.stderr)
         top = [e for e in result.rankings["overall"] if e.rank == 1]
         lead = ", ".join(e.mission for e in top) or gettext("cli_compared_nobody", lang)
-        print(gettext("cli_compared", lang, n=len(run.missions), lead=lead), file=sys.stderr)
+        print(gettext("cli_compared_n", lang, n=len(run.missions), lead=lead), file=sys.stderr)
     return EXIT_OK
 
 

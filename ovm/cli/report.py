@@ -23,6 +23,9 @@ from ovm.i18n import LANGUAGES
 from ovm.runtime import stage_done
 
 FORMATS = ("html", "json", "xlsx", "pdf")
+SENSITIVITY_RUNS = 300
+"""Runs of the sensitivity analysis behind a comparison's rank intervals unless
+``--sensitivity-runs`` says otherwise."""
 
 
 def _date(text: str) -> dt.date:
@@ -53,27 +56,27 @@ def cmd_report(args: argparse.Namespace) -> int:
             key="usage_templates",
             path=str(args.templates),
         )
-    if args.sensitivity_runs < 0 or args.sensitivity_runs == 1:
+    runs = SENSITIVITY_RUNS if args.sensitivity_runs is None else args.sensitivity_runs
+    if runs < 0 or runs == 1:
         raise UsageError(
             "--sensitivity-runs must be 0 (off) or at least 2", key="usage_sensitivity_runs"
         )
     # A mission report shows no rank interval: no sensitivity analysis for it.
     sens = (
-        sensitivity_settings(args.sensitivity_runs, option="--sensitivity-runs")
-        if args.sensitivity_runs and not args.mission
+        sensitivity_settings(runs, option="--sensitivity-runs")
+        if runs and not args.mission
         else None
     )
     _, run = run_from(args, sens, mission=args.mission)
-    if run.sensitivity_skipped is not None:
+    if run.sensitivity_skipped is not None and args.sensitivity_runs is not None:
         from ovm.i18n import colon, gettext
 
-        # Asked for and not run: said here and in the report, never skipped in silence.
+        # Asked for and not run: said here and in the report, never skipped in silence. Not
+        # asked for (the default), there is no ranking to give intervals to (one mission
+        # scored, or a rubric without an overall): nothing was expected, the report says why
+        # its ranks have none, and a warning would name an option the user never gave.
         warning = gettext("severity_warning", args.lang)
-        why = gettext(
-            f"cli_sensitivity_skipped_{run.sensitivity_skipped}",
-            args.lang,
-            runs=args.sensitivity_runs,
-        )
+        why = gettext(f"cli_sensitivity_skipped_{run.sensitivity_skipped}", args.lang, runs=runs)
         print(f"{warning}{colon(args.lang)} {why}", file=sys.stderr)
     context = report_context(
         run,
@@ -176,7 +179,7 @@ def _write_mission_reports(args: argparse.Namespace, run: Any) -> None:
         from ovm.i18n import gettext
 
         print(
-            gettext("cli_wrote_missions", args.lang, n=len(targets), folder=folder),
+            gettext("cli_wrote_missions_n", args.lang, n=len(targets), folder=folder),
             file=sys.stderr,
         )
 
@@ -186,7 +189,7 @@ def _summary(context: dict[str, Any], fmt: str, output: str | None) -> str:
 
     lang = str(context.get("lang", "en"))
     where = gettext("cli_stdout", lang) if output in (None, "-") else output
-    key = "cli_wrote_mission" if context["kind"] == "mission" else "cli_wrote_comparison"
+    key = "cli_wrote_mission" if context["kind"] == "mission" else "cli_wrote_comparison_n"
     text = gettext(
         key,
         lang,
@@ -239,7 +242,6 @@ def register(sub: Any) -> None:
     p.add_argument(
         "--sensitivity-runs",
         type=int,
-        default=300,
         metavar="N",
         help="runs of the sensitivity analysis behind rank intervals (0: skip)",
     )

@@ -37,7 +37,7 @@ def cmd_score(args: argparse.Namespace) -> int:
         lang = message_lang(args)
         sims = gettext("cli_includes_simulated_observers", lang) if scores.simulated_sources else ""
         scored = gettext(
-            "cli_scored",
+            "cli_scored_n",
             lang,
             n=len(scores.scorecards),
             rubric=ws.rubric.id,
