@@ -50,6 +50,8 @@ def cmd_report(args: argparse.Namespace) -> int:
             "give -o FILE.html and no --mission",
             key="usage_with_missions",
         )
+    if args.with_missions:
+        args.output = _beside(args.output)
     if args.templates is not None and not Path(args.templates).is_dir():
         raise UsageError(
             f"--templates: no folder at {args.templates}",
@@ -107,6 +109,44 @@ def cmd_report(args: argparse.Namespace) -> int:
         except _TemplateFailed:
             return EXIT_ERRORS
     return EXIT_OK
+
+
+def _beside(output: str) -> str:
+    """Where a comparison with its mission pages goes: ``output``, or the file it names when
+    it is a link, resolved once.
+
+    The comparison links to its mission pages by name, beside it; a link written through
+    would otherwise put the comparison where the link points and its pages beside the link,
+    and neither folder would hold a comparison whose links work. A device or a pipe has no
+    folder to put pages beside."""
+    import os
+    import stat
+
+    given = Path(output)
+    try:
+        mode = given.stat().st_mode
+    except OSError:
+        mode = None
+    streams = any(str(step).startswith(("/dev/", "/proc/")) for step in _links(given))
+    if streams or (mode is not None and not stat.S_ISREG(mode) and not stat.S_ISDIR(mode)):
+        # /dev/stdout names whatever the shell opened: no folder of the user's.
+        raise UsageError(
+            f"--with-missions writes each mission's HTML report beside the comparison: "
+            f"{output} is no file to write them beside; give -o FILE.html",
+            key="usage_with_missions_file",
+            path=output,
+        )
+    return os.path.realpath(given) if given.is_symlink() else output
+
+
+def _links(path: Path) -> list[Path]:
+    """``path`` and each path its links lead to in turn (absolute), a loop cut short."""
+    import os
+
+    chain = [Path(os.path.abspath(path))]
+    while chain[-1].is_symlink() and len(chain) < 40:
+        chain.append(Path(os.path.abspath(chain[-1].parent / os.readlink(chain[-1]))))
+    return chain
 
 
 class _TemplateFailed(Exception):
