@@ -87,3 +87,16 @@ def test_no_warning_when_the_analysis_runs_or_was_not_asked_for(tmp_path: Path) 
         assert "sensitivity-method" in html or not extra
         assert gettext("sensitivity_skipped_no_overall", "en") not in html
     shutil.rmtree(ws)
+
+
+def test_a_report_of_one_mission_by_default_says_why_without_claiming_it_was_asked_for(
+    tmp_path: Path,
+) -> None:
+    # ovm report runs the analysis by default: a one-mission cohort made without the option
+    # gets no warning, and its note says what happened, not that the user asked for it.
+    ws = _workspace(tmp_path / "ws", "status", ("xaa",))
+    code, err = _report(ws, tmp_path / "r.html", "-q")
+    assert (code, err) == (0, "")
+    html = (tmp_path / "r.html").read_text("utf-8")
+    note = "No sensitivity analysis was run: fewer than two missions have an overall score to rank."
+    assert html.count(note) == 2
