@@ -48,6 +48,32 @@ WHILE_LOADING = (
     "program()\n"
 )
 
+# SIGINT sent where the output would replace the previous file, and turned by the code it
+# interrupted into an error of its own, as a serialiser that wraps whatever the code it calls
+# raises does (pydantic's, with a Python serialiser inside).
+WRAPPED = DURING_THE_WRITE.replace(
+    "        os.kill(os.getpid(), signal.SIGINT)\n",
+    "        try:\n"
+    "            os.kill(os.getpid(), signal.SIGINT)\n"
+    "            signal.pause()\n"
+    "        except KeyboardInterrupt:\n"
+    "            raise ValueError('Error calling function: KeyboardInterrupt') from None\n",
+)
+
+# A second Ctrl-C while the first is answered: the probe says whether one would be ignored.
+SECOND = DURING_THE_WRITE.replace(
+    "        os.kill(os.getpid(), signal.SIGINT)\n",
+    "        try:\n"
+    "            os.kill(os.getpid(), signal.SIGINT)\n"
+    "            signal.pause()\n"
+    "        finally:\n"
+    "            ignored = signal.getsignal(signal.SIGINT) is signal.SIG_IGN\n"
+    "            print('second ignored' if ignored else 'second raises', file=sys.stderr)\n",
+)
+
+# SIGINT sent while the command line works out the language of its messages.
+WHILE_CHOOSING_THE_LANGUAGE = WHILE_LOADING.replace("'ovm.cli.common'", "'ovm.i18n'")
+
 
 def _in_shell(probe: str, *args: str) -> tuple[str, str]:
     """Standard output and error of the shell running ``probe`` with ``args``; the shell
@@ -129,3 +155,38 @@ def test_main_interrupted_returns_130_and_keeps_the_previous_file(
     assert main([command, str(ws), "-q", "-o", str(target)]) == 130
     assert capsys.readouterr().err == "ovm: interrupted\n"
     assert _left(target) == ([target.name], "last week's result")
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="POSIX signals")
+def test_ctrl_c_that_a_library_turns_into_its_own_error_is_still_a_ctrl_c(out: Path) -> None:
+    stdout, stderr = _in_shell(WRAPPED, "score", str(EXAMPLES), "-q", "-o", str(out))
+    assert (stdout, stderr) == ("status 130\n", "ovm: interrupted\n")
+    assert _left(out) == ([out.name], "last week's result")
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="POSIX signals")
+def test_a_second_ctrl_c_is_ignored_from_the_first_on(out: Path) -> None:
+    stdout, stderr = _in_shell(SECOND, "score", str(EXAMPLES), "-q", "-o", str(out))
+    assert (stdout, stderr) == ("status 130\n", "second ignored\novm: interrupted\n")
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="POSIX signals")
+def test_ctrl_c_while_the_language_is_worked_out_says_one_line() -> None:
+    stdout, stderr = _in_shell(WHILE_CHOOSING_THE_LANGUAGE, "score", str(EXAMPLES), "--lang", "pt")
+    assert (stdout, stderr) == ("status 130\n", "ovm: interrompido\n")
+
+
+def test_an_error_without_a_ctrl_c_is_raised_as_it_is(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    # Only an error after a Ctrl-C is taken for one: a programming error is never swallowed.
+    class Failing:
+        def __getattr__(self, name: str) -> object:
+            return getattr(os, name)
+
+        def replace(self, src: str, dst: str) -> None:
+            raise ValueError("a defect")
+
+    monkeypatch.setattr(files, "os", Failing())
+    with pytest.raises(ValueError, match="a defect"):
+        main(["score", str(EXAMPLES), "-q", "-o", str(tmp_path / "s.json")])

@@ -6,12 +6,16 @@ loads is answered as one during the command is (:func:`program`).
 
 from __future__ import annotations
 
-import signal
 import sys
 from collections.abc import Sequence
 from typing import NoReturn
 
-from ovm.cli.interrupt import EXIT_INTERRUPTED, end_interrupted, say_interrupted
+from ovm.cli.interrupt import (
+    EXIT_INTERRUPTED,
+    catch_interrupts,
+    end_interrupted,
+    say_interrupted,
+)
 
 __all__ = ["main", "program"]
 
@@ -28,10 +32,10 @@ def program() -> NoReturn:
     process run, then the process ended with the command's exit status
     (:func:`ovm.cli.app.program`). A Ctrl-C while the command line loads ends it as one
     during the command does."""
+    catch_interrupts()
     try:
         from ovm.cli.app import program as run
     except KeyboardInterrupt:
-        signal.signal(signal.SIGINT, signal.SIG_IGN)
         say_interrupted(sys.argv[1:])
         end_interrupted()
         raise SystemExit(EXIT_INTERRUPTED) from None

@@ -25,7 +25,7 @@ from ovm.cli.common import (
     message_lang,
     stdout_failed,
 )
-from ovm.cli.interrupt import EXIT_INTERRUPTED, end_interrupted, say_interrupted
+from ovm.cli.interrupt import EXIT_INTERRUPTED, end_interrupted, interrupted, say_interrupted
 from ovm.cli.parser import Parser, lang_after_command, language_of
 from ovm.errors import OvmError, WordedWarning
 from ovm.runtime import held_collector, idle_blas_threads, stage_done
@@ -65,16 +65,21 @@ _owned = False
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit status (130 when interrupted with Ctrl-C)."""
     given = sys.argv[1:] if argv is None else list(argv)
-    # argparse's messages are said in the language asked, known before it parses.
-    lang = language_of(given)
     try:
+        # argparse's messages are said in the language asked, known before it parses.
+        lang = language_of(given)
         return _main(given, lang, program=argv is None and gc.isenabled())
     except KeyboardInterrupt:
         if _owned:
             # The process ends with this Ctrl-C: a second one while it is said adds nothing.
             signal.signal(signal.SIGINT, signal.SIG_IGN)
-        say_interrupted(given)
-        return EXIT_INTERRUPTED
+    except Exception:
+        # An error raised after a Ctrl-C is that Ctrl-C, worded by a library; any other is
+        # the program's own, and is raised.
+        if not interrupted():
+            raise
+    say_interrupted(given)
+    return EXIT_INTERRUPTED
 
 
 def _main(given: list[str], lang: str, *, program: bool) -> int:

@@ -7,9 +7,38 @@ import os
 import signal
 import sys
 from collections.abc import Sequence
+from types import FrameType
 
 EXIT_INTERRUPTED = 128 + signal.SIGINT
 """The exit status of a command interrupted (Ctrl-C), as the shell gives it."""
+
+
+_interrupted = False
+
+
+def catch_interrupts() -> None:
+    """Answer Ctrl-C as Python does (a KeyboardInterrupt), but ignore every later one from the
+    first on, and remember that it came (:func:`interrupted`).
+
+    A user often presses Ctrl-C twice: a second one while the first is being answered would
+    break off the answer with a traceback. A process started with Ctrl-C ignored (``nohup``,
+    a background job) keeps ignoring it."""
+    if signal.getsignal(signal.SIGINT) is signal.default_int_handler:
+        signal.signal(signal.SIGINT, _on_interrupt)
+
+
+def _on_interrupt(signum: int, frame: FrameType | None) -> None:
+    global _interrupted  # set once, by the first Ctrl-C
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    _interrupted = True
+    raise KeyboardInterrupt
+
+
+def interrupted() -> bool:
+    """Whether a Ctrl-C came (once :func:`catch_interrupts` watches for it): an error raised
+    after it is the interruption as a library worded it (a serialiser that wraps every
+    exception of the code it calls), not a failure of the command."""
+    return _interrupted
 
 
 def say_interrupted(given: Sequence[str]) -> None:
