@@ -69,6 +69,18 @@ def test_a_result_standard_output_cannot_take_is_an_error_of_one_line(command: s
 
 
 @needs_full
+@pytest.mark.parametrize("command", ["ovm --help", "ovm score --help", "ovm --version"])
+@pytest.mark.parametrize("buffered", [True, False])
+def test_help_and_version_standard_output_cannot_take_are_an_error_of_one_line(
+    command: str, buffered: bool
+) -> None:
+    # argparse writes these and ends the parse, dropping a write the system refuses: written
+    # through at once (unbuffered) or when flushed, the failure is said
+    done = _shell(f"{'' if buffered else 'PYTHONUNBUFFERED=1 '}{command} >/dev/full")
+    assert _said(done) == (1, ["ovm: cannot write to standard output: No space left on device"])
+
+
+@needs_full
 def test_a_full_standard_output_is_said_in_the_language_asked() -> None:
     done = _shell(f"ovm score {EXAMPLES} -q --lang fr >/dev/full")
     assert _said(done) == (

@@ -100,7 +100,17 @@ def _main(given: list[str], lang: str, *, program: bool) -> int:
             # The modules imported now live as long as the process: frozen out of the
             # collector's sight, they are never walked by the collections of the run.
             gc.freeze()
-        args = parser.parse_args(given)
+        try:
+            args = parser.parse_args(given)
+        except SystemExit as done:
+            # --help and --version end the parse having written to standard output: a full
+            # disk there fails them as it fails a command's result.
+            if done.code == EXIT_OK and _flushed(EXIT_OK, lang) != EXIT_OK:
+                return EXIT_ERRORS
+            raise
+        except OSError as exc:
+            print(f"ovm: {stdout_failed(exc).text(lang)}", file=sys.stderr)
+            return EXIT_ERRORS
         with warnings.catch_warnings():
             # ovm's own warnings (an environment variable ignored) are said as its messages
             # are, in the language asked; any other warning is shown as Python shows it.

@@ -208,6 +208,18 @@ class Parser(argparse.ArgumentParser):
                 if isinstance(action, argparse._HelpAction):
                     action.help = gettext("argparse_help", lang)
 
+    def _print_message(self, message: str, file: Any = None) -> None:
+        # argparse drops a write the system refuses; the help or version asked for on standard
+        # output fails as a command's result does there (ovm.cli.app._flushed says it). On
+        # standard error (a wrong use) nothing could say it: dropped as argparse does.
+        out = file or sys.stderr
+        try:
+            if message and out is not None:
+                out.write(message)
+        except OSError:
+            if out is sys.stdout:
+                raise
+
     def format_help(self) -> str:
         """The help, its texts in the parser's language (translated now, when every option
         and group has been added, wherever it was added)."""
