@@ -72,6 +72,19 @@ USAGE_ERRNOS = frozenset({errno.EACCES, errno.EPERM, errno.EROFS, errno.EISDIR, 
 command, status 2); any other (a full disk, an I/O error) is a failure (status 1)."""
 
 
+def write_failed(path: str | Path, exc: OSError) -> OutputError:
+    """The error of a write to ``path`` that the system refused with ``exc``: a wrong use when
+    the output's choice caused it (:data:`USAGE_ERRNOS`), else a failure (a full disk)."""
+    reason = str(exc.strerror or exc)
+    return OutputError(
+        f"cannot write {path}: {reason}",
+        "output_write_failed",
+        usage=exc.errno in USAGE_ERRNOS,
+        path=str(path),
+        reason=reason,
+    )
+
+
 def loops(path: Path) -> bool:
     """Whether ``path`` is a link that, followed, leads back to itself (or to another loop)."""
     try:
@@ -155,14 +168,7 @@ def write_atomic(path: str | Path, data: str | bytes) -> Path:
         os.replace(tmp, out)
     except OSError as exc:
         Path(tmp).unlink(missing_ok=True)
-        reason = str(exc.strerror or exc)
-        raise OutputError(
-            f"cannot write {out}: {reason}",
-            "output_write_failed",
-            usage=exc.errno in USAGE_ERRNOS,
-            path=str(out),
-            reason=reason,
-        ) from None
+        raise write_failed(out, exc) from None
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
@@ -176,12 +182,5 @@ def _write_in_place(path: Path, data: str | bytes) -> Path:
         with open(path, "wb") as fh:
             fh.write(payload)
     except OSError as exc:
-        reason = str(exc.strerror or exc)
-        raise OutputError(
-            f"cannot write {path}: {reason}",
-            "output_write_failed",
-            usage=exc.errno in USAGE_ERRNOS,
-            path=str(path),
-            reason=reason,
-        ) from None
+        raise write_failed(path, exc) from None
     return path

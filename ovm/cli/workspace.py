@@ -22,7 +22,7 @@ from ovm.cli.common import (
     write_output,
 )
 from ovm.errors import Issue, OvmError, sort_issues
-from ovm.files import USAGE_ERRNOS, link_loop, loops
+from ovm.files import link_loop, loops, write_failed
 from ovm.i18n import LANGUAGES
 
 
@@ -270,8 +270,6 @@ def init_workspace(
 def _write_new(root: Path, written: dict[str, str]) -> list[Path]:
     """Write each new file of ``written`` in ``root``, never over one that exists; a write
     that fails or is interrupted takes back the files it made: no half a workspace."""
-    from ovm.files import OutputError
-
     out: list[Path] = []
     path = root
     try:
@@ -287,15 +285,7 @@ def _write_new(root: Path, written: dict[str, str]) -> list[Path]:
             made.unlink(missing_ok=True)
         if not isinstance(exc, OSError):
             raise
-        reason = str(exc.strerror or exc)
-        failed = OutputError(
-            f"cannot write {path}: {reason}",
-            "output_write_failed",
-            usage=exc.errno in USAGE_ERRNOS,
-            path=str(path),
-            reason=reason,
-        )
-        raise output_failure(failed) from None
+        raise output_failure(write_failed(path, exc)) from None
     return out
 
 
