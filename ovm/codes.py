@@ -22,6 +22,7 @@ Area = Literal[
     "pull",
     "whatif",
     "outputs",
+    "arguments",
 ]
 
 
@@ -45,6 +46,7 @@ AREAS: dict[Area, str] = {
     "pull": "Fetching field data (`ovm pull`)",
     "whatif": "Changing a mission's inputs (`ovm whatif --set`)",
     "outputs": "Writing an output (`-o FILE`)",
+    "arguments": "Naming the workspace on the command line",
 }
 
 CODES: dict[str, Code] = {
@@ -865,6 +867,13 @@ CODES: dict[str, Code] = {
         "choose another output",
         "The output named with -o is a symbolic link that leads back to itself: remove the link "
         "(`rm scores.json`) or name another output file.",
+    ),
+    # --- arguments ---------------------------------------------------------------------------
+    "workspace-link-loop": Code(
+        "arguments",
+        "ovm: missions is a loop of symbolic links: it leads to no workspace",
+        "The workspace named on the command line is a symbolic link that leads back to itself: "
+        "remove the link (`rm missions`) or name the workspace folder itself.",
     ),
 }
 """Every issue code, by code."""

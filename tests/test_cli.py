@@ -176,6 +176,36 @@ def test_a_missing_workspace_is_wrong_usage(
     assert capsys.readouterr().err == f"ovm: no workspace at {tmp_path / 'nowhere'}\n"
 
 
+@pytest.mark.parametrize(
+    ("argv", "lang", "said"),
+    [
+        (["score"], "en", "{path} is a loop of symbolic links: it leads to no workspace"),
+        (["check"], "en", "{path} is a loop of symbolic links: it leads to no workspace"),
+        (
+            ["template", "-o", "{out}"],
+            "en",
+            "{path} is a loop of symbolic links: it leads to no workspace",
+        ),
+        (
+            ["score", "--lang", "es"],
+            "es",
+            "{path} es un bucle de enlaces simbólicos: no lleva a ningún espacio de trabajo",
+        ),
+    ],
+)
+def test_a_workspace_link_that_loops_is_named_a_loop(
+    argv: list[str], lang: str, said: str, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    looped = tmp_path / "missions"
+    looped.symlink_to(tmp_path / "back")
+    (tmp_path / "back").symlink_to(looped)
+    args = [a.replace("{out}", str(tmp_path / "data.xlsx")) for a in argv]
+    assert main([args[0], str(looped), *args[1:]]) == 1
+    err = capsys.readouterr().err
+    assert err == f"ovm: {said.format(path=looped)} [workspace-link-loop]\n"
+    assert not (tmp_path / "data.xlsx").exists()
+
+
 def test_schema_rubric_is_a_json_schema(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["schema", "rubric"]) == 0
     schema = json.loads(capsys.readouterr().out)

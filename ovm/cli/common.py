@@ -550,13 +550,29 @@ def _print_warnings(
             print(gettext(key, lang, root=ws.root, n=more, code=code), file=sys.stderr)
 
 
+def no_workspace(path: Path) -> Worded:
+    """The error of a workspace argument that names nothing: wrong usage (exit status 2), but
+    a link that leads back to itself is said to be one and fails as an output link loop does
+    (exit status 1): "no workspace at" would send the user looking for a missing folder."""
+    from ovm.files import loops
+
+    if loops(path):
+        return Failed(
+            f"{path} is a loop of symbolic links: it leads to no workspace",
+            key="usage_workspace_link_loop",
+            code="workspace-link-loop",
+            path=str(path),
+        )
+    return UsageError(f"no workspace at {path}", key="usage_no_workspace", path=str(path))
+
+
 def load(args: argparse.Namespace) -> Workspace:
     """The workspace the command names, its rejected rows reported."""
     from ovm.data.workspace import load_workspace
 
     ws_path = Path(args.workspace)
     if not ws_path.exists():
-        raise UsageError(f"no workspace at {ws_path}", key="usage_no_workspace", path=str(ws_path))
+        raise no_workspace(ws_path)
     ws = load_workspace(ws_path, rubric=getattr(args, "rubric", None))
     check_rejections(ws, args)
     return ws

@@ -13,6 +13,7 @@ from ovm.cli.common import (
     command_help,
     guard_output,
     message_lang,
+    no_workspace,
     output_failure,
     rubric_spec,
 )
@@ -136,7 +137,7 @@ def cmd_template(args: argparse.Namespace) -> int:
     out = _output(args.output)
     ws = Path(args.workspace)
     if not ws.exists():
-        raise UsageError(f"no workspace at {ws}", key="usage_no_workspace", path=str(ws))
+        raise no_workspace(ws)
     base = ws if ws.is_dir() else ws.parent
     config = read_config(ws)
     # --rubric is a path from where the user stands; ovm.yaml's is relative to the workspace.

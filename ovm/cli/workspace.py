@@ -16,6 +16,7 @@ from ovm.cli.common import (
     command_help,
     message_lang,
     mission_ids,
+    no_workspace,
     output_failure,
     print_out,
     rubric_spec,
@@ -36,7 +37,7 @@ def check_workspace(
     from ovm.rubric.model import check_rubric
 
     if not path.exists():
-        raise UsageError(f"no workspace at {path}", key="usage_no_workspace", path=str(path))
+        raise no_workspace(path)
     if path.is_dir() and not (path / CONFIG_NAME).exists():
         raise UsageError(
             f"no {CONFIG_NAME} in {path}: make one with 'ovm init {path}'",
