@@ -8,8 +8,11 @@ import re
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from ovm.cli.app import main
+from ovm.data.workspace import load_workspace
 
 DOCS = Path(__file__).parent.parent / "docs"
 
@@ -54,6 +57,47 @@ def test_init_with_an_id_that_names_no_country_writes_an_entity(
     text = (root / "missions.yaml").read_text(encoding="utf-8")
     assert "    entity: abc " in text
     assert "\n    country:" not in text
+
+
+# Ids YAML would read as something else than text: Norway's "no", a year, a date, a number in
+# each notation, a yes/no, null.
+YAML_LOOKALIKES = [
+    "no", "yes", "on", "off", "y", "n", "true", "null", "2026", "2026-01-01", "1_000", "0x1f",
+    "0o17", "1e3", "0.5", "0.5e3", "nan", "inf", "0b101", "1.", "nor-2024",
+]  # fmt: skip
+
+
+def test_init_writes_ids_that_read_back_as_the_ids_given(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    root = tmp_path / "obs"
+    assert run(["init", str(root), "--missions", *YAML_LOOKALIKES], capsys)[0] == 0
+    assert run(["check", str(root)], capsys)[:2] == (0, f"{root}: valid (0 warnings)\n")
+    ws = load_workspace(root)
+    assert [m.id for m in ws.observations.missions] == YAML_LOOKALIKES
+    assert [m.entity for m in ws.observations.missions] == [
+        "no", "yes", "on", "off", "y", "n", "true", "null", "2026", "2026", "1_000", "0x1f",
+        "0o17", "1e3", "0.5", "0.5e3", "nan", "inf", "0b101", "1.", None,
+    ]  # fmt: skip
+
+
+@settings(
+    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    st.lists(
+        st.from_regex(r"[a-z0-9][a-z0-9_.-]{0,7}", fullmatch=True),
+        min_size=1,
+        max_size=6,
+        unique=True,
+    )
+)
+def test_any_id_init_accepts_reads_back_as_itself(
+    tmp_path_factory: pytest.TempPathFactory, ids: list[str]
+) -> None:
+    root = tmp_path_factory.mktemp("ids") / "obs"
+    assert main(["init", str(root), "-q", "--missions", *ids]) == 0
+    assert [m.id for m in load_workspace(root).observations.missions] == ids
 
 
 def test_init_refuses_to_overwrite_and_bad_ids(

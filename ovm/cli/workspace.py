@@ -177,6 +177,15 @@ def _comments(lang: str, *names: str) -> dict[str, str]:
     return {name: gettext(f"init_yaml_{name}", lang) for name in names}
 
 
+def _yaml_text(text: str) -> str:
+    """``text`` as a YAML scalar that reads back as this very text: quoted where YAML would
+    read a number, a date, a yes/no or null (a mission of Norway written ``no`` would be
+    False, ``2026`` a number, and ovm check would refuse the workspace just made)."""
+    import yaml
+
+    return text if yaml.safe_load(text) == text else json.dumps(text)
+
+
 def _mission_entry(mid: str, lang: str = "en") -> str:
     from ovm.data.plan import country_code
 
@@ -187,10 +196,10 @@ def _mission_entry(mid: str, lang: str = "en") -> str:
     else:
         # An id that does not start with a country code names an entity of the mission's
         # own; a made-up country code would be refused by ovm check.
-        place = f"    entity: {mid.split('-')[0]}   # {said['add_country']}\n"
+        place = f"    entity: {_yaml_text(mid.split('-')[0])}   # {said['add_country']}\n"
     year = next((p for p in mid.split("-") if p.isdigit() and len(p) == 4), "2026")
     return (
-        f"  - id: {mid}\n"
+        f"  - id: {_yaml_text(mid)}\n"
         f"{place}"
         f"    name: {{{_per_language(lang, json.dumps(mid))}}}\n"
         f"    election: {{type: general, date: {year}-01-01}}   # {said['check_date']}\n"
