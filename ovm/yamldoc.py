@@ -218,6 +218,27 @@ class YamlDoc:
     text: str = ""
 
 
+_LINE_BREAK = re.compile(r"\r\n|[\n\r\x85\u2028\u2029]")
+_PLAIN_TOKEN = re.compile(r"[^\s,\[\]{}#]+")
+
+
+def plain_scalar(doc: YamlDoc, path: tuple[PathPart, ...]) -> str | None:
+    """The value at ``path`` as it is written in the document, when it is a plain (unquoted)
+    scalar of one word: what a message quotes back to the user (``no``, where the data holds
+    False)."""
+    pos = doc.positions.values.get(path)
+    if pos is None or not doc.text:
+        return None
+    line, col = pos
+    lines = _LINE_BREAK.split(doc.text, maxsplit=line)
+    if line > len(lines):
+        return None
+    found = _PLAIN_TOKEN.match(lines[line - 1], col - 1)
+    if found is None or found.group(0)[0] in "\"'!&*|>%@`":
+        return None
+    return found.group(0)
+
+
 def too_large_message(size: int) -> str:
     """Why a YAML file of ``size`` bytes is not read, and what to do."""
     return (

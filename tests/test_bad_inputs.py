@@ -203,3 +203,63 @@ def test_each_documented_example_is_the_message_ovm_gives() -> None:
     assert documented == real, "run `python -m tests.bad_inputs.examples --write`"
     reached = {c.code for c in CASES if c.code is not None}
     assert sorted(reached - set(real)) == []
+
+
+UNQUOTED = 'YAML does not read {w} as text: write it in quotes, "{w}"'
+
+
+@pytest.mark.parametrize(
+    ("file", "old", "new", "found"),
+    [
+        # Norway's mission written "no": YAML reads False.
+        (
+            "missions.yaml",
+            "  - id: bbb-2021\n",
+            "  - id: no\n",
+            [(9, 9, "invalid-value", "missions[1].id", "no")],
+        ),
+        (
+            "missions.yaml",
+            "    name: B 2021\n",
+            "    name:\n      en: 2021\n      es: 2021-03-01\n",
+            [
+                (12, 11, "invalid-value", "missions[1].name.en", "2021"),
+                (13, 11, "invalid-value", "missions[1].name.es", "2021-03-01"),
+            ],
+        ),
+        (
+            "ovm.yaml",
+            "title: {en: Mini workspace, es: Espacio mínimo}",
+            "title: {en: 12.5, es: null}",
+            [
+                (1, 13, "invalid-value", "title.en", "12.5"),
+                (1, 23, "invalid-value", "title.es", "null"),
+            ],
+        ),
+        (
+            "rubric.yaml",
+            "      - id: rights.postal\n",
+            "      - id: off\n",
+            [(34, 13, "invalid-id", "families[0].children[1].id", "off")],
+        ),
+    ],
+    ids=["mission-id", "mission-name", "workspace-title", "indicator-id"],
+)
+def test_a_text_yaml_reads_as_something_else_is_quoted_back(
+    tmp_path: Path, file: str, old: str, new: str, found: list[tuple[int, int, str, str, str]]
+) -> None:
+    ws = tmp_path / "ws"
+    shutil.copytree(MINI, ws)
+    path = ws / file
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    if file == "rubric.yaml":
+        _rubric, issues = ovm.check_rubric(path)
+    else:
+        with pytest.raises(ovm.DataError) as err:
+            ovm.load_workspace(ws)
+        issues = list(err.value.issues)
+    assert [(i.line, i.column, i.code, format_path(i.path), i.message) for i in issues] == [
+        (line, col, code, where, UNQUOTED.format(w=w)) for line, col, code, where, w in found
+    ]

@@ -804,7 +804,8 @@ def test_a_value_is_quoted_as_written_and_refused_once(tmp_path: Path) -> None:
     kinds = ["levels", "answer", "checklist", "quantitative", "comparative"]
     assert said == [
         (56, "families[1].children[0].accept[0]", "invalid-value",
-         "Input should be a valid string", {"variant": "text"}),
+         'YAML does not read 2020-01-01 as text: write it in quotes, "2020-01-01"',
+         {"variant": "unquoted", "written": "2020-01-01"}),
         (56, "families[1].children[0].accept[1]", "invalid-value",
          "Input should be a valid string", {"variant": "text"}),
         (69, "families[1].children[2].kind", "unknown-kind",

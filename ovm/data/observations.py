@@ -48,7 +48,13 @@ from ovm.data.reader import (
 from ovm.data.tables import BLANKS, ROW, read_named_table
 from ovm.errors import CheckError, Issue, PathPart, check_error
 from ovm.indicators import AnswerIndicator, LevelsIndicator
-from ovm.rubric.model import Rubric, Variable, schema_params
+from ovm.rubric.model import (
+    Rubric,
+    Variable,
+    schema_params,
+    text_of_a_mapping,
+    unquoted_text,
+)
 from ovm.yamldoc import YamlDoc, parse_yaml, read_text
 
 __all__ = [
@@ -435,11 +441,15 @@ def load_missions(
         try:
             mission = Mission.model_validate(prepared)
         except ValidationError as exc:
-            for err in exc.errors():
-                # Drop the union tags pydantic puts in a location ("str", "dict[str,str]").
-                loc = tuple(
-                    p for p in err["loc"] if not (isinstance(p, str) and ("[" in p or p == "str"))
-                )
+            errors = exc.errors()
+            # Drop the union tags pydantic puts in a location ("str", "dict[str,str]").
+            locs = [
+                tuple(p for p in e["loc"] if not (isinstance(p, str) and ("[" in p or p == "str")))
+                for e in errors
+            ]
+            for err, loc in zip(errors, locs, strict=True):
+                if text_of_a_mapping(err, loc, locs):
+                    continue
                 if (
                     loc[:1] in (("answers",), ("values",))
                     and len(loc) > 2
@@ -455,6 +465,8 @@ def load_missions(
                 check = check_error(err)
                 msg = str(check) if check is not None else str(err["msg"])[:200]
                 params: dict[str, Any] = _mission_params(err, code)
+                if said := unquoted_text(err, doc, (*path, *loc), code):
+                    msg, params = said
                 if loc[:1] == ("country",):
                     code = "invalid-country"
                     problem = country_problem(str(raw.get("country")))

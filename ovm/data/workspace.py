@@ -47,7 +47,15 @@ from ovm.data.tables import (
 from ovm.errors import CheckError, DataError, Issue, PathPart, RubricError, check_error
 from ovm.files import CONFIG_NAME as CONFIG_NAME
 from ovm.i18n import coded, punctuate
-from ovm.rubric.model import BUNDLED, Rubric, bundled_rubric, check_rubric, schema_params
+from ovm.rubric.model import (
+    BUNDLED,
+    Rubric,
+    bundled_rubric,
+    check_rubric,
+    schema_params,
+    text_of_a_mapping,
+    unquoted_text,
+)
 from ovm.yamldoc import (
     MAX_BYTES,
     YamlDoc,
@@ -292,15 +300,20 @@ def _config_issues(doc: YamlDoc, name: str, errors: list[Any]) -> list[Issue]:
         if "TableSource" in e["loc"]
     }
     out = []
-    for err in errors:
+    locs = [
+        tuple(
+            p
+            for p in err["loc"]
+            if not (isinstance(p, str) and "[" in p) and p not in ("TableSource", "str")
+        )
+        for err in errors
+    ]
+    for err, loc in zip(errors, locs, strict=True):
         raw = tuple(err["loc"])
         if "str" in raw and tuple(raw[: raw.index("str")]) in tagged:
             continue  # the entry is a mapping: that it is not also a path says nothing
-        loc = tuple(
-            p
-            for p in raw
-            if not (isinstance(p, str) and "[" in p) and p not in ("TableSource", "str")
-        )
+        if text_of_a_mapping(err, loc, locs):
+            continue
         code = {"missing": "missing-field", "extra_forbidden": "unknown-field"}.get(
             err["type"], "invalid-value"
         )
@@ -322,6 +335,8 @@ def _config_issues(doc: YamlDoc, name: str, errors: list[Any]) -> list[Issue]:
             if check is not None:
                 # a check of ovm's own says its own sentence, in every language
                 msg, params = str(check), check.issue_params()
+            elif said := unquoted_text(err, doc, loc, code):
+                msg, params = said
             elif code == "invalid-value":
                 hint = _hint_of(loc)
                 if hint is None:

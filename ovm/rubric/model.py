@@ -43,7 +43,7 @@ from ovm.indicators.quantitative import QuantitativeIndicator
 from ovm.indicators.text import pick as pick
 from ovm.indicators.validation import as_written, quoted
 from ovm.rubric import formula as formula_mod
-from ovm.yamldoc import YamlDoc, parse_yaml, read_text
+from ovm.yamldoc import YamlDoc, parse_yaml, plain_scalar, read_text
 
 FORMAT_VERSION = 1
 BUNDLED = ("deco-voting-abroad",)
@@ -544,6 +544,42 @@ def schema_params(err: Any, code: str) -> dict[str, object]:
     return params
 
 
+UNQUOTED_CODES = frozenset({"invalid-value", "invalid-id", "invalid-name"})
+"""The codes with a sentence for a text YAML read as something else (``unquoted``)."""
+
+
+def unquoted_text(
+    err: Any, doc: YamlDoc, path: tuple[PathPart, ...], code: str
+) -> tuple[str, dict[str, object]] | None:
+    """The message and parts of a schema error where a text was wanted and the document holds
+    a word YAML reads as a yes/no, a number, a date or null (``id: no`` for Norway is False):
+    the word as written and the quotes that make it text. None for any other error."""
+    if err["type"] != "string_type" or code not in UNQUOTED_CODES:
+        return None
+    if isinstance(err.get("input"), str | dict | list):
+        return None
+    written = plain_scalar(doc, path)
+    if written is None:
+        return None
+    return (
+        f'YAML does not read {written} as text: write it in quotes, "{written}"',
+        {"variant": "unquoted", "written": written},
+    )
+
+
+def text_of_a_mapping(
+    err: Any, loc: tuple[PathPart, ...], locs: list[tuple[PathPart, ...]]
+) -> bool:
+    """Whether ``err`` says that a mapping is not a text while other errors say what is wrong
+    inside the mapping: a field that takes a text or a text per language (a name) tried both,
+    and only the mapping's errors are the user's."""
+    return (
+        err["type"] == "string_type"
+        and isinstance(err.get("input"), dict)
+        and any(len(other) > len(loc) and other[: len(loc)] == loc for other in locs)
+    )
+
+
 def _message(err: Any) -> str:
     etype = err["type"]
     if etype == "missing":
@@ -651,12 +687,15 @@ def _schema_issues(doc: YamlDoc, exc: ValidationError) -> list[Issue]:
                 )
             )
             continue
+        message = _message(err)
         if etype == "extra_forbidden":
             params: dict[str, object] = {"variant": "field", "field": last}
+        elif said := unquoted_text(err, doc, path, code):
+            message, params = said
         else:
             params = schema_params(err, code)
         issues.append(
-            _issue(doc, path, code, _message(err), key=etype == "extra_forbidden", params=params)
+            _issue(doc, path, code, message, key=etype == "extra_forbidden", params=params)
         )
     return issues
 
