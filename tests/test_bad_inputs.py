@@ -260,6 +260,9 @@ def test_a_text_yaml_reads_as_something_else_is_quoted_back(
         with pytest.raises(ovm.DataError) as err:
             ovm.load_workspace(ws)
         issues = list(err.value.issues)
-    assert [(i.line, i.column, i.code, format_path(i.path), i.message) for i in issues] == [
-        (line, col, code, where, UNQUOTED.format(w=w)) for line, col, code, where, w in found
-    ]
+    # (The tables' rows of a mission whose id is no longer bbb-2021 are said too.)
+    assert [
+        (i.line, i.column, i.code, format_path(i.path), i.message)
+        for i in issues
+        if i.file == str(path)
+    ] == [(line, col, code, where, UNQUOTED.format(w=w)) for line, col, code, where, w in found]

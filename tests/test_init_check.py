@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 
 from ovm.cli.app import main
 from ovm.data.workspace import load_workspace
+from ovm.errors import DataError
 
 DOCS = Path(__file__).parent.parent / "docs"
 
@@ -141,6 +142,49 @@ def test_check_locates_every_problem_without_scoring(
     assert code == 1
     assert f"{root}: 2 errors, 3 warnings" in err
     assert "'Spain' is not an ISO 3166 alpha-3 country code: did you mean ESP (Spain)?" in err
+
+
+def test_check_says_every_problem_of_every_file_in_one_run(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # A broken mission entry and a table ovm cannot read used to hide the rows every other
+    # table rejected: a team fixed them in three rounds.
+    root = tmp_path / "obs"
+    run(["init", str(root), "-q", "--missions", "col-2026", "mex-2024"], capsys)
+    missions = root / "missions.yaml"
+    missions.write_text(
+        missions.read_text(encoding="utf-8").replace("date: 2024-01-01", "date: 31/12/2024"),
+        encoding="utf-8",
+    )
+    (root / "statistics.csv").write_text(
+        "mission;registered_abroad\ncol-2026;41300\n", encoding="utf-8"
+    )
+    (root / "answers.csv").write_text("mission\nmex-2024\ncol-2026\nzzz-2020\n", encoding="utf-8")
+    (root / "checklists.csv").write_text(
+        "mission,site,site_country,observer,visited_at\n"
+        "col-2026,s1,ESP,o1,2026-01-01T09:00\n"
+        "mex-2024,s2,USA,o2,2024-01-01T09:00\n"
+        "col-2025,s3,ESP,o3,2026-01-01T10:00\n",
+        encoding="utf-8",
+    )
+    code, out, _ = run(["check", str(root), "--format", "json"], capsys)
+    assert code == 1
+    got = sorted(
+        (Path(i["file"]).name, i["line"], i["code"], i["severity"])
+        for i in json.loads(out)["issues"]
+    )
+    # mex-2024's rows are not said to name no mission: its entry's error says why.
+    assert got == [
+        ("answers.csv", 4, "unknown-mission", "error"),
+        ("checklists.csv", 4, "unknown-mission", "error"),
+        ("missions.yaml", 18, "invalid-value", "error"),
+        ("statistics.csv", 1, "wrong-separator", "error"),
+    ]
+    with pytest.raises(DataError) as err:
+        load_workspace(root)
+    assert sorted((Path(i.file).name, i.line, i.code) for i in err.value.issues) == [
+        (f, line, c) for f, line, c, _ in got
+    ]
 
 
 def test_check_reports_a_broken_rubric_and_config(

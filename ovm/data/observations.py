@@ -385,6 +385,17 @@ def _reader_of(rubric: Rubric, key: str, answer: bool) -> Choices | NumberRule |
         return None
 
 
+def listed_mission_ids(source: Path) -> list[str]:
+    """The ids missions.yaml lists, read or not: an entry with an error still names its
+    mission (nothing when the file itself cannot be read)."""
+    text, name, issues = read_text(source)
+    doc = None if issues else parse_yaml(text, name)[0]
+    entries = doc.data.get("missions") if doc is not None and isinstance(doc.data, dict) else None
+    if not isinstance(entries, list):
+        return []
+    return [e["id"] for e in entries if isinstance(e, dict) and isinstance(e.get("id"), str)]
+
+
 def load_missions(
     source: Path | str, rubric: Rubric, *, file: str | None = None
 ) -> tuple[list[Mission], list[Issue]]:

@@ -33,6 +33,7 @@ from ovm.data.observations import (
     Observations,
     RejectedRow,
     limit_issues,
+    listed_mission_ids,
     load_missions,
     load_statistics,
 )
@@ -695,6 +696,36 @@ def load_plan(path: str | Path) -> tuple[Rubric, list[Mission]]:
     return rubric, mission_list
 
 
+def _every_problem(
+    fatal: list[Issue],
+    warnings: list[Issue],
+    rejected: list[Sequence[RejectedRow]],
+    mission_issues: list[Issue],
+    missions: list[Mission],
+    missions_file: Path | str,
+) -> list[Issue]:
+    """Every problem of a workspace whose data cannot be used: the errors, and the rows each
+    file rejected with theirs, so that one run of ``ovm check`` says them all. A row of a
+    mission that missions.yaml lists but could not read is left out: its entry's own error
+    says why, and "not in missions.yaml" would send the user looking for it."""
+    unread: set[str] = set()
+    if any(i.severity == "error" for i in mission_issues):
+        read = {m.id for m in missions}
+        unread = {mid for mid in listed_mission_ids(Path(missions_file)) if mid not in read}
+    # A file whose header is at fault (a column missing or twice, the wrong separator) has
+    # rows that fail for that one reason: the header's error says it once.
+    headless = {i.file for i in fatal if i.line == 1}
+    rows = [
+        reason
+        for table in rejected
+        for row in table
+        if row.file not in headless
+        and not (row.mission in unread and all(r.code == "unknown-mission" for r in row.reasons))
+        for reason in row.reasons
+    ]
+    return [*fatal, *rows, *warnings]
+
+
 def load_observations(
     rubric: Rubric,
     *,
@@ -853,7 +884,9 @@ def load_observations(
         if src.simulated or (load.rows.height and bool(load.rows["simulated"].any())):
             simulated.append(src.path)
     if fatal:
-        raise DataError(fatal, key="error_summary_data", n=len(fatal))
+        every = _every_problem(fatal, warnings, rejected, issues, mission_list, missions)
+        errors = sum(i.severity == "error" for i in every)
+        raise DataError(every, key="error_summary_data", n=errors)
     # One chunk per column: a CSV is parsed in pieces, and the scoring sorts, hashes and
     # gathers these columns many times, each time over every piece.
     sites = pl.concat(frames, how="vertical_relaxed").rechunk() if frames else pl.DataFrame()
