@@ -354,3 +354,14 @@ def test_mission_report_lists_drafted_recommendations_escaped(tmp_path: Path) ->
     # The rubric's markup is text, not an element.
     assert all("".join(b.itertext()).strip() != "the" for b in doc.iter("b"))
     assert "B 2021: rights score 30.0 (Weak); registered abroad 2,000." in text
+
+
+def test_a_band_condition_names_the_band_in_the_language_asked(tmp_path: Path) -> None:
+    w, s = scored(workspace(tmp_path))
+    said = {
+        lang: {
+            r.id: r.condition for r in recommend(w.rubric, s.scorecard("bbb-2021"), lang=lang)
+        }["rec.rights.family"]
+        for lang in ("en", "es")
+    }
+    assert said == {"en": "band Weak", "es": "banda Débil"}

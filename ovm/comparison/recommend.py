@@ -117,7 +117,12 @@ def _fmt(x: float | str | None, digits: int = 1, lang: str = "en") -> str:
     return format_number(x, lang, 0 if whole else digits)
 
 
-def _holds(tpl: RecommendationTemplate, ns: NodeScore, lang: str = "en") -> str | None:
+def _holds(
+    tpl: RecommendationTemplate,
+    ns: NodeScore,
+    lang: str = "en",
+    band: Callable[[NodeScore], str] | None = None,
+) -> str | None:
     if ns.status != "scored" or ns.score is None:
         return None
     parts = []
@@ -132,7 +137,9 @@ def _holds(tpl: RecommendationTemplate, ns: NodeScore, lang: str = "en") -> str 
                 gettext(f"rec_condition_{side}", lang, score=_fmt(score, 1, lang), **{side: shown})
             )
     if tpl.when.bands and ns.band is not None and ns.band in tpl.when.bands:
-        parts.append(gettext("rec_condition_band", lang, band=ns.band_label or str(ns.band)))
+        # The band's label in the language asked, as the rubric words it.
+        label = band(ns) if band is not None else ns.band_label or str(ns.band)
+        parts.append(gettext("rec_condition_band", lang, band=label))
     if tpl.when.below is None and tpl.when.above is None and not tpl.when.bands:
         return None
     return "; ".join(parts) or None
@@ -605,7 +612,7 @@ def recommend(
             continue
         ns = found
         for tpl in node.recommendations:
-            cond = _holds(tpl, ns, lang)
+            cond = _holds(tpl, ns, lang, functools.partial(_band_label, rubric, node, lang=lang))
             if cond is None:
                 continue
             assert ns.score is not None
