@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -222,12 +223,19 @@ def validate_sites(
     for c in unmatched:
         near = by_case.get(c.casefold())
         hint = f" (names are case-sensitive: did you mean {near!r}?)" if near else ""
+        variant = "checklist_case" if near else "checklist"
+        if near is None:
+            # A misspelt question loses its answers at every visit: say what was meant.
+            close = difflib.get_close_matches(c, sorted(qids), n=1, cutoff=0.8)
+            if close:
+                near, variant = close[0], "checklist_near"
+                hint = f" (did you mean {near!r}?)"
         account.warn(
             c,
             "unknown-column",
             f"column {c!r} matches no checklist question; ignored{hint}",
             name=c,
-            variant="checklist_case" if near else "checklist",
+            variant=variant,
             near=near or "",
         )
     have = set(df.columns)

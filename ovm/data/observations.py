@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import difflib
 import math
 import re
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
@@ -918,13 +919,20 @@ def read_mission_table(
             value_cols.append(table.columns[c])
         else:
             unmatched.append(c)
-            account.warn(
-                c,
-                "unknown-column",
-                f"column {c!r} matches no {table.unknown}; ignored",
-                name=c,
-                variant=table.kind,
-            )
+            # A misspelt header loses the variable for every mission: say what was meant.
+            near = difflib.get_close_matches(c, list(table.columns), n=1, cutoff=0.8)
+            said = f"column {c!r} matches no {table.unknown}; ignored"
+            if near:
+                account.warn(
+                    c,
+                    "unknown-column",
+                    f"{said} (did you mean {near[0]!r}?)",
+                    name=c,
+                    variant=f"{table.kind}_near",
+                    near=near[0],
+                )
+            else:
+                account.warn(c, "unknown-column", said, name=c, variant=table.kind)
     cell_prov = {c.name: provenance_columns(c.name) for c in value_cols}
     out: dict[str, dict[str, Datum]] = {}
     kept = screen_missions(account, df, {m.id for m in missions})
