@@ -359,9 +359,52 @@ def test_mission_report_lists_drafted_recommendations_escaped(tmp_path: Path) ->
 def test_a_band_condition_names_the_band_in_the_language_asked(tmp_path: Path) -> None:
     w, s = scored(workspace(tmp_path))
     said = {
-        lang: {
-            r.id: r.condition for r in recommend(w.rubric, s.scorecard("bbb-2021"), lang=lang)
-        }["rec.rights.family"]
+        lang: {r.id: r.condition for r in recommend(w.rubric, s.scorecard("bbb-2021"), lang=lang)}[
+            "rec.rights.family"
+        ]
         for lang in ("en", "es")
     }
     assert said == {"en": "band Weak", "es": "banda Débil"}
+
+
+def test_a_gain_outside_the_overall_says_which_group_has_no_score(tmp_path: Path) -> None:
+    # aaa keeps an overall (practice) while its rights family lacks data (turnout missing,
+    # half the weight below its minimum): the gain of its legal basis is counted in the
+    # basis' own points, because Rights has no score, not because the basis "does not count".
+    ws = workspace(tmp_path)
+    rubric = ws / "rubric.yaml"
+    rubric.write_text(
+        rubric.read_text(encoding="utf-8").replace(
+            "    labels: {en: Rights, es: Derechos}\n",
+            "    labels: {en: Rights, es: Derechos}\n    min_coverage: 0.6\n",
+            1,
+        ),
+        encoding="utf-8",
+    )
+    missions = ws / "missions.yaml"
+    missions.write_text(
+        missions.read_text(encoding="utf-8").replace(
+            "rights.basis: {value: constitution,", "rights.basis: {value: statute,", 1
+        ),
+        encoding="utf-8",
+    )
+    stats = ws / "statistics.csv"
+    stats.write_text(
+        stats.read_text(encoding="utf-8").replace("aaa-2020,1000,350,", "aaa-2020,1000,,", 1),
+        encoding="utf-8",
+    )
+    w, s = scored(ws)
+    card = s.scorecard("aaa-2020")
+    assert (card.overall.status, card.node("rights").status) == ("scored", "insufficient")
+    said = {
+        lang: [
+            (r.id, r.gain_on, r.gain_note)
+            for r in recommend(w.rubric, card, lang=lang)
+            if r.id == "rec.basis"
+        ]
+        for lang in ("en", "es")
+    }
+    assert said == {
+        "en": [("rec.basis", "rights.basis", "Rights has no score for this mission")],
+        "es": [("rec.basis", "rights.basis", "Derechos no tiene puntaje para esta misión")],
+    }

@@ -352,11 +352,17 @@ def _gain_note(
 
     if isinstance(weight, NoGain):
         return weight.text(lang, name)
-    if card.overall.status == "scored" and card.overall.score is not None:
-        # The mission has an overall score; the way up stopped at a group the node carries no
-        # share of (a comparative family, an indicator that does not contribute).
-        return gettext("rec_no_gain_not_counted", lang, node=name(node_id))
     parent = card.node(on).parent or "overall"
+    above = None if parent == "overall" else card.node(parent)
+    if (
+        card.overall.status == "scored"
+        and card.overall.score is not None
+        and (above is None or above.status == "scored")
+    ):
+        # The mission has an overall score and the group above has a score: the way up
+        # stopped at a group the node carries no share of (a comparative family, an
+        # indicator that does not contribute).
+        return gettext("rec_no_gain_not_counted", lang, node=name(node_id))
     if parent == "overall":
         return gettext("rec_no_gain_no_overall_score", lang)
     return gettext("rec_no_gain_no_score", lang, node=name(parent))
