@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import io
+import json
 import pickle
 import shutil
 from pathlib import Path
@@ -859,3 +860,48 @@ def test_a_refused_cell_is_quoted_up_to_sixty_characters_in_every_language(
         lines = err.getvalue().splitlines()
         assert max(len(x) for x in lines) < 400, lang
         assert sum(short in x for x in lines) == 1, lang
+
+
+def test_checklist_tables_asking_different_questions_stack_as_one(tmp_path: Path) -> None:
+    # Two teams' tables (or a plain table beside a form's export) rarely ask the same
+    # questions: a question a table lacks is unanswered at its visits, as a blank cell is.
+    head = "mission,site,site_country,site_city,observer,visited_at,notes,"
+    rows = [
+        ("aaa-2020,s1,USA,Miami,o1,2020-05-01T08:00,", "yes", "15", "0"),
+        ("aaa-2020,s2,USA,Houston,o2,2020-05-01T08:10,late", "no", "40", "2"),
+        ("aaa-2020,s3,ESP,Madrid,o3,2020-05-01T08:20,", "yes", "5", "0"),
+        ("bbb-2021,s1,ARG,Buenos Aires,o1,2021-03-01T08:00,", "yes", "30", "3"),
+        ("bbb-2021,s2,ARG,Rosario,o2,2021-03-01T08:00,", "no", "60", "4"),
+    ]
+    split = workspace(tmp_path / "split", checklists=None)
+    (split / "first.csv").write_text(
+        head
+        + "practice.on_time,practice.turned_away\n"
+        + "".join(f"{v},{on},{away}\n" for v, on, _q, away in rows[:3]),
+        encoding="utf-8",
+    )
+    (split / "second.csv").write_text(
+        head
+        + "practice.turned_away,practice.queue\n"
+        + "".join(f"{v},{away},{q}\n" for v, _on, q, away in rows[3:]),
+        encoding="utf-8",
+    )
+    with (split / "ovm.yaml").open("a", encoding="utf-8") as f:
+        f.write("checklists: [first.csv, second.csv]\n")
+    whole = workspace(
+        tmp_path / "whole",
+        checklists=head
+        + "practice.on_time,practice.queue,practice.turned_away\n"
+        + "".join(f"{v},{on},,{away}\n" for v, on, _q, away in rows[:3])
+        + "".join(f"{v},,{q},{away}\n" for v, _on, q, away in rows[3:]),
+    )
+    two, one = ovm.load_workspace(split), ovm.load_workspace(whole)
+    same = ["_file", "_row"]
+    assert two.observations.sites.drop(same).equals(one.observations.sites.drop(same))
+    got = ovm.score(two.rubric, two.observations, seed=3, bootstrap=50)
+    want = ovm.score(one.rubric, one.observations, seed=3, bootstrap=50)
+    # The same scorecards, each input's provenance naming its own workspace's file.
+    cards = [c.model_dump(mode="json") for c in got.scorecards]
+    assert json.loads(json.dumps(cards).replace(str(split), str(whole))) == [
+        c.model_dump(mode="json") for c in want.scorecards
+    ]

@@ -389,11 +389,14 @@ def validate_sites(
         ((pl.col("__n_simulated") == 1).fill_null(False) | pl.lit(simulated)).alias("simulated"),
         pl.lit(file).alias(FILE),
         pl.col(ROW),
-        *(pl.col(f"__n_{q.id}").alias(q.id) for q in present),
+        # Every question in the rubric's order, those the file lacks unanswered: the tables of
+        # two teams (or a plain table beside a form's export) asking different questions
+        # then stack as one.
         *(
-            pl.lit(None, pl.Float64 if q.numeric else pl.Int8).alias(q.id)
+            pl.col(f"__n_{q.id}").alias(q.id)
+            if q.id in have
+            else pl.lit(None, pl.Float64 if q.numeric else pl.Int8).alias(q.id)
             for q in questions
-            if q.id not in df.columns
         ),
     ).collect()
     report = account.report(df.height, excluded=excluded, simulated=simulated, unmatched=unmatched)
