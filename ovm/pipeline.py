@@ -24,7 +24,7 @@ from ovm.rubric.model import Rubric
 from ovm.runtime import stage_done
 from ovm.scoring.engine import IndicatorReplicates, score, score_with_replicates
 from ovm.scoring.results import NodeScore, NodeStatus, Scorecard, ScoreSet
-from ovm.settings import Settings
+from ovm.settings import SensitivitySettings, Settings
 
 if TYPE_CHECKING:
     # Drafting recommendations and the sensitivity analysis are imported where they run:
@@ -48,19 +48,35 @@ class UnknownMissionError(KeyError):
         return f"no mission {names} in the workspace (missions: {', '.join(self.known)})"
 
 
-SensitivitySkipped = Literal["no_overall", "too_few_scored"]
+SensitivitySkipped = Literal["no_overall", "too_few_scored", "comparison_settings"]
 """Why a sensitivity analysis asked for was not run (:attr:`Run.sensitivity_skipped`)."""
 
 
-def _no_sensitivity(rubric: Rubric, comparison: Comparison) -> SensitivitySkipped | None:
+def _no_sensitivity(
+    rubric: Rubric, comparison: Comparison, settings: SensitivitySettings | None = None
+) -> SensitivitySkipped | None:
     """Why the sensitivity analysis cannot run on this cohort, or None when it can."""
     from ovm.comparison.sensitivity import unsupported
 
     # A rubric the analysis cannot model gets no rank intervals rather than wrong ones.
     if unsupported(rubric) is not None:
         return "no_overall"
+    # Around a comparison that imputes, or aggregates some groups otherwise, the runs' rank
+    # intervals would contradict the ranks beside them.
+    if unmodelled(comparison, settings):
+        return "comparison_settings"
     scored = sum(1 for c in comparison.scores.scorecards if c.overall.status == "scored")
     return "too_few_scored" if scored < 2 else None
+
+
+def unmodelled(
+    comparison: Comparison, settings: SensitivitySettings | None = None
+) -> tuple[str, ...]:
+    """The comparison's options (``imputation``, ``aggregation``) a sensitivity analysis run
+    with ``settings`` around it cannot reproduce, once its normalisation and a whole-tree
+    aggregation are taken as the runs' nominal ones (:meth:`SensitivitySettings.around`)."""
+    given = settings or SensitivitySettings()
+    return given.around(comparison.settings).unmodelled(comparison.settings)
 
 
 @dataclass(frozen=True)
@@ -97,7 +113,7 @@ class Run:
         two missions have an overall score). None when it ran or was not asked for."""
         if self.settings.sensitivity is None or self.sensitivity is not None:
             return None
-        return _no_sensitivity(self.rubric, self.comparison)
+        return _no_sensitivity(self.rubric, self.comparison, self.settings.sensitivity)
 
     @property
     def missions(self) -> tuple[str, ...]:
@@ -230,13 +246,17 @@ def analyse_observations(
     comparison = compare(alone, rubric, settings.comparison, observations=cohort)
     stage_done()
     sens = None
-    if settings.sensitivity is not None and _no_sensitivity(rubric, comparison) is None:
+    if (
+        settings.sensitivity is not None
+        and _no_sensitivity(rubric, comparison, settings.sensitivity) is None
+    ):
         from ovm.comparison.sensitivity import sensitivity
 
         sens = sensitivity(
             alone,
             rubric,
-            settings.sensitivity,
+            # The runs vary the methodology around the ranking this comparison shows.
+            settings.sensitivity.around(comparison.settings),
             seed=settings.seed,
             comparison=comparison,
             observations=cohort,

@@ -305,6 +305,38 @@ class SensitivitySettings(FrozenModel):
     """Bootstrap resamples behind the confidence intervals of the Sobol indices."""
     choices: tuple[str, ...] = SENSITIVITY_CHOICES
 
+    def unmodelled(self, comparison: ComparisonSettings) -> tuple[str, ...]:
+        """The options of ``comparison`` these runs do not reproduce as their nominal
+        methodology (``imputation``, ``aggregation``, ``normalisation``): around such a
+        comparison the rank intervals would contradict the ranks beside them. The runs start
+        from the first aggregation and normalisation alternative, never impute, and vary an
+        aggregation for every group at once."""
+        whole = comparison.aggregation.get("*") if set(comparison.aggregation) == {"*"} else None
+        return tuple(
+            name
+            for name, departs in (
+                ("imputation", comparison.imputation != "none"),
+                (
+                    "aggregation",
+                    bool(comparison.aggregation) and whole != self.aggregations[0],
+                ),
+                ("normalisation", comparison.normalisation != self.normalisations[0]),
+            )
+            if departs
+        )
+
+    def around(self, comparison: ComparisonSettings) -> SensitivitySettings:
+        """These settings with the comparison's normalisation, and its aggregation when it
+        names one for every group (``*``), as the nominal alternatives (first), the others
+        kept: the runs then vary the methodology around the ranking the comparison shows."""
+        chosen = comparison.normalisation
+        norms = (chosen, *(n for n in self.normalisations if n != chosen))
+        aggs = self.aggregations
+        if set(comparison.aggregation) == {"*"}:
+            whole = comparison.aggregation["*"]
+            aggs = (whole, *(a for a in aggs if a != whole))
+        return self.model_copy(update={"normalisations": norms, "aggregations": aggs})
+
     @field_validator("aggregations")
     @classmethod
     def _aggregations(cls, value: tuple[str, ...]) -> tuple[str, ...]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import io
+import json
 import shutil
 from pathlib import Path
 
@@ -100,3 +101,85 @@ def test_a_report_of_one_mission_by_default_says_why_without_claiming_it_was_ask
     html = (tmp_path / "r.html").read_text("utf-8")
     note = "No sensitivity analysis was run: fewer than two missions have an overall score to rank."
     assert html.count(note) == 2
+
+
+EXAMPLES = Path(__file__).parent.parent / "examples"
+DEPARTURES = [
+    (["--imputation", "mean"], "--imputation"),
+    (["--aggregation", "overall=minimum"], "--aggregation"),
+    (["--aggregation", "rights=geometric"], "--aggregation"),
+    (["--imputation", "mean", "--normalisation", "rank"], "--imputation"),
+]
+
+
+@pytest.mark.parametrize(("options", "named"), DEPARTURES)
+def test_a_comparison_that_departs_from_the_rubric_gets_no_contradicting_rank_intervals(
+    tmp_path: Path, options: list[str], named: str
+) -> None:
+    # The runs vary the rubric's own methodology: around an imputed, re-aggregated or
+    # normalised ranking their intervals contradicted the ranks printed beside them.
+    out = tmp_path / "r.html"
+    code, err = _report(EXAMPLES, out, *options, "-q")
+    assert (code, err) == (0, "")
+    note = gettext("sensitivity_skipped_comparison_settings", "en", options=named)
+    html = out.read_text("utf-8")
+    assert html.count(note.replace("'", "&#39;")) == 2
+    assert "rank interval" not in html.lower()
+    code, err = _report(EXAMPLES, out, *options, "--sensitivity-runs", "8", "--lang", "es")
+    assert code == 0
+    assert (
+        "advertencia: --sensitivity-runs 8: no hay análisis de sensibilidad, pues varía la "
+        f"metodología propia de la rúbrica y no modela {named}\n"
+    ) in err
+    err_io = io.StringIO()
+    with contextlib.redirect_stderr(err_io):
+        code = main(["sensitivity", str(EXAMPLES), "--runs", "8", "-q", *options])
+    assert (code, err_io.getvalue()) == (
+        2,
+        "ovm: the sensitivity analysis varies the rubric's own methodology and does not model "
+        f"{named}: run it without\n",
+    )
+
+
+def test_the_library_refuses_a_sensitivity_analysis_around_a_departing_comparison() -> None:
+    import ovm
+    from ovm.settings import ComparisonSettings, SensitivitySettings, Settings
+
+    ws = ovm.load_workspace(EXAMPLES)
+    settings = Settings(
+        bootstrap=0,
+        comparison=ComparisonSettings(imputation="mean"),
+        sensitivity=SensitivitySettings(runs=8),
+    )
+    run = ovm.analyse(ws, settings)
+    assert (run.sensitivity, run.sensitivity_skipped) == (None, "comparison_settings")
+    with pytest.raises(ValueError, match="do not reproduce the comparison's imputation"):
+        ovm.sensitivity(
+            run.alone, ws.rubric, SensitivitySettings(runs=8), comparison=run.comparison
+        )
+    # The rubric's own methodology is analysed as before.
+    plain = ovm.analyse(ws, settings.model_copy(update={"comparison": ComparisonSettings()}))
+    assert plain.sensitivity is not None and plain.sensitivity_skipped is None
+
+
+@pytest.mark.parametrize(
+    ("options", "first"),
+    [
+        (["--normalisation", "minmax"], {"normalisation": "minmax", "aggregation": "rubric"}),
+        (["--aggregation", "*=geometric"], {"normalisation": "none", "aggregation": "geometric"}),
+    ],
+)
+def test_the_runs_start_from_the_normalisation_and_aggregation_the_comparison_uses(
+    tmp_path: Path, options: list[str], first: dict[str, str]
+) -> None:
+    out = tmp_path / "s.json"
+    argv = ["sensitivity", str(EXAMPLES), "--runs", "40", "-q", "-o", str(out), *options]
+    assert main(argv) == 0
+    data = json.loads(out.read_text(encoding="utf-8"))
+    assert {k: v[0] for k, v in data["alternatives"].items() if k in first} == first
+    compared = tmp_path / "c.json"
+    assert main(["compare", str(EXAMPLES), "-q", "-o", str(compared), *options]) == 0
+    ranking = json.loads(compared.read_text(encoding="utf-8"))["rankings"]["overall"]
+    assert {r["mission"]: r["nominal"] for r in data["ranks"]} == {
+        e["mission"]: e["rank"] for e in ranking
+    }

@@ -103,6 +103,17 @@ def cmd_sensitivity(args: argparse.Namespace) -> int:
         # The rubric's only reason today: a headline of none, no overall to rank.
         where = _headline_at(args, ws)
         raise UsageError(f"{where} {reason}", key="usage_sensitivity_no_headline", where=where)
+    if run.sensitivity_skipped == "comparison_settings":
+        from ovm.pipeline import unmodelled
+
+        unmodelled_options = unmodelled(run.comparison, run.settings.sensitivity)
+        options = ", ".join(f"--{o}" for o in unmodelled_options)
+        raise UsageError(
+            "the sensitivity analysis varies the rubric's own methodology and does not model "
+            f"{options}: run it without",
+            key="usage_sensitivity_comparison_settings",
+            options=options,
+        )
     if result is None:
         raise UsageError(
             "a sensitivity analysis needs at least two missions with an overall score",

@@ -78,7 +78,16 @@ def cmd_report(args: argparse.Namespace) -> int:
         # scored, or a rubric without an overall): nothing was expected, the report says why
         # its ranks have none, and a warning would name an option the user never gave.
         warning = gettext("severity_warning", args.lang)
-        why = gettext(f"cli_sensitivity_skipped_{run.sensitivity_skipped}", args.lang, runs=runs)
+        from ovm.pipeline import unmodelled
+
+        unmodelled_options = unmodelled(run.comparison, run.settings.sensitivity)
+        options = ", ".join(f"--{o}" for o in unmodelled_options)
+        why = gettext(
+            f"cli_sensitivity_skipped_{run.sensitivity_skipped}",
+            args.lang,
+            runs=runs,
+            options=options,
+        )
         print(f"{warning}{colon(args.lang)} {why}", file=sys.stderr)
     context = report_context(
         run,

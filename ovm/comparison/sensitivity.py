@@ -1557,6 +1557,13 @@ def sensitivity(
     reason = unsupported(rubric)
     if reason is not None:
         raise ValueError(reason)
+    unmodelled = settings.unmodelled(comparison.settings) if comparison is not None else ()
+    if unmodelled:
+        raise ValueError(
+            "the runs start from the first aggregation and normalisation alternative and never "
+            f"impute: they do not reproduce the comparison's {', '.join(unmodelled)} "
+            "(SensitivitySettings.around gives the alternatives that do, where any can)"
+        )
     runs, weight_range = settings.runs, settings.weight_range
     aggregations, normalisations = settings.aggregations, settings.normalisations
     sampling_draws = settings.sampling_draws

@@ -1022,7 +1022,7 @@ def _comparison_context(
         "sensitivity": _sensitivity_summary(b, sensitivity),
         # Asked for but not run: why, in place of the analysis.
         "sensitivity_skipped": (
-            b.t(f"sensitivity_skipped_{run.sensitivity_skipped}")
+            b.t(f"sensitivity_skipped_{run.sensitivity_skipped}", options=_departures(run))
             if run.sensitivity_skipped is not None
             else None
         ),
@@ -1303,6 +1303,14 @@ def _value_text(b: _Builder, ns: NodeScore) -> Label | None:
     if node is not None and not isinstance(node, Group):
         return _wording(kind_of(node).value_text(node, ns.value, b.lang))
     return _plain(b.value(ns.value))
+
+
+def _departures(run: Run) -> str:
+    """The comparison's options the sensitivity analysis does not model, as the command line
+    names them (``--imputation, --aggregation``)."""
+    from ovm.pipeline import unmodelled
+
+    return ", ".join(f"--{o}" for o in unmodelled(run.comparison, run.settings.sensitivity))
 
 
 def _sensitivity_summary(b: _Builder, sens: Sensitivity | None) -> dict[str, Any] | None:
