@@ -319,3 +319,22 @@ def test_family_tables_leave_the_band_to_the_legend_on_the_rubrics_bands(
     assert scored > 100 and unscored > 10
     legend = tree.find(".//ul[@class='legend']")
     assert "rating 1" in _text(legend) and "rating 4" in _text(legend)
+
+
+@pytest.mark.parametrize(
+    ("missions", "lead"),
+    [
+        # Two elections of El Salvador, neither with an overall score: observed twice all the same.
+        (("slv-2014", "slv-2019", "pan-2019"), "trends_unscored"),
+        (("slv-2019", "pan-2019", "mex-2024"), "trends_none"),
+    ],
+)
+def test_the_trends_lead_says_why_no_trend_is_drawn(missions: tuple[str, ...], lead: str) -> None:
+    from ovm.settings import Settings
+
+    for lang in ("en", "es"):
+        run = analyse(EXAMPLES, Settings(bootstrap=0, missions=missions))
+        page = report.render_html(report.report_context(run, lang=lang))
+        tree = html5lib.parse(page, namespaceHTMLElements=False)
+        said = [_text(p) for p in tree.findall(".//section[@id='trends']/p[@class='lead']")]
+        assert said == [i18n.gettext(lead, lang)]
