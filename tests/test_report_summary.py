@@ -13,6 +13,7 @@ import pytest
 from ovm import i18n
 from ovm.pipeline import Run, analyse
 from ovm.reporting import report
+from ovm.rubric.model import pick
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples"
@@ -166,7 +167,18 @@ def test_a_mission_without_an_overall_is_shown_no_overall_points(run: Run) -> No
                 if r.gain_on == "overall":
                     assert scored and r.gain_note is None
                 elif scored:
-                    note = i18n.gettext("rec_no_gain_not_counted", lang, node=r.node_label)
+                    # Outside the overall: the group above has no score (said by its label),
+                    # or the node carries no share of it.
+                    above = card.node(card.node(r.gain_on).parent or "overall")
+                    note = (
+                        i18n.gettext(
+                            "rec_no_gain_no_score",
+                            lang,
+                            node=pick(run.rubric.node(above.node).labels, lang),
+                        )
+                        if above.node != "overall" and above.status != "scored"
+                        else i18n.gettext("rec_no_gain_not_counted", lang, node=r.node_label)
+                    )
                     assert r.gain_note == note and f"({note})" in text, (mission, lang, r.id)
                     seen.add("outside")
                 seen.add("overall" if r.gain_on == "overall" else "outside" if scored else "none")
