@@ -18,10 +18,12 @@ from __future__ import annotations
 import hashlib
 import json
 import math
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from functools import cache, partial
-from typing import Any, Literal, Protocol, get_args
+from itertools import chain, repeat
+from operator import attrgetter, itemgetter
+from typing import Any, Literal, Protocol, cast, get_args
 
 import numpy as np
 import numpy.typing as npt
@@ -46,6 +48,7 @@ from ovm.scoring.aggregate import (
 from ovm.scoring.critical import apply_critical, critical_indicators
 from ovm.scoring.formulas import Read, formula_group, headline_explanation
 from ovm.scoring.results import (
+    BatchFill,
     Contribution,
     Explanation,
     Finding,
@@ -57,9 +60,9 @@ from ovm.scoring.results import (
     RubricRef,
     ScoreSet,
     SiteNote,
+    column_maker,
     deferred_card,
     in_order,
-    maker,
 )
 from ovm.scoring.sitestats import (
     MissionSites,
@@ -177,34 +180,97 @@ def _datum_input(name: str, kind: Literal["variable", "answer"], d: Datum | None
     )
 
 
-def _question_input(q: ChecklistIndicator, st: QuestionStat | None, simulated: bool) -> InputValue:
-    """A checklist question's explanation input: its site summary at one mission."""
-    if st is None:
-        return InputValue(name=q.id, kind="question", status="missing", n=0)
-    answered, accepted, value = st.answered, st.accepted, st.value
-    not_applicable, not_observed = st.not_applicable, st.not_observed
-    fields: dict[str, Any] = {
-        "name": q.id,
-        "kind": "question",
-        "status": "value" if answered else "not_applicable" if not_applicable else "missing",
-        "value": value,
-        "n": answered,
-        "accepted": None if q.numeric else accepted,
-        "not_applicable": not_applicable,
-        "not_observed": not_observed,
-        "simulated": simulated,
-        "provenance": None,
-    }
+_STAT_FIELDS = attrgetter("answered", "accepted", "not_applicable", "not_observed", "value")
+_SITES = attrgetter("sites")
+_SIMULATED = attrgetter("simulated")
+_NEGATIVE_NOTES = attrgetter("negative_notes")
+
+
+def _question_inputs(
+    q: ChecklistIndicator, stats: Sequence[QuestionStat | None], simulated: Sequence[bool]
+) -> list[InputValue]:
+    """A checklist question's explanation inputs, each its site summary at one mission: a
+    column of missions at once, whose numbers' types are looked at once."""
+    if _NONE in _types(stats):
+        # Missions without the question's site data: one input serves them all.
+        where = [k for k, st in enumerate(stats) if st is not None]
+        found = _question_inputs(q, [stats[k] for k in where], [simulated[k] for k in where])
+        out = [InputValue(name=q.id, kind="question", status="missing", n=0)] * len(stats)
+        for k, got in zip(where, found, strict=True):
+            out[k] = got
+        return out
+    if not stats:
+        return []
+    qid, numeric = q.id, q.numeric
+    answered, accepted, not_applicable, not_observed, values = zip(
+        *map(_STAT_FIELDS, cast("Sequence[QuestionStat]", stats)), strict=True
+    )
+    fields = [
+        {
+            "name": qid,
+            "kind": "question",
+            "status": "value" if a else "not_applicable" if na else "missing",
+            "value": v,
+            "n": a,
+            "accepted": None if numeric else acc,
+            "not_applicable": na,
+            "not_observed": no,
+            "simulated": sim,
+            "provenance": None,
+        }
+        for a, acc, na, no, v, sim in zip(
+            answered, accepted, not_applicable, not_observed, values, simulated, strict=True
+        )
+    ]
     if (
-        type(value) in _FLOAT_OR_NONE
-        and type(answered) is int
-        and type(accepted) is int
-        and type(not_applicable) is int
-        and type(not_observed) is int
-        and type(simulated) is bool
+        _types(values) <= _FLOAT_OR_NONE
+        and _types(chain(answered, accepted, not_applicable, not_observed)) <= _INT
+        and _types(simulated) <= _BOOL
     ):
-        return _make_input(fields)
-    return InputValue(**fields)
+        return _make_inputs(fields)
+    return [InputValue(**f) for f in fields]
+
+
+def _question_explanations(
+    views: Sequence[_MissionScorer], calls: Sequence[tuple[Any, ...]]
+) -> list[Explanation]:
+    """:meth:`_MissionScorer.question_explanation` of each view with its arguments: a column
+    of missions at once. Its input and notes are the engine's own objects, so only the
+    numbers' types need a look, once for the column."""
+    questions, stats, formulas, rules, raws, scores = zip(*calls, strict=True)
+    q = questions[0]
+    if questions.count(q) != len(questions):
+        return [_question_explanations((v,), (c,))[0] for v, c in zip(views, calls, strict=True)]
+    sites = list(map(_SITES, views))
+    inputs = _question_inputs(q, stats, list(map(_SIMULATED, sites)))
+    qid = q.id
+    notes: Iterable[tuple[SiteNote, ...]] = (
+        [tuple(s.negative_notes.get(qid) or ()) if s.negative_notes else () for s in sites]
+        if any(map(_NEGATIVE_NOTES, sites))
+        else repeat((), len(sites))
+    )
+    fields = [
+        {
+            "inputs": (got,),
+            "formula": formula,
+            "raw_value": raw,
+            "rule": rule,
+            "score": score,
+            "aggregation": None,
+            "children": (),
+            "notes": noted,
+        }
+        for got, formula, raw, rule, score, noted in zip(
+            inputs, formulas, raws, rules, scores, notes, strict=True
+        )
+    ]
+    if (
+        _types(raws) <= _FLOAT_OR_NONE
+        and _types(scores) <= _FLOAT_OR_NONE
+        and _types(chain(formulas, rules)) <= _STR
+    ):
+        return _make_explanations(fields)
+    return [_explanation(f) for f in fields]
 
 
 class _MissionScorer:
@@ -309,7 +375,7 @@ class _MissionScorer:
             )
 
     def question_input(self, q: ChecklistIndicator, st: QuestionStat | None) -> InputValue:
-        return _question_input(q, st, self.sites.simulated)
+        return _question_inputs(q, (st,), (self.sites.simulated,))[0]
 
     def question_explanation(
         self,
@@ -320,28 +386,9 @@ class _MissionScorer:
         raw: float | None,
         score: float | None,
     ) -> Explanation:
-        # The one explanation of every checklist question of every mission: its input and
-        # notes are the engine's own objects, so only the numbers' types need a look.
-        sites = self.sites
-        notes = sites.negative_notes.get(question.id) if sites.negative_notes else None
-        fields = {
-            "inputs": (_question_input(question, stat, sites.simulated),),
-            "formula": formula,
-            "raw_value": raw,
-            "rule": rule,
-            "score": score,
-            "aggregation": None,
-            "children": (),
-            "notes": tuple(notes) if notes else (),
-        }
-        if (
-            type(raw) in _FLOAT_OR_NONE
-            and type(score) in _FLOAT_OR_NONE
-            and type(formula) is str
-            and type(rule) is str
-        ):
-            return _make_explanation(fields)
-        return _explanation(fields)
+        # The one explanation of every checklist question of every mission: a scorecard
+        # built alone writes its own; a cohort's are written a column at a time.
+        return _question_explanations((self,), ((question, stat, formula, rule, raw, score),))[0]
 
     def node(self, node_id: str) -> Outcome:
         return self.results[self.plan.index[node_id]]
@@ -471,10 +518,19 @@ _TEXTS = (str, type(None))
 _STATUSES = frozenset(get_args(NodeStatus))
 _FLOAT_OR_NONE = frozenset((float, type(None)))
 _VALUE_TYPES = frozenset((float, str, type(None)))
-_make_input = maker(InputValue)
-_make_explanation = maker(Explanation)
-_make_contribution = maker(Contribution)
-_make_node = maker(NodeScore)
+_NONE = type(None)
+_INT = frozenset((int,))
+_BOOL = frozenset((bool,))
+_STR = frozenset((str,))
+_make_inputs = column_maker(InputValue)
+_make_explanations = column_maker(Explanation)
+_make_contributions = column_maker(Contribution)
+_make_nodes = column_maker(NodeScore)
+
+
+def _types(items: Iterable[object]) -> set[type]:
+    """The types of ``items``: a column's types, looked at once rather than item by item."""
+    return set(map(type, items))
 
 
 def _all_of(kind: type, items: object) -> bool:
@@ -561,46 +617,104 @@ def _explained(
     """A group's explanation from its children's ids, weights and signs (``meta``) and their
     statuses and scores (``kids``, in the same order): the engine writes each mission's from
     its outcomes as they are, with no list of tuples made first."""
-    contributions: list[Contribution] = []
-    add = contributions.append
-    unscored = out.score is None
+    return _explained_column(meta, (kids,), (out,), method, power)[0]
+
+
+def _explained_column(
+    meta: Sequence[tuple[str, float, float]],
+    kids: Sequence[Sequence[_Scored]],
+    outs: Sequence[GroupOutcome],
+    method: str,
+    power: float | None,
+) -> list[Explanation]:
+    """:func:`_explained` of one group at each of a column of missions (``kids`` and ``outs``
+    one per mission): a child's contributions are made for the column at once."""
     summed = method == "sum"
-    scored_weight = out.scored_weight
-    for (node, weight, sign), kid in zip(meta, kids, strict=True):
-        status, score = kid.status, kid.score
+    totals = [out.score for out in outs]
+    columns: list[list[Contribution]] = []
+    for k, (node, weight, sign) in enumerate(meta):
+        statuses = [row[k].status for row in kids]
+        scores = [row[k].score for row in kids]
         # A child's share of the group exists only once the group has a score; a sum does
         # not normalise: each child enters with its weight, signed.
-        share = (
-            None
-            if unscored or status != "scored"
-            else sign * weight
-            if summed
-            else weight / scored_weight
+        if summed:
+            signed = sign * weight
+            shares = [
+                None if total is None or status != "scored" else signed
+                for total, status in zip(totals, statuses, strict=True)
+            ]
+        else:
+            shares = [
+                None if out.score is None or status != "scored" else weight / out.scored_weight
+                for out, status in zip(outs, statuses, strict=True)
+            ]
+        fields = [
+            {"node": node, "status": status, "score": score, "weight": weight, "share": share}
+            for status, score, share in zip(statuses, scores, shares, strict=True)
+        ]
+        columns.append(
+            _make_contributions(fields)
+            if type(weight) is float
+            and _types(scores) <= _FLOAT_OR_NONE
+            and _types(shares) <= _FLOAT_OR_NONE
+            else [Contribution(**f) for f in fields]
         )
-        fields = {"node": node, "status": status, "score": score, "weight": weight, "share": share}
-        add(
-            _make_contribution(fields)
-            if type(score) in _FLOAT_OR_NONE
-            and type(share) in _FLOAT_OR_NONE
-            and type(weight) is float
-            else Contribution(**fields)
-        )
+    children: list[tuple[Contribution, ...]] = (
+        list(zip(*columns, strict=True)) if columns else [()] * len(outs)
+    )
     aggregation = method_text(method, power)
-    score = out.score
-    whole: dict[str, Any] = {
-        "inputs": (),
-        "formula": None,
-        "raw_value": None,
-        "rule": None,
-        "score": score,
-        "aggregation": aggregation,
-        "children": tuple(contributions),
-        "notes": (),
-    }
+    whole: list[dict[str, Any]] = [
+        {
+            "inputs": (),
+            "formula": None,
+            "raw_value": None,
+            "rule": None,
+            "score": total,
+            "aggregation": aggregation,
+            "children": made,
+            "notes": (),
+        }
+        for total, made in zip(totals, children, strict=True)
+    ]
     # Every child is a Contribution made above: only the numbers' types need a look.
-    if type(score) in _FLOAT_OR_NONE and type(aggregation) is str:
-        return _make_explanation(whole)
-    return Explanation(**whole)
+    if type(aggregation) is str and _types(totals) <= _FLOAT_OR_NONE:
+        return _make_explanations(whole)
+    return [Explanation(**w) for w in whole]
+
+
+def _written(explanations: Sequence[Any]) -> list[Any]:
+    """A column of outcomes' explanations (one node, each mission), each written now if it was
+    deferred: where every one was deferred alike, by the checklist question or the group
+    it explains, they are written for the column at once."""
+    if explanations and _types(explanations) == _PARTIAL and not any(map(_KEYWORDS, explanations)):
+        try:
+            heads = set(map(_METHOD, explanations))
+        except AttributeError:
+            heads = set(map(_FUNC, explanations))
+        calls = list(map(_ARGS, explanations))
+        if heads == _QUESTION_EXPLANATION:
+            return _question_explanations(list(map(_SELF, explanations)), calls)
+        if heads == _GROUP_EXPLANATION:
+            meta, _, _, method, power = calls[0]
+            # One group's column: the same children and method at every mission.
+            if list(map(_FIRST, calls)).count(meta) == len(calls) and {
+                (c[3], c[4]) for c in calls
+            } == {(method, power)}:
+                return _explained_column(
+                    meta, [c[1] for c in calls], [c[2] for c in calls], method, power
+                )
+    return [e if type(e) is Explanation or not callable(e) else e() for e in explanations]
+
+
+_KEYWORDS = attrgetter("keywords")
+_METHOD = attrgetter("func.__func__")
+_FUNC = attrgetter("func")
+_SELF = attrgetter("func.__self__")
+_ARGS = attrgetter("args")
+_FIRST = itemgetter(0)
+_PARTIAL = {partial}
+_QUESTION_EXPLANATION = {_MissionScorer.question_explanation}
+_GROUP_EXPLANATION = {_explained}
 
 
 # --- pass 2: replicates for the whole cohort -----------------------------------------------
@@ -897,6 +1011,9 @@ def band_of(
     return rubric.bands_for(node).index(found), pick(found.label, lang), found.rating
 
 
+Band = tuple[int | None, str | None, float | None]
+
+
 class _Bands:
     """A node's bands, looked up once: the band each mission's score of that node falls in."""
 
@@ -906,9 +1023,12 @@ class _Bands:
             (k, band, pick(band.label, "en"), band.rating)
             for k, band in enumerate(rubric.bands_for(node))
         )
+        self.rated = _types(rating for _, _, _, rating in self.bands) <= _FLOAT_OR_NONE
+        """Every band's rating is a float or None: what a scorecard holds without a look."""
 
     def of(self, scores: list[float | None]) -> list[tuple[int | None, str | None, float | None]]:
-        """What :func:`band_of` gives for each score (None: no band), every score at once."""
+        """What :func:`band_of` gives for each score (None: no band), every score at once; a
+        missing score (None) has no band."""
         values = np.array([np.nan if v is None else v for v in scores], dtype=float)
         found = np.full(values.size, -1, dtype=np.int64)
         # The first band that holds a score is its band: later ones are written first.
@@ -919,58 +1039,77 @@ class _Bands:
         return [none if k < 0 else looks[k] for k in found.tolist()]
 
 
-def _node_score(
+_OUTCOME_FIELDS = attrgetter("value", "score", "coverage", "status", "interval", "sampled")
+
+
+def _banded(
+    rubric: Rubric, node: Group | Indicator | None, scores: list[float | None]
+) -> tuple[bool, list[Band]]:
+    """Whether ``node``'s bands' ratings are floats or None, and the band of each score."""
+    bands = _Bands(rubric, node)
+    return bands.rated, bands.of(scores)
+
+
+def _node_column(
     node_id: str,
     parent: str | None,
     depth: int,
     kind: str,
-    res: Outcome,
-    band: tuple[int | None, str | None, float | None],
-) -> NodeScore:
-    score = res.score
-    index, label, rating = band if score is not None else _NO_BAND
-    value, interval, coverage, status = res.value, res.interval, res.coverage, res.status
-    explanation = res.explanation
-    if type(explanation) is not Explanation and callable(explanation):
-        explanation = explanation()
-    fields = {
-        "node": node_id,
-        "parent": parent,
-        "level": depth,
-        "kind": kind,
-        "value": value,
-        "score": score,
-        "coverage": coverage,
-        "status": status,
-        "band": index,
-        "band_label": label,
-        "rating": rating,
-        "interval": interval,
-        "sampled": bool(res.sampled or interval is not None),
-        "explanation": explanation,
-    }
-    if (
-        type(value) in _VALUE_TYPES
-        and type(score) in _FLOAT_OR_NONE
-        and type(rating) in _FLOAT_OR_NONE
-        and type(coverage) is float
-        and type(explanation) is Explanation
-        and status in _STATUSES
-        and (
-            interval is None
-            or (
-                type(interval) is tuple
-                and len(interval) == 2
-                and type(interval[0]) is float
-                and type(interval[1]) is float
-            )
+    col: Sequence[Outcome],
+    bands: Sequence[Band],
+    rated: bool,
+    explained: Sequence[Any],
+) -> list[NodeScore]:
+    """One node's scores at a column of missions (``col``, with each one's band and written
+    explanation): the types of the column's values are looked at once. ``rated``: every
+    band's rating is a float or None (see :class:`_Bands`)."""
+    if not col:
+        return []
+    values, scores, coverages, statuses, intervals, sampled = zip(
+        *map(_OUTCOME_FIELDS, col), strict=True
+    )
+    fields = [
+        {
+            "node": node_id,
+            "parent": parent,
+            "level": depth,
+            "kind": kind,
+            "value": value,
+            "score": score,
+            "coverage": coverage,
+            "status": status,
+            "band": index,
+            "band_label": label,
+            "rating": rating,
+            "interval": interval,
+            "sampled": was or interval is not None,
+            "explanation": written,
+        }
+        for value, score, coverage, status, (index, label, rating), interval, was, written in zip(
+            values, scores, coverages, statuses, bands, intervals, sampled, explained, strict=True
         )
+    ]
+    given = [interval for interval in intervals if interval is not None]
+    if (
+        _types(values) <= _VALUE_TYPES
+        and _types(scores) <= _FLOAT_OR_NONE
+        and rated
+        and _types(coverages) == _FLOAT
+        and _types(sampled) <= _BOOL
+        and _types(explained) == _EXPLANATION
+        and set(statuses) <= _STATUSES
+        and _types(given) <= _TUPLE
+        and set(map(len, given)) <= _PAIR
+        and _types(chain.from_iterable(given)) <= _FLOAT
     ):
-        return _make_node(fields)
-    return NodeScore(**fields)
+        return _make_nodes(fields)
+    return [NodeScore(**{**f, "sampled": bool(f["sampled"])}) for f in fields]
 
 
-_NO_BAND: tuple[None, None, None] = (None, None, None)
+_FLOAT = {float}
+_EXPLANATION = {Explanation}
+_TUPLE = {tuple}
+_PAIR = {2}
 
 
 def _mission_info(m: Mission) -> MissionInfo:
@@ -1174,47 +1313,121 @@ def _simulated_finding() -> Finding:
     )
 
 
-@dataclass(frozen=True)
-class _Cohort:
-    """What every scorecard of a run is built from, besides its mission's own results."""
+class _CardFill(BatchFill):
+    """What one mission's scorecard is built from, besides its cohort's: dropped (and the
+    mission's results with it) as soon as the scorecard is built."""
 
-    rubric: Rubric
-    observations: Observations
-    plan: _Plan
-    summary: SiteSummary
-    critical: tuple[str, ...]
-    fixed: list[tuple[str, str, int, str]]
-    """Each slot's node id, parent, depth and kind."""
+    __slots__ = ("mission", "results", "root", "row", "scorer")
+
+    def __init__(
+        self,
+        cohort: _Cohort,
+        row: int,
+        mission: Mission,
+        scorer: _MissionScorer,
+        results: list[Outcome],
+        root: Outcome,
+    ) -> None:
+        super().__init__(cohort)
+        self.row = row
+        self.mission = mission
+        self.scorer = scorer
+        self.results = results
+        self.root = root
+
+
+class _Cohort:
+    """What every scorecard of a run is built from, besides its mission's own results; pass 3
+    builds any number of its scorecards at once, node by node."""
+
+    def __init__(
+        self,
+        rubric: Rubric,
+        observations: Observations,
+        summary: SiteSummary,
+        critical: tuple[str, ...],
+        fixed: list[tuple[str, str, int, str]],
+        banded: list[tuple[bool, list[Band]]],
+        overall_bands: tuple[bool, list[Band]],
+    ) -> None:
+        self.rubric = rubric
+        self.observations = observations
+        self.summary = summary
+        self.critical = critical
+        self.fixed = fixed
+        """Each slot's node id, parent, depth and kind."""
+        self.banded = banded
+        """Each slot's band at each mission (a column of the cohort per slot), after whether
+        its bands' ratings are all floats or None."""
+        self.overall_bands = overall_bands
 
     # Reading every scorecard of a large cohort builds hundreds of thousands of objects that
     # stay alive: the collector would walk them again and again.
     @paused_gc()
-    def card_fields(
-        self,
-        m: Mission,
-        scorer: _MissionScorer,
-        results: list[Outcome],
-        root: Outcome,
-        banded: Sequence[tuple[int | None, str | None, float | None]],
-        overall_band: tuple[int | None, str | None, float | None],
-    ) -> dict[str, Any]:
-        """Pass 3 for one mission: its scorecard's fields after ``mission``."""
-        rubric = self.rubric
-        findings = list(scorer.findings)
-        pending = 0
-        for (node_id, _, _, kind), res in zip(self.fixed, results, strict=True):
-            if res.flat is not None and res.score is not None:
-                findings.append(_flat_finding(node_id, res.flat, res.score))
-            if res.status == "pending" and kind not in ("group", "family"):
-                pending += 1
-        nodes = [
-            _node_score(node_id, parent, depth, kind, res, b)
-            for (node_id, parent, depth, kind), res, b in zip(
-                self.fixed, results, banded, strict=True
+    def fill_many(self, fills: Sequence[_CardFill]) -> list[dict[str, Any]]:
+        """Pass 3 for some missions: each one's scorecard's fields after ``mission``, the same
+        whether its card is built alone or with others."""
+        rows = [f.row for f in fills]
+        results = [f.results for f in fills]
+        findings = [list(f.scorer.findings) for f in fills]
+        pending = [0] * len(fills)
+        columns: list[list[NodeScore]] = []
+        for j, (node_id, parent, depth, kind) in enumerate(self.fixed):
+            col = [r[j] for r in results]
+            rated, banded = self.banded[j]
+            columns.append(
+                _node_column(
+                    node_id,
+                    parent,
+                    depth,
+                    kind,
+                    col,
+                    [banded[row] for row in rows],
+                    rated,
+                    _written([res.explanation for res in col]),
+                )
+            )
+            flats = [res.flat for res in col]
+            if flats.count(None) != len(flats):
+                for k, (res, flat) in enumerate(zip(col, flats, strict=True)):
+                    if flat is not None and res.score is not None:
+                        findings[k].append(_flat_finding(node_id, flat, res.score))
+            if kind not in ("group", "family"):
+                statuses = [res.status for res in col]
+                if "pending" in statuses:
+                    for k, status in enumerate(statuses):
+                        if status == "pending":
+                            pending[k] += 1
+        roots = [f.root for f in fills]
+        overalls = _node_column(
+            "overall",
+            None,
+            0,
+            "overall",
+            roots,
+            [self.overall_bands[1][row] for row in rows],
+            self.overall_bands[0],
+            _written([res.explanation for res in roots]),
+        )
+        nodes: list[tuple[NodeScore, ...]] = (
+            list(zip(*columns, strict=True)) if columns else [()] * len(fills)
+        )
+        return [
+            self._card(f.mission, overall, row, found, waiting)
+            for f, overall, row, found, waiting in zip(
+                fills, overalls, nodes, findings, pending, strict=True
             )
         ]
-        overall = _node_score("overall", None, 0, "overall", root, overall_band)
-        overall, capped, critical = apply_critical(rubric, overall, nodes, self.critical)
+
+    def _card(
+        self,
+        m: Mission,
+        overall: NodeScore,
+        nodes: tuple[NodeScore, ...],
+        findings: list[Finding],
+        pending: int,
+    ) -> dict[str, Any]:
+        overall, capped, critical = apply_critical(self.rubric, overall, nodes, self.critical)
         ms = self.summary.missions.get(m.id)
         if pending:
             findings.append(
@@ -1256,36 +1469,23 @@ def _score(
     missions, plan, summary, scorers, results, roots = _passes(
         rubric, observations, sites, order, seed, bootstrap, confidence, min_places, kept
     )
-    critical_ids = critical_indicators(rubric)
-    # Each node's bands looked up for the whole cohort at once: rows of missions.
-    banded = list(
-        zip(
-            *(
-                _Bands(rubric, s.node).of([r[j].score for r in results])
-                for j, s in enumerate(plan.slots)
-            ),
-            strict=True,
-        )
-    ) or [()] * len(missions)
-    overall_bands = _Bands(rubric, None).of([r.score for r in roots])
+    slots = plan.slots
+    # Each node's bands looked up for the whole cohort at once: a column of missions a node.
     cohort = _Cohort(
         rubric,
         observations,
-        plan,
         summary,
-        critical_ids,
-        [(s.node.id, s.parent, s.depth, s.kind) for s in plan.slots],
+        critical_indicators(rubric),
+        [(s.node.id, s.parent, s.depth, s.kind) for s in slots],
+        [_banded(rubric, slot.node, [r[j].score for r in results]) for j, slot in enumerate(slots)],
+        _banded(rubric, None, [r.score for r in roots]),
     )
     cards = []
     for i, (m, scorer) in enumerate(zip(missions, scorers, strict=True)):
-        # The rest of the scorecard is built when it is first read.
+        # The rest of the scorecard is built when it is first read (with the others, when
+        # they are all read at once).
         cards.append(
-            deferred_card(
-                _mission_info(m),
-                partial(
-                    cohort.card_fields, m, scorer, results[i], roots[i], banded[i], overall_bands[i]
-                ),
-            )
+            deferred_card(_mission_info(m), _CardFill(cohort, i, m, scorer, results[i], roots[i]))
         )
         if progress is not None:
             progress(i + 1, len(missions))

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 import operator
-from collections.abc import Callable, Iterable
-from typing import TYPE_CHECKING, Any, Literal, TypeVar, cast
+from collections import deque
+from collections.abc import Callable, Iterable, Sequence
+from itertools import repeat
+from typing import TYPE_CHECKING, Any, Literal, Protocol, TypeVar, cast
 
 from pydantic import BaseModel, Field, SerializerFunctionWrapHandler, model_serializer
 
@@ -206,6 +208,7 @@ class Scorecard(FrozenModel):
 _DEFERRED = "_deferred"
 _DEFERRED_FIELDS = frozenset(Scorecard.model_fields) - {"mission"}
 _FIELD_VALUES = operator.itemgetter(*Scorecard.model_fields)
+_CARD_FIELDS = list(Scorecard.model_fields)
 
 
 def deferred_card(mission: MissionInfo, fill: Callable[[], dict[str, Any]]) -> Scorecard:
@@ -216,15 +219,62 @@ def deferred_card(mission: MissionInfo, fill: Callable[[], dict[str, Any]]) -> S
     return in_order(Scorecard, {"mission": mission, _DEFERRED: fill})
 
 
+class CardBatch(Protocol):
+    """What builds the deferred scorecards of a cohort together (see :class:`BatchFill`)."""
+
+    def fill_many(self, fills: Sequence[Any]) -> list[dict[str, Any]]:
+        """The fields of each fill's scorecard, as each fill alone would give them."""
+        ...
+
+
+class BatchFill:
+    """A deferred scorecard's ``fill`` that belongs to a batch: called alone it builds its own
+    card; :func:`fill_deferred` hands the batch every such fill of the cards it fills, so
+    that the batch builds them together (node by node for the whole cohort)."""
+
+    __slots__ = ("batch",)
+
+    def __init__(self, batch: CardBatch) -> None:
+        self.batch = batch
+
+    def __call__(self) -> dict[str, Any]:
+        return self.batch.fill_many((self,))[0]
+
+
+_BATCH_CARDS = 256
+"""Scorecards a batch builds at a time: each part's fills (and what they alone hold) are
+dropped as soon as its cards are built, as they were when cards were built one by one."""
+
+
 def fill_deferred(cards: Iterable[Scorecard]) -> None:
     """Build every deferred scorecard of ``cards`` at once, with the garbage collector paused:
     a caller that reads a whole cohort lets hundreds of thousands of objects be made without
-    the collector walking the growing heap again and again as they accumulate."""
+    the collector walking the growing heap again and again as they accumulate. Cards whose
+    fills belong to one batch are built together."""
     from ovm.runtime import paused_gc
 
     with paused_gc(aged=True):
+        batches: dict[int, tuple[CardBatch, list[Scorecard], list[BatchFill]]] = {}
         for card in cards:
-            _filled(card)
+            fill = card.__dict__.get(_DEFERRED)
+            if fill is None:
+                continue
+            if not isinstance(fill, BatchFill):
+                _filled(card)
+                continue
+            found = batches.get(id(fill.batch))
+            if found is None:
+                found = batches[id(fill.batch)] = (fill.batch, [], [])
+            found[1].append(card)
+            found[2].append(fill)
+        for batch, members, fills in batches.values():
+            for start in range(0, len(fills), _BATCH_CARDS):
+                part = fills[start : start + _BATCH_CARDS]
+                fills[start : start + _BATCH_CARDS] = [None] * len(part)  # type: ignore[list-item]
+                built = batch.fill_many(part)
+                del part
+                for card, fields in zip(members[start : start + _BATCH_CARDS], built, strict=True):
+                    _fill_with(card, fields)
 
 
 def _filled(card: Scorecard) -> dict[str, Any]:
@@ -233,8 +283,13 @@ def _filled(card: Scorecard) -> dict[str, Any]:
     fill = fields.get(_DEFERRED)
     if fill is None:
         return fields
-    whole = {"mission": fields["mission"], **fill()}
-    if list(whole) != list(Scorecard.model_fields):
+    return _fill_with(card, fill())
+
+
+def _fill_with(card: Scorecard, rest: dict[str, Any]) -> dict[str, Any]:
+    """The deferred scorecard holding its mission and ``rest``, its other fields."""
+    whole = {"mission": card.__dict__["mission"], **rest}
+    if list(whole) != _CARD_FIELDS:
         raise TypeError(f"a deferred scorecard's fields come in order: {list(whole)}")
     # A new dict, not the old one updated: the fields keep the model's order, and a thread
     # reading the old one meanwhile still sees a whole deferred card.
@@ -367,3 +422,26 @@ def maker(cls: type[M]) -> Callable[[dict[str, Any]], M]:
         return obj
 
     return make
+
+
+_drain: Callable[[Iterable[Any]], None] = deque(maxlen=0).extend
+"""Runs an iterator to its end, keeping nothing: how a C function is applied along a column."""
+
+
+def column_maker(cls: type[M]) -> Callable[[Sequence[dict[str, Any]]], list[M]]:
+    """:func:`maker` for a whole column of results at once: one model per dict of fields, with
+    the same contract. Each slot is set along the column by its own setter, with no Python
+    call per model."""
+    every = set(cls.model_fields)
+    set_dict, set_fields, set_extra, set_private = _SLOT_SETTERS
+
+    def make_all(fields: Sequence[dict[str, Any]]) -> list[M]:
+        n = len(fields)
+        made: list[M] = list(map(_new, repeat(cls, n)))
+        _drain(map(set_dict, made, fields))
+        _drain(map(set_fields, made, repeat(every, n)))
+        _drain(map(set_extra, made, repeat(None, n)))
+        _drain(map(set_private, made, repeat(None, n)))
+        return made
+
+    return make_all
