@@ -9,6 +9,7 @@ import os
 import random
 import subprocess
 import sys
+import threading
 from pathlib import Path
 
 import numpy as np
@@ -163,7 +164,31 @@ def test_visits_gathered_a_few_missions_at_a_time_give_what_all_at_once_gives(
     # A group's visits are gathered in passes that fit the buffers: with small buffers, the
     # example missions take one pass each, or a few together.
     monkeypatch.setattr(sitestats, "_SCRATCH_VISITS", visits)
+    monkeypatch.setattr(sitestats, "_POINT_VISITS", visits)
     scores, reps = score_with_replicates(workspace.rubric, workspace.observations)
     assert scores == on_one_thread[0]
     assert scores.to_json() == on_one_thread[0].to_json()
     np.testing.assert_array_equal(reps.values, on_one_thread[1].values)
+
+
+@pytest.mark.parametrize("threads", ["1", "2"])
+def test_a_score_that_fails_after_the_site_summary_leaves_no_replicates_computing(
+    workspace: ovm.Workspace, monkeypatch: pytest.MonkeyPatch, threads: str
+) -> None:
+    # The replicates are computed on other threads while the point pass runs: when the pass
+    # fails, they are abandoned, and the BLAS is left with the threads it had.
+    from threadpoolctl import threadpool_info, threadpool_limits
+
+    def blas() -> set[int]:
+        return {i["num_threads"] for i in threadpool_info() if i["user_api"] == "blas"}
+
+    def fail(*args: object) -> None:
+        raise RuntimeError("the point pass failed")
+
+    monkeypatch.setenv("OVM_THREADS", threads)
+    monkeypatch.setattr(engine, "_point_pass", fail)
+    with threadpool_limits(limits=2, user_api="blas"):
+        with pytest.raises(RuntimeError, match="the point pass failed"):
+            engine.score(workspace.rubric, workspace.observations)
+        assert blas() == {2}
+    assert not [t for t in threading.enumerate() if t.name == "ovm-replicates"]

@@ -69,6 +69,7 @@ from ovm.scoring.sitestats import (
     QuestionStat,
     SiteOrder,
     SiteSummary,
+    background_replicates,
     site_order,
     summarise_sites,
     with_hashes,
@@ -1167,7 +1168,7 @@ def score(
     where a question was answered at fewer than ``min_places`` places.
     ``progress(done, total)`` is called as missions are scored.
     """
-    with paused_gc(aged=True), ordinary_pages():
+    with paused_gc(aged=True), ordinary_pages(), background_replicates():
         return _score(rubric, observations, seed, bootstrap, confidence, progress, min_places)[0]
 
 
@@ -1185,7 +1186,7 @@ def score_with_replicates(
     one run gives the scorecards and the replicates the sensitivity analysis varies sampling
     with."""
     kept: dict[int, _Reps] = {}
-    with paused_gc(aged=True), ordinary_pages():
+    with paused_gc(aged=True), ordinary_pages(), background_replicates():
         scores, plan, missions = _score(
             rubric, observations, seed, bootstrap, confidence, progress, min_places, kept
         )
@@ -1211,7 +1212,10 @@ def _passes(
     list[Outcome],
 ]:
     """Passes 1 and 2: every mission's point scores, then the cohort's replicates."""
-    summary = summarise_sites(rubric, sites, seed=seed, bootstrap=bootstrap, order=order)
+    # The categorical replicates are computed on other threads while the point pass runs.
+    summary = summarise_sites(
+        rubric, sites, seed=seed, bootstrap=bootstrap, order=order, background=True
+    )
     plan = _plan(rubric, summary, _z(confidence))
     missions = sorted(observations.missions, key=lambda m: m.id)
     scorers = [_MissionScorer(rubric, plan, m, summary, min_places) for m in missions]
@@ -1221,6 +1225,7 @@ def _passes(
         # The results served the formulas of pass 1. Kept by the view, they would make a
         # cycle with the explanations that call it: garbage only the collector frees.
         sc.results = []
+    summary.wait()
     if bootstrap > 0 and summary.ids:
         replicator = _Replicator(
             rubric,
@@ -1262,7 +1267,7 @@ def indicator_replicates(
     interval (too few polling places), its replicates are kept all the same; a caller that
     follows the scorecards leaves them out. This scores the observations again: a caller
     that scores them too takes both from :func:`score_with_replicates`."""
-    with paused_gc(aged=True), ordinary_pages():
+    with paused_gc(aged=True), ordinary_pages(), background_replicates():
         sites = with_hashes(observations.sites)
         order = site_order(sites) if sites.height else None
         kept: dict[int, _Reps] = {}

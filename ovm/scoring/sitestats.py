@@ -12,9 +12,13 @@ from __future__ import annotations
 
 import hashlib
 import math
-from collections.abc import Callable, Sequence
+import threading
+from collections import deque
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
+from functools import partial
 from itertools import pairwise
 from queue import Empty, SimpleQueue
 from typing import Any, cast
@@ -29,7 +33,7 @@ from ovm.indicators.checklist import PERCENT, ChecklistIndicator
 from ovm.indicators.checklist import wilson as wilson
 from ovm.indicators.checklist import wilson_arrays as wilson_arrays
 from ovm.rubric.model import Rubric
-from ovm.runtime import for_each, in_blocks, one_blas_thread, worker_threads
+from ovm.runtime import in_blocks, one_blas_thread, worker_threads
 from ovm.scoring.aggregate import Array
 from ovm.scoring.results import SiteNote
 from ovm.scoring.rowhash import cell_words, hashes
@@ -90,9 +94,19 @@ class SiteSummary:
     missions' ``stats`` as the cohort's columns, for scorers that work on the whole cohort."""
     rows: dict[str, int] = field(init=False)
     """The row of each mission of ``ids`` in the replicate matrices."""
+    pending: Callable[[], None] | None = field(default=None, repr=False, compare=False)
+    """What completes ``replicates`` while they are still being computed (see :meth:`wait`)."""
 
     def __post_init__(self) -> None:
         self.rows = {m: i for i, m in enumerate(self.ids)}
+
+    def wait(self) -> None:
+        """Complete ``replicates``: a summary made with ``background=True`` has its point
+        statistics at once and its categorical replicates when this returns (it raises what
+        their computation raised)."""
+        pending, self.pending = self.pending, None
+        if pending is not None:
+            pending()
 
 
 PLACE = "__p"
@@ -400,9 +414,14 @@ def summarise_sites(
     seed: int,
     bootstrap: int,
     order: SiteOrder | None = None,
+    background: bool = False,
 ) -> SiteSummary:
     """Per-mission counts and statistics of every checklist question, with bootstrap replicates
-    that resample polling places."""
+    that resample polling places.
+
+    With ``background``, the categorical questions' replicates are still being computed on
+    other threads when the summary is returned: everything else is there, and
+    :meth:`SiteSummary.wait` completes them."""
     if sites.height == 0:
         return SiteSummary(bootstrap=bootstrap)
     sites = with_hashes(sites)
@@ -473,35 +492,87 @@ def summarise_sites(
         ms.simulated = bool(simulated[clustered[m][0]].any())
     # The notes go to other fields of the missions' summaries: read beside the products.
     notes = _beside(lambda: _collect_notes(sites, cat, summary.missions))
+    # The BLAS on one thread until the replicates are done (restored in this thread).
+    blas = ExitStack()
+    blas.enter_context(one_blas_thread())
+    replicating: _Replicating | None = None
     try:
-        with one_blas_thread():
-            _products(
-                summary,
-                cat,
-                num,
-                codes,
-                nums,
-                nulls,
-                clustered,
-                weights,
-                (shares, counts if want_counts else None) if bootstrap else None,
-                seed,
-                requested,
-            )
-    finally:
-        notes()
-    if bootstrap:
-        for j, q in enumerate(cat):
-            share = shares[j]
-            if "share" in requested[q.id]:
-                summary.replicates[(q.id, PERCENT)] = 100.0 * share
-                summary.replicates[(q.id, "share")] = share
-            else:
-                # The products wrote percentages where nothing reads the share itself.
-                summary.replicates[(q.id, PERCENT)] = share
-            if "count" in requested[q.id]:
-                summary.replicates[(q.id, "count")] = counts[j]
+        try:
+            if cat and bootstrap:
+                percent = [j for j, q in enumerate(cat) if "share" not in requested[q.id]]
+                # Started first, on other threads: the replicates take the longest, and the
+                # point statistics, which the caller reads first, do not wait for them.
+                replicating = _Replicating(
+                    summary,
+                    codes,
+                    clustered,
+                    weights,
+                    (shares, counts if want_counts else None),
+                    seed,
+                    percent,
+                    blas,
+                )
+            _products(summary, cat, num, codes, nums, nulls, clustered, weights, requested)
+        finally:
+            notes()
+    except BaseException:
+        if replicating is not None:
+            replicating.cancel()
+        blas.close()
+        raise
+    if replicating is None:
+        blas.close()
+    else:
+        summary.pending = partial(_finish, summary, cat, requested, replicating, shares, counts)
+        started = getattr(_background, "started", None)
+        if started is not None:
+            started.append(replicating)
+    if not background:
+        summary.wait()
     return summary
+
+
+_background = threading.local()
+"""This thread's :func:`background_replicates` (its list of replicates started)."""
+
+
+@contextmanager
+def background_replicates() -> Iterator[None]:
+    """A block in which :func:`summarise_sites` may leave replicates computing in the
+    background: any still unfinished on leaving it (the block raised before
+    :meth:`SiteSummary.wait`) are abandoned, their threads stopped after the group they are
+    on, and the BLAS's threads restored."""
+    outer = getattr(_background, "started", None)
+    started: list[_Replicating] = []
+    _background.started = started
+    try:
+        yield
+    finally:
+        _background.started = outer
+        for replicating in started:
+            replicating.cancel()
+
+
+def _finish(
+    summary: SiteSummary,
+    cat: list[ChecklistIndicator],
+    requested: dict[str, set[str]],
+    replicating: _Replicating,
+    shares: Array,
+    counts: Array,
+) -> None:
+    """Wait for the categorical replicates, then file each question's matrices."""
+    replicating.wait()
+    for j, q in enumerate(cat):
+        share = shares[j]
+        if "share" in requested[q.id]:
+            summary.replicates[(q.id, PERCENT)] = 100.0 * share
+            summary.replicates[(q.id, "share")] = share
+        else:
+            # The products wrote percentages where nothing reads the share itself.
+            summary.replicates[(q.id, PERCENT)] = share
+        if "count" in requested[q.id]:
+            summary.replicates[(q.id, "count")] = counts[j]
 
 
 _CLUSTER_BLOCK = 64
@@ -535,14 +606,12 @@ def _products(
     nulls: npt.NDArray[np.bool_],
     clustered: list[tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]],
     weights: Weights,
-    replicates: tuple[Array, Array | None] | None,
-    seed: int,
     requested: dict[str, set[str]],
 ) -> None:
-    """The point and replicate statistics of every mission, categorical then numeric."""
+    """The point statistics of every mission, categorical then numeric, and the replicates of
+    the numeric questions."""
     if cat:
-        percent = [j for j, q in enumerate(cat) if "share" not in requested[q.id]]
-        _categorical_sums(summary, cat, codes, clustered, weights, replicates, seed, percent)
+        _categorical_points(summary, cat, codes, clustered)
     if not num:
         return
     for m, mid in enumerate(summary.ids):
@@ -561,6 +630,86 @@ def _products(
                 summary,
                 m,
             )
+
+
+_POINT_VISITS = 4096
+"""Visits tallied at once by :func:`_categorical_points` (a few missions' together): buffers
+of a few megabytes, few NumPy calls a mission."""
+
+
+def _categorical_points(
+    summary: SiteSummary,
+    cat: list[ChecklistIndicator],
+    codes: npt.NDArray[np.int8],
+    clustered: list[tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]],
+) -> None:
+    """Every mission's counts of each categorical question (``summary.counted`` and the
+    missions' ``stats``), a few missions' visits at a time."""
+    k = len(cat)
+    ids = [q.id for q in cat]
+    missions = len(clustered)
+    columns = np.empty((2, k, missions), np.int64)
+    summary.counted = {q: (columns[0, j], columns[1, j]) for j, q in enumerate(ids)}
+    largest = max((rows.size for rows, _ in clustered), default=0)
+    capacity = max(_POINT_VISITS, largest)
+    # Sums of flags (0 or 1) are whole numbers, exact in float32 below 2**24.
+    dtype = np.float32 if largest < _F32_EXACT else np.float64
+    block = np.empty((capacity, k), np.int8)
+    flags = np.empty((capacity, 4 * k), dtype)
+    ones = np.ones(capacity, dtype)
+    first = 0
+    while first < missions:
+        last, total = first + 1, clustered[first][0].size
+        while last < missions and total + clustered[last][0].size <= capacity:
+            total += clustered[last][0].size
+            last += 1
+        part = clustered[first:last]
+        visits = np.cumsum([0] + [rows.size for rows, _ in part]).tolist()
+        got = np.take(codes, np.concatenate([rows for rows, _ in part]), axis=0, out=block[:total])
+        # Accepted, answered, not applicable, not observed: a visit's flags, side by side.
+        tally = flags[:total]
+        np.equal(got, 1, out=tally[:, :k])
+        np.greater_equal(got, 0, out=tally[:, k : 2 * k])
+        np.equal(got, NA_CODE, out=tally[:, 2 * k : 3 * k])
+        np.equal(got, MISSING_CODE, out=tally[:, 3 * k :])
+        sums = np.empty((last - first, 4 * k), dtype)
+        for j, (lo, hi) in enumerate(pairwise(visits)):
+            # Summed as a product with a row of ones: faster than a sum along the visits.
+            np.matmul(ones[: hi - lo], tally[lo:hi], out=sums[j])
+        counts = sums.astype(np.int64).reshape(last - first, 4, k)
+        accepted, answered = counts[:, 0], counts[:, 1]
+        starts = np.concatenate([st + off for (_, st), off in zip(part, visits[:-1], strict=True)])
+        if starts.size == total:
+            # One visit a place: a question's places are its answers.
+            places = answered
+        else:
+            at = np.add.reduceat(tally[:, k : 2 * k], starts, axis=0) > 0
+            bounds = np.cumsum([0] + [st.size for _, st in part[:-1]])
+            places = np.add.reduceat(at, bounds, axis=0, dtype=np.int64)
+        # Answered, then accepted: the order of the cohort's columns.
+        columns[0, :, first:last] = answered.T
+        columns[1, :, first:last] = accepted.T
+        with np.errstate(divide="ignore", invalid="ignore"):
+            # The same operations as on Python's numbers: 100.0 * accepted / answered.
+            value = (100.0 * accepted.astype(np.float64) / answered).astype(object)
+        value[answered == 0] = None
+        rows_out = zip(
+            answered.tolist(),
+            accepted.tolist(),
+            counts[:, 2].tolist(),
+            counts[:, 3].tolist(),
+            value.tolist(),
+            places.tolist(),
+            strict=True,
+        )
+        for mid, (den, yes, na, missing, val, at_places) in zip(
+            summary.ids[first:last], rows_out, strict=True
+        ):
+            # Positional: a cohort of thousands of missions makes one per mission and question.
+            summary.missions[mid].stats.update(
+                zip(ids, map(QuestionStat, den, yes, na, missing, val, at_places), strict=True)
+            )
+        first = last
 
 
 _BATCH_BYTES = 8 * 2**20
@@ -592,73 +741,115 @@ def _batches(places: npt.NDArray[np.int64], width: int, itemsize: int) -> list[l
     return groups
 
 
-def _categorical_sums(
-    summary: SiteSummary,
-    cat: list[ChecklistIndicator],
-    codes: npt.NDArray[np.int8],
-    clustered: list[tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]],
-    weights: Weights,
-    replicates: tuple[Array, Array | None] | None,
-    seed: int,
-    percent: list[int],
-) -> None:
-    """Every mission's accepted and answered counts per polling place, multiplied by the
-    weights (their first row all ones: the point counts; then one row per replicate).
+class _Replicating:
+    """The replicate shares (and answered counts) of the categorical questions, group by
+    group of missions, on background threads while the caller goes on (NumPy releases the
+    interpreter lock in the gathers, the products and the arithmetic); the caller takes
+    groups too once it waits.
 
-    The replicate shares (and answered counts) of mission ``m`` go to row ``m`` of each
-    question's matrix in the ``replicates`` blocks (questions x missions x replicates); the
-    shares of the questions ``percent`` lists are written as percentages.
-    Counts are whole numbers below 2**24 (float32) or 2**53 (float64), so their sums are
-    exact whatever the order of the arithmetic.
+    Every mission's accepted and answered counts per polling place are multiplied by the
+    replicate weights; the replicate shares (and answered counts) of mission ``m`` go to row
+    ``m`` of each question's matrix in the blocks (questions x missions x replicates), the
+    shares of the questions ``percent`` lists as percentages. Counts are whole numbers below
+    2**24 (float32) or 2**53 (float64), so their sums are exact whatever the order of the
+    arithmetic; the groups are the same whatever the number of threads, and each writes only
+    its own missions' rows: the results do not depend on which thread took which.
     """
-    k = len(cat)
-    width = 2 * k
-    places = np.array([starts.size for _, starts in clustered], dtype=np.int64)
-    largest = max((rows.size for rows, _ in clustered), default=0)
-    dtype = np.dtype(np.float32 if max(1, _MAX_WEIGHT) * largest < _F32_EXACT else np.float64)
-    groups = _batches(places, width, dtype.itemsize)
-    columns = np.empty((2, k, places.size), np.int64)
-    summary.counted = {q.id: (columns[0, j], columns[1, j]) for j, q in enumerate(cat)}
-    cells = max((int(places[g].max()) * width * len(g) for g in groups), default=0)
-    most = max((len(g) for g in groups), default=0)
-    states = _prior_states(seed, summary.bootstrap, summary.ids) if replicates else []
-    # One set of buffers a thread, handed from group to group: fresh large arrays per mission
-    # cost more in page faults than the arithmetic done in them. A thread makes a set only when
-    # none is free, so there are never more sets than threads.
-    spare: SimpleQueue[_Scratch] = SimpleQueue()
 
-    def work(group: list[int]) -> None:
+    def __init__(
+        self,
+        summary: SiteSummary,
+        codes: npt.NDArray[np.int8],
+        clustered: list[tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]],
+        weights: Weights,
+        blocks: tuple[Array, Array | None],
+        seed: int,
+        percent: list[int],
+        blas: ExitStack,
+    ) -> None:
+        k = codes.shape[1]
+        self.k, self.codes, self.clustered, self.weights = k, codes, clustered, weights
+        self.blocks, self.percent, self.blas = blocks, percent, blas
+        self.bootstrap = summary.bootstrap
+        self.places = np.array([starts.size for _, starts in clustered], dtype=np.int64)
+        largest = max((rows.size for rows, _ in clustered), default=0)
+        self.dtype = np.dtype(
+            np.float32 if max(1, _MAX_WEIGHT) * largest < _F32_EXACT else np.float64
+        )
+        groups = _batches(self.places, 2 * k, self.dtype.itemsize)
+        self.largest = largest
+        self.cells = max((int(self.places[g].max()) * 2 * k * len(g) for g in groups), default=0)
+        self.most = max((len(g) for g in groups), default=0)
+        self.groups = deque(groups)
+        self.ids, self.seed = summary.ids, seed
+        self._states: list[tuple[int, int]] | None = None
+        self._lock = threading.Lock()
+        self._errors: list[BaseException] = []
+        # One set of buffers a thread, handed on when it is done: fresh large arrays per
+        # mission cost more in page faults than the arithmetic done in them.
+        self._spare: SimpleQueue[_Scratch] = SimpleQueue()
+        self._threads = [
+            threading.Thread(target=self._run, name="ovm-replicates", daemon=True)
+            for _ in range(worker_threads() - 1)
+        ]
+        for thread in self._threads:
+            thread.start()
+
+    def states(self) -> list[tuple[int, int]]:
+        """Each mission's generator state for its prior draws (worked out once)."""
+        with self._lock:
+            if self._states is None:
+                self._states = _prior_states(self.seed, self.bootstrap, self.ids)
+            return self._states
+
+    def _run(self) -> None:
+        """Groups until none is left (or another thread failed)."""
+        scratch: _Scratch | None = None
         try:
-            scratch = spare.get_nowait()
-        except Empty:
-            scratch = _Scratch(largest, k, cells, dtype, most, summary.bootstrap)
-        try:
-            _group_sums(
-                summary,
-                cat,
-                codes,
-                clustered,
-                weights,
-                replicates,
-                states,
-                places,
-                group,
-                scratch,
-                percent,
-                columns,
-            )
+            while not self._errors:
+                try:
+                    group = self.groups.popleft()
+                except IndexError:
+                    break
+                if scratch is None:
+                    try:
+                        scratch = self._spare.get_nowait()
+                    except Empty:
+                        scratch = _Scratch(
+                            self.largest, self.k, self.cells, self.dtype, self.most, self.bootstrap
+                        )
+                _group_replicates(self, group, scratch)
+        except BaseException as error:
+            self.groups.clear()
+            self._errors.append(error)
         finally:
-            spare.put(scratch)
+            if scratch is not None:
+                self._spare.put(scratch)
 
-    # The groups are the same whatever the number of threads, and each writes only its own
-    # missions' rows and summaries: the results do not depend on which thread took which.
-    # NumPy releases the interpreter lock in the gathers and the products.
-    for_each(groups, work)
+    def wait(self) -> None:
+        """Take the groups left as well, wait for the threads, and raise what a thread
+        raised."""
+        try:
+            self._run()
+        finally:
+            self.cancel()
+        if self._errors:
+            raise self._errors[0]
+
+    def cancel(self) -> None:
+        """Take no more groups, wait for the threads to end the group they are on, and
+        restore the BLAS's threads (in the thread that called :func:`summarise_sites`)."""
+        self.groups.clear()
+        try:
+            for thread in self._threads:
+                thread.join()
+        finally:
+            self.blas.close()
 
 
 class _Scratch:
-    """One thread's buffers for :func:`_group_sums`: visits of at least the largest mission,
-    and the largest group's place sums side by side."""
+    """One thread's buffers for :func:`_group_replicates`: visits of at least the largest
+    mission, and the largest group's place sums side by side."""
 
     def __init__(
         self, largest: int, k: int, cells: int, dtype: np.dtype[Any], most: int, bootstrap: int
@@ -666,10 +857,8 @@ class _Scratch:
         rows = max(largest, _SCRATCH_VISITS)
         self.block = np.empty((rows, k), np.int8)
         self.both = np.empty((rows, 2 * k), dtype)
-        self.flags = np.empty((rows, 2 * k), dtype)
-        self.ones = np.ones(rows, dtype)
         self.batch = np.empty(cells, dtype)
-        self.product = np.empty(most * 2 * k * (bootstrap + 1), dtype)
+        self.product = np.empty(most * 2 * k * bootstrap, dtype)
         # The replicate arithmetic's operands, a few missions' worth (about a megabyte each).
         self.missions = max(1, min(most, _SHARE_BYTES // max(1, 8 * k * bootstrap)))
         self.prior_weight = np.empty((self.missions, 1, bootstrap))
@@ -687,27 +876,13 @@ _SHARE_BYTES = 2**20
 
 
 _SCRATCH_VISITS = 16384
-"""Visits gathered in one pass of :func:`_group_sums` (several missions' at once, unless one
-mission has more): few NumPy calls a mission, and buffers of a few megabytes."""
+"""Visits gathered in one pass of :func:`_group_replicates` (several missions' at once, unless
+one mission has more): few NumPy calls a mission, and buffers of a few megabytes."""
 
 
-def _group_sums(
-    summary: SiteSummary,
-    cat: list[ChecklistIndicator],
-    codes: npt.NDArray[np.int8],
-    clustered: list[tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]],
-    weights: Weights,
-    replicates: tuple[Array, Array | None] | None,
-    states: list[tuple[int, int]],
-    places: npt.NDArray[np.int64],
-    group: list[int],
-    scratch: _Scratch,
-    percent: list[int],
-    columns: npt.NDArray[np.int64],
-) -> None:
-    """One group of missions side by side in one product: their point counts, summaries and
-    replicate rows."""
-    k = len(cat)
+def _group_replicates(work: _Replicating, group: list[int], scratch: _Scratch) -> None:
+    """One group of missions side by side in one product: their replicate rows."""
+    k, clustered, places, b = work.k, work.clustered, work.places, work.bootstrap
     size = len(group)
     top = int(places[group].max())
     visits_most = max(clustered[m][0].size for m in group)
@@ -715,15 +890,13 @@ def _group_sums(
     packed = scratch.batch.dtype == np.float32 and max(1, _MAX_WEIGHT) * visits_most < _PACK
     width = k if packed else 2 * k
     batch: npt.NDArray[Any] = scratch.batch[: top * width * size].reshape(top, width * size)
-    na = np.empty((size, k), np.int64)
-    missing = np.empty((size, k), np.int64)
-    answered_places = np.empty((size, k), np.int64)
-    one_visit: list[int] = []
-    b = summary.bootstrap
+    # Each mission's places from the top, zeros below (they add nothing to the product).
+    batch.fill(0)
+    by_mission = batch.reshape(top, size, width)
     capacity = scratch.block.shape[0]
     first = 0
     while first < size:
-        # As many of the group's missions as the buffers hold, gathered and compared at once.
+        # As many of the group's missions as the buffers hold, gathered at once.
         last, total = first + 1, clustered[group[first]][0].size
         while last < size and total + clustered[group[last]][0].size <= capacity:
             total += clustered[group[last]][0].size
@@ -731,7 +904,10 @@ def _group_sums(
         part = [clustered[m] for m in group[first:last]]
         visits = np.cumsum([0] + [rows.size for rows, _ in part]).tolist()
         block = np.take(
-            codes, np.concatenate([rows for rows, _ in part]), axis=0, out=scratch.block[:total]
+            work.codes,
+            np.concatenate([rows for rows, _ in part]),
+            axis=0,
+            out=scratch.block[:total],
         )
         both = scratch.both.reshape(-1)[: total * width].reshape(total, width)
         if packed:
@@ -739,57 +915,27 @@ def _group_sums(
         else:
             np.equal(block, 1, out=both[:, :k])
             np.greater_equal(block, 0, out=both[:, k:])
-        flags = scratch.flags[:total]
-        np.equal(block, NA_CODE, out=flags[:, :k])
-        np.equal(block, MISSING_CODE, out=flags[:, k:])
         starts = np.concatenate([st + off for (_, st), off in zip(part, visits[:-1], strict=True)])
         # Sums per place first: every visit to a place shares its bootstrap weight.
         sums = both if starts.size == total else np.add.reduceat(both, starts, axis=0)
-        answered_at = sums if packed else sums[:, k:]
-        bounds = np.cumsum([0] + [st.size for _, st in part]).tolist()
-        spans = zip(pairwise(visits), pairwise(bounds), strict=True)
-        for j, ((lo, hi), (p_lo, p_hi)) in enumerate(spans, start=first):
-            cols = slice(j * width, (j + 1) * width)
-            batch[: p_hi - p_lo, cols] = sums[p_lo:p_hi]
-            batch[p_hi - p_lo :, cols] = 0
-            # Counted as a product with a row of ones: count_nonzero along a column is slower.
-            counted = scratch.ones[: hi - lo] @ flags[lo:hi]
-            na[j], missing[j] = counted[:k], counted[k:]
-            if p_hi - p_lo == hi - lo:
-                one_visit.append(j)
-            else:
-                answered_places[j] = np.count_nonzero(answered_at[p_lo:p_hi], axis=0)
+        # One assignment for the part's missions: few calls, each long, so that the other
+        # threads (the caller's Python) rarely wait for this one's turn at the interpreter.
+        held = np.array([st.size for _, st in part])
+        mission = np.repeat(np.arange(first, last), held)
+        place = np.arange(sums.shape[0]) - np.repeat(np.cumsum(held) - held, held)
+        by_mission[place, mission] = sums
         first = last
     # Transposed, the product gives each mission's questions as rows of replicates: the layout
     # of the replicate blocks (questions x missions x replicates), so that the shares are
     # written out a row of replicates at a time. Its sums are whole numbers, exact in any order.
     product = np.matmul(
         batch.T,
-        weights[:, :top].T,
-        out=scratch.product[: size * width * (b + 1)].reshape(size * width, b + 1),
-    ).reshape(size, width // k, k, b + 1)
-    if packed:
-        whole = product[:, 0, :, 0].astype(np.int64)
-        point_counts = np.stack([whole & (_PACK - 1), whole >> _PACK_BITS], axis=1)
-    else:
-        point_counts = product[..., 0].astype(np.int64)
-    # One visit a place: a question's places are its answers.
-    answered_places[one_visit] = point_counts[one_visit, 1]
-    # Answered, then accepted: the order of the cohort's columns.
-    columns[:, :, group] = point_counts[:, ::-1].transpose(1, 2, 0)
-    point = point_counts.tolist()
-    for j, m in enumerate(group):
-        _categorical(
-            summary.missions[summary.ids[m]],
-            cat,
-            point[j],
-            na[j].tolist(),
-            missing[j].tolist(),
-            answered_places[j].tolist(),
-        )
-    if replicates is None:
-        return
-    shares, counts = replicates
+        work.weights[1:, :top].T,
+        out=scratch.product[: size * width * b].reshape(size * width, b),
+    ).reshape(size, width // k, k, b)
+    shares, counts = work.blocks
+    percent = work.percent
+    states = work.states()
     # A few missions at a time, so that the arithmetic's operands stay in the cache between
     # its passes; each element goes through the same operations as with the whole group.
     step = scratch.missions
@@ -803,7 +949,7 @@ def _group_sums(
             # Drawn as (replicates x 1) and (replicates x questions) in that order, as
             # prior_draws draws them; a row of replicate weights is the same memory.
             scratch.prior.draw(states[m], prior_weight[j].reshape(b, 1), found[j])
-        sampled = product[lo:hi, ..., 1:]
+        sampled = product[lo:hi]
         if packed:
             # Unpacked exactly: whole numbers below 2**24 scaled by a power of two.
             accepted, answered = scratch.accepted[:n], scratch.answered[:n]
@@ -844,24 +990,6 @@ both counts come back exactly."""
 # Indexed by the code's byte: 1 is accepted, any other code from 0 an answer.
 _CODES = np.arange(256, dtype=np.uint8).view(np.int8)
 _PACKED = np.where(_CODES == 1, _PACK + 1, np.where(_CODES >= 0, _PACK, 0)).astype(np.float32)
-
-
-def _categorical(
-    ms: MissionSites,
-    cat: list[ChecklistIndicator],
-    point: list[list[int]],
-    na: list[int],
-    missing: list[int],
-    places: list[int],
-) -> None:
-    accepted, answered = point
-    stats = ms.stats
-    for q, yes, den, n_na, n_missing, n_places in zip(
-        cat, accepted, answered, na, missing, places, strict=True
-    ):
-        # Positional: a cohort of thousands of missions makes one per mission and question.
-        st = QuestionStat(den, yes, n_na, n_missing, 100.0 * yes / den if den else None, n_places)
-        stats[q.id] = st
 
 
 def _numeric(
