@@ -191,4 +191,4 @@ def test_a_score_that_fails_after_the_site_summary_leaves_no_replicates_computin
         with pytest.raises(RuntimeError, match="the point pass failed"):
             engine.score(workspace.rubric, workspace.observations)
         assert blas() == {2}
-    assert not [t for t in threading.enumerate() if t.name == "ovm-replicates"]
+    assert not [t for t in threading.enumerate() if t.name == "ovm replicates"]

@@ -789,7 +789,7 @@ class _Replicating:
         # mission cost more in page faults than the arithmetic done in them.
         self._spare: SimpleQueue[_Scratch] = SimpleQueue()
         self._threads = [
-            threading.Thread(target=self._run, name="ovm-replicates", daemon=True)
+            threading.Thread(target=self._run, name="ovm replicates", daemon=True)
             for _ in range(worker_threads() - 1)
         ]
         for thread in self._threads:
