@@ -12,8 +12,15 @@ from typing import TYPE_CHECKING, Any, Protocol
 from ovm.countries import country_name
 from ovm.data.followup import FollowUp
 from ovm.data.observations import Datum, Mission, Provenance
-from ovm.i18n import colon, format_number, format_percent, gettext, translator
-from ovm.indicators import RecommendationTemplate
+from ovm.i18n import (
+    colon,
+    format_number,
+    format_percent,
+    gettext,
+    number_formatter,
+    translator,
+)
+from ovm.indicators import Band, RecommendationTemplate
 from ovm.indicators.registry import kind_of
 from ovm.indicators.text import wording
 from ovm.rubric.model import Group, Indicator, Rubric
@@ -86,23 +93,29 @@ def _placeholders(template: str) -> frozenset[str]:
     return frozenset(_PLACEHOLDER_NAME.findall(template))
 
 
+@functools.lru_cache(maxsize=4096)
+def _pieces(template: str) -> tuple[str | tuple[str, str], ...]:
+    """A template cut at its placeholders: literal texts (``{{``/``}}`` already braces) and
+    ``(name, placeholder)`` pairs, read once (each template is filled for every mission)."""
+    out: list[str | tuple[str, str]] = []
+    at = 0
+    for m in _PLACEHOLDER.finditer(template):
+        out.append(template[at : m.start()])
+        tok = m.group(0)
+        out.append("{" if tok == "{{" else "}" if tok == "}}" else (m.group(1), tok))
+        at = m.end()
+    out.append(template[at:])
+    return tuple(p for p in out if p != "")
+
+
 def fill(template: str, values: Mapping[str, str]) -> str:
     """Substitute ``{name}`` placeholders by plain text lookup; ``{{``/``}}`` give braces.
 
     No attribute access, indexing or formatting spec is possible: a name not in ``values``
     stays visible as ``{name}``.
     """
-
-    def sub(m: re.Match[str]) -> str:
-        tok = m.group(0)
-        if tok == "{{":
-            return "{"
-        if tok == "}}":
-            return "}"
-        name = m.group(1)
-        return values.get(name, tok)
-
-    return _PLACEHOLDER.sub(sub, template)
+    get = values.get
+    return "".join(p if isinstance(p, str) else get(p[0], p[1]) for p in _pieces(template))
 
 
 def _fmt(x: float | str | None, digits: int = 1, lang: str = "en") -> str:
@@ -114,39 +127,41 @@ def _fmt(x: float | str | None, digits: int = 1, lang: str = "en") -> str:
         return "—"
     # Large whole numbers (counts of electors) print without decimals; scores keep theirs.
     whole = abs(x) >= 1000 and float(x).is_integer()
-    return format_number(x, lang, 0 if whole else digits)
+    return number_formatter(lang, 0 if whole else digits)(x)
 
 
-def _holds(
-    tpl: RecommendationTemplate,
-    ns: NodeScore,
-    lang: str = "en",
-    band: Callable[[NodeScore], str] | None = None,
-) -> str | None:
+def _holds(tpl: _Template, ns: NodeScore, node: _NodeWords, words: _Words) -> str | None:
+    """The condition of ``tpl`` as it holds for the node's score, in words (None: it does not
+    hold)."""
     if ns.status != "scored" or ns.score is None:
+        return None
+    if not tpl.conditional:
         return None
     parts = []
     score = ns.score
-    for side, limit, holds in (
-        ("below", tpl.when.below, tpl.when.below is not None and score < tpl.when.below),
-        ("above", tpl.when.above, tpl.when.above is not None and score > tpl.when.above),
-    ):
-        if holds and limit is not None:
-            shown = format_number(limit, lang, 0 if float(limit).is_integer() else 1)
-            parts.append(
-                gettext(f"rec_condition_{side}", lang, score=_fmt(score, 1, lang), **{side: shown})
+    below, above = tpl.below, tpl.above
+    if below is not None and score < below:
+        parts.append(
+            words.raw("rec_condition_below").format_map(
+                {"score": _fmt(score, 1, words.lang), "below": tpl.below_text}
             )
-    if tpl.when.bands and ns.band is not None and ns.band in tpl.when.bands:
+        )
+    if above is not None and score > above:
+        parts.append(
+            words.raw("rec_condition_above").format_map(
+                {"score": _fmt(score, 1, words.lang), "above": tpl.above_text}
+            )
+        )
+    if tpl.bands and ns.band is not None and ns.band in tpl.bands:
         # The band's label in the language asked, as the rubric words it.
-        label = band(ns) if band is not None else ns.band_label or str(ns.band)
-        parts.append(gettext("rec_condition_band", lang, band=label))
-    if tpl.when.below is None and tpl.when.above is None and not tpl.when.bands:
-        return None
+        parts.append(
+            words.raw("rec_condition_band").format_map({"band": _band_label(node, ns, words.lang)})
+        )
     return "; ".join(parts) or None
 
 
-def _band_label(rubric: Rubric, node: Group | Indicator, ns: NodeScore, lang: str) -> str:
-    bands = rubric.bands_for(node)
+def _band_label(words: _NodeWords, ns: NodeScore, lang: str) -> str:
+    bands = words.bands
     if ns.band is None or ns.band >= len(bands):
         return ns.band_label or "—"
     return _in(bands[ns.band].label, lang)
@@ -209,28 +224,30 @@ def _top(rubric: Rubric) -> str:
     return rubric.headline if rubric.headline not in (None, "none") else "overall"
 
 
-_SIGNS: dict[int, tuple[Rubric, dict[str, float]]] = {}
+_SIGNS: dict[int, tuple[Rubric, dict[tuple[str, str], float]]] = {}
 
 
-def _sign(rubric: Rubric, node_id: str) -> float:
-    """``rubric.scale_of(node_id).sign``, looked up once per rubric and node: every mission's
-    recommendations take the same ways up the tree."""
+def _signs(rubric: Rubric) -> dict[tuple[str, str], float]:
+    """Each (child, parent) step's sign (see :func:`_step`), looked up once per rubric: every
+    mission's recommendations take the same ways up the tree."""
     found = _SIGNS.get(id(rubric))
     if found is None or found[0] is not rubric:
         if len(_SIGNS) >= 4:
             _SIGNS.clear()
         found = _SIGNS[id(rubric)] = (rubric, {})
-    signs = found[1]
-    sign = signs.get(node_id)
-    if sign is None:
-        sign = signs[node_id] = rubric.scale_of(node_id).sign
-    return sign
+    return found[1]
 
 
-def _step(rubric: Rubric, child: str, parent: str, share: float) -> float:
+def _step(
+    rubric: Rubric, signs: dict[tuple[str, str], float], child: str, parent: str, share: float
+) -> float:
     """A point the child gains in its better direction moves the parent by its share, a gain
     where both are better the same way (a deduction, better low, that a sum subtracts)."""
-    return share * _sign(rubric, child) * _sign(rubric, parent)
+    sign = signs.get((child, parent))
+    if sign is None:
+        # Both signs are 1 or -1: their product times the share is the share times each.
+        sign = signs[(child, parent)] = rubric.scale_of(child).sign * rubric.scale_of(parent).sign
+    return share * sign
 
 
 def _indexed(card: Scorecard | NodeScores) -> NodeScores:
@@ -250,6 +267,7 @@ def effective_weight(rubric: Rubric, card: Scorecard | NodeScores, node_id: str)
         return NoGain("rec_no_gain_no_overall")
     card = _indexed(card)
     top = _top(rubric)
+    signs = _signs(rubric)
     share = 1.0
     current = node_id
     while current != top:
@@ -275,7 +293,7 @@ def effective_weight(rubric: Rubric, card: Scorecard | NodeScores, node_id: str)
             if not applicable or match.status in ("not_applicable", "pending"):
                 return 0.0
             step = match.weight / applicable
-        share *= _step(rubric, current, ns.parent, step)
+        share *= _step(rubric, signs, current, ns.parent, step)
         current = parent.node
     return share
 
@@ -302,7 +320,22 @@ def gain_text(
 ) -> str:
     """A gain as every output words it: overall points, or the points of the score it counts in
     (``label``); in Markdown with ``note``, why that score is not the overall."""
-    n = format_number(gain, lang, 2)
+    return gain_words(
+        format_number(gain, lang, 2), gain_on, label, lang, markdown=markdown, note=note
+    )
+
+
+def gain_words(
+    n: str,
+    gain_on: str,
+    label: str,
+    lang: str,
+    *,
+    markdown: bool = False,
+    note: str | None = None,
+) -> str:
+    """:func:`gain_text` of a gain already written as ``lang`` writes it with two decimals
+    (``n``): a report writes the number beside its sentence, formatted once."""
     if gain_on == "overall":
         return gettext("md_gain_points" if markdown else "gain_points", lang, n=n)
     if markdown and note:
@@ -320,6 +353,7 @@ def gain_scope(rubric: Rubric, card: Scorecard | NodeScores, node_id: str) -> tu
     """
     card = _indexed(card)
     top = _top(rubric)
+    signs = _signs(rubric)
     share = 1.0
     current = node_id
     while current != top:
@@ -332,7 +366,7 @@ def gain_scope(rubric: Rubric, card: Scorecard | NodeScores, node_id: str) -> tu
         match = card.child(parent, current)
         if match is None or match.share is None:
             break
-        share *= _step(rubric, current, ns.parent, match.share)
+        share *= _step(rubric, signs, current, ns.parent, match.share)
         current = parent.node
     if current == top and top != "overall":
         current = "overall"
@@ -370,8 +404,11 @@ def _gain_note(
 
 def next_band_gap(rubric: Rubric, node: Group | Indicator, score: float) -> float:
     """Points needed to reach the next better band (0 in the best band)."""
-    bands = rubric.bands_for(node)
-    if node.scale_or_default.better == "lower":
+    return _gap(rubric.bands_for(node), node.scale_or_default.better == "lower", score)
+
+
+def _gap(bands: Sequence[Band], lower: bool, score: float) -> float:
+    if lower:
         for band in reversed(bands):
             if band.high < score or (not band.inclusive and band.high <= score):
                 return score - band.high
@@ -382,44 +419,40 @@ def next_band_gap(rubric: Rubric, node: Group | Indicator, score: float) -> floa
     return 0.0
 
 
-def _evidence(ns: NodeScore, node: Group | Indicator, lang: str) -> tuple[str, ...]:
+def _evidence(ns: NodeScore, node: _NodeWords, words: _Words) -> tuple[str, ...]:
     out = []
     ex = ns.explanation
-    formula = (
-        None if isinstance(node, Group) else kind_of(node).formula_text(node, lang)
-    ) or ex.formula
+    lang = words.lang
+    sep = words.colon
+    formula = node.formula or ex.formula
     if formula:
         out.append(f"{formula} = {_fmt(ex.raw_value, 2, lang)}")
     for inp in ex.inputs:
         shown = inp.value
         if inp.kind == "variable" and ex.formula == inp.name and isinstance(ns.value, float):
             shown = ns.value  # the statistic the rule scored (see _input_values)
-        if isinstance(shown, str) and inp.status == "value" and not isinstance(node, Group):
-            shown = kind_of(node).value_text(node, shown, lang).text  # an answer, in words
+        if isinstance(shown, str) and inp.status == "value" and not node.group:
+            shown = node.answer(shown, lang)  # an answer, in words
         # Counts, minutes and seats are whole: "854", not "854.00".
         whole = isinstance(shown, int | float) and float(shown).is_integer()
         val = (
             _fmt(shown, 0 if whole else 2, lang)
             if inp.status == "value"
-            else gettext(f"status_{inp.status}", lang)
+            else words.text(f"status_{inp.status}")
         )
-        line = f"{inp.name}{colon(lang)} {val}"
+        line = f"{inp.name}{sep} {val}"
         if inp.n is not None:
             line += f" (n = {inp.n})"
         prov = inp.provenance
         if prov is not None and (prov.source or prov.confidence):
-            level = (
-                gettext("confidence_is", lang, level=gettext(f"confidence_{prov.confidence}", lang))
-                if prov.confidence
-                else None
-            )
+            level = words.confidence(prov.confidence) if prov.confidence else None
             line += " — " + ", ".join(x for x in (prov.source, level) if x)
         if inp.simulated:
-            line += f" [{gettext('simulated_word', lang)}]"
+            line += f" [{words.text('simulated_word')}]"
         out.append(line)
     for child in ex.children:
         if child.status == "scored" and child.score is not None:
-            out.append(f"{child.node}{colon(lang)} {_fmt(child.score, 1, lang)}")
+            out.append(f"{child.node}{sep} {_fmt(child.score, 1, lang)}")
     return tuple(out)
 
 
@@ -517,20 +550,125 @@ def _best(
     return text, {"best_mission": title, "best_score": score}
 
 
-_RECOMMENDING: dict[int, tuple[Rubric, tuple[Group | Indicator, ...]]] = {}
+@dataclass(frozen=True)
+class _Template:
+    """A recommendation template as every mission reads it in one language: its text, the
+    placeholders it uses, its thresholds and the thresholds in words."""
+
+    tpl: RecommendationTemplate
+    text: str
+    wanted: frozenset[str]
+    below: float | None
+    above: float | None
+    bands: tuple[int, ...]
+    below_text: str
+    above_text: str
+
+    @property
+    def conditional(self) -> bool:
+        """Whether the template has a condition at all (one without never applies)."""
+        return self.below is not None or self.above is not None or bool(self.bands)
 
 
-def _recommending(rubric: Rubric) -> tuple[Group | Indicator, ...]:
-    """The rubric's nodes that carry recommendations, in its order (found once per rubric:
-    each mission of a cohort drafts from them)."""
-    found = _RECOMMENDING.get(id(rubric))
-    if found is not None and found[0] is rubric:
-        return found[1]
-    nodes = tuple(p.node for p in rubric.walk() if p.node.recommendations)
-    if len(_RECOMMENDING) >= 4:
-        _RECOMMENDING.clear()
-    _RECOMMENDING[id(rubric)] = (rubric, nodes)
-    return nodes
+def _limit_text(limit: float | None, lang: str) -> str:
+    if limit is None:
+        return ""
+    return format_number(limit, lang, 0 if float(limit).is_integer() else 1)
+
+
+class _NodeWords:
+    """A recommending node as every mission's recommendations read it in one language: its
+    label, bands, scale direction, the rule's formula in words and its templates."""
+
+    def __init__(self, rubric: Rubric, node: Group | Indicator, lang: str) -> None:
+        self.node = node
+        self.group = isinstance(node, Group)
+        self.label = _in(node.labels, lang)
+        self.bands = rubric.bands_for(node)
+        self.lower = node.scale_or_default.better == "lower"
+        self.formula = None if isinstance(node, Group) else kind_of(node).formula_text(node, lang)
+        self.unit = "" if isinstance(node, Group) else node.unit_text(lang)
+        self.templates = tuple(
+            _Template(
+                tpl,
+                text,
+                _placeholders(text),
+                tpl.when.below,
+                tpl.when.above,
+                tuple(tpl.when.bands),
+                _limit_text(tpl.when.below, lang),
+                _limit_text(tpl.when.above, lang),
+            )
+            for tpl in node.recommendations
+            for text in (_in(tpl.text, lang),)
+        )
+        self._answers: dict[str, str] = {}
+
+    def answer(self, value: str, lang: str) -> str:
+        """An answer of the node in words (each answer worded once)."""
+        found = self._answers.get(value)
+        if found is None:
+            assert not isinstance(self.node, Group)
+            found = self._answers[value] = (
+                kind_of(self.node).value_text(self.node, value, lang).text
+            )
+        return found
+
+
+class _Words:
+    """What the recommendations of one rubric say the same for every mission in one language
+    (found once: a cohort of hundreds drafts from the same nodes and templates)."""
+
+    def __init__(self, rubric: Rubric, lang: str) -> None:
+        self.rubric = rubric
+        self.lang = lang
+        self.colon = colon(lang)
+        self.nodes = tuple(
+            _NodeWords(rubric, p.node, lang) for p in rubric.walk() if p.node.recommendations
+        )
+        self._t = translator(lang)
+        self._raw: dict[str, str] = {}
+        self._said: dict[str, str] = {}
+        self._levels: dict[str, str] = {}
+
+    def text(self, msgid: str) -> str:
+        """``gettext(msgid, lang)``, read once."""
+        found = self._said.get(msgid)
+        if found is None:
+            found = self._said[msgid] = self._t(msgid)
+        return found
+
+    def raw(self, msgid: str) -> str:
+        """The catalogue text of ``msgid`` before its placeholders are filled (``format_map``
+        then gives what ``gettext`` with parameters gives)."""
+        found = self._raw.get(msgid)
+        if found is None:
+            found = self._raw[msgid] = self._t.text(msgid)
+        return found
+
+    def confidence(self, level: str) -> str:
+        """The words of an input's confidence level ("confidence: high"), worded once."""
+        found = self._levels.get(level)
+        if found is None:
+            found = self._levels[level] = gettext(
+                "confidence_is", self.lang, level=gettext(f"confidence_{level}", self.lang)
+            )
+        return found
+
+
+_WORDS: dict[tuple[int, str], _Words] = {}
+
+
+def _words(rubric: Rubric, lang: str) -> _Words:
+    key = (id(rubric), lang)
+    found = _WORDS.get(key)
+    # the rubric is kept with its entry: a recycled id() is never taken for it
+    if found is not None and found.rubric is rubric:
+        return found
+    if len(_WORDS) >= 8:
+        _WORDS.clear()
+    made = _WORDS[key] = _Words(rubric, lang)
+    return made
 
 
 @dataclass(frozen=True)
@@ -611,18 +749,23 @@ def recommend(
     mtitle = info.name if isinstance(info.name, str) else _in(dict(info.name), lang)
     out: list[Recommendation] = []
     indexed = _Indexed(card)
-    for node in _recommending(rubric):
+    words = _words(rubric, lang)
+    election = f"{info.election_type} {info.election_date.isoformat()}"
+    tabled = set(mission.values) if mission is not None else set()
+    for nw in words.nodes:
+        node = nw.node
         try:
             found = indexed.node(node.id)
         except KeyError:
             continue
         ns = found
-        for tpl in node.recommendations:
-            cond = _holds(tpl, ns, lang, functools.partial(_band_label, rubric, node, lang=lang))
+        for tw in nw.templates:
+            cond = _holds(tw, ns, nw, words)
             if cond is None:
                 continue
+            tpl = tw.tpl
             assert ns.score is not None
-            gap = next_band_gap(rubric, node, ns.score)
+            gap = _gap(nw.bands, nw.lower, ns.score)
             # The gain shown is counted where the mission has a score to gain on; the weight
             # only says why that is not the overall.
             weight = effective_weight(rubric, indexed, node.id)
@@ -631,14 +774,14 @@ def recommend(
             best_text, best_vals = (
                 (None, {}) if ref is None or cohort is None else cohort.best(node.id, ref)
             )
-            template = _in(tpl.text, lang)
+            template = tw.text
             # Only the names the text uses are formatted: a mission has dozens of values and a
             # cohort of hundreds drafts for each one.
-            wanted = _placeholders(template)
+            wanted = tw.wanted
             values = {
                 "mission": mtitle,
-                "election": f"{info.election_type} {info.election_date.isoformat()}",
-                "label": _in(node.labels, lang),
+                "election": election,
+                "label": nw.label,
                 "best_score": "—",
                 "best_mission": "—",
                 **best_vals,
@@ -650,13 +793,13 @@ def recommend(
             if "value" in wanted:
                 values["value"] = _fmt(ns.value, lang=lang)
             if "unit" in wanted:
-                values["unit"] = "" if isinstance(node, Group) else node.unit_text(lang)
+                values["unit"] = nw.unit
             if "band" in wanted:
-                values["band"] = _band_label(rubric, node, ns, lang)
+                values["band"] = _band_label(nw, ns, lang)
             if "gap" in wanted:
                 values["gap"] = _fmt(gap, lang=lang)
             if mission is not None:
-                for name in wanted & set(mission.values):
+                for name in wanted & tabled:
                     d = mission.values[name]
                     values[name] = _fmt(d.value if isinstance(d.value, float) else None, 1, lang)
             # What the node was computed from is what its text is about: it wins over a table
@@ -666,14 +809,14 @@ def recommend(
                 Recommendation(
                     id=tpl.id,
                     node=node.id,
-                    node_label=_in(node.labels, lang),
+                    node_label=nw.label,
                     to=tpl.to,
                     priority=tpl.priority,
                     text=fill(template, values),
                     condition=cond,
                     score=ns.score,
                     gain=round(share * gap, 6),
-                    evidence=_evidence(ns, node, lang),
+                    evidence=_evidence(ns, nw, words),
                     best_practice=best_text,
                     reference=ref,
                     lang=lang,
