@@ -212,6 +212,8 @@ class _Builder:
         self._range: str | None = None
         self._root: Path | None = None
         self._file_cache: dict[str, str] = {}
+        self._anchor_cache: dict[str, str] = {}
+        self._band_words: dict[tuple[str, int | None, float | None, str | None], Any] = {}
 
     # numbers
     def num(self, x: float | None, digits: int = 1) -> str:
@@ -243,6 +245,23 @@ class _Builder:
         if found is None:
             found = self._text_cache[key] = self.t("band_rating", rating=self.value(rating))
         return found
+
+    def rec_anchor(self, rec_id: str) -> str:
+        """The anchor of a recommendation's detail (``rec-<id>``): a cohort's missions draft
+        the same few dozen recommendations."""
+        found = self._anchor_cache.get(rec_id)
+        if found is None:
+            found = self._anchor_cache[rec_id] = _anchor("rec", rec_id)
+        return found
+
+    def gain_text(self, gain: float, shown: str | None, gain_on: str, label: str) -> str:
+        """A recommendation's gain in words (:func:`ovm.comparison.recommend.gain_text`), from
+        the number already written beside it (``shown``) where it is finite."""
+        from ovm.comparison.recommend import gain_text, gain_words
+
+        if shown is None or not math.isfinite(gain):
+            return gain_text(gain, gain_on, label, self.lang)
+        return gain_words(shown, gain_on, label, self.lang)
 
     def span(self, lo: float, hi: float, digits: int = 1) -> str:
         if self._range is None:
@@ -339,7 +358,41 @@ class _Builder:
         status, score, coverage = ns.status, ns.score, ns.coverage
         if status != "scored" or score is None:
             return self._unscored(status, coverage)
-        band, interval = ns.band, ns.interval
+        interval = ns.interval
+        # What a node's band says (its label, rating and tone) is the same for every mission
+        # in that band: worded once.
+        key = (nid, ns.band, ns.rating, ns.band_label)
+        band = self._band_words.get(key)
+        if band is None:
+            band = self._band_words[key] = self._band_part(ns, nid)
+        if interval:
+            lo, hi = interval
+            return {
+                "text": self.num(score),
+                "value": score,
+                **band,
+                "interval": self.span(lo, hi),
+                "interval_low": lo,
+                "interval_high": hi,
+                "coverage": self.pct(coverage),
+                "coverage_value": coverage,
+                "scored": True,
+            }
+        return {
+            "text": self.num(score),
+            "value": score,
+            **band,
+            "interval": None,
+            "interval_low": None,
+            "interval_high": None,
+            "coverage": self.pct(coverage),
+            "coverage_value": coverage,
+            "scored": True,
+        }
+
+    def _band_part(self, ns: NodeScore, nid: str) -> dict[str, Any]:
+        """The fields of a scored cell from ``status`` to ``tone``, in the cell's order."""
+        band = ns.band
         band_label = None
         if band is not None:
             labels = self.bands(nid)
@@ -348,10 +401,8 @@ class _Builder:
             elif ns.band_label:
                 band_label = _english(ns.band_label, self.lang)
         return {
-            "text": self.num(score),
-            "value": score,
-            "status": status,
-            "status_text": self.status(status),
+            "status": "scored",
+            "status_text": self.status("scored"),
             "band": band,
             "band_label": band_label,
             # The band's rating, as the index publishes it ("rating 7"), beside its label.
@@ -359,12 +410,6 @@ class _Builder:
                 self.rating(ns.rating) if band_label is not None and ns.rating is not None else None
             ),
             "tone": self.tone(nid, band),
-            "interval": self.span(*interval) if interval else None,
-            "interval_low": interval[0] if interval else None,
-            "interval_high": interval[1] if interval else None,
-            "coverage": self.pct(coverage),
-            "coverage_value": coverage,
-            "scored": True,
         }
 
     def _unscored(self, status: str, coverage: float) -> dict[str, Any]:
@@ -1032,10 +1077,9 @@ def _comparison_context(
 
     # family sections
     best_map, weak_map = comparison.leaders, comparison.weakest
-    chunks = [
-        cards[i : i + max(1, columns_per_table)]
-        for i in range(0, len(cards), max(1, columns_per_table))
-    ] or [[]]
+    step = max(1, columns_per_table)
+    starts = list(range(0, len(cards), step)) or [0]
+    mids = [c.mission.id for c in cards]
     sections: list[dict[str, Any]] = []
     for i, fam in enumerate(fams):
         placed = [
@@ -1043,36 +1087,37 @@ def _comparison_context(
             for p in rubric.walk()
             if p.node.id != fam.id and rubric.family_of(p.node.id) == fam.id
         ]
+        # Each node's row as every table of the family heads it, and its cells across the
+        # whole cohort: a table shows a slice of them.
+        heads = [
+            (
+                {
+                    "id": p.node.id,
+                    "label": b.label(p.node.id),
+                    "depth": str(p.depth - 1),
+                    "is_group": isinstance(p.node, Group),
+                    # the rubric's bands on its 0-100 scale: the legend's ranges name
+                    # each score's band, which the family tables then leave out
+                    "legend_bands": _legend_bands(p.node),
+                },
+                [b.cell(nodes_by_card[m].get(p.node.id), p.node.id) for m in mids],
+            )
+            for p in placed
+        ]
+        family_legend = _legend_bands(fam)
+        family_cells = [b.cell(nodes_by_card[m].get(fam.id), fam.id) for m in mids]
         tables = []
-        for k, chunk in enumerate(chunks):
-            table_rows = []
-            for p in placed:
-                table_rows.append(
-                    {
-                        "id": p.node.id,
-                        "label": b.label(p.node.id),
-                        "depth": str(p.depth - 1),
-                        "is_group": isinstance(p.node, Group),
-                        # the rubric's bands on its 0-100 scale: the legend's ranges name
-                        # each score's band, which the family tables then leave out
-                        "legend_bands": _legend_bands(p.node),
-                        "cells": [
-                            b.cell(nodes_by_card[c.mission.id].get(p.node.id), p.node.id)
-                            for c in chunk
-                        ],
-                    }
-                )
+        for k, start in enumerate(starts):
+            end = start + step
             tables.append(
                 {
-                    "family_legend_bands": _legend_bands(fam),
-                    "missions": [refs[c.mission.id] for c in chunk],
-                    "family_cells": [
-                        b.cell(nodes_by_card[c.mission.id].get(fam.id), fam.id) for c in chunk
-                    ],
-                    "rows": table_rows,
+                    "family_legend_bands": family_legend,
+                    "missions": [refs[m] for m in mids[start:end]],
+                    "family_cells": family_cells[start:end],
+                    "rows": [{**head, "cells": row[start:end]} for head, row in heads],
                     "part": (
-                        b.t("table_part", part=str(k + 1), parts=str(len(chunks)))
-                        if len(chunks) > 1
+                        b.t("table_part", part=str(k + 1), parts=str(len(starts)))
+                        if len(starts) > 1
                         else None
                     ),
                 }
@@ -1708,41 +1753,32 @@ def _maybe_text(b: _Builder, key: str, value: Any) -> str:
 def _recommendation(b: _Builder, item: Mapping[str, Any], report: str = "") -> dict[str, Any]:
     """A recommendation as reports show it; ``report`` is the file of its mission's report
     (empty: this page), where ``anchor`` finds its detail."""
-    from ovm.comparison.recommend import gain_text
-
     text = item.get("text")
     node = item.get("node")
     evidence = item.get("evidence") or []
-    anchor = _anchor("rec", str(item.get("id", "")))
+    rec_id = str(item.get("id", ""))
+    anchor = b.rec_anchor(rec_id)
     gain = item.get("gain")
+    gain_on = str(item.get("gain_on") or "overall")
+    value = float(gain) if isinstance(gain, int | float) else None
+    shown = b.num(value, 2) if value is not None else None
     return {
-        "id": str(item.get("id", "")),
+        "id": rec_id,
         "anchor": anchor,
         "href": f"{report}#{anchor}",
-        "gain": b.num(float(gain), 2) if isinstance(gain, int | float) else None,
-        "gain_value": float(gain) if isinstance(gain, int | float) else None,
+        "gain": shown,
+        "gain_value": value,
         "gain_text": (
-            gain_text(
-                float(gain),
-                str(item.get("gain_on") or "overall"),
-                str(item.get("gain_on_label") or ""),
-                b.lang,
-            )
-            if isinstance(gain, int | float)
+            b.gain_text(value, shown, gain_on, str(item.get("gain_on_label") or ""))
+            if value is not None
             else None
         ),
-        "gain_on": str(item.get("gain_on") or "overall"),
+        "gain_on": gain_on,
         # Why the gain is not in overall points: shown wherever the gain is.
         "gain_note": (
-            str(item["gain_note"])
-            if item.get("gain_note") and isinstance(gain, int | float)
-            else None
+            str(item["gain_note"]) if item.get("gain_note") and value is not None else None
         ),
-        "gain_on_text": (
-            b.label(str(item.get("gain_on") or "overall"))["text"]
-            if isinstance(gain, int | float)
-            else None
-        ),
+        "gain_on_text": b.label(gain_on)["text"] if value is not None else None,
         "text": text_label(text, b.lang) if isinstance(text, Mapping | str) else _plain(""),
         "to": item.get("to"),
         "to_text": _maybe_text(b, "to", item.get("to")),
