@@ -408,3 +408,28 @@ def test_a_gain_outside_the_overall_says_which_group_has_no_score(tmp_path: Path
         "en": [("rec.basis", "rights.basis", "Rights has no score for this mission")],
         "es": [("rec.basis", "rights.basis", "Derechos no tiene puntaje para esta misión")],
     }
+
+
+def test_each_rubric_and_language_drafts_its_own_words(tmp_path: Path) -> None:
+    # What a rubric's nodes say is worded once per rubric and language and kept for the next
+    # mission: a rubric loaded after another (which may take the freed one's place in memory)
+    # or another language must never draft with the words kept for the first.
+    ws = workspace(tmp_path)
+    original = (ws / "rubric.yaml").read_text(encoding="utf-8")
+    for i in range(6):
+        (ws / "rubric.yaml").write_text(
+            original.replace("Raise the legal basis of {label}.", f"Raise basis {i} of {{label}}.")
+            .replace("Elevar la base de {label}.", f"Elevar base {i} de {{label}}.")
+            .replace("when: {below: 70}", f"when: {{below: {70 + i}.5}}"),
+            encoding="utf-8",
+        )
+        w, s = scored(ws)
+        card = s.scorecard("bbb-2021")
+        for lang, text, condition in (
+            ("en", f"Raise basis {i} of Legal basis.", f"score 60.0 < {70 + i}.5"),
+            ("es", f"Elevar base {i} de Base legal.", f"puntaje 60,0 < {70 + i},5"),
+            ("en", f"Raise basis {i} of Legal basis.", f"score 60.0 < {70 + i}.5"),
+        ):
+            basis = next(r for r in recommend(w.rubric, card, lang=lang) if r.id == "rec.basis")
+            assert (basis.text, basis.condition) == (text, condition)
+        del w, s, card

@@ -1016,3 +1016,65 @@ def test_the_report_command_speaks_the_language_of_the_report(
     assert read in err and wrote in err
     if lang != "en":
         assert "rows read" not in err and "wrote" not in err
+
+
+@pytest.mark.parametrize("columns", [1, 2, 3])
+def test_family_tables_show_their_missions_scores_and_each_nodes_own_bands(
+    tmp_path: Path, columns: int
+) -> None:
+    # Turnout gets bands of its own whose English labels and ratings are the rubric's but
+    # whose Spanish labels are not: each cell must name its own node's band, and each table
+    # the scores of its own missions, however many a table holds.
+    ws = _copy(tmp_path)
+    rubric = ws / "rubric.yaml"
+    text = rubric.read_text(encoding="utf-8")
+    own = (
+        "        bands:\n"
+        "          - {min: 0, max: 50, label: {en: Weak, es: Baja}, rating: 1}\n"
+        "          - {min: 50, max: 80, label: {en: Fair, es: Media}, rating: 2}\n"
+        "          - {min: 80, max: 100, label: {en: Strong, es: Alta}, rating: 3}\n"
+    )
+    anchor = "        rule: {type: goalposts, low: 10, high: 60}\n"
+    rubric.write_text(text.replace(anchor, anchor + own), encoding="utf-8")
+    w, run = _scored(ws)
+    ctx = report.comparison_context(run, lang="es", columns_per_table=columns)
+    ids = [c.mission.id for c in run.scores.scorecards]
+    seen_bands = set()
+    for section in ctx["family_sections"]:
+        tables = section["tables"]
+        assert [m["id"] for t in tables for m in t["missions"]] == ids
+        assert all(0 < len(t["missions"]) <= columns for t in tables)
+        for t in tables:
+            shown = [m["id"] for m in t["missions"]]
+            for row in [{"id": section["id"], "cells": t["family_cells"]}, *t["rows"]]:
+                node = w.rubric.node(row["id"])
+                bands = w.rubric.bands_for(node)
+                assert len(row["cells"]) == len(shown)
+                for mid, cell in zip(shown, row["cells"], strict=True):
+                    ns = run.scorecard(mid).node(row["id"])
+                    assert (cell["value"], cell["band"]) == (ns.score, ns.band)
+                    if cell["band"] is not None:
+                        label = bands[cell["band"]].label["es"]
+                        assert cell["band_label"]["text"] == label
+                        seen_bands.add((row["id"], label))
+    assert ("rights.turnout", "Baja") in seen_bands or ("rights.turnout", "Media") in seen_bands
+    assert any(label in ("Débil", "Regular", "Fuerte") for _, label in seen_bands)
+
+
+def test_a_recommendations_gain_is_the_same_number_beside_it_and_in_its_sentence() -> None:
+    from ovm.comparison.recommend import gain_text
+
+    run = analyse(load_workspace(EXAMPLES))
+    for lang in ("es", "fr"):
+        ctx = report.comparison_context(run, lang=lang)
+        items = [r for f in ctx["fixes"] for r in (*f["items"], *f["rest"])]
+        assert items
+        for r in items:
+            label = run.rubric.node(r["gain_on"]).labels if r["gain_on"] != "overall" else None
+            assert r["gain"] == i18n.format_number(r["gain_value"], lang, 2)
+            assert r["gain_text"] == gain_text(
+                r["gain_value"],
+                r["gain_on"],
+                "" if label is None else pick(label, lang),
+                lang,
+            )
