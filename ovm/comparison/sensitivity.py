@@ -43,7 +43,7 @@ import itertools
 import math
 import os
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -80,6 +80,11 @@ ZSCORE_SCALE = (50.0, 10.0)
 """Mean and deviation of z-scores in the analysis (COINr's ``m_sd``): keeps them mostly > 1."""
 FLOOR = 1.0
 _CHUNK = 128
+_DRAWS = 32
+"""Sampling draws normalised at once (their varied indicators side by side), and evaluated in
+one batch, at most."""
+_HELD = 64 * 2**20
+"""Bytes the draws held at once may take (fewer draws for a larger cohort)."""
 """Runs evaluated at once: their few dozen missions x runs arrays stay in the CPU's cache."""
 
 
@@ -640,9 +645,12 @@ class _Model:
     rubric: Rubric | None = None
 
     def __post_init__(self) -> None:
-        # The applicable cells of each group's indicators, as the weights' multiplier.
+        # The applicable cells of each group's indicators, as the weights' multiplier: one row
+        # for the whole cohort when every mission has the same (as when all of them apply).
         self.applicable_f = {
-            g.index: self.applicable[:, g.cols].astype(float) for g in self.groups if g.indicators
+            g.index: _rows(self.applicable[:, g.cols].astype(float))
+            for g in self.groups
+            if g.indicators
         }
 
     @property
@@ -933,6 +941,41 @@ class _Arena:
         view = self._views[key] = buf[: rows * self.rows * runs].reshape(rows * self.rows, runs)
         return view
 
+    def block(
+        self, name: str, lead: tuple[int, ...], runs: int, dtype: type = float
+    ) -> npt.NDArray[Any]:
+        """A ``lead`` x runs view of the buffer ``name``: :meth:`get` of any leading shape."""
+        size = math.prod(lead)
+        if size % self.rows:
+            # Whole rows of missions only: ask get for the next multiple and take the front.
+            flat = self.get(name, runs, dtype, rows=-(-size // self.rows))
+            return flat.reshape(-1)[: size * runs].reshape(*lead, runs)
+        return self.get(name, runs, dtype, rows=size // self.rows).reshape(*lead, runs)
+
+    def share(self, index: int, runs: int, value: Array, scored: npt.NDArray[np.bool_]) -> None:
+        """Have group ``index`` keep its value and where it is scored in the given views (of
+        a block it shares with groups evaluated together), for every reader of them."""
+        self._views[(f"vz{index}", runs, float, 1)] = value
+        self._views[(f"ok{index}", runs, bool, 1)] = scored
+        self._groups[(index, runs)] = (value, scored, self.get(f"ap{index}", runs, bool))
+
+
+def _rows(x: Array) -> Array:
+    """``x``, or its first row alone when every row is the same."""
+    return x[:1] if x.shape[0] > 1 and bool((x == x[:1]).all()) else x
+
+
+@dataclass(frozen=True)
+class _Left:
+    """A group's left operand: its f(values), then the rows of its scored weight and of its
+    applicable weight, each a row per mission or one row for all (when every mission has the
+    same), padded to an even count: the product's rows are then computed as those of the
+    three-rows-per-mission operand are (a product's odd last row may be summed otherwise)."""
+
+    matrix: Array
+    den: slice
+    tot: slice
+
 
 class _Values:
     """Indicator values of one normalisation and sampling draw, with what every batch needs."""
@@ -943,7 +986,8 @@ class _Values:
         self.hasf = self.has.astype(float)
         self._zeroed = np.where(self.has, y, 0.0)
         self._f: dict[tuple[str, float], Array] = {}
-        self._stacked: dict[tuple[int, str, float], Array] = {}
+        self._stacked: dict[tuple[int, str, float], _Left] = {}
+        self._leaves: dict[object, Array] = {}
 
     def transformed(self, mean: _Mean) -> Array:
         """f(y), 0 where there is no value."""
@@ -956,10 +1000,35 @@ class _Values:
             self._f[key] = np.where(self.has, fy, 0.0)
         return self._f[key]
 
-    def stacked(self, model: _Model, g: _GroupSpec, mean: _Mean) -> Array:
+    def leaves(self, model: _Model, fused: _Fused) -> Array:
+        """The left operands of groups evaluated together (:class:`_Fused`), one after the
+        other: each group's f(values), whether they exist, and the one row of whether they
+        apply, padded to an even count of rows (groups x (2 missions + 2) x indicators)."""
+        key = (fused.bucket, fused.means)
+        left = self._leaves.get(key)
+        if left is None:
+            m = self.y.shape[0]
+            n, k = fused.columns.shape
+            left = np.empty((n, 2 * m + 2, k))
+            # What exists and what applies is the same under every mean: made once.
+            rest = self._leaves.get(fused.bucket)
+            if rest is None:
+                rest = self._leaves[fused.bucket] = np.zeros((n, m + 2, k))
+                rest[:, :m] = self.hasf[:, fused.columns].transpose(1, 0, 2)
+                rest[:, m] = fused.applicable
+            left[:, m:] = rest
+            for mean, members in fused.kinds:
+                fy = self.transformed(mean)[:, fused.columns[members]].transpose(1, 0, 2)
+                left[members, :m] = fy
+            if fused.signs is not None:
+                left[:, :m] *= fused.signs[:, None, :]
+            self._leaves[key] = left
+        return left
+
+    def stacked(self, model: _Model, g: _GroupSpec, mean: _Mean) -> _Left:
         """A group's f(values) (signed where its sum subtracts them), whether they exist and
-        whether they apply, stacked: (3 x missions) x its indicators, so that one product with
-        the runs' weights gives the numerator, the scored weight and the applicable weight."""
+        whether they apply, stacked, so that one product with the runs' weights gives the
+        numerator, the scored weight and the applicable weight (:class:`_Left`)."""
         key = (g.index, mean.method, mean.p)
         left = self._stacked.get(key)
         if left is None:
@@ -967,21 +1036,30 @@ class _Values:
             fy = self.transformed(mean)[:, cols]
             if g.signed and model.signs is not None:
                 fy = fy * model.signs[cols][None, :]
-            left = np.concatenate([fy, self.hasf[:, cols], model.applicable_f[g.index]])
+            has, applies = _rows(self.hasf[:, cols]), model.applicable_f[g.index]
+            m, d = fy.shape[0], has.shape[0]
+            parts = [fy, has, applies]
+            if (m + d + applies.shape[0]) % 2:
+                parts.append(np.zeros((1, fy.shape[1])))
+            left = _Left(
+                np.concatenate(parts), slice(m, m + d), slice(m + d, m + d + applies.shape[0])
+            )
             self._stacked[key] = left
         return left
 
 
 @dataclass
 class _Child:
-    """A child group as its parent reads it in a batch: its value, whether it is scored and
-    whether it applies (missions x runs), its weight in each run and its sign."""
+    """A child group as its parent reads it in a batch: its index (by which the batch says
+    where it is scored and where it applies), its value (missions x runs), its weight in each
+    run and its sign; ``logged`` when it may hand its geometric parent the logarithm of its
+    geometric mean (see :attr:`_Step.logged`)."""
 
+    index: int
     value: Array
-    scored: npt.NDArray[np.bool_]
-    applies: npt.NDArray[np.bool_]
     weight: Array
     sign: float
+    logged: bool = False
 
 
 @dataclass
@@ -1003,6 +1081,42 @@ class _Step:
     lowest: Array | None
     halvings: int | None = None
     """``j`` when the group's coverage is ``2^-j`` (one half: 1), for :func:`_covered`."""
+    shown: bool = False
+    """A formula or the headline reads the group: its arrays are written out for every
+    mission, and its value is the mean itself."""
+    logged: bool = False
+    """A geometric mean whose only reader is a geometric parent: its value may stay the mean
+    of its children's logarithms, the logarithm the parent would take of it. The parent takes
+    ``log(max(exp(s), 1))``, which is ``max(s, 0)``: no exponential and logarithm per mission
+    and run, and no rounding of them (see :func:`_evaluate`)."""
+
+
+@dataclass
+class _Fused:
+    """Groups of indicators alone, as many indicators each, evaluated together: one product
+    per group in one call, and each elementwise step once for all of them. Each group's value
+    and whether it is scored are views of the blocks here (:meth:`_Arena.share`)."""
+
+    bucket: int
+    steps: list[_Step]
+    columns: npt.NDArray[np.intp]
+    """Groups x indicators: each group's indicator columns (rows of the batch's weights)."""
+    applicable: Array
+    """Groups x indicators: whether each indicator applies (alike for every mission)."""
+    signs: Array | None
+    """Groups x indicators: -1 where a group's sum takes an indicator away (None: nowhere)."""
+    kinds: list[tuple[_Mean, npt.NDArray[np.intp]]]
+    """Each mean of the groups, with the groups that take it."""
+    means: tuple[_Mean, ...]
+    """Each group's mean (made once each: :func:`_mean`)."""
+    scale: Array
+    """Groups x 1 x 1: each group's coverage, ``2^-halvings``."""
+    weights: Array
+    sums: Array
+    value: Array
+    scored: npt.NDArray[np.bool_]
+    applies: npt.NDArray[np.bool_]
+    limit: Array
 
 
 @dataclass
@@ -1014,6 +1128,35 @@ class _Plan:
     """Nodes x runs: the batch's weights, written in at the start of each batch."""
     steps: list[_Step | _GroupSpec]
     """A step per group in the model's order; a formula group stands as itself."""
+    fused: list[_Fused] = field(default_factory=list)
+    """Groups evaluated together before the steps (when the batch's weights are bounded)."""
+
+
+def _buckets(model: _Model) -> list[list[_GroupSpec]]:
+    """The groups that may be evaluated together, by their count of indicators: groups of
+    indicators alone whose indicators apply alike to every mission, with a coverage of
+    ``2^-j`` (a mean under any alternative but ``sum`` and ``minimum``, checked per plan)."""
+    by_size: dict[int, list[_GroupSpec]] = {}
+    for g in model.groups:
+        if (
+            g.indicators
+            and not g.groups
+            and g.formula is None
+            and g.scale is None
+            and g.min_coverage > 0
+            and _halvings(g.min_coverage) is not None
+            and model.applicable_f[g.index].shape[0] == 1
+        ):
+            by_size.setdefault(len(g.indicators), []).append(g)
+    return [by_size[size] for size in sorted(by_size)]
+
+
+def _shown(model: _Model) -> set[int]:
+    """The groups a formula or the headline reads."""
+    read = {r.group for g in model.groups for r in g.reads if r.group is not None}
+    if model.headline is not None and model.headline.group is not None:
+        read.add(model.headline.group)
+    return read
 
 
 def _plan(
@@ -1024,9 +1167,19 @@ def _plan(
     plan = arena.plans.get(key)
     if plan is not None and plan.methods is methods:
         return plan
-    k = len(model.ind_ids)
+    k, m = len(model.ind_ids), arena.rows
     wt = np.empty((model.weights.size, e))
+    shown = _shown(model)
     steps: list[_Step | _GroupSpec] = []
+    made: dict[int, _Step] = {}
+    # Room for every group's product: three rows a mission and one to make their count even.
+    sums = arena.get("sums", e, rows=4)[: 3 * m + 1]
+    buckets = _buckets(model)
+    for b, members in enumerate(buckets):
+        value = arena.block(f"leafvz{b}", (len(members), m), e)
+        scored = arena.block(f"leafok{b}", (len(members), m), e, bool)
+        for i, g in enumerate(members):
+            arena.share(g.index, e, value[i], scored[i])
     for g in model.groups:
         if g.formula is not None:
             steps.append(g)
@@ -1034,31 +1187,160 @@ def _plan(
         if g.id == "overall" and model.headline is not None:
             continue
         meth, power = methods[g.index]
+        mean = _mean(meth, power)
         cols = g.cols
         children = []
         for c in g.groups:
-            vz, ok_c, ap_c = arena.group(c, e)
             sign = model.signs[k + c] if g.signed and model.signs is not None else 1.0
-            children.append(_Child(vz, ok_c, ap_c, wt[k + c], float(sign)))
+            child = made.get(c)
+            logged = (
+                mean.method == "geometric"
+                and child is not None
+                and child.mean.method == "geometric"
+                and not child.shown
+            )
+            if child is not None and logged:
+                child.logged = True
+            children.append(_Child(c, arena.group(c, e)[0], wt[k + c], float(sign), logged))
         val, ok, ap = arena.group(g.index, e)
-        steps.append(
-            _Step(
-                g,
-                meth,
-                _mean(meth, power),
-                wt[cols] if g.indicators and isinstance(cols, slice) else None,
-                children,
-                # Needed only while the group is scored: one buffer serves every group.
-                arena.get("sums", e, rows=3),
-                val,
-                ok,
-                ap,
-                arena.get("low", e) if meth == "minimum" else None,
-                _halvings(g.min_coverage),
+        step = made[g.index] = _Step(
+            g,
+            meth,
+            mean,
+            wt[cols] if g.indicators and isinstance(cols, slice) else None,
+            children,
+            # Needed only while the group is scored: one buffer serves every group.
+            sums,
+            val,
+            ok,
+            ap,
+            arena.get("low", e) if meth == "minimum" else None,
+            _halvings(g.min_coverage),
+            shown=g.index in shown,
+        )
+        steps.append(step)
+    fused = []
+    for b, members in enumerate(buckets):
+        together = [made[g.index] for g in members]
+        if any(step.method in ("sum", "minimum") for step in together):
+            continue
+        n, size = len(members), len(members[0].indicators)
+        columns = np.array([g.indicators for g in members], dtype=np.intp)
+        ones = np.ones(size)
+        signs = (
+            np.array(
+                [
+                    model.signs[g.indicators] if g.signed and model.signs is not None else ones
+                    for g in members
+                ]
+            ).reshape(n, size)
+            if any(g.signed for g in members) and model.signs is not None
+            else None
+        )
+        kinds: dict[_Mean, list[int]] = {}
+        for i, step in enumerate(together):
+            kinds.setdefault(step.mean, []).append(i)
+        fused.append(
+            _Fused(
+                b,
+                together,
+                columns,
+                np.array([model.applicable_f[g.index][0] for g in members]),
+                signs,
+                [(mean, np.array(at, dtype=np.intp)) for mean, at in kinds.items()],
+                tuple(step.mean for step in together),
+                np.array([2.0 ** -(_halvings(g.min_coverage) or 0) for g in members])[
+                    :, None, None
+                ],
+                arena.block(f"leafw{b}", (n, size), e),
+                arena.block(f"leafsums{b}", (n, 2 * m + 2), e),
+                arena.block(f"leafvz{b}", (n, m), e),
+                arena.block(f"leafok{b}", (n, m), e, bool),
+                arena.block(f"leafap{b}", (n, 1), e, bool),
+                arena.block(f"leaflimit{b}", (n, 1), e),
             )
         )
-    plan = arena.plans[key] = _Plan(methods, wt, steps)
+    plan = arena.plans[key] = _Plan(methods, wt, steps, fused)
     return plan
+
+
+def _leaves(
+    model: _Model,
+    vals: _Values,
+    fused: _Fused,
+    wt: Array,
+    state: dict[int, tuple[npt.NDArray[np.bool_], npt.NDArray[np.bool_]]],
+    logs: set[int],
+    scratch: tuple[Array, npt.NDArray[np.bool_]],
+    segments: Sequence[tuple[int, int, _Values]] | None = None,
+) -> None:
+    """Groups evaluated together (:class:`_Fused`), as :func:`_evaluate` evaluates each: the
+    same products (one per group, of the same operands), the same quotients and the same
+    coverage test, each step applied to all the groups at once. With ``segments``, the runs
+    ``c0:c1`` of each take their indicator values from its values."""
+    m = vals.y.shape[0]
+    np.take(wt, fused.columns, axis=0, out=fused.weights)
+    if segments is None:
+        np.matmul(vals.leaves(model, fused), fused.weights, out=fused.sums)
+    for c0, c1, own in segments or ():
+        np.matmul(own.leaves(model, fused), fused.weights[:, :, c0:c1], out=fused.sums[:, :, c0:c1])
+    num, den, tot = fused.sums[:, :m], fused.sums[:, m : 2 * m], fused.sums[:, 2 * m : 2 * m + 1]
+    value, scored = fused.value, fused.scored
+    np.divide(num, den, out=value)
+    for i, step in enumerate(fused.steps):
+        if not step.logged:
+            step.mean.finv(value[i])
+    limit = np.multiply(tot, fused.scale, out=fused.limit)
+    if float(limit.min()) >= _SMALLEST_NORMAL:
+        # Every group's threshold a normal float: _covered's test of one total a run.
+        np.greater_equal(den, limit, out=scored)
+    else:
+        for i, step in enumerate(fused.steps):
+            assert step.halvings is not None
+            _covered(den[i], tot[i], step.halvings, scored[i], *scratch)
+    np.greater(tot, 0.0, out=fused.applies)
+    every: npt.NDArray[np.bool_] = np.asarray(scored.all(axis=(1, 2)))
+    if not every.all():
+        np.copyto(value, 0.0, where=~scored)
+    top = value.max(axis=(1, 2)) if any(step.logged for step in fused.steps) else None
+    everywhere = np.ones((1, value.shape[2]), dtype=bool)
+    for i, step in enumerate(fused.steps):
+        index = step.group.index
+        if step.logged and top is not None:
+            if top[i] <= LOG_SAFE:
+                logs.add(index)
+            else:
+                step.mean.finv(value[i])
+                np.copyto(value[i], 0.0, where=~scored[i])
+        applies = fused.applies[i]
+        if step.shown:
+            np.copyto(step.applies, applies)
+            applies = step.applies
+        state[index] = (everywhere if every[i] and not step.shown else scored[i], applies)
+
+
+def _together(
+    model: _Model, configs: Sequence[Sequence[tuple[str, float | None]]], weight_range: float
+) -> bool:
+    """Whether a batch may hold the runs of several sampling draws (:func:`_evaluate`'s
+    ``segments``): every group of indicators is evaluated with the others of its size under
+    every aggregation alternative (:class:`_Fused`), which reads the indicator values only
+    through its products, one per draw; no formula and no headline reads them; and every
+    run's weights are bounded, as the fused groups need."""
+    if model.headline is not None or any(g.formula is not None for g in model.groups):
+        return False
+    fused = {g.index for bucket in _buckets(model) for g in bucket}
+    if any(g.indicators and g.index not in fused for g in model.groups):
+        return False
+    if any(conf[i][0] in ("sum", "minimum") for conf in configs for i in fused):
+        return False
+    w = model.weights
+    return bool(w.size and w.min() >= 0.0 and w.max() * (1.0 + weight_range) < 2.0**899)
+
+
+LOG_SAFE = 700.0
+"""The largest logarithm a geometric mean hands its parent as it is: ``exp`` of it is finite,
+as ``log(max(exp(s), 1))`` needs for its value to be ``max(s, 0)``."""
 
 
 def _evaluate(
@@ -1067,13 +1349,25 @@ def _evaluate(
     w: Array,
     methods: Sequence[tuple[str, float | None]],
     arena: _Arena | None = None,
+    segments: Sequence[tuple[int, int, _Values]] | None = None,
 ) -> Array:
     """Overall scores (missions x runs) for indicator values and per-run weights ``w``.
+
+    With ``segments``, the runs ``c0:c1`` of each take their indicator values from its values
+    (``values`` gives the missions): only where :func:`_together` says the groups read nothing
+    of the values but through their products.
 
     ``w`` is runs x nodes (indicators, then groups in the model's order); a weight of 0 leaves
     a node out. ``methods`` gives each group's (method, power), in the model's order. The
     engine's rules apply: a group is scored when its scored weight reaches ``min_coverage`` of
     its applicable weight; a group with no applicable child does not apply.
+
+    What is the same for every mission of a run (a group's scored and applicable weights when
+    every mission has the same indicators, whether it is scored, whether it applies) is kept
+    as one row of runs and spread over the missions only where it meets a mission's own.
+    A geometric mean whose parent is geometric hands it the mean of its logarithms ``s``
+    rather than ``exp(s)``, of which the parent would take ``log(max(exp(s), 1)) = max(s, 0)``
+    (:attr:`_Step.logged`); for ``s`` of at most :data:`LOG_SAFE`, where ``exp(s)`` is finite.
     """
     vals = values if isinstance(values, _Values) else _Values(values)
     m, e = vals.y.shape[0], w.shape[0]
@@ -1086,57 +1380,87 @@ def _evaluate(
     bounded = w.size == 0 or bool(w.min() >= 0.0 and w.max() < 2.0**900)
     tmp = arena.get("tmp", e)
     flag = arena.get("flag", e, bool)
+    # Where each group is scored and where it applies in this batch: missions x runs, or one
+    # row of runs when that is the same for every mission of a run.
+    state: dict[int, tuple[npt.NDArray[np.bool_], npt.NDArray[np.bool_]]] = {}
+    # The groups whose value in this batch is the logarithm of their geometric mean.
+    logs: set[int] = set()
+    # Groups evaluated together, first (they read nothing but the indicators).
+    done: set[int] = set()
     with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
+        if segments is not None and not bounded:
+            raise ValueError("runs of several sampling draws need bounded weights")
+        for fused in plan.fused if bounded else ():
+            _leaves(model, vals, fused, wt, state, logs, (tmp, flag), segments)
+            done.update(step.group.index for step in fused.steps)
+        if segments is not None and any(
+            isinstance(step, _GroupSpec) or (step.group.indicators and step.group.index not in done)
+            for step in plan.steps
+        ):
+            raise ValueError("runs of several sampling draws need every group fused")
         for step in plan.steps:
             if isinstance(step, _GroupSpec):
                 _formula_group(model, vals, step, arena, e)
+                _, ok_f, ap_f = arena.group(step.index, e)
+                state[step.index] = (ok_f, ap_f)
+                continue
+            if step.group.index in done:
                 continue
             g, meth, mean, lowest = step.group, step.method, step.mean, step.lowest
             den_run: Array | None = None
             tot_run: Array | None = None
-            sums = step.sums
-            num, den, tot = sums[:m], sums[m : 2 * m], sums[2 * m :]
             if g.indicators:
                 cols = g.cols
                 wi = wt[cols] if step.indicators is None else step.indicators
+                left = vals.stacked(model, g, mean)
+                sums = step.sums[: left.matrix.shape[0]]
                 # A sum takes away the children that subtract: their values enter signed.
-                np.matmul(vals.stacked(model, g, mean), wi, out=sums)
+                np.matmul(left.matrix, wi, out=sums)
+                num, den, tot = sums[:m], sums[left.den], sums[left.tot]
+                # A weight the same for every mission of a run, with child groups to add.
+                if g.groups and den.shape[0] == 1:
+                    den_run, den = den, arena.get("den", e)
+                if g.groups and tot.shape[0] == 1:
+                    tot_run, tot = tot, arena.get("tot", e)
                 if lowest is not None:
                     v = np.where(vals.has[:, cols], vals.y[:, cols], np.inf)
                     np.copyto(
                         lowest, np.where((wi > 0)[None, :, :], v[:, :, None], np.inf).min(axis=1)
                     )
             else:
+                sums = step.sums
+                num, den, tot = sums[:m], sums[m : 2 * m], sums[2 * m : 3 * m]
                 num.fill(0.0)
                 # While every child so far is scored (applies) for every mission, a run's
                 # scored (applicable) weight is the same for all its missions: one number a
                 # run, summed in the same order, until a child that is not.
-                den_run, tot_run = np.zeros(e), np.zeros(e)
+                den_run, tot_run = np.zeros((1, e)), np.zeros((1, e))
                 if lowest is not None:
                     lowest.fill(np.inf)
             for child in step.children:
-                vz, ok_c, wc, sign = child.value, child.scored, child.weight, child.sign
-                # f is the identity for most means: the child's values enter as they are.
-                fv = vz if mean.identity else mean.f(vz, tmp)
+                vz, wc, sign = child.value, child.weight, child.sign
+                ok_c, ap_c = state[child.index]
+                if child.index in logs:
+                    fv = np.maximum(vz, 0.0, out=tmp)
+                else:
+                    # f is the identity for most means: the child's values enter as they are.
+                    fv = vz if mean.identity else mean.f(vz, tmp)
                 if mean.masked:
                     np.multiply(fv, ok_c, out=tmp)
                     fv = tmp
                 num += np.multiply(fv, wc if sign == 1.0 else wc * sign, out=tmp)
                 # The child's weight counts where it is scored, and where it applies.
                 den_run = _add_weight(den_run, den, wc, ok_c)
-                tot_run = _add_weight(tot_run, tot, wc, child.applies)
+                tot_run = _add_weight(tot_run, tot, wc, ap_c)
                 if lowest is not None:
                     np.logical_and(ok_c, (wc > 0)[None, :], out=flag)
                     np.copyto(tmp, np.inf)
                     np.copyto(tmp, vz, where=flag)
                     np.minimum(lowest, tmp, out=lowest)
-            # Weights that are one number a run stay so: what follows from them alone (whether
-            # the group is scored, whether it applies) is one number a run too, and is spread
-            # over the missions only when written out.
             den_w = den if den_run is None else den_run
             tot_w = tot if tot_run is None else tot_run
-            by_run = den_run is not None and tot_run is not None
-            val, ok, ap = step.value, step.scored, step.applies
+            val = step.value
+            logged = False
             if lowest is not None:
                 np.copyto(val, lowest)
             elif meth == "sum":
@@ -1145,45 +1469,60 @@ def _evaluate(
                     _on_scale(model, g, wt, k, val)
             else:
                 np.divide(num, den_w, out=val)
-                mean.finv(val)
-            scored = np.empty(e, dtype=bool) if by_run else ok
-            if (
-                meth != "sum"
-                and g.min_coverage > 0
-                and not by_run
-                and bounded
-                and (step.halvings is not None)
-            ):
-                _covered(den_w, tot_w, step.halvings, scored, tmp, flag)
+                logged = step.logged
+                if not logged:
+                    mean.finv(val)
+            # Whether the group is scored and applies: one row of runs when its weights are.
+            rows = max(den_w.shape[0], tot_w.shape[0])
+            scored = step.scored if rows > 1 else np.empty((1, e), dtype=bool)
+            if meth != "sum" and g.min_coverage > 0 and bounded and step.halvings is not None:
+                _covered(den_w, tot_w, step.halvings, scored, tmp[:rows], flag[:rows])
             elif meth != "sum" and g.min_coverage > 0:
                 # A share of the applicable weight above 0 needs a scored weight above 0; where
                 # tot is 0, den is 0 too and the share is NaN, which no comparison passes.
-                share = np.divide(den_w, tot_w) if by_run else np.divide(den_w, tot_w, out=tmp)
+                share = np.divide(den_w, tot_w, out=tmp[:rows])
                 np.greater_equal(share, g.min_coverage, out=scored)
             else:
                 np.greater(den_w, 0.0, out=scored)
             if meth == "sum":
                 # A sum is scored only when every applicable child is (the engine's rule).
                 scored &= np.greater_equal(den_w, tot_w * (1.0 - 1e-12))
-            if by_run:
-                np.copyto(ok, scored)
-                np.copyto(ap, np.greater(tot_w, 0.0))
-            else:
-                np.greater(tot_w, 0.0, out=ap)
-            if not scored.all():
-                np.copyto(val, 0.0, where=np.logical_not(ok, out=flag))
+            applies = step.applies if tot_w.shape[0] > 1 else np.empty((1, e), dtype=bool)
+            np.greater(tot_w, 0.0, out=applies)
+            everywhere = bool(scored.all())
+            if not everywhere:
+                np.copyto(val, 0.0, where=np.logical_not(scored, out=flag[:rows]))
+            if logged:
+                # A mean of logarithms too large for exp: the mean itself, as for any reader.
+                if float(val.max(initial=0.0)) <= LOG_SAFE:
+                    logs.add(g.index)
+                else:
+                    mean.finv(val)
+                    if not everywhere:
+                        np.copyto(val, 0.0, where=np.logical_not(scored, out=flag[:rows]))
+            if step.shown:
+                if scored is not step.scored:
+                    np.copyto(step.scored, scored)
+                    scored = step.scored
+                if applies is not step.applies:
+                    np.copyto(step.applies, applies)
+                    applies = step.applies
+            state[g.index] = (scored, applies)
     if model.headline is not None:
         val, ok = _read_values(model, vals, model.headline, arena, e)
         return np.where(ok, val, np.nan)
     root = model.groups[-1].index
-    val, ok, _ = arena.group(root, e)
-    return np.where(ok, val, np.nan)
+    return np.where(state[root][0], arena.group(root, e)[0], np.nan)
 
 
 def _halvings(coverage: float) -> int | None:
     """``j`` when ``coverage`` is ``2^-j`` for a ``j`` from 0 to 60, else None."""
     fraction, exponent = math.frexp(coverage)
     return 1 - exponent if fraction == 0.5 and 0 <= 1 - exponent <= 60 else None
+
+
+_SMALLEST_NORMAL = float(np.finfo(np.float64).tiny)
+_SMALLEST = float(np.nextafter(0.0, 1.0))
 
 
 def _covered(
@@ -1205,7 +1544,20 @@ def _covered(
     comparison. Where ``tot`` is 0 the quotient is infinite (``den > 0``: passes) or NaN
     (``den = 0``: fails), and ``d >= 0`` holds: the test ``den > 0`` decides, and it fails
     wherever ``den`` is 0, as a quotient of 0 or NaN does.
+
+    With one total a run (``tot`` a single row under ``den``'s rows), each run's threshold
+    ``t = tot * 2^-j`` is worked out once and the test is ``den >= t``: where ``t`` is a
+    normal float it is exact, and ``d >= tot`` is ``den >= t`` (both sides scaled by ``2^j``,
+    exactly), which also says ``den > 0``; where ``tot`` is 0 the test is ``den > 0``, which
+    is ``den >= t`` for ``t`` the smallest positive float. A total whose threshold falls
+    among the subnormal floats (where the scaling may round) takes the test above.
     """
+    if den.shape[0] > tot.shape[0] == 1:
+        limit = np.multiply(tot, 2.0**-halvings)
+        if bool(np.all((limit >= _SMALLEST_NORMAL) | (tot == 0.0))):
+            limit[tot == 0.0] = _SMALLEST
+            np.greater_equal(den, limit, out=out)
+            return
     np.multiply(den, 2.0**halvings, out=scratch)
     np.greater_equal(scratch, tot, out=out)
     np.greater(den, 0.0, out=flag)
@@ -1271,11 +1623,15 @@ def _add_weight(
     run: Array | None, sums: Array, wc: Array, counts: npt.NDArray[np.bool_]
 ) -> Array | None:
     """Add a child's weights ``wc`` (one a run) to a group's per-mission ``sums`` where
-    ``counts``. While ``run`` holds one number a run (every child so far counted for every
-    mission), it is added there instead; the first child that does not count everywhere spreads
-    it over ``sums``. Returns what stands for the sums a run from now on (None: ``sums``)."""
-    if run is not None and counts.all():
-        run += wc
+    ``counts`` (missions x runs, or one row of runs when the same for every mission). While
+    ``run`` holds one number a run (every child so far counted alike for every mission of a
+    run), it is added there instead; the first child that does not count alike spreads it
+    over ``sums``. Returns what stands for the sums a run from now on (None: ``sums``)."""
+    if run is not None and (counts.shape[0] == 1 or counts.all()):
+        if counts.shape[0] > 1 or counts.all():
+            run += wc
+        else:
+            np.add(run, wc, out=run, where=counts)
         return run
     if run is not None:
         sums[...] = run
@@ -1675,11 +2031,18 @@ def sensitivity(
     # three shares the indicator values, so each group's indicator level is one matrix
     # product; batches stay small enough for their arrays to sit in the CPU cache, and each
     # batch is ranked while its scores are there.
-    keys = ((norm_e * draws + samp_e) * len(agg_configs) + agg_e)[todo]
-    by_key = np.argsort(keys, kind="stable")
-    order, sorted_keys = todo[by_key], keys[by_key]
+    # When the groups read the values only through their products (_together), a batch
+    # holds the runs of a block of _DRAWS draws that share the rest, in order of their draw:
+    # one product per draw, every other step once for all of them.
+    # As many as keep the draws' values, and what each batch builds of them (about 14 arrays
+    # of missions x indicators a draw), within _HELD bytes.
+    held = max(1, min(_DRAWS, _HELD // (14 * 8 * max(1, m * k))))
+    span = held if sampling and _together(model, agg_configs, weight_range) else 1
+    blocks = -(-draws // span)
+    group = (norm_e * blocks + samp_e // span) * len(agg_configs) + agg_e
+    by_key = np.argsort((group * draws + samp_e)[todo], kind="stable")
+    order, sorted_keys = todo[by_key], group[todo][by_key]
     cuts = np.flatnonzero(np.r_[True, sorted_keys[1:] != sorted_keys[:-1], True])
-    last: tuple[int, int] | None = None
     # A draw changes only the indicators it samples: the others are normalised once for all
     # the draws of a normalisation (columns are fitted on their own, see _normalised).
     varies = (
@@ -1689,6 +2052,10 @@ def sensitivity(
     )
     varied_columns = varies.tolist()
     unvaried: tuple[int, Array] | None = None
+    normed: tuple[int, int, Array] | None = None
+    # Draws normalised at once: their columns and the normalisation's temporaries (about 8
+    # arrays of missions x varied indicators a draw) within _HELD bytes.
+    chunk = max(1, min(_DRAWS, _HELD // (8 * 8 * max(1, m * varies.size))))
     # Each draw's values of the indicators it varies: the replicate where there is one, else
     # the nominal score; taken once for every normalisation. Draws x indicators x missions,
     # so that a draw's missions x indicators are laid out as the replicates' were (a column
@@ -1703,24 +2070,44 @@ def sensitivity(
         np.copyto(drawn_values, nominal)
         np.copyto(drawn_values, reps, where=np.isfinite(reps))
         del reps
-    values = _Values(model.base)
     arena = _Arena(m, min(_CHUNK, total))
+    # The values of each draw of the block being evaluated.
+    block_values: dict[int, _Values] = {}
+    block_of: tuple[int, int] | None = None
+
+    def values_of(ny: int, sy: int) -> _Values:
+        nonlocal unvaried, normed, block_values, block_of
+        if block_of != (ny, sy // span):
+            block_values, block_of = {}, (ny, sy // span)
+        found = block_values.get(sy)
+        if found is None:
+            if unvaried is None or unvaried[0] != ny:
+                unvaried = (ny, _normalised(model, model.base, norm_labels[ny]))
+            y = unvaried[1]
+            if drawn_values is not None:
+                if normed is None or normed[:2] != (ny, sy // chunk):
+                    # The next few draws at once, each draw's columns beside the last's
+                    # (each a line, as one draw's are): fitted column by column, each is
+                    # normalised as it is on its own, in one call for all of them.
+                    first = sy - sy % chunk
+                    block = drawn_values[first : first + chunk]
+                    wide = block.reshape(-1, m).T
+                    normed = (
+                        ny,
+                        sy // chunk,
+                        _normalised(model, wide, norm_labels[ny], varied_columns * block.shape[0]),
+                    )
+                y = y.copy()
+                at = (sy % chunk) * varies.size
+                y[:, varies] = normed[2][:, at : at + varies.size]
+            found = block_values[sy] = _Values(y)
+        return found
+
     # Many middle-sized products: on one BLAS thread they never wait for a busy core.
     with one_blas_thread():
         for b0, b1 in itertools.pairwise(cuts):
             e0 = order[b0]
-            ny, sy = int(norm_e[e0]), int(samp_e[e0])
-            if last != (ny, sy):
-                if unvaried is None or unvaried[0] != ny:
-                    unvaried = (ny, _normalised(model, model.base, norm_labels[ny]))
-                y = unvaried[1]
-                if drawn_values is not None:
-                    y = y.copy()
-                    y[:, varies] = _normalised(
-                        model, drawn_values[sy].T, norm_labels[ny], varied_columns
-                    )
-                values = _Values(y)
-                last = (ny, sy)
+            ny = int(norm_e[e0])
             methods = agg_configs[int(agg_e[e0])]
             for c0 in range(int(b0), int(b1), _CHUNK):
                 idx = order[c0 : min(c0 + _CHUNK, int(b1))]
@@ -1728,7 +2115,16 @@ def sensitivity(
                 drop = drop_e[idx]
                 hit = drop > 0
                 w[np.flatnonzero(hit), drop[hit] - 1] = 0.0
-                batch = _evaluate(model, values, w, methods, arena)
+                taken = samp_e[idx]
+                if span > 1 and taken[0] != taken[-1]:
+                    parts = np.flatnonzero(np.r_[True, taken[1:] != taken[:-1], True]).tolist()
+                    segments = [
+                        (s0, s1, values_of(ny, int(taken[s0])))
+                        for s0, s1 in itertools.pairwise(parts)
+                    ]
+                    batch = _evaluate(model, segments[0][2], w, methods, arena, segments)
+                else:
+                    batch = _evaluate(model, values_of(ny, int(taken[0])), w, methods, arena)
                 # Best first in the overall's own direction: the lowest where lower is better.
                 _rank_into(batch if every_ranked else batch[ranked], model.direction, ranks, idx)
                 unscored = np.isnan(batch)
