@@ -377,13 +377,44 @@ class ChecklistKind(KindUnit[ChecklistIndicator]):
         return ChecklistScorer(node, self.explain(node), plan)
 
 
-@dataclass(frozen=True)
+@dataclass
 class _Column:
-    """The question's point scores and Wilson interval ends, one per mission with sites."""
+    """The question's point scores and Wilson interval ends, one per mission with sites (by
+    row of the site summary), and what pass 1 reads of them for each row."""
 
     score: Array
     low: Array
     high: Array
+    stats: Sequence[QuestionStat | None]
+    """Each row's summary of the question: the input its explanation shows."""
+    scores: list[float]
+    values: list[float | None]
+    sampled: list[bool]
+    """Scored, and answered at enough polling places for its replicates to give an interval:
+    a row whose outcome comes with no finding."""
+    plain: list[bool]
+    """Scored (a row without replicates: the Wilson interval is its interval)."""
+    intervals: list[tuple[float, float] | None] | None = None
+    """Each row's Wilson interval held to its score, worked out when a row without
+    replicates first asks."""
+
+    def interval_list(self, numeric: bool) -> list[tuple[float, float] | None]:
+        """:attr:`intervals`, worked out on the first call."""
+        if self.intervals is None:
+            if numeric:
+                self.intervals = [None] * len(self.scores)
+            else:
+                import numpy as np
+
+                # fmin/fmax: an end the rule leaves uncovered gives way to the score itself.
+                self.intervals = list(
+                    zip(
+                        np.fmin(self.low, self.score).tolist(),
+                        np.fmax(self.high, self.score).tolist(),
+                        strict=True,
+                    )
+                )
+        return self.intervals
 
 
 class ChecklistScorer(NodeScorer):
@@ -408,17 +439,20 @@ class ChecklistScorer(NodeScorer):
         if not ids:
             return None
         q = self.node
-        counted = None if q.numeric else plan.sites.counted.get(q.id)
+        qid = q.id
+        stats = plan.site_stats(qid)
+        counted = None if q.numeric else plan.sites.counted.get(qid)
         if counted is not None:
             answered, accepted = (c.astype(float) for c in counted)
             # The missions' values (100 * accepted / answered), as one column.
             with np.errstate(divide="ignore", invalid="ignore"):
                 value = np.where(answered > 0, 100.0 * accepted / answered, np.nan)
         else:
-            stats = [plan.sites.missions[m].stats[q.id] for m in ids]
-            value = np.array([np.nan if st.value is None else st.value for st in stats])
-            answered = np.array([st.answered for st in stats], dtype=float)
-            accepted = np.array([st.accepted for st in stats], dtype=float)
+            value = np.array(
+                [np.nan if st is None or st.value is None else st.value for st in stats]
+            )
+            answered = np.array([0 if st is None else st.answered for st in stats], dtype=float)
+            accepted = np.array([0 if st is None else st.accepted for st in stats], dtype=float)
         score = q.rule.apply(value) if q.rule is not None else np.minimum(100.0, value)
         low = high = np.full(len(ids), np.nan)
         if not q.numeric:
@@ -428,7 +462,22 @@ class ChecklistScorer(NodeScorer):
                 low, high = np.minimum(100 * lo, 100.0), np.minimum(100 * hi, 100.0)
             else:
                 low, high = q.rule.interval(100 * lo, 100 * hi)
-        return _Column(score, low, high)
+        # The rows whose outcome is a plain score: enough answers and a score the rule gives
+        # (the rows of missing summaries have neither); the rest are scored one by one.
+        plain = (answered >= self.needed) & ~np.isnan(score)
+        places = np.array([0 if st is None else st.places for st in stats])
+        return _Column(
+            score,
+            low,
+            high,
+            stats,
+            score.tolist(),
+            # A row's value where it is scored: the summary's (100 * accepted / answered,
+            # the same operations on the same numbers for a share).
+            value.tolist(),
+            (plain & (places >= plan.min_places)).tolist(),
+            plain.tolist(),
+        )
 
     def point(self, m: MissionView) -> Outcome:
         """The mission's row of the cohort-wide columns, or why it has none."""
@@ -436,88 +485,127 @@ class ChecklistScorer(NodeScorer):
 
     def point_all(self, missions: Sequence[MissionView]) -> list[Outcome]:
         """Each mission's row of the cohort-wide columns, or why it has none; explanations
-        are written when the scorecards are built."""
-        q = self.node
-        qid, numeric, needed, pending = q.id, q.numeric, self.needed, self.pending
+        are written when the scorecards are built.
+
+        Missions scored with no finding (nearly all of a large cohort) take their row of the
+        columns as it is; the others go through every rule one by one."""
         col = self.column
-        scores = low = high = None
-        if col is not None:
-            scores, low, high = col.score.tolist(), col.low.tolist(), col.high.tolist()
-        formula, rule = self.formula, self.rule
+        one = self._one
+        if col is None:
+            return [one(m) for m in missions]
+        q, formula, rule = self.node, self.formula, self.rule
+        scores, values, stats, sampled = col.scores, col.values, col.stats, col.sampled
         out: list[Outcome] = []
         add = out.append
+        plain: list[bool] | None = None
+        intervals: list[tuple[float, float] | None] = []
         for m in missions:
-            st = m.site_stat(qid)
-            if st is None or st.answered == 0:
-                if st is not None and st.not_applicable and not st.not_observed:
-                    explain = partial(m.question_explanation, q, st, formula, rule, None, None)
-                    add(Outcome("not_applicable", None, None, 0.0, explain))
-                    continue
-                m.finding(
-                    "missing-data",
-                    "no observer answered this question",
-                    qid,
-                    "info",
-                    variant="sites",
-                )
-                explain = partial(m.question_explanation, q, st, formula, rule, None, None)
-                add(Outcome("missing", None, None, 0.0, explain))
-                continue
-            value = st.value
-            if st.answered < needed:
-                m.finding(
-                    "too-few-answers",
-                    gettext("finding_too-few-answers", "en", n=st.answered, needed=needed),
-                    qid,
-                    n=st.answered,
-                    needed=needed,
-                )
-                explain = partial(m.question_explanation, q, st, formula, rule, value, None)
-                add(Outcome("insufficient", None, value, 0.0, explain))
-                continue
-            row = m.row
-            assert value is not None and row is not None
-            if pending:
-                explain = partial(m.question_explanation, q, st, formula, rule, value, None)
-                add(Outcome("pending", None, value, 0.0, explain))
-                continue
-            assert scores is not None and low is not None and high is not None
-            s = scores[row]
-            if math.isnan(s):
-                m.finding(
-                    "value-outside-bands",
-                    f"{value:g} falls in no band of the rule",
-                    qid,
-                    value=f"{value:g}",
-                )
-                explain = partial(m.question_explanation, q, st, formula, rule, None, None)
-                add(Outcome("missing", None, value, 0.0, explain))
-                continue
-            interval = None
-            replicated = m.replicated
-            if replicated:
+            r = m.row
+            if r is None:
+                add(one(m))
+            elif m.replicated:
                 # The replicates give the interval (pass 2): they resample polling places,
                 # where a Wilson interval would treat two visits to one place as independent.
-                m.sampled_from(qid, qid)
-            elif not numeric:
-                # fmin/fmax: an end the rule leaves uncovered gives way to the score itself.
-                import numpy as np
-
-                interval = (float(np.fmin(low[row], s)), float(np.fmax(high[row], s)))
-            add(
-                Outcome(
-                    "scored",
-                    s,
-                    value,
-                    1.0,
-                    # The view's own method, not one of this scorer's that calls it: one
-                    # call fewer for each of a cohort's hundreds of thousands of explanations.
-                    partial(m.question_explanation, q, st, formula, rule, value, s),
-                    interval=interval,
-                    replicable=replicated,
-                )
-            )
+                if sampled[r]:
+                    s, v = scores[r], values[r]
+                    add(
+                        Outcome(
+                            "scored",
+                            s,
+                            v,
+                            1.0,
+                            # The view's own method, not one of this scorer's that calls it:
+                            # one call fewer for each of a cohort's hundreds of thousands of
+                            # explanations.
+                            partial(m.question_explanation, q, stats[r], formula, rule, v, s),
+                            None,
+                            True,
+                        )
+                    )
+                else:
+                    add(one(m))
+            else:
+                if plain is None:
+                    plain, intervals = col.plain, col.interval_list(q.numeric)
+                if plain[r]:
+                    s, v = scores[r], values[r]
+                    add(
+                        Outcome(
+                            "scored",
+                            s,
+                            v,
+                            1.0,
+                            partial(m.question_explanation, q, stats[r], formula, rule, v, s),
+                            intervals[r],
+                        )
+                    )
+                else:
+                    add(one(m))
         return out
+
+    def _one(self, m: MissionView) -> Outcome:
+        """One mission's outcome, every rule in turn: its findings recorded as it goes."""
+        q = self.node
+        qid, numeric, needed = q.id, q.numeric, self.needed
+        formula, rule = self.formula, self.rule
+        st = m.site_stat(qid)
+        if st is None or st.answered == 0:
+            if st is not None and st.not_applicable and not st.not_observed:
+                explain = partial(m.question_explanation, q, st, formula, rule, None, None)
+                return Outcome("not_applicable", None, None, 0.0, explain)
+            m.finding(
+                "missing-data",
+                "no observer answered this question",
+                qid,
+                "info",
+                variant="sites",
+            )
+            explain = partial(m.question_explanation, q, st, formula, rule, None, None)
+            return Outcome("missing", None, None, 0.0, explain)
+        value = st.value
+        if st.answered < needed:
+            m.finding(
+                "too-few-answers",
+                gettext("finding_too-few-answers", "en", n=st.answered, needed=needed),
+                qid,
+                n=st.answered,
+                needed=needed,
+            )
+            explain = partial(m.question_explanation, q, st, formula, rule, value, None)
+            return Outcome("insufficient", None, value, 0.0, explain)
+        row = m.row
+        assert value is not None and row is not None
+        if self.pending:
+            explain = partial(m.question_explanation, q, st, formula, rule, value, None)
+            return Outcome("pending", None, value, 0.0, explain)
+        col = self.column
+        assert col is not None
+        s = col.scores[row]
+        if math.isnan(s):
+            m.finding(
+                "value-outside-bands",
+                f"{value:g} falls in no band of the rule",
+                qid,
+                value=f"{value:g}",
+            )
+            explain = partial(m.question_explanation, q, st, formula, rule, None, None)
+            return Outcome("missing", None, value, 0.0, explain)
+        interval = None
+        replicated = m.replicated
+        if replicated:
+            # Too few places for an interval: the view records it, with a finding.
+            m.sampled_from(qid, qid)
+        elif not numeric:
+            interval = col.interval_list(numeric)[row]
+        return Outcome(
+            "scored",
+            s,
+            value,
+            1.0,
+            partial(m.question_explanation, q, st, formula, rule, value, s),
+            interval=interval,
+            replicable=replicated,
+        )
 
     def replicates(self, r: Replication, outcomes: Sequence[Outcome]) -> Replicates | None:
         """The rule applied to the replicate shares (or statistics) of the cohort."""

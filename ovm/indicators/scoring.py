@@ -18,7 +18,7 @@ and scoring layers.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal, NamedTuple, Protocol
 
 if TYPE_CHECKING:
@@ -154,6 +154,48 @@ class Plan:
     sites: SiteSummary
     z: float
     """The normal quantile of the confidence level (1.96 at 95%)."""
+    min_places: int = 5
+    """The fewest polling places a question's replicates give an interval from (the
+    threshold of :meth:`MissionView.sampled_from`)."""
+    _stats: dict[str, tuple[QuestionStat | None, ...]] = field(
+        default_factory=dict, init=False, repr=False, compare=False
+    )
+
+    def site_stats(self, question: str) -> Sequence[QuestionStat | None]:
+        """Each mission's summary of ``question``, by row of ``sites.ids`` (None where a
+        mission has none): what :meth:`MissionView.site_stat` gives, for the whole cohort."""
+        found = self._stats.get(question)
+        if found is None:
+            if not self._stats:
+                self._transpose()
+            found = self._stats.get(question)
+        if found is None:
+            missions, ids = self.sites.missions, self.sites.ids
+            found = self._stats[question] = tuple(missions[m].stats.get(question) for m in ids)
+        return found
+
+    def _transpose(self) -> None:
+        """Every question's column of summaries at once: a tuple of a mission's summaries
+        is one call, where a question's column is a look-up per mission."""
+        from operator import itemgetter
+
+        missions, ids = self.sites.missions, self.sites.ids
+        if not ids:
+            return
+        tables = [missions[m].stats for m in ids]
+        keys = tuple(tables[0])
+        if not keys:
+            return
+        pick = itemgetter(*keys)
+        rows: list[tuple[QuestionStat | None, ...]] = []
+        add = rows.append
+        for table in tables:
+            try:
+                got = pick(table)
+            except KeyError:
+                got = tuple(table.get(k) for k in keys)
+            add(got if len(keys) > 1 else (got,))
+        self._stats.update(zip(keys, zip(*rows, strict=True), strict=True))
 
 
 @dataclass(frozen=True)

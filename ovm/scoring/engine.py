@@ -129,11 +129,11 @@ class _Plan:
     """Each node's slot, by id."""
 
 
-def _plan(rubric: Rubric, summary: SiteSummary, z: float) -> _Plan:
+def _plan(rubric: Rubric, summary: SiteSummary, z: float, min_places: int = 5) -> _Plan:
     """The rubric as slots, each indicator compiled by its kind's unit: the one dispatch."""
     slots: list[_Slot] = []
     post: list[int] = []
-    context = Plan(rubric, summary, z)
+    context = Plan(rubric, summary, z, min_places)
     families = tuple(_place(f, "overall", 1, slots, post, context) for f in rubric.families)
     index = {slot.node.id: i for i, slot in enumerate(slots)}
     # Children first, and a formula's inputs before it: the tree's post-order when no
@@ -298,8 +298,10 @@ class _MissionScorer:
         self.findings: list[Finding] = []
         self.thin: set[str] = set()
         """Nodes whose replicates rest on too few polling places to give an interval."""
-        self.results: list[Outcome] = []
-        """This pass's results so far, by slot: what a formula reads of other nodes."""
+        self.board: _Board | None = None
+        """The cohort's results of pass 1 so far (while it runs): what a formula reads."""
+        self.k = 0
+        """This mission's place in the cohort (its row of the board's columns)."""
 
     # the view indicators read
     def answer(self, node_id: str) -> Datum | None:
@@ -392,18 +394,19 @@ class _MissionScorer:
         return _question_explanations((self,), ((question, stat, formula, rule, raw, score),))[0]
 
     def node(self, node_id: str) -> Outcome:
-        return self.results[self.plan.index[node_id]]
+        assert self.board is not None
+        return self.board.columns[self.plan.index[node_id]][self.k]
 
     def node_input(self, name: str, value: float | None) -> InputValue:
         if value is None:
             return InputValue(name=name, kind="node", status="missing")
         return InputValue(name=name, kind="node", status="value", value=value)
 
-    def headline(self, head: str, results: list[Outcome]) -> Outcome:
+    def headline(self, head: str) -> Outcome:
         """The overall when the rubric names its headline node (or ``none``)."""
         if head == "none":
             return Outcome("not_applicable", None, None, 0.0, Explanation(rule="no headline"))
-        got = results[self.plan.index[head]]
+        got = self.node(head)
         return Outcome(
             got.status,
             got.score,
@@ -412,11 +415,11 @@ class _MissionScorer:
             headline_explanation(head, got.score),
         )
 
-    def formula(self, node: Group, results: list[Outcome]) -> Outcome:
+    def formula(self, node: Group) -> Outcome:
         """A group scored by its formula over other nodes."""
 
         def lookup(node_id: str) -> Read:
-            r = results[self.plan.index[node_id]]
+            r = self.node(node_id)
             return Read(r.status, r.score, r.value, r.coverage)
 
         out = formula_group(self.rubric, node, lookup)
@@ -425,49 +428,65 @@ class _MissionScorer:
         return Outcome(out.status, out.score, out.score, out.coverage, out.explanation)
 
 
-def _point_pass(rubric: Rubric, plan: _Plan, scorers: Sequence[_MissionScorer]) -> list[Outcome]:
-    """Pass 1 for the cohort: node by node (children first), every mission's point result;
-    the missions' overalls are returned, each mission's nodes are in its scorer's results.
+class _Board:
+    """Pass 1's results so far, one column of every mission's outcomes a node (by slot): what
+    a formula, or an indicator reading another node, reads of the nodes scored before it."""
+
+    __slots__ = ("columns",)
+
+    def __init__(self, slots: int) -> None:
+        self.columns: list[list[Outcome]] = [[] for _ in range(slots)]
+
+
+def _point_pass(
+    rubric: Rubric, plan: _Plan, scorers: Sequence[_MissionScorer]
+) -> tuple[list[list[Outcome]], list[Outcome]]:
+    """Pass 1 for the cohort: node by node (children first), every mission's point result.
+    Returns each node's column of the missions' outcomes (by slot) and the missions'
+    overalls.
 
     A mission's results and findings come in the same order as if it were scored alone; a
     group's aggregation is done once for all the missions whose scored children agree.
     """
     slots = plan.slots
-    for sc in scorers:
-        sc.results = [None] * len(slots)  # type: ignore[list-item]
+    board = _Board(len(slots))
+    columns = board.columns
+    for k, sc in enumerate(scorers):
+        sc.board, sc.k = board, k
     for i in plan.post:
         slot = slots[i]
         if slot.scorer is not None:
-            for sc, out in zip(scorers, slot.scorer.point_all(scorers), strict=True):
-                sc.results[i] = out
+            columns[i] = slot.scorer.point_all(scorers)
             continue
         node = slot.node
         assert isinstance(node, Group)
         if node.formula is not None:
-            for sc in scorers:
-                sc.results[i] = sc.formula(node, sc.results)
+            columns[i] = [sc.formula(node) for sc in scorers]
             continue
-        outs = _combine_cohort(
+        columns[i] = _combine_cohort(
             scorers,
             node.id,
             node.aggregation,
             node.power,
             node.min_coverage,
-            [(slots[c].node, c) for c in slot.children],
+            [(slots[c].node, columns[c]) for c in slot.children],
         )
-        for sc, out in zip(scorers, outs, strict=True):
-            sc.results[i] = out
     head = rubric.headline
     if head is not None:
-        return [sc.headline(head, sc.results) for sc in scorers]
-    return _combine_cohort(
-        scorers,
-        "overall",
-        rubric.aggregation,
-        rubric.power,
-        rubric.min_coverage,
-        [(slots[f].node, f) for f in plan.families],
-    )
+        roots = [sc.headline(head) for sc in scorers]
+    else:
+        roots = _combine_cohort(
+            scorers,
+            "overall",
+            rubric.aggregation,
+            rubric.power,
+            rubric.min_coverage,
+            [(slots[f].node, columns[f]) for f in plan.families],
+        )
+    # The columns served the formulas of pass 1. Kept by the views, they would make a cycle
+    # with the explanations that call them: garbage only the collector frees.
+    board.columns = []
+    return columns, roots
 
 
 def _combine_cohort(
@@ -476,12 +495,12 @@ def _combine_cohort(
     method: str,
     power: float | None,
     min_cov: float,
-    kids: Sequence[tuple[Group | Indicator, int]],
+    kids: Sequence[tuple[Group | Indicator, list[Outcome]]],
 ) -> list[Outcome]:
-    """One group's outcome for every mission and its findings; each explanation is written
-    when its scorecard is built."""
-    counted = [(n, c, -1.0 if n.subtracts else 1.0) for n, c in kids if n.contributes]
-    columns = [[sc.results[c] for sc in scorers] for _, c, _ in counted]
+    """One group's outcome for every mission and its findings, from its children's columns;
+    each explanation is written when its scorecard is built."""
+    counted = [(n, col, -1.0 if n.subtracts else 1.0) for n, col in kids if n.contributes]
+    columns = [col for _, col, _ in counted]
     outs = combine_columns(
         len(scorers),
         [(n.id, n.weight, sign) for n, _, sign in counted],
@@ -741,7 +760,7 @@ class _Replicator:
         rubric: Rubric,
         plan: _Plan,
         missions: Sequence[Mission],
-        results: list[list[Outcome]],
+        columns: list[list[Outcome]],
         roots: list[Outcome],
         summary: SiteSummary,
         alpha: float,
@@ -750,7 +769,8 @@ class _Replicator:
         self.thin = thin
         self.rubric = rubric
         self.plan = plan
-        self.results = results
+        self.columns = columns
+        """Each node's outcomes of the cohort's missions, by slot."""
         self.roots = roots
         self.summary = summary
         self.alpha = alpha
@@ -765,7 +785,7 @@ class _Replicator:
         view = Replication(self.rubric, self.summary, self.rows, self.b)
         for i in self.plan.post:
             slot = slots[i]
-            col = [r[i] for r in self.results]
+            col = self.columns[i]
             reps: _Reps | None
             if slot.scorer is None:
                 node = slot.node
@@ -799,8 +819,7 @@ class _Replicator:
                 self.intervals(self.roots, root)
         elif head != "none":
             # The overall is the headline node: its interval too.
-            for r, nodes in zip(self.roots, self.results, strict=True):
-                got = nodes[self.plan.index[head]]
+            for r, got in zip(self.roots, self.columns[self.plan.index[head]], strict=True):
                 r.interval, r.sampled = got.interval, got.sampled
 
     def _scores(self, col: list[Outcome]) -> Array:
@@ -830,7 +849,7 @@ class _Replicator:
         kid_reps = [kept.pop(c, None) for c in children]
         if all(r is None for r in kid_reps):
             return None
-        kid_cols = [[r[c] for r in self.results] for c in children]
+        kid_cols = [self.columns[c] for c in children]
         n = len(col)
         # Which children each mission scored, as one (missions x children) table.
         kid_scored = np.array(
@@ -1216,22 +1235,19 @@ def _passes(
     summary = summarise_sites(
         rubric, sites, seed=seed, bootstrap=bootstrap, order=order, background=True
     )
-    plan = _plan(rubric, summary, _z(confidence))
+    plan = _plan(rubric, summary, _z(confidence), min_places)
     missions = sorted(observations.missions, key=lambda m: m.id)
     scorers = [_MissionScorer(rubric, plan, m, summary, min_places) for m in missions]
-    roots = _point_pass(rubric, plan, scorers)
-    results = [sc.results for sc in scorers]
-    for sc in scorers:
-        # The results served the formulas of pass 1. Kept by the view, they would make a
-        # cycle with the explanations that call it: garbage only the collector frees.
-        sc.results = []
+    columns, roots = _point_pass(rubric, plan, scorers)
+    # Each mission's results in slot order: its scorecard's nodes.
+    results = [list(row) for row in zip(*columns, strict=True)] or [[] for _ in scorers]
     summary.wait()
     if bootstrap > 0 and summary.ids:
         replicator = _Replicator(
             rubric,
             plan,
             missions,
-            results,
+            columns,
             roots,
             summary,
             (1 - confidence) / 2,
