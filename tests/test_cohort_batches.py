@@ -129,6 +129,52 @@ def test_percentile_ends_of_finite_replicates_are_those_of_a_full_sort(
         assert got.tolist() == want.tolist()
 
 
+@given(
+    values=arrays(
+        np.float64,
+        st.tuples(st.integers(1, 6), st.integers(1, 40)),
+        elements=st.floats(-1e6, 1e6, allow_nan=False),
+    ),
+    holes=st.lists(
+        st.tuples(
+            st.integers(0, 5),
+            st.integers(0, 39),
+            st.sampled_from([np.nan, np.inf, -np.inf]),
+        ),
+        max_size=12,
+    ),
+    alpha=st.sampled_from([0.025, 0.05, 0.25]),
+)
+def test_a_row_with_nan_or_infinite_replicates_has_the_ends_of_its_finite_ones(
+    values: np.ndarray, holes: list[tuple[int, int, float]], alpha: float
+) -> None:
+    # Rows with holes among rows without: each row's ends and count are those of its own
+    # finite replicates alone, wherever the holes sort.
+    rows, width = values.shape
+    for r, c, x in holes:
+        if r < rows and c < width:
+            values[r, c] = x
+    low, high, count = percentile_ends(values, alpha)
+    for r in range(rows):
+        finite = values[r][np.isfinite(values[r])]
+        assert count[r] == finite.size
+        if finite.size:
+            lo, hi, _ = percentile_ends(finite[None, :], alpha)
+            assert (low[r], high[r]) == (lo[0], hi[0])
+        else:
+            assert np.isnan(low[r]) and np.isnan(high[r])
+
+
+@pytest.mark.parametrize("hole", [np.nan, np.inf, -np.inf])
+def test_one_hole_in_one_row_leaves_it_the_ends_of_its_finite_replicates(hole: float) -> None:
+    values = np.arange(60, dtype=float).reshape(3, 20)
+    values[1, 7] = hole
+    low, high, count = percentile_ends(values, 0.1)
+    assert count.tolist() == [20, 19, 20]
+    lo, hi, _ = percentile_ends(np.delete(values[1], 7)[None, :], 0.1)
+    assert (low[1], high[1]) == (lo[0], hi[0])
+
+
 @pytest.mark.parametrize(
     ("workspace", "bootstrap"),
     [(EXAMPLES, 200), (EXAMPLES, 0), (MINI, 200)],

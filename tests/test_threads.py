@@ -54,6 +54,21 @@ def test_several_threads_give_what_one_gives(
     np.testing.assert_array_equal(reps.values, want_reps.values)
 
 
+@pytest.mark.parametrize("threads", ["1", "2"])
+def test_intervals_sorted_in_blocks_of_missions_are_those_of_one_block(
+    workspace: ovm.Workspace,
+    on_one_thread: tuple[ovm.ScoreSet, IndicatorReplicates],
+    threads: str,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Percentile ends are sorted on worker threads a block of missions at a time while the
+    # replicates go on up the tree: 19 missions in blocks of 3 give what one block gives.
+    monkeypatch.setattr(engine, "_BLOCK_ROWS", 3)
+    monkeypatch.setenv("OVM_THREADS", threads)
+    scores, _ = score_with_replicates(workspace.rubric, workspace.observations)
+    assert scores.to_json() == on_one_thread[0].to_json()
+
+
 @settings(
     max_examples=8, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )

@@ -19,6 +19,7 @@ import hashlib
 import json
 import math
 from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from functools import cache, partial
 from itertools import chain, repeat
@@ -36,7 +37,7 @@ from ovm.indicators.checklist import ChecklistIndicator
 from ovm.indicators.registry import kind_of
 from ovm.indicators.scoring import NodeScorer, Outcome, Plan, Replication
 from ovm.rubric.model import Group, Indicator, Rubric, pick
-from ovm.runtime import in_blocks, ordinary_pages, paused_gc
+from ovm.runtime import in_blocks, ordinary_pages, paused_gc, worker_threads
 from ovm.scoring.aggregate import (
     Array,
     Child,
@@ -750,6 +751,8 @@ class _Reps:
     """Missions whose replicates rest on too few polling places: no interval."""
     raw: Array | None = None
     """An indicator's replicate values before its rule (rows of ``has`` only), if known."""
+    point: Array | None = None
+    """Every mission's point score (NaN where none), when worked out already."""
 
 
 class _Replicator:
@@ -783,47 +786,52 @@ class _Replicator:
         kept: dict[int, _Reps] = {}
         slots = self.plan.slots
         view = Replication(self.rubric, self.summary, self.rows, self.b)
-        for i in self.plan.post:
-            slot = slots[i]
-            col = self.columns[i]
-            reps: _Reps | None
-            if slot.scorer is None:
-                node = slot.node
-                assert isinstance(node, Group)
-                if node.formula is not None:
-                    # A formula over other nodes carries no replicates: no interval.
-                    for c in slot.children:
-                        kept.pop(c, None)
-                    continue
-                reps = self.group(node.aggregation, node.power, slot.children, col, kept)
-            else:
-                found = slot.scorer.replicates(view, col)
-                reps = (
-                    None
-                    if found is None
-                    else self._fill(found.has, found.scores, self._scores(col), found.values)
-                )
+        thin = _thin_rows(self.thin)
+        # Each node's percentile ends are sorted on worker threads while this thread carries
+        # the replicates on up the tree; the intervals are set once every node has its ends.
+        started: list[tuple[list[Outcome], _Reps, Callable[[], _EndsOf]]] = []
+        with _Sorter(self.alpha) as sorter:
+            for i in self.plan.post:
+                slot = slots[i]
+                col = self.columns[i]
+                reps: _Reps | None
+                if slot.scorer is None:
+                    node = slot.node
+                    assert isinstance(node, Group)
+                    if node.formula is not None:
+                        # A formula over other nodes carries no replicates: no interval.
+                        for c in slot.children:
+                            kept.pop(c, None)
+                        continue
+                    reps = self.group(node.aggregation, node.power, slot.children, col, kept)
+                else:
+                    found = slot.scorer.replicates(view, col)
+                    reps = (
+                        None
+                        if found is None
+                        else self._fill(found.has, found.scores, _scores(col), found.values)
+                    )
+                    if reps is not None:
+                        reps.thin = np.zeros(len(col), dtype=bool)
+                        reps.thin[thin.get(slot.node.id, [])] = True
+                        if self.kept_indicators is not None:
+                            self.kept_indicators[i] = reps
                 if reps is not None:
-                    reps.thin = np.array([slot.node.id in t for t in self.thin], dtype=bool)
-                    if self.kept_indicators is not None:
-                        self.kept_indicators[i] = reps
-            if reps is not None:
-                kept[i] = reps
-                self.intervals(col, reps)
-        head = self.rubric.headline
-        if head is None:
-            root = self.group(
-                self.rubric.aggregation, self.rubric.power, self.plan.families, self.roots, kept
-            )
-            if root is not None:
-                self.intervals(self.roots, root)
-        elif head != "none":
+                    kept[i] = reps
+                    started.append((col, reps, sorter.ends(reps)))
+            head = self.rubric.headline
+            if head is None:
+                root = self.group(
+                    self.rubric.aggregation, self.rubric.power, self.plan.families, self.roots, kept
+                )
+                if root is not None:
+                    started.append((self.roots, root, sorter.ends(root)))
+            for col, reps, ends in started:
+                self.intervals(col, reps, ends())
+        if head is not None and head != "none":
             # The overall is the headline node: its interval too.
             for r, got in zip(self.roots, self.columns[self.plan.index[head]], strict=True):
                 r.interval, r.sampled = got.interval, got.sampled
-
-    def _scores(self, col: list[Outcome]) -> Array:
-        return np.array([np.nan if r.score is None else r.score for r in col])
 
     def _fill(self, has: Mask, scored: Array, point: Array, raw: Array | None) -> _Reps:
         # A replicate the rule cannot score (no visit drawn, a value outside the bands)
@@ -835,7 +843,7 @@ class _Replicator:
         else:
             out = np.full((has.size, self.b), np.nan)
             out[has] = np.where(np.isnan(scored), point[has][:, None], scored)
-        return _Reps(has, out, np.zeros(has.size, dtype=bool), raw)
+        return _Reps(has, out, np.zeros(has.size, dtype=bool), raw, point)
 
     def group(
         self,
@@ -904,37 +912,48 @@ class _Replicator:
         assert out is not None
         return _Reps(has, out, thin & has)
 
-    def intervals(self, col: list[Outcome], reps: _Reps) -> None:
-        """Percentile intervals of the replicates, widened to hold the point score."""
+    def intervals(self, col: list[Outcome], reps: _Reps, ends: _EndsOf) -> None:
+        """Percentile intervals of the replicates (their ``ends``, row by row of the missions
+        of ``reps.has``), widened to hold the point score."""
         which = np.flatnonzero(reps.has)
         every = which.size == reps.has.size
-        lo_end, hi_end, counted = _blocked_ends(
-            reps.values if every else reps.values[which], self.alpha
-        )
+        lo_end, hi_end, counted = ends
         picked = col if every else [col[m] for m in which.tolist()]
-        scores = np.array([np.nan if r.score is None else r.score for r in picked], dtype=float)
+        point = _scores(col) if reps.point is None else reps.point
+        scores = point if every else point[which]
         # What min() and max() with the end first give: the end, unless the score lies beyond.
-        # Plain lists: read one element at a time, NumPy scalars cost more than the rest.
-        lows = np.where(scores < lo_end, scores, lo_end).tolist()
-        highs = np.where(scores > hi_end, scores, hi_end).tolist()
-        # Replicates to take ends of, from enough polling places: one list for the cohort.
-        eligible = ((counted > 0) & ~(reps.thin if every else reps.thin[which])).tolist()
+        lows = np.where(scores < lo_end, scores, lo_end)
+        highs = np.where(scores > hi_end, scores, hi_end)
+        # Replicates to take ends of, from enough polling places.
+        eligible = (counted > 0) & ~(reps.thin if every else reps.thin[which])
         raw = reps.raw
-        flat: list[tuple[int, Outcome, float, tuple[float, float]]] = []
-        for k, (res, ok, low, high) in enumerate(zip(picked, eligible, lows, highs, strict=True)):
+        # Where the ends meet, the values before the rule may still spread: looked at below.
+        meet = eligible & (highs == lows) if raw is not None else None
+        for res in picked:
             res.sampled = True
-            if ok and res.interval is None and res.score is not None:
-                value = res.value
-                if high == low and raw is not None and isinstance(value, int | float):
-                    flat.append((k, res, value, (low, high)))
-                    continue
-                res.interval = (low, high)
+        # Plain lists: read one element at a time, NumPy scalars cost more than the rest.
+        ends_of = list(zip(lows.tolist(), highs.tolist(), strict=True))
+        given = eligible if meet is None else eligible & ~meet
+        for k in np.flatnonzero(given).tolist():
+            res = picked[k]
+            if res.interval is None and res.score is not None:
+                res.interval = ends_of[k]
+        flat: list[tuple[int, Outcome, float, tuple[float, float]]] = []
+        if meet is not None:
+            for k in np.flatnonzero(meet).tolist():
+                res = picked[k]
+                if res.interval is None and res.score is not None:
+                    value = res.value
+                    if isinstance(value, int | float):
+                        flat.append((k, res, value, ends_of[k]))
+                    else:
+                        res.interval = ends_of[k]
         if flat:
-            assert reps.raw is not None
+            assert raw is not None
             # The values' own ends, only where the rule leaves the score no spread.
             rows = [k for k, _, _, _ in flat]
-            raw_lo, raw_hi, _ = (e.tolist() for e in percentile_ends(reps.raw[rows], self.alpha))
-            for j, (_, res, value, point) in enumerate(flat):
+            raw_lo, raw_hi, _ = (e.tolist() for e in percentile_ends(raw[rows], self.alpha))
+            for j, (_, res, value, same) in enumerate(flat):
                 if math.isfinite(raw_lo[j]) and math.isfinite(raw_hi[j]):
                     v_low = float(min(raw_lo[j], value))
                     v_high = float(max(raw_hi[j], value))
@@ -943,30 +962,76 @@ class _Replicator:
                         # alike: a point interval would read as certainty the data lack.
                         res.flat = (v_low, v_high)
                         continue
-                res.interval = point
+                res.interval = same
         # The values before the rule served only here.
         reps.raw = None
+
+
+_EndsOf = tuple[Array, Array, npt.NDArray[np.intp]]
+"""Each row's lower and upper percentile ends and its count of finite replicates."""
+
+
+def _scores(col: list[Outcome]) -> Array:
+    """A column of outcomes' point scores, NaN where none (NumPy reads None as NaN)."""
+    return np.array(list(map(_SCORE, col)), dtype=float)
+
+
+_SCORE = attrgetter("score")
+
+
+def _thin_rows(thin: Sequence[set[str]]) -> dict[str, list[int]]:
+    """For each node, the missions whose replicates of it rest on too few polling places."""
+    rows: dict[str, list[int]] = {}
+    for k, nodes in enumerate(thin):
+        for node in nodes:
+            rows.setdefault(node, []).append(k)
+    return rows
+
+
+class _Sorter:
+    """Percentile ends of replicate rows on worker threads (sorting releases the interpreter
+    lock), in blocks of rows whose ends are those of each row alone: the numbers do not
+    depend on the threads. With one thread, each node's ends are worked out at once."""
+
+    def __init__(self, alpha: float) -> None:
+        self.alpha = alpha
+        threads = worker_threads()
+        self.pool = ThreadPoolExecutor(threads) if threads > 1 else None
+
+    def __enter__(self) -> _Sorter:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self.pool is not None:
+            self.pool.shutdown(wait=True, cancel_futures=True)
+
+    def ends(self, reps: _Reps) -> Callable[[], _EndsOf]:
+        """The ends of the rows of ``reps.has``, once the returned function is called."""
+        every = bool(reps.has.all())
+        values = reps.values if every else reps.values[reps.has]
+        alpha, pool = self.alpha, self.pool
+        if pool is None:
+            found = percentile_ends(values, alpha)
+            return lambda: found
+        rows = values.shape[0]
+        parts = [
+            pool.submit(percentile_ends, values[start : start + _BLOCK_ROWS], alpha)
+            for start in range(0, max(rows, 1), _BLOCK_ROWS)
+        ]
+
+        def gathered() -> _EndsOf:
+            got = [f.result() for f in parts]
+            if len(got) == 1:
+                return got[0]
+            low, high, count = zip(*got, strict=True)
+            return np.concatenate(low), np.concatenate(high), np.concatenate(count)
+
+        return gathered
 
 
 _BLOCK_ROWS = 1024
 """Missions a thread takes at a time in the replicate passes: the blocks depend on the cohort's
 size alone, and the work in them is row by row, so the numbers do not depend on the threads."""
-
-
-def _blocked_ends(values: Array, alpha: float) -> tuple[Array, Array, npt.NDArray[np.intp]]:
-    """:func:`percentile_ends`, blocks of rows at a time on the worker threads (sorting releases
-    the interpreter lock); each row's ends are those of the row alone."""
-    rows = values.shape[0]
-    if rows <= _BLOCK_ROWS:
-        return percentile_ends(values, alpha)
-    low, high = np.empty(rows), np.empty(rows)
-    count = np.empty(rows, dtype=np.intp)
-
-    def work(block: slice) -> None:
-        low[block], high[block], count[block] = percentile_ends(values[block], alpha)
-
-    in_blocks(rows, _BLOCK_ROWS, work)
-    return low, high, count
 
 
 def _blocked_aggregate(
@@ -995,17 +1060,18 @@ def percentile_ends(values: Array, alpha: float) -> tuple[Array, Array, npt.NDAr
     default) puts 200 replicates' 2.5 % end at the 3.0 % point of the distribution on
     average, one point of coverage short of nominal at every level.
     """
-    finite = np.isfinite(values)
-    count = finite.sum(axis=1)
     rows, width = values.shape
     # A full sort, not a partial one around the two ends' ranks: NumPy sorts rows of floats
     # with vector instructions, several times faster than it partitions them.
-    srt = np.sort(
-        values
-        if rows and width and bool(count.min() == width)
-        else np.where(finite, values, np.nan),
-        axis=1,
-    )
+    srt = np.sort(values, axis=1)
+    # Sorted, a row is finite when its ends are (NaN sorts last): the usual case, told
+    # without a pass over every replicate.
+    if rows and width and bool(np.isfinite(srt[:, 0]).all() and np.isfinite(srt[:, -1]).all()):
+        count = np.full(rows, width, dtype=np.intp)
+    else:
+        finite = np.isfinite(values)
+        count = finite.sum(axis=1)
+        srt = np.sort(np.where(finite, values, np.nan), axis=1)
     last = np.maximum(count - 1, 0)
     ends = []
     for q in (alpha, 1 - alpha):
