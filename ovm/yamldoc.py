@@ -85,6 +85,8 @@ rather than quietly read as the plain value under it."""
 
 
 _STR = "tag:yaml.org,2002:str"
+_FLATTENED = frozenset(("tag:yaml.org,2002:merge", "tag:yaml.org,2002:value"))
+"""The key tags ``flatten_mapping`` acts on: a merge (``<<``) and a value key (``=``)."""
 
 
 def _shown_tag(tag: str) -> str:
@@ -101,6 +103,8 @@ class _Builder:
         self.count = 0
         self.issues: list[Issue] = []
         self.pos = Positions()
+        self.values = self.pos.values
+        self.keys = self.pos.keys
         self.ctor = _Constructor()
 
     def build(self, node: Node, path: tuple[PathPart, ...], depth: int) -> Any:
@@ -119,7 +123,8 @@ class _Builder:
             raise _Limit(
                 "yaml-too-deep", f"nesting deeper than {MAX_DEPTH}", line, col, limit=MAX_DEPTH
             )
-        self.pos.values.setdefault(path, _pos(node))
+        mark = node.start_mark
+        self.values.setdefault(path, (mark.line + 1, mark.column + 1))
         if node.tag not in _STANDARD_TAGS:
             line, col = _pos(node)
             self.issues.append(
@@ -136,10 +141,14 @@ class _Builder:
             )
             return None
         if isinstance(node, MappingNode):
-            self.ctor.flatten_mapping(node)
+            # Only a merge (<<) or value (=) key changes the mapping: the rest pass as they are.
+            if any(knode.tag in _FLATTENED for knode, _ in node.value):
+                self.ctor.flatten_mapping(node)
             out: dict[Any, Any] = {}
+            keys = self.keys
+            below = depth + 1
             for knode, vnode in node.value:
-                key = self.scalar(knode)
+                key = knode.value if knode.tag == _STR else self.scalar(knode)
                 if not isinstance(key, str | int | float | bool) and key is not None:
                     line, col = _pos(knode)
                     self.issues.append(
@@ -157,9 +166,10 @@ class _Builder:
                 if isinstance(key, bool) and isinstance(knode, ScalarNode):
                     # YAML 1.1 reads a key "yes" or "no" as a boolean; keys are names, as written.
                     skey = knode.value
+                at = (*path, skey)
                 if skey in out:
                     line, col = _pos(knode)
-                    first = self.pos.keys.get((*path, skey))
+                    first = keys.get(at)
                     where = f" (first at line {first[0]})" if first else ""
                     self.issues.append(
                         Issue(
@@ -168,7 +178,7 @@ class _Builder:
                             col,
                             "duplicate-key",
                             f"key {skey!r} appears more than once{where}",
-                            (*path, skey),
+                            at,
                             params={
                                 "key": skey,
                                 **({"variant": "first", "line": first[0]} if first else {}),
@@ -176,8 +186,9 @@ class _Builder:
                         )
                     )
                     continue
-                self.pos.keys[(*path, skey)] = _pos(knode)
-                out[skey] = self.build(vnode, (*path, skey), depth + 1)
+                kmark = knode.start_mark
+                keys[at] = (kmark.line + 1, kmark.column + 1)
+                out[skey] = self.build(vnode, at, below)
             return out
         if isinstance(node, SequenceNode):
             return [self.build(v, (*path, i), depth + 1) for i, v in enumerate(node.value)]
@@ -347,17 +358,18 @@ _FIXES = {
 
 _PROBLEMS = (
     # The parser's problem (English) -> the kind of problem, which the catalogue words;
-    # a named group is a part the sentence quotes.
-    (re.compile(r"mapping values are not allowed here"), "colon"),
-    (re.compile(r"found undefined alias '?(?P<name>[^']*)'?"), "alias"),
-    (re.compile(r"found unknown escape character '?(?P<char>[^']*)'?"), "escape"),
-    (re.compile(r"found character '\\t' that cannot start any token"), "tab"),
-    (re.compile(r"found character '?(?P<char>.*?)'? that cannot start any token"), "character"),
-    (re.compile(r"could not find expected ':'"), "no_colon"),
-    (re.compile(r"found unexpected end of stream"), "end"),
-    (re.compile(r"expected the node content"), "content"),
-    (re.compile(r"found duplicate anchor|second occurrence"), "anchor"),
-    (re.compile(r"expected alphabetic or numeric character"), "name"),
+    # a named group is a part the sentence quotes. Compiled on first use (by ``re``'s own
+    # cache): only a document that does not parse needs them.
+    (r"mapping values are not allowed here", "colon"),
+    (r"found undefined alias '?(?P<name>[^']*)'?", "alias"),
+    (r"found unknown escape character '?(?P<char>[^']*)'?", "escape"),
+    (r"found character '\\t' that cannot start any token", "tab"),
+    (r"found character '?(?P<char>.*?)'? that cannot start any token", "character"),
+    (r"could not find expected ':'", "no_colon"),
+    (r"found unexpected end of stream", "end"),
+    (r"expected the node content", "content"),
+    (r"found duplicate anchor|second occurrence", "anchor"),
+    (r"expected alphabetic or numeric character", "name"),
 )
 _CONSTRUCTS = {
     # Where the construct that opened is named: the kind of construct left open.
@@ -376,14 +388,14 @@ def _syntax_params(
     opened, else the kind of problem; the catalogue words each."""
     problem = (exc.problem or "").strip()
     for pattern, kind in _PROBLEMS[:3]:
-        found = pattern.match(problem)
+        found = re.match(pattern, problem)
         if found:
             return {"variant": kind, **found.groupdict()}
     construct = next((v for k, v in _CONSTRUCTS.items() if what and k in what), None)
     if construct is not None and opened is not None:
         return {"variant": construct, "line": opened[0], "column": opened[1]}
     for pattern, kind in _PROBLEMS[3:]:
-        found = pattern.match(problem)
+        found = re.match(pattern, problem)
         if found:
             return {"variant": kind, **found.groupdict()}
     return {"variant": "other"}

@@ -331,3 +331,12 @@ def test_both_composers_refuse_alike(text: str) -> None:
     fast, slow = parsed_with("libyaml", text), parsed_with("python", text)
     if any(i.code == "yaml-syntax" for i in fast[2]) or any(i.code in GUARDS for i in slow[2]):
         assert fast == slow
+
+
+def test_a_value_key_is_read_as_written_and_a_merge_key_merges() -> None:
+    text = "a: {=: 1, b: 2}\nc:\n  <<: {d: 3}\n  e: 4\n"
+    doc, issues = ovm.yamldoc.parse_yaml(text, "f.yaml")
+    assert issues == []
+    assert doc is not None
+    assert doc.data == {"a": {"=": 1, "b": 2}, "c": {"d": 3, "e": 4}}
+    assert doc.positions.find(("c", "d")) == (3, 11)
