@@ -267,3 +267,44 @@ def test_scoring_with_the_rubric_kept_in_the_cache_leaves_the_rubric_checks_out(
     assert checks_imported()
     assert not checks_imported()
     assert out.stat().st_size > 0
+
+
+def test_scoring_with_the_kept_rubric_builds_none_of_its_validators(tmp_path: Path) -> None:
+    # A rubric read from the cache is never validated: its models' validators, built on first
+    # use, are not built at all. The first run, validating the rubric's text, is the witness.
+    examples = Path(__file__).resolve().parent.parent / "examples"
+    probe = (
+        cli("score", str(examples), "-q", "-o", str(tmp_path / "scores.csv"))
+        + "\nfrom ovm.rubric.model import Group, Rubric\n"
+        "print(Rubric.__pydantic_complete__, Group.__pydantic_complete__)"
+    )
+    env = {**os.environ, "OVM_CACHE_DIR": str(tmp_path / "cache")}
+    assert _output(probe, env=env).splitlines()[-1] == "True True"
+    assert _output(probe, env=env).splitlines()[-1] == "False False"
+
+
+def test_validating_a_rubric_builds_each_nested_model_once() -> None:
+    # Built in the order the classes were made, a band's validator is built on its own and
+    # reused by every model holding bands; the bases only others derive from stay unbuilt.
+    probe = (
+        "from ovm import check_rubric\n"
+        "from ovm.indicators import Band, IndicatorBase, NodeBase\n"
+        "from ovm.rubric.model import Rubric\n"
+        f"rubric, issues = check_rubric({str(RUBRICS / 'valid.yaml')!r})\n"
+        "assert rubric is not None and not issues, issues\n"
+        "print(*(m.__pydantic_complete__ for m in (Band, Rubric, NodeBase, IndicatorBase)))"
+    )
+    assert _output(probe).splitlines()[-1] == "True True False False"
+
+
+def test_a_rubric_model_validated_on_its_own_first_refuses_as_ever() -> None:
+    probe = (
+        "from pydantic import ValidationError\n"
+        "from ovm.indicators import Band\n"
+        "try:\n"
+        "    Band.model_validate({'label': {'en': 'low'}, 'min': float('nan')})\n"
+        "except ValidationError as exc:\n"
+        "    print(exc.errors()[0]['type'], exc.errors()[0]['loc'])\n"
+        "print(Band.model_validate({'label': {'en': 'low'}, 'min': 0}).low)"
+    )
+    assert _output(probe).splitlines() == ["finite_number ('min',)", "0.0"]

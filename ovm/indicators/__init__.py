@@ -35,6 +35,7 @@ from ovm.indicators._common import (
     Source,
     Text,
     VarName,
+    build_validators,
 )
 from ovm.indicators.registry import (
     KindUnit,
@@ -88,6 +89,7 @@ __all__ = [
     "ValueBand",
     "VarName",
     "apply_rule",
+    "build_validators",
     "find_kind",
     "find_rule",
     "kind",

@@ -40,12 +40,39 @@ Key = Annotated[NonEmpty, BeforeValidator(_scalar_to_str)]
 
 
 class Frozen(BaseModel):
-    """Immutable model that rejects unknown keys."""
+    """Immutable model that rejects unknown keys.
+
+    Validators are built on first use (:func:`build_validators`), not as each class is made: a
+    command that reads its rubric from the cache (``ovm score``) validates none of them.
+    """
 
     # NaN or infinity in a weight, goalpost or power would turn every score above it into NaN.
     model_config = ConfigDict(
-        frozen=True, extra="forbid", populate_by_name=True, allow_inf_nan=False
+        frozen=True,
+        extra="forbid",
+        populate_by_name=True,
+        allow_inf_nan=False,
+        defer_build=True,
     )
+
+    @classmethod
+    def __pydantic_init_subclass__(cls, **kwargs: Any) -> None:
+        super().__pydantic_init_subclass__(**kwargs)
+        _MODELS.append(cls)
+
+
+_MODELS: list[type[Frozen]] = []
+"""Every model of a rubric's nodes, in the order the classes were made."""
+
+
+def build_validators() -> None:
+    """Build the validator of every rubric model not built yet, in the order the classes were
+    made, so that each nested model (a band, a scale) is built once and reused by the models
+    that hold it rather than built again inside each. Bases that only others derive from are
+    never validated themselves, and are left unbuilt."""
+    for model in _MODELS:
+        if not model.__pydantic_complete__ and not model.__subclasses__():
+            model.model_rebuild()
 
 
 class Scale(Frozen):

@@ -33,6 +33,7 @@ from ovm.indicators import (
     Source,
     Text,
     VarName,
+    build_validators,
     registry,
 )
 from ovm.indicators.answer import AnswerIndicator
@@ -746,6 +747,7 @@ def check_rubric(
             ),
         ]
     rubric: Rubric | None = None
+    build_validators()
     try:
         rubric = Rubric.model_validate(doc.data)
     except ValidationError as exc:
