@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import copy
+import dataclasses
 import math
+import pickle
 
 import numpy as np
 import pytest
@@ -195,3 +198,23 @@ def test_to_text_then_parse_evaluates_the_same(text: str, env: dict[str, float])
     assert outcome(again, env) == outcome(expr, env)
     assert formula.to_text(again) == canonical
     assert [v.name for v in formula.names(again)] == [v.name for v in formula.names(expr)]
+
+
+def test_tree_nodes_behave_as_frozen_records() -> None:
+    tree = formula.parse("min(a, rating(pr)) - -2")
+    same = formula.parse("min(a, rating(pr)) - -2")
+    assert tree == same and hash(tree) == hash(same)
+    assert tree != formula.parse("min(a, rating(pr)) - -3")
+    assert repr(BinOp("+", Var("a", 0), Num(2.0))) == (
+        "BinOp(op='+', left=Var(name='a', offset=0), right=Num(value=2.0))"
+    )
+    # Equal only to a node of the same kind: a reference and an operation holding the same
+    # three values are different nodes, as they were different dataclasses.
+    assert formula.Ref("+", "a", 0) != BinOp("+", "a", 0)  # type: ignore[arg-type]
+    assert len({formula.Ref("score", "x", 0), formula.Ref("score", "x", 0)}) == 1
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        tree.left = Num(1.0)
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        del tree.op  # type: ignore[union-attr]
+    assert pickle.loads(pickle.dumps(tree)) == tree
+    assert copy.deepcopy(tree) == tree

@@ -12,8 +12,8 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Union
+from dataclasses import FrozenInstanceError
+from typing import TYPE_CHECKING, NoReturn, Union
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -64,28 +64,76 @@ class EvaluationError(ArithmeticError):
         self.message = message
 
 
-@dataclass(frozen=True)
-class Num:
+class _Node:
+    """A node of a formula's tree: immutable, equal to a node of its own class with equal
+    fields, hashable and shown as built, as a frozen dataclass is. Written out rather than made
+    by ``dataclass``, which compiles six methods for each class as every process starts: the
+    rubric's modules load on every command."""
+
+    # Each class's __slots__ names its fields in their order: the order of its arguments, and
+    # of the values compared, hashed and shown.
+    __slots__: tuple[str, ...] = ()
+
+    def _values(self) -> tuple[object, ...]:
+        return tuple(getattr(self, name) for name in self.__slots__)
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is not self.__class__:
+            return NotImplemented
+        assert isinstance(other, _Node)
+        return self._values() == other._values()
+
+    def __hash__(self) -> int:
+        return hash(self._values())
+
+    def __repr__(self) -> str:
+        fields = ", ".join(f"{name}={getattr(self, name)!r}" for name in self.__slots__)
+        return f"{type(self).__qualname__}({fields})"
+
+    def __setattr__(self, name: str, value: object) -> NoReturn:
+        raise FrozenInstanceError(f"cannot assign to field {name!r}")
+
+    def __delattr__(self, name: str) -> NoReturn:
+        raise FrozenInstanceError(f"cannot delete field {name!r}")
+
+    def __reduce__(self) -> tuple[type[_Node], tuple[object, ...]]:
+        return type(self), self._values()
+
+
+class Num(_Node):
     """A numeric literal."""
 
+    __slots__ = ("value",)
     value: float
 
+    def __init__(self, value: float) -> None:
+        object.__setattr__(self, "value", value)
 
-@dataclass(frozen=True)
-class Var:
+
+class Var(_Node):
     """A reference to a declared variable."""
 
+    __slots__ = ("name", "offset")
     name: str
     offset: int
 
+    def __init__(self, name: str, offset: int) -> None:
+        object.__setattr__(self, "name", name)
+        object.__setattr__(self, "offset", offset)
 
-@dataclass(frozen=True)
-class Ref:
+
+class Ref(_Node):
     """A reference to another node's result: ``rating(pr)``."""
 
+    __slots__ = ("func", "node", "offset")
     func: str
     node: str
     offset: int
+
+    def __init__(self, func: str, node: str, offset: int) -> None:
+        object.__setattr__(self, "func", func)
+        object.__setattr__(self, "node", node)
+        object.__setattr__(self, "offset", offset)
 
     @property
     def key(self) -> str:
@@ -93,38 +141,52 @@ class Ref:
         return f"{self.func}({self.node})"
 
 
-@dataclass(frozen=True)
-class Unary:
+class Unary(_Node):
     """Unary minus."""
 
+    __slots__ = ("operand",)
     operand: Expr
 
+    def __init__(self, operand: Expr) -> None:
+        object.__setattr__(self, "operand", operand)
 
-@dataclass(frozen=True)
-class BinOp:
+
+class BinOp(_Node):
     """One of ``+ - * /``."""
 
+    __slots__ = ("op", "left", "right")  # noqa: RUF023 (the fields' order)
     op: str
     left: Expr
     right: Expr
 
+    def __init__(self, op: str, left: Expr, right: Expr) -> None:
+        object.__setattr__(self, "op", op)
+        object.__setattr__(self, "left", left)
+        object.__setattr__(self, "right", right)
 
-@dataclass(frozen=True)
-class Call:
+
+class Call(_Node):
     """``min``, ``max`` or ``abs``."""
 
+    __slots__ = ("func", "args")  # noqa: RUF023 (the fields' order)
     func: str
     args: tuple[Expr, ...]
+
+    def __init__(self, func: str, args: tuple[Expr, ...]) -> None:
+        object.__setattr__(self, "func", func)
+        object.__setattr__(self, "args", args)
 
 
 Expr = Union[Num, Var, Ref, Unary, BinOp, Call]
 
 
-@dataclass(frozen=True)
 class _Tok:
-    kind: str
-    text: str
-    offset: int
+    __slots__ = ("kind", "offset", "text")
+
+    def __init__(self, kind: str, text: str, offset: int) -> None:
+        self.kind = kind
+        self.text = text
+        self.offset = offset
 
 
 def _tokenize(text: str) -> list[_Tok]:
