@@ -1350,6 +1350,16 @@ def _value_text(b: _Builder, ns: NodeScore) -> Label | None:
     return _plain(b.value(ns.value))
 
 
+def _aggregation_text(b: Any, said: str | None) -> str | None:
+    """An explanation's aggregation (``generalised (p=-1)``) in the report's language: the
+    method's word, and a generalised mean's exponent written as the settings write it."""
+    if not said:
+        return None
+    method, _, power = said.partition(" (p=")
+    word: str = b.t(f"agg_{method}")
+    return f"{word} (p = {b.setting_text(float(power.rstrip(')')))})" if power else word
+
+
 def _departures(run: Run) -> str:
     """The comparison's options the sensitivity analysis does not model, as the command line
     names them (``--imputation, --aggregation``)."""
@@ -1622,7 +1632,7 @@ def _mission_context(
                         if not isinstance(node, Group)
                         else None
                     ),
-                    "aggregation": (b.t(f"agg_{ex.aggregation}") if ex.aggregation else None),
+                    "aggregation": _aggregation_text(b, ex.aggregation),
                     "inputs": [b.input_item(x) for x in ex.inputs],
                     "children": [
                         {
