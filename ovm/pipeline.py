@@ -109,8 +109,10 @@ class Run:
     @property
     def sensitivity_skipped(self) -> SensitivitySkipped | None:
         """Why the sensitivity analysis the settings asked for was not run: ``no_overall`` (the
-        rubric's headline is ``none``: no overall to rank) or ``too_few_scored`` (fewer than
-        two missions have an overall score). None when it ran or was not asked for."""
+        rubric's headline is ``none``: no overall to rank), ``comparison_settings`` (the
+        comparison imputes, or aggregates some groups otherwise: :func:`unmodelled` names
+        which) or ``too_few_scored`` (fewer than two missions have an overall score). None
+        when it ran or was not asked for."""
         if self.settings.sensitivity is None or self.sensitivity is not None:
             return None
         return _no_sensitivity(self.rubric, self.comparison, self.settings.sensitivity)
