@@ -7,7 +7,7 @@ import math
 import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar, cast
 
 from ovm.countries import country_name
 from ovm.data.followup import FollowUp
@@ -224,18 +224,38 @@ def _top(rubric: Rubric) -> str:
     return rubric.headline if rubric.headline not in (None, "none") else "overall"
 
 
-_SIGNS: dict[int, tuple[Rubric, dict[tuple[str, str], float]]] = {}
+_T = TypeVar("_T")
+
+
+def _kept(
+    cache: dict[tuple[int, str], tuple[object, Any]],
+    owner: object,
+    lang: str,
+    limit: int,
+    make: Callable[[], _T],
+) -> _T:
+    """What ``make`` gives for ``owner`` (a rubric, a comparison) and ``lang``, made once and
+    kept, the cache emptied past ``limit`` owners. The owner is kept with its entry: a
+    recycled ``id()`` is never taken for it."""
+    key = (id(owner), lang)
+    found = cache.get(key)
+    if found is not None and found[0] is owner:
+        return cast("_T", found[1])
+    if len(cache) >= limit:
+        cache.clear()
+    made = make()
+    cache[key] = (owner, made)
+    return made
+
+
+_SIGNS: dict[tuple[int, str], tuple[object, Any]] = {}
 
 
 def _signs(rubric: Rubric) -> dict[tuple[str, str], float]:
     """Each (child, parent) step's sign (see :func:`_step`), looked up once per rubric: every
     mission's recommendations take the same ways up the tree."""
-    found = _SIGNS.get(id(rubric))
-    if found is None or found[0] is not rubric:
-        if len(_SIGNS) >= 4:
-            _SIGNS.clear()
-        found = _SIGNS[id(rubric)] = (rubric, {})
-    return found[1]
+    signs: dict[tuple[str, str], float] = _kept(_SIGNS, rubric, "", 4, dict)
+    return signs
 
 
 def _step(
@@ -656,19 +676,11 @@ class _Words:
         return found
 
 
-_WORDS: dict[tuple[int, str], _Words] = {}
+_WORDS: dict[tuple[int, str], tuple[object, Any]] = {}
 
 
 def _words(rubric: Rubric, lang: str) -> _Words:
-    key = (id(rubric), lang)
-    found = _WORDS.get(key)
-    # the rubric is kept with its entry: a recycled id() is never taken for it
-    if found is not None and found.rubric is rubric:
-        return found
-    if len(_WORDS) >= 8:
-        _WORDS.clear()
-    made = _WORDS[key] = _Words(rubric, lang)
-    return made
+    return _kept(_WORDS, rubric, lang, 8, lambda: _Words(rubric, lang))
 
 
 @dataclass(frozen=True)
@@ -697,15 +709,14 @@ class _Cohort:
         return found
 
 
-_COHORTS: dict[tuple[int, str], _Cohort] = {}
+_COHORTS: dict[tuple[int, str], tuple[object, Any]] = {}
 
 
 def _cohort(comparison: Comparison, lang: str) -> _Cohort:
-    key = (id(comparison), lang)
-    found = _COHORTS.get(key)
-    # the comparison is kept with its entry: a recycled id() is never taken for it
-    if found is not None and found.comparison is comparison:
-        return found
+    return _kept(_COHORTS, comparison, lang, 2, lambda: _made_cohort(comparison, lang))
+
+
+def _made_cohort(comparison: Comparison, lang: str) -> _Cohort:
     # Only the missions a recommendation names: the first two of each best practice and
     # ranking.
     named = {m for b in comparison.best.values() for m in b.missions[:2]}
@@ -717,10 +728,7 @@ def _cohort(comparison: Comparison, lang: str) -> _Cohort:
         if c.mission.id in named:
             nm = c.mission.name
             titles[c.mission.id] = nm if isinstance(nm, str) else _in(dict(nm), lang)
-    if len(_COHORTS) >= 2:
-        _COHORTS.clear()
-    made = _COHORTS[key] = _Cohort(comparison, cards, titles, lang)
-    return made
+    return _Cohort(comparison, cards, titles, lang)
 
 
 def recommend(
