@@ -905,3 +905,25 @@ def test_checklist_tables_asking_different_questions_stack_as_one(tmp_path: Path
     assert json.loads(json.dumps(cards).replace(str(split), str(whole))) == [
         c.model_dump(mode="json") for c in want.scorecards
     ]
+
+
+def test_a_missions_datum_is_placed_as_a_copy_that_names_its_file_and_line() -> None:
+    # Placing a datum sets its file and line as set fields (they are written by
+    # model_dump(exclude_unset=True)), beside what the entry itself set, and the placed copy
+    # is a whole model: equal to itself read back through validation.
+    examples = Path(__file__).resolve().parent.parent / "examples"
+    ws = load_workspace(examples)
+    mex = next(m for m in ws.observations.missions if m.id == "mex-2012")
+    datum = mex.answers["rights.elections_covered"]
+    assert datum.provenance.model_dump(exclude_unset=True, mode="json") == {
+        "source": "COFIPE (2005 reform, Libro Sexto); ocv-figures.csv",
+        "date": "2012-07-01",
+        "confidence": "high",
+        "recorded_by": "ovm example workspace",
+        "note": "Citizens abroad voted for President only in 2006 and 2012.",
+        "file": str(examples / "missions.yaml"),
+        "line": 26,
+    }
+    assert {"value", "provenance"} <= datum.model_fields_set
+    assert {"answers", "values"} <= mex.model_fields_set
+    assert type(mex).model_validate(mex.model_dump()) == mex
