@@ -182,10 +182,14 @@ def _datum_input(name: str, kind: Literal["variable", "answer"], d: Datum | None
     )
 
 
-_STAT_FIELDS = attrgetter("answered", "accepted", "not_applicable", "not_observed", "value")
 _SITES = attrgetter("sites")
 _SIMULATED = attrgetter("simulated")
 _NEGATIVE_NOTES = attrgetter("negative_notes")
+_ANSWERED = attrgetter("answered")
+_ACCEPTED = attrgetter("accepted")
+_NOT_APPLICABLE = attrgetter("not_applicable")
+_NOT_OBSERVED = attrgetter("not_observed")
+_VALUE = attrgetter("value")
 
 
 def _question_inputs(
@@ -204,33 +208,38 @@ def _question_inputs(
     if not stats:
         return []
     qid, numeric = q.id, q.numeric
-    answered, accepted, not_applicable, not_observed, values = zip(
-        *map(_STAT_FIELDS, cast("Sequence[QuestionStat]", stats)), strict=True
-    )
+    given = cast("Sequence[QuestionStat]", stats)
+    # Each summary's fields read where they are written: no column of each is made first.
     fields = [
         {
             "name": qid,
             "kind": "question",
-            "status": "value" if a else "not_applicable" if na else "missing",
-            "value": v,
-            "n": a,
-            "accepted": None if numeric else acc,
-            "not_applicable": na,
-            "not_observed": no,
+            "status": "value"
+            if st.answered
+            else "not_applicable"
+            if st.not_applicable
+            else "missing",
+            "value": st.value,
+            "n": st.answered,
+            "accepted": None if numeric else st.accepted,
+            "not_applicable": st.not_applicable,
+            "not_observed": st.not_observed,
             "simulated": sim,
             "provenance": None,
         }
-        for a, acc, na, no, v, sim in zip(
-            answered, accepted, not_applicable, not_observed, values, simulated, strict=True
-        )
+        for st, sim in zip(given, simulated, strict=True)
     ]
+    counts = [_ANSWERED, _NOT_APPLICABLE, _NOT_OBSERVED] if numeric else _COUNTS
     if (
-        _types(values) <= _FLOAT_OR_NONE
-        and _types(chain(answered, accepted, not_applicable, not_observed)) <= _INT
+        _types(map(_VALUE, given)) <= _FLOAT_OR_NONE
+        and _types(chain.from_iterable(map(count, given) for count in counts)) <= _INT
         and _types(simulated) <= _BOOL
     ):
         return _make_inputs(fields)
     return [InputValue(**f) for f in fields]
+
+
+_COUNTS = [_ANSWERED, _ACCEPTED, _NOT_APPLICABLE, _NOT_OBSERVED]
 
 
 def _question_explanations(
@@ -650,38 +659,53 @@ def _explained_column(
 ) -> list[Explanation]:
     """:func:`_explained` of one group at each of a column of missions (``kids`` and ``outs``
     one per mission): a child's contributions are made for the column at once."""
+    n = len(outs)
+    if not n:
+        return []
     summed = method == "sum"
     totals = [out.score for out in outs]
+    # Each child's column of results, the rows transposed once.
+    by_child: list[Sequence[_Scored]] = list(zip(*kids, strict=True)) if meta else []
+    # A child's share is its weight over the scored weight of its group at that mission:
+    # one column per weight, shared by the children of that weight (keyed by its text:
+    # 0.0 and -0.0 are one key of a dict, yet give other shares).
+    quotients: dict[tuple[type, str], tuple[list[float | None], bool]] = {}
     columns: list[list[Contribution]] = []
-    for k, (node, weight, sign) in enumerate(meta):
-        statuses = [row[k].status for row in kids]
-        scores = [row[k].score for row in kids]
-        # A child's share of the group exists only once the group has a score; a sum does
-        # not normalise: each child enters with its weight, signed.
+    for (node, weight, sign), col in zip(meta, by_child, strict=True):
+        statuses = list(map(_STATUS, col))
+        scores = list(map(_SCORE, col))
+        # A child's share exists only once the group has a score; a sum does not
+        # normalise: each child enters with its weight, signed.
         if summed:
             signed = sign * weight
-            shares = [
+            shares: list[float | None] = [
                 None if total is None or status != "scored" else signed
                 for total, status in zip(totals, statuses, strict=True)
             ]
+            floats = type(signed) is float
         else:
-            shares = [
-                None if out.score is None or status != "scored" else weight / out.scored_weight
-                for out, status in zip(outs, statuses, strict=True)
-            ]
+            key = (type(weight), repr(weight))
+            found = quotients.get(key)
+            if found is None:
+                column = [None if out.score is None else weight / out.scored_weight for out in outs]
+                found = quotients[key] = (column, _types(column) <= _FLOAT_OR_NONE)
+            shares, floats = found
+            if statuses.count("scored") != n:
+                shares = [
+                    None if status != "scored" else share
+                    for status, share in zip(statuses, shares, strict=True)
+                ]
         fields = [
             {"node": node, "status": status, "score": score, "weight": weight, "share": share}
             for status, score, share in zip(statuses, scores, shares, strict=True)
         ]
         columns.append(
             _make_contributions(fields)
-            if type(weight) is float
-            and _types(scores) <= _FLOAT_OR_NONE
-            and _types(shares) <= _FLOAT_OR_NONE
+            if type(weight) is float and floats and _types(scores) <= _FLOAT_OR_NONE
             else [Contribution(**f) for f in fields]
         )
     children: list[tuple[Contribution, ...]] = (
-        list(zip(*columns, strict=True)) if columns else [()] * len(outs)
+        list(zip(*columns, strict=True)) if columns else [()] * n
     )
     aggregation = method_text(method, power)
     whole: list[dict[str, Any]] = [
@@ -1125,7 +1149,13 @@ class _Bands:
         return [none if k < 0 else looks[k] for k in found.tolist()]
 
 
-_OUTCOME_FIELDS = attrgetter("value", "score", "coverage", "status", "interval", "sampled")
+_STATUS = attrgetter("status")
+_SCORE = attrgetter("score")
+_COVERAGE = attrgetter("coverage")
+_INTERVAL = attrgetter("interval")
+_SAMPLED = attrgetter("sampled")
+_FLAT = attrgetter("flat")
+_EXPLAINED = attrgetter("explanation")
 
 
 def _banded(
@@ -1151,42 +1181,42 @@ def _node_column(
     band's rating is a float or None (see :class:`_Bands`)."""
     if not col:
         return []
-    values, scores, coverages, statuses, intervals, sampled = zip(
-        *map(_OUTCOME_FIELDS, col), strict=True
-    )
+    # Each outcome's fields read where they are written: no column of each is made first.
     fields = [
         {
             "node": node_id,
             "parent": parent,
             "level": depth,
             "kind": kind,
-            "value": value,
-            "score": score,
-            "coverage": coverage,
-            "status": status,
+            "value": res.value,
+            "score": res.score,
+            "coverage": res.coverage,
+            "status": res.status,
             "band": index,
             "band_label": label,
             "rating": rating,
-            "interval": interval,
-            "sampled": was or interval is not None,
+            "interval": res.interval,
+            "sampled": res.sampled or res.interval is not None,
             "explanation": written,
         }
-        for value, score, coverage, status, (index, label, rating), interval, was, written in zip(
-            values, scores, coverages, statuses, bands, intervals, sampled, explained, strict=True
-        )
+        for res, (index, label, rating), written in zip(col, bands, explained, strict=True)
     ]
-    given = [interval for interval in intervals if interval is not None]
+    intervals = list(map(_INTERVAL, col))
+    given = _types(intervals)
+    if _NONE in given:
+        intervals = [interval for interval in intervals if interval is not None]
+        given = _types(intervals)
     if (
-        _types(values) <= _VALUE_TYPES
-        and _types(scores) <= _FLOAT_OR_NONE
-        and rated
-        and _types(coverages) == _FLOAT
-        and _types(sampled) <= _BOOL
+        rated
         and _types(explained) == _EXPLANATION
-        and set(statuses) <= _STATUSES
-        and _types(given) <= _TUPLE
-        and set(map(len, given)) <= _PAIR
-        and _types(chain.from_iterable(given)) <= _FLOAT
+        and _types(map(_SCORE, col)) <= _FLOAT_OR_NONE
+        and _types(map(_VALUE, col)) <= _VALUE_TYPES
+        and _types(map(_COVERAGE, col)) == _FLOAT
+        and _types(map(_SAMPLED, col)) <= _BOOL
+        and set(map(_STATUS, col)) <= _STATUSES
+        and given <= _TUPLE
+        and set(map(len, intervals)) <= _PAIR
+        and _types(chain.from_iterable(intervals)) <= _FLOAT
     ):
         return _make_nodes(fields)
     return [NodeScore(**{**f, "sampled": bool(f["sampled"])}) for f in fields]
@@ -1454,14 +1484,17 @@ class _Cohort:
     def fill_many(self, fills: Sequence[_CardFill]) -> list[dict[str, Any]]:
         """Pass 3 for some missions: each one's scorecard's fields after ``mission``, the same
         whether its card is built alone or with others."""
+        if not fills:
+            return []
         rows = [f.row for f in fills]
-        results = [f.results for f in fills]
         findings = [list(f.scorer.findings) for f in fills]
         pending = [0] * len(fills)
         columns: list[list[NodeScore]] = []
-        for j, (node_id, parent, depth, kind) in enumerate(self.fixed):
-            col = [r[j] for r in results]
-            rated, banded = self.banded[j]
+        # Each slot's column of the missions' results: their rows transposed at once.
+        slots = list(zip(*(f.results for f in fills), strict=True)) if self.fixed else []
+        for (node_id, parent, depth, kind), col, (rated, banded) in zip(
+            self.fixed, slots, self.banded, strict=True
+        ):
             columns.append(
                 _node_column(
                     node_id,
@@ -1469,22 +1502,20 @@ class _Cohort:
                     depth,
                     kind,
                     col,
-                    [banded[row] for row in rows],
+                    list(map(banded.__getitem__, rows)),
                     rated,
-                    _written([res.explanation for res in col]),
+                    _written(list(map(_EXPLAINED, col))),
                 )
             )
-            flats = [res.flat for res in col]
-            if flats.count(None) != len(flats):
-                for k, (res, flat) in enumerate(zip(col, flats, strict=True)):
-                    if flat is not None and res.score is not None:
-                        findings[k].append(_flat_finding(node_id, flat, res.score))
-            if kind not in ("group", "family"):
-                statuses = [res.status for res in col]
-                if "pending" in statuses:
-                    for k, status in enumerate(statuses):
-                        if status == "pending":
-                            pending[k] += 1
+            # A flat interval is a pair: only a column without any is all None.
+            if any(map(_FLAT, col)):
+                for k, res in enumerate(col):
+                    if res.flat is not None and res.score is not None:
+                        findings[k].append(_flat_finding(node_id, res.flat, res.score))
+            if kind not in ("group", "family") and "pending" in map(_STATUS, col):
+                for k, res in enumerate(col):
+                    if res.status == "pending":
+                        pending[k] += 1
         roots = [f.root for f in fills]
         overalls = _node_column(
             "overall",
@@ -1492,9 +1523,9 @@ class _Cohort:
             0,
             "overall",
             roots,
-            [self.overall_bands[1][row] for row in rows],
+            list(map(self.overall_bands[1].__getitem__, rows)),
             self.overall_bands[0],
-            _written([res.explanation for res in roots]),
+            _written(list(map(_EXPLAINED, roots))),
         )
         nodes: list[tuple[NodeScore, ...]] = (
             list(zip(*columns, strict=True)) if columns else [()] * len(fills)
