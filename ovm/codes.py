@@ -528,6 +528,13 @@ CODES: dict[str, Code] = {
         "in statistics.csv",
         "Give each value in one place.",
     ),
+    "invalid-previous": Code(
+        "workspace",
+        "missions.yaml:14:15 missions[1].previous: the previous mission 'bra-2022' observes BRA, "
+        "not NOR",
+        "Name an earlier mission of the same country (or entity), or remove `previous:` to let "
+        "ovm take the latest earlier one.",
+    ),
     "no-previous-mission": Code(
         "workspace",
         "missions.yaml:17:14 missions[1].follow_up[0].id: bbb-2021 has no previous observed "

@@ -254,14 +254,23 @@ def test_family_seven_measures_on_a_small_cohort(cohort):
 
 
 def test_declared_previous_mission_is_used_for_change(tmp_path):
-    missions = COHORT_MISSIONS.replace("name: B 2022,", "name: B 2022, previous: aaa-2016,")
-    root = workspace(
-        tmp_path / "ws", rubric=COHORT_RUBRIC, missions=missions, statistics=COHORT_STATS
+    """bbb-2022 declares bbb-2018 its previous mission, passing over bbb-2020, the latest."""
+    missions = COHORT_MISSIONS.replace("name: B 2022,", "name: B 2022, previous: bbb-2018,") + (
+        "      - {id: bbb-2020, country: BRA, name: B 2020, region: south,\n"
+        "         election: {type: general, date: 2020-05-01},\n"
+        '         answers: {rights.basis: statute, rights.postal: "no"}}\n'
     )
+    stats = COHORT_STATS + "    bbb-2020,2000,100\n"
+    root = workspace(tmp_path / "ws", rubric=COHORT_RUBRIC, missions=missions, statistics=stats)
     scores, ws = scored(root)
     c = compare(scores, ws.rubric, observations=ws.observations)
-    # 80 - 30 = +50 on -50..50
-    assert c.scores.scorecard("bbb-2022").node("comp.change").score == pytest.approx(100.0)
+    expl = c.scores.scorecard("bbb-2022").node("comp.change").explanation
+    assert [(i.name, i.value) for i in expl.inputs] == [
+        ("rights", 80.0),
+        ("rights@bbb-2018", 100.0),
+    ]
+    # 80 - 100 = -20 on -50..50
+    assert c.scores.scorecard("bbb-2022").node("comp.change").score == pytest.approx(30.0)
 
 
 def test_comparative_cycle_is_a_finding_not_a_crash(tmp_path):

@@ -339,6 +339,81 @@ def test_bad_mission_entries_are_all_located_at_line_and_column(tmp_path: Path) 
     assert all(i.category == "data" and i.severity == "error" for i in info.value.issues)
 
 
+PREVIOUS_MISSIONS = """\
+missions:
+  - id: nor-2021
+    country: NOR
+    name: N 2021
+    election: {type: general, date: 2021-09-13}
+    previous: nor-2025
+  - id: nor-2025
+    country: NOR
+    name: N 2025
+    election: {type: general, date: 2025-09-08}
+    previous: bra-2022
+  - id: bra-2022
+    country: BRA
+    name: B 2022
+    election: {type: general, date: 2022-10-02}
+  - id: bra-2022.2
+    country: BRA
+    name: B 2022, second round
+    election: {type: general, date: 2022-10-30, round: 2}
+    previous: bra-2022
+  - id: bra-2022.b
+    country: BRA
+    name: B 2022 again
+    election: {type: general, date: 2022-10-02}
+    previous: bra-2022
+"""
+
+
+def test_a_previous_mission_must_be_an_earlier_election_of_the_same_country(
+    tmp_path: Path,
+) -> None:
+    """The change in participation and the follow-up are measured against the previous
+    mission: another country's, a later or the same election is refused, each at its line."""
+    root = workspace(tmp_path, missions=PREVIOUS_MISSIONS, statistics=None, checklists=None)
+    with pytest.raises(DataError) as info:
+        load_workspace(root)
+    got = [(i.line, i.column, i.code, i.params) for i in info.value.issues]
+    assert got == [
+        (
+            6,
+            15,
+            "invalid-previous",
+            {
+                "variant": "order",
+                "previous": "nor-2025",
+                "other_date": "2025-09-08",
+                "mission": "nor-2021",
+                "date": "2021-09-13",
+            },
+        ),
+        (
+            11,
+            15,
+            "invalid-previous",
+            {"variant": "place", "previous": "bra-2022", "other": "BRA", "place": "NOR"},
+        ),
+        (
+            25,
+            15,
+            "invalid-previous",
+            {
+                "variant": "order",
+                "previous": "bra-2022",
+                "other_date": "2022-10-02",
+                "mission": "bra-2022.b",
+                "date": "2022-10-02",
+            },
+        ),
+    ]
+    assert [i.render("es") for i in info.value.issues][1].endswith(
+        "la misión anterior “bra-2022” observa BRA, no NOR [invalid-previous]"
+    )
+
+
 def test_schema_problems_in_missions_are_located(tmp_path: Path) -> None:
     missions = MISSIONS.replace("country: ARG", "country: Aaa").replace(
         "election: {type: presidential, date: 2021-03-01, round: 2}",

@@ -536,6 +536,7 @@ def load_missions(
                     mission=m.previous,
                 )
             )
+    issues.extend(_check_previous(doc, missions, seen))
     issues.extend(_check_follow_up(doc, missions, seen))
     return missions, issues
 
@@ -749,6 +750,49 @@ def _answer_issues(
             )
         ]
     return []
+
+
+def _check_previous(doc: YamlDoc, missions: list[Mission], seen: dict[str, int]) -> list[Issue]:
+    """A declared previous mission must observe the same country (or entity) at an earlier
+    election: the change in participation and the follow-up of recommendations are measured
+    against it, and another country's or a later election would give numbers that mean
+    nothing."""
+    issues = []
+    by_id = {m.id: m for m in missions}
+    for m in missions:
+        prev = by_id.get(m.previous) if m.previous else None
+        if prev is None:
+            continue
+        path = ("missions", seen[m.id], "previous")
+        if prev.key != m.key:
+            issues.append(
+                _data_issue(
+                    doc,
+                    path,
+                    "invalid-previous",
+                    f"the previous mission {prev.id!r} observes {prev.key}, not {m.key}",
+                    variant="place",
+                    previous=prev.id,
+                    other=prev.key,
+                    place=m.key,
+                )
+            )
+        elif (prev.election.date, prev.election.round) >= (m.election.date, m.election.round):
+            issues.append(
+                _data_issue(
+                    doc,
+                    path,
+                    "invalid-previous",
+                    f"the previous mission {prev.id!r} ({prev.election.date}) is not earlier than "
+                    f"{m.id} ({m.election.date})",
+                    variant="order",
+                    previous=prev.id,
+                    other_date=str(prev.election.date),
+                    mission=m.id,
+                    date=str(m.election.date),
+                )
+            )
+    return issues
 
 
 def _check_follow_up(doc: YamlDoc, missions: list[Mission], seen: dict[str, int]) -> list[Issue]:
