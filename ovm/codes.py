@@ -546,6 +546,14 @@ CODES: dict[str, Code] = {
         "missions.yaml:18:14 missions[1].follow_up[0].id: aaa-2020 made no recommendation 'r9'",
         "Use the id of a recommendation the previous mission made.",
     ),
+    "follow-up-incomplete": Code(
+        "workspace",
+        "missions.yaml:30:5 missions[1].follow_up: the follow-up leaves out r3, made by "
+        "nor-2021: list each one, as not_assessable if it cannot be judged",
+        "List every recommendation of the previous mission under `follow_up:`; the share "
+        "implemented is counted over those listed and assessable.",
+        "warning",
+    ),
     "duplicate-place": Code(
         "workspace",
         "missions.yaml:12:43 missions[1].places[1].id: place 'p1' is listed twice",

@@ -248,9 +248,44 @@ def test_follow_up_feeds_the_family_7_indicator(tmp_path: Path) -> None:
     assert (node.status, node.score) == ("scored", 50.0)
     assert node.explanation.inputs[0].provenance is not None
     assert node.explanation.inputs[0].provenance.source == (
-        "follow-up of the recommendations of the previous mission"
+        "follow-up of the recommendations of aaa-2020"
     )
     assert s.scorecard("aaa-2020").node("comparative.followup").status == "missing"
+
+
+def test_a_recommendation_left_out_of_the_follow_up_is_a_warning_and_named(
+    tmp_path: Path,
+) -> None:
+    """aaa-2020 made r1, r2 and r3; aaa-2024 follows up only r1 and r2. The share stays that of
+    the two listed, but the check warns at the follow-up and the value's note names r3."""
+    ws = workspace(tmp_path, FOLLOW)
+    _with_follow_up_rubric(ws)
+    missions = (ws / "missions.yaml").read_text(encoding="utf-8")
+    missions = missions.replace(
+        "      rights.postal: {status: not_applicable, note: no postal vote}\n",
+        "      rights.postal: {status: not_applicable, note: no postal vote}\n"
+        + PREV_RECS
+        + "      - {id: r3, text: Count postal votes abroad, to: electoral_body}\n",
+        1,
+    )
+    (ws / "missions.yaml").write_text(missions, encoding="utf-8")
+    loaded = ovm.load_workspace(ws)
+    follow_line = missions.splitlines().index("    follow_up:") + 1
+    assert [(i.line, i.column, i.code, i.severity, i.params) for i in loaded.warnings] == [
+        (
+            follow_line,
+            5,
+            "follow-up-incomplete",
+            "warning",
+            {"previous": "aaa-2020", "missing": "r3"},
+        )
+    ]
+    _, s = scored(ws)
+    node = s.scorecard("aaa-2024").node("comparative.followup")
+    assert (node.status, node.score) == ("scored", 50.0)
+    prov = node.explanation.inputs[0].provenance
+    assert prov is not None
+    assert prov.note == "1 implemented, 0 partially, of 2 assessable; not followed up: r3"
 
 
 def test_bad_follow_up_references_are_located_errors(tmp_path: Path) -> None:
@@ -279,7 +314,11 @@ def test_bad_follow_up_references_are_located_errors(tmp_path: Path) -> None:
     with pytest.raises(DataError) as err2:
         ovm.load_workspace(ws)
     r9_line = next(i for i, t in enumerate(lines, 1) if "id: r9" in t)
-    assert [(i.line, i.code) for i in err2.value.issues] == [(r9_line, "unknown-recommendation")]
+    # r9 stands where r2 should: r2 is also said to be left out of the follow-up.
+    assert [(i.line, i.code) for i in err2.value.issues] == [
+        (lines.index("    follow_up:") + 1, "follow-up-incomplete"),
+        (r9_line, "unknown-recommendation"),
+    ]
 
 
 def test_whatif_reports_every_node_that_moves(tmp_path: Path) -> None:

@@ -58,15 +58,27 @@ def with_follow_up_values(rubric: Rubric, missions: Sequence[Mission]) -> list[M
         if share is None or (given is not None and given.status != "missing"):
             out.append(m)
             continue
-        prev = m.previous or "the previous mission"
+        found = previous_mission(m, missions)
+        prev = found.id if found else m.previous or "the previous mission"
         done = sum(1 for i in m.follow_up if i.status == "implemented")
         part = sum(1 for i in m.follow_up if i.status == "partially_implemented")
+        listed = {i.id for i in m.follow_up}
+        left_out = [
+            str(r.get("id"))
+            for r in (found.recommendations if found else ())
+            if str(r.get("id")) not in listed
+        ]
+        note = (
+            f"{done} implemented, {part} partially, of "
+            f"{sum(1 for i in m.follow_up if i.status != 'not_assessable')} assessable"
+        )
+        if left_out:
+            note += f"; not followed up: {', '.join(left_out)}"
         datum = Datum(
             value=share,
             provenance=Provenance(
                 source=f"follow-up of the recommendations of {prev}",
-                note=f"{done} implemented, {part} partially, of "
-                f"{sum(1 for i in m.follow_up if i.status != 'not_assessable')} assessable",
+                note=note,
                 confidence="medium",
             ),
         )

@@ -827,6 +827,26 @@ def _check_follow_up(doc: YamlDoc, missions: list[Mission], seen: dict[str, int]
                         recommendation=fu.id,
                     )
                 )
+        if prev is not None:
+            # A recommendation left out would silently leave the share implemented: the
+            # follow-up is judged on every recommendation the previous mission made.
+            listed = {fu.id for fu in m.follow_up}
+            left_out = [str(r.get("id")) for r in prev.recommendations]
+            left_out = [r for r in left_out if r not in listed]
+            if left_out:
+                issues.append(
+                    _data_issue(
+                        doc,
+                        ("missions", seen[m.id], "follow_up"),
+                        "follow-up-incomplete",
+                        f"the follow-up leaves out {', '.join(left_out)}, made by {prev.id}: "
+                        "list each one, as not_assessable if it cannot be judged",
+                        "warning",
+                        key=True,
+                        previous=prev.id,
+                        missing=", ".join(left_out),
+                    )
+                )
     return issues
 
 
