@@ -530,8 +530,8 @@ CODES: dict[str, Code] = {
     ),
     "invalid-previous": Code(
         "workspace",
-        "missions.yaml:14:15 missions[1].previous: the previous mission 'bra-2022' observes BRA, "
-        "not NOR",
+        "missions.yaml:12:15 missions[1].previous: the previous mission 'aaa-2020' observes ARG, "
+        "not BRA",
         "Name an earlier mission of the same country (or entity), or remove `previous:` to let "
         "ovm take the latest earlier one.",
     ),
@@ -548,8 +548,8 @@ CODES: dict[str, Code] = {
     ),
     "follow-up-incomplete": Code(
         "workspace",
-        "missions.yaml:30:5 missions[1].follow_up: the follow-up leaves out r3, made by "
-        "nor-2021: list each one, as not_assessable if it cannot be judged",
+        "missions.yaml:17:5 warning: missions[1].follow_up: the follow-up leaves out r2, made by "
+        "aaa-2020: list each one, as not_assessable if it cannot be judged",
         "List every recommendation of the previous mission under `follow_up:`; the share "
         "implemented is counted over those listed and assessable.",
         "warning",

@@ -1525,6 +1525,38 @@ def more() -> list[Case]:
             18,
         ),
         Case(
+            "missions-previous-of-another-country",
+            {"missions.yaml": sub("    name: B 2021", "    name: B 2021\n    previous: aaa-2020")},
+            1,
+            "invalid-previous",
+            "missions.yaml",
+            12,
+            15,
+        ),
+        Case(
+            "missions-follow-up-leaves-a-recommendation-out",
+            {
+                "missions.yaml": lambda o: sub(
+                    "      rights.postal: no",
+                    "      rights.postal: no\n    follow_up:\n"
+                    "      - {id: r1, text: x, to: electoral_body, status: implemented}",
+                )(
+                    sub(
+                        "name: {en: A 2020, es: A 2020}",
+                        "name: {en: A 2020, es: A 2020}\n"
+                        "    recommendations: [{id: r1, text: x, to: electoral_body},"
+                        " {id: r2, text: y, to: legislature}]",
+                    )(sub("country: BRA", "country: ARG")(o) or b"")
+                    or b""
+                )
+            },
+            0,
+            "follow-up-incomplete",
+            "missions.yaml",
+            17,
+            5,
+        ),
+        Case(
             "statistics-provenance-date",
             {"statistics.csv": sub("votes_abroad__confidence", "votes_abroad__date")},
             1,
