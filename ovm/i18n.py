@@ -480,6 +480,18 @@ def format_number(x: float, lang: str, digits: int = 1, *, trim: bool = False) -
     return number_formatter(lang, digits, trim)(x)
 
 
+def faithful_digits(x: float, digits: int, keeps: Callable[[float], bool], most: int = 6) -> int:
+    """The decimals that write ``x`` without carrying it over an edge: ``digits``, or more
+    until the written figure still ``keeps`` (stays in x's band, below a threshold x is below).
+
+    A score of 39.992 in a band that ends at 40 is written 39.99, not 40.0 beside the next
+    band's range; ``most`` bounds the decimals (a figure that close to an edge is rare)."""
+    d = digits
+    while d < most and not keeps(round(x, d)):
+        d += 1
+    return d
+
+
 @functools.cache
 def number_formatter(lang: str, digits: int = 1, trim: bool = False) -> Callable[[float], str]:
     """:func:`format_number` of ``lang``, ``digits`` and ``trim`` as a function of the number

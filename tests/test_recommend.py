@@ -472,3 +472,18 @@ def test_each_rubric_and_language_drafts_its_own_words(tmp_path: Path) -> None:
             basis = next(r for r in recommend(w.rubric, card, lang=lang) if r.id == "rec.basis")
             assert (basis.text, basis.condition) == (text, condition)
         del w, s, card
+
+
+def test_a_condition_never_writes_a_score_on_the_wrong_side_of_its_threshold(
+    tmp_path: Path,
+) -> None:
+    """Turnout 39.998 % scores 59.996 < 60: the condition says so, not "60.0 < 60"."""
+    ws = workspace(tmp_path)
+    stats = ws / "statistics.csv"
+    stats.write_text(
+        stats.read_text(encoding="utf-8").replace("aaa-2020,1000,350,", "aaa-2020,100000,39998,"),
+        encoding="utf-8",
+    )
+    w, s = scored(ws)
+    got = {r.id: r.condition for r in recommend(w.rubric, s.scorecard("aaa-2020"))}
+    assert got["rec.turnout.low"] == "score 59.996 < 60"

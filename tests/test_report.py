@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import dataclasses
+import functools
 import importlib.util
 import io
 import json
@@ -21,6 +22,8 @@ import html5lib
 import jinja2
 import openpyxl
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import ovm
 from ovm import i18n
@@ -1078,3 +1081,73 @@ def test_a_recommendations_gain_is_the_same_number_beside_it_and_in_its_sentence
                 "" if label is None else pick(label, lang),
                 lang,
             )
+
+
+def test_a_score_just_below_a_band_is_written_with_the_decimals_that_keep_it_there(
+    tmp_path: Path,
+) -> None:
+    """Turnout 34.998 % scores 49.996 on goalposts 10..60: one decimal would write it 50.0 in
+    the Weak band (0-50), beside the range of Fair. The report writes 49.996 in the cell and
+    the text table, and the score exactly on the edge (turnout 35 %, 50) keeps one decimal."""
+    ws = tmp_path / "ws"
+    shutil.copytree(MINI, ws)
+    stats = ws / "statistics.csv"
+    stats.write_text(
+        stats.read_text(encoding="utf-8").replace("aaa-2020,1000,350,", "aaa-2020,100000,34998,"),
+        encoding="utf-8",
+    )
+    _w, run = _scored(ws)
+    ns = run.scorecard("aaa-2020").node("rights.turnout")
+    assert ns.score is not None and 49.99 < ns.score < 50 and ns.band_label == "Weak"
+    for lang, text in (("en", "49.996"), ("es", "49,996")):
+        ctx = report.comparison_context(run, lang=lang)
+        cells = [
+            cell
+            for section in ctx["family_sections"]
+            for t in section["tables"]
+            for row in t["rows"]
+            if row["id"] == "rights.turnout"
+            for m, cell in zip(t["missions"], row["cells"], strict=True)
+            if m["id"] == "aaa-2020"
+        ]
+        assert [(c["text"], c["band"]) for c in cells] == [(text, 0)]
+    _w, edge = _scored(MINI)
+    ctx = report.comparison_context(edge)
+    texts = [
+        cell["text"]
+        for section in ctx["family_sections"]
+        for t in section["tables"]
+        for row in t["rows"]
+        if row["id"] == "rights.turnout"
+        for m, cell in zip(t["missions"], row["cells"], strict=True)
+        if m["id"] == "aaa-2020"
+    ]
+    assert texts == ["50.0"]
+
+
+@functools.cache
+def _bundled_rubric() -> ovm.Rubric:
+    return ovm.load_rubric(Path(ovm.__file__).parent / "rubrics" / "deco-voting-abroad.yaml")
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    score=st.one_of(
+        st.floats(0, 100),
+        # scores a hair from the bundled rubric's band edges, where rounding crosses them
+        st.sampled_from([40.0, 60.0, 80.0]).flatmap(
+            lambda edge: st.floats(edge - 0.05, edge + 0.05).filter(lambda x: 0 <= x <= 100)
+        ),
+    )
+)
+def test_a_score_is_shown_in_its_own_band(score: float) -> None:
+    """Whatever the score, the figure written with the rubric's decimals falls in the score's
+    band; one decimal is kept wherever it already does."""
+    rubric = _bundled_rubric()
+    band = rubric.band_at(None, score)
+    assert band is not None
+    digits = rubric.shown_digits(None, score)
+    if band.contains(round(score, 1)):
+        assert digits == 1
+    elif min(abs(score - band.low), abs(score - band.high)) > 5e-7:
+        assert 1 < digits <= 6 and band.contains(round(score, digits))

@@ -14,6 +14,7 @@ from ovm.data.followup import FollowUp
 from ovm.data.observations import Datum, Mission, Provenance
 from ovm.i18n import (
     colon,
+    faithful_digits,
     format_number,
     format_percent,
     gettext,
@@ -140,16 +141,20 @@ def _holds(tpl: _Template, ns: NodeScore, node: _NodeWords, words: _Words) -> st
     parts = []
     score = ns.score
     below, above = tpl.below, tpl.above
+    # The score is written with the decimals that keep it on its side of the threshold:
+    # "39.99 < 40", never "40.0 < 40".
     if below is not None and score < below:
+        digits = faithful_digits(score, 1, lambda r: r < below)
         parts.append(
             words.raw("rec_condition_below").format_map(
-                {"score": _fmt(score, 1, words.lang), "below": tpl.below_text}
+                {"score": _fmt(score, digits, words.lang), "below": tpl.below_text}
             )
         )
     if above is not None and score > above:
+        digits = faithful_digits(score, 1, lambda r: r > above)
         parts.append(
             words.raw("rec_condition_above").format_map(
-                {"score": _fmt(score, 1, words.lang), "above": tpl.above_text}
+                {"score": _fmt(score, digits, words.lang), "above": tpl.above_text}
             )
         )
     if tpl.bands and ns.band is not None and ns.band in tpl.bands:

@@ -8,6 +8,7 @@ writes it as is, and :func:`render_xlsx` turns it into a workbook.
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import functools
 import json
@@ -214,6 +215,7 @@ class _Builder:
         self._file_cache: dict[str, str] = {}
         self._anchor_cache: dict[str, str] = {}
         self._band_words: dict[tuple[str, int | None, float | None, str | None], Any] = {}
+        self._edges: dict[str, list[float]] = {}
 
     # numbers
     def num(self, x: float | None, digits: int = 1) -> str:
@@ -222,6 +224,27 @@ class _Builder:
         if digits == 1:
             return self._num1(x)
         return format_number(x, self.lang, digits)
+
+    def score_text(self, score: float | None, node_id: str) -> str:
+        """A node's score with one decimal, or more where one would carry the figure into the
+        next band (39.99, not 40.0, for a score below a band that starts at 40)."""
+        if score is None or not math.isfinite(score):
+            return "—"
+        edges = self._edges.get(node_id)
+        if edges is None:
+            node = None if node_id == "overall" else self.node(node_id)
+            edges = self._edges[node_id] = sorted(
+                {e for band in self.rubric.bands_for(node) for e in (band.low, band.high)}
+            )
+        # Rounding can only change the band when an edge lies between the score and its
+        # rounded figure: the rubric is asked only then.
+        shown = round(score, 1)
+        low, high = (score, shown) if score <= shown else (shown, score)
+        i = bisect.bisect_left(edges, low)
+        if i < len(edges) and edges[i] <= high:
+            node = None if node_id == "overall" else self.node(node_id)
+            return self.num(score, self.rubric.shown_digits(node, score))
+        return self._num1(score)
 
     def pct(self, share: float | None, digits: int = 0) -> str:
         if share is None or not math.isfinite(share):
@@ -368,7 +391,7 @@ class _Builder:
         if interval:
             lo, hi = interval
             return {
-                "text": self.num(score),
+                "text": self.score_text(score, nid),
                 "value": score,
                 **band,
                 "interval": self.span(lo, hi),
@@ -379,7 +402,7 @@ class _Builder:
                 "scored": True,
             }
         return {
-            "text": self.num(score),
+            "text": self.score_text(score, nid),
             "value": score,
             **band,
             "interval": None,
@@ -1082,7 +1105,7 @@ def _comparison_context(
                 runner_up = bp.runner_up
                 lead_holds: bool | None = bool(bp.lead_holds) if bp.runner_up else None
                 weakest = [m for m in weak_map.get(nid, ()) if m in index]
-                best_score = b.num(bp.score)
+                best_score = b.score_text(bp.score, nid)
                 why_not = (
                     None
                     if bp.is_best_practice
@@ -1130,7 +1153,7 @@ def _comparison_context(
             weak_value = next(
                 (w.score for w in weak_cells if w is not None and w.score is not None), None
             )
-            weak_score = b.num(weak_value) if weak_value is not None else None
+            weak_score = b.score_text(weak_value, nid) if weak_value is not None else None
             best_rows.append(
                 {
                     "id": nid,

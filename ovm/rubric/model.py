@@ -20,6 +20,7 @@ from pydantic.json_schema import JsonSchemaValue
 from pydantic_core import CoreSchema, PydanticCustomError, core_schema
 
 from ovm.errors import Issue, PathPart, RubricError, check_error, sort_issues
+from ovm.i18n import faithful_digits
 from ovm.indicators import (
     DEFAULT_SCALE,
     Band,
@@ -262,6 +263,16 @@ class Rubric(Frozen):
             if band.contains(score, top):
                 return band
         return None
+
+    def shown_digits(self, node: Group | Indicator | None, score: float, digits: int = 1) -> int:
+        """The decimals that show a node's score inside its own band: ``digits``, or more
+        where rounding would carry the figure into the next band (see
+        :func:`ovm.i18n.faithful_digits`)."""
+        band = self.band_at(node, score)
+        if band is None:
+            return digits
+        top = self.scale_for(node).max
+        return faithful_digits(score, digits, lambda r: bool(band.contains(r, top)))
 
     @property
     def headline_node(self) -> Group | Indicator | None:
