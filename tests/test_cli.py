@@ -329,3 +329,37 @@ def test_a_sensitivity_analysis_too_large_for_the_memory_is_a_usage_error(
     err = capsys.readouterr().err
     assert err.startswith("ovm: ") and "Traceback" not in err
     assert not out.exists()
+
+
+def test_too_few_replicates_for_the_confidence_level_are_a_warning(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A 95 % interval's ends are the replicates of rank 2.5 % and 97.5 % of B + 1: below 39
+    replicates they are the extreme ones, and the command says so; from 39 on, or with the
+    bootstrap off, it says nothing."""
+    ws = Path(__file__).parent / "data" / "mini"
+    said = {}
+    for replicates in ("0", "1", "38", "39"):
+        out = tmp_path / f"s{replicates}.csv"
+        assert main(["score", str(ws), "--bootstrap", replicates, "-q", "-o", str(out)]) == 0
+        said[replicates] = [
+            line for line in capsys.readouterr().err.splitlines() if "replicate" in line
+        ]
+    assert said == {
+        "0": [],
+        "1": [
+            "warning: 1 bootstrap replicate is too few for a 95% interval (at least 39): each "
+            "interval's ends are the extreme replicates; 200 or more give steady ends"
+        ],
+        "38": [
+            "warning: 38 bootstrap replicates are too few for a 95% interval (at least 39): "
+            "each interval's ends are the extreme replicates; 200 or more give steady ends"
+        ],
+        "39": [],
+    }
+    main(["compare", str(ws), "--bootstrap", "20", "--lang", "es", "-o", str(tmp_path / "c.csv")])
+    # Spanish writes the percent sign after a no-break space
+    assert (
+        "advertencia: 20 réplicas bootstrap son muy pocas para un intervalo del 95\u00a0% "
+        "(al menos 39)" in capsys.readouterr().err
+    )

@@ -756,4 +756,27 @@ def _prepared(
     problems = settings.comparison.problem_parts(ws.rubric)
     if problems:
         raise UsageError.joined([UsageError(m, key=k, **p) for m, k, p in problems])
+    few_replicates(settings, getattr(args, "lang", "en"))
     return ws, settings
+
+
+def few_replicates(settings: Settings, lang: str) -> None:
+    """Warn when the bootstrap has too few replicates for its confidence level: an interval's
+    end is the replicate of rank alpha (B + 1), so below 1 / alpha - 1 replicates the ends are
+    the extreme replicates, whatever level the report prints."""
+    import math
+
+    from ovm.i18n import colon, format_percent, gettext
+
+    replicates = settings.bootstrap
+    alpha = (1 - settings.confidence) / 2
+    needed = math.ceil(1 / alpha - 1e-9) - 1
+    if 0 < replicates < needed:
+        why = gettext(
+            "cli_few_replicates",
+            lang,
+            n=replicates,
+            confidence=format_percent(settings.confidence, lang, 0),
+            needed=needed,
+        )
+        print(f"{gettext('severity_warning', lang)}{colon(lang)} {why}", file=sys.stderr)
