@@ -326,8 +326,8 @@ def _rules(
         if scored:
             problem = (
                 "insufficient-coverage",
-                f"{direct:.0%} of its children's weight has a score; "
-                f"at least {min_coverage:.0%} needed",
+                f"the parts one level below it that have a score hold {100 * direct:.0f}% of "
+                f"its weight; at least {100 * min_coverage:.0f}% needed",
                 {"share": f"{100 * direct:.0f}", "needed": f"{100 * min_coverage:.0f}"},
             )
         partial = scored or any(c.status == "insufficient" for c in applicable)
