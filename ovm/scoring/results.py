@@ -148,6 +148,8 @@ class Scorecard(FrozenModel):
     nodes: tuple[NodeScore, ...]
     findings: tuple[Finding, ...] = ()
     sites: int = 0
+    """Observer visits used for this mission (rows of its checklists; a place visited twice
+    counts twice)."""
     simulated: bool = False
     notes: tuple[SiteNote, ...] = ()
     notes_total: int = 0
