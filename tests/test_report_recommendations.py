@@ -248,3 +248,29 @@ def test_a_peer_that_only_ties_the_mission_is_no_best_practice_to_replicate(
         ("aaa-2024", "rec.basis"): (["aaa-2016", "aaa-2020"], ["bbb-2018"]),
         ("bbb-2022", "rec.basis"): (["bbb-2018"], ["bbb-2018"]),
     }
+
+
+@pytest.mark.parametrize("lang", ["en", "es"])
+def test_a_reference_is_headed_best_practice_only_when_it_is_one(run: Run, lang: str) -> None:
+    """col-2022's secrecy recommendation points to the cohort's top score, whose lead does not
+    hold: the mission page and the Markdown call it the best performer; its opening-time one
+    points to a best practice and is headed so."""
+    from ovm.comparison.recommend import to_markdown
+    from ovm.reporting.report import render_html, report_context
+
+    recs = {r.id: r for r in run.recommendations("col-2022", lang)}
+    practice, performer = recs["rec.practice.opened_on_time"], recs["rec.practice.secrecy"]
+    assert practice.reference is not None and practice.reference.practice
+    assert performer.reference is not None and not performer.reference.practice
+    headings = {
+        word: i18n.gettext(word, lang) + i18n.colon(lang)
+        for word in ("best_practice", "best_performer")
+    }
+    page = render_html(report_context(run, lang=lang, mission="col-2022"))
+    markdown = to_markdown(list(recs.values()), None, "col-2022", lang)
+    for text in (page, markdown):
+        said = {
+            heading: [r for r in (practice, performer) if f"{h} {r.best_practice}" in text]
+            for heading, h in headings.items()
+        }
+        assert said == {"best_practice": [practice], "best_performer": [performer]}

@@ -84,6 +84,7 @@ class Recommendation:
             "gain_note": self.gain_note,
             "evidence": list(self.evidence),
             "best_practice": self.best_practice,
+            "best_is_practice": self.reference is not None and self.reference.practice,
             "lang": self.lang,
         }
 
@@ -1006,7 +1007,11 @@ def to_markdown(
             lines += [f"- {_md_escape(e)}" for e in r.evidence]
             lines.append("")
         if r.best_practice:
-            lines.append(f"{t('best_practice')}{c} {_md_escape(r.best_practice)}")
+            # Only a lead in a good band is a best practice; else the reference is the
+            # cohort's top score, called what it is.
+            practice = r.reference is not None and r.reference.practice
+            heading = t("best_practice") if practice else t("best_performer")
+            lines.append(f"{heading}{c} {_md_escape(r.best_practice)}")
             lines.append("")
     if fu is not None and fu.items:
         lines += ["", f"## {t('follow_up')} ({fu.previous or '—'})", ""]

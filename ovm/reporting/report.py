@@ -1848,6 +1848,7 @@ def _recommendation(b: _Builder, item: Mapping[str, Any], report: str = "") -> d
         "best_practice": (
             str(item["best_practice"]) if item.get("best_practice") is not None else None
         ),
+        "best_is_practice": bool(item.get("best_is_practice")),
     }
 
 
