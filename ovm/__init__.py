@@ -92,6 +92,7 @@ _EXPORTS: dict[str, str] = {
     "write_template": "ovm.field.template",
     # errors
     "DataError": "ovm.errors",
+    "RejectedDataWarning": "ovm.errors",
     "Issue": "ovm.errors",
     "OvmError": "ovm.errors",
     "RubricError": "ovm.errors",
@@ -124,7 +125,7 @@ if TYPE_CHECKING:
     from ovm.data.observations import Datum, LoadReport, Mission, Observations, Provenance
     from ovm.data.wide import observations_from_wide
     from ovm.data.workspace import Workspace, load_observations, load_workspace
-    from ovm.errors import DataError, Issue, OvmError, RubricError
+    from ovm.errors import DataError, Issue, OvmError, RejectedDataWarning, RubricError
     from ovm.field.template import write_template
     from ovm.field.xlsform import build_form, write_form
     from ovm.pipeline import (

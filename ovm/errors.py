@@ -254,5 +254,38 @@ class WordedWarning(RuntimeWarning):
         return gettext(self.key, lang, **parts)
 
 
+class RejectedDataWarning(WordedWarning):
+    """The workspace's data lost rows or cells, rejected, and the analysis goes on without
+    them: the command line stops on them unless told to go on (``--allow-rejected``); a
+    program is told by this warning. ``rows`` and ``cells`` count them."""
+
+    def __init__(self, rows: int, cells: int) -> None:
+        super().__init__(self._said(rows, cells, "en"), key="warning_rejected_left_out")
+        self.rows, self.cells = rows, cells
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (RejectedDataWarning, (self.rows, self.cells))
+
+    def text(self, lang: str = "en") -> str:
+        """The message in ``lang``."""
+        return self._said(self.rows, self.cells, lang)
+
+    @staticmethod
+    def _said(rows: int, cells: int, lang: str) -> str:
+        from ovm.i18n import gettext
+
+        parts = []
+        if rows:
+            parts.append(gettext("cli_rejected_rows", lang, n=rows))
+        if cells:
+            parts.append(gettext("cli_rejected_cells", lang, n=cells))
+        what = (
+            gettext("cli_and", lang, first=parts[0], second=parts[1])
+            if len(parts) == 2
+            else parts[0]
+        )
+        return gettext("warning_rejected_left_out", lang, what=what)
+
+
 def _rebuild_warning(message: str, key: str, params: dict[str, object]) -> WordedWarning:
     return WordedWarning(message, key=key, **params)

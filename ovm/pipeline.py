@@ -8,6 +8,7 @@ that value.
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -21,6 +22,7 @@ from ovm.comparison.ranking import RankEntry
 from ovm.data.followup import FollowUp, follow_up
 from ovm.data.observations import Observations
 from ovm.data.workspace import Workspace, load_workspace
+from ovm.errors import RejectedDataWarning
 from ovm.rubric.model import Rubric
 from ovm.runtime import stage_done
 from ovm.scoring.engine import IndicatorReplicates, score, score_with_replicates
@@ -415,9 +417,17 @@ def analyse(
 ) -> Run:
     """Analyse a workspace (a loaded one, or its folder): the one entry point of the pipeline.
 
-    Without ``settings``, the workspace's own (``settings:`` of ``ovm.yaml``) are used.
+    Without ``settings``, the workspace's own (``settings:`` of ``ovm.yaml``) are used. Rows or
+    cells of its data that were rejected are left out, with a :class:`RejectedDataWarning`
+    (``Workspace.observations.report`` lists each with its reasons).
     """
     ws = workspace if isinstance(workspace, Workspace) else load_workspace(workspace)
+    report = ws.observations.report
+    if report.rejected or report.cells_rejected:
+        # What the command line stops on (unless --allow-rejected) is never lost in silence.
+        warnings.warn(
+            RejectedDataWarning(len(report.rejected), report.cells_rejected), stacklevel=2
+        )
     if settings is None:
         base = ws.settings
         settings = Settings(seed=base.seed, bootstrap=base.bootstrap, confidence=base.confidence)

@@ -1002,3 +1002,29 @@ def test_a_missions_datum_is_placed_as_a_copy_that_names_its_file_and_line() -> 
     assert {"value", "provenance"} <= datum.model_fields_set
     assert {"answers", "values"} <= mex.model_fields_set
     assert type(mex).model_validate(mex.model_dump()) == mex
+
+
+def test_analyse_says_when_rejected_rows_are_left_out(tmp_path: Path) -> None:
+    """The command line stops on a rejected row; a program analysing the same workspace is
+    warned, with the count, and can make the warning an error."""
+    stats = "mission,registered_abroad,votes_abroad\naaa-2020,1000,350\nzzz-2020,5,1\n"
+    root = workspace(tmp_path, statistics=stats, checklists=None)
+    with pytest.warns(ovm.RejectedDataWarning) as caught:
+        run = ovm.analyse(root, ovm.Settings(bootstrap=0))
+    assert [(w.message.rows, w.message.cells, str(w.message)) for w in caught] == [  # type: ignore[union-attr]
+        (
+            1,
+            0,
+            "1 row rejected, left out of the analysis: Workspace.observations.report lists "
+            "each with its reasons (ovm check prints them)",
+        )
+    ]
+    assert run.scorecard("aaa-2020").node("rights.turnout").score == 50.0
+    clean = workspace(
+        tmp_path / "clean", statistics=stats.replace("zzz-2020,5,1\n", ""), checklists=None
+    )
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", ovm.RejectedDataWarning)
+        ovm.analyse(clean, ovm.Settings(bootstrap=0))

@@ -668,12 +668,18 @@ def run_from(
     mission: str | None = None,
 ) -> tuple[Workspace, Run]:
     """Load the workspace, check ``mission`` and the cohort exist, and analyse it once."""
+    import warnings
+
+    from ovm.errors import RejectedDataWarning
     from ovm.pipeline import analyse
 
     ws, settings = _prepared(args, sensitivity, mission)
     quiet = getattr(args, "quiet", False)
     lang = message_lang(args)
-    with _refused_as_usage():
+    with _refused_as_usage(), warnings.catch_warnings():
+        # The rejected rows were said by check_rejections, and --allow-rejected accepted
+        # their loss: analyse() need not warn of them again.
+        warnings.simplefilter("ignore", RejectedDataWarning)
         run = analyse(
             ws,
             settings,
