@@ -1028,3 +1028,46 @@ def test_analyse_says_when_rejected_rows_are_left_out(tmp_path: Path) -> None:
     with warnings.catch_warnings():
         warnings.simplefilter("error", ovm.RejectedDataWarning)
         ovm.analyse(clean, ovm.Settings(bootstrap=0))
+
+
+def test_a_count_written_with_dots_grouping_thousands_is_refused_with_what_was_meant(
+    tmp_path: Path,
+) -> None:
+    """12.000 is twelve thousand in Spanish and Portuguese: a count refuses the cell rather
+    than read twelve, and says the number meant; a count that is not whole says its every
+    digit; commas grouping thousands read as they always have."""
+    stats = (
+        "mission,registered_abroad,votes_abroad\n"
+        "aaa-2020,12.000,350\n"
+        "bbb-2021,997033.4,\n"
+        'ccc-2022,"1,200",30\n'
+    )
+    root = workspace(tmp_path, statistics=stats, checklists=None)
+    ws = load_workspace(root)
+    cells = ws.observations.report.rejected_cells
+    name = str(root / "statistics.csv")
+    assert [(i.line, i.column, i.code, i.render("en")) for i in cells] == [
+        (
+            2,
+            2,
+            "not-integer",
+            f"{name}:2:2 registered_abroad takes whole numbers, and '12.000' reads as 12 with a "
+            "decimal point: did you mean 12000? Write the digits together, or grouped by commas "
+            "(12,000) [not-integer]",
+        ),
+        (
+            3,
+            2,
+            "not-integer",
+            f"{name}:3:2 registered_abroad takes whole numbers, not 997033.4 [not-integer]",
+        ),
+    ]
+    said = cells[0].render("es")
+    assert said.endswith(
+        "registered_abroad admite números enteros, y “12.000” se lee como 12 con punto "
+        "decimal: ¿quiso decir 12000? Escriba las cifras juntas, o agrupadas con comas "
+        "(12,000) [not-integer]"
+    )
+    by_id = {m.id: m for m in ws.observations.missions}
+    assert "registered_abroad" not in by_id["aaa-2020"].values
+    assert by_id["ccc-2022"].values["registered_abroad"].value == 1200

@@ -191,6 +191,18 @@ def _invalid_number(text: str, name: str) -> Reading:
     )
 
 
+_DOT_THOUSANDS = re.compile(r"[+-]?[0-9]{1,3}\.[0-9]{3}")
+"""One dot before three digits: how many languages group a whole number's thousands."""
+
+
+def _written(x: float) -> str:
+    """A number in an English message as the cell would give it back: whole numbers without a
+    decimal point, others with every digit they have (997033.4, never %g's 997033)."""
+    if x.is_integer() and abs(x) < 1e16:
+        return str(int(x))
+    return repr(x)
+
+
 @dataclass(frozen=True)
 class NumberRule:
     """The numbers a column takes: cell by cell (:meth:`problem`) and column-wise (:meth:`ok`).
@@ -211,6 +223,21 @@ class NumberRule:
     def __call__(self, text: str) -> Reading:
         """The number a cell's text gives, or the reason it gives none this column takes."""
         x = parse_number(text)
+        if self.whole and x is not None and _DOT_THOUSANDS.fullmatch(text.strip(BLANKS)):
+            # 12.000 in a count is twelve thousand as Spanish and Portuguese write it, never
+            # twelve: read as a decimal point it would lose three digits without a word.
+            meant = text.strip(BLANKS).replace(".", "")
+            return refused(
+                "not-integer",
+                f"{self.name} takes whole numbers, and '{text}' reads as {_written(x)} with a "
+                f"decimal point: did you mean {meant}? Write the digits together, or grouped by "
+                "commas (12,000)",
+                name=self.name,
+                value=x,
+                text=text,
+                variant="grouped",
+                meant=meant,
+            )
         if x is None and self.yes_no:
             flag = yes_no(text)
             x = None if flag is None else float(flag)
@@ -225,27 +252,37 @@ class NumberRule:
         """(code, message, variant) when ``x`` is not a number this column takes, else None;
         :meth:`problem_params` gives the message's parts."""
         # The cell as typed, as the catalogue quotes it: its float reads back as inf.
-        shown = f"'{text}'" if text is not None else f"{x:g}"
+        shown = f"'{text}'" if text is not None else _written(x)
         if not math.isfinite(x):
             return "not-finite", f"{shown} is not a finite number", ""
         if self.count and x < 0:
-            return "negative-count", f"{self.name} is a count and cannot be {x:g}", ""
+            return "negative-count", f"{self.name} is a count and cannot be {_written(x)}", ""
         if self.whole and not x.is_integer():
-            return "not-integer", f"{self.name} takes whole numbers, not {x:g}", ""
+            return "not-integer", f"{self.name} takes whole numbers, not {_written(x)}", ""
         if self.values and x not in self.values:
-            allowed = " or ".join(f"{v:g}" for v in self.values)
-            return "out-of-range", f"{self.name} is {allowed}, not {x:g}", "values"
+            allowed = " or ".join(_written(v) for v in self.values)
+            return "out-of-range", f"{self.name} is {allowed}, not {_written(x)}", "values"
         low, high = self.minimum, self.maximum
         if (low is not None and x < low) or (high is not None and x > high):
             if low is not None and high is not None:
                 return (
                     "out-of-range",
-                    f"{self.name} is between {low:g} and {high:g}, not {x:g}",
+                    f"{self.name} is between {_written(low)} and {_written(high)}, "
+                    f"not {_written(x)}",
                     "between",
                 )
             if low is not None:
-                return "out-of-range", f"{self.name} must be at least {low:g}, not {x:g}", "min"
-            return "out-of-range", f"{self.name} must be at most {high:g}, not {x:g}", "max"
+                return (
+                    "out-of-range",
+                    f"{self.name} must be at least {_written(low)}, not {_written(x)}",
+                    "min",
+                )
+            if high is not None:
+                return (
+                    "out-of-range",
+                    f"{self.name} must be at most {_written(high)}, not {_written(x)}",
+                    "max",
+                )
         return None
 
     def problem_params(self, x: float, text: str | None = None) -> dict[str, Any]:

@@ -366,6 +366,7 @@ def grown() -> list[Case]:
         "1e400": "not-finite",
         "-5": "negative-count",
         "10.5": "not-integer",
+        "12.000": "not-integer",
         "=1+1": "invalid-number",
         "yes": "invalid-number",
     }
