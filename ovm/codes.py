@@ -519,7 +519,7 @@ CODES: dict[str, Code] = {
     ),
     "invalid-provenance": Code(
         "workspace",
-        "statistics.csv:2:5 date: Input should be a valid date or datetime, input is too short",
+        "statistics.csv:2:5 date: 'high' is not a date: write it as YYYY-MM-DD",
         "Give `confidence` as high, medium or low, and `date` as YYYY-MM-DD.",
     ),
     "duplicate-value": Code(

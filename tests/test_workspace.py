@@ -1071,3 +1071,30 @@ def test_a_count_written_with_dots_grouping_thousands_is_refused_with_what_was_m
     by_id = {m.id: m for m in ws.observations.missions}
     assert "registered_abroad" not in by_id["aaa-2020"].values
     assert by_id["ccc-2022"].values["registered_abroad"].value == 1200
+
+
+def test_a_day_month_year_date_is_refused_with_its_iso_form(tmp_path: Path) -> None:
+    """A provenance date as the missions' countries write it (13/09/2021) is refused with the
+    ISO date it would be; a text that is no date at all says only the form to write."""
+    stats = (
+        "mission,registered_abroad,votes_abroad,votes_abroad__date\n"
+        "aaa-2020,1000,350,13/09/2021\n"
+        "bbb-2021,2000,20,31/02/2021\n"
+    )
+    root = workspace(tmp_path, statistics=stats, checklists=None)
+    cells = load_workspace(root).observations.report.rejected_cells
+    assert [(i.line, i.column, i.params, i.render("es").split(" ", 1)[1]) for i in cells] == [
+        (
+            2,
+            4,
+            {"variant": "date_dmy", "field": "date", "text": "13/09/2021", "meant": "2021-09-13"},
+            "date: “13/09/2021” no es una fecha; escríbala como AAAA-MM-DD, 2021-09-13 si es "
+            "día/mes/año [invalid-provenance]",
+        ),
+        (
+            3,
+            4,
+            {"variant": "date", "field": "date", "text": "31/02/2021"},
+            "date: “31/02/2021” no es una fecha; escríbala como AAAA-MM-DD [invalid-provenance]",
+        ),
+    ]

@@ -1069,16 +1069,57 @@ def _provenance(
         where = str(err["loc"][0]) if err["loc"] else ""
         own = f"{column}__{where}"
         at = own if rec.get(own) is not None else where if rec.get(where) is not None else column
+        text = str(err.get("input", ""))[:60]
+        if where == "date":
+            # A date is said as the catalogue says it in every language, with the ISO form of
+            # a day/month/year date (how the missions' countries write dates) when it is one.
+            meant = _iso_of_dmy(text)
+            if meant is not None:
+                row.bad(
+                    at,
+                    "invalid-provenance",
+                    f"{where}: '{text}' is not a date: write it as YYYY-MM-DD, "
+                    f"{meant} if it is day/month/year",
+                    variant="date_dmy",
+                    field=where,
+                    text=text,
+                    meant=meant,
+                )
+            else:
+                row.bad(
+                    at,
+                    "invalid-provenance",
+                    f"{where}: '{text}' is not a date: write it as YYYY-MM-DD",
+                    variant="date",
+                    field=where,
+                    text=text,
+                )
+            return Provenance(file=row.account.file, line=row.number)
         # pydantic's English reason stays the message; the catalogue words the field's kind.
         row.bad(
             at,
             "invalid-provenance",
             f"{where}: {err['msg']}"[:160],
-            variant="date" if where == "date" else "field",
+            variant="field",
             field=where,
-            text=str(err.get("input", ""))[:60],
+            text=text,
         )
         return Provenance(file=row.account.file, line=row.number)
+
+
+_DMY = re.compile(r"([0-9]{1,2})[/.-]([0-9]{1,2})[/.-]([0-9]{4})")
+
+
+def _iso_of_dmy(text: str) -> str | None:
+    """``13/09/2021`` (or with dots or dashes) as ``2021-09-13``, when it is a real date."""
+    found = _DMY.fullmatch(text.strip())
+    if found is None:
+        return None
+    day, month, year = (int(g) for g in found.groups())
+    try:
+        return dt.date(year, month, day).isoformat()
+    except ValueError:
+        return None
 
 
 def load_statistics(
