@@ -124,6 +124,13 @@ CODES: dict[str, Code] = {
         "f.yaml:1:1 a rubric is a mapping with id, version, families",
         "Start from `ovm template` or the bundled rubric: a rubric is a mapping of fields.",
     ),
+    "not-a-rubric": Code(
+        "rubric",
+        "missions.yaml:1:1 missions: this is a missions file (it lists missions:), not a rubric: "
+        "`ovm check FOLDER` checks the workspace it belongs to",
+        "Give `ovm validate` the rubric (the file `rubric:` of ovm.yaml names), or check the "
+        "whole workspace with `ovm check FOLDER`.",
+    ),
     "missing-field": Code(
         "rubric",
         "missions.yaml:1:1 a missions file is a mapping with a 'missions' list",

@@ -757,6 +757,23 @@ def check_rubric(
                 params={"variant": "rubric"},
             ),
         ]
+    if "missions" in doc.data and "families" not in doc.data:
+        # A workspace's missions file handed to ovm validate: said once, with the command
+        # that checks it, rather than as a rubric missing every field.
+        pos = doc.positions.find(("missions",), key=True)
+        return None, [
+            *issues,
+            Issue(
+                name,
+                pos[0] if pos else 1,
+                pos[1] if pos else 1,
+                "not-a-rubric",
+                "this is a missions file (it lists missions:), not a rubric: `ovm check FOLDER` "
+                "checks the workspace it belongs to",
+                ("missions",),
+                params={"variant": "missions"},
+            ),
+        ]
     rubric: Rubric | None = None
     build_validators()
     try:

@@ -1526,6 +1526,16 @@ def more() -> list[Case]:
             18,
         ),
         Case(
+            "validate-given-the-missions-file",
+            {},
+            1,
+            "not-a-rubric",
+            "missions.yaml",
+            1,
+            1,
+            ("validate", "{ws}/missions.yaml"),
+        ),
+        Case(
             "missions-previous-of-another-country",
             {"missions.yaml": sub("    name: B 2021", "    name: B 2021\n    previous: aaa-2020")},
             1,
