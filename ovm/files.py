@@ -110,6 +110,11 @@ def check_output(output: str | Path, inputs: Iterable[str | Path]) -> None:
         raise link_loop(output)
     if out.is_dir():
         raise is_folder(output)
+    # A folder that does not exist is said before the run's work, not after it.
+    target = Path(os.path.realpath(out)) if out.is_symlink() else out
+    folder = target.parent if str(target.parent) else Path(".")
+    if not folder.is_dir():
+        raise _no_folder(folder)
     for given in inputs:
         path = Path(given)
         if same_file(out, path):
@@ -120,6 +125,14 @@ def check_output(output: str | Path, inputs: Iterable[str | Path]) -> None:
                 output=str(output),
                 path=str(path),
             )
+
+
+def _no_folder(folder: Path) -> OutputError:
+    return OutputError(
+        f"folder {folder} does not exist; create it or choose another output",
+        "output_no_folder",
+        folder=str(folder),
+    )
 
 
 def write_atomic(path: str | Path, data: str | bytes) -> Path:
@@ -143,11 +156,7 @@ def write_atomic(path: str | Path, data: str | bytes) -> Path:
     out = Path(os.path.realpath(given)) if given.is_symlink() else given
     folder = out.parent if str(out.parent) else Path(".")
     if not folder.is_dir():
-        raise OutputError(
-            f"folder {folder} does not exist; create it or choose another output",
-            "output_no_folder",
-            folder=str(folder),
-        )
+        raise _no_folder(folder)
     payload = data.encode("utf-8") if isinstance(data, str) else data
     try:
         fd, tmp = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".tmp", dir=folder)

@@ -363,3 +363,28 @@ def test_too_few_replicates_for_the_confidence_level_are_a_warning(
         "advertencia: 20 réplicas bootstrap son muy pocas para un intervalo del 95\u00a0% "
         "(al menos 39)" in capsys.readouterr().err
     )
+
+
+@pytest.mark.parametrize(
+    ("command", "name"), [("score", "s.csv"), ("compare", "c.json"), ("report", "r.html")]
+)
+def test_an_output_in_a_folder_that_does_not_exist_is_refused_before_any_scoring(
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    command: str,
+    name: str,
+) -> None:
+    import ovm.pipeline
+
+    def never(*_args: object, **_kwargs: object) -> None:
+        raise AssertionError("the workspace was analysed before the output was refused")
+
+    monkeypatch.setattr(ovm.pipeline, "analyse", never)
+    ws = Path(__file__).parent / "data" / "mini"
+    out = tmp_path / "missing" / "dir" / name
+    assert main([command, str(ws), "-q", "-o", str(out)]) == 2
+    assert capsys.readouterr().err.splitlines()[-1] == (
+        f"ovm: folder {out.parent} does not exist; create it or choose another output"
+    )
+    assert not out.parent.exists()
