@@ -1098,3 +1098,29 @@ def test_a_day_month_year_date_is_refused_with_its_iso_form(tmp_path: Path) -> N
             "date: “31/02/2021” no es una fecha; escríbala como AAAA-MM-DD [invalid-provenance]",
         ),
     ]
+
+
+def test_a_count_in_missions_yaml_written_with_a_dot_grouping_thousands_is_refused(
+    tmp_path: Path,
+) -> None:
+    """YAML reads 12.000 as twelve: written so in a count, in the shorthand or the mapping
+    form, it is refused at the number with the number meant, as a table's cell is."""
+    missions = MISSIONS.replace(
+        "    election: {type: general, date: 2020-05-01}\n",
+        "    election: {type: general, date: 2020-05-01}\n"
+        "    values:\n      registered_abroad: 12.000\n      votes_abroad: {value: 1.500}\n",
+        1,
+    )
+    root = workspace(tmp_path, missions=missions, statistics=None, checklists=None)
+    with pytest.raises(DataError) as info:
+        load_workspace(root)
+    got = [(i.line, i.column, i.code, i.params.get("meant")) for i in info.value.issues]
+    assert got == [(7, 26, "not-integer", "12000"), (8, 29, "not-integer", "1500")]
+    plain = workspace(
+        tmp_path / "plain",
+        missions=missions.replace("12.000", "12000").replace("1.500", "1500"),
+        statistics=None,
+        checklists=None,
+    )
+    aaa = next(m for m in load_workspace(plain).observations.missions if m.id == "aaa-2020")
+    assert aaa.values["registered_abroad"].value == 12000

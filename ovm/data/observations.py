@@ -25,6 +25,7 @@ from pydantic import (
 
 from ovm.data.plan import PlannedPlace, country_problem, country_problem_params, place_issues
 from ovm.data.reader import (
+    DOT_THOUSANDS,
     MISSING_WORDS,
     NA_WORDS,
     PROVENANCE_FIELDS,
@@ -56,7 +57,7 @@ from ovm.rubric.model import (
     text_of_a_mapping,
     unquoted_text,
 )
-from ovm.yamldoc import YamlDoc, parse_yaml, read_text
+from ovm.yamldoc import YamlDoc, parse_yaml, plain_scalar, read_text
 
 __all__ = [
     "MISSING_WORDS",
@@ -707,7 +708,13 @@ def _check_data(
             )
             continue
         if datum.status == "value":
-            problem = number_reading(var, datum.value)
+            # YAML reads 12.000 as twelve; written so in a count it is twelve thousand, and the
+            # rule refuses it from the text as written, as it does in a table.
+            value: Any = datum.value
+            written = plain_scalar(doc, (*vpath, "value")) or plain_scalar(doc, vpath)
+            if written is not None and DOT_THOUSANDS.fullmatch(written):
+                value = written
+            problem = number_reading(var, value)
             if problem:
                 # At the number itself, not at a mapping that may open lines above it.
                 issues.append(

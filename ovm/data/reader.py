@@ -191,7 +191,7 @@ def _invalid_number(text: str, name: str) -> Reading:
     )
 
 
-_DOT_THOUSANDS = re.compile(r"[+-]?[0-9]{1,3}\.[0-9]{3}")
+DOT_THOUSANDS = re.compile(r"[+-]?[0-9]{1,3}\.[0-9]{3}")
 """One dot before three digits: how many languages group a whole number's thousands."""
 
 
@@ -223,7 +223,7 @@ class NumberRule:
     def __call__(self, text: str) -> Reading:
         """The number a cell's text gives, or the reason it gives none this column takes."""
         x = parse_number(text)
-        if self.whole and x is not None and _DOT_THOUSANDS.fullmatch(text.strip(BLANKS)):
+        if self.whole and x is not None and DOT_THOUSANDS.fullmatch(text.strip(BLANKS)):
             # 12.000 in a count is twelve thousand as Spanish and Portuguese write it, never
             # twelve: read as a decimal point it would lose three digits without a word.
             meant = text.strip(BLANKS).replace(".", "")
