@@ -22,7 +22,7 @@ from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from functools import cache, partial
-from itertools import chain, repeat
+from itertools import repeat
 from operator import attrgetter, itemgetter
 from typing import Any, Literal, Protocol, cast, get_args
 
@@ -185,11 +185,6 @@ def _datum_input(name: str, kind: Literal["variable", "answer"], d: Datum | None
 _SITES = attrgetter("sites")
 _SIMULATED = attrgetter("simulated")
 _NEGATIVE_NOTES = attrgetter("negative_notes")
-_ANSWERED = attrgetter("answered")
-_ACCEPTED = attrgetter("accepted")
-_NOT_APPLICABLE = attrgetter("not_applicable")
-_NOT_OBSERVED = attrgetter("not_observed")
-_VALUE = attrgetter("value")
 
 
 def _question_inputs(
@@ -229,17 +224,29 @@ def _question_inputs(
         }
         for st, sim in zip(given, simulated, strict=True)
     ]
-    counts = [_ANSWERED, _NOT_APPLICABLE, _NOT_OBSERVED] if numeric else _COUNTS
-    if (
-        _types(map(_VALUE, given)) <= _FLOAT_OR_NONE
-        and _types(chain.from_iterable(map(count, given) for count in counts)) <= _INT
-        and _types(simulated) <= _BOOL
+    # The types of each mission's numbers, a tuple a mission: a column holds a few kinds.
+    kinds = {
+        (
+            type(st.value),
+            type(st.answered),
+            type(st.accepted),
+            type(st.not_applicable),
+            type(st.not_observed),
+            type(sim),
+        )
+        for st, sim in zip(given, simulated, strict=True)
+    }
+    if all(
+        value in _FLOAT_OR_NONE
+        and answered is int
+        and (numeric or accepted is int)
+        and not_applicable is int
+        and not_observed is int
+        and sim is bool
+        for value, answered, accepted, not_applicable, not_observed, sim in kinds
     ):
         return _make_inputs(fields)
     return [InputValue(**f) for f in fields]
-
-
-_COUNTS = [_ANSWERED, _ACCEPTED, _NOT_APPLICABLE, _NOT_OBSERVED]
 
 
 def _question_explanations(
@@ -275,10 +282,14 @@ def _question_explanations(
             inputs, formulas, raws, rules, scores, notes, strict=True
         )
     ]
-    if (
-        _types(raws) <= _FLOAT_OR_NONE
-        and _types(scores) <= _FLOAT_OR_NONE
-        and _types(chain(formulas, rules)) <= _STR
+    # The types of each mission's values, a tuple a mission: a column holds a few kinds.
+    kinds = {
+        (type(raw), type(score), type(formula), type(rule))
+        for _, _, formula, rule, raw, score in calls
+    }
+    if all(
+        raw in _FLOAT_OR_NONE and score in _FLOAT_OR_NONE and formula is str and rule is str
+        for raw, score, formula, rule in kinds
     ):
         return _make_explanations(fields)
     return [_explanation(f) for f in fields]
@@ -672,15 +683,15 @@ def _explained_column(
     quotients: dict[tuple[type, str], tuple[list[float | None], bool]] = {}
     columns: list[list[Contribution]] = []
     for (node, weight, sign), col in zip(meta, by_child, strict=True):
-        statuses = list(map(_STATUS, col))
-        scores = list(map(_SCORE, col))
+        # Each mission's status and score type, a pair a mission: a column holds a few.
+        kinds = {(res.status, type(res.score)) for res in col}
         # A child's share exists only once the group has a score; a sum does not
         # normalise: each child enters with its weight, signed.
         if summed:
             signed = sign * weight
             shares: list[float | None] = [
-                None if total is None or status != "scored" else signed
-                for total, status in zip(totals, statuses, strict=True)
+                None if total is None or res.status != "scored" else signed
+                for total, res in zip(totals, col, strict=True)
             ]
             floats = type(signed) is float
         else:
@@ -690,18 +701,26 @@ def _explained_column(
                 column = [None if out.score is None else weight / out.scored_weight for out in outs]
                 found = quotients[key] = (column, _types(column) <= _FLOAT_OR_NONE)
             shares, floats = found
-            if statuses.count("scored") != n:
+            if any(status != "scored" for status, _ in kinds):
                 shares = [
-                    None if status != "scored" else share
-                    for status, share in zip(statuses, shares, strict=True)
+                    None if res.status != "scored" else share
+                    for res, share in zip(col, shares, strict=True)
                 ]
         fields = [
-            {"node": node, "status": status, "score": score, "weight": weight, "share": share}
-            for status, score, share in zip(statuses, scores, shares, strict=True)
+            {
+                "node": node,
+                "status": res.status,
+                "score": res.score,
+                "weight": weight,
+                "share": share,
+            }
+            for res, share in zip(col, shares, strict=True)
         ]
         columns.append(
             _make_contributions(fields)
-            if type(weight) is float and floats and _types(scores) <= _FLOAT_OR_NONE
+            if type(weight) is float
+            and floats
+            and all(score in _FLOAT_OR_NONE for _, score in kinds)
             else [Contribution(**f) for f in fields]
         )
     children: list[tuple[Contribution, ...]] = (
@@ -1150,10 +1169,6 @@ class _Bands:
 
 
 _STATUS = attrgetter("status")
-_SCORE = attrgetter("score")
-_COVERAGE = attrgetter("coverage")
-_INTERVAL = attrgetter("interval")
-_SAMPLED = attrgetter("sampled")
 _FLAT = attrgetter("flat")
 _EXPLAINED = attrgetter("explanation")
 
@@ -1201,31 +1216,44 @@ def _node_column(
         }
         for res, (index, label, rating), written in zip(col, bands, explained, strict=True)
     ]
-    intervals = list(map(_INTERVAL, col))
-    given = _types(intervals)
-    if _NONE in given:
-        intervals = [interval for interval in intervals if interval is not None]
-        given = _types(intervals)
+    # The types of each mission's values, a tuple a mission: a column holds a few kinds.
+    kinds = {
+        (
+            type(res.value),
+            type(res.score),
+            type(res.coverage),
+            type(res.sampled),
+            type(res.interval),
+            res.status,
+        )
+        for res in col
+    }
+    ends = {
+        (type(pair[0]), type(pair[1])) if len(pair) == 2 else None
+        for res in col
+        if type(pair := res.interval) is tuple
+    }
     if (
         rated
         and _types(explained) == _EXPLANATION
-        and _types(map(_SCORE, col)) <= _FLOAT_OR_NONE
-        and _types(map(_VALUE, col)) <= _VALUE_TYPES
-        and _types(map(_COVERAGE, col)) == _FLOAT
-        and _types(map(_SAMPLED, col)) <= _BOOL
-        and set(map(_STATUS, col)) <= _STATUSES
-        and given <= _TUPLE
-        and set(map(len, intervals)) <= _PAIR
-        and _types(chain.from_iterable(intervals)) <= _FLOAT
+        and all(
+            value in _VALUE_TYPES
+            and score in _FLOAT_OR_NONE
+            and coverage is float
+            and sampled is bool
+            and interval in _TUPLE_OR_NONE
+            and status in _STATUSES
+            for value, score, coverage, sampled, interval, status in kinds
+        )
+        and ends <= _FLOAT_PAIR
     ):
         return _make_nodes(fields)
     return [NodeScore(**{**f, "sampled": bool(f["sampled"])}) for f in fields]
 
 
-_FLOAT = {float}
 _EXPLANATION = {Explanation}
-_TUPLE = {tuple}
-_PAIR = {2}
+_TUPLE_OR_NONE = frozenset((tuple, type(None)))
+_FLOAT_PAIR = {(float, float)}
 
 
 def _mission_info(m: Mission) -> MissionInfo:
