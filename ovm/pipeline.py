@@ -24,7 +24,7 @@ from ovm.data.observations import Observations
 from ovm.data.workspace import Workspace, load_workspace
 from ovm.errors import RejectedDataWarning
 from ovm.rubric.model import Rubric
-from ovm.runtime import stage_done
+from ovm.runtime import stage_done, worker_threads
 from ovm.scoring.engine import IndicatorReplicates, score, score_with_replicates
 from ovm.scoring.results import NodeScore, NodeStatus, Scorecard, ScoreSet
 from ovm.settings import SensitivitySettings, Settings
@@ -322,7 +322,9 @@ class _Cancelled(Exception):
 class Ahead:
     """A run scored and compared (:attr:`run`, no sensitivity analysis yet) whose sensitivity
     analysis runs on another thread meanwhile: the caller prepares what does not need it (a
-    report's sections but the ranking) and takes the whole run from :meth:`result`.
+    report's sections but the ranking) and takes the whole run from :meth:`result`. Where only
+    one thread may run (:func:`ovm.runtime.worker_threads`), the analysis runs in
+    :meth:`result`, on the caller's thread.
 
     Used as a context manager (:func:`analysed_ahead`), so that no analysis outlives its
     caller: when the caller fails, the analysis stops at its next batch and its thread ends
@@ -340,8 +342,14 @@ class Ahead:
         self._error: BaseException | None = None
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
+        self._later: tuple[IndicatorReplicates | None, Progress | None] | None = None
         if run.settings.sensitivity is None or run.sensitivity_skipped is not None:
             self._done = run
+            return
+        if worker_threads() < 2:
+            # One thread asked for (OVM_THREADS=1), or one core: the analysis runs on the
+            # caller's thread when its result is asked for, as analyse() runs it.
+            self._later = (replicates, progress)
             return
 
         def step(done: int, total: int) -> None:
@@ -364,6 +372,13 @@ class Ahead:
     def result(self) -> Run:
         """The run with its sensitivity analysis, once it is done; the analysis's error, if
         it failed."""
+        if self._later is not None:
+            replicates, progress = self._later
+            self._later = None
+            sens = _sensitivity_of(self.run, replicates, progress)
+            assert sens is not None
+            stage_done()
+            self._done = _with_sensitivity(self.run, sens)
         if self._thread is not None:
             self._thread.join()
             self._thread = None

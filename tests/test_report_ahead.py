@@ -109,3 +109,27 @@ def test_an_analysis_that_fails_midway_fails_the_report(
         main(["report", str(EXAMPLES), "-q", "-o", str(out)])
     assert not out.exists()
     assert not _left()
+
+
+def test_the_analysis_runs_beside_the_report_only_where_two_threads_may_run(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    evaluate = sensitivity_module._evaluate
+    seen: set[str] = set()
+
+    def noted(*args: object, **kwargs: object) -> object:
+        seen.add(threading.current_thread().name)
+        return evaluate(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(sensitivity_module, "_evaluate", noted)
+    made = {}
+    for threads, where in (("1", "MainThread"), ("2", "ovm sensitivity")):
+        seen.clear()
+        monkeypatch.setenv("OVM_THREADS", threads)
+        out = tmp_path / f"r{threads}.json"
+        args = ["report", str(EXAMPLES), "-q", "--sensitivity-runs", "40", "-o", str(out)]
+        assert main(args) == 0
+        assert seen == {where}
+        made[threads] = out.read_bytes()
+    assert made["1"] == made["2"]
+    assert not _left()
