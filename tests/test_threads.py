@@ -231,3 +231,25 @@ def test_background_replicates_run_on_short_switches_put_back_after(
     assert seen
     assert [interval for _, interval in seen] == [pytest.approx(SWITCH_INTERVAL)] * len(seen)
     assert sys.getswitchinterval() == before
+
+
+def test_percentile_ends_sorted_on_short_switches_put_back_after(
+    workspace: ovm.Workspace, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The percentile ends sorted on worker threads while the replicates go up the tree get
+    # the interpreter lock back soon after each NumPy call; the caller's interval after.
+    seen: list[float] = []
+    ends = engine.percentile_ends
+
+    def spy(*args: Any) -> Any:
+        if threading.current_thread() is not threading.main_thread():
+            seen.append(sys.getswitchinterval())
+        return ends(*args)
+
+    monkeypatch.setenv("OVM_THREADS", "2")
+    monkeypatch.setattr(engine, "percentile_ends", spy)
+    before = sys.getswitchinterval()
+    engine.score(workspace.rubric, workspace.observations)
+    assert seen
+    assert seen == [pytest.approx(SWITCH_INTERVAL)] * len(seen)
+    assert sys.getswitchinterval() == before
