@@ -246,3 +246,23 @@ def test_init_names_the_form_id_that_ovm_form_writes(tmp_path: Path) -> None:
     assert main(["init", str(tmp_path / "ws"), "-q"]) == 0
     form_id = build_form(bundled_rubric("deco-voting-abroad")).settings[1][1]
     assert f"form: {form_id}}}" in (tmp_path / "ws" / "ovm.yaml").read_text(encoding="utf-8")
+
+
+def test_init_dates_each_mission_in_the_year_its_id_names(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A round (per-2021.1) or a year written first (2019bol) still names the election's year;
+    an id without one gets the placeholder date the comment asks to check."""
+    root = tmp_path / "obs"
+    missions = ["per-2021.1", "ecu-2025.2", "col-2022", "bol-x2019", "ury-unknown"]
+    assert run(["init", str(root), "-q", "--missions", *missions], capsys)[0] == 0
+    import yaml
+
+    entries = yaml.safe_load((root / "missions.yaml").read_text(encoding="utf-8"))["missions"]
+    assert {e["id"]: str(e["election"]["date"]) for e in entries} == {
+        "per-2021.1": "2021-01-01",
+        "ecu-2025.2": "2025-01-01",
+        "col-2022": "2022-01-01",
+        "bol-x2019": "2019-01-01",
+        "ury-unknown": "2026-01-01",
+    }

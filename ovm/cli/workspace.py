@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import sys
 from pathlib import Path
 from typing import Any
@@ -197,7 +198,9 @@ def _mission_entry(mid: str, lang: str = "en") -> str:
         # An id that does not start with a country code names an entity of the mission's
         # own; a made-up country code would be refused by ovm check.
         place = f"    entity: {_yaml_text(mid.split('-')[0])}   # {said['add_country']}\n"
-    year = next((p for p in mid.split("-") if p.isdigit() and len(p) == 4), "2026")
+    # The election's year wherever the id has one: per-2021.1 (a round) and 2021ecu too.
+    found = re.search(r"(?<![0-9])(?:19|20)[0-9]{2}(?![0-9])", mid)
+    year = found.group(0) if found else "2026"
     return (
         f"  - id: {_yaml_text(mid)}\n"
         f"{place}"
