@@ -108,7 +108,8 @@ def check_output(output: str | Path, inputs: Iterable[str | Path]) -> None:
     out = Path(output)
     if loops(out):
         raise link_loop(output)
-    if out.is_dir():
+    if out.is_dir() or str(output).endswith(("/", os.sep)):
+        # "out/" names a folder even when there is none: written, it would be a file "out"
         raise is_folder(output)
     # A folder that does not exist is said before the run's work, not after it.
     target = Path(os.path.realpath(out)) if out.is_symlink() else out

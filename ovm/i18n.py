@@ -485,11 +485,16 @@ def faithful_digits(x: float, digits: int, keeps: Callable[[float], bool], most:
     until the written figure still ``keeps`` (stays in x's band, below a threshold x is below).
 
     A score of 39.992 in a band that ends at 40 is written 39.99, not 40.0 beside the next
-    band's range; ``most`` bounds the decimals (a figure that close to an edge is rare)."""
+    band's range; ``most`` bounds the decimals: a figure closer to the edge than that is
+    written with ``digits``."""
     d = digits
-    while d < most and not keeps(round(x, d)):
+    while d <= most:
+        if keeps(round(x, d)):
+            return d
         d += 1
-    return d
+    # A figure a rounding error from the edge (39.99999999999999) reads as the edge itself:
+    # six decimals of zeros would say nothing more.
+    return digits
 
 
 @functools.cache

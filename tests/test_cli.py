@@ -388,3 +388,34 @@ def test_an_output_in_a_folder_that_does_not_exist_is_refused_before_any_scoring
         f"ovm: folder {out.parent} does not exist; create it or choose another output"
     )
     assert not out.parent.exists()
+
+
+def test_the_replicate_warning_says_the_level_and_the_replicates_it_needs(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """At 99.5 % an interval needs 399 replicates: the level is not rounded to 100 %, and the
+    steady count is never below the minimum."""
+    ws = tmp_path / "ws"
+    shutil.copytree(Path(__file__).parent / "data" / "mini", ws)
+    config = ws / "ovm.yaml"
+    config.write_text(
+        config.read_text(encoding="utf-8").replace(
+            "settings: {seed: 7, bootstrap: 50}", "settings: {seed: 7, confidence: 0.995}"
+        ),
+        encoding="utf-8",
+    )
+    assert main(["score", str(ws), "--bootstrap", "200", "-q", "-o", str(tmp_path / "s.csv")]) == 0
+    assert [line for line in capsys.readouterr().err.splitlines() if "replicate" in line] == [
+        "warning: 200 bootstrap replicates are too few for a 99.5% interval (at least 399): "
+        "each interval's ends are the extreme replicates; 399 or more give steady ends"
+    ]
+
+
+def test_an_output_that_ends_with_a_slash_names_a_folder(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    ws = Path(__file__).parent / "data" / "mini"
+    out = f"{tmp_path}/nope/"
+    assert main(["score", str(ws), "-q", "-o", out]) == 2
+    assert capsys.readouterr().err.splitlines()[-1] == f"ovm: {out} is a folder: name a file"
+    assert list(tmp_path.iterdir()) == []

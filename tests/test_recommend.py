@@ -286,6 +286,15 @@ def test_a_recommendation_left_out_of_the_follow_up_is_a_warning_and_named(
     prov = node.explanation.inputs[0].provenance
     assert prov is not None
     assert prov.note == "1 implemented, 0 partially, of 2 assessable; not followed up: r3"
+    # A recommendation written without an id cannot be followed up by id: never "None".
+    (ws / "missions.yaml").write_text(
+        missions.replace(
+            "      - {id: r3, text: Count postal votes abroad, to: electoral_body}\n",
+            "      - {text: Count postal votes abroad, to: electoral_body}\n",
+        ),
+        encoding="utf-8",
+    )
+    assert ovm.load_workspace(ws).warnings == ()
 
 
 def test_bad_follow_up_references_are_located_errors(tmp_path: Path) -> None:

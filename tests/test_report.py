@@ -1151,3 +1151,13 @@ def test_a_score_is_shown_in_its_own_band(score: float) -> None:
         assert digits == 1
     elif min(abs(score - band.low), abs(score - band.high)) > 5e-7:
         assert 1 < digits <= 6 and band.contains(round(score, digits))
+
+
+def test_a_score_a_rounding_error_from_an_edge_keeps_one_decimal() -> None:
+    """No figure of six decimals for a weighted mean a float's width below 40."""
+    rubric = _bundled_rubric()
+    score = 39.99999999999999
+    band = rubric.band_at(None, score)
+    assert band is not None and band.high == 40
+    assert rubric.shown_digits(None, score) == 1
+    assert i18n.faithful_digits(59.996, 1, lambda r: r < 60) == 3

@@ -256,7 +256,7 @@ def test_a_reference_is_headed_best_practice_only_when_it_is_one(run: Run, lang:
     hold: the mission page and the Markdown call it the best performer; its opening-time one
     points to a best practice and is headed so."""
     from ovm.comparison.recommend import to_markdown
-    from ovm.reporting.report import render_html, report_context
+    from ovm.reporting.report import render_html, render_xlsx, report_context
 
     recs = {r.id: r for r in run.recommendations("col-2022", lang)}
     practice, performer = recs["rec.practice.opened_on_time"], recs["rec.practice.secrecy"]
@@ -268,7 +268,17 @@ def test_a_reference_is_headed_best_practice_only_when_it_is_one(run: Run, lang:
     }
     page = render_html(report_context(run, lang=lang, mission="col-2022"))
     markdown = to_markdown(list(recs.values()), None, "col-2022", lang)
-    for text in (page, markdown):
+    import io
+
+    import openpyxl
+
+    book = openpyxl.load_workbook(
+        io.BytesIO(render_xlsx(report_context(run, lang=lang, mission="col-2022")))
+    )
+    cells = "\n".join(
+        str(c.value) for row in book["recommendations"].iter_rows() for c in row if c.value
+    )
+    for text in (page, markdown, cells):
         said = {
             heading: [r for r in (practice, performer) if f"{h} {r.best_practice}" in text]
             for heading, h in headings.items()

@@ -1065,8 +1065,7 @@ def test_a_count_written_with_dots_grouping_thousands_is_refused_with_what_was_m
     said = cells[0].render("es")
     assert said.endswith(
         "registered_abroad admite números enteros, y “12.000” se lee como 12 con punto "
-        "decimal: ¿quiso decir 12000? Escriba las cifras juntas, o agrupadas con comas "
-        "(12,000) [not-integer]"
+        "decimal: ¿quiso decir 12000? Escriba las cifras juntas (12000) [not-integer]"
     )
     by_id = {m.id: m for m in ws.observations.missions}
     assert "registered_abroad" not in by_id["aaa-2020"].values

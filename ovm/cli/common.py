@@ -778,11 +778,18 @@ def few_replicates(settings: Settings, lang: str) -> None:
     alpha = (1 - settings.confidence) / 2
     needed = math.ceil(1 / alpha - 1e-9) - 1
     if 0 < replicates < needed:
+        # the level with the decimals it has: 99.5 %, never a rounded 100 %
+        digits = next(
+            d
+            for d in range(6)
+            if round(settings.confidence * 100, d) == round(settings.confidence * 100, 6)
+        )
         why = gettext(
             "cli_few_replicates",
             lang,
             n=replicates,
-            confidence=format_percent(settings.confidence, lang, 0),
+            confidence=format_percent(settings.confidence, lang, digits),
             needed=needed,
+            steady=max(200, needed),
         )
         print(f"{gettext('severity_warning', lang)}{colon(lang)} {why}", file=sys.stderr)

@@ -64,9 +64,9 @@ def with_follow_up_values(rubric: Rubric, missions: Sequence[Mission]) -> list[M
         part = sum(1 for i in m.follow_up if i.status == "partially_implemented")
         listed = {i.id for i in m.follow_up}
         left_out = [
-            str(r.get("id"))
+            str(r["id"])
             for r in (found.recommendations if found else ())
-            if str(r.get("id")) not in listed
+            if r.get("id") is not None and str(r["id"]) not in listed
         ]
         note = (
             f"{done} implemented, {part} partially, of "

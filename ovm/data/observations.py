@@ -838,8 +838,8 @@ def _check_follow_up(doc: YamlDoc, missions: list[Mission], seen: dict[str, int]
             # A recommendation left out would silently leave the share implemented: the
             # follow-up is judged on every recommendation the previous mission made.
             listed = {fu.id for fu in m.follow_up}
-            left_out = [str(r.get("id")) for r in prev.recommendations]
-            left_out = [r for r in left_out if r not in listed]
+            made_ids = [str(r["id"]) for r in prev.recommendations if r.get("id") is not None]
+            left_out = [r for r in made_ids if r not in listed]
             if left_out:
                 issues.append(
                     _data_issue(

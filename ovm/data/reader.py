@@ -233,7 +233,9 @@ class NumberRule:
                 f"decimal point: did you mean {meant}? Write the digits together, or grouped by "
                 "commas (12,000)",
                 name=self.name,
-                value=x,
+                # as written in English in every language: a decimal comma beside the
+                # thousands it stands for would read as another number
+                value=_written(x),
                 text=text,
                 variant="grouped",
                 meant=meant,

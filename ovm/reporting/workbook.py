@@ -237,13 +237,20 @@ def _recommendation_columns(t: Translator, detail: bool) -> list[Column]:
         Column(t("xlsx_gain_on")),
         Column(t("xlsx_gain_note")),
         Column(t("recommendation")),
-        Column(t("best_practice")),
+        Column(t("xlsx_reference")),
         Column(t("evidence")),
     ]
     return [*columns, Column(t("xlsx_detail"))] if detail else columns
 
 
-def _recommendation_row(mission: str, order: int, r: Mapping[str, Any], detail: bool) -> list[Any]:
+def _recommendation_row(
+    t: Translator, mission: str, order: int, r: Mapping[str, Any], detail: bool
+) -> list[Any]:
+    # Only a lead in a good band is a best practice: each reference says which it is.
+    reference = ""
+    if r["best_practice"]:
+        heading = t("best_practice") if r.get("best_is_practice") else t("best_performer")
+        reference = f"{heading}{t.colon} {r['best_practice']}"
     row = [
         mission,
         order,
@@ -255,7 +262,7 @@ def _recommendation_row(mission: str, order: int, r: Mapping[str, Any], detail: 
         r["gain_on_text"] or "",
         r.get("gain_note") or "",
         r["text"],
-        r["best_practice"] or "",
+        reference,
         "\n".join(r["evidence"]),
     ]
     # The comparison points at each mission's report; a mission workbook is that report.
@@ -461,7 +468,7 @@ def comparison_workbook(context: Mapping[str, Any]) -> bytes:
         "recommendations",
         _recommendation_columns(t, detail=True),
         (
-            _recommendation_row(f["mission"]["id"], i + 1, r, detail=True)
+            _recommendation_row(t, f["mission"]["id"], i + 1, r, detail=True)
             for f in context["fixes"]
             for i, r in enumerate([*f["items"], *f["rest"]])
         ),
@@ -597,7 +604,7 @@ def mission_workbook(context: Mapping[str, Any]) -> bytes:
         "recommendations",
         _recommendation_columns(t, detail=False),
         (
-            _recommendation_row(m["id"], i + 1, r, detail=False)
+            _recommendation_row(t, m["id"], i + 1, r, detail=False)
             for i, r in enumerate(context["recommendations"])
         ),
     )
