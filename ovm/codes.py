@@ -126,8 +126,8 @@ CODES: dict[str, Code] = {
     ),
     "not-a-rubric": Code(
         "rubric",
-        "missions.yaml:1:1 missions: this is a missions file (it lists missions:), not a rubric: "
-        "`ovm check FOLDER` checks the workspace it belongs to",
+        "missions.yaml:1:1 missions: this is a missions file (it lists `missions:`), not a "
+        "rubric: `ovm check FOLDER` checks the workspace it belongs to",
         "Give `ovm validate` the rubric (the file `rubric:` of ovm.yaml names), or check the "
         "whole workspace with `ovm check FOLDER`.",
     ),

@@ -768,8 +768,8 @@ def check_rubric(
                 pos[0] if pos else 1,
                 pos[1] if pos else 1,
                 "not-a-rubric",
-                "this is a missions file (it lists missions:), not a rubric: `ovm check FOLDER` "
-                "checks the workspace it belongs to",
+                "this is a missions file (it lists `missions:`), not a rubric: "
+                "`ovm check FOLDER` checks the workspace it belongs to",
                 ("missions",),
                 params={"variant": "missions"},
             ),
