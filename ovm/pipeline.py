@@ -9,8 +9,7 @@ that value.
 from __future__ import annotations
 
 import warnings
-from collections.abc import Callable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
@@ -24,7 +23,7 @@ from ovm.data.observations import Observations
 from ovm.data.workspace import Workspace, load_workspace
 from ovm.errors import RejectedDataWarning
 from ovm.rubric.model import Rubric
-from ovm.runtime import stage_done, worker_threads
+from ovm.runtime import stage_done
 from ovm.scoring.engine import IndicatorReplicates, score, score_with_replicates
 from ovm.scoring.results import NodeScore, NodeStatus, Scorecard, ScoreSet
 from ovm.settings import SensitivitySettings, Settings
@@ -238,23 +237,6 @@ def analyse_observations(
     Raises :class:`UnknownMissionError` when ``settings.missions`` names a mission that is not
     in ``observations``, ValueError for comparison settings that do not fit the rubric.
     """
-    run, replicates = _compared(rubric, observations, settings, workspace, progress)
-    sens = _sensitivity_of(run, replicates, sensitivity_progress)
-    if sens is None:
-        return run
-    stage_done()
-    return _with_sensitivity(run, sens)
-
-
-def _compared(
-    rubric: Rubric,
-    observations: Observations,
-    settings: Settings | None,
-    workspace: Workspace | None,
-    progress: Progress | None,
-) -> tuple[Run, IndicatorReplicates | None]:
-    """A run scored and compared, without its sensitivity analysis; the bootstrap replicates
-    the analysis varies sampling with when it is asked to."""
     settings = settings or Settings()
     cohort = _cohort(observations, settings.missions)
     # The sensitivity analysis varies sampling with this run's replicates, never a second run's.
@@ -267,160 +249,34 @@ def _compared(
     stage_done()
     comparison = compare(alone, rubric, settings.comparison, observations=cohort)
     stage_done()
-    run = Run(
+    sens = None
+    if (
+        settings.sensitivity is not None
+        and _no_sensitivity(rubric, comparison, settings.sensitivity) is None
+    ):
+        from ovm.comparison.sensitivity import sensitivity
+
+        sens = sensitivity(
+            alone,
+            rubric,
+            # The runs vary the methodology around the ranking this comparison shows.
+            settings.sensitivity.around(comparison.settings),
+            seed=settings.seed,
+            comparison=comparison,
+            observations=cohort,
+            progress=sensitivity_progress,
+            replicates=replicates,
+        )
+        stage_done()
+    return Run(
         rubric=rubric,
         observations=cohort,
         settings=settings,
         alone=alone,
         comparison=comparison,
+        sensitivity=sens,
         workspace=workspace,
     )
-    return run, replicates
-
-
-def _sensitivity_of(
-    run: Run, replicates: IndicatorReplicates | None, progress: Progress | None
-) -> Sensitivity | None:
-    """The sensitivity analysis of a compared run, when its settings ask for one it can run."""
-    settings = run.settings
-    if settings.sensitivity is None or run.sensitivity_skipped is not None:
-        return None
-    from ovm.comparison.sensitivity import sensitivity
-
-    sens = sensitivity(
-        run.alone,
-        run.rubric,
-        # The runs vary the methodology around the ranking this comparison shows.
-        settings.sensitivity.around(run.comparison.settings),
-        seed=settings.seed,
-        comparison=run.comparison,
-        observations=run.observations,
-        progress=progress,
-        replicates=replicates,
-    )
-    return sens
-
-
-def _with_sensitivity(run: Run, sens: Sensitivity) -> Run:
-    """The run with its sensitivity analysis (the recommendations drafted so far kept)."""
-    return Run(
-        rubric=run.rubric,
-        observations=run.observations,
-        settings=run.settings,
-        alone=run.alone,
-        comparison=run.comparison,
-        sensitivity=sens,
-        workspace=run.workspace,
-        _advice=run._advice,
-    )
-
-
-class _Cancelled(Exception):
-    """The sensitivity analysis computed ahead was abandoned: its caller failed."""
-
-
-class Ahead:
-    """A run scored and compared (:attr:`run`, no sensitivity analysis yet) whose sensitivity
-    analysis runs on another thread meanwhile: the caller prepares what does not need it (a
-    report's sections but the ranking) and takes the whole run from :meth:`result`. Where only
-    one thread may run (:func:`ovm.runtime.worker_threads`), the analysis runs in
-    :meth:`result`, on the caller's thread.
-
-    Used as a context manager (:func:`analysed_ahead`), so that no analysis outlives its
-    caller: when the caller fails, the analysis stops at its next batch and its thread ends
-    before the caller's error goes on. The analysis has its own random stream: the same run,
-    to the bit, as :func:`analyse` gives.
-    """
-
-    def __init__(
-        self, run: Run, replicates: IndicatorReplicates | None, progress: Progress | None
-    ) -> None:
-        import threading
-
-        self.run = run
-        self._done: Run | None = None
-        self._error: BaseException | None = None
-        self._stop = threading.Event()
-        self._thread: threading.Thread | None = None
-        self._later: tuple[IndicatorReplicates | None, Progress | None] | None = None
-        if run.settings.sensitivity is None or run.sensitivity_skipped is not None:
-            self._done = run
-            return
-        if worker_threads() < 2:
-            # One thread asked for (OVM_THREADS=1), or one core: the analysis runs on the
-            # caller's thread when its result is asked for, as analyse() runs it.
-            self._later = (replicates, progress)
-            return
-
-        def step(done: int, total: int) -> None:
-            if self._stop.is_set():
-                raise _Cancelled
-            if progress is not None:
-                progress(done, total)
-
-        def work() -> None:
-            try:
-                sens = _sensitivity_of(run, replicates, step)
-                assert sens is not None
-                self._done = _with_sensitivity(run, sens)
-            except BaseException as error:  # handed to the caller by result()
-                self._error = error
-
-        self._thread = threading.Thread(target=work, name="ovm sensitivity", daemon=True)
-        self._thread.start()
-
-    def result(self) -> Run:
-        """The run with its sensitivity analysis, once it is done; the analysis's error, if
-        it failed."""
-        if self._later is not None:
-            replicates, progress = self._later
-            self._later = None
-            sens = _sensitivity_of(self.run, replicates, progress)
-            assert sens is not None
-            stage_done()
-            self._done = _with_sensitivity(self.run, sens)
-        if self._thread is not None:
-            self._thread.join()
-            self._thread = None
-            if self._error is None:
-                # The stage ends here, on the caller's thread, as analyse() ends it.
-                stage_done()
-        if self._error is not None:
-            error, self._error = self._error, None
-            raise error
-        assert self._done is not None
-        return self._done
-
-    def cancel(self) -> None:
-        """Stop the analysis (at its next batch) and wait for its thread to end."""
-        self._stop.set()
-        if self._thread is not None:
-            self._thread.join()
-            self._thread = None
-
-
-@contextmanager
-def analysed_ahead(
-    workspace: Workspace,
-    settings: Settings,
-    *,
-    progress: Progress | None = None,
-    sensitivity_progress: Progress | None = None,
-) -> Iterator[Ahead]:
-    """:func:`analyse`, with the sensitivity analysis left running on another thread when the
-    scoring and the comparison are done (:class:`Ahead`); stopped, and its thread ended, when
-    the block fails."""
-    run, replicates = _compared(
-        workspace.rubric, workspace.observations, settings, workspace, progress
-    )
-    ahead = Ahead(run, replicates, sensitivity_progress)
-    try:
-        yield ahead
-    except BaseException:
-        ahead.cancel()
-        raise
-    # A block that never asked for the result leaves no thread behind either.
-    ahead.cancel()
 
 
 def analyse(

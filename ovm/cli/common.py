@@ -7,7 +7,7 @@ import contextlib
 import difflib
 import os
 import sys
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
@@ -16,7 +16,7 @@ from ovm.errors import CheckError, Issue, check_error
 if TYPE_CHECKING:
     from ovm.data.workspace import Workspace
     from ovm.files import OutputError
-    from ovm.pipeline import Ahead, Run
+    from ovm.pipeline import Run
     from ovm.scoring.results import ScoreSet
     from ovm.settings import SensitivitySettings, Settings
 
@@ -676,51 +676,17 @@ def run_from(
     ws, settings = _prepared(args, sensitivity, mission)
     quiet = getattr(args, "quiet", False)
     lang = message_lang(args)
-    with _refused_as_usage(), warnings.catch_warnings():
-        # The rejected rows were said by check_rejections, and --allow-rejected accepted
-        # their loss: analyse() need not warn of them again.
-        warnings.simplefilter("ignore", RejectedDataWarning)
-        run = analyse(
-            ws,
-            settings,
-            progress=progress_line(not quiet, lang),
-            sensitivity_progress=progress_bar(not quiet, lang),
-        )
-    return ws, run
-
-
-@contextlib.contextmanager
-def run_ahead_from(
-    args: argparse.Namespace,
-    sensitivity: SensitivitySettings | None = None,
-    *,
-    mission: str | None = None,
-) -> Iterator[Ahead]:
-    """:func:`run_from` with the sensitivity analysis left running on another thread once the
-    run is compared (:func:`ovm.pipeline.analysed_ahead`): its result, or its refusal as too
-    large (a usage error), comes from ``result()``; it is stopped when the block fails."""
-    from ovm.pipeline import analysed_ahead
-
-    ws, settings = _prepared(args, sensitivity, mission)
-    quiet = getattr(args, "quiet", False)
-    lang = message_lang(args)
-    with (
-        _refused_as_usage(),
-        analysed_ahead(
-            ws,
-            settings,
-            progress=progress_line(not quiet, lang),
-            sensitivity_progress=progress_bar(not quiet, lang),
-        ) as ahead,
-    ):
-        yield ahead
-
-
-@contextlib.contextmanager
-def _refused_as_usage() -> Iterator[None]:
-    """A sensitivity analysis refused as too large is a usage error (exit 2)."""
     try:
-        yield
+        with warnings.catch_warnings():
+            # The rejected rows were said by check_rejections, and --allow-rejected accepted
+            # their loss: analyse() need not warn of them again.
+            warnings.simplefilter("ignore", RejectedDataWarning)
+            run = analyse(
+                ws,
+                settings,
+                progress=progress_line(not quiet, lang),
+                sensitivity_progress=progress_bar(not quiet, lang),
+            )
     except Exception as exc:
         # Only a sensitivity analysis is refused as too large, and its module is imported only
         # when one runs: the commands that run none do without it.
@@ -728,6 +694,7 @@ def _refused_as_usage() -> Iterator[None]:
         if module is not None and isinstance(exc, module.TooLargeError):
             raise UsageError(str(exc), key=exc.key, **exc.params) from None
         raise
+    return ws, run
 
 
 def scores_from(args: argparse.Namespace) -> tuple[Workspace, ScoreSet]:

@@ -15,7 +15,7 @@ from ovm.cli.common import (
     UsageError,
     command_help,
     output_format,
-    run_ahead_from,
+    run_from,
     workspace_args,
     write_output,
 )
@@ -69,40 +69,34 @@ def cmd_report(args: argparse.Namespace) -> int:
         if runs and not args.mission
         else None
     )
-    with run_ahead_from(args, sens, mission=args.mission) as ahead:
-        # The sensitivity analysis runs on another thread while every section of the report
-        # but the ranking is made; the ranking waits for it.
-        run = ahead.run
-        if run.sensitivity_skipped is not None and args.sensitivity_runs is not None:
-            from ovm.i18n import colon, gettext
+    _, run = run_from(args, sens, mission=args.mission)
+    if run.sensitivity_skipped is not None and args.sensitivity_runs is not None:
+        from ovm.i18n import colon, gettext
 
-            # Asked for and not run: said here and in the report, never skipped in silence.
-            # Not asked for (the default), there is no ranking to give intervals to (one
-            # mission scored, or a rubric without an overall): nothing was expected, the
-            # report says why its ranks have none, and a warning would name an option the
-            # user never gave.
-            warning = gettext("severity_warning", args.lang)
-            from ovm.pipeline import unmodelled
+        # Asked for and not run: said here and in the report, never skipped in silence. Not
+        # asked for (the default), there is no ranking to give intervals to (one mission
+        # scored, or a rubric without an overall): nothing was expected, the report says why
+        # its ranks have none, and a warning would name an option the user never gave.
+        warning = gettext("severity_warning", args.lang)
+        from ovm.pipeline import unmodelled
 
-            unmodelled_options = unmodelled(run.comparison, run.settings.sensitivity)
-            options = ", ".join(f"--{o}" for o in unmodelled_options)
-            why = gettext(
-                f"cli_sensitivity_skipped_{run.sensitivity_skipped}",
-                args.lang,
-                runs=runs,
-                options=options,
-            )
-            print(f"{warning}{colon(args.lang)} {why}", file=sys.stderr)
-        context = report_context(
-            run,
-            lang=args.lang,
-            mission=args.mission,
-            title=args.title,
-            date=args.date,
-            mission_reports=bool(args.with_missions),
-            finished=ahead.result,
+        unmodelled_options = unmodelled(run.comparison, run.settings.sensitivity)
+        options = ", ".join(f"--{o}" for o in unmodelled_options)
+        why = gettext(
+            f"cli_sensitivity_skipped_{run.sensitivity_skipped}",
+            args.lang,
+            runs=runs,
+            options=options,
         )
-        run = ahead.result()
+        print(f"{warning}{colon(args.lang)} {why}", file=sys.stderr)
+    context = report_context(
+        run,
+        lang=args.lang,
+        mission=args.mission,
+        title=args.title,
+        date=args.date,
+        mission_reports=bool(args.with_missions),
+    )
     stage_done()
     try:
         output: str | bytes = _render(args, context, fmt)

@@ -14,7 +14,7 @@ import functools
 import json
 import math
 import re
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -979,7 +979,6 @@ def comparison_context(
     title: str | None = None,
     columns_per_table: int = COLUMNS_PER_TABLE,
     mission_reports: bool = False,
-    finished: Callable[[], Run] | None = None,
 ) -> Context:
     """The context of the comparative report on a run's cohort.
 
@@ -988,24 +987,15 @@ def comparison_context(
     analysis' rank intervals. ``mission_reports``: each mission's report is written beside
     the comparison (``MISSION_REPORT_FILE``), which then links to its recommendations there
     instead of repeating their texts in an annex.
-
-    ``finished``: ``run`` is compared and its sensitivity analysis is still running (an
-    :class:`ovm.pipeline.Ahead`); every section is made from ``run`` but the ranking, made last
-    from the run ``finished()`` gives, with the analysis's rank intervals.
     """
     with paused_gc():
-        return _comparison_context(run, lang, title, columns_per_table, mission_reports, finished)
+        return _comparison_context(run, lang, title, columns_per_table, mission_reports)
 
 
 def _comparison_context(
-    run: Run,
-    lang: str,
-    title: str | None,
-    columns_per_table: int,
-    mission_reports: bool,
-    finished: Callable[[], Run] | None,
+    run: Run, lang: str, title: str | None, columns_per_table: int, mission_reports: bool
 ) -> Context:
-    comparison, rubric = run.comparison, run.rubric
+    comparison, sensitivity, rubric = run.comparison, run.sensitivity, run.rubric
     scores = comparison.scores
     b = _builder(run, lang)
     cards = list(scores.scorecards)
@@ -1041,10 +1031,72 @@ def _comparison_context(
         ],
     }
 
-    # ranking: its place now, its rows last (they wait for the sensitivity analysis)
+    # ranking
     ranking_entries = [(e.mission, e.score, e.rank, e.tied) for e in comparison.rankings["overall"]]
     rank_of = {m: r for m, _, r, _ in ranking_entries}
-    ctx["ranking"] = None
+    sens_rows: dict[str, Any] = {}
+    if sensitivity is not None:
+        sens_rows = {r.mission: r for r in sensitivity.ranks}
+    rows = []
+    overall_scale = b.rubric.scale_of("overall")
+    for mid, _score, rank, tied in ranking_entries:
+        if mid not in index:
+            continue
+        card = index[mid]
+        cell = b.cell(card.overall, "overall")
+        lo_hi = card.overall.interval if cell["scored"] else None
+        chart = None
+        if cell["scored"]:
+            chart = {
+                "x": _px(cell["value"], overall_scale),
+                "x1": _px(lo_hi[0], overall_scale) if lo_hi else None,
+                "x2": _px(lo_hi[1], overall_scale) if lo_hi else None,
+            }
+        sr = sens_rows.get(mid)
+        rows.append(
+            {
+                "mission": refs[mid],
+                "rank": str(rank) if rank is not None else "—",
+                "rank_value": rank,
+                "tied": tied,
+                "score": cell,
+                "chart": chart,
+                # No rank, no rank interval: a mission without an overall is not ranked in the runs.
+                "rank_interval": (
+                    b.span(sr.low, sr.high, 0)
+                    if sr is not None and sr.low is not None and sr.high is not None
+                    else None
+                ),
+                "rank_median": (
+                    b.value(sr.median) if sr is not None and sr.median is not None else None
+                ),
+                "rank_shift": (
+                    b.num(sr.mean_shift, 1)
+                    if sr is not None and sr.mean_shift is not None
+                    else None
+                ),
+                # The same share as every other output (0 % included); the column itself is
+                # shown only when some mission went unscored in some run.
+                "unscored": b.pct(sr.unscored, 0) if sr is not None else None,
+                "rank_low": sr.low if sr is not None else None,
+                "rank_high": sr.high if sr is not None else None,
+                "rank_median_value": sr.median if sr is not None else None,
+                "rank_shift_value": sr.mean_shift if sr is not None else None,
+                "unscored_value": sr.unscored if sr is not None else None,
+            }
+        )
+    ctx["ranking"] = {
+        "rows": rows,
+        "sensitivity": _sensitivity_summary(b, sensitivity),
+        # Asked for but not run: why, in place of the analysis.
+        "sensitivity_skipped": (
+            b.t(f"sensitivity_skipped_{run.sensitivity_skipped}", options=_departures(run))
+            if run.sensitivity_skipped is not None
+            else None
+        ),
+        "cohort_scored": True,
+        "any_unscored": any(r["unscored_value"] for r in rows),
+    }
 
     # family sections
     best_map, weak_map = comparison.leaders, comparison.weakest
@@ -1275,84 +1327,7 @@ def _comparison_context(
     ctx["print_footer"] = ""
     ctx["quality"] = b.quality(cards, comparison.findings)
     ctx["methodology"] = b.methodology(comparison)
-    # Last: the sensitivity analysis may still be running (see comparison_context).
-    ctx["ranking"] = _ranking(b, finished() if finished else run, ranking_entries, index, refs)
     return ctx
-
-
-def _ranking(
-    b: _Builder,
-    run: Run,
-    ranking_entries: list[tuple[str, float | None, int | None, bool]],
-    index: Mapping[str, Scorecard],
-    refs: Mapping[str, Label],
-) -> dict[str, Any]:
-    """The ranking section: each ranked mission's row, with its rank interval when the run
-    has a sensitivity analysis."""
-    sensitivity = run.sensitivity
-    sens_rows: dict[str, Any] = {}
-    if sensitivity is not None:
-        sens_rows = {r.mission: r for r in sensitivity.ranks}
-    rows = []
-    overall_scale = b.rubric.scale_of("overall")
-    for mid, _score, rank, tied in ranking_entries:
-        if mid not in index:
-            continue
-        card = index[mid]
-        cell = b.cell(card.overall, "overall")
-        lo_hi = card.overall.interval if cell["scored"] else None
-        chart = None
-        if cell["scored"]:
-            chart = {
-                "x": _px(cell["value"], overall_scale),
-                "x1": _px(lo_hi[0], overall_scale) if lo_hi else None,
-                "x2": _px(lo_hi[1], overall_scale) if lo_hi else None,
-            }
-        sr = sens_rows.get(mid)
-        rows.append(
-            {
-                "mission": refs[mid],
-                "rank": str(rank) if rank is not None else "—",
-                "rank_value": rank,
-                "tied": tied,
-                "score": cell,
-                "chart": chart,
-                # No rank, no rank interval: a mission without an overall is not ranked in the runs.
-                "rank_interval": (
-                    b.span(sr.low, sr.high, 0)
-                    if sr is not None and sr.low is not None and sr.high is not None
-                    else None
-                ),
-                "rank_median": (
-                    b.value(sr.median) if sr is not None and sr.median is not None else None
-                ),
-                "rank_shift": (
-                    b.num(sr.mean_shift, 1)
-                    if sr is not None and sr.mean_shift is not None
-                    else None
-                ),
-                # The same share as every other output (0 % included); the column itself is
-                # shown only when some mission went unscored in some run.
-                "unscored": b.pct(sr.unscored, 0) if sr is not None else None,
-                "rank_low": sr.low if sr is not None else None,
-                "rank_high": sr.high if sr is not None else None,
-                "rank_median_value": sr.median if sr is not None else None,
-                "rank_shift_value": sr.mean_shift if sr is not None else None,
-                "unscored_value": sr.unscored if sr is not None else None,
-            }
-        )
-    return {
-        "rows": rows,
-        "sensitivity": _sensitivity_summary(b, sensitivity),
-        # Asked for but not run: why, in place of the analysis.
-        "sensitivity_skipped": (
-            b.t(f"sensitivity_skipped_{run.sensitivity_skipped}", options=_departures(run))
-            if run.sensitivity_skipped is not None
-            else None
-        ),
-        "cohort_scored": True,
-        "any_unscored": any(r["unscored_value"] for r in rows),
-    }
 
 
 def _legend_bands(node: Group | Indicator) -> bool:
@@ -1876,26 +1851,21 @@ def report_context(
     title: str | None = None,
     date: dt.date | None = None,
     mission_reports: bool = False,
-    finished: Callable[[], Run] | None = None,
 ) -> Context:
     """The context of a report on a run: the comparison of its cohort, or one ``mission``.
 
     The title defaults to the workspace's (comparison) or the mission's name. ``date`` is
     printed as the generation date; without it the report holds no date (same run, same
     bytes). ``mission_reports``: the comparison links to the mission reports written beside
-    it (see :func:`comparison_context`), whose ranking is made last from ``finished()`` when
-    given. Raises :class:`ovm.UnknownMissionError` for a mission not in the run.
+    it (see :func:`comparison_context`). Raises :class:`ovm.UnknownMissionError` for a
+    mission not in the run.
     """
     if mission is not None:
         with paused_gc():
             ctx = mission_context(run, mission, lang=lang, title=title)
     else:
         ctx = comparison_context(
-            run,
-            lang=lang,
-            title=title or run.title(lang),
-            mission_reports=mission_reports,
-            finished=finished,
+            run, lang=lang, title=title or run.title(lang), mission_reports=mission_reports
         )
     return _dated(ctx, date, lang)
 
