@@ -6,7 +6,6 @@ from __future__ import annotations
 import gc
 import os
 import sys
-import threading
 import warnings
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -122,49 +121,6 @@ def one_blas_thread() -> Iterator[None]:
 
     with threadpool_limits(limits=1, user_api="blas"):
         yield
-
-
-SWITCH_INTERVAL = 0.0002
-"""Seconds a thread waiting for the interpreter lock waits before it asks the holder to hand it
-over, under :func:`short_switches` (Python's default is 0.005)."""
-
-_switches = threading.Lock()
-_switch_depth = 0
-_switch_before: int | None = None
-"""The interval the first block found, in microseconds (as the interpreter keeps it), when it
-was longer than :data:`SWITCH_INTERVAL`."""
-
-
-@contextmanager
-def short_switches() -> Iterator[None]:
-    """Have a thread that waits for the interpreter lock get it within
-    :data:`SWITCH_INTERVAL`, restoring the interval after (the one found before the first of
-    nested or concurrent blocks, when the last of them ends; an interval already as short is
-    left alone).
-
-    The engine's background threads hand the lock back at every NumPy call and need it again
-    when the call returns: a few thousand times a second. While the calling thread runs Python
-    (the point pass), each of those waited up to the default 5 ms, so the background work went
-    at a fraction of its speed just when it was meant to run beside the caller. The numbers
-    computed are the same whatever the interval.
-    """
-    global _switch_depth, _switch_before
-    with _switches:
-        if _switch_depth == 0:
-            found = round(sys.getswitchinterval() * 1e6)
-            _switch_before = found if found > round(SWITCH_INTERVAL * 1e6) else None
-            if _switch_before is not None:
-                sys.setswitchinterval(SWITCH_INTERVAL)
-        _switch_depth += 1
-    try:
-        yield
-    finally:
-        with _switches:
-            _switch_depth -= 1
-            if _switch_depth == 0 and _switch_before is not None:
-                # Half a microsecond over, so that the interpreter's truncation to whole
-                # microseconds gives back the very interval found.
-                sys.setswitchinterval((_switch_before + 0.5) / 1e6)
 
 
 BLAS_IDLE_VARIABLES = ("OPENBLAS_THREAD_TIMEOUT", "GOTO_THREAD_TIMEOUT")

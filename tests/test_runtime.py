@@ -3,23 +3,13 @@
 from __future__ import annotations
 
 import gc
-import sys
-import threading
 import weakref
-from collections.abc import Iterator
 
 import numpy as np
 import pytest
 from threadpoolctl import threadpool_info, threadpool_limits
 
-from ovm.runtime import (
-    SWITCH_INTERVAL,
-    held_collector,
-    one_blas_thread,
-    paused_gc,
-    short_switches,
-    stage_done,
-)
+from ovm.runtime import held_collector, one_blas_thread, paused_gc, stage_done
 
 
 @pytest.mark.parametrize("enabled", [True, False])
@@ -51,65 +41,6 @@ def test_products_run_on_one_blas_thread_and_the_pool_is_put_back() -> None:
         with one_blas_thread():
             assert set(_blas_threads()) == {1}
         assert set(_blas_threads()) == {2}
-
-
-@pytest.fixture
-def switch_interval() -> Iterator[float]:
-    """The interpreter's switch interval, put back after the test whatever it did."""
-    before = sys.getswitchinterval()
-    try:
-        yield before
-    finally:
-        sys.setswitchinterval(before)
-
-
-def test_short_switches_are_put_back_as_they_were_found(switch_interval: float) -> None:
-    sys.setswitchinterval(0.003)
-    with short_switches():
-        assert sys.getswitchinterval() == pytest.approx(SWITCH_INTERVAL)
-        with short_switches():
-            assert sys.getswitchinterval() == pytest.approx(SWITCH_INTERVAL)
-        # The inner block ended: the outer one still runs on short switches.
-        assert sys.getswitchinterval() == pytest.approx(SWITCH_INTERVAL)
-    assert sys.getswitchinterval() == pytest.approx(0.003)
-    with pytest.raises(RuntimeError), short_switches():
-        raise RuntimeError
-    assert sys.getswitchinterval() == pytest.approx(0.003)
-    # An interval already shorter is kept.
-    sys.setswitchinterval(SWITCH_INTERVAL / 2)
-    shorter = sys.getswitchinterval()
-    with short_switches():
-        assert sys.getswitchinterval() == shorter
-
-
-def test_short_switches_of_two_threads_end_with_the_interval_found_before_both(
-    switch_interval: float,
-) -> None:
-    # A ends before B: the interval stays short until B ends, then is the one found first.
-    sys.setswitchinterval(0.004)
-    a_in, b_in, a_out = threading.Event(), threading.Event(), threading.Event()
-    seen: list[float] = []
-
-    def a() -> None:
-        with short_switches():
-            a_in.set()
-            b_in.wait(5)
-        a_out.set()
-
-    def b() -> None:
-        a_in.wait(5)
-        with short_switches():
-            b_in.set()
-            a_out.wait(5)
-            seen.append(sys.getswitchinterval())
-
-    threads = [threading.Thread(target=a), threading.Thread(target=b)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(10)
-    assert seen == [pytest.approx(SWITCH_INTERVAL)]
-    assert sys.getswitchinterval() == pytest.approx(0.004)
 
 
 class _Node:

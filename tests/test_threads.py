@@ -11,7 +11,6 @@ import subprocess
 import sys
 import threading
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 import pytest
@@ -19,7 +18,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import ovm
-from ovm.runtime import MAX_THREADS, SWITCH_INTERVAL, THREADS_CEILING, worker_threads
+from ovm.runtime import MAX_THREADS, THREADS_CEILING, worker_threads
 from ovm.scoring import engine, sitestats
 from ovm.scoring.engine import IndicatorReplicates, score_with_replicates
 
@@ -203,53 +202,8 @@ def test_a_score_that_fails_after_the_site_summary_leaves_no_replicates_computin
 
     monkeypatch.setenv("OVM_THREADS", threads)
     monkeypatch.setattr(engine, "_point_pass", fail)
-    before = sys.getswitchinterval()
     with threadpool_limits(limits=2, user_api="blas"):
         with pytest.raises(RuntimeError, match="the point pass failed"):
             engine.score(workspace.rubric, workspace.observations)
         assert blas() == {2}
     assert not [t for t in threading.enumerate() if t.name == "ovm replicates"]
-    assert sys.getswitchinterval() == before
-
-
-def test_background_replicates_run_on_short_switches_put_back_after(
-    workspace: ovm.Workspace, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    # The replicate shares computed beside the point pass get the interpreter lock back soon
-    # after each NumPy call; the caller's interval is restored once they are done.
-    seen: list[tuple[str, float]] = []
-    group_replicates = sitestats._group_replicates
-
-    def spy(*args: Any) -> None:
-        seen.append((threading.current_thread().name, sys.getswitchinterval()))
-        group_replicates(*args)
-
-    monkeypatch.setenv("OVM_THREADS", "2")
-    monkeypatch.setattr(sitestats, "_group_replicates", spy)
-    before = sys.getswitchinterval()
-    engine.score(workspace.rubric, workspace.observations)
-    assert seen
-    assert [interval for _, interval in seen] == [pytest.approx(SWITCH_INTERVAL)] * len(seen)
-    assert sys.getswitchinterval() == before
-
-
-def test_percentile_ends_sorted_on_short_switches_put_back_after(
-    workspace: ovm.Workspace, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    # The percentile ends sorted on worker threads while the replicates go up the tree get
-    # the interpreter lock back soon after each NumPy call; the caller's interval after.
-    seen: list[float] = []
-    ends = engine.percentile_ends
-
-    def spy(*args: Any) -> Any:
-        if threading.current_thread() is not threading.main_thread():
-            seen.append(sys.getswitchinterval())
-        return ends(*args)
-
-    monkeypatch.setenv("OVM_THREADS", "2")
-    monkeypatch.setattr(engine, "percentile_ends", spy)
-    before = sys.getswitchinterval()
-    engine.score(workspace.rubric, workspace.observations)
-    assert seen
-    assert seen == [pytest.approx(SWITCH_INTERVAL)] * len(seen)
-    assert sys.getswitchinterval() == before

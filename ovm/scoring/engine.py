@@ -20,7 +20,6 @@ import json
 import math
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import ExitStack
 from dataclasses import dataclass
 from functools import cache, partial
 from itertools import repeat
@@ -38,7 +37,7 @@ from ovm.indicators.checklist import ChecklistIndicator
 from ovm.indicators.registry import kind_of
 from ovm.indicators.scoring import NodeScorer, Outcome, Plan, Replication
 from ovm.rubric.model import Group, Indicator, Rubric, pick
-from ovm.runtime import in_blocks, ordinary_pages, paused_gc, short_switches, worker_threads
+from ovm.runtime import in_blocks, ordinary_pages, paused_gc, worker_threads
 from ovm.scoring.aggregate import (
     Array,
     Child,
@@ -1041,21 +1040,13 @@ class _Sorter:
         self.alpha = alpha
         threads = worker_threads()
         self.pool = ThreadPoolExecutor(threads) if threads > 1 else None
-        self.switches = ExitStack()
 
     def __enter__(self) -> _Sorter:
-        if self.pool is not None:
-            # The sorting threads need the interpreter lock back after each NumPy call while
-            # this thread carries the replicates up the tree.
-            self.switches.enter_context(short_switches())
         return self
 
     def __exit__(self, *exc: object) -> None:
-        try:
-            if self.pool is not None:
-                self.pool.shutdown(wait=True, cancel_futures=True)
-        finally:
-            self.switches.close()
+        if self.pool is not None:
+            self.pool.shutdown(wait=True, cancel_futures=True)
 
     def ends(self, reps: _Reps) -> Callable[[], _EndsOf]:
         """The ends of the rows of ``reps.has``, once the returned function is called."""

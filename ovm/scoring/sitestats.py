@@ -33,7 +33,7 @@ from ovm.indicators.checklist import PERCENT, ChecklistIndicator
 from ovm.indicators.checklist import wilson as wilson
 from ovm.indicators.checklist import wilson_arrays as wilson_arrays
 from ovm.rubric.model import Rubric
-from ovm.runtime import in_blocks, one_blas_thread, short_switches, worker_threads
+from ovm.runtime import in_blocks, one_blas_thread, worker_threads
 from ovm.scoring.aggregate import Array
 from ovm.scoring.results import SiteNote
 from ovm.scoring.rowhash import cell_words, hashes
@@ -541,7 +541,7 @@ def background_replicates() -> Iterator[None]:
     """A block in which :func:`summarise_sites` may leave replicates computing in the
     background: any still unfinished on leaving it (the block raised before
     :meth:`SiteSummary.wait`) are abandoned, their threads stopped after the group they are
-    on, and the BLAS's threads and the switch interval restored."""
+    on, and the BLAS's threads restored."""
     outer = getattr(_background, "started", None)
     started: list[_Replicating] = []
     _background.started = started
@@ -792,10 +792,6 @@ class _Replicating:
             threading.Thread(target=self._run, name="ovm replicates", daemon=True)
             for _ in range(worker_threads() - 1)
         ]
-        if self._threads:
-            # The threads need the interpreter lock back after each NumPy call, while the
-            # caller runs Python: restored with the BLAS's threads (see cancel).
-            blas.enter_context(short_switches())
         for thread in self._threads:
             thread.start()
 
@@ -842,8 +838,7 @@ class _Replicating:
 
     def cancel(self) -> None:
         """Take no more groups, wait for the threads to end the group they are on, and
-        restore the BLAS's threads and the interpreter's switch interval (in the thread that
-        called :func:`summarise_sites`)."""
+        restore the BLAS's threads (in the thread that called :func:`summarise_sites`)."""
         self.groups.clear()
         try:
             for thread in self._threads:
