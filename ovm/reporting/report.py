@@ -236,12 +236,11 @@ class _Builder:
             edges = self._edges[node_id] = sorted(
                 {e for band in self.rubric.bands_for(node) for e in (band.low, band.high)}
             )
-        # Rounding can only change the band when an edge lies between the score and its
-        # rounded figure: the rubric is asked only then.
-        shown = round(score, 1)
-        low, high = (score, shown) if score <= shown else (shown, score)
-        i = bisect.bisect_left(edges, low)
-        if i < len(edges) and edges[i] <= high:
+        # One decimal moves a figure by 0.05 at most: only a score that close to an edge can
+        # be carried over it, and the rubric is asked only then (round() costs more than
+        # the tens of thousands of cells can spare).
+        i = bisect.bisect_left(edges, score - 0.0501)
+        if i < len(edges) and edges[i] <= score + 0.0501:
             node = None if node_id == "overall" else self.node(node_id)
             return self.num(score, self.rubric.shown_digits(node, score))
         return self._num1(score)
