@@ -1100,21 +1100,16 @@ def test_a_score_just_below_a_band_is_written_with_the_decimals_that_keep_it_the
     ns = run.scorecard("aaa-2020").node("rights.turnout")
     assert ns.score is not None and 49.99 < ns.score < 50 and ns.band_label == "Weak"
     for lang, text in (("en", "49.996"), ("es", "49,996")):
-        ctx = report.comparison_context(run, lang=lang)
-        cells = [
-            cell
-            for section in ctx["family_sections"]
-            for t in section["tables"]
-            for row in t["rows"]
-            if row["id"] == "rights.turnout"
-            for m, cell in zip(t["missions"], row["cells"], strict=True)
-            if m["id"] == "aaa-2020"
-        ]
+        cells = _turnout_cells(report.comparison_context(run, lang=lang))
         assert [(c["text"], c["band"]) for c in cells] == [(text, 0)]
     _w, edge = _scored(MINI)
-    ctx = report.comparison_context(edge)
-    texts = [
-        cell["text"]
+    assert [c["text"] for c in _turnout_cells(report.comparison_context(edge))] == ["50.0"]
+
+
+def _turnout_cells(ctx: dict[str, Any]) -> list[dict[str, Any]]:
+    """aaa-2020's rights.turnout cells in the family tables of a comparison's context."""
+    return [
+        cell
         for section in ctx["family_sections"]
         for t in section["tables"]
         for row in t["rows"]
@@ -1122,7 +1117,6 @@ def test_a_score_just_below_a_band_is_written_with_the_decimals_that_keep_it_the
         for m, cell in zip(t["missions"], row["cells"], strict=True)
         if m["id"] == "aaa-2020"
     ]
-    assert texts == ["50.0"]
 
 
 @functools.cache
