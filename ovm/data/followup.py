@@ -5,7 +5,14 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
-from ovm.data.observations import Datum, Mission, PastRecommendation, Provenance, previous_mission
+from ovm.data.observations import (
+    Datum,
+    Mission,
+    PastRecommendation,
+    Provenance,
+    not_followed_up,
+    previous_mission,
+)
 from ovm.rubric.model import Rubric
 
 FOLLOW_UP_VARIABLE = "followup_implemented_pct"
@@ -62,12 +69,7 @@ def with_follow_up_values(rubric: Rubric, missions: Sequence[Mission]) -> list[M
         prev = found.id if found else m.previous or "the previous mission"
         done = sum(1 for i in m.follow_up if i.status == "implemented")
         part = sum(1 for i in m.follow_up if i.status == "partially_implemented")
-        listed = {i.id for i in m.follow_up}
-        left_out = [
-            str(r["id"])
-            for r in (found.recommendations if found else ())
-            if r.get("id") is not None and str(r["id"]) not in listed
-        ]
+        left_out = not_followed_up(m, found)
         note = (
             f"{done} implemented, {part} partially, of "
             f"{sum(1 for i in m.follow_up if i.status != 'not_assessable')} assessable"

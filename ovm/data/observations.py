@@ -77,6 +77,7 @@ __all__ = [
     "limit_issues",
     "load_missions",
     "load_statistics",
+    "not_followed_up",
     "parse_number",
     "previous_mission",
 ]
@@ -837,9 +838,7 @@ def _check_follow_up(doc: YamlDoc, missions: list[Mission], seen: dict[str, int]
         if prev is not None:
             # A recommendation left out would silently leave the share implemented: the
             # follow-up is judged on every recommendation the previous mission made.
-            listed = {fu.id for fu in m.follow_up}
-            made_ids = [str(r["id"]) for r in prev.recommendations if r.get("id") is not None]
-            left_out = [r for r in made_ids if r not in listed]
+            left_out = not_followed_up(m, prev)
             if left_out:
                 issues.append(
                     _data_issue(
@@ -855,6 +854,16 @@ def _check_follow_up(doc: YamlDoc, missions: list[Mission], seen: dict[str, int]
                     )
                 )
     return issues
+
+
+def not_followed_up(mission: Mission, previous: Mission | None) -> list[str]:
+    """The ids of the recommendations ``previous`` made that ``mission``'s follow-up leaves
+    out, in the order they were made (a recommendation without an id cannot be named)."""
+    if previous is None:
+        return []
+    listed = {fu.id for fu in mission.follow_up}
+    made = [str(r["id"]) for r in previous.recommendations if r.get("id") is not None]
+    return [r for r in made if r not in listed]
 
 
 def previous_mission(mission: Mission, missions: Iterable[Mission]) -> Mission | None:
