@@ -1099,6 +1099,49 @@ def test_a_day_month_year_date_is_refused_with_its_iso_form(tmp_path: Path) -> N
     ]
 
 
+def test_a_day_month_year_date_in_missions_yaml_is_refused_with_its_iso_form(
+    tmp_path: Path,
+) -> None:
+    """An election's or a value's date written day/month/year in missions.yaml is refused at
+    the date with the ISO date it would be, in every language; a date that does not exist says
+    only the form to write."""
+    missions = MISSIONS.replace("date: 2020-05-01}", "date: '13/09/2020'}", 1).replace(
+        "    election: {type: general, date: 2022-01-09}\n",
+        "    election: {type: general, date: 2022-01-09}\n"
+        "    values:\n      registered_abroad: {value: 1200, date: '31/02/2021'}\n",
+        1,
+    )
+    root = workspace(tmp_path, missions=missions, statistics=None, checklists=None)
+    with pytest.raises(DataError) as info:
+        load_workspace(root)
+    got = [
+        (i.line, i.column, i.code, i.params, i.render("en").split(" ", 1)[1])
+        for i in info.value.issues
+    ]
+    assert got == [
+        (
+            5,
+            37,
+            "invalid-value",
+            {"variant": "date_dmy", "text": "13/09/2020", "meant": "2020-09-13"},
+            "missions[0].election.date: '13/09/2020' is not a date: write "
+            "it as YYYY-MM-DD, 2020-09-13 if it is day/month/year [invalid-value]",
+        ),
+        (
+            15,
+            46,
+            "invalid-value",
+            {"variant": "date"},
+            "missions[2].values.registered_abroad.date: must be a date "
+            "(2021-03-14) [invalid-value]",
+        ),
+    ]
+    assert info.value.issues[0].render("es").split(" ", 2)[2] == (
+        "“13/09/2020” no es una fecha; escríbala como AAAA-MM-DD, 2020-09-13 si es "
+        "día/mes/año [invalid-value]"
+    )
+
+
 def test_a_count_in_missions_yaml_written_with_a_dot_grouping_thousands_is_refused(
     tmp_path: Path,
 ) -> None:

@@ -327,8 +327,23 @@ def _mission_params(err: Any, code: str) -> dict[str, Any]:
     if code in ("missing-field", "unknown-field"):
         return {"variant": "field"}
     if code == "invalid-value" and str(err["type"]).startswith(("date", "datetime")):
+        meant = _iso_of_dmy(str(err.get("input", "")))
+        if meant is not None:
+            return {"variant": "date_dmy", "text": str(err["input"])[:60], "meant": meant}
         return {"variant": "date"}
     return schema_params(err, code)
+
+
+def _mission_message(err: Any, params: Mapping[str, Any]) -> str:
+    """The English words of a schema error in a mission; a date says how to write it."""
+    if params.get("variant") == "date_dmy":
+        return (
+            f"'{params['text']}' is not a date: write it as YYYY-MM-DD, "
+            f"{params['meant']} if it is day/month/year"
+        )
+    if params.get("variant") == "date":
+        return "must be a date (2021-03-14)"
+    return str(err["msg"])[:200]
 
 
 def _word_status(value: Any) -> Status | None:
@@ -477,8 +492,8 @@ def load_missions(
                     "string_pattern_mismatch": "invalid-format",
                 }.get(err["type"], "invalid-value")
                 check = check_error(err)
-                msg = str(check) if check is not None else str(err["msg"])[:200]
                 params: dict[str, Any] = _mission_params(err, code)
+                msg = str(check) if check is not None else _mission_message(err, params)
                 if said := unquoted_text(err, doc, (*path, *loc), code):
                     msg, params = said
                 if loc[:1] == ("country",):
