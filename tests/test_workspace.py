@@ -1142,6 +1142,25 @@ def test_a_day_month_year_date_in_missions_yaml_is_refused_with_its_iso_form(
     )
 
 
+def test_a_refused_number_in_missions_yaml_takes_no_part_in_the_cross_checks(
+    tmp_path: Path,
+) -> None:
+    """A count refused where it is written is reported there alone: votes are not also said to
+    exceed the number it was misread as; a number that is only too small still is."""
+    values = "    values:\n      registered_abroad: {reg}\n      votes_abroad: 1500\n"
+    election = "    election: {type: general, date: 2020-05-01}\n"
+
+    def problems(reg: str, folder: str) -> list[tuple[int | None, str]]:
+        missions = MISSIONS.replace(election, election + values.format(reg=reg), 1)
+        root = workspace(tmp_path / folder, missions=missions, statistics=None, checklists=None)
+        with pytest.raises(DataError) as info:
+            load_workspace(root)
+        return [(i.line, i.code) for i in info.value.issues]
+
+    assert problems("12.000", "dotted") == [(7, "not-integer")]
+    assert problems("12", "small") == [(8, "exceeds-limit")]
+
+
 def test_a_count_in_missions_yaml_written_with_a_dot_grouping_thousands_is_refused(
     tmp_path: Path,
 ) -> None:

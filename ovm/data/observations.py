@@ -538,8 +538,9 @@ def load_missions(
             )
             continue
         seen[mission.id] = i
-        issues.extend(_check_mission(doc, path, mission, rubric))
-        missions.append(_with_place(mission, doc, path))
+        found = _check_mission(doc, path, mission, rubric)
+        issues.extend(found)
+        missions.append(_with_place(_without_refused(mission, path, found), doc, path))
     ids = {m.id for m in missions}
     for m in missions:
         if m.previous is not None and m.previous not in ids:
@@ -601,6 +602,22 @@ def _valid_data(raw: Any) -> dict[str, Datum]:
             except ValidationError:
                 continue  # already reported by the mission's own validation
     return out
+
+
+def _without_refused(mission: Mission, path: tuple[PathPart, ...], found: list[Issue]) -> Mission:
+    """The mission without the values its errors refuse: a refused number is reported once, at
+    itself, and takes no part in the checks that follow (votes no greater than registered),
+    which would otherwise word it again as the number it was misread as."""
+    at = len(path)
+    refused = {
+        i.path[at + 1]
+        for i in found
+        if i.severity == "error" and len(i.path) > at + 1 and i.path[at] == "values"
+    }
+    if not refused:
+        return mission
+    kept = {k: d for k, d in mission.values.items() if k not in refused}
+    return mission.model_copy(update={"values": kept})
 
 
 def _check_mission(
