@@ -1035,12 +1035,14 @@ def test_a_count_written_with_dots_grouping_thousands_is_refused_with_what_was_m
 ) -> None:
     """12.000 is twelve thousand in Spanish and Portuguese: a count refuses the cell rather
     than read twelve, and says the number meant; a count that is not whole says its every
-    digit; commas grouping thousands read as they always have."""
+    digit; commas grouping thousands read as they always have; a negative count is refused as
+    negative, the fix it needs, whatever its digits."""
     stats = (
         "mission,registered_abroad,votes_abroad\n"
         "aaa-2020,12.000,350\n"
         "bbb-2021,997033.4,\n"
         'ccc-2022,"1,200",30\n'
+        "ddd-2023,-1.000,\n"
     )
     root = workspace(tmp_path, statistics=stats, checklists=None)
     ws = load_workspace(root)
@@ -1060,6 +1062,12 @@ def test_a_count_written_with_dots_grouping_thousands_is_refused_with_what_was_m
             2,
             "not-integer",
             f"{name}:3:2 registered_abroad takes whole numbers, not 997033.4 [not-integer]",
+        ),
+        (
+            5,
+            2,
+            "negative-count",
+            f"{name}:5:2 registered_abroad is a count and cannot be -1 [negative-count]",
         ),
     ]
     said = cells[0].render("es")

@@ -223,9 +223,16 @@ class NumberRule:
     def __call__(self, text: str) -> Reading:
         """The number a cell's text gives, or the reason it gives none this column takes."""
         x = parse_number(text)
-        if self.whole and x is not None and DOT_THOUSANDS.fullmatch(text.strip(BLANKS)):
+        negative = self.count and x is not None and x < 0
+        if (
+            self.whole
+            and x is not None
+            and not negative
+            and DOT_THOUSANDS.fullmatch(text.strip(BLANKS))
+        ):
             # 12.000 in a count is twelve thousand as Spanish and Portuguese write it, never
-            # twelve: read as a decimal point it would lose three digits without a word.
+            # twelve: read as a decimal point it would lose three digits without a word. A
+            # negative count is refused as negative, whatever its digits: that is the fix.
             meant = text.strip(BLANKS).replace(".", "")
             return refused(
                 "not-integer",
