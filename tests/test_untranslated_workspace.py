@@ -98,6 +98,8 @@ EXTRA = [
          "invalid-value", "missions.yaml", 12),
     Case("mission-date-short", {"missions.yaml": sub("date: 2021-03-01", "date: 03-2021")}, 1,
          "invalid-value", "missions.yaml", 12),
+    Case("mission-date-dmy", {"missions.yaml": sub("date: 2021-03-01", "date: '01/03/2021'")},
+         1, "invalid-value", "missions.yaml", 12),
     Case("mission-confidence-sure", {"missions.yaml": sub("confidence: high",
          "confidence: sure")}, 1, "invalid-choice", "missions.yaml", 6),
     Case("mission-id-pattern", {"missions.yaml": sub("id: bbb-2021", "id: B B")}, 1,
@@ -129,6 +131,7 @@ EXTRA = [
 WORKSPACE_SENTENCES = {
     "issue_unknown-field_known",
     "issue_invalid-value_date",
+    "issue_invalid-value_date_dmy",
     "issue_invalid-value_period",
     "issue_missing-field_missions_file",
     *(f"issue_invalid-value_hint_{h}" for h in ("layout", "simulated", "confidence", "seed")),
