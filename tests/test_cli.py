@@ -39,7 +39,7 @@ def test_validate_a_valid_rubric_exits_0(
     monkeypatch.chdir(RUBRICS)
     assert main(["validate", "valid.yaml"]) == 0
     out, err = capsys.readouterr()
-    assert out == "valid.yaml: valid (fixture 1, 1 families, 2 indicators)\n"
+    assert out == "valid.yaml: valid (fixture 1, 1 family, 2 indicators)\n"
     assert err == ""
 
 
@@ -62,7 +62,7 @@ def test_validate_with_warnings_only_exits_0_and_shows_them(
     assert main(["validate", "unused-variable.yaml"]) == 0
     out, err = capsys.readouterr()
     assert out == (
-        "unused-variable.yaml: valid (fixture 1, 1 families, 2 indicators, 1 warning(s))\n"
+        "unused-variable.yaml: valid (fixture 1, 1 family, 2 indicators, 1 warning)\n"
     )
     assert err == (
         "unused-variable.yaml:8:5 warning: variables[0]: variable 'spare' is used by "
@@ -73,7 +73,7 @@ def test_validate_with_warnings_only_exits_0_and_shows_them(
 def test_validate_errors_exit_1_with_every_issue_on_stderr() -> None:
     done = ovm_cmd("validate", "five-mistakes.yaml", "valid.yaml", cwd=RUBRICS)
     assert done.returncode == 1
-    assert done.stdout == "valid.yaml: valid (fixture 1, 1 families, 2 indicators)\n"
+    assert done.stdout == "valid.yaml: valid (fixture 1, 1 family, 2 indicators)\n"
     assert done.stderr.splitlines() == [
         "five-mistakes.yaml:7:5 warning: variables[1]: variable 'registered' is used by no "
         "formula [unused-variable]",
@@ -86,7 +86,7 @@ def test_validate_errors_exit_1_with_every_issue_on_stderr() -> None:
         "declared variable in 'votes / registred * 100' [unknown-variable]",
         "five-mistakes.yaml:25:15 families[0].children[1].rule: low and high are both 60 "
         "[goalposts-equal]",
-        "five-mistakes.yaml: 5 error(s)",
+        "five-mistakes.yaml: 5 errors",
     ]
 
 
@@ -99,7 +99,7 @@ def test_every_error_line_has_the_documented_shape(
     _out, err = capsys.readouterr()
     pattern = (
         r"[\w.-]+\.yaml(:\d+(:\d+)?)? (warning: )?([\w.\[\]-]+: )?[^\n]+ "
-        r"\[[a-z]+(-[a-z]+)*\]|[\w.-]+\.yaml: \d+ error\(s\)"
+        r"\[[a-z]+(-[a-z]+)*\]|[\w.-]+\.yaml: (1 error|\d+ errors)"
     )
     lines = err.splitlines()
     assert lines

@@ -206,11 +206,8 @@ def _expected(lang: str) -> str:
         _, issues = check_rubric(path)
         lines += [i.render(lang) for i in issues]
         n = sum(i.severity == "error" for i in issues)
-        if lang == "en":
-            lines.append(f"{path}: {n} error(s)")
-        else:
-            errors = i18n.gettext("cli_n_errors", lang, n=n)
-            lines.append(i18n.gettext("cli_validate_errors", lang, name=path, errors=errors))
+        errors = i18n.gettext("cli_n_errors", lang, n=n)
+        lines.append(i18n.gettext("cli_validate_errors", lang, name=path, errors=errors))
     return "\n".join(lines) + "\n"
 
 
@@ -233,7 +230,7 @@ def test_validate_prints_every_problem_in_the_language_asked(lang: str) -> None:
 @pytest.mark.parametrize(
     ("lang", "line"),
     [
-        ("en", "{name}: valid (fixture 1, 1 families, 2 indicators, 1 warning(s))"),
+        ("en", "{name}: valid (fixture 1, 1 family, 2 indicators, 1 warning)"),
         ("es", "{name}: válida (fixture 1, 1 familia, 2 indicadores, 1 advertencia)"),
         ("fr", "{name}\u202f: valide (fixture 1, 1 famille, 2 indicateurs, 1 avertissement)"),
         ("pt", "{name}: válida (fixture 1, 1 família, 2 indicadores, 1 aviso)"),

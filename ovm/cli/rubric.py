@@ -58,8 +58,6 @@ def cmd_validate(args: argparse.Namespace) -> int:
         print_issues(issues, lang)
         if ok and rubric is not None:
             print_out(_valid_line(name, rubric, len(issues), lang))
-        elif lang == "en":
-            print(f"{name}: {len(errors)} error(s)", file=sys.stderr)
         else:
             from ovm.i18n import gettext
 
@@ -73,12 +71,6 @@ def cmd_validate(args: argparse.Namespace) -> int:
 def _valid_line(name: str, rubric: Rubric, warnings: int, lang: str) -> str:
     """What ``ovm validate`` says of a rubric it can use, in ``lang``."""
     n = len(rubric.indicators())
-    if lang == "en":
-        extra = f", {warnings} warning(s)" if warnings else ""
-        return (
-            f"{name}: valid ({rubric.id} {rubric.version}, {len(rubric.families)} "
-            f"families, {n} indicators{extra})"
-        )
     from ovm.i18n import gettext
 
     parts = {
