@@ -61,9 +61,7 @@ def test_validate_with_warnings_only_exits_0_and_shows_them(
     monkeypatch.chdir(RUBRICS)
     assert main(["validate", "unused-variable.yaml"]) == 0
     out, err = capsys.readouterr()
-    assert out == (
-        "unused-variable.yaml: valid (fixture 1, 1 family, 2 indicators, 1 warning)\n"
-    )
+    assert out == ("unused-variable.yaml: valid (fixture 1, 1 family, 2 indicators, 1 warning)\n")
     assert err == (
         "unused-variable.yaml:8:5 warning: variables[0]: variable 'spare' is used by "
         "no formula [unused-variable]\n"
