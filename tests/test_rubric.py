@@ -828,3 +828,25 @@ def test_a_value_that_is_not_text_is_quoted_as_yaml_writes_it() -> None:
         "{x: 1}", "[2020-01-01, {y: [1, z]}]", "[]",
     ]  # fmt: skip
     assert [quoted(v) for v in values[:3]] == ['"a\'b"', "3", "2.5"]
+
+
+@pytest.mark.parametrize(
+    ("written", "expected"),
+    [
+        ("0,5", ("decimal_comma", "'0,5' is not a number: write it with a decimal point, 0.5")),
+        ("1,25", ("decimal_comma", "'1,25' is not a number: write it with a decimal point, 1.25")),
+        # Three digits after the comma may group thousands: no number is guessed.
+        ("1,000", ("number", "Input should be a valid number, unable to parse string as a number")),
+        ("0,5,1", ("number", "Input should be a valid number, unable to parse string as a number")),
+    ],
+)
+def test_a_weight_with_a_decimal_comma_is_refused_with_the_number_meant(
+    written: str, expected: tuple[str, str]
+) -> None:
+    """Spanish, French and Portuguese write 0,5 for a half: YAML reads it as a text, and the
+    rubric's author is told the number to write at the weight itself."""
+    text = (RUBRICS / "invalid-weight.yaml").read_text(encoding="utf-8")
+    _, issues = check_rubric(text.replace("weight: 0", f"weight: {written}"), file="r.yaml")
+    assert [(i.line, i.column, i.code, i.params["variant"], i.message) for i in issues] == [
+        (13, 13, "invalid-weight", *expected)
+    ]

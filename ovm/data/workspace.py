@@ -53,6 +53,7 @@ from ovm.rubric.model import (
     Rubric,
     bundled_rubric,
     check_rubric,
+    decimal_comma_message,
     schema_params,
     text_of_a_mapping,
     unquoted_text,
@@ -341,8 +342,11 @@ def _config_issues(doc: YamlDoc, name: str, errors: list[Any]) -> list[Issue]:
             elif code == "invalid-value":
                 hint = _hint_of(loc)
                 if hint is None:
-                    msg += ": correct the value"
                     params = schema_params(err, code)
+                    if params["variant"] == "decimal_comma":
+                        msg = decimal_comma_message(params)
+                    else:
+                        msg += ": correct the value"
                 else:
                     # the field's own advice says more than the schema's reason, in any
                     # language; a pattern is the schema's notation, not the user's

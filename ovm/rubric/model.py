@@ -503,10 +503,21 @@ issue's catalogue entry (``issue_<code>_<variant>``), whatever the schema librar
 
 SCHEMA_WORDINGS: dict[str, frozenset[str]] = {
     "invalid-value": frozenset(
-        {"integer", "number", "finite", "boolean", "text", "empty", "list", "mapping", "key"}
+        {
+            "integer",
+            "number",
+            "decimal_comma",
+            "finite",
+            "boolean",
+            "text",
+            "empty",
+            "list",
+            "mapping",
+            "key",
+        }
     ),
-    "invalid-weight": frozenset({"gt", "number", "finite"}),
-    "invalid-coverage": frozenset({"ge", "le", "number", "finite"}),
+    "invalid-weight": frozenset({"gt", "number", "decimal_comma", "finite"}),
+    "invalid-coverage": frozenset({"ge", "le", "number", "decimal_comma", "finite"}),
     "invalid-id": frozenset({"pattern", "text"}),
     "invalid-name": frozenset({"pattern", "text", "empty"}),
     "invalid-language": frozenset({"list"}),
@@ -535,6 +546,9 @@ def schema_params(err: Any, code: str) -> dict[str, object]:
     variant = SCHEMA_ERROR_VARIANTS.get(err["type"], "other")
     if variant not in SCHEMA_WORDINGS.get(code, ()):
         variant = "other"
+    meant = decimal_comma(err) if variant == "number" else None
+    if meant is not None:
+        return {"variant": "decimal_comma", "text": str(err["input"]).strip(), "meant": meant}
     ctx = err.get("ctx") or {}
     params: dict[str, object] = {"variant": variant}
     if variant in ("gt", "ge", "lt", "le"):
@@ -554,6 +568,24 @@ def schema_params(err: Any, code: str) -> dict[str, object]:
             allowed = _listed(ctx.get("expected_tags"))
             params |= {"tag": ctx.get("tag"), "allowed": allowed, "n": len(allowed)}
     return params
+
+
+_DECIMAL_COMMA = re.compile(r"\s*([+-]?[0-9]+),([0-9]{1,2}|[0-9]{4,})\s*")
+"""A number with a decimal comma (0,5): how the rubric's Spanish, French and Portuguese
+authors write one. Three digits after the comma may group thousands (1,000): no guess then."""
+
+
+def decimal_comma_message(params: dict[str, object]) -> str:
+    """The English words of a number written with a decimal comma."""
+    return f"'{params['text']}' is not a number: write it with a decimal point, {params['meant']}"
+
+
+def decimal_comma(err: Any) -> str | None:
+    """The number a text refused as no number means when it is written with a decimal comma
+    (``0,5`` is ``0.5``), else None."""
+    text = err.get("input")
+    found = _DECIMAL_COMMA.fullmatch(text) if isinstance(text, str) else None
+    return f"{found[1]}.{found[2]}" if found else None
 
 
 UNQUOTED_CODES = frozenset({"invalid-value", "invalid-id", "invalid-name"})
@@ -706,6 +738,8 @@ def _schema_issues(doc: YamlDoc, exc: ValidationError) -> list[Issue]:
             message, params = said
         else:
             params = schema_params(err, code)
+            if params["variant"] == "decimal_comma":
+                message = decimal_comma_message(params)
         issues.append(
             _issue(doc, path, code, message, key=etype == "extra_forbidden", params=params)
         )
