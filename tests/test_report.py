@@ -831,6 +831,29 @@ def test_cli_reports_a_broken_user_template_without_a_traceback(
     assert "template error" in capsys.readouterr().err
 
 
+@pytest.mark.parametrize(
+    ("text", "said"),
+    [
+        ("{{ count.total }}", "'count' is undefined"),
+        ("{{ 1 // 0 }}", "integer division or modulo by zero"),
+    ],
+)
+def test_a_user_template_failing_as_it_renders_is_named_with_its_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], text: str, said: str
+) -> None:
+    """An expression a template of --templates cannot evaluate is said at the template's file
+    and line, as a syntax error is: the folder may hold many templates."""
+    tpl = tmp_path / "tpl" / "partials"
+    tpl.mkdir(parents=True)
+    (tpl / "legend.html.j2").write_text(f"<p>\n{text}\n</p>", "utf-8")
+    argv = ["report", str(MINI), "-q", "--sensitivity-runs", "0", "--templates"]
+    code = cli.main([*argv, str(tpl.parent), "-o", str(tmp_path / "r.html")])
+    assert (code, capsys.readouterr().err) == (
+        1,
+        f"ovm report: template error in {tpl.parent}: partials/legend.html.j2:2: {said}\n",
+    )
+
+
 def test_a_broken_mission_template_under_with_missions_is_a_message_not_a_traceback(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime as dt
 import sys
 from pathlib import Path
@@ -191,6 +192,7 @@ def template_error(exc: Exception, folder: str, lang: str = "en") -> str:
 
     detail = str(exc)
     params: dict[str, object] = {}
+    line = _template_line(exc, folder)
     if isinstance(exc, jinja2.TemplateSyntaxError):
         where = f"{exc.name}:{exc.lineno}"
         english = f"template error in {folder}: {where}: {detail}"
@@ -198,6 +200,9 @@ def template_error(exc: Exception, folder: str, lang: str = "en") -> str:
     elif isinstance(exc, jinja2.TemplateNotFound):
         english = f"template error in {folder}: {detail}"
         key, params["name"] = "report_template_missing", str(exc.name)
+    elif line is not None:
+        english = f"template error in {folder}: {line}: {detail}"
+        key, params["where"] = "report_template_syntax", line
     else:
         english = f"template error in {folder}: {detail}"
         key = "report_template_error"
@@ -206,6 +211,25 @@ def template_error(exc: Exception, folder: str, lang: str = "en") -> str:
     from ovm.i18n import gettext
 
     return gettext(key, lang, folder=folder, detail=detail, **params)
+
+
+def _template_line(exc: Exception, folder: str) -> str | None:
+    """``name:line`` of the template line an error was raised at, as Jinja puts it in the
+    traceback (the deepest template frame), named relative to the user's ``folder`` when the
+    template is one of theirs; None when no template frame is in it."""
+    found = None
+    tb = exc.__traceback__
+    while tb is not None:
+        name = tb.tb_frame.f_code.co_filename
+        if name.endswith(".j2"):
+            found = (name, tb.tb_lineno)
+        tb = tb.tb_next
+    if found is None:
+        return None
+    path = Path(found[0])
+    with contextlib.suppress(ValueError):
+        path = path.resolve().relative_to(Path(folder).resolve())
+    return f"{path.as_posix()}:{found[1]}"
 
 
 def _write_mission_reports(args: argparse.Namespace, run: Any) -> None:
