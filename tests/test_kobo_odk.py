@@ -322,6 +322,22 @@ def test_kobo_semicolon_csv_with_spanish_labels_reads_as_the_plain_table(
     assert [c["mission"]["id"] for c in scores["scorecards"]] == ["col-2026", "mex-2024"]
 
 
+def test_kobo_semicolon_csv_whose_labels_hold_commas_is_read_with_semicolons(
+    tmp_path: Path, plain: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A label of the form may hold commas ("Comentarios, si los hay"): counted outside the
+    quotes, the header is still separated by ';', and the export reads as the plain table."""
+    root = _workspace(tmp_path / "kobo", "kobo.csv", "kobo")
+    header = [*KOBO_HEADER, "Comentarios, si los hay, del equipo"]
+    rows = [[*r, "ninguno, todo bien"] for r in KOBO_ROWS]
+    with (root / "kobo.csv").open("w", encoding="utf-8", newline="") as fh:
+        csv.writer(fh, delimiter=";", quoting=csv.QUOTE_ALL).writerows([header, *rows])
+    code, _, err = _score(root, capsys)
+    assert code == 0, err
+    assert f"{root / 'kobo.csv'}: 5 rows read, 4 used, 0 rejected, 1 excluded by the export" in err
+    assert _sites(root) == _sites(plain)
+
+
 def test_a_plain_table_separated_by_semicolons_is_still_refused(
     plain: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -305,6 +305,19 @@ def table_name(path: Path, sheet: str | None = None) -> str:
     return str(path)
 
 
+def _separated_by_semicolons(line: str) -> bool:
+    """Whether a header line has more ';' than ',' outside its quoted fields: an export's
+    labels ("Ciudad, país") hold commas of their own, which say nothing of the separator."""
+    quoted = False
+    counts = {",": 0, ";": 0}
+    for ch in line:
+        if ch == '"':
+            quoted = not quoted
+        elif not quoted and ch in counts:
+            counts[ch] += 1
+    return counts[";"] > counts[","]
+
+
 def _read_csv(
     path: Path, sep: str, verbatim: set[str], export: bool = False
 ) -> tuple[pl.DataFrame | None, list[Issue]]:
@@ -321,12 +334,12 @@ def _read_csv(
             _data_issue(name, "invalid-encoding", f"cannot read: {exc}", 1, **os_error_params(exc))
         ]
     headers = next(csv.reader(io.StringIO(header_line), delimiter=sep), [])
-    if export and sep == "," and len(headers) == 1 and ";" in headers[0]:
+    if export and sep == "," and _separated_by_semicolons(header_line):
         # KoboToolbox writes ';' by default; its exports quote text and write '.' decimals,
         # so unlike a spreadsheet's ';' file nothing here is ambiguous.
         sep = ";"
         headers = next(csv.reader(io.StringIO(header_line), delimiter=sep), [])
-    if sep == "," and len(headers) == 1 and ";" in headers[0]:
+    if sep == "," and _separated_by_semicolons(header_line):
         # Not read with ';': such files write decimal commas, and '12,500' would be 12500.
         return None, [
             _data_issue(
