@@ -345,6 +345,30 @@ def test_best_practice_lead_holds_when_intervals_are_apart(tmp_path):
     assert (bp.missions, bp.lead_holds, bp.runner_up) == (("aaa-2020",), True, "bbb-2021")
 
 
+@pytest.mark.parametrize(
+    ("sites", "thin"),
+    [((4, 4, 0, 40), "aaa-2020"), ((40, 40, 0, 4), "bbb-2021")],
+    ids=["thin-leader", "thin-runner-up"],
+)
+def test_a_lead_never_holds_over_a_score_whose_interval_was_withheld(
+    tmp_path: Path, sites: tuple[int, int, int, int], thin: str
+) -> None:
+    """A share from fewer polling places than an interval needs has an unknown uncertainty:
+    neither its lead nor a lead over it holds. Once an interval is estimated from those places
+    (a lower minimum), the lead is judged on it as on any other."""
+    ws = load_workspace(_mini_with_sites(tmp_path, *sites))
+
+    def leader(min_places: int) -> tuple[tuple[str, ...], bool, bool]:
+        s = score(ws.rubric, ws.observations, seed=7, bootstrap=50, min_places=min_places)
+        c = compare(s, ws.rubric)
+        bp = c.leaders["practice.on_time"]
+        withheld = c.scores.scorecard(thin).node("practice.on_time").interval is None
+        return bp.missions, bp.lead_holds, withheld
+
+    assert leader(5) == (("aaa-2020",), False, True)
+    assert leader(4) == (("aaa-2020",), True, False)
+
+
 def test_a_lone_scored_mission_has_no_lead_to_hold(cohort):
     scores, ws = cohort
     c = compare(scores, ws.rubric)

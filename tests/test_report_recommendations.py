@@ -253,13 +253,13 @@ def test_a_peer_that_only_ties_the_mission_is_no_best_practice_to_replicate(
 @pytest.mark.parametrize("lang", ["en", "es"])
 def test_a_reference_is_headed_best_practice_only_when_it_is_one(run: Run, lang: str) -> None:
     """col-2022's secrecy recommendation points to the cohort's top score, whose lead does not
-    hold: the mission page and the Markdown call it the best performer; its opening-time one
+    hold: the mission page and the Markdown call it the best performer; its turnout one
     points to a best practice and is headed so."""
     from ovm.comparison.recommend import to_markdown
     from ovm.reporting.report import render_html, render_xlsx, report_context
 
     recs = {r.id: r for r in run.recommendations("col-2022", lang)}
-    practice, performer = recs["rec.practice.opened_on_time"], recs["rec.practice.secrecy"]
+    practice, performer = recs["rec.participation.turnout_abroad"], recs["rec.practice.secrecy"]
     assert practice.reference is not None and practice.reference.practice
     assert performer.reference is not None and not performer.reference.practice
     headings = {

@@ -395,6 +395,7 @@ def _peer_groups(st: _State, settings: ComparisonSettings, rubric: Rubric) -> di
                 rankings[node_id],
                 _good_bands(rubric, node, settings.best_practice_bands),
                 node.scale_or_default.sign,
+                st.withheld.get(node_id, ()),
             )
             if bp is not None and bp.is_best_practice:
                 best[node_id] = bp
@@ -442,6 +443,13 @@ class _State:
                 cells.append(nodes[node_id])
             self.orig[node_id] = cells
         self.cur = {k: list(v) for k, v in self.orig.items()}
+        self.withheld: dict[str, set[str]] = {}
+        """The missions whose interval on a node was withheld (too few polling places), by
+        node: their scores' uncertainty is unknown, which a best practice must not ignore."""
+        for card in self.cards:
+            for f in card.findings:
+                if f.code == "too-few-places-for-interval" and f.node is not None:
+                    self.withheld.setdefault(f.node, set()).add(card.mission.id)
         self.node_findings: dict[tuple[int, str], list[Finding]] = {}
         self.extra: list[list[Finding]] = [[] for _ in self.cards]
         self.recomputed: set[tuple[int, str]] = set()
@@ -1324,6 +1332,7 @@ def _compared(
                 rankings[node_id],
                 _good_bands(rubric, node, settings.best_practice_bands),
                 node.scale_or_default.sign,
+                st.withheld.get(node_id, ()),
             )
             if bp is not None:
                 leaders[node_id], weakest[node_id] = bp, low

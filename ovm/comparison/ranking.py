@@ -10,7 +10,8 @@ every writer use these functions or the rankings they produced.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+import math
+from collections.abc import Collection, Mapping, Sequence
 
 import numpy as np
 import numpy.typing as npt
@@ -123,8 +124,10 @@ class BestPractice(FrozenModel):
 
     ``missions`` are the missions ranked first (several when tied). ``lead_holds`` is true
     only when their lead survives the uncertainty: the lowest lower end of their intervals is
-    strictly above the highest upper end among the other scored missions (a score without an
-    interval counts as exact). A cohort where nobody else is scored has no lead to hold.
+    strictly above the highest upper end among the other scored missions. A score without an
+    interval counts as exact, unless its interval was withheld (a sampled score from too few
+    polling places to estimate one): its uncertainty is unknown, so no lead over it, nor of
+    it, holds. A cohort where nobody else is scored has no lead to hold.
     ``good`` is true when their score lies in one of the good bands of the indicator (the
     comparison's ``best_practice_bands`` top bands). A best practice needs both.
     """
@@ -143,9 +146,12 @@ class BestPractice(FrozenModel):
         return self.lead_holds and self.good
 
 
-def _ends(ns: NodeScore, sign: float = 1.0) -> tuple[float, float]:
-    """The ends of a score's interval, worst first once multiplied by ``sign``."""
+def _ends(ns: NodeScore, sign: float = 1.0, withheld: bool = False) -> tuple[float, float]:
+    """The ends of a score's interval, worst first once multiplied by ``sign``; a withheld
+    interval's ends are unknown, so unbounded."""
     assert ns.score is not None
+    if withheld:
+        return (-math.inf, math.inf)
     lo, hi = ns.interval if ns.interval is not None else (ns.score, ns.score)
     return (lo, hi) if sign > 0 else (-hi, -lo)
 
@@ -156,13 +162,15 @@ def best_practice(
     ranking: Sequence[RankEntry],
     good_bands: frozenset[int] | None = None,
     sign: float = 1.0,
+    withheld: Collection[str] = (),
 ) -> tuple[BestPractice | None, tuple[str, ...]]:
     """The leaders on a node (see :class:`BestPractice`) and its weakest missions.
 
     ``cells`` maps each mission of the ranking to its score on the node; ``good_bands`` are
     the band indices that count as good (None: any score); ``sign`` -1 where lower scores
-    are better, as for the ranking. When every scored mission ties there is no weakest, only
-    shared leaders.
+    are better, as for the ranking; ``withheld`` names the missions whose interval on the
+    node was withheld (too few polling places). When every scored mission ties there is no
+    weakest, only shared leaders.
     """
     scored = [e for e in ranking if e.rank is not None]
     if not scored:
@@ -172,8 +180,8 @@ def best_practice(
     low_rank = scored[-1].rank
     weakest = tuple(e.mission for e in scored if e.rank == low_rank) if low_rank != 1 else ()
     holds = bool(rest) and (
-        min(_ends(cells[e.mission], sign)[0] for e in top)
-        > max(_ends(cells[e.mission], sign)[1] for e in rest)
+        min(_ends(cells[e.mission], sign, e.mission in withheld)[0] for e in top)
+        > max(_ends(cells[e.mission], sign, e.mission in withheld)[1] for e in rest)
     )
     assert top[0].score is not None
     band = cells[top[0].mission].band
