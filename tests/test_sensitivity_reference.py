@@ -664,3 +664,48 @@ def test_weights_out_of_bounds_take_the_quotient(
     found = module._evaluate(model, values, w, methods)
     monkeypatch.setattr(module, "_halvings", lambda coverage: None)
     assert np.array_equal(found, module._evaluate(model, values, w, methods), equal_nan=True)
+
+
+def test_a_formula_reading_an_indicators_value_ranks_by_the_value_in_every_run() -> None:
+    # The headline reads value(i0): 150 and 120 both score 100 on goalposts 0-100, and the
+    # runs must still rank them by the measured values they read, as compare() does.
+    rubric = Rubric.model_validate(
+        {
+            "id": "t",
+            "version": "1",
+            "title": {"en": "t"},
+            "languages": ["en"],
+            "headline": "reading",
+            "variables": [
+                {"name": f"v{j}", "labels": {"en": f"v{j}"}, "unit": "x", "source": "statistics"}
+                for j in range(2)
+            ],
+            "families": [
+                {"id": "f0", "labels": {"en": "f0"}, "children": [_goalposts(0), _goalposts(1)]},
+                {
+                    "id": "reading",
+                    "labels": {"en": "reading"},
+                    "formula": "value(i0)",
+                    "scale": {"min": 0, "max": 1000},
+                },
+            ],
+        }
+    )
+    values = [(150.0, 10.0), (120.0, 90.0), (50.0, 40.0)]
+    cohort = tuple(
+        Mission(
+            id=f"m{i}",
+            country="ARG",
+            name=f"m{i}",
+            election=Election(type="general", date=dt.date(2000, 1, 1) + dt.timedelta(days=i)),
+            values={f"v{j}": Datum(value=v) for j, v in enumerate(row)},
+        )
+        for i, row in enumerate(values)
+    )
+    scores = score(rubric, Observations(missions=cohort), bootstrap=0)
+    nominal = {e.mission: e.rank for e in compare(scores, rubric).rankings["overall"]}
+    assert nominal == {"m0": 1, "m1": 2, "m2": 3}
+    result = sensitivity(scores, rubric, SensitivitySettings(runs=16, boot=10), seed=5)
+    assert {r.mission: (r.low, r.high) for r in result.ranks} == {
+        m: (float(rank), float(rank)) for m, rank in nominal.items()
+    }

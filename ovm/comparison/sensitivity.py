@@ -732,11 +732,6 @@ def _build_model(
                     and ind.id in rep_col
                 ):
                     reps[i, j] = found.values[rep_row[mids[i]], rep_col[ind.id], :draws]
-    measured = np.full((m, k), np.nan)
-    for i in range(m):
-        for j, ind in enumerate(inds):
-            v = _value(engine_nodes[i][ind.id])
-            measured[i, j] = np.nan if v is None else v
     # Groups after their children and after the nodes their formulas read; without formulas,
     # in the order a seed's weight draws have always been given to them.
     placed = [g for nid in rubric.aggregation_order if isinstance(g := rubric.node(nid), Group)]
@@ -777,6 +772,15 @@ def _build_model(
             len(groups),
         )
     )
+    # What value(id) reads, found only when a formula reads it: a value a node at a time is
+    # most of the model's making for a large cohort, and most rubrics read none.
+    measured: Array | None = None
+    if any(r.ref.func == "value" and r.column is not None for g in groups for r in g.reads):
+        measured = np.full((m, k), np.nan)
+        for i in range(m):
+            for j, ind in enumerate(inds):
+                v = _value(engine_nodes[i][ind.id])
+                measured[i, j] = np.nan if v is None else v
     nodes = [*inds, *placed]
     weights = np.array([n.weight for n in nodes] + [1.0])
     signs = np.array([-1.0 if n.subtracts else 1.0 for n in nodes] + [1.0])
