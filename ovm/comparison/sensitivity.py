@@ -1018,12 +1018,16 @@ class _Values:
             rest = self._leaves.get(fused.bucket)
             if rest is None:
                 rest = self._leaves[fused.bucket] = np.zeros((n, m + 2, k))
-                rest[:, :m] = self.hasf[:, fused.columns].transpose(1, 0, 2)
+                fused.gather(self.hasf, rest[:, :m])
                 rest[:, m] = fused.applicable
             left[:, m:] = rest
             for mean, members in fused.kinds:
-                fy = self.transformed(mean)[:, fused.columns[members]].transpose(1, 0, 2)
-                left[members, :m] = fy
+                if members.size == n:
+                    fused.gather(self.transformed(mean), left[:, :m])
+                    continue
+                fy = self.transformed(mean)
+                for g in members.tolist():
+                    left[g, :m] = fy[:, fused.columns[g]]
             if fused.signs is not None:
                 left[:, :m] *= fused.signs[:, None, :]
             self._leaves[key] = left
@@ -1121,6 +1125,27 @@ class _Fused:
     scored: npt.NDArray[np.bool_]
     applies: npt.NDArray[np.bool_]
     limit: Array
+
+    @functools.cached_property
+    def span(self) -> slice | None:
+        """The columns of every group, when they follow one another (as a bucket's usually
+        do): one slice of the values holds them all."""
+        n, k = self.columns.shape
+        start = int(self.columns[0, 0]) if self.columns.size else 0
+        if np.array_equal(self.columns.ravel(), np.arange(start, start + n * k)):
+            return slice(start, start + n * k)
+        return None
+
+    def gather(self, x: Array, out: Array) -> None:
+        """Each group's columns of ``x`` (missions x indicators) into ``out`` (groups x
+        missions x indicators): one strided copy of a view when the columns follow one
+        another, rather than a gathered copy and then its transposed copy."""
+        n, k = self.columns.shape
+        span = self.span
+        if span is None:
+            out[...] = x[:, self.columns].transpose(1, 0, 2)
+        else:
+            out[...] = x[:, span].reshape(x.shape[0], n, k).transpose(1, 0, 2)
 
 
 @dataclass
@@ -2121,7 +2146,7 @@ def sensitivity(
                 w[np.flatnonzero(hit), drop[hit] - 1] = 0.0
                 taken = samp_e[idx]
                 if span > 1 and taken[0] != taken[-1]:
-                    parts = np.flatnonzero(np.r_[True, taken[1:] != taken[:-1], True]).tolist()
+                    parts = [0, *(np.flatnonzero(taken[1:] != taken[:-1]) + 1).tolist(), idx.size]
                     segments = [
                         (s0, s1, values_of(ny, int(taken[s0])))
                         for s0, s1 in itertools.pairwise(parts)
