@@ -16,8 +16,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from ovm.data import checklists
-from ovm.data.checklists import validate_sites, verbatim_columns
+from ovm.data import checklists, tables
+from ovm.data.checklists import likely_answers, validate_sites, verbatim_columns
 from ovm.data.tables import read_table
 from ovm.rubric.model import bundled_rubric
 
@@ -154,3 +154,79 @@ def test_a_file_of_many_distinct_texts_codes_each_column_from_its_own_cells(
     monkeypatch.setattr(checklists, "_FEW_TEXTS", 2)
     few, _ = _both(path)
     assert few == fast == general
+
+
+def _enumerated(path: Path) -> tuple[pl.DataFrame, dict[str, Any], dict[str, Any]]:
+    """(table, fast, general) of a checklist read as a workspace reads it, likely answers
+    given: the fast path codes the table as read, the general one its answers as categories
+    shared by the process."""
+    df, issues = read_table(path, verbatim=verbatim_columns(RUBRIC), likely=likely_answers(RUBRIC))
+    assert df is not None and issues == []
+    shared = df.with_columns(pl.col(q).cast(pl.String).cast(pl.Categorical) for q in QUESTIONS)
+    return df, _load(df), _load(shared)
+
+
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    st.lists(
+        st.tuples(
+            st.sampled_from(["aaa-2020", "bbb-2021", "zzz-2020", ""]),
+            *(st.sampled_from([*CELLS, "Yes", "N/A", "NO", '"no\nyes,no"']) for _ in QUESTIONS),
+        ),
+        min_size=1,
+        max_size=12,
+    ),
+    st.integers(min_value=1, max_value=4),
+    st.integers(min_value=1, max_value=80),
+)
+def test_a_large_checklist_read_against_a_sample_of_its_texts_reads_alike(
+    tmp_path: Path, cells: list[tuple[str, ...]], slices: int, size: int
+) -> None:
+    # Every table is large here, sampled in slices of a few records: texts the sample misses,
+    # likely answers or not, and lines of a quoted field read as records by the sample, are
+    # read as the general path reads them.
+    rows = [(m, f"s{i}", *answers) for i, (m, *answers) in enumerate(cells)]
+    path = tmp_path / "checklists.csv"
+    path.write_text(_csv(rows), encoding="utf-8")
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(tables, "ENUMERATE_FROM", 0)
+        mp.setattr(tables, "SAMPLE_SLICES", slices)
+        mp.setattr(tables, "SAMPLE_BYTES", size)
+        _, fast, general = _enumerated(path)
+    assert fast == general
+
+
+def test_a_large_checklist_expects_its_sampled_texts_and_likely_answers(tmp_path: Path) -> None:
+    # Over 4 MiB: a rare likely answer beyond the sample (Yes) is expected; a rare text no
+    # answer takes (maybe) is not, and the table is read as categories all the same.
+    rows = [("aaa-2020", f"s{i}", ("yes", "no", "")[i % 3], "no", "") for i in range(200_000)]
+    path = tmp_path / "checklists.csv"
+    for rare, read_as in (("Yes", pl.Enum), ("maybe", pl.Categorical)):
+        path.write_text(
+            _csv([*rows, ("bbb-2021", "s-last", "no", rare, "early")]), encoding="utf-8"
+        )
+        assert path.stat().st_size > tables.ENUMERATE_FROM
+        df, issues = read_table(
+            path, verbatim=verbatim_columns(RUBRIC), likely=likely_answers(RUBRIC)
+        )
+        assert df is not None and issues == []
+        assert all(isinstance(df.schema[q], read_as) for q in QUESTIONS)
+        fast = validate_sites(df, RUBRIC, MISSIONS, "checklists.csv")
+        general = validate_sites(
+            df.with_columns(pl.col(q).cast(pl.String).cast(pl.Categorical) for q in QUESTIONS),
+            RUBRIC,
+            MISSIONS,
+            "checklists.csv",
+        )
+        assert fast.rows.equals(general.rows)
+        assert (fast.report, list(fast.rejected), fast.issues, fast.columns) == (
+            general.report,
+            list(general.rejected),
+            general.issues,
+            general.columns,
+        )
+        assert [(r.row, [i.code for i in r.reasons]) for r in fast.rejected] == (
+            [(200_002, ["invalid-answer"])] if rare == "maybe" else []
+        )

@@ -11,6 +11,11 @@ import polars as pl
 
 from ovm.data.observations import SITE_COLUMNS, mission_cell_issues
 from ovm.data.reader import (
+    MISSING_WORDS,
+    NA_WORDS,
+    NO_WORDS,
+    PARTIAL_WORDS,
+    YES_WORDS,
     Account,
     Choices,
     Column,
@@ -24,7 +29,7 @@ from ovm.data.reader import (
     codes,
     number_expr,
 )
-from ovm.data.tables import BLANKS, ROW, categories_name, distinct_texts, file_categories
+from ovm.data.tables import BLANKS, ROW, distinct_texts, file_categories
 from ovm.errors import Issue
 from ovm.indicators import ChecklistIndicator
 from ovm.rubric.model import Rubric
@@ -87,6 +92,31 @@ def verbatim_columns(rubric: Rubric) -> set[str]:
     """Columns :func:`validate_sites` cleans itself, so a reader may leave them as written:
     answers to choice questions, read from their few distinct cells."""
     return {q.id for q in checklist_questions(rubric) if not q.numeric}
+
+
+_ANSWER_WORDS = (
+    *sorted(YES_WORDS),
+    *sorted(NO_WORDS),
+    *sorted(NA_WORDS),
+    *sorted(MISSING_WORDS),
+    *sorted(PARTIAL_WORDS),
+)
+
+
+def likely_answers(rubric: Rubric) -> dict[str, tuple[str, ...]]:
+    """The texts a choice question's column most likely holds, whether or not the question
+    takes them: its choices' names and the words for yes, no, not applicable, missing and
+    partial, each as written and in lower, upper and title case (``Yes``, ``N/A``). A reader
+    expecting them reads a large table faster (:func:`ovm.data.tables.read_named_table`)."""
+    out = {}
+    for q in checklist_questions(rubric):
+        if q.numeric:
+            continue
+        words = (*(c.name for c in q.all_choices()), *_ANSWER_WORDS)
+        out[q.id] = tuple(
+            dict.fromkeys(v for w in words for v in (w, w.lower(), w.upper(), w.capitalize()))
+        )
+    return out
 
 
 def _answer_code(q: ChecklistIndicator) -> Callable[[Reading], int | None]:
@@ -250,17 +280,30 @@ def validate_sites(
     # The schema is looked up once: each lookup builds it anew, over every column.
     schema = df.schema
     df = df.with_columns(
-        pl.col(q.id).cast(own) for q in choice if not isinstance(schema[q.id], pl.Categorical)
+        pl.col(q.id).cast(own)
+        for q in choice
+        if not isinstance(schema[q.id], pl.Categorical | pl.Enum)
     )
     schema = df.schema
-    # Columns of categories of their own (as the table reader gives them) need no pass over
-    # their cells: their categories are the texts they hold, those of the columns sharing
-    # them too, whose codes are then made and never looked up.
+    # Columns of categories of their own or enumerations (as the table reader gives them)
+    # need no pass over their cells: their categories are the texts they hold (and maybe
+    # texts of the columns sharing them, or likely answers), whose codes are then made and
+    # never looked up.
     texts = {q.id: distinct_texts(schema[q.id]) for q in choice}
-    shared = {t.name: t for t in texts.values() if t is not None and t.len() <= _FEW_TEXTS}
+    enumerated = [q.id for q in choice if isinstance(schema[q.id], pl.Enum)]
+    if enumerated:
+        # An enumeration lists the texts of a sample of its column first, then likely answers
+        # most columns lack: those after the highest number a cell has are left out, so that
+        # a column of yes, no and na is still coded by three comparisons (:func:`_lookup`).
+        tops = df.select(pl.col(c).to_physical().max() for c in enumerated).row(0)
+        for c, top in zip(enumerated, tops, strict=True):
+            every = texts[c]
+            if every is not None:
+                texts[c] = every.head(0 if top is None else int(top) + 1)
+    listed = {k: t for k, t in texts.items() if t is not None and t.len() <= _FEW_TEXTS}
     # One pass for every other column's distinct cells: for numbers, only those the cast
     # misses.
-    wanted = [pl.col(q.id).unique() for q in choice if categories_name(schema[q.id]) not in shared]
+    wanted = [pl.col(q.id).unique() for q in choice if q.id not in listed]
     wanted += [
         pl.col(q.id).filter(number_expr(q.id).is_null() & pl.col(q.id).is_not_null()).unique()
         for q in numeric
@@ -271,7 +314,7 @@ def validate_sites(
     distinct = {c: got[c][0].drop_nulls() for c in got.columns}
     for q in choice:
         if q.id not in distinct:
-            distinct[q.id] = shared[categories_name(schema[q.id])]
+            distinct[q.id] = listed[q.id]
     coded: dict[str, pl.Expr] = {}
     checks: dict[str, pl.Expr] = {}
     # Columns none of whose distinct cells is refused cannot refuse a row: their checks are

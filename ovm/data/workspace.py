@@ -23,7 +23,7 @@ from pydantic import (
     model_validator,
 )
 
-from ovm.data.checklists import validate_sites, verbatim_columns
+from ovm.data.checklists import likely_answers, validate_sites, verbatim_columns
 from ovm.data.followup import with_follow_up_values
 from ovm.data.observations import (
     Datum,
@@ -910,9 +910,13 @@ def _read_checklist(
 ) -> tuple[pl.DataFrame | None, list[Issue], str]:
     """A checklist table as :func:`read_named_table` reads it for its layout."""
     # A plain layout's single-choice answers are cleaned while they are coded.
-    verbatim = verbatim_columns(rubric) if src.layout == "plain" else set()
+    plain = src.layout == "plain"
     return read_named_table(
-        Path(src.path), sheet=src.sheet, verbatim=verbatim, export=src.layout != "plain"
+        Path(src.path),
+        sheet=src.sheet,
+        verbatim=verbatim_columns(rubric) if plain else set(),
+        export=not plain,
+        likely=likely_answers(rubric) if plain else None,
     )
 
 
