@@ -282,14 +282,13 @@ def _question_explanations(
             inputs, formulas, raws, rules, scores, notes, strict=True
         )
     ]
-    # The types of each mission's values, a tuple a mission: a column holds a few kinds.
-    kinds = {
-        (type(raw), type(score), type(formula), type(rule))
-        for _, _, formula, rule, raw, score in calls
-    }
-    if all(
-        raw in _FLOAT_OR_NONE and score in _FLOAT_OR_NONE and formula is str and rule is str
-        for raw, score, formula, rule in kinds
+    # The types of the values, column by column: the columns are at hand, and a look at
+    # each one's types costs a third of a tuple of types built for each mission.
+    if (
+        _types(raws) <= _FLOAT_OR_NONE
+        and _types(scores) <= _FLOAT_OR_NONE
+        and _types(formulas) == _STR
+        and _types(rules) == _STR
     ):
         return _make_explanations(fields)
     return [_explanation(f) for f in fields]
@@ -1216,22 +1215,20 @@ def _node_column(
         }
         for res, (index, label, rating), written in zip(col, bands, explained, strict=True)
     ]
-    # The types of each mission's values, a tuple a mission: a column holds a few kinds.
+    # The types of each mission's values, a tuple a mission (an interval's by the types of
+    # its ends, in the same pass): a column holds a few kinds.
     kinds = {
         (
             type(res.value),
             type(res.score),
             type(res.coverage),
             type(res.sampled),
-            type(res.interval),
+            (type(pair[0]), type(pair[1]))
+            if type(pair := res.interval) is tuple and len(pair) == 2
+            else type(pair),
             res.status,
         )
         for res in col
-    }
-    ends = {
-        (type(pair[0]), type(pair[1])) if len(pair) == 2 else None
-        for res in col
-        if type(pair := res.interval) is tuple
     }
     if (
         rated
@@ -1241,19 +1238,17 @@ def _node_column(
             and score in _FLOAT_OR_NONE
             and coverage is float
             and sampled is bool
-            and interval in _TUPLE_OR_NONE
+            and (interval is _NONE or interval == _FLOAT_PAIR)
             and status in _STATUSES
             for value, score, coverage, sampled, interval, status in kinds
         )
-        and ends <= _FLOAT_PAIR
     ):
         return _make_nodes(fields)
     return [NodeScore(**{**f, "sampled": bool(f["sampled"])}) for f in fields]
 
 
 _EXPLANATION = {Explanation}
-_TUPLE_OR_NONE = frozenset((tuple, type(None)))
-_FLOAT_PAIR = {(float, float)}
+_FLOAT_PAIR = (float, float)
 
 
 def _mission_info(m: Mission) -> MissionInfo:
