@@ -239,3 +239,30 @@ def test_scoring_as_a_library_leaves_the_callers_garbage_to_its_young_collection
         assert scores.scorecards[0].overall.status in {"scored", "missing", "insufficient"}
     finally:
         (gc.enable if was else gc.disable)()
+
+
+def test_a_score_set_not_read_yet_holds_none_of_the_bootstraps_replicates() -> None:
+    """Only a scorecard's own results wait for it to be read: the cohort's replicate matrices
+    (hundreds of megabytes in a large cohort) are dropped when score() returns."""
+    import gc
+    import types
+
+    import numpy as np
+
+    ws = ovm.load_workspace(Path(__file__).parent.parent / "examples")
+    bootstrap = 57
+    scores = ovm.score(ws.rubric, ws.observations, bootstrap=bootstrap)
+    assert set(scores.scorecards[0].__dict__) & set(Scorecard.model_fields) == {"mission"}
+    seen: set[int] = set()
+    todo: list[object] = [scores]
+    shapes = []
+    while todo:
+        obj = todo.pop()
+        if id(obj) in seen or isinstance(obj, type | types.ModuleType | types.FunctionType):
+            continue
+        seen.add(id(obj))
+        if isinstance(obj, np.ndarray):
+            shapes.append(obj.shape)
+        todo.extend(gc.get_referents(obj))
+    assert len(seen) > 1000
+    assert [shape for shape in shapes if bootstrap in shape] == []

@@ -1484,7 +1484,7 @@ class _Cohort:
         self,
         rubric: Rubric,
         observations: Observations,
-        summary: SiteSummary,
+        sites: dict[str, MissionSites],
         critical: tuple[str, ...],
         fixed: list[tuple[str, str, int, str]],
         banded: list[tuple[bool, list[Band]]],
@@ -1492,7 +1492,10 @@ class _Cohort:
     ) -> None:
         self.rubric = rubric
         self.observations = observations
-        self.summary = summary
+        self.sites = sites
+        """Each mission's site summary; the cohort's replicates are not kept: a score set
+        whose scorecards are not all read yet would hold them (hundreds of megabytes in a
+        large cohort) for nothing."""
         self.critical = critical
         self.fixed = fixed
         """Each slot's node id, parent, depth and kind."""
@@ -1569,7 +1572,7 @@ class _Cohort:
         pending: int,
     ) -> dict[str, Any]:
         overall, capped, critical = apply_critical(self.rubric, overall, nodes, self.critical)
-        ms = self.summary.missions.get(m.id)
+        ms = self.sites.get(m.id)
         if pending:
             findings.append(
                 Finding(
@@ -1615,7 +1618,7 @@ def _score(
     cohort = _Cohort(
         rubric,
         observations,
-        summary,
+        summary.missions,
         critical_indicators(rubric),
         [(s.node.id, s.parent, s.depth, s.kind) for s in slots],
         [_banded(rubric, slot.node, [r[j].score for r in results]) for j, slot in enumerate(slots)],
