@@ -701,3 +701,26 @@ def test_mini_workspace_by_hand(mini: Path) -> None:
     assert card.overall.score == pytest.approx((75 + 2 * practice) / 3)
     assert card.node("comparative").status == "pending"
     assert np.isclose(card.overall.coverage, 1.0)
+
+
+def test_a_node_or_mission_the_scores_do_not_hold_is_a_key_error_that_names_the_closest() -> None:
+    """Asking a scorecard for a misspelt node (or the scores for a misspelt mission) is still
+    a KeyError, and says which id was meant."""
+    from ovm.scoring.results import NotHeldError
+
+    ws = ovm.load_workspace(Path(__file__).parent.parent / "examples")
+    scores = ovm.score(ws.rubric, ws.observations, bootstrap=0)
+    with pytest.raises(KeyError) as node:
+        scores.scorecard("mex-2024").node("practice.secrety")
+    with pytest.raises(KeyError) as mission:
+        scores.scorecard("mex-2042")
+    with pytest.raises(KeyError) as far:
+        scores.scorecard("mex-2024").node("nothing.like.it")
+    assert [(type(e.value), str(e.value)) for e in (node, mission, far)] == [
+        (
+            NotHeldError,
+            "no node 'practice.secrety' in the scores: did you mean 'practice.secrecy'?",
+        ),
+        (NotHeldError, "no mission 'mex-2042' in the scores: did you mean 'mex-2024'?"),
+        (NotHeldError, "no node 'nothing.like.it' in the scores"),
+    ]

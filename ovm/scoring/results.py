@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import operator
 from collections import deque
 from collections.abc import Callable, Iterable, Sequence
@@ -160,7 +161,11 @@ class Scorecard(FrozenModel):
         """The score of a node (``overall`` included); KeyError if none."""
         if node_id == "overall":
             return self.overall
-        return _indexed(self, "nodes", lambda n: n.node)[node_id]
+        nodes: dict[str, NodeScore] = _indexed(self, "nodes", lambda n: n.node)
+        try:
+            return nodes[node_id]
+        except KeyError:
+            raise NotHeldError("node", node_id, ("overall", *nodes)) from None
 
     # A scorecard the engine made may hold its mission alone until a caller reads anything
     # else (see :func:`deferred_card`): every way to read, compare, copy or write it fills it
@@ -333,7 +338,11 @@ class ScoreSet(FrozenModel):
 
     def scorecard(self, mission_id: str) -> Scorecard:
         """The scorecard of a mission; KeyError if none."""
-        return _indexed(self, "scorecards", lambda s: s.mission.id)[mission_id]
+        cards: dict[str, Scorecard] = _indexed(self, "scorecards", lambda s: s.mission.id)
+        try:
+            return cards[mission_id]
+        except KeyError:
+            raise NotHeldError("mission", mission_id, cards) from None
 
     def to_json(self) -> str:
         """The scores file (``ovm-scores/2``): canonical JSON text, byte-identical for
@@ -353,6 +362,28 @@ class ScoreSet(FrozenModel):
 
 
 E = TypeVar("E")
+
+
+class NotHeldError(KeyError):
+    """A node or mission id the scores do not hold (a KeyError): says which, with the closest
+    id they hold when one is close (``practice.secrety``: did you mean ``practice.secrecy``?)."""
+
+    def __init__(self, what: str, key: str, known: Iterable[str]) -> None:
+        super().__init__(key)
+        # The closest id is looked for when the error is said: a caller that catches it
+        # (a node some scorecards lack) pays nothing for it.
+        self.what, self.key, self._known = what, key, known
+
+    @property
+    def meant(self) -> str | None:
+        """The id held closest to the one asked, when one is close."""
+        close = difflib.get_close_matches(self.key, list(self._known), n=1, cutoff=0.6)
+        return close[0] if close else None
+
+    def __str__(self) -> str:
+        meant = self.meant
+        hint = f": did you mean {meant!r}?" if meant else ""
+        return f"no {self.what} {self.key!r} in the scores{hint}"
 
 
 def _indexed(model: BaseModel, name: str, key: Callable[[E], str]) -> dict[str, E]:
