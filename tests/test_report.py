@@ -1178,3 +1178,19 @@ def test_a_score_a_rounding_error_from_an_edge_keeps_one_decimal() -> None:
     assert band is not None and band.high == 40
     assert rubric.shown_digits(None, score) == 1
     assert i18n.faithful_digits(59.996, 1, lambda r: r < 60) == 3
+
+
+def test_a_mission_without_an_overall_score_has_no_points_lost_section() -> None:
+    """Points of the overall lost mean nothing where the overall has no score: the section is
+    left out, rather than saying that no scored indicator lost points beside indicators scored
+    near 0. A mission with an overall score keeps it."""
+    run = ovm.analyse(EXAMPLES, ovm.Settings(bootstrap=0))
+    unscored = [c.mission.id for c in run.scores.scorecards if c.overall.score is None]
+    scored = [c.mission.id for c in run.scores.scorecards if c.overall.score is not None]
+    assert unscored and scored
+    for mission, shown in ((unscored[0], False), (scored[0], True)):
+        ctx = report.report_context(run, mission=mission)
+        html = report.render_html(ctx)
+        assert ('id="drags"' in html, ctx["drags"] is not None) == (shown, shown)
+        book = openpyxl.load_workbook(io.BytesIO(report.render_xlsx(ctx)))
+        assert ("drags" in book.sheetnames) == shown

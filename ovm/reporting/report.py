@@ -1612,9 +1612,10 @@ def _mission_context(
         }
         for lost, ns, share in drag_rows[:drags]
     ]
-    if rubric.headline is not None:
+    if rubric.headline is not None or card.overall.score is None:
         # Points of the overall lost exist only where the overall is a weighted mean of
-        # 0-100 scores; a headline node is no such mean.
+        # 0-100 scores; a headline node is no such mean, and an overall without a score has
+        # no points to lose ("no indicator lost points" would say its indicators did well).
         ctx["drags"] = None
 
     # every node explained, family by family

@@ -578,28 +578,30 @@ def mission_workbook(context: Mapping[str, Any]) -> bytes:
             for it in fam["items"]
         ),
     )
-    book.table(
-        "drags",
-        [
-            Column(t("node_id")),
-            Column(t("indicator")),
-            Column(t("family")),
-            Column(t("score"), SCORE, scores_of=_node_of(0)),
-            Column(t("weight_share"), "0.0%"),
-            Column(t("xlsx_points_lost"), SCORE),
-        ],
-        (
+    if context["drags"] is not None:
+        # No points of the overall are lost where it has no score, or is a headline node.
+        book.table(
+            "drags",
             [
-                d["id"],
-                d["label"],
-                d["family"],
-                d["score"]["value"],
-                d["share_value"],
-                d["lost_value"],
-            ]
-            for d in context["drags"]
-        ),
-    )
+                Column(t("node_id")),
+                Column(t("indicator")),
+                Column(t("family")),
+                Column(t("score"), SCORE, scores_of=_node_of(0)),
+                Column(t("weight_share"), "0.0%"),
+                Column(t("xlsx_points_lost"), SCORE),
+            ],
+            (
+                [
+                    d["id"],
+                    d["label"],
+                    d["family"],
+                    d["score"]["value"],
+                    d["share_value"],
+                    d["lost_value"],
+                ]
+                for d in context["drags"]
+            ),
+        )
     book.table(
         "recommendations",
         _recommendation_columns(t, detail=False),
