@@ -1112,3 +1112,18 @@ def test_family_tables_write_a_band_only_where_the_legend_does_not_name_it(works
                     assert small is None, node
                     seen["legend"] += 1
     assert seen["own"] > 0  # the families, on PR and CL bands of their own
+
+
+def test_the_index_writes_its_workbooks(
+    workspace: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The comparison's and an entity's workbook are written, their statuses' bands (given by
+    rating, spanning no range of scores) left unfilled; an entity's has no points lost."""
+    import openpyxl
+
+    sheets = {}
+    for name, extra in (("all.xlsx", []), ("xag.xlsx", ["--mission", "xag"])):
+        run(["report", str(workspace), "-q", *extra, "-o", str(tmp_path / name)], capsys)
+        sheets[name] = openpyxl.load_workbook(tmp_path / name).sheetnames
+    assert "overview" in sheets["all.xlsx"]
+    assert ("indicators" in sheets["xag.xlsx"], "drags" in sheets["xag.xlsx"]) == (True, False)

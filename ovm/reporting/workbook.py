@@ -149,7 +149,10 @@ class _Book:
             else:
                 runs.append((r, r))
         ref = " ".join(f"{letter}{a}:{letter}{b}" for a, b in runs)
-        for band in sorted(bands, key=lambda b: -float(b["min"])):
+        # A band given by its rating or status alone (an index's "Not free") spans no range of
+        # scores a cell rule can test: its cells are left unfilled.
+        ranged = [b for b in bands if b["min"] is not None and b["max"] is not None]
+        for band in sorted(ranged, key=lambda b: -float(b["min"])):
             tone = int(str(band["tone"]).rsplit("-", 1)[-1]) if band["tone"] != "tone-none" else -1
             if tone < 0:
                 continue
