@@ -496,3 +496,49 @@ def test_a_condition_never_writes_a_score_on_the_wrong_side_of_its_threshold(
     w, s = scored(ws)
     got = {r.id: r.condition for r in recommend(w.rubric, s.scorecard("aaa-2020"))}
     assert got["rec.turnout.low"] == "score 59.996 < 60"
+
+
+def test_a_recommendation_that_lifts_a_critical_cap_comes_first_and_says_so(
+    tmp_path: Path,
+) -> None:
+    """Four visits more without secrecy put cri-2022's secrecy in its lowest band, which caps
+    the bands of its practice family and of the overall: the secrecy recommendation leads its
+    priority, before gains of more points that lift no band, and its note names the caps."""
+    import csv
+
+    root = tmp_path / "ws"
+    shutil.copytree(Path(__file__).parent.parent / "examples", root)
+    path = root / "checklists.csv"
+    with path.open(encoding="utf-8", newline="") as fh:
+        rows = list(csv.DictReader(fh))
+    assert rows
+    changed = 0
+    for row in rows:
+        if row["mission"] == "cri-2022" and row["practice.secrecy"] == "yes" and changed < 4:
+            row["practice.secrecy"], changed = "no", changed + 1
+    with path.open("w", encoding="utf-8", newline="") as fh:
+        writer = csv.DictWriter(fh, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+    run = ovm.analyse(root, ovm.Settings(bootstrap=0))
+    card = run.comparison.scores.scorecard("cri-2022")
+    assert (card.node("practice.secrecy").band, card.overall.band) == (0, 0)
+    recs = run.recommendations("cri-2022", "en")
+    high = [r for r in recs if r.priority == "high"]
+    capping = [(r.id, r.caps) for r in recs if r.caps]
+    assert capping == [("rec.practice.secrecy", ("practice", "overall"))]
+    assert high[0].id == "rec.practice.secrecy"
+    assert high[0].gain < max(r.gain for r in high if r.gain_on == "overall")
+    assert high[0].gain_note == (
+        "a critical indicator in its lowest band; until it reaches the next, these stay in "
+        "the lowest band: Overseas voting in practice and Overall score"
+    )
+    # Markdown says the note beside the gain, as the reports do.
+    from ovm.comparison.recommend import to_markdown
+
+    assert f"overall points if it reached the next band ({high[0].gain_note})" in to_markdown(
+        recs, None, "cri-2022"
+    )
+    # The unchanged examples cap nothing, and order by gain alone within a priority.
+    plain = ovm.analyse(Path(__file__).parent.parent / "examples", ovm.Settings(bootstrap=0))
+    assert [r.id for r in plain.recommendations("cri-2022", "en") if r.caps] == []

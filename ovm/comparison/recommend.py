@@ -19,12 +19,14 @@ from ovm.i18n import (
     format_percent,
     gettext,
     number_formatter,
+    semicolon,
     translator,
 )
 from ovm.indicators import Band, RecommendationTemplate
 from ovm.indicators.registry import kind_of
 from ovm.indicators.text import wording
 from ovm.rubric.model import Group, Indicator, Rubric
+from ovm.scoring.critical import CODE as CRITICAL
 from ovm.scoring.results import Contribution, NodeScore, Scorecard
 
 if TYPE_CHECKING:
@@ -66,6 +68,11 @@ class Recommendation:
     when it is)."""
     reference: Reference | None = None
     """The practice the recommendation points to (None: nobody scores better)."""
+    caps: tuple[str, ...] = ()
+    """The groups (and ``overall``) whose band the node caps at their lowest: a critical
+    indicator in its lowest band (see :mod:`ovm.scoring.critical`). Reaching its next band lifts
+    the cap, which no other gain does: such a recommendation comes first within its priority,
+    and ``gain_note`` says so."""
 
     def as_dict(self) -> dict[str, Any]:
         """Plain data for JSON and report contexts."""
@@ -85,6 +92,7 @@ class Recommendation:
             "evidence": list(self.evidence),
             "best_practice": self.best_practice,
             "best_is_practice": self.reference is not None and self.reference.practice,
+            "caps": list(self.caps),
             "lang": self.lang,
         }
 
@@ -363,7 +371,9 @@ def gain_words(
     """:func:`gain_text` of a gain already written as ``lang`` writes it with two decimals
     (``n``): a report writes the number beside its sentence, formatted once."""
     if gain_on == "overall":
-        return gettext("md_gain_points" if markdown else "gain_points", lang, n=n)
+        points = gettext("md_gain_points" if markdown else "gain_points", lang, n=n)
+        # In points of the overall, a note can only say what the points miss: a critical cap.
+        return f"{points} ({note})" if markdown and note else points
     if markdown and note:
         return gettext("md_gain_points_note", lang, n=n, node=label, note=note)
     return gettext("md_gain_points_on" if markdown else "gain_points_on", lang, n=n, node=label)
@@ -426,6 +436,21 @@ def _gain_note(
     if parent == "overall":
         return gettext("rec_no_gain_no_overall_score", lang)
     return gettext("rec_no_gain_no_score", lang, node=name(parent))
+
+
+def _with_caps(note: str | None, rubric: Rubric, caps: tuple[str, ...], lang: str) -> str | None:
+    """The gain's note with the bands the node caps, when it caps any, in ``lang``."""
+    if not caps:
+        return note
+    names = [
+        gettext("overall_score", lang) if c == "overall" else _in(rubric.node(c).labels, lang)
+        for c in caps
+    ]
+    listed = names[0]
+    for later in names[1:]:
+        listed = gettext("cli_and", lang, first=listed, second=later)
+    capped = gettext("rec_caps", lang, nodes=listed)
+    return capped if note is None else f"{note}{semicolon(lang)} {capped}"
 
 
 def next_band_gap(rubric: Rubric, node: Group | Indicator, score: float) -> float:
@@ -766,6 +791,11 @@ def recommend(
     words = _words(rubric, lang)
     election = f"{info.election_type} {info.election_date.isoformat()}"
     tabled = set(mission.values) if mission is not None else set()
+    capping = {
+        f.node: tuple(str(f.params["nodes"]).split(", "))
+        for f in card.findings
+        if f.code == CRITICAL and f.node is not None and f.params.get("nodes", "-") != "-"
+    }
     for nw in words.nodes:
         node = nw.node
         try:
@@ -838,14 +868,22 @@ def recommend(
                     gain_on_label=(
                         "" if gain_on == "overall" else _in(rubric.node(gain_on).labels, lang)
                     ),
-                    gain_note=_gain_note(rubric, indexed, node.id, weight, gain_on, lang),
+                    gain_note=_with_caps(
+                        _gain_note(rubric, indexed, node.id, weight, gain_on, lang),
+                        rubric,
+                        capping.get(node.id, ()),
+                        lang,
+                    ),
+                    caps=capping.get(node.id, ()),
                 )
             )
-    # Within a priority, gains in overall points first, then those counted elsewhere; each
-    # by the gain it shows, the number every output prints.
+    # Within a priority, what lifts a critical cap first (no gain in points says what it is
+    # worth), then gains in overall points, then those counted elsewhere; each by the gain it
+    # shows, the number every output prints.
     out.sort(
         key=lambda o: (
             PRIORITY_ORDER.get(o.priority, 9),
+            not o.caps,
             o.gain_on != "overall",
             -o.gain,
             o.id,
