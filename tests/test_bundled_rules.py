@@ -336,3 +336,21 @@ families:
     assert [(i.line, i.code) for i in err.value.issues if i.severity == "error"] == [
         (18, "unknown-variable")
     ]
+
+
+def test_a_checklist_share_is_given_as_a_share_of_what_it_counts() -> None:
+    """A checklist share counts observer visits (or the closings and counts they saw), never
+    polling places: six visits to one place read "83.3 % of polling places observed" when the
+    unit said places. Each language says so."""
+    from ovm.rubric.model import bundled_rubric
+
+    rubric = bundled_rubric("deco-voting-abroad")
+    units = {
+        i.id: dict(i.unit)
+        for i in rubric.indicators()
+        if i.kind == "checklist" and getattr(i, "stat", None) == "share"
+    }
+    places = ("polling place", "locales", "bureaux de vote", "locais de votação")
+    assert {k: u for k, u in units.items() if any(p in " ".join(u.values()) for p in places)} == {}
+    visits = {k for k, u in units.items() if u["en"] == "% of observer visits"}
+    assert sorted(set(units) - visits) == ["practice.closing", "practice.counting_procedure"]
