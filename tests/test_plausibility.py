@@ -91,3 +91,38 @@ def test_each_implausible_visit_is_a_located_warning(
 )
 def test_visit_times_are_iso_8601(text: str, ok: bool) -> None:
     assert (parse_visit_time(text) is not None) == ok
+
+
+@pytest.mark.parametrize(
+    ("written", "params", "said"),
+    [
+        (
+            "02/05/2020 8:30",
+            {"text": "02/05/2020 8:30", "variant": "dmy", "meant": "2020-05-02T08:30"},
+            ": 2020-05-02T08:30 if it is day/month/year",
+        ),
+        (
+            "2.5.2020 08:30:15",
+            {"text": "2.5.2020 08:30:15", "variant": "dmy", "meant": "2020-05-02T08:30:15"},
+            ": 2020-05-02T08:30:15 if it is day/month/year",
+        ),
+        ("31/02/2020 8:30", {"text": "31/02/2020 8:30"}, ""),
+        ("yesterday", {"text": "yesterday"}, ""),
+    ],
+)
+def test_a_day_month_year_visit_time_is_warned_with_its_iso_form(
+    tmp_path: Path, written: str, params: dict[str, str], said: str
+) -> None:
+    """A visit's time written as the missions' countries write it gets the ISO form it would
+    have; a time that is no real day, or no date at all, only the form to write."""
+    root = tmp_path / "ws"
+    shutil.copytree(MINI, root)
+    (root / "missions.yaml").write_text(MISSIONS, encoding="utf-8")
+    (root / "checklists.csv").write_text(CHECKLISTS.replace("yesterday", written), "utf-8")
+    (issue,) = [i for i in load_workspace(root).warnings if i.code == "invalid-visit-time"]
+    assert (issue.line, issue.column, dict(issue.params), issue.message) == (
+        3,
+        6,
+        params,
+        f"{written!r} is not a date and time such as 2024-06-02T09:30{said}",
+    )

@@ -1158,6 +1158,26 @@ def _provenance(
 _DMY = re.compile(r"([0-9]{1,2})[/.-]([0-9]{1,2})[/.-]([0-9]{4})")
 
 
+_DMY_TIME = re.compile(
+    r"([0-9]{1,2})[/.-]([0-9]{1,2})[/.-]([0-9]{4})[ T]+([0-9]{1,2}):([0-9]{2})(?::([0-9]{2}))?"
+)
+
+
+def iso_of_dmy_time(text: str) -> str | None:
+    """``27/10/2019 9:30`` (a day/month/year date and a time, as the missions' countries write
+    them) as ``2019-10-27T09:30``, when it is a real date and time; else None."""
+    found = _DMY_TIME.fullmatch(text.strip())
+    if found is None:
+        return None
+    day, month, year, hour, minute = (int(g) for g in found.groups()[:5])
+    second = int(found[6]) if found[6] is not None else None
+    try:
+        when = dt.datetime(year, month, day, hour, minute, second or 0)
+    except ValueError:
+        return None
+    return when.isoformat(timespec="seconds" if second is not None else "minutes")
+
+
 def _iso_of_dmy(text: str) -> str | None:
     """``13/09/2021`` (or with dots or dashes) as ``2021-09-13``, when it is a real date."""
     found = _DMY.fullmatch(text.strip())

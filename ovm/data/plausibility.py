@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 import polars as pl
 
-from ovm.data.observations import SITE_COLUMNS, Mission
+from ovm.data.observations import SITE_COLUMNS, Mission, iso_of_dmy_time
 from ovm.data.plan import country_problem, country_problem_params
 from ovm.data.tables import ROW
 from ovm.errors import Issue
@@ -114,13 +114,16 @@ def plausibility_issues(
             continue
         vt = parse_visit_time(str(when))
         if vt is None:
+            meant = iso_of_dmy_time(str(when))
             out.append(
                 at(
                     rec,
                     "visited_at",
                     "invalid-visit-time",
-                    f"{when!r} is not a date and time such as 2024-06-02T09:30",
+                    f"{when!r} is not a date and time such as 2024-06-02T09:30"
+                    + (f": {meant} if it is day/month/year" if meant else ""),
                     text=str(when),
+                    **({"variant": "dmy", "meant": meant} if meant else {}),
                 )
             )
             continue
