@@ -76,6 +76,7 @@ def spoiled(tmp_path_factory: pytest.TempPathFactory) -> Path:
             (6, "tables_abroad"): "-3",
             (7, "tables_abroad"): "2.5",
             (8, "votes_abroad"): "inf",
+            (9, "registered_abroad__confidence"): "hihg",
         },
         [{"mission": "zzz-1999"}, {"mission": "mex-2024"}, {"mission": "", "votes_abroad": "1"}],
     )
@@ -92,6 +93,8 @@ def spoiled(tmp_path_factory: pytest.TempPathFactory) -> Path:
             (7, "practice.queue_minutes"): "-15",
             (8, "simulated"): "perhaps",
             (9, "site_country"): "XXX",
+            (10, "practice.closing"): "ontime",
+            (11, "visited_at"): "02/06/2024 09:30",
         },
         [{}, dict(first)],
     )

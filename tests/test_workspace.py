@@ -1193,3 +1193,45 @@ def test_a_count_in_missions_yaml_written_with_a_dot_grouping_thousands_is_refus
     )
     aaa = next(m for m in load_workspace(plain).observations.missions if m.id == "aaa-2020")
     assert aaa.values["registered_abroad"].value == 12000
+
+
+def test_an_answer_close_to_a_choice_names_it_and_a_confidence_may_be_written_in_spanish(
+    tmp_path: Path,
+) -> None:
+    """A legal analyst writing Spanish types the answer's word in Spanish: 'Constitución' is
+    refused with the choice it is close to; a word like nothing offered is refused as it was.
+    Confidence levels read in Spanish, French and Portuguese (alta, moyenne, baixa)."""
+    answers = (
+        "mission,rights.basis,rights.basis__confidence\n"
+        "aaa-2020,Constitución,alta\n"
+        "bbb-2021,statute,Moyenne\n"
+        "ccc-2022,tratado,baixa\n"
+        "ddd-2023,constitution,ALTA\n"
+        "eee-2023,none,baixa\n"
+    )
+    root = workspace(tmp_path, statistics=None, checklists=None, extra_config="answers: [a.csv]\n")
+    (root / "a.csv").write_text(answers, encoding="utf-8")
+    ws = load_workspace(root)
+    cells = ws.observations.report.rejected_cells
+    assert [
+        (i.line, i.column, i.params.get("meant"), i.render("es").split(" ", 1)[1]) for i in cells
+    ] == [
+        (
+            2,
+            2,
+            "constitution",
+            "“Constitución” no es una respuesta admitida para rights.basis (none, statute, "
+            "constitution): ¿quiso decir constitution? [invalid-answer]",
+        ),
+        (
+            4,
+            2,
+            None,
+            "“tratado” no es una respuesta admitida para rights.basis (none, statute, "
+            "constitution) [invalid-answer]",
+        ),
+    ]
+    by_id = {m.id: m for m in ws.observations.missions}
+    kept = ("bbb-2021", "ddd-2023", "eee-2023")
+    confidence = {m: by_id[m].answers["rights.basis"].provenance.confidence for m in kept}
+    assert confidence == {"bbb-2021": "medium", "ddd-2023": "high", "eee-2023": "low"}

@@ -48,6 +48,7 @@ from __future__ import annotations
 
 import bisect
 import dataclasses
+import difflib
 import itertools
 import math
 import re
@@ -67,6 +68,12 @@ YES_WORDS = frozenset({"yes", "y", "sí", "si", "true", "1", "oui", "sim"})
 NO_WORDS = frozenset({"no", "n", "false", "0", "non", "não", "nao"})
 PARTIAL_WORDS = frozenset({"partial", "parcial", "partiel"})
 CONFIDENCE = ("high", "medium", "low")
+CONFIDENCE_WORDS: Mapping[str, str] = {
+    **dict.fromkeys(("alta", "élevée", "elevee", "haute"), "high"),
+    **dict.fromkeys(("media", "média", "moyenne"), "medium"),
+    **dict.fromkeys(("baja", "baixa", "faible", "basse"), "low"),
+}
+"""A confidence level as a mission team writing Spanish, French or Portuguese writes it."""
 PROVENANCE_FIELDS = ("source", "date", "confidence", "recorded_by", "note")
 
 _BLANK_RUN = re.compile(f"[{re.escape(BLANKS)}]+")
@@ -342,6 +349,8 @@ class Choices:
     yes_no: bool = False
     code: str = "invalid-answer"
     noun: str = "answer"
+    synonyms: Mapping[str, str] = field(default_factory=dict)
+    """Other words for the choices (``alta`` for ``high``), by word."""
     _by_word: Mapping[str, str] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -349,6 +358,9 @@ class Choices:
         # Exact names first: one differing from another only by case keeps its own cells.
         for n in self.names:
             by_word.setdefault(word(n), n)
+        for w, n in self.synonyms.items():
+            if n in self.names:
+                by_word.setdefault(word(w), n)
         if self.yes_no:
             by_word |= {w: "yes" for w in YES_WORDS if "yes" in self.names}
             by_word |= {w: "no" for w in NO_WORDS if "no" in self.names}
@@ -377,13 +389,33 @@ class Choices:
             one = self.pick(text)
             if one is not None:
                 return Reading("value", one)
+        said = f"{text!r} is not an allowed {self.noun} for {self.name} ({', '.join(self.names)})"
+        meant = None if self.multiple else _closest(text, self.names)
+        if meant is None:
+            return refused(self.code, said, text=text, name=self.name, allowed=list(self.names))
         return refused(
             self.code,
-            f"{text!r} is not an allowed {self.noun} for {self.name} ({', '.join(self.names)})",
+            f"{said}: did you mean {meant}?",
             text=text,
             name=self.name,
             allowed=list(self.names),
+            variant="meant",
+            meant=meant,
         )
+
+
+def _folded(text: str) -> str:
+    """A word without its accents, as one compared with a choice written in English
+    (``Constitución``, ``constitucion``)."""
+    decomposed = unicodedata.normalize("NFKD", word(text))
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+def _closest(text: str, names: Sequence[str]) -> str | None:
+    """The choice a refused text most likely meant, when one is close enough to name."""
+    folded = {_folded(n): n for n in names}
+    close = difflib.get_close_matches(_folded(text), list(folded), n=1, cutoff=0.75)
+    return folded[close[0]] if close else None
 
 
 @dataclass(frozen=True)
@@ -753,7 +785,9 @@ def provenance_column(header: str, field_name: str) -> Column:
     if field_name == "confidence":
         return Column(
             header,
-            Choices(header, CONFIDENCE, code="invalid-choice", noun="value"),
+            Choices(
+                header, CONFIDENCE, code="invalid-choice", noun="value", synonyms=CONFIDENCE_WORDS
+            ),
             "how sure the value is",
             words=False,
         )
