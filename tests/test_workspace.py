@@ -1235,3 +1235,18 @@ def test_an_answer_close_to_a_choice_names_it_and_a_confidence_may_be_written_in
     kept = ("bbb-2021", "ddd-2023", "eee-2023")
     confidence = {m: by_id[m].answers["rights.basis"].provenance.confidence for m in kept}
     assert confidence == {"bbb-2021": "medium", "ddd-2023": "high", "eee-2023": "low"}
+
+
+def test_a_missions_file_error_does_not_hide_a_table_cell_refused(tmp_path: Path) -> None:
+    """Every problem at once: a cell a table refuses is said with the missions file's error,
+    not only on the next run once that is fixed."""
+    missions = MISSIONS.replace("date: 2021-03-01", "date: '01/03/2021'", 1)
+    stats = "mission,registered_abroad,votes_abroad\naaa-2020,1000,\"12,5\"\nccc-2022,2000,20\n"
+    root = workspace(tmp_path, missions=missions, statistics=stats, checklists=None)
+    with pytest.raises(DataError) as info:
+        load_workspace(root)
+    got = [(Path(i.file).name, i.line, i.column, i.code) for i in info.value.issues]
+    assert got == [
+        ("missions.yaml", 9, 42, "invalid-value"),
+        ("statistics.csv", 2, 3, "invalid-number"),
+    ]

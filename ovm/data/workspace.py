@@ -887,8 +887,11 @@ def load_observations(
             frames.append(load.rows)
         if src.simulated or (load.rows.height and bool(load.rows["simulated"].any())):
             simulated.append(src.path)
+    # Refused cells of any file: said with the errors that stop the run, else with the
+    # warnings, so that one run of ovm check says every problem.
+    cells = [i for f in files for i in f.rejected_cells]
     if fatal:
-        every = _every_problem(fatal, warnings, rejected, issues, mission_list, missions)
+        every = _every_problem(fatal, [*cells, *warnings], rejected, issues, mission_list, missions)
         errors = sum(i.severity == "error" for i in every)
         raise DataError(every, key="error_summary_data", n=errors)
     # One chunk per column: a CSV is parsed in pieces, and the scoring sorts, hashes and
@@ -900,7 +903,6 @@ def load_observations(
         # Across files: one observer may appear in a Kobo and an ODK export.
         warnings += plausibility_issues(sites, merged, columns)
     # Refused cells go with the warnings: printed, located, and counted in each file's report.
-    cells = [i for f in files for i in f.rejected_cells]
     report = LoadReport(tuple(files), JoinedRows(rejected), (*warnings, *cells))
     return Observations(tuple(merged), sites, report, tuple(simulated)), warnings
 
