@@ -225,7 +225,8 @@ def test_site_answers_are_coded_from_their_many_spellings(tmp_path: Path) -> Non
                 (
                     3,
                     "invalid-answer",
-                    "'\\x1cyes' is not an allowed answer for practice.on_time (yes, no)",
+                    "'\\x1cyes' is not an allowed answer for practice.on_time (yes, no): did "
+                    "you mean yes?",
                 )
             ],
         ),
@@ -1241,7 +1242,7 @@ def test_a_missions_file_error_does_not_hide_a_table_cell_refused(tmp_path: Path
     """Every problem at once: a cell a table refuses is said with the missions file's error,
     not only on the next run once that is fixed."""
     missions = MISSIONS.replace("date: 2021-03-01", "date: '01/03/2021'", 1)
-    stats = "mission,registered_abroad,votes_abroad\naaa-2020,1000,\"12,5\"\nccc-2022,2000,20\n"
+    stats = 'mission,registered_abroad,votes_abroad\naaa-2020,1000,"12,5"\nccc-2022,2000,20\n'
     root = workspace(tmp_path, missions=missions, statistics=stats, checklists=None)
     with pytest.raises(DataError) as info:
         load_workspace(root)
