@@ -907,6 +907,7 @@ class _Arena:
             tuple[int, int], tuple[Array, npt.NDArray[np.bool_], npt.NDArray[np.bool_]]
         ] = {}
         self.plans: dict[tuple[int, int], _Plan] = {}
+        self.patterns: dict[tuple[int, bytes], _Patterns] = {}
 
     def group(
         self, index: int, runs: int
@@ -1021,6 +1022,20 @@ class _Values:
                 fused.gather(self.hasf, rest[:, :m])
                 rest[:, m] = fused.applicable
             left[:, m:] = rest
+            left[:, :m] = self.values_part(fused)[:, :m]
+            self._leaves[key] = left
+        return left
+
+    def values_part(self, fused: _Fused) -> Array:
+        """The first rows of :meth:`leaves` alone, each group's f(values), padded to an even
+        count of rows (groups x missions, rounded up to even, x indicators): the left operand
+        of the numerators when the weights come from :class:`_Patterns`."""
+        key = ("values", fused.bucket, fused.means)
+        left = self._leaves.get(key)
+        if left is None:
+            m = self.y.shape[0]
+            n, k = fused.columns.shape
+            left = np.zeros((n, m + m % 2, k))
             for mean, members in fused.kinds:
                 if members.size == n:
                     fused.gather(self.transformed(mean), left[:, :m])
@@ -1032,6 +1047,11 @@ class _Values:
                 left[:, :m] *= fused.signs[:, None, :]
             self._leaves[key] = left
         return left
+
+    @functools.cached_property
+    def has_key(self) -> bytes:
+        """Which values exist, as bytes: values alike in that share their :class:`_Patterns`."""
+        return self.has.tobytes()
 
     def stacked(self, model: _Model, g: _GroupSpec, mean: _Mean) -> _Left:
         """A group's f(values) (signed where its sum subtracts them), whether they exist and
@@ -1054,6 +1074,51 @@ class _Values:
             )
             self._stacked[key] = left
         return left
+
+
+@dataclass(frozen=True)
+class _Patterns:
+    """The distinct rows of which indicators have a value, per group of a bucket: most missions
+    have all of a group's indicators, and the scored weight of a mission is the product of its
+    row with the run's weights, the same for every mission of the same row. One product of the
+    distinct rows and a gather of its rows give every mission's scored weight, instead of a
+    product row per mission.
+
+    ``rows`` is groups x rows x indicators: each group's applicable row first (whose product is
+    the applicable weight), then its distinct rows, zeros after them, to an even count of rows
+    alike for every group (a product's odd last row may be summed otherwise, see :class:`_Left`);
+    ``index`` gives each group's missions, one after the other, their row among the rows of a
+    block of ``stride`` rows per group."""
+
+    rows: Array
+    index: npt.NDArray[np.intp]
+    stride: int
+
+    @staticmethod
+    def of(has: npt.NDArray[np.bool_], fused: _Fused, stride: int) -> _Patterns:
+        """The patterns of ``has`` (missions x indicators) in the groups of ``fused``."""
+        n, k = fused.columns.shape
+        m = has.shape[0]
+        found = []
+        for g in range(n):
+            rows = has[:, fused.columns[g]]
+            if k <= 62:
+                # Each row as the whole number its bits make: a sort of m numbers, not of rows.
+                code = (rows.astype(np.int64) << np.arange(k, dtype=np.int64)).sum(axis=1)
+                _, first, inverse = np.unique(code, return_index=True, return_inverse=True)
+                distinct = rows[first]
+            else:
+                distinct, inverse = np.unique(rows, axis=0, return_inverse=True)
+            found.append((distinct, inverse.reshape(-1)))
+        count = 1 + max(d.shape[0] for d, _ in found)
+        count += count % 2
+        table = np.zeros((n, count, k))
+        table[:, 0] = fused.applicable
+        index = np.empty(n * m, dtype=np.intp)
+        for g, (distinct, inverse) in enumerate(found):
+            table[g, 1 : 1 + distinct.shape[0]] = distinct
+            index[g * m : (g + 1) * m] = g * stride + 1 + inverse
+        return _Patterns(table, index, stride)
 
 
 @dataclass
@@ -1125,6 +1190,20 @@ class _Fused:
     scored: npt.NDArray[np.bool_]
     applies: npt.NDArray[np.bool_]
     limit: Array
+    weighed: Array
+    """Groups x (missions + 2) x runs: the products of :class:`_Patterns`' rows."""
+    scoredw: Array
+    """Groups x missions x runs: each mission's scored weight, gathered from them."""
+    patterns: dict[tuple[int, bytes], _Patterns]
+    """The patterns of each set of existing values met (shared by the arena's plans)."""
+
+    def patterns_of(self, vals: _Values) -> _Patterns:
+        """The :class:`_Patterns` of ``vals`` in these groups, made once per arena."""
+        key = (self.bucket, vals.has_key)
+        found = self.patterns.get(key)
+        if found is None:
+            found = self.patterns[key] = _Patterns.of(vals.has, self, self.weighed.shape[1])
+        return found
 
     @functools.cached_property
     def span(self) -> slice | None:
@@ -1287,6 +1366,9 @@ def _plan(
                 arena.block(f"leafok{b}", (n, m), e, bool),
                 arena.block(f"leafap{b}", (n, 1), e, bool),
                 arena.block(f"leaflimit{b}", (n, 1), e),
+                arena.block(f"leafpat{b}", (n, m + 2), e),
+                arena.block(f"leafden{b}", (n, m), e),
+                arena.patterns,
             )
         )
     plan = arena.plans[key] = _Plan(methods, wt, steps, fused)
@@ -1308,12 +1390,37 @@ def _leaves(
     coverage test, each step applied to all the groups at once. With ``segments``, the runs
     ``c0:c1`` of each take their indicator values from its values."""
     m = vals.y.shape[0]
+    n, e = fused.weights.shape[0], fused.weights.shape[2]
     np.take(wt, fused.columns, axis=0, out=fused.weights)
-    if segments is None:
-        np.matmul(vals.leaves(model, fused), fused.weights, out=fused.sums)
-    for c0, c1, own in segments or ():
-        np.matmul(own.leaves(model, fused), fused.weights[:, :, c0:c1], out=fused.sums[:, :, c0:c1])
-    num, den, tot = fused.sums[:, :m], fused.sums[:, m : 2 * m], fused.sums[:, 2 * m : 2 * m + 1]
+    parts = [(0, e, vals)] if segments is None else segments
+    pattern = fused.patterns_of(parts[0][2])
+    # A product of one column is a matrix-vector product, whose rows BLAS sums in an order
+    # that changes with the operand's count of rows (a matrix product's rows, of an even
+    # count, are summed alike whatever the count): a batch of one run, or a draw with one run
+    # in the batch, keeps the operand of a row per mission, and its sums as they have been.
+    if all(c1 - c0 > 1 and fused.patterns_of(own) is pattern for c0, c1, own in parts):
+        # The numerators a draw at a time; the scored weights of every draw's runs at once,
+        # one product row per distinct row of existing values (gathered to each mission).
+        for c0, c1, own in parts:
+            left = own.values_part(fused)
+            np.matmul(left, fused.weights[:, :, c0:c1], out=fused.sums[:, : left.shape[1], c0:c1])
+        weighed = fused.weighed[:, : pattern.rows.shape[1]]
+        np.matmul(pattern.rows, fused.weights, out=weighed)
+        np.take(
+            fused.weighed.reshape(-1, e),
+            pattern.index,
+            axis=0,
+            out=fused.scoredw.reshape(n * m, e),
+            mode="clip",
+        )
+        num, den, tot = fused.sums[:, :m], fused.scoredw, weighed[:, :1]
+    else:
+        for c0, c1, own in parts:
+            np.matmul(
+                own.leaves(model, fused), fused.weights[:, :, c0:c1], out=fused.sums[:, :, c0:c1]
+            )
+        num, den = fused.sums[:, :m], fused.sums[:, m : 2 * m]
+        tot = fused.sums[:, 2 * m : 2 * m + 1]
     value, scored = fused.value, fused.scored
     np.divide(num, den, out=value)
     for i, step in enumerate(fused.steps):
