@@ -1085,8 +1085,10 @@ class _Patterns:
     product row per mission.
 
     ``rows`` is groups x rows x indicators: each group's applicable row first (whose product is
-    the applicable weight), then its distinct rows, zeros after them, to an even count of rows
-    alike for every group (a product's odd last row may be summed otherwise, see :class:`_Left`);
+    the applicable weight), then its distinct rows, then its applicable row again, to an even
+    count of rows alike for every group (a product's odd last row may be summed otherwise, see
+    :class:`_Left`; the applicable weight reaches any coverage, so that every row of a group
+    passes its coverage test when every mission's does);
     ``index`` gives each group's missions, one after the other, their row among the rows of a
     block of ``stride`` rows per group."""
 
@@ -1112,8 +1114,7 @@ class _Patterns:
             found.append((distinct, inverse.reshape(-1)))
         count = 1 + max(d.shape[0] for d, _ in found)
         count += count % 2
-        table = np.zeros((n, count, k))
-        table[:, 0] = fused.applicable
+        table = np.repeat(fused.applicable[:, None, :], count, axis=1).astype(float)
         index = np.empty(n * m, dtype=np.intp)
         for g, (distinct, inverse) in enumerate(found):
             table[g, 1 : 1 + distinct.shape[0]] = distinct
@@ -1192,6 +1193,8 @@ class _Fused:
     limit: Array
     weighed: Array
     """Groups x (missions + 2) x runs: the products of :class:`_Patterns`' rows."""
+    reached: npt.NDArray[np.bool_]
+    """Groups x (missions + 2) x runs: whether each of them reaches the group's coverage."""
     scoredw: Array
     """Groups x missions x runs: each mission's scored weight, gathered from them."""
     patterns: dict[tuple[int, bytes], _Patterns]
@@ -1367,6 +1370,7 @@ def _plan(
                 arena.block(f"leafap{b}", (n, 1), e, bool),
                 arena.block(f"leaflimit{b}", (n, 1), e),
                 arena.block(f"leafpat{b}", (n, m + 2), e),
+                arena.block(f"leafreach{b}", (n, m + 2), e, bool),
                 arena.block(f"leafden{b}", (n, m), e),
                 arena.patterns,
             )
@@ -1393,12 +1397,14 @@ def _leaves(
     n, e = fused.weights.shape[0], fused.weights.shape[2]
     np.take(wt, fused.columns, axis=0, out=fused.weights)
     parts = [(0, e, vals)] if segments is None else segments
-    pattern = fused.patterns_of(parts[0][2])
+    pattern: _Patterns | None = fused.patterns_of(parts[0][2])
     # A product of one column is a matrix-vector product, whose rows BLAS sums in an order
     # that changes with the operand's count of rows (a matrix product's rows, of an even
     # count, are summed alike whatever the count): a batch of one run, or a draw with one run
     # in the batch, keeps the operand of a row per mission, and its sums as they have been.
-    if all(c1 - c0 > 1 and fused.patterns_of(own) is pattern for c0, c1, own in parts):
+    if pattern is not None and all(
+        c1 - c0 > 1 and fused.patterns_of(own) is pattern for c0, c1, own in parts
+    ):
         # The numerators a draw at a time; the scored weights of every draw's runs at once,
         # one product row per distinct row of existing values (gathered to each mission).
         for c0, c1, own in parts:
@@ -1415,6 +1421,7 @@ def _leaves(
         )
         num, den, tot = fused.sums[:, :m], fused.scoredw, weighed[:, :1]
     else:
+        pattern = None
         for c0, c1, own in parts:
             np.matmul(
                 own.leaves(model, fused), fused.weights[:, :, c0:c1], out=fused.sums[:, :, c0:c1]
@@ -1427,15 +1434,31 @@ def _leaves(
         if not step.logged:
             step.mean.finv(value[i])
     limit = np.multiply(tot, fused.scale, out=fused.limit)
-    if float(limit.min()) >= _SMALLEST_NORMAL:
+    every: npt.NDArray[np.bool_]
+    if float(limit.min()) >= _SMALLEST_NORMAL and pattern is not None:
+        # _covered's test of one total a run, on each distinct row, for the missions it stands
+        # for: each mission's own only where some mission is not scored (or a reader shows it).
+        reached = fused.reached[:, : pattern.rows.shape[1]]
+        np.greater_equal(fused.weighed[:, : pattern.rows.shape[1]], limit, out=reached)
+        every = np.asarray(reached.all(axis=(1, 2)))
+        if not every.all() or any(step.shown for step in fused.steps):
+            np.take(
+                fused.reached.reshape(-1, e),
+                pattern.index,
+                axis=0,
+                out=scored.reshape(n * m, e),
+                mode="clip",
+            )
+    elif float(limit.min()) >= _SMALLEST_NORMAL:
         # Every group's threshold a normal float: _covered's test of one total a run.
         np.greater_equal(den, limit, out=scored)
+        every = np.asarray(scored.all(axis=(1, 2)))
     else:
         for i, step in enumerate(fused.steps):
             assert step.halvings is not None
             _covered(den[i], tot[i], step.halvings, scored[i], *scratch)
+        every = np.asarray(scored.all(axis=(1, 2)))
     np.greater(tot, 0.0, out=fused.applies)
-    every: npt.NDArray[np.bool_] = np.asarray(scored.all(axis=(1, 2)))
     if not every.all():
         np.copyto(value, 0.0, where=~scored)
     top = value.max(axis=(1, 2)) if any(step.logged for step in fused.steps) else None
@@ -1447,7 +1470,8 @@ def _leaves(
                 logs.add(index)
             else:
                 step.mean.finv(value[i])
-                np.copyto(value[i], 0.0, where=~scored[i])
+                if not every[i]:
+                    np.copyto(value[i], 0.0, where=~scored[i])
         applies = fused.applies[i]
         if step.shown:
             np.copyto(step.applies, applies)
