@@ -125,9 +125,11 @@ class BestPractice(FrozenModel):
     ``missions`` are the missions ranked first (several when tied). ``lead_holds`` is true
     only when their lead survives the uncertainty: the lowest lower end of their intervals is
     strictly above the highest upper end among the other scored missions. A score without an
-    interval counts as exact, unless its interval was withheld (a sampled score from too few
-    polling places to estimate one): its uncertainty is unknown, so no lead over it, nor of
-    it, holds. A cohort where nobody else is scored has no lead to hold.
+    interval counts as exact, except a leader's whose interval was withheld (a sampled score
+    from too few polling places to estimate one): its uncertainty is unknown, so its lead
+    never holds. Another mission's withheld interval counts as its score: one thin mission
+    must not veto every lead on the indicator. A cohort where nobody else is scored has no
+    lead to hold.
     ``good`` is true when their score lies in one of the good bands of the indicator (the
     comparison's ``best_practice_bands`` top bands). A best practice needs both.
     """
@@ -169,8 +171,8 @@ def best_practice(
     ``cells`` maps each mission of the ranking to its score on the node; ``good_bands`` are
     the band indices that count as good (None: any score); ``sign`` -1 where lower scores
     are better, as for the ranking; ``withheld`` names the missions whose interval on the
-    node was withheld (too few polling places). When every scored mission ties there is no
-    weakest, only shared leaders.
+    node was withheld (too few polling places), none of which can lead with a lead that holds.
+    When every scored mission ties there is no weakest, only shared leaders.
     """
     scored = [e for e in ranking if e.rank is not None]
     if not scored:
@@ -181,7 +183,7 @@ def best_practice(
     weakest = tuple(e.mission for e in scored if e.rank == low_rank) if low_rank != 1 else ()
     holds = bool(rest) and (
         min(_ends(cells[e.mission], sign, e.mission in withheld)[0] for e in top)
-        > max(_ends(cells[e.mission], sign, e.mission in withheld)[1] for e in rest)
+        > max(_ends(cells[e.mission], sign)[1] for e in rest)
     )
     assert top[0].score is not None
     band = cells[top[0].mission].band
