@@ -542,3 +542,19 @@ def test_a_recommendation_that_lifts_a_critical_cap_comes_first_and_says_so(
     # The unchanged examples cap nothing, and order by gain alone within a priority.
     plain = ovm.analyse(Path(__file__).parent.parent / "examples", ovm.Settings(bootstrap=0))
     assert [r.id for r in plain.recommendations("cri-2022", "en") if r.caps] == []
+    # Every practice answer "no": the family is in its lowest band by its own score, so the
+    # cap holds only the overall down, and only the overall is named.
+    for row in rows:
+        if row["mission"] == "cri-2022":
+            for key, value in row.items():
+                if key.startswith("practice.") and value == "yes":
+                    row[key] = "no"
+    with path.open("w", encoding="utf-8", newline="") as fh:
+        writer = csv.DictWriter(fh, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+    failing = ovm.analyse(root, ovm.Settings(bootstrap=0))
+    family = failing.comparison.scores.scorecard("cri-2022").node("practice")
+    assert family.score is not None and family.score < 40
+    secrecy = next(r for r in failing.recommendations("cri-2022", "en") if r.caps)
+    assert (secrecy.id, secrecy.caps) == ("rec.practice.secrecy", ("overall",))

@@ -438,6 +438,20 @@ def _gain_note(
     return gettext("rec_no_gain_no_score", lang, node=name(parent))
 
 
+def _lifted(rubric: Rubric, card: Scorecard, capped: Sequence[str]) -> tuple[str, ...]:
+    """The groups (and ``overall``) among ``capped`` whose own score lies above their lowest
+    band: only there does the cap hold the band down, and lifting it move one."""
+    out = []
+    for node_id in capped:
+        ns = card.overall if node_id == "overall" else card.node(node_id)
+        node = None if node_id == "overall" else rubric.node(node_id)
+        bands = rubric.bands_for(node)
+        own = None if ns.score is None else rubric.band_at(node, ns.score)
+        if own is not None and bands and own is not bands[0]:
+            out.append(node_id)
+    return tuple(out)
+
+
 def _with_caps(note: str | None, rubric: Rubric, caps: tuple[str, ...], lang: str) -> str | None:
     """The gain's note with the bands the node caps, when it caps any, in ``lang``."""
     if not caps:
@@ -792,7 +806,7 @@ def recommend(
     election = f"{info.election_type} {info.election_date.isoformat()}"
     tabled = set(mission.values) if mission is not None else set()
     capping = {
-        f.node: tuple(str(f.params["nodes"]).split(", "))
+        f.node: _lifted(rubric, card, str(f.params["nodes"]).split(", "))
         for f in card.findings
         if f.code == CRITICAL and f.node is not None and f.params.get("nodes", "-") != "-"
     }
