@@ -724,3 +724,7 @@ def test_a_node_or_mission_the_scores_do_not_hold_is_a_key_error_that_names_the_
         (NotHeldError, "no mission 'mex-2042' in the scores: did you mean 'mex-2024'?"),
         (NotHeldError, "no node 'nothing.like.it' in the scores"),
     ]
+    import pickle
+
+    again = pickle.loads(pickle.dumps(node.value))
+    assert (type(again), str(again)) == (NotHeldError, str(node.value))

@@ -371,8 +371,12 @@ class NotHeldError(KeyError):
     def __init__(self, what: str, key: str, known: Iterable[str]) -> None:
         super().__init__(key)
         # The closest id is looked for when the error is said: a caller that catches it
-        # (a node some scorecards lack) pays nothing for it.
+        # (a node some scorecards lack) pays for no search.
         self.what, self.key, self._known = what, key, known
+
+    def __reduce__(self) -> tuple[type[NotHeldError], tuple[str, str, tuple[str, ...]]]:
+        # Rebuilt from all three arguments (KeyError's own pickling passes only the key).
+        return type(self), (self.what, self.key, tuple(self._known))
 
     @property
     def meant(self) -> str | None:
