@@ -1251,3 +1251,29 @@ def test_a_missions_file_error_does_not_hide_a_table_cell_refused(tmp_path: Path
         ("missions.yaml", 9, 42, "invalid-value"),
         ("statistics.csv", 2, 3, "invalid-number"),
     ]
+
+
+def test_a_confidence_in_missions_yaml_reads_as_in_a_table(tmp_path: Path) -> None:
+    """missions.yaml takes a value's confidence as a table's column does: in any case, or as a
+    Spanish, French or Portuguese team writes it; a word that is no level is still refused."""
+    missions = MISSIONS.replace(
+        "    election: {type: general, date: 2020-05-01}\n",
+        "    election: {type: general, date: 2020-05-01}\n"
+        "    values:\n"
+        "      registered_abroad: {value: 1000, confidence: Alta}\n"
+        "      votes_abroad: {value: 300, confidence: moyenne}\n",
+        1,
+    )
+    root = workspace(tmp_path / "ok", missions=missions, statistics=None, checklists=None)
+    aaa = next(m for m in load_workspace(root).observations.missions if m.id == "aaa-2020")
+    got = {k: d.provenance.confidence for k, d in aaa.values.items()}
+    assert got == {"registered_abroad": "high", "votes_abroad": "medium"}
+    bad = workspace(
+        tmp_path / "bad",
+        missions=missions.replace("confidence: moyenne", "confidence: sure"),
+        statistics=None,
+        checklists=None,
+    )
+    with pytest.raises(DataError) as info:
+        load_workspace(bad)
+    assert [(i.line, i.code) for i in info.value.issues] == [(8, "invalid-choice")]

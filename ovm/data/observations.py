@@ -25,6 +25,8 @@ from pydantic import (
 
 from ovm.data.plan import PlannedPlace, country_problem, country_problem_params, place_issues
 from ovm.data.reader import (
+    CONFIDENCE,
+    CONFIDENCE_WORDS,
     DOT_THOUSANDS,
     MISSING_WORDS,
     NA_WORDS,
@@ -384,6 +386,12 @@ def _normalise_datum(raw: Any, answer: bool, read: Choices | NumberRule | None) 
                 out["status"] = status
                 out.pop("value", None)
         prov = {k: out.pop(k) for k in PROVENANCE_FIELDS if k in out}
+        if isinstance(prov.get("confidence"), str):
+            # As a table's confidence column reads it: any case, or in the team's language.
+            level = word(prov["confidence"])
+            prov["confidence"] = CONFIDENCE_WORDS.get(
+                level, level if level in CONFIDENCE else prov["confidence"]
+            )
         if prov:
             out["provenance"] = prov
         return out
