@@ -43,7 +43,7 @@ from ovm.scoring.results import Finding, InputValue, NodeScore, Scorecard, Score
 
 if TYPE_CHECKING:
     from ovm.comparison.cohort import Comparison
-    from ovm.comparison.recommend import Reference
+    from ovm.comparison.recommend import Recommendation, Reference
     from ovm.comparison.sensitivity import Sensitivity
     from ovm.data.places import PlanCoverage
     from ovm.pipeline import Run
@@ -95,6 +95,23 @@ def _english(text: str, lang: str) -> Label:
     if lang == "en":
         return _plain(text)
     return {"text": text, "lang": "en", "fallback": True}
+
+
+def _cut_range(text: str) -> tuple[str, str, str] | None:
+    """A range's text (``{low}–{high}``) as the literal texts before, between and after its
+    two numbers; None when it is any other shape (the numbers the other way round, a format
+    spec), which is then filled by ``str.format``."""
+    import string
+
+    literals, fields = [""], []
+    for literal, name, spec, conv in string.Formatter().parse(text):
+        literals[-1] += literal
+        if name is not None:
+            fields.append((name, spec, conv))
+            literals.append("")
+    if fields != [("low", "", None), ("high", "", None)]:
+        return None
+    return literals[0], literals[1], literals[2]
 
 
 def _anchor(prefix: str, ident: str) -> str:
@@ -211,9 +228,11 @@ class _Builder:
         # Every score and interval end is written with one decimal: tens of thousands of them.
         self._num1 = number_formatter(lang, 1)
         self._range: str | None = None
+        self._range_cut: tuple[str, str, str] | None = None
         self._root: Path | None = None
         self._file_cache: dict[str, str] = {}
         self._anchor_cache: dict[str, str] = {}
+        self._gain_cache: dict[tuple[str, str, str], str] = {}
         self._band_words: dict[tuple[str, int | None, float | None, str | None], Any] = {}
         self._edges: dict[str, list[float]] = {}
 
@@ -240,7 +259,9 @@ class _Builder:
         # be carried over it, and the rubric is asked only then (round() costs more than
         # the tens of thousands of cells can spare).
         i = bisect.bisect_left(edges, score - 0.0501)
-        if i < len(edges) and edges[i] <= score + 0.0501:
+        if i < len(edges) and edges[i] <= score + 0.0501 and round(score, 1) != score:
+            # A figure one decimal writes exactly (0.0 and 100.0 fill many cells, on the
+            # edges themselves) stays in its band whatever the edges: only others are asked.
             node = None if node_id == "overall" else self.node(node_id)
             return self.num(score, self.rubric.shown_digits(node, score))
         return self._num1(score)
@@ -283,12 +304,28 @@ class _Builder:
 
         if shown is None or not math.isfinite(gain):
             return gain_text(gain, gain_on, label, self.lang)
-        return gain_words(shown, gain_on, label, self.lang)
+        # A cohort's recommendations show few distinct gains: each sentence is worded once.
+        key = (shown, gain_on, label)
+        found = self._gain_cache.get(key)
+        if found is None:
+            found = self._gain_cache[key] = gain_words(shown, gain_on, label, self.lang)
+        return found
 
     def span(self, lo: float, hi: float, digits: int = 1) -> str:
         if self._range is None:
             self._range = self.t.text("range")
-        return self._range.format(low=self.num(lo, digits), high=self.num(hi, digits))
+            self._range_cut = _cut_range(self._range)
+        if digits == 1:
+            num1, finite = self._num1, math.isfinite
+            low = num1(lo) if finite(lo) else "—"
+            high = num1(hi) if finite(hi) else "—"
+        else:
+            low, high = self.num(lo, digits), self.num(hi, digits)
+        cut = self._range_cut
+        if cut is None:
+            return self._range.format(low=low, high=high)
+        # Joined from the text cut once: str.format on every cell's interval showed.
+        return cut[0] + low + cut[1] + high + cut[2]
 
     # labels
     def label(self, node_id: str) -> Label:
@@ -1275,7 +1312,7 @@ def _comparison_context(
         peers = comparison.peers_of(mid)
         items = []
         for r in recs[:TOP_RECOMMENDATIONS]:
-            item = _recommendation(b, r.as_dict(), MISSION_REPORT_FILE.format(id=mid))
+            item = _recommendation(b, r, MISSION_REPORT_FILE.format(id=mid))
             # The best practice among missions in a like context: what the methodology asks
             # others to replicate, bearing each country's context in mind.
             # The rule of the recommendation's own reference: only a best practice that
@@ -1311,7 +1348,7 @@ def _comparison_context(
                 "peers": peer_line,
                 "items": items,
                 "rest": [
-                    _recommendation(b, r.as_dict(), MISSION_REPORT_FILE.format(id=mid))
+                    _recommendation(b, r, MISSION_REPORT_FILE.format(id=mid))
                     for r in recs[TOP_RECOMMENDATIONS:]
                 ],
             }
@@ -1691,9 +1728,7 @@ def _mission_context(
     ctx["notes"] = [b.note(n) for n in card.notes]
     ctx["notes_total"] = str(card.notes_total)
     ctx["notes_shown"] = str(len(card.notes))
-    ctx["recommendations"] = [
-        _recommendation(b, r.as_dict()) for r in run.recommendations(mission, lang)
-    ]
+    ctx["recommendations"] = [_recommendation(b, r) for r in run.recommendations(mission, lang)]
     ctx["follow_up"] = [_follow_up(b, f.model_dump()) for f in run.follow_up(mission).items]
     ctx["generated_on"] = None
     ctx["generated_on_text"] = None
@@ -1783,47 +1818,38 @@ def _maybe_text(b: _Builder, key: str, value: Any) -> str:
     return found
 
 
-def _recommendation(b: _Builder, item: Mapping[str, Any], report: str = "") -> dict[str, Any]:
+def _recommendation(b: _Builder, r: Recommendation, report: str = "") -> dict[str, Any]:
     """A recommendation as reports show it; ``report`` is the file of its mission's report
     (empty: this page), where ``anchor`` finds its detail."""
-    text = item.get("text")
-    node = item.get("node")
-    evidence = item.get("evidence") or []
-    rec_id = str(item.get("id", ""))
+    # Read from the recommendation itself, not its as_dict(): a cohort's comparison shows
+    # every mission's recommendations, thousands of them.
+    rec_id = r.id
     anchor = b.rec_anchor(rec_id)
-    gain = item.get("gain")
-    gain_on = str(item.get("gain_on") or "overall")
-    value = float(gain) if isinstance(gain, int | float) else None
-    shown = b.num(value, 2) if value is not None else None
+    gain_on = r.gain_on or "overall"
+    value = float(r.gain)
+    shown = b.num(value, 2)
+    node = r.node
     return {
         "id": rec_id,
         "anchor": anchor,
         "href": f"{report}#{anchor}",
         "gain": shown,
         "gain_value": value,
-        "gain_text": (
-            b.gain_text(value, shown, gain_on, str(item.get("gain_on_label") or ""))
-            if value is not None
-            else None
-        ),
+        "gain_text": b.gain_text(value, shown, gain_on, r.gain_on_label or ""),
         "gain_on": gain_on,
         # Why the gain is not in overall points: shown wherever the gain is.
-        "gain_note": (
-            str(item["gain_note"]) if item.get("gain_note") and value is not None else None
-        ),
-        "gain_on_text": b.label(gain_on)["text"] if value is not None else None,
-        "text": text_label(text, b.lang) if isinstance(text, Mapping | str) else _plain(""),
-        "to": item.get("to"),
-        "to_text": _maybe_text(b, "to", item.get("to")),
-        "priority": item.get("priority"),
-        "priority_text": _maybe_text(b, "priority", item.get("priority")),
+        "gain_note": r.gain_note or None,
+        "gain_on_text": b.label(gain_on)["text"],
+        "text": text_label(r.text, b.lang),
+        "to": r.to,
+        "to_text": _maybe_text(b, "to", r.to),
+        "priority": r.priority,
+        "priority_text": _maybe_text(b, "priority", r.priority),
         "node": node,
-        "node_label": b.label(str(node)) if node else None,
-        "evidence": [str(e) for e in evidence],
-        "best_practice": (
-            str(item["best_practice"]) if item.get("best_practice") is not None else None
-        ),
-        "best_is_practice": bool(item.get("best_is_practice")),
+        "node_label": b.label(node) if node else None,
+        "evidence": list(r.evidence),
+        "best_practice": r.best_practice,
+        "best_is_practice": r.reference is not None and r.reference.practice,
     }
 
 
