@@ -1194,3 +1194,20 @@ def test_a_mission_without_an_overall_score_has_no_points_lost_section() -> None
         assert ('id="drags"' in html, ctx["drags"] is not None) == (shown, shown)
         book = openpyxl.load_workbook(io.BytesIO(report.render_xlsx(ctx)))
         assert ("drags" in book.sheetnames) == shown
+
+
+@pytest.mark.parametrize("lang", ["en", "es", "fr", "pt"])
+def test_the_ranking_says_what_a_missing_interval_means(lang: str) -> None:
+    """The ranking writes "—" where a mission's overall has no interval (no sampled data, or
+    too few polling places to estimate one): its lead says what the dash means, in the
+    report's language."""
+    run = ovm.analyse(EXAMPLES)
+    html = report.render_html(report.report_context(run, lang=lang))
+    tree = _parse(html)
+    section = tree.find(".//section[@id='ranking']")
+    rows = section.findall(".//table[@class='ranking']/tbody/tr")
+    dashes = [r for r in rows if _text(r.findall("./td")[2]) == "—"]
+    intervals = [r for r in rows if _text(r.findall("./td")[2]) not in ("—", "")]
+    assert dashes and intervals
+    lead = _text(section.find("./p[@class='lead']"))
+    assert re.search("\\(—[\\s\u00a0\u202f]?:", lead), lead
