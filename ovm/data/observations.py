@@ -25,8 +25,7 @@ from pydantic import (
 
 from ovm.data.plan import PlannedPlace, country_problem, country_problem_params, place_issues
 from ovm.data.reader import (
-    CONFIDENCE,
-    CONFIDENCE_WORDS,
+    CONFIDENCE_LEVELS,
     DOT_THOUSANDS,
     MISSING_WORDS,
     NA_WORDS,
@@ -388,10 +387,7 @@ def _normalise_datum(raw: Any, answer: bool, read: Choices | NumberRule | None) 
         prov = {k: out.pop(k) for k in PROVENANCE_FIELDS if k in out}
         if isinstance(prov.get("confidence"), str):
             # As a table's confidence column reads it: any case, or in the team's language.
-            level = word(prov["confidence"])
-            prov["confidence"] = CONFIDENCE_WORDS.get(
-                level, level if level in CONFIDENCE else prov["confidence"]
-            )
+            prov["confidence"] = CONFIDENCE_LEVELS.pick(prov["confidence"]) or prov["confidence"]
         if prov:
             out["provenance"] = prov
         return out
@@ -1166,9 +1162,7 @@ def _provenance(
 _DMY = re.compile(r"([0-9]{1,2})[/.-]([0-9]{1,2})[/.-]([0-9]{4})")
 
 
-_DMY_TIME = re.compile(
-    r"([0-9]{1,2})[/.-]([0-9]{1,2})[/.-]([0-9]{4})[ T]+([0-9]{1,2}):([0-9]{2})(?::([0-9]{2}))?"
-)
+_DMY_TIME = re.compile(_DMY.pattern + r"[ T]+([0-9]{1,2}):([0-9]{2})(?::([0-9]{2}))?")
 
 
 def iso_of_dmy_time(text: str) -> str | None:

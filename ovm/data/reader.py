@@ -775,6 +775,13 @@ class Account:
 # --- provenance ------------------------------------------------------------------------------
 
 
+CONFIDENCE_LEVELS = Choices(
+    "confidence", CONFIDENCE, code="invalid-choice", noun="value", synonyms=CONFIDENCE_WORDS
+)
+"""How a confidence level is read wherever it is written: a table's column (named after its
+header) and a value's provenance in missions.yaml."""
+
+
 def provenance_columns(target: str) -> dict[str, Column]:
     """The ``<target>__<field>`` columns giving the provenance of one value, by field."""
     return {f: provenance_column(f"{target}__{f}", f) for f in PROVENANCE_FIELDS}
@@ -785,9 +792,7 @@ def provenance_column(header: str, field_name: str) -> Column:
     if field_name == "confidence":
         return Column(
             header,
-            Choices(
-                header, CONFIDENCE, code="invalid-choice", noun="value", synonyms=CONFIDENCE_WORDS
-            ),
+            dataclasses.replace(CONFIDENCE_LEVELS, name=header),
             "how sure the value is",
             words=False,
         )
