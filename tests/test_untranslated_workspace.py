@@ -80,6 +80,8 @@ EXTRA = [
          "unknown-field", "ovm.yaml", 8),
     Case("config-confidence-2", {"ovm.yaml": sub("seed: 7", "seed: 7, confidence: 2")}, 1,
          "invalid-value", "ovm.yaml", 8),
+    Case("config-table-confidence-sure", {"ovm.yaml": sub("simulated: true", "simulated: true\n"
+         "    confidence: sure")}, 1, "invalid-value", "ovm.yaml", 8),
     Case("config-seed-negative", {"ovm.yaml": sub("seed: 7", "seed: -1")}, 1,
          "invalid-value", "ovm.yaml", 8),
     Case("config-bootstrap-huge", {"ovm.yaml": sub("bootstrap: 50", "bootstrap: 1000001")}, 1,

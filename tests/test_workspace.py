@@ -491,18 +491,27 @@ def test_xlsx_statistics_load_the_same_as_csv(tmp_path: Path) -> None:
     ]
 
 
-def test_file_defaults_fill_the_provenance_of_every_value(tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    ("written", "level"),
+    [("high", "high"), ("alta", "high"), ("Moyenne", "medium"), ("BAIXA", "low")],
+)
+def test_file_defaults_fill_the_provenance_of_every_value(
+    tmp_path: Path, written: str, level: str
+) -> None:
+    # The file's default confidence reads as its confidence column does, in the team's language.
     stats = "mission,registered_abroad,votes_abroad,votes_abroad__confidence\naaa-2020,10,5,low\n"
     root = workspace(
         tmp_path,
         statistics=None,
         checklists=None,
-        extra_config=("statistics:\n  - {path: statistics.csv, source: EMB, confidence: high}\n"),
+        extra_config=(
+            f"statistics:\n  - {{path: statistics.csv, source: EMB, confidence: {written}}}\n"
+        ),
     )
     (root / "statistics.csv").write_text(stats, encoding="utf-8")
     values = load_workspace(root).observations.mission("aaa-2020").values
     assert [(k, d.provenance.source, d.provenance.confidence) for k, d in values.items()] == [
-        ("registered_abroad", "EMB", "high"),
+        ("registered_abroad", "EMB", level),
         ("votes_abroad", "EMB", "low"),
     ]
 

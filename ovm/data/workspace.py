@@ -37,7 +37,7 @@ from ovm.data.observations import (
     load_missions,
     load_statistics,
 )
-from ovm.data.reader import JoinedRows, yes_no
+from ovm.data.reader import CONFIDENCE_LEVELS, JoinedRows, yes_no
 from ovm.data.tables import (
     missing_sheet_message,
     missing_sheet_params,
@@ -128,6 +128,14 @@ class TableSource(_Model):
         if isinstance(value, str):
             flag = yes_no(value)
             return value if flag is None else flag
+        return value
+
+    @field_validator("confidence", mode="before")
+    @classmethod
+    def _level(cls, value: object) -> object:
+        # As the file's own confidence column reads it: any case, or in the team's language.
+        if isinstance(value, str):
+            return CONFIDENCE_LEVELS.pick(value) or value
         return value
 
     def provenance(self) -> dict[str, str]:
@@ -392,6 +400,8 @@ def _hint_of(loc: tuple[Any, ...]) -> str | None:
         last == "confidence" and len(loc) <= 2
     ):
         return f"hint_{last}"
+    if last == "confidence":
+        return "hint_table_confidence"
     if "pull" in loc and last in ("server", "url", "project"):
         return f"hint_pull_{last}"
     return None
