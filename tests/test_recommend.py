@@ -297,6 +297,63 @@ def test_a_recommendation_left_out_of_the_follow_up_is_a_warning_and_named(
     assert ovm.load_workspace(ws).warnings == ()
 
 
+FOLLOW_UP_WORDS = {
+    "en": "follow-up of the recommendations of aaa-2020 · confidence medium · 1 implemented, "
+    "0 partially, of 2 assessable; not followed up: r3",
+    "es": "seguimiento de las recomendaciones de aaa-2020 · confianza media · implementadas: 1; "
+    "parcialmente: 0; evaluables: 2; sin seguimiento: r3",
+    "fr": "suivi des recommandations de aaa-2020 · confiance moyenne · mises en œuvre : 1 ; "
+    "partiellement : 0 ; évaluables : 2 ; sans suivi : r3",
+    "pt": "acompanhamento das recomendações de aaa-2020 · confiança média · implementadas: 1; "
+    "parcialmente: 0; avaliáveis: 2; sem acompanhamento: r3",
+}
+
+
+@pytest.mark.parametrize("lang", sorted(FOLLOW_UP_WORDS))
+def test_the_follow_up_value_says_where_it_comes_from_in_the_report_language(
+    tmp_path: Path, lang: str
+) -> None:
+    """ovm derives the follow-up share itself: its source and note are the catalogue's, in the
+    report's language, from the parameters the scores record."""
+    import html5lib
+
+    ws = workspace(tmp_path, FOLLOW)
+    _with_follow_up_rubric(ws)
+    missions = (ws / "missions.yaml").read_text(encoding="utf-8")
+    missions = missions.replace(
+        "      rights.postal: {status: not_applicable, note: no postal vote}\n",
+        "      rights.postal: {status: not_applicable, note: no postal vote}\n"
+        + PREV_RECS
+        + "      - {id: r3, text: Count postal votes abroad, to: electoral_body}\n",
+        1,
+    )
+    (ws / "missions.yaml").write_text(missions, encoding="utf-8")
+    _, s = scored(ws)
+    prov = s.scorecard("aaa-2024").node("comparative.followup").explanation.inputs[0].provenance
+    assert prov is not None
+    assert prov.model_dump(exclude_none=True) == {
+        "source": "follow-up of the recommendations of aaa-2020",
+        "confidence": "medium",
+        "note": "1 implemented, 0 partially, of 2 assessable; not followed up: r3",
+        "code": "follow-up",
+        "params": {
+            "source": "source",
+            "note": "note_left_out",
+            "implemented": "1",
+            "partially": "0",
+            "assessable": "2",
+            "previous": "aaa-2020",
+            "left_out": "r3",
+        },
+    }
+    out = tmp_path / "m.html"
+    res = run("report", str(ws), "--mission", "aaa-2024", "-o", str(out), "-q", "--lang", lang)
+    assert res.returncode == 0, res.stderr
+    doc = html5lib.parse(out.read_text(encoding="utf-8"), namespaceHTMLElements=False)
+    text = " ".join(" ".join(doc.itertext()).split())
+    assert FOLLOW_UP_WORDS[lang] in text
+
+
 def test_bad_follow_up_references_are_located_errors(tmp_path: Path) -> None:
     bad = FOLLOW.replace(
         "{id: r2, text: Extend the vote, to: legislature, status: not_implemented}",

@@ -66,22 +66,25 @@ def with_follow_up_values(rubric: Rubric, missions: Sequence[Mission]) -> list[M
             out.append(m)
             continue
         found = previous_mission(m, missions)
-        prev = found.id if found else m.previous or "the previous mission"
-        done = sum(1 for i in m.follow_up if i.status == "implemented")
-        part = sum(1 for i in m.follow_up if i.status == "partially_implemented")
+        prev = found.id if found else m.previous
         left_out = not_followed_up(m, found)
-        note = (
-            f"{done} implemented, {part} partially, of "
-            f"{sum(1 for i in m.follow_up if i.status != 'not_assessable')} assessable"
-        )
-        if left_out:
-            note += f"; not followed up: {', '.join(left_out)}"
+        params = {
+            "source": "source" if prev else "source_unnamed",
+            "note": "note_left_out" if left_out else "note",
+            "implemented": str(sum(1 for i in m.follow_up if i.status == "implemented")),
+            "partially": str(sum(1 for i in m.follow_up if i.status == "partially_implemented")),
+            "assessable": str(sum(1 for i in m.follow_up if i.status != "not_assessable")),
+            **({"previous": prev} if prev else {}),
+            **({"left_out": ", ".join(left_out)} if left_out else {}),
+        }
+        # The recorded sentences are the catalogue's English; a report says them in its own
+        # language from the same parameters.
+        english = Provenance(code="follow-up", params=params)
+        source, note = english.worded("en")
         datum = Datum(
             value=share,
-            provenance=Provenance(
-                source=f"follow-up of the recommendations of {prev}",
-                note=note,
-                confidence="medium",
+            provenance=english.model_copy(
+                update={"source": source, "note": note, "confidence": "medium"}
             ),
         )
         out.append(m.model_copy(update={"values": {**m.values, FOLLOW_UP_VARIABLE: datum}}))

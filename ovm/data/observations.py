@@ -50,6 +50,7 @@ from ovm.data.reader import (
 )
 from ovm.data.tables import BLANKS, ROW, read_named_table
 from ovm.errors import CheckError, Issue, PathPart, check_error
+from ovm.frozen import ReadOnlyMap
 from ovm.indicators import AnswerIndicator, LevelsIndicator
 from ovm.rubric.model import (
     Rubric,
@@ -115,6 +116,26 @@ class Provenance(_Model):
     note: str | None = None
     file: str | None = None
     line: int | None = None
+    code: Literal["follow-up"] | None = None
+    """Set on a value ovm derives itself (the share of a previous mission's recommendations
+    implemented): its ``source`` and ``note`` are then the catalogue's sentences, said in
+    each report's language from ``params``."""
+    params: ReadOnlyMap[str, str] | None = None
+
+    def worded(self, lang: str) -> tuple[str | None, str | None]:
+        """Source and note as ``lang`` says them: a derived value's from the catalogue, a
+        recorded value's as recorded."""
+        if self.code is None or self.params is None:
+            return self.source, self.note
+        from ovm.i18n import coded
+
+        def said(part: str, recorded: str | None) -> str | None:
+            variant = self.params.get(part) if self.params else None
+            if variant is None or self.params is None:
+                return recorded
+            return coded("provenance", str(self.code), {**self.params, "variant": variant}, lang)
+
+        return said("source", self.source), said("note", self.note)
 
 
 class Datum(_Model):

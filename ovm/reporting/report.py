@@ -570,16 +570,17 @@ class _Builder:
         if prov is None:
             return []
         parts = []
-        if prov.source:
-            parts.append(prov.source)
+        source, note = prov.worded(self.lang)
+        if source:
+            parts.append(source)
         if prov.date:
             parts.append(prov.date.isoformat())
         if prov.confidence:
             parts.append(self.t("confidence_is", level=self.t(f"confidence_{prov.confidence}")))
         if prov.recorded_by:
             parts.append(self.t("recorded_by", who=prov.recorded_by))
-        if prov.note:
-            parts.append(prov.note)
+        if note:
+            parts.append(note)
         if prov.file:
             where = self.file(prov.file)
             parts.append(f"{where}:{prov.line}" if prov.line else where)
