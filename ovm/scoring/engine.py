@@ -1275,6 +1275,11 @@ def _digest(missions: Sequence[Mission], site_hashes: npt.NDArray[np.uint64] | N
             for datum in data[group].values():
                 datum["provenance"].pop("file", None)
                 datum["provenance"].pop("line", None)
+                # An empty field a provenance gained later leaves the data as it was: the same
+                # data keeps its digest across versions.
+                for later in ("code", "params"):
+                    if datum["provenance"].get(later) is None:
+                        datum["provenance"].pop(later, None)
         h.update(json.dumps(data, sort_keys=True, ensure_ascii=False).encode("utf-8"))
     if site_hashes is not None:
         # Little-endian words, so that the digest is the same on any machine.
