@@ -150,3 +150,47 @@ def test_docs_api_lists_exactly_the_public_names() -> None:
     assert sorted(public - mentioned) == []
     assert sorted(listed - public) == []
     assert all(getattr(ovm, name) is not None for name in public)
+
+
+USER_SCRIPT = """\
+from pathlib import Path
+
+import ovm
+from ovm import analyse, render
+
+
+def main(folder: Path, out: Path) -> None:
+    run: ovm.Run = analyse(folder)
+    card: ovm.Scorecard = run.scorecard("mex-2024")
+    node: ovm.NodeScore = card.node("overall")
+    score: float | None = node.score
+    entry: ovm.RankEntry = run.rank("mex-2024")
+    rank: int | None = entry.rank
+    ctx = ovm.report_context(run, lang="es")
+    html: str = render(ctx)
+    (out / "r.html").write_text(html, encoding="utf-8")
+    (out / "r.xlsx").write_bytes(render(ctx, "xlsx"))
+    scores: ovm.ScoreSet = ovm.score(run.rubric, run.observations, bootstrap=10)
+    comparison: ovm.Comparison = ovm.compare(scores, run.rubric)
+    print(score, rank, comparison.rankings["overall"][0].mission)
+    try:
+        ovm.load_rubric(folder / "missing.yaml")
+    except ovm.RubricError as err:
+        print([issue.code for issue in err.issues])
+"""
+
+
+def test_a_type_checker_sees_every_public_name(tmp_path: Path) -> None:
+    """A script of other mission tooling, checked with ``mypy --strict`` outside the checkout:
+    ``ovm.__all__`` is what a type checker reads (names are imported lazily at run time)."""
+    import ovm
+
+    assert sorted(ovm.__all__) == sorted(["__version__", *ovm._EXPORTS])
+    script = tmp_path / "tooling.py"
+    script.write_text(USER_SCRIPT, encoding="utf-8")
+    res = subprocess.run(
+        [sys.executable, "-m", "mypy", "--strict", "--no-error-summary", "--cache-dir",
+         str(tmp_path / "cache"), str(script)],
+        cwd=tmp_path, capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    assert (res.returncode, res.stdout) == (0, "")

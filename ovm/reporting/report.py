@@ -17,7 +17,7 @@ import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from importlib import resources
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal, overload
 
 import jinja2
 
@@ -1991,6 +1991,25 @@ def render_pdf(context: Context, *, templates: str | Path | None = None) -> byte
     from ovm.reporting.pdf import html_to_pdf
 
     return html_to_pdf(render_html(context, templates=templates))
+
+
+@overload
+def render(
+    context: Context,
+    fmt: Literal["html", "json"] = "html",
+    *,
+    templates: str | Path | None = None,
+) -> str: ...
+
+
+@overload
+def render(
+    context: Context, fmt: Literal["xlsx", "pdf"], *, templates: str | Path | None = None
+) -> bytes: ...
+
+
+@overload
+def render(context: Context, fmt: str, *, templates: str | Path | None = None) -> str | bytes: ...
 
 
 def render(
