@@ -137,6 +137,7 @@ WORKSPACE_SENTENCES = {
     "issue_invalid-value_period",
     "issue_missing-field_missions_file",
     *(f"issue_invalid-value_hint_{h}" for h in ("layout", "simulated", "confidence", "seed")),
+    "issue_invalid-value_hint_table_confidence",
     "issue_invalid-value_hint_bootstrap",
     *(f"issue_invalid-value_hint_pull_{f}" for f in ("server", "url", "project")),
     *(
