@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from collections.abc import Callable
 from typing import NamedTuple
 
 import numpy as np
@@ -179,8 +180,8 @@ def _reference(
                 mid,
                 by.get(mid),
                 _percentile(own, 0.5),
-                _percentile(own, 0.05),
-                _percentile(own, 0.95),
+                _outward(own, 0.05, math.floor),
+                _outward(own, 0.95, math.ceil),
                 sum(abs(r - target) for r in own) / len(own),
                 unscored,
             )
@@ -228,6 +229,13 @@ def _percentile(values: list[int], q: float) -> float:
     below = math.floor(position)
     above = min(below + 1, len(ordered) - 1)
     return ordered[below] + (position - below) * (ordered[above] - ordered[below])
+
+
+def _outward(values: list[int], q: float, side: Callable[[float], int]) -> float:
+    """The rank at position ``q * (n - 1)`` of the sorted ``values``, that position rounded
+    down (``math.floor``, the interval's low end) or up (``math.ceil``, its high end)."""
+    ordered = sorted(values)
+    return float(ordered[side(q * (len(ordered) - 1))])
 
 
 def _near(value: float | None) -> object:
@@ -565,17 +573,26 @@ def test_a_sum_missing_one_applicable_child_is_unscored_in_every_run() -> None:
 def test_rank_quantiles_and_shifts_are_numpys_to_the_bit(
     runs: int, missions: int, top: int, seed: int, large: bool
 ) -> None:
-    # The rank summary counts the whole-number ranks; its median, 5 and 95 % quantiles must be
-    # np.quantile's, interpolation included, and its shift the mean absolute difference, to the
+    # The rank summary counts the whole-number ranks; its median must be np.quantile's,
+    # interpolation included, its 5 and 95 % ends the ranks around them rounded outward (the
+    # lower and the higher order statistic), and its shift the mean absolute difference, to the
     # last bit (ranks beyond what a histogram is worth take np.quantile itself).
     rng = np.random.default_rng(seed)
     high = 10_000 if large else top
     sample = rng.integers(1, high + 1, size=(runs, missions)).astype(np.int32)
     nominal = rng.integers(1, high + 1, size=missions).astype(np.int32)
-    low, median, hi = np.quantile(sample.T, [0.05, 0.5, 0.95], axis=1)
+    median = np.quantile(sample.T, 0.5, axis=1)
+    low = np.quantile(sample.T, 0.05, axis=1, method="lower").astype(float)
+    hi = np.quantile(sample.T, 0.95, axis=1, method="higher").astype(float)
     shift = np.abs(sample - nominal).mean(axis=0)
     got = module._rank_summary(sample, nominal)
     assert [x.tobytes() for x in got] == [x.tobytes() for x in (median, low, hi, shift)]
+    # Rounded outward: no more than 5 % of the runs rank a mission outside its interval, and
+    # the ends are ranks it took.
+    for j in range(missions):
+        ranks = sample[:, j]
+        assert np.mean(ranks < got[1][j]) <= 0.05 and np.mean(ranks > got[2][j]) <= 0.05
+        assert got[1][j] in ranks and got[2][j] in ranks
 
 
 @pytest.mark.parametrize(
@@ -591,7 +608,10 @@ def test_rank_quantiles_interpolate_from_above_as_numpy_does(
     sample = np.array([[a]] * (below + 1) + [[b]] * (runs - below - 1), dtype=np.int32)
     got = module._rank_summary(sample, np.array([a], dtype=np.int32))
     want = np.quantile(sample.T, [0.05, 0.5, 0.95], axis=1)
-    assert [x.tobytes() for x in got[:3]] == [x.tobytes() for x in (want[1], want[0], want[2])]
+    assert got[0].tobytes() == want[1].tobytes()
+    # The ends are whole ranks, outside the interpolated ones.
+    assert (got[1][0], got[2][0]) == (float(a), float(b))
+    assert got[1][0] <= want[0][0] and want[2][0] <= got[2][0]
 
 
 def _near_share(den: float, halvings: int, step: int) -> float:

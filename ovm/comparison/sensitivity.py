@@ -89,7 +89,8 @@ _HELD = 64 * 2**20
 
 
 class RankInterval(FrozenModel):
-    """A mission's rank across the runs: nominal, median, 5-95% interval, mean absolute shift.
+    """A mission's rank across the runs: nominal, median, 5-95% interval (its ends the ranks
+    around those quantiles, rounded outward: whole ranks), mean absolute shift.
 
     Only missions with a nominal overall score are ranked in the runs; a mission without one
     has no median, interval or shift. ``unscored`` is the share of runs in which the mission
@@ -1948,20 +1949,25 @@ def _places(runs: int, m: int, dtype: np.dtype[Any]) -> npt.NDArray[np.signedint
 def _rank_summary(
     sample: npt.NDArray[np.signedinteger[Any]], nominal: npt.NDArray[np.int32]
 ) -> tuple[Array, Array, Array, Array]:
-    """Each mission's median rank over the runs, its 5 and 95 % quantiles and its mean absolute
-    shift from the nominal rank (``sample``: runs x missions).
+    """Each mission's median rank over the runs, its 5 and 95 % quantiles rounded outward to
+    the ranks around them and its mean absolute shift from the nominal rank (``sample``: runs x
+    missions).
 
     Ranks are small whole numbers: each mission's ranks are counted (one histogram of at most
     ``missions + 1`` places), and the quantiles read off the counts are those of
-    :func:`numpy.quantile` bit for bit (the two sorted values around position ``q (n - 1)``,
-    interpolated as NumPy does); the shift is a whole-number sum divided once, as a mean is.
+    :func:`numpy.quantile` bit for bit (the two sorted values around position ``q (n - 1)``:
+    the median interpolated as NumPy does, the 5 % end the lower and the 95 % end the higher
+    of them); the shift is a whole-number sum divided once, as a mean is.
     """
     n, m = sample.shape
     places = int(sample.max(initial=0)) + 1
     if n == 0 or m == 0 or int(sample.min(initial=0)) < 0 or places > 4 * m + 64:
-        low, median, high = np.quantile(np.ascontiguousarray(sample.T), _QUANTILES, axis=1)
+        by_mission = np.ascontiguousarray(sample.T)
+        low = np.quantile(by_mission, _QUANTILES[0], axis=1, method="lower")
+        median = np.quantile(by_mission, _QUANTILES[1], axis=1)
+        high = np.quantile(by_mission, _QUANTILES[2], axis=1, method="higher")
         shift = np.abs(sample - nominal[None, :]).sum(axis=0, dtype=np.int64) / n
-        return median, low, high, shift
+        return median, low.astype(float), high.astype(float), shift
     counts = np.zeros(m * places, dtype=np.int64)
     offsets = np.arange(0, m * places, places, dtype=np.int64)
     # In blocks of runs, each at least as large as the histogram: each block's shifted ranks
@@ -1988,7 +1994,12 @@ def _rank_summary(
     diff = b - a
     quantiles = a + diff * gamma
     np.subtract(b, diff * (1 - gamma), out=quantiles, where=gamma >= 0.5)
-    low, median, high = quantiles
+    median = quantiles[1]
+    # The interval's ends are ranks a mission took, rounded outward: a rank between the two
+    # sorted values around the 5 % (95 %) position was taken in more than 5 % of the runs,
+    # and an end between two ranks, printed as a whole rank, would hide it.
+    low = a[0].astype(float)
+    high = np.where(gamma[2] > 0, b[2], a[2]).astype(float)
     distance = np.abs(np.arange(places, dtype=np.int64)[None, :] - nominal[:, None])
     shift = (counts * distance).sum(axis=1) / n
     return median, low, high, shift
