@@ -530,6 +530,26 @@ def test_observer_note_with_markup_renders_as_inert_text(tmp_path: Path) -> None
             assert "&lt;script&gt;" in html
 
 
+@pytest.mark.parametrize(
+    ("lang", "lead"),
+    [
+        ("en", "Notes shown: 2 of 2."),
+        ("es", "Notas mostradas: 2 de 2."),
+        ("fr", "Notes affichées : 2 sur 2."),
+        ("pt", "Notas mostradas: 2 de 2."),
+    ],
+)
+def test_the_notes_lead_puts_the_count_after_a_label(tmp_path: Path, lang: str, lead: str) -> None:
+    # "Se muestran 1 de 1 notas" read wrong: the count follows a label in every language.
+    ws_dir = _copy(tmp_path)
+    _set_note(ws_dir, 0, "Queue reached the street")
+    _ws, run = _scored(ws_dir)
+    tree = _parse(report.render_html(report.report_context(run, lang=lang, mission="aaa-2020")))
+    section = tree.find(".//section[@id='notes']")
+    assert section is not None
+    assert _text(section.find("./p[@class='lead']")) == lead
+
+
 def test_recommendations_and_follow_up_render_from_the_context(mini: tuple[Workspace, Run]) -> None:
     _ws, run = mini
     recs = (
