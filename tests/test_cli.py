@@ -315,6 +315,20 @@ def test_an_output_named_for_a_format_the_command_does_not_write_is_refused(
     assert "does not write xlsx" in done.stderr
 
 
+@pytest.mark.parametrize(("name", "written"), [("report.docx", False), ("report.htm", True)])
+def test_an_output_whose_suffix_no_format_has_is_refused(
+    tmp_path: Path, name: str, written: bool
+) -> None:
+    # A report.docx holding HTML opens in no program; .htm is HTML under another name.
+    target = tmp_path / name
+    done = ovm_cmd("report", str(RUBRICS.parent / "mini"), "-q", "-o", str(target))
+    assert (done.returncode, target.exists()) == ((0, True) if written else (2, False))
+    if written:
+        assert target.read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
+    else:
+        assert "does not write docx: it writes html, json, xlsx, pdf" in done.stderr
+
+
 def test_a_sensitivity_analysis_too_large_for_the_memory_is_a_usage_error(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:

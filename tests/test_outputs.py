@@ -34,9 +34,10 @@ def _contents(root: Path) -> dict[str, bytes]:
 @pytest.mark.parametrize(
     "command",
     [
-        ["score"],
-        ["compare"],
-        # --format: a report named statistics.csv is refused for its suffix before anything else
+        # --format: an output named missions.yaml or statistics.csv is refused for its suffix
+        # before anything else
+        ["score", "--format", "json"],
+        ["compare", "--format", "json"],
         ["report", "--format", "html"],
         ["recommend", "--mission", "aaa-2020"],
         ["sensitivity", "--runs", "10"],

@@ -234,7 +234,8 @@ def _discard(stream: TextIO) -> None:
 
 BINARY_FORMATS = ("parquet", "xlsx", "pdf")
 # Suffixes some ovm command writes: an output so named is never silently given another format.
-_FORMAT_SUFFIXES = ("json", "csv", "html", "md", "xlsx", "parquet", "pdf")
+_SAME_FORMAT = {"htm": "html"}
+"""File suffixes written for a format under another name."""
 
 
 def output_format(args: argparse.Namespace, formats: Sequence[str], default: str) -> str:
@@ -242,14 +243,17 @@ def output_format(args: argparse.Namespace, formats: Sequence[str], default: str
 
     A binary format is refused on a terminal (usage error): it needs ``-o FILE``. A file named
     for a format the command does not write (``scores.xlsx`` from ``ovm score``) is a usage
-    error too, rather than that file holding another format.
+    error too, rather than that file holding another format, and so is any suffix no format
+    has (``report.docx``); a file without one gets ``default``.
     """
     fmt: str = args.format or ""
     if not fmt:
         suffix = (
             Path(args.output).suffix.lower().lstrip(".") if args.output not in (None, "-") else ""
         )
-        if suffix in _FORMAT_SUFFIXES and suffix not in formats:
+        suffix = _SAME_FORMAT.get(suffix, suffix)
+        # Any other suffix is refused too: a report.docx holding HTML opens in no program.
+        if suffix and suffix not in formats:
             raise UsageError(
                 f"this command does not write {suffix}: it writes {', '.join(formats)} "
                 f"(name the file for one of them, or give --format)",
