@@ -47,6 +47,7 @@ _EXPORTS: dict[str, str] = {
     "Observations": "ovm.data.observations",
     "Provenance": "ovm.data.observations",
     "Workspace": "ovm.data.workspace",
+    "TableSource": "ovm.data.workspace",
     "load_observations": "ovm.data.workspace",
     "load_workspace": "ovm.data.workspace",
     "load_answers_table": "ovm.data.answers",
@@ -126,6 +127,7 @@ __all__ = [
     "Sensitivity",
     "SensitivitySettings",
     "Settings",
+    "TableSource",
     "UnknownMissionError",
     "Variable",
     "WhatIf",
@@ -196,7 +198,7 @@ if TYPE_CHECKING:
     from ovm.data.followup import follow_up
     from ovm.data.observations import Datum, LoadReport, Mission, Observations, Provenance
     from ovm.data.wide import observations_from_wide
-    from ovm.data.workspace import Workspace, load_observations, load_workspace
+    from ovm.data.workspace import TableSource, Workspace, load_observations, load_workspace
     from ovm.errors import DataError, Issue, OvmError, RejectedDataWarning, RubricError
     from ovm.field.template import write_template
     from ovm.field.xlsform import build_form, write_form

@@ -1286,3 +1286,26 @@ def test_a_confidence_in_missions_yaml_reads_as_in_a_table(tmp_path: Path) -> No
     with pytest.raises(DataError) as info:
         load_workspace(bad)
     assert [(i.line, i.code) for i in info.value.issues] == [(8, "invalid-choice")]
+
+
+def test_load_observations_reads_plain_paths_as_the_workspace_reads_its_tables(
+    mini: Path,
+) -> None:
+    # Other mission tooling names its files without an ovm.yaml: a path is a table with no
+    # sheet, layout or provenance defaults, and a TableSource says those.
+    ws = load_workspace(mini)
+    obs, warnings = ovm.load_observations(
+        ws.rubric,
+        missions=mini / "missions.yaml",
+        statistics=[str(mini / "statistics.csv")],
+        checklists=[ovm.TableSource(path=str(mini / "checklists.csv"), simulated=True)],
+    )
+    same = ws.observations
+    assert (obs.missions, obs.report, obs.simulated_sources, warnings) == (
+        same.missions,
+        same.report,
+        same.simulated_sources,
+        list(ws.warnings),
+    )
+    assert obs.sites.equals(same.sites)
+    assert obs.simulated_sources == (str(mini / "checklists.csv"),)

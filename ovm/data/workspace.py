@@ -740,20 +740,49 @@ def _every_problem(
     return [*fatal, *rows, *warnings]
 
 
+Tables = Sequence[TableSource | str | Path] | None
+"""Data files of one kind: each a path, or a :class:`TableSource` (a path with its sheet,
+layout, simulated flag or provenance defaults, as ovm.yaml names it)."""
+
+
 def load_observations(
     rubric: Rubric,
     *,
     missions: Path | str,
-    statistics: list[TableSource] | None = None,
-    checklists: list[TableSource] | None = None,
-    answers: list[TableSource] | None = None,
-    places: list[TableSource] | None = None,
+    statistics: Tables = None,
+    checklists: Tables = None,
+    answers: Tables = None,
+    places: Tables = None,
 ) -> tuple[Observations, list[Issue]]:
-    """Load and check every data file against the rubric.
+    """Load and check every data file against the rubric, without an ovm.yaml: the
+    observations and the warnings (problems that reject nothing).
 
     Raises DataError when a file cannot be used at all (unreadable, missing column, invalid
     missions file); row-level problems reject the row and are kept in the load report.
     """
+    return _observations(
+        rubric,
+        missions=missions,
+        statistics=_sources(statistics),
+        checklists=_sources(checklists),
+        answers=_sources(answers),
+        places=_sources(places),
+    )
+
+
+def _sources(tables: Tables) -> list[TableSource]:
+    return [t if isinstance(t, TableSource) else TableSource(path=str(t)) for t in tables or ()]
+
+
+def _observations(
+    rubric: Rubric,
+    *,
+    missions: Path | str,
+    statistics: list[TableSource],
+    checklists: list[TableSource],
+    answers: list[TableSource],
+    places: list[TableSource],
+) -> tuple[Observations, list[Issue]]:
     fatal: list[Issue] = []
     warnings: list[Issue] = []
     # The first checklist table (most of a large workspace) is read on a thread of its own
