@@ -20,6 +20,7 @@ import re
 import stat
 from contextlib import suppress
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -228,6 +229,11 @@ class YamlDoc:
     file: str
     text: str = ""
 
+    @cached_property
+    def lines(self) -> list[str]:
+        """The document's lines, split once: a message may quote back many values."""
+        return _LINE_BREAK.split(self.text)
+
 
 _LINE_BREAK = re.compile(r"\r\n|[\n\r\x85\u2028\u2029]")
 _PLAIN_TOKEN = re.compile(r"[^\s,\[\]{}#]+")
@@ -241,7 +247,7 @@ def plain_scalar(doc: YamlDoc, path: tuple[PathPart, ...]) -> str | None:
     if pos is None or not doc.text:
         return None
     line, col = pos
-    lines = _LINE_BREAK.split(doc.text, maxsplit=line)
+    lines = doc.lines
     if line > len(lines):
         return None
     found = _PLAIN_TOKEN.match(lines[line - 1], col - 1)
