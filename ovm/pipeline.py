@@ -132,9 +132,18 @@ class Run:
             raise UnknownMissionError((mission,), self.missions) from None
 
     def rank(self, mission: str, node: str = "overall") -> RankEntry:
-        """A mission's entry in the ranking of a node."""
+        """A mission's entry in the ranking of a node; a KeyError that names the closest ranked
+        node for a node the comparison does not rank."""
+        from ovm.scoring.results import NotHeldError
+
         self.scorecard(mission)
-        return next(e for e in self.comparison.rankings[node] if e.mission == mission)
+        ranking = self.comparison.rankings.get(node)
+        if ranking is None:
+            raise NotHeldError("ranked node", node, self.comparison.rankings)
+        found = next((e for e in ranking if e.mission == mission), None)
+        if found is None:
+            raise NotHeldError("mission", mission, [e.mission for e in ranking])
+        return found
 
     def recommendations(self, mission: str, lang: str = "en") -> tuple[Recommendation, ...]:
         """The recommendations drafted for a mission, most important first, in ``lang``."""

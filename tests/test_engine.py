@@ -728,3 +728,18 @@ def test_a_node_or_mission_the_scores_do_not_hold_is_a_key_error_that_names_the_
 
     again = pickle.loads(pickle.dumps(node.value))
     assert (type(again), str(again)) == (NotHeldError, str(node.value))
+
+
+def test_a_ranking_the_comparison_does_not_hold_is_a_key_error_that_names_the_closest() -> None:
+    """``run.rank`` for a misspelt node says which ranked node was meant (it raised a bare
+    KeyError naming only the node)."""
+    from ovm.scoring.results import NotHeldError
+
+    run = ovm.analyse(Path(__file__).parent.parent / "examples", ovm.Settings(bootstrap=0))
+    with pytest.raises(KeyError) as node:
+        run.rank("mex-2024", "practice.secrety")
+    assert (type(node.value), str(node.value)) == (
+        NotHeldError,
+        "no ranked node 'practice.secrety' in the scores: did you mean 'practice.secrecy'?",
+    )
+    assert run.rank("mex-2024", "practice.secrecy").mission == "mex-2024"
