@@ -572,21 +572,56 @@ def test_answer_cells_are_stripped_of_what_polars_strips_from_every_other_cell()
     ]
 
 
-def test_checklist_headers_are_trimmed_and_a_miscased_one_is_named(tmp_path: Path) -> None:
+def test_checklist_headers_are_trimmed_and_a_miscased_one_refuses_the_file(
+    tmp_path: Path,
+) -> None:
     checklists = "mission , site,Practice.On_time, practice.queue \naaa-2020,s1,yes,15\n"
-    ws = load_workspace(workspace(tmp_path, statistics=None, checklists=checklists))
-    sites = ws.observations.sites
-    # The padded header names its question; the miscased one is a located warning naming it.
-    assert sites["practice.queue"].to_list() == [15.0]
-    assert [(i.line, i.column, i.code, i.message) for i in ws.warnings] == [
+    root = workspace(tmp_path, statistics=None, checklists=checklists)
+    # The miscased header surely holds its question: read on without it, every visit would
+    # lose that answer and the scores change, so the file is refused, naming the header meant.
+    with pytest.raises(DataError) as err:
+        load_workspace(root)
+    assert [(i.line, i.column, i.code, i.severity, i.message) for i in err.value.issues] == [
         (
             1,
             3,
             "unknown-column",
-            "column 'Practice.On_time' matches no checklist question; "
-            "ignored (names are case-sensitive: did you mean 'practice.on_time'?)",
+            "error",
+            "column 'Practice.On_time' matches no checklist question: names are case-sensitive; "
+            "write 'practice.on_time'",
         )
     ]
+    # Written as the rubric writes it, the padded headers name their questions.
+    (root / "checklists.csv").write_text(checklists.replace("Practice.On_time", "practice.on_time"))
+    sites = load_workspace(root).observations.sites
+    assert sites.select("practice.on_time", "practice.queue").rows() == [(True, 15.0)]
+
+
+@pytest.mark.parametrize(
+    ("header", "kind", "meant", "what"),
+    [
+        ("Votes_Abroad", "statistics", "votes_abroad", "variable of the rubric"),
+        ("REGISTERED_ABROAD", "statistics", "registered_abroad", "variable of the rubric"),
+    ],
+)
+def test_a_miscased_statistics_header_refuses_the_file(
+    tmp_path: Path, header: str, kind: str, meant: str, what: str
+) -> None:
+    stats = f"mission,{header}\naaa-2020,10\n"
+    root = workspace(tmp_path, statistics=None, checklists=None)
+    (root / "statistics.csv").write_text(stats, encoding="utf-8")
+    (root / "ovm.yaml").write_text(
+        (root / "ovm.yaml").read_text(encoding="utf-8") + "statistics: [statistics.csv]\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(DataError) as err:
+        load_workspace(root)
+    assert [(i.line, i.column, i.code, i.params) for i in err.value.issues] == [
+        (1, 2, "unknown-column", {"name": header, "variant": f"{kind}_case", "near": meant})
+    ]
+    assert err.value.issues[0].message == (
+        f"column {header!r} matches no {what}: names are case-sensitive; write {meant!r}"
+    )
 
 
 def test_a_simulated_flag_that_is_neither_yes_nor_no_rejects_its_row(tmp_path: Path) -> None:

@@ -252,14 +252,26 @@ def validate_sites(
     by_case = {k.casefold(): k for k in (*sorted(qids), *SITE_COLUMNS)}
     for c in unmatched:
         near = by_case.get(c.casefold())
-        hint = f" (names are case-sensitive: did you mean {near!r}?)" if near else ""
-        variant = "checklist_case" if near else "checklist"
-        if near is None:
-            # A misspelt question loses its answers at every visit: say what was meant.
-            close = difflib.get_close_matches(c, sorted(qids), n=1, cutoff=0.8)
-            if close:
-                near, variant = close[0], "checklist_near"
-                hint = f" (did you mean {near!r}?)"
+        if near is not None:
+            # Only the letters' case differs: the column surely holds that question, and
+            # scoring on without its answers would change the scores; the file is refused.
+            account.warn(
+                c,
+                "unknown-column",
+                f"column {c!r} matches no checklist question: names are case-sensitive; "
+                f"write {near!r}",
+                severity="error",
+                name=c,
+                variant="checklist_case",
+                near=near,
+            )
+            continue
+        hint, variant = "", "checklist"
+        # A misspelt question loses its answers at every visit: say what was meant.
+        close = difflib.get_close_matches(c, sorted(qids), n=1, cutoff=0.8)
+        if close:
+            near, variant = close[0], "checklist_near"
+            hint = f" (did you mean {near!r}?)"
         account.warn(
             c,
             "unknown-column",

@@ -1048,6 +1048,7 @@ def read_mission_table(
     if df is None:
         return {}, FileReport(name, table.kind, 0, 0, 0), [], issues
     cols = [c for c in df.columns if c != ROW]
+    by_case = {k.casefold(): k for k in table.columns}
     account = Account(name, table.kind, cols)
     missing = account.require([MISSION_COLUMN], cols)
     if missing:
@@ -1079,7 +1080,21 @@ def read_mission_table(
             # A misspelt header loses the variable for every mission: say what was meant.
             near = difflib.get_close_matches(c, list(table.columns), n=1, cutoff=0.8)
             said = f"column {c!r} matches no {table.unknown}; ignored"
-            if near:
+            same = by_case.get(c.casefold())
+            if same is not None:
+                # Only the letters' case differs: the column surely holds that variable, and
+                # reading on without it would change the scores; the file is refused instead.
+                account.warn(
+                    c,
+                    "unknown-column",
+                    f"column {c!r} matches no {table.unknown}: names are case-sensitive; "
+                    f"write {same!r}",
+                    severity="error",
+                    name=c,
+                    variant=f"{table.kind}_case",
+                    near=same,
+                )
+            elif near:
                 account.warn(
                     c,
                     "unknown-column",
