@@ -825,9 +825,22 @@ def recommend(
             assert ns.score is not None
             gap = _gap(nw.bands, nw.lower, ns.score)
             # The gain shown is counted where the mission has a score to gain on; the weight
-            # only says why that is not the overall.
-            weight = effective_weight(rubric, indexed, node.id)
+            # only says why that is not the overall, and is worked out only then (most gains
+            # are in overall points: a cohort's thousands of recommendations each walked the
+            # tree for it).
             gain_on, share = gain_scope(rubric, indexed, node.id)
+            gain_note = (
+                None
+                if gain_on == "overall"
+                else _gain_note(
+                    rubric,
+                    indexed,
+                    node.id,
+                    effective_weight(rubric, indexed, node.id),
+                    gain_on,
+                    lang,
+                )
+            )
             ref = reference(comparison, node, ns.score, info.id)
             best_text, best_vals = (
                 (None, {}) if ref is None or cohort is None else cohort.best(node.id, ref)
@@ -883,7 +896,7 @@ def recommend(
                         "" if gain_on == "overall" else _in(rubric.node(gain_on).labels, lang)
                     ),
                     gain_note=_with_caps(
-                        _gain_note(rubric, indexed, node.id, weight, gain_on, lang),
+                        gain_note,
                         rubric,
                         capping.get(node.id, ()),
                         lang,
