@@ -15,10 +15,19 @@ from pydantic import Field, field_validator, model_validator
 
 from ovm.errors import CheckError
 from ovm.frozen import FrozenMap, FrozenModel, ReadOnlyMap
-from ovm.scoring.aggregate import parse_aggregation
 
 if TYPE_CHECKING:
     from ovm.rubric.model import Rubric
+
+
+def _parse_aggregation(spec: str, default_power: float | None = None) -> tuple[str, float | None]:
+    """:func:`ovm.scoring.aggregate.parse_aggregation`, its module imported when first used:
+    the command line names this module's choices in its options before it reads a workspace,
+    and the scoring's imports (NumPy, the data readers) would hold the reading back."""
+    from ovm.scoring.aggregate import parse_aggregation
+
+    return parse_aggregation(spec, default_power)
+
 
 Normalisation = Literal[
     "none", "minmax", "zscore", "rank", "percentile", "distance_to_best", "distance_to_target"
@@ -92,7 +101,7 @@ class ComparisonSettings(FrozenModel):
     def _aggregation(cls, value: FrozenMap[str, str]) -> FrozenMap[str, str]:
         for spec in value.values():
             # A generalised mean without exponent takes the rubric's: only the syntax here.
-            parse_aggregation(spec, default_power=1.0)
+            _parse_aggregation(spec, default_power=1.0)
         return value
 
     def problems(self, rubric: Rubric) -> list[str]:
@@ -215,7 +224,7 @@ class ComparisonSettings(FrozenModel):
         for key, spec in self.aggregation.items():
             for group in nominal if key == "*" else [key] if key in nominal else []:
                 try:
-                    parse_aggregation(spec, nominal[group][1])
+                    _parse_aggregation(spec, nominal[group][1])
                 except CheckError:
                     out.append(
                         (
@@ -286,10 +295,10 @@ class ComparisonSettings(FrozenModel):
         methods = dict(nominal)
         if "*" in self.aggregation:
             for key in methods:
-                methods[key] = parse_aggregation(self.aggregation["*"], nominal[key][1])
+                methods[key] = _parse_aggregation(self.aggregation["*"], nominal[key][1])
         for key, spec in self.aggregation.items():
             if key != "*":
-                methods[key] = parse_aggregation(spec, nominal[key][1])
+                methods[key] = _parse_aggregation(spec, nominal[key][1])
         return methods, {k for k in methods if methods[k] != nominal[k]}
 
 
@@ -342,7 +351,7 @@ class SensitivitySettings(FrozenModel):
     def _aggregations(cls, value: tuple[str, ...]) -> tuple[str, ...]:
         for spec in value:
             if spec != "rubric":
-                parse_aggregation(spec, default_power=1.0)
+                _parse_aggregation(spec, default_power=1.0)
         return value
 
     @field_validator("choices")

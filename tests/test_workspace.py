@@ -156,6 +156,23 @@ def test_rows_used_and_rejected_add_up_to_rows_read(tmp_path: Path) -> None:
     assert sorted(ws.observations.sites["site"].to_list()) == ["s1", "s7"]
 
 
+def test_work_given_for_meanwhile_is_done_once_and_the_workspace_loads_alike(
+    tmp_path: Path,
+) -> None:
+    # What a command does while the checklist table is read (its imports) changes nothing
+    # loaded, and is done once, with or without a checklist table.
+    done: list[str] = []
+    root = workspace(tmp_path / "a")
+    ws = load_workspace(root, meanwhile=lambda: done.append("a"))
+    alone = load_workspace(root)
+    assert done == ["a"]
+    assert ws.observations.sites.equals(alone.observations.sites)
+    assert ws.observations.missions == alone.observations.missions
+    assert ws.observations.report == alone.observations.report
+    load_workspace(workspace(tmp_path / "c", checklists=None), meanwhile=lambda: done.append("c"))
+    assert done == ["a", "c"]
+
+
 def test_unknown_columns_are_warnings_listed_with_their_place(tmp_path: Path) -> None:
     ws = load_workspace(workspace(tmp_path))
     assert [(Path(i.file).name, i.line, i.column, i.code, i.severity) for i in ws.warnings] == [

@@ -7,7 +7,7 @@ import contextlib
 import difflib
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
@@ -570,14 +570,15 @@ def no_workspace(path: Path) -> Worded:
     return UsageError(f"no workspace at {path}", key="usage_no_workspace", path=str(path))
 
 
-def load(args: argparse.Namespace) -> Workspace:
-    """The workspace the command names, its rejected rows reported."""
+def load(args: argparse.Namespace, meanwhile: Callable[[], object] | None = None) -> Workspace:
+    """The workspace the command names, its rejected rows reported; ``meanwhile`` is done
+    while its checklist table is read (:func:`~ovm.data.workspace.load_workspace`)."""
     from ovm.data.workspace import load_workspace
 
     ws_path = Path(args.workspace)
     if not ws_path.exists():
         raise no_workspace(ws_path)
-    ws = load_workspace(ws_path, rubric=getattr(args, "rubric", None))
+    ws = load_workspace(ws_path, rubric=getattr(args, "rubric", None), meanwhile=meanwhile)
     check_rejections(ws, args)
     return ws
 
@@ -670,14 +671,20 @@ def run_from(
     sensitivity: SensitivitySettings | None = None,
     *,
     mission: str | None = None,
+    meanwhile: Callable[[], object] | None = None,
 ) -> tuple[Workspace, Run]:
-    """Load the workspace, check ``mission`` and the cohort exist, and analyse it once."""
+    """Load the workspace, check ``mission`` and the cohort exist, and analyse it once.
+
+    ``meanwhile`` is done while the workspace's checklist table is read: a command imports
+    there what it takes after the load (the analysis is imported after the load for that).
+    """
     import warnings
 
     from ovm.errors import RejectedDataWarning
+
+    ws, settings = _prepared(args, sensitivity, mission, meanwhile)
     from ovm.pipeline import analyse
 
-    ws, settings = _prepared(args, sensitivity, mission)
     quiet = getattr(args, "quiet", False)
     lang = message_lang(args)
     try:
@@ -712,11 +719,14 @@ def scores_from(args: argparse.Namespace) -> tuple[Workspace, ScoreSet]:
 
 
 def _prepared(
-    args: argparse.Namespace, sensitivity: SensitivitySettings | None, mission: str | None
+    args: argparse.Namespace,
+    sensitivity: SensitivitySettings | None,
+    mission: str | None,
+    meanwhile: Callable[[], object] | None = None,
 ) -> tuple[Workspace, Settings]:
     from ovm.runtime import stage_done
 
-    ws = load(args)
+    ws = load(args, meanwhile)
     stage_done()
     extra = [args.rubric] if getattr(args, "rubric", None) else []
     guard_output(getattr(args, "output", None), [*ws.config.input_files(ws.root), *extra])

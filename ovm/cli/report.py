@@ -41,8 +41,6 @@ def _date(text: str) -> dt.date:
 def cmd_report(args: argparse.Namespace) -> int:
     """Write a report: comparison of the cohort, or one mission with ``--mission``."""
     from ovm.cli.compare import sensitivity_settings
-    from ovm.reporting.pdf import PdfError
-    from ovm.reporting.report import report_context
 
     fmt = output_format(args, FORMATS, "html")
     if args.with_missions and (args.mission or fmt != "html" or args.output in (None, "-")):
@@ -70,7 +68,12 @@ def cmd_report(args: argparse.Namespace) -> int:
         if runs and not args.mission
         else None
     )
-    _, run = run_from(args, sens, mission=args.mission)
+    _, run = run_from(
+        args,
+        sens,
+        mission=args.mission,
+        meanwhile=lambda: _report_modules(sensitivity=sens is not None),
+    )
     if run.sensitivity_skipped is not None and args.sensitivity_runs is not None:
         from ovm.i18n import colon, gettext
 
@@ -90,6 +93,9 @@ def cmd_report(args: argparse.Namespace) -> int:
             options=options,
         )
         print(f"{warning}{colon(args.lang)} {why}", file=sys.stderr)
+    from ovm.reporting.pdf import PdfError
+    from ovm.reporting.report import report_context
+
     context = report_context(
         run,
         lang=args.lang,
@@ -119,6 +125,18 @@ def cmd_report(args: argparse.Namespace) -> int:
         except _TemplateFailed:
             return EXIT_ERRORS
     return EXIT_OK
+
+
+def _report_modules(*, sensitivity: bool) -> None:
+    """Import what analysing the workspace and reporting on it take (the ``sensitivity``
+    analysis when one runs): done while the workspace's checklist table is read, on Polars'
+    threads, instead of before it starts."""
+    import ovm.comparison.recommend
+    import ovm.pipeline
+    import ovm.reporting.report
+
+    if sensitivity:
+        import ovm.comparison.sensitivity  # noqa: F401
 
 
 def _beside(output: str) -> str:

@@ -7,7 +7,7 @@ import difflib
 import hashlib
 import os
 import stat
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -437,12 +437,20 @@ def resolve_rubric(spec: str | Path, base: Path | None = None) -> Rubric:
     return rubric
 
 
-def load_workspace(path: str | Path, *, rubric: Rubric | str | Path | None = None) -> Workspace:
+def load_workspace(
+    path: str | Path,
+    *,
+    rubric: Rubric | str | Path | None = None,
+    meanwhile: Callable[[], object] | None = None,
+) -> Workspace:
     """Load a workspace folder (or its ``ovm.yaml``); DataError/RubricError for unusable input.
 
     Rows with problems do not raise: they are listed in ``observations.report.rejected``. A
     table ovm.yaml names that cannot be used (missing, too large, named twice, without its
     sheet) raises DataError after every other file has been read, with every other problem.
+    ``meanwhile``: work of the caller's that needs nothing of the workspace, done once while
+    the first checklist table is read on a thread of its own (a command's imports), where this
+    thread would otherwise wait for it.
     """
     root = Path(path)
     config, doc = _read_config(root)
@@ -474,6 +482,7 @@ def load_workspace(path: str | Path, *, rubric: Rubric | str | Path | None = Non
             checklists=usable("checklists"),
             answers=usable("answers"),
             places=usable("places"),
+            meanwhile=meanwhile,
         )
     except DataError as exc:
         if not unusable:
@@ -753,12 +762,15 @@ def load_observations(
     checklists: Tables = None,
     answers: Tables = None,
     places: Tables = None,
+    meanwhile: Callable[[], object] | None = None,
 ) -> tuple[Observations, list[Issue]]:
     """Load and check every data file against the rubric, without an ovm.yaml: the
     observations and the warnings (problems that reject nothing).
 
     Raises DataError when a file cannot be used at all (unreadable, missing column, invalid
     missions file); row-level problems reject the row and are kept in the load report.
+    ``meanwhile`` is called once before the checklist tables are taken (see
+    :func:`load_workspace`).
     """
     return _observations(
         rubric,
@@ -767,6 +779,7 @@ def load_observations(
         checklists=_sources(checklists),
         answers=_sources(answers),
         places=_sources(places),
+        meanwhile=meanwhile,
     )
 
 
@@ -782,6 +795,7 @@ def _observations(
     checklists: list[TableSource],
     answers: list[TableSource],
     places: list[TableSource],
+    meanwhile: Callable[[], object] | None = None,
 ) -> tuple[Observations, list[Issue]]:
     fatal: list[Issue] = []
     warnings: list[Issue] = []
@@ -894,6 +908,9 @@ def _observations(
     frames: list[pl.DataFrame] = []
     simulated: list[str] = []
     columns: dict[str, Mapping[str, int]] = {}
+    if meanwhile is not None:
+        # While the first table is still being read: Polars parses it on its own threads.
+        meanwhile()
     for k, src in enumerate(checklists or []):
         df, iss, name = (
             ahead.result() if k == 0 and ahead is not None else _read_checklist(rubric, src)
