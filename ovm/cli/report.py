@@ -127,16 +127,29 @@ def cmd_report(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+REPORT_MODULES = (
+    "ovm.pipeline",
+    "ovm.comparison.recommend",
+    "ovm.reporting.report",
+    # Polars loads NumPy's masked arrays when it first makes a Series of an array.
+    "numpy.ma",
+    "numpy.random",
+    "threadpoolctl",
+    "babel.dates",
+    "babel.numbers",
+    "pycountry",
+)
+"""The modules analysing a workspace and reporting on it import, past those loading it."""
+
+
 def _report_modules(*, sensitivity: bool) -> None:
     """Import what analysing the workspace and reporting on it take (the ``sensitivity``
     analysis when one runs): done while the workspace's checklist table is read, on Polars'
-    threads, instead of before it starts."""
-    import ovm.comparison.recommend
-    import ovm.pipeline
-    import ovm.reporting.report
+    threads, instead of before it starts or as each is first used."""
+    import importlib
 
-    if sensitivity:
-        import ovm.comparison.sensitivity  # noqa: F401
+    for name in (*REPORT_MODULES, *(("ovm.comparison.sensitivity",) if sensitivity else ())):
+        importlib.import_module(name)
 
 
 def _beside(output: str) -> str:
