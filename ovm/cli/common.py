@@ -708,12 +708,15 @@ def run_from(
     return ws, run
 
 
-def scores_from(args: argparse.Namespace) -> tuple[Workspace, ScoreSet]:
+def scores_from(
+    args: argparse.Namespace, meanwhile: Callable[[], object] | None = None
+) -> tuple[Workspace, ScoreSet]:
     """Load the workspace, check the cohort exists, and give every mission's scorecard after
-    the cohort step: what :func:`run_from` would give as ``run.scores``, without comparing."""
+    the cohort step: what :func:`run_from` would give as ``run.scores``, without comparing.
+    ``meanwhile`` as :func:`run_from` takes it."""
+    ws, settings = _prepared(args, None, None, meanwhile)
     from ovm.pipeline import cohort_scores_of
 
-    ws, settings = _prepared(args, None, None)
     progress = progress_line(not getattr(args, "quiet", False), message_lang(args))
     return ws, cohort_scores_of(ws, settings, progress=progress)
 

@@ -20,11 +20,11 @@ from ovm.cli.common import (
 
 def cmd_score(args: argparse.Namespace) -> int:
     """Score a workspace."""
-    from ovm.reporting.tables import scores_csv
-
     fmt = output_format(args, ("json", "csv", "parquet"), "json")
     # The scorecards alone: the rankings and best practices of a comparison are not written.
-    ws, scores = scores_from(args)
+    ws, scores = scores_from(args, meanwhile=_score_modules)
+    from ovm.reporting.tables import scores_csv
+
     if fmt == "parquet":
         from ovm.reporting.frames import parquet_bytes, score_frame
 
@@ -45,6 +45,27 @@ def cmd_score(args: argparse.Namespace) -> int:
         )
         print(scored + sims, file=sys.stderr)
     return EXIT_OK
+
+
+SCORE_MODULES = (
+    "ovm.pipeline",
+    "ovm.reporting.tables",
+    # Polars loads NumPy's masked arrays when it first makes a Series of an array.
+    "numpy.ma",
+    "numpy.random",
+    "threadpoolctl",
+)
+"""The modules scoring a workspace and writing its scores import, past those loading it."""
+
+
+def _score_modules() -> None:
+    """Import what scoring the workspace and writing its scores take: done while the
+    workspace's checklist table is read, on Polars' threads, instead of before it starts or as
+    each is first used."""
+    import importlib
+
+    for name in SCORE_MODULES:
+        importlib.import_module(name)
 
 
 def register(sub: Any) -> None:
