@@ -27,6 +27,7 @@ from ovm.indicators.registry import kind_of
 from ovm.indicators.text import wording
 from ovm.rubric.model import Group, Indicator, Rubric
 from ovm.scoring.critical import CODE as CRITICAL
+from ovm.scoring.critical import held_down
 from ovm.scoring.results import Contribution, NodeScore, Scorecard
 
 if TYPE_CHECKING:
@@ -438,20 +439,6 @@ def _gain_note(
     return gettext("rec_no_gain_no_score", lang, node=name(parent))
 
 
-def _lifted(rubric: Rubric, card: Scorecard, capped: Sequence[str]) -> tuple[str, ...]:
-    """The groups (and ``overall``) among ``capped`` whose own score lies above their lowest
-    band: only there does the cap hold the band down, and lifting it move one."""
-    out = []
-    for node_id in capped:
-        ns = card.overall if node_id == "overall" else card.node(node_id)
-        node = None if node_id == "overall" else rubric.node(node_id)
-        bands = rubric.bands_for(node)
-        own = None if ns.score is None else rubric.band_at(node, ns.score)
-        if own is not None and bands and own is not bands[0]:
-            out.append(node_id)
-    return tuple(out)
-
-
 def _with_caps(note: str | None, rubric: Rubric, caps: tuple[str, ...], lang: str) -> str | None:
     """The gain's note with the bands the node caps, when it caps any, in ``lang``."""
     if not caps:
@@ -805,8 +792,9 @@ def recommend(
     words = _words(rubric, lang)
     election = f"{info.election_type} {info.election_date.isoformat()}"
     tabled = set(mission.values) if mission is not None else set()
+    held = held_down(rubric, card)
     capping = {
-        f.node: _lifted(rubric, card, str(f.params["nodes"]).split(", "))
+        f.node: tuple(n for n in str(f.params["nodes"]).split(", ") if n in held)
         for f in card.findings
         if f.code == CRITICAL and f.node is not None and f.params.get("nodes", "-") != "-"
     }

@@ -39,6 +39,8 @@ from ovm.indicators.registry import kind_of
 from ovm.indicators.text import Wording, number, wording
 from ovm.rubric.model import Group, Indicator, Rubric
 from ovm.runtime import paused_gc
+from ovm.scoring.critical import CODE as CRITICAL
+from ovm.scoring.critical import held_down
 from ovm.scoring.results import Finding, InputValue, NodeScore, Scorecard, ScoreSet, SiteNote
 
 if TYPE_CHECKING:
@@ -116,6 +118,12 @@ def _cut_range(text: str) -> tuple[str, str, str] | None:
 
 def _anchor(prefix: str, ident: str) -> str:
     return f"{prefix}-" + re.sub(r"[^A-Za-z0-9_-]", "-", ident)
+
+
+def critical_anchor(mission: str, indicator: str) -> str:
+    """The anchor of a mission's ``critical-indicator`` finding on ``indicator``: where a band
+    it caps points to."""
+    return _anchor("finding", f"{mission}-{indicator}")
 
 
 # --- template loading ------------------------------------------------------------------------
@@ -235,6 +243,7 @@ class _Builder:
         self._gain_cache: dict[tuple[str, str, str], str] = {}
         self._band_words: dict[tuple[str, int | None, float | None, str | None], Any] = {}
         self._edges: dict[str, list[float]] = {}
+        self._held: dict[int, tuple[NodeScore, dict[str, Any]]] | None = None
 
     # numbers
     def num(self, x: float | None, digits: int = 1) -> str:
@@ -414,16 +423,22 @@ class _Builder:
         if ns is None:
             return self._unscored("missing", 0.0)
         nid = node_id or ns.node
-        status, score, coverage = ns.status, ns.score, ns.coverage
-        if status != "scored" or score is None:
-            return self._unscored(status, coverage)
-        interval = ns.interval
+        if ns.status != "scored" or ns.score is None:
+            return self._unscored(ns.status, ns.coverage)
         # What a node's band says (its label, rating and tone) is the same for every mission
         # in that band: worded once.
         key = (nid, ns.band, ns.rating, ns.band_label)
         band = self._band_words.get(key)
         if band is None:
             band = self._band_words[key] = self._band_part(ns, nid)
+        if ns.band == 0:
+            cap = self._cap(ns)
+            if cap is not None:
+                return {**self._scored_cell(ns, nid, band), "cap": cap}
+        return self._scored_cell(ns, nid, band)
+
+    def _scored_cell(self, ns: NodeScore, nid: str, band: dict[str, Any]) -> dict[str, Any]:
+        score, coverage, interval = ns.score, ns.coverage, ns.interval
         if interval:
             lo, hi = interval
             return {
@@ -448,6 +463,29 @@ class _Builder:
             "coverage_value": coverage,
             "scored": True,
         }
+
+    def _cap(self, ns: NodeScore) -> dict[str, Any] | None:
+        """What holds a score's band below the band its score falls in (a critical indicator,
+        as :func:`ovm.scoring.critical.held_down` reads the scorecard's findings): the
+        indicator, the sentence that says so and the finding's anchor; None when nothing does.
+        """
+        if self._held is None:
+            self._held = {}
+            for card in self.scores.scorecards:
+                for node_id, indicator in held_down(self.rubric, card).items():
+                    held = card.node(node_id)
+                    name = self.label(indicator)
+                    self._held[id(held)] = (
+                        held,
+                        {
+                            "indicator": indicator,
+                            "label": name,
+                            "text": self.t("band_capped_by", indicator=name["text"]),
+                            "href": "#" + critical_anchor(card.mission.id, indicator),
+                        },
+                    )
+        found = self._held.get(id(ns))
+        return found[1] if found is not None and found[0] is ns else None
 
     def _band_part(self, ns: NodeScore, nid: str) -> dict[str, Any]:
         """The fields of a scored cell from ``status`` to ``tone``, in the cell's order."""
@@ -621,8 +659,13 @@ class _Builder:
             "simulated": note.simulated,
         }
 
-    def finding(self, f: Finding, card: Scorecard | None) -> dict[str, Any]:
-        return {
+    def finding(
+        self, f: Finding, card: Scorecard | None, of: Scorecard | None = None
+    ) -> dict[str, Any]:
+        """A finding as reports list it, its mission named when ``card`` is given. A
+        ``critical-indicator`` finding of ``card`` (or of ``of``, a mission report's own
+        mission) carries the anchor the bands it caps link to."""
+        made = {
             "mission": self.mission(card) if card is not None else None,
             "node": f.node,
             "node_label": self.label(f.node) if f.node else None,
@@ -631,6 +674,10 @@ class _Builder:
             "code": f.code,
             "message": self.finding_message(f),
         }
+        mission = card if card is not None else of
+        if f.code == CRITICAL and mission is not None and f.node is not None:
+            made["anchor"] = critical_anchor(mission.mission.id, f.node)
+        return made
 
     def finding_message(self, f: Finding) -> Label:
         """A finding in the report's language when the catalogue knows its code."""
@@ -1514,16 +1561,19 @@ def _trends(
                 else (TREND_X0 + TREND_X1) / 2
             )
             y = _trend_y(s, scale) if s is not None else None
-            points.append(
-                {
-                    "mission": b.mission(card),
-                    "score": b.num(s),
-                    "value": s,
-                    "x": f"{x:.1f}",
-                    "y": f"{y:.1f}" if y is not None else None,
-                    "label_y": f"{y - 8:.1f}" if y is not None else None,
-                }
-            )
+            point = {
+                "mission": b.mission(card),
+                "score": b.num(s),
+                "value": s,
+                "x": f"{x:.1f}",
+                "y": f"{y:.1f}" if y is not None else None,
+                "label_y": f"{y - 8:.1f}" if y is not None else None,
+            }
+            overall = b.cell(card.overall, "overall")
+            if "cap" in overall:
+                # A workbook colours the score by its band, which its range does not give.
+                point["cap"], point["tone"] = overall["cap"], overall["tone"]
+            points.append(point)
         line = " ".join(f"{p['x']},{p['y']}" for p in points if p["y"] is not None)
         scored = [s for _, s in pts if s is not None]
         change = None
@@ -1727,7 +1777,7 @@ def _mission_context(
     ctx["families"] = families
     order = {"error": 0, "warning": 1, "info": 2}
     ctx["findings"] = sorted(
-        (b.finding(f, None) for f in card.findings), key=lambda f: order.get(f["severity"], 3)
+        (b.finding(f, None, card) for f in card.findings), key=lambda f: order.get(f["severity"], 3)
     )
     ctx["plan"] = _plan(b, card.coverage)
     ctx["notes"] = [b.note(n) for n in card.notes]

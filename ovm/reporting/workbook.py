@@ -4,10 +4,12 @@ Every sheet is one table: a bold, frozen header row, an autofilter, columns as w
 content. Numbers are stored exactly as the run computed them (a score of 62.4375 stays
 62.4375) and shown through number formats: scores with one decimal, ranks as integers, shares
 as percentages. Score cells carry the report's band colours as conditional formatting, so a
-value typed over keeps its colour right. Sheet names stay the same in every language (scripts
-find them); headers follow the report's language. Text that a spreadsheet would run as a
-formula is neutralised with ``safe_cell``; the workbook holds no formula of its own apart from
-the conditional formats' comparisons.
+value typed over keeps its colour right. A score whose band a critical indicator holds at the
+lowest (see :mod:`ovm.scoring.critical`) is the exception: no range of numbers gives its band,
+so its cell is filled with that band's colour outright, as the band column beside it says.
+Sheet names stay the same in every language (scripts find them); headers follow the report's
+language. Text that a spreadsheet would run as a formula is neutralised with ``safe_cell``;
+the workbook holds no formula of its own apart from the conditional formats' comparisons.
 """
 
 from __future__ import annotations
@@ -43,6 +45,34 @@ class Column:
     header: str
     number_format: str | None = None
     scores_of: str | Callable[[Sequence[Any]], str] | None = None
+
+
+@dataclass(frozen=True)
+class Held:
+    """A score whose band is not the one its range gives (a critical indicator caps it): its
+    cell is filled with the colour of ``tone`` (the band's, ``tone-0``...), not by the
+    column's conditional formats."""
+
+    value: Any
+    tone: str
+
+
+def held(cell: Mapping[str, Any]) -> Any:
+    """A report's score cell as a sheet stores its score: the value, or a :class:`Held` one
+    when the report marks its band capped."""
+    if "cap" in cell:
+        return Held(cell["value"], str(cell["tone"]))
+    return cell["value"]
+
+
+def _fill(tone: str) -> Any:
+    """The solid fill of a band's tone (``tone-0``...); None for ``tone-none``."""
+    from openpyxl.styles import PatternFill
+
+    if tone == "tone-none":
+        return None
+    colour = TONE_FILLS[int(tone.rsplit("-", 1)[-1])]
+    return PatternFill(start_color=colour, end_color=colour, fill_type="solid")
 
 
 def _text(x: Any) -> Any:
@@ -113,15 +143,24 @@ class _Book:
         # rows of each band scale per column: contiguous runs become one range of a rule
         coloured: dict[tuple[int, str], list[int]] = {}
         n = 1
+        # score cells whose band a critical indicator holds: (row, column, tone), filled outright
+        fixed: list[tuple[int, int, str]] = []
+        scoring = [j for j, c in enumerate(columns) if c.scores_of is not None]
         for row in rows:
             n += 1
+            held_here = [j for j in scoring if isinstance(row[j], Held)]
+            if held_here:
+                row = list(row)
+                for j in held_here:
+                    fixed.append((n, j, row[j].tone))
+                    row[j] = row[j].value
             values = [safe_cell(_text(v)) for v in row]
             ws.append(values)
             for j, (col, value) in enumerate(zip(columns, values, strict=True)):
                 if col.number_format is not None and isinstance(value, int | float | dt.date):
                     ws.cell(row=n, column=j + 1).number_format = col.number_format
                 widths[j] = max(widths[j], len(_shown(value, col.number_format)))
-                if col.scores_of is not None:
+                if col.scores_of is not None and j not in held_here:
                     node = col.scores_of if isinstance(col.scores_of, str) else col.scores_of(row)
                     scale = node if node in self.node_bands else ""
                     coloured.setdefault((j, scale), []).append(n)
@@ -134,12 +173,15 @@ class _Book:
             ws.auto_filter.ref = f"A1:{get_column_letter(len(columns))}{n}"
         for (j, scale), rownums in sorted(coloured.items()):
             self._colour(ws, get_column_letter(j + 1), rownums, scale)
+        for r, j, tone in fixed:
+            fill = _fill(tone)
+            if fill is not None:
+                ws.cell(row=r, column=j + 1).fill = fill
 
     def _colour(self, ws: Any, letter: str, rownums: list[int], scale: str) -> None:
         """Band fills on the score cells of a column: the highest band whose minimum the value
         reaches wins (a band holds its minimum, as the engine's do)."""
         from openpyxl.formatting.rule import CellIsRule
-        from openpyxl.styles import PatternFill
 
         bands = self.node_bands[scale] if scale else self.bands
         runs: list[tuple[int, int]] = []
@@ -153,12 +195,9 @@ class _Book:
         # scores a cell rule can test: its cells are left unfilled.
         ranged = [b for b in bands if b["min"] is not None and b["max"] is not None]
         for band in sorted(ranged, key=lambda b: -float(b["min"])):
-            tone = int(str(band["tone"]).rsplit("-", 1)[-1]) if band["tone"] != "tone-none" else -1
-            if tone < 0:
+            fill = _fill(str(band["tone"]))
+            if fill is None:
                 continue
-            fill = PatternFill(
-                start_color=TONE_FILLS[tone], end_color=TONE_FILLS[tone], fill_type="solid"
-            )
             ws.conditional_formatting.add(
                 ref,
                 CellIsRule(
@@ -225,7 +264,7 @@ def _score_columns(
 
 def _score_cells(cell: Mapping[str, Any]) -> list[Any]:
     """The cells of one score (a report's score cell), in the order of :func:`_score_columns`."""
-    return [cell[key] for _, _, key in SCORE_FIELDS]
+    return [held(cell), *(cell[key] for _, _, key in SCORE_FIELDS[1:])]
 
 
 def _recommendation_columns(t: Translator, detail: bool) -> list[Column]:
@@ -371,7 +410,7 @@ def comparison_workbook(context: Mapping[str, Any]) -> bytes:
                 _date(r["mission"]["date"]),
                 bool(r["mission"]["simulated"]),
             ]
-            + [c["value"] for c in r["cells"]]
+            + [held(c) for c in r["cells"]]
             for r in heat["rows"]
         ),
     )
@@ -514,7 +553,7 @@ def comparison_workbook(context: Mapping[str, Any]) -> bytes:
                 tr["country_name"],
                 p["mission"]["id"],
                 _date(p["mission"]["date"]),
-                p["value"],
+                held(p),
             ]
             for tr in context["trends"]
             for p in tr["points"]

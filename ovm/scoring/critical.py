@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from ovm.rubric.model import Group, Indicator, Rubric, pick
-from ovm.scoring.results import Finding, NodeScore
+from ovm.scoring.results import Finding, NodeScore, Scorecard
 
 CODE = "critical-indicator"
 
@@ -96,3 +96,24 @@ def apply_critical(
             )
         )
     return overall, tuple(capped.get(n.node, n) for n in nodes), findings
+
+
+def held_down(rubric: Rubric, card: Scorecard) -> dict[str, str]:
+    """The nodes (``overall`` included) of a scorecard whose band its ``critical-indicator``
+    findings hold below the band their own score falls in, each with the indicator that holds
+    it (the first finding to name it). A node the findings name whose score lies in its lowest
+    band anyway is left out: there the cap changes nothing a reader sees."""
+    held: dict[str, str] = {}
+    for f in card.findings:
+        if f.code != CODE or f.node is None:
+            continue
+        for node_id in str(f.params.get("nodes", "-")).split(", "):
+            if node_id == "-" or node_id in held:
+                continue
+            ns = card.node(node_id)
+            node = None if node_id == "overall" else rubric.node(node_id)
+            bands = rubric.bands_for(node)
+            own = None if ns.score is None else rubric.band_at(node, ns.score)
+            if own is not None and bands and own is not bands[0]:
+                held[node_id] = f.node
+    return held
