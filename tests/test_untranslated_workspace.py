@@ -82,6 +82,12 @@ EXTRA = [
          "invalid-value", "ovm.yaml", 8),
     Case("config-table-confidence-sure", {"ovm.yaml": sub("simulated: true", "simulated: true\n"
          "    confidence: sure")}, 1, "invalid-value", "ovm.yaml", 8),
+    Case("mission-answer-misspelt", {"missions.yaml": sub("rights.postal: no",
+         "rights.postal: no\n      rights.posta: no")}, 1, "unknown-indicator", "missions.yaml",
+         16),
+    Case("mission-value-misspelt", {"missions.yaml": sub("rights.postal: no",
+         "rights.postal: no\n    values: {registred_abroad: 10}")}, 1, "unknown-variable",
+         "missions.yaml", 16),
     Case("config-seed-negative", {"ovm.yaml": sub("seed: 7", "seed: -1")}, 1,
          "invalid-value", "ovm.yaml", 8),
     Case("config-bootstrap-huge", {"ovm.yaml": sub("bootstrap: 50", "bootstrap: 1000001")}, 1,
@@ -138,6 +144,8 @@ WORKSPACE_SENTENCES = {
     "issue_missing-field_missions_file",
     *(f"issue_invalid-value_hint_{h}" for h in ("layout", "simulated", "confidence", "seed")),
     "issue_invalid-value_hint_table_confidence",
+    "issue_unknown-indicator_unknown_meant",
+    "issue_unknown-variable_missions_meant",
     "issue_invalid-value_hint_bootstrap",
     *(f"issue_invalid-value_hint_pull_{f}" for f in ("server", "url", "project")),
     *(

@@ -704,6 +704,20 @@ def _control_issues(doc: YamlDoc, path: tuple[PathPart, ...], mission: Mission) 
     ]
 
 
+def _answered_ids(rubric: Rubric) -> list[str]:
+    """The ids of the indicators a mission answers (levels and answer indicators)."""
+    return [
+        k for k, p in rubric.nodes.items() if isinstance(p.node, LevelsIndicator | AnswerIndicator)
+    ]
+
+
+def _closest_id(key: str, ids: Sequence[str]) -> str | None:
+    # Close enough to be a typo of one id (rights.inmigration_status), not any id sharing
+    # a family's prefix.
+    close = difflib.get_close_matches(key, ids, n=1, cutoff=0.85)
+    return close[0] if close else None
+
+
 def _check_data(
     doc: YamlDoc,
     path: tuple[PathPart, ...],
@@ -717,6 +731,21 @@ def _check_data(
         placed = rubric.nodes.get(key)
         node = placed.node if placed else None
         if not isinstance(node, LevelsIndicator | AnswerIndicator):
+            meant = None if node is not None else _closest_id(key, _answered_ids(rubric))
+            if meant is not None:
+                issues.append(
+                    _data_issue(
+                        doc,
+                        apath,
+                        "unknown-indicator",
+                        f"{key!r} is not an indicator of the rubric: did you mean {meant!r}?",
+                        key=True,
+                        variant="unknown_meant",
+                        indicator=key,
+                        meant=meant,
+                    )
+                )
+                continue
             what = (
                 "is not a levels or answer indicator"
                 if node is not None
@@ -740,15 +769,19 @@ def _check_data(
         try:
             var = rubric.variable(key)
         except KeyError:
+            meant = _closest_id(key, [v.name for v in rubric.variables])
+            said = f"did you mean {meant!r}?" if meant else "correct the name or remove it"
+            params: dict[str, Any] = {"meant": meant} if meant else {}
             issues.append(
                 _data_issue(
                     doc,
                     vpath,
                     "unknown-variable",
-                    f"{key!r} is not a variable of the rubric: correct the name or remove it",
+                    f"{key!r} is not a variable of the rubric: {said}",
                     key=True,
-                    variant="missions",
+                    variant="missions_meant" if meant else "missions",
                     name=key,
+                    **params,
                 )
             )
             continue
