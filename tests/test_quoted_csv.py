@@ -29,9 +29,9 @@ def _expected(text: str) -> tuple[list[tuple[int | None, str]], list[tuple[str |
     ragged = [(i, "ragged-row") for i, r in enumerate(body, start=2) if r and len(r) != len(header)]
     if ragged:
         return ragged, []
-    return [], [
-        tuple((c.strip(BLANKS) or None) for c in r) if r else (None,) * len(header) for r in body
-    ]
+    rows = [tuple((c.strip(BLANKS) or None) for c in r) for r in body]
+    # A row with no cell filled (a blank line among them) is no data: it is left out.
+    return [], [r for r in rows if any(c is not None for c in r)]
 
 
 @st.composite

@@ -8,7 +8,7 @@ import polars as pl
 import pytest
 from openpyxl import Workbook
 
-from ovm.data.tables import read_table
+from ovm.data.tables import ROW, read_table
 
 
 def _issues(path: Path) -> list[tuple[int | None, int | None, str]]:
@@ -36,15 +36,17 @@ def test_short_and_long_csv_rows_are_reported_not_padded(tmp_path: Path) -> None
             encoding="utf-8",
         )
         assert _issues(hidden) == [(2, None, "ragged-row"), (3, None, "ragged-row")]
-    # A blank line is a row of empty cells (rejected later for its missing mission), not a
-    # short row, whichever way the file is read.
+    # A blank line is a row of empty cells, not a short row, whichever way the file is read;
+    # it is no data and left out, the rows after it keeping their numbers.
     blank = tmp_path / "blank.csv"
     blank.write_text("mission,a,b\r\nm1,1,2\r\n\r\nm2,1,2\r\n\r\n", encoding="utf-8")
     assert _issues(blank) == []
+    df, _ = read_table(blank)
+    assert df is not None and df.select("mission", ROW).rows() == [("m1", 2), ("m2", 4)]
     blank.write_text("mission,a,b\r\nm1,1,2\r\n\r\nm2,1\r\n", encoding="utf-8")
     assert _issues(blank) == [(4, None, "ragged-row")]
     df, _ = read_table(blank)
-    assert df is not None and df.row(1) == (None, None, None, 3)
+    assert df is not None and df.rows() == [("m1", "1", "2", 2), ("m2", "1", None, 4)]
     quoted = tmp_path / "quoted.csv"
     quoted.write_text('mission,a,b\n"m1","1, with comma","2"\n"m2","1"\n', encoding="utf-8")
     assert _issues(quoted) == [(3, None, "ragged-row")]

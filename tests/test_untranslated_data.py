@@ -429,26 +429,3 @@ def test_the_report_json_is_version_2_with_each_reason_a_message_and_a_code(
         (str, True)
     }
     assert {tuple(sorted(x)) for x in reasons} == {("code", "message")}
-
-
-@pytest.mark.parametrize("lang", ["en", *LANGS])
-def test_a_blank_row_is_worded_alike_in_every_table(tmp_path: Path, lang: str) -> None:
-    root = tmp_path / "ws"
-    shutil.copytree(EXAMPLES, root)
-    for name in ("statistics.csv", "checklists.csv"):
-        with (root / name).open(encoding="utf-8", newline="") as f:
-            rows = list(csv.reader(f))
-        rows.append([""] * len(rows[0]))  # a row of separators alone
-        with (root / name).open("w", encoding="utf-8", newline="") as f:
-            csv.writer(f).writerows(rows)
-    code, err = _run(["check", str(root), "--lang", lang])
-    said = {
-        line.split(" ", 1)[0].split(":")[0].rsplit("/", 1)[-1]: line.split(" ", 1)[1]
-        for line in err.splitlines()
-        if line.endswith("[missing-mission]")
-    }
-    blank = i18n.punctuate(i18n.gettext("issue_missing-mission_blank", lang), lang)
-    assert (code, said) == (
-        1,
-        dict.fromkeys(("statistics.csv", "checklists.csv"), f"{blank} [missing-mission]"),
-    )

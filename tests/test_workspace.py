@@ -750,9 +750,10 @@ def test_every_refused_checklist_row_is_listed_in_row_order_with_every_reason(
     want = []
     for row, (mission, site, answer) in enumerate(rows, start=2):
         reasons = []
+        if not (mission or site or answer):
+            continue  # a blank row is no data: neither used nor rejected
         if not mission:
-            blank = not (site or answer)
-            reasons.append((1, "missing-mission", "a blank row" if blank else "no mission id"))
+            reasons.append((1, "missing-mission", "no mission id"))
         elif mission == "qqq":
             reasons.append((1, "unknown-mission", "no mission 'qqq'"))
         if answer == "maybe":
@@ -831,16 +832,17 @@ def test_an_answer_over_the_cell_limit_is_left_out_and_its_visit_kept(tmp_path: 
     assert [(i.line, i.column, i.code) for i in ws.warnings] == [(2, 3, "cell-too-large")]
 
 
-def test_a_blank_line_in_a_checklist_is_called_a_blank_row(tmp_path: Path) -> None:
+def test_a_blank_line_in_a_checklist_is_skipped_and_the_next_row_keeps_its_number(
+    tmp_path: Path,
+) -> None:
     checklists = "mission,site,practice.on_time\naaa-2020,s1,yes\n\n,s2,no\n"
     ws = load_workspace(workspace(tmp_path, statistics=None, checklists=checklists))
     assert [
         (r.row, [(i.column, i.code, i.message) for i in r.reasons])
         for r in ws.observations.report.rejected
-    ] == [
-        (3, [(1, "missing-mission", "a blank row (no cell filled)")]),
-        (4, [(1, "missing-mission", "no mission id")]),
-    ]
+    ] == [(4, [(1, "missing-mission", "no mission id")])]
+    (rep,) = [f for f in ws.observations.report.files if f.kind == "checklist"]
+    assert (rep.rows_read, rep.rows_used, rep.rows_rejected) == (2, 1, 1)
 
 
 def test_a_miscased_mission_id_is_rejected_naming_the_id_it_resembles(tmp_path: Path) -> None:

@@ -29,7 +29,7 @@ from ovm.data.reader import (
     codes,
     number_expr,
 )
-from ovm.data.tables import BLANKS, ROW, distinct_texts, file_categories
+from ovm.data.tables import ROW, distinct_texts, file_categories
 from ovm.errors import Issue
 from ovm.indicators import ChecklistIndicator
 from ovm.rubric.model import Rubric
@@ -375,32 +375,18 @@ def validate_sites(
     )
     # Filtering every column of a table whose rows all pass would copy it for nothing.
     failing = work.clear() if work["__ok"].all() else work.filter(~pl.col("__ok"))
-    # Only a row without a mission can be blank: the cells of the others (a table of several
-    # cohorts has many) are not looked at, and where every row names a mission the test of
-    # every cell is not even built (an expression per column).
-    unnamed = failing.filter(pl.col("mission").is_null())
-    if unnamed.height:
-        blank = pl.all_horizontal(
-            pl.col(c).is_null() | (pl.col(c).cast(pl.String).str.strip_chars(BLANKS) == "")
-            for c in cols
-        )
-        unnamed = unnamed.filter(blank)
-    blank_rows = unnamed.get_column(ROW)
     bad = failing.with_columns(
         mission_ok.alias("__ok_mission"),
         *(v.alias(f"__ok_{k}") for k, v in checks.items()),
-        pl.col(ROW).is_in(blank_rows.to_list()).alias("__blank"),
     )
     by_mission_case = {m.casefold(): m for m in sorted(missions)}
 
     known = frozenset(missions)
 
-    def mission_issue(row: int, mission: str | None, empty: bool) -> Issue:
+    def mission_issue(row: int, mission: str | None) -> Issue:
         # A visit's mission is worded as any table's; visits of one mission are many rows.
         column = account.numbers["mission"]
-        return mission_cell_issues(
-            file, row, column, mission, known, {}, by_mission_case, blank=empty
-        )[0]
+        return mission_cell_issues(file, row, column, mission, known, {}, by_mission_case)[0]
 
     # Rows refused for their mission alone (a table of several cohorts has many) are found
     # column-wise, and each is made into a row with its reason only when looked at.
@@ -410,16 +396,15 @@ def validate_sites(
     by_mission = bad.filter(alone)
     numbers: list[int] = by_mission[ROW].to_list()
     ids: list[str | None] = by_mission["mission"].to_list()
-    blanks: list[bool] = by_mission["__blank"].to_list()
     account.reject_rows(
-        RejectedRows(file, numbers, ids, lambda k: mission_issue(numbers[k], ids[k], blanks[k]))
+        RejectedRows(file, numbers, ids, lambda k: mission_issue(numbers[k], ids[k]))
     )
     cells = {**spec, "simulated": SIMULATED_COLUMN}
     for rec in bad.filter(~alone).iter_rows(named=True):
         row = int(rec[ROW])
         reasons: list[Issue] = []
         if not rec["__ok_mission"]:
-            reasons.append(mission_issue(row, rec["mission"], rec["__blank"]))
+            reasons.append(mission_issue(row, rec["mission"]))
         for k in checks:
             if rec[f"__ok_{k}"]:
                 continue

@@ -48,7 +48,7 @@ from ovm.data.reader import (
     refused,
     word,
 )
-from ovm.data.tables import BLANKS, ROW, read_named_table
+from ovm.data.tables import ROW, read_named_table
 from ovm.errors import CheckError, Issue, PathPart, check_error
 from ovm.frozen import ReadOnlyMap
 from ovm.indicators import AnswerIndicator, LevelsIndicator
@@ -1307,24 +1307,9 @@ def screen_missions(account: Account, df: pl.DataFrame, known: Collection[str]) 
     )
     first_row: dict[str, int] = dict(firsts.iter_rows())
     keep = pl.col(ROW).is_in(firsts[ROW].to_list())
-    # Only a row without a mission can be blank: the cells of the others (a table of another
-    # cohort is hundreds of thousands of rows) are not looked at, and where every row names a
-    # mission the test of every cell is not even built (an expression per column).
-    unnamed = df.filter(~keep & cell.is_null())
-    if unnamed.height:
-        blank = pl.all_horizontal(
-            pl.col(c).is_null() | (pl.col(c).cast(pl.String).str.strip_chars(BLANKS) == "")
-            for c in df.columns
-            if c != ROW
-        )
-        unnamed = unnamed.filter(blank)
-    blank_rows = unnamed.get_column(ROW)
-    out = df.filter(~keep).select(
-        ROW, "mission", pl.col(ROW).is_in(blank_rows.to_list()).alias("__blank")
-    )
+    out = df.filter(~keep).select(ROW, "mission")
     rows: list[int] = out[ROW].to_list()
     ids: list[str | None] = out["mission"].to_list()
-    blanks: list[bool] = out["__blank"].to_list()
     column = account.numbers["mission"]
     known_ids = frozenset(known)
     by_case = {k.casefold(): k for k in sorted(known_ids)}
@@ -1332,7 +1317,7 @@ def screen_missions(account: Account, df: pl.DataFrame, known: Collection[str]) 
     def reason(k: int) -> Issue:
         # Every row kept out has a problem with its mission cell: the one rule words it.
         return mission_cell_issues(
-            account.file, rows[k], column, ids[k], known_ids, first_row, by_case, blank=blanks[k]
+            account.file, rows[k], column, ids[k], known_ids, first_row, by_case
         )[0]
 
     account.reject_rows(RejectedRows(account.file, rows, ids, reason))
@@ -1361,17 +1346,13 @@ def mission_cell_issues(
     known: set[str] | frozenset[str],
     first_row: dict[str, int],
     by_case: Mapping[str, str] | None = None,
-    *,
-    blank: bool = False,
 ) -> list[Issue]:
     """Problems with the ``mission`` cell of a row of a table naming missions: none, no
-    mission (``blank``: the row has no cell filled at all), an unknown one, or one that
+    mission, an unknown one, or one that
     already has its row at ``first_row[mission]``.
     ``by_case``: the known ids by their casefolded form, when the caller has them."""
     params: dict[str, Any]
-    if mission is None and blank:
-        code, msg, params = "missing-mission", "a blank row (no cell filled)", {"variant": "blank"}
-    elif mission is None:
+    if mission is None:
         code, msg, params = "missing-mission", "no mission id", {"variant": "cell"}
     elif mission not in known:
         if by_case is None:

@@ -8,6 +8,8 @@ located at file, row and column, with a stable code; an :class:`Account` keeps e
 or rejected with its reasons and makes the :class:`FileReport`. The same cell text means the
 same in every table:
 
+- A row with no cell filled is no data: the table reader leaves it out
+  (:func:`ovm.data.tables.without_blank_rows`).
 - An empty cell (or one of blanks only) is missing, and so are ``missing``, ``not observed``,
   ``not_observed`` and ``?``; in an observer checklist, missing is "not observed".
 - ``na``, ``n/a``, ``not applicable``, ``not_applicable``, ``no aplica`` and ``nsnc`` mark what

@@ -191,7 +191,7 @@ def read_named_table(
         return _read_xlsx(path, sheet)
     if suffix == ".parquet":
         df, issues = _read_parquet(path, set(verbatim))
-        return df, issues, name
+        return without_blank_rows(df), issues, name
     if suffix not in (".csv", ".txt", ".tsv"):
         return _refused(
             name,
@@ -205,7 +205,43 @@ def read_named_table(
     df, issues = _read_csv(
         path, "\t" if suffix == ".tsv" else ",", set(verbatim), export, likely or {}
     )
-    return df, issues, name
+    return without_blank_rows(df), issues, name
+
+
+def without_blank_rows(df: pl.DataFrame | None) -> pl.DataFrame | None:
+    """A table without its blank rows (no cell filled: each empty, or blanks only), which are
+    no data: a blank line of a CSV, a row left empty between a workbook's records. The other
+    rows keep their numbers in the file.
+
+    A text column's blank cells are already null; a verbatim column (categories) may hold
+    blanks as written. Where some column has no blank cell at all, no row is blank and no cell
+    is looked at (a checklist's mission column is filled on every row)."""
+    if df is None or df.height == 0:
+        return df
+    columns = [c for c in df.columns if c != ROW]
+    schema = df.schema
+    nulls = {c: df.get_column(c).null_count() for c in columns}
+    # A text column's blank cells are null: one without a null has no blank cell. The texts of
+    # categories are looked at only when no such column tells.
+    if any(nulls[c] == 0 and schema[c] == pl.String for c in columns):
+        return df
+    blank: list[pl.Expr] = []
+    for c in columns:
+        cell = pl.col(c)
+        if schema[c] == pl.String:
+            blank.append(cell.is_null())
+            continue
+        texts = _category_texts(schema[c])
+        if texts is None:
+            blank.append(cell.is_null() | (cell.cast(pl.String).str.strip_chars(BLANKS) == ""))
+            continue
+        blanks = [t for t in texts.drop_nulls().to_list() if not t.strip(BLANKS)]
+        if nulls[c] == 0 and not blanks:
+            return df
+        blank.append(
+            cell.is_null() | cell.cast(pl.String).is_in(blanks) if blanks else cell.is_null()
+        )
+    return df.filter(~pl.all_horizontal(blank))
 
 
 def _parquet_text(name: str, dtype: pl.DataType) -> pl.Expr | None:
@@ -1137,7 +1173,9 @@ def _read_xlsx(
                 if j <= len(rec) and rec[j - 1] is None:
                     stray.append(_formula_issue(name, i, j, formulas[i][j]))
             cells = [cell_text(v) for v in rec[:width]]
-            if all(c is None for c in cells) and all(v is None for v in rec):
+            if all(c is None for c in cells):
+                # A blank row is no data (:func:`without_blank_rows`); a value beyond the
+                # header is refused above.
                 continue
             cells += [None] * (width - len(cells))
             for j, c in enumerate(cells):
