@@ -590,7 +590,8 @@ CODES: dict[str, Code] = {
     "empty-header": Code(
         "tables",
         "statistics.csv:1:4 a column has no name",
-        "Name the column, or delete it if it is empty.",
+        "Name the column, or delete it if it is empty. Empty unnamed columns after the last "
+        "named one (Excel writes them) are left out without a word.",
     ),
     "duplicate-column": Code(
         "tables",

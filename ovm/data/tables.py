@@ -205,7 +205,55 @@ def read_named_table(
     df, issues = _read_csv(
         path, "\t" if suffix == ".tsv" else ",", set(verbatim), export, likely or {}
     )
+    df, unnamed = _without_unnamed_columns(df, name)
+    if unnamed:
+        return None, unnamed, name
     return without_blank_rows(df), issues, name
+
+
+UNNAMED = "\x00unnamed "
+"""The start of the name a CSV's unnamed column is read under (then its number): no header
+of a table is so named, its blanks trimmed."""
+
+
+def _placeholders(names: list[str]) -> list[str]:
+    """Column names with each empty one named :data:`UNNAMED` and its column number."""
+    return [h or f"{UNNAMED}{j}" for j, h in enumerate(names, start=1)]
+
+
+def _unnamed_at_end(headers: list[str], issues: list[Issue]) -> bool:
+    """Whether a CSV's only header problems are columns without a name after its last named
+    one (Excel writes such columns, empty): the table is read, and they are looked at then."""
+    names = _column_names(headers)
+    last = max((j for j, h in enumerate(names, start=1) if h), default=0)
+    return last > 0 and all(i.code == "empty-header" and (i.column or 0) > last for i in issues)
+
+
+def _without_unnamed_columns(
+    df: pl.DataFrame | None, name: str
+) -> tuple[pl.DataFrame | None, list[Issue]]:
+    """A CSV table without its unnamed columns when no cell of theirs is filled (they carry
+    nothing); when one is, an ``empty-header`` error for each: its values would be lost."""
+    if df is None:
+        return None, []
+    unnamed = [c for c in df.columns if c.startswith(UNNAMED)]
+    if not unnamed:
+        return df, []
+    if all(df.get_column(c).null_count() == df.height for c in unnamed):
+        return df.drop(unnamed), []
+    return None, [
+        Issue(
+            name,
+            1,
+            int(c.removeprefix(UNNAMED)),
+            "empty-header",
+            "a column has no name",
+            (),
+            "error",
+            "data",
+        )
+        for c in unnamed
+    ]
 
 
 def without_blank_rows(df: pl.DataFrame | None) -> pl.DataFrame | None:
@@ -402,9 +450,11 @@ def _read_csv(
             )
         ]
     issues = _header_issues(name, headers)
-    if issues:
+    if issues and not _unnamed_at_end(headers, issues):
         return None, issues
-    trimmed = _column_names(headers)
+    # Unnamed columns at the end (Excel writes them) are read under names of their own, then
+    # left out if empty (:func:`_without_unnamed_columns`).
+    trimmed = _placeholders(_column_names(headers))
     # A verbatim column holds a few distinct cells: read as categories, each cell's text is
     # kept once and its reader codes the column from the distinct texts. Each verbatim column
     # has categories of its own, which are then the column's distinct texts; in a large file,
@@ -902,7 +952,7 @@ def _read_csv_slow(path: Path, sep: str, reason: str) -> tuple[pl.DataFrame | No
                 detail=_detail(exc),
             )
         ]
-    headers = _column_names(headers)
+    headers = _placeholders(_column_names(headers))
     data = {h: [r[j] for r in rows] for j, h in enumerate(headers)}
     df = pl.DataFrame(data, schema=dict.fromkeys(headers, pl.String))
     df = df.with_columns(pl.Series(ROW, numbers, dtype=pl.Int64))
@@ -1144,7 +1194,9 @@ def _read_xlsx(
         header = next(it, None)
         if header is None:
             return _refused(name, "empty-file", "no header row", 1, 1)
-        while header and header[-1] is None:
+        # Header cells left empty after the last named one are no columns: a value under one
+        # is refused below (``cell-without-header``).
+        while header and cell_text(header[-1]) is None:
             header = header[:-1]
         headers = [str(h).strip(BLANKS) if h is not None else "" for h in header]
         issues = _header_issues(name, headers)
