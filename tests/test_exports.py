@@ -505,6 +505,34 @@ def test_duplicates_are_rejected_rows_in_a_workspace(tmp_path: Path, mini: Rubri
     assert all(accounted(f) for f in report.files)
 
 
+@pytest.mark.parametrize("tool", ["kobo", "odk"])
+def test_a_submission_sent_twice_is_said_once_as_a_repeated_submission(
+    tmp_path: Path, mini: Rubric, tool: str
+) -> None:
+    import contextlib
+    import io
+
+    from ovm.cli.app import main
+
+    header, table = export_table(mini, plain_rows(MINI / "checklists.csv"), tool)
+    # The last submission sent twice (same id, same cells), and a visit typed twice under two
+    # ids: the first is one submission, dropped; the second two visits, said so.
+    twin = list(table[1])
+    twin[header.index("_uuid" if tool == "kobo" else "KEY")] = "uuid-other"
+    table += [list(table[-1]), twin]
+    root = workspace(tmp_path, "ws", checklists=[{"path": "e.csv", "layout": tool}])
+    path = write_export(root / "e.csv", header, table)
+    err = io.StringIO()
+    with contextlib.redirect_stderr(err), contextlib.redirect_stdout(io.StringIO()):
+        code = main(["check", str(root)])
+    said = [
+        (line.split(" ", 1)[0].removeprefix(f"{path}:").split(":")[0], line.rsplit(" ", 1)[-1])
+        for line in err.getvalue().splitlines()
+        if line.startswith(f"{path}:") and line.endswith("]")
+    ]
+    assert (code, said) == (1, [("8", "[duplicate-submission]"), ("9", "[duplicate-row]")])
+
+
 @pytest.mark.parametrize(
     ("tool", "column", "word"),
     [

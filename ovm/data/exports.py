@@ -756,7 +756,16 @@ def validate_export(
             rows = rows.filter(~pl.col(ROW).is_in(extra))
     for r in sorted(merged):
         account.reject(r, merged[r].mission, merged[r].reasons)
-    issues = (*n.issues, *(_relocate(i, remap) for i in load.issues))
+    # A row the export step rejects (a submission already read, above all) is no visit: saying
+    # it repeats an earlier row and counts as a visit would contradict its rejection.
+    issues = (
+        *n.issues,
+        *(
+            _relocate(i, remap)
+            for i in load.issues
+            if not (i.code == "duplicate-row" and i.line in n.problems)
+        ),
+    )
     report = account.report(
         n.rows_read, excluded=n.excluded, simulated=simulated, unmatched=n.unmatched
     )
