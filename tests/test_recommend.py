@@ -253,11 +253,9 @@ def test_follow_up_feeds_the_family_7_indicator(tmp_path: Path) -> None:
     assert s.scorecard("aaa-2020").node("comparative.followup").status == "missing"
 
 
-def test_a_recommendation_left_out_of_the_follow_up_is_a_warning_and_named(
-    tmp_path: Path,
-) -> None:
-    """aaa-2020 made r1, r2 and r3; aaa-2024 follows up only r1 and r2. The share stays that of
-    the two listed, but the check warns at the follow-up and the value's note names r3."""
+def _r3_left_out(tmp_path: Path) -> tuple[Path, str]:
+    """A workspace where aaa-2020 made r1, r2 and r3 and aaa-2024 follows up r1 and r2; its
+    folder and missions.yaml's text."""
     ws = workspace(tmp_path, FOLLOW)
     _with_follow_up_rubric(ws)
     missions = (ws / "missions.yaml").read_text(encoding="utf-8")
@@ -269,6 +267,15 @@ def test_a_recommendation_left_out_of_the_follow_up_is_a_warning_and_named(
         1,
     )
     (ws / "missions.yaml").write_text(missions, encoding="utf-8")
+    return ws, missions
+
+
+def test_a_recommendation_left_out_of_the_follow_up_is_a_warning_and_named(
+    tmp_path: Path,
+) -> None:
+    """aaa-2020 made r1, r2 and r3; aaa-2024 follows up only r1 and r2. The share stays that of
+    the two listed, but the check warns at the follow-up and the value's note names r3."""
+    ws, missions = _r3_left_out(tmp_path)
     loaded = ovm.load_workspace(ws)
     follow_line = missions.splitlines().index("    follow_up:") + 1
     assert [(i.line, i.column, i.code, i.severity, i.params) for i in loaded.warnings] == [
@@ -317,17 +324,7 @@ def test_the_follow_up_value_says_where_it_comes_from_in_the_report_language(
     report's language, from the parameters the scores record."""
     import html5lib
 
-    ws = workspace(tmp_path, FOLLOW)
-    _with_follow_up_rubric(ws)
-    missions = (ws / "missions.yaml").read_text(encoding="utf-8")
-    missions = missions.replace(
-        "      rights.postal: {status: not_applicable, note: no postal vote}\n",
-        "      rights.postal: {status: not_applicable, note: no postal vote}\n"
-        + PREV_RECS
-        + "      - {id: r3, text: Count postal votes abroad, to: electoral_body}\n",
-        1,
-    )
-    (ws / "missions.yaml").write_text(missions, encoding="utf-8")
+    ws, _ = _r3_left_out(tmp_path)
     _, s = scored(ws)
     prov = s.scorecard("aaa-2024").node("comparative.followup").explanation.inputs[0].provenance
     assert prov is not None
