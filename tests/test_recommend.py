@@ -612,3 +612,27 @@ def test_a_recommendation_that_lifts_a_critical_cap_comes_first_and_says_so(
     assert family.score is not None and family.score < 40
     secrecy = next(r for r in failing.recommendations("cri-2022", "en") if r.caps)
     assert (secrecy.id, secrecy.caps) == ("rec.practice.secrecy", ("overall",))
+
+
+def test_a_derived_provenance_whose_parameters_are_incomplete_keeps_its_recorded_words() -> None:
+    # A score file edited by hand (or written by another tool) may lack a parameter: the
+    # report then says the recorded English rather than nothing.
+    prov = ovm.Provenance(
+        source="follow-up of the recommendations of aaa-2020",
+        note="1 implemented, 0 partially, of 2 assessable",
+        code="follow-up",
+        params={"source": "source", "note": "note", "implemented": "1"},
+    )
+    assert prov.worded("es") == (
+        "follow-up of the recommendations of aaa-2020",
+        "1 implemented, 0 partially, of 2 assessable",
+    )
+    whole = prov.model_copy(
+        update={
+            "params": {**prov.params, "previous": "aaa-2020", "partially": "0", "assessable": "2"}
+        }
+    )
+    assert whole.worded("es") == (
+        "seguimiento de las recomendaciones de aaa-2020",
+        "implementadas: 1; parcialmente: 0; evaluables: 2",
+    )

@@ -133,7 +133,8 @@ class Provenance(_Model):
             variant = self.params.get(part) if self.params else None
             if variant is None or self.params is None:
                 return recorded
-            return coded("provenance", str(self.code), {**self.params, "variant": variant}, lang)
+            worded = coded("provenance", str(self.code), {**self.params, "variant": variant}, lang)
+            return worded or recorded
 
         return said("source", self.source), said("note", self.note)
 
