@@ -253,18 +253,7 @@ def validate_sites(
     for c in unmatched:
         near = by_case.get(c.casefold())
         if near is not None:
-            # Only the letters' case differs: the column surely holds that question, and
-            # scoring on without its answers would change the scores; the file is refused.
-            account.warn(
-                c,
-                "unknown-column",
-                f"column {c!r} matches no checklist question: names are case-sensitive; "
-                f"write {near!r}",
-                severity="error",
-                name=c,
-                variant="checklist_case",
-                near=near,
-            )
+            account.refuse_miscased(c, near, "checklist question", "checklist_case")
             continue
         hint, variant = "", "checklist"
         # A misspelt question loses its answers at every visit: say what was meant.

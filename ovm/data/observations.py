@@ -129,12 +129,13 @@ class Provenance(_Model):
             return self.source, self.note
         from ovm.i18n import coded
 
+        code, params = self.code, self.params
+
         def said(part: str, recorded: str | None) -> str | None:
-            variant = self.params.get(part) if self.params else None
-            if variant is None or self.params is None:
+            variant = params.get(part)
+            if variant is None:
                 return recorded
-            worded = coded("provenance", str(self.code), {**self.params, "variant": variant}, lang)
-            return worded or recorded
+            return coded("provenance", code, {**params, "variant": variant}, lang) or recorded
 
         return said("source", self.source), said("note", self.note)
 
@@ -1111,24 +1112,14 @@ def read_mission_table(
             value_cols.append(table.columns[c])
         else:
             unmatched.append(c)
+            same = by_case.get(c.casefold())
+            if same is not None:
+                account.refuse_miscased(c, same, table.unknown, f"{table.kind}_case")
+                continue
             # A misspelt header loses the variable for every mission: say what was meant.
             near = difflib.get_close_matches(c, list(table.columns), n=1, cutoff=0.8)
             said = f"column {c!r} matches no {table.unknown}; ignored"
-            same = by_case.get(c.casefold())
-            if same is not None:
-                # Only the letters' case differs: the column surely holds that variable, and
-                # reading on without it would change the scores; the file is refused instead.
-                account.warn(
-                    c,
-                    "unknown-column",
-                    f"column {c!r} matches no {table.unknown}: names are case-sensitive; "
-                    f"write {same!r}",
-                    severity="error",
-                    name=c,
-                    variant=f"{table.kind}_case",
-                    near=same,
-                )
-            elif near:
+            if near:
                 account.warn(
                     c,
                     "unknown-column",
@@ -1349,8 +1340,7 @@ def mission_cell_issues(
     by_case: Mapping[str, str] | None = None,
 ) -> list[Issue]:
     """Problems with the ``mission`` cell of a row of a table naming missions: none, no
-    mission, an unknown one, or one that
-    already has its row at ``first_row[mission]``.
+    mission, an unknown one, or one that already has its row at ``first_row[mission]``.
     ``by_case``: the known ids by their casefolded form, when the caller has them."""
     params: dict[str, Any]
     if mission is None:

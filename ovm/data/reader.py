@@ -690,6 +690,20 @@ class Account:
         """A problem with the header (row 1), kept among the file's issues."""
         self.issues.append(self.at(1, column, code, message, severity, params))
 
+    def refuse_miscased(self, column: str, meant: str, what: str, variant: str) -> None:
+        """An ``unknown-column`` error for a header that differs from the id ``meant`` only in
+        the letters' case: the column surely holds that ``what``, and reading on without it
+        would change the scores, so the file is refused, naming the id to write."""
+        self.warn(
+            column,
+            "unknown-column",
+            f"column {column!r} matches no {what}: names are case-sensitive; write {meant!r}",
+            severity="error",
+            name=column,
+            variant=variant,
+            near=meant,
+        )
+
     def require(self, columns: Iterable[Column], present: Iterable[str]) -> list[Issue]:
         """A ``missing-column`` error for each required column the header lacks."""
         have = set(present)
