@@ -354,3 +354,20 @@ def test_a_checklist_share_is_given_as_a_share_of_what_it_counts() -> None:
     assert {k: u for k, u in units.items() if any(p in " ".join(u.values()) for p in places)} == {}
     visits = {k for k, u in units.items() if u["en"] == "% of observer visits"}
     assert sorted(set(units) - visits) == ["practice.closing", "practice.counting_procedure"]
+
+
+def test_the_adoption_recommendation_quotes_the_share_adopted_in_percent() -> None:
+    """The indicator's value is a share from 0 to 1 and its unit "%": the text quotes the share
+    in percent, the node's score, as the family 7 table shows it (44.4 %, not 0.4 %)."""
+    run = ovm.analyse(Path(__file__).parent.parent / "examples", ovm.Settings(bootstrap=0))
+    quoted = []
+    for card in run.scores.scorecards:
+        node = card.node("comparative.adoption_procedures")
+        for lang, point in (("en", "."), ("es", ",")):
+            for advice in run.recommendations(card.mission.id, lang=lang):
+                if advice.id == "rec.comparative.adoption_procedures":
+                    assert node.value is not None and node.score == pytest.approx(100 * node.value)
+                    percent = f"{100 * node.value:.1f}".replace(".", point)
+                    quoted.append((card.mission.id, lang, f" {percent} % " in advice.text))
+    assert quoted and all(said for *_, said in quoted), quoted
+    assert {lang for _, lang, _ in quoted} == {"en", "es"}
