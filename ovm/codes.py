@@ -341,7 +341,8 @@ CODES: dict[str, Code] = {
     ),
     "critical-indicator": Code(
         "scores",
-        "overall: rights.basis scored below its critical threshold and caps this score",
+        "practice.secrecy: practice.secrecy is critical and scored 25.0, in its lowest band, which"
+        " holds these bands at the lowest: practice, overall",
         "Read the capped scores with the critical indicator; improve it to lift the cap.",
         "note",
     ),

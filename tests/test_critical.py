@@ -219,3 +219,58 @@ def test_only_indicators_marked_critical_are_looked_at(
     assert apply_critical(marked, failing.overall, failing.nodes, ("a",)) == apply_critical(
         marked, failing.overall, failing.nodes
     )
+
+
+def _report_findings(root: Path) -> list[str]:
+    """The messages of the critical-indicator findings in the mission report's JSON."""
+    out = root / "m.json"
+    argv = ["report", str(root), "--mission", "m", "--format", "json", "-q", "-o", str(out)]
+    subprocess.run([sys.executable, "-m", "ovm", *argv], check=True)
+    said: list[str] = []
+
+    def walk(x: object) -> None:
+        if isinstance(x, dict):
+            if x.get("code") == "critical-indicator" and isinstance(x.get("message"), dict):
+                said.append(x["message"]["text"])
+            for v in x.values():
+                walk(v)
+        elif isinstance(x, list):
+            for v in x:
+                walk(v)
+
+    walk(json.loads(out.read_text(encoding="utf-8")))
+    return sorted(set(said))
+
+
+def test_the_finding_names_only_the_bands_it_holds_down_and_reports_word_them_by_label(
+    tmp_path: Path, make_workspace: Make
+) -> None:
+    """b fails too: f1.g (0) is in its lowest band by its own score, f1 (50) and the overall
+    (75) are held there. The finding names f1 and the overall only, as the capped marks and a
+    recommendation's gain note do; a report words them by their labels in every language."""
+    sc = card(tmp_path / "a", make_workspace, rubric(), {**FAILING, "b": "s0"})
+    assert [(n, s, b) for n, s, b, _ in bands(sc)][:3] == [
+        ("overall", 75.0, 0),
+        ("f1", 50.0, 0),
+        ("f1.g", 0.0, 0),
+    ]
+    assert [(f.message, dict(f.params)) for f in sc.findings] == [
+        (
+            "a is critical and scored 0.0, in its lowest band, which holds these bands at the "
+            "lowest: f1, overall",
+            {"indicator": "a", "score": "0.0", "nodes": "f1, overall"},
+        )
+    ]
+    assert _report_findings(tmp_path / "a") == [
+        "a is critical and scored 0.0, in its lowest band, which holds these bands at the "
+        "lowest: F1, Overall"
+    ]
+    # Every group above it in its lowest band by its own score: none is held down.
+    low = card(tmp_path / "b", make_workspace, rubric(), dict.fromkeys("abcd", "s0"))
+    assert [(f.message, dict(f.params)) for f in low.findings] == [
+        (
+            "a is critical and scored 0.0, in its lowest band; every group above it is in its "
+            "lowest band by its own score",
+            {"indicator": "a", "score": "0.0", "nodes": "-", "variant": "none"},
+        )
+    ]

@@ -27,6 +27,7 @@ from ovm.data.observations import Provenance
 from ovm.i18n import (
     LANGUAGES,
     Translator,
+    coded,
     decimal_separator,
     format_date,
     format_number,
@@ -681,16 +682,18 @@ class _Builder:
 
     def finding_message(self, f: Finding) -> Label:
         """A finding in the report's language when the catalogue knows its code."""
-        if self.lang == "en":
-            return _plain(f.message)
         if f.code == "critical-indicator" and {"indicator", "nodes"} <= set(f.params):
-            # Nodes named by their labels in the report's language, not by their ids.
+            # Nodes named by their labels in the report's language (English too), not by ids.
             params = dict(f.params)
             params["indicator"] = str(self.label(params["indicator"])["text"])
             params["nodes"] = ", ".join(
                 str(self.label(n)["text"]) for n in params["nodes"].split(", ") if n != "-"
             )
-            f = f.model_copy(update={"params": params})
+            worded = coded("finding", f.code, params, self.lang, text_numbers=True)
+            if worded is not None:
+                return _plain(worded)
+        if self.lang == "en":
+            return _plain(f.message)
         text = f.text(self.lang)
         # A finding recorded without the parts its text needs is said as recorded.
         return _english(text, self.lang) if text == f.message else _plain(text)

@@ -5,7 +5,7 @@ secrecy of the vote) observers treat a failure as disqualifying, whatever else w
 indicator marked ``critical: true`` that scores in its lowest band caps the band of every group
 above it, up to its family and the overall, at their lowest band. Scores are not changed (they
 stay the rubric's aggregation, one number computed in one place); the band shown beside them
-is, and a ``critical-indicator`` finding says which indicator capped which nodes.
+is, and a ``critical-indicator`` finding says which indicator holds which bands down.
 """
 
 from __future__ import annotations
@@ -51,7 +51,7 @@ def apply_critical(
         ns = by_id.get(node_id)
         if ns is None or ns.status != "scored" or ns.band != 0:
             continue
-        reached: list[str] = []
+        held: list[str] = []
         child: Group | Indicator = node
         parent = where.parent
         # The cap climbs only while each link counts in its parent's score.
@@ -59,8 +59,9 @@ def apply_critical(
             target = overall if parent == "overall" else capped.get(parent, by_id.get(parent))
             if target is None or target.status != "scored" or target.band is None:
                 break
+            group = None if parent == "overall" else placed[parent].node
+            lowest = rubric.bands_for(group)[0]
             if target.band > 0:
-                lowest = rubric.bands_for(None if parent == "overall" else placed[parent].node)[0]
                 target = target.model_copy(
                     update={
                         "band": 0,
@@ -72,27 +73,34 @@ def apply_critical(
                     overall = target
                 else:
                     capped[parent] = target
-            # Listed whether or not its own score had it there already, so capping twice (a
-            # comparison caps scorecards the engine capped) says the same.
-            reached.append(parent)
+            # Named when its own score falls above the lowest band: where the cap changes what
+            # a reader sees. Read from the score, not the band, so that capping twice (a
+            # comparison caps scorecards the engine capped) names the same groups.
+            own = None if target.score is None else rubric.band_at(group, target.score)
+            if own is not None and own is not lowest:
+                held.append(parent)
             if parent == "overall":
                 break
             up = placed[parent]
             child, parent = up.node, up.parent
+        said = {"indicator": node_id, "score": f"{ns.score:.1f}"}
         findings.append(
             Finding(
                 code=CODE,
                 message=(
-                    f"{node_id} is critical and scored {ns.score:.1f}, in its lowest band: the "
-                    f"band of {', '.join(reached) or 'no group'} is capped at the lowest"
+                    f"{node_id} is critical and scored {ns.score:.1f}, in its lowest band, which "
+                    f"holds these bands at the lowest: {', '.join(held)}"
+                    if held
+                    else f"{node_id} is critical and scored {ns.score:.1f}, in its lowest band; "
+                    "every group above it is in its lowest band by its own score"
                 ),
                 node=node_id,
                 severity="warning",
-                params={
-                    "indicator": node_id,
-                    "score": f"{ns.score:.1f}",
-                    "nodes": ", ".join(reached) or "-",
-                },
+                params=(
+                    {**said, "nodes": ", ".join(held)}
+                    if held
+                    else {**said, "nodes": "-", "variant": "none"}
+                ),
             )
         )
     return overall, tuple(capped.get(n.node, n) for n in nodes), findings
@@ -101,8 +109,9 @@ def apply_critical(
 def held_down(rubric: Rubric, card: Scorecard) -> dict[str, str]:
     """The nodes (``overall`` included) of a scorecard whose band its ``critical-indicator``
     findings hold below the band their own score falls in, each with the indicator that holds
-    it (the first finding to name it). A node the findings name whose score lies in its lowest
-    band anyway is left out: there the cap changes nothing a reader sees."""
+    it (the first finding to name it). A finding names only those; one recorded by an earlier
+    version named every group the cap reached, and a node whose score lies in its lowest band
+    anyway is left out here: there the cap changes nothing a reader sees."""
     held: dict[str, str] = {}
     for f in card.findings:
         if f.code != CODE or f.node is None:
