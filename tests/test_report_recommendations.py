@@ -284,3 +284,27 @@ def test_a_reference_is_headed_best_practice_only_when_it_is_one(run: Run, lang:
             for heading, h in headings.items()
         }
         assert said == {"best_practice": [practice], "best_performer": [performer]}
+
+
+@pytest.mark.parametrize(("lang", "colon"), [("en", ":"), ("es", ":"), ("fr", "\u202f:")])
+def test_a_group_s_evidence_names_its_children_by_their_labels(
+    run: Run, lang: str, colon: str
+) -> None:
+    """A group's recommendation lists its children's scores as evidence: by the label a
+    reader of that language knows, never by the rubric's ids."""
+    from ovm.indicators.text import wording
+
+    rubric = run.rubric
+    said: list[tuple[str, str]] = []
+    for mission in run.missions:
+        card = run.scorecard(mission)
+        for r in run.recommendations(mission, lang):
+            node = rubric.node(r.node)
+            if not isinstance(node, ovm.Group):
+                continue
+            scored = [c for c in card.node(r.node).explanation.children if c.status == "scored"]
+            names = [line.split(colon)[0] for line in r.evidence]
+            labels = [wording(rubric.node(c.node).labels, lang).text for c in scored]
+            said += list(zip(labels, (c.node for c in scored), strict=True))
+            assert names[-len(scored) :] == labels
+    assert said and all(label != node for label, node in said)

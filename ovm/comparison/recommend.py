@@ -504,7 +504,7 @@ def _evidence(ns: NodeScore, node: _NodeWords, words: _Words) -> tuple[str, ...]
         out.append(line)
     for child in ex.children:
         if child.status == "scored" and child.score is not None:
-            out.append(f"{child.node}{sep} {_fmt(child.score, 1, lang)}")
+            out.append(f"{words.label(child.node)}{sep} {_fmt(child.score, 1, lang)}")
     return tuple(out)
 
 
@@ -682,6 +682,7 @@ class _Words:
         self._raw: dict[str, str] = {}
         self._said: dict[str, str] = {}
         self._levels: dict[str, str] = {}
+        self._labels: dict[str, str] = {}
 
     def text(self, msgid: str) -> str:
         """``gettext(msgid, lang)``, read once."""
@@ -696,6 +697,16 @@ class _Words:
         found = self._raw.get(msgid)
         if found is None:
             found = self._raw[msgid] = self._t.text(msgid)
+        return found
+
+    def label(self, node_id: str) -> str:
+        """A node's label in the language (its id when the rubric has no such node), found
+        once."""
+        found = self._labels.get(node_id)
+        if found is None:
+            placed = self.rubric.nodes.get(node_id)
+            found = node_id if placed is None else _in(placed.node.labels, self.lang)
+            self._labels[node_id] = found
         return found
 
     def confidence(self, level: str) -> str:
