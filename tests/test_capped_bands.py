@@ -185,8 +185,10 @@ def test_an_uncapped_score_keeps_the_colour_of_the_value_typed_over_it(
 
 def _marks(page: Path) -> list[tuple[str, str, str, str, str | None]]:
     """Each capped mark of a page: (section, score beside it, visible mark, its explanation,
-    the anchor it links to), in the page's order; every anchor exists, on a finding's row."""
-    tree = html5lib.parse(page.read_text("utf-8"), namespaceHTMLElements=False)
+    the anchor it links to), in the page's order. A linked mark is explained by the legend's
+    note it points to, an id the page has once; its anchor exists, on a finding's row."""
+    text = page.read_text("utf-8")
+    tree = html5lib.parse(text, namespaceHTMLElements=False)
     parent = {child: node for node in tree.iter() for child in node}
     ids = {e.get("id"): e for e in tree.iter() if e.get("id")}
 
@@ -200,21 +202,29 @@ def _marks(page: Path) -> list[tuple[str, str, str, str, str | None]]:
 
     out = []
     for mark in tree.iter("small"):
-        if "cap" not in classes(mark):
+        if "cap" not in classes(mark) or up(mark, lambda e: e.tag in ("ul", "body")).tag == "ul":
             continue
         holder = up(mark, lambda e: e.tag == "td" or "sc" in classes(e))
-        hidden = next(e for e in mark.iter("span") if "visually-hidden" in classes(e))
         link = mark.find("a")
-        shown = "".join((link if link is not None else mark.find("span")).itertext())
-        explanation = "".join(hidden.itertext())
-        href = None if link is None else link.get("href")
-        if link is not None:
-            assert link.get("title") == explanation.strip(" ()")
+        if link is None:
+            hidden = next(e for e in mark.iter("span") if "visually-hidden" in classes(e))
+            explanation = "".join(hidden.itertext())
+            shown = "".join(mark.itertext()).removesuffix(explanation)
+            href = None
+        else:
+            shown = "".join(link.itertext())
+            note_id = link.get("aria-describedby")
+            assert text.count(f' id="{note_id}"') == 1
+            note = ids[note_id]
+            assert "legend" in classes(up(note, lambda e: e.tag == "ul"))
+            explanation = f" ({''.join(note.itertext())})"
+            href = link.get("href")
             row = ids[href.removeprefix("#")]
             assert row.tag == "tr" and "critical-indicator" in "".join(row.itertext())
         section = up(mark, lambda e: e.tag == "section").get("id")
-        score = "".join(holder.find("b").itertext())
-        out.append((section, score, shown.removesuffix(explanation), explanation, href))
+        number = holder.find("b")
+        score = "".join(number.itertext()) if number is not None else (holder.text or "")
+        out.append((section, score, shown, explanation, href))
     return out
 
 

@@ -244,7 +244,7 @@ class _Builder:
         self._gain_cache: dict[tuple[str, str, str], str] = {}
         self._band_words: dict[tuple[str, int | None, float | None, str | None], Any] = {}
         self._edges: dict[str, list[float]] = {}
-        self._held: dict[int, tuple[NodeScore, dict[str, Any]]] | None = None
+        self._held: dict[int, tuple[NodeScore, dict[str, Any], str]] | None = None
 
     # numbers
     def num(self, x: float | None, digits: int = 1) -> str:
@@ -468,8 +468,15 @@ class _Builder:
     def _cap(self, ns: NodeScore) -> dict[str, Any] | None:
         """What holds a score's band below the band its score falls in (a critical indicator,
         as :func:`ovm.scoring.critical.held_down` reads the scorecard's findings): the
-        indicator, the sentence that says so and the finding's anchor; None when nothing does.
+        indicator, the sentence that says so, the finding's anchor and the id of the legend's
+        note that explains it; None when nothing does.
         """
+        found = self._held_bands().get(id(ns))
+        return found[1] if found is not None and found[0] is ns else None
+
+    def _held_bands(self) -> dict[int, tuple[NodeScore, dict[str, Any], str]]:
+        """Every band a critical indicator holds down, by the identity of its node's score
+        (with the cap and its mission), read once for the run."""
         if self._held is None:
             self._held = {}
             for card in self.scores.scorecards:
@@ -483,10 +490,26 @@ class _Builder:
                             "label": name,
                             "text": self.t("band_capped_by", indicator=name["text"]),
                             "href": "#" + critical_anchor(card.mission.id, indicator),
+                            "note": _anchor("capped", indicator),
                         },
+                        card.mission.id,
                     )
-        found = self._held.get(id(ns))
-        return found[1] if found is not None and found[0] is ns else None
+        return self._held
+
+    def cap_notes(self, cards: Sequence[Scorecard]) -> list[dict[str, Any]]:
+        """The legend's notes on the "capped" mark: one per critical indicator that holds a
+        band of these missions down, in the rubric's order. Each mark points to its note
+        (``aria-describedby``) rather than repeating the sentence: a large comparison has
+        hundreds of marks."""
+        shown = {c.mission.id for c in cards}
+        notes: dict[str, dict[str, Any]] = {}
+        for _, cap, mission in self._held_bands().values():
+            if mission in shown and cap["indicator"] not in notes:
+                notes[cap["indicator"]] = {
+                    k: cap[k] for k in ("indicator", "label", "text", "note")
+                }
+        order = {p.node.id: i for i, p in enumerate(self.rubric.walk())}
+        return sorted(notes.values(), key=lambda n: order.get(n["indicator"], len(order)))
 
     def _band_part(self, ns: NodeScore, nid: str) -> dict[str, Any]:
         """The fields of a scored cell from ``status`` to ``tone``, in the cell's order."""
@@ -988,6 +1011,7 @@ class _Builder:
             "rubric_title": text_label(rb.title, self.lang),
             "generator": f"ovm {__version__}",
             "simulated": self.simulated(cards, marks=kind != "comparison"),
+            "caps": self.cap_notes(cards),
             "bands": [
                 {
                     "label": text_label(b.label, self.lang),
