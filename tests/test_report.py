@@ -105,14 +105,17 @@ def _text(el: Any) -> str:
 
 
 def _num(el: Any) -> str:
-    """The number written in a score (a ``.sc`` cell or pill, or a family table's cell, whose
-    class is its tone alone) at or inside ``el``."""
+    """The number written in a score (a ``.sc`` cell or pill, in bold; or a family table's
+    cell, whose class is its tone alone and whose own text is the number) at or inside ``el``."""
     for node in el.iter():
         classes = (node.get("class") or "").split()
-        if "sc" in classes or (node.tag == "td" and re.fullmatch(r"t(\d|none)", " ".join(classes))):
+        if "sc" in classes:
             found = node.find("./b")
             assert found is not None, _text(node)
             return _text(found)
+        if node.tag == "td" and re.fullmatch(r"t(\d|none)", " ".join(classes)):
+            assert node.text and node.text.strip(), _text(node)
+            return node.text.strip()
     raise AssertionError(f"no score in {_text(el)!r}")
 
 
