@@ -636,3 +636,15 @@ def test_a_derived_provenance_whose_parameters_are_incomplete_keeps_its_recorded
         "seguimiento de las recomendaciones de aaa-2020",
         "implementadas: 1; parcialmente: 0; evaluables: 2",
     )
+
+
+def test_whatif_takes_several_changes_after_one_set_as_after_each(tmp_path: Path) -> None:
+    ws = workspace(tmp_path)
+    base = ("whatif", str(ws), "--mission", "bbb-2021", "--format", "json")
+    changes = ("rights.basis=constitution", "votes_abroad=700")
+    one = run(*base, "--set", *changes)
+    each = run(*base, "--set", changes[0], "--set", changes[1])
+    assert one.returncode == 0, one.stderr
+    assert one.stdout == each.stdout
+    moved = {n["node"] for n in json.loads(one.stdout)["nodes"]}
+    assert {"rights.basis", "rights.turnout"} <= moved, moved

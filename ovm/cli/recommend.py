@@ -187,7 +187,14 @@ def register(sub: Any) -> None:
     )
     workspace_args(w)
     w.add_argument("--mission", required=True, metavar="ID")
-    w.add_argument("--set", action="append", metavar="VARIABLE=VALUE")
+    w.add_argument(
+        "--set",
+        action="extend",
+        nargs="+",
+        metavar="VARIABLE=VALUE",
+        help="an input changed: a variable's value or an indicator's answer; several after one"
+        " --set, or --set repeated",
+    )
     w.add_argument("--lang", default="en", choices=LANGUAGES, help="language of the table")
     w.add_argument("--format", default="text", choices=["text", "json"])
     w.add_argument("-o", "--output")
