@@ -186,6 +186,22 @@ def test_visits_gathered_a_few_missions_at_a_time_give_what_all_at_once_gives(
     np.testing.assert_array_equal(reps.values, on_one_thread[1].values)
 
 
+@pytest.mark.parametrize("alone", [1, 2000])
+def test_missions_multiplied_alone_give_what_missions_side_by_side_give(
+    workspace: ovm.Workspace,
+    on_one_thread: tuple[ovm.ScoreSet, IndicatorReplicates],
+    alone: int,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # A large mission is multiplied alone, straight from its place sums: with a small bound,
+    # every example mission is (1), or the larger ones only.
+    monkeypatch.setattr(sitestats, "_ALONE_BYTES", alone)
+    scores, reps = score_with_replicates(workspace.rubric, workspace.observations)
+    assert scores == on_one_thread[0]
+    assert scores.to_json() == on_one_thread[0].to_json()
+    np.testing.assert_array_equal(reps.values, on_one_thread[1].values)
+
+
 @pytest.mark.parametrize("threads", ["1", "2"])
 def test_a_score_that_fails_after_the_site_summary_leaves_no_replicates_computing(
     workspace: ovm.Workspace, monkeypatch: pytest.MonkeyPatch, threads: str

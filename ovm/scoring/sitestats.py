@@ -486,6 +486,11 @@ def summarise_sites(
             clustered[m] = (rows[within], starts)
 
     in_blocks(missions, _CLUSTER_BLOCK, cluster)
+    # The answer codes gathered once in that order, mission after mission: each mission's
+    # visits are then the slice of ``order.bounds``, which both categorical passes read
+    # without a gather of their own.
+    codes = np.take(codes, np.concatenate([rows for rows, _ in clustered]), axis=0)
+    bounds: list[int] = order.bounds.tolist()
     for m, mid in enumerate(order.ids):
         ms = summary.missions[mid]
         ms.n = int(sizes[m])
@@ -505,6 +510,7 @@ def summarise_sites(
                 replicating = _Replicating(
                     summary,
                     codes,
+                    bounds,
                     clustered,
                     weights,
                     (shares, counts if want_counts else None),
@@ -512,7 +518,7 @@ def summarise_sites(
                     percent,
                     blas,
                 )
-            _products(summary, cat, num, codes, nums, nulls, clustered, weights, requested)
+            _products(summary, cat, num, codes, bounds, nums, nulls, clustered, weights, requested)
         finally:
             notes()
     except BaseException:
@@ -602,6 +608,7 @@ def _products(
     cat: list[ChecklistIndicator],
     num: list[ChecklistIndicator],
     codes: npt.NDArray[np.int8],
+    bounds: list[int],
     nums: Array,
     nulls: npt.NDArray[np.bool_],
     clustered: list[tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]],
@@ -609,9 +616,10 @@ def _products(
     requested: dict[str, set[str]],
 ) -> None:
     """The point statistics of every mission, categorical then numeric, and the replicates of
-    the numeric questions."""
+    the numeric questions (``codes``: the categorical answers in place order, mission ``m``'s
+    from row ``bounds[m]`` to ``bounds[m + 1]``)."""
     if cat:
-        _categorical_points(summary, cat, codes, clustered)
+        _categorical_points(summary, cat, codes, bounds, clustered)
     if not num:
         return
     for m, mid in enumerate(summary.ids):
@@ -641,10 +649,12 @@ def _categorical_points(
     summary: SiteSummary,
     cat: list[ChecklistIndicator],
     codes: npt.NDArray[np.int8],
+    bounds: list[int],
     clustered: list[tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]],
 ) -> None:
     """Every mission's counts of each categorical question (``summary.counted`` and the
-    missions' ``stats``), a few missions' visits at a time."""
+    missions' ``stats``), a few missions' visits at a time (``codes`` and ``bounds`` as
+    :func:`_products` takes them)."""
     k = len(cat)
     ids = [q.id for q in cat]
     missions = len(clustered)
@@ -654,7 +664,6 @@ def _categorical_points(
     capacity = max(_POINT_VISITS, largest)
     # Sums of flags (0 or 1) are whole numbers, exact in float32 below 2**24.
     dtype = np.float32 if largest < _F32_EXACT else np.float64
-    block = np.empty((capacity, k), np.int8)
     flags = np.empty((capacity, 4 * k), dtype)
     ones = np.ones(capacity, dtype)
     first = 0
@@ -665,7 +674,8 @@ def _categorical_points(
             last += 1
         part = clustered[first:last]
         visits = np.cumsum([0] + [rows.size for rows, _ in part]).tolist()
-        got = np.take(codes, np.concatenate([rows for rows, _ in part]), axis=0, out=block[:total])
+        # Consecutive missions: their visits are one slice, in the order of their places.
+        got = codes[bounds[first] : bounds[last]]
         # Accepted, answered, not applicable, not observed: a visit's flags, side by side.
         tally = flags[:total]
         np.equal(got, 1, out=tally[:, :k])
@@ -684,8 +694,8 @@ def _categorical_points(
             places = answered
         else:
             at = np.add.reduceat(tally[:, k : 2 * k], starts, axis=0) > 0
-            bounds = np.cumsum([0] + [st.size for _, st in part[:-1]])
-            places = np.add.reduceat(at, bounds, axis=0, dtype=np.int64)
+            firsts = np.cumsum([0] + [st.size for _, st in part[:-1]])
+            places = np.add.reduceat(at, firsts, axis=0, dtype=np.int64)
         # Answered, then accepted: the order of the cohort's columns.
         columns[0, :, first:last] = answered.T
         columns[1, :, first:last] = accepted.T
@@ -717,19 +727,27 @@ _BATCH_BYTES = 8 * 2**20
 that one product packs the weights once for several missions: a product per mission packed
 them again each time, which took as long as its arithmetic."""
 
+_ALONE_BYTES = 2**18
+"""Place sums from which a mission is multiplied alone, straight from its sums: packing the
+weights again is then a small part of its product, less than copying its sums into a group's
+batch (and zeroing the batch first) took."""
+
 
 def _batches(places: npt.NDArray[np.int64], width: int, itemsize: int) -> list[list[int]]:
     """Missions grouped for the products, smallest first: a group holds at most
     :data:`_BATCH_BYTES` of place sums (its largest mission's places by ``width`` columns a
     mission), and no mission with fewer than two thirds of the largest's places (the smaller
-    ones are padded with zero rows, which add nothing but time)."""
+    ones are padded with zero rows, which add nothing but time); a mission with
+    :data:`_ALONE_BYTES` of place sums or more is a group of its own."""
     groups: list[list[int]] = []
     current: list[int] = []
     first = 0
     for m in np.argsort(places, kind="stable").tolist():
         p = max(int(places[m]), 1)
         if current and (
-            p * width * (len(current) + 1) * itemsize > _BATCH_BYTES or 3 * first < 2 * p
+            p * width * (len(current) + 1) * itemsize > _BATCH_BYTES
+            or 3 * first < 2 * p
+            or p * width * itemsize >= _ALONE_BYTES
         ):
             groups.append(current)
             current = []
@@ -760,6 +778,7 @@ class _Replicating:
         self,
         summary: SiteSummary,
         codes: npt.NDArray[np.int8],
+        bounds: list[int],
         clustered: list[tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]],
         weights: Weights,
         blocks: tuple[Array, Array | None],
@@ -769,6 +788,8 @@ class _Replicating:
     ) -> None:
         k = codes.shape[1]
         self.k, self.codes, self.clustered, self.weights = k, codes, clustered, weights
+        self.bounds = bounds
+        """Where each mission's visits start in ``codes`` (in the order of its places)."""
         self.blocks, self.percent, self.blas = blocks, percent, blas
         self.bootstrap = summary.bootstrap
         self.places = np.array([starts.size for _, starts in clustered], dtype=np.int64)
@@ -778,7 +799,10 @@ class _Replicating:
         )
         groups = _batches(self.places, 2 * k, self.dtype.itemsize)
         self.largest = largest
-        self.cells = max((int(self.places[g].max()) * 2 * k * len(g) for g in groups), default=0)
+        # A mission alone is multiplied straight from its place sums: no batch.
+        self.cells = max(
+            (int(self.places[g].max()) * 2 * k * len(g) for g in groups if len(g) > 1), default=0
+        )
         self.most = max((len(g) for g in groups), default=0)
         self.groups = deque(groups)
         self.ids, self.seed = summary.ids, seed
@@ -889,10 +913,15 @@ def _group_replicates(work: _Replicating, group: list[int], scratch: _Scratch) -
     # Small missions' accepted and answered counts share a column (see _PACK): half the product.
     packed = scratch.batch.dtype == np.float32 and max(1, _MAX_WEIGHT) * visits_most < _PACK
     width = k if packed else 2 * k
-    batch: npt.NDArray[Any] = scratch.batch[: top * width * size].reshape(top, width * size)
-    # Each mission's places from the top, zeros below (they add nothing to the product).
-    batch.fill(0)
-    by_mission = batch.reshape(top, size, width)
+    # A mission alone is multiplied straight from its place sums (below): no batch.
+    alone = size == 1
+    batch: npt.NDArray[Any]
+    if not alone:
+        batch = scratch.batch[: top * width * size].reshape(top, width * size)
+        # Each mission's places from the top, zeros below (they add nothing to the product).
+        batch.fill(0)
+        by_mission = batch.reshape(top, size, width)
+    codes, bounds = work.codes, work.bounds
     capacity = scratch.block.shape[0]
     first = 0
     while first < size:
@@ -903,11 +932,13 @@ def _group_replicates(work: _Replicating, group: list[int], scratch: _Scratch) -
             last += 1
         part = [clustered[m] for m in group[first:last]]
         visits = np.cumsum([0] + [rows.size for rows, _ in part]).tolist()
-        block = np.take(
-            work.codes,
-            np.concatenate([rows for rows, _ in part]),
-            axis=0,
-            out=scratch.block[:total],
+        block = (
+            codes[bounds[group[first]] : bounds[group[first] + 1]]
+            if last == first + 1
+            else np.concatenate(
+                [codes[bounds[m] : bounds[m + 1]] for m in group[first:last]],
+                out=scratch.block[:total],
+            )
         )
         both = scratch.both.reshape(-1)[: total * width].reshape(total, width)
         if packed:
@@ -918,6 +949,9 @@ def _group_replicates(work: _Replicating, group: list[int], scratch: _Scratch) -
         starts = np.concatenate([st + off for (_, st), off in zip(part, visits[:-1], strict=True)])
         # Sums per place first: every visit to a place shares its bootstrap weight.
         sums = both if starts.size == total else np.add.reduceat(both, starts, axis=0)
+        if alone:
+            batch = sums
+            break
         # One assignment for the part's missions: few calls, each long, so that the other
         # threads (the caller's Python) rarely wait for this one's turn at the interpreter.
         held = np.array([st.size for _, st in part])
