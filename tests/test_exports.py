@@ -262,6 +262,10 @@ def located(load: Any) -> list[tuple[int | None, int | None, str]]:
     return [(i.line, i.column, i.code) for r in load.rejected for i in r.reasons]
 
 
+def refused(load: Any) -> list[tuple[int | None, int | None, str]]:
+    return [(i.line, i.column, i.code) for i in load.report.rejected_cells]
+
+
 @pytest.fixture(scope="module")
 def mini() -> Rubric:
     return load_rubric(MINI / "rubric.yaml")
@@ -406,24 +410,34 @@ def test_missing_mission_column_stops_the_workspace(tmp_path: Path, mini: Rubric
     assert [(i.line, i.column, i.code) for i in err.value.errors] == [(1, None, "missing-column")]
 
 
-def test_unknown_choices_reject_their_rows_at_the_export_column(
+def test_unknown_choices_are_refused_at_the_export_column_and_their_visits_kept(
     tmp_path: Path, rich: Rubric
 ) -> None:
     rows = plain_rows(RICH_ROWS)
-    rows[1]["practice.on_time"] = "maybe"
-    rows[2]["2access.staff"] = "robots"
-    rows[4]["2access.languages"] = "local klingon"
+    bad = [(1, "practice.on_time", "maybe"), (2, "2access.staff", "robots")]
+    bad.append((4, "2access.languages", "local klingon"))
+    blank = [dict(r) for r in rows]
+    for k, question, answer in bad:
+        rows[k][question] = answer
+        blank[k][question] = ""
     header, table = export_table(rich, rows, "odk")
-    result = load(tmp_path, rich, header, table, tool="odk")
+    (tmp_path / "bad").mkdir()
+    (tmp_path / "blank").mkdir()
+    result = load(tmp_path / "bad", rich, header, table, tool="odk")
+    _, empty = export_table(rich, blank, "odk")
+    alike = load(tmp_path / "blank", rich, header, empty, tool="odk")
 
     col = {h: j for j, h in enumerate(header, start=1)}
-    assert located(result) == [
+    assert refused(result) == [
         (3, col["practice-practice.on_time"], "invalid-answer"),
         (4, col["_2access-_2access.staff"], "invalid-answer"),
         (6, col["_2access-_2access.languages"], "invalid-answer"),
     ]
-    assert [r.mission for r in result.rejected] == ["aaa-2020", "aaa-2020", "bbb-2021"]
-    assert (result.report.rows_used, result.report.rows_rejected) == (3, 3)
+    assert result.rejected == ()
+    assert (result.report.rows_used, result.report.rows_rejected) == (6, 0)
+    assert result.report.cells_rejected == 3
+    # Each visit keeps every answer but the one refused, as if that cell were blank.
+    assert result.rows.drop("_file").equals(alike.rows.drop("_file"))
     assert accounted(result.report)
 
 
@@ -436,11 +450,25 @@ def test_bad_flags_and_gates_are_located(tmp_path: Path, rich: Rubric) -> None:
     table[4][col["_2access/_2access.outside_NA"] - 1] = "perhaps"
     result = load(tmp_path, rich, header, table, name="export.xlsx")
 
-    assert located(result) == [
+    assert refused(result) == [
         (2, col["_2access/_2access.languages/other"], "invalid-flag"),
         (3, col["_2access/_2access.outside"], "conflicting-answers"),
         (6, col["_2access/_2access.outside_NA"], "invalid-answer"),
     ]
+    assert result.rejected == ()
+    # The question of a cell refused is unanswered at that visit (null); its other answers
+    # stay (1 accepted, 0 not, -1 or NaN not applicable).
+    got = result.rows.select(ROW, "2access.languages", "2access.outside", "practice.on_time")
+    assert str(got.rows()) == str(
+        [
+            (2, None, 10.0, 1),
+            (3, 0, None, 0),
+            (4, None, 25.5, 1),
+            (5, None, None, -1),
+            (6, 1, None, 1),
+            (7, 1, float("nan"), 1),
+        ]
+    )
     assert accounted(result.report)
 
 
@@ -458,9 +486,11 @@ def test_choice_flags_read_yes_and_no_as_every_table_does(tmp_path: Path, rich: 
     assert [(i.line, i.column, i.code) for i in issues if i.severity == "error"] == [
         (4, other + 1, "invalid-flag")
     ]
+    # The refused flag leaves its question unanswered in a row that stays.
     assert frame.select(ROW, "2access.languages").rows() == [
         (2, "local national other"),
         (3, "national other"),
+        (4, None),
         (5, None),
     ]
 
@@ -503,6 +533,42 @@ def test_duplicates_are_rejected_rows_in_a_workspace(tmp_path: Path, mini: Rubri
         (4, j + 1, "duplicate-submission")
     ]
     assert all(accounted(f) for f in report.files)
+
+
+def test_a_workspace_export_keeps_a_visit_with_a_bad_answer_and_says_a_rejected_rows_problems(
+    tmp_path: Path, mini: Rubric
+) -> None:
+    header, table = export_table(mini, plain_rows(MINI / "checklists.csv"), "kobo")
+    table[0][header.index("practice/practice.queue")] = "15 min"
+    j = header.index("_uuid")
+    # A submission read twice, its visit's country and time mistyped in the second copy.
+    table[2][j] = table[1][j]
+    table[2][header.index("site_country")] = "Estados Unidos"
+    table[2][header.index("visited_at")] = "01/05/2020 08:20"
+    root = workspace(tmp_path, "ws", checklists=[{"path": "kobo.csv", "layout": "kobo"}])
+    write_export(root / "kobo.csv", header, table)
+    ws = load_workspace(root)
+    report = ws.observations.report
+
+    col = {h: k for k, h in enumerate(header, start=1)}
+    assert [(i.line, i.column, i.code) for i in report.rejected_cells] == [
+        (2, col["practice/practice.queue"], "invalid-number")
+    ]
+    assert [(r.row, [i.code for i in r.reasons]) for r in report.rejected] == [
+        (4, ["duplicate-submission"])
+    ]
+    assert [(i.line, i.column, i.code) for i in ws.warnings if i.line == 4] == [
+        (4, col["site_country"], "invalid-country"),
+        (4, col["visited_at"], "invalid-visit-time"),
+    ]
+    sites = ws.observations.sites
+    got = sites.filter(pl.col("_row") == 2).select("practice.on_time", "practice.queue")
+    assert got.rows() == [(1, None)]
+    assert [
+        (f.rows_read, f.rows_used, f.rows_rejected, f.cells_rejected)
+        for f in report.files
+        if f.kind == "checklist"
+    ] == [(6, 5, 1, 1)]
 
 
 @pytest.mark.parametrize("tool", ["kobo", "odk"])
@@ -668,18 +734,25 @@ def test_every_row_of_an_export_is_accounted_for(mini: Rubric, rows: list[dict[s
 
     kept = [r for r in rows if r["status"] != "validation_status_not_approved"]
     seen: set[str] = set()
-    usable = 0
-    for r in kept:
+    usable, unread = 0, []
+    for row, r in enumerate(rows, start=2):
+        if r["status"] == "validation_status_not_approved":
+            continue
         first = r["uid"] is None or r["uid"] not in seen
         if r["uid"] is not None:
             seen.add(r["uid"])
-        usable += first and r["mission"] in MISSIONS and r["answer"] != "maybe"
+        # An answer that cannot be read loses itself, not its visit.
+        used = first and r["mission"] in MISSIONS
+        usable += used
+        if used and r["answer"] == "maybe":
+            unread.append((row, 2, "invalid-answer"))
     assert accounted(rep)
     assert (rep.rows_read, rep.rows_excluded, rep.rows_used) == (
         len(rows),
         len(rows) - len(kept),
         usable,
     )
+    assert [(i.line, i.column, i.code) for i in rep.rejected_cells] == unread
     assert sorted(result.rows[ROW].to_list() + [r.row for r in result.rejected]) == sorted(
         set(range(2, len(rows) + 2))
         - {i + 2 for i, r in enumerate(rows) if r["status"] == "validation_status_not_approved"}

@@ -272,9 +272,13 @@ def checklist_meanings(
     ws = load_workspace(folder)
     (report,) = ws.observations.report.files
     assert report.rows_read == report.rows_used + report.rows_rejected + report.rows_excluded
-    bad = {r.row: r.reasons for r in ws.observations.report.rejected}
+    # A refused answer loses that answer (the visit has it unanswered), not its visit.
+    assert list(ws.observations.report.rejected) == []
+    bad = _by_row(report.rejected_cells)
     sites = ws.observations.sites
     coded = dict(sites.select("site", column).iter_rows()) if sites.height else {}
+    assert len(coded) == len(texts)
+    assert all(coded[f"s{i:03d}"] is None for i in range(len(texts)) if i + 2 in bad)
     read = _site_number if column == "field.amount" else _site_answer
     return [
         _rejected(bad[i + 2]) if i + 2 in bad else read(coded[f"s{i:03d}"])

@@ -79,12 +79,15 @@ bbb-2021,s6,NO,20,inf,x
 bbb-2021,s7,n/a,,,x
 """
 
-CHECKLISTS_REJECTED = [
-    (3, "aaa-2020", [(3, 3, "invalid-answer"), (3, 4, "out-of-range")]),
-    (4, "qqq", [(4, 1, "unknown-mission")]),
-    (5, "aaa-2020", [(5, 4, "not-integer")]),
-    (6, "bbb-2021", [(6, 4, "not-finite")]),
-    (7, "bbb-2021", [(7, 5, "not-finite")]),
+# Only the mission cell (and the simulated flag) rejects a visit ...
+CHECKLISTS_REJECTED = [(4, "qqq", [(4, 1, "unknown-mission")])]
+# ... an answer that cannot be read is that question's non-response: the visit keeps the rest.
+CHECKLISTS_CELLS = [
+    (3, 3, "invalid-answer"),
+    (3, 4, "out-of-range"),
+    (5, 4, "not-integer"),
+    (6, 4, "not-finite"),
+    (7, 5, "not-finite"),
 ]
 
 
@@ -136,9 +139,26 @@ def test_every_bad_statistics_row_is_rejected_with_every_reason(tmp_path: Path) 
     }
 
 
-def test_every_bad_checklist_row_is_rejected_with_every_reason(tmp_path: Path) -> None:
+def test_a_checklist_row_is_rejected_for_its_mission_and_an_answer_loses_only_itself(
+    tmp_path: Path,
+) -> None:
     ws = load_workspace(workspace(tmp_path, statistics=None))
     assert rejected_of(ws, "checklists.csv") == CHECKLISTS_REJECTED
+    rep = ws.observations.report
+    assert [(i.line, i.column, i.code) for i in rep.rejected_cells] == CHECKLISTS_CELLS
+    assert all(i.file.endswith("checklists.csv") for i in rep.rejected_cells)
+    sites = ws.observations.sites.sort("site")
+    # The refused answers are unanswered (null); every other answer of their visit is kept.
+    assert sites.select(
+        "site", "practice.on_time", "practice.queue", "practice.turned_away"
+    ).rows() == [
+        ("s1", 1, 15.0, 0.0),
+        ("s2", None, None, 1.0),
+        ("s4", -1, None, 0.0),
+        ("s5", 1, None, 2.0),
+        ("s6", 0, 20.0, None),
+        ("s7", -1, None, None),
+    ]
 
 
 def test_rows_used_and_rejected_add_up_to_rows_read(tmp_path: Path) -> None:
@@ -147,13 +167,13 @@ def test_rows_used_and_rejected_add_up_to_rows_read(tmp_path: Path) -> None:
         Path(f.file).name: (f.rows_read, f.rows_used, f.rows_rejected)
         for f in ws.observations.report.files
     }
-    assert files == {"statistics.csv": (9, 6, 3), "checklists.csv": (7, 2, 5)}
+    assert files == {"statistics.csv": (9, 6, 3), "checklists.csv": (7, 6, 1)}
     rep = ws.observations.report
     assert rep.rows_used + rep.rows_rejected == rep.rows_read == 16
-    assert rep.cells_rejected == 6
+    assert rep.cells_rejected == 6 + 5
     assert len(rep.rejected) == rep.rows_rejected
-    # The rows kept are exactly those no reason was found for.
-    assert sorted(ws.observations.sites["site"].to_list()) == ["s1", "s7"]
+    # The rows kept are exactly those whose mission was read.
+    assert sorted(ws.observations.sites["site"].to_list()) == ["s1", "s2", "s4", "s5", "s6", "s7"]
 
 
 def test_work_given_for_meanwhile_is_done_once_and_the_workspace_loads_alike(
@@ -219,33 +239,24 @@ def test_site_answers_are_coded_from_their_many_spellings(tmp_path: Path) -> Non
     ws = load_workspace(workspace(tmp_path, statistics=None, checklists=checklists))
     sites = ws.observations.sites.sort("site")
     # 1 accepted, 0 not accepted, -1 not applicable, null not observed; blanks around a
-    # word do not matter, a blank cell is not observed.
-    assert sites["practice.on_time"].to_list() == [1, 1, 0, -1, None, 1, 1, -1, None]
+    # word do not matter, a blank cell is not observed, nor is an answer refused.
+    assert sites["practice.on_time"].to_list() == [1, 1, 0, -1, None, 1, 1, -1, None, None, None]
+    assert ws.observations.report.rejected == ()
     assert [
-        (r.row, [(i.column, i.code, i.message) for i in r.reasons])
-        for r in ws.observations.report.rejected
+        (i.line, i.column, i.code, i.message) for i in ws.observations.report.rejected_cells
     ] == [
         (
             11,
-            [
-                (
-                    3,
-                    "invalid-answer",
-                    "'maybe' is not an allowed answer for practice.on_time (yes, no)",
-                )
-            ],
+            3,
+            "invalid-answer",
+            "'maybe' is not an allowed answer for practice.on_time (yes, no)",
         ),
         # A control character is no blank: Polars keeps it in every other column too.
         (
             12,
-            [
-                (
-                    3,
-                    "invalid-answer",
-                    "'\\x1cyes' is not an allowed answer for practice.on_time (yes, no): did "
-                    "you mean yes?",
-                )
-            ],
+            3,
+            "invalid-answer",
+            "'\\x1cyes' is not an allowed answer for practice.on_time (yes, no): did you mean yes?",
         ),
     ]
 
@@ -747,7 +758,7 @@ def test_every_refused_checklist_row_is_listed_in_row_order_with_every_reason(
             Path(tmp), statistics=None, checklists="mission,site,practice.on_time\n" + body
         )
         ws = load_workspace(root)
-    want = []
+    want, refused = [], []
     for row, (mission, site, answer) in enumerate(rows, start=2):
         reasons = []
         if not (mission or site or answer):
@@ -756,10 +767,13 @@ def test_every_refused_checklist_row_is_listed_in_row_order_with_every_reason(
             reasons.append((1, "missing-mission", "no mission id"))
         elif mission == "qqq":
             reasons.append((1, "unknown-mission", "no mission 'qqq'"))
-        if answer == "maybe":
-            reasons.append((3, "invalid-answer", "'maybe'"))
+        cell = [(3, "invalid-answer", "'maybe'")] if answer == "maybe" else []
         if reasons:
-            want.append((row, mission or None, reasons))
+            # A visit of no known mission is rejected with every reason, its answer's too.
+            want.append((row, mission or None, reasons + cell))
+        elif cell:
+            # A visit of a known mission only loses the answer it cannot read.
+            refused.append((row, *cell[0]))
     rejected = ws.observations.report.rejected
     assert [(r.row, r.mission, [(i.column, i.code) for i in r.reasons]) for r in rejected] == [
         (row, mission, [(c, code) for c, code, _ in reasons]) for row, mission, reasons in want
@@ -767,6 +781,12 @@ def test_every_refused_checklist_row_is_listed_in_row_order_with_every_reason(
     for r, (_, _, reasons) in zip(rejected, want, strict=True):
         for issue, (_, _, start) in zip(r.reasons, reasons, strict=True):
             assert issue.message.startswith(start)
+    cells = ws.observations.report.rejected_cells
+    assert [(i.line, i.column, i.code) for i in cells] == [
+        (r, c, code) for r, c, code, _ in refused
+    ]
+    for issue, (*_, start) in zip(cells, refused, strict=True):
+        assert issue.message.startswith(start)
 
 
 def test_rows_of_another_cohort_are_made_only_when_looked_at(
@@ -783,12 +803,14 @@ def test_rows_of_another_cohort_are_made_only_when_looked_at(
 
     monkeypatch.setattr(reader, "RejectedRow", counted)
     body = "".join(f"zzz-{i % 7},s{i},yes\n" for i in range(3000))
-    checklists = "mission,site,practice.on_time\naaa-2020,s0,maybe\n" + body
+    checklists = "mission,site,practice.on_time\nqqq,s0,maybe\n" + body
     ws = load_workspace(workspace(tmp_path, statistics=None, checklists=checklists))
     rejected = ws.observations.report.rejected
     assert len(rejected) == 3001
-    # The row with an answer refused is made while loading; the others when looked at.
+    # The row with an answer refused beside its mission is made while loading, with both
+    # reasons; the others when looked at.
     assert made == [2]
+    assert [i.code for i in rejected[0].reasons] == ["unknown-mission", "invalid-answer"]
     second = rejected[1]
     assert (second.row, second.mission, [i.code for i in second.reasons]) == (
         3,
@@ -813,9 +835,10 @@ def test_a_checklist_reads_the_same_beside_many_other_categories(tmp_path: Path)
     beside = load_workspace(workspace(tmp_path / "b", statistics=None, checklists=checklists))
     assert held.len() == 20_000
     assert beside.observations.sites.drop("_file").equals(alone.observations.sites.drop("_file"))
-    assert [(r.row, [i.code for i in r.reasons]) for r in beside.observations.report.rejected] == [
-        (4, ["invalid-answer"])
+    assert [(i.line, i.code) for i in beside.observations.report.rejected_cells] == [
+        (4, "invalid-answer")
     ]
+    assert beside.observations.sites["practice.on_time"].to_list() == [1, 0, None]
 
 
 def test_an_answer_over_the_cell_limit_is_left_out_and_its_visit_kept(tmp_path: Path) -> None:
@@ -970,6 +993,7 @@ def test_a_workspace_with_rejected_rows_pickles_and_its_report_hashes(tmp_path: 
     assert back.observations.report == rep
     assert list(back.observations.report.rejected) == list(rep.rejected)
     assert rejected_of(back, "checklists.csv") == CHECKLISTS_REJECTED
+    assert back.observations.report.rejected_cells == rep.rejected_cells
     assert hash(rep.rejected) == hash(tuple(rep.rejected))
     assert hash(back.observations.report) == hash(rep)
 
@@ -985,8 +1009,7 @@ def test_a_refused_cell_is_quoted_up_to_sixty_characters_in_every_language(
     report = load_workspace(root).observations.report
     said = [
         (i.line, i.message, i.params.get("text"))
-        for r in report.rejected
-        for i in r.reasons
+        for i in report.rejected_cells
         if i.code == "invalid-answer"
     ]
     short = "y" * 60 + "\u2026"

@@ -52,6 +52,11 @@ MISSION_COLUMN = Column(
 SIMULATED_COLUMN = Column(
     "simulated", Flag("simulated"), "whether the visit was simulated", words=False
 )
+ROW_CHECKS = frozenset({"simulated"})
+"""Cells besides the mission whose refusal rejects the visit: whether it was simulated says
+what every answer of it is. A refused answer loses that answer alone."""
+VISIT_COLUMNS = ("mission", "site", "site_country", "site_city", "observer", "visited_at")
+"""The cells saying which visit a row records, checked for plausibility in rejected rows too."""
 
 
 @dataclass(frozen=True)
@@ -63,7 +68,10 @@ class SiteLoad:
     rejected: Sequence[RejectedRow]
     issues: tuple[Issue, ...]
     columns: Mapping[str, int] = field(default_factory=dict)
-    """The file's column number of each plain column, to locate findings about used rows."""
+    """The file's column number of each plain column, to locate findings about its rows."""
+    rejected_visits: pl.DataFrame | None = None
+    """The :data:`VISIT_COLUMNS` of the rejected rows (with the file and row number), so that
+    the plausibility of their visit is said with their reasons, not once they are fixed."""
 
 
 def checklist_questions(rubric: Rubric) -> list[ChecklistIndicator]:
@@ -233,7 +241,9 @@ def validate_sites(
     excluded: int = 0,
     kind: str = "checklist",
 ) -> SiteLoad:
-    """Validate raw text site rows, reject bad rows with every reason, and code the answers.
+    """Validate raw text site rows and code the answers: a row of no known mission (or whose
+    simulated flag cannot be read) is rejected with every reason, and an answer that cannot be
+    read is refused at its cell and left unanswered in a visit that is used.
 
     Column-wise: a choice column is coded from its distinct cells, each read once; a number
     column is cast, and only the cells the cast cannot read (``1,234``, ``na``) are read one
@@ -351,19 +361,24 @@ def validate_sites(
     if INVALID_CODE not in flags.values():
         sure.add("simulated")
     mission_ok = pl.col("mission").is_not_null() & pl.col("mission").is_in(sorted(missions))
-    # One flag per row; which checks a row fails is worked out for the refused rows alone.
+    # Two flags per row: whether the visit is used (its mission and simulated flag read) and
+    # whether every answer of it was read; which checks a row fails is worked out for the
+    # rows failing either alone.
+    answers_ok = [v for k, v in checks.items() if k not in sure and k not in ROW_CHECKS]
     work = (
         df.lazy()
         .with_columns(**{f"__n_{k}": v for k, v in coded.items()})
         .with_columns(
-            pl.all_horizontal(mission_ok, *(v for k, v in checks.items() if k not in sure)).alias(
-                "__ok"
-            )
+            pl.all_horizontal(
+                mission_ok, *(v for k, v in checks.items() if k in ROW_CHECKS and k not in sure)
+            ).alias("__ok"),
+            pl.all_horizontal(pl.lit(True), *answers_ok).alias("__read"),
         )
         .collect()
     )
     # Filtering every column of a table whose rows all pass would copy it for nothing.
-    failing = work.clear() if work["__ok"].all() else work.filter(~pl.col("__ok"))
+    clean = work["__ok"].all() and work["__read"].all()
+    failing = work.clear() if clean else work.filter(~pl.col("__ok") | ~pl.col("__read"))
     bad = failing.with_columns(
         mission_ok.alias("__ok_mission"),
         *(v.alias(f"__ok_{k}") for k, v in checks.items()),
@@ -401,12 +416,21 @@ def validate_sites(
             if r.status != "invalid":
                 raise AssertionError(f"{k}: {rec[k]!r} refused column-wise, read as {r}")
             reasons.append(account.at(row, k, r.code, r.message, params=r.params))
-        account.reject(row, rec["mission"], reasons)
+        if rec["__ok"]:
+            # An answer that cannot be read is that question's non-response, as a blank is:
+            # the visit keeps every other answer.
+            account.refuse_cells(reasons)
+        else:
+            account.reject(row, rec["mission"], reasons)
+    # The answers refused in the visits used leave their questions unanswered there.
+    kept = bad.filter(pl.col("__ok"))
+    refusing = {k for k in checks if k not in ROW_CHECKS and not kept[f"__ok_{k}"].all()}
     issues = [
         *account.issues,
         *_repeated_rows(work, [c for c in cols if c in df.columns], file),
     ]
-    used = work.lazy().filter(pl.col("__ok")) if bad.height else work.lazy()
+    rejected = bad.filter(~pl.col("__ok"))
+    used = work.lazy().filter(pl.col("__ok")) if rejected.height else work.lazy()
     rows = used.select(
         pl.col("mission"),
         pl.col("site"),
@@ -422,11 +446,18 @@ def validate_sites(
         # two teams (or a plain table beside a form's export) asking different questions
         # then stack as one.
         *(
-            pl.col(f"__n_{q.id}").alias(q.id)
+            (
+                pl.when(checks[q.id]).then(pl.col(f"__n_{q.id}"))
+                if q.id in refusing
+                else pl.col(f"__n_{q.id}")
+            ).alias(q.id)
             if q.id in have
             else pl.lit(None, pl.Float64 if q.numeric else pl.Int8).alias(q.id)
             for q in questions
         ),
     ).collect()
     report = account.report(df.height, excluded=excluded, simulated=simulated, unmatched=unmatched)
-    return SiteLoad(rows, report, account.all_rejected(), tuple(issues), dict(account.numbers))
+    visits = rejected.select(*VISIT_COLUMNS, pl.lit(file).alias(FILE), ROW)
+    return SiteLoad(
+        rows, report, account.all_rejected(), tuple(issues), dict(account.numbers), visits
+    )

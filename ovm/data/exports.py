@@ -28,8 +28,10 @@ from typing import TYPE_CHECKING, Any, Literal
 import polars as pl
 
 from ovm.data.checklists import (
+    FILE,
     INVALID_CODE,
     MISSION_COLUMN,
+    VISIT_COLUMNS,
     SiteLoad,
     checklist_questions,
     validate_sites,
@@ -73,6 +75,9 @@ if TYPE_CHECKING:
 
 _ProblemSink = Callable[..., None]
 """``problem(row, column, code, message, **params)``: a reason against a row."""
+_RefuseSink = Callable[..., None]
+"""``refuse(question, row, column, code, message, **params)``: a cell refused, which leaves
+``question`` unanswered at that row."""
 
 KOBO_METADATA = frozenset(
     {
@@ -260,8 +265,11 @@ class NormalisedExport:
     """An export mapped to the plain site layout, before row validation.
 
     ``frame`` holds the plain columns and :data:`~ovm.data.tables.ROW`; ``problems`` the rows
-    that cannot be used whatever their answers (a repeated submission id, a bad 0/1 flag), by
-    row number; ``columns`` the export's column number of each plain column.
+    that cannot be used whatever their answers (a repeated submission id), by row number;
+    ``refused`` the cells of answers that cannot be read (a bad 0/1 flag or yes/na gate, an
+    answer beside a gate saying the question does not apply), by row number: their questions
+    are left unanswered in ``frame`` and the visit keeps its other answers. ``columns``: the
+    export's column number of each plain column.
     """
 
     frame: pl.DataFrame | None
@@ -272,6 +280,7 @@ class NormalisedExport:
     rows_kept: tuple[int, ...]
     columns: dict[str, int]
     unmatched: tuple[str, ...]
+    refused: dict[int, tuple[Issue, ...]] = field(default_factory=dict)
 
 
 def map_export(
@@ -366,6 +375,13 @@ def map_export(
     def problem(row: int, col: str | None, code: str, message: str, **params: Any) -> None:
         problems.setdefault(row, []).append(account.at(row, col, code, message, params=params))
 
+    refused: dict[int, list[Issue]] = {}
+    unanswered: dict[str, set[int]] = {}
+
+    def refuse(question: str, row: int, col: str, code: str, message: str, **params: Any) -> None:
+        refused.setdefault(row, []).append(account.at(row, col, code, message, params=params))
+        unanswered.setdefault(question, set()).add(row)
+
     _check_duplicates(work, cols, problem)
     issues.extend(_check_trace(work, rubric, roles, file, colno))
 
@@ -399,16 +415,25 @@ def map_export(
             exprs.append(_answer(work, q, single, gate).alias(q.id))
             out_cols[q.id] = colno[single]
             if gate is not None:
-                _check_gate(work, q, single, gate, problem)
+                _check_gate(work, q, single, gate, refuse)
         elif options:
             exprs.append(_combine(work, q, options).alias(q.id))
             out_cols[q.id] = colno[next(iter(options.values()))]
-            _check_flags(work, options, problem)
+            _check_flags(work, q, options, refuse)
         elif gate is not None:
             exprs.append(_answer(work, q, None, gate).alias(q.id))
             out_cols[q.id] = colno[gate]
-            _check_gate(work, q, None, gate, problem)
+            _check_gate(work, q, None, gate, refuse)
     frame = work.select(exprs)
+    if unanswered:
+        # An answer that cannot be read is that question's non-response, as a blank is.
+        frame = frame.with_columns(
+            pl.when(pl.col(ROW).is_in(sorted(rows)))
+            .then(pl.lit(None, pl.String))
+            .otherwise(pl.col(qid))
+            .alias(qid)
+            for qid, rows in unanswered.items()
+        )
     return NormalisedExport(
         frame,
         tuple(issues),
@@ -418,6 +443,7 @@ def map_export(
         kept,
         out_cols,
         tuple(unmatched),
+        _freeze(refused),
     )
 
 
@@ -589,26 +615,32 @@ def _combine(work: pl.DataFrame, q: ChecklistIndicator, options: dict[str, str])
     return pl.when(joined == "").then(pl.lit(None, pl.String)).otherwise(joined)
 
 
-def _check_flags(work: pl.DataFrame, options: dict[str, str], problem: _ProblemSink) -> None:
+def _check_flags(
+    work: pl.DataFrame, q: ChecklistIndicator, options: dict[str, str], refuse: _RefuseSink
+) -> None:
+    """Refuse each choice's 0/1 cell that is neither: the question's answer is unknown."""
     for c in options.values():
         bad = work.filter(_flags(work, c) == INVALID_CODE)
         for row, cell in bad.select(ROW, c).iter_rows():
             r = Column(c, Flag(c), words=False).read(cell)
-            problem(int(row), c, r.code, r.message)
+            refuse(q.id, int(row), c, r.code, r.message)
 
 
 def _check_gate(
-    work: pl.DataFrame, q: ChecklistIndicator, single: str | None, gate: str, problem: _ProblemSink
+    work: pl.DataFrame, q: ChecklistIndicator, single: str | None, gate: str, refuse: _RefuseSink
 ) -> None:
+    """Refuse a yes/na cell that is neither, and an answer its gate says does not apply: the
+    question's answer is unknown."""
     g = _gate(work, q, gate)
     bad = work.filter(g == "?")
     for row, cell in bad.select(ROW, gate).iter_rows():
         r = _gate_column(q, gate).read(cell)
-        problem(int(row), gate, r.code, r.message, **r.params)
+        refuse(q.id, int(row), gate, r.code, r.message, **r.params)
     if single is not None:
         both = work.filter((g == NA_CHOICE) & pl.col(single).is_not_null())
         for row, cell in both.select(ROW, single).iter_rows():
-            problem(
+            refuse(
+                q.id,
                 int(row),
                 single,
                 "conflicting-answers",
@@ -682,12 +714,22 @@ def normalise_export(
 ) -> tuple[pl.DataFrame | None, list[Issue], int]:
     """An export as plain site rows (keeping ``_row``), its issues, and the rows it excluded.
 
-    Rows that cannot be used whatever their answers (a repeated submission id, a bad flag)
-    are dropped and reported as row-located errors. :func:`validate_export` instead reports
-    them as rejected rows, so the file's account of rows stays exact.
+    Rows that cannot be used whatever their answers (a repeated submission id) are dropped
+    and reported as row-located errors; an answer that cannot be read (a bad 0/1 flag) is
+    an error at its cell, and its question is left unanswered in a row that stays.
+    :func:`validate_export` instead reports them as rejected rows and refused cells, so the
+    file's account of rows stays exact.
     """
     n = map_export(df, rubric, layout, file)
-    issues = list(n.issues) + [i for reasons in n.problems.values() for i in reasons]
+    found = sorted({**n.refused, **n.problems})
+    issues = list(n.issues) + [
+        i
+        for row in found
+        for i in sorted(
+            (*n.problems.get(row, ()), *n.refused.get(row, ())),
+            key=lambda i: (i.column or 0, i.code),
+        )
+    ]
     if n.frame is None:
         return None, issues, n.excluded
     frame = n.frame.filter(~pl.col(ROW).is_in(list(n.problems)))
@@ -739,23 +781,39 @@ def validate_export(
     )
     plain = [c for c in n.frame.columns if c != ROW]
     remap = {j: n.columns[c] for j, c in enumerate(plain, start=1) if c in n.columns}
+    # The answers refused while mapping and while validating, by row: a rejected row says
+    # them among its reasons, a used one keeps them as its refused cells.
+    cells: dict[int, list[Issue]] = {r: list(v) for r, v in n.refused.items()}
+    for i in load.report.rejected_cells:
+        cells.setdefault(i.line or 0, []).append(_relocate(i, remap))
     merged: dict[int, RejectedRow] = {}
     for rej in load.rejected:
-        reasons = [*n.problems.get(rej.row, ()), *(_relocate(i, remap) for i in rej.reasons)]
-        reasons.sort(key=lambda i: (i.column or 0, i.code))
+        reasons = [
+            *n.problems.get(rej.row, ()),
+            *n.refused.get(rej.row, ()),
+            *(_relocate(i, remap) for i in rej.reasons),
+        ]
         merged[rej.row] = RejectedRow(rej.file, rej.row, rej.mission, tuple(reasons))
-    rows = load.rows
+    rows, visits = load.rows, load.rejected_visits
     extra = [r for r in n.problems if r not in merged]
     if extra:
         missions_of = dict(
             n.frame.filter(pl.col(ROW).is_in(extra)).select(ROW, "mission").iter_rows()
         )
         for r in extra:
-            merged[r] = RejectedRow(file, r, missions_of.get(r), n.problems[r])
+            reasons = [*n.problems[r], *cells.get(r, ())]
+            merged[r] = RejectedRow(file, r, missions_of.get(r), tuple(reasons))
         if rows.height:
+            gone = rows.filter(pl.col(ROW).is_in(extra))
             rows = rows.filter(~pl.col(ROW).is_in(extra))
+            # Rows this step rejects are checked for plausibility as the others rejected.
+            lost = gone.select(*VISIT_COLUMNS, FILE, ROW)
+            visits = lost if visits is None else pl.concat([visits, lost], how="vertical_relaxed")
     for r in sorted(merged):
         account.reject(r, merged[r].mission, merged[r].reasons)
+    for r in sorted(cells):
+        if r not in merged:
+            account.refuse_cells(cells[r])
     # A row the export step rejects (a submission already read, above all) is no visit: saying
     # it repeats an earlier row and counts as a visit would contradict its rejection.
     issues = (
@@ -771,7 +829,7 @@ def validate_export(
     )
     if report.rows_used != rows.height:
         raise AssertionError(f"{file}: {rows.height} rows kept, {report.rows_used} accounted")
-    return SiteLoad(rows, report, tuple(account.rejected), issues, dict(n.columns))
+    return SiteLoad(rows, report, tuple(account.rejected), issues, dict(n.columns), visits)
 
 
 def load_export(

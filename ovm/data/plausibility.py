@@ -1,7 +1,8 @@
 """Plausibility of observer visits, checked as an election-day data desk would.
 
 Each finding is a located warning: the visit is still used (it may be right), but someone
-should look at it. Codes: ``invalid-visit-time``, ``visit-outside-voting-period``,
+should look at it. A rejected row's own visit is checked too, so that its warnings come with
+its reasons. Codes: ``invalid-visit-time``, ``visit-outside-voting-period``,
 ``invalid-country``, ``observer-two-places``, ``observer-too-fast``, ``identical-answers``,
 ``visit-before-opening``.
 """
@@ -70,13 +71,47 @@ def plausibility_issues(
     of each plain column (``visited_at``, ``site_country``...), to locate them."""
     if sites.height == 0:
         return []
-    by_id = {m.id: m for m in missions}
-    # Each place's opening time, indexed once: a large file has a row per visit.
-    opening: dict[tuple[str, str], dt.time | None] = {}
-    for m in missions:
-        for p in m.places:
-            opening.setdefault((m.id, p.id), p.opens)
-    out: list[Issue] = []
+    at = _locator(columns)
+    questions = [c for c in sites.columns if c not in (*SITE_COLUMNS, FILE, ROW)]
+    timed: list[tuple[str, dt.datetime, dict[str, object]]] = []
+    # Only visits with a country or a time have anything to check here; the answers are not
+    # needed (building every row as a dict was most of a large load's time).
+    out = _visit_issues(
+        sites.select([c for c in sites.columns if c not in questions]), missions, at, timed
+    )
+    out += _travel(timed, at)
+    out += _identical(sites, questions, at)
+    return out
+
+
+def rejected_visit_issues(
+    visits: pl.DataFrame, missions: Sequence[Mission], columns: Mapping[str, Mapping[str, int]]
+) -> list[Issue]:
+    """The warnings each rejected row's own visit gets (its time, country, day and opening),
+    said with its reasons so that one run says every problem of the row. Checks against
+    other visits (an observer's travels, identical answers) are the used visits' alone: a
+    rejected row is no visit."""
+    if visits.height == 0:
+        return []
+    # A table may hold many rows of another cohort's missions, rejected for it: only their
+    # country and the form of their time can be checked, so only rows holding a text that
+    # fails either (each distinct text checked once) are looked at one by one.
+    texts = visits.select(
+        pl.col("site_country").drop_nulls().unique().implode(),
+        pl.col("visited_at").drop_nulls().unique().implode(),
+    ).row(0)
+    countries = [c for c in texts[0] if country_problem(str(c))]
+    times = [t for t in texts[1] if parse_visit_time(str(t)) is None]
+    worth = (
+        pl.col("mission").is_in(sorted(m.id for m in missions))
+        | pl.col("site_country").is_in(countries)
+        | pl.col("visited_at").is_in(times)
+    )
+    return _visit_issues(visits.filter(worth), missions, _locator(columns), [])
+
+
+def _locator(columns: Mapping[str, Mapping[str, int]]) -> _At:
+    """``at``: a warning at a visit's row and the file's column number of a plain column."""
 
     def at(
         rec: Mapping[str, object], column: str | None, code: str, message: str, **params: object
@@ -87,11 +122,25 @@ def plausibility_issues(
             file, int(str(rec[ROW])), col, code, message, (), "warning", "data", params=params
         )
 
-    questions = [c for c in sites.columns if c not in (*SITE_COLUMNS, FILE, ROW)]
-    timed: list[tuple[str, dt.datetime, dict[str, object]]] = []
-    # Only visits with a country or a time have anything to check here; the answers are not
-    # needed (building every row as a dict was most of a large load's time).
-    located = sites.select([c for c in sites.columns if c not in questions]).filter(
+    return at
+
+
+def _visit_issues(
+    visits: pl.DataFrame,
+    missions: Sequence[Mission],
+    at: _At,
+    timed: list[tuple[str, dt.datetime, dict[str, object]]],
+) -> list[Issue]:
+    """Each visit's own warnings; the visits with an observer and a time of day are added to
+    ``timed``, to follow each observer."""
+    by_id = {m.id: m for m in missions}
+    # Each place's opening time, indexed once: a large file has a row per visit.
+    opening: dict[tuple[str, str], dt.time | None] = {}
+    for m in missions:
+        for p in m.places:
+            opening.setdefault((m.id, p.id), p.opens)
+    out: list[Issue] = []
+    located = visits.filter(
         pl.col("site_country").is_not_null() | pl.col("visited_at").is_not_null()
     )
     for rec in located.iter_rows(named=True):
@@ -110,7 +159,7 @@ def plausibility_issues(
                     )
                 )
         when = rec["visited_at"]
-        if when is None or mission is None:
+        if when is None:
             continue
         vt = parse_visit_time(str(when))
         if vt is None:
@@ -126,6 +175,9 @@ def plausibility_issues(
                     **({"variant": "dmy", "meant": meant} if meant else {}),
                 )
             )
+            continue
+        if mission is None:
+            # A row of no known mission (rejected for it) has no voting days to check.
             continue
         first, last = mission.voting_days()
         if not first <= vt.day <= last:
@@ -163,8 +215,6 @@ def plausibility_issues(
             )
         if rec["observer"] is not None:
             timed.append((f"{rec['mission']}\x1f{rec['observer']}", _utc(vt.moment), rec))
-    out += _travel(timed, at)
-    out += _identical(sites, questions, at)
     return out
 
 

@@ -733,8 +733,12 @@ class Account:
 
     def reject_cells(self, row: Row) -> bool:
         """Record a row's reasons as refused cells of a row that is still used; whether any."""
-        self.cells.extend(sorted(row.reasons, key=lambda i: (i.column or 0, i.code)))
+        self.refuse_cells(row.reasons)
         return bool(row.reasons)
+
+    def refuse_cells(self, reasons: Iterable[Issue]) -> None:
+        """Record the refused cells of one row that is still used, in column order."""
+        self.cells.extend(sorted(reasons, key=lambda i: (i.column or 0, i.code)))
 
     def reject(self, row: int, mission: str | None, reasons: Iterable[Issue]) -> None:
         """Record a rejected row and its reasons."""

@@ -908,6 +908,7 @@ def _observations(
     frames: list[pl.DataFrame] = []
     simulated: list[str] = []
     columns: dict[str, Mapping[str, int]] = {}
+    refused_visits: list[pl.DataFrame] = []
     if meanwhile is not None:
         # While the first table is still being read: Polars parses it on its own threads.
         meanwhile()
@@ -941,8 +942,23 @@ def _observations(
         columns[name] = load.columns
         if load.rows.height:
             frames.append(load.rows)
+        if load.rejected_visits is not None and load.rejected_visits.height:
+            refused_visits.append(load.rejected_visits)
         if src.simulated or (load.rows.height and bool(load.rows["simulated"].any())):
             simulated.append(src.path)
+    # One chunk per column: a CSV is parsed in pieces, and the scoring sorts, hashes and
+    # gathers these columns many times, each time over every piece.
+    sites = pl.concat(frames, how="vertical_relaxed").rechunk() if frames else pl.DataFrame()
+    # Checked before any error stops the run, and in the rejected rows too: one run of ovm
+    # check says every problem of a row, not those left once the others are fixed.
+    if sites.height or refused_visits:
+        from ovm.data.plausibility import plausibility_issues, rejected_visit_issues
+
+        # Across files: one observer may appear in a Kobo and an ODK export.
+        warnings += plausibility_issues(sites, merged, columns)
+        if refused_visits:
+            visits = pl.concat(refused_visits, how="vertical_relaxed")
+            warnings += rejected_visit_issues(visits, merged, columns)
     # Refused cells of any file: said with the errors that stop the run, else with the
     # warnings, so that one run of ovm check says every problem.
     cells = [i for f in files for i in f.rejected_cells]
@@ -950,14 +966,6 @@ def _observations(
         every = _every_problem(fatal, [*cells, *warnings], rejected, issues, mission_list, missions)
         errors = sum(i.severity == "error" for i in every)
         raise DataError(every, key="error_summary_data", n=errors)
-    # One chunk per column: a CSV is parsed in pieces, and the scoring sorts, hashes and
-    # gathers these columns many times, each time over every piece.
-    sites = pl.concat(frames, how="vertical_relaxed").rechunk() if frames else pl.DataFrame()
-    if sites.height:
-        from ovm.data.plausibility import plausibility_issues
-
-        # Across files: one observer may appear in a Kobo and an ODK export.
-        warnings += plausibility_issues(sites, merged, columns)
     # Refused cells go with the warnings: printed, located, and counted in each file's report.
     report = LoadReport(tuple(files), JoinedRows(rejected), (*warnings, *cells))
     return Observations(tuple(merged), sites, report, tuple(simulated)), warnings
