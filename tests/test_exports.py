@@ -463,13 +463,51 @@ def test_bad_flags_and_gates_are_located(tmp_path: Path, rich: Rubric) -> None:
         [
             (2, None, 10.0, 1),
             (3, 0, None, 0),
-            (4, None, 25.5, 1),
+            (4, -1, 25.5, 1),
             (5, None, None, -1),
             (6, 1, None, 1),
             (7, 1, float("nan"), 1),
         ]
     )
     assert accounted(result.report)
+
+
+def test_a_multiple_choice_exported_per_choice_reads_its_not_applicable_gate(
+    tmp_path: Path, rich: Rubric
+) -> None:
+    # A choice list that may not apply is asked after "does this apply here?": its answer is
+    # read alike whether the export writes the choices in one column or one column each.
+    rows = plain_rows(RICH_ROWS)
+    one_header, one_table = export_table(rich, rows, "kobo")
+    (tmp_path / "one").mkdir()
+    (tmp_path / "each").mkdir()
+    one = load(tmp_path / "one", rich, one_header, one_table)
+    header, table = export_table(rich, rows, "kobo", expand=["2access.languages"])
+    each = load(tmp_path / "each", rich, header, table)
+    assert each.rows.drop("_file").equals(one.rows.drop("_file"))
+    assert each.rows.select(ROW, "2access.languages").rows() == [
+        (2, 1),
+        (3, 0),
+        (4, -1),
+        (5, None),
+        (6, 1),
+        (7, 1),
+    ]
+    # A choice ticked where the gate says the list does not apply is refused: the list is
+    # unanswered there, the visit kept.
+    col = {h: j for j, h in enumerate(header, start=1)}
+    table[2][col["_2access/_2access.languages/local"] - 1] = 1
+    (tmp_path / "both").mkdir()
+    both = load(tmp_path / "both", rich, header, table)
+    assert [(i.line, i.column, i.code, i.params) for i in both.report.rejected_cells] == [
+        (
+            4,
+            col["_2access/_2access.languages/local"],
+            "conflicting-answers",
+            {"name": "2access.languages", "text": "local"},
+        )
+    ]
+    assert both.rows.filter(pl.col(ROW) == 4)["2access.languages"].to_list() == [None]
 
 
 def test_choice_flags_read_yes_and_no_as_every_table_does(tmp_path: Path, rich: Rubric) -> None:

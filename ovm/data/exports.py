@@ -417,7 +417,17 @@ def map_export(
             if gate is not None:
                 _check_gate(work, q, single, gate, refuse)
         elif options:
-            exprs.append(_combine(work, q, options).alias(q.id))
+            combined = _combine(work, q, options)
+            if gate is not None:
+                # The choices are not asked where the gate says the list does not apply.
+                _check_gate(work, q, None, gate, refuse)
+                _check_chosen(work, q, options, gate, refuse)
+                combined = (
+                    pl.when(_gate(work, q, gate) == NA_CHOICE)
+                    .then(pl.lit(NA_CHOICE))
+                    .otherwise(combined)
+                )
+            exprs.append(combined.alias(q.id))
             out_cols[q.id] = colno[next(iter(options.values()))]
             _check_flags(work, q, options, refuse)
         elif gate is not None:
@@ -648,6 +658,37 @@ def _check_gate(
                 name=q.id,
                 text=str(cell),
             )
+
+
+def _check_chosen(
+    work: pl.DataFrame,
+    q: ChecklistIndicator,
+    options: dict[str, str],
+    gate: str,
+    refuse: _RefuseSink,
+) -> None:
+    """Refuse the choices ticked where the gate says the list does not apply, at the first
+    one's cell: the question's answer is unknown."""
+    chosen = [(name, c) for name, c in options.items() if name != NA_CHOICE]
+    if not chosen:
+        return
+    ticked = work.filter(
+        (_gate(work, q, gate) == NA_CHOICE)
+        & pl.any_horizontal(_flags(work, c) == 1 for _, c in chosen)
+    )
+    flags = ticked.select(ROW, *(_flags(ticked, c).alias(name) for name, c in chosen))
+    for rec in flags.iter_rows(named=True):
+        names = [name for name, _ in chosen if rec[name] == 1]
+        text = " ".join(names)
+        refuse(
+            q.id,
+            int(rec[ROW]),
+            options[names[0]],
+            "conflicting-answers",
+            f"{q.id} is marked not applicable but has the answer {text!r}",
+            name=q.id,
+            text=text,
+        )
 
 
 def _check_duplicates(work: pl.DataFrame, cols: list[str], problem: _ProblemSink) -> None:
