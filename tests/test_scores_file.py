@@ -22,6 +22,7 @@ from hypothesis import strategies as st
 import ovm
 from ovm.cli.app import main
 from ovm.data.observations import Provenance
+from ovm.errors import Issue
 from ovm.reporting.tables import comparison_to_dict
 from ovm.scoring.results import (
     Contribution,
@@ -363,6 +364,24 @@ def score_sets(draw: st.DrawFn) -> ScoreSet:
         confidence=0.95,
         scorecards=tuple(cards),
         simulated_sources=tuple(draw(st.lists(text, max_size=2))),
+        warnings=tuple(
+            draw(
+                st.lists(
+                    st.builds(
+                        Issue,
+                        file=text,
+                        line=st.none() | st.integers(1, 9),
+                        column=st.none() | st.integers(1, 9),
+                        code=st.sampled_from(["duplicate-row", "invalid-country"]),
+                        message=text,
+                        severity=st.just("warning"),
+                        category=st.just("data"),
+                        params=st.dictionaries(st.sampled_from(["text", "first"]), text),
+                    ),
+                    max_size=2,
+                )
+            )
+        ),
     )
 
 

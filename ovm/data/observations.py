@@ -282,6 +282,13 @@ class LoadReport:
         return tuple(i for f in self.files for i in f.rejected_cells)
 
     @property
+    def warnings(self) -> tuple[Issue, ...]:
+        """The problems that lost no datum (a repeated visit, a visit time or a country not
+        understood): the file-level issues that are neither errors nor refused cells."""
+        cells = set(self.rejected_cells)
+        return tuple(i for i in self.issues if i.severity != "error" and i not in cells)
+
+    @property
     def cells_rejected(self) -> int:
         """Cells refused in rows that were used, in all files."""
         return sum(f.cells_rejected for f in self.files)

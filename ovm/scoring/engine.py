@@ -1657,5 +1657,6 @@ def _score(
             for r in rep.rejected
         ),
         simulated_sources=observations.simulated_sources,
+        warnings=rep.warnings,
     )
     return scores, plan, missions

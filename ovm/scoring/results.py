@@ -15,6 +15,7 @@ from pydantic import BaseModel, Field, SerializerFunctionWrapHandler, model_seri
 from ovm.data.observations import Provenance
 from ovm.data.places import PlanCoverage
 from ovm.data.reader import FileReport
+from ovm.errors import Issue
 from ovm.frozen import FrozenMap, FrozenModel, ReadOnlyMap
 
 NodeStatus = Literal["scored", "missing", "not_applicable", "insufficient", "pending", "undefined"]
@@ -335,6 +336,9 @@ class ScoreSet(FrozenModel):
     files: tuple[FileReport, ...] = ()
     rejected: tuple[RejectedSummary, ...] = ()
     simulated_sources: tuple[str, ...] = ()
+    warnings: tuple[Issue, ...] = ()
+    """What loading the data warned of without losing a datum (a repeated visit, a visit time
+    or a country not understood); the refused cells are each file's ``rejected_cells``."""
 
     def scorecard(self, mission_id: str) -> Scorecard:
         """The scorecard of a mission; KeyError if none."""

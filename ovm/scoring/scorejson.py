@@ -396,6 +396,9 @@ def compact(full: dict[str, Json]) -> dict[str, Json]:
     }
     compacted = [_compact_card(c, tables, lookups) for c in cards]
     out = {k: v for k, v in full.items() if k != "scorecards"}
+    if not out.get("warnings"):
+        # Written only when there are some: files written before they were kept read the same.
+        out.pop("warnings", None)
     out["format"] = FORMAT
     return {
         **{k: out.pop(k) for k in ("format", "rubric", "data_sha256", "seed", "bootstrap")},
@@ -536,13 +539,14 @@ def expand(data: Mapping[str, Json]) -> dict[str, Json]:
     out["scorecards"] = [
         _expand_card(c, nodes, provenance, findings, lookups) for c in data["scorecards"]
     ]
+    out.setdefault("warnings", [])  # left out when there are none
     return out
 
 
 # --- text ------------------------------------------------------------------------------------
 
 # Written one per line: readable, greppable, and a diff shows the node that changed.
-_ROWS = ("nodes", "provenance", "findings", "files", "rejected")
+_ROWS = ("nodes", "provenance", "findings", "files", "rejected", "warnings")
 _CARD_ROWS = ("nodes", "data", "findings", "notes", "other_notes")
 
 

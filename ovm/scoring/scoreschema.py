@@ -10,6 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field, create_model
 from ovm.data.observations import Provenance
 from ovm.data.places import PlanCoverage
 from ovm.data.reader import FileReport
+from ovm.errors import Issue
 from ovm.scoring.results import (
     Contribution,
     MissionInfo,
@@ -170,6 +171,8 @@ class ScoresFile(Row):
     files: list[FileReport] = Field(default_factory=list)
     rejected: list[RejectedSummary] = Field(default_factory=list)
     simulated_sources: list[str] = Field(default_factory=list)
+    warnings: list[Issue] = Field(default_factory=list)
+    """What loading the data warned of without losing a datum; left out when none."""
 
 
 def schema() -> dict[str, Json]:
