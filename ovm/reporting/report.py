@@ -49,6 +49,7 @@ if TYPE_CHECKING:
     from ovm.comparison.recommend import Recommendation, Reference
     from ovm.comparison.sensitivity import Sensitivity
     from ovm.data.places import PlanCoverage
+    from ovm.errors import Issue
     from ovm.pipeline import Run
 
 Context = dict[str, Any]
@@ -64,6 +65,9 @@ EVIDENCE_LIMIT = 3
 DEFAULT_SENSITIVITY_RUNS = 300
 TEMPLATES = {"comparison": "comparison.html.j2", "mission": "mission.html.j2"}
 TOP_RECOMMENDATIONS = 3
+PROBLEMS_SHOWN = 20
+"""Rejected cells, or warnings, of one code that the data-quality section lists; the rest are
+counted (``ovm check`` lists every one): a plausibility check may flag every visit."""
 """Recommendations per mission in the comparison's "what each country should fix"."""
 MISSION_REPORT_FILE = "mission-{id}.html"
 """Where the comparison expects each mission's report, next to it: ``ovm report --mission ID
@@ -735,6 +739,33 @@ class _Builder:
             "code": code,
         }
 
+    def problems(
+        self, issues: Iterable[Issue]
+    ) -> tuple[list[dict[str, Any]], list[dict[str, str]]]:
+        """Problems of the files read, as a report lists them (file, row, column, code, and
+        the message in the report's language), the first :data:`PROBLEMS_SHOWN` of each code;
+        and how many more of each code there are."""
+        shown: list[dict[str, Any]] = []
+        seen: dict[str, int] = {}
+        for i in issues:
+            k = seen[i.code] = seen.get(i.code, 0) + 1
+            if k > PROBLEMS_SHOWN:
+                continue
+            shown.append(
+                {
+                    "file": self.file(i.file),
+                    "row": "" if i.line is None else str(i.line),
+                    "column": "" if i.column is None else str(i.column),
+                    **self.reason({"code": i.code, "message": i.message, "params": i.params}),
+                }
+            )
+        more = [
+            {"code": code, "count": str(n - PROBLEMS_SHOWN)}
+            for code, n in seen.items()
+            if n > PROBLEMS_SHOWN
+        ]
+        return shown, more
+
     # rules and methodology
     def rule_text(self, node: Group | Indicator, with_formula: bool = True) -> str | None:
         if isinstance(node, Group):
@@ -910,7 +941,9 @@ class _Builder:
         extra_findings: Iterable[Finding] = (),
         list_info: bool = False,
     ) -> dict[str, Any]:
-        """Coverage, files, rejected rows and findings (``list_info``: list info one by one)."""
+        """Coverage, files, rejected rows, rejected cells and warnings of the files read, and
+        findings (``list_info``: list info one by one). Cells and warnings are the whole
+        workspace's, as the files' counts are: an issue does not name its row's mission."""
         s = self.scores
         fams = [f.id for f in self.rubric.families]
         coverage = []
@@ -940,6 +973,18 @@ class _Builder:
             }
             for f in s.files
         ]
+        # Refused cells and warnings are said only where there are some: a report of clean
+        # data reads as it did before they were shown.
+        problems: dict[str, Any] = {}
+        cells_total = sum(fr.cells_rejected for fr in s.files)
+        if cells_total:
+            for entry, fr in zip(files, s.files, strict=True):
+                entry["cells"] = str(fr.cells_rejected)
+            listed, more = self.problems(i for fr in s.files for i in fr.rejected_cells)
+            problems["cells"] = {"total": str(cells_total), "items": listed, "more": more}
+        if s.warnings:
+            listed, more = self.problems(s.warnings)
+            problems["warnings"] = {"total": str(len(s.warnings)), "items": listed, "more": more}
         ids = {c.mission.id for c in cards}
         others = {c.mission.id for c in s.scorecards} - ids
         rejected = []
@@ -981,6 +1026,7 @@ class _Builder:
             "files": files,
             "rejected": rejected,
             "rejected_total": str(len(rejected)),
+            **problems,
             "findings": findings,
             "list_info": list_info,
             "info_summary": info_summary,
@@ -2054,7 +2100,9 @@ def render_xlsx(context: Context) -> bytes:
 
     A comparison gives overview, rankings, indicators, best practices, recommendations,
     sensitivity, trends, findings and methodology; a mission report its overview, indicators,
-    drags, recommendations, follow-up, findings, notes and methodology.
+    drags, recommendations, follow-up, findings, notes and methodology; either, after its
+    findings, the data quality section's rejected rows, rejected cells and warnings when it
+    lists any.
     """
     from ovm.reporting.workbook import render_workbook
 

@@ -334,6 +334,48 @@ def _findings(book: _Book, t: Translator, context: Mapping[str, Any]) -> None:
     )
 
 
+def _number(text: str) -> int | None:
+    """A row or column number as the report writes it (empty where unknown)."""
+    return int(text) if text else None
+
+
+def _data_quality(book: _Book, t: Translator, context: Mapping[str, Any]) -> None:
+    """The problems the data-quality section lists, one per row: each reason of a rejected
+    row, each rejected cell, each warning of the files read; no sheet when there are none
+    (the section then lists none either)."""
+    q = context["quality"]
+    rows: list[list[Any]] = []
+    for r in q["rejected"]:
+        for x in r["reasons"]:
+            where = [r["file"], _number(r["row"]), None, r["mission"]]
+            rows.append([t("rejected_rows"), *where, x["code"], x["message"]])
+    for key, heading in (("cells", "rejected_cells"), ("warnings", "load_warnings")):
+        part = q.get(key)
+        if not part:
+            continue
+        for x in part["items"]:
+            where = [x["file"], _number(x["row"]), _number(x["column"]), ""]
+            rows.append([t(heading), *where, x["code"], x["message"]])
+        for more in part["more"]:
+            said = t(f"{heading}_more", n=more["count"], code=more["code"])
+            rows.append([t(heading), "", None, None, "", more["code"], said])
+    if not rows:
+        return
+    book.table(
+        "data quality",
+        [
+            Column(t("xlsx_section")),
+            Column(t("file")),
+            Column(t("row"), RANK),
+            Column(t("column"), RANK),
+            Column(t("mission")),
+            Column(t("code")),
+            Column(t("message")),
+        ],
+        rows,
+    )
+
+
 def _methodology(book: _Book, t: Translator, context: Mapping[str, Any]) -> None:
     meth = context["methodology"]
     rb = meth["rubric"]
@@ -560,6 +602,7 @@ def comparison_workbook(context: Mapping[str, Any]) -> bytes:
         ),
     )
     _findings(book, t, context)
+    _data_quality(book, t, context)
     _methodology(book, t, context)
     return book.bytes(str(context.get("generator", "ovm")))
 
@@ -667,6 +710,7 @@ def mission_workbook(context: Mapping[str, Any]) -> bytes:
         ),
     )
     _findings(book, t, context)
+    _data_quality(book, t, context)
     book.table(
         "notes",
         [
