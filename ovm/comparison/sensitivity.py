@@ -174,12 +174,22 @@ def _resample_counts(seed: int, boot: int, n: int) -> _Counts:
     rng = np.random.default_rng(seed)
     # As the floats the products take them in: single precision holds every count up to 2^24.
     counts = np.empty((boot, n), dtype=np.float32 if n <= 2**24 else np.float64)
-    # One resample at a time, drawn and counted while its rows are in the cache: the generator
-    # gives the rows of every resample drawn at once (it keeps the half of a 64-bit draw a
-    # call leaves unused), without a resamples x rows array of 64-bit indices.
-    for b in range(boot):
-        counts[b] = np.bincount(rng.integers(0, n, size=n), minlength=n)
+    # A block of resamples at a time, drawn and counted in one call each: the generator gives
+    # the rows of every resample drawn at once (it keeps the half of a 64-bit draw a call
+    # leaves unused), without a resamples x rows array of 64-bit indices. Each resample's rows
+    # are moved past the previous one's, so that one count covers the block.
+    per = max(1, _DRAWN // max(n, 1))
+    for b0 in range(0, boot, per):
+        b1 = min(b0 + per, boot)
+        rows = rng.integers(0, n, size=(b1 - b0, n))
+        rows += n * np.arange(b1 - b0)[:, None]
+        counts[b0:b1] = np.bincount(rows.ravel(), minlength=(b1 - b0) * n).reshape(b1 - b0, n)
     return counts
+
+
+_DRAWN = 2**16
+"""Rows of the base sample drawn at once by :func:`_resample_counts` (half a megabyte of
+indices)."""
 
 
 def _with_intervals(
