@@ -919,6 +919,7 @@ class _Arena:
         ] = {}
         self.plans: dict[tuple[int, int], _Plan] = {}
         self.patterns: dict[tuple[int, bytes], _Patterns] = {}
+        self.exists: dict[tuple[int, bytes], Array] = {}
 
     def group(
         self, index: int, runs: int
@@ -999,7 +1000,6 @@ class _Values:
     def __init__(self, y: Array) -> None:
         self.y = y
         self.has = np.isfinite(y)
-        self.hasf = self.has.astype(float)
         self._zeroed = np.where(self.has, y, 0.0)
         self._f: dict[tuple[str, float], Array] = {}
         self._stacked: dict[tuple[int, str, float], _Left] = {}
@@ -1026,13 +1026,7 @@ class _Values:
             m = self.y.shape[0]
             n, k = fused.columns.shape
             left = np.empty((n, 2 * m + 2, k))
-            # What exists and what applies is the same under every mean: made once.
-            rest = self._leaves.get(fused.bucket)
-            if rest is None:
-                rest = self._leaves[fused.bucket] = np.zeros((n, m + 2, k))
-                fused.gather(self.hasf, rest[:, :m])
-                rest[:, m] = fused.applicable
-            left[:, m:] = rest
+            left[:, m:] = fused.existing(self)
             left[:, :m] = self.values_part(fused)[:, :m]
             self._leaves[key] = left
         return left
@@ -1058,6 +1052,11 @@ class _Values:
                 left[:, :m] *= fused.signs[:, None, :]
             self._leaves[key] = left
         return left
+
+    @functools.cached_property
+    def hasf(self) -> Array:
+        """Whether each value exists, as floats (the operand of the scored weights)."""
+        return self.has.astype(float)
 
     @functools.cached_property
     def has_key(self) -> bytes:
@@ -1210,6 +1209,23 @@ class _Fused:
     """Groups x missions x runs: each mission's scored weight, gathered from them."""
     patterns: dict[tuple[int, bytes], _Patterns]
     """The patterns of each set of existing values met (shared by the arena's plans)."""
+    exists: dict[tuple[int, bytes], Array]
+    """The rows of :meth:`existing` of each set of existing values met (shared likewise)."""
+
+    def existing(self, vals: _Values) -> Array:
+        """The last rows of :meth:`_Values.leaves`, the same under every mean and for every
+        values with the same existing ones (each draw and normalisation of a cohort, mostly):
+        whether each group's values exist, then the one row of whether they apply and a row
+        of zeros (groups x (missions + 2) x indicators), made once per arena."""
+        key = (self.bucket, vals.has_key)
+        found = self.exists.get(key)
+        if found is None:
+            m = vals.y.shape[0]
+            n, k = self.columns.shape
+            found = self.exists[key] = np.zeros((n, m + 2, k))
+            self.gather(vals.hasf, found[:, :m])
+            found[:, m] = self.applicable
+        return found
 
     def patterns_of(self, vals: _Values) -> _Patterns:
         """The :class:`_Patterns` of ``vals`` in these groups, made once per arena."""
@@ -1384,6 +1400,7 @@ def _plan(
                 arena.block(f"leafreach{b}", (n, m + 2), e, bool),
                 arena.block(f"leafden{b}", (n, m), e),
                 arena.patterns,
+                arena.exists,
             )
         )
     plan = arena.plans[key] = _Plan(methods, wt, steps, fused)
