@@ -263,10 +263,7 @@ def apply_scale(scale: CohortScale, x: Array) -> Array:
             m, sd = scale.zscore_scale
             y = (x - c) / s * sd + m
         else:
-            below = np.zeros(x.shape)
-            for j in range(x.shape[1]):
-                col = scale.ordered[: int(scale.count[j]), j]
-                below[:, j] = np.searchsorted(col, x[:, j], side="left")
+            below = _below(scale, x)
             if scale.method == "rank":
                 y = below + 1.0
             else:
@@ -276,6 +273,36 @@ def apply_scale(scale: CohortScale, x: Array) -> Array:
         y = np.clip(y, min(lo, hi), max(lo, hi))
     fallback = np.broadcast_to(scale.constant, y.shape)
     return np.where(np.isfinite(x), np.where(scale.defined, y, fallback), np.nan)
+
+
+def _below(scale: CohortScale, x: Array) -> Array:
+    """How many of its column's fitted values each value of ``x`` is above: what
+    ``np.searchsorted(column, x[:, j], side="left")`` gives on each column's sorted values, for
+    every column at once.
+
+    A binary search of every cell in step, one gather and one comparison per halving, rather
+    than a call per column: a sensitivity analysis normalises thousands of columns at once.
+    """
+    rows, k = scale.ordered.shape
+    # Each column's sorted values (its missing ones last, as NaN: below no value), then more
+    # NaN to a power of two beyond them: a probe never leaves its column.
+    width = 1 << rows.bit_length()
+    table = np.full((k, width), np.nan)
+    table[:, :rows] = scale.ordered.T
+    flat = table.reshape(-1)
+    values = np.ascontiguousarray(x.T)
+    found = np.zeros(values.shape, dtype=np.intp)
+    probe = np.empty(values.shape, dtype=np.intp)
+    above = np.empty(values.shape, dtype=bool)
+    start = (np.arange(k, dtype=np.intp) * width)[:, None]
+    step = width >> 1
+    while step:
+        # The value ``step`` past those found below so far: below too, or no further one is.
+        np.add(found, start + (step - 1), out=probe)
+        np.less(flat.take(probe), values, out=above)
+        found += above * step
+        step >>= 1
+    return found.T.astype(float)
 
 
 def normalise(
