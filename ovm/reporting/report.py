@@ -41,8 +41,9 @@ from ovm.indicators.text import Wording, number, wording
 from ovm.rubric.model import Group, Indicator, Rubric
 from ovm.runtime import paused_gc
 from ovm.scoring.critical import CODE as CRITICAL
-from ovm.scoring.critical import held_down
+from ovm.scoring.critical import critical_indicators, held_down
 from ovm.scoring.results import Finding, InputValue, NodeScore, Scorecard, ScoreSet, SiteNote
+from ovm.scoring.shares import nominal_shares
 
 if TYPE_CHECKING:
     from ovm.comparison.cohort import Comparison
@@ -249,6 +250,7 @@ class _Builder:
         self._band_words: dict[tuple[str, int | None, float | None, str | None], Any] = {}
         self._edges: dict[str, list[float]] = {}
         self._held: dict[int, tuple[NodeScore, dict[str, Any], str]] | None = None
+        self._shares: dict[str, float | None] | None = None
 
     # numbers
     def num(self, x: float | None, digits: int = 1) -> str:
@@ -290,6 +292,11 @@ class _Builder:
         if text is None:
             text = self._pct_cache[key] = format_percent(share, self.lang, digits)
         return text
+
+    def weight_share(self, share: float | None) -> str:
+        """A node's share of a score, as every report prints one: one decimal, so that eight
+        parts of 12.5 % add up to 100 % and not to 96 %."""
+        return self.pct(share, 1)
 
     def value(self, x: float) -> str:
         """A measured value: as many decimals as it needs, at most three."""
@@ -779,16 +786,16 @@ class _Builder:
 
     def methodology(self, comparison: Comparison | None = None) -> dict[str, Any]:
         rb, t = self.rubric, self.t
+        if self._shares is None:
+            self._shares = nominal_shares(rb)
+        shares = self._shares
+        critical_ids = critical_indicators(rb)
+        critical = frozenset(critical_ids)
         tree = []
         for placed in rb.walk():
             node = placed.node
-            parent_children = (
-                rb.families
-                if placed.parent == "overall"
-                else getattr(rb.node(placed.parent), "children", ())
-            )
-            total = sum(c.weight for c in parent_children) or 1.0
             is_group = isinstance(node, Group)
+            share = shares[node.id]
             tree.append(
                 {
                     "id": node.id,
@@ -804,7 +811,16 @@ class _Builder:
                         else t(f"kind_{'family' if placed.depth == 1 else 'group'}")
                     ),
                     "weight": self.value(node.weight),
-                    "share": self.pct(node.weight / total),
+                    "weight_value": node.weight,
+                    # The engine's share where every node is scored, as a mission's drags
+                    # and explanations give it; a node that does not count is said so.
+                    "share": self.weight_share(share),
+                    "share_value": share,
+                    "counts": node.contributes,
+                    "not_counted": None
+                    if node.contributes
+                    else t("not_in_overall" if placed.depth == 1 else "not_in_parent"),
+                    "critical": node.id in critical,
                     "aggregation": t(f"agg_{node.aggregation}")
                     if isinstance(node, Group)
                     else None,
@@ -861,6 +877,12 @@ class _Builder:
             "min_coverage": self.pct(rb.min_coverage),
             "bands": bands,
             "tree": tree,
+            # The cap rule, said once where the rubric marks an indicator critical.
+            "critical_rule": (t("critical_rule", capped=t("band_capped")) if critical else None),
+            "critical": [
+                {"id": c, "label": self.label(c), "anchor": _anchor("method", c)}
+                for c in critical_ids
+            ],
             "references": refs,
             "comparison_settings": settings,
             "ovm_version": __version__,
@@ -1768,7 +1790,7 @@ def _mission_context(
             "label": b.label(ns.node),
             "family": b.label(rubric.family_of(ns.node)),
             "score": b.cell(ns),
-            "share": b.pct(share, 1),
+            "share": b.weight_share(share),
             "share_value": share,
             "lost": b.num(lost),
             "lost_value": lost,
@@ -1828,7 +1850,7 @@ def _mission_context(
                             "status_text": b.t(f"status_{ch.status}"),
                             "score": b.num(ch.score),
                             "weight": b.value(ch.weight),
-                            "share": b.pct(ch.share),
+                            "share": b.weight_share(ch.share),
                         }
                         for ch in ex.children
                     ],

@@ -27,6 +27,8 @@ GAIN = "0.00"
 INDEX = "0.00"
 RANK = "0"
 PERCENT = "0%"
+SHARE = "0.0%"
+"""A node's share of a score: one decimal, as the reports print it."""
 DATE = "yyyy-mm-dd"
 RANK_MEDIAN = "0.0"
 
@@ -55,6 +57,14 @@ class Held:
 
     value: Any
     tone: str
+
+
+@dataclass(frozen=True)
+class Formatted:
+    """A number in a sheet of free rows, with the number format it is shown in."""
+
+    value: float
+    number_format: str
 
 
 def held(cell: Mapping[str, Any]) -> Any:
@@ -218,9 +228,12 @@ class _Book:
         ws = self._sheet(title)
         bold = Font(bold=True)
         for row in rows:
-            ws.append([safe_cell(_text(v)) for v in row])
+            ws.append([v.value if isinstance(v, Formatted) else safe_cell(_text(v)) for v in row])
             if len(row) == 1:
                 ws.cell(row=ws.max_row, column=1).font = bold
+            for j, v in enumerate(row):
+                if isinstance(v, Formatted):
+                    ws.cell(row=ws.max_row, column=j + 1).number_format = v.number_format
         for j, w in enumerate(widths):
             ws.column_dimensions[get_column_letter(j + 1)].width = w
 
@@ -391,6 +404,9 @@ def _methodology(book: _Book, t: Translator, context: Mapping[str, Any]) -> None
     sens = context.get("ranking", {}).get("sensitivity")
     if sens is not None:
         info.append([t("xlsx_sensitivity_runs"), int(sens["runs"])])
+    if meth["critical_rule"]:
+        names = ", ".join(str(_text(c["label"])) for c in meth["critical"])
+        info.append([t("critical_indicators"), f"{names}{t.colon} {meth['critical_rule']}"])
     info += [
         [],
         [t("xlsx_rubric_tree")],
@@ -400,6 +416,8 @@ def _methodology(book: _Book, t: Translator, context: Mapping[str, Any]) -> None
             t("kind"),
             t("weight"),
             t("weight_share"),
+            t("xlsx_counts"),
+            t("xlsx_critical"),
             t("aggregation"),
             t("source"),
             t("formula"),
@@ -411,8 +429,10 @@ def _methodology(book: _Book, t: Translator, context: Mapping[str, Any]) -> None
             n["id"],
             n["label"],
             n["kind_text"],
-            n["weight"],
-            n["share"],
+            n["weight_value"],
+            None if n["share_value"] is None else Formatted(n["share_value"], SHARE),
+            n["counts"],
+            n["critical"],
             n["aggregation"],
             n["source"],
             n["formula"],
@@ -425,7 +445,7 @@ def _methodology(book: _Book, t: Translator, context: Mapping[str, Any]) -> None
         [r["id"], r["title"], r["author"], r["publisher"], r["year"], r["url"]]
         for r in meth["references"]
     ]
-    book.pairs("methodology", info, (24, 40, 16, 10, 10, 16, 16, 30, 60))
+    book.pairs("methodology", info, (24, 40, 16, 10, 10, 12, 12, 16, 16, 30, 60))
 
 
 def comparison_workbook(context: Mapping[str, Any]) -> bytes:
@@ -672,7 +692,7 @@ def mission_workbook(context: Mapping[str, Any]) -> bytes:
                 Column(t("indicator")),
                 Column(t("family")),
                 Column(t("score"), SCORE, scores_of=_node_of(0)),
-                Column(t("weight_share"), "0.0%"),
+                Column(t("weight_share"), SHARE),
                 Column(t("xlsx_points_lost"), SCORE),
             ],
             (
