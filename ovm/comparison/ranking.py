@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Collection, Mapping, Sequence
+from typing import Literal
 
 import numpy as np
 import numpy.typing as npt
@@ -22,6 +23,12 @@ from ovm.scoring.results import NodeScore, in_order
 
 TIE_DECIMALS = 9
 """Scores equal to this many decimals tie."""
+
+NotBest = Literal["band", "tied", "alone", "no_interval", "lead"]
+"""Why leaders are no best practice: their score is not in a good band (``band``), every
+scored mission has it (``tied``), no other mission is scored (``alone``), a leader's interval
+was withheld, from too few polling places (``no_interval``), or the lead is within the
+uncertainty (``lead``). The message ``no_best_practice_<code>`` words each."""
 
 
 class RankEntry(FrozenModel):
@@ -132,6 +139,7 @@ class BestPractice(FrozenModel):
     lead to hold.
     ``good`` is true when their score lies in one of the good bands of the indicator (the
     comparison's ``best_practice_bands`` top bands). A best practice needs both.
+    ``withheld`` is true when a leader's interval was withheld.
     """
 
     node: str
@@ -141,11 +149,27 @@ class BestPractice(FrozenModel):
     runner_up: str | None
     evidence: tuple[NodeScore, ...]
     good: bool = True
+    withheld: bool = False
 
     @property
     def is_best_practice(self) -> bool:
         """Whether the lead holds and the score is good: a practice worth replicating."""
         return self.lead_holds and self.good
+
+    @property
+    def why_not(self) -> NotBest | None:
+        """Why the leaders are no best practice (None when they are one): the first reason
+        of :data:`NotBest` that holds, a score outside the good bands before any about the
+        lead."""
+        if self.is_best_practice:
+            return None
+        if not self.good:
+            return "band"
+        if self.runner_up is None:
+            return "tied" if len(self.missions) > 1 else "alone"
+        if self.withheld:
+            return "no_interval"
+        return "lead"
 
 
 def _ends(ns: NodeScore, sign: float = 1.0, withheld: bool = False) -> tuple[float, float]:
@@ -181,6 +205,7 @@ def best_practice(
     rest = [e for e in scored if e.rank != 1]
     low_rank = scored[-1].rank
     weakest = tuple(e.mission for e in scored if e.rank == low_rank) if low_rank != 1 else ()
+    thin = any(e.mission in withheld for e in top)
     holds = bool(rest) and (
         min(_ends(cells[e.mission], sign, e.mission in withheld)[0] for e in top)
         > max(_ends(cells[e.mission], sign)[1] for e in rest)
@@ -196,5 +221,6 @@ def best_practice(
         runner_up=rest[0].mission if rest else None,
         evidence=tuple(cells[e.mission] for e in top),
         good=good,
+        withheld=thin,
     )
     return bp, weakest

@@ -1341,16 +1341,11 @@ def _comparison_context(
                 lead_holds: bool | None = bool(bp.lead_holds) if bp.runner_up else None
                 weakest = [m for m in weak_map.get(nid, ()) if m in index]
                 best_score = b.score_text(bp.score, nid)
-                why_not = (
-                    None
-                    if bp.is_best_practice
-                    else b.t("no_best_practice_band")
-                    if not bp.good
-                    else b.t("no_best_practice_lead")
-                )
+                why_not_code = bp.why_not
+                why_not = None if why_not_code is None else b.t(f"no_best_practice_{why_not_code}")
             else:
                 winners, evidence, runner_up, weakest = [], [], None, []
-                lead_holds, best_score, why_not = None, "—", None
+                lead_holds, best_score, why_not, why_not_code = None, "—", None, None
             if not winners:
                 best_rows.append(
                     {
@@ -1405,6 +1400,7 @@ def _comparison_context(
                     "weakest_score": weak_score,
                     "lead_holds": lead_holds,
                     "why_not": why_not,
+                    "why_not_code": why_not_code,
                     "runner_up": refs.get(runner_up) if runner_up else None,
                 }
             )
