@@ -492,7 +492,10 @@ def _evidence(ns: NodeScore, node: _NodeWords, words: _Words) -> tuple[str, ...]
             if inp.status == "value"
             else words.text(f"status_{inp.status}")
         )
-        line = f"{inp.name}{sep} {val}"
+        # A variable keeps its name, the column its data came from; a question, an answer or a
+        # node is named by its label, as the report names it.
+        name = inp.name if inp.kind == "variable" else words.label(inp.name)
+        line = f"{name}{sep} {val}"
         if inp.n is not None:
             line += f" (n = {inp.n})"
         prov = inp.provenance
