@@ -638,13 +638,14 @@ def test_a_derived_provenance_whose_parameters_are_incomplete_keeps_its_recorded
     )
 
 
-def test_whatif_takes_several_changes_after_one_set_as_after_each(tmp_path: Path) -> None:
+def test_whatif_takes_each_change_after_its_own_set_and_the_workspace_anywhere(
+    tmp_path: Path,
+) -> None:
     ws = workspace(tmp_path)
-    base = ("whatif", str(ws), "--mission", "bbb-2021", "--format", "json")
-    changes = ("rights.basis=constitution", "votes_abroad=700")
-    one = run(*base, "--set", *changes)
-    each = run(*base, "--set", changes[0], "--set", changes[1])
-    assert one.returncode == 0, one.stderr
-    assert one.stdout == each.stdout
-    moved = {n["node"] for n in json.loads(one.stdout)["nodes"]}
+    changes = ("--set", "rights.basis=constitution", "--set", "votes_abroad=700")
+    first = run("whatif", str(ws), "--mission", "bbb-2021", "--format", "json", *changes)
+    last = run("whatif", "--mission", "bbb-2021", "--format", "json", *changes, str(ws))
+    assert first.returncode == 0, first.stderr
+    assert first.stdout == last.stdout
+    moved = {n["node"] for n in json.loads(first.stdout)["nodes"]}
     assert {"rights.basis", "rights.turnout"} <= moved, moved

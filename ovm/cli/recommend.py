@@ -189,11 +189,10 @@ def register(sub: Any) -> None:
     w.add_argument("--mission", required=True, metavar="ID")
     w.add_argument(
         "--set",
-        action="extend",
-        nargs="+",
+        action="append",
         metavar="VARIABLE=VALUE",
-        help="an input changed: a variable's value or an indicator's answer; several after one"
-        " --set, or --set repeated",
+        help="an input changed: a variable's value or an indicator's answer; --set again for"
+        " each other one",
     )
     w.add_argument("--lang", default="en", choices=LANGUAGES, help="language of the table")
     w.add_argument("--format", default="text", choices=["text", "json"])
