@@ -337,8 +337,9 @@ class ScoreSet(FrozenModel):
     rejected: tuple[RejectedSummary, ...] = ()
     simulated_sources: tuple[str, ...] = ()
     warnings: tuple[Issue, ...] = ()
-    """What loading the data warned of without losing a datum (a repeated visit, a visit time
-    or a country not understood); the refused cells are each file's ``rejected_cells``."""
+    """What loading the data warned of (a repeated visit, a visit time or a country not
+    understood): a warning loses no datum, though the row it names may be rejected for another
+    reason (``rejected``); the refused cells are each file's ``rejected_cells``."""
 
     def scorecard(self, mission_id: str) -> Scorecard:
         """The scorecard of a mission; KeyError if none."""

@@ -172,7 +172,8 @@ class ScoresFile(Row):
     rejected: list[RejectedSummary] = Field(default_factory=list)
     simulated_sources: list[str] = Field(default_factory=list)
     warnings: list[Issue] = Field(default_factory=list)
-    """What loading the data warned of without losing a datum; left out when none."""
+    """What loading the data warned of (a warning loses no datum; its row may be rejected for
+    another reason); left out when none."""
 
 
 def schema() -> dict[str, Json]:
