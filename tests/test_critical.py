@@ -269,8 +269,25 @@ def test_the_finding_names_only_the_bands_it_holds_down_and_reports_word_them_by
     low = card(tmp_path / "b", make_workspace, rubric(), dict.fromkeys("abcd", "s0"))
     assert [(f.message, dict(f.params)) for f in low.findings] == [
         (
-            "a is critical and scored 0.0, in its lowest band; every group above it is in its "
-            "lowest band by its own score",
+            "a is critical and scored 0.0, in its lowest band; the groups it caps are in their "
+            "lowest band by their own scores",
             {"indicator": "a", "score": "0.0", "nodes": "-", "variant": "none"},
+        )
+    ]
+
+
+def test_a_critical_indicator_that_caps_no_group_says_so_and_nothing_of_their_bands(
+    tmp_path: Path, make_workspace: Make
+) -> None:
+    """Kept out of its group's score, a failing critical indicator caps nothing: its finding
+    says it caps no group, not that the groups above are in their lowest band (f1.g is 100)."""
+    text = rubric().replace("critical: true", "critical: true, contributes: false")
+    sc = card(tmp_path, make_workspace, text, FAILING)
+    assert [(n, b) for n, _, b, _ in bands(sc)][:3] == [("overall", 3), ("f1", 3), ("f1.g", 3)]
+    assert [(f.message, dict(f.params)) for f in sc.findings] == [
+        (
+            "a is critical and scored 0.0, in its lowest band; it caps no group: the group above "
+            "it has no score, or it does not count there",
+            {"indicator": "a", "score": "0.0", "nodes": "-", "variant": "unreached"},
         )
     ]

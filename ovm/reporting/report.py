@@ -66,10 +66,10 @@ EVIDENCE_LIMIT = 3
 DEFAULT_SENSITIVITY_RUNS = 300
 TEMPLATES = {"comparison": "comparison.html.j2", "mission": "mission.html.j2"}
 TOP_RECOMMENDATIONS = 3
+"""Recommendations per mission in the comparison's "what each country should fix"."""
 PROBLEMS_SHOWN = 20
 """Rejected cells, or warnings, of one code that the data-quality section lists; the rest are
 counted (``ovm check`` lists every one): a plausibility check may flag every visit."""
-"""Recommendations per mission in the comparison's "what each country should fix"."""
 MISSION_REPORT_FILE = "mission-{id}.html"
 """Where the comparison expects each mission's report, next to it: ``ovm report --mission ID
 -o mission-ID.html``. A recommendation's detail is at ``#rec-<recommendation id>`` there."""
@@ -707,22 +707,30 @@ class _Builder:
             "severity": f.severity,
             "severity_text": self.t(f"severity_{f.severity}"),
             "code": f.code,
-            "message": self.finding_message(f),
+            "message": self.finding_message(f, card if card is not None else of),
         }
         mission = card if card is not None else of
         if f.code == CRITICAL and mission is not None and f.node is not None:
             made["anchor"] = critical_anchor(mission.mission.id, f.node)
         return made
 
-    def finding_message(self, f: Finding) -> Label:
-        """A finding in the report's language when the catalogue knows its code."""
-        if f.code == "critical-indicator" and {"indicator", "nodes"} <= set(f.params):
-            # Nodes named by their labels in the report's language (English too), not by ids.
+    def finding_message(self, f: Finding, card: Scorecard | None = None) -> Label:
+        """A finding in the report's language when the catalogue knows its code; a
+        ``critical-indicator`` finding of ``card`` names the bands it holds down by label."""
+        if f.code == CRITICAL and {"indicator", "nodes"} <= set(f.params):
             params = dict(f.params)
+            named = [n for n in params["nodes"].split(", ") if n != "-"]
+            if card is not None and "variant" not in params:
+                # Recorded by an earlier version, which named every group the cap reached:
+                # the bands it holds down are those the capped marks show.
+                held = held_down(self.rubric, card)
+                kept = [n for n in named if n in held]
+                if not kept:
+                    params["variant"] = "none" if named else "unreached"
+                named = kept
+            # Nodes named by their labels in the report's language (English too), not by ids.
             params["indicator"] = str(self.label(params["indicator"])["text"])
-            params["nodes"] = ", ".join(
-                str(self.label(n)["text"]) for n in params["nodes"].split(", ") if n != "-"
-            )
+            params["nodes"] = ", ".join(str(self.label(n)["text"]) for n in named)
             worded = coded("finding", f.code, params, self.lang, text_numbers=True)
             if worded is not None:
                 return _plain(worded)

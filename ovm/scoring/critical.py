@@ -52,6 +52,7 @@ def apply_critical(
         if ns is None or ns.status != "scored" or ns.band != 0:
             continue
         held: list[str] = []
+        reached = False
         child: Group | Indicator = node
         parent = where.parent
         # The cap climbs only while each link counts in its parent's score.
@@ -59,6 +60,7 @@ def apply_critical(
             target = overall if parent == "overall" else capped.get(parent, by_id.get(parent))
             if target is None or target.status != "scored" or target.band is None:
                 break
+            reached = True
             group = None if parent == "overall" else placed[parent].node
             lowest = rubric.bands_for(group)[0]
             if target.band > 0:
@@ -84,24 +86,23 @@ def apply_critical(
             up = placed[parent]
             child, parent = up.node, up.parent
         said = {"indicator": node_id, "score": f"{ns.score:.1f}"}
-        findings.append(
-            Finding(
-                code=CODE,
-                message=(
-                    f"{node_id} is critical and scored {ns.score:.1f}, in its lowest band, which "
-                    f"holds these bands at the lowest: {', '.join(held)}"
-                    if held
-                    else f"{node_id} is critical and scored {ns.score:.1f}, in its lowest band; "
-                    "every group above it is in its lowest band by its own score"
-                ),
-                node=node_id,
-                severity="warning",
-                params=(
-                    {**said, "nodes": ", ".join(held)}
-                    if held
-                    else {**said, "nodes": "-", "variant": "none"}
-                ),
+        head = f"{node_id} is critical and scored {ns.score:.1f}, in its lowest band"
+        if held:
+            message = f"{head}, which holds these bands at the lowest: {', '.join(held)}"
+            params = {**said, "nodes": ", ".join(held)}
+        elif reached:
+            message = f"{head}; the groups it caps are in their lowest band by their own scores"
+            params = {**said, "nodes": "-", "variant": "none"}
+        else:
+            # The climb stopped at once: the group above has no score, or the indicator does
+            # not count in it. Nothing above was looked at, so nothing is said of its band.
+            message = (
+                f"{head}; it caps no group: the group above it has no score, or it does not "
+                "count there"
             )
+            params = {**said, "nodes": "-", "variant": "unreached"}
+        findings.append(
+            Finding(code=CODE, message=message, node=node_id, severity="warning", params=params)
         )
     return overall, tuple(capped.get(n.node, n) for n in nodes), findings
 
