@@ -682,7 +682,6 @@ CODES: dict[str, Code] = {
         "checklists",
         "kobo.csv:4:13 submission 'u2' was already read at row 3; the first is kept",
         "Remove the repeated submission (or export once).",
-        "warning",
     ),
     "rubric-mismatch": Code(
         "checklists",
