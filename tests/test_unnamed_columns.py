@@ -3,37 +3,15 @@ every table leaves it out. One with no header but a value is an error: the value
 
 from __future__ import annotations
 
-import contextlib
 import csv
-import io
-import json
 import shutil
 from pathlib import Path
 from typing import Any
 
 import pytest
-
-from ovm.cli.app import main
+from test_blank_rows import _rows, _run, _score
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
-
-
-def _run(argv: list[str]) -> tuple[int, str]:
-    err = io.StringIO()
-    with contextlib.redirect_stderr(err), contextlib.redirect_stdout(io.StringIO()):
-        code = main(argv)
-    return code, err.getvalue()
-
-
-def _score(root: Path, out: Path) -> tuple[int, str, dict[str, Any]]:
-    code, err = _run(["score", str(root), "-o", str(out)])
-    data = json.loads(out.read_text(encoding="utf-8")) if out.exists() else {}
-    return code, err, data
-
-
-def _rows(path: Path) -> list[list[str]]:
-    with path.open(encoding="utf-8", newline="") as fh:
-        return list(csv.reader(fh))
 
 
 def _write(path: Path, rows: list[list[str]], end: str = "\r\n") -> None:
