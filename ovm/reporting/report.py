@@ -723,8 +723,7 @@ class _Builder:
             if card is not None and "variant" not in params:
                 # Recorded by an earlier version, which named every group the cap reached:
                 # the bands it holds down are those the capped marks show.
-                held = held_down(self.rubric, card)
-                kept = [n for n in named if n in held]
+                kept = [n for n in named if self._cap(card.node(n)) is not None]
                 if not kept:
                     params["variant"] = "none" if named else "unreached"
                 named = kept
