@@ -74,9 +74,14 @@ def test_the_report_says_why_leaders_are_no_best_practice(tmp_path: Path, case: 
         words,
         reason is None,
     )
-    # The library's comparison decides it: the report only words it.
+    # The library's comparison decides it: the report only words it, and the comparison's
+    # own JSON carries the same code.
     run = ovm.analyse(ovm.load_workspace(root))
     assert run.comparison.leaders[NODE].why_not == reason
+    compared = tmp_path / "c.json"
+    assert main(["compare", str(root), "-q", "--format", "json", "-o", str(compared)]) == 0
+    leader = json.loads(compared.read_text("utf-8"))["leaders"][NODE]
+    assert (leader["why_not"], leader["best_practice"]) == (reason, reason is None)
 
 
 def _xlsx_reason(path: Path) -> str:

@@ -190,6 +190,7 @@ def comparison_to_dict(comparison: Comparison, *, include_scores: bool = True) -
                 "lead_holds": b.lead_holds,
                 "good": b.good,
                 "best_practice": b.is_best_practice,
+                "why_not": b.why_not,
                 "runner_up": b.runner_up,
             }
             for k, b in comparison.leaders.items()
