@@ -72,7 +72,7 @@ def cmd_report(args: argparse.Namespace) -> int:
         args,
         sens,
         mission=args.mission,
-        meanwhile=lambda: _report_modules(sensitivity=sens is not None),
+        meanwhile=lambda: _meanwhile(args, fmt, sensitivity=sens is not None),
     )
     if run.sensitivity_skipped is not None and args.sensitivity_runs is not None:
         from ovm.i18n import colon, gettext
@@ -142,14 +142,20 @@ REPORT_MODULES = (
 """The modules analysing a workspace and reporting on it import, past those loading it."""
 
 
-def _report_modules(*, sensitivity: bool) -> None:
-    """Import what analysing the workspace and reporting on it take (the ``sensitivity``
-    analysis when one runs): done while the workspace's checklist table is read, on Polars'
-    threads, instead of before it starts or as each is first used."""
+def _meanwhile(args: argparse.Namespace, fmt: str, *, sensitivity: bool) -> None:
+    """What writing the report takes whatever the workspace holds, done while its checklist
+    table is read on Polars' threads, instead of before the reading starts or as each is
+    first used: the modules that analyse the workspace and report on it (the ``sensitivity``
+    analysis when one runs), then the report language's texts and formats and the packaged
+    templates of a page (:func:`~ovm.reporting.report.warm_up`)."""
     import importlib
 
     for name in (*REPORT_MODULES, *(("ovm.comparison.sensitivity",) if sensitivity else ())):
         importlib.import_module(name)
+    from ovm.reporting.report import warm_up
+
+    page = "mission" if args.mission else "comparison"
+    warm_up(args.lang, page if fmt in ("html", "pdf") and args.templates is None else None)
 
 
 def _beside(output: str) -> str:

@@ -2095,6 +2095,41 @@ def _print_footer(ctx: Context) -> str:
 # --- rendering -------------------------------------------------------------------------------
 
 
+def warm_up(lang: str, page: str | None = None) -> None:
+    """Load what writing a report in ``lang`` takes, whatever the run: the language's texts,
+    its number formats (CLDR data), the country names and, for a ``page`` (a kind of
+    :data:`TEMPLATES`), the packaged templates its rendering loads, compiled or read from the
+    cache of compiled ones.
+
+    Each is loaded once a process: a command does this while the workspace's checklist table
+    is read (its main thread waits there), so that the report's context and page need not.
+    Nothing a report shows depends on it. The user's own templates (``--templates``) are left
+    to the rendering, which says what is wrong with them.
+    """
+    translator(lang).text("overall")
+    number_formatter(lang, 1)
+    format_percent(0.5, lang)
+    country_name("ARG", lang)
+    if page is None:
+        return
+    env = environment(lang)
+    loader = env.loader
+    assert loader is not None  # the environment is made with one
+    names, seen = [TEMPLATES[page]], set()
+    while names:
+        name = names.pop()
+        if name in seen:
+            continue
+        seen.add(name)
+        env.get_template(name)
+        # The templates it names as its base, its macros or a part: those the page loads.
+        names += _NAMED_TEMPLATE.findall(loader.get_source(env, name)[0])
+
+
+_NAMED_TEMPLATE = re.compile(r"""\{%-?\s*(?:extends|import|include|from)\s+["']([^"']+)["']""")
+"""A template's literal name in an ``extends``, ``import``, ``include`` or ``from`` tag."""
+
+
 def render_html(context: Context, *, templates: str | Path | None = None) -> str:
     """The HTML of a report context (``kind`` picks the page template)."""
     kind = context.get("kind")
