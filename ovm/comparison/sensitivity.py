@@ -718,31 +718,39 @@ def _build_model(
     # uncertain all the same: its replicates are varied like any interval's.
     flat = [{f.node for f in card.findings if f.code == "flat-rule-interval"} for card in cards]
     compared_nodes = [{ns.node: ns for ns in compared[card.mission.id].nodes} for card in cards]
+    nan = math.nan
+    # Filled a column at a time from lists, each column's replicates in one gather: an
+    # element set at a time, the arrays took most of the model's making for a large cohort.
+    # rep_of: each mission's row of the replicates (-1: it has none).
+    rep_of = [rep_row.get(mid, -1) for mid in mids]
     for j, ind in enumerate(inds):
         rule = cohort_rule(ind)
         cohort.append(rule.method if rule is not None else None)
         fixed[j] = kind_of(ind).evidence == "nodes"
         d = -1.0 if rule is not None and rule.direction == "lower" else 1.0
+        column: list[float] = [nan] * m
+        applies: list[bool] = [False] * m
+        by_node = compared_nodes if fixed[j] else engine_nodes
+        sampled = found is not None and reps is not None and not fixed[j] and ind.id in rep_col
+        picked: list[int] = []
         for i in range(m):
-            ns = compared_nodes[i][ind.id] if fixed[j] else engine_nodes[i][ind.id]
-            applicable[i, j] = ns.status not in ("not_applicable", "pending") or (
-                rule is not None and ns.status == "pending"
+            ns = by_node[i][ind.id]
+            status = ns.status
+            applies[i] = status not in ("not_applicable", "pending") or (
+                rule is not None and status == "pending"
             )
-            if rule is not None and ns.status == "pending":
+            if rule is not None and status == "pending":
                 raw = _value(ns)
-                base[i, j] = np.nan if raw is None else raw * d
-            elif ns.status == "scored" and ns.score is not None:
-                base[i, j] = ns.score
+                column[i] = nan if raw is None else raw * d
+            elif status == "scored" and ns.score is not None:
+                column[i] = ns.score
                 # Varied exactly where the scorecard reports sampling uncertainty.
-                if (
-                    found is not None
-                    and reps is not None
-                    and (ns.interval is not None or ind.id in flat[i])
-                    and not fixed[j]
-                    and mids[i] in rep_row
-                    and ind.id in rep_col
-                ):
-                    reps[i, j] = found.values[rep_row[mids[i]], rep_col[ind.id], :draws]
+                if sampled and (ns.interval is not None or ind.id in flat[i]) and rep_of[i] >= 0:
+                    picked.append(i)
+        base[:, j] = column
+        applicable[:, j] = applies
+        if picked and found is not None and reps is not None:
+            reps[picked, j] = found.values[[rep_of[i] for i in picked], rep_col[ind.id], :draws]
     # Groups after their children and after the nodes their formulas read; without formulas,
     # in the order a seed's weight draws have always been given to them.
     placed = [g for nid in rubric.aggregation_order if isinstance(g := rubric.node(nid), Group)]
