@@ -840,7 +840,6 @@ def _normalised(
     is with all of them.
     """
     ind = list(range(x.shape[1])) if columns is None else list(columns)
-    y = x.copy()
     # Cohort indicators by their rule's method: every one under ``none``, and those another
     # method leaves as they are (Rubric.keeps_scale) under the others, as compare() does.
     own = model.own_scale if model.own_scale is not None else np.zeros(len(model.cohort), bool)
@@ -849,16 +848,25 @@ def _normalised(
         meth = model.cohort[j]
         if meth is not None and (method == "none" or own[j]):
             by_method.setdefault(meth, []).append(c)
-    for meth, cols in by_method.items():
-        y[:, cols] = apply_scale(fit_scale(x[:, cols], meth, zscore_scale=(0.0, 1.0)), x[:, cols])
+    cols = [c for c, j in enumerate(ind) if not model.fixed[j] and not own[j]]
+    if method != "none":
+        span = np.array([np.nan if model.cohort[ind[c]] is not None else 100.0 for c in cols])
+        target = np.array([np.nan if model.cohort[ind[c]] is not None else 100.0 for c in cols])
+        if not by_method and len(cols) == len(ind):
+            # Every column is normalised by ``method``: its values are the whole result, with
+            # no copy of ``x`` to write them into (thousands of columns at once).
+            return apply_scale(
+                fit_scale(x, method, zscore_scale=ZSCORE_SCALE, span=span, target=target), x
+            )
+    y = x.copy()
+    for meth, part in by_method.items():
+        taken = x[:, part]
+        y[:, part] = apply_scale(fit_scale(taken, meth, zscore_scale=(0.0, 1.0)), taken)
     if method == "none":
         return y
-    cols = [c for c, j in enumerate(ind) if not model.fixed[j] and not own[j]]
-    span = np.array([np.nan if model.cohort[ind[c]] is not None else 100.0 for c in cols])
-    target = np.array([np.nan if model.cohort[ind[c]] is not None else 100.0 for c in cols])
+    taken = x[:, cols]
     y[:, cols] = apply_scale(
-        fit_scale(x[:, cols], method, zscore_scale=ZSCORE_SCALE, span=span, target=target),
-        x[:, cols],
+        fit_scale(taken, method, zscore_scale=ZSCORE_SCALE, span=span, target=target), taken
     )
     return y
 
