@@ -562,6 +562,16 @@ CODES: dict[str, Code] = {
         "implemented is counted over those listed and assessable.",
         "warning",
     ),
+    "variable-not-given": Code(
+        "workspace",
+        "rubric.yaml:14:12 warning: variables[1].name: variable votes_abroad (source: statistics)"
+        " is given for no mission: no table has a votes_abroad column and no mission gives it "
+        "under values:, so what reads it is missing for every mission: rights.turnout",
+        "Add the variable's column to a statistics table (or its value under a mission's "
+        "`values:`); where it is not known, record it as `status: missing`. Until then the "
+        "indicators that read it are missing for every mission.",
+        "warning",
+    ),
     "duplicate-place": Code(
         "workspace",
         "missions.yaml:12:43 missions[1].places[1].id: place 'p1' is listed twice",

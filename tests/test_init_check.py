@@ -127,9 +127,13 @@ def test_check_locates_every_problem_without_scoring(
     )
     code, out, err = run(["check", str(root), "--format", "json"], capsys)
     assert code == 1
+    issues = json.loads(out)["issues"]
+    # the variables this table left out (tests/test_variables_given.py)
+    left_out = [i for i in issues if i["code"] == "variable-not-given"]
     got = [
         (Path(i["file"]).name, i["line"], i["column"], i["code"], i["severity"])
-        for i in json.loads(out)["issues"]
+        for i in issues
+        if i not in left_out
     ]
     assert got == [
         ("checklists.csv", 2, 3, "invalid-country", "warning"),
@@ -140,7 +144,7 @@ def test_check_locates_every_problem_without_scoring(
     ]
     code, _, err = run(["check", str(root)], capsys)
     assert code == 1
-    assert f"{root}: 2 errors, 3 warnings" in err
+    assert f"{root}: 2 errors, {3 + len(left_out)} warnings" in err
     assert "'Spain' is not an ISO 3166 alpha-3 country code: did you mean ESP (Spain)?" in err
 
 

@@ -48,7 +48,7 @@ CODES_HERE = sorted({c for c, v in CODES.items() if v.area in AREAS} | {"unreada
 PROPER = {"libreoffice", "unicode", "parquet", "toml", "mib", "x", "kobotoolbox", "uid", "https"}
 """Names of products (KoboToolbox), protocols, formats and units the messages name in every
 language (``0x`` too), and a KoboToolbox form's ``uid``."""
-FIELDS = {"rubric", "missions", "country", "name", "sheet", "asset", "project", "form"}
+FIELDS = {"rubric", "missions", "country", "name", "sheet", "asset", "project", "form", "values"}
 """Fields of ovm.yaml and missions.yaml a message names: the keys the user writes."""
 KEYWORDS = {"plain", "kobo", "odk", "yes", "no", "high", "medium", "low"}
 """The values a field of ovm.yaml or missions.yaml takes, written as the user writes them."""

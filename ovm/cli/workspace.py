@@ -8,7 +8,7 @@ import os
 import re
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ovm.cli.common import (
     EXIT_ERRORS,
@@ -26,6 +26,9 @@ from ovm.cli.common import (
 from ovm.errors import Issue, OvmError, sort_issues
 from ovm.files import link_loop, loops, write_failed
 from ovm.i18n import LANGUAGES
+
+if TYPE_CHECKING:
+    from ovm.data.workspace import Workspace
 
 
 def check_workspace(
@@ -67,7 +70,78 @@ def check_workspace(
     rep = ws.observations.report
     issues += rep.issues
     issues += [i for r in rep.rejected for i in r.reasons]
+    issues += variables_not_given(ws, _rubric_file(spec, base, rubric is not None))
     return issues, describe_report(rep, lang)
+
+
+def _rubric_file(spec: str, base: Path, given: bool) -> Path:
+    """The file a workspace's rubric is read from: the bundled one's inside ovm."""
+    if spec.startswith("bundled:"):
+        from importlib import resources
+
+        return Path(str(resources.files("ovm.rubrics").joinpath(f"{spec[8:]}.yaml")))
+    return Path(spec) if given else base / spec
+
+
+def variables_not_given(ws: Workspace, rubric_file: Path) -> list[Issue]:
+    """A warning (``variable-not-given``) for each variable that an indicator reads and that
+    nothing in the workspace gives: no table has its column, no mission its value (nor, for
+    the follow-up share, a follow-up to compute it from). Its indicators would be missing for
+    every mission, which scoring reports only as notes; the warning is at the variable's
+    declaration in the rubric."""
+    from ovm.data.followup import FOLLOW_UP_VARIABLE
+    from ovm.indicators.registry import kind_of
+    from ovm.yamldoc import parse_yaml, read_text
+
+    missions = ws.observations.missions
+    given = {name for f in ws.observations.report.files for name in f.given}
+    given |= {name for m in missions for name in m.values}
+    readers: dict[str, list[str]] = {}
+    for node in ws.rubric.indicators():
+        for name in kind_of(node).variables(node):
+            readers.setdefault(name, []).append(node.id)
+    lacking = [
+        (i, v)
+        for i, v in enumerate(ws.rubric.variables)
+        if v.from_sites is None and v.name in readers and v.name not in given
+    ]
+    if not lacking:
+        return []
+    # Read again for the declarations' places only when there is something to say.
+    text, name, problems = read_text(rubric_file)
+    doc = None if problems else parse_yaml(text, name)[0]
+    out = []
+    for i, var in lacking:
+        path: tuple[str | int, ...] = ("variables", i, "name")
+        pos = doc.positions.find(path) if doc is not None else None
+        follow = var.name == FOLLOW_UP_VARIABLE
+        nodes = readers[var.name]
+        out.append(
+            Issue(
+                str(rubric_file),
+                pos[0] if pos else None,
+                pos[1] if pos else None,
+                "variable-not-given",
+                f"variable {var.name} (source: {var.source}) is given for no mission: "
+                + (
+                    "no mission follows up the previous mission's recommendations (follow_up:) "
+                    if follow
+                    else f"no table has a {var.name} column "
+                )
+                + "and no mission gives it under values:, so what reads it is missing for "
+                f"every mission: {', '.join(nodes)}",
+                path,
+                "warning",
+                "data",
+                params={
+                    "variant": "follow_up" if follow else "table",
+                    "name": var.name,
+                    "source": var.source,
+                    "nodes": nodes,
+                },
+            )
+        )
+    return out
 
 
 def cmd_check(args: argparse.Namespace) -> int:

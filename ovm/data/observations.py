@@ -1166,7 +1166,7 @@ def read_mission_table(
             cells.reasons += limits.reasons
         account.reject_cells(cells)
         out[mid] = values
-    report = account.report(df.height, unmatched=unmatched)
+    report = account.report(df.height, unmatched=unmatched, given=[c.id for c in value_cols])
     return out, report, account.all_rejected(), [*issues, *account.issues]
 
 

@@ -625,6 +625,9 @@ class FileReport:
     unmatched_columns: tuple[str, ...] = ()
     rejected_cells: tuple[Issue, ...] = ()
     """Why each cell refused in a used row was refused: it lost one datum, not its row."""
+    given: tuple[str, ...] = ()
+    """What a one-row-per-mission table has a column for (variables, answers), rows or not:
+    ``ovm check`` warns of a variable that no table and no mission gives."""
 
     @property
     def cells_rejected(self) -> int:
@@ -776,6 +779,7 @@ class Account:
         excluded: int = 0,
         simulated: bool = False,
         unmatched: Sequence[str] = (),
+        given: Sequence[str] = (),
     ) -> FileReport:
         """The file's account: every row read is used, rejected or excluded."""
         rejected = len(self.rejected) + sum(len(b) for b in self.blocks)
@@ -789,6 +793,7 @@ class Account:
             simulated,
             tuple(unmatched),
             tuple(self.cells),
+            tuple(given),
         )
 
 

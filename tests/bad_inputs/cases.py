@@ -1568,6 +1568,15 @@ def more() -> list[Case]:
             5,
         ),
         Case(
+            "statistics-without-a-variable-a-formula-reads",
+            {"statistics.csv": const(b"mission,registered_abroad\naaa-2020,1000\nbbb-2021,2000\n")},
+            0,
+            "variable-not-given",
+            "rubric.yaml",
+            line_of("rubric.yaml", "  - {name: votes_abroad,"),
+            12,
+        ),
+        Case(
             "statistics-provenance-date",
             {"statistics.csv": sub("votes_abroad__confidence", "votes_abroad__date")},
             1,

@@ -1,0 +1,136 @@
+"""``ovm check`` warns of a rubric variable that an indicator reads and nothing in the workspace
+gives (no table's column, no mission's value, no follow-up): a warning at the variable's
+declaration in the rubric, the exit status still 0."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from importlib import resources
+from pathlib import Path
+
+import pytest
+
+from ovm.cli.app import main
+
+HERE = Path(__file__).resolve().parent
+MINI = HERE / "data" / "mini"
+EXAMPLES = HERE.parent / "examples"
+
+
+def _check(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    code = main(["check", *argv])
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def _mini(tmp_path: Path, statistics: str) -> Path:
+    root = tmp_path / "ws"
+    shutil.copytree(MINI, root)
+    (root / "statistics.csv").write_text(statistics, encoding="utf-8")
+    return root
+
+
+def _line_col(path: Path, text: str) -> tuple[int, int]:
+    raw = path.read_text(encoding="utf-8")
+    i = raw.index(text)
+    return raw.count("\n", 0, i) + 1, i - raw.rfind("\n", 0, i)
+
+
+@pytest.mark.parametrize("lang", ["en", "es"])
+def test_a_variable_no_table_has_is_a_warning_at_its_declaration(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], lang: str
+) -> None:
+    # The typical slip after adding an indicator: its variable's column is in no table.
+    root = _mini(tmp_path, "mission,registered_abroad\naaa-2020,1000\nbbb-2021,2000\n")
+    code, out, err = _check(capsys, str(root), "--lang", lang)
+    line, col = _line_col(root / "rubric.yaml", "votes_abroad, labels")
+    warned = [x for x in err.splitlines() if x.endswith("[variable-not-given]")]
+    assert code == 0
+    assert (
+        out
+        == {
+            "en": f"{root}: valid (1 warning)\n",
+            "es": f"{root}: válido (1 advertencia)\n",
+        }[lang]
+    )
+    assert warned == [
+        f"{root / 'rubric.yaml'}:{line}:{col} "
+        + {
+            "en": "warning: variables[1].name: variable votes_abroad (source: statistics) is "
+            "given for no mission: no table has a votes_abroad column and no mission gives it "
+            "under values:, so what reads it is missing for every mission: rights.turnout",
+            "es": "advertencia: variables[1].name: la variable votes_abroad (fuente: "
+            "statistics) no se da para ninguna misión: ninguna tabla tiene una columna "
+            "votes_abroad y ninguna misión la da en values:, así que lo que la lee falta en "
+            "todas las misiones: rights.turnout",
+        }[lang]
+        + " [variable-not-given]"
+    ]
+
+
+@pytest.mark.parametrize(
+    "statistics",
+    [
+        # a column left empty: the gap is said (status missing), not forgotten
+        "mission,registered_abroad,votes_abroad\naaa-2020,1000,\nbbb-2021,2000,\n",
+        # a header alone: a workspace whose data entry has not started (ovm init's)
+        "mission,registered_abroad,votes_abroad\n",
+    ],
+    ids=["empty-column", "header-only"],
+)
+def test_a_column_the_table_has_is_no_warning(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], statistics: str
+) -> None:
+    root = _mini(tmp_path, statistics)
+    assert _check(capsys, str(root))[:2] == (0, f"{root}: valid (0 warnings)\n")
+
+
+def test_a_value_in_the_missions_file_is_no_warning(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    root = _mini(tmp_path, "mission,registered_abroad\naaa-2020,1000\nbbb-2021,2000\n")
+    missions = root / "missions.yaml"
+    text = missions.read_text(encoding="utf-8")
+    marker = "    name: B 2021\n"
+    assert marker in text
+    missions.write_text(
+        text.replace(marker, marker + "    values: {votes_abroad: {status: missing}}\n"),
+        encoding="utf-8",
+    )
+    assert _check(capsys, str(root))[:2] == (0, f"{root}: valid (0 warnings)\n")
+
+
+def test_the_examples_lack_the_trust_survey_and_the_follow_up(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    # The example workspace never guesses: no trust survey of voters abroad was found and no
+    # earlier recommendations were followed up (examples/README.md), and check says so.
+    code, out, _ = _check(capsys, str(EXAMPLES), "--format", "json")
+    rubric = Path(str(resources.files("ovm.rubrics").joinpath("deco-voting-abroad.yaml")))
+    issues = json.loads(out)["issues"]
+    assert code == 0
+    assert [(i["file"], i["line"], i["column"], i["severity"], i["params"]) for i in issues] == [
+        (
+            str(rubric),
+            *_line_col(rubric, "trust_emb_mean\n"),
+            "warning",
+            {
+                "variant": "table",
+                "name": "trust_emb_mean",
+                "source": "interview",
+                "nodes": ["participation.trust_emb"],
+            },
+        ),
+        (
+            str(rubric),
+            *_line_col(rubric, "followup_implemented_pct\n"),
+            "warning",
+            {
+                "variant": "follow_up",
+                "name": "followup_implemented_pct",
+                "source": "analyst",
+                "nodes": ["comparative.followup"],
+            },
+        ),
+    ]
