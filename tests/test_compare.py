@@ -958,6 +958,69 @@ def test_family_7_kept_out_of_the_overall_lets_zscores_through(cohort):
     assert z.settings.normalisation == "zscore"
 
 
+@pytest.mark.parametrize("method", ["zscore", "rank"])
+def test_family_7_and_best_practices_stay_on_the_rubric_scale_under_zscores_or_ranks(
+    tmp_path, capsys, method
+):
+    # Family 7 measures gaps in points of the 0-100 scale and a best practice needs a good
+    # band: on z-scores every mission came out 98-100 from the best, adoption never reached
+    # its threshold of 80, and an analyst's indicator of the family was itself a z-score.
+    rubric = COHORT_RUBRIC.replace(
+        "    families:\n",
+        '      - {name: followed, labels: {en: Followed up}, unit: "%", type: percent,\n'
+        "         source: analyst}\n    families:\n",
+    ).replace(
+        "             measure: practice_adoption, target: rights, threshold: 80}\n",
+        "             measure: practice_adoption, target: rights, threshold: 80}\n"
+        "          - {id: comp.followed, kind: quantitative, labels: {en: Followed up},\n"
+        '             source: analyst, unit: "%", formula: followed, rule: {type: identity}}\n',
+    )
+    root = workspace(
+        tmp_path / "ws",
+        rubric=rubric,
+        missions=COHORT_MISSIONS,
+        statistics=COHORT_STATS.replace("votes_abroad\n", "votes_abroad,followed\n")
+        .replace(",200\n", ",200,\n")
+        .replace(",300\n", ",300,50\n")
+        .replace(",1000\n", ",1000,\n")
+        .replace(",800\n", ",800,100\n"),
+    )
+    scores, ws = scored(root)
+    plain = compare(scores, ws.rubric, observations=ws.observations)
+    other = compare(
+        scores, ws.rubric, ComparisonSettings(normalisation=method), observations=ws.observations
+    )
+    family_7 = ["comparative", "comp.best", "comp.change", "comp.adopt", "comp.followed"]
+    assert scores_of(plain, "comp.followed") == {
+        "aaa-2016": None, "aaa-2020": 50.0, "bbb-2018": None, "bbb-2022": 100.0
+    }  # fmt: skip
+    for node in family_7:
+        assert [c.node(node) for c in other.scores.scorecards] == [
+            c.node(node) for c in plain.scores.scorecards
+        ], node
+    assert (other.best, other.leaders, other.weakest) == (
+        plain.best,
+        plain.leaders,
+        plain.weakest,
+    )
+    assert "comp.best" in other.best
+    # and no note of a normalisation that family 7 no longer undergoes
+    assert [f for f in other.findings if f.node in family_7] == [
+        f for f in plain.findings if f.node in family_7
+    ]
+    # What reaches the overall follows the normalisation asked for.
+    assert scores_of(other, "rights") != scores_of(plain, "rights")
+    # ovm compare shows the same family 7 rows either way, and the normalised overall.
+    rows = []
+    for argv in ([], ["--normalisation", method]):
+        assert cli.main(["compare", str(root), "-q", "--format", "csv", *argv]) == 0
+        lines = capsys.readouterr().out.splitlines()
+        rows.append([x for x in lines if x.startswith(("comparative,", "comp."))])
+        rows.append([x for x in lines if x.startswith("overall,")])
+    assert rows[0] == rows[2] and len(rows[0]) == 5 * 4
+    assert rows[1] != rows[3]
+
+
 def test_practice_adoption_on_a_minority_of_practices_is_insufficient():
     ws = load_workspace(Path(__file__).parents[1] / "examples")
     c = compare(

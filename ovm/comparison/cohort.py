@@ -408,9 +408,14 @@ def _peer_groups(st: _State, settings: ComparisonSettings, rubric: Rubric) -> di
         ids = [st.mids[i] for i in idx]
         every = ["overall", *rubric.nodes]
         rankings = dict(zip(every, _rank_nodes(st, every, idx), strict=True))
+        # Best practices on the rubric's own scale, as in the whole cohort (_compared).
+        src = st.on_scale or st
+        judged = (
+            rankings if src is st else dict(zip(every, _rank_nodes(src, every, idx), strict=True))
+        )
         best: dict[str, BestPractice] = {}
         for node_id in every:
-            cells = {st.mids[i]: st.cur[node_id][i] for i in idx}
+            cells = {st.mids[i]: src.cur[node_id][i] for i in idx}
             if node_id == "overall":
                 continue
             node = rubric.node(node_id)
@@ -419,7 +424,7 @@ def _peer_groups(st: _State, settings: ComparisonSettings, rubric: Rubric) -> di
             bp, _ = best_practice(
                 node_id,
                 cells,
-                rankings[node_id],
+                judged[node_id],
                 _good_bands(rubric, node, settings.best_practice_bands),
                 node.scale_or_default.sign,
                 st.withheld.get(node_id, ()),
@@ -482,6 +487,9 @@ class _State:
         self.recomputed: set[tuple[int, str]] = set()
         # Bands label 0-100 scores: none for groups built from z-scores or ranks.
         self.bounded = True
+        self.on_scale: _State | None = None
+        """Under z-scores or ranks, the cohort as the rubric scores it (no normalisation asked
+        for): family 7 and the best practices are its own (see :func:`_cohort_step`)."""
 
     @property
     def size(self) -> int:
@@ -1114,6 +1122,48 @@ def _comparative(
         )
 
 
+def _beside_overall(rubric: Rubric) -> set[str]:
+    """The subtrees that hold a comparative indicator and stay out of the overall (family 7
+    with ``contributes: false``): from the highest node kept out on the way up, down."""
+    tops: set[str] = set()
+    for placed in rubric.walk():
+        if placed.node.kind != "comparative":
+            continue
+        node_id, top = placed.node.id, None
+        while node_id != "overall":
+            at = rubric.nodes[node_id]
+            if not at.node.contributes:
+                top = node_id
+            node_id = at.parent
+        if top is not None:
+            tops.add(top)
+    out: set[str] = set()
+    for placed in rubric.walk():
+        node_id = placed.node.id
+        while node_id != "overall" and node_id not in tops:
+            node_id = rubric.nodes[node_id].parent
+        if node_id in tops:
+            out.add(placed.node.id)
+    return out
+
+
+def _take_on_scale(st: _State, plain: _State, nodes: Collection[str]) -> None:
+    """Give ``nodes`` the cells, findings and recomputations of the cohort as the rubric scores
+    it (``plain``)."""
+    for node_id in nodes:
+        st.cur[node_id] = list(plain.cur[node_id])
+        for i in range(st.size):
+            key = (i, node_id)
+            if key in plain.node_findings:
+                st.node_findings[key] = plain.node_findings[key]
+            else:
+                st.node_findings.pop(key, None)
+            if key in plain.recomputed:
+                st.recomputed.add(key)
+            else:
+                st.recomputed.discard(key)
+
+
 # --- best practice, trends -----------------------------------------------------------------
 
 
@@ -1183,6 +1233,15 @@ def _cohort_step(
     normalise_nodes = settings.normalise_nodes
     groups: Mapping[str, str] | None = settings.groups
     st = _State(rubric, scores)
+    beside: set[str] = set()
+    if normalisation not in ("none", *BOUNDED):
+        # Family 7 measures gaps and shares in points of the 0-100 scale, and a best practice
+        # needs a score in a good band of its indicator: neither means anything on z-scores
+        # or ranks, which have no fixed range and no bands. Both are taken from the cohort as
+        # the rubric scores it; the nodes that reach the overall follow the normalisation.
+        plain = settings.model_copy(update={"normalisation": "none", "normalise_nodes": None})
+        st.on_scale = _cohort_step(scores, rubric, plain, observations)[0]
+        beside = _beside_overall(rubric)
     if imputation == "group_mean" and groups is None:
         groups = {c.mission.id: c.mission.region for c in st.cards if c.mission.region is not None}
     norm_set = set(normalise_nodes) if normalise_nodes is not None else None
@@ -1199,6 +1258,7 @@ def _cohort_step(
             normalisation != "none"
             and (norm_set is None or ind.id in norm_set)
             and not rubric.keeps_scale(ind.id)
+            and ind.id not in beside
         )
         method = normalisation if requested else (rule.method if rule is not None else None)
         imputed_total += _prepare_indicator(
@@ -1277,6 +1337,8 @@ def _cohort_step(
             st.cur[p.id] = [c.model_copy(update={"status": "undefined"}) for c in st.cur[p.id]]
         aggregate_tree()
 
+    if st.on_scale is not None:
+        _take_on_scale(st, st.on_scale, beside)
     undefined = Counter(
         node_id
         for node_id, cells in st.cur.items()
@@ -1349,14 +1411,20 @@ def _compared(
     weakest: dict[str, tuple[str, ...]] = {}
     every = ["overall", *rubric.nodes]
     rankings = dict(zip(every, _rank_nodes(st, every, range(len(st.mids))), strict=True))
+    src = st.on_scale or st
+    judged = (
+        rankings
+        if src is st
+        else dict(zip(every, _rank_nodes(src, every, range(len(st.mids))), strict=True))
+    )
     for node_id in every:
-        cells = st.cur[node_id]
+        cells = src.cur[node_id]
         if node_id != "overall" and not isinstance(rubric.node(node_id), Group):
             node = rubric.node(node_id)
             bp, low = best_practice(
                 node_id,
                 dict(zip(st.mids, cells, strict=True)),
-                rankings[node_id],
+                judged[node_id],
                 _good_bands(rubric, node, settings.best_practice_bands),
                 node.scale_or_default.sign,
                 st.withheld.get(node_id, ()),
