@@ -144,6 +144,8 @@ def test_ovm_check_says_each_refused_answer_at_its_cell_and_counts_it(tmp_path: 
     assert [
         (i["line"], i["column"], i["code"], i["severity"], i["params"].get("text"))
         for i in said["issues"]
+        # (a workspace of checklists alone gives no variable: tests/test_variables_given.py)
+        if i["code"] != "variable-not-given"
     ] == [
         (3, 10, "invalid-answer", "error", "yse"),
         (4, 12, "invalid-number", "error", "12,5"),

@@ -72,6 +72,9 @@ EXTRA = [
     Case("missions-date-tag", {"missions.yaml": sub("name: B 2021", "name: !!int x")}, 1,
          "yaml-syntax", "missions.yaml", 11),
     # The schemas of ovm.yaml and missions.yaml: every kind of refusal each file can meet.
+    # A workspace of observer checklists alone: its variables are given by nothing, said once.
+    Case("config-without-statistics", {"ovm.yaml": sub("statistics: [statistics.csv]\n", "")}, 0,
+         "variable-not-given", "rubric.yaml", 12),
     Case("config-settings-typo", {"ovm.yaml": sub("seed: 7", "sead: 7")}, 1, "unknown-field",
          "ovm.yaml", 8),
     Case("config-settings-unknown", {"ovm.yaml": sub("seed: 7", "seed: 7, bogus: 1")}, 1,
@@ -138,6 +141,8 @@ EXTRA = [
 
 WORKSPACE_SENTENCES = {
     "issue_unknown-field_known",
+    "issue_variable-not-given_table",
+    "issue_variable-not-given_none",
     "issue_invalid-value_date",
     "issue_invalid-value_date_dmy",
     "issue_invalid-value_period",

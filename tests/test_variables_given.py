@@ -134,3 +134,41 @@ def test_the_examples_lack_the_trust_survey_and_the_follow_up(
             },
         ),
     ]
+
+
+def test_a_workspace_that_gives_no_variable_hears_it_once(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # Observer checklists alone: one warning at the rubric's variables, not one a variable.
+    root = tmp_path / "ws"
+    shutil.copytree(MINI, root)
+    config = root / "ovm.yaml"
+    text = config.read_text(encoding="utf-8")
+    assert "statistics: [statistics.csv]\n" in text
+    config.write_text(text.replace("statistics: [statistics.csv]\n", ""), encoding="utf-8")
+    code, out, _ = _check(capsys, str(root), "--format", "json")
+    line, col = _line_col(root / "rubric.yaml", "variables:")
+    assert code == 0
+    assert [
+        (i["line"], i["column"], i["code"], i["params"]) for i in json.loads(out)["issues"]
+    ] == [
+        (line, col, "variable-not-given", {"variant": "none", "variables": 2, "nodes": 1}),
+    ]
+    _, _, err = _check(capsys, str(root), "--lang", "es")
+    assert "no se da ninguna variable para ninguna misión" in err
+    assert "(indicadores: 1) [variable-not-given]" in err
+
+
+def test_the_follow_up_variable_is_said_in_spanish(capsys: pytest.CaptureFixture[str]) -> None:
+    _, _, err = _check(capsys, str(EXAMPLES), "--lang", "es")
+    (line,) = [x for x in err.splitlines() if "followup_implemented_pct" in x]
+    assert "ninguna misión hace el seguimiento de las recomendaciones" in line
+    assert line.endswith("todas las misiones: comparative.followup [variable-not-given]")
+
+
+def test_what_a_table_has_columns_for_is_not_written_in_the_scores(tmp_path: Path) -> None:
+    # The columns check reads are no part of a file's account in the scores file.
+    out = tmp_path / "scores.json"
+    assert main(["score", str(EXAMPLES), "-q", "--bootstrap", "0", "-o", str(out)]) == 0
+    files = json.loads(out.read_text(encoding="utf-8"))["files"]
+    assert files and all("given" not in f for f in files)

@@ -110,6 +110,27 @@ def variables_not_given(ws: Workspace, rubric_file: Path) -> list[Issue]:
     # Read again for the declarations' places only when there is something to say.
     text, name, problems = read_text(rubric_file)
     doc = None if problems else parse_yaml(text, name)[0]
+    if len(lacking) > 1 and not given & {v.name for v in ws.rubric.variables}:
+        # A workspace that gives no variable at all (observer checklists only) hears it once,
+        # at the rubric's list of variables, not once a variable.
+        pos = doc.positions.find(("variables",), key=True) if doc is not None else None
+        reading = len({n for _, v in lacking for n in readers[v.name]})
+        return [
+            Issue(
+                str(rubric_file),
+                pos[0] if pos else None,
+                pos[1] if pos else None,
+                "variable-not-given",
+                f"no variable is given for any mission: no table has a column of any of the "
+                f"{len(lacking)} variables formulas read and no mission gives one under "
+                f"values:, so the indicators that read them are missing for every mission "
+                f"(indicators: {reading})",
+                ("variables",),
+                "warning",
+                "data",
+                params={"variant": "none", "variables": len(lacking), "nodes": reading},
+            )
+        ]
     out = []
     for i, var in lacking:
         path: tuple[str | int, ...] = ("variables", i, "name")

@@ -57,9 +57,10 @@ import re
 import unicodedata
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Literal, Protocol, overload
+from typing import Annotated, Any, Literal, Protocol, overload
 
 import polars as pl
+from pydantic import Field
 
 from ovm.data.tables import BLANKS, ROW, cell_text
 from ovm.errors import Issue, Severity
@@ -625,9 +626,10 @@ class FileReport:
     unmatched_columns: tuple[str, ...] = ()
     rejected_cells: tuple[Issue, ...] = ()
     """Why each cell refused in a used row was refused: it lost one datum, not its row."""
-    given: tuple[str, ...] = ()
+    given: Annotated[tuple[str, ...], Field(exclude=True)] = field(default=(), compare=False)
     """What a one-row-per-mission table has a column for (variables, answers), rows or not:
-    ``ovm check`` warns of a variable that no table and no mission gives."""
+    ``ovm check`` warns of a variable that no table and no mission gives. Not a count of the
+    file's account: never written out, nor compared."""
 
     @property
     def cells_rejected(self) -> int:
