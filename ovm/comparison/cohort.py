@@ -1122,9 +1122,13 @@ def _comparative(
         )
 
 
-def _beside_overall(rubric: Rubric) -> set[str]:
-    """The subtrees that hold a comparative indicator and stay out of the overall (family 7
-    with ``contributes: false``): from the highest node kept out on the way up, down."""
+def kept_on_scale(rubric: Rubric, settings: ComparisonSettings) -> set[str]:
+    """The nodes a comparison keeps on the rubric's own scale, bands and all, under a
+    normalisation without a fixed range (z-scores, ranks): the subtrees that hold a comparative
+    indicator and stay out of the overall (family 7 with ``contributes: false``), from the
+    highest node kept out on the way up, down. Empty under any other normalisation."""
+    if settings.normalisation in ("none", *BOUNDED):
+        return set()
     tops: set[str] = set()
     for placed in rubric.walk():
         if placed.node.kind != "comparative":
@@ -1233,7 +1237,7 @@ def _cohort_step(
     normalise_nodes = settings.normalise_nodes
     groups: Mapping[str, str] | None = settings.groups
     st = _State(rubric, scores)
-    beside: set[str] = set()
+    beside = kept_on_scale(rubric, settings)
     if normalisation not in ("none", *BOUNDED):
         # Family 7 measures gaps and shares in points of the 0-100 scale, and a best practice
         # needs a score in a good band of its indicator: neither means anything on z-scores
@@ -1241,7 +1245,6 @@ def _cohort_step(
         # the rubric scores it; the nodes that reach the overall follow the normalisation.
         plain = settings.model_copy(update={"normalisation": "none", "normalise_nodes": None})
         st.on_scale = _cohort_step(scores, rubric, plain, observations)[0]
-        beside = _beside_overall(rubric)
     if imputation == "group_mean" and groups is None:
         groups = {c.mission.id: c.mission.region for c in st.cards if c.mission.region is not None}
     norm_set = set(normalise_nodes) if normalise_nodes is not None else None

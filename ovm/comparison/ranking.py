@@ -150,6 +150,9 @@ class BestPractice(FrozenModel):
     evidence: tuple[NodeScore, ...]
     good: bool = True
     withheld: bool = False
+    weakest_score: float | None = None
+    """The weakest missions' score on the scale the leaders were judged on (None: no
+    weakest); under z-scores or ranks, the rubric's scale, not the tables' values."""
 
     @property
     def is_best_practice(self) -> bool:
@@ -222,5 +225,6 @@ def best_practice(
         evidence=tuple(cells[e.mission] for e in top),
         good=good,
         withheld=thin,
+        weakest_score=scored[-1].score if weakest else None,
     )
     return bp, weakest
