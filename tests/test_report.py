@@ -179,6 +179,7 @@ def test_every_msgid_used_by_the_report_code_exists() -> None:
         "answer": ("yes", "partial", "no"),
         "title": ("comparison", "mission"),
         "norm": NORMALISATIONS,
+        "legend_unbanded": ("zscore", "rank"),
         "imputation": IMPUTATIONS,
         "groups": ("none", "region", "given"),
     }

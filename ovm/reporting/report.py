@@ -895,6 +895,39 @@ class _Builder:
             "ovm_version": __version__,
         }
 
+    def scale_note(self, comparison: Comparison) -> dict[str, Any] | None:
+        """What the scores of a comparison under z-scores or ranks are, said where a report
+        would say "scores from 0 to 100": the overview's lead and legend, the best practices'
+        note, the workbook. ``kept``: the nodes that keep the rubric's 0-100 scores and bands
+        (family 7 kept out of the overall). None under any other normalisation."""
+        from ovm.comparison.cohort import kept_on_scale
+
+        t, s = self.t, comparison.settings
+        if s.normalisation not in ("zscore", "rank"):
+            return None
+        kept = kept_on_scale(self.rubric, s)
+        mean, sd = s.zscore_scale
+        if s.normalisation == "rank":
+            lead = t("overview_lead_rank")
+        elif (mean, sd) == (0.0, 1.0):
+            lead = t("overview_lead_zscore")
+        else:
+            lead = t(
+                "overview_lead_zscore_scaled",
+                mean=self.setting_text(mean),
+                sd=self.setting_text(sd),
+            )
+        if kept:
+            lead += " " + t("overview_lead_kept")
+        return {
+            "method": s.normalisation,
+            "lead": lead,
+            "legend": t(f"legend_unbanded_{s.normalisation}"),
+            "best_practices": t("best_practices_on_scale", method=t(f"norm_{s.normalisation}")),
+            "family": t("family_tables_unbanded", method=t(f"norm_{s.normalisation}")),
+            "kept": sorted(kept),
+        }
+
     def comparison_settings(self, comparison: Comparison) -> list[dict[str, Any]]:
         """The settings the comparison was made with, said in the report's language."""
         from ovm.comparison.ranking import TIE_DECIMALS
@@ -1220,6 +1253,9 @@ def _comparison_context(
             for c in cards
         ],
     }
+    scale = b.scale_note(comparison)
+    if scale is not None:
+        ctx["scale"] = scale
 
     # ranking
     ranking_entries = [(e.mission, e.score, e.rank, e.tied) for e in comparison.rankings["overall"]]
@@ -1290,6 +1326,7 @@ def _comparison_context(
 
     # family sections
     best_map, weak_map = comparison.leaders, comparison.weakest
+    unbounded = "scale" in ctx
     step = max(1, columns_per_table)
     starts = list(range(0, len(cards), step)) or [0]
     mids = [c.mission.id for c in cards]
@@ -1390,6 +1427,9 @@ def _comparison_context(
             weak_value = next(
                 (w.score for w in weak_cells if w is not None and w.score is not None), None
             )
+            if unbounded and bp is not None:
+                # the leaders' scale (the rubric's), not the z-scores or ranks of the tables
+                weak_value = bp.weakest_score if weakest else None
             weak_score = b.score_text(weak_value, nid) if weak_value is not None else None
             best_rows.append(
                 {

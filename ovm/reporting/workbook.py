@@ -130,6 +130,9 @@ class _Book:
         self.first = True
         self.bands: list[Mapping[str, Any]] = list(context.get("bands", []))
         self.node_bands: Mapping[str, list[Mapping[str, Any]]] = context.get("node_bands", {})
+        scale = context.get("scale")
+        # Under z-scores or ranks only these nodes keep the 0-100 scores the bands are for.
+        self.banded: frozenset[str] | None = None if scale is None else frozenset(scale["kept"])
 
     def _sheet(self, title: str) -> Any:
         ws = self.wb.active if self.first else self.wb.create_sheet()
@@ -173,7 +176,8 @@ class _Book:
                 if col.scores_of is not None and j not in held_here:
                     node = col.scores_of if isinstance(col.scores_of, str) else col.scores_of(row)
                     scale = node if node in self.node_bands else ""
-                    coloured.setdefault((j, scale), []).append(n)
+                    if self.banded is None or scale or node in self.banded:
+                        coloured.setdefault((j, scale), []).append(n)
         for j, w in enumerate(widths):
             ws.column_dimensions[get_column_letter(j + 1)].width = min(
                 MAX_WIDTH, max(MIN_WIDTH, w + 1)
@@ -404,6 +408,15 @@ def _methodology(book: _Book, t: Translator, context: Mapping[str, Any]) -> None
     sens = context.get("ranking", {}).get("sensitivity")
     if sens is not None:
         info.append([t("xlsx_sensitivity_runs"), int(sens["runs"])])
+    scale = context.get("scale")
+    if scale is not None:
+        # what the scores of the other sheets are, as the overview's lead says it
+        info.append(
+            [
+                f"{t('comparison_setting')}{t.colon} {t('setting_normalisation')}",
+                f"{scale['lead']} {scale['best_practices']}",
+            ]
+        )
     if meth["critical_rule"]:
         names = ", ".join(str(_text(c["label"])) for c in meth["critical"])
         info.append([t("critical_indicators"), f"{names}{t.colon} {meth['critical_rule']}"])
