@@ -548,6 +548,15 @@ class Sensitivity(FrozenModel):
     """Whether the nominal methodology has means the runs only define by flooring values."""
     sampling_note: SensitivityNote | None = None
     """Why sampling was not varied; None when it was (``draws`` and ``confidence`` say how)."""
+
+    @property
+    def shown_choices(self) -> tuple[str, ...]:
+        """The choices whose indices mean something: ``choices`` less sampling where it could
+        not be varied (:attr:`sampling_note` says why), whose indices are 0 by construction."""
+        return tuple(
+            c for c in self.choices if not (c == "sampling" and self.sampling_note is not None)
+        )
+
     scale_notes: tuple[SensitivityNote, ...] = ()
     """What the runs keep of the rubric's own scales, headline and formulas (none for a rubric
     of 0-100 scores aggregated into an overall)."""
@@ -2540,7 +2549,7 @@ def sensitivity_text(result: Sensitivity, lang: str = "en") -> str:
         "score (- : no nominal overall score, not ranked)",
     ]
     lines += ["", f"{'choice':<16} {'first-order (95% CI)':>24} {'total (95% CI)':>24}"]
-    for c in result.choices:
+    for c in result.shown_choices:
         s, st = result.first_order_ci[c], result.total_effect_ci[c]
         first = f"{s.value:.3f} ({s.low:.3f}, {s.high:.3f})"
         total = f"{st.value:.3f} ({st.low:.3f}, {st.high:.3f})"
@@ -2699,7 +2708,7 @@ def _worded_text(result: Sensitivity, lang: str) -> str:
                 interval(result.first_order_ci[c]),
                 interval(result.total_effect_ci[c]),
             ]
-            for c in result.choices
+            for c in result.shown_choices
         ],
     )
     notes = _run_notes(

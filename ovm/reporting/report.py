@@ -1620,7 +1620,12 @@ def _departures(run: Run) -> str:
 def _sensitivity_summary(b: _Builder, sens: Sensitivity | None) -> dict[str, Any] | None:
     if sens is None:
         return None
-    keys = list(dict.fromkeys([*sens.choices, *sens.first_order, *sens.total_effect]))
+    shown = sens.shown_choices
+    keys = [
+        k
+        for k in dict.fromkeys([*sens.choices, *sens.first_order, *sens.total_effect])
+        if k in shown or k not in sens.choices
+    ]
     effects = []
 
     def index(value: float | None, ci: Any) -> str:
@@ -1650,7 +1655,7 @@ def _sensitivity_summary(b: _Builder, sens: Sensitivity | None) -> dict[str, Any
         "runs": str(sens.runs),
         "seed": str(sens.seed),
         "weight_range": b.t("plus_minus", n=b.pct(sens.weight_range)),
-        "choices": [str(c) for c in sens.choices],
+        "choices": [str(c) for c in shown],
         "effects": effects,
         "notes": _sensitivity_notes(b, sens),
     }
