@@ -9,6 +9,7 @@ import pytest
 
 import ovm
 from ovm import Scorecard
+from ovm.cli.app import main as ovm_main
 
 
 def scorecard(
@@ -371,3 +372,49 @@ def test_the_adoption_recommendation_quotes_the_share_adopted_in_percent() -> No
                     quoted.append((card.mission.id, lang, f" {percent} % " in advice.text))
     assert quoted and all(said for *_, said in quoted), quoted
     assert {lang for _, lang, _ in quoted} == {"en", "es"}
+
+
+@pytest.mark.parametrize(
+    ("lang", "one", "three"),
+    [
+        ("en", "(currently 1 day)", "(currently 3.0 days)"),
+        ("es", "(actualmente 1 día)", "(actualmente 3,0 días)"),
+    ],
+)
+def test_a_count_of_one_reads_in_the_singular(
+    tmp_path: Path, lang: str, one: str, three: str
+) -> None:
+    # "(currently 1.0 days)" for a whole day: the unit's singular after exactly 1 (unit_one),
+    # in a recommendation and in a report's inputs; other counts as before.
+    root = tmp_path / "ws"
+    root.mkdir()
+    (root / "missions.yaml").write_text(
+        "missions:\n"
+        + "".join(
+            f"  - {{id: {mid}, country: ARG, name: {mid}, election: {{type: general, "
+            f"date: 2020-01-0{k + 1}}}, values: {{voting_period_days: {days}}}}}\n"
+            for k, (mid, days) in enumerate((("one", 1), ("three", 3)))
+        ),
+        encoding="utf-8",
+    )
+    (root / "ovm.yaml").write_text(
+        "rubric: bundled:deco-voting-abroad\nmissions: missions.yaml\nsettings: {bootstrap: 0}\n",
+        encoding="utf-8",
+    )
+    run = ovm.analyse(root, ovm.Settings(bootstrap=0))
+    texts = {
+        mid: [
+            a.text
+            for a in run.recommendations(mid, lang=lang)
+            if a.node == "procedures.voting_period"
+        ]
+        for mid in ("one", "three")
+    }
+    assert len(texts["one"]) == 1 and one in texts["one"][0], texts
+    assert len(texts["three"]) == 1 and three in texts["three"][0], texts
+    out = tmp_path / "one.html"
+    argv = ["report", str(root), "--mission", "one", "-q", "--lang", lang, "-o", str(out)]
+    assert ovm_main(argv) == 0
+    html = out.read_text(encoding="utf-8")
+    assert (">1 day<" if lang == "en" else ">1 día<") in html
+    assert ">1 days<" not in html and ">1 días<" not in html

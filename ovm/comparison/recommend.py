@@ -24,7 +24,7 @@ from ovm.i18n import (
 )
 from ovm.indicators import Band, RecommendationTemplate
 from ovm.indicators.registry import kind_of
-from ovm.indicators.text import wording
+from ovm.indicators.text import is_one, wording
 from ovm.rubric.model import Group, Indicator, Rubric
 from ovm.scoring.critical import CODE as CRITICAL
 from ovm.scoring.critical import held_down
@@ -643,6 +643,10 @@ class _NodeWords:
         self.lower = node.scale_or_default.better == "lower"
         self.formula = None if isinstance(node, Group) else kind_of(node).formula_text(node, lang)
         self.unit = "" if isinstance(node, Group) else node.unit_text(lang)
+        # after exactly 1, the singular the rubric gives ("1 day", not "1.0 days")
+        self.unit_one = (
+            None if isinstance(node, Group) or node.unit_one is None else node.unit_text(lang, 1)
+        )
         self.templates = tuple(
             _Template(
                 tpl,
@@ -863,10 +867,11 @@ def recommend(
                 values["country"] = country_name(info.country or info.key, lang)
             if "score" in wanted:
                 values["score"] = _fmt(ns.score, lang=lang)
+            one = nw.unit_one is not None and is_one(ns.value)
             if "value" in wanted:
-                values["value"] = _fmt(ns.value, lang=lang)
+                values["value"] = _fmt(ns.value, 0 if one else 1, lang=lang)
             if "unit" in wanted:
-                values["unit"] = nw.unit
+                values["unit"] = nw.unit_one if one and nw.unit_one is not None else nw.unit
             if "band" in wanted:
                 values["band"] = _band_label(nw, ns, lang)
             if "gap" in wanted:

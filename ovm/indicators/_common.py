@@ -7,6 +7,8 @@ from typing import TYPE_CHECKING, Annotated, Any, Literal, overload
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints
 
+from ovm.indicators.text import unit_words
+
 if TYPE_CHECKING:
     import numpy as np
     import numpy.typing as npt
@@ -211,12 +213,12 @@ class IndicatorBase(NodeBase):
 
     source: Source
     unit: Text | NonEmpty = "score"
+    unit_one: Text | NonEmpty | None = None
+    """The unit after a value of exactly 1 ("1 day", "1 día"), where it differs."""
     critical: bool = False
     """In its lowest band, caps the band of its family and of the overall at their lowest: a
     failure that a mean would compensate (docs/rubric.md)."""
 
-    def unit_text(self, lang: str = "en") -> str:
-        """The unit in ``lang`` (falls back to English)."""
-        if isinstance(self.unit, str):
-            return self.unit
-        return self.unit.get(lang) or self.unit.get("en") or next(iter(self.unit.values()), "")
+    def unit_text(self, lang: str = "en", value: object = None) -> str:
+        """The unit in ``lang`` (falls back to English); after ``value`` 1, its singular."""
+        return unit_words(self.unit, self.unit_one, lang, value)

@@ -72,3 +72,28 @@ def wording(text: Mapping[str, str] | str | None, lang: str) -> Wording:
         if text.get(other):
             return Wording(text[other], other)
     return Wording("")
+
+
+def in_language(text: Mapping[str, str] | str, lang: str) -> str:
+    """A text in ``lang``, else in English, else in its first language (one word as given)."""
+    if isinstance(text, str):
+        return text
+    return text.get(lang) or text.get("en") or next(iter(text.values()), "")
+
+
+def unit_words(
+    unit: Mapping[str, str] | str,
+    one: Mapping[str, str] | str | None,
+    lang: str,
+    value: object = None,
+) -> str:
+    """A unit as it follows ``value`` in ``lang``: its singular ``one`` after exactly 1 (where
+    the rubric gives one), else the unit."""
+    if one is not None and is_one(value):
+        return in_language(one, lang)
+    return in_language(unit, lang)
+
+
+def is_one(value: object) -> bool:
+    """Whether a value is exactly 1 (the number a singular unit follows)."""
+    return isinstance(value, int | float) and not isinstance(value, bool) and value == 1

@@ -632,7 +632,7 @@ class _Builder:
         text = self.value(inp.value)
         if inp.kind == "variable":
             try:
-                unit = self.rubric.variable(inp.name).unit_text(self.lang)
+                unit = self.rubric.variable(inp.name).unit_text(self.lang, inp.value)
             except KeyError:
                 unit = ""
             if unit:

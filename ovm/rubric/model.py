@@ -91,6 +91,8 @@ class Variable(Frozen):
     description: Text = Field(default_factory=dict)
     unit: Text | NonEmpty
     """The unit, in each of the rubric's languages (``{en: votes, es: votos}``) or one word."""
+    unit_one: Text | NonEmpty | None = None
+    """The unit after a value of exactly 1 (``{en: day, es: día}``), where it differs."""
     type: VarType = "number"
     source: Source
     minimum: float | None = None
@@ -98,11 +100,11 @@ class Variable(Frozen):
     at_most: VarName | None = None
     from_sites: FromSites | None = None
 
-    def unit_text(self, lang: str = "en") -> str:
-        """The unit in ``lang`` (falls back to English)."""
-        if isinstance(self.unit, str):
-            return self.unit
-        return self.unit.get(lang) or self.unit.get("en") or next(iter(self.unit.values()), "")
+    def unit_text(self, lang: str = "en", value: object = None) -> str:
+        """The unit in ``lang`` (falls back to English); after ``value`` 1, its singular."""
+        from ovm.indicators.text import unit_words
+
+        return unit_words(self.unit, self.unit_one, lang, value)
 
 
 def _node_tag(value: Any) -> str:
@@ -403,6 +405,7 @@ _EXTENSIONS: dict[str, object] = {
     "formula": None,
     "headline": None,
     "above": None,
+    "unit_one": None,
 }
 """Fields added to the format after its first digests, with the value that means "not used":
 left out of the digest at that value, so a rubric that does not use them keeps its digest."""
