@@ -714,6 +714,26 @@ class _Builder:
             made["anchor"] = critical_anchor(mission.mission.id, f.node)
         return made
 
+    def undefined_why(self, card: Scorecard) -> str | None:
+        """Why a mission's overall is undefined, said where its score would be: the group whose
+        mean a score of 0 or below left undefined (a geometric or harmonic mean), by label.
+        None when the overall is not undefined, or for no such reason."""
+        if card.overall.status != "undefined":
+            return None
+        found = next(
+            (
+                f
+                for f in card.findings
+                if f.code == "aggregation-undefined" and f.node not in (None, "overall")
+            ),
+            None,
+        )
+        if found is None or found.node is None:
+            return None
+        method = str(found.params.get("method", ""))
+        mean = self.t(f"agg_{method}") if self.t.has(f"agg_{method}") else method
+        return self.t("overall_undefined_why", group=self.label(found.node)["text"], mean=mean)
+
     def finding_message(self, f: Finding, card: Scorecard | None = None) -> Label:
         """A finding in the report's language when the catalogue knows its code; a
         ``critical-indicator`` finding of ``card`` names the bands it holds down by label."""
@@ -1311,6 +1331,9 @@ def _comparison_context(
                 "unscored_value": sr.unscored if sr is not None else None,
             }
         )
+        why = b.undefined_why(card)
+        if why is not None:
+            rows[-1]["why"] = why
     ctx["ranking"] = {
         "rows": rows,
         "sensitivity": _sensitivity_summary(b, sensitivity),
