@@ -253,6 +253,10 @@ class _Builder:
         self._shares: dict[str, float | None] | None = None
 
     # numbers
+    def count(self, n: int) -> str:
+        """A count as the report's language writes it (1,234 in English, 1.234 in Spanish)."""
+        return format_number(n, self.lang, 0)
+
     def num(self, x: float | None, digits: int = 1) -> str:
         if x is None or not math.isfinite(x):
             return "—"
@@ -1046,10 +1050,10 @@ class _Builder:
                 "kind": self.t(f"file_kind_{f.kind}")
                 if self.t.has(f"file_kind_{f.kind}")
                 else f.kind,
-                "read": str(f.rows_read),
-                "used": str(f.rows_used),
-                "rejected": str(f.rows_rejected),
-                "excluded": str(f.rows_excluded),
+                "read": self.count(f.rows_read),
+                "used": self.count(f.rows_used),
+                "rejected": self.count(f.rows_rejected),
+                "excluded": self.count(f.rows_excluded),
                 "simulated": f.simulated,
                 "unmatched": list(f.unmatched_columns),
             }
@@ -1061,12 +1065,16 @@ class _Builder:
         cells_total = sum(fr.cells_rejected for fr in s.files)
         if cells_total:
             for entry, fr in zip(files, s.files, strict=True):
-                entry["cells"] = str(fr.cells_rejected)
+                entry["cells"] = self.count(fr.cells_rejected)
             listed, more = self.problems(i for fr in s.files for i in fr.rejected_cells)
-            problems["cells"] = {"total": str(cells_total), "items": listed, "more": more}
+            problems["cells"] = {"total": self.count(cells_total), "items": listed, "more": more}
         if s.warnings:
             listed, more = self.problems(s.warnings)
-            problems["warnings"] = {"total": str(len(s.warnings)), "items": listed, "more": more}
+            problems["warnings"] = {
+                "total": self.count(len(s.warnings)),
+                "items": listed,
+                "more": more,
+            }
         ids = {c.mission.id for c in cards}
         others = {c.mission.id for c in s.scorecards} - ids
         rejected = []
@@ -1094,8 +1102,8 @@ class _Builder:
         info_summary = [
             {
                 "code": code,
-                "count": str(len(items)),
-                "missions": str(
+                "count": self.count(len(items)),
+                "missions": self.count(
                     len({f["mission"]["id"] for f in items if f["mission"] is not None})
                 ),
                 "example": items[0]["message"],
@@ -1107,12 +1115,12 @@ class _Builder:
             "coverage": coverage,
             "files": files,
             "rejected": rejected,
-            "rejected_total": str(len(rejected)),
+            "rejected_total": self.count(len(rejected)),
             **problems,
             "findings": findings,
             "list_info": list_info,
             "info_summary": info_summary,
-            "counts": {k: str(v) for k, v in counts.items()},
+            "counts": {k: self.count(v) for k, v in counts.items()},
         }
 
     def simulated(self, cards: Sequence[Scorecard], *, marks: bool = False) -> dict[str, Any]:
