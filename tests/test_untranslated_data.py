@@ -109,9 +109,13 @@ def _run(argv: list[str]) -> tuple[int, str]:
 
 
 def _issues(root: Path) -> list[Issue]:
+    from ovm.cli.workspace import check_workspace
+
     rep = load_workspace(root).observations.report
     cells = [i for f in rep.files for i in f.rejected_cells]
-    return [*rep.issues, *cells, *(i for r in rep.rejected for i in r.reasons)]
+    # and what ovm check says of the workspace as a whole (the variables nothing gives)
+    given = [i for i in check_workspace(root)[0] if i.code == "variable-not-given"]
+    return [*rep.issues, *cells, *(i for r in rep.rejected for i in r.reasons), *given]
 
 
 def _quoted(root: Path, issues: list[Issue], lang: str) -> list[str]:

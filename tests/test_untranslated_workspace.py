@@ -54,8 +54,8 @@ KEYWORDS = {"plain", "kobo", "odk", "yes", "no", "high", "medium", "low"}
 """The values a field of ovm.yaml or missions.yaml takes, written as the user writes them."""
 SHARED_HERE = {
     # words of these messages that the language shares with English
-    "es": {"byte", "bytes", "control", "alias"},
-    "fr": {"table", "tables"},
+    "es": {"byte", "bytes", "control", "alias", "variables"},
+    "fr": {"table", "tables", "variables"},
     "pt": {"byte", "bytes", "alias"},
 }
 

@@ -57,10 +57,10 @@ def test_a_variable_no_table_has_is_a_warning_at_its_declaration(
     assert warned == [
         f"{root / 'rubric.yaml'}:{line}:{col} "
         + {
-            "en": "warning: variables[1].name: variable votes_abroad (source: statistics) is "
+            "en": "warning: variable votes_abroad (source: statistics) is "
             "given for no mission: no table has a votes_abroad column and no mission gives it "
             "under values:, so what reads it is missing for every mission: rights.turnout",
-            "es": "advertencia: variables[1].name: la variable votes_abroad (fuente: "
+            "es": "advertencia: la variable votes_abroad (fuente: "
             "statistics) no se da para ninguna misión: ninguna tabla tiene una columna "
             "votes_abroad y ninguna misión la da en values:, así que lo que la lee falta en "
             "todas las misiones: rights.turnout",
@@ -120,6 +120,7 @@ def test_the_examples_lack_the_trust_survey_and_the_follow_up(
                 "name": "trust_emb_mean",
                 "source": "interview",
                 "nodes": ["participation.trust_emb"],
+                "field": "values",
             },
         ),
         (
@@ -131,6 +132,7 @@ def test_the_examples_lack_the_trust_survey_and_the_follow_up(
                 "name": "followup_implemented_pct",
                 "source": "analyst",
                 "nodes": ["comparative.followup"],
+                "field": "values",
             },
         ),
     ]
@@ -152,7 +154,12 @@ def test_a_workspace_that_gives_no_variable_hears_it_once(
     assert [
         (i["line"], i["column"], i["code"], i["params"]) for i in json.loads(out)["issues"]
     ] == [
-        (line, col, "variable-not-given", {"variant": "none", "variables": 2, "nodes": 1}),
+        (
+            line,
+            col,
+            "variable-not-given",
+            {"variant": "none", "variables": 2, "nodes": 1, "field": "values"},
+        ),
     ]
     _, _, err = _check(capsys, str(root), "--lang", "es")
     assert "no se da ninguna variable para ninguna misión" in err

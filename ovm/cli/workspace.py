@@ -125,16 +125,21 @@ def variables_not_given(ws: Workspace, rubric_file: Path) -> list[Issue]:
                 f"{len(lacking)} variables formulas read and no mission gives one under "
                 f"values:, so the indicators that read them are missing for every mission "
                 f"(indicators: {reading})",
-                ("variables",),
+                (),
                 "warning",
                 "data",
-                params={"variant": "none", "variables": len(lacking), "nodes": reading},
+                params={
+                    "variant": "none",
+                    "variables": len(lacking),
+                    "nodes": reading,
+                    "field": "values",
+                },
             )
         ]
     out = []
     for i, var in lacking:
-        path: tuple[str | int, ...] = ("variables", i, "name")
-        pos = doc.positions.find(path) if doc is not None else None
+        # (no document path before the message: file:line:col is the declaration's name)
+        pos = doc.positions.find(("variables", i, "name")) if doc is not None else None
         follow = var.name == FOLLOW_UP_VARIABLE
         nodes = readers[var.name]
         out.append(
@@ -151,7 +156,7 @@ def variables_not_given(ws: Workspace, rubric_file: Path) -> list[Issue]:
                 )
                 + "and no mission gives it under values:, so what reads it is missing for "
                 f"every mission: {', '.join(nodes)}",
-                path,
+                (),
                 "warning",
                 "data",
                 params={
@@ -159,6 +164,7 @@ def variables_not_given(ws: Workspace, rubric_file: Path) -> list[Issue]:
                     "name": var.name,
                     "source": var.source,
                     "nodes": nodes,
+                    "field": "values",
                 },
             )
         )
