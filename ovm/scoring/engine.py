@@ -32,7 +32,7 @@ import polars as pl
 
 from ovm.data.observations import Datum, Mission, Observations, parse_number
 from ovm.data.places import plan_coverage
-from ovm.i18n import gettext
+from ovm.i18n import fixed, gettext
 from ovm.indicators.checklist import ChecklistIndicator
 from ovm.indicators.registry import kind_of
 from ovm.indicators.scoring import NodeScorer, Outcome, Plan, Replication
@@ -1434,14 +1434,14 @@ def _kept_replicates(
 
 
 def _flat_finding(node_id: str, flat: tuple[float, float], score: float) -> Finding:
-    low, high = (f"{v:.1f}" for v in flat)
+    low, high = (fixed(v) for v in flat)
     return Finding(
         code="flat-rule-interval",
-        message=f"every value in the interval {low}-{high} scores {score:.1f} under the rule: "
+        message=f"every value in the interval {low}-{high} scores {fixed(score)} under the rule: "
         "the score has no interval",
         node=node_id,
         severity="info",
-        params={"low": low, "high": high, "score": f"{score:.1f}"},
+        params={"low": low, "high": high, "score": fixed(score)},
     )
 
 
