@@ -207,15 +207,19 @@ class _Builder:
         try:
             return construct(self.ctor, node)
         except (ValueError, TypeError, OverflowError) as exc:
-            # Located at the value itself (a date like 2020-13-01), not at the document.
+            if tag.endswith(":timestamp"):
+                # Shaped like a date but none (2019-13-45): the text, which the schema then
+                # refuses at its place, beside every other problem of the file (a text field
+                # keeps it as written).
+                return node.value
+            # Located at the value itself (!!int abc), not at the document.
             line, col = _pos(node)
-            kind = "date" if tag.endswith(":timestamp") else "value"
             raise _Limit(
                 "yaml-syntax",
                 f"invalid value: {exc}"[:200],
                 line,
                 col,
-                variant=kind,
+                variant="value",
                 value=str(node.value)[:60],
             ) from None
 
