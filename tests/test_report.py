@@ -701,14 +701,16 @@ def test_xlsx_workbook_has_the_comparison_and_neutralises_formulas(tmp_path: Pat
     overview = [[c.value for c in row] for row in wb["overview"].iter_rows()]
     assert overview[0][:5] == ["Mission", "Name", "Country", "Election date", "Simulated"]
     by_id = {row[0]: row for row in overview[1:]}
-    assert by_id["bbb-2021"][1] == '\'=HYPERLINK("http://x","y")'
+    # The name as typed, stored as text under the quote-prefix style: shown, never run.
+    assert by_id["bbb-2021"][1] == '=HYPERLINK("http://x","y")'
     compared = run.scores
     assert by_id["aaa-2020"][5] == pytest.approx(compared.scorecard("aaa-2020").overall.score)
     for ws_ in wb.worksheets:
         for row in ws_.iter_rows():
             for c in row:
                 assert c.data_type != "f", (ws_.title, c.coordinate, c.value)
-                assert not (isinstance(c.value, str) and c.value[:1] in "=+-@"), c.value
+                if isinstance(c.value, str) and c.value[:1] in "=+-@":
+                    assert (c.data_type, c.quotePrefix) == ("s", True), c.value
     long = list(wb["indicators"].iter_rows(values_only=True))
     turnout = next(r for r in long if r[:3] == ("aaa-2020", "rights", "rights.turnout"))
     assert turnout[5] == pytest.approx(50.0)
