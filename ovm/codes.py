@@ -875,6 +875,14 @@ CODES: dict[str, Code] = {
         "/api/v2/assets/a1/data: timed out after 3 attempts; nothing was written, pull again",
         "Pull again when the connection is back.",
     ),
+    "not-pulled": Code(
+        "pull",
+        "ovm.yaml:9:11 checklists[1].path: 'pulled/odk.csv' is not there yet: no submissions "
+        "pulled so far (`ovm pull` fetches them); the workspace is used without it",
+        "Nothing to do before the first submissions: `ovm pull WORKSPACE` writes the file. A "
+        "file without `pull:` that is missing is an error (`file-not-found`).",
+        "warning",
+    ),
     # --- whatif ------------------------------------------------------------------------------
     "not-settable": Code(
         "whatif",
