@@ -921,7 +921,7 @@ def render() -> str:
         "and its place as `file:line:column` (a workbook's sheet in brackets: "
         "`data.xlsx[variables]:2:3`). Errors stop the command with exit status 1; warnings "
         "are printed and the data is used; notes explain a score and never stop anything. "
-        "`ovm check --json` gives the same as data.",
+        "`ovm check WORKSPACE --format json` gives the same as data.",
         "",
         "Each example is the line ovm prints for the first case of that code in the bad-input "
         "corpus (`tests/bad_inputs`, run with `python -m tests.bad_inputs`), the case's "
