@@ -420,6 +420,10 @@ class _Column:
 class ChecklistScorer(NodeScorer):
     """One checklist question's scores: cohort-wide columns, then a mission's row of them."""
 
+    # Its scores and values come from the columns' arrays (``tolist``: floats, or None), its
+    # counts are the site summary's ints, its coverage 1.0 or 0.0, its texts its own.
+    typed = True
+
     def __init__(self, node: ChecklistIndicator, rule: str, plan: Plan) -> None:
         self.node = node
         self.rule = rule

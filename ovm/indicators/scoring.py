@@ -250,6 +250,13 @@ class NodeScorer:
     rule: str = ""
     """How the rule reads in a scorecard's explanation."""
 
+    typed: bool = False
+    """Every outcome it gives, and every explanation it has the view write, holds its values
+    in exactly the types of a scorecard's fields (a float or None for a score, a whole count
+    an int...), by how it computes them: the engine then builds their results without looking
+    at each mission's types. A kind that may give ``5`` where ``5.0`` is due leaves it False,
+    and validation mends such values."""
+
     def point(self, m: MissionView) -> Outcome:
         """The mission's outcome on this indicator (pass 1)."""
         raise NotImplementedError

@@ -188,14 +188,18 @@ _NEGATIVE_NOTES = attrgetter("negative_notes")
 
 
 def _question_inputs(
-    q: ChecklistIndicator, stats: Sequence[QuestionStat | None], simulated: Sequence[bool]
+    q: ChecklistIndicator,
+    stats: Sequence[QuestionStat | None],
+    simulated: Sequence[bool],
+    typed: bool = False,
 ) -> list[InputValue]:
     """A checklist question's explanation inputs, each its site summary at one mission: a
-    column of missions at once, whose numbers' types are looked at once."""
+    column of missions at once, whose numbers' types are looked at once (``typed``: they
+    are the site summary's own, of the fields' types already)."""
     if _NONE in _types(stats):
         # Missions without the question's site data: one input serves them all.
         where = [k for k, st in enumerate(stats) if st is not None]
-        found = _question_inputs(q, [stats[k] for k in where], [simulated[k] for k in where])
+        found = _question_inputs(q, [stats[k] for k in where], [simulated[k] for k in where], typed)
         out = [InputValue(name=q.id, kind="question", status="missing", n=0)] * len(stats)
         for k, got in zip(where, found, strict=True):
             out[k] = got
@@ -224,6 +228,8 @@ def _question_inputs(
         }
         for st, sim in zip(given, simulated, strict=True)
     ]
+    if typed:
+        return _make_inputs(fields)
     # The types of each mission's numbers, a tuple a mission: a column holds a few kinds.
     kinds = {
         (
@@ -250,17 +256,20 @@ def _question_inputs(
 
 
 def _question_explanations(
-    views: Sequence[_MissionScorer], calls: Sequence[tuple[Any, ...]]
+    views: Sequence[_MissionScorer], calls: Sequence[tuple[Any, ...]], typed: bool = False
 ) -> list[Explanation]:
     """:meth:`_MissionScorer.question_explanation` of each view with its arguments: a column
     of missions at once. Its input and notes are the engine's own objects, so only the
-    numbers' types need a look, once for the column."""
+    numbers' types need a look, once for the column (none when ``typed``: the arguments come
+    from a scorer whose values are of the fields' types, see :attr:`NodeScorer.typed`)."""
     questions, stats, formulas, rules, raws, scores = zip(*calls, strict=True)
     q = questions[0]
     if questions.count(q) != len(questions):
-        return [_question_explanations((v,), (c,))[0] for v, c in zip(views, calls, strict=True)]
+        return [
+            _question_explanations((v,), (c,), typed)[0] for v, c in zip(views, calls, strict=True)
+        ]
     sites = list(map(_SITES, views))
-    inputs = _question_inputs(q, stats, list(map(_SIMULATED, sites)))
+    inputs = _question_inputs(q, stats, list(map(_SIMULATED, sites)), typed)
     qid = q.id
     notes: Iterable[tuple[SiteNote, ...]] = (
         [tuple(s.negative_notes.get(qid) or ()) if s.negative_notes else () for s in sites]
@@ -284,7 +293,7 @@ def _question_explanations(
     ]
     # The types of the values, column by column: the columns are at hand, and a look at
     # each one's types costs a third of a tuple of types built for each mission.
-    if (
+    if typed or (
         _types(raws) <= _FLOAT_OR_NONE
         and _types(scores) <= _FLOAT_OR_NONE
         and _types(formulas) == _STR
@@ -745,10 +754,11 @@ def _explained_column(
     return [Explanation(**w) for w in whole]
 
 
-def _written(explanations: Sequence[Any]) -> list[Any]:
+def _written(explanations: Sequence[Any], typed: bool = False) -> list[Any]:
     """A column of outcomes' explanations (one node, each mission), each written now if it was
     deferred: where every one was deferred alike, by the checklist question or the group
-    it explains, they are written for the column at once."""
+    it explains, they are written for the column at once (``typed``: by a scorer whose
+    values are of the fields' types, see :attr:`NodeScorer.typed`)."""
     if explanations and _types(explanations) == _PARTIAL and not any(map(_KEYWORDS, explanations)):
         try:
             heads = set(map(_METHOD, explanations))
@@ -756,7 +766,7 @@ def _written(explanations: Sequence[Any]) -> list[Any]:
             heads = set(map(_FUNC, explanations))
         calls = list(map(_ARGS, explanations))
         if heads == _QUESTION_EXPLANATION:
-            return _question_explanations(list(map(_SELF, explanations)), calls)
+            return _question_explanations(list(map(_SELF, explanations)), calls, typed)
         if heads == _GROUP_EXPLANATION:
             meta, _, _, method, power = calls[0]
             # One group's column: the same children and method at every mission.
@@ -1189,10 +1199,13 @@ def _node_column(
     bands: Sequence[Band],
     rated: bool,
     explained: Sequence[Any],
+    typed: bool = False,
 ) -> list[NodeScore]:
     """One node's scores at a column of missions (``col``, with each one's band and written
-    explanation): the types of the column's values are looked at once. ``rated``: every
-    band's rating is a float or None (see :class:`_Bands`)."""
+    explanation): the types of the column's values are looked at once, or not at all when
+    ``typed`` (outcomes of a scorer whose values are of the fields' types, see
+    :attr:`NodeScorer.typed`). ``rated``: every band's rating is a float or None (see
+    :class:`_Bands`)."""
     if not col:
         return []
     # Each outcome's fields read where they are written: no column of each is made first.
@@ -1215,6 +1228,8 @@ def _node_column(
         }
         for res, (index, label, rating), written in zip(col, bands, explained, strict=True)
     ]
+    if typed and rated and _types(explained) == _EXPLANATION:
+        return _make_nodes(fields)
     # The types of each mission's values, a tuple a mission (an interval's by the types of
     # its ends, in the same pass): a column holds a few kinds.
     kinds = {
@@ -1492,6 +1507,7 @@ class _Cohort:
         sites: dict[str, MissionSites],
         critical: tuple[str, ...],
         fixed: list[tuple[str, str, int, str]],
+        typed: list[bool],
         banded: list[tuple[bool, list[Band]]],
         overall_bands: tuple[bool, list[Band]],
     ) -> None:
@@ -1504,6 +1520,9 @@ class _Cohort:
         self.critical = critical
         self.fixed = fixed
         """Each slot's node id, parent, depth and kind."""
+        self.typed = typed
+        """Whether each slot's scorer gives values of the fields' types
+        (:attr:`NodeScorer.typed`)."""
         self.banded = banded
         """Each slot's band at each mission (a column of the cohort per slot), after whether
         its bands' ratings are all floats or None."""
@@ -1523,8 +1542,8 @@ class _Cohort:
         columns: list[list[NodeScore]] = []
         # Each slot's column of the missions' results: their rows transposed at once.
         slots = list(zip(*(f.results for f in fills), strict=True)) if self.fixed else []
-        for (node_id, parent, depth, kind), col, (rated, banded) in zip(
-            self.fixed, slots, self.banded, strict=True
+        for (node_id, parent, depth, kind), typed, col, (rated, banded) in zip(
+            self.fixed, self.typed, slots, self.banded, strict=True
         ):
             columns.append(
                 _node_column(
@@ -1535,7 +1554,8 @@ class _Cohort:
                     col,
                     list(map(banded.__getitem__, rows)),
                     rated,
-                    _written(list(map(_EXPLAINED, col))),
+                    _written(list(map(_EXPLAINED, col)), typed),
+                    typed,
                 )
             )
             # A flat interval is a pair: only a column without any is all None.
@@ -1626,6 +1646,7 @@ def _score(
         summary.missions,
         critical_indicators(rubric),
         [(s.node.id, s.parent, s.depth, s.kind) for s in slots],
+        [s.scorer is not None and s.scorer.typed for s in slots],
         [_banded(rubric, slot.node, [r[j].score for r in results]) for j, slot in enumerate(slots)],
         _banded(rubric, None, [r.score for r in roots]),
     )
