@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from functools import cache, partial
 from itertools import repeat
 from operator import attrgetter, itemgetter
+from types import MethodType
 from typing import Any, Literal, Protocol, cast, get_args
 
 import numpy as np
@@ -35,7 +36,7 @@ from ovm.data.places import plan_coverage
 from ovm.i18n import fixed, gettext
 from ovm.indicators.checklist import ChecklistIndicator
 from ovm.indicators.registry import kind_of
-from ovm.indicators.scoring import NodeScorer, Outcome, Plan, Replication
+from ovm.indicators.scoring import NodeScorer, Outcome, Plan, Replication, question_written
 from ovm.rubric.model import Group, Indicator, Rubric, pick
 from ovm.runtime import in_blocks, ordinary_pages, paused_gc, worker_threads
 from ovm.scoring.aggregate import (
@@ -262,9 +263,18 @@ def _question_explanations(
     of missions at once. Its input and notes are the engine's own objects, so only the
     numbers' types need a look, once for the column (none when ``typed``: the arguments come
     from a scorer whose values are of the fields' types, see :attr:`NodeScorer.typed`)."""
-    questions, stats, formulas, rules, raws, scores = zip(*calls, strict=True)
+    return _question_columns(views, list(zip(*calls, strict=True)), typed)
+
+
+def _question_columns(
+    views: Sequence[_MissionScorer], columns: Sequence[Sequence[Any]], typed: bool = False
+) -> list[Explanation]:
+    """:func:`_question_explanations`, its arguments given column by column (the questions,
+    stats, formulas, rules, raw values and scores)."""
+    questions, stats, formulas, rules, raws, scores = columns
     q = questions[0]
     if questions.count(q) != len(questions):
+        calls = zip(questions, stats, formulas, rules, raws, scores, strict=True)
         return [
             _question_explanations((v,), (c,), typed)[0] for v, c in zip(views, calls, strict=True)
         ]
@@ -759,15 +769,15 @@ def _written(explanations: Sequence[Any], typed: bool = False) -> list[Any]:
     deferred: where every one was deferred alike, by the checklist question or the group
     it explains, they are written for the column at once (``typed``: by a scorer whose
     values are of the fields' types, see :attr:`NodeScorer.typed`)."""
-    if explanations and _types(explanations) == _PARTIAL and not any(map(_KEYWORDS, explanations)):
-        try:
-            heads = set(map(_METHOD, explanations))
-        except AttributeError:
-            heads = set(map(_FUNC, explanations))
+    kinds = _types(explanations)
+    if kinds == _METHODS and set(map(_FUNC_OF, explanations)) == _QUESTION_WRITTEN:
+        # Checklist questions' (see question_written): views and arguments, column by column.
+        views, *columns = zip(*map(_SELF_OF, explanations), strict=True)
+        if _types(views) == _VIEWS:
+            return _question_columns(views, columns, typed)
+    elif kinds == _PARTIAL and not any(map(_KEYWORDS, explanations)):
         calls = list(map(_ARGS, explanations))
-        if heads == _QUESTION_EXPLANATION:
-            return _question_explanations(list(map(_SELF, explanations)), calls, typed)
-        if heads == _GROUP_EXPLANATION:
+        if set(map(_FUNC, explanations)) == _GROUP_EXPLANATION:
             meta, _, _, method, power = calls[0]
             # One group's column: the same children and method at every mission.
             if list(map(_FIRST, calls)).count(meta) == len(calls) and {
@@ -780,13 +790,15 @@ def _written(explanations: Sequence[Any], typed: bool = False) -> list[Any]:
 
 
 _KEYWORDS = attrgetter("keywords")
-_METHOD = attrgetter("func.__func__")
 _FUNC = attrgetter("func")
-_SELF = attrgetter("func.__self__")
 _ARGS = attrgetter("args")
+_FUNC_OF = attrgetter("__func__")
+_SELF_OF = attrgetter("__self__")
 _FIRST = itemgetter(0)
 _PARTIAL = {partial}
-_QUESTION_EXPLANATION = {_MissionScorer.question_explanation}
+_METHODS = {MethodType}
+_VIEWS = {_MissionScorer}
+_QUESTION_WRITTEN = {question_written}
 _GROUP_EXPLANATION = {_explained}
 
 
