@@ -885,6 +885,14 @@ CODES: dict[str, Code] = {
         "/api/v2/assets/a1/data: timed out after 3 attempts; nothing was written, pull again",
         "Pull again when the connection is back.",
     ),
+    "not-pulled": Code(
+        "pull",
+        "ovm.yaml:9:11 checklists[1].path: 'pulled/odk.csv' is not there yet: no submissions "
+        "pulled so far (`ovm pull` fetches them); the workspace is used without it",
+        "Nothing to do before the first submissions: `ovm pull WORKSPACE` writes the file. A "
+        "file without `pull:` that is missing is an error (`file-not-found`).",
+        "warning",
+    ),
     # --- whatif ------------------------------------------------------------------------------
     "not-settable": Code(
         "whatif",
@@ -923,7 +931,7 @@ def render() -> str:
         "and its place as `file:line:column` (a workbook's sheet in brackets: "
         "`data.xlsx[variables]:2:3`). Errors stop the command with exit status 1; warnings "
         "are printed and the data is used; notes explain a score and never stop anything. "
-        "`ovm check --json` gives the same as data.",
+        "`ovm check WORKSPACE --format json` gives the same as data.",
         "",
         "Each example is the line ovm prints for the first case of that code in the bad-input "
         "corpus (`tests/bad_inputs`, run with `python -m tests.bad_inputs`), the case's "

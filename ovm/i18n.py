@@ -21,7 +21,7 @@ import math
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from importlib import resources
 from typing import TYPE_CHECKING
 
@@ -452,11 +452,43 @@ def gettext(msgid: str, lang: str, **params: object) -> str:
     return Translator(lang)(msgid, **params)
 
 
+def _near_half(x: float, digits: int) -> bool:
+    """Whether ``x`` is so close to a half of its last decimal that Python's exact rounding
+    and a spreadsheet's may differ (78.25, or 78.85 stored as 78.8499999999999943)."""
+    y = abs(x) * 10.0**digits
+    return abs(y - math.floor(y) - 0.5) <= max(1e-6, y * 1e-14)
+
+
+def _spreadsheet(x: float, digits: int) -> Decimal:
+    """``x`` rounded to ``digits`` decimals as a spreadsheet displays it: read at 15
+    significant digits, halves away from zero."""
+    return Decimal(format(x, ".15g")).quantize(Decimal(1).scaleb(-digits), ROUND_HALF_UP)
+
+
 def _fixed(x: float, digits: int) -> Decimal:
-    """``x`` rounded to ``digits`` decimals as Python rounds it (every output agrees), no -0."""
-    text = f"{x:.{digits}f}"
-    value = Decimal(text)
+    """``x`` rounded to ``digits`` decimals as every output shows it, no -0.
+
+    The workbooks store exact numbers under number formats, which spreadsheets display at 15
+    significant digits with halves away from zero (78.25 as 78.3): reports and messages round
+    the same way, so that one score reads the same everywhere (Python's own rounding writes
+    78.2)."""
+    value = _spreadsheet(x, digits) if _near_half(x, digits) else Decimal(f"{x:.{digits}f}")
     return abs(value) if value == 0 else value
+
+
+def fixed(x: float, digits: int = 1) -> str:
+    """``x`` with ``digits`` decimals, rounded as every output rounds it (:func:`_fixed`): the
+    plain figure of a message (78.3 for 78.25)."""
+    if not math.isfinite(x):
+        return str(x)
+    return format(_fixed(x, digits), "f")
+
+
+def rounded(x: float, digits: int) -> float:
+    """``x`` rounded to ``digits`` decimals as every output shows it (see :func:`fixed`)."""
+    if not math.isfinite(x) or not _near_half(x, digits):
+        return round(x, digits)
+    return float(_spreadsheet(x, digits))
 
 
 @functools.cache
@@ -489,7 +521,7 @@ def faithful_digits(x: float, digits: int, keeps: Callable[[float], bool], most:
     written with ``digits``."""
     d = digits
     while d <= most:
-        if keeps(round(x, d)):
+        if keeps(rounded(x, d)):
             return d
         d += 1
     # A figure a rounding error from the edge (39.99999999999999) reads as the edge itself:
@@ -505,6 +537,7 @@ def number_formatter(lang: str, digits: int = 1, trim: bool = False) -> Callable
     if symbols is None:
         return functools.partial(_babel_number, lang=lang, digits=digits, trim=trim)
     spec = f",.{digits}f"
+    scale = 10.0**digits
     # English writes Python's own symbols: nothing to translate.
     translate = any(chr(k) != v for k, v in symbols.items())
 
@@ -513,7 +546,11 @@ def number_formatter(lang: str, digits: int = 1, trim: bool = False) -> Callable
             return _babel_number(x, lang, digits, trim)
         # Babel's formatting takes ten times as long, and reports print tens of thousands of
         # numbers; the result is the same (checked against Babel for every language).
-        text = format(x, spec)
+        # A figure far from a half of its last decimal rounds alike either way (most do;
+        # :func:`_near_half`'s margin exceeds 0.01 of a decimal only from 10**12 of them).
+        y = abs(x) * scale
+        near = (0.49 < y % 1.0 < 0.51 or y >= 1e12) and _near_half(x, digits)
+        text = format(_spreadsheet(x, digits) if near else x, spec)
         if text[0] == "-" and not text.strip("-0,."):
             text = text[1:]  # no -0
         if trim and digits:

@@ -207,15 +207,19 @@ class _Builder:
         try:
             return construct(self.ctor, node)
         except (ValueError, TypeError, OverflowError) as exc:
-            # Located at the value itself (a date like 2020-13-01), not at the document.
+            if tag.endswith(":timestamp"):
+                # Shaped like a date but none (2019-13-45): the text, which the schema then
+                # refuses at its place, beside every other problem of the file (a text field
+                # keeps it as written).
+                return node.value
+            # Located at the value itself (!!int abc), not at the document.
             line, col = _pos(node)
-            kind = "date" if tag.endswith(":timestamp") else "value"
             raise _Limit(
                 "yaml-syntax",
                 f"invalid value: {exc}"[:200],
                 line,
                 col,
-                variant=kind,
+                variant="value",
                 value=str(node.value)[:60],
             ) from None
 
@@ -323,7 +327,18 @@ def read_text(source: str | Path, file: str | None = None) -> tuple[str, str, li
 
 
 def encoding_issue(name: str, raw: bytes, exc: UnicodeDecodeError) -> Issue:
-    """Where a file stops being UTF-8: line, column and byte offset, and what to do."""
+    """Where a file stops being UTF-8: line, column and byte offset, and what to do; a
+    workbook (XLSX, ODS: zipped files) given where YAML text is read is said to be one."""
+    if raw.startswith(b"PK\x03\x04"):
+        return Issue(
+            name,
+            1,
+            1,
+            "invalid-encoding",
+            "a workbook or other zipped file (XLSX, ODS), not YAML text: give the YAML file "
+            "(rubric.yaml, missions.yaml, ovm.yaml); tables of data are named in ovm.yaml",
+            params={"variant": "zip"},
+        )
     start = exc.start + (3 if raw.startswith(b"\xef\xbb\xbf") else 0)
     head = raw[:start]
     line = head.count(b"\n") + 1

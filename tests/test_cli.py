@@ -431,3 +431,33 @@ def test_an_output_that_ends_with_a_slash_names_a_folder(
     assert main(["score", str(ws), "-q", "-o", out]) == 2
     assert capsys.readouterr().err.splitlines()[-1] == f"ovm: {out} is a folder: name a file"
     assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize(
+    ("lang", "said"),
+    [
+        (
+            "en",
+            "stats.xlsx:1:1 a workbook or other zipped file (XLSX, ODS), not YAML text: give the "
+            "YAML file (rubric.yaml, missions.yaml, ovm.yaml); tables of data are named in "
+            "ovm.yaml [invalid-encoding]",
+        ),
+        (
+            "es",
+            "stats.xlsx:1:1 un libro de cálculo u otro archivo comprimido (XLSX, ODS), no texto "
+            "YAML: indique el archivo YAML (rubric.yaml, missions.yaml, ovm.yaml); las tablas de "
+            "datos se nombran en ovm.yaml [invalid-encoding]",
+        ),
+    ],
+)
+def test_a_workbook_given_as_a_rubric_is_said_to_be_a_workbook(
+    tmp_path: Path, lang: str, said: str
+) -> None:
+    """Not "save the file as UTF-8", which a workbook cannot be made by saving it again."""
+    from openpyxl import Workbook
+
+    book = Workbook()
+    book.active.append(["mission", "registered_abroad"])
+    book.save(tmp_path / "stats.xlsx")
+    done = ovm_cmd("--lang", lang, "validate", "stats.xlsx", cwd=tmp_path)
+    assert (done.returncode, done.stderr.splitlines()[0]) == (1, said)

@@ -15,6 +15,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from ovm import i18n
+from tests.spreadsheet import shown
 
 LOCALE = Path(__file__).resolve().parent.parent / "ovm" / "locale"
 MINI = Path(__file__).resolve().parent / "data" / "mini"
@@ -116,7 +117,13 @@ def test_plurals_follow_the_cldr_rules_of_the_language(lang: str, counts: dict[i
         (-0.01, "en", 1, "0.0"),
         (-0.01, "fr", 1, "0,0"),
         (-2.44, "es", 1, "-2,4"),
-        (2.675, "en", 2, "2.67"),
+        # Stored as 2.67499999999999982..., shown 2.68 by a spreadsheet: so by ovm.
+        (2.675, "en", 2, "2.68"),
+        (78.25, "en", 1, "78.3"),
+        (78.85, "es", 1, "78,9"),
+        (-78.25, "en", 1, "-78.3"),
+        (0.5, "en", 0, "1"),
+        (1376071.5, "en", 0, "1,376,072"),
     ],
 )
 def test_numbers_follow_the_language(x: float, lang: str, digits: int, text: str) -> None:
@@ -155,6 +162,23 @@ def test_every_language_rounds_a_number_as_english_does(x: float, digits: int) -
         assert text.rsplit(sep, 1)[-1] == english.rsplit(".", 1)[-1] or digits == 0
 
 
+@given(
+    st.one_of(
+        st.floats(min_value=-1e9, max_value=1e9, allow_nan=False),
+        # Exact halves of the last decimal shown, as shares of 4, 8 or 16 visits make them.
+        st.integers(-(10**9), 10**9).map(lambda n: n / 8),
+        st.integers(-(10**7), 10**7).map(lambda n: n / 1000 + 0.0005),
+    ),
+    st.integers(0, 3),
+)
+def test_numbers_are_rounded_as_a_spreadsheet_shows_them(x: float, digits: int) -> None:
+    """Workbooks store exact numbers under number formats: reports and messages round as the
+    spreadsheet displays them, so one score reads the same in both."""
+    assert i18n.format_number(x, "en", digits).replace(",", "") == shown(x, digits)
+    assert i18n.fixed(x, digits) == shown(x, digits)
+    assert i18n.format_percent(x / 100, "en", digits).replace(",", "") == f"{shown(x, digits)}%"
+
+
 def _babel_number(x: float, lang: str, digits: int, trim: bool) -> str:
     """The number as Babel formats it with the language's CLDR decimal pattern."""
     import copy
@@ -165,7 +189,8 @@ def _babel_number(x: float, lang: str, digits: int, trim: bool) -> str:
     loc = Locale.parse(lang)
     pattern = copy.copy(loc.decimal_formats[None])
     pattern.frac_prec = (0 if trim else digits, digits)
-    value = Decimal(f"{x:.{digits}f}")
+    # Rounded as every output rounds (test_numbers_are_rounded_as_a_spreadsheet_shows_them).
+    value = Decimal(i18n.fixed(x, digits))
     return str(pattern.apply(abs(value) if value == 0 else value, loc))
 
 

@@ -15,6 +15,7 @@ import pytest
 
 from ovm.cli.app import main
 from ovm.scoring.scorejson import expand
+from tests.spreadsheet import shown
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples"
@@ -35,8 +36,9 @@ def _text(el: Any) -> str:
 
 
 def _shown(ns: dict[str, Any]) -> str:
-    """How an English report writes a node's score."""
-    return f"{ns['score']:.1f}" if ns["status"] == "scored" else "—"
+    """How an English report writes a node's score: as the workbook's ``0.0`` format shows
+    the number it stores."""
+    return shown(ns["score"], 1) if ns["status"] == "scored" else "—"
 
 
 @pytest.fixture(scope="module")

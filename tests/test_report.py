@@ -40,6 +40,7 @@ from ovm.reporting import report, workbook
 from ovm.rubric.model import Aggregation, pick
 from ovm.scoring.results import NodeStatus
 from ovm.settings import IMPUTATIONS, NORMALISATIONS, SensitivitySettings, Settings
+from tests.spreadsheet import shown as spreadsheet_shown
 
 ROOT = Path(__file__).resolve().parent.parent
 MINI = ROOT / "tests" / "data" / "mini"
@@ -120,7 +121,7 @@ def _num(el: Any) -> str:
 
 
 def _fmt(x: float | None) -> str:
-    return "—" if x is None else f"{x:.1f}"
+    return "—" if x is None else spreadsheet_shown(x, 1)
 
 
 def _set_note(ws_dir: Path, row: int, text: str) -> None:
@@ -331,10 +332,12 @@ def test_ranking_lists_interval_and_coverage(mini: tuple[Workspace, Run], mini_h
     a = compared.scorecard("aaa-2020").overall
     assert a.interval is not None
     assert got[0][0] == "1"
-    assert got[0][2] == f"{a.interval[0]:.1f}–{a.interval[1]:.1f}"
+    assert (
+        got[0][2] == f"{spreadsheet_shown(a.interval[0], 1)}–{spreadsheet_shown(a.interval[1], 1)}"
+    )
     assert got[0][4] == "100%"
     b = compared.scorecard("bbb-2021").overall
-    assert got[1][0] == "—" and got[1][4] == f"{100 * b.coverage:.0f}%"
+    assert got[1][0] == "—" and got[1][4] == f"{spreadsheet_shown(100 * b.coverage, 0)}%"
 
 
 def test_simulated_data_shows_a_banner_and_a_marker_per_mission(mini_html: str) -> None:
@@ -472,7 +475,7 @@ def test_spanish_report_translates_fixed_text_and_marks_english_fallbacks(tmp_pa
     # Spanish numbers use a decimal comma
     heat = tree.find(".//table[@class='heatmap']/tbody/tr/td")
     overall = run.scores.scorecard("aaa-2020").overall.score
-    assert overall is not None and _num(heat) == f"{overall:.1f}".replace(".", ",")
+    assert overall is not None and _num(heat) == spreadsheet_shown(overall, 1).replace(".", ",")
 
 
 # --- the mission report ------------------------------------------------------------------
@@ -510,7 +513,7 @@ def test_mission_report_explains_every_score(mini: tuple[Workspace, Run]) -> Non
     lost = share["rights"] * share["rights.turnout"] * (100 - 50.0)
     assert drags[0] == "Turnout abroad"
     first = tree.findall(".//table[@class='drags']/tbody/tr")[0].findall("./td")
-    assert _text(first[3]) == f"{lost:.1f}"
+    assert _text(first[3]) == spreadsheet_shown(lost, 1)
     findings = tree.find(".//section[@id='findings']")
     assert "simulated-data" in _text(findings)
 
@@ -699,14 +702,16 @@ def test_xlsx_workbook_has_the_comparison_and_neutralises_formulas(tmp_path: Pat
     overview = [[c.value for c in row] for row in wb["overview"].iter_rows()]
     assert overview[0][:5] == ["Mission", "Name", "Country", "Election date", "Simulated"]
     by_id = {row[0]: row for row in overview[1:]}
-    assert by_id["bbb-2021"][1] == '\'=HYPERLINK("http://x","y")'
+    # The name as typed, stored as text under the quote-prefix style: shown, never run.
+    assert by_id["bbb-2021"][1] == '=HYPERLINK("http://x","y")'
     compared = run.scores
     assert by_id["aaa-2020"][5] == pytest.approx(compared.scorecard("aaa-2020").overall.score)
     for ws_ in wb.worksheets:
         for row in ws_.iter_rows():
             for c in row:
                 assert c.data_type != "f", (ws_.title, c.coordinate, c.value)
-                assert not (isinstance(c.value, str) and c.value[:1] in "=+-@"), c.value
+                if isinstance(c.value, str) and c.value[:1] in "=+-@":
+                    assert (c.data_type, c.quotePrefix) == ("s", True), c.value
     long = list(wb["indicators"].iter_rows(values_only=True))
     turnout = next(r for r in long if r[:3] == ("aaa-2020", "rights", "rights.turnout"))
     assert turnout[5] == pytest.approx(50.0)
@@ -1188,10 +1193,10 @@ def test_a_score_is_shown_in_its_own_band(score: float) -> None:
     band = rubric.band_at(None, score)
     assert band is not None
     digits = rubric.shown_digits(None, score)
-    if band.contains(round(score, 1)):
+    if band.contains(float(spreadsheet_shown(score, 1))):
         assert digits == 1
     elif min(abs(score - band.low), abs(score - band.high)) > 5e-7:
-        assert 1 < digits <= 6 and band.contains(round(score, digits))
+        assert 1 < digits <= 6 and band.contains(float(spreadsheet_shown(score, digits)))
 
 
 def test_a_score_a_rounding_error_from_an_edge_keeps_one_decimal() -> None:

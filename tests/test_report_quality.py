@@ -253,10 +253,13 @@ def test_the_workbook_lists_the_same_problems_without_running_a_formula(
         *(("Rejected cells", *p) for p in CELLS),
         *(("Warnings from reading the files", *p) for p in WARNINGS),
     ]
-    # The rejected row's mission is the cell's text, never a formula.
-    assert rows[1][4] == "'" + FORMULA
+    # The rejected row's mission is the cell's text as typed, stored as text under the
+    # quote-prefix style, never a formula.
+    assert rows[1][4] == FORMULA
     wb = openpyxl.load_workbook(path)
-    assert all(c.data_type != "f" for row in wb["data quality"].iter_rows() for c in row)
+    cells = [c for row in wb["data quality"].iter_rows() for c in row]
+    assert [(c.data_type, c.quotePrefix) for c in cells if c.value == FORMULA] == [("s", True)]
+    assert all(c.data_type != "f" for c in cells)
 
 
 def test_a_long_list_shows_a_few_of_each_code_and_counts_the_rest(tmp_path: Path) -> None:

@@ -14,6 +14,7 @@ from ovm import i18n
 from ovm.pipeline import Run, analyse
 from ovm.reporting import report
 from ovm.rubric.model import pick
+from tests.spreadsheet import shown as spreadsheet_shown
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples"
@@ -41,7 +42,9 @@ def test_the_best_practices_are_the_runs_in_rubric_order(run: Run, context: dict
     shown = [
         (b["id"], [m["id"] for m in b["missions"]], b["score"]) for b in context["best_practices"]
     ]
-    assert shown == [(k, list(leaders[k].missions), f"{leaders[k].score:.1f}") for k in expected]
+    assert shown == [
+        (k, list(leaders[k].missions), spreadsheet_shown(leaders[k].score, 1)) for k in expected
+    ]
     tree = html5lib.parse(report.render_html(context), namespaceHTMLElements=False)
     rows = tree.findall(".//section[@id='best-practices']//table/tbody/tr")
     labels = {k: report.text_label(run.rubric.node(k).labels, "en")["text"] for k in expected}
@@ -62,7 +65,7 @@ def test_each_fix_points_to_the_same_best_as_the_comparison(
                 if others:
                     assert brief["practice"] is True
                     assert [m["id"] for m in brief["missions"]] == others
-                    assert brief["score"] == f"{best.score:.1f}"
+                    assert brief["score"] == spreadsheet_shown(best.score, 1)
                     checked += 1
                 else:
                     assert brief is None
@@ -241,7 +244,9 @@ def test_runs_without_an_overall_are_one_value_in_every_output() -> None:
     rows = tree.findall(".//table[@class='ranking']/tbody/tr")
     shown = [_text(r.findall("./td")[-1]) for r in rows]
     expected = [
-        f"{100 * r['unscored_value']:.0f}%" if r["unscored_value"] is not None else "—"
+        f"{spreadsheet_shown(100 * r['unscored_value'], 0)}%"
+        if r["unscored_value"] is not None
+        else "—"
         for r in ctx["ranking"]["rows"]
     ]
     assert shown == expected and "0%" in shown

@@ -104,3 +104,36 @@ def test_the_scores_csv_quotes_answers_that_start_like_a_formula(
         "m2": "'-1+1",
         "m3": "1+1",
     }
+
+
+MINI = Path(__file__).resolve().parent / "data" / "mini"
+NOTES = ["-2+3 minutes late", "+1 h delay", "=1+1", "@SUM(A1:A2)"]
+
+
+def test_a_workbook_keeps_notes_that_start_like_a_formula_as_typed_and_never_runs_them(
+    tmp_path: Path,
+) -> None:
+    """An observer's "- 2 min late" is text: the mission workbook shows it as typed (the
+    quote-prefix style keeps a spreadsheet from running it), with no quote added to it."""
+    import shutil
+
+    import openpyxl
+
+    from ovm.cli.app import main
+
+    root = tmp_path / "ws"
+    shutil.copytree(MINI, root)
+    rows = (root / "checklists.csv").read_text("utf-8").splitlines()
+    extra = [
+        f'aaa-2020,n{i},USA,Miami,o{i},2020-05-01T09:0{i},"{note}",yes,10,0'
+        for i, note in enumerate(NOTES)
+    ]
+    (root / "checklists.csv").write_text("\n".join([*rows, *extra]) + "\n", encoding="utf-8")
+    out = tmp_path / "m.xlsx"
+    argv = ["report", str(root), "--mission", "aaa-2020", "-q", "-o", str(out)]
+    assert main(argv) == 0
+    sheet = openpyxl.load_workbook(out)["notes"]
+    cells = [c for row in sheet.iter_rows(min_row=2) for c in row if c.value in NOTES]
+    assert sorted(str(c.value) for c in cells) == sorted(NOTES)
+    assert {(c.data_type, c.quotePrefix) for c in cells} == {("s", True)}
+    assert all(c.data_type != "f" for row in sheet.iter_rows() for c in row)

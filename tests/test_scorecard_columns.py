@@ -337,3 +337,68 @@ def test_a_cohort_built_together_is_what_validating_every_value_would_build(
         assert again == card
         assert again.model_dump_json() == text
         assert repr(again.model_dump()) == repr(card.model_dump())
+
+
+RULED = """\
+ovm_rubric: 1
+id: ruled
+version: "1"
+title: {en: Ruled, es: Regla}
+families:
+  - id: f0
+    labels: {en: F0, es: F0}
+    children:
+      - id: q0
+        kind: checklist
+        source: checklist
+        labels: {en: Q0, es: P0}
+        question: {en: Q0, es: P0}
+        rule: {type: goalposts, low: 25, high: 75}
+"""
+TWO_MISSIONS = """\
+missions:
+  - {id: a, country: ARG, name: A, election: {type: general, date: 2024-01-01}}
+  - {id: b, country: BRA, name: B, election: {type: general, date: 2024-01-01}}
+"""
+# Eight places each: a answers yes at 3 of 8 (37.5 %), b at 6 of 8 (75 %); b has one
+# unanswered visit more.
+RULED_VISITS = (
+    "mission,site,q0\n"
+    + "".join(f"a,s{p},{'yes' if p < 3 else 'no'}\n" for p in range(8))
+    + "".join(f"b,t{p},{'yes' if p < 6 else 'no'}\n" for p in range(8))
+    + "b,t8,\n"
+)
+
+
+@pytest.mark.parametrize("bootstrap", [200, 0])
+def test_a_cohorts_question_explains_its_share_and_its_rules_score(
+    tmp_path: Path, make_workspace: Any, bootstrap: int
+) -> None:
+    # Through the goalposts 25-75, a share of 37.5 % scores 25 and one of 75 % scores 100:
+    # the explanation's raw value is the share, its score the rule's, its input the counts.
+    root = make_workspace(tmp_path, rubric=RULED, missions=TWO_MISSIONS, checklists=RULED_VISITS)
+    ws = ovm.load_workspace(root)
+    scores = ovm.score(ws.rubric, ws.observations, bootstrap=bootstrap)
+    fill_deferred(scores.scorecards)
+    got = []
+    for card in scores.scorecards:
+        node = card.node("q0")
+        e = node.explanation
+        (given,) = e.inputs
+        got.append(
+            (
+                card.mission.id,
+                node.value,
+                node.score,
+                e.raw_value,
+                e.score,
+                given.value,
+                given.n,
+                given.accepted,
+                given.not_observed,
+            )
+        )
+    assert got == [
+        ("a", 37.5, 25.0, 37.5, 25.0, 37.5, 8, 3, 0),
+        ("b", 75.0, 100.0, 75.0, 100.0, 75.0, 8, 6, 1),
+    ]

@@ -947,7 +947,7 @@ def test_the_printed_footer_of_a_report_is_in_the_language_asked(lang: str, tmp_
         assert _run([*argv, *kind, "--lang", lang])[0] == 0
         (said,) = FOOTER.findall(out.read_text("utf-8"))
         rubric, digest, date = english.split(" / ")
-        assert (rubric, date) == ("deco-voting-abroad 1.3.4", "2026-01-02")
+        assert (rubric, date) == ("deco-voting-abroad 1.3.5", "2026-01-02")
         assert re.fullmatch(r"data sha256 [0-9a-f]{12}", digest)
         # The same rubric, digest and date; the word for the data in the language.
         assert said == " / ".join(

@@ -310,6 +310,21 @@ def test_cli_form_reads_the_bundled_rubric(tmp_path: Path, run: Any) -> None:
     assert converted_file(out)[1] == []
 
 
+def test_the_bundled_forms_time_bound_questions_are_not_required(tmp_path: Path, run: Any) -> None:
+    # Opening, closing and the count are seen only by a visit at that hour: a visit at 10:00
+    # leaves them blank (not observed), never a made-up answer or "not applicable".
+    out = tmp_path / "deco.xlsx"
+    assert run(["form", "bundled:deco-voting-abroad", "-o", str(out), "-q"]) == 0
+    from openpyxl import load_workbook
+
+    header, *body = load_workbook(out)["survey"].iter_rows(values_only=True)
+    survey = {r[header.index("name")]: dict(zip(header, r, strict=True)) for r in body}
+    timed = ("opened_on_time", "closing", "counting_procedure")
+    for name in timed:
+        assert survey[f"practice.{name}"]["required"] in (None, ""), name
+    assert survey["practice.secrecy"]["required"] == "yes"
+
+
 def test_cli_form_offers_the_missions_of_a_file(tmp_path: Path, run: Any) -> None:
     out = tmp_path / "checklist.xlsx"
     missions = DATA / "mini" / "missions.yaml"

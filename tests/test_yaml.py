@@ -177,13 +177,38 @@ missions:
 
 
 def test_an_impossible_date_in_a_missions_file_is_located_at_the_date(tmp_path: Path) -> None:
-    ws = write_ws(tmp_path, MISSION.replace("2020-05-01", "2020-13-01"))
+    """A date that does not exist is a value the schema refuses at its place, beside every
+    other problem of the file (the country here), not a syntax error that hides them."""
+    text = MISSION.replace("2020-05-01", "2020-13-01").replace("country: ARG", "country: Arg")
+    ws = write_ws(tmp_path, text)
     with pytest.raises(DataError) as info:
         ovm.load_workspace(ws)
     line = "    election: {type: general, date: 2020-13-01}"
-    assert [(Path(i.file).name, i.line, i.column, i.code) for i in info.value.issues] == [
-        ("missions.yaml", 5, line.index("2020-13") + 1, "yaml-syntax")
+    assert [
+        (Path(i.file).name, i.line, i.column, i.code, i.params.get("variant"))
+        for i in info.value.issues
+    ] == [
+        ("missions.yaml", 3, 14, "invalid-country", "near"),
+        ("missions.yaml", 5, line.index("2020-13") + 1, "invalid-value", "date_none"),
     ]
+    assert [i.text("es") for i in info.value.issues][1] == (
+        "“2020-13-01” no es una fecha que exista: escríbala como AAAA-MM-DD"
+    )
+
+
+def test_a_previous_mission_that_cannot_be_read_is_not_said_to_be_missing(
+    tmp_path: Path,
+) -> None:
+    """bbb-2021's previous mission is listed with an error of its own: that error is the one
+    said, not "no mission 'aaa-2020'"."""
+    later = (
+        "  - id: bbb-2021\n    country: ARG\n    name: B 2021\n"
+        "    election: {type: general, date: 2021-05-01}\n    previous: aaa-2020\n"
+    )
+    ws = write_ws(tmp_path, MISSION.replace("country: ARG", "country: Argentina") + later)
+    with pytest.raises(DataError) as info:
+        ovm.load_workspace(ws)
+    assert [(i.line, i.code) for i in info.value.issues] == [(3, "invalid-country")]
 
 
 def test_duplicate_keys_in_a_missions_file_are_errors(tmp_path: Path) -> None:

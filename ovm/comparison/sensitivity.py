@@ -2524,13 +2524,15 @@ def sensitivity_text(result: Sensitivity, lang: str = "en") -> str:
     worded in ``lang`` (numbers as the language writes them)."""
     if lang != "en":
         return _worded_text(result, lang)
+    from ovm.i18n import fixed, format_percent
 
-    def num(x: float | None, spec: str) -> str:
-        return "-" if x is None else format(x, spec)
+    def num(x: float | None, digits: int) -> str:
+        # Rounded as every output rounds, the worded tables of other languages too.
+        return "-" if x is None else fixed(x, digits)
 
     lines = [
         f"{result.runs} runs ({result.evaluations} evaluations), seed {result.seed}, "
-        f"weights +-{result.weight_range:.0%}",
+        f"weights +-{format_percent(result.weight_range, 'en')}",
         "",
         f"{'mission':<24} {'nominal':>7} {'median':>7} {'5%':>6} {'95%':>6} {'shift':>6} "
         f"{'unscored':>8}",
@@ -2538,9 +2540,9 @@ def sensitivity_text(result: Sensitivity, lang: str = "en") -> str:
     for r in result.ranks:
         nominal = "-" if r.nominal is None else str(r.nominal)
         lines.append(
-            f"{r.mission:<24} {nominal:>7} {num(r.median, '.1f'):>7} "
-            f"{num(r.low, '.1f'):>6} {num(r.high, '.1f'):>6} "
-            f"{num(r.mean_shift, '.2f'):>6} {r.unscored:>8.1%}"
+            f"{r.mission:<24} {nominal:>7} {num(r.median, 1):>7} "
+            f"{num(r.low, 1):>6} {num(r.high, 1):>6} "
+            f"{num(r.mean_shift, 2):>6} {format_percent(r.unscored, 'en', 1):>8}"
         )
     lines += [
         "",
@@ -2551,8 +2553,8 @@ def sensitivity_text(result: Sensitivity, lang: str = "en") -> str:
     lines += ["", f"{'choice':<16} {'first-order (95% CI)':>24} {'total (95% CI)':>24}"]
     for c in result.shown_choices:
         s, st = result.first_order_ci[c], result.total_effect_ci[c]
-        first = f"{s.value:.3f} ({s.low:.3f}, {s.high:.3f})"
-        total = f"{st.value:.3f} ({st.low:.3f}, {st.high:.3f})"
+        first = f"{num(s.value, 3)} ({num(s.low, 3)}, {num(s.high, 3)})"
+        total = f"{num(st.value, 3)} ({num(st.low, 3)}, {num(st.high, 3)})"
         lines.append(f"{c:<16} {first:>24} {total:>24}")
     if not enough_runs(result):
         lines += [

@@ -353,6 +353,10 @@ def _data_issue(
     return Issue(doc.file, line, col, code, message, path, severity, "data", params=params)
 
 
+_ISO_SHAPED = re.compile(r"\d{4}-\d{1,2}-\d{1,2}")
+"""A text in the form of an ISO date, whether or not the date exists."""
+
+
 def _mission_params(err: Any, code: str) -> dict[str, Any]:
     """The catalogue variant (and its parts) of a schema error in a mission, as a rubric's."""
     if code in ("missing-field", "unknown-field"):
@@ -361,6 +365,9 @@ def _mission_params(err: Any, code: str) -> dict[str, Any]:
         meant = _iso_of_dmy(str(err.get("input", "")))
         if meant is not None:
             return {"variant": "date_dmy", "text": str(err["input"])[:60], "meant": meant}
+        if isinstance(err.get("input"), str) and _ISO_SHAPED.fullmatch(err["input"]):
+            # Written as a date, but no day of the calendar (2019-13-45, 2021-02-30).
+            return {"variant": "date_none", "text": err["input"]}
         return {"variant": "date"}
     return schema_params(err, code)
 
@@ -372,6 +379,8 @@ def _mission_message(err: Any, params: Mapping[str, Any]) -> str:
             f"'{params['text']}' is not a date: write it as YYYY-MM-DD, "
             f"{params['meant']} if it is day/month/year"
         )
+    if params.get("variant") == "date_none":
+        return f"'{params['text']}' is not a date that exists: write it as YYYY-MM-DD"
     if params.get("variant") == "date":
         return "must be a date (2021-03-14)"
     return str(err["msg"])[:200]
@@ -577,7 +586,9 @@ def load_missions(
         missions.append(_with_place(_without_refused(mission, path, found), doc, path))
     ids = {m.id for m in missions}
     for m in missions:
-        if m.previous is not None and m.previous not in ids:
+        # A previous mission listed but unreadable has its own errors: "no mission" would be
+        # false, and its link is checked once it reads.
+        if m.previous is not None and m.previous not in ids and m.previous not in seen:
             issues.append(
                 _data_issue(
                     doc,

@@ -456,6 +456,9 @@ def load_workspace(
     config, doc = _read_config(root)
     base = root if root.is_dir() else root.parent
     unusable, skipped = _check_sources(config, doc, base, rubric_named=rubric is None)
+    # A pull target not pulled yet holds no submissions yet: said, and the rest is scored.
+    not_pulled = [i for i in unusable if i.severity != "error"]
+    unusable = [i for i in unusable if i.severity == "error"]
     if unusable and (("missions",) in skipped or ("rubric",) in skipped):
         # Without the missions or the rubric no table can be checked.
         raise DataError(unusable, key="error_summary_workspace_files", where=doc.file)
@@ -486,27 +489,46 @@ def load_workspace(
         )
     except DataError as exc:
         if not unusable:
+            if not_pulled:
+                raise DataError(
+                    [*not_pulled, *exc.issues],
+                    exc.summary,
+                    key=exc.summary_key,
+                    **exc.summary_params,
+                ) from None
             raise
         raise DataError(
-            [*unusable, *exc.issues], key="error_summary_workspace_files", where=doc.file
+            [*unusable, *not_pulled, *exc.issues],
+            key="error_summary_workspace_files",
+            where=doc.file,
         ) from None
     if unusable:
         rep = obs.report
         raise DataError(
-            [*unusable, *rep.issues, *(i for r in rep.rejected for i in r.reasons)],
+            [*unusable, *not_pulled, *rep.issues, *(i for r in rep.rejected for i in r.reasons)],
             key="error_summary_workspace_files",
             where=doc.file,
         )
+    if not_pulled:
+        report = dataclasses.replace(obs.report, issues=(*not_pulled, *obs.report.issues))
+        obs = dataclasses.replace(obs, report=report)
+        warnings = [*not_pulled, *warnings]
     return Workspace(base, config, rb, obs, tuple(warnings))
 
 
 def _check_sources(
-    config: WorkspaceConfig, doc: YamlDoc, base: Path, *, rubric_named: bool = True
+    config: WorkspaceConfig,
+    doc: YamlDoc,
+    base: Path,
+    *,
+    rubric_named: bool = True,
+    groups: tuple[str, ...] | None = None,
 ) -> tuple[list[Issue], set[tuple[PathPart, ...]]]:
     """Whether each file ovm.yaml names can be read: it exists, is a file, is within its size
     limit and is named once. Issues at the line naming it (the rubric's too, unless the caller
     names another), and the entries that cannot be used: ``("missions",)``, ``("rubric",)``
-    or (group, index)."""
+    or (group, index). A ``pull:`` target not pulled yet is a warning (``not-pulled``), its
+    entry skipped; ``groups`` limits the tables checked to those groups."""
     issues: list[Issue] = []
     skipped: set[tuple[PathPart, ...]] = set()
 
@@ -546,7 +568,11 @@ def _check_sources(
             if problem is not None:
                 refuse(("rubric",), *problem)
 
-    named = config.named_files()
+    named = [
+        (key, rel)
+        for key, rel in config.named_files()
+        if groups is None or key == ("missions",) or key[0] in groups
+    ]
     seen_path: dict[tuple[Path, str | None], tuple[PathPart, ...]] = {}
     # Files of one size (and sheet) are the only ones that can have the same content: a
     # file's digest is computed only when an earlier one has its size, so a large table is
@@ -562,6 +588,24 @@ def _check_sources(
     for key, rel in named:
         p = Path(rel) if Path(rel).is_absolute() else base / rel
         problem = _file_problem(p, rel, base, yaml=key == ("missions",))
+        if problem is not None and problem[0] == "file-not-found" and _pulled(config, key):
+            line, col = at(key)
+            issues.append(
+                Issue(
+                    doc.file,
+                    line,
+                    col,
+                    "not-pulled",
+                    f"{rel!r} is not there yet: no submissions pulled so far (`ovm pull` "
+                    "fetches them); the workspace is used without it",
+                    key,
+                    "warning",
+                    "data",
+                    params={"file": rel},
+                )
+            )
+            skipped.add(key[:2])
+            continue
         if problem is not None:
             refuse(key, *problem)
             continue
@@ -592,6 +636,13 @@ def _check_sources(
             if sheet_problem is not None:
                 refuse(key, *sheet_problem, where=sheet_key)
     return issues, skipped
+
+
+def _pulled(config: WorkspaceConfig, key: tuple[PathPart, ...]) -> bool:
+    """Whether the table entry at ``key`` is filled by ``ovm pull`` (it has a ``pull:``)."""
+    if len(key) < 2 or not isinstance(key[1], int):
+        return False
+    return _source(getattr(config, str(key[0]))[key[1]]).pull is not None
 
 
 _Problem = tuple[str, str, dict[str, Any]]
@@ -699,7 +750,9 @@ def load_plan(path: str | Path) -> tuple[Rubric, list[Mission]]:
     root = Path(path)
     config, doc = _read_config(root)
     base = root if root.is_dir() else root.parent
-    unusable, _ = _check_sources(config, doc, base)
+    # The form is made before any data comes back: only the plan's own files are read.
+    unusable, _ = _check_sources(config, doc, base, groups=("places",))
+    unusable = [i for i in unusable if i.severity == "error"]
     if unusable:
         raise DataError(unusable, key="error_summary_workspace_files", where=doc.file)
     rubric = resolve_rubric(config.rubric, base)

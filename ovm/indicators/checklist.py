@@ -11,7 +11,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from functools import partial
+from types import MethodType
 from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 from pydantic import Field
@@ -29,6 +29,7 @@ from ovm.indicators.scoring import (
     Plan,
     Replicates,
     Replication,
+    question_written,
     replicable,
 )
 from ovm.indicators.text import Wording, percent, say, wording
@@ -420,6 +421,10 @@ class _Column:
 class ChecklistScorer(NodeScorer):
     """One checklist question's scores: cohort-wide columns, then a mission's row of them."""
 
+    # Its scores and values come from the columns' arrays (``tolist``: floats, or None), its
+    # counts are the site summary's ints, its coverage 1.0 or 0.0, its texts its own.
+    typed = True
+
     def __init__(self, node: ChecklistIndicator, rule: str, plan: Plan) -> None:
         self.node = node
         self.rule = rule
@@ -495,6 +500,7 @@ class ChecklistScorer(NodeScorer):
             return [one(m) for m in missions]
         q, formula, rule = self.node, self.formula, self.rule
         scores, values, stats, sampled = col.scores, col.values, col.stats, col.sampled
+        later, written = MethodType, question_written
         out: list[Outcome] = []
         add = out.append
         plain: list[bool] | None = None
@@ -514,10 +520,7 @@ class ChecklistScorer(NodeScorer):
                             s,
                             v,
                             1.0,
-                            # The view's own method, not one of this scorer's that calls it:
-                            # one call fewer for each of a cohort's hundreds of thousands of
-                            # explanations.
-                            partial(m.question_explanation, q, stats[r], formula, rule, v, s),
+                            later(written, (m, q, stats[r], formula, rule, v, s)),
                             None,
                             True,
                         )
@@ -535,7 +538,7 @@ class ChecklistScorer(NodeScorer):
                             s,
                             v,
                             1.0,
-                            partial(m.question_explanation, q, stats[r], formula, rule, v, s),
+                            later(written, (m, q, stats[r], formula, rule, v, s)),
                             intervals[r],
                         )
                     )
@@ -551,7 +554,7 @@ class ChecklistScorer(NodeScorer):
         st = m.site_stat(qid)
         if st is None or st.answered == 0:
             if st is not None and st.not_applicable and not st.not_observed:
-                explain = partial(m.question_explanation, q, st, formula, rule, None, None)
+                explain = MethodType(question_written, (m, q, st, formula, rule, None, None))
                 return Outcome("not_applicable", None, None, 0.0, explain)
             m.finding(
                 "missing-data",
@@ -560,7 +563,7 @@ class ChecklistScorer(NodeScorer):
                 "info",
                 variant="sites",
             )
-            explain = partial(m.question_explanation, q, st, formula, rule, None, None)
+            explain = MethodType(question_written, (m, q, st, formula, rule, None, None))
             return Outcome("missing", None, None, 0.0, explain)
         value = st.value
         if st.answered < needed:
@@ -571,12 +574,12 @@ class ChecklistScorer(NodeScorer):
                 n=st.answered,
                 needed=needed,
             )
-            explain = partial(m.question_explanation, q, st, formula, rule, value, None)
+            explain = MethodType(question_written, (m, q, st, formula, rule, value, None))
             return Outcome("insufficient", None, value, 0.0, explain)
         row = m.row
         assert value is not None and row is not None
         if self.pending:
-            explain = partial(m.question_explanation, q, st, formula, rule, value, None)
+            explain = MethodType(question_written, (m, q, st, formula, rule, value, None))
             return Outcome("pending", None, value, 0.0, explain)
         col = self.column
         assert col is not None
@@ -588,7 +591,7 @@ class ChecklistScorer(NodeScorer):
                 qid,
                 value=f"{value:g}",
             )
-            explain = partial(m.question_explanation, q, st, formula, rule, None, None)
+            explain = MethodType(question_written, (m, q, st, formula, rule, None, None))
             return Outcome("missing", None, value, 0.0, explain)
         interval = None
         replicated = m.replicated
@@ -602,7 +605,7 @@ class ChecklistScorer(NodeScorer):
             s,
             value,
             1.0,
-            partial(m.question_explanation, q, st, formula, rule, value, s),
+            MethodType(question_written, (m, q, st, formula, rule, value, s)),
             interval=interval,
             replicable=replicated,
         )

@@ -35,6 +35,10 @@ if TYPE_CHECKING:
 
     Array: TypeAlias = npt.NDArray[np.float64]
     Mask: TypeAlias = npt.NDArray[np.bool_]
+    # A view and the arguments of its question_explanation.
+    QuestionCall: TypeAlias = tuple[
+        "MissionView", ChecklistIndicator, QuestionStat | None, str, str, float | None, float | None
+    ]
 
 
 @dataclass(slots=True)
@@ -244,11 +248,29 @@ def replicable(outcomes: Sequence[Outcome]) -> Mask:
     return np.array([o.replicable for o in outcomes], dtype=bool)
 
 
+def question_written(call: QuestionCall) -> Explanation:
+    """The explanation of a checklist outcome whose writing is deferred:
+    ``MethodType(question_written, (view, question, stat, formula, rule, raw, score))`` is
+    the outcome's ``explanation``, which writes it by the view's
+    :meth:`~MissionView.question_explanation`. Two small objects a mission, where a partial
+    of the view's method made four; the engine recognises a column of them and writes it
+    for the missions at once."""
+    view, question, stat, formula, rule, raw, score = call
+    return view.question_explanation(question, stat, formula, rule, raw, score)
+
+
 class NodeScorer:
     """How one indicator is scored in one run, compiled once from its node."""
 
     rule: str = ""
     """How the rule reads in a scorecard's explanation."""
+
+    typed: bool = False
+    """Every outcome it gives, and every explanation it has the view write, holds its values
+    in exactly the types of a scorecard's fields (a float or None for a score, a whole count
+    an int...), by how it computes them: the engine then builds their results without looking
+    at each mission's types. A kind that may give ``5`` where ``5.0`` is due leaves it False,
+    and validation mends such values."""
 
     def point(self, m: MissionView) -> Outcome:
         """The mission's outcome on this indicator (pass 1)."""

@@ -36,6 +36,17 @@ _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
+def sheet_text(value: Any) -> tuple[Any, bool]:
+    """A workbook cell's value, control characters shown as ``\\xNN`` (a workbook cannot hold
+    them), and whether it is text a spreadsheet would run as a formula: the workbook stores
+    such text as text under the quote-prefix style (shown as typed, never run), where a CSV
+    file can only prefix a quote (:func:`safe_cell`)."""
+    if not isinstance(value, str):
+        return value, False
+    value = _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", value)
+    return value, value.startswith(_FORMULA_START)
+
+
 def safe_cell(value: Any) -> Any:
     """Neutralise text that a spreadsheet would run as a formula (prefix a quote), and show
     control characters as ``\\xNN`` (a workbook cannot hold them; a terminal would obey them)."""

@@ -8,7 +8,8 @@ value typed over keeps its colour right. A score whose band a critical indicator
 lowest (see :mod:`ovm.scoring.critical`) is the exception: no range of numbers gives its band,
 so its cell is filled with that band's colour outright, as the band column beside it says.
 Sheet names stay the same in every language (scripts find them); headers follow the report's
-language. Text that a spreadsheet would run as a formula is neutralised with ``safe_cell``;
+language. Text that a spreadsheet would run as a formula is stored as text under the
+quote-prefix style (:func:`ovm.reporting.tables.sheet_text`);
 the workbook holds no formula of its own apart from the conditional formats' comparisons.
 """
 
@@ -101,6 +102,23 @@ def _date(text: str | None) -> dt.date | str | None:
         return text
 
 
+def _append(ws: Any, row: Sequence[Any]) -> list[Any]:
+    """Append a row to a sheet; text a spreadsheet would run as a formula is stored as text
+    under the quote-prefix style, as typed. The values appended."""
+    from ovm.reporting.tables import sheet_text
+
+    read = [sheet_text(v) for v in row]
+    values = [v for v, _ in read]
+    ws.append(values)
+    for j, (_, formula_like) in enumerate(read):
+        if formula_like:
+            cell = ws.cell(row=ws.max_row, column=j + 1)
+            # openpyxl takes text starting with "=" for a formula: text it is.
+            cell.data_type = "s"
+            cell.quotePrefix = True
+    return values
+
+
 def _shown(value: Any, number_format: str | None) -> str:
     """Roughly what a spreadsheet shows for a cell, to size its column."""
     if value is None:
@@ -145,10 +163,8 @@ class _Book:
         from openpyxl.styles import Font
         from openpyxl.utils import get_column_letter
 
-        from ovm.reporting.tables import safe_cell
-
         ws = self._sheet(title)
-        ws.append([safe_cell(c.header) for c in columns])
+        _append(ws, [c.header for c in columns])
         bold = Font(bold=True)
         for cell in ws[1]:
             cell.font = bold
@@ -167,8 +183,7 @@ class _Book:
                 for j in held_here:
                     fixed.append((n, j, row[j].tone))
                     row[j] = row[j].value
-            values = [safe_cell(_text(v)) for v in row]
-            ws.append(values)
+            values = _append(ws, [_text(v) for v in row])
             for j, (col, value) in enumerate(zip(columns, values, strict=True)):
                 if col.number_format is not None and isinstance(value, int | float | dt.date):
                     ws.cell(row=n, column=j + 1).number_format = col.number_format
@@ -227,12 +242,10 @@ class _Book:
         from openpyxl.styles import Font
         from openpyxl.utils import get_column_letter
 
-        from ovm.reporting.tables import safe_cell
-
         ws = self._sheet(title)
         bold = Font(bold=True)
         for row in rows:
-            ws.append([v.value if isinstance(v, Formatted) else safe_cell(_text(v)) for v in row])
+            _append(ws, [v.value if isinstance(v, Formatted) else _text(v) for v in row])
             if len(row) == 1:
                 ws.cell(row=ws.max_row, column=1).font = bold
             for j, v in enumerate(row):

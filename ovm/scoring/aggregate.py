@@ -13,6 +13,7 @@ import numpy.typing as npt
 
 from ovm.data.observations import parse_number
 from ovm.errors import CheckError
+from ovm.i18n import fixed
 
 Array = npt.NDArray[np.float64]
 Mask = npt.NDArray[np.bool_]
@@ -326,9 +327,9 @@ def _rules(
         if scored:
             problem = (
                 "insufficient-coverage",
-                f"the parts one level below it that have a score hold {100 * direct:.0f}% of "
-                f"its weight; at least {100 * min_coverage:.0f}% needed",
-                {"share": f"{100 * direct:.0f}", "needed": f"{100 * min_coverage:.0f}"},
+                f"the parts one level below it that have a score hold {fixed(100 * direct, 0)}% "
+                f"of its weight; at least {fixed(100 * min_coverage, 0)}% needed",
+                {"share": fixed(100 * direct, 0), "needed": fixed(100 * min_coverage, 0)},
             )
         partial = scored or any(c.status == "insufficient" for c in applicable)
         return (

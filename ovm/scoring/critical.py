@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from ovm.i18n import fixed
 from ovm.rubric.model import Group, Indicator, Rubric, pick
 from ovm.scoring.results import Finding, NodeScore, Scorecard
 
@@ -49,7 +50,7 @@ def apply_critical(
         where = placed[node_id]
         node = where.node
         ns = by_id.get(node_id)
-        if ns is None or ns.status != "scored" or ns.band != 0:
+        if ns is None or ns.status != "scored" or ns.score is None or ns.band != 0:
             continue
         held: list[str] = []
         reached = False
@@ -85,8 +86,8 @@ def apply_critical(
                 break
             up = placed[parent]
             child, parent = up.node, up.parent
-        said = {"indicator": node_id, "score": f"{ns.score:.1f}"}
-        head = f"{node_id} is critical and scored {ns.score:.1f}, in its lowest band"
+        said = {"indicator": node_id, "score": fixed(ns.score)}
+        head = f"{node_id} is critical and scored {said['score']}, in its lowest band"
         if held:
             message = f"{head}, which holds these bands at the lowest: {', '.join(held)}"
             params = {**said, "nodes": ", ".join(held)}

@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from functools import cache, partial
 from itertools import repeat
 from operator import attrgetter, itemgetter
+from types import MethodType
 from typing import Any, Literal, Protocol, cast, get_args
 
 import numpy as np
@@ -32,10 +33,10 @@ import polars as pl
 
 from ovm.data.observations import Datum, Mission, Observations, parse_number
 from ovm.data.places import plan_coverage
-from ovm.i18n import gettext
+from ovm.i18n import fixed, gettext
 from ovm.indicators.checklist import ChecklistIndicator
 from ovm.indicators.registry import kind_of
-from ovm.indicators.scoring import NodeScorer, Outcome, Plan, Replication
+from ovm.indicators.scoring import NodeScorer, Outcome, Plan, Replication, question_written
 from ovm.rubric.model import Group, Indicator, Rubric, pick
 from ovm.runtime import in_blocks, ordinary_pages, paused_gc, worker_threads
 from ovm.scoring.aggregate import (
@@ -188,14 +189,18 @@ _NEGATIVE_NOTES = attrgetter("negative_notes")
 
 
 def _question_inputs(
-    q: ChecklistIndicator, stats: Sequence[QuestionStat | None], simulated: Sequence[bool]
+    q: ChecklistIndicator,
+    stats: Sequence[QuestionStat | None],
+    simulated: Sequence[bool],
+    typed: bool = False,
 ) -> list[InputValue]:
     """A checklist question's explanation inputs, each its site summary at one mission: a
-    column of missions at once, whose numbers' types are looked at once."""
+    column of missions at once, whose numbers' types are looked at once (``typed``: they
+    are the site summary's own, of the fields' types already)."""
     if _NONE in _types(stats):
         # Missions without the question's site data: one input serves them all.
         where = [k for k, st in enumerate(stats) if st is not None]
-        found = _question_inputs(q, [stats[k] for k in where], [simulated[k] for k in where])
+        found = _question_inputs(q, [stats[k] for k in where], [simulated[k] for k in where], typed)
         out = [InputValue(name=q.id, kind="question", status="missing", n=0)] * len(stats)
         for k, got in zip(where, found, strict=True):
             out[k] = got
@@ -224,6 +229,8 @@ def _question_inputs(
         }
         for st, sim in zip(given, simulated, strict=True)
     ]
+    if typed:
+        return _make_inputs(fields)
     # The types of each mission's numbers, a tuple a mission: a column holds a few kinds.
     kinds = {
         (
@@ -250,17 +257,29 @@ def _question_inputs(
 
 
 def _question_explanations(
-    views: Sequence[_MissionScorer], calls: Sequence[tuple[Any, ...]]
+    views: Sequence[_MissionScorer], calls: Sequence[tuple[Any, ...]], typed: bool = False
 ) -> list[Explanation]:
     """:meth:`_MissionScorer.question_explanation` of each view with its arguments: a column
     of missions at once. Its input and notes are the engine's own objects, so only the
-    numbers' types need a look, once for the column."""
-    questions, stats, formulas, rules, raws, scores = zip(*calls, strict=True)
+    numbers' types need a look, once for the column (none when ``typed``: the arguments come
+    from a scorer whose values are of the fields' types, see :attr:`NodeScorer.typed`)."""
+    return _question_columns(views, list(zip(*calls, strict=True)), typed)
+
+
+def _question_columns(
+    views: Sequence[_MissionScorer], columns: Sequence[Sequence[Any]], typed: bool = False
+) -> list[Explanation]:
+    """:func:`_question_explanations`, its arguments given column by column (the questions,
+    stats, formulas, rules, raw values and scores)."""
+    questions, stats, formulas, rules, raws, scores = columns
     q = questions[0]
     if questions.count(q) != len(questions):
-        return [_question_explanations((v,), (c,))[0] for v, c in zip(views, calls, strict=True)]
+        calls = zip(questions, stats, formulas, rules, raws, scores, strict=True)
+        return [
+            _question_explanations((v,), (c,), typed)[0] for v, c in zip(views, calls, strict=True)
+        ]
     sites = list(map(_SITES, views))
-    inputs = _question_inputs(q, stats, list(map(_SIMULATED, sites)))
+    inputs = _question_inputs(q, stats, list(map(_SIMULATED, sites)), typed)
     qid = q.id
     notes: Iterable[tuple[SiteNote, ...]] = (
         [tuple(s.negative_notes.get(qid) or ()) if s.negative_notes else () for s in sites]
@@ -284,7 +303,7 @@ def _question_explanations(
     ]
     # The types of the values, column by column: the columns are at hand, and a look at
     # each one's types costs a third of a tuple of types built for each mission.
-    if (
+    if typed or (
         _types(raws) <= _FLOAT_OR_NONE
         and _types(scores) <= _FLOAT_OR_NONE
         and _types(formulas) == _STR
@@ -745,19 +764,20 @@ def _explained_column(
     return [Explanation(**w) for w in whole]
 
 
-def _written(explanations: Sequence[Any]) -> list[Any]:
+def _written(explanations: Sequence[Any], typed: bool = False) -> list[Any]:
     """A column of outcomes' explanations (one node, each mission), each written now if it was
     deferred: where every one was deferred alike, by the checklist question or the group
-    it explains, they are written for the column at once."""
-    if explanations and _types(explanations) == _PARTIAL and not any(map(_KEYWORDS, explanations)):
-        try:
-            heads = set(map(_METHOD, explanations))
-        except AttributeError:
-            heads = set(map(_FUNC, explanations))
+    it explains, they are written for the column at once (``typed``: by a scorer whose
+    values are of the fields' types, see :attr:`NodeScorer.typed`)."""
+    kinds = _types(explanations)
+    if kinds == _METHODS and set(map(_FUNC_OF, explanations)) == _QUESTION_WRITTEN:
+        # Checklist questions' (see question_written): views and arguments, column by column.
+        views, *columns = zip(*map(_SELF_OF, explanations), strict=True)
+        if _types(views) == _VIEWS:
+            return _question_columns(views, columns, typed)
+    elif kinds == _PARTIAL and not any(map(_KEYWORDS, explanations)):
         calls = list(map(_ARGS, explanations))
-        if heads == _QUESTION_EXPLANATION:
-            return _question_explanations(list(map(_SELF, explanations)), calls)
-        if heads == _GROUP_EXPLANATION:
+        if set(map(_FUNC, explanations)) == _GROUP_EXPLANATION:
             meta, _, _, method, power = calls[0]
             # One group's column: the same children and method at every mission.
             if list(map(_FIRST, calls)).count(meta) == len(calls) and {
@@ -770,13 +790,15 @@ def _written(explanations: Sequence[Any]) -> list[Any]:
 
 
 _KEYWORDS = attrgetter("keywords")
-_METHOD = attrgetter("func.__func__")
 _FUNC = attrgetter("func")
-_SELF = attrgetter("func.__self__")
 _ARGS = attrgetter("args")
+_FUNC_OF = attrgetter("__func__")
+_SELF_OF = attrgetter("__self__")
 _FIRST = itemgetter(0)
 _PARTIAL = {partial}
-_QUESTION_EXPLANATION = {_MissionScorer.question_explanation}
+_METHODS = {MethodType}
+_VIEWS = {_MissionScorer}
+_QUESTION_WRITTEN = {question_written}
 _GROUP_EXPLANATION = {_explained}
 
 
@@ -1189,10 +1211,13 @@ def _node_column(
     bands: Sequence[Band],
     rated: bool,
     explained: Sequence[Any],
+    typed: bool = False,
 ) -> list[NodeScore]:
     """One node's scores at a column of missions (``col``, with each one's band and written
-    explanation): the types of the column's values are looked at once. ``rated``: every
-    band's rating is a float or None (see :class:`_Bands`)."""
+    explanation): the types of the column's values are looked at once, or not at all when
+    ``typed`` (outcomes of a scorer whose values are of the fields' types, see
+    :attr:`NodeScorer.typed`). ``rated``: every band's rating is a float or None (see
+    :class:`_Bands`)."""
     if not col:
         return []
     # Each outcome's fields read where they are written: no column of each is made first.
@@ -1215,6 +1240,8 @@ def _node_column(
         }
         for res, (index, label, rating), written in zip(col, bands, explained, strict=True)
     ]
+    if typed and rated and _types(explained) == _EXPLANATION:
+        return _make_nodes(fields)
     # The types of each mission's values, a tuple a mission (an interval's by the types of
     # its ends, in the same pass): a column holds a few kinds.
     kinds = {
@@ -1434,14 +1461,14 @@ def _kept_replicates(
 
 
 def _flat_finding(node_id: str, flat: tuple[float, float], score: float) -> Finding:
-    low, high = (f"{v:.1f}" for v in flat)
+    low, high = (fixed(v) for v in flat)
     return Finding(
         code="flat-rule-interval",
-        message=f"every value in the interval {low}-{high} scores {score:.1f} under the rule: "
+        message=f"every value in the interval {low}-{high} scores {fixed(score)} under the rule: "
         "the score has no interval",
         node=node_id,
         severity="info",
-        params={"low": low, "high": high, "score": f"{score:.1f}"},
+        params={"low": low, "high": high, "score": fixed(score)},
     )
 
 
@@ -1492,6 +1519,7 @@ class _Cohort:
         sites: dict[str, MissionSites],
         critical: tuple[str, ...],
         fixed: list[tuple[str, str, int, str]],
+        typed: list[bool],
         banded: list[tuple[bool, list[Band]]],
         overall_bands: tuple[bool, list[Band]],
     ) -> None:
@@ -1504,6 +1532,9 @@ class _Cohort:
         self.critical = critical
         self.fixed = fixed
         """Each slot's node id, parent, depth and kind."""
+        self.typed = typed
+        """Whether each slot's scorer gives values of the fields' types
+        (:attr:`NodeScorer.typed`)."""
         self.banded = banded
         """Each slot's band at each mission (a column of the cohort per slot), after whether
         its bands' ratings are all floats or None."""
@@ -1523,8 +1554,8 @@ class _Cohort:
         columns: list[list[NodeScore]] = []
         # Each slot's column of the missions' results: their rows transposed at once.
         slots = list(zip(*(f.results for f in fills), strict=True)) if self.fixed else []
-        for (node_id, parent, depth, kind), col, (rated, banded) in zip(
-            self.fixed, slots, self.banded, strict=True
+        for (node_id, parent, depth, kind), typed, col, (rated, banded) in zip(
+            self.fixed, self.typed, slots, self.banded, strict=True
         ):
             columns.append(
                 _node_column(
@@ -1535,7 +1566,8 @@ class _Cohort:
                     col,
                     list(map(banded.__getitem__, rows)),
                     rated,
-                    _written(list(map(_EXPLAINED, col))),
+                    _written(list(map(_EXPLAINED, col)), typed),
+                    typed,
                 )
             )
             # A flat interval is a pair: only a column without any is all None.
@@ -1626,6 +1658,7 @@ def _score(
         summary.missions,
         critical_indicators(rubric),
         [(s.node.id, s.parent, s.depth, s.kind) for s in slots],
+        [s.scorer is not None and s.scorer.typed for s in slots],
         [_banded(rubric, slot.node, [r[j].score for r in results]) for j, slot in enumerate(slots)],
         _banded(rubric, None, [r.score for r in roots]),
     )

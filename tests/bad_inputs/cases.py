@@ -770,7 +770,7 @@ def grown() -> list[Case]:
         ("id: bbb-2021", "id: BBB 2021", "invalid-format"),
         ("id: bbb-2021", "id: aaa-2020", "duplicate-mission"),
         ("type: presidential", "type: [presidential]", "invalid-value"),
-        ("date: 2021-03-01", "date: 2021-13-01", "yaml-syntax"),
+        ("date: 2021-03-01", "date: 2021-13-01", "invalid-value"),
         ("date: 2021-03-01", "date: yesterday", "invalid-value"),
         ("round: 2", "round: two", "invalid-value"),
         ("rights.basis: statute", "rights.basis: law", "invalid-answer"),

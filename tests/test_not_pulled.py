@@ -1,0 +1,84 @@
+"""A workspace whose ``pull:`` target is not pulled yet (docs/field.md: ovm.yaml is written,
+the form made and uploaded, and only then do submissions come back): no submissions yet, said
+as a warning, never an error; ``ovm form`` reads no data file at all. A plain data file that is
+missing stays an error."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from ovm.cli.app import main
+
+MINI = Path(__file__).parent / "data" / "mini"
+PULLED = (
+    "  - path: pulled/odk.csv\n"
+    "    layout: odk\n"
+    "    pull: {server: odk, url: 'https://central.example.org', project: 3, form: ovm-mini}\n"
+)
+
+
+def _workspace(root: Path, extra: str) -> Path:
+    """The mini workspace with ``extra`` entries added to its checklists."""
+    root.mkdir()
+    for name in ("rubric.yaml", "missions.yaml", "statistics.csv", "checklists.csv"):
+        shutil.copy(MINI / name, root / name)
+    (root / "ovm.yaml").write_text(
+        "rubric: rubric.yaml\nmissions: missions.yaml\nstatistics: [statistics.csv]\n"
+        f"checklists:\n  - path: checklists.csv\n{extra}settings: {{seed: 7, bootstrap: 50}}\n",
+        encoding="utf-8",
+    )
+    return root
+
+
+def test_a_target_not_pulled_yet_is_no_submissions_yet(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    ws = _workspace(tmp_path / "ws", PULLED)
+    assert main(["form", str(ws), "-o", str(tmp_path / "form.xlsx")]) == 0
+    assert (tmp_path / "form.xlsx").stat().st_size > 0
+    capsys.readouterr()
+
+    assert main(["check", str(ws)]) == 0
+    err = capsys.readouterr().err
+    assert "ovm.yaml:6:11 warning: checklists[1].path: 'pulled/odk.csv' is not there yet" in err
+    assert "[not-pulled]" in err and "file-not-found" not in err
+    assert main(["check", str(ws), "--format", "json"]) == 0
+    found = json.loads(capsys.readouterr().out)["issues"]
+    assert [(i["code"], i["severity"]) for i in found] == [("not-pulled", "warning")]
+    assert main(["check", str(ws), "--lang", "es"]) == 0
+    assert "“pulled/odk.csv” aún no existe" in capsys.readouterr().err
+
+    # The scores are those of the workspace without the entry: the rest is scored as it is.
+    plain = _workspace(tmp_path / "plain", "")
+    assert main(["score", str(ws), "-q", "-o", str(tmp_path / "with.json")]) == 0
+    assert "[not-pulled]" in capsys.readouterr().err
+    assert main(["score", str(plain), "-q", "-o", str(tmp_path / "without.json")]) == 0
+    with_ = json.loads((tmp_path / "with.json").read_text(encoding="utf-8"))
+    without = json.loads((tmp_path / "without.json").read_text(encoding="utf-8"))
+    assert with_["scorecards"] == without["scorecards"]
+    assert with_["data_sha256"] == without["data_sha256"]
+
+
+def test_a_missing_file_without_pull_stays_an_error_but_not_for_the_form(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    ws = _workspace(tmp_path / "ws", "  - {path: kobo1.csv, layout: kobo}\n")
+    assert main(["check", str(ws)]) == 1
+    assert "'kobo1.csv' does not exist" in capsys.readouterr().err
+    assert main(["score", str(ws), "-o", str(tmp_path / "s.json")]) == 1
+    assert "[file-not-found]" in capsys.readouterr().err
+    # A form needs the rubric, the missions and the plan: the export still to come is no
+    # business of it.
+    assert main(["form", str(ws), "-o", str(tmp_path / "form.xlsx")]) == 0
+    assert (tmp_path / "form.xlsx").exists()
+    # A plan that is missing is the form's business.
+    (ws / "ovm.yaml").write_text(
+        (ws / "ovm.yaml").read_text(encoding="utf-8") + "places: [places.csv]\n",
+        encoding="utf-8",
+    )
+    assert main(["form", str(ws), "-o", str(tmp_path / "form2.xlsx")]) == 1
+    assert "'places.csv' does not exist" in capsys.readouterr().err
