@@ -517,7 +517,7 @@ CODES: dict[str, Code] = {
     ),
     "exceeds-limit": Code(
         "workspace",
-        "statistics.csv:2:3 votes_abroad = 1001 is greater than registered_abroad = 1000",
+        "statistics.csv:2:3 votes_abroad = 1,001 is greater than registered_abroad = 1,000",
         "Check both figures: the first cannot exceed the second.",
     ),
     "derived-variable": Code(

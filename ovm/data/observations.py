@@ -51,6 +51,7 @@ from ovm.data.reader import (
 from ovm.data.tables import ROW, read_named_table
 from ovm.errors import CheckError, Issue, PathPart, check_error
 from ovm.frozen import ReadOnlyMap
+from ovm.i18n import exact_number
 from ovm.indicators import AnswerIndicator, LevelsIndicator
 from ovm.rubric.model import (
     Rubric,
@@ -1403,7 +1404,8 @@ def limit_issues(
                     *where,
                     (colno or {}).get(var.name),
                     "exceeds-limit",
-                    f"{var.name} = {av:g} is greater than {var.at_most} = {bv:g}",
+                    f"{var.name} = {exact_number(av)} is greater than {var.at_most} = "
+                    f"{exact_number(bv)}",
                     (),
                     "error",
                     "data",

@@ -63,6 +63,7 @@ import polars as pl
 
 from ovm.data.tables import BLANKS, ROW, cell_text
 from ovm.errors import Issue, Severity
+from ovm.i18n import exact_number
 
 MISSING_WORDS = frozenset({"missing", "not_observed", "not observed", "?"})
 NA_WORDS = frozenset({"na", "n/a", "not_applicable", "not applicable", "no aplica", "nsnc"})
@@ -205,11 +206,10 @@ DOT_THOUSANDS = re.compile(r"[+-]?[0-9]{1,3}\.[0-9]{3}")
 
 
 def _written(x: float) -> str:
-    """A number in an English message as the cell would give it back: whole numbers without a
-    decimal point, others with every digit they have (997033.4, never %g's 997033)."""
-    if x.is_integer() and abs(x) < 1e16:
-        return str(int(x))
-    return repr(x)
+    """A number in an English message exactly (:func:`ovm.i18n.exact_number`): whole numbers
+    without a decimal point, grouped by commas as a cell may write them, others with every
+    digit they have (997,033.4, never %g's 997033)."""
+    return exact_number(x)
 
 
 @dataclass(frozen=True)
