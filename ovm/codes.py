@@ -515,6 +515,13 @@ CODES: dict[str, Code] = {
         "statistics.csv:2:2 registered_abroad takes whole numbers, not 10.5",
         "Give a whole number.",
     ),
+    "percent-format": Code(
+        "tables",
+        "statistics.csv:2:2 '50%' is a percentage, and registered_abroad is not one: write the "
+        "number itself (in a workbook, without the cell's percent format)",
+        "Write the number itself: remove the cell's percent format (a percentage is read as "
+        "such only for a `percent` or `share` variable, or one in `%`).",
+    ),
     "exceeds-limit": Code(
         "workspace",
         "statistics.csv:2:3 votes_abroad = 1,001 is greater than registered_abroad = 1,000",

@@ -1013,6 +1013,13 @@ def variable_rule(var: Variable) -> NumberRule:
         maximum=high,
         values=(0.0, 1.0) if boolean else (),
         yes_no=boolean,
+        percent=(
+            "share"
+            if var.type == "share"
+            else "percent"
+            if var.type == "percent" or var.unit_text() == "%"
+            else None
+        ),
     )
 
 

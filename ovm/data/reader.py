@@ -50,6 +50,7 @@ from __future__ import annotations
 
 import bisect
 import dataclasses
+import decimal
 import difflib
 import itertools
 import math
@@ -228,9 +229,16 @@ class NumberRule:
     maximum: float | None = None
     values: tuple[float, ...] = ()
     yes_no: bool = False
+    percent: Literal["percent", "share"] | None = None
+    """How a percentage (``54.6%``, as a workbook's cell of a percent format shows 0.546) is
+    read: as the number of percent (a ``percent`` variable, or one in ``%``), as a share of 1
+    (a ``share``), or refused (``percent-format``) where the column takes neither."""
 
     def __call__(self, text: str) -> Reading:
         """The number a cell's text gives, or the reason it gives none this column takes."""
+        bare = text.strip(BLANKS)
+        if bare.endswith("%") and parse_number(bare[:-1]) is not None:
+            return self._percentage(text, bare[:-1].strip(BLANKS))
         x = parse_number(text)
         negative = self.count and x is not None and x < 0
         if (
@@ -261,6 +269,26 @@ class NumberRule:
             x = None if flag is None else float(flag)
         if x is None:
             return _invalid_number(text, self.name)
+        problem = self.problem(x, text)
+        if problem is None:
+            return Reading("value", x)
+        return refused(*problem[:2], **self.problem_params(x, text))
+
+    def _percentage(self, text: str, number: str) -> Reading:
+        """A cell written as a percentage, ``number`` before its ``%``."""
+        if self.percent is None:
+            return refused(
+                "percent-format",
+                f"'{text}' is a percentage, and {self.name} is not one: write the number itself "
+                "(in a workbook, without the cell's percent format)",
+                text=text,
+                name=self.name,
+            )
+        x = parse_number(number)
+        assert x is not None
+        if self.percent == "share" and math.isfinite(x):
+            # 54.6 % of 1 is 0.546 exactly as written, not 54.6 / 100's 0.5459999999999999
+            x = float(decimal.Decimal(number.replace(",", "")).scaleb(-2))
         problem = self.problem(x, text)
         if problem is None:
             return Reading("value", x)
