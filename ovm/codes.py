@@ -661,7 +661,9 @@ CODES: dict[str, Code] = {
         "tables",
         "checklists.csv:1:11 warning: column 'practice.late' matches no checklist question; "
         "ignored",
-        "Rename the column to a variable or question of the rubric, or remove it.",
+        "Rename the column to a variable or question of the rubric, or remove it. A header "
+        "close to an id (a misspelling) or differing from it only in case is an error: the "
+        "message names the id meant.",
         "warning",
     ),
     "missing-mission": Code(

@@ -19,6 +19,7 @@ Both tools' conventions are recognised whatever the declared layout.
 from __future__ import annotations
 
 import dataclasses
+import difflib
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -141,11 +142,18 @@ REJECTED_STATES = frozenset(
 )
 
 
+GROUP_SEPARATORS = "/-."
+"""What joins a group path to a question's name in an export's header: Kobo's ``/`` (its
+default) or ``.``, ODK Central's ``-``. Rubric ids hold dots too: the whole header is looked
+up first, so ``practice.secrecy`` is that question and ``practice.practice.secrecy`` the same
+question in the group ``practice``."""
+
+
 def _suffixes(header: str) -> Iterable[tuple[int, str]]:
-    """(start, rest): the header, then what follows each ``/`` or ``-`` (longest first)."""
+    """(start, rest): the header, then what follows each group separator (longest first)."""
     yield 0, header
     for i, ch in enumerate(header):
-        if ch in "/-" and 0 < i < len(header) - 1:
+        if ch in GROUP_SEPARATORS and 0 < i < len(header) - 1:
             yield i + 1, header[i + 1 :]
 
 
@@ -178,7 +186,7 @@ class _Targets:
         if word(prefix) in self.groups:
             return True
         return any(
-            prefix[i] in "/-"
+            prefix[i] in GROUP_SEPARATORS
             and word(prefix[i + 1 :]) in self.groups
             and self.is_group_path(prefix[:i])
             for i in range(1, len(prefix) - 1)
@@ -248,8 +256,10 @@ def _classify(header: str, t: _Targets) -> _Role | None:
         role = t.lookup(part["base"])
         if role is not None and role.kind == "meta" and role.target in FORM_EXTRA_FIELDS:
             return role
-    if "/" in h:
-        base, choice = h.rsplit("/", 1)
+    for sep in "/.":
+        if sep not in h:
+            continue
+        base, choice = h.rsplit(sep, 1)
         role = t.lookup(base)
         if role is not None and role.kind == "question":
             q = t.questions[role.target]
@@ -257,6 +267,19 @@ def _classify(header: str, t: _Targets) -> _Role | None:
                 name = _choice_of(q, choice)
                 if name is not None:
                     return _Role("option", q.id, name)
+    return None
+
+
+def _misspelt(header: str, t: _Targets) -> str | None:
+    """The question a header that names nothing most likely means (``practica.secrecy``, or
+    ``practice/practica.secrecy`` after its group path), else None. Only a last part without a
+    separator is compared: a choice column of a choice the form lacks is no misspelling."""
+    for _, rest in _suffixes(header):
+        if "/" in rest or "-" in rest:
+            continue
+        close = difflib.get_close_matches(rest, sorted(t.questions), n=1, cutoff=0.8)
+        if close:
+            return close[0]
     return None
 
 
@@ -323,10 +346,26 @@ def map_export(
             )
         )
         cols = []
+    misspelt: list[Issue] = []
     for c in cols:
         role = _classify(c, t)
         if role is None:
             unmatched.append(c)
+            near = _misspelt(c, t)
+            if near is not None:
+                # Read on without it, every visit would lose that answer: its header is
+                # refused as a cell, which stops the run as any refused cell does.
+                misspelt.append(
+                    account.at(
+                        1,
+                        c,
+                        "unknown-column",
+                        f"column {c!r} matches no checklist question; did you mean {near!r}? "
+                        "Correct the header: read without it, every row loses that column",
+                        params={"variant": "checklist_near", "name": c, "near": near},
+                    )
+                )
+                continue
             issues.append(
                 account.at(
                     1,
@@ -375,7 +414,7 @@ def map_export(
     def problem(row: int, col: str | None, code: str, message: str, **params: Any) -> None:
         problems.setdefault(row, []).append(account.at(row, col, code, message, params=params))
 
-    refused: dict[int, list[Issue]] = {}
+    refused: dict[int, list[Issue]] = {1: misspelt} if misspelt else {}
     unanswered: dict[str, set[int]] = {}
 
     def refuse(question: str, row: int, col: str, code: str, message: str, **params: Any) -> None:

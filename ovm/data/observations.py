@@ -1142,19 +1142,13 @@ def read_mission_table(
             if same is not None:
                 account.refuse_miscased(c, same, table.unknown, f"{table.kind}_case")
                 continue
-            # A misspelt header loses the variable for every mission: say what was meant.
+            # A misspelt header loses the variable for every mission: refused, naming what
+            # was meant; a column near nothing is only said to be there.
             near = difflib.get_close_matches(c, list(table.columns), n=1, cutoff=0.8)
-            said = f"column {c!r} matches no {table.unknown}; ignored"
             if near:
-                account.warn(
-                    c,
-                    "unknown-column",
-                    f"{said} (did you mean {near[0]!r}?)",
-                    name=c,
-                    variant=f"{table.kind}_near",
-                    near=near[0],
-                )
+                account.refuse_misspelt(c, near[0], table.unknown, f"{table.kind}_near")
             else:
+                said = f"column {c!r} matches no {table.unknown}; ignored"
                 account.warn(c, "unknown-column", said, name=c, variant=table.kind)
     cell_prov = {c.name: provenance_columns(c.name) for c in value_cols}
     out: dict[str, dict[str, Datum]] = {}

@@ -732,6 +732,22 @@ class Account:
             near=meant,
         )
 
+    def refuse_misspelt(self, column: str, meant: str, what: str, variant: str) -> None:
+        """An ``unknown-column`` error for a header close to the id ``meant`` (a misspelling,
+        ``registred_abroad``): the column most likely holds that ``what``, and read on without
+        it every row would lose it. The header is a refused cell: the run stops on it as on
+        any other (``--allow-rejected`` goes on without the column)."""
+        self.cells.append(
+            self.at(
+                1,
+                column,
+                "unknown-column",
+                f"column {column!r} matches no {what}; did you mean {meant!r}? Correct the "
+                "header: read without it, every row loses that column",
+                params={"name": column, "variant": variant, "near": meant},
+            )
+        )
+
     def require(self, columns: Iterable[Column], present: Iterable[str]) -> list[Issue]:
         """A ``missing-column`` error for each required column the header lacks."""
         have = set(present)
