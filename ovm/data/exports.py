@@ -455,6 +455,8 @@ def map_export(
             out_cols[q.id] = colno[single]
             if gate is not None:
                 _check_gate(work, q, single, gate, refuse)
+            if options and q.answer_type == "select_multiple":
+                _check_combined(work, q, single, options, refuse)
         elif options:
             combined = _combine(work, q, options)
             if gate is not None:
@@ -697,6 +699,47 @@ def _check_gate(
                 name=q.id,
                 text=str(cell),
             )
+
+
+def _check_combined(
+    work: pl.DataFrame,
+    q: ChecklistIndicator,
+    single: str,
+    options: dict[str, str],
+    refuse: _RefuseSink,
+) -> None:
+    """Refuse a select_multiple answer whose combined column and 1/0 choice columns (Kobo
+    writes both) disagree, at the combined cell: which of the two was edited last cannot be
+    told, so the question's answer is unknown. Choices without a column of their own, and
+    choice columns left blank or unreadable (refused by :func:`_check_flags`), say nothing."""
+    mapping = _label_map(q)
+    names: dict[str, frozenset[str] | None] = {}
+    for cell in work.get_column(single).unique().to_list():
+        if cell is not None:
+            cut = _segment(cell, mapping)
+            names[cell] = None if cut is None else frozenset(cut.split(" "))
+    flags = work.select(ROW, single, *(_flags(work, c).alias(f"\0{n}") for n, c in options.items()))
+    for rec in flags.iter_rows():
+        row, cell, ticks = rec[0], rec[1], rec[2:]
+        if any(t is None or t == INVALID_CODE for t in ticks):
+            continue
+        ticked = frozenset(n for n, t in zip(options, ticks, strict=True) if t == 1)
+        given = frozenset() if cell is None else names.get(cell)
+        if given is None or given & options.keys() == ticked:
+            continue
+        text = " ".join(n for n in options if n in ticked)
+        refuse(
+            q.id,
+            int(row),
+            single,
+            "conflicting-answers",
+            f"{q.id} is {(cell or '')!r} in {single!r} but {text!r} in its choice columns",
+            variant="columns",
+            name=q.id,
+            text=cell or "",
+            column=single,
+            chosen=text,
+        )
 
 
 def _check_chosen(
