@@ -515,9 +515,16 @@ CODES: dict[str, Code] = {
         "statistics.csv:2:2 registered_abroad takes whole numbers, not 10.5",
         "Give a whole number.",
     ),
+    "percent-format": Code(
+        "tables",
+        "statistics.csv:2:2 '50%' is a percentage, and registered_abroad is not one: write the "
+        "number itself (in a workbook, without the cell's percent format)",
+        "Write the number itself: remove the cell's percent format (a percentage is read as "
+        "such only for a `percent` or `share` variable, or one in `%`).",
+    ),
     "exceeds-limit": Code(
         "workspace",
-        "statistics.csv:2:3 votes_abroad = 1001 is greater than registered_abroad = 1000",
+        "statistics.csv:2:3 votes_abroad = 1,001 is greater than registered_abroad = 1,000",
         "Check both figures: the first cannot exceed the second.",
     ),
     "derived-variable": Code(
@@ -664,7 +671,9 @@ CODES: dict[str, Code] = {
         "tables",
         "checklists.csv:1:11 warning: column 'practice.late' matches no checklist question; "
         "ignored",
-        "Rename the column to a variable or question of the rubric, or remove it.",
+        "Rename the column to a variable or question of the rubric, or remove it. A header "
+        "close to an id (a misspelling) or differing from it only in case is an error: the "
+        "message names the id meant.",
         "warning",
     ),
     "missing-mission": Code(

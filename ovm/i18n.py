@@ -504,6 +504,21 @@ def _plain_symbols(lang: str) -> dict[int, str] | None:
     return str.maketrans({",": get_group_symbol(loc), ".": get_decimal_symbol(loc)})
 
 
+def exact_number(x: float) -> str:
+    """A number as an English message writes it: exactly, whole numbers grouped by commas
+    (1,376,072) and others with every digit they have (54.6, 1,234,567.5), never rounded to
+    six figures as ``%g`` would (1.37607e+06, which can say a number is greater than itself)."""
+    if isinstance(x, bool) or not isinstance(x, int | float):
+        return str(x)
+    if isinstance(x, int):
+        return f"{x:,}"
+    if not math.isfinite(x):
+        return str(x)
+    if x.is_integer() and abs(x) < 1e21:
+        return f"{int(x):,}"
+    return format(x, ",")
+
+
 def format_number(x: float, lang: str, digits: int = 1, *, trim: bool = False) -> str:
     """A number with ``digits`` decimals in ``lang``'s CLDR format: 1,234.5 or 1.234,5.
 

@@ -26,7 +26,8 @@ def run() -> ovm.Run:
         ("-5", "votes_abroad=-5: votes_abroad is a count and cannot be -5"),
         (
             "1e9",
-            "votes_abroad = 1e+09 is greater than registered_abroad = 223961 (after the changes)",
+            "votes_abroad = 1,000,000,000 is greater than registered_abroad = 223,961 "
+            "(after the changes)",
         ),
     ],
 )

@@ -265,19 +265,19 @@ def validate_sites(
         if near is not None:
             account.refuse_miscased(c, near, "checklist question", "checklist_case")
             continue
-        hint, variant = "", "checklist"
-        # A misspelt question loses its answers at every visit: say what was meant.
+        # A misspelt question loses its answers at every visit: refused, naming what was
+        # meant; a column near no question is only said to be there.
         close = difflib.get_close_matches(c, sorted(qids), n=1, cutoff=0.8)
         if close:
-            near, variant = close[0], "checklist_near"
-            hint = f" (did you mean {near!r}?)"
+            account.refuse_misspelt(c, close[0], "checklist question", "checklist_near")
+            continue
         account.warn(
             c,
             "unknown-column",
-            f"column {c!r} matches no checklist question; ignored{hint}",
+            f"column {c!r} matches no checklist question; ignored",
             name=c,
-            variant=variant,
-            near=near or "",
+            variant="checklist",
+            near="",
         )
     have = set(df.columns)
     present = [q for q in questions if q.id in have]

@@ -19,6 +19,7 @@ Both tools' conventions are recognised whatever the declared layout.
 from __future__ import annotations
 
 import dataclasses
+import difflib
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -141,11 +142,18 @@ REJECTED_STATES = frozenset(
 )
 
 
+GROUP_SEPARATORS = "/-."
+"""What joins a group path to a question's name in an export's header: Kobo's ``/`` (its
+default) or ``.``, ODK Central's ``-``. Rubric ids hold dots too: the whole header is looked
+up first, so ``practice.secrecy`` is that question and ``practice.practice.secrecy`` the same
+question in the group ``practice``."""
+
+
 def _suffixes(header: str) -> Iterable[tuple[int, str]]:
-    """(start, rest): the header, then what follows each ``/`` or ``-`` (longest first)."""
+    """(start, rest): the header, then what follows each group separator (longest first)."""
     yield 0, header
     for i, ch in enumerate(header):
-        if ch in "/-" and 0 < i < len(header) - 1:
+        if ch in GROUP_SEPARATORS and 0 < i < len(header) - 1:
             yield i + 1, header[i + 1 :]
 
 
@@ -178,7 +186,7 @@ class _Targets:
         if word(prefix) in self.groups:
             return True
         return any(
-            prefix[i] in "/-"
+            prefix[i] in GROUP_SEPARATORS
             and word(prefix[i + 1 :]) in self.groups
             and self.is_group_path(prefix[:i])
             for i in range(1, len(prefix) - 1)
@@ -248,8 +256,10 @@ def _classify(header: str, t: _Targets) -> _Role | None:
         role = t.lookup(part["base"])
         if role is not None and role.kind == "meta" and role.target in FORM_EXTRA_FIELDS:
             return role
-    if "/" in h:
-        base, choice = h.rsplit("/", 1)
+    for sep in "/.":
+        if sep not in h:
+            continue
+        base, choice = h.rsplit(sep, 1)
         role = t.lookup(base)
         if role is not None and role.kind == "question":
             q = t.questions[role.target]
@@ -257,6 +267,19 @@ def _classify(header: str, t: _Targets) -> _Role | None:
                 name = _choice_of(q, choice)
                 if name is not None:
                     return _Role("option", q.id, name)
+    return None
+
+
+def _misspelt(header: str, t: _Targets) -> str | None:
+    """The question a header that names nothing most likely means (``practica.secrecy``, or
+    ``practice/practica.secrecy`` after its group path), else None. Only a last part without a
+    separator is compared: a choice column of a choice the form lacks is no misspelling."""
+    for _, rest in _suffixes(header):
+        if "/" in rest or "-" in rest:
+            continue
+        close = difflib.get_close_matches(rest, sorted(t.questions), n=1, cutoff=0.8)
+        if close:
+            return close[0]
     return None
 
 
@@ -323,10 +346,26 @@ def map_export(
             )
         )
         cols = []
+    misspelt: list[Issue] = []
     for c in cols:
         role = _classify(c, t)
         if role is None:
             unmatched.append(c)
+            near = _misspelt(c, t)
+            if near is not None:
+                # Read on without it, every visit would lose that answer: its header is
+                # refused as a cell, which stops the run as any refused cell does.
+                misspelt.append(
+                    account.at(
+                        1,
+                        c,
+                        "unknown-column",
+                        f"column {c!r} matches no checklist question; did you mean {near!r}? "
+                        "Correct the header: read without it, every row loses that column",
+                        params={"variant": "checklist_near", "name": c, "near": near},
+                    )
+                )
+                continue
             issues.append(
                 account.at(
                     1,
@@ -375,7 +414,7 @@ def map_export(
     def problem(row: int, col: str | None, code: str, message: str, **params: Any) -> None:
         problems.setdefault(row, []).append(account.at(row, col, code, message, params=params))
 
-    refused: dict[int, list[Issue]] = {}
+    refused: dict[int, list[Issue]] = {1: misspelt} if misspelt else {}
     unanswered: dict[str, set[int]] = {}
 
     def refuse(question: str, row: int, col: str, code: str, message: str, **params: Any) -> None:
@@ -416,6 +455,8 @@ def map_export(
             out_cols[q.id] = colno[single]
             if gate is not None:
                 _check_gate(work, q, single, gate, refuse)
+            if options and q.answer_type == "select_multiple":
+                _check_combined(work, q, single, options, refuse)
         elif options:
             combined = _combine(work, q, options)
             if gate is not None:
@@ -658,6 +699,47 @@ def _check_gate(
                 name=q.id,
                 text=str(cell),
             )
+
+
+def _check_combined(
+    work: pl.DataFrame,
+    q: ChecklistIndicator,
+    single: str,
+    options: dict[str, str],
+    refuse: _RefuseSink,
+) -> None:
+    """Refuse a select_multiple answer whose combined column and 1/0 choice columns (Kobo
+    writes both) disagree, at the combined cell: which of the two was edited last cannot be
+    told, so the question's answer is unknown. Choices without a column of their own, and
+    choice columns left blank or unreadable (refused by :func:`_check_flags`), say nothing."""
+    mapping = _label_map(q)
+    names: dict[str, frozenset[str] | None] = {}
+    for cell in work.get_column(single).unique().to_list():
+        if cell is not None:
+            cut = _segment(cell, mapping)
+            names[cell] = None if cut is None else frozenset(cut.split(" "))
+    flags = work.select(ROW, single, *(_flags(work, c).alias(f"\0{n}") for n, c in options.items()))
+    for rec in flags.iter_rows():
+        row, cell, ticks = rec[0], rec[1], rec[2:]
+        if any(t is None or t == INVALID_CODE for t in ticks):
+            continue
+        ticked = frozenset(n for n, t in zip(options, ticks, strict=True) if t == 1)
+        given = frozenset() if cell is None else names.get(cell)
+        if given is None or given & options.keys() == ticked:
+            continue
+        text = " ".join(n for n in options if n in ticked)
+        refuse(
+            q.id,
+            int(row),
+            single,
+            "conflicting-answers",
+            f"{q.id} is {(cell or '')!r} in {single!r} but {text!r} in its choice columns",
+            variant="columns",
+            name=q.id,
+            text=cell or "",
+            column=single,
+            chosen=text,
+        )
 
 
 def _check_chosen(

@@ -51,6 +51,7 @@ from ovm.data.reader import (
 from ovm.data.tables import ROW, read_named_table
 from ovm.errors import CheckError, Issue, PathPart, check_error
 from ovm.frozen import ReadOnlyMap
+from ovm.i18n import exact_number
 from ovm.indicators import AnswerIndicator, LevelsIndicator
 from ovm.rubric.model import (
     Rubric,
@@ -1012,6 +1013,13 @@ def variable_rule(var: Variable) -> NumberRule:
         maximum=high,
         values=(0.0, 1.0) if boolean else (),
         yes_no=boolean,
+        percent=(
+            "share"
+            if var.type == "share"
+            else "percent"
+            if var.type == "percent" or var.unit_text() == "%"
+            else None
+        ),
     )
 
 
@@ -1134,19 +1142,13 @@ def read_mission_table(
             if same is not None:
                 account.refuse_miscased(c, same, table.unknown, f"{table.kind}_case")
                 continue
-            # A misspelt header loses the variable for every mission: say what was meant.
+            # A misspelt header loses the variable for every mission: refused, naming what
+            # was meant; a column near nothing is only said to be there.
             near = difflib.get_close_matches(c, list(table.columns), n=1, cutoff=0.8)
-            said = f"column {c!r} matches no {table.unknown}; ignored"
             if near:
-                account.warn(
-                    c,
-                    "unknown-column",
-                    f"{said} (did you mean {near[0]!r}?)",
-                    name=c,
-                    variant=f"{table.kind}_near",
-                    near=near[0],
-                )
+                account.refuse_misspelt(c, near[0], table.unknown, f"{table.kind}_near")
             else:
+                said = f"column {c!r} matches no {table.unknown}; ignored"
                 account.warn(c, "unknown-column", said, name=c, variant=table.kind)
     cell_prov = {c.name: provenance_columns(c.name) for c in value_cols}
     out: dict[str, dict[str, Datum]] = {}
@@ -1403,7 +1405,8 @@ def limit_issues(
                     *where,
                     (colno or {}).get(var.name),
                     "exceeds-limit",
-                    f"{var.name} = {av:g} is greater than {var.at_most} = {bv:g}",
+                    f"{var.name} = {exact_number(av)} is greater than {var.at_most} = "
+                    f"{exact_number(bv)}",
                     (),
                     "error",
                     "data",

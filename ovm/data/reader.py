@@ -50,6 +50,7 @@ from __future__ import annotations
 
 import bisect
 import dataclasses
+import decimal
 import difflib
 import itertools
 import math
@@ -64,6 +65,7 @@ from pydantic import Field
 
 from ovm.data.tables import BLANKS, ROW, cell_text
 from ovm.errors import Issue, Severity
+from ovm.i18n import exact_number
 
 MISSING_WORDS = frozenset({"missing", "not_observed", "not observed", "?"})
 NA_WORDS = frozenset({"na", "n/a", "not_applicable", "not applicable", "no aplica", "nsnc"})
@@ -206,11 +208,10 @@ DOT_THOUSANDS = re.compile(r"[+-]?[0-9]{1,3}\.[0-9]{3}")
 
 
 def _written(x: float) -> str:
-    """A number in an English message as the cell would give it back: whole numbers without a
-    decimal point, others with every digit they have (997033.4, never %g's 997033)."""
-    if x.is_integer() and abs(x) < 1e16:
-        return str(int(x))
-    return repr(x)
+    """A number in an English message exactly (:func:`ovm.i18n.exact_number`): whole numbers
+    without a decimal point, grouped by commas as a cell may write them, others with every
+    digit they have (997,033.4, never %g's 997033)."""
+    return exact_number(x)
 
 
 @dataclass(frozen=True)
@@ -229,9 +230,16 @@ class NumberRule:
     maximum: float | None = None
     values: tuple[float, ...] = ()
     yes_no: bool = False
+    percent: Literal["percent", "share"] | None = None
+    """How a percentage (``54.6%``, as a workbook's cell of a percent format shows 0.546) is
+    read: as the number of percent (a ``percent`` variable, or one in ``%``), as a share of 1
+    (a ``share``), or refused (``percent-format``) where the column takes neither."""
 
     def __call__(self, text: str) -> Reading:
         """The number a cell's text gives, or the reason it gives none this column takes."""
+        bare = text.strip(BLANKS)
+        if bare.endswith("%") and parse_number(bare[:-1]) is not None:
+            return self._percentage(text, bare[:-1].strip(BLANKS))
         x = parse_number(text)
         negative = self.count and x is not None and x < 0
         if (
@@ -262,6 +270,26 @@ class NumberRule:
             x = None if flag is None else float(flag)
         if x is None:
             return _invalid_number(text, self.name)
+        problem = self.problem(x, text)
+        if problem is None:
+            return Reading("value", x)
+        return refused(*problem[:2], **self.problem_params(x, text))
+
+    def _percentage(self, text: str, number: str) -> Reading:
+        """A cell written as a percentage, ``number`` before its ``%``."""
+        if self.percent is None:
+            return refused(
+                "percent-format",
+                f"'{text}' is a percentage, and {self.name} is not one: write the number itself "
+                "(in a workbook, without the cell's percent format)",
+                text=text,
+                name=self.name,
+            )
+        x = parse_number(number)
+        assert x is not None
+        if self.percent == "share" and math.isfinite(x):
+            # 54.6 % of 1 is 0.546 exactly as written, not 54.6 / 100's 0.5459999999999999
+            x = float(decimal.Decimal(number.replace(",", "")).scaleb(-2))
         problem = self.problem(x, text)
         if problem is None:
             return Reading("value", x)
@@ -707,6 +735,22 @@ class Account:
             name=column,
             variant=variant,
             near=meant,
+        )
+
+    def refuse_misspelt(self, column: str, meant: str, what: str, variant: str) -> None:
+        """An ``unknown-column`` error for a header close to the id ``meant`` (a misspelling,
+        ``registred_abroad``): the column most likely holds that ``what``, and read on without
+        it every row would lose it. The header is a refused cell: the run stops on it as on
+        any other (``--allow-rejected`` goes on without the column)."""
+        self.cells.append(
+            self.at(
+                1,
+                column,
+                "unknown-column",
+                f"column {column!r} matches no {what}; did you mean {meant!r}? Correct the "
+                "header: read without it, every row loses that column",
+                params={"name": column, "variant": variant, "near": meant},
+            )
         )
 
     def require(self, columns: Iterable[Column], present: Iterable[str]) -> list[Issue]:

@@ -11,9 +11,10 @@ import math
 import re
 import sys
 import zipfile
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Collection, Iterator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -1164,6 +1165,57 @@ def missing_sheet_params(path: Path, sheet: str, sheets: Sequence[str]) -> dict[
     return {"workbook": path.name, "sheet": sheet, "sheets": list(sheets)}
 
 
+_QUOTED_IN_FORMAT = re.compile(r'"[^"]*"|\\.|\[[^\]]*\]|_.|\*.')
+"""What a number format shows as written, not as a code: quoted text, an escaped character,
+a ``[colour]`` or ``[condition]``, and the padding and fill marks ``_x`` and ``*x``."""
+
+
+def _percent_format_ids(wb: Any) -> frozenset[int]:
+    """The number formats of a workbook's cell styles that show a number as a percentage
+    (``0%``, ``0.0%``...): a cell of one stores 0.546 and shows 54.6%."""
+    from openpyxl.styles.numbers import BUILTIN_FORMATS, BUILTIN_FORMATS_MAX_SIZE
+
+    custom = getattr(wb, "_number_formats", ())
+    out = set()
+    for style in getattr(wb, "_cell_styles", ()):
+        fid = style.numFmtId
+        if fid < BUILTIN_FORMATS_MAX_SIZE:
+            fmt = BUILTIN_FORMATS.get(fid, "General")
+        elif fid - BUILTIN_FORMATS_MAX_SIZE < len(custom):
+            fmt = custom[fid - BUILTIN_FORMATS_MAX_SIZE]
+        else:
+            continue
+        if "%" in _QUOTED_IN_FORMAT.sub("", str(fmt)):
+            out.add(fid)
+    return frozenset(out)
+
+
+def percent_text(value: float) -> str:
+    """A number stored under a percent format as the percentage the cell shows, with every
+    digit: 0.546 is ``54.6%`` (never 54.60000000000001)."""
+    shown = Decimal(repr(float(value))).scaleb(2).normalize()
+    return f"{shown:f}%"
+
+
+def _shown_rows(ws: Any, percent: frozenset[int]) -> Iterator[tuple[object, ...]]:
+    """A read-only sheet's rows of values, each number of a percent format as the percentage
+    it shows (:func:`percent_text`); the values alone when no cell style has one."""
+    if not percent:
+        yield from ws.iter_rows(values_only=True)
+        return
+    for rec in ws.iter_rows():
+        yield tuple(
+            percent_text(v)
+            if isinstance(v := c.value, int | float)
+            and not isinstance(v, bool)
+            and math.isfinite(v)
+            and c.has_style
+            and c.style_array.numFmtId in percent
+            else v
+            for c in rec
+        )
+
+
 def _read_xlsx(
     path: Path,
     sheet: str | None,
@@ -1190,7 +1242,9 @@ def _read_xlsx(
         # Issues name the sheet too: a workbook's sheets share row and column numbers.
         name = f"{path}[{ws.title}]"
         formulas = _formulas(path, ws)
-        it = ws.iter_rows(values_only=True)
+        # A percentage typed in a workbook ("54.6 %") is stored as 0.546 under a percent
+        # format: read as the number stored, it would be a hundredth of what the cell shows.
+        it = _shown_rows(ws, _percent_format_ids(wb))
         header = next(it, None)
         if header is None:
             return _refused(name, "empty-file", "no header row", 1, 1)

@@ -8,6 +8,7 @@ from functools import lru_cache
 from typing import TYPE_CHECKING, Any, Literal
 
 from ovm.errors import Issue
+from ovm.i18n import exact_number
 from ovm.indicators._common import IndicatorBase, NonEmpty, VarName
 from ovm.indicators.registry import KindUnit, RuleBase, register_kind
 from ovm.indicators.rules import Rule
@@ -226,9 +227,9 @@ class QuantitativeScorer(NodeScorer):
         if math.isnan(s):
             m.finding(
                 "value-outside-bands",
-                f"{raw:g} falls in no band of the rule",
+                f"{exact_number(raw)} falls in no band of the rule",
                 node.id,
-                value=f"{raw:g}",
+                value=float(raw),
             )
             return Outcome("missing", None, raw, 0.0, explain(raw))
         return Outcome(

@@ -369,6 +369,7 @@ def grown() -> list[Case]:
         "12.000": "not-integer",
         "=1+1": "invalid-number",
         "yes": "invalid-number",
+        "50%": "percent-format",
     }
     for j, col in enumerate(("registered_abroad", "votes_abroad")):
         for text, code in cells.items():
