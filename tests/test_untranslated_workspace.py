@@ -145,6 +145,7 @@ WORKSPACE_SENTENCES = {
     "issue_variable-not-given_none",
     "issue_invalid-value_date",
     "issue_invalid-value_date_dmy",
+    "issue_invalid-value_date_none",
     "issue_invalid-value_period",
     "issue_missing-field_missions_file",
     *(f"issue_invalid-value_hint_{h}" for h in ("layout", "simulated", "confidence", "seed")),
