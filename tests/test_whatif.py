@@ -111,6 +111,13 @@ def test_a_small_change_is_never_printed_as_zero(
     assert any(r[-1] in ("+<0.1", "-<0.1") for r in rows)
 
 
+SIMULATED = {
+    "en": "Includes SIMULATED observer data: these results were not observed.",
+    "fr": "Contient des données d'observation SIMULÉES : ces résultats n'ont pas été observés.",
+    "pt": "Contém dados de observação SIMULADOS: estes resultados não foram observados.",
+}
+
+
 def test_the_table_speaks_the_language_asked_for(tmp_path: Path) -> None:
     # The same run in English and in French: the same rows, the header and the numbers in
     # French (decimal comma), the nodes by their ids.
@@ -121,6 +128,9 @@ def test_the_table_speaks_the_language_asked_for(tmp_path: Path) -> None:
         out = tmp_path / f"{lang}.txt"
         assert main([*argv, "--lang", lang, "-o", str(out)]) == 0
         tables[lang] = [line.split() for line in out.read_text("utf-8").splitlines()]
+    # The example's checklists are simulated: the table ends saying so, in the language asked.
+    assert " ".join(tables["en"].pop()) == SIMULATED["en"]
+    assert " ".join(tables["fr"].pop()) == SIMULATED["fr"]
     en, fr = tables["en"], tables["fr"]
     assert en[0] == ["node", "before", "after", "change"]
     assert fr[0] == ["nœud", "avant", "après", "variation"]
@@ -128,7 +138,7 @@ def test_the_table_speaks_the_language_asked_for(tmp_path: Path) -> None:
     assert fr[1:] == [[row[0], *(c.replace(".", ",") for c in row[1:])] for row in en[1:]]
     out = tmp_path / "none.txt"
     assert main([*argv[:-2], "--set", "votes_abroad=184326", "--lang", "pt", "-o", str(out)]) == 0
-    assert out.read_text("utf-8").splitlines()[1:] == ["nenhuma pontuação muda"]
+    assert out.read_text("utf-8").splitlines()[1:] == ["nenhuma pontuação muda", SIMULATED["pt"]]
     from ovm.cli.recommend import format_change
 
     assert [format_change(d, "fr") for d in (0.04, -0.04, -0.2, 0.0, None)] == [

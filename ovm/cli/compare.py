@@ -45,7 +45,13 @@ def cmd_compare(args: argparse.Namespace) -> int:
             print(f"{severity}{colon(lang)} {f.text(lang)}{where} [{f.code}]", file=sys.stderr)
         top = [e for e in result.rankings["overall"] if e.rank == 1]
         lead = ", ".join(e.mission for e in top) or gettext("cli_compared_nobody", lang)
-        print(gettext("cli_compared_n", lang, n=len(run.missions), lead=lead), file=sys.stderr)
+        sims = (
+            gettext("cli_includes_simulated_observers", lang)
+            if run.scores.simulated_sources
+            else ""
+        )
+        said = gettext("cli_compared_n", lang, n=len(run.missions), lead=lead)
+        print(said + sims, file=sys.stderr)
     return EXIT_OK
 
 
@@ -120,14 +126,27 @@ def cmd_sensitivity(args: argparse.Namespace) -> int:
             key="usage_sensitivity_two_missions",
         )
     fmt = args.format or ("json" if args.output and args.output.endswith(".json") else "text")
-    text = (
-        json.dumps(sensitivity_to_dict(result), indent=1, ensure_ascii=False, allow_nan=False)
-        + "\n"
-        if fmt == "json"
-        else sensitivity_text(result, message_lang(args))
-    )
+    sources = list(run.scores.simulated_sources)
+    if fmt == "json":
+        # The files whose observer data are simulated, as the scores file names them.
+        data = {**sensitivity_to_dict(result), "simulated_sources": sources}
+        text = json.dumps(data, indent=1, ensure_ascii=False, allow_nan=False) + "\n"
+    else:
+        text = sensitivity_text(result, message_lang(args)) + simulated_line(
+            sources, message_lang(args)
+        )
     write_output(text, args.output)
     return EXIT_OK
+
+
+def simulated_line(sources: list[str], lang: str) -> str:
+    """The line ending a text result built from simulated observer data (none otherwise), as
+    ``ovm score`` says it of its scores: such a result is never taken for an observed one."""
+    if not sources:
+        return ""
+    from ovm.i18n import gettext
+
+    return gettext("cli_simulated_line", lang) + "\n"
 
 
 def _headline_at(args: argparse.Namespace, ws: Any) -> str:

@@ -111,6 +111,8 @@ def cmd_whatif(args: argparse.Namespace) -> int:
                 }
                 for c in moved
             ],
+            # The files whose observer data are simulated, as the scores file names them.
+            "simulated_sources": list(run.scores.simulated_sources),
         }
         write_output(
             json.dumps(data, indent=1, ensure_ascii=False, allow_nan=False) + "\n", args.output
@@ -152,7 +154,10 @@ def cmd_whatif(args: argparse.Namespace) -> int:
         )
     if changes and not moved:
         lines.append(t("cli_whatif_no_change"))
-    write_output("\n".join(lines) + "\n", args.output)
+    from ovm.cli.compare import simulated_line
+
+    said = simulated_line(list(run.scores.simulated_sources), args.lang)
+    write_output("\n".join(lines) + "\n" + said, args.output)
     return EXIT_OK
 
 

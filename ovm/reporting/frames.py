@@ -50,6 +50,7 @@ RANKING_SCHEMA: dict[str, pl.DataType] = {
     "rating": pl.Float64(),
     "interval_low": pl.Float64(),
     "interval_high": pl.Float64(),
+    "simulated": pl.Boolean(),
 }
 """The columns of :func:`ranking_frame`: one row per ranked node per mission, best first."""
 

@@ -24,12 +24,16 @@ CSV_COLUMNS = (
     "coverage",
     "status",
     "band",
+    "band_label",
     "rating",
     "interval_low",
     "interval_high",
     "sampled",
     "simulated",
 )
+"""The score CSV's columns: those of :data:`ovm.reporting.frames.SCORE_SCHEMA` by the same
+names and meanings (``band`` the band's number, ``band_label`` its label), the frame's
+``value_text`` in ``value`` (a CSV cell holds a number or a text alike)."""
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -83,6 +87,7 @@ def _score_cells(scores: ScoreSet) -> Iterator[tuple[Any, ...]]:
                 ns.score,
                 ns.coverage,
                 ns.status,
+                ns.band,
                 ns.band_label or "",
                 ns.rating,
                 interval[0] if interval else None,
@@ -250,22 +255,27 @@ RANKING_COLUMNS = (
     "score",
     "status",
     "band",
+    "band_label",
     "rating",
     "interval_low",
     "interval_high",
+    "simulated",
 )
+"""The rankings CSV's columns: :data:`ovm.reporting.frames.RANKING_SCHEMA`'s, by the same
+names and meanings."""
 
 
 def ranking_entries(comparison: Comparison) -> list[dict[str, Any]]:
     """Every ranked node's missions, best first, with the cell each is ranked on: the rows of
     ``ovm compare --format csv`` and of :func:`ovm.reporting.frames.ranking_frame` (keys: node,
     rank, tied, mission, score, status, band, band_label, rating, interval_low,
-    interval_high)."""
+    interval_high, simulated: whether the mission's observer data include simulated visits)."""
     cells = {
         (c.mission.id, ns.node): ns
         for c in comparison.scores.scorecards
         for ns in (c.overall, *c.nodes)
     }
+    simulated = {c.mission.id: c.simulated for c in comparison.scores.scorecards}
     out = []
     for node_id, entries in comparison.rankings.items():
         for e in entries:
@@ -284,6 +294,7 @@ def ranking_entries(comparison: Comparison) -> list[dict[str, Any]]:
                     "rating": ns.rating,
                     "interval_low": iv[0] if iv else None,
                     "interval_high": iv[1] if iv else None,
+                    "simulated": simulated[e.mission],
                 }
             )
     return out
@@ -295,7 +306,5 @@ def comparison_csv(comparison: Comparison) -> str:
     w = csv.writer(buf, lineterminator="\n")
     w.writerow(RANKING_COLUMNS)
     for row in ranking_entries(comparison):
-        # the CSV's band column is the band's label, as a reader wants it
-        shown = {**row, "band": row["band_label"] or ""}
-        w.writerow([csv_cell(shown[k]) for k in RANKING_COLUMNS])
+        w.writerow([csv_cell(row[k]) for k in RANKING_COLUMNS])
     return buf.getvalue()
