@@ -18,7 +18,7 @@ if TYPE_CHECKING:
     from ovm.files import OutputError
     from ovm.pipeline import Run
     from ovm.scoring.results import ScoreSet
-    from ovm.settings import SensitivitySettings, Settings
+    from ovm.settings import ComparisonSettings, SensitivitySettings, Settings
 
 EXIT_OK, EXIT_ERRORS, EXIT_USAGE = 0, 1, 2
 
@@ -426,17 +426,12 @@ def settings_from(
     """The typed settings of the run: ``ovm.yaml``'s, with the command line's on top."""
     from pydantic import ValidationError
 
-    from ovm.settings import ComparisonSettings, Settings
+    from ovm.settings import Settings
 
     base = ws.settings
     missions = mission_ids(getattr(args, "missions", None)) or None
+    comparison = comparison_from(args)
     try:
-        comparison = ComparisonSettings(
-            normalisation=getattr(args, "normalisation", "none"),
-            output_range=tuple(getattr(args, "output_range", (0.0, 100.0))),
-            aggregation=_aggregation(getattr(args, "aggregation", None)),
-            imputation=getattr(args, "imputation", "none"),
-        )
         return Settings(
             seed=args.seed if getattr(args, "seed", None) is not None else base.seed,
             bootstrap=(
@@ -447,30 +442,51 @@ def settings_from(
             comparison=comparison,
             sensitivity=sensitivity,
         )
-    except ValidationError as exc:
+    except (ValidationError, CheckError, ValueError) as exc:
+        raise _usage_error(exc) from None
+
+
+def comparison_from(args: argparse.Namespace) -> ComparisonSettings:
+    """The comparison settings the command line gives, refused as a usage error when invalid:
+    decided from the arguments alone, before any workspace is read."""
+    from pydantic import ValidationError
+
+    from ovm.settings import ComparisonSettings
+
+    try:
+        return ComparisonSettings(
+            normalisation=getattr(args, "normalisation", "none"),
+            output_range=tuple(getattr(args, "output_range", (0.0, 100.0))),
+            aggregation=_aggregation(getattr(args, "aggregation", None)),
+            imputation=getattr(args, "imputation", "none"),
+        )
+    except (ValidationError, CheckError, ValueError) as exc:
+        raise _usage_error(exc) from None
+
+
+def _usage_error(exc: Exception) -> UsageError:
+    """A setting the validators refuse, as a usage error worded in every language."""
+    from pydantic import ValidationError
+
+    if isinstance(exc, ValidationError):
         errors = exc.errors(include_url=False)
         checks = [c for c in map(check_error, errors) if c is not None]
         if len(checks) == len(errors):
             # ovm's own checks say why in their own sentences, in every language
-            raise UsageError.joined(
-                [UsageError(str(c), key=c.key, **c.params) for c in checks]
-            ) from None
+            return UsageError.joined([UsageError(str(c), key=c.key, **c.params) for c in checks])
         problems = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in errors)
         # The validator's English stays the message; the option it concerns words it.
         option = {e["loc"][0] for e in errors if e["loc"]}
         if option == {"aggregation"}:
             from ovm.scoring.aggregate import METHODS
 
-            raise UsageError(
-                problems, key="usage_aggregation_method", methods=list(METHODS)
-            ) from None
+            return UsageError(problems, key="usage_aggregation_method", methods=list(METHODS))
         if option == {"output_range"}:
-            raise UsageError(problems, key="usage_output_range") from None
-        raise UsageError(problems) from None
-    except CheckError as exc:
-        raise UsageError(str(exc), key=exc.key, **exc.params) from None
-    except ValueError as exc:
-        raise UsageError(str(exc)) from None
+            return UsageError(problems, key="usage_output_range")
+        return UsageError(problems)
+    if isinstance(exc, CheckError):
+        return UsageError(str(exc), key=exc.key, **exc.params)
+    return UsageError(str(exc))
 
 
 def lang_arg(p: argparse.ArgumentParser) -> None:
@@ -515,11 +531,13 @@ def check_rejections(ws: Workspace, args: argparse.Namespace) -> None:
     for rej in rep.rejected:
         for reason in rej.reasons:
             print(gettext("cli_row_rejected", lang, issue=reason.render(lang)), file=sys.stderr)
-    if not getattr(args, "quiet", False) or rep.rejected or rep.cells_rejected:
+    cells = rep.cells_rejected
+    stops = bool(rep.rejected or cells) and not getattr(args, "allow_rejected", False)
+    # -q drops the files' summary, but for a run it stops: then the summary says what was lost.
+    if not getattr(args, "quiet", False) or stops:
         for line in describe_report(rep, lang):
             print(line, file=sys.stderr)
-    cells = rep.cells_rejected
-    if (rep.rejected or cells) and not getattr(args, "allow_rejected", False):
+    if stops:
         # A refused cell loses one datum: the run would score without it, so it stops the run
         # like a refused row unless the user accepts the loss.
         rows = gettext("cli_rejected_rows", lang, n=len(rep.rejected))
@@ -729,6 +747,17 @@ def _prepared(
 ) -> tuple[Workspace, Settings]:
     from ovm.runtime import stage_done
 
+    # What the arguments alone decide is refused before the workspace is read: on a large
+    # workspace the user would wait for the load, and the usage error would come after its
+    # data problems.
+    cohort = mission_ids(getattr(args, "missions", None))
+    if mission is not None and cohort and mission not in cohort:
+        raise UsageError(
+            f"--mission {mission} is not in the cohort named by --missions",
+            key="usage_mission_cohort",
+            mission=mission,
+        )
+    comparison_from(args)
     ws = load(args, meanwhile)
     stage_done()
     extra = [args.rubric] if getattr(args, "rubric", None) else []
@@ -737,12 +766,6 @@ def _prepared(
         ws, [*mission_ids(getattr(args, "missions", None)), *([mission] if mission else [])]
     )
     settings = settings_from(args, ws, sensitivity)
-    if mission is not None and settings.missions is not None and mission not in settings.missions:
-        raise UsageError(
-            f"--mission {mission} is not in the cohort named by --missions",
-            key="usage_mission_cohort",
-            mission=mission,
-        )
     problems = settings.comparison.problem_parts(ws.rubric)
     if problems:
         raise UsageError.joined([UsageError(m, key=k, **p) for m, k, p in problems])
