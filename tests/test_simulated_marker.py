@@ -1,7 +1,8 @@
 """Every output built from simulated observer data says so (README), not only ``ovm score``'s:
-the rankings of ``ovm compare`` (CSV, Parquet, its summary), ``ovm sensitivity`` and
-``ovm whatif``, text and JSON. And the score and ranking tables mean the same by the same column
-name in CSV and Parquet (``band`` the band's number, ``band_label`` its label)."""
+the rankings of ``ovm compare`` (CSV, Parquet, its summary), ``ovm sensitivity``,
+``ovm whatif`` and ``ovm recommend``, text and JSON. And the score and ranking tables mean the
+same by the same column name in CSV and Parquet (``band`` the band's number, ``band_label`` its
+label)."""
 
 from __future__ import annotations
 
@@ -48,6 +49,11 @@ def test_compare_and_whatif_say_when_they_rest_on_simulated_data(
     frame = pl.read_parquet(tmp_path / "c.parquet")
     assert set(frame["simulated"].to_list()) == {simulated}
 
+    assert main(["recommend", str(ws), "--mission", "aaa-2020", "-q"]) == 0
+    assert capsys.readouterr().out.endswith(("\n" + LINE + "\n") if simulated else "\n")
+    assert main(["recommend", str(ws), "--mission", "aaa-2020", "-q", "--format", "json"]) == 0
+    recommended = json.loads(capsys.readouterr().out)["simulated_sources"]
+    assert recommended == ([str(ws / "checklists.csv")] if simulated else [])
     assert main(["whatif", str(ws), "--mission", "aaa-2020", "-q"]) == 0
     assert (LINE in capsys.readouterr().out) is simulated
     assert main(["whatif", str(ws), "--mission", "aaa-2020", "-q", "--lang", "es"]) == 0

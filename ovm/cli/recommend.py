@@ -53,6 +53,8 @@ def cmd_recommend(args: argparse.Namespace) -> int:
                 "share": fu.share,
                 "items": [i.model_dump(mode="json") for i in fu.items],
             },
+            # The files whose observer data are simulated, as the scores file names them.
+            "simulated_sources": list(run.scores.simulated_sources),
         }
         write_output(
             json.dumps(data, indent=1, ensure_ascii=False, allow_nan=False) + "\n", args.output
@@ -60,7 +62,11 @@ def cmd_recommend(args: argparse.Namespace) -> int:
     else:
         name = card.mission.name
         title = name if isinstance(name, str) else pick(dict(name), args.lang)
-        write_output(to_markdown(recs, fu, title, args.lang), args.output)
+        from ovm.cli.compare import simulated_line
+
+        said = simulated_line(list(run.scores.simulated_sources), args.lang)
+        text = to_markdown(recs, fu, title, args.lang)
+        write_output(text + ("\n" + said if said else ""), args.output)
     return EXIT_OK
 
 
