@@ -447,7 +447,8 @@ def load_workspace(
 
     Rows with problems do not raise: they are listed in ``observations.report.rejected``. A
     table ovm.yaml names that cannot be used (missing, too large, named twice, without its
-    sheet) raises DataError after every other file has been read, with every other problem.
+    sheet) raises DataError after every other file has been read, with every other problem;
+    a ``pull:`` target not pulled yet is no submissions yet, a ``not-pulled`` warning.
     ``meanwhile``: work of the caller's that needs nothing of the workspace, done once while
     the first checklist table is read on a thread of its own (a command's imports), where this
     thread would otherwise wait for it.
