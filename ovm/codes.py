@@ -672,8 +672,8 @@ CODES: dict[str, Code] = {
         "checklists.csv:1:11 warning: column 'practice.late' matches no checklist question; "
         "ignored",
         "Rename the column to a variable or question of the rubric, or remove it. A header "
-        "close to an id (a misspelling) or differing from it only in case is an error: the "
-        "message names the id meant.",
+        "close to an id the table has no column of (a misspelling) or differing from it only "
+        "in case is an error: the message names the id meant.",
         "warning",
     ),
     "missing-mission": Code(

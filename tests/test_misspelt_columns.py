@@ -172,3 +172,40 @@ def test_a_misspelt_question_of_a_kobo_export_is_refused_beside_its_metadata(
         f"{ws}/kobo.csv:1:9 warning: column 'colour' matches no checklist question; ignored "
         "[unknown-column]",
     ]
+
+
+def test_a_column_of_its_own_beside_a_rubric_id_is_only_a_warning(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A header close to an id is no misspelling when the table has that id's column too, or
+    when it is the id with more written after it: a breakdown of the vote, an observer's
+    remark on a question, Kobo's "other" text. Each is a warning, and the run goes on."""
+    ws = tmp_path / "ws"
+    shutil.copytree(EXAMPLES, ws)
+    for name, extra in (
+        ("statistics.csv", ["votes_abroad_valid", "registered_abroad_2018", "votes_abroad2"]),
+        ("checklists.csv", ["practice.secrecy_note", "practice.accessible_photo"]),
+    ):
+        path = ws / name
+        lines = path.read_text(encoding="utf-8").splitlines()
+        lines = [lines[0] + "," + ",".join(extra)] + [r + "," * len(extra) for r in lines[1:]]
+        path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    assert main(["check", str(ws)]) == 0
+    said = [ln for ln in capsys.readouterr().err.splitlines() if "[unknown-column]" in ln]
+    assert [ln.split(" ", 2)[1] for ln in said] == ["warning:"] * 5
+    # A Kobo export's "other" text of a question, and a choice the rubric lacks.
+    kobo = tmp_path / "kobo"
+    kobo.mkdir()
+    shutil.copy(EXAMPLES / "missions.yaml", kobo / "missions.yaml")
+    _kobo(
+        kobo,
+        [
+            "start",
+            "mission",
+            "site",
+            "practice/practice.secrecy",
+            "practice/practice.secrecy_other",
+        ],
+        [["2022-03-13T08:00:00", "col-2022", "a", "yes", ""]],
+    )
+    assert main(["check", str(kobo)]) == 0

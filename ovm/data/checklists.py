@@ -268,7 +268,7 @@ def validate_sites(
         # A misspelt question loses its answers at every visit: refused, naming what was
         # meant; a column near no question is only said to be there.
         close = difflib.get_close_matches(c, sorted(qids), n=1, cutoff=0.8)
-        if close:
+        if close and account.misspelt(c, close[0], cols):
             account.refuse_misspelt(c, close[0], "checklist question", "checklist_near")
             continue
         account.warn(

@@ -21,7 +21,7 @@ from __future__ import annotations
 import dataclasses
 import difflib
 import re
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
@@ -270,16 +270,21 @@ def _classify(header: str, t: _Targets) -> _Role | None:
     return None
 
 
-def _misspelt(header: str, t: _Targets) -> str | None:
+def _misspelt(header: str, t: _Targets, named: Collection[str]) -> str | None:
     """The question a header that names nothing most likely means (``practica.secrecy``, or
     ``practice/practica.secrecy`` after its group path), else None. Only a last part without a
-    separator is compared: a choice column of a choice the form lacks is no misspelling."""
+    separator is compared: a choice column of a choice the form lacks is no misspelling, nor
+    is a question's own column with more after it (``..._other``, ``practice.x.other``) or a
+    column beside the question's own (``named``: the questions the export has columns of)."""
     for _, rest in _suffixes(header):
         if "/" in rest or "-" in rest:
             continue
         close = difflib.get_close_matches(rest, sorted(t.questions), n=1, cutoff=0.8)
         if close:
-            return close[0]
+            meant = close[0]
+            if meant in named or rest.casefold().startswith(meant.casefold()):
+                return None
+            return meant
     return None
 
 
@@ -347,11 +352,13 @@ def map_export(
         )
         cols = []
     misspelt: list[Issue] = []
+    classified = {c: _classify(c, t) for c in cols}
+    named = {r.target for r in classified.values() if r is not None and r.kind == "question"}
     for c in cols:
-        role = _classify(c, t)
+        role = classified[c]
         if role is None:
             unmatched.append(c)
-            near = _misspelt(c, t)
+            near = _misspelt(c, t, named)
             if near is not None:
                 # Read on without it, every visit would lose that answer: its header is
                 # refused as a cell, which stops the run as any refused cell does.

@@ -1145,7 +1145,7 @@ def read_mission_table(
             # A misspelt header loses the variable for every mission: refused, naming what
             # was meant; a column near nothing is only said to be there.
             near = difflib.get_close_matches(c, list(table.columns), n=1, cutoff=0.8)
-            if near:
+            if near and account.misspelt(c, near[0], cols):
                 account.refuse_misspelt(c, near[0], table.unknown, f"{table.kind}_near")
             else:
                 said = f"column {c!r} matches no {table.unknown}; ignored"

@@ -56,7 +56,7 @@ import itertools
 import math
 import re
 import unicodedata
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Annotated, Any, Literal, Protocol, overload
 
@@ -736,6 +736,14 @@ class Account:
             variant=variant,
             near=meant,
         )
+
+    @staticmethod
+    def misspelt(column: str, meant: str, columns: Collection[str]) -> bool:
+        """Whether a header close to the id ``meant`` is that id misspelt (``registred_abroad``),
+        not a column of its own beside it: not when the table has a column ``meant`` already,
+        nor when the header is ``meant`` with more written after it (``votes_abroad_valid``,
+        ``practice.secrecy_note``, Kobo's ``..._other``), which are other data."""
+        return meant not in columns and not column.casefold().startswith(meant.casefold())
 
     def refuse_misspelt(self, column: str, meant: str, what: str, variant: str) -> None:
         """An ``unknown-column`` error for a header close to the id ``meant`` (a misspelling,
