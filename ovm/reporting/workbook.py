@@ -105,17 +105,24 @@ def _date(text: str | None) -> dt.date | str | None:
 def _append(ws: Any, row: Sequence[Any]) -> list[Any]:
     """Append a row to a sheet; text a spreadsheet would run as a formula is stored as text
     under the quote-prefix style, as typed. The values appended."""
+    from openpyxl.cell import Cell
+
     from ovm.reporting.tables import sheet_text
 
     read = [sheet_text(v) for v in row]
     values = [v for v, _ in read]
-    ws.append(values)
-    for j, (_, formula_like) in enumerate(read):
+    cells: list[Any] = []
+    for value, formula_like in read:
         if formula_like:
-            cell = ws.cell(row=ws.max_row, column=j + 1)
+            # Made before the row is appended (finding its row afterwards scans the sheet);
             # openpyxl takes text starting with "=" for a formula: text it is.
+            cell = Cell(ws, value=value)
             cell.data_type = "s"
             cell.quotePrefix = True
+            cells.append(cell)
+        else:
+            cells.append(value)
+    ws.append(cells)
     return values
 
 
