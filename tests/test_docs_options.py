@@ -1,5 +1,5 @@
 """Every ``ovm COMMAND --option`` the documentation names is an option of that command: a
-reader who copies it from README.md or docs/*.md is not told "unrecognized arguments"."""
+reader who copies it from README.md, CHANGELOG.md or docs/*.md is not told "unrecognized arguments"."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from ovm.cli.app import build_parser
 from ovm.cli.common import COMMANDS
 
 ROOT = Path(__file__).resolve().parent.parent
-PAGES = [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]
+PAGES = [ROOT / "README.md", ROOT / "CHANGELOG.md", *sorted((ROOT / "docs").glob("*.md"))]
 # A command in code: `ovm check ws --format json`, or a line of a shell example.
 SPAN = re.compile(r"`(ovm [^`\n]+)`|^\s*\$?\s*(ovm [^\n#]+)", re.MULTILINE)
 
