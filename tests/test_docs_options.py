@@ -1,5 +1,6 @@
 """Every ``ovm COMMAND --option`` the documentation names is an option of that command: a
-reader who copies it from README.md, CHANGELOG.md or docs/*.md is not told "unrecognized arguments"."""
+reader who copies it from README.md, CHANGELOG.md or docs/*.md is not told "unrecognized
+arguments"."""
 
 from __future__ import annotations
 
