@@ -152,7 +152,26 @@ def test_ovm_check_says_each_refused_answer_at_its_cell_and_counts_it(tmp_path: 
         (5, 12, "invalid-number", "error", "40 min"),
         (6, 9, "not-applicable-not-allowed", "error", None),
     ]
-    assert said["files"] == [f"{name}: 9 rows read, 9 used, 0 rejected, 4 cells rejected"]
+    # The files as counts, named as in the scores file (the text says them in a language).
+    assert said["files"] == [
+        {
+            "file": str(name),
+            "kind": "checklist",
+            "rows_read": 9,
+            "rows_used": 9,
+            "rows_rejected": 0,
+            "rows_excluded": 0,
+            "cells_rejected": 4,
+            "simulated": False,
+            "unmatched_columns": [],
+        }
+    ]
+    code, _, _ = run("score", str(root), "-o", str(tmp_path / "s.json"), "--allow-rejected")
+    scored = json.loads((tmp_path / "s.json").read_text(encoding="utf-8"))["files"]
+    assert code == 0
+    assert [{k: f[k] for k in said["files"][0] if k in f} for f in scored] == [
+        {k: v for k, v in said["files"][0].items() if k != "cells_rejected"}
+    ]
     # In another language the count says the cells too.
     _, _, err = run("check", str(root), "--lang", "es")
     assert [x for x in err.splitlines() if x.startswith(f"{name}: ")] == [

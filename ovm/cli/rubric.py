@@ -44,8 +44,8 @@ def cmd_validate(args: argparse.Namespace) -> int:
     report: list[dict[str, Any]] = []
     for name in args.files:
         if is_workspace(Path(name)):
-            found, lines = check_workspace(Path(name), None, lang)
-            worst = max(worst, report_check(name, found, lines, args.format, lang))
+            found, files = check_workspace(Path(name), None, lang)
+            worst = max(worst, report_check(name, found, files, args.format, lang))
             continue
         rubric, issues = check_rubric(_rubric_path(name))
         errors = [i for i in issues if i.severity == "error"]

@@ -28,16 +28,18 @@ from ovm.files import link_loop, loops, write_failed
 from ovm.i18n import LANGUAGES
 
 if TYPE_CHECKING:
+    from ovm.data.reader import FileReport
     from ovm.data.workspace import Workspace
 
 
 def check_workspace(
     path: Path, rubric: str | None = None, lang: str = "en"
-) -> tuple[list[Issue], list[str]]:
+) -> tuple[list[Issue], list[FileReport]]:
     """Every problem of a workspace (rubric, ovm.yaml, missions, every data file) without
-    scoring it, and the lines saying what each file gave (in ``lang``). Raises UsageError for
-    no workspace."""
-    from ovm.data.workspace import CONFIG_NAME, describe_report, load_workspace, read_config
+    scoring it, and what each data file gave (rows read, used, rejected). Raises UsageError
+    for no workspace. ``lang`` is kept for callers that pass it; the issues word themselves
+    in any language when rendered."""
+    from ovm.data.workspace import CONFIG_NAME, load_workspace, read_config
     from ovm.rubric.model import check_rubric
 
     if not path.exists():
@@ -71,7 +73,7 @@ def check_workspace(
     issues += rep.issues
     issues += [i for r in rep.rejected for i in r.reasons]
     issues += variables_not_given(ws, _rubric_file(spec, base, rubric is not None))
-    return issues, describe_report(rep, lang)
+    return issues, list(rep.files)
 
 
 def _rubric_file(spec: str, base: Path, given: bool) -> Path:
@@ -174,22 +176,25 @@ def variables_not_given(ws: Workspace, rubric_file: Path) -> list[Issue]:
 def cmd_check(args: argparse.Namespace) -> int:
     """Check a workspace's rubric and data without scoring."""
     lang = message_lang(args)
-    issues, lines = check_workspace(Path(args.workspace), getattr(args, "rubric", None), lang)
-    return report_check(args.workspace, issues, lines, getattr(args, "format", "text"), lang)
+    issues, files = check_workspace(Path(args.workspace), getattr(args, "rubric", None), lang)
+    return report_check(args.workspace, issues, files, getattr(args, "format", "text"), lang)
 
 
 def report_check(
-    name: str, issues: list[Issue], lines: list[str], fmt: str, lang: str = "en"
+    name: str, issues: list[Issue], files: list[FileReport], fmt: str, lang: str = "en"
 ) -> int:
-    """Print a check's issues (text or JSON, whose messages stay in English beside their
-    codes and parameters); the exit status: 1 when any is an error."""
+    """Print a check's issues and what each data file gave (text, or JSON whose messages stay
+    in English beside their codes and parameters, and whose files are counts as in the scores
+    file); the exit status: 1 when any is an error."""
+    from ovm.data.workspace import describe_report
+
     ordered = sort_issues(issues)
     errors = [i for i in ordered if i.severity == "error"]
     if fmt == "json":
         report = {
             "workspace": name,
             "valid": not errors,
-            "files": lines,
+            "files": [_file_counts(f) for f in files],
             "issues": [i.as_dict() for i in ordered],
         }
         write_output(json.dumps(report, indent=1, ensure_ascii=False, allow_nan=False) + "\n", None)
@@ -198,7 +203,9 @@ def report_check(
 
     for issue in ordered:
         print(issue.render(lang), file=sys.stderr)
-    for line in lines:
+    from ovm.data.observations import LoadReport
+
+    for line in describe_report(LoadReport(files=tuple(files)), lang):
         print(line, file=sys.stderr)
     warnings = gettext("cli_n_warnings", lang, n=len(ordered) - len(errors))
     if errors:
@@ -210,6 +217,22 @@ def report_check(
         return EXIT_ERRORS
     print_out(gettext("cli_check_valid", lang, name=name, warnings=warnings))
     return EXIT_OK
+
+
+def _file_counts(f: FileReport) -> dict[str, Any]:
+    """One data file's account, named as in the scores file's ``files`` (its refused cells are
+    among the check's issues, each at its place)."""
+    return {
+        "file": f.file,
+        "kind": f.kind,
+        "rows_read": f.rows_read,
+        "rows_used": f.rows_used,
+        "rows_rejected": f.rows_rejected,
+        "rows_excluded": f.rows_excluded,
+        "cells_rejected": f.cells_rejected,
+        "simulated": f.simulated,
+        "unmatched_columns": list(f.unmatched_columns),
+    }
 
 
 def is_workspace(path: Path) -> bool:
