@@ -101,3 +101,35 @@ def test_the_workbook_colours_only_the_0_100_scores_and_says_what_the_others_are
     assert [str(cf.sqref) for cf in overview.conditional_formatting] == [f"{letter}2:{letter}20"]
     said = [r[1] for r in book["methodology"].iter_rows(values_only=True) if r and r[1]]
     assert any(str(x).startswith(LEADS[lang][1]) for x in said)
+
+
+def test_what_each_country_should_fix_is_judged_on_the_0_100_scores(
+    made: dict[str, Path],
+) -> None:
+    # A z-score against the 0-100 bands makes every "below Adequate" condition hold: the
+    # recommendations, their order and gains are those of the methodology's scores.
+    z, plain = _json(made["z.en.json"]), _json(made["plain.json"])
+
+    def fixes(report: Any) -> list[Any]:
+        # (each mission's rank among its peers is the comparison's, on z-scores)
+        return [{k: v for k, v in f.items() if k != "peers"} for f in report["fixes"]]
+
+    assert fixes(z) == fixes(plain)
+    assert [f["peers"] for f in z["fixes"]] != [f["peers"] for f in plain["fixes"]]
+    html = made["z.es.html"].read_text(encoding="utf-8")
+    assert "Las recomendaciones, sus condiciones y ganancias se juzgan sobre los puntajes" in html
+
+
+@pytest.mark.parametrize("method", ["zscore", "rank"])
+def test_recommend_gives_the_same_recommendations_under_any_unbounded_normalisation(
+    method: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    said = {}
+    for norm in ("none", method):
+        argv = ["recommend", str(EXAMPLES), "--mission", "col-2018", "--format", "json"]
+        assert main([*argv, "--bootstrap", "40", "--normalisation", norm]) == 0
+        said[norm] = json.loads(capsys.readouterr().out)
+    # (its "scores" are the comparison's: z-scores or ranks under those)
+    assert said[method]["recommendations"] == said["none"]["recommendations"]
+    assert said[method]["scores"] != said["none"]["scores"]
+    assert said["none"]["recommendations"]

@@ -63,8 +63,8 @@ SHARED = {
         f"{_NAMES} {_FORMULA} a missions total nominal original type global minimum "
         "maximum note notes site sites simulation pages page source sources question "
         "questions normalisation population on plus absence non part parties "
-        "gain date condition rang place places plan vote votes distance file files points "
-        "code min max message scores observer version imputation standard end an position "
+        "gain date condition conditions rang place places plan vote votes distance file files "
+        "points code min max message scores observer version imputation standard end an position "
         "positions variation comparative exports indices variance point alpha document "
         "minute minutes locale variable argument arguments comment plain analyse option "
         "options".split()

@@ -67,6 +67,11 @@ class Peers(FrozenModel):
     missions: tuple[str, ...]
     rankings: ReadOnlyMap[str, tuple[RankEntry, ...]]
     best: ReadOnlyMap[str, BestPractice]
+    on_scale_rankings: ReadOnlyMap[str, tuple[RankEntry, ...]] | None = Field(
+        default=None, exclude=True
+    )
+    """The rankings on the rubric's own scale under z-scores or ranks (see
+    ``Comparison.on_scale``), where a recommendation finds the practice to follow."""
 
 
 class Comparison(FrozenModel):
@@ -90,6 +95,23 @@ class Comparison(FrozenModel):
     missions: int
     peers: ReadOnlyMap[str, Peers] = Field(default_factory=FrozenMap)
     """Each group of missions in a like context, ranked and compared among themselves."""
+    on_scale: ScoreSet | None = Field(default=None, exclude=True)
+    """Under a normalisation without a fixed range (z-scores, ranks): every mission's scorecard
+    after the cohort step as the rubric scores it, on its 0-100 scale with its bands, where
+    family 7, the best practices and the recommendations are judged. None under any other
+    normalisation, where ``scores`` are on that scale. Not written out: the outputs show
+    ``scores``."""
+
+    def judged(self) -> ScoreSet:
+        """The scorecards on the rubric's own scale: ``on_scale`` when the comparison
+        normalises to z-scores or ranks, else ``scores``."""
+        return self.on_scale if self.on_scale is not None else self.scores
+
+    on_scale_rankings: ReadOnlyMap[str, tuple[RankEntry, ...]] | None = Field(
+        default=None, exclude=True
+    )
+    """The rankings of ``on_scale``'s scores (None when ``on_scale`` is), where a
+    recommendation finds the best-scored mission to follow."""
 
     def peers_of(self, mission: str) -> Peers | None:
         """The group of missions in the same context as ``mission`` (None: no such group)."""
@@ -431,7 +453,13 @@ def _peer_groups(st: _State, settings: ComparisonSettings, rubric: Rubric) -> di
             )
             if bp is not None and bp.is_best_practice:
                 best[node_id] = bp
-        out[group] = Peers(group=group, missions=tuple(ids), rankings=rankings, best=best)
+        out[group] = Peers(
+            group=group,
+            missions=tuple(ids),
+            rankings=rankings,
+            best=best,
+            on_scale_rankings=None if judged is rankings else judged,
+        )
     return out
 
 
@@ -488,6 +516,7 @@ class _State:
         # Bands label 0-100 scores: none for groups built from z-scores or ranks.
         self.bounded = True
         self.on_scale: _State | None = None
+        self.on_scale_scores: ScoreSet | None = None
         """Under z-scores or ranks, the cohort as the rubric scores it (no normalisation asked
         for): family 7 and the best practices are its own (see :func:`_cohort_step`)."""
 
@@ -1244,7 +1273,7 @@ def _cohort_step(
         # or ranks, which have no fixed range and no bands. Both are taken from the cohort as
         # the rubric scores it; the nodes that reach the overall follow the normalisation.
         plain = settings.model_copy(update={"normalisation": "none", "normalise_nodes": None})
-        st.on_scale = _cohort_step(scores, rubric, plain, observations)[0]
+        st.on_scale, st.on_scale_scores, _ = _cohort_step(scores, rubric, plain, observations)
     if imputation == "group_mean" and groups is None:
         groups = {c.mission.id: c.mission.region for c in st.cards if c.mission.region is not None}
     norm_set = set(normalise_nodes) if normalise_nodes is not None else None
@@ -1468,4 +1497,6 @@ def _compared(
         settings=settings,
         missions=st.size,
         peers=peers,
+        on_scale=st.on_scale_scores,
+        on_scale_rankings=None if judged is rankings else judged,
     )

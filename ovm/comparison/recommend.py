@@ -571,7 +571,10 @@ def reference(
             return None
         ev = next((e for e in best.evidence if e.node == node.id), None)
         return Reference(others, best.score, True, ev)
-    ranking = comparison.rankings.get(node.id)
+    # Under z-scores or ranks the mission's own score is on the rubric's scale (as the
+    # recommendation is judged): so must the one it is compared with be.
+    judged = comparison.on_scale_rankings
+    ranking = (judged if judged is not None else comparison.rankings).get(node.id)
     if ranking:
         top = next((r for r in ranking if r.mission != mission and r.score is not None), None)
         if top is not None and top.score is not None and ahead(top.score):
@@ -773,7 +776,9 @@ def _made_cohort(comparison: Comparison, lang: str) -> _Cohort:
     named |= {r.mission for ranking in comparison.rankings.values() for r in ranking[:2]}
     titles: dict[str, str] = {}
     cards: dict[str, Scorecard] = {}
-    for c in comparison.scores.scorecards:
+    # Recommendations are judged as best practices are, on the rubric's scale: a z-score
+    # against the 0-100 bands would make every condition on a band hold.
+    for c in comparison.judged().scorecards:
         cards.setdefault(c.mission.id, c)
         if c.mission.id in named:
             nm = c.mission.name
@@ -796,7 +801,9 @@ def recommend(
     next band), largest first, then by id. Each states its gain where the mission has a score
     to gain on (``gain_on``, see :func:`gain_scope`; ``gain_note`` says why it is not the
     overall). With a comparison, each names where the
-    practice scores best and on what evidence.
+    practice scores best and on what evidence; its conditions and gains are judged on the
+    rubric's own 0-100 scale (:meth:`Comparison.judged`), as best practices are, whatever the
+    comparison's normalisation.
     """
     card = scorecard
     cohort = None

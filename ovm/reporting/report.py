@@ -948,6 +948,7 @@ class _Builder:
             "lead": lead,
             "legend": t(f"legend_unbanded_{s.normalisation}"),
             "best_practices": t("best_practices_on_scale", method=t(f"norm_{s.normalisation}")),
+            "fixes": t("fixes_on_scale", method=t(f"norm_{s.normalisation}")),
             "family": t("family_tables_unbanded", method=t(f"norm_{s.normalisation}")),
             "kept": sorted(kept),
         }
