@@ -133,3 +133,25 @@ def test_recommend_gives_the_same_recommendations_under_any_unbounded_normalisat
     assert said[method]["recommendations"] == said["none"]["recommendations"]
     assert said[method]["scores"] != said["none"]["scores"]
     assert said["none"]["recommendations"]
+
+
+@pytest.mark.parametrize("method", ["zscore", "rank"])
+def test_a_mission_report_shows_the_0_100_scores_and_says_where_its_rank_comes_from(
+    tmp_path: Path, method: str
+) -> None:
+    # One mission's z-score says nothing without its cohort, and its points lost, bands and
+    # recommendations are defined on the 0-100 scores: the report is the methodology's,
+    # whatever the comparison normalises to; only the rank is the comparison's.
+    argv = ("--mission", "col-2018")
+    plain = _json(_report(tmp_path / "plain.json", *argv))
+    made = _json(_report(tmp_path / "z.json", *argv, "--normalisation", method))
+    differ = sorted(k for k in plain.keys() | made.keys() if plain.get(k) != made.get(k))
+    assert differ == ["methodology", "rank", "rank_value", "scale_note"]
+    assert made["overall"]["band"] is not None and 0 <= made["overall"]["value"] <= 100
+    html = _report(tmp_path / "z.html", *argv, "--normalisation", method, "--lang", "es")
+    assert "Los puntajes de este informe son los de la metodología, de 0 a 100" in html.read_text(
+        encoding="utf-8"
+    )
+    book = load_workbook(_report(tmp_path / "z.xlsx", *argv, "--normalisation", method))
+    said = [r[1] for r in book["methodology"].iter_rows(values_only=True) if r and r[1]]
+    assert made["scale_note"] in said

@@ -1826,7 +1826,11 @@ def _mission_context(
     run: Run, mission: str, b: _Builder, title: str | None, drags: int = 8
 ) -> Context:
     comparison, rubric = run.comparison, run.rubric
-    scores = comparison.scores
+    # A mission's report reads its scores on the methodology's 0-100 scale, bands and all,
+    # under any normalisation: a z-score or a rank of one mission says nothing without its
+    # cohort (the comparison report shows those), and its points lost, bands and
+    # recommendations are defined on the 0-100 scores.
+    scores = comparison.judged()
     lang = b.lang
     run.scorecard(mission)
     card = scores.scorecard(mission)
@@ -1849,6 +1853,10 @@ def _mission_context(
     rank = str(entry.rank) if entry.rank is not None and len(scores.scorecards) > 1 else None
     ctx["rank"] = rank
     ctx["rank_value"] = entry.rank if rank is not None else None
+    if comparison.on_scale is not None:
+        ctx["scale_note"] = b.t(
+            "mission_on_scale", method=b.t(f"norm_{comparison.settings.normalisation}")
+        )
     ctx["profile"] = b.profile_chart(card)
 
     # what pulled the score down: weight share x gap to 100, in points of the overall score

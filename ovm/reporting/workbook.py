@@ -437,6 +437,13 @@ def _methodology(book: _Book, t: Translator, context: Mapping[str, Any]) -> None
                 f"{scale['lead']} {scale['best_practices']}",
             ]
         )
+    if "scale_note" in context:
+        info.append(
+            [
+                f"{t('comparison_setting')}{t.colon} {t('setting_normalisation')}",
+                context["scale_note"],
+            ]
+        )
     if meth["critical_rule"]:
         names = ", ".join(str(_text(c["label"])) for c in meth["critical"])
         info.append([t("critical_indicators"), f"{names}{t.colon} {meth['critical_rule']}"])
