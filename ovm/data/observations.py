@@ -23,7 +23,14 @@ from pydantic import (
     model_validator,
 )
 
-from ovm.data.plan import PlannedPlace, country_problem, country_problem_params, place_issues
+from ovm.data.plan import (
+    PlannedPlace,
+    country_problem,
+    country_problem_params,
+    is_country,
+    near_countries,
+    place_issues,
+)
 from ovm.data.reader import (
     CONFIDENCE_LEVELS,
     DOT_THOUSANDS,
@@ -196,6 +203,7 @@ def _period_end(period: str) -> dt.date:
 
 
 _PERIOD = re.compile(r"^\d{4}(-(0[1-9]|1[0-2]))?$")
+_ENTITY = r"^[A-Za-z0-9][A-Za-z0-9_.-]*$"
 
 
 class Mission(_Model):
@@ -215,8 +223,8 @@ class Mission(_Model):
 
     id: Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9_.-]*$")]
     country: Annotated[str, AfterValidator(_iso_country)] | None = None
-    entity: Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")] | None = (
-        Field(default=None, exclude_if=lambda v: v is None)
+    entity: Annotated[str, StringConstraints(pattern=_ENTITY)] | None = Field(
+        default=None, exclude_if=lambda v: v is None
     )
     period: str | None = Field(default=None, exclude_if=lambda v: v is None)
     name: dict[str, str] | str
@@ -489,6 +497,7 @@ def load_missions(
         )
     missions: list[Mission] = []
     seen: dict[str, int] = {}
+    unread: list[_Unread] = []
     # Every mission answers the same questions: each question's reader is made once.
     readers: dict[tuple[str, bool], Choices | NumberRule | None] = {}
 
@@ -558,8 +567,12 @@ def load_missions(
                         mission=raw_id,
                     )
                 )
-            elif isinstance(raw_id, str):
-                seen[raw_id] = i
+            else:
+                if isinstance(raw_id, str):
+                    seen[raw_id] = i
+                # Without a readable id it may still be the previous mission its place and
+                # date imply.
+                unread.append(_unread(raw_id if isinstance(raw_id, str) else None, raw))
             issues.extend(
                 _check_data(
                     doc,
@@ -601,8 +614,66 @@ def load_missions(
                 )
             )
     issues.extend(_check_previous(doc, missions, seen))
-    issues.extend(_check_follow_up(doc, missions, seen))
+    issues.extend(_check_follow_up(doc, missions, seen, unread))
     return missions, issues
+
+
+@dataclass(frozen=True)
+class _Unread:
+    """What a listed mission that does not read says of its place and time: enough to tell
+    whether it may be another mission's previous one."""
+
+    id: str | None
+    """None when the entry has no id as text."""
+    keys: frozenset[str] | None
+    """The entities or countries it may observe (None: any, its place is unreadable)."""
+    date: dt.date | None
+    round: int | None
+
+
+def _unread(mission_id: str | None, raw: dict[Any, Any]) -> _Unread:
+    """What the entry ``raw`` says of its place and time, as far as it reads."""
+    entity, country = raw.get("entity"), raw.get("country")
+    keys: frozenset[str] | None = None
+    if entity is not None:
+        if isinstance(entity, str) and re.match(_ENTITY, entity):
+            keys = frozenset({entity})
+    elif isinstance(country, str):
+        # A country written out ('Argentina') most likely means the code it is close to.
+        keys = frozenset({country} if is_country(country) else near_countries(country)) or None
+    date: dt.date | None = None
+    rnd: int | None = 1
+    election, period = raw.get("election"), raw.get("period")
+    if isinstance(period, (str, int)) and election is None and _PERIOD.match(str(period)):
+        date = _period_end(str(period))
+    elif isinstance(election, dict):
+        when = election.get("date")
+        if isinstance(when, dt.date) and not isinstance(when, dt.datetime):
+            date = when
+        elif isinstance(when, str):
+            try:
+                date = dt.date.fromisoformat(when)
+            except ValueError:
+                date = None
+        given = election.get("round", 1)
+        rnd = given if isinstance(given, int) and not isinstance(given, bool) else None
+    return _Unread(mission_id, keys, date, rnd)
+
+
+def _may_come_between(u: _Unread, m: Mission, prev: Mission | None) -> bool:
+    """Whether ``u``, a mission that does not read, may be ``m``'s previous mission in place
+    of ``prev`` (the latest earlier readable one): its place or time unknown counts as may."""
+    if u.id == m.id or (u.keys is not None and m.key not in u.keys):
+        return False
+    if u.date is None:
+        return True
+    # An unknown round may be any: the earliest against m, the latest against prev.
+    if (u.date, u.round or -math.inf) >= (m.election.date, m.election.round):
+        return False
+    return prev is None or (u.date, u.round or math.inf) > (
+        prev.election.date,
+        prev.election.round,
+    )
 
 
 def _with_place(mission: Mission, doc: YamlDoc, path: tuple[PathPart, ...]) -> Mission:
@@ -914,13 +985,23 @@ def _check_previous(doc: YamlDoc, missions: list[Mission], seen: dict[str, int])
     return issues
 
 
-def _check_follow_up(doc: YamlDoc, missions: list[Mission], seen: dict[str, int]) -> list[Issue]:
+def _check_follow_up(
+    doc: YamlDoc, missions: list[Mission], seen: dict[str, int], unread: list[_Unread]
+) -> list[Issue]:
+    """A follow-up answers the previous mission's recommendations. A previous mission that is
+    listed but does not read (named, or possibly the one implied by place and date) has errors
+    of its own: the follow-up is checked once it reads, never against another mission."""
     issues = []
     by_id = {m.id: m for m in missions}
+    unread_ids = {u.id for u in unread if u.id is not None}
     for m in missions:
         if not m.follow_up:
             continue
+        if m.previous in unread_ids:
+            continue
         prev = by_id.get(m.previous) if m.previous else previous_mission(m, missions)
+        if not m.previous and any(_may_come_between(u, m, prev) for u in unread):
+            continue
         made = {str(r.get("id")) for r in prev.recommendations} if prev else set()
         for j, fu in enumerate(m.follow_up):
             path = ("missions", seen[m.id], "follow_up", j, "id")
