@@ -56,7 +56,8 @@ CODES: dict[str, Code] = {
         "ovm.yaml:3:11 missions: 'missions.yaml' does not exist (relative to ws): correct the "
         "path or add the file",
         "Correct the path (relative to the workspace folder) or add the file; for a missing "
-        "ovm.yaml, make a workspace with `ovm init DIR`.",
+        "ovm.yaml, make a workspace with `ovm init DIR`; for a file `ovm pull` wrote before, "
+        "run `ovm pull` again.",
     ),
     "file-too-large": Code(
         "files",
@@ -898,8 +899,9 @@ CODES: dict[str, Code] = {
         "pull",
         "ovm.yaml:9:11 checklists[1].path: 'pulled/odk.csv' is not there yet: no submissions "
         "pulled so far (`ovm pull` fetches them); the workspace is used without it",
-        "Nothing to do before the first submissions: `ovm pull WORKSPACE` writes the file. A "
-        "file without `pull:` that is missing is an error (`file-not-found`).",
+        "Nothing to do before the first submissions: `ovm pull WORKSPACE` writes the file "
+        "(and notes it in `.ovm-pulled.json`). A file without `pull:` that is missing, or one "
+        "`ovm pull` wrote before, is an error (`file-not-found`).",
         "warning",
     ),
     # --- whatif ------------------------------------------------------------------------------

@@ -62,6 +62,19 @@ def test_a_target_not_pulled_yet_is_no_submissions_yet(
     assert with_["scorecards"] == without["scorecards"]
     assert with_["data_sha256"] == without["data_sha256"]
 
+    # The final line of each command says so too: the warning above it is easily missed.
+    for command, out, final in [
+        ("score", "s.json", "scored 2 missions against mini 0.1"),
+        ("compare", "c.json", "compared 2 missions; first overall: aaa-2020"),
+        ("report", "r.html", f"wrote html comparison of 2 missions to {tmp_path / 'r.html'}"),
+    ]:
+        assert main([command, str(ws), "-o", str(tmp_path / out)]) == 0
+        last = capsys.readouterr().err.splitlines()[-1]
+        assert last == final + " (without pulled/odk.csv: not pulled yet)"
+    assert main(["report", str(ws), "-o", str(tmp_path / "r.html"), "--lang", "fr"]) == 0
+    last = capsys.readouterr().err.splitlines()[-1]
+    assert last.endswith(" (sans pulled/odk.csv\u202f: rien n'a encore été récupéré)")
+
 
 def test_a_missing_file_without_pull_stays_an_error_but_not_for_the_form(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
@@ -82,3 +95,28 @@ def test_a_missing_file_without_pull_stays_an_error_but_not_for_the_form(
     )
     assert main(["form", str(ws), "-o", str(tmp_path / "form2.xlsx")]) == 1
     assert "'places.csv' does not exist" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    ("record", "code"),
+    [
+        # Another server's form pulled into another file: this one is still to come.
+        (
+            '{"pulls": [{"path": "pulled/kobo.csv", "pull": {"server": "kobo", '
+            '"url": "https://kf.kobotoolbox.org", "asset": "aBc"}}]}',
+            "not-pulled",
+        ),
+        # A record that cannot be read says something was pulled: never "no submissions".
+        ("{not json", "file-not-found"),
+        ('{"pulls": "pulled/odk.csv"}', "file-not-found"),
+    ],
+    ids=["another-pull", "unreadable", "no-list"],
+)
+def test_a_missing_pull_file_is_still_to_come_only_when_the_record_names_no_pull_of_it(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], record: str, code: str
+) -> None:
+    ws = _workspace(tmp_path / "ws", PULLED)
+    (ws / ".ovm-pulled.json").write_text(record, encoding="utf-8")
+    assert main(["check", str(ws), "--format", "json"]) == (0 if code == "not-pulled" else 1)
+    found = json.loads(capsys.readouterr().out)["issues"]
+    assert [(i["path"], i["code"]) for i in found] == [("checklists[1].path", code)]

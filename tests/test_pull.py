@@ -409,3 +409,79 @@ def test_each_pull_problem_is_said_in_the_language_asked(
         if found or "{" in text:
             left[name] = [*found, text]
     assert left == {}
+
+
+def test_a_pulled_file_that_goes_missing_is_an_error_not_a_pull_still_to_come(
+    workspace: Path, server: tuple[Server, str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Once `ovm pull` has written a file (a header alone, before the first submission), the
+    file missing is lost data, deleted, or its folder left out of a copy: an error, exit 1,
+    never "no submissions pulled so far" with the visits quietly left out."""
+    state, _ = server
+    state.kobo = [_kobo_sub(1, "2020-05-01")]
+    assert main(["pull", str(workspace)]) == 0
+    header = (workspace / "pulled" / "odk.csv").read_text(encoding="utf-8").splitlines()
+    assert len(header) == 1  # no ODK submission yet: the header alone
+    capsys.readouterr()
+
+    (workspace / "pulled" / "odk.csv").unlink()
+    assert main(["check", str(workspace), "--format", "json"]) == 1
+    found = json.loads(capsys.readouterr().out)["issues"]
+    assert [(i["path"], i["code"], i["params"].get("variant")) for i in found] == [
+        ("checklists[0].path", "file-not-found", "pulled")
+    ]
+    assert "yet `ovm pull` wrote it before (.ovm-pulled.json says so)" in found[0]["message"]
+    assert main(["score", str(workspace), "-o", str(workspace / "s.json")]) == 1
+    assert "[file-not-found]" in capsys.readouterr().err
+    assert not (workspace / "s.json").exists()
+
+    # The whole folder gone (left out of version control, say): the same error for both.
+    for f in (workspace / "pulled").iterdir():
+        f.unlink()
+    (workspace / "pulled").rmdir()
+    assert main(["report", str(workspace), "-o", str(workspace / "r.html")]) == 1
+    err = capsys.readouterr().err
+    assert err.count("[file-not-found]") == 2 and "[not-pulled]" not in err
+    assert main(["check", str(workspace), "--lang", "es"]) == 1
+    assert "aunque `ovm pull` ya lo escribió" in capsys.readouterr().err
+
+    # Pulling again brings it all back.
+    assert main(["pull", str(workspace)]) == 0
+    assert main(["check", str(workspace)]) == 0
+
+
+def test_a_pulled_path_mistyped_in_ovm_yaml_names_the_file_pulled(
+    workspace: Path, server: tuple[Server, str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A typo in a pulled file's path (the server's form pulled before under another name) is
+    an error naming the file `ovm pull` wrote, not a pull still to come."""
+    state, _ = server
+    state.odk = [_odk_sub(1, "2020-05-01")]
+    assert main(["pull", str(workspace)]) == 0
+    config = workspace / "ovm.yaml"
+    config.write_text(
+        config.read_text(encoding="utf-8").replace("pulled/odk.csv", "pulled/odk.cvs"),
+        encoding="utf-8",
+    )
+    capsys.readouterr()
+    assert main(["check", str(workspace)]) == 1
+    err = capsys.readouterr().err
+    assert (
+        "'pulled/odk.cvs' does not exist (relative to "
+        f"{workspace}); `ovm pull` wrote this server's submissions to 'pulled/odk.csv': "
+        "correct the path, or run `ovm pull` to fetch them again [file-not-found]"
+    ) in err
+    assert "[not-pulled]" not in err
+    assert main(["score", str(workspace), "-o", str(workspace / "s.json")]) == 1
+
+
+def test_a_failed_first_pull_leaves_the_files_still_to_come(
+    workspace: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A pull that writes nothing records nothing: its files are still "not pulled yet"."""
+    monkeypatch.setenv("OVM_ODK_PASSWORD", "wrong-password")
+    assert main(["pull", str(workspace)]) == 1
+    capsys.readouterr()
+    assert main(["check", str(workspace)]) == 0
+    err = capsys.readouterr().err
+    assert err.count("[not-pulled]") == 2 and "[file-not-found]" not in err

@@ -546,6 +546,18 @@ def check_rejections(ws: Workspace, args: argparse.Namespace) -> None:
         raise Rejected(gettext("cli_rejected_stop", lang, what=what if cells else rows))
 
 
+def not_pulled_note(ws: Workspace | None, lang: str) -> str:
+    """What a command's final line adds when it went on without a ``pull:`` file not pulled
+    yet (`` (without pulled/odk.csv: not pulled yet)``): the warning printed above it is
+    easily missed, and the results lack every visit that file will hold."""
+    files = [str(i.params["file"]) for i in (ws.warnings if ws else ()) if i.code == "not-pulled"]
+    if not files:
+        return ""
+    from ovm.i18n import gettext
+
+    return gettext("cli_without_not_pulled", lang, files=", ".join(files))
+
+
 WARNINGS_SHOWN = 5
 """Warnings of one code printed before the rest are counted (ovm check lists them all)."""
 

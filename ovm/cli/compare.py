@@ -13,6 +13,7 @@ from ovm.cli.common import (
     command_help,
     lang_arg,
     message_lang,
+    not_pulled_note,
     output_format,
     run_from,
     workspace_args,
@@ -51,7 +52,7 @@ def cmd_compare(args: argparse.Namespace) -> int:
             else ""
         )
         said = gettext("cli_compared_n", lang, n=len(run.missions), lead=lead)
-        print(said + sims, file=sys.stderr)
+        print(said + sims + not_pulled_note(run.workspace, lang), file=sys.stderr)
     return EXIT_OK
 
 

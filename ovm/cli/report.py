@@ -15,6 +15,7 @@ from ovm.cli.common import (
     EXIT_USAGE,
     UsageError,
     command_help,
+    not_pulled_note,
     output_format,
     run_from,
     workspace_args,
@@ -118,7 +119,8 @@ def cmd_report(args: argparse.Namespace) -> int:
         return EXIT_ERRORS
     write_output(output, args.output)
     if not args.quiet:
-        print(_summary(context, fmt, args.output), file=sys.stderr)
+        left_out = not_pulled_note(run.workspace, str(context.get("lang", "en")))
+        print(_summary(context, fmt, args.output) + left_out, file=sys.stderr)
     if args.with_missions:
         try:
             _write_mission_reports(args, run)

@@ -11,6 +11,7 @@ from ovm.cli.common import (
     command_help,
     lang_arg,
     message_lang,
+    not_pulled_note,
     output_format,
     scores_from,
     workspace_args,
@@ -43,7 +44,7 @@ def cmd_score(args: argparse.Namespace) -> int:
             rubric=ws.rubric.id,
             version=ws.rubric.version,
         )
-        print(scored + sims, file=sys.stderr)
+        print(scored + sims + not_pulled_note(ws, lang), file=sys.stderr)
     return EXIT_OK
 
 

@@ -448,7 +448,8 @@ def load_workspace(
     Rows with problems do not raise: they are listed in ``observations.report.rejected``. A
     table ovm.yaml names that cannot be used (missing, too large, named twice, without its
     sheet) raises DataError after every other file has been read, with every other problem;
-    a ``pull:`` target not pulled yet is no submissions yet, a ``not-pulled`` warning.
+    a ``pull:`` target not pulled yet is no submissions yet, a ``not-pulled`` warning (one
+    ``ovm pull`` wrote before is an error: :mod:`ovm.data.pulls`).
     ``meanwhile``: work of the caller's that needs nothing of the workspace, done once while
     the first checklist table is read on a thread of its own (a command's imports), where this
     thread would otherwise wait for it.
@@ -528,8 +529,8 @@ def _check_sources(
     """Whether each file ovm.yaml names can be read: it exists, is a file, is within its size
     limit and is named once. Issues at the line naming it (the rubric's too, unless the caller
     names another), and the entries that cannot be used: ``("missions",)``, ``("rubric",)``
-    or (group, index). A ``pull:`` target not pulled yet is a warning (``not-pulled``), its
-    entry skipped; ``groups`` limits the tables checked to those groups."""
+    or (group, index). A ``pull:`` target nothing was ever pulled into is a warning
+    (``not-pulled``), its entry skipped; ``groups`` limits the tables checked to those groups."""
     issues: list[Issue] = []
     skipped: set[tuple[PathPart, ...]] = set()
 
@@ -589,7 +590,10 @@ def _check_sources(
     for key, rel in named:
         p = Path(rel) if Path(rel).is_absolute() else base / rel
         problem = _file_problem(p, rel, base, yaml=key == ("missions",))
-        if problem is not None and problem[0] == "file-not-found" and _pulled(config, key):
+        pull = _pull_of(config, key) if problem and problem[0] == "file-not-found" else None
+        if pull is not None:
+            problem = _pulled_problem(pull, rel, base)
+        if pull is not None and problem is None:
             line, col = at(key)
             issues.append(
                 Issue(
@@ -639,11 +643,35 @@ def _check_sources(
     return issues, skipped
 
 
-def _pulled(config: WorkspaceConfig, key: tuple[PathPart, ...]) -> bool:
-    """Whether the table entry at ``key`` is filled by ``ovm pull`` (it has a ``pull:``)."""
+def _pull_of(config: WorkspaceConfig, key: tuple[PathPart, ...]) -> PullSource | None:
+    """The server ``ovm pull`` fills the table entry at ``key`` from (its ``pull:``)."""
     if len(key) < 2 or not isinstance(key[1], int):
-        return False
-    return _source(getattr(config, str(key[0]))[key[1]]).pull is not None
+        return None
+    return _source(getattr(config, str(key[0]))[key[1]]).pull
+
+
+def _pulled_problem(pull: PullSource, rel: str, base: Path) -> _Problem | None:
+    """Why a missing ``pull:`` file is an error: ``ovm pull`` wrote it (or this server's
+    form) before, so it is lost or misnamed; None when nothing of it was ever pulled."""
+    from ovm.data.pulls import RECORD, written_before
+
+    written = written_before(base, rel, pull.model_dump(exclude_none=True))
+    if written is None:
+        return None
+    if written == rel:
+        return (
+            "file-not-found",
+            f"{rel!r} does not exist (relative to {base}), yet `ovm pull` wrote it before "
+            f"({RECORD} says so): run `ovm pull` to fetch its submissions again, or restore "
+            "the file",
+            {"variant": "pulled", "file": rel, "base": str(base), "record": RECORD},
+        )
+    return (
+        "file-not-found",
+        f"{rel!r} does not exist (relative to {base}); `ovm pull` wrote this server's "
+        f"submissions to {written!r}: correct the path, or run `ovm pull` to fetch them again",
+        {"variant": "pulled_elsewhere", "file": rel, "base": str(base), "written": written},
+    )
 
 
 _Problem = tuple[str, str, dict[str, Any]]

@@ -390,7 +390,9 @@ def _read(path: Path) -> tuple[list[str], list[dict[str, str]]]:
 
 
 def pull_source(root: Path, path: str, src: PullSource) -> PullResult:
-    """Pull one server's new submissions into ``root / path``; the file is replaced atomically."""
+    """Pull one server's new submissions into ``root / path``; the file is replaced atomically,
+    and the workspace's record of pulls (:mod:`ovm.data.pulls`) notes it was written."""
+    from ovm.data.pulls import record_pull
     from ovm.field.xlsform import VISIT_FIELDS
     from ovm.files import write_atomic
 
@@ -429,6 +431,7 @@ def pull_source(root: Path, path: str, src: PullSource) -> PullResult:
     writer.writerows(rows)
     target.parent.mkdir(parents=True, exist_ok=True)
     write_atomic(target, out.getvalue())
+    record_pull(root, path, src.model_dump(exclude_none=True))
     return PullResult(path, src.url, added, len(new) - added, changed)
 
 
