@@ -11,6 +11,8 @@ import polars as pl
 
 from ovm.data.observations import SITE_COLUMNS, mission_cell_issues
 from ovm.data.reader import (
+    CONTROL_CHARACTERS,
+    CONTROL_LIST,
     MISSING_WORDS,
     NA_WORDS,
     NO_WORDS,
@@ -22,6 +24,7 @@ from ovm.data.reader import (
     FileReport,
     Flag,
     NumberRule,
+    PlainText,
     Reading,
     RejectedRow,
     RejectedRows,
@@ -52,6 +55,8 @@ MISSION_COLUMN = Column(
 SIMULATED_COLUMN = Column(
     "simulated", Flag("simulated"), "whether the visit was simulated", words=False
 )
+TEXT_COLUMNS = ("site", "site_country", "site_city", "observer", "visited_at", "notes")
+"""A visit's columns of free text: a control character refuses the cell (:class:`PlainText`)."""
 ROW_CHECKS = frozenset({"simulated"})
 """Cells besides the mission whose refusal rejects the visit: whether it was simulated says
 what every answer of it is. A refused answer loses that answer alone."""
@@ -360,6 +365,26 @@ def validate_sites(
     )
     if INVALID_CODE not in flags.values():
         sure.add("simulated")
+    # A control character in a visit's text (a NUL, an ESC) refuses that cell: a report could
+    # not show it. The columns are scanned once; only one holding such a cell is checked row
+    # by row.
+    written = [c for c in TEXT_COLUMNS if c in have]
+    controlled = (
+        df.select(
+            pl.col(c).cast(pl.String).str.contains_any(CONTROL_LIST).any() for c in written
+        ).row(0)
+        if written
+        else ()
+    )
+    text_specs = {
+        c: Column(c, PlainText(), words=False)
+        for c, found in zip(written, controlled, strict=True)
+        if found
+    }
+    for c in text_specs:
+        checks[c] = pl.col(c).is_null() | ~pl.col(c).cast(pl.String).str.contains(
+            CONTROL_CHARACTERS
+        )
     mission_ok = pl.col("mission").is_not_null() & pl.col("mission").is_in(sorted(missions))
     # Two flags per row: whether the visit is used (its mission and simulated flag read) and
     # whether every answer of it was read; which checks a row fails is worked out for the
@@ -403,7 +428,7 @@ def validate_sites(
     account.reject_rows(
         RejectedRows(file, numbers, ids, lambda k: mission_issue(numbers[k], ids[k]))
     )
-    cells = {**spec, "simulated": SIMULATED_COLUMN}
+    cells = {**spec, "simulated": SIMULATED_COLUMN, **text_specs}
     for rec in bad.filter(~alone).iter_rows(named=True):
         row = int(rec[ROW])
         reasons: list[Issue] = []
@@ -431,14 +456,14 @@ def validate_sites(
     ]
     rejected = bad.filter(~pl.col("__ok"))
     used = work.lazy().filter(pl.col("__ok")) if rejected.height else work.lazy()
+
+    def text(c: str) -> pl.Expr:
+        # A refused text is left out of the visit, as a refused answer is.
+        return pl.when(checks[c]).then(pl.col(c)).alias(c) if c in refusing else pl.col(c)
+
     rows = used.select(
         pl.col("mission"),
-        pl.col("site"),
-        pl.col("site_country"),
-        pl.col("site_city"),
-        pl.col("observer"),
-        pl.col("visited_at"),
-        pl.col("notes"),
+        *(text(c) for c in TEXT_COLUMNS),
         ((pl.col("__n_simulated") == 1).fill_null(False) | pl.lit(simulated)).alias("simulated"),
         pl.lit(file).alias(FILE),
         pl.col(ROW),

@@ -477,6 +477,30 @@ class Text:
         return Reading("value", text)
 
 
+CONTROL_CHARACTERS = "[\\x00-\\x08\\x0b\\x0c\\x0e-\\x1f\\x7f-\\x9f]"
+"""A control character other than tab and line breaks (a note's ``\\r\\n`` is kept), as a
+regular expression (Python's and Polars'): NUL, ESC and their kind are no text a report can
+show."""
+CONTROL_LIST = [chr(c) for c in (*range(0x09), 0x0B, 0x0C, *range(0x0E, 0x20), *range(0x7F, 0xA0))]
+"""The characters :data:`CONTROL_CHARACTERS` matches, one by one: Polars finds any of a list in
+a column in half the time its regular expression takes."""
+
+
+@dataclass(frozen=True)
+class PlainText:
+    """Free text without control characters: one (a NUL, an ESC pasted from a terminal)
+    refuses the cell (``control-character``), which a report could not show."""
+
+    def __call__(self, text: str) -> Reading:
+        """The text itself, or why it is refused."""
+        if re.search(CONTROL_CHARACTERS, text):
+            return refused(
+                "control-character",
+                "a control character (such as BEL or ESC) is in the text: remove it",
+            )
+        return Reading("value", text)
+
+
 @dataclass(frozen=True)
 class Column:
     """One column of a format: its header, what it means, and how its cells are read.
