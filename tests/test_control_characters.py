@@ -4,6 +4,7 @@ line breaks (a note written on several lines, with Windows' CRLF) are text."""
 
 from __future__ import annotations
 
+import json
 import shutil
 from pathlib import Path
 
@@ -39,10 +40,15 @@ def test_a_control_character_in_a_visit_text_is_refused_at_its_cell(
     assert main(["check", str(ws)]) == 1
     said = [line for line in capsys.readouterr().err.splitlines() if "[control-character]" in line]
     assert said == [
-        f"{ws}/c.csv:2:{col} a control character (such as BEL or ESC) is in the text: remove it "
-        "[control-character]"
-        for col in (2, 4)
+        f"{ws}/c.csv:2:2 a control character (such as BEL or ESC) is in site: remove it (the "
+        "visit is used without its site, as a polling place of its own) [control-character]",
+        f"{ws}/c.csv:2:4 a control character (such as BEL or ESC) is in notes: remove it (the "
+        "visit is used without its notes) [control-character]",
     ]
+    assert main(["check", str(ws), "--lang", "pt"]) == 1
+    assert "notes contém um caractere de controle (como BEL ou ESC): retire-o (a visita é " in (
+        capsys.readouterr().err
+    )
     # Accepted, the text is left out and the visit keeps its answer.
     sites = load_workspace(ws).observations.sites.sort("practice.secrecy", descending=True)
     assert sites.select("site", "notes", "practice.secrecy").rows() == [
@@ -53,3 +59,44 @@ def test_a_control_character_in_a_visit_text_is_refused_at_its_cell(
     argv = ["report", str(ws), "--allow-rejected", "--mission", "per-2021", "-o", str(report)]
     assert main(argv) == 0
     assert not any(ch in report.read_bytes() for ch in (0, 1, 0x1B))
+
+
+def test_a_visit_whose_site_is_refused_is_used_as_one_without_a_site(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A refused site loses the place's id, not the visit: with --allow-rejected the visits
+    score exactly as the same visits with their site left blank (each a place of its own), and
+    the refused cells are listed with their reason among the file's refused cells."""
+    rows = [
+        "per-2021,{site},yes,,2021-04-11T08:00",
+        "per-2021,{site},no,,2021-04-11T09:00",
+        *(f"per-2021,Lima {i},{answer},,2021-04-11T1{i}:00" for i, answer in enumerate("yynyy")),
+    ]
+    header = "mission,site,practice.secrecy,notes,visited_at\n"
+
+    def table(site: str) -> bytes:
+        return (header + "\n".join(r.format(site=site) for r in rows) + "\n").encode()
+
+    (tmp_path / "refused").mkdir()
+    (tmp_path / "blank").mkdir()
+    refused = _workspace(tmp_path / "refused", table("Lima\x1b 1"))
+    blank = _workspace(tmp_path / "blank", table(""))
+    for ws in (refused, blank):
+        out = ws / "s.json"
+        assert main(["score", str(ws), "-q", "--allow-rejected", "-o", str(out)]) == 0
+    capsys.readouterr()
+    with_refused = json.loads((refused / "s.json").read_text(encoding="utf-8"))
+    with_blank = json.loads((blank / "s.json").read_text(encoding="utf-8"))
+    for part in ("scorecards", "findings"):
+        assert with_refused[part] == with_blank[part]
+    # Seven places, enough for an interval, which would differ were the two visits whose site
+    # is refused taken for one place.
+    (per,) = [c for c in with_refused["scorecards"] if c["mission"]["id"] == "per-2021"]
+    (secrecy,) = [n for n in per["nodes"] if n["node"] == "practice.secrecy"]
+    assert "interval" in secrecy
+    (checklist,) = [f for f in with_refused["files"] if f["kind"] == "checklist"]
+    assert (checklist["rows_used"], checklist["rows_rejected"]) == (7, 0)
+    assert [(c["line"], c["column"], c["code"]) for c in checklist["rejected_cells"]] == [
+        (2, 2, "control-character"),
+        (3, 2, "control-character"),
+    ]

@@ -377,7 +377,7 @@ def validate_sites(
         else ()
     )
     text_specs = {
-        c: Column(c, PlainText(), words=False)
+        c: Column(c, PlainText(c), words=False)
         for c, found in zip(written, controlled, strict=True)
         if found
     }

@@ -488,17 +488,31 @@ a column in half the time its regular expression takes."""
 
 @dataclass(frozen=True)
 class PlainText:
-    """Free text without control characters: one (a NUL, an ESC pasted from a terminal)
-    refuses the cell (``control-character``), which a report could not show."""
+    """A visit's free text (``column``) without control characters: one (a NUL, an ESC pasted
+    from a terminal) refuses the cell (``control-character``), which a report could not show.
+    The visit is used without that text, as without an answer refused; a visit without its
+    ``site`` is a polling place of its own, as one whose site is blank."""
+
+    column: str
 
     def __call__(self, text: str) -> Reading:
-        """The text itself, or why it is refused."""
-        if re.search(CONTROL_CHARACTERS, text):
+        """The text itself, or why it is refused and what the visit is without it."""
+        if not re.search(CONTROL_CHARACTERS, text):
+            return Reading("value", text)
+        if self.column == "site":
             return refused(
                 "control-character",
-                "a control character (such as BEL or ESC) is in the text: remove it",
+                "a control character (such as BEL or ESC) is in site: remove it (the visit is "
+                "used without its site, as a polling place of its own)",
+                variant="site",
             )
-        return Reading("value", text)
+        return refused(
+            "control-character",
+            f"a control character (such as BEL or ESC) is in {self.column}: remove it (the "
+            f"visit is used without its {self.column})",
+            variant="visit",
+            column=self.column,
+        )
 
 
 @dataclass(frozen=True)
