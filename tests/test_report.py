@@ -1158,6 +1158,57 @@ def test_a_score_just_below_a_band_is_written_with_the_decimals_that_keep_it_the
     assert [c["text"] for c in _turnout_cells(report.comparison_context(edge))] == ["50.0"]
 
 
+def test_a_score_just_below_a_band_shows_the_same_figure_in_the_workbook(
+    tmp_path: Path,
+) -> None:
+    """With a band edge at 40, turnout 29.98 % scores 39.96: the report writes "39.96" (in
+    its tables and where the score is a child in its group's explanation), and every
+    workbook cell holding that score shows it with two decimals, where the column's one
+    decimal would show 40.0, the figure of the next band. Scores one decimal shows
+    faithfully keep the column's format."""
+    ws = tmp_path / "ws"
+    shutil.copytree(MINI, ws)
+    rubric = ws / "rubric.yaml"
+    rubric.write_text(
+        rubric.read_text(encoding="utf-8")
+        .replace("{min: 0, max: 50, label: {en: Weak", "{min: 0, max: 40, label: {en: Weak")
+        .replace("{min: 50, max: 80, label: {en: Fair", "{min: 40, max: 80, label: {en: Fair"),
+        encoding="utf-8",
+    )
+    stats = ws / "statistics.csv"
+    stats.write_text(
+        stats.read_text(encoding="utf-8").replace("aaa-2020,1000,350,", "aaa-2020,100000,29980,"),
+        encoding="utf-8",
+    )
+    _w, run = _scored(ws)
+    score = run.scorecard("aaa-2020").node("rights.turnout").score
+    assert score is not None and 39.95 < score < 40
+    for ctx in (
+        report.comparison_context(run),
+        report.report_context(run, mission="aaa-2020"),
+        report.comparison_context(run, lang="es"),
+    ):
+        html = report.render_html(ctx)
+        text, carried = ("39.96", "40.0") if ctx["lang"] == "en" else ("39,96", "40,0")
+        assert f">{text}<" in html and f">{carried}<" not in html
+        book = openpyxl.load_workbook(io.BytesIO(report.render_xlsx(ctx)))
+        shown = [
+            (sheet.title, c.number_format, spreadsheet_shown(score, len(c.number_format) - 2))
+            for sheet in book.worksheets
+            for row in sheet.iter_rows()
+            for c in row
+            if c.value == score
+        ]
+        assert shown and all(s[1:] == ("0.00", "39.96") for s in shown), shown
+        others = {
+            c.number_format
+            for row in book["indicators"].iter_rows(min_row=2)
+            for c in row
+            if isinstance(c.value, float) and c.value != score and c.number_format.startswith("0.")
+        }
+        assert others == {"0.0"}
+
+
 def _turnout_cells(ctx: dict[str, Any]) -> list[dict[str, Any]]:
     """aaa-2020's rights.turnout cells in the family tables of a comparison's context."""
     return [

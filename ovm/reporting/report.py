@@ -1544,8 +1544,10 @@ def _comparison_context(
             item["peer_best"] = (
                 [refs[m] for m in peer_bp.missions if m in refs] if peer_bp is not None else []
             )
-            item["peer_best_score"] = b.num(peer_bp.score) if peer_bp is not None else None
-            item["best"] = _best_brief(b, r.reference, refs)
+            item["peer_best_score"] = (
+                b.score_text(peer_bp.score, r.node) if peer_bp is not None else None
+            )
+            item["best"] = _best_brief(b, r.reference, refs, r.node)
             # its full text is in the comparison's annex, under this anchor
             item["full_anchor"] = _anchor("fix", f"{mid}-{r.id}")
             items.append(item)
@@ -1595,15 +1597,16 @@ def _legend_bands(node: Group | Indicator) -> bool:
 
 
 def _best_brief(
-    b: _Builder, ref: Reference | None, refs: Mapping[str, Any]
+    b: _Builder, ref: Reference | None, refs: Mapping[str, Any], node: str
 ) -> dict[str, Any] | None:
-    """Whom a recommendation points to, briefly: its own reference (the one its text names
-    first), with the others tied with it (their evidence is in the family's section)."""
+    """Whom a recommendation on ``node`` points to, briefly: its own reference (the one its
+    text names first), with the others tied with it (their evidence is in the family's
+    section)."""
     if ref is None:
         return None
     return {
         "missions": [refs[m] for m in ref.missions if m in refs],
-        "score": b.num(ref.score),
+        "score": b.score_text(ref.score, node),
         "practice": ref.practice,
     }
 
@@ -1738,7 +1741,7 @@ def _trends(
             y = _trend_y(s, scale) if s is not None else None
             point = {
                 "mission": b.mission(card),
-                "score": b.num(s),
+                "score": b.score_text(s, "overall"),
                 "value": s,
                 "x": f"{x:.1f}",
                 "y": f"{y:.1f}" if y is not None else None,
@@ -1936,7 +1939,7 @@ def _mission_context(
                         {
                             "label": b.label(ch.node),
                             "status_text": b.t(f"status_{ch.status}"),
-                            "score": b.num(ch.score),
+                            "score": b.score_text(ch.score, ch.node),
                             "weight": b.value(ch.weight),
                             "share": b.weight_share(ch.share),
                         }

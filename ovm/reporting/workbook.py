@@ -58,22 +58,49 @@ class Held:
 
     value: Any
     tone: str
+    number_format: str | None = None
+    """The cell's own number format where the column's would show another figure."""
 
 
 @dataclass(frozen=True)
 class Formatted:
-    """A number in a sheet of free rows, with the number format it is shown in."""
+    """A number with the number format it is shown in: in a sheet of free rows, or a score
+    whose report text has more decimals than its column shows."""
 
     value: float
     number_format: str
 
 
-def held(cell: Mapping[str, Any]) -> Any:
-    """A report's score cell as a sheet stores its score: the value, or a :class:`Held` one
-    when the report marks its band capped."""
+def _decimals(text: str) -> int:
+    """The decimals of a score's text (one at least, as the report writes scores): the
+    digits after its last other character, the decimal separator in every language."""
+    i = len(text)
+    while i > 0 and text[i - 1].isdigit():
+        i -= 1
+    return len(text) - i
+
+
+def scored(value: Any, text: str | None) -> Any:
+    """A score as a sheet stores it: the value, or a :class:`Formatted` one whose number
+    format shows as many decimals as the report's ``text`` where that has more than the
+    column's one (39.96 below a band starting at 40: one decimal would show 40.0, the next
+    band's figure)."""
+    # A text of one decimal has a separator just before its last digit: most cells stop here.
+    if text is None or len(text) < 3 or not text[-2].isdigit() or value is None:
+        return value
+    return Formatted(value, "0." + "0" * _decimals(text))
+
+
+def held(cell: Mapping[str, Any], text: str = "text") -> Any:
+    """A report's score cell as a sheet stores its score: the value (see :func:`scored`; the
+    cell's text under ``text``), or a :class:`Held` one when the report marks its band
+    capped."""
+    value = scored(cell["value"], cell.get(text))
     if "cap" in cell:
-        return Held(cell["value"], str(cell["tone"]))
-    return cell["value"]
+        if isinstance(value, Formatted):
+            return Held(value.value, str(cell["tone"]), value.number_format)
+        return Held(value, str(cell["tone"]))
+    return value
 
 
 def _fill(tone: str) -> Any:
@@ -141,6 +168,8 @@ def _shown(value: Any, number_format: str | None) -> str:
             return f"{value:.1f}"
         if number_format in (GAIN, INDEX):
             return f"{value:.2f}"
+        if number_format is not None and number_format.rstrip("0") == "0.":
+            return f"{value:.{len(number_format) - 2}f}"
         return f"{value:.0f}" if float(value).is_integer() else f"{value:.4g}"
     return max(str(value).split("\n"), key=len)
 
@@ -184,17 +213,25 @@ class _Book:
         scoring = [j for j, c in enumerate(columns) if c.scores_of is not None]
         for row in rows:
             n += 1
-            held_here = [j for j in scoring if isinstance(row[j], Held)]
-            if held_here:
+            held_here: list[int] = []
+            # a score cell's own number format, where its text has more decimals than the column's
+            own: dict[int, str] = {}
+            wrapped = [j for j in scoring if isinstance(row[j], Held | Formatted)]
+            if wrapped:
                 row = list(row)
-                for j in held_here:
-                    fixed.append((n, j, row[j].tone))
-                    row[j] = row[j].value
+                for j in wrapped:
+                    v = row[j]
+                    if isinstance(v, Held):
+                        held_here.append(j)
+                        fixed.append((n, j, v.tone))
+                    if v.number_format is not None:
+                        own[j] = v.number_format
+                    row[j] = v.value
             values = _append(ws, [_text(v) for v in row])
             for j, (col, value) in enumerate(zip(columns, values, strict=True)):
                 if col.number_format is not None and isinstance(value, int | float | dt.date):
-                    ws.cell(row=n, column=j + 1).number_format = col.number_format
-                widths[j] = max(widths[j], len(_shown(value, col.number_format)))
+                    ws.cell(row=n, column=j + 1).number_format = own.get(j, col.number_format)
+                widths[j] = max(widths[j], len(_shown(value, own.get(j, col.number_format))))
                 if col.scores_of is not None and j not in held_here:
                     node = col.scores_of if isinstance(col.scores_of, str) else col.scores_of(row)
                     scale = node if node in self.node_bands else ""
@@ -596,12 +633,12 @@ def comparison_workbook(context: Mapping[str, Any]) -> bytes:
                 b["id"],
                 b["label"],
                 ", ".join(m["id"] for m in b["missions"]),
-                b["score_value"],
+                scored(b["score_value"], b["score"]),
                 bool(b["best_practice"]),
                 b["lead_holds"],
                 b["runner_up"]["id"] if b["runner_up"] else "",
                 ", ".join(m["id"] for m in b["weakest"]),
-                b["weakest_score_value"],
+                scored(b["weakest_score_value"], b["weakest_score"]),
                 b.get("why_not") or "",
             ]
             for sec in context["family_sections"]
@@ -655,7 +692,7 @@ def comparison_workbook(context: Mapping[str, Any]) -> bytes:
                 tr["country_name"],
                 p["mission"]["id"],
                 _date(p["mission"]["date"]),
-                held(p),
+                held(p, "score"),
             ]
             for tr in context["trends"]
             for p in tr["points"]
@@ -740,7 +777,7 @@ def mission_workbook(context: Mapping[str, Any]) -> bytes:
                     d["id"],
                     d["label"],
                     d["family"],
-                    d["score"]["value"],
+                    scored(d["score"]["value"], d["score"]["text"]),
                     d["share_value"],
                     d["lost_value"],
                 ]
