@@ -191,6 +191,49 @@ def test_check_says_every_problem_of_every_file_in_one_run(
     ]
 
 
+@pytest.mark.parametrize(
+    ("broken", "line", "code"),
+    [
+        ("missions:\n  - id: [broken\n", 3, "yaml-syntax"),
+        ("- just\n- a list\n", 1, "missing-field"),
+    ],
+)
+def test_a_missions_file_without_a_list_is_not_buried_under_every_row_naming_a_mission(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], broken: str, line: int, code: str
+) -> None:
+    # A missions file that cannot be parsed listed one "no mission 'x' in the missions file"
+    # per data row, all before its own error; the rows' other problems are still said.
+    root = tmp_path / "obs"
+    run(["init", str(root), "-q", "--missions", "col-2026", "mex-2024"], capsys)
+    (root / "missions.yaml").write_text(broken, encoding="utf-8")
+    (root / "answers.csv").write_text("mission\nmex-2024\ncol-2026\n", encoding="utf-8")
+    (root / "checklists.csv").write_text(
+        "mission,site,site_country,observer,visited_at\n"
+        "col-2026,s1,ESP,o1,2026-01-01T09:00\n"
+        "mex-2024,s2,USA,o2,2024-01-01T09:00\n"
+        "col-2026,s3,ESP,o3,yesterday\n",
+        encoding="utf-8",
+    )
+    status, out, _ = run(["check", str(root), "--format", "json"], capsys)
+    assert status == 1
+    got = sorted((Path(i["file"]).name, i["line"], i["code"]) for i in json.loads(out)["issues"])
+    assert got == [("checklists.csv", 4, "invalid-visit-time"), ("missions.yaml", line, code)]
+    # The form reads the plan alone: its places table's rows likewise.
+    (root / "places.csv").write_text(
+        "mission,place,country,city,tables,opens\n"
+        "col-2026,p1,ESP,Madrid,2,08:00\n"
+        "mex-2024,p2,USA,Houston,x,08:00\n",
+        encoding="utf-8",
+    )
+    status, _, err = run(["form", str(root), "-o", str(tmp_path / "form.xlsx")], capsys)
+    assert status == 1
+    said = sorted(re.findall(r"(\S+?):(\d+):\d+ .*\[([a-z-]+)\]$", err, re.MULTILINE))
+    assert [(Path(f).name, int(n), c) for f, n, c in said] == [
+        ("missions.yaml", line, code),
+        ("places.csv", 3, "invalid-number"),
+    ]
+
+
 def test_check_reports_a_broken_rubric_and_config(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -455,14 +455,15 @@ def _reader_of(rubric: Rubric, key: str, answer: bool) -> Choices | NumberRule |
         return None
 
 
-def listed_mission_ids(source: Path) -> list[str]:
+def listed_mission_ids(source: Path) -> list[str] | None:
     """The ids missions.yaml lists, read or not: an entry with an error still names its
-    mission (nothing when the file itself cannot be read)."""
+    mission. None when the file gives no list (it cannot be read or parsed, or holds no
+    ``missions`` list)."""
     text, name, issues = read_text(source)
     doc = None if issues else parse_yaml(text, name)[0]
     entries = doc.data.get("missions") if doc is not None and isinstance(doc.data, dict) else None
     if not isinstance(entries, list):
-        return []
+        return None
     return [e["id"] for e in entries if isinstance(e, dict) and isinstance(e.get("id"), str)]
 
 

@@ -789,15 +789,17 @@ def load_plan(path: str | Path) -> tuple[Rubric, list[Mission]]:
     fatal = [i for i in issues if i.severity == "error"]
     from ovm.data.places import load_places, with_places
 
+    rejected: list[Sequence[RejectedRow]] = []
     for src in config.places:
         s = _with_base(_source(src), base)
-        planned, _rep, rejected, iss = load_places(Path(s.path), mission_list, sheet=s.sheet)
+        planned, _rep, rows, iss = load_places(Path(s.path), mission_list, sheet=s.sheet)
         fatal += [i for i in iss if i.severity == "error"]
-        fatal += [i for r in rejected for i in r.reasons]
+        rejected.append(rows)
         mission_list, dup = with_places(mission_list, planned, s.path)
         fatal += dup
-    if fatal:
-        raise DataError(fatal, key="error_summary_missions", n=len(fatal))
+    every = _every_problem(fatal, [], rejected, issues, mission_list, base / config.missions)
+    if every:
+        raise DataError(every, key="error_summary_missions", n=len(every))
     return rubric, mission_list
 
 
@@ -810,13 +812,22 @@ def _every_problem(
     missions_file: Path | str,
 ) -> list[Issue]:
     """Every problem of a workspace whose data cannot be used: the errors, and the rows each
-    file rejected with theirs, so that one run of ``ovm check`` says them all. A row of a
-    mission that missions.yaml lists but could not read is left out: its entry's own error
-    says why, and "not in missions.yaml" would send the user looking for it."""
+    file rejected with theirs, so that one run of ``ovm check`` says them all. A row's
+    mission that missions.yaml lists but could not read is not called unknown: its entry's
+    own error says why, and "not in the missions file" would send the user looking for it.
+    Nor is any mission when the missions file gives no list at all (it cannot be parsed):
+    one such line per data row would bury the file's own error."""
     unread: set[str] = set()
+    no_list = False
     if any(i.severity == "error" for i in mission_issues):
         read = {m.id for m in missions}
-        unread = {mid for mid in listed_mission_ids(Path(missions_file)) if mid not in read}
+        listed = listed_mission_ids(Path(missions_file))
+        no_list = listed is None
+        unread = {mid for mid in listed or () if mid not in read}
+
+    def unknown_unread(row: RejectedRow, reason: Issue) -> bool:
+        return reason.code == "unknown-mission" and (no_list or row.mission in unread)
+
     # A file whose header is at fault (a column missing or twice, the wrong separator) has
     # rows that fail for that one reason: the header's error says it once.
     headless = {i.file for i in fatal if i.line == 1}
@@ -825,8 +836,8 @@ def _every_problem(
         for table in rejected
         for row in table
         if row.file not in headless
-        and not (row.mission in unread and all(r.code == "unknown-mission" for r in row.reasons))
         for reason in row.reasons
+        if not unknown_unread(row, reason)
     ]
     return [*fatal, *rows, *warnings]
 
