@@ -196,6 +196,26 @@ def test_an_impossible_date_in_a_missions_file_is_located_at_the_date(tmp_path: 
     )
 
 
+@pytest.mark.parametrize("written", ["2020-5-1", '"2020-5-1"', "'2020-05-1'"])
+def test_a_date_written_without_its_zeros_is_said_how_to_write_it(
+    tmp_path: Path, written: str
+) -> None:
+    """A day of the calendar written without its leading zeros is no date that does not
+    exist: the message gives it as YYYY-MM-DD, quoted or not."""
+    ws = write_ws(tmp_path, MISSION.replace("2020-05-01", written))
+    with pytest.raises(DataError) as info:
+        ovm.load_workspace(ws)
+    text = written.strip("'\"")
+    assert [(i.line, i.code, dict(i.params)) for i in info.value.issues] == [
+        (5, "invalid-value", {"variant": "date_unpadded", "text": text, "meant": "2020-05-01"})
+    ]
+    issue = info.value.issues[0]
+    assert issue.message.endswith(f"'{text}' is not written as YYYY-MM-DD: write it as 2020-05-01")
+    assert (
+        issue.text("es") == f"“{text}” no está escrita como AAAA-MM-DD: escríbala como 2020-05-01"
+    )
+
+
 def test_a_previous_mission_that_cannot_be_read_is_not_said_to_be_missing(
     tmp_path: Path,
 ) -> None:

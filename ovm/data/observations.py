@@ -375,8 +375,14 @@ def _mission_params(err: Any, code: str) -> dict[str, Any]:
         if meant is not None:
             return {"variant": "date_dmy", "text": str(err["input"])[:60], "meant": meant}
         if isinstance(err.get("input"), str) and _ISO_SHAPED.fullmatch(err["input"]):
-            # Written as a date, but no day of the calendar (2019-13-45, 2021-02-30).
-            return {"variant": "date_none", "text": err["input"]}
+            y, m, d = (int(part) for part in err["input"].split("-"))
+            try:
+                # A day of the calendar written without its zeros (2019-1-5).
+                padded = dt.date(y, m, d).isoformat()
+            except ValueError:
+                # Written as a date, but no day of the calendar (2019-13-45, 2021-02-30).
+                return {"variant": "date_none", "text": err["input"]}
+            return {"variant": "date_unpadded", "text": err["input"], "meant": padded}
         return {"variant": "date"}
     return schema_params(err, code)
 
@@ -390,6 +396,8 @@ def _mission_message(err: Any, params: Mapping[str, Any]) -> str:
         )
     if params.get("variant") == "date_none":
         return f"'{params['text']}' is not a date that exists: write it as YYYY-MM-DD"
+    if params.get("variant") == "date_unpadded":
+        return f"'{params['text']}' is not written as YYYY-MM-DD: write it as {params['meant']}"
     if params.get("variant") == "date":
         return "must be a date (2021-03-14)"
     return str(err["msg"])[:200]
