@@ -162,6 +162,36 @@ def test_coverage_exactly_at_the_minimum_is_enough(
     )
 
 
+@pytest.mark.parametrize(
+    ("weights", "share", "es"),
+    [
+        # 199 / 400 = 49.75 %: whole percent would write 50, the minimum it falls short of
+        ((199, 201), "49.8", "49,8"),
+        # 4999 / 10000 = 49.99 %
+        ((4999, 5001), "49.99", "49,99"),
+        # 12 / 25 = 48 %: whole percent already says it
+        ((12, 13), "48", "48"),
+    ],
+)
+def test_a_share_short_of_the_minimum_coverage_is_never_written_as_the_minimum(
+    run: Run, weights: tuple[int, int], share: str, es: str
+) -> None:
+    card = run(
+        group("    min_coverage: 0.5\n", child("g.a", weights[0]), child("g.b", weights[1])),
+        {"g.a": "s20"},
+    )
+    assert card.node("g").status == "insufficient"
+    (found,) = [f for f in card.findings if f.code == "insufficient-coverage"]
+    assert dict(found.params) == {"share": share, "needed": "50"}
+    assert found.message == (
+        f"the parts one level below it that have a score hold {share}% of its weight; "
+        "at least 50% needed"
+    )
+    assert found.text("es").startswith(
+        f"las partes del nivel inferior que tienen puntaje suman el {es} % de su peso"
+    )
+
+
 def test_a_group_of_unanswered_children_is_missing_and_of_inapplicable_ones_not_applicable(
     run: Run,
 ) -> None:

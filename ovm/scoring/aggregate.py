@@ -13,7 +13,7 @@ import numpy.typing as npt
 
 from ovm.data.observations import parse_number
 from ovm.errors import CheckError
-from ovm.i18n import fixed
+from ovm.i18n import faithful_digits, fixed
 
 Array = npt.NDArray[np.float64]
 Mask = npt.NDArray[np.bool_]
@@ -325,11 +325,15 @@ def _rules(
     if not scored or direct < min_coverage:
         problem = None
         if scored:
+            needed = 100 * min_coverage
+            # 49.6 % is not written 50 % beside a minimum of 50 %: as many decimals as keep
+            # the share below it.
+            share = fixed(100 * direct, faithful_digits(100 * direct, 0, lambda r: r < needed))
             problem = (
                 "insufficient-coverage",
-                f"the parts one level below it that have a score hold {fixed(100 * direct, 0)}% "
-                f"of its weight; at least {fixed(100 * min_coverage, 0)}% needed",
-                {"share": fixed(100 * direct, 0), "needed": fixed(100 * min_coverage, 0)},
+                f"the parts one level below it that have a score hold {share}% "
+                f"of its weight; at least {fixed(needed, 0)}% needed",
+                {"share": share, "needed": fixed(needed, 0)},
             )
         partial = scored or any(c.status == "insufficient" for c in applicable)
         return (
