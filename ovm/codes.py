@@ -573,8 +573,8 @@ CODES: dict[str, Code] = {
     "variable-not-given": Code(
         "workspace",
         "rubric.yaml:14:12 warning: variable votes_abroad (source: statistics) is given for no "
-        "mission: no table has a votes_abroad column and no mission gives it under values:, so "
-        "what reads it is missing for every mission: rights.turnout",
+        "mission: no table has a column named votes_abroad and no mission gives it under values:,"
+        " so what reads it is missing for every mission: rights.turnout",
         "Add the variable's column to a statistics table (or its value under a mission's "
         "`values:`); where it is not known, record it as `status: missing`. Until then the "
         "indicators that read it are missing for every mission.",

@@ -41,7 +41,8 @@ def _line_col(path: Path, text: str) -> tuple[int, int]:
 def test_a_variable_no_table_has_is_a_warning_at_its_declaration(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], lang: str
 ) -> None:
-    # The typical slip after adding an indicator: its variable's column is in no table.
+    # The typical slip after adding an indicator: its variable's column is in no table. The
+    # column is named, not given an article ("a eligible_abroad column" read wrong).
     root = _mini(tmp_path, "mission,registered_abroad\naaa-2020,1000\nbbb-2021,2000\n")
     code, out, err = _check(capsys, str(root), "--lang", lang)
     line, col = _line_col(root / "rubric.yaml", "votes_abroad, labels")
@@ -58,8 +59,9 @@ def test_a_variable_no_table_has_is_a_warning_at_its_declaration(
         f"{root / 'rubric.yaml'}:{line}:{col} "
         + {
             "en": "warning: variable votes_abroad (source: statistics) is "
-            "given for no mission: no table has a votes_abroad column and no mission gives it "
-            "under values:, so what reads it is missing for every mission: rights.turnout",
+            "given for no mission: no table has a column named votes_abroad and no mission "
+            "gives it under values:, so what reads it is missing for every mission: "
+            "rights.turnout",
             "es": "advertencia: la variable votes_abroad (fuente: "
             "statistics) no se da para ninguna misión: ninguna tabla tiene una columna "
             "votes_abroad y ninguna misión la da en values:, así que lo que la lee falta en "

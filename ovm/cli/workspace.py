@@ -154,7 +154,7 @@ def variables_not_given(ws: Workspace, rubric_file: Path) -> list[Issue]:
                 + (
                     "no mission follows up the previous mission's recommendations (follow_up:) "
                     if follow
-                    else f"no table has a {var.name} column "
+                    else f"no table has a column named {var.name} "
                 )
                 + "and no mission gives it under values:, so what reads it is missing for "
                 f"every mission: {', '.join(nodes)}",
