@@ -798,7 +798,7 @@ class _Builder:
                 }
             )
         more = [
-            {"code": code, "count": str(n - PROBLEMS_SHOWN)}
+            {"code": code, "count": self.count(n - PROBLEMS_SHOWN)}
             for code, n in seen.items()
             if n > PROBLEMS_SHOWN
         ]
