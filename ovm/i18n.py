@@ -383,15 +383,18 @@ class Translator:
         return has(msgid)
 
 
-_DECIMAL_TEXT = re.compile(r"[+-]?[0-9]+\.[0-9]+")
+_NUMBER_TEXT = re.compile(r"[+-]?[0-9]+(\.[0-9]+)?")
+"""A number as a finding keeps it in its text parameters (``str`` of an int or a float)."""
 
 
 def param_text(value: object, lang: str, *, text_numbers: bool = False) -> str:
     """A message parameter as ``lang`` writes it: numbers in its CLDR format, lists joined by
     commas, texts as given (ids, names and cells quoted from the data stay as recorded).
 
-    ``text_numbers``: a text that is a decimal number (``"12.5"``: findings keep their numbers
-    as text) takes the language's decimal separator.
+    ``text_numbers``: a text that is a number (``"12.5"``: findings keep their numbers as
+    text) takes the language's decimal separator, and its whole part the language's grouping
+    from five digits on (``"1376071"``: 1.376.071; a year or a four-digit code stays as
+    written); its digits are kept as given.
     """
     if isinstance(value, bool):
         return str(value).lower()
@@ -404,9 +407,20 @@ def param_text(value: object, lang: str, *, text_numbers: bool = False) -> str:
     if isinstance(value, list | tuple):
         return ", ".join(param_text(v, lang, text_numbers=text_numbers) for v in value)
     text = str(value)
-    if text_numbers and lang != "en" and _DECIMAL_TEXT.fullmatch(text):
-        return text.replace(".", decimal_separator(lang))
+    if text_numbers and lang != "en" and _NUMBER_TEXT.fullmatch(text):
+        return _number_text(text, lang)
     return text
+
+
+def _number_text(text: str, lang: str) -> str:
+    """A number's text (:data:`_NUMBER_TEXT`) as ``lang`` writes it, digit for digit (not
+    rounded through a float); see :func:`param_text`."""
+    sign = text[0] if text[0] in "+-" else ""
+    whole, point, fraction = text.lstrip("+-").partition(".")
+    # Up to 15 digits a float holds the whole part exactly.
+    if 5 <= len(whole) <= 15:
+        whole = format_number(int(whole), lang, 0)
+    return sign + whole + (decimal_separator(lang) + fraction if point else "")
 
 
 def placeholders(text: str) -> set[str]:
@@ -502,6 +516,14 @@ def _plain_symbols(lang: str) -> dict[int, str] | None:
     if loc.decimal_formats[None].grouping != (3, 3):
         return None
     return str.maketrans({",": get_group_symbol(loc), ".": get_decimal_symbol(loc)})
+
+
+def number_param(x: float) -> int | float:
+    """A number as a finding's parameter holds it: a whole number as an int, whose text
+    (findings keep their parameters as text) is 1376071 where a float's is 1376071.0."""
+    if isinstance(x, float) and x.is_integer() and abs(x) < 1e15:
+        return int(x)
+    return x
 
 
 def exact_number(x: float) -> str:

@@ -177,6 +177,32 @@ def test_each_rule_scores_its_edges_as_documented(
         assert ns.score == pytest.approx(expected, abs=1e-9)
 
 
+@pytest.mark.parametrize(
+    ("x", "es", "fr"),
+    [
+        (1376071.0, "1.376.071", "1\u202f376\u202f071"),
+        (1376071.5, "1.376.071,5", "1\u202f376\u202f071,5"),
+        (20.25, "20,25", "20,25"),
+    ],
+)
+def test_a_value_outside_the_bands_is_written_as_each_language_writes_it(
+    x: float, es: str, fr: str
+) -> None:
+    """The English message writes a million exactly (1,376,071); the other languages write
+    the same figure their way, not a float's text with its separator swapped (1376071,0).
+    The finding keeps the number as its text: a whole one without a fraction."""
+    rubric = ovm.load_rubric(VALUE_RUBRIC)
+    card = ovm.score(rubric, wide(rubric, [x]), bootstrap=0).scorecard("v0")
+    (found,) = [f for f in card.findings if f.node == "r.closed"]
+    assert found.params["value"] == (str(int(x)) if x.is_integer() else str(x))
+    english = f"{x:,.1f}".removesuffix(".0") if x != 20.25 else "20.25"
+    assert [found.text(lang) for lang in ("en", "es", "fr")] == [
+        f"{english} falls in no band of the rule",
+        f"{es} no cae en ninguna banda de la regla",
+        f"{fr} ne tombe dans aucune bande de la règle",
+    ]
+
+
 # --- score bands: the labels of score ranges ------------------------------------------------
 
 LABEL_RUBRIC = (

@@ -18,7 +18,7 @@ from pydantic import Field
 
 from ovm.errors import Issue
 from ovm.field.names import RESERVED_NAMES, field_name, reserved_message
-from ovm.i18n import exact_number, gettext, punctuate
+from ovm.i18n import exact_number, gettext, number_param, punctuate
 from ovm.indicators._common import Frozen, IndicatorBase, Key, Text
 from ovm.indicators.registry import KindUnit, find_kind, register_kind
 from ovm.indicators.rules import Rule
@@ -589,7 +589,7 @@ class ChecklistScorer(NodeScorer):
                 "value-outside-bands",
                 f"{exact_number(value)} falls in no band of the rule",
                 qid,
-                value=float(value),
+                value=number_param(float(value)),
             )
             explain = MethodType(question_written, (m, q, st, formula, rule, None, None))
             return Outcome("missing", None, value, 0.0, explain)

@@ -8,7 +8,7 @@ from functools import lru_cache
 from typing import TYPE_CHECKING, Any, Literal
 
 from ovm.errors import Issue
-from ovm.i18n import exact_number
+from ovm.i18n import exact_number, number_param
 from ovm.indicators._common import IndicatorBase, NonEmpty, VarName
 from ovm.indicators.registry import KindUnit, RuleBase, register_kind
 from ovm.indicators.rules import Rule
@@ -229,7 +229,7 @@ class QuantitativeScorer(NodeScorer):
                 "value-outside-bands",
                 f"{exact_number(raw)} falls in no band of the rule",
                 node.id,
-                value=float(raw),
+                value=number_param(float(raw)),
             )
             return Outcome("missing", None, raw, 0.0, explain(raw))
         return Outcome(
