@@ -1363,6 +1363,19 @@ def score_with_replicates(
     return scores, _kept_replicates(plan, missions, kept, bootstrap)
 
 
+_Passed = tuple[
+    list[Mission],
+    _Plan,
+    SiteSummary,
+    list[_MissionScorer],
+    list[list[Outcome]],
+    list[Outcome],
+    list[list[Outcome]],
+]
+"""Pass 1's missions (by id), plan, site summary, views, results by mission and overalls, and
+its results by slot (the columns pass 2 reads)."""
+
+
 def _passes(
     rubric: Rubric,
     observations: Observations,
@@ -1373,15 +1386,25 @@ def _passes(
     confidence: float,
     min_places: int,
     kept_indicators: dict[int, _Reps] | None = None,
-) -> tuple[
-    list[Mission],
-    _Plan,
-    SiteSummary,
-    list[_MissionScorer],
-    list[list[Outcome]],
-    list[Outcome],
-]:
+) -> _Passed:
     """Passes 1 and 2: every mission's point scores, then the cohort's replicates."""
+    passed = _points(rubric, observations, sites, order, seed, bootstrap, confidence, min_places)
+    _intervals(rubric, passed, confidence, kept_indicators)
+    return passed
+
+
+def _points(
+    rubric: Rubric,
+    observations: Observations,
+    sites: pl.DataFrame,
+    order: SiteOrder | None,
+    seed: int,
+    bootstrap: int,
+    confidence: float,
+    min_places: int,
+) -> _Passed:
+    """Pass 1, the categorical replicates left computing on other threads (completed by
+    :func:`_intervals`)."""
     # The categorical replicates are computed on other threads while the point pass runs.
     summary = summarise_sites(
         rubric, sites, seed=seed, bootstrap=bootstrap, order=order, background=True
@@ -1392,8 +1415,20 @@ def _passes(
     columns, roots = _point_pass(rubric, plan, scorers)
     # Each mission's results in slot order: its scorecard's nodes.
     results = [list(row) for row in zip(*columns, strict=True)] or [[] for _ in scorers]
+    return missions, plan, summary, scorers, results, roots, columns
+
+
+def _intervals(
+    rubric: Rubric,
+    passed: _Passed,
+    confidence: float,
+    kept_indicators: dict[int, _Reps] | None = None,
+) -> None:
+    """Pass 2 after :func:`_points`: the replicates completed and carried up the tree, which
+    sets the intervals of pass 1's results."""
+    missions, plan, summary, scorers, _, roots, columns = passed
     summary.wait()
-    if bootstrap > 0 and summary.ids:
+    if summary.bootstrap > 0 and summary.ids:
         replicator = _Replicator(
             rubric,
             plan,
@@ -1406,7 +1441,6 @@ def _passes(
         )
         replicator.kept_indicators = kept_indicators
         replicator.run()
-    return missions, plan, summary, scorers, results, roots
 
 
 @dataclass(frozen=True)
@@ -1438,7 +1472,7 @@ def indicator_replicates(
         sites = with_hashes(observations.sites)
         order = site_order(sites) if sites.height else None
         kept: dict[int, _Reps] = {}
-        missions, plan, _, _, _, _ = _passes(
+        missions, plan, *_ = _passes(
             rubric, observations, sites, order, seed, bootstrap, confidence, 5, kept
         )
     return _kept_replicates(plan, missions, kept, bootstrap)
@@ -1647,9 +1681,10 @@ def _score(
 ) -> tuple[ScoreSet, _Plan, list[Mission]]:
     sites = with_hashes(observations.sites)
     order = site_order(sites) if sites.height else None
-    missions, plan, summary, scorers, results, roots = _passes(
-        rubric, observations, sites, order, seed, bootstrap, confidence, min_places, kept
-    )
+    passed = _points(rubric, observations, sites, order, seed, bootstrap, confidence, min_places)
+    missions, plan, summary, scorers, results, roots, _ = passed
+    # What reads no interval is made while other threads still compute the replicates: this
+    # Python would otherwise run after them, with one core idle.
     slots = plan.slots
     # Each node's bands looked up for the whole cohort at once: a column of missions a node.
     cohort = _Cohort(
@@ -1662,33 +1697,35 @@ def _score(
         [_banded(rubric, slot.node, [r[j].score for r in results]) for j, slot in enumerate(slots)],
         _banded(rubric, None, [r.score for r in roots]),
     )
+    infos = [_mission_info(m) for m in missions]
+    digest = _digest(observations.missions, order.hashes if order else None)
+    rep = observations.report
+    rejected = tuple(
+        RejectedSummary(
+            file=r.file,
+            row=r.row,
+            mission=r.mission,
+            reasons=tuple(i.as_dict() for i in r.reasons),
+        )
+        for r in rep.rejected
+    )
+    _intervals(rubric, passed, confidence, kept)
     cards = []
-    for i, (m, scorer) in enumerate(zip(missions, scorers, strict=True)):
+    for i, (m, info, scorer) in enumerate(zip(missions, infos, scorers, strict=True)):
         # The rest of the scorecard is built when it is first read (with the others, when
         # they are all read at once).
-        cards.append(
-            deferred_card(_mission_info(m), _CardFill(cohort, i, m, scorer, results[i], roots[i]))
-        )
+        cards.append(deferred_card(info, _CardFill(cohort, i, m, scorer, results[i], roots[i])))
         if progress is not None:
             progress(i + 1, len(missions))
-    rep = observations.report
     scores = ScoreSet(
         rubric=RubricRef(id=rubric.id, version=rubric.version, sha256=rubric.digest()),
-        data_sha256=_digest(observations.missions, order.hashes if order else None),
+        data_sha256=digest,
         seed=seed,
         bootstrap=bootstrap,
         confidence=confidence,
         scorecards=tuple(cards),
         files=rep.files,
-        rejected=tuple(
-            RejectedSummary(
-                file=r.file,
-                row=r.row,
-                mission=r.mission,
-                reasons=tuple(i.as_dict() for i in r.reasons),
-            )
-            for r in rep.rejected
-        ),
+        rejected=rejected,
         simulated_sources=observations.simulated_sources,
         warnings=rep.warnings,
     )
