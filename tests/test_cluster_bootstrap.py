@@ -12,7 +12,12 @@ from hypothesis import strategies as st
 
 import ovm
 from ovm.scoring.engine import percentile_ends
-from ovm.scoring.sitestats import place_clusters, posterior_shares, prior_draws
+from ovm.scoring.sitestats import (
+    _prior_uniforms,
+    place_clusters,
+    posterior_shares,
+    prior_draws,
+)
 
 Make = Callable[..., Path]
 
@@ -141,6 +146,20 @@ def test_prior_draws_depend_on_the_mission_not_on_the_cohort() -> None:
     assert np.array_equal(w1, w2) and np.array_equal(s1, s2)
     assert not np.array_equal(w1, w3)
     assert ((s1 >= 0) & (s1 <= 1)).all() and (w1 > 0).all()
+
+
+def test_prior_shares_are_the_squared_sine_of_a_quarter_turn() -> None:
+    # Beta(1/2, 1/2) draws are sin^2 of a uniform quarter turn; ovm's sine is a polynomial
+    # (the same on every machine), as accurate as NumPy's to the last digits.
+    replicates, k = 20_000, 50
+    _, share = prior_draws(3, replicates, "abc-2020", k)
+    weight, uniform = np.empty((replicates, 1)), np.empty((replicates, k))
+    _prior_uniforms(3, "abc-2020", weight, uniform)
+    exact = np.square(np.sin(uniform * (np.pi / 2)))
+    assert np.abs(share - exact).max() < 1e-15
+    low = exact < 0.5
+    assert (np.abs(share - exact)[low] <= 1e-15 * exact[low]).all()
+    assert ((share >= 0) & (share <= 1)).all()
 
 
 def test_a_posterior_share_of_unanimous_answers_stays_below_one() -> None:
