@@ -8,11 +8,13 @@ that value.
 
 from __future__ import annotations
 
+import os
+import sys
 import warnings
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any, Generic, Literal, TypeVar
 
 import polars as pl
 
@@ -35,6 +37,128 @@ if TYPE_CHECKING:
     from ovm.comparison.sensitivity import Sensitivity
 
 Progress = Callable[[int, int], None]
+T = TypeVar("T")
+
+
+class ForkedError(Exception):
+    """What went wrong in a child process, as its traceback said it: the cause of the error
+    it raised, raised again where its result is waited for."""
+
+
+class _Forked(Generic[T]):
+    """``work`` done in a child process forked from this one, while this one goes on;
+    :meth:`result` waits for it.
+
+    The child starts with a copy of everything this process holds, at the cost of its page
+    tables (no input is sent), and sends back the pickled result or the error raised with its
+    traceback; it ends without the interpreter's teardown (``os._exit``), so nothing the
+    parent holds is flushed, closed or finalised twice. A child still running when its
+    parent no longer waits for it (an error on the parent's side) is killed."""
+
+    def __init__(self, work: Callable[[], T]) -> None:
+        # What this process has written and not flushed would be written by both.
+        for stream in (sys.stdout, sys.stderr):
+            if stream is not None:
+                stream.flush()
+        read, write = os.pipe()
+        with warnings.catch_warnings():
+            # Python 3.12 warns of fork() in a process with threads, whose locks the child
+            # inherits as they were. The child runs NumPy and Python only; the threads of
+            # Polars and of the engine's pools are idle between the stages of a run.
+            warnings.filterwarnings("ignore", category=DeprecationWarning, message=".*fork")
+            pid = os.fork()
+        if pid == 0:  # pragma: no cover - the child; its result is what the tests read
+            os.close(read)
+            _child(work, write)
+        os.close(write)
+        self._pid, self._read = pid, read
+        self._done: tuple[T] | None = None
+        self._failed: BaseException | None = None
+        import weakref
+
+        self._reaper = weakref.finalize(self, _reap, pid, read)
+
+    def result(self) -> T:
+        """The child's result, waiting for it; raises the error the child raised (its
+        traceback the cause: :class:`ForkedError`)."""
+        if self._done is not None:
+            return self._done[0]
+        if self._failed is not None:
+            raise self._failed
+        import pickle
+
+        chunks = []
+        while chunk := os.read(self._read, 1 << 20):
+            chunks.append(chunk)
+        # The child has closed its end: it is ending. Reaped here, not killed.
+        self._reaper.detach()
+        os.close(self._read)
+        _, status = os.waitpid(self._pid, 0)
+        data = b"".join(chunks)
+        if not data:
+            self._failed = ForkedError(
+                f"the child process ended without a result ({_ended(status)})"
+            )
+            raise self._failed
+        ok, value, trace = pickle.loads(data)
+        if not ok:
+            self._failed = ForkedError(trace) if value is None else value
+            if value is None:
+                raise self._failed
+            raise value from ForkedError(trace)
+        done: T = value
+        self._done = (done,)
+        return done
+
+
+def _child(work: Callable[[], T], write: int) -> None:  # pragma: no cover - in the child
+    """The forked child: do ``work``, write its pickled result (or its error) to ``write``,
+    and end the process."""
+    status = 0
+    try:
+        import pickle
+
+        try:
+            payload = pickle.dumps((True, work(), ""), pickle.HIGHEST_PROTOCOL)
+        except BaseException as exc:  # every error goes to the parent
+            import traceback
+
+            trace = "".join(traceback.format_exception(exc))
+            try:
+                payload = pickle.dumps((False, exc, trace), pickle.HIGHEST_PROTOCOL)
+            except Exception:  # an error that cannot be pickled: its text
+                payload = pickle.dumps((False, None, trace), pickle.HIGHEST_PROTOCOL)
+        with open(write, "wb") as pipe:
+            pipe.write(payload)
+    except BaseException:  # the parent reads no result and says so
+        status = 1
+    finally:
+        os._exit(status)
+
+
+def _reap(pid: int, read: int) -> None:
+    """End a child whose result nobody waits for any more, and its pipe."""
+    import contextlib
+    import signal
+
+    with contextlib.suppress(OSError):
+        os.kill(pid, signal.SIGKILL)
+    with contextlib.suppress(OSError):
+        os.waitpid(pid, 0)
+    with contextlib.suppress(OSError):
+        os.close(read)
+
+
+def _ended(status: int) -> str:
+    if os.WIFSIGNALED(status):
+        return f"killed by signal {os.WTERMSIG(status)}"
+    return f"exit status {os.waitstatus_to_exitcode(status)}"
+
+
+def can_fork() -> bool:
+    """Whether work can be done in a forked child process here: on Linux. macOS's system
+    libraries are not safe in a child forked without ``exec``; Windows has no fork."""
+    return sys.platform.startswith("linux") and hasattr(os, "fork")
 
 
 class UnknownMissionError(KeyError):
@@ -102,6 +226,15 @@ class Run:
     _advice: dict[tuple[str, str], tuple[Recommendation, ...]] = field(
         default_factory=dict, repr=False, compare=False
     )
+    _apart: _Forked[Sensitivity] | None = field(default=None, repr=False, compare=False)
+
+    def finished(self) -> Run:
+        """The run with its sensitivity analysis: this one, or, when the analysis runs apart
+        (``analyse(..., sensitivity_apart=True)``), a copy of it holding its result, once
+        the analysis has ended. Raises what the analysis raised."""
+        if self._apart is None:
+            return self
+        return replace(self, sensitivity=self._apart.result(), _apart=None)
 
     @property
     def scores(self) -> ScoreSet:
@@ -115,7 +248,11 @@ class Run:
         comparison imputes, or aggregates some groups otherwise: :func:`unmodelled` names
         which) or ``too_few_scored`` (fewer than two missions have an overall score). None
         when it ran or was not asked for."""
-        if self.settings.sensitivity is None or self.sensitivity is not None:
+        if (
+            self.settings.sensitivity is None
+            or self.sensitivity is not None
+            or self._apart is not None
+        ):
             return None
         return _no_sensitivity(self.rubric, self.comparison, self.settings.sensitivity)
 
@@ -240,11 +377,16 @@ def analyse_observations(
     workspace: Workspace | None = None,
     progress: Progress | None = None,
     sensitivity_progress: Progress | None = None,
+    sensitivity_apart: bool = False,
 ) -> Run:
     """Score, run the cohort step, compare and (if asked) the sensitivity analysis, once.
 
     Raises :class:`UnknownMissionError` when ``settings.missions`` names a mission that is not
     in ``observations``, ValueError for comparison settings that do not fit the rubric.
+    ``sensitivity_apart``: where processes can be forked (Linux), the sensitivity analysis
+    runs in a child process while the caller goes on with the Run, whose ``sensitivity`` is
+    then None until :meth:`Run.finished` gives it (the same result, bit for bit); elsewhere
+    it runs here, as without it.
     """
     settings = settings or Settings()
     cohort = _cohort(observations, settings.missions)
@@ -263,19 +405,38 @@ def analyse_observations(
         settings.sensitivity is not None
         and _no_sensitivity(rubric, comparison, settings.sensitivity) is None
     ):
-        from ovm.comparison.sensitivity import sensitivity
+        from ovm.comparison.sensitivity import check_size, sensitivity
 
-        sens = sensitivity(
-            alone,
-            rubric,
-            # The runs vary the methodology around the ranking this comparison shows.
-            settings.sensitivity.around(comparison.settings),
-            seed=settings.seed,
-            comparison=comparison,
-            observations=cohort,
-            progress=sensitivity_progress,
-            replicates=replicates,
-        )
+        # The runs vary the methodology around the ranking this comparison shows.
+        around = settings.sensitivity.around(comparison.settings)
+
+        def analysis() -> Sensitivity:
+            return sensitivity(
+                alone,
+                rubric,
+                around,
+                seed=settings.seed,
+                comparison=comparison,
+                observations=cohort,
+                progress=sensitivity_progress,
+                replicates=replicates,
+            )
+
+        if sensitivity_apart and can_fork():
+            # Refused here, as the analysis would refuse it, before a child is made for it.
+            check_size(alone, rubric, around)
+            apart = _Forked(analysis)
+            stage_done()
+            return Run(
+                rubric=rubric,
+                observations=cohort,
+                settings=settings,
+                alone=alone,
+                comparison=comparison,
+                workspace=workspace,
+                _apart=apart,
+            )
+        sens = analysis()
         stage_done()
     return Run(
         rubric=rubric,
@@ -294,12 +455,14 @@ def analyse(
     *,
     progress: Progress | None = None,
     sensitivity_progress: Progress | None = None,
+    sensitivity_apart: bool = False,
 ) -> Run:
     """Analyse a workspace (a loaded one, or its folder): the one entry point of the pipeline.
 
     Without ``settings``, the workspace's own (``settings:`` of ``ovm.yaml``) are used. Rows or
     cells of its data that were rejected are left out, with a :class:`RejectedDataWarning`
-    (``Workspace.observations.report`` lists each with its reasons).
+    (``Workspace.observations.report`` lists each with its reasons). ``sensitivity_apart``
+    as :func:`analyse_observations` takes it.
     """
     ws = workspace if isinstance(workspace, Workspace) else load_workspace(workspace)
     report = ws.observations.report
@@ -318,6 +481,7 @@ def analyse(
         workspace=ws,
         progress=progress,
         sensitivity_progress=sensitivity_progress,
+        sensitivity_apart=sensitivity_apart,
     )
 
 

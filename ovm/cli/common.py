@@ -7,7 +7,7 @@ import contextlib
 import difflib
 import os
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
@@ -702,11 +702,14 @@ def run_from(
     *,
     mission: str | None = None,
     meanwhile: Callable[[], object] | None = None,
+    sensitivity_apart: bool = False,
 ) -> tuple[Workspace, Run]:
     """Load the workspace, check ``mission`` and the cohort exist, and analyse it once.
 
     ``meanwhile`` is done while the workspace's checklist table is read: a command imports
     there what it takes after the load (the analysis is imported after the load for that).
+    ``sensitivity_apart`` as :func:`~ovm.pipeline.analyse` takes it: the command then takes
+    the analysis' result (``Run.finished``) within :func:`sensitivity_refusals`.
     """
     import warnings
 
@@ -717,17 +720,26 @@ def run_from(
 
     quiet = getattr(args, "quiet", False)
     lang = message_lang(args)
+    with sensitivity_refusals(), warnings.catch_warnings():
+        # The rejected rows were said by check_rejections, and --allow-rejected accepted
+        # their loss: analyse() need not warn of them again.
+        warnings.simplefilter("ignore", RejectedDataWarning)
+        run = analyse(
+            ws,
+            settings,
+            progress=progress_line(not quiet, lang),
+            sensitivity_progress=progress_bar(not quiet, lang),
+            sensitivity_apart=sensitivity_apart,
+        )
+    return ws, run
+
+
+@contextlib.contextmanager
+def sensitivity_refusals() -> Iterator[None]:
+    """A sensitivity analysis refused as too large for the machine's memory raised as the
+    usage error it is (``--sensitivity-runs`` asks for too many runs)."""
     try:
-        with warnings.catch_warnings():
-            # The rejected rows were said by check_rejections, and --allow-rejected accepted
-            # their loss: analyse() need not warn of them again.
-            warnings.simplefilter("ignore", RejectedDataWarning)
-            run = analyse(
-                ws,
-                settings,
-                progress=progress_line(not quiet, lang),
-                sensitivity_progress=progress_bar(not quiet, lang),
-            )
+        yield
     except Exception as exc:
         # Only a sensitivity analysis is refused as too large, and its module is imported only
         # when one runs: the commands that run none do without it.
@@ -735,7 +747,6 @@ def run_from(
         if module is not None and isinstance(exc, module.TooLargeError):
             raise UsageError(str(exc), key=exc.key, **exc.params) from None
         raise
-    return ws, run
 
 
 def scores_from(

@@ -74,6 +74,8 @@ def cmd_report(args: argparse.Namespace) -> int:
         sens,
         mission=args.mission,
         meanwhile=lambda: _meanwhile(args, fmt, sensitivity=sens is not None),
+        # The analysis runs on another core while the report's context is made.
+        sensitivity_apart=True,
     )
     if run.sensitivity_skipped is not None and args.sensitivity_runs is not None:
         from ovm.i18n import colon, gettext
@@ -94,17 +96,19 @@ def cmd_report(args: argparse.Namespace) -> int:
             options=options,
         )
         print(f"{warning}{colon(args.lang)} {why}", file=sys.stderr)
+    from ovm.cli.common import sensitivity_refusals
     from ovm.reporting.pdf import PdfError
     from ovm.reporting.report import report_context
 
-    context = report_context(
-        run,
-        lang=args.lang,
-        mission=args.mission,
-        title=args.title,
-        date=args.date,
-        mission_reports=bool(args.with_missions),
-    )
+    with sensitivity_refusals():
+        context = report_context(
+            run,
+            lang=args.lang,
+            mission=args.mission,
+            title=args.title,
+            date=args.date,
+            mission_reports=bool(args.with_missions),
+        )
     stage_done()
     try:
         output: str | bytes = _render(args, context, fmt)

@@ -586,6 +586,34 @@ def memory_needed(runs: int, choices: int, missions: int, nodes: int) -> int:
     )
 
 
+def check_size(scores: ScoreSet, rubric: Rubric, settings: SensitivitySettings) -> None:
+    """Raise the :class:`TooLargeError` that :func:`sensitivity` would raise for these
+    inputs, without making its model."""
+    groups = sum(1 for nid in rubric.aggregation_order if isinstance(rubric.node(nid), Group))
+    _refuse_too_large(
+        settings.runs,
+        sum(1 for c in CHOICES if c in settings.choices),
+        len(scores.scorecards),
+        len(rubric.indicators()) + groups + 1,
+    )
+
+
+def _refuse_too_large(runs: int, choices: int, missions: int, nodes: int) -> None:
+    need, have = memory_needed(runs, choices, missions, nodes), memory_available()
+    if need > have * 3 // 4:
+        most = max(2, int(runs * (have * 3 // 4) / need))
+        raise TooLargeError(
+            f"{runs} runs over {missions} missions need about {need / 2**30:.1f} GiB of "
+            f"memory and {have / 2**30:.1f} GiB are available; use at most {most} runs",
+            key="sensitivity_too_large",
+            runs=runs,
+            missions=missions,
+            need=round(need / 2**30, 1),
+            have=round(have / 2**30, 1),
+            most=most,
+        )
+
+
 def memory_available() -> int:
     """Bytes the machine can give now (MemAvailable where the system says it, else its RAM)."""
     try:
@@ -2161,19 +2189,7 @@ def sensitivity(
     m, k = model.base.shape
     n_nodes = model.weights.size
     d = len(varied)
-    need, have = memory_needed(runs, d, m, n_nodes), memory_available()
-    if need > have * 3 // 4:
-        most = max(2, int(runs * (have * 3 // 4) / need))
-        raise TooLargeError(
-            f"{runs} runs over {m} missions need about {need / 2**30:.1f} GiB of memory and "
-            f"{have / 2**30:.1f} GiB are available; use at most {most} runs",
-            key="sensitivity_too_large",
-            runs=runs,
-            missions=m,
-            need=round(need / 2**30, 1),
-            have=round(have / 2**30, 1),
-            most=most,
-        )
+    _refuse_too_large(runs, d, m, n_nodes)
     draws = model.replicates.shape[2] if model.replicates is not None and model.sampled else 1
 
     # Two children, as when sampling drew its own noise: a seed keeps its design.

@@ -1247,7 +1247,7 @@ def comparison_context(
 def _comparison_context(
     run: Run, lang: str, title: str | None, columns_per_table: int, mission_reports: bool
 ) -> Context:
-    comparison, sensitivity, rubric = run.comparison, run.sensitivity, run.rubric
+    comparison, rubric = run.comparison, run.rubric
     scores = comparison.scores
     b = _builder(run, lang)
     cards = list(scores.scorecards)
@@ -1289,9 +1289,6 @@ def _comparison_context(
     # ranking
     ranking_entries = [(e.mission, e.score, e.rank, e.tied) for e in comparison.rankings["overall"]]
     rank_of = {m: r for m, _, r, _ in ranking_entries}
-    sens_rows: dict[str, Any] = {}
-    if sensitivity is not None:
-        sens_rows = {r.mission: r for r in sensitivity.ranks}
     rows = []
     overall_scale = b.rubric.scale_of("overall")
     for mid, _score, rank, tied in ranking_entries:
@@ -1307,7 +1304,6 @@ def _comparison_context(
                 "x1": _px(lo_hi[0], overall_scale) if lo_hi else None,
                 "x2": _px(lo_hi[1], overall_scale) if lo_hi else None,
             }
-        sr = sens_rows.get(mid)
         rows.append(
             {
                 "mission": refs[mid],
@@ -1316,28 +1312,8 @@ def _comparison_context(
                 "tied": tied,
                 "score": cell,
                 "chart": chart,
-                # No rank, no rank interval: a mission without an overall is not ranked in the runs.
-                "rank_interval": (
-                    b.span(sr.low, sr.high, 0)
-                    if sr is not None and sr.low is not None and sr.high is not None
-                    else None
-                ),
-                "rank_median": (
-                    b.value(sr.median) if sr is not None and sr.median is not None else None
-                ),
-                "rank_shift": (
-                    b.num(sr.mean_shift, 1)
-                    if sr is not None and sr.mean_shift is not None
-                    else None
-                ),
-                # The same share as every other output (0 % included); the column itself is
-                # shown only when some mission went unscored in some run.
-                "unscored": b.pct(sr.unscored, 0) if sr is not None else None,
-                "rank_low": sr.low if sr is not None else None,
-                "rank_high": sr.high if sr is not None else None,
-                "rank_median_value": sr.median if sr is not None else None,
-                "rank_shift_value": sr.mean_shift if sr is not None else None,
-                "unscored_value": sr.unscored if sr is not None else None,
+                # The sensitivity analysis' fields, in their place, filled last (_with_sensitivity).
+                **_NO_RANK_FIELDS,
             }
         )
         why = b.undefined_why(card)
@@ -1345,15 +1321,10 @@ def _comparison_context(
             rows[-1]["why"] = why
     ctx["ranking"] = {
         "rows": rows,
-        "sensitivity": _sensitivity_summary(b, sensitivity),
-        # Asked for but not run: why, in place of the analysis.
-        "sensitivity_skipped": (
-            b.t(f"sensitivity_skipped_{run.sensitivity_skipped}", options=_departures(run))
-            if run.sensitivity_skipped is not None
-            else None
-        ),
+        "sensitivity": None,
+        "sensitivity_skipped": None,
         "cohort_scored": True,
-        "any_unscored": any(r["unscored_value"] for r in rows),
+        "any_unscored": False,
     }
 
     # family sections
@@ -1587,7 +1558,65 @@ def _comparison_context(
     ctx["print_footer"] = ""
     ctx["quality"] = b.quality(cards, comparison.findings)
     ctx["methodology"] = b.methodology(comparison)
+    # Last: a sensitivity analysis running apart (Run.finished) goes on while the rest is made.
+    _with_sensitivity(b, ctx["ranking"], run.finished())
     return ctx
+
+
+_NO_RANK_FIELDS: dict[str, Any] = dict.fromkeys(
+    (
+        "rank_interval",
+        "rank_median",
+        "rank_shift",
+        "unscored",
+        "rank_low",
+        "rank_high",
+        "rank_median_value",
+        "rank_shift_value",
+        "unscored_value",
+    )
+)
+"""A ranking row's fields from the sensitivity analysis, none given."""
+
+
+def _with_sensitivity(b: _Builder, ranking: dict[str, Any], run: Run) -> None:
+    """The ranking's fields from the run's sensitivity analysis, in the places kept for them."""
+    sensitivity = run.sensitivity
+    sens_rows = {r.mission: r for r in sensitivity.ranks} if sensitivity is not None else {}
+    rows = ranking["rows"]
+    for row in rows:
+        sr = sens_rows.get(row["mission"]["id"])
+        if sr is None:
+            continue
+        row.update(
+            {
+                # No rank, no rank interval: a mission without an overall is not ranked in the
+                # runs.
+                "rank_interval": (
+                    b.span(sr.low, sr.high, 0)
+                    if sr.low is not None and sr.high is not None
+                    else None
+                ),
+                "rank_median": b.value(sr.median) if sr.median is not None else None,
+                "rank_shift": b.num(sr.mean_shift, 1) if sr.mean_shift is not None else None,
+                # The same share as every other output (0 % included); the column itself is
+                # shown only when some mission went unscored in some run.
+                "unscored": b.pct(sr.unscored, 0),
+                "rank_low": sr.low,
+                "rank_high": sr.high,
+                "rank_median_value": sr.median,
+                "rank_shift_value": sr.mean_shift,
+                "unscored_value": sr.unscored,
+            }
+        )
+    ranking["sensitivity"] = _sensitivity_summary(b, sensitivity)
+    # Asked for but not run: why, in place of the analysis.
+    ranking["sensitivity_skipped"] = (
+        b.t(f"sensitivity_skipped_{run.sensitivity_skipped}", options=_departures(run))
+        if run.sensitivity_skipped is not None
+        else None
+    )
+    ranking["any_unscored"] = any(r["unscored_value"] for r in rows)
 
 
 def _legend_bands(node: Group | Indicator) -> bool:

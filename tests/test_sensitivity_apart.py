@@ -1,0 +1,134 @@
+"""A sensitivity analysis run apart (in a forked child process, while the caller makes the
+report's context) gives the result it gives in the caller's process, raises what it raises
+there, and is run in the caller's process where no process can be forked."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+import pytest
+
+import ovm
+import ovm.comparison.sensitivity as sensitivity_module
+from ovm.cli.app import main
+from ovm.pipeline import ForkedError
+from ovm.settings import SensitivitySettings, Settings
+
+EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
+
+forks = pytest.mark.skipif(
+    not (sys.platform.startswith("linux") and hasattr(os, "fork")),
+    reason="processes are forked on Linux only",
+)
+
+
+@pytest.fixture(scope="module")
+def workspace() -> ovm.Workspace:
+    return ovm.load_workspace(EXAMPLES)
+
+
+def _settings() -> Settings:
+    return Settings(
+        seed=5,
+        bootstrap=40,
+        sensitivity=SensitivitySettings(runs=30, choices=("weights", "sampling", "aggregation")),
+    )
+
+
+@forks
+def test_the_analysis_run_apart_is_the_one_run_here(workspace: ovm.Workspace) -> None:
+    here = ovm.analyse(workspace, _settings())
+    apart = ovm.analyse(workspace, _settings(), sensitivity_apart=True)
+    assert here.sensitivity is not None
+    # Running: none yet, and nothing said to be skipped.
+    assert apart.sensitivity is None and apart.sensitivity_skipped is None
+    done = apart.finished()
+    assert done.sensitivity == here.sensitivity
+    assert done.sensitivity.model_dump() == here.sensitivity.model_dump()
+    # Waited for once; the run's other results are the same objects.
+    assert apart.finished().sensitivity == here.sensitivity
+    assert done.comparison is apart.comparison and here.finished() is here
+
+
+def test_where_no_process_is_forked_the_analysis_runs_here(
+    workspace: ovm.Workspace, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(sys, "platform", "darwin")
+    run = ovm.analyse(workspace, _settings(), sensitivity_apart=True)
+    assert run.sensitivity is not None and run.finished() is run
+    assert run.sensitivity == ovm.analyse(workspace, _settings()).sensitivity
+
+
+@forks
+def test_an_error_of_the_analysis_apart_is_raised_with_its_traceback(
+    workspace: ovm.Workspace, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def broken(*args: object, **kwargs: object) -> None:
+        {}["no such key"]  # the programming error under test
+
+    monkeypatch.setattr(sensitivity_module, "sensitivity", broken)
+    run = ovm.analyse(workspace, _settings(), sensitivity_apart=True)
+    with pytest.raises(KeyError, match="no such key") as raised:
+        run.finished()
+    cause = raised.value.__cause__
+    assert isinstance(cause, ForkedError)
+    # The child's own traceback, down to the line that raised.
+    assert "in broken" in str(cause) and "Traceback (most recent call last)" in str(cause)
+    # Asked again, the same error.
+    with pytest.raises(KeyError, match="no such key"):
+        run.finished()
+
+
+@forks
+def test_an_analysis_apart_that_ends_without_a_result_is_an_error(
+    workspace: ovm.Workspace, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def ends(*args: object, **kwargs: object) -> None:
+        os._exit(3)
+
+    monkeypatch.setattr(sensitivity_module, "sensitivity", ends)
+    run = ovm.analyse(workspace, _settings(), sensitivity_apart=True)
+    with pytest.raises(ForkedError, match=r"ended without a result.*exit status 3"):
+        run.finished()
+
+
+@forks
+def test_the_report_is_the_same_with_the_analysis_apart(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    outputs = {}
+    for apart in (True, False):
+        if not apart:
+            monkeypatch.setattr(sys, "platform", "darwin")
+        for fmt in ("html", "json"):
+            out = tmp_path / f"{apart}.{fmt}"
+            argv = ["report", str(EXAMPLES), "-q", "--sensitivity-runs", "60", "-o", str(out)]
+            assert main(argv) == 0
+            outputs[apart, fmt] = out.read_bytes()
+    assert b"rank_interval" in outputs[True, "json"]
+    for fmt in ("html", "json"):
+        assert outputs[True, fmt] == outputs[False, fmt]
+
+
+@forks
+def test_an_analysis_apart_refused_as_too_large_is_a_usage_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Refused in the child (the memory it finds there is short), the refusal is the usage
+    error it is when refused before the child starts, in the language asked."""
+    checked = sensitivity_module.check_size
+    monkeypatch.setattr(sensitivity_module, "check_size", lambda *args: None)
+    monkeypatch.setattr(sensitivity_module, "memory_available", lambda: 100 * 2**20)
+    out = tmp_path / "r.html"
+    argv = ["report", str(EXAMPLES), "-q", "--sensitivity-runs", "100000", "-o", str(out)]
+    argv += ["--lang", "es"]
+    assert main(argv) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("ovm: ") and "Traceback" not in err and "100.000" in err
+    assert not out.exists()
+    # Refused before the child starts: the same message.
+    monkeypatch.setattr(sensitivity_module, "check_size", checked)
+    assert main(argv) == 2
+    assert capsys.readouterr().err == err
