@@ -78,6 +78,11 @@ class _Forked(Generic[T]):
 
         self._reaper = weakref.finalize(self, _reap, pid, read)
 
+    @property
+    def running(self) -> bool:
+        """Whether its result has not been waited for yet."""
+        return self._done is None and self._failed is None
+
     def result(self) -> T:
         """The child's result, waiting for it; raises the error the child raised (its
         traceback the cause: :class:`ForkedError`)."""
@@ -227,6 +232,12 @@ class Run:
         default_factory=dict, repr=False, compare=False
     )
     _apart: _Forked[Sensitivity] | None = field(default=None, repr=False, compare=False)
+
+    @property
+    def apart(self) -> bool:
+        """Whether the run's sensitivity analysis runs apart and has not been waited for
+        (:meth:`finished`)."""
+        return self._apart is not None and self._apart.running
 
     def finished(self) -> Run:
         """The run with its sensitivity analysis: this one, or, when the analysis runs apart

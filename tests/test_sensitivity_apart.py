@@ -132,3 +132,43 @@ def test_an_analysis_apart_refused_as_too_large_is_a_usage_error(
     monkeypatch.setattr(sensitivity_module, "check_size", checked)
     assert main(argv) == 2
     assert capsys.readouterr().err == err
+
+
+@forks
+@pytest.mark.parametrize("lang", ["en", "fr"])
+def test_the_page_made_while_the_analysis_runs_is_the_page_made_after_it(
+    workspace: ovm.Workspace, lang: str
+) -> None:
+    """The comparison's page is rendered while the analysis runs apart, but for its parts that
+    show the analysis, rendered once it has ended and set in their places: the same bytes and
+    the same context as the page made from the finished run."""
+    from ovm.reporting import report
+
+    here = ovm.analyse(workspace, _settings())
+    whole = report.render_html(report.report_context(here, lang=lang, mission_reports=True))
+    apart = ovm.analyse(workspace, _settings(), sensitivity_apart=True)
+    assert apart.apart
+    context, page = report.comparison_page(apart, lang=lang, mission_reports=True)
+    assert not apart.apart
+    assert page == whole and 'id="ranking"' in page and "\x00" not in page
+    assert report.render_json(context) == report.render_json(
+        report.report_context(here, lang=lang, mission_reports=True)
+    )
+    # The run waited for has its analysis shown as it is.
+    assert report.comparison_page(here, lang=lang, mission_reports=True)[1] == whole
+
+
+@forks
+def test_a_part_showing_the_analysis_that_the_page_includes_more_than_once_leaves_it_whole(
+    workspace: ovm.Workspace, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from ovm.reporting import report
+
+    here = ovm.analyse(workspace, _settings())
+    whole = report.render_html(report.report_context(here))
+    # A family's section: included once a family, each time with its own section.
+    monkeypatch.setattr(
+        report, "SENSITIVITY_PARTS", (*report.SENSITIVITY_PARTS, "partials/family.html.j2")
+    )
+    apart = ovm.analyse(workspace, _settings(), sensitivity_apart=True)
+    assert report.comparison_page(apart)[1] == whole

@@ -98,20 +98,31 @@ def cmd_report(args: argparse.Namespace) -> int:
         print(f"{warning}{colon(args.lang)} {why}", file=sys.stderr)
     from ovm.cli.common import sensitivity_refusals
     from ovm.reporting.pdf import PdfError
-    from ovm.reporting.report import report_context
+    from ovm.reporting.report import comparison_page, report_context
 
+    page = None
     with sensitivity_refusals():
-        context = report_context(
-            run,
-            lang=args.lang,
-            mission=args.mission,
-            title=args.title,
-            date=args.date,
-            mission_reports=bool(args.with_missions),
-        )
+        if fmt == "html" and args.templates is None and args.mission is None:
+            # The page is rendered while the sensitivity analysis runs apart.
+            context, page = comparison_page(
+                run,
+                lang=args.lang,
+                title=args.title,
+                date=args.date,
+                mission_reports=bool(args.with_missions),
+            )
+        else:
+            context = report_context(
+                run,
+                lang=args.lang,
+                mission=args.mission,
+                title=args.title,
+                date=args.date,
+                mission_reports=bool(args.with_missions),
+            )
     stage_done()
     try:
-        output: str | bytes = _render(args, context, fmt)
+        output: str | bytes = _render(args, context, fmt) if page is None else page
     except PdfError as exc:
         # No Chromium to print with is a usage error (exit 2), as a missing option would be.
         if exc.missing:

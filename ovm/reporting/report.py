@@ -14,7 +14,7 @@ import functools
 import json
 import math
 import re
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, overload
@@ -1241,12 +1241,17 @@ def comparison_context(
     # dozen objects of cyclic garbage; the collector's next young collection would walk all
     # of it (0.02-0.03 s at 200 missions), and a later one again.
     with paused_gc(aged=True):
-        return _comparison_context(run, lang, title, columns_per_table, mission_reports)
+        ctx, b = _comparison_context(run, lang, title, columns_per_table, mission_reports)
+        _with_sensitivity(b, ctx["ranking"], run.finished())
+        return ctx
 
 
 def _comparison_context(
     run: Run, lang: str, title: str | None, columns_per_table: int, mission_reports: bool
-) -> Context:
+) -> tuple[Context, _Builder]:
+    """The comparison's context but for the ranking's fields from the sensitivity analysis,
+    kept in their places (:func:`_with_sensitivity` fills them), and the builder that made
+    it."""
     comparison, rubric = run.comparison, run.rubric
     scores = comparison.scores
     b = _builder(run, lang)
@@ -1558,9 +1563,7 @@ def _comparison_context(
     ctx["print_footer"] = ""
     ctx["quality"] = b.quality(cards, comparison.findings)
     ctx["methodology"] = b.methodology(comparison)
-    # Last: a sensitivity analysis running apart (Run.finished) goes on while the rest is made.
-    _with_sensitivity(b, ctx["ranking"], run.finished())
-    return ctx
+    return ctx, b
 
 
 _NO_RANK_FIELDS: dict[str, Any] = dict.fromkeys(
@@ -2255,6 +2258,72 @@ def render_html(context: Context, *, templates: str | Path | None = None) -> str
     env = environment(str(context.get("lang", "en")), templates)
     with paused_gc():
         return env.get_template(TEMPLATES[str(kind)]).render(context=context)
+
+
+SENSITIVITY_PARTS = ("partials/ranking.html.j2", "partials/methodology.html.j2")
+"""The packaged templates of the comparison that show its sensitivity analysis."""
+
+
+def comparison_page(
+    run: Run,
+    *,
+    lang: str = "en",
+    title: str | None = None,
+    date: dt.date | None = None,
+    mission_reports: bool = False,
+) -> tuple[Context, str]:
+    """The comparative report's context and its HTML page with the packaged templates: what
+    :func:`report_context` and :func:`render_html` give, the same bytes.
+
+    When the run's sensitivity analysis runs apart (:meth:`~ovm.pipeline.Run.finished`),
+    the context and the page are made while it runs, but for the ranking's fields from the
+    analysis and the parts of the page that show it (:data:`SENSITIVITY_PARTS`): those are
+    made once it has ended, and set in their places."""
+    with paused_gc(aged=True):
+        ctx, b = _comparison_context(
+            run, lang, title or run.title(lang), COLUMNS_PER_TABLE, mission_reports
+        )
+    ctx = _dated(ctx, date, lang)
+    if not run.apart:
+        _with_sensitivity(b, ctx["ranking"], run)
+        return ctx, render_html(ctx)
+    # Each part the analysis fills is a mark in the page made meanwhile, which no text of a
+    # page holds (a NUL character), then that part rendered as the page would include it.
+    env = environment(lang)
+    with paused_gc():
+        page = _marked(env).get_template(TEMPLATES["comparison"]).render(context=ctx)
+    _with_sensitivity(b, ctx["ranking"], run.finished())
+    with paused_gc():
+        for name in SENSITIVITY_PARTS:
+            mark = _mark(name)
+            if page.count(mark) != 1:
+                # Not included once where it was expected: the page made as a whole.
+                return ctx, render_html(ctx)
+            page = page.replace(mark, env.get_template(name).render(context=ctx))
+    return ctx, page
+
+
+def _mark(name: str) -> str:
+    return f"\x00ovm:{name}\x00"
+
+
+class _Marks(jinja2.BaseLoader):
+    """The templates of :data:`SENSITIVITY_PARTS` as their marks (:func:`_mark`), with no file
+    name: their compiled code is kept apart from that of the templates themselves."""
+
+    def get_source(
+        self, environment: jinja2.Environment, template: str
+    ) -> tuple[str, str | None, Callable[[], bool] | None]:
+        if template not in SENSITIVITY_PARTS:
+            raise jinja2.TemplateNotFound(template)
+        return _mark(template), None, lambda: True
+
+
+@functools.lru_cache(maxsize=16)
+def _marked(env: jinja2.Environment) -> jinja2.Environment:
+    """``env`` with :class:`_Marks` in place of the templates it names."""
+    assert env.loader is not None
+    return env.overlay(loader=jinja2.ChoiceLoader([_Marks(), env.loader]))
 
 
 def render_json(context: Context) -> str:
