@@ -172,7 +172,11 @@ def _meanwhile(args: argparse.Namespace, fmt: str, *, sensitivity: bool) -> None
     from ovm.reporting.report import warm_up
 
     page = "mission" if args.mission else "comparison"
-    warm_up(args.lang, page if fmt in ("html", "pdf") and args.templates is None else None)
+    warm_up(
+        args.lang,
+        page if fmt in ("html", "pdf") and args.templates is None else None,
+        apart=sensitivity and fmt == "html",
+    )
 
 
 def _beside(output: str) -> str:

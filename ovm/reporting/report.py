@@ -2215,11 +2215,12 @@ def _print_footer(ctx: Context) -> str:
 # --- rendering -------------------------------------------------------------------------------
 
 
-def warm_up(lang: str, page: str | None = None) -> None:
+def warm_up(lang: str, page: str | None = None, *, apart: bool = False) -> None:
     """Load what writing a report in ``lang`` takes, whatever the run: the language's texts,
     its number formats (CLDR data), the country names and, for a ``page`` (a kind of
     :data:`TEMPLATES`), the packaged templates its rendering loads, compiled or read from the
-    cache of compiled ones.
+    cache of compiled ones; ``apart``: those too with which :func:`comparison_page` renders
+    the page while a sensitivity analysis runs apart.
 
     Each is loaded once a process: a command does this while the workspace's checklist table
     is read (its main thread waits there), so that the report's context and page need not.
@@ -2242,6 +2243,8 @@ def warm_up(lang: str, page: str | None = None) -> None:
             continue
         seen.add(name)
         env.get_template(name)
+        if apart and page == "comparison":
+            _marked(env).get_template(name)
         # The templates it names as its base, its macros or a part: those the page loads.
         names += _NAMED_TEMPLATE.findall(loader.get_source(env, name)[0])
 
