@@ -25,7 +25,7 @@ from ovm.data.observations import Observations
 from ovm.data.workspace import Workspace, load_workspace
 from ovm.errors import RejectedDataWarning
 from ovm.rubric.model import Rubric
-from ovm.runtime import stage_done
+from ovm.runtime import stage_done, worker_threads
 from ovm.scoring.engine import IndicatorReplicates, score, score_with_replicates
 from ovm.scoring.results import NodeScore, NodeStatus, Scorecard, ScoreSet
 from ovm.settings import SensitivitySettings, Settings
@@ -394,10 +394,12 @@ def analyse_observations(
 
     Raises :class:`UnknownMissionError` when ``settings.missions`` names a mission that is not
     in ``observations``, ValueError for comparison settings that do not fit the rubric.
-    ``sensitivity_apart``: where processes can be forked (Linux), the sensitivity analysis
-    runs in a child process while the caller goes on with the Run, whose ``sensitivity`` is
-    then None until :meth:`Run.finished` gives it (the same result, bit for bit); elsewhere
-    it runs here, as without it.
+    ``sensitivity_apart``: where processes can be forked (Linux) and the run may use more
+    than one core (:func:`~ovm.runtime.worker_threads`: ``OVM_THREADS=1`` asks for one), the
+    sensitivity analysis runs in a child process while the caller goes on with the Run, whose
+    ``sensitivity`` is then None until :meth:`Run.finished` gives it (the same result, bit
+    for bit); elsewhere it runs here, as without it: on one core the child would only add
+    the cost of its making.
     """
     settings = settings or Settings()
     cohort = _cohort(observations, settings.missions)
@@ -433,7 +435,7 @@ def analyse_observations(
                 replicates=replicates,
             )
 
-        if sensitivity_apart and can_fork():
+        if sensitivity_apart and can_fork() and worker_threads() > 1:
             # Refused here, as the analysis would refuse it, before a child is made for it.
             check_size(alone, rubric, around)
             apart = _Forked(analysis)

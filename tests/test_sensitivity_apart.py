@@ -14,13 +14,14 @@ import ovm
 import ovm.comparison.sensitivity as sensitivity_module
 from ovm.cli.app import main
 from ovm.pipeline import ForkedError
+from ovm.runtime import worker_threads
 from ovm.settings import SensitivitySettings, Settings
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 
 forks = pytest.mark.skipif(
-    not (sys.platform.startswith("linux") and hasattr(os, "fork")),
-    reason="processes are forked on Linux only",
+    not (sys.platform.startswith("linux") and hasattr(os, "fork")) or worker_threads() < 2,
+    reason="processes are forked on Linux only, for a run that may use two cores",
 )
 
 
@@ -59,6 +60,14 @@ def test_where_no_process_is_forked_the_analysis_runs_here(
     run = ovm.analyse(workspace, _settings(), sensitivity_apart=True)
     assert run.sensitivity is not None and run.finished() is run
     assert run.sensitivity == ovm.analyse(workspace, _settings()).sensitivity
+
+
+def test_on_one_core_the_analysis_runs_here(
+    workspace: ovm.Workspace, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("OVM_THREADS", "1")
+    run = ovm.analyse(workspace, _settings(), sensitivity_apart=True)
+    assert run.sensitivity is not None and not run.apart and run.finished() is run
 
 
 @forks
