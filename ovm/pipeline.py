@@ -61,12 +61,17 @@ class _Forked(Generic[T]):
             if stream is not None:
                 stream.flush()
         read, write = os.pipe()
-        with warnings.catch_warnings():
-            # Python 3.12 warns of fork() in a process with threads, whose locks the child
-            # inherits as they were. The child runs NumPy and Python only; the threads of
-            # Polars and of the engine's pools are idle between the stages of a run.
-            warnings.filterwarnings("ignore", category=DeprecationWarning, message=".*fork")
-            pid = os.fork()
+        try:
+            with warnings.catch_warnings():
+                # Python 3.12 warns of fork() in a process with threads, whose locks the child
+                # inherits as they were. The child runs NumPy and Python only; the threads of
+                # Polars and of the engine's pools are idle between the stages of a run.
+                warnings.filterwarnings("ignore", category=DeprecationWarning, message=".*fork")
+                pid = os.fork()
+        except BaseException:
+            os.close(read)
+            os.close(write)
+            raise
         if pid == 0:  # pragma: no cover - the child; its result is what the tests read
             os.close(read)
             _child(work, write)
@@ -114,6 +119,16 @@ class _Forked(Generic[T]):
         done: T = value
         self._done = (done,)
         return done
+
+
+def _forked(work: Callable[[], T]) -> _Forked[T] | None:
+    """``work`` started in a child process (:class:`_Forked`), or None when the system makes
+    none now (too many processes, too little memory to account for a copy): the caller does
+    it itself."""
+    try:
+        return _Forked(work)
+    except OSError:
+        return None
 
 
 def _child(work: Callable[[], T], write: int) -> None:  # pragma: no cover - in the child
@@ -435,10 +450,12 @@ def analyse_observations(
                 replicates=replicates,
             )
 
+        apart = None
         if sensitivity_apart and can_fork() and worker_threads() > 1:
             # Refused here, as the analysis would refuse it, before a child is made for it.
             check_size(alone, rubric, around)
-            apart = _Forked(analysis)
+            apart = _forked(analysis)
+        if apart is not None:
             stage_done()
             return Run(
                 rubric=rubric,

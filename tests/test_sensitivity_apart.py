@@ -4,6 +4,7 @@ there, and is run in the caller's process where no process can be forked."""
 
 from __future__ import annotations
 
+import errno
 import os
 import sys
 from pathlib import Path
@@ -68,6 +69,21 @@ def test_on_one_core_the_analysis_runs_here(
     monkeypatch.setenv("OVM_THREADS", "1")
     run = ovm.analyse(workspace, _settings(), sensitivity_apart=True)
     assert run.sensitivity is not None and not run.apart and run.finished() is run
+
+
+@forks
+def test_where_the_system_makes_no_process_now_the_analysis_runs_here(
+    workspace: ovm.Workspace, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def refused() -> int:
+        raise BlockingIOError(errno.EAGAIN, "Resource temporarily unavailable")
+
+    before = len(os.listdir("/proc/self/fd"))
+    monkeypatch.setattr(os, "fork", refused)
+    run = ovm.analyse(workspace, _settings(), sensitivity_apart=True)
+    assert run.sensitivity is not None and not run.apart
+    # The pipe made for the child is closed.
+    assert len(os.listdir("/proc/self/fd")) == before
 
 
 @forks
