@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import errno
 import os
+import subprocess
 import sys
 from pathlib import Path
 
@@ -119,44 +120,55 @@ def test_an_analysis_apart_that_ends_without_a_result_is_an_error(
         run.finished()
 
 
+def _program(tmp_path: Path, argv: list[str], patch: str = "") -> subprocess.CompletedProcess[str]:
+    """``ovm`` run as the program, in a process of its own, after ``patch`` (Python)."""
+    code = f"import sys\n{patch}\nsys.argv = ['ovm', *sys.argv[1:]]\n"
+    code += "from ovm.cli.app import program\nprogram()\n"
+    env = {**os.environ, "OVM_CACHE_DIR": str(tmp_path / "cache")}
+    return subprocess.run(
+        [sys.executable, "-c", code, *argv], capture_output=True, text=True, env=env, check=False
+    )
+
+
 @forks
-def test_the_report_is_the_same_with_the_analysis_apart(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    outputs = {}
-    for apart in (True, False):
-        if not apart:
-            monkeypatch.setattr(sys, "platform", "darwin")
-        for fmt in ("html", "json"):
-            out = tmp_path / f"{apart}.{fmt}"
-            argv = ["report", str(EXAMPLES), "-q", "--sensitivity-runs", "60", "-o", str(out)]
-            assert main(argv) == 0
-            outputs[apart, fmt] = out.read_bytes()
-    assert b"rank_interval" in outputs[True, "json"]
+def test_the_report_is_the_same_with_the_analysis_apart(tmp_path: Path) -> None:
+    """ovm as the program runs the analysis apart (as its progress shows: drawn by another
+    process, nothing in this one calls it); called from a program, in the process. The
+    outputs are the same bytes."""
+    spy = (
+        "import ovm.cli.common as common\n"
+        "drawn = common.progress_bar\n"
+        "def bar(enabled, lang='en'):\n"
+        "    pid = __import__('os').getpid()\n"
+        "    return lambda done, total: print('drawn by', pid == __import__('os').getpid())\n"
+        "common.progress_bar = bar\n"
+    )
     for fmt in ("html", "json"):
-        assert outputs[True, fmt] == outputs[False, fmt]
+        out, here = tmp_path / f"apart.{fmt}", tmp_path / f"here.{fmt}"
+        argv = ["report", str(EXAMPLES), "--sensitivity-runs", "60", "-o"]
+        done = _program(tmp_path, [*argv, str(out)], spy)
+        assert done.returncode == 0, done.stderr
+        assert "drawn by False" in done.stdout and "drawn by True" not in done.stdout
+        assert main([*argv, str(here), "-q"]) == 0
+        assert out.read_bytes() == here.read_bytes()
+    assert b"rank_interval" in (tmp_path / "apart.json").read_bytes()
 
 
 @forks
-def test_an_analysis_apart_refused_as_too_large_is_a_usage_error(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
-) -> None:
+def test_an_analysis_apart_refused_as_too_large_is_a_usage_error(tmp_path: Path) -> None:
     """Refused in the child (the memory it finds there is short), the refusal is the usage
     error it is when refused before the child starts, in the language asked."""
-    checked = sensitivity_module.check_size
-    monkeypatch.setattr(sensitivity_module, "check_size", lambda *args: None)
-    monkeypatch.setattr(sensitivity_module, "memory_available", lambda: 100 * 2**20)
+    short = "import ovm.comparison.sensitivity as s\ns.memory_available = lambda: 100 * 2**20\n"
     out = tmp_path / "r.html"
     argv = ["report", str(EXAMPLES), "-q", "--sensitivity-runs", "100000", "-o", str(out)]
     argv += ["--lang", "es"]
-    assert main(argv) == 2
-    err = capsys.readouterr().err
-    assert err.startswith("ovm: ") and "Traceback" not in err and "100.000" in err
-    assert not out.exists()
+    in_child = _program(tmp_path, argv, short + "s.check_size = lambda *args: None\n")
+    assert (in_child.returncode, out.exists()) == (2, False)
+    assert in_child.stderr.startswith("ovm: ") and "Traceback" not in in_child.stderr
+    assert "100.000" in in_child.stderr
     # Refused before the child starts: the same message.
-    monkeypatch.setattr(sensitivity_module, "check_size", checked)
-    assert main(argv) == 2
-    assert capsys.readouterr().err == err
+    before = _program(tmp_path, argv, short)
+    assert (before.returncode, before.stderr) == (2, in_child.stderr)
 
 
 @forks

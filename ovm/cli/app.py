@@ -62,6 +62,12 @@ _owned = False
 """Whether ovm runs as the program (:func:`program`) and so owns the process and its signals."""
 
 
+def owns_process() -> bool:
+    """Whether ovm runs as the program (the ``ovm`` script, ``python -m ovm``): its standard
+    streams are the process's, and nothing else runs in it."""
+    return _owned
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit status (130 when interrupted with Ctrl-C)."""
     given = sys.argv[1:] if argv is None else list(argv)

@@ -74,8 +74,10 @@ def cmd_report(args: argparse.Namespace) -> int:
         sens,
         mission=args.mission,
         meanwhile=lambda: _meanwhile(args, fmt, sensitivity=sens is not None),
-        # The analysis runs on another core while the report's context is made.
-        sensitivity_apart=True,
+        # The analysis runs on another core while the report's context is made. Only where
+        # ovm is the program: a child process draws its progress on the process's standard
+        # error, which a program calling ovm (a notebook, a test) may have replaced.
+        sensitivity_apart=_owns_process(),
     )
     if run.sensitivity_skipped is not None and args.sensitivity_runs is not None:
         from ovm.i18n import colon, gettext
@@ -175,8 +177,14 @@ def _meanwhile(args: argparse.Namespace, fmt: str, *, sensitivity: bool) -> None
     warm_up(
         args.lang,
         page if fmt in ("html", "pdf") and args.templates is None else None,
-        apart=sensitivity and fmt == "html",
+        apart=sensitivity and fmt == "html" and _owns_process(),
     )
+
+
+def _owns_process() -> bool:
+    from ovm.cli.app import owns_process
+
+    return owns_process()
 
 
 def _beside(output: str) -> str:
