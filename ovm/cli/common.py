@@ -380,7 +380,8 @@ def workspace_args(sp: argparse.ArgumentParser) -> None:
         type=float,
         metavar=("LOW", "HIGH"),
         default=(0.0, 100.0),
-        help="range of normalised scores (default 0 100)",
+        help="range of the scores a bounded --normalisation gives, their bands read at the "
+        "same place along it (default 0 100)",
     )
     cmp.add_argument(
         "--aggregation",

@@ -252,8 +252,9 @@ def fit_scale(
         value = np.ones(k)
     else:
         # sp is the width of a score scale (0-100 scores) or NaN (raw values); the score's own
-        # value is its position on that scale.
-        value = np.where(np.isnan(sp), (lo + hi) / 2, np.clip(mn, min(lo, hi), max(lo, hi)))
+        # value is its position on that scale, put at the same place along the output range.
+        own = mn if (lo, hi) == (0.0, _SCORE_SPAN) else lo + mn / sp * (hi - lo)
+        value = np.where(np.isnan(sp), (lo + hi) / 2, np.clip(own, min(lo, hi), max(lo, hi)))
     return CohortScale(
         method,
         (lo, hi),
@@ -472,12 +473,60 @@ def cohort_rule(node: Group | Indicator) -> Cohort | None:
 
 
 def _band(
-    rubric: Rubric, node: Group | Indicator | None, score: float | None, bounded: bool = True
+    rubric: Rubric,
+    node: Group | Indicator | None,
+    score: float | None,
+    bounded: bool = True,
+    span: tuple[float, float] | None = None,
 ) -> tuple[int | None, str | None, float | None]:
-    scale = rubric.scale_for(node)
-    if score is None or not bounded or not scale.min <= score <= scale.max:
+    lo, hi = (scale := rubric.scale_for(node)).min, scale.max
+    if span is not None:
+        lo, hi = span
+    if score is None or not bounded or not lo <= score <= hi:
         return None, None, None
-    return band_of(rubric, node, score)
+    return band_of(rubric, node, score, span=span)
+
+
+def output_spans(rubric: Rubric, settings: ComparisonSettings) -> dict[str, tuple[float, float]]:
+    """The nodes (``overall`` included) whose compared scores lie on ``settings``' output
+    range where it is not 0-100, each with that range: their bands are read at their place
+    along it (:meth:`Rubric.band_at`), so that asking for scores on 1-10 changes no band.
+
+    An indicator lies there when the bounded normalisation asked for normalises it (a cohort
+    rule scoring on its own scores on 0-100, as the rest of its group); a group, when it is
+    normalised itself or every child that counts in it lies there (a group of comparative
+    indicators, or one on a scale of its own, stays on its scale)."""
+    span = (float(settings.output_range[0]), float(settings.output_range[1]))
+    if span == (0.0, 100.0):
+        return {}
+    if settings.normalisation not in BOUNDED:
+        return {}
+    wanted = set(settings.normalise_nodes) if settings.normalise_nodes is not None else None
+    out: dict[str, tuple[float, float]] = {}
+    for ind in rubric.indicators():
+        if (
+            not _from_cohort(ind)
+            and (wanted is None or ind.id in wanted)
+            and not rubric.keeps_scale(ind.id)
+        ):
+            out[ind.id] = span
+    for gid in rubric.aggregation_order:
+        g = rubric.node(gid)
+        if not isinstance(g, Group) or rubric.keeps_scale(gid):
+            continue
+        kids = [c.id for c in g.children if c.contributes]
+        if (wanted is not None and gid in wanted) or (
+            g.formula is None and kids and all(k in out for k in kids)
+        ):
+            out[gid] = span
+    head = rubric.headline
+    families = [f.id for f in rubric.families if f.contributes]
+    # A headline of "none" leaves the overall as each mission was scored.
+    if (head is not None and head != "none" and head in out) or (
+        head is None and families and all(f in out for f in families)
+    ):
+        out["overall"] = span
+    return out
 
 
 class _State:
@@ -515,6 +564,8 @@ class _State:
         self.recomputed: set[tuple[int, str]] = set()
         # Bands label 0-100 scores: none for groups built from z-scores or ranks.
         self.bounded = True
+        self.spans: Mapping[str, tuple[float, float]] = {}
+        """The nodes whose scores lie on the output range, with it (:func:`output_spans`)."""
         self.on_scale: _State | None = None
         self.on_scale_scores: ScoreSet | None = None
         """Under z-scores or ranks, the cohort as the rubric scores it (no normalisation asked
@@ -706,7 +757,7 @@ def _prepare_indicator(
     for i in map(int, np.flatnonzero(has)):
         ns = cells[i]
         score = float(y[i])
-        band, label, rating = _band(st.rubric, ind, score, bounded)
+        band, label, rating = _band(st.rubric, ind, score, bounded, st.spans.get(ind.id))
         interval = None
         if ns.interval is not None and i not in imputed:
             ends = apply_scale(scale, np.array([[ns.interval[0] * d], [ns.interval[1] * d]]))
@@ -783,7 +834,7 @@ def _combine(
             interval = (min(float(ends[0]), score), max(float(ends[1]), score))
     st.node_findings[(i, node_id)] = findings
     st.recomputed.add((i, node_id))
-    band, label, rating = _band(rubric, node, score, st.bounded)
+    band, label, rating = _band(rubric, node, score, st.bounded, st.spans.get(node_id))
     return template.model_copy(
         update={
             "value": score,
@@ -811,7 +862,7 @@ def _formula(st: _State, i: int, node: Group, template: NodeScore) -> NodeScore:
     out = formula_group(rubric, node, lookup)
     st.node_findings[(i, node.id)] = [] if out.finding is None else [out.finding]
     st.recomputed.add((i, node.id))
-    band, label, rating = _band(rubric, node, out.score, st.bounded)
+    band, label, rating = _band(rubric, node, out.score, st.bounded, st.spans.get(node.id))
     return template.model_copy(
         update={
             "value": out.score,
@@ -895,7 +946,9 @@ def _normalise_group(
     for i in map(int, np.flatnonzero(np.isfinite(x))):
         c = cells[i]
         score = float(y[i])
-        band, label, rating = _band(st.rubric, node, score, method in BOUNDED)
+        band, label, rating = _band(
+            st.rubric, node, score, method in BOUNDED, st.spans.get(node_id)
+        )
         cells[i] = c.model_copy(
             update={
                 "score": score,
@@ -966,16 +1019,28 @@ def _aggregate_tree(
 # --- family 7: comparative indicators ------------------------------------------------------
 
 
-def _reaches(leaf: Indicator, ns: NodeScore, threshold: float) -> bool:
+def _on_scale(st: _State, node_id: str, score: float) -> float:
+    """A node's score on its own scale: a score put on the output range, at its place along it
+    (:func:`output_spans`); any other as it is."""
+    span = st.spans.get(node_id)
+    if span is None:
+        return score
+    scale = st.rubric.scale_of(node_id)
+    # Rounded as Rubric.band_at rounds it: a place on the range, not its float residue.
+    return round(scale.min + (score - span[0]) / (span[1] - span[0]) * (scale.max - scale.min), 9)
+
+
+def _reaches(st: _State, leaf: Indicator, ns: NodeScore, threshold: float) -> bool:
     """Whether a scored indicator reaches a practice threshold: ``threshold`` per cent of the
     way along its scale from its worst end to its best (on 0-100, a score of ``threshold``)."""
     if ns.status != "scored" or ns.score is None:
         return False
     scale = leaf.scale_or_default
+    score = _on_scale(st, leaf.id, ns.score)
     if scale.is_default():
-        return ns.score >= threshold
+        return score >= threshold
     worst = scale.min if scale.better == "higher" else scale.max
-    reach = (ns.score - worst) * scale.sign / (scale.max - scale.min)
+    reach = (score - worst) * scale.sign / (scale.max - scale.min)
     # Tie-tolerant as ranks are: 3 of 0-4 reaches 75 though 3/4 may round below it.
     return round(100.0 * reach, 9) >= threshold
 
@@ -1040,8 +1105,11 @@ def _comparative(
     """Score one comparative indicator for every mission from the cohort's target scores."""
     cells = st.cur[node.id]
     target = st.cur[node.target]
+    # On the target's own scale: gaps in points mean the same whatever the output range.
     scored = [
-        (j, t.score) for j, t in enumerate(target) if t.status == "scored" and t.score is not None
+        (j, _on_scale(st, node.target, t.score))
+        for j, t in enumerate(target)
+        if t.status == "scored" and t.score is not None
     ]
     # Gaps and changes in the target's direction, in points of a 0-100 scale.
     scale = st.rubric.scale_of(node.target)
@@ -1059,7 +1127,11 @@ def _comparative(
         value: float | None = None
         coverage = 0.0
         inputs: tuple[InputValue, ...] = (_node_input(node.target, target[i]),)
-        own = target[i].score if target[i].status == "scored" else None
+        own = (
+            _on_scale(st, node.target, score_i)
+            if target[i].status == "scored" and (score_i := target[i].score) is not None
+            else None
+        )
         if node.measure == "distance_to_best":
             rule = f"comparative: 100 minus the gap in points to the cohort's best on {node.target}"
             if not scored or own is None:
@@ -1088,7 +1160,11 @@ def _comparative(
                 )
             else:
                 inputs += (_node_input(f"{node.target}@{st.mids[j]}", target[j]),)
-                then = target[j].score if target[j].status == "scored" else None
+                then = (
+                    _on_scale(st, node.target, then_j)
+                    if target[j].status == "scored" and (then_j := target[j].score) is not None
+                    else None
+                )
                 if own is None or then is None:
                     status = "missing"
                 else:
@@ -1107,7 +1183,7 @@ def _comparative(
                     leaf
                     for leaf in _leaves(st.rubric, node.target)
                     if not _from_cohort(leaf)
-                    and any(_reaches(leaf, c, node.threshold) for c in st.cur[leaf.id])
+                    and any(_reaches(st, leaf, c, node.threshold) for c in st.cur[leaf.id])
                 ]
             mine = [(p, st.cur[p.id][i]) for p in practices]
             inputs = tuple(_node_input(p.id, c) for p, c in mine)
@@ -1116,7 +1192,7 @@ def _comparative(
             if not seen:
                 status = "missing" if unseen else "not_applicable"
             else:
-                adopted = sum(1 for p, c in seen if _reaches(p, c, node.threshold))
+                adopted = sum(1 for p, c in seen if _reaches(st, p, c, node.threshold))
                 value = adopted / len(seen)
                 coverage = len(seen) / (len(seen) + len(unseen))
                 # A share over a minority of the practices says little: the same threshold
@@ -1266,6 +1342,7 @@ def _cohort_step(
     normalise_nodes = settings.normalise_nodes
     groups: Mapping[str, str] | None = settings.groups
     st = _State(rubric, scores)
+    st.spans = output_spans(rubric, settings)
     beside = kept_on_scale(rubric, settings)
     if normalisation not in ("none", *BOUNDED):
         # Family 7 measures gaps and shares in points of the 0-100 scale, and a best practice
@@ -1299,7 +1376,9 @@ def _cohort_step(
             method=method,
             imputation=imputation,
             groups=groups,
-            output_range=(lo, hi),
+            # The range is the normalisation's asked for: a cohort rule scoring on its own
+            # lands on 0-100 as the scores beside it in its group do.
+            output_range=(lo, hi) if requested else (0.0, _SCORE_SPAN),
             zscore_scale=zscore_scale,
             target=targets.get(ind.id),
             cohort_findings=cohort_findings,
@@ -1416,7 +1495,11 @@ def _cohort_step(
         # Bands are capped again over the cohort's scores (a normalised indicator may now be
         # in its lowest band, or no longer be).
         overall, nodes, critical = apply_critical(
-            rubric, st.cur["overall"][i], [st.cur[n.node][i] for n in card.nodes], critical_ids
+            rubric,
+            st.cur["overall"][i],
+            [st.cur[n.node][i] for n in card.nodes],
+            critical_ids,
+            st.spans,
         )
         cards.append(
             card.model_copy(

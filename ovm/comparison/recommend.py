@@ -141,15 +141,16 @@ def _fmt(x: float | str | None, digits: int = 1, lang: str = "en") -> str:
     return number_formatter(lang, 0 if whole else digits)(x)
 
 
-def _holds(tpl: _Template, ns: NodeScore, node: _NodeWords, words: _Words) -> str | None:
+def _holds(
+    tpl: _Template, ns: NodeScore, node: _NodeWords, words: _Words, score: float
+) -> str | None:
     """The condition of ``tpl`` as it holds for the node's score, in words (None: it does not
-    hold)."""
+    hold); ``score``: the node's score on its own scale, where the thresholds are written."""
     if ns.status != "scored" or ns.score is None:
         return None
     if not tpl.conditional:
         return None
     parts = []
-    score = ns.score
     below, above = tpl.below, tpl.above
     # The score is written with the decimals that keep it on its side of the threshold:
     # "39.99 < 40", never "40.0 < 40".
@@ -817,7 +818,12 @@ def recommend(
     words = _words(rubric, lang)
     election = f"{info.election_type} {info.election_date.isoformat()}"
     tabled = set(mission.values) if mission is not None else set()
-    held = held_down(rubric, card)
+    spans = None
+    if comparison is not None:
+        from ovm.comparison.cohort import output_spans
+
+        spans = output_spans(rubric, comparison.settings)
+    held = held_down(rubric, card, spans)
     capping = {
         f.node: tuple(n for n in str(f.params["nodes"]).split(", ") if n in held)
         for f in card.findings
@@ -830,13 +836,22 @@ def recommend(
         except KeyError:
             continue
         ns = found
+        # A score on a comparison's output range meets the rubric's thresholds and bands at its
+        # place along that range; its gap is counted back in points of the range.
+        span = (spans or {}).get(node.id)
+        scale = node.scale_or_default
+        own = ns.score
+        if span is not None and own is not None:
+            own = scale.min + (own - span[0]) / (span[1] - span[0]) * (scale.max - scale.min)
         for tw in nw.templates:
-            cond = _holds(tw, ns, nw, words)
+            cond = None if own is None else _holds(tw, ns, nw, words, own)
             if cond is None:
                 continue
             tpl = tw.tpl
-            assert ns.score is not None
-            gap = _gap(nw.bands, nw.lower, ns.score)
+            assert ns.score is not None and own is not None
+            gap = _gap(nw.bands, nw.lower, own)
+            if span is not None:
+                gap *= (span[1] - span[0]) / (scale.max - scale.min)
             # The gain shown is counted where the mission has a score to gain on; the weight
             # only says why that is not the overall, and is worked out only then (most gains
             # are in overall points: a cohort's thousands of recommendations each walked the

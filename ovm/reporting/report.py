@@ -221,7 +221,12 @@ class _Builder:
     """Formats scores of one score set in one language (shared by both report kinds)."""
 
     def __init__(
-        self, scores: ScoreSet, rubric: Rubric, lang: str, root: str | Path | None = None
+        self,
+        scores: ScoreSet,
+        rubric: Rubric,
+        lang: str,
+        root: str | Path | None = None,
+        spans: Mapping[str, tuple[float, float]] | None = None,
     ) -> None:
         if lang not in LANGUAGES:
             raise ValueError(
@@ -230,6 +235,8 @@ class _Builder:
         self.scores = scores
         self.rubric = rubric
         self.lang = lang
+        self.spans = spans or {}
+        """The nodes whose scores lie on the comparison's output range (its bands read there)."""
         self.t: Translator = translator(lang)
         self.root = Path(root) if root is not None else None
         self._band_cache: dict[str, list[Label]] = {}
@@ -495,7 +502,7 @@ class _Builder:
         if self._held is None:
             self._held = {}
             for card in self.scores.scorecards:
-                for node_id, indicator in held_down(self.rubric, card).items():
+                for node_id, indicator in held_down(self.rubric, card, self.spans).items():
                     held = card.node(node_id)
                     name = self.label(indicator)
                     self._held[id(held)] = (
@@ -1140,6 +1147,31 @@ class _Builder:
 
     def head(self, kind: str, title: str | None, cards: Sequence[Scorecard]) -> Context:
         rb = self.rubric
+        span = self.spans.get("overall")
+        scale = rb.scale_of("overall")
+
+        def put(edge: float) -> float:
+            """A band's edge where the comparison's output range puts it (the legend and the
+            workbook's colours follow the scores shown)."""
+            if span is None:
+                return edge
+            at = span[0] + (edge - scale.min) / (scale.max - scale.min) * (span[1] - span[0])
+            return round(at, 9)
+
+        # On 0-100 the edges are whole; along another range (4.6 on 1-10) they need a decimal.
+        digits = 0 if span is None else 1
+        # A node off that range (family 7, a node on a scale of its own) keeps the rubric's.
+        off_range = (
+            {
+                p.node.id: list(rb.bands)
+                for p in rb.walk()
+                if not p.node.bands
+                and p.node.id not in self.spans
+                and not rb.keeps_scale(p.node.id)
+            }
+            if span is not None
+            else {}
+        )
         return {
             "format": REPORT_FORMAT,
             "kind": kind,
@@ -1152,10 +1184,10 @@ class _Builder:
             "bands": [
                 {
                     "label": text_label(b.label, self.lang),
-                    "range": self.span(b.low, b.high, 0),
+                    "range": self.span(put(b.low), put(b.high), digits),
                     "tone": self.tone("overall", i),
-                    "min": b.min,
-                    "max": b.max,
+                    "min": None if b.min is None else put(b.min),
+                    "max": None if b.max is None else put(b.max),
                     # the score tables leave a band's rating to the legend
                     "rating": self.rating(b.rating) if b.rating is not None else None,
                 }
@@ -1169,6 +1201,13 @@ class _Builder:
                 ]
                 for p in rb.walk()
                 if p.node.bands
+            }
+            | {
+                node_id: [
+                    {"min": b.min, "max": b.max, "tone": self.tone("overall", i)}
+                    for i, b in enumerate(bands)
+                ]
+                for node_id, bands in off_range.items()
             },
         }
 
@@ -1854,7 +1893,10 @@ def mission_context(
 def _builder(run: Run, lang: str) -> _Builder:
     """A builder of the reports of ``run`` in ``lang``."""
     root = run.workspace.root if run.workspace is not None else None
-    return _Builder(run.comparison.scores, run.rubric, lang, root)
+    from ovm.comparison.cohort import output_spans
+
+    spans = output_spans(run.rubric, run.comparison.settings)
+    return _Builder(run.comparison.scores, run.rubric, lang, root, spans)
 
 
 def _mission_context(

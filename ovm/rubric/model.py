@@ -258,9 +258,25 @@ class Rubric(Frozen):
             return ()
         return self.bands
 
-    def band_at(self, node: Group | Indicator | None, score: float) -> Band | None:
-        """The band a node's score falls in (``node`` None: the overall's), if any."""
-        top = self.scale_for(node).max
+    def band_at(
+        self,
+        node: Group | Indicator | None,
+        score: float,
+        span: tuple[float, float] | None = None,
+    ) -> Band | None:
+        """The band a node's score falls in (``node`` None: the overall's), if any.
+
+        ``span``: the range the score was put on (a comparison's output range, 1-10 say), where
+        it is not the node's own scale: the band is the one its place along that range has on
+        the node's scale, so that a mission's band does not depend on the range asked for."""
+        scale = self.scale_for(node)
+        top = scale.max
+        if span is not None and span != (scale.min, scale.max):
+            lo, hi = span
+            if not lo <= score <= hi:
+                return None
+            # Rounded: 6.4 on 1-10 is 60 on 0-100, not 59.999999999999993.
+            score = round(scale.min + (score - lo) / (hi - lo) * (scale.max - scale.min), 9)
         for band in self.bands_for(node):
             if band.contains(score, top):
                 return band

@@ -10,7 +10,7 @@ is, and a ``critical-indicator`` finding says which indicator holds which bands 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from ovm.i18n import fixed
 from ovm.rubric.model import Group, Indicator, Rubric, pick
@@ -34,10 +34,12 @@ def apply_critical(
     overall: NodeScore,
     nodes: Sequence[NodeScore],
     critical: Sequence[str] | None = None,
+    spans: Mapping[str, tuple[float, float]] | None = None,
 ) -> tuple[NodeScore, tuple[NodeScore, ...], list[Finding]]:
     """One mission's overall and nodes with the bands critical failures cap, and a finding
     per failing critical indicator. ``critical`` is :func:`critical_indicators` of the
-    rubric, when the caller has it already."""
+    rubric, when the caller has it already; ``spans``: the range each node a comparison put
+    onto its output range lies on (:func:`ovm.comparison.cohort.output_spans`)."""
     if critical is None:
         critical = critical_indicators(rubric)
     if not critical:
@@ -79,7 +81,11 @@ def apply_critical(
             # Named when its own score falls above the lowest band: where the cap changes what
             # a reader sees. Read from the score, not the band, so that capping twice (a
             # comparison caps scorecards the engine capped) names the same groups.
-            own = None if target.score is None else rubric.band_at(group, target.score)
+            own = (
+                None
+                if target.score is None
+                else rubric.band_at(group, target.score, (spans or {}).get(parent))
+            )
             if own is not None and own is not lowest:
                 held.append(parent)
             if parent == "overall":
@@ -108,12 +114,15 @@ def apply_critical(
     return overall, tuple(capped.get(n.node, n) for n in nodes), findings
 
 
-def held_down(rubric: Rubric, card: Scorecard) -> dict[str, str]:
+def held_down(
+    rubric: Rubric, card: Scorecard, spans: Mapping[str, tuple[float, float]] | None = None
+) -> dict[str, str]:
     """The nodes (``overall`` included) of a scorecard whose band its ``critical-indicator``
     findings hold below the band their own score falls in, each with the indicator that holds
     it (the first finding to name it). A finding names only those; one recorded by an earlier
     version named every group the cap reached, and a node whose score lies in its lowest band
-    anyway is left out here: there the cap changes nothing a reader sees."""
+    anyway is left out here: there the cap changes nothing a reader sees. ``spans`` as
+    :func:`apply_critical` takes them."""
     held: dict[str, str] = {}
     for f in card.findings:
         if f.code != CODE or f.node is None:
@@ -124,7 +133,11 @@ def held_down(rubric: Rubric, card: Scorecard) -> dict[str, str]:
             ns = card.node(node_id)
             node = None if node_id == "overall" else rubric.node(node_id)
             bands = rubric.bands_for(node)
-            own = None if ns.score is None else rubric.band_at(node, ns.score)
+            own = (
+                None
+                if ns.score is None
+                else rubric.band_at(node, ns.score, (spans or {}).get(node_id))
+            )
             if own is not None and bands and own is not bands[0]:
                 held[node_id] = f.node
     return held

@@ -1152,10 +1152,15 @@ def percentile_ends(values: Array, alpha: float) -> tuple[Array, Array, npt.NDAr
 
 
 def band_of(
-    rubric: Rubric, node: Group | Indicator | None, score: float, lang: str = "en"
+    rubric: Rubric,
+    node: Group | Indicator | None,
+    score: float,
+    lang: str = "en",
+    span: tuple[float, float] | None = None,
 ) -> tuple[int | None, str | None, float | None]:
-    """The index, label and rating of the band a score falls in."""
-    found = rubric.band_at(node, score)
+    """The index, label and rating of the band a score falls in (``span``: the range it was
+    put on, as :meth:`Rubric.band_at` takes it)."""
+    found = rubric.band_at(node, score, span)
     if found is None:
         return None, None, None
     return rubric.bands_for(node).index(found), pick(found.label, lang), found.rating
