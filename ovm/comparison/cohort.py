@@ -19,7 +19,7 @@ from __future__ import annotations
 import math
 from collections import Counter
 from collections.abc import Collection, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Literal
 
 import numpy as np
@@ -564,6 +564,11 @@ class _State:
         self.recomputed: set[tuple[int, str]] = set()
         # Bands label 0-100 scores: none for groups built from z-scores or ranks.
         self.bounded = True
+        self.imputed: set[tuple[int, str]] = set()
+        """The cells (mission, indicator) whose value was imputed."""
+        self.seen: dict[tuple[int, str], NodeStatus] = {}
+        """Each recomputed group's status from observed values alone, imputed ones left out:
+        a group is scored only where that meets its minimum coverage (see :func:`_combine`)."""
         self.spans: Mapping[str, tuple[float, float]] = {}
         """The nodes whose scores lie on the output range, with it (:func:`output_spans`)."""
         self.on_scale: _State | None = None
@@ -669,6 +674,7 @@ def _prepare_indicator(
         ):
             base[i] = np.nan if v is None else v
     imputed = _impute(st, ind.id, base, imputation, groups) if imputation != "none" else {}
+    st.imputed.update((i, ind.id) for i in imputed)
     filled = base.copy()
     for i, imp in imputed.items():
         filled[i] = imp.value
@@ -810,6 +816,33 @@ def _combine(
         for k, c in cells
     ]
     out = combine_children(children, method, power, min_cov)
+    if st.imputed:
+        # An imputed value fills a gap in a group that has enough observed data; it does not
+        # make up for the data that is not there: the group's minimum coverage is met by the
+        # observed values alone (a mission observed on 4 % of the rubric is not ranked on
+        # the cohort's means).
+        seen = [
+            replace(c, status="missing")
+            if (i, c.id) in st.imputed
+            else replace(c, status=st.seen.get((i, c.id), c.status))
+            for c in children
+        ]
+        alone = combine_children(seen, method, power, min_cov)
+        st.seen[(i, node_id)] = alone.status
+        if out.status in ("scored", "insufficient") and alone.status in ("insufficient", "missing"):
+            if alone.finding is not None and alone.finding[0] == "insufficient-coverage":
+                said = alone.finding[2]
+                alone = replace(
+                    alone,
+                    finding=(
+                        "insufficient-coverage",
+                        f"the parts one level below it with observed values hold "
+                        f"{said['share']}% of its weight; at least {said['needed']}% needed "
+                        "(imputed values do not count)",
+                        {**said, "variant": "imputed"},
+                    ),
+                )
+            out, children = alone, seen
     expl, findings = explain_group(children, out, node_id, method, power)
     score = out.score
     interval: tuple[float, float] | None = None
@@ -1187,8 +1220,18 @@ def _comparative(
                 ]
             mine = [(p, st.cur[p.id][i]) for p in practices]
             inputs = tuple(_node_input(p.id, c) for p, c in mine)
-            seen = [(p, c) for p, c in mine if c.status == "scored" and c.score is not None]
-            unseen = [c for _, c in mine if c.status not in ("scored", "not_applicable")]
+            # An imputed practice was not observed: it is neither adopted nor not.
+            guessed = {p.id for p, _ in mine if (i, p.id) in st.imputed}
+            seen = [
+                (p, c)
+                for p, c in mine
+                if c.status == "scored" and c.score is not None and p.id not in guessed
+            ]
+            unseen = [
+                c
+                for p, c in mine
+                if c.status not in ("scored", "not_applicable") or p.id in guessed
+            ]
             if not seen:
                 status = "missing" if unseen else "not_applicable"
             else:
