@@ -349,17 +349,7 @@ def _cohort(observations: Observations, missions: tuple[str, ...] | None) -> Obs
     unknown = tuple(m for m in dict.fromkeys(missions) if m not in known)
     if unknown:
         raise UnknownMissionError(unknown, known)
-    wanted = set(missions)
-    sites = observations.sites
-    if sites.height:
-        sites = sites.filter(pl.col("mission").is_in(sorted(wanted)))
-    report = observations.report
-    return Observations(
-        missions=tuple(m for m in observations.missions if m.id in wanted),
-        sites=sites,
-        report=report,
-        simulated_sources=observations.simulated_sources,
-    )
+    return observations.cohort(missions)
 
 
 def _scoring(settings: Settings, progress: Progress | None) -> dict[str, Any]:
@@ -495,15 +485,18 @@ def analyse(
     as :func:`analyse_observations` takes it.
     """
     ws = workspace if isinstance(workspace, Workspace) else load_workspace(workspace)
+    if settings is None:
+        base = ws.settings
+        settings = Settings(seed=base.seed, bootstrap=base.bootstrap, confidence=base.confidence)
     report = ws.observations.report
+    if settings.missions is not None:
+        # The rows of the missions left out are not this run's (Observations.cohort).
+        report = ws.observations.cohort(settings.missions).report
     if report.rejected or report.cells_rejected:
         # What the command line stops on (unless --allow-rejected) is never lost in silence.
         warnings.warn(
             RejectedDataWarning(len(report.rejected), report.cells_rejected), stacklevel=2
         )
-    if settings is None:
-        base = ws.settings
-        settings = Settings(seed=base.seed, bootstrap=base.bootstrap, confidence=base.confidence)
     return analyse_observations(
         ws.rubric,
         ws.observations,

@@ -521,6 +521,12 @@ def check_rejections(ws: Workspace, args: argparse.Namespace) -> None:
     from ovm.i18n import gettext
 
     rep = ws.observations.report
+    wanted = mission_ids(getattr(args, "missions", None))
+    known = {m.id for m in ws.observations.missions}
+    if wanted and set(wanted) <= known:
+        # The rows of the missions left out are counted outside the cohort: their problems
+        # are not this run's (a misspelt mission's row stays rejected).
+        rep = ws.observations.cohort(wanted).report
     lang = message_lang(args)
     print_issues([i for i in rep.issues if i.severity == "error"], lang)
     _print_warnings(

@@ -336,6 +336,74 @@ class Observations:
     report: LoadReport = LoadReport()
     simulated_sources: tuple[str, ...] = ()
 
+    def cohort(self, wanted: Collection[str]) -> Observations:
+        """The observations of the missions ``wanted`` (ids of this cohort's missions) alone.
+
+        Every row of a data file is still used or reported: the rows of the other missions are
+        counted outside the cohort (:attr:`FileReport.rows_outside`), neither used nor
+        rejected, and their refused cells and warnings go with them (they stop no run of
+        these missions). A row naming no mission of the workspace stays rejected: it may be
+        one of these missions, misspelt.
+        """
+        keep = set(wanted)
+        others = {m.id for m in self.missions} - keep
+        sites = self.sites
+        if sites.height:
+            sites = sites.filter(pl.col("mission").is_in(sorted(keep)))
+        if not others:
+            return dataclasses.replace(self, missions=self.missions, sites=sites)
+        outside: dict[str, set[int]] = {}
+        if self.sites.height and {"_file", "_row"} <= set(self.sites.columns):
+            theirs = self.sites.filter(pl.col("mission").is_in(sorted(others)))
+            for file, row in theirs.select("_file", "_row").iter_rows():
+                outside.setdefault(file, set()).add(int(row))
+        for m in self.missions:
+            if m.id in others:
+                for d in (*m.values.values(), *m.answers.values()):
+                    if d.provenance.file is not None and d.provenance.line is not None:
+                        outside.setdefault(d.provenance.file, set()).add(d.provenance.line)
+        rejected_away: dict[str, set[int]] = {}
+        kept_rows = []
+        for r in self.report.rejected:
+            if r.mission in others:
+                rejected_away.setdefault(r.file, set()).add(r.row)
+            else:
+                kept_rows.append(r)
+
+        def away(issue: Issue) -> bool:
+            file = issue.file or ""
+            return issue.line is not None and (
+                issue.line in outside.get(file, ()) or issue.line in rejected_away.get(file, ())
+            )
+
+        files = []
+        for f in self.report.files:
+            used_away = len(outside.get(f.file, ()))
+            gone = len(rejected_away.get(f.file, ()))
+            if not used_away and not gone:
+                files.append(f)
+                continue
+            files.append(
+                dataclasses.replace(
+                    f,
+                    rows_used=f.rows_used - used_away,
+                    rows_rejected=f.rows_rejected - gone,
+                    rows_outside=used_away + gone,
+                    rejected_cells=tuple(i for i in f.rejected_cells if not away(i)),
+                )
+            )
+        report = LoadReport(
+            files=tuple(files),
+            rejected=tuple(kept_rows),
+            issues=tuple(i for i in self.report.issues if not away(i)),
+        )
+        return dataclasses.replace(
+            self,
+            missions=tuple(m for m in self.missions if m.id in keep),
+            sites=sites,
+            report=report,
+        )
+
     def mission(self, mission_id: str) -> Mission:
         """The mission with this id; KeyError if none."""
         for m in self.missions:

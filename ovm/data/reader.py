@@ -696,6 +696,9 @@ class FileReport:
     """What a one-row-per-mission table has a column for (variables, answers), rows or not:
     ``ovm check`` warns of a variable that no table and no mission gives. Not a count of the
     file's account: never written out, nor compared."""
+    rows_outside: Annotated[int, Field(exclude_if=lambda n: not n)] = 0
+    """Rows of missions the run leaves out of its cohort (``--missions``): read, neither used
+    nor rejected (written only when there are some)."""
 
     @property
     def cells_rejected(self) -> int:

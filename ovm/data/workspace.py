@@ -1103,6 +1103,8 @@ def describe_report(report: LoadReport, lang: str = "en") -> list[str]:
         line += gettext("cli_file_rejected", lang, n=f.rows_rejected)
         if f.rows_excluded:
             line += gettext("cli_file_excluded_rows", lang, n=f.rows_excluded)
+        if f.rows_outside:
+            line += gettext("cli_file_outside_rows", lang, n=f.rows_outside)
         if f.cells_rejected:
             line += gettext("cli_file_cells", lang, n=f.cells_rejected)
         if f.simulated:

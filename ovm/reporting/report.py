@@ -1076,6 +1076,11 @@ class _Builder:
                 entry["cells"] = self.count(fr.cells_rejected)
             listed, more = self.problems(i for fr in s.files for i in fr.rejected_cells)
             problems["cells"] = {"total": self.count(cells_total), "items": listed, "more": more}
+        if any(fr.rows_outside for fr in s.files):
+            # Rows of the missions a --missions cohort leaves out: a column only then.
+            for entry, fr in zip(files, s.files, strict=True):
+                entry["outside"] = self.count(fr.rows_outside)
+            problems["outside"] = True
         if s.warnings:
             listed, more = self.problems(s.warnings)
             problems["warnings"] = {
