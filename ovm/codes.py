@@ -698,6 +698,15 @@ CODES: dict[str, Code] = {
         "kobo.csv:4:9 practice.queue is marked not applicable but has the answer '12'",
         "Keep either the answer or the not-applicable mark.",
     ),
+    "excluded-row": Code(
+        "checklists",
+        "kobo.csv:3:14 warning: row excluded (submission u2): its review status "
+        "_validation_status is 'validation_status_not_approved' (not approved or rejected in the "
+        "export)",
+        "Nothing to do if the row was meant to be left out; approve the submission on the "
+        "server (and export again) to score it.",
+        "warning",
+    ),
     "duplicate-submission": Code(
         "checklists",
         "kobo.csv:4:13 submission 'u2' was already read at row 3; the first is kept",

@@ -391,8 +391,10 @@ def test_missing_mission_column_rejects_every_row_at_its_place(
     table = [r[:j] + r[j + 1 :] for r in table]
     result = load(tmp_path, mini, header, table)
 
+    status = header.index("_validation_status") + 1
     assert [(i.line, i.column, i.code, i.severity) for i in result.issues] == [
-        (1, None, "missing-column", "error")
+        (3, status, "excluded-row", "warning"),
+        (1, None, "missing-column", "error"),
     ]
     assert located(result) == [(r, None, "missing-mission") for r in (2, 4, 5, 6, 7)]
     rep = result.report
@@ -660,6 +662,40 @@ def test_rejected_submissions_are_excluded_and_counted(
     assert ws.observations.sites[ROW].to_list() == [3, 4, 5, 7]
 
 
+@pytest.mark.parametrize(
+    ("tool", "column", "ident"),
+    [("kobo", "_validation_status", "_uuid"), ("odk", "ReviewState", "KEY")],
+)
+def test_each_row_an_export_excludes_is_named_with_its_submission_and_status(
+    tmp_path: Path,
+    mini: Rubric,
+    tool: str,
+    column: str,
+    ident: str,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    states = {1: "Not Approved", 4: "rejected"}
+    header, table = export_table(
+        mini,
+        plain_rows(MINI / "checklists.csv"),
+        tool,
+        meta={i: {column: word} for i, word in states.items()},
+    )
+    root = workspace(tmp_path, "ws", checklists=[{"path": "e.csv", "layout": tool}])
+    path = write_export(root / "e.csv", header, table)
+    from ovm.cli.app import main
+
+    assert main(["check", str(root)]) == 0
+    err = capsys.readouterr().err
+    col, idc = header.index(column), header.index(ident)
+    assert [line for line in err.splitlines() if line.endswith("[excluded-row]")] == [
+        f"{path}:{i + 2}:{col + 1} warning: row excluded (submission {table[i][idc]}): its review "
+        f"status {column} is '{word}' (not approved or rejected in the export) [excluded-row]"
+        for i, word in states.items()
+    ]
+    assert f"{path}: 6 rows read, 4 used, 0 rejected, 2 excluded by the export" in err
+
+
 def test_unknown_columns_are_warned_and_tool_metadata_is_not(tmp_path: Path, mini: Rubric) -> None:
     header, table = export_table(mini, plain_rows(MINI / "checklists.csv"), "kobo")
     header += ["practice/practice.extra", "weather", "_geolocation"]
@@ -712,7 +748,10 @@ def test_normalise_export_drops_unusable_rows_with_located_errors(
 
     assert frame is not None
     assert excluded == 1
-    assert [(i.line, i.column, i.code) for i in issues] == [(6, j + 1, "duplicate-submission")]
+    assert [(i.line, i.column, i.code) for i in issues] == [
+        (4, header.index("ReviewState") + 1, "excluded-row"),
+        (6, j + 1, "duplicate-submission"),
+    ]
     assert frame[ROW].to_list() == [2, 3, 5, 7]
     assert frame.columns == [
         "_row",

@@ -415,6 +415,41 @@ def map_export(
         )
     excluded = df.height - work.height
     kept = tuple(int(r) for r in work[ROW])
+    if excluded:
+        # Each row left out is named, with the status that left it out: a data desk
+        # reconciling with the server finds them here, not by hand.
+        out = df.filter(~pl.col(ROW).is_in(kept)) if kept else df
+        # The submission's id, which the server knows it by, where the export has one.
+        ident = next((c for name in ID_COLUMNS for c in cols if c.strip() == name), None)
+        ids = (
+            out[ident].cast(pl.String).str.strip_chars()
+            if ident is not None
+            else pl.Series([None] * out.height, dtype=pl.String)
+        )
+        listed: set[int] = set()
+        for c in review:
+            states = out[c].cast(pl.String).str.strip_chars()
+            for row, state, sid in zip(out[ROW], states, ids, strict=True):
+                if state is None or state.lower() not in REJECTED_STATES or row in listed:
+                    continue
+                listed.add(row)
+                which = f" (submission {sid})" if sid else ""
+                issues.append(
+                    account.at(
+                        int(row),
+                        c,
+                        "excluded-row",
+                        f"row excluded{which}: its review status {c} is {state!r} "
+                        "(not approved or rejected in the export)",
+                        "warning",
+                        {
+                            "variant": "id" if sid else "row",
+                            "column": c,
+                            "state": state,
+                            "id": sid or "",
+                        },
+                    )
+                )
 
     problems: dict[int, list[Issue]] = {}
 

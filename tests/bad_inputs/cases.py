@@ -1646,6 +1646,26 @@ def exports() -> list[Case]:
             export("40,2,,,u2", "40,2,,0.0,u2"),
         ),
         Case(
+            "export-submission-not-approved",
+            {
+                "rubric.yaml": gated,
+                "ovm.yaml": named,
+                "kobo.csv": const(
+                    (
+                        _EXPORT_HEADER.replace(",_uuid\n", ",_uuid,_validation_status\n")
+                        + _EXPORT_ROWS.replace(",u1\n", ",u1,\n")
+                        .replace(",u2\n", ",u2,validation_status_not_approved\n")
+                        .replace(",u3\n", ",u3,\n")
+                    ).encode()
+                ),
+            },
+            0,
+            "excluded-row",
+            "kobo.csv",
+            3,
+            14,
+        ),
+        Case(
             "checklist-file-is-a-folder",
             {"checklists.csv": folder},
             1,
