@@ -607,6 +607,20 @@ def no_workspace(path: Path) -> Worded:
     return UsageError(f"no workspace at {path}", key="usage_no_workspace", path=str(path))
 
 
+def no_config(path: Path) -> None:
+    """Raise the usage error of a folder given as a workspace that has no ovm.yaml: wrong
+    usage (exit status 2) as a path that names nothing is, in every command that takes a
+    workspace (``ovm check`` and ``ovm validate`` say the same)."""
+    from ovm.data.workspace import CONFIG_NAME
+
+    if path.is_dir() and not (path / CONFIG_NAME).exists():
+        raise UsageError(
+            f"no {CONFIG_NAME} in {path}: make one with 'ovm init {path}'",
+            key="usage_no_config",
+            path=str(path),
+        )
+
+
 def load(args: argparse.Namespace, meanwhile: Callable[[], object] | None = None) -> Workspace:
     """The workspace the command names, its rejected rows reported; ``meanwhile`` is done
     while its checklist table is read (:func:`~ovm.data.workspace.load_workspace`)."""
@@ -615,6 +629,7 @@ def load(args: argparse.Namespace, meanwhile: Callable[[], object] | None = None
     ws_path = Path(args.workspace)
     if not ws_path.exists():
         raise no_workspace(ws_path)
+    no_config(ws_path)
     ws = load_workspace(ws_path, rubric=getattr(args, "rubric", None), meanwhile=meanwhile)
     check_rejections(ws, args)
     return ws

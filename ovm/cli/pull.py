@@ -7,7 +7,14 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from ovm.cli.common import EXIT_OK, UsageError, command_help, lang_arg, message_lang
+from ovm.cli.common import (
+    EXIT_OK,
+    UsageError,
+    command_help,
+    lang_arg,
+    message_lang,
+    no_config,
+)
 
 
 def cmd_pull(args: argparse.Namespace) -> int:
@@ -20,6 +27,7 @@ def cmd_pull(args: argparse.Namespace) -> int:
         raise UsageError(
             f"no workspace folder at {root}", key="usage_no_workspace_folder", path=str(root)
         )
+    no_config(root)
     config = read_config(root)
     results = pull_workspace(root, config)
     if not results:

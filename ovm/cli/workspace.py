@@ -17,6 +17,7 @@ from ovm.cli.common import (
     command_help,
     message_lang,
     mission_ids,
+    no_config,
     no_workspace,
     output_failure,
     print_out,
@@ -39,17 +40,12 @@ def check_workspace(
     scoring it, and what each data file gave (rows read, used, rejected). Raises UsageError
     for no workspace. ``lang`` is kept for callers that pass it; the issues word themselves
     in any language when rendered."""
-    from ovm.data.workspace import CONFIG_NAME, load_workspace, read_config
+    from ovm.data.workspace import load_workspace, read_config
     from ovm.rubric.model import check_rubric
 
     if not path.exists():
         raise no_workspace(path)
-    if path.is_dir() and not (path / CONFIG_NAME).exists():
-        raise UsageError(
-            f"no {CONFIG_NAME} in {path}: make one with 'ovm init {path}'",
-            key="usage_no_config",
-            path=str(path),
-        )
+    no_config(path)
     base = path if path.is_dir() else path.parent
     try:
         config = read_config(path)
