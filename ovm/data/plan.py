@@ -165,9 +165,16 @@ class _Country:
         return refused("invalid-country", problem, **country_problem_params(text))
 
 
+_SHORT_TIME = re.compile(r"([0-9]{1,2}):([0-5][0-9])")
+
+
 @dataclass(frozen=True)
 class _Time:
     def __call__(self, text: str) -> Reading:
+        short = _SHORT_TIME.fullmatch(text.strip())
+        if short is not None and int(short[1]) < 24:
+            # 8:00 is 08:00: an hour without its leading zero is no other time of day.
+            return Reading("value", f"{int(short[1]):02d}:{short[2]}")
         try:
             return Reading("value", dt.time.fromisoformat(text).isoformat("minutes"))
         except ValueError:

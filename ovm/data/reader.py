@@ -446,7 +446,12 @@ def _closest(text: str, names: Sequence[str]) -> str | None:
     """The choice a refused text most likely meant, when one is close enough to name."""
     folded = {_folded(n): n for n in names}
     close = difflib.get_close_matches(_folded(text), list(folded), n=1, cutoff=0.75)
-    return folded[close[0]] if close else None
+    if close:
+        return folded[close[0]]
+    # Two letters typed in the wrong order (``yse``, ``on_tiem``): the same letters as one
+    # choice alone, which difflib finds too far on a short word.
+    same = [n for f, n in folded.items() if sorted(f) == sorted(_folded(text))]
+    return same[0] if len(same) == 1 else None
 
 
 @dataclass(frozen=True)
