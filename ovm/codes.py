@@ -541,7 +541,7 @@ CODES: dict[str, Code] = {
     "duplicate-value": Code(
         "workspace",
         "missions.yaml:17 registered_abroad for bbb-2021 is given both in the missions file and "
-        "in statistics.csv",
+        "in statistics.csv:3:2",
         "Give each value in one place.",
     ),
     "invalid-previous": Code(

@@ -7,7 +7,7 @@ missions by :func:`apply_answers`.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +18,7 @@ from ovm.data.observations import (
     MissionTable,
     RejectedRow,
     answer_column,
+    cell_place,
     read_mission_table,
 )
 from ovm.data.reader import CONFIDENCE as CONFIDENCE
@@ -73,26 +74,37 @@ def load_answers_table(
 
 
 def apply_answers(
-    missions: Sequence[Mission], answers: dict[str, dict[str, Datum]], file: str
+    missions: Sequence[Mission],
+    answers: dict[str, dict[str, Datum]],
+    file: str,
+    columns: Mapping[str, int] | None = None,
 ) -> tuple[list[Mission], list[Issue]]:
-    """Missions with the loaded answers added; an answer given twice is a ``duplicate-value``."""
+    """Missions with the loaded answers added; an answer given twice is a ``duplicate-value``
+    (at the table's cell: ``columns``, each answer's column number)."""
     issues: list[Issue] = []
     out = []
     for m in missions:
         extra = answers.get(m.id, {})
         for key, datum in extra.items():
             if key in m.answers:
+                first = cell_place(m.answers[key].provenance)
                 issues.append(
                     Issue(
                         file,
                         datum.provenance.line,
-                        None,
+                        (columns or {}).get(key),
                         "duplicate-value",
-                        f"{key} for {m.id} is answered both in the missions file and in {file}",
+                        f"{key} for {m.id} is answered both in {first} and in {file}",
                         (),
                         "error",
                         "data",
-                        params={"variant": "answer", "name": key, "mission": m.id, "file": file},
+                        params={
+                            "variant": "answer",
+                            "name": key,
+                            "mission": m.id,
+                            "file": file,
+                            "first": first,
+                        },
                     )
                 )
         merged = {**m.answers, **{k: d for k, d in extra.items() if k not in m.answers}}

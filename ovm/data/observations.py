@@ -1338,6 +1338,10 @@ def read_mission_table(
         account.reject_cells(cells)
         out[mid] = values
     report = account.report(df.height, unmatched=unmatched, given=[c.id for c in value_cols])
+    # Each value's column, to locate a value another file gives again.
+    report = dataclasses.replace(
+        report, columns=tuple((c.id, account.numbers[c.name]) for c in value_cols)
+    )
     return out, report, account.all_rejected(), [*issues, *account.issues]
 
 
@@ -1572,3 +1576,9 @@ def limit_issues(
                 )
             )
     return out
+
+
+def cell_place(provenance: Provenance, column: int | None = None) -> str:
+    """Where a value was given, as ``file:line:col`` (as much of it as is known)."""
+    parts = [str(p) for p in (provenance.line, column) if p is not None]
+    return ":".join([provenance.file or "", *parts])

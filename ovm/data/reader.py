@@ -704,6 +704,11 @@ class FileReport:
     rows_outside: Annotated[int, Field(exclude_if=lambda n: not n)] = 0
     """Rows of missions the run leaves out of its cohort (``--missions``): read, neither used
     nor rejected (written only when there are some)."""
+    columns: Annotated[tuple[tuple[str, int], ...], Field(exclude=True)] = field(
+        default=(), compare=False
+    )
+    """A one-row-per-mission table's column number of each variable or answer id it gives:
+    it locates a value given again elsewhere. Never written out, nor compared."""
 
     @property
     def cells_rejected(self) -> int:

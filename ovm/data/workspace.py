@@ -32,6 +32,7 @@ from ovm.data.observations import (
     Mission,
     Observations,
     RejectedRow,
+    cell_place,
     limit_issues,
     listed_mission_ids,
     load_missions,
@@ -922,12 +923,19 @@ def _observations(
         mission_list, dup = with_places(mission_list, planned, rep.file)
         fatal += dup
     stat_values: dict[str, dict[str, Datum]] = {}
+    # Each table's column of each value it gives, by the file its values name.
+    value_columns: dict[str, dict[str, int]] = {}
+
+    def column_of(datum: Datum, name: str) -> int | None:
+        return value_columns.get(datum.provenance.file or "", {}).get(name)
+
     for src in statistics or []:
         prov = src.provenance()
         values, rep, rows_out, iss = load_statistics(
             Path(src.path), rubric, mission_list, prov, sheet=src.sheet
         )
         files.append(rep)
+        value_columns[rep.file] = dict(rep.columns)
         rejected.append(rows_out)
         fatal += [i for i in iss if i.severity == "error"]
         warnings += [i for i in iss if i.severity != "error"]
@@ -937,17 +945,23 @@ def _observations(
                 if earlier is not None and datum.status == "missing":
                     continue  # an empty cell does not override a value given elsewhere
                 if earlier is not None and earlier.status != "missing":
+                    first = cell_place(earlier.provenance, column_of(earlier, var))
                     fatal.append(
                         Issue(
                             src.path,
                             datum.provenance.line,
-                            None,
+                            column_of(datum, var),
                             "duplicate-value",
-                            f"{var} for {mid} is given in more than one file",
+                            f"{var} for {mid} is given in more than one file: first at {first}",
                             (),
                             "error",
                             "data",
-                            params={"variant": "files", "name": var, "mission": mid},
+                            params={
+                                "variant": "files",
+                                "name": var,
+                                "mission": mid,
+                                "first": first,
+                            },
                         )
                     )
                 stat_values.setdefault(mid, {})[var] = datum
@@ -962,7 +976,7 @@ def _observations(
         rejected.append(rows_out)
         fatal += [i for i in iss if i.severity == "error"]
         warnings += [i for i in iss if i.severity != "error"]
-        mission_list, dup = apply_answers(mission_list, ans, src.path)
+        mission_list, dup = apply_answers(mission_list, ans, src.path, dict(rep.columns))
         fatal += dup
     merged: list[Mission] = []
     for m in mission_list:
@@ -980,7 +994,7 @@ def _observations(
                         None,
                         "duplicate-value",
                         f"{var} for {m.id} is given both in the missions file and in "
-                        f"{extra[var].provenance.file}",
+                        f"{cell_place(extra[var].provenance, column_of(extra[var], var))}",
                         (),
                         "error",
                         "data",
@@ -988,7 +1002,7 @@ def _observations(
                             "variant": "missions",
                             "name": var,
                             "mission": m.id,
-                            "file": str(extra[var].provenance.file),
+                            "file": cell_place(extra[var].provenance, column_of(extra[var], var)),
                         },
                     )
                 )

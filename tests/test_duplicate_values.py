@@ -1,0 +1,54 @@
+"""A value given twice is refused at the cell of the second, naming where the first is: the file,
+row and column of another table, or the line of missions.yaml."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+import yaml
+
+from ovm.cli.app import main
+
+EXAMPLES = Path(__file__).parent.parent / "examples"
+
+
+@pytest.fixture
+def workspace(tmp_path: Path) -> Path:
+    ws = tmp_path / "ws"
+    shutil.copytree(EXAMPLES, ws)
+    (ws / "more.csv").write_text(
+        "mission,votes_abroad,registered_abroad\ncol-2022,1,\ncol-2018,,1376071\n", "utf-8"
+    )
+    (ws / "answers.csv").write_text("mission,legal.basis\ncol-2018,statute\n", "utf-8")
+    cfg = yaml.safe_load((ws / "ovm.yaml").read_text("utf-8"))
+    cfg["statistics"] = ["statistics.csv", "more.csv"]
+    cfg["answers"] = ["answers.csv"]
+    (ws / "ovm.yaml").write_text(yaml.safe_dump(cfg), "utf-8")
+    return ws
+
+
+def test_a_value_given_twice_is_located_at_its_cell_and_names_the_first(
+    workspace: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["check", str(workspace)]) == 1
+    said = [line for line in capsys.readouterr().err.splitlines() if "[duplicate-value]" in line]
+    ws = str(workspace)
+    header = (workspace / "statistics.csv").read_text("utf-8").splitlines()[0].split(",")
+    rows = [r.split(",")[0] for r in (workspace / "statistics.csv").read_text().splitlines()]
+    votes, registered = header.index("votes_abroad") + 1, header.index("registered_abroad") + 1
+    missions = (workspace / "missions.yaml").read_text("utf-8").splitlines()
+    col_2018 = missions.index("- id: col-2018")
+    basis = next(k for k, line in enumerate(missions) if k > col_2018 and "legal.basis:" in line)
+    assert sorted(said) == sorted(
+        [
+            f"{ws}/more.csv:2:2 votes_abroad for col-2022 is given in more than one file: first "
+            f"at {ws}/statistics.csv:{rows.index('col-2022') + 1}:{votes} [duplicate-value]",
+            f"{ws}/more.csv:3:3 registered_abroad for col-2018 is given in more than one file: "
+            f"first at {ws}/statistics.csv:{rows.index('col-2018') + 1}:{registered} "
+            "[duplicate-value]",
+            f"{ws}/answers.csv:2:2 legal.basis for col-2018 is answered both in "
+            f"{ws}/missions.yaml:{basis + 2} and in {ws}/answers.csv [duplicate-value]",
+        ]
+    )
