@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any, Literal
@@ -106,14 +107,15 @@ class QuantitativeKind(KindUnit[QuantitativeIndicator]):
     formula_is_code = True
 
     def variables_in(self, data: Mapping[str, Any]) -> Iterable[str]:
-        """The names in the formula (none when it does not parse)."""
+        """The names in the formula; when it does not parse, every word of it that could be
+        one (a typo in the formula is its own error: the variables it reads are not unused)."""
         text = data.get("formula")
         if not isinstance(text, str):
             return ()
         try:
             return [ref.name for ref in formula.names(formula.parse(text))]
         except formula.FormulaSyntaxError:
-            return ()
+            return re.findall(r"[A-Za-z_][A-Za-z0-9_.]*", text)
 
     def variables(self, node: QuantitativeIndicator) -> tuple[str, ...]:
         """The names in the formula, each once."""
