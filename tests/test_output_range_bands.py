@@ -92,3 +92,30 @@ def test_workbook_colours_scores_by_the_bands_along_the_output_range(tmp_path: P
     }
     # (family 7 stays on 0-100: its columns keep the rubric's 0-40...)
     assert {("1.0", "4.6"), ("4.6", "6.4"), ("6.4", "8.2"), ("8.2", "10.0")} <= ranges
+
+
+def test_a_score_on_the_range_reads_inside_its_band(tmp_path: Path) -> None:
+    # 8.1786 on 1-10 is below "Good practice" at 8.2: one decimal would write the next band's
+    # figure beside its "Adequate" colour, so it takes the decimals that keep it below.
+    ranged = json.loads(_report(tmp_path, "r.json", "--output-range", "1", "10").read_text())
+    edges = sorted({b["min"] for b in ranged["bands"]} | {b["max"] for b in ranged["bands"]})
+    cells: list[tuple[float, str]] = []
+
+    def walk(x: object) -> None:
+        if isinstance(x, dict):
+            value, text = x.get("value"), x.get("text")
+            if isinstance(value, float) and isinstance(text, str) and x.get("band") is not None:
+                cells.append((value, text))
+            for v in x.values():
+                walk(v)
+        elif isinstance(x, list):
+            for v in x:
+                walk(v)
+
+    walk(ranged)
+    # (a place within 1e-9 of an edge is on it, as band_at reads it: 60 on 0-100 is 6.4 on
+    # 1-10 even when the arithmetic gives 6.3999999999999995)
+    near = [(v, t) for v, t in cells if any(1e-9 < abs(v - e) < 0.05 for e in edges)]
+    assert near
+    crossed = [(v, t) for v, t in near for e in edges if (v < e) != (float(t.replace(",", "")) < e)]
+    assert crossed == []

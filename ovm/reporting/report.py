@@ -277,11 +277,18 @@ class _Builder:
         if score is None or not math.isfinite(score):
             return "—"
         edges = self._edges.get(node_id)
+        span = self.spans.get(node_id)
         if edges is None:
             node = None if node_id == "overall" else self.node(node_id)
-            edges = self._edges[node_id] = sorted(
+            edges = sorted(
                 {e for band in self.rubric.bands_for(node) for e in (band.low, band.high)}
             )
+            scale = self.rubric.scale_for(node)
+            if span is not None and span != (scale.min, scale.max):
+                # The edges where the bands fall along the range the score was put on.
+                lo, hi, width = span[0], span[1], scale.max - scale.min
+                edges = [lo + (e - scale.min) / width * (hi - lo) for e in edges]
+            self._edges[node_id] = edges
         # One decimal moves a figure by 0.05 at most: only a score that close to an edge can
         # be carried over it, and the rubric is asked only then (round() costs more than
         # the tens of thousands of cells can spare).
@@ -290,7 +297,7 @@ class _Builder:
             # A figure one decimal writes exactly (0.0 and 100.0 fill many cells, on the
             # edges themselves) stays in its band whatever the edges: only others are asked.
             node = None if node_id == "overall" else self.node(node_id)
-            return self.num(score, self.rubric.shown_digits(node, score))
+            return self.num(score, self.rubric.shown_digits(node, score, span=span))
         return self._num1(score)
 
     def pct(self, share: float | None, digits: int = 0) -> str:

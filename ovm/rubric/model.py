@@ -282,15 +282,24 @@ class Rubric(Frozen):
                 return band
         return None
 
-    def shown_digits(self, node: Group | Indicator | None, score: float, digits: int = 1) -> int:
+    def shown_digits(
+        self,
+        node: Group | Indicator | None,
+        score: float,
+        digits: int = 1,
+        span: tuple[float, float] | None = None,
+    ) -> int:
         """The decimals that show a node's score inside its own band: ``digits``, or more
         where rounding would carry the figure into the next band (see
-        :func:`ovm.i18n.faithful_digits`)."""
-        band = self.band_at(node, score)
+        :func:`ovm.i18n.faithful_digits`). ``span``: the range the score was put on, as
+        :meth:`band_at` takes it (its bands' edges are then along that range)."""
+        band = self.band_at(node, score, span)
         if band is None:
             return digits
-        top = self.scale_for(node).max
-        return faithful_digits(score, digits, lambda r: bool(band.contains(r, top)))
+        if span is None:
+            top = self.scale_for(node).max
+            return faithful_digits(score, digits, lambda r: bool(band.contains(r, top)))
+        return faithful_digits(score, digits, lambda r: self.band_at(node, r, span) == band)
 
     @property
     def headline_node(self) -> Group | Indicator | None:
