@@ -53,7 +53,10 @@ class _Forked(Generic[T]):
     tables (no input is sent), and sends back the pickled result or the error raised with its
     traceback; it ends without the interpreter's teardown (``os._exit``), so nothing the
     parent holds is flushed, closed or finalised twice. A child still running when its
-    parent no longer waits for it (an error on the parent's side) is killed."""
+    parent no longer waits for it (an error on the parent's side) is killed. A child killed
+    by a signal (the system's out-of-memory killer, most likely, as the parent went on beside
+    it) has its work done again here, where it would have been done without a child: its
+    memory is free again, and the work is deterministic."""
 
     def __init__(self, work: Callable[[], T]) -> None:
         # What this process has written and not flushed would be written by both.
@@ -77,6 +80,7 @@ class _Forked(Generic[T]):
             _child(work, write)
         os.close(write)
         self._pid, self._read = pid, read
+        self._work = work
         self._done: tuple[T] | None = None
         self._failed: BaseException | None = None
         import weakref
@@ -105,6 +109,10 @@ class _Forked(Generic[T]):
         os.close(self._read)
         _, status = os.waitpid(self._pid, 0)
         data = b"".join(chunks)
+        if not data and os.WIFSIGNALED(status):
+            done_here = self._work()
+            self._done = (done_here,)
+            return done_here
         if not data:
             self._failed = ForkedError(
                 f"the child process ended without a result ({_ended(status)})"

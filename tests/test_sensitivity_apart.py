@@ -6,9 +6,11 @@ from __future__ import annotations
 
 import errno
 import os
+import signal
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -118,6 +120,27 @@ def test_an_analysis_apart_that_ends_without_a_result_is_an_error(
     run = ovm.analyse(workspace, _settings(), sensitivity_apart=True)
     with pytest.raises(ForkedError, match=r"ended without a result.*exit status 3"):
         run.finished()
+
+
+@forks
+def test_an_analysis_apart_whose_process_is_killed_is_done_here(
+    workspace: ovm.Workspace, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The system's out-of-memory killer takes the child: the run's own process, whose memory
+    # the child no longer holds, does the analysis, and it is the one done without a child.
+    here = ovm.analyse(workspace, _settings()).sensitivity
+    parent, analysis = os.getpid(), sensitivity_module.sensitivity
+
+    def killed(*args: Any, **kwargs: Any) -> Any:
+        if os.getpid() != parent:
+            os.kill(os.getpid(), signal.SIGKILL)
+        return analysis(*args, **kwargs)
+
+    monkeypatch.setattr(sensitivity_module, "sensitivity", killed)
+    run = ovm.analyse(workspace, _settings(), sensitivity_apart=True)
+    done = run.finished().sensitivity
+    assert done is not None and here is not None
+    assert done.model_dump() == here.model_dump()
 
 
 def _program(tmp_path: Path, argv: list[str], patch: str = "") -> subprocess.CompletedProcess[str]:
