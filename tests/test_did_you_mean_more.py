@@ -30,12 +30,18 @@ def test_a_swapped_answer_names_the_choice_meant(
     cells = lines[1].rstrip("\n").split(",")
     cells[col] = "yse"
     lines[1] = ",".join(cells) + "\n"
+    # Two letters are another word, not a typo: what a checkbox exports for "checked" is no "no".
+    cells = lines[2].rstrip("\n").split(",")
+    cells[col] = "on"
+    lines[2] = ",".join(cells) + "\n"
     (ws / "checklists.csv").write_text("".join(lines), "utf-8")
     assert main(["check", str(ws)]) == 1
     said = [line for line in capsys.readouterr().err.splitlines() if "[invalid-answer]" in line]
     assert said == [
         f"{ws}/checklists.csv:2:{col + 1} 'yse' is not an allowed answer for practice.secrecy "
-        "(yes, no): did you mean yes? [invalid-answer]"
+        "(yes, no): did you mean yes? [invalid-answer]",
+        f"{ws}/checklists.csv:3:{col + 1} 'on' is not an allowed answer for practice.secrecy "
+        "(yes, no) [invalid-answer]",
     ]
 
 

@@ -23,6 +23,8 @@ from ovm.cli.app import main
         ["whatif", "--mission", "x", "--set", "legal.basis=statute"],
         ["recommend", "--mission", "x"],
         ["pull"],
+        ["form", "-o", "OUT.xlsx"],
+        ["template", "-o", "OUT.xlsx"],
     ],
 )
 def test_a_folder_without_ovm_yaml_is_a_usage_error_everywhere(

@@ -13,6 +13,7 @@ from ovm.cli.common import (
     command_help,
     guard_output,
     message_lang,
+    no_config,
     no_workspace,
     output_failure,
     rubric_spec,
@@ -138,6 +139,7 @@ def cmd_template(args: argparse.Namespace) -> int:
     ws = Path(args.workspace)
     if not ws.exists():
         raise no_workspace(ws)
+    no_config(ws)
     base = ws if ws.is_dir() else ws.parent
     config = read_config(ws)
     # --rubric is a path from where the user stands; ovm.yaml's is relative to the workspace.

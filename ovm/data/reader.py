@@ -450,6 +450,9 @@ def _closest(text: str, names: Sequence[str]) -> str | None:
         return folded[close[0]]
     # Two letters typed in the wrong order (``yse``, ``on_tiem``): the same letters as one
     # choice alone, which difflib finds too far on a short word.
+    # From three letters: two are another word rather than a typo ("on" is no "no").
+    if len(_folded(text)) < 3:
+        return None
     same = [n for f, n in folded.items() if sorted(f) == sorted(_folded(text))]
     return same[0] if len(same) == 1 else None
 
