@@ -192,6 +192,18 @@ def test_a_share_short_of_the_minimum_coverage_is_never_written_as_the_minimum(
     )
 
 
+def test_a_minimum_that_is_no_whole_percent_is_written_with_its_decimals(run: Run) -> None:
+    # 332 / 1000 = 33.2 % against a minimum of 33.34 %: "hold 33%; at least 33% needed" said
+    # a share short of the minimum was the minimum.
+    card = run(
+        group("    min_coverage: 0.3334\n", child("g.a", 332), child("g.b", 668)),
+        {"g.a": "s20"},
+    )
+    (found,) = [f for f in card.findings if f.code == "insufficient-coverage"]
+    assert dict(found.params) == {"share": "33", "needed": "33.34"}
+    assert found.text("es").endswith("se necesita al menos el 33,34 %")
+
+
 def test_a_group_of_unanswered_children_is_missing_and_of_inapplicable_ones_not_applicable(
     run: Run,
 ) -> None:

@@ -13,7 +13,7 @@ import numpy.typing as npt
 
 from ovm.data.observations import parse_number
 from ovm.errors import CheckError
-from ovm.i18n import faithful_digits, fixed
+from ovm.i18n import faithful_digits, fixed, rounded
 
 Array = npt.NDArray[np.float64]
 Mask = npt.NDArray[np.bool_]
@@ -326,14 +326,17 @@ def _rules(
         problem = None
         if scored:
             needed = 100 * min_coverage
-            # 49.6 % is not written 50 % beside a minimum of 50 %: as many decimals as keep
-            # the share below it.
-            share = fixed(100 * direct, faithful_digits(100 * direct, 0, lambda r: r < needed))
+            # The minimum with the decimals it has (a third is 33.33, not 33), up to two; the
+            # share with as many as keep it below the minimum as written: 49.6 % is not
+            # written 50 % beside a minimum of 50 %, nor 33.2 % 33 % beside 33.33 %.
+            shown = rounded(needed, 2)
+            minimum = fixed(needed, next(d for d in (0, 1, 2) if rounded(needed, d) == shown))
+            share = fixed(100 * direct, faithful_digits(100 * direct, 0, lambda r: r < shown))
             problem = (
                 "insufficient-coverage",
                 f"the parts one level below it that have a score hold {share}% "
-                f"of its weight; at least {fixed(needed, 0)}% needed",
-                {"share": share, "needed": fixed(needed, 0)},
+                f"of its weight; at least {minimum}% needed",
+                {"share": share, "needed": minimum},
             )
         partial = scored or any(c.status == "insufficient" for c in applicable)
         return (
