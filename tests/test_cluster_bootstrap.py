@@ -13,6 +13,8 @@ from hypothesis import strategies as st
 import ovm
 from ovm.scoring.engine import percentile_ends
 from ovm.scoring.sitestats import (
+    _QUARTER_SINE,
+    _beta_half,
     _prior_uniforms,
     place_clusters,
     posterior_shares,
@@ -160,6 +162,50 @@ def test_prior_shares_are_the_squared_sine_of_a_quarter_turn() -> None:
     low = exact < 0.5
     assert (np.abs(share - exact)[low] <= 1e-15 * exact[low]).all()
     assert ((share >= 0) & (share <= 1)).all()
+
+
+def _quarter_sine_squared(u: float) -> float:
+    # The polynomial in plain Python floats: every operation one IEEE 754 binary64 rounding,
+    # in the order the engine's docs give (Horner in u**2, lowest coefficient last).
+    y = u * u
+    r = y * _QUARTER_SINE[-1]
+    for c in _QUARTER_SINE[-2:0:-1]:
+        r = (r + c) * y
+    s = (r + _QUARTER_SINE[0]) * u
+    return min(s * s, 1.0)
+
+
+@settings(max_examples=300)
+@given(st.lists(st.floats(0.0, 1.0, exclude_max=True), min_size=1, max_size=40))
+def test_prior_shares_are_the_polynomial_rounded_step_by_step(uniforms: list[float]) -> None:
+    # The same bits on every machine: NumPy's array arithmetic must round each step as plain
+    # floats do (no fused multiply-add, no reordering), so the draws do not depend on the
+    # processor or the C library.
+    got = _beta_half(np.array(uniforms))
+    assert [v.hex() for v in got.tolist()] == [_quarter_sine_squared(u).hex() for u in uniforms]
+
+
+def test_prior_draws_are_pinned_to_their_bits() -> None:
+    # The bootstrap's first draws for one mission, bit for bit: a change here changes the last
+    # digits of every interval ovm writes, which the changelog must say (the Beta(1/2, 1/2)
+    # polynomial, NumPy's PCG64 stream, or the way a mission's id seeds it).
+    weight, share = prior_draws(3, 4, "abc-2020", 2)
+    assert [v.hex() for v in weight.ravel().tolist()] == [
+        "0x1.3f7cfca31eb1ep-6",
+        "0x1.76ebe7d7ac866p+1",
+        "0x1.4017614a4077cp-1",
+        "0x1.0376a1701d0c4p+1",
+    ]
+    assert [v.hex() for v in share.ravel().tolist()] == [
+        "0x1.c46f5a82c156bp-1",
+        "0x1.d53f5a798b777p-1",
+        "0x1.7037d04d2cd8fp-1",
+        "0x1.c9a117b994f34p-2",
+        "0x1.6e0fe1530fd0ap-1",
+        "0x1.ffa26d2faf895p-1",
+        "0x1.1608093e298b6p-5",
+        "0x1.16e8c2bb731b6p-2",
+    ]
 
 
 def test_a_posterior_share_of_unanimous_answers_stays_below_one() -> None:
