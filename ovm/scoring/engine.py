@@ -1381,23 +1381,6 @@ _Passed = tuple[
 its results by slot (the columns pass 2 reads)."""
 
 
-def _passes(
-    rubric: Rubric,
-    observations: Observations,
-    sites: pl.DataFrame,
-    order: SiteOrder | None,
-    seed: int,
-    bootstrap: int,
-    confidence: float,
-    min_places: int,
-    kept_indicators: dict[int, _Reps] | None = None,
-) -> _Passed:
-    """Passes 1 and 2: every mission's point scores, then the cohort's replicates."""
-    passed = _points(rubric, observations, sites, order, seed, bootstrap, confidence, min_places)
-    _intervals(rubric, passed, confidence, kept_indicators)
-    return passed
-
-
 def _points(
     rubric: Rubric,
     observations: Observations,
@@ -1477,9 +1460,9 @@ def indicator_replicates(
         sites = with_hashes(observations.sites)
         order = site_order(sites) if sites.height else None
         kept: dict[int, _Reps] = {}
-        missions, plan, *_ = _passes(
-            rubric, observations, sites, order, seed, bootstrap, confidence, 5, kept
-        )
+        passed = _points(rubric, observations, sites, order, seed, bootstrap, confidence, 5)
+        _intervals(rubric, passed, confidence, kept)
+        missions, plan, *_ = passed
     return _kept_replicates(plan, missions, kept, bootstrap)
 
 
