@@ -100,3 +100,61 @@ def test_a_visit_whose_site_is_refused_is_used_as_one_without_a_site(
         (2, 2, "control-character"),
         (3, 2, "control-character"),
     ]
+
+
+MINI = Path(__file__).parent / "data" / "mini"
+
+
+def _strings(node: object) -> list[str]:
+    """Every text of a JSON document, keys and values."""
+    if isinstance(node, str):
+        return [node]
+    if isinstance(node, dict):
+        return [s for k, v in node.items() for s in (k, *_strings(v))]
+    if isinstance(node, list):
+        return [s for v in node for s in _strings(v)]
+    return []
+
+
+def test_a_control_character_in_a_figure_s_provenance_refuses_that_cell_not_the_figure(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A BEL in a statistic's source, an ESC in its note or in a row's source: each cell is
+    refused where it is, the figure is used without that provenance, and no report carries
+    the character."""
+    ws = tmp_path / "ws"
+    shutil.copytree(MINI, ws)
+    (ws / "statistics.csv").write_bytes(
+        b"mission,registered_abroad,votes_abroad,votes_abroad__source,votes_abroad__note,source\n"
+        b'aaa-2020,1000,350,"EMB\x07 results","a\x1b[31mnote",Ministry\n'
+        b'bbb-2021,2000,,,,"row\x1bsource"\n'
+    )
+    assert main(["check", str(ws)]) == 1
+    said = [line for line in capsys.readouterr().err.splitlines() if "[control-character]" in line]
+    end = "remove it (the figures it describes are used without it) [control-character]"
+    assert said == [
+        f"{ws}/statistics.csv:2:4 a control character (such as BEL or ESC) is in "
+        f"votes_abroad__source: {end}",
+        f"{ws}/statistics.csv:2:5 a control character (such as BEL or ESC) is in "
+        f"votes_abroad__note: {end}",
+        f"{ws}/statistics.csv:3:6 a control character (such as BEL or ESC) is in source: {end}",
+    ]
+    assert main(["check", str(ws), "--lang", "es"]) == 1
+    assert (
+        f"{ws}/statistics.csv:3:6 source contiene un carácter de control (como BEL o ESC): "
+        "quítelo (las cifras que describe se usan sin él) [control-character]"
+    ) in capsys.readouterr().err.splitlines()
+    # The figures are used; each refused text is left blank, the rest of the provenance kept.
+    missions = {m.id: m for m in load_workspace(ws).observations.missions}
+    votes = missions["aaa-2020"].values["votes_abroad"]
+    registered = missions["aaa-2020"].values["registered_abroad"]
+    assert (votes.value, votes.provenance.source, votes.provenance.note) == (350.0, None, None)
+    assert (registered.value, registered.provenance.source) == (1000.0, "Ministry")
+    other = missions["bbb-2021"].values["registered_abroad"]
+    assert (other.value, other.provenance.source) == (2000.0, None)
+    for suffix in ("json", "html"):
+        out = tmp_path / f"r.{suffix}"
+        assert main(["report", str(ws), "--allow-rejected", "-q", "-o", str(out)]) == 0
+        text = out.read_text(encoding="utf-8")
+        texts = _strings(json.loads(text)) if suffix == "json" else [text]
+        assert [s for s in texts if any(c in s for c in "\x07\x1b")] == []

@@ -1323,7 +1323,10 @@ def read_mission_table(
             )
             r = cell.read(col, rec[col.name])
             cells.reasons += cell.reasons
-            if cell.reasons or (r.status == "missing" and not table.keep_missing):
+            # A control character loses the provenance text it is in, not the figure: the
+            # figure is what the mission reported, its source or note only says where from.
+            lost = [i for i in cell.reasons if i.code != "control-character"]
+            if lost or (r.status == "missing" and not table.keep_missing):
                 continue
             values[col.id] = _datum(r, provenance)
         if table.check_row is not None:

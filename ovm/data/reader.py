@@ -35,7 +35,8 @@ Deliberate differences, each a setting of its format, not a parser of its own:
   finite there as everywhere).
 - A yes/no flag (a checklist's ``simulated``, an export's 1/0 column per choice) takes yes and
   no only; ``missing`` or ``na`` there is ``invalid-flag``, not a silent "no".
-- Free text (a provenance source or note) is kept as written: no word is special in it.
+- Free text (a provenance source or note) is kept as written: no word is special in it; a
+  control character refuses the cell (:class:`ProvenanceText`), not the figure.
 - A missing cell of the answers table gives no answer where a statistic keeps a missing value:
   the same meaning, each model's way of holding it.
 
@@ -524,6 +525,28 @@ class PlainText:
 
 
 @dataclass(frozen=True)
+class ProvenanceText:
+    """A figure's free-text provenance (``column``: a ``source`` or ``note`` column) without
+    control characters: one (a BEL, an ESC pasted from a terminal) refuses the cell
+    (``control-character``), which no report could show. The figure is still used, without
+    that part of its provenance."""
+
+    column: str
+
+    def __call__(self, text: str) -> Reading:
+        """The text itself, or why it is refused and that the figure is used without it."""
+        if not re.search(CONTROL_CHARACTERS, text):
+            return Reading("value", text)
+        return refused(
+            "control-character",
+            f"a control character (such as BEL or ESC) is in {self.column}: remove it (the "
+            "figures it describes are used without it)",
+            variant="provenance",
+            name=self.column,
+        )
+
+
+@dataclass(frozen=True)
 class Column:
     """One column of a format: its header, what it means, and how its cells are read.
 
@@ -929,13 +952,15 @@ def provenance_column(header: str, field_name: str) -> Column:
             "how sure the value is",
             words=False,
         )
-    return Column(header, Text(), f"the {field_name.replace('_', ' ')} of a value", words=False)
+    meaning = f"the {field_name.replace('_', ' ')} of a value"
+    return Column(header, ProvenanceText(header), meaning, words=False)
 
 
 def read_provenance(
     row: Row, rec: Mapping[str, Any], columns: Mapping[str, Column], into: dict[str, Any]
 ) -> dict[str, Any]:
-    """``into`` updated with the provenance fields given in ``rec``; bad ones add reasons."""
+    """``into`` updated with the provenance fields given in ``rec``; bad ones add reasons and
+    leave their field blank (a source written here, refused, is not the one ``into`` has)."""
     out = dict(into)
     for name, col in columns.items():
         if col.name not in rec:
@@ -943,4 +968,6 @@ def read_provenance(
         r = row.read(col, rec[col.name])
         if r.status == "value":
             out[name] = r.value
+        elif r.status == "invalid":
+            out.pop(name, None)
     return out

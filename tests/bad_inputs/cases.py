@@ -197,6 +197,14 @@ _FIRST: list[tuple[str, dict[str, Edit], int, str, str, int | None]] = [
         7,
     ),
     (
+        "bell-in-statistic-source",
+        {"statistics.csv": sub("EMB results", "EMB\a results")},
+        1,
+        "control-character",
+        "statistics.csv",
+        2,
+    ),
+    (
         "answer-unknown-indicator",
         {"missions.yaml": sub("rights.postal: no", "rights.postal: no\n      nope.x: yes")},
         1,
