@@ -3,6 +3,7 @@ row and column of another table, or the line of missions.yaml."""
 
 from __future__ import annotations
 
+import json
 import shutil
 from pathlib import Path
 
@@ -52,3 +53,31 @@ def test_a_value_given_twice_is_located_at_its_cell_and_names_the_first(
             f"{ws}/missions.yaml:{basis + 2} and in {ws}/answers.csv [duplicate-value]",
         ]
     )
+
+
+MINI = Path(__file__).parent / "data" / "mini"
+
+
+def test_a_value_given_twice_is_one_error_and_a_limit_across_files_is_at_its_cell(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The second registered_abroad of aaa-2020 is refused at its cell, and only there: it is
+    not held against the mission's votes (350 over 1 would be the same problem again, said at
+    another file's row). bbb-2021's votes of another file over its registered electors is a
+    problem of its own, at the votes' cell."""
+    ws = tmp_path / "ws"
+    shutil.copytree(MINI, ws)
+    (ws / "more.csv").write_text(
+        "mission,registered_abroad,votes_abroad\naaa-2020,1,\nbbb-2021,,5000\n", "utf-8"
+    )
+    config = (ws / "ovm.yaml").read_text("utf-8")
+    (ws / "ovm.yaml").write_text(
+        config.replace("statistics: [statistics.csv]", "statistics: [statistics.csv, more.csv]"),
+        "utf-8",
+    )
+    assert main(["check", str(ws), "--format", "json"]) == 1
+    issues = json.loads(capsys.readouterr().out)["issues"]
+    assert [(i["file"], i["line"], i["column"], i["code"]) for i in issues] == [
+        (f"{ws}/more.csv", 2, 2, "duplicate-value"),
+        (f"{ws}/more.csv", 3, 3, "exceeds-limit"),
+    ]

@@ -964,6 +964,9 @@ def _observations(
                             },
                         )
                     )
+                    # The second value is the one refused: it feeds no limit check, which
+                    # would report the same cell again, elsewhere.
+                    continue
                 stat_values.setdefault(mid, {})[var] = datum
     for src in answers or []:
         from ovm.data.answers import apply_answers, load_answers_table
@@ -1007,7 +1010,9 @@ def _observations(
                     )
                 )
         combined = {**m.values, **extra}
-        fatal += limit_issues(rubric, combined, str(missions), None)
+        # A value over its limit is located at its own cell: its table's column of it.
+        at = {k: c for k, d in combined.items() if (c := column_of(d, k)) is not None}
+        fatal += limit_issues(rubric, combined, str(missions), None, at)
         merged.append(m.model_copy(update={"values": combined}))
 
     # Derived only where no file gives the follow-up share itself.
