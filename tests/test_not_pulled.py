@@ -106,7 +106,7 @@ def test_a_missing_file_without_pull_stays_an_error_but_not_for_the_form(
             '"url": "https://kf.kobotoolbox.org", "asset": "aBc"}}]}',
             "not-pulled",
         ),
-        # A record that cannot be read says something was pulled: never "no submissions".
+        # A record that cannot be read tells nothing: the file is missing as any other is.
         ("{not json", "file-not-found"),
         ('{"pulls": "pulled/odk.csv"}', "file-not-found"),
     ],
@@ -120,3 +120,42 @@ def test_a_missing_pull_file_is_still_to_come_only_when_the_record_names_no_pull
     assert main(["check", str(ws), "--format", "json"]) == (0 if code == "not-pulled" else 1)
     found = json.loads(capsys.readouterr().out)["issues"]
     assert [(i["path"], i["code"]) for i in found] == [("checklists[1].path", code)]
+
+
+@pytest.mark.parametrize(
+    ("record", "detail"),
+    [
+        (
+            b"{not json",
+            "not JSON: Expecting property name enclosed in double quotes at line 1 column 2",
+        ),
+        (b'{"pulls": "pulled/odk.csv"}', "no list of pulls with a path each"),
+        (b'{"pulls": []}\xff', "not UTF-8: byte 0xff at offset 13"),
+        (None, "Is a directory"),
+    ],
+    ids=["not-json", "no-list", "not-utf8", "folder"],
+)
+def test_a_record_that_cannot_be_read_is_named_with_why_and_the_file_is_missing(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], record: bytes | None, detail: str
+) -> None:
+    """A damaged record says nothing of what was pulled: the missing file is an error as any
+    missing file is, and the message names the record and why it could not be read (it once
+    claimed the record said the file was pulled)."""
+    ws = _workspace(tmp_path / "ws", PULLED)
+    if record is None:
+        (ws / ".ovm-pulled.json").mkdir()
+    else:
+        (ws / ".ovm-pulled.json").write_bytes(record)
+    assert main(["check", str(ws)]) == 1
+    assert capsys.readouterr().err.splitlines()[0] == (
+        f"{ws}/ovm.yaml:6:11 checklists[1].path: 'pulled/odk.csv' does not exist (relative to "
+        f"{ws}): correct the path or add the file ({ws}/.ovm-pulled.json could not be read, the "
+        f"reader says '{detail}': whether `ovm pull` wrote the file is not known) "
+        "[file-not-found]"
+    )
+    assert main(["check", str(ws), "--lang", "es"]) == 1
+    assert capsys.readouterr().err.splitlines()[0] == (
+        f"{ws}/ovm.yaml:6:11 checklists[1].path: “pulled/odk.csv” no existe (a partir de {ws}): "
+        f"corrija la ruta o añada el archivo (no se pudo leer {ws}/.ovm-pulled.json, el lector "
+        f"indica “{detail}”: no se sabe si `ovm pull` escribió el archivo) [file-not-found]"
+    )

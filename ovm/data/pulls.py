@@ -29,19 +29,38 @@ def _place(root: Path, path: str) -> str:
     return os.path.normpath(root / path)
 
 
+class UnreadableRecord(ValueError):
+    """The record is there but cannot be read: ``detail`` says why (the reader's words)."""
+
+    def __init__(self, path: Path, detail: str) -> None:
+        super().__init__(f"{path}: {detail}")
+        self.path = path
+        self.detail = detail
+
+
 def _entries(root: Path) -> list[dict[str, Any]] | None:
-    """The record's entries; None when there is no record. A record that cannot be read is a
-    ValueError (an OSError when it is no file)."""
+    """The record's entries; None when there is no record. A record that cannot be read (no
+    file, not UTF-8, not JSON, no list of pulls) is an :class:`UnreadableRecord`."""
+    target = root / RECORD
     try:
-        text = (root / RECORD).read_text(encoding="utf-8")
+        text = target.read_text(encoding="utf-8")
     except FileNotFoundError:
         return None
-    data = json.loads(text)
+    except OSError as exc:
+        raise UnreadableRecord(target, exc.strerror or type(exc).__name__) from exc
+    except UnicodeDecodeError as exc:
+        detail = f"not UTF-8: byte 0x{exc.object[exc.start]:02x} at offset {exc.start}"
+        raise UnreadableRecord(target, detail) from exc
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        detail = f"not JSON: {exc.msg} at line {exc.lineno} column {exc.colno}"
+        raise UnreadableRecord(target, detail) from exc
     pulls = data.get("pulls") if isinstance(data, dict) else None
     if not isinstance(pulls, list) or not all(
         isinstance(e, dict) and isinstance(e.get("path"), str) for e in pulls
     ):
-        raise ValueError(f"{RECORD} holds no list of pulls")
+        raise UnreadableRecord(target, "no list of pulls with a path each")
     return pulls
 
 
@@ -49,12 +68,9 @@ def written_before(root: Path, path: str, source: Mapping[str, Any]) -> str | No
     """Where ``ovm pull`` last wrote the submissions of ``path`` or of ``source`` (the
     ``pull:`` entry, by its fields): ``path`` itself, the path another entry of the same
     server and form had; None when the record says neither was ever written (or there is
-    none). A record that is there but cannot be read counts as ``path`` written: something
-    was pulled, and a missing file must not pass for no submissions."""
-    try:
-        entries = _entries(root)
-    except (OSError, ValueError):
-        return path
+    none). A record that is there but cannot be read raises :class:`UnreadableRecord`: it
+    tells nothing either way, and the caller says so."""
+    entries = _entries(root)
     if entries is None:
         return None
     place = _place(root, path)
@@ -74,7 +90,7 @@ def record_pull(root: Path, path: str, source: Mapping[str, Any]) -> None:
         return  # something else under its name: a missing file then reads as pulled before
     try:
         entries = _entries(root) or []
-    except (OSError, ValueError):
+    except UnreadableRecord:
         entries = []  # rewritten whole: it records this pull from now on
     place, pull = _place(root, path), dict(source)
     kept = [e for e in entries if _place(root, e["path"]) != place and e.get("pull") != pull]

@@ -654,9 +654,26 @@ def _pull_of(config: WorkspaceConfig, key: tuple[PathPart, ...]) -> PullSource |
 def _pulled_problem(pull: PullSource, rel: str, base: Path) -> _Problem | None:
     """Why a missing ``pull:`` file is an error: ``ovm pull`` wrote it (or this server's
     form) before, so it is lost or misnamed; None when nothing of it was ever pulled."""
-    from ovm.data.pulls import RECORD, written_before
+    from ovm.data.pulls import RECORD, UnreadableRecord, written_before
 
-    written = written_before(base, rel, pull.model_dump(exclude_none=True))
+    try:
+        written = written_before(base, rel, pull.model_dump(exclude_none=True))
+    except UnreadableRecord as exc:
+        # The record tells nothing: the file is missing as any other named file is, and the
+        # record is named with why it could not be read.
+        return (
+            "file-not-found",
+            f"{rel!r} does not exist (relative to {base}): correct the path or add the file "
+            f"({exc.path} could not be read, the reader says '{exc.detail}': whether "
+            "`ovm pull` wrote the file is not known)",
+            {
+                "variant": "pulled_unread",
+                "file": rel,
+                "base": str(base),
+                "record": str(exc.path),
+                "detail": exc.detail,
+            },
+        )
     if written is None:
         return None
     if written == rel:
