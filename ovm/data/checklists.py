@@ -32,7 +32,7 @@ from ovm.data.reader import (
     codes,
     number_expr,
 )
-from ovm.data.tables import ROW, distinct_texts, file_categories
+from ovm.data.tables import ROW, distinct_texts, file_categories, unnamed
 from ovm.errors import Issue
 from ovm.indicators import ChecklistIndicator
 from ovm.rubric.model import Rubric
@@ -258,12 +258,14 @@ def validate_sites(
     qids = {q.id for q in questions}
     cols = [c for c in df.columns if c not in (ROW, FILE)]
     account = Account(file, kind, cols)
+    df = account.adopt_miscased(df, "mission")
+    cols = [c for c in df.columns if c not in (ROW, FILE)]
     missing = account.require([MISSION_COLUMN], cols)
     if missing:
         account.reject_every_row(df, "no mission column", variant="column")
         report = account.report(df.height, excluded=excluded, simulated=simulated)
         return SiteLoad(pl.DataFrame(), report, account.all_rejected(), tuple(missing))
-    unmatched = [c for c in cols if c not in qids and c not in SITE_COLUMNS]
+    unmatched = [c for c in cols if c not in qids and c not in SITE_COLUMNS and not unnamed(c)]
     by_case = {k.casefold(): k for k in (*sorted(qids), *SITE_COLUMNS)}
     for c in unmatched:
         near = by_case.get(c.casefold())

@@ -49,7 +49,7 @@ from ovm.data.reader import (
     word,
     yes_no,
 )
-from ovm.data.tables import ROW, read_named_table
+from ovm.data.tables import ROW, read_named_table, unnamed
 from ovm.errors import Issue
 from ovm.field.xlsform import (
     APPLIES_LABEL,
@@ -352,6 +352,8 @@ def map_export(
         )
         cols = []
     misspelt: list[Issue] = []
+    # An unnamed column is refused by the table reader: it stays unread, numbered.
+    cols = [c for c in cols if not unnamed(c)]
     classified = {c: _classify(c, t) for c in cols}
     named = {r.target for r in classified.values() if r is not None and r.kind == "question"}
     for c in cols:

@@ -55,7 +55,7 @@ from ovm.data.reader import (
     refused,
     word,
 )
-from ovm.data.tables import ROW, read_named_table
+from ovm.data.tables import ROW, read_named_table, unnamed
 from ovm.errors import CheckError, Issue, PathPart, check_error
 from ovm.frozen import ReadOnlyMap
 from ovm.i18n import exact_number
@@ -1269,6 +1269,8 @@ def read_mission_table(
     cols = [c for c in df.columns if c != ROW]
     by_case = {k.casefold(): k for k in table.columns}
     account = Account(name, table.kind, cols)
+    df = account.adopt_miscased(df, "mission")
+    cols = [c for c in df.columns if c != ROW]
     missing = account.require([MISSION_COLUMN], cols)
     if missing:
         if any(";" in c for c in cols):
@@ -1288,7 +1290,8 @@ def read_mission_table(
     for c in cols:
         base, sep, attr = c.partition("__")
         given = base in table.columns or base in table.refused
-        if c == "mission" or c in row_prov or (sep and given and attr in PROVENANCE_FIELDS):
+        own = c == "mission" or c in row_prov or (sep and given and attr in PROVENANCE_FIELDS)
+        if own or unnamed(c):
             continue
         if c in table.refused:
             account.warn(c, *table.refused[c], severity="error", name=c)

@@ -24,7 +24,7 @@ from ovm.data.observations import (
 )
 from ovm.data.plan import PlannedPlace, _Country, _Time, country_code, country_problem
 from ovm.data.reader import Account, Column, NumberRule, Text, clean
-from ovm.data.tables import ROW, read_named_table
+from ovm.data.tables import ROW, read_named_table, unnamed
 from ovm.errors import Issue
 
 __all__ = [
@@ -73,6 +73,8 @@ def load_places(
         return {}, FileReport(name, "places", 0, 0, 0), [], issues
     cols = [c for c in df.columns if c != ROW]
     account = Account(name, "places", cols)
+    df = account.adopt_miscased(df, "mission")
+    cols = [c for c in df.columns if c != ROW]
     spec = _columns()
     mission_col = Column(
         "mission", Text(), "the mission id of each place", required=True, words=False
@@ -82,7 +84,7 @@ def load_places(
         account.reject_every_row(df, "no mission or place column", variant="places")
         return {}, account.report(df.height), account.rejected, [*issues, *missing]
     for c in cols:
-        if c not in PLACE_COLUMNS:
+        if c not in PLACE_COLUMNS and not unnamed(c):
             account.warn(
                 c,
                 "unknown-column",

@@ -814,6 +814,29 @@ class Account:
             near=meant,
         )
 
+    def adopt_miscased(self, df: pl.DataFrame, name: str) -> pl.DataFrame:
+        """``df`` reading as its column ``name`` (a key column: ``mission``) the one header
+        that differs from it only in case (``Mission``), which is refused (``unknown-column``):
+        without it no row could be read, and every other problem of the table would wait for
+        the header to be corrected before being said."""
+        if name in df.columns:
+            return df
+        same = [c for c in df.columns if c != ROW and c.casefold() == name.casefold()]
+        if len(same) != 1:
+            return df
+        self.warn(
+            same[0],
+            "unknown-column",
+            f"column {same[0]!r} must be written {name!r}: names are case-sensitive (the table "
+            f"is checked reading it as {name!r})",
+            severity="error",
+            name=same[0],
+            variant="key_case",
+            near=name,
+        )
+        self.numbers[name] = self.numbers[same[0]]
+        return df.rename({same[0]: name})
+
     @staticmethod
     def misspelt(column: str, meant: str, columns: Collection[str]) -> bool:
         """Whether a header close to the id ``meant`` is that id misspelt (``registred_abroad``),

@@ -207,14 +207,18 @@ def read_named_table(
         path, "\t" if suffix == ".tsv" else ",", set(verbatim), export, likely or {}
     )
     df, unnamed = _without_unnamed_columns(df, name)
-    if unnamed:
-        return None, unnamed, name
-    return without_blank_rows(df), issues, name
+    return without_blank_rows(df), issues + unnamed, name
 
 
 UNNAMED = "\x00unnamed "
-"""The start of the name a CSV's unnamed column is read under (then its number): no header
-of a table is so named, its blanks trimmed."""
+"""The start of the name an unnamed column is read under (then its number): no header of a
+table is so named, its blanks trimmed. A loader reads no such column (:func:`unnamed`); it is
+there so that the columns after it keep their numbers."""
+
+
+def unnamed(column: str) -> bool:
+    """Whether a table's column is one without a name (``empty-header``), to be left unread."""
+    return column.startswith(UNNAMED)
 
 
 def _placeholders(names: list[str]) -> list[str]:
@@ -222,27 +226,35 @@ def _placeholders(names: list[str]) -> list[str]:
     return [h or f"{UNNAMED}{j}" for j, h in enumerate(names, start=1)]
 
 
-def _unnamed_at_end(headers: list[str], issues: list[Issue]) -> bool:
-    """Whether a CSV's only header problems are columns without a name after its last named
-    one (Excel writes such columns, empty): the table is read, and they are looked at then."""
-    names = _column_names(headers)
-    last = max((j for j, h in enumerate(names, start=1) if h), default=0)
-    return last > 0 and all(i.code == "empty-header" and (i.column or 0) > last for i in issues)
+def _only_unnamed(issues: list[Issue]) -> bool:
+    """Whether a header's only problems are columns without a name: the table is still read
+    (under :data:`UNNAMED` names), so that every other problem of the file is said beside
+    them."""
+    return all(i.code == "empty-header" for i in issues)
 
 
 def _without_unnamed_columns(
     df: pl.DataFrame | None, name: str
 ) -> tuple[pl.DataFrame | None, list[Issue]]:
-    """A CSV table without its unnamed columns when no cell of theirs is filled (they carry
-    nothing); when one is, an ``empty-header`` error for each: its values would be lost."""
+    """A CSV table without the unnamed columns after its last named one when no cell of theirs
+    is filled (Excel writes such columns: they carry nothing); an ``empty-header`` error for
+    each other unnamed column (its values would be lost, or it stands among the named ones),
+    which stays in the table, unread, so that the columns after it keep their numbers."""
     if df is None:
         return None, []
-    unnamed = [c for c in df.columns if c.startswith(UNNAMED)]
-    if not unnamed:
-        return df, []
-    if all(df.get_column(c).null_count() == df.height for c in unnamed):
-        return df.drop(unnamed), []
-    return None, [
+    columns = [c for c in df.columns if c != ROW]
+    last = max((j for j, c in enumerate(columns) if not unnamed(c)), default=-1)
+    empty_at_end = [
+        c
+        for j, c in enumerate(columns)
+        if j > last and unnamed(c) and df.get_column(c).null_count() == df.height
+    ]
+    # Filled or not, a column among the named ones is refused; after them, all are refused
+    # once one is filled (as a workbook's cell beyond its header is).
+    if last >= 0 and len(empty_at_end) == len(columns) - 1 - last:
+        df = df.drop(empty_at_end)
+    kept = [c for c in df.columns if unnamed(c)]
+    return df, [
         Issue(
             name,
             1,
@@ -253,7 +265,7 @@ def _without_unnamed_columns(
             "error",
             "data",
         )
-        for c in unnamed
+        for c in kept
     ]
 
 
@@ -451,10 +463,10 @@ def _read_csv(
             )
         ]
     issues = _header_issues(name, headers)
-    if issues and not _unnamed_at_end(headers, issues):
+    if not _only_unnamed(issues):
         return None, issues
-    # Unnamed columns at the end (Excel writes them) are read under names of their own, then
-    # left out if empty (:func:`_without_unnamed_columns`).
+    # Unnamed columns are read under names of their own, then left out if empty at the end
+    # (Excel writes them) or refused (:func:`_without_unnamed_columns`).
     trimmed = _placeholders(_column_names(headers))
     # A verbatim column holds a few distinct cells: read as categories, each cell's text is
     # kept once and its reader codes the column from the distinct texts. Each verbatim column
@@ -1254,8 +1266,11 @@ def _read_xlsx(
             header = header[:-1]
         headers = [str(h).strip(BLANKS) if h is not None else "" for h in header]
         issues = _header_issues(name, headers)
-        if issues:
+        if not _only_unnamed(issues):
             return None, issues, name
+        # An unnamed column among the named ones is refused (above) and read under a name of
+        # its own, unread by the loaders: the rest of the sheet is still checked.
+        headers = _placeholders(headers)
         width = len(headers)
         cols: list[list[str | None]] = [[] for _ in headers]
         numbers: list[int] = []
@@ -1297,9 +1312,9 @@ def _read_xlsx(
         )
     finally:
         wb.close()
-    if stray:
-        return None, stray, name
+    # A formula without its value, or a value beyond the header, is an error at its cell; the
+    # sheet is still read, without those values, so that its other problems are said too.
     df = pl.DataFrame(
         {h: cols[j] for j, h in enumerate(headers)}, schema=dict.fromkeys(headers, pl.String)
     )
-    return df.with_columns(pl.Series(ROW, numbers, dtype=pl.Int64)), [], name
+    return df.with_columns(pl.Series(ROW, numbers, dtype=pl.Int64)), issues + stray, name

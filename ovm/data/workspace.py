@@ -846,16 +846,21 @@ def _every_problem(
     def unknown_unread(row: RejectedRow, reason: Issue) -> bool:
         return reason.code == "unknown-mission" and (no_list or row.mission in unread)
 
-    # A file whose header is at fault (a column missing or twice, the wrong separator) has
-    # rows that fail for that one reason: the header's error says it once.
+    # A file whose header lacks its mission column has rows that fail for that one reason
+    # (each "no mission column", at no column): the header's error says it once. Its rows
+    # rejected for a reason of their own (an unknown mission beside a miscased header) are
+    # still said.
     headless = {i.file for i in fatal if i.line == 1}
+
+    def said_by_header(row: RejectedRow, reason: Issue) -> bool:
+        return row.file in headless and reason.code == "missing-mission" and reason.column is None
+
     rows = [
         reason
         for table in rejected
         for row in table
-        if row.file not in headless
         for reason in row.reasons
-        if not unknown_unread(row, reason)
+        if not unknown_unread(row, reason) and not said_by_header(row, reason)
     ]
     return [*fatal, *rows, *warnings]
 
