@@ -8,11 +8,16 @@ import csv
 import io
 import json
 from pathlib import Path
+from typing import Any
 
 import openpyxl
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from ovm.cli.app import main
+from ovm.reporting.workbook import TONE_FILLS
+from ovm.rubric.model import along, default_rubric
 
 EXAMPLES = Path(__file__).parent.parent / "examples"
 MINMAX = ["--normalisation", "minmax"]
@@ -119,3 +124,138 @@ def test_a_score_on_the_range_reads_inside_its_band(tmp_path: Path) -> None:
     assert near
     crossed = [(v, t) for v, t in near for e in edges if (v < e) != (float(t.replace(",", "")) < e)]
     assert crossed == []
+
+
+def _fill_of(sheet: Any, cell: Any) -> str | None:
+    """The colour a spreadsheet fills a cell with (RRGGBB): the first of the conditional
+    formats over it, by priority, whose range of numbers holds its value, else its own fill."""
+    rules = sorted(
+        (
+            rule
+            for fmt in sheet.conditional_formatting
+            if cell.coordinate in fmt.sqref
+            for rule in fmt.rules
+        ),
+        key=lambda rule: rule.priority,
+    )
+    for rule in rules:
+        assert rule.operator == "between"
+        low, high = (float(f) for f in rule.formula)
+        if isinstance(cell.value, int | float) and low <= cell.value <= high:
+            return str(rule.dxf.fill.fgColor.rgb)[-6:]
+        if rule.stopIfTrue is False:
+            continue
+    if cell.fill is not None and cell.fill.fill_type == "solid":
+        return str(cell.fill.fgColor.rgb)[-6:]
+    return None
+
+
+def _tones(report: dict[str, Any]) -> dict[tuple[str, str], tuple[float, str]]:
+    """Each (mission, node)'s score and tone as the report's pages colour it."""
+    out: dict[tuple[str, str], tuple[float, str]] = {}
+
+    def put(mission: str, node: str, cell: dict[str, Any]) -> None:
+        if cell["value"] is not None:
+            got = (cell["value"], cell["tone"])
+            assert out.setdefault((mission, node), got) == got
+
+    columns = [c["id"] for c in report["heatmap"]["columns"]]
+    for row in report["heatmap"]["rows"]:
+        for node, cell in zip(columns, row["cells"], strict=True):
+            put(row["mission"]["id"], node, cell)
+    for row in report["ranking"]["rows"]:
+        put(row["mission"]["id"], "overall", row["score"])
+    for section in report["family_sections"]:
+        for table in section["tables"]:
+            for row in table["rows"]:
+                for mission, cell in zip(table["missions"], row["cells"], strict=True):
+                    put(mission["id"], row["id"], cell)
+    return out
+
+
+def _workbook_fills(book: Any) -> dict[tuple[str, str, str], tuple[float, str | None]]:
+    """Each score cell of the overview, rankings and indicators sheets: (sheet, mission, node)
+    -> its value and the colour it is filled with."""
+    out: dict[tuple[str, str, str], tuple[float, str | None]] = {}
+    for title, node_of in (
+        ("overview", None),
+        ("rankings", lambda row, head: "overall"),
+        ("indicators", lambda row, head: row[head.index("Id")].value),
+    ):
+        sheet = book[title]
+        head = [c.value for c in sheet[1]]
+        for row in sheet.iter_rows(min_row=2):
+            mission = row[head.index("Mission")].value
+            if title == "overview":
+                cells = [
+                    (node, row[j]) for j, node in enumerate(head) if j >= head.index("Overall")
+                ]
+            else:
+                cells = [(node_of(row, head), row[head.index("Score")])]
+            for node, cell in cells:
+                if isinstance(cell.value, int | float):
+                    out[(title, mission, str(node))] = (float(cell.value), _fill_of(sheet, cell))
+    return out
+
+
+@pytest.mark.parametrize("method", ["distance_to_best", "minmax", "percentile"])
+def test_workbook_fills_every_score_with_the_band_the_pages_give(
+    tmp_path: Path, method: str
+) -> None:
+    # 60 on 0-100 lies on the edge of "Adequate": on 1-10 it is 6.4 (the arithmetic gives
+    # 6.3999999999999995), which the pages and the workbook's colours all put in "Adequate".
+    args = ["--normalisation", method, "--output-range", "1", "10"]
+    for fmt in ("json", "xlsx"):
+        out = tmp_path / f"r.{fmt}"
+        assert main(["report", str(EXAMPLES), "-q", *args, "-o", str(out)]) == 0
+    report = json.loads((tmp_path / "r.json").read_text("utf-8"))
+    book = openpyxl.load_workbook(tmp_path / "r.xlsx")
+    tones = _tones(report)
+    titles = {
+        report["heatmap"]["columns"][j]["label"]["text"]: c["id"]
+        for j, c in enumerate(report["heatmap"]["columns"])
+    }
+    fills = _workbook_fills(book)
+    seen, on_edge = 0, 0
+    edges = {b["min"] for b in report["bands"]}
+    for (title, mission, node), (value, fill) in sorted(fills.items()):
+        node = titles.get(node, node)
+        value_on_page, tone = tones[(mission, node)]
+        # (a workbook keeps 16 significant digits)
+        assert value == pytest.approx(value_on_page, rel=1e-15)
+        want = None if tone == "tone-none" else TONE_FILLS[int(tone[5:])]
+        assert (title, mission, node, value, fill) == (title, mission, node, value, want)
+        seen += 1
+        on_edge += value in edges
+    assert seen > 500
+    if method == "distance_to_best":
+        assert on_edge >= 7
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    # the bundled rubric's band edges, and any score of six decimals
+    score=st.sampled_from([0.0, 40.0, 60.0, 80.0, 100.0])
+    | st.integers(0, 100_000_000).map(lambda n: n / 1_000_000),
+    low=st.integers(-1000, 1000),
+    width=st.integers(1, 1000),
+)
+def test_a_score_keeps_its_band_at_its_place_on_any_range(
+    score: float, low: int, width: int
+) -> None:
+    # A score of 0-100 (six decimals at most) put on another range keeps its band there, its
+    # band edges put there hold it as the legend and the workbook give them, and it comes
+    # back to itself.
+    rubric = default_rubric()
+    span = (float(low), float(low + width))
+    placed_on = along(score, (0.0, 100.0), span)
+    band = rubric.band_at(None, score)
+    assert rubric.band_at(None, placed_on, span) == band
+    # as a normalisation's arithmetic puts it there, float residue and all
+    raw = (score - 0.0) / 100.0 * width + low
+    assert rubric.band_at(None, raw, span) == band
+    assert band is not None
+    low_edge, high_edge = along(band.low, (0.0, 100.0), span), along(band.high, (0.0, 100.0), span)
+    assert low_edge <= placed_on <= high_edge
+    assert placed_on < high_edge or band.high == 100.0
+    assert along(placed_on, span, (0.0, 100.0)) == pytest.approx(score, abs=1e-6)

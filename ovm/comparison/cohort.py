@@ -31,7 +31,7 @@ from ovm.frozen import FrozenMap, FrozenModel, ReadOnlyMap
 from ovm.indicators import Cohort, ComparativeIndicator
 from ovm.indicators.registry import kind_of
 from ovm.indicators.rules import Goalposts
-from ovm.rubric.model import Group, Indicator, Rubric
+from ovm.rubric.model import Group, Indicator, Rubric, along, range_place
 from ovm.scoring.aggregate import Array, Child, aggregate, method_text
 from ovm.scoring.aggregate import combine as combine_children
 from ovm.scoring.critical import CODE as CRITICAL
@@ -762,7 +762,7 @@ def _prepare_indicator(
     st.bounded = st.bounded and bounded
     for i in map(int, np.flatnonzero(has)):
         ns = cells[i]
-        score = float(y[i])
+        score = _placed(st, ind.id, float(y[i]))
         band, label, rating = _band(st.rubric, ind, score, bounded, st.spans.get(ind.id))
         interval = None
         if ns.interval is not None and i not in imputed:
@@ -843,6 +843,8 @@ def _combine(
                     ),
                 )
             out, children = alone, seen
+    if out.score is not None and node_id in st.spans:
+        out = replace(out, score=range_place(out.score))
     expl, findings = explain_group(children, out, node_id, method, power)
     score = out.score
     interval: tuple[float, float] | None = None
@@ -978,7 +980,7 @@ def _normalise_group(
     st.bounded = st.bounded and method in BOUNDED
     for i in map(int, np.flatnonzero(np.isfinite(x))):
         c = cells[i]
-        score = float(y[i])
+        score = _placed(st, node_id, float(y[i]))
         band, label, rating = _band(
             st.rubric, node, score, method in BOUNDED, st.spans.get(node_id)
         )
@@ -1059,8 +1061,15 @@ def _on_scale(st: _State, node_id: str, score: float) -> float:
     if span is None:
         return score
     scale = st.rubric.scale_of(node_id)
-    # Rounded as Rubric.band_at rounds it: a place on the range, not its float residue.
-    return round(scale.min + (score - span[0]) / (span[1] - span[0]) * (scale.max - scale.min), 9)
+    return along(score, span, (scale.min, scale.max))
+
+
+def _placed(st: _State, node_id: str, score: float) -> float:
+    """A node's score as the comparison stores it: one put on the output range
+    (:func:`output_spans`) at its place there, as its band is read (:func:`range_place`: 6.4, not
+    the 6.3999999999999995 that 60 on 0-100 gives on 1-10, which a workbook would colour as
+    the band below); any other as it is."""
+    return score if node_id not in st.spans else range_place(score)
 
 
 def _reaches(st: _State, leaf: Indicator, ns: NodeScore, threshold: float) -> bool:

@@ -10,6 +10,8 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstr
 from ovm.indicators.text import unit_words
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     import numpy as np
     import numpy.typing as npt
 
@@ -135,23 +137,36 @@ class Band(Frozen):
         return 100.0 if hi is None else hi
 
     @overload
-    def contains(self, score: float, top: float = 100.0) -> bool: ...
+    def contains(
+        self, score: float, top: float = 100.0, put: Callable[[float], float] | None = None
+    ) -> bool: ...
 
     @overload
     def contains(
-        self, score: npt.NDArray[np.float64], top: float = 100.0
+        self,
+        score: npt.NDArray[np.float64],
+        top: float = 100.0,
+        put: Callable[[float], float] | None = None,
     ) -> npt.NDArray[np.bool_]: ...
 
-    def contains(self, score: Any, top: float = 100.0) -> Any:
+    def contains(
+        self, score: Any, top: float = 100.0, put: Callable[[float], float] | None = None
+    ) -> Any:
         """Whether ``score`` falls in this band; ``top`` is the scale's maximum, which the
         highest half-open band includes. ``score`` may be an array (the sensitivity runs
-        band every run's scores at once): the answer is then one per score."""
+        band every run's scores at once): the answer is then one per score. ``put``: where
+        each edge of the band lies on the range ``score`` and ``top`` are on, when that is not
+        the node's scale (:meth:`ovm.rubric.model.Rubric.band_at`)."""
         if self.inclusive:
             lo = -math.inf if self.from_ is None else self.from_
             hi = math.inf if self.to is None else self.to
+            if put is not None:
+                lo, hi = put(lo), put(hi)
             return (lo <= score) & (score <= hi)
         lo = -math.inf if self.min is None else self.min
         hi = math.inf if self.max is None else self.max
+        if put is not None:
+            lo, hi = put(lo), put(hi)
         return ((lo <= score) & (score < hi)) | ((score == top) & (hi == top))
 
 

@@ -38,7 +38,7 @@ from ovm.i18n import (
 from ovm.indicators import DEFAULT_SCALE, Scale
 from ovm.indicators.registry import kind_of
 from ovm.indicators.text import Wording, number, wording
-from ovm.rubric.model import Group, Indicator, Rubric
+from ovm.rubric.model import Group, Indicator, Rubric, along
 from ovm.runtime import paused_gc
 from ovm.scoring.critical import CODE as CRITICAL
 from ovm.scoring.critical import critical_indicators, held_down
@@ -284,10 +284,10 @@ class _Builder:
                 {e for band in self.rubric.bands_for(node) for e in (band.low, band.high)}
             )
             scale = self.rubric.scale_for(node)
-            if span is not None and span != (scale.min, scale.max):
+            own = (scale.min, scale.max)
+            if span is not None and span != own:
                 # The edges where the bands fall along the range the score was put on.
-                lo, hi, width = span[0], span[1], scale.max - scale.min
-                edges = [lo + (e - scale.min) / width * (hi - lo) for e in edges]
+                edges = [along(e, own, span) for e in edges]
             self._edges[node_id] = edges
         # One decimal moves a figure by 0.05 at most: only a score that close to an edge can
         # be carried over it, and the rubric is asked only then (round() costs more than
@@ -1165,10 +1165,7 @@ class _Builder:
         def put(edge: float) -> float:
             """A band's edge where the comparison's output range puts it (the legend and the
             workbook's colours follow the scores shown)."""
-            if span is None:
-                return edge
-            at = span[0] + (edge - scale.min) / (scale.max - scale.min) * (span[1] - span[0])
-            return round(at, 9)
+            return edge if span is None else along(edge, (scale.min, scale.max), span)
 
         # On 0-100 the edges are whole; along another range (4.6 on 1-10) they need a decimal.
         digits = 0 if span is None else 1

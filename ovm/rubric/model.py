@@ -50,6 +50,28 @@ from ovm.yamldoc import YamlDoc, parse_yaml, plain_scalar, read_text
 FORMAT_VERSION = 1
 BUNDLED = ("deco-voting-abroad",)
 
+PLACE_DIGITS = 9
+"""The decimals that fix a place along a range (a score put on a comparison's output range,
+the edge of a band put there): what the arithmetic leaves beyond them is float residue, not a
+place (60 on 0-100 put on 1-10 gives 6.3999999999999995, which is the place 6.4)."""
+
+
+def range_place(score: float) -> float:
+    """A score as it lies along a range it was put on: rounded to :data:`PLACE_DIGITS`, as
+    a comparison stores it and as :meth:`Rubric.band_at` reads it, so that a score on a band's
+    edge is on it in every output (the raw number, its band, its colour)."""
+    return round(score, PLACE_DIGITS)
+
+
+def along(value: float, source: tuple[float, float], target: tuple[float, float]) -> float:
+    """The place ``value`` has along the range ``source`` (low, high), at the same place along
+    ``target``: 60 on 0-100 is 6.4 on 1-10, and 6.4 on 1-10 is 60 on 0-100. Rounded as
+    :func:`range_place` rounds it. The one place the comparison's output range is worked out: a
+    score put there, the band edges a report and a workbook show there, and the way back."""
+    lo, hi = source
+    return range_place(target[0] + (value - lo) / (hi - lo) * (target[1] - target[0]))
+
+
 Aggregation = Literal["arithmetic", "geometric", "harmonic", "generalised", "minimum", "sum"]
 VarType = Literal["count", "number", "share", "percent", "days", "boolean"]
 
@@ -267,18 +289,24 @@ class Rubric(Frozen):
         """The band a node's score falls in (``node`` None: the overall's), if any.
 
         ``span``: the range the score was put on (a comparison's output range, 1-10 say), where
-        it is not the node's own scale: the band is the one its place along that range has on
-        the node's scale, so that a mission's band does not depend on the range asked for."""
+        it is not the node's own scale: the band is the one whose edges, put at their place
+        along that range (:func:`along`), hold the score's place there (:func:`range_place`), so
+        that a mission's band does not depend on the range asked for."""
         scale = self.scale_for(node)
-        top = scale.max
-        if span is not None and span != (scale.min, scale.max):
+        own = (scale.min, scale.max)
+        if span is not None and span != own:
             lo, hi = span
             if not lo <= score <= hi:
                 return None
-            # Rounded: 6.4 on 1-10 is 60 on 0-100, not 59.999999999999993.
-            score = round(scale.min + (score - lo) / (hi - lo) * (scale.max - scale.min), 9)
+            # The score's place against the bands' edges put on the range, as the legend and
+            # the workbook's colours give them: 6.4 is on the edge 60 puts at 6.4.
+            score, top = range_place(score), along(scale.max, own, span)
+            for band in self.bands_for(node):
+                if band.contains(score, top, lambda e: along(e, own, span)):
+                    return band
+            return None
         for band in self.bands_for(node):
-            if band.contains(score, top):
+            if band.contains(score, scale.max):
                 return band
         return None
 
