@@ -15,7 +15,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from ovm import ComparisonSettings, Settings, analyse
 from ovm.cli.app import main
+from ovm.reporting.report import render_html, render_xlsx, report_context
 from ovm.reporting.workbook import TONE_FILLS
 from ovm.rubric.model import along, default_rubric
 
@@ -259,3 +261,63 @@ def test_a_score_keeps_its_band_at_its_place_on_any_range(
     assert low_edge <= placed_on <= high_edge
     assert placed_on < high_edge or band.high == 100.0
     assert along(placed_on, span, (0.0, 100.0)) == pytest.approx(score, abs=1e-6)
+
+
+def test_a_node_normalised_alone_is_banded_along_the_range_beside_a_legend_on_0_100(
+    tmp_path: Path,
+) -> None:
+    # normalise_nodes puts one family on 1-10 while the overall stays on 0-100: the legend
+    # gives each band's edges on both, the family's cells write their band, and the workbook
+    # colours the family's scores by the edges along 1-10, as the pages do.
+    settings = Settings(
+        bootstrap=0,
+        comparison=ComparisonSettings(
+            normalisation="minmax", normalise_nodes=("rights",), output_range=(1.0, 10.0)
+        ),
+    )
+    context = report_context(analyse(EXAMPLES, settings))
+    assert [(b["range"], b["min"], b["max"], b.get("along")) for b in context["bands"]] == [
+        ("0–40", 0.0, 40.0, ["1.0–4.6 on the output range 1–10"]),
+        ("40–60", 40.0, 60.0, ["4.6–6.4 on the output range 1–10"]),
+        ("60–80", 60.0, 80.0, ["6.4–8.2 on the output range 1–10"]),
+        ("80–100", 80.0, 100.0, ["8.2–10.0 on the output range 1–10"]),
+    ]
+    assert context["node_bands"] == {
+        "rights": [
+            {"min": 1.0, "max": 4.6, "tone": "tone-0"},
+            {"min": 4.6, "max": 6.4, "tone": "tone-2"},
+            {"min": 6.4, "max": 8.2, "tone": "tone-3"},
+            {"min": 8.2, "max": 10.0, "tone": "tone-5"},
+        ]
+    }
+    html = render_html(context)
+    assert "(60–80; 6.4–8.2 on the output range 1–10; rating 3)" in html
+    named = {
+        s["id"]: (
+            s["tables"][0]["family_legend_bands"],
+            {r["legend_bands"] for r in s["tables"][0]["rows"]},
+        )
+        for s in context["family_sections"]
+    }
+    # the family on 1-10 writes its band; its indicators, on 0-100, are named by the legend
+    assert named["rights"] == (False, {True})
+    assert {k: v for k, v in named.items() if k != "rights"} == {
+        k: (True, {True}) for k in named if k != "rights"
+    }
+    rights = [
+        c["value"] for row in context["heatmap"]["rows"] for c in row["cells"][1:2] if c["scored"]
+    ]
+    assert rights and all(1.0 <= v <= 10.0 for v in rights)
+    book = openpyxl.load_workbook(io.BytesIO(render_xlsx(context)))
+    tones = _tones(context)
+    titles = {c["label"]["text"]: c["id"] for c in context["heatmap"]["columns"]}
+    fills = {
+        (mission, titles.get(node, node)): fill
+        for (title, mission, node), (_, fill) in _workbook_fills(book).items()
+    }
+    assert {k: fills[k] for k in tones if k in fills} == {
+        k: None if tone == "tone-none" else TONE_FILLS[int(tone[5:])]
+        for k, (_, tone) in tones.items()
+        if k in fills
+    }
+    assert sum(node == "rights" for _, node in fills) >= 10

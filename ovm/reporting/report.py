@@ -35,7 +35,7 @@ from ovm.i18n import (
     number_formatter,
     translator,
 )
-from ovm.indicators import DEFAULT_SCALE, Scale
+from ovm.indicators import DEFAULT_SCALE, Band, Scale
 from ovm.indicators.registry import kind_of
 from ovm.indicators.text import Wording, number, wording
 from ovm.rubric.model import Group, Indicator, Rubric, along
@@ -1169,18 +1169,46 @@ class _Builder:
 
         # On 0-100 the edges are whole; along another range (4.6 on 1-10) they need a decimal.
         digits = 0 if span is None else 1
-        # A node off that range (family 7, a node on a scale of its own) keeps the rubric's.
-        off_range = (
-            {
-                p.node.id: list(rb.bands)
-                for p in rb.walk()
-                if not p.node.bands
-                and p.node.id not in self.spans
-                and not rb.keeps_scale(p.node.id)
+        # A node whose scores lie on another range than the overall's (family 7 on 0-100
+        # beside an overall on 1-10, a node normalise_nodes put on 1-10 beside an overall on
+        # 0-100) is coloured by the rubric's bands along its own range; so is a node with bands
+        # of its own (a node on a scale of its own keeps the rubric's bands, if any).
+        off_range = [
+            p.node
+            for p in rb.walk()
+            if not p.node.bands
+            and self.spans.get(p.node.id) != span
+            and not rb.keeps_scale(p.node.id)
+        ]
+        # The legend also gives each band's edges along the other output ranges scores lie on.
+        others = sorted({s for n in off_range if (s := self.spans.get(n.id)) is not None})
+
+        def edges(node: Group | Indicator, band: Band) -> dict[str, float | None]:
+            """A band's edges where ``node``'s scores lie (its output range, else its scale)."""
+            on = self.spans.get(node.id)
+            if on is None:
+                return {"min": band.min, "max": band.max}
+            own = (node.scale_or_default.min, node.scale_or_default.max)
+            return {
+                "min": None if band.min is None else along(band.min, own, on),
+                "max": None if band.max is None else along(band.max, own, on),
             }
-            if span is not None
-            else {}
-        )
+
+        def along_ranges(band: Band) -> dict[str, list[str]]:
+            if not others:
+                return {}
+            own = (scale.min, scale.max)
+            return {
+                "along": [
+                    self.t(
+                        "band_range_along",
+                        range=self.span(along(band.low, own, s), along(band.high, own, s)),
+                        span=self.span(*s, 0 if all(float(e).is_integer() for e in s) else 1),
+                    )
+                    for s in others
+                ]
+            }
+
         return {
             "format": REPORT_FORMAT,
             "kind": kind,
@@ -1200,23 +1228,24 @@ class _Builder:
                     # the score tables leave a band's rating to the legend
                     "rating": self.rating(b.rating) if b.rating is not None else None,
                 }
+                | along_ranges(b)
                 for i, b in enumerate(rb.bands)
             ],
             # Nodes whose bands are their own (the workbook colours their scores by these).
             "node_bands": {
                 p.node.id: [
-                    {"min": b.min, "max": b.max, "tone": self.tone(p.node.id, i)}
+                    edges(p.node, b) | {"tone": self.tone(p.node.id, i)}
                     for i, b in enumerate(p.node.bands)
                 ]
                 for p in rb.walk()
                 if p.node.bands
             }
             | {
-                node_id: [
-                    {"min": b.min, "max": b.max, "tone": self.tone("overall", i)}
-                    for i, b in enumerate(bands)
+                node.id: [
+                    edges(node, b) | {"tone": self.tone("overall", i)}
+                    for i, b in enumerate(rb.bands)
                 ]
-                for node_id, bands in off_range.items()
+                for node in off_range
             },
         }
 
@@ -1404,13 +1433,13 @@ def _comparison_context(
                     "is_group": isinstance(p.node, Group),
                     # the rubric's bands on its 0-100 scale: the legend's ranges name
                     # each score's band, which the family tables then leave out
-                    "legend_bands": _legend_bands(p.node),
+                    "legend_bands": _legend_bands(p.node, b.spans),
                 },
                 [b.cell(nodes_by_card[m].get(p.node.id), p.node.id) for m in mids],
             )
             for p in placed
         ]
-        family_legend = _legend_bands(fam)
+        family_legend = _legend_bands(fam, b.spans)
         family_cells = [b.cell(nodes_by_card[m].get(fam.id), fam.id) for m in mids]
         tables = []
         for k, start in enumerate(starts):
@@ -1670,10 +1699,16 @@ def _with_sensitivity(b: _Builder, ranking: dict[str, Any], run: Run) -> None:
     ranking["any_unscored"] = any(r["unscored_value"] for r in rows)
 
 
-def _legend_bands(node: Group | Indicator) -> bool:
+def _legend_bands(node: Group | Indicator, spans: Mapping[str, tuple[float, float]]) -> bool:
     """Whether a node's bands are the rubric's, on the 0-100 scale the legend's ranges are
-    written for (no bands of its own, higher is better): the number then names the band."""
-    return not node.bands and node.scale_or_default.is_default()
+    written for (no bands of its own, higher is better), and its scores on the range the
+    legend's ranges are put on (``spans``, :func:`ovm.comparison.cohort.output_spans`): the
+    number then names the band."""
+    return (
+        not node.bands
+        and node.scale_or_default.is_default()
+        and spans.get(node.id) == spans.get("overall")
+    )
 
 
 def _best_brief(
