@@ -9,7 +9,7 @@ import os
 import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cached_property, lru_cache
 from importlib import resources
 from pathlib import Path
 from typing import Annotated, Any, Literal, Self, Union
@@ -70,6 +70,10 @@ def along(value: float, source: tuple[float, float], target: tuple[float, float]
     score put there, the band edges a report and a workbook show there, and the way back."""
     lo, hi = source
     return range_place(target[0] + (value - lo) / (hi - lo) * (target[1] - target[0]))
+
+
+_edge_along = lru_cache(maxsize=4096)(along)
+"""A band's edge along a range, each worked out once: a cohort's cells ask for the same few."""
 
 
 Aggregation = Literal["arithmetic", "geometric", "harmonic", "generalised", "minimum", "sum"]
@@ -300,9 +304,9 @@ class Rubric(Frozen):
                 return None
             # The score's place against the bands' edges put on the range, as the legend and
             # the workbook's colours give them: 6.4 is on the edge 60 puts at 6.4.
-            score, top = range_place(score), along(scale.max, own, span)
+            score, top = range_place(score), _edge_along(scale.max, own, span)
             for band in self.bands_for(node):
-                if band.contains(score, top, lambda e: along(e, own, span)):
+                if band.contains(score, top, lambda e: _edge_along(e, own, span)):
                     return band
             return None
         for band in self.bands_for(node):
