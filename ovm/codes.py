@@ -151,7 +151,8 @@ CODES: dict[str, Code] = {
     "unknown-kind": Code(
         "rubric",
         "rubric.yaml:26:15 families[0].children[0].kind: unknown kind 'level'; expected one of "
-        "levels, answer, checklist, quantitative, comparative (or children for a group)",
+        "levels, answer, checklist, quantitative, comparative (or children for a group): did you "
+        "mean levels?",
         "Use one of the kinds listed, or give `children` for a group.",
     ),
     "invalid-format": Code(

@@ -63,6 +63,7 @@ from ovm.indicators import AnswerIndicator, LevelsIndicator
 from ovm.rubric.model import (
     Rubric,
     Variable,
+    meant_choice_message,
     schema_params,
     text_of_a_mapping,
     unquoted_text,
@@ -468,6 +469,8 @@ def _mission_message(err: Any, params: Mapping[str, Any]) -> str:
         return f"'{params['text']}' is not written as YYYY-MM-DD: write it as {params['meant']}"
     if params.get("variant") == "date":
         return "must be a date (2021-03-14)"
+    if params.get("variant") == "choice_meant":
+        return meant_choice_message(dict(params))
     return str(err["msg"])[:200]
 
 

@@ -52,7 +52,6 @@ from __future__ import annotations
 import bisect
 import dataclasses
 import decimal
-import difflib
 import itertools
 import math
 import re
@@ -67,6 +66,7 @@ from pydantic import Field
 from ovm.data.tables import BLANKS, ROW, cell_text
 from ovm.errors import Issue, Severity
 from ovm.i18n import exact_number
+from ovm.nearest import CHOICE_WORDS, closest
 
 MISSING_WORDS = frozenset({"missing", "not_observed", "not observed", "?"})
 NA_WORDS = frozenset({"na", "n/a", "not_applicable", "not applicable", "no aplica", "nsnc"})
@@ -74,11 +74,7 @@ YES_WORDS = frozenset({"yes", "y", "sí", "si", "true", "1", "oui", "sim"})
 NO_WORDS = frozenset({"no", "n", "false", "0", "non", "não", "nao"})
 PARTIAL_WORDS = frozenset({"partial", "parcial", "partiel"})
 CONFIDENCE = ("high", "medium", "low")
-CONFIDENCE_WORDS: Mapping[str, str] = {
-    **dict.fromkeys(("alta", "élevée", "elevee", "haute"), "high"),
-    **dict.fromkeys(("media", "média", "moyenne"), "medium"),
-    **dict.fromkeys(("baja", "baixa", "faible", "basse"), "low"),
-}
+CONFIDENCE_WORDS: Mapping[str, str] = CHOICE_WORDS
 """A confidence level as a mission team writing Spanish, French or Portuguese writes it."""
 PROVENANCE_FIELDS = ("source", "date", "confidence", "recorded_by", "note")
 
@@ -422,7 +418,13 @@ class Choices:
             if one is not None:
                 return Reading("value", one)
         said = f"{text!r} is not an allowed {self.noun} for {self.name} ({', '.join(self.names)})"
-        meant = None if self.multiple else _closest(text, self.names)
+        meant = None
+        if not self.multiple:
+            # A word of the cell names a level only where the choices have words of other
+            # languages (a confidence, ``muy alta``): an answer's ``no sé`` does not mean no.
+            meant = closest(
+                word(text), self.names, synonyms=self.synonyms, words=bool(self.synonyms)
+            )
         if meant is None:
             return refused(self.code, said, text=text, name=self.name, allowed=list(self.names))
         return refused(
@@ -434,28 +436,6 @@ class Choices:
             variant="meant",
             meant=meant,
         )
-
-
-def _folded(text: str) -> str:
-    """A word without its accents, as one compared with a choice written in English
-    (``Constitución``, ``constitucion``)."""
-    decomposed = unicodedata.normalize("NFKD", word(text))
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
-
-
-def _closest(text: str, names: Sequence[str]) -> str | None:
-    """The choice a refused text most likely meant, when one is close enough to name."""
-    folded = {_folded(n): n for n in names}
-    close = difflib.get_close_matches(_folded(text), list(folded), n=1, cutoff=0.75)
-    if close:
-        return folded[close[0]]
-    # Two letters typed in the wrong order (``yse``, ``on_tiem``): the same letters as one
-    # choice alone, which difflib finds too far on a short word.
-    # From three letters: two are another word rather than a typo ("on" is no "no").
-    if len(_folded(text)) < 3:
-        return None
-    same = [n for f, n in folded.items() if sorted(f) == sorted(_folded(text))]
-    return same[0] if len(same) == 1 else None
 
 
 @dataclass(frozen=True)

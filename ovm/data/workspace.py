@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import dataclasses
-import difflib
 import hashlib
 import os
 import stat
@@ -49,12 +48,15 @@ from ovm.data.tables import (
 from ovm.errors import CheckError, DataError, Issue, PathPart, RubricError, check_error
 from ovm.files import CONFIG_NAME as CONFIG_NAME
 from ovm.i18n import coded, punctuate
+from ovm.nearest import FIELD_CUTOFF, closest
 from ovm.rubric.model import (
     BUNDLED,
     Rubric,
     bundled_rubric,
     check_rubric,
     decimal_comma_message,
+    meant_choice,
+    meant_choice_message,
     schema_params,
     text_of_a_mapping,
     unquoted_text,
@@ -333,13 +335,13 @@ def _config_issues(doc: YamlDoc, name: str, errors: list[Any]) -> list[Issue]:
         if code == "unknown-field":
             pos = doc.positions.find(loc, key=True)
             known = _TOP_FIELDS if len(loc) == 1 else _fields_at(loc)
-            msg = f"unknown field `{loc[-1]}`" + _did_you_mean(str(loc[-1]), known)
-            close = difflib.get_close_matches(str(loc[-1]), known, n=1, cutoff=0.6)
-            params = (
-                {"variant": "meant", "field": loc[-1], "meant": close[0]}
-                if close
-                else {"variant": "known", "field": loc[-1], "allowed": list(known)}
-            )
+            near = closest(str(loc[-1]), known, cutoff=FIELD_CUTOFF, words=False)
+            if near is not None:
+                msg = f"unknown field `{loc[-1]}`, did you mean `{near}`?"
+                params = {"variant": "meant", "field": loc[-1], "meant": near}
+            else:
+                msg = f"unknown field `{loc[-1]}`: the fields are {', '.join(known)}"
+                params = {"variant": "known", "field": loc[-1], "allowed": list(known)}
         else:
             pos = doc.positions.find(loc)
             check = check_error(err)
@@ -348,6 +350,9 @@ def _config_issues(doc: YamlDoc, name: str, errors: list[Any]) -> list[Issue]:
                 msg, params = str(check), check.issue_params()
             elif said := unquoted_text(err, doc, loc, code):
                 msg, params = said
+            elif meant := meant_choice(err):
+                # the choice meant says more than the field's advice, in any language
+                msg, params = meant_choice_message(meant), meant
             elif code == "invalid-value":
                 hint = _hint_of(loc)
                 if hint is None:
@@ -385,13 +390,6 @@ def _fields_at(loc: tuple[Any, ...]) -> tuple[str, ...]:
     if "pull" in loc:
         return tuple(PullSource.model_fields)
     return tuple(TableSource.model_fields)
-
-
-def _did_you_mean(word: str, known: tuple[str, ...]) -> str:
-    close = difflib.get_close_matches(word, known, n=1, cutoff=0.6)
-    if close:
-        return f", did you mean `{close[0]}`?"
-    return f": the fields are {', '.join(known)}"
 
 
 def _hint_of(loc: tuple[Any, ...]) -> str | None:

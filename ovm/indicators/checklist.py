@@ -43,6 +43,7 @@ from ovm.indicators.validation import (
     rubric_check,
     seq,
 )
+from ovm.nearest import closest
 
 if TYPE_CHECKING:
     from ovm.indicators.scoring import Array
@@ -185,11 +186,14 @@ def answers_fit_the_question(doc: Document, node: RawNode) -> Iterator[Issue]:
         for j, acc in enumerate(seq(data.get("accept") or ["yes"])):
             # A value that is not text is the schema's to refuse: one mistake, one problem.
             if isinstance(acc, str) and acc not in names:
+                near = closest(acc, sorted(names))
+                said = f"{acc!r} is not one of the choices"
+                meant: dict[str, object] = {"variant": "meant", "meant": near} if near else {}
                 yield doc.issue(
                     (*path, "accept", j),
                     "unknown-choice",
-                    f"{acc!r} is not one of the choices",
-                    value=as_written(acc),
+                    said + (f": did you mean {near}?" if near else ""),
+                    params={"value": as_written(acc), **meant},
                 )
         if data.get("stat", "share") != "share":
             yield doc.issue(

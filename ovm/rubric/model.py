@@ -7,6 +7,7 @@ import hashlib
 import json
 import os
 import re
+import typing
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
@@ -15,7 +16,7 @@ from pathlib import Path
 from typing import Annotated, Any, Literal, Self, Union
 
 import yaml
-from pydantic import Field, GetCoreSchemaHandler, GetJsonSchemaHandler, ValidationError
+from pydantic import BaseModel, Field, GetCoreSchemaHandler, GetJsonSchemaHandler, ValidationError
 from pydantic.json_schema import JsonSchemaValue
 from pydantic_core import CoreSchema, PydanticCustomError, core_schema
 
@@ -44,6 +45,7 @@ from ovm.indicators.levels import LevelsIndicator
 from ovm.indicators.quantitative import QuantitativeIndicator
 from ovm.indicators.text import pick as pick
 from ovm.indicators.validation import as_written, quoted
+from ovm.nearest import FIELD_CUTOFF, closest
 from ovm.rubric import formula as formula_mod
 from ovm.yamldoc import YamlDoc, parse_yaml, plain_scalar, read_text
 
@@ -584,7 +586,7 @@ SCHEMA_WORDINGS: dict[str, frozenset[str]] = {
     "out-of-range": frozenset({"gt", "ge", "le"}),
     "invalid-format": frozenset({"pattern"}),
     "too-short": frozenset({"too_short"}),
-    "invalid-choice": frozenset({"choice"}),
+    "invalid-choice": frozenset({"choice", "choice_meant"}),
     "unknown-kind": frozenset({"tag", "no_tag"}),
 }
 """The schema errors each code has a sentence for; any other is said as ``other`` (a value
@@ -621,7 +623,7 @@ def schema_params(err: Any, code: str) -> dict[str, object]:
         params["n"] = ctx.get("min_length")
     elif variant == "choice":
         allowed = _listed(ctx.get("expected"))
-        params |= {"allowed": allowed, "n": len(allowed)}
+        params |= meant_choice(err) or {"allowed": allowed, "n": len(allowed)}
     elif variant in ("tag", "no_tag"):
         params["field"] = str(ctx.get("discriminator", "")).strip("'")
         if variant == "tag":
@@ -638,6 +640,27 @@ authors write one. Three digits after the comma may group thousands (1,000): no 
 def decimal_comma_message(params: dict[str, object]) -> str:
     """The English words of a number written with a decimal comma."""
     return f"'{params['text']}' is not a number: write it with a decimal point, {params['meant']}"
+
+
+def meant_choice(err: Any) -> dict[str, object] | None:
+    """The parts of a ``choice_meant`` sentence for a schema error refusing a value that is
+    not one of a field's choices, when one is close enough to name (``arithmetc``:
+    arithmetic; ``muy alta``: high); None otherwise."""
+    if err["type"] not in ("literal_error", "enum") or not isinstance(err.get("input"), str):
+        return None
+    allowed = _listed((err.get("ctx") or {}).get("expected"))
+    meant = closest(err["input"], allowed) if len(allowed) > 1 else None
+    if meant is None:
+        return None
+    text = err["input"].strip()[:60]
+    return {"variant": "choice_meant", "text": text, "allowed": allowed, "meant": meant}
+
+
+def meant_choice_message(params: dict[str, object]) -> str:
+    """The English words of a :func:`meant_choice` sentence."""
+    allowed = params["allowed"]
+    listed = ", ".join(allowed) if isinstance(allowed, list) else str(allowed)
+    return f"'{params['text']}' is not one of {listed}: did you mean {params['meant']}?"
 
 
 def decimal_comma(err: Any) -> str | None:
@@ -714,6 +737,57 @@ def _issue(
     return Issue(doc.file, line, col, code, message, path, severity, "rubric", params=params or {})
 
 
+def _models_in(annotation: Any) -> list[type[BaseModel]]:
+    """The models a field's annotation holds, through optionals, unions, tuples and mappings."""
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return [annotation]
+    found: list[type[BaseModel]] = []
+    for arg in typing.get_args(annotation):
+        for model in _models_in(arg):
+            if model not in found:
+                found.append(model)
+    return found
+
+
+def _models_of(models: list[type[BaseModel]], node: Any) -> list[type[BaseModel]]:
+    """The models among ``models`` that a mapping of the document is validated as: a tree
+    node by its kind; of others, those whose fields hold every key of the mapping but one
+    (the misspelt one), else all."""
+    if isinstance(node, dict) and any(issubclass(m, IndicatorBase) or m is Group for m in models):
+        tag = _node_tag(node)
+        unit = None if tag == "group" else registry.find_kind(tag)
+        return [Group] if tag == "group" else [unit.model] if unit is not None else []
+    if len(models) > 1 and isinstance(node, dict):
+        fitting = [m for m in models if len(set(node) - set(_field_names(m))) <= 1]
+        return fitting or models
+    return models
+
+
+def _field_names(model: type[BaseModel]) -> list[str]:
+    """The keys a model takes as the rubric writes them (``from``, not ``from_``)."""
+    return [f.alias or name for name, f in model.model_fields.items()]
+
+
+def _known_fields(path: tuple[PathPart, ...], data: Any) -> list[str]:
+    """The field names of the mapping at ``path`` of the rubric ``data`` (the model it is
+    validated as), other than those it already gives: what an unknown key there may mean."""
+    models: list[type[BaseModel]] = [Rubric]
+    node = data
+    for part in path:
+        node = _get(node, (part,))
+        if not isinstance(part, int):
+            fields = [
+                f for m in models for name, f in m.model_fields.items() if part in (name, f.alias)
+            ]
+            models = [m for f in fields for m in _models_in(f.annotation)]
+        models = _models_of(models, node)
+        if not models:
+            return []
+    given = set(node) if isinstance(node, dict) else set()
+    names = [n for m in models for n in _field_names(m)]
+    return [n for n in dict.fromkeys(names) if n not in given]
+
+
 def _schema_issues(doc: YamlDoc, exc: ValidationError) -> list[Issue]:
     issues = []
     errors = exc.errors()
@@ -726,9 +800,18 @@ def _schema_issues(doc: YamlDoc, exc: ValidationError) -> list[Issue]:
         if e["type"] == "extra_forbidden" and p:
             taken = set(meant.values())
             options = [str(m[-1]) for m in missing if m[:-1] == p[:-1] and m[-1] not in taken]
-            close = difflib.get_close_matches(str(p[-1]), options, n=1, cutoff=0.6)
+            close = difflib.get_close_matches(str(p[-1]), options, n=1, cutoff=FIELD_CUTOFF)
             if close:
                 meant[p] = close[0]
+    for e, p in zip(errors, paths, strict=True):
+        # A misspelt optional field (``wieght``): named after the fields the mapping takes,
+        # closer than to a missing one, which is likelier meant (``question`` at a family's
+        # place names no ``description``).
+        if e["type"] == "extra_forbidden" and p and p not in meant:
+            known = _known_fields(p[:-1], doc.data)
+            near = closest(str(p[-1]), known, words=False)
+            if near is not None:
+                meant[p] = near
     paired = {(*p[:-1], m) for p, m in meant.items()}
     for err, path in zip(errors, paths, strict=True):
         etype = err["type"]
@@ -753,18 +836,18 @@ def _schema_issues(doc: YamlDoc, exc: ValidationError) -> list[Issue]:
         if etype == "unknown-kind":
             node = _get(doc.data, path)
             if isinstance(node, dict) and "kind" in node:
+                kinds = [u.key for u in registry.kinds()]
+                message = (
+                    f"unknown kind {quoted(node['kind'])}; expected one of "
+                    f"{', '.join(kinds)} (or children for a group)"
+                )
+                kind_params: dict[str, object] = {"kind": as_written(node["kind"]), "kinds": kinds}
+                near = closest(str(node["kind"]), kinds)
+                if near is not None:
+                    message += f": did you mean {near}?"
+                    kind_params |= {"variant": "meant", "meant": near}
                 issues.append(
-                    _issue(
-                        doc,
-                        (*path, "kind"),
-                        "unknown-kind",
-                        f"unknown kind {quoted(node['kind'])}; expected one of "
-                        f"{', '.join(u.key for u in registry.kinds())} (or children for a group)",
-                        params={
-                            "kind": as_written(node["kind"]),
-                            "kinds": [u.key for u in registry.kinds()],
-                        },
-                    )
+                    _issue(doc, (*path, "kind"), "unknown-kind", message, params=kind_params)
                 )
                 continue
         code = _TYPE_CODES.get(etype, "invalid-value")
@@ -800,6 +883,8 @@ def _schema_issues(doc: YamlDoc, exc: ValidationError) -> list[Issue]:
             params = schema_params(err, code)
             if params["variant"] == "decimal_comma":
                 message = decimal_comma_message(params)
+            elif params["variant"] == "choice_meant":
+                message = meant_choice_message(params)
         issues.append(
             _issue(doc, path, code, message, key=etype == "extra_forbidden", params=params)
         )

@@ -1,0 +1,71 @@
+"""The name a misspelt word most likely meant: one did-you-mean for every message that offers
+one, whether the word is a rubric's field, a choice in a rubric or ovm.yaml, or a table's cell.
+
+Loads nothing but the standard library: the rubric's messages ask here before any table is read.
+"""
+
+from __future__ import annotations
+
+import difflib
+import unicodedata
+from collections.abc import Mapping, Sequence
+
+CHOICE_WORDS: Mapping[str, str] = {
+    **dict.fromkeys(("alta", "élevée", "elevee", "haute"), "high"),
+    **dict.fromkeys(("media", "média", "moyenne"), "medium"),
+    **dict.fromkeys(("baja", "baixa", "faible", "basse"), "low"),
+}
+"""A choice as a mission team writing Spanish, French or Portuguese writes it (a confidence
+level), by the word: a word names its choice only where that choice is allowed."""
+
+CHOICE_CUTOFF = 0.75
+"""How close a written value must be to a choice (or a key to any field of its mapping) to be
+named as meant."""
+
+FIELD_CUTOFF = 0.6
+"""How close a written key must be to the name of a field that is missing beside it (or of a
+field of ovm.yaml, which takes few) to be named as meant: the key likely stands for it."""
+
+
+def folded(text: str) -> str:
+    """A word as it is compared with a name: lower case, blanks as one space, without accents
+    (``Constitución``, ``constitucion``)."""
+    decomposed = unicodedata.normalize("NFKD", " ".join(text.split()).lower())
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+def closest(
+    text: str,
+    names: Sequence[str],
+    *,
+    cutoff: float = CHOICE_CUTOFF,
+    synonyms: Mapping[str, str] = CHOICE_WORDS,
+    words: bool = True,
+) -> str | None:
+    """The name of ``names`` a refused ``text`` most likely meant, when one is close enough
+    to name; else None.
+
+    Close in spelling (difflib at ``cutoff``), or the same letters in another order
+    (``yse``), or a text one of whose words is a name or a synonym of an allowed name
+    (``muy alta``; ``alta`` where no synonym is read, a rubric's priority: high). A synonym
+    is only suggested, never read: ``muy alta`` is not a level, and which level the writer
+    wants is theirs to say. ``words`` False leaves that last way out, where a word of a
+    sentence may be a name without being meant (``no sé``)."""
+    wanted = folded(text)
+    by_fold = {folded(n): n for n in names}
+    close = difflib.get_close_matches(wanted, list(by_fold), n=1, cutoff=cutoff)
+    if close:
+        return by_fold[close[0]]
+    # Two letters typed in the wrong order (``yse``, ``wieght``): the same letters as one
+    # name alone, which difflib finds too far on a short word. From three letters: two are
+    # another word rather than a typo ("on" is no "no").
+    if len(wanted) >= 3:
+        same = [n for f, n in by_fold.items() if sorted(f) == sorted(wanted)]
+        if len(same) == 1:
+            return same[0]
+    if words:
+        local = {folded(w): n for w, n in synonyms.items() if n in names}
+        found = {by_fold.get(w) or local.get(w) for w in wanted.split(" ")} - {None}
+        if len(found) == 1:
+            return found.pop()
+    return None

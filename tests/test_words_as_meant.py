@@ -1,0 +1,180 @@
+"""A misspelt word of a rubric, ovm.yaml, missions.yaml or a table (a field, a choice, a kind, a
+confidence level in the team's language) is named with the word meant, in the language asked.
+
+Through the command line, on copies of the mini workspace of tests/data/mini."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from ovm.cli.app import main
+
+MINI = Path(__file__).parent / "data" / "mini"
+
+
+def _mini(tmp_path: Path) -> Path:
+    ws = tmp_path / "ws"
+    shutil.copytree(MINI, ws)
+    return ws
+
+
+def _edit(file: Path, old: str, new: str) -> int:
+    """``old`` replaced by ``new`` (once); the line it is on."""
+    text = file.read_text("utf-8")
+    assert text.count(old) == 1, old
+    file.write_text(text.replace(old, new), "utf-8")
+    return text[: text.index(old)].count("\n") + 1
+
+
+def _col(file: Path, line: int, text: str) -> int:
+    """The column ``text`` starts at on ``line`` of ``file``."""
+    return file.read_text("utf-8").splitlines()[line - 1].index(text) + 1
+
+
+def _said(argv: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, list[str]]:
+    status = main(argv)
+    return status, capsys.readouterr().err.splitlines()
+
+
+def test_a_misspelt_key_kind_or_choice_of_a_rubric_is_named_as_meant(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    ws = _mini(tmp_path)
+    rubric = ws / "rubric.yaml"
+    agg = _edit(rubric, "languages: [en, es]\n", "languages: [en, es]\naggregation: arithmetc\n")
+    agg += 1
+    # An optional field: no missing one beside it says what was meant.
+    weight = _edit(rubric, "    weight: 2\n", "    wieght: 2\n")
+    kind = _edit(rubric, "        kind: answer\n", "        kind: answr\n")
+    stat = _edit(rubric, "        stat: median\n", "        stat: medain\n")
+    # A word of the team's language where the rubric reads none: the choice it names.
+    family = "  - id: comparative\n    labels: {en: Comparative, es: Comparativo}\n"
+    priority = _edit(
+        rubric,
+        family,
+        family + "    recommendations:\n      - {id: rec.comparative, when: {below: 50}, "
+        "to: legislature, priority: alta, text: {en: Act, es: Actúe}}\n",
+    )
+    priority += 3
+    pcol = _col(rubric, priority, "alta")
+    # Nothing close: said as before, with the values allowed.
+    vtype = _edit(rubric, "unit: voters, type: count", "unit: voters, type: tally")
+    col = _col(rubric, vtype, "tally")
+    status, err = _said(["validate", str(rubric)], capsys)
+    assert status == 1
+    assert err == [
+        f"{rubric}:{agg}:14 aggregation: 'arithmetc' is not one of arithmetic, geometric, "
+        "harmonic, generalised, minimum, sum: did you mean arithmetic? [invalid-choice]",
+        f"{rubric}:{vtype}:{col} variables[0].type: Input should be 'count', 'number', 'share', "
+        "'percent', 'days' or 'boolean' [invalid-choice]",
+        f"{rubric}:{kind}:15 families[0].children[1].kind: unknown kind 'answr'; expected one "
+        "of levels, answer, checklist, quantitative, comparative (or children for a group): "
+        "did you mean answer? [unknown-kind]",
+        f"{rubric}:{weight}:5 families[1].wieght: unknown field `wieght`, did you mean "
+        "`weight`? [unknown-field]",
+        f"{rubric}:{stat}:15 families[1].children[1].stat: 'medain' is not one of share, "
+        "mean, median, p90, min, max, sum, count: did you mean median? [invalid-choice]",
+        f"{rubric}:{priority}:{pcol} families[2].recommendations[0].priority: 'alta' is not "
+        "one of high, medium, low: did you mean high? [invalid-choice]",
+        f"{rubric}: 6 errors",
+    ]
+    status, err = _said(["validate", str(rubric), "--lang", "es"], capsys)
+    assert status == 1
+    assert err == [
+        f"{rubric}:{agg}:14 aggregation: “arithmetc” no es ninguno de estos valores: "
+        "arithmetic, geometric, harmonic, generalised, minimum, sum; ¿quiso decir arithmetic? "
+        "[invalid-choice]",
+        f"{rubric}:{vtype}:{col} variables[0].type: debe ser uno de estos valores: count, "
+        "number, share, percent, days, boolean [invalid-choice]",
+        f"{rubric}:{kind}:15 families[0].children[1].kind: tipo desconocido “answr”; tipos "
+        "posibles: levels, answer, checklist, quantitative, comparative (o `children` para un "
+        "grupo): ¿quiso decir answer? [unknown-kind]",
+        f"{rubric}:{weight}:5 families[1].wieght: campo desconocido `wieght`; ¿quería decir "
+        "`weight`? [unknown-field]",
+        f"{rubric}:{stat}:15 families[1].children[1].stat: “medain” no es ninguno de estos "
+        "valores: share, mean, median, p90, min, max, sum, count; ¿quiso decir median? "
+        "[invalid-choice]",
+        f"{rubric}:{priority}:{pcol} families[2].recommendations[0].priority: “alta” no es "
+        "ninguno de estos valores: high, medium, low; ¿quiso decir high? [invalid-choice]",
+        f"{rubric}: 6 errores",
+    ]
+
+
+def test_an_accepted_answer_that_is_no_choice_is_named_as_meant(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    ws = _mini(tmp_path)
+    rubric = ws / "rubric.yaml"
+    line = _edit(
+        rubric,
+        "        not_applicable: true\n",
+        "        not_applicable: true\n        accept: [yse]\n",
+    )
+    status, err = _said(["check", str(ws), "--lang", "es"], capsys)
+    assert status == 1
+    assert err[0] == (
+        f"{rubric}:{line + 1}:18 families[1].children[0].accept[0]: “yse” no es una de las "
+        "opciones: ¿quiso decir yes? [unknown-choice]"
+    )
+
+
+def test_a_confidence_level_written_in_the_team_s_language_is_named_as_meant(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # "muy alta" is no level ("very high"): its word "alta" names the level meant, which the
+    # writer is asked for, not given.
+    ws = _mini(tmp_path)
+    missions = ws / "missions.yaml"
+    line = _edit(missions, "confidence: high}", "confidence: muy alta}")
+    col = _col(missions, line, "muy alta")
+    status, err = _said(["check", str(ws), "--lang", "es"], capsys)
+    assert status == 1
+    assert err == [
+        f"{missions}:{line}:{col} missions[0].answers.rights.basis.confidence: “muy alta” no es "
+        "ninguno de estos valores: high, medium, low; ¿quiso decir high? [invalid-choice]",
+        f"{ws}: 1 error, 0 advertencias",
+    ]
+    status, err = _said(["check", str(ws)], capsys)
+    assert err[0] == (
+        f"{missions}:{line}:{col} missions[0].answers.rights.basis.confidence: 'muy alta' is not "
+        "one of high, medium, low: did you mean high? [invalid-choice]"
+    )
+    # The same level given for a whole table in ovm.yaml, and in a table's own column.
+    shutil.copy(MINI / "missions.yaml", missions)
+    config = ws / "ovm.yaml"
+    line = _edit(config, "simulated: true\n", "simulated: true\n    confidence: muy alta\n")
+    status, err = _said(["check", str(ws), "--lang", "es"], capsys)
+    assert status == 1
+    assert err == [
+        f"{config}:{line + 1}:17 checklists[0].confidence: “muy alta” no es ninguno de estos "
+        "valores: high, medium, low; ¿quiso decir high? [invalid-value]",
+        f"{ws}: 1 error, 0 advertencias",
+    ]
+    shutil.copy(MINI / "ovm.yaml", config)
+    _edit(ws / "statistics.csv", "EMB results,high", "EMB results,muy alta")
+    status, err = _said(["check", str(ws), "--lang", "es"], capsys)
+    assert status == 1
+    assert err[0] == (
+        f"{ws}/statistics.csv:2:5 “muy alta” no es un valor admitido para "
+        "votes_abroad__confidence (high, medium, low): ¿quiso decir high? [invalid-choice]"
+    )
+
+
+def test_a_sentence_with_a_choice_in_it_names_no_choice(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # "no sé" (I do not know) holds the word "no": the answer is not taken to mean no.
+    ws = _mini(tmp_path)
+    answers = ws / "checklists.csv"
+    text = answers.read_text("utf-8").splitlines(keepends=True)
+    text[1] = text[1].replace(",yes,", ",no sé,")
+    answers.write_text("".join(text), "utf-8")
+    status, err = _said(["check", str(ws)], capsys)
+    assert status == 1
+    assert err[0] == (
+        f"{answers}:2:8 'no sé' is not an allowed answer for practice.on_time (yes, no) "
+        "[invalid-answer]"
+    )
