@@ -48,7 +48,7 @@ def check_workspace(
     no_config(path)
     base = path if path.is_dir() else path.parent
     try:
-        config = read_config(path)
+        config = read_config(path, rubric_named=rubric is None)
     except OvmError as exc:
         return list(exc.issues), []
     issues: list[Issue] = []

@@ -45,7 +45,15 @@ from ovm.data.tables import (
     size_problem,
     workbook_sheets,
 )
-from ovm.errors import CheckError, DataError, Issue, PathPart, RubricError, check_error
+from ovm.errors import (
+    CheckError,
+    DataError,
+    Issue,
+    PathPart,
+    RubricError,
+    check_error,
+    sort_issues,
+)
 from ovm.files import CONFIG_NAME as CONFIG_NAME
 from ovm.i18n import coded, punctuate
 from ovm.nearest import FIELD_CUTOFF, closest
@@ -237,12 +245,15 @@ _WORKSPACE_NEEDS = (
 )
 
 
-def read_config(root: Path) -> WorkspaceConfig:
-    """The content of a workspace's ``ovm.yaml``; DataError with every located problem."""
-    return _read_config(root)[0]
+def read_config(root: Path, *, rubric_named: bool = True) -> WorkspaceConfig:
+    """The content of a workspace's ``ovm.yaml``; DataError with every located problem
+    (``rubric_named`` False: the caller names another rubric, not checked then)."""
+    return _read_config(root, rubric_named=rubric_named)[0]
 
 
-def _read_config(root: Path) -> tuple[WorkspaceConfig, YamlDoc]:
+def _read_config(
+    root: Path, *, rubric_named: bool = True, groups: tuple[str, ...] | None = None
+) -> tuple[WorkspaceConfig, YamlDoc]:
     path = root / CONFIG_NAME if root.is_dir() else root
     if not path.exists():
         raise DataError(
@@ -298,11 +309,29 @@ def _read_config(root: Path) -> tuple[WorkspaceConfig, YamlDoc]:
     try:
         return WorkspaceConfig.model_validate(doc.data or {}), doc
     except ValidationError as exc:
-        raise DataError(
-            _config_issues(doc, name, exc.errors()),
-            key="error_summary_workspace_invalid",
-            where=name,
-        ) from None
+        issues = _config_issues(doc, name, exc.errors())
+        # Every problem of ovm.yaml at once: the files the valid fields name are checked
+        # too (a rubric that does not exist), not left for the next run to find.
+        wrong = {e["loc"][0] for e in exc.errors() if e["loc"]}
+        fine = _valid_part(doc.data or {}, wrong)
+        if fine is not None:
+            found, _ = _check_sources(
+                fine, doc, path.parent, rubric_named=rubric_named, groups=groups
+            )
+            # A field refused above is said once: not again as the default put in its place.
+            errors = [i for i in found if i.severity == "error" and not (set(i.path[:1]) & wrong)]
+            if errors:
+                issues = sort_issues([*issues, *errors])
+        raise DataError(issues, key="error_summary_workspace_invalid", where=name) from None
+
+
+def _valid_part(data: dict[str, Any], wrong: set[Any]) -> WorkspaceConfig | None:
+    """The config of the fields of ``data`` other than the ``wrong`` ones (those at their
+    defaults), or None if even those are refused."""
+    try:
+        return WorkspaceConfig.model_validate({k: v for k, v in data.items() if k not in wrong})
+    except ValidationError:
+        return None
 
 
 def _config_issues(doc: YamlDoc, name: str, errors: list[Any]) -> list[Issue]:
@@ -454,7 +483,7 @@ def load_workspace(
     thread would otherwise wait for it.
     """
     root = Path(path)
-    config, doc = _read_config(root)
+    config, doc = _read_config(root, rubric_named=rubric is None)
     base = root if root.is_dir() else root.parent
     unusable, skipped = _check_sources(config, doc, base, rubric_named=rubric is None)
     # A pull target not pulled yet holds no submissions yet: said, and the rest is scored.
@@ -793,7 +822,7 @@ def load_plan(path: str | Path) -> tuple[Rubric, list[Mission]]:
     RubricError for unusable input.
     """
     root = Path(path)
-    config, doc = _read_config(root)
+    config, doc = _read_config(root, groups=("places",))
     base = root if root.is_dir() else root.parent
     # The form is made before any data comes back: only the plan's own files are read.
     unusable, _ = _check_sources(config, doc, base, groups=("places",))

@@ -1,0 +1,57 @@
+"""Every problem of ovm.yaml is said at once: a schema error (a setting of the wrong type) does
+not hide a rubric, missions file or table it names that is not there, and a field it refuses is
+said once. Through the command line, on copies of the mini workspace of tests/data/mini."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from test_words_as_meant import _col, _edit, _mini, _said
+
+
+@pytest.mark.parametrize("command", ["check", "score"])
+def test_every_problem_of_ovm_yaml_is_said_at_once(
+    command: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    ws = _mini(tmp_path)
+    config = ws / "ovm.yaml"
+    rubric = _edit(config, "rubric: rubric.yaml", "rubric: bundled:nope")
+    seed = _edit(config, "seed: 7", "seed: seven")
+    missions = _edit(config, "missions: missions.yaml", "missions: mission.yaml")
+    argv = [command, str(ws), "--lang", "es"]
+    if command == "score":
+        argv += ["-o", str(tmp_path / "scores.json")]
+    status, err = _said(argv, capsys)
+    assert status == 1
+    assert err[:3] == [
+        f"{config}:{rubric}:9 rubric: no hay ninguna rúbrica incluida llamada “nope”: indique "
+        "bundled:deco-voting-abroad o un archivo de rúbrica [unknown-rubric]",
+        f"{config}:{missions}:11 missions: “mission.yaml” no existe (a partir de {ws}): "
+        "corrija la ruta o añada el archivo [file-not-found]",
+        f"{config}:{seed}:{_col(config, seed, 'seven')} settings.seed: escriba un número "
+        "entero >= 0 [invalid-value]",
+    ]
+    assert len(err) == 4
+
+
+def test_a_refused_field_of_ovm_yaml_is_said_once(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # Without a missions file the default name would not be there either: the problem is the
+    # list written for a name, said once.
+    ws = _mini(tmp_path)
+    (ws / "missions.yaml").unlink()
+    config = ws / "ovm.yaml"
+    missions = _edit(config, "missions: missions.yaml", "missions: [missions.yaml]")
+    seed = _edit(config, "seed: 7", "seed: seven")
+    status, err = _said(["check", str(ws)], capsys)
+    assert status == 1
+    assert err == [
+        f"{config}:{missions}:11 missions: Input should be a valid string: correct the value "
+        "[invalid-value]",
+        f"{config}:{seed}:{_col(config, seed, 'seven')} settings.seed: Input should be a valid "
+        "integer, unable to parse string as an integer: write a whole number >= 0 "
+        "[invalid-value]",
+        f"{ws}: 2 errors, 0 warnings",
+    ]
