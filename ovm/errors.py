@@ -272,13 +272,13 @@ class RejectedDataWarning(WordedWarning):
 
     @staticmethod
     def _said(rows: int, cells: int, lang: str) -> str:
-        from ovm.i18n import gettext
+        from ovm.i18n import counted, gettext
 
         parts = []
         if rows:
-            parts.append(gettext("cli_rejected_rows", lang, n=rows))
+            parts.append(counted("cli_rejected_rows", lang, n=rows))
         if cells:
-            parts.append(gettext("cli_rejected_cells", lang, n=cells))
+            parts.append(counted("cli_rejected_cells", lang, n=cells))
         what = (
             gettext("cli_and", lang, first=parts[0], second=parts[1])
             if len(parts) == 2

@@ -466,6 +466,24 @@ def gettext(msgid: str, lang: str, **params: object) -> str:
     return Translator(lang)(msgid, **params)
 
 
+def count_text(n: int, lang: str) -> str:
+    """A count as ``lang`` writes it: 1,220 in English, 1.220 in Spanish (English without
+    loading Babel, as its plurals are chosen)."""
+    return exact_number(n) if lang == "en" else format_number(n, lang, 0)
+
+
+def counted(msgid: str, lang: str, **params: object) -> str:
+    """:func:`gettext` whose whole numbers are counts, written as ``lang`` writes them
+    (:func:`count_text`); the plural form is chosen by the number itself."""
+    text = Translator(lang).text(msgid, params.get(PLURAL_PARAMETER))
+    return text.format_map(
+        {
+            k: count_text(v, lang) if isinstance(v, int) and not isinstance(v, bool) else v
+            for k, v in params.items()
+        }
+    )
+
+
 def _near_half(x: float, digits: int) -> bool:
     """Whether ``x`` is so close to a half of its last decimal that Python's exact rounding
     and a spreadsheet's may differ (78.25, or 78.85 stored as 78.8499999999999943)."""

@@ -518,7 +518,7 @@ def check_rejections(ws: Workspace, args: argparse.Namespace) -> None:
     """Print what the data files gave; raise :class:`Rejected` when rows were rejected and
     ``--allow-rejected`` was not given."""
     from ovm.data.workspace import describe_report
-    from ovm.i18n import gettext
+    from ovm.i18n import counted, gettext
 
     rep = ws.observations.report
     wanted = mission_ids(getattr(args, "missions", None))
@@ -547,8 +547,8 @@ def check_rejections(ws: Workspace, args: argparse.Namespace) -> None:
     if stops:
         # A refused cell loses one datum: the run would score without it, so it stops the run
         # like a refused row unless the user accepts the loss.
-        rows = gettext("cli_rejected_rows", lang, n=len(rep.rejected))
-        lost = gettext("cli_rejected_cells", lang, n=cells)
+        rows = counted("cli_rejected_rows", lang, n=len(rep.rejected))
+        lost = counted("cli_rejected_cells", lang, n=cells)
         what = gettext("cli_and", lang, first=rows, second=lost) if rep.rejected else lost
         raise Rejected(gettext("cli_rejected_stop", lang, what=what if cells else rows))
 
@@ -584,11 +584,11 @@ def _print_warnings(
         shown = 0 if quiet else WARNINGS_SHOWN
         print_issues(issues[:shown], lang)
         if len(issues) > shown:
-            from ovm.i18n import gettext
+            from ovm.i18n import counted
 
             more = len(issues) - shown
             key = "cli_more_warnings" if shown else "cli_warnings_counted"
-            print(gettext(key, lang, root=ws.root, n=more, code=code), file=sys.stderr)
+            print(counted(key, lang, root=ws.root, n=more, code=code), file=sys.stderr)
 
 
 def no_workspace(path: Path) -> Worded:

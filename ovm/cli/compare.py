@@ -37,7 +37,7 @@ def cmd_compare(args: argparse.Namespace) -> int:
             comparison_json(result) if fmt == "json" else comparison_csv(result), args.output
         )
     if not args.quiet:
-        from ovm.i18n import colon, gettext
+        from ovm.i18n import colon, counted, gettext
 
         lang = message_lang(args)
         for f in result.findings:
@@ -51,7 +51,7 @@ def cmd_compare(args: argparse.Namespace) -> int:
             if run.scores.simulated_sources
             else ""
         )
-        said = gettext("cli_compared_n", lang, n=len(run.missions), lead=lead)
+        said = counted("cli_compared_n", lang, n=len(run.missions), lead=lead)
         print(said + sims + not_pulled_note(run.workspace, lang), file=sys.stderr)
     return EXIT_OK
 

@@ -116,12 +116,12 @@ def cmd_form(args: argparse.Namespace) -> int:
         raise output_failure(exc) from None
     if not args.quiet:
         from ovm.data.checklists import checklist_questions
-        from ovm.i18n import gettext
+        from ovm.i18n import counted, gettext
 
         lang = message_lang(args)
         n = len(checklist_questions(rubric))
         planned_places = sum(len(v) for v in places.values())
-        plan = gettext("cli_form_planned", lang, n=planned_places) if planned_places else ""
+        plan = counted("cli_form_planned", lang, n=planned_places) if planned_places else ""
         said = gettext(
             "cli_wrote_form", lang, path=out, n=n, rubric=rubric.id, version=rubric.version
         )

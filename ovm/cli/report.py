@@ -315,10 +315,10 @@ def _write_mission_reports(args: argparse.Namespace, run: Any) -> None:
         write_output(_render(args, context, "html"), target)
         stage_done(garbage=True)
     if not args.quiet:
-        from ovm.i18n import gettext
+        from ovm.i18n import counted
 
         print(
-            gettext("cli_wrote_missions_n", args.lang, n=len(targets), folder=folder),
+            counted("cli_wrote_missions_n", args.lang, n=len(targets), folder=folder),
             file=sys.stderr,
         )
 

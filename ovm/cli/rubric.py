@@ -59,9 +59,9 @@ def cmd_validate(args: argparse.Namespace) -> int:
         if ok and rubric is not None:
             print_out(_valid_line(name, rubric, len(issues), lang))
         else:
-            from ovm.i18n import gettext
+            from ovm.i18n import counted, gettext
 
-            errs = gettext("cli_n_errors", lang, n=len(errors))
+            errs = counted("cli_n_errors", lang, n=len(errors))
             print(gettext("cli_validate_errors", lang, name=name, errors=errs), file=sys.stderr)
     if args.format == "json":
         write_output(json.dumps(report, indent=1, ensure_ascii=False, allow_nan=False) + "\n", None)
@@ -71,18 +71,18 @@ def cmd_validate(args: argparse.Namespace) -> int:
 def _valid_line(name: str, rubric: Rubric, warnings: int, lang: str) -> str:
     """What ``ovm validate`` says of a rubric it can use, in ``lang``."""
     n = len(rubric.indicators())
-    from ovm.i18n import gettext
+    from ovm.i18n import counted, gettext
 
     parts = {
         "name": name,
         "rubric": rubric.id,
         "version": rubric.version,
-        "families": gettext("cli_n_families", lang, n=len(rubric.families)),
-        "indicators": gettext("cli_n_indicators", lang, n=n),
+        "families": counted("cli_n_families", lang, n=len(rubric.families)),
+        "indicators": counted("cli_n_indicators", lang, n=n),
     }
     if not warnings:
         return gettext("cli_validate_valid", lang, **parts)
-    warned = gettext("cli_n_warnings", lang, n=warnings)
+    warned = counted("cli_n_warnings", lang, n=warnings)
     return gettext("cli_validate_valid_warnings", lang, warnings=warned, **parts)
 
 

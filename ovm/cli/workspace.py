@@ -195,7 +195,7 @@ def report_check(
         }
         write_output(json.dumps(report, indent=1, ensure_ascii=False, allow_nan=False) + "\n", None)
         return EXIT_ERRORS if errors else EXIT_OK
-    from ovm.i18n import gettext
+    from ovm.i18n import counted, gettext
 
     for issue in ordered:
         print(issue.render(lang), file=sys.stderr)
@@ -203,9 +203,9 @@ def report_check(
 
     for line in describe_report(LoadReport(files=tuple(files)), lang):
         print(line, file=sys.stderr)
-    warnings = gettext("cli_n_warnings", lang, n=len(ordered) - len(errors))
+    warnings = counted("cli_n_warnings", lang, n=len(ordered) - len(errors))
     if errors:
-        n_errors = gettext("cli_n_errors", lang, n=len(errors))
+        n_errors = counted("cli_n_errors", lang, n=len(errors))
         print(
             gettext("cli_check_errors", lang, name=name, errors=n_errors, warnings=warnings),
             file=sys.stderr,

@@ -1161,20 +1161,20 @@ def _read_checklist_ahead(
 
 def describe_report(report: LoadReport, lang: str = "en") -> list[str]:
     """Human lines summarising what each file gave (rows read, used, rejected), in ``lang``."""
-    from ovm.i18n import gettext
+    from ovm.i18n import counted, gettext
 
     lines = []
     for f in report.files:
         # One entry per count, so that each agrees with its own number in every language.
-        line = gettext("cli_file_read", lang, file=f.file, n=f.rows_read)
-        line += gettext("cli_file_used", lang, n=f.rows_used)
-        line += gettext("cli_file_rejected", lang, n=f.rows_rejected)
+        line = counted("cli_file_read", lang, file=f.file, n=f.rows_read)
+        line += counted("cli_file_used", lang, n=f.rows_used)
+        line += counted("cli_file_rejected", lang, n=f.rows_rejected)
         if f.rows_excluded:
-            line += gettext("cli_file_excluded_rows", lang, n=f.rows_excluded)
+            line += counted("cli_file_excluded_rows", lang, n=f.rows_excluded)
         if f.rows_outside:
-            line += gettext("cli_file_outside_rows", lang, n=f.rows_outside)
+            line += counted("cli_file_outside_rows", lang, n=f.rows_outside)
         if f.cells_rejected:
-            line += gettext("cli_file_cells", lang, n=f.cells_rejected)
+            line += counted("cli_file_cells", lang, n=f.cells_rejected)
         if f.simulated:
             line += gettext("cli_file_simulated", lang)
         lines.append(line)

@@ -1620,7 +1620,7 @@ def _comparison_context(
             {
                 "mission": refs[mid],
                 "total": str(len(recs)),
-                "more": str(max(0, len(recs) - TOP_RECOMMENDATIONS)),
+                "more": b.count(max(0, len(recs) - TOP_RECOMMENDATIONS)),
                 "report": MISSION_REPORT_FILE.format(id=mid),
                 "peers": peer_line,
                 "items": items,
