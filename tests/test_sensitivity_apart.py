@@ -232,3 +232,18 @@ def test_a_part_showing_the_analysis_that_the_page_includes_more_than_once_leave
     )
     apart = ovm.analyse(workspace, _settings(), sensitivity_apart=True)
     assert report.comparison_page(apart)[1] == whole
+
+
+@forks
+@pytest.mark.parametrize(("available", "apart"), [(80 * 2**20, False), (2**34, True)])
+def test_the_analysis_runs_apart_only_where_the_memory_of_both_processes_fits(
+    workspace: ovm.Workspace, monkeypatch: pytest.MonkeyPatch, available: int, apart: bool
+) -> None:
+    """Apart, the child's copies of the pages it writes and what the parent allocates for the
+    page meanwhile come beside the analysis' own memory (at least 64 MiB). A machine with
+    the memory for the analysis and not for those runs the analysis here, the same."""
+    here = ovm.analyse(workspace, _settings()).sensitivity
+    monkeypatch.setattr(sensitivity_module, "memory_available", lambda: available)
+    run = ovm.analyse(workspace, _settings(), sensitivity_apart=True)
+    assert run.apart is apart
+    assert run.finished().sensitivity == here

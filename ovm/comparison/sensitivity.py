@@ -586,16 +586,24 @@ def memory_needed(runs: int, choices: int, missions: int, nodes: int) -> int:
     )
 
 
-def check_size(scores: ScoreSet, rubric: Rubric, settings: SensitivitySettings) -> None:
-    """Raise the :class:`TooLargeError` that :func:`sensitivity` would raise for these
-    inputs, without making its model."""
+def size(
+    scores: ScoreSet, rubric: Rubric, settings: SensitivitySettings
+) -> tuple[int, int, int, int]:
+    """The analysis' size as :func:`memory_needed` takes it: its runs, the choices it varies,
+    the missions and the nodes (indicators, groups and the overall) it ranks."""
     groups = sum(1 for nid in rubric.aggregation_order if isinstance(rubric.node(nid), Group))
-    _refuse_too_large(
+    return (
         settings.runs,
         sum(1 for c in CHOICES if c in settings.choices),
         len(scores.scorecards),
         len(rubric.indicators()) + groups + 1,
     )
+
+
+def check_size(scores: ScoreSet, rubric: Rubric, settings: SensitivitySettings) -> None:
+    """Raise the :class:`TooLargeError` that :func:`sensitivity` would raise for these
+    inputs, without making its model."""
+    _refuse_too_large(*size(scores, rubric, settings))
 
 
 def _refuse_too_large(runs: int, choices: int, missions: int, nodes: int) -> None:
