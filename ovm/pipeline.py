@@ -118,15 +118,26 @@ class _Forked(Generic[T]):
                 f"the child process ended without a result ({_ended(status)})"
             )
             raise self._failed
-        ok, value, trace = pickle.loads(data)
-        if not ok:
-            self._failed = ForkedError(trace) if value is None else value
-            if value is None:
-                raise self._failed
-            raise value from ForkedError(trace)
-        done: T = value
-        self._done = (done,)
-        return done
+        # The outer tuple holds a flag, bytes and a string, which always load; what the child
+        # pickled inside may not (an error whose class takes other arguments than it keeps).
+        ok, inner, trace = pickle.loads(data)
+        if ok:
+            try:
+                done: T = pickle.loads(inner)
+            except Exception as exc:  # a programming error: the result's class
+                self._failed = ForkedError(f"the child's result does not load: {exc!r}")
+                raise self._failed from exc
+            self._done = (done,)
+            return done
+        try:
+            error = pickle.loads(inner) if inner is not None else None
+        except Exception:  # what is left of the error is its traceback
+            error = None
+        if not isinstance(error, BaseException):
+            self._failed = ForkedError(trace)
+            raise self._failed
+        self._failed = error
+        raise error from ForkedError(trace)
 
 
 def _forked(work: Callable[[], T]) -> _Forked[T] | None:
@@ -147,15 +158,21 @@ def _child(work: Callable[[], T], write: int) -> None:  # pragma: no cover - in 
         import pickle
 
         try:
-            payload = pickle.dumps((True, work(), ""), pickle.HIGHEST_PROTOCOL)
+            sent: tuple[bool, bytes | None, str] = (
+                True,
+                pickle.dumps(work(), pickle.HIGHEST_PROTOCOL),
+                "",
+            )
         except BaseException as exc:  # every error goes to the parent
             import traceback
 
             trace = "".join(traceback.format_exception(exc))
             try:
-                payload = pickle.dumps((False, exc, trace), pickle.HIGHEST_PROTOCOL)
+                error: bytes | None = pickle.dumps(exc, pickle.HIGHEST_PROTOCOL)
             except Exception:  # an error that cannot be pickled: its text
-                payload = pickle.dumps((False, None, trace), pickle.HIGHEST_PROTOCOL)
+                error = None
+            sent = (False, error, trace)
+        payload = pickle.dumps(sent, pickle.HIGHEST_PROTOCOL)
         with open(write, "wb") as pipe:
             pipe.write(payload)
     except BaseException:  # the parent reads no result and says so

@@ -247,3 +247,29 @@ def test_the_analysis_runs_apart_only_where_the_memory_of_both_processes_fits(
     run = ovm.analyse(workspace, _settings(), sensitivity_apart=True)
     assert run.apart is apart
     assert run.finished().sensitivity == here
+
+
+class NeedsTwo(Exception):
+    """An error that pickles and does not unpickle: its class takes two arguments and
+    keeps one (``args``)."""
+
+    def __init__(self, node: str, mission: str) -> None:
+        super().__init__(f"{node} of {mission}")
+
+
+@forks
+def test_an_error_apart_that_does_not_load_here_is_raised_as_its_traceback(
+    workspace: ovm.Workspace, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def broken(*args: object, **kwargs: object) -> None:
+        raise NeedsTwo("overall", "arg-2024")
+
+    monkeypatch.setattr(sensitivity_module, "sensitivity", broken)
+    run = ovm.analyse(workspace, _settings(), sensitivity_apart=True)
+    with pytest.raises(ForkedError) as raised:
+        run.finished()
+    text = str(raised.value)
+    assert "Traceback (most recent call last)" in text and "in broken" in text
+    assert text.rstrip().endswith("NeedsTwo: overall of arg-2024")
+    with pytest.raises(ForkedError):
+        run.finished()
