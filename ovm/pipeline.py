@@ -52,7 +52,8 @@ class _Forked(Generic[T]):
     The child starts with a copy of everything this process holds, at the cost of its page
     tables (no input is sent), and sends back the pickled result or the error raised with its
     traceback; it ends without the interpreter's teardown (``os._exit``), so nothing the
-    parent holds is flushed, closed or finalised twice. A child still running when its
+    parent holds is flushed, closed or finalised twice. Polars is unusable in it
+    (:func:`_without_polars`). A child still running when its
     parent no longer waits for it (an error on the parent's side) is killed. A child killed
     by a signal (the system's out-of-memory killer, most likely, as the parent went on beside
     it) has its work done again here, where it would have been done without a child: its
@@ -67,8 +68,9 @@ class _Forked(Generic[T]):
         try:
             with warnings.catch_warnings():
                 # Python 3.12 warns of fork() in a process with threads, whose locks the child
-                # inherits as they were. The child runs NumPy and Python only; the threads of
-                # Polars and of the engine's pools are idle between the stages of a run.
+                # inherits as they were. The child runs NumPy and Python only (Polars fails
+                # there); the threads of Polars and of the engine's pools are idle between the
+                # stages of a run.
                 warnings.filterwarnings("ignore", category=DeprecationWarning, message=".*fork")
                 pid = os.fork()
         except BaseException:
@@ -158,6 +160,7 @@ def _child(work: Callable[[], T], write: int) -> None:  # pragma: no cover - in 
         import pickle
 
         try:
+            _without_polars()
             sent: tuple[bool, bytes | None, str] = (
                 True,
                 pickle.dumps(work(), pickle.HIGHEST_PROTOCOL),
@@ -179,6 +182,59 @@ def _child(work: Callable[[], T], write: int) -> None:  # pragma: no cover - in 
         status = 1
     finally:
         os._exit(status)
+
+
+class PolarsInChildError(RuntimeError):
+    """Polars used in a forked child process, where its work would wait for ever."""
+
+
+_POLARS_KEPT = frozenset(
+    {"__class__", "__dict__", "__doc__", "__module__", "__weakref__", "__slots__"}
+    | {"__annotations__", "__init_subclass__", "__class_getitem__", "__subclasshook__"}
+)
+
+
+def _without_polars() -> None:
+    """Make Polars raise :class:`PolarsInChildError` in this process, a forked child: the
+    functions of its module (``pl.name``, as ovm calls them), and the methods and properties
+    of its frames, series and expressions, their constructors among them. Whatever reaches
+    Polars' work goes through one of them.
+
+    Polars does its work on a pool of threads, which a forked child does not have (only the
+    thread that forked is copied): the child would wait for them for ever. The child's own
+    copy of the classes is changed, never the parent's; nothing is looked at per call."""
+    import functools
+
+    polars = sys.modules.get("polars")
+    if polars is None:
+        return
+
+    def refused(name: str) -> Callable[..., Any]:
+        def use(*args: object, **kwargs: object) -> Any:
+            raise PolarsInChildError(
+                f"polars ({name}) used in a process forked from ovm's: Polars' threads are not "
+                "in a forked process, and its work would wait for them for ever"
+            )
+
+        return use
+
+    for name, value in list(vars(polars).items()):
+        if callable(value) and not isinstance(value, type) and not name.startswith("_"):
+            setattr(polars, name, refused(f"pl.{name}"))
+    for cls in (polars.DataFrame, polars.LazyFrame, polars.Series, polars.Expr):
+        seen = set(_POLARS_KEPT)
+        for klass in cls.__mro__:
+            if not klass.__module__.startswith("polars"):
+                continue
+            for name, attr in list(vars(klass).items()):
+                if name in seen:
+                    continue
+                seen.add(name)
+                where = f"{cls.__name__}.{name}"
+                if isinstance(attr, property | functools.cached_property):
+                    setattr(cls, name, property(refused(where)))
+                elif callable(attr) or isinstance(attr, staticmethod | classmethod):
+                    setattr(cls, name, refused(where))
 
 
 def _reap(pid: int, read: int) -> None:

@@ -17,7 +17,7 @@ import pytest
 import ovm
 import ovm.comparison.sensitivity as sensitivity_module
 from ovm.cli.app import main
-from ovm.pipeline import ForkedError
+from ovm.pipeline import ForkedError, PolarsInChildError
 from ovm.runtime import worker_threads
 from ovm.settings import SensitivitySettings, Settings
 
@@ -273,3 +273,39 @@ def test_an_error_apart_that_does_not_load_here_is_raised_as_its_traceback(
     assert text.rstrip().endswith("NeedsTwo: overall of arg-2024")
     with pytest.raises(ForkedError):
         run.finished()
+
+
+def _all_choices() -> Settings:
+    return Settings(seed=5, bootstrap=40, sensitivity=SensitivitySettings(runs=30))
+
+
+@forks
+def test_the_analysis_apart_varying_every_choice_uses_no_polars(workspace: ovm.Workspace) -> None:
+    """Polars fails in the child (its threads are not there): every choice the analysis
+    varies is computed without it, and the result is the one computed here."""
+    assert set(_all_choices().sensitivity.choices) == set(sensitivity_module.CHOICES)  # type: ignore[union-attr]
+    here = ovm.analyse(workspace, _all_choices()).sensitivity
+    apart = ovm.analyse(workspace, _all_choices(), sensitivity_apart=True)
+    assert apart.apart
+    done = apart.finished().sensitivity
+    assert done is not None and here is not None
+    assert done.model_dump() == here.model_dump()
+
+
+@forks
+def test_polars_used_in_the_analysis_apart_is_an_error(
+    workspace: ovm.Workspace, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import polars as pl
+
+    def with_polars(*args: object, **kwargs: object) -> object:
+        return pl.DataFrame({"share": [0.5, 0.25]}).sum()
+
+    monkeypatch.setattr(sensitivity_module, "sensitivity", with_polars)
+    run = ovm.analyse(workspace, _settings(), sensitivity_apart=True)
+    with pytest.raises(PolarsInChildError, match=r"DataFrame.__init__.*forked") as raised:
+        run.finished()
+    assert isinstance(raised.value.__cause__, ForkedError)
+    assert "in with_polars" in str(raised.value.__cause__)
+    # Polars is whole in this process: only the child's copy of it was made to fail.
+    assert pl.DataFrame({"share": [0.5, 0.25]}).sum().to_dicts() == [{"share": 0.75}]
