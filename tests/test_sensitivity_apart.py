@@ -309,3 +309,107 @@ def test_polars_used_in_the_analysis_apart_is_an_error(
     assert "in with_polars" in str(raised.value.__cause__)
     # Polars is whole in this process: only the child's copy of it was made to fail.
     assert pl.DataFrame({"share": [0.5, 0.25]}).sum().to_dicts() == [{"share": 0.75}]
+
+
+def _children() -> set[int]:
+    kids: set[int] = set()
+    for task in os.listdir("/proc/self/task"):
+        with open(f"/proc/self/task/{task}/children", encoding="ascii") as fh:
+            kids.update(int(pid) for pid in fh.read().split())
+    return kids
+
+
+@pytest.fixture
+def bounded() -> Any:
+    """A wait that never ends fails the test (after two minutes) instead of hanging it."""
+
+    def expired(signum: int, frame: object) -> None:
+        raise AssertionError("waited for the child for ever")
+
+    previous = signal.signal(signal.SIGALRM, expired)
+    signal.alarm(120)
+    yield
+    signal.alarm(0)
+    signal.signal(signal.SIGALRM, previous)
+
+
+def _in_child(monkeypatch: pytest.MonkeyPatch, stuck: Any) -> None:
+    """The analysis as ``stuck`` in the child, as itself here."""
+    parent, analysis = os.getpid(), sensitivity_module.sensitivity
+
+    def child_stuck(*args: Any, **kwargs: Any) -> Any:
+        if os.getpid() != parent:
+            stuck()
+        return analysis(*args, **kwargs)
+
+    monkeypatch.setattr(sensitivity_module, "sensitivity", child_stuck)
+
+
+@forks
+def test_an_analysis_apart_that_hangs_is_killed_and_done_here(
+    workspace: ovm.Workspace, monkeypatch: pytest.MonkeyPatch, bounded: None
+) -> None:
+    """A child that uses no CPU while it is waited for (a lock no thread will release)
+    is hung: killed once the window passes, its work done here."""
+    import time
+
+    import ovm.pipeline as pipeline
+
+    here = ovm.analyse(workspace, _settings()).sensitivity
+    monkeypatch.setattr(pipeline, "_STALLED", 1.0)
+    _in_child(monkeypatch, lambda: time.sleep(3600))
+    before = _children()
+    run = ovm.analyse(workspace, _settings(), sensitivity_apart=True)
+    assert run.apart and len(_children() - before) == 1
+    done = run.finished().sensitivity
+    assert done is not None and here is not None
+    assert done.model_dump() == here.model_dump()
+    assert _children() == before
+
+
+@forks
+def test_an_analysis_apart_that_spins_is_killed_and_done_here(
+    workspace: ovm.Workspace, monkeypatch: pytest.MonkeyPatch, bounded: None
+) -> None:
+    """A child that uses more CPU than its work could take loops for ever: killed, its work
+    done here."""
+    import ovm.pipeline as pipeline
+
+    def spins() -> None:
+        while True:
+            pass
+
+    here = ovm.analyse(workspace, _settings()).sensitivity
+    monkeypatch.setattr(pipeline, "_cpu_limit", lambda *size: 0.5)
+    _in_child(monkeypatch, spins)
+    before = _children()
+    run = ovm.analyse(workspace, _settings(), sensitivity_apart=True)
+    done = run.finished().sensitivity
+    assert done is not None and here is not None
+    assert done.model_dump() == here.model_dump()
+    assert _children() == before
+
+
+@forks
+def test_ctrl_c_while_the_analysis_apart_is_waited_for_ends_the_child(
+    workspace: ovm.Workspace, monkeypatch: pytest.MonkeyPatch, bounded: None
+) -> None:
+    import time
+
+    here = ovm.analyse(workspace, _settings()).sensitivity
+    _in_child(monkeypatch, lambda: time.sleep(3600))
+    before = _children()
+    run = ovm.analyse(workspace, _settings(), sensitivity_apart=True)
+    assert len(_children() - before) == 1
+
+    import threading
+
+    # Ctrl-C, as the terminal sends it, to this process alone (the child sleeps on).
+    threading.Timer(0.5, os.kill, (os.getpid(), signal.SIGINT)).start()
+    with pytest.raises(KeyboardInterrupt):
+        run.finished()
+    assert _children() == before
+    # Asked again, the work is done here.
+    done = run.finished().sensitivity
+    assert done is not None and here is not None
+    assert done.model_dump() == here.model_dump()
