@@ -84,14 +84,14 @@ class _Forked(Generic[T]):
                 # there); the threads of Polars and of the engine's pools are idle between the
                 # stages of a run.
                 warnings.filterwarnings("ignore", category=DeprecationWarning, message=".*fork")
-                pid = os.fork()
+                parent, pid = os.getpid(), os.fork()
         except BaseException:
             os.close(read)
             os.close(write)
             raise
         if pid == 0:  # pragma: no cover - the child; its result is what the tests read
             os.close(read)
-            _child(work, write)
+            _child(work, write, parent)
         os.close(write)
         self._pid: int | None = pid
         self._read = read
@@ -210,14 +210,17 @@ def _forked(work: Callable[[], T], cpu_limit: float | None = None) -> _Forked[T]
         return None
 
 
-def _child(work: Callable[[], T], write: int) -> None:  # pragma: no cover - in the child
-    """The forked child: do ``work``, write its pickled result (or its error) to ``write``,
-    and end the process."""
+def _child(  # pragma: no cover - in the child
+    work: Callable[[], T], write: int, parent: int
+) -> None:
+    """The forked child of ``parent``: do ``work``, write its pickled result (or its error) to
+    ``write``, and end the process."""
     status = 0
     try:
         import pickle
 
         try:
+            _with_parent(parent)
             _without_polars()
             sent: tuple[bool, bytes | None, str] = (
                 True,
@@ -240,6 +243,24 @@ def _child(work: Callable[[], T], write: int) -> None:  # pragma: no cover - in 
         status = 1
     finally:
         os._exit(status)
+
+
+def _with_parent(parent: int) -> None:  # pragma: no cover - in the child
+    """End this process, a forked child, when its parent ends, however it ends.
+
+    A parent that ends before it waits for the child (``ovm report`` stopped by an error, as
+    the program ends with ``os._exit``, without the interpreter's teardown and the finalizer
+    that kills the child; or killed) would leave the child working for nobody, and holding
+    the standard streams it shares: whatever reads them waits for the child too. The system
+    kills the child when the thread that forked it ends (``PR_SET_PDEATHSIG``): a child made
+    from another thread than the main one and outlived by its result has its work done by
+    whoever waits for it (a child killed by a signal)."""
+    import ctypes
+    import signal
+
+    ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # 1: PR_SET_PDEATHSIG
+    if os.getppid() != parent:  # ended before it was asked
+        os._exit(1)
 
 
 class PolarsInChildError(RuntimeError):

@@ -413,3 +413,75 @@ def test_ctrl_c_while_the_analysis_apart_is_waited_for_ends_the_child(
     done = run.finished().sensitivity
     assert done is not None and here is not None
     assert done.model_dump() == here.model_dump()
+
+
+@forks
+@pytest.mark.parametrize(
+    ("stop", "ended"),
+    [("raise UsageError('stopped')", (2, "ovm: stopped\n")), ("os.kill(parent, 15)", (-15, ""))],
+)
+def test_a_report_that_stops_before_it_waits_for_the_analysis_ends_the_child(
+    tmp_path: Path, stop: str, ended: tuple[int, str]
+) -> None:
+    import time
+
+    """ovm as the program ends while the analysis runs apart, before it waits for it: with a
+    usage error (at once, without the interpreter's teardown) or killed (SIGTERM, the
+    out-of-memory killer). The child ends with it: whatever reads the standard streams they
+    share is not kept waiting for a child working for nobody."""
+    started = tmp_path / "child.pid"
+    patch = (
+        "import os, time\n"
+        "import ovm.comparison.sensitivity as s, ovm.reporting.report as r\n"
+        "from ovm.cli.common import UsageError\n"
+        "parent, real = os.getpid(), s.sensitivity\n"
+        "def slow(*args, **kwargs):\n"
+        "    if os.getpid() != parent:\n"
+        f"        open({str(started)!r}, 'w').write(str(os.getpid()))\n"
+        "        time.sleep(300)\n"
+        "    return real(*args, **kwargs)\n"
+        "s.sensitivity = slow\n"
+        "def page(*args, **kwargs):\n"
+        f"    while not os.path.exists({str(started)!r}):\n"
+        "        time.sleep(0.05)\n"
+        f"    {stop}\n"
+        "r.comparison_page = page\n"
+    )
+    code = f"import sys\n{patch}\nsys.argv = ['ovm', *sys.argv[1:]]\n"
+    code += "from ovm.cli.app import program\nprogram()\n"
+    argv = [
+        "report",
+        str(EXAMPLES),
+        "-q",
+        "--sensitivity-runs",
+        "30",
+        "-o",
+        str(tmp_path / "r.html"),
+    ]
+    env = {**os.environ, "OVM_CACHE_DIR": str(tmp_path / "cache")}
+    try:
+        done = subprocess.run(
+            [sys.executable, "-c", code, *argv],
+            capture_output=True,
+            text=True,
+            env=env,
+            check=False,
+            timeout=120,  # the child's sleep holds the streams for 300 s
+        )
+    except subprocess.TimeoutExpired:
+        os.kill(int(started.read_text()), signal.SIGKILL)
+        raise
+    assert (done.returncode, done.stderr) == ended
+    # The streams are closed: the child is ending, if not gone. Gone, or a zombie its new
+    # parent has not reaped yet, within the minute (a running child sleeps on for 300 s).
+    child, state = int(started.read_text()), b"R"
+    for _ in range(600):
+        try:
+            with open(f"/proc/{child}/stat", "rb") as fh:
+                state = fh.read().rsplit(b")", 1)[1].split()[0]
+        except FileNotFoundError:
+            state = b"gone"
+        if state in (b"gone", b"Z"):
+            break
+        time.sleep(0.1)
+    assert state in (b"gone", b"Z")
