@@ -155,3 +155,26 @@ def test_coverage_of_one_total_a_run_is_the_quotient_s_to_the_bit(
         expected = np.divide(den, tot) >= 2.0**-halvings
     module._covered(den, tot, halvings, out, np.empty_like(den), np.empty(den.shape, bool))
     assert out.tolist() == expected.tolist()
+
+
+@pytest.mark.parametrize("shape", [(31, 10, 7), (30, 12, 3), (40, 9, 2)])
+def test_groups_read_in_place_give_the_figures_of_gathered_copies(
+    shape: tuple[int, int, int], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Groups evaluated together read their indicators' columns in place when the columns
+    # follow one another, in the groups' order or in reverse (as a family's sub-group is
+    # aggregated before the family listed above it), and a product reads them as a view when
+    # the missions are of an even count; gathered copies must give the same.
+    rubric, scores = _cohort(*shape)
+    model = module._build_model(scores, rubric, compare(scores, rubric))
+    config = SensitivitySettings(runs=150, boot=30)
+    read = sensitivity(scores, rubric, config, seed=4)
+    spans = []
+    for members in module._buckets(model):
+        columns = np.array([g.indicators for g in members])
+        fused = module._Fused.__new__(module._Fused)
+        fused.columns = columns
+        spans.append(fused.span)
+    assert any(span is not None for span in spans)
+    monkeypatch.setattr(module._Fused, "span", property(lambda self: None))
+    assert sensitivity(scores, rubric, config, seed=4) == read

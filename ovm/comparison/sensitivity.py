@@ -1101,6 +1101,14 @@ class _Values:
         if left is None:
             m = self.y.shape[0]
             n, k = fused.columns.shape
+            span = fused.span
+            if span is not None and not m % 2 and fused.signs is None and len(fused.kinds) == 1:
+                # The groups' columns of f(values) as they are: a view whose every group is a
+                # matrix with a unit stride along its indicators, which the product reads in
+                # place (the same product as of a copy), rather than a copy made for each draw.
+                view = self.transformed(fused.kinds[0][0])[:, span[0]].reshape(m, n, k)
+                left = self._leaves[key] = (view[:, ::-1] if span[1] else view).transpose(1, 0, 2)
+                return left
             left = np.zeros((n, m + m % 2, k))
             for mean, members in fused.kinds:
                 if members.size == n:
@@ -1297,13 +1305,22 @@ class _Fused:
         return found
 
     @functools.cached_property
-    def span(self) -> slice | None:
+    def span(self) -> tuple[slice, bool] | None:
         """The columns of every group, when they follow one another (as a bucket's usually
-        do): one slice of the values holds them all."""
+        do): one slice of the values holds them all, the groups' in order or, as the rubric
+        aggregates a family's children after the families listed below it, in reverse
+        (True)."""
         n, k = self.columns.shape
-        start = int(self.columns[0, 0]) if self.columns.size else 0
-        if np.array_equal(self.columns.ravel(), np.arange(start, start + n * k)):
-            return slice(start, start + n * k)
+        if not self.columns.size:
+            return None
+        for reverse in (False, True):
+            first = self.columns[-1 if reverse else 0]
+            start = int(first[0])
+            if np.array_equal(
+                self.columns[::-1] if reverse else self.columns,
+                np.arange(start, start + n * k).reshape(n, k),
+            ):
+                return slice(start, start + n * k), reverse
         return None
 
     def gather(self, x: Array, out: Array) -> None:
@@ -1314,8 +1331,13 @@ class _Fused:
         span = self.span
         if span is None:
             out[...] = x[:, self.columns].transpose(1, 0, 2)
-        else:
-            out[...] = x[:, span].reshape(x.shape[0], n, k).transpose(1, 0, 2)
+            return
+        view = x[..., span[0]].reshape(*x.shape[:-1], n, k)
+        if span[1]:
+            view = view[..., ::-1, :]
+        # Groups before missions, each group's indicators last.
+        lead = tuple(range(x.ndim - 2))
+        out[...] = view.transpose(*lead, x.ndim - 1, x.ndim - 2, x.ndim)
 
 
 @dataclass
