@@ -1280,6 +1280,9 @@ class _Fused:
     """The patterns of each set of existing values met (shared by the arena's plans)."""
     exists: dict[tuple[int, bytes], Array]
     """The rows of :meth:`existing` of each set of existing values met (shared likewise)."""
+    everywhere: npt.NDArray[np.bool_]
+    """One read-only row of runs, all True: where a group is scored (applies) for every
+    mission of every run (:attr:`_Plan.everywhere`)."""
 
     def existing(self, vals: _Values) -> Array:
         """The last rows of :meth:`_Values.leaves`, the same under every mean and for every
@@ -1351,6 +1354,9 @@ class _Plan:
     """A step per group in the model's order; a formula group stands as itself."""
     fused: list[_Fused] = field(default_factory=list)
     """Groups evaluated together before the steps (when the batch's weights are bounded)."""
+    everywhere: npt.NDArray[np.bool_] = field(default_factory=lambda: np.ones((1, 0), bool))
+    """One read-only row of runs, all True: what a group's state holds where it is scored
+    (applies) for every mission of every run, so that its readers need not test it again."""
 
 
 def _buckets(model: _Model) -> list[list[_GroupSpec]]:
@@ -1390,6 +1396,8 @@ def _plan(
         return plan
     k, m = len(model.ind_ids), arena.rows
     wt = np.empty((model.weights.size, e))
+    everywhere = np.ones((1, e), dtype=bool)
+    everywhere.flags.writeable = False
     shown = _shown(model)
     steps: list[_Step | _GroupSpec] = []
     made: dict[int, _Step] = {}
@@ -1484,9 +1492,10 @@ def _plan(
                 arena.block(f"leafden{b}", (n, m), e),
                 arena.patterns,
                 arena.exists,
+                everywhere,
             )
         )
-    plan = arena.plans[key] = _Plan(methods, wt, steps, fused)
+    plan = arena.plans[key] = _Plan(methods, wt, steps, fused, everywhere)
     return plan
 
 
@@ -1570,10 +1579,11 @@ def _leaves(
             _covered(den[i], tot[i], step.halvings, scored[i], *scratch)
         every = np.asarray(scored.all(axis=(1, 2)))
     np.greater(tot, 0.0, out=fused.applies)
+    applied = np.asarray(fused.applies.all(axis=(1, 2)))
     if not every.all():
         np.copyto(value, 0.0, where=~scored)
     top = value.max(axis=(1, 2)) if any(step.logged for step in fused.steps) else None
-    everywhere = np.ones((1, value.shape[2]), dtype=bool)
+    everywhere = fused.everywhere
     for i, step in enumerate(fused.steps):
         index = step.group.index
         if step.logged and top is not None:
@@ -1587,6 +1597,8 @@ def _leaves(
         if step.shown:
             np.copyto(step.applies, applies)
             applies = step.applies
+        elif applied[i]:
+            applies = everywhere
         state[index] = (everywhere if every[i] and not step.shown else scored[i], applies)
 
 
@@ -1645,7 +1657,7 @@ def _evaluate(
     arena = arena or _Arena(m, e)
     k = len(model.ind_ids)
     plan = _plan(model, arena, methods, e)
-    wt = plan.weights
+    wt, whole = plan.weights, plan.everywhere
     np.copyto(wt, w.T)
     # Weights that are neither negative nor near the largest float: what _covered needs.
     bounded = w.size == 0 or bool(w.min() >= 0.0 and w.max() < 2.0**900)
@@ -1721,8 +1733,8 @@ def _evaluate(
                     fv = tmp
                 num += np.multiply(fv, wc if sign == 1.0 else wc * sign, out=tmp)
                 # The child's weight counts where it is scored, and where it applies.
-                den_run = _add_weight(den_run, den, wc, ok_c)
-                tot_run = _add_weight(tot_run, tot, wc, ap_c)
+                den_run = _add_weight(den_run, den, wc, ok_c, ok_c is whole)
+                tot_run = _add_weight(tot_run, tot, wc, ap_c, ap_c is whole)
                 if lowest is not None:
                     np.logical_and(ok_c, (wc > 0)[None, :], out=flag)
                     np.copyto(tmp, np.inf)
@@ -1778,12 +1790,15 @@ def _evaluate(
                 if applies is not step.applies:
                     np.copyto(step.applies, applies)
                     applies = step.applies
+            if everywhere and not step.shown:
+                scored = whole
             state[g.index] = (scored, applies)
     if model.headline is not None:
         val, ok = _read_values(model, vals, model.headline, arena, e)
         return np.where(ok, val, np.nan)
     root = model.groups[-1].index
-    return np.where(state[root][0], arena.group(root, e)[0], np.nan)
+    scored_root, value = state[root][0], arena.group(root, e)[0]
+    return value.copy() if scored_root is whole else np.where(scored_root, value, np.nan)
 
 
 def _halvings(coverage: float) -> int | None:
@@ -1891,15 +1906,20 @@ def _bands_of(
 
 
 def _add_weight(
-    run: Array | None, sums: Array, wc: Array, counts: npt.NDArray[np.bool_]
+    run: Array | None,
+    sums: Array,
+    wc: Array,
+    counts: npt.NDArray[np.bool_],
+    whole: bool = False,
 ) -> Array | None:
     """Add a child's weights ``wc`` (one a run) to a group's per-mission ``sums`` where
     ``counts`` (missions x runs, or one row of runs when the same for every mission). While
     ``run`` holds one number a run (every child so far counted alike for every mission of a
     run), it is added there instead; the first child that does not count alike spreads it
-    over ``sums``. Returns what stands for the sums a run from now on (None: ``sums``)."""
-    if run is not None and (counts.shape[0] == 1 or counts.all()):
-        if counts.shape[0] > 1 or counts.all():
+    over ``sums``. Returns what stands for the sums a run from now on (None: ``sums``).
+    ``whole``: ``counts`` is known to be True everywhere (not tested again)."""
+    if run is not None and (whole or counts.shape[0] == 1 or counts.all()):
+        if whole or counts.shape[0] > 1 or counts.all():
             run += wc
         else:
             np.add(run, wc, out=run, where=counts)
