@@ -1308,6 +1308,26 @@ class _Fused:
         return found
 
     @functools.cached_property
+    def inverted(self) -> list[tuple[int, _Mean]]:
+        """The groups whose quotient takes its mean's inverse (not the identity, and not
+        handed to a geometric parent as a logarithm), with their means."""
+        return [
+            (i, step.mean)
+            for i, step in enumerate(self.steps)
+            if not step.logged and not step.mean.identity
+        ]
+
+    @functools.cached_property
+    def logged(self) -> bool:
+        """Whether some group hands its parent the logarithm of its geometric mean."""
+        return any(step.logged for step in self.steps)
+
+    @functools.cached_property
+    def shown(self) -> bool:
+        """Whether a formula or the headline reads some group."""
+        return any(step.shown for step in self.steps)
+
+    @functools.cached_property
     def span(self) -> tuple[slice, bool] | None:
         """The columns of every group, when they follow one another (as a bucket's usually
         do): one slice of the values holds them all, the groups' in order or, as the rubric
@@ -1354,6 +1374,10 @@ class _Plan:
     """A step per group in the model's order; a formula group stands as itself."""
     fused: list[_Fused] = field(default_factory=list)
     """Groups evaluated together before the steps (when the batch's weights are bounded)."""
+    rest: list[_Step | _GroupSpec] = field(default_factory=list)
+    """The steps of the groups not among :attr:`fused`, in order (when those are)."""
+    apart: bool = False
+    """Whether a group of indicators, or a formula, is evaluated on its own even then."""
     everywhere: npt.NDArray[np.bool_] = field(default_factory=lambda: np.ones((1, 0), bool))
     """One read-only row of runs, all True: what a group's state holds where it is scored
     (applies) for every mission of every run, so that its readers need not test it again."""
@@ -1495,7 +1519,12 @@ def _plan(
                 everywhere,
             )
         )
-    plan = arena.plans[key] = _Plan(methods, wt, steps, fused, everywhere)
+    joined = {step.group.index for f in fused for step in f.steps}
+    rest = [s for s in steps if isinstance(s, _GroupSpec) or s.group.index not in joined]
+    apart = any(isinstance(s, _GroupSpec) or bool(s.group.indicators) for s in rest)
+    plan = arena.plans[key] = _Plan(
+        methods, wt, steps, fused, rest=rest, apart=apart, everywhere=everywhere
+    )
     return plan
 
 
@@ -1550,18 +1579,18 @@ def _leaves(
         tot = fused.sums[:, 2 * m : 2 * m + 1]
     value, scored = fused.value, fused.scored
     np.divide(num, den, out=value)
-    for i, step in enumerate(fused.steps):
-        if not step.logged:
-            step.mean.finv(value[i])
+    for i, mean in fused.inverted:
+        mean.finv(value[i])
     limit = np.multiply(tot, fused.scale, out=fused.limit)
+    normal = float(limit.min()) >= _SMALLEST_NORMAL
     every: npt.NDArray[np.bool_]
-    if float(limit.min()) >= _SMALLEST_NORMAL and pattern is not None:
+    if normal and pattern is not None:
         # _covered's test of one total a run, on each distinct row, for the missions it stands
         # for: each mission's own only where some mission is not scored (or a reader shows it).
         reached = fused.reached[:, : pattern.rows.shape[1]]
         np.greater_equal(fused.weighed[:, : pattern.rows.shape[1]], limit, out=reached)
         every = np.asarray(reached.all(axis=(1, 2)))
-        if not every.all() or any(step.shown for step in fused.steps):
+        if not every.all() or fused.shown:
             np.take(
                 fused.reached.reshape(-1, e),
                 pattern.index,
@@ -1569,7 +1598,7 @@ def _leaves(
                 out=scored.reshape(n * m, e),
                 mode="clip",
             )
-    elif float(limit.min()) >= _SMALLEST_NORMAL:
+    elif normal:
         # Every group's threshold a normal float: _covered's test of one total a run.
         np.greater_equal(den, limit, out=scored)
         every = np.asarray(scored.all(axis=(1, 2)))
@@ -1582,7 +1611,7 @@ def _leaves(
     applied = np.asarray(fused.applies.all(axis=(1, 2)))
     if not every.all():
         np.copyto(value, 0.0, where=~scored)
-    top = value.max(axis=(1, 2)) if any(step.logged for step in fused.steps) else None
+    top = value.max(axis=(1, 2)) if fused.logged else None
     everywhere = fused.everywhere
     for i, step in enumerate(fused.steps):
         index = step.group.index
@@ -1668,26 +1697,19 @@ def _evaluate(
     state: dict[int, tuple[npt.NDArray[np.bool_], npt.NDArray[np.bool_]]] = {}
     # The groups whose value in this batch is the logarithm of their geometric mean.
     logs: set[int] = set()
-    # Groups evaluated together, first (they read nothing but the indicators).
-    done: set[int] = set()
     with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
         if segments is not None and not bounded:
             raise ValueError("runs of several sampling draws need bounded weights")
+        # Groups evaluated together, first (they read nothing but the indicators).
         for fused in plan.fused if bounded else ():
             _leaves(model, vals, fused, wt, state, logs, (tmp, flag), segments)
-            done.update(step.group.index for step in fused.steps)
-        if segments is not None and any(
-            isinstance(step, _GroupSpec) or (step.group.indicators and step.group.index not in done)
-            for step in plan.steps
-        ):
+        if segments is not None and plan.apart:
             raise ValueError("runs of several sampling draws need every group fused")
-        for step in plan.steps:
+        for step in plan.rest if bounded else plan.steps:
             if isinstance(step, _GroupSpec):
                 _formula_group(model, vals, step, arena, e)
                 _, ok_f, ap_f = arena.group(step.index, e)
                 state[step.index] = (ok_f, ap_f)
-                continue
-            if step.group.index in done:
                 continue
             g, meth, mean, lowest = step.group, step.method, step.mean, step.lowest
             den_run: Array | None = None
