@@ -124,7 +124,8 @@ class _Forked(Generic[T]):
             # wait. What it had sent is lost with it; asked again, the work is done here.
             self._kill()
             raise
-        if data is None or (not data and os.WIFSIGNALED(status)):
+        if data is None or os.WIFSIGNALED(status):
+            # Killed, perhaps while it wrote: what it sent may be cut short.
             return self._here()
         if not data:
             self._failed = ForkedError(
@@ -133,9 +134,14 @@ class _Forked(Generic[T]):
             raise self._failed
         import pickle
 
-        # The outer tuple holds a flag, bytes and a string, which always load; what the child
-        # pickled inside may not (an error whose class takes other arguments than it keeps).
-        ok, inner, trace = pickle.loads(data)
+        # The outer tuple holds a flag, bytes and a string, which always load when whole; what
+        # the child pickled inside may not (an error whose class takes other arguments than
+        # it keeps).
+        try:
+            ok, inner, trace = pickle.loads(data)
+        except Exception as exc:  # a child that ended by itself sends its envelope whole
+            self._failed = ForkedError(f"the child's result is not whole ({_ended(status)})")
+            raise self._failed from exc
         if ok:
             try:
                 done: T = pickle.loads(inner)
@@ -158,35 +164,40 @@ class _Forked(Generic[T]):
         """What the child sent and how it ended, once it has closed its end of the pipe; None
         when it was killed here as hung or spinning."""
         import select
-        import time
 
         assert self._pid is not None
         chunks = []
         poller = select.poll()
         poller.register(self._read, select.POLLIN)
         # Looked at a few times within the window, so that a hung child is killed soon after.
-        step = max(1, int(min(5.0, _STALLED / 4) * 1000))
-        used, since = _cpu_seconds(self._pid), time.monotonic()
+        # The window is counted in looks, not on the clock: a process group stopped (Ctrl-Z)
+        # and continued wakes the parent after its child's CPU time stood still for as long.
+        step = min(5.0, _STALLED / 4)
+        used, still = _cpu_seconds(self._pid), 0
         while True:
-            if poller.poll(step):
+            if poller.poll(int(step * 1000)):
                 chunk = os.read(self._read, 1 << 20)
                 if not chunk:
                     break
                 chunks.append(chunk)
                 continue
             now = _cpu_seconds(self._pid)
-            if now != used:
-                used, since = now, time.monotonic()
-            elif time.monotonic() - since > _STALLED:
-                self._kill()
-                return None, 0
+            # No reading (a /proc that cannot be read) is no sign of a hung child.
+            if now is None or now != used:
+                used, still = now, 0
+            else:
+                still += 1
+                if still * step > _STALLED:
+                    self._kill()
+                    return None, 0
             if self._cpu_limit is not None and now is not None and now > self._cpu_limit:
                 self._kill()
                 return None, 0
-        # The child has closed its end: it is ending. Reaped here, not killed.
+        # The child has closed its end: it is ending. Reaped here, not killed; the reaper is let
+        # go once it is reaped, so that Ctrl-C meanwhile leaves no zombie behind.
+        _, status = os.waitpid(self._pid, 0)
         self._reaper.detach()
         os.close(self._read)
-        _, status = os.waitpid(self._pid, 0)
         self._pid = None
         return b"".join(chunks), status
 
@@ -421,8 +432,9 @@ class Run:
 
     @property
     def apart(self) -> bool:
-        """Whether the run's sensitivity analysis runs apart and has not been waited for
-        (:meth:`finished`)."""
+        """Whether the run's sensitivity analysis was started apart and its result is not
+        held yet: :meth:`finished` gives it, from the child, or done in this process where the
+        child was lost (killed, or ended by Ctrl-C while it was waited for)."""
         return self._apart is not None and self._apart.running
 
     def finished(self) -> Run:

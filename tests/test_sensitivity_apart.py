@@ -485,3 +485,71 @@ def test_a_report_that_stops_before_it_waits_for_the_analysis_ends_the_child(
             break
         time.sleep(0.1)
     assert state in (b"gone", b"Z")
+
+
+def _torn(end: Any) -> Any:
+    """A child that sends the start of its envelope alone, then ends with ``end()``."""
+    import pickle
+
+    def child(work: Any, write: int, parent: int) -> None:
+        os.write(write, pickle.dumps((True, b"x" * 4096, ""))[:64])
+        end()
+
+    return child
+
+
+@forks
+def test_an_analysis_apart_killed_while_it_sends_its_result_is_done_here(
+    workspace: ovm.Workspace, monkeypatch: pytest.MonkeyPatch, bounded: None
+) -> None:
+    # Killed mid-write (the out-of-memory killer while a large result fills the pipe): what
+    # was sent is cut short, and the analysis is done here as for a child killed before.
+    import ovm.pipeline as pipeline
+
+    here = ovm.analyse(workspace, _settings()).sensitivity
+    monkeypatch.setattr(pipeline, "_child", _torn(lambda: os.kill(os.getpid(), signal.SIGKILL)))
+    run = ovm.analyse(workspace, _settings(), sensitivity_apart=True)
+    done = run.finished().sensitivity
+    assert done is not None and here is not None
+    assert done.model_dump() == here.model_dump()
+
+
+@forks
+def test_an_analysis_apart_that_ends_with_half_a_result_is_an_error(
+    workspace: ovm.Workspace, monkeypatch: pytest.MonkeyPatch, bounded: None
+) -> None:
+    import ovm.pipeline as pipeline
+
+    monkeypatch.setattr(pipeline, "_child", _torn(lambda: os._exit(0)))
+    run = ovm.analyse(workspace, _settings(), sensitivity_apart=True)
+    with pytest.raises(ForkedError, match="not whole"):
+        run.finished()
+
+
+@forks
+def test_an_analysis_apart_whose_cpu_time_cannot_be_read_is_not_taken_as_hung(
+    workspace: ovm.Workspace, monkeypatch: pytest.MonkeyPatch, bounded: None
+) -> None:
+    """No reading of the child's CPU time (a /proc that cannot be read) is no sign of a hung
+    child: it is waited for past the window, and its own result is the one given."""
+    import time
+
+    import ovm.pipeline as pipeline
+
+    here = ovm.analyse(workspace, _settings()).sensitivity
+    monkeypatch.setattr(pipeline, "_STALLED", 0.5)
+    monkeypatch.setattr(pipeline, "_cpu_seconds", lambda pid: None)
+    _in_child(monkeypatch, lambda: time.sleep(2.0))
+    redone: list[bool] = []
+    in_process = pipeline._Forked._here
+
+    def here_again(self: Any) -> Any:
+        redone.append(True)
+        return in_process(self)
+
+    monkeypatch.setattr(pipeline._Forked, "_here", here_again)
+    run = ovm.analyse(workspace, _settings(), sensitivity_apart=True)
+    done = run.finished().sensitivity
+    assert done is not None and here is not None
+    assert done.model_dump() == here.model_dump()
+    assert redone == []
