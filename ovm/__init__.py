@@ -27,6 +27,8 @@ _EXPORTS: dict[str, str] = {
     "WhatIf": "ovm.pipeline",
     "WhatIfError": "ovm.pipeline",
     "UnknownMissionError": "ovm.pipeline",
+    "ForkedError": "ovm.pipeline",
+    "PolarsInChildError": "ovm.pipeline",
     "whatif": "ovm.pipeline",
     "Settings": "ovm.settings",
     "ComparisonSettings": "ovm.settings",
@@ -107,6 +109,7 @@ __all__ = [
     "Datum",
     "Explanation",
     "Finding",
+    "ForkedError",
     "Group",
     "Issue",
     "LoadReport",
@@ -114,6 +117,7 @@ __all__ = [
     "NodeScore",
     "Observations",
     "OvmError",
+    "PolarsInChildError",
     "Provenance",
     "RankEntry",
     "RankInterval",
@@ -203,6 +207,8 @@ if TYPE_CHECKING:
     from ovm.field.template import write_template
     from ovm.field.xlsform import build_form, write_form
     from ovm.pipeline import (
+        ForkedError,
+        PolarsInChildError,
         Run,
         UnknownMissionError,
         WhatIf,
