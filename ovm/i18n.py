@@ -409,7 +409,16 @@ def param_text(value: object, lang: str, *, text_numbers: bool = False) -> str:
     text = str(value)
     if text_numbers and lang != "en" and _NUMBER_TEXT.fullmatch(text):
         return _number_text(text, lang)
-    return text
+    # A control character quoted from the data is written as English messages write it
+    # (their repr()): raw, it would act on the terminal that prints the message.
+    return _CONTROL.sub(_escaped, text) if _CONTROL.search(text) else text
+
+
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")
+
+
+def _escaped(found: re.Match[str]) -> str:
+    return repr(found.group())[1:-1]
 
 
 def _number_text(text: str, lang: str) -> str:
