@@ -87,6 +87,32 @@ def test_gnu_msgfmt_accepts_the_catalogues(name: str, tmp_path: Path) -> None:
     assert (done.returncode, done.stderr) == (0, "")
 
 
+_NOT_PROSE = re.compile(r"\{[^{}]*\}|`[^`]*`|https?://[^\s\"]*")
+"""What a catalogue text quotes rather than writes: ``{placeholders}`` (``{x:.1f}`` too),
+code spans in backquotes and URLs."""
+_BREAKABLE = re.compile(r"[ \u00a0][;:!?»]|«[ \u00a0]")
+"""A space before ``;`` ``:`` ``!`` ``?`` ``»`` or after ``«`` that is not French's narrow
+no-break space: a plain one lets the line break before the colon, a no-break one is wider."""
+
+
+def test_french_texts_space_high_punctuation_and_guillemets_with_no_break() -> None:
+    # As written, not as read: reading respaces a mark followed by a space, but not the
+    # guillemets nor a mark before a bracket ("une bombe d'alias ?)"), which are shown as written.
+    loose = {
+        (key, prose[max(0, m.start() - 20) : m.end() + 5])
+        for key, (_, strings, _) in _po("fr").items()
+        for prose in (_NOT_PROSE.sub("\0", form) for form in strings)
+        for m in _BREAKABLE.finditer(prose)
+    }
+    assert loose == set()
+
+
+def test_the_french_typography_check_leaves_quoted_text_alone() -> None:
+    quoted = "`ovm check :` {x:.1f} https://x.org/a?b=1 {{y}}"
+    assert _BREAKABLE.findall(_NOT_PROSE.sub("\0", quoted)) == []
+    assert _BREAKABLE.findall(_NOT_PROSE.sub("\0", "Missions : {n} « {a} »")) == [" :", "« ", " »"]
+
+
 @pytest.mark.parametrize(
     ("lang", "counts"),
     [

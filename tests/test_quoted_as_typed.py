@@ -43,15 +43,17 @@ def test_an_aggregation_refused_in_french_is_quoted_as_typed() -> None:
         for value in ("minimum:", "nope: x", "x=geometric?")
     }
     assert said == {
-        "minimum:": (2, f"ovm: minimum ne prend pas d'exposant{NNBSP}: « minimum: »\n"),
+        "minimum:": (2, f"ovm: minimum ne prend pas d'exposant{NNBSP}: «\u202fminimum:\u202f»\n"),
         "nope: x": (
             2,
-            f"ovm: agrégation inconnue « nope: x »{NNBSP}; attendu l'une des méthodes {METHODS}"
+            f"ovm: agrégation inconnue «\u202fnope: x\u202f»{NNBSP}; attendu l'une des méthodes "
+            f"{METHODS}"
             " (generalised:P pour une moyenne généralisée d'exposant P)\n",
         ),
         "x=geometric?": (
             2,
-            f"ovm: agrégation inconnue « geometric? »{NNBSP}; attendu l'une des méthodes {METHODS}"
+            f"ovm: agrégation inconnue «\u202fgeometric?\u202f»{NNBSP}; attendu l'une des méthodes "
+            f"{METHODS}"
             " (generalised:P pour une moyenne généralisée d'exposant P)\n",
         ),
     }

@@ -268,7 +268,8 @@ def test_compare_says_its_findings_in_the_language_asked(lang: str, tmp_path: Pa
 
 def test_the_line_detector_finds_english_and_skips_ids() -> None:
     lines = (
-        "ws/statistics.csv:3:12 « 98,47 » n'est pas un nombre (votes_abroad) [invalid-number]\n"
+        "ws/statistics.csv:3:12 «\u202f98,47\u202f» n'est pas un nombre (votes_abroad) "
+        "[invalid-number]\n"
         "ws: 2 rows rejected; corrigez-les ou passez --allow-rejected\n"
         "ovm check ws les énumère tous\n"
     )
@@ -381,7 +382,7 @@ def test_a_number_too_large_to_be_finite_is_quoted_as_typed(spoiled: Path) -> No
         "'inf' is not a finite number",
         *(i18n.coded("issue", "not-finite", {"text": "inf"}, lang) for lang in LANGS),
     ]
-    assert issue.text("fr") == "« inf » n'est pas un nombre fini"
+    assert issue.text("fr") == "«\u202finf\u202f» n'est pas un nombre fini"
 
 
 def _refuse(constant: str) -> object:

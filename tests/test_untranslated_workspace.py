@@ -342,15 +342,15 @@ OWN_CHECKS = {
         "WS: 3 errores, 0 advertencias",
     ],
     "fr": [
-        f"WS/ovm.yaml:8:11 checklists[0].pull{NB}: un formulaire KoboToolbox demande « asset » "
-        "(son uid) [invalid-value]",
+        f"WS/ovm.yaml:8:11 checklists[0].pull{NB}: un formulaire KoboToolbox demande "
+        f"«\u202fasset\u202f» (son uid) [invalid-value]",
         f"WS/ovm.yaml:10:11 checklists[1].pull{NB}: un formulaire ODK demande "
-        "« project » et « form » [invalid-value]",
+        "«\u202fproject\u202f» et «\u202fform\u202f» [invalid-value]",
         f"WS/ovm.yaml:11:18 settings.seed{NB}: un nombre est attendu, pas yes ni no "
         "[invalid-value]",
         f"WS{NB}: 3 erreurs, 0 avertissement",
-        f"WS/missions.yaml:16:5 missions[2]{NB}: la période « 20x5 » n'est ni une année (2025) "
-        "ni un mois (2025-06) [invalid-value]",
+        f"WS/missions.yaml:16:5 missions[2]{NB}: la période «\u202f20x5\u202f» "
+        "n'est ni une année (2025) ni un mois (2025-06) [invalid-value]",
         f"WS/missions.yaml:17:5 missions[3]{NB}: une mission demande un pays (ISO 3166 alpha-3) "
         "ou un identifiant d'entité [invalid-value]",
         f"WS/missions.yaml:18:5 missions[4]{NB}: indiquez une élection ou une période, pas les "
@@ -429,15 +429,15 @@ SETTINGS_SAID = {
     ],
     "fr": [
         f"l'intervalle de sortie doit être deux nombres finis, le plus petit d'abord{NB}; "
-        f"geometric ne prend pas d'exposant{NB}: « geometric:1 »",
-        "l'exposant de « generalised:x » n'est pas un nombre",
-        f"agrégation inconnue « nope »{NB}; attendu l'une des méthodes arithmetic, geometric, "
-        "harmonic, generalised, minimum, sum (generalised:P pour une moyenne généralisée "
-        "d'exposant P)",
-        f"agrégation donnée pour « * »{NB}: une moyenne généralisée demande ici un exposant et "
-        f"la grille n'en donne aucun{NB}: écrivez generalised:P{NB}; agrégation donnée pour "
-        f"« rights »{NB}: une moyenne généralisée demande ici un exposant et la grille n'en "
-        f"donne aucun{NB}: écrivez generalised:P",
+        f"geometric ne prend pas d'exposant{NB}: «\u202fgeometric:1\u202f»",
+        "l'exposant de «\u202fgeneralised:x\u202f» n'est pas un nombre",
+        f"agrégation inconnue «\u202fnope\u202f»{NB}; attendu l'une des méthodes "
+        "arithmetic, geometric, harmonic, generalised, minimum, sum (generalised:P pour une "
+        "moyenne généralisée d'exposant P)",
+        f"agrégation donnée pour «\u202f*\u202f»{NB}: une moyenne généralisée "
+        f"demande ici un exposant et la grille n'en donne aucun{NB}: écrivez generalised:P{NB}; "
+        f"agrégation donnée pour «\u202frights\u202f»{NB}: une moyenne généralisée demande ici un "
+        f"exposant et la grille n'en donne aucun{NB}: écrivez generalised:P",
     ],
     "pt": [
         "o intervalo de saída deve ser dois números finitos, o menor primeiro; geometric não "
@@ -577,14 +577,14 @@ def test_a_wide_table_that_cannot_be_used_is_refused_in_each_language(tmp_path: 
              "ábralo en una hoja de cálculo y guárdelo de nuevo como XLSX [unreadable-table]"],
         ],
         "fr": [
-            [f"{table}{NB}: aucune colonne « UnitCode »",
-             f"{table}:1 il manque la colonne « UnitCode » [missing-column]"],
-            [f"{table}{NB}: aucune colonne « Group_X »",
-             f"{table}:1 il manque la colonne « Group_X » [missing-column]"],
+            [f"{table}{NB}: aucune colonne «\u202fUnitCode\u202f»",
+             f"{table}:1 il manque la colonne «\u202fUnitCode\u202f» [missing-column]"],
+            [f"{table}{NB}: aucune colonne «\u202fGroup_X\u202f»",
+             f"{table}:1 il manque la colonne «\u202fGroup_X\u202f» [missing-column]"],
             [f"{book}{NB}: impossible de lire la table",
              f"{book} ce n'est pas un classeur XLSX qu'ovm sait lire (le lecteur indique "
-             f"« {reader} »){NB}: ouvrez-le dans un tableur et enregistrez-le de nouveau en XLSX "
-             "[unreadable-table]"],
+             f"«\u202f{reader}\u202f»){NB}: ouvrez-le dans un tableur et enregistrez-le de nouveau "
+             "en XLSX [unreadable-table]"],
         ],
         "pt": [
             [f"{table}: não há nenhuma coluna “UnitCode”",
