@@ -55,3 +55,32 @@ def test_a_refused_field_of_ovm_yaml_is_said_once(
         "[invalid-value]",
         f"{ws}: 2 errors, 0 warnings",
     ]
+
+
+def test_a_number_where_a_title_or_name_is_written_is_one_problem(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # A title (or a mission's name) is a text or a text per language: 5 is neither, and the
+    # one thing to do is to write it in quotes, said once.
+    ws = _mini(tmp_path / "a")
+    config = ws / "ovm.yaml"
+    title = _edit(config, "title: {en: Mini workspace, es: Espacio mínimo}", "title: 5")
+    assert _said(["check", str(ws)], capsys) == (
+        1,
+        [
+            f'{config}:{title}:8 title: YAML does not read 5 as text: write it in quotes, "5" '
+            "[invalid-value]",
+            f"{ws}: 1 error, 0 warnings",
+        ],
+    )
+    ws = _mini(tmp_path / "b")
+    listed = ws / "missions.yaml"
+    name = _edit(listed, "name: B 2021", "name: 2021")
+    assert _said(["check", str(ws), "--lang", "es"], capsys) == (
+        1,
+        [
+            f"{listed}:{name}:{_col(listed, name, '2021')} missions[1].name: YAML no lee 2021 "
+            'como texto: escríbalo entre comillas, "2021" [invalid-value]',
+            f"{ws}: 1 error, 0 advertencias",
+        ],
+    )

@@ -63,6 +63,7 @@ from ovm.indicators import AnswerIndicator, LevelsIndicator
 from ovm.rubric.model import (
     Rubric,
     Variable,
+    mapping_of_a_scalar,
     meant_choice_message,
     schema_params,
     text_of_a_mapping,
@@ -610,7 +611,7 @@ def load_missions(
                 for e in errors
             ]
             for err, loc in zip(errors, locs, strict=True):
-                if text_of_a_mapping(err, loc, locs):
+                if text_of_a_mapping(err, loc, locs) or mapping_of_a_scalar(err, loc, errors, locs):
                     continue
                 if (
                     loc[:1] in (("answers",), ("values",))

@@ -63,6 +63,7 @@ from ovm.rubric.model import (
     bundled_rubric,
     check_rubric,
     decimal_comma_message,
+    mapping_of_a_scalar,
     meant_choice,
     meant_choice_message,
     schema_params,
@@ -354,7 +355,7 @@ def _config_issues(doc: YamlDoc, name: str, errors: list[Any]) -> list[Issue]:
         raw = tuple(err["loc"])
         if "str" in raw and tuple(raw[: raw.index("str")]) in tagged:
             continue  # the entry is a mapping: that it is not also a path says nothing
-        if text_of_a_mapping(err, loc, locs):
+        if text_of_a_mapping(err, loc, locs) or mapping_of_a_scalar(err, loc, errors, locs):
             continue
         code = {"missing": "missing-field", "extra_forbidden": "unknown-field"}.get(
             err["type"], "invalid-value"

@@ -707,6 +707,23 @@ def text_of_a_mapping(
     )
 
 
+def mapping_of_a_scalar(
+    err: Any, loc: tuple[PathPart, ...], errors: list[Any], locs: list[tuple[PathPart, ...]]
+) -> bool:
+    """Whether ``err`` says that a number, yes/no or date is not a mapping where another error
+    at the same place says it is not a text: a field that takes a text or a text per
+    language (a title) tried both, and the text's sentence (write it in quotes) is the one
+    that helps; said twice, one value would be two problems."""
+    return (
+        err["type"] == "dict_type"
+        and not isinstance(err.get("input"), str | dict | list)
+        and any(
+            other is not err and other["type"] == "string_type" and where == loc
+            for other, where in zip(errors, locs, strict=True)
+        )
+    )
+
+
 def _message(err: Any) -> str:
     etype = err["type"]
     if etype == "missing":
