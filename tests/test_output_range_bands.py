@@ -321,3 +321,44 @@ def test_a_node_normalised_alone_is_banded_along_the_range_beside_a_legend_on_0_
         if k in fills
     }
     assert sum(node == "rights" for _, node in fills) >= 10
+
+
+def test_family_kept_on_0_100_beside_a_legend_on_the_range_gets_its_edges(tmp_path: Path) -> None:
+    # Family 7 (comparative indicators) keeps its scores on 0-100 while the overall and the
+    # other families lie on 1-10: the legend gives each band's edges on 0-100 too, and the
+    # overview's lead names both ranges.
+    settings = Settings(
+        bootstrap=0,
+        comparison=ComparisonSettings(normalisation="minmax", output_range=(1.0, 10.0)),
+    )
+    context = report_context(analyse(EXAMPLES, settings))
+    assert [(b["range"], b["min"], b["max"], b.get("along")) for b in context["bands"]] == [
+        ("1.0–4.6", 1.0, 4.6, ["0–40 on the scale 0–100"]),
+        ("4.6–6.4", 4.6, 6.4, ["40–60 on the scale 0–100"]),
+        ("6.4–8.2", 6.4, 8.2, ["60–80 on the scale 0–100"]),
+        ("8.2–10.0", 8.2, 10.0, ["80–100 on the scale 0–100"]),
+    ]
+    kept = next(f for f in default_rubric().families if not f.contributes)
+    title = kept.labels["en"]
+    assert context["overview_lead"] == (
+        "Scores from 1 to 10 (the comparison's output range) of every mission on each family "
+        "of indicators. The colour follows the band; the number and the band are always "
+        f"written in the cell. Scores of {title}: from 0 to 100."
+    )
+    html = render_html(context)
+    assert "(6.4–8.2; 60–80 on the scale 0–100; rating 3)" in html
+    assert "Scores from 1 to 10 (the comparison&#39;s output range)" in html
+    assert "Scores from 0 to 100 of every mission" not in html
+    # the JSON context the CLI writes says the same
+    written = json.loads(_report(tmp_path, "r.json", "--output-range", "1", "10").read_text())
+    assert [b.get("along") for b in written["bands"]] == [b["along"] for b in context["bands"]]
+    assert written["overview_lead"] == context["overview_lead"]
+
+
+def test_overview_lead_on_0_100_is_as_before(tmp_path: Path) -> None:
+    context = report_context(analyse(EXAMPLES, Settings(bootstrap=0)))
+    assert context["overview_lead"] == (
+        "Scores from 0 to 100 of every mission on each family of indicators. The colour "
+        "follows the band; the number and the band are always written in the cell."
+    )
+    assert all("along" not in b for b in context["bands"])

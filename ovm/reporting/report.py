@@ -967,6 +967,37 @@ class _Builder:
             "kept": sorted(kept),
         }
 
+    def overview_lead(self, fams: Sequence[Group]) -> str:
+        """The overview's lead, naming the range its scores lie on: the comparison's output
+        range the overall was put on (1 to 10), and the range of each family whose scores lie
+        elsewhere (family 7 kept on 0-100 beside it, a family put on 1-10 alone)."""
+        t = self.t
+
+        def on(node_id: str) -> tuple[float, float]:
+            scale = self.rubric.scale_of(node_id)
+            return self.spans.get(node_id) or (scale.min, scale.max)
+
+        def number(x: float) -> str:
+            return self.num(x, 0 if float(x).is_integer() else 1)
+
+        main = on("overall")
+        if main == (0.0, 100.0):
+            lead = t("overview_lead")
+        else:
+            lead = t("overview_lead_range", low=number(main[0]), high=number(main[1]))
+        elsewhere: dict[tuple[float, float], list[str]] = {}
+        for f in fams:
+            if (r := on(f.id)) != main:
+                elsewhere.setdefault(r, []).append(str(self.label(f.id)["text"]))
+        for (lo, hi), names in sorted(elsewhere.items()):
+            lead += " " + t(
+                "overview_lead_elsewhere",
+                families=", ".join(str(n) for n in names),
+                low=number(lo),
+                high=number(hi),
+            )
+        return lead
+
     def comparison_settings(self, comparison: Comparison) -> list[dict[str, Any]]:
         """The settings the comparison was made with, said in the report's language."""
         from ovm.comparison.ranking import TIE_DECIMALS
@@ -1180,8 +1211,18 @@ class _Builder:
             and self.spans.get(p.node.id) != span
             and not rb.keeps_scale(p.node.id)
         ]
-        # The legend also gives each band's edges along the other output ranges scores lie on.
-        others = sorted({s for n in off_range if (s := self.spans.get(n.id)) is not None})
+        # The legend also gives each band's edges along the other ranges scores lie on: an
+        # output range a node was put on, or the scale a node kept (family 7's 0-100 beside a
+        # legend on 1-10); ``True`` marks an output range.
+        legend_range = span if span is not None else (scale.min, scale.max)
+        others = sorted(
+            {
+                (on, n.id in self.spans)
+                for n in off_range
+                if (on := self.spans.get(n.id) or (n.scale_or_default.min, n.scale_or_default.max))
+                != legend_range
+            }
+        )
 
         def edges(node: Group | Indicator, band: Band) -> dict[str, float | None]:
             """A band's edges where ``node``'s scores lie (its output range, else its scale)."""
@@ -1201,11 +1242,15 @@ class _Builder:
             return {
                 "along": [
                     self.t(
-                        "band_range_along",
-                        range=self.span(along(band.low, own, s), along(band.high, own, s)),
+                        "band_range_along" if output else "band_range_on_scale",
+                        range=self.span(
+                            along(band.low, own, s),
+                            along(band.high, own, s),
+                            0 if s == own and all(float(e).is_integer() for e in s) else 1,
+                        ),
                         span=self.span(*s, 0 if all(float(e).is_integer() for e in s) else 1),
                     )
-                    for s in others
+                    for s, output in others
                 ]
             }
 
@@ -1367,6 +1412,8 @@ def _comparison_context(
     scale = b.scale_note(comparison)
     if scale is not None:
         ctx["scale"] = scale
+    else:
+        ctx["overview_lead"] = b.overview_lead(fams)
 
     # ranking
     ranking_entries = [(e.mission, e.score, e.rank, e.tied) for e in comparison.rankings["overall"]]
