@@ -98,3 +98,37 @@ def test_a_workbook_s_unnamed_column_is_said_beside_its_other_problems(
             ("s.xlsx[Sheet]", "invalid-number", 3, 3),
         ]
     )
+
+
+def test_a_formula_without_value_in_the_mission_column_is_said_once(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # The cell is read blank because its formula has no saved value: that one cell gives one
+    # error (the formula's, which says why), not also "no mission id" at the same place, in
+    # a statistics workbook and a checklists workbook alike.
+    ws = _workspace(tmp_path, "s.xlsx")
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.append(["mission", "registered_abroad", "votes_abroad"])
+    sheet.append(["aaa-2020", 1000, 350])
+    sheet.append(['=LOWER("BBB-2021")', 2000, 10])
+    sheet.append(["bbb-2021", 2000, "=1+1"])
+    book.save(ws / "s.xlsx")
+    lines = (MINI / "checklists.csv").read_text("utf-8").splitlines()
+    config = (ws / "ovm.yaml").read_text("utf-8")
+    (ws / "ovm.yaml").write_text(config.replace("checklists.csv", "c.xlsx"), encoding="utf-8")
+    visits = Workbook()
+    vsheet = visits.active
+    assert vsheet is not None
+    vsheet.append(lines[0].split(","))
+    vsheet.append(lines[1].split(","))
+    vsheet.append(['=LOWER("AAA-2020")', *lines[2].split(",")[1:]])
+    visits.save(ws / "c.xlsx")
+    assert _problems(ws, capsys) == sorted(
+        [
+            ("s.xlsx[Sheet]", "formula-without-value", 3, 1),
+            ("s.xlsx[Sheet]", "formula-without-value", 4, 3),
+            ("c.xlsx[Sheet]", "formula-without-value", 3, 1),
+        ]
+    )

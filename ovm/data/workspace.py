@@ -883,14 +883,28 @@ def _every_problem(
     def said_by_header(row: RejectedRow, reason: Issue) -> bool:
         return row.file in headless and reason.code == "missing-mission" and reason.column is None
 
+    # A workbook cell holding a formula without its saved value is read blank and refused at
+    # the cell (formula-without-value): what its blank then causes there (no mission id, an
+    # answer missing) is that same cell, said once by the error that says why it is blank.
+    blank = {(i.file, i.line, i.column) for i in fatal if i.code == "formula-without-value"}
+
+    def said_at_cell(reason: Issue) -> bool:
+        return (
+            bool(blank)
+            and reason.code != "formula-without-value"
+            and (reason.file, reason.line, reason.column) in blank
+        )
+
     rows = [
         reason
         for table in rejected
         for row in table
         for reason in row.reasons
-        if not unknown_unread(row, reason) and not said_by_header(row, reason)
+        if not unknown_unread(row, reason)
+        and not said_by_header(row, reason)
+        and not said_at_cell(reason)
     ]
-    return [*fatal, *rows, *warnings]
+    return [*fatal, *rows, *(i for i in warnings if not said_at_cell(i))]
 
 
 Tables = Sequence[TableSource | str | Path] | None
