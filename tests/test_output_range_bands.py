@@ -362,3 +362,46 @@ def test_overview_lead_on_0_100_is_as_before(tmp_path: Path) -> None:
         "follows the band; the number and the band are always written in the cell."
     )
     assert all("along" not in b for b in context["bands"])
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    score=st.sampled_from([0.0, 40.0, 60.0, 80.0, 100.0])
+    | st.integers(0, 100_000_000).map(lambda n: n / 1_000_000),
+    low=st.integers(-1000, 1000),
+    exponent=st.integers(-12, 6),
+    mantissa=st.sampled_from([1.0, 1.7, 3.0, 9.0]),
+)
+def test_every_band_keeps_its_scores_on_a_range_of_any_width(
+    score: float, low: int, exponent: int, mantissa: float
+) -> None:
+    # A range of width 1e-12 holds the bands as one of width 1e6 does: a score keeps its band,
+    # each band's edges put there stay apart (none empty), and they hold the score.
+    rubric = default_rubric()
+    span = (float(low), float(low) + mantissa * 10.0**exponent)
+    band = rubric.band_at(None, score)
+    assert band is not None
+    placed_on = along(score, (0.0, 100.0), span)
+    assert rubric.band_at(None, placed_on, span) == band
+    raw = score / 100.0 * (span[1] - span[0]) + span[0]
+    assert rubric.band_at(None, raw, span) == band
+    edges = [along(e, (0.0, 100.0), span) for e in (0.0, 40.0, 60.0, 80.0, 100.0)]
+    assert edges == sorted(set(edges))
+    low_edge, high_edge = along(band.low, (0.0, 100.0), span), along(band.high, (0.0, 100.0), span)
+    assert low_edge <= placed_on <= high_edge
+    assert placed_on < high_edge or band.high == 100.0
+
+
+def test_a_tiny_output_range_keeps_four_bands_in_the_legend() -> None:
+    settings = Settings(
+        bootstrap=0,
+        comparison=ComparisonSettings(normalisation="minmax", output_range=(0.0, 1e-9)),
+    )
+    context = report_context(analyse(EXAMPLES, settings))
+    assert [(b["min"], b["max"]) for b in context["bands"]] == [
+        (0.0, 4e-10),
+        (4e-10, 6e-10),
+        (6e-10, 8e-10),
+        (8e-10, 1e-9),
+    ]
+    assert len({b["range"] for b in context["bands"]}) == 4

@@ -844,7 +844,7 @@ def _combine(
                 )
             out, children = alone, seen
     if out.score is not None and node_id in st.spans:
-        out = replace(out, score=range_place(out.score))
+        out = replace(out, score=range_place(out.score, st.spans[node_id]))
     expl, findings = explain_group(children, out, node_id, method, power)
     score = out.score
     interval: tuple[float, float] | None = None
@@ -1069,7 +1069,8 @@ def _placed(st: _State, node_id: str, score: float) -> float:
     (:func:`output_spans`) at its place there, as its band is read (:func:`range_place`: 6.4, not
     the 6.3999999999999995 that 60 on 0-100 gives on 1-10, which a workbook would colour as
     the band below); any other as it is."""
-    return score if node_id not in st.spans else range_place(score)
+    span = st.spans.get(node_id)
+    return score if span is None else range_place(score, span)
 
 
 def _reaches(st: _State, leaf: Indicator, ns: NodeScore, threshold: float) -> bool:

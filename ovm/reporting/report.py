@@ -977,14 +977,14 @@ class _Builder:
             scale = self.rubric.scale_of(node_id)
             return self.spans.get(node_id) or (scale.min, scale.max)
 
-        def number(x: float) -> str:
-            return self.num(x, 0 if float(x).is_integer() else 1)
+        def number(x: float, r: tuple[float, float]) -> str:
+            return self.num(x, 0 if float(x).is_integer() else _edge_digits(r))
 
         main = on("overall")
         if main == (0.0, 100.0):
             lead = t("overview_lead")
         else:
-            lead = t("overview_lead_range", low=number(main[0]), high=number(main[1]))
+            lead = t("overview_lead_range", low=number(main[0], main), high=number(main[1], main))
         elsewhere: dict[tuple[float, float], list[str]] = {}
         for f in fams:
             if (r := on(f.id)) != main:
@@ -993,8 +993,8 @@ class _Builder:
             lead += " " + t(
                 "overview_lead_elsewhere",
                 families=", ".join(str(n) for n in names),
-                low=number(lo),
-                high=number(hi),
+                low=number(lo, (lo, hi)),
+                high=number(hi, (lo, hi)),
             )
         return lead
 
@@ -1198,8 +1198,10 @@ class _Builder:
             workbook's colours follow the scores shown)."""
             return edge if span is None else along(edge, (scale.min, scale.max), span)
 
-        # On 0-100 the edges are whole; along another range (4.6 on 1-10) they need a decimal.
-        digits = 0 if span is None else 1
+        # On 0-100 the edges are whole; along another range (4.6 on 1-10) they need a decimal,
+        # and more along a range narrower than 1 (0.36 on 0-0.9), so that no two edges read
+        # the same.
+        digits = 0 if span is None else _edge_digits(span)
         # A node whose scores lie on another range than the overall's (family 7 on 0-100
         # beside an overall on 1-10, a node normalise_nodes put on 1-10 beside an overall on
         # 0-100) is coloured by the rubric's bands along its own range; so is a node with bands
@@ -1246,9 +1248,13 @@ class _Builder:
                         range=self.span(
                             along(band.low, own, s),
                             along(band.high, own, s),
-                            0 if s == own and all(float(e).is_integer() for e in s) else 1,
+                            0
+                            if s == own and all(float(e).is_integer() for e in s)
+                            else _edge_digits(s),
                         ),
-                        span=self.span(*s, 0 if all(float(e).is_integer() for e in s) else 1),
+                        span=self.span(
+                            *s, 0 if all(float(e).is_integer() for e in s) else _edge_digits(s)
+                        ),
                     )
                     for s, output in others
                 ]
@@ -1319,6 +1325,15 @@ class _Builder:
                 }
             )
         return rows
+
+
+def _edge_digits(span: tuple[float, float]) -> int:
+    """The decimals a legend writes band edges with along ``span``: one along a range 1 wide or
+    more (4.6 on 1-10), one more for each tenth narrower (0.36 on 0-0.9)."""
+    width = abs(span[1] - span[0])
+    if not width or not math.isfinite(width):
+        return 1
+    return max(1, 1 - math.floor(math.log10(width)))
 
 
 def _node_or_none(card: Scorecard, node_id: str) -> NodeScore | None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import difflib
 import hashlib
 import json
+import math
 import os
 import re
 import typing
@@ -53,16 +54,30 @@ FORMAT_VERSION = 1
 BUNDLED = ("deco-voting-abroad",)
 
 PLACE_DIGITS = 9
-"""The decimals that fix a place along a range (a score put on a comparison's output range,
-the edge of a band put there): what the arithmetic leaves beyond them is float residue, not a
-place (60 on 0-100 put on 1-10 gives 6.3999999999999995, which is the place 6.4)."""
+"""The decimals that fix a place along a range of width 1 to 1000 (a score put on a comparison's
+output range, the edge of a band put there): what the arithmetic leaves beyond them is float
+residue, not a place (60 on 0-100 put on 1-10 gives 6.3999999999999995, which is the place
+6.4). A narrower range keeps as many significant digits of its width, a wider one as many as a
+range of 1000 does, 12 (:func:`place_digits`)."""
 
 
-def range_place(score: float) -> float:
-    """A score as it lies along a range it was put on: rounded to :data:`PLACE_DIGITS`, as
-    a comparison stores it and as :meth:`Rubric.band_at` reads it, so that a score on a band's
-    edge is on it in every output (the raw number, its band, its colour)."""
-    return round(score, PLACE_DIGITS)
+def place_digits(span: tuple[float, float]) -> int:
+    """The decimals that fix a place along ``span``: :data:`PLACE_DIGITS` along a range 1 to
+    1000 wide, more along a narrower one (a range of width 1e-9 has its bands 2e-10 apart, which
+    nine decimals would merge), fewer along a wider one (where the float's own digits end)."""
+    width = abs(span[1] - span[0])
+    if not width or not math.isfinite(width):
+        return PLACE_DIGITS
+    order = math.floor(math.log10(width))
+    return PLACE_DIGITS - order if order < 0 else PLACE_DIGITS - max(0, order - 2)
+
+
+def range_place(score: float, span: tuple[float, float]) -> float:
+    """A score as it lies along ``span``, the range it was put on: rounded to
+    :func:`place_digits`, as a comparison stores it and as :meth:`Rubric.band_at` reads it, so
+    that a score on a band's edge is on it in every output (the raw number, its band, its
+    colour)."""
+    return round(score, place_digits(span))
 
 
 def along(value: float, source: tuple[float, float], target: tuple[float, float]) -> float:
@@ -71,7 +86,7 @@ def along(value: float, source: tuple[float, float], target: tuple[float, float]
     :func:`range_place` rounds it. The one place the comparison's output range is worked out: a
     score put there, the band edges a report and a workbook show there, and the way back."""
     lo, hi = source
-    return range_place(target[0] + (value - lo) / (hi - lo) * (target[1] - target[0]))
+    return range_place(target[0] + (value - lo) / (hi - lo) * (target[1] - target[0]), target)
 
 
 _edge_along = lru_cache(maxsize=4096)(along)
@@ -306,7 +321,7 @@ class Rubric(Frozen):
                 return None
             # The score's place against the bands' edges put on the range, as the legend and
             # the workbook's colours give them: 6.4 is on the edge 60 puts at 6.4.
-            score, top = range_place(score), _edge_along(scale.max, own, span)
+            score, top = range_place(score, span), _edge_along(scale.max, own, span)
             for band in self.bands_for(node):
                 if band.contains(score, top, lambda e: _edge_along(e, own, span)):
                     return band
