@@ -353,6 +353,15 @@ def test_family_kept_on_0_100_beside_a_legend_on_the_range_gets_its_edges(tmp_pa
     written = json.loads(_report(tmp_path, "r.json", "--output-range", "1", "10").read_text())
     assert [b.get("along") for b in written["bands"]] == [b["along"] for b in context["bands"]]
     assert written["overview_lead"] == context["overview_lead"]
+    # and the workbook's methodology sheet, where the other sheets' scores are said
+    book = openpyxl.load_workbook(io.BytesIO(render_xlsx(context)))
+    said = [
+        tuple(v for v in row if v is not None)
+        for sheet in book.worksheets
+        for row in sheet.iter_rows(values_only=True)
+        if context["overview_lead"] in row
+    ]
+    assert said == [("Comparison: output range", context["overview_lead"])]
 
 
 def test_overview_lead_on_0_100_is_as_before(tmp_path: Path) -> None:
@@ -362,6 +371,11 @@ def test_overview_lead_on_0_100_is_as_before(tmp_path: Path) -> None:
         "follows the band; the number and the band are always written in the cell."
     )
     assert all("along" not in b for b in context["bands"])
+    book = openpyxl.load_workbook(io.BytesIO(render_xlsx(context)))
+    cells = {
+        v for sheet in book.worksheets for row in sheet.iter_rows(values_only=True) for v in row
+    }
+    assert "Comparison: output range" not in cells
 
 
 @settings(max_examples=300, deadline=None)

@@ -474,6 +474,10 @@ def _methodology(book: _Book, t: Translator, context: Mapping[str, Any]) -> None
                 f"{scale['lead']} {scale['best_practices']}",
             ]
         )
+    lead = context.get("overview_lead")
+    if scale is None and lead is not None and lead != t("overview_lead"):
+        # an output range: the range the other sheets' scores lie on, as the overview says it
+        info.append([f"{t('comparison_setting')}{t.colon} {t('setting_output_range')}", lead])
     if "scale_note" in context:
         info.append(
             [
