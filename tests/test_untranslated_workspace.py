@@ -119,7 +119,7 @@ EXTRA = [
     Case("mission-confidence-muy-alta", {"missions.yaml": sub("confidence: high",
          "confidence: muy alta")}, 1, "invalid-choice", "missions.yaml", 6),
     Case("config-table-confidence-muy-alta", {"ovm.yaml": sub("simulated: true",
-         "simulated: true\n    confidence: muy alta")}, 1, "invalid-value", "ovm.yaml", 8),
+         "simulated: true\n    confidence: muy alta")}, 1, "invalid-choice", "ovm.yaml", 8),
     Case("mission-id-pattern", {"missions.yaml": sub("id: bbb-2021", "id: B B")}, 1,
          "invalid-format", "missions.yaml", 9),
     # ovm's own checks of the two files, each with a sentence of its own.
@@ -158,7 +158,7 @@ WORKSPACE_SENTENCES = {
     "issue_missing-field_missions_file",
     *(f"issue_invalid-value_hint_{h}" for h in ("layout", "simulated", "confidence", "seed")),
     "issue_invalid-value_hint_table_confidence",
-    "issue_invalid-value_choice_meant",
+    "issue_invalid-choice_choice_meant",
     "issue_unknown-indicator_unknown_meant",
     "issue_unknown-variable_missions_meant",
     "issue_invalid-value_hint_bootstrap",

@@ -150,7 +150,7 @@ def test_a_confidence_level_written_in_the_team_s_language_is_named_as_meant(
     assert status == 1
     assert err == [
         f"{config}:{line + 1}:17 checklists[0].confidence: “muy alta” no es ninguno de estos "
-        "valores: high, medium, low; ¿quiso decir high? [invalid-value]",
+        "valores: high, medium, low; ¿quiso decir high? [invalid-choice]",
         f"{ws}: 1 error, 0 advertencias",
     ]
     shutil.copy(MINI / "ovm.yaml", config)

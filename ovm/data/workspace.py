@@ -381,8 +381,9 @@ def _config_issues(doc: YamlDoc, name: str, errors: list[Any]) -> list[Issue]:
             elif said := unquoted_text(err, doc, loc, code):
                 msg, params = said
             elif meant := meant_choice(err):
-                # the choice meant says more than the field's advice, in any language
-                msg, params = meant_choice_message(meant), meant
+                # the choice meant says more than the field's advice, in any language; and
+                # under the code a rubric or missions.yaml gives the same sentence
+                msg, params, code = meant_choice_message(meant), meant, "invalid-choice"
             elif code == "invalid-value":
                 hint = _hint_of(loc)
                 if hint is None:

@@ -956,7 +956,7 @@ def grown() -> list[Case]:
         ("bootstrap: 50", "bootstrap: 50, confidence: 2", "invalid-value"),
         ("bootstrap: 50", "bootstrap: 50, speed: max", "unknown-field"),
         ("simulated: true", "simulated: 2", "invalid-value"),
-        ("simulated: true", "layout: kobo2", "invalid-value"),
+        ("simulated: true", "layout: kobo2", "invalid-choice"),
         ("simulated: true", "confidence: sure", "invalid-value"),
         ("rubric: rubric.yaml", "rubric: bundled:nope", "unknown-rubric"),
         ("rubric: rubric.yaml", "rubric: nope.yaml", "file-not-found"),
