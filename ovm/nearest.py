@@ -7,6 +7,7 @@ Loads nothing but the standard library: the rubric's messages ask here before an
 from __future__ import annotations
 
 import difflib
+import re
 import unicodedata
 from collections.abc import Mapping, Sequence
 
@@ -17,6 +18,18 @@ CHOICE_WORDS: Mapping[str, str] = {
 }
 """A choice as a mission team writing Spanish, French or Portuguese writes it (a confidence
 level), by the word: a word names its choice only where that choice is allowed."""
+
+NEGATIONS: frozenset[str] = frozenset(
+    (
+        *("no", "not", "none", "never", "nor", "neither", "without", "nothing"),
+        *("ni", "nada", "nunca", "sin", "ninguno", "ninguna", "ningun", "jamas", "tampoco"),
+        *("non", "pas", "jamais", "sans", "aucun", "aucune", "rien", "ne"),
+        *("nao", "nem", "sem", "nenhum", "nenhuma"),
+    )
+)
+"""Words that turn a sentence against the words beside them, in English, Spanish, French and
+Portuguese, without accents (``não`` is ``nao``): ``no alta`` or ``not low`` means anything
+but the choice it holds, so a text holding one is named as no choice."""
 
 CHOICE_CUTOFF = 0.75
 """How close a written value must be to a choice (or a key to any field of its mapping) to be
@@ -32,6 +45,22 @@ def folded(text: str) -> str:
     (``Constitución``, ``constitucion``)."""
     decomposed = unicodedata.normalize("NFKD", " ".join(text.split()).lower())
     return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+def _words(text: str) -> list[str]:
+    return re.findall(r"[^\W_]+", text)
+
+
+def _negated(wanted: str, names: Sequence[str]) -> bool:
+    """Whether a folded text of several words holds a negation (``not low``, ``isn't high``)
+    that is no word of a name (``not applicable`` may mean ``not_applicable``)."""
+    said = _words(wanted.replace("\N{RIGHT SINGLE QUOTATION MARK}", "'"))
+    if len(said) < 2:
+        return False
+    named = {w for n in names for w in _words(n)}
+    return bool((NEGATIONS - named).intersection(said)) or (
+        "n't" in wanted.replace("\N{RIGHT SINGLE QUOTATION MARK}", "'")
+    )
 
 
 def closest(
@@ -50,9 +79,13 @@ def closest(
     (``muy alta``; ``alta`` where no synonym is read, a rubric's priority: high). A synonym
     is only suggested, never read: ``muy alta`` is not a level, and which level the writer
     wants is theirs to say. ``words`` False leaves that last way out, where a word of a
-    sentence may be a name without being meant (``no sé``)."""
+    sentence may be a name without being meant (``no sé``). A text of several words one of
+    which is a negation (:data:`NEGATIONS`: ``no alta``, ``not sum``) means no name: the
+    opposite of a name is never suggested as meant."""
     wanted = folded(text)
     by_fold = {folded(n): n for n in names}
+    if _negated(wanted, list(by_fold)):
+        return None
     close = difflib.get_close_matches(wanted, list(by_fold), n=1, cutoff=cutoff)
     if close:
         return by_fold[close[0]]

@@ -9,8 +9,11 @@ import shutil
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from ovm.cli.app import main
+from ovm.nearest import CHOICE_WORDS, closest
 
 MINI = Path(__file__).parent / "data" / "mini"
 
@@ -178,3 +181,86 @@ def test_a_sentence_with_a_choice_in_it_names_no_choice(
         f"{answers}:2:8 'no sé' is not an allowed answer for practice.on_time (yes, no) "
         "[invalid-answer]"
     )
+
+
+NEGATED = [
+    # file, written, negated, where the value starts, what is said (no level named)
+    (
+        "missions.yaml",
+        "confidence: high}",
+        "confidence: no alta}",
+        "missions[0].answers.rights.basis.confidence: Input should be 'high', 'medium' or "
+        "'low' [invalid-choice]",
+    ),
+    (
+        "ovm.yaml",
+        "simulated: true\n",
+        "simulated: true\n    confidence: not low\n",
+        "checklists[0].confidence: Input should be 'high', 'medium' or 'low': write high, "
+        "medium or low [invalid-value]",
+    ),
+    (
+        "statistics.csv",
+        "EMB results,high",
+        "EMB results,nunca baja",
+        "'nunca baja' is not an allowed value for votes_abroad__confidence (high, medium, "
+        "low) [invalid-choice]",
+    ),
+    (
+        "rubric.yaml",
+        "languages: [en, es]\n",
+        "languages: [en, es]\naggregation: not sum\n",
+        "aggregation: Input should be 'arithmetic', 'geometric', 'harmonic', 'generalised', "
+        "'minimum' or 'sum' [invalid-choice]",
+    ),
+]
+
+
+@pytest.mark.parametrize(("name", "old", "new", "said"), NEGATED)
+def test_a_negated_choice_names_no_choice(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], name: str, old: str, new: str, said: str
+) -> None:
+    # "no alta" (not high) means anything but high: its opposite is never named as meant.
+    ws = _mini(tmp_path)
+    file = ws / name
+    line = _edit(file, old, new)
+    status, err = _said(["check", str(ws)], capsys)
+    assert status == 1
+    if name == "statistics.csv":
+        # a table's cell is placed by row and column; the table's summary lines follow
+        assert err[0] == f"{file}:{line}:5 {said}"
+        return
+    text = new.split(": ")[-1].rstrip("}\n")
+    line += new[: new.index(text)].count("\n")
+    col = _col(file, line, text)
+    assert err == [f"{file}:{line}:{col} {said}", f"{ws}: 1 error, 0 warnings"]
+
+
+LEVELS = ["high", "medium", "low"]
+AGGREGATIONS = ["arithmetic", "geometric", "harmonic", "generalised", "minimum", "sum"]
+NEGATION_WORDS = ["no", "not", "non", "ni", "nada", "nunca", "never", "sin", "sem", "pas"]
+NEGATION_WORDS += ["jamais", "não", "nem", "jamás", "sans", "without", "nenhum", "aucun"]
+
+
+@given(
+    negation=st.sampled_from(NEGATION_WORDS),
+    word=st.sampled_from([*LEVELS, *CHOICE_WORDS, *AGGREGATIONS]),
+    before=st.sampled_from(["", "muy ", "very ", "très "]),
+    negation_first=st.booleans(),
+    upper=st.booleans(),
+)
+def test_no_choice_is_named_for_a_negated_word(
+    negation: str, word: str, before: str, negation_first: bool, upper: bool
+) -> None:
+    # Whatever the language, the order or the case: "no alta", "not very low", "sum not".
+    text = f"{negation} {before}{word}" if negation_first else f"{before}{word} {negation}"
+    text = text.upper() if upper else text
+    assert closest(text, LEVELS) is None
+    assert closest(text, AGGREGATIONS) is None
+    # The same word alone is still named: only the negation takes the suggestion away.
+    assert closest(word, LEVELS) is not None or closest(word, AGGREGATIONS) is not None
+
+
+def test_a_negation_that_is_a_word_of_a_choice_still_names_it() -> None:
+    # "not applicable" is how one writes not_applicable, not the negation of "applicable".
+    assert closest("not applicable", ["yes", "no", "not_applicable"]) == "not_applicable"
