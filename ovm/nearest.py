@@ -12,12 +12,16 @@ import unicodedata
 from collections.abc import Mapping, Sequence
 
 CHOICE_WORDS: Mapping[str, str] = {
-    **dict.fromkeys(("alta", "élevée", "elevee", "haute"), "high"),
-    **dict.fromkeys(("media", "média", "moyenne"), "medium"),
-    **dict.fromkeys(("baja", "baixa", "faible", "basse"), "low"),
+    **dict.fromkeys(
+        ("alta", "alto", "élevée", "élevé", "haute", "haut", "elevada", "elevado"), "high"
+    ),
+    **dict.fromkeys(("media", "medio", "média", "médio", "moyenne", "moyen"), "medium"),
+    **dict.fromkeys(("baja", "bajo", "baixa", "baixo", "faible", "basse", "bas"), "low"),
 }
 """A choice as a mission team writing Spanish, French or Portuguese writes it (a confidence
-level), by the word: a word names its choice only where that choice is allowed."""
+level), by the word, in every gender and number a level agrees with (``alta``, ``alto``;
+``élevée``, ``élevé``): a word names its choice only where that choice is allowed. Words are
+compared without accents, so ``elevee`` is ``élevée``."""
 
 NEGATIONS: frozenset[str] = frozenset(
     (

@@ -264,3 +264,42 @@ def test_no_choice_is_named_for_a_negated_word(
 def test_a_negation_that_is_a_word_of_a_choice_still_names_it() -> None:
     # "not applicable" is how one writes not_applicable, not the negation of "applicable".
     assert closest("not applicable", ["yes", "no", "not_applicable"]) == "not_applicable"
+
+
+@pytest.mark.parametrize(
+    ("word", "level"),
+    [
+        *((w, "high") for w in ("alta", "alto", "élevée", "élevé", "haute", "haut", "elevado")),
+        *((w, "medium") for w in ("media", "medio", "média", "médio", "moyenne", "moyen")),
+        *((w, "low") for w in ("baja", "bajo", "baixa", "baixo", "basse", "bas", "faible")),
+    ],
+)
+def test_a_level_in_either_gender_is_named_as_meant(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], word: str, level: str
+) -> None:
+    # A team writes the level agreeing with its noun ("nivel alto", "confianza alta"): read as
+    # that level in missions.yaml, ovm.yaml and a table's cell alike...
+    ws = _mini(tmp_path)
+    missions = ws / "missions.yaml"
+    _edit(missions, "confidence: high}", f"confidence: {word}}}")
+    _edit(ws / "ovm.yaml", "simulated: true\n", f"simulated: true\n    confidence: {word}\n")
+    _edit(ws / "statistics.csv", "EMB results,high", f"EMB results,{word}")
+    status, err = _said(["check", str(ws)], capsys)
+    assert (status, err[-2:]) == (
+        0,
+        [
+            f"{ws}/statistics.csv: 2 rows read, 2 used, 0 rejected",
+            f"{ws}/checklists.csv: 6 rows read, 6 used, 0 rejected [simulated]",
+        ],
+    )
+    # ...and named as the level meant where a word beside it makes it no level.
+    shutil.copy(MINI / "missions.yaml", missions)
+    line = _edit(missions, "confidence: high}", f"confidence: muy {word}}}")
+    col = _col(missions, line, f"muy {word}")
+    status, err = _said(["check", str(ws)], capsys)
+    assert status == 1
+    assert err == [
+        f"{missions}:{line}:{col} missions[0].answers.rights.basis.confidence: 'muy {word}' is "
+        f"not one of high, medium, low: did you mean {level}? [invalid-choice]",
+        f"{ws}: 1 error, 0 warnings",
+    ]
