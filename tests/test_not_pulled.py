@@ -123,24 +123,50 @@ def test_a_missing_pull_file_is_still_to_come_only_when_the_record_names_no_pull
 
 
 @pytest.mark.parametrize(
-    ("record", "detail"),
+    ("record", "why", "why_es", "why_fr"),
     [
         (
             b"{not json",
-            "not JSON: Expecting property name enclosed in double quotes at line 1 column 2",
+            "it is not JSON, the reader says 'Expecting property name enclosed in double "
+            "quotes' at line 1 column 2",
+            "no es JSON, el lector indica “Expecting property name enclosed in double quotes” "
+            "en la línea 1, columna 2",
+            "il n'est pas en JSON, le lecteur indique « Expecting property name enclosed in "
+            "double quotes » à la ligne 1, colonne 2",
         ),
-        (b'{"pulls": "pulled/odk.csv"}', "no list of pulls with a path each"),
-        (b'{"pulls": []}\xff', "not UTF-8: byte 0xff at offset 13"),
-        (None, "Is a directory"),
+        (
+            b'{"pulls": "pulled/odk.csv"}',
+            "it holds no list of pulls with a path each",
+            "no contiene una lista de descargas con una ruta cada una",
+            "il ne contient pas de liste de récupérations avec un chemin chacune",
+        ),
+        (
+            b'{"pulls": []}\xff',
+            "it is not UTF-8: byte 0xff at offset 13",
+            "no está en UTF-8: byte 0xff en la posición 13",
+            "il n'est pas en UTF-8\u202f: l'octet 0xff à la position 13",
+        ),
+        (
+            None,
+            "the reader says 'Is a directory'",
+            "el lector indica “Is a directory”",
+            "le lecteur indique « Is a directory »",
+        ),
     ],
     ids=["not-json", "no-list", "not-utf8", "folder"],
 )
 def test_a_record_that_cannot_be_read_is_named_with_why_and_the_file_is_missing(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str], record: bytes | None, detail: str
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    record: bytes | None,
+    why: str,
+    why_es: str,
+    why_fr: str,
 ) -> None:
     """A damaged record says nothing of what was pulled: the missing file is an error as any
     missing file is, and the message names the record and why it could not be read (it once
-    claimed the record said the file was pulled)."""
+    claimed the record said the file was pulled), in the language asked: only the system's or
+    the JSON reader's own words stay as they are."""
     ws = _workspace(tmp_path / "ws", PULLED)
     if record is None:
         (ws / ".ovm-pulled.json").mkdir()
@@ -149,13 +175,19 @@ def test_a_record_that_cannot_be_read_is_named_with_why_and_the_file_is_missing(
     assert main(["check", str(ws)]) == 1
     assert capsys.readouterr().err.splitlines()[0] == (
         f"{ws}/ovm.yaml:6:11 checklists[1].path: 'pulled/odk.csv' does not exist (relative to "
-        f"{ws}): correct the path or add the file ({ws}/.ovm-pulled.json could not be read, the "
-        f"reader says '{detail}': whether `ovm pull` wrote the file is not known) "
-        "[file-not-found]"
+        f"{ws}): correct the path or add the file ({ws}/.ovm-pulled.json could not be read, "
+        f"{why}: whether `ovm pull` wrote the file is not known) [file-not-found]"
     )
     assert main(["check", str(ws), "--lang", "es"]) == 1
     assert capsys.readouterr().err.splitlines()[0] == (
         f"{ws}/ovm.yaml:6:11 checklists[1].path: “pulled/odk.csv” no existe (a partir de {ws}): "
-        f"corrija la ruta o añada el archivo (no se pudo leer {ws}/.ovm-pulled.json, el lector "
-        f"indica “{detail}”: no se sabe si `ovm pull` escribió el archivo) [file-not-found]"
+        f"corrija la ruta o añada el archivo (no se pudo leer {ws}/.ovm-pulled.json, {why_es}: "
+        "no se sabe si `ovm pull` escribió el archivo) [file-not-found]"
+    )
+    assert main(["check", str(ws), "--lang", "fr"]) == 1
+    assert capsys.readouterr().err.splitlines()[0] == (
+        f"{ws}/ovm.yaml:6:11 checklists[1].path\u202f: « pulled/odk.csv » n'existe pas (à partir "
+        f"de {ws})\u202f: corrigez le chemin ou ajoutez le fichier ({ws}/.ovm-pulled.json n'a pas "
+        f"pu être lu, {why_fr}\u202f: on ne sait pas si `ovm pull` a écrit le fichier) "
+        "[file-not-found]"
     )

@@ -30,12 +30,19 @@ def _place(root: Path, path: str) -> str:
 
 
 class UnreadableRecord(ValueError):
-    """The record is there but cannot be read: ``detail`` says why (the reader's words)."""
+    """The record is there but cannot be read: ``detail`` says why, in English; ``why`` is
+    which reason it is (``os``: the system's words in ``params["detail"]``; ``utf8``: a
+    ``byte`` at an ``offset``; ``json``: the JSON reader's ``detail`` at a ``line`` and
+    ``column``; ``shape``: no list of pulls), so a message can say it in any language."""
 
-    def __init__(self, path: Path, detail: str) -> None:
+    def __init__(
+        self, path: Path, detail: str, why: str = "os", params: dict[str, object] | None = None
+    ) -> None:
         super().__init__(f"{path}: {detail}")
         self.path = path
         self.detail = detail
+        self.why = why
+        self.params: dict[str, object] = params if params is not None else {"detail": detail}
 
 
 def _entries(root: Path) -> list[dict[str, Any]] | None:
@@ -49,18 +56,20 @@ def _entries(root: Path) -> list[dict[str, Any]] | None:
     except OSError as exc:
         raise UnreadableRecord(target, exc.strerror or type(exc).__name__) from exc
     except UnicodeDecodeError as exc:
-        detail = f"not UTF-8: byte 0x{exc.object[exc.start]:02x} at offset {exc.start}"
-        raise UnreadableRecord(target, detail) from exc
+        byte = f"{exc.object[exc.start]:02x}"
+        detail = f"not UTF-8: byte 0x{byte} at offset {exc.start}"
+        raise UnreadableRecord(target, detail, "utf8", {"byte": byte, "offset": exc.start}) from exc
     try:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
         detail = f"not JSON: {exc.msg} at line {exc.lineno} column {exc.colno}"
-        raise UnreadableRecord(target, detail) from exc
+        where = {"detail": exc.msg, "line": exc.lineno, "column": exc.colno}
+        raise UnreadableRecord(target, detail, "json", where) from exc
     pulls = data.get("pulls") if isinstance(data, dict) else None
     if not isinstance(pulls, list) or not all(
         isinstance(e, dict) and isinstance(e.get("path"), str) for e in pulls
     ):
-        raise UnreadableRecord(target, "no list of pulls with a path each")
+        raise UnreadableRecord(target, "no list of pulls with a path each", "shape", {})
     return pulls
 
 

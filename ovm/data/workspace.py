@@ -689,18 +689,27 @@ def _pulled_problem(pull: PullSource, rel: str, base: Path) -> _Problem | None:
         written = written_before(base, rel, pull.model_dump(exclude_none=True))
     except UnreadableRecord as exc:
         # The record tells nothing: the file is missing as any other named file is, and the
-        # record is named with why it could not be read.
+        # record is named with why it could not be read, in words of each language (only the
+        # system's or the JSON reader's own words are quoted as they are).
+        why = {
+            "utf8": f"it is not UTF-8: byte 0x{exc.params.get('byte')} at offset "
+            f"{exc.params.get('offset')}",
+            "json": f"it is not JSON, the reader says '{exc.params.get('detail')}' at line "
+            f"{exc.params.get('line')} column {exc.params.get('column')}",
+            "shape": "it holds no list of pulls with a path each",
+        }.get(exc.why, f"the reader says '{exc.params.get('detail')}'")
+        variant = "pulled_unread" if exc.why == "os" else f"pulled_unread_{exc.why}"
         return (
             "file-not-found",
             f"{rel!r} does not exist (relative to {base}): correct the path or add the file "
-            f"({exc.path} could not be read, the reader says '{exc.detail}': whether "
-            "`ovm pull` wrote the file is not known)",
+            f"({exc.path} could not be read, {why}: whether `ovm pull` wrote the file is not "
+            "known)",
             {
-                "variant": "pulled_unread",
+                "variant": variant,
                 "file": rel,
                 "base": str(base),
                 "record": str(exc.path),
-                "detail": exc.detail,
+                **exc.params,
             },
         )
     if written is None:
