@@ -4,6 +4,7 @@ of the mini workspace of tests/data/mini."""
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
@@ -77,4 +78,10 @@ def test_the_recommendations_a_report_leaves_out_are_counted_as_the_language_wri
     assert (
         re.findall(r"[0-9.,]+ more recommendations\.", html) == ["1,007 more recommendations."] * 4
     )
+    # The JSON report writes each mission's total as it writes the count left out.
+    for lang, total, more in (("en", "1,010", "1,007"), ("es", "1.010", "1.007")):
+        out = tmp_path / f"report-{lang}.json"
+        assert main([*argv[:2], "-o", str(out), *argv[4:], "--lang", lang]) == 0
+        fixes = json.loads(out.read_text("utf-8"))["fixes"]
+        assert [(f["total"], f["more"]) for f in fixes] == [(total, more)] * 2
     capsys.readouterr()

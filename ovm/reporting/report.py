@@ -1681,7 +1681,7 @@ def _comparison_context(
         fixes.append(
             {
                 "mission": refs[mid],
-                "total": str(len(recs)),
+                "total": b.count(len(recs)),
                 "more": b.count(max(0, len(recs) - TOP_RECOMMENDATIONS)),
                 "report": MISSION_REPORT_FILE.format(id=mid),
                 "peers": peer_line,
