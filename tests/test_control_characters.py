@@ -131,7 +131,7 @@ def test_a_control_character_in_a_figure_s_provenance_refuses_that_cell_not_the_
     )
     assert main(["check", str(ws)]) == 1
     said = [line for line in capsys.readouterr().err.splitlines() if "[control-character]" in line]
-    end = "remove it (the figures it describes are used without it) [control-character]"
+    end = "remove it (what it describes is used without it) [control-character]"
     assert said == [
         f"{ws}/statistics.csv:2:4 a control character (such as BEL or ESC) is in "
         f"votes_abroad__source: {end}",
@@ -142,7 +142,7 @@ def test_a_control_character_in_a_figure_s_provenance_refuses_that_cell_not_the_
     assert main(["check", str(ws), "--lang", "es"]) == 1
     assert (
         f"{ws}/statistics.csv:3:6 source contiene un carácter de control (como BEL o ESC): "
-        "quítelo (las cifras que describe se usan sin él) [control-character]"
+        "quítelo (lo que describe se usa sin él) [control-character]"
     ) in capsys.readouterr().err.splitlines()
     # The figures are used; each refused text is left blank, the rest of the provenance kept.
     missions = {m.id: m for m in load_workspace(ws).observations.missions}
@@ -160,21 +160,47 @@ def test_a_control_character_in_a_figure_s_provenance_refuses_that_cell_not_the_
         assert [s for s in texts if any(c in s for c in "\x07\x1b")] == []
 
 
-@pytest.mark.parametrize("lang", ["en", "es", "fr", "pt"])
-def test_a_control_character_quoted_in_a_message_is_written_visibly_in_every_language(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str], lang: str
+def test_a_control_character_in_an_answer_s_provenance_speaks_of_no_figures(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    # A value refused for what it says (a confidence level) is quoted in the message: its
-    # control characters are written as escapes, never sent raw to the terminal.
+    """An ESC in an answers table's source column: the message says what the cell describes
+    is used without it, in each language (it once spoke of figures there too)."""
     ws = tmp_path / "ws"
-    shutil.copytree(Path(__file__).parent / "data" / "mini", ws)
-    table = ws / "statistics.csv"
-    table.write_text(
-        table.read_text("utf-8").replace("EMB results,high", "EMB results,med\x01i\x1bum"),
-        encoding="utf-8",
+    shutil.copytree(MINI, ws)
+    missions = (ws / "missions.yaml").read_text("utf-8")
+    line = (
+        "      rights.basis: {value: constitution, source: Constitution art. 1, confidence: high}\n"
     )
-    assert main(["check", str(ws), "--lang", lang]) == 1
-    err = capsys.readouterr().err
-    said = [line for line in err.splitlines() if "[invalid-choice]" in line]
-    assert len(said) == 1 and "med\\x01i\\x1bum" in said[0]
-    assert not any(ch < " " or "\x7f" <= ch <= "\x9f" for ch in err.replace("\n", ""))
+    assert missions.count(line) == 1
+    (ws / "missions.yaml").write_text(missions.replace(line, ""), "utf-8")
+    config = (ws / "ovm.yaml").read_text("utf-8")
+    (ws / "ovm.yaml").write_text(config + "answers: [ans.csv]\n", "utf-8")
+    (ws / "ans.csv").write_bytes(
+        b'mission,rights.basis,rights.basis__source\naaa-2020,constitution,"law\x1b[2J"\n'
+    )
+    said = {}
+    for lang in ("en", "es", "fr", "pt"):
+        assert main(["check", str(ws), "--lang", lang]) == 1
+        err = capsys.readouterr().err.splitlines()
+        said[lang] = [x.removeprefix(f"{ws}/") for x in err if "[control-character]" in x]
+    assert said == {
+        "en": [
+            "ans.csv:2:3 a control character (such as BEL or ESC) is in rights.basis__source: "
+            "remove it (what it describes is used without it) "
+            "[control-character]"
+        ],
+        "es": [
+            "ans.csv:2:3 rights.basis__source contiene un carácter de control (como BEL o ESC): "
+            "quítelo (lo que describe se usa sin él) "
+            "[control-character]"
+        ],
+        "fr": [
+            "ans.csv:2:3 rights.basis__source contient un caractère de contrôle (comme BEL ou "
+            "ESC)\u202f: retirez-le (ce qu'il décrit est utilisé sans lui) [control-character]"
+        ],
+        "pt": [
+            "ans.csv:2:3 rights.basis__source contém um caractere de controle (como BEL ou ESC): "
+            "retire-o (o que descreve é usado sem ele) "
+            "[control-character]"
+        ],
+    }

@@ -506,21 +506,22 @@ class PlainText:
 
 @dataclass(frozen=True)
 class ProvenanceText:
-    """A figure's free-text provenance (``column``: a ``source`` or ``note`` column) without
-    control characters: one (a BEL, an ESC pasted from a terminal) refuses the cell
-    (``control-character``), which no report could show. The figure is still used, without
-    that part of its provenance."""
+    """A figure's or an answer's free-text provenance (``column``: a ``source`` or ``note``
+    column) without control characters: one (a BEL, an ESC pasted from a terminal) refuses
+    the cell (``control-character``), which no report could show. The figure or answer is
+    still used, without that part of its provenance."""
 
     column: str
 
     def __call__(self, text: str) -> Reading:
-        """The text itself, or why it is refused and that the figure is used without it."""
+        """The text itself, or why it is refused and that what it describes is used without
+        it."""
         if not re.search(CONTROL_CHARACTERS, text):
             return Reading("value", text)
         return refused(
             "control-character",
-            f"a control character (such as BEL or ESC) is in {self.column}: remove it (the "
-            "figures it describes are used without it)",
+            f"a control character (such as BEL or ESC) is in {self.column}: remove it (what it "
+            "describes is used without it)",
             variant="provenance",
             name=self.column,
         )
