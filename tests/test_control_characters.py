@@ -204,3 +204,23 @@ def test_a_control_character_in_an_answer_s_provenance_speaks_of_no_figures(
             "[control-character]"
         ],
     }
+
+
+@pytest.mark.parametrize("lang", ["en", "es", "fr", "pt"])
+def test_a_control_character_quoted_in_a_message_is_written_visibly_in_every_language(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], lang: str
+) -> None:
+    # A value refused for what it says (a confidence level) is quoted in the message: its
+    # control characters are written as escapes, never sent raw to the terminal.
+    ws = tmp_path / "ws"
+    shutil.copytree(Path(__file__).parent / "data" / "mini", ws)
+    table = ws / "statistics.csv"
+    table.write_text(
+        table.read_text("utf-8").replace("EMB results,high", "EMB results,med\x01i\x1bum"),
+        encoding="utf-8",
+    )
+    assert main(["check", str(ws), "--lang", lang]) == 1
+    err = capsys.readouterr().err
+    said = [line for line in err.splitlines() if "[invalid-choice]" in line]
+    assert len(said) == 1 and "med\\x01i\\x1bum" in said[0]
+    assert not any(ch < " " or "\x7f" <= ch <= "\x9f" for ch in err.replace("\n", ""))

@@ -131,8 +131,8 @@ def test_a_missing_pull_file_is_still_to_come_only_when_the_record_names_no_pull
             "quotes' at line 1 column 2",
             "no es JSON, el lector indica “Expecting property name enclosed in double quotes” "
             "en la línea 1, columna 2",
-            "il n'est pas en JSON, le lecteur indique « Expecting property name enclosed in "
-            "double quotes » à la ligne 1, colonne 2",
+            "il n'est pas en JSON, le lecteur indique «\u202fExpecting property name enclosed in "
+            "double quotes\u202f» à la ligne 1, colonne 2",
         ),
         (
             b'{"pulls": "pulled/odk.csv"}',
@@ -150,7 +150,7 @@ def test_a_missing_pull_file_is_still_to_come_only_when_the_record_names_no_pull
             None,
             "the reader says 'Is a directory'",
             "el lector indica “Is a directory”",
-            "le lecteur indique « Is a directory »",
+            "le lecteur indique «\u202fIs a directory\u202f»",
         ),
     ],
     ids=["not-json", "no-list", "not-utf8", "folder"],
@@ -186,8 +186,9 @@ def test_a_record_that_cannot_be_read_is_named_with_why_and_the_file_is_missing(
     )
     assert main(["check", str(ws), "--lang", "fr"]) == 1
     assert capsys.readouterr().err.splitlines()[0] == (
-        f"{ws}/ovm.yaml:6:11 checklists[1].path\u202f: « pulled/odk.csv » n'existe pas (à partir "
-        f"de {ws})\u202f: corrigez le chemin ou ajoutez le fichier ({ws}/.ovm-pulled.json n'a pas "
-        f"pu être lu, {why_fr}\u202f: on ne sait pas si `ovm pull` a écrit le fichier) "
+        f"{ws}/ovm.yaml:6:11 checklists[1].path\u202f: «\u202fpulled/odk.csv\u202f» n'existe pas "
+        f"(à partir de {ws})\u202f: corrigez le chemin ou ajoutez le fichier "
+        f"({ws}/.ovm-pulled.json n'a pas pu être lu, {why_fr}\u202f: on ne sait pas si "
+        "`ovm pull` a écrit le fichier) "
         "[file-not-found]"
     )
