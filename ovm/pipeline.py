@@ -640,6 +640,8 @@ def analyse_observations(
     comparison = compare(alone, rubric, settings.comparison, observations=cohort)
     stage_done()
     sens = None
+    # The analysis running in a child process, whose result Run.finished() waits for.
+    apart: _Forked[Sensitivity] | None = None
     if (
         settings.sensitivity is not None
         and _no_sensitivity(rubric, comparison, settings.sensitivity) is None
@@ -661,7 +663,6 @@ def analyse_observations(
                 replicates=replicates,
             )
 
-        apart = None
         if sensitivity_apart and can_fork() and worker_threads() > 1:
             from ovm.comparison.sensitivity import size
 
@@ -670,18 +671,8 @@ def analyse_observations(
             measured = size(alone, rubric, around)
             if _room_apart(*measured):
                 apart = _forked(analysis, _cpu_limit(*measured))
-        if apart is not None:
-            stage_done()
-            return Run(
-                rubric=rubric,
-                observations=cohort,
-                settings=settings,
-                alone=alone,
-                comparison=comparison,
-                workspace=workspace,
-                _apart=apart,
-            )
-        sens = analysis()
+        if apart is None:
+            sens = analysis()
         stage_done()
     return Run(
         rubric=rubric,
@@ -691,6 +682,7 @@ def analyse_observations(
         comparison=comparison,
         sensitivity=sens,
         workspace=workspace,
+        _apart=apart,
     )
 
 
