@@ -70,6 +70,9 @@ def test_a_number_where_a_title_or_name_is_written_is_one_problem(
         [
             f'{config}:{title}:8 title: YAML does not read 5 as text: write it in quotes, "5" '
             "[invalid-value]",
+            # The tables are read all the same: a title changes nothing in them.
+            f"{ws / 'statistics.csv'}: 2 rows read, 2 used, 0 rejected",
+            f"{ws / 'checklists.csv'}: 6 rows read, 6 used, 0 rejected [simulated]",
             f"{ws}: 1 error, 0 warnings",
         ],
     )
@@ -82,5 +85,80 @@ def test_a_number_where_a_title_or_name_is_written_is_one_problem(
             f"{listed}:{name}:{_col(listed, name, '2021')} missions[1].name: YAML no lee 2021 "
             'como texto: escríbalo entre comillas, "2021" [invalid-value]',
             f"{ws}: 1 error, 0 advertencias",
+        ],
+    )
+
+
+def _seed_said(config: Path, line: int) -> str:
+    return (
+        f"{config}:{line}:{_col(config, line, 'abc')} settings.seed: Input should be a valid "
+        "integer, unable to parse string as an integer: write a whole number >= 0 "
+        "[invalid-value]"
+    )
+
+
+def test_a_setting_written_wrong_hides_no_problem_of_the_rubric_or_the_tables(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # A seed changes nothing in how the rubric and the tables read: their problems are said
+    # with it, as they would be with the seed right, and nothing is scored.
+    ws = _mini(tmp_path / "a")
+    config, rubric = ws / "ovm.yaml", ws / "rubric.yaml"
+    seed = _edit(config, "seed: 7", "seed: abc")
+    title = _edit(rubric, "title: {en: Mini rubric, es: Rúbrica mínima}", "title: {en: Mini}")
+    extra = _edit(rubric, "languages: [en, es]\n", "languages: [en, es]\nxtitle: x\n") + 1
+    assert _said(["check", str(ws)], capsys) == (
+        1,
+        [
+            _seed_said(config, seed),
+            f"{rubric}:{title}:8 title: no text for declared language(s): es [missing-translation]",
+            f"{rubric}:{extra}:1 xtitle: unknown field [unknown-field]",
+            f"{ws}: 3 errors, 0 warnings",
+        ],
+    )
+    ws = _mini(tmp_path / "b")
+    config, table = ws / "ovm.yaml", ws / "statistics.csv"
+    seed = _edit(config, "seed: 7", "seed: abc")
+    _edit(table, "EMB results,high", "EMB results,hihg")
+    table_said = (
+        f"{table}:2:5 'hihg' is not an allowed value for votes_abroad__confidence (high, "
+        "medium, low): did you mean high? [invalid-choice]"
+    )
+    assert _said(["check", str(ws)], capsys) == (
+        1,
+        [
+            _seed_said(config, seed),
+            table_said,
+            f"{table}: 2 rows read, 2 used, 0 rejected, 1 cell rejected",
+            f"{ws / 'checklists.csv'}: 6 rows read, 6 used, 0 rejected [simulated]",
+            f"{ws}: 2 errors, 0 warnings",
+        ],
+    )
+    out = tmp_path / "scores.json"
+    status, err = _said(["score", str(ws), "-o", str(out)], capsys)
+    assert (status, err[:2]) == (1, [_seed_said(config, seed), table_said])
+    assert not out.exists()
+
+
+def test_a_table_entry_written_wrong_hides_no_problem_of_the_rubric(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # The tables are not read without an entry ovm.yaml refuses (their problems would be
+    # said wrong for it), but the rubric it names is checked.
+    ws = _mini(tmp_path)
+    config, rubric = ws / "ovm.yaml", ws / "rubric.yaml"
+    entry = _edit(
+        config,
+        "statistics: [statistics.csv]",
+        "statistics: [{path: statistics.csv, layout: wide}]",
+    )
+    extra = _edit(rubric, "languages: [en, es]\n", "languages: [en, es]\nxtitle: x\n") + 1
+    status, err = _said(["check", str(ws)], capsys)
+    assert (status, [line.split(" ", 1)[0] for line in err]) == (
+        1,
+        [
+            f"{config}:{entry}:{_col(config, entry, 'wide')}",
+            f"{rubric}:{extra}:1",
+            f"{ws}:",
         ],
     )

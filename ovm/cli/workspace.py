@@ -40,15 +40,20 @@ def check_workspace(
     scoring it, and what each data file gave (rows read, used, rejected). Raises UsageError
     for no workspace. ``lang`` is kept for callers that pass it; the issues word themselves
     in any language when rendered."""
-    from ovm.data.workspace import load_workspace, read_config
+    from ovm.data.workspace import ConfigRefused, load_workspace, read_config
     from ovm.rubric.model import check_rubric
 
     if not path.exists():
         raise no_workspace(path)
     no_config(path)
     base = path if path.is_dir() else path.parent
+    refused: ConfigRefused | None = None
     try:
         config = read_config(path, rubric_named=rubric is None)
+    except ConfigRefused as exc:
+        # The rest of ovm.yaml still names a rubric to check (its default where the name is
+        # refused, never read then).
+        config, refused = exc.config, exc
     except OvmError as exc:
         return list(exc.issues), []
     issues: list[Issue] = []
@@ -60,9 +65,17 @@ def check_workspace(
         found, rubric_issues = check_rubric(rubric_path)
         issues += rubric_issues
         if found is None or any(i.severity == "error" for i in rubric_issues):
-            return issues, []
+            return [*(refused.issues if refused else ()), *issues], []
+    if refused is not None and not refused.files_readable:
+        # Tables read without the entries ovm.yaml refuses would be said wrong for it.
+        return [*refused.issues, *issues], []
     try:
         ws = load_workspace(path, rubric=rubric)
+    except ConfigRefused as exc:
+        if exc.workspace is None:
+            return [*issues, *exc.issues], []
+        ws = exc.workspace
+        issues += exc.refused
     except OvmError as exc:
         return [*issues, *exc.issues], []
     rep = ws.observations.report

@@ -52,7 +52,6 @@ from ovm.errors import (
     PathPart,
     RubricError,
     check_error,
-    sort_issues,
 )
 from ovm.files import CONFIG_NAME as CONFIG_NAME
 from ovm.i18n import coded, punctuate
@@ -321,9 +320,57 @@ def _read_config(
             )
             # A field refused above is said once: not again as the default put in its place.
             errors = [i for i in found if i.severity == "error" and not (set(i.path[:1]) & wrong)]
-            if errors:
-                issues = sort_issues([*issues, *errors])
+            raise ConfigRefused(
+                [*issues, *errors], refused=issues, config=fine, doc=doc, wrong=wrong
+            ) from None
         raise DataError(issues, key="error_summary_workspace_invalid", where=name) from None
+
+
+_APART = frozenset({"title", "settings"})
+"""The fields of ovm.yaml no file's reading depends on."""
+
+
+class ConfigRefused(DataError):
+    """ovm.yaml refused in some fields (``wrong``) while the others read: ``config`` holds
+    those others, the refused fields at their defaults; ``refused`` the problems of the refused
+    fields alone, ``issues`` those and the problems of the files the others name.
+
+    Where only fields no file's reading depends on are refused (the title, the settings),
+    :func:`load_workspace` reads every file with them at their defaults and raises this error
+    with every problem found, and the workspace it read (``workspace``, None where it could not
+    be read): nothing is scored with a default put in place of a setting written wrong."""
+
+    def __init__(
+        self,
+        issues: Sequence[Issue],
+        *,
+        refused: Sequence[Issue],
+        config: WorkspaceConfig,
+        doc: YamlDoc,
+        wrong: set[Any] | frozenset[Any],
+        workspace: Workspace | None = None,
+    ) -> None:
+        super().__init__(issues, key="error_summary_workspace_invalid", where=doc.file)
+        self.refused = tuple(refused)
+        self.config, self.doc, self.wrong = config, doc, frozenset(wrong)
+        self.workspace = workspace
+
+    @property
+    def files_readable(self) -> bool:
+        """Whether the files ovm.yaml names read as they would with the refused fields right."""
+        return self.wrong <= _APART
+
+    def beside(self, found: Sequence[Issue], workspace: Workspace | None = None) -> ConfigRefused:
+        """This error with the problems ``found`` reading the files, instead of those of the
+        files alone, and the ``workspace`` read."""
+        return ConfigRefused(
+            [*self.refused, *found],
+            refused=self.refused,
+            config=self.config,
+            doc=self.doc,
+            wrong=self.wrong,
+            workspace=workspace,
+        )
 
 
 def _valid_part(data: dict[str, Any], wrong: set[Any]) -> WorkspaceConfig | None:
@@ -485,7 +532,29 @@ def load_workspace(
     thread would otherwise wait for it.
     """
     root = Path(path)
-    config, doc = _read_config(root, rubric_named=rubric is None)
+    try:
+        config, doc = _read_config(root, rubric_named=rubric is None)
+    except ConfigRefused as exc:
+        if not exc.files_readable:
+            raise
+        # A title or setting written wrong is said with every problem of the files, read as
+        # they would be with it right.
+        try:
+            ws = _load(root, exc.config, exc.doc, rubric, meanwhile)
+        except (DataError, RubricError) as more:
+            raise exc.beside(more.issues) from None
+        rep = ws.observations.report
+        raise exc.beside([*rep.issues, *(i for r in rep.rejected for i in r.reasons)], ws) from None
+    return _load(root, config, doc, rubric, meanwhile)
+
+
+def _load(
+    root: Path,
+    config: WorkspaceConfig,
+    doc: YamlDoc,
+    rubric: Rubric | str | Path | None,
+    meanwhile: Callable[[], object] | None,
+) -> Workspace:
     base = root if root.is_dir() else root.parent
     unusable, skipped = _check_sources(config, doc, base, rubric_named=rubric is None)
     # A pull target not pulled yet holds no submissions yet: said, and the rest is scored.
