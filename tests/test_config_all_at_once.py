@@ -162,3 +162,26 @@ def test_a_table_entry_written_wrong_hides_no_problem_of_the_rubric(
             f"{ws}:",
         ],
     )
+
+
+def test_a_list_where_a_title_or_name_is_written_is_one_problem(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # A list is neither of a title's two forms (a text, a text per language): one problem,
+    # not one for each form.
+    ws = _mini(tmp_path)
+    config, listed = ws / "ovm.yaml", ws / "missions.yaml"
+    title = _edit(config, "title: {en: Mini workspace, es: Espacio mínimo}", "title: [a, b]")
+    name = _edit(listed, "name: B 2021", "name: [B, 2021]")
+    said = (
+        "una lista no es un texto ni un texto por idioma: escriba un texto, o un texto bajo el "
+        "código de cada idioma [invalid-value]"
+    )
+    assert _said(["check", str(ws), "--lang", "es"], capsys) == (
+        1,
+        [
+            f"{listed}:{name}:{_col(listed, name, '[B')} missions[1].name: {said}",
+            f"{config}:{title}:8 title: {said}",
+            f"{ws}: 2 errores, 0 advertencias",
+        ],
+    )

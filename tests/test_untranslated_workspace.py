@@ -125,6 +125,8 @@ EXTRA = [
     # ovm's own checks of the two files, each with a sentence of its own.
     Case("config-seed-yes", {"ovm.yaml": sub("seed: 7", "seed: yes")}, 1, "invalid-value",
          "ovm.yaml", 8),
+    Case("config-title-a-list", {"ovm.yaml": sub("title: {en: Mini workspace, es: Espacio "
+         "mínimo}", "title: [a, b]")}, 1, "invalid-value", "ovm.yaml", 1),
     Case("config-pull-url", {"ovm.yaml": sub("simulated: true", "simulated: true\n    pull:"
          " {server: kobo, url: kf.example.org, asset: a}")}, 1, "invalid-value", "ovm.yaml", 8),
     Case("config-pull-project", {"ovm.yaml": sub("simulated: true", "simulated: true\n    pull:"
@@ -159,6 +161,7 @@ WORKSPACE_SENTENCES = {
     *(f"issue_invalid-value_hint_{h}" for h in ("layout", "simulated", "confidence", "seed")),
     "issue_invalid-value_hint_table_confidence",
     "issue_invalid-choice_choice_meant",
+    "issue_invalid-value_listed_text",
     "issue_unknown-indicator_unknown_meant",
     "issue_unknown-variable_missions_meant",
     "issue_invalid-value_hint_bootstrap",

@@ -63,6 +63,7 @@ from ovm.indicators import AnswerIndicator, LevelsIndicator
 from ovm.rubric.model import (
     Rubric,
     Variable,
+    listed_text,
     mapping_of_a_scalar,
     meant_choice_message,
     schema_params,
@@ -628,7 +629,9 @@ def load_missions(
                 check = check_error(err)
                 params: dict[str, Any] = _mission_params(err, code)
                 msg = str(check) if check is not None else _mission_message(err, params)
-                if said := unquoted_text(err, doc, (*path, *loc), code):
+                if said := unquoted_text(err, doc, (*path, *loc), code) or listed_text(
+                    err, loc, errors, locs
+                ):
                     msg, params = said
                 if loc[:1] == ("country",):
                     code = "invalid-country"

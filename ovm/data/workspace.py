@@ -62,6 +62,7 @@ from ovm.rubric.model import (
     bundled_rubric,
     check_rubric,
     decimal_comma_message,
+    listed_text,
     mapping_of_a_scalar,
     meant_choice,
     meant_choice_message,
@@ -425,7 +426,7 @@ def _config_issues(doc: YamlDoc, name: str, errors: list[Any]) -> list[Issue]:
             if check is not None:
                 # a check of ovm's own says its own sentence, in every language
                 msg, params = str(check), check.issue_params()
-            elif said := unquoted_text(err, doc, loc, code):
+            elif said := unquoted_text(err, doc, loc, code) or listed_text(err, loc, errors, locs):
                 msg, params = said
             elif meant := meant_choice(err):
                 # the choice meant says more than the field's advice, in any language; and

@@ -725,17 +725,37 @@ def text_of_a_mapping(
 def mapping_of_a_scalar(
     err: Any, loc: tuple[PathPart, ...], errors: list[Any], locs: list[tuple[PathPart, ...]]
 ) -> bool:
-    """Whether ``err`` says that a number, yes/no or date is not a mapping where another error
-    at the same place says it is not a text: a field that takes a text or a text per
+    """Whether ``err`` says that a number, yes/no, date or list is not a mapping where another
+    error at the same place says it is not a text: a field that takes a text or a text per
     language (a title) tried both, and the text's sentence (write it in quotes) is the one
     that helps; said twice, one value would be two problems."""
     return (
         err["type"] == "dict_type"
-        and not isinstance(err.get("input"), str | dict | list)
+        and not isinstance(err.get("input"), str | dict)
         and any(
             other is not err and other["type"] == "string_type" and where == loc
             for other, where in zip(errors, locs, strict=True)
         )
+    )
+
+
+def listed_text(
+    err: Any, loc: tuple[PathPart, ...], errors: list[Any], locs: list[tuple[PathPart, ...]]
+) -> tuple[str, dict[str, object]] | None:
+    """The message and parts of a list written where a field takes a text or a text per
+    language (a title): neither, said once as such (:func:`mapping_of_a_scalar` drops the
+    mapping's half). None for any other error."""
+    if err["type"] != "string_type" or not isinstance(err.get("input"), list | tuple):
+        return None
+    if not any(
+        other["type"] == "dict_type" and where == loc
+        for other, where in zip(errors, locs, strict=True)
+    ):
+        return None
+    return (
+        "a list is neither a text nor a text per language: write one text, or one text under "
+        "each language's code",
+        {"variant": "listed_text"},
     )
 
 
