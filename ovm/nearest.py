@@ -35,6 +35,19 @@ NEGATIONS: frozenset[str] = frozenset(
 Portuguese, without accents (``não`` is ``nao``): ``no alta`` or ``not low`` means anything
 but the choice it holds, so a text holding one is named as no choice."""
 
+DEGREES: frozenset[str] = frozenset(
+    (
+        *("very", "quite", "rather", "fairly", "really", "pretty", "extremely", "highly"),
+        *("somewhat", "moderately", "relatively", "too", "so", "more", "most"),
+        *("muy", "bastante", "bien", "mas", "tan", "demasiado", "algo", "sumamente"),
+        *("relativamente", "moderadamente", "tres", "assez", "plutot", "plus", "trop"),
+        *("vraiment", "relativement", "moyennement", "muito", "bem", "mais", "tao"),
+    )
+)
+"""Words that say how much of what the word beside them names, in English, Spanish, French and
+Portuguese, without accents: ``muy alta`` is a degree of high, where ``sum of squares`` is
+another thing than a sum. Only a choice's word with such words beside it is named as meant."""
+
 CHOICE_CUTOFF = 0.75
 """How close a written value must be to a choice (or a key to any field of its mapping) to be
 named as meant."""
@@ -83,7 +96,9 @@ def closest(
     (``muy alta``; ``alta`` where no synonym is read, a rubric's priority: high). A synonym
     is only suggested, never read: ``muy alta`` is not a level, and which level the writer
     wants is theirs to say. ``words`` False leaves that last way out, where a word of a
-    sentence may be a name without being meant (``no sé``). A text of several words one of
+    sentence may be a name without being meant (``no sé``); the other words of a text named
+    that way only say how much of it (:data:`DEGREES`), as ``muy`` does, where ``sum of
+    squares`` names another thing than a sum. A text of several words one of
     which is a negation (:data:`NEGATIONS`: ``no alta``, ``not sum``) means no name: the
     opposite of a name is never suggested as meant."""
     wanted = folded(text)
@@ -102,7 +117,11 @@ def closest(
             return same[0]
     if words:
         local = {folded(w): n for w, n in synonyms.items() if n in names}
-        found = {by_fold.get(w) or local.get(w) for w in wanted.split(" ")} - {None}
-        if len(found) == 1:
+        said = wanted.split(" ")
+        found = {by_fold.get(w) or local.get(w) for w in said} - {None}
+        # The other words only say how much of it (``muy alta``): a phrase holding a name
+        # among words of its own (``sum of squares``) names another thing.
+        rest = {w for w in said if w not in by_fold and w not in local}
+        if len(found) == 1 and rest <= DEGREES:
             return found.pop()
     return None

@@ -261,6 +261,44 @@ def test_no_choice_is_named_for_a_negated_word(
     assert closest(word, LEVELS) is not None or closest(word, AGGREGATIONS) is not None
 
 
+@given(
+    word=st.sampled_from([*LEVELS, *CHOICE_WORDS, *AGGREGATIONS]),
+    other=st.sampled_from(["of squares", "confidence", "weighted", "de votos", "por mesa"]),
+    degree=st.sampled_from(["very", "muy", "très", "muito", "quite", "bastante"]),
+    other_first=st.booleans(),
+)
+def test_a_phrase_holding_a_choice_among_words_of_its_own_names_no_choice(
+    word: str, other: str, degree: str, other_first: bool
+) -> None:
+    # "sum of squares" is no misspelt sum, where "muy alta" is a degree of high.
+    text = f"{other} {word}" if other_first else f"{word} {other}"
+    assert closest(text, LEVELS) is None
+    assert closest(text, AGGREGATIONS) is None
+    meant = closest(word, LEVELS) or closest(word, AGGREGATIONS)
+    assert meant is not None
+    assert (
+        closest(f"{degree} {word}", LEVELS) or closest(f"{degree} {word}", AGGREGATIONS)
+    ) == meant
+
+
+def test_an_aggregation_of_a_phrase_holding_a_choice_is_named_with_none(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    ws = _mini(tmp_path)
+    rubric = ws / "rubric.yaml"
+    line = _edit(
+        rubric, "languages: [en, es]\n", "languages: [en, es]\naggregation: sum of squares\n"
+    )
+    assert _said(["check", str(ws), "--lang", "es"], capsys) == (
+        1,
+        [
+            f"{rubric}:{line + 1}:14 aggregation: debe ser uno de estos valores: arithmetic, "
+            "geometric, harmonic, generalised, minimum, sum [invalid-choice]",
+            f"{ws}: 1 error, 0 advertencias",
+        ],
+    )
+
+
 def test_a_negation_that_is_a_word_of_a_choice_still_names_it() -> None:
     # "not applicable" is how one writes not_applicable, not the negation of "applicable".
     assert closest("not applicable", ["yes", "no", "not_applicable"]) == "not_applicable"
