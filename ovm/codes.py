@@ -144,8 +144,7 @@ CODES: dict[str, Code] = {
     ),
     "invalid-choice": Code(
         "rubric",
-        "statistics.csv:2:5 'sure' is not an allowed value for votes_abroad__confidence (high, "
-        "medium, low)",
+        "ovm.yaml:7:13 checklists[0].layout: Input should be 'plain', 'kobo' or 'odk'",
         "Use one of the values listed.",
     ),
     "unknown-kind": Code(

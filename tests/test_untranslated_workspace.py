@@ -84,7 +84,7 @@ EXTRA = [
     Case("config-confidence-2", {"ovm.yaml": sub("seed: 7", "seed: 7, confidence: 2")}, 1,
          "invalid-value", "ovm.yaml", 8),
     Case("config-table-confidence-sure", {"ovm.yaml": sub("simulated: true", "simulated: true\n"
-         "    confidence: sure")}, 1, "invalid-value", "ovm.yaml", 8),
+         "    confidence: sure")}, 1, "invalid-choice", "ovm.yaml", 8),
     Case("mission-answer-misspelt", {"missions.yaml": sub("rights.postal: no",
          "rights.postal: no\n      rights.posta: no")}, 1, "unknown-indicator", "missions.yaml",
          16),
@@ -133,7 +133,7 @@ EXTRA = [
          " {server: odk, url: 'https://odk.example.org', project: 0, form: f}")}, 1,
          "invalid-value", "ovm.yaml", 8),
     Case("config-pull-server", {"ovm.yaml": sub("simulated: true", "simulated: true\n    pull:"
-         " {server: ona, url: 'https://ona.example.org'}")}, 1, "invalid-value", "ovm.yaml", 8),
+         " {server: ona, url: 'https://ona.example.org'}")}, 1, "invalid-choice", "ovm.yaml", 8),
     Case("config-pull-no-form", {"ovm.yaml": sub("simulated: true", "simulated: true\n    pull:"
          " {server: odk, url: 'https://odk.example.org', project: 1}")}, 1, "invalid-value",
          "ovm.yaml", 8),
@@ -158,14 +158,13 @@ WORKSPACE_SENTENCES = {
     "issue_invalid-value_date_unpadded",
     "issue_invalid-value_period",
     "issue_missing-field_missions_file",
-    *(f"issue_invalid-value_hint_{h}" for h in ("layout", "simulated", "confidence", "seed")),
-    "issue_invalid-value_hint_table_confidence",
+    *(f"issue_invalid-value_hint_{h}" for h in ("simulated", "confidence", "seed")),
     "issue_invalid-choice_choice_meant",
     "issue_invalid-value_listed_text",
     "issue_unknown-indicator_unknown_meant",
     "issue_unknown-variable_missions_meant",
     "issue_invalid-value_hint_bootstrap",
-    *(f"issue_invalid-value_hint_pull_{f}" for f in ("server", "url", "project")),
+    *(f"issue_invalid-value_hint_pull_{f}" for f in ("url", "project")),
     *(
         f"issue_invalid-value_{check}"
         for check in (

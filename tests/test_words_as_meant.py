@@ -196,8 +196,7 @@ NEGATED = [
         "ovm.yaml",
         "simulated: true\n",
         "simulated: true\n    confidence: not low\n",
-        "checklists[0].confidence: Input should be 'high', 'medium' or 'low': write high, "
-        "medium or low [invalid-value]",
+        "checklists[0].confidence: Input should be 'high', 'medium' or 'low' [invalid-choice]",
     ),
     (
         "statistics.csv",
@@ -341,3 +340,48 @@ def test_a_level_in_either_gender_is_named_as_meant(
         f"not one of high, medium, low: did you mean {level}? [invalid-choice]",
         f"{ws}: 1 error, 0 warnings",
     ]
+
+
+@pytest.mark.parametrize("lang", ["en", "es"])
+def test_a_value_of_ovm_yaml_that_is_no_choice_says_what_a_missions_file_says(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], lang: str
+) -> None:
+    # One sentence, one code, whichever file holds the value ("sure" names no level).
+    levels, layouts, servers = {
+        "en": (
+            "Input should be 'high', 'medium' or 'low'",
+            "Input should be 'plain', 'kobo' or 'odk'",
+            "Input should be 'odk' or 'kobo'",
+        ),
+        "es": (
+            "debe ser uno de estos valores: high, medium, low",
+            "debe ser uno de estos valores: plain, kobo, odk",
+            "debe ser uno de estos valores: odk, kobo",
+        ),
+    }[lang]
+    ws = _mini(tmp_path / "a")
+    missions = ws / "missions.yaml"
+    line = _edit(missions, "confidence: high}", "confidence: sure}")
+    status, err = _said(["check", str(ws), "--lang", lang], capsys)
+    assert (status, err[0]) == (
+        1,
+        f"{missions}:{line}:{_col(missions, line, 'sure')} "
+        f"missions[0].answers.rights.basis.confidence: {levels} [invalid-choice]",
+    )
+    ws = _mini(tmp_path / "b")
+    config = ws / "ovm.yaml"
+    entry = _edit(
+        config,
+        "simulated: true\n",
+        "simulated: true\n    confidence: sure\n    layout: wide\n"
+        "    pull: {server: ona, url: 'https://ona.example.org'}\n",
+    )
+    status, err = _said(["check", str(ws), "--lang", lang], capsys)
+    assert (status, err[:-1]) == (
+        1,
+        [
+            f"{config}:{entry + 1}:17 checklists[0].confidence: {levels} [invalid-choice]",
+            f"{config}:{entry + 2}:13 checklists[0].layout: {layouts} [invalid-choice]",
+            f"{config}:{entry + 3}:20 checklists[0].pull.server: {servers} [invalid-choice]",
+        ],
+    )

@@ -432,6 +432,11 @@ def _config_issues(doc: YamlDoc, name: str, errors: list[Any]) -> list[Issue]:
                 # the choice meant says more than the field's advice, in any language; and
                 # under the code a rubric or missions.yaml gives the same sentence
                 msg, params, code = meant_choice_message(meant), meant, "invalid-choice"
+            elif err["type"] in ("literal_error", "enum"):
+                # none of the field's choices: the sentence and code a rubric or missions.yaml
+                # gives the same value
+                msg, code = str(err["msg"])[:200], "invalid-choice"
+                params = schema_params(err, code)
             elif code == "invalid-value":
                 hint = _hint_of(loc)
                 if hint is None:
@@ -474,13 +479,9 @@ def _fields_at(loc: tuple[Any, ...]) -> tuple[str, ...]:
 def _hint_of(loc: tuple[Any, ...]) -> str | None:
     """The catalogue variant of the advice for the field at ``loc``, None where it has none."""
     last = str(loc[-1]) if loc else ""
-    if last in ("layout", "simulated", "seed", "bootstrap") or (
-        last == "confidence" and len(loc) <= 2
-    ):
+    if last in ("simulated", "seed", "bootstrap") or (last == "confidence" and len(loc) <= 2):
         return f"hint_{last}"
-    if last == "confidence":
-        return "hint_table_confidence"
-    if "pull" in loc and last in ("server", "url", "project"):
+    if "pull" in loc and last in ("url", "project"):
         return f"hint_pull_{last}"
     return None
 
