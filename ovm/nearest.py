@@ -125,3 +125,18 @@ def closest(
         if len(found) == 1 and rest <= DEGREES:
             return found.pop()
     return None
+
+
+def swapped(text: str, names: Sequence[str]) -> str | None:
+    """The one name of ``names`` that is ``text`` with two neighbouring letters swapped, None
+    if none is or several are: a field's key typed with two letters in the wrong order, which
+    on a two-letter key (``ot`` for ``to``) neither spelling nor :func:`closest`'s same
+    letters finds. Only for a mapping's keys, where a key that is no field is a typo; a word
+    of two letters written for a choice is likelier another word (``on`` is no ``no``)."""
+    found = {
+        n
+        for n in names
+        if len(n) == len(text)
+        and any(text[:i] + text[i + 1] + text[i] + text[i + 2 :] == n for i in range(len(text) - 1))
+    }
+    return found.pop() if len(found) == 1 else None

@@ -9,11 +9,11 @@ import shutil
 from pathlib import Path
 
 import pytest
-from hypothesis import given
+from hypothesis import assume, given
 from hypothesis import strategies as st
 
 from ovm.cli.app import main
-from ovm.nearest import CHOICE_WORDS, closest
+from ovm.nearest import CHOICE_WORDS, closest, swapped
 
 MINI = Path(__file__).parent / "data" / "mini"
 
@@ -385,3 +385,48 @@ def test_a_value_of_ovm_yaml_that_is_no_choice_says_what_a_missions_file_says(
             f"{config}:{entry + 3}:20 checklists[0].pull.server: {servers} [invalid-choice]",
         ],
     )
+
+
+def test_a_two_letter_key_typed_in_the_wrong_order_is_named_as_meant(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # ot: for to: is one mistake, the field meant, not a missing field and an unknown one.
+    ws = _mini(tmp_path)
+    rubric = ws / "rubric.yaml"
+    line = _edit(
+        rubric,
+        "        rule: {type: goalposts, low: 10, high: 60}\n",
+        "        rule: {type: goalposts, low: 10, high: 60}\n        recommendations:\n"
+        "          - {id: r1, when: {below: 50}, ot: legislature, text: {en: Do, es: Haz}}\n",
+    )
+    line += 2
+    assert _said(["check", str(ws)], capsys) == (
+        1,
+        [
+            f"{rubric}:{line}:{_col(rubric, line, 'ot:')} "
+            "families[0].children[2].recommendations[0].ot: unknown field `ot`, did you mean "
+            "`to`? [unknown-field]",
+            f"{ws}: 1 error, 0 warnings",
+        ],
+    )
+
+
+def _swap(text: str, i: int) -> str:
+    return text[:i] + text[i + 1] + text[i] + text[i + 2 :]
+
+
+@given(
+    name=st.text(alphabet="abcdefghij_", min_size=2, max_size=12),
+    at=st.integers(min_value=0),
+    other_at=st.integers(min_value=0),
+)
+def test_a_key_with_two_neighbouring_letters_swapped_names_the_one_field_it_is(
+    name: str, at: int, other_at: int
+) -> None:
+    typed = _swap(name, at % (len(name) - 1))
+    assume(typed != name)
+    assert swapped(typed, [name, "zzz", name + "z"]) == name
+    # Two fields it may be: neither is named.
+    other = _swap(typed, other_at % (len(typed) - 1))
+    assume(other not in (name, typed))
+    assert swapped(typed, [name, other]) is None

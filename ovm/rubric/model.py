@@ -46,7 +46,7 @@ from ovm.indicators.levels import LevelsIndicator
 from ovm.indicators.quantitative import QuantitativeIndicator
 from ovm.indicators.text import pick as pick
 from ovm.indicators.validation import as_written, quoted
-from ovm.nearest import FIELD_CUTOFF, closest
+from ovm.nearest import FIELD_CUTOFF, closest, swapped
 from ovm.rubric import formula as formula_mod
 from ovm.yamldoc import YamlDoc, parse_yaml, plain_scalar, read_text
 
@@ -855,13 +855,15 @@ def _schema_issues(doc: YamlDoc, exc: ValidationError) -> list[Issue]:
             close = difflib.get_close_matches(str(p[-1]), options, n=1, cutoff=FIELD_CUTOFF)
             if close:
                 meant[p] = close[0]
+            elif (near := swapped(str(p[-1]), options)) is not None:
+                meant[p] = near
     for e, p in zip(errors, paths, strict=True):
         # A misspelt optional field (``wieght``): named after the fields the mapping takes,
         # closer than to a missing one, which is likelier meant (``question`` at a family's
         # place names no ``description``).
         if e["type"] == "extra_forbidden" and p and p not in meant:
             known = _known_fields(p[:-1], doc.data)
-            near = closest(str(p[-1]), known, words=False)
+            near = closest(str(p[-1]), known, words=False) or swapped(str(p[-1]), known)
             if near is not None:
                 meant[p] = near
     paired = {(*p[:-1], m) for p, m in meant.items()}
