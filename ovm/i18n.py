@@ -319,16 +319,21 @@ def _count(value: object, lang: str) -> float | Decimal | None:
 
 
 NARROW_NBSP = "\u202f"
-_HIGH_PUNCTUATION = re.compile(r"[ \u00a0\u202f]?([:;!?])(?=\s|$)")
+_HIGH_PUNCTUATION = re.compile(r"(`[^`]*`)|[ \u00a0\u202f]?([:;!?])(?=\s|$)")
+
+
+def _spaced(found: re.Match[str]) -> str:
+    return found[1] or NARROW_NBSP + found[2]
 
 
 def punctuate(text: str, lang: str) -> str:
     """``text`` with the spacing of ``lang``'s punctuation: French sets a narrow no-break
     space before ``:`` ``;`` ``!`` and ``?`` (not inside ``09:15`` or ``https://``); the
-    other languages are left as written."""
+    other languages are left as written. A code span (```headline: none```) is left as
+    written in every language: it quotes what the user types, a colon of YAML."""
     if lang != "fr":
         return text
-    return _HIGH_PUNCTUATION.sub(NARROW_NBSP + r"\1", text)
+    return _HIGH_PUNCTUATION.sub(_spaced, text)
 
 
 def colon(lang: str) -> str:

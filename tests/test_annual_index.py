@@ -950,9 +950,9 @@ def test_the_sensitivity_analysis_refuses_a_rubric_without_overall_at_its_headli
     assert main(["sensitivity", str(tmp_path), "-q", "--runs", "8"]) == 2
     _out, err = capsys.readouterr()
     assert err == (
-        "ovm: rubric.yaml:12:1 headline: none: the sensitivity analysis ranks the missions by "
-        "their overall, and this rubric has none; name the node that ranks them (headline: "
-        "NODE) to analyse its ranking\n"
+        "ovm: rubric.yaml:12:1 `headline: none`: the sensitivity analysis ranks the missions "
+        "by their overall, and this rubric has none; name the node that ranks them (`headline: "
+        "NODE`) to analyse its ranking\n"
     )
 
 
@@ -977,7 +977,7 @@ RECOMMENDED = {
     ),
 }
 _THROUGH = "reaches the overall through the formula of Status, which moves with what it reads, "
-_NO_OVERALL = "the rubric has no overall (headline: none)"
+_NO_OVERALL = "the rubric has no overall (`headline: none`)"
 
 
 @pytest.mark.parametrize(

@@ -266,3 +266,42 @@ def test_the_colon_and_semicolon_after_a_label_follow_the_punctuation_rule(
     t = i18n.Translator(lang)
     assert f"{label}{t.colon} x" == i18n.punctuate(f"{label}: x", lang)
     assert f"{label}{t.semicolon} x" == i18n.punctuate(f"{label}; x", lang)
+
+
+_CODE_SPAN = re.compile(r"`[^`]*`")
+
+
+@pytest.mark.parametrize("lang", ["es", "fr", "pt"])
+def test_a_code_span_of_a_message_is_read_as_written(lang: str) -> None:
+    # A code span quotes what the user types (`headline: none`): French spacing would make it
+    # YAML that reads otherwise, so every one is shown as the catalogue writes it.
+    written = {key: forms for key, (_, forms, _) in _po(lang).items() if all(forms)}
+    read = i18n.messages(lang)
+    changed = {
+        key: spans
+        for key, forms in written.items()
+        for form, shown in zip(forms, read[key], strict=True)
+        if (spans := _CODE_SPAN.findall(form)) != _CODE_SPAN.findall(shown)
+    }
+    assert changed == {}
+
+
+def test_the_messages_quoting_yaml_keep_its_colons_in_french() -> None:
+    assert i18n.gettext("rec_no_gain_no_overall", "fr") == (
+        "la grille n'a pas de note globale (`headline: none`)"
+    )
+    assert i18n.gettext("usage_sensitivity_no_headline", "fr", where="r.yaml:3:1") == (
+        "r.yaml:3:1 `headline: none`\u202f: l'analyse de sensibilité classe les missions par "
+        "leur note globale, et cette grille n'en a pas\u202f; nommez le nœud qui les classe "
+        "(`headline: NŒUD`) pour analyser son classement"
+    )
+
+
+@given(
+    before=st.text(alphabet="ab :;!?`", max_size=12),
+    span=st.text(alphabet="ab :;!?", max_size=12),
+    after=st.text(alphabet="ab :;!?", max_size=12),
+)
+def test_french_spacing_leaves_a_code_span_alone(before: str, span: str, after: str) -> None:
+    text = f"{before.replace('`', '')} `{span}` {after}"
+    assert f"`{span}`" in i18n.punctuate(text, "fr")

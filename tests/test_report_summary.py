@@ -255,12 +255,13 @@ def test_runs_without_an_overall_are_one_value_in_every_output() -> None:
 def test_french_sets_a_narrow_no_break_space_before_high_punctuation(run: Run) -> None:
     # Our own texts: every catalogue entry and every label the templates end with a colon.
     # (The rubric's French texts: tests/test_untranslated.py; quoted sources stay as recorded.)
+    # A code span quotes what the user types (`headline: none`): YAML, not French.
     loose = re.compile(r"(?<!\u202f)[:;!?](?=\s|$)")
     wrong = [
         (key, text)
         for key, forms in i18n.messages("fr").items()
         for text in forms
-        if loose.search(text)
+        if loose.search(re.sub(r"`[^`]*`", "", text))
     ]
     assert wrong == []
     assert i18n.punctuate("Note : oui; non! 09:15 https://x.org ?", "fr") == (

@@ -2197,8 +2197,8 @@ def unsupported(rubric: Rubric) -> str | None:
     """
     if rubric.headline == "none":
         return (
-            "headline: none: the sensitivity analysis ranks the missions by their overall, and "
-            "this rubric has none; name the node that ranks them (headline: NODE) to analyse "
+            "`headline: none`: the sensitivity analysis ranks the missions by their overall, "
+            "and this rubric has none; name the node that ranks them (`headline: NODE`) to analyse "
             "its ranking"
         )
     return None
