@@ -19,6 +19,7 @@ from ovm.i18n import (
     format_percent,
     gettext,
     number_formatter,
+    rounded,
     semicolon,
     translator,
 )
@@ -38,7 +39,7 @@ _PLACEHOLDER_NAME = re.compile(r"(?<!\{)\{([a-z_][a-z0-9_]*)\}")
 _PLACEHOLDER = re.compile(r"\{\{|\}\}|\{([a-z_][a-z0-9_]*)\}")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, init=False)
 class Recommendation:
     """A drafted recommendation with the evidence that triggered it."""
 
@@ -74,6 +75,49 @@ class Recommendation:
     indicator in its lowest band (see :mod:`ovm.scoring.critical`). Reaching its next band lifts
     the cap, which no other gain does: such a recommendation comes first within its priority,
     and ``gain_note`` says so."""
+
+    def __init__(
+        self,
+        id: str,
+        node: str,
+        node_label: str,
+        to: str,
+        priority: str,
+        text: str,
+        condition: str,
+        score: float,
+        gain: float,
+        evidence: tuple[str, ...] = (),
+        best_practice: str | None = None,
+        lang: str = "en",
+        gain_on: str = "overall",
+        gain_on_label: str = "",
+        gain_note: str | None = None,
+        reference: Reference | None = None,
+        caps: tuple[str, ...] = (),
+    ) -> None:
+        """The fields in the dataclass's order, with its defaults."""
+        # What the dataclass's own __init__ does, in one step: a frozen one sets each field
+        # through object.__setattr__, which took a sixth of drafting a cohort's thousands.
+        self.__dict__.update(
+            id=id,
+            node=node,
+            node_label=node_label,
+            to=to,
+            priority=priority,
+            text=text,
+            condition=condition,
+            score=score,
+            gain=gain,
+            evidence=evidence,
+            best_practice=best_practice,
+            lang=lang,
+            gain_on=gain_on,
+            gain_on_label=gain_on_label,
+            gain_note=gain_note,
+            reference=reference,
+            caps=caps,
+        )
 
     def as_dict(self) -> dict[str, Any]:
         """Plain data for JSON and report contexts."""
@@ -125,11 +169,35 @@ def fill(template: str, values: Mapping[str, str]) -> str:
     No attribute access, indexing or formatting spec is possible: a name not in ``values``
     stays visible as ``{name}``.
     """
-    get = values.get
-    return "".join(p if isinstance(p, str) else get(p[0], p[1]) for p in _pieces(template))
+    return _format_string(template).format_map(_Unfilled(values))
 
 
-def _fmt(x: float | str | None, digits: int = 1, lang: str = "en") -> str:
+@functools.lru_cache(maxsize=4096)
+def _format_string(template: str) -> str:
+    """A template as ``str.format_map`` reads it: its literal braces doubled and each
+    placeholder a plain name (no attribute, index or spec: :data:`_PLACEHOLDER` reads none),
+    made once (each template is filled for every mission)."""
+    return "".join(
+        p.replace("{", "{{").replace("}", "}}") if isinstance(p, str) else p[1]
+        for p in _pieces(template)
+    )
+
+
+class _Unfilled(dict[str, str]):
+    """Values to fill a template with: a name without one stays visible as ``{name}``."""
+
+    def __missing__(self, key: str) -> str:
+        return "{" + key + "}"
+
+
+def _fmt(
+    x: float | str | None,
+    digits: int = 1,
+    lang: str = "en",
+    numbers: Sequence[Callable[[float], str]] = (),
+) -> str:
+    """A value as a recommendation writes it; ``numbers``: ``lang``'s formatters by digits,
+    when the caller holds them (:attr:`_Words.numbers`)."""
     if x is None:
         return "—"
     if isinstance(x, str):
@@ -137,8 +205,8 @@ def _fmt(x: float | str | None, digits: int = 1, lang: str = "en") -> str:
     if not math.isfinite(x):
         return "—"
     # Large whole numbers (counts of electors) print without decimals; scores keep theirs.
-    whole = abs(x) >= 1000 and float(x).is_integer()
-    return number_formatter(lang, 0 if whole else digits)(x)
+    d = 0 if abs(x) >= 1000 and float(x).is_integer() else digits
+    return (numbers[d] if d < len(numbers) else number_formatter(lang, d))(x)
 
 
 def _holds(
@@ -155,32 +223,31 @@ def _holds(
     # The score is written with the decimals that keep it on its side of the threshold:
     # "39.99 < 40", never "40.0 < 40".
     if below is not None and score < below:
-        digits = faithful_digits(score, 1, lambda r: r < below)
+        # Most scores keep their side at one decimal: faithful_digits' first try, inline.
+        digits = 1 if rounded(score, 1) < below else faithful_digits(score, 1, lambda r: r < below)
         parts.append(
             words.raw("rec_condition_below").format_map(
-                {"score": _fmt(score, digits, words.lang), "below": tpl.below_text}
+                {"score": _fmt(score, digits, words.lang, words.numbers), "below": tpl.below_text}
             )
         )
     if above is not None and score > above:
-        digits = faithful_digits(score, 1, lambda r: r > above)
+        digits = 1 if rounded(score, 1) > above else faithful_digits(score, 1, lambda r: r > above)
         parts.append(
             words.raw("rec_condition_above").format_map(
-                {"score": _fmt(score, digits, words.lang), "above": tpl.above_text}
+                {"score": _fmt(score, digits, words.lang, words.numbers), "above": tpl.above_text}
             )
         )
     if tpl.bands and ns.band is not None and ns.band in tpl.bands:
         # The band's label in the language asked, as the rubric words it.
-        parts.append(
-            words.raw("rec_condition_band").format_map({"band": _band_label(node, ns, words.lang)})
-        )
+        parts.append(words.raw("rec_condition_band").format_map({"band": _band_label(node, ns)}))
     return "; ".join(parts) or None
 
 
-def _band_label(words: _NodeWords, ns: NodeScore, lang: str) -> str:
-    bands = words.bands
-    if ns.band is None or ns.band >= len(bands):
+def _band_label(words: _NodeWords, ns: NodeScore) -> str:
+    labels = words.band_labels
+    if ns.band is None or ns.band >= len(labels):
         return ns.band_label or "—"
-    return _in(bands[ns.band].label, lang)
+    return labels[ns.band]
 
 
 @dataclass(frozen=True)
@@ -389,26 +456,53 @@ def gain_scope(rubric: Rubric, card: Scorecard | NodeScores, node_id: str) -> tu
     else the highest scored group (a family), else the node itself (share 1). A formula stops
     the way up: it moves with what it reads, not in proportion to it.
     """
-    card = _indexed(card)
-    top = _top(rubric)
-    signs = _signs(rubric)
+    return _scope(rubric, _indexed(card), node_id, _top(rubric), _signs(rubric), None)
+
+
+def _scope(
+    rubric: Rubric,
+    card: NodeScores,
+    node_id: str,
+    top: str,
+    signs: dict[tuple[str, str], float],
+    ups: dict[str, tuple[str, float] | None] | None,
+) -> tuple[str, float]:
+    """:func:`gain_scope`, each step up kept in ``ups`` (when given) for the next node of the
+    same mission: a mission's recommendations climb through the same few groups."""
     share = 1.0
     current = node_id
     while current != top:
-        ns = card.node(current)
-        if not ns.parent or (ns.parent == "overall" and top != "overall"):
+        if ups is None or current not in ups:
+            up = _up(rubric, card, current, top, signs)
+            if ups is not None:
+                ups[current] = up
+        else:
+            up = ups[current]
+        if up is None:
             break
-        parent = card.node(ns.parent)
-        if parent.status != "scored" or parent.score is None:
-            break
-        match = card.child(parent, current)
-        if match is None or match.share is None:
-            break
-        share *= _step(rubric, signs, current, ns.parent, match.share)
-        current = parent.node
+        # Multiplied from the node up, as without the steps kept: the same gain to the bit.
+        share *= up[1]
+        current = up[0]
     if current == top and top != "overall":
         current = "overall"
     return current, share
+
+
+def _up(
+    rubric: Rubric, card: NodeScores, current: str, top: str, signs: dict[tuple[str, str], float]
+) -> tuple[str, float] | None:
+    """The group above ``current`` on the way :func:`gain_scope` climbs and the share of it a
+    point of ``current`` moves (None: the way stops at ``current``)."""
+    ns = card.node(current)
+    if not ns.parent or (ns.parent == "overall" and top != "overall"):
+        return None
+    parent = card.node(ns.parent)
+    if parent.status != "scored" or parent.score is None:
+        return None
+    match = card.child(parent, current)
+    if match is None or match.share is None:
+        return None
+    return parent.node, _step(rubric, signs, current, ns.parent, match.share)
 
 
 def _gain_note(
@@ -461,14 +555,28 @@ def next_band_gap(rubric: Rubric, node: Group | Indicator, score: float) -> floa
 
 
 def _gap(bands: Sequence[Band], lower: bool, score: float) -> float:
+    return _gap_to(_edges(bands, lower), lower, score)
+
+
+def _edges(bands: Sequence[Band], lower: bool) -> tuple[tuple[float, bool], ...]:
+    """Where the next better band begins, in the order :func:`_gap_to` tries them: each band's
+    upper end and whether the band holds it, where lower is better (the best band first), else
+    each band's lower end (the worst first)."""
     if lower:
-        for band in reversed(bands):
-            if band.high < score or (not band.inclusive and band.high <= score):
-                return score - band.high
+        return tuple((band.high, band.inclusive) for band in reversed(bands))
+    return tuple((band.low, True) for band in bands)
+
+
+def _gap_to(edges: tuple[tuple[float, bool], ...], lower: bool, score: float) -> float:
+    """Points from ``score`` to the next better band, of the bands' :func:`_edges`."""
+    if lower:
+        for high, inclusive in edges:
+            if high < score or (not inclusive and high <= score):
+                return score - high
         return 0.0
-    for band in bands:
-        if band.low > score:
-            return band.low - score
+    for low, _ in edges:
+        if low > score:
+            return low - score
     return 0.0
 
 
@@ -477,9 +585,10 @@ def _evidence(ns: NodeScore, node: _NodeWords, words: _Words) -> tuple[str, ...]
     ex = ns.explanation
     lang = words.lang
     sep = words.colon
+    numbers = words.numbers
     formula = node.formula or ex.formula
     if formula:
-        out.append(f"{formula} = {_fmt(ex.raw_value, 2, lang)}")
+        out.append(f"{formula} = {_fmt(ex.raw_value, 2, lang, numbers)}")
     for inp in ex.inputs:
         shown = inp.value
         if inp.kind == "variable" and ex.formula == inp.name and isinstance(ns.value, float):
@@ -487,9 +596,9 @@ def _evidence(ns: NodeScore, node: _NodeWords, words: _Words) -> tuple[str, ...]
         if isinstance(shown, str) and inp.status == "value" and not node.group:
             shown = node.answer(shown, lang)  # an answer, in words
         # Counts, minutes and seats are whole: "854", not "854.00".
-        whole = isinstance(shown, int | float) and float(shown).is_integer()
+        whole = isinstance(shown, (int, float)) and float(shown).is_integer()
         val = (
-            _fmt(shown, 0 if whole else 2, lang)
+            _fmt(shown, 0 if whole else 2, lang, numbers)
             if inp.status == "value"
             else words.text(f"status_{inp.status}")
         )
@@ -501,24 +610,24 @@ def _evidence(ns: NodeScore, node: _NodeWords, words: _Words) -> tuple[str, ...]
             line += f" (n = {inp.n})"
         prov = inp.provenance
         if prov is not None and (prov.source or prov.confidence):
-            level = words.confidence(prov.confidence) if prov.confidence else None
-            line += " — " + ", ".join(x for x in (prov.source, level) if x)
+            line += words.provenance(prov.source, prov.confidence)
         if inp.simulated:
             line += f" [{words.text('simulated_word')}]"
         out.append(line)
     for child in ex.children:
         if child.status == "scored" and child.score is not None:
-            out.append(f"{words.label(child.node)}{sep} {_fmt(child.score, 1, lang)}")
+            out.append(words.prefix(child.node) + _fmt(child.score, 1, lang, numbers))
     return tuple(out)
 
 
-def _input_values(ns: NodeScore, lang: str) -> dict[str, str]:
-    """The variables a node was computed from, by name: those read from observer checklists
-    (``from_sites``) are in no mission table, only in the node's explanation."""
+def _input_values(ns: NodeScore, lang: str, wanted: frozenset[str]) -> dict[str, str]:
+    """The variables a node was computed from that a text names (``wanted``), by name: those
+    read from observer checklists (``from_sites``) are in no mission table, only in the
+    node's explanation."""
     out: dict[str, str] = {}
     ex = ns.explanation
     for inp in ex.inputs:
-        if inp.kind != "variable" or inp.status != "value":
+        if inp.kind != "variable" or inp.status != "value" or inp.name not in wanted:
             continue
         value = inp.value
         if ex.formula == inp.name and isinstance(ns.value, float):
@@ -556,31 +665,76 @@ def reference(
     ``Peers`` it is the practice of missions in a like context."""
     if comparison is None:
         return None
-    lower = node.scale_or_default.better == "lower"
+    return _pointers(comparison, node).reference(own, mission)
 
-    def ahead(score: float) -> bool:
-        return score < own if lower else score > own
 
-    best = comparison.best.get(node.id)
-    if best is not None and best.missions and ahead(best.score):
-        others = (
-            tuple(m for m in best.missions if m != mission)
-            if mission in best.missions
-            else best.missions
-        )
-        if not others:
-            return None
-        ev = next((e for e in best.evidence if e.node == node.id), None)
-        return Reference(others, best.score, True, ev)
-    # Under z-scores or ranks the mission's own score is on the rubric's scale (as the
-    # recommendation is judged): so must the one it is compared with be.
-    judged = comparison.on_scale_rankings
-    ranking = (judged if judged is not None else comparison.rankings).get(node.id)
-    if ranking:
-        top = next((r for r in ranking if r.mission != mission and r.score is not None), None)
-        if top is not None and top.score is not None and ahead(top.score):
-            return Reference((top.mission,), top.score, False)
-    return None
+class _Pointer:
+    """What every mission's :func:`reference` on one node reads of a comparison (or peers):
+    the best practice with its evidence, and the ranking's scored entries, each found once (a
+    cohort's hundreds of missions are each pointed to them)."""
+
+    def __init__(self, comparison: Comparison | Peers, node: Group | Indicator) -> None:
+        self.lower = node.scale_or_default.better == "lower"
+        best = comparison.best.get(node.id)
+        self.best = best if best is not None and best.missions else None
+        self.members: frozenset[str] = frozenset()
+        self.shared: Reference | None = None
+        if self.best is not None:
+            self.members = frozenset(self.best.missions)
+            ev = next((e for e in self.best.evidence if e.node == node.id), None)
+            # The reference of every mission that is not one of the practice's own.
+            self.shared = Reference(self.best.missions, self.best.score, True, ev)
+        # Under z-scores or ranks the mission's own score is on the rubric's scale (as the
+        # recommendation is judged): so must the one it is compared with be.
+        judged = comparison.on_scale_rankings
+        ranking = (judged if judged is not None else comparison.rankings).get(node.id) or ()
+        self.scored = tuple(r for r in ranking if r.score is not None)
+
+    def ahead(self, score: float, own: float) -> bool:
+        """Whether ``score`` is better than ``own`` on the node's scale."""
+        return score < own if self.lower else score > own
+
+    def reference(self, own: float, mission: str) -> Reference | None:
+        """:func:`reference` of the node for ``mission``, which scores ``own``."""
+        best, shared = self.best, self.shared
+        if best is not None and shared is not None and self.ahead(best.score, own):
+            if mission not in self.members:
+                return shared
+            others = tuple(m for m in best.missions if m != mission)
+            if not others:
+                return None
+            return Reference(others, best.score, True, shared.evidence)
+        # A loop, not next() over a generator: a generator left suspended is finalised, which
+        # costs more than the scan (it stops at the first or second entry).
+        for top in self.scored:
+            if top.mission != mission:
+                if top.score is not None and self.ahead(top.score, own):
+                    return Reference((top.mission,), top.score, False)
+                return None
+        return None
+
+
+_POINTERS: dict[tuple[int, str], tuple[object, Any]] = {}
+
+
+def _pointers(comparison: Comparison | Peers, node: Group | Indicator) -> _Pointer:
+    """The node's :class:`_Pointer` in ``comparison``, made once and kept with it."""
+    return _pointer(_kept_pointers(comparison), comparison, node)
+
+
+def _kept_pointers(comparison: Comparison | Peers) -> dict[str, _Pointer]:
+    """The :class:`_Pointer` of each node of ``comparison`` made so far, by node id."""
+    kept: dict[str, _Pointer] = _kept(_POINTERS, comparison, "", 8, dict)
+    return kept
+
+
+def _pointer(
+    kept: dict[str, _Pointer], comparison: Comparison | Peers, node: Group | Indicator
+) -> _Pointer:
+    found = kept.get(node.id)
+    if found is None:
+        found = kept[node.id] = _Pointer(comparison, node)
+    return found
 
 
 def _best(
@@ -645,6 +799,8 @@ class _NodeWords:
         self.label = _in(node.labels, lang)
         self.bands = rubric.bands_for(node)
         self.lower = node.scale_or_default.better == "lower"
+        self.edges = _edges(self.bands, self.lower)
+        self.band_labels = tuple(_in(band.label, lang) for band in self.bands)
         self.formula = None if isinstance(node, Group) else kind_of(node).formula_text(node, lang)
         self.unit = "" if isinstance(node, Group) else node.unit_text(lang)
         # after exactly 1, the singular the rubric gives ("1 day", not "1.0 days")
@@ -694,6 +850,11 @@ class _Words:
         self._said: dict[str, str] = {}
         self._levels: dict[str, str] = {}
         self._labels: dict[str, str] = {}
+        self._sources: dict[tuple[str | None, str | None], str] = {}
+        self._prefixes: dict[str, str] = {}
+        # The number formatters of the language by decimals, held: a cohort's recommendations
+        # write hundreds of thousands of numbers.
+        self.numbers = tuple(number_formatter(lang, d) for d in range(7))
 
     def text(self, msgid: str) -> str:
         """``gettext(msgid, lang)``, read once."""
@@ -718,6 +879,26 @@ class _Words:
             placed = self.rubric.nodes.get(node_id)
             found = node_id if placed is None else _in(placed.node.labels, self.lang)
             self._labels[node_id] = found
+        return found
+
+    def provenance(self, source: str | None, level: str | None) -> str:
+        """What an evidence line adds for its input's provenance (" — source, confidence:
+        high"), worded once for each source and level: a mission's inputs share a source."""
+        key = (source, level)
+        found = self._sources.get(key)
+        if found is None:
+            said = self.confidence(level) if level else None
+            found = " — " + ", ".join(x for x in (source, said) if x)
+            if len(self._sources) >= 4096:
+                self._sources.clear()  # sources are free text: keep the words of a few
+            self._sources[key] = found
+        return found
+
+    def prefix(self, node_id: str) -> str:
+        """What an evidence line on a node starts with: its label and a colon."""
+        found = self._prefixes.get(node_id)
+        if found is None:
+            found = self._prefixes[node_id] = f"{self.label(node_id)}{self.colon} "
         return found
 
     def confidence(self, level: str) -> str:
@@ -816,7 +997,11 @@ def recommend(
     out: list[Recommendation] = []
     indexed = _Indexed(card)
     words = _words(rubric, lang)
+    top, signs = _top(rubric), _signs(rubric)
+    pointers = None if comparison is None else _kept_pointers(comparison)
+    ups: dict[str, tuple[str, float] | None] = {}
     election = f"{info.election_type} {info.election_date.isoformat()}"
+    country: str | None = None  # named by the texts that ask for it, found once
     tabled = set(mission.values) if mission is not None else set()
     spans = None
     if comparison is not None:
@@ -836,6 +1021,8 @@ def recommend(
         except KeyError:
             continue
         ns = found
+        if ns.status != "scored" or ns.score is None:
+            continue  # no condition holds for a node without a score (see _holds)
         # A score on a comparison's output range meets the rubric's thresholds and bands at its
         # place along that range; its gap is counted back in points of the range.
         span = (spans or {}).get(node.id)
@@ -843,20 +1030,23 @@ def recommend(
         own = ns.score
         if span is not None and own is not None:
             own = scale.min + (own - span[0]) / (span[1] - span[0]) * (scale.max - scale.min)
+        pointer = (
+            None if pointers is None or comparison is None else _pointer(pointers, comparison, node)
+        )
         for tw in nw.templates:
             cond = None if own is None else _holds(tw, ns, nw, words, own)
             if cond is None:
                 continue
             tpl = tw.tpl
             assert ns.score is not None and own is not None
-            gap = _gap(nw.bands, nw.lower, own)
+            gap = _gap_to(nw.edges, nw.lower, own)
             if span is not None:
                 gap *= (span[1] - span[0]) / (scale.max - scale.min)
             # The gain shown is counted where the mission has a score to gain on; the weight
             # only says why that is not the overall, and is worked out only then (most gains
             # are in overall points: a cohort's thousands of recommendations each walked the
             # tree for it).
-            gain_on, share = gain_scope(rubric, indexed, node.id)
+            gain_on, share = _scope(rubric, indexed, node.id, top, signs, ups)
             gain_note = (
                 None
                 if gain_on == "overall"
@@ -869,7 +1059,8 @@ def recommend(
                     lang,
                 )
             )
-            ref = reference(comparison, node, ns.score, info.id)
+            ref = None if pointer is None else pointer.reference(ns.score, info.id)
+            caps = capping.get(node.id, ())
             best_text, best_vals = (
                 (None, {}) if ref is None or cohort is None else cohort.best(node.id, ref)
             )
@@ -877,34 +1068,40 @@ def recommend(
             # Only the names the text uses are formatted: a mission has dozens of values and a
             # cohort of hundreds drafts for each one.
             wanted = tw.wanted
-            values = {
-                "mission": mtitle,
-                "election": election,
-                "label": nw.label,
-                "best_score": "—",
-                "best_mission": "—",
-                **best_vals,
-            }
+            values = _Unfilled(
+                {
+                    "mission": mtitle,
+                    "election": election,
+                    "label": nw.label,
+                    "best_score": "—",
+                    "best_mission": "—",
+                    **best_vals,
+                }
+            )
             if "country" in wanted:
-                values["country"] = country_name(info.country or info.key, lang)
+                if country is None:
+                    country = country_name(info.country or info.key, lang)
+                values["country"] = country
             if "score" in wanted:
-                values["score"] = _fmt(ns.score, lang=lang)
+                values["score"] = _fmt(ns.score, 1, lang, words.numbers)
             one = nw.unit_one is not None and is_one(ns.value)
             if "value" in wanted:
-                values["value"] = _fmt(ns.value, 0 if one else 1, lang=lang)
+                values["value"] = _fmt(ns.value, 0 if one else 1, lang, words.numbers)
             if "unit" in wanted:
                 values["unit"] = nw.unit_one if one and nw.unit_one is not None else nw.unit
             if "band" in wanted:
-                values["band"] = _band_label(nw, ns, lang)
+                values["band"] = _band_label(nw, ns)
             if "gap" in wanted:
-                values["gap"] = _fmt(gap, lang=lang)
+                values["gap"] = _fmt(gap, 1, lang, words.numbers)
             if mission is not None:
                 for name in wanted & tabled:
                     d = mission.values[name]
-                    values[name] = _fmt(d.value if isinstance(d.value, float) else None, 1, lang)
+                    values[name] = _fmt(
+                        d.value if isinstance(d.value, float) else None, 1, lang, words.numbers
+                    )
             # What the node was computed from is what its text is about: it wins over a table
             # value of the same name.
-            values.update(_input_values(ns, lang))
+            values.update(_input_values(ns, lang, wanted))
             out.append(
                 Recommendation(
                     id=tpl.id,
@@ -912,7 +1109,7 @@ def recommend(
                     node_label=nw.label,
                     to=tpl.to,
                     priority=tpl.priority,
-                    text=fill(template, values),
+                    text=_format_string(template).format_map(values),
                     condition=cond,
                     score=ns.score,
                     gain=round(share * gap, 6),
@@ -921,16 +1118,9 @@ def recommend(
                     reference=ref,
                     lang=lang,
                     gain_on=gain_on,
-                    gain_on_label=(
-                        "" if gain_on == "overall" else _in(rubric.node(gain_on).labels, lang)
-                    ),
-                    gain_note=_with_caps(
-                        gain_note,
-                        rubric,
-                        capping.get(node.id, ()),
-                        lang,
-                    ),
-                    caps=capping.get(node.id, ()),
+                    gain_on_label="" if gain_on == "overall" else words.label(gain_on),
+                    gain_note=_with_caps(gain_note, rubric, caps, lang),
+                    caps=caps,
                 )
             )
     # Within a priority, what lifts a critical cap first (no gain in points says what it is
