@@ -73,8 +73,20 @@ class _Limit(Exception):
         self.params = params
 
 
+class _CheckFirst(Exception):
+    """A build that went ahead of the check of the graph's expansion (see :func:`_parse`) met
+    what that check must see first: a merge (``<<``) or value (``=``) key, before it reshapes
+    the graph, or a failure or issue, before it is reported."""
+
+
 class _Constructor(yaml.constructor.SafeConstructor):
     pass
+
+
+_ALIAS = re.compile(r"\*[^\s,\[\]{}]")
+"""Where a document may use an alias: a ``*`` followed by a character an anchor's name may
+hold (YAML's rule, wider than the loaders', which take letters, digits, ``-`` and ``_``). A
+document with none composes to a tree, every value once."""
 
 
 _STANDARD_TAGS = frozenset(
@@ -107,6 +119,8 @@ class _Builder:
         self.values = self.pos.values
         self.keys = self.pos.keys
         self.ctor = _Constructor()
+        self.unchecked = False
+        """The expansion is not checked yet: a merge stops the build (:class:`_CheckFirst`)."""
 
     def build(self, node: Node, path: tuple[PathPart, ...], depth: int) -> Any:
         self.count += 1
@@ -144,6 +158,8 @@ class _Builder:
         if isinstance(node, MappingNode):
             # Only a merge (<<) or value (=) key changes the mapping: the rest pass as they are.
             if any(knode.tag in _FLATTENED for knode, _ in node.value):
+                if self.unchecked:
+                    raise _CheckFirst
                 self.ctor.flatten_mapping(node)
             out: dict[Any, Any] = {}
             keys = self.keys
@@ -566,23 +582,51 @@ def _parse(text: str, file: str) -> tuple[YamlDoc | None, list[Issue]]:
         return None, [_other_syntax(file, None, None, str(exc)[:200])]
     if node is None:
         return YamlDoc(None, builder.pos, file, text), []
+    # The walk that refuses an alias bomb before anything expands costs a tenth of the parse of
+    # a large document. A document without aliases composes to a tree, where the build meets
+    # every value the walk would count, once, and stops past MAX_NODES itself: there the walk
+    # runs only when the build fails, skips a value (issues) or meets a merge (before it
+    # reshapes the graph), and its refusal comes first, as when it runs before the build.
+    builder.unchecked = _ALIAS.search(text) is None
+    if not builder.unchecked:
+        too_big = _expansion_issue(node, file)
+        if too_big is not None:
+            return None, [too_big]
+    try:
+        return _built(builder, node, file, text)
+    except _CheckFirst:
+        pass
     too_big = _expansion_issue(node, file)
     if too_big is not None:
         return None, [too_big]
+    return _built(_Builder(file), node, file, text)
+
+
+def _built(
+    builder: _Builder, node: Node, file: str, text: str
+) -> tuple[YamlDoc | None, list[Issue]]:
+    """The document built from its composed ``node``; an unchecked build
+    (:attr:`_Builder.unchecked`) that fails or has issues raises :class:`_CheckFirst` instead."""
     try:
         data = builder.build(node, (), 0)
     except _Limit as lim:
-        return None, [Issue(file, lim.line, lim.col, lim.code, lim.message, params=lim.params)]
+        failed = [Issue(file, lim.line, lim.col, lim.code, lim.message, params=lim.params)]
     except yaml.constructor.ConstructorError as exc:
         mark = exc.problem_mark
         line = mark.line + 1 if mark else None
         col = mark.column + 1 if mark else None
-        return None, [_other_syntax(file, line, col, exc.problem or "invalid value")]
+        failed = [_other_syntax(file, line, col, exc.problem or "invalid value")]
     except (ValueError, TypeError, OverflowError) as exc:
         line, col = _pos(node)
-        return None, [_other_syntax(file, line, col, f"invalid value: {exc}"[:200])]
+        failed = [_other_syntax(file, line, col, f"invalid value: {exc}"[:200])]
     except RecursionError:
-        return None, [_too_deep(file)]
+        failed = [_too_deep(file)]
+    else:
+        failed = []
+    if builder.unchecked and (failed or builder.issues):
+        raise _CheckFirst
+    if failed:
+        return None, failed
     if any(i.code == "invalid-tag" for i in builder.issues):
         # The value under a refused tag is unknown: checking the rest would only add noise.
         return None, builder.issues

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import re
 import tracemalloc
 from pathlib import Path
 
 import pytest
 import yaml
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 import ovm
@@ -385,3 +386,66 @@ def test_a_value_key_is_read_as_written_and_a_merge_key_merges() -> None:
     assert doc is not None
     assert doc.data == {"a": {"=": 1, "b": 2}, "c": {"d": 3, "e": 4}}
     assert doc.positions.find(("c", "d")) == (3, 11)
+
+
+def _flow_mapping(pairs: list[tuple[str, str]]) -> str:
+    return "{" + ", ".join(f"{k}: {v}" for k, v in pairs) + "}"
+
+
+# Flow documents with what the check of an alias bomb and the build each refuse: values past a
+# small node limit, duplicate keys hiding values, merges, refused tags and keys, aliases, and
+# a `*` that is no alias.
+FLOW = st.recursive(
+    st.sampled_from(["1", "x", "a * b", "*x", "*1", "&x 2", "!!python/none 1", "~", "'*q'"]),
+    lambda inner: (
+        st.lists(inner, max_size=5).map(lambda xs: "[" + ", ".join(xs) + "]")
+        | st.lists(inner, max_size=5).map(lambda xs: "&x [" + ", ".join(xs) + "]")
+        | st.lists(inner, max_size=5).map(lambda xs: "&1 [" + ", ".join(xs) + "]")
+        | st.lists(
+            st.tuples(st.sampled_from(["a", "b", "<<", "=", "[k]", "!!binary a"]), inner),
+            max_size=5,
+        ).map(_flow_mapping)
+    ),
+    max_leaves=30,
+)
+
+
+@given(text=FLOW, nodes=st.integers(1, 30), aliases=st.integers(0, 4))
+@example(text="{<<: {}}", nodes=1, aliases=0)
+@example(text="[&1 [1], *1, *1]", nodes=30, aliases=1)
+def test_a_document_without_aliases_reads_as_when_its_expansion_is_checked_first(
+    text: str, nodes: int, aliases: int
+) -> None:
+    # A document with no alias is built before its expansion is checked (the check runs only
+    # if the build fails, has issues or meets a merge): the same data, positions and issues,
+    # at any limit, as when the check always runs first.
+    limits = ovm.yamldoc.MAX_NODES, ovm.yamldoc.MAX_ALIASES, ovm.yamldoc._ALIAS
+    ovm.yamldoc.MAX_NODES, ovm.yamldoc.MAX_ALIASES = nodes, aliases
+    try:
+        given_ = ovm.yamldoc.parse_yaml(text, "f.yaml")
+        ovm.yamldoc._ALIAS = re.compile("")
+        checked = ovm.yamldoc.parse_yaml(text, "f.yaml")
+    finally:
+        ovm.yamldoc.MAX_NODES, ovm.yamldoc.MAX_ALIASES, ovm.yamldoc._ALIAS = limits
+
+    def whole(result: tuple[ovm.yamldoc.YamlDoc | None, list[ovm.Issue]]) -> object:
+        doc, issues = result
+        if doc is None:
+            return None, issues
+        return doc.data, doc.positions.values, doc.positions.keys, issues
+
+    assert whole(given_) == whole(checked)
+
+
+def test_a_tree_past_the_node_limit_is_refused_where_its_expansion_is_checked() -> None:
+    # Without aliases the build goes first, and would stop at the value past the limit (the
+    # fifth 3); the refusal is the expansion check's, at the collection whose values pass it.
+    text = "a: [1, 2]\nb:\n  - [" + ", ".join(["3"] * 10) + "]\n"
+    limit = ovm.yamldoc.MAX_NODES
+    ovm.yamldoc.MAX_NODES = 10
+    try:
+        doc, issues = ovm.yamldoc.parse_yaml(text, "f.yaml")
+    finally:
+        ovm.yamldoc.MAX_NODES = limit
+    assert doc is None
+    assert where(issues) == [(3, 5, "yaml-too-complex")]
