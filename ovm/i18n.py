@@ -22,7 +22,6 @@ import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
-from importlib import resources
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -41,7 +40,11 @@ _CLDR_ORDER = ("zero", "one", "two", "few", "many", "other")
 
 
 def _read(name: str) -> str:
-    return resources.files("ovm").joinpath("locale", name).read_text(encoding="utf-8")
+    # Beside this module, where importlib.resources would find it too, after importing its
+    # readers (over a millisecond of every command that says anything).
+    from pathlib import Path
+
+    return (Path(__file__).parent / "locale" / name).read_text(encoding="utf-8")
 
 
 @functools.cache

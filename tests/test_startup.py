@@ -95,6 +95,31 @@ def test_scoring_leaves_the_sensitivity_analysis_and_recommendations_out(tmp_pat
     assert out.stat().st_size > 0
 
 
+READERS = ("importlib.readers", "importlib.resources.readers")
+"""importlib.resources' readers: ovm finds its catalogues and bundled rubrics by path."""
+
+
+@pytest.mark.parametrize("command", ["validate", "score", "witness"])
+def test_ovm_reads_its_own_files_without_importlib_resources_readers(
+    tmp_path: Path, command: str
+) -> None:
+    examples = Path(__file__).resolve().parent.parent / "examples"
+    if command == "validate":
+        code = cli("validate", str(RUBRICS / "valid.yaml"))
+    elif command == "score":
+        code = cli("score", str(examples), "-q", "-o", str(tmp_path / "scores.csv"))
+    else:
+        # The probe sees the readers where they are used: without this, an empty answer
+        # proves nothing.
+        code = "from importlib import resources\nresources.files('ovm').joinpath('py.typed')"
+    probe = (
+        f"{code}\nimport json, sys\nprint(json.dumps([m for m in {READERS!r} if m in sys.modules]))"
+    )
+    env = {**os.environ, "OVM_CACHE_DIR": str(tmp_path / "cache")}
+    loaded = json.loads(_output(probe, env=env).strip().splitlines()[-1])
+    assert loaded == ([] if command != "witness" else list(READERS))
+
+
 def test_reading_a_statistics_table_leaves_numpy_out(tmp_path: Path) -> None:
     # Counting a CSV's separators must not import NumPy for a table read on its own.
     table = tmp_path / "statistics.csv"

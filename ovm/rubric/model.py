@@ -12,7 +12,6 @@ import typing
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
-from importlib import resources
 from pathlib import Path
 from typing import Annotated, Any, Literal, Self, Union
 
@@ -52,6 +51,9 @@ from ovm.yamldoc import YamlDoc, parse_yaml, plain_scalar, read_text
 
 FORMAT_VERSION = 1
 BUNDLED = ("deco-voting-abroad",)
+_RUBRICS = Path(__file__).parent.parent / "rubrics"
+"""Where the bundled rubrics are: the package ``ovm.rubrics``, beside this one (found by
+path, where importlib.resources would find it after importing its readers)."""
 
 PLACE_DIGITS = 9
 """The decimals that fix a place along a range of width 1 to 1000 (a score put on a comparison's
@@ -1034,7 +1036,7 @@ def bundled_rubric(name: str) -> Rubric:
     """
     if name not in BUNDLED:
         raise KeyError(f"no bundled rubric {name!r}; bundled: {', '.join(BUNDLED)}")
-    text = resources.files("ovm.rubrics").joinpath(f"{name}.yaml").read_text(encoding="utf-8")
+    text = (_RUBRICS / f"{name}.yaml").read_text(encoding="utf-8")
     stamp = _stamp(name, text)
     kept = _kept_rubric(name, stamp) if stamp is not None else None
     if kept is not None:
