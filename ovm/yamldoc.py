@@ -9,7 +9,9 @@ libyaml refuses a document, the pure-Python loader composes it again only to wor
 - libyaml's own nesting limit (1000) while composing, or Python's recursion limit;
 - ``MAX_ALIASES`` alias uses and ``MAX_NODES`` nodes once every alias is expanded, counted on
   the composed graph (each shared node once) before anything expands: an alias bomb is
-  refused at the node that would make it explode;
+  refused at the node that would make it explode (a document without aliases, a tree, is
+  built first, and walked only where the build fails, has issues or meets a merge: the same
+  refusal at the same node);
 - ``MAX_DEPTH`` levels of nesting, duplicate keys, keys that are not scalars and tags other
   than YAML's standard ones, each at its node, while building the plain data.
 """
