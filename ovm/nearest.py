@@ -35,18 +35,20 @@ NEGATIONS: frozenset[str] = frozenset(
 Portuguese, without accents (``não`` is ``nao``): ``no alta`` or ``not low`` means anything
 but the choice it holds, so a text holding one is named as no choice."""
 
-DEGREES: frozenset[str] = frozenset(
+OTHERING: frozenset[str] = frozenset(
     (
-        *("very", "quite", "rather", "fairly", "really", "pretty", "extremely", "highly"),
-        *("somewhat", "moderately", "relatively", "too", "so", "more", "most"),
-        *("muy", "bastante", "bien", "mas", "tan", "demasiado", "algo", "sumamente"),
-        *("relativamente", "moderadamente", "tres", "assez", "plutot", "plus", "trop"),
-        *("vraiment", "relativement", "moyennement", "muito", "bem", "mais", "tao"),
+        *("of", "with", "and", "or", "per", "by", "for", "over", "between", "versus", "vs"),
+        *("de", "del", "y", "o", "con", "por", "para", "entre", "sobre"),
+        *("des", "du", "et", "ou", "avec", "par", "pour", "sur"),
+        *("da", "do", "das", "dos", "e", "com", "pelo", "pela"),
+        *("weighted", "ponderada", "ponderado", "ponderee", "pondere"),
     )
 )
-"""Words that say how much of what the word beside them names, in English, Spanish, French and
-Portuguese, without accents: ``muy alta`` is a degree of high, where ``sum of squares`` is
-another thing than a sum. Only a choice's word with such words beside it is named as meant."""
+"""Words that make a phrase holding a name another thing than that name, in English, Spanish,
+French and Portuguese, without accents: a connector joining it to something else (``sum of
+squares``, ``suma por mesa``, ``minimum and median``) or a word that changes what it computes
+(``weighted sum``). Any other word beside a name only says more about it (``Kobo Toolbox``,
+``confianza alta``, ``muy alta``, ``minimum value``), and the name is named as meant."""
 
 CHOICE_CUTOFF = 0.75
 """How close a written value must be to a choice (or a key to any field of its mapping) to be
@@ -97,10 +99,10 @@ def closest(
     is only suggested, never read: ``muy alta`` is not a level, and which level the writer
     wants is theirs to say. ``words`` False leaves that last way out, where a word of a
     sentence may be a name without being meant (``no sé``); the other words of a text named
-    that way only say how much of it (:data:`DEGREES`), as ``muy`` does, where ``sum of
-    squares`` names another thing than a sum. A text of several words one of
-    which is a negation (:data:`NEGATIONS`: ``no alta``, ``not sum``) means no name: the
-    opposite of a name is never suggested as meant."""
+    that way may say more about it (``muy alta``, ``Kobo Toolbox``), unless one of them makes
+    it another thing (:data:`OTHERING`: ``sum of squares`` is no sum). A text of several
+    words one of which is a negation (:data:`NEGATIONS`: ``no alta``, ``not sum``) means no
+    name: the opposite of a name is never suggested as meant."""
     wanted = folded(text)
     by_fold = {folded(n): n for n in names}
     if _negated(wanted, list(by_fold)):
@@ -119,10 +121,10 @@ def closest(
         local = {folded(w): n for w, n in synonyms.items() if n in names}
         said = wanted.split(" ")
         found = {by_fold.get(w) or local.get(w) for w in said} - {None}
-        # The other words only say how much of it (``muy alta``): a phrase holding a name
-        # among words of its own (``sum of squares``) names another thing.
-        rest = {w for w in said if w not in by_fold and w not in local}
-        if len(found) == 1 and rest <= DEGREES:
+        # Words beside a name say more about it (``Kobo Toolbox``), but a connector or a
+        # weighting makes the phrase another thing (``sum of squares``, ``weighted sum``).
+        othering = OTHERING - {w for n in by_fold for w in _words(n)}
+        if len(found) == 1 and not othering.intersection(_words(wanted)):
             return found.pop()
     return None
 

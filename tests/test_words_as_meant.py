@@ -262,7 +262,9 @@ def test_no_choice_is_named_for_a_negated_word(
 
 @given(
     word=st.sampled_from([*LEVELS, *CHOICE_WORDS, *AGGREGATIONS]),
-    other=st.sampled_from(["of squares", "confidence", "weighted", "de votos", "por mesa"]),
+    other=st.sampled_from(
+        ["of squares", "weighted", "de votos", "por mesa", "and median", "avec poids", "com peso"]
+    ),
     degree=st.sampled_from(["very", "muy", "très", "muito", "quite", "bastante"]),
     other_first=st.booleans(),
 )
@@ -278,6 +280,61 @@ def test_a_phrase_holding_a_choice_among_words_of_its_own_names_no_choice(
     assert (
         closest(f"{degree} {word}", LEVELS) or closest(f"{degree} {word}", AGGREGATIONS)
     ) == meant
+
+
+@given(
+    word=st.sampled_from([*LEVELS, *CHOICE_WORDS, *AGGREGATIONS]),
+    others=st.lists(
+        st.sampled_from(
+            ["confidence", "confianza", "confiance", "(estimate)", "value", "valor", "level"]
+        ),
+        min_size=1,
+        max_size=2,
+    ),
+    other_first=st.booleans(),
+    upper=st.booleans(),
+)
+def test_words_that_say_more_about_a_choice_keep_it_named(
+    word: str, others: list[str], other_first: bool, upper: bool
+) -> None:
+    # "confianza alta", "high confidence", "minimum value": words beside a choice that make it
+    # no other thing leave it named, as the word alone is.
+    text = " ".join([*others, word] if other_first else [word, *others])
+    text = text.upper() if upper else text
+    assert (closest(text, LEVELS), closest(text, AGGREGATIONS)) == (
+        closest(word, LEVELS),
+        closest(word, AGGREGATIONS),
+    )
+
+
+@pytest.mark.parametrize(
+    ("lang", "said"),
+    [
+        (
+            "en",
+            "checklists[0].layout: 'Kobo Toolbox' is not one of plain, kobo, odk: "
+            "did you mean kobo?",
+        ),
+        (
+            "fr",
+            "checklists[0].layout\u202f: «\u202fKobo Toolbox\u202f» "
+            "n'est pas l'une de ces valeurs\u202f: "
+            "plain, kobo, odk\u202f; vouliez-vous dire kobo\u202f?",
+        ),
+    ],
+)
+def test_a_layout_named_as_its_product_is_named_as_meant(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], lang: str, said: str
+) -> None:
+    # "Kobo Toolbox" is how a team names the product whose export is the kobo layout.
+    ws = _mini(tmp_path)
+    config = ws / "ovm.yaml"
+    line = (
+        _edit(config, "    simulated: true\n", "    simulated: true\n    layout: Kobo Toolbox\n")
+        + 1
+    )
+    status, err = _said(["check", str(ws), "--lang", lang], capsys)
+    assert (status, err[0]) == (1, f"{config}:{line}:13 {said} [invalid-choice]")
 
 
 def test_an_aggregation_of_a_phrase_holding_a_choice_is_named_with_none(
