@@ -140,30 +140,6 @@ def test_a_setting_written_wrong_hides_no_problem_of_the_rubric_or_the_tables(
     assert not out.exists()
 
 
-def test_a_table_entry_written_wrong_hides_no_problem_of_the_rubric(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
-    # The tables are not read without an entry ovm.yaml refuses (their problems would be
-    # said wrong for it), but the rubric it names is checked.
-    ws = _mini(tmp_path)
-    config, rubric = ws / "ovm.yaml", ws / "rubric.yaml"
-    entry = _edit(
-        config,
-        "statistics: [statistics.csv]",
-        "statistics: [{path: statistics.csv, layout: wide}]",
-    )
-    extra = _edit(rubric, "languages: [en, es]\n", "languages: [en, es]\nxtitle: x\n") + 1
-    status, err = _said(["check", str(ws)], capsys)
-    assert (status, [line.split(" ", 1)[0] for line in err]) == (
-        1,
-        [
-            f"{config}:{entry}:{_col(config, entry, 'wide')}",
-            f"{rubric}:{extra}:1",
-            f"{ws}:",
-        ],
-    )
-
-
 def test_a_list_where_a_title_or_name_is_written_is_one_problem(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -185,3 +161,99 @@ def test_a_list_where_a_title_or_name_is_written_is_one_problem(
             f"{ws}: 2 errores, 0 advertencias",
         ],
     )
+
+
+@pytest.mark.parametrize("command", ["check", "score"])
+@pytest.mark.parametrize(
+    ("old", "new", "said"),
+    [
+        (
+            "missions: missions.yaml",
+            "missions: [missions.yaml]",
+            "missions: Input should be a valid string: correct the value [invalid-value]",
+        ),
+        (
+            "statistics: [statistics.csv]",
+            "statistics: [{path: statistics.csv, layout: wide}]",
+            "statistics[0].layout: Input should be 'plain', 'kobo' or 'odk' [invalid-choice]",
+        ),
+    ],
+)
+def test_a_field_of_ovm_yaml_written_wrong_hides_no_problem_of_the_rubric(
+    command: str,
+    old: str,
+    new: str,
+    said: str,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    # Whatever ovm.yaml refuses, the rubric it names is read: its problems are said by every
+    # command, not on the run after ovm.yaml is put right.
+    ws = _mini(tmp_path)
+    config, rubric = ws / "ovm.yaml", ws / "rubric.yaml"
+    line = _edit(config, old, new)
+    extra = _edit(rubric, "languages: [en, es]\n", "languages: [en, es]\nxtitle: x\n") + 1
+    argv = [command, str(ws)] + (["-o", str(tmp_path / "s.json")] if command == "score" else [])
+    status, err = _said(argv, capsys)
+    col = _col(config, line, new.split(": ", 1)[1].split("layout: ")[-1].rstrip("}]"))
+    assert (status, err[:2]) == (
+        1,
+        [
+            f"{config}:{line}:{col} {said}",
+            f"{rubric}:{extra}:1 xtitle: unknown field [unknown-field]",
+        ],
+    )
+    assert len(err) == 3
+    assert not (tmp_path / "s.json").exists()
+
+
+@pytest.mark.parametrize("command", ["check", "score"])
+@pytest.mark.parametrize(
+    ("old", "new", "said"),
+    [
+        (
+            "    simulated: true\n",
+            "    simulated: true\n    layout: wide\n",
+            "checklists[0].layout: Input should be 'plain', 'kobo' or 'odk' [invalid-choice]",
+        ),
+        (
+            "title: {en: Mini workspace, es: Espacio mínimo}",
+            "titel: {en: Mini workspace, es: Espacio mínimo}",
+            "titel: unknown field `titel`, did you mean `title`? [unknown-field]",
+        ),
+    ],
+)
+def test_a_field_of_ovm_yaml_written_wrong_hides_no_other_file_problem(
+    command: str,
+    old: str,
+    new: str,
+    said: str,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    # A table entry refused leaves that table unread, and only it: missions.yaml and the other
+    # tables are read and their problems said. An unknown key changes no file's reading.
+    ws = _mini(tmp_path)
+    config, missions, stats = ws / "ovm.yaml", ws / "missions.yaml", ws / "statistics.csv"
+    line = _edit(config, old, new) + new[: new.index(said.split(":")[0].split(".")[-1][:5])].count(
+        "\n"
+    )
+    name = _edit(missions, "name: B 2021", "name: [B, 2021]")
+    _edit(stats, "EMB results,high", "EMB results,sure")
+    argv = [command, str(ws)] + (["-o", str(tmp_path / "s.json")] if command == "score" else [])
+    status, err = _said(argv, capsys)
+    col = 13 if "layout" in said else 1
+    listed = (
+        "missions[1].name: a list is neither a text nor a text per language: write one text, "
+        "or one text under each language's code [invalid-value]"
+    )
+    assert status == 1
+    assert sorted(err[:3]) == sorted(
+        [
+            f"{missions}:{name}:{_col(missions, name, '[B')} {listed}",
+            f"{config}:{line}:{col} {said}",
+            f"{stats}:2:5 'sure' is not an allowed value for votes_abroad__confidence (high, "
+            "medium, low) [invalid-choice]",
+        ]
+    )
+    assert not (tmp_path / "s.json").exists()

@@ -320,6 +320,7 @@ OWN_CHECKS = {
         "WS/ovm.yaml:10:11 checklists[1].pull: an ODK form needs 'project' and 'form' "
         "[invalid-value]",
         "WS/ovm.yaml:11:18 settings.seed: a number is expected, not yes or no [invalid-value]",
+        "WS/statistics.csv: 2 rows read, 2 used, 0 rejected",
         "WS: 3 errors, 0 warnings",
         "WS/missions.yaml:16:5 missions[2]: period '20x5' is not a year (2025) or a month "
         "(2025-06) [invalid-value]",
@@ -334,6 +335,7 @@ OWN_CHECKS = {
         "WS/ovm.yaml:10:11 checklists[1].pull: un formulario de ODK necesita «project» "
         "y «form» [invalid-value]",
         "WS/ovm.yaml:11:18 settings.seed: se espera un número, no yes ni no [invalid-value]",
+        "WS/statistics.csv: 2 filas leídas, 2 usadas, 0 rechazadas",
         "WS: 3 errores, 0 advertencias",
         "WS/missions.yaml:16:5 missions[2]: el periodo “20x5” no es un año (2025) ni un mes "
         "(2025-06) [invalid-value]",
@@ -350,6 +352,7 @@ OWN_CHECKS = {
         "«\u202fproject\u202f» et «\u202fform\u202f» [invalid-value]",
         f"WS/ovm.yaml:11:18 settings.seed{NB}: un nombre est attendu, pas yes ni no "
         "[invalid-value]",
+        f"WS/statistics.csv{NB}: 2 lignes lues, 2 utilisées, 0 rejetée",
         f"WS{NB}: 3 erreurs, 0 avertissement",
         f"WS/missions.yaml:16:5 missions[2]{NB}: la période «\u202f20x5\u202f» "
         "n'est ni une année (2025) ni un mois (2025-06) [invalid-value]",
@@ -365,6 +368,7 @@ OWN_CHECKS = {
         "WS/ovm.yaml:10:11 checklists[1].pull: um formulário do ODK precisa de "
         "“project” e “form” [invalid-value]",
         "WS/ovm.yaml:11:18 settings.seed: espera-se um número, não yes nem no [invalid-value]",
+        "WS/statistics.csv: 2 linhas lidas, 2 usadas, 0 rejeitada",
         "WS: 3 erros, 0 aviso",
         "WS/missions.yaml:16:5 missions[2]: o período “20x5” não é um ano (2025) nem um mês "
         "(2025-06) [invalid-value]",

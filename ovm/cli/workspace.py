@@ -67,7 +67,8 @@ def check_workspace(
         if found is None or any(i.severity == "error" for i in rubric_issues):
             return [*(refused.issues if refused else ()), *issues], []
     if refused is not None and not refused.files_readable:
-        # Tables read without the entries ovm.yaml refuses would be said wrong for it.
+        # Tables read without the rubric or missions ovm.yaml refuses would be said wrong
+        # for it.
         return [*refused.issues, *issues], []
     try:
         ws = load_workspace(path, rubric=rubric)

@@ -314,21 +314,43 @@ def _read_config(
         # Every problem of ovm.yaml at once: the files the valid fields name are checked
         # too (a rubric that does not exist), not left for the next run to find.
         wrong = {e["loc"][0] for e in exc.errors() if e["loc"]}
-        fine = _valid_part(doc.data or {}, wrong)
+        entries = frozenset(_entry(tuple(e["loc"])) for e in exc.errors() if e["loc"])
+        fine = _valid_part(doc.data or {}, entries)
         if fine is not None:
             found, _ = _check_sources(
                 fine, doc, path.parent, rubric_named=rubric_named, groups=groups
             )
             # A field refused above is said once: not again as the default put in its place.
-            errors = [i for i in found if i.severity == "error" and not (set(i.path[:1]) & wrong)]
+            errors = [i for i in found if i.severity == "error" and not _under(i.path, entries)]
             raise ConfigRefused(
-                [*issues, *errors], refused=issues, config=fine, doc=doc, wrong=wrong
+                [*issues, *errors],
+                refused=issues,
+                config=fine,
+                doc=doc,
+                wrong=wrong,
+                entries=entries,
             ) from None
         raise DataError(issues, key="error_summary_workspace_invalid", where=name) from None
 
 
-_APART = frozenset({"title", "settings"})
-"""The fields of ovm.yaml no file's reading depends on."""
+_TABLE_GROUPS = ("statistics", "answers", "checklists", "places")
+
+_NEEDED = frozenset({"rubric", "missions"})
+"""The fields of ovm.yaml every table's reading depends on: with one of them refused no table
+is read (its rows would be said wrong for it)."""
+
+
+def _entry(loc: tuple[Any, ...]) -> tuple[PathPart, ...]:
+    """The entry of ovm.yaml a refused ``loc`` is in: one table of a group (``checklists``,
+    0), else the top-level field."""
+    if loc[0] in _TABLE_GROUPS and len(loc) > 1 and isinstance(loc[1], int):
+        return (str(loc[0]), loc[1])
+    return (str(loc[0]),)
+
+
+def _under(path: Sequence[PathPart], entries: frozenset[tuple[PathPart, ...]]) -> bool:
+    """Whether ``path`` is within one of ``entries``."""
+    return any(tuple(path[: len(e)]) == e for e in entries)
 
 
 class ConfigRefused(DataError):
@@ -336,10 +358,12 @@ class ConfigRefused(DataError):
     those others, the refused fields at their defaults; ``refused`` the problems of the refused
     fields alone, ``issues`` those and the problems of the files the others name.
 
-    Where only fields no file's reading depends on are refused (the title, the settings),
-    :func:`load_workspace` reads every file with them at their defaults and raises this error
-    with every problem found, and the workspace it read (``workspace``, None where it could not
-    be read): nothing is scored with a default put in place of a setting written wrong."""
+    Where the rubric's and the missions' names are not refused, :func:`load_workspace` reads
+    every file but those of a refused table entry (``entries``: a field, or a table's group and
+    index), the refused fields at their defaults, and raises this error with every problem
+    found and the workspace it read (``workspace``, None where it could not be read): nothing
+    is scored with a default put in place of a setting written wrong. Where one of them is
+    refused, no table is read, but the rubric is, and its problems are among ``issues``."""
 
     def __init__(
         self,
@@ -349,17 +373,26 @@ class ConfigRefused(DataError):
         config: WorkspaceConfig,
         doc: YamlDoc,
         wrong: set[Any] | frozenset[Any],
+        entries: frozenset[tuple[PathPart, ...]] = frozenset(),
         workspace: Workspace | None = None,
     ) -> None:
         super().__init__(issues, key="error_summary_workspace_invalid", where=doc.file)
         self.refused = tuple(refused)
         self.config, self.doc, self.wrong = config, doc, frozenset(wrong)
+        self.entries = entries or frozenset((str(w),) for w in wrong)
         self.workspace = workspace
 
     @property
     def files_readable(self) -> bool:
-        """Whether the files ovm.yaml names read as they would with the refused fields right."""
-        return self.wrong <= _APART
+        """Whether the files ovm.yaml names read as they would with the refused fields right:
+        all but those a refused table entry names (never read), unless the rubric's or the
+        missions' name is refused."""
+        return not (self.wrong & _NEEDED)
+
+    @property
+    def skipped(self) -> frozenset[tuple[PathPart, ...]]:
+        """The table entries (group, index) refused, whose files are not read."""
+        return frozenset(e for e in self.entries if len(e) == 2)
 
     def beside(self, found: Sequence[Issue], workspace: Workspace | None = None) -> ConfigRefused:
         """This error with the problems ``found`` reading the files, instead of those of the
@@ -370,15 +403,26 @@ class ConfigRefused(DataError):
             config=self.config,
             doc=self.doc,
             wrong=self.wrong,
+            entries=self.entries,
             workspace=workspace,
         )
 
 
-def _valid_part(data: dict[str, Any], wrong: set[Any]) -> WorkspaceConfig | None:
-    """The config of the fields of ``data`` other than the ``wrong`` ones (those at their
-    defaults), or None if even those are refused."""
+def _valid_part(
+    data: dict[str, Any], entries: frozenset[tuple[PathPart, ...]]
+) -> WorkspaceConfig | None:
+    """The config of ``data`` without its refused ``entries`` (a field at its default; a
+    table entry in its place by a name no file has, never read), or None if even that is
+    refused."""
+    kept = {k: v for k, v in data.items() if (k,) not in entries}
+    for group, j in (e for e in entries if len(e) == 2):
+        if isinstance(kept.get(str(group)), list):
+            kept[str(group)] = [
+                f".ovm-refused-{group}-{j}" if i == j else item
+                for i, item in enumerate(kept[str(group)])
+            ]
     try:
-        return WorkspaceConfig.model_validate({k: v for k, v in data.items() if k not in wrong})
+        return WorkspaceConfig.model_validate(kept)
     except ValidationError:
         return None
 
@@ -538,16 +582,37 @@ def load_workspace(
         config, doc = _read_config(root, rubric_named=rubric is None)
     except ConfigRefused as exc:
         if not exc.files_readable:
+            # No table is read, but the rubric ovm.yaml names is: its problems are said now,
+            # not on the run after ovm.yaml is put right.
+            files = exc.issues[len(exc.refused) :]
+            if "rubric" not in exc.wrong and not any(_under(i.path, _RUBRIC) for i in files):
+                try:
+                    _rubric_of(root, exc.config, rubric)
+                except RubricError as more:
+                    raise exc.beside([*files, *more.issues]) from None
             raise
         # A title or setting written wrong is said with every problem of the files, read as
         # they would be with it right.
         try:
-            ws = _load(root, exc.config, exc.doc, rubric, meanwhile)
+            ws = _load(root, exc.config, exc.doc, rubric, meanwhile, exc.skipped)
         except (DataError, RubricError) as more:
             raise exc.beside(more.issues) from None
         rep = ws.observations.report
         raise exc.beside([*rep.issues, *(i for r in rep.rejected for i in r.reasons)], ws) from None
     return _load(root, config, doc, rubric, meanwhile)
+
+
+_RUBRIC: frozenset[tuple[PathPart, ...]] = frozenset({("rubric",)})
+
+
+def _rubric_of(root: Path, config: WorkspaceConfig, rubric: Rubric | str | Path | None) -> Rubric:
+    """The rubric a workspace is scored with: the caller's, else the one ovm.yaml names."""
+    if isinstance(rubric, Rubric):
+        return rubric
+    if rubric is not None:
+        # A rubric named by the caller is found from where the caller stands.
+        return resolve_rubric(rubric)
+    return resolve_rubric(config.rubric, root if root.is_dir() else root.parent)
 
 
 def _load(
@@ -556,22 +621,20 @@ def _load(
     doc: YamlDoc,
     rubric: Rubric | str | Path | None,
     meanwhile: Callable[[], object] | None,
+    refused: frozenset[tuple[PathPart, ...]] = frozenset(),
 ) -> Workspace:
     base = root if root.is_dir() else root.parent
     unusable, skipped = _check_sources(config, doc, base, rubric_named=rubric is None)
+    # A table entry ovm.yaml refuses is said there alone: its file is not read.
+    unusable = [i for i in unusable if not _under(i.path, refused)]
+    skipped |= refused
     # A pull target not pulled yet holds no submissions yet: said, and the rest is scored.
     not_pulled = [i for i in unusable if i.severity != "error"]
     unusable = [i for i in unusable if i.severity == "error"]
     if unusable and (("missions",) in skipped or ("rubric",) in skipped):
         # Without the missions or the rubric no table can be checked.
         raise DataError(unusable, key="error_summary_workspace_files", where=doc.file)
-    if isinstance(rubric, Rubric):
-        rb = rubric
-    elif rubric is not None:
-        # A rubric named by the caller is found from where the caller stands.
-        rb = resolve_rubric(rubric)
-    else:
-        rb = resolve_rubric(config.rubric, base)
+    rb = _rubric_of(root, config, rubric)
 
     def usable(group: str) -> list[TableSource]:
         return [
