@@ -94,6 +94,7 @@ _EXPORTS: dict[str, str] = {
     "write_form": "ovm.field.xlsform",
     "write_template": "ovm.field.template",
     # errors
+    "ConfigRefused": "ovm.data.workspace",
     "DataError": "ovm.errors",
     "RejectedDataWarning": "ovm.errors",
     "Issue": "ovm.errors",
@@ -105,6 +106,7 @@ __all__ = [
     "BestPractice",
     "Comparison",
     "ComparisonSettings",
+    "ConfigRefused",
     "DataError",
     "Datum",
     "Explanation",
@@ -202,7 +204,13 @@ if TYPE_CHECKING:
     from ovm.data.followup import follow_up
     from ovm.data.observations import Datum, LoadReport, Mission, Observations, Provenance
     from ovm.data.wide import observations_from_wide
-    from ovm.data.workspace import TableSource, Workspace, load_observations, load_workspace
+    from ovm.data.workspace import (
+        ConfigRefused,
+        TableSource,
+        Workspace,
+        load_observations,
+        load_workspace,
+    )
     from ovm.errors import DataError, Issue, OvmError, RejectedDataWarning, RubricError
     from ovm.field.template import write_template
     from ovm.field.xlsform import build_form, write_form

@@ -4,10 +4,15 @@ said once. Through the command line, on copies of the mini workspace of tests/da
 
 from __future__ import annotations
 
+import copy
+import pickle
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 from test_words_as_meant import _col, _edit, _mini, _said
+
+import ovm
 
 
 @pytest.mark.parametrize("command", ["check", "score"])
@@ -257,3 +262,35 @@ def test_a_field_of_ovm_yaml_written_wrong_hides_no_other_file_problem(
         ]
     )
     assert not (tmp_path / "s.json").exists()
+
+
+@pytest.mark.parametrize(
+    "copied", [copy.copy, copy.deepcopy, lambda e: pickle.loads(pickle.dumps(e))]
+)
+def test_a_refused_ovm_yaml_is_an_error_of_ovm_that_copies_whole(
+    copied: Callable[[ovm.ConfigRefused], ovm.ConfigRefused], tmp_path: Path
+) -> None:
+    # Raised to a library user with every problem (a bad title, a bad missions.yaml), and sent
+    # from a worker process or copied as ovm's other errors are.
+    ws = _mini(tmp_path)
+    _edit(ws / "ovm.yaml", "title: {en: Mini workspace, es: Espacio mínimo}", "title: [a, b]")
+    _edit(ws / "missions.yaml", "name: B 2021", "name: [B, 2021]")
+    with pytest.raises(ovm.ConfigRefused) as raised:
+        ovm.load_workspace(ws)
+    exc = raised.value
+    assert isinstance(exc, ovm.DataError)
+    assert [(i.file, i.code) for i in exc.issues] == [
+        (str(ws / "missions.yaml"), "invalid-value"),
+        (str(ws / "ovm.yaml"), "invalid-value"),
+    ]
+    again = copied(exc)
+    assert type(again) is ovm.ConfigRefused
+    assert (again.issues, again.refused, again.wrong, again.entries, str(again)) == (
+        exc.issues,
+        exc.refused,
+        exc.wrong,
+        exc.entries,
+        str(exc),
+    )
+    assert again.config == exc.config
+    assert (again.workspace is None) == (exc.workspace is None)

@@ -394,6 +394,15 @@ class ConfigRefused(DataError):
         """The table entries (group, index) refused, whose files are not read."""
         return frozenset(e for e in self.entries if len(e) == 2)
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        # Rebuilt from its parts, as ovm's other errors are: copied, or sent from a worker
+        # process, whole.
+        return (
+            _rebuild_refused,
+            (self.issues, self.refused, self.config, self.doc, self.wrong, self.entries),
+            {"workspace": self.workspace},
+        )
+
     def beside(self, found: Sequence[Issue], workspace: Workspace | None = None) -> ConfigRefused:
         """This error with the problems ``found`` reading the files, instead of those of the
         files alone, and the ``workspace`` read."""
@@ -406,6 +415,19 @@ class ConfigRefused(DataError):
             entries=self.entries,
             workspace=workspace,
         )
+
+
+def _rebuild_refused(
+    issues: Sequence[Issue],
+    refused: Sequence[Issue],
+    config: WorkspaceConfig,
+    doc: YamlDoc,
+    wrong: frozenset[Any],
+    entries: frozenset[tuple[PathPart, ...]],
+) -> ConfigRefused:
+    return ConfigRefused(
+        issues, refused=refused, config=config, doc=doc, wrong=wrong, entries=entries
+    )
 
 
 def _valid_part(
@@ -567,6 +589,11 @@ def load_workspace(
     meanwhile: Callable[[], object] | None = None,
 ) -> Workspace:
     """Load a workspace folder (or its ``ovm.yaml``); DataError/RubricError for unusable input.
+
+    An ovm.yaml refused in some fields raises :class:`ConfigRefused` (a DataError) with every
+    problem found beside them, the rubric's too: ``except ovm.OvmError`` (or ``DataError``)
+    catches a bad rubric beside a bad ovm.yaml, ``except ovm.RubricError`` only a bad rubric
+    beside a good one. Each issue's ``file`` says where it is.
 
     Rows with problems do not raise: they are listed in ``observations.report.rejected``. A
     table ovm.yaml names that cannot be used (missing, too large, named twice, without its
