@@ -93,6 +93,30 @@ def _plain(text: str) -> Label:
     return {"text": text, "lang": None, "fallback": False}
 
 
+_CODE_SPAN = re.compile(r"`([^`\n]+)`")
+
+
+def _coded(label: Label) -> Label:
+    """A message's label with its code spans (```headline: none```) out of its text, which
+    every format shows without the backticks, and in ``parts`` (the text cut at them, every
+    second part a span) for the HTML to set as code."""
+    parts = _CODE_SPAN.split(label["text"])
+    if len(parts) == 1:
+        return label
+    return {**label, "text": "".join(parts), "parts": parts}
+
+
+def _note(note: str | None) -> dict[str, Any]:
+    """A recommendation's ``gain_note`` as the outputs show it, without backticks, and
+    ``gain_note_parts`` where it holds a code span (see :func:`_coded`)."""
+    if not note:
+        return {"gain_note": None}
+    said = _coded(_plain(note))
+    if "parts" not in said:
+        return {"gain_note": note}
+    return {"gain_note": said["text"], "gain_note_parts": said["parts"]}
+
+
 def _wording(w: Wording) -> Label:
     """A kind's text for a reader as a label (marked when it fell back to another language)."""
     return {"text": w.text, "lang": w.lang, "fallback": w.lang is not None}
@@ -787,7 +811,7 @@ class _Builder:
         params = issue.get("params") or {}
         text = None if self.lang == "en" else coded("issue", code, params, self.lang)
         return {
-            "message": _english(english, self.lang) if text is None else _plain(text),
+            "message": _coded(_english(english, self.lang) if text is None else _plain(text)),
             "code": code,
         }
 
@@ -2259,7 +2283,7 @@ def _recommendation(b: _Builder, r: Recommendation, report: str = "") -> dict[st
         "gain_text": b.gain_text(value, shown, gain_on, r.gain_on_label or ""),
         "gain_on": gain_on,
         # Why the gain is not in overall points: shown wherever the gain is.
-        "gain_note": r.gain_note or None,
+        **_note(r.gain_note),
         "gain_on_text": b.label(gain_on)["text"],
         "text": text_label(r.text, b.lang),
         "to": r.to,
