@@ -415,7 +415,8 @@ def test_a_value_of_ovm_yaml_that_is_no_choice_says_what_a_missions_file_says(
             "Input should be 'odk' or 'kobo'",
         ),
         "es": (
-            "debe ser uno de estos valores: high, medium, low",
+            # the level is read in the team's language too: said so
+            "debe ser uno de estos valores: high, medium, low (o alta, media, baja)",
             "debe ser uno de estos valores: plain, kobo, odk",
             "debe ser uno de estos valores: odk, kobo",
         ),

@@ -603,11 +603,18 @@ SCHEMA_WORDINGS: dict[str, frozenset[str]] = {
     "out-of-range": frozenset({"gt", "ge", "le"}),
     "invalid-format": frozenset({"pattern"}),
     "too-short": frozenset({"too_short"}),
-    "invalid-choice": frozenset({"choice", "choice_meant"}),
+    "invalid-choice": frozenset({"choice", "choice_meant", "choice_level"}),
     "unknown-kind": frozenset({"tag", "no_tag"}),
 }
 """The schema errors each code has a sentence for; any other is said as ``other`` (a value
 this field does not take)."""
+
+
+def _level_choice(err: Any, allowed: list[str]) -> bool:
+    """Whether a choice refused is a confidence level (missions.yaml, ovm.yaml), which reads
+    the level in the team's language too (:data:`ovm.nearest.CHOICE_WORDS`)."""
+    loc: tuple[Any, ...] = tuple(err.get("loc") or ())
+    return bool(loc) and loc[-1] == "confidence" and allowed == ["high", "medium", "low"]
 
 
 def _listed(text: object) -> list[str]:
@@ -641,6 +648,9 @@ def schema_params(err: Any, code: str) -> dict[str, object]:
     elif variant == "choice":
         allowed = _listed(ctx.get("expected"))
         params |= meant_choice(err) or {"allowed": allowed, "n": len(allowed)}
+        if params["variant"] == "choice" and _level_choice(err, allowed):
+            # a mission team may write the level in its language (alta, élevée): said so
+            params["variant"] = "choice_level"
     elif variant in ("tag", "no_tag"):
         params["field"] = str(ctx.get("discriminator", "")).strip("'")
         if variant == "tag":
