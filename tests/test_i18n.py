@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import re
 import shutil
 import subprocess
@@ -305,3 +306,11 @@ def test_the_messages_quoting_yaml_keep_its_colons_in_french() -> None:
 def test_french_spacing_leaves_a_code_span_alone(before: str, span: str, after: str) -> None:
     text = f"{before.replace('`', '')} `{span}` {after}"
     assert f"`{span}`" in i18n.punctuate(text, "fr")
+
+
+@pytest.mark.parametrize("name", ["ovm.pot", "es.po", "fr.po", "pt.po"])
+def test_a_catalogue_parts_its_entries_by_one_blank_line(name: str) -> None:
+    # An entry taken out leaves no second blank line: the files stay as msgmerge writes them.
+    lines = (LOCALE / name).read_text("utf-8").split("\n")
+    doubled = [n + 1 for n, (a, b) in enumerate(itertools.pairwise(lines)) if a == b == ""]
+    assert doubled == []
