@@ -492,3 +492,26 @@ def test_a_key_with_two_neighbouring_letters_swapped_names_the_one_field_it_is(
     other = _swap(typed, other_at % (len(typed) - 1))
     assume(other not in (name, typed))
     assert swapped(typed, [name, other]) is None
+
+
+@pytest.mark.parametrize("key", ["di", "idd", "Id"])
+def test_a_reference_whose_id_key_is_misspelt_is_one_problem(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], key: str
+) -> None:
+    # The key is named as the id meant; the nodes citing the id it gives are not said to cite
+    # a reference the rubric lacks.
+    ws = _mini(tmp_path)
+    rubric = ws / "rubric.yaml"
+    line = _edit(
+        rubric,
+        "  - {id: idea-2007,",
+        f"  - {{id: other-2020, title: Other, year: 2020}}\n  - {{{key}: idea-2007,",
+    )
+    assert _said(["check", str(ws)], capsys) == (
+        1,
+        [
+            f"{rubric}:{line + 1}:6 references[1].{key}: unknown field `{key}`, did you mean `id`? "
+            "[unknown-field]",
+            f"{ws}: 1 error, 0 warnings",
+        ],
+    )

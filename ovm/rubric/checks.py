@@ -25,6 +25,7 @@ from ovm.indicators.validation import (
     rubric_check,
     seq,
 )
+from ovm.nearest import FIELD_CUTOFF, closest, swapped
 from ovm.rubric import formula
 from ovm.yamldoc import YamlDoc
 
@@ -432,12 +433,30 @@ def boolean_weights(doc: Document) -> Iterator[Issue]:
             )
 
 
+def _declared_references(doc: Document) -> set[str]:
+    """The ids of the rubric's references, with that of a reference whose ``id`` key is
+    misspelt (``di: idea-2007``): that key is said once, as the field meant, and the id it
+    gives is the one the nodes cite, not a missing reference for each."""
+    ids = {str(r) for r in doc.reference_ids}
+    for ref in seq(doc.data.get("references")):
+        if isinstance(ref, dict) and "id" not in ref:
+            ids |= {
+                v
+                for k, v in ref.items()
+                if isinstance(k, str)
+                and isinstance(v, str)
+                and (swapped(k, ["id"]) or closest(k, ["id"], cutoff=FIELD_CUTOFF, words=False))
+            }
+    return ids
+
+
 @rubric_check("unknown-reference")
 def node_references(doc: Document) -> Iterator[Issue]:
     """A node cites references the rubric declares."""
+    declared = _declared_references(doc)
     for node in doc.nodes:
         for j, ref in enumerate(seq(node.data.get("references"))):
-            if isinstance(ref, str) and doc.reference_ids and ref not in doc.reference_ids:
+            if isinstance(ref, str) and declared and ref not in declared:
                 yield doc.issue(
                     (*node.path, "references", j),
                     "unknown-reference",
