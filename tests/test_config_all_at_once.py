@@ -261,6 +261,8 @@ def test_a_field_of_ovm_yaml_written_wrong_hides_no_other_file_problem(
             "medium, low) [invalid-choice]",
         ]
     )
+    # The summary names no one file where the problems are in several.
+    assert err[3:] == ([f"{ws}: 3 errors, 0 warnings"] if command == "check" else ["3 errors"])
     assert not (tmp_path / "s.json").exists()
 
 

@@ -376,7 +376,11 @@ class ConfigRefused(DataError):
         entries: frozenset[tuple[PathPart, ...]] = frozenset(),
         workspace: Workspace | None = None,
     ) -> None:
-        super().__init__(issues, key="error_summary_workspace_invalid", where=doc.file)
+        # Named the invalid workspace file only where every problem is in it: beside the
+        # problems of the rubric or the tables it names, the count of them all.
+        elsewhere = any(i.file != doc.file for i in issues)
+        key = "error_summary_errors" if elsewhere else "error_summary_workspace_invalid"
+        super().__init__(issues, key=key, where=doc.file)
         self.refused = tuple(refused)
         self.config, self.doc, self.wrong = config, doc, frozenset(wrong)
         self.entries = entries or frozenset((str(w),) for w in wrong)
