@@ -515,3 +515,50 @@ def test_a_reference_whose_id_key_is_misspelt_is_one_problem(
             f"{ws}: 1 error, 0 warnings",
         ],
     )
+
+
+@pytest.mark.parametrize(
+    ("key", "meant"), [("di", "id"), ("idd", "id"), ("contry", "country"), ("Country", "country")]
+)
+def test_a_misspelt_key_of_missions_yaml_is_one_problem_at_the_key(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], key: str, meant: str
+) -> None:
+    # The key is named as the field meant, and nothing that follows from the slip alone is
+    # said: not the field missing, not the mission unknown to each table row naming it.
+    ws = _mini(tmp_path)
+    missions = ws / "missions.yaml"
+    if meant == "id":
+        line = _edit(missions, "  - id: aaa-2020\n", f"  - {key}: aaa-2020\n")
+    else:
+        line = _edit(missions, "    country: ARG\n", f"    {key}: ARG\n")
+    where = f"{missions}:{line}:5 missions[0].{key}"
+    assert _said(["check", str(ws)], capsys) == (
+        1,
+        [
+            f"{where}: unknown field `{key}`, did you mean `{meant}`? [unknown-field]",
+            f"{ws}: 1 error, 0 warnings",
+        ],
+    )
+    # The mission is not scored with a key read as another.
+    status, err = _said(["score", str(ws), "-q", "-o", str(tmp_path / "s.csv")], capsys)
+    assert status == 1
+    assert f"{where}: unknown field `{key}`, did you mean `{meant}`? [unknown-field]" in err
+    assert not (tmp_path / "s.csv").exists()
+
+
+def test_a_value_under_a_misspelt_key_of_missions_yaml_is_said_where_it_is_written(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    ws = _mini(tmp_path)
+    missions = ws / "missions.yaml"
+    line = _edit(missions, "    country: ARG\n", "    contry: ZZZ\n")
+    status, err = _said(["check", str(ws), "--lang", "es"], capsys)
+    assert status == 1
+    assert err[0] == (
+        f"{missions}:{line}:5 missions[0].contry: campo desconocido `contry`; "
+        "¿quería decir `country`? [unknown-field]"
+    )
+    # The country's own problem is said at the key the file writes, not at a line it lacks.
+    assert err[1].startswith(f"{missions}:{line}:") and "missions[0].contry" in err[1], err
+    assert err[1].endswith("[invalid-country]"), err
+    assert err[2:] == [f"{ws}: 2 errores, 0 advertencias"]

@@ -60,6 +60,7 @@ from ovm.errors import CheckError, Issue, PathPart, check_error
 from ovm.frozen import ReadOnlyMap
 from ovm.i18n import exact_number
 from ovm.indicators import AnswerIndicator, LevelsIndicator
+from ovm.nearest import FIELD_CUTOFF, closest, swapped
 from ovm.rubric.model import (
     Rubric,
     Variable,
@@ -437,6 +438,25 @@ _ISO_SHAPED = re.compile(r"\d{4}-\d{1,2}-\d{1,2}")
 """A text in the form of an ISO date, whether or not the date exists."""
 
 
+_MISSION_FIELDS = tuple(Mission.model_fields)
+
+
+def _meant_field(key: object, given: Mapping[Any, Any]) -> str | None:
+    """The field of a mission that ``key``, a key no mission takes, most likely meant, among
+    those ``given`` lacks (``contry``, or ``di`` with two letters swapped); None if none."""
+    if not isinstance(key, str) or key in _MISSION_FIELDS:
+        return None
+    lacking = [f for f in _MISSION_FIELDS if f not in given]
+    return closest(key, lacking, cutoff=FIELD_CUTOFF, words=False) or swapped(key, lacking)
+
+
+def _as_written(loc: tuple[PathPart, ...], written: Mapping[str, str]) -> tuple[PathPart, ...]:
+    """``loc`` with a field named as meant put back as the key the file has."""
+    if loc and isinstance(loc[0], str) and loc[0] in written:
+        return (written[loc[0]], *loc[1:])
+    return loc
+
+
 def _mission_params(err: Any, code: str) -> dict[str, Any]:
     """The catalogue variant (and its parts) of a schema error in a mission, as a rubric's."""
     if code in ("missing-field", "unknown-field"):
@@ -545,7 +565,17 @@ def listed_mission_ids(source: Path) -> list[str] | None:
     entries = doc.data.get("missions") if doc is not None and isinstance(doc.data, dict) else None
     if not isinstance(entries, list):
         return None
-    return [e["id"] for e in entries if isinstance(e, dict) and isinstance(e.get("id"), str)]
+    ids = (_listed_id(e) for e in entries if isinstance(e, dict))
+    return [i for i in ids if i is not None]
+
+
+def _listed_id(entry: Mapping[Any, Any]) -> str | None:
+    """The id a missions.yaml entry names: its ``id``, else the text under a key meant as
+    ``id`` (``di``), which is said wrong once, at that key, not at each row naming the mission."""
+    if isinstance(entry.get("id"), str):
+        return str(entry["id"])
+    meant = [v for k, v in entry.items() if isinstance(v, str) and _meant_field(k, entry) == "id"]
+    return meant[0] if len(meant) == 1 else None
 
 
 def load_missions(
@@ -596,19 +626,53 @@ def load_missions(
             )
             continue
         prepared = dict(raw)
+        # A key misspelt for a field the mission lacks is one problem, said at the key with
+        # the field meant; the rest is checked as if the field were written right, so what
+        # follows from the slip alone (the field "missing", the mission unknown to each table
+        # row naming it) is not said again.
+        written: dict[str, str] = {}
+        for k in list(raw):
+            near = _meant_field(k, prepared)
+            if near is not None:
+                issues.append(
+                    _data_issue(
+                        doc,
+                        (*path, k),
+                        "unknown-field",
+                        f"unknown field `{k}`, did you mean `{near}`?",
+                        key=True,
+                        variant="meant",
+                        field=k,
+                        meant=near,
+                    )
+                )
+                # The data under ``answers`` and ``values`` is checked where the file writes
+                # those names: under a key written wrong it waits for the key to be put right.
+                value = prepared.pop(k)
+                if near not in ("answers", "values"):
+                    prepared[near] = value
+                written[near] = k
         for key in ("answers", "values"):
-            if isinstance(raw.get(key), dict):
+            if isinstance(prepared.get(key), dict):
                 prepared[key] = {
                     k: _normalise_datum(v, key == "answers", reader(str(k), key == "answers"))
-                    for k, v in raw[key].items()
+                    for k, v in prepared[key].items()
                 }
         try:
             mission = Mission.model_validate(prepared)
+            errors: list[Any] | None = None
         except ValidationError as exc:
             errors = exc.errors()
-            # Drop the union tags pydantic puts in a location ("str", "dict[str,str]").
+        if errors is not None:
+            # Drop the union tags pydantic puts in a location ("str", "dict[str,str]"), and
+            # say a field named as meant where it is written.
             locs = [
-                tuple(p for p in e["loc"] if not (isinstance(p, str) and ("[" in p or p == "str")))
+                _as_written(
+                    tuple(
+                        p for p in e["loc"] if not (isinstance(p, str) and ("[" in p or p == "str"))
+                    ),
+                    written,
+                )
                 for e in errors
             ]
             for err, loc in zip(errors, locs, strict=True):
@@ -633,14 +697,14 @@ def load_missions(
                     err, loc, errors, locs
                 ):
                     msg, params = said
-                if loc[:1] == ("country",):
+                if loc[:1] in (("country",), (written.get("country"),)):
                     code = "invalid-country"
-                    problem = country_problem(str(raw.get("country")))
+                    problem = country_problem(str(prepared.get("country")))
                     if problem is not None:
-                        msg, params = problem, country_problem_params(str(raw.get("country")))
+                        msg, params = problem, country_problem_params(str(prepared.get("country")))
                 issues.append(_data_issue(doc, (*path, *loc), code, msg, **params))
             # The rest of the entry is still checked, so one run reports every problem.
-            raw_id = raw.get("id")
+            raw_id = prepared.get("id")
             if isinstance(raw_id, str) and raw_id in seen:
                 issues.append(
                     _data_issue(
