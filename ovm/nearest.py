@@ -73,13 +73,12 @@ def _words(text: str) -> list[str]:
 def _negated(wanted: str, names: Sequence[str]) -> bool:
     """Whether a folded text of several words holds a negation (``not low``, ``isn't high``)
     that is no word of a name (``not applicable`` may mean ``not_applicable``)."""
-    said = _words(wanted.replace("\N{RIGHT SINGLE QUOTATION MARK}", "'"))
+    plain = wanted.replace("\N{RIGHT SINGLE QUOTATION MARK}", "'")
+    said = _words(plain)
     if len(said) < 2:
         return False
     named = {w for n in names for w in _words(n)}
-    return bool((NEGATIONS - named).intersection(said)) or (
-        "n't" in wanted.replace("\N{RIGHT SINGLE QUOTATION MARK}", "'")
-    )
+    return bool((NEGATIONS - named).intersection(said)) or "n't" in plain
 
 
 def closest(
