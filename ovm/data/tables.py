@@ -546,9 +546,16 @@ def _read_csv(
     # Column names are trimmed, as cells are (and as in a workbook); every text column is
     # cleaned but the verbatim ones, which are categories, once the bytes are let go.
     df.columns = trimmed
-    df = df.with_columns(pl.col(pl.String).str.strip_chars().replace("", None))
-    # A record spanning several lines (quoted newline) shifts line numbers; rows are records.
-    df = df.with_row_index(ROW, offset=2).with_columns(pl.col(ROW).cast(pl.Int64))
+    # One query: each takes the interpreter's lock back once done, maybe waiting for it.
+    df = (
+        df.lazy()
+        .with_columns(pl.col(pl.String).str.strip_chars().replace("", None))
+        # A record spanning several lines (quoted newline) shifts line numbers; rows are
+        # records.
+        .with_row_index(ROW, offset=2)
+        .with_columns(pl.col(ROW).cast(pl.Int64))
+        .collect()
+    )
     if size <= MAX_CELL_CHARS:
         # No cell of a text file has more characters than the file has bytes.
         return df, []
@@ -612,9 +619,24 @@ def _enumerations(
         )
     except pl.exceptions.PolarsError:
         return None
+    # Every column's texts in one query: the parse waits for them, and this thread waits for
+    # the interpreter's lock after each query (the command imports on its main thread
+    # meanwhile), so a query a column would keep the parse waiting that much more.
+    # Columns are picked by place: a header is the file's, and pl.col would read one such
+    # as ``*`` or ``^q.*$`` as a pattern.
+    texts = dict(
+        zip(
+            sample.columns,
+            sample.select(
+                pl.nth(k).drop_nulls().unique(maintain_order=True).implode()
+                for k in range(sample.width)
+            ).row(0),
+            strict=True,
+        )
+    )
     out = {}
     for h in kept:
-        seen = sample.get_column(h).drop_nulls().unique(maintain_order=True).to_list()
+        seen = texts[h]
         known = set(seen)
         extra = [t for t in likely.get(trimmed[h], ()) if t not in known]
         out[h] = pl.Enum([*seen, *extra])
@@ -912,10 +934,13 @@ def _count_byte(raw: bytes, char: str) -> int:
     # half-made module.
     import numpy as np
 
-    # NumPy compares the bytes several times faster than bytes.count, a cache-sized block at a
-    # time (one comparison of the whole file would write a mask as large as the file).
+    # NumPy compares the bytes several times faster than bytes.count, a block of a few MiB at
+    # a time: one comparison of the whole file would write a mask as large as the file, and
+    # small blocks cost no less CPU yet take the interpreter's lock back once each (the
+    # comparison lets it go), each time waiting for the thread that holds it meanwhile, which
+    # is importing while a command reads its table.
     data = np.frombuffer(raw, np.uint8)
-    block = 1 << 18
+    block = 1 << 23
     return sum(
         int(np.count_nonzero(data[i : i + block] == ord(char))) for i in range(0, data.size, block)
     )
