@@ -10,7 +10,7 @@ import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from ovm.data.tables import BLANKS, _separators_outside_quotes, read_table
+from ovm.data.tables import BLANKS, _odd_so_far, _separators_outside_quotes, read_table
 
 CELLS = ["a", "b c", " d ", "", ",", '"', 'x"y', "\n", "\r\n", "e\nf", "é", "1,5", '""']
 
@@ -149,3 +149,50 @@ def test_separators_outside_quotes_are_those_the_strict_reader_sees(
     want = sum(len(r) - 1 for r in records if r)
     assert _separators_outside_quotes(text.encode(), ",") == want
     assert _separators_outside_quotes(('"' + text).encode(), ",") is None
+
+
+def _dense(before: str, after: str) -> str:
+    """A table quoting every field, its quotes dense enough to be checked byte by byte, whose
+    first 256 KiB end with ``before`` (after a quoted field padded to fit) and the rest starts
+    with ``after``: the bytes on each side of a block's edge."""
+    text = '"h0","h1"\r\n'
+    edge = 1 << 18
+    while len(text) < edge - 40:
+        text += '"a","b, ""c"""\r\n'
+    text += '"' + "a" * (edge - len(text) - 2 - len(before)) + '"' + before
+    assert len(text) == edge
+    return text + after + '"d","e"\r\n' * 2_000
+
+
+@pytest.mark.parametrize(
+    ("before", "after", "read"),
+    [
+        # A closing quote last in a block, the separator first in the next.
+        ("", ',"b"\r\n', True),
+        # A text after that closing quote, in the next block: no field the strict reader takes.
+        ("", 'x,"b"\r\n', False),
+        # A quote opening a field first in a block, the separator last in the one before.
+        (",", '"b"\r\n', True),
+        # A quote first in a block after a text in the one before: inside a field, not opening it.
+        (",x", '"b"\r\n', False),
+    ],
+)
+def test_quotes_on_every_field_are_checked_across_blocks(
+    before: str, after: str, read: bool
+) -> None:
+    text = _dense(before, after)
+    got = _separators_outside_quotes(text.encode(), ",")
+    if not read:
+        assert got is None
+        return
+    records = list(csv.reader(io.StringIO(text, newline=""), strict=True))
+    assert got == sum(len(r) - 1 for r in records if r)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.booleans(), max_size=100), st.integers(0, 1))
+def test_the_running_parity_of_quotes_is_that_of_a_count(flags: list[bool], odd: int) -> None:
+    import numpy as np
+
+    got = _odd_so_far(np.array(flags, dtype=bool), odd)
+    assert got.tolist() == [(sum(flags[: k + 1]) + odd) % 2 == 1 for k in range(len(flags))]
