@@ -202,6 +202,21 @@ def test_missions_multiplied_alone_give_what_missions_side_by_side_give(
     np.testing.assert_array_equal(reps.values, on_one_thread[1].values)
 
 
+def test_counts_packed_in_one_column_give_what_two_columns_give(
+    workspace: ovm.Workspace,
+    on_one_thread: tuple[ovm.ScoreSet, IndicatorReplicates],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # The example missions are small: their accepted and answered counts share one column of
+    # the products (accepted + _PACK * answered). With nothing small enough to pack, each count
+    # has a column of its own; the replicates must be the same to the bit.
+    monkeypatch.setattr(sitestats, "_PACK", 0)
+    scores, reps = score_with_replicates(workspace.rubric, workspace.observations)
+    assert scores == on_one_thread[0]
+    assert scores.to_json() == on_one_thread[0].to_json()
+    np.testing.assert_array_equal(reps.values, on_one_thread[1].values)
+
+
 @pytest.mark.parametrize("threads", ["1", "2"])
 def test_a_score_that_fails_after_the_site_summary_leaves_no_replicates_computing(
     workspace: ovm.Workspace, monkeypatch: pytest.MonkeyPatch, threads: str

@@ -908,6 +908,7 @@ class _Scratch:
     ) -> None:
         rows = max(largest, _SCRATCH_VISITS)
         self.block = np.empty((rows, k), np.int8)
+        self.flags = np.empty((rows, k), bool)
         self.both = np.empty((rows, 2 * k), dtype)
         self.batch = np.empty(cells, dtype)
         self.product = np.empty(most * 2 * k * bootstrap, dtype)
@@ -970,7 +971,14 @@ def _group_replicates(work: _Replicating, group: list[int], scratch: _Scratch) -
         )
         both = scratch.both.reshape(-1)[: total * width].reshape(total, width)
         if packed:
-            np.take(_PACKED, block.view(np.uint8), out=both, mode="clip")
+            # accepted + _PACK * answered of each code, from two comparisons: a lookup in a
+            # table of the codes widened every code to a pointer-sized index first (twice
+            # the time, on every visit of the cohort). Whole numbers, exact in float32.
+            flag = scratch.flags.reshape(-1)[: total * k].reshape(total, k)
+            np.greater_equal(block, 0, out=flag)
+            np.multiply(flag, np.float32(_PACK), out=both)
+            np.equal(block, 1, out=flag)
+            np.add(both, flag, out=both)
         else:
             np.equal(block, 1, out=both[:, :k])
             np.greater_equal(block, 0, out=both[:, k:])
@@ -1054,9 +1062,6 @@ the Poisson weights times a mission's visits stay below ``_PACK``, a weighted su
 column is ``accepted + _PACK * answered`` with both counts below ``_PACK``: a whole number
 below 2**24, which float32 holds exactly, whatever the order of the additions, and from which
 both counts come back exactly."""
-# Indexed by the code's byte: 1 is accepted, any other code from 0 an answer.
-_CODES = np.arange(256, dtype=np.uint8).view(np.int8)
-_PACKED = np.where(_CODES == 1, _PACK + 1, np.where(_CODES >= 0, _PACK, 0)).astype(np.float32)
 
 
 def _numeric(
