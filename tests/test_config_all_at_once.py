@@ -296,3 +296,47 @@ def test_a_refused_ovm_yaml_is_an_error_of_ovm_that_copies_whole(
     )
     assert again.config == exc.config
     assert (again.workspace is None) == (exc.workspace is None)
+
+
+@pytest.mark.parametrize("command", ["check", "score"])
+def test_a_key_written_twice_hides_no_other_problem(
+    command: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # A title written twice is one problem of ovm.yaml among others: its setting written
+    # wrong, the rubric's and the tables' problems are said with it, and nothing is scored.
+    ws = _mini(tmp_path)
+    config, rubric, table = ws / "ovm.yaml", ws / "rubric.yaml", ws / "statistics.csv"
+    twice = _edit(config, "rubric: rubric.yaml\n", "rubric: rubric.yaml\ntitle: Again\n") + 1
+    seed = _edit(config, "seed: 7", "seed: abc")
+    extra = _edit(rubric, "languages: [en, es]\n", "languages: [en, es]\nxtitle: x\n") + 1
+    with pytest.raises(ovm.ConfigRefused) as raised:
+        ovm.load_workspace(ws)
+    assert [(i.file, i.line, i.column, i.code) for i in raised.value.issues] == [
+        (str(config), twice, 1, "duplicate-key"),
+        (str(config), seed, _col(config, seed, "abc"), "invalid-value"),
+        (str(rubric), extra, 1, "unknown-field"),
+    ]
+    # With the rubric right, the tables are read and their problems said too.
+    _edit(rubric, "xtitle: x\n", "")
+    _edit(table, "EMB results,high", "EMB results,sure")
+    with pytest.raises(ovm.ConfigRefused) as raised:
+        ovm.load_workspace(ws)
+    assert [(i.file, i.line, i.column, i.code) for i in raised.value.issues] == [
+        (str(config), twice, 1, "duplicate-key"),
+        (str(config), seed, _col(config, seed, "abc"), "invalid-value"),
+        (str(table), 2, 5, "invalid-choice"),
+    ]
+    _edit(rubric, "languages: [en, es]\n", "languages: [en, es]\nxtitle: x\n")
+    argv = [command, str(ws)] + (["-o", str(tmp_path / "s.json")] if command == "score" else [])
+    status, err = _said(argv, capsys)
+    assert (status, err) == (
+        1,
+        [
+            f"{config}:{twice}:1 title: key 'title' appears more than once (first at line 1) "
+            "[duplicate-key]",
+            _seed_said(config, seed),
+            f"{rubric}:{extra}:1 xtitle: unknown field [unknown-field]",
+            f"{ws}: 3 errors, 0 warnings" if command == "check" else "3 errors",
+        ],
+    )
+    assert not (tmp_path / "s.json").exists()

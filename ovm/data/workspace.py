@@ -282,12 +282,9 @@ def _read_config(
             where=name,
         )
     doc, issues = parse_yaml(text, name)
-    if doc is None or issues:
-        raise DataError(
-            [dataclasses.replace(i, severity="error", category="data") for i in issues],
-            key="error_summary_workspace_invalid",
-            where=name,
-        )
+    issues = [dataclasses.replace(i, severity="error", category="data") for i in issues]
+    if doc is None:
+        raise DataError(issues, key="error_summary_workspace_invalid", where=name)
     if doc.data is not None and not isinstance(doc.data, dict):
         raise DataError(
             [
@@ -307,30 +304,30 @@ def _read_config(
             key="error_summary_workspace_invalid",
             where=name,
         )
+    # A key written twice (or a key that is no name) is refused as a field written wrong is:
+    # the field it is in is left out, and every other problem of ovm.yaml is said beside it.
+    locs = [tuple(i.path) for i in issues if i.path]
     try:
-        return WorkspaceConfig.model_validate(doc.data or {}), doc
+        config = WorkspaceConfig.model_validate(doc.data or {})
     except ValidationError as exc:
-        issues = _config_issues(doc, name, exc.errors())
-        # Every problem of ovm.yaml at once: the files the valid fields name are checked
-        # too (a rubric that does not exist), not left for the next run to find.
-        wrong = {e["loc"][0] for e in exc.errors() if e["loc"]}
-        entries = frozenset(_entry(tuple(e["loc"])) for e in exc.errors() if e["loc"])
-        fine = _valid_part(doc.data or {}, entries)
-        if fine is not None:
-            found, _ = _check_sources(
-                fine, doc, path.parent, rubric_named=rubric_named, groups=groups
-            )
-            # A field refused above is said once: not again as the default put in its place.
-            errors = [i for i in found if i.severity == "error" and not _under(i.path, entries)]
-            raise ConfigRefused(
-                [*issues, *errors],
-                refused=issues,
-                config=fine,
-                doc=doc,
-                wrong=wrong,
-                entries=entries,
-            ) from None
-        raise DataError(issues, key="error_summary_workspace_invalid", where=name) from None
+        issues += _config_issues(doc, name, exc.errors())
+        locs += [tuple(e["loc"]) for e in exc.errors() if e["loc"]]
+    else:
+        if not issues:
+            return config, doc
+    # Every problem of ovm.yaml at once: the files the valid fields name are checked too (a
+    # rubric that does not exist), not left for the next run to find.
+    wrong = {loc[0] for loc in locs}
+    entries = frozenset(_entry(loc) for loc in locs)
+    fine = _valid_part(doc.data or {}, entries)
+    if fine is None:
+        raise DataError(issues, key="error_summary_workspace_invalid", where=name)
+    found, _ = _check_sources(fine, doc, path.parent, rubric_named=rubric_named, groups=groups)
+    # A field refused above is said once: not again as the default put in its place.
+    errors = [i for i in found if i.severity == "error" and not _under(i.path, entries)]
+    raise ConfigRefused(
+        [*issues, *errors], refused=issues, config=fine, doc=doc, wrong=wrong, entries=entries
+    )
 
 
 _TABLE_GROUPS = ("statistics", "answers", "checklists", "places")
