@@ -13,6 +13,7 @@ import pytest
 from test_words_as_meant import _col, _edit, _mini, _said
 
 import ovm
+from ovm.errors import format_path
 
 
 @pytest.mark.parametrize("command", ["check", "score"])
@@ -53,10 +54,8 @@ def test_a_refused_field_of_ovm_yaml_is_said_once(
     status, err = _said(["check", str(ws)], capsys)
     assert status == 1
     assert err == [
-        f"{config}:{missions}:11 missions: Input should be a valid string: correct the value "
-        "[invalid-value]",
-        f"{config}:{seed}:{_col(config, seed, 'seven')} settings.seed: Input should be a valid "
-        "integer, unable to parse string as an integer: write a whole number >= 0 "
+        f"{config}:{missions}:11 missions: must be text [invalid-value]",
+        f"{config}:{seed}:{_col(config, seed, 'seven')} settings.seed: write a whole number >= 0 "
         "[invalid-value]",
         f"{ws}: 2 errors, 0 warnings",
     ]
@@ -96,8 +95,7 @@ def test_a_number_where_a_title_or_name_is_written_is_one_problem(
 
 def _seed_said(config: Path, line: int) -> str:
     return (
-        f"{config}:{line}:{_col(config, line, 'abc')} settings.seed: Input should be a valid "
-        "integer, unable to parse string as an integer: write a whole number >= 0 "
+        f"{config}:{line}:{_col(config, line, 'abc')} settings.seed: write a whole number >= 0 "
         "[invalid-value]"
     )
 
@@ -175,7 +173,7 @@ def test_a_list_where_a_title_or_name_is_written_is_one_problem(
         (
             "missions: missions.yaml",
             "missions: [missions.yaml]",
-            "missions: Input should be a valid string: correct the value [invalid-value]",
+            "missions: must be text [invalid-value]",
         ),
         (
             "statistics: [statistics.csv]",
@@ -340,3 +338,85 @@ def test_a_key_written_twice_hides_no_other_problem(
         ],
     )
     assert not (tmp_path / "s.json").exists()
+
+
+def _colon(lang: str) -> str:
+    return "\u202f:" if lang == "fr" else ":"
+
+
+_SEED = "write a whole number >= 0"
+_BOOTSTRAP = "write a whole number from 0 to 100000"
+_CONFIDENCE = "write a number between 0 and 1 (0.95)"
+
+
+@pytest.mark.parametrize(
+    ("written", "lang", "said"),
+    [
+        ("seed: abc", "en", _SEED),
+        ("seed: -1", "en", _SEED),
+        ("seed: 1.5", "en", _SEED),
+        ("seed: abc", "es", "escriba un número entero >= 0"),
+        ("seed: abc", "fr", "écrivez un nombre entier >= 0"),
+        ("seed: abc", "pt", "escreva um número inteiro >= 0"),
+        ("bootstrap: many", "en", _BOOTSTRAP),
+        ("bootstrap: -3", "en", _BOOTSTRAP),
+        ("bootstrap: 1000000", "en", _BOOTSTRAP),
+        ("confidence: high", "en", _CONFIDENCE),
+        ("confidence: 2", "en", _CONFIDENCE),
+    ],
+)
+def test_a_setting_written_wrong_is_said_in_ovms_words(
+    written: str, lang: str, said: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # What to write, in every language alike: not the schema's reason ("Input should be a
+    # valid integer, unable to parse string as an integer") before it in English alone.
+    ws = _mini(tmp_path)
+    config = ws / "ovm.yaml"
+    line = _edit(config, "settings: {seed: 7, bootstrap: 50}", f"settings: {{{written}}}")
+    field, value = written.split(": ")
+    status, err = _said(["check", str(ws), "--lang", lang], capsys)
+    assert (status, err[0]) == (
+        1,
+        f"{config}:{line}:{_col(config, line, value)} settings.{field}{_colon(lang)} {said} "
+        "[invalid-value]",
+    )
+    assert len(err) == 4  # the two tables read, and the count
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "lang", "said"),
+    [
+        ("rubric: rubric.yaml", "rubric: [rubric.yaml]", "en", "must be text"),
+        ("missions: missions.yaml", "missions: {a: 1}", "en", "must be text"),
+        ("statistics: [statistics.csv]", "statistics: statistics.csv", "en", "must be a list"),
+        ("statistics: [statistics.csv]", "statistics: [5]", "en", "must be a mapping of fields"),
+        ("settings: {seed: 7, bootstrap: 50}", "settings: 5", "en", "must be a mapping of fields"),
+        (
+            "settings: {seed: 7, bootstrap: 50}",
+            "settings: 5",
+            "fr",
+            "doit être un mappage de champs",
+        ),
+        ("    simulated: true", "    simulated: maybe", "en", "write yes or no"),
+    ],
+)
+def test_a_field_of_ovm_yaml_of_the_wrong_type_is_said_in_ovms_words(
+    old: str,
+    new: str,
+    lang: str,
+    said: str,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    # A value of the wrong type is said as the user writes it (text, a list, fields), not in
+    # the schema's types (a tuple, a dictionary, an instance of Settings).
+    ws = _mini(tmp_path)
+    config = ws / "ovm.yaml"
+    line = _edit(config, old, new)
+    with pytest.raises(ovm.ConfigRefused) as raised:
+        ovm.load_workspace(ws)
+    (issue,) = raised.value.refused
+    assert (issue.file, issue.line, issue.code) == (str(config), line, "invalid-value")
+    status, err = _said(["check", str(ws), "--lang", lang], capsys)
+    at = f"{config}:{issue.line}:{issue.column} {format_path(issue.path)}"
+    assert (status, err[0]) == (1, f"{at}{_colon(lang)} {said} [invalid-value]")

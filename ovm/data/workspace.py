@@ -68,6 +68,7 @@ from ovm.rubric.model import (
     meant_choice_message,
     schema_params,
     text_of_a_mapping,
+    type_words,
     unquoted_text,
 )
 from ovm.yamldoc import (
@@ -510,15 +511,15 @@ def _config_issues(doc: YamlDoc, name: str, errors: list[Any]) -> list[Issue]:
                     params = schema_params(err, code)
                     if params["variant"] == "decimal_comma":
                         msg = decimal_comma_message(params)
+                    elif (words := type_words(code, params)) is not None:
+                        msg = words
                     else:
                         msg += ": correct the value"
                 else:
-                    # the field's own advice says more than the schema's reason, in any
-                    # language; a pattern is the schema's notation, not the user's
+                    # the field's own advice says more than the schema's reason (whose words
+                    # name its own types and notation), in every language alike
                     params = {"variant": hint}
-                    advice = coded("issue", "invalid-value", params, "en") or hint
-                    pattern = err["type"] == "string_pattern_mismatch"
-                    msg = advice if pattern else f"{msg}: {advice}"
+                    msg = coded("issue", "invalid-value", params, "en") or hint
         out.append(
             Issue(
                 name,

@@ -659,6 +659,23 @@ def schema_params(err: Any, code: str) -> dict[str, object]:
     return params
 
 
+TYPE_VARIANTS = frozenset({"integer", "number", "finite", "boolean", "text", "list", "mapping"})
+"""The schema errors of a value of the wrong type, which ovm says in its own words in English
+too: the schema's text names the schema's types (a tuple, a dictionary, an instance of a model),
+not what a user writes."""
+
+
+def type_words(code: str, params: Mapping[str, object]) -> str | None:
+    """The English sentence of a schema error of a value's type (``params`` from
+    :func:`schema_params`): the catalogue's, as every other language says it; None for an
+    error of another kind."""
+    if params.get("variant") not in TYPE_VARIANTS:
+        return None
+    from ovm.i18n import coded
+
+    return coded("issue", code, params, "en")
+
+
 _DECIMAL_COMMA = re.compile(r"\s*([+-]?[0-9]+),([0-9]{1,2}|[0-9]{4,})\s*")
 """A number with a decimal comma (0,5): how the rubric's Spanish, French and Portuguese
 authors write one. Three digits after the comma may group thousands (1,000): no guess then."""
