@@ -198,7 +198,7 @@ CODES: dict[str, Code] = {
     ),
     "invalid-language": Code(
         "rubric",
-        "f.yaml:5:12 languages: Input should be a valid tuple",
+        "f.yaml:5:12 languages: must be a list",
         "Use two-letter language codes (en, es, fr, pt).",
     ),
     "invalid-type": Code(

@@ -536,9 +536,8 @@ def test_a_template_of_an_invalid_missions_file_is_refused_in_each_language(
     place = f"{ws}/missions.yaml"
     assert (status, err.getvalue()) == (
         1,
-        f"{place}:12:61 missions[1].election.round: Input should be a valid integer, unable to "
-        f"parse string as an integer [invalid-value]\n{place}: invalid missions file (see "
-        "ovm.yaml)\n",
+        f"{place}:12:61 missions[1].election.round: must be a whole number [invalid-value]\n"
+        f"{place}: invalid missions file (see ovm.yaml)\n",
     )
     refused = _refusal(lambda: write_template(ws, tmp_path / "t.xlsx"))
     where = f"{place}:12:61 missions[1].election.round"

@@ -69,6 +69,7 @@ from ovm.rubric.model import (
     meant_choice_message,
     schema_params,
     text_of_a_mapping,
+    type_words,
     unquoted_text,
 )
 from ovm.yamldoc import YamlDoc, parse_yaml, plain_scalar, read_text
@@ -478,7 +479,7 @@ def _mission_params(err: Any, code: str) -> dict[str, Any]:
     return schema_params(err, code)
 
 
-def _mission_message(err: Any, params: Mapping[str, Any]) -> str:
+def _mission_message(err: Any, code: str, params: Mapping[str, Any]) -> str:
     """The English words of a schema error in a mission; a date says how to write it."""
     if params.get("variant") == "date_dmy":
         return (
@@ -493,7 +494,9 @@ def _mission_message(err: Any, params: Mapping[str, Any]) -> str:
         return "must be a date (2021-03-14)"
     if params.get("variant") == "choice_meant":
         return meant_choice_message(dict(params))
-    return str(err["msg"])[:200]
+    if err["type"] == "extra_forbidden":
+        return "unknown field"
+    return type_words(code, params) or str(err["msg"])[:200]
 
 
 def _word_status(value: Any) -> Status | None:
@@ -692,7 +695,7 @@ def load_missions(
                 }.get(err["type"], "invalid-value")
                 check = check_error(err)
                 params: dict[str, Any] = _mission_params(err, code)
-                msg = str(check) if check is not None else _mission_message(err, params)
+                msg = str(check) if check is not None else _mission_message(err, code, params)
                 if said := unquoted_text(err, doc, (*path, *loc), code) or listed_text(
                     err, loc, errors, locs
                 ):

@@ -900,6 +900,8 @@ def _schema_issues(doc: YamlDoc, exc: ValidationError) -> list[Issue]:
         etype = err["type"]
         if etype == "missing" and path in paired:
             continue
+        if mapping_of_a_scalar(err, path, errors, paths):
+            continue  # a unit (a text or a text per language): its text's sentence says it
         if path in meant and etype == "extra_forbidden":
             issues.append(
                 _issue(
@@ -960,14 +962,21 @@ def _schema_issues(doc: YamlDoc, exc: ValidationError) -> list[Issue]:
         message = _message(err)
         if etype == "extra_forbidden":
             params: dict[str, object] = {"variant": "field", "field": last}
-        elif said := unquoted_text(err, doc, path, code):
+        elif said := unquoted_text(err, doc, path, code) or listed_text(err, path, errors, paths):
             message, params = said
+        elif etype == "dict_type" and code == "invalid-value":
+            # The rubric's only mappings of no fields of their own are its texts per language
+            # (a title, labels): what such a text is, not that a "dictionary" was wanted.
+            message = "must be a text per language: write each text under the code of its language"
+            params = {"variant": "per_language"}
         else:
             params = schema_params(err, code)
             if params["variant"] == "decimal_comma":
                 message = decimal_comma_message(params)
             elif params["variant"] == "choice_meant":
                 message = meant_choice_message(params)
+            elif (words := type_words(code, params)) is not None:
+                message = words
         issues.append(
             _issue(doc, path, code, message, key=etype == "extra_forbidden", params=params)
         )
