@@ -106,7 +106,11 @@ def closest(
     by_fold = {folded(n): n for n in names}
     if _negated(wanted, list(by_fold)):
         return None
-    close = difflib.get_close_matches(wanted, list(by_fold), n=1, cutoff=cutoff)
+    said = _words(wanted)
+    # A phrase holding a name as one of its words is no misspelling of it, however close its
+    # letters (``high x``, ``sum y``): its words say whether it is that name.
+    phrase = len(said) > 1 and any(w in by_fold for w in said)
+    close = [] if phrase else difflib.get_close_matches(wanted, list(by_fold), n=1, cutoff=cutoff)
     if close:
         return by_fold[close[0]]
     # Two letters typed in the wrong order (``yse``, ``wieght``): the same letters as one
@@ -118,14 +122,29 @@ def closest(
             return same[0]
     if words:
         local = {folded(w): n for w, n in synonyms.items() if n in names}
-        said = wanted.split(" ")
-        found = {by_fold.get(w) or local.get(w) for w in said} - {None}
-        # Words beside a name say more about it (``Kobo Toolbox``), but a connector or a
-        # weighting makes the phrase another thing (``sum of squares``, ``weighted sum``).
-        othering = OTHERING - {w for n in by_fold for w in _words(n)}
-        if len(found) == 1 and not othering.intersection(_words(wanted)):
+        found = {by_fold.get(w) or local.get(w) for w in wanted.split(" ")} - {None}
+        if len(found) == 1 and not _another_thing(text, said, list(by_fold)):
             return found.pop()
     return None
+
+
+_ACRONYM = re.compile(r"\(\s*([^\W\d_]{2,})\s*\)")
+
+
+def _another_thing(text: str, said: Sequence[str], names: Sequence[str]) -> bool:
+    """Whether a word beside a name in the phrase ``text`` (its folded words ``said``) makes
+    it another thing than that name: a connector or a weighting (:data:`OTHERING`: ``sum of
+    squares``, ``weighted sum``), a letter (a variable, ``high x``, or a connector of its own,
+    ``sum y``), or a body named in parentheses by its capitals (``arithmetic (EMB)``: that
+    body's figure). Other words only say more about the name (``Kobo Toolbox``, ``high
+    confidence``, ``low (estimate)``)."""
+    named = {w for n in names for w in _words(n)}
+    if (OTHERING - named).intersection(said):
+        return True
+    if any(len(w) == 1 and w not in named for w in said):
+        return True
+    # Capitals are a body's name only in a text that is not written all in capitals.
+    return not text.isupper() and any(a.isupper() for a in _ACRONYM.findall(text))
 
 
 def swapped(text: str, names: Sequence[str]) -> str | None:

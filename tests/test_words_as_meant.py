@@ -562,3 +562,77 @@ def test_a_value_under_a_misspelt_key_of_missions_yaml_is_said_where_it_is_writt
     assert err[1].startswith(f"{missions}:{line}:") and "missions[0].contry" in err[1], err
     assert err[1].endswith("[invalid-country]"), err
     assert err[2:] == [f"{ws}: 2 errores, 0 advertencias"]
+
+
+@given(
+    word=st.sampled_from([*LEVELS, *CHOICE_WORDS, *AGGREGATIONS]),
+    other=st.sampled_from(["x", "y", "o", "(EMB)", "(IDEA)", "( OSCE )"]),
+    other_first=st.booleans(),
+    words=st.booleans(),
+)
+def test_a_letter_or_a_body_beside_a_choice_makes_it_another_thing(
+    word: str, other: str, other_first: bool, words: bool
+) -> None:
+    # "high x" (a variable), "sum y" (and), "arithmetic (EMB)" (the EMB's figure): no choice
+    # is named, by its words nor by the closeness of its letters, which a short word beside
+    # a name keeps above the cut-off.
+    text = f"{other} {word}" if other_first else f"{word} {other}"
+    assert closest(text, LEVELS, words=words) is None
+    assert closest(text, AGGREGATIONS, words=words) is None
+    assert (closest(word, LEVELS) or closest(word, AGGREGATIONS)) is not None
+
+
+@given(
+    name=st.sampled_from([*LEVELS, *AGGREGATIONS, "yes", "no", "kobo", "odk"]),
+    other=st.text(alphabet="abcdefghijklmnopqrstuvwxyz", min_size=1, max_size=12),
+    other_first=st.booleans(),
+)
+def test_a_phrase_holding_a_name_is_never_named_by_its_spelling(
+    name: str, other: str, other_first: bool
+) -> None:
+    # Only words say what a phrase holding a name means: where they are not read (a sentence
+    # of an answer, "yes x"), no name is; a name's misspelling alone is still named.
+    names = [*LEVELS, *AGGREGATIONS, "yes", "no", "kobo", "odk"]
+    text = f"{other} {name}" if other_first else f"{name} {other}"
+    assert closest(text, names, words=False) is None
+    typo = name[:-2] + name[-1] + name[-2] if len(name) > 3 else name
+    assert closest(typo, names, words=False) == name
+
+
+@pytest.mark.parametrize(
+    ("text", "meant"),
+    [
+        ("high x", None),
+        ("arithmetic (EMB)", None),
+        ("sum y", None),
+        ("low (estimate)", "low"),
+        ("LOW (ESTIMATE)", "low"),
+        ("Kobo Toolbox", "kobo"),
+        ("high confidence", "high"),
+        ("hihg", "high"),
+    ],
+)
+def test_a_choice_beside_other_words_is_named_as_its_words_say(
+    text: str, meant: str | None
+) -> None:
+    names = [*LEVELS, *AGGREGATIONS, "plain", "kobo", "odk"]
+    assert closest(text, names) == meant
+
+
+def test_an_aggregation_of_a_body_is_named_with_no_choice(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # "arithmetic (EMB)" is close in letters to arithmetic, but names the EMB's figure.
+    ws = _mini(tmp_path)
+    rubric = ws / "rubric.yaml"
+    line = _edit(
+        rubric, "languages: [en, es]\n", "languages: [en, es]\naggregation: arithmetic (EMB)\n"
+    )
+    assert _said(["check", str(ws)], capsys) == (
+        1,
+        [
+            f"{rubric}:{line + 1}:14 aggregation: Input should be 'arithmetic', 'geometric', "
+            "'harmonic', 'generalised', 'minimum' or 'sum' [invalid-choice]",
+            f"{ws}: 1 error, 0 warnings",
+        ],
+    )
