@@ -123,7 +123,7 @@ def closest(
     if words:
         local = {folded(w): n for w, n in synonyms.items() if n in names}
         found = {by_fold.get(w) or local.get(w) for w in wanted.split(" ")} - {None}
-        if len(found) == 1 and not _another_thing(text, said, list(by_fold)):
+        if len(found) == 1 and not _another_thing(text, wanted, list(by_fold)):
             return found.pop()
     return None
 
@@ -131,17 +131,18 @@ def closest(
 _ACRONYM = re.compile(r"\(\s*([^\W\d_]{2,})\s*\)")
 
 
-def _another_thing(text: str, said: Sequence[str], names: Sequence[str]) -> bool:
-    """Whether a word beside a name in the phrase ``text`` (its folded words ``said``) makes
-    it another thing than that name: a connector or a weighting (:data:`OTHERING`: ``sum of
-    squares``, ``weighted sum``), a letter (a variable, ``high x``, or a connector of its own,
-    ``sum y``), or a body named in parentheses by its capitals (``arithmetic (EMB)``: that
-    body's figure). Other words only say more about the name (``Kobo Toolbox``, ``high
-    confidence``, ``low (estimate)``)."""
+def _another_thing(text: str, wanted: str, names: Sequence[str]) -> bool:
+    """Whether a word beside a name in the phrase ``text`` (``wanted`` folded) makes it
+    another thing than that name: a connector or a weighting (:data:`OTHERING`: ``sum of
+    squares``, ``weighted sum``), a letter standing alone (a variable, ``high x``, or a
+    connector of its own, ``sum y``; not a contraction's, ``isn't``), or a body named in
+    parentheses by its capitals (``arithmetic (EMB)``: that body's figure). Other words only
+    say more about the name (``Kobo Toolbox``, ``high confidence``, ``low (estimate)``)."""
     named = {w for n in names for w in _words(n)}
-    if (OTHERING - named).intersection(said):
+    if (OTHERING - named).intersection(_words(wanted)):
         return True
-    if any(len(w) == 1 and w not in named for w in said):
+    alone = (t.strip("()[]{}.,;:!?\"'") for t in wanted.split(" "))
+    if any(len(t) == 1 and t.isalpha() and t not in named for t in alone):
         return True
     # Capitals are a body's name only in a text that is not written all in capitals.
     return not text.isupper() and any(a.isupper() for a in _ACRONYM.findall(text))

@@ -636,3 +636,23 @@ def test_an_aggregation_of_a_body_is_named_with_no_choice(
             f"{ws}: 1 error, 0 warnings",
         ],
     )
+
+
+@pytest.mark.parametrize("apostrophe", ["'", "\N{RIGHT SINGLE QUOTATION MARK}"])
+@pytest.mark.parametrize("written", ["isn{}t high", "doesn{}t reach low", "won{}t be low"])
+def test_a_negation_through_either_apostrophe_names_no_choice(
+    written: str, apostrophe: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # A phone or a word processor types the typographic apostrophe: "isn’t high" is as much
+    # anything but high as "isn't high" is.
+    text = written.format(apostrophe)
+    assert closest(text, LEVELS) is None
+    ws = _mini(tmp_path)
+    table = ws / "statistics.csv"
+    _edit(table, "EMB results,high", f'EMB results,"{text}"')
+    status, err = _said(["check", str(ws)], capsys)
+    assert (status, err[0]) == (
+        1,
+        f"{table}:2:5 {text!r} is not an allowed value for votes_abroad__confidence (high, "
+        "medium, low) [invalid-choice]",
+    )
