@@ -168,45 +168,63 @@ def test_a_list_where_a_title_or_name_is_written_is_one_problem(
 
 @pytest.mark.parametrize("command", ["check", "score"])
 @pytest.mark.parametrize(
-    ("old", "new", "said"),
+    ("old", "new", "value", "said"),
     [
         (
             "missions: missions.yaml",
             "missions: [missions.yaml]",
+            "[missions.yaml]",
             "missions: must be text [invalid-value]",
         ),
         (
             "statistics: [statistics.csv]",
             "statistics: [{path: statistics.csv, layout: wide}]",
+            "wide",
             "statistics[0].layout: Input should be 'plain', 'kobo' or 'odk' [invalid-choice]",
         ),
+        # A title or a setting changes nothing in how the rubric reads.
+        (
+            "title: {en: Mini workspace, es: Espacio mínimo}",
+            "title: [a, b]",
+            "[a, b]",
+            "title: a list is neither a text nor a text per language: write one text, or one "
+            "text under each language's code [invalid-value]",
+        ),
+        ("seed: 7", "seed: abc", "abc", "settings.seed: write a whole number >= 0 [invalid-value]"),
     ],
 )
 def test_a_field_of_ovm_yaml_written_wrong_hides_no_problem_of_the_rubric(
     command: str,
     old: str,
     new: str,
+    value: str,
     said: str,
     tmp_path: Path,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     # Whatever ovm.yaml refuses, the rubric it names is read: its problems are said by every
-    # command, not on the run after ovm.yaml is put right.
+    # command, not on the run after ovm.yaml is put right; and only they (the tables are not
+    # read without a rubric to read them by).
     ws = _mini(tmp_path)
     config, rubric = ws / "ovm.yaml", ws / "rubric.yaml"
     line = _edit(config, old, new)
+    col = _col(config, line, value)
     extra = _edit(rubric, "languages: [en, es]\n", "languages: [en, es]\nxtitle: x\n") + 1
+    with pytest.raises(ovm.ConfigRefused) as raised:
+        ovm.load_workspace(ws)
+    assert [(i.file, i.line, i.column, i.code) for i in raised.value.issues] == [
+        (str(config), line, col, said.rsplit("[", 1)[1].rstrip("]")),
+        (str(rubric), extra, 1, "unknown-field"),
+    ]
     argv = [command, str(ws)] + (["-o", str(tmp_path / "s.json")] if command == "score" else [])
-    status, err = _said(argv, capsys)
-    col = _col(config, line, new.split(": ", 1)[1].split("layout: ")[-1].rstrip("}]"))
-    assert (status, err[:2]) == (
+    assert _said(argv, capsys) == (
         1,
         [
             f"{config}:{line}:{col} {said}",
             f"{rubric}:{extra}:1 xtitle: unknown field [unknown-field]",
+            f"{ws}: 2 errors, 0 warnings" if command == "check" else "2 errors",
         ],
     )
-    assert len(err) == 3
     assert not (tmp_path / "s.json").exists()
 
 
