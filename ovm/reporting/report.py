@@ -991,15 +991,19 @@ class _Builder:
             "kept": sorted(kept),
         }
 
+    def lies_on(self, node_id: str) -> tuple[float, float]:
+        """The range a node's scores lie on (``overall``: the overall's): the comparison's
+        output range it was put on, else its own scale. The overview's lead and the legend
+        both name it."""
+        scale = self.rubric.scale_of(node_id)
+        return self.spans.get(node_id) or (scale.min, scale.max)
+
     def overview_lead(self, fams: Sequence[Group]) -> str:
         """The overview's lead, naming the range its scores lie on: the comparison's output
         range the overall was put on (1 to 10), and the range of each family whose scores lie
         elsewhere (family 7 kept on 0-100 beside it, a family put on 1-10 alone)."""
         t = self.t
-
-        def on(node_id: str) -> tuple[float, float]:
-            scale = self.rubric.scale_of(node_id)
-            return self.spans.get(node_id) or (scale.min, scale.max)
+        on = self.lies_on
 
         def number(x: float, r: tuple[float, float]) -> str:
             return self.num(x, 0 if float(x).is_integer() else _edge_digits(r))
@@ -1240,13 +1244,12 @@ class _Builder:
         # The legend also gives each band's edges along the other ranges scores lie on: an
         # output range a node was put on, or the scale a node kept (family 7's 0-100 beside a
         # legend on 1-10); ``True`` marks an output range.
-        legend_range = span if span is not None else (scale.min, scale.max)
+        legend_range = self.lies_on("overall")
         others = sorted(
             {
                 (on, n.id in self.spans)
                 for n in off_range
-                if (on := self.spans.get(n.id) or (n.scale_or_default.min, n.scale_or_default.max))
-                != legend_range
+                if (on := self.lies_on(n.id)) != legend_range
             }
         )
 
