@@ -47,8 +47,10 @@ OTHERING: frozenset[str] = frozenset(
 """Words that make a phrase holding a name another thing than that name, in English, Spanish,
 French and Portuguese, without accents: a connector joining it to something else (``sum of
 squares``, ``suma por mesa``, ``minimum and median``) or a word that changes what it computes
-(``weighted sum``). Any other word beside a name only says more about it (``Kobo Toolbox``,
-``confianza alta``, ``muy alta``, ``minimum value``), and the name is named as meant."""
+(``weighted sum``). So do a letter standing alone and a body named in parentheses
+(:func:`_another_thing`); any other word beside a name only says more about it (``Kobo
+Toolbox``, ``confianza alta``, ``muy alta``, ``minimum value``), and the name is named as
+meant."""
 
 CHOICE_CUTOFF = 0.75
 """How close a written value must be to a choice (or a key to any field of its mapping) to be
@@ -99,9 +101,11 @@ def closest(
     wants is theirs to say. ``words`` False leaves that last way out, where a word of a
     sentence may be a name without being meant (``no sé``); the other words of a text named
     that way may say more about it (``muy alta``, ``Kobo Toolbox``), unless one of them makes
-    it another thing (:data:`OTHERING`: ``sum of squares`` is no sum). A text of several
-    words one of which is a negation (:data:`NEGATIONS`: ``no alta``, ``not sum``) means no
-    name: the opposite of a name is never suggested as meant."""
+    it another thing (:data:`OTHERING`: ``sum of squares`` is no sum; ``high x``). A text
+    holding a name as one of its words is named by its words alone, never by its spelling
+    (``high x`` is close in letters to ``high``). A text of several words one of which is a
+    negation (:data:`NEGATIONS`: ``no alta``, ``not sum``) means no name: the opposite of a
+    name is never suggested as meant."""
     wanted = folded(text)
     by_fold = {folded(n): n for n in names}
     if _negated(wanted, list(by_fold)):
