@@ -80,12 +80,12 @@ ZSCORE_SCALE = (50.0, 10.0)
 """Mean and deviation of z-scores in the analysis (COINr's ``m_sd``): keeps them mostly > 1."""
 FLOOR = 1.0
 _CHUNK = 128
+"""Runs evaluated at once: their few dozen missions x runs arrays stay in the CPU's cache."""
 _DRAWS = 32
 """Sampling draws normalised at once (their varied indicators side by side), and evaluated in
 one batch, at most."""
 _HELD = 64 * 2**20
 """Bytes the draws held at once may take (fewer draws for a larger cohort)."""
-"""Runs evaluated at once: their few dozen missions x runs arrays stay in the CPU's cache."""
 
 
 class RankInterval(FrozenModel):
