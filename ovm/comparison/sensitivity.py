@@ -2330,6 +2330,13 @@ def sensitivity(
         same = u[:runs] == u[runs:]
         repeat[(2 + i) * runs : (3 + i) * runs] = same.all(axis=1) if same.ndim > 1 else same
     todo = np.flatnonzero(~repeat)
+    # Each row's weights, made once for every evaluation that takes the row (the same
+    # products, element by element, as a batch's): the draws are not read again.
+    weights_of = u_w
+    np.multiply(weights_of, weight_range, out=weights_of)
+    weights_of += 1.0
+    weights_of *= model.weights
+    del u_w
 
     every_ranked = ranked.size == m
     # Every rank is at most one more than the missions ranked: in 16 bits for up to 32,766
@@ -2422,7 +2429,7 @@ def sensitivity(
             methods = agg_configs[int(agg_e[e0])]
             for c0 in range(int(b0), int(b1), _CHUNK):
                 idx = order[c0 : min(c0 + _CHUNK, int(b1))]
-                w = model.weights * (1.0 + weight_range * u_w[src["weights"][idx]])
+                w = weights_of[src["weights"][idx]]
                 drop = drop_e[idx]
                 hit = drop > 0
                 w[np.flatnonzero(hit), drop[hit] - 1] = 0.0
