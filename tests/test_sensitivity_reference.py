@@ -729,3 +729,25 @@ def test_a_formula_reading_an_indicators_value_ranks_by_the_value_in_every_run()
     assert {r.mission: (r.low, r.high) for r in result.ranks} == {
         m: (float(rank), float(rank)) for m, rank in nominal.items()
     }
+
+
+@pytest.mark.parametrize("chunk", [3, 128])
+def test_a_mission_ranked_nominally_but_unscored_in_some_runs_is_counted_in_them(
+    chunk: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Every mission has a nominal overall, so every one is ranked; m0 has one of its family's
+    # two indicators, which covers half its weight (enough): a run that leaves that indicator
+    # out leaves m0 without an overall, and its share of such runs is counted all the same.
+    rubric, scores = _small_cohort(
+        [{"id": "f0", "labels": {"en": "f0"}, "children": [_goalposts(0), _goalposts(1)]}],
+        [[90, None], [70, 60], [40, 50], [10, 20]],
+    )
+    comparison = compare(scores, rubric)
+    assert all(e.rank is not None for e in comparison.rankings["overall"])
+    config = SensitivitySettings(runs=40, choices=("weights", "drop_indicator"), boot=10)
+    monkeypatch.setattr(module, "_CHUNK", chunk)
+    result = sensitivity(scores, rubric, config, comparison=comparison, seed=7)
+    _same_as_reference(result, scores, rubric, config, 7)
+    shares = {r.mission: r.unscored for r in result.ranks}
+    assert shares["m0"] > 0.0
+    assert {m: s for m, s in shares.items() if m != "m0"} == {"m1": 0.0, "m2": 0.0, "m3": 0.0}

@@ -1662,12 +1662,15 @@ def _evaluate(
     methods: Sequence[tuple[str, float | None]],
     arena: _Arena | None = None,
     segments: Sequence[tuple[int, int, _Values]] | None = None,
+    *,
+    owned: bool = True,
 ) -> Array:
     """Overall scores (missions x runs) for indicator values and per-run weights ``w``.
 
     With ``segments``, the runs ``c0:c1`` of each take their indicator values from its values
     (``values`` gives the missions): only where :func:`_together` says the groups read nothing
-    of the values but through their products.
+    of the values but through their products. ``owned=False`` lets the scores be the arena's
+    own array, overwritten by its next batch (no copy for a caller done with them by then).
 
     ``w`` is runs x nodes (indicators, then groups in the model's order); a weight of 0 leaves
     a node out. ``methods`` gives each group's (method, power), in the model's order. The
@@ -1820,7 +1823,9 @@ def _evaluate(
         return np.where(ok, val, np.nan)
     root = model.groups[-1].index
     scored_root, value = state[root][0], arena.group(root, e)[0]
-    return value.copy() if scored_root is whole else np.where(scored_root, value, np.nan)
+    if scored_root is whole:
+        return value.copy() if owned else value
+    return np.where(scored_root, value, np.nan)
 
 
 def _halvings(coverage: float) -> int | None:
@@ -1996,10 +2001,11 @@ def _rank_into(
     sign: float,
     out: npt.NDArray[np.signedinteger[Any]],
     rows: npt.NDArray[np.intp],
-) -> None:
+) -> bool:
     """Write :func:`~ovm.comparison.ranking.competition_ranks` of ``sign * scores.T``
     (``scores``: missions x runs) into the rows ``rows`` of ``out`` (C-ordered, a column per
-    mission): the same numbers from one sort of whole numbers instead of an argsort.
+    mission): the same numbers from one sort of whole numbers instead of an argsort. Returns
+    whether some score is NaN (a mission unscored in some run).
 
     A score's tie key is ``rint(score * 10^9)`` (what ``tie_keys`` rounds before dividing by
     ``10^9``; for scores below 2^21 in size, distinct keys stay distinct after that division),
@@ -2013,10 +2019,16 @@ def _rank_into(
     bits = max(1, (m - 1).bit_length())
     scale = -sign * 10.0**TIE_DECIMALS
     # The largest key in size is that of the highest or of the lowest score (the key grows or
-    # falls with the score): two reductions instead of the keys' absolute values.
+    # falls with the score): two reductions instead of the keys' absolute values. The highest
+    # is NaN when some score is: without one, no mission is looked for among the unscored.
     with np.errstate(invalid="ignore"):
-        high = float(np.fmax.reduce(scores, axis=None, initial=-np.inf))
-        low = float(np.fmin.reduce(scores, axis=None, initial=np.inf))
+        high = float(np.maximum.reduce(scores, axis=None, initial=-np.inf))
+        unscored = math.isnan(high)
+        if unscored:
+            high = float(np.fmax.reduce(scores, axis=None, initial=-np.inf))
+            low = float(np.fmin.reduce(scores, axis=None, initial=np.inf))
+        else:
+            low = float(np.minimum.reduce(scores, axis=None, initial=np.inf))
     largest = (
         0.0 if high < low else float(np.fmax(abs(np.rint(high * scale)), abs(np.rint(low * scale))))
     )
@@ -2024,14 +2036,13 @@ def _rank_into(
     last = 2.0**51
     if m == 0 or bits > 11 or not largest < 2.0**21 * 10.0**TIE_DECIMALS:
         out[rows] = competition_ranks(sign * scores.T)
-        return
+        return unscored
     column = _columns(m)
     # Best first: ascending on the negated scores.
     y = np.multiply(scores, scale)
     np.rint(y, out=y)
-    nan = np.isnan(y)
-    unscored = bool(nan.any())
     if unscored:
+        nan = np.isnan(y)
         # Unscored: after every whole-number key, each its own (no tie to look for among them).
         np.copyto(y, last + column[:, None], where=nan)
     # Runs x missions, as they are sorted.
@@ -2069,6 +2080,7 @@ def _rank_into(
             n = count[again][:, None]
             np.copyto(fixed, (m + 1 - n).astype(out.dtype), where=np.arange(m) >= m - n)
         flat[where[again]] = fixed
+    return unscored
 
 
 @functools.lru_cache(maxsize=8)
@@ -2440,13 +2452,20 @@ def sensitivity(
                         (s0, s1, values_of(ny, int(taken[s0])))
                         for s0, s1 in itertools.pairwise(parts)
                     ]
-                    batch = _evaluate(model, segments[0][2], w, methods, arena, segments)
+                    batch = _evaluate(
+                        model, segments[0][2], w, methods, arena, segments, owned=False
+                    )
                 else:
-                    batch = _evaluate(model, values_of(ny, int(taken[0])), w, methods, arena)
+                    batch = _evaluate(
+                        model, values_of(ny, int(taken[0])), w, methods, arena, owned=False
+                    )
                 # Best first in the overall's own direction: the lowest where lower is better.
-                _rank_into(batch if every_ranked else batch[ranked], model.direction, ranks, idx)
-                unscored = np.isnan(batch)
-                if unscored.any():
+                looked = _rank_into(
+                    batch if every_ranked else batch[ranked], model.direction, ranks, idx
+                )
+                # Every mission is ranked, and none was unscored: no NaN to look for again.
+                unscored = None if every_ranked and not looked else np.isnan(batch)
+                if unscored is not None and unscored.any():
                     missing += unscored[:, idx < 2 * runs].sum(axis=1)
                 done += idx.size
                 if progress is not None:
