@@ -1429,7 +1429,8 @@ def _plan(
     sums = arena.get("sums", e, rows=4)[: 3 * m + 1]
     buckets = _buckets(model)
     for b, members in enumerate(buckets):
-        value = arena.block(f"leafvz{b}", (len(members), m), e)
+        # Each group's value is its numerator's rows, divided in place (see _leaves).
+        value = arena.block(f"leafsums{b}", (len(members), 2 * m + 2), e)[:, :m]
         scored = arena.block(f"leafok{b}", (len(members), m), e, bool)
         for i, g in enumerate(members):
             arena.share(g.index, e, value[i], scored[i])
@@ -1507,7 +1508,7 @@ def _plan(
                 ],
                 arena.block(f"leafw{b}", (n, size), e),
                 arena.block(f"leafsums{b}", (n, 2 * m + 2), e),
-                arena.block(f"leafvz{b}", (n, m), e),
+                arena.block(f"leafsums{b}", (n, 2 * m + 2), e)[:, :m],
                 arena.block(f"leafok{b}", (n, m), e, bool),
                 arena.block(f"leafap{b}", (n, 1), e, bool),
                 arena.block(f"leaflimit{b}", (n, 1), e),
@@ -1715,6 +1716,8 @@ def _evaluate(
                 state[step.index] = (ok_f, ap_f)
                 continue
             g, meth, mean, lowest = step.group, step.method, step.mean, step.lowest
+            # Whether the numerator is still to be started, at 0 (a group of groups alone).
+            fresh = False
             den_run: Array | None = None
             tot_run: Array | None = None
             if g.indicators:
@@ -1737,8 +1740,9 @@ def _evaluate(
                     )
             else:
                 sums = step.sums
-                num, den, tot = sums[:m], sums[m : 2 * m], sums[2 * m : 3 * m]
-                num.fill(0.0)
+                # The numerator is summed in the group's own value, divided there in place.
+                num, den, tot = step.value, sums[m : 2 * m], sums[2 * m : 3 * m]
+                fresh = True
                 # While every child so far is scored (applies) for every mission, a run's
                 # scored (applicable) weight is the same for all its missions: one number a
                 # run, summed in the same order, until a child that is not.
@@ -1756,7 +1760,14 @@ def _evaluate(
                 if mean.masked:
                     np.multiply(fv, ok_c, out=tmp)
                     fv = tmp
-                num += np.multiply(fv, wc if sign == 1.0 else wc * sign, out=tmp)
+                if fresh:
+                    # 0 + x, which is x but for a product of -0: one pass less than filling
+                    # the numerator with 0 to add the first child to.
+                    np.multiply(fv, wc if sign == 1.0 else wc * sign, out=num)
+                    num += 0.0
+                    fresh = False
+                else:
+                    num += np.multiply(fv, wc if sign == 1.0 else wc * sign, out=tmp)
                 # The child's weight counts where it is scored, and where it applies.
                 den_run = _add_weight(den_run, den, wc, ok_c, ok_c is whole)
                 tot_run = _add_weight(tot_run, tot, wc, ap_c, ap_c is whole)
@@ -1765,6 +1776,8 @@ def _evaluate(
                     np.copyto(tmp, np.inf)
                     np.copyto(tmp, vz, where=flag)
                     np.minimum(lowest, tmp, out=lowest)
+            if fresh:
+                num.fill(0.0)
             den_w = den if den_run is None else den_run
             tot_w = tot if tot_run is None else tot_run
             val = step.value
@@ -1772,7 +1785,8 @@ def _evaluate(
             if lowest is not None:
                 np.copyto(val, lowest)
             elif meth == "sum":
-                np.copyto(val, num)
+                if num is not val:
+                    np.copyto(val, num)
                 if g.scale is not None:
                     _on_scale(model, g, wt, k, val)
             else:
