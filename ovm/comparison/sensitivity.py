@@ -1665,6 +1665,7 @@ def _evaluate(
     segments: Sequence[tuple[int, int, _Values]] | None = None,
     *,
     owned: bool = True,
+    bounded: bool | None = None,
 ) -> Array:
     """Overall scores (missions x runs) for indicator values and per-run weights ``w``.
 
@@ -1672,6 +1673,8 @@ def _evaluate(
     (``values`` gives the missions): only where :func:`_together` says the groups read nothing
     of the values but through their products. ``owned=False`` lets the scores be the arena's
     own array, overwritten by its next batch (no copy for a caller done with them by then).
+    ``bounded=True``: the caller knows every weight is neither negative nor near the largest
+    float (None: found out from ``w``).
 
     ``w`` is runs x nodes (indicators, then groups in the model's order); a weight of 0 leaves
     a node out. ``methods`` gives each group's (method, power), in the model's order. The
@@ -1693,7 +1696,8 @@ def _evaluate(
     wt, whole = plan.weights, plan.everywhere
     np.copyto(wt, w.T)
     # Weights that are neither negative nor near the largest float: what _covered needs.
-    bounded = w.size == 0 or bool(w.min() >= 0.0 and w.max() < 2.0**900)
+    if bounded is None:
+        bounded = _bounded(w)
     tmp = arena.get("tmp", e)
     flag = arena.get("flag", e, bool)
     # Where each group is scored and where it applies in this batch: missions x runs, or one
@@ -1840,6 +1844,11 @@ def _evaluate(
     if scored_root is whole:
         return value.copy() if owned else value
     return np.where(scored_root, value, np.nan)
+
+
+def _bounded(w: Array) -> bool:
+    """Whether the weights ``w`` are neither negative nor near the largest float."""
+    return w.size == 0 or bool(w.min() >= 0.0 and w.max() < 2.0**900)
 
 
 def _halvings(coverage: float) -> int | None:
@@ -2363,6 +2372,8 @@ def sensitivity(
     weights_of += 1.0
     weights_of *= model.weights
     del u_w
+    # A batch's weights are some of these, a few set to 0: bounded when all of these are.
+    bounded = True if _bounded(weights_of) else None
 
     every_ranked = ranked.size == m
     # Every rank is at most one more than the missions ranked: in 16 bits for up to 32,766
@@ -2467,11 +2478,24 @@ def sensitivity(
                         for s0, s1 in itertools.pairwise(parts)
                     ]
                     batch = _evaluate(
-                        model, segments[0][2], w, methods, arena, segments, owned=False
+                        model,
+                        segments[0][2],
+                        w,
+                        methods,
+                        arena,
+                        segments,
+                        owned=False,
+                        bounded=bounded,
                     )
                 else:
                     batch = _evaluate(
-                        model, values_of(ny, int(taken[0])), w, methods, arena, owned=False
+                        model,
+                        values_of(ny, int(taken[0])),
+                        w,
+                        methods,
+                        arena,
+                        owned=False,
+                        bounded=bounded,
                     )
                 # Best first in the overall's own direction: the lowest where lower is better.
                 looked = _rank_into(
