@@ -1890,6 +1890,10 @@ def _covered(
     """
     if den.shape[0] > tot.shape[0] == 1:
         limit = np.multiply(tot, 2.0**-halvings)
+        if float(limit.min()) >= _SMALLEST_NORMAL:
+            # Every threshold normal, no total 0: as most batches are.
+            np.greater_equal(den, limit, out=out)
+            return
         if bool(np.all((limit >= _SMALLEST_NORMAL) | (tot == 0.0))):
             limit[tot == 0.0] = _SMALLEST
             np.greater_equal(den, limit, out=out)
