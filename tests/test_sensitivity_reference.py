@@ -751,3 +751,33 @@ def test_a_mission_ranked_nominally_but_unscored_in_some_runs_is_counted_in_them
     shares = {r.mission: r.unscored for r in result.ranks}
     assert shares["m0"] > 0.0
     assert {m: s for m, s in shares.items() if m != "m0"} == {"m1": 0.0, "m2": 0.0, "m3": 0.0}
+
+
+def test_a_geometric_mean_taking_a_child_away_hands_its_parent_its_logarithm_floored_at_0(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Under the geometric alternative, a sum that takes one child away becomes a mean of
+    # logarithms with one subtracted, below 0 for m0 and m2; its geometric parent reads it as
+    # log(max(exp(s), 1)), which is what each overall is when no logarithm is handed over.
+    subtracted = {**_goalposts(1), "subtracts": True}
+    rubric, scores = _small_cohort(
+        [
+            {
+                "id": "f0",
+                "labels": {"en": "f0"},
+                "aggregation": "sum",
+                "children": [_goalposts(0), subtracted],
+            },
+            {"id": "f1", "labels": {"en": "f1"}, "children": [_goalposts(2)]},
+        ],
+        [[20, 90, 50], [80, 10, 40], [30, 60, 70], [60, 40, 20]],
+    )
+    model = module._build_model(scores, rubric, compare(scores, rubric))
+    _, (methods,) = module._aggregation_alternatives(model, ("geometric",))
+    values = module._normalised(model, model.base, "none")
+    w = model.weights * np.array([[1.0], [0.8], [1.2], [0.5]])
+    logged = module._evaluate(model, values, w, methods)
+    monkeypatch.setattr(module, "LOG_SAFE", -1.0)
+    exponentiated = module._evaluate(model, values, w, methods)
+    assert logged.shape == (4, 4) and np.isfinite(logged).all()
+    assert logged.ravel().tolist() == pytest.approx(exponentiated.ravel().tolist(), rel=1e-12)

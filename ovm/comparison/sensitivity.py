@@ -1206,13 +1206,15 @@ class _Child:
     """A child group as its parent reads it in a batch: its index (by which the batch says
     where it is scored and where it applies), its value (missions x runs), its weight in each
     run and its sign; ``logged`` when it may hand its geometric parent the logarithm of its
-    geometric mean (see :attr:`_Step.logged`)."""
+    geometric mean (see :attr:`_Step.logged`); ``unsigned`` when none of its own children
+    subtracts."""
 
     index: int
     value: Array
     weight: Array
     sign: float
     logged: bool = False
+    unsigned: bool = False
 
 
 @dataclass
@@ -1455,7 +1457,16 @@ def _plan(
             )
             if child is not None and logged:
                 child.logged = True
-            children.append(_Child(c, arena.group(c, e)[0], wt[k + c], float(sign), logged))
+            children.append(
+                _Child(
+                    c,
+                    arena.group(c, e)[0],
+                    wt[k + c],
+                    float(sign),
+                    logged,
+                    unsigned=not model.groups[c].signed,
+                )
+            )
         val, ok, ap = arena.group(g.index, e)
         step = made[g.index] = _Step(
             g,
@@ -1757,7 +1768,11 @@ def _evaluate(
                 vz, wc, sign = child.value, child.weight, child.sign
                 ok_c, ap_c = state[child.index]
                 if child.index in logs:
-                    fv = np.maximum(vz, 0.0, out=tmp)
+                    # The parent takes max(s, 0) of a mean of logarithms s. Of logarithms of
+                    # values floored at 1 (none below 0) with weights above 0 (0 where left
+                    # out), none subtracted, s is never below 0 (nor -0, which max makes 0):
+                    # the values as they are.
+                    fv = vz if child.unsigned and bounded else np.maximum(vz, 0.0, out=tmp)
                 else:
                     # f is the identity for most means: the child's values enter as they are.
                     fv = vz if mean.identity else mean.f(vz, tmp)
