@@ -1285,6 +1285,9 @@ class _Fused:
     everywhere: npt.NDArray[np.bool_]
     """One read-only row of runs, all True: where a group is scored (applies) for every
     mission of every run (:attr:`_Plan.everywhere`)."""
+    viewed: bool = False
+    """Whether :attr:`weights` is a view of the batch's weights (the groups' columns follow
+    one another), rather than gathered from them in each batch."""
 
     def existing(self, vals: _Values) -> Array:
         """The last rows of :meth:`_Values.leaves`, the same under every mean and for every
@@ -1531,6 +1534,12 @@ def _plan(
                 everywhere,
             )
         )
+        span = fused[-1].span
+        if span is not None:
+            # The groups' weights are rows of the batch's that follow one another: the
+            # products read them in place, with the same strides as the gathered copy's.
+            view = wt[span[0]].reshape(n, size, e)
+            fused[-1].weights, fused[-1].viewed = (view[::-1] if span[1] else view), True
     joined = {step.group.index for f in fused for step in f.steps}
     rest = [s for s in steps if isinstance(s, _GroupSpec) or s.group.index not in joined]
     apart = any(isinstance(s, _GroupSpec) or bool(s.group.indicators) for s in rest)
@@ -1556,7 +1565,8 @@ def _leaves(
     ``c0:c1`` of each take their indicator values from its values."""
     m = vals.y.shape[0]
     n, e = fused.weights.shape[0], fused.weights.shape[2]
-    np.take(wt, fused.columns, axis=0, out=fused.weights)
+    if not fused.viewed:
+        np.take(wt, fused.columns, axis=0, out=fused.weights)
     parts = [(0, e, vals)] if segments is None else segments
     pattern: _Patterns | None = fused.patterns_of(parts[0][2])
     # A product of one column is a matrix-vector product, whose rows BLAS sums in an order
