@@ -102,17 +102,20 @@ def closest(
     sentence may be a name without being meant (``no sé``); the other words of a text named
     that way may say more about it (``muy alta``, ``Kobo Toolbox``), unless one of them makes
     it another thing (:data:`OTHERING`: ``sum of squares`` is no sum; ``high x``). A text
-    holding a name as one of its words is named by its words alone, never by its spelling
-    (``high x`` is close in letters to ``high``). A text of several words one of which is a
-    negation (:data:`NEGATIONS`: ``no alta``, ``not sum``) means no name: the opposite of a
-    name is never suggested as meant."""
+    holding a name as one of its words is named by its words alone, never by the closeness of
+    its letters (``high x`` is close in letters to ``high``); two letters swapped in a name of
+    several words still are its misspelling (``vrey high``). A text of several words one of
+    which is a negation (:data:`NEGATIONS`: ``no alta``, ``not sum``) means no name: the
+    opposite of a name is never suggested as meant."""
     wanted = folded(text)
     by_fold = {folded(n): n for n in names}
     if _negated(wanted, list(by_fold)):
         return None
-    said = _words(wanted)
+    said = wanted.split(" ")
     # A phrase holding a name as one of its words is no misspelling of it, however close its
-    # letters (``high x``, ``sum y``): its words say whether it is that name.
+    # letters (``high x``, ``sum y``): its words say whether it is that name. Words are what
+    # blanks part: a key or a choice joined by underscores (``unit_on``, ``postal_erly``) is
+    # one word, misspelt or not.
     phrase = len(said) > 1 and any(w in by_fold for w in said)
     close = [] if phrase else difflib.get_close_matches(wanted, list(by_fold), n=1, cutoff=cutoff)
     if close:
@@ -132,6 +135,15 @@ def closest(
     return None
 
 
+_AROUND = "()[]{}.,;:!?\"'" + "\u2018\u2019\u201c\u201d\u00ab\u00bb"
+"""Marks a letter standing alone may be written between or beside: brackets, punctuation, and
+straight, typographic and angle quotes (``high 'x'``, ``high “x”``, ``alta «x»``)."""
+
+_LETTER_WORDS = frozenset({"a"})
+"""Letters that are words saying more about a name, folded: an article or a preposition in
+English, Spanish, French and Portuguese (``a high``, ``alta a nivel nacional``, ``élevée à
+90 %``). The other one-letter words (``y``, ``o``, ``e``) are connectors (:data:`OTHERING`)."""
+
 _ACRONYM = re.compile(r"\(\s*([^\W\d_]{2,})\s*\)")
 
 
@@ -145,8 +157,10 @@ def _another_thing(text: str, wanted: str, names: Sequence[str]) -> bool:
     named = {w for n in names for w in _words(n)}
     if (OTHERING - named).intersection(_words(wanted)):
         return True
-    alone = (t.strip("()[]{}.,;:!?\"'") for t in wanted.split(" "))
-    if any(len(t) == 1 and t.isalpha() and t not in named for t in alone):
+    alone = (t.strip(_AROUND) for t in wanted.split(" "))
+    if any(
+        len(t) == 1 and t.isalpha() and t not in named and t not in _LETTER_WORDS for t in alone
+    ):
         return True
     # Capitals are a body's name only in a text that is not written all in capitals.
     return not text.isupper() and any(a.isupper() for a in _ACRONYM.findall(text))

@@ -566,7 +566,17 @@ def test_a_value_under_a_misspelt_key_of_missions_yaml_is_said_where_it_is_writt
 
 @given(
     word=st.sampled_from([*LEVELS, *CHOICE_WORDS, *AGGREGATIONS]),
-    other=st.sampled_from(["x", "y", "o", "(EMB)", "(IDEA)", "( OSCE )"]),
+    other=st.sampled_from(
+        [
+            "x",
+            "z",
+            "'x'",
+            "\N{LEFT DOUBLE QUOTATION MARK}x\N{RIGHT DOUBLE QUOTATION MARK}",
+            "(EMB)",
+            "(IDEA)",
+            "( OSCE )",
+        ]
+    ),
     other_first=st.booleans(),
     words=st.booleans(),
 )
@@ -610,12 +620,19 @@ def test_a_phrase_holding_a_name_is_never_named_by_its_spelling(
         ("Kobo Toolbox", "kobo"),
         ("high confidence", "high"),
         ("hihg", "high"),
+        ("high \N{LEFT SINGLE QUOTATION MARK}x\N{RIGHT SINGLE QUOTATION MARK}", None),
+        ("high \N{LEFT DOUBLE QUOTATION MARK}x\N{RIGHT DOUBLE QUOTATION MARK}", None),
+        ("high «x»", None),
+        ("a high", "high"),
+        ("high à 90 %", "high"),
+        ("vrey high", "very high"),
+        ("postal_erly", "postal_early"),
     ],
 )
 def test_a_choice_beside_other_words_is_named_as_its_words_say(
     text: str, meant: str | None
 ) -> None:
-    names = [*LEVELS, *AGGREGATIONS, "plain", "kobo", "odk"]
+    names = [*LEVELS, "very high", *AGGREGATIONS, "plain", "kobo", "odk", "postal", "postal_early"]
     assert closest(text, names) == meant
 
 
@@ -655,4 +672,46 @@ def test_a_negation_through_either_apostrophe_names_no_choice(
         1,
         f"{table}:2:5 {text!r} is not an allowed value for votes_abroad__confidence (high, "
         "medium, low) [invalid-choice]",
+    )
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "key", "meant"),
+    [
+        (
+            '        unit: "%"',
+            '        unit_on: "%"',
+            "families[0].children[2].unit_on",
+            "unit_one",
+        ),
+        (
+            "        formula: votes_abroad / registered_abroad * 100",
+            "        formula_s: votes_abroad / registered_abroad * 100",
+            "families[0].children[2].formula_s",
+            "formula",
+        ),
+    ],
+)
+def test_a_misspelt_key_joined_by_underscores_is_named_as_meant(
+    old: str,
+    new: str,
+    key: str,
+    meant: str,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    # A key is one word, its parts joined by underscores: "unit_on" holds the field "unit" but
+    # is "unit_one" misspelt, as a phrase of blank-parted words would not be.
+    ws = _mini(tmp_path)
+    rubric = ws / "rubric.yaml"
+    line = _edit(rubric, old, new)
+    column = len(new) - len(new.lstrip()) + 1
+    name = key.rsplit(".", 1)[1]
+    assert _said(["check", str(ws)], capsys) == (
+        1,
+        [
+            f"{rubric}:{line}:{column} {key}: unknown field `{name}`, did you mean `{meant}`? "
+            "[unknown-field]",
+            f"{ws}: 1 error, 0 warnings",
+        ],
     )
