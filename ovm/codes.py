@@ -144,7 +144,7 @@ CODES: dict[str, Code] = {
     ),
     "invalid-choice": Code(
         "rubric",
-        "ovm.yaml:7:13 checklists[0].layout: Input should be 'plain', 'kobo' or 'odk'",
+        "ovm.yaml:7:13 checklists[0].layout: must be one of plain, kobo, odk",
         "Use one of the values listed.",
     ),
     "unknown-kind": Code(

@@ -76,8 +76,8 @@ def test_validate_errors_exit_1_with_every_issue_on_stderr() -> None:
         "five-mistakes.yaml:7:5 warning: variables[1]: variable 'registered' is used by no "
         "formula [unused-variable]",
         "five-mistakes.yaml:11:13 families[0].weight: must be > 0 [invalid-weight]",
-        "five-mistakes.yaml:16:17 families[0].children[0].source: Input should be 'legal', "
-        "'statistics', 'checklist', 'interview' or 'analyst' [invalid-choice]",
+        "five-mistakes.yaml:16:17 families[0].children[0].source: must be one of legal, "
+        "statistics, checklist, interview, analyst [invalid-choice]",
         "five-mistakes.yaml:19:49 families[0].children[0].levels[1].descriptor: no text for "
         "declared language(s): es [missing-translation]",
         "five-mistakes.yaml:24:26 families[0].children[1].formula: 'registred' is not a "

@@ -180,7 +180,7 @@ def test_a_list_where_a_title_or_name_is_written_is_one_problem(
             "statistics: [statistics.csv]",
             "statistics: [{path: statistics.csv, layout: wide}]",
             "wide",
-            "statistics[0].layout: Input should be 'plain', 'kobo' or 'odk' [invalid-choice]",
+            "statistics[0].layout: must be one of plain, kobo, odk [invalid-choice]",
         ),
         # A title or a setting changes nothing in how the rubric reads.
         (
@@ -235,7 +235,7 @@ def test_a_field_of_ovm_yaml_written_wrong_hides_no_problem_of_the_rubric(
         (
             "    simulated: true\n",
             "    simulated: true\n    layout: wide\n",
-            "checklists[0].layout: Input should be 'plain', 'kobo' or 'odk' [invalid-choice]",
+            "checklists[0].layout: must be one of plain, kobo, odk [invalid-choice]",
         ),
         (
             "title: {en: Mini workspace, es: Espacio mínimo}",

@@ -71,8 +71,8 @@ def test_a_misspelt_key_kind_or_choice_of_a_rubric_is_named_as_meant(
     assert err == [
         f"{rubric}:{agg}:14 aggregation: 'arithmetc' is not one of arithmetic, geometric, "
         "harmonic, generalised, minimum, sum: did you mean arithmetic? [invalid-choice]",
-        f"{rubric}:{vtype}:{col} variables[0].type: Input should be 'count', 'number', 'share', "
-        "'percent', 'days' or 'boolean' [invalid-choice]",
+        f"{rubric}:{vtype}:{col} variables[0].type: must be one of count, number, share, "
+        "percent, days, boolean [invalid-choice]",
         f"{rubric}:{kind}:15 families[0].children[1].kind: unknown kind 'answr'; expected one "
         "of levels, answer, checklist, quantitative, comparative (or children for a group): "
         "did you mean answer? [unknown-kind]",
@@ -191,14 +191,14 @@ NEGATED = [
         "missions.yaml",
         "confidence: high}",
         "confidence: no alta}",
-        "missions[0].answers.rights.basis.confidence: Input should be 'high', 'medium' or "
-        "'low' [invalid-choice]",
+        "missions[0].answers.rights.basis.confidence: must be one of high, medium, low "
+        "[invalid-choice]",
     ),
     (
         "ovm.yaml",
         "simulated: true\n",
         "simulated: true\n    confidence: not low\n",
-        "checklists[0].confidence: Input should be 'high', 'medium' or 'low' [invalid-choice]",
+        "checklists[0].confidence: must be one of high, medium, low [invalid-choice]",
     ),
     (
         "statistics.csv",
@@ -211,8 +211,8 @@ NEGATED = [
         "rubric.yaml",
         "languages: [en, es]\n",
         "languages: [en, es]\naggregation: not sum\n",
-        "aggregation: Input should be 'arithmetic', 'geometric', 'harmonic', 'generalised', "
-        "'minimum' or 'sum' [invalid-choice]",
+        "aggregation: must be one of arithmetic, geometric, harmonic, generalised, "
+        "minimum, sum [invalid-choice]",
     ),
 ]
 
@@ -403,16 +403,16 @@ def test_a_level_in_either_gender_is_named_as_meant(
     ]
 
 
-@pytest.mark.parametrize("lang", ["en", "es"])
+@pytest.mark.parametrize("lang", ["en", "es", "fr", "pt"])
 def test_a_value_of_ovm_yaml_that_is_no_choice_says_what_a_missions_file_says(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], lang: str
 ) -> None:
     # One sentence, one code, whichever file holds the value ("sure" names no level).
     levels, layouts, servers = {
         "en": (
-            "Input should be 'high', 'medium' or 'low'",
-            "Input should be 'plain', 'kobo' or 'odk'",
-            "Input should be 'odk' or 'kobo'",
+            "must be one of high, medium, low",
+            "must be one of plain, kobo, odk",
+            "must be one of odk, kobo",
         ),
         "es": (
             # the level is read in the team's language too: said so
@@ -420,7 +420,19 @@ def test_a_value_of_ovm_yaml_that_is_no_choice_says_what_a_missions_file_says(
             "debe ser uno de estos valores: plain, kobo, odk",
             "debe ser uno de estos valores: odk, kobo",
         ),
+        "fr": (
+            "doit valoir l'une de ces valeurs\u202f: high, medium, low (ou élevée, moyenne, "
+            "faible)",
+            "doit valoir l'une de ces valeurs\u202f: plain, kobo, odk",
+            "doit valoir l'une de ces valeurs\u202f: odk, kobo",
+        ),
+        "pt": (
+            "deve ser um destes valores: high, medium, low (ou alta, média, baixa)",
+            "deve ser um destes valores: plain, kobo, odk",
+            "deve ser um destes valores: odk, kobo",
+        ),
     }[lang]
+    sep = "\u202f: " if lang == "fr" else ": "  # French spaces its colon
     ws = _mini(tmp_path / "a")
     missions = ws / "missions.yaml"
     line = _edit(missions, "confidence: high}", "confidence: sure}")
@@ -428,7 +440,7 @@ def test_a_value_of_ovm_yaml_that_is_no_choice_says_what_a_missions_file_says(
     assert (status, err[0]) == (
         1,
         f"{missions}:{line}:{_col(missions, line, 'sure')} "
-        f"missions[0].answers.rights.basis.confidence: {levels} [invalid-choice]",
+        f"missions[0].answers.rights.basis.confidence{sep}{levels} [invalid-choice]",
     )
     ws = _mini(tmp_path / "b")
     config = ws / "ovm.yaml"
@@ -442,9 +454,9 @@ def test_a_value_of_ovm_yaml_that_is_no_choice_says_what_a_missions_file_says(
     assert (status, err[:3]) == (
         1,
         [
-            f"{config}:{entry + 1}:17 checklists[0].confidence: {levels} [invalid-choice]",
-            f"{config}:{entry + 2}:13 checklists[0].layout: {layouts} [invalid-choice]",
-            f"{config}:{entry + 3}:20 checklists[0].pull.server: {servers} [invalid-choice]",
+            f"{config}:{entry + 1}:17 checklists[0].confidence{sep}{levels} [invalid-choice]",
+            f"{config}:{entry + 2}:13 checklists[0].layout{sep}{layouts} [invalid-choice]",
+            f"{config}:{entry + 3}:20 checklists[0].pull.server{sep}{servers} [invalid-choice]",
         ],
     )
 
@@ -648,8 +660,8 @@ def test_an_aggregation_of_a_body_is_named_with_no_choice(
     assert _said(["check", str(ws)], capsys) == (
         1,
         [
-            f"{rubric}:{line + 1}:14 aggregation: Input should be 'arithmetic', 'geometric', "
-            "'harmonic', 'generalised', 'minimum' or 'sum' [invalid-choice]",
+            f"{rubric}:{line + 1}:14 aggregation: must be one of arithmetic, geometric, "
+            "harmonic, generalised, minimum, sum [invalid-choice]",
             f"{ws}: 1 error, 0 warnings",
         ],
     )

@@ -64,6 +64,7 @@ from ovm.nearest import FIELD_CUTOFF, closest, swapped
 from ovm.rubric.model import (
     Rubric,
     Variable,
+    choice_words,
     listed_text,
     mapping_of_a_scalar,
     meant_choice_message,
@@ -496,7 +497,7 @@ def _mission_message(err: Any, code: str, params: Mapping[str, Any]) -> str:
         return meant_choice_message(dict(params))
     if err["type"] == "extra_forbidden":
         return "unknown field"
-    return type_words(code, params) or str(err["msg"])[:200]
+    return type_words(code, params) or choice_words(code, params) or str(err["msg"])[:200]
 
 
 def _word_status(value: Any) -> Status | None:

@@ -61,6 +61,7 @@ from ovm.rubric.model import (
     Rubric,
     bundled_rubric,
     check_rubric,
+    choice_words,
     decimal_comma_message,
     listed_text,
     mapping_of_a_scalar,
@@ -503,8 +504,9 @@ def _config_issues(doc: YamlDoc, name: str, errors: list[Any]) -> list[Issue]:
             elif err["type"] in ("literal_error", "enum"):
                 # none of the field's choices: the sentence and code a rubric or missions.yaml
                 # gives the same value
-                msg, code = str(err["msg"])[:200], "invalid-choice"
+                code = "invalid-choice"
                 params = schema_params(err, code)
+                msg = choice_words(code, params) or str(err["msg"])[:200]
             elif code == "invalid-value":
                 hint = _hint_of(loc)
                 if hint is None:

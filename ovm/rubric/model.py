@@ -604,7 +604,7 @@ SCHEMA_WORDINGS: dict[str, frozenset[str]] = {
     "invalid-format": frozenset({"pattern"}),
     "too-short": frozenset({"too_short"}),
     "invalid-choice": frozenset({"choice", "choice_meant", "choice_level"}),
-    "unknown-kind": frozenset({"tag", "no_tag"}),
+    "unknown-kind": frozenset({"tag", "tag_meant", "no_tag"}),
 }
 """The schema errors each code has a sentence for; any other is said as ``other`` (a value
 this field does not take)."""
@@ -656,6 +656,9 @@ def schema_params(err: Any, code: str) -> dict[str, object]:
         if variant == "tag":
             allowed = _listed(ctx.get("expected_tags"))
             params |= {"tag": ctx.get("tag"), "allowed": allowed, "n": len(allowed)}
+            meant = closest(str(ctx.get("tag")), allowed) if len(allowed) > 1 else None
+            if meant is not None:
+                params |= {"variant": "tag_meant", "meant": meant}
     return params
 
 
@@ -670,6 +673,23 @@ def type_words(code: str, params: Mapping[str, object]) -> str | None:
     :func:`schema_params`): the catalogue's, as every other language says it; None for an
     error of another kind."""
     if params.get("variant") not in TYPE_VARIANTS:
+        return None
+    from ovm.i18n import coded
+
+    return coded("issue", code, params, "en")
+
+
+CHOICE_VARIANTS = frozenset({"choice", "choice_level", "tag", "tag_meant", "no_tag"})
+"""The schema errors of a value that is none of a field's choices (a rule's ``type`` among
+them), which ovm says in its own words in English too, naming the choices: the schema's text
+quotes each choice and says nothing of the one meant."""
+
+
+def choice_words(code: str, params: Mapping[str, object]) -> str | None:
+    """The English sentence of a schema error of a value none of a field's choices (``params``
+    from :func:`schema_params`): the catalogue's, as every other language says it; None for an
+    error of another kind."""
+    if params.get("variant") not in CHOICE_VARIANTS:
         return None
     from ovm.i18n import coded
 
@@ -975,7 +995,7 @@ def _schema_issues(doc: YamlDoc, exc: ValidationError) -> list[Issue]:
                 message = decimal_comma_message(params)
             elif params["variant"] == "choice_meant":
                 message = meant_choice_message(params)
-            elif (words := type_words(code, params)) is not None:
+            elif (words := type_words(code, params) or choice_words(code, params)) is not None:
                 message = words
         issues.append(
             _issue(doc, path, code, message, key=etype == "extra_forbidden", params=params)
