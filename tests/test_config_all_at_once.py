@@ -407,7 +407,33 @@ def test_a_setting_written_wrong_is_said_in_ovms_words(
         ("rubric: rubric.yaml", "rubric: [rubric.yaml]", "en", "must be text"),
         ("missions: missions.yaml", "missions: {a: 1}", "en", "must be text"),
         ("statistics: [statistics.csv]", "statistics: statistics.csv", "en", "must be a list"),
-        ("statistics: [statistics.csv]", "statistics: [5]", "en", "must be a mapping of fields"),
+        # A table's entry is its path, or a mapping naming it: both forms said.
+        (
+            "statistics: [statistics.csv]",
+            "statistics: [5]",
+            "en",
+            "must be a file's path, or a mapping of fields naming the file under `path`",
+        ),
+        (
+            "statistics: [statistics.csv]",
+            "statistics: [[statistics.csv]]",
+            "es",
+            "debe ser la ruta de un archivo, o un mapeo de campos que nombre el archivo en `path`",
+        ),
+        (
+            "statistics: [statistics.csv]",
+            "statistics: [5]",
+            "fr",
+            "doit être le chemin d'un fichier, ou un mappage de champs qui nomme le fichier "
+            "sous `path`",
+        ),
+        (
+            "statistics: [statistics.csv]",
+            "statistics: [5]",
+            "pt",
+            "deve ser o caminho de um arquivo, ou um mapeamento de campos que nomeie o arquivo "
+            "em `path`",
+        ),
         ("settings: {seed: 7, bootstrap: 50}", "settings: 5", "en", "must be a mapping of fields"),
         (
             "settings: {seed: 7, bootstrap: 50}",

@@ -48,7 +48,10 @@ CODES_HERE = sorted({c for c, v in CODES.items() if v.area in AREAS} | {"unreada
 PROPER = {"libreoffice", "unicode", "parquet", "toml", "mib", "x", "kobotoolbox", "uid", "https"}
 """Names of products (KoboToolbox), protocols, formats and units the messages name in every
 language (``0x`` too), and a KoboToolbox form's ``uid``."""
-FIELDS = {"rubric", "missions", "country", "name", "sheet", "asset", "project", "form", "values"}
+FIELDS = {
+    *("rubric", "missions", "country", "name", "sheet", "asset", "project", "form", "values"),
+    "path",
+}
 """Fields of ovm.yaml and missions.yaml a message names: the keys the user writes."""
 KEYWORDS = {"plain", "kobo", "odk", "yes", "no", "high", "medium", "low"}
 """The values a field of ovm.yaml or missions.yaml takes, written as the user writes them."""
@@ -146,6 +149,8 @@ EXTRA = [
     Case("mission-election-and-period", {"missions.yaml": sub("rights.postal: no",
          "rights.postal: no\n  - {id: eee-2025, entity: E, name: E, period: 2025, election: "
          "{type: general, date: 2025-01-01}}")}, 1, "invalid-value", "missions.yaml", 16),
+    Case("table-neither-path-nor-mapping", {"ovm.yaml": sub("statistics: [statistics.csv]",
+         "statistics: [statistics.csv, 5]")}, 1, "invalid-value", "ovm.yaml", 4),
 ]  # fmt: skip
 
 WORKSPACE_SENTENCES = {
@@ -161,6 +166,7 @@ WORKSPACE_SENTENCES = {
     *(f"issue_invalid-value_hint_{h}" for h in ("simulated", "confidence", "seed")),
     "issue_invalid-choice_choice_meant",
     "issue_invalid-value_listed_text",
+    "issue_invalid-value_path_or_mapping",
     "issue_unknown-indicator_unknown_meant",
     "issue_unknown-variable_missions_meant",
     "issue_invalid-value_hint_bootstrap",

@@ -507,6 +507,10 @@ def _config_issues(doc: YamlDoc, name: str, errors: list[Any]) -> list[Issue]:
                 code = "invalid-choice"
                 params = schema_params(err, code)
                 msg = choice_words(code, params) or str(err["msg"])[:200]
+            elif raw[-1:] == ("TableSource",) and err["type"] == "model_type":
+                # a table's entry may be its path alone: both forms said, not the mapping's only
+                params = {"variant": "path_or_mapping"}
+                msg = coded("issue", code, params, "en") or msg
             elif code == "invalid-value":
                 hint = _hint_of(loc)
                 if hint is None:
