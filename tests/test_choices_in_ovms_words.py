@@ -1,7 +1,8 @@
 """A value that is none of a field's choices, in a rubric, missions.yaml or ovm.yaml, is said
 in ovm's words in every language, naming the values the field takes (and the one meant, when
-close), never in the schema's ("Input should be 'a' or 'b'"). Through ``ovm check`` of copies
-of the mini workspace of tests/data/mini."""
+close), never in the schema's ("Input should be 'a' or 'b'"); and a missions file whose list
+cannot be read still says its other problems. Through ``ovm check`` of copies of the mini
+workspace of tests/data/mini."""
 
 from __future__ import annotations
 
@@ -170,3 +171,38 @@ def test_no_schema_wording_is_left_in_any_choice_of_any_file(
     said += [e for e in err if e.endswith("[invalid-choice]")]
     assert (status, again, len(said)) == (1, 1, 12)
     assert [e for e in said if "Input" in e or "should" in e] == []
+
+
+@pytest.mark.parametrize(
+    ("written", "said"),
+    [
+        # The list is not one: said at its value, beside the file's other keys.
+        (
+            "missions: 5\nother: 1\nxmissions: []\n",
+            [
+                "1:11 missions: must be a list [invalid-value]",
+                "2:8 other: unknown field 'other' [unknown-field]",
+                "3:12 xmissions: unknown field 'xmissions' [unknown-field]",
+            ],
+        ),
+        # No list at all: a key close to it is named as meant.
+        (
+            "misions: []\nother: 1\n",
+            [
+                "1:1 a missions file is a mapping with a 'missions' list [missing-field]",
+                "1:10 misions: unknown field `misions`, did you mean `missions`? [unknown-field]",
+                "2:8 other: unknown field 'other' [unknown-field]",
+            ],
+        ),
+        ("[a, b]\n", ["1:1 a missions file is a mapping with a 'missions' list [missing-field]"]),
+    ],
+)
+def test_a_missions_file_without_its_list_says_its_other_keys_too(
+    written: str, said: list[str], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    ws = _mini(tmp_path)
+    listed = ws / "missions.yaml"
+    listed.write_text(written, "utf-8")
+    status, err = _said(["check", str(ws)], capsys)
+    assert status == 1
+    assert [e for e in err if e.startswith(str(listed))] == [f"{listed}:{s}" for s in said]

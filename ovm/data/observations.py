@@ -436,6 +436,16 @@ def _data_issue(
     return Issue(doc.file, line, col, code, message, path, severity, "data", params=params)
 
 
+def _no_missions_list(doc: YamlDoc) -> Issue:
+    return _data_issue(
+        doc,
+        (),
+        "missing-field",
+        "a missions file is a mapping with a 'missions' list",
+        variant="missions_file",
+    )
+
+
 _ISO_SHAPED = re.compile(r"\d{4}-\d{1,2}-\d{1,2}")
 """A text in the form of an ISO date, whether or not the date exists."""
 
@@ -595,22 +605,37 @@ def load_missions(
     if doc is None:
         return [], issues
     data = doc.data
-    if not isinstance(data, dict) or not isinstance(data.get("missions"), list):
-        return [], [
-            *issues,
-            _data_issue(
-                doc,
-                (),
-                "missing-field",
-                "a missions file is a mapping with a 'missions' list",
-                variant="missions_file",
-            ),
-        ]
-    unknown = sorted(set(data) - {"missions"})
-    for key in unknown:
-        issues.append(
-            _data_issue(doc, (key,), "unknown-field", f"unknown field {key!r}", variant="field")
+    listed = isinstance(data, dict) and isinstance(data.get("missions"), list)
+    if not isinstance(data, dict):
+        return [], [*issues, _no_missions_list(doc)]
+    # The file's other keys are said whether or not its list can be read: every problem at once.
+    for key in sorted(set(data) - {"missions"}, key=str):
+        meant = (
+            closest(str(key), ["missions"], cutoff=FIELD_CUTOFF, words=False)
+            if "missions" not in data
+            else None
         )
+        if meant is not None:
+            issues.append(
+                _data_issue(
+                    doc,
+                    (key,),
+                    "unknown-field",
+                    f"unknown field `{key}`, did you mean `{meant}`?",
+                    variant="meant",
+                    field=key,
+                    meant=meant,
+                )
+            )
+        else:
+            issues.append(
+                _data_issue(doc, (key,), "unknown-field", f"unknown field {key!r}", variant="field")
+            )
+    if not listed:
+        if "missions" not in data:
+            return [], [*issues, _no_missions_list(doc)]
+        wrong = _data_issue(doc, ("missions",), "invalid-value", "must be a list", variant="list")
+        return [], [*issues, wrong]
     missions: list[Mission] = []
     seen: dict[str, int] = {}
     unread: list[_Unread] = []

@@ -892,10 +892,20 @@ def grown() -> list[Case]:
     )
     add(
         Case(
+            "missions-without-a-list",
+            {"missions.yaml": const(b"id: aaa-2020\n")},
+            1,
+            "missing-field",
+            "missions.yaml",
+            1,
+        )
+    )
+    add(
+        Case(
             "missions-not-a-list",
             {"missions.yaml": const(b"missions: 3\n")},
             1,
-            "missing-field",
+            "invalid-value",
             "missions.yaml",
             1,
         )
