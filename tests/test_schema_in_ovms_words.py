@@ -134,3 +134,31 @@ def test_a_missions_file_value_of_the_wrong_type_is_said_in_ovms_words(
     assert status == 1
     mine = [e for e in err if f" {where}: " in e]
     assert [e.split(" ", 1)[1] for e in mine] == [f"{where}: {said} [{code}]"]
+
+
+@pytest.mark.parametrize(
+    ("new", "value", "said"),
+    [
+        # A unit may be one text: left empty, that is its one problem, not "a text per language".
+        ('    unit: ""', '""', "variables[2].unit: must have at least 1 character"),
+        # Given per language, what is wrong inside is the problem, not that it is no text.
+        (
+            "    unit: {en: 5, es: x}",
+            "5",
+            'variables[2].unit.en: YAML does not read 5 as text: write it in quotes, "5"',
+        ),
+    ],
+)
+def test_a_unit_written_wrong_is_one_problem_said_once(
+    new: str, value: str, said: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    ws = _mini(tmp_path)
+    rubric = ws / "rubric.yaml"
+    line = _edit(rubric, "    unit: voters per polling place", new)
+    assert _said(["check", str(ws)], capsys) == (
+        1,
+        [
+            f"{rubric}:{line}:{_col(rubric, line, value)} {said} [invalid-value]",
+            f"{ws}: 1 error, 0 warnings",
+        ],
+    )

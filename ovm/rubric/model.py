@@ -662,10 +662,12 @@ def schema_params(err: Any, code: str) -> dict[str, object]:
     return params
 
 
-TYPE_VARIANTS = frozenset({"integer", "number", "finite", "boolean", "text", "list", "mapping"})
-"""The schema errors of a value of the wrong type, which ovm says in its own words in English
-too: the schema's text names the schema's types (a tuple, a dictionary, an instance of a model),
-not what a user writes."""
+TYPE_VARIANTS = frozenset(
+    {"integer", "number", "finite", "boolean", "text", "list", "mapping", "empty"}
+)
+"""The schema errors of a value of the wrong type (or a text left empty), which ovm says in its
+own words in English too: the schema's text names the schema's types (a tuple, a dictionary, an
+instance of a model, a string), not what a user writes."""
 
 
 def type_words(code: str, params: Mapping[str, object]) -> str | None:
@@ -774,15 +776,16 @@ def text_of_a_mapping(
 def mapping_of_a_scalar(
     err: Any, loc: tuple[PathPart, ...], errors: list[Any], locs: list[tuple[PathPart, ...]]
 ) -> bool:
-    """Whether ``err`` says that a number, yes/no, date or list is not a mapping where another
-    error at the same place says it is not a text: a field that takes a text or a text per
-    language (a title) tried both, and the text's sentence (write it in quotes) is the one
-    that helps; said twice, one value would be two problems."""
+    """Whether ``err`` says that a number, yes/no, date, list or text is not a mapping where
+    another error at the same place says what is wrong with it as a text (not one; empty): a
+    field that takes a text or a text per language (a unit) tried both, and the text's
+    sentence (write it in quotes; must not be empty) is the one that helps; said twice, one
+    value would be two problems, and a text would be told to be a mapping."""
     return (
         err["type"] == "dict_type"
-        and not isinstance(err.get("input"), str | dict)
+        and not isinstance(err.get("input"), dict)
         and any(
-            other is not err and other["type"] == "string_type" and where == loc
+            other is not err and other["type"] != "dict_type" and where == loc
             for other, where in zip(errors, locs, strict=True)
         )
     )
@@ -922,6 +925,8 @@ def _schema_issues(doc: YamlDoc, exc: ValidationError) -> list[Issue]:
             continue
         if mapping_of_a_scalar(err, path, errors, paths):
             continue  # a unit (a text or a text per language): its text's sentence says it
+        if text_of_a_mapping(err, path, paths):
+            continue  # a unit given per language: what is wrong inside it is the problem
         if path in meant and etype == "extra_forbidden":
             issues.append(
                 _issue(
