@@ -358,6 +358,38 @@ def test_a_key_written_twice_hides_no_other_problem(
     assert not (tmp_path / "s.json").exists()
 
 
+def test_a_rubric_named_twice_is_read_and_its_problems_said(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # A line copied twice keeps its first value: the rubric it names is read, not left out as
+    # a field written wrong would be, and its problems and the tables' are said beside it.
+    ws = _mini(tmp_path)
+    config, rubric, table = ws / "ovm.yaml", ws / "rubric.yaml", ws / "statistics.csv"
+    twice = _edit(config, "rubric: rubric.yaml\n", "rubric: rubric.yaml\nrubric: rubric.yaml\n")
+    seed = _edit(config, "seed: 7", "seed: 7, seed: 8")
+    extra = _edit(rubric, "languages: [en, es]\n", "languages: [en, es]\nxtitle: x\n") + 1
+    assert _said(["check", str(ws)], capsys) == (
+        1,
+        [
+            f"{config}:{twice + 1}:1 rubric: key 'rubric' appears more than once (first at line "
+            f"{twice}) [duplicate-key]",
+            f"{config}:{seed}:{_col(config, seed, 'seed: 8')} settings.seed: key 'seed' appears "
+            f"more than once (first at line {seed}) [duplicate-key]",
+            f"{rubric}:{extra}:1 xtitle: unknown field [unknown-field]",
+            f"{ws}: 3 errors, 0 warnings",
+        ],
+    )
+    _edit(rubric, "xtitle: x\n", "")
+    _edit(table, "EMB results,high", "EMB results,sure")
+    with pytest.raises(ovm.ConfigRefused) as raised:
+        ovm.load_workspace(ws)
+    assert [(i.file, i.line, i.code) for i in raised.value.issues] == [
+        (str(config), twice + 1, "duplicate-key"),
+        (str(config), seed, "duplicate-key"),
+        (str(table), 2, "invalid-choice"),
+    ]
+
+
 def _colon(lang: str) -> str:
     return "\u202f:" if lang == "fr" else ":"
 

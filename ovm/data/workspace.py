@@ -306,9 +306,10 @@ def _read_config(
             key="error_summary_workspace_invalid",
             where=name,
         )
-    # A key written twice (or a key that is no name) is refused as a field written wrong is:
-    # the field it is in is left out, and every other problem of ovm.yaml is said beside it.
-    locs = [tuple(i.path) for i in issues if i.path]
+    # A key that is no name is refused as a field written wrong is: the field it is in is left
+    # out, and every other problem of ovm.yaml is said beside it. A key written twice keeps its
+    # first value, which is read: the rubric it names (a line copied twice) is checked too.
+    locs = [tuple(i.path) for i in issues if i.path and i.code != "duplicate-key"]
     try:
         config = WorkspaceConfig.model_validate(doc.data or {})
     except ValidationError as exc:
