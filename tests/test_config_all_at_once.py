@@ -439,10 +439,10 @@ def test_a_setting_written_wrong_is_said_in_ovms_words(
         ("rubric: rubric.yaml", "rubric: [rubric.yaml]", "en", "must be text"),
         ("missions: missions.yaml", "missions: {a: 1}", "en", "must be text"),
         ("statistics: [statistics.csv]", "statistics: statistics.csv", "en", "must be a list"),
-        # A table's entry is its path, or a mapping naming it: both forms said.
+        # A table's entry is its path, or a mapping naming it: a list is neither, both said.
         (
             "statistics: [statistics.csv]",
-            "statistics: [5]",
+            "statistics: [[statistics.csv]]",
             "en",
             "must be a file's path, or a mapping of fields naming the file under `path`",
         ),
@@ -454,14 +454,14 @@ def test_a_setting_written_wrong_is_said_in_ovms_words(
         ),
         (
             "statistics: [statistics.csv]",
-            "statistics: [5]",
+            "statistics: [[statistics.csv]]",
             "fr",
             "doit être le chemin d'un fichier, ou un mappage de champs qui nomme le fichier "
             "sous `path`",
         ),
         (
             "statistics: [statistics.csv]",
-            "statistics: [5]",
+            "statistics: [[statistics.csv]]",
             "pt",
             "deve ser o caminho de um arquivo, ou um mapeamento de campos que nomeie o arquivo "
             "em `path`",
@@ -496,3 +496,30 @@ def test_a_field_of_ovm_yaml_of_the_wrong_type_is_said_in_ovms_words(
     status, err = _said(["check", str(ws), "--lang", lang], capsys)
     at = f"{config}:{issue.line}:{issue.column} {format_path(issue.path)}"
     assert (status, err[0]) == (1, f"{at}{_colon(lang)} {said} [invalid-value]")
+
+
+def test_each_table_entry_written_wrong_says_what_to_write(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # An entry is a file's path or a mapping naming it: a path YAML reads as a number is to be
+    # quoted, as the path of a mapping is; a list is neither form.
+    ws = _mini(tmp_path)
+    config = ws / "ovm.yaml"
+    line = _edit(
+        config,
+        "statistics: [statistics.csv]",
+        "statistics: [2024, [statistics.csv], {path: 5}]",
+    )
+    at = f"{config}:{line}:"
+    status, err = _said(["check", str(ws)], capsys)
+    assert (status, [e for e in err if e.startswith(str(config))]) == (
+        1,
+        [
+            f"{at}{_col(config, line, '2024')} statistics[0]: YAML does not read 2024 as text: "
+            'write it in quotes, "2024" [invalid-value]',
+            f"{at}{_col(config, line, '[statistics.csv]')} statistics[1]: must be a file's path, "
+            "or a mapping of fields naming the file under `path` [invalid-value]",
+            f"{at}{_col(config, line, '5}')} statistics[2].path: YAML does not read 5 as text: "
+            'write it in quotes, "5" [invalid-value]',
+        ],
+    )

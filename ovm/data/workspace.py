@@ -509,9 +509,13 @@ def _config_issues(doc: YamlDoc, name: str, errors: list[Any]) -> list[Issue]:
                 params = schema_params(err, code)
                 msg = choice_words(code, params) or str(err["msg"])[:200]
             elif raw[-1:] == ("TableSource",) and err["type"] == "model_type":
-                # a table's entry may be its path alone: both forms said, not the mapping's only
-                params = {"variant": "path_or_mapping"}
-                msg = coded("issue", code, params, "en") or msg
+                # a table's entry may be its path alone: a file named 2024 is that path, to be
+                # quoted; anything else is said with both forms, not the mapping's only
+                as_text = {**err, "type": "string_type"}
+                msg, params = unquoted_text(as_text, doc, loc, code) or (
+                    coded("issue", code, {"variant": "path_or_mapping"}, "en") or msg,
+                    {"variant": "path_or_mapping"},
+                )
             elif code == "invalid-value":
                 hint = _hint_of(loc)
                 if hint is None:
