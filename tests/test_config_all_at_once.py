@@ -502,13 +502,14 @@ def test_each_table_entry_written_wrong_says_what_to_write(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     # An entry is a file's path or a mapping naming it: a path YAML reads as a number is to be
-    # quoted, as the path of a mapping is; a list is neither form.
+    # quoted, as the path of a mapping is; a list is neither form; a mapping without its path
+    # says the field it lacks in the words a rubric says it.
     ws = _mini(tmp_path)
     config = ws / "ovm.yaml"
     line = _edit(
         config,
         "statistics: [statistics.csv]",
-        "statistics: [2024, [statistics.csv], {path: 5}]",
+        "statistics: [2024, [statistics.csv], {sheet: x}, {path: 5}]",
     )
     at = f"{config}:{line}:"
     status, err = _said(["check", str(ws)], capsys)
@@ -519,7 +520,24 @@ def test_each_table_entry_written_wrong_says_what_to_write(
             'write it in quotes, "2024" [invalid-value]',
             f"{at}{_col(config, line, '[statistics.csv]')} statistics[1]: must be a file's path, "
             "or a mapping of fields naming the file under `path` [invalid-value]",
-            f"{at}{_col(config, line, '5}')} statistics[2].path: YAML does not read 5 as text: "
+            f"{at}{_col(config, line, '{sheet')} statistics[2].path: required field is missing "
+            "[missing-field]",
+            f"{at}{_col(config, line, '5}')} statistics[3].path: YAML does not read 5 as text: "
             'write it in quotes, "5" [invalid-value]',
+        ],
+    )
+
+
+def test_a_mission_without_a_required_field_says_so_in_ovms_words(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    ws = _mini(tmp_path)
+    listed = ws / "missions.yaml"
+    line = _edit(listed, "    name: B 2021\n", "")
+    assert _said(["check", str(ws)], capsys) == (
+        1,
+        [
+            f"{listed}:{line - 2}:5 missions[1].name: required field is missing [missing-field]",
+            f"{ws}: 1 error, 0 warnings",
         ],
     )

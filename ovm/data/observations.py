@@ -507,6 +507,8 @@ def _mission_message(err: Any, code: str, params: Mapping[str, Any]) -> str:
         return meant_choice_message(dict(params))
     if err["type"] == "extra_forbidden":
         return "unknown field"
+    if err["type"] == "missing":
+        return "required field is missing"
     return type_words(code, params) or choice_words(code, params) or str(err["msg"])[:200]
 
 

@@ -479,6 +479,8 @@ def _config_issues(doc: YamlDoc, name: str, errors: list[Any]) -> list[Issue]:
             err["type"], "invalid-value"
         )
         msg = str(err["msg"]).removeprefix("Value error, ")[:200]
+        if code == "missing-field":
+            msg = "required field is missing"  # as a rubric says it, not the schema's words
         params: dict[str, object] = {"variant": "field"}
         if code == "unknown-field":
             pos = doc.positions.find(loc, key=True)
