@@ -150,7 +150,7 @@ EXTRA = [
          "rights.postal: no\n  - {id: eee-2025, entity: E, name: E, period: 2025, election: "
          "{type: general, date: 2025-01-01}}")}, 1, "invalid-value", "missions.yaml", 16),
     Case("table-neither-path-nor-mapping", {"ovm.yaml": sub("statistics: [statistics.csv]",
-         "statistics: [statistics.csv, 5]")}, 1, "invalid-value", "ovm.yaml", 4),
+         "statistics: [statistics.csv, [a]]")}, 1, "invalid-value", "ovm.yaml", 4),
 ]  # fmt: skip
 
 WORKSPACE_SENTENCES = {
