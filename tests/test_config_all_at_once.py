@@ -541,3 +541,31 @@ def test_a_mission_without_a_required_field_says_so_in_ovms_words(
             f"{ws}: 1 error, 0 warnings",
         ],
     )
+
+
+@pytest.mark.parametrize(
+    ("lang", "said"),
+    [
+        ("en", "settings.seed: key 'seed' appears more than once (first at line {n})"),
+        (
+            "fr",
+            "settings.seed\u202f: la clé «\u202fseed\u202f» apparaît plus d'une fois (la première "
+            "à la ligne {n})",
+        ),
+        (
+            "es",
+            "settings.seed: la clave “seed” aparece más de una vez (la primera en la línea {n})",
+        ),
+    ],
+)
+def test_a_key_written_twice_says_where_it_was_first(
+    lang: str, said: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    ws = _mini(tmp_path)
+    config = ws / "ovm.yaml"
+    line = _edit(config, "settings: {seed: 7, bootstrap: 50}", "settings:\n  seed: 7\n  seed: 8")
+    status, err = _said(["check", str(ws), "--lang", lang], capsys)
+    assert (status, err[0]) == (
+        1,
+        f"{config}:{line + 2}:3 {said.format(n=line + 1)} [duplicate-key]",
+    )
