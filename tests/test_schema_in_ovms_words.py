@@ -162,3 +162,24 @@ def test_a_unit_written_wrong_is_one_problem_said_once(
             f"{ws}: 1 error, 0 warnings",
         ],
     )
+
+
+@pytest.mark.parametrize("lang", ["en", "es", "fr", "pt"])
+def test_a_country_written_as_a_list_is_said_as_one(
+    lang: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # Not as Python writes a list ("['ARG']" is not an ISO 3166 code), in any language.
+    ws = _mini(tmp_path)
+    listed = ws / "missions.yaml"
+    line = _edit(listed, "country: ARG", "country: [ARG]")
+    said = {
+        "en": "missions[0].country: must be text",
+        "es": "missions[0].country: debe ser un texto",
+        "fr": "missions[0].country\u202f: doit être un texte",
+        "pt": "missions[0].country: deve ser um texto",
+    }[lang]
+    status, err = _said(["check", str(ws), "--lang", lang], capsys)
+    assert (status, err[:-1]) == (
+        1,
+        [f"{listed}:{line}:{_col(listed, line, '[ARG]')} {said} [invalid-value]"],
+    )

@@ -728,7 +728,11 @@ def load_missions(
                     err, loc, errors, locs
                 ):
                     msg, params = said
-                if loc[:1] in (("country",), (written.get("country"),)):
+                if loc[:1] in (("country",), (written.get("country"),)) and not isinstance(
+                    prepared.get("country"), list | dict
+                ):
+                    # a word that names no country; a list or mapping is said as one, not as
+                    # Python writes it ("['ARG']")
                     code = "invalid-country"
                     problem = country_problem(str(prepared.get("country")))
                     if problem is not None:
