@@ -181,8 +181,8 @@ def test_no_schema_wording_is_left_in_any_choice_of_any_file(
             "missions: 5\nother: 1\nxmissions: []\n",
             [
                 "1:11 missions: must be a list [invalid-value]",
-                "2:8 other: unknown field 'other' [unknown-field]",
-                "3:12 xmissions: unknown field 'xmissions' [unknown-field]",
+                "2:1 other: unknown field 'other' [unknown-field]",
+                "3:1 xmissions: unknown field 'xmissions' [unknown-field]",
             ],
         ),
         # No list at all: a key close to it is named as meant.
@@ -190,8 +190,8 @@ def test_no_schema_wording_is_left_in_any_choice_of_any_file(
             "misions: []\nother: 1\n",
             [
                 "1:1 a missions file is a mapping with a 'missions' list [missing-field]",
-                "1:10 misions: unknown field `misions`, did you mean `missions`? [unknown-field]",
-                "2:8 other: unknown field 'other' [unknown-field]",
+                "1:1 misions: unknown field `misions`, did you mean `missions`? [unknown-field]",
+                "2:1 other: unknown field 'other' [unknown-field]",
             ],
         ),
         ("[a, b]\n", ["1:1 a missions file is a mapping with a 'missions' list [missing-field]"]),

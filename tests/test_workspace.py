@@ -454,7 +454,7 @@ def test_schema_problems_in_missions_are_located(tmp_path: Path) -> None:
         (3, 14, "invalid-country", "missions[0].country"),
         (9, 15, "missing-field", "missions[1].election.date"),
         (9, 43, "invalid-value", "missions[1].election.round"),
-        (10, 13, "unknown-field", "missions[1].colour"),
+        (10, 5, "unknown-field", "missions[1].colour"),
     ]
 
 

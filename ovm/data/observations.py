@@ -624,6 +624,7 @@ def load_missions(
                     (key,),
                     "unknown-field",
                     f"unknown field `{key}`, did you mean `{meant}`?",
+                    key=True,
                     variant="meant",
                     field=key,
                     meant=meant,
@@ -631,7 +632,14 @@ def load_missions(
             )
         else:
             issues.append(
-                _data_issue(doc, (key,), "unknown-field", f"unknown field {key!r}", variant="field")
+                _data_issue(
+                    doc,
+                    (key,),
+                    "unknown-field",
+                    f"unknown field {key!r}",
+                    key=True,
+                    variant="field",
+                )
             )
     if not listed:
         if "missions" not in data:
@@ -737,7 +745,9 @@ def load_missions(
                     problem = country_problem(str(prepared.get("country")))
                     if problem is not None:
                         msg, params = problem, country_problem_params(str(prepared.get("country")))
-                issues.append(_data_issue(doc, (*path, *loc), code, msg, **params))
+                # a key no mission takes is said at the key, as a misspelt one is
+                key = code == "unknown-field"
+                issues.append(_data_issue(doc, (*path, *loc), code, msg, key=key, **params))
             # The rest of the entry is still checked, so one run reports every problem.
             raw_id = prepared.get("id")
             if isinstance(raw_id, str) and raw_id in seen:
