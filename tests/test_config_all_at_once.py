@@ -491,10 +491,18 @@ def test_a_field_of_ovm_yaml_of_the_wrong_type_is_said_in_ovms_words(
     line = _edit(config, old, new)
     with pytest.raises(ovm.ConfigRefused) as raised:
         ovm.load_workspace(ws)
+    # at the value written wrong: an entry of a list one column past its bracket
+    value = new.split(": ", 1)[1]
+    col = _col(config, line, value) + value.startswith("[[")
     (issue,) = raised.value.refused
-    assert (issue.file, issue.line, issue.code) == (str(config), line, "invalid-value")
+    assert (issue.file, issue.line, issue.column, issue.code) == (
+        str(config),
+        line,
+        col,
+        "invalid-value",
+    )
     status, err = _said(["check", str(ws), "--lang", lang], capsys)
-    at = f"{config}:{issue.line}:{issue.column} {format_path(issue.path)}"
+    at = f"{config}:{line}:{col} {format_path(issue.path)}"
     assert (status, err[0]) == (1, f"{at}{_colon(lang)} {said} [invalid-value]")
 
 
