@@ -546,16 +546,9 @@ def _read_csv(
     # Column names are trimmed, as cells are (and as in a workbook); every text column is
     # cleaned but the verbatim ones, which are categories, once the bytes are let go.
     df.columns = trimmed
-    # One query: each takes the interpreter's lock back once done, maybe waiting for it.
-    df = (
-        df.lazy()
-        .with_columns(pl.col(pl.String).str.strip_chars().replace("", None))
-        # A record spanning several lines (quoted newline) shifts line numbers; rows are
-        # records.
-        .with_row_index(ROW, offset=2)
-        .with_columns(pl.col(ROW).cast(pl.Int64))
-        .collect()
-    )
+    df = df.with_columns(pl.col(pl.String).str.strip_chars().replace("", None))
+    # A record spanning several lines (quoted newline) shifts line numbers; rows are records.
+    df = df.with_row_index(ROW, offset=2).with_columns(pl.col(ROW).cast(pl.Int64))
     if size <= MAX_CELL_CHARS:
         # No cell of a text file has more characters than the file has bytes.
         return df, []
