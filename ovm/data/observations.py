@@ -462,6 +462,25 @@ def _meant_field(key: object, given: Mapping[Any, Any]) -> str | None:
     return closest(key, lacking, cutoff=FIELD_CUTOFF, words=False) or swapped(key, lacking)
 
 
+def _unknown_key(doc: YamlDoc, path: tuple[PathPart, ...], key: Any, meant: str | None) -> Issue:
+    """A key of missions.yaml that no field takes, said at the key, with the field ``meant``
+    when one is close."""
+    if meant is None:
+        return _data_issue(
+            doc, path, "unknown-field", f"unknown field {key!r}", key=True, variant="field"
+        )
+    return _data_issue(
+        doc,
+        path,
+        "unknown-field",
+        f"unknown field `{key}`, did you mean `{meant}`?",
+        key=True,
+        variant="meant",
+        field=key,
+        meant=meant,
+    )
+
+
 def _as_written(loc: tuple[PathPart, ...], written: Mapping[str, str]) -> tuple[PathPart, ...]:
     """``loc`` with a field named as meant put back as the key the file has."""
     if loc and isinstance(loc[0], str) and loc[0] in written:
@@ -617,30 +636,7 @@ def load_missions(
             if "missions" not in data
             else None
         )
-        if meant is not None:
-            issues.append(
-                _data_issue(
-                    doc,
-                    (key,),
-                    "unknown-field",
-                    f"unknown field `{key}`, did you mean `{meant}`?",
-                    key=True,
-                    variant="meant",
-                    field=key,
-                    meant=meant,
-                )
-            )
-        else:
-            issues.append(
-                _data_issue(
-                    doc,
-                    (key,),
-                    "unknown-field",
-                    f"unknown field {key!r}",
-                    key=True,
-                    variant="field",
-                )
-            )
+        issues.append(_unknown_key(doc, (key,), key, meant))
     if not listed:
         if "missions" not in data:
             return [], [*issues, _no_missions_list(doc)]
@@ -673,18 +669,7 @@ def load_missions(
         for k in list(raw):
             near = _meant_field(k, prepared)
             if near is not None:
-                issues.append(
-                    _data_issue(
-                        doc,
-                        (*path, k),
-                        "unknown-field",
-                        f"unknown field `{k}`, did you mean `{near}`?",
-                        key=True,
-                        variant="meant",
-                        field=k,
-                        meant=near,
-                    )
-                )
+                issues.append(_unknown_key(doc, (*path, k), k, near))
                 # The data under ``answers`` and ``values`` is checked where the file writes
                 # those names: under a key written wrong it waits for the key to be put right.
                 value = prepared.pop(k)
