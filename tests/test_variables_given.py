@@ -8,6 +8,7 @@ import json
 import shutil
 from importlib import resources
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -181,3 +182,102 @@ def test_what_a_table_has_columns_for_is_not_written_in_the_scores(tmp_path: Pat
     assert main(["score", str(EXAMPLES), "-q", "--bootstrap", "0", "-o", str(out)]) == 0
     files = json.loads(out.read_text(encoding="utf-8"))["files"]
     assert files and all("given" not in f for f in files)
+
+
+def _config_with(tmp_path: Path, source: Path, old: str, new: str) -> Path:
+    root = tmp_path / "ws"
+    shutil.copytree(source, root)
+    config = root / "ovm.yaml"
+    text = config.read_text(encoding="utf-8")
+    assert old in text
+    config.write_text(text.replace(old, new), encoding="utf-8")
+    return root
+
+
+def _issues(capsys: pytest.CaptureFixture[str], root: Path) -> tuple[int, list[tuple[Any, ...]]]:
+    code, out, _ = _check(capsys, str(root), "--format", "json")
+    found = [
+        (Path(i["file"]).name, i["line"], i["column"], i["code"], i["severity"])
+        for i in json.loads(out)["issues"]
+    ]
+    return code, found
+
+
+@pytest.mark.parametrize(
+    ("source", "old", "new", "expected"),
+    [
+        # one file written where a list is: the statistics are refused, not missing
+        (
+            EXAMPLES,
+            "statistics: [statistics.csv]\n",
+            "statistics: statistics.csv\n",
+            [("ovm.yaml", 10, 13, "invalid-value", "error")],
+        ),
+        # every entry of the list refused
+        (
+            MINI,
+            "statistics: [statistics.csv]\n",
+            "statistics: [2024, [statistics.csv], {path: 5}]\n",
+            [
+                ("ovm.yaml", 4, 14, "invalid-value", "error"),
+                ("ovm.yaml", 4, 20, "invalid-value", "error"),
+                ("ovm.yaml", 4, 45, "invalid-value", "error"),
+            ],
+        ),
+        # the field written twice, the first time wrong
+        (
+            MINI,
+            "statistics: [statistics.csv]\n",
+            "statistics: statistics.csv\nstatistics: [statistics.csv]\n",
+            [
+                ("ovm.yaml", 4, 13, "invalid-value", "error"),
+                ("ovm.yaml", 5, 1, "duplicate-key", "error"),
+            ],
+        ),
+    ],
+    ids=["not-a-list", "every-entry", "twice"],
+)
+def test_a_refused_statistics_table_is_said_alone(
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    source: Path,
+    old: str,
+    new: str,
+    expected: list[tuple[Any, ...]],
+) -> None:
+    # The table was named and refused: whether it has a variable's column is not known, so no
+    # warning says that no table has one.
+    root = _config_with(tmp_path, source, old, new)
+    assert _issues(capsys, root) == (1, expected)
+
+
+def test_a_misspelt_column_is_not_said_again_as_a_variable_no_table_has(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    root = _mini(
+        tmp_path, "mission,registerd_abroad,votes_abroad\naaa-2020,1000,500\nbbb-2021,2000,900\n"
+    )
+    assert _issues(capsys, root) == (1, [("statistics.csv", 1, 2, "unknown-column", "error")])
+
+
+def test_a_refused_checklist_keeps_the_warnings_of_what_no_table_gives(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # Observer checklists give no mission's variable: with them refused, the examples still
+    # truly lack the trust survey and the follow-up.
+    root = _config_with(tmp_path, EXAMPLES, "  - path: checklists.csv\n", "  - path: [x]\n")
+    rubric = Path(str(resources.files("ovm.rubrics").joinpath("deco-voting-abroad.yaml")))
+    code, found = _issues(capsys, root)
+    assert (code, found) == (
+        1,
+        [
+            ("ovm.yaml", 12, 11, "invalid-value", "error"),
+            (rubric.name, *_line_col(rubric, "trust_emb_mean\n"), "variable-not-given", "warning"),
+            (
+                rubric.name,
+                *_line_col(rubric, "followup_implemented_pct\n"),
+                "variable-not-given",
+                "warning",
+            ),
+        ],
+    )

@@ -70,6 +70,7 @@ def check_workspace(
         # Tables read without the rubric or missions ovm.yaml refuses would be said wrong
         # for it.
         return [*refused.issues, *issues], []
+    refused_table = False
     try:
         ws = load_workspace(path, rubric=rubric)
     except ConfigRefused as exc:
@@ -77,12 +78,25 @@ def check_workspace(
             return [*issues, *exc.issues], []
         ws = exc.workspace
         issues += exc.refused
+        # A statistics table ovm.yaml names but refuses is not read: whether it has a
+        # variable's column is not known, so its refusal is said alone.
+        if any(e[0] == "statistics" for e in exc.entries):
+            refused_table = True
     except OvmError as exc:
         return [*issues, *exc.issues], []
     rep = ws.observations.report
     issues += rep.issues
     issues += [i for r in rep.rejected for i in r.reasons]
-    issues += variables_not_given(ws, _rubric_file(spec, base, rubric is not None))
+    if not refused_table:
+        # A column refused as a misspelling of a variable's name is said there, not again as
+        # a variable no table has.
+        misspelt = frozenset(
+            str(i.params.get("near"))
+            for i in issues
+            if i.code == "unknown-column" and i.params.get("variant") == "statistics_near"
+        )
+        rubric_file = _rubric_file(spec, base, rubric is not None)
+        issues += variables_not_given(ws, rubric_file, refused=misspelt)
     return issues, list(rep.files)
 
 
@@ -95,12 +109,15 @@ def _rubric_file(spec: str, base: Path, given: bool) -> Path:
     return Path(spec) if given else base / spec
 
 
-def variables_not_given(ws: Workspace, rubric_file: Path) -> list[Issue]:
+def variables_not_given(
+    ws: Workspace, rubric_file: Path, refused: frozenset[str] = frozenset()
+) -> list[Issue]:
     """A warning (``variable-not-given``) for each variable that an indicator reads and that
     nothing in the workspace gives: no table has its column, no mission its value (nor, for
     the follow-up share, a follow-up to compute it from). Its indicators would be missing for
     every mission, which scoring reports only as notes; the warning is at the variable's
-    declaration in the rubric."""
+    declaration in the rubric. A variable in ``refused`` (a column named for it was refused,
+    said where it is) is left out."""
     from ovm.data.followup import FOLLOW_UP_VARIABLE
     from ovm.indicators.registry import kind_of
     from ovm.yamldoc import parse_yaml, read_text
@@ -115,7 +132,10 @@ def variables_not_given(ws: Workspace, rubric_file: Path) -> list[Issue]:
     lacking = [
         (i, v)
         for i, v in enumerate(ws.rubric.variables)
-        if v.from_sites is None and v.name in readers and v.name not in given
+        if v.from_sites is None
+        and v.name in readers
+        and v.name not in given
+        and v.name not in refused
     ]
     if not lacking:
         return []
