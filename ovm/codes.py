@@ -82,8 +82,8 @@ CODES: dict[str, Code] = {
     ),
     "yaml-syntax": Code(
         "files",
-        "missions.yaml:12:13 expected ',' or ']', but got ':' (in the flow sequence that opened "
-        "at line 11, column 11): close it with ']'",
+        "missions.yaml:12:13 a list in brackets opened at line 11, column 11 is not closed where "
+        "expected: close it with ']'",
         "Correct the YAML at the line given: close the bracket or quote, align the "
         "indentation with the line above, quote text holding `: ` or `#`.",
     ),

@@ -232,14 +232,9 @@ class _Builder:
                 return node.value
             # Located at the value itself (!!int abc), not at the document.
             line, col = _pos(node)
-            raise _Limit(
-                "yaml-syntax",
-                f"invalid value: {exc}"[:200],
-                line,
-                col,
-                variant="value",
-                value=str(node.value)[:60],
-            ) from None
+            params = {"variant": "value", "value": str(node.value)[:60]}
+            said = _worded(params) or f"invalid value: {exc}"[:200]
+            raise _Limit("yaml-syntax", said, line, col, **params) from None
 
 
 @dataclass(frozen=True)
@@ -456,7 +451,18 @@ def _syntax_issue(exc: yaml.MarkedYAMLError, text: str, file: str) -> Issue:
         fix = next((f for k, f in _FIXES.items() if k in what), None)
         if fix:
             msg += f": {fix}"
-    return Issue(file, line, col, "yaml-syntax", msg, params=_syntax_params(exc, what, opened))
+    params = _syntax_params(exc, what, opened)
+    return Issue(file, line, col, "yaml-syntax", _worded(params) or msg, params=params)
+
+
+def _worded(params: dict[str, Any]) -> str | None:
+    """The English of a YAML problem ovm tells apart, in ovm's words as every other language
+    says it (the parser's own words only for a problem it does not tell apart)."""
+    if params.get("variant") == "other":
+        return None
+    from ovm.i18n import coded
+
+    return coded("issue", "yaml-syntax", params, "en")
 
 
 def _compose(text: str, loader: str) -> Node | None:

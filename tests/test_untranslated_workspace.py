@@ -286,8 +286,8 @@ def test_a_yaml_syntax_error_is_worded_from_its_kind_and_place() -> None:
 
     _, (issue,) = parse_yaml("a: [1, 2\nb: 3\n", "f.yaml")
     assert (issue.message, dict(issue.params)) == (
-        "expected ',' or ']', but got ':' (in the flow sequence that opened at line 1, "
-        "column 4): close it with ']'",
+        "a list in brackets opened at line 1, column 4 is not closed where expected: close it "
+        "with ']'",
         {"variant": "flow_sequence", "line": 1, "column": 4},
     )
     assert issue.text("es") == (

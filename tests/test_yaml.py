@@ -31,7 +31,10 @@ def test_syntax_error_points_at_the_offending_character() -> None:
     # Line 15 is "        kind: levels: x": the second colon, at column 21, is the problem.
     assert rubric is None
     assert where(issues) == [(15, 21, "yaml-syntax")]
-    assert issues[0].message == "mapping values are not allowed here"
+    assert issues[0].message == (
+        "a ':' where the value was expected: put each key on a line of its own, or quote a text "
+        "that holds ': '"
+    )
 
 
 def test_duplicate_key_is_an_error_naming_the_first_occurrence() -> None:
@@ -285,14 +288,19 @@ def test_an_unclosed_flow_sequence_names_where_it_opened_and_where_parsing_faile
     doc, issues = ovm.yamldoc.parse_yaml("a: [1, 2\nb: 3\n", "f.yaml")
     assert doc is None
     assert where(issues) == [(2, 2, "yaml-syntax")]
-    assert "flow sequence that opened at line 1, column 4" in issues[0].message
-    assert issues[0].message.endswith("close it with ']'")
+    assert issues[0].message == (
+        "a list in brackets opened at line 1, column 4 is not closed where expected: close it "
+        "with ']'"
+    )
 
 
 def test_a_key_indented_one_space_less_names_the_mapping_it_breaks() -> None:
     _doc, issues = ovm.yamldoc.parse_yaml("labels:\n  en: x\n es: y\n", "f.yaml")
     assert where(issues) == [(3, 2, "yaml-syntax")]
-    assert "block mapping that opened at line 1, column 1" in issues[0].message
+    assert issues[0].message == (
+        "a key is not aligned with the other keys of the mapping opened at line 1, column 1: "
+        "align it with them"
+    )
 
 
 def test_a_nul_byte_in_a_comment_is_located() -> None:
