@@ -52,6 +52,17 @@ squares``, ``suma por mesa``, ``minimum and median``) or a word that changes wha
 Toolbox``, ``confianza alta``, ``muy alta``, ``minimum value``), and the name is named as
 meant."""
 
+CHOICE_ALIASES: Mapping[str, str] = {
+    **dict.fromkeys(("kobotoolbox", "kobocollect", "koboform"), "kobo"),
+    **dict.fromkeys(("opendatakit", "odkcollect", "odkcentral", "odc"), "odk"),
+}
+"""Other names of a choice, as a team names the product that makes the data (a table's layout,
+a server to pull from): KoboToolbox and its apps for ``kobo``; Open Data Kit, its apps, and
+``odc`` (the k written as it sounds) for ``odk``. Compared folded and without blanks, hyphens
+or dots (``KoBoToolbox``, ``kobo-toolbox``, ``Open Data Kit``), as the whole text or one of its
+words. Like a synonym, an alias is only suggested, never read, and only where its choice is
+allowed: a word that is no alias names no choice by this table."""
+
 CHOICE_CUTOFF = 0.75
 """How close a written value must be to a choice (or a key to any field of its mapping) to be
 named as meant."""
@@ -127,12 +138,23 @@ def closest(
         same = [n for f, n in by_fold.items() if sorted(f) == sorted(wanted)]
         if len(same) == 1:
             return same[0]
+    # Another name of a choice, written whole however it is spaced (``Open Data Kit``).
+    alias = CHOICE_ALIASES.get(_compact(wanted))
+    if alias is not None and alias in names:
+        return alias
     if words:
         local = {folded(w): n for w, n in synonyms.items() if n in names}
+        local.update((w, n) for w, n in CHOICE_ALIASES.items() if n in names)
         found = {by_fold.get(w) or local.get(w) for w in wanted.split(" ")} - {None}
         if len(found) == 1 and not _another_thing(text, wanted, list(by_fold)):
             return found.pop()
     return None
+
+
+def _compact(folded_text: str) -> str:
+    """A folded text without what may part the words of a product's name (blanks, hyphens,
+    dots, underscores): ``open data kit``, ``kobo-toolbox``."""
+    return "".join(_words(folded_text))
 
 
 _AROUND = "()[]{}.,;:!?\"'" + "\u2018\u2019\u201c\u201d\u00ab\u00bb"

@@ -5,6 +5,7 @@ Through the command line, on copies of the mini workspace of tests/data/mini."""
 
 from __future__ import annotations
 
+import difflib
 import shutil
 from pathlib import Path
 
@@ -13,7 +14,7 @@ from hypothesis import assume, given
 from hypothesis import strategies as st
 
 from ovm.cli.app import main
-from ovm.nearest import CHOICE_WORDS, closest, swapped
+from ovm.nearest import CHOICE_ALIASES, CHOICE_CUTOFF, CHOICE_WORDS, closest, swapped
 
 MINI = Path(__file__).parent / "data" / "mini"
 
@@ -727,3 +728,119 @@ def test_a_misspelt_key_joined_by_underscores_is_named_as_meant(
             f"{ws}: 1 error, 0 warnings",
         ],
     )
+
+
+@pytest.mark.parametrize(
+    ("lang", "layout", "server"),
+    [
+        (
+            "en",
+            "checklists[0].layout: 'kobotoolbox' is not one of plain, kobo, odk: "
+            "did you mean kobo?",
+            "checklists[0].pull.server: 'odc' is not one of odk, kobo: did you mean odk?",
+        ),
+        (
+            "es",
+            "checklists[0].layout: “kobotoolbox” no es ninguno de estos valores: plain, kobo, "
+            "odk; ¿quiso decir kobo?",
+            "checklists[0].pull.server: “odc” no es ninguno de estos valores: odk, kobo; "
+            "¿quiso decir odk?",
+        ),
+        (
+            "fr",
+            "checklists[0].layout\u202f: «\u202fkobotoolbox\u202f» n'est pas l'une de ces "
+            "valeurs\u202f: plain, kobo, odk\u202f; vouliez-vous dire kobo\u202f?",
+            "checklists[0].pull.server\u202f: «\u202fodc\u202f» n'est pas l'une de ces "
+            "valeurs\u202f: odk, kobo\u202f; vouliez-vous dire odk\u202f?",
+        ),
+        (
+            "pt",
+            "checklists[0].layout: “kobotoolbox” não é nenhum destes valores: plain, kobo, odk; "
+            "quis dizer kobo?",
+            "checklists[0].pull.server: “odc” não é nenhum destes valores: odk, kobo; "
+            "quis dizer odk?",
+        ),
+    ],
+)
+def test_another_name_of_a_layout_or_a_server_is_named_as_meant(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], lang: str, layout: str, server: str
+) -> None:
+    # A team names the product: KoboToolbox for the kobo layout, "odc" for odk.
+    ws = _mini(tmp_path)
+    config = ws / "ovm.yaml"
+    line = _edit(
+        config,
+        "    simulated: true\n",
+        "    simulated: true\n    layout: kobotoolbox\n"
+        "    pull: {server: odc, url: 'https://odk.example.org', project: 1, form: f}\n",
+    )
+    status, err = _said(["check", str(ws), "--lang", lang], capsys)
+    assert (status, err[:2]) == (
+        1,
+        [
+            f"{config}:{line + 1}:13 {layout} [invalid-choice]",
+            f"{config}:{line + 2}:20 {server} [invalid-choice]",
+        ],
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "meant"),
+    [
+        ("KoboToolbox", "kobo"),
+        ("kobo-toolbox", "kobo"),
+        ("KoBo Collect", "kobo"),
+        ("Open Data Kit", "odk"),
+        ("ODK-Central", "odk"),
+        ("odc", "odk"),
+        ("KoboToolbox export", "kobo"),
+        # not the product's name: an alias of a longer word, joined to another thing, negated
+        ("kobotoolboxes", None),
+        ("odcx", None),
+        ("toolbox", None),
+        ("collect", None),
+        ("odc of kobo", None),
+        ("odc y", None),
+        ("not kobotoolbox", None),
+    ],
+)
+def test_another_name_of_a_choice_is_named_as_that_choice(text: str, meant: str | None) -> None:
+    assert closest(text, ["plain", "kobo", "odk"]) == meant
+
+
+@given(alias=st.sampled_from(sorted(CHOICE_ALIASES)), words=st.booleans())
+def test_an_alias_names_its_choice_only_where_that_choice_is_allowed(
+    alias: str, words: bool
+) -> None:
+    names = [*LEVELS, *AGGREGATIONS, "yes", "no", "plain"]
+    assert closest(alias, names, words=words) is None
+    assert closest(alias, [*names, CHOICE_ALIASES[alias]], words=words) == CHOICE_ALIASES[alias]
+
+
+def _letters(text: str) -> str:
+    return "".join(c for c in text if c.isalpha())
+
+
+_PIECES = st.sampled_from(
+    ["kobo", "toolbox", "odk", "odc", "collect", "central", "open", "data", "kit", "of", "not"]
+) | st.text(alphabet="abcdefghijklmnopqrstuvwxyz", min_size=1, max_size=8)
+
+
+@given(pieces=st.lists(_PIECES, min_size=1, max_size=4), joiner=st.sampled_from([" ", "-", ""]))
+def test_a_text_is_named_as_an_alias_choice_only_through_an_alias_or_its_spelling(
+    pieces: list[str], joiner: str
+) -> None:
+    # What names kobo or odk is an alias of it (whole, or one of a phrase's words), or a
+    # spelling close to kobo or odk themselves, or the choice as one of the words: no other
+    # text, however it is made of pieces of the products' names.
+    text = joiner.join(pieces)
+    meant = closest(text, ["plain", "kobo", "odk"])
+    if meant not in ("kobo", "odk"):
+        return
+    said = text.split(" ")
+    spelt = len(said) == 1 and (
+        difflib.SequenceMatcher(None, text, meant).ratio() >= CHOICE_CUTOFF
+        or sorted(text) == sorted(meant)
+    )
+    aliased = {CHOICE_ALIASES.get(_letters(w)) for w in [text, *said]}
+    assert spelt or meant in aliased or meant in said
