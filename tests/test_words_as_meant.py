@@ -844,3 +844,63 @@ def test_a_text_is_named_as_an_alias_choice_only_through_an_alias_or_its_spellin
     )
     aliased = {CHOICE_ALIASES.get(_letters(w)) for w in [text, *said]}
     assert spelt or meant in aliased or meant in said
+
+
+@pytest.mark.parametrize(
+    ("lang", "cell", "yaml"),
+    [
+        (
+            "en",
+            "'sure' is not an allowed value for votes_abroad__confidence (high, medium, low)",
+            "must be one of high, medium, low",
+        ),
+        (
+            "es",
+            "“sure” no es un valor admitido para votes_abroad__confidence (high, medium, low, "
+            "o alta, media, baja)",
+            "debe ser uno de estos valores: high, medium, low (o alta, media, baja)",
+        ),
+        (
+            "fr",
+            "«\u202fsure\u202f» n'est pas une valeur admise pour votes_abroad__confidence (high, "
+            "medium, low, ou élevée, moyenne, faible)",
+            "doit valoir l'une de ces valeurs\u202f: high, medium, low (ou élevée, moyenne, "
+            "faible)",
+        ),
+        (
+            "pt",
+            "“sure” não é um valor admitido para votes_abroad__confidence (high, medium, low, "
+            "ou alta, média, baixa)",
+            "deve ser um destes valores: high, medium, low (ou alta, média, baixa)",
+        ),
+    ],
+)
+def test_a_confidence_that_is_no_level_names_the_same_levels_in_a_table_and_in_yaml(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], lang: str, cell: str, yaml: str
+) -> None:
+    # A level is read in any of the four languages wherever it is written; each language names
+    # the words it writes them in, in a table's cell as in missions.yaml and ovm.yaml (English's
+    # words are the levels themselves).
+    ws = _mini(tmp_path / "table")
+    table = ws / "statistics.csv"
+    line = _edit(table, "EMB results,high", "EMB results,sure")
+    status, err = _said(["check", str(ws), "--lang", lang], capsys)
+    assert (status, err[0]) == (1, f"{table}:{line}:5 {cell} [invalid-choice]")
+    sep = "\u202f: " if lang == "fr" else ": "
+    ws = _mini(tmp_path / "missions")
+    missions = ws / "missions.yaml"
+    line = _edit(missions, "confidence: high}", "confidence: sure}")
+    status, err = _said(["check", str(ws), "--lang", lang], capsys)
+    assert (status, err[0]) == (
+        1,
+        f"{missions}:{line}:{_col(missions, line, 'sure')} "
+        f"missions[0].answers.rights.basis.confidence{sep}{yaml} [invalid-choice]",
+    )
+    ws = _mini(tmp_path / "config")
+    config = ws / "ovm.yaml"
+    line = _edit(config, "simulated: true\n", "simulated: true\n    confidence: sure\n")
+    status, err = _said(["check", str(ws), "--lang", lang], capsys)
+    assert (status, err[0]) == (
+        1,
+        f"{config}:{line + 1}:17 checklists[0].confidence{sep}{yaml} [invalid-choice]",
+    )

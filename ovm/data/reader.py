@@ -426,7 +426,12 @@ class Choices:
                 word(text), self.names, synonyms=self.synonyms, words=bool(self.synonyms)
             )
         if meant is None:
-            return refused(self.code, said, text=text, name=self.name, allowed=list(self.names))
+            # A confidence level may be written in the team's language (alta, élevée): the
+            # other languages say so, as missions.yaml's and ovm.yaml's refusal of one does.
+            level = {"variant": "level"} if self.names == CONFIDENCE else {}
+            return refused(
+                self.code, said, text=text, name=self.name, allowed=list(self.names), **level
+            )
         return refused(
             self.code,
             f"{said}: did you mean {meant}?",
