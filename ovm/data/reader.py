@@ -880,12 +880,13 @@ class Account:
         return bool(row.reasons)
 
     def refuse_cells(self, reasons: Iterable[Issue]) -> None:
-        """Record the refused cells of one row that is still used, in column order."""
-        self.cells.extend(sorted(reasons, key=lambda i: (i.column or 0, i.code)))
+        """Record the refused cells of one row that is still used, in column order, each
+        problem once."""
+        self.cells.extend(sorted(_once(reasons), key=lambda i: (i.column or 0, i.code)))
 
     def reject(self, row: int, mission: str | None, reasons: Iterable[Issue]) -> None:
-        """Record a rejected row and its reasons."""
-        ordered = sorted(reasons, key=lambda i: (i.column or 0, i.code))
+        """Record a rejected row and its reasons, each once."""
+        ordered = sorted(_once(reasons), key=lambda i: (i.column or 0, i.code))
         self.rejected.append(RejectedRow(self.file, row, mission, tuple(ordered)))
 
     def reject_rows(self, block: RejectedRows) -> None:
@@ -935,6 +936,16 @@ class Account:
             tuple(self.cells),
             tuple(given),
         )
+
+
+def _once(reasons: Iterable[Issue]) -> list[Issue]:
+    """``reasons`` with each problem (file, line, column, code, message) once, where first
+    found: a row-wide cell that every value of the row reads (its provenance date) is refused
+    by each of them, and is one problem."""
+    seen: dict[tuple[object, ...], Issue] = {}
+    for i in reasons:
+        seen.setdefault((i.file, i.line, i.column, i.code, i.message), i)
+    return list(seen.values())
 
 
 # --- provenance ------------------------------------------------------------------------------
