@@ -70,6 +70,8 @@ DATA_SENTENCES = {
     # A confidence level of missions.yaml or ovm.yaml, which a rubric has none of
     # (test_words_as_meant meets it).
     "issue_invalid-choice_choice_level",
+    # A table's confidence cell that is no level (test_words_as_meant meets it).
+    "issue_invalid-choice_level",
     # A missions file's value for no variable (test_untranslated_workspace meets it).
     "issue_unknown-variable_missions",
     # The sentences of ovm.yaml's and missions.yaml's own schemas (met there too).
