@@ -397,6 +397,7 @@ _PROBLEMS = (
     (r"mapping values are not allowed here", "colon"),
     (r"found undefined alias '?(?P<name>[^']*)'?", "alias"),
     (r"found unknown escape character '?(?P<char>[^']*)'?", "escape"),
+    (r"expected escape sequence of (?P<digits>[0-9]+) hexadecimal numbers", "hex_escape"),
     (r"found character '\\t' that cannot start any token", "tab"),
     (r"found character '?(?P<char>.*?)'? that cannot start any token", "character"),
     (r"could not find expected ':'", "no_colon"),
@@ -405,6 +406,9 @@ _PROBLEMS = (
     (r"found duplicate anchor|second occurrence", "anchor"),
     (r"expected alphabetic or numeric character", "name"),
 )
+_HEX_ESCAPES = {2: "x", 4: "u", 8: "U"}
+"""The escape of double quotes each count of hexadecimal digits follows (``\\x41``, ``\\u00e9``)."""
+
 _CONSTRUCTS = {
     # Where the construct that opened is named: the kind of construct left open.
     "flow sequence": "flow_sequence",
@@ -421,14 +425,19 @@ def _syntax_params(
     """The parts of a syntax error in ovm's terms: the construct left open and where it
     opened, else the kind of problem; the catalogue words each."""
     problem = (exc.problem or "").strip()
-    for pattern, kind in _PROBLEMS[:3]:
+    # A problem inside a construct (a bad escape in a quoted text) is that problem, not the
+    # construct left open.
+    for pattern, kind in _PROBLEMS[:4]:
         found = re.match(pattern, problem)
+        if found and kind == "hex_escape":
+            digits = int(found["digits"])
+            return {"variant": kind, "letter": _HEX_ESCAPES.get(digits, "x"), "digits": digits}
         if found:
             return {"variant": kind, **found.groupdict()}
     construct = next((v for k, v in _CONSTRUCTS.items() if what and k in what), None)
     if construct is not None and opened is not None:
         return {"variant": construct, "line": opened[0], "column": opened[1]}
-    for pattern, kind in _PROBLEMS[3:]:
+    for pattern, kind in _PROBLEMS[4:]:
         found = re.match(pattern, problem)
         if found:
             return {"variant": kind, **found.groupdict()}

@@ -41,6 +41,14 @@ CASES = [
         "a backslash before 'q' in double quotes is no escape YAML knows: double the backslash, "
         "or use single quotes",
     ),
+    (
+        "hex_escape",
+        'missions: "\\x4"\n',
+        1,
+        14,
+        "'x' after a backslash in double quotes needs 2 hexadecimal digits after it: write "
+        "them, double the backslash, or use single quotes",
+    ),
     ("tab", "\tmissions: []\n", 1, 1, "a tab where YAML needs spaces: indent with spaces"),
     (
         "character",
@@ -137,6 +145,7 @@ PARSERS_WORDS = (
     "found duplicate anchor",
     "expected alphabetic or numeric",
     "expected ',' or",
+    "expected escape sequence",
     "while parsing",
     "while scanning",
     "invalid value",
