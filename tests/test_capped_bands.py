@@ -11,6 +11,7 @@ and read back with openpyxl and html5lib.
 
 from __future__ import annotations
 
+import json
 import xml.etree.ElementTree as ET
 from collections.abc import Callable
 from pathlib import Path
@@ -316,3 +317,17 @@ def test_the_capped_mark_is_said_in_the_report_s_language(
     for args in ((), ("--mission", "m1")):
         page = _report(workspace, tmp_path / f"{lang}{len(args)}.html", "--lang", lang, *args)
         assert {(shown, explanation) for _, _, shown, explanation, _ in _marks(page)} == {said}
+
+
+def test_a_mission_report_under_z_scores_marks_the_same_capped_bands(
+    workspace: Path, tmp_path: Path
+) -> None:
+    # A mission's report shows the methodology's 0-100 scores under any normalisation, so its
+    # bands are held down as they are without one.
+    default = _marks(_report(workspace, tmp_path / "m1.html", "--mission", "m1"))
+    for method in ("zscore", "rank"):
+        args = ("--mission", "m1", "--normalisation", method)
+        assert _marks(_report(workspace, tmp_path / f"{method}.html", *args)) == default
+        context = json.loads(_report(workspace, tmp_path / f"{method}.json", *args).read_text())
+        assert [c["indicator"] for c in context["caps"]] == ["a"]
+        assert context["overall"]["cap"]["href"] == "#finding-m1-a"

@@ -251,6 +251,7 @@ class _Builder:
         lang: str,
         root: str | Path | None = None,
         spans: Mapping[str, tuple[float, float]] | None = None,
+        on_scale: ScoreSet | None = None,
     ) -> None:
         if lang not in LANGUAGES:
             raise ValueError(
@@ -261,6 +262,10 @@ class _Builder:
         self.lang = lang
         self.spans = spans or {}
         """The nodes whose scores lie on the comparison's output range (its bands read there)."""
+        self.on_scale = on_scale
+        """Under z-scores or ranks, the scores on the rubric's own scale a mission's report
+        shows (:meth:`ovm.comparison.cohort.Comparison.judged`): their bands are capped as the
+        comparison's are."""
         self.t: Translator = translator(lang)
         self.root = Path(root) if root is not None else None
         self._band_cache: dict[str, list[Label]] = {}
@@ -280,7 +285,7 @@ class _Builder:
         self._gain_cache: dict[tuple[str, str, str], str] = {}
         self._band_words: dict[tuple[str, int | None, float | None, str | None], Any] = {}
         self._edges: dict[str, list[float]] = {}
-        self._held: dict[int, tuple[NodeScore, dict[str, Any], str]] | None = None
+        self._held: dict[int, tuple[NodeScore, dict[str, Any], Scorecard]] | None = None
         self._shares: dict[str, float | None] | None = None
 
     # numbers
@@ -491,6 +496,11 @@ class _Builder:
                 return {**self._scored_cell(ns, nid, band), "cap": cap}
         return self._scored_cell(ns, nid, band)
 
+    def _score_sets(self) -> tuple[ScoreSet, ...]:
+        """The scores the reports show: the comparison's, and under z-scores or ranks those on
+        the rubric's own scale a mission's report shows."""
+        return (self.scores,) if self.on_scale is None else (self.scores, self.on_scale)
+
     def _scored_cell(self, ns: NodeScore, nid: str, band: dict[str, Any]) -> dict[str, Any]:
         score, coverage, interval = ns.score, ns.coverage, ns.interval
         if interval:
@@ -527,37 +537,46 @@ class _Builder:
         found = self._held_bands().get(id(ns))
         return found[1] if found is not None and found[0] is ns else None
 
-    def _held_bands(self) -> dict[int, tuple[NodeScore, dict[str, Any], str]]:
+    def _held_bands(self) -> dict[int, tuple[NodeScore, dict[str, Any], Scorecard]]:
         """Every band a critical indicator holds down, by the identity of its node's score
-        (with the cap and its mission), read once for the run."""
+        (with the cap and its scorecard), read once for the run: in the comparison's scores
+        and, under z-scores or ranks, in the scores on the rubric's scale a mission's report
+        shows (no output range there)."""
         if self._held is None:
             self._held = {}
-            for card in self.scores.scorecards:
-                for node_id, indicator in held_down(self.rubric, card, self.spans).items():
-                    held = card.node(node_id)
-                    name = self.label(indicator)
-                    self._held[id(held)] = (
-                        held,
-                        {
-                            "indicator": indicator,
-                            "label": name,
-                            "text": self.t("band_capped_by", indicator=name["text"]),
-                            "href": "#" + critical_anchor(card.mission.id, indicator),
-                            "note": _anchor("capped", indicator),
-                        },
-                        card.mission.id,
-                    )
+            for scores in self._score_sets():
+                spans = self.spans if scores is self.scores else None
+                for card in scores.scorecards:
+                    self._hold(card, spans)
         return self._held
+
+    def _hold(self, card: Scorecard, spans: Mapping[str, tuple[float, float]] | None) -> None:
+        """Record the bands a critical indicator holds down in ``card``."""
+        assert self._held is not None
+        for node_id, indicator in held_down(self.rubric, card, spans).items():
+            held = card.node(node_id)
+            name = self.label(indicator)
+            self._held[id(held)] = (
+                held,
+                {
+                    "indicator": indicator,
+                    "label": name,
+                    "text": self.t("band_capped_by", indicator=name["text"]),
+                    "href": "#" + critical_anchor(card.mission.id, indicator),
+                    "note": _anchor("capped", indicator),
+                },
+                card,
+            )
 
     def cap_notes(self, cards: Sequence[Scorecard]) -> list[dict[str, Any]]:
         """The legend's notes on the "capped" mark: one per critical indicator that holds a
         band of these missions down, in the rubric's order. Each mark points to its note
         (``aria-describedby``) rather than repeating the sentence: a large comparison has
         hundreds of marks."""
-        shown = {c.mission.id for c in cards}
+        shown = {id(c) for c in cards}
         notes: dict[str, dict[str, Any]] = {}
-        for _, cap, mission in self._held_bands().values():
-            if mission in shown and cap["indicator"] not in notes:
+        for _, cap, card in self._held_bands().values():
+            if id(card) in shown and cap["indicator"] not in notes:
                 notes[cap["indicator"]] = {
                     k: cap[k] for k in ("indicator", "label", "text", "note")
                 }
@@ -2029,7 +2048,7 @@ def _builder(run: Run, lang: str) -> _Builder:
     from ovm.comparison.cohort import output_spans
 
     spans = output_spans(run.rubric, run.comparison.settings)
-    return _Builder(run.comparison.scores, run.rubric, lang, root, spans)
+    return _Builder(run.comparison.scores, run.rubric, lang, root, spans, run.comparison.on_scale)
 
 
 def _mission_context(
