@@ -813,7 +813,7 @@ CODES: dict[str, Code] = {
     ),
     "aggregation-undefined": Code(
         "scores",
-        "the geometric mean of rights is undefined for 1 mission(s): a score of 0 or below",
+        "the geometric mean of rights is undefined for 1 mission: a score of 0 or below",
         "Use an arithmetic mean, or read the score as undefined on purpose.",
         "note",
     ),
@@ -861,20 +861,21 @@ CODES: dict[str, Code] = {
     ),
     "imputed-value": Code(
         "scores",
-        "no value observed; imputed as the cohort mean over 4 mission(s): 52.5",
+        "no value observed; imputed as the mean of the cohort over 4 missions: 52.5",
         "Give the value to replace the imputation.",
         "note",
     ),
     "imputation-used": Code(
         "scores",
-        "3 missing value(s) imputed by the cohort mean",
+        "3 missing values imputed by the cohort mean",
         "Give the values to replace the imputations.",
         "note",
     ),
     "imputation-failed": Code(
         "scores",
         "no value observed, and none in the cohort to impute from",
-        "Give the value.",
+        "Give the value (none is imputed either where the group holding it lacks the observed "
+        "data to be scored without it).",
         "note",
     ),
     # --- pull --------------------------------------------------------------------------------

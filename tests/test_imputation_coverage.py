@@ -82,14 +82,34 @@ def test_the_ranking_leaves_out_a_mission_its_imputations_alone_would_score(
     assert [(r["rank"], r["status"]) for r in overall] == [("", "insufficient")]
 
 
-def test_the_finding_says_imputed_values_do_not_count(
+def test_a_group_short_of_observed_data_is_worded_as_without_imputation(
     workspace: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    out = workspace / "scores.json"
-    assert main(["score", str(workspace), "--imputation", "mean", "-q", "-o", str(out)]) == 0
-    capsys.readouterr()
     from ovm.scoring.results import ScoreSet
 
-    card = ScoreSet.from_json(out.read_text("utf-8")).scorecard("ury-2024")
-    said = {f.node: f.message for f in card.findings if f.code == "insufficient-coverage"}
-    assert said["legal"].endswith("at least 50% needed (imputed values do not count)")
+    def findings(*extra: str) -> dict[str | None, list[tuple[str, str]]]:
+        out = workspace / "scores.json"
+        assert main(["score", str(workspace), "-q", "-o", str(out), *extra]) == 0
+        capsys.readouterr()
+        card = ScoreSet.from_json(out.read_text("utf-8")).scorecard("ury-2024")
+        said: dict[str | None, list[tuple[str, str]]] = {}
+        for f in card.findings:
+            if f.node is not None and f.node.split(".")[0] == "legal":
+                said.setdefault(f.node, []).append((f.code, f.message))
+        return said
+
+    plain, imputed = findings(), findings("--imputation", "mean")
+    # Nothing of legal is imputed: each missing answer says why, and legal's own finding is
+    # the one it has without imputation.
+    added = {
+        (n, code, message)
+        for n, said in imputed.items()
+        for code, message in said
+        if (code, message) not in plain.get(n, [])
+    }
+    assert {code for _, code, _ in added} == {"imputation-failed"}
+    assert {message for _, _, message in added} == {
+        "no value observed, and too few of the parts of legal observed to impute it: "
+        "imputation fills gaps only in a group scored without them"
+    }
+    assert imputed["legal"] == plain["legal"]

@@ -4,7 +4,8 @@
 COINr uses (impute, normalise, aggregate):
 
 1. imputation of missing indicator values, off by default and always reported when used: raw
-   values of ``cohort`` indicators, scores of the others;
+   values of ``cohort`` indicators, scores of the others; only where the group holding the
+   indicator meets its minimum coverage with observed values, and never ranked;
 2. cohort normalisation: ``cohort`` indicators always (by their rule's method unless another is
    requested), any other node only on request;
 3. re-aggregation of every group whose children changed, with the rubric's methods or overrides;
@@ -25,7 +26,7 @@ from typing import Literal
 import numpy as np
 from pydantic import Field
 
-from ovm.comparison.ranking import BestPractice, RankEntry, best_practice, rank_rows
+from ovm.comparison.ranking import IMPUTED, BestPractice, RankEntry, best_practice, rank_rows
 from ovm.data.observations import Election, Mission, Observations, previous_mission
 from ovm.frozen import FrozenMap, FrozenModel, ReadOnlyMap
 from ovm.indicators import Cohort, ComparativeIndicator
@@ -401,8 +402,15 @@ def _rank_nodes(
 ) -> list[tuple[RankEntry, ...]]:
     """The ranking of ``missions`` (indices of the cohort) on each of ``nodes``: a scored
     cell's score, no score otherwise."""
+    # An imputed value is not the mission's own: it fills a gap in its group, but is not
+    # ranked (so never a best practice, runner-up or weakest either).
     rows = [
-        [c.score if (c := st.cur[node_id][i]).status == "scored" else None for i in missions]
+        [
+            c.score
+            if (c := st.cur[node_id][i]).status == "scored" and (i, node_id) not in st.imputed
+            else None
+            for i in missions
+        ]
         for node_id in nodes
     ]
     signs = [st.rubric.scale_of(node_id).sign for node_id in nodes]
@@ -566,6 +574,11 @@ class _State:
         self.bounded = True
         self.imputed: set[tuple[int, str]] = set()
         """The cells (mission, indicator) whose value was imputed."""
+        self.methods: Mapping[str, tuple[str, float | None]] = {}
+        """Each group's aggregation method and power in this comparison."""
+        self.observed: dict[tuple[int, str], NodeStatus] = {}
+        """Each (mission, node)'s status from the values observed alone, as imputation finds
+        it (see :func:`_observed_status`)."""
         self.seen: dict[tuple[int, str], NodeStatus] = {}
         """Each recomputed group's status from observed values alone, imputed ones left out:
         a group is scored only where that meets its minimum coverage (see :func:`_combine`)."""
@@ -593,15 +606,89 @@ class _Imputed:
     how: str
 
 
+def _observed_status(st: _State, i: int, node_id: str) -> NodeStatus:
+    """A node's status for mission ``i`` from the values observed alone, before anything is
+    imputed: an indicator's as scored (one waiting for the cohort has its value, so counts as
+    observed), a group's by the aggregation's own rules over its children's."""
+    key = (i, node_id)
+    found = st.observed.get(key)
+    if found is not None:
+        return found
+    node = st.rubric.node(node_id)
+    own = st.orig[node_id][i].status
+    status: NodeStatus
+    if isinstance(node, Group):
+        status = _observed_outcome(st, i, node)
+    else:
+        status = "scored" if own == "pending" else own
+    st.observed[key] = status
+    return status
+
+
+def _observed_outcome(st: _State, i: int, group: Group | None) -> NodeStatus:
+    """The status a group (None: the overall) has for mission ``i`` on its children's observed
+    values alone. Only the statuses decide it (a stand-in score keeps every mean defined)."""
+    kids: Sequence[Group | Indicator]
+    if group is None:
+        kids, min_cov, node_id = st.rubric.families, st.rubric.min_coverage, "overall"
+    else:
+        kids, min_cov, node_id = group.children, group.min_coverage, group.id
+    children = []
+    for k in kids:
+        if not k.contributes:
+            continue
+        status = _observed_status(st, i, k.id)
+        children.append(
+            Child(
+                k.id,
+                k.weight,
+                status,
+                1.0 if status == "scored" else None,
+                st.orig[k.id][i].coverage,
+                -1.0 if k.subtracts else 1.0,
+            )
+        )
+    method, power = st.methods.get(node_id, ("arithmetic", None))
+    return combine_children(children, method, power, min_cov).status
+
+
+def _imputable(st: _State, i: int, node_id: str) -> str | None:
+    """Why mission ``i``'s missing value of ``node_id`` may not be imputed (None: it may): the
+    group holding it lacks the observed values to be scored without it (its minimum coverage
+    is met by observed values alone), so an imputed value would score the mission on the
+    cohort's means rather than fill a gap. Returns the group's id."""
+    parent = st.rubric.nodes[node_id].parent
+    group = None if parent == "overall" else st.rubric.node(parent)
+    if group is not None and not isinstance(group, Group):
+        return None
+    status = _observed_outcome(st, i, group)
+    return parent if status in ("insufficient", "missing") else None
+
+
 def _impute(
     st: _State, node_id: str, base: Array, imputation: str, groups: Mapping[str, str] | None
 ) -> dict[int, _Imputed]:
-    """Values for the missing cells of one indicator (only observed values feed the means)."""
+    """Values for the missing cells of one indicator (only observed values feed the means),
+    where the group holding the cell has the observed values to be scored without them."""
     cells = st.cur[node_id]
     observed = np.isfinite(base)
     out: dict[int, _Imputed] = {}
     for i, ns in enumerate(cells):
         if ns.status != "missing":
+            continue
+        short = _imputable(st, i, node_id)
+        if short is not None:
+            st.extra[i].append(
+                _finding(
+                    "imputation-failed",
+                    f"no value observed, and too few of the parts of {short} observed to "
+                    "impute it: imputation fills gaps only in a group scored without them",
+                    node_id,
+                    "info",
+                    variant="coverage",
+                    group=short,
+                )
+            )
             continue
         # (params: the group, or none for the cohort; the catalogue words the scope)
         where: dict[str, object] = {"variant": "cohort"}
@@ -636,11 +723,12 @@ def _impute(
             )
             continue
         value = float(np.mean(base[pool]))
-        out[i] = _Imputed(value, f"{how} over {n} mission(s)")
+        missions = "mission" if n == 1 else "missions"
+        out[i] = _Imputed(value, f"{how} over {n} {missions}")
         st.extra[i].append(
             _finding(
-                "imputed-value",
-                f"no value observed; imputed as {how} over {n} mission(s): {value:.6g}",
+                IMPUTED,
+                f"no value observed; imputed as {how} over {n} {missions}: {value:.6g}",
                 node_id,
                 "warning",
                 n=n,
@@ -1395,6 +1483,7 @@ def _cohort_step(
     normalise_nodes = settings.normalise_nodes
     groups: Mapping[str, str] | None = settings.groups
     st = _State(rubric, scores)
+    st.methods = methods
     st.spans = output_spans(rubric, settings)
     beside = kept_on_scale(rubric, settings)
     if normalisation not in ("none", *BOUNDED):
@@ -1441,7 +1530,7 @@ def _cohort_step(
             0,
             _finding(
                 "imputation-used",
-                f"{imputed_total} missing value(s) imputed by "
+                f"{imputed_total} missing value{'' if imputed_total == 1 else 's'} imputed by "
                 + (
                     "the cohort mean"
                     if imputation == "mean"
@@ -1518,7 +1607,7 @@ def _cohort_step(
             _finding(
                 "aggregation-undefined",
                 f"the {mean} mean of {node_id} is "
-                f"undefined for {n} mission(s): a score of 0 or below",
+                f"undefined for {n} mission{'' if n == 1 else 's'}: a score of 0 or below",
                 node_id,
                 variant="cohort",
                 method=mean,

@@ -19,10 +19,22 @@ import numpy.typing as npt
 
 from ovm.frozen import FrozenModel
 from ovm.scoring.aggregate import Array
-from ovm.scoring.results import NodeScore, in_order
+from ovm.scoring.results import NodeScore, Scorecard, in_order
 
 TIE_DECIMALS = 9
 """Scores equal to this many decimals tie."""
+
+IMPUTED = "imputed-value"
+"""The finding the cohort step records on each indicator whose value it imputed."""
+
+
+def imputed_nodes(card: Scorecard) -> frozenset[str]:
+    """The indicators whose value the comparison imputed for this mission (each carries an
+    ``imputed-value`` finding). An imputed value fills a gap in a group's score; it is not the
+    mission's own: it is never ranked, never a best practice or runner-up, never the ground of
+    a recommendation, and every report marks it."""
+    return frozenset(f.node for f in card.findings if f.code == IMPUTED and f.node is not None)
+
 
 NotBest = Literal["band", "tied", "alone", "no_interval", "lead"]
 """Why leaders are no best practice: their score is not in a good band (``band``), every

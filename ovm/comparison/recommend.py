@@ -9,6 +9,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Protocol, TypeVar, cast
 
+from ovm.comparison.ranking import imputed_nodes
 from ovm.countries import country_name
 from ovm.data.followup import FollowUp
 from ovm.data.observations import Datum, Mission, Provenance
@@ -1009,6 +1010,8 @@ def recommend(
 
         spans = output_spans(rubric, comparison.settings)
     held = held_down(rubric, card, spans)
+    # An imputed value is the cohort's, not the mission's: no recommendation rests on it.
+    imputed = imputed_nodes(card)
     capping = {
         f.node: tuple(n for n in str(f.params["nodes"]).split(", ") if n in held)
         for f in card.findings
@@ -1021,7 +1024,7 @@ def recommend(
         except KeyError:
             continue
         ns = found
-        if ns.status != "scored" or ns.score is None:
+        if ns.status != "scored" or ns.score is None or node.id in imputed:
             continue  # no condition holds for a node without a score (see _holds)
         # A score on a comparison's output range meets the rubric's thresholds and bands at its
         # place along that range; its gap is counted back in points of the range.

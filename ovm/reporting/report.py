@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any, Literal, overload
 import jinja2
 
 from ovm import __version__
+from ovm.comparison.ranking import imputed_nodes
 from ovm.countries import country_name, region_name
 from ovm.data.observations import Provenance
 from ovm.i18n import (
@@ -264,8 +265,8 @@ class _Builder:
         """The nodes whose scores lie on the comparison's output range (its bands read there)."""
         self.on_scale = on_scale
         """Under z-scores or ranks, the scores on the rubric's own scale a mission's report
-        shows (:meth:`ovm.comparison.cohort.Comparison.judged`): their bands are capped as the
-        comparison's are."""
+        shows (:meth:`ovm.comparison.cohort.Comparison.judged`): their bands are capped and
+        their values imputed as the comparison's are."""
         self.t: Translator = translator(lang)
         self.root = Path(root) if root is not None else None
         self._band_cache: dict[str, list[Label]] = {}
@@ -286,6 +287,7 @@ class _Builder:
         self._band_words: dict[tuple[str, int | None, float | None, str | None], Any] = {}
         self._edges: dict[str, list[float]] = {}
         self._held: dict[int, tuple[NodeScore, dict[str, Any], Scorecard]] | None = None
+        self._imputed: dict[int, NodeScore] | None = None
         self._shares: dict[str, float | None] | None = None
 
     # numbers
@@ -490,16 +492,37 @@ class _Builder:
         band = self._band_words.get(key)
         if band is None:
             band = self._band_words[key] = self._band_part(ns, nid)
+        made = self._scored_cell(ns, nid, band)
         if ns.band == 0:
             cap = self._cap(ns)
             if cap is not None:
-                return {**self._scored_cell(ns, nid, band), "cap": cap}
-        return self._scored_cell(ns, nid, band)
+                made["cap"] = cap
+        if self._is_imputed(ns):
+            # The status the workbook and JSON give a score: this one is the cohort's mean.
+            made["status_text"] = self.t("value_imputed")
+            made["imputed"] = True
+        return made
+
+    def _is_imputed(self, ns: NodeScore) -> bool:
+        """Whether a score is an imputed value (:func:`ovm.comparison.ranking.imputed_nodes`)."""
+        if self._imputed is None:
+            self._imputed = {
+                id(held): held
+                for scores in self._score_sets()
+                for card in scores.scorecards
+                for held in map(card.node, sorted(imputed_nodes(card)))
+            }
+        return self._imputed.get(id(ns)) is ns
 
     def _score_sets(self) -> tuple[ScoreSet, ...]:
         """The scores the reports show: the comparison's, and under z-scores or ranks those on
         the rubric's own scale a mission's report shows."""
         return (self.scores,) if self.on_scale is None else (self.scores, self.on_scale)
+
+    def imputed_shown(self, cards: Sequence[Scorecard]) -> bool:
+        """Whether any of ``cards`` has an imputed value (the legend then says what the mark
+        means)."""
+        return any(imputed_nodes(card) for card in cards)
 
     def _scored_cell(self, ns: NodeScore, nid: str, band: dict[str, Any]) -> dict[str, Any]:
         score, coverage, interval = ns.score, ns.coverage, ns.interval
@@ -1315,6 +1338,8 @@ class _Builder:
             "generator": f"ovm {__version__}",
             "simulated": self.simulated(cards, marks=kind != "comparison"),
             "caps": self.cap_notes(cards),
+            # The "imputed" mark's legend line, where a value shown is imputed.
+            **({"imputed": self.t("value_imputed_note")} if self.imputed_shown(cards) else {}),
             "bands": [
                 {
                     "label": text_label(b.label, self.lang),
