@@ -287,3 +287,52 @@ def test_the_workbook_and_json_say_which_values_are_imputed(
         "legal.d": [False, True, True],
     }
     assert context["imputed"] == LEGEND.removeprefix("imputed ")
+
+
+def test_the_reports_word_findings_with_plurals_and_the_figure_shown(
+    tmp_path: Path,
+) -> None:
+    from openpyxl import load_workbook
+
+    from tests.conftest import write_workspace
+
+    # C is observed as 0, 75 and 40: bbb-2020's is imputed as 38.333..., shown 38.3.
+    answers = {
+        **ANSWERS,
+        "ccc-2020": {**ANSWERS["ccc-2020"], "legal.c": "statute"},
+        "ddd-2020": {"legal.a": "none", "legal.b": "none", "legal.c": "regulation"},
+    }
+    missions = "missions:\n" + "".join(
+        f"  - id: {m}\n    country: ARG\n    name: {m}\n"
+        f"    election: {{type: general, date: 2020-10-0{i + 1}}}\n    answers:\n"
+        + "".join(f"      {k}: {{value: {v}}}\n" for k, v in answers[m].items())
+        for i, m in enumerate(answers)
+    )
+    ws = write_workspace(tmp_path / "ws", rubric=RUBRIC, missions=missions)
+
+    def said(lang: str) -> list[str]:
+        page = tmp_path / f"{lang}.html"
+        args = ["report", str(ws), "-q", "--imputation", "mean", "--lang", lang, "-o", str(page)]
+        assert main(args) == 0
+        tree = html5lib.parse(page.read_text("utf-8"), namespaceHTMLElements=False)
+        starts = ("no value observed; imputed", "4 missing", "ningún valor", "4 valores")
+        return [
+            text for td in tree.iter("td") if (text := "".join(td.itertext())).startswith(starts)
+        ]
+
+    assert said("en") == [
+        "4 missing values imputed by the cohort mean",
+        "no value observed; imputed as the mean of the cohort over 3 missions: 38.3",
+        "no value observed; imputed as the mean of the cohort over 1 mission: 100.0",
+        "no value observed; imputed as the mean of the cohort over 1 mission: 100.0",
+        "no value observed; imputed as the mean of the cohort over 1 mission: 100.0",
+    ]
+    assert said("es")[:2] == [
+        "4 valores faltantes imputados por la media de la cohorte",
+        "ningún valor observado; imputado como la media de la cohorte sobre 3 misiones: 38,3",
+    ]
+    book = tmp_path / "r.xlsx"
+    assert main(["report", str(ws), "-q", "--imputation", "mean", "-o", str(book)]) == 0
+    sheet = load_workbook(book)["findings"]
+    messages = [row[-1] for row in sheet.iter_rows(min_row=2, values_only=True)]
+    assert "no value observed; imputed as the mean of the cohort over 3 missions: 38.3" in messages

@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any, Literal, overload
 import jinja2
 
 from ovm import __version__
-from ovm.comparison.ranking import imputed_nodes
+from ovm.comparison.ranking import IMPUTED, imputed_nodes
 from ovm.countries import country_name, region_name
 from ovm.data.observations import Provenance
 from ovm.i18n import (
@@ -30,6 +30,7 @@ from ovm.i18n import (
     Translator,
     coded,
     decimal_separator,
+    fixed,
     format_date,
     format_number,
     format_percent,
@@ -837,9 +838,24 @@ class _Builder:
             worded = coded("finding", f.code, params, self.lang, text_numbers=True)
             if worded is not None:
                 return _plain(worded)
+        if f.code == IMPUTED and "value" in f.params:
+            # The figure as the report shows the score beside it (39.5, not 39.4716).
+            try:
+                value = fixed(float(f.params["value"]), 1)
+            except ValueError:
+                value = None
+            if value is not None:
+                worded = coded(
+                    "finding", f.code, {**f.params, "value": value}, self.lang, text_numbers=True
+                )
+                if worded is not None:
+                    return _plain(worded)
+        # The catalogue's wording, in English too: its plural forms ("1 mission", "2
+        # missions") where an English message recorded by the stage that found it may not.
+        worded = coded("finding", f.code, f.params, self.lang, text_numbers=True)
         if self.lang == "en":
-            return _plain(f.message)
-        text = f.text(self.lang)
+            return _plain(worded if worded is not None else f.message)
+        text = f.message if worded is None else worded
         # A finding recorded without the parts its text needs is said as recorded.
         return _english(text, self.lang) if text == f.message else _plain(text)
 
