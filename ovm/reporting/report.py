@@ -2401,7 +2401,19 @@ def report_context(
         ctx = comparison_context(
             run, lang=lang, title=title or run.title(lang), mission_reports=mission_reports
         )
+        if title is None:
+            _title_in(ctx, run, lang)
     return _dated(ctx, date, lang)
+
+
+def _title_in(ctx: Context, run: Run, lang: str) -> None:
+    """Give ``ctx`` the language of the workspace's title where it is not ``lang``
+    (``title_lang``): a title ovm.yaml lacks in ``lang`` is its English one, which the page
+    marks as it marks every other text in another language."""
+    ws = run.workspace
+    given = ws.config.title if ws is not None else None
+    if lang != "en" and isinstance(given, Mapping) and not given.get(lang) and given.get("en"):
+        ctx["title_lang"] = "en"
 
 
 def mission_report_contexts(
@@ -2521,6 +2533,8 @@ def comparison_page(
         ctx, b = _comparison_context(
             run, lang, title or run.title(lang), COLUMNS_PER_TABLE, mission_reports
         )
+    if title is None:
+        _title_in(ctx, run, lang)
     ctx = _dated(ctx, date, lang)
     if not run.apart:
         _with_sensitivity(b, ctx["ranking"], run)
