@@ -397,6 +397,14 @@ def workspace_args(sp: argparse.ArgumentParser) -> None:
         default="none",
         help="impute missing values (group_mean: by each mission's region)",
     )
+    cmp.add_argument(
+        "--best-practice-bands",
+        type=natural,
+        default=2,
+        metavar="N",
+        help="how many of an indicator's top bands hold a best practice's score "
+        "(default 2; 0: any band)",
+    )
     sp.add_argument(
         "--allow-rejected",
         action="store_true",
@@ -460,6 +468,7 @@ def comparison_from(args: argparse.Namespace) -> ComparisonSettings:
             output_range=tuple(getattr(args, "output_range", (0.0, 100.0))),
             aggregation=_aggregation(getattr(args, "aggregation", None)),
             imputation=getattr(args, "imputation", "none"),
+            best_practice_bands=getattr(args, "best_practice_bands", 2),
         )
     except (ValidationError, CheckError, ValueError) as exc:
         raise _usage_error(exc) from None
