@@ -702,11 +702,21 @@ def test_bounded_normalisations_stay_within_the_output_range(values, lo, width, 
 
 @pytest.fixture(scope="module")
 def gappy(tmp_path_factory: pytest.TempPathFactory) -> tuple[ScoreSet, object]:
+    """bbb-2022 without votes abroad: its turnout is missing, and participation holds one
+    observed answer beside it, half of its weight (a group is imputed into only where its
+    observed values meet its minimum coverage)."""
     stats = COHORT_STATS.replace("bbb-2022,2000,800", "bbb-2022,2000,")
+    rubric = COHORT_RUBRIC.replace(
+        "            rule: {type: cohort}\n",
+        "            rule: {type: cohort}\n"
+        "          - {id: part.law, kind: answer, labels: {en: Law}, source: legal}\n",
+    )
+    missions = COHORT_MISSIONS.replace("answers: {", 'answers: {part.law: "yes", ')
+    assert rubric != COHORT_RUBRIC and missions.count("part.law") == 4
     root = workspace(
         tmp_path_factory.mktemp("gappy") / "ws",
-        rubric=COHORT_RUBRIC,
-        missions=COHORT_MISSIONS,
+        rubric=rubric,
+        missions=missions,
         statistics=stats,
     )
     return scored(root)
