@@ -163,7 +163,7 @@ def test_group_mean_imputation_matches_coinr(asem: Path, rubric: Rubric):
     n_missing = int(missing.sum_horizontal()[0])
     assert n_missing == 65
     assert [f.code for f in comparison.findings][:1] == ["imputation-used"]
-    assert f"{n_missing} missing value(s) imputed" in comparison.findings[0].message
+    assert f"{n_missing} missing values imputed" in comparison.findings[0].message
     imputed_findings = [
         f for c in comparison.scores.scorecards for f in c.findings if f.code == "imputed-value"
     ]
