@@ -652,11 +652,11 @@ def _observed_outcome(st: _State, i: int, group: Group | None) -> NodeStatus:
     return combine_children(children, method, power, min_cov).status
 
 
-def _imputable(st: _State, i: int, node_id: str) -> str | None:
-    """Why mission ``i``'s missing value of ``node_id`` may not be imputed (None: it may): the
-    group holding it lacks the observed values to be scored without it (its minimum coverage
-    is met by observed values alone), so an imputed value would score the mission on the
-    cohort's means rather than fill a gap. Returns the group's id."""
+def _short_of_data(st: _State, i: int, node_id: str) -> str | None:
+    """The group holding ``node_id`` (its id) where it lacks, for mission ``i``, the observed
+    values to be scored without ``node_id`` (its minimum coverage met by observed values
+    alone): an imputed value there would score the mission on the cohort's means rather than
+    fill a gap, so none is imputed. None where the group has them."""
     parent = st.rubric.nodes[node_id].parent
     group = None if parent == "overall" else st.rubric.node(parent)
     if group is not None and not isinstance(group, Group):
@@ -676,7 +676,7 @@ def _impute(
     for i, ns in enumerate(cells):
         if ns.status != "missing":
             continue
-        short = _imputable(st, i, node_id)
+        short = _short_of_data(st, i, node_id)
         if short is not None:
             st.extra[i].append(
                 _finding(
