@@ -474,8 +474,53 @@ def _worded(params: dict[str, Any]) -> str | None:
     return coded("issue", "yaml-syntax", params, "en")
 
 
+class _Resolving(yaml.resolver.Resolver):
+    """Resolves each plain scalar's text to its tag once per document: a document repeats
+    the same keys and words thousands of times, and PyYAML tries its patterns on every one.
+
+    The tag of a plain scalar depends only on its text when the loader has no path resolvers
+    (the safe loaders have none); with any, resolution goes the usual way.
+    """
+
+    def __init__(self, stream: str) -> None:
+        # The loader the class is mixed into takes the document.
+        super().__init__(stream)  # type: ignore[call-arg]
+        self._plain_tags: dict[str, str] = {}
+
+    def resolve(self, kind: type[Node], value: str, implicit: tuple[bool, bool]) -> str:
+        if kind is ScalarNode and implicit[0] and not self.yaml_path_resolvers:
+            tag = self._plain_tags.get(value)
+            if tag is None:
+                tag = self._plain_tags[value] = _resolved(self, kind, value, implicit)
+            return tag
+        return _resolved(self, kind, value, implicit)
+
+
+def _resolved(
+    resolver: yaml.resolver.BaseResolver,
+    kind: type[Node],
+    value: str,
+    implicit: tuple[bool, bool],
+) -> str:
+    """PyYAML's own resolution of a node's tag."""
+    return str(yaml.resolver.BaseResolver.resolve(resolver, kind, value, implicit))  # type: ignore[no-untyped-call]
+
+
+class _PythonComposer(_Resolving, yaml.SafeLoader):
+    pass
+
+
+_COMPOSERS: dict[str, Any] = {"python": _PythonComposer}
+if LOADER == "libyaml":
+
+    class _LibyamlComposer(_Resolving, yaml.CSafeLoader):
+        pass
+
+    _COMPOSERS["libyaml"] = _LibyamlComposer
+
+
 def _compose(text: str, loader: str) -> Node | None:
-    composer = yaml.CSafeLoader(text) if loader == "libyaml" else yaml.SafeLoader(text)
+    composer = _COMPOSERS[loader](text)
     try:
         node: Node | None = composer.get_single_node()
         return node

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 import tracemalloc
 from pathlib import Path
@@ -369,6 +370,65 @@ def test_both_composers_agree_on_any_document(
 ) -> None:
     text = yaml.safe_dump(data, default_flow_style=flow, allow_unicode=unicode)
     assert parsed_with("libyaml", text) == parsed_with("python", text)
+
+
+WORDS = st.one_of(
+    st.sampled_from(
+        [
+            "yes",
+            "Yes",
+            "YES",
+            "y",
+            "no",
+            "on",
+            "off",
+            "~",
+            "null",
+            "Null",
+            "true",
+            "1",
+            "01",
+            "1.5",
+            "1e3",
+            ".inf",
+            "-.inf",
+            "0x1f",
+            "0o17",
+            "1_000",
+            "12:30",
+            "2020-05-01",
+            "2020-05-01 10:00:00",
+            "abc",
+            "=",
+            "a b",
+        ]
+    ),
+    st.text(alphabet="ab019.:-_eE+x", min_size=1, max_size=6).filter(
+        lambda w: w[0] not in "-:" and w[-1] != ":" and ": " not in w
+    ),
+)
+STYLES = st.sampled_from(["plain", "single", "double"])
+
+
+def written(word: str, style: str) -> str:
+    if style == "single":
+        return "'" + word.replace("'", "''") + "'"
+    if style == "double":
+        return json.dumps(word)
+    return word
+
+
+@given(values=st.lists(st.tuples(WORDS, STYLES), min_size=1, max_size=12))
+@example(values=[("123", "plain"), ("123", "single"), ("yes", "double"), ("yes", "plain")])
+def test_a_scalar_reads_as_pyyaml_reads_it_however_often_the_document_repeats_it(
+    values: list[tuple[str, str]],
+) -> None:
+    # A plain scalar's tag is resolved once per text and document; the same text quoted is a
+    # string, and each value reads as PyYAML's own loader reads it, on either composer.
+    text = "".join(f"k{i}: {written(w, s)}\n" for i, (w, s) in enumerate(values))
+    expected = yaml.load(text, Loader=yaml.SafeLoader)
+    for loader in ovm.yamldoc.LOADERS:
+        assert parsed_with(loader, text)[0] == expected
 
 
 GUARDS = {"duplicate-key", "invalid-key", "invalid-tag", "yaml-too-deep", "yaml-too-complex"}
