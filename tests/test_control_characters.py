@@ -224,3 +224,49 @@ def test_a_control_character_quoted_in_a_message_is_written_visibly_in_every_lan
     said = [line for line in err.splitlines() if "[invalid-choice]" in line]
     assert len(said) == 1 and "med\\x01i\\x1bum" in said[0]
     assert not any(ch < " " or "\x7f" <= ch <= "\x9f" for ch in err.replace("\n", ""))
+
+
+# One line of each kind of text a mission holds: a name's translation, an answer's provenance,
+# a missing answer's note, a figure's note (the last in the file).
+SPOILABLE = {
+    "name": "    en: Mexico, 2012 general election\n",
+    "recorded_by": "      recorded_by: ovm example workspace\n",
+    "missing note": "      note: Not researched for this example workspace.\n",
+    "figure note": "      note: Voting abroad on election day only.\n",
+}
+
+
+@pytest.mark.parametrize(
+    "spoiled",
+    [(), ("name",), ("figure note",), ("recorded_by", "missing note"), tuple(SPOILABLE)],
+)
+def test_a_control_character_in_a_missions_text_is_refused_at_its_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], spoiled: tuple[str, ...]
+) -> None:
+    """A BEL written as YAML's escape in any text of a mission (its name, a provenance field,
+    a note) is one problem at its line, however many texts the mission holds; an escaped tab
+    is text."""
+    lines = (EXAMPLES / "missions.yaml").read_text("utf-8").splitlines(keepends=True)
+    expected = []
+    for kind, line in SPOILABLE.items():
+        at = (
+            lines.index(line) if kind != "figure note" else len(lines) - 1 - lines[::-1].index(line)
+        )
+        key, text = line.rstrip("\n").split(": ", 1)
+        bad = kind in spoiled
+        escape = "\\a" if bad else "\\t"
+        lines[at] = f'{key}: "{text}{escape}"\n'
+        if bad:
+            expected.append(at + 1)
+    ws = tmp_path / "ws"
+    ws.mkdir()
+    (ws / "missions.yaml").write_text("".join(lines), "utf-8")
+    (ws / "ovm.yaml").write_text(
+        "rubric: bundled:deco-voting-abroad\nmissions: missions.yaml\n", encoding="utf-8"
+    )
+    assert main(["check", str(ws)]) == (1 if spoiled else 0)
+    err = capsys.readouterr().err.splitlines()
+    found = [x for x in err if "[control-character]" in x]
+    assert [int(x.removeprefix(f"{ws}/missions.yaml:").split(":")[0]) for x in found] == sorted(
+        expected
+    )

@@ -536,32 +536,35 @@ def _word_status(value: Any) -> Status | None:
     if not isinstance(value, str):
         return None
     text = clean(value)
-    if text is None or word(text) in MISSING_WORDS:
+    if text is None:
         return "missing"
-    return "not_applicable" if word(text) in NA_WORDS else None
+    said = word(text)
+    if said in MISSING_WORDS:
+        return "missing"
+    return "not_applicable" if said in NA_WORDS else None
+
+
+def _unbool(v: Any, answer: bool, read: Choices | NumberRule | None) -> Any:
+    """A YAML answer or value's own value as the table readers would read its text: YAML 1.1
+    reads yes/no as booleans, where answers want the words and values want 1/0."""
+    if isinstance(v, bool) and isinstance(read, NumberRule) and not read.yes_no:
+        # ``total_seats: yes`` is no count: keep the word so it is refused, not read as 1.
+        return "yes" if v else "no"
+    if isinstance(v, bool):
+        return ("yes" if v else "no") if answer else float(v)
+    if isinstance(v, str) and isinstance(read, Choices):
+        return read.pick(v) or v
+    if isinstance(v, str) and isinstance(read, NumberRule) and parse_number(v) is None:
+        # Only what is no number's text: a boolean variable's yes or no.
+        r = read(v)
+        return r.value if r.status == "value" else v
+    return v
 
 
 def _normalise_datum(raw: Any, answer: bool, read: Choices | NumberRule | None) -> Any:
     """A YAML answer or value as a Datum mapping, its words read as in every table."""
-
-    # YAML 1.1 reads yes/no as booleans: answers want the words, values want 1/0.
-    def unbool(v: Any) -> Any:
-        if isinstance(v, bool) and isinstance(read, NumberRule) and not read.yes_no:
-            # ``total_seats: yes`` is no count: keep the word so it is refused, not read as 1.
-            return "yes" if v else "no"
-        if isinstance(v, bool):
-            return ("yes" if v else "no") if answer else float(v)
-        if isinstance(v, str) and isinstance(read, Choices):
-            return read.pick(v) or v
-        if isinstance(v, str) and isinstance(read, NumberRule) and parse_number(v) is None:
-            # Only what is no number's text: a boolean variable's yes or no.
-            r = read(v)
-            return r.value if r.status == "value" else v
-        return v
-
-    raw = {**raw, "value": unbool(raw.get("value"))} if isinstance(raw, dict) else unbool(raw)
     if isinstance(raw, dict):
-        out = dict(raw)
+        out = {**raw, "value": _unbool(raw.get("value"), answer, read)}
         if "status" not in out:
             v = out.get("value")
             status = "missing" if v is None else _word_status(v)
@@ -575,6 +578,7 @@ def _normalise_datum(raw: Any, answer: bool, read: Choices | NumberRule | None) 
         if prov:
             out["provenance"] = prov
         return out
+    raw = _unbool(raw, answer, read)
     status = "missing" if raw is None else _word_status(raw)
     return {"status": status} if status is not None else {"value": raw}
 
@@ -882,7 +886,7 @@ def _updated(model: _M, update: dict[str, Any]) -> _M:
     copy = _new(type(model))
     _set(copy, "__dict__", {**model.__dict__, **update})
     _set(copy, "__pydantic_extra__", None)
-    _set(copy, "__pydantic_fields_set__", model.model_fields_set | update.keys())
+    _set(copy, "__pydantic_fields_set__", model.__pydantic_fields_set__ | update.keys())
     _set(copy, "__pydantic_private__", None)
     return copy
 
@@ -952,8 +956,19 @@ def has_control(text: str) -> bool:
 
 def _control_issues(doc: YamlDoc, path: tuple[PathPart, ...], mission: Mission) -> list[Issue]:
     """Control characters in a mission's name or a datum's provenance: no report can hold them."""
-    found: list[tuple[PathPart, ...]] = []
     names = mission.name if isinstance(mission.name, dict) else {"": mission.name}
+    datums = (*mission.answers.values(), *mission.values.values())
+    texts = [
+        v
+        for datum in datums
+        for v in (*datum.provenance.__dict__.values(), datum.value)
+        if isinstance(v, str)
+    ]
+    # Almost no mission holds one: its texts are searched at once, joined by a line break
+    # (no control character here), and field by field only when one is found.
+    if not has_control("\n".join((*names.values(), *texts))):
+        return []
+    found: list[tuple[PathPart, ...]] = []
     found += [("name", k) if k else ("name",) for k, v in names.items() if has_control(v)]
     for group, data in (("answers", mission.answers), ("values", mission.values)):
         for key, datum in data.items():
