@@ -156,7 +156,8 @@ CODES: dict[str, Code] = {
     ),
     "invalid-format": Code(
         "rubric",
-        "missions.yaml:9:9 missions[1].id: String should match pattern '^[a-z0-9][a-z0-9_.-]*$'",
+        "missions.yaml:9:9 missions[1].id: 'BBB 2021' is not a mission id: ids are lowercase "
+        "letters, digits, '.', '_' or '-', starting with a letter or a digit",
         "Write the value in the form the field takes (an id in lower case, a date as "
         "YYYY-MM-DD, a version as text).",
     ),

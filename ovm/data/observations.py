@@ -210,6 +210,7 @@ def _period_end(period: str) -> dt.date:
 
 _PERIOD = re.compile(r"^\d{4}(-(0[1-9]|1[0-2]))?$")
 _ENTITY = r"^[A-Za-z0-9][A-Za-z0-9_.-]*$"
+_ID = r"^[a-z0-9][a-z0-9_.-]*$"
 
 
 class Mission(_Model):
@@ -227,7 +228,7 @@ class Mission(_Model):
     digest (``exclude``).
     """
 
-    id: Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9_.-]*$")]
+    id: Annotated[str, StringConstraints(pattern=_ID)]
     country: Annotated[str, AfterValidator(_iso_country)] | None = None
     entity: Annotated[str, StringConstraints(pattern=_ENTITY)] | None = Field(
         default=None, exclude_if=lambda v: v is None
@@ -509,6 +510,24 @@ def _mission_params(err: Any, code: str) -> dict[str, Any]:
     return schema_params(err, code)
 
 
+def _id_problem(text: str) -> tuple[str, dict[str, Any]]:
+    """Why ``text`` is no mission id, in ovm's words, with the id meant when lowercasing it
+    gives one (PER-2021: per-2021)."""
+    shown = text[:60]
+    words = (
+        f"'{shown}' is not a mission id: ids are lowercase letters, digits, '.', '_' or '-', "
+        "starting with a letter or a digit"
+    )
+    meant = text.lower()
+    if re.fullmatch(_ID, meant) and len(text) <= 60:
+        return f"{words}: did you mean {meant}?", {
+            "variant": "mission_id_meant",
+            "text": shown,
+            "meant": meant,
+        }
+    return words, {"variant": "mission_id", "text": shown}
+
+
 def _mission_message(err: Any, code: str, params: Mapping[str, Any]) -> str:
     """The English words of a schema error in a mission; a date says how to write it."""
     if params.get("variant") == "date_dmy":
@@ -618,9 +637,12 @@ def _listed_id(entry: Mapping[Any, Any]) -> str | None:
 
 
 def load_missions(
-    source: Path | str, rubric: Rubric, *, file: str | None = None
+    source: Path | str, rubric: Rubric | None, *, file: str | None = None
 ) -> tuple[list[Mission], list[Issue]]:
-    """Read missions (metadata, answers, values, follow-up) from YAML; every problem as an issue."""
+    """Read missions (metadata, answers, values, follow-up) from YAML; every problem as an issue.
+
+    ``rubric`` None checks what needs no rubric (ids, countries, dates, links between
+    missions), not whether each answer and value is one the rubric takes."""
     text, name, issues = read_text(Path(source) if isinstance(source, Path) else source, file)
     issues = [dataclasses.replace(i, category="data") for i in issues]
     if issues:
@@ -649,12 +671,13 @@ def load_missions(
     missions: list[Mission] = []
     seen: dict[str, int] = {}
     unread: list[_Unread] = []
+    unread_previous: list[tuple[int, str]] = []
     # Every mission answers the same questions: each question's reader is made once.
     readers: dict[tuple[str, bool], Choices | NumberRule | None] = {}
 
     def reader(key: str, answer: bool) -> Choices | NumberRule | None:
         if (key, answer) not in readers:
-            readers[key, answer] = _reader_of(rubric, key, answer)
+            readers[key, answer] = None if rubric is None else _reader_of(rubric, key, answer)
         return readers[key, answer]
 
     for i, raw in enumerate(data["missions"]):
@@ -734,6 +757,12 @@ def load_missions(
                     problem = country_problem(str(prepared.get("country")))
                     if problem is not None:
                         msg, params = problem, country_problem_params(str(prepared.get("country")))
+                if (
+                    code == "invalid-format"
+                    and loc[:1] in (("id",), (written.get("id"),))
+                    and isinstance(prepared.get("id"), str)
+                ):
+                    msg, params = _id_problem(prepared["id"])
                 # a key no mission takes is said at the key, as a misspelt one is
                 key = code == "unknown-field"
                 issues.append(_data_issue(doc, (*path, *loc), code, msg, key=key, **params))
@@ -755,15 +784,22 @@ def load_missions(
                 # Without a readable id it may still be the previous mission its place and
                 # date imply.
                 unread.append(_unread(raw_id if isinstance(raw_id, str) else None, raw))
-            issues.extend(
-                _check_data(
-                    doc,
-                    path,
-                    _valid_data(prepared.get("answers")),
-                    _valid_data(prepared.get("values")),
-                    rubric,
+            if rubric is not None:
+                issues.extend(
+                    _check_data(
+                        doc,
+                        path,
+                        _valid_data(prepared.get("answers")),
+                        _valid_data(prepared.get("values")),
+                        rubric,
+                    )
                 )
-            )
+            # Its link to a previous mission reads apart from its other fields.
+            previous = prepared.get("previous")
+            if isinstance(previous, str) and not any(
+                loc[:1] in (("previous",), (written.get("previous"),)) for loc in locs
+            ):
+                unread_previous.append((i, previous))
             continue
         if mission.id in seen:
             issues.append(
@@ -781,18 +817,20 @@ def load_missions(
         issues.extend(found)
         missions.append(_with_place(_without_refused(mission, path, found), doc, path))
     ids = {m.id for m in missions}
-    for m in missions:
+    links = [(seen[m.id], m.previous) for m in missions if m.previous is not None]
+    for i, previous in sorted([*links, *unread_previous]):
         # A previous mission listed but unreadable has its own errors: "no mission" would be
-        # false, and its link is checked once it reads.
-        if m.previous is not None and m.previous not in ids and m.previous not in seen:
+        # false, and its link is checked once it reads. A mission that does not read names
+        # a previous one all the same: one listed nowhere is said now, not once it reads.
+        if previous not in ids and previous not in seen:
             issues.append(
                 _data_issue(
                     doc,
-                    ("missions", seen[m.id], "previous"),
+                    ("missions", i, "previous"),
                     "unknown-mission",
-                    f"no mission {m.previous!r}",
+                    f"no mission {previous!r}",
                     variant="previous",
-                    mission=m.previous,
+                    mission=previous,
                 )
             )
     issues.extend(_check_previous(doc, missions, seen))
@@ -920,13 +958,13 @@ def _without_refused(mission: Mission, path: tuple[PathPart, ...], found: list[I
 
 
 def _check_mission(
-    doc: YamlDoc, path: tuple[PathPart, ...], mission: Mission, rubric: Rubric
+    doc: YamlDoc, path: tuple[PathPart, ...], mission: Mission, rubric: Rubric | None
 ) -> list[Issue]:
     def locate(j: int, name: str) -> tuple[int | None, int | None]:
         pos = doc.positions.find((*path, "places", j, name))
         return pos if pos else (None, None)
 
-    out = _check_data(doc, path, mission.answers, mission.values, rubric)
+    out = [] if rubric is None else _check_data(doc, path, mission.answers, mission.values, rubric)
     out += _control_issues(doc, path, mission)
     out += [
         dataclasses.replace(i, path=(*path, *i.path))

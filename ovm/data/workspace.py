@@ -674,8 +674,12 @@ def _load(
     not_pulled = [i for i in unusable if i.severity != "error"]
     unusable = [i for i in unusable if i.severity == "error"]
     if unusable and (("missions",) in skipped or ("rubric",) in skipped):
-        # Without the missions or the rubric no table can be checked.
-        raise DataError(unusable, key="error_summary_workspace_files", where=doc.file)
+        # Without the missions or the rubric no table can be checked, but missions.yaml's
+        # own problems (ids, countries, dates) need no rubric: said now, not on the next run.
+        found: list[Issue] = []
+        if ("missions",) not in skipped:
+            found = load_missions(base / config.missions, None)[1]
+        raise DataError([*unusable, *found], key="error_summary_workspace_files", where=doc.file)
     rb = _rubric_of(root, config, rubric)
 
     def usable(group: str) -> list[TableSource]:

@@ -1,0 +1,89 @@
+"""``ovm check`` says every problem of missions.yaml on the first run: a rubric ovm.yaml names
+wrong does not hide the missions' own problems (ids, countries, dates, links), a mission with
+an unreadable field still has its ``previous`` checked, and each is worded in ovm's words.
+Through the command line, on copies of the mini workspace of tests/data/mini."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from test_words_as_meant import _mini, _said
+
+MISSIONS = """\
+missions:
+  - id: PER-2021
+    country: Peru
+    name: {en: "Peru, 2021"}
+    election: {type: general, date: 2021-13-11}
+  - id: bol-2020
+    country: BOL
+    name: Bolivia
+    previous: bol-2014
+    election: {type: general, date: "11/10/2020"}
+"""
+
+EN = [
+    "missions.yaml:2:9 missions[0].id: 'PER-2021' is not a mission id: ids are lowercase "
+    "letters, digits, '.', '_' or '-', starting with a letter or a digit: did you mean "
+    "per-2021? [invalid-format]",
+    "missions.yaml:3:14 missions[0].country: 'Peru' is not an ISO 3166 alpha-3 country code: "
+    "did you mean PER (Peru)? [invalid-country]",
+    "missions.yaml:5:37 missions[0].election.date: '2021-13-11' is not a date that exists: "
+    "write it as YYYY-MM-DD [invalid-value]",
+    "missions.yaml:9:15 missions[1].previous: no mission 'bol-2014' [unknown-mission]",
+    "missions.yaml:10:37 missions[1].election.date: '11/10/2020' is not a date: write it as "
+    "YYYY-MM-DD, 2020-10-11 if it is day/month/year [invalid-value]",
+]
+
+
+def _workspace(tmp_path: Path, rubric: str) -> Path:
+    ws = _mini(tmp_path)
+    (ws / "missions.yaml").write_text(MISSIONS, "utf-8")
+    config = ws / "ovm.yaml"
+    config.write_text(
+        config.read_text("utf-8").replace("rubric: rubric.yaml", f"rubric: {rubric}"), "utf-8"
+    )
+    return ws
+
+
+def _relative(lines: list[str], ws: Path) -> list[str]:
+    return [line.replace(f"{ws}/", "") for line in lines]
+
+
+def test_a_wrong_rubric_path_does_not_hide_the_missions_problems(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    ws = _workspace(tmp_path, "rubrc.yaml")
+    status, err = _said(["check", str(ws)], capsys)
+    assert status == 1
+    assert _relative(err, ws) == [
+        *EN,
+        f"ovm.yaml:2:9 rubric: 'rubrc.yaml' does not exist (relative to {ws}): correct the "
+        "path or add the file [file-not-found]",
+        f"{ws}: 6 errors, 0 warnings",
+    ]
+
+
+def test_the_missions_problems_are_the_same_once_the_rubric_is_found(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # The round after the rubric path is put right says nothing of missions.yaml it had not
+    # said: the previous mission of the entry with an unreadable date is checked either way.
+    ws = _workspace(tmp_path, "rubric.yaml")
+    status, err = _said(["check", str(ws)], capsys)
+    assert status == 1
+    assert [line for line in _relative(err, ws) if line.startswith("missions.yaml")] == EN
+
+
+def test_an_id_no_lowercasing_mends_offers_nothing(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    ws = _workspace(tmp_path, "rubrc.yaml")
+    (ws / "missions.yaml").write_text(MISSIONS.replace("PER-2021", "per 2021"), "utf-8")
+    status, err = _said(["check", str(ws)], capsys)
+    assert status == 1
+    assert _relative(err, ws)[0] == (
+        "missions.yaml:2:9 missions[0].id: 'per 2021' is not a mission id: ids are lowercase "
+        "letters, digits, '.', '_' or '-', starting with a letter or a digit [invalid-format]"
+    )
