@@ -414,6 +414,9 @@ def param_text(value: object, lang: str, *, text_numbers: bool = False) -> str:
         return format_number(value, lang, 6, trim=True) if math.isfinite(value) else str(value)
     if isinstance(value, list | tuple):
         return ", ".join(param_text(v, lang, text_numbers=text_numbers) for v in value)
+    if isinstance(value, Mapping) and "en" in value:
+        # A text given in every language (a country's name as ISO translates it).
+        return str(value.get(lang, value["en"]))
     text = str(value)
     if text_numbers and lang != "en" and _NUMBER_TEXT.fullmatch(text):
         return _number_text(text, lang)

@@ -1,7 +1,7 @@
 """``ovm check`` says every problem of missions.yaml on the first run: a rubric ovm.yaml names
 wrong does not hide the missions' own problems (ids, countries, dates, links), a mission with
-an unreadable field still has its ``previous`` checked, and each is worded in ovm's words.
-Through the command line, on copies of the mini workspace of tests/data/mini."""
+an unreadable field still has its ``previous`` checked, and each is worded in ovm's words in
+every language. Through the command line, on copies of the mini workspace of tests/data/mini."""
 
 from __future__ import annotations
 
@@ -74,6 +74,53 @@ def test_the_missions_problems_are_the_same_once_the_rubric_is_found(
     status, err = _said(["check", str(ws)], capsys)
     assert status == 1
     assert [line for line in _relative(err, ws) if line.startswith("missions.yaml")] == EN
+
+
+@pytest.mark.parametrize(
+    ("lang", "said"),
+    [
+        (
+            "es",
+            [
+                "missions.yaml:2:9 missions[0].id: “PER-2021” no es un identificador de misión: "
+                "los identificadores son letras minúsculas, cifras, «.», «_» o «-», y empiezan "
+                "por una letra o una cifra: ¿quiso decir per-2021? [invalid-format]",
+                "missions.yaml:3:14 missions[0].country: “Peru” no es un código de país ISO "
+                "3166 alfa-3: ¿quiso decir PER (Perú)? [invalid-country]",
+            ],
+        ),
+        (
+            "fr",
+            [
+                "missions.yaml:2:9 missions[0].id\u202f: «\u202fPER-2021\u202f» n'est pas un "
+                "identifiant de mission\u202f: les identifiants sont faits de minuscules, de "
+                "chiffres, de «\u202f.\u202f», «\u202f_\u202f» ou «\u202f-\u202f», et "
+                "commencent par une lettre ou un chiffre\u202f: vouliez-vous dire "
+                "per-2021\u202f? [invalid-format]",
+                "missions.yaml:3:14 missions[0].country\u202f: «\u202fPeru\u202f» n'est pas un "
+                "code de pays ISO 3166 alpha-3\u202f: vouliez-vous dire PER (Pérou)\u202f? "
+                "[invalid-country]",
+            ],
+        ),
+        (
+            "pt",
+            [
+                "missions.yaml:2:9 missions[0].id: “PER-2021” não é um identificador de missão: "
+                "os identificadores são letras minúsculas, algarismos, “.”, “_” ou “-”, e "
+                "começam por uma letra ou um algarismo: quis dizer per-2021? [invalid-format]",
+                "missions.yaml:3:14 missions[0].country: “Peru” não é um código de país ISO "
+                "3166 alfa-3: quis dizer PER (Peru)? [invalid-country]",
+            ],
+        ),
+    ],
+)
+def test_a_mission_id_and_a_country_meant_are_said_in_every_language(
+    lang: str, said: list[str], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    ws = _workspace(tmp_path, "rubrc.yaml")
+    status, err = _said(["check", str(ws), "--lang", lang], capsys)
+    assert status == 1
+    assert _relative(err, ws)[:2] == said
 
 
 def test_an_id_no_lowercasing_mends_offers_nothing(

@@ -96,7 +96,7 @@ def test_a_misspelt_key_kind_or_choice_of_a_rubric_is_named_as_meant(
         f"{rubric}:{kind}:15 families[0].children[1].kind: tipo desconocido “answr”; tipos "
         "posibles: levels, answer, checklist, quantitative, comparative (o `children` para un "
         "grupo): ¿quiso decir answer? [unknown-kind]",
-        f"{rubric}:{weight}:5 families[1].wieght: campo desconocido `wieght`; ¿quería decir "
+        f"{rubric}:{weight}:5 families[1].wieght: campo desconocido `wieght`; ¿quiso decir "
         "`weight`? [unknown-field]",
         f"{rubric}:{stat}:15 families[1].children[1].stat: “medain” no es ninguno de estos "
         "valores: share, mean, median, p90, min, max, sum, count; ¿quiso decir median? "
@@ -569,7 +569,7 @@ def test_a_value_under_a_misspelt_key_of_missions_yaml_is_said_where_it_is_writt
     assert status == 1
     assert err[0] == (
         f"{missions}:{line}:5 missions[0].contry: campo desconocido `contry`; "
-        "¿quería decir `country`? [unknown-field]"
+        "¿quiso decir `country`? [unknown-field]"
     )
     # The country's own problem is said at the key the file writes, not at a line it lacks.
     assert err[1].startswith(f"{missions}:{line}:") and "missions[0].contry" in err[1], err

@@ -193,7 +193,7 @@ def test_an_impossible_date_in_a_missions_file_is_located_at_the_date(tmp_path: 
         (Path(i.file).name, i.line, i.column, i.code, i.params.get("variant"))
         for i in info.value.issues
     ] == [
-        ("missions.yaml", 3, 14, "invalid-country", "near"),
+        ("missions.yaml", 3, 14, "invalid-country", "near_one"),
         ("missions.yaml", 5, line.index("2020-13") + 1, "invalid-value", "date_none"),
     ]
     assert [i.text("es") for i in info.value.issues][1] == (

@@ -151,9 +151,16 @@ def country_problem(text: str) -> str | None:
 
 
 def country_problem_params(text: str) -> dict[str, object]:
-    """The parts of :func:`country_problem`'s message, by name."""
+    """The parts of :func:`country_problem`'s message, by name: each code meant with the
+    country's name in every language (``{"en": "PER (Peru)", "es": "PER (Perú)", ...}``)."""
+    from ovm.i18n import LANGUAGES
+
     near = near_countries(text)
-    return {"text": text} | ({"variant": "near", "near": list(near)} if near else {})
+    if not near:
+        return {"text": text}
+    named = [{lang: f"{c} ({country_label(c, lang)})" for lang in LANGUAGES} for c in near]
+    # One code is the one meant, not "one of" a list.
+    return {"text": text, "variant": "near" if len(near) > 1 else "near_one", "near": named}
 
 
 @dataclass(frozen=True)
