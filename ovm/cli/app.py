@@ -221,6 +221,19 @@ def _warning_shower(lang: str, shown_otherwise: Callable[..., None]) -> Callable
     return show
 
 
+def _summary(exc: OvmError, args: argparse.Namespace) -> str:
+    """The last line of an error: with ``--allow-rejected``, which problems it does not cover
+    (the run stopped although the user accepted rejected rows and cells)."""
+    lang = message_lang(args)
+    blocking = exc.summary_params.get("blocking")
+    if not (getattr(args, "allow_rejected", False) and isinstance(blocking, list) and blocking):
+        return exc.summary_text(lang)
+    from ovm.i18n import counted
+
+    codes = ", ".join(dict.fromkeys(str(c) for c in blocking))
+    return counted("error_summary_not_allowed", lang, n=len(blocking), codes=codes)
+
+
 def _run(args: argparse.Namespace) -> int:
     """Run the command parsed; returns the exit status."""
     try:
@@ -237,7 +250,7 @@ def _run(args: argparse.Namespace) -> int:
     except OvmError as exc:
         for issue in exc.issues:
             print(issue.render(message_lang(args)), file=sys.stderr)
-        print(exc.summary_text(message_lang(args)), file=sys.stderr)
+        print(_summary(exc, args), file=sys.stderr)
         return EXIT_ERRORS
     except BrokenPipeError:
         return EXIT_OK

@@ -537,18 +537,27 @@ def check_rejections(ws: Workspace, args: argparse.Namespace) -> None:
         # are not this run's (a misspelt mission's row stays rejected).
         rep = ws.observations.cohort(wanted).report
     lang = message_lang(args)
+    cells = rep.cells_rejected
+    stops = bool(rep.rejected or cells) and not getattr(args, "allow_rejected", False)
+    warnings = [i for i in rep.issues if i.severity != "error"]
+    if getattr(args, "quiet", False) and not stops:
+        # The user chose to go on: -q says how much was left out in one line, not each
+        # problem again on every command.
+        parts = [
+            *([counted("cli_rejected_rows", lang, n=len(rep.rejected))] if rep.rejected else []),
+            *([counted("cli_rejected_cells", lang, n=cells)] if cells else []),
+            *([counted("cli_n_warnings", lang, n=len(warnings))] if warnings else []),
+        ]
+        if parts:
+            what = ", ".join(parts[:-1])
+            what = gettext("cli_and", lang, first=what, second=parts[-1]) if what else parts[-1]
+            print(gettext("cli_quiet_counts", lang, root=ws.root, what=what), file=sys.stderr)
+        return
     print_issues([i for i in rep.issues if i.severity == "error"], lang)
-    _print_warnings(
-        [i for i in rep.issues if i.severity != "error"],
-        ws,
-        quiet=getattr(args, "quiet", False),
-        lang=lang,
-    )
+    _print_warnings(warnings, ws, quiet=getattr(args, "quiet", False), lang=lang)
     for rej in rep.rejected:
         for reason in rej.reasons:
             print(gettext("cli_row_rejected", lang, issue=reason.render(lang)), file=sys.stderr)
-    cells = rep.cells_rejected
-    stops = bool(rep.rejected or cells) and not getattr(args, "allow_rejected", False)
     # -q drops the files' summary, but for a run it stops: then the summary says what was lost.
     if not getattr(args, "quiet", False) or stops:
         for line in describe_report(rep, lang):

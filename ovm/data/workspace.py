@@ -1331,7 +1331,10 @@ def _observations(
     if fatal:
         every = _every_problem(fatal, [*cells, *warnings], rejected, issues, mission_list, missions)
         errors = sum(i.severity == "error" for i in every)
-        raise DataError(every, key="error_summary_data", n=errors)
+        # What stops the run whatever the user accepts: the command line names these codes
+        # when --allow-rejected was given (the rows and cells it covers are the rest).
+        blocking = [i.code for i in fatal if i.severity == "error"]
+        raise DataError(every, key="error_summary_data", n=errors, blocking=blocking)
     # Refused cells go with the warnings: printed, located, and counted in each file's report.
     report = LoadReport(tuple(files), JoinedRows(rejected), (*warnings, *cells))
     return Observations(tuple(merged), sites, report, tuple(simulated)), warnings
