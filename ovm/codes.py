@@ -702,7 +702,7 @@ CODES: dict[str, Code] = {
     "excluded-row": Code(
         "checklists",
         "kobo.csv:3:14 warning: row excluded (submission u2): its review status "
-        "_validation_status is 'validation_status_not_approved' (not approved or rejected in the "
+        "_validation_status is 'validation_status_not_approved' (marked not approved in the "
         "export)",
         "Nothing to do if the row was meant to be left out; approve the submission on the "
         "server (and export again) to score it.",

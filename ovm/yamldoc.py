@@ -355,7 +355,8 @@ def encoding_issue(name: str, raw: bytes, exc: UnicodeDecodeError) -> Issue:
     start = exc.start + (3 if raw.startswith(b"\xef\xbb\xbf") else 0)
     head = raw[:start]
     line = head.count(b"\n") + 1
-    col = start - (head.rfind(b"\n") + 1) + 1
+    # In characters, as an editor counts them (the offset says the byte).
+    col = len(head[head.rfind(b"\n") + 1 :].decode("utf-8").lstrip("\ufeff")) + 1
     byte = raw[start : start + 1].hex()
     # The codec's reason is English: the catalogue words each reason it gives.
     kind = _DECODE_REASONS.get(exc.reason, "other")

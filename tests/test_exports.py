@@ -688,12 +688,21 @@ def test_each_row_an_export_excludes_is_named_with_its_submission_and_status(
     assert main(["check", str(root)]) == 0
     err = capsys.readouterr().err
     col, idc = header.index(column), header.index(ident)
+    # Each is said as the export marks it: "rejected" is no "not approved or rejected".
+    marked = {"Not Approved": "not approved", "rejected": "rejected"}
     assert [line for line in err.splitlines() if line.endswith("[excluded-row]")] == [
         f"{path}:{i + 2}:{col + 1} warning: row excluded (submission {table[i][idc]}): its review "
-        f"status {column} is '{word}' (not approved or rejected in the export) [excluded-row]"
+        f"status {column} is '{word}' (marked {marked[word]} in the export) [excluded-row]"
         for i, word in states.items()
     ]
     assert f"{path}: 6 rows read, 4 used, 0 rejected, 2 excluded by the export" in err
+    assert main(["check", str(root), "--lang", "es"]) == 0
+    err = capsys.readouterr().err
+    assert [line for line in err.splitlines() if line.endswith("[excluded-row]")] == [
+        f"{path}:{i + 2}:{col + 1} advertencia: fila excluida (envío {table[i][idc]}): su estado "
+        f"de revisión {column} es “{word}” (marcada como {es} en la exportación) [excluded-row]"
+        for (i, word), es in zip(states.items(), ["no aprobada", "rechazada"], strict=True)
+    ]
 
 
 def test_unknown_columns_are_warned_and_tool_metadata_is_not(tmp_path: Path, mini: Rubric) -> None:

@@ -436,16 +436,18 @@ def map_export(
                     continue
                 listed.add(row)
                 which = f" (submission {sid})" if sid else ""
+                # Said as the export says it: "rejected" is no "not approved or rejected".
+                rejected = state.lower() == "rejected"
                 issues.append(
                     account.at(
                         int(row),
                         c,
                         "excluded-row",
                         f"row excluded{which}: its review status {c} is {state!r} "
-                        "(not approved or rejected in the export)",
+                        f"(marked {'rejected' if rejected else 'not approved'} in the export)",
                         "warning",
                         {
-                            "variant": "id" if sid else "row",
+                            "variant": ("id" if sid else "row") + ("_rejected" if rejected else ""),
                             "column": c,
                             "state": state,
                             "id": sid or "",

@@ -228,18 +228,24 @@ def _travel(timed: list[tuple[str, dt.datetime, dict[str, object]]], at: _At) ->
         gap = t2 - t1
         who = f"observer {r2['observer']!r}"
         if gap < SAME_TIME:
+            minutes = int(gap.total_seconds() // 60)
+            # Two visits in one minute are at the same time, not "within 0 minutes".
+            when = (
+                f"within {minutes} minute{'' if minutes == 1 else 's'}"
+                if minutes
+                else "at the same time"
+            )
             out.append(
                 at(
                     r2,
                     "visited_at",
                     "observer-two-places",
-                    f"{who} is at {r2['site']!r} and at {r1['site']!r} (row {r1[ROW]}) "
-                    f"within {int(gap.total_seconds() // 60)} minutes",
+                    f"{who} is at {r2['site']!r} and at {r1['site']!r} (row {r1[ROW]}) {when}",
                     observer=str(r2["observer"]),
                     site=str(r2["site"]),
                     other=str(r1["site"]),
                     row=int(str(r1[ROW])),
-                    n=int(gap.total_seconds() // 60),
+                    **({"n": minutes} if minutes else {"variant": "same_time"}),
                 )
             )
         elif (r1["site_country"] != r2["site_country"] and gap < OTHER_COUNTRY) or (

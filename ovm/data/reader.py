@@ -177,7 +177,9 @@ class Parser(Protocol):
     def __call__(self, text: str) -> Reading: ...
 
 
-def _invalid_number(text: str, name: str) -> Reading:
+def _invalid_number(text: str, name: str, rule: NumberRule | None = None) -> Reading:
+    """Why ``text`` is no number, with the number meant when the column would take it (a
+    count given 12,5 is offered nothing: 12.5 would be refused next)."""
     hint, variant, meant = "", "", ""
     if re.fullmatch(r"[+-]?[0-9]+,[0-9]{1,2}|[+-]?[0-9]+,[0-9]{4,}", text):
         variant, meant = "comma", text.replace(",", ".")
@@ -194,6 +196,8 @@ def _invalid_number(text: str, name: str) -> Reading:
     elif re.fullmatch(r"[+-]?[0-9]{1,3}([ _\u00a0\u202f'][0-9]{3})+([.,][0-9]+)?", text):
         variant = "spaces"
         hint = ": write the digits together, or grouped by commas (1,234)"
+    if meant and rule is not None and rule.problem(float(meant)) is not None:
+        hint, variant, meant = "", "", ""
     extra = {"variant": variant, "meant": meant} if variant else {}
     return refused(
         "invalid-number", f"'{text}' is not a number ({name}){hint}", text=text, name=name, **extra
@@ -266,7 +270,7 @@ class NumberRule:
             flag = yes_no(text)
             x = None if flag is None else float(flag)
         if x is None:
-            return _invalid_number(text, self.name)
+            return _invalid_number(text, self.name, self)
         problem = self.problem(x, text)
         if problem is None:
             return Reading("value", x)

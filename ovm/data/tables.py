@@ -1050,10 +1050,13 @@ def _encoding_issue(path: Path, exc: UnicodeDecodeError) -> Issue:
     except UnicodeDecodeError as whole:
         start = whole.start
     head = raw[:start]
+    # The column an editor shows: characters, not bytes (an en dash before it is 3 bytes);
+    # everything before ``start`` decodes, and a byte-order mark is no character.
+    before = head[head.rfind(b"\n") + 1 :].decode("utf-8").lstrip("\ufeff")
     return Issue(
         str(path),
         head.count(b"\n") + 1,
-        start - (head.rfind(b"\n") + 1) + 1,
+        len(before) + 1,
         "invalid-encoding",
         f"not UTF-8 (byte 0x{raw[start : start + 1].hex()}): save the file as 'CSV UTF-8' "
         "(Excel: Save As, CSV UTF-8; LibreOffice: character set Unicode (UTF-8))",
