@@ -216,7 +216,7 @@ def test_many_warnings_of_one_code_are_counted_not_all_printed(
     assert main(["score", str(ws), "--bootstrap", "0", "-q", "-o", "-"]) == 0
     quiet = capsys.readouterr().err.splitlines()
     # -q says how many in one line; ovm check says where each is.
-    assert quiet == [f"{ws}: {total} warnings; ovm check {ws} says where"]
+    assert quiet == [f"{ws}: {total} warnings [observer-too-fast]; ovm check {ws} says where"]
 
 
 def test_the_example_observers_stay_in_their_city(capsys: pytest.CaptureFixture[str]) -> None:

@@ -546,7 +546,12 @@ def check_rejections(ws: Workspace, args: argparse.Namespace) -> None:
         parts = [
             *([counted("cli_rejected_rows", lang, n=len(rep.rejected))] if rep.rejected else []),
             *([counted("cli_rejected_cells", lang, n=cells)] if cells else []),
-            *([counted("cli_n_warnings", lang, n=len(warnings))] if warnings else []),
+            # the warnings' codes: one (not-pulled) says the results lack a whole file
+            *(
+                [f"{counted('cli_n_warnings', lang, n=len(warnings))} [{codes}]"]
+                if (codes := ", ".join(dict.fromkeys(i.code for i in warnings)))
+                else []
+            ),
         ]
         if parts:
             what = ", ".join(parts[:-1])
