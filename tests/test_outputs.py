@@ -204,8 +204,11 @@ def test_many_warnings_of_one_code_are_counted_not_all_printed(
         writer.writeheader()
         writer.writerows(rows)
     assert main(["check", str(ws), "--format", "json"]) == 0
-    codes = [i["code"] for i in json.loads(capsys.readouterr().out)["issues"]]
+    issues = json.loads(capsys.readouterr().out)["issues"]
+    codes = [i["code"] for i in issues]
     total = codes.count("observer-too-fast")
+    # The visits' warnings: the rubric's variable-not-given is said apart by a score run
+    data = [c for c in codes if c != "variable-not-given"]
     assert total > 5
     assert main(["score", str(ws), "--bootstrap", "0", "-o", "-"]) == 0
     err = capsys.readouterr().err.splitlines()
@@ -216,7 +219,10 @@ def test_many_warnings_of_one_code_are_counted_not_all_printed(
     assert main(["score", str(ws), "--bootstrap", "0", "-q", "-o", "-"]) == 0
     quiet = capsys.readouterr().err.splitlines()
     # -q says how many in one line; ovm check says where each is.
-    assert quiet == [f"{ws}: {total} warnings [observer-too-fast]; ovm check {ws} says where"]
+    assert quiet == [
+        f"{ws}: {len(data)} warnings [{', '.join(sorted(set(data), key=data.index))}]; "
+        f"ovm check {ws} says where"
+    ]
 
 
 def test_the_example_observers_stay_in_their_city(capsys: pytest.CaptureFixture[str]) -> None:
