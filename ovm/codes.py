@@ -119,6 +119,13 @@ CODES: dict[str, Code] = {
         " text: remove it",
         "Remove the invisible character (it often comes from copying out of a terminal or a PDF).",
     ),
+    "init-placeholder": Code(
+        "workspace",
+        "missions.yaml:5:37 warning: missions[0].election.date: 2020-01-01 is the date ovm init "
+        "wrote: write the election day",
+        "Write what ovm init left for the team to fill in: the election day, the mission's name.",
+        "warning",
+    ),
     # --- rubric ------------------------------------------------------------------------------
     "not-a-mapping": Code(
         "rubric",

@@ -24,6 +24,15 @@ def run(argv: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, 
     return code, out, err
 
 
+def _only_placeholders(said: tuple[int, str, str], root: Path, missions: int) -> None:
+    """``ovm check`` of a workspace as ``ovm init`` wrote it: valid, with a warning for each
+    placeholder the team has to fill in (each mission's election day and name)."""
+    code, out, err = said
+    assert (code, out) == (0, f"{root}: valid ({2 * missions} warnings)\n")
+    issues = [line.rsplit(" ", 1)[-1] for line in err.splitlines() if line.endswith("]")]
+    assert issues == ["[init-placeholder]"] * (2 * missions)
+
+
 def test_init_writes_a_workspace_check_accepts_at_once(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -41,7 +50,7 @@ def test_init_writes_a_workspace_check_accepts_at_once(
         "rubric.yaml",
         "statistics.csv",
     ]
-    assert run(["check", str(root)], capsys)[:2] == (0, f"{root}: valid (0 warnings)\n")
+    _only_placeholders(run(["check", str(root)], capsys), root, 2)
     assert run(["validate", str(root / "ovm.yaml")], capsys)[0] == 0
     header = (root / "checklists.csv").read_text(encoding="utf-8").splitlines()[0]
     assert header.startswith("mission,site,site_country,site_city,observer,visited_at,notes,")
@@ -54,7 +63,7 @@ def test_init_with_an_id_that_names_no_country_writes_an_entity(
     # A made-up country code would be refused by check; an entity of the mission's own is not.
     root = tmp_path / "obs"
     assert run(["init", str(root), "--missions", "abc-2025"], capsys)[0] == 0
-    assert run(["check", str(root)], capsys)[:2] == (0, f"{root}: valid (0 warnings)\n")
+    _only_placeholders(run(["check", str(root)], capsys), root, 1)
     text = (root / "missions.yaml").read_text(encoding="utf-8")
     assert "    entity: abc " in text
     assert "\n    country:" not in text
@@ -73,7 +82,7 @@ def test_init_writes_ids_that_read_back_as_the_ids_given(
 ) -> None:
     root = tmp_path / "obs"
     assert run(["init", str(root), "--missions", *YAML_LOOKALIKES], capsys)[0] == 0
-    assert run(["check", str(root)], capsys)[:2] == (0, f"{root}: valid (0 warnings)\n")
+    _only_placeholders(run(["check", str(root)], capsys), root, len(YAML_LOOKALIKES))
     ws = load_workspace(root)
     assert [m.id for m in ws.observations.missions] == YAML_LOOKALIKES
     assert [m.entity for m in ws.observations.missions] == [
@@ -129,7 +138,8 @@ def test_check_locates_every_problem_without_scoring(
     assert code == 1
     issues = json.loads(out)["issues"]
     # the variables this table left out (tests/test_variables_given.py)
-    left_out = [i for i in issues if i["code"] == "variable-not-given"]
+    # and what ovm init left to fill in (test_init_writes_a_workspace_check_accepts_at_once)
+    left_out = [i for i in issues if i["code"] in ("variable-not-given", "init-placeholder")]
     got = [
         (Path(i["file"]).name, i["line"], i["column"], i["code"], i["severity"])
         for i in issues
@@ -176,6 +186,7 @@ def test_check_says_every_problem_of_every_file_in_one_run(
     got = sorted(
         (Path(i["file"]).name, i["line"], i["code"], i["severity"])
         for i in json.loads(out)["issues"]
+        if i["code"] != "init-placeholder"
     )
     # mex-2024's rows are not said to name no mission: its entry's error says why.
     assert got == [
@@ -186,9 +197,11 @@ def test_check_says_every_problem_of_every_file_in_one_run(
     ]
     with pytest.raises(DataError) as err:
         load_workspace(root)
-    assert sorted((Path(i.file).name, i.line, i.code) for i in err.value.issues) == [
-        (f, line, c) for f, line, c, _ in got
-    ]
+    assert sorted(
+        (Path(i.file).name, i.line, i.code)
+        for i in err.value.issues
+        if i.code != "init-placeholder"
+    ) == [(f, line, c) for f, line, c, _ in got]
 
 
 @pytest.mark.parametrize(
@@ -313,3 +326,20 @@ def test_init_dates_each_mission_in_the_year_its_id_names(
         "bol-x2019": "2019-01-01",
         "ury-unknown": "2026-01-01",
     }
+
+
+def test_a_filled_in_entry_has_no_placeholder_warning(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # A new year's day election written by the team (no comment of ovm init beside it) and a
+    # real name are what the team meant.
+    root = tmp_path / "obs"
+    assert run(["init", str(root), "-q", "--missions", "col-2026"], capsys)[0] == 0
+    missions = root / "missions.yaml"
+    text = missions.read_text(encoding="utf-8")
+    line = next(x for x in text.splitlines() if "date: 2026-01-01" in x)
+    text = text.replace(line, "    election: {type: general, date: 2026-01-01}")
+    name = next(x for x in text.splitlines() if x.startswith("    name:"))
+    text = text.replace(name, '    name: {en: "Colombia, 2026"}')
+    missions.write_text(text, encoding="utf-8")
+    assert run(["check", str(root)], capsys)[:2] == (0, f"{root}: valid (0 warnings)\n")

@@ -72,6 +72,9 @@ DATA_SENTENCES = {
     "issue_invalid-choice_choice_level",
     # A table's confidence cell that is no level (test_words_as_meant meets it).
     "issue_invalid-choice_level",
+    # A mission id that is none (test_check_missions_at_once meets it).
+    "issue_invalid-format_mission_id",
+    "issue_invalid-format_mission_id_meant",
     # A missions file's value for no variable (test_untranslated_workspace meets it).
     "issue_unknown-variable_missions",
     # The sentences of ovm.yaml's and missions.yaml's own schemas (met there too).

@@ -965,6 +965,7 @@ def _check_mission(
         return pos if pos else (None, None)
 
     out = [] if rubric is None else _check_data(doc, path, mission.answers, mission.values, rubric)
+    out += _placeholder_issues(doc, path, mission)
     out += _control_issues(doc, path, mission)
     out += [
         dataclasses.replace(i, path=(*path, *i.path))
@@ -979,6 +980,40 @@ def _check_mission(
                 "invalid-value",
                 "voting abroad ends before it starts",
                 variant="period",
+            )
+        )
+    return out
+
+
+def _placeholder_issues(doc: YamlDoc, path: tuple[PathPart, ...], mission: Mission) -> list[Issue]:
+    """What ``ovm init`` wrote for the team to fill in and is still there: an election on
+    1 January with the comment beside it, a name that is the mission's id. Scored as they
+    stand, the date would decide the voting period and the order of the missions."""
+    out: list[Issue] = []
+    when = mission.election.date
+    pos = doc.positions.find((*path, "election", "date"))
+    if when.month == 1 and when.day == 1 and pos and "#" in doc.lines[pos[0] - 1][pos[1] :]:
+        out.append(
+            _data_issue(
+                doc,
+                (*path, "election", "date"),
+                "init-placeholder",
+                f"{when.isoformat()} is the date ovm init wrote: write the election day",
+                "warning",
+                variant="date",
+                date=when.isoformat(),
+            )
+        )
+    names = mission.name.values() if isinstance(mission.name, dict) else [mission.name]
+    if all(n == mission.id for n in names):
+        out.append(
+            _data_issue(
+                doc,
+                (*path, "name"),
+                "init-placeholder",
+                "the name is the mission's id, as ovm init wrote it: write the mission's name",
+                "warning",
+                variant="name",
             )
         )
     return out

@@ -1452,6 +1452,20 @@ def more() -> list[Case]:
             4,
         ),
         Case(
+            "mission-date-left-as-ovm-init-wrote-it",
+            {
+                "missions.yaml": sub(
+                    "    election: {type: general, date: 2020-05-01}",
+                    "    election: {type: general, date: 2020-01-01}   # check: the election day",
+                )
+            },
+            0,
+            "init-placeholder",
+            "missions.yaml",
+            5,
+            37,
+        ),
+        Case(
             "checklist-two-places-at-one-time",
             {"checklists.csv": _two_places},
             0,
