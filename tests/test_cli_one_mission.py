@@ -3,6 +3,7 @@ warns of nothing the user did not ask for."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -26,6 +27,12 @@ MISSION = {
 def _workspace(tmp_path: Path, *missions: str) -> Path:
     ws = tmp_path / "ws"
     assert main(["init", str(ws), "-q", "--missions", *missions]) == 0
+    # Filled in as a team would: the election day without ovm init's comment, a real name.
+    path = ws / "missions.yaml"
+    text = path.read_text(encoding="utf-8")
+    text = re.sub(r"(date: [0-9-]+\})\s*#.*", r"\1", text)
+    text = re.sub(r'name: \{en: "([^"]+)"', r'name: {en: "Mission \1"', text)
+    path.write_text(text, encoding="utf-8")
     return ws
 
 
