@@ -104,3 +104,19 @@ def test_a_gain_not_in_overall_points_says_why_beside_it(run: ovm.Run) -> None:
     node = headers.index(t("node_id"))
     got = {(r[0].value, r[node].value): r[gain + 2].value for r in rows[1:]}
     assert got == {k: v or None for k, v in noted.items()}
+
+
+@pytest.mark.parametrize("lang", ["en", "es", "fr", "pt"])
+def test_every_header_of_every_sheet_is_capitalised(run: ovm.Run, lang: str) -> None:
+    comparison = report.render_xlsx(report.report_context(run, lang=lang))
+    single = report.render_xlsx(report.mission_context(run, run.missions[0], lang=lang))
+    lower = []
+    for kind, data in (("comparison", comparison), ("mission", single)):
+        book = openpyxl.load_workbook(io.BytesIO(data), read_only=True)
+        for sheet in book.worksheets:
+            headers = next(sheet.iter_rows(max_row=1, values_only=True), ())
+            lower += [
+                (kind, sheet.title, h) for h in headers if isinstance(h, str) and h[:1].islower()
+            ]
+    # A sheet's headers read as titles, as a spreadsheet user sorts and filters by them.
+    assert lower == []

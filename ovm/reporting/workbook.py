@@ -561,7 +561,7 @@ def comparison_workbook(context: Mapping[str, Any]) -> bytes:
         "rankings",
         [
             Column(t("rank"), RANK),
-            Column(t("tied")),
+            Column(t("xlsx_tied")),
             Column(t("mission")),
             *_score_columns(t, "overall"),
             Column(t("xlsx_rank_low"), RANK),
