@@ -81,3 +81,34 @@ def test_a_value_given_twice_is_one_error_and_a_limit_across_files_is_at_its_cel
         (f"{ws}/more.csv", 2, 2, "duplicate-value"),
         (f"{ws}/more.csv", 3, 3, "exceeds-limit"),
     ]
+
+
+def test_an_answer_given_twice_in_a_workbook_is_located_on_its_sheet(
+    workspace: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The second answer's place names the workbook's sheet, as every other problem of a
+    workbook does (an editor opens the sheet, then goes to the row)."""
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    notes = book.active
+    assert notes is not None
+    notes.title = "notes"
+    notes.append(["what", "written by"])
+    sheet = book.create_sheet("answers")
+    sheet.append(["mission", "legal.basis"])
+    sheet.append(["col-2018", "statute"])
+    book.save(workspace / "answers.xlsx")
+    cfg = yaml.safe_load((workspace / "ovm.yaml").read_text("utf-8"))
+    cfg["statistics"] = ["statistics.csv"]
+    cfg["answers"] = [{"path": "answers.xlsx", "sheet": "answers"}]
+    (workspace / "ovm.yaml").write_text(yaml.safe_dump(cfg), "utf-8")
+    assert main(["check", str(workspace), "--format", "json"]) == 1
+    issues = json.loads(capsys.readouterr().out)["issues"]
+    said = [
+        (i["file"], i["line"], i["column"], i["params"]["file"])
+        for i in issues
+        if i["code"] == "duplicate-value"
+    ]
+    book_name = f"{workspace}/answers.xlsx[answers]"
+    assert said == [(book_name, 2, 2, book_name)]

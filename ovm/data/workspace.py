@@ -1233,7 +1233,7 @@ def _observations(
         rejected.append(rows_out)
         fatal += [i for i in iss if i.severity == "error"]
         warnings += [i for i in iss if i.severity != "error"]
-        mission_list, dup = apply_answers(mission_list, ans, src.path, dict(rep.columns))
+        mission_list, dup = apply_answers(mission_list, ans, rep.file, dict(rep.columns))
         fatal += dup
     merged: list[Mission] = []
     for m in mission_list:
