@@ -343,3 +343,27 @@ def test_a_filled_in_entry_has_no_placeholder_warning(
     text = text.replace(name, '    name: {en: "Colombia, 2026"}')
     missions.write_text(text, encoding="utf-8")
     assert run(["check", str(root)], capsys)[:2] == (0, f"{root}: valid (0 warnings)\n")
+
+
+def test_a_name_written_as_the_id_by_hand_is_no_placeholder(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """ovm init writes the id under each language (``name: {en: "arg-2023", es: ...}``); a team
+    that names a mission by its id in plain text (``name: arg-2023``) chose it: only ovm init's
+    form is a placeholder left."""
+    root = tmp_path / "obs"
+    assert run(["init", str(root), "-q", "--missions", "arg-2023"], capsys)[0] == 0
+    path = root / "missions.yaml"
+    text = path.read_text(encoding="utf-8")
+    assert 'name: {en: "arg-2023", es: "arg-2023"}' in text
+    text = text.replace("# check: the election day", "")
+    path.write_text(text, encoding="utf-8")
+    # The date's comment gone, the name is the one placeholder left.
+    code, out, err = run(["check", str(root)], capsys)
+    assert (code, out) == (0, f"{root}: valid (1 warning)\n")
+    issues = [line.rsplit(" ", 1)[-1] for line in err.splitlines() if line.endswith("]")]
+    assert issues == ["[init-placeholder]"]
+    path.write_text(
+        text.replace('name: {en: "arg-2023", es: "arg-2023"}', "name: arg-2023"), encoding="utf-8"
+    )
+    assert run(["check", str(root)], capsys)[:2] == (0, f"{root}: valid (0 warnings)\n")

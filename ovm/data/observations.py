@@ -1004,8 +1004,10 @@ def _placeholder_issues(doc: YamlDoc, path: tuple[PathPart, ...], mission: Missi
                 date=when.isoformat(),
             )
         )
-    names = mission.name.values() if isinstance(mission.name, dict) else [mission.name]
-    if all(n == mission.id for n in names):
+    # ovm init writes the id under each language; a name written as the id by hand (`name: a`)
+    # is the team's choice, not a placeholder left.
+    names = mission.name
+    if isinstance(names, dict) and names and all(n == mission.id for n in names.values()):
         out.append(
             _data_issue(
                 doc,
