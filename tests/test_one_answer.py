@@ -192,7 +192,7 @@ def test_the_workbook_ranks_and_scores_every_node_as_the_run_does(
     compared = json.loads((out / "compare.json").read_text("utf-8"))
     cards = {c["mission"]["id"]: c for c in scores["scorecards"]}
     ranked = [
-        [r["Rank"], r["tied"], r["Mission"], r["Score"], r["Interval, low"], r["Interval, high"]]
+        [r["Rank"], r["Tied"], r["Mission"], r["Score"], r["Interval, low"], r["Interval, high"]]
         for r in _sheet(wb, "rankings")
     ]
     assert ranked == [
