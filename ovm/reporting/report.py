@@ -9,6 +9,7 @@ writes it as is, and :func:`render_xlsx` turns it into a workbook.
 from __future__ import annotations
 
 import bisect
+import contextlib
 import datetime as dt
 import functools
 import json
@@ -838,21 +839,14 @@ class _Builder:
             worded = coded("finding", f.code, params, self.lang, text_numbers=True)
             if worded is not None:
                 return _plain(worded)
+        shown: Mapping[str, Any] = f.params
         if f.code == IMPUTED and "value" in f.params:
             # The figure as the report shows the score beside it (39.5, not 39.4716).
-            try:
-                value = fixed(float(f.params["value"]), 1)
-            except ValueError:
-                value = None
-            if value is not None:
-                worded = coded(
-                    "finding", f.code, {**f.params, "value": value}, self.lang, text_numbers=True
-                )
-                if worded is not None:
-                    return _plain(worded)
+            with contextlib.suppress(ValueError):
+                shown = {**f.params, "value": fixed(float(f.params["value"]), 1)}
         # The catalogue's wording, in English too: its plural forms ("1 mission", "2
         # missions") where an English message recorded by the stage that found it may not.
-        worded = coded("finding", f.code, f.params, self.lang, text_numbers=True)
+        worded = coded("finding", f.code, shown, self.lang, text_numbers=True)
         if self.lang == "en":
             return _plain(worded if worded is not None else f.message)
         text = f.message if worded is None else worded
