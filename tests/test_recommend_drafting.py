@@ -19,6 +19,7 @@ from ovm.comparison.recommend import (
     fill,
     gain_scope,
     next_band_gap,
+    practice_of,
     reference,
 )
 from ovm.pipeline import Run, analyse
@@ -64,9 +65,17 @@ def test_every_recommendation_points_where_the_rule_says_and_shows_the_public_ga
         for rec in run.recommendations(mid):
             drafted += 1
             node = run.rubric.node(rec.node)
-            expected = _pointed_to(run, rec.node, rec.score, mid)
+            # A distance to the best points to the practice on its target.
+            on, own = practice_of(run.rubric, card, node, rec.score)
+            assert (on.id, own is None) == (
+                (node.target, False)
+                if getattr(node, "measure", "") == "distance_to_best"
+                else (rec.node, False)
+            )
+            assert own is not None
+            expected = _pointed_to(run, on.id, own, mid)
             assert rec.reference == expected, (mid, rec.node)
-            assert reference(run.comparison, node, rec.score, mid) == expected
+            assert reference(run.comparison, on, own, mid) == expected
             if expected is not None:
                 kinds.add("practice" if expected.practice else "best scored")
             # The gain is the public share times the public gap, bit for bit: steps up the tree

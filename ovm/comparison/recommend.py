@@ -25,6 +25,7 @@ from ovm.i18n import (
     translator,
 )
 from ovm.indicators import Band, RecommendationTemplate
+from ovm.indicators.comparative import ComparativeIndicator
 from ovm.indicators.registry import kind_of
 from ovm.indicators.text import is_one, wording
 from ovm.rubric.model import Group, Indicator, Rubric
@@ -663,7 +664,9 @@ def reference(
     points to: the node's best practice, else the best-scored other mission, but only one that
     scores better than this mission does (a mission that leads the cohort is pointed to
     nobody). Every output that names the practice takes it from here; among the mission's
-    ``Peers`` it is the practice of missions in a like context."""
+    ``Peers`` it is the practice of missions in a like context. A recommendation on a
+    ``distance_to_best`` indicator points to the practice on its target: pass the node and
+    score :func:`practice_of` gives."""
     if comparison is None:
         return None
     return _pointers(comparison, node).reference(own, mission)
@@ -736,6 +739,24 @@ def _pointer(
     if found is None:
         found = kept[node.id] = _Pointer(comparison, node)
     return found
+
+
+def practice_of(
+    rubric: Rubric, scorecard: Scorecard, node: Group | Indicator, own: float
+) -> tuple[Group | Indicator, float | None]:
+    """The node whose practice a recommendation on ``node`` points to, and the mission's score
+    there (``own`` is its score on ``node``, on the rubric's scale as recommendations are
+    judged): the node itself, but for a ``distance_to_best`` indicator its target, where the
+    best practice and its evidence are (on the distance itself every leader scores 100).
+    ``scorecard`` is the mission's, on the rubric's scale (:meth:`Comparison.judged`)."""
+    if not (isinstance(node, ComparativeIndicator) and node.measure == "distance_to_best"):
+        return node, own
+    target = rubric.node(node.target)
+    try:
+        found = scorecard.node(target.id)
+    except KeyError:
+        return target, None
+    return target, found.score if found.status == "scored" else None
 
 
 def _best(
@@ -1062,10 +1083,15 @@ def recommend(
                     lang,
                 )
             )
-            ref = None if pointer is None else pointer.reference(ns.score, info.id)
+            on, on_score = practice_of(rubric, card, node, ns.score)
+            ref = None
+            if on is node:
+                ref = None if pointer is None else pointer.reference(ns.score, info.id)
+            elif on_score is not None and pointers is not None and comparison is not None:
+                ref = _pointer(pointers, comparison, on).reference(on_score, info.id)
             caps = capping.get(node.id, ())
             best_text, best_vals = (
-                (None, {}) if ref is None or cohort is None else cohort.best(node.id, ref)
+                (None, {}) if ref is None or cohort is None else cohort.best(on.id, ref)
             )
             template = tw.text
             # Only the names the text uses are formatted: a mission has dozens of values and a

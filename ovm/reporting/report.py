@@ -1721,8 +1721,9 @@ def _comparison_context(
     ]
 
     # what each country should fix: the run's recommendations, most important first
-    from ovm.comparison.recommend import reference
+    from ovm.comparison.recommend import practice_of, reference
 
+    judged = {c.mission.id: c for c in comparison.judged().scorecards}
     fixes = []
     for c in cards:
         mid = c.mission.id
@@ -1735,7 +1736,10 @@ def _comparison_context(
             # others to replicate, bearing each country's context in mind.
             # The rule of the recommendation's own reference: only a best practice that
             # scores better than this mission is one to replicate.
-            peer_ref = reference(peers, b.rubric.node(r.node), r.score, mid) if peers else None
+            on, on_score = practice_of(b.rubric, judged[mid], b.rubric.node(r.node), r.score)
+            peer_ref = (
+                reference(peers, on, on_score, mid) if peers and on_score is not None else None
+            )
             peer_bp = peer_ref if peer_ref is not None and peer_ref.practice else None
             item["peer_best"] = (
                 [refs[m] for m in peer_bp.missions if m in refs] if peer_bp is not None else []
