@@ -606,7 +606,12 @@ def _evidence(ns: NodeScore, node: _NodeWords, words: _Words) -> tuple[str, ...]
         )
         # A variable keeps its name, the column its data came from; a question, an answer or a
         # node is named by its label, as the report names it.
-        name = inp.name if inp.kind == "variable" else words.label(inp.name)
+        if "@" in inp.name:
+            # a node's score at another mission of the cohort, named as the report's annex does
+            node_id, _, other = inp.name.partition("@")
+            name = f"{words.label(node_id)} ({other})"
+        else:
+            name = inp.name if inp.kind == "variable" else words.label(inp.name)
         line = f"{name}{sep} {val}"
         if inp.n is not None:
             line += f" (n = {inp.n})"
