@@ -367,6 +367,12 @@ CODES: dict[str, Code] = {
         "100'",
         "Correct the formula: variables, numbers, + - * / ** and parentheses.",
     ),
+    "zero-divisor": Code(
+        "rubric",
+        "f.yaml:26:46 families[0].children[1].formula: a division by zero, whatever the data, in "
+        "'votes / registered * 100 / -0.0'",
+        "Divide by a variable or a node's value, which the data gives, or remove the division.",
+    ),
     "goalposts-equal": Code(
         "rubric",
         "rubric.yaml:45:15 families[0].children[2].rule: low and high are both 60",

@@ -43,9 +43,9 @@ def test_evaluates_like_arithmetic(text: str, env: dict, expected: float) -> Non
     assert value(text, **env) == expected
 
 
-def test_parses_into_a_tree_with_variable_offsets() -> None:
+def test_parses_into_a_tree_with_variable_and_number_offsets() -> None:
     assert formula.parse("a + b * -2") == BinOp(
-        "+", Var("a", 0), BinOp("*", Var("b", 4), Unary(Num(2.0)))
+        "+", Var("a", 0), BinOp("*", Var("b", 4), Unary(Num(2.0, 9)))
     )
     assert formula.parse("min(x, abs(y))") == Call(
         "min", (Var("x", 4), Call("abs", (Var("y", 11),)))
@@ -205,16 +205,53 @@ def test_tree_nodes_behave_as_frozen_records() -> None:
     same = formula.parse("min(a, rating(pr)) - -2")
     assert tree == same and hash(tree) == hash(same)
     assert tree != formula.parse("min(a, rating(pr)) - -3")
-    assert repr(BinOp("+", Var("a", 0), Num(2.0))) == (
-        "BinOp(op='+', left=Var(name='a', offset=0), right=Num(value=2.0))"
+    assert repr(BinOp("+", Var("a", 0), Num(2.0, 4))) == (
+        "BinOp(op='+', left=Var(name='a', offset=0), right=Num(value=2.0, offset=4))"
     )
     # Equal only to a node of the same kind: a reference and an operation holding the same
     # three values are different nodes, as they were different dataclasses.
     assert formula.Ref("+", "a", 0) != BinOp("+", "a", 0)  # type: ignore[arg-type]
     assert len({formula.Ref("score", "x", 0), formula.Ref("score", "x", 0)}) == 1
     with pytest.raises(dataclasses.FrozenInstanceError):
-        tree.left = Num(1.0)
+        tree.left = Num(1.0, 0)
     with pytest.raises(dataclasses.FrozenInstanceError):
         del tree.op  # type: ignore[union-attr]
     assert pickle.loads(pickle.dumps(tree)) == tree
     assert copy.deepcopy(tree) == tree
+
+
+# --- a divisor zero whatever the data ------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "found"),
+    [
+        ("v / 0", [("0", 4)]),
+        ("v / 0.0 + v / .0", [("0", 4), ("0", 14)]),
+        ("v / -0", [("-0", 5)]),
+        ("v / (1 - 1) * 2", [("1 - 1", 5)]),
+        ("v / min(3, 0) / abs(-0.5 + 0.5)", [("min(3, 0)", 8), ("abs(-0.5 + 0.5)", 21)]),
+        # The inner division is the one said; its result is no number to divide by.
+        ("v / (1 / 0)", [("0", 9)]),
+        ("v / 100", []),
+        ("v / (2 - 1)", []),
+        ("v / (0 + w)", []),
+        ("v / (w - w)", []),
+        ("0 / v", []),
+        ("v * 0", []),
+    ],
+)
+def test_a_divisor_zero_whatever_the_data_is_found_at_its_first_number(
+    text: str, found: list[tuple[str, int]]
+) -> None:
+    divisions = formula.zero_divisors(formula.parse(text))
+    assert [(formula.to_text(d.right), offset) for d, offset in divisions] == found
+
+
+@given(expressions(), st.fixed_dictionaries({v: st.floats(-100, 100) for v in VARS}))
+def test_a_formula_with_a_zero_divisor_fails_to_evaluate_whatever_the_data(
+    text: str, env: dict[str, float]
+) -> None:
+    expr = formula.parse(text)
+    if formula.zero_divisors(expr):
+        assert outcome(expr, env) == "division-by-zero"

@@ -67,11 +67,11 @@ SHARED = {
         "points code min max message scores observer version imputation standard end an position "
         "positions variation comparative exports indices variance point alpha document "
         "minute minutes locale variable argument arguments comment plain analyse option "
-        "options".split()
+        "options division".split()
     ),
     "pt": set(
         f"{_NAMES} {_FORMULA} a no global general total nominal original site sites "
-        "pages e do de legal as data linear na for move decimal use item o".split()
+        "pages e do de legal as data linear na for move decimal use item o zero".split()
     ),
 }
 

@@ -243,11 +243,13 @@ def _rated(node: RawNode | None, rubric_bands: object) -> bool:
     return any(isinstance(b, dict) and num(b.get("rating")) is not None for b in seq(bands))
 
 
-@rubric_check("formula-syntax", "unknown-node", "node-cycle", "no-rating", "cohort-node")
+@rubric_check(
+    "formula-syntax", "unknown-node", "node-cycle", "no-rating", "cohort-node", "zero-divisor"
+)
 def node_formulas(doc: Document) -> Iterator[Issue]:
-    """Formulas read nodes that exist (rated ones for ``rating()``), without a cycle; a group's
-    formula reads nodes only, a quantitative indicator's none scored across the cohort; the
-    headline names a node."""
+    """Formulas read nodes that exist (rated ones for ``rating()``), without a cycle, and
+    divide by nothing that is zero whatever the data; a group's formula reads nodes only, a
+    quantitative indicator's none scored across the cohort; the headline names a node."""
     by_id = {n.data.get("id"): n for n in doc.nodes if isinstance(n.data.get("id"), str)}
     head = doc.data.get("headline")
     if isinstance(head, str) and head != "none" and head not in by_id:
@@ -275,6 +277,16 @@ def node_formulas(doc: Document) -> Iterator[Issue]:
                     at, text, exc.offset, "formula-syntax", exc.message, **exc.params
                 )
             continue
+        for division, offset in formula.zero_divisors(expr):
+            # Scoring would refuse it for every mission: said once here, at the divisor.
+            yield doc.formula_issue(
+                at,
+                text,
+                offset,
+                "zero-divisor",
+                "a division by zero, whatever the data,",
+                divisor=formula.to_text(division.right),
+            )
         for var in formula.names(expr) if group else ():
             yield doc.formula_issue(
                 at,

@@ -101,13 +101,15 @@ class _Node:
 
 
 class Num(_Node):
-    """A numeric literal."""
+    """A numeric literal, at the character ``offset`` of the formula."""
 
-    __slots__ = ("value",)
+    __slots__ = ("value", "offset")  # noqa: RUF023 (the fields' order)
     value: float
+    offset: int
 
-    def __init__(self, value: float) -> None:
+    def __init__(self, value: float, offset: int) -> None:
         object.__setattr__(self, "value", value)
+        object.__setattr__(self, "offset", offset)
 
 
 class Var(_Node):
@@ -279,7 +281,7 @@ class _Parser:
             value = float(tok.text)
             if not math.isfinite(value):
                 raise FormulaSyntaxError("number out of range", tok.offset, "number")
-            return Num(value)
+            return Num(value, tok.offset)
         if tok.kind == "name":
             if self.peek().text == "(":
                 if tok.text in REFERENCES:
@@ -376,6 +378,68 @@ def refs(node: Expr) -> list[Ref]:
     if isinstance(node, Call):
         return [r for a in node.args for r in refs(a)]
     return []
+
+
+def zero_divisors(node: Expr) -> list[tuple[BinOp, int]]:
+    """Every division whose divisor is 0 whatever the data, with the offset of the divisor's
+    first number: a divisor of numbers alone (``0``, ``0.0``, ``-0``, ``(1 - 1)``) that the
+    scoring's arithmetic makes 0. Such a formula can never be evaluated; a divisor that reads
+    a variable or a node depends on the data and is never judged here."""
+    found: list[tuple[BinOp, int]] = []
+    if isinstance(node, Unary):
+        found += zero_divisors(node.operand)
+    elif isinstance(node, BinOp):
+        found += zero_divisors(node.left) + zero_divisors(node.right)
+        if node.op == "/" and _constant(node.right) == 0.0:
+            first = _first_number(node.right)
+            if first is not None:
+                found.append((node, first.offset))
+    elif isinstance(node, Call):
+        for a in node.args:
+            found += zero_divisors(a)
+    return found
+
+
+def _constant(node: Expr) -> float | None:
+    """The value of a tree of numbers alone, by the float arithmetic :func:`evaluate` does on
+    them (without loading NumPy, which a rubric check does not need); None when it reads a
+    variable or a node, or divides by zero itself (that division is reported on its own)."""
+    if isinstance(node, Num):
+        return node.value
+    if isinstance(node, Unary):
+        inner = _constant(node.operand)
+        return None if inner is None else -inner
+    if isinstance(node, BinOp):
+        left, right = _constant(node.left), _constant(node.right)
+        if left is None or right is None or (node.op == "/" and right == 0):
+            return None
+        if node.op == "+":
+            return left + right
+        if node.op == "-":
+            return left - right
+        return left * right if node.op == "*" else left / right
+    if isinstance(node, Call):
+        args = [_constant(a) for a in node.args]
+        known = [a for a in args if a is not None]
+        if len(known) < len(args):
+            return None
+        if node.func == "abs":
+            return abs(known[0])
+        return min(known) if node.func == "min" else max(known)
+    return None
+
+
+def _first_number(node: Expr) -> Num | None:
+    """The leftmost number of a tree, where a message about it points."""
+    if isinstance(node, Num):
+        return node
+    if isinstance(node, Unary):
+        return _first_number(node.operand)
+    if isinstance(node, BinOp):
+        return _first_number(node.left) or _first_number(node.right)
+    if isinstance(node, Call):
+        return next((n for a in node.args if (n := _first_number(a)) is not None), None)
+    return None
 
 
 def distinct_refs(found: Iterable[Ref]) -> tuple[Ref, ...]:

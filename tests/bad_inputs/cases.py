@@ -1743,6 +1743,16 @@ def exports() -> list[Case]:
             18,
             ("validate", "{ws}/rubric.yaml"),
         ),
+        Case(
+            "formula-divides-by-a-literal-zero",
+            {"rubric.yaml": sub("registered_abroad * 100", "registered_abroad * 100 / 0")},
+            1,
+            "zero-divisor",
+            "rubric.yaml",
+            44,
+            59,
+            ("validate", "{ws}/rubric.yaml"),
+        ),
         Case("rubric-is-a-folder", {"rubric.yaml": folder}, 1, "file-unreadable", "ovm.yaml", 2, 9),
         Case(
             "rubric-is-a-pipe",
