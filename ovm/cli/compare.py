@@ -202,7 +202,7 @@ def register(sub: Any) -> None:
         type=float,
         default=0.25,
         metavar="R",
-        help="weights vary by up to +-R of their value (default 0.25)",
+        help="weights vary by up to ±R of their value (default 0.25)",
     )
     s.add_argument("--format", choices=["json", "text"])
     s.add_argument("-o", "--output", help="file to write (default: standard output)")

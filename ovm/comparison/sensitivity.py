@@ -2703,48 +2703,7 @@ def sensitivity_to_dict(result: Sensitivity) -> dict[str, Any]:
 def sensitivity_text(result: Sensitivity, lang: str = "en") -> str:
     """A plain-text summary: rank intervals, then sensitivity indices with their intervals,
     worded in ``lang`` (numbers as the language writes them)."""
-    if lang != "en":
-        return _worded_text(result, lang)
-    from ovm.i18n import fixed, format_percent
-
-    def num(x: float | None, digits: int) -> str:
-        # Rounded as every output rounds, the worded tables of other languages too.
-        return "-" if x is None else fixed(x, digits)
-
-    lines = [
-        f"{result.runs} runs ({result.evaluations} evaluations), seed {result.seed}, "
-        f"weights +-{format_percent(result.weight_range, 'en')}",
-        "",
-        f"{'mission':<24} {'nominal':>7} {'median':>7} {'5%':>6} {'95%':>6} {'shift':>6} "
-        f"{'unscored':>8}",
-    ]
-    for r in result.ranks:
-        nominal = "-" if r.nominal is None else str(r.nominal)
-        lines.append(
-            f"{r.mission:<24} {nominal:>7} {num(r.median, 1):>7} "
-            f"{num(r.low, 1):>6} {num(r.high, 1):>6} "
-            f"{num(r.mean_shift, 2):>6} {format_percent(r.unscored, 'en', 1):>8}"
-        )
-    lines += [
-        "",
-        "ranks: nominal (compare), median and 5-95% over the runs; shift: mean absolute "
-        "change from the nominal rank; unscored: share of runs without an overall "
-        "score (- : no nominal overall score, not ranked)",
-    ]
-    lines += ["", f"{'choice':<16} {'first-order (95% CI)':>24} {'total (95% CI)':>24}"]
-    for c in result.shown_choices:
-        s, st = result.first_order_ci[c], result.total_effect_ci[c]
-        first = f"{num(s.value, 3)} ({num(s.low, 3)}, {num(s.high, 3)})"
-        total = f"{num(st.value, 3)} ({num(st.low, 3)}, {num(st.high, 3)})"
-        lines.append(f"{c:<16} {first:>24} {total:>24}")
-    if not enough_runs(result):
-        lines += [
-            "",
-            f"note: some intervals are wider than {ENOUGH_WIDTH:g}: run more "
-            f"(--runs {result.runs * 4}) before reading the indices",
-        ]
-    lines += ["", *(f"note: {n}" for n in result.notes)]
-    return "\n".join(lines) + "\n"
+    return _worded_text(result, lang)
 
 
 def worded_notes(result: Sensitivity, lang: str) -> list[str]:
@@ -2831,7 +2790,9 @@ def _table(header: list[str], rows: list[list[str]]) -> list[str]:
 
 
 def _worded_text(result: Sensitivity, lang: str) -> str:
-    """:func:`sensitivity_text` in a language other than English, from the catalogue."""
+    """:func:`sensitivity_text` from the catalogue, in English as in every other language: the
+    same words and signs in each (weights ±25%, a choice named as the report names it,
+    "Leaving one indicator out", where its id is the JSON's)."""
     from ovm.i18n import format_number, format_percent, gettext, has, param_text
 
     def t(key: str, **params: object) -> str:
