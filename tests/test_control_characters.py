@@ -270,3 +270,51 @@ def test_a_control_character_in_a_missions_text_is_refused_at_its_line(
     assert [int(x.removeprefix(f"{ws}/missions.yaml:").split(":")[0]) for x in found] == sorted(
         expected
     )
+
+
+MINI = Path(__file__).parent / "data" / "mini"
+
+
+def test_a_control_character_in_a_planned_place_is_refused_at_its_cell(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A planned place's id or city holding a control character is refused at its cell, in a
+    places table (the row is rejected, as for any other refused cell of it, and says no more
+    than why) and in missions.yaml; tab is text. The checklists' site column, a visit's place,
+    is refused alike (test above)."""
+    ws = tmp_path / "ws"
+    shutil.copytree(MINI, ws)
+    with (ws / "ovm.yaml").open("a", encoding="utf-8") as fh:
+        fh.write("places: [places.csv]\n")
+    (ws / "places.csv").write_bytes(
+        b"mission,place,country,city,tables,opens\n"
+        b"aaa-2020,s\x001,USA,Miami,3,08:00\n"
+        b"aaa-2020,s2,USA,Hou\x1bston,2,\n"
+        b"aaa-2020,s3,ESP,Madrid\tcentro,1,\n"
+    )
+    assert main(["check", str(ws)]) == 1
+    said = [line for line in capsys.readouterr().err.splitlines() if "places.csv" in line]
+    assert said == [
+        f"{ws}/places.csv:2:2 a control character (such as BEL or ESC) is in place: remove it "
+        "[control-character]",
+        f"{ws}/places.csv:3:4 a control character (such as BEL or ESC) is in city: remove it "
+        "[control-character]",
+        f"{ws}/places.csv: 3 rows read, 1 used, 2 rejected",
+    ]
+    assert main(["check", str(ws), "--lang", "es"]) == 1
+    assert (
+        f"{ws}/places.csv:3:4 city contiene un carácter de control (como BEL o ESC): quítelo "
+        "[control-character]"
+    ) in capsys.readouterr().err.splitlines()
+    (ws / "places.csv").write_bytes(b"mission,place,country,city,tables,opens\n")
+    with (ws / "missions.yaml").open("a", encoding="utf-8") as fh:
+        fh.write('    places:\n      - {id: "p\\a", country: ESP, city: "Ma\\edrid"}\n')
+    assert main(["check", str(ws)]) == 1
+    said = [line for line in capsys.readouterr().err.splitlines() if "missions.yaml" in line]
+    where = f"{ws}/missions.yaml:17"
+    assert said == [
+        f"{where}:14 missions[1].places[0].id: a control character (such as BEL or ESC) is in the "
+        "text: remove it [control-character]",
+        f"{where}:41 missions[1].places[0].city: a control character (such as BEL or ESC) is in "
+        "the text: remove it [control-character]",
+    ]

@@ -1030,14 +1030,24 @@ def has_control(text: str) -> bool:
 
 
 def _control_issues(doc: YamlDoc, path: tuple[PathPart, ...], mission: Mission) -> list[Issue]:
-    """Control characters in a mission's name or a datum's provenance: no report can hold them."""
+    """Control characters in a mission's name, a datum's provenance or a planned place's id
+    or city: no report can hold them."""
     names = mission.name if isinstance(mission.name, dict) else {"": mission.name}
     datums = (*mission.answers.values(), *mission.values.values())
+    places = [
+        (j, key, v)
+        for j, place in enumerate(mission.places)
+        for key, v in (("id", place.id), ("city", place.city))
+        if v is not None
+    ]
     texts = [
-        v
-        for datum in datums
-        for v in (*datum.provenance.__dict__.values(), datum.value)
-        if isinstance(v, str)
+        *(v for _, _, v in places),
+        *(
+            v
+            for datum in datums
+            for v in (*datum.provenance.__dict__.values(), datum.value)
+            if isinstance(v, str)
+        ),
     ]
     # Almost no mission holds one: its texts are searched at once, joined by a line break
     # (no control character here), and field by field only when one is found.
@@ -1053,6 +1063,7 @@ def _control_issues(doc: YamlDoc, path: tuple[PathPart, ...], mission: Mission) 
                     found.append((group, key, f))
             if isinstance(datum.value, str) and has_control(datum.value):
                 found.append((group, key, "value"))
+    found += [("places", j, key) for j, key, v in places if has_control(v)]
     return [
         _data_issue(
             doc,

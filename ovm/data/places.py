@@ -23,7 +23,7 @@ from ovm.data.observations import (
     mission_cell_issues,
 )
 from ovm.data.plan import PlannedPlace, _Country, _Time, country_code, country_problem
-from ovm.data.reader import Account, Column, NumberRule, Text, clean
+from ovm.data.reader import Account, Column, NumberRule, RowText, Text, clean
 from ovm.data.tables import ROW, read_named_table, unnamed
 from ovm.errors import Issue
 
@@ -45,10 +45,14 @@ PLACE_COLUMNS = ("mission", "place", "country", "city", "tables", "opens")
 def _columns() -> dict[str, Column]:
     return {
         "place": Column(
-            "place", Text(), "the polling place's identifier", required=True, words=False
+            "place",
+            RowText("place"),
+            "the polling place's identifier",
+            required=True,
+            words=False,
         ),
         "country": Column("country", _Country(), "ISO 3166 alpha-3", required=True, words=False),
-        "city": Column("city", Text(), "the city", words=False),
+        "city": Column("city", RowText("city"), "the city", words=False),
         "tables": Column(
             "tables",
             NumberRule("tables", whole=True, count=True),
@@ -102,15 +106,19 @@ def load_places(
             name, row.number, account.numbers["mission"], mid, known, {}, by_case
         )
         got: dict[str, Any] = {}
+        refused: set[str] = set()
         for key, col in spec.items():
             if key not in rec:
                 continue
             r = row.read(col, rec[key])
             if r.status == "value":
                 got[key] = r.value
+            elif r.status == "invalid":
+                refused.add(key)
         place = got.get("place")
         if place is None:
-            row.bad("place", "missing-place", "no place identifier")
+            if "place" not in refused:  # a refused id has its reason already
+                row.bad("place", "missing-place", "no place identifier")
         elif mid is not None and (mid, str(place)) in seen:
             row.bad(
                 "place",

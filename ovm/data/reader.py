@@ -514,6 +514,26 @@ class PlainText:
 
 
 @dataclass(frozen=True)
+class RowText:
+    """A text cell (``column``) of a table whose rows are used whole or rejected, such as a
+    planned place's id or city: a control character (a NUL, an ESC pasted from a terminal)
+    refuses the cell, and so the row, as no report could show it."""
+
+    column: str
+
+    def __call__(self, text: str) -> Reading:
+        """The text itself, or why it is refused."""
+        if not re.search(CONTROL_CHARACTERS, text):
+            return Reading("value", text)
+        return refused(
+            "control-character",
+            f"a control character (such as BEL or ESC) is in {self.column}: remove it",
+            variant="column",
+            name=self.column,
+        )
+
+
+@dataclass(frozen=True)
 class ProvenanceText:
     """A figure's or an answer's free-text provenance (``column``: a ``source`` or ``note``
     column) without control characters: one (a BEL, an ESC pasted from a terminal) refuses

@@ -1805,6 +1805,15 @@ def places() -> list[Case]:
             3,
         ),
         Case(
+            "places-control-character-in-place",
+            {"ovm.yaml": named, "places.csv": const(_PLACES.replace(b",s1,", b",s\x1b1,"))},
+            1,
+            "control-character",
+            "places.csv",
+            2,
+            2,
+        ),
+        Case(
             "places-tables-negative",
             {"ovm.yaml": named, "places.csv": const(_PLACES.replace(b",2,", b",-2,"))},
             1,
