@@ -134,3 +134,28 @@ def test_an_id_no_lowercasing_mends_offers_nothing(
         "missions.yaml:2:9 missions[0].id: 'per 2021' is not a mission id: ids are lowercase "
         "letters, digits, '.', '_' or '-', starting with a letter or a digit [invalid-format]"
     )
+
+
+RULE = "ids are lowercase letters, digits, '.', '_' or '-', starting with a letter or a digit"
+LONG = "P" * 55 + "-2021"
+"""An id of 60 characters, as many as a message quotes of a refused cell."""
+
+
+@pytest.mark.parametrize(
+    ("written", "said"),
+    [
+        # Quoted whole, and its lowercasing offered.
+        (LONG, f"'{LONG}' is not a mission id: {RULE}: did you mean {LONG.lower()}?"),
+        # One character more: quoted as a refused cell is, cut with an ellipsis, and nothing
+        # offered (the id offered would be cut too).
+        ("P" + LONG, f"'{('P' + LONG)[:60]}\u2026' is not a mission id: {RULE}"),
+    ],
+)
+def test_a_long_id_is_quoted_as_a_refused_cell_is(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], written: str, said: str
+) -> None:
+    ws = _workspace(tmp_path, "rubrc.yaml")
+    (ws / "missions.yaml").write_text(MISSIONS.replace("PER-2021", written), "utf-8")
+    status, err = _said(["check", str(ws)], capsys)
+    assert status == 1
+    assert _relative(err, ws)[0] == f"missions.yaml:2:9 missions[0].id: {said} [invalid-format]"

@@ -53,6 +53,7 @@ from ovm.data.reader import (
     provenance_columns,
     read_provenance,
     refused,
+    shortened,
     word,
 )
 from ovm.data.tables import ROW, read_named_table, unnamed
@@ -513,13 +514,16 @@ def _mission_params(err: Any, code: str) -> dict[str, Any]:
 def _id_problem(text: str) -> tuple[str, dict[str, Any]]:
     """Why ``text`` is no mission id, in ovm's words, with the id meant when lowercasing it
     gives one (PER-2021: per-2021)."""
-    shown = text[:60]
+    # Quoted as a refused cell is; an id cut short is offered no lowercased id, which would be
+    # cut too.
+    shown = shortened(text)
+    whole = shown == text
     words = (
         f"'{shown}' is not a mission id: ids are lowercase letters, digits, '.', '_' or '-', "
         "starting with a letter or a digit"
     )
     meant = text.lower()
-    if re.fullmatch(_ID, meant) and len(text) <= 60:
+    if whole and re.fullmatch(_ID, meant):
         return f"{words}: did you mean {meant}?", {
             "variant": "mission_id_meant",
             "text": shown,

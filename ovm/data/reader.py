@@ -160,12 +160,18 @@ QUOTED_CHARS = 60
 """The characters of a refused cell a message quotes (a cell may hold megabytes)."""
 
 
+def shortened(text: str) -> str:
+    """``text`` as a message quotes it: whole up to :data:`QUOTED_CHARS`, else that many
+    characters then an ellipsis."""
+    return text if len(text) <= QUOTED_CHARS else text[:QUOTED_CHARS] + "\u2026"
+
+
 def bounded(reading: Reading, text: str) -> Reading:
-    """``reading`` of the cell ``text`` quoting at most :data:`QUOTED_CHARS` of it, then an
-    ellipsis, in its message and in its parameters alike."""
-    if reading.status != "invalid" or len(text) <= QUOTED_CHARS:
+    """``reading`` of the cell ``text`` quoting it :func:`shortened`, in its message and in
+    its parameters alike."""
+    short = shortened(text)
+    if reading.status != "invalid" or short == text:
         return reading
-    short = text[:QUOTED_CHARS] + "\u2026"
     message = reading.message.replace(repr(text), repr(short)).replace(text, short)
     params = {k: short if v == text else v for k, v in reading.params.items()}
     return dataclasses.replace(reading, message=message, params=params)
