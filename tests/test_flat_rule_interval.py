@@ -128,6 +128,6 @@ def test_the_sensitivity_analysis_varies_an_indicator_flat_over_its_interval(
     assert result.draws == 10
     assert [n for n in result.notes if n.startswith("sampling")] == [
         "sampling: the engine's bootstrap replicates of the indicators with an interval or a "
-        "rule flat over their value's interval, 10 draw(s) (replicates of one mission's "
+        "rule flat over their value's interval, 10 draws (replicates of one mission's "
         "polling places move its indicators together)"
     ]

@@ -40,7 +40,8 @@ def _languages(values: list[str] | None, available: tuple[str, ...]) -> list[str
     unknown = [x for x in langs if x not in available]
     if unknown:
         raise UsageError(
-            f"language(s) {', '.join(unknown)} not in the rubric ({', '.join(available)})",
+            f"language{'s' if len(unknown) > 1 else ''} {', '.join(unknown)} not in the rubric "
+            f"({', '.join(available)})",
             key="usage_languages_not_in_rubric",
             n=len(unknown),
             languages=unknown,

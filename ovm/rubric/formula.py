@@ -308,8 +308,9 @@ class _Parser:
                 lo, hi = FUNCTIONS[tok.text]
                 if len(args) < lo or (hi is not None and len(args) > hi):
                     want = f"{lo}" if hi == lo else f"at least {lo}"
+                    noun = "argument" if lo == 1 else "arguments"
                     raise FormulaSyntaxError(
-                        f"{tok.text}() takes {want} argument(s), got {len(args)}",
+                        f"{tok.text}() takes {want} {noun}, got {len(args)}",
                         tok.offset,
                         "arguments" if hi == lo else "arguments_at_least",
                         function=tok.text,
