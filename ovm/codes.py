@@ -365,7 +365,8 @@ CODES: dict[str, Code] = {
         "rubric",
         "rubric.yaml:44:33 families[0].children[2].formula: unexpected '*' in 'votes_abroad / * "
         "100'",
-        "Correct the formula: variables, numbers, + - * / ** and parentheses.",
+        "Correct the formula: variables, numbers, + - * /, parentheses, min(), max(), abs() and "
+        "node references (value(id), score(id), band(id), rating(id)).",
     ),
     "zero-divisor": Code(
         "rubric",
