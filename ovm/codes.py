@@ -729,8 +729,7 @@ CODES: dict[str, Code] = {
     ),
     "rubric-mismatch": Code(
         "checklists",
-        "kobo.csv:3:12 warning: collected with ovm_rubric_version '0.0', scored with '0.1' (1 "
-        "row(s))",
+        "kobo.csv:3:12 warning: collected with ovm_rubric_version '0.0', scored with '0.1' (1 row)",
         "Score with the rubric the form was made from, or make the form again (`ovm form`).",
     ),
     # --- plausibility ----------------------------------------------------------------------

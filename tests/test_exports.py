@@ -727,6 +727,18 @@ def test_a_form_of_another_rubric_version_is_warned(tmp_path: Path, mini: Rubric
     assert [(i.line, i.column, i.code) for i in result.issues] == [(4, j + 1, "rubric-mismatch")]
 
 
+@pytest.mark.parametrize(("rows", "said"), [([2], "(1 row)"), ([2, 4], "(2 rows)")])
+def test_rows_of_another_rubric_version_are_counted_in_words(
+    tmp_path: Path, mini: Rubric, rows: list[int], said: str
+) -> None:
+    header, table = export_table(mini, plain_rows(MINI / "checklists.csv"), "kobo")
+    j = header.index("ovm_rubric_version")
+    for i in rows:
+        table[i][j] = "0.0"
+    (issue,) = load(tmp_path, mini, header, table).issues
+    assert issue.message == f"collected with ovm_rubric_version '0.0', scored with '0.1' {said}"
+
+
 def test_a_semicolon_export_is_read_but_a_plain_semicolon_table_refused(
     tmp_path: Path, mini: Rubric
 ) -> None:

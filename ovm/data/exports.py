@@ -859,7 +859,7 @@ def _check_trace(
                     colno[c],
                     "rubric-mismatch",
                     f"collected with {what} {str(got)[:16]!r}, scored with "
-                    f"{want[:16]!r} ({other.height} row(s))",
+                    f"{want[:16]!r} ({other.height} row{'s' if other.height > 1 else ''})",
                     (),
                     "warning",
                     "data",
