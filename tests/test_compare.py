@@ -792,12 +792,13 @@ def test_comparison_json_and_csv_are_deterministic(cohort):
         "score": pytest.approx(100.0),
         "rank": 1,
         "tied": False,
+        "not_scored": [],
     }
     assert data["best"]["rights.basis"]["missions"] == ["aaa-2020", "bbb-2018"]
     lines = comparison_csv(a).splitlines()
     assert lines[0] == (
         "node,rank,tied,mission,score,status,band,band_label,rating,interval_low,"
-        "interval_high,simulated"
+        "interval_high,simulated,not_scored"
     )
     assert lines[1].startswith("overall,1,no,bbb-2018,100.0,scored,")  # rounded to 10
     assert ",Strong," in lines[1]

@@ -36,6 +36,21 @@ def imputed_nodes(card: Scorecard) -> frozenset[str]:
     return frozenset(f.node for f in card.findings if f.code == IMPUTED and f.node is not None)
 
 
+def not_scored(ns: NodeScore) -> tuple[str, ...]:
+    """The parts of a scored node that have no score: its children that count toward it
+    (a weight above 0, and applicable) but are missing, insufficient or undefined, in the
+    rubric's order. A group's ``min_coverage`` may let a mission be scored, and ranked, with
+    whole parts unscored (a family of the overall, say): every ranking output names them
+    from here. Empty for a node without a score or without children."""
+    if ns.score is None:
+        return ()
+    return tuple(
+        c.node
+        for c in ns.explanation.children
+        if c.weight > 0 and c.status not in ("scored", "not_applicable")
+    )
+
+
 NotBest = Literal["band", "tied", "alone", "no_interval", "lead"]
 """Why leaders are no best practice: their score is not in a good band (``band``), every
 scored mission has it (``tied``), no other mission is scored (``alone``), a leader's interval

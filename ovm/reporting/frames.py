@@ -51,6 +51,7 @@ RANKING_SCHEMA: dict[str, pl.DataType] = {
     "interval_low": pl.Float64(),
     "interval_high": pl.Float64(),
     "simulated": pl.Boolean(),
+    "not_scored": pl.String(),
 }
 """The columns of :func:`ranking_frame`: one row per ranked node per mission, best first."""
 

@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any, Literal, overload
 import jinja2
 
 from ovm import __version__
-from ovm.comparison.ranking import IMPUTED, imputed_nodes
+from ovm.comparison.ranking import IMPUTED, imputed_nodes, not_scored
 from ovm.countries import country_name, region_name
 from ovm.data.observations import Provenance
 from ovm.i18n import (
@@ -1381,6 +1381,19 @@ class _Builder:
             },
         }
 
+    def not_scored(self, card: Scorecard) -> dict[str, Any] | None:
+        """The families a ranked mission's overall has no score on
+        (:func:`ovm.comparison.ranking.not_scored`), as its place in a ranking shows them: how
+        many (``text``), their labels and ids; None when every family is scored."""
+        ids = not_scored(card.overall)
+        if not ids:
+            return None
+        return {
+            "text": self.t("ranking_not_scored", n=len(ids)),
+            "labels": [self.label(i) for i in ids],
+            "ids": list(ids),
+        }
+
     # charts
     def profile_chart(self, card: Scorecard) -> list[dict[str, Any]]:
         rows = []
@@ -1537,6 +1550,7 @@ def _comparison_context(
                 "tied": tied,
                 "score": cell,
                 "chart": chart,
+                "not_scored": b.not_scored(card),
                 # The sensitivity analysis' fields, in their place, filled last (_with_sensitivity).
                 **_NO_RANK_FIELDS,
             }
@@ -2121,6 +2135,9 @@ def _mission_context(
     rank = str(entry.rank) if entry.rank is not None and len(scores.scorecards) > 1 else None
     ctx["rank"] = rank
     ctx["rank_value"] = entry.rank if rank is not None else None
+    # the families the ranking's row names, read from the card the ranking ranked
+    ranked_card = comparison.scores.scorecard(mission)
+    ctx["rank_not_scored"] = b.not_scored(ranked_card) if rank is not None else None
     if comparison.on_scale is not None:
         ctx["scale_note"] = b.t(
             "mission_on_scale", method=b.t(f"norm_{comparison.settings.normalisation}")

@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from ovm.comparison.cohort import Comparison
-from ovm.comparison.ranking import RankEntry
+from ovm.comparison.ranking import RankEntry, not_scored
 from ovm.scoring.results import ScoreSet, fill_deferred
 
 CSV_COLUMNS = (
@@ -178,8 +178,21 @@ def workbook_bytes(workbook: Any) -> bytes:
 def comparison_to_dict(comparison: Comparison, *, include_scores: bool = True) -> dict[str, Any]:
     """The comparison as plain JSON-able data (stable key order)."""
 
-    def entry(e: RankEntry) -> dict[str, Any]:
-        return {"mission": e.mission, "score": e.score, "rank": e.rank, "tied": e.tied}
+    cells = {
+        (c.mission.id, ns.node): ns
+        for c in comparison.scores.scorecards
+        for ns in (c.overall, *c.nodes)
+    }
+
+    def entry(e: RankEntry, node_id: str) -> dict[str, Any]:
+        ns = cells.get((e.mission, node_id))
+        return {
+            "mission": e.mission,
+            "score": e.score,
+            "rank": e.rank,
+            "tied": e.tied,
+            "not_scored": list(not_scored(ns)) if ns is not None else [],
+        }
 
     out: dict[str, Any] = {
         "format": "ovm-comparison/3",
@@ -188,7 +201,7 @@ def comparison_to_dict(comparison: Comparison, *, include_scores: bool = True) -
             "missions": comparison.missions,
         },
         "findings": [f.model_dump(mode="json") for f in comparison.findings],
-        "rankings": {k: [entry(e) for e in v] for k, v in comparison.rankings.items()},
+        "rankings": {k: [entry(e, k) for e in v] for k, v in comparison.rankings.items()},
         "best": {
             k: {
                 "missions": list(b.missions),
@@ -215,7 +228,7 @@ def comparison_to_dict(comparison: Comparison, *, include_scores: bool = True) -
         "peers": {
             g: {
                 "missions": list(p.missions),
-                "rankings": {k: [entry(e) for e in v] for k, v in p.rankings.items()},
+                "rankings": {k: [entry(e, k) for e in v] for k, v in p.rankings.items()},
                 "best": {
                     k: {"missions": list(b.missions), "score": b.score} for k, b in p.best.items()
                 },
@@ -260,6 +273,7 @@ RANKING_COLUMNS = (
     "interval_low",
     "interval_high",
     "simulated",
+    "not_scored",
 )
 """The rankings CSV's columns: :data:`ovm.reporting.frames.RANKING_SCHEMA`'s, by the same
 names and meanings."""
@@ -269,7 +283,9 @@ def ranking_entries(comparison: Comparison) -> list[dict[str, Any]]:
     """Every ranked node's missions, best first, with the cell each is ranked on: the rows of
     ``ovm compare --format csv`` and of :func:`ovm.reporting.frames.ranking_frame` (keys: node,
     rank, tied, mission, score, status, band, band_label, rating, interval_low,
-    interval_high, simulated: whether the mission's observer data include simulated visits)."""
+    interval_high, simulated: whether the mission's observer data include simulated visits,
+    not_scored: the ids of the node's parts without a score, :func:`not_scored`, separated by
+    spaces)."""
     cells = {
         (c.mission.id, ns.node): ns
         for c in comparison.scores.scorecards
@@ -295,6 +311,7 @@ def ranking_entries(comparison: Comparison) -> list[dict[str, Any]]:
                     "interval_low": iv[0] if iv else None,
                     "interval_high": iv[1] if iv else None,
                     "simulated": simulated[e.mission],
+                    "not_scored": " ".join(not_scored(ns)),
                 }
             )
     return out

@@ -569,6 +569,7 @@ def comparison_workbook(context: Mapping[str, Any]) -> bytes:
             Column(t("rank_median"), RANK_MEDIAN),
             Column(t("xlsx_rank_shift"), RANK_MEDIAN),
             Column(t("rank_unscored"), PERCENT),
+            Column(t("xlsx_not_scored")),
         ],
         (
             [
@@ -581,6 +582,7 @@ def comparison_workbook(context: Mapping[str, Any]) -> bytes:
                 r["rank_median_value"],
                 r["rank_shift_value"],
                 r["unscored_value"],
+                ", ".join(r["not_scored"]["ids"]) if r["not_scored"] else None,
             ]
             for r in context["ranking"]["rows"]
         ),
@@ -725,6 +727,7 @@ def mission_workbook(context: Mapping[str, Any]) -> bytes:
             *_score_columns(t, "overall", header="overall"),
             Column(t("rank"), RANK),
             Column(t("xlsx_cohort"), RANK),
+            Column(t("xlsx_not_scored")),
         ],
         [
             [
@@ -736,6 +739,9 @@ def mission_workbook(context: Mapping[str, Any]) -> bytes:
                 *_score_cells(overall),
                 context["rank_value"],
                 int(context["summary"]["cohort"]),
+                ", ".join(context["rank_not_scored"]["ids"])
+                if context["rank_not_scored"]
+                else None,
             ]
         ],
     )

@@ -1,0 +1,123 @@
+"""What the comparison and the reports say about a mission ranked with a family unscored, about
+an imputed value, and about a mission's own data, the same in every output. Run through the CLI
+on files.
+
+The cohort of ``test_imputed_values``: aaa-2020 answers every indicator; bbb-2020 answers
+legal.a and legal.b only (nothing of the family ``rights``, which its overall's minimum
+coverage allows: it ties first); ccc-2020 all but legal.d.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from pathlib import Path
+from typing import Any
+
+import html5lib
+import polars as pl
+import pytest
+from openpyxl import load_workbook
+
+from ovm.cli.app import main
+from tests.conftest import write_workspace
+from tests.test_imputed_values import MISSIONS, RUBRIC
+
+
+@pytest.fixture(scope="module")
+def workspace(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return write_workspace(tmp_path_factory.mktemp("partly"), rubric=RUBRIC, missions=MISSIONS)
+
+
+def _out(capsys: pytest.CaptureFixture[str], *args: str) -> str:
+    assert main([*args, "-q"]) == 0
+    return capsys.readouterr().out
+
+
+def _file(tmp_path: Path, name: str, *args: str) -> Path:
+    out = tmp_path / name
+    assert main([*args, "-q", "-o", str(out)]) == 0
+    return out
+
+
+def _sheet(book: Path, name: str) -> list[dict[str, Any]]:
+    rows = list(load_workbook(book)[name].iter_rows(values_only=True))
+    return [dict(zip(rows[0], row, strict=True)) for row in rows[1:]]
+
+
+def _texts(page: Path, tag: str, cls: str) -> list[str]:
+    tree = html5lib.parse(page.read_text("utf-8"), namespaceHTMLElements=False)
+    return ["".join(e.itertext()) for e in tree.iter(tag) if cls in (e.get("class") or "").split()]
+
+
+def test_a_ranked_mission_names_the_families_it_has_no_score_on(
+    workspace: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    ws = str(workspace)
+    expected = [("aaa-2020", "1", ""), ("bbb-2020", "1", "rights"), ("ccc-2020", "3", "")]
+    rows = list(csv.DictReader(io.StringIO(_out(capsys, "compare", ws, "--format", "csv"))))
+    assert [(r["mission"], r["rank"], r["not_scored"]) for r in rows if r["node"] == "overall"] == (
+        expected
+    )
+    # a family's row names its indicators without a score, and only a scored row names any
+    assert [(r["mission"], r["not_scored"]) for r in rows if r["node"] == "legal"] == [
+        ("aaa-2020", ""),
+        ("bbb-2020", "legal.c legal.d"),
+        ("ccc-2020", "legal.d"),
+    ]
+    assert {r["not_scored"] for r in rows if r["rank"] == ""} == {""}
+    frame = pl.read_parquet(_file(tmp_path, "c.parquet", "compare", ws))
+    assert frame.filter(pl.col("node") == "overall").select(
+        "mission", "rank", "not_scored"
+    ).rows() == [(m, int(r), n) for m, r, n in expected]
+    got = json.loads(_out(capsys, "compare", ws))
+    assert [(e["mission"], e["rank"], e["not_scored"]) for e in got["rankings"]["overall"]] == [
+        ("aaa-2020", 1, []),
+        ("bbb-2020", 1, ["rights"]),
+        ("ccc-2020", 3, []),
+    ]
+
+    context = json.loads(_file(tmp_path, "r.json", "report", ws).read_text("utf-8"))
+    mark = {
+        "text": "1 family not scored",
+        "labels": [{"text": "Rights", "lang": None, "fallback": False}],
+        "ids": ["rights"],
+    }
+    assert [(r["mission"]["id"], r["not_scored"]) for r in context["ranking"]["rows"]] == [
+        ("aaa-2020", None),
+        ("bbb-2020", mark),
+        ("ccc-2020", None),
+    ]
+    page = _file(tmp_path, "r.html", "report", ws)
+    assert _texts(page, "small", "not-scored") == ["1 family not scored: Rights"]
+    book = _file(tmp_path, "r.xlsx", "report", ws)
+    assert [(r["Mission"], r["Families not scored"]) for r in _sheet(book, "rankings")] == [
+        ("aaa-2020", None),
+        ("bbb-2020", "rights"),
+        ("ccc-2020", None),
+    ]
+
+    # The mission's own report says it where it gives the rank, in every language (the
+    # rubric's label has English only, marked EN).
+    own = ["report", ws, "--mission", "bbb-2020"]
+    assert json.loads(_file(tmp_path, "b.json", *own).read_text("utf-8"))["rank_not_scored"] == (
+        mark
+    )
+    assert _texts(_file(tmp_path, "b.html", *own), "span", "not-scored") == [
+        "1 family not scored: Rights"
+    ]
+    assert _texts(_file(tmp_path, "b-es.html", *own, "--lang", "es"), "span", "not-scored") == [
+        "1 familia sin puntuar: RightsEN"
+    ]
+    assert _texts(_file(tmp_path, "b-fr.html", *own, "--lang", "fr"), "span", "not-scored") == [
+        "1 famille non notée\u202f: RightsEN"
+    ]
+    [overview] = _sheet(_file(tmp_path, "b.xlsx", *own), "overview")
+    assert (overview["Rank"], overview["Families not scored"]) == (1, "rights")
+    assert (
+        _texts(
+            _file(tmp_path, "a.html", "report", ws, "--mission", "aaa-2020"), "span", "not-scored"
+        )
+        == []
+    )
