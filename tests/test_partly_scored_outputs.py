@@ -121,3 +121,67 @@ def test_a_ranked_mission_names_the_families_it_has_no_score_on(
         )
         == []
     )
+
+
+def test_an_imputed_value_has_one_status_in_every_output(
+    workspace: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    ws, imp = str(workspace), ("--imputation", "mean")
+    # (mission, rank, score, status) of legal.c and legal.d: bbb-2020's C and D, ccc-2020's D
+    # are the cohort's means, shown and said to be imputed, never ranked.
+    expected = [
+        ("legal.c", "aaa-2020", 1, 0.0, "scored"),
+        ("legal.c", "ccc-2020", 1, 0.0, "scored"),
+        ("legal.c", "bbb-2020", None, 0.0, "imputed"),
+        ("legal.d", "aaa-2020", 1, 100.0, "scored"),
+        ("legal.d", "bbb-2020", None, 100.0, "imputed"),
+        ("legal.d", "ccc-2020", None, 100.0, "imputed"),
+    ]
+    rows = csv.DictReader(io.StringIO(_out(capsys, "compare", ws, *imp, "--format", "csv")))
+    assert [
+        (
+            r["node"],
+            r["mission"],
+            int(r["rank"]) if r["rank"] else None,
+            float(r["score"]),
+            r["status"],
+        )
+        for r in rows
+        if r["node"] in ("legal.c", "legal.d")
+    ] == expected
+    frame = pl.read_parquet(_file(tmp_path, "c.parquet", "compare", ws, *imp))
+    assert (
+        frame.filter(pl.col("node").is_in(["legal.c", "legal.d"]))
+        .select("node", "mission", "rank", "score", "status")
+        .rows()
+        == expected
+    )
+    statuses = {(n, m): s for n, m, _, _, s in expected}
+    scores = csv.DictReader(io.StringIO(_out(capsys, "score", ws, *imp, "--format", "csv")))
+    assert {
+        (r["node"], r["mission"]): r["status"]
+        for r in scores
+        if r["node"] in ("legal.c", "legal.d")
+    } == statuses
+    score_frame = pl.read_parquet(_file(tmp_path, "s.parquet", "score", ws, *imp))
+    assert {
+        (n, m): s
+        for n, m, s in score_frame.filter(pl.col("node").is_in(["legal.c", "legal.d"]))
+        .select("node", "mission", "status")
+        .rows()
+    } == statuses
+    context = json.loads(_file(tmp_path, "r.json", "report", ws, *imp).read_text("utf-8"))
+    missions = [m["id"] for m in context["missions"]]
+    assert {
+        (row["id"], m): (c["status"], c["status_text"])
+        for table in context["family_sections"][0]["tables"]
+        for row in table["rows"]
+        if row["id"] in ("legal.c", "legal.d")
+        for m, c in zip(missions, row["cells"], strict=True)
+    } == {k: (v, v) for k, v in statuses.items()}
+    book = _file(tmp_path, "r.xlsx", "report", ws, *imp)
+    assert {
+        (r["Id"], r["Mission"]): r["Status"]
+        for r in _sheet(book, "indicators")
+        if r["Id"] in ("legal.c", "legal.d")
+    } == statuses

@@ -36,6 +36,17 @@ def imputed_nodes(card: Scorecard) -> frozenset[str]:
     return frozenset(f.node for f in card.findings if f.code == IMPUTED and f.node is not None)
 
 
+IMPUTED_STATUS = "imputed"
+"""The status every output gives an imputed value (CSV, Parquet, workbook, report JSON): its
+score is the cohort's, so it is not ranked (the scorecard keeps ``scored`` and the finding)."""
+
+
+def shown_status(ns: NodeScore, imputed: Collection[str]) -> str:
+    """The status the outputs give a score: :data:`IMPUTED_STATUS` for a value the comparison
+    imputed (its node in ``imputed``, :func:`imputed_nodes` of its scorecard), else its own."""
+    return IMPUTED_STATUS if ns.node in imputed else ns.status
+
+
 def not_scored(ns: NodeScore) -> tuple[str, ...]:
     """The parts of a scored node that have no score: its children that count toward it
     (a weight above 0, and applicable) but are missing, insufficient or undefined, in the

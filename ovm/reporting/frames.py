@@ -58,11 +58,13 @@ RANKING_SCHEMA: dict[str, pl.DataType] = {
 
 def score_frame(scores: ScoreSet) -> pl.DataFrame:
     """Every mission's scores as a DataFrame (the long table of ``ovm score --format csv``)."""
+    from ovm.comparison.ranking import imputed_nodes, shown_status
     from ovm.scoring.results import fill_deferred
 
     rows = []
     fill_deferred(scores.scorecards)
     for card in scores.scorecards:
+        imputed = imputed_nodes(card)
         for ns in (card.overall, *card.nodes):
             iv = ns.interval
             rows.append(
@@ -76,7 +78,7 @@ def score_frame(scores: ScoreSet) -> pl.DataFrame:
                     ns.value if isinstance(ns.value, str) else None,
                     ns.score,
                     ns.coverage,
-                    ns.status,
+                    shown_status(ns, imputed),
                     ns.band,
                     ns.band_label,
                     ns.rating,

@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any, Literal, overload
 import jinja2
 
 from ovm import __version__
-from ovm.comparison.ranking import IMPUTED, imputed_nodes, not_scored
+from ovm.comparison.ranking import IMPUTED, IMPUTED_STATUS, imputed_nodes, not_scored
 from ovm.countries import country_name, region_name
 from ovm.data.observations import Provenance
 from ovm.i18n import (
@@ -500,7 +500,8 @@ class _Builder:
             if cap is not None:
                 made["cap"] = cap
         if self._is_imputed(ns):
-            # The status the workbook and JSON give a score: this one is the cohort's mean.
+            # The status every output gives a score that is the cohort's mean.
+            made["status"] = IMPUTED_STATUS
             made["status_text"] = self.t("value_imputed")
             made["imputed"] = True
         return made

@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from ovm.comparison.cohort import Comparison
-from ovm.comparison.ranking import RankEntry, not_scored
+from ovm.comparison.ranking import RankEntry, imputed_nodes, not_scored, shown_status
 from ovm.scoring.results import ScoreSet, fill_deferred
 
 CSV_COLUMNS = (
@@ -75,6 +75,7 @@ def _score_cells(scores: ScoreSet) -> Iterator[tuple[Any, ...]]:
     """The long format's rows as tuples of :data:`CSV_COLUMNS`' values, unworded."""
     fill_deferred(scores.scorecards)
     for card in scores.scorecards:
+        imputed = imputed_nodes(card)
         for ns in (card.overall, *card.nodes):
             interval = ns.interval
             yield (
@@ -86,7 +87,7 @@ def _score_cells(scores: ScoreSet) -> Iterator[tuple[Any, ...]]:
                 ns.value,
                 ns.score,
                 ns.coverage,
-                ns.status,
+                shown_status(ns, imputed),
                 ns.band,
                 ns.band_label or "",
                 ns.rating,
@@ -292,19 +293,22 @@ def ranking_entries(comparison: Comparison) -> list[dict[str, Any]]:
         for ns in (c.overall, *c.nodes)
     }
     simulated = {c.mission.id: c.simulated for c in comparison.scores.scorecards}
+    imputed = {c.mission.id: imputed_nodes(c) for c in comparison.scores.scorecards}
     out = []
     for node_id, entries in comparison.rankings.items():
         for e in entries:
             ns = cells[(e.mission, node_id)]
             iv = ns.interval
+            status = shown_status(ns, imputed[e.mission])
             out.append(
                 {
                     "node": node_id,
                     "rank": e.rank,
                     "tied": e.tied,
                     "mission": e.mission,
-                    "score": e.score,
-                    "status": ns.status,
+                    # an imputed value is not ranked, but the row shows it, said to be imputed
+                    "score": ns.score if e.rank is None and status != ns.status else e.score,
+                    "status": status,
                     "band": ns.band,
                     "band_label": ns.band_label,
                     "rating": ns.rating,
