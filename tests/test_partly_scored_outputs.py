@@ -185,3 +185,40 @@ def test_an_imputed_value_has_one_status_in_every_output(
         for r in _sheet(book, "indicators")
         if r["Id"] in ("legal.c", "legal.d")
     } == statuses
+
+
+def test_what_pulled_the_score_down_leaves_imputed_values_out(
+    workspace: Path, tmp_path: Path
+) -> None:
+    def drags(lang: str, *extra: str) -> tuple[list[str], list[str]]:
+        page = _file(
+            tmp_path,
+            f"b-{lang}.html",
+            "report",
+            str(workspace),
+            "--mission",
+            "bbb-2020",
+            "--lang",
+            lang,
+            *extra,
+        )
+        tree = html5lib.parse(page.read_text("utf-8"), namespaceHTMLElements=False)
+        [section] = [s for s in tree.iter("section") if s.get("id") == "drags"]
+        rows = ["".join(th.itertext()) for th in section.iter("th") if th.get("scope") == "row"]
+        notes = ["".join(p.itertext()) for p in section.iter("p") if p.get("class") == "note"]
+        return rows, notes
+
+    # bbb-2020's C (0, the cohort's mean) would cost it the most points: it is not its own.
+    assert drags("en", "--imputation", "mean") == (
+        ["LEGAL.A", "LEGAL.B"],
+        [
+            "1 imputed value is left out of this list: it is the cohort's mean, put in for a "
+            "value not observed, not what this mission was observed to do."
+        ],
+    )
+    assert drags("es", "--imputation", "mean")[1] == [
+        "1 valor imputado queda fuera de esta lista: es la media de la cohorte, puesta en "
+        "lugar de un valor no observado, no una observación propia de esta misión."
+    ]
+    # Without imputation there is nothing to leave out, and nothing is said.
+    assert drags("en") == (["LEGAL.A", "LEGAL.B"], [])

@@ -2148,6 +2148,10 @@ def _mission_context(
     # what pulled the score down: weight share x gap to 100, in points of the overall score
     shares = _global_shares(card)
     drag_rows: list[tuple[float, NodeScore, float]] = []
+    # An imputed value is the cohort's mean, not what the mission was observed to do: it
+    # pulls nothing down that the mission could be told to fix (nor is it recommended on).
+    imputed = imputed_nodes(card)
+    left_out = 0
     for ns in card.nodes:
         node = b.node(ns.node)
         if node is None or isinstance(node, Group) or ns.status != "scored" or ns.score is None:
@@ -2155,6 +2159,9 @@ def _mission_context(
         share = shares.get(ns.node, 0.0)
         lost = share * (100.0 - ns.score)
         if lost <= 1e-9:
+            continue
+        if ns.node in imputed:
+            left_out += 1
             continue
         drag_rows.append((lost, ns, share))
     drag_rows.sort(key=lambda r: (-r[0], r[1].node))
@@ -2173,6 +2180,7 @@ def _mission_context(
         }
         for lost, ns, share in drag_rows[:drags]
     ]
+    ctx["drags_imputed"] = b.t("drags_imputed", n=left_out) if left_out else None
     if rubric.headline is not None or card.overall.score is None:
         # Points of the overall lost exist only where the overall is a weighted mean of
         # 0-100 scores; a headline node is no such mean, and an overall without a score has
