@@ -12,6 +12,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import shutil
 from pathlib import Path
 from typing import Any
 
@@ -21,7 +22,7 @@ import pytest
 from openpyxl import load_workbook
 
 from ovm.cli.app import main
-from tests.conftest import write_workspace
+from tests.conftest import DATA, write_workspace
 from tests.test_imputed_values import MISSIONS, RUBRIC
 
 
@@ -222,3 +223,124 @@ def test_what_pulled_the_score_down_leaves_imputed_values_out(
     ]
     # Without imputation there is nothing to leave out, and nothing is said.
     assert drags("en") == (["LEGAL.A", "LEGAL.B"], [])
+
+
+def _troubled(root: Path) -> Path:
+    """The mini workspace (aaa-2020, bbb-2021) with a rejected row and a refused cell of each
+    mission, and a row naming no mission of the workspace."""
+    shutil.copytree(DATA / "mini", root)
+    stats = (root / "statistics.csv").read_text("utf-8").splitlines()
+    stats[2] = stats[2].replace("2000,", "2000,12x", 1)  # bbb-2021's votes: refused
+    stats += [stats[1], "zzz-2020,1,1,,"]  # aaa-2020's row again; a mission unknown
+    (root / "statistics.csv").write_text("\n".join(stats) + "\n", encoding="utf-8")
+    checks = (root / "checklists.csv").read_text("utf-8").splitlines()
+    checks[3] = checks[3].replace(",5,", ",5 min,", 1)  # aaa-2020's queue at s3: refused
+    checks.append(checks[5])  # bbb-2021's visit to s1 again
+    (root / "checklists.csv").write_text("\n".join(checks) + "\n", encoding="utf-8")
+    return root
+
+
+def test_a_mission_report_lists_its_own_rows_and_cells_with_the_totals_in_a_sentence(
+    tmp_path: Path,
+) -> None:
+    ws = str(_troubled(tmp_path / "ws"))
+
+    def quality(mission: str, fmt: str = "json", lang: str = "en") -> Any:
+        out = _file(
+            tmp_path,
+            f"{mission}-{lang}.{fmt}",
+            "report",
+            ws,
+            "--allow-rejected",
+            "--mission",
+            mission,
+            "--lang",
+            lang,
+        )
+        return json.loads(out.read_text("utf-8"))["quality"] if fmt == "json" else out
+
+    def summary(q: dict[str, Any]) -> dict[str, Any]:
+        return {
+            "files": [
+                (
+                    f["file"],
+                    f["read"],
+                    f["used"],
+                    f["rejected"],
+                    f["excluded"],
+                    f["others"],
+                    f["cells"],
+                )
+                for f in q["files"]
+            ],
+            "rejected": [(r["file"], r["row"], r["mission"]) for r in q["rejected"]],
+            "rejected_total": q["rejected_total"],
+            "cells": [(c["file"], c["row"], c["column"]) for c in q["cells"]["items"]],
+            "cells_total": q["cells"]["total"],
+            "totals": q["totals"],
+        }
+
+    totals = (
+        "In the data of all 2 missions compared, rejected rows: 2; rejected cells: 2; "
+        "warnings: 1. This section lists this mission's own, with the rows that name no "
+        "mission of the workspace (they may be this mission's, misspelt)."
+    )
+    aaa = quality("aaa-2020")
+    assert summary(aaa) == {
+        # read = used + rejected + excluded + the other missions' rows, file by file
+        "files": [
+            ("statistics.csv", "4", "1", "2", "0", "1", "0"),
+            ("checklists.csv", "7", "4", "0", "0", "3", "1"),
+        ],
+        "rejected": [("statistics.csv", "4", "aaa-2020"), ("statistics.csv", "5", "zzz-2020")],
+        "rejected_total": "2",
+        "cells": [("checklists.csv", "4", "9")],
+        "cells_total": "1",
+        "totals": totals,
+    }
+    # the repeated visit is bbb-2021's
+    assert "warnings" not in aaa
+    bbb = quality("bbb-2021")
+    assert summary(bbb) == {
+        "files": [
+            ("statistics.csv", "4", "1", "1", "0", "2", "1"),
+            ("checklists.csv", "7", "3", "0", "0", "4", "0"),
+        ],
+        "rejected": [("statistics.csv", "5", "zzz-2020")],
+        "rejected_total": "1",
+        "cells": [("statistics.csv", "3", "3")],
+        "cells_total": "1",
+        "totals": totals,
+    }
+    assert [(w["file"], w["row"], w["code"]) for w in bbb["warnings"]["items"]] == [
+        ("checklists.csv", "8", "duplicate-row")
+    ]
+    page = quality("aaa-2020", "html", "es")
+    tree = html5lib.parse(page.read_text("utf-8"), namespaceHTMLElements=False)
+    [section] = [s for s in tree.iter("section") if s.get("id") == "quality"]
+    heads = ["".join(h.itertext()) for h in section.iter("h3")]
+    assert heads[1:3] == ["Filas rechazadas (2)", "Celdas rechazadas (1)"]
+    notes = ["".join(p.itertext()) for p in section.iter("p") if p.get("class") == "note"]
+    assert notes[0].startswith(
+        "En los datos de las 2 misiones comparadas, filas rechazadas: 2; celdas rechazadas: 2;"
+    )
+    assert "Filas de otras misiones" in ["".join(th.itertext()) for th in section.iter("th")]
+
+
+@pytest.mark.parametrize("folder", ["troubled", "examples"])
+def test_each_missions_account_is_that_of_a_cohort_of_the_one_mission(
+    tmp_path: Path, folder: str
+) -> None:
+    from ovm import load_workspace
+    from ovm.reporting.own import OwnData
+
+    examples = Path(__file__).resolve().parents[1] / "examples"
+    root = _troubled(tmp_path / "ws") if folder == "troubled" else examples
+    obs = load_workspace(root).observations
+    ids = [m.id for m in obs.missions]
+    own = OwnData(obs)
+    assert [own.report(m) for m in ids] == [obs.cohort([m]).report for m in ids]
+    # and within a run of a cohort (--missions), each of its missions
+    run = obs.cohort(ids[:2])
+    own = OwnData(run)
+    assert [own.report(m) for m in ids[:2]] == [run.cohort([m]).report for m in ids[:2]]

@@ -207,14 +207,16 @@ def test_the_messages_are_in_the_reports_language(out: dict[str, Any]) -> None:
     assert all(i.text("es") != i.message for i in issues)
 
 
-def test_a_mission_report_lists_the_workspaces_problems_too(out: dict[str, Any]) -> None:
+def test_a_mission_report_lists_its_own_problems(out: dict[str, Any]) -> None:
+    # aaa-2020's: the refused cell of its row, the warnings of its visits, and the row of a
+    # mission the workspace does not know (it may be its own); not bbb-2021's refused cell.
     q = json.loads((out["dir"] / "mission.json").read_text("utf-8"))["quality"]
-    assert _listed(q["cells"]["items"]) == CELLS
+    assert _listed(q["cells"]["items"]) == CELLS[:1]
     assert _listed(q["warnings"]["items"]) == WARNINGS
     rows = _sheet(out["dir"] / "mission.xlsx")
     assert [(r[1], r[2], r[3], r[5]) for r in rows[1:]] == [
         ("checklists.csv", 11, None, "unknown-mission"),
-        *CELLS,
+        *CELLS[:1],
         *WARNINGS,
     ]
 

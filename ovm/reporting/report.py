@@ -41,6 +41,7 @@ from ovm.i18n import (
 from ovm.indicators import DEFAULT_SCALE, Band, Scale
 from ovm.indicators.registry import kind_of
 from ovm.indicators.text import Wording, number, wording
+from ovm.reporting.own import OwnData
 from ovm.rubric.model import Group, Indicator, Rubric, along
 from ovm.runtime import paused_gc
 from ovm.scoring.critical import CODE as CRITICAL
@@ -52,6 +53,7 @@ if TYPE_CHECKING:
     from ovm.comparison.cohort import Comparison
     from ovm.comparison.recommend import Recommendation, Reference
     from ovm.comparison.sensitivity import Sensitivity
+    from ovm.data.observations import LoadReport
     from ovm.data.places import PlanCoverage
     from ovm.errors import Issue
     from ovm.pipeline import Run
@@ -291,6 +293,7 @@ class _Builder:
         self._held: dict[int, tuple[NodeScore, dict[str, Any], Scorecard]] | None = None
         self._imputed: dict[int, NodeScore] | None = None
         self._shares: dict[str, float | None] | None = None
+        self._own: OwnData | None = None
 
     # numbers
     def count(self, n: int) -> str:
@@ -1153,10 +1156,13 @@ class _Builder:
         cards: Sequence[Scorecard],
         extra_findings: Iterable[Finding] = (),
         list_info: bool = False,
+        own: LoadReport | None = None,
     ) -> dict[str, Any]:
         """Coverage, files, rejected rows, rejected cells and warnings of the files read, and
-        findings (``list_info``: list info one by one). Cells and warnings are the whole
-        workspace's, as the files' counts are: an issue does not name its row's mission."""
+        findings (``list_info``: list info one by one): the run's, or with ``own`` (a mission's
+        report: ``Observations.cohort`` of its one mission) those of the mission, by one rule
+        for rows, cells and the files' counts (its own rows, and those that name no mission of
+        the workspace), the run's totals said in one sentence (``totals``)."""
         s = self.scores
         fams = [f.id for f in self.rubric.families]
         coverage = []
@@ -1171,6 +1177,8 @@ class _Builder:
                     "findings": str(len(card.findings)),
                 }
             )
+        shown_files = own.files if own is not None else s.files
+        warned = own.warnings if own is not None else s.warnings
         files = [
             {
                 "file": self.file(f.file),
@@ -1184,42 +1192,65 @@ class _Builder:
                 "simulated": f.simulated,
                 "unmatched": list(f.unmatched_columns),
             }
-            for f in s.files
+            for f in shown_files
         ]
         # Refused cells and warnings are said only where there are some: a report of clean
         # data reads as it did before they were shown.
         problems: dict[str, Any] = {}
-        cells_total = sum(fr.cells_rejected for fr in s.files)
+        cells_total = sum(fr.cells_rejected for fr in shown_files)
         if cells_total:
-            for entry, fr in zip(files, s.files, strict=True):
+            for entry, fr in zip(files, shown_files, strict=True):
                 entry["cells"] = self.count(fr.cells_rejected)
-            listed, more = self.problems(i for fr in s.files for i in fr.rejected_cells)
+            listed, more = self.problems(i for fr in shown_files for i in fr.rejected_cells)
             problems["cells"] = {"total": self.count(cells_total), "items": listed, "more": more}
-        if any(fr.rows_outside for fr in s.files):
+        if own is not None:
+            # Every row of a file is the mission's (used, rejected), excluded, or another's:
+            # the rows of the other missions, those a --missions cohort leaves out included.
+            others = [
+                f.rows_read - f.rows_used - f.rows_rejected - f.rows_excluded for f in shown_files
+            ]
+            if any(others):
+                for entry, n in zip(files, others, strict=True):
+                    entry["others"] = self.count(n)
+                problems["others"] = True
+        elif any(fr.rows_outside for fr in s.files):
             # Rows of the missions a --missions cohort leaves out: a column only then.
             for entry, fr in zip(files, s.files, strict=True):
                 entry["outside"] = self.count(fr.rows_outside)
             problems["outside"] = True
-        if s.warnings:
-            listed, more = self.problems(s.warnings)
+        if warned:
+            listed, more = self.problems(warned)
             problems["warnings"] = {
-                "total": self.count(len(s.warnings)),
+                "total": self.count(len(warned)),
                 "items": listed,
                 "more": more,
             }
-        ids = {c.mission.id for c in cards}
-        others = {c.mission.id for c in s.scorecards} - ids
-        rejected = []
-        for r in s.rejected:
-            if r.mission in others:
-                continue  # a row of a mission this report leaves out
-            rejected.append(
-                {
-                    "file": self.file(r.file),
-                    "row": str(r.row),
-                    "mission": r.mission or "",
-                    "reasons": [self.reason(x) for x in r.reasons],
-                }
+        # A row's reasons as the scores file keeps them (mappings), or as loading made them.
+        rows: Iterable[tuple[str, int, str | None, Iterable[Mapping[str, Any]]]] = (
+            ((r.file, r.row, r.mission, r.reasons) for r in s.rejected)
+            if own is None
+            else (
+                (r.file, r.row, r.mission, ({**i.as_dict(), "params": i.params} for i in r.reasons))
+                for r in own.rejected
+            )
+        )
+        rejected = [
+            {
+                "file": self.file(file),
+                "row": str(row),
+                "mission": mission or "",
+                "reasons": [self.reason(x) for x in reasons],
+            }
+            for file, row, mission, reasons in rows
+        ]
+        all_cells = sum(fr.cells_rejected for fr in s.files)
+        if own is not None and len(s.scorecards) > 1 and (s.rejected or all_cells or s.warnings):
+            problems["totals"] = self.t(
+                "quality_totals",
+                n=len(s.scorecards),
+                rows=self.count(len(s.rejected)),
+                cells=self.count(all_cells),
+                warnings=self.count(len(s.warnings)),
             )
         order = {"error": 0, "warning": 1, "info": 2}
         findings = [self.finding(f, None) for f in extra_findings]
@@ -2265,7 +2296,11 @@ def _mission_context(
     ctx["generated_on"] = None
     ctx["generated_on_text"] = None
     ctx["print_footer"] = ""
-    ctx["quality"] = b.quality([card], list_info=True)
+    # The data quality of this mission's rows alone, by the rule of a --missions cohort (the
+    # rows' owners read once for every mission report the builder makes).
+    if b._own is None or b._own.observations is not run.observations:
+        b._own = OwnData(run.observations)
+    ctx["quality"] = b.quality([card], list_info=True, own=b._own.report(mission))
     ctx["methodology"] = b.methodology(comparison)
     return ctx
 
