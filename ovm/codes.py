@@ -232,7 +232,7 @@ CODES: dict[str, Code] = {
     "bands-gap": Code(
         "rubric",
         "rubric.yaml:10:5 bands[1]: scores from 50 to 60 fall in no band",
-        "Make the score bands touch and cover 0 to 100.",
+        "Start each band where the previous one ends; score bands cover 0 to 100.",
     ),
     "missing-translation": Code(
         "rubric",

@@ -438,7 +438,7 @@ def test_a_leaf_without_a_score_covers_nothing(run: Run) -> None:
 def test_a_share_in_no_band_is_missing_with_a_finding(run: Run) -> None:
     rubric = CHECKLIST.replace(
         "rule: {type: goalposts, low: 50, high: 100}",
-        "rule: {type: bands, bands: [{max: 50, score: 0}, {min: 80, score: 100}]}",
+        "rule: {type: bands, bands: [{min: 70, score: 100}]}",
     )
     card = run(rubric, mission("m1"), checklists=SITES).scorecard("m1")
     node = card.node("p.open_rule")
@@ -534,7 +534,8 @@ def test_every_scoring_rule(run: Run, x: float, expected: dict[str, float]) -> N
 
 
 def test_a_value_in_no_band_is_missing_with_a_finding(run: Run) -> None:
-    rubric = QUANT.replace("{min: 1, max: 5, score: 50}, ", "")
+    # The rule's only band ends at 1: 3 is above it.
+    rubric = QUANT.replace(", {min: 1, max: 5, score: 50}, {min: 5, score: 0}]", "]")
     card = run(rubric, mission("m"), statistics="mission,x,a,b\nm,3,1,2\n").scorecard("m")
     assert (card.node("q.bands").status, card.node("q.bands").value) == ("missing", 3)
     assert ("value-outside-bands", "q.bands", "warning") in findings(card)

@@ -34,7 +34,7 @@ families:
          not_applicable: true, min_answers: 3}
       - {id: b, kind: checklist, source: checklist, labels: {en: B}, question: {en: B},
          min_answers: 1,
-         rule: {type: bands, bands: [{min: 0, max: 50, score: 0}, {min: 60, score: 100}]}}
+         rule: {type: bands, bands: [{max: 50, score: 0}, {min: 50, max: 100, score: 100}]}}
       - {id: n, kind: checklist, source: checklist, labels: {en: N}, question: {en: N},
          answer_type: integer, stat: mean, min_answers: 2,
          rule: {type: goalposts, low: 0, high: 100, direction: lower}}
@@ -55,17 +55,18 @@ MISSIONS = "missions:\n" + "".join(
 def _rows() -> str:
     rows = ["mission,site,q,b,n"]
     # Six places, every question answered: a score and, with replicates, an interval.
-    rows += [f"ok,p{i},{'yes' if i % 3 else 'no'},yes,{10 * i}" for i in range(9)]
+    yes = ["no", *["yes"] * 8]  # b: 8 of 9, or 5 of 6, or 1 of 2: each in b's top band
+    rows += [f"ok,p{i},{'yes' if i % 3 else 'no'},{yes[i]},{10 * i}" for i in range(9)]
     # Six visits to two places: scored, but too few places for an interval.
-    rows += [f"thin,p{i % 2},{'yes' if i % 2 else 'no'},yes,{5 * i}" for i in range(6)]
+    rows += [f"thin,p{i % 2},{'yes' if i % 2 else 'no'},{yes[i]},{5 * i}" for i in range(6)]
     # Nobody answered.
     rows += [f"blank,p{i},,," for i in range(4)]
     # Only "not applicable" to q.
     rows += [f"na,p{i},na,no,7" for i in range(5)]
     # Two answers: fewer than q's three.
-    rows += [f"few,p{i},yes,yes,1" for i in range(2)]
-    # 6 of 11 yes: 54.5 %, in no band of b's rule.
-    rows += [f"gap,p{i},yes,{'yes' if i < 6 else 'no'},3" for i in range(11)]
+    rows += [f"few,p{i},yes,{yes[i]},1" for i in range(2)]
+    # Every answer yes: 100 %, which b's last band, closed at 100, leaves out.
+    rows += [f"gap,p{i},yes,yes,3" for i in range(11)]
     # Exactly six places.
     rows += [f"six,p{i},{'no' if i == 2 else 'yes'},no,{i}" for i in range(6)]
     return "\n".join(rows) + "\n"
@@ -97,7 +98,7 @@ def test_each_mission_gets_what_its_own_visits_call_for(workspace: ovm.Workspace
     }
     gap = scores.scorecard("gap")
     assert _node(gap, "b") == ("missing", False, ["value-outside-bands"])
-    assert gap.node("b").value == pytest.approx(600 / 11)
+    assert gap.node("b").value == 100
     assert _node(scores.scorecard("none"), "q") == ("missing", False, ["missing-data"])
     # A numeric question goes through the same rules.
     assert _node(scores.scorecard("ok"), "n") == ("scored", True, [])

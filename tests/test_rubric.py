@@ -173,7 +173,7 @@ def test_the_registry_knows_the_codes_of_every_built_in_kind_and_rule() -> None:
     assert codes["kind quantitative"] == ("formula-syntax", "unknown-variable")
     assert codes["kind comparative"] == ("unknown-node",)
     assert codes["rule goalposts"] == ("goalposts-equal", "goalposts-unordered")
-    assert codes["rule bands"] == ("bands-unordered", "bands-overlap")
+    assert codes["rule bands"] == ("bands-unordered", "bands-overlap", "bands-gap")
     assert codes["rule cohort"] == ("unbounded-scale",)
     assert codes["rule identity"] == codes["rule target"] == ()
 

@@ -174,9 +174,9 @@ class Bands(RuleBase):
         return say("rule_bands", lang, bands="; ".join(parts))
 
 
-@rule_check("bands-unordered", "bands-overlap")
+@rule_check("bands-unordered", "bands-overlap", "bands-gap")
 def value_bands(doc: Document, path: Path, rule: dict[str, Any]) -> list[Issue]:
-    """Value bands ordered, not overlapping, open only at the ends."""
+    """Value bands ordered, touching, open only at the ends."""
     return doc.ranges((*path, "bands"), rule.get("bands"), scores=False)
 
 

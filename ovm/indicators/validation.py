@@ -228,7 +228,8 @@ class Document:
         """Bands ordered and not overlapping; score bands also touch and cover their node's
         scale, ``bottom`` to ``top`` (0 to 100 unless the node declares another).
 
-        Value bands (of a rule) may leave gaps and be open at the ends, but only there.
+        Value bands (of a rule) touch too (a value between two of them would be scored as
+        missing although it was observed), but may be open or closed at the ends.
         """
         issues: list[Issue] = []
         if not isinstance(bands, list) or not bands:
@@ -269,11 +270,12 @@ class Document:
                     low=lo,
                     high=prev_max,
                 )
-            elif scores and prev_max is not None and lo is not None and lo > prev_max:
+            elif prev_max is not None and lo is not None and lo > prev_max:
+                what = "scores" if scores else "values"
                 add(
                     "bands-gap",
-                    f"scores from {prev_max:g} to {lo:g} fall in no band",
-                    variant="scores",
+                    f"{what} from {prev_max:g} to {lo:g} fall in no band",
+                    variant=what,
                     low=prev_max,
                     high=lo,
                 )
