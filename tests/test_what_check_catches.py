@@ -63,3 +63,30 @@ def test_touching_rule_bands_validate(tmp_path: Path, capsys: pytest.CaptureFixt
         encoding="utf-8",
     )
     assert main(["validate", str(path)]) == 0, capsys.readouterr().err
+
+
+def test_a_unit_written_per_language_is_checked_for_every_declared_language(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A recommendation text quotes an indicator's unit: written per language, it must carry
+    each language the rubric declares, as labels do; one word for all languages needs none."""
+    text = (
+        GAP_RUBRIC.replace("{min: 25, max: 40,", "{min: 20, max: 40,")
+        .replace("unit: votes,", "unit: {en: votes}, unit_one: {es: voto},")
+        .replace(
+            "        source: statistics\n        formula",
+            "        unit: {es: '%'}\n        source: statistics\n        formula",
+        )
+    )
+    path = tmp_path / "rubric.yaml"
+    path.write_text(text, encoding="utf-8")
+    assert main(["validate", str(path)]) == 1
+    assert capsys.readouterr().err.splitlines() == [
+        f"{path}:7:57 variables[0].unit: no text for declared language(s): es"
+        " [missing-translation]",
+        f"{path}:7:80 variables[0].unit_one: no text for declared language(s): en"
+        " [missing-translation]",
+        f"{path}:17:15 families[0].children[0].unit: no text for declared language(s): en"
+        " [missing-translation]",
+        f"{path}: 3 errors",
+    ]

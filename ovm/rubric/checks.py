@@ -403,7 +403,8 @@ def _cycles(
 
 
 def _node_texts(node: RawNode) -> Iterator[tuple[tuple[str | int, ...], object]]:
-    for key in ("labels", "description", "rationale"):
+    # A unit written per language is a text too: recommendation texts quote it as {unit}.
+    for key in ("labels", "description", "rationale", "unit", "unit_one"):
         if key in node.data:
             yield (key,), node.data[key]
     for i, band in enumerate(seq(node.data.get("bands"))):
@@ -427,7 +428,7 @@ def translations(doc: Document) -> Iterator[Issue]:
             yield from doc.translations(("bands", i, "label"), band.get("label"))
     for i, var in enumerate(seq(data.get("variables"))):
         if isinstance(var, dict):
-            for key in ("labels", "description"):
+            for key in ("labels", "description", "unit", "unit_one"):
                 if key in var:
                     yield from doc.translations(("variables", i, key), var[key])
     for node in doc.nodes:
