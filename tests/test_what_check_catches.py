@@ -3,6 +3,7 @@ each mistake at its file, line and column with its code, in the user's language.
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -89,4 +90,85 @@ def test_a_unit_written_per_language_is_checked_for_every_declared_language(
         f"{path}:17:15 families[0].children[0].unit: no text for declared language(s): en"
         " [missing-translation]",
         f"{path}: 3 errors",
+    ]
+
+
+STATISTICS = """\
+mission,eligible_abroad,registered_abroad,votes_abroad,total_registered
+per-2021,500000,997033,381000,25287954
+bol-2019,,34100100,2200000,7315364
+col-2022,1000000,972764,228000,39002239
+"""
+
+
+def _bundled_workspace(root: Path, statistics: str) -> Path:
+    """A workspace scored with the bundled rubric (ovm.yaml names none)."""
+    root.mkdir()
+    (root / "ovm.yaml").write_text(
+        "missions: missions.yaml\nstatistics: [statistics.csv]\n", encoding="utf-8"
+    )
+    (root / "missions.yaml").write_text(
+        "missions:\n"
+        + "".join(
+            f"  - {{id: {m}, country: {m[:3].upper()}, name: {m},"
+            f" election: {{type: general, date: {m[4:]}-06-01}}}}\n"
+            for m in ("per-2021", "bol-2019", "col-2022")
+        ),
+        encoding="utf-8",
+    )
+    (root / "statistics.csv").write_text(statistics, encoding="utf-8")
+    return root
+
+
+@pytest.mark.parametrize(("lang", "more"), [("en", "is greater than"), ("es", "es mayor que")])
+def test_registered_abroad_above_the_eligible_or_the_whole_electorate_is_refused(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], lang: str, more: str
+) -> None:
+    """Peru's roll abroad twice its eligible citizens abroad, Bolivia's 4.7 times its whole
+    electorate: each is an error at its cell, not a registration rate of 199 % scored as good
+    practice. Colombia's figures are within both limits."""
+    ws = _bundled_workspace(tmp_path / "ws", STATISTICS)
+    assert main(["check", str(ws), "--lang", lang]) == 1
+    stats = ws / "statistics.csv"
+    errors = [x for x in capsys.readouterr().err.splitlines() if "[exceeds-limit]" in x]
+    big = {
+        "en": ("997,033", "500,000", "34,100,100", "7,315,364"),
+        "es": ("997.033", "500.000", "34.100.100", "7.315.364"),
+    }[lang]
+    assert errors == [
+        f"{stats}:2:3 registered_abroad = {big[0]} {more} eligible_abroad = {big[1]}"
+        " [exceeds-limit]",
+        f"{stats}:3:3 registered_abroad = {big[2]} {more} total_registered = {big[3]}"
+        " [exceeds-limit]",
+    ]
+
+
+def test_at_most_takes_a_list_and_names_the_limit_no_variable_declares(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Each name of the list is checked where it is written; the JSON Schema editors read
+    accepts one name or a list of them."""
+    path = tmp_path / "rubric.yaml"
+    path.write_text(
+        GAP_RUBRIC.replace("[{max: 20, score: 0},", "[{max: 25, score: 0},").replace(
+            "source: statistics}",
+            "source: statistics, at_most: [registered, eligible]}",
+            1,
+        ),
+        encoding="utf-8",
+    )
+    assert main(["validate", str(path)]) == 1
+    assert capsys.readouterr().err.splitlines() == [
+        f"{path}:7:119 variables[0].at_most[1]: 'eligible' is not a declared variable"
+        " [unknown-variable]",
+        f"{path}: 1 error",
+    ]
+    out = tmp_path / "schema.json"
+    assert main(["schema", "rubric", "-o", str(out)]) == 0
+    name = {"maxLength": 80, "pattern": "^[a-z_][a-z0-9_]*$", "type": "string"}
+    schema = json.loads(out.read_text(encoding="utf-8"))
+    assert schema["$defs"]["Variable"]["properties"]["at_most"]["anyOf"] == [
+        name,
+        {"items": name, "minItems": 1, "type": "array"},
+        {"type": "null"},
     ]

@@ -1762,10 +1762,8 @@ def limit_issues(
 ) -> list[Issue]:
     """Issues for values above the variable they are bounded by (votes above registered)."""
     out = []
-    for var in rubric.variables:
-        if var.at_most is None:
-            continue
-        a, b = values.get(var.name), values.get(var.at_most)
+    for var, limit in ((v, lim) for v in rubric.variables for lim in v.limits):
+        a, b = values.get(var.name), values.get(limit)
         if a is None or b is None or a.status != "value" or b.status != "value":
             continue
         av, bv = parse_number(a.value), parse_number(b.value)
@@ -1779,12 +1777,11 @@ def limit_issues(
                     *where,
                     (colno or {}).get(var.name),
                     "exceeds-limit",
-                    f"{var.name} = {exact_number(av)} is greater than {var.at_most} = "
-                    f"{exact_number(bv)}",
+                    f"{var.name} = {exact_number(av)} is greater than {limit} = {exact_number(bv)}",
                     (),
                     "error",
                     "data",
-                    params={"name": var.name, "value": av, "limit_name": var.at_most, "limit": bv},
+                    params={"name": var.name, "value": av, "limit_name": limit, "limit": bv},
                 )
             )
     return out

@@ -72,8 +72,8 @@ def _variable_note(var: Variable, langs: Sequence[str]) -> str:
         lines.append(t("tpl_allowed_min", lo=_num(lo)))
     elif hi is not None:
         lines.append(t("tpl_allowed_max", hi=_num(hi)))
-    if var.at_most:
-        lines.append(t("tpl_at_most", name=var.at_most))
+    for limit in var.limits:
+        lines.append(t("tpl_at_most", name=limit))
     if var.description:
         lines.append(pick(var.description, langs[0]))
     lines.append(t("tpl_empty_na"))

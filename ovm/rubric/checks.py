@@ -581,14 +581,17 @@ def variables(doc: Document) -> Iterator[Issue]:
             )
     for name, vpath in doc.variables.items():
         lim = doc.variable_data[name].get("at_most")
-        if isinstance(lim, str) and lim not in doc.variables:
-            yield doc.issue(
-                (*vpath, "at_most"),
-                "unknown-variable",
-                f"{lim!r} is not a declared variable",
-                variant="at_most",
-                name=lim,
-            )
+        written: list[tuple[int | None, Any]]
+        written = [(None, lim)] if isinstance(lim, str) else list(enumerate(seq(lim)))
+        for j, one in written:
+            if isinstance(one, str) and one not in doc.variables:
+                yield doc.issue(
+                    (*vpath, "at_most") if j is None else (*vpath, "at_most", j),
+                    "unknown-variable",
+                    f"{one!r} is not a declared variable",
+                    variant="at_most",
+                    name=one,
+                )
 
 
 @rubric_check("unused-variable")
@@ -599,7 +602,14 @@ def unused_variables(doc: Document) -> Iterator[Issue]:
         unit = None if node.is_group else registry.find_kind(node.kind)
         if unit is not None:
             used.update(unit.variables_in(node.data))
-    bounds = {v["at_most"] for v in doc.variable_data.values() if isinstance(v.get("at_most"), str)}
+    bounds = {
+        one
+        for v in doc.variable_data.values()
+        for one in (
+            [v.get("at_most")] if isinstance(v.get("at_most"), str) else seq(v.get("at_most"))
+        )
+        if isinstance(one, str)
+    }
     for name, vpath in doc.variables.items():
         if name in used or doc.variable_data[name].get("at_most") is not None or name in bounds:
             continue

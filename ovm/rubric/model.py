@@ -142,8 +142,16 @@ class Variable(Frozen):
     source: Source
     minimum: float | None = None
     maximum: float | None = None
-    at_most: VarName | None = None
+    at_most: VarName | Annotated[tuple[VarName, ...], Field(min_length=1)] | None = None
+    """The variable, or the variables, this one cannot exceed (votes abroad <= registered)."""
     from_sites: FromSites | None = None
+
+    @property
+    def limits(self) -> tuple[str, ...]:
+        """The variables this one cannot exceed, one or several written in ``at_most``."""
+        if self.at_most is None:
+            return ()
+        return (self.at_most,) if isinstance(self.at_most, str) else self.at_most
 
     def unit_text(self, lang: str = "en", value: object = None) -> str:
         """The unit in ``lang`` (falls back to English); after ``value`` 1, its singular."""
