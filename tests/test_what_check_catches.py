@@ -4,11 +4,16 @@ each mistake at its file, line and column with its code, in the user's language.
 from __future__ import annotations
 
 import json
+import shutil
+from importlib import resources
 from pathlib import Path
 
 import pytest
 
 from ovm.cli.app import main
+from ovm.rubric.model import bundled_rubric
+
+EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 
 GAP_RUBRIC = """\
 ovm_rubric: 1
@@ -151,9 +156,7 @@ def test_at_most_takes_a_list_and_names_the_limit_no_variable_declares(
     path = tmp_path / "rubric.yaml"
     path.write_text(
         GAP_RUBRIC.replace("[{max: 20, score: 0},", "[{max: 25, score: 0},").replace(
-            "source: statistics}",
-            "source: statistics, at_most: [registered, eligible]}",
-            1,
+            "source: statistics}", "source: statistics, at_most: [registered, eligible]}", 1
         ),
         encoding="utf-8",
     )
@@ -172,3 +175,77 @@ def test_at_most_takes_a_list_and_names_the_limit_no_variable_declares(
         {"items": name, "minItems": 1, "type": "array"},
         {"type": "null"},
     ]
+
+
+def _said(capsys: pytest.CaptureFixture[str], code: str, *argv: str) -> list[str]:
+    """The lines of a command's messages that carry ``code``."""
+    capsys.readouterr()
+    main(list(argv))
+    return [x for x in capsys.readouterr().err.splitlines() if x.endswith(f"[{code}]")]
+
+
+EDITED = (
+    "this rubric has the id 'deco-voting-abroad' and version {v} of the rubric bundled with "
+    "ovm but differs from it: its reports would name it as that methodology; give the edited "
+    "rubric an id or a version of its own [edited-bundled-rubric]"
+)
+
+
+def test_an_edited_copy_of_the_bundled_rubric_is_told_to_take_its_own_id_or_version(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The copy `ovm init --copy-rubric` writes says, at its id, to change the id or version
+    when editing; as copied it is the bundled methodology and nothing is said. Edited under
+    the same id and version, `ovm check`, `ovm validate` and `ovm report` warn at its version;
+    with a version of its own, nothing again."""
+    version = bundled_rubric("deco-voting-abroad").version
+    ws = tmp_path / "ws"
+    assert main(["init", str(ws), "--missions", "per-2021", "--copy-rubric", "--lang", "es"]) == 0
+    rubric = ws / "rubric.yaml"
+    lines = rubric.read_text(encoding="utf-8").splitlines()
+    at = lines.index("id: deco-voting-abroad")
+    assert lines[at - 1 : at + 2] == [
+        "# copia de la rúbrica incluida en ovm: si la edita, dele un identificador o una versión"
+        " propios, o sus informes la presentarán como la metodología incluida",
+        "id: deco-voting-abroad",
+        f'version: "{version}"',
+    ]
+    assert _said(capsys, "edited-bundled-rubric", "check", str(ws)) == []
+    text = rubric.read_text(encoding="utf-8")
+    rubric.write_text(text.replace("\nmin_coverage: 0.5\n", "\nmin_coverage: 0.6\n"), "utf-8")
+    warned = [f"{rubric}:{at + 2}:10 warning: version: {EDITED.format(v=version)}"]
+    assert _said(capsys, "edited-bundled-rubric", "check", str(ws)) == warned
+    assert _said(capsys, "edited-bundled-rubric", "validate", str(ws)) == warned
+    rubric.write_text(
+        rubric.read_text(encoding="utf-8").replace(
+            f'version: "{version}"', f'version: "{version}-ours"'
+        ),
+        "utf-8",
+    )
+    assert _said(capsys, "edited-bundled-rubric", "check", str(ws)) == []
+
+
+def test_a_report_made_with_an_edited_copy_of_the_bundled_rubric_warns(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The example workspace scored with the bundled rubric, its minimum coverage changed in a
+    copy: the report is written, with the warning at the copy's version."""
+    ws = tmp_path / "ws"
+    shutil.copytree(EXAMPLES, ws)
+    bundled = resources.files("ovm.rubrics").joinpath("deco-voting-abroad.yaml")
+    text = bundled.read_text(encoding="utf-8")
+    (ws / "rubric.yaml").write_text(
+        text.replace("\nmin_coverage: 0.5\n", "\nmin_coverage: 0.6\n"), encoding="utf-8"
+    )
+    config = (ws / "ovm.yaml").read_text(encoding="utf-8")
+    (ws / "ovm.yaml").write_text(
+        config.replace("rubric: bundled:deco-voting-abroad", "rubric: rubric.yaml"), "utf-8"
+    )
+    line = text.splitlines().index(f'version: "{bundled_rubric("deco-voting-abroad").version}"')
+    out = tmp_path / "r.json"
+    argv = ["report", str(ws), "--bootstrap", "0", "--sensitivity-runs", "0", "-o", str(out)]
+    version = bundled_rubric("deco-voting-abroad").version
+    assert _said(capsys, "edited-bundled-rubric", *argv) == [
+        f"{ws / 'rubric.yaml'}:{line + 1}:10 warning: version: {EDITED.format(v=version)}"
+    ]
+    assert out.is_file()

@@ -397,6 +397,9 @@ def init_workspace(
         if rubric_spec.startswith("bundled:"):
             name = rubric_spec.split(":", 1)[1]
             text = resources.files("ovm.rubrics").joinpath(f"{name}.yaml").read_text("utf-8")
+            # Edited under the bundled id and version, it would publish as that methodology.
+            said = _comments(lang, "copied_rubric")["copied_rubric"]
+            text = re.sub(r"^id:", f"# {said}\nid:", text, count=1, flags=re.MULTILINE)
         else:
             text = Path(rubric_spec).read_text(encoding="utf-8")
         written["rubric.yaml"] = text

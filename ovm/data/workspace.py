@@ -721,11 +721,51 @@ def _load(
             key="error_summary_workspace_files",
             where=doc.file,
         )
-    if not_pulled:
-        report = dataclasses.replace(obs.report, issues=(*not_pulled, *obs.report.issues))
+    left = [
+        *not_pulled,
+        *_edited_bundled(rb, rubric, config, base),
+    ]
+    if left:
+        report = dataclasses.replace(obs.report, issues=(*left, *obs.report.issues))
         obs = dataclasses.replace(obs, report=report)
-        warnings = [*not_pulled, *warnings]
+        warnings = [*left, *warnings]
     return Workspace(base, config, rb, obs, tuple(warnings))
+
+
+def _edited_bundled(
+    rb: Rubric, rubric: Rubric | str | Path | None, config: WorkspaceConfig, base: Path
+) -> list[Issue]:
+    """``edited-bundled-rubric`` when a rubric file carries the id and version of a rubric
+    bundled with ovm but says something else (a copy from ``ovm init --copy-rubric``, then
+    edited): its reports would name it as that published methodology."""
+    if isinstance(rubric, Rubric) or rb.id not in BUNDLED:
+        return []
+    spec = config.rubric if rubric is None else str(rubric)
+    if spec.startswith("bundled:"):
+        return []
+    bundled = bundled_rubric(rb.id)
+    if bundled.version != rb.version or bundled.digest() == rb.digest():
+        return []
+    file = Path(spec) if rubric is not None or Path(spec).is_absolute() else base / spec
+    # Read again only here, for the place of its version: the rubric was read without error.
+    doc, _problems = parse_yaml(*read_text(file)[:2])
+    pos = doc.positions.find(("version",)) if doc is not None else None
+    line, col = pos if pos else (None, None)
+    return [
+        Issue(
+            str(file),
+            line,
+            col,
+            "edited-bundled-rubric",
+            f"this rubric has the id {rb.id!r} and version {rb.version} of the rubric bundled "
+            "with ovm but differs from it: its reports would name it as that methodology; "
+            "give the edited rubric an id or a version of its own",
+            ("version",),
+            "warning",
+            "rubric",
+            params={"id": rb.id, "version": rb.version},
+        )
+    ]
 
 
 def _check_sources(

@@ -1618,7 +1618,26 @@ def more() -> list[Case]:
             2,
             5,
         ),
+        Case(
+            "rubric-edited-under-the-bundled-id-and-version",
+            {
+                "rubric.yaml": lambda raw: raw.replace(
+                    b"id: mini\n", b"id: deco-voting-abroad\n"
+                ).replace(b'version: "0.1"', _bundled_version_line())
+            },
+            0,
+            "edited-bundled-rubric",
+            "rubric.yaml",
+            3,
+            10,
+        ),
     ]
+
+
+def _bundled_version_line() -> bytes:
+    """The bundled rubric's version line as it stands: a rubric under its id and version."""
+    text = (MINI.parents[2] / "ovm" / "rubrics" / "deco-voting-abroad.yaml").read_bytes()
+    return next(x for x in text.splitlines() if x.startswith(b"version:"))
 
 
 def _two_places(raw: bytes) -> bytes:
