@@ -27,12 +27,16 @@ MISSION = {
 def _workspace(tmp_path: Path, *missions: str) -> Path:
     ws = tmp_path / "ws"
     assert main(["init", str(ws), "-q", "--missions", *missions]) == 0
-    # Filled in as a team would: the election day without ovm init's comment, a real name.
+    # Filled in as a team would: the election day without ovm init's comment, a real name,
+    # a title for the reports.
     path = ws / "missions.yaml"
     text = path.read_text(encoding="utf-8")
     text = re.sub(r"(date: [0-9-]+\})\s*#.*", r"\1", text)
     text = re.sub(r'name: \{en: "([^"]+)"', r'name: {en: "Mission \1"', text)
     path.write_text(text, encoding="utf-8")
+    config = ws / "ovm.yaml"
+    text = config.read_text(encoding="utf-8")
+    config.write_text(re.sub(r"(?m)^title: .*$", 'title: {en: "Elections"}', text), "utf-8")
     return ws
 
 

@@ -26,11 +26,19 @@ def run(argv: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, 
 
 def _only_placeholders(said: tuple[int, str, str], root: Path, missions: int) -> None:
     """``ovm check`` of a workspace as ``ovm init`` wrote it: valid, with a warning for each
-    placeholder the team has to fill in (each mission's election day and name)."""
+    placeholder the team has to fill in (each mission's election day and name, the title)."""
     code, out, err = said
-    assert (code, out) == (0, f"{root}: valid ({2 * missions} warnings)\n")
+    assert (code, out) == (0, f"{root}: valid ({2 * missions + 1} warnings)\n")
     issues = [line.rsplit(" ", 1)[-1] for line in err.splitlines() if line.endswith("]")]
-    assert issues == ["[init-placeholder]"] * (2 * missions)
+    assert issues == ["[init-placeholder]"] * (2 * missions + 1)
+
+
+def _titled(root: Path) -> None:
+    """The title ovm init wrote (the folder's name) replaced by the team's."""
+    config = root / "ovm.yaml"
+    lines = config.read_text(encoding="utf-8").splitlines()
+    lines = ['title: {en: "Observation 2026"}' if x.startswith("title:") else x for x in lines]
+    config.write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
 def test_init_writes_a_workspace_check_accepts_at_once(
@@ -342,6 +350,7 @@ def test_a_filled_in_entry_has_no_placeholder_warning(
     name = next(x for x in text.splitlines() if x.startswith("    name:"))
     text = text.replace(name, '    name: {en: "Colombia, 2026"}')
     missions.write_text(text, encoding="utf-8")
+    _titled(root)
     assert run(["check", str(root)], capsys)[:2] == (0, f"{root}: valid (0 warnings)\n")
 
 
@@ -358,7 +367,8 @@ def test_a_name_written_as_the_id_by_hand_is_no_placeholder(
     assert 'name: {en: "arg-2023", es: "arg-2023"}' in text
     text = text.replace("# check: the election day", "")
     path.write_text(text, encoding="utf-8")
-    # The date's comment gone, the name is the one placeholder left.
+    _titled(root)
+    # The date's comment and the title gone, the name is the one placeholder left.
     code, out, err = run(["check", str(root)], capsys)
     assert (code, out) == (0, f"{root}: valid (1 warning)\n")
     issues = [line.rsplit(" ", 1)[-1] for line in err.splitlines() if line.endswith("]")]

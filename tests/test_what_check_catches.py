@@ -249,3 +249,37 @@ def test_a_report_made_with_an_edited_copy_of_the_bundled_rubric_warns(
         f"{ws / 'rubric.yaml'}:{line + 1}:10 warning: version: {EDITED.format(v=version)}"
     ]
     assert out.is_file()
+
+
+@pytest.mark.parametrize(
+    ("lang", "said"),
+    [
+        (
+            "en",
+            "the title is the workspace's folder name, as ovm init wrote it: write the title"
+            " the reports are headed by",
+        ),
+        (
+            "es",
+            "el título es el nombre de la carpeta del espacio de trabajo, como lo escribió"
+            " ovm init: escriba el título que encabezará los informes",
+        ),
+    ],
+)
+def test_the_title_ovm_init_wrote_is_a_placeholder_until_the_team_writes_one(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], lang: str, said: str
+) -> None:
+    """`ovm init` heads every report with the folder's name until the title is written."""
+    ws = tmp_path / "elecciones"
+    assert main(["init", str(ws), "--missions", "per-2021", "--lang", lang]) == 0
+    config = ws / "ovm.yaml"
+    lines = config.read_text(encoding="utf-8").splitlines()
+    (at,) = [i for i, x in enumerate(lines) if x.startswith("title:")]
+    assert _said(capsys, "init-placeholder", "check", str(ws), "--lang", lang)[-1:] == [
+        f"{config}:{at + 1}:8 {'advertencia' if lang == 'es' else 'warning'}: title: {said}"
+        " [init-placeholder]"
+    ]
+    lines[at] = 'title: {en: "Peru 2021", es: "Perú 2021"}'
+    config.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    said_now = _said(capsys, "init-placeholder", "check", str(ws))
+    assert [x for x in said_now if x.startswith(f"{config}:")] == []

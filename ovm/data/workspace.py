@@ -723,6 +723,7 @@ def _load(
         )
     left = [
         *not_pulled,
+        *_init_title(config, doc, base),
         *_edited_bundled(rb, rubric, config, base),
     ]
     if left:
@@ -730,6 +731,31 @@ def _load(
         obs = dataclasses.replace(obs, report=report)
         warnings = [*left, *warnings]
     return Workspace(base, config, rb, obs, tuple(warnings))
+
+
+def _init_title(config: WorkspaceConfig, doc: YamlDoc, base: Path) -> list[Issue]:
+    """``init-placeholder`` while the title is the folder's name under each language, as
+    ``ovm init`` wrote it: every report would be headed by the folder's name."""
+    title = config.title
+    names = {base.name, base.resolve().name}
+    if not isinstance(title, dict) or not title or not all(t in names for t in title.values()):
+        return []
+    pos = doc.positions.find(("title",))
+    line, col = pos if pos else (None, None)
+    return [
+        Issue(
+            doc.file,
+            line,
+            col,
+            "init-placeholder",
+            "the title is the workspace's folder name, as ovm init wrote it: write the title "
+            "the reports are headed by",
+            ("title",),
+            "warning",
+            "data",
+            params={"variant": "title"},
+        )
+    ]
 
 
 def _edited_bundled(

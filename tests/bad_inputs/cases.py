@@ -1631,6 +1631,19 @@ def more() -> list[Case]:
             3,
             10,
         ),
+        Case(
+            "workspace-title-left-as-ovm-init-wrote-it",
+            {
+                "ovm.yaml": sub(
+                    "title: {en: Mini workspace, es: Espacio mínimo}", 'title: {en: "ws"}'
+                )
+            },
+            0,
+            "init-placeholder",
+            "ovm.yaml",
+            1,
+            8,
+        ),
     ]
 
 
