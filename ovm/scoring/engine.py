@@ -853,7 +853,7 @@ class _Replicator:
         thin = _thin_rows(self.thin)
         # Each node's percentile ends are sorted on worker threads while this thread carries
         # the replicates on up the tree; the intervals are set once every node has its ends.
-        started: list[tuple[list[Outcome], _Reps, Callable[[], _EndsOf]]] = []
+        started: list[tuple[list[Outcome], _Reps, Callable[[], _EndsOf], bool]] = []
         with _Sorter(self.alpha) as sorter:
             for i in self.plan.post:
                 slot = slots[i]
@@ -882,16 +882,16 @@ class _Replicator:
                             self.kept_indicators[i] = reps
                 if reps is not None:
                     kept[i] = reps
-                    started.append((col, reps, sorter.ends(reps)))
+                    started.append((col, reps, sorter.ends(reps), slot.scorer is None))
             head = self.rubric.headline
             if head is None:
                 root = self.group(
                     self.rubric.aggregation, self.rubric.power, self.plan.families, self.roots, kept
                 )
                 if root is not None:
-                    started.append((self.roots, root, sorter.ends(root)))
-            for col, reps, ends in started:
-                self.intervals(col, reps, ends())
+                    started.append((self.roots, root, sorter.ends(root), True))
+            for col, reps, ends, group in started:
+                self.intervals(col, reps, ends(), group=group)
         if head is not None and head != "none":
             # The overall is the headline node: its interval too.
             for r, got in zip(self.roots, self.columns[self.plan.index[head]], strict=True):
@@ -976,9 +976,12 @@ class _Replicator:
         assert out is not None
         return _Reps(has, out, thin & has)
 
-    def intervals(self, col: list[Outcome], reps: _Reps, ends: _EndsOf) -> None:
+    def intervals(
+        self, col: list[Outcome], reps: _Reps, ends: _EndsOf, *, group: bool = False
+    ) -> None:
         """Percentile intervals of the replicates (their ``ends``, row by row of the missions
-        of ``reps.has``), widened to hold the point score."""
+        of ``reps.has``), widened to hold the point score. ``group``: the replicates are a
+        group's (or the overall's), aggregated from its children's."""
         which = np.flatnonzero(reps.has)
         every = which.size == reps.has.size
         lo_end, hi_end, counted = ends
@@ -998,6 +1001,16 @@ class _Replicator:
         # Plain lists: read one element at a time, NumPy scalars cost more than the rest.
         ends_of = list(zip(lows.tolist(), highs.tolist(), strict=True))
         given = eligible if meet is None else eligible & ~meet
+        if group:
+            # A group whose every replicate gives one score rests on sampled parts that
+            # score alike over their data's range (a flat rule): a point interval would read
+            # as a certainty the data do not have, so it has none, and a finding says why.
+            alike = given & (highs == lows)
+            given = given & ~alike
+            for k in np.flatnonzero(alike).tolist():
+                res = picked[k]
+                if res.interval is None and res.score is not None:
+                    res.flat = (res.score, res.score)
         for k in np.flatnonzero(given).tolist():
             res = picked[k]
             if res.interval is None and res.score is not None:
@@ -1482,8 +1495,19 @@ def _kept_replicates(
     )
 
 
-def _flat_finding(node_id: str, flat: tuple[float, float], score: float) -> Finding:
+def _flat_finding(
+    node_id: str, flat: tuple[float, float], score: float, *, group: bool = False
+) -> Finding:
     low, high = (fixed(v) for v in flat)
+    if group:
+        return Finding(
+            code="flat-rule-interval",
+            message=f"every resample of the polling places gives it {fixed(score)}: the sampled "
+            "parts below it score alike over their data's range, so the score has no interval",
+            node=node_id,
+            severity="info",
+            params={"variant": "group", "score": fixed(score)},
+        )
     return Finding(
         code="flat-rule-interval",
         message=f"every value in the interval {low}-{high} scores {fixed(score)} under the rule: "
@@ -1596,12 +1620,19 @@ class _Cohort:
             if any(map(_FLAT, col)):
                 for k, res in enumerate(col):
                     if res.flat is not None and res.score is not None:
-                        findings[k].append(_flat_finding(node_id, res.flat, res.score))
+                        findings[k].append(
+                            _flat_finding(
+                                node_id, res.flat, res.score, group=kind in ("group", "family")
+                            )
+                        )
             if kind not in ("group", "family") and "pending" in map(_STATUS, col):
                 for k, res in enumerate(col):
                     if res.status == "pending":
                         pending[k] += 1
         roots = [f.root for f in fills]
+        for k, res in enumerate(roots):
+            if res.flat is not None and res.score is not None:
+                findings[k].append(_flat_finding("overall", res.flat, res.score, group=True))
         overalls = _node_column(
             "overall",
             None,
