@@ -252,10 +252,7 @@ def fit_scale(
     elif method == "rank":
         value = np.ones(k)
     else:
-        # sp is the width of a score scale (0-100 scores) or NaN (raw values); the score's own
-        # value is its position on that scale, put at the same place along the output range.
-        own = mn if (lo, hi) == (0.0, _SCORE_SPAN) else lo + mn / sp * (hi - lo)
-        value = np.where(np.isnan(sp), (lo + hi) / 2, np.clip(own, min(lo, hi), max(lo, hi)))
+        value = np.where(np.isnan(sp), (lo + hi) / 2, own_place(mn, sp, (lo, hi)))
     return CohortScale(
         method,
         (lo, hi),
@@ -267,6 +264,17 @@ def fit_scale(
         np.asarray(defined, dtype=bool),
         np.where(same, value, np.nan),
     )
+
+
+def own_place(x: Array, span: Array, output_range: tuple[float, float]) -> Array:
+    """Where a score on a scale ``span`` wide (0-100 scores: 100) keeps its own place along
+    the output range, clipped to it: what a bounded method gives a column whose values are
+    all equal (``CohortScale.constant``), and the ends of such a score's interval."""
+    lo, hi = output_range
+    # The score's own value is its position on its scale, put at the same place along the
+    # output range.
+    own = x if (lo, hi) == (0.0, _SCORE_SPAN) else lo + x / span * (hi - lo)
+    return np.asarray(np.clip(own, min(lo, hi), max(lo, hi)), dtype=float)
 
 
 def apply_scale(scale: CohortScale, x: Array) -> Array:
@@ -574,6 +582,9 @@ class _State:
         self.bounded = True
         self.imputed: set[tuple[int, str]] = set()
         """The cells (mission, indicator) whose value was imputed."""
+        self.no_interval: set[tuple[int, str]] = set()
+        """The cells (mission, node) whose sampled score lost its interval in the cohort step
+        (a normalisation that gives it a stand-in): every group above them has none either."""
         self.methods: Mapping[str, tuple[str, float | None]] = {}
         """Each group's aggregation method and power in this comparison."""
         self.observed: dict[tuple[int, str], NodeStatus] = {}
@@ -848,15 +859,46 @@ def _prepare_indicator(
     text = scale.describe(0, d)
     bounded = method in BOUNDED
     st.bounded = st.bounded and bounded
+    # Every mission at one value (one mission, or several alike): the method gives each the
+    # same stand-in. A 0-100 score keeping its own place there has its interval's ends put
+    # there too; any other stand-in (a z-score's mean, a rank, a raw value's middle) is not a
+    # function of the value, so no interval is: a point would claim a certainty the polling
+    # places do not give.
+    alike = not bool(scale.defined[0])
+    placed_ends = alike and bool(np.isfinite(span[0])) and method not in ("zscore", "rank")
     for i in map(int, np.flatnonzero(has)):
         ns = cells[i]
         score = _placed(st, ind.id, float(y[i]))
         band, label, rating = _band(st.rubric, ind, score, bounded, st.spans.get(ind.id))
         interval = None
         if ns.interval is not None and i not in imputed:
-            ends = apply_scale(scale, np.array([[ns.interval[0] * d], [ns.interval[1] * d]]))
-            lo_e, hi_e = sorted(float(e) for e in ends[:, 0])
-            interval = (min(lo_e, score), max(hi_e, score))
+            ends = np.array([[ns.interval[0] * d], [ns.interval[1] * d]])
+            if not alike:
+                ends = apply_scale(scale, ends)
+            elif placed_ends:
+                ends = own_place(ends, span, output_range)
+            if not alike or placed_ends:
+                lo_e, hi_e = sorted(float(e) for e in ends[:, 0])
+                interval = (min(lo_e, score), max(hi_e, score))
+            else:
+                few = int(has.sum()) < 2
+                st.no_interval.add((i, ind.id))
+                st.extra[i].append(
+                    _finding(
+                        "cohort-normalisation-undefined",
+                        f"{method} undefined over the cohort: "
+                        + (
+                            "fewer than 2 missions have a value"
+                            if few
+                            else "every mission has the same value"
+                        )
+                        + ", so the score is a stand-in with no interval",
+                        ind.id,
+                        "info",
+                        variant="interval_few" if few else "interval_same",
+                        method=method,
+                    )
+                )
         rule_text = f"{ns.explanation.rule}; then {text}"
         raw = ns.explanation.raw_value
         value = ns.value
@@ -876,7 +918,7 @@ def _prepare_indicator(
                 "band_label": label,
                 "rating": rating,
                 "interval": interval,
-                "sampled": ns.sampled and interval is not None,
+                "sampled": ns.sampled and (interval is not None or (i, ind.id) in st.no_interval),
                 "explanation": ns.explanation.model_copy(
                     update={"score": score, "rule": rule_text, "raw_value": raw}
                 ),
@@ -937,7 +979,11 @@ def _combine(
     score = out.score
     interval: tuple[float, float] | None = None
     scored = [(k, c) for k, c in cells if c.status == "scored" and c.score is not None]
-    if score is not None and any(c.interval is not None for _, c in scored):
+    if any((i, k.id) in st.no_interval for k, _ in scored):
+        # A part's uncertainty that the cohort's scale cannot express is not certainty: the
+        # group has no interval, as one resting on too few polling places has none.
+        st.no_interval.add((i, node_id))
+    elif score is not None and any(c.interval is not None for _, c in scored):
         # Ends aggregated as if the children's errors moved together: conservative.
         # A subtracted child lowers the sum most at its upper end.
         weights = [-k.weight if k.subtracts and method == "sum" else k.weight for k, _ in scored]
@@ -953,7 +999,8 @@ def _combine(
             )[0][0]
             for e in (0, 1)
         ]
-        if all(math.isfinite(float(e)) for e in ends):
+        if all(math.isfinite(float(e)) for e in ends) and float(ends[1]) > float(ends[0]):
+            # Ends that meet are no sampled spread (docs/statistics.md, point 4).
             interval = (min(float(ends[0]), score), max(float(ends[1]), score))
     st.node_findings[(i, node_id)] = findings
     st.recomputed.add((i, node_id))
@@ -968,7 +1015,8 @@ def _combine(
             "band_label": label,
             "rating": rating,
             "interval": interval,
-            "sampled": interval is not None and any(c.sampled for _, c in scored),
+            "sampled": (interval is not None or (i, node_id) in st.no_interval)
+            and any(c.sampled for _, c in scored),
             "explanation": expl,
         }
     )
