@@ -734,7 +734,6 @@ def test_imputation_is_off_by_default(gappy):
     ("kwargs", "raw", "norm"),
     [
         ({"imputation": "mean"}, 100 / 3, (100 / 3 - 20) / 30 * 100),
-        ({"imputation": "group_mean"}, 50.0, 100.0),
         (
             {
                 "imputation": "group_mean",
@@ -765,6 +764,24 @@ def test_imputation_is_applied_and_reported(gappy, kwargs, raw, norm):
     ]
     assert "1 missing value" in c.findings[0].message
     assert c.settings == ComparisonSettings(**kwargs)
+
+
+def test_no_mean_is_imputed_from_one_observed_mission(gappy):
+    # bbb-2022's region holds one other mission (bbb-2018): its value is no mean.
+    scores, ws = gappy
+    c = compare(scores, ws.rubric, ComparisonSettings(imputation="group_mean"))
+    card = c.scores.scorecard("bbb-2022")
+    assert card.node("part.turnout").status == "missing"
+    said = [f for f in card.findings if f.code == "imputation-failed"]
+    assert [(f.node, f.message, f.params) for f in said] == [
+        (
+            "part.turnout",
+            "no value observed, and only one mission in group 'south' to impute from: a mean "
+            "needs at least 2",
+            {"variant": "group_one", "group": "south"},
+        )
+    ]
+    assert "0 missing values" in c.findings[0].message
 
 
 def test_imputation_without_a_group_is_reported_as_failed(gappy):

@@ -119,8 +119,9 @@ def test_no_value_is_imputed_in_a_group_short_of_observed_data(
         ),
         (
             "legal.d",
-            "imputed-value",
-            "no value observed; imputed as the mean of the cohort over 1 mission: 100",
+            "imputation-failed",
+            "no value observed, and only one mission in the cohort to impute from: a mean "
+            "needs at least 2",
         ),
         ("rights.e", "imputation-failed", short),
         ("rights.f", "imputation-failed", short),
@@ -226,20 +227,14 @@ def test_the_reports_mark_each_imputed_value(workspace: Path, tmp_path: Path) ->
         return out
 
     cohort = report("c.html", "--imputation", "mean")
-    # The family table: C of bbb-2020, D of bbb-2020 and of ccc-2020.
-    assert _marks(cohort) == [
-        ("family-legal", "0.0", "imputed"),
-        ("family-legal", "100.0", "imputed"),
-        ("family-legal", "100.0", "imputed"),
-    ]
+    # The family table: C of bbb-2020 (D, observed at aaa-2020 alone, is imputed nowhere).
+    assert _marks(cohort) == [("family-legal", "0.0", "imputed")]
     assert _legend(cohort) == [LEGEND]
     own = report("b.html", "--imputation", "mean", "--mission", "bbb-2020")
     assert [(s, n) for s, n, _ in _marks(own)] == [
         # C's imputed 0 is not among what pulled the mission down: it is the cohort's mean
         ("families", "0.0"),
-        ("families", "100.0"),
         ("detail", "0.0"),
-        ("detail", "100.0"),
     ]
     assert _legend(own) == [LEGEND]
     # Without imputation, and on a mission with no imputed value, nothing is marked.
@@ -264,11 +259,7 @@ def test_the_workbook_and_json_say_which_values_are_imputed(
         (row[cols[0]], row[cols[1]]): row[cols[2]]
         for row in ws.iter_rows(min_row=2, values_only=True)
     }
-    assert sorted(k for k, v in statuses.items() if v == "imputed") == [
-        ("bbb-2020", "legal.c"),
-        ("bbb-2020", "legal.d"),
-        ("ccc-2020", "legal.d"),
-    ]
+    assert sorted(k for k, v in statuses.items() if v == "imputed") == [("bbb-2020", "legal.c")]
     page = tmp_path / "c.json"
     assert main(["report", str(workspace), "-q", "--imputation", "mean", "-o", str(page)]) == 0
     context = json.loads(page.read_text("utf-8"))
@@ -283,7 +274,7 @@ def test_the_workbook_and_json_say_which_values_are_imputed(
         "legal.a": [False, False, False],
         "legal.b": [False, False, False],
         "legal.c": [False, True, False],
-        "legal.d": [False, True, True],
+        "legal.d": [False, False, False],
     }
     assert context["imputed"] == LEGEND.removeprefix("imputed ")
 
@@ -295,10 +286,11 @@ def test_the_reports_word_findings_with_plurals_and_the_figure_shown(
 
     from tests.conftest import write_workspace
 
-    # C is observed as 0, 75 and 40: bbb-2020's is imputed as 38.333..., shown 38.3.
+    # C is observed as 0, 75 and 40: bbb-2020's is imputed as 38.333..., shown 38.3; D as
+    # 100 twice: bbb-2020's and ddd-2020's are imputed as 100.
     answers = {
         **ANSWERS,
-        "ccc-2020": {**ANSWERS["ccc-2020"], "legal.c": "statute"},
+        "ccc-2020": {**ANSWERS["ccc-2020"], "legal.c": "statute", "legal.d": "constitution"},
         "ddd-2020": {"legal.a": "none", "legal.b": "none", "legal.c": "regulation"},
     }
     missions = "missions:\n" + "".join(
@@ -314,20 +306,19 @@ def test_the_reports_word_findings_with_plurals_and_the_figure_shown(
         args = ["report", str(ws), "-q", "--imputation", "mean", "--lang", lang, "-o", str(page)]
         assert main(args) == 0
         tree = html5lib.parse(page.read_text("utf-8"), namespaceHTMLElements=False)
-        starts = ("no value observed; imputed", "4 missing", "ningún valor", "4 valores")
+        starts = ("no value observed; imputed", "3 missing", "ningún valor", "3 valores")
         return [
             text for td in tree.iter("td") if (text := "".join(td.itertext())).startswith(starts)
         ]
 
     assert said("en") == [
-        "4 missing values imputed by the cohort mean",
+        "3 missing values imputed by the cohort mean",
         "no value observed; imputed as the mean of the cohort over 3 missions: 38.3",
-        "no value observed; imputed as the mean of the cohort over 1 mission: 100.0",
-        "no value observed; imputed as the mean of the cohort over 1 mission: 100.0",
-        "no value observed; imputed as the mean of the cohort over 1 mission: 100.0",
+        "no value observed; imputed as the mean of the cohort over 2 missions: 100.0",
+        "no value observed; imputed as the mean of the cohort over 2 missions: 100.0",
     ]
     assert said("es")[:2] == [
-        "4 valores faltantes imputados por la media de la cohorte",
+        "3 valores faltantes imputados por la media de la cohorte",
         "ningún valor observado; imputado como la media de la cohorte sobre 3 misiones: 38,3",
     ]
     book = tmp_path / "r.xlsx"

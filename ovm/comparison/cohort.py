@@ -27,6 +27,7 @@ import numpy as np
 from pydantic import Field
 
 from ovm.comparison.ranking import IMPUTED, BestPractice, RankEntry, best_practice, rank_rows
+from ovm.data.followup import FOLLOW_UP_VARIABLE
 from ovm.data.observations import Election, Mission, Observations, previous_mission
 from ovm.frozen import FrozenMap, FrozenModel, ReadOnlyMap
 from ovm.indicators import Cohort, ComparativeIndicator
@@ -580,6 +581,8 @@ class _State:
         self.recomputed: set[tuple[int, str]] = set()
         # Bands label 0-100 scores: none for groups built from z-scores or ranks.
         self.bounded = True
+        self.superseded: set[tuple[int, str]] = set()
+        """The cells (mission, indicator) whose scoring findings the cohort step replaces."""
         self.imputed: set[tuple[int, str]] = set()
         """The cells (mission, indicator) whose value was imputed."""
         self.no_interval: set[tuple[int, str]] = set()
@@ -595,6 +598,9 @@ class _State:
         a group is scored only where that meets its minimum coverage (see :func:`_combine`)."""
         self.spans: Mapping[str, tuple[float, float]] = {}
         """The nodes whose scores lie on the output range, with it (:func:`output_spans`)."""
+        self.unimputed: _State | None = None
+        """Under imputation, the cohort with no value imputed: family 7 compares observed
+        values alone (see :func:`_comparative`)."""
         self.on_scale: _State | None = None
         self.on_scale_scores: ScoreSet | None = None
         """Under z-scores or ranks, the cohort as the rubric scores it (no normalisation asked
@@ -722,6 +728,19 @@ def _impute(
             where = {"variant": "group", "group": group}
         how = f"the mean of {scope}"
         n = int(pool.sum())
+        if n == 1:
+            # A mean of one mission is that mission's value: copying it is no estimate.
+            st.extra[i].append(
+                _finding(
+                    "imputation-failed",
+                    f"no value observed, and only one mission in {scope} to impute from: a "
+                    "mean needs at least 2",
+                    node_id,
+                    "warning",
+                    **{**where, "variant": f"{where['variant']}_one"},
+                )
+            )
+            continue
         if n == 0:
             st.extra[i].append(
                 _finding(
@@ -1224,6 +1243,40 @@ def _reaches(st: _State, leaf: Indicator, ns: NodeScore, threshold: float) -> bo
     return round(100.0 * reach, 9) >= threshold
 
 
+def _no_follow_up(st: _State, missions: Sequence[Mission]) -> None:
+    """The indicators fed by the follow-up of a previous mission's recommendations are not
+    applicable to a mission that has no previous mission (none declared, no earlier one of its
+    country among ``missions``): there is nothing to follow up, which is no missing value."""
+    reading = [
+        ind.id
+        for ind in st.rubric.indicators()
+        if FOLLOW_UP_VARIABLE in kind_of(ind).variables(ind)
+    ]
+    if not reading:
+        return
+    by_id = {m.id: m for m in missions}
+    for i, mid in enumerate(st.mids):
+        mission = by_id.get(mid)
+        if mission is None or mission.previous or previous_mission(mission, missions):
+            continue
+        for node_id in reading:
+            ns = st.cur[node_id][i]
+            if ns.status != "missing":
+                continue
+            st.cur[node_id][i] = ns.model_copy(update={"status": "not_applicable"})
+            # Its missing input is no gap: this finding says why instead.
+            st.superseded.add((i, node_id))
+            st.extra[i].append(
+                _finding(
+                    "no-previous-mission",
+                    "no earlier observed election of this country: no recommendations to follow up",
+                    node_id,
+                    "info",
+                    variant="follow_up",
+                )
+            )
+
+
 def _leaves(rubric: Rubric, node_id: str) -> list[Indicator]:
     node = rubric.node(node_id)
     if not isinstance(node, Group):
@@ -1281,9 +1334,12 @@ def _absent(ns: NodeScore) -> NodeStatus:
 def _comparative(
     st: _State, node: ComparativeIndicator, pool: Sequence[Mission], cohort_findings: list[Finding]
 ) -> None:
-    """Score one comparative indicator for every mission from the cohort's target scores."""
+    """Score one comparative indicator for every mission from the cohort's target scores,
+    as observed: under imputation, from the cohort with no value imputed (an imputed value is
+    the cohort's mean, not a mission's performance to be compared with)."""
     cells = st.cur[node.id]
-    target = st.cur[node.target]
+    src = st if st.unimputed is None else st.unimputed
+    target = src.cur[node.target]
     # On the target's own scale: gaps in points mean the same whatever the output range.
     scored = [
         (j, _on_scale(st, node.target, t.score))
@@ -1362,26 +1418,16 @@ def _comparative(
                     leaf
                     for leaf in _leaves(st.rubric, node.target)
                     if not _from_cohort(leaf)
-                    and any(_reaches(st, leaf, c, node.threshold) for c in st.cur[leaf.id])
+                    and any(_reaches(src, leaf, c, node.threshold) for c in src.cur[leaf.id])
                 ]
-            mine = [(p, st.cur[p.id][i]) for p in practices]
+            mine = [(p, src.cur[p.id][i]) for p in practices]
             inputs = tuple(_node_input(p.id, c) for p, c in mine)
-            # An imputed practice was not observed: it is neither adopted nor not.
-            guessed = {p.id for p, _ in mine if (i, p.id) in st.imputed}
-            seen = [
-                (p, c)
-                for p, c in mine
-                if c.status == "scored" and c.score is not None and p.id not in guessed
-            ]
-            unseen = [
-                c
-                for p, c in mine
-                if c.status not in ("scored", "not_applicable") or p.id in guessed
-            ]
+            seen = [(p, c) for p, c in mine if c.status == "scored" and c.score is not None]
+            unseen = [c for p, c in mine if c.status not in ("scored", "not_applicable")]
             if not seen:
                 status = "missing" if unseen else "not_applicable"
             else:
-                adopted = sum(1 for p, c in seen if _reaches(st, p, c, node.threshold))
+                adopted = sum(1 for p, c in seen if _reaches(src, p, c, node.threshold))
                 value = adopted / len(seen)
                 coverage = len(seen) / (len(seen) + len(unseen))
                 # A share over a minority of the practices says little: the same threshold
@@ -1541,6 +1587,11 @@ def _cohort_step(
         # the rubric scores it; the nodes that reach the overall follow the normalisation.
         plain = settings.model_copy(update={"normalisation": "none", "normalise_nodes": None})
         st.on_scale, st.on_scale_scores, _ = _cohort_step(scores, rubric, plain, observations)
+    if imputation != "none":
+        seen = settings.model_copy(update={"imputation": "none"})
+        st.unimputed = _cohort_step(scores, rubric, seen, observations)[0]
+    pool = _cohort_missions(st, observations)
+    _no_follow_up(st, pool if observations is None else observations.missions)
     if imputation == "group_mean" and groups is None:
         groups = {c.mission.id: c.mission.region for c in st.cards if c.mission.region is not None}
     norm_set = set(normalise_nodes) if normalise_nodes is not None else None
@@ -1610,7 +1661,6 @@ def _cohort_step(
             cohort_findings,
         )
 
-    pool = _cohort_missions(st, observations)
     # Family 7's measures are the comparative kind's own: its nodes are scored here.
     pending = [n for n in rubric.indicators() if isinstance(n, ComparativeIndicator)]
     inside = {p.id: {leaf.id for leaf in _leaves(rubric, p.target)} for p in pending}
@@ -1676,6 +1726,7 @@ def _cohort_step(
             for f in card.findings
             if f.code not in ("needs-cohort", CRITICAL)
             and not (f.node in recomputed and f.code in _AGG_CODES)
+            and (i, f.node) not in st.superseded
         ]
         added = [
             f
