@@ -323,8 +323,12 @@ def test_the_comparison_ranks_and_scores_from_the_kind(workspace: ovm.Workspace)
     comparison = ovm.compare(scores, workspace.rubric, observations=workspace.observations)
     cards = {c.mission.id: c for c in comparison.scores.scorecards}
     assert node(cards["aaa-2020"], "practice.ratio").score == pytest.approx(62.5)
-    # Family 7 is scored from the family that holds the kind.
-    assert node(cards["aaa-2020"], "comparative.best").status == "scored"
+    # Family 7 reads the family that holds the kind: aaa-2020 is the only mission scored on
+    # it, so its distance to the best compares it with nobody and is not scored.
+    assert node(cards["aaa-2020"], "comparative.best").status == "insufficient"
+    assert [f.params for f in cards["aaa-2020"].findings if f.code == "comparative-no-target"] == [
+        {"variant": "alone", "target": "practice"}
+    ]
 
 
 def test_the_report_explains_the_kind(workspace: ovm.Workspace) -> None:

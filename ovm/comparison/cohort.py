@@ -1371,6 +1371,20 @@ def _comparative(
             rule = f"comparative: 100 minus the gap in points to the cohort's best on {node.target}"
             if not scored or own is None:
                 status = _absent(target[i])
+            elif len(scored) < 2:
+                # Alone on its target, a mission is its own best: a distance of 0 would score
+                # it 100 on a comparison with nobody.
+                status = "insufficient"
+                st.extra[i].append(
+                    _finding(
+                        "comparative-no-target",
+                        f"no other mission is scored on {node.target} to be compared with",
+                        node.id,
+                        "info",
+                        variant="alone",
+                        target=node.target,
+                    )
+                )
             else:
                 j_best, best = max(scored, key=lambda t: (scale.sign * t[1], -t[0]))
                 inputs += (_node_input(f"{node.target}@{st.mids[j_best]}", target[j_best]),)
