@@ -185,15 +185,15 @@ def test_secrecy_failing_everywhere_caps_the_bundled_rubric_s_practice_and_overa
         rows = list(csv.DictReader(fh))
     fields = list(rows[0])
     for row in rows:
-        if row["mission"] == "cri-2022" and row["practice.secrecy"]:
+        if row["mission"] == "col-2018" and row["practice.secrecy"]:
             row["practice.secrecy"] = "no"
     with path.open("w", encoding="utf-8", newline="") as fh:
         writer = csv.DictWriter(fh, fields)
         writer.writeheader()
         writer.writerows(rows)
     after = ovm.load_workspace(ws_dir)
-    was = ovm.score(before.rubric, before.observations, bootstrap=0).scorecard("cri-2022")
-    now = ovm.score(after.rubric, after.observations, bootstrap=0).scorecard("cri-2022")
+    was = ovm.score(before.rubric, before.observations, bootstrap=0).scorecard("col-2018")
+    now = ovm.score(after.rubric, after.observations, bootstrap=0).scorecard("col-2018")
     assert now.node("practice.secrecy").score == 0.0
     assert was.overall.band is not None and was.overall.band >= 2
     assert (now.node("practice").band, now.overall.band) == (0, 0)

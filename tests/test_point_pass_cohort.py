@@ -57,8 +57,8 @@ def _rows() -> str:
     # Six places, every question answered: a score and, with replicates, an interval.
     yes = ["no", *["yes"] * 8]  # b: 8 of 9, or 5 of 6, or 1 of 2: each in b's top band
     rows += [f"ok,p{i},{'yes' if i % 3 else 'no'},{yes[i]},{10 * i}" for i in range(9)]
-    # Six visits to two places: scored, but too few places for an interval.
-    rows += [f"thin,p{i % 2},{'yes' if i % 2 else 'no'},{yes[i]},{5 * i}" for i in range(6)]
+    # Six visits to three places: scored (q needs three), but too few places for an interval.
+    rows += [f"thin,p{i % 3},{'yes' if i % 2 else 'no'},{yes[i]},{5 * i}" for i in range(6)]
     # Nobody answered.
     rows += [f"blank,p{i},,," for i in range(4)]
     # Only "not applicable" to q.
@@ -117,12 +117,12 @@ def test_each_mission_gets_what_its_own_visits_call_for(workspace: ovm.Workspace
 
 @pytest.mark.parametrize(
     ("fewest", "without"),
-    [(3, {"thin"}), (6, {"thin"}), (7, {"thin", "six"}), (10, {"thin", "six", "ok"})],
+    [(4, {"thin"}), (6, {"thin"}), (7, {"thin", "six"}), (10, {"thin", "six", "ok"})],
 )
 def test_an_interval_needs_the_polling_places_asked_for(
     workspace: ovm.Workspace, fewest: int, without: set[str]
 ) -> None:
-    # "ok" has nine places, "six" six, "thin" two.
+    # "ok" has nine places, "six" six, "thin" three.
     scores = ovm.score(workspace.rubric, workspace.observations, bootstrap=40, min_places=fewest)
     for m in ["ok", "six", "thin"]:
         status, interval, codes = _node(scores.scorecard(m), "q")

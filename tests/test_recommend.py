@@ -555,7 +555,7 @@ def test_a_condition_never_writes_a_score_on_the_wrong_side_of_its_threshold(
 def test_a_recommendation_that_lifts_a_critical_cap_comes_first_and_says_so(
     tmp_path: Path,
 ) -> None:
-    """Four visits more without secrecy put cri-2022's secrecy in its lowest band, which caps
+    """Four visits more without secrecy put cri-2014's secrecy in its lowest band, which caps
     the bands of its practice family and of the overall: the secrecy recommendation leads its
     priority, before gains of more points that lift no band, and its note names the caps."""
     import csv
@@ -568,16 +568,16 @@ def test_a_recommendation_that_lifts_a_critical_cap_comes_first_and_says_so(
     assert rows
     changed = 0
     for row in rows:
-        if row["mission"] == "cri-2022" and row["practice.secrecy"] == "yes" and changed < 4:
+        if row["mission"] == "cri-2014" and row["practice.secrecy"] == "yes" and changed < 4:
             row["practice.secrecy"], changed = "no", changed + 1
     with path.open("w", encoding="utf-8", newline="") as fh:
         writer = csv.DictWriter(fh, fieldnames=list(rows[0]))
         writer.writeheader()
         writer.writerows(rows)
     run = ovm.analyse(root, ovm.Settings(bootstrap=0))
-    card = run.comparison.scores.scorecard("cri-2022")
+    card = run.comparison.scores.scorecard("cri-2014")
     assert (card.node("practice.secrecy").band, card.overall.band) == (0, 0)
-    recs = run.recommendations("cri-2022", "en")
+    recs = run.recommendations("cri-2014", "en")
     high = [r for r in recs if r.priority == "high"]
     capping = [(r.id, r.caps) for r in recs if r.caps]
     assert capping == [("rec.practice.secrecy", ("practice", "overall"))]
@@ -591,15 +591,15 @@ def test_a_recommendation_that_lifts_a_critical_cap_comes_first_and_says_so(
     from ovm.comparison.recommend import to_markdown
 
     assert f"overall points if it reached the next band ({high[0].gain_note})" in to_markdown(
-        recs, None, "cri-2022"
+        recs, None, "cri-2014"
     )
     # The unchanged examples cap nothing, and order by gain alone within a priority.
     plain = ovm.analyse(Path(__file__).parent.parent / "examples", ovm.Settings(bootstrap=0))
-    assert [r.id for r in plain.recommendations("cri-2022", "en") if r.caps] == []
+    assert [r.id for r in plain.recommendations("cri-2014", "en") if r.caps] == []
     # Every practice answer "no": the family is in its lowest band by its own score, so the
     # cap holds only the overall down, and only the overall is named.
     for row in rows:
-        if row["mission"] == "cri-2022":
+        if row["mission"] == "cri-2014":
             for key, value in row.items():
                 if key.startswith("practice.") and value == "yes":
                     row[key] = "no"
@@ -608,9 +608,9 @@ def test_a_recommendation_that_lifts_a_critical_cap_comes_first_and_says_so(
         writer.writeheader()
         writer.writerows(rows)
     failing = ovm.analyse(root, ovm.Settings(bootstrap=0))
-    family = failing.comparison.scores.scorecard("cri-2022").node("practice")
+    family = failing.comparison.scores.scorecard("cri-2014").node("practice")
     assert family.score is not None and family.score < 40
-    secrecy = next(r for r in failing.recommendations("cri-2022", "en") if r.caps)
+    secrecy = next(r for r in failing.recommendations("cri-2014", "en") if r.caps)
     assert (secrecy.id, secrecy.caps) == ("rec.practice.secrecy", ("overall",))
 
 

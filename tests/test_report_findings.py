@@ -40,7 +40,10 @@ def test_engine_findings_are_translated_in_a_spanish_report() -> None:
         for m in _messages(ctx)  # type: ignore[index]
         if m["code"] in ("too-few-answers", "simulated-data")
     }
-    assert ("too-few-answers", "2 respuestas; se necesitan al menos 3") in found
+    assert (
+        "too-few-answers",
+        "2 lugares de votación respondieron; se necesitan al menos 3",
+    ) in found
     assert (
         "simulated-data",
         "las listas de verificación de esta misión son simuladas, no observadas",
@@ -71,5 +74,5 @@ def test_a_finding_without_its_parameters_is_shown_as_recorded() -> None:
         for m in _messages(ctx)  # type: ignore[index]
         if m["code"] == "too-few-answers"
     }
-    assert "2 answers; at least 3 needed" in texts
+    assert "2 polling places answered; at least 3 needed" in texts
     assert not any("{" in t for t in texts)

@@ -61,10 +61,23 @@ statistic of rank 0.9 (n + 1): beyond the largest answer below 9 of them, where 
 be the maximum, which is the statistic that grows with observer effort."""
 
 
-def answers_needed(question: ChecklistIndicator, stat: str) -> int:
-    """How many answers ``stat`` of ``question`` needs: its ``min_answers``, or more for a
-    statistic that fewer answers cannot estimate."""
-    return max(question.min_answers, STAT_MIN_ANSWERS.get(stat, 1))
+def shortfall(
+    question: ChecklistIndicator, stat: str, places: int, answered: int
+) -> tuple[str, int, int] | None:
+    """Why ``stat`` of ``question`` is not computed from these answers: ``("places", places,
+    min_answers)`` where they come from fewer polling places than ``min_answers``, ``("answers",
+    answered, needed)`` where fewer answers than the statistic needs (a 90th percentile);
+    None when it is computed.
+
+    Places, not visits, are the unit: two visits to one place are not two independent
+    observations (docs/statistics.md), so six visits to one place are one place, short of five.
+    """
+    if places < question.min_answers:
+        return ("places", places, question.min_answers)
+    needed = STAT_MIN_ANSWERS.get(stat, 1)
+    if answered < needed:
+        return ("answers", answered, needed)
+    return None
 
 
 NA_CHOICE = "na"
@@ -438,7 +451,8 @@ class ChecklistScorer(NodeScorer):
             else f"share of answers in {{{', '.join(node.accept)}}}"
         )
         self.pending = node.rule is not None and node.rule.cohort
-        self.needed = answers_needed(node, node.stat)
+        self.needed = STAT_MIN_ANSWERS.get(node.stat, 1)
+        """Answers the statistic needs (places are counted against ``min_answers``)."""
         self.column = None if self.pending else self._column(plan)
 
     def _column(self, plan: Plan) -> _Column | None:
@@ -473,8 +487,9 @@ class ChecklistScorer(NodeScorer):
                 low, high = q.rule.interval(100 * lo, 100 * hi)
         # The rows whose outcome is a plain score: enough answers and a score the rule gives
         # (the rows of missing summaries have neither); the rest are scored one by one.
-        plain = (answered >= self.needed) & ~np.isnan(score)
         places = np.array([0 if st is None else st.places for st in stats])
+        # What shortfall() decides, for every row at once.
+        plain = (places >= q.min_answers) & (answered >= self.needed) & ~np.isnan(score)
         return _Column(
             score,
             low,
@@ -553,7 +568,7 @@ class ChecklistScorer(NodeScorer):
     def _one(self, m: MissionView) -> Outcome:
         """One mission's outcome, every rule in turn: its findings recorded as it goes."""
         q = self.node
-        qid, numeric, needed = q.id, q.numeric, self.needed
+        qid, numeric = q.id, q.numeric
         formula, rule = self.formula, self.rule
         st = m.site_stat(qid)
         if st is None or st.answered == 0:
@@ -570,14 +585,26 @@ class ChecklistScorer(NodeScorer):
             explain = MethodType(question_written, (m, q, st, formula, rule, None, None))
             return Outcome("missing", None, None, 0.0, explain)
         value = st.value
-        if st.answered < needed:
-            m.finding(
-                "too-few-answers",
-                gettext("finding_too-few-answers", "en", n=st.answered, needed=needed),
-                qid,
-                n=st.answered,
-                needed=needed,
-            )
+        short = shortfall(q, q.stat, st.places, st.answered)
+        if short is not None:
+            variant, n, needed = short
+            if variant == "places":
+                m.finding(
+                    "too-few-answers",
+                    gettext("finding_too-few-answers_places", "en", n=n, needed=needed),
+                    qid,
+                    n=n,
+                    needed=needed,
+                    variant="places",
+                )
+            else:
+                m.finding(
+                    "too-few-answers",
+                    gettext("finding_too-few-answers", "en", n=n, needed=needed),
+                    qid,
+                    n=n,
+                    needed=needed,
+                )
             explain = MethodType(question_written, (m, q, st, formula, rule, value, None))
             return Outcome("insufficient", None, value, 0.0, explain)
         row = m.row

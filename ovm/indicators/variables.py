@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, cast
 
 from ovm.i18n import gettext
-from ovm.indicators.checklist import ChecklistIndicator, answers_needed, site_stat
+from ovm.indicators.checklist import ChecklistIndicator, shortfall, site_stat
 from ovm.indicators.scoring import MissionView, Outcome, Replication
 
 if TYPE_CHECKING:
@@ -75,21 +75,23 @@ def read(m: MissionView, node_id: str, sources: Sequence[Source]) -> Reading:
                 }
             )
             out.inputs.append(inp)
-            needed = answers_needed(q, src.stat)
-            if st is not None and 0 < st.answered < needed:
+            short = (
+                None
+                if st is None or st.answered == 0
+                else shortfall(q, src.stat, st.places, st.answered)
+            )
+            if short is not None:
+                kind, n, needed = short
+                variant = "variable_places" if kind == "places" else "variable"
                 m.finding(
                     "too-few-answers",
                     gettext(
-                        "finding_too-few-answers_variable",
-                        "en",
-                        name=name,
-                        n=st.answered,
-                        needed=needed,
+                        f"finding_too-few-answers_{variant}", "en", name=name, n=n, needed=needed
                     ),
                     node_id,
-                    variant="variable",
+                    variant=variant,
                     name=name,
-                    n=st.answered,
+                    n=n,
                     needed=needed,
                 )
                 val = None
