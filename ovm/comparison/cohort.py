@@ -1316,6 +1316,18 @@ def _previous_index(st: _State, i: int, pool: Sequence[Mission]) -> int | None:
     return st.mids.index(prev.id) if prev is not None and prev.id in st.mids else None
 
 
+def _previous_outside(st: _State, i: int, everyone: Sequence[Mission]) -> str | None:
+    """The id of mission ``i``'s previous observed election where it lies outside the cohort
+    (named by ``previous:``, or an earlier mission of its country among ``everyone``, the
+    missions loaded); None where it has none."""
+    mission = next((m for m in everyone if m.id == st.mids[i]), None)
+    if mission is None:
+        return None
+    found = previous_mission(mission, everyone)
+    before = found.id if found is not None else mission.previous
+    return before if before is not None and before not in st.mids else None
+
+
 def _node_input(name: str, ns: NodeScore) -> InputValue:
     status: Literal["value", "missing", "not_applicable"] = (
         "value"
@@ -1332,7 +1344,11 @@ def _absent(ns: NodeScore) -> NodeStatus:
 
 
 def _comparative(
-    st: _State, node: ComparativeIndicator, pool: Sequence[Mission], cohort_findings: list[Finding]
+    st: _State,
+    node: ComparativeIndicator,
+    pool: Sequence[Mission],
+    cohort_findings: list[Finding],
+    everyone: Sequence[Mission],
 ) -> None:
     """Score one comparative indicator for every mission from the cohort's target scores,
     as observed: under imputation, from the cohort with no value imputed (an imputed value is
@@ -1397,7 +1413,22 @@ def _comparative(
                 f"election of the same country, scored by {gp.explain()}"
             )
             j = _previous_index(st, i, pool)
-            if j is None:
+            before = _previous_outside(st, i, everyone) if j is None else None
+            if before is not None:
+                # The previous election was observed, outside this comparison: the change
+                # exists but is not measured here, which is a gap, not an inapplicable node.
+                status = "missing"
+                st.extra[i].append(
+                    _finding(
+                        "no-previous-mission",
+                        f"the previous observed election ({before}) is not in this comparison",
+                        node.id,
+                        "info",
+                        variant="outside",
+                        previous=before,
+                    )
+                )
+            elif j is None:
                 status = "not_applicable"
                 st.extra[i].append(
                     _finding(
@@ -1685,7 +1716,13 @@ def _cohort_step(
         if not ready:
             break
         for p in ready:
-            _comparative(st, p, pool, cohort_findings)
+            _comparative(
+                st,
+                p,
+                pool,
+                cohort_findings,
+                pool if observations is None else observations.missions,
+            )
         pending = [p for p in pending if p not in ready]
     if pending:
         for p in pending:
