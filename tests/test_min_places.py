@@ -13,7 +13,10 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+import ovm
 from ovm.cli.app import main
 from ovm.scoring.results import Finding, ScoreSet
 from tests.test_flat_rule_interval import rubric
@@ -83,3 +86,26 @@ def test_answers_from_fewer_places_than_the_minimum_are_not_scored(
         "1 local de votação respondeu; são necessários pelo menos 5",
     ]
     assert card.node("q0").value == pytest.approx(200 / 3)
+
+
+@settings(max_examples=15, deadline=None)
+@given(sites=st.lists(st.integers(0, 7), min_size=1, max_size=12))
+def test_a_question_is_scored_exactly_when_enough_places_answered_it(
+    tmp_path_factory: pytest.TempPathFactory, make_workspace: Make, sites: list[int]
+) -> None:
+    answers = ["yes" if k % 3 else "no" for k in range(len(sites))]
+    visits = "mission,site,q0,q1\n" + "".join(
+        f"one,p{site},{a},{a}\n" for site, a in zip(sites, answers, strict=True)
+    )
+    root = make_workspace(
+        tmp_path_factory.mktemp("places"),
+        rubric=rubric("{type: identity}"),
+        missions=MISSIONS,
+        checklists=visits,
+    )
+    ws = ovm.load_workspace(root)
+    q0 = ovm.score(ws.rubric, ws.observations, bootstrap=0).scorecard("one").node("q0")
+    places = len(set(sites))
+    # Every visit enters the value, however many share a place.
+    assert q0.value == pytest.approx(100 * answers.count("yes") / len(answers))
+    assert q0.status == ("scored" if places >= 5 else "insufficient")
