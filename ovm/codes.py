@@ -796,7 +796,7 @@ CODES: dict[str, Code] = {
     ),
     "too-few-places-for-interval": Code(
         "scores",
-        "practice.queue was answered at 1 polling place(s); an interval needs at least 2",
+        "practice.queue was answered at 1 polling place; an interval needs at least 2",
         "Observe more places for an interval.",
         "note",
     ),

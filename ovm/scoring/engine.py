@@ -369,8 +369,9 @@ class _MissionScorer:
             # interval would be a guess presented as a measurement.
             self.finding(
                 "too-few-places-for-interval",
-                f"{question} was answered at {places} polling place(s); an interval needs at "
-                f"least {self.min_places}",
+                f"{question} was answered at {places} polling "
+                f"{'place' if places == 1 else 'places'}; an interval needs at least "
+                f"{self.min_places}",
                 node_id,
                 "info",
                 n=places,
