@@ -128,15 +128,16 @@ def test_an_imputed_value_has_one_status_in_every_output(
     workspace: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     ws, imp = str(workspace), ("--imputation", "mean")
-    # (mission, rank, score, status) of legal.c and legal.d: bbb-2020's C and D, ccc-2020's D
-    # are the cohort's means, shown and said to be imputed, never ranked.
+    # (mission, rank, score, status) of legal.c and legal.d: bbb-2020's C is the cohort's
+    # mean, shown and said to be imputed, never ranked; D, observed at one mission alone, has
+    # no mean to take and stays missing.
     expected = [
         ("legal.c", "aaa-2020", 1, 0.0, "scored"),
         ("legal.c", "ccc-2020", 1, 0.0, "scored"),
         ("legal.c", "bbb-2020", None, 0.0, "imputed"),
         ("legal.d", "aaa-2020", 1, 100.0, "scored"),
-        ("legal.d", "bbb-2020", None, 100.0, "imputed"),
-        ("legal.d", "ccc-2020", None, 100.0, "imputed"),
+        ("legal.d", "bbb-2020", None, None, "missing"),
+        ("legal.d", "ccc-2020", None, None, "missing"),
     ]
     rows = csv.DictReader(io.StringIO(_out(capsys, "compare", ws, *imp, "--format", "csv")))
     assert [
@@ -144,7 +145,7 @@ def test_an_imputed_value_has_one_status_in_every_output(
             r["node"],
             r["mission"],
             int(r["rank"]) if r["rank"] else None,
-            float(r["score"]),
+            float(r["score"]) if r["score"] else None,
             r["status"],
         )
         for r in rows
