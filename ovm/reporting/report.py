@@ -2028,6 +2028,7 @@ def _trends(
 ) -> list[dict[str, Any]]:
     index = {c.mission.id: c for c in cards}
     scale = b.rubric.scale_of("overall")
+    contributing = [f.id for f in b.rubric.families if f.contributes]
     series = {
         key: [(m, s) for m, s in points if m in index] for key, points in comparison.trends.items()
     }
@@ -2059,13 +2060,25 @@ def _trends(
             if "cap" in overall:
                 # A workbook colours the score by its band, which its range does not give.
                 point["cap"], point["tone"] = overall["cap"], overall["tone"]
+            # What the overall rests on: two overalls of one country may not be built on the
+            # same families, and a change between them is then read with that said.
+            scored_fams = _families_scored(card, contributing)
+            point["coverage"] = overall["coverage"]
+            point["coverage_value"] = card.overall.coverage
+            point["families"] = {
+                "ids": scored_fams,
+                "text": b.t("trend_families_n", scored=len(scored_fams), total=len(contributing)),
+            }
             points.append(point)
         line = " ".join(f"{p['x']},{p['y']}" for p in points if p["y"] is not None)
         scored = [s for _, s in pts if s is not None]
         change = None
+        change_note = None
         if len(scored) >= 2:
             delta = scored[-1] - scored[0]
             change = ("+" if delta >= 0.05 else "") + b.num(delta)
+            ends = [p for p in points if p["value"] is not None]
+            change_note = _families_differ(b, ends[0], ends[-1])
         country = index[pts[0][0]].mission.key
         out.append(
             {
@@ -2079,6 +2092,7 @@ def _trends(
                 "points": points,
                 "line": line if n > 1 else "",
                 "change": change,
+                "change_note": change_note,
                 "anchor": _anchor("trend", key),
                 "grid": [
                     {"y": f"{_trend_y(v, scale):.1f}", "text": b.num(v, 0)}
@@ -2089,6 +2103,46 @@ def _trends(
     # Countries with a series first; those observed once follow, listed compactly.
     out.sort(key=lambda tr: (not tr["chart"], tr["country_name"], tr["key"]))
     return out
+
+
+def _families_scored(card: Scorecard, families: Sequence[str]) -> list[str]:
+    """Which of ``families`` (those the overall aggregates) ``card`` has a score on."""
+    out = []
+    for fam in families:
+        ns = _node_or_none(card, fam)
+        if ns is not None and ns.status == "scored" and ns.score is not None:
+            out.append(fam)
+    return out
+
+
+def _families_differ(
+    b: _Builder, first: dict[str, Any], last: dict[str, Any]
+) -> dict[str, Any] | None:
+    """The note on a change between two overalls not built on the same families: which
+    families each has a score on that the other has not; None when they are the same."""
+    a, z = first["families"]["ids"], last["families"]["ids"]
+    parts = []
+    for point, own, other in ((first, a, z), (last, z, a)):
+        only = [f for f in own if f not in other]
+        if only:
+            parts.append(
+                {
+                    "mission": point["mission"]["id"],
+                    "ids": only,
+                    "labels": [b.label(f) for f in only],
+                }
+            )
+    if not parts:
+        return None
+    said = "; ".join(
+        b.t(
+            "trend_scored_only",
+            mission=part["mission"],
+            families=", ".join(lbl["text"] for lbl in part["labels"]),
+        )
+        for part in parts
+    )
+    return {"text": b.t("trend_change_differs", differences=said), "only": parts}
 
 
 # --- mission report --------------------------------------------------------------------------
