@@ -53,6 +53,7 @@ from ovm.settings import NORMALISATIONS, ComparisonSettings
 
 BOUNDED = ("minmax", "percentile", "distance_to_best", "distance_to_target")
 """Methods whose results fall in ``output_range`` (z-scores and ranks have no fixed range)."""
+_UNDEFINED_CODES = frozenset({"aggregation-undefined", "undefined-child"})
 _AGG_CODES = ("insufficient-coverage", "aggregation-undefined", "undefined-child", "needs-cohort")
 _SCORE_SPAN = 100.0
 
@@ -1760,6 +1761,29 @@ def _cohort_step(
                 node_id,
                 variant="cohort",
                 method=mean,
+                group=node_id,
+                n=n,
+            )
+        )
+    # A zero leaves its own mean undefined, and every group above it with it: those are counted
+    # apart, so that an overall undefined for every mission is said as such.
+    above = Counter(
+        node_id
+        for node_id, cells in st.cur.items()
+        for i, c in enumerate(cells)
+        if c.status == "undefined"
+        and c.kind in ("group", "family", "overall")
+        and {f.code for f in st.node_findings.get((i, node_id), ())} & _UNDEFINED_CODES
+        == {"undefined-child"}
+    )
+    for node_id, n in sorted(above.items()):
+        cohort_findings.append(
+            _finding(
+                "undefined-child",
+                f"{node_id} is undefined for {n} mission{'' if n == 1 else 's'}: "
+                "a part of it is undefined",
+                node_id,
+                variant="cohort",
                 group=node_id,
                 n=n,
             )

@@ -2012,7 +2012,7 @@ def _sensitivity_notes(b: _Builder, sens: Sensitivity) -> list[Label]:
     """How the runs were made, in the report's language (as the text summary says them)."""
     from ovm.comparison.sensitivity import worded_notes
 
-    return [_plain(n) for n in worded_notes(sens, b.lang)]
+    return [_coded(_plain(n)) for n in worded_notes(sens, b.lang)]
 
 
 TREND_X0, TREND_X1 = 64.0, 440.0
