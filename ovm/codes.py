@@ -651,9 +651,9 @@ CODES: dict[str, Code] = {
     "wrong-separator": Code(
         "tables",
         "statistics.csv:1:1 the header is separated by ';' (Excel in a Spanish or European "
-        "locale): save the file as 'CSV UTF-8 (comma delimited)' with '.' for decimals, or as "
-        "XLSX",
-        "Save as 'CSV UTF-8 (comma delimited)' with `.` decimals, or as XLSX.",
+        "locale): save the file as XLSX (under that locale Excel writes ';' and decimal commas in"
+        " its CSV files too)",
+        "Save as XLSX; a CSV saved by Excel under that locale is separated by `;` again.",
     ),
     "cell-too-large": Code(
         "tables",

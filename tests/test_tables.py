@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import polars as pl
 import pytest
 from openpyxl import Workbook
 
+from ovm.cli.app import main
 from ovm.data.tables import ROW, read_table
 
 
@@ -181,7 +183,10 @@ def test_a_semicolon_separated_csv_is_refused_with_what_to_do(tmp_path: Path) ->
     assert df is None and [(i.line, i.column, i.code) for i in issues] == [
         (1, 1, "wrong-separator")
     ]
-    assert "save the file as 'CSV UTF-8 (comma delimited)'" in issues[0].message
+    assert issues[0].message == (
+        "the header is separated by ';' (Excel in a Spanish or European locale): save the file "
+        "as XLSX (under that locale Excel writes ';' and decimal commas in its CSV files too)"
+    )
 
 
 def test_a_quote_never_closed_is_refused_at_the_line_it_opens(tmp_path: Path) -> None:
@@ -263,3 +268,33 @@ def test_a_long_note_is_kept_and_one_over_the_limit_refused_with_the_row_kept(
     assert [(i.line, i.column, i.code, i.severity) for i in issues] == [
         (3, 2, "cell-too-large", "warning")
     ]
+
+
+def test_ovm_check_advises_xlsx_first_for_a_semicolon_csv_in_every_language(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # Excel under a Spanish or French locale writes its "CSV UTF-8" with ';' and decimal
+    # commas again: only XLSX follows the advice there, so it comes first.
+    ws = tmp_path / "ws"
+    shutil.copytree(Path(__file__).resolve().parents[1] / "examples", ws)
+    stats = ws / "statistics.csv"
+    lines = stats.read_text("utf-8").splitlines()
+    stats.write_text("\n".join([lines[0].replace(",", ";"), *lines[1:]]) + "\n", "utf-8")
+    advice = {
+        "en": "save the file as XLSX (under that locale Excel writes ';' and decimal commas",
+        "es": "guarde el archivo como XLSX (con esa configuración, Excel también escribe «;»",
+        "fr": "enregistrez le fichier en XLSX (avec ces paramètres, Excel écrit aussi "
+        "«\u202f;\u202f»",
+        "pt": "guarde o arquivo como XLSX (com essas definições, o Excel também escreve “;”",
+    }
+    said = {}
+    for lang in advice:
+        code = main(["check", str(ws), "--lang", lang])
+        out = capsys.readouterr()
+        said[lang] = (code, [x for x in (out.out + out.err).splitlines() if "wrong-separator" in x])
+    assert {lang: (code, len(lines)) for lang, (code, lines) in said.items()} == dict.fromkeys(
+        advice, (1, 1)
+    )
+    assert {lang: advice[lang] in lines[0] for lang, (_, lines) in said.items()} == dict.fromkeys(
+        advice, True
+    )

@@ -455,8 +455,10 @@ def _read_csv(
             _data_issue(
                 name,
                 "wrong-separator",
+                # XLSX first: Excel under such a locale writes its "CSV UTF-8" with ';' too.
                 "the header is separated by ';' (Excel in a Spanish or European locale): save "
-                "the file as 'CSV UTF-8 (comma delimited)' with '.' for decimals, or as XLSX",
+                "the file as XLSX (under that locale Excel writes ';' and decimal commas in its "
+                "CSV files too)",
                 1,
                 1,
                 variant="table",
