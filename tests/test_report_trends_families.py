@@ -87,9 +87,15 @@ def test_each_trend_point_gives_its_coverage_and_families_and_a_change_says_what
     tree = html5lib.parse((tmp_path / "r.html").read_text("utf-8"), namespaceHTMLElements=False)
     figure = tree.find(".//figure[@id='trend-MEX']")
     assert figure is not None
-    head = ["".join(th.itertext()) for th in figure.findall(".//table/thead/tr/th")]
+    head = [
+        "".join(th.itertext())
+        for th in figure.findall(".//table[@class='trend-table']/thead/tr/th")
+    ]
     assert head[-2:] == ["Cobertura", "Familias con puntaje"]
-    rows = [["".join(c.itertext()) for c in tr][-2:] for tr in figure.findall(".//table/tbody/tr")]
+    rows = [
+        ["".join(c.itertext()) for c in tr][-2:]
+        for tr in figure.findall(".//table[@class='trend-table']/tbody/tr")
+    ]
     assert [r[1] for r in rows] == ["4 de 6", "4 de 6", "6 de 6"]
     assert all(r[0].endswith("%") for r in rows)
     note = figure.find(".//p[@class='note']")
@@ -99,3 +105,47 @@ def test_each_trend_point_gives_its_coverage_and_families_and_a_change_says_what
         "(con puntaje solo en mex-2024: "
     )
     assert tree.find(".//figure[@id='trend-CRI']//p[@class='note']") is None
+
+
+def test_a_trend_gives_each_familys_change_between_its_two_scored_ends(tmp_path: Path) -> None:
+    assert (
+        main(["compare", str(EXAMPLES), "-q", "--format", "json", "-o", str(tmp_path / "c.json")])
+        == 0
+    )
+    assert main(["report", str(EXAMPLES), "-q", "-o", str(tmp_path / "r.json")]) == 0
+    assert (
+        main(["report", str(EXAMPLES), "-q", "--lang", "es", "-o", str(tmp_path / "r.html")]) == 0
+    )
+    scores = json.loads((tmp_path / "c.json").read_text("utf-8"))["scores"]
+    families = [k for k, v in scores["nodes"].items() if v["kind"] == "family"]
+    cards = {c["mission"]["id"]: c for c in scores["scorecards"]}
+
+    def score(mid: str, fam: str) -> float | None:
+        node = next(n for n in cards[mid]["nodes"] if n["node"] == fam)
+        return node.get("score") if "status" not in node else None
+
+    trends = json.loads((tmp_path / "r.json").read_text("utf-8"))["trends"]
+    mex = next(tr for tr in trends if tr["key"] == "MEX")
+    shown = [
+        (f["id"], f["first"]["value"], f["last"]["value"], f["change"]) for f in mex["by_family"]
+    ]
+    expected = []
+    for fam in families:
+        a, z = score("mex-2012", fam), score("mex-2024", fam)
+        change = None
+        if a is not None and z is not None:
+            change = ("+" if z - a >= 0.05 else "") + f"{z - a:.1f}"
+        expected.append((fam, a, z, change))
+    assert shown == expected
+    assert [row[3] is None for row in shown].count(False) >= 4
+    # a country with fewer than two scored elections has no change to give
+    assert {tr["key"] for tr in trends if not tr["by_family"]} == {
+        tr["key"] for tr in trends if tr["change"] is None
+    }
+
+    tree = html5lib.parse((tmp_path / "r.html").read_text("utf-8"), namespaceHTMLElements=False)
+    table = tree.find(".//figure[@id='trend-MEX']//table[@class='trend-families']")
+    assert table is not None
+    assert "".join(table.find("./caption").itertext()) == "Familias de mex-2012 a mex-2024"
+    rows = [["".join(c.itertext()) for c in tr][1:] for tr in table.findall("./tbody/tr")]
+    assert [r[2] for r in rows] == ["—" if c is None else c.replace(".", ",") for *_, c in expected]

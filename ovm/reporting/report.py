@@ -2074,11 +2074,14 @@ def _trends(
         scored = [s for _, s in pts if s is not None]
         change = None
         change_note = None
+        by_family: list[dict[str, Any]] = []
         if len(scored) >= 2:
             delta = scored[-1] - scored[0]
             change = ("+" if delta >= 0.05 else "") + b.num(delta)
             ends = [p for p in points if p["value"] is not None]
             change_note = _families_differ(b, ends[0], ends[-1])
+            scored_ids = [mid for mid, s in pts if s is not None]
+            by_family = _family_changes(b, index[scored_ids[0]], index[scored_ids[-1]])
         country = index[pts[0][0]].mission.key
         out.append(
             {
@@ -2093,6 +2096,7 @@ def _trends(
                 "line": line if n > 1 else "",
                 "change": change,
                 "change_note": change_note,
+                "by_family": by_family,
                 "anchor": _anchor("trend", key),
                 "grid": [
                     {"y": f"{_trend_y(v, scale):.1f}", "text": b.num(v, 0)}
@@ -2113,6 +2117,30 @@ def _families_scored(card: Scorecard, families: Sequence[str]) -> list[str]:
         if ns is not None and ns.status == "scored" and ns.score is not None:
             out.append(fam)
     return out
+
+
+def _family_changes(b: _Builder, first: Scorecard, last: Scorecard) -> list[dict[str, Any]]:
+    """Each family's score at the two ends of a trend and its change where both are scored
+    (what moved between the elections, family by family)."""
+    rows = []
+    for fam in b.rubric.families:
+        a = b.cell(_node_or_none(first, fam.id), fam.id)
+        z = b.cell(_node_or_none(last, fam.id), fam.id)
+        change = None
+        if a["scored"] and z["scored"]:
+            delta = z["value"] - a["value"]
+            change = ("+" if delta >= 0.05 else "") + b.num(delta)
+        rows.append(
+            {
+                "id": fam.id,
+                "label": b.label(fam.id),
+                "outside": not fam.contributes,
+                "first": a,
+                "last": z,
+                "change": change,
+            }
+        )
+    return rows
 
 
 def _families_differ(
