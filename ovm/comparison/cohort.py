@@ -32,7 +32,6 @@ from ovm.data.observations import Election, Mission, Observations, previous_miss
 from ovm.frozen import FrozenMap, FrozenModel, ReadOnlyMap
 from ovm.indicators import Cohort, ComparativeIndicator
 from ovm.indicators.registry import kind_of
-from ovm.indicators.rules import Goalposts
 from ovm.rubric.model import Group, Indicator, Rubric, along, range_place
 from ovm.scoring.aggregate import Array, Child, aggregate, method_text
 from ovm.scoring.aggregate import combine as combine_children
@@ -1408,7 +1407,7 @@ def _comparative(
                 value = points(best - own)
                 score, status, coverage = float(np.clip(100.0 - value, 0.0, 100.0)), "scored", 1.0
         elif node.measure == "change_since_previous":
-            gp = node.rule or Goalposts(type="goalposts", low=-20.0, high=20.0)
+            gp = node.change_rule()
             rule = (
                 f"comparative: change in points on {node.target} since the previous observed "
                 f"election of the same country, scored by {gp.explain()}"

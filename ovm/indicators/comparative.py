@@ -36,6 +36,11 @@ class ComparativeIndicator(IndicatorBase):
     threshold: Score = 80.0
     rule: Goalposts | None = None
 
+    def change_rule(self) -> Goalposts:
+        """The goalposts that score a ``change_since_previous``: the rule's, else -20 -> 0 and
+        +20 -> 100 (a change of 20 points either way is as far as the scale goes)."""
+        return self.rule or Goalposts(type="goalposts", low=-20.0, high=20.0)
+
 
 @node_check("unknown-node")
 def target_exists(doc: Document, node: RawNode) -> Iterator[Issue]:
@@ -74,12 +79,13 @@ class ComparativeKind(KindUnit[ComparativeIndicator]):
     def describe(
         self, node: ComparativeIndicator, lang: str, rubric: Rubric, *, with_formula: bool = True
     ) -> str:
-        """The measure, on the target's label."""
+        """The measure, on the target's label; a change, with the goalposts that score it."""
         return say(
             f"measure_{node.measure}",
             lang,
             target=_label(rubric, node.target, lang),
             threshold=number(node.threshold, lang),
+            rule=node.change_rule().text(lang),
         )
 
     def compile(self, node: ComparativeIndicator, plan: Plan) -> NodeScorer:
