@@ -719,6 +719,10 @@ class _Builder:
             if node is not None and not isinstance(node, Group):
                 return _wording(kind_of(node).value_text(node, inp.value, self.lang))
             return _plain(self.value(inp.value))
+        if inp.kind == "node":
+            # A node's score as the annex gives every node score, so the two scores a change
+            # or a distance is computed from are written to one precision.
+            return _plain(self.score_text(inp.value, inp.name.partition("@")[0]))
         text = self.value(inp.value)
         if inp.kind == "variable":
             try:
