@@ -1669,7 +1669,21 @@ def _cohort_step(
             target=targets.get(ind.id),
             cohort_findings=cohort_findings,
         )
-    if imputation != "none":
+    if imputation == "group_mean" and settings.groups is None and not groups:
+        # Without a region on any mission there is no group to take a mean over: the user
+        # who asked for imputation would get the unimputed comparison with only a count of 0.
+        cohort_findings.insert(
+            0,
+            _finding(
+                "imputation-used",
+                "no mission has a region, so no missing value is imputed by group mean: "
+                "set `region:` in missions.yaml, or use --imputation mean",
+                None,
+                "warning",
+                variant="no_region",
+            ),
+        )
+    elif imputation != "none":
         cohort_findings.insert(
             0,
             _finding(
