@@ -531,6 +531,14 @@ CODES: dict[str, Code] = {
         "statistics.csv:2:2 registered_abroad takes whole numbers, not 10.5",
         "Give a whole number.",
     ),
+    "dot-thousands": Code(
+        "tables",
+        "statistics.csv:3:4 warning: '12.500' is read as 12.5 with a decimal point: if it means "
+        "12500, write the digits together, or grouped by commas",
+        "Write the digits together (12500) if thousands are meant; a column's other decimals "
+        "(12.5) show a decimal is meant.",
+        "warning",
+    ),
     "percent-format": Code(
         "tables",
         "statistics.csv:2:2 '50%' is a percentage, and registered_abroad is not one: write the "

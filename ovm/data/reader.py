@@ -213,6 +213,13 @@ def _invalid_number(text: str, name: str, rule: NumberRule | None = None) -> Rea
 DOT_THOUSANDS = re.compile(r"[+-]?[0-9]{1,3}\.[0-9]{3}")
 """One dot before three digits: how many languages group a whole number's thousands."""
 
+DOT_THOUSANDS_ONLY = re.compile(r"[+-]?[1-9][0-9]{0,2}\.[0-9]{3}")
+"""A number that reads as a decimal and as dot-grouped thousands alike (12.500), never a
+share's 0.125."""
+
+_WORKBOOK = re.compile(r"\.xls[xm](\[.*\])?$", re.IGNORECASE)
+"""How :class:`Account` names a workbook's table (``data.xlsx[answers]``)."""
+
 
 def _written(x: float) -> str:
     """A number in an English message exactly (:func:`ovm.i18n.exact_number`): whole numbers
@@ -776,6 +783,8 @@ class Row:
         r = column.read(cell)
         if r.status == "invalid":
             self.bad(column.name, r.code, r.message, **r.params)
+        elif r.status == "value":
+            self.account.note_number(self.number, column, cell, r)
         return r
 
 
@@ -790,6 +799,10 @@ class Account:
         self.blocks: list[RejectedRows] = []
         self.issues: list[Issue] = []
         self.cells: list[Issue] = []
+        # Per column, the cells read as decimals that may be dot-grouped thousands (row,
+        # text, value, digits together); and the columns holding ordinary decimals.
+        self.dotted: dict[str, list[tuple[int, str, float, str]]] = {}
+        self.decimals: set[str] = set()
 
     def at(
         self,
@@ -877,6 +890,48 @@ class Account:
             )
         )
 
+    def note_number(self, row: int, column: Column, cell: object, reading: Reading) -> None:
+        """Keep a cell of a column of numbers that may be dot-grouped thousands (12.500), or
+        note that the column holds ordinary decimals (12.5, 0.125), for
+        :meth:`warn_dot_thousands`."""
+        rule = column.parser
+        # A whole column refuses 12.500 itself; a workbook's cell is a number its own
+        # locale read, and its text is how ovm writes that number, not how it was typed.
+        if not isinstance(rule, NumberRule) or rule.whole or _WORKBOOK.search(self.file):
+            return
+        text = clean(cell)
+        if text is None or "." not in text or not isinstance(reading.value, float):
+            return
+        if DOT_THOUSANDS_ONLY.fullmatch(text):
+            meant = text.replace(".", "")
+            # 12500 outside the column's bounds (a percent, a 1-5 scale) was never meant.
+            if rule.problem(float(meant)) is None:
+                self.dotted.setdefault(column.name, []).append((row, text, reading.value, meant))
+            return
+        self.decimals.add(column.name)
+
+    def warn_dot_thousands(self) -> None:
+        """A ``dot-thousands`` warning at each cell of a column of numbers read as a decimal
+        with exactly three decimals (12.500) where no other cell of the column has decimals:
+        Spanish, Portuguese and many others write twelve thousand five hundred so, and read
+        as 12.5 it would lose three digits without a word. Not an error: 12.500 may be meant."""
+        for name, cells in self.dotted.items():
+            if name in self.decimals:
+                continue
+            for row, text, value, meant in cells:
+                self.issues.append(
+                    self.at(
+                        row,
+                        name,
+                        "dot-thousands",
+                        f"'{text}' is read as {_written(value)} with a decimal point: if it means "
+                        f"{meant}, write the digits together, or grouped by commas",
+                        "warning",
+                        {"text": text, "value": _written(value), "meant": meant},
+                    )
+                )
+        self.dotted.clear()
+
     def require(self, columns: Iterable[Column], present: Iterable[str]) -> list[Issue]:
         """A ``missing-column`` error for each required column the header lacks."""
         have = set(present)
@@ -953,6 +1008,8 @@ class Account:
         given: Sequence[str] = (),
     ) -> FileReport:
         """The file's account: every row read is used, rejected or excluded."""
+        # Whether a cell's 12.500 stands alone is known once every cell of its column is read.
+        self.warn_dot_thousands()
         rejected = len(self.rejected) + sum(len(b) for b in self.blocks)
         return FileReport(
             self.file,

@@ -392,6 +392,29 @@ def grown() -> list[Case]:
                     j + 2,
                 )
             )
+    # 12.500 alone among whole numbers in a column of decimals may be Spanish thousands: read
+    # as 12.5, with a warning at its cell.
+    add(
+        Case(
+            "statistics-number-dot-thousands",
+            {
+                "rubric.yaml": sub(
+                    "  - name: turned_away_mean\n",
+                    "  - {name: cost_per_vote, labels: {en: Cost per vote, es: Costo por voto}, "
+                    "unit: USD, type: number, source: statistics}\n  - name: turned_away_mean\n",
+                ),
+                "statistics.csv": const(
+                    b"mission,registered_abroad,votes_abroad,cost_per_vote\n"
+                    b"aaa-2020,1000,350,8\nbbb-2021,2000,,12.500\n"
+                ),
+            },
+            0,
+            "dot-thousands",
+            "statistics.csv",
+            3,
+            4,
+        )
+    )
     # Provenance cells of the statistics table.
     add(
         Case(
