@@ -82,3 +82,25 @@ def test_a_row_of_no_known_mission_stays_rejected(
     err = capsys.readouterr().err
     assert "no mission 'per-2012' in the missions file [unknown-mission] (row rejected)" in err
     assert "1 rejected" in err
+
+
+def test_a_rejected_row_of_a_mission_left_out_is_counted_outside_too(
+    workspace: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # mex-2024's statistics row given twice: the second is rejected, and mex-2024 is not in
+    # the cohort, so the run counts both of its rows outside, none rejected.
+    lines = (workspace / "statistics.csv").read_text("utf-8").splitlines(keepends=True)
+    row = next(k for k, line in enumerate(lines) if line.startswith("mex-2024,"))
+    lines.insert(row + 1, lines[row])
+    (workspace / "statistics.csv").write_text("".join(lines), "utf-8")
+    out = tmp_path / "scores.json"
+    assert main(["score", str(workspace), "--missions", COHORT, "-o", str(out)]) == 0
+    capsys.readouterr()
+    stats = len(_rows_of(workspace, "statistics.csv"))
+    files = json.loads(out.read_text("utf-8"))["files"]
+    assert (
+        files[0]["rows_read"],
+        files[0]["rows_used"],
+        files[0]["rows_rejected"],
+        files[0]["rows_outside"],
+    ) == (stats, 2, 0, stats - 2)

@@ -384,22 +384,14 @@ class Observations:
                 issue.line in outside.get(file, ()) or issue.line in rejected_away.get(file, ())
             )
 
-        files = []
-        for f in self.report.files:
-            used_away = len(outside.get(f.file, ()))
-            gone = len(rejected_away.get(f.file, ()))
-            if not used_away and not gone:
-                files.append(f)
-                continue
-            files.append(
-                dataclasses.replace(
-                    f,
-                    rows_used=f.rows_used - used_away,
-                    rows_rejected=f.rows_rejected - gone,
-                    rows_outside=used_away + gone,
-                    rejected_cells=tuple(i for i in f.rejected_cells if not away(i)),
-                )
+        files = [
+            f.without(
+                len(outside.get(f.file, ())),
+                len(rejected_away.get(f.file, ())),
+                lambda cells: tuple(i for i in cells if not away(i)),
             )
+            for f in self.report.files
+        ]
         report = LoadReport(
             files=tuple(files),
             rejected=tuple(kept_rows),

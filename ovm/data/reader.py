@@ -764,6 +764,25 @@ class FileReport:
         """How many cells of used rows were refused."""
         return len({(i.line, i.column) for i in self.rejected_cells})
 
+    def without(
+        self,
+        used_away: int,
+        gone: int,
+        kept: Callable[[tuple[Issue, ...]], tuple[Issue, ...]],
+    ) -> FileReport:
+        """This file's account with ``used_away`` used and ``gone`` rejected rows of missions
+        left out counted as outside, and the refused cells ``kept`` keeps; itself when no row
+        is left out. The one rule of every account narrowed to some missions."""
+        if not used_away and not gone:
+            return self
+        return dataclasses.replace(
+            self,
+            rows_used=self.rows_used - used_away,
+            rows_rejected=self.rows_rejected - gone,
+            rows_outside=used_away + gone,
+            rejected_cells=kept(self.rejected_cells),
+        )
+
 
 class Row:
     """The reasons found so far against one row."""

@@ -12,7 +12,6 @@ mission, so the rows' owners are read here once and each mission's account is ma
 
 from __future__ import annotations
 
-import dataclasses
 import heapq
 from collections import Counter
 
@@ -96,22 +95,14 @@ class OwnData:
             return rep
         used_alone = self._used_alone.get(mission, Counter())
         rejected_alone = self._rejected_alone.get(mission, Counter())
-        files = []
-        for f in rep.files:
-            used_away = self._used_total[f.file] - used_alone[f.file]
-            gone = self._rejected_total[f.file] - rejected_alone[f.file]
-            if not used_away and not gone:
-                files.append(f)
-                continue
-            files.append(
-                dataclasses.replace(
-                    f,
-                    rows_used=f.rows_used - used_away,
-                    rows_rejected=f.rows_rejected - gone,
-                    rows_outside=used_away + gone,
-                    rejected_cells=self._kept(f.rejected_cells, mission),
-                )
+        files = [
+            f.without(
+                self._used_total[f.file] - used_alone[f.file],
+                self._rejected_total[f.file] - rejected_alone[f.file],
+                lambda cells: self._kept(cells, mission),
             )
+            for f in rep.files
+        ]
         return LoadReport(
             files=tuple(files),
             rejected=tuple(
