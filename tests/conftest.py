@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import signal
 import textwrap
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -30,6 +31,17 @@ settings.register_profile(
 )
 # Reproducible by default; HYPOTHESIS_PROFILE=dev explores new examples.
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Ctrl-C answered as in a terminal, however the suite was started.
+
+    The Ctrl-C tests send SIGINT to this process and to the ``ovm`` processes they start, which
+    inherit its disposition. A suite started in the background by a shell without job control
+    (``make test &`` in a script) begins with SIGINT ignored, and ovm, like any program, keeps
+    ignoring it then: those tests would test nothing but how they were started."""
+    if os.name == "posix" and signal.getsignal(signal.SIGINT) is signal.SIG_IGN:
+        signal.signal(signal.SIGINT, signal.default_int_handler)
 
 
 def write_workspace(

@@ -333,6 +333,17 @@ def bounded() -> Any:
     signal.signal(signal.SIGALRM, previous)
 
 
+@pytest.fixture
+def terminal_ctrl_c() -> Any:
+    """Ctrl-C heard and answered as in a terminal (a KeyboardInterrupt) for one test, whatever
+    an earlier test left: a handler of its own, SIGINT ignored or blocked."""
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
+    mask = signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
+    yield
+    signal.pthread_sigmask(signal.SIG_SETMASK, mask)
+    signal.signal(signal.SIGINT, previous)
+
+
 def _in_child(monkeypatch: pytest.MonkeyPatch, stuck: Any) -> None:
     """The analysis as ``stuck`` in the child, as itself here."""
     parent, analysis = os.getpid(), sensitivity_module.sensitivity
@@ -392,7 +403,10 @@ def test_an_analysis_apart_that_spins_is_killed_and_done_here(
 
 @forks
 def test_ctrl_c_while_the_analysis_apart_is_waited_for_ends_the_child(
-    workspace: ovm.Workspace, monkeypatch: pytest.MonkeyPatch, bounded: None
+    workspace: ovm.Workspace,
+    monkeypatch: pytest.MonkeyPatch,
+    bounded: None,
+    terminal_ctrl_c: None,
 ) -> None:
     import time
 
