@@ -226,6 +226,30 @@ def test_a_variable_only_the_kind_reads_is_used(ratio: RatioKind) -> None:
     assert "turned_away_mean" in issues[0].message
 
 
+def test_each_kind_names_the_variables_its_node_reads_as_written(ratio: RatioKind) -> None:
+    # A kind that reads no variables answers without dumping its node; one that reads some
+    # (built in or registered, like the ratio, which defines only variables_in) reads them
+    # from the node as written.
+    rubric = load_rubric(RUBRIC, file="r.yaml")
+    read = {n.id: registry.kind_of(n).variables(n) for n in rubric.indicators()}
+    as_written = {
+        n.id: tuple(dict.fromkeys(registry.kind_of(n).variables_in(n.model_dump(mode="json"))))
+        for n in rubric.indicators()
+    }
+    assert read == as_written
+    assert read == {
+        "rights.basis": (),
+        "rights.postal": (),
+        "rights.turnout": ("votes_abroad", "registered_abroad"),
+        "practice.on_time": (),
+        "practice.queue": (),
+        "practice.turned_away": (),
+        "practice.ratio": ("turned_away_mean", "queue_mean"),
+        "practice.formula": ("turned_away_mean", "queue_mean"),
+        "comparative.best": (),
+    }
+
+
 def test_the_registry_lists_the_kinds_codes_while_it_is_registered(ratio: RatioKind) -> None:
     assert all_codes()["kind ratio"] == ("ratio-of-itself", "unknown-variable")
 

@@ -172,6 +172,10 @@ class KindUnit(Generic[M]):
 
     def variables(self, node: M) -> tuple[str, ...]:
         """The variables a node reads, each once, in order of first use."""
+        if type(self).variables_in is KindUnit.variables_in:
+            # A kind that reads no variables: dumping the node to say so would build its
+            # model's serialiser, which the rubric, read from the cache, does not otherwise need.
+            return ()
         return tuple(dict.fromkeys(self.variables_in(node.model_dump(mode="json"))))
 
     def explain(self, node: M) -> str:
