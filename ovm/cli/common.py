@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import difflib
 import os
 import sys
 from collections.abc import Callable, Iterator, Sequence
@@ -664,6 +663,9 @@ def require_missions(ws: Workspace, wanted: Sequence[str]) -> None:
     unknown = [m for m in wanted if m not in known]
     if not unknown:
         return
+    # Only a wrong id needs difflib: imported here, it stays out of every command's start-up.
+    import difflib
+
     hints = []
     closest: list[str] = []
     for m in unknown:
