@@ -267,3 +267,22 @@ def test_cohort_scored_and_rule_say_what_compare_must_score() -> None:
         "votes_abroad",
         "registered_abroad",
     )
+
+
+def test_the_kinds_built_in_defaults_are_what_validating_them_gives() -> None:
+    # They are made without validating, so that importing ovm builds no validator: each must
+    # be the very object validation makes, values, their types and the fields set alike.
+    from ovm.indicators import AnswerIndicator, AnswerScores, Choice, Scale
+    from ovm.indicators._common import DEFAULT_SCALE
+    from ovm.indicators.checklist import YES_NO
+
+    made = [DEFAULT_SCALE, AnswerIndicator.model_fields["scores"].default, *YES_NO]
+    validated = [
+        Scale.model_validate({}),
+        AnswerScores.model_validate({}),
+        *(Choice.model_validate(c.model_dump(exclude_unset=True)) for c in YES_NO),
+    ]
+    assert [(repr(m), m.model_fields_set) for m in made] == [
+        (repr(v), v.model_fields_set) for v in validated
+    ]
+    assert [type(m) for m in made] == [Scale, AnswerScores, Choice, Choice]

@@ -102,7 +102,9 @@ class Scale(Frozen):
         return self == DEFAULT_SCALE
 
 
-DEFAULT_SCALE = Scale()
+# Made without validating (its values are the model's own defaults): validating would build
+# the model's validator as ovm is imported, which a rubric read from the cache never needs.
+DEFAULT_SCALE = Scale.model_construct()
 
 
 class Band(Frozen):

@@ -31,7 +31,8 @@ class AnswerIndicator(IndicatorBase):
 
     kind: Literal["answer"]
     question: Text = Field(default_factory=dict)
-    scores: AnswerScores = AnswerScores()
+    # The defaults, made without validating them (as DEFAULT_SCALE is).
+    scores: AnswerScores = AnswerScores.model_construct()
     allow_na: bool = False
 
     def answers(self) -> list[str]:

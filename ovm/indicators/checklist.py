@@ -93,9 +93,10 @@ class Choice(Frozen):
     label: Text
 
 
+# Made without validating (as DEFAULT_SCALE is): the values are already what validating gives.
 YES_NO = (
-    Choice(name="yes", label={"en": "Yes", "es": "Sí", "fr": "Oui", "pt": "Sim"}),
-    Choice(name="no", label={"en": "No", "es": "No", "fr": "Non", "pt": "Não"}),
+    Choice.model_construct(name="yes", label={"en": "Yes", "es": "Sí", "fr": "Oui", "pt": "Sim"}),
+    Choice.model_construct(name="no", label={"en": "No", "es": "No", "fr": "Non", "pt": "Não"}),
 )
 
 
