@@ -308,6 +308,30 @@ def test_scoring_with_the_kept_rubric_builds_none_of_its_validators(tmp_path: Pa
     assert _output(probe, env=env).splitlines()[-1] == "False False"
 
 
+def test_scoring_with_the_kept_rubric_builds_no_rubric_model_at_all(tmp_path: Path) -> None:
+    # Nor any nested model's: not a node's kind (asked which variables it reads), not the
+    # defaults the kinds' modules make as they are imported. The first run, validating the
+    # rubric's text, builds them all and is the witness.
+    examples = Path(__file__).resolve().parent.parent / "examples"
+    probe = (
+        cli("score", str(examples), "-q", "-o", str(tmp_path / "scores.csv"))
+        + "\nimport json\nfrom ovm.indicators import Frozen\n"
+        "def every(c):\n"
+        "    for s in c.__subclasses__():\n"
+        "        yield s\n"
+        "        yield from every(s)\n"
+        "print(json.dumps(sorted({m.__name__ for m in every(Frozen) if m.__pydantic_complete__})))"
+    )
+    env = {**os.environ, "OVM_CACHE_DIR": str(tmp_path / "cache")}
+
+    def built() -> list[str]:
+        names: list[str] = json.loads(_output(probe, env=env).splitlines()[-1])
+        return names
+
+    assert {"Rubric", "LevelsIndicator", "Scale", "AnswerScores", "Choice"} <= set(built())
+    assert built() == []
+
+
 def test_validating_a_rubric_builds_each_nested_model_once() -> None:
     # Built in the order the classes were made, a band's validator is built on its own and
     # reused by every model holding bands; the bases only others derive from stay unbuilt.
