@@ -260,19 +260,29 @@ def test_a_misspelt_column_is_not_said_again_as_a_variable_no_table_has(
     assert _issues(capsys, root) == (1, [("statistics.csv", 1, 2, "unknown-column", "error")])
 
 
+@pytest.mark.parametrize("kept", ["bundled", "beside"])
 def test_a_refused_checklist_keeps_the_warnings_of_what_no_table_gives(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], kept: str
 ) -> None:
     # Observer checklists give no mission's variable: with them refused, the examples still
     # truly lack the trust survey and the follow-up.
     root = _config_with(tmp_path, EXAMPLES, "  - path: checklists.csv\n", "  - path: [x]\n")
     rubric = Path(str(resources.files("ovm.rubrics").joinpath("deco-voting-abroad.yaml")))
+    if kept == "beside":
+        # The rubric kept outside the workspace, in a folder whose path sorts before it.
+        (tmp_path / "a").mkdir()
+        rubric = Path(shutil.copy(rubric, tmp_path / "a" / rubric.name))
+        config = root / "ovm.yaml"
+        text = config.read_text("utf-8").replace(
+            "rubric: bundled:deco-voting-abroad", f"rubric: ../a/{rubric.name}"
+        )
+        config.write_text(text, "utf-8")
     code, found = _issues(capsys, root)
-    # Issues come in path order, and the bundled rubric's folder sorts before or after the
-    # workspace's depending on where ovm is installed: the files' order is not what is tested.
-    assert (code, sorted(found)) == (
+    # The workspace's own file first, the rubric's after it, wherever the rubric is kept.
+    assert (code, found) == (
         1,
         [
+            ("ovm.yaml", 12, 11, "invalid-value", "error"),
             (rubric.name, *_line_col(rubric, "trust_emb_mean\n"), "variable-not-given", "warning"),
             (
                 rubric.name,
@@ -280,6 +290,5 @@ def test_a_refused_checklist_keeps_the_warnings_of_what_no_table_gives(
                 "variable-not-given",
                 "warning",
             ),
-            ("ovm.yaml", 12, 11, "invalid-value", "error"),
         ],
     )

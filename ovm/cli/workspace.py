@@ -219,6 +219,10 @@ def report_check(
     from ovm.data.workspace import describe_report
 
     ordered = sort_issues(issues)
+    # The workspace's own files first, then those kept elsewhere (the bundled rubric, a shared
+    # one): in path order alone, where ovm is installed would decide which come first.
+    root = Path(name).resolve()
+    ordered.sort(key=lambda i: not Path(i.file).resolve().is_relative_to(root))
     errors = [i for i in ordered if i.severity == "error"]
     if fmt == "json":
         report = {
