@@ -202,6 +202,23 @@ def test_missions_multiplied_alone_give_what_missions_side_by_side_give(
     np.testing.assert_array_equal(reps.values, on_one_thread[1].values)
 
 
+@pytest.mark.parametrize("share_bytes", [1, 2**30])
+def test_shares_worked_out_a_few_missions_at_a_time_give_what_a_whole_group_gives(
+    workspace: ovm.Workspace,
+    on_one_thread: tuple[ovm.ScoreSet, IndicatorReplicates],
+    share_bytes: int,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # A group's prior draws and shares are worked out a few missions at a time, so that their
+    # operands stay in the cache: one mission at a time (1), or the whole group at once, the
+    # replicates must be the same to the bit.
+    monkeypatch.setattr(sitestats, "_SHARE_BYTES", share_bytes)
+    scores, reps = score_with_replicates(workspace.rubric, workspace.observations)
+    assert scores == on_one_thread[0]
+    assert scores.to_json() == on_one_thread[0].to_json()
+    np.testing.assert_array_equal(reps.values, on_one_thread[1].values)
+
+
 def test_counts_packed_in_one_column_give_what_two_columns_give(
     workspace: ovm.Workspace,
     on_one_thread: tuple[ovm.ScoreSet, IndicatorReplicates],
