@@ -586,8 +586,13 @@ class _State:
         self.imputed: set[tuple[int, str]] = set()
         """The cells (mission, indicator) whose value was imputed."""
         self.no_interval: set[tuple[int, str]] = set()
-        """The cells (mission, node) whose sampled score lost its interval in the cohort step
-        (a normalisation that gives it a stand-in): every group above them has none either."""
+        """The cells (mission, node) whose sampled score has no interval that a group may rest
+        on: withheld by the scoring (too few polling places), or lost in the cohort step (a
+        normalisation that gives it a stand-in). Every group above them has none either."""
+        for i, mid in enumerate(self.mids):
+            for node_id, missions in self.withheld.items():
+                if mid in missions:
+                    self._withhold_up(i, node_id)
         self.methods: Mapping[str, tuple[str, float | None]] = {}
         """Each group's aggregation method and power in this comparison."""
         self.observed: dict[tuple[int, str], NodeStatus] = {}
@@ -605,6 +610,28 @@ class _State:
         self.on_scale_scores: ScoreSet | None = None
         """Under z-scores or ranks, the cohort as the rubric scores it (no normalisation asked
         for): family 7 and the best practices are its own (see :func:`_cohort_step`)."""
+
+    def _withhold_up(self, i: int, node_id: str) -> None:
+        """Mark ``node_id`` and each scored group above it as resting on an interval withheld
+        for mission ``i``, as the scoring withheld theirs (docs/statistics.md, point 6): a
+        group the comparison aggregates again must not build one from the rest alone."""
+        while node_id in self.orig:
+            cell = self.orig[node_id][i]
+            if cell.status != "scored" or cell.interval is not None:
+                return
+            if node_id == "overall":
+                self.no_interval.add((i, node_id))
+                return
+            placed = self.rubric.nodes[node_id]
+            node = placed.node
+            if isinstance(node, Group) and node.formula is not None:
+                # A formula's result has no interval of its own to withhold.
+                return
+            self.no_interval.add((i, node_id))
+            if not node.contributes:
+                # Left out of its group's sums: it passes nothing up.
+                return
+            node_id = placed.parent
 
     @property
     def size(self) -> int:
@@ -998,7 +1025,10 @@ def _combine(
     score = out.score
     interval: tuple[float, float] | None = None
     scored = [(k, c) for k, c in cells if c.status == "scored" and c.score is not None]
-    if any((i, k.id) in st.no_interval for k, _ in scored):
+    # Decided again from the parts this comparison counts: the scoring's mark on the group
+    # holds only while a part resting on a withheld interval still counts in it.
+    st.no_interval.discard((i, node_id))
+    if score is not None and any((i, k.id) in st.no_interval for k, _ in scored):
         # A part's uncertainty that the cohort's scale cannot express is not certainty: the
         # group has no interval, as one resting on too few polling places has none.
         st.no_interval.add((i, node_id))
