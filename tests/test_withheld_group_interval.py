@@ -183,3 +183,33 @@ def test_the_mission_report_shows_no_interval_and_says_why(
         for r in body:
             rows[str(r[at])] = (r[lo], r[hi])
     assert {k for k, v in rows.items() if v == (None, None)} == {"t", "f0", "q0"}
+
+
+def test_a_group_left_unscored_by_the_comparison_is_not_sampled(
+    tmp_path: Path, make_workspace: Make
+) -> None:
+    # t answers "no" to q1 everywhere: its score of 0 leaves f0's geometric mean undefined,
+    # so f0 has no score, and no interval to withhold.
+    text = "\n".join(
+        ",".join(c if i != 3 else "no" for i, c in enumerate(row.split(",")))
+        if row.startswith("t,")
+        else row
+        for row in visits(thin=True).splitlines()
+    )
+    root = make_workspace(
+        tmp_path,
+        rubric=RUBRIC,
+        missions=MISSIONS,
+        checklists=text + "\n",
+        settings_yaml="{bootstrap: 200, seed: 3}",
+    )
+    run = ovm.analyse(root, cli_settings(["--aggregation", "geometric"]))
+    t = run.scores.scorecard("t")
+    assert [
+        (n.node, n.status, n.interval, n.sampled) for n in (t.overall, t.node("f0"), t.node("q1"))
+    ] == [
+        ("overall", "undefined", None, False),
+        ("f0", "undefined", None, False),
+        ("q1", "scored", t.node("q1").interval, True),
+    ]
+    assert t.node("q1").score == 0.0
