@@ -336,7 +336,7 @@ def scorecards(draw: st.DrawFn, mission: str) -> Scorecard:
                 st.lists(
                     st.builds(
                         Finding,
-                        code=st.sampled_from(["missing-data", "x"]),
+                        code=st.sampled_from(["missing-data", "x", "imputed-value"]),
                         message=text,
                         node=st.sampled_from([None, "a", "b.z"]),
                         severity=st.sampled_from(["info", "warning", "error"]),
@@ -396,6 +396,15 @@ def test_any_score_set_reads_back_whole_and_writes_the_same_bytes(scores: ScoreS
     assert back.to_json() == text_
     # The plain-data view is the object-by-object dump, key for key.
     assert expand(json.loads(text_)) == json.loads(scores.model_dump_json())
+    # Each imputed value the scorecard keeps as scored is shown imputed, and nothing else.
+    for card, written in zip(scores.scorecards, json.loads(text_)["scorecards"], strict=True):
+        entries = {e["node"]: e for e in (written["overall"], *written["nodes"])}
+        imputed = {f.node for f in card.findings if f.code == "imputed-value"}
+        assert {n for n, e in entries.items() if e.get("status") == "imputed"} == {
+            ns.node
+            for ns in (card.overall, *card.nodes)
+            if ns.node in imputed and ns.status == "scored"
+        }
 
 
 def test_the_node_table_describes_the_rubric_not_the_most_frequent_exception(

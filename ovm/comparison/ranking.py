@@ -19,32 +19,17 @@ import numpy.typing as npt
 
 from ovm.frozen import FrozenModel
 from ovm.scoring.aggregate import Array
-from ovm.scoring.results import NodeScore, Scorecard, in_order
+
+# The rule of what is imputed and the status it shows is the scoring layer's (the scores file
+# writes it too); named here as well, with the rankings it keeps out of.
+from ovm.scoring.imputed import IMPUTED as IMPUTED
+from ovm.scoring.imputed import IMPUTED_STATUS as IMPUTED_STATUS
+from ovm.scoring.imputed import imputed_nodes as imputed_nodes
+from ovm.scoring.imputed import shown_status as shown_status
+from ovm.scoring.results import NodeScore, in_order
 
 TIE_DECIMALS = 9
 """Scores equal to this many decimals tie."""
-
-IMPUTED = "imputed-value"
-"""The finding the cohort step records on each indicator whose value it imputed."""
-
-
-def imputed_nodes(card: Scorecard) -> frozenset[str]:
-    """The indicators whose value the comparison imputed for this mission (each carries an
-    ``imputed-value`` finding). An imputed value fills a gap in a group's score; it is not the
-    mission's own: it is never ranked, never a best practice or runner-up, never the ground of
-    a recommendation, and every report marks it."""
-    return frozenset(f.node for f in card.findings if f.code == IMPUTED and f.node is not None)
-
-
-IMPUTED_STATUS = "imputed"
-"""The status every output gives an imputed value (CSV, Parquet, workbook, report JSON): its
-score is the cohort's, so it is not ranked (the scorecard keeps ``scored`` and the finding)."""
-
-
-def shown_status(ns: NodeScore, imputed: Collection[str]) -> str:
-    """The status the outputs give a score: :data:`IMPUTED_STATUS` for a value the comparison
-    imputed (its node in ``imputed``, :func:`imputed_nodes` of its scorecard), else its own."""
-    return IMPUTED_STATUS if ns.node in imputed else ns.status
 
 
 def not_scored(ns: NodeScore) -> tuple[str, ...]:

@@ -351,7 +351,9 @@ class ScoreSet(FrozenModel):
 
     def to_json(self) -> str:
         """The scores file (``ovm-scores/2``): canonical JSON text, byte-identical for
-        identical inputs, each fact written once; :meth:`from_json` reads it back whole."""
+        identical inputs, each fact written once; :meth:`from_json` reads it back whole. A
+        value the comparison imputed says ``imputed``, as in every output
+        (:func:`ovm.scoring.imputed.shown_status`)."""
         from ovm.scoring.scorejson import dumps
 
         fill_deferred(self.scorecards)

@@ -17,6 +17,9 @@ keeps each of these once and the objects get them back on reading:
   band in ``nodes``), ``raw_value`` when it is the value, the explanation's score when it is
   the node's score, a child's status and score (the child's own entry), a formula input's
   value (the node it names), and any field at its default (null, false, empty).
+- A node's ``status`` is the one every output shows (``imputed`` for a value the comparison
+  imputed: ``ovm.scoring.imputed.shown_status``); the reader gives the scorecard's own back
+  (``scored``; the ``imputed-value`` finding says the rest).
 
 Reading a file (:func:`loads`) gives the very objects that were written: ``loads(dumps(s)) ==
 s`` for every score set. Each omission above is made only when the reader derives exactly
@@ -61,6 +64,10 @@ _FINDING_DEFAULTS: dict[str, Json] = {"node": None, "severity": "warning", "para
 _PLACE = ("line", "column")
 """A provenance's place in its file: the datum's own; the rest of it is shared."""
 _TABLES = ("nodes", "provenance", "findings", "scorecards")
+_OWN_STATUS = {"imputed": "scored"}
+"""A shown status that is not the scorecard's own (``ovm.scoring.imputed.IMPUTED_STATUS``),
+and the own status it stands for: the reader gives that back."""
+
 _READS = re.compile(r"(value|score|band|rating)\((.+)\)")
 
 
@@ -259,7 +266,10 @@ class _Tables:
 
 
 def _compact_card(
-    card: dict[str, Json], tables: _Tables, cards: Mapping[str, NodeLookup]
+    card: dict[str, Json],
+    tables: _Tables,
+    cards: Mapping[str, NodeLookup],
+    shown: Mapping[str, str],
 ) -> dict[str, Json]:
     by_id = {ns["node"]: ns for ns in (card["overall"], *card["nodes"])}
     here: NodeLookup = by_id.get
@@ -310,8 +320,9 @@ def _compact_card(
         for f in ("value", "score"):
             if ns[f] is not None:
                 out[f] = ns[f]
-        if ns["status"] != _status(out):
-            out["status"] = ns["status"]
+        status = shown.get(node, ns["status"])
+        if status != _status(out):
+            out["status"] = status
         if not same(ns["coverage"], 1.0):
             out["coverage"] = ns["coverage"]
         if ns["band"] is not None:
@@ -385,16 +396,22 @@ def _compact_card(
     return out
 
 
-def compact(full: dict[str, Json]) -> dict[str, Json]:
+def compact(
+    full: dict[str, Json], shown: Mapping[str, Mapping[str, str]] | None = None
+) -> dict[str, Json]:
     """The ``ovm-scores/2`` form of a score set dumped object by object
-    (``ScoreSet.model_dump(mode="json")``)."""
+    (``ScoreSet.model_dump(mode="json")``); ``shown`` maps a mission's nodes to the status
+    the outputs show them when it is not their own (:func:`shown_statuses`)."""
+    shown = shown or {}
     cards: list[dict[str, Json]] = full["scorecards"]
     tables = _Tables(cards)
     lookups: dict[str, NodeLookup] = {
         c["mission"]["id"]: {ns["node"]: ns for ns in (c["overall"], *c["nodes"])}.get
         for c in cards
     }
-    compacted = [_compact_card(c, tables, lookups) for c in cards]
+    compacted = [
+        _compact_card(c, tables, lookups, shown.get(c["mission"]["id"], {})) for c in cards
+    ]
     out = {k: v for k, v in full.items() if k != "scorecards"}
     if not out.get("warnings"):
         # Written only when there are some: files written before they were kept read the same.
@@ -526,11 +543,26 @@ def _reader(card: Mapping[str, Json], nodes: Mapping[str, Mapping[str, Json]]) -
     return read
 
 
+def _own_status(entry: Mapping[str, Json]) -> Mapping[str, Json]:
+    own = _OWN_STATUS.get(entry.get("status", ""))
+    return entry if own is None else {**entry, "status": own}
+
+
+def _own_statuses(card: Mapping[str, Json]) -> Mapping[str, Json]:
+    """A card whose entries have their scorecard's own status, not the one the file shows."""
+    return {
+        **card,
+        "overall": _own_status(card["overall"]),
+        "nodes": [_own_status(e) for e in card["nodes"]],
+    }
+
+
 def expand(data: Mapping[str, Json]) -> dict[str, Json]:
     """A score set object by object (as ``ScoreSet.model_validate`` reads it) from its
     ``ovm-scores/2`` form."""
     nodes: Mapping[str, Mapping[str, Json]] = data["nodes"]
     provenance: list[Mapping[str, Json]] = data["provenance"]
+    data = {**data, "scorecards": [_own_statuses(c) for c in data["scorecards"]]}
     lookups: dict[str, NodeLookup] = {
         c["mission"]["id"]: _reader(c, nodes) for c in data["scorecards"]
     }
@@ -586,16 +618,39 @@ def text(data: Mapping[str, Json]) -> str:
     return _dict_text(data, "", top_field) + "\n"
 
 
+def shown_statuses(scores: ScoreSet) -> dict[str, dict[str, str]]:
+    """Each mission's nodes whose shown status (:func:`ovm.scoring.imputed.shown_status`)
+    differs from their own, and that status; only one the reader gives the own status back
+    from: the file loses nothing."""
+    from ovm.scoring.imputed import imputed_nodes, shown_status
+
+    out: dict[str, dict[str, str]] = {}
+    for card in scores.scorecards:
+        imputed = imputed_nodes(card)
+        if not imputed:
+            continue
+        here = {}
+        for ns in (card.overall, *card.nodes):
+            status = shown_status(ns, imputed)
+            if status != ns.status and _OWN_STATUS.get(status) == ns.status:
+                here[ns.node] = status
+        if here:
+            out[card.mission.id] = here
+    return out
+
+
 def to_data(scores: ScoreSet) -> dict[str, Json]:
-    """The ``ovm-scores/2`` form of a score set as plain data (what a comparison embeds)."""
+    """The ``ovm-scores/2`` form of a score set as plain data (what a comparison embeds),
+    each node with the status every output shows it."""
     # Through pydantic's JSON writer: fast, and NaN or infinity become null as JSON has
     # neither.
     full: dict[str, Json] = json.loads(scores.model_dump_json())
-    return compact(full)
+    return compact(full, shown_statuses(scores))
 
 
 def dumps(scores: ScoreSet) -> str:
-    """The ``ovm-scores/2`` text of a score set."""
+    """The ``ovm-scores/2`` text of a score set, each node with the status every output
+    shows it."""
     return text(to_data(scores))
 
 

@@ -113,8 +113,9 @@ class Entry(Row):
     node: str
     value: float | str | None = None
     score: float | None = None
-    status: NodeStatus | None = None
-    """Left out when it is ``scored`` and there is a score, or ``missing`` and none."""
+    status: NodeStatus | Literal["imputed"] | None = None
+    """Left out when it is ``scored`` and there is a score, or ``missing`` and none;
+    ``imputed`` for a value the comparison imputed (read back as ``scored``)."""
     coverage: float = 1.0
     band: int | None = None
     band_label: str | None = None
