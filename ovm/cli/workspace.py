@@ -222,7 +222,8 @@ def report_check(
     # The workspace's own files first, then those kept elsewhere (the bundled rubric, a shared
     # one): in path order alone, where ovm is installed would decide which come first.
     root = Path(name).resolve()
-    ordered.sort(key=lambda i: not Path(i.file).resolve().is_relative_to(root))
+    outside = {f: not Path(f).resolve().is_relative_to(root) for f in {i.file for i in ordered}}
+    ordered.sort(key=lambda i: outside[i.file])
     errors = [i for i in ordered if i.severity == "error"]
     if fmt == "json":
         report = {

@@ -36,6 +36,7 @@ from collections.abc import Callable, Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
 from ovm.data.observations import Provenance
+from ovm.scoring.imputed import IMPUTED_STATUS, imputed_nodes, shown_status
 
 if TYPE_CHECKING:
     from ovm.scoring.results import ScoreSet
@@ -64,9 +65,9 @@ _FINDING_DEFAULTS: dict[str, Json] = {"node": None, "severity": "warning", "para
 _PLACE = ("line", "column")
 """A provenance's place in its file: the datum's own; the rest of it is shared."""
 _TABLES = ("nodes", "provenance", "findings", "scorecards")
-_OWN_STATUS = {"imputed": "scored"}
-"""A shown status that is not the scorecard's own (``ovm.scoring.imputed.IMPUTED_STATUS``),
-and the own status it stands for: the reader gives that back."""
+_OWN_STATUS = {IMPUTED_STATUS: "scored"}
+"""A shown status that is not the scorecard's own, and the own status it stands for: the
+reader gives that back."""
 
 _READS = re.compile(r"(value|score|band|rating)\((.+)\)")
 
@@ -622,8 +623,6 @@ def shown_statuses(scores: ScoreSet) -> dict[str, dict[str, str]]:
     """Each mission's nodes whose shown status (:func:`ovm.scoring.imputed.shown_status`)
     differs from their own, and that status; only one the reader gives the own status back
     from: the file loses nothing."""
-    from ovm.scoring.imputed import imputed_nodes, shown_status
-
     out: dict[str, dict[str, str]] = {}
     for card in scores.scorecards:
         imputed = imputed_nodes(card)
