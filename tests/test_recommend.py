@@ -649,3 +649,28 @@ def test_whatif_takes_each_change_after_its_own_set_and_the_workspace_anywhere(
     assert first.stdout == last.stdout
     moved = {n["node"] for n in json.loads(first.stdout)["nodes"]}
     assert {"rights.basis", "rights.turnout"} <= moved, moved
+
+
+def test_markdown_escapes_the_teams_text_in_headings_as_in_the_body(tmp_path: Path) -> None:
+    # A mission's name, a node's label and a band's label are written by the mission team; a
+    # recommendations file pasted into a wiki renders whatever HTML they hold.
+    ws = workspace(tmp_path)
+    for name, old, new in [
+        ("missions.yaml", "name: B 2021", 'name: "B <img src=x onerror=alert(1)> | 2021"'),
+        ("rubric.yaml", "{en: Legal basis,", '{en: "Legal <b>basis</b>",'),
+        ("rubric.yaml", "{en: Weak,", '{en: "Weak <i>|</i>",'),
+    ]:
+        path = ws / name
+        text = path.read_text(encoding="utf-8")
+        assert old in text
+        path.write_text(text.replace(old, new), encoding="utf-8")
+    md = run("recommend", str(ws), "--mission", "bbb-2021", "-q")
+    assert md.returncode == 0, md.stderr
+    lines = md.stdout.splitlines()
+    assert lines[0] == "# Recommendations: B &lt;img src=x onerror=alert(1)&gt; \\| 2021"
+    assert [line for line in lines if line.startswith("## ")] == [
+        "## 1. Legal &lt;b&gt;basis&lt;/b&gt;",
+        "## 2. Rights",
+    ]
+    assert "band Weak &lt;i&gt;\\|&lt;/i&gt;" in md.stdout
+    assert "<" not in md.stdout

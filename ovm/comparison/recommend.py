@@ -1305,15 +1305,15 @@ def to_markdown(
         return gettext(msgid, lang, **params)
 
     c = colon(lang)
-    lines = [f"# {t('recommendations')}{c} {title}", ""]
+    lines = [f"# {t('recommendations')}{c} {_md_escape(title)}", ""]
     if not recs:
         lines.append(t("md_no_condition"))
     for i, r in enumerate(recs, 1):
-        lines.append(f"## {i}. {r.node_label}")
+        lines.append(f"## {i}. {_md_escape(r.node_label)}")
         lines.append("")
         lines.append(
             f"*{t('md_to')}{c}* {t(f'to_{r.to}')} · *{t('priority')}{c}* "
-            f"{t(f'priority_{r.priority}')} · *{t('md_condition')}{c}* {r.condition} · "
+            f"{t(f'priority_{r.priority}')} · *{t('md_condition')}{c}* {_md_escape(r.condition)} · "
             f"*{t('gain')}{c}* "
             + gain_text(r.gain, r.gain_on, r.gain_on_label, lang, markdown=True, note=r.gain_note)
         )
@@ -1332,7 +1332,7 @@ def to_markdown(
             lines.append(f"{heading}{c} {_md_escape(r.best_practice)}")
             lines.append("")
     if fu is not None and fu.items:
-        lines += ["", f"## {t('follow_up')} ({fu.previous or '—'})", ""]
+        lines += ["", f"## {t('follow_up')} ({_md_escape(fu.previous or '—')})", ""]
         lines.append(f"| id | {t('md_text')} | {t('md_to')} | {t('status')} |")
         lines.append("|---|---|---|---|")
         for it in fu.items:
@@ -1348,7 +1348,8 @@ def to_markdown(
 
 
 def _md_escape(text: str) -> str:
-    # Markdown viewers render HTML: neutralise tags and table pipes from data.
+    # Markdown viewers render HTML: neutralise tags and table pipes from data, in headings as
+    # in the body (a mission's name, a node's label and a band's label are the team's text).
     return (
         text.replace("&", "&amp;")
         .replace("<", "&lt;")
