@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import math
+import os
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, Literal
 
 Severity = Literal["error", "warning"]
@@ -121,6 +123,18 @@ def sort_issues(issues: Iterable[Issue]) -> list[Issue]:
         issues,
         key=lambda i: (i.file, i.line or 0, i.column or 0, i.code, i.message),
     )
+
+
+def workspace_first(issues: Iterable[Issue], root: str | os.PathLike[str]) -> list[Issue]:
+    """Issues as ``ovm check`` lists them: those of the workspace's own files first, then those
+    of files kept elsewhere (the bundled rubric, a shared one), each in file, line and column
+    order. In path order alone, where ovm is installed would decide which come first."""
+    ordered = sort_issues(issues)
+    base = Path(root).resolve()
+    # Resolved once a file: a bad data file may have thousands of issues.
+    outside = {f: not Path(f).resolve().is_relative_to(base) for f in {i.file for i in ordered}}
+    ordered.sort(key=lambda i: outside[i.file])
+    return ordered
 
 
 class CheckError(ValueError):

@@ -377,3 +377,62 @@ def test_a_name_written_as_the_id_by_hand_is_no_placeholder(
         text.replace('name: {en: "arg-2023", es: "arg-2023"}', "name: arg-2023"), encoding="utf-8"
     )
     assert run(["check", str(root)], capsys)[:2] == (0, f"{root}: valid (0 warnings)\n")
+
+
+def test_analysing_commands_show_warnings_in_the_order_ovm_check_lists_them(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # The few warnings of a code that a scoring command shows are the first ovm check lists:
+    # the workspace's files in file, line and column order.
+    root = tmp_path / "ws"
+    missions = ["per-2021", "bol-2020", "chl-2021"]
+    assert run(["init", str(root), "--missions", *missions], capsys)[0] == 0
+    code, _, err = run(["check", str(root)], capsys)
+    assert code == 0
+    checked = [line for line in err.splitlines() if line.endswith("[init-placeholder]")]
+    assert len(checked) == 7
+    code, _, err = run(["score", str(root), "-o", str(tmp_path / "s.json")], capsys)
+    assert code == 0
+    shown = [line for line in err.splitlines() if line.endswith("[init-placeholder]")]
+    assert shown == checked[:5]
+    assert f"{root}: and 2 more warnings [init-placeholder]; ovm check {root} lists them all" in err
+
+
+@pytest.mark.parametrize("command", ["score", "compare", "report", "recommend"])
+def test_a_refused_workspace_lists_its_own_files_first_in_every_command(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], command: str
+) -> None:
+    # The rubric kept outside the workspace, in a folder whose path sorts before it: its error
+    # comes after the workspace's own, as ovm check lists them.
+    import shutil
+    from importlib import resources
+
+    root = tmp_path / "ws"
+    shutil.copytree(DOCS.parent / "examples", root)
+    (tmp_path / "a").mkdir()
+    bundled = resources.files("ovm.rubrics").joinpath("deco-voting-abroad.yaml")
+    rubric = tmp_path / "a" / "rubric.yaml"
+    rubric.write_text(
+        bundled.read_text("utf-8").replace("weight: 0.5", "weight: -3", 1), encoding="utf-8"
+    )
+    config = root / "ovm.yaml"
+    text = config.read_text("utf-8")
+    assert "rubric: bundled:deco-voting-abroad" in text and "  - path: checklists.csv" in text
+    text = text.replace("rubric: bundled:deco-voting-abroad", "rubric: ../a/rubric.yaml")
+    config.write_text(text.replace("  - path: checklists.csv", "  - path: [x]"), "utf-8")
+
+    def located(err: str) -> list[str]:
+        return [line.split(" ", 1)[0] for line in err.splitlines() if line.endswith("]")]
+
+    code, _, checked = run(["check", str(root)], capsys)
+    assert code == 1
+    lines = rubric.read_text("utf-8").splitlines()
+    line = next(n for n, x in enumerate(lines, 1) if "weight: -3" in x)
+    column = lines[line - 1].index("-3") + 1
+    expected = [f"{root}/ovm.yaml:12:11", f"{root}/../a/rubric.yaml:{line}:{column}"]
+    assert located(checked) == expected
+    argv = [command, str(root), "-o", str(tmp_path / "out.json")]
+    if command == "recommend":
+        argv = [command, str(root), "--mission", "per-2021"]
+    code, _, err = run(argv, capsys)
+    assert (code, located(err)) == (1, expected)

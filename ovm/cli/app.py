@@ -27,7 +27,7 @@ from ovm.cli.common import (
 )
 from ovm.cli.interrupt import EXIT_INTERRUPTED, end_interrupted, interrupted, say_interrupted
 from ovm.cli.parser import Parser, lang_after_command, language_of
-from ovm.errors import OvmError, WordedWarning
+from ovm.errors import OvmError, WordedWarning, workspace_first
 from ovm.runtime import held_collector, idle_blas_threads, stage_done
 
 
@@ -248,7 +248,10 @@ def _run(args: argparse.Namespace) -> int:
         print(str(exc), file=sys.stderr)
         return EXIT_ERRORS
     except OvmError as exc:
-        for issue in exc.issues:
+        workspace = getattr(args, "workspace", None)
+        # A workspace's own files first, as ovm check lists them.
+        issues = exc.issues if workspace is None else workspace_first(exc.issues, workspace)
+        for issue in issues:
             print(issue.render(message_lang(args)), file=sys.stderr)
         print(_summary(exc, args), file=sys.stderr)
         return EXIT_ERRORS

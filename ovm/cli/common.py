@@ -599,8 +599,11 @@ def _print_warnings(
     A plausibility check can flag every visit of a large file; the analysing commands say how
     many, and ``ovm check`` lists every one.
     """
+    from ovm.errors import workspace_first
+
     by_code: dict[str, list[Issue]] = {}
-    for issue in warnings:
+    # In ovm check's order, so the few shown of a code are the first it lists.
+    for issue in workspace_first(warnings, ws.root):
         by_code.setdefault(issue.code, []).append(issue)
     for code, issues in by_code.items():
         shown = 0 if quiet else WARNINGS_SHOWN

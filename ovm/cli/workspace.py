@@ -24,7 +24,7 @@ from ovm.cli.common import (
     rubric_spec,
     write_output,
 )
-from ovm.errors import Issue, OvmError, sort_issues
+from ovm.errors import Issue, OvmError, workspace_first
 from ovm.files import link_loop, loops, write_failed
 from ovm.i18n import LANGUAGES
 
@@ -218,12 +218,7 @@ def report_check(
     file); the exit status: 1 when any is an error."""
     from ovm.data.workspace import describe_report
 
-    ordered = sort_issues(issues)
-    # The workspace's own files first, then those kept elsewhere (the bundled rubric, a shared
-    # one): in path order alone, where ovm is installed would decide which come first.
-    root = Path(name).resolve()
-    outside = {f: not Path(f).resolve().is_relative_to(root) for f in {i.file for i in ordered}}
-    ordered.sort(key=lambda i: outside[i.file])
+    ordered = workspace_first(issues, name)
     errors = [i for i in ordered if i.severity == "error"]
     if fmt == "json":
         report = {
