@@ -461,3 +461,31 @@ def test_a_workbook_given_as_a_rubric_is_said_to_be_a_workbook(
     book.save(tmp_path / "stats.xlsx")
     done = ovm_cmd("--lang", lang, "validate", "stats.xlsx", cwd=tmp_path)
     assert (done.returncode, done.stderr.splitlines()[0]) == (1, said)
+
+
+@pytest.mark.parametrize(
+    ("args", "lang", "said"),
+    [
+        (["--bootstrap", "-1"], "en", "argument --bootstrap: -1 is negative: give 0 or more"),
+        (["--seed", "-5"], "es", "argumento --seed: -5 es negativo: indique 0 o más"),
+        (
+            ["--bootstrap", "100001"],
+            "en",
+            "argument --bootstrap: 100001 replicates; at most 100000",
+        ),
+        (["--seed", str(2**63)], "en", f"argument --seed: {2**63} is not between 0 and 2**63 - 1"),
+    ],
+)
+def test_a_number_out_of_its_range_says_the_range_the_help_gives(
+    args: list[str], lang: str, said: str
+) -> None:
+    # A negative count is told as such, not against a bound only a seed has.
+    ws = str(Path(__file__).parent / "data" / "mini")
+    res = subprocess.run(
+        [sys.executable, "-m", "ovm", "score", ws, "-q", "--lang", lang, *args],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    last = res.stderr.splitlines()[-1]
+    assert (res.returncode, last) == (2, f"ovm score: error: {said}"), res.stderr

@@ -1,6 +1,7 @@
 """What the arguments alone decide is refused before the workspace is read (exit 2, the usage
 error alone: not after every data problem and file summary of a large workspace), and ``-q``
-("no progress or summary") leaves out the files' summary unless the run stops on it."""
+("no progress; at most one line on what was left out") leaves out the files' summary unless
+the run stops on it."""
 
 from __future__ import annotations
 

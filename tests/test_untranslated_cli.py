@@ -666,7 +666,7 @@ HELP_QUOTED = [
 """What the help quotes: formats, programs, names to type, the commands' names."""
 SHARED_HELP = {
     "es": {"base", "bytes", "s"},
-    "fr": {"base", "messages", "tables", "s"},
+    "fr": {"base", "messages", "tables", "s", "codes"},
     "pt": {"base", "bytes", "links", "s"},
 }
 """Words of the help the language shares with English (and the plural of ``idioma(s)``)."""

@@ -291,7 +291,9 @@ def natural(text: str) -> int:
         value = int(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
-    if not 0 <= value < 2**63:
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"{value} is negative: give 0 or more")
+    if value >= 2**63:
         raise argparse.ArgumentTypeError(f"{value} is not between 0 and 2**63 - 1")
     return value
 
@@ -409,7 +411,12 @@ def workspace_args(sp: argparse.ArgumentParser) -> None:
         action="store_true",
         help="go on when some data rows are rejected (they stay listed)",
     )
-    sp.add_argument("-q", "--quiet", action="store_true", help="no progress or summary")
+    sp.add_argument(
+        "-q",
+        "--quiet",
+        action="store_true",
+        help="no progress; at most one line on what was left out",
+    )
 
 
 def _aggregation(specs: Sequence[str] | None) -> dict[str, str]:
@@ -506,7 +513,10 @@ def lang_arg(p: argparse.ArgumentParser) -> None:
         "--lang",
         choices=LANGUAGES,
         default="en",
-        help="language of the messages, data problems and findings included (default: en)",
+        help=(
+            "language of the messages and of text output; JSON and CSV keep English messages "
+            "beside their codes (default: en)"
+        ),
     )
 
 
