@@ -847,3 +847,31 @@ def test_a_weight_with_a_decimal_comma_is_refused_with_the_number_meant(
     assert [(i.line, i.column, i.code, i.params["variant"], i.message) for i in issues] == [
         (13, 13, "invalid-weight", *expected)
     ]
+
+
+@pytest.mark.parametrize("listed", ["", "references: []\n"])
+def test_a_reference_cited_where_the_rubric_lists_none_is_unknown(
+    tmp_path: Path, listed: str
+) -> None:
+    # Without a list every cited id is unknown: the report would link to anchors it never has.
+    text = (RUBRICS / "unknown-reference.yaml").read_text(encoding="utf-8")
+    declared = "references:\n  - {id: idea-2007, title: Voting from Abroad}\n"
+    assert declared in text
+    path = tmp_path / "r.yaml"
+    path.write_text(text.replace(declared, listed), encoding="utf-8")
+    _rubric, issues = check_rubric(path, file="r.yaml")
+    line = 18 - 2 + listed.count("\n")
+    assert [(i.file, i.line, i.column, i.code, i.params, i.severity) for i in issues] == [
+        (
+            "r.yaml",
+            line,
+            22,
+            "unknown-reference",
+            {"variant": "none_listed", "id": "idea-2008"},
+            "error",
+        )
+    ]
+    assert issues[0].message == (
+        "no reference with id 'idea-2008': the rubric lists no references "
+        "(declare it under `references:`)"
+    )

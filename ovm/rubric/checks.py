@@ -467,9 +467,24 @@ def _declared_references(doc: Document) -> set[str]:
 def node_references(doc: Document) -> Iterator[Issue]:
     """A node cites references the rubric declares."""
     declared = _declared_references(doc)
+    # A rubric that lists no references declares none, so every id a node cites is unknown; a
+    # list whose ids could not be read is said where it is, not again at each citation.
+    listed = doc.data.get("references")
+    none_listed = listed is None or listed == []
     for node in doc.nodes:
         for j, ref in enumerate(seq(node.data.get("references"))):
-            if isinstance(ref, str) and declared and ref not in declared:
+            if not isinstance(ref, str) or ref in declared:
+                continue
+            if none_listed:
+                yield doc.issue(
+                    (*node.path, "references", j),
+                    "unknown-reference",
+                    f"no reference with id {ref!r}: the rubric lists no references "
+                    "(declare it under `references:`)",
+                    variant="none_listed",
+                    id=ref,
+                )
+            elif declared:
                 yield doc.issue(
                     (*node.path, "references", j),
                     "unknown-reference",
