@@ -457,12 +457,39 @@ def _syntax_issue(exc: yaml.MarkedYAMLError, text: str, file: str) -> Issue:
     if ctx and cmark is not None and exc.problem_mark is not None:
         what = ctx.removeprefix("while parsing a ").removeprefix("while scanning a ").strip()
         opened = (cmark.line + 1, cmark.column + 1)
+        if what == "flow node" and "<stream end>" in (exc.problem or ""):
+            # The file ends inside brackets or braces (``families: [`` as its last line): the
+            # parser names the value it expected, but what is missing is the closing bracket.
+            left_open = _left_open(text)
+            if left_open is not None:
+                what, opened = left_open
         msg += f" (in the {what} that opened at line {opened[0]}, column {opened[1]})"
         fix = next((f for k, f in _FIXES.items() if k in what), None)
         if fix:
             msg += f": {fix}"
     params = _syntax_params(exc, what, opened)
     return Issue(file, line, col, "yaml-syntax", _worded(params) or msg, params=params)
+
+
+def _left_open(text: str) -> tuple[str, tuple[int, int]] | None:
+    """The innermost list in brackets or mapping in braces that ``text`` never closes, and
+    where it opened (line and column from 1); None when the tokens cannot be read that far."""
+    opened: list[tuple[str, tuple[int, int]]] = []
+    try:
+        for token in yaml.scan(text, Loader=yaml.SafeLoader):
+            if isinstance(token, yaml.FlowSequenceStartToken | yaml.FlowMappingStartToken):
+                kind = (
+                    "flow sequence"
+                    if isinstance(token, yaml.FlowSequenceStartToken)
+                    else "flow mapping"
+                )
+                mark = token.start_mark
+                opened.append((kind, (mark.line + 1, mark.column + 1)))
+            elif opened and isinstance(token, yaml.FlowSequenceEndToken | yaml.FlowMappingEndToken):
+                opened.pop()
+    except yaml.YAMLError:
+        return None
+    return opened[-1] if opened else None
 
 
 def _worded(params: dict[str, Any]) -> str | None:

@@ -517,3 +517,29 @@ def test_a_tree_past_the_node_limit_is_refused_where_its_expansion_is_checked() 
         ovm.yamldoc.MAX_NODES = limit
     assert doc is None
     assert where(issues) == [(3, 5, "yaml-too-complex")]
+
+
+@pytest.mark.parametrize(
+    ("text", "said"),
+    [
+        ("a: 1\nb: [\n", "a list in brackets opened at line 2, column 4"),
+        ("a: {x: 1,\n", "a mapping in braces opened at line 1, column 4"),
+        # The innermost construct left open, past those closed before it.
+        ("a: [[1], {b: [\n", "a list in brackets opened at line 1, column 14"),
+        ("a: [1, {b: 2}, {c:\n", "a mapping in braces opened at line 1, column 16"),
+    ],
+)
+def test_a_file_ending_inside_brackets_names_the_bracket_left_open(text: str, said: str) -> None:
+    # The parser names the value it expected at the end of the file; what is missing is the
+    # closing bracket or brace, as anywhere else in a file.
+    doc, issues = ovm.yamldoc.parse_yaml(text, "f.yaml")
+    assert doc is None
+    closing = "]" if "brackets" in said else "}"
+    assert [(i.line, i.column, i.code, i.message) for i in issues] == [
+        (
+            text.count("\n") + 1,
+            1,
+            "yaml-syntax",
+            f"{said} is not closed where expected: close it with '{closing}'",
+        )
+    ]
