@@ -191,17 +191,19 @@ CODES: dict[str, Code] = {
     ),
     "invalid-id": Code(
         "rubric",
-        "rubric.yaml:34:13 families[0].children[1].id: does not match ^[a-z0-9][a-z0-9_.-]*$",
+        "rubric.yaml:34:13 families[0].children[1].id: 'Rights Postal' is not an id: ids are "
+        "lowercase letters, digits, '.', '_' or '-', starting with a letter or a digit",
         "Ids are lower-case letters, digits, `_`, `.` and `-`, starting with a letter.",
     ),
     "invalid-name": Code(
         "rubric",
-        "rubric.yaml:13:12 variables[0].name: does not match ^[a-z_][a-z0-9_]*$",
+        "rubric.yaml:13:12 variables[0].name: 'Registered' is not a name: names are lowercase "
+        "letters, digits or '_', starting with a letter or '_': did you mean registered?",
         "Variable names are lower-case letters, digits and `_`, starting with a letter.",
     ),
     "invalid-coverage": Code(
         "rubric",
-        "rubric.yaml:49:19 families[1].min_coverage: Input should be less than or equal to 1",
+        "rubric.yaml:49:19 families[1].min_coverage: must be at most 1",
         "Give `min_coverage` as a share between 0 and 1.",
     ),
     "invalid-language": Code(

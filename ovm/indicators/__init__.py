@@ -18,6 +18,7 @@ from ovm.indicators.comparative import ComparativeIndicator
 from ovm.indicators._common import (
     DEFAULT_SCALE,
     ID_PATTERN,
+    NAME_PATTERN,
     Addressee,
     Band,
     Condition,
@@ -55,6 +56,7 @@ from ovm.indicators.rules import Bands, Cohort, Goalposts, Identity, Target, Val
 __all__ = [
     "DEFAULT_SCALE",
     "ID_PATTERN",
+    "NAME_PATTERN",
     "Addressee",
     "AnswerIndicator",
     "AnswerScores",

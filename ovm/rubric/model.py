@@ -24,6 +24,8 @@ from ovm.errors import Issue, PathPart, RubricError, check_error, sort_issues
 from ovm.i18n import faithful_digits
 from ovm.indicators import (
     DEFAULT_SCALE,
+    ID_PATTERN,
+    NAME_PATTERN,
     Band,
     Frozen,
     IndicatorBase,
@@ -605,8 +607,8 @@ SCHEMA_WORDINGS: dict[str, frozenset[str]] = {
     ),
     "invalid-weight": frozenset({"gt", "number", "decimal_comma", "finite"}),
     "invalid-coverage": frozenset({"ge", "le", "number", "decimal_comma", "finite"}),
-    "invalid-id": frozenset({"pattern", "text"}),
-    "invalid-name": frozenset({"pattern", "text", "empty"}),
+    "invalid-id": frozenset({"pattern", "pattern_meant", "text"}),
+    "invalid-name": frozenset({"pattern", "pattern_meant", "text", "empty"}),
     "invalid-language": frozenset({"list"}),
     "out-of-range": frozenset({"gt", "ge", "le"}),
     "invalid-format": frozenset({"pattern"}),
@@ -649,6 +651,8 @@ def schema_params(err: Any, code: str) -> dict[str, object]:
         params["bound"] = ctx.get(variant)
     elif variant == "pattern":
         params["pattern"] = ctx.get("pattern")
+        if code in _SPELT:
+            params |= _spelling(code, str(err.get("input", "")))
     elif variant == "too_short":
         params |= {"n": ctx.get("min_length"), "got": ctx.get("actual_length")}
     elif variant == "empty":
@@ -668,6 +672,46 @@ def schema_params(err: Any, code: str) -> dict[str, object]:
             if meant is not None:
                 params |= {"variant": "tag_meant", "meant": meant}
     return params
+
+
+_SPELT = {"invalid-id": ID_PATTERN, "invalid-name": NAME_PATTERN}
+"""The patterns of the rubric's ids and names, which ovm says in words (what they are made of),
+with the id or name meant when one is near, rather than as the pattern."""
+
+
+def _spelling(code: str, text: str) -> dict[str, object]:
+    """The parts of an id's or a name's sentence: the text as written (cut at 60 characters)
+    and, when writing it as ids or names are written gives one (``Trial-Rubric``:
+    ``trial-rubric``; ``VotesAbroad`` or ``votes abroad``: ``votes_abroad``), that one."""
+    shown = text if len(text) <= 60 else text[:59] + "…"
+    if code == "invalid-name":
+        # A name in camel case or with blanks or hyphens, as in a spreadsheet's header.
+        meant = re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "_", text.strip())
+        meant = re.sub(r"[\s-]+", "_", meant).lower()
+    else:
+        # An id's blank could stand for '.', '_' or '-': only a capital is taken as a slip.
+        meant = text.lower()
+    if shown == text and meant != text and re.fullmatch(_SPELT[code], meant):
+        return {"variant": "pattern_meant", "text": shown, "meant": meant}
+    return {"text": shown}
+
+
+SPELLING_VARIANTS = frozenset({"gt", "ge", "lt", "le", "pattern", "pattern_meant"})
+"""The schema errors of a value out of its bounds or not written as the field's ids or names
+are, which ovm says in its own words in English too: the schema's text gives the bound in its
+own words and the pattern as a regular expression."""
+
+
+def spelling_words(code: str, params: Mapping[str, object]) -> str | None:
+    """The English sentence of a schema error of a value's bounds or spelling (``params`` from
+    :func:`schema_params`): the catalogue's, as every other language says it; None for an
+    error of another kind, or a pattern ovm has no words for."""
+    variant = params.get("variant")
+    if variant not in SPELLING_VARIANTS or (variant == "pattern" and "text" not in params):
+        return None
+    from ovm.i18n import coded
+
+    return coded("issue", code, params, "en")
 
 
 TYPE_VARIANTS = frozenset(
@@ -1008,7 +1052,11 @@ def _schema_issues(doc: YamlDoc, exc: ValidationError) -> list[Issue]:
                 message = decimal_comma_message(params)
             elif params["variant"] == "choice_meant":
                 message = meant_choice_message(params)
-            elif (words := type_words(code, params) or choice_words(code, params)) is not None:
+            elif (
+                words := type_words(code, params)
+                or choice_words(code, params)
+                or spelling_words(code, params)
+            ) is not None:
                 message = words
         issues.append(
             _issue(doc, path, code, message, key=etype == "extra_forbidden", params=params)
