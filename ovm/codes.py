@@ -565,7 +565,7 @@ CODES: dict[str, Code] = {
     ),
     "duplicate-value": Code(
         "workspace",
-        "missions.yaml:17 registered_abroad for bbb-2021 is given both in the missions file and "
+        "missions.yaml:17: registered_abroad for bbb-2021 is given both in the missions file and "
         "in statistics.csv:3:2",
         "Give each value in one place.",
     ),
@@ -623,7 +623,7 @@ CODES: dict[str, Code] = {
     # --- tables ------------------------------------------------------------------------------
     "unsupported-format": Code(
         "tables",
-        "s.ods cannot read .ods: use CSV, XLSX or Parquet",
+        "s.ods: cannot read .ods: use CSV, XLSX or Parquet",
         "Save the table as CSV UTF-8 or XLSX.",
     ),
     "empty-file": Code(
@@ -649,13 +649,13 @@ CODES: dict[str, Code] = {
     ),
     "ragged-row": Code(
         "tables",
-        "statistics.csv:3 2 fields where the header has 5",
+        "statistics.csv:3: 2 fields where the header has 5",
         "Give the row as many fields as the header (add the missing separators).",
     ),
     "stray-quote": Code(
         "tables",
-        "checklists.csv:3 a quoted field starts on this line and is never closed properly: quote "
-        "the whole field (doubling any quote inside it) or remove the quote",
+        "checklists.csv:3: a quoted field starts on this line and is never closed properly: quote"
+        " the whole field (doubling any quote inside it) or remove the quote",
         "Quote the whole field, doubling any quote inside it, or remove the quote.",
     ),
     "wrong-separator": Code(
@@ -685,12 +685,12 @@ CODES: dict[str, Code] = {
     ),
     "unreadable-table": Code(
         "tables",
-        "s.xlsx not a readable XLSX: File is not a zip file",
+        "s.xlsx: not a readable XLSX: File is not a zip file",
         "Open the file in a spreadsheet and save it again as XLSX or CSV UTF-8.",
     ),
     "missing-column": Code(
         "tables",
-        "statistics.csv:1 no 'mission' column (the mission id of each row)",
+        "statistics.csv:1: no 'mission' column (the mission id of each row)",
         "Add the column named (its header as written in the message).",
     ),
     "unknown-column": Code(
@@ -758,7 +758,7 @@ CODES: dict[str, Code] = {
     ),
     "identical-answers": Code(
         "plausibility",
-        "checklists.csv:4 warning: observer 'o1' gave the same answers at 3 places (as at row 2 "
+        "checklists.csv:4: warning: observer 'o1' gave the same answers at 3 places (as at row 2 "
         "of checklists.csv)",
         "Check that the observer filled in each visit.",
         "warning",
@@ -984,7 +984,8 @@ def render() -> str:
         "",
         "Every problem ovm reports carries a stable code, shown in brackets after the message, "
         "and its place as `file:line:column` (a workbook's sheet in brackets: "
-        "`data.xlsx[variables]:2:3`). Errors stop the command with exit status 1; warnings "
+        "`data.xlsx[variables]:2:3`; a place whose column or line is not known ends with a colon, "
+        "`checklists.csv:8:` or `ovm.yaml:`). Errors stop the command with exit status 1; warnings "
         "are printed and the data is used; notes explain a score and never stop anything. "
         "`ovm check WORKSPACE --format json` gives the same as data.",
         "",

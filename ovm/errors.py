@@ -68,7 +68,8 @@ class Issue:
         return coded("issue", self.code, self.params, lang) or self.message
 
     def render(self, lang: str = "en") -> str:
-        """``file:line:col [severity: ][path: ]message [code]``, worded in ``lang``."""
+        """``file:line:col [severity: ][path: ]message [code]`` (``file:line:`` or ``file:``
+        where the column or the line is not known), worded in ``lang``."""
         where = format_path(self.path)
         sev: str = "" if self.severity == "error" else self.severity
         mark = ":"
@@ -78,7 +79,9 @@ class Issue:
 
             sev = sev and gettext(f"severity_{self.severity}", lang)
             mark = colon(lang)
-        text = f"{self.location()} "
+        # A place without its column ends with a colon, so that the message that follows is
+        # not read as part of it (``checklists.csv:8: 9 fields ...``).
+        text = f"{self.location()}{'' if self.column is not None else ':'} "
         if sev:
             text += f"{sev}{mark} "
         if where:

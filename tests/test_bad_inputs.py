@@ -21,7 +21,7 @@ pytestmark = pytest.mark.usefixtures("yaml_loader")
 MINI = Path(__file__).parent / "data" / "mini"
 RUBRICS = Path(__file__).parent / "data" / "rubrics"
 LINE = re.compile(
-    r"^(?P<file>\S+?)(?::(?P<line>\d+))?(?::\d+)? (?:warning: )?.*\[(?P<code>[a-z-]+)\]$"
+    r"^(?P<file>\S+?)(?::(?P<line>\d+))?(?::\d+)?:? (?:warning: )?.*\[(?P<code>[a-z-]+)\]$"
 )
 
 

@@ -172,3 +172,25 @@ def test_a_folder_as_the_output_is_a_usage_error(
         files.write_atomic(tmp_path, "scores")
     assert (caught.value.key, caught.value.usage) == ("output_is_folder", True)
     assert list(tmp_path.iterdir()) == []
+
+
+def test_a_place_without_its_column_ends_with_a_colon(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # file:line:col message, file:line: message, file: message: the message is never read as
+    # part of the place, in every language.
+    missing = tmp_path / "nonexist.yaml"
+    assert main(["validate", str(missing)]) == 1
+    err = capsys.readouterr().err.splitlines()
+    assert err[0] == f"{missing}: No such file or directory [file-unreadable]"
+    assert main(["validate", str(missing), "--lang", "es"]) == 1
+    assert capsys.readouterr().err.splitlines()[0].startswith(f"{missing}: ")
+    root = tmp_path / "ws"
+    assert main(["init", str(root), "--missions", "per-2021"]) == 0
+    (root / "checklists.csv").write_text(
+        "mission,site,practice.secrecy\nper-2021,A,yes\nper-2021,B,yes,extra\n", encoding="utf-8"
+    )
+    capsys.readouterr()
+    assert main(["check", str(root)]) == 1
+    ragged = [line for line in capsys.readouterr().err.splitlines() if "[ragged-row]" in line]
+    assert ragged == [f"{root / 'checklists.csv'}:3: 4 fields where the header has 3 [ragged-row]"]

@@ -38,7 +38,7 @@ from tests.test_kobo_odk import (
 
 MINI = Path(__file__).parent / "data" / "mini"
 ISSUE = re.compile(
-    r"^(?P<file>\S+?)(?::\d+)?(?::\d+)? (?:warning: )?.*\[(?P<code>[a-z0-9]+(?:-[a-z0-9]+)+)\]$"
+    r"^(?P<file>\S+?)(?::\d+)?(?::\d+)?:? (?:warning: )?.*\[(?P<code>[a-z0-9]+(?:-[a-z0-9]+)+)\]$"
 )
 # Each example runs a command: a few per loader keep the file to seconds.
 FUZZ = settings(max_examples=min(settings().max_examples, 12))

@@ -149,7 +149,7 @@ def _unquoted(line: str, lang: str) -> str:
     return line
 
 
-CODE = re.compile(r"\[[a-z0-9-]+\]$|`[^`]*`|\S+\.yaml(?::\d+)*")
+CODE = re.compile(r"\[[a-z0-9-]+\]$|`[^`]*`|\S+\.yaml(?::\d+)*:?")
 """The code in brackets, keywords written as code, and file:line:col are not words."""
 
 

@@ -39,7 +39,7 @@ def example_of(case: Case) -> str | None:
         if not line.endswith(suffix):
             continue
         line = line.replace(ws + "/", "").replace(ws, "ws")
-        place = re.match(r"(\S+?)(?::(\d+))?(?::\d+)? ", line)
+        place = re.match(r"(\S+?)(?::(\d+))?(?::\d+)?:? ", line)
         elsewhere = place is None or case.file not in (Path(place[1]).name, place[1])
         if elsewhere and not line.startswith("ovm whatif:"):
             continue

@@ -19,7 +19,7 @@ from ovm.cli.app import main
 from tests.bad_inputs.cases import MINI, Case, Make, Sparse
 
 LINE = re.compile(
-    r"^(?P<file>\S+?)(?::(?P<line>\d+))?(?::(?P<col>\d+))? (?:warning: )?.*"
+    r"^(?P<file>\S+?)(?::(?P<line>\d+))?(?::(?P<col>\d+))?:? (?:warning: )?.*"
     r"\[(?P<code>[a-z0-9]+(?:-[a-z0-9]+)+)\]$"
 )
 SET = re.compile(r"^ovm whatif: (?P<var>[a-z_][a-z0-9_.]*)\b.*\[(?P<code>[a-z0-9-]+)\]$")
