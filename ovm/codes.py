@@ -817,6 +817,13 @@ CODES: dict[str, Code] = {
         "Read the value's interval: the rule gives all of it one score.",
         "note",
     ),
+    "interval-undefined": Code(
+        "scores",
+        "the geometric mean of its parts' interval ends is undefined (an end at 0 or below), so "
+        "the score has no interval",
+        "Read the parts' intervals; an arithmetic mean aggregates an interval that reaches 0.",
+        "note",
+    ),
     "value-outside-bands": Code(
         "scores",
         "practice.queue: 250 falls in no band of the rule",

@@ -1048,7 +1048,24 @@ def _combine(
             )[0][0]
             for e in (0, 1)
         ]
-        if all(math.isfinite(float(e)) for e in ends) and float(ends[1]) > float(ends[0]):
+        if not all(math.isfinite(float(e)) for e in ends):
+            # The mean is undefined at an end (a part's interval reaches 0 under a geometric
+            # or harmonic mean): the group's spread is unknown, not absent. Taken for a point,
+            # it would let every group above it build an interval from its other parts alone.
+            st.no_interval.add((i, node_id))
+            mean = method_text(method, power)
+            findings = [
+                *findings,
+                _finding(
+                    "interval-undefined",
+                    f"the {mean} mean of its parts' interval ends is undefined (an end at 0 or "
+                    "below), so the score has no interval",
+                    node_id,
+                    "info",
+                    method=mean,
+                ),
+            ]
+        elif float(ends[1]) > float(ends[0]):
             # Ends that meet are no sampled spread (docs/statistics.md, point 4).
             interval = (min(float(ends[0]), score), max(float(ends[1]), score))
     st.node_findings[(i, node_id)] = findings

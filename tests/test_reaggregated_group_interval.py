@@ -1,0 +1,150 @@
+"""A group the comparison aggregates again, or normalises, never passes for a point to the
+groups above it while it rests on sampled data (docs/statistics.md, points 6 and 7): its
+interval is normalised as its score is, or it has none and every group above it has none
+either; it stays ``sampled``, and a finding says why.
+
+Three missions observed at 8 polling places each. Question q0 is scored by goalposts 20-80:
+where t answers "yes" at 3 places of 8, its interval reaches a score of 0, where a geometric
+mean is undefined. Family f0 (q0 and q1) and the overall rest on it; family f1 does not.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+import ovm
+from ovm.cli.app import main
+
+Make = Callable[..., Path]
+
+RUBRIC = """\
+ovm_rubric: 1
+id: reaggregated
+version: "1"
+title: {en: Reaggregated, es: Reagregado}
+families:
+"""
+for _f, _qs in (("f0", (0, 1)), ("f1", (2, 3))):
+    RUBRIC += f"  - id: {_f}\n    labels: {{en: {_f}, es: {_f}}}\n    children:\n"
+    for _q in _qs:
+        _rule = ", rule: {type: goalposts, low: 20, high: 80}" if _q == 0 else ""
+        RUBRIC += (
+            f"      - {{id: q{_q}, kind: checklist, source: checklist, min_answers: 3{_rule},\n"
+            f"         labels: {{en: Q{_q}, es: P{_q}}}, question: {{en: Q{_q}, es: P{_q}}}}}\n"
+        )
+
+MISSIONS = """\
+missions:
+  - {id: m, country: ARG, name: M, election: {type: general, date: 2024-01-01}}
+  - {id: n, country: BOL, name: N, election: {type: general, date: 2024-02-01}}
+  - {id: t, country: CHL, name: T, election: {type: general, date: 2024-03-01}}
+"""
+
+NODES = ("overall", "f0", "q0", "q1", "f1", "q2", "q3")
+GEOMETRIC = [["--aggregation", "geometric"], ["--aggregation", "f0=geometric"]]
+"""Each aggregates f0 by a geometric mean, and the overall over it."""
+
+REACHING_ZERO = {("t", "f0"), ("t", "overall")}
+"""The cells with no interval under a geometric f0: t's f0, whose mean is undefined at the
+lower end of q0's interval, and the overall above it."""
+
+Cells = dict[tuple[str, str], tuple[str, str]]
+
+
+def visits(low: bool = True, alike: bool = False) -> str:
+    """8 places a mission, answers spread; q0 answered "yes" at 7 places (with ``low``, at 3
+    of t's); with ``alike``, every mission answers as t does."""
+    rows = ["mission,site,q0,q1,q2,q3"]
+    for mid, k in (("m", 2), ("n", 3), ("t", 4)):
+        for p in range(8):
+            kk = 4 if alike else k
+            answers = ["yes" if (p + j) % kk else "no" for j in range(4)]
+            answers[0] = "yes" if p < (3 if low and (alike or mid == "t") else 7) else "no"
+            rows.append(f"{mid},{mid}{p}," + ",".join(answers))
+    return "\n".join(rows) + "\n"
+
+
+def workspace(root: Path, make: Make, *, low: bool = True, alike: bool = False) -> Path:
+    return make(
+        root,
+        rubric=RUBRIC,
+        missions=MISSIONS,
+        checklists=visits(low, alike),
+        settings_yaml="{bootstrap: 200, seed: 3}",
+    )
+
+
+def cli(capsys: pytest.CaptureFixture[str], *args: str) -> str:
+    capsys.readouterr()
+    assert main([*args, "-q"]) == 0
+    return capsys.readouterr().out
+
+
+def csv_cells(text: str) -> Cells:
+    return {
+        (r["mission"], r["node"]): (r["interval_low"], r["interval_high"])
+        for r in csv.DictReader(io.StringIO(text))
+    }
+
+
+def json_cells(text: str) -> dict[tuple[str, str], list[float] | None]:
+    doc = json.loads(text)["scores"]
+    return {
+        (card["mission"]["id"], ns["node"]): ns.get("interval")
+        for card in doc["scorecards"]
+        for ns in (card["overall"], *card["nodes"])
+    }
+
+
+def sampled(scores: ovm.ScoreSet) -> dict[tuple[str, str], bool]:
+    return {
+        (card.mission.id, ns.node): ns.sampled
+        for card in scores.scorecards
+        for ns in (card.overall, *card.nodes)
+    }
+
+
+@pytest.mark.parametrize("options", GEOMETRIC, ids=" ".join)
+def test_a_group_whose_mean_is_undefined_at_an_end_has_no_interval_nor_any_above_it(
+    tmp_path: Path, make_workspace: Make, capsys: pytest.CaptureFixture[str], options: list[str]
+) -> None:
+    root = workspace(tmp_path / "low", make_workspace)
+    compared = ["compare", str(root), *options, "--format"]
+    got = csv_cells(cli(capsys, *compared, "csv"))
+    assert float(got[("t", "q0")][0]) == 0.0
+    assert {k for k, v in got.items() if v == ("", "")} == REACHING_ZERO
+    assert {k for k, v in json_cells(cli(capsys, *compared, "json")).items() if v is None} == (
+        REACHING_ZERO
+    )
+    # Every other interval is the one of the cohort where t's q0 stays clear of 0 (a
+    # mission's intervals rest on its own polling places only).
+    control = csv_cells(
+        cli(capsys, "compare", str(workspace(tmp_path / "high", make_workspace, low=False)),
+            *options, "--format", "csv")
+    )  # fmt: skip
+    assert all(control[k] != ("", "") for k in REACHING_ZERO)
+    away = {("t", "q0"), *REACHING_ZERO}
+    assert {k: v for k, v in got.items() if k not in away} == {
+        k: v for k, v in control.items() if k not in away
+    }
+    # Still sampled, and the group says why.
+    node, _, method = options[1].rpartition("=")
+    run = ovm.analyse(
+        root,
+        ovm.Settings(
+            seed=3,
+            bootstrap=200,
+            comparison=ovm.ComparisonSettings(aggregation={node or "*": method}),
+        ),
+    )
+    assert all(sampled(run.scores).values())
+    t = run.scores.scorecard("t")
+    assert [(f.node, f.params) for f in t.findings if f.code == "interval-undefined"] == [
+        ("f0", {"method": "geometric"})
+    ]
