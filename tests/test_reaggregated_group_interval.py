@@ -148,3 +148,114 @@ def test_a_group_whose_mean_is_undefined_at_an_end_has_no_interval_nor_any_above
     assert [(f.node, f.params) for f in t.findings if f.code == "interval-undefined"] == [
         ("f0", {"method": "geometric"})
     ]
+
+
+def mapped(interval: list[float], score: float, low: float, high: float) -> list[float]:
+    """A min-max normalisation onto 0-100 of an interval around ``score``, the cohort's
+    lowest and highest scores ``low`` and ``high``."""
+    ends = [min(max((e - low) / (high - low) * 100.0, 0.0), 100.0) for e in interval]
+    here = (score - low) / (high - low) * 100.0
+    return [min(ends[0], here), max(ends[1], here)]
+
+
+def scored(root: Path) -> tuple[ovm.ScoreSet, ovm.Rubric]:
+    ws = ovm.load_workspace(root)
+    return ovm.score(ws.rubric, ws.observations, seed=3, bootstrap=200), ws.rubric
+
+
+def intervals(scores: ovm.ScoreSet, rubric: ovm.Rubric, **asked: object) -> ovm.Comparison:
+    return ovm.compare(scores, rubric, ovm.ComparisonSettings.model_validate(asked))
+
+
+def mean_ends(*cells: list[float] | None, score: float) -> list[float]:
+    """The ends of an equal-weight mean of intervals (their ends moving together), widened to
+    hold ``score``: how the comparison aggregates a group again."""
+    assert all(c is not None for c in cells)
+    lows, highs = ([c[e] for c in cells if c is not None] for e in (0, 1))
+    return [min(sum(lows) / len(lows), score), max(sum(highs) / len(highs), score)]
+
+
+def reaggregated(scores: ovm.ScoreSet) -> dict[tuple[str, str], list[float] | None]:
+    """Every interval of the scoring, f0's and the overall's aggregated again from their
+    parts' ends (the control of a comparison that normalises f0)."""
+    out: dict[tuple[str, str], list[float] | None] = {}
+    for card in scores.scorecards:
+        m = card.mission.id
+        for ns in (card.overall, *card.nodes):
+            out[(m, ns.node)] = None if ns.interval is None else list(ns.interval)
+        out[(m, "f0")] = mean_ends(
+            out[(m, "q0")], out[(m, "q1")], score=card.node("f0").score or 0.0
+        )
+        out[(m, "overall")] = mean_ends(
+            out[(m, "f0")], out[(m, "f1")], score=card.overall.score or 0.0
+        )
+    return out
+
+
+def test_a_normalised_group_has_its_interval_normalised_with_its_score(
+    tmp_path: Path, make_workspace: Make
+) -> None:
+    scores, rubric = scored(workspace(tmp_path, make_workspace))
+    compared = intervals(scores, rubric, normalisation="minmax", normalise_nodes=["f0"])
+    got = json_cells(ovm.comparison_json(compared))
+    expected = reaggregated(scores)
+    f0 = [scores.scorecard(m).node("f0").score or 0.0 for m in "mnt"]
+    lo, hi = min(f0), max(f0)
+    for m, score in zip("mnt", f0, strict=True):
+        ends = expected[(m, "f0")]
+        assert ends is not None
+        expected[(m, "f0")] = ends = mapped(ends, score, lo, hi)
+        # The overall: the mean of its families' ends, f0's normalised.
+        here = compared.scores.scorecard(m).overall.score or 0.0
+        expected[(m, "overall")] = mean_ends(ends, expected[(m, "f1")], score=here)
+    assert got.keys() == expected.keys()
+    assert got == {k: pytest.approx(v, abs=1e-9) for k, v in expected.items()}
+    assert all(sampled(compared.scores).values())
+    assert {k for k, v in csv_cells(ovm.comparison_csv(compared)).items() if v == ("", "")} == (
+        set()
+    )
+
+
+@pytest.mark.parametrize(
+    ("missions", "alike", "variant"),
+    [("mnt", True, "interval_same"), ("t", False, "interval_few")],
+    ids=["alike", "alone"],
+)
+def test_a_group_normalised_to_a_stand_in_has_no_interval_nor_any_above_it(
+    tmp_path: Path, make_workspace: Make, missions: str, alike: bool, variant: str
+) -> None:
+    # Every mission answers alike, or one mission is compared: f0 has one score over the
+    # cohort, and a z-score gives each mission the same stand-in, which says nothing of its
+    # polling places.
+    every, rubric = scored(workspace(tmp_path, make_workspace, alike=alike))
+    scores = every.model_copy(update={"scorecards": tuple(every.scorecard(m) for m in missions)})
+    assert len({c.node("f0").score for c in scores.scorecards}) == 1
+    compared = intervals(scores, rubric, normalisation="zscore", normalise_nodes=["f0"])
+    got = csv_cells(ovm.comparison_csv(compared))
+    lost = {(m, n) for m in missions for n in ("f0", "overall")}
+    assert {k for k, v in got.items() if v == ("", "")} == lost
+    assert {k for k, v in json_cells(ovm.comparison_json(compared)).items() if v is None} == lost
+    control = reaggregated(scores)
+    assert all(control[k] is not None for k in lost)
+    assert {
+        k: v for k, v in json_cells(ovm.comparison_json(compared)).items() if k not in lost
+    } == {k: v for k, v in control.items() if k not in lost}
+    assert all(sampled(compared.scores).values())
+    for card in compared.scores.scorecards:
+        assert [
+            (f.node, f.params) for f in card.findings if f.code == "cohort-normalisation-undefined"
+        ] == [("f0", {"variant": variant, "method": "zscore"})]
+
+
+def test_a_lone_mission_keeps_its_group_interval_under_a_bounded_normalisation(
+    tmp_path: Path, make_workspace: Make
+) -> None:
+    # One mission compared: min-max has nothing to fit, and keeps a 0-100 score, and its
+    # interval's ends, at their own place.
+    every, rubric = scored(workspace(tmp_path, make_workspace))
+    lone = every.model_copy(update={"scorecards": (every.scorecard("t"),)})
+    compared = intervals(lone, rubric, normalisation="minmax", normalise_nodes=["f0"])
+    assert json_cells(ovm.comparison_json(compared)) == {
+        k: pytest.approx(v, abs=1e-9) for k, v in reaggregated(lone).items()
+    }
+    assert all(sampled(compared.scores).values())

@@ -1180,12 +1180,48 @@ def _normalise_group(
     y = apply_scale(scale, x)[:, 0]
     text = scale.describe(0)
     st.bounded = st.bounded and method in BOUNDED
-    for i in map(int, np.flatnonzero(np.isfinite(x))):
+    has = np.isfinite(x)
+    # The group's interval is normalised as its score is, as an indicator's is
+    # (_prepare_indicator): a group taken for a point would give every group above it an
+    # interval built from its other parts alone.
+    alike = not bool(scale.defined[0])
+    placed_ends = alike and method not in ("zscore", "rank")
+    for i in map(int, np.flatnonzero(has)):
         c = cells[i]
         score = _placed(st, node_id, float(y[i]))
         band, label, rating = _band(
             st.rubric, node, score, method in BOUNDED, st.spans.get(node_id)
         )
+        interval = None
+        if c.interval is not None:
+            ends = np.array([[c.interval[0]], [c.interval[1]]])
+            if not alike:
+                ends = apply_scale(scale, ends)
+            elif placed_ends:
+                ends = own_place(ends, np.array([_SCORE_SPAN]), output_range)
+            if not alike or placed_ends:
+                lo_e, hi_e = sorted(float(e) for e in ends[:, 0])
+                interval = (min(lo_e, score), max(hi_e, score))
+            else:
+                few = int(has.sum()) < 2
+                st.no_interval.add((i, node_id))
+                st.node_findings[(i, node_id)] = [
+                    *st.node_findings.get((i, node_id), []),
+                    _finding(
+                        "cohort-normalisation-undefined",
+                        f"{method} undefined over the cohort: "
+                        + (
+                            "fewer than 2 missions have a value"
+                            if few
+                            else "every mission has the same value"
+                        )
+                        + ", so the score is a stand-in with no interval",
+                        node_id,
+                        "info",
+                        variant="interval_few" if few else "interval_same",
+                        method=method,
+                    ),
+                ]
         cells[i] = c.model_copy(
             update={
                 "score": score,
@@ -1193,8 +1229,9 @@ def _normalise_group(
                 "band": band,
                 "band_label": label,
                 "rating": rating,
-                "interval": None,
-                "sampled": False,
+                "interval": interval,
+                # Still sampled where its interval is lost to a stand-in, or withheld below.
+                "sampled": c.sampled and (interval is not None or (i, node_id) in st.no_interval),
                 "explanation": c.explanation.model_copy(update={"score": score, "rule": text}),
             }
         )
