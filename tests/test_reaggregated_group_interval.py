@@ -23,21 +23,35 @@ from ovm.cli.app import main
 
 Make = Callable[..., Path]
 
-RUBRIC = """\
+FLAT = "{type: goalposts, low: 0, high: 5}"
+"""A rule that scores 100 every share q2 and q3 plausibly have: f1 rests on sampled parts
+that score alike over their data's range, and has no interval (docs/statistics.md, point 4)."""
+
+
+def rubric(flat: bool = False) -> str:
+    """q0 scored by goalposts 20-80, q1 as its share; q2 and q3 by ``FLAT`` with ``flat``."""
+    rules = (
+        {0: "{type: goalposts, low: 20, high: 80}", 2: FLAT, 3: FLAT}
+        if flat
+        else {0: "{type: goalposts, low: 20, high: 80}"}
+    )
+    text = """\
 ovm_rubric: 1
 id: reaggregated
 version: "1"
 title: {en: Reaggregated, es: Reagregado}
 families:
 """
-for _f, _qs in (("f0", (0, 1)), ("f1", (2, 3))):
-    RUBRIC += f"  - id: {_f}\n    labels: {{en: {_f}, es: {_f}}}\n    children:\n"
-    for _q in _qs:
-        _rule = ", rule: {type: goalposts, low: 20, high: 80}" if _q == 0 else ""
-        RUBRIC += (
-            f"      - {{id: q{_q}, kind: checklist, source: checklist, min_answers: 3{_rule},\n"
-            f"         labels: {{en: Q{_q}, es: P{_q}}}, question: {{en: Q{_q}, es: P{_q}}}}}\n"
-        )
+    for f, qs in (("f0", (0, 1)), ("f1", (2, 3))):
+        text += f"  - id: {f}\n    labels: {{en: {f}, es: {f}}}\n    children:\n"
+        for q in qs:
+            rule = f", rule: {rules[q]}" if q in rules else ""
+            text += (
+                f"      - {{id: q{q}, kind: checklist, source: checklist, min_answers: 3{rule},\n"
+                f"         labels: {{en: Q{q}, es: P{q}}}, question: {{en: Q{q}, es: P{q}}}}}\n"
+            )
+    return text
+
 
 MISSIONS = """\
 missions:
@@ -70,10 +84,12 @@ def visits(low: bool = True, alike: bool = False) -> str:
     return "\n".join(rows) + "\n"
 
 
-def workspace(root: Path, make: Make, *, low: bool = True, alike: bool = False) -> Path:
+def workspace(
+    root: Path, make: Make, *, low: bool = True, alike: bool = False, flat: bool = False
+) -> Path:
     return make(
         root,
-        rubric=RUBRIC,
+        rubric=rubric(flat),
         missions=MISSIONS,
         checklists=visits(low, alike),
         settings_yaml="{bootstrap: 200, seed: 3}",
@@ -259,3 +275,64 @@ def test_a_lone_mission_keeps_its_group_interval_under_a_bounded_normalisation(
         k: pytest.approx(v, abs=1e-9) for k, v in reaggregated(lone).items()
     }
     assert all(sampled(compared.scores).values())
+
+
+@pytest.mark.parametrize(
+    "options",
+    [["--normalisation", "minmax"], ["--aggregation", "f1=geometric"]],
+    ids=" ".join,
+)
+def test_a_group_whose_sampled_parts_score_alike_stays_sampled_and_says_why(
+    tmp_path: Path, make_workspace: Make, capsys: pytest.CaptureFixture[str], options: list[str]
+) -> None:
+    root = workspace(tmp_path, make_workspace, low=False, flat=True)
+    ws = ovm.load_workspace(root)
+    scores = ovm.score(ws.rubric, ws.observations, seed=3, bootstrap=200)
+    flat = {(c.mission.id, f.node): f for c in scores.scorecards for f in c.findings}
+    assert {k for k, f in flat.items() if f.code == "flat-rule-interval"} == {
+        (m, n) for m in "mnt" for n in ("f1", "q2", "q3")
+    }
+    flag, value = options
+    if flag == "--normalisation":
+        asked = ovm.ComparisonSettings(normalisation=value)
+    else:
+        asked = ovm.ComparisonSettings(aggregation={"f1": "geometric"})
+    compared = ovm.compare(scores, ws.rubric, asked)
+    # As in the scorecards: sampled, with no interval, and one finding saying why.
+    assert all(sampled(compared.scores).values())
+    for card in compared.scores.scorecards:
+        said = [f for f in card.findings if f.node == "f1"]
+        assert said == [flat[(card.mission.id, "f1")]]
+        assert [card.node(n).interval for n in ("f1", "q2", "q3")] == [None, None, None]
+    got = json_cells(cli(capsys, "compare", str(root), *options, "--format", "json"))
+    assert {k for k, v in got.items() if v is None} == {
+        (m, n) for m in "mnt" for n in ("f1", "q2", "q3")
+    }
+    if flag == "--aggregation":
+        # The overall counts f1 at its one score, as the scoring's replicates do.
+        expected = {
+            (c.mission.id, ns.node): None if ns.interval is None else list(ns.interval)
+            for c in scores.scorecards
+            for ns in (c.overall, *c.nodes)
+        }
+        for card in compared.scores.scorecards:
+            m, f1 = card.mission.id, card.node("f1").score or 0.0
+            expected[(m, "overall")] = mean_ends(
+                expected[(m, "f0")], [f1, f1], score=card.overall.score or 0.0
+            )
+        assert got == {k: pytest.approx(v, abs=1e-9) for k, v in expected.items()}
+
+
+def test_a_normalised_group_whose_parts_score_alike_says_its_normalised_score(
+    tmp_path: Path, make_workspace: Make
+) -> None:
+    # f1 scores 100 for every mission: a z-score gives each the stand-in 0, which its finding
+    # gives as the one score its parts allow (it had no interval to lose to the stand-in).
+    scores, rubric = scored(workspace(tmp_path, make_workspace, low=False, flat=True))
+    compared = intervals(scores, rubric, normalisation="zscore", normalise_nodes=["f1"])
+    for card in compared.scores.scorecards:
+        f1 = card.node("f1")
+        assert (f1.score, f1.interval, f1.sampled) == (0.0, None, True)
+        assert [(f.code, f.params) for f in card.findings if f.node == "f1"] == [
+            ("flat-rule-interval", {"variant": "group", "score": "0.0"})
+        ]

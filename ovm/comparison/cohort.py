@@ -37,7 +37,7 @@ from ovm.scoring.aggregate import Array, Child, aggregate, method_text
 from ovm.scoring.aggregate import combine as combine_children
 from ovm.scoring.critical import CODE as CRITICAL
 from ovm.scoring.critical import apply_critical, critical_indicators
-from ovm.scoring.engine import band_of, explain_group
+from ovm.scoring.engine import _flat_finding, band_of, explain_group
 from ovm.scoring.formulas import Read, formula_group, headline_explanation
 from ovm.scoring.results import (
     Explanation,
@@ -964,7 +964,9 @@ def _prepare_indicator(
                 "band_label": label,
                 "rating": rating,
                 "interval": interval,
-                "sampled": ns.sampled and (interval is not None or (i, ind.id) in st.no_interval),
+                # Its interval normalised, lost to a stand-in, or none for a flat rule (point 4):
+                # the score rests on the polling places as before; an imputed one on none.
+                "sampled": ns.sampled and i not in imputed,
                 "explanation": ns.explanation.model_copy(
                     update={"score": score, "rule": rule_text, "raw_value": raw}
                 ),
@@ -1025,6 +1027,7 @@ def _combine(
     score = out.score
     interval: tuple[float, float] | None = None
     scored = [(k, c) for k, c in cells if c.status == "scored" and c.score is not None]
+    flat = False
     # Decided again from the parts this comparison counts: the scoring's mark on the group
     # holds only while a part resting on a withheld interval still counts in it.
     st.no_interval.discard((i, node_id))
@@ -1032,7 +1035,7 @@ def _combine(
         # A part's uncertainty that the cohort's scale cannot express is not certainty: the
         # group has no interval, as one resting on too few polling places has none.
         st.no_interval.add((i, node_id))
-    elif score is not None and any(c.interval is not None for _, c in scored):
+    elif score is not None and any(c.interval is not None or c.sampled for _, c in scored):
         # Ends aggregated as if the children's errors moved together: conservative.
         # A subtracted child lowers the sum most at its upper end.
         weights = [-k.weight if k.subtracts and method == "sum" else k.weight for k, _ in scored]
@@ -1066,8 +1069,13 @@ def _combine(
                 ),
             ]
         elif float(ends[1]) > float(ends[0]):
-            # Ends that meet are no sampled spread (docs/statistics.md, point 4).
             interval = (min(float(ends[0]), score), max(float(ends[1]), score))
+        else:
+            # Ends that meet are no sampled spread (every sampled part flat under its rule, or
+            # with a point interval): no interval, yet the score rests on sampled parts, as the
+            # scoring says of such a group (docs/statistics.md, point 4).
+            flat = True
+            findings = [*findings, _flat_finding(node_id, (score, score), score, group=True)]
     st.node_findings[(i, node_id)] = findings
     st.recomputed.add((i, node_id))
     band, label, rating = _band(rubric, node, score, st.bounded, st.spans.get(node_id))
@@ -1081,7 +1089,7 @@ def _combine(
             "band_label": label,
             "rating": rating,
             "interval": interval,
-            "sampled": (interval is not None or (i, node_id) in st.no_interval)
+            "sampled": (interval is not None or flat or (i, node_id) in st.no_interval)
             and any(c.sampled for _, c in scored),
             "explanation": expl,
         }
@@ -1193,6 +1201,15 @@ def _normalise_group(
             st.rubric, node, score, method in BOUNDED, st.spans.get(node_id)
         )
         interval = None
+        said = st.node_findings.get((i, node_id), [])
+        if any(f.code == "flat-rule-interval" for f in said):
+            # The one score its parts give, as normalised.
+            st.node_findings[(i, node_id)] = [
+                _flat_finding(node_id, (score, score), score, group=True)
+                if f.code == "flat-rule-interval"
+                else f
+                for f in said
+            ]
         if c.interval is not None:
             ends = np.array([[c.interval[0]], [c.interval[1]]])
             if not alike:
@@ -1230,8 +1247,8 @@ def _normalise_group(
                 "band_label": label,
                 "rating": rating,
                 "interval": interval,
-                # Still sampled where its interval is lost to a stand-in, or withheld below.
-                "sampled": c.sampled and (interval is not None or (i, node_id) in st.no_interval),
+                # Its interval is normalised or lost to a stand-in: it rests on what it did.
+                "sampled": c.sampled,
                 "explanation": c.explanation.model_copy(update={"score": score, "rule": text}),
             }
         )
@@ -1898,6 +1915,11 @@ def _cohort_step(
             for f in card.findings
             if f.code not in ("needs-cohort", CRITICAL)
             and not (f.node in recomputed and f.code in _AGG_CODES)
+            and not (
+                f.node in recomputed
+                and f.code == "flat-rule-interval"
+                and f.params.get("variant") == "group"
+            )
             and (i, f.node) not in st.superseded
         ]
         added = [
