@@ -336,3 +336,21 @@ def test_a_normalised_group_whose_parts_score_alike_says_its_normalised_score(
         assert [(f.code, f.params) for f in card.findings if f.node == "f1"] == [
             ("flat-rule-interval", {"variant": "group", "score": "0.0"})
         ]
+
+
+@pytest.mark.parametrize("options", [*GEOMETRIC, ["--normalisation", "minmax"]], ids=" ".join)
+def test_without_replicates_no_group_has_an_interval_in_the_comparison(
+    tmp_path: Path, make_workspace: Make, capsys: pytest.CaptureFixture[str], options: list[str]
+) -> None:
+    # With no bootstrap an indicator has the Wilson interval of its visits, which takes them
+    # for independent draws, and the scoring gives no group an interval built from them.
+    root = workspace(tmp_path, make_workspace, low=False)
+    got = csv_cells(
+        cli(capsys, "compare", str(root), "--bootstrap", "0", *options, "--format", "csv")
+    )
+    groups = {(m, n) for m in "mnt" for n in ("overall", "f0", "f1")}
+    assert {k for k, v in got.items() if v == ("", "")} == groups
+    control = csv_cells(cli(capsys, "compare", str(root), "--bootstrap", "0", "--format", "csv"))
+    assert {k for k, v in control.items() if v == ("", "")} == groups
+    if options[0] == "--aggregation":
+        assert got == control

@@ -554,6 +554,9 @@ class _State:
         self.cards = sorted(scores.scorecards, key=lambda c: c.mission.id)
         fill_deferred(self.cards)
         self.mids = [c.mission.id for c in self.cards]
+        self.replicated = scores.bootstrap > 0
+        """Whether the scores have bootstrap replicates: without, an indicator's interval is
+        the Wilson interval of its visits, and no group has one (docs/statistics.md)."""
         self.orig: dict[str, list[NodeScore]] = {}
         by_node = [
             {"overall": card.overall, **{ns.node: ns for ns in card.nodes}} for card in self.cards
@@ -1035,7 +1038,11 @@ def _combine(
         # A part's uncertainty that the cohort's scale cannot express is not certainty: the
         # group has no interval, as one resting on too few polling places has none.
         st.no_interval.add((i, node_id))
-    elif score is not None and any(c.interval is not None or c.sampled for _, c in scored):
+    elif (
+        score is not None
+        and st.replicated
+        and any(c.interval is not None or c.sampled for _, c in scored)
+    ):
         # Ends aggregated as if the children's errors moved together: conservative.
         # A subtracted child lowers the sum most at its upper end.
         weights = [-k.weight if k.subtracts and method == "sum" else k.weight for k, _ in scored]
