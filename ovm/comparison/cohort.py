@@ -37,7 +37,7 @@ from ovm.scoring.aggregate import Array, Child, aggregate, method_text
 from ovm.scoring.aggregate import combine as combine_children
 from ovm.scoring.critical import CODE as CRITICAL
 from ovm.scoring.critical import apply_critical, critical_indicators
-from ovm.scoring.engine import _flat_finding, band_of, explain_group
+from ovm.scoring.engine import band_of, explain_group, flat_finding
 from ovm.scoring.formulas import Read, formula_group, headline_explanation
 from ovm.scoring.results import (
     Explanation,
@@ -1082,7 +1082,7 @@ def _combine(
             # with a point interval): no interval, yet the score rests on sampled parts, as the
             # scoring says of such a group (docs/statistics.md, point 4).
             flat = True
-            findings = [*findings, _flat_finding(node_id, (score, score), score, group=True)]
+            findings = [*findings, flat_finding(node_id, (score, score), score, group=True)]
     st.node_findings[(i, node_id)] = findings
     st.recomputed.add((i, node_id))
     band, label, rating = _band(rubric, node, score, st.bounded, st.spans.get(node_id))
@@ -1212,7 +1212,7 @@ def _normalise_group(
         if any(f.code == "flat-rule-interval" for f in said):
             # The one score its parts give, as normalised.
             st.node_findings[(i, node_id)] = [
-                _flat_finding(node_id, (score, score), score, group=True)
+                flat_finding(node_id, (score, score), score, group=True)
                 if f.code == "flat-rule-interval"
                 else f
                 for f in said

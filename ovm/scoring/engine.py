@@ -1496,9 +1496,12 @@ def _kept_replicates(
     )
 
 
-def _flat_finding(
+def flat_finding(
     node_id: str, flat: tuple[float, float], score: float, *, group: bool = False
 ) -> Finding:
+    """The finding of a node with no interval because its rule scores the whole range
+    ``flat`` of its value alike (``score``); with ``group``, of a group whose sampled parts
+    all do. Said here once, for the scoring and for a comparison that aggregates again."""
     low, high = (fixed(v) for v in flat)
     if group:
         return Finding(
@@ -1622,7 +1625,7 @@ class _Cohort:
                 for k, res in enumerate(col):
                     if res.flat is not None and res.score is not None:
                         findings[k].append(
-                            _flat_finding(
+                            flat_finding(
                                 node_id, res.flat, res.score, group=kind in ("group", "family")
                             )
                         )
@@ -1633,7 +1636,7 @@ class _Cohort:
         roots = [f.root for f in fills]
         for k, res in enumerate(roots):
             if res.flat is not None and res.score is not None:
-                findings[k].append(_flat_finding("overall", res.flat, res.score, group=True))
+                findings[k].append(flat_finding("overall", res.flat, res.score, group=True))
         overalls = _node_column(
             "overall",
             None,
