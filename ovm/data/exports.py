@@ -819,9 +819,27 @@ def _check_chosen(
         )
 
 
-def _check_duplicates(work: pl.DataFrame, cols: list[str], problem: _ProblemSink) -> None:
+def _id_column(cols: Sequence[str]) -> str | None:
+    """The header of an export's submission ids, among its ``cols``."""
     stripped = {c.strip(): c for c in cols}
-    id_col = next((stripped[c] for c in ID_COLUMNS if c in stripped), None)
+    return next((stripped[c] for c in ID_COLUMNS if c in stripped), None)
+
+
+def submission_ids(df: pl.DataFrame) -> tuple[pl.DataFrame, int] | None:
+    """An export's submission id of each row that has one (columns ``_row`` and ``id``), and
+    the id column's number; None for a table with no id column. Read as
+    :func:`_check_duplicates` reads them, so that ids are told apart the same way within
+    one file and across files."""
+    cols = [c for c in df.columns if c != ROW]
+    id_col = _id_column(cols)
+    if id_col is None:
+        return None
+    ids = df.select(ROW, pl.col(id_col).cast(pl.String).str.strip_chars().alias("id"))
+    return ids.filter(pl.col("id").is_not_null()), cols.index(id_col) + 1
+
+
+def _check_duplicates(work: pl.DataFrame, cols: list[str], problem: _ProblemSink) -> None:
+    id_col = _id_column(cols)
     if id_col is None or work.height == 0:
         return
     ids = work.select(ROW, pl.col(id_col).str.strip_chars().alias("__id"))

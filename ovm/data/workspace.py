@@ -38,6 +38,7 @@ from ovm.data.observations import (
     load_statistics,
 )
 from ovm.data.reader import CONFIDENCE_LEVELS, JoinedRows, yes_no
+from ovm.data.repeats import Loaded, across_files
 from ovm.data.tables import (
     missing_sheet_message,
     missing_sheet_params,
@@ -1344,16 +1345,21 @@ def _observations(
     if meanwhile is not None:
         # While the first table is still being read: Polars parses it on its own threads.
         meanwhile()
+    # Each file as read: its source, the reader's issues, and its load (None when unread).
+    read: list[tuple[TableSource, list[Issue], Loaded | None]] = []
     for k, src in enumerate(checklists or []):
         df, iss, name = (
             ahead.result() if k == 0 and ahead is not None else _read_checklist(rubric, src)
         )
-        fatal += [i for i in iss if i.severity == "error"]
-        warnings += [i for i in iss if i.severity != "error"]
         if df is None:
+            read.append((src, iss, None))
             continue
+        subs = None
         if src.layout != "plain":
-            from ovm.data.exports import validate_export
+            from ovm.data.exports import submission_ids, validate_export
+
+            # Only a workspace of several checklist files compares their ids.
+            subs = submission_ids(df) if len(checklists) > 1 else None
 
             load = validate_export(
                 df,
@@ -1367,6 +1373,15 @@ def _observations(
             )
         else:
             load = validate_sites(df, rubric, ids, name, simulated=src.simulated)
+        read.append((src, iss, Loaded(load, subs)))
+    loads = iter(across_files([f for _, _, f in read if f is not None]))
+    for src, iss, loaded in read:
+        fatal += [i for i in iss if i.severity == "error"]
+        warnings += [i for i in iss if i.severity != "error"]
+        if loaded is None:
+            continue
+        load = next(loads)
+        name = load.report.file
         files.append(load.report)
         rejected.append(load.rejected)
         fatal += [i for i in load.issues if i.severity == "error"]
