@@ -735,7 +735,8 @@ CODES: dict[str, Code] = {
     "duplicate-submission": Code(
         "checklists",
         "kobo.csv:4:13 submission 'u2' was already read at row 3; the first is kept",
-        "Remove the repeated submission (or export once).",
+        "Remove the repeated submission (or export once); a cumulative export already holds "
+        "the earlier exports' submissions: list it alone.",
     ),
     "rubric-mismatch": Code(
         "checklists",
