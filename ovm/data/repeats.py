@@ -154,26 +154,43 @@ def _without(load: SiteLoad, reasons: dict[int, Issue]) -> SiteLoad:
 def _repeated_visits(loads: Sequence[SiteLoad]) -> dict[str, list[Issue]]:
     """By file, a warning for each used row repeating cell for cell a visit of an earlier
     file (mission, place, observer, time and every answer), naming that file's row."""
-    parts = [
-        load.rows.with_columns(pl.lit(k, pl.Int32).alias(_ORDER))
-        for k, load in enumerate(loads)
-        if load.rows.height
-    ]
-    if len(parts) < 2:
+    used = [(k, load.rows) for k, load in enumerate(loads) if load.rows.height]
+    if len(used) < 2:
         return {}
-    every = pl.concat(parts, how="diagonal_relaxed")
-    content = [c for c in every.columns if c not in _NOT_COMPARED and c != _ORDER]
-    keys = pl.struct("mission", *(c for c in _IDENT if c in every.columns))
-    # As within one file: rows repeating each other share their mission, place, observer
-    # and time, so only rows whose few such cells repeat are compared cell for cell.
-    if every.select(keys.hash().n_unique()).item() == every.height:
+    # Rows repeating each other share their mission, place, observer and time: only rows
+    # whose few such cells another file has too are compared cell for cell, and these few
+    # columns alone are gathered from every file (a file's text columns may be categories in
+    # one and texts in another: hashed as texts).
+    ident = [c for c in _IDENT if all(c in rows.columns for _, rows in used)]
+    if not ident:
         return {}
-    cand = every.filter(
-        pl.any_horizontal(pl.col(c).is_not_null() for c in _IDENT if c in every.columns)
-        & keys.is_duplicated()
+    height = sum(rows.height for _, rows in used)
+    if "site" in ident:
+        # With every site hash distinct (a site id per visit), no two rows share their keys:
+        # one column hashed tells as much as all of them.
+        sites = pl.concat([rows.lazy().select(pl.col("site").cast(pl.String)) for _, rows in used])
+        if sites.select(pl.col("site").hash().n_unique()).collect().item() == height:
+            return {}
+    keys = pl.struct(pl.col("mission", *ident).cast(pl.String)).hash().alias("__key")
+    narrow = pl.concat(
+        [rows.lazy().select(keys, ROW, pl.lit(k, pl.Int32).alias(_ORDER)) for k, rows in used]
+    ).collect()
+    if narrow["__key"].n_unique() == height:
+        return {}
+    shared = narrow.filter(pl.col(_ORDER).n_unique().over("__key") > 1)
+    if not shared.height:
+        return {}
+    parts = []
+    for k, rows in used:
+        these = shared.filter(pl.col(_ORDER) == k).select(ROW)
+        if these.height:
+            parts.append(
+                rows.join(these, on=ROW, how="semi").with_columns(pl.lit(k, pl.Int32).alias(_ORDER))
+            )
+    cand = pl.concat(parts, how="diagonal_relaxed").filter(
+        pl.any_horizontal(pl.col(c).is_not_null() for c in ident)
     )
-    if cand.height < 2:
-        return {}
+    content = [c for c in cand.columns if c not in _NOT_COMPARED and c != _ORDER]
     whole = pl.struct(*content)
     # The first of each visit: the earliest file, and its first row there.
     first = cand.with_columns(pl.col(_ORDER).min().over(whole).alias("__first_order")).with_columns(
