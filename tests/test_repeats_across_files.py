@@ -14,11 +14,14 @@ from typing import Any
 
 import openpyxl
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import ovm
 from ovm.cli.app import main
 
 EXAMPLES = Path(__file__).parent.parent / "examples"
+BUNDLED = Path(ovm.__file__).parent / "rubrics" / "deco-voting-abroad.yaml"
 HEAD = ["mission", "site", "site_country", "site_city", "observer", "visited_at", "notes"]
 
 
@@ -345,3 +348,40 @@ def test_every_output_listing_issues_lists_the_repeats(
     assert sorted((x for x in said if str(x[0]).startswith(str(ws))), key=str) == sorted(
         expected, key=str
     )
+
+
+@given(
+    first=st.lists(st.integers(0, 16), max_size=6),
+    second=st.lists(st.integers(0, 16), min_size=1, max_size=6),
+)
+@settings(max_examples=20)
+def test_each_repeat_names_the_first_row_of_its_visit(
+    tmp_path_factory: pytest.TempPathFactory, first: list[int], second: list[int]
+) -> None:
+    """Any two tables of Peru's visits: a row of the second repeating a visit of the first
+    names that visit's first row there; a row repeating an earlier row of its own table
+    (and of no earlier table) names that row, as before; every row is used."""
+    header, peru = _peru()
+    root = tmp_path_factory.mktemp("prop")
+    a, b = root / "a.csv", root / "b.csv"
+    _write_csv(a, header, [peru[k] for k in first])
+    _write_csv(b, header, [peru[k] for k in second])
+    obs, said = ovm.load_observations(
+        ovm.load_rubric(BUNDLED),
+        missions=EXAMPLES / "missions.yaml",
+        checklists=[str(a), str(b)],
+    )
+    expected = []
+    for row, visit in enumerate(second, start=2):
+        earlier = second[: row - 2]
+        if visit in earlier:
+            expected.append((str(b), row, {"variant": "visit", "first": earlier.index(visit) + 2}))
+        if visit in first:
+            at = first.index(visit) + 2
+            expected.append((str(b), row, {"variant": "files", "file": str(a), "first": at}))
+    for row, visit in enumerate(first, start=2):
+        if visit in first[: row - 2]:
+            expected.append((str(a), row, {"variant": "visit", "first": first.index(visit) + 2}))
+    got = [(i.file, i.line, i.params) for i in said if i.code == "duplicate-row"]
+    assert sorted(got, key=str) == sorted(expected, key=str)
+    assert obs.sites.height == len(first) + len(second)
