@@ -282,6 +282,40 @@ def test_two_csv_files_sharing_visits_name_the_earlier_row_in_every_language(
     assert not [x for x in said if "repeats" in x]
 
 
+def test_two_kobo_exports_sharing_submissions_keep_the_first(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """KoboToolbox names a question by its group with a slash and the submission by
+    ``_uuid``: a later export's repeats are rejected as an ODK export's are."""
+    header, peru = _peru()
+    questions = [h for h in header if "." in h]
+    kobo = [*HEAD, *(q.split(".")[0] + "/" + q for q in questions), "_uuid", "_index"]
+
+    def rows(visits: list[dict[str, str]]) -> list[dict[str, str]]:
+        out = []
+        for k, r in enumerate(visits):
+            d = {h: r[h] for h in HEAD}
+            d.update({q.split(".")[0] + "/" + q: r[q] for q in questions})
+            d.update({"_uuid": f"u{k}", "_index": str(k + 1)})
+            out.append(d)
+        return out
+
+    ws = _workspace(
+        tmp_path / "kobo",
+        [
+            {"path": "day1.csv", "layout": "kobo", "simulated": True},
+            {"path": "day2.csv", "layout": "kobo", "simulated": True},
+        ],
+    )
+    _write_csv(ws / "day1.csv", kobo, rows(peru[:3]))
+    _write_csv(ws / "day2.csv", kobo, rows(peru[:5]))
+    column = kobo.index("_uuid") + 1
+    assert _issues(ws, capsys) == (
+        1,
+        [(f"{ws}/day2.csv", r, column, "duplicate-submission") for r in (2, 3, 4)],
+    )
+
+
 def test_an_export_repeating_a_plain_tables_visits_is_warned_of(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
