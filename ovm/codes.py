@@ -746,7 +746,8 @@ CODES: dict[str, Code] = {
     # --- plausibility ----------------------------------------------------------------------
     "observer-two-places": Code(
         "plausibility",
-        "checklists.csv:3:6 warning: observer 'o1' is at 's2' and at 's1' (row 2) within 5 minutes",
+        "checklists.csv:3:6 warning: observer 'o1' is at 's2' and at 's1' (row 2 of "
+        "checklists.csv) within 5 minutes",
         "Check the observer and the time of both visits.",
         "warning",
     ),

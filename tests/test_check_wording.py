@@ -20,14 +20,18 @@ def _rewrite(file: Path, row: int, old: str, new: str) -> None:
 @pytest.mark.parametrize(
     ("lang", "said"),
     [
-        ("en", "warning: observer 'o1' is at 's2' and at 's1' (row 2) at the same time"),
-        ("es", "advertencia: el observador “o1” está en “s2” y en “s1” (fila 2) a la misma hora"),
+        ("en", "warning: observer 'o1' is at 's2' and at 's1' (row 2 of {file}) at the same time"),
+        (
+            "es",
+            "advertencia: el observador “o1” está en “s2” y en “s1” (fila 2 de {file}) a la "
+            "misma hora",
+        ),
         (
             "fr",
             "avertissement\u202f: l'observateur «\u202fo1\u202f» est à «\u202fs2\u202f» et à "
-            "«\u202fs1\u202f» (ligne 2) au même moment",
+            "«\u202fs1\u202f» (ligne 2 de {file}) au même moment",
         ),
-        ("pt", "aviso: o observador “o1” está em “s2” e em “s1” (linha 2) à mesma hora"),
+        ("pt", "aviso: o observador “o1” está em “s2” e em “s1” (linha 2 de {file}) à mesma hora"),
     ],
 )
 def test_two_places_in_one_minute_are_at_the_same_time(
@@ -39,7 +43,7 @@ def test_two_places_in_one_minute_are_at_the_same_time(
     status, err = _said(["check", str(ws), "--lang", lang], capsys)
     assert status == 0
     assert [line for line in err if line.endswith("[observer-two-places]")] == [
-        f"{checklists}:3:6 {said} [observer-two-places]"
+        f"{checklists}:3:6 {said.format(file=checklists)} [observer-two-places]"
     ]
 
 
@@ -52,8 +56,8 @@ def test_two_places_a_minute_apart_are_within_one_minute(
     status, err = _said(["check", str(ws)], capsys)
     assert status == 0
     assert [line for line in err if line.endswith("[observer-two-places]")] == [
-        f"{checklists}:3:6 warning: observer 'o1' is at 's2' and at 's1' (row 2) within 1 minute "
-        "[observer-two-places]"
+        f"{checklists}:3:6 warning: observer 'o1' is at 's2' and at 's1' (row 2 of {checklists}) "
+        "within 1 minute [observer-two-places]"
     ]
 
 

@@ -73,7 +73,10 @@ def test_each_implausible_visit_is_a_located_warning(
     assert main(["check", str(root)]) == 0
     err = capsys.readouterr().err
     assert "'Spain' is not an ISO 3166 alpha-3 country code: did you mean ESP (Spain)?" in err
-    assert "observer 'o5' is at 's6' and at 's5' (row 6) within 5 minutes" in err
+    assert (
+        f"observer 'o5' is at 's6' and at 's5' (row 6 of {root / 'checklists.csv'}) within 5 "
+        "minutes" in err
+    )
 
 
 @pytest.mark.parametrize(

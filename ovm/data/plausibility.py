@@ -235,19 +235,7 @@ def _travel(timed: list[tuple[str, dt.datetime, dict[str, object]]], at: _At) ->
                 if minutes
                 else "at the same time"
             )
-            out.append(
-                at(
-                    r2,
-                    "visited_at",
-                    "observer-two-places",
-                    f"{who} is at {r2['site']!r} and at {r1['site']!r} (row {r1[ROW]}) {when}",
-                    observer=str(r2["observer"]),
-                    site=str(r2["site"]),
-                    other=str(r1["site"]),
-                    row=int(str(r1[ROW])),
-                    **({"n": minutes} if minutes else {"variant": "same_time"}),
-                )
-            )
+            out.append(_two_places(at, r1, r2, minutes, when))
         elif (r1["site_country"] != r2["site_country"] and gap < OTHER_COUNTRY) or (
             r1["site_city"] != r2["site_city"] and gap < OTHER_CITY
         ):
@@ -270,6 +258,36 @@ def _travel(timed: list[tuple[str, dt.datetime, dict[str, object]]], at: _At) ->
                 )
             )
     return out
+
+
+def _two_places(
+    at: _At, r1: Mapping[str, object], r2: Mapping[str, object], minutes: int, when: str
+) -> Issue:
+    """``observer-two-places`` at the later visit ``r2``, naming the earlier one's row and
+    file (two exports may hold one observer's visits); a place with no name (left blank, or
+    its name refused) is said to be so."""
+    site, other = r2["site"], r1["site"]
+
+    def place(name: object) -> str:
+        return "a place with no name" if name is None else repr(name)
+
+    variant = "unnamed" if site is None else "other_unnamed" if other is None else ""
+    if not minutes:
+        variant = f"{variant}_same_time".lstrip("_")
+    return at(
+        r2,
+        "visited_at",
+        "observer-two-places",
+        f"observer {r2['observer']!r} is at {place(site)} and at {place(other)} "
+        f"(row {r1[ROW]} of {r1[FILE]}) {when}",
+        observer=str(r2["observer"]),
+        **({} if site is None else {"site": str(site)}),
+        **({} if other is None else {"other": str(other)}),
+        row=int(str(r1[ROW])),
+        file=str(r1[FILE]),
+        **({"n": minutes} if minutes else {}),
+        **({"variant": variant} if variant else {}),
+    )
 
 
 def _identical(sites: pl.DataFrame, questions: list[str], at: _At) -> list[Issue]:

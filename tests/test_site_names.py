@@ -1,0 +1,90 @@
+"""How visits are told apart as polling places: a table without a ``site`` column, a visit
+column misnamed, and place names that differ only in case, blanks or dashes are each said,
+and none changes a score (an indicator's min_answers and the bootstrap count places)."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from ovm import load_workspace
+from ovm.cli.app import main
+
+MINI = Path(__file__).parent / "data" / "mini"
+HEADER = (
+    "mission,site,site_country,site_city,observer,visited_at,notes,practice.on_time,"
+    "practice.queue,practice.turned_away"
+)
+ROWS = [
+    "aaa-2020,{a},USA,Miami,o1,2020-05-01T08:00,,yes,15,0",
+    "aaa-2020,{b},USA,Houston,o2,2020-05-01T08:10,,no,40,2",
+    "aaa-2020,{c},ESP,Madrid,o3,2020-05-01T08:20,,yes,5,0",
+    "aaa-2020,s4,ESP,Barcelona,o4,2020-05-01T08:30,,na,,1",
+    "bbb-2021,{a},ARG,Buenos Aires,o1,2021-03-01T08:00,,yes,30,3",
+    "bbb-2021,s2,ARG,Rosario,o2,2021-03-01T08:00,,yes,60,4",
+]
+SECOND = [
+    "aaa-2020,{d},USA,Miami,o5,2020-05-01T09:00,,yes,10,0",
+    "bbb-2021,s3,ARG,Rosario,o6,2021-03-01T09:00,,no,20,1",
+]
+
+
+def _workspace(root: Path, first: list[str], second: list[str] | None = None) -> Path:
+    shutil.copytree(MINI, root)
+    (root / "checklists.csv").write_text("\n".join(first) + "\n", encoding="utf-8")
+    if second is not None:
+        (root / "day2.csv").write_text("\n".join(second) + "\n", encoding="utf-8")
+        config = (root / "ovm.yaml").read_text(encoding="utf-8")
+        config = config.replace(
+            "    simulated: true\n", "    simulated: true\n  - {path: day2.csv, simulated: true}\n"
+        )
+        (root / "ovm.yaml").write_text(config, encoding="utf-8")
+    return root
+
+
+def _rows(lines: list[str], **names: str) -> list[str]:
+    return [line.format(**names) for line in lines]
+
+
+def test_an_observer_at_a_place_with_no_name_and_in_another_file(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    first = [HEADER, *_rows(ROWS, a="s1", b="s2", c="s3")]
+    # o1 again, five minutes later, at a place left blank, in the second file; then o2 at a
+    # named place while its earlier visit (the first file's row 3) is named.
+    second = [
+        HEADER,
+        "aaa-2020,,USA,Miami,o1,2020-05-01T08:05,,yes,10,0",
+        "aaa-2020,s9,USA,Houston,o2,2020-05-01T08:10,,yes,10,0",
+    ]
+    root = _workspace(tmp_path / "ws", first, second)
+    found = [i for i in load_workspace(root).warnings if i.code == "observer-two-places"]
+    first, second = root / "checklists.csv", root / "day2.csv"
+    assert [(i.file, i.line, i.column, i.severity, i.message) for i in found] == [
+        (
+            str(second),
+            2,
+            6,
+            "warning",
+            f"observer 'o1' is at a place with no name and at 's1' (row 2 of {first}) "
+            "within 5 minutes",
+        ),
+        (
+            str(second),
+            3,
+            6,
+            "warning",
+            f"observer 'o2' is at 's9' and at 's2' (row 3 of {first}) at the same time",
+        ),
+    ]
+    assert main(["check", str(root), "--lang", "es"]) == 0
+    said = [x for x in capsys.readouterr().err.splitlines() if "[observer-two-places]" in x]
+    assert said == [
+        f"{second}:2:6 advertencia: el observador “o1” está en un lugar sin nombre y en “s1” "
+        f"(fila 2 de {first}) en 5 minutos [observer-two-places]",
+        f"{second}:3:6 advertencia: el observador “o2” está en “s9” y en “s2” (fila 3 de "
+        f"{first}) a la misma hora [observer-two-places]",
+    ]
+    assert "None" not in "\n".join(said)
