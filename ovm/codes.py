@@ -691,7 +691,10 @@ CODES: dict[str, Code] = {
     "missing-column": Code(
         "tables",
         "statistics.csv:1: no 'mission' column (the mission id of each row)",
-        "Add the column named (its header as written in the message).",
+        "Add the column named (its header as written in the message). A checklist table "
+        "without a `site` column is a warning: each visit is then a polling place of its own; "
+        "add the column (or rename the one holding the place's name) so that visits to one "
+        "place count as one.",
     ),
     "unknown-column": Code(
         "tables",
@@ -699,7 +702,9 @@ CODES: dict[str, Code] = {
         "ignored",
         "Rename the column to a variable or question of the rubric, or remove it. A header "
         "close to an id the table has no column of (a misspelling) or differing from it only "
-        "in case is an error: the message names the id meant.",
+        "in case is an error: the message names the id meant. A checklist header close to a "
+        "visit's column the table lacks (`polling_place`, `site country`, `visit_time`) is a "
+        "warning naming the column meant.",
         "warning",
     ),
     "missing-mission": Code(

@@ -7,8 +7,10 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+import polars as pl
 import pytest
 
+import ovm
 from ovm import load_workspace
 from ovm.cli.app import main
 
@@ -44,8 +46,95 @@ def _workspace(root: Path, first: list[str], second: list[str] | None = None) ->
     return root
 
 
+def _scores(root: Path) -> pl.DataFrame:
+    """Every score of the workspace but its interval's ends, and whether it has an interval:
+    the bootstrap draws each place's weight from its name's hash, so other names (or row
+    numbers for places) draw other intervals around the same scores."""
+    scores = ovm.analyse(root).to_polars("scores")
+    return scores.with_columns(
+        pl.col("interval_low").is_not_null(), pl.col("interval_high").is_not_null()
+    )
+
+
+def _found(root: Path, codes: set[str]) -> list[tuple[str, int | None, int | None, str, str]]:
+    return [
+        (Path(i.file).name, i.line, i.column, i.code, i.severity)
+        for i in load_workspace(root).warnings
+        if i.code in codes
+    ]
+
+
 def _rows(lines: list[str], **names: str) -> list[str]:
     return [line.format(**names) for line in lines]
+
+
+def test_a_table_without_a_site_column_is_warned_and_scored_as_before(tmp_path: Path) -> None:
+    names = {"a": "s1", "b": "s2", "c": "s3"}
+    lines = _rows(ROWS, **names)
+    # Without the column, each visit is a place of its own: as a table naming a place per row.
+    drop = [",".join(x.split(",")[:1] + x.split(",")[2:]) for x in [HEADER, *lines]]
+    root = _workspace(tmp_path / "none", drop)
+    assert _found(root, {"missing-column", "unknown-column"}) == [
+        ("checklists.csv", 1, None, "missing-column", "warning")
+    ]
+    (warning,) = [i for i in load_workspace(root).warnings if i.code == "missing-column"]
+    assert warning.message == (
+        "no 'site' column: each visit is taken as a polling place of its own, so min_answers "
+        "and the intervals count visits, not places"
+    )
+    each = [",".join([x.split(",")[0], f"row{k}", *x.split(",")[2:]]) for k, x in enumerate(lines)]
+    own = _workspace(tmp_path / "own", [HEADER, *each])
+    assert _found(own, {"missing-column", "unknown-column"}) == []
+    assert _scores(root).equals(_scores(own))
+
+
+def test_misnamed_visit_columns_name_the_column_meant(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    header = (
+        "mission,polling_place,site country,city,observers,visit_time,notes,practice.on_time,"
+        "practice.queue,practice.turned_away"
+    )
+    root = _workspace(tmp_path / "ren", [header, *_rows(ROWS, a="s1", b="s2", c="s3")])
+    issues = [
+        i for i in load_workspace(root).warnings if i.code in {"missing-column", "unknown-column"}
+    ]
+    assert [(Path(i.file).name, i.line, i.column, i.code, i.severity) for i in issues] == [
+        ("checklists.csv", 1, 2, "unknown-column", "warning"),
+        ("checklists.csv", 1, 3, "unknown-column", "warning"),
+        ("checklists.csv", 1, 4, "unknown-column", "warning"),
+        ("checklists.csv", 1, 5, "unknown-column", "warning"),
+        ("checklists.csv", 1, 6, "unknown-column", "warning"),
+        ("checklists.csv", 1, None, "missing-column", "warning"),
+    ]
+    assert [(i.params["name"], i.params.get("near")) for i in issues] == [
+        ("polling_place", "site"),
+        ("site country", "site_country"),
+        ("city", "site_city"),
+        ("observers", "observer"),
+        ("visit_time", "visited_at"),
+        ("site", None),
+    ]
+    assert issues[0].message == (
+        "column 'polling_place' matches no checklist question; did you mean 'site'? Rename "
+        "it: it is ignored"
+    )
+    # A column near a visit column the table has already is a column of its own.
+    kept = HEADER.replace(",notes,", ",sites,")
+    other = _workspace(tmp_path / "kept", [kept, *_rows(ROWS, a="s1", b="s2", c="s3")])
+    assert [
+        (i.params["name"], i.params.get("near"))
+        for i in load_workspace(other).warnings
+        if i.code == "unknown-column"
+    ] == [("sites", "")]
+    assert main(["check", str(root), "--lang", "fr"]) == 0
+    said = [x for x in capsys.readouterr().err.splitlines() if "polling_place" in x]
+    assert said == [
+        f"{root / 'checklists.csv'}:1:2 avertissement\u202f: la colonne "
+        "«\u202fpolling_place\u202f» ne correspond à aucune question de la liste de "
+        "contrôle\u202f; vouliez-vous dire «\u202fsite\u202f»\u202f? "
+        "Renommez-la\u202f: elle est ignorée [unknown-column]"
+    ]
 
 
 def test_an_observer_at_a_place_with_no_name_and_in_another_file(

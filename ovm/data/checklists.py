@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -161,6 +162,71 @@ def _flag_code(r: Reading) -> int | None:
     return None if r.value is None else int(bool(r.value))
 
 
+NAMED_VISIT_COLUMNS = ("site", "site_country", "site_city", "observer", "visited_at")
+"""The visit's columns a header may be meant for: a misnamed one is a finding, not a question."""
+_VISIT_ALIASES = {
+    "place": "site",
+    "polling_place": "site",
+    "polling_station": "site",
+    "station": "site",
+    "site_name": "site",
+    "site_id": "site",
+    "country": "site_country",
+    "city": "site_city",
+    "observer_name": "observer",
+    "observer_id": "observer",
+    "time": "visited_at",
+    "date": "visited_at",
+    "visit_time": "visited_at",
+    "visit_date": "visited_at",
+    "timestamp": "visited_at",
+}
+"""What a hand-made sheet often calls a visit's column (normalised as :func:`_visit_column_meant`
+normalises a header)."""
+
+
+def _visit_column_meant(account: Account, column: str, columns: Sequence[str]) -> bool:
+    """Warn (``unknown-column``, naming the column meant) when a header matching no question
+    is a visit's column the table lacks, misnamed (``site country``, ``polling_place``,
+    ``visit_time``): without it the visits lose their place, country, city, observer or time,
+    and the checks and the counting of places that read it. Whether it warned."""
+    lacking = [c for c in NAMED_VISIT_COLUMNS if c not in columns]
+    key = re.sub(r"[\s.\-]+", "_", column.strip().casefold())
+    near = key if key in lacking else _VISIT_ALIASES.get(key)
+    if near not in lacking:
+        close = difflib.get_close_matches(key, lacking, n=1, cutoff=0.8)
+        near = close[0] if close else None
+    if near is None:
+        return False
+    account.warn(
+        column,
+        "unknown-column",
+        f"column {column!r} matches no checklist question; did you mean {near!r}? Rename it: "
+        "it is ignored",
+        name=column,
+        variant="checklist_visit",
+        near=near,
+    )
+    return True
+
+
+def _warn_without_site(account: Account, columns: Sequence[str]) -> None:
+    """A ``missing-column`` warning for a checklist table without a ``site`` column: each of
+    its visits is then a polling place of its own, so an indicator's ``min_answers`` and the
+    bootstrap count visits. A warning, not an error: a table of one visit per place may
+    leave the column out."""
+    if "site" in columns:
+        return
+    account.warn(
+        None,
+        "missing-column",
+        "no 'site' column: each visit is taken as a polling place of its own, so min_answers "
+        "and the intervals count visits, not places",
+        name="site",
+        variant="site",
+    )
+
+
 def _repeated_rows(work: pl.DataFrame, content: list[str], file: str) -> list[Issue]:
     """A warning for each used row (``__ok``) that repeats an earlier one cell for cell, site,
     observer or visit time included: most likely pasted twice, it would count as two
@@ -278,14 +344,16 @@ def validate_sites(
         if close and account.misspelt(c, close[0], cols):
             account.refuse_misspelt(c, close[0], "checklist question", "checklist_near")
             continue
-        account.warn(
-            c,
-            "unknown-column",
-            f"column {c!r} matches no checklist question; ignored",
-            name=c,
-            variant="checklist",
-            near="",
-        )
+        if not _visit_column_meant(account, c, cols):
+            account.warn(
+                c,
+                "unknown-column",
+                f"column {c!r} matches no checklist question; ignored",
+                name=c,
+                variant="checklist",
+                near="",
+            )
+    _warn_without_site(account, cols)
     have = set(df.columns)
     present = [q for q in questions if q.id in have]
     df = df.with_columns(pl.lit(None, pl.String).alias(c) for c in SITE_COLUMNS if c not in have)

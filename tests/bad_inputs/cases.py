@@ -1497,6 +1497,23 @@ def more() -> list[Case]:
             3,
         ),
         Case(
+            "checklist-without-site",
+            {"checklists.csv": sub("mission,site,", "mission,polling_place,")},
+            0,
+            "missing-column",
+            "checklists.csv",
+            1,
+        ),
+        Case(
+            "checklist-site-misnamed",
+            {"checklists.csv": sub("mission,site,", "mission,polling_place,")},
+            0,
+            "unknown-column",
+            "checklists.csv",
+            1,
+            2,
+        ),
+        Case(
             "checklist-visit-after-the-vote",
             {"checklists.csv": _cell(2, 5, "2020-06-01T08:00")},
             0,
