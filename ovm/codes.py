@@ -770,6 +770,16 @@ CODES: dict[str, Code] = {
         "Check that the observer filled in each visit.",
         "warning",
     ),
+    "similar-sites": Code(
+        "plausibility",
+        "checklists.csv:3:2 warning: aaa-2020 names polling places that differ only in case, "
+        "blanks or dashes: 's1' (checklists.csv:2:2), 'S1' (checklists.csv:3:2); each counts as a"
+        " place of its own: if they are one place, write its name the same way in every visit",
+        "If the names are one polling place, write its name the same way in every visit (and "
+        "as the plan lists it): each name counts as a place of its own for an indicator's "
+        "min_answers and the intervals. If they are different places, nothing is to be done.",
+        "warning",
+    ),
     "invalid-visit-time": Code(
         "plausibility",
         "checklists.csv:3:6 warning: 'yesterday' is not a date and time such as 2024-06-02T09:30",

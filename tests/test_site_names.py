@@ -5,14 +5,19 @@ and none changes a score (an indicator's min_answers and the bootstrap count pla
 from __future__ import annotations
 
 import shutil
+import sys
+import unicodedata
 from pathlib import Path
 
 import polars as pl
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 import ovm
 from ovm import load_workspace
 from ovm.cli.app import main
+from ovm.data.plausibility import DASHES, fold_site_name, fold_site_names
 
 MINI = Path(__file__).parent / "data" / "mini"
 HEADER = (
@@ -66,6 +71,47 @@ def _found(root: Path, codes: set[str]) -> list[tuple[str, int | None, int | Non
 
 def _rows(lines: list[str], **names: str) -> list[str]:
     return [line.format(**names) for line in lines]
+
+
+def test_look_alike_place_names_are_warned_per_mission_and_not_merged(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    alike = {"a": "Place D", "b": "place d", "c": "PLACE  D", "d": "Place\u2013D"}
+    root = _workspace(
+        tmp_path / "alike", [HEADER, *_rows(ROWS, **alike)], [HEADER, *_rows(SECOND, **alike)]
+    )
+    warnings = [i for i in load_workspace(root).warnings if i.code == "similar-sites"]
+    # One warning for aaa-2020's four spellings, at the second's first use; bbb-2021 writes
+    # 'Place D' once: a name of another mission is no look-alike.
+    first, second = root / "checklists.csv", root / "day2.csv"
+    assert [(i.file, i.line, i.column, i.code, i.severity) for i in warnings] == [
+        (str(first), 3, 2, "similar-sites", "warning")
+    ]
+    variants = (
+        f"'Place D' ({first}:2:2), 'place d' ({first}:3:2), "
+        f"'PLACE  D' ({first}:4:2), 'Place\u2013D' ({second}:2:2)"
+    )
+    assert warnings[0].message == (
+        f"aaa-2020 names polling places that differ only in case, blanks or dashes: {variants}; "
+        "each counts as a place of its own: if they are one place, write its name the same "
+        "way in every visit"
+    )
+    assert warnings[0].params == {"mission": "aaa-2020", "variants": variants}
+    # Each name stays a place of its own: the scores are those of four different names.
+    apart = {"a": "Place D", "b": "Place E", "c": "Place F", "d": "Place G"}
+    other = _workspace(
+        tmp_path / "apart", [HEADER, *_rows(ROWS, **apart)], [HEADER, *_rows(SECOND, **apart)]
+    )
+    assert _found(other, {"similar-sites"}) == []
+    assert _scores(root).equals(_scores(other))
+    assert main(["check", str(root), "--lang", "es"]) == 0
+    said = [x for x in capsys.readouterr().err.splitlines() if "[similar-sites]" in x]
+    assert said == [
+        f"{first}:3:2 advertencia: aaa-2020 nombra locales de votación que solo difieren "
+        f"en mayúsculas, espacios o guiones: {variants}; cada nombre cuenta como un local "
+        "distinto: si son un mismo local, escriba su nombre igual en todas las visitas "
+        "[similar-sites]"
+    ]
 
 
 def test_a_table_without_a_site_column_is_warned_and_scored_as_before(tmp_path: Path) -> None:
@@ -177,3 +223,44 @@ def test_an_observer_at_a_place_with_no_name_and_in_another_file(
         f"{first}) a la misma hora [observer-two-places]",
     ]
     assert "None" not in "\n".join(said)
+
+
+def test_every_dash_is_listed() -> None:
+    dashes = {chr(c) for c in range(sys.maxunicode + 1) if unicodedata.category(chr(c)) == "Pd"}
+    assert set(DASHES) == dashes | {"\u2212"}
+
+
+def _one_case(c: str) -> bool:
+    # Unicode's folding keeps a few letters apart from their capitals (Turkish dotless i and
+    # its I): a name holding one is not the same name in other case.
+    return len({fold_site_name(x) for x in (c, c.upper(), c.lower(), c.title())}) == 1
+
+
+_WORD = st.text(
+    st.characters(categories=("Lu", "Ll", "Nd")).filter(_one_case), min_size=1, max_size=6
+)
+_BLANKS = st.sampled_from([" ", "  ", "\t", " - ", "-", "\u2013", " \u2014 ", "\u00a0"])
+
+
+@given(st.lists(_WORD, min_size=1, max_size=4), st.data())
+def test_a_name_written_with_other_case_blanks_or_dashes_folds_alike(
+    words: list[str], data: st.DataObject
+) -> None:
+    name = " ".join(words)
+    cased = [data.draw(st.sampled_from([w, w.upper(), w.lower(), w.title()])) for w in words]
+    joins = [data.draw(_BLANKS) for _ in words[1:]]
+    variant = cased[0] + "".join(j + w for j, w in zip(joins, cased[1:], strict=True))
+    edge = data.draw(st.sampled_from(["", " ", "-"]))
+    assert fold_site_name(edge + variant + edge) == fold_site_name(name)
+
+
+@given(_WORD, _WORD, st.sampled_from(["a", "b", "7", "é"]), st.sampled_from(["x", "z", "3"]))
+def test_a_different_letter_never_folds_alike(head: str, tail: str, one: str, other: str) -> None:
+    assert fold_site_name(head + one + tail) != fold_site_name(head + other + tail)
+
+
+@given(st.lists(st.text(max_size=12), max_size=20))
+def test_the_column_wise_fold_is_the_fold_of_each_name(names: list[str]) -> None:
+    assert fold_site_names(pl.Series("site", names, dtype=pl.String)).to_list() == [
+        fold_site_name(n) for n in names
+    ]

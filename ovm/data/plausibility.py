@@ -4,13 +4,15 @@ Each finding is a located warning: the visit is still used (it may be right), bu
 should look at it. A rejected row's own visit is checked too, so that its warnings come with
 its reasons. Codes: ``invalid-visit-time``, ``visit-outside-voting-period``,
 ``invalid-country``, ``observer-two-places``, ``observer-too-fast``, ``identical-answers``,
-``visit-before-opening``.
+``visit-before-opening``, ``similar-sites``.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import itertools
+import re
+import unicodedata
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
@@ -33,6 +35,16 @@ IDENTICAL_PLACES = 3
 """One observer's answers identical at this many places or more: copied, not observed."""
 IDENTICAL_ANSWERS = 3
 """...counting only visits with at least this many questions answered."""
+
+DASHES = (
+    "\u002d\u058a\u05be\u1400\u1806\u2010\u2011\u2012\u2013\u2014\u2015\u2e17\u2e1a\u2e3a"
+    "\u2e3b\u2e40\u2e5d\u301c\u3030\u30a0\ufe31\ufe32\ufe58\ufe63\uff0d\U00010ead\u2212"
+)
+"""Every dash and hyphen (Unicode's dash punctuation, and the minus sign a keyboard's autocorrect
+may put for one): written in a site's name, each reads as a blank does."""
+_SEPARATORS = re.compile(f"[\\s{re.escape(DASHES)}]+")
+_ASCII_SEPARATORS = "[\t\n\x0b\x0c\r\x1c-\x1f \\-]+"
+"""The characters of :data:`_SEPARATORS` below 128, for Polars: Python's blanks there."""
 
 _At = Callable[..., Issue]
 """``at(rec, column, code, message, **params)``: a warning at a visit's row and column."""
@@ -81,6 +93,105 @@ def plausibility_issues(
     )
     out += _travel(timed, at)
     out += _identical(sites, questions, at)
+    out += similar_sites(sites, columns)
+    return out
+
+
+def fold_site_name(name: str) -> str:
+    """A polling place's name as compared with the mission's other names: Unicode compatibility
+    forms (NFKC) and case folded, every run of blanks and dashes one blank, none at the ends.
+    ``Buenos Aires – Consulado`` and ``buenos aires-consulado`` fold alike."""
+    text = unicodedata.normalize("NFKC", unicodedata.normalize("NFKC", name).casefold())
+    return _SEPARATORS.sub(" ", text).strip(" ")
+
+
+def fold_site_names(names: pl.Series) -> pl.Series:
+    """:func:`fold_site_name` of each name (a column of texts), column-wise where a name is
+    ASCII, where folding is lowering the letters and joining the blanks; each other name (few,
+    in any table) is folded alone: Polars has no Unicode case folding (``ß`` is ``ss``)."""
+    plain = names.str.len_bytes() == names.str.len_chars()
+    folded = names.str.to_lowercase().str.replace_all(_ASCII_SEPARATORS, " ").str.strip_chars(" ")
+    if plain.all():
+        return folded
+    exact = {s: fold_site_name(s) for s in names.filter(~plain).unique().to_list()}
+    rest = names.replace_strict(exact, default=None, return_dtype=pl.String)
+    return pl.select(pl.when(plain).then(folded).otherwise(rest)).to_series().alias(names.name)
+
+
+_UNFOLDED = [
+    *(chr(c) for c in range(ord("A"), ord("Z") + 1)),
+    *"\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f-",
+    "  ",
+]
+"""What an ASCII name folds away (:func:`fold_site_name`) besides blanks at its ends."""
+
+
+def _unfolded(names: pl.Series) -> pl.Series:
+    """Whether each name may differ from its fold: ASCII with a capital, a dash, a blank at
+    an end or blanks other than one space, or any name beyond ASCII. Two names folding alike
+    cannot both be their own fold, so names that are all their own have no look-alikes."""
+    return (
+        names.str.contains_any(_UNFOLDED)
+        | names.str.starts_with(" ")
+        | names.str.ends_with(" ")
+        | (names.str.len_bytes() != names.str.len_chars())
+    ).fill_null(False)
+
+
+def similar_sites(sites: pl.DataFrame, columns: Mapping[str, Mapping[str, int]]) -> list[Issue]:
+    """A ``similar-sites`` warning for each set of a mission's polling place names that differ
+    only in case, blanks or dashes (:func:`fold_site_name`): each name is a place of its own
+    for ``min_answers`` and the bootstrap, which the mission team may not have meant. Names
+    are not merged: whether two are one place is the team's to say. The warning is at the
+    first use of the second name, and names where each was first used."""
+    site = sites.get_column("site")
+    # Categories hold each text once; a column of texts is looked at whole first, as finding
+    # its distinct names costs more than the look.
+    names = site.unique().cast(pl.String) if site.dtype != pl.String else site
+    if not names.is_empty() and not _unfolded(names).any():
+        return []
+    names = names.unique().drop_nulls() if site.dtype == pl.String else names.drop_nulls()
+    alike = names.filter(fold_site_names(names).is_duplicated())
+    if alike.is_empty():
+        return []
+    index, fold = "\x1findex", "\x1ffold"
+    candidates = sites.with_row_index(index).filter(
+        pl.col("site").cast(pl.String).is_in(alike.to_list())
+    )
+    firsts = (
+        candidates.select(index, "mission", pl.col("site").cast(pl.String), FILE, ROW)
+        .sort(index)
+        .unique(["mission", "site"], keep="first", maintain_order=True)
+    )
+    firsts = firsts.with_columns(fold_site_names(firsts["site"]).alias(fold)).filter(
+        pl.len().over("mission", fold) > 1
+    )
+
+    def where(rec: Mapping[str, object]) -> str:
+        col = columns.get(str(rec[FILE]), {}).get("site")
+        return f"{rec[FILE]}:{rec[ROW]}" + (f":{col}" if col else "")
+
+    out: list[Issue] = []
+    for (mission, _), group in firsts.group_by("mission", fold, maintain_order=True):
+        seen = list(group.iter_rows(named=True))
+        variants = ", ".join(f"{rec['site']!r} ({where(rec)})" for rec in seen)
+        second = seen[1]
+        col = columns.get(str(second[FILE]), {}).get("site")
+        out.append(
+            Issue(
+                str(second[FILE]),
+                int(second[ROW]),
+                col,
+                "similar-sites",
+                f"{mission} names polling places that differ only in case, blanks or dashes: "
+                f"{variants}; each counts as a place of its own: if they are one place, write "
+                "its name the same way in every visit",
+                (),
+                "warning",
+                "data",
+                params={"mission": str(mission), "variants": variants},
+            )
+        )
     return out
 
 

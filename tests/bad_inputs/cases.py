@@ -1497,6 +1497,15 @@ def more() -> list[Case]:
             3,
         ),
         Case(
+            "checklist-site-names-alike",
+            {"checklists.csv": _cell(3, 1, "S1")},
+            0,
+            "similar-sites",
+            "checklists.csv",
+            3,
+            2,
+        ),
+        Case(
             "checklist-without-site",
             {"checklists.csv": sub("mission,site,", "mission,polling_place,")},
             0,
