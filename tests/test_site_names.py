@@ -264,3 +264,34 @@ def test_the_column_wise_fold_is_the_fold_of_each_name(names: list[str]) -> None
     assert fold_site_names(pl.Series("site", names, dtype=pl.String)).to_list() == [
         fold_site_name(n) for n in names
     ]
+
+
+@pytest.mark.parametrize(
+    ("one", "other", "alike"),
+    [
+        ("Straße", "STRASSE", True),
+        ("Buenos Aires – Consulado", "buenos aires-consulado", True),
+        ("\uff30\uff4c\uff41\uff43\uff45 \uff24", "place d", True),
+        ("Place\u00a0D", "Place D", True),
+        ("Place \u2212 D", "PLACE D", True),
+        ("Place D", "Place E", False),
+        ("Place D", "PlaceD", False),
+        ("K\u0131z", "Kiz", False),
+    ],
+)
+def test_names_fold_as_unicode_folds_them(one: str, other: str, alike: bool) -> None:
+    assert (fold_site_name(one) == fold_site_name(other)) is alike
+
+
+@pytest.mark.parametrize(
+    ("names", "row"),
+    [(("s1", "S1", "s3"), 3), (("Place D", "s2", "Place  D"), 4), (("a b", "a-b", "s3"), 3)],
+)
+def test_ascii_look_alikes_are_found_too(
+    tmp_path: Path, names: tuple[str, str, str], row: int
+) -> None:
+    a, b, c = names
+    root = _workspace(tmp_path / "ws", [HEADER, *_rows(ROWS, a=a, b=b, c=c)])
+    (warning,) = [i for i in load_workspace(root).warnings if i.code == "similar-sites"]
+    assert (Path(warning.file).name, warning.line, warning.column) == ("checklists.csv", row, 2)
+    assert warning.params["variants"].startswith(f"{a!r} (")
