@@ -770,6 +770,14 @@ CODES: dict[str, Code] = {
         "Check that the observer filled in each visit.",
         "warning",
     ),
+    "site-in-home-country": Code(
+        "plausibility",
+        "checklists.csv:3:3 warning: the polling place is in ARG, the country of aaa-2020 itself:"
+        " a place of voting abroad is in another country (write the host country's code)",
+        "Write the host country's ISO code in site_country. A visit in the mission's own country "
+        "is no visit of voting abroad: leave it out of the checklist table.",
+        "warning",
+    ),
     "similar-sites": Code(
         "plausibility",
         "checklists.csv:3:2 warning: aaa-2020 names polling places that differ only in case, "

@@ -129,3 +129,45 @@ def test_a_day_month_year_visit_time_is_warned_with_its_iso_form(
         params,
         f"{written!r} is not a date and time such as 2024-06-02T09:30{said}",
     )
+
+
+@pytest.mark.parametrize("lang", ["en", "es"])
+def test_a_visit_in_the_missions_own_country_is_warned_and_still_counted(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], lang: str
+) -> None:
+    # aaa-2020 is Argentina's: its visits in Argentina are no voting abroad; bbb-2021's visits
+    # in Argentina are abroad.
+    root = tmp_path / "ws"
+    shutil.copytree(MINI, root)
+    (root / "missions.yaml").write_text(MISSIONS, encoding="utf-8")
+    text = CHECKLISTS.replace("aaa-2020,s1,USA,Miami", "aaa-2020,s1,ARG,Rosario").replace(
+        "aaa-2020,s3,USA,Miami", "aaa-2020,s3,ARG,Rosario"
+    )
+    (root / "checklists.csv").write_text(text, encoding="utf-8")
+    ws = load_workspace(root)
+    home = [
+        (i.line, i.column, i.code, i.params, i.severity)
+        for i in ws.warnings
+        if i.code == "site-in-home-country"
+    ]
+    params = {"country": "ARG", "mission": "aaa-2020"}
+    assert home == [
+        (2, 3, "site-in-home-country", params, "warning"),
+        (4, 3, "site-in-home-country", params, "warning"),
+    ]
+    assert [f.rows_used for f in ws.observations.report.files] == [2, 12]
+    assert main(["check", str(root), "--lang", lang]) == 0
+    said = [
+        line for line in capsys.readouterr().err.splitlines() if "[site-in-home-country]" in line
+    ]
+    words = {
+        "en": "warning: the polling place is in ARG, the country of aaa-2020 itself: a place of "
+        "voting abroad is in another country (write the host country's code)",
+        "es": "advertencia: el local de votación está en ARG, el país de la propia aaa-2020: un "
+        "local del voto en el exterior está en otro país (escriba el código del país anfitrión)",
+    }[lang]
+    csv = root / "checklists.csv"
+    assert said == [
+        f"{csv}:2:3 {words} [site-in-home-country]",
+        f"{csv}:4:3 {words} [site-in-home-country]",
+    ]

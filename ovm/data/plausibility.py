@@ -3,8 +3,8 @@
 Each finding is a located warning: the visit is still used (it may be right), but someone
 should look at it. A rejected row's own visit is checked too, so that its warnings come with
 its reasons. Codes: ``invalid-visit-time``, ``visit-outside-voting-period``,
-``invalid-country``, ``observer-two-places``, ``observer-too-fast``, ``identical-answers``,
-``visit-before-opening``, ``similar-sites``.
+``invalid-country``, ``site-in-home-country``, ``observer-two-places``, ``observer-too-fast``,
+``identical-answers``, ``visit-before-opening``, ``similar-sites``.
 """
 
 from __future__ import annotations
@@ -267,6 +267,21 @@ def _visit_issues(
                         "invalid-country",
                         problem,
                         **country_problem_params(str(country)),
+                    )
+                )
+            elif mission is not None and str(country).strip() == mission.country:
+                # Voting abroad happens outside the country: a domestic checklist reused, or
+                # the election's country typed for the host's.
+                out.append(
+                    at(
+                        rec,
+                        "site_country",
+                        "site-in-home-country",
+                        f"the polling place is in {mission.country}, the country of "
+                        f"{mission.id} itself: a place of voting abroad is in another country "
+                        "(write the host country's code)",
+                        country=mission.country,
+                        mission=mission.id,
                     )
                 )
         when = rec["visited_at"]

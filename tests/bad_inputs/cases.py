@@ -1497,6 +1497,15 @@ def more() -> list[Case]:
             3,
         ),
         Case(
+            "checklist-site-in-home-country",
+            {"checklists.csv": _cell(3, 2, "ARG")},
+            0,
+            "site-in-home-country",
+            "checklists.csv",
+            3,
+            3,
+        ),
+        Case(
             "checklist-site-names-alike",
             {"checklists.csv": _cell(3, 1, "S1")},
             0,
