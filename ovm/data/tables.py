@@ -411,17 +411,19 @@ def table_name(path: Path, sheet: str | None = None) -> str:
     return str(path)
 
 
-def _separated_by_semicolons(line: str) -> bool:
-    """Whether a header line has more ';' than ',' outside its quoted fields: an export's
-    labels ("Ciudad, país") hold commas of their own, which say nothing of the separator."""
+def _separator(line: str) -> str:
+    """The mark a header line is most separated by, outside its quoted fields: ``;`` or a
+    tab where either outnumbers the commas, else ``,``. An export's labels ("Ciudad, país")
+    hold commas of their own, which say nothing of the separator."""
     quoted = False
-    counts = {",": 0, ";": 0}
+    counts = {",": 0, ";": 0, "\t": 0}
     for ch in line:
         if ch == '"':
             quoted = not quoted
         elif not quoted and ch in counts:
             counts[ch] += 1
-    return counts[";"] > counts[","]
+    # On a tie the comma wins: a header may hold a ';' or a tab of its own.
+    return max(counts, key=lambda mark: (counts[mark], mark == ","))
 
 
 def _read_csv(
@@ -444,12 +446,13 @@ def _read_csv(
             _data_issue(name, "invalid-encoding", f"cannot read: {exc}", 1, **os_error_params(exc))
         ]
     headers = next(csv.reader(io.StringIO(header_line), delimiter=sep), [])
-    if export and sep == "," and _separated_by_semicolons(header_line):
+    separator = _separator(header_line)
+    if export and sep == "," and separator == ";":
         # KoboToolbox writes ';' by default; its exports quote text and write '.' decimals,
         # so unlike a spreadsheet's ';' file nothing here is ambiguous.
         sep = ";"
         headers = next(csv.reader(io.StringIO(header_line), delimiter=sep), [])
-    if sep == "," and _separated_by_semicolons(header_line):
+    elif sep == "," and separator == ";":
         # Not read with ';': such files write decimal commas, and '12,500' would be 12500.
         return None, [
             _data_issue(
@@ -462,6 +465,20 @@ def _read_csv(
                 1,
                 1,
                 variant="table",
+            )
+        ]
+    elif sep == "," and separator == "\t":
+        # Excel's "Text (tab delimited)", saved under a .txt or .csv name: read with ',' each
+        # row would be one cell, and the header one column no table takes.
+        return None, [
+            _data_issue(
+                name,
+                "wrong-separator",
+                'the header is separated by tabs (Excel\'s "Text (tab delimited)"): save the '
+                "file as XLSX, or name it .tsv to have it read as separated by tabs",
+                1,
+                1,
+                variant="tab",
             )
         ]
     issues = _header_issues(name, headers)

@@ -694,6 +694,17 @@ def grown() -> list[Case]:
     )
     add(
         Case(
+            "checklist-tabs",
+            {"checklists.csv": lambda o: o.replace(b",", b"\t")},
+            1,
+            "wrong-separator",
+            "checklists.csv",
+            1,
+            1,
+        )
+    )
+    add(
+        Case(
             "checklist-latin1",
             {"checklists.csv": lambda o: o.replace(b"Madrid", b"M\xe1drid")},
             1,
