@@ -1702,18 +1702,82 @@ def screen_missions(account: Account, df: pl.DataFrame, known: Collection[str]) 
     return df.filter(keep)
 
 
-def unknown_mission_message(mission: str, by_case: Mapping[str, str]) -> str:
-    """Say a mission id is unknown, naming the known one it differs from by case only
-    (``by_case``: known ids by their casefolded form)."""
+ID_SEPARATORS: Mapping[str, str] = {
+    "-": "hyphen_minus",
+    "_": "underscore",
+    "\u2010": "hyphen",
+    "\u2011": "non_breaking_hyphen",
+    "\u2012": "figure_dash",
+    "\u2013": "en_dash",
+    "\u2014": "em_dash",
+    "\u2015": "horizontal_bar",
+    "\u2212": "minus_sign",
+    "\ufe58": "small_em_dash",
+    "\ufe63": "small_hyphen_minus",
+    "\uff0d": "fullwidth_hyphen_minus",
+}
+"""The marks that may part the words of a mission id, as a word processor or a spreadsheet
+writes them for the ``-`` typed (autocorrect makes an en dash; text copied from a document
+may hold a non-breaking hyphen) or a team writes them (``_``): an id that differs from a
+known one only by these (and by case) is named as meant, with the mark that differs, which
+a screen shows as ``-``. Each is named by its catalogue entry, ``character_<name>``."""
+
+_SEPARATORS_AS_HYPHEN = str.maketrans(dict.fromkeys(ID_SEPARATORS, "-"))
+
+
+def _meant_mission(mission: str, by_case: Mapping[str, str]) -> dict[str, Any]:
+    """The parts of the hint naming the known id ``mission`` differs from by case only
+    (``variant`` case) or by the marks parting its words too (``variant`` separator, with the
+    first mark of the cell that differs and the id's); empty when there is none."""
     near = by_case.get(mission.casefold())
-    hint = f" (ids are case-sensitive: did you mean {near!r}?)" if near else ""
-    return f"no mission {mission!r} in the missions file{hint}"
+    if near is not None:
+        return {"variant": "case", "near": near}
+    if not any(c in ID_SEPARATORS for c in mission):
+        return {}
+    wanted = mission.translate(_SEPARATORS_AS_HYPHEN).casefold()
+    near = next(
+        (k for f, k in by_case.items() if f.translate(_SEPARATORS_AS_HYPHEN) == wanted), None
+    )
+    if near is None or len(near) != len(mission):
+        return {}
+    differs = [(a, b) for a, b in zip(mission, near, strict=True) if a != b and a in ID_SEPARATORS]
+    if not differs:
+        return {}
+    written, meant = differs[0]
+    return {"variant": "separator", "near": near, "written": written, "meant": meant}
+
+
+def separator_name(mark: str) -> dict[str, str]:
+    """A mark parting the words of an id (:data:`ID_SEPARATORS`) named in every language,
+    with its code point where the screen may show it as another (``a dash U+2013``)."""
+    from ovm.i18n import LANGUAGES, gettext
+
+    key = "character_" + ID_SEPARATORS[mark]
+    return {lang: gettext(key, lang, code=f"U+{ord(mark):04X}") for lang in LANGUAGES}
+
+
+def unknown_mission_message(mission: str, by_case: Mapping[str, str]) -> str:
+    """Say a mission id is unknown, naming the known one it differs from by case or by the
+    marks parting its words only (``by_case``: known ids by their casefolded form)."""
+    meant = _meant_mission(mission, by_case)
+    said = f"no mission {mission!r} in the missions file"
+    if meant.get("variant") == "case":
+        return f"{said} (ids are case-sensitive: did you mean {meant['near']!r}?)"
+    if meant:
+        written = separator_name(meant["written"])["en"]
+        return (
+            f"{said} (did you mean {meant['near']!r}? the cell has {written} where the id has "
+            f"{meant['meant']!r})"
+        )
+    return said
 
 
 def unknown_mission_params(mission: str, by_case: Mapping[str, str]) -> dict[str, Any]:
     """The parts of :func:`unknown_mission_message`, by name."""
-    near = by_case.get(mission.casefold())
-    return {"mission": mission} | ({"variant": "case", "near": near} if near else {})
+    meant = _meant_mission(mission, by_case)
+    if meant.get("variant") == "separator":
+        meant["written"] = separator_name(meant["written"])
+    return {"mission": mission} | meant
 
 
 def mission_cell_issues(

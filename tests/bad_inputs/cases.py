@@ -452,6 +452,18 @@ def grown() -> list[Case]:
     )
     add(
         Case(
+            # an en dash, as Word's or Excel's autocorrect writes it for "-"
+            "statistics-mission-dash",
+            {"statistics.csv": _cell(2, 0, "aaa\u20132020")},
+            1,
+            "unknown-mission",
+            "statistics.csv",
+            2,
+            1,
+        )
+    )
+    add(
+        Case(
             "statistics-duplicate-row",
             {"statistics.csv": lambda o: o + b"aaa-2020,1,1,,\n"},
             1,
