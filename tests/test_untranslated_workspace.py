@@ -162,6 +162,8 @@ WORKSPACE_SENTENCES = {
     "issue_invalid-value_date_none",
     "issue_invalid-value_date_unpadded",
     "issue_invalid-value_period",
+    "issue_invalid-value_round",
+    "issue_invalid-value_time",
     "issue_missing-field_missions_file",
     *(f"issue_invalid-value_hint_{h}" for h in ("simulated", "confidence", "seed")),
     "issue_invalid-choice_choice_meant",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import datetime as dt
 import difflib
@@ -500,6 +501,11 @@ def _mission_params(err: Any, code: str) -> dict[str, Any]:
                 return {"variant": "date_none", "text": err["input"]}
             return {"variant": "date_unpadded", "text": err["input"], "meant": padded}
         return {"variant": "date"}
+    if code == "invalid-value" and str(err["type"]).startswith("time"):
+        # A place's opening hour, said as a planned place's is in a table of places.
+        return {"variant": "time", "text": str(err.get("input", ""))[:60]}
+    if err["type"] == "greater_than_equal" and tuple(err["loc"][-2:]) == ("election", "round"):
+        return {"variant": "round", "text": str(err.get("input", ""))[:60]}
     return schema_params(err, code)
 
 
@@ -537,6 +543,13 @@ def _mission_message(err: Any, code: str, params: Mapping[str, Any]) -> str:
         return f"'{params['text']}' is not written as YYYY-MM-DD: write it as {params['meant']}"
     if params.get("variant") == "date":
         return "must be a date (2021-03-14)"
+    if params.get("variant") == "time":
+        return f"'{params['text']}' is not a time of day such as 08:00"
+    if params.get("variant") == "round":
+        return (
+            f"'{params['text']}' is not a round: rounds are numbered from 1 (the first round is 1,"
+            " a second round 2)"
+        )
     if params.get("variant") == "choice_meant":
         return meant_choice_message(dict(params))
     if err["type"] == "extra_forbidden":
@@ -790,6 +803,7 @@ def load_missions(
                         rubric,
                     )
                 )
+            issues.extend(_unread_period_issues(doc, path, prepared.get("voting_abroad")))
             # Its link to a previous mission reads apart from its other fields.
             previous = prepared.get("previous")
             if isinstance(previous, str) and not any(
@@ -968,17 +982,48 @@ def _check_mission(
         for i in place_issues(mission.places, doc.file, locate)
     ]
     period = mission.voting_abroad
-    if period is not None and period.start > period.end:
-        out.append(
-            _data_issue(
-                doc,
-                (*path, "voting_abroad"),
-                "invalid-value",
-                "voting abroad ends before it starts",
-                variant="period",
-            )
-        )
+    if period is not None:
+        out += _period_issues(doc, path, period.start, period.end)
     return out
+
+
+def _period_issues(
+    doc: YamlDoc, path: tuple[PathPart, ...], start: dt.date | None, end: dt.date | None
+) -> list[Issue]:
+    """The voting period of the mission at ``path`` ending before it starts (nothing when
+    either day is unknown)."""
+    if start is None or end is None or start <= end:
+        return []
+    return [
+        _data_issue(
+            doc,
+            (*path, "voting_abroad"),
+            "invalid-value",
+            "voting abroad ends before it starts",
+            variant="period",
+        )
+    ]
+
+
+def _day(value: object) -> dt.date | None:
+    """A day of ``voting_abroad`` as the file writes it (a date, or a text in ISO form), None
+    when it is none: its own error says so."""
+    if isinstance(value, dt.datetime):
+        return None
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, str) and _ISO_SHAPED.fullmatch(value):
+        with contextlib.suppress(ValueError):
+            return dt.date.fromisoformat(value)
+    return None
+
+
+def _unread_period_issues(doc: YamlDoc, path: tuple[PathPart, ...], raw: object) -> list[Issue]:
+    """The voting period of a mission that does not read (its round, its opening hour or any
+    other field refused) ending before it starts: said in the same run as the rest."""
+    if not isinstance(raw, dict):
+        return []
+    return _period_issues(doc, path, _day(raw.get("from")), _day(raw.get("to")))
 
 
 def _placeholder_issues(doc: YamlDoc, path: tuple[PathPart, ...], mission: Mission) -> list[Issue]:

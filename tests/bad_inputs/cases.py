@@ -828,6 +828,7 @@ def grown() -> list[Case]:
         ("date: 2021-03-01", "date: 2021-13-01", "invalid-value"),
         ("date: 2021-03-01", "date: yesterday", "invalid-value"),
         ("round: 2", "round: two", "invalid-value"),
+        ("round: 2", "round: 0", "invalid-value"),
         ("rights.basis: statute", "rights.basis: law", "invalid-answer"),
         ("rights.basis: statute", "rights.basis: na", "not-applicable-not-allowed"),
         ("rights.postal: no", "rights.postal: perhaps", "invalid-answer"),
@@ -838,6 +839,11 @@ def grown() -> list[Case]:
         (
             "name: B 2021",
             "name: B 2021\n    voting_abroad: {from: 2021-03-01, to: 2021-02-01}",
+            "invalid-value",
+        ),
+        (
+            "name: B 2021",
+            'name: B 2021\n    voting_abroad: {from: 2021-02-01, to: 2021-03-01, opens: "25:00"}',
             "invalid-value",
         ),
         (
