@@ -524,14 +524,23 @@ class _Resolving(yaml.resolver.Resolver):
         return _resolved(self, kind, value, implicit)
 
 
+_NUMBERS = ("tag:yaml.org,2002:int", "tag:yaml.org,2002:float")
+
+
 def _resolved(
     resolver: yaml.resolver.BaseResolver,
     kind: type[Node],
     value: str,
     implicit: tuple[bool, bool],
 ) -> str:
-    """PyYAML's own resolution of a node's tag."""
-    return str(yaml.resolver.BaseResolver.resolve(resolver, kind, value, implicit))  # type: ignore[no-untyped-call]
+    """PyYAML's own resolution of a node's tag, but for numbers in base 60: YAML 1.1 reads
+    ``10:00`` as the number 600 (YAML 1.2 has no such numbers), so an opening hour written
+    without quotes would be 00:10, or no time of day at all. Such a scalar is the text it
+    shows."""
+    tag = str(yaml.resolver.BaseResolver.resolve(resolver, kind, value, implicit))  # type: ignore[no-untyped-call]
+    if tag in _NUMBERS and ":" in value:
+        return "tag:yaml.org,2002:str"
+    return tag
 
 
 class _PythonComposer(_Resolving, yaml.SafeLoader):

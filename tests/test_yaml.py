@@ -424,9 +424,19 @@ def test_a_scalar_reads_as_pyyaml_reads_it_however_often_the_document_repeats_it
     values: list[tuple[str, str]],
 ) -> None:
     # A plain scalar's tag is resolved once per text and document; the same text quoted is a
-    # string, and each value reads as PyYAML's own loader reads it, on either composer.
+    # string, and each value reads as PyYAML's own loader reads it, on either composer, but a
+    # number in base 60 (YAML 1.1's 12:30), which is the text it shows.
     text = "".join(f"k{i}: {written(w, s)}\n" for i, (w, s) in enumerate(values))
-    expected = yaml.load(text, Loader=yaml.SafeLoader)
+    try:
+        read = yaml.load(text, Loader=yaml.SafeLoader)
+    except yaml.YAMLError:
+        # A plain = is YAML 1.1's value tag, which neither loader reads: ovm refuses it too.
+        assert all(parsed_with(loader, text)[0] is None for loader in ovm.yamldoc.LOADERS)
+        return
+    expected = {
+        k: w if isinstance(v, int | float) and ":" in w and s == "plain" else v
+        for (k, v), (w, s) in zip(read.items(), values, strict=True)
+    }
     for loader in ovm.yamldoc.LOADERS:
         assert parsed_with(loader, text)[0] == expected
 

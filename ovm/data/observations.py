@@ -25,6 +25,7 @@ from pydantic import (
 )
 
 from ovm.data.plan import (
+    OpeningTime,
     PlannedPlace,
     country_problem,
     country_problem_params,
@@ -191,7 +192,7 @@ class VotingPeriod(_Model):
 
     start: dt.date = Field(alias="from")
     end: dt.date = Field(alias="to")
-    opens: dt.time | None = None
+    opens: OpeningTime | None = None
 
 
 def _iso_country(code: str) -> str:

@@ -12,10 +12,42 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    StringConstraints,
+)
+from pydantic_core import PydanticCustomError
 
 from ovm.data.reader import Reading, refused
 from ovm.errors import Issue
+
+_SHORT_TIME = re.compile(r"([0-9]{1,2}):([0-5][0-9])")
+
+
+def _padded(value: object) -> object:
+    """8:00 is 08:00: an hour written without its leading zero is no other time of day."""
+    if isinstance(value, str):
+        short = _SHORT_TIME.fullmatch(value.strip())
+        if short is not None and int(short[1]) < 24:
+            return f"{int(short[1]):02d}:{short[2]}"
+    return value
+
+
+def _local(value: dt.time) -> dt.time:
+    """An opening hour is the place's own local time: one with an offset (or read from a number
+    of seconds, which the schema takes as UTC) is no such time, and could not be compared with
+    a visit's local time."""
+    if value.tzinfo is not None:
+        raise PydanticCustomError("time_offset", "a time of day without an offset, such as 08:00")
+    return value
+
+
+OpeningTime = Annotated[dt.time, BeforeValidator(_padded), AfterValidator(_local)]
+"""When a place opens, local time (``08:00``; ``8:00`` is read as ``08:00``)."""
 
 
 class PlannedPlace(BaseModel):
@@ -27,7 +59,7 @@ class PlannedPlace(BaseModel):
     country: Annotated[str, StringConstraints(pattern=r"^[A-Z]{3}$")]
     city: str | None = None
     tables: Annotated[int, Field(ge=0)] | None = None
-    opens: dt.time | None = None
+    opens: OpeningTime | None = None
 
 
 @functools.cache
@@ -172,9 +204,6 @@ class _Country:
         return refused("invalid-country", problem, **country_problem_params(text))
 
 
-_SHORT_TIME = re.compile(r"([0-9]{1,2}):([0-5][0-9])")
-
-
 @dataclass(frozen=True)
 class _Time:
     def __call__(self, text: str) -> Reading:
@@ -183,11 +212,15 @@ class _Time:
             # 8:00 is 08:00: an hour without its leading zero is no other time of day.
             return Reading("value", f"{int(short[1]):02d}:{short[2]}")
         try:
-            return Reading("value", dt.time.fromisoformat(text).isoformat("minutes"))
+            read = dt.time.fromisoformat(text)
         except ValueError:
+            read = None
+        if read is None or read.tzinfo is not None:
+            # An opening hour is the place's local time, never one with an offset.
             return refused(
                 "invalid-time", f"{text!r} is not a time of day such as 08:00", text=text
             )
+        return Reading("value", read.isoformat("minutes"))
 
 
 def place_issues(
