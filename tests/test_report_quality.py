@@ -1,6 +1,7 @@
 """The data-quality section says what loading refused or warned of: every refused cell and every
 warning, with its file, row, column and code, in the scores file, the command line's account
-and each report (HTML, JSON, XLSX), the same items and counts in each."""
+and each report (HTML, JSON, XLSX), the same items and counts in each; and in each report the
+mission of the row each is about."""
 
 from __future__ import annotations
 
@@ -36,7 +37,12 @@ WARNINGS: list[Place] = [
     ("checklists.csv", 4, None, "duplicate-row"),
     ("checklists.csv", 5, 6, "invalid-visit-time"),
     ("checklists.csv", 6, 3, "invalid-country"),
+    ("checklists.csv", 11, 3, "invalid-country"),
 ]
+MISSIONS = {"cells": ["aaa-2020", "bbb-2021"], "warnings": ["aaa-2020"] * 3 + ["bbb-2021"]}
+"""The mission of the row of each of ``CELLS`` and ``WARNINGS``."""
+UNKNOWN_ROW = 12
+"""The row of a mission the workspace does not know (its id a formula)."""
 
 
 def _workspace(root: Path, *, bad_countries: int = 0) -> Path:
@@ -105,6 +111,15 @@ def _html_section(html: str) -> Any:
 
 def _html_problems(section: Any, key: str) -> tuple[str, list[Place]]:
     """The heading and (file, row, column, code) of each row of a problems table."""
+    heading, rows = _html_problem_rows(section, key)
+    return heading, [(file, row, col, code) for file, row, col, _, code, _ in rows]
+
+
+def _html_problem_rows(
+    section: Any, key: str
+) -> tuple[str, list[tuple[str, int | None, int | None, str, str, str]]]:
+    """The heading and each row of a problems table whole: file, row, column, mission, code and
+    message."""
     tables = [t for t in section.iter(f"{HTML}table") if t.get("class") == f"problems {key}"]
     if not tables:
         return "", []
@@ -117,11 +132,12 @@ def _html_problems(section: Any, key: str) -> tuple[str, list[Place]]:
             break
     rows = []
     for tr in table.find(f"{HTML}tbody").iter(f"{HTML}tr"):
-        where, said = (_text(c) for c in tr if c.tag in (f"{HTML}th", f"{HTML}td"))
+        where, mission, said = (_text(c) for c in tr if c.tag in (f"{HTML}th", f"{HTML}td"))
         file, row, col = [*where.split(":"), "", ""][:3]
-        code = re.search(r"\[([a-z-]+)\]$", said)
+        code = re.search(r"^(.*) \[([a-z-]+)\]$", said)
         assert code is not None, said
-        rows.append((file, int(row) if row else None, int(col) if col else None, code[1]))
+        place = (file, int(row) if row else None, int(col) if col else None)
+        rows.append((*place, mission, code[2], code[1]))
     return heading, rows
 
 
@@ -134,7 +150,7 @@ def _sheet(path: Path) -> list[tuple[Any, ...]]:
 def out(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     """Every output of the workspace, and what the command line printed."""
     d = tmp_path_factory.mktemp("quality")
-    ws = _workspace(d)
+    ws = _workspace(d, bad_countries=1)
     capture = pytest.MonkeyPatch()
     import io
     import sys
@@ -151,11 +167,12 @@ def out(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
                 "report", ws, "-q", "--allow-rejected", "--lang", lang,
                 "--sensitivity-runs", "0", "-o", d / f"report-{lang}.{fmt}",
             )  # fmt: skip
-    for fmt in ("json", "xlsx"):
-        _cli(
-            "report", ws, "-q", "--allow-rejected", "--mission", "aaa-2020",
-            "-o", d / f"mission.{fmt}",
-        )  # fmt: skip
+    for mission in ("aaa-2020", "bbb-2021"):
+        for fmt in ("html", "json", "xlsx"):
+            _cli(
+                "report", ws, "-q", "--allow-rejected", "--mission", mission,
+                "-o", d / f"mission-{mission}.{fmt}",
+            )  # fmt: skip
     return {"dir": d, "ws": ws, "stderr": err.getvalue()}
 
 
@@ -165,7 +182,7 @@ def test_the_scores_file_holds_each_refused_cell_and_each_warning(out: dict[str,
     cells = [_place(i) for f in data["files"] for i in f["rejected_cells"]]
     assert cells == CELLS
     assert [_place(i) for i in data["warnings"]] == WARNINGS
-    assert [i["severity"] for i in data["warnings"]] == ["warning"] * 3
+    assert [i["severity"] for i in data["warnings"]] == ["warning"] * 4
     ScoresFile.model_validate(data)  # ovm schema scores describes it
     # Read back whole, as Issues.
     scores = ScoreSet.from_json(text)
@@ -188,7 +205,7 @@ def test_the_json_report_lists_them_with_file_row_column_and_code(
     q = json.loads((out["dir"] / f"report-{lang}.json").read_text("utf-8"))["quality"]
     assert _listed(q["cells"]["items"]) == CELLS
     assert _listed(q["warnings"]["items"]) == WARNINGS
-    assert (q["cells"]["total"], q["warnings"]["total"]) == ("2", "3")
+    assert (q["cells"]["total"], q["warnings"]["total"]) == ("2", "4")
     assert (q["cells"]["more"], q["warnings"]["more"]) == ([], [])
     # The files' table counts the refused cells of each file.
     assert [(f["file"], f["cells"]) for f in q["files"]] == [
@@ -210,14 +227,14 @@ def test_the_messages_are_in_the_reports_language(out: dict[str, Any]) -> None:
 def test_a_mission_report_lists_its_own_problems(out: dict[str, Any]) -> None:
     # aaa-2020's: the refused cell of its row, the warnings of its visits, and the row of a
     # mission the workspace does not know (it may be its own); not bbb-2021's refused cell.
-    q = json.loads((out["dir"] / "mission.json").read_text("utf-8"))["quality"]
+    q = json.loads((out["dir"] / "mission-aaa-2020.json").read_text("utf-8"))["quality"]
     assert _listed(q["cells"]["items"]) == CELLS[:1]
-    assert _listed(q["warnings"]["items"]) == WARNINGS
-    rows = _sheet(out["dir"] / "mission.xlsx")
+    assert _listed(q["warnings"]["items"]) == WARNINGS[:3]
+    rows = _sheet(out["dir"] / "mission-aaa-2020.xlsx")
     assert [(r[1], r[2], r[3], r[5]) for r in rows[1:]] == [
-        ("checklists.csv", 11, None, "unknown-mission"),
+        ("checklists.csv", UNKNOWN_ROW, None, "unknown-mission"),
         *CELLS[:1],
-        *WARNINGS,
+        *WARNINGS[:3],
     ]
 
 
@@ -231,7 +248,7 @@ def test_the_html_report_lists_them_under_headings_that_count_them(
     assert (cells, warnings) == (CELLS, WARNINGS)
     words = {"en": ("Rejected cells", "Warnings from reading the files"), "es": (
         "Celdas rechazadas", "Advertencias de la lectura de los archivos")}[lang]  # fmt: skip
-    assert (cells_heading, warnings_heading) == (f"{words[0]} (2)", f"{words[1]} (3)")
+    assert (cells_heading, warnings_heading) == (f"{words[0]} (2)", f"{words[1]} (4)")
 
 
 def test_the_html_report_escapes_a_refused_cells_text(out: dict[str, Any]) -> None:
@@ -251,7 +268,7 @@ def test_the_workbook_lists_the_same_problems_without_running_a_formula(
     assert rows[0] == ("Section", "File", "Row", "Column", "Mission", "Code", "Message")
     places = [(r[0], r[1], r[2], r[3], r[5]) for r in rows[1:]]
     assert places == [
-        ("Rejected rows", "checklists.csv", 11, None, "unknown-mission"),
+        ("Rejected rows", "checklists.csv", UNKNOWN_ROW, None, "unknown-mission"),
         *(("Rejected cells", *p) for p in CELLS),
         *(("Warnings from reading the files", *p) for p in WARNINGS),
     ]
@@ -301,3 +318,67 @@ def test_clean_data_adds_nothing_to_the_section_or_the_files(tmp_path: Path) -> 
     q = json.loads((tmp_path / "report.json").read_text("utf-8"))["quality"]
     assert not {"cells", "warnings"} & set(q)
     assert all("cells" not in f for f in q["files"])
+
+
+def _whole(items: list[dict[str, Any]]) -> list[tuple[Any, ...]]:
+    """Each problem a report lists, whole: file, row, column, mission, code and message."""
+    return [
+        (x["file"], x["row"], x["column"], x["mission"], x["code"], x["message"]["text"])
+        for x in items
+    ]
+
+
+@pytest.mark.parametrize("lang", ["en", "es"])
+def test_each_refused_cell_and_warning_names_its_rows_mission(
+    out: dict[str, Any], lang: str
+) -> None:
+    q = json.loads((out["dir"] / f"report-{lang}.json").read_text("utf-8"))["quality"]
+    for key, places in (("cells", CELLS), ("warnings", WARNINGS)):
+        said = [(*p[:3], x["mission"], p[3]) for p, x in zip(places, q[key]["items"], strict=True)]
+        assert said == [(*p[:3], m, p[3]) for p, m in zip(places, MISSIONS[key], strict=True)]
+        assert _listed(q[key]["items"]) == places
+    # The HTML tables and the workbook's sheet show each problem whole, the mission included.
+    section = _html_section((out["dir"] / f"report-{lang}.html").read_text("utf-8"))
+    for key in ("cells", "warnings"):
+        rows = [
+            (f, str(r or ""), str(c or ""), m, code, text)
+            for f, r, c, m, code, text in _html_problem_rows(section, key)[1]
+        ]
+        assert rows == _whole(q[key]["items"])
+    sheet = _sheet(out["dir"] / f"report-{lang}.xlsx")
+    listed = [
+        (f, str(r or ""), str(c or ""), m or "", code, text)
+        for _, f, r, c, m, code, text in sheet[2:]
+    ]
+    assert listed == _whole(q["cells"]["items"]) + _whole(q["warnings"]["items"])
+
+
+@pytest.mark.parametrize("mission", ["aaa-2020", "bbb-2021"])
+def test_a_mission_report_lists_exactly_its_own_missions_problems(
+    out: dict[str, Any], mission: str
+) -> None:
+    # Those of the comparison naming this mission, or no mission the workspace knows.
+    run = json.loads((out["dir"] / "report-en.json").read_text("utf-8"))["quality"]
+    own = json.loads((out["dir"] / f"mission-{mission}.json").read_text("utf-8"))["quality"]
+    known = {"aaa-2020", "bbb-2021"}
+    for key in ("cells", "warnings"):
+        theirs = [x for x in _whole(run[key]["items"]) if x[3] == mission or x[3] not in known]
+        assert _whole(own.get(key, {"items": []})["items"]) == theirs
+    expected = [
+        (p[0], str(p[1]), str(p[2] or ""), m, p[3])
+        for key, places in (("cells", CELLS), ("warnings", WARNINGS))
+        for p, m in zip(places, MISSIONS[key], strict=True)
+        if m == mission
+    ]
+    sheet = _sheet(out["dir"] / f"mission-{mission}.xlsx")
+    assert [(f, str(r), str(c or ""), m, code) for _, f, r, c, m, code, _ in sheet[1:]] == [
+        ("checklists.csv", str(UNKNOWN_ROW), "", FORMULA, "unknown-mission"),
+        *expected,
+    ]
+    section = _html_section((out["dir"] / f"mission-{mission}.html").read_text("utf-8"))
+    html = [
+        (f, str(r), str(c or ""), m, code)
+        for key in ("cells", "warnings")
+        for f, r, c, m, code, _ in _html_problem_rows(section, key)[1]
+    ]
+    assert html == expected

@@ -8,6 +8,8 @@ misspelt) is. ``cohort`` applies the rule to one cohort by going over every othe
 rows; a run writing a report per mission (``--with-missions``) would go over them once per
 mission, so the rows' owners are read here once and each mission's account is made from them
 (tests/test_partly_scored_outputs.py holds it equal to ``cohort``'s, mission by mission).
+The same owners name the mission of each refused cell and warning every report lists
+(:meth:`OwnData.mission_of`).
 """
 
 from __future__ import annotations
@@ -51,11 +53,16 @@ class OwnData:
             for d in (*m.values.values(), *m.answers.values()):
                 if d.provenance.file is not None and d.provenance.line is not None:
                     used.setdefault((d.provenance.file, d.provenance.line), set()).add(m.id)
-        # The rejected rows that name a mission of the run.
+        # The rejected rows that name a mission of the run; and what the others name (an id
+        # the workspace does not know, as typed), which a report shows as their mission.
         rejected: dict[Place, set[str]] = {}
+        named: dict[Place, set[str]] = {}
         for r in observations.report.rejected:
             if r.mission in self.ids:
                 rejected.setdefault((r.file, r.row), set()).add(r.mission)
+            elif r.mission:
+                named.setdefault((r.file, r.row), set()).add(r.mission)
+        self._named = named
         self._used, self._rejected = used, rejected
         self._used_total = Counter(file for file, _ in used)
         self._rejected_total = Counter(file for file, _ in rejected)
@@ -74,6 +81,18 @@ class OwnData:
         if not who:
             return None
         return next(iter(who)) if len(who) == 1 else ""
+
+    def mission_of(self, issue: Issue) -> str | None:
+        """The mission of the row ``issue`` is about: the mission of the run whose row it is,
+        else the id a rejected row names as typed; None for an issue of no row (a file's, a
+        column's), of a row of several missions, or of a row no mission was read from."""
+        if issue.line is None:
+            return None
+        place = (issue.file or "", issue.line)
+        who = self._used.get(place, set()) | self._rejected.get(place, set())
+        if not who:
+            who = self._named.get(place, set())
+        return next(iter(who)) if len(who) == 1 else None
 
     def _split(self, issues: tuple[Issue, ...]) -> _Split:
         """``issues`` by the mission whose account lists them, in their order."""

@@ -53,7 +53,7 @@ if TYPE_CHECKING:
     from ovm.comparison.cohort import Comparison
     from ovm.comparison.recommend import Recommendation, Reference
     from ovm.comparison.sensitivity import Sensitivity
-    from ovm.data.observations import LoadReport
+    from ovm.data.observations import LoadReport, Observations
     from ovm.data.places import PlanCoverage
     from ovm.errors import Issue
     from ovm.pipeline import Run
@@ -875,12 +875,19 @@ class _Builder:
             "code": code,
         }
 
+    def owners(self, observations: Observations) -> OwnData:
+        """The owners of the rows of ``observations`` (a run's), read once for every report
+        this builder makes."""
+        if self._own is None or self._own.observations is not observations:
+            self._own = OwnData(observations)
+        return self._own
+
     def problems(
-        self, issues: Iterable[Issue]
+        self, issues: Iterable[Issue], owners: OwnData
     ) -> tuple[list[dict[str, Any]], list[dict[str, str]]]:
-        """Problems of the files read, as a report lists them (file, row, column, code, and
-        the message in the report's language), the first :data:`PROBLEMS_SHOWN` of each code;
-        and how many more of each code there are."""
+        """Problems of the files read, as a report lists them (file, row, column, the mission
+        of their row by ``owners``, code, and the message in the report's language), the
+        first :data:`PROBLEMS_SHOWN` of each code; and how many more of each code there are."""
         shown: list[dict[str, Any]] = []
         seen: dict[str, int] = {}
         for i in issues:
@@ -892,6 +899,7 @@ class _Builder:
                     "file": self.file(i.file),
                     "row": "" if i.line is None else str(i.line),
                     "column": "" if i.column is None else str(i.column),
+                    "mission": owners.mission_of(i) or "",
                     **self.reason({"code": i.code, "message": i.message, "params": i.params}),
                 }
             )
@@ -1158,6 +1166,7 @@ class _Builder:
     def quality(
         self,
         cards: Sequence[Scorecard],
+        observations: Observations,
         extra_findings: Iterable[Finding] = (),
         list_info: bool = False,
         own: LoadReport | None = None,
@@ -1166,7 +1175,8 @@ class _Builder:
         findings (``list_info``: list info one by one): the run's, or with ``own`` (a mission's
         report: ``Observations.cohort`` of its one mission) those of the mission, by one rule
         for rows, cells and the files' counts (its own rows, and those that name no mission of
-        the workspace), the run's totals said in one sentence (``totals``)."""
+        the workspace), the run's totals said in one sentence (``totals``). Each refused cell
+        and warning names the mission of its row, read from the run's ``observations``."""
         s = self.scores
         fams = [f.id for f in self.rubric.families]
         coverage = []
@@ -1205,7 +1215,9 @@ class _Builder:
         if cells_total:
             for entry, fr in zip(files, shown_files, strict=True):
                 entry["cells"] = self.count(fr.cells_rejected)
-            listed, more = self.problems(i for fr in shown_files for i in fr.rejected_cells)
+            listed, more = self.problems(
+                (i for fr in shown_files for i in fr.rejected_cells), self.owners(observations)
+            )
             problems["cells"] = {"total": self.count(cells_total), "items": listed, "more": more}
         if own is not None:
             # Every row of a file is the mission's (used, rejected), excluded, or another's:
@@ -1223,7 +1235,7 @@ class _Builder:
                 entry["outside"] = self.count(fr.rows_outside)
             problems["outside"] = True
         if warned:
-            listed, more = self.problems(warned)
+            listed, more = self.problems(warned, self.owners(observations))
             problems["warnings"] = {
                 "total": self.count(len(warned)),
                 "items": listed,
@@ -1835,7 +1847,7 @@ def _comparison_context(
     ctx["generated_on"] = None
     ctx["generated_on_text"] = None
     ctx["print_footer"] = ""
-    ctx["quality"] = b.quality(cards, comparison.findings)
+    ctx["quality"] = b.quality(cards, run.observations, comparison.findings)
     ctx["methodology"] = b.methodology(comparison)
     return ctx, b
 
@@ -2384,9 +2396,8 @@ def _mission_context(
     ctx["print_footer"] = ""
     # The data quality of this mission's rows alone, by the rule of a --missions cohort (the
     # rows' owners read once for every mission report the builder makes).
-    if b._own is None or b._own.observations is not run.observations:
-        b._own = OwnData(run.observations)
-    ctx["quality"] = b.quality([card], list_info=True, own=b._own.report(mission))
+    own = b.owners(run.observations).report(mission)
+    ctx["quality"] = b.quality([card], run.observations, list_info=True, own=own)
     ctx["methodology"] = b.methodology(comparison)
     return ctx
 

@@ -428,7 +428,7 @@ def _data_quality(book: _Book, t: Translator, context: Mapping[str, Any]) -> Non
         if not part:
             continue
         for x in part["items"]:
-            where = [x["file"], _number(x["row"]), _number(x["column"]), ""]
+            where = [x["file"], _number(x["row"]), _number(x["column"]), x["mission"]]
             rows.append([t(heading), *where, x["code"], x["message"]])
         for more in part["more"]:
             said = t(f"{heading}_more", n=more["count"], code=more["code"])
