@@ -14,7 +14,10 @@ from typing import Any
 import html5lib
 import openpyxl
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
+import ovm
 from ovm.cli.app import main
 from ovm.errors import Issue
 from ovm.reporting.report import PROBLEMS_SHOWN
@@ -382,3 +385,44 @@ def test_a_mission_report_lists_exactly_its_own_missions_problems(
         for f, r, c, m, code, _ in _html_problem_rows(section, key)[1]
     ]
     assert html == expected
+
+
+ROW_KINDS = {
+    "clean": "{m},s{k},USA,Miami,o{k},{t},,yes,10,0",
+    "refused answer": "{m},s{k},USA,Miami,o{k},{t},,maybe,10,0",
+    "refused number": "{m},s{k},USA,Miami,o{k},{t},,yes,abc,0",
+    "country not understood": "{m},s{k},Argentina,Córdoba,o{k},{t},,yes,10,0",
+}
+ELECTION_DAY = {"aaa-2020": "2020-05-01", "bbb-2021": "2021-03-01"}
+
+
+@pytest.mark.filterwarnings("ignore::ovm.RejectedDataWarning")
+@settings(
+    max_examples=8, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    st.lists(
+        st.tuples(st.sampled_from(["aaa-2020", "bbb-2021"]), st.sampled_from(sorted(ROW_KINDS))),
+        min_size=1,
+        max_size=6,
+    )
+)
+def test_every_problem_names_the_mission_its_row_names(
+    tmp_path_factory: pytest.TempPathFactory, rows: list[tuple[str, str]]
+) -> None:
+    ws = tmp_path_factory.mktemp("owners") / "ws"
+    shutil.copytree(MINI, ws)
+    head = (ws / "checklists.csv").read_text("utf-8").splitlines()[:1]
+    lines = [
+        ROW_KINDS[kind].format(m=m, k=k, t=f"{ELECTION_DAY[m]}T10:{k:02d}")
+        for k, (m, kind) in enumerate(rows)
+    ]
+    (ws / "checklists.csv").write_text("\n".join(head + lines) + "\n", encoding="utf-8")
+    run = ovm.analyse(ws, ovm.Settings(bootstrap=0))
+    q = ovm.report_context(run)["quality"]
+    items = [*q.get("cells", {"items": []})["items"], *q.get("warnings", {"items": []})["items"]]
+    # Each at the row (numbered from 2, under the header) whose mission the table names, and
+    # one for each row written with a problem.
+    assert [x["mission"] for x in items] == [rows[int(x["row"]) - 2][0] for x in items]
+    bad = sum(kind != "clean" for _, kind in rows)
+    assert len(items) == bad
