@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 
 import ovm
 from ovm import Scorecard, ScoreSet
+from ovm.scoring.results import NodeScore, fill_deferred
 
 RUBRIC = """\
 ovm_rubric: 1
@@ -141,6 +142,91 @@ def test_a_scorecard_first_read_any_way_is_the_one_built_whole(
     assert ScoreSet.from_json(read.to_json()) == untouched
 
 
+NODE_READS: dict[str, Callable[[NodeScore], Any]] = {
+    "none": lambda n: None,
+    "score": lambda n: n.score,
+    "explanation": lambda n: n.explanation,
+    "json": lambda n: n.model_dump_json(),
+    "dump": lambda n: n.model_dump(),
+    "equality": lambda n: n == n.model_copy(),
+    "copy with another field": lambda n: n.model_copy(update={"score": 1.0}),
+    "hash": hash,
+    "copy": copy.copy,
+    "deepcopy": copy.deepcopy,
+    "pickle": lambda n: pickle.loads(pickle.dumps(n)),
+    "repr": repr,
+    "iteration": lambda n: dict(n),
+}
+
+
+@settings(
+    max_examples=25,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(
+    visits=cohorts(),
+    first=st.lists(st.sampled_from(sorted(NODE_READS)), min_size=1, max_size=8),
+    bootstrap=st.sampled_from([0, 30]),
+)
+def test_a_node_score_first_read_any_way_is_the_one_built_whole(
+    tmp_path: Path,
+    visits: list[tuple[str, str, list[str | None]]],
+    first: list[str],
+    bootstrap: int,
+) -> None:
+    """A built scorecard's node scores write their explanations when first read: however a
+    caller first reads one, and in whatever order across the cohort, it is the node score
+    built whole."""
+    folder = workspace(Path(tmp_path), visits)
+    untouched = scored(folder, bootstrap)
+    # Each card built alone writes each node's explanation alone: the cohort's are written
+    # a node's column at a time.
+    alone = [(card.overall, card.nodes) for card in untouched.scorecards]
+    assert all(len(nodes) == 3 + 2 for _, nodes in alone)
+    read = scored(folder, bootstrap)
+    fill_deferred(read.scorecards)
+    every = [n for card in read.scorecards for n in (card.overall, *card.nodes)]
+    for k, node in enumerate(every):
+        NODE_READS[first[k % len(first)]](node)
+    for node in every:
+        text = node.model_dump_json()
+        whole = NodeScore.model_validate_json(text)
+        assert whole == node
+        assert hash(whole) == hash(node)
+        assert repr(whole) == repr(node)
+        assert whole.model_dump_json() == text
+        assert pickle.loads(pickle.dumps(node)) == whole
+        assert {name: getattr(node, name) for name in NodeScore.model_fields} == dict(whole)
+    assert untouched.to_json() == read.to_json()
+    assert ScoreSet.from_json(read.to_json()) == untouched
+
+
+def test_a_node_scores_explanation_is_written_with_its_columns_when_first_read() -> None:
+    ws = ovm.load_workspace(Path(__file__).parent.parent / "examples")
+    scores = ovm.score(ws.rubric, ws.observations)
+    alone = ovm.score(ws.rubric, ws.observations)
+    # Each card built alone, each node's explanation written alone.
+    assert all(card.overall.explanation is not None for card in alone.scorecards)
+    whole = ScoreSet.from_json(alone.to_json())
+    fill_deferred(scores.scorecards)
+    first, second = scores.scorecards[:2]
+
+    def written(node: NodeScore) -> bool:
+        return "explanation" in node.__dict__
+
+    assert not any(map(written, (first.overall, *first.nodes, second.overall, *second.nodes)))
+    assert first.nodes[3].explanation == whole.scorecards[0].nodes[3].explanation
+    # Its node's column is written; each node score takes its own when read.
+    assert not written(second.nodes[3])
+    assert second.nodes[3].explanation == whole.scorecards[1].nodes[3].explanation
+    assert not any(map(written, (first.overall, second.overall, second.nodes[2])))
+    # A pickle of a node score carries its fields only, not the column that writes it.
+    assert set(second.nodes[2].__getstate__()["__dict__"]) == set(NodeScore.model_fields)
+    assert list(second.nodes[2].__dict__) == list(NodeScore.model_fields)
+    assert scores == whole
+
+
 def test_a_scorecard_not_read_holds_only_its_mission_and_reading_one_fills_no_other() -> None:
     ws = ovm.load_workspace(Path(__file__).parent.parent / "examples")
     scores = ovm.score(ws.rubric, ws.observations)
@@ -207,10 +293,18 @@ def test_scoring_a_cohort_leaves_no_cycles_behind_only_what_it_returns() -> None
         scores = ovm.score(ws.rubric, ws.observations)
         assert alive(*engine) > before
         fill_deferred(scores.scorecards)
-        # Built, a scorecard holds results only: what built them is gone already.
+        # Built, a scorecard holds its results, and what writes its explanations until they
+        # are read; read, what built them is gone.
+        assert alive(*engine) > before
+        scores.to_json()
         assert alive(*engine) == before
         unread = ovm.score(ws.rubric, ws.observations)
         del unread
+        assert alive(*engine) == before
+        built = ovm.score(ws.rubric, ws.observations)
+        fill_deferred(built.scorecards)
+        assert built.scorecards[0].nodes[0].explanation is not None
+        del built
         assert alive(*engine) == before
     finally:
         (gc.enable if was else gc.disable)()

@@ -59,7 +59,7 @@ def outcomes(draw: st.DrawFn) -> Outcome:
         draw(FLOATS) if status == "scored" else None,
         draw(st.one_of(FLOATS, st.just("yes"))),
         draw(st.sampled_from([0.0, 1.0, 0.5])),
-        Explanation(rule="r"),
+        Explanation(rule=draw(st.sampled_from(["r", "s", "t"]))),
         interval=draw(st.one_of(st.none(), st.sampled_from([(1.0, 2.0), (0.0, 100.0)]))),
         sampled=draw(st.booleans()),
     )
@@ -76,23 +76,37 @@ ODD_OUTCOMES: dict[str, dict[str, Any]] = {
 }
 
 
-@pytest.mark.parametrize("odd", [None, *ODD_OUTCOMES, "rating"])
-@given(col=st.lists(outcomes(), min_size=1, max_size=6), picks=st.lists(st.integers(0, 1)))
+@pytest.mark.parametrize("deferred", [False, True])
+@pytest.mark.parametrize("odd", [None, *ODD_OUTCOMES, "rating", "explanation"])
+@given(
+    col=st.lists(outcomes(), min_size=1, max_size=6),
+    picks=st.lists(st.integers(0, 1)),
+    first=st.integers(0, 5),
+)
 def test_a_node_column_is_what_validating_each_missions_score_builds(
-    odd: str | None, col: list[Outcome], picks: list[int]
+    deferred: bool, odd: str | None, col: list[Outcome], picks: list[int], first: int
 ) -> None:
     bands = [(0, "Low", 1.0), (1, "High", 7 if odd == "rating" else None)]
     rated = odd != "rating"
     if odd in ODD_OUTCOMES:
         for name, value in ODD_OUTCOMES[odd].items():
             setattr(col[0], name, value)
+    if odd == "explanation":
+        # An explanation given as its fields: validation makes it an Explanation.
+        col[-1].explanation = {"rule": "r", "score": 5}  # type: ignore[assignment]
     # A mission without a score has no band.
     banded = [
         bands[picks[k] if k < len(picks) else 1] if r.score is not None else (None, None, None)
         for k, r in enumerate(col)
     ]
     explained = [r.explanation for r in col]
-    built = _node_column("q0", "f0", 2, "checklist", col, banded, rated, explained)
+    if deferred:
+        # Explanations written when one of the column is first read (any one of them).
+        column = results.ExplanationColumn(lambda: explained)
+        built = _node_column("q0", "f0", 2, "checklist", col, banded, rated, column)
+        assert built[first % len(built)].explanation is not None
+    else:
+        built = _node_column("q0", "f0", 2, "checklist", col, banded, rated, explained)
     validated = [
         NodeScore(
             node="q0",

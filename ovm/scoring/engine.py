@@ -53,6 +53,7 @@ from ovm.scoring.results import (
     BatchFill,
     Contribution,
     Explanation,
+    ExplanationColumn,
     Finding,
     InputValue,
     MissionInfo,
@@ -586,6 +587,7 @@ _make_inputs = column_maker(InputValue)
 _make_explanations = column_maker(Explanation)
 _make_contributions = column_maker(Contribution)
 _make_nodes = column_maker(NodeScore)
+_PLACE = ExplanationColumn.PLACE
 
 
 def _types(items: Iterable[object]) -> set[type]:
@@ -1229,16 +1231,44 @@ def _node_column(
     col: Sequence[Outcome],
     bands: Sequence[Band],
     rated: bool,
-    explained: Sequence[Any],
+    explained: Sequence[Any] | ExplanationColumn,
     typed: bool = False,
 ) -> list[NodeScore]:
     """One node's scores at a column of missions (``col``, with each one's band and written
-    explanation): the types of the column's values are looked at once, or not at all when
-    ``typed`` (outcomes of a scorer whose values are of the fields' types, see
-    :attr:`NodeScorer.typed`). ``rated``: every band's rating is a float or None (see
-    :class:`_Bands`)."""
+    explanation, or the column that writes them when first read): the types of the column's
+    values are looked at once, or not at all when ``typed`` (outcomes of a scorer whose
+    values are of the fields' types, see :attr:`NodeScorer.typed`). ``rated``: every band's
+    rating is a float or None (see :class:`_Bands`)."""
     if not col:
         return []
+    fast = (typed and rated) or (rated and _of_field_types(col))
+    if isinstance(explained, ExplanationColumn):
+        if fast:
+            # Each node score holds its place in the column until its explanation is read.
+            return _make_nodes(
+                [
+                    {
+                        "node": node_id,
+                        "parent": parent,
+                        "level": depth,
+                        "kind": kind,
+                        "value": res.value,
+                        "score": res.score,
+                        "coverage": res.coverage,
+                        "status": res.status,
+                        "band": index,
+                        "band_label": label,
+                        "rating": rating,
+                        "interval": res.interval,
+                        "sampled": res.sampled or res.interval is not None,
+                        _PLACE: place,
+                    }
+                    for res, (index, label, rating), place in zip(
+                        col, bands, zip(repeat(explained), range(len(col))), strict=True
+                    )
+                ]
+            )
+        explained = [explained[k] for k in range(len(col))]
     # Each outcome's fields read where they are written: no column of each is made first.
     fields = [
         {
@@ -1259,8 +1289,13 @@ def _node_column(
         }
         for res, (index, label, rating), written in zip(col, bands, explained, strict=True)
     ]
-    if typed and rated and _types(explained) == _EXPLANATION:
+    if fast and _types(explained) == _EXPLANATION:
         return _make_nodes(fields)
+    return [NodeScore(**{**f, "sampled": bool(f["sampled"])}) for f in fields]
+
+
+def _of_field_types(col: Sequence[Outcome]) -> bool:
+    """Every outcome's values are of the node score's fields' types."""
     # The types of each mission's values, a tuple a mission (an interval's by the types of
     # its ends, in the same pass): a column holds a few kinds.
     kinds = {
@@ -1276,21 +1311,15 @@ def _node_column(
         )
         for res in col
     }
-    if (
-        rated
-        and _types(explained) == _EXPLANATION
-        and all(
-            value in _VALUE_TYPES
-            and score in _FLOAT_OR_NONE
-            and coverage is float
-            and sampled is bool
-            and (interval is _NONE or interval == _FLOAT_PAIR)
-            and status in _STATUSES
-            for value, score, coverage, sampled, interval, status in kinds
-        )
-    ):
-        return _make_nodes(fields)
-    return [NodeScore(**{**f, "sampled": bool(f["sampled"])}) for f in fields]
+    return all(
+        value in _VALUE_TYPES
+        and score in _FLOAT_OR_NONE
+        and coverage is float
+        and sampled is bool
+        and (interval is _NONE or interval == _FLOAT_PAIR)
+        and status in _STATUSES
+        for value, score, coverage, sampled, interval, status in kinds
+    )
 
 
 _EXPLANATION = {Explanation}
@@ -1616,7 +1645,8 @@ class _Cohort:
                     col,
                     list(map(banded.__getitem__, rows)),
                     rated,
-                    _written(list(map(_EXPLAINED, col)), typed),
+                    # Written when first read: ranking the cohort reads no explanation.
+                    ExplanationColumn(partial(_written, list(map(_EXPLAINED, col)), typed)),
                     typed,
                 )
             )
@@ -1645,7 +1675,7 @@ class _Cohort:
             roots,
             list(map(self.overall_bands[1].__getitem__, rows)),
             self.overall_bands[0],
-            _written(list(map(_EXPLAINED, roots))),
+            ExplanationColumn(partial(_written, list(map(_EXPLAINED, roots)))),
         )
         nodes: list[tuple[NodeScore, ...]] = (
             list(zip(*columns, strict=True)) if columns else [()] * len(fills)

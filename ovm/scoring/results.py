@@ -4,13 +4,21 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import functools
 import operator
+import threading
 from collections import deque
 from collections.abc import Callable, Iterable, Sequence
 from itertools import repeat
 from typing import TYPE_CHECKING, Any, Literal, Protocol, TypeVar, cast
 
-from pydantic import BaseModel, Field, SerializerFunctionWrapHandler, model_serializer
+from pydantic import (
+    BaseModel,
+    Field,
+    SerializerFunctionWrapHandler,
+    TypeAdapter,
+    model_serializer,
+)
 
 from ovm.data.observations import Provenance
 from ovm.data.places import PlanCoverage
@@ -120,6 +128,51 @@ class NodeScore(FrozenModel):
     sampled: bool = False
     explanation: Explanation = Explanation()
 
+    # A node score the engine made may hold its explanation's place in a column of them until
+    # a caller reads it (see :class:`ExplanationColumn`): ranking a cohort reads scores, not
+    # explanations. Every way to read, compare, copy or write it writes the explanation
+    # first, so it is the same object field for field as one built whole.
+    if not TYPE_CHECKING:
+
+        def __getattr__(self, name: str) -> Any:
+            if name == "explanation" and ExplanationColumn.PLACE in self.__dict__:
+                return _explained(self)["explanation"]
+            return super().__getattr__(name)
+
+    def __eq__(self, other: object) -> bool:
+        _explained(self)
+        if isinstance(other, NodeScore):
+            _explained(other)
+        return super().__eq__(other)
+
+    def __hash__(self) -> int:
+        return hash(_NODE_VALUES(_explained(self)))
+
+    def __iter__(self) -> Any:
+        _explained(self)
+        return super().__iter__()
+
+    def __repr_args__(self) -> Any:
+        _explained(self)
+        return super().__repr_args__()
+
+    def __getstate__(self) -> dict[Any, Any]:
+        _explained(self)
+        return super().__getstate__()
+
+    def __copy__(self) -> NodeScore:
+        _explained(self)
+        return super().__copy__()
+
+    def __deepcopy__(self, memo: dict[int, Any] | None = None) -> NodeScore:
+        _explained(self)
+        return super().__deepcopy__(memo)
+
+    @model_serializer(mode="wrap")
+    def _whole(self, handler: SerializerFunctionWrapHandler) -> Any:
+        _explained(self)
+        return handler(self)
+
 
 class MissionInfo(FrozenModel):
     """The mission a scorecard is about."""
@@ -217,6 +270,68 @@ _DEFERRED = "_deferred"
 _DEFERRED_FIELDS = frozenset(Scorecard.model_fields) - {"mission"}
 _FIELD_VALUES = operator.itemgetter(*Scorecard.model_fields)
 _CARD_FIELDS = list(Scorecard.model_fields)
+_NODE_VALUES = operator.itemgetter(*NodeScore.model_fields)
+_NODE_FIELDS = list(NodeScore.model_fields)
+
+
+class ExplanationColumn:
+    """The explanations of one node at a column of missions, written together when the first
+    of them is read: ``write`` gives the whole column, in order. A node score that holds
+    ``(column, k)`` in place of its explanation (under :attr:`PLACE`) takes the k-th;
+    the column, and what ``write`` holds, is let go once every node score has taken its own."""
+
+    PLACE = "_deferred"
+    """The key a deferred node score holds ``(column, k)`` under, last of its fields, where
+    ``explanation`` goes once written."""
+
+    __slots__ = ("_lock", "_made", "_write")
+
+    def __init__(self, write: Callable[[], Sequence[Any]]) -> None:
+        self._lock = threading.Lock()
+        self._write: Callable[[], Sequence[Any]] | None = write
+        self._made: list[Explanation] | None = None
+
+    def __getitem__(self, k: int) -> Explanation:
+        made = self._made
+        if made is None:
+            with self._lock:
+                made = self._made
+                if made is None:
+                    write = cast("Callable[[], Sequence[Any]]", self._write)
+                    made = self._made = _explanations(write())
+                    self._write = None
+        return made[k]
+
+
+def _explanations(written: Sequence[Any]) -> list[Explanation]:
+    """``written`` as the explanation field holds them: an Explanation as it is, anything else
+    validated as the field validates it when the node score is built whole."""
+    if all(type(e) is Explanation for e in written):
+        return list(written)
+    field = _explanation_field()
+    return [e if type(e) is Explanation else field.validate_python(e) for e in written]
+
+
+@functools.cache
+def _explanation_field() -> TypeAdapter[Explanation]:
+    return TypeAdapter(Explanation)
+
+
+def _explained(node: NodeScore) -> dict[str, Any]:
+    """The node score's fields, its explanation written first when it was deferred."""
+    fields = node.__dict__
+    place = fields.get(ExplanationColumn.PLACE)
+    if place is None:
+        return fields
+    column, k = place
+    whole = {name: value for name, value in fields.items() if name != ExplanationColumn.PLACE}
+    whole["explanation"] = column[k]
+    if list(whole) != _NODE_FIELDS:
+        raise TypeError(f"a deferred node score's fields come in order: {list(whole)}")
+    # A new dict, as for a scorecard (see _fill_with): a reader of the old one meanwhile still
+    # sees a whole deferred node score.
+    _set(node, "__dict__", whole)
+    return whole
 
 
 def deferred_card(mission: MissionInfo, fill: Callable[[], dict[str, Any]]) -> Scorecard:
