@@ -271,7 +271,6 @@ _DEFERRED_FIELDS = frozenset(Scorecard.model_fields) - {"mission"}
 _FIELD_VALUES = operator.itemgetter(*Scorecard.model_fields)
 _CARD_FIELDS = list(Scorecard.model_fields)
 _NODE_VALUES = operator.itemgetter(*NodeScore.model_fields)
-_NODE_FIELDS = list(NodeScore.model_fields)
 
 
 class ExplanationColumn:
@@ -294,7 +293,11 @@ class ExplanationColumn:
     def __getitem__(self, k: int) -> Explanation:
         made = self._made
         if made is None:
-            with self._lock:
+            from ovm.runtime import paused_gc
+
+            # As when a cohort's scorecards are built (fill_deferred): a column's thousands of
+            # objects all stay alive, and a collection would walk the whole heap for them.
+            with self._lock, paused_gc(aged=True):
                 made = self._made
                 if made is None:
                     write = cast("Callable[[], Sequence[Any]]", self._write)
@@ -324,10 +327,11 @@ def _explained(node: NodeScore) -> dict[str, Any]:
     if place is None:
         return fields
     column, k = place
-    whole = {name: value for name, value in fields.items() if name != ExplanationColumn.PLACE}
+    # The place is the last key (see _node_column in the engine): the explanation takes it,
+    # after the fields before it, in the model's order.
+    whole = fields.copy()
+    del whole[ExplanationColumn.PLACE]
     whole["explanation"] = column[k]
-    if list(whole) != _NODE_FIELDS:
-        raise TypeError(f"a deferred node score's fields come in order: {list(whole)}")
     # A new dict, as for a scorecard (see _fill_with): a reader of the old one meanwhile still
     # sees a whole deferred node score.
     _set(node, "__dict__", whole)
