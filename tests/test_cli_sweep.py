@@ -148,7 +148,7 @@ def test_pull_from_a_server_that_refuses_the_connection_says_why(
     monkeypatch.setenv("OVM_KOBO_TOKEN", "token")
     assert main(["pull", str(ws)]) == 1
     assert capsys.readouterr().err.splitlines() == [
-        f"{url} /api/v2/assets/a1/data/: the connection dropped (Connection refused) after 3 "
+        f"{url}: /api/v2/assets/a1/data/: the connection dropped (Connection refused) after 3 "
         "attempts; nothing was written, pull again [connection-lost]",
         f"{url}: the download did not finish",
     ]

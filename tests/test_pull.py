@@ -178,7 +178,7 @@ def workspace(tmp_path: Path, server: tuple[Server, str], monkeypatch: pytest.Mo
         == 0
     )
     (root / "missions.yaml").write_text(
-        "missions:\n  - {id: aaa-2020, country: USA, name: A, "
+        "missions:\n  - {id: aaa-2020, country: MEX, name: A, "
         "election: {type: general, date: 2020-05-01}}\n",
         encoding="utf-8",
     )

@@ -276,7 +276,7 @@ def test_two_csv_files_sharing_visits_name_the_earlier_row_in_every_language(
     main(["check", str(ws), "--lang", "es"])
     said = [x for x in capsys.readouterr().err.splitlines() if "duplicate-row" in x]
     assert said[0] == (
-        f"{ws}/day2.csv:2 advertencia: repite la fila 2 de {ws}/day1.csv celda por celda (lugar, "
+        f"{ws}/day2.csv:2: advertencia: repite la fila 2 de {ws}/day1.csv celda por celda (lugar, "
         "observador y hora incluidos); ambas cuentan como visitas [duplicate-row]"
     )
     assert not [x for x in said if "repeats" in x]

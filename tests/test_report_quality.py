@@ -84,7 +84,7 @@ def _stderr_places(text: str) -> list[Place]:
     """The problems the command line printed: ``file:row[:col] ... [code]``."""
     out: list[Place] = []
     for line in text.splitlines():
-        m = re.match(r"^(\S+?):(\d+)(?::(\d+))? .*\[([a-z-]+)\]", line)
+        m = re.match(r"^(\S+?):(\d+)(?::(\d+))?:? .*\[([a-z-]+)\]", line)
         if m and "(row rejected)" not in line and "(fila rechazada)" not in line:
             col = int(m[3]) if m[3] else None
             out.append((Path(m[1]).name, int(m[2]), col, m[4]))
