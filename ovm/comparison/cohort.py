@@ -369,6 +369,22 @@ def normalise(
 # --- the cohort state ----------------------------------------------------------------------
 
 
+def _stand_in(method: str, few: bool, node_id: str) -> Finding:
+    """The finding of a score the normalisation ``method`` replaced by its stand-in, the cohort
+    giving nothing to fit (``few``: fewer than 2 missions have a value; else all have one
+    value): it has no interval. Said alike of an indicator and of a group."""
+    return _finding(
+        "cohort-normalisation-undefined",
+        f"{method} undefined over the cohort: "
+        + ("fewer than 2 missions have a value" if few else "every mission has the same value")
+        + ", so the score is a stand-in with no interval",
+        node_id,
+        "info",
+        variant="interval_few" if few else "interval_same",
+        method=method,
+    )
+
+
 def _finding(
     code: str,
     message: str,
@@ -932,22 +948,7 @@ def _prepare_indicator(
             else:
                 few = int(has.sum()) < 2
                 st.no_interval.add((i, ind.id))
-                st.extra[i].append(
-                    _finding(
-                        "cohort-normalisation-undefined",
-                        f"{method} undefined over the cohort: "
-                        + (
-                            "fewer than 2 missions have a value"
-                            if few
-                            else "every mission has the same value"
-                        )
-                        + ", so the score is a stand-in with no interval",
-                        ind.id,
-                        "info",
-                        variant="interval_few" if few else "interval_same",
-                        method=method,
-                    )
-                )
+                st.extra[i].append(_stand_in(method, few, ind.id))
         rule_text = f"{ns.explanation.rule}; then {text}"
         raw = ns.explanation.raw_value
         value = ns.value
@@ -1231,20 +1232,7 @@ def _normalise_group(
                 st.no_interval.add((i, node_id))
                 st.node_findings[(i, node_id)] = [
                     *st.node_findings.get((i, node_id), []),
-                    _finding(
-                        "cohort-normalisation-undefined",
-                        f"{method} undefined over the cohort: "
-                        + (
-                            "fewer than 2 missions have a value"
-                            if few
-                            else "every mission has the same value"
-                        )
-                        + ", so the score is a stand-in with no interval",
-                        node_id,
-                        "info",
-                        variant="interval_few" if few else "interval_same",
-                        method=method,
-                    ),
+                    _stand_in(method, few, node_id),
                 ]
         cells[i] = c.model_copy(
             update={
