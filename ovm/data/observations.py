@@ -26,12 +26,14 @@ from pydantic import (
 
 from ovm.data.plan import (
     OpeningTime,
+    PlaceFields,
     PlannedPlace,
     country_problem,
     country_problem_params,
     is_country,
     near_countries,
     place_issues,
+    place_parts,
 )
 from ovm.data.reader import (
     CONFIDENCE_LEVELS,
@@ -804,6 +806,7 @@ def load_missions(
                         rubric,
                     )
                 )
+            issues.extend(_content_issues(doc, path, _Content.unread(prepared)))
             issues.extend(_unread_period_issues(doc, path, prepared.get("voting_abroad")))
             # Its link to a previous mission reads apart from its other fields.
             previous = prepared.get("previous")
@@ -822,6 +825,9 @@ def load_missions(
                     mission=mission.id,
                 )
             )
+            # A mission listed twice is not scored, but its content is checked all the same:
+            # the team meets its other problems in this run, not once the id is put right.
+            issues.extend(_check_mission(doc, path, mission, rubric))
             continue
         seen[mission.id] = i
         found = _check_mission(doc, path, mission, rubric)
@@ -968,24 +974,77 @@ def _without_refused(mission: Mission, path: tuple[PathPart, ...], found: list[I
     return mission.model_copy(update={"values": kept})
 
 
+@dataclass(frozen=True)
+class _Content:
+    """What the content checks of a mission read (its placeholders, control characters,
+    planned places): of a mission that reads, or the parts that read of one that does not."""
+
+    id: str | None
+    names: dict[str, str]
+    """The name by language; ``""`` for a name in no language."""
+    election_date: dt.date | None
+    answers: dict[str, Datum]
+    values: dict[str, Datum]
+    places: tuple[PlaceFields, ...]
+
+    @classmethod
+    def of(cls, mission: Mission) -> _Content:
+        """Everything of a mission that reads."""
+        return cls(
+            mission.id,
+            dict(mission.name) if isinstance(mission.name, dict) else {"": mission.name},
+            mission.election.date,
+            mission.answers,
+            mission.values,
+            mission.places,
+        )
+
+    @classmethod
+    def unread(cls, prepared: dict[Any, Any]) -> _Content:
+        """What reads on its own of a mission refused for one of its fields (its round, an
+        opening hour, a country), so the team meets every problem of the mission in one run."""
+        raw_id, name, election = prepared.get("id"), prepared.get("name"), prepared.get("election")
+        if isinstance(name, dict):
+            names = {str(k): v for k, v in name.items() if isinstance(v, str)}
+        else:
+            names = {"": name} if isinstance(name, str) else {}
+        places = prepared.get("places")
+        return cls(
+            raw_id if isinstance(raw_id, str) else None,
+            names,
+            _day(election.get("date")) if isinstance(election, dict) else None,
+            _valid_data(prepared.get("answers")),
+            _valid_data(prepared.get("values")),
+            tuple(place_parts(p) for p in places) if isinstance(places, list) else (),
+        )
+
+
 def _check_mission(
     doc: YamlDoc, path: tuple[PathPart, ...], mission: Mission, rubric: Rubric | None
 ) -> list[Issue]:
-    def locate(j: int, name: str) -> tuple[int | None, int | None]:
-        pos = doc.positions.find((*path, "places", j, name))
-        return pos if pos else (None, None)
-
     out = [] if rubric is None else _check_data(doc, path, mission.answers, mission.values, rubric)
-    out += _placeholder_issues(doc, path, mission)
-    out += _control_issues(doc, path, mission)
-    out += [
-        dataclasses.replace(i, path=(*path, *i.path))
-        for i in place_issues(mission.places, doc.file, locate)
-    ]
+    out += _content_issues(doc, path, _Content.of(mission))
     period = mission.voting_abroad
     if period is not None:
         out += _period_issues(doc, path, period.start, period.end)
     return out
+
+
+def _content_issues(doc: YamlDoc, path: tuple[PathPart, ...], content: _Content) -> list[Issue]:
+    """Placeholders left, control characters, planned places listed twice or in no country."""
+
+    def locate(j: int, name: str) -> tuple[int | None, int | None]:
+        pos = doc.positions.find((*path, "places", j, name))
+        return pos if pos else (None, None)
+
+    return [
+        *_placeholder_issues(doc, path, content),
+        *_control_issues(doc, path, content),
+        *(
+            dataclasses.replace(i, path=(*path, *i.path))
+            for i in place_issues(content.places, doc.file, locate)
+        ),
+    ]
 
 
 def _period_issues(
@@ -1027,14 +1086,20 @@ def _unread_period_issues(doc: YamlDoc, path: tuple[PathPart, ...], raw: object)
     return _period_issues(doc, path, _day(raw.get("from")), _day(raw.get("to")))
 
 
-def _placeholder_issues(doc: YamlDoc, path: tuple[PathPart, ...], mission: Mission) -> list[Issue]:
+def _placeholder_issues(doc: YamlDoc, path: tuple[PathPart, ...], content: _Content) -> list[Issue]:
     """What ``ovm init`` wrote for the team to fill in and is still there: an election on
     1 January with the comment beside it, a name that is the mission's id. Scored as they
     stand, the date would decide the voting period and the order of the missions."""
     out: list[Issue] = []
-    when = mission.election.date
+    when = content.election_date
     pos = doc.positions.find((*path, "election", "date"))
-    if when.month == 1 and when.day == 1 and pos and "#" in doc.lines[pos[0] - 1][pos[1] :]:
+    if (
+        when is not None
+        and when.month == 1
+        and when.day == 1
+        and pos
+        and "#" in doc.lines[pos[0] - 1][pos[1] :]
+    ):
         out.append(
             _data_issue(
                 doc,
@@ -1048,8 +1113,8 @@ def _placeholder_issues(doc: YamlDoc, path: tuple[PathPart, ...], mission: Missi
         )
     # ovm init writes the id under each language; a name written as the id by hand (`name: a`)
     # is the team's choice, not a placeholder left.
-    names = mission.name
-    if isinstance(names, dict) and names and all(n == mission.id for n in names.values()):
+    names = content.names
+    if "" not in names and names and all(n == content.id for n in names.values()):
         out.append(
             _data_issue(
                 doc,
@@ -1071,14 +1136,14 @@ def has_control(text: str) -> bool:
     return _CONTROL.search(text) is not None
 
 
-def _control_issues(doc: YamlDoc, path: tuple[PathPart, ...], mission: Mission) -> list[Issue]:
+def _control_issues(doc: YamlDoc, path: tuple[PathPart, ...], content: _Content) -> list[Issue]:
     """Control characters in a mission's name, a datum's provenance or a planned place's id
     or city: no report can hold them."""
-    names = mission.name if isinstance(mission.name, dict) else {"": mission.name}
-    datums = (*mission.answers.values(), *mission.values.values())
+    names = content.names
+    datums = (*content.answers.values(), *content.values.values())
     places = [
         (j, key, v)
-        for j, place in enumerate(mission.places)
+        for j, place in enumerate(content.places)
         for key, v in (("id", place.id), ("city", place.city))
         if v is not None
     ]
@@ -1097,7 +1162,7 @@ def _control_issues(doc: YamlDoc, path: tuple[PathPart, ...], mission: Mission) 
         return []
     found: list[tuple[PathPart, ...]] = []
     found += [("name", k) if k else ("name",) for k, v in names.items() if has_control(v)]
-    for group, data in (("answers", mission.answers), ("values", mission.values)):
+    for group, data in (("answers", content.answers), ("values", content.values)):
         for key, datum in data.items():
             # The fields themselves: a dump would only copy them (and took most of this check).
             for f, v in datum.provenance.__dict__.items():

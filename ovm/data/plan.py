@@ -10,7 +10,7 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Protocol
 
 from pydantic import (
     AfterValidator,
@@ -223,18 +223,60 @@ class _Time:
         return Reading("value", read.isoformat("minutes"))
 
 
+class PlaceFields(Protocol):
+    """What the checks of a planned place read: its id, country code and city."""
+
+    @property
+    def id(self) -> str | None: ...
+
+    @property
+    def country(self) -> str | None: ...
+
+    @property
+    def city(self) -> str | None: ...
+
+
+@dataclass(frozen=True)
+class PlaceParts:
+    """The fields of a planned place that read on their own, of a place (or a mission) whose
+    other fields are refused: each None when it is absent or refused (its own error says so)."""
+
+    id: str | None = None
+    country: str | None = None
+    city: str | None = None
+
+
+_CODE = re.compile(r"[A-Z]{3}")
+
+
+def place_parts(raw: object) -> PlaceParts:
+    """The fields of a place as ``missions.yaml`` writes it that read on their own, so a place
+    refused for one field (its opening hour, its tables) still has its id, country and city
+    checked in the same run."""
+    if not isinstance(raw, dict):
+        return PlaceParts()
+    ident, country, city = raw.get("id"), raw.get("country"), raw.get("city")
+    return PlaceParts(
+        ident if isinstance(ident, str) and ident else None,
+        # A code of another shape is refused by the place's own validation.
+        country if isinstance(country, str) and _CODE.fullmatch(country) else None,
+        city if isinstance(city, str) else None,
+    )
+
+
 def place_issues(
-    places: Sequence[PlannedPlace],
+    places: Sequence[PlaceFields],
     file: str,
     locate: Callable[[int, str], tuple[int | None, int | None]],
 ) -> list[Issue]:
     """Problems with the places a mission lists in ``missions.yaml`` (``locate(index, field)``
-    gives the line and column)."""
+    gives the line and column): a code that names no country, a place listed twice. A field
+    None is not checked."""
     out = []
     seen: set[str] = set()
     for j, p in enumerate(places):
-        problem = country_problem(p.country)
-        if problem:
+        problem = None if p.country is None else country_problem(p.country)
+        if problem and p.country is not None:
             line, col = locate(j, "country")
             out.append(
                 Issue(
@@ -249,6 +291,8 @@ def place_issues(
                     params=country_problem_params(p.country),
                 )
             )
+        if p.id is None:
+            continue
         if p.id in seen:
             line, col = locate(j, "id")
             out.append(
