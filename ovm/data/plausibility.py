@@ -349,12 +349,19 @@ def _travel(timed: list[tuple[str, dt.datetime, dict[str, object]]], at: _At) ->
     out: list[Issue] = []
     timed.sort(key=lambda t: (t[0], t[1], int(str(t[2][ROW]))))
     for (k1, t1, r1), (k2, t2, r2) in itertools.pairwise(timed):
-        if k1 != k2 or r1["site"] == r2["site"]:
+        if k1 != k2:
             continue
         gap = t2 - t1
-        who = f"observer {r2['observer']!r}"
+        minutes = int(gap.total_seconds() // 60)
+        if r1["site"] is None and r2["site"] is None:
+            # Two visits naming no place may be at one place, a few minutes apart; in one
+            # minute they are not two visits: one sent twice, or two places at once.
+            if not minutes:
+                out.append(_two_places(at, r1, r2, minutes, "at the same time"))
+            continue
+        if r1["site"] == r2["site"]:
+            continue
         if gap < SAME_TIME:
-            minutes = int(gap.total_seconds() // 60)
             # Two visits in one minute are at the same time, not "within 0 minutes".
             when = (
                 f"within {minutes} minute{'' if minutes == 1 else 's'}"
@@ -362,28 +369,65 @@ def _travel(timed: list[tuple[str, dt.datetime, dict[str, object]]], at: _At) ->
                 else "at the same time"
             )
             out.append(_two_places(at, r1, r2, minutes, when))
-        elif (r1["site_country"] != r2["site_country"] and gap < OTHER_COUNTRY) or (
-            r1["site_city"] != r2["site_city"] and gap < OTHER_CITY
+        elif _other(r1, r2, "site_country", OTHER_COUNTRY, gap) or _other(
+            r1, r2, "site_city", OTHER_CITY, gap
         ):
-            out.append(
-                at(
-                    r2,
-                    "visited_at",
-                    "observer-too-fast",
-                    f"{who} goes from {r1['site']!r} ({r1['site_city']}, "
-                    f"{r1['site_country']}) to {r2['site']!r} ({r2['site_city']}, "
-                    f"{r2['site_country']}) in {int(gap.total_seconds() // 60)} minutes",
-                    observer=str(r2["observer"]),
-                    site=str(r1["site"]),
-                    city=str(r1["site_city"]),
-                    country=str(r1["site_country"]),
-                    to_site=str(r2["site"]),
-                    to_city=str(r2["site_city"]),
-                    to_country=str(r2["site_country"]),
-                    n=int(gap.total_seconds() // 60),
-                )
-            )
+            out.append(_too_fast(at, r1, r2, minutes))
     return out
+
+
+def _other(
+    r1: Mapping[str, object],
+    r2: Mapping[str, object],
+    column: str,
+    least: dt.timedelta,
+    gap: dt.timedelta,
+) -> bool:
+    """Whether two visits are in another country (city) less than ``least`` apart: a country
+    or city not given is no other one."""
+    a, b = r1[column], r2[column]
+    return a is not None and b is not None and a != b and gap < least
+
+
+def _where(rec: Mapping[str, object]) -> str:
+    """A visit's city and country as given (``Miami, USA``; ``USA`` without a city)."""
+    return ", ".join(str(rec[c]) for c in ("site_city", "site_country") if rec[c] is not None)
+
+
+def _too_fast(at: _At, r1: Mapping[str, object], r2: Mapping[str, object], minutes: int) -> Issue:
+    """``observer-too-fast`` at the later visit ``r2``; a place with no name (left blank, or
+    its name refused) is said to be so, as ``observer-two-places`` says it."""
+    site, to_site = r1["site"], r2["site"]
+
+    def place(name: object) -> str:
+        return "a place with no name" if name is None else repr(name)
+
+    variant = "from_unnamed" if site is None else "to_unnamed" if to_site is None else ""
+    known = {
+        k: str(v)
+        for k, v in (
+            ("site", site),
+            ("city", r1["site_city"]),
+            ("country", r1["site_country"]),
+            ("to_site", to_site),
+            ("to_city", r2["site_city"]),
+            ("to_country", r2["site_country"]),
+        )
+        if v is not None
+    }
+    return at(
+        r2,
+        "visited_at",
+        "observer-too-fast",
+        f"observer {r2['observer']!r} goes from {place(site)} ({_where(r1)}) to "
+        f"{place(to_site)} ({_where(r2)}) in {minutes} minutes",
+        observer=str(r2["observer"]),
+        **known,
+        where=_where(r1),
+        to_where=_where(r2),
+        n=minutes,
+        **({"variant": variant} if variant else {}),
+    )
 
 
 def _two_places(
@@ -397,6 +441,19 @@ def _two_places(
     def place(name: object) -> str:
         return "a place with no name" if name is None else repr(name)
 
+    if site is None and other is None:
+        # Nothing says the two are two places: only that they cannot both be visits.
+        return at(
+            r2,
+            "visited_at",
+            "observer-two-places",
+            f"observer {r2['observer']!r} has another visit at the same time (row {r1[ROW]} of "
+            f"{r1[FILE]}), neither naming its place: one visit sent twice, or two places at once",
+            observer=str(r2["observer"]),
+            row=int(str(r1[ROW])),
+            file=str(r1[FILE]),
+            variant="both_unnamed_same_time",
+        )
     variant = "unnamed" if site is None else "other_unnamed" if other is None else ""
     if not minutes:
         variant = f"{variant}_same_time".lstrip("_")
