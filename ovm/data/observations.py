@@ -374,6 +374,10 @@ class Observations:
                 for d in (*m.values.values(), *m.answers.values()):
                     if d.provenance.file is not None and d.provenance.line is not None:
                         outside.setdefault(d.provenance.file, set()).add(d.provenance.line)
+        for f in self.report.files:
+            for row, mission in f.row_missions:
+                if mission in others:
+                    outside.setdefault(f.file, set()).add(row)
         rejected_away: dict[str, set[int]] = {}
         kept_rows = []
         for r in self.report.rejected:
@@ -1623,6 +1627,7 @@ def read_mission_table(
     cell_prov = {c.name: provenance_columns(c.name) for c in value_cols}
     out: dict[str, dict[str, Datum]] = {}
     kept = screen_missions(account, df, {m.id for m in missions})
+    empty: list[tuple[int, str]] = []
     for row, rec in account.rows(kept):
         mid = rec["mission"]
         cells = Row(account, row.number)
@@ -1652,10 +1657,15 @@ def read_mission_table(
             cells.reasons += limits.reasons
         account.reject_cells(cells)
         out[mid] = values
+        if not values:
+            empty.append((row.number, mid))
     report = account.report(df.height, unmatched=unmatched, given=[c.id for c in value_cols])
-    # Each value's column, to locate a value another file gives again.
+    # Each value's column, to locate a value another file gives again; and the mission of
+    # each row no value names, to say whose its refused cells are.
     report = dataclasses.replace(
-        report, columns=tuple((c.id, account.numbers[c.name]) for c in value_cols)
+        report,
+        columns=tuple((c.id, account.numbers[c.name]) for c in value_cols),
+        row_missions=tuple(empty),
     )
     return out, report, account.all_rejected(), [*issues, *account.issues]
 

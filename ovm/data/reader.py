@@ -758,6 +758,12 @@ class FileReport:
     )
     """A one-row-per-mission table's column number of each variable or answer id it gives:
     it locates a value given again elsewhere. Never written out, nor compared."""
+    row_missions: Annotated[tuple[tuple[int, str], ...], Field(exclude=True)] = field(
+        default=(), compare=False
+    )
+    """A one-row-per-mission table's rows that gave no value (each refused), with the mission
+    each names: no value's provenance names such a row, and its refused cells are its
+    mission's all the same. Never written out, nor compared."""
 
     @property
     def cells_rejected(self) -> int:

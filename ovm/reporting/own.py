@@ -53,6 +53,11 @@ class OwnData:
             for d in (*m.values.values(), *m.answers.values()):
                 if d.provenance.file is not None and d.provenance.line is not None:
                     used.setdefault((d.provenance.file, d.provenance.line), set()).add(m.id)
+        # A mission's row whose every value was refused: no value names it.
+        for f in observations.report.files:
+            for row, mission in f.row_missions:
+                if mission in self.ids:
+                    used.setdefault((f.file, row), set()).add(mission)
         # The rejected rows that name a mission of the run; and what the others name (an id
         # the workspace does not know, as typed), which a report shows as their mission.
         rejected: dict[Place, set[str]] = {}
