@@ -168,3 +168,22 @@ def test_a_mission_listed_twice_has_its_content_checked(
     ]
     listed_twice = (at + 1, 9, "mission 'bbb-2021' is listed twice", "duplicate-mission", "error")
     assert _checked(ws, capsys) == _by_line([*CONTENT, listed_twice, *again])
+
+
+@pytest.mark.parametrize("field", ["", "round"])
+def test_places_under_a_misspelt_key_are_said_where_the_file_writes_them(
+    field: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # Read as the places meant, and said at the key the file has, in a mission that reads and
+    # in one refused for its round alike.
+    (old, new), error = REFUSALS["round"]
+    missions = MISSIONS.replace(old, new) if field else MISSIONS
+    ws = _workspace(tmp_path, missions.replace("    places:", "    plases:"))
+    misspelt = (
+        9,
+        5,
+        "unknown field `plases`, did you mean `places`?",
+        "unknown-field",
+        "error",
+    )
+    assert _checked(ws, capsys) == _by_line([*CONTENT, misspelt, *([error] if field else [])])

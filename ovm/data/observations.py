@@ -490,6 +490,25 @@ def _as_written(loc: tuple[PathPart, ...], written: Mapping[str, str]) -> tuple[
     return loc
 
 
+def _where_written(
+    doc: YamlDoc, path: tuple[PathPart, ...], issues: list[Issue], written: Mapping[str, str]
+) -> list[Issue]:
+    """Issues of the mission at ``path`` checked under a field named as meant (``places``),
+    said where the file writes it (``plases``), as its schema errors are."""
+    if not written:
+        return issues
+    out = []
+    for issue in issues:
+        rest = issue.path[len(path) :]
+        shown = _as_written(rest, written)
+        if shown != rest:
+            pos = doc.positions.find((*path, *shown))
+            line, column = pos if pos else (issue.line, issue.column)
+            issue = dataclasses.replace(issue, line=line, column=column, path=(*path, *shown))
+        out.append(issue)
+    return out
+
+
 def _mission_params(err: Any, code: str) -> dict[str, Any]:
     """The catalogue variant (and its parts) of a schema error in a mission, as a rubric's."""
     if code in ("missing-field", "unknown-field"):
@@ -810,8 +829,9 @@ def load_missions(
                         rubric,
                     )
                 )
-            issues.extend(_content_issues(doc, path, _Content.unread(prepared)))
-            issues.extend(_unread_period_issues(doc, path, prepared.get("voting_abroad")))
+            content = _content_issues(doc, path, _Content.unread(prepared))
+            content += _unread_period_issues(doc, path, prepared.get("voting_abroad"))
+            issues.extend(_where_written(doc, path, content, written))
             # Its link to a previous mission reads apart from its other fields.
             previous = prepared.get("previous")
             if isinstance(previous, str) and not any(
@@ -831,10 +851,12 @@ def load_missions(
             )
             # A mission listed twice is not scored, but its content is checked all the same:
             # the team meets its other problems in this run, not once the id is put right.
-            issues.extend(_check_mission(doc, path, mission, rubric))
+            issues.extend(
+                _where_written(doc, path, _check_mission(doc, path, mission, rubric), written)
+            )
             continue
         seen[mission.id] = i
-        found = _check_mission(doc, path, mission, rubric)
+        found = _where_written(doc, path, _check_mission(doc, path, mission, rubric), written)
         issues.extend(found)
         missions.append(_with_place(_without_refused(mission, path, found), doc, path))
     ids = {m.id for m in missions}
