@@ -661,7 +661,7 @@ HELP_QUOTED = [
     "JSON Schema", "Monte Carlo", "Monte-Carlo", "Sobol", "XLSForm", "ODK Central", "ODK",
     "KoboToolbox", "Kobo", "OVM_CHROMIUM", "Chromium", "chromium", "PATH", "HTML", "PDF",
     "JSON", "XLSX", "CSS", "A4", "bundled:NAME", "mission-ID.html", "generalised:P",
-    "group_mean", "html", "en", "ids", "N x 7", "±R", "bundled", *COMMANDS, *QUOTED,
+    "group_mean", "html", "md", "text", "en", "ids", "N x 7", "±R", "bundled", *COMMANDS, *QUOTED,
 ]  # fmt: skip
 """What the help quotes: formats, programs, names to type, the commands' names."""
 SHARED_HELP = {

@@ -233,7 +233,7 @@ def _discard(stream: TextIO) -> None:
 
 BINARY_FORMATS = ("parquet", "xlsx", "pdf")
 # Suffixes some ovm command writes: an output so named is never silently given another format.
-_SAME_FORMAT = {"htm": "html"}
+_SAME_FORMAT = {"htm": "html", "markdown": "md", "txt": "text"}
 """File suffixes written for a format under another name."""
 
 

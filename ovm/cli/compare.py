@@ -103,6 +103,7 @@ def cmd_sensitivity(args: argparse.Namespace) -> int:
     """Monte Carlo sensitivity analysis of a workspace's overall ranking."""
     from ovm.comparison.sensitivity import sensitivity_text, sensitivity_to_dict, unsupported
 
+    fmt = output_format(args, ("text", "json"), "text")
     ws, run = run_from(args, sensitivity_settings(args.runs, args.weight_range))
     result = run.sensitivity
     reason = unsupported(run.rubric)
@@ -126,7 +127,6 @@ def cmd_sensitivity(args: argparse.Namespace) -> int:
             "a sensitivity analysis needs at least two missions with an overall score",
             key="usage_sensitivity_two_missions",
         )
-    fmt = args.format or ("json" if args.output and args.output.endswith(".json") else "text")
     sources = list(run.scores.simulated_sources)
     if fmt == "json":
         # The files whose observer data are simulated, as the scores file names them.
@@ -204,7 +204,11 @@ def register(sub: Any) -> None:
         metavar="R",
         help="weights vary by up to ±R of their value (default 0.25)",
     )
-    s.add_argument("--format", choices=["json", "text"])
+    s.add_argument(
+        "--format",
+        choices=["text", "json"],
+        help="output format (default: from the file suffix, else text)",
+    )
     s.add_argument("-o", "--output", help="file to write (default: standard output)")
     lang_arg(s)
     s.set_defaults(func=cmd_sensitivity)

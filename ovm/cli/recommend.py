@@ -12,6 +12,7 @@ from ovm.cli.common import (
     EXIT_OK,
     UsageError,
     command_help,
+    output_format,
     run_from,
     workspace_args,
     write_output,
@@ -37,11 +38,12 @@ def cmd_recommend(args: argparse.Namespace) -> int:
     from ovm.comparison.recommend import to_markdown
     from ovm.rubric.model import pick
 
+    fmt = output_format(args, ("md", "json"), "md")
     _, run = run_from(args, mission=args.mission)
     card = run.scorecard(args.mission)
     recs = run.recommendations(args.mission, args.lang)
     fu = run.follow_up(args.mission)
-    if args.format == "json":
+    if fmt == "json":
         data = {
             "mission": args.mission,
             "lang": args.lang,
@@ -82,6 +84,7 @@ def cmd_whatif(args: argparse.Namespace) -> int:
                 f"--set takes VARIABLE=VALUE, not {item!r}", key="usage_set_syntax", item=item
             )
         changes[key.strip()] = value
+    fmt = output_format(args, ("text", "json"), "text")
     _, run = run_from(args, mission=args.mission)
     names = set(run.rubric.nodes) | {v.name for v in run.rubric.variables}
     unknown = [k for k in changes if k not in names]
@@ -100,7 +103,7 @@ def cmd_whatif(args: argparse.Namespace) -> int:
             print(f"ovm whatif: {text} [{code}]", file=sys.stderr)
         return EXIT_ERRORS
     moved = result.moved()
-    if args.format == "json":
+    if fmt == "json":
         data = {
             "mission": args.mission,
             "changes": changes,
@@ -136,7 +139,25 @@ def cmd_whatif(args: argparse.Namespace) -> int:
         return t(f"status_{status}") if t.has(f"status_{status}") else status
 
     head = [t(f"cli_whatif_{k}") for k in ("node", "before", "after", "change")]
-    widths = [max(40, len(head[0]))] + [max(8, len(h)) for h in head[1:]]
+    rows = []
+    if not changes:
+        ov = result.before.overall
+        score = shown(ov.score, ov.status)
+        rows.append(("overall", score, score, ""))
+    for c in moved:
+        rows.append(
+            (
+                c.node,
+                shown(c.before, c.status_before),
+                shown(c.after, c.status_after),
+                format_change(c.delta, args.lang),
+            )
+        )
+    # Each column as wide as its widest cell: a status in words ("datos insuficientes") is
+    # wider than any number.
+    widths = [max(len(r[i]) for r in [tuple(head), *rows]) for i in range(len(head))]
+    widths[0] = max(40, widths[0])
+    widths[1:] = [max(8, w) for w in widths[1:]]
 
     def row(*cells: str) -> str:
         first, *rest = cells
@@ -144,20 +165,7 @@ def cmd_whatif(args: argparse.Namespace) -> int:
             [first.ljust(widths[0])] + [c.rjust(w) for c, w in zip(rest, widths[1:], strict=True)]
         )
 
-    lines = [row(*head)]
-    if not changes:
-        ov = result.before.overall
-        score = shown(ov.score, ov.status)
-        lines.append(row("overall", score, score, ""))
-    for c in moved:
-        lines.append(
-            row(
-                c.node,
-                shown(c.before, c.status_before),
-                shown(c.after, c.status_after),
-                format_change(c.delta, args.lang),
-            )
-        )
+    lines = [row(*head), *(row(*r) for r in rows)]
     if changes and not moved:
         lines.append(t("cli_whatif_no_change"))
     from ovm.cli.compare import simulated_line
@@ -188,7 +196,11 @@ def register(sub: Any) -> None:
     workspace_args(r)
     r.add_argument("--mission", required=True, metavar="ID")
     r.add_argument("--lang", default="en", choices=LANGUAGES, help="language of the text")
-    r.add_argument("--format", default="md", choices=["md", "json"])
+    r.add_argument(
+        "--format",
+        choices=["md", "json"],
+        help="output format (default: from the file suffix, else md)",
+    )
     r.add_argument("-o", "--output")
     r.set_defaults(func=cmd_recommend)
 
@@ -206,6 +218,10 @@ def register(sub: Any) -> None:
         " each other one",
     )
     w.add_argument("--lang", default="en", choices=LANGUAGES, help="language of the table")
-    w.add_argument("--format", default="text", choices=["text", "json"])
+    w.add_argument(
+        "--format",
+        choices=["text", "json"],
+        help="output format (default: from the file suffix, else text)",
+    )
     w.add_argument("-o", "--output")
     w.set_defaults(func=cmd_whatif)
