@@ -167,6 +167,7 @@ class ComparisonSettings(FrozenModel):
             )
         out += self._method_problems(rubric)
         out += self._stale_readers(rubric)
+        out += self._unused_targets(rubric)
         if self.normalisation in ("zscore", "rank"):
             mixed = mixed_scale_nodes(rubric)
             if mixed:
@@ -182,6 +183,43 @@ class ComparisonSettings(FrozenModel):
                     )
                 )
         return out
+
+    def _unused_targets(self, rubric: Rubric) -> list[tuple[str, str, dict[str, Any]]]:
+        """A target given for a node no ``distance_to_target`` normalises: it would change
+        nothing, and the user would read the comparison as if it had."""
+        from ovm.indicators.registry import kind_of
+        from ovm.rubric.model import Group
+
+        named = set(self.normalise_nodes) if self.normalise_nodes is not None else None
+        asked = self.normalisation == "distance_to_target"
+        unused: list[str] = []
+        for node_id in self.targets:
+            if node_id not in rubric.nodes:
+                continue  # said as a node the rubric does not have
+            node = rubric.node(node_id)
+            if isinstance(node, Group):
+                used = asked and named is not None and node_id in named
+            else:
+                # Family 7's indicators are scored from the cohort, never normalised.
+                used = (
+                    asked
+                    and kind_of(node).evidence != "nodes"
+                    and (named is None or node_id in named)
+                    and not rubric.keeps_scale(node_id)
+                )
+            if not used:
+                unused.append(node_id)
+        if not unused:
+            return []
+        return [
+            (
+                f"a target is given for {', '.join(map(repr, unused))}, which no "
+                "distance_to_target normalises: give --normalisation distance_to_target (a "
+                "group also needs to be named in normalise_nodes), or leave the target out",
+                "settings_target_unused",
+                {"nodes": unused},
+            )
+        ]
 
     def changed_nodes(self, rubric: Rubric) -> set[str]:
         """The nodes whose scores these settings change in ``compare()``, beyond the cohort

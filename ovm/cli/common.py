@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import math
 import os
 import sys
 from collections.abc import Callable, Iterator, Sequence
@@ -393,6 +394,13 @@ def workspace_args(sp: argparse.ArgumentParser) -> None:
         "(repeatable)",
     )
     cmp.add_argument(
+        "--target",
+        action="append",
+        metavar="NODE=VALUE",
+        help="goal of distance_to_target for a node, in the node's own units (repeatable; "
+        "default: 100 for a score, the cohort's best for a value a rule normalises)",
+    )
+    cmp.add_argument(
         "--imputation",
         choices=IMPUTATIONS,
         default="none",
@@ -435,6 +443,25 @@ def _aggregation(specs: Sequence[str] | None) -> dict[str, str]:
     return out
 
 
+def _targets(specs: Sequence[str] | None) -> dict[str, float]:
+    """``["rights=80", "procedures.voter_list=95.5"]`` -> ``{"rights": 80.0, ...}``."""
+    out: dict[str, float] = {}
+    for spec in specs or ():
+        node, sep, value = spec.partition("=")
+        try:
+            goal = float(value.strip()) if sep else math.nan
+        except ValueError:
+            goal = math.nan
+        if not node.strip() or not math.isfinite(goal):
+            raise UsageError(
+                f"--target {spec!r}: expected NODE=VALUE, the value a number",
+                key="usage_target",
+                spec=spec,
+            )
+        out[node.strip()] = goal
+    return out
+
+
 def settings_from(
     args: argparse.Namespace, ws: Workspace, sensitivity: SensitivitySettings | None = None
 ) -> Settings:
@@ -473,6 +500,7 @@ def comparison_from(args: argparse.Namespace) -> ComparisonSettings:
             normalisation=getattr(args, "normalisation", "none"),
             output_range=tuple(getattr(args, "output_range", (0.0, 100.0))),
             aggregation=_aggregation(getattr(args, "aggregation", None)),
+            targets=_targets(getattr(args, "target", None)),
             imputation=getattr(args, "imputation", "none"),
             best_practice_bands=getattr(args, "best_practice_bands", 2),
         )
