@@ -737,6 +737,16 @@ CODES: dict[str, Code] = {
         "server (and export again) to score it.",
         "warning",
     ),
+    "unknown-review-status": Code(
+        "checklists",
+        "kobo.csv:3:14 warning: review status _validation_status is 'No aprobado' on 1 row, this "
+        "the first: ovm knows no such state and scores them as approved; approve or reject them "
+        "on the server, or export the status codes",
+        "Export the review status as codes (Kobo's validation_status_approved, "
+        "validation_status_not_approved, validation_status_on_hold; ODK Central's approved, "
+        "hasIssues, edited, rejected), or remove the rows that were not approved.",
+        "warning",
+    ),
     "duplicate-submission": Code(
         "checklists",
         "kobo.csv:4:13 submission 'u2' was already read at row 3; the first is kept",

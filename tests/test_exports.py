@@ -705,6 +705,53 @@ def test_each_row_an_export_excludes_is_named_with_its_submission_and_status(
     ]
 
 
+@pytest.mark.parametrize(
+    ("tool", "column", "kept"),
+    [
+        ("kobo", "_validation_status", ["validation_status_on_hold", "Approved", "On Hold"]),
+        ("odk", "ReviewState", ["hasIssues", "edited", "approved"]),
+    ],
+)
+def test_a_review_status_ovm_does_not_know_is_scored_and_said_once_a_state(
+    tmp_path: Path,
+    mini: Rubric,
+    tool: str,
+    column: str,
+    kept: list[str],
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    # A Spanish label of "not approved" and a status the tools may add: neither is known, so
+    # their rows are scored -- and the team is told, once for each state, at its first row.
+    states = {0: kept[0], 1: "No aprobado", 2: kept[1], 3: "No aprobado", 4: "Paused", 5: kept[2]}
+    header, table = export_table(
+        mini,
+        plain_rows(MINI / "checklists.csv"),
+        tool,
+        meta={i: {column: word} for i, word in states.items()},
+    )
+    root = workspace(tmp_path, "ws", checklists=[{"path": "e.csv", "layout": tool}])
+    path = write_export(root / "e.csv", header, table)
+    from ovm.cli.app import main
+
+    assert main(["check", str(root)]) == 0
+    err = capsys.readouterr().err
+    col = header.index(column) + 1
+    tail = "ovm knows no such state and scores them as approved; approve or reject them on the"
+    assert [line for line in err.splitlines() if line.endswith("[unknown-review-status]")] == [
+        f"{path}:3:{col} warning: review status {column} is 'No aprobado' on 2 rows, this the "
+        f"first: {tail} server, or export the status codes [unknown-review-status]",
+        f"{path}:6:{col} warning: review status {column} is 'Paused' on 1 row, this the "
+        f"first: {tail} server, or export the status codes [unknown-review-status]",
+    ]
+    assert f"{path}: 6 rows read, 6 used, 0 rejected" in err
+    assert main(["check", str(root), "--lang", "es"]) == 0
+    err = capsys.readouterr().err
+    assert (
+        f"{path}:3:{col} advertencia: el estado de revisión {column} es «No aprobado» en 2 filas"
+        in err
+    )
+
+
 def test_unknown_columns_are_warned_and_tool_metadata_is_not(tmp_path: Path, mini: Rubric) -> None:
     header, table = export_table(mini, plain_rows(MINI / "checklists.csv"), "kobo")
     header += ["practice/practice.extra", "weather", "_geolocation"]

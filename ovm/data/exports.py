@@ -140,6 +140,21 @@ REVIEW_COLUMNS = ("_validation_status", "ReviewState")
 REJECTED_STATES = frozenset(
     {"validation_status_not_approved", "not approved", "not_approved", "rejected"}
 )
+KEPT_STATES = frozenset(
+    {
+        "validation_status_approved",
+        "approved",
+        "validation_status_on_hold",
+        "on hold",
+        "on_hold",
+        "hasissues",
+        "edited",
+        "received",
+    }
+)
+"""Review states whose submissions are scored: Kobo's approved and on hold (its codes and
+English labels), ODK Central's approved, has issues, edited and received (its default, often
+exported blank)."""
 
 
 GROUP_SEPARATORS = "/-."
@@ -454,6 +469,34 @@ def map_export(
                         },
                     )
                 )
+
+    for c in review:
+        # A state the export writes that ovm does not know (a label in another language, a
+        # new status) may well mean "not approved": its rows are scored, and said so once.
+        state = pl.col(c).cast(pl.String).str.strip_chars()
+        odd = (
+            work.select(state.alias("state"), pl.col(ROW))
+            .filter(
+                (pl.col("state") != "")
+                & ~pl.col("state").str.to_lowercase().is_in(sorted(KEPT_STATES | REJECTED_STATES))
+            )
+            .group_by("state")
+            .agg(pl.col(ROW).min().alias("first"), pl.len().alias("n"))
+            .sort("first")
+        )
+        for name, first, n in odd.iter_rows():
+            issues.append(
+                account.at(
+                    int(first),
+                    c,
+                    "unknown-review-status",
+                    f"review status {c} is {name!r} on {n} row{'' if n == 1 else 's'}, this the "
+                    "first: ovm knows no such state and scores them as approved; approve or "
+                    "reject them on the server, or export the status codes",
+                    "warning",
+                    {"column": c, "state": name, "n": int(n)},
+                )
+            )
 
     problems: dict[int, list[Issue]] = {}
 

@@ -1817,6 +1817,26 @@ def exports() -> list[Case]:
             14,
         ),
         Case(
+            "export-review-status-unknown",
+            {
+                "rubric.yaml": gated,
+                "ovm.yaml": named,
+                "kobo.csv": const(
+                    (
+                        _EXPORT_HEADER.replace(",_uuid\n", ",_uuid,_validation_status\n")
+                        + _EXPORT_ROWS.replace(",u1\n", ",u1,\n")
+                        .replace(",u2\n", ",u2,No aprobado\n")
+                        .replace(",u3\n", ",u3,\n")
+                    ).encode()
+                ),
+            },
+            0,
+            "unknown-review-status",
+            "kobo.csv",
+            3,
+            14,
+        ),
+        Case(
             "checklist-file-is-a-folder",
             {"checklists.csv": folder},
             1,
