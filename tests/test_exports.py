@@ -752,6 +752,29 @@ def test_a_review_status_ovm_does_not_know_is_scored_and_said_once_a_state(
     )
 
 
+def test_the_workspaces_missions_read_an_export_as_their_names_by_id_do(
+    tmp_path: Path, mini: Rubric
+) -> None:
+    header, table = export_table(mini, plain_rows(MINI / "checklists.csv"), "kobo")
+    m = header.index("mission")
+    # As a form shows them: one mission by its Spanish label, the other by its name.
+    labels = {"aaa-2020": "A 2020", "bbb-2021": "B 2021"}
+    table = [[*r[:m], labels[r[m]], *r[m + 1 :]] for r in table]
+    path = write_export(tmp_path / "e.csv", header, table)
+    ws = load_workspace(MINI)
+    by_name = load_export(path, mini, {x.id: x.name for x in ws.observations.missions})
+    held = load_export(path, mini, ws.observations.missions)
+    assert held.report == by_name.report
+    assert held.issues == by_name.issues
+    assert held.rows.equals(by_name.rows)
+    assert held.rejected == by_name.rejected
+    assert held.report.rows_used == len(table)
+    # Ids alone do not read labels: every row names a mission they do not know.
+    assert load_export(path, mini, sorted(labels)).report.rows_used == 0
+    with pytest.raises(TypeError, match=r"\(Observations.missions\), not int$"):
+        load_export(path, mini, [2020, 2021])  # type: ignore[list-item]
+
+
 def test_unknown_columns_are_warned_and_tool_metadata_is_not(tmp_path: Path, mini: Rubric) -> None:
     header, table = export_table(mini, plain_rows(MINI / "checklists.csv"), "kobo")
     header += ["practice/practice.extra", "weather", "_geolocation"]

@@ -37,7 +37,7 @@ from ovm.data.checklists import (
     checklist_questions,
     validate_sites,
 )
-from ovm.data.observations import SITE_COLUMNS, FileReport, RejectedRow
+from ovm.data.observations import SITE_COLUMNS, FileReport, Mission, RejectedRow
 from ovm.data.reader import (
     NOT_APPLICABLE,
     Account,
@@ -1065,7 +1065,7 @@ def validate_export(
 def load_export(
     path: str | Path,
     rubric: Rubric,
-    missions: Iterable[str] | Mapping[str, Mapping[str, str] | str],
+    missions: Iterable[str] | Iterable[Mission] | Mapping[str, Mapping[str, str] | str],
     *,
     layout: str = "kobo",
     sheet: str | None = None,
@@ -1074,9 +1074,12 @@ def load_export(
 ) -> SiteLoad:
     """Read a KoboToolbox or ODK Central export (CSV or XLSX) into validated site rows.
 
-    ``missions`` are the known ids, or their names by id, to read mission labels too;
-    ``places``, the planned places by mission, read the form's place lists.
+    ``missions`` are the known ids, their names by id, or the workspace's missions
+    (``Observations.missions``): with names, an export giving a mission's label (as a form
+    shows it) is read too. ``places``, the planned places by mission, read the form's place
+    lists. Raises TypeError for missions given as anything else.
     """
+    missions = _known_missions(missions)
     p = Path(path)
     df, issues, name = read_named_table(p, sheet=sheet, export=True)
     if df is None:
@@ -1095,6 +1098,25 @@ def load_export(
     if issues:
         return dataclasses.replace(load, issues=(*issues, *load.issues))
     return load
+
+
+def _known_missions(
+    missions: Iterable[Any],
+) -> Iterable[str] | Mapping[str, Mapping[str, str] | str]:
+    """``load_export``'s missions as ids or names by id; the workspace's mission objects as
+    their names by id."""
+    if isinstance(missions, Mapping):
+        return missions
+    given = list(missions)
+    if all(isinstance(m, str) for m in given):
+        return given
+    if all(isinstance(getattr(m, "id", None), str) and hasattr(m, "name") for m in given):
+        return {m.id: m.name for m in given}
+    odd = next(m for m in given if not isinstance(m, str))
+    raise TypeError(
+        "missions are mission ids, their names by id, or the workspace's missions "
+        f"(Observations.missions), not {type(odd).__name__}"
+    )
 
 
 def export_header(rubric: Rubric, *, separator: str = "/", expand: Sequence[str] = ()) -> list[str]:
