@@ -723,6 +723,16 @@ CODES: dict[str, Code] = {
         "Write yes or no.",
     ),
     # --- checklists and exports ----------------------------------------------------------
+    "blank-site": Code(
+        "checklists",
+        "checklists.csv:2:2 warning: 16 visits of mission 'mex-2024' have no site (rows 2, 3, "
+        "4, 5, 6, …): each is counted as a polling place of its own, so min_answers and the "
+        "intervals count visits, not places",
+        "Write each visit's polling place in its `site` cell, the same text for visits to one "
+        "place, so that they count as one place; one warning per file and mission names the "
+        "first rows.",
+        "warning",
+    ),
     "conflicting-answers": Code(
         "checklists",
         "kobo.csv:4:9 practice.queue is marked not applicable but has the answer '12'",

@@ -63,6 +63,8 @@ ROW_CHECKS = frozenset({"simulated"})
 what every answer of it is. A refused answer loses that answer alone."""
 VISIT_COLUMNS = ("mission", "site", "site_country", "site_city", "observer", "visited_at")
 """The cells saying which visit a row records, checked for plausibility in rejected rows too."""
+_BLANK_SITE_ROWS = 5
+"""The most rows a ``blank-site`` warning names: a mission's blank cells are one warning."""
 
 
 @dataclass(frozen=True)
@@ -225,6 +227,48 @@ def _warn_without_site(account: Account, columns: Sequence[str]) -> None:
         name="site",
         variant="site",
     )
+
+
+def _blank_sites(work: pl.DataFrame, file: str, column: int | None) -> list[Issue]:
+    """A ``blank-site`` warning for each mission whose used visits (``__ok``) leave the
+    ``site`` cell blank in a table having the column: each such visit is taken as a polling
+    place of its own, so an indicator's ``min_answers`` and the bootstrap count it as a
+    place. One warning per mission, with the count and the first rows, however many."""
+    if not work["site"].null_count():
+        return []
+    blank = (
+        work.lazy()
+        .filter(pl.col("__ok") & pl.col("site").is_null())
+        .group_by("mission")
+        .agg(pl.len().alias("n"), pl.col(ROW).sort().head(_BLANK_SITE_ROWS).alias("rows"))
+        .collect()
+        .sort(pl.col("rows").list.first())
+    )
+    out = []
+    for rec in blank.iter_rows(named=True):
+        count, rows = int(rec["n"]), [int(r) for r in rec["rows"]]
+        listed = ", ".join(map(str, rows)) + (", …" if count > len(rows) else "")
+        said = (
+            f"{count} visit of mission {rec['mission']!r} has no site (row {listed}): it is"
+            if count == 1
+            else f"{count} visits of mission {rec['mission']!r} have no site (rows {listed}): "
+            "each is"
+        )
+        out.append(
+            Issue(
+                file,
+                rows[0],
+                column,
+                "blank-site",
+                f"{said} counted as a polling place of its own, so min_answers and the "
+                "intervals count visits, not places",
+                (),
+                "warning",
+                "data",
+                params={"n": count, "mission": rec["mission"], "rows": listed},
+            )
+        )
+    return out
 
 
 def _repeated_rows(work: pl.DataFrame, content: list[str], file: str) -> list[Issue]:
@@ -523,6 +567,7 @@ def validate_sites(
     issues = [
         *account.issues,
         *_repeated_rows(work, [c for c in cols if c in df.columns], file),
+        *(_blank_sites(work, file, account.numbers.get("site")) if "site" in have else ()),
     ]
     rejected = bad.filter(~pl.col("__ok"))
     used = work.lazy().filter(pl.col("__ok")) if rejected.height else work.lazy()
