@@ -733,6 +733,12 @@ CODES: dict[str, Code] = {
         "first rows.",
         "warning",
     ),
+    "empty-visit": Code(
+        "checklists",
+        "kobo.csv:42:3 no site, observer, time or answer: the row records no visit",
+        "A submission sent blank but for its mission (a test, a form started and sent) is no "
+        "visit: delete the row, or fill in the visit it should record.",
+    ),
     "conflicting-answers": Code(
         "checklists",
         "kobo.csv:4:9 practice.queue is marked not applicable but has the answer '12'",

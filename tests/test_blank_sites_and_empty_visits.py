@@ -102,3 +102,40 @@ def test_blank_sites_in_a_workbook_are_warned_alike(tmp_path: Path) -> None:
             {"n": 7, "mission": "aaa-2020", "rows": "2, 3, 4, 5, 6, …"},
         )
     ]
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".xlsx"])
+def test_a_row_naming_only_its_mission_is_rejected_and_not_counted_as_a_visit(
+    tmp_path: Path, suffix: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    visits = [x.format(site=f"p{k}") for k, x in enumerate(AAA)]
+    # Blank but for the mission: rows 3 and 9 (the second with its notes and simulated flag
+    # alone, which say nothing of a place, an observer, a time or an answer).
+    lines = [visits[0], "aaa-2020,,,,,,,,,", *visits[1:6], "bbb-2021,,,,,,a test,,,", visits[6]]
+    root = _workspace(tmp_path / "empty", lines)
+    if suffix == ".xlsx":
+        (root / "checklists.csv").unlink()
+        wb = openpyxl.Workbook()
+        sheet = wb.active
+        assert sheet is not None
+        for line in [HEADER, *lines]:
+            sheet.append([c or None for c in line.split(",")])
+        wb.save(root / "checklists.xlsx")
+        config = (root / "ovm.yaml").read_text(encoding="utf-8")
+        (root / "ovm.yaml").write_text(config.replace("checklists.csv", "checklists.xlsx"), "utf-8")
+    name = f"checklists{suffix}" + ("[Sheet]" if suffix == ".xlsx" else "")
+    files = load_workspace(root).observations.report.files
+    (report,) = [r for r in files if Path(r.file).name == name]
+    assert (report.rows_read, report.rows_used, report.rows_rejected) == (9, 7, 2)
+    assert main(["check", str(root)]) == 1
+    said = [x for x in capsys.readouterr().err.splitlines() if "[empty-visit]" in x]
+    where = root / name
+    assert said == [
+        f"{where}:3:1 no site, observer, time or answer: the row records no visit [empty-visit]",
+        f"{where}:9:1 no site, observer, time or answer: the row records no visit [empty-visit]",
+    ]
+    # Left out, the workspace scores as one without those rows.
+    clean = _workspace(tmp_path / "clean", visits)
+    with pytest.warns(ovm.RejectedDataWarning):
+        left = _scores(root)
+    assert left.equals(_scores(clean))

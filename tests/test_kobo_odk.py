@@ -338,6 +338,30 @@ def test_kobo_semicolon_csv_whose_labels_hold_commas_is_read_with_semicolons(
     assert _sites(root) == _sites(plain)
 
 
+def test_a_kobo_submission_naming_only_its_mission_is_rejected_not_counted(
+    tmp_path: Path, plain: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A submission sent blank but for its mission (and Kobo's own columns) records no visit:
+    counted, it raised the mission's number of visits in silence."""
+    root = _workspace(tmp_path / "kobo", "kobo.csv", "kobo")
+    empty = ["", "", COL_ES, *[""] * 14, "9", "u9", "2026-05-31T18:00:00", "", "9"]
+    assert len(empty) == len(KOBO_HEADER)
+    with (root / "kobo.csv").open("w", encoding="utf-8", newline="") as fh:
+        csv.writer(fh, delimiter=";", quoting=csv.QUOTE_ALL).writerows(
+            [KOBO_HEADER, *KOBO_ROWS, empty]
+        )
+    code, _, err = _score(root, capsys)
+    assert code == 1
+    assert (
+        f"{root / 'kobo.csv'}:7:3 no site, observer, time or answer: the row records no visit "
+        "[empty-visit] (row rejected)"
+    ) in err
+    code, _, err = _score(root, capsys, "--allow-rejected")
+    assert code == 0, err
+    assert f"{root / 'kobo.csv'}: 6 rows read, 4 used, 1 rejected, 1 excluded by the export" in err
+    assert _sites(root) == _sites(plain)
+
+
 def test_a_plain_table_separated_by_semicolons_is_still_refused(
     plain: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

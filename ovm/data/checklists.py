@@ -500,6 +500,12 @@ def validate_sites(
             CONTROL_CHARACTERS
         )
     mission_ok = pl.col("mission").is_not_null() & pl.col("mission").is_in(sorted(missions))
+    # A row naming no place, observer, time or answer records no visit (a submission started
+    # and sent blank): counted, it would raise the number of visits a report publishes.
+    visit_ok = pl.any_horizontal(
+        pl.lit(False),
+        *(pl.col(c).is_not_null() for c in (*NAMED_VISIT_COLUMNS, *(q.id for q in present))),
+    )
     # Two flags per row: whether the visit is used (its mission and simulated flag read) and
     # whether every answer of it was read; which checks a row fails is worked out for the
     # rows failing either alone.
@@ -509,7 +515,9 @@ def validate_sites(
         .with_columns(**{f"__n_{k}": v for k, v in coded.items()})
         .with_columns(
             pl.all_horizontal(
-                mission_ok, *(v for k, v in checks.items() if k in ROW_CHECKS and k not in sure)
+                mission_ok,
+                visit_ok,
+                *(v for k, v in checks.items() if k in ROW_CHECKS and k not in sure),
             ).alias("__ok"),
             pl.all_horizontal(pl.lit(True), *answers_ok).alias("__read"),
         )
@@ -520,6 +528,7 @@ def validate_sites(
     failing = work.clear() if clean else work.filter(~pl.col("__ok") | ~pl.col("__read"))
     bad = failing.with_columns(
         mission_ok.alias("__ok_mission"),
+        visit_ok.alias("__ok_visit"),
         *(v.alias(f"__ok_{k}") for k, v in checks.items()),
     )
     by_mission_case = {m.casefold(): m for m in sorted(missions)}
@@ -534,7 +543,7 @@ def validate_sites(
     # Rows refused for their mission alone (a table of several cohorts has many) are found
     # column-wise, and each is made into a row with its reason only when looked at.
     alone = ~pl.col("__ok_mission") & pl.all_horizontal(
-        pl.lit(True), *(f"__ok_{k}" for k in checks)
+        pl.lit(True), "__ok_visit", *(f"__ok_{k}" for k in checks)
     )
     by_mission = bad.filter(alone)
     numbers: list[int] = by_mission[ROW].to_list()
@@ -548,6 +557,15 @@ def validate_sites(
         reasons: list[Issue] = []
         if not rec["__ok_mission"]:
             reasons.append(mission_issue(row, rec["mission"]))
+        if not rec["__ok_visit"]:
+            reasons.append(
+                account.at(
+                    row,
+                    "mission",
+                    "empty-visit",
+                    "no site, observer, time or answer: the row records no visit",
+                )
+            )
         for k in checks:
             if rec[f"__ok_{k}"]:
                 continue
