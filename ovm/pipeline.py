@@ -367,7 +367,8 @@ class UnknownMissionError(KeyError):
     """Mission ids that are not in the run's cohort; ``known`` lists the cohort's ids."""
 
     def __init__(self, missions: tuple[str, ...], known: tuple[str, ...]) -> None:
-        super().__init__(", ".join(missions))
+        # str() of each: an exception's constructor must not fail on what it reports.
+        super().__init__(", ".join(map(str, missions)))
         self.missions = missions
         self.known = known
 
@@ -471,7 +472,9 @@ class Run:
         return tuple(c.mission.id for c in self.scores.scorecards)
 
     def scorecard(self, mission: str) -> Scorecard:
-        """A mission's scorecard; :class:`UnknownMissionError` if it is not in the cohort."""
+        """A mission's scorecard; :class:`UnknownMissionError` if it is not in the cohort, a
+        TypeError (:class:`~ovm.scoring.results.IdTypeError`) if ``mission`` is not an id
+        (a :class:`MissionInfo`: pass its ``.id``)."""
         try:
             return self.scores.scorecard(mission)
         except KeyError:
@@ -479,7 +482,8 @@ class Run:
 
     def rank(self, mission: str, node: str = "overall") -> RankEntry:
         """A mission's entry in the ranking of a node; a KeyError that names the closest ranked
-        node for a node the comparison does not rank."""
+        node for a node the comparison does not rank; errors about ``mission`` as
+        :meth:`scorecard`."""
         from ovm.scoring.results import NotHeldError
 
         self.scorecard(mission)

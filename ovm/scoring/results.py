@@ -466,6 +466,8 @@ class ScoreSet(FrozenModel):
         try:
             return cards[mission_id]
         except KeyError:
+            if not isinstance(mission_id, str):
+                raise IdTypeError("mission", mission_id) from None
             raise NotHeldError("mission", mission_id, cards) from None
 
     def to_json(self) -> str:
@@ -507,6 +509,9 @@ class NotHeldError(KeyError):
     @property
     def meant(self) -> str | None:
         """The id held closest to the one asked, when one is close."""
+        if not isinstance(self.key, str):
+            # Only a text is near an id: saying the error must not fail on another key.
+            return None
         close = difflib.get_close_matches(self.key, list(self._known), n=1, cutoff=0.6)
         return close[0] if close else None
 
@@ -514,6 +519,17 @@ class NotHeldError(KeyError):
         meant = self.meant
         hint = f": did you mean {meant!r}?" if meant else ""
         return f"no {self.what} {self.key!r} in the scores{hint}"
+
+
+class IdTypeError(TypeError):
+    """An id asked for by something that is not one: ``run.scorecard(card.mission)`` passes
+    a :class:`MissionInfo`, whose ``.id`` is the mission id. Says what to pass instead."""
+
+    def __init__(self, what: str, value: object) -> None:
+        ident = getattr(value, "id", None)
+        hint = f": pass its .id ({ident!r})" if isinstance(ident, str) else ""
+        super().__init__(f"a {what} id is a str, not {type(value).__name__}{hint}")
+        self.what, self.value = what, value
 
 
 def _indexed(model: BaseModel, name: str, key: Callable[[E], str]) -> dict[str, E]:
