@@ -1467,7 +1467,7 @@ def _comparative(
         # + 0.0: no gap is 0, not -0 where lower is better.
         return scale.sign * delta * 100.0 / (scale.max - scale.min) + 0.0
 
-    practices: list[Indicator] | None = None
+    practices: list[tuple[Indicator, list[bool], int]] | None = None
     for i, template in enumerate(cells):
         status: NodeStatus
         score: float | None = None
@@ -1550,22 +1550,41 @@ def _comparative(
         else:
             rule = (
                 f"comparative: share of the practices under {node.target} (indicators where "
-                f"some mission scores at least {node.threshold:g}) that this mission reaches"
+                f"some other mission scores at least {node.threshold:g}) that this mission "
+                "reaches"
             )
             if practices is None:
-                # The cohort's practices, the same for every mission: none of them is scored
-                # from the cohort, as this indicator is, so none changes as it is scored.
-                practices = [
-                    leaf
-                    for leaf in _leaves(st.rubric, node.target)
-                    if not _from_cohort(leaf)
-                    and any(_reaches(src, leaf, c, node.threshold) for c in src.cur[leaf.id])
-                ]
-            mine = [(p, src.cur[p.id][i]) for p in practices]
+                # The cohort's practices, with which missions reach each: none of them is
+                # scored from the cohort, as this indicator is, so none changes as it is scored.
+                practices = []
+                for leaf in _leaves(st.rubric, node.target):
+                    if _from_cohort(leaf):
+                        continue
+                    reach = [_reaches(src, leaf, c, node.threshold) for c in src.cur[leaf.id]]
+                    if any(reach):
+                        practices.append((leaf, reach, sum(reach)))
+            # A practice counts where another mission reaches it: one reached by this mission
+            # alone is no good practice seen elsewhere, and would score it 100 for adopting
+            # its own.
+            mine = [(p, src.cur[p.id][i]) for p, reach, n in practices if n > reach[i]]
             inputs = tuple(_node_input(p.id, c) for p, c in mine)
             seen = [(p, c) for p, c in mine if c.status == "scored" and c.score is not None]
             unseen = [c for p, c in mine if c.status not in ("scored", "not_applicable")]
-            if not seen:
+            if not mine:
+                status = "insufficient"
+                st.extra[i].append(
+                    _finding(
+                        "comparative-no-target",
+                        f"no other mission reaches {node.threshold:g} on an indicator under "
+                        f"{node.target}",
+                        node.id,
+                        "info",
+                        variant="adoption",
+                        target=node.target,
+                        threshold=f"{node.threshold:g}",
+                    )
+                )
+            elif not seen:
                 status = "missing" if unseen else "not_applicable"
             else:
                 adopted = sum(1 for p, c in seen if _reaches(src, p, c, node.threshold))
