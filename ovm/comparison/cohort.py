@@ -1963,6 +1963,24 @@ def _cohort_step(
     return st, new_scores, cohort_findings
 
 
+def _target_lead_holds(
+    st: _State, src: _State, target: str, ranking: Sequence[RankEntry], rubric: Rubric
+) -> bool:
+    """Whether the leaders' lead on a distance-to-best indicator's target survives the
+    uncertainty of the target's scores (:func:`best_practice`), a group's included; a
+    leader whose score rests on a withheld interval has no lead that holds."""
+    thin = {st.mids[i] for i, n in src.no_interval if n == target}
+    bp, _ = best_practice(
+        target,
+        dict(zip(st.mids, src.cur[target], strict=True)),
+        ranking,
+        None,
+        rubric.scale_of(target).sign,
+        thin | set(st.withheld.get(target, ())),
+    )
+    return bp is not None and bp.lead_holds
+
+
 def _compared(
     st: _State,
     new_scores: ScoreSet,
@@ -1993,6 +2011,16 @@ def _compared(
                 node.scale_or_default.sign,
                 st.withheld.get(node_id, ()),
             )
+            if (
+                bp is not None
+                and bp.lead_holds
+                and isinstance(node, ComparativeIndicator)
+                and node.measure == "distance_to_best"
+                and not _target_lead_holds(st, src, node.target, judged[node.target], rubric)
+            ):
+                # A distance to the best keeps no interval, so its lead held however close
+                # the scores it measures: it holds only where the target's own lead does.
+                bp = bp.model_copy(update={"lead_holds": False})
             if bp is not None:
                 leaders[node_id], weakest[node_id] = bp, low
                 if bp.is_best_practice:
