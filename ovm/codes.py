@@ -725,9 +725,9 @@ CODES: dict[str, Code] = {
     # --- checklists and exports ----------------------------------------------------------
     "blank-site": Code(
         "checklists",
-        "checklists.csv:2:2 warning: 16 visits of mission 'mex-2024' have no site (rows 2, 3, "
-        "4, 5, 6, …): each is counted as a polling place of its own, so min_answers and the "
-        "intervals count visits, not places",
+        "checklists.csv:3:2 warning: 1 visit of mission 'aaa-2020' has no site (row 3): it is "
+        "counted as a polling place of its own, so min_answers and the intervals count visits, "
+        "not places",
         "Write each visit's polling place in its `site` cell, the same text for visits to one "
         "place, so that they count as one place; one warning per file and mission names the "
         "first rows.",
@@ -735,7 +735,7 @@ CODES: dict[str, Code] = {
     ),
     "empty-visit": Code(
         "checklists",
-        "kobo.csv:42:3 no site, observer, time or answer: the row records no visit",
+        "checklists.csv:8:1 no site, observer, time or answer: the row records no visit",
         "A submission sent blank but for its mission (a test, a form started and sent) is no "
         "visit: delete the row, or fill in the visit it should record.",
     ),

@@ -909,8 +909,9 @@ def test_every_row_of_an_export_is_accounted_for(mini: Rubric, rows: list[dict[s
         first = r["uid"] is None or r["uid"] not in seen
         if r["uid"] is not None:
             seen.add(r["uid"])
-        # An answer that cannot be read loses itself, not its visit.
-        used = first and r["mission"] in MISSIONS
+        # An answer that cannot be read loses itself, not its visit; a row answering nothing
+        # records no visit (empty-visit).
+        used = first and r["mission"] in MISSIONS and r["answer"] is not None
         usable += used
         if used and r["answer"] == "maybe":
             unread.append((row, 2, "invalid-answer"))

@@ -689,7 +689,14 @@ def test_a_row_pasted_twice_is_a_warning_and_still_counts(tmp_path: Path) -> Non
             "duplicate-row",
             "warning",
             "repeats row 2 cell for cell (site, observer and time included); both count as visits",
-        )
+        ),
+        (
+            5,
+            "blank-site",
+            "warning",
+            "2 visits of mission 'aaa-2020' have no site (rows 5, 6): each is counted as a "
+            "polling place of its own, so min_answers and the intervals count visits, not places",
+        ),
     ]
 
 
@@ -763,6 +770,9 @@ def test_every_refused_checklist_row_is_listed_in_row_order_with_every_reason(
         reasons = []
         if not (mission or site or answer):
             continue  # a blank row is no data: neither used nor rejected
+        if not (site or answer):
+            # A row naming no place and no answer records no visit.
+            reasons.append((1, "empty-visit", "no site, observer, time or answer"))
         if not mission:
             reasons.append((1, "missing-mission", "no mission id"))
         elif mission == "qqq":
