@@ -221,6 +221,10 @@ _WORKBOOK = re.compile(r"\.xls[xm](\[.*\])?$", re.IGNORECASE)
 """How :class:`Account` names a workbook's table (``data.xlsx[answers]``)."""
 
 
+_LIST_SEPARATORS = re.compile(r"[,;|]")
+"""What a list of choices may be written with, where ovm reads them separated by spaces."""
+
+
 def _written(x: float) -> str:
     """A number in an English message exactly (:func:`ovm.i18n.exact_number`): whole numbers
     without a decimal point, grouped by commas as a cell may write them, others with every
@@ -436,7 +440,23 @@ class Choices:
                 return Reading("value", one)
         said = f"{text!r} is not an allowed {self.noun} for {self.name} ({', '.join(self.names)})"
         meant = None
-        if not self.multiple:
+        if self.multiple:
+            # Choices written with commas or semicolons, as a list is written elsewhere: each
+            # is a choice, and the cell wants them separated by spaces.
+            parts = [p for p in _LIST_SEPARATORS.split(text) if p.strip(BLANKS)]
+            chosen = [self.pick(word(p)) for p in parts] if len(parts) > 1 else []
+            if chosen and all(c is not None for c in chosen):
+                spaced = " ".join(c for c in chosen if c is not None)
+                return refused(
+                    self.code,
+                    f"{said}: choices are separated by spaces: did you mean {spaced!r}?",
+                    text=text,
+                    name=self.name,
+                    allowed=list(self.names),
+                    variant="spaced",
+                    meant=spaced,
+                )
+        else:
             # A word of the cell names a level only where the choices have words of other
             # languages (a confidence, ``muy alta``): an answer's ``no sé`` does not mean no.
             meant = closest(
