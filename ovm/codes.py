@@ -1022,7 +1022,7 @@ CODES: dict[str, Code] = {
     "edited-bundled-rubric": Code(
         "workspace",
         "rubric.yaml:3:10 warning: version: this rubric has the id 'deco-voting-abroad' and "
-        "version 1.3.7 of the rubric bundled with ovm but differs from it: its reports would name"
+        "version 1.3.8 of the rubric bundled with ovm but differs from it: its reports would name"
         " it as that methodology; give the edited rubric an id or a version of its own",
         "Change the edited rubric's `id` (e.g. `deco-voting-abroad-ours`) or its `version` "
         "(e.g. with `-ours` after it), so that its reports do not name it as the bundled "

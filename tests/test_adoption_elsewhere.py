@@ -1,7 +1,7 @@
-"""Adoption of good practice seen in the cohort counts only the practices another mission
-reaches: a practice the mission alone reaches is its own, not one seen elsewhere, and with
-no practice reached elsewhere the indicator is insufficient, never 100 for a mission compared
-with nobody."""
+"""Adoption of good practice seen in the cohort counts only the practices a mission of another
+country reaches: a practice the mission alone (or its own country's other elections) reaches is
+its own, not one seen elsewhere, and with no practice reached elsewhere the indicator is
+insufficient, never 100 for a mission compared with nobody."""
 
 from __future__ import annotations
 
@@ -85,6 +85,43 @@ def test_a_mission_compared_with_nobody_adopts_nothing_and_is_insufficient(
         (
             "comparative-no-target",
             {"variant": "adoption", "target": "rights", "threshold": "80"},
-            "ninguna otra misión alcanza 80 en un indicador de rights",
+            "ninguna misión de otro país alcanza 80 en un indicador de rights",
         )
     ]
+
+
+def test_a_practice_of_the_same_countrys_other_election_is_not_adopted_from_elsewhere(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # xxx-2016 (ARG, as xxx-2020) alone reaches the postal vote: for xxx-2020 it is its own
+    # country's practice, for zzz-2020 (CHL) a practice seen in another country.
+    earlier = """
+      - {id: xxx-2016, country: ARG, name: X 2016, election: {type: general, date: 2016-05-01},
+         answers: {rights.basis: statute, rights.postal: "yes"}}
+"""
+    root = workspace(
+        tmp_path,
+        rubric=COHORT_RUBRIC,
+        missions=MISSIONS + earlier,
+        statistics=STATS + "    xxx-2016,1000,100\n",
+    )
+    assert _adoption(root, capsys, "--missions", "xxx-2016", "xxx-2020") == {
+        "xxx-2016": ("", "insufficient"),
+        "xxx-2020": ("", "insufficient"),
+    }
+    assert _adoption(root, capsys, "--missions", "xxx-2016", "xxx-2020", "zzz-2020") == {
+        # zzz (CHL) reaches neither practice: Argentina's two elections see none elsewhere.
+        "xxx-2016": ("", "insufficient"),
+        "xxx-2020": ("", "insufficient"),
+        "zzz-2020": ("0.0", "scored"),
+    }
+    run = ovm.analyse(root, ovm.Settings(missions=("xxx-2016", "xxx-2020", "zzz-2020")))
+    seen = {
+        c.mission.id: [i.name for i in c.node("comp.adopt").explanation.inputs]
+        for c in run.scores.scorecards
+    }
+    assert seen == {
+        "xxx-2016": [],
+        "xxx-2020": [],
+        "zzz-2020": ["rights.basis", "rights.postal"],
+    }

@@ -200,12 +200,14 @@ def test_family_seven_measures_on_a_small_cohort(cohort):
         "bbb-2018": ("not_applicable", None, None),
         "bbb-2022": ("scored", -20.0, pytest.approx(30.0)),
     }
-    # practices reaching 80 somewhere: the legal basis (100) and the postal vote (yes)
+    # practices reaching 80: the legal basis (100; in both countries) and the postal vote (yes;
+    # in Brazil alone): only a practice of another country is one to adopt, so Brazil's
+    # missions are judged on the legal basis alone
     assert scores_of(c, "comp.adopt") == {
         "aaa-2016": 0.0,
         "aaa-2020": 50.0,
         "bbb-2018": 100.0,
-        "bbb-2022": 50.0,
+        "bbb-2022": 0.0,
     }
     comp = scores_of(c, "comparative")
     assert comp == pytest.approx(
@@ -213,7 +215,7 @@ def test_family_seven_measures_on_a_small_cohort(cohort):
             "aaa-2016": 15.0,
             "aaa-2020": (75 + 95 + 50) / 3,
             "bbb-2018": 100.0,
-            "bbb-2022": (80 + 30 + 50) / 3,
+            "bbb-2022": (80 + 30 + 0) / 3,
         }
     )
     # The comparative family is shown beside the overall, not in it (contributes: false).

@@ -1467,7 +1467,7 @@ def _comparative(
         # + 0.0: no gap is 0, not -0 where lower is better.
         return scale.sign * delta * 100.0 / (scale.max - scale.min) + 0.0
 
-    practices: list[tuple[Indicator, list[bool], int]] | None = None
+    practices: list[tuple[Indicator, list[bool]]] | None = None
     for i, template in enumerate(cells):
         status: NodeStatus
         score: float | None = None
@@ -1550,8 +1550,8 @@ def _comparative(
         else:
             rule = (
                 f"comparative: share of the practices under {node.target} (indicators where "
-                f"some other mission scores at least {node.threshold:g}) that this mission "
-                "reaches"
+                f"a mission of another country scores at least {node.threshold:g}) that this "
+                "mission reaches"
             )
             if practices is None:
                 # The cohort's practices, with which missions reach each: none of them is
@@ -1562,11 +1562,16 @@ def _comparative(
                         continue
                     reach = [_reaches(src, leaf, c, node.threshold) for c in src.cur[leaf.id]]
                     if any(reach):
-                        practices.append((leaf, reach, sum(reach)))
-            # A practice counts where another mission reaches it: one reached by this mission
-            # alone is no good practice seen elsewhere, and would score it 100 for adopting
-            # its own.
-            mine = [(p, src.cur[p.id][i]) for p, reach, n in practices if n > reach[i]]
+                        practices.append((leaf, reach))
+            # A practice counts where a mission of another country reaches it: one reached by
+            # this mission alone, or by its own country's other elections, is no practice seen
+            # elsewhere to adopt (and would score it 100 for adopting its own).
+            home = st.cards[i].mission.country
+            mine = [
+                (p, src.cur[p.id][i])
+                for p, reach in practices
+                if any(r and st.cards[j].mission.country != home for j, r in enumerate(reach))
+            ]
             inputs = tuple(_node_input(p.id, c) for p, c in mine)
             seen = [(p, c) for p, c in mine if c.status == "scored" and c.score is not None]
             unseen = [c for p, c in mine if c.status not in ("scored", "not_applicable")]
@@ -1575,8 +1580,8 @@ def _comparative(
                 st.extra[i].append(
                     _finding(
                         "comparative-no-target",
-                        f"no other mission reaches {node.threshold:g} on an indicator under "
-                        f"{node.target}",
+                        f"no mission of another country reaches {node.threshold:g} on an "
+                        f"indicator under {node.target}",
                         node.id,
                         "info",
                         variant="adoption",

@@ -26,7 +26,8 @@ class ComparativeIndicator(IndicatorBase):
     - ``change_since_previous``: change in points on ``target`` since the previous observed
       election of the same country, scored by ``rule`` (default -20 -> 0, +20 -> 100).
     - ``practice_adoption``: share of the indicators under ``target`` where the mission reaches
-      ``threshold``, among those where some mission of the cohort does; ``threshold`` is a
+      ``threshold``, among those where a mission of another country of the cohort does;
+      ``threshold`` is a
       point of 0-100 along each indicator's own scale, from its worst end to its best.
     """
 
