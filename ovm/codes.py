@@ -605,6 +605,16 @@ CODES: dict[str, Code] = {
         "indicators that read it are missing for every mission.",
         "warning",
     ),
+    "question-not-answered": Code(
+        "workspace",
+        "rubric.yaml:50:13 warning: checklist question practice.on_time is answered in no visit "
+        "(6 read): no checklist file has its column, or every cell of it is blank, so it is "
+        "missing for every mission",
+        "Give the question's column its id (or, in a survey export, the question's name or "
+        "label as the form has it): an `unknown-column` warning names the column that was not "
+        "matched. If the question was not asked, it stays missing for every mission.",
+        "warning",
+    ),
     "duplicate-place": Code(
         "workspace",
         "missions.yaml:12:43 missions[1].places[1].id: place 'p1' is listed twice",

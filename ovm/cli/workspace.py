@@ -97,6 +97,7 @@ def check_workspace(
         )
         rubric_file = _rubric_file(spec, base, rubric is not None)
         issues += variables_not_given(ws, rubric_file, refused=misspelt)
+        issues += questions_not_answered(ws, rubric_file)
     return issues, list(rep.files)
 
 
@@ -107,6 +108,50 @@ def _rubric_file(spec: str, base: Path, given: bool) -> Path:
 
         return Path(str(resources.files("ovm.rubrics").joinpath(f"{spec[8:]}.yaml")))
     return Path(spec) if given else base / spec
+
+
+def questions_not_answered(ws: Workspace, rubric_file: Path) -> list[Issue]:
+    """A warning (``question-not-answered``) for each checklist question of the rubric that no
+    used visit answers, where visits were read: no checklist file has its column (a header
+    renamed on the survey server, a label edited), or every cell of it is blank. The question
+    is then missing for every mission, which scoring reports only as notes; the warning is at
+    the question's declaration in the rubric."""
+    from ovm.indicators import ChecklistIndicator
+    from ovm.yamldoc import parse_yaml, read_text
+
+    sites = ws.observations.sites
+    if not sites.height:
+        return []
+    lacking = [
+        placed
+        for placed in ws.rubric.walk()
+        if isinstance(placed.node, ChecklistIndicator)
+        and placed.node.id in sites.columns
+        and sites[placed.node.id].null_count() == sites.height
+    ]
+    if not lacking:
+        return []
+    text, name, problems = read_text(rubric_file)
+    doc = None if problems else parse_yaml(text, name)[0]
+    out = []
+    for placed in lacking:
+        pos = doc.positions.find((*placed.path, "id")) if doc is not None else None
+        out.append(
+            Issue(
+                str(rubric_file),
+                pos[0] if pos else None,
+                pos[1] if pos else None,
+                "question-not-answered",
+                f"checklist question {placed.node.id} is answered in no visit "
+                f"({sites.height} read): no checklist file has its column, or every cell of it "
+                "is blank, so it is missing for every mission",
+                (),
+                "warning",
+                "data",
+                params={"name": placed.node.id, "n": sites.height},
+            )
+        )
+    return out
 
 
 def variables_not_given(

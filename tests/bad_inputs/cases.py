@@ -1715,6 +1715,15 @@ def more() -> list[Case]:
             12,
         ),
         Case(
+            "checklist-question-column-renamed",
+            {"checklists.csv": sub("practice.on_time,", "practice.on_time_,")},
+            0,
+            "question-not-answered",
+            "rubric.yaml",
+            line_of("rubric.yaml", "      - id: practice.on_time"),
+            13,
+        ),
+        Case(
             "statistics-provenance-date",
             {"statistics.csv": sub("votes_abroad__confidence", "votes_abroad__date")},
             1,

@@ -1,0 +1,83 @@
+"""A checklist question no visit answers (its column renamed on the survey server, a label
+edited, a column left blank) is missing for every mission: ``ovm check`` says so at the
+question's declaration, rather than "valid" while a critical question is dropped."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from ovm.cli.app import main
+
+MINI = Path(__file__).parent / "data" / "mini"
+
+
+def _ws(tmp_path: Path, edit: str, into: str) -> Path:
+    root = tmp_path / "ws"
+    shutil.copytree(MINI, root)
+    path = root / "checklists.csv"
+    text = path.read_text(encoding="utf-8")
+    assert edit in text
+    path.write_text(text.replace(edit, into), encoding="utf-8")
+    return root
+
+
+def _said(err: str) -> list[str]:
+    return [line for line in err.splitlines() if line.endswith("[question-not-answered]")]
+
+
+def _declared(root: Path) -> tuple[int, int]:
+    lines = (root / "rubric.yaml").read_text(encoding="utf-8").splitlines()
+    row = next(i for i, line in enumerate(lines, 1) if line == "      - id: practice.on_time")
+    return row, lines[row - 1].index("practice.on_time") + 1
+
+
+def test_a_question_whose_column_no_file_has_is_warned_at_its_declaration(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    root = _ws(tmp_path, "practice.on_time,", "practice.on_time_,")
+    assert main(["check", str(root)]) == 0
+    err = capsys.readouterr().err
+    line, col = _declared(root)
+    assert _said(err) == [
+        f"{root / 'rubric.yaml'}:{line}:{col} warning: checklist question practice.on_time is "
+        "answered in no visit (6 read): no checklist file has its column, or every cell of it "
+        "is blank, so it is missing for every mission [question-not-answered]"
+    ]
+    # The column that was not matched is named too.
+    assert "column 'practice.on_time_' matches no checklist question" in err
+    assert main(["check", str(root), "--lang", "es"]) == 0
+    assert _said(capsys.readouterr().err) == [
+        f"{root / 'rubric.yaml'}:{line}:{col} advertencia: la pregunta de la lista de "
+        "verificación practice.on_time no tiene respuesta en ninguna visita (6 leídas): ningún "
+        "archivo de listas tiene su columna, o todas sus celdas están vacías, así que falta "
+        "para todas las misiones [question-not-answered]"
+    ]
+
+
+def test_a_column_left_blank_in_every_visit_is_warned_and_one_answer_is_enough(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = MINI / "checklists.csv"
+    header, *rows = path.read_text(encoding="utf-8").splitlines()
+    j = header.split(",").index("practice.on_time")
+
+    def blank(keep: int) -> str:
+        out = [header]
+        for i, row in enumerate(rows):
+            cells = row.split(",")
+            if i != keep:
+                cells[j] = ""
+            out.append(",".join(cells))
+        return "\n".join(out) + "\n"
+
+    root = tmp_path / "ws"
+    shutil.copytree(MINI, root)
+    (root / "checklists.csv").write_text(blank(keep=-1), encoding="utf-8")
+    assert main(["check", str(root)]) == 0
+    assert len(_said(capsys.readouterr().err)) == 1
+    (root / "checklists.csv").write_text(blank(keep=len(rows) - 1), encoding="utf-8")
+    assert main(["check", str(root)]) == 0
+    assert _said(capsys.readouterr().err) == []
