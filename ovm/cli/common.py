@@ -248,17 +248,18 @@ def output_format(args: argparse.Namespace, formats: Sequence[str], default: str
     """
     fmt: str = args.format or ""
     if not fmt:
-        suffix = (
+        written = (
             Path(args.output).suffix.lower().lstrip(".") if args.output not in (None, "-") else ""
         )
-        suffix = _SAME_FORMAT.get(suffix, suffix)
+        suffix = _SAME_FORMAT.get(written, written)
         # Any other suffix is refused too: a report.docx holding HTML opens in no program.
         if suffix and suffix not in formats:
+            # Named as the file has it: "txt", not the format it stands for.
             raise UsageError(
-                f"this command does not write {suffix}: it writes {', '.join(formats)} "
+                f"this command does not write {written}: it writes {', '.join(formats)} "
                 f"(name the file for one of them, or give --format)",
                 key="usage_format_suffix",
-                suffix=suffix,
+                suffix=written,
                 formats=list(formats),
             )
         fmt = suffix if suffix in formats else default
