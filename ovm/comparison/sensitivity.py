@@ -2682,6 +2682,12 @@ def enough_runs(result: Sensitivity) -> bool:
     )
 
 
+def more_runs(result: Sensitivity) -> int | None:
+    """The runs to ask for before reading the indices, ``None`` when these runs are enough
+    (:func:`enough_runs`): every output's caveat says this one number."""
+    return None if enough_runs(result) else result.runs * 4
+
+
 def sensitivity_to_dict(result: Sensitivity) -> dict[str, Any]:
     """The analysis as plain JSON-able data."""
     return {
@@ -2864,14 +2870,11 @@ def _worded_text(result: Sensitivity, lang: str) -> str:
         scale_notes=result.scale_notes,
         floored=result.floored,
     )
-    if not enough_runs(result):
+    runs = more_runs(result)
+    if runs is not None:
         notes.insert(
             0,
-            t(
-                "sens_text_more_runs",
-                width=format_number(ENOUGH_WIDTH, lang, 1),
-                runs=str(result.runs * 4),
-            ),
+            t("sens_text_more_runs", width=format_number(ENOUGH_WIDTH, lang, 1), runs=str(runs)),
         )
     lines += ["", *(t("sens_text_note", note=n) for n in notes)]
     return "\n".join(lines) + "\n"

@@ -1977,8 +1977,11 @@ def _departures(run: Run) -> str:
 
 
 def _sensitivity_summary(b: _Builder, sens: Sensitivity | None) -> dict[str, Any] | None:
+    from ovm.comparison.sensitivity import ENOUGH_WIDTH, more_runs
+
     if sens is None:
         return None
+    runs = more_runs(sens)
     shown = sens.shown_choices
     keys = [
         k
@@ -2017,6 +2020,16 @@ def _sensitivity_summary(b: _Builder, sens: Sensitivity | None) -> dict[str, Any
         "choices": [str(c) for c in shown],
         "effects": effects,
         "notes": _sensitivity_notes(b, sens),
+        # Whether the indices' intervals are narrow enough to read, as `ovm sensitivity` says it
+        # for the same runs; the caveat, worded, where they are not.
+        "enough_runs": runs is None,
+        "more_runs": (
+            None
+            if runs is None
+            else _coded(
+                _plain(b.t("sensitivity_more_runs", width=b.num(ENOUGH_WIDTH, 1), runs=str(runs)))
+            )
+        ),
     }
 
 

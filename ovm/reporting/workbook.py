@@ -465,6 +465,9 @@ def _methodology(book: _Book, t: Translator, context: Mapping[str, Any]) -> None
     sens = context.get("ranking", {}).get("sensitivity")
     if sens is not None:
         info.append([t("xlsx_sensitivity_runs"), int(sens["runs"])])
+        info.append([t("xlsx_sensitivity_enough_runs"), bool(sens["enough_runs"])])
+        if sens["more_runs"]:
+            info.append(["", sens["more_runs"]["text"]])
     scale = context.get("scale")
     if scale is not None:
         # what the scores of the other sheets are, as the overview's lead says it
