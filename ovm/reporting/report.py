@@ -1791,9 +1791,11 @@ def _comparison_context(
         mid = c.mission.id
         recs = run.recommendations(mid, lang)
         peers = comparison.peers_of(mid)
+        # Written alone, the comparison links to no mission report: none is beside it.
+        report = MISSION_REPORT_FILE.format(id=mid) if mission_reports else None
         items = []
         for r in recs[:TOP_RECOMMENDATIONS]:
-            item = _recommendation(b, r, MISSION_REPORT_FILE.format(id=mid))
+            item = _recommendation(b, r, report)
             # The best practice among missions in a like context: what the methodology asks
             # others to replicate, bearing each country's context in mind.
             # The rule of the recommendation's own reference: only a best practice that
@@ -1830,13 +1832,10 @@ def _comparison_context(
                 "mission": refs[mid],
                 "total": b.count(len(recs)),
                 "more": b.count(max(0, len(recs) - TOP_RECOMMENDATIONS)),
-                "report": MISSION_REPORT_FILE.format(id=mid),
+                "report": report,
                 "peers": peer_line,
                 "items": items,
-                "rest": [
-                    _recommendation(b, r, MISSION_REPORT_FILE.format(id=mid))
-                    for r in recs[TOP_RECOMMENDATIONS:]
-                ],
+                "rest": [_recommendation(b, r, report) for r in recs[TOP_RECOMMENDATIONS:]],
             }
         )
     ctx["fixes"] = fixes
@@ -2495,9 +2494,10 @@ def _maybe_text(b: _Builder, key: str, value: Any) -> str:
     return found
 
 
-def _recommendation(b: _Builder, r: Recommendation, report: str = "") -> dict[str, Any]:
+def _recommendation(b: _Builder, r: Recommendation, report: str | None = "") -> dict[str, Any]:
     """A recommendation as reports show it; ``report`` is the file of its mission's report
-    (empty: this page), where ``anchor`` finds its detail."""
+    (empty: this page), where ``anchor`` finds its detail (``None``: no report holds it, and
+    ``href`` is ``None``)."""
     # Read from the recommendation itself, not its as_dict(): a cohort's comparison shows
     # every mission's recommendations, thousands of them.
     rec_id = r.id
@@ -2509,7 +2509,7 @@ def _recommendation(b: _Builder, r: Recommendation, report: str = "") -> dict[st
     return {
         "id": rec_id,
         "anchor": anchor,
-        "href": f"{report}#{anchor}",
+        "href": None if report is None else f"{report}#{anchor}",
         "gain": shown,
         "gain_value": value,
         "gain_text": b.gain_text(value, shown, gain_on, r.gain_on_label or ""),

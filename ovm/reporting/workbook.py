@@ -654,11 +654,13 @@ def comparison_workbook(context: Mapping[str, Any]) -> bytes:
             for b in sec["best"]
         ),
     )
+    # A column of links only where the mission reports they point to are written.
+    detail = bool(context["mission_reports"])
     book.table(
         "recommendations",
-        _recommendation_columns(t, detail=True),
+        _recommendation_columns(t, detail=detail),
         (
-            _recommendation_row(t, f["mission"]["id"], i + 1, r, detail=True)
+            _recommendation_row(t, f["mission"]["id"], i + 1, r, detail=detail)
             for f in context["fixes"]
             for i, r in enumerate([*f["items"], *f["rest"]])
         ),
