@@ -817,7 +817,7 @@ def test_comparison_json_and_csv_are_deterministic(cohort):
     lines = comparison_csv(a).splitlines()
     assert lines[0] == (
         "node,rank,tied,mission,score,status,band,band_label,rating,interval_low,"
-        "interval_high,simulated,not_scored"
+        "interval_high,simulated,not_scored,capped_by"
     )
     assert lines[1].startswith("overall,1,no,bbb-2018,100.0,scored,")  # rounded to 10
     assert ",Strong," in lines[1]

@@ -24,6 +24,17 @@ def run() -> ovm.Run:
     return ovm.analyse(EXAMPLES, ovm.Settings(bootstrap=40))
 
 
+def _capped(card: dict[str, Any]) -> dict[str, str]:
+    """The nodes whose band a critical indicator holds at the lowest, as its findings say."""
+    return {
+        node: f["node"]
+        for f in reversed(card["findings"])
+        if f["code"] == "critical-indicator"
+        for node in f["params"]["nodes"].split(", ")
+        if node != "-"
+    }
+
+
 def _expected_scores(scores: dict[str, Any]) -> list[dict[str, Any]]:
     """The rows a score frame must hold, read from ``ovm score``'s JSON."""
     rows = []
@@ -49,6 +60,7 @@ def _expected_scores(scores: dict[str, Any]) -> list[dict[str, Any]]:
                     "interval_high": iv[1] if iv else None,
                     "sampled": ns["sampled"],
                     "simulated": card["simulated"],
+                    "capped_by": _capped(card).get(ns["node"], ""),
                 }
             )
     return rows

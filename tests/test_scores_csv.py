@@ -95,6 +95,7 @@ def test_scores_csv_has_every_column_with_each_nodes_values_interval_and_flags(
             "interval_high",
             "sampled",
             "simulated",
+            "capped_by",
         ],
         # m: (60 + 75) / 2
         [
@@ -114,6 +115,7 @@ def test_scores_csv_has_every_column_with_each_nodes_values_interval_and_flags(
             "",
             "no",
             "yes",
+            "",
         ],
         [
             "m",
@@ -132,6 +134,7 @@ def test_scores_csv_has_every_column_with_each_nodes_values_interval_and_flags(
             "",
             "no",
             "yes",
+            "",
         ],
         [
             "m",
@@ -150,6 +153,7 @@ def test_scores_csv_has_every_column_with_each_nodes_values_interval_and_flags(
             "",
             "no",
             "yes",
+            "",
         ],
         [
             "m",
@@ -168,6 +172,7 @@ def test_scores_csv_has_every_column_with_each_nodes_values_interval_and_flags(
             _pct(m_hi),
             "yes",
             "yes",
+            "",
         ],
         # n: (0 + 100) / 2, 50 being the Strong band's inclusive min
         [
@@ -187,6 +192,7 @@ def test_scores_csv_has_every_column_with_each_nodes_values_interval_and_flags(
             "",
             "no",
             "yes",
+            "",
         ],
         [
             "n",
@@ -205,6 +211,7 @@ def test_scores_csv_has_every_column_with_each_nodes_values_interval_and_flags(
             "",
             "no",
             "yes",
+            "",
         ],
         [
             "n",
@@ -223,6 +230,7 @@ def test_scores_csv_has_every_column_with_each_nodes_values_interval_and_flags(
             "",
             "no",
             "yes",
+            "",
         ],
         [
             "n",
@@ -241,6 +249,7 @@ def test_scores_csv_has_every_column_with_each_nodes_values_interval_and_flags(
             _pct(n_hi),
             "yes",
             "yes",
+            "",
         ],
     ]
 
@@ -266,13 +275,14 @@ def test_comparison_csv_ranks_each_node_with_every_column(
             "interval_high",
             "simulated",
             "not_scored",
+            "capped_by",
         ],
-        ["overall", "1", "no", "m", "67.5", "scored", "1", "Strong", "1.0", "", "", "yes", ""],
-        ["overall", "2", "no", "n", "50.0", "scored", "1", "Strong", "1.0", "", "", "yes", ""],
-        ["f", "1", "no", "m", "67.5", "scored", "1", "Strong", "1.0", "", "", "yes", ""],
-        ["f", "2", "no", "n", "50.0", "scored", "1", "Strong", "1.0", "", "", "yes", ""],
-        ["f.basis", "1", "no", "m", "60.0", "scored", "1", "Strong", "1.0", "", "", "yes", ""],
-        ["f.basis", "2", "no", "n", "0.0", "scored", "0", "Weak", "", "", "", "yes", ""],
+        ["overall", "1", "no", "m", "67.5", "scored", "1", "Strong", "1.0", "", "", "yes", "", ""],
+        ["overall", "2", "no", "n", "50.0", "scored", "1", "Strong", "1.0", "", "", "yes", "", ""],
+        ["f", "1", "no", "m", "67.5", "scored", "1", "Strong", "1.0", "", "", "yes", "", ""],
+        ["f", "2", "no", "n", "50.0", "scored", "1", "Strong", "1.0", "", "", "yes", "", ""],
+        ["f.basis", "1", "no", "m", "60.0", "scored", "1", "Strong", "1.0", "", "", "yes", "", ""],
+        ["f.basis", "2", "no", "n", "0.0", "scored", "0", "Weak", "", "", "", "yes", "", ""],
         [
             "f.open",
             "1",
@@ -286,6 +296,7 @@ def test_comparison_csv_ranks_each_node_with_every_column(
             _pct(n_lo),
             _pct(n_hi),
             "yes",
+            "",
             "",
         ],
         [
@@ -301,6 +312,7 @@ def test_comparison_csv_ranks_each_node_with_every_column(
             _pct(m_lo),
             _pct(m_hi),
             "yes",
+            "",
             "",
         ],
     ]

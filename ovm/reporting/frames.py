@@ -35,6 +35,7 @@ SCORE_SCHEMA: dict[str, pl.DataType] = {
     "interval_high": pl.Float64(),
     "sampled": pl.Boolean(),
     "simulated": pl.Boolean(),
+    "capped_by": pl.String(),
 }
 """The columns of :func:`score_frame`: one row per mission per node, ``overall`` first."""
 
@@ -52,6 +53,7 @@ RANKING_SCHEMA: dict[str, pl.DataType] = {
     "interval_high": pl.Float64(),
     "simulated": pl.Boolean(),
     "not_scored": pl.String(),
+    "capped_by": pl.String(),
 }
 """The columns of :func:`ranking_frame`: one row per ranked node per mission, best first."""
 
@@ -59,12 +61,14 @@ RANKING_SCHEMA: dict[str, pl.DataType] = {
 def score_frame(scores: ScoreSet) -> pl.DataFrame:
     """Every mission's scores as a DataFrame (the long table of ``ovm score --format csv``)."""
     from ovm.comparison.ranking import imputed_nodes, shown_status
+    from ovm.reporting.tables import capped_by
     from ovm.scoring.results import fill_deferred
 
     rows = []
     fill_deferred(scores.scorecards)
     for card in scores.scorecards:
         imputed = imputed_nodes(card)
+        held = capped_by(card)
         for ns in (card.overall, *card.nodes):
             iv = ns.interval
             rows.append(
@@ -86,6 +90,7 @@ def score_frame(scores: ScoreSet) -> pl.DataFrame:
                     iv[1] if iv else None,
                     ns.sampled,
                     card.simulated,
+                    held.get(ns.node, ""),
                 )
             )
     return pl.DataFrame(rows, schema=SCORE_SCHEMA, orient="row")

@@ -11,7 +11,7 @@ from typing import Any
 
 from ovm.comparison.cohort import Comparison
 from ovm.comparison.ranking import RankEntry, imputed_nodes, not_scored, shown_status
-from ovm.scoring.results import ScoreSet, fill_deferred
+from ovm.scoring.results import Scorecard, ScoreSet, fill_deferred
 
 CSV_COLUMNS = (
     "mission",
@@ -30,6 +30,7 @@ CSV_COLUMNS = (
     "interval_high",
     "sampled",
     "simulated",
+    "capped_by",
 )
 """The score CSV's columns: those of :data:`ovm.reporting.frames.SCORE_SCHEMA` by the same
 names and meanings (``band`` the band's number, ``band_label`` its label), the frame's
@@ -71,11 +72,29 @@ def _fmt(x: Any) -> Any:
     return x
 
 
+def capped_by(card: Scorecard) -> dict[str, str]:
+    """The nodes (``overall`` included) of a scorecard whose band a critical indicator holds
+    at the lowest although their score lies above it, each with that indicator's id: what the
+    scorecard's ``critical-indicator`` findings name (the first to name a node), the bands the
+    reports mark capped. The score files' and frames' ``capped_by``."""
+    from ovm.scoring.critical import CODE
+
+    held: dict[str, str] = {}
+    for f in card.findings:
+        if f.code != CODE or f.node is None:
+            continue
+        for node_id in str(f.params.get("nodes", "-")).split(", "):
+            if node_id != "-":
+                held.setdefault(node_id, f.node)
+    return held
+
+
 def _score_cells(scores: ScoreSet) -> Iterator[tuple[Any, ...]]:
     """The long format's rows as tuples of :data:`CSV_COLUMNS`' values, unworded."""
     fill_deferred(scores.scorecards)
     for card in scores.scorecards:
         imputed = imputed_nodes(card)
+        held = capped_by(card)
         for ns in (card.overall, *card.nodes):
             interval = ns.interval
             yield (
@@ -95,6 +114,7 @@ def _score_cells(scores: ScoreSet) -> Iterator[tuple[Any, ...]]:
                 interval[1] if interval else None,
                 ns.sampled,
                 card.simulated,
+                held.get(ns.node, ""),
             )
 
 
@@ -275,6 +295,7 @@ RANKING_COLUMNS = (
     "interval_high",
     "simulated",
     "not_scored",
+    "capped_by",
 )
 """The rankings CSV's columns: :data:`ovm.reporting.frames.RANKING_SCHEMA`'s, by the same
 names and meanings."""
@@ -286,7 +307,8 @@ def ranking_entries(comparison: Comparison) -> list[dict[str, Any]]:
     rank, tied, mission, score, status, band, band_label, rating, interval_low,
     interval_high, simulated: whether the mission's observer data include simulated visits,
     not_scored: the ids of the node's parts without a score, :func:`not_scored`, separated by
-    spaces)."""
+    spaces, capped_by: the critical indicator holding the band at the lowest, :func:`capped_by`,
+    empty when none)."""
     cells = {
         (c.mission.id, ns.node): ns
         for c in comparison.scores.scorecards
@@ -294,6 +316,7 @@ def ranking_entries(comparison: Comparison) -> list[dict[str, Any]]:
     }
     simulated = {c.mission.id: c.simulated for c in comparison.scores.scorecards}
     imputed = {c.mission.id: imputed_nodes(c) for c in comparison.scores.scorecards}
+    held = {c.mission.id: capped_by(c) for c in comparison.scores.scorecards}
     out = []
     for node_id, entries in comparison.rankings.items():
         for e in entries:
@@ -316,6 +339,7 @@ def ranking_entries(comparison: Comparison) -> list[dict[str, Any]]:
                     "interval_high": iv[1] if iv else None,
                     "simulated": simulated[e.mission],
                     "not_scored": " ".join(not_scored(ns)),
+                    "capped_by": held[e.mission].get(node_id, ""),
                 }
             )
     return out
