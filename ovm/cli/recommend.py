@@ -55,8 +55,7 @@ def cmd_recommend(args: argparse.Namespace) -> int:
                 "share": fu.share,
                 "items": [i.model_dump(mode="json") for i in fu.items],
             },
-            # The files whose observer data are simulated, as the scores file names them.
-            "simulated_sources": list(run.scores.simulated_sources),
+            **_simulated(run, card),
         }
         write_output(
             json.dumps(data, indent=1, ensure_ascii=False, allow_nan=False) + "\n", args.output
@@ -66,7 +65,7 @@ def cmd_recommend(args: argparse.Namespace) -> int:
         title = name if isinstance(name, str) else pick(dict(name), args.lang)
         from ovm.cli.compare import simulated_line
 
-        said = simulated_line(list(run.scores.simulated_sources), args.lang)
+        said = simulated_line(_simulated(run, card)["simulated_sources"], args.lang)
         text = to_markdown(recs, fu, title, args.lang)
         write_output(text + ("\n" + said if said else ""), args.output)
     return EXIT_OK
@@ -120,8 +119,7 @@ def cmd_whatif(args: argparse.Namespace) -> int:
                 }
                 for c in moved
             ],
-            # The files whose observer data are simulated, as the scores file names them.
-            "simulated_sources": list(run.scores.simulated_sources),
+            **_simulated(run, run.scorecard(args.mission)),
         }
         write_output(
             json.dumps(data, indent=1, ensure_ascii=False, allow_nan=False) + "\n", args.output
@@ -170,9 +168,25 @@ def cmd_whatif(args: argparse.Namespace) -> int:
         lines.append(t("cli_whatif_no_change"))
     from ovm.cli.compare import simulated_line
 
-    said = simulated_line(list(run.scores.simulated_sources), args.lang)
+    said = simulated_line(
+        _simulated(run, run.scorecard(args.mission))["simulated_sources"], args.lang
+    )
     write_output("\n".join(lines) + "\n" + said, args.output)
     return EXIT_OK
+
+
+def _simulated(run: Any, card: Any) -> dict[str, Any]:
+    """Whether one mission's results rest on simulated observer data, by the rule its report
+    applies (a mission without a simulated visit has none, whatever other missions have), and
+    the files whose observer data are simulated, as the scores file names them: none where the
+    mission's results do not rest on them."""
+    from ovm.reporting.tables import shows_simulated
+
+    simulated = shows_simulated(run.scores, [card])
+    return {
+        "simulated": simulated,
+        "simulated_sources": list(run.scores.simulated_sources) if simulated else [],
+    }
 
 
 def format_change(delta: float | None, lang: str = "en") -> str:

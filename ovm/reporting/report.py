@@ -1306,10 +1306,12 @@ class _Builder:
         """Which missions and files of the report are simulated; ``every`` when each mission
         is (a comparison then says so once instead of marking each; ``marks``: a report that
         keeps its marks, as a mission report does for its one mission)."""
+        from ovm.reporting.tables import shows_simulated
+
         missions = [self.mission(c) for c in cards if c.simulated]
         sources = [self.file(x) for x in self.scores.simulated_sources]
         return {
-            "any": bool(missions or (sources and len(cards) == len(self.scores.scorecards))),
+            "any": shows_simulated(self.scores, cards),
             # every mission shown is simulated: the banner says so once, no mission is marked
             "every": not marks and bool(cards) and len(missions) == len(cards),
             "sources": sources,

@@ -6,7 +6,7 @@ import csv
 import io
 import json
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from typing import Any
 
 from ovm.comparison.cohort import Comparison
@@ -87,6 +87,16 @@ def capped_by(card: Scorecard) -> dict[str, str]:
             if node_id != "-":
                 held.setdefault(node_id, f.node)
     return held
+
+
+def shows_simulated(scores: ScoreSet, cards: Sequence[Scorecard]) -> bool:
+    """Whether an output about ``cards`` (scorecards of ``scores``) rests on simulated observer
+    data: one of its missions' checklists is simulated, or it shows every mission of scores
+    whose files are. A mission with no simulated visit is not simulated because another
+    mission's are: its own report shows no banner, and no other output of it says so."""
+    if any(c.simulated for c in cards):
+        return True
+    return bool(scores.simulated_sources) and len(cards) == len(scores.scorecards)
 
 
 def _score_cells(scores: ScoreSet) -> Iterator[tuple[Any, ...]]:
