@@ -66,6 +66,8 @@ def test_a_comparison_written_alone_links_to_nothing_outside_it(tmp_path: Path, 
     assert sorted(p.name for p in tmp_path.iterdir()) == ["report.html"]
     links = _parse(out).hrefs
     assert [h for h in links if h.startswith("mission-")] == []
+    # nor does its text send the reader to them as files beside it
+    assert "mission-ID.html" not in out.read_text(encoding="utf-8")
     assert len(links) > 100  # the page's own links are still there
     assert _broken(out) == []
 

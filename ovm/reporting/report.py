@@ -1544,6 +1544,8 @@ def _comparison_context(
 
     ctx = b.head("comparison", title, cards)
     ctx["mission_reports"] = mission_reports
+    # The annex's lead, which names the command that writes the mission reports, as code.
+    ctx["fixes_lead"] = _coded(_plain(b.t("fixes_lead")))
     ctx["missions"] = [refs[c.mission.id] for c in cards]
     ctx["families"] = [
         {
