@@ -1242,33 +1242,21 @@ def _node_column(
     if not col:
         return []
     fast = (typed and rated) or (rated and _of_field_types(col))
-    if isinstance(explained, ExplanationColumn):
-        if fast:
-            # Each node score holds its place in the column until its explanation is read.
-            return _make_nodes(
-                [
-                    {
-                        "node": node_id,
-                        "parent": parent,
-                        "level": depth,
-                        "kind": kind,
-                        "value": res.value,
-                        "score": res.score,
-                        "coverage": res.coverage,
-                        "status": res.status,
-                        "band": index,
-                        "band_label": label,
-                        "rating": rating,
-                        "interval": res.interval,
-                        "sampled": res.sampled or res.interval is not None,
-                        _PLACE: place,
-                    }
-                    for res, (index, label, rating), place in zip(
-                        col, bands, zip(repeat(explained), range(len(col))), strict=True
-                    )
-                ]
-            )
-        explained = [explained[k] for k in range(len(col))]
+    # The last field: where the explanation is deferred (a column the fast path builds), each
+    # node score holds its place in the column until its explanation is read; otherwise the
+    # explanation, written now.
+    last: str
+    lasts: Iterable[Any]
+    written: Sequence[Any] = ()
+    if isinstance(explained, ExplanationColumn) and fast:
+        last, lasts = _PLACE, zip(repeat(explained), range(len(col)))
+    else:
+        written = (
+            [explained[k] for k in range(len(col))]
+            if isinstance(explained, ExplanationColumn)
+            else explained
+        )
+        last, lasts = "explanation", written
     # Each outcome's fields read where they are written: no column of each is made first.
     fields = [
         {
@@ -1285,11 +1273,11 @@ def _node_column(
             "rating": rating,
             "interval": res.interval,
             "sampled": res.sampled or res.interval is not None,
-            "explanation": written,
+            last: value,
         }
-        for res, (index, label, rating), written in zip(col, bands, explained, strict=True)
+        for res, (index, label, rating), value in zip(col, bands, lasts, strict=True)
     ]
-    if fast and _types(explained) == _EXPLANATION:
+    if last == _PLACE or (fast and _types(written) == _EXPLANATION):
         return _make_nodes(fields)
     return [NodeScore(**{**f, "sampled": bool(f["sampled"])}) for f in fields]
 
