@@ -10,32 +10,11 @@ from pathlib import Path
 import pytest
 
 from ovm.cli.app import main
+from tests.test_choice_columns import QUESTION
 
 ROOT = Path(__file__).parent.parent
-Q = "practice.materials_missing"
+Q = "practice.materials_missing"  # the select_multiple question QUESTION declares
 ALLOWED = "(none, ballots, seals)"
-
-
-def _text(text: str) -> str:
-    """A text in each language of the bundled rubric."""
-    return "{" + ", ".join(f'{lang}: "{text}"' for lang in ("en", "es", "fr", "pt")) + "}"
-
-
-QUESTION = f"""\
-      - id: {Q}
-        kind: checklist
-        source: checklist
-        labels: {_text("No essential item missing")}
-        unit: {_text("% of observer visits")}
-        question: {_text("Which essential items were missing?")}
-        answer_type: select_multiple
-        choices:
-          - {{name: none, label: {_text("Nothing missing")}}}
-          - {{name: ballots, label: {_text("Ballots")}}}
-          - {{name: seals, label: {_text("Seals")}}}
-        accept: [none]
-        rule: {{type: goalposts, low: 50, high: 100, direction: higher}}
-"""
 
 
 def _workspace(tmp_path: Path, answers: list[str]) -> Path:
