@@ -31,6 +31,8 @@ from ovm.i18n import LANGUAGES
 if TYPE_CHECKING:
     from ovm.data.reader import FileReport
     from ovm.data.workspace import Workspace
+    from ovm.errors import PathPart
+    from ovm.yamldoc import YamlDoc
 
 
 def check_workspace(
@@ -110,6 +112,40 @@ def _rubric_file(spec: str, base: Path, given: bool) -> Path:
     return Path(spec) if given else base / spec
 
 
+def _rubric_doc(rubric_file: Path) -> YamlDoc | None:
+    """The rubric's document again, for the places of its declarations (None where it cannot
+    be read: the warnings are then at the file)."""
+    from ovm.yamldoc import parse_yaml, read_text
+
+    text, name, problems = read_text(rubric_file)
+    return None if problems else parse_yaml(text, name)[0]
+
+
+def _declared(
+    rubric_file: Path,
+    doc: YamlDoc | None,
+    path: tuple[PathPart, ...],
+    code: str,
+    message: str,
+    params: dict[str, Any],
+    *,
+    key: bool = False,
+) -> Issue:
+    """A data warning at a declaration of the rubric (``path`` in its document)."""
+    pos = doc.positions.find(path, key=key) if doc is not None else None
+    return Issue(
+        str(rubric_file),
+        pos[0] if pos else None,
+        pos[1] if pos else None,
+        code,
+        message,
+        (),
+        "warning",
+        "data",
+        params=params,
+    )
+
+
 def questions_not_answered(ws: Workspace, rubric_file: Path) -> list[Issue]:
     """A warning (``question-not-answered``) for each checklist question of the rubric that no
     used visit answers, where visits were read: no checklist file has its column (a header
@@ -117,7 +153,6 @@ def questions_not_answered(ws: Workspace, rubric_file: Path) -> list[Issue]:
     is then missing for every mission, which scoring reports only as notes; the warning is at
     the question's declaration in the rubric."""
     from ovm.indicators import ChecklistIndicator
-    from ovm.yamldoc import parse_yaml, read_text
 
     sites = ws.observations.sites
     if not sites.height:
@@ -131,27 +166,20 @@ def questions_not_answered(ws: Workspace, rubric_file: Path) -> list[Issue]:
     ]
     if not lacking:
         return []
-    text, name, problems = read_text(rubric_file)
-    doc = None if problems else parse_yaml(text, name)[0]
-    out = []
-    for placed in lacking:
-        pos = doc.positions.find((*placed.path, "id")) if doc is not None else None
-        out.append(
-            Issue(
-                str(rubric_file),
-                pos[0] if pos else None,
-                pos[1] if pos else None,
-                "question-not-answered",
-                f"checklist question {placed.node.id} is answered in no visit "
-                f"({sites.height} read): no checklist file has its column, or every cell of it "
-                "is blank, so it is missing for every mission",
-                (),
-                "warning",
-                "data",
-                params={"name": placed.node.id, "n": sites.height},
-            )
+    doc = _rubric_doc(rubric_file)
+    return [
+        _declared(
+            rubric_file,
+            doc,
+            (*placed.path, "id"),
+            "question-not-answered",
+            f"checklist question {placed.node.id} is answered in no visit "
+            f"({sites.height} read): no checklist file has its column, or every cell of it is "
+            "blank, so it is missing for every mission",
+            {"name": placed.node.id, "n": sites.height},
         )
-    return out
+        for placed in lacking
+    ]
 
 
 def variables_not_given(
@@ -165,7 +193,6 @@ def variables_not_given(
     said where it is) is left out."""
     from ovm.data.followup import FOLLOW_UP_VARIABLE
     from ovm.indicators.registry import kind_of
-    from ovm.yamldoc import parse_yaml, read_text
 
     missions = ws.observations.missions
     given = {name for f in ws.observations.report.files for name in f.given}
@@ -185,45 +212,35 @@ def variables_not_given(
     if not lacking:
         return []
     # Read again for the declarations' places only when there is something to say.
-    text, name, problems = read_text(rubric_file)
-    doc = None if problems else parse_yaml(text, name)[0]
+    doc = _rubric_doc(rubric_file)
     if len(lacking) > 1 and not given & {v.name for v in ws.rubric.variables}:
         # A workspace that gives no variable at all (observer checklists only) hears it once,
         # at the rubric's list of variables, not once a variable.
-        pos = doc.positions.find(("variables",), key=True) if doc is not None else None
         reading = len({n for _, v in lacking for n in readers[v.name]})
         return [
-            Issue(
-                str(rubric_file),
-                pos[0] if pos else None,
-                pos[1] if pos else None,
+            _declared(
+                rubric_file,
+                doc,
+                ("variables",),
                 "variable-not-given",
                 f"no variable is given for any mission: no table has a column of any of the "
                 f"{len(lacking)} variables formulas read and no mission gives one under "
                 f"values:, so the indicators that read them are missing for every mission "
                 f"(indicators: {reading})",
-                (),
-                "warning",
-                "data",
-                params={
-                    "variant": "none",
-                    "variables": len(lacking),
-                    "nodes": reading,
-                    "field": "values",
-                },
+                {"variant": "none", "variables": len(lacking), "nodes": reading, "field": "values"},
+                key=True,
             )
         ]
     out = []
     for i, var in lacking:
-        # (no document path before the message: file:line:col is the declaration's name)
-        pos = doc.positions.find(("variables", i, "name")) if doc is not None else None
         follow = var.name == FOLLOW_UP_VARIABLE
         nodes = readers[var.name]
         out.append(
-            Issue(
-                str(rubric_file),
-                pos[0] if pos else None,
-                pos[1] if pos else None,
+            # (no document path before the message: file:line:col is the declaration's name)
+            _declared(
+                rubric_file,
+                doc,
+                ("variables", i, "name"),
                 "variable-not-given",
                 f"variable {var.name} (source: {var.source}) is given for no mission: "
                 + (
@@ -233,10 +250,7 @@ def variables_not_given(
                 )
                 + "and no mission gives it under values:, so what reads it is missing for "
                 f"every mission: {', '.join(nodes)}",
-                (),
-                "warning",
-                "data",
-                params={
+                {
                     "variant": "follow_up" if follow else "table",
                     "name": var.name,
                     "source": var.source,
