@@ -1563,14 +1563,15 @@ def _comparative(
                     reach = [_reaches(src, leaf, c, node.threshold) for c in src.cur[leaf.id]]
                     if any(reach):
                         practices.append((leaf, reach))
-            # A practice counts where a mission of another country reaches it: one reached by
-            # this mission alone, or by its own country's other elections, is no practice seen
+            # A practice counts where a mission of another country (the entity an index
+            # assesses, else the country: MissionInfo.key) reaches it: one reached by this
+            # mission alone, or by its own country's other elections, is no practice seen
             # elsewhere to adopt (and would score it 100 for adopting its own).
-            home = st.cards[i].mission.country
+            home = st.cards[i].mission.key
             mine = [
                 (p, src.cur[p.id][i])
                 for p, reach in practices
-                if any(r and st.cards[j].mission.country != home for j, r in enumerate(reach))
+                if any(r and st.cards[j].mission.key != home for j, r in enumerate(reach))
             ]
             inputs = tuple(_node_input(p.id, c) for p, c in mine)
             seen = [(p, c) for p, c in mine if c.status == "scored" and c.score is not None]
