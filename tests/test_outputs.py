@@ -39,8 +39,8 @@ def _contents(root: Path) -> dict[str, bytes]:
         ["score", "--format", "json"],
         ["compare", "--format", "json"],
         ["report", "--format", "html"],
-        ["recommend", "--mission", "aaa-2020"],
-        ["sensitivity", "--runs", "10"],
+        ["recommend", "--mission", "aaa-2020", "--format", "md"],
+        ["sensitivity", "--runs", "10", "--format", "text"],
     ],
 )
 @pytest.mark.parametrize("target", INPUTS)
