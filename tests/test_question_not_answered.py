@@ -81,3 +81,38 @@ def test_a_column_left_blank_in_every_visit_is_warned_and_one_answer_is_enough(
     (root / "checklists.csv").write_text(blank(keep=len(rows) - 1), encoding="utf-8")
     assert main(["check", str(root)]) == 0
     assert _said(capsys.readouterr().err) == []
+
+
+def test_visits_without_any_question_are_said_once_and_refused_cells_are_said_at_each_cell(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = MINI / "checklists.csv"
+    header, *rows = path.read_text(encoding="utf-8").splitlines()
+    names = header.split(",")
+    questions = [i for i, n in enumerate(names) if n.startswith("practice.")]
+    root = tmp_path / "ws"
+    shutil.copytree(MINI, root)
+    # Visits alone: one warning for all the questions, at the rubric's families.
+    keep = [i for i in range(len(names)) if i not in questions]
+    table = [",".join(line.split(",")[i] for i in keep) for line in [header, *rows]]
+    (root / "checklists.csv").write_text("\n".join(table) + "\n", encoding="utf-8")
+    assert main(["check", str(root)]) == 0
+    said = _said(capsys.readouterr().err)
+    lines = (root / "rubric.yaml").read_text(encoding="utf-8").splitlines()
+    families = next(i for i, line in enumerate(lines, 1) if line.startswith("families:"))
+    assert said == [
+        f"{root / 'rubric.yaml'}:{families}:1 warning: no checklist question is answered in any "
+        f"visit (6 read): no checklist file has a column of any of the {len(questions)} "
+        "questions, or every cell of them is blank, so they are missing for every mission "
+        "[question-not-answered]"
+    ]
+    # Every answer of a question refused: each cell says why, the question is not "unanswered".
+    j = names.index("practice.on_time")
+    bad = [header] + [
+        ",".join("maybe" if i == j else c for i, c in enumerate(r.split(","))) for r in rows
+    ]
+    (root / "checklists.csv").write_text("\n".join(bad) + "\n", encoding="utf-8")
+    assert main(["check", str(root)]) == 1
+    err = capsys.readouterr().err
+    assert err.count("[invalid-answer]") == len(rows)
+    assert _said(err) == []

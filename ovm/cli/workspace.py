@@ -157,16 +157,44 @@ def questions_not_answered(ws: Workspace, rubric_file: Path) -> list[Issue]:
     sites = ws.observations.sites
     if not sites.height:
         return []
-    lacking = [
+    rep = ws.observations.report
+    # A question whose cells were refused is said at each cell: its column is there.
+    refused = {
+        str(i.params.get("name"))
+        for i in (
+            *(i for f in rep.files for i in f.rejected_cells),
+            *(i for r in rep.rejected for i in r.reasons),
+        )
+    }
+    asked = [
         placed
         for placed in ws.rubric.walk()
-        if isinstance(placed.node, ChecklistIndicator)
-        and placed.node.id in sites.columns
-        and sites[placed.node.id].null_count() == sites.height
+        if isinstance(placed.node, ChecklistIndicator) and placed.node.id in sites.columns
+    ]
+    lacking = [
+        placed
+        for placed in asked
+        if sites[placed.node.id].null_count() == sites.height and placed.node.id not in refused
     ]
     if not lacking:
         return []
     doc = _rubric_doc(rubric_file)
+    if len(lacking) > 1 and len(lacking) == len(asked):
+        # Visits without a single answer (a table of visits alone, a form of other questions)
+        # are said once, at the rubric's families, not once a question.
+        return [
+            _declared(
+                rubric_file,
+                doc,
+                ("families",),
+                "question-not-answered",
+                f"no checklist question is answered in any visit ({sites.height} read): no "
+                f"checklist file has a column of any of the {len(lacking)} questions, or every "
+                "cell of them is blank, so they are missing for every mission",
+                {"variant": "none", "questions": len(lacking), "n": sites.height},
+                key=True,
+            )
+        ]
     return [
         _declared(
             rubric_file,
