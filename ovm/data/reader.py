@@ -221,6 +221,9 @@ _WORKBOOK = re.compile(r"\.xls[xm](\[.*\])?$", re.IGNORECASE)
 """How :class:`Account` names a workbook's table (``data.xlsx[answers]``)."""
 
 
+_ROUNDING = 1e-9
+"""How far from a whole number, relative to it, a count may be and still be a computation's
+rounding error (a double carries about 16 digits; a formula's result loses a few)."""
 _LIST_SEPARATORS = re.compile(r"[,;|]")
 """What a list of choices may be written with, where ovm reads them separated by spaces."""
 
@@ -323,6 +326,17 @@ class NumberRule:
         if self.count and x < 0:
             return "negative-count", f"{self.name} is a count and cannot be {_written(x)}", ""
         if self.whole and not x.is_integer():
+            whole = round(x)
+            if abs(x - whole) <= _ROUNDING * max(1.0, abs(x)):
+                # What a spreadsheet's formula leaves (=B3*0.3 shown 60000, held as
+                # 60000.00000000001): the cell shows a whole number the message must explain.
+                return (
+                    "not-integer",
+                    f"{self.name} takes whole numbers, not {_written(x)}: the cell holds a "
+                    f"value computed a rounding error away from {_written(whole)}; round it "
+                    "where it is computed (ROUND(..., 0) in a spreadsheet)",
+                    "computed",
+                )
             return "not-integer", f"{self.name} takes whole numbers, not {_written(x)}", ""
         if self.values and x not in self.values:
             allowed = " or ".join(_written(v) for v in self.values)
@@ -360,6 +374,11 @@ class NumberRule:
             return out
         if problem[2]:
             out["variant"] = problem[2]
+        if problem[2] == "computed":
+            # Every digit the cell holds, which a number's usual six decimals would round to
+            # the whole number the message explains.
+            out["value"] = repr(x)
+            out["whole"] = float(round(x))
         if self.values:
             out["allowed"] = list(self.values)
         if self.minimum is not None:
