@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 import os
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
@@ -48,6 +48,9 @@ class Issue:
     category: Category = "rubric"
     field_name: str | None = field(default=None, compare=False)
     params: Mapping[str, Any] = field(default_factory=dict, compare=False, repr=False)
+    labels: Mapping[str, Mapping[str, str]] = field(default_factory=dict, compare=False, repr=False)
+    """The labels by language of the rubric's nodes ``params`` names by id, so that a message
+    in another language names them as its reader knows them (``params`` keep the ids)."""
 
     def location(self) -> str:
         """``file:line:col`` as far as it is known."""
@@ -65,7 +68,21 @@ class Issue:
             return self.message
         from ovm.i18n import coded
 
-        return coded("issue", self.code, self.params, lang) or self.message
+        return coded("issue", self.code, self.params, lang, name=self._namer(lang)) or self.message
+
+    def _namer(self, lang: str) -> Callable[[str], str] | None:
+        """How the message in ``lang`` names a node: by its label in :attr:`labels`."""
+        if not self.labels:
+            return None
+        from ovm.indicators.text import wording
+
+        labels = self.labels
+
+        def name(node_id: str) -> str:
+            found = labels.get(node_id)
+            return node_id if found is None else wording(found, lang).text
+
+        return name
 
     def render(self, lang: str = "en") -> str:
         """``file:line:col [severity: ][path: ]message [code]`` (``file:line:`` or ``file:``

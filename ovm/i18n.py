@@ -450,14 +450,98 @@ def placeholders(text: str) -> set[str]:
     return {name for _, name, _, _ in string.Formatter().parse(text) if name}
 
 
+NODE = "node"
+NODES = "nodes"
+METHOD = "method"
+
+NAMED_PARAMS: Mapping[str, Mapping[str, str]] = {
+    "finding_critical-indicator": {"indicator": NODE, "nodes": NODES},
+    "finding_critical-indicator_none": {"indicator": NODE},
+    "finding_critical-indicator_unreached": {"indicator": NODE},
+    "finding_aggregation-undefined": {"method": METHOD},
+    "finding_aggregation-undefined_cohort": {"method": METHOD, "group": NODE},
+    "finding_interval-undefined": {"method": METHOD},
+    "finding_undefined-child": {"names": NODES},
+    "finding_undefined-child_cohort": {"group": NODE},
+    "finding_imputation-failed_coverage": {"group": NODE},
+    "finding_cohort-normalisation-undefined_few": {"method": METHOD},
+    "finding_cohort-normalisation-undefined_same": {"method": METHOD},
+    "finding_cohort-normalisation-undefined_interval_few": {"method": METHOD},
+    "finding_cohort-normalisation-undefined_interval_same": {"method": METHOD},
+    "finding_cohort-normalisation-undefined_node": {"method": METHOD, "indicator": NODE},
+    "finding_comparative-no-target": {"target": NODE},
+    "finding_comparative-no-target_adoption": {"target": NODE},
+    "finding_comparative-no-target_alone": {"target": NODE},
+    "finding_comparative-cycle": {"indicator": NODE, "target": NODE},
+    "sens_note_headline_lowest": {"node": NODE},
+    "sens_note_headline_highest": {"node": NODE},
+    "sens_note_formula_readers": {"nodes": NODES},
+    "issue_variable-not-given_table": {"nodes": NODES},
+    "issue_variable-not-given_follow_up": {"nodes": NODES},
+    "issue_variable-not-given_none": {"nodes": NODES},
+}
+"""The parameters of a coded message that name a node of the rubric (``node``), a list of
+them joined by ", " (``nodes``) or an aggregation or normalisation method (``method``), by
+catalogue entry. They are recorded as ids (``geometric``, ``rights``), which no sentence of
+another language should show: :func:`coded` words them in the message's language (a method
+by the catalogue's ``agg_*`` or ``norm_*`` entry, a node by the name it is given)."""
+
+
+def method_words(said: str, lang: str) -> str:
+    """An aggregation or normalisation method as recorded (``geometric``, ``generalised
+    (p=-1)``, ``minmax``) in ``lang``'s words: the catalogue's ``agg_*`` or ``norm_*`` entry,
+    a generalised mean's exponent written with the language's decimal separator. A method
+    the catalogue has no word for is said as recorded."""
+    method, _, power = said.partition(" (p=")
+    for kind in ("agg", "norm"):
+        if has(f"{kind}_{method}"):
+            word = gettext(f"{kind}_{method}", lang)
+            break
+    else:
+        return said
+    if not power:
+        return word
+    exponent = power.rstrip(")")
+    return f"{word} (p = {exponent.replace('.', decimal_separator(lang))})"
+
+
+def named_params(
+    key: str, params: Mapping[str, object], lang: str, name: Callable[[str], str] | None
+) -> dict[str, object]:
+    """``params`` of the catalogue entry ``key`` with the methods and nodes they name in
+    ``lang``'s words (:data:`NAMED_PARAMS`); nodes by ``name`` (an id to its label in
+    ``lang``), left as ids without it."""
+    roles = NAMED_PARAMS.get(key)
+    if not roles:
+        return dict(params)
+    out = dict(params)
+    for param, role in roles.items():
+        value = out.get(param)
+        if role == METHOD and isinstance(value, str):
+            out[param] = method_words(value, lang)
+        elif name is not None and isinstance(value, str):
+            ids = value.split(", ") if role == NODES else [value]
+            out[param] = ", ".join(name(i) for i in ids)
+        elif name is not None and role == NODES and isinstance(value, list | tuple):
+            out[param] = [name(i) if isinstance(i, str) else i for i in value]
+    return out
+
+
 def coded(
-    kind: str, code: str, params: Mapping[str, object], lang: str, *, text_numbers: bool = False
+    kind: str,
+    code: str,
+    params: Mapping[str, object],
+    lang: str,
+    *,
+    text_numbers: bool = False,
+    name: Callable[[str], str] | None = None,
 ) -> str | None:
     """The catalogue's wording of a coded message (a data issue, a finding) in ``lang``.
 
     The entry is ``<kind>_<code>``, or ``<kind>_<code>_<variant>`` when ``params`` names a
     ``variant`` (one code, several sentences); its placeholders are filled from ``params``,
-    each written as ``lang`` writes it. None when the catalogue has no such entry or
+    each written as ``lang`` writes it, the methods and nodes they name in its words
+    (:func:`named_params`, nodes by ``name``). None when the catalogue has no such entry or
     ``params`` lacks a part its text needs: the caller then says the message as recorded.
     ``text_numbers`` as in :func:`param_text`.
     """
@@ -471,6 +555,7 @@ def coded(
     wanted = placeholders(text)
     if not wanted <= set(rest):
         return None
+    rest = named_params(key, rest, lang, name)
     return text.format_map(
         {k: param_text(rest[k], lang, text_numbers=text_numbers) for k in wanted}
     )

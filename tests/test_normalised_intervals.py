@@ -89,8 +89,8 @@ def test_zscore_over_one_scored_mission_gives_no_interval_and_says_why(
         for node in ("q0", "q1")
     ]
     assert said[0].text("fr") == (
-        "zscore n'est pas défini sur la cohorte\u202f: moins de 2 missions ont une valeur, la "
-        "note est donc une valeur de remplacement sans intervalle"
+        "la normalisation par score z n'est pas définie sur la cohorte\u202f: moins de 2 "
+        "missions ont une valeur, la note est donc une valeur de remplacement sans intervalle"
     )
 
 

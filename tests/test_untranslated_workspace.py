@@ -35,6 +35,7 @@ from ovm.codes import CODES
 from ovm.data.wide import observations_from_wide, wide_groups
 from ovm.errors import CheckError, DataError, Issue, check_error, format_path
 from ovm.field.template import write_template
+from ovm.indicators.text import wording
 from ovm.rubric.model import load_rubric
 from ovm.scoring.aggregate import parse_aggregation
 from ovm.settings import ComparisonSettings, SensitivitySettings, Settings
@@ -215,9 +216,12 @@ def _longest_first(found: set[str]) -> list[str]:
 
 
 def _quoted(issues: list[Issue], lang: str) -> list[str]:
-    """What the messages quote: their parameters, as ``lang`` writes them; longest first."""
+    """What the messages quote: their parameters, as ``lang`` writes them, and the rubric's
+    labels of the nodes they name (in English where the rubric has none in ``lang``); longest
+    first."""
     return _longest_first(
         {i18n.param_text(v, lang) for i in issues for k, v in i.params.items() if k != "variant"}
+        | {wording(labels, lang).text for i in issues for labels in i.labels.values()}
     )
 
 

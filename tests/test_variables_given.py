@@ -66,7 +66,7 @@ def test_a_variable_no_table_has_is_a_warning_at_its_declaration(
             "es": "advertencia: la variable votes_abroad (fuente: "
             "statistics) no se da para ninguna misión: ninguna tabla tiene una columna "
             "votes_abroad y ninguna misión la da en values:, así que lo que la lee falta en "
-            "todas las misiones: rights.turnout",
+            "todas las misiones: Participación en el exterior",
         }[lang]
         + " [variable-not-given]"
     ]
@@ -173,7 +173,10 @@ def test_the_follow_up_variable_is_said_in_spanish(capsys: pytest.CaptureFixture
     _, _, err = _check(capsys, str(EXAMPLES), "--lang", "es")
     (line,) = [x for x in err.splitlines() if "followup_implemented_pct" in x]
     assert "ninguna misión hace el seguimiento de las recomendaciones" in line
-    assert line.endswith("todas las misiones: comparative.followup [variable-not-given]")
+    # what reads it named by its label, as the reports name it
+    assert line.endswith(
+        "todas las misiones: Seguimiento de las recomendaciones previas [variable-not-given]"
+    )
 
 
 def test_what_a_table_has_columns_for_is_not_written_in_the_scores(tmp_path: Path) -> None:

@@ -40,10 +40,12 @@ def cmd_compare(args: argparse.Namespace) -> int:
         from ovm.i18n import colon, counted, gettext
 
         lang = message_lang(args)
+        name = run.rubric.namer(lang)
         for f in result.findings:
             where = f" [{f.node}]" if f.node else ""
             severity = gettext(f"severity_{f.severity}", lang)
-            print(f"{severity}{colon(lang)} {f.text(lang)}{where} [{f.code}]", file=sys.stderr)
+            said = f.text(lang, name)
+            print(f"{severity}{colon(lang)} {said}{where} [{f.code}]", file=sys.stderr)
         top = [e for e in result.rankings["overall"] if e.rank == 1]
         lead = ", ".join(e.mission for e in top) or gettext("cli_compared_nobody", lang)
         sims = (
@@ -133,8 +135,9 @@ def cmd_sensitivity(args: argparse.Namespace) -> int:
         data = {**sensitivity_to_dict(result), "simulated_sources": sources}
         text = json.dumps(data, indent=1, ensure_ascii=False, allow_nan=False) + "\n"
     else:
-        text = sensitivity_text(result, message_lang(args)) + simulated_line(
-            sources, message_lang(args)
+        lang = message_lang(args)
+        text = sensitivity_text(result, lang, run.rubric.namer(lang)) + simulated_line(
+            sources, lang
         )
     write_output(text, args.output)
     return EXIT_OK

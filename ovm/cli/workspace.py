@@ -29,6 +29,8 @@ from ovm.files import link_loop, loops, write_failed
 from ovm.i18n import LANGUAGES
 
 if TYPE_CHECKING:
+    from collections.abc import Mapping
+
     from ovm.data.reader import FileReport
     from ovm.data.workspace import Workspace
     from ovm.errors import PathPart
@@ -130,8 +132,10 @@ def _declared(
     params: dict[str, Any],
     *,
     key: bool = False,
+    labels: Mapping[str, Mapping[str, str]] | None = None,
 ) -> Issue:
-    """A data warning at a declaration of the rubric (``path`` in its document)."""
+    """A data warning at a declaration of the rubric (``path`` in its document); ``labels``
+    those of the nodes ``params`` name."""
     pos = doc.positions.find(path, key=key) if doc is not None else None
     return Issue(
         str(rubric_file),
@@ -143,6 +147,7 @@ def _declared(
         "warning",
         "data",
         params=params,
+        labels=labels or {},
     )
 
 
@@ -285,6 +290,7 @@ def variables_not_given(
                     "nodes": nodes,
                     "field": "values",
                 },
+                labels={n: ws.rubric.node(n).labels for n in nodes},
             )
         )
     return out

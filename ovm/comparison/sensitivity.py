@@ -510,11 +510,12 @@ class SensitivityNote(FrozenModel):
     code: str
     params: ReadOnlyMap[str, str] = Field(default_factory=FrozenMap)
 
-    def text(self, lang: str = "en") -> str:
-        """The note in ``lang`` (``en``: as :attr:`Sensitivity.notes` holds it)."""
+    def text(self, lang: str = "en", name: Callable[[str], str] | None = None) -> str:
+        """The note in ``lang`` (``en``: as :attr:`Sensitivity.notes` holds it), the nodes it
+        names given by ``name`` (their ids without it)."""
         from ovm.i18n import coded
 
-        said = coded("sens_note", self.code, self.params, lang)
+        said = coded("sens_note", self.code, self.params, lang, name=name)
         if said is None:
             raise KeyError(f"no catalogue entry words the note {self.code!r} {dict(self.params)}")
         return said
@@ -2662,7 +2663,7 @@ def _scale_notes(model: _Model) -> tuple[SensitivityNote, ...]:
         else [k for k in rubric.references_of if not isinstance(rubric.node(k), Group)]
     )
     if readers:
-        # The ids as the rubric writes them, in every language.
+        # Recorded as ids; each output names them in its language (:func:`worded_notes`).
         notes.append(SensitivityNote(code="formula_readers", params={"nodes": ", ".join(readers)}))
     return tuple(notes)
 
@@ -2706,14 +2707,20 @@ def sensitivity_to_dict(result: Sensitivity) -> dict[str, Any]:
     }
 
 
-def sensitivity_text(result: Sensitivity, lang: str = "en") -> str:
+def sensitivity_text(
+    result: Sensitivity, lang: str = "en", name: Callable[[str], str] | None = None
+) -> str:
     """A plain-text summary: rank intervals, then sensitivity indices with their intervals,
-    worded in ``lang`` (numbers as the language writes them)."""
-    return _worded_text(result, lang)
+    worded in ``lang`` (numbers as the language writes them, the nodes its notes name given
+    by ``name``: an id to its label in ``lang``)."""
+    return _worded_text(result, lang, name)
 
 
-def worded_notes(result: Sensitivity, lang: str) -> list[str]:
-    """How the runs were made, in ``lang`` (the notes of a report in that language)."""
+def worded_notes(
+    result: Sensitivity, lang: str, name: Callable[[str], str] | None = None
+) -> list[str]:
+    """How the runs were made, in ``lang`` (the notes of a report in that language), the
+    nodes they name given by ``name``."""
     from ovm.i18n import format_number, format_percent, gettext
 
     def t(key: str, **params: object) -> str:
@@ -2734,7 +2741,7 @@ def worded_notes(result: Sensitivity, lang: str) -> list[str]:
             sd=format_number(ZSCORE_SCALE[1], lang, 0),
         ),
         t("sens_comparative"),
-        *(n.text(lang) for n in result.scale_notes),
+        *(n.text(lang, name) for n in result.scale_notes),
     ]
     if result.floored:
         notes.append(t("sens_floored", floor=format_number(FLOOR, lang, 0)))
@@ -2750,6 +2757,7 @@ def _run_notes(
     sampling_note: SensitivityNote | None,
     scale_notes: Sequence[SensitivityNote],
     floored: bool,
+    name: Callable[[str], str] | None = None,
 ) -> list[str]:
     """How the runs were made, in ``lang``, as :attr:`Sensitivity.notes` says it in English
     and the text summary in every language: the report's notes (:func:`worded_notes`) and the
@@ -2776,7 +2784,7 @@ def _run_notes(
         t("sens_floor", floor=number(FLOOR)),
         t("sens_zscore", mean=number(ZSCORE_SCALE[0]), sd=number(ZSCORE_SCALE[1])),
         t("sens_comparative"),
-        *(n.text(lang) for n in scale_notes),
+        *(n.text(lang, name) for n in scale_notes),
     ]
     if floored:
         notes.append(t("sens_floored", floor=number(FLOOR)))
@@ -2795,7 +2803,7 @@ def _table(header: list[str], rows: list[list[str]]) -> list[str]:
     ]
 
 
-def _worded_text(result: Sensitivity, lang: str) -> str:
+def _worded_text(result: Sensitivity, lang: str, name: Callable[[str], str] | None = None) -> str:
     """:func:`sensitivity_text` from the catalogue, in English as in every other language: the
     same words and signs in each (weights ±25%, a choice named as the report names it,
     "Leaving one indicator out", where its id is the JSON's)."""
@@ -2869,6 +2877,7 @@ def _worded_text(result: Sensitivity, lang: str) -> str:
         sampling_note=result.sampling_note,
         scale_notes=result.scale_notes,
         floored=result.floored,
+        name=name,
     )
     runs = more_runs(result)
     if runs is not None:

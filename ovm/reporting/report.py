@@ -35,6 +35,7 @@ from ovm.i18n import (
     format_date,
     format_number,
     format_percent,
+    method_words,
     number_formatter,
     translator,
 )
@@ -412,6 +413,10 @@ class _Builder:
             else:
                 self._label_cache[node_id] = _plain(node_id)
         return self._label_cache[node_id]
+
+    def node_name(self, node_id: str) -> str:
+        """A node as the report's sentences name it: its label in the report's language."""
+        return str(self.label(node_id)["text"])
 
     def node(self, node_id: str) -> Group | Indicator | None:
         placed = self.rubric.nodes.get(node_id)
@@ -824,9 +829,8 @@ class _Builder:
         )
         if found is None or found.node is None:
             return None
-        method = str(found.params.get("method", ""))
-        mean = self.t(f"agg_{method}") if self.t.has(f"agg_{method}") else method
-        return self.t("overall_undefined_why", group=self.label(found.node)["text"], mean=mean)
+        mean = method_words(str(found.params.get("method", "")), self.lang)
+        return self.t("overall_undefined_why", group=self.node_name(found.node), mean=mean)
 
     def finding_message(self, f: Finding, card: Scorecard | None = None) -> Label:
         """A finding in the report's language when the catalogue knows its code; a
@@ -841,10 +845,10 @@ class _Builder:
                 if not kept:
                     params["variant"] = "none" if named else "unreached"
                 named = kept
-            # Nodes named by their labels in the report's language (English too), not by ids.
-            params["indicator"] = str(self.label(params["indicator"])["text"])
-            params["nodes"] = ", ".join(str(self.label(n)["text"]) for n in named)
-            worded = coded("finding", f.code, params, self.lang, text_numbers=True)
+            params["nodes"] = ", ".join(named)
+            worded = coded(
+                "finding", f.code, params, self.lang, text_numbers=True, name=self.node_name
+            )
             if worded is not None:
                 return _plain(worded)
         shown: Mapping[str, Any] = f.params
@@ -853,8 +857,9 @@ class _Builder:
             with contextlib.suppress(ValueError):
                 shown = {**f.params, "value": fixed(float(f.params["value"]), 1)}
         # The catalogue's wording, in English too: its plural forms ("1 mission", "2
-        # missions") where an English message recorded by the stage that found it may not.
-        worded = coded("finding", f.code, shown, self.lang, text_numbers=True)
+        # missions") where an English message recorded by the stage that found it may not,
+        # and the nodes it names by their labels in the report's language, not by ids.
+        worded = coded("finding", f.code, shown, self.lang, text_numbers=True, name=self.node_name)
         if self.lang == "en":
             return _plain(worded if worded is not None else f.message)
         text = f.message if worded is None else worded
@@ -1966,9 +1971,7 @@ def _aggregation_text(b: Any, said: str | None) -> str | None:
     method's word, and a generalised mean's exponent written as the settings write it."""
     if not said:
         return None
-    method, _, power = said.partition(" (p=")
-    word: str = b.t(f"agg_{method}")
-    return f"{word} (p = {b.setting_text(float(power.rstrip(')')))})" if power else word
+    return method_words(said, b.lang)
 
 
 def _departures(run: Run) -> str:
@@ -2044,7 +2047,7 @@ def _sensitivity_notes(b: _Builder, sens: Sensitivity) -> list[Label]:
     """How the runs were made, in the report's language (as the text summary says them)."""
     from ovm.comparison.sensitivity import worded_notes
 
-    return [_coded(_plain(n)) for n in worded_notes(sens, b.lang)]
+    return [_coded(_plain(n)) for n in worded_notes(sens, b.lang, b.node_name)]
 
 
 TREND_X0, TREND_X1 = 64.0, 440.0

@@ -9,7 +9,7 @@ import math
 import os
 import re
 import typing
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
 from pathlib import Path
@@ -457,6 +457,21 @@ class Rubric(Frozen):
         if node_id == "overall":
             return pick(self.title, lang)
         return pick(self.node(node_id).labels, lang)
+
+    def namer(self, lang: str) -> Callable[[str], str]:
+        """How a sentence in ``lang`` names a node: by its label in ``lang`` (punctuated as
+        the language writes it, else in English), the overall by the catalogue's word, an id
+        the rubric does not hold as it is given; as the reports name them."""
+        from ovm.i18n import gettext
+        from ovm.indicators.text import wording
+
+        def name(node_id: str) -> str:
+            if node_id == "overall":
+                return gettext("overall", lang)
+            placed = self.nodes.get(node_id)
+            return node_id if placed is None else wording(placed.node.labels, lang).text
+
+        return name
 
     def model_copy(self, *, update: Mapping[str, Any] | None = None, deep: bool = False) -> Self:
         """A copy of the rubric. With ``update``, what was computed from the old fields (the

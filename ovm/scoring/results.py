@@ -48,15 +48,16 @@ class Finding(FrozenModel):
     """The message's parts, so reports can say it in another language (``variant`` picks
     among the messages one code has)."""
 
-    def text(self, lang: str = "en") -> str:
+    def text(self, lang: str = "en", name: Callable[[str], str] | None = None) -> str:
         """The message in ``lang``: the catalogue's wording of the code (``finding_<code>``)
-        with its parameters, numbers in the language's format; the English message where the
-        catalogue has none."""
+        with its parameters, numbers in the language's format and the nodes it names given by
+        ``name`` (their ids without it); the English message where the catalogue has none."""
         if lang == "en":
             return self.message
         from ovm.i18n import coded
 
-        return coded("finding", self.code, self.params, lang, text_numbers=True) or self.message
+        said = coded("finding", self.code, self.params, lang, text_numbers=True, name=name)
+        return said or self.message
 
 
 class InputValue(FrozenModel):
