@@ -50,11 +50,11 @@ def test_a_computed_count_is_refused_with_the_rounding_it_holds(
     assert main(["check", str(root)]) == 1
     tail = "round it where it is computed (ROUND(..., 0) in a spreadsheet) [not-integer]"
     assert _said(capsys.readouterr().err) == [
-        f"{name}:2:2 registered_abroad takes whole numbers, not 59,999.99999999999: the cell "
+        f"{name}:2:2 registered_abroad takes whole numbers, not 59999.99999999999: the cell "
         f"holds a value computed a rounding error away from 60,000; {tail}",
         f"{name}:2:3 votes_abroad takes whole numbers, not 350.00000000001: the cell holds a "
         f"value computed a rounding error away from 350; {tail}",
-        f"{name}:3:2 registered_abroad takes whole numbers, not 2,000.5 [not-integer]",
+        f"{name}:3:2 registered_abroad takes whole numbers, not 2000.5 [not-integer]",
     ]
     assert main(["check", str(root), "--lang", "es"]) == 1
     said = _said(capsys.readouterr().err)

@@ -44,10 +44,10 @@ def test_a_limit_of_a_million_voters_is_said_with_every_digit(
 def test_a_bound_of_a_large_count_is_said_with_every_digit(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    # A fractional count: the value quoted as given, with its thousands grouped.
+    # A fractional count: the value quoted as the cell has it, every digit, no grouping added.
     ws = _workspace(tmp_path, "mission,registered_abroad\ncol-2022,1376071.5\n")
     assert main(["check", str(ws)]) == 1
     err = capsys.readouterr().err
     assert (
-        f"{ws}/stats.csv:2:2 registered_abroad takes whole numbers, not 1,376,071.5 [not-integer]"
+        f"{ws}/stats.csv:2:2 registered_abroad takes whole numbers, not 1376071.5 [not-integer]"
     ) in err.splitlines()

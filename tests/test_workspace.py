@@ -1158,13 +1158,13 @@ def test_a_count_written_with_dots_grouping_thousands_is_refused_with_what_was_m
             3,
             2,
             "not-integer",
-            f"{name}:3:2 registered_abroad takes whole numbers, not 997,033.4 [not-integer]",
+            f"{name}:3:2 registered_abroad takes whole numbers, not 997033.4 [not-integer]",
         ),
         (
             5,
             2,
             "negative-count",
-            f"{name}:5:2 registered_abroad is a count and cannot be -1 [negative-count]",
+            f"{name}:5:2 registered_abroad is a count and cannot be -1.000 [negative-count]",
         ),
     ]
     said = cells[0].render("es")

@@ -235,6 +235,12 @@ def _written(x: float) -> str:
     return exact_number(x)
 
 
+def _as_written(x: float, text: str | None) -> str:
+    """A refused number as a message quotes it: the cell's text as written, blanks around it
+    left out; :func:`_written` where no cell gave it (a value of missions.yaml)."""
+    return _written(x) if text is None else text.strip(BLANKS)
+
+
 @dataclass(frozen=True)
 class NumberRule:
     """The numbers a column takes: cell by cell (:meth:`problem`) and column-wise (:meth:`ok`).
@@ -317,14 +323,15 @@ class NumberRule:
         return refused(*problem[:2], **self.problem_params(x, text))
 
     def problem(self, x: float, text: str | None = None) -> tuple[str, str, str] | None:
-        """(code, message, variant) when ``x`` is not a number this column takes, else None;
-        :meth:`problem_params` gives the message's parts."""
+        """(code, message, variant) when ``x``, read from the cell ``text``, is not a number
+        this column takes, else None; :meth:`problem_params` gives the message's parts."""
         # The cell as typed, as the catalogue quotes it: its float reads back as inf.
         shown = f"'{text}'" if text is not None else _written(x)
         if not math.isfinite(x):
             return "not-finite", f"{shown} is not a finite number", ""
+        value = _as_written(x, text)
         if self.count and x < 0:
-            return "negative-count", f"{self.name} is a count and cannot be {_written(x)}", ""
+            return "negative-count", f"{self.name} is a count and cannot be {value}", ""
         if self.whole and not x.is_integer():
             whole = round(x)
             if abs(x - whole) <= _ROUNDING * max(1.0, abs(x)):
@@ -332,34 +339,33 @@ class NumberRule:
                 # 60000.00000000001): the cell shows a whole number the message must explain.
                 return (
                     "not-integer",
-                    f"{self.name} takes whole numbers, not {_written(x)}: the cell holds a "
+                    f"{self.name} takes whole numbers, not {value}: the cell holds a "
                     f"value computed a rounding error away from {_written(whole)}; round it "
                     "where it is computed (ROUND(..., 0) in a spreadsheet)",
                     "computed",
                 )
-            return "not-integer", f"{self.name} takes whole numbers, not {_written(x)}", ""
+            return "not-integer", f"{self.name} takes whole numbers, not {value}", ""
         if self.values and x not in self.values:
             allowed = " or ".join(_written(v) for v in self.values)
-            return "out-of-range", f"{self.name} is {allowed}, not {_written(x)}", "values"
+            return "out-of-range", f"{self.name} is {allowed}, not {value}", "values"
         low, high = self.minimum, self.maximum
         if (low is not None and x < low) or (high is not None and x > high):
             if low is not None and high is not None:
                 return (
                     "out-of-range",
-                    f"{self.name} is between {_written(low)} and {_written(high)}, "
-                    f"not {_written(x)}",
+                    f"{self.name} is between {_written(low)} and {_written(high)}, not {value}",
                     "between",
                 )
             if low is not None:
                 return (
                     "out-of-range",
-                    f"{self.name} must be at least {_written(low)}, not {_written(x)}",
+                    f"{self.name} must be at least {_written(low)}, not {value}",
                     "min",
                 )
             if high is not None:
                 return (
                     "out-of-range",
-                    f"{self.name} must be at most {_written(high)}, not {_written(x)}",
+                    f"{self.name} must be at most {_written(high)}, not {value}",
                     "max",
                 )
         return None
@@ -367,7 +373,12 @@ class NumberRule:
     def problem_params(self, x: float, text: str | None = None) -> dict[str, Any]:
         """The parts of :meth:`problem`'s message, by name, to word it in another language."""
         problem = self.problem(x, text)
-        out: dict[str, Any] = {"name": self.name, "value": x}
+        # The cell as written (the text the user searches the file for), never the number
+        # reformatted in the message's language: 1234.5 is not 1.234,5 in the file.
+        out: dict[str, Any] = {
+            "name": self.name,
+            "value": x if text is None else text.strip(BLANKS),
+        }
         if text is not None:
             out["text"] = text
         if problem is None:
@@ -377,7 +388,7 @@ class NumberRule:
         if problem[2] == "computed":
             # Every digit the cell holds, which a number's usual six decimals would round to
             # the whole number the message explains.
-            out["value"] = repr(x)
+            out["value"] = _as_written(x, text) if text is not None else repr(x)
             out["whole"] = float(round(x))
         if self.values:
             out["allowed"] = list(self.values)
