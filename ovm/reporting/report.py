@@ -1836,11 +1836,17 @@ def _comparison_context(
             else:
                 # a mission without an overall has no rank among its peers either
                 peer_line = b.t("peers_line_unranked", group=group, n=len(peers.missions))
+        more = b.count(max(0, len(recs) - TOP_RECOMMENDATIONS))
         fixes.append(
             {
                 "mission": refs[mid],
                 "total": b.count(len(recs)),
-                "more": b.count(max(0, len(recs) - TOP_RECOMMENDATIONS)),
+                "more": more,
+                # Where the rest is: the mission's report beside this one (linked), else the
+                # commands that write them, which no page of this report holds.
+                "more_text": _plain(b.t("fixes_more", n=more))
+                if report is not None
+                else _coded(_plain(b.t("fixes_more_elsewhere", n=more, mission=mid))),
                 "report": report,
                 "peers": peer_line,
                 "items": items,
