@@ -30,7 +30,7 @@ from ovm.indicators.registry import kind_of
 from ovm.indicators.text import is_one, wording
 from ovm.rubric.model import Group, Indicator, Rubric
 from ovm.scoring.critical import CODE as CRITICAL
-from ovm.scoring.critical import held_down
+from ovm.scoring.critical import held_down, named
 from ovm.scoring.results import Contribution, NodeScore, Scorecard
 
 if TYPE_CHECKING:
@@ -1035,13 +1035,13 @@ def recommend(
         from ovm.comparison.cohort import output_spans
 
         spans = output_spans(rubric, comparison.settings)
-    held = held_down(rubric, card, spans)
+    held = held_down(card)
     # An imputed value is the cohort's, not the mission's: no recommendation rests on it.
     imputed = imputed_nodes(card)
     capping = {
-        f.node: tuple(n for n in str(f.params["nodes"]).split(", ") if n in held)
+        f.node: tuple(n for n in named(f) if n in held)
         for f in card.findings
-        if f.code == CRITICAL and f.node is not None and f.params.get("nodes", "-") != "-"
+        if f.code == CRITICAL and f.node is not None and named(f)
     }
     for nw in words.nodes:
         node = nw.node

@@ -61,14 +61,14 @@ RANKING_SCHEMA: dict[str, pl.DataType] = {
 def score_frame(scores: ScoreSet) -> pl.DataFrame:
     """Every mission's scores as a DataFrame (the long table of ``ovm score --format csv``)."""
     from ovm.comparison.ranking import imputed_nodes, shown_status
-    from ovm.reporting.tables import capped_by
+    from ovm.scoring.critical import held_down
     from ovm.scoring.results import fill_deferred
 
     rows = []
     fill_deferred(scores.scorecards)
     for card in scores.scorecards:
         imputed = imputed_nodes(card)
-        held = capped_by(card)
+        held = held_down(card)
         for ns in (card.overall, *card.nodes):
             iv = ns.interval
             rows.append(

@@ -47,6 +47,7 @@ from ovm.rubric.model import Group, Indicator, Rubric, along
 from ovm.runtime import paused_gc
 from ovm.scoring.critical import CODE as CRITICAL
 from ovm.scoring.critical import critical_indicators, held_down
+from ovm.scoring.critical import named as critical_named
 from ovm.scoring.results import Finding, InputValue, NodeScore, Scorecard, ScoreSet, SiteNote
 from ovm.scoring.shares import nominal_shares
 
@@ -564,7 +565,8 @@ class _Builder:
 
     def _cap(self, ns: NodeScore) -> dict[str, Any] | None:
         """What holds a score's band below the band its score falls in (a critical indicator,
-        as :func:`ovm.scoring.critical.held_down` reads the scorecard's findings): the
+        as :func:`ovm.scoring.critical.held_down` reads the scorecard's findings, as the score
+        files' ``capped_by`` does): the
         indicator, the sentence that says so, the finding's anchor and the id of the legend's
         note that explains it; None when nothing does.
         """
@@ -575,19 +577,18 @@ class _Builder:
         """Every band a critical indicator holds down, by the identity of its node's score
         (with the cap and its scorecard), read once for the run: in the comparison's scores
         and, under z-scores or ranks, in the scores on the rubric's scale a mission's report
-        shows (no output range there)."""
+        shows (each set capped on its own scale where it was made)."""
         if self._held is None:
             self._held = {}
             for scores in self._score_sets():
-                spans = self.spans if scores is self.scores else None
                 for card in scores.scorecards:
-                    self._hold(card, spans)
+                    self._hold(card)
         return self._held
 
-    def _hold(self, card: Scorecard, spans: Mapping[str, tuple[float, float]] | None) -> None:
+    def _hold(self, card: Scorecard) -> None:
         """Record the bands a critical indicator holds down in ``card``."""
         assert self._held is not None
-        for node_id, indicator in held_down(self.rubric, card, spans).items():
+        for node_id, indicator in held_down(card).items():
             held = card.node(node_id)
             name = self.label(indicator)
             self._held[id(held)] = (
@@ -837,7 +838,7 @@ class _Builder:
         ``critical-indicator`` finding of ``card`` names the bands it holds down by label."""
         if f.code == CRITICAL and {"indicator", "nodes"} <= set(f.params):
             params = dict(f.params)
-            named = [n for n in params["nodes"].split(", ") if n != "-"]
+            named = list(critical_named(f))
             if card is not None and "variant" not in params:
                 # Recorded by an earlier version, which named every group the cap reached:
                 # the bands it holds down are those the capped marks show.

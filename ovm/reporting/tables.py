@@ -72,23 +72,6 @@ def _fmt(x: Any) -> Any:
     return x
 
 
-def capped_by(card: Scorecard) -> dict[str, str]:
-    """The nodes (``overall`` included) of a scorecard whose band a critical indicator holds
-    at the lowest although their score lies above it, each with that indicator's id: what the
-    scorecard's ``critical-indicator`` findings name (the first to name a node), the bands the
-    reports mark capped. The score files' and frames' ``capped_by``."""
-    from ovm.scoring.critical import CODE
-
-    held: dict[str, str] = {}
-    for f in card.findings:
-        if f.code != CODE or f.node is None:
-            continue
-        for node_id in str(f.params.get("nodes", "-")).split(", "):
-            if node_id != "-":
-                held.setdefault(node_id, f.node)
-    return held
-
-
 def shows_simulated(scores: ScoreSet, cards: Sequence[Scorecard]) -> bool:
     """Whether an output about ``cards`` (scorecards of ``scores``) rests on simulated observer
     data: one of its missions' checklists is simulated, or it shows every mission of scores
@@ -101,10 +84,12 @@ def shows_simulated(scores: ScoreSet, cards: Sequence[Scorecard]) -> bool:
 
 def _score_cells(scores: ScoreSet) -> Iterator[tuple[Any, ...]]:
     """The long format's rows as tuples of :data:`CSV_COLUMNS`' values, unworded."""
+    from ovm.scoring.critical import held_down
+
     fill_deferred(scores.scorecards)
     for card in scores.scorecards:
         imputed = imputed_nodes(card)
-        held = capped_by(card)
+        held = held_down(card)
         for ns in (card.overall, *card.nodes):
             interval = ns.interval
             yield (
@@ -317,8 +302,10 @@ def ranking_entries(comparison: Comparison) -> list[dict[str, Any]]:
     rank, tied, mission, score, status, band, band_label, rating, interval_low,
     interval_high, simulated: whether the mission's observer data include simulated visits,
     not_scored: the ids of the node's parts without a score, :func:`not_scored`, separated by
-    spaces, capped_by: the critical indicator holding the band at the lowest, :func:`capped_by`,
-    empty when none)."""
+    spaces, capped_by: the critical indicator holding the band at the lowest,
+    :func:`ovm.scoring.critical.held_down`, empty when none)."""
+    from ovm.scoring.critical import held_down
+
     cells = {
         (c.mission.id, ns.node): ns
         for c in comparison.scores.scorecards
@@ -326,7 +313,7 @@ def ranking_entries(comparison: Comparison) -> list[dict[str, Any]]:
     }
     simulated = {c.mission.id: c.simulated for c in comparison.scores.scorecards}
     imputed = {c.mission.id: imputed_nodes(c) for c in comparison.scores.scorecards}
-    held = {c.mission.id: capped_by(c) for c in comparison.scores.scorecards}
+    held = {c.mission.id: held_down(c) for c in comparison.scores.scorecards}
     out = []
     for node_id, entries in comparison.rankings.items():
         for e in entries:

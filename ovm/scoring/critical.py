@@ -114,30 +114,26 @@ def apply_critical(
     return overall, tuple(capped.get(n.node, n) for n in nodes), findings
 
 
-def held_down(
-    rubric: Rubric, card: Scorecard, spans: Mapping[str, tuple[float, float]] | None = None
-) -> dict[str, str]:
+def named(finding: Finding) -> tuple[str, ...]:
+    """The nodes a ``critical-indicator`` finding names as held at the lowest band, in its
+    order (its ``nodes`` parameter joins them; ``-`` names none)."""
+    return tuple(n for n in str(finding.params.get("nodes", "-")).split(", ") if n not in ("", "-"))
+
+
+def held_down(card: Scorecard) -> dict[str, str]:
     """The nodes (``overall`` included) of a scorecard whose band its ``critical-indicator``
     findings hold below the band their own score falls in, each with the indicator that holds
-    it (the first finding to name it). A finding names only those; one recorded by an earlier
-    version named every group the cap reached, and a node whose score lies in its lowest band
-    anyway is left out here: there the cap changes nothing a reader sees. ``spans`` as
-    :func:`apply_critical` takes them."""
+    it (the first finding to name it): the bands the reports mark capped, and the score files'
+    and frames' ``capped_by``. With :func:`named`, the only reader of those findings.
+
+    A finding names only those nodes: :func:`apply_critical` chose them where the rubric and
+    the output's spans were at hand, which the writers of files and frames do not have. A
+    comparison (:func:`ovm.comparison.cohort.compare`) drops the findings its scorecards
+    carried and caps them again, so a scores file recorded by an earlier version, which named
+    every group the cap reached, is read as this version says it once compared."""
     held: dict[str, str] = {}
     for f in card.findings:
-        if f.code != CODE or f.node is None:
-            continue
-        for node_id in str(f.params.get("nodes", "-")).split(", "):
-            if node_id == "-" or node_id in held:
-                continue
-            ns = card.node(node_id)
-            node = None if node_id == "overall" else rubric.node(node_id)
-            bands = rubric.bands_for(node)
-            own = (
-                None
-                if ns.score is None
-                else rubric.band_at(node, ns.score, (spans or {}).get(node_id))
-            )
-            if own is not None and bands and own is not bands[0]:
-                held[node_id] = f.node
+        if f.code == CODE and f.node is not None:
+            for node_id in named(f):
+                held.setdefault(node_id, f.node)
     return held
