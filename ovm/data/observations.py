@@ -1541,7 +1541,10 @@ def number_reading(var: Variable, value: Any) -> Reading | None:
     if problem is None:
         return None
     # the catalogue quotes a value that is not finite as YAML read it ("inf")
-    return refused(*problem[:2], **rule.problem_params(x, None if math.isfinite(x) else f"{x:g}"))
+    code, message, variant = problem
+    return refused(
+        code, message, **rule.problem_params(x, None if math.isfinite(x) else f"{x:g}", variant)
+    )
 
 
 def answer_choices(node: LevelsIndicator | AnswerIndicator) -> Choices:

@@ -297,10 +297,7 @@ class NumberRule:
             x = None if flag is None else float(flag)
         if x is None:
             return _invalid_number(text, self.name, self)
-        problem = self.problem(x, text)
-        if problem is None:
-            return Reading("value", x)
-        return refused(*problem[:2], **self.problem_params(x, text))
+        return self.reading(x, text)
 
     def _percentage(self, text: str, number: str) -> Reading:
         """A cell written as a percentage, ``number`` before its ``%``."""
@@ -317,10 +314,16 @@ class NumberRule:
         if self.percent == "share" and math.isfinite(x):
             # 54.6 % of 1 is 0.546 exactly as written, not 54.6 / 100's 0.5459999999999999
             x = float(decimal.Decimal(number.replace(",", "")).scaleb(-2))
+        return self.reading(x, text)
+
+    def reading(self, x: float, text: str) -> Reading:
+        """The number ``x`` the cell ``text`` gives: its value, or the refusal of
+        :meth:`problem` with its message's parts."""
         problem = self.problem(x, text)
         if problem is None:
             return Reading("value", x)
-        return refused(*problem[:2], **self.problem_params(x, text))
+        code, message, variant = problem
+        return refused(code, message, **self.problem_params(x, text, variant))
 
     def problem(self, x: float, text: str | None = None) -> tuple[str, str, str] | None:
         """(code, message, variant) when ``x``, read from the cell ``text``, is not a number
@@ -370,9 +373,9 @@ class NumberRule:
                 )
         return None
 
-    def problem_params(self, x: float, text: str | None = None) -> dict[str, Any]:
-        """The parts of :meth:`problem`'s message, by name, to word it in another language."""
-        problem = self.problem(x, text)
+    def problem_params(self, x: float, text: str | None, variant: str) -> dict[str, Any]:
+        """The parts of the message :meth:`problem` gave ``x`` with ``variant``, by name, to
+        word it in another language."""
         # The cell as written (the text the user searches the file for), never the number
         # reformatted in the message's language: 1234.5 is not 1.234,5 in the file.
         out: dict[str, Any] = {
@@ -381,11 +384,9 @@ class NumberRule:
         }
         if text is not None:
             out["text"] = text
-        if problem is None:
-            return out
-        if problem[2]:
-            out["variant"] = problem[2]
-        if problem[2] == "computed":
+        if variant:
+            out["variant"] = variant
+        if variant == "computed":
             # Every digit the cell holds, which a number's usual six decimals would round to
             # the whole number the message explains.
             out["value"] = _as_written(x, text) if text is not None else repr(x)
@@ -469,7 +470,7 @@ class Choices:
             if one is not None:
                 return Reading("value", one)
         said = f"{text!r} is not an allowed {self.noun} for {self.name} ({', '.join(self.names)})"
-        meant = None
+        hint, extra = "", {}
         if self.multiple:
             # Choices written with commas or semicolons, as a list is written elsewhere: each
             # is a choice, and the cell wants them separated by spaces.
@@ -477,36 +478,22 @@ class Choices:
             chosen = [self.pick(word(p)) for p in parts] if len(parts) > 1 else []
             if chosen and all(c is not None for c in chosen):
                 spaced = " ".join(c for c in chosen if c is not None)
-                return refused(
-                    self.code,
-                    f"{said}: choices are separated by spaces: did you mean {spaced!r}?",
-                    text=text,
-                    name=self.name,
-                    allowed=list(self.names),
-                    variant="spaced",
-                    meant=spaced,
-                )
+                hint = f": choices are separated by spaces: did you mean {spaced!r}?"
+                extra = {"variant": "spaced", "meant": spaced}
         else:
             # A word of the cell names a level only where the choices have words of other
             # languages (a confidence, ``muy alta``): an answer's ``no sé`` does not mean no.
             meant = closest(
                 word(text), self.names, synonyms=self.synonyms, words=bool(self.synonyms)
             )
-        if meant is None:
+            if meant is not None:
+                hint, extra = f": did you mean {meant}?", {"variant": "meant", "meant": meant}
+        if not extra and self.names == CONFIDENCE:
             # A confidence level may be written in the team's language (alta, élevée): the
             # other languages say so, as missions.yaml's and ovm.yaml's refusal of one does.
-            level = {"variant": "level"} if self.names == CONFIDENCE else {}
-            return refused(
-                self.code, said, text=text, name=self.name, allowed=list(self.names), **level
-            )
+            extra = {"variant": "level"}
         return refused(
-            self.code,
-            f"{said}: did you mean {meant}?",
-            text=text,
-            name=self.name,
-            allowed=list(self.names),
-            variant="meant",
-            meant=meant,
+            self.code, said + hint, text=text, name=self.name, allowed=list(self.names), **extra
         )
 
 
