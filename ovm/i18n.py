@@ -453,6 +453,7 @@ def placeholders(text: str) -> set[str]:
 NODE = "node"
 NODES = "nodes"
 METHOD = "method"
+REGION = "region"
 
 NAMED_PARAMS: Mapping[str, Mapping[str, str]] = {
     "finding_critical-indicator": {"indicator": NODE, "nodes": NODES},
@@ -464,6 +465,9 @@ NAMED_PARAMS: Mapping[str, Mapping[str, str]] = {
     "finding_undefined-child": {"names": NODES},
     "finding_undefined-child_cohort": {"group": NODE},
     "finding_imputation-failed_coverage": {"group": NODE},
+    "finding_imputation-failed_group": {"group": REGION},
+    "finding_imputation-failed_group_one": {"group": REGION},
+    "finding_imputed-value_group": {"group": REGION},
     "finding_cohort-normalisation-undefined_few": {"method": METHOD},
     "finding_cohort-normalisation-undefined_same": {"method": METHOD},
     "finding_cohort-normalisation-undefined_interval_few": {"method": METHOD},
@@ -481,10 +485,11 @@ NAMED_PARAMS: Mapping[str, Mapping[str, str]] = {
     "issue_variable-not-given_none": {"nodes": NODES},
 }
 """The parameters of a coded message that name a node of the rubric (``node``), a list of
-them joined by ", " (``nodes``) or an aggregation or normalisation method (``method``), by
-catalogue entry. They are recorded as ids (``geometric``, ``rights``), which no sentence of
-another language should show: :func:`coded` words them in the message's language (a method
-by the catalogue's ``agg_*`` or ``norm_*`` entry, a node by the name it is given)."""
+them joined by ", " (``nodes``), an aggregation or normalisation method (``method``) or a
+group of missions (``region``), by catalogue entry. They are recorded as ids (``geometric``,
+``rights``, ``south-america``), which no sentence of another language should show:
+:func:`coded` words them in the message's language (a method by the catalogue's ``agg_*`` or
+``norm_*`` entry, a region by its CLDR name, a node by the name it is given)."""
 
 
 def method_words(said: str, lang: str) -> str:
@@ -519,6 +524,10 @@ def named_params(
         value = out.get(param)
         if role == METHOD and isinstance(value, str):
             out[param] = method_words(value, lang)
+        elif role == REGION and isinstance(value, str):
+            from ovm.countries import region_name
+
+            out[param] = region_name(value, lang)
         elif name is not None and isinstance(value, str):
             ids = value.split(", ") if role == NODES else [value]
             out[param] = ", ".join(name(i) for i in ids)

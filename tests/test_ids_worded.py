@@ -18,6 +18,7 @@ import ovm
 from ovm import i18n
 from ovm.cli.app import main
 from ovm.comparison.sensitivity import SensitivityNote
+from ovm.countries import region_name
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 TRANSLATED = ("es", "fr", "pt")
@@ -141,3 +142,20 @@ def test_a_generalised_mean_is_named_with_its_exponent_in_the_language(lang: str
     assert i18n.method_words("generalised (p=-0.5)", lang) == f"{word} (p = -0{sep}5)"
     assert i18n.method_words("minmax", lang) == i18n.gettext("norm_minmax", lang)
     assert i18n.method_words("nope", lang) == "nope"
+
+
+@pytest.mark.parametrize("lang", ["en", *TRANSLATED])
+def test_an_imputation_names_its_group_of_missions_as_readers_know_it(
+    lang: str, tmp_path: Path
+) -> None:
+    out = tmp_path / "r.json"
+    argv = ["report", str(EXAMPLES), "-q", "--sensitivity-runs", "0", "--bootstrap", "0"]
+    assert main([*argv, "--imputation", "group_mean", "--lang", lang, "-o", str(out)]) == 0
+    said = [
+        f["message"]["text"]
+        for f in json.loads(out.read_text("utf-8"))["quality"]["findings"]
+        if f["code"] == "imputed-value"
+    ]
+    assert said
+    assert not [s for s in said if "south-america" in s or "central-america" in s]
+    assert any(region_name("south-america", lang) in s for s in said)
