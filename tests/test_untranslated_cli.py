@@ -29,6 +29,7 @@ from ovm.cli.common import COMMANDS, progress_bar, progress_line
 from ovm.cli.parser import HELP, help_text
 from ovm.comparison.recommend import WHATIF_SENTENCES, ChangeProblem
 from ovm.errors import DataError
+from ovm.rubric.model import load_rubric
 from ovm.scoring.aggregate import METHODS
 
 MINI = Path(__file__).parent / "data" / "mini"
@@ -752,7 +753,7 @@ def test_a_help_translation_keeps_argparses_placeholders(lang: str) -> None:
 
 def _note_workspaces(root: Path) -> dict[str, tuple[Path, list[str], list[str]]]:
     """Workspaces whose sensitivity analysis notes every kind of run: (folder, options, the
-    node ids the notes quote)."""
+    labels of the nodes the notes name)."""
     from test_annual_index import write_workspace as annual_index
     from test_quantitative_nodes import write_workspace as quantitative
 
@@ -765,16 +766,26 @@ def _note_workspaces(root: Path) -> dict[str, tuple[Path, list[str], list[str]]]
     rubric.write_text(
         rubric.read_text("utf-8").replace("headline: status", "headline: pr"), "utf-8"
     )
+    formulas = quantitative(root / "formulas")
     return {
         # sampling not varied: no replicates to draw from
         "the examples without replicates": (EXAMPLES, ["--bootstrap", "0"], []),
         # a headline ranked lowest first, sums and groups on scales of their own
-        "an index ranked by its status": (lowest, [], ["status"]),
+        "an index ranked by its status": (lowest, [], _labels(lowest, "status")),
         # the same ranked highest first
-        "an index ranked by its rights": (highest, [], ["pr"]),
+        "an index ranked by its rights": (highest, [], _labels(highest, "pr")),
         # formulas reading other nodes
-        "formulas reading nodes": (quantitative(root / "formulas"), [], []),
+        "formulas reading nodes": (formulas, [], _labels(formulas)),
     }
+
+
+def _labels(ws: Path, *nodes: str) -> list[str]:
+    """The rubric's labels of ``nodes`` (every node when none is named), in each language they
+    are written in: a note names a node so, and a label the rubric gives in English alone is
+    the rubric's text, not a word of ovm's."""
+    rubric = load_rubric(ws / "rubric.yaml")
+    ids = nodes or tuple(rubric.nodes)
+    return [text for n in ids for text in rubric.node(n).labels.values()]
 
 
 def _report_notes(html: str) -> list[str]:
@@ -824,8 +835,9 @@ def test_every_note_of_a_sensitivity_analysis_is_said_in_the_language_asked(
         )
         assert len(_report_notes(out.read_text("utf-8"))) == len(english)
         said[name] = [*text, *html]
-        # the node ids quoted, as whole words (pr is no part of propre)
-        words = re.sub(rf"\b({'|'.join(quoted) or '$^'})\b", " ", "\n".join(said[name]))
+        # the nodes named by their labels, as whole words
+        pattern = "|".join(map(re.escape, sorted(quoted, key=len, reverse=True))) or "$^"
+        words = re.sub(rf"\b({pattern})\b", " ", "\n".join(said[name]))
         found = _english_words(words, lang, SENSITIVITY_FORMULAS)
         if found or any("{" in x for x in said[name]):
             left[name] = found or said[name]

@@ -136,9 +136,10 @@ def cmd_sensitivity(args: argparse.Namespace) -> int:
         text = json.dumps(data, indent=1, ensure_ascii=False, allow_nan=False) + "\n"
     else:
         lang = message_lang(args)
-        text = sensitivity_text(result, lang, run.rubric.namer(lang)) + simulated_line(
-            sources, lang
-        )
+        # English says the notes as the JSON records them, ids and all; another language names
+        # the nodes they are about by label.
+        name = None if lang == "en" else run.rubric.namer(lang)
+        text = sensitivity_text(result, lang, name) + simulated_line(sources, lang)
     write_output(text, args.output)
     return EXIT_OK
 
