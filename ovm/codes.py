@@ -507,9 +507,9 @@ CODES: dict[str, Code] = {
     ),
     "not-applicable-not-allowed": Code(
         "workspace",
-        "missions.yaml:14:21 missions[1].answers.rights.basis.status: rights.basis does not allow"
-        " 'not applicable'",
-        "Give an answer, or leave it missing; the rubric sets `allow_na` where na is allowed.",
+        "statistics.csv:2:2 registered_abroad does not allow 'not applicable'",
+        "Give an answer or a value, or leave the cell empty (missing: a figure not published is"
+        " missing, not inapplicable); the rubric sets `allow_na` where na is allowed.",
     ),
     "invalid-number": Code(
         "tables",
@@ -1032,7 +1032,7 @@ CODES: dict[str, Code] = {
     "edited-bundled-rubric": Code(
         "workspace",
         "rubric.yaml:3:10 warning: version: this rubric has the id 'deco-voting-abroad' and "
-        "version 1.3.8 of the rubric bundled with ovm but differs from it: its reports would name"
+        "version 1.3.9 of the rubric bundled with ovm but differs from it: its reports would name"
         " it as that methodology; give the edited rubric an id or a version of its own",
         "Change the edited rubric's `id` (e.g. `deco-voting-abroad-ours`) or its `version` "
         "(e.g. with `-ours` after it), so that its reports do not name it as the bundled "

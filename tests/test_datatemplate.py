@@ -87,7 +87,8 @@ def test_the_notes_read_in_the_first_language_asked(ws: Path) -> None:
         "número entero, 0 o más",
     ]
     assert "como máximo registered_abroad" in note
-    assert "vacío = sin dato; na = no aplica" in note
+    # votes cast abroad have no allow_na: the note offers no "na"
+    assert note.splitlines()[-1] == "vacío = sin dato"
     about = {r[0]: r[1] for r in wb["about"].iter_rows(values_only=True)}
     assert about["answers"] == (
         "una fila por misión; elija una respuesta de la lista; vacío = sin dato"
@@ -131,7 +132,7 @@ def test_filled_variables_load_as_statistics_and_score(ws: Path) -> None:
     fill(
         path,
         "variables",
-        {"B2": 1000, "E2": 350, "F2": "EMB results", "G2": "high", "B3": 2000, "E3": "na"},
+        {"B2": 1000, "E2": 350, "F2": "EMB results", "G2": "high", "B3": 2000, "E3": "missing"},
     )
     rubric = load_rubric(ws / "rubric.yaml")
     values, report, rejected, issues = load_statistics(path, rubric, missions_of(ws))
@@ -139,7 +140,7 @@ def test_filled_variables_load_as_statistics_and_score(ws: Path) -> None:
     assert (report.rows_read, report.rows_used) == (2, 2)
     assert values["aaa-2020"]["votes_abroad"].value == 350
     assert values["aaa-2020"]["votes_abroad"].provenance.confidence == "high"
-    assert values["bbb-2021"]["votes_abroad"].status == "not_applicable"
+    assert values["bbb-2021"]["votes_abroad"].status == "missing"
     assert values["bbb-2021"]["registered_abroad"].value == 2000
 
     cfg = yaml.safe_load((ws / "ovm.yaml").read_text(encoding="utf-8"))
@@ -151,7 +152,7 @@ def test_filled_variables_load_as_statistics_and_score(ws: Path) -> None:
 
 def test_bad_values_are_rejected_at_their_cell(ws: Path) -> None:
     path = write_template(ws, ws / "data.xlsx")
-    fill(path, "variables", {"B2": -3, "D3": "sure"})
+    fill(path, "variables", {"B2": -3, "D3": "sure", "E3": "N/A"})
     rubric = load_rubric(ws / "rubric.yaml")
     _, report, rejected, _ = load_statistics(path, rubric, missions_of(ws))
     # A bad cell loses its datum, not its row; the workbook's sheet is named.
@@ -159,6 +160,8 @@ def test_bad_values_are_rejected_at_their_cell(ws: Path) -> None:
     assert [(i.file, i.line, i.column, i.code) for i in report.rejected_cells] == [
         (f"{path}[variables]", 2, 2, "negative-count"),
         (f"{path}[variables]", 3, 4, "invalid-choice"),
+        # votes cast abroad cannot be "not applicable": the rubric sets no allow_na on them
+        (f"{path}[variables]", 3, 5, "not-applicable-not-allowed"),
     ]
     assert report.rows_read == report.rows_used + report.rows_rejected
 

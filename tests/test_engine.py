@@ -495,7 +495,8 @@ QUANT = (
         "variables:\n"
         "  - {name: x, labels: {en: X, es: X}, unit: u, source: statistics}\n"
         "  - {name: a, labels: {en: A, es: A}, unit: u, source: statistics}\n"
-        "  - {name: b, labels: {en: B, es: B}, unit: u, source: statistics}\n"
+        # b may be "not applicable" (allow_na): the tests read what that does to a formula
+        "  - {name: b, labels: {en: B, es: B}, unit: u, source: statistics, allow_na: true}\n"
         "families:\n"
     )
     + family(

@@ -33,7 +33,7 @@ bands:
   - {min: 50, max: 100, label: {en: High}}
 variables:
   - {name: amount, labels: {en: Amount}, unit: units, type: number, source: statistics,
-     minimum: 0, maximum: 5000}
+     minimum: 0, maximum: 5000, allow_na: true}
   - {name: flagged, labels: {en: Flagged}, unit: flag, type: boolean, source: statistics}
 families:
   - id: law

@@ -66,6 +66,8 @@ STATISTICS_CELLS = [
     (6, 3, "not-finite"),
     (7, 3, "exceeds-limit"),
     (8, 2, "not-integer"),
+    # votes cast abroad have no allow_na: unpublished is missing, never "does not apply"
+    (9, 3, "not-applicable-not-allowed"),
 ]
 
 CHECKLISTS = """\
@@ -132,7 +134,7 @@ def test_every_bad_statistics_row_is_rejected_with_every_reason(tmp_path: Path) 
     assert values == {
         "aaa-2020": ["registered_abroad", "votes_abroad"],
         "bbb-2021": [],
-        "ccc-2022": ["registered_abroad", "votes_abroad"],
+        "ccc-2022": ["registered_abroad"],
         "ddd-2023": [],
         "eee-2023": ["registered_abroad"],
         "fff-2023": ["votes_abroad"],
@@ -170,7 +172,7 @@ def test_rows_used_and_rejected_add_up_to_rows_read(tmp_path: Path) -> None:
     assert files == {"statistics.csv": (9, 6, 3), "checklists.csv": (7, 6, 1)}
     rep = ws.observations.report
     assert rep.rows_used + rep.rows_rejected == rep.rows_read == 16
-    assert rep.cells_rejected == 6 + 5
+    assert rep.cells_rejected == 7 + 5
     assert len(rep.rejected) == rep.rows_rejected
     # The rows kept are exactly those whose mission was read.
     assert sorted(ws.observations.sites["site"].to_list()) == ["s1", "s2", "s4", "s5", "s6", "s7"]
@@ -213,7 +215,7 @@ def test_values_kept_carry_their_provenance_and_status(tmp_path: Path) -> None:
     assert (prov.source, Path(prov.file).name, prov.line) == ("EMB results", "statistics.csv", 2)
     c = ws.observations.mission("ccc-2022").values
     assert c["registered_abroad"].value == 2000.0  # "2,000": a thousands separator
-    assert c["votes_abroad"].status == "not_applicable"
+    assert "votes_abroad" not in c  # n/a refused: the rubric lets votes abroad be no n/a
     assert ws.observations.mission("bbb-2021").values == {}
 
 

@@ -1302,6 +1302,17 @@ def _check_data(
                 )
             )
             continue
+        if datum.status == "not_applicable" and not var.allow_na:
+            issues.append(
+                _data_issue(
+                    doc,
+                    (*vpath, "status"),
+                    "not-applicable-not-allowed",
+                    f"{key} does not allow 'not applicable'",
+                    name=key,
+                )
+            )
+            continue
         if datum.status == "value":
             # YAML reads 12.000 as twelve; written so in a count it is twelve thousand, and the
             # rule refuses it from the text as written, as it does in a table.
@@ -1555,7 +1566,11 @@ def answer_choices(node: LevelsIndicator | AnswerIndicator) -> Choices:
 def variable_column(var: Variable, header: str | None = None) -> Column:
     """The column giving a variable's value for each mission."""
     return Column(
-        header or var.name, variable_rule(var), f"{var.name} ({var.unit_text()})", target=var.name
+        header or var.name,
+        variable_rule(var),
+        f"{var.name} ({var.unit_text()})",
+        target=var.name,
+        not_applicable=var.allow_na,
     )
 
 

@@ -76,7 +76,7 @@ def _variable_note(var: Variable, langs: Sequence[str]) -> str:
         lines.append(t("tpl_at_most", name=limit))
     if var.description:
         lines.append(pick(var.description, langs[0]))
-    lines.append(t("tpl_empty_na"))
+    lines.append(t("tpl_empty_na") if var.allow_na else t("tpl_empty"))
     return "\n".join(lines)
 
 

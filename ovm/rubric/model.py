@@ -147,6 +147,9 @@ class Variable(Frozen):
     at_most: VarName | Annotated[tuple[VarName, ...], Field(min_length=1)] | None = None
     """The variable, or the variables, this one cannot exceed (votes abroad <= registered)."""
     from_sites: FromSites | None = None
+    allow_na: bool = False
+    """A mission may give it as not applicable (postal ballots where no postal vote is offered);
+    elsewhere ``na`` is refused: a count that is not published is missing, not inapplicable."""
 
     @property
     def limits(self) -> tuple[str, ...]:

@@ -378,6 +378,8 @@ def grown() -> list[Case]:
         "=1+1": "invalid-number",
         "yes": "invalid-number",
         "50%": "percent-format",
+        # A count the rubric lets be no "not applicable" (no allow_na): unpublished is missing.
+        "N/A": "not-applicable-not-allowed",
     }
     for j, col in enumerate(("registered_abroad", "votes_abroad")):
         for text, code in cells.items():
@@ -880,6 +882,7 @@ def grown() -> list[Case]:
         ("{value: 10, confidence: sure}", "invalid-choice"),
         ("{value: 10, date: someday}", "invalid-value"),
         ("{value: 10, colour: red}", "unknown-field"),
+        ("{status: not_applicable}", "not-applicable-not-allowed"),
     ]
     for text, code in values:
         add(
