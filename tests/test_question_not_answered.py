@@ -1,14 +1,17 @@
 """A checklist question no visit answers (its column renamed on the survey server, a label
 edited, a column left blank) is missing for every mission: ``ovm check`` says so at the
-question's declaration, rather than "valid" while a critical question is dropped."""
+question's declaration, rather than "valid" while a critical question is dropped. The warning
+is the workspace's own: every command that scores, the library and the report say it too."""
 
 from __future__ import annotations
 
+import json
 import shutil
 from pathlib import Path
 
 import pytest
 
+import ovm
 from ovm.cli.app import main
 
 MINI = Path(__file__).parent / "data" / "mini"
@@ -116,3 +119,52 @@ def test_visits_without_any_question_are_said_once_and_refused_cells_are_said_at
     err = capsys.readouterr().err
     assert err.count("[invalid-answer]") == len(rows)
     assert _said(err) == []
+
+
+def test_every_command_the_library_and_the_report_say_the_same_warnings(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # A KoboToolbox label edited after deployment: the question's column is not there.
+    root = _ws(tmp_path, "practice.on_time,", "On time?,")
+    line, col = _declared(root)
+    warning = (str(root / "rubric.yaml"), line, col, "question-not-answered", "warning")
+
+    ws = ovm.load_workspace(root)
+    said = [(i.file, i.line, i.column, i.code, i.severity) for i in ws.warnings]
+    assert said == [
+        (str(root / "checklists.csv"), 1, 8, "unknown-column", "warning"),
+        warning,
+    ]
+    assert list(ws.observations.report.issues) == list(ws.warnings)
+
+    assert main(["check", str(root), "--format", "json"]) == 0
+    checked = json.loads(capsys.readouterr().out)["issues"]
+    assert [(i["file"], i["line"], i["column"], i["code"], i["severity"]) for i in checked] == said
+
+    # The summary of a command that scores counts the same warnings and names the code.
+    assert main(["score", str(root), "-q", "-o", str(tmp_path / "scores.json")]) == 0
+    assert capsys.readouterr().err.splitlines()[-1] == (
+        f"{root}: 2 warnings [unknown-column, question-not-answered]; ovm check {root} says where"
+    )
+    scores = json.loads((tmp_path / "scores.json").read_text(encoding="utf-8"))
+    assert "question-not-answered" in json.dumps(scores)
+
+    # The report's data quality names the question.
+    out = tmp_path / "report.json"
+    assert main(["report", str(root), "-q", "--sensitivity-runs", "0", "-o", str(out)]) == 0
+    capsys.readouterr()
+    report = out.read_text(encoding="utf-8")
+    assert report.count("checklist question practice.on_time is answered in no visit") == 1
+
+
+def test_a_checklist_table_of_no_visit_yet_leaves_no_question_unanswered(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # As ovm init writes it, before the observers report: nothing to answer the questions in.
+    root = tmp_path / "ws"
+    shutil.copytree(MINI, root)
+    path = root / "checklists.csv"
+    path.write_text(path.read_text(encoding="utf-8").splitlines()[0] + "\n", encoding="utf-8")
+    assert [i.code for i in ovm.load_workspace(root).warnings] == []
+    assert main(["check", str(root)]) == 0
+    assert _said(capsys.readouterr().err) == []

@@ -685,7 +685,9 @@ def test_a_row_pasted_twice_is_a_warning_and_still_counts(tmp_path: Path) -> Non
     # Nothing is dropped on a guess; the repeat is named with the row it repeats. Rows with
     # no site, observer or time say too little to be called repeats.
     assert ws.observations.sites.height == 5
-    assert [(i.line, i.code, i.severity, i.message) for i in ws.warnings] == [
+    # (the two questions this table has no column of are said too: test_question_not_answered)
+    said = [i for i in ws.warnings if i.code != "question-not-answered"]
+    assert [(i.line, i.code, i.severity, i.message) for i in said] == [
         (
             4,
             "duplicate-row",
@@ -864,7 +866,8 @@ def test_an_answer_over_the_cell_limit_is_left_out_and_its_visit_kept(tmp_path: 
         ("s1", None),
         ("s2", 0),
     ]
-    assert [(i.line, i.column, i.code) for i in ws.warnings] == [(2, 3, "cell-too-large")]
+    said = [i for i in ws.warnings if i.code != "question-not-answered"]
+    assert [(i.line, i.column, i.code) for i in said] == [(2, 3, "cell-too-large")]
 
 
 def test_a_blank_line_in_a_checklist_is_skipped_and_the_next_row_keeps_its_number(

@@ -24,17 +24,14 @@ from ovm.cli.common import (
     rubric_spec,
     write_output,
 )
+from ovm.data.declared import declared, rubric_doc, rubric_file
 from ovm.errors import Issue, OvmError, workspace_first
 from ovm.files import link_loop, loops, write_failed
 from ovm.i18n import LANGUAGES
 
 if TYPE_CHECKING:
-    from collections.abc import Mapping
-
     from ovm.data.reader import FileReport
     from ovm.data.workspace import Workspace
-    from ovm.errors import PathPart
-    from ovm.yamldoc import YamlDoc
 
 
 def check_workspace(
@@ -99,120 +96,11 @@ def check_workspace(
             for i in issues
             if i.code == "unknown-column" and i.params.get("variant") == "statistics_near"
         )
-        rubric_file = _rubric_file(spec, base, rubric is not None)
-        issues += variables_not_given(ws, rubric_file, refused=misspelt)
-        issues += questions_not_answered(ws, rubric_file)
+        # (A question no visit answers is among the workspace's own warnings, said above.)
+        issues += variables_not_given(
+            ws, rubric_file(spec, base, rubric is not None), refused=misspelt
+        )
     return issues, list(rep.files)
-
-
-def _rubric_file(spec: str, base: Path, given: bool) -> Path:
-    """The file a workspace's rubric is read from: the bundled one's inside ovm."""
-    if spec.startswith("bundled:"):
-        from importlib import resources
-
-        return Path(str(resources.files("ovm.rubrics").joinpath(f"{spec[8:]}.yaml")))
-    return Path(spec) if given else base / spec
-
-
-def _rubric_doc(rubric_file: Path) -> YamlDoc | None:
-    """The rubric's document again, for the places of its declarations (None where it cannot
-    be read: the warnings are then at the file)."""
-    from ovm.yamldoc import parse_yaml, read_text
-
-    text, name, problems = read_text(rubric_file)
-    return None if problems else parse_yaml(text, name)[0]
-
-
-def _declared(
-    rubric_file: Path,
-    doc: YamlDoc | None,
-    path: tuple[PathPart, ...],
-    code: str,
-    message: str,
-    params: dict[str, Any],
-    *,
-    key: bool = False,
-    labels: Mapping[str, Mapping[str, str]] | None = None,
-) -> Issue:
-    """A data warning at a declaration of the rubric (``path`` in its document); ``labels``
-    those of the nodes ``params`` name."""
-    pos = doc.positions.find(path, key=key) if doc is not None else None
-    return Issue(
-        str(rubric_file),
-        pos[0] if pos else None,
-        pos[1] if pos else None,
-        code,
-        message,
-        (),
-        "warning",
-        "data",
-        params=params,
-        labels=labels or {},
-    )
-
-
-def questions_not_answered(ws: Workspace, rubric_file: Path) -> list[Issue]:
-    """A warning (``question-not-answered``) for each checklist question of the rubric that no
-    used visit answers, where visits were read: no checklist file has its column (a header
-    renamed on the survey server, a label edited), or every cell of it is blank. The question
-    is then missing for every mission, which scoring reports only as notes; the warning is at
-    the question's declaration in the rubric."""
-    from ovm.indicators import ChecklistIndicator
-
-    sites = ws.observations.sites
-    if not sites.height:
-        return []
-    rep = ws.observations.report
-    # A question whose cells were refused is said at each cell: its column is there.
-    refused = {
-        str(i.params.get("name"))
-        for i in (
-            *(i for f in rep.files for i in f.rejected_cells),
-            *(i for r in rep.rejected for i in r.reasons),
-        )
-    }
-    asked = [
-        placed
-        for placed in ws.rubric.walk()
-        if isinstance(placed.node, ChecklistIndicator) and placed.node.id in sites.columns
-    ]
-    lacking = [
-        placed
-        for placed in asked
-        if sites[placed.node.id].null_count() == sites.height and placed.node.id not in refused
-    ]
-    if not lacking:
-        return []
-    doc = _rubric_doc(rubric_file)
-    if len(lacking) > 1 and len(lacking) == len(asked):
-        # Visits without a single answer (a table of visits alone, a form of other questions)
-        # are said once, at the rubric's families, not once a question.
-        return [
-            _declared(
-                rubric_file,
-                doc,
-                ("families",),
-                "question-not-answered",
-                f"no checklist question is answered in any visit ({sites.height} read): no "
-                f"checklist file has a column of any of the {len(lacking)} questions, or every "
-                "cell of them is blank, so they are missing for every mission",
-                {"variant": "none", "questions": len(lacking), "n": sites.height},
-                key=True,
-            )
-        ]
-    return [
-        _declared(
-            rubric_file,
-            doc,
-            (*placed.path, "id"),
-            "question-not-answered",
-            f"checklist question {placed.node.id} is answered in no visit "
-            f"({sites.height} read): no checklist file has its column, or every cell of it is "
-            "blank, so it is missing for every mission",
-            {"name": placed.node.id, "n": sites.height},
-        )
-        for placed in lacking
-    ]
 
 
 def variables_not_given(
@@ -245,13 +133,13 @@ def variables_not_given(
     if not lacking:
         return []
     # Read again for the declarations' places only when there is something to say.
-    doc = _rubric_doc(rubric_file)
+    doc = rubric_doc(rubric_file)
     if len(lacking) > 1 and not given & {v.name for v in ws.rubric.variables}:
         # A workspace that gives no variable at all (observer checklists only) hears it once,
         # at the rubric's list of variables, not once a variable.
         reading = len({n for _, v in lacking for n in readers[v.name]})
         return [
-            _declared(
+            declared(
                 rubric_file,
                 doc,
                 ("variables",),
@@ -270,7 +158,7 @@ def variables_not_given(
         nodes = readers[var.name]
         out.append(
             # (no document path before the message: file:line:col is the declaration's name)
-            _declared(
+            declared(
                 rubric_file,
                 doc,
                 ("variables", i, "name"),

@@ -23,6 +23,7 @@ from pydantic import (
 )
 
 from ovm.data.checklists import likely_answers, validate_sites, verbatim_columns
+from ovm.data.declared import questions_not_answered, rubric_file
 from ovm.data.followup import with_follow_up_values
 from ovm.data.observations import (
     Datum,
@@ -727,11 +728,23 @@ def _load(
         *_init_title(config, doc, base),
         *_edited_bundled(rb, rubric, config, base),
     ]
-    if left:
-        report = dataclasses.replace(obs.report, issues=(*left, *obs.report.issues))
+    # Said after the tables' own problems: an unknown-column warning names the column that was
+    # probably meant for the question.
+    unanswered = questions_not_answered(rb, obs, _rubric_path(rubric, config, base))
+    if left or unanswered:
+        report = dataclasses.replace(obs.report, issues=(*left, *obs.report.issues, *unanswered))
         obs = dataclasses.replace(obs, report=report)
-        warnings = [*left, *warnings]
+        warnings = [*left, *warnings, *unanswered]
     return Workspace(base, config, rb, obs, tuple(warnings))
+
+
+def _rubric_path(
+    rubric: Rubric | str | Path | None, config: WorkspaceConfig, base: Path
+) -> Path | None:
+    """The file the workspace's rubric was read from (None for a rubric given as an object)."""
+    if isinstance(rubric, Rubric):
+        return None
+    return rubric_file(config.rubric if rubric is None else str(rubric), base, rubric is not None)
 
 
 def _init_title(config: WorkspaceConfig, doc: YamlDoc, base: Path) -> list[Issue]:

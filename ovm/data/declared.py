@@ -1,0 +1,139 @@
+"""Warnings about what the rubric declares and the workspace leaves empty, at the declaration.
+
+A checklist question no visit answers is missing for every mission: the load says so once, in
+the workspace's warnings, so that ``ovm check``, every command that scores, the library and a
+report's data quality say the same warning and count it alike.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from ovm.errors import Issue
+
+if TYPE_CHECKING:
+    from collections.abc import Mapping
+
+    from ovm.data.observations import Observations
+    from ovm.errors import PathPart
+    from ovm.rubric.model import Rubric
+    from ovm.yamldoc import YamlDoc
+
+
+def rubric_file(spec: str, base: Path, given: bool) -> Path:
+    """The file a workspace's rubric is read from: the bundled one's inside ovm."""
+    if spec.startswith("bundled:"):
+        # By path, as ovm finds its catalogues: importlib.resources' readers cost every command
+        # their import for a file named only in a warning.
+        return Path(__file__).resolve().parent.parent / "rubrics" / f"{spec[8:]}.yaml"
+    return Path(spec) if given else base / spec
+
+
+def rubric_doc(file: Path | None) -> YamlDoc | None:
+    """The rubric's document again, for the places of its declarations (None where it cannot
+    be read, or the rubric came as an object: the warnings are then at the file, unplaced)."""
+    from ovm.yamldoc import parse_yaml, read_text
+
+    if file is None:
+        return None
+    text, name, problems = read_text(file)
+    return None if problems else parse_yaml(text, name)[0]
+
+
+def declared(
+    file: Path | str,
+    doc: YamlDoc | None,
+    path: tuple[PathPart, ...],
+    code: str,
+    message: str,
+    params: dict[str, Any],
+    *,
+    key: bool = False,
+    labels: Mapping[str, Mapping[str, str]] | None = None,
+) -> Issue:
+    """A data warning at a declaration of the rubric (``path`` in its document); ``labels``
+    those of the nodes ``params`` name."""
+    pos = doc.positions.find(path, key=key) if doc is not None else None
+    return Issue(
+        str(file),
+        pos[0] if pos else None,
+        pos[1] if pos else None,
+        code,
+        message,
+        (),
+        "warning",
+        "data",
+        params=params,
+        labels=labels or {},
+    )
+
+
+def questions_not_answered(
+    rubric: Rubric, observations: Observations, file: Path | None
+) -> list[Issue]:
+    """A warning (``question-not-answered``) for each checklist question of the rubric that no
+    used visit answers, where visits were read: no checklist file has its column (a header
+    renamed on the survey server, a label edited), or every cell of it is blank. The question
+    is then missing for every mission, which scoring reports only as notes; the warning is at
+    the question's declaration in ``file`` (the rubric read; a rubric given as an object has
+    none, and is named by its id)."""
+    from ovm.indicators import ChecklistIndicator
+
+    sites = observations.sites
+    # A checklist table of no visit yet (as ovm init writes it, before the observers report)
+    # has no question left unanswered: there is nothing to answer them in.
+    if not sites.height:
+        return []
+    rep = observations.report
+    # A question whose cells were refused is said at each cell: its column is there.
+    refused = {
+        str(i.params.get("name"))
+        for i in (
+            *(i for f in rep.files for i in f.rejected_cells),
+            *(i for r in rep.rejected for i in r.reasons),
+        )
+    }
+    asked = [
+        placed
+        for placed in rubric.walk()
+        if isinstance(placed.node, ChecklistIndicator) and placed.node.id in sites.columns
+    ]
+    lacking = [
+        placed
+        for placed in asked
+        if sites[placed.node.id].null_count() == sites.height and placed.node.id not in refused
+    ]
+    if not lacking:
+        return []
+    doc = rubric_doc(file)
+    where = file if file is not None else f"<rubric {rubric.id}>"
+    if len(lacking) > 1 and len(lacking) == len(asked):
+        # Visits without a single answer (a table of visits alone, a form of other questions)
+        # are said once, at the rubric's families, not once a question.
+        return [
+            declared(
+                where,
+                doc,
+                ("families",),
+                "question-not-answered",
+                f"no checklist question is answered in any visit ({sites.height} read): no "
+                f"checklist file has a column of any of the {len(lacking)} questions, or every "
+                "cell of them is blank, so they are missing for every mission",
+                {"variant": "none", "questions": len(lacking), "n": sites.height},
+                key=True,
+            )
+        ]
+    return [
+        declared(
+            where,
+            doc,
+            (*placed.path, "id"),
+            "question-not-answered",
+            f"checklist question {placed.node.id} is answered in no visit "
+            f"({sites.height} read): no checklist file has its column, or every cell of it is "
+            "blank, so it is missing for every mission",
+            {"name": placed.node.id, "n": sites.height},
+        )
+        for placed in lacking
+    ]
