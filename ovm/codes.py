@@ -615,6 +615,16 @@ CODES: dict[str, Code] = {
         "matched. If the question was not asked, it stays missing for every mission.",
         "warning",
     ),
+    "too-few-places-planned": Code(
+        "workspace",
+        "missions.yaml:12:5 warning: bbb-2021 plans 2 polling places, fewer than the 3 that "
+        "checklist questions need answers from (min_answers): 3 of them, and the groups that need"
+        " them, cannot be scored for it however many visits are made; plan more places",
+        "Plan at least as many polling places as the questions' `min_answers` (the bundled "
+        "rubric: 5): visits to one place count once. With fewer, the mission's checklist "
+        "indicators, and the families and overall that need them, stay `insufficient`.",
+        "warning",
+    ),
     "duplicate-place": Code(
         "workspace",
         "missions.yaml:12:43 missions[1].places[1].id: place 'p1' is listed twice",

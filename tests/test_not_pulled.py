@@ -64,7 +64,7 @@ def test_a_target_not_pulled_yet_is_no_submissions_yet(
 
     # The final line of each command says so too: the warning above it is easily missed.
     for command, out, final in [
-        ("score", "s.json", "scored 2 missions against mini 0.1"),
+        ("score", "s.json", "scored 2 missions against mini 0.1, 1 without an overall score"),
         ("compare", "c.json", "compared 2 missions; first overall: aaa-2020"),
         ("report", "r.html", f"wrote html comparison of 2 missions to {tmp_path / 'r.html'}"),
     ]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ovm.cli.common import (
     EXIT_OK,
@@ -18,6 +18,9 @@ from ovm.cli.common import (
     output_failure,
     rubric_spec,
 )
+
+if TYPE_CHECKING:
+    from ovm.data.observations import Mission
 
 
 def _output(name: str) -> Path:
@@ -61,6 +64,8 @@ def cmd_form(args: argparse.Namespace) -> int:
     out = _output(args.output)
     missions: list[tuple[str, dict[str, str] | str]] = []
     places: dict[str, Any] = {}
+    found: list[Mission] = []
+    missions_file: Path | None = None
     source = Path(args.rubric)
     if not args.rubric.startswith("bundled:") and source.exists() and is_workspace(source):
         from ovm.data.workspace import CONFIG_NAME, load_plan, read_config
@@ -79,6 +84,7 @@ def cmd_form(args: argparse.Namespace) -> int:
         base = source if source.is_dir() else source.parent
         guard_output(args.output, read_config(source).input_files(base))
         rubric, found = load_plan(source)
+        missions_file = base / read_config(source).missions
         # The missions with a plan are those being observed; the others are past missions.
         planned = [m for m in found if m.places] or found
         missions = [(m.id, m.name) for m in planned]
@@ -109,12 +115,18 @@ def cmd_form(args: argparse.Namespace) -> int:
                 )
             missions = [(m.id, m.name) for m in found]
             places = {m.id: m.places for m in found if m.places}
+            missions_file = Path(args.missions)
     langs = _languages(args.lang, rubric.languages)
     form = build_form(rubric, languages=langs, missions=missions, places=places)
     try:
         write_form(form, out)
     except OutputError as exc:
         raise output_failure(exc) from None
+    from ovm.data.places import plans_too_small
+
+    # A plan the questions' minimum cannot be met on is said before the observers leave.
+    for issue in plans_too_small(rubric, found, missions_file):
+        print(issue.render(message_lang(args)), file=sys.stderr)
     if not args.quiet:
         from ovm.data.checklists import checklist_questions
         from ovm.i18n import counted, gettext

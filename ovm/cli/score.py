@@ -44,6 +44,13 @@ def cmd_score(args: argparse.Namespace) -> int:
             rubric=ws.rubric.id,
             version=ws.rubric.version,
         )
+        # "Scored" says the engine ran, not that each mission has an overall: say those that
+        # have none (too few polling places, too little data), or a reader takes all as ranked.
+        unscored = sum(c.overall.status != "scored" for c in scores.scorecards)
+        if unscored and unscored == len(scores.scorecards):
+            scored += gettext("cli_scored_none_overall", lang)
+        elif unscored:
+            scored += gettext("cli_scored_without_overall", lang, n=unscored)
         print(scored + sims + not_pulled_note(ws, lang), file=sys.stderr)
     return EXIT_OK
 

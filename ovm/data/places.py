@@ -26,6 +26,7 @@ from ovm.data.plan import PlannedPlace, _Country, _Time, country_code, country_p
 from ovm.data.reader import Account, Column, NumberRule, RowText, Text, clean
 from ovm.data.tables import ROW, read_named_table, unnamed
 from ovm.errors import Issue
+from ovm.rubric.model import Rubric
 
 __all__ = [
     "PLACE_COLUMNS",
@@ -36,6 +37,7 @@ __all__ = [
     "country_problem",
     "load_places",
     "plan_coverage",
+    "plans_too_small",
     "with_places",
 ]
 
@@ -237,3 +239,54 @@ def with_places(
             )
         out.append(m.model_copy(update={"places": m.places + extra}) if extra else m)
     return out, issues
+
+
+def plans_too_small(
+    rubric: Rubric, missions: Sequence[Mission], missions_file: Path | None
+) -> list[Issue]:
+    """A warning (``too-few-places-planned``) for each mission whose plan lists fewer polling
+    places than a checklist question needs answers from (``min_answers``, counted in places):
+    however many visits the observers make, those questions cannot be scored for it, nor the
+    groups that need them. Said before the observers leave, at the mission's ``places:`` in
+    the missions file (its ``id`` where the plan comes from a places table)."""
+    from ovm.indicators import ChecklistIndicator
+    from ovm.yamldoc import parse_yaml, read_text
+
+    needs = [n.min_answers for n in rubric.indicators() if isinstance(n, ChecklistIndicator)]
+    short = [m for m in missions if m.places and len(m.places) < max(needs, default=0)]
+    if not short:
+        return []
+    doc = None
+    if missions_file is not None:
+        text, name, problems = read_text(missions_file)
+        doc = None if problems else parse_yaml(text, name)[0]
+    entries = doc.data.get("missions") if doc is not None and isinstance(doc.data, dict) else None
+    index = {str(e.get("id")): i for i, e in enumerate(entries or []) if isinstance(e, dict)}
+    out = []
+    for m in short:
+        n = len(m.places)
+        needed = max(needs)
+        questions = sum(1 for k in needs if k > n)
+        pos = None
+        if doc is not None and m.id in index:
+            i = index[m.id]
+            listed = isinstance(entries[i], dict) and "places" in entries[i]  # type: ignore[index]
+            pos = doc.positions.find(("missions", i, "places" if listed else "id"), key=listed)
+        out.append(
+            Issue(
+                str(missions_file) if missions_file is not None else m.id,
+                pos[0] if pos else None,
+                pos[1] if pos else None,
+                "too-few-places-planned",
+                f"{m.id} plans {n} polling place{'' if n == 1 else 's'}, fewer than the "
+                f"{needed} that checklist "
+                f"questions need answers from (min_answers): {questions} of them, and the groups "
+                "that need them, cannot be scored for it however many visits are made; plan "
+                "more places",
+                (),
+                "warning",
+                "data",
+                params={"mission": m.id, "n": n, "needed": needed, "questions": questions},
+            )
+        )
+    return out

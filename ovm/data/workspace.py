@@ -730,7 +730,12 @@ def _load(
     ]
     # Said after the tables' own problems: an unknown-column warning names the column that was
     # probably meant for the question.
-    unanswered = questions_not_answered(rb, obs, _rubric_path(rubric, config, base))
+    from ovm.data.places import plans_too_small
+
+    unanswered = [
+        *plans_too_small(rb, obs.missions, base / config.missions),
+        *questions_not_answered(rb, obs, _rubric_path(rubric, config, base)),
+    ]
     if left or unanswered:
         report = dataclasses.replace(obs.report, issues=(*left, *obs.report.issues, *unanswered))
         obs = dataclasses.replace(obs, report=report)

@@ -872,6 +872,24 @@ def grown() -> list[Case]:
                 line,
             )
         )
+    # A plan of fewer places than the questions' min_answers (3 in the mini rubric): said at
+    # the mission's places before the observers leave; nothing is refused.
+    add(
+        Case(
+            "missions-plan-below-min-answers",
+            {
+                "missions.yaml": sub(
+                    "name: B 2021",
+                    "name: B 2021\n    places: [{id: p1, country: ESP}, {id: p2, country: ESP}]",
+                )
+            },
+            0,
+            "too-few-places-planned",
+            "missions.yaml",
+            line_of("missions.yaml", "name: B 2021") + 1,
+            5,
+        )
+    )
     values = [
         ("{value: yes}", "invalid-number"),
         ("{value: abc}", "invalid-number"),
