@@ -2279,6 +2279,9 @@ def _mission_context(
     ctx["mission"] = ref
     ctx["overall"] = b.cell(card.overall, "overall")
     ctx["interval_note"] = _interval_note(b, card, card.overall)
+    # The coverage shown (indicator weight scored) and the rule that scores the overall (the
+    # families' weight scored) differ: 44 % beside a 50 % minimum reads as a contradiction.
+    ctx["coverage_note"] = b.t("coverage_note_overall", need=b.pct(rubric.min_coverage))
     ctx["summary"] = {
         "sites": str(card.sites),
         "notes": str(card.notes_total),
