@@ -108,16 +108,18 @@ def test_dropdowns_hold_the_allowed_answers(ws: Path) -> None:
                 return dv.type, [c.value for row in lists[ref] for c in row]
         return "none", []
 
-    assert options("answers", "B2") == ("list", ["none", "statute", "constitution"])
-    assert options("answers", "E3") == ("list", ["yes", "partial", "no", "na"])
-    assert options("answers", "D2") == ("list", ["high", "medium", "low"])
+    # (the answers sheet's row 2 shows the questions: its missions start at row 3)
+    assert options("answers", "B3") == ("list", ["none", "statute", "constitution"])
+    assert options("answers", "E4") == ("list", ["yes", "partial", "no", "na"])
+    assert options("answers", "D3") == ("list", ["high", "medium", "low"])
+    assert options("answers", "B2") == ("none", [])
     assert options("variables", "G3") == ("list", ["high", "medium", "low"])
     assert options("variables", "B2") == ("whole", ["greaterThanOrEqual", "0", "warning"])
 
 
 def test_answers_already_in_the_missions_file_are_marked(ws: Path) -> None:
     wb = load_workbook(write_template(ws, ws / "data.xlsx"))
-    assert "already answered" in wb["answers"]["B2"].comment.text
+    assert "already answered" in wb["answers"]["B3"].comment.text
 
 
 def fill(path: Path, sheet: str, cells: dict[str, Any]) -> None:
@@ -176,7 +178,7 @@ def test_filled_answers_load_and_merge_into_missions(tmp_path: Path) -> None:
         encoding="utf-8",
     )
     path = write_template(root, root / "data.xlsx")
-    fill(path, "answers", {"B3": "constitution", "C3": "Constitution art. 2", "D3": "medium"})
+    fill(path, "answers", {"B4": "constitution", "C4": "Constitution art. 2", "D4": "medium"})
     rubric = load_rubric(root / "rubric.yaml")
     missions = missions_of(root)
     answers, report, rejected, issues = load_answers_table(path, rubric, missions)
@@ -188,7 +190,7 @@ def test_filled_answers_load_and_merge_into_missions(tmp_path: Path) -> None:
         datum.provenance.source,
         datum.provenance.confidence,
         datum.provenance.line,
-    ) == ("constitution", "Constitution art. 2", "medium", 3)
+    ) == ("constitution", "Constitution art. 2", "medium", 4)
     merged, problems = apply_answers(missions, answers, str(path))
     assert problems == []
     assert merged[1].answers["rights.basis"].value == "constitution"
@@ -200,7 +202,7 @@ def test_bad_answers_are_rejected_and_double_answers_reported(ws: Path) -> None:
     fill(
         path,
         "answers",
-        {"B2": "statute", "B3": "treaty", "E3": "na", "D3": "HIGH", "H1": "rights.other"},
+        {"B3": "statute", "B4": "treaty", "E4": "na", "D4": "HIGH", "H1": "rights.other"},
     )
     rubric = load_rubric(ws / "rubric.yaml")
     missions = missions_of(ws)
@@ -209,11 +211,11 @@ def test_bad_answers_are_rejected_and_double_answers_reported(ws: Path) -> None:
         (1, 8, "unknown-column", "warning")
     ]
     assert rejected == []
-    assert [(i.line, i.column, i.code) for i in report.rejected_cells] == [(3, 2, "invalid-answer")]
+    assert [(i.line, i.column, i.code) for i in report.rejected_cells] == [(4, 2, "invalid-answer")]
     assert (report.rows_read, report.rows_used, report.rows_rejected) == (2, 2, 0)
     _, problems = apply_answers(missions, answers, str(path))
-    # Row 3 is used without its bad cell: its 'na' answers what missions.yaml answers too.
-    assert [(i.line, i.code) for i in problems] == [(2, "duplicate-value"), (3, "duplicate-value")]
+    # Row 4 is used without its bad cell: its 'na' answers what missions.yaml answers too.
+    assert [(i.line, i.code) for i in problems] == [(3, "duplicate-value"), (4, "duplicate-value")]
 
 
 def test_text_cells_are_guarded_against_formulas(tmp_path: Path) -> None:

@@ -1637,6 +1637,10 @@ def read_mission_table(
             ]
         account.reject_every_row(df, "no mission column", variant="column")
         return {}, account.report(df.height), account.rejected, [*issues, *missing]
+    # A row whose mission cell starts with '#' is a note (the template's row of questions
+    # under the answers' ids): no mission id can, so it is skipped as a blank row is.
+    note = pl.col("mission").cast(pl.String).str.strip_chars().str.starts_with("#")
+    df = df.filter(~note.fill_null(False))
     row_prov = {c: provenance_column(c, c) for c in cols if c in PROVENANCE_FIELDS}
     value_cols: list[Column] = []
     unmatched: list[str] = []

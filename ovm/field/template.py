@@ -108,7 +108,7 @@ def build_template(
     """
     from openpyxl import Workbook
     from openpyxl.comments import Comment
-    from openpyxl.styles import Font, PatternFill
+    from openpyxl.styles import Alignment, Font, PatternFill
     from openpyxl.utils import get_column_letter, quote_sheetname
     from openpyxl.worksheet.datavalidation import DataValidation
 
@@ -149,6 +149,11 @@ def build_template(
 
     confidence_list = list_range(CONFIDENCE)
 
+    # The answers sheet shows each indicator's question under its id (row 2, a note row the
+    # reader skips): an id such as obstacles.method_change can read as the opposite of the
+    # question ("kept unchanged?"), and a cell comment is easily missed.
+    first = {VARIABLES_SHEET: 2, ANSWERS_SHEET: 3}
+
     def dropdown(ws: Any, col: int, formula: str, strict: bool, prompt: str) -> None:
         letter = get_column_letter(col)
         dv = DataValidation(
@@ -161,17 +166,17 @@ def build_template(
             errorTitle="ovm",
         )
         ws.add_data_validation(dv)
-        dv.add(f"{letter}2:{letter}{last}")
+        dv.add(f"{letter}{first[ws.title]}:{letter}{last + first[ws.title] - 2}")
 
     def missions_column(ws: Any) -> None:
         header(ws, 1, "mission", t("tpl_mission_id"))
-        for r, m in enumerate(missions, start=2):
+        for r, m in enumerate(missions, start=first[ws.title]):
             cell = ws.cell(row=r, column=1, value=safe_cell(m.id))
             cell.comment = comment(
                 f"{m.title(langs[0])}\n{m.key}, {m.election.type} "
                 f"{m.election.date.isoformat()}, {t('round_n', n=m.election.round)}"
             )
-        ws.freeze_panes = "B2"
+        ws.freeze_panes = f"B{first[ws.title]}"
 
     def data_columns(
         ws: Any, col: int, name: str, note: str, given: set[str], already: str, what: str
@@ -179,7 +184,7 @@ def build_template(
         """A value column (cells given in the missions file greyed), its source and
         confidence columns."""
         header(ws, col, name, note)
-        for r, m in enumerate(missions, start=2):
+        for r, m in enumerate(missions, start=first[ws.title]):
             if m.id in given:
                 cell = ws.cell(row=r, column=col)
                 cell.fill = given_fill
@@ -203,8 +208,16 @@ def build_template(
         _numeric_validation(ws_vars, col, var, last, DataValidation, t)
 
     missions_column(ws_ans)
+    asked = Font(italic=True)
+    ws_ans.cell(row=2, column=1, value=safe_cell(t("tpl_question_row"))).font = asked
     for i, node in enumerate(qualitative_indicators(rubric)):
         col = 2 + 3 * i
+        question = pick(node.question, langs[0]) if node.question else ""
+        cell = ws_ans.cell(
+            row=2, column=col, value=safe_cell(question or pick(node.labels, langs[0]))
+        )
+        cell.font = asked
+        cell.alignment = Alignment(wrap_text=True, vertical="top")
         allowed = allowed_answers(node)
         data_columns(
             ws_ans,
