@@ -137,13 +137,15 @@ def _reference(
 
     def overall(rows: dict[str, int]) -> np.ndarray:
         w = model.weights * (1.0 + config.weight_range * u["weights"][rows["weights"]])
+        # Whether a group has the data to be scored: at the rubric's own weights.
+        cover = model.weights.copy()
         drop = int(u["drop_indicator"][rows["drop_indicator"]])
         if drop:
-            w[drop - 1] = 0.0
+            w[drop - 1] = cover[drop - 1] = 0.0
         norm = normalisations[int(u["normalisation"][rows["normalisation"]])]
         methods = aggregations[int(u["aggregation"][rows["aggregation"]])]
         values = module._normalised(model, model.base, norm)
-        return module._evaluate(model, values, w[None, :], methods)[:, 0]
+        return module._evaluate(model, values, w[None, :], methods, cover=cover[None, :])[:, 0]
 
     # A, B, then AB_i: A with choice i taken from B.
     designs = [dict.fromkeys(CHOICES, r) for r in range(runs)]

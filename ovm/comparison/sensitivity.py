@@ -32,7 +32,11 @@ Conventions: ranks are standard competition ranks of the overall score (ties to 
 a mission without an overall score in a run takes the place after the last scored one. Under
 geometric, harmonic and negative-power means a value below 1 enters as 1 (the floor of the 1-100
 range that makes these means defined), where compare() would report the mean as undefined.
-Comparative indicators (family 7) keep their nominal scores in every run.
+Comparative indicators (family 7) keep their nominal scores in every run. Whether a group has
+the data to be scored (its ``min_coverage``, a sum's every child) is tested at the rubric's own
+weights, less the indicator a run leaves out: the varied weights take part in the means alone,
+so that a group scored at exactly its coverage is not lost whenever its scored children's weights
+draw lower.
 """
 
 from __future__ import annotations
@@ -1216,6 +1220,8 @@ class _Child:
     sign: float
     logged: bool = False
     unsigned: bool = False
+    cover: Array | None = None
+    """Its weight in each run's coverage test (:attr:`_Plan.cover`)."""
 
 
 @dataclass
@@ -1237,6 +1243,9 @@ class _Step:
     lowest: Array | None
     halvings: int | None = None
     """``j`` when the group's coverage is ``2^-j`` (one half: 1), for :func:`_covered`."""
+    cover: Array | None = None
+    """The weights of the group's indicators in each run's coverage test (a view of
+    :attr:`_Plan.cover` when they are contiguous; None: gathered in each batch)."""
     shown: bool = False
     """A formula or the headline reads the group: its arrays are written out for every
     mission, and its value is the mean itself."""
@@ -1289,6 +1298,9 @@ class _Fused:
     viewed: bool = False
     """Whether :attr:`weights` is a view of the batch's weights (the groups' columns follow
     one another), rather than gathered from them in each batch."""
+    cover: Array | None = None
+    """Groups x indicators x runs: the weights of each run's coverage test (:attr:`_Plan.cover`),
+    a view of them when :attr:`viewed`, else gathered in each batch that has them."""
 
     def existing(self, vals: _Values) -> Array:
         """The last rows of :meth:`_Values.leaves`, the same under every mean and for every
@@ -1376,6 +1388,10 @@ class _Plan:
     methods: Sequence[tuple[str, float | None]]
     weights: Array
     """Nodes x runs: the batch's weights, written in at the start of each batch."""
+    cover: Array
+    """Nodes x runs: the weights that decide where each group has the data to be scored (its
+    coverage test), written in at the start of a batch that has them apart from
+    :attr:`weights` (:func:`_evaluate`'s ``cover``)."""
     steps: list[_Step | _GroupSpec]
     """A step per group in the model's order; a formula group stands as itself."""
     fused: list[_Fused] = field(default_factory=list)
@@ -1426,6 +1442,7 @@ def _plan(
         return plan
     k, m = len(model.ind_ids), arena.rows
     wt = np.empty((model.weights.size, e))
+    wt0 = np.empty((model.weights.size, e))
     everywhere = np.ones((1, e), dtype=bool)
     everywhere.flags.writeable = False
     shown = _shown(model)
@@ -1469,6 +1486,7 @@ def _plan(
                     float(sign),
                     logged,
                     unsigned=not model.groups[c].signed,
+                    cover=wt0[k + c],
                 )
             )
         val, ok, ap = arena.group(g.index, e)
@@ -1486,6 +1504,7 @@ def _plan(
             arena.get("low", e) if meth == "minimum" else None,
             _halvings(g.min_coverage),
             shown=g.index in shown,
+            cover=wt0[cols] if g.indicators and isinstance(cols, slice) else None,
         )
         steps.append(step)
     fused = []
@@ -1533,6 +1552,7 @@ def _plan(
                 arena.patterns,
                 arena.exists,
                 everywhere,
+                cover=arena.block(f"leafcover{b}", (n, size), e),
             )
         )
         span = fused[-1].span
@@ -1541,11 +1561,13 @@ def _plan(
             # products read them in place, with the same strides as the gathered copy's.
             view = wt[span[0]].reshape(n, size, e)
             fused[-1].weights, fused[-1].viewed = (view[::-1] if span[1] else view), True
+            view = wt0[span[0]].reshape(n, size, e)
+            fused[-1].cover = view[::-1] if span[1] else view
     joined = {step.group.index for f in fused for step in f.steps}
     rest = [s for s in steps if isinstance(s, _GroupSpec) or s.group.index not in joined]
     apart = any(isinstance(s, _GroupSpec) or bool(s.group.indicators) for s in rest)
     plan = arena.plans[key] = _Plan(
-        methods, wt, steps, fused, rest=rest, apart=apart, everywhere=everywhere
+        methods, wt, wt0, steps, fused, rest=rest, apart=apart, everywhere=everywhere
     )
     return plan
 
@@ -1559,15 +1581,21 @@ def _leaves(
     logs: set[int],
     scratch: tuple[Array, npt.NDArray[np.bool_]],
     segments: Sequence[tuple[int, int, _Values]] | None = None,
+    wt0: Array | None = None,
 ) -> None:
     """Groups evaluated together (:class:`_Fused`), as :func:`_evaluate` evaluates each: the
     same products (one per group, of the same operands), the same quotients and the same
     coverage test, each step applied to all the groups at once. With ``segments``, the runs
-    ``c0:c1`` of each take their indicator values from its values."""
+    ``c0:c1`` of each take their indicator values from its values. With ``wt0``, the
+    coverage test weighs the indicators by it rather than by ``wt`` (:func:`_evaluate`'s
+    ``cover``)."""
     m = vals.y.shape[0]
     n, e = fused.weights.shape[0], fused.weights.shape[2]
     if not fused.viewed:
         np.take(wt, fused.columns, axis=0, out=fused.weights)
+    cover = fused.cover if wt0 is not None else None
+    if cover is not None and wt0 is not None and not fused.viewed:
+        np.take(wt0, fused.columns, axis=0, out=cover)
     parts = [(0, e, vals)] if segments is None else segments
     pattern: _Patterns | None = fused.patterns_of(parts[0][2])
     # A product of one column is a matrix-vector product, whose rows BLAS sums in an order
@@ -1591,7 +1619,11 @@ def _leaves(
             out=fused.scoredw.reshape(n * m, e),
             mode="clip",
         )
+        if cover is not None:
+            # The mean is taken; the coverage test reads the same rows weighed by ``wt0``.
+            np.matmul(pattern.rows, cover, out=weighed)
         num, den, tot = fused.sums[:, :m], fused.scoredw, weighed[:, :1]
+        covering = den
     else:
         pattern = None
         for c0, c1, own in parts:
@@ -1600,6 +1632,13 @@ def _leaves(
             )
         num, den = fused.sums[:, :m], fused.sums[:, m : 2 * m]
         tot = fused.sums[:, 2 * m : 2 * m + 1]
+        covering = den
+        if cover is not None:
+            # Whether each value exists and applies, weighed by ``wt0``, for the coverage test.
+            weighed = fused.weighed[:, : m + 2]
+            for c0, c1, own in parts:
+                np.matmul(fused.existing(own), cover[:, :, c0:c1], out=weighed[:, :, c0:c1])
+            covering, tot = weighed[:, :m], weighed[:, m : m + 1]
     value, scored = fused.value, fused.scored
     np.divide(num, den, out=value)
     for i, mean in fused.inverted:
@@ -1623,12 +1662,21 @@ def _leaves(
             )
     elif normal:
         # Every group's threshold a normal float: _covered's test of one total a run.
-        np.greater_equal(den, limit, out=scored)
+        np.greater_equal(covering, limit, out=scored)
         every = np.asarray(scored.all(axis=(1, 2)))
     else:
+        if pattern is not None and cover is not None:
+            # The quotients are taken: each mission's scored weight gathered again, by ``wt0``.
+            np.take(
+                fused.weighed.reshape(-1, e),
+                pattern.index,
+                axis=0,
+                out=fused.scoredw.reshape(n * m, e),
+                mode="clip",
+            )
         for i, step in enumerate(fused.steps):
             assert step.halvings is not None
-            _covered(den[i], tot[i], step.halvings, scored[i], *scratch)
+            _covered(covering[i], tot[i], step.halvings, scored[i], *scratch)
         every = np.asarray(scored.all(axis=(1, 2)))
     np.greater(tot, 0.0, out=fused.applies)
     applied = np.asarray(fused.applies.all(axis=(1, 2)))
@@ -1688,6 +1736,8 @@ def _evaluate(
     *,
     owned: bool = True,
     bounded: bool | None = None,
+    cover: Array | None = None,
+    states: dict[str, npt.NDArray[np.bool_]] | None = None,
 ) -> Array:
     """Overall scores (missions x runs) for indicator values and per-run weights ``w``.
 
@@ -1701,7 +1751,11 @@ def _evaluate(
     ``w`` is runs x nodes (indicators, then groups in the model's order); a weight of 0 leaves
     a node out. ``methods`` gives each group's (method, power), in the model's order. The
     engine's rules apply: a group is scored when its scored weight reaches ``min_coverage`` of
-    its applicable weight; a group with no applicable child does not apply.
+    its applicable weight; a group with no applicable child does not apply. ``cover`` (runs x
+    nodes, 0 where ``w`` is 0) gives the weights of that test when they are not ``w``: the
+    analysis decides whether a group has the data to be scored at the rubric's own weights,
+    while its mean takes the run's. ``states``, when given, receives where each group is
+    scored (missions x runs, by group id).
 
     What is the same for every mission of a run (a group's scored and applicable weights when
     every mission has the same indicators, whether it is scored, whether it applies) is kept
@@ -1717,9 +1771,13 @@ def _evaluate(
     plan = _plan(model, arena, methods, e)
     wt, whole = plan.weights, plan.everywhere
     np.copyto(wt, w.T)
+    wt0: Array | None = None
+    if cover is not None:
+        wt0 = plan.cover
+        np.copyto(wt0, cover.T)
     # Weights that are neither negative nor near the largest float: what _covered needs.
     if bounded is None:
-        bounded = _bounded(w)
+        bounded = _bounded(w) and (cover is None or _bounded(cover))
     tmp = arena.get("tmp", e)
     flag = arena.get("flag", e, bool)
     # Where each group is scored and where it applies in this batch: missions x runs, or one
@@ -1732,7 +1790,7 @@ def _evaluate(
             raise ValueError("runs of several sampling draws need bounded weights")
         # Groups evaluated together, first (they read nothing but the indicators).
         for fused in plan.fused if bounded else ():
-            _leaves(model, vals, fused, wt, state, logs, (tmp, flag), segments)
+            _leaves(model, vals, fused, wt, state, logs, (tmp, flag), segments, wt0)
         if segments is not None and plan.apart:
             raise ValueError("runs of several sampling draws need every group fused")
         for step in plan.rest if bounded else plan.steps:
@@ -1746,6 +1804,11 @@ def _evaluate(
             fresh = False
             den_run: Array | None = None
             tot_run: Array | None = None
+            # The scored and applicable weights by ``cover``, for the coverage test alone.
+            den0: Array | None = None
+            tot0: Array | None = None
+            den0_run: Array | None = None
+            tot0_run: Array | None = None
             if g.indicators:
                 cols = g.cols
                 wi = wt[cols] if step.indicators is None else step.indicators
@@ -1754,11 +1817,24 @@ def _evaluate(
                 # A sum takes away the children that subtract: their values enter signed.
                 np.matmul(left.matrix, wi, out=sums)
                 num, den, tot = sums[:m], sums[left.den], sums[left.tot]
+                if wt0 is not None:
+                    # The rows of existing and applicable values alone, from an even row (the
+                    # operand's count of rows stays even, see _Left).
+                    start = m - m % 2
+                    part = left.matrix[start:]
+                    sums0 = arena.get("sums0", e, rows=4)[: part.shape[0]]
+                    np.matmul(part, wt0[cols] if step.cover is None else step.cover, out=sums0)
+                    den0 = sums0[left.den.start - start : left.den.stop - start]
+                    tot0 = sums0[left.tot.start - start : left.tot.stop - start]
                 # A weight the same for every mission of a run, with child groups to add.
                 if g.groups and den.shape[0] == 1:
                     den_run, den = den, arena.get("den", e)
+                    if den0 is not None:
+                        den0_run, den0 = den0, arena.get("den0", e)
                 if g.groups and tot.shape[0] == 1:
                     tot_run, tot = tot, arena.get("tot", e)
+                    if tot0 is not None:
+                        tot0_run, tot0 = tot0, arena.get("tot0", e)
                 if lowest is not None:
                     v = np.where(vals.has[:, cols], vals.y[:, cols], np.inf)
                     np.copyto(
@@ -1773,6 +1849,9 @@ def _evaluate(
                 # scored (applicable) weight is the same for all its missions: one number a
                 # run, summed in the same order, until a child that is not.
                 den_run, tot_run = np.zeros((1, e)), np.zeros((1, e))
+                if wt0 is not None:
+                    den0, tot0 = arena.get("den0", e), arena.get("tot0", e)
+                    den0_run, tot0_run = np.zeros((1, e)), np.zeros((1, e))
                 if lowest is not None:
                     lowest.fill(np.inf)
             for child in step.children:
@@ -1801,6 +1880,9 @@ def _evaluate(
                 # The child's weight counts where it is scored, and where it applies.
                 den_run = _add_weight(den_run, den, wc, ok_c, ok_c is whole)
                 tot_run = _add_weight(tot_run, tot, wc, ap_c, ap_c is whole)
+                if den0 is not None and tot0 is not None and child.cover is not None:
+                    den0_run = _add_weight(den0_run, den0, child.cover, ok_c, ok_c is whole)
+                    tot0_run = _add_weight(tot0_run, tot0, child.cover, ap_c, ap_c is whole)
                 if lowest is not None:
                     np.logical_and(ok_c, (wc > 0)[None, :], out=flag)
                     np.copyto(tmp, np.inf)
@@ -1810,6 +1892,9 @@ def _evaluate(
                 num.fill(0.0)
             den_w = den if den_run is None else den_run
             tot_w = tot if tot_run is None else tot_run
+            # What the coverage test weighs: ``cover`` where the batch has it, else the run's.
+            den_c = den_w if den0 is None else den0 if den0_run is None else den0_run
+            tot_c = tot_w if tot0 is None else tot0 if tot0_run is None else tot0_run
             val = step.value
             logged = False
             if lowest is not None:
@@ -1825,22 +1910,22 @@ def _evaluate(
                 if not logged:
                     mean.finv(val)
             # Whether the group is scored and applies: one row of runs when its weights are.
-            rows = max(den_w.shape[0], tot_w.shape[0])
+            rows = max(den_c.shape[0], tot_c.shape[0])
             scored = step.scored if rows > 1 else np.empty((1, e), dtype=bool)
             if meth != "sum" and g.min_coverage > 0 and bounded and step.halvings is not None:
-                _covered(den_w, tot_w, step.halvings, scored, tmp[:rows], flag[:rows])
+                _covered(den_c, tot_c, step.halvings, scored, tmp[:rows], flag[:rows])
             elif meth != "sum" and g.min_coverage > 0:
                 # A share of the applicable weight above 0 needs a scored weight above 0; where
                 # tot is 0, den is 0 too and the share is NaN, which no comparison passes.
-                share = np.divide(den_w, tot_w, out=tmp[:rows])
+                share = np.divide(den_c, tot_c, out=tmp[:rows])
                 np.greater_equal(share, g.min_coverage, out=scored)
             else:
-                np.greater(den_w, 0.0, out=scored)
+                np.greater(den_c, 0.0, out=scored)
             if meth == "sum":
                 # A sum is scored only when every applicable child is (the engine's rule).
-                scored &= np.greater_equal(den_w, tot_w * (1.0 - 1e-12))
-            applies = step.applies if tot_w.shape[0] > 1 else np.empty((1, e), dtype=bool)
-            np.greater(tot_w, 0.0, out=applies)
+                scored &= np.greater_equal(den_c, tot_c * (1.0 - 1e-12))
+            applies = step.applies if tot_c.shape[0] > 1 else np.empty((1, e), dtype=bool)
+            np.greater(tot_c, 0.0, out=applies)
             everywhere = bool(scored.all())
             if not everywhere:
                 np.copyto(val, 0.0, where=np.logical_not(scored, out=flag[:rows]))
@@ -1862,6 +1947,9 @@ def _evaluate(
             if everywhere and not step.shown:
                 scored = whole
             state[g.index] = (scored, applies)
+    if states is not None:
+        for index, (scored, _) in state.items():
+            states[model.groups[index].id] = np.broadcast_to(scored, (m, e)).copy()
     if model.headline is not None:
         val, ok = _read_values(model, vals, model.headline, arena, e)
         return np.where(ok, val, np.nan)
@@ -2403,7 +2491,12 @@ def sensitivity(
     weights_of *= model.weights
     del u_w
     # A batch's weights are some of these, a few set to 0: bounded when all of these are.
-    bounded = True if _bounded(weights_of) else None
+    bounded = True if _bounded(weights_of) and _bounded(model.weights) else None
+    # Which groups have the data to be scored is a question of the data, not of the weights:
+    # each run decides it at the rubric's own weights (less an indicator it leaves out), so
+    # that a group whose scored weight meets min_coverage exactly is not lost to the varied
+    # weights half of the time.
+    nominal_cover = "weights" in varied and weight_range > 0
 
     every_ranked = ranked.size == m
     # Every rank is at most one more than the missions ranked: in 16 bits for up to 32,766
@@ -2500,6 +2593,10 @@ def sensitivity(
                 drop = drop_e[idx]
                 hit = drop > 0
                 w[np.flatnonzero(hit), drop[hit] - 1] = 0.0
+                cover = None
+                if nominal_cover:
+                    cover = np.tile(model.weights, (idx.size, 1))
+                    cover[np.flatnonzero(hit), drop[hit] - 1] = 0.0
                 taken = samp_e[idx]
                 if span > 1 and taken[0] != taken[-1]:
                     parts = [0, *(np.flatnonzero(taken[1:] != taken[:-1]) + 1).tolist(), idx.size]
@@ -2516,6 +2613,7 @@ def sensitivity(
                         segments,
                         owned=False,
                         bounded=bounded,
+                        cover=cover,
                     )
                 else:
                     batch = _evaluate(
@@ -2526,6 +2624,7 @@ def sensitivity(
                         arena,
                         owned=False,
                         bounded=bounded,
+                        cover=cover,
                     )
                 # Best first in the overall's own direction: the lowest where lower is better.
                 looked = _rank_into(
@@ -2741,6 +2840,7 @@ def worded_notes(
             sd=format_number(ZSCORE_SCALE[1], lang, 0),
         ),
         t("sens_comparative"),
+        t("sens_coverage"),
         *(n.text(lang, name) for n in result.scale_notes),
     ]
     if result.floored:
@@ -2784,6 +2884,7 @@ def _run_notes(
         t("sens_floor", floor=number(FLOOR)),
         t("sens_zscore", mean=number(ZSCORE_SCALE[0]), sd=number(ZSCORE_SCALE[1])),
         t("sens_comparative"),
+        t("sens_coverage"),
         *(n.text(lang, name) for n in scale_notes),
     ]
     if floored:
