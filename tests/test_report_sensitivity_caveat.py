@@ -82,3 +82,15 @@ def test_the_workbook_holds_the_flag_and_the_caveat(outputs: Path) -> None:
     assert rows[at][:2] == (label, False)
     caveat = gettext("sensitivity_more_runs", "en", width="0.1", runs=runs).replace("`", "")
     assert rows[at + 1][:2] == (None, caveat)
+
+
+def test_the_workbook_says_how_to_read_an_index_beyond_0_or_1(outputs: Path) -> None:
+    ws = openpyxl.load_workbook(outputs / "r.xlsx")["methodology"]
+    rows = [tuple(c.value for c in r) for r in ws.iter_rows()]
+    at = next(
+        i for i, r in enumerate(rows) if r[0] == gettext("xlsx_sensitivity_enough_runs", "en")
+    )
+    # After the flag and its caveat: what an index is, and that one above 1 is noise.
+    said = gettext("ranking_explain_index", "en")
+    assert "slightly above 1 is noise" in said
+    assert rows[at + 2][:2] == (None, said)

@@ -69,3 +69,46 @@ def test_the_help_gives_the_weights_range_with_plus_minus(
         main(["sensitivity", "--help"])
     said = " ".join(capsys.readouterr().out.split())
     assert "weights vary by up to ±R of their value (default 0.25)" in said
+
+
+@pytest.mark.parametrize(
+    ("lang", "text_says", "report_says"),
+    [
+        (
+            "en",
+            "an estimate slightly below 0 or above 1 is noise of the runs around that end",
+            "an estimate slightly below 0 or slightly above 1 is noise of the runs around that end",
+        ),
+        (
+            "es",
+            "una estimación ligeramente negativa o superior a 1 es ruido de las ejecuciones",
+            "una estimación ligeramente negativa o ligeramente superior a 1 es ruido de las "
+            "ejecuciones",
+        ),
+        (
+            "fr",
+            "une estimation légèrement négative ou supérieure à 1 est du bruit des simulations",
+            "une estimation légèrement négative ou légèrement supérieure à 1 est du bruit des "
+            "simulations",
+        ),
+        (
+            "pt",
+            "uma estimativa ligeiramente negativa ou acima de 1 é ruído das execuções",
+            "uma estimativa ligeiramente negativa ou ligeiramente acima de 1 é ruído das execuções",
+        ),
+    ],
+)
+def test_an_index_beyond_0_or_1_is_said_to_be_noise_in_the_summary_and_the_report(
+    lang: str, text_says: str, report_says: str, tmp_path: Path
+) -> None:
+    # Monte Carlo estimates stray past both ends of the 0-1 range they are read on.
+    text_file, report = tmp_path / "s.txt", tmp_path / "r.html"
+    argv = ["sensitivity", str(EXAMPLES), *RUNS, "--format", "text", "--lang", lang]
+    assert main([*argv, "-o", str(text_file)]) == 0
+    blocks = text_file.read_text(encoding="utf-8").split("\n\n")
+    # The legend right below the table of indices.
+    assert _choices("\n\n".join(blocks)) and text_says in blocks[4]
+    argv = ["report", str(EXAMPLES), "--bootstrap", "0", "-q", "--sensitivity-runs", "8"]
+    assert main([*argv, "--lang", lang, "-o", str(report)]) == 0
+    html = " ".join(report.read_text(encoding="utf-8").split())
+    assert report_says in html

@@ -2970,6 +2970,8 @@ def _worded_text(result: Sensitivity, lang: str, name: Callable[[str], str] | No
             for c in result.shown_choices
         ],
     )
+    # Estimates beyond 0 and 1 are read as noise, as the report's text reads them.
+    lines += ["", t("sens_text_index_legend")]
     notes = _run_notes(
         lang,
         resamples=result.settings.boot,

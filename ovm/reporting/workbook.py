@@ -468,6 +468,8 @@ def _methodology(book: _Book, t: Translator, context: Mapping[str, Any]) -> None
         info.append([t("xlsx_sensitivity_enough_runs"), bool(sens["enough_runs"])])
         if sens["more_runs"]:
             info.append(["", sens["more_runs"]["text"]])
+        # How to read the sheet of indices, estimates beyond 0 and 1 included, as the HTML says.
+        info.append(["", t("ranking_explain_index")])
     scale = context.get("scale")
     if scale is not None:
         # what the scores of the other sheets are, as the overview's lead says it
