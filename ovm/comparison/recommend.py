@@ -1347,13 +1347,22 @@ def to_markdown(
     return "\n".join(lines).rstrip() + "\n"
 
 
+_MD_SPECIAL = re.compile(
+    r"\\(?=[!-/:-@\[-`{-~])"  # a backslash that would escape what follows it
+    r"|<(?=[A-Za-z/!?])"  # what opens an HTML tag, comment or autolink
+    r"|&(?=#?[A-Za-z0-9]+;)"  # what starts an entity
+    r"|\|"  # a table's cell border
+    r"|^>"  # a block quote
+)
+
+
 def _md_escape(text: str) -> str:
-    # Markdown viewers render HTML: neutralise tags and table pipes from data, in headings as
-    # in the body (a mission's name, a node's label and a band's label are the team's text).
-    return (
-        text.replace("&", "&amp;")
-        .replace("<", "&lt;")
-        .replace(">", "&gt;")
-        .replace("|", "\\|")
-        .replace("\n", " ")
-    )
+    """Text from the team's files (a mission's name, a label, a recommendation) as Markdown
+    that shows it as written.
+
+    Markdown viewers render HTML: a tag, an entity or a table pipe from the data is made plain
+    text by a backslash, the escape Markdown itself reads, so that a terminal shows
+    ``score 0.0 < 60`` as it is (an entity such as ``&lt;`` reads as itself there). Only
+    what would start markup is escaped: ``<`` before a space is plain text already.
+    """
+    return _MD_SPECIAL.sub(lambda m: "\\" + m.group(0), text.replace("\n", " "))
