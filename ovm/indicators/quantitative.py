@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
@@ -24,6 +25,7 @@ from ovm.indicators.scoring import (
 )
 from ovm.indicators.validation import Document, RawNode, node_check
 from ovm.indicators.variables import Source, read, replicate_values, resolve
+from ovm.nearest import closest
 from ovm.rubric import formula
 from ovm.rubric.formula import Expr
 
@@ -75,17 +77,27 @@ def formula_reads_declared_variables(doc: Document, node: RawNode) -> Iterator[I
     except formula.FormulaSyntaxError as exc:
         yield doc.formula_issue(at, text, exc.offset, "formula-syntax", exc.message, **exc.params)
         return
+    declared = sorted(doc.variables)
     for ref in formula.names(expr):
         if ref.name not in doc.variables:
-            yield doc.formula_issue(
+            # A misspelt name is offered its variable, as a misspelt choice or column is.
+            meant = closest(ref.name, declared, words=False)
+            issue = doc.formula_issue(
                 at,
                 text,
                 ref.offset,
                 "unknown-variable",
                 f"{ref.name!r} is not a declared variable",
-                variant="formula",
+                variant="formula_meant" if meant else "formula",
                 name=ref.name,
+                **({"meant": meant} if meant else {}),
             )
+            if meant:
+                # said after the formula the sentence ends with
+                issue = dataclasses.replace(
+                    issue, message=f"{issue.message}: did you mean {meant!r}?"
+                )
+            yield issue
     gate = node.data.get("applies_if")
     if isinstance(gate, str) and gate not in {ref.name for ref in formula.names(expr)}:
         yield doc.issue(

@@ -101,6 +101,21 @@ def goalposts_apart(doc: Document, path: Path, rule: dict[str, Any]) -> Iterator
         return
     if lo == hi:
         yield doc.issue(path, "goalposts-equal", f"low and high are both {lo:g}", value=lo)
+    elif lo > hi and rule.get("direction") == "lower":
+        # The writer already said small values are better and took low and high for the worst
+        # and best values: the hint to add a direction would send them round in a circle.
+        smaller, larger = _as_yaml(rule.get("high")), _as_yaml(rule.get("low"))
+        yield doc.issue(
+            path,
+            "goalposts-unordered",
+            "low must be below high whatever the direction: low is the smaller goalpost and "
+            f"high the larger (write low: {smaller}, high: {larger})",
+            variant="direction",
+            low=lo,
+            high=hi,
+            smaller=smaller,
+            larger=larger,
+        )
     elif lo > hi:
         yield doc.issue(
             path,
@@ -109,6 +124,14 @@ def goalposts_apart(doc: Document, path: Path, rule: dict[str, Any]) -> Iterator
             low=lo,
             high=hi,
         )
+
+
+def _as_yaml(value: object) -> str:
+    """A goalpost as the rubric's YAML writes it (``200``, ``0.5``): the text a hint asks to
+    type, never a language's number format (``1.000`` is 1 in YAML)."""
+    if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
+        return str(int(value))
+    return str(value)
 
 
 class ValueBand(Frozen):

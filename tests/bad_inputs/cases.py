@@ -1211,6 +1211,8 @@ def grown() -> list[Case]:
         ("weight: 2", "weight: 2\n    min_coverage: 2", "invalid-coverage"),
         ("low: 10, high: 60", "low: 60, high: 60", "goalposts-equal"),
         ("low: 10, high: 60", "low: 60, high: 10", "goalposts-unordered"),
+        # direction: lower already written: another hint, the same code and place
+        ("low: 10, high: 60", "low: 60, high: 10, direction: lower", "goalposts-unordered"),
         ("low: 10, high: 60", "low: -1e308, high: 1e308", "number-overflow"),
         ("low: 10, high: 60", "low: 10, high: 1e400", "invalid-value"),
         (
@@ -1221,6 +1223,11 @@ def grown() -> list[Case]:
         (
             "formula: votes_abroad / registered_abroad * 100",
             "formula: votes / registered_abroad * 100",
+            "unknown-variable",
+        ),
+        (
+            "formula: votes_abroad / registered_abroad * 100",
+            "formula: votes_abroad / registred_abroad * 100",
             "unknown-variable",
         ),
         (
