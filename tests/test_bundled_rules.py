@@ -10,6 +10,7 @@ import pytest
 import ovm
 from ovm import Scorecard
 from ovm.cli.app import main as ovm_main
+from ovm.indicators import QuantitativeIndicator
 
 
 def scorecard(
@@ -221,6 +222,22 @@ def test_electors_per_table_counts_voters_per_voting_day(tmp_path: Path) -> None
     node = "procedures.electors_per_table"
     assert (one_day.node(node).value, one_day.node(node).score) == pytest.approx((200.0, 200 / 3))
     assert week.node(node).score == 100.0
+
+
+def test_votes_per_table_and_day_is_labelled_by_what_it_computes() -> None:
+    # It divides votes cast by tables and by voting days: a label naming electors per table
+    # reads as registered electors (hundreds a table), not the tens of votes a table a day.
+    rubric = ovm.load_workspace(Path(__file__).parent.parent / "examples").rubric
+    node = rubric.node("procedures.electors_per_table")
+    assert isinstance(node, QuantitativeIndicator)
+    assert node.formula == "votes_abroad / tables_abroad / voting_period_days"
+    assert dict(node.labels) == {
+        "en": "Votes per table and per day abroad",
+        "es": "Votos por mesa y por día en el exterior",
+        "fr": "Votes par bureau et par jour à l'étranger",
+        "pt": "Votos por mesa e por dia no exterior",
+    }
+    assert rubric.version == "1.3.9"
 
 
 def test_confidence_in_electoral_bodies_is_a_group_that_says_when_it_has_no_evidence(
