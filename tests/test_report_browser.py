@@ -131,6 +131,20 @@ def test_report_loads_offline_without_errors_and_passes_axe(
     )
 
 
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_the_fixes_table_breaks_no_header_word_on_a_desktop_or_a_phone(
+    reports: dict[str, Path], lang: str
+) -> None:
+    # "Prioridade" split as "Prioridad" / "e" where its column was a share of a narrow table.
+    exe = cdp.find_chromium()
+    if exe is None:
+        _unavailable("Chromium is not installed: apt-get install chromium, or set OVM_CHROMIUM")
+    found = cdp.split_words(
+        reports[f"comparison-{lang}"], "table.fixes thead th", chromium=str(exe)
+    )
+    assert found == {cdp.DESKTOP[0]: [], cdp.PHONE[0]: []}
+
+
 def test_harness_catches_remote_loads_and_console_errors(chromium: str, tmp_path: Path) -> None:
     page = tmp_path / "bad.html"
     page.write_text(

@@ -414,6 +414,68 @@ def check_page(
     return check
 
 
+SPLIT_WORDS = """JSON.stringify(Array.from(document.querySelectorAll(SELECTOR)).flatMap(el => {
+  const out = [];
+  const walk = document.createTreeWalker(el, NodeFilter.SHOW_TEXT);
+  for (let n = walk.nextNode(); n; n = walk.nextNode()) {
+    for (const m of n.data.matchAll(/[^\\s()]+/g)) {
+      const r = document.createRange();
+      r.setStart(n, m.index);
+      r.setEnd(n, m.index + m[0].length);
+      const tops = new Set(Array.from(r.getClientRects()).map(x => Math.round(x.top)));
+      if (tops.size > 1) out.push(m[0]);
+    }
+  }
+  return out;
+}))"""
+"""The words of the elements ``SELECTOR`` finds that the layout split over two lines."""
+
+SETTLE = {"expression": "new Promise(r => requestAnimationFrame(() => setTimeout(r, 100)))"}
+"""Waits for the layout of a new viewport."""
+
+
+def split_words(
+    html_file: str | Path,
+    selector: str,
+    widths: tuple[tuple[int, int, bool], ...] = ((*DESKTOP, False), (*PHONE, True)),
+    *,
+    chromium: str | None = None,
+    timeout: float = 60.0,
+) -> dict[int, list[str]]:
+    """The words of ``selector``'s elements broken inside, at each viewport of ``widths``
+    (width, height, mobile), by width: a column too narrow for a header's word breaks it."""
+    exe = chromium or find_chromium()
+    if exe is None:
+        raise FileNotFoundError("no Chromium found (install it or set OVM_CHROMIUM)")
+    found: dict[int, list[str]] = {}
+    expression = SPLIT_WORDS.replace("SELECTOR", json.dumps(selector))
+    with (
+        tempfile.TemporaryDirectory(prefix="ovm-chromium-") as profile,
+        Browser(exe, profile, timeout) as browser,
+    ):
+        target = browser.send("Target.createTarget", {"url": "about:blank"})
+        session = browser.send(
+            "Target.attachToTarget", {"targetId": target["targetId"], "flatten": True}
+        )["sessionId"]
+        browser.send("Page.enable", session=session)
+        browser.send("Page.navigate", {"url": Path(html_file).resolve().as_uri()}, session=session)
+        browser.wait_for("Page.loadEventFired", session=session)
+        for width, height, mobile in widths:
+            browser.send(
+                "Emulation.setDeviceMetricsOverride",
+                {"width": width, "height": height, "deviceScaleFactor": 1, "mobile": mobile},
+                session=session,
+            )
+            browser.send("Runtime.evaluate", {**SETTLE, "awaitPromise": True}, session=session)
+            res = browser.send(
+                "Runtime.evaluate",
+                {"expression": expression, "returnByValue": True},
+                session=session,
+            )
+            found[width] = list(json.loads(res["result"]["value"]))
+    return found
+
+
 def main(argv: list[str] | None = None) -> int:
     """Command line: check a report and print what the browser saw as JSON."""
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
