@@ -59,7 +59,8 @@ def test_the_text_gives_the_gap_and_the_best_score_on_the_target(tmp_path: Path)
                 (
                     f"comparative.best_{target}",
                     f"{opening}, {names[m]} is {shown} {unit} behind {names[leader]} ({best:.1f}).",
-                    (f"{label}: {own:.2f}", f"{label} ({leader}): {best:.2f}"),
+                    # the scores a distance is computed from, said to be scores
+                    (f"{label}: score {own:.2f}", f"{label} ({leader}): score {best:.2f}"),
                 )
             )
     for m in cards:

@@ -35,7 +35,8 @@ def _run() -> Run:
 def _pointed_to(run: Run, node_id: str, own: float, mission: str) -> Reference | None:
     """The rule of :func:`reference`, read straight off the comparison: the node's best
     practice when it scores better (the mission itself left out of its missions), else the
-    best-scored other mission when it scores better."""
+    best-scored other mission when it scores better; with the evidence (a best practice's)
+    and the value on the node of the mission named first."""
     comparison = run.comparison
     lower = run.rubric.node(node_id).scale_or_default.better == "lower"
 
@@ -47,12 +48,14 @@ def _pointed_to(run: Run, node_id: str, own: float, mission: str) -> Reference |
         others = tuple(m for m in best.missions if m != mission)
         if not others:
             return None
-        evidence = [e for e in best.evidence if e.node == node_id]
-        return Reference(others, best.score, True, evidence[0] if evidence else None)
+        named = dict(zip(best.missions, best.evidence, strict=True))[others[0]]
+        return Reference(others, best.score, True, named, named.value)
     rankings = comparison.on_scale_rankings or comparison.rankings
     scored = [r for r in rankings.get(node_id, ()) if r.mission != mission and r.score is not None]
     if scored and scored[0].score is not None and ahead(scored[0].score):
-        return Reference((scored[0].mission,), scored[0].score, False)
+        top = scored[0].mission
+        value = comparison.judged().scorecard(top).node(node_id).value
+        return Reference((top,), scored[0].score, False, None, value)
     return None
 
 

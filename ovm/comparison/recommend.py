@@ -139,6 +139,14 @@ class Recommendation:
             "evidence": list(self.evidence),
             "best_practice": self.best_practice,
             "best_is_practice": self.reference is not None and self.reference.practice,
+            "reference": None
+            if self.reference is None
+            else {
+                "missions": list(self.reference.missions),
+                "score": self.reference.score,
+                "value": self.reference.value,
+                "practice": self.reference.practice,
+            },
             "caps": list(self.caps),
             "lang": self.lang,
         }
@@ -582,7 +590,11 @@ def _gap_to(edges: tuple[tuple[float, bool], ...], lower: bool, score: float) ->
     return 0.0
 
 
-def _evidence(ns: NodeScore, node: _NodeWords, words: _Words) -> tuple[str, ...]:
+def _evidence(ns: NodeScore, node: _NodeWords, words: _Words, card: NodeScores) -> tuple[str, ...]:
+    """What a recommendation rests on, a line each: the formula, the inputs with their
+    sources, and a group's scored children; ``card``: the mission's scores, where each child's
+    value is read. A score is named as one, beside the value in its unit where the node has
+    one: a child's bare score under its label ("Travel time: 90.0") reads as the quantity."""
     out = []
     ex = ns.explanation
     lang = words.lang
@@ -599,11 +611,13 @@ def _evidence(ns: NodeScore, node: _NodeWords, words: _Words) -> tuple[str, ...]
             shown = node.answer(shown, lang)  # an answer, in words
         # Counts, minutes and seats are whole: "854", not "854.00".
         whole = isinstance(shown, (int, float)) and float(shown).is_integer()
-        val = (
-            _fmt(shown, 0 if whole else 2, lang, numbers)
-            if inp.status == "value"
-            else words.text(f"status_{inp.status}")
-        )
+        if inp.status != "value":
+            val = words.text(f"status_{inp.status}")
+        elif inp.kind == "node" and isinstance(shown, float | int):
+            # a node's score (at this mission or another of the cohort), said to be one
+            val = words.figure(None, _fmt(shown, 0 if whole else 2, lang, numbers))
+        else:
+            val = _fmt(shown, 0 if whole else 2, lang, numbers)
         # A variable keeps its name, the column its data came from; a question, an answer or a
         # node is named by its label, as the report names it.
         if "@" in inp.name:
@@ -623,7 +637,14 @@ def _evidence(ns: NodeScore, node: _NodeWords, words: _Words) -> tuple[str, ...]
         out.append(line)
     for child in ex.children:
         if child.status == "scored" and child.score is not None:
-            out.append(words.prefix(child.node) + _fmt(child.score, 1, lang, numbers))
+            placed = words.rubric.nodes.get(child.node)
+            value = (
+                None
+                if placed is None
+                else value_words(placed.node, card.node(child.node).value, lang, numbers)
+            )
+            score = _fmt(child.score, 1, lang, numbers)
+            out.append(words.prefix(child.node) + words.figure(value, score))
     return tuple(out)
 
 
@@ -660,6 +681,10 @@ class Reference:
     has no best practice, or its best practice does not score better than the mission)."""
     evidence: NodeScore | None = None
     """The best practice's evidence: the node as its first mission scored it."""
+    value: float | str | None = None
+    """The first mission's value on the node, in the node's unit (a share, minutes, an
+    answer), the quantity a recommendation's text speaks of; None for a group, or where the
+    value is not held (a like context's best-scored mission)."""
 
 
 def reference(
@@ -686,13 +711,21 @@ class _Pointer:
         self.lower = node.scale_or_default.better == "lower"
         best = comparison.best.get(node.id)
         self.best = best if best is not None and best.missions else None
+        self.node = node.id
         self.members: frozenset[str] = frozenset()
         self.shared: Reference | None = None
         if self.best is not None:
             self.members = frozenset(self.best.missions)
             ev = next((e for e in self.best.evidence if e.node == node.id), None)
             # The reference of every mission that is not one of the practice's own.
-            self.shared = Reference(self.best.missions, self.best.score, True, ev)
+            self.shared = Reference(
+                self.best.missions, self.best.score, True, ev, None if ev is None else ev.value
+            )
+        from ovm.comparison.cohort import Comparison
+
+        # Where the best-scored mission's value is read (a like context's peers hold none).
+        self.cards = comparison.judged() if isinstance(comparison, Comparison) else None
+        self.tops: dict[str, Reference] = {}
         # Under z-scores or ranks the mission's own score is on the rubric's scale (as the
         # recommendation is judged): so must the one it is compared with be.
         judged = comparison.on_scale_rankings
@@ -712,15 +745,29 @@ class _Pointer:
             others = tuple(m for m in best.missions if m != mission)
             if not others:
                 return None
-            return Reference(others, best.score, True, shared.evidence)
+            # The evidence and value of the first of the others, the mission the text names
+            # (the leaders are tied on the score, not on the value or its sources).
+            ev = best.evidence[best.missions.index(others[0])]
+            return Reference(others, best.score, True, ev, ev.value)
         # A loop, not next() over a generator: a generator left suspended is finalised, which
         # costs more than the scan (it stops at the first or second entry).
         for top in self.scored:
             if top.mission != mission:
                 if top.score is not None and self.ahead(top.score, own):
-                    return Reference((top.mission,), top.score, False)
+                    return self._top(top.mission, top.score)
                 return None
         return None
+
+    def _top(self, mission: str, score: float) -> Reference:
+        """The reference to the best-scored ``mission``, with its value, made once: every
+        mission behind it is pointed to it."""
+        found = self.tops.get(mission)
+        if found is None:
+            value = None
+            if self.cards is not None:
+                value = self.cards.scorecard(mission).node(self.node).value
+            found = self.tops[mission] = Reference((mission,), score, False, None, value)
+        return found
 
 
 _POINTERS: dict[tuple[int, str], tuple[object, Any]] = {}
@@ -764,18 +811,57 @@ def practice_of(
     return target, found.score if found.status == "scored" else None
 
 
+def value_words(
+    node: Group | Indicator,
+    value: float | str | None,
+    lang: str,
+    numbers: Sequence[Callable[[float], str]] = (),
+) -> str | None:
+    """A node's value as a reader reads it beside its score, in the node's unit: "92.3 % of
+    observer visits", "45 minutes", an answer or a level in words; None for a group (whose
+    figure is its score) or without a value."""
+    if value is None or isinstance(node, Group):
+        return None
+    if isinstance(node, ComparativeIndicator) and node.measure == "practice_adoption":
+        # Its value is the share adopted as a fraction, its unit (%) the score's: the score
+        # is the quantity its text speaks of.
+        return None
+    if isinstance(value, str):
+        # a level's descriptor is a sentence: its full stop would end the figure's too
+        return kind_of(node).value_text(node, value, lang).text.rstrip(".")
+    if not math.isfinite(value):
+        return None
+    # As a recommendation's text writes {value}: whole counts and minutes without decimals.
+    number = _fmt(value, 0 if float(value).is_integer() else 1, lang, numbers)
+    unit = node.unit_text(lang, value)
+    # An indicator without a unit of its own has the placeholder "score", no unit to name.
+    return number if unit == "score" else f"{number} {unit}"
+
+
+def figure_words(value: str | None, score: str, lang: str) -> str:
+    """A figure as every output names it: the value in its unit and the score, each named
+    ("92.3 % of observer visits (score 61.5)"), or the score alone where there is no
+    value; both already written as ``lang`` writes them."""
+    if value:
+        return gettext("figure_value_score", lang, value=value, score=score)
+    return gettext("figure_score", lang, score=score)
+
+
 def _best(
-    ref: Reference | None, lang: str, titles: Mapping[str, str]
+    ref: Reference | None, node: Group | Indicator, lang: str, titles: Mapping[str, str]
 ) -> tuple[str | None, dict[str, str]]:
     """A recommendation's sentence on the practice it points to, and the values its text may
-    name (``best_mission``, ``best_score``)."""
+    name (``best_mission``, ``best_score``). The sentence gives the practice's value in the
+    unit the recommendation's text speaks of and its score, named: the score alone read as
+    the quantity ("61.5" under "61.5 % of visits", where the practice has 92.3 %)."""
     if ref is None:
         return None, {}
     m = ref.missions[0]
     title = titles.get(m, m)
     score = _fmt(ref.score, 1, lang)
+    figure = figure_words(value_words(node, ref.value, lang), score, lang)
     if not ref.practice:
-        text = gettext("rec_best_scored", lang, mission=title, score=score)
+        text = gettext("rec_best_scored", lang, mission=title, figure=figure)
         return text, {"best_mission": title, "best_score": score}
     sources = []
     if ref.evidence is not None:
@@ -786,7 +872,7 @@ def _best(
         ]
     joined = f"{translator(lang).semicolon} ".join(dict.fromkeys(sources))
     src = f" ({joined})" if sources else ""
-    text = gettext("rec_best_practice", lang, mission=title, score=score) + src
+    text = gettext("rec_best_practice", lang, mission=title, figure=figure) + src
     return text, {"best_mission": title, "best_score": score}
 
 
@@ -928,6 +1014,12 @@ class _Words:
             found = self._prefixes[node_id] = f"{self.label(node_id)}{self.colon} "
         return found
 
+    def figure(self, value: str | None, score: str) -> str:
+        """:func:`figure_words` in the language, its sentences read once."""
+        if value:
+            return self.raw("figure_value_score").format_map({"value": value, "score": score})
+        return self.raw("figure_score").format_map({"score": score})
+
     def confidence(self, level: str) -> str:
         """The words of an input's confidence level ("confidence: high"), worded once."""
         found = self._levels.get(level)
@@ -959,15 +1051,16 @@ class _Cohort:
         default_factory=dict
     )
 
-    def best(self, node: str, ref: Reference) -> tuple[str | None, dict[str, str]]:
+    def best(self, node: Group | Indicator, ref: Reference) -> tuple[str | None, dict[str, str]]:
         """:func:`_best` of a reference on ``node``: the same sentence for every mission
         pointed to the same practice, worded once."""
         # Within one comparison the node and the practice's first mission, score and kind
-        # decide the sentence (its evidence is the node's, as reference() takes it).
-        key = (node, ref.missions[0], ref.score, ref.practice)
+        # decide the sentence (its evidence and value are the node's, as reference() takes
+        # them).
+        key = (node.id, ref.missions[0], ref.score, ref.practice)
         found = self.practices.get(key)
         if found is None:
-            found = self.practices[key] = _best(ref, self.lang, self.titles)
+            found = self.practices[key] = _best(ref, node, self.lang, self.titles)
         return found
 
 
@@ -1096,7 +1189,7 @@ def recommend(
                 ref = _pointer(pointers, comparison, on).reference(on_score, info.id)
             caps = capping.get(node.id, ())
             best_text, best_vals = (
-                (None, {}) if ref is None or cohort is None else cohort.best(on.id, ref)
+                (None, {}) if ref is None or cohort is None else cohort.best(on, ref)
             )
             template = tw.text
             # Only the names the text uses are formatted: a mission has dozens of values and a
@@ -1147,7 +1240,7 @@ def recommend(
                     condition=cond,
                     score=ns.score,
                     gain=round(share * gap, 6),
-                    evidence=_evidence(ns, nw, words),
+                    evidence=_evidence(ns, nw, words, indexed),
                     best_practice=best_text,
                     reference=ref,
                     lang=lang,

@@ -1821,7 +1821,7 @@ def _comparison_context(
             item["peer_best_score"] = (
                 b.score_text(peer_bp.score, r.node) if peer_bp is not None else None
             )
-            item["best"] = _best_brief(b, r.reference, refs, r.node)
+            item["best"] = _best_brief(b, r.reference, refs, r.node, on)
             # its full text is in the comparison's annex, under this anchor
             item["full_anchor"] = _anchor("fix", f"{mid}-{r.id}")
             items.append(item)
@@ -1936,16 +1936,26 @@ def _legend_bands(node: Group | Indicator, spans: Mapping[str, tuple[float, floa
 
 
 def _best_brief(
-    b: _Builder, ref: Reference | None, refs: Mapping[str, Any], node: str
+    b: _Builder,
+    ref: Reference | None,
+    refs: Mapping[str, Any],
+    node: str,
+    on: Group | Indicator,
 ) -> dict[str, Any] | None:
     """Whom a recommendation on ``node`` points to, briefly: its own reference (the one its
     text names first), with the others tied with it (their evidence is in the family's
-    section)."""
+    section); ``on`` is the node the reference is on (:func:`practice_of`). ``figure`` gives
+    its value in the unit the recommendation speaks of and its score, named, as the
+    recommendation's own text does."""
     if ref is None:
         return None
+    from ovm.comparison.recommend import figure_words, value_words
+
+    score = b.score_text(ref.score, node)
     return {
         "missions": [refs[m] for m in ref.missions if m in refs],
-        "score": b.score_text(ref.score, node),
+        "score": score,
+        "figure": figure_words(value_words(on, ref.value, b.lang), score, b.lang),
         "practice": ref.practice,
     }
 

@@ -1,0 +1,165 @@
+"""A recommendation names figures by what they are: the practice it points to gives its value in
+the unit the recommendation's sentence speaks of and its score, each named ("92.3 % of observer
+visits (score 61.5)"), never a bare score under a sentence about a share; the evidence under a
+group gives each child's value and score alike. Every output takes the same figure from the run."""
+
+from __future__ import annotations
+
+import io
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+import ovm
+from ovm.indicators import ComparativeIndicator
+from ovm.pipeline import Run, analyse
+from ovm.reporting.report import render_html, render_xlsx, report_context
+
+EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
+
+
+@pytest.fixture(scope="module")
+def run() -> Run:
+    return analyse(EXAMPLES)
+
+
+def _number(value: float) -> str:
+    # English as Python writes it, apart from ovm's formatter: whole counts without decimals.
+    return f"{value:,.0f}" if float(value).is_integer() else f"{value:,.1f}"
+
+
+def _title(run: Run, mission: str) -> str:
+    name = run.scorecard(mission).mission.name
+    return name if isinstance(name, str) else name["en"]
+
+
+def test_a_reference_gives_the_practices_value_in_its_unit_and_its_score(run: Run) -> None:
+    numeric, unlike = 0, 0
+    wrong = []
+    for mission in run.missions:
+        for r in run.recommendations(mission):
+            node = run.rubric.node(r.node)
+            ref = r.reference
+            if ref is None or isinstance(node, ovm.Group | ComparativeIndicator):
+                continue
+            value = run.scorecard(ref.missions[0]).node(r.node).value
+            assert ref.value == value
+            if not isinstance(value, float | int):
+                continue
+            numeric += 1
+            figure = f"{_number(value)} {node.unit_text('en', value)} (score {ref.score:.1f})"
+            expected = f"In {_title(run, ref.missions[0])}: {figure}"
+            if not (r.best_practice or "").startswith(expected):
+                wrong.append((mission, r.id, r.best_practice, expected))
+            # a share or a count that is not its score: the case the bare score misled in
+            unlike += _number(value) != f"{ref.score:.1f}"
+    assert wrong == []
+    assert numeric > 5 and unlike > 0
+
+
+def test_the_secrecy_reference_reads_as_a_share_of_visits(run: Run) -> None:
+    (secrecy,) = [r for r in run.recommendations("col-2022") if r.id == "rec.practice.secrecy"]
+    assert secrecy.best_practice == (
+        "In Peru, 2021 general election (first round): 100 % of observer visits (score 100.0)"
+    )
+
+
+def test_a_group_reference_and_its_evidence_name_scores_as_scores(run: Run) -> None:
+    lines = 0
+    for mission in run.missions:
+        card = run.scorecard(mission)
+        for r in run.recommendations(mission):
+            if not isinstance(run.rubric.node(r.node), ovm.Group):
+                continue
+            if r.reference is not None:
+                assert (r.best_practice or "").endswith(f": score {r.reference.score:.1f}")
+            scored = [c for c in card.node(r.node).explanation.children if c.status == "scored"]
+            expected = []
+            for c in scored:
+                child = run.rubric.node(c.node)
+                label = child.labels["en"]
+                value = card.node(c.node).value
+                score = f"score {c.score:.1f}"
+                if isinstance(child, ovm.Group) or value is None:
+                    expected.append(f"{label}: {score}")
+                elif isinstance(value, str):
+                    expected.append((label, f" ({score})"))
+                else:
+                    unit = child.unit_text("en", value)
+                    expected.append(f"{label}: {_number(value)} {unit} ({score})")
+            said = list(r.evidence[-len(scored) :])
+            for line, want in zip(said, expected, strict=True):
+                if isinstance(want, tuple):
+                    assert line.startswith(f"{want[0]}: ") and line.endswith(want[1]), line
+                else:
+                    assert line == want
+            lines += len(scored)
+    assert lines > 10
+
+
+@pytest.mark.parametrize("lang", ["en", "es"])
+def test_the_annex_the_page_and_the_workbook_give_the_recommendations_figure(
+    run: Run, lang: str
+) -> None:
+    ctx = report_context(run, lang=lang)
+    page = render_html(ctx)
+    book = openpyxl.load_workbook(io.BytesIO(render_xlsx(ctx)))
+    cells = {str(c.value) for row in book["recommendations"].iter_rows() for c in row if c.value}
+    shown = 0
+    for fix in ctx["fixes"]:
+        recs = {r.id: r for r in run.recommendations(fix["mission"]["id"], lang)}
+        for item in fix["items"]:
+            rec = recs[item["id"]]
+            if item["best"] is None:
+                assert rec.best_practice is None
+                continue
+            figure = item["best"]["figure"]
+            # one figure: the recommendation's own sentence ends with it (then its sources)
+            assert rec.best_practice is not None and f": {figure}" in rec.best_practice
+            assert figure.replace("<", "&lt;") in page
+            assert any(rec.best_practice in c for c in cells)
+            shown += 1
+    assert shown > 10
+
+
+def test_the_json_of_recommend_holds_the_reference_s_value_and_score(run: Run) -> None:
+    out = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "ovm",
+            "recommend",
+            str(EXAMPLES),
+            "--mission",
+            "col-2022",
+            "--format",
+            "json",
+            "-q",
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert out.returncode == 0, out.stderr
+    said = {r["id"]: r["reference"] for r in json.loads(out.stdout)["recommendations"]}
+    assert said == {
+        r.id: None
+        if r.reference is None
+        else {
+            "missions": list(r.reference.missions),
+            "score": r.reference.score,
+            "value": r.reference.value,
+            "practice": r.reference.practice,
+        }
+        for r in run.recommendations("col-2022")
+    }
+    assert said["rec.practice.secrecy"] == {
+        "missions": ["per-2021"],
+        "score": 100.0,
+        "value": 100.0,
+        "practice": False,
+    }
