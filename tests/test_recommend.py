@@ -680,3 +680,11 @@ def test_markdown_escapes_the_teams_text_in_headings_as_in_the_body(tmp_path: Pa
     assert "&lt;" not in md.stdout and "&gt;" not in md.stdout
     # a condition reads in a terminal as it is written
     assert re.findall(r"\*Condition:\* score [0-9.]+ < 70 ", md.stdout) != []
+    # The HTML report of the same recommendations escapes the same text, its own way.
+    page = tmp_path / "bbb.html"
+    html = run("report", str(ws), "--mission", "bbb-2021", "-q", "-o", str(page))
+    assert html.returncode == 0, html.stderr
+    written = page.read_text(encoding="utf-8")
+    assert "<img src=x" not in written and "<b>basis" not in written
+    assert "B &lt;img src=x onerror=alert(1)&gt; | 2021" in written
+    assert "Legal &lt;b&gt;basis&lt;/b&gt;" in written
