@@ -637,12 +637,7 @@ def _evidence(ns: NodeScore, node: _NodeWords, words: _Words, card: NodeScores) 
         out.append(line)
     for child in ex.children:
         if child.status == "scored" and child.score is not None:
-            placed = words.rubric.nodes.get(child.node)
-            value = (
-                None
-                if placed is None
-                else value_words(placed.node, card.node(child.node).value, lang, numbers)
-            )
+            value = words.value(child.node, card.node(child.node).value)
             score = _fmt(child.score, 1, lang, numbers)
             out.append(words.prefix(child.node) + words.figure(value, score))
     return tuple(out)
@@ -965,6 +960,8 @@ class _Words:
         self._labels: dict[str, str] = {}
         self._sources: dict[tuple[str | None, str | None], str] = {}
         self._prefixes: dict[str, str] = {}
+        self._worded: dict[tuple[str, str], str | None] = {}
+        self._units: dict[str, tuple[str, str] | tuple[()]] = {}
         # The number formatters of the language by decimals, held: a cohort's recommendations
         # write hundreds of thousands of numbers.
         self.numbers = tuple(number_formatter(lang, d) for d in range(7))
@@ -1013,6 +1010,42 @@ class _Words:
         if found is None:
             found = self._prefixes[node_id] = f"{self.label(node_id)}{self.colon} "
         return found
+
+    def value(self, node_id: str, value: float | str | None) -> str | None:
+        """:func:`value_words` of a node's value in the language; an answer or a level is
+        worded once (a cohort's missions share them), a number each time."""
+        if value is None:
+            return None
+        if isinstance(value, str):
+            key = (node_id, value)
+            if key not in self._worded:
+                placed = self.rubric.nodes.get(node_id)
+                self._worded[key] = (
+                    None if placed is None else value_words(placed.node, value, self.lang)
+                )
+            return self._worded[key]
+        units = self._units.get(node_id)
+        if units is None:
+            units = self._units[node_id] = self._units_of(node_id)
+        if not units or not math.isfinite(value):
+            return None
+        # What value_words writes, its units looked up once a node: a cohort's every group
+        # recommendation writes each child's value.
+        number = _fmt(value, 0 if float(value).is_integer() else 1, self.lang, self.numbers)
+        unit = units[1] if is_one(value) else units[0]
+        return f"{number} {unit}" if unit else number
+
+    def _units_of(self, node_id: str) -> tuple[str, str] | tuple[()]:
+        """A node's unit and its singular, "" for none; empty for a node whose value has no
+        words (:func:`value_words` says None)."""
+        placed = self.rubric.nodes.get(node_id)
+        if placed is None or value_words(placed.node, 0.0, self.lang) is None:
+            return ()
+        node = placed.node
+        assert not isinstance(node, Group)
+        unit, one = node.unit_text(self.lang), node.unit_text(self.lang, 1)
+        # the placeholder unit of an indicator without one names nothing
+        return ("" if unit == "score" else unit, "" if one == "score" else one)
 
     def figure(self, value: str | None, score: str) -> str:
         """:func:`figure_words` in the language, its sentences read once."""
