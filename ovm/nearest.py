@@ -6,7 +6,6 @@ Loads nothing but the standard library: the rubric's messages ask here before an
 
 from __future__ import annotations
 
-import difflib
 import re
 import unicodedata
 from collections.abc import Mapping, Sequence
@@ -128,6 +127,10 @@ def closest(
     # blanks part: a key or a choice joined by underscores (``unit_on``, ``postal_erly``) is
     # one word, misspelt or not.
     phrase = len(said) > 1 and any(w in by_fold for w in said)
+    # Only a word not understood needs difflib: imported here, it stays out of the start-up of
+    # every command that reads data understood as written.
+    import difflib
+
     close = [] if phrase else difflib.get_close_matches(wanted, list(by_fold), n=1, cutoff=cutoff)
     if close:
         return by_fold[close[0]]

@@ -81,10 +81,18 @@ def test_scoring_a_workspace_of_csv_files_leaves_openpyxl_and_jinja_out(tmp_path
     assert loaded == ["numpy", "polars"]
 
 
-def test_scoring_leaves_the_sensitivity_analysis_and_recommendations_out(tmp_path: Path) -> None:
+def test_scoring_leaves_the_sensitivity_analysis_recommendations_and_hints_out(
+    tmp_path: Path,
+) -> None:
+    # difflib only finds what a misspelt word meant: data read as written never needs it.
     examples = Path(__file__).resolve().parent.parent / "examples"
     out = tmp_path / "scores.csv"
-    modules = ("ovm.comparison.sensitivity", "ovm.comparison.recommend", "ovm.scoring.engine")
+    modules = (
+        "ovm.comparison.sensitivity",
+        "ovm.comparison.recommend",
+        "difflib",
+        "ovm.scoring.engine",
+    )
     probe = (
         cli("score", str(examples), "-q", "-o", str(out))
         + f"\nimport json, sys\nprint(json.dumps([m for m in {modules!r} if m in sys.modules]))"

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -196,6 +195,8 @@ def _visit_column_meant(account: Account, column: str, columns: Sequence[str]) -
     key = re.sub(r"[\s.\-]+", "_", column.strip().casefold())
     near = key if key in lacking else _VISIT_ALIASES.get(key)
     if near not in lacking:
+        import difflib
+
         close = difflib.get_close_matches(key, lacking, n=1, cutoff=0.8)
         near = close[0] if close else None
     if near is None:
@@ -384,6 +385,8 @@ def validate_sites(
             continue
         # A misspelt question loses its answers at every visit: refused, naming what was
         # meant; a column near no question is only said to be there.
+        import difflib
+
         close = difflib.get_close_matches(c, sorted(qids), n=1, cutoff=0.8)
         if close and account.misspelt(c, close[0], cols):
             account.refuse_misspelt(c, close[0], "checklist question", "checklist_near")

@@ -5,7 +5,6 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import datetime as dt
-import difflib
 import math
 import re
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
@@ -1218,6 +1217,8 @@ def _answered_ids(rubric: Rubric) -> list[str]:
 def _closest_id(key: str, ids: Sequence[str]) -> str | None:
     # Close enough to be a typo of one id (rights.inmigration_status), not any id sharing
     # a family's prefix.
+    import difflib
+
     close = difflib.get_close_matches(key, ids, n=1, cutoff=0.85)
     return close[0] if close else None
 
@@ -1662,6 +1663,8 @@ def read_mission_table(
                 continue
             # A misspelt header loses the variable for every mission: refused, naming what
             # was meant; a column near nothing is only said to be there.
+            import difflib
+
             near = difflib.get_close_matches(c, list(table.columns), n=1, cutoff=0.8)
             if near and account.misspelt(c, near[0], cols):
                 account.refuse_misspelt(c, near[0], table.unknown, f"{table.kind}_near")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 import hashlib
 import json
 import math
@@ -974,6 +973,8 @@ def _schema_issues(doc: YamlDoc, exc: ValidationError) -> list[Issue]:
         if e["type"] == "extra_forbidden" and p:
             taken = set(meant.values())
             options = [str(m[-1]) for m in missing if m[:-1] == p[:-1] and m[-1] not in taken]
+            import difflib
+
             close = difflib.get_close_matches(str(p[-1]), options, n=1, cutoff=FIELD_CUTOFF)
             if close:
                 meant[p] = close[0]

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 import functools
 import operator
 import threading
@@ -513,6 +512,8 @@ class NotHeldError(KeyError):
         if not isinstance(self.key, str):
             # Only a text is near an id: saying the error must not fail on another key.
             return None
+        import difflib
+
         close = difflib.get_close_matches(self.key, list(self._known), n=1, cutoff=0.6)
         return close[0] if close else None
 
