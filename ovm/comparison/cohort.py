@@ -665,6 +665,8 @@ class _State:
 
 @dataclass(frozen=True)
 class _Imputed:
+    """A value imputed for a mission, with how it was found."""
+
     value: float
     how: str
 

@@ -644,6 +644,8 @@ def memory_available() -> int:
 
 @dataclass
 class _GroupSpec:
+    """A group of the rubric as the runs aggregate it: its method and its children's rows."""
+
     id: str
     method: str
     power: float | None

@@ -174,6 +174,9 @@ def _suffixes(header: str) -> Iterable[tuple[int, str]]:
 
 @dataclass(frozen=True)
 class _Role:
+    """What a header of an export names: a visit's field, a question, a question's gate, one
+    option of a question, or the form's own metadata."""
+
     kind: Literal["visit", "question", "gate", "option", "meta"]
     target: str
     choice: str | None = None

@@ -197,6 +197,8 @@ def country_problem_params(text: str) -> dict[str, object]:
 
 @dataclass(frozen=True)
 class _Country:
+    """Reads a cell as an ISO 3166 country code."""
+
     def __call__(self, text: str) -> Reading:
         problem = country_problem(text)
         if problem is None:
@@ -206,6 +208,8 @@ class _Country:
 
 @dataclass(frozen=True)
 class _Time:
+    """Reads a cell as a time of day (``08:00``; ``8:00`` is the same time)."""
+
     def __call__(self, text: str) -> Reading:
         short = _SHORT_TIME.fullmatch(text.strip())
         if short is not None and int(short[1]) < 24:

@@ -123,6 +123,8 @@ class _Slot:
 
 @dataclass(frozen=True)
 class _Plan:
+    """The rubric laid out for scoring: its nodes as slots, and the orders they are visited in."""
+
     slots: tuple[_Slot, ...]
     """Every node in tree (pre-)order: the order of a scorecard's nodes."""
     post: tuple[int, ...]
