@@ -23,6 +23,8 @@ from ovm.indicators._common import Frozen, IndicatorBase, Key, Text
 from ovm.indicators.registry import KindUnit, find_kind, register_kind
 from ovm.indicators.rules import Rule
 from ovm.indicators.scoring import (
+    FROM_SITES,
+    FromSites,
     MissionView,
     NodeScorer,
     Outcome,
@@ -404,8 +406,9 @@ class _Column:
     score: Array
     low: Array
     high: Array
-    stats: Sequence[QuestionStat | None]
-    """Each row's summary of the question: the input its explanation shows."""
+    stats: Sequence[QuestionStat | FromSites | None]
+    """Each row's summary of the question: the input its explanation shows (made when the
+    explanation is written, where it is :data:`FROM_SITES`)."""
     scores: list[float]
     values: list[float | None]
     sampled: list[bool]
@@ -464,19 +467,25 @@ class ChecklistScorer(NodeScorer):
             return None
         q = self.node
         qid = q.id
-        stats = plan.site_stats(qid)
-        counted = None if q.numeric else plan.sites.counted.get(qid)
-        if counted is not None:
-            answered, accepted = (c.astype(float) for c in counted)
+        tallies = None if q.numeric else plan.sites.tallies
+        stats: Sequence[QuestionStat | FromSites | None]
+        if tallies is not None and qid in tallies.questions:
+            answered = tallies.column(qid, "answered").astype(float)
+            accepted = tallies.column(qid, "accepted").astype(float)
+            places = tallies.column(qid, "places")
+            # Each row's summary is made when its explanation is written, if ever.
+            stats = (FROM_SITES,) * len(ids)
             # The missions' values (100 * accepted / answered), as one column.
             with np.errstate(divide="ignore", invalid="ignore"):
                 value = np.where(answered > 0, 100.0 * accepted / answered, np.nan)
         else:
+            stats = summaries = plan.site_stats(qid)
+            places = np.array([0 if st is None else st.places for st in summaries])
             value = np.array(
-                [np.nan if st is None or st.value is None else st.value for st in stats]
+                [np.nan if st is None or st.value is None else st.value for st in summaries]
             )
-            answered = np.array([0 if st is None else st.answered for st in stats], dtype=float)
-            accepted = np.array([0 if st is None else st.accepted for st in stats], dtype=float)
+            answered = np.array([0 if st is None else st.answered for st in summaries], dtype=float)
+            accepted = np.array([0 if st is None else st.accepted for st in summaries], dtype=float)
         score = q.rule.apply(value) if q.rule is not None else np.minimum(100.0, value)
         low = high = np.full(len(ids), np.nan)
         if not q.numeric:
@@ -488,7 +497,6 @@ class ChecklistScorer(NodeScorer):
                 low, high = q.rule.interval(100 * lo, 100 * hi)
         # The rows whose outcome is a plain score: enough answers and a score the rule gives
         # (the rows of missing summaries have neither); the rest are scored one by one.
-        places = np.array([0 if st is None else st.places for st in stats])
         # What shortfall() decides, for every row at once.
         plain = (places >= q.min_answers) & (answered >= self.needed) & ~np.isnan(score)
         return _Column(

@@ -37,8 +37,29 @@ if TYPE_CHECKING:
     Mask: TypeAlias = npt.NDArray[np.bool_]
     # A view and the arguments of its question_explanation.
     QuestionCall: TypeAlias = tuple[
-        "MissionView", ChecklistIndicator, QuestionStat | None, str, str, float | None, float | None
+        "MissionView",
+        ChecklistIndicator,
+        "QuestionStat | FromSites | None",
+        str,
+        str,
+        float | None,
+        float | None,
     ]
+
+
+class FromSites:
+    """The type of :data:`FROM_SITES`."""
+
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return "FROM_SITES"
+
+
+FROM_SITES = FromSites()
+"""In a deferred question explanation's arguments (see :func:`question_written`), in place of
+a site summary: the mission's own summary of the question, read when the explanation is
+written (a column of them made at once, not one object a mission and question beforehand)."""
 
 
 @dataclass(slots=True)
@@ -170,6 +191,11 @@ class Plan:
         mission has none): what :meth:`MissionView.site_stat` gives, for the whole cohort."""
         found = self._stats.get(question)
         if found is None:
+            tallies = self.sites.tallies
+            if tallies is not None and question in tallies.questions:
+                # Every mission with site data has a summary of each categorical question.
+                found = self._stats[question] = tuple(tallies.stats(question))
+                return found
             if not self._stats:
                 self._transpose()
             found = self._stats.get(question)
@@ -186,7 +212,9 @@ class Plan:
         missions, ids = self.sites.missions, self.sites.ids
         if not ids:
             return
-        tables = [missions[m].stats for m in ids]
+        # The summaries made as questions were summarised (numeric questions'); the tallied
+        # ones are made a column at a time when asked for.
+        tables = [missions[m].stats.made for m in ids]
         keys = tuple(tables[0])
         if not keys:
             return
@@ -251,11 +279,14 @@ def replicable(outcomes: Sequence[Outcome]) -> Mask:
 def question_written(call: QuestionCall) -> Explanation:
     """The explanation of a checklist outcome whose writing is deferred:
     ``MethodType(question_written, (view, question, stat, formula, rule, raw, score))`` is
-    the outcome's ``explanation``, which writes it by the view's
-    :meth:`~MissionView.question_explanation`. Two small objects a mission, where a partial
-    of the view's method made four; the engine recognises a column of them and writes it
-    for the missions at once."""
+    the outcome's ``explanation`` (``stat`` may be :data:`FROM_SITES`), which writes it by
+    the view's :meth:`~MissionView.question_explanation`. Two small objects a mission, where
+    a partial of the view's method made four; the engine recognises a column of them and
+    writes it for the missions at once."""
     view, question, stat, formula, rule, raw, score = call
+    if stat is FROM_SITES:
+        stat = view.site_stat(question.id)
+    assert not isinstance(stat, FromSites)
     return view.question_explanation(question, stat, formula, rule, raw, score)
 
 

@@ -36,7 +36,14 @@ from ovm.data.places import plan_coverage
 from ovm.i18n import fixed, gettext
 from ovm.indicators.checklist import ChecklistIndicator
 from ovm.indicators.registry import kind_of
-from ovm.indicators.scoring import NodeScorer, Outcome, Plan, Replication, question_written
+from ovm.indicators.scoring import (
+    FROM_SITES,
+    NodeScorer,
+    Outcome,
+    Plan,
+    Replication,
+    question_written,
+)
 from ovm.rubric.model import Group, Indicator, Rubric, pick
 from ovm.runtime import in_blocks, ordinary_pages, paused_gc, worker_threads
 from ovm.scoring.aggregate import (
@@ -74,6 +81,7 @@ from ovm.scoring.sitestats import (
     SiteSummary,
     background_replicates,
     site_order,
+    stats_of,
     summarise_sites,
     with_hashes,
 )
@@ -282,8 +290,12 @@ def _question_columns(
             _question_explanations((v,), (c,), typed)[0] for v, c in zip(views, calls, strict=True)
         ]
     sites = list(map(_SITES, views))
-    inputs = _question_inputs(q, stats, list(map(_SIMULATED, sites)), typed)
     qid = q.id
+    if any(st is FROM_SITES for st in stats):
+        # The missions' own summaries, made for the column at once.
+        own = stats_of(qid, [s.stats for s in sites])
+        stats = [got if st is FROM_SITES else st for st, got in zip(stats, own, strict=True)]
+    inputs = _question_inputs(q, stats, list(map(_SIMULATED, sites)), typed)
     notes: Iterable[tuple[SiteNote, ...]] = (
         [tuple(s.negative_notes.get(qid) or ()) if s.negative_notes else () for s in sites]
         if any(map(_NEGATIVE_NOTES, sites))

@@ -14,7 +14,7 @@ import hashlib
 import math
 import threading
 from collections import deque
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
@@ -62,13 +62,119 @@ class QuestionStat:
     """Statistics other variables ask of a numeric question (``from_sites``)."""
 
 
+_TALLIED = ("answered", "accepted", "not_applicable", "not_observed", "places")
+"""The counts :class:`Tallies` holds of each categorical question, in the order of its rows."""
+
+
+@dataclass(frozen=True)
+class Tallies:
+    """Every categorical question's counts at every mission of a cohort, as columns.
+
+    A mission's :class:`QuestionStat` of such a question is made from them when it is first
+    read: a cohort of thousands of missions would make one per mission and question, and a
+    run that only ranks them reads none."""
+
+    questions: dict[str, int]
+    """Each question's index in ``counts``."""
+    counts: npt.NDArray[np.int64]
+    """Questions' counts (:data:`_TALLIED`, one row each) x questions x missions (by row of
+    the site summary's ``ids``)."""
+
+    def column(self, question: str, count: str) -> npt.NDArray[np.int64]:
+        """One count of ``question`` (a name of :data:`_TALLIED`) at every mission."""
+        column: npt.NDArray[np.int64] = self.counts[_TALLIED.index(count), self.questions[question]]
+        return column
+
+    def stats(self, question: str, rows: Sequence[int] | None = None) -> list[QuestionStat]:
+        """The summaries of ``question`` at the missions of ``rows`` (every mission when
+        None), made at once."""
+        tallied = self.counts[:, self.questions[question]]
+        answered, accepted, na, missing, places = tallied if rows is None else tallied[:, rows]
+        with np.errstate(divide="ignore", invalid="ignore"):
+            # The same operations as on Python's numbers: 100.0 * accepted / answered.
+            value = (100.0 * accepted.astype(np.float64) / answered).astype(object)
+        value[answered == 0] = None
+        # Positional: the fields in the order the dataclass declares them.
+        return list(
+            map(
+                QuestionStat,
+                answered.tolist(),
+                accepted.tolist(),
+                na.tolist(),
+                missing.tolist(),
+                value.tolist(),
+                places.tolist(),
+            )
+        )
+
+
+class SiteStats(Mapping[str, QuestionStat]):
+    """One mission's summary of each checklist question: a numeric question's as it is
+    summarised (:meth:`put`), a categorical one's made from the cohort's :class:`Tallies`
+    when first read."""
+
+    __slots__ = ("made", "row", "tallies")
+
+    def __init__(self, tallies: Tallies | None = None, row: int = 0) -> None:
+        self.made: dict[str, QuestionStat] = {}
+        """The summaries made so far."""
+        self.tallies = tallies
+        self.row = row
+        """The mission's column in ``tallies``."""
+
+    def put(self, question: str, stat: QuestionStat) -> None:
+        """Give ``question`` its summary."""
+        self.made[question] = stat
+
+    def __getitem__(self, question: str) -> QuestionStat:
+        made = self.made.get(question)
+        if made is not None:
+            return made
+        tallies = self.tallies
+        if tallies is None or question not in tallies.questions:
+            raise KeyError(question)
+        made = self.made[question] = tallies.stats(question, [self.row])[0]
+        return made
+
+    def __contains__(self, question: object) -> bool:
+        tallies = self.tallies
+        return question in self.made or (tallies is not None and question in tallies.questions)
+
+    def __iter__(self) -> Iterator[str]:
+        tallied = {} if self.tallies is None else self.tallies.questions
+        yield from tallied
+        yield from (q for q in self.made if q not in tallied)
+
+    def __len__(self) -> int:
+        return sum(1 for _ in self)
+
+    def __repr__(self) -> str:
+        return f"SiteStats({dict(self)!r})"
+
+
+def stats_of(question: str, tables: Sequence[SiteStats]) -> list[QuestionStat | None]:
+    """Each mission's summary of ``question`` (None where it has none), those still to be made
+    from a cohort's tallies made at once."""
+    out: list[QuestionStat | None] = [t.made.get(question) for t in tables]
+    waiting: dict[int, tuple[Tallies, list[int]]] = {}
+    for k, (table, got) in enumerate(zip(tables, out, strict=True)):
+        tallies = table.tallies
+        if got is None and tallies is not None and question in tallies.questions:
+            waiting.setdefault(id(tallies), (tallies, []))[1].append(k)
+    for tallies, where in waiting.values():
+        made = tallies.stats(question, [tables[k].row for k in where])
+        for k, st in zip(where, made, strict=True):
+            out[k] = st
+    return out
+
+
 @dataclass
 class MissionSites:
     """The site data of one mission, summarised."""
 
     n: int = 0
     simulated: bool = False
-    stats: dict[str, QuestionStat] = field(default_factory=dict)
+    stats: SiteStats = field(default_factory=SiteStats)
     notes: list[SiteNote] = field(default_factory=list)
     notes_total: int = 0
     negative_notes: dict[str, list[SiteNote]] = field(default_factory=dict)
@@ -92,6 +198,9 @@ class SiteSummary:
     )
     """Each yes/no question's answered and accepted counts, one per mission of ``ids``: the
     missions' ``stats`` as the cohort's columns, for scorers that work on the whole cohort."""
+    tallies: Tallies | None = None
+    """Each categorical question's counts at every mission of ``ids``, which the missions'
+    ``stats`` are made from."""
     rows: dict[str, int] = field(init=False)
     """The row of each mission of ``ids`` in the replicate matrices."""
     pending: Callable[[], None] | None = field(default=None, repr=False, compare=False)
@@ -680,14 +789,17 @@ def _categorical_points(
     bounds: list[int],
     clustered: list[tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]],
 ) -> None:
-    """Every mission's counts of each categorical question (``summary.counted`` and the
-    missions' ``stats``), a few missions' visits at a time (``codes`` and ``bounds`` as
-    :func:`_products` takes them)."""
+    """Every mission's counts of each categorical question (``summary.tallies``, which the
+    missions' ``stats`` read, and ``summary.counted``), a few missions' visits at a time
+    (``codes`` and ``bounds`` as :func:`_products` takes them)."""
     k = len(cat)
-    ids = [q.id for q in cat]
     missions = len(clustered)
-    columns = np.empty((2, k, missions), np.int64)
-    summary.counted = {q: (columns[0, j], columns[1, j]) for j, q in enumerate(ids)}
+    # Answered, accepted, not applicable, not observed, places (see _TALLIED).
+    columns = np.empty((len(_TALLIED), k, missions), np.int64)
+    tallies = summary.tallies = Tallies({q.id: j for j, q in enumerate(cat)}, columns)
+    summary.counted = {q.id: (columns[0, j], columns[1, j]) for j, q in enumerate(cat)}
+    for m, mid in enumerate(summary.ids):
+        summary.missions[mid].stats = SiteStats(tallies, m)
     largest = max((rows.size for rows, _ in clustered), default=0)
     capacity = max(_POINT_VISITS, largest)
     # Sums of flags (0 or 1) are whole numbers, exact in float32 below 2**24.
@@ -715,38 +827,20 @@ def _categorical_points(
             # Summed as a product with a row of ones: faster than a sum along the visits.
             np.matmul(ones[: hi - lo], tally[lo:hi], out=sums[j])
         counts = sums.astype(np.int64).reshape(last - first, 4, k)
-        accepted, answered = counts[:, 0], counts[:, 1]
+        # Answered, then accepted: the order of the cohort's columns.
+        block = columns[:, :, first:last]
+        block[0] = counts[:, 1].T
+        block[1] = counts[:, 0].T
+        block[2] = counts[:, 2].T
+        block[3] = counts[:, 3].T
         starts = np.concatenate([st + off for (_, st), off in zip(part, visits[:-1], strict=True)])
         if starts.size == total:
             # One visit a place: a question's places are its answers.
-            places = answered
+            block[4] = block[0]
         else:
             at = np.add.reduceat(tally[:, k : 2 * k], starts, axis=0) > 0
             firsts = np.cumsum([0] + [st.size for _, st in part[:-1]])
-            places = np.add.reduceat(at, firsts, axis=0, dtype=np.int64)
-        # Answered, then accepted: the order of the cohort's columns.
-        columns[0, :, first:last] = answered.T
-        columns[1, :, first:last] = accepted.T
-        with np.errstate(divide="ignore", invalid="ignore"):
-            # The same operations as on Python's numbers: 100.0 * accepted / answered.
-            value = (100.0 * accepted.astype(np.float64) / answered).astype(object)
-        value[answered == 0] = None
-        rows_out = zip(
-            answered.tolist(),
-            accepted.tolist(),
-            counts[:, 2].tolist(),
-            counts[:, 3].tolist(),
-            value.tolist(),
-            places.tolist(),
-            strict=True,
-        )
-        for mid, (den, yes, na, missing, val, at_places) in zip(
-            summary.ids[first:last], rows_out, strict=True
-        ):
-            # Positional: a cohort of thousands of missions makes one per mission and question.
-            summary.missions[mid].stats.update(
-                zip(ids, map(QuestionStat, den, yes, na, missing, val, at_places), strict=True)
-            )
+            block[4] = np.add.reduceat(at, firsts, axis=0, dtype=np.int64).T
         first = last
 
 
@@ -1082,7 +1176,7 @@ def _numeric(
         not_observed=int(null.sum()),
         places=int(np.unique(cluster[ok]).size),
     )
-    ms.stats[q.id] = st
+    ms.stats.put(q.id, st)
     if not st.answered:
         return
     vals = col[ok]
