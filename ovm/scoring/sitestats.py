@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from functools import partial
 from itertools import pairwise
 from queue import Empty, SimpleQueue
-from typing import Any, cast
+from typing import Any, TypeVar, cast, overload
 
 import numpy as np
 import numpy.typing as npt
@@ -62,6 +62,8 @@ class QuestionStat:
     """Statistics other variables ask of a numeric question (``from_sites``)."""
 
 
+_T = TypeVar("_T")
+
 _TALLIED = ("answered", "accepted", "not_applicable", "not_observed", "places")
 """The counts :class:`Tallies` holds of each categorical question, in the order of its rows."""
 
@@ -89,23 +91,21 @@ class Tallies:
         """The summaries of ``question`` at the missions of ``rows`` (every mission when
         None), made at once."""
         tallied = self.counts[:, self.questions[question]]
-        answered, accepted, na, missing, places = tallied if rows is None else tallied[:, rows]
-        with np.errstate(divide="ignore", invalid="ignore"):
-            # The same operations as on Python's numbers: 100.0 * accepted / answered.
-            value = (100.0 * accepted.astype(np.float64) / answered).astype(object)
-        value[answered == 0] = None
-        # Positional: the fields in the order the dataclass declares them.
-        return list(
-            map(
-                QuestionStat,
-                answered.tolist(),
-                accepted.tolist(),
-                na.tolist(),
-                missing.tolist(),
-                value.tolist(),
-                places.tolist(),
-            )
-        )
+        return _made(*(tallied if rows is None else tallied[:, rows]).tolist())
+
+    def mission(self, row: int) -> dict[str, QuestionStat]:
+        """Every question's summary at the mission of ``row``, made at once."""
+        return dict(zip(self.questions, _made(*self.counts[:, :, row].tolist()), strict=True))
+
+
+def _made(
+    answered: list[int], accepted: list[int], na: list[int], missing: list[int], places: list[int]
+) -> list[QuestionStat]:
+    """Summaries from their counts, one per element of the lists."""
+    # The value as a question's summary has always given it: 100.0 * accepted / answered.
+    value = [100.0 * yes / n if n else None for yes, n in zip(accepted, answered, strict=True)]
+    # Positional: the fields in the order the dataclass declares them.
+    return list(map(QuestionStat, answered, accepted, na, missing, value, places))
 
 
 class SiteStats(Mapping[str, QuestionStat]):
@@ -133,8 +133,30 @@ class SiteStats(Mapping[str, QuestionStat]):
         tallies = self.tallies
         if tallies is None or question not in tallies.questions:
             raise KeyError(question)
-        made = self.made[question] = tallies.stats(question, [self.row])[0]
-        return made
+        # The mission's every question at once: a mission read one question at a time (scored
+        # rule by rule, as a mission with few places is) reads them all, and one object made
+        # a call cost ten times as much.
+        for tallied, stat in tallies.mission(self.row).items():
+            self.made.setdefault(tallied, stat)
+        return self.made[question]
+
+    @overload
+    def get(self, question: str, /) -> QuestionStat | None: ...
+
+    @overload
+    def get(self, question: str, /, default: QuestionStat | _T) -> QuestionStat | _T: ...
+
+    def get(self, question: str, /, default: object = None) -> object:
+        """The summary of ``question``, ``default`` where the mission has none."""
+        # A made summary without Mapping.get's call of __getitem__: scoring asks once a
+        # mission and question.
+        made = self.made.get(question)
+        if made is not None:
+            return made
+        try:
+            return self[question]
+        except KeyError:
+            return default
 
     def __contains__(self, question: object) -> bool:
         tallies = self.tallies
