@@ -71,6 +71,8 @@ def test_whatif_columns_fit_a_status_written_in_words(
     header, *rows = table
     assert any("datos insuficientes" in row for row in rows)
     # Each column is right-aligned to the width of its widest cell, the header's included, so
-    # every row is as long as the header and the last column ends under the header's.
+    # every row is as long as the header and the last column ends under the header's; the
+    # further lines of a wrapped label (indented) hold no figure.
     for row in rows:
-        assert len(row) == len(header), row
+        if not row.startswith(" "):
+            assert len(row) == len(header), row

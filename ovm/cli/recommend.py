@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ovm.cli.common import (
     EXIT_ERRORS,
@@ -18,6 +18,10 @@ from ovm.cli.common import (
     write_output,
 )
 from ovm.i18n import LANGUAGES, format_number, translator
+
+if TYPE_CHECKING:
+    from ovm.pipeline import WhatIf
+    from ovm.rubric.model import Rubric
 
 
 def _headline(run: Any, mission: str) -> dict[str, Any]:
@@ -101,8 +105,8 @@ def cmd_whatif(args: argparse.Namespace) -> int:
         for text, code in zip(exc.texts(args.lang), exc.codes, strict=True):
             print(f"ovm whatif: {text} [{code}]", file=sys.stderr)
         return EXIT_ERRORS
-    moved = result.moved()
     if fmt == "json":
+        moved = result.moved()
         data = {
             "mission": args.mission,
             "changes": changes,
@@ -126,46 +130,7 @@ def cmd_whatif(args: argparse.Namespace) -> int:
         )
         return EXIT_OK
 
-    t = translator(args.lang)
-
-    def f(x: float | None) -> str:
-        return "—" if x is None else format_number(x, args.lang, 1)
-
-    def shown(score: float | None, status: str) -> str:
-        if status == "scored":
-            return f(score)
-        return t(f"status_{status}") if t.has(f"status_{status}") else status
-
-    head = [t(f"cli_whatif_{k}") for k in ("node", "before", "after", "change")]
-    rows = []
-    if not changes:
-        ov = result.before.overall
-        score = shown(ov.score, ov.status)
-        rows.append(("overall", score, score, ""))
-    for c in moved:
-        rows.append(
-            (
-                c.node,
-                shown(c.before, c.status_before),
-                shown(c.after, c.status_after),
-                format_change(c.delta, args.lang),
-            )
-        )
-    # Each column as wide as its widest cell: a status in words ("datos insuficientes") is
-    # wider than any number.
-    widths = [max(len(r[i]) for r in [tuple(head), *rows]) for i in range(len(head))]
-    widths[0] = max(40, widths[0])
-    widths[1:] = [max(8, w) for w in widths[1:]]
-
-    def row(*cells: str) -> str:
-        first, *rest = cells
-        return " ".join(
-            [first.ljust(widths[0])] + [c.rjust(w) for c, w in zip(rest, widths[1:], strict=True)]
-        )
-
-    lines = [row(*head), *(row(*r) for r in rows)]
-    if changes and not moved:
-        lines.append(t("cli_whatif_no_change"))
+    lines = whatif_table(result, run.rubric, args.lang)
     from ovm.cli.compare import simulated_line
 
     said = simulated_line(
@@ -202,6 +167,140 @@ def format_change(delta: float | None, lang: str = "en") -> str:
     if size == zero:
         size = "<" + format_number(0.1, lang, 1)
     return ("+" if delta > 0 else "-") + size
+
+
+TABLE_WIDTH = 100
+"""Terminal columns ``ovm whatif``'s table keeps within: its labels wrap to fit, its numbers
+never do."""
+
+_NARROWEST_LABEL = 20
+"""Columns a label keeps however wide the statuses are: a table a little wider than
+:data:`TABLE_WIDTH` reads better than labels cut every few letters."""
+
+
+def whatif_table(
+    result: WhatIf, rubric: Rubric, lang: str = "en", width: int = TABLE_WIDTH
+) -> list[str]:
+    """The lines of ``ovm whatif``'s table in ``lang``: a header, then each node that moves,
+    named by its label in ``lang`` (the overall by the catalogue's word for it, as the reports
+    name it), with its scores before and after (a status in words where it has none) and the
+    change; or, with changes that move nothing, a line saying so.
+
+    A line holds within ``width`` terminal columns, wide characters counted as two: a label
+    too long for its column wraps between words onto lines of its own, indented, and the
+    numbers stay whole on its first line.
+    """
+    from ovm.indicators.text import wording
+
+    t = translator(lang)
+
+    def label(node_id: str) -> str:
+        if node_id == "overall":
+            return t("overall")
+        placed = rubric.nodes.get(node_id)
+        return node_id if placed is None else wording(placed.node.labels, lang).text
+
+    def shown(score: float | None, status: str) -> str:
+        if status != "scored":
+            return t(f"status_{status}")
+        return "—" if score is None else format_number(score, lang, 1)
+
+    head = [t(f"cli_whatif_{k}") for k in ("node", "before", "after", "change")]
+    rows = []
+    moved = result.moved()
+    if not result.changes:
+        ov = result.before.overall
+        score = shown(ov.score, ov.status)
+        rows.append([label(ov.node), score, score, ""])
+    for c in moved:
+        rows.append(
+            [
+                label(c.node),
+                shown(c.before, c.status_before),
+                shown(c.after, c.status_after),
+                format_change(c.delta, lang),
+            ]
+        )
+    table = [head, *rows]
+    # Each figure column as wide as its widest cell: a status in words ("datos
+    # insuficientes") is wider than any number.
+    figures = [max(8, *(_columns(r[i]) for r in table)) for i in (1, 2, 3)]
+    room = width - sum(figures) - len(figures)
+    widest = max(_columns(r[0]) for r in table)
+    first = max(min(widest, room), _NARROWEST_LABEL)
+
+    def line(cells: list[str]) -> list[str]:
+        name, *rest = cells
+        head_line, *more = _wrap(name, first, first - len(_HANG))
+        numbers = " ".join(_pad(c, w, right=True) for c, w in zip(rest, figures, strict=True))
+        return [_pad(head_line, first) + " " + numbers] + [_HANG + m for m in more]
+
+    lines = [out for r in table for out in line(r)]
+    if result.changes and not moved:
+        lines.append(t("cli_whatif_no_change"))
+    return lines
+
+
+_HANG = "  "
+"""What a wrapped label's further lines start with, so they read as its continuation."""
+
+
+def _columns(text: str) -> int:
+    """Terminal columns ``text`` takes: two for a wide character (East Asian scripts), none
+    for a combining mark or an invisible format character, one for any other."""
+    import unicodedata
+
+    total = 0
+    for ch in text:
+        if unicodedata.combining(ch) or unicodedata.category(ch) in ("Mn", "Me", "Cf"):
+            continue
+        total += 2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1
+    return total
+
+
+def _pad(text: str, width: int, *, right: bool = False) -> str:
+    """``text`` filled with spaces to ``width`` terminal columns, on the left when ``right``."""
+    fill = " " * max(0, width - _columns(text))
+    return fill + text if right else text + fill
+
+
+def _wrap(text: str, width: int, rest: int) -> list[str]:
+    """``text`` in lines of at most ``width`` terminal columns, then ``rest`` for the lines
+    after the first, cut between words; a word longer than a whole line (a compound, a
+    script written without spaces) is cut between its characters, a combining mark kept with
+    the letter it sits on."""
+    lines: list[str] = []
+    current = ""
+
+    def room() -> int:
+        return max(2, width if not lines else rest)
+
+    for word in text.split():
+        joined = f"{current} {word}" if current else word
+        if _columns(joined) <= room():
+            current = joined
+            continue
+        if current:
+            lines.append(current)
+            current = ""
+        while _columns(word) > room():
+            cut = _fit(word, room())
+            lines.append(word[:cut])
+            word = word[cut:]
+        current = word
+    lines.append(current)
+    return lines
+
+
+def _fit(word: str, width: int) -> int:
+    """How many characters of ``word`` its first ``width`` terminal columns hold (one at
+    least, so that a cut always moves on)."""
+    used = 0
+    for k, ch in enumerate(word):
+        used += _columns(ch)
+        if used > width:
+            return max(1, k)
+    return len(word)
 
 
 def register(sub: Any) -> None:
