@@ -483,6 +483,7 @@ NAMED_PARAMS: Mapping[str, Mapping[str, str]] = {
     "issue_variable-not-given_table": {"nodes": NODES},
     "issue_variable-not-given_follow_up": {"nodes": NODES},
     "issue_variable-not-given_none": {"nodes": NODES},
+    "issue_unknown-column_checklist_probably": {"question": NODE},
 }
 """The parameters of a coded message that name a node of the rubric (``node``), a list of
 them joined by ", " (``nodes``), an aggregation or normalisation method (``method``) or a

@@ -926,3 +926,75 @@ def test_every_row_of_an_export_is_accounted_for(mini: Rubric, rows: list[dict[s
         set(range(2, len(rows) + 2))
         - {i + 2 for i, r in enumerate(rows) if r["status"] == "validation_status_not_approved"}
     )
+
+
+def _probably(issues: Any) -> list[tuple[int | None, str, str]]:
+    return [
+        (i.column, str(i.params.get("variant")), str(i.params.get("near", "")))
+        for i in issues
+        if i.code == "unknown-column"
+    ]
+
+
+def test_a_question_header_edited_on_the_server_is_said_as_that_question(
+    tmp_path: Path, mini: Rubric
+) -> None:
+    # The queue question's label edited after deployment, beside a column of something else.
+    header, table = export_table(mini, plain_rows(MINI / "checklists.csv"), "kobo")
+    j = next(k for k, h in enumerate(header) if h.endswith("practice.queue"))
+    header[j] = "Minutos de espera (min)"
+    header += ["weather"]
+    table = [[*r, "sunny"] for r in table]
+    result = load(tmp_path, mini, header, table)
+    (said,) = [i for i in result.issues if i.params.get("variant") == "checklist_probably"]
+    assert (said.line, said.column, said.severity) == (1, j + 1, "warning")
+    assert said.render() == (
+        f"{said.file}:1:{j + 1} warning: column 'Minutos de espera (min)' matches no checklist "
+        "question; probably practice.queue (Queue), which no column of this file gives; "
+        "ignored [unknown-column]"
+    )
+    assert said.text("es") == (
+        "la columna “Minutos de espera (min)” no corresponde a ninguna pregunta de la lista de "
+        "verificación; probablemente es practice.queue (Fila), que ninguna columna de este "
+        "archivo da; se ignora"
+    )
+    assert _probably(result.issues) == [
+        (j + 1, "checklist_probably", "practice.queue"),
+        (len(header), "checklist", ""),
+    ]
+
+
+def test_the_one_unknown_header_beside_the_one_question_lacking_is_said_as_it(
+    tmp_path: Path, mini: Rubric
+) -> None:
+    header, table = export_table(mini, plain_rows(MINI / "checklists.csv"), "kobo")
+    j = next(k for k, h in enumerate(header) if h.endswith("practice.queue"))
+    header[j] = "Espera"
+    result = load(tmp_path, mini, header, table)
+    assert _probably(result.issues) == [(j + 1, "checklist_probably", "practice.queue")]
+    # Two unknown headers near no question leave the question unnamed: a guess would be a coin.
+    header += ["weather"]
+    table = [[*r, "sunny"] for r in table]
+    result = load(tmp_path, mini, header, table, name="two.csv")
+    assert _probably(result.issues) == [(j + 1, "checklist", ""), (len(header), "checklist", "")]
+    # A column of nothing beside every question's own is no question's.
+    header, table = export_table(mini, plain_rows(MINI / "checklists.csv"), "kobo")
+    result = load(tmp_path, mini, [*header, "weather"], [[*r, "x"] for r in table], "all.csv")
+    assert _probably(result.issues) == [(len(header) + 1, "checklist", "")]
+
+
+def test_a_plain_table_whose_question_header_was_renamed_names_the_question(
+    tmp_path: Path,
+) -> None:
+    root = workspace(tmp_path, "ws")
+    path = root / "checklists.csv"
+    path.write_text(
+        path.read_text(encoding="utf-8").replace("practice.on_time,", "Opened on time?,", 1),
+        encoding="utf-8",
+    )
+    ws = load_workspace(root)
+    assert [
+        (i.file, i.line, i.column, i.code, i.params.get("variant"), i.params.get("near"))
+        for i in ws.warnings
+        if i.code == "unknown-column"
+    ] == [(str(path), 1, 8, "unknown-column", "checklist_probably", "practice.on_time")]

@@ -400,6 +400,9 @@ def validate_sites(
                 variant="checklist",
                 near="",
             )
+    lacking = [q for q in questions if q.id not in cols]
+    if unmatched and lacking:
+        account.issues[:] = probably_meant(account.issues, lacking)
     _warn_without_site(account, cols)
     have = set(df.columns)
     present = [q for q in questions if q.id in have]
@@ -622,3 +625,80 @@ def validate_sites(
     return SiteLoad(
         rows, report, account.all_rejected(), tuple(issues), dict(account.numbers), visits
     )
+
+
+def _texts_of(q: ChecklistIndicator) -> list[str]:
+    """What a header naming ``q`` may say: its id, its labels and its question's texts."""
+    return [q.id, *q.labels.values(), *q.question.values()]
+
+
+def _spoken(text: str) -> str:
+    return " ".join(text.rsplit("/", 1)[-1].casefold().split())
+
+
+def probable_questions(
+    unknown: Sequence[str], lacking: Sequence[ChecklistIndicator]
+) -> dict[str, ChecklistIndicator]:
+    """The question each of a file's ``unknown`` headers probably gives, among the questions
+    the file has no column of (``lacking``): a header is paired with a question when it is
+    the question's only candidate and the question its only one, a candidate being close to
+    the question's id, label or question text, or the one unknown header beside the one
+    question lacking. A label edited on the survey server after deployment is then said as
+    that question's column, not as a column of nothing beside a question no visit answers."""
+    import difflib
+
+    def close(header: str, q: ChecklistIndicator) -> bool:
+        said = _spoken(header)
+        return any(
+            difflib.SequenceMatcher(None, said, _spoken(t)).ratio() >= 0.7 for t in _texts_of(q)
+        )
+
+    if len(unknown) == 1 and len(lacking) == 1:
+        return {unknown[0]: lacking[0]}
+    candidates = {q.id: [h for h in unknown if close(h, q)] for q in lacking}
+    out: dict[str, ChecklistIndicator] = {}
+    for q in lacking:
+        found = candidates[q.id]
+        if len(found) == 1 and sum(found[0] in c for c in candidates.values()) == 1:
+            out[found[0]] = q
+    return out
+
+
+def probably_issue(issue: Issue, q: ChecklistIndicator) -> Issue:
+    """The ``unknown-column`` warning ``issue`` at a header that probably gives the question
+    ``q``, which no column of its file gives, saying so (its label worded in each language)."""
+    import dataclasses
+
+    from ovm.indicators.text import wording
+
+    name = str(issue.params.get("name"))
+    label = wording(q.labels, "en").text
+    return dataclasses.replace(
+        issue,
+        message=f"column {name!r} matches no checklist question; probably {q.id} ({label}), "
+        "which no column of this file gives; ignored",
+        params={"variant": "checklist_probably", "name": name, "near": q.id, "question": q.id},
+        labels={q.id: q.labels},
+    )
+
+
+def probably_meant(issues: Sequence[Issue], lacking: Sequence[ChecklistIndicator]) -> list[Issue]:
+    """``issues`` with the warning at each header of nothing (``unknown-column``) that
+    probably gives a question its file has no column of (``lacking``) saying which: a label
+    edited on the survey server, a header renamed by hand."""
+    unknown = [
+        str(i.params.get("name"))
+        for i in issues
+        if i.code == "unknown-column" and i.params.get("variant") == "checklist"
+    ]
+    if not unknown or not lacking:
+        return list(issues)
+    meant = probable_questions(unknown, lacking)
+    return [
+        probably_issue(i, meant[str(i.params.get("name"))])
+        if i.code == "unknown-column"
+        and i.params.get("variant") == "checklist"
+        and str(i.params.get("name")) in meant
+        else i
+        for i in issues
+    ]

@@ -35,6 +35,7 @@ from ovm.data.checklists import (
     VISIT_COLUMNS,
     SiteLoad,
     checklist_questions,
+    probably_meant,
     validate_sites,
 )
 from ovm.data.observations import SITE_COLUMNS, FileReport, Mission, RejectedRow
@@ -418,6 +419,7 @@ def map_export(
             continue
         taken[role] = c
         roles[c] = role
+    issues = probably_meant(issues, [q for q in t.questions.values() if q.id not in named])
 
     # Rows the export itself marks rejected leave before anything else is checked.
     review = [c for c in cols if c.strip() in REVIEW_COLUMNS]

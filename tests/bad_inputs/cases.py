@@ -1751,6 +1751,16 @@ def more() -> list[Case]:
             line_of("rubric.yaml", "      - id: practice.on_time"),
             13,
         ),
+        # A question's header edited on the survey server: its warning names the question.
+        Case(
+            "checklist-question-header-edited",
+            {"checklists.csv": sub("practice.on_time,", "On time?,")},
+            0,
+            "unknown-column",
+            "checklists.csv",
+            1,
+            8,
+        ),
         Case(
             "statistics-provenance-date",
             {"statistics.csv": sub("votes_abroad__confidence", "votes_abroad__date")},
