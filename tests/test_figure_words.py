@@ -1,0 +1,137 @@
+"""A recommendation's figures read once and say what each number is, in every language: the
+comparison's fixes table names a best performer once, not a score beside "best score".
+Through the command line on the example workspace."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+
+EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
+
+
+def _ovm(*args: str) -> str:
+    out = subprocess.run(
+        [sys.executable, "-m", "ovm", *args], capture_output=True, text=True, check=False
+    )
+    assert out.returncode == 0, out.stderr
+    return out.stdout
+
+
+class _FollowCells(HTMLParser):
+    """The text of the fixes table's last column ("Done best by"), a list a mission."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.cells: dict[str, list[str]] = {}
+        self.mission: str | None = None
+        self.depth = 0  # within a <td>
+        self.column = 0
+        self.text: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        found = dict(attrs)
+        if tag == "tbody" and (found.get("id") or "").startswith("fix-mission-"):
+            self.mission = (found["id"] or "").removeprefix("fix-mission-")
+            self.cells[self.mission] = []
+        elif tag == "tr":
+            self.column = 0
+        elif tag == "td" and self.mission is not None:
+            self.column += 1
+            self.depth = 1
+            self.text = []
+        elif tag == "br" and self.depth:
+            self.text.append(" / ")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "tbody":
+            self.mission = None
+        elif tag == "td" and self.depth and self.mission is not None:
+            self.depth = 0
+            if self.column == 4:
+                self.cells[self.mission].append(re.sub(r"\s+", " ", "".join(self.text)).strip())
+
+    def handle_data(self, data: str) -> None:
+        if self.depth:
+            self.text.append(data)
+
+
+def _follow(html: str) -> dict[str, list[str]]:
+    parser = _FollowCells()
+    parser.feed(html)
+    return parser.cells
+
+
+@pytest.fixture(scope="module")
+def tables(tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict[str, list[str]]]:
+    out = {}
+    for lang in ("es", "en"):
+        path = tmp_path_factory.mktemp(lang) / "report.html"
+        _ovm("report", str(EXAMPLES), "-o", str(path), "--lang", lang, "-q")
+        out[lang] = _follow(path.read_text(encoding="utf-8"))
+    return out
+
+
+@pytest.mark.parametrize(
+    ("lang", "expected"),
+    [
+        (
+            "es",
+            {
+                "per-2021": [
+                    "Mejor desempeño: col-2022SIM: puntaje 83,3",
+                    "—",
+                    "Mejor desempeño: col-2022SIM: 24,2 minutos (puntaje 100,0)",
+                ],
+                "col-2018": [
+                    "Mejor desempeño: mex-2012: puntaje 78,2",
+                    "mex-2012, mex-2018, mex-2024SIM y 2 más: Inscripción activa con opción a "
+                    "distancia (en línea o por correo) (puntaje 70,0)",
+                    "Mejor desempeño: col-2022SIM: 100 % de las visitas de observación "
+                    "(puntaje 100,0)",
+                ],
+            },
+        ),
+        (
+            "en",
+            {
+                "per-2021": [
+                    "Best performer: col-2022SIM: score 83.3",
+                    "—",
+                    "Best performer: col-2022SIM: 24.2 minutes (score 100.0)",
+                ],
+                "col-2018": [
+                    "Best performer: mex-2012: score 78.2",
+                    "mex-2012, mex-2018, mex-2024SIM and 2 more: Active registration with a "
+                    "remote option (online or by post) (score 70.0)",
+                    "Best performer: col-2022SIM: 100 % of observer visits (score 100.0)",
+                ],
+            },
+        ),
+    ],
+)
+def test_the_fixes_table_names_a_best_performer_once_and_its_figure(
+    tables: dict[str, dict[str, list[str]]], lang: str, expected: dict[str, list[str]]
+) -> None:
+    cells = tables[lang]
+    assert {m: cells[m] for m in expected} == expected
+
+
+@pytest.mark.parametrize(("lang", "score"), [("es", "puntaje"), ("en", "score")])
+def test_no_cell_of_the_fixes_table_says_score_twice(
+    tables: dict[str, dict[str, list[str]]], lang: str, score: str
+) -> None:
+    # the line on the peers' best (after " / ") is a figure of its own
+    twice = [
+        cell
+        for cells in tables[lang].values()
+        for cell in cells
+        if cell.split(" / ")[0].count(score) > 1
+    ]
+    assert twice == []
+    assert sum(len(c) for c in tables[lang].values()) > 50
