@@ -26,6 +26,7 @@ SAME_EVERYWHERE = {
     "nominal",
     "{name}: {errors}, {warnings}",
     "{name}: {errors}",
+    "{value} {unit}",  # a number and its unit, in the order every language writes a measure
 }
 """Texts that are no words of English: symbols, abbreviations, placeholders."""
 

@@ -1,6 +1,7 @@
 """A recommendation's figures read once and say what each number is, in every language: the
-comparison's fixes table names a best performer once, not a score beside "best score".
-Through the command line on the example workspace."""
+comparison's fixes table names a best performer once, not a score beside "best score"; a
+unit that names what a number is (a ratio) comes before it ("ratio of 0.6"), not after it as
+a measure does ("0.6 ratio"). Through the command line on the example workspace."""
 
 from __future__ import annotations
 
@@ -135,3 +136,26 @@ def test_no_cell_of_the_fixes_table_says_score_twice(
     ]
     assert twice == []
     assert sum(len(c) for c in tables[lang].values()) > 50
+
+
+@pytest.mark.parametrize(
+    ("lang", "expected"),
+    [
+        (
+            "es",
+            "Buena práctica: En República Dominicana, elecciones generales de 2016: razón de "
+            "0,6 (puntaje 72,1) (ocv-figures.csv (7 diputados de ultramar); Chamber of "
+            "Deputies 2016-2020: 190; ocv-figures.csv: Acento (JCE member); El Caribe)",
+        ),
+        (
+            "en",
+            "Best practice: In Dominican Republic, 2016 general election: ratio of 0.6 "
+            "(score 72.1) (ocv-figures.csv (7 diputados de ultramar); Chamber of Deputies "
+            "2016-2020: 190; ocv-figures.csv: Acento (JCE member); El Caribe)",
+        ),
+    ],
+)
+def test_a_ratio_is_named_before_its_number(lang: str, expected: str) -> None:
+    said = _ovm("recommend", str(EXAMPLES), "--mission", "per-2021", "--lang", lang, "-q")
+    section = said.split("## 9. ")[1]
+    assert [line for line in section.splitlines() if "2016" in line] == [expected]

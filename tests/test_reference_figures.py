@@ -18,6 +18,7 @@ import ovm
 from ovm.indicators import ComparativeIndicator
 from ovm.pipeline import Run, analyse
 from ovm.reporting.report import render_html, render_xlsx, report_context
+from ovm.rubric.model import Indicator
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 
@@ -30,6 +31,12 @@ def run() -> Run:
 def _number(value: float) -> str:
     # English as Python writes it, apart from ovm's formatter: whole counts without decimals.
     return f"{value:,.0f}" if float(value).is_integer() else f"{value:,.1f}"
+
+
+def _in_unit(node: Indicator, value: float) -> str:
+    # A unit that names what the number is (a ratio) comes first: "ratio of 0.6".
+    unit = node.unit_text("en", value)
+    return f"{unit} of {_number(value)}" if node.unit_is_name else f"{_number(value)} {unit}"
 
 
 def _title(run: Run, mission: str) -> str:
@@ -51,7 +58,7 @@ def test_a_reference_gives_the_practices_value_in_its_unit_and_its_score(run: Ru
             if not isinstance(value, float | int):
                 continue
             numeric += 1
-            figure = f"{_number(value)} {node.unit_text('en', value)} (score {ref.score:.1f})"
+            figure = f"{_in_unit(node, value)} (score {ref.score:.1f})"
             expected = f"In {_title(run, ref.missions[0])}: {figure}"
             if not (r.best_practice or "").startswith(expected):
                 wrong.append((mission, r.id, r.best_practice, expected))
@@ -89,8 +96,7 @@ def test_a_group_reference_and_its_evidence_name_scores_as_scores(run: Run) -> N
                 elif isinstance(value, str):
                     expected.append((label, f" ({score})"))
                 else:
-                    unit = child.unit_text("en", value)
-                    expected.append(f"{label}: {_number(value)} {unit} ({score})")
+                    expected.append(f"{label}: {_in_unit(child, value)} ({score})")
             said = list(r.evidence[-len(scored) :])
             for line, want in zip(said, expected, strict=True):
                 if isinstance(want, tuple):

@@ -27,7 +27,7 @@ from ovm.i18n import (
 from ovm.indicators import Band, RecommendationTemplate
 from ovm.indicators.comparative import ComparativeIndicator
 from ovm.indicators.registry import kind_of
-from ovm.indicators.text import is_one, wording
+from ovm.indicators.text import in_language, is_one, unit_pattern, with_unit, wording
 from ovm.rubric.model import Group, Indicator, Rubric
 from ovm.scoring.critical import CODE as CRITICAL
 from ovm.scoring.critical import held_down, named
@@ -828,9 +828,16 @@ def value_words(
         return None
     # As a recommendation's text writes {value}: whole counts and minutes without decimals.
     number = _fmt(value, 0 if float(value).is_integer() else 1, lang, numbers)
-    unit = node.unit_text(lang, value)
-    # An indicator without a unit of its own has the placeholder "score", no unit to name.
-    return number if unit == "score" else f"{number} {unit}"
+    # An indicator without a unit of its own (or one named "score") has its score for a
+    # value: no unit to name beside the score.
+    unit = "" if _unit_is_score(node) else node.unit_text(lang, value)
+    return with_unit(number, unit, node.unit_is_name, lang)
+
+
+def _unit_is_score(node: Indicator) -> bool:
+    """Whether a node's unit is the score itself (the placeholder, or a rubric's "score" in
+    each language), which no value beside its score names again."""
+    return in_language(node.unit, "en") == "score"
 
 
 def figure_words(value: str | None, score: str, lang: str) -> str:
@@ -961,7 +968,7 @@ class _Words:
         self._sources: dict[tuple[str | None, str | None], str] = {}
         self._prefixes: dict[str, str] = {}
         self._worded: dict[tuple[str, str], str | None] = {}
-        self._units: dict[str, tuple[str, str] | tuple[()]] = {}
+        self._units: dict[str, tuple[str, str, str] | tuple[()]] = {}
         # The number formatters of the language by decimals, held: a cohort's recommendations
         # write hundreds of thousands of numbers.
         self.numbers = tuple(number_formatter(lang, d) for d in range(7))
@@ -1033,19 +1040,20 @@ class _Words:
         # recommendation writes each child's value.
         number = _fmt(value, 0 if float(value).is_integer() else 1, self.lang, self.numbers)
         unit = units[1] if is_one(value) else units[0]
-        return f"{number} {unit}" if unit else number
+        return units[2].format_map({"value": number, "unit": unit}) if unit else number
 
-    def _units_of(self, node_id: str) -> tuple[str, str] | tuple[()]:
-        """A node's unit and its singular, "" for none; empty for a node whose value has no
-        words (:func:`value_words` says None)."""
+    def _units_of(self, node_id: str) -> tuple[str, str, str] | tuple[()]:
+        """A node's unit, its singular ("" for none) and how a number is written with them;
+        empty for a node whose value has no words (:func:`value_words` says None)."""
         placed = self.rubric.nodes.get(node_id)
         if placed is None or value_words(placed.node, 0.0, self.lang) is None:
             return ()
         node = placed.node
         assert not isinstance(node, Group)
-        unit, one = node.unit_text(self.lang), node.unit_text(self.lang, 1)
-        # the placeholder unit of an indicator without one names nothing
-        return ("" if unit == "score" else unit, "" if one == "score" else one)
+        pattern = unit_pattern(node.unit_is_name, self.lang)
+        if _unit_is_score(node):
+            return ("", "", pattern)
+        return (node.unit_text(self.lang), node.unit_text(self.lang, 1), pattern)
 
     def figure(self, value: str | None, score: str) -> str:
         """:func:`figure_words` in the language, its sentences read once."""

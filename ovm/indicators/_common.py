@@ -232,6 +232,9 @@ class IndicatorBase(NodeBase):
     unit: Text | NonEmpty = "score"
     unit_one: Text | NonEmpty | None = None
     """The unit after a value of exactly 1 ("1 day", "1 día"), where it differs."""
+    unit_is_name: bool = False
+    """The unit names what the number is (a ratio, an index, a share) rather than what it
+    counts or measures: written before the number ("ratio of 1.2"), a measure after it."""
     critical: bool = False
     """In its lowest band, caps the band of its family and of the overall at their lowest: a
     failure that a mean would compensate (docs/rubric.md)."""

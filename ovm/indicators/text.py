@@ -6,6 +6,7 @@ rule the same way. Languages the catalogue (:mod:`ovm.i18n`) lacks fall back to 
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping
 from typing import NamedTuple
 
@@ -97,3 +98,20 @@ def unit_words(
 def is_one(value: object) -> bool:
     """Whether a value is exactly 1 (the number a singular unit follows)."""
     return isinstance(value, int | float) and not isinstance(value, bool) and value == 1
+
+
+@functools.cache
+def unit_pattern(named: bool, lang: str) -> str:
+    """How ``lang`` writes a number with its unit, ``{value}`` and ``{unit}`` unfilled: a
+    measure after its number ("45 minutes"), a unit that names what the number is (a ratio,
+    an index, a share: ``unit_is_name``) before it ("ratio of 1.2"), where "1.2 ratio" reads
+    as a count of ratios."""
+    return Translator(_lang(lang)).text("unit_name" if named else "unit_measure")
+
+
+def with_unit(number: str, unit: str, named: bool, lang: str) -> str:
+    """A number already written as ``lang`` writes it, with its unit as :func:`unit_pattern`
+    places it; the number alone without a unit."""
+    if not unit:
+        return number
+    return unit_pattern(named, lang).format_map({"value": number, "unit": unit})

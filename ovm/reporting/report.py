@@ -41,7 +41,7 @@ from ovm.i18n import (
 )
 from ovm.indicators import DEFAULT_SCALE, Band, Scale
 from ovm.indicators.registry import kind_of
-from ovm.indicators.text import Wording, number, wording
+from ovm.indicators.text import Wording, number, with_unit, wording
 from ovm.reporting.own import OwnData
 from ovm.rubric.model import Group, Indicator, Rubric, along
 from ovm.runtime import paused_gc
@@ -732,11 +732,10 @@ class _Builder:
         text = self.value(inp.value)
         if inp.kind == "variable":
             try:
-                unit = self.rubric.variable(inp.name).unit_text(self.lang, inp.value)
+                var = self.rubric.variable(inp.name)
             except KeyError:
-                unit = ""
-            if unit:
-                text = f"{text} {unit}"
+                return _plain(text)
+            text = with_unit(text, var.unit_text(self.lang, inp.value), var.unit_is_name, self.lang)
         return _plain(text)
 
     def provenance(self, prov: Provenance | None) -> list[str]:

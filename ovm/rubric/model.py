@@ -139,6 +139,9 @@ class Variable(Frozen):
     """The unit, in each of the rubric's languages (``{en: votes, es: votos}``) or one word."""
     unit_one: Text | NonEmpty | None = None
     """The unit after a value of exactly 1 (``{en: day, es: día}``), where it differs."""
+    unit_is_name: bool = False
+    """The unit names what the number is (a ratio, an index, a share) rather than what it
+    counts or measures: written before the number ("ratio of 1.2"), a measure after it."""
     type: VarType = "number"
     source: Source
     minimum: float | None = None
@@ -509,6 +512,7 @@ _EXTENSIONS: dict[str, object] = {
     "headline": None,
     "above": None,
     "unit_one": None,
+    "unit_is_name": False,
 }
 """Fields added to the format after its first digests, with the value that means "not used":
 left out of the digest at that value, so a rubric that does not use them keeps its digest."""
