@@ -1,6 +1,7 @@
 """A recommendation's figures read once and say what each number is, in every language: the
 comparison's fixes table names a best performer once, not a score beside "best score"; a
-unit that names what a number is (a ratio) comes before it ("ratio of 0.6"), not after it as
+checklist question or a variable in the evidence gives its unit, as a group's evidence does;
+a unit that names what a number is (a ratio) comes before it ("ratio of 0.6"), not after it as
 a measure does ("0.6 ratio"). Through the command line on the example workspace."""
 
 from __future__ import annotations
@@ -159,3 +160,67 @@ def test_a_ratio_is_named_before_its_number(lang: str, expected: str) -> None:
     said = _ovm("recommend", str(EXAMPLES), "--mission", "per-2021", "--lang", lang, "-q")
     section = said.split("## 9. ")[1]
     assert [line for line in section.splitlines() if "2016" in line] == [expected]
+
+
+def _evidence(markdown: str) -> list[str]:
+    """The evidence lines of a recommend Markdown that give a question's, a variable's or a
+    node's value, in order (the formula lines aside)."""
+    return [
+        line
+        for line in markdown.splitlines()
+        if line.startswith("- ") and " = " not in line.split(" — ")[0].replace("(n = ", "")
+    ]
+
+
+@pytest.mark.parametrize(
+    ("lang", "expected"),
+    [
+        (
+            "es",
+            [
+                "- Distancia al lugar de votación más cercano: Locales solo en las ciudades "
+                "principales; los electores de otras zonas enfrentan viajes largos (puntaje 40,0)",
+                "- Electores excluidos por sedes canceladas: 14,0 % de los inscritos en el "
+                "exterior (puntaje 0,0)",
+                "- Modalidad de votación estable: sí (puntaje 100,0)",
+                "- Filas largas (percentil 90): 181,1 minutos (puntaje 0,0)",
+                "- Tiempo de traslado al local de votación: 49 minutos (puntaje 87,3)",
+                "- cancelled_electors: 139.230 electores — ocv-figures.csv: Andina; La Republica "
+                "2021-04-10; Ojo, confianza alta",
+                "- registered_abroad: 997.033 electores — ocv-figures.csv: Andina 2020-12-25; La "
+                "Republica 2021-04-10; Ojo, confianza alta",
+                "- queue_p90_minutes: 181,10 minutos (n = 16) [simulado]",
+                "- Distancia al lugar de votación más cercano: Locales solo en las ciudades "
+                "principales; los electores de otras zonas enfrentan viajes largos. — "
+                "ocv-figures.csv, confianza baja",
+                "- Local de votación accesible: 58,8 % de las visitas de observación (n = 17) "
+                "[simulado]",
+            ],
+        ),
+        (
+            "en",
+            [
+                "- Distance to the nearest place to vote: Polling places in the main cities "
+                "only; electors elsewhere face long trips (score 40.0)",
+                "- Electors excluded by cancelled locations: 14.0 % of registered voters abroad "
+                "(score 0.0)",
+                "- Voting method kept stable: yes (score 100.0)",
+                "- Long queues (90th percentile): 181.1 minutes (score 0.0)",
+                "- Travel time to the polling place: 49 minutes (score 87.3)",
+                "- cancelled_electors: 139,230 electors — ocv-figures.csv: Andina; La Republica "
+                "2021-04-10; Ojo, confidence high",
+                "- registered_abroad: 997,033 electors — ocv-figures.csv: Andina 2020-12-25; La "
+                "Republica 2021-04-10; Ojo, confidence high",
+                "- queue_p90_minutes: 181.10 minutes (n = 16) [simulated]",
+                "- Distance to the nearest place to vote: Polling places in the main cities "
+                "only; electors elsewhere face long trips. — ocv-figures.csv, confidence low",
+                "- Accessible polling place: 58.8 % of observer visits (n = 17) [simulated]",
+            ],
+        ),
+    ],
+)
+def test_question_and_variable_evidence_gives_its_unit_as_a_groups_evidence_does(
+    lang: str, expected: list[str]
+) -> None:
+    said = _ovm("recommend", str(EXAMPLES), "--mission", "per-2021", "--lang", lang, "-q")
+    assert _evidence(said)[: len(expected)] == expected

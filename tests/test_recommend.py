@@ -158,7 +158,7 @@ def test_evidence_lists_inputs_with_sources(tmp_path: Path) -> None:
     aaa = recommend(w.rubric, s.scorecard("aaa-2020"))
     ev = aaa[0].evidence
     assert ev[0] == "votes_abroad / registered_abroad * 100 = 35.00"
-    assert "votes_abroad: 350 — EMB results, confidence high" in ev
+    assert "votes_abroad: 350 votes — EMB results, confidence high" in ev
 
 
 def test_fill_is_inert_for_hostile_text() -> None:

@@ -616,6 +616,13 @@ def _evidence(ns: NodeScore, node: _NodeWords, words: _Words, card: NodeScores) 
         elif inp.kind == "node" and isinstance(shown, float | int):
             # a node's score (at this mission or another of the cohort), said to be one
             val = words.figure(None, _fmt(shown, 0 if whole else 2, lang, numbers))
+        elif inp.kind == "variable" and isinstance(shown, float | int):
+            # a variable in its unit, as the report's evidence gives it ("139,230 electors")
+            val = words.variable(inp.name, shown, _fmt(shown, 0 if whole else 2, lang, numbers))
+        elif inp.kind == "question" and isinstance(shown, float | int):
+            # a checklist question's share or statistic in the question's unit, as a group's
+            # evidence words the same node ("61.5 % of observer visits"), not a bare 61.54
+            val = words.value(inp.name, shown) or _fmt(shown, 0 if whole else 2, lang, numbers)
         else:
             val = _fmt(shown, 0 if whole else 2, lang, numbers)
         # A variable keeps its name, the column its data came from; a question, an answer or a
@@ -969,6 +976,7 @@ class _Words:
         self._prefixes: dict[str, str] = {}
         self._worded: dict[tuple[str, str], str | None] = {}
         self._units: dict[str, tuple[str, str, str] | tuple[()]] = {}
+        self._variables: dict[str, tuple[str, str, str]] = {}
         # The number formatters of the language by decimals, held: a cohort's recommendations
         # write hundreds of thousands of numbers.
         self.numbers = tuple(number_formatter(lang, d) for d in range(7))
@@ -1039,6 +1047,26 @@ class _Words:
         # What value_words writes, its units looked up once a node: a cohort's every group
         # recommendation writes each child's value.
         number = _fmt(value, 0 if float(value).is_integer() else 1, self.lang, self.numbers)
+        unit = units[1] if is_one(value) else units[0]
+        return units[2].format_map({"value": number, "unit": unit}) if unit else number
+
+    def variable(self, name: str, value: float, number: str) -> str:
+        """A variable's value, already written as ``number``, with the variable's unit (its
+        singular after 1), the unit looked up once a variable; the number alone for a name
+        the rubric does not declare."""
+        units = self._variables.get(name)
+        if units is None:
+            try:
+                var = self.rubric.variable(name)
+            except KeyError:
+                units = ("", "", "")
+            else:
+                units = (
+                    var.unit_text(self.lang),
+                    var.unit_text(self.lang, 1),
+                    unit_pattern(var.unit_is_name, self.lang),
+                )
+            self._variables[name] = units
         unit = units[1] if is_one(value) else units[0]
         return units[2].format_map({"value": number, "unit": unit}) if unit else number
 
