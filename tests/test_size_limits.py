@@ -39,6 +39,7 @@ STATISTICS_ISSUES = [
     ("statistics.csv", 6, 3, "not-finite"),
     ("statistics.csv", 7, 3, "exceeds-limit"),
     ("statistics.csv", 8, 2, "not-integer"),
+    ("statistics.csv", 9, 3, "not-applicable-not-allowed"),
     ("statistics.csv", 10, 1, "missing-mission"),
 ]
 
