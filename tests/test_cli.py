@@ -81,7 +81,8 @@ def test_validate_errors_exit_1_with_every_issue_on_stderr() -> None:
         "five-mistakes.yaml:19:49 families[0].children[0].levels[1].descriptor: no text for "
         "declared language(s): es [missing-translation]",
         "five-mistakes.yaml:24:26 families[0].children[1].formula: 'registred' is not a "
-        "declared variable in 'votes / registred * 100' [unknown-variable]",
+        "declared variable in 'votes / registred * 100': did you mean 'registered'? "
+        "[unknown-variable]",
         "five-mistakes.yaml:25:15 families[0].children[1].rule: low and high are both 60 "
         "[goalposts-equal]",
         "five-mistakes.yaml: 5 errors",
