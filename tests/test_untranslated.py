@@ -67,7 +67,7 @@ SHARED = {
         "points code min max message scores observer version imputation standard end an position "
         "positions variation comparative exports indices variance point alpha document "
         "minute minutes locale variable argument arguments comment plain analyse option "
-        "options division".split()
+        "options division plans section".split()
     ),
     "pt": set(
         f"{_NAMES} {_FORMULA} a no global general total nominal original site sites "

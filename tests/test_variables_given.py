@@ -64,8 +64,8 @@ def test_a_variable_no_table_has_is_a_warning_at_its_declaration(
             "gives it under values:, so what reads it is missing for every mission: "
             "rights.turnout",
             "es": "advertencia: la variable votes_abroad (fuente: "
-            "statistics) no se da para ninguna misión: ninguna tabla tiene una columna "
-            "votes_abroad y ninguna misión la da en values:, así que lo que la lee falta en "
+            "`statistics`) no se da para ninguna misión: ninguna tabla tiene una columna "
+            "votes_abroad y ninguna misión la da en `values:`, así que lo que la lee falta en "
             "todas las misiones: Participación en el exterior",
         }[lang]
         + " [variable-not-given]"
