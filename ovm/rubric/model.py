@@ -497,6 +497,10 @@ class Rubric(Frozen):
         """:meth:`digest`, computed once: the rubric never changes, and scoring, comparing and
         every writer that names the rubric ask for it."""
         data = _without_unset_extensions(self.model_dump(mode="json", by_alias=True))
+        for variable in data.get("variables", ()):
+            for k, unset in _VARIABLE_EXTENSIONS.items():
+                if k in variable and variable[k] is unset:
+                    del variable[k]
         blob = json.dumps(data, sort_keys=True, ensure_ascii=False)
         return hashlib.sha256(blob.encode("utf-8")).hexdigest()
 
@@ -516,6 +520,10 @@ _EXTENSIONS: dict[str, object] = {
 }
 """Fields added to the format after its first digests, with the value that means "not used":
 left out of the digest at that value, so a rubric that does not use them keeps its digest."""
+
+_VARIABLE_EXTENSIONS: dict[str, object] = {"allow_na": False}
+"""Fields of a variable added after its first digests, as :data:`_EXTENSIONS` (``allow_na``
+keeps its digested value on the indicators that had it first)."""
 
 
 def _without_unset_extensions(data: Any) -> Any:
