@@ -660,6 +660,8 @@ def test_markdown_escapes_the_teams_text_in_headings_as_in_the_body(tmp_path: Pa
         ("missions.yaml", "name: B 2021", 'name: "B <img src=x onerror=alert(1)> | 2021"'),
         ("rubric.yaml", "{en: Legal basis,", '{en: "Legal <b>basis</b>",'),
         ("rubric.yaml", "{en: Weak,", '{en: "Weak <i>|</i>",'),
+        # bbb has no overall: its gains are counted in points of this family, named by label.
+        ("rubric.yaml", "{en: Rights,", '{en: "Rights <u>|</u>",'),
     ]:
         path = ws / name
         text = path.read_text(encoding="utf-8")
@@ -673,8 +675,9 @@ def test_markdown_escapes_the_teams_text_in_headings_as_in_the_body(tmp_path: Pa
     assert lines[0] == "# Recommendations: B \\<img src=x onerror=alert(1)> \\| 2021"
     assert [line for line in lines if line.startswith("## ")] == [
         "## 1. Legal \\<b>basis\\</b>",
-        "## 2. Rights",
+        "## 2. Rights \\<u>\\|\\</u>",
     ]
+    assert "points of Rights \\<u>\\|\\</u>" in md.stdout
     assert "band Weak \\<i>\\|\\</i>" in md.stdout
     assert re.findall(r"(?<!\\)<[A-Za-z/!?]", md.stdout) == []
     assert "&lt;" not in md.stdout and "&gt;" not in md.stdout

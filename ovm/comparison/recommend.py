@@ -1477,7 +1477,14 @@ def to_markdown(
             f"*{t('md_to')}{c}* {t(f'to_{r.to}')} · *{t('priority')}{c}* "
             f"{t(f'priority_{r.priority}')} · *{t('md_condition')}{c}* {_md_escape(r.condition)} · "
             f"*{t('gain')}{c}* "
-            + gain_text(r.gain, r.gain_on, r.gain_on_label, lang, markdown=True, note=r.gain_note)
+            + gain_text(
+                r.gain,
+                r.gain_on,
+                _md_escape(r.gain_on_label),
+                lang,
+                markdown=True,
+                note=None if r.gain_note is None else _md_escape(r.gain_note),
+            )
         )
         lines.append("")
         lines.append(_md_escape(r.text))
