@@ -998,3 +998,40 @@ def test_a_plain_table_whose_question_header_was_renamed_names_the_question(
         for i in ws.warnings
         if i.code == "unknown-column"
     ] == [(str(path), 1, 8, "unknown-column", "checklist_probably", "practice.on_time")]
+
+
+def test_a_header_refused_as_a_question_miscased_leaves_that_question_to_no_other_header(
+    tmp_path: Path,
+) -> None:
+    # The question's column is there, in other capitals: refused as that question, it is not
+    # "lacking", so an unrelated extra column is not said to probably give it.
+    root = workspace(tmp_path, "ws")
+    path = root / "checklists.csv"
+    head, *rows = path.read_text(encoding="utf-8").splitlines()
+    head = head.replace("practice.on_time,", "Practice.On_Time,", 1) + ",observer_phone"
+    path.write_text("\n".join([head, *(r + "," for r in rows)]) + "\n", encoding="utf-8")
+    with pytest.raises(DataError) as info:
+        load_workspace(root)
+    said = {
+        (i.params.get("name"), i.params.get("variant"), i.params.get("near"))
+        for i in info.value.issues
+        if i.code == "unknown-column"
+    }
+    assert said == {
+        ("Practice.On_Time", "checklist_case", "practice.on_time"),
+        ("observer_phone", "checklist", ""),
+    }
+
+
+def test_an_export_header_refused_as_a_misspelt_question_leaves_it_to_no_other_header(
+    tmp_path: Path, mini: Rubric
+) -> None:
+    # The queue question's column is there, misspelt: refused as that question, it is not
+    # lacking, so the one other unknown header is not said to probably give it.
+    header, table = export_table(mini, plain_rows(MINI / "checklists.csv"), "kobo")
+    j = next(k for k, h in enumerate(header) if h.endswith("practice.queue"))
+    header[j] = header[j].replace("practice.queue", "practice.queeu")
+    header += ["weather"]
+    table = [[*r, "sunny"] for r in table]
+    result = load(tmp_path, mini, header, table)
+    assert _probably(result.issues) == [(len(header), "checklist", "")]

@@ -378,10 +378,13 @@ def validate_sites(
         return SiteLoad(pl.DataFrame(), report, account.all_rejected(), tuple(missing))
     unmatched = [c for c in cols if c not in qids and c not in SITE_COLUMNS and not unnamed(c)]
     by_case = {k.casefold(): k for k in (*sorted(qids), *SITE_COLUMNS)}
+    # Questions a refused header is said to mean: no other header is said to give them.
+    meant: set[str] = set()
     for c in unmatched:
         near = by_case.get(c.casefold())
         if near is not None:
             account.refuse_miscased(c, near, "checklist question", "checklist_case")
+            meant.add(near)
             continue
         # A misspelt question loses its answers at every visit: refused, naming what was
         # meant; a column near no question is only said to be there.
@@ -390,6 +393,7 @@ def validate_sites(
         close = difflib.get_close_matches(c, sorted(qids), n=1, cutoff=0.8)
         if close and account.misspelt(c, close[0], cols):
             account.refuse_misspelt(c, close[0], "checklist question", "checklist_near")
+            meant.add(close[0])
             continue
         if not _visit_column_meant(account, c, cols):
             account.warn(
@@ -400,7 +404,7 @@ def validate_sites(
                 variant="checklist",
                 near="",
             )
-    lacking = [q for q in questions if q.id not in cols]
+    lacking = [q for q in questions if q.id not in cols and q.id not in meant]
     if unmatched and lacking:
         account.issues[:] = probably_meant(account.issues, lacking)
     _warn_without_site(account, cols)

@@ -371,6 +371,8 @@ def map_export(
         )
         cols = []
     misspelt: list[Issue] = []
+    # Questions a refused header is said to mean: no other header is said to give them.
+    meant: set[str] = set()
     # An unnamed column is refused by the table reader: it stays unread, numbered.
     cols = [c for c in cols if not unnamed(c)]
     classified = {c: _classify(c, t) for c in cols}
@@ -381,6 +383,7 @@ def map_export(
             unmatched.append(c)
             near = _misspelt(c, t, named)
             if near is not None:
+                meant.add(near)
                 # Read on without it, every visit would lose that answer: its header is
                 # refused as a cell, which stops the run as any refused cell does.
                 misspelt.append(
@@ -419,7 +422,9 @@ def map_export(
             continue
         taken[role] = c
         roles[c] = role
-    issues = probably_meant(issues, [q for q in t.questions.values() if q.id not in named])
+    issues = probably_meant(
+        issues, [q for q in t.questions.values() if q.id not in named and q.id not in meant]
+    )
 
     # Rows the export itself marks rejected leave before anything else is checked.
     review = [c for c in cols if c.strip() in REVIEW_COLUMNS]
