@@ -6,6 +6,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
+import polars as pl
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -145,6 +146,41 @@ def test_places_group_each_place_s_visits_and_leave_unnamed_visits_alone(
         assert all(named[g]) or len(g) == 1
     expected = len(set(keys[named].tolist())) + int((~named).sum())
     assert len(groups) == expected
+
+
+@settings(max_examples=30, deadline=None)
+@given(
+    st.integers(1, 5000),
+    st.integers(1, 300),
+    st.sampled_from([0, 8, 30, 60]),
+    st.integers(0, 2**32 - 1),
+)
+def test_visits_are_ordered_by_mission_then_content_hash(
+    rows: int, missions: int, low_bits: int, seed: int
+) -> None:
+    # The one-word sort keeps only the hash's high bits: rows whose hashes differ only in the
+    # low ``low_bits`` (and repeated rows, equal hashes) must still come in the exact order.
+    from ovm.scoring.sitestats import site_order
+
+    rng = np.random.default_rng(seed)
+    pool = rng.integers(0, 2**64, max(1, rows // 2), dtype=np.uint64, endpoint=False)
+    if low_bits:
+        pool[1::2] = pool[::2][: pool[1::2].size] ^ rng.integers(
+            0, 2**low_bits, pool[1::2].size, dtype=np.uint64
+        )
+    h = pool[rng.integers(0, pool.size, rows)]
+    mission = [f"m{i:03d}" for i in rng.integers(0, missions, rows)]
+    sites = pl.DataFrame({"mission": mission, "__h": pl.Series(h, dtype=pl.UInt64)})
+    order = site_order(sites)
+    ids = sorted(set(mission))
+    rank = np.array([ids.index(m) for m in mission])
+    expected = np.lexsort((h, rank))
+    assert order.ids == ids
+    assert order.hashes.tolist() == h[expected].tolist()
+    assert rank[order.perm].tolist() == rank[expected].tolist()
+    assert h[order.perm].tolist() == h[expected].tolist()
+    assert sorted(order.perm.tolist()) == list(range(rows))
+    assert order.bounds.tolist() == [0, *np.cumsum(np.bincount(rank)).tolist()]
 
 
 def test_prior_draws_depend_on_the_mission_not_on_the_cohort() -> None:

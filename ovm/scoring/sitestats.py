@@ -291,8 +291,21 @@ def site_order(sites: pl.DataFrame) -> SiteOrder:
         if bits == 0
         else (rank.astype(np.uint64) << np.uint64(64 - bits)) | (h >> np.uint64(bits))
     )
-    perm = pl.Series(key).arg_sort().to_numpy().astype(np.int64)
-    ordered = key[perm]
+    places = max(1, (h.size - 1).bit_length())
+    if bits + places <= 36:
+        # The row's position in the low bits of the key: one sort of plain words (several
+        # times faster than an indirect sort) gives the order, and it is stable, as the
+        # exact sort below is.
+        packed = key >> np.uint64(places)
+        packed <<= np.uint64(places)
+        packed |= np.arange(h.size, dtype=np.uint64)
+        packed.sort()
+        perm = (packed & np.uint64((1 << places) - 1)).astype(np.int64)
+        packed >>= np.uint64(places)
+        ordered = packed
+    else:
+        perm = pl.Series(key).arg_sort().to_numpy().astype(np.int64)
+        ordered = key[perm]
     hashes = h[perm]
     ties = (ordered[1:] == ordered[:-1]) & (hashes[1:] != hashes[:-1])
     if bool(ties.any()):
