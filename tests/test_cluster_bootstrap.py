@@ -148,6 +148,45 @@ def test_places_group_each_place_s_visits_and_leave_unnamed_visits_alone(
     assert len(groups) == expected
 
 
+@settings(max_examples=40, deadline=None)
+@given(
+    st.lists(st.integers(1, 3000), min_size=1, max_size=12),
+    st.integers(1, 3000),
+    st.sampled_from([0, 1, 12, 40]),
+    st.floats(0.0, 0.2),
+    st.integers(0, 2**32 - 1),
+)
+def test_a_cohort_s_places_are_each_mission_s_places_in_the_two_key_sort_s_order(
+    sizes: list[int], places: int, low_bits: int, unnamed: float, seed: int
+) -> None:
+    # The cohort is clustered with one sort of words that keep the keys' high bits; each
+    # mission must get what lexsort gives it alone, including keys that differ only in the
+    # low bits the words leave out (``low_bits`` of them random) and places whose key
+    # recurs in the next mission.
+    from ovm.scoring.sitestats import SiteOrder, cohort_clusters
+
+    rng = np.random.default_rng(seed)
+    high = rng.integers(0, 2**64, places, dtype=np.uint64, endpoint=False)
+    if low_bits:
+        high[1::2] = high[::2][: high[1::2].size]
+        high ^= rng.integers(0, 2**low_bits, places, dtype=np.uint64)
+    n = sum(sizes)
+    keys = high[rng.integers(0, places, n)]
+    named = rng.random(n) >= unnamed
+    bounds = np.concatenate([[0], np.cumsum(sizes)]).astype(np.int64)
+    perm = rng.permutation(n).astype(np.int64)
+    order = SiteOrder([f"m{i}" for i in range(len(sizes))], perm, bounds, keys[perm])
+    got = cohort_clusters(keys, named, order)
+    assert len(got) == len(sizes)
+    for m, (rows, starts) in enumerate(got):
+        mine = perm[bounds[m] : bounds[m + 1]]
+        within = np.lexsort((keys[mine], ~named[mine]))
+        k, nm = keys[mine][within], named[mine][within]
+        new = np.concatenate([[True], (k[1:] != k[:-1]) | ~nm[1:] | ~nm[:-1]])
+        assert rows.tolist() == mine[within].tolist()
+        assert starts.tolist() == np.flatnonzero(new).tolist()
+
+
 @settings(max_examples=30, deadline=None)
 @given(
     st.integers(1, 5000),
