@@ -169,3 +169,84 @@ def test_the_json_of_recommend_holds_the_reference_s_value_and_score(run: Run) -
         "value": 100.0,
         "practice": False,
     }
+
+
+EDGE_RUBRIC = """\
+ovm_rubric: 1
+id: edge
+version: "1"
+title: {en: Edge}
+languages: [en]
+bands:
+  - {min: 0, max: 50, label: {en: Weak}}
+  - {min: 50, max: 100, label: {en: Strong}}
+variables:
+  - {name: registered_abroad, labels: {en: Registered}, unit: voters, type: count,
+     source: statistics}
+  - {name: votes_abroad, labels: {en: Votes}, unit: votes, type: count, source: statistics,
+     at_most: registered_abroad}
+families:
+  - id: participation
+    labels: {en: Participation}
+    children:
+      - id: part.turnout
+        kind: quantitative
+        labels: {en: Turnout}
+        source: statistics
+        unit: "%"
+        formula: votes_abroad / registered_abroad * 100
+        rule: {type: goalposts, low: 0, high: 100}
+        recommendations:
+          - {id: rec.turnout, when: {below: 60}, to: electoral_body, priority: high,
+             text: {en: Raise turnout abroad.}}
+"""
+
+
+def test_a_best_performer_just_under_a_band_edge_has_one_score_in_every_output(
+    tmp_path: Path,
+) -> None:
+    # A 2020 scores 49.996, in the band under 50: one decimal would write 50.0, the next
+    # band's figure. The recommendation (library and `ovm recommend`) and the report's annex
+    # give the score with the decimals that keep it in its band, the same text everywhere.
+    root = tmp_path / "ws"
+    root.mkdir()
+    (root / "rubric.yaml").write_text(EDGE_RUBRIC, encoding="utf-8")
+    (root / "missions.yaml").write_text(
+        "missions:\n"
+        "  - {id: aaa-2020, country: ARG, name: A 2020, "
+        "election: {type: general, date: 2020-05-01}}\n"
+        "  - {id: bbb-2020, country: BRA, name: B 2020, "
+        "election: {type: general, date: 2020-06-01}}\n",
+        encoding="utf-8",
+    )
+    (root / "statistics.csv").write_text(
+        "mission,registered_abroad,votes_abroad\naaa-2020,100000,49996\nbbb-2020,100000,20000\n",
+        encoding="utf-8",
+    )
+    (root / "ovm.yaml").write_text(
+        "rubric: rubric.yaml\nmissions: missions.yaml\nstatistics: [statistics.csv]\n"
+        "settings: {seed: 7, bootstrap: 0}\n",
+        encoding="utf-8",
+    )
+    run = analyse(root)
+    assert run.scorecard("aaa-2020").node("part.turnout").score == pytest.approx(49.996)
+    (rec,) = run.recommendations("bbb-2020")
+    assert rec.best_practice == "In A 2020: 50.0 % (score 49.996)"
+    out = subprocess.run(
+        [sys.executable, "-m", "ovm", "recommend", str(root), "--mission", "bbb-2020", "-q"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert out.returncode == 0, out.stderr
+    assert "Best practice: In A 2020: 50.0 % (score 49.996)" in out.stdout
+    ctx = report_context(run)
+    (item,) = [
+        i
+        for fix in ctx["fixes"]
+        if fix["mission"]["id"] == "bbb-2020"
+        for i in fix["items"]
+        if i["id"] == "rec.turnout"
+    ]
+    assert item["best"]["figure"] == "50.0 % (score 49.996)"
+    assert "50.0 % (score 49.996)" in render_html(ctx)

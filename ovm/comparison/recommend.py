@@ -856,8 +856,19 @@ def figure_words(value: str | None, score: str, lang: str) -> str:
     return gettext("figure_score", lang, score=score)
 
 
+def best_score_words(rubric: Rubric, node: Group | Indicator, score: float, lang: str) -> str:
+    """A best performer's score as every output writes it: one decimal, more where one would
+    carry the figure into the next band of its node (39.99, not 40.0, under a band that
+    starts at 40). ``score`` is on the rubric's own scale, as best practices are judged."""
+    return _fmt(score, rubric.shown_digits(node, score), lang)
+
+
 def _best(
-    ref: Reference | None, node: Group | Indicator, lang: str, titles: Mapping[str, str]
+    ref: Reference | None,
+    node: Group | Indicator,
+    lang: str,
+    titles: Mapping[str, str],
+    rubric: Rubric,
 ) -> tuple[str | None, dict[str, str]]:
     """A recommendation's sentence on the practice it points to, and the values its text may
     name (``best_mission``, ``best_score``). The sentence gives the practice's value in the
@@ -867,7 +878,7 @@ def _best(
         return None, {}
     m = ref.missions[0]
     title = titles.get(m, m)
-    score = _fmt(ref.score, 1, lang)
+    score = best_score_words(rubric, node, ref.score, lang)
     figure = figure_words(value_words(node, ref.value, lang), score, lang)
     if not ref.practice:
         text = gettext("rec_best_scored", lang, mission=title, figure=figure)
@@ -1120,7 +1131,9 @@ class _Cohort:
         default_factory=dict
     )
 
-    def best(self, node: Group | Indicator, ref: Reference) -> tuple[str | None, dict[str, str]]:
+    def best(
+        self, rubric: Rubric, node: Group | Indicator, ref: Reference
+    ) -> tuple[str | None, dict[str, str]]:
         """:func:`_best` of a reference on ``node``: the same sentence for every mission
         pointed to the same practice, worded once."""
         # Within one comparison the node and the practice's first mission, score and kind
@@ -1129,7 +1142,7 @@ class _Cohort:
         key = (node.id, ref.missions[0], ref.score, ref.practice)
         found = self.practices.get(key)
         if found is None:
-            found = self.practices[key] = _best(ref, node, self.lang, self.titles)
+            found = self.practices[key] = _best(ref, node, self.lang, self.titles, rubric)
         return found
 
 
@@ -1258,7 +1271,7 @@ def recommend(
                 ref = _pointer(pointers, comparison, on).reference(on_score, info.id)
             caps = capping.get(node.id, ())
             best_text, best_vals = (
-                (None, {}) if ref is None or cohort is None else cohort.best(on, ref)
+                (None, {}) if ref is None or cohort is None else cohort.best(rubric, on, ref)
             )
             template = tw.text
             # Only the names the text uses are formatted: a mission has dozens of values and a

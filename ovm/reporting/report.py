@@ -1820,7 +1820,7 @@ def _comparison_context(
             item["peer_best_score"] = (
                 b.score_text(peer_bp.score, r.node) if peer_bp is not None else None
             )
-            item["best"] = _best_brief(b, r.reference, refs, r.node, on)
+            item["best"] = _best_brief(b, r.reference, refs, on)
             # its full text is in the comparison's annex, under this anchor
             item["full_anchor"] = _anchor("fix", f"{mid}-{r.id}")
             items.append(item)
@@ -1938,7 +1938,6 @@ def _best_brief(
     b: _Builder,
     ref: Reference | None,
     refs: Mapping[str, Any],
-    node: str,
     on: Group | Indicator,
 ) -> dict[str, Any] | None:
     """Whom a recommendation on ``node`` points to, briefly: its own reference (the one its
@@ -1948,9 +1947,11 @@ def _best_brief(
     recommendation's own text does."""
     if ref is None:
         return None
-    from ovm.comparison.recommend import figure_words, value_words
+    from ovm.comparison.recommend import best_score_words, figure_words, value_words
 
-    score = b.score_text(ref.score, node)
+    # Written as the recommendation's own text writes it: on the rubric's scale, with the
+    # decimals that keep it in the band of the node the practice is on.
+    score = best_score_words(b.rubric, on, ref.score, b.lang)
     return {
         "missions": [refs[m] for m in ref.missions if m in refs],
         "score": score,
