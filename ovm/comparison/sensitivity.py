@@ -1574,6 +1574,14 @@ def _plan(
     return plan
 
 
+def _by_mission(rows: npt.NDArray[Any], pattern: _Patterns, out: npt.NDArray[Any]) -> None:
+    """Each mission's row of ``rows`` (groups x a block of rows x runs, a row for each pattern
+    of existing values of :attr:`_Patterns.rows`) written to ``out`` (groups x missions x
+    runs), as :attr:`_Patterns.index` maps each group's missions to their rows."""
+    e = rows.shape[-1]
+    np.take(rows.reshape(-1, e), pattern.index, axis=0, out=out.reshape(-1, e), mode="clip")
+
+
 def _leaves(
     model: _Model,
     vals: _Values,
@@ -1592,7 +1600,7 @@ def _leaves(
     coverage test weighs the indicators by it rather than by ``wt`` (:func:`_evaluate`'s
     ``cover``)."""
     m = vals.y.shape[0]
-    n, e = fused.weights.shape[0], fused.weights.shape[2]
+    e = fused.weights.shape[2]
     if not fused.viewed:
         np.take(wt, fused.columns, axis=0, out=fused.weights)
     cover = fused.cover if wt0 is not None else None
@@ -1614,13 +1622,7 @@ def _leaves(
             np.matmul(left, fused.weights[:, :, c0:c1], out=fused.sums[:, : left.shape[1], c0:c1])
         weighed = fused.weighed[:, : pattern.rows.shape[1]]
         np.matmul(pattern.rows, fused.weights, out=weighed)
-        np.take(
-            fused.weighed.reshape(-1, e),
-            pattern.index,
-            axis=0,
-            out=fused.scoredw.reshape(n * m, e),
-            mode="clip",
-        )
+        _by_mission(fused.weighed, pattern, fused.scoredw)
         if cover is not None:
             # The mean is taken; the coverage test reads the same rows weighed by ``wt0``.
             np.matmul(pattern.rows, cover, out=weighed)
@@ -1655,13 +1657,7 @@ def _leaves(
         np.greater_equal(fused.weighed[:, : pattern.rows.shape[1]], limit, out=reached)
         every = np.asarray(reached.all(axis=(1, 2)))
         if not every.all() or fused.shown:
-            np.take(
-                fused.reached.reshape(-1, e),
-                pattern.index,
-                axis=0,
-                out=scored.reshape(n * m, e),
-                mode="clip",
-            )
+            _by_mission(fused.reached, pattern, scored)
     elif normal:
         # Every group's threshold a normal float: _covered's test of one total a run.
         np.greater_equal(covering, limit, out=scored)
@@ -1669,13 +1665,7 @@ def _leaves(
     else:
         if pattern is not None and cover is not None:
             # The quotients are taken: each mission's scored weight gathered again, by ``wt0``.
-            np.take(
-                fused.weighed.reshape(-1, e),
-                pattern.index,
-                axis=0,
-                out=fused.scoredw.reshape(n * m, e),
-                mode="clip",
-            )
+            _by_mission(fused.weighed, pattern, fused.scoredw)
         for i, step in enumerate(fused.steps):
             assert step.halvings is not None
             _covered(covering[i], tot[i], step.halvings, scored[i], *scratch)
