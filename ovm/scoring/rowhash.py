@@ -22,7 +22,7 @@ spelled out in docs/statistics.md ("The row hash"):
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any, cast
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -195,68 +195,90 @@ _ROWS = 1 << 16
 """Rows looked up at once (the scratch arrays stay in the cache)."""
 
 
-def _small_columns(frame: pl.DataFrame, names: list[str], weights: list[int]) -> Words:
+class _SmallLookup:
     """``sum(cell(c, v) * w)`` over small whole-number columns (booleans, 8- and 16-bit
-    integers; ``w`` a weight per column), row by row.
+    integers; ``w`` a weight per column), row by row (:meth:`sums`).
 
     Each column has few distinct values, so each value's cell is computed once; several
-    columns together are looked up in one table of every combination of their values.
+    columns together are looked up in one table of every combination of their values. The
+    columns' ranges and their values with nulls replaced are read from the frame once, in one
+    query each (a query per column and block of rows cost more than the lookups).
     """
-    h = np.zeros(frame.height, np.uint64)
-    codes: list[npt.NDArray[Any]] = []
-    tables: list[Words] = []
-    lows: list[int] = []
-    for name, weight in zip(names, weights, strict=True):
-        values = frame.get_column(name)
-        low, high = values.min(), values.max()
-        if low is None:
-            table = np.array([_null_cell(name)], np.uint64)
-            codes.append(np.zeros(frame.height, np.int8))
-            lows.append(0)
-        else:
-            lo, hi = int(cast(int, low)), int(cast(int, high))
-            table = np.empty(hi - lo + 2, np.uint64)
-            table[0] = _null_cell(name)
-            whole = np.arange(lo, hi + 1, dtype=np.int64).view(np.uint64)
-            table[1:] = mix(whole ^ np.uint64(_prefix(name, WHOLE)))
-            if values.null_count():
-                # One below the smallest value stands for a null: table entry 0.
-                if lo - 1 < _LEAST.get(values.dtype, 0):
-                    values = values.cast(pl.Int32)
-                values = values.fill_null(lo - 1)
-            codes.append(values.to_numpy())
-            lows.append(lo - 1)
-        table *= np.uint64(weight)
-        tables.append(table)
-    groups: list[tuple[range, Words, int]] = []
-    start = 0
-    while start < len(tables):
-        stop, size = start + 1, tables[start].size
-        while stop < len(tables) and size * tables[stop].size <= _TABLE:
-            size *= tables[stop].size
-            stop += 1
-        # Mixed radix, the group's last column fastest: entry sum of the columns' cells.
-        table = np.zeros(1, np.uint64)
-        offset = 0
-        for i in range(start, stop):
-            offset = offset * tables[i].size + lows[i]
-            table = (table[:, None] + tables[i][None, :]).ravel()
-        groups.append((range(start, stop), table, offset))
-        start = stop
-    index = np.empty(_ROWS, np.intp)
-    cells = np.empty(_ROWS, np.uint64)
-    for a in range(0, frame.height, _ROWS):
-        b = min(a + _ROWS, frame.height)
-        ix, out, acc = index[: b - a], cells[: b - a], h[a:b]
-        for members, table, offset in groups:
-            np.copyto(ix, codes[members[0]][a:b], casting="unsafe")
-            for i in members[1:]:
-                ix *= tables[i].size
-                np.add(ix, codes[i][a:b], out=ix, casting="unsafe")
-            ix -= offset
-            np.take(table, ix, out=out, mode="clip")
-            acc += out
-    return h
+
+    def __init__(self, frame: pl.DataFrame, names: list[str], weights: list[int]) -> None:
+        self.codes: list[npt.NDArray[Any]] = []
+        tables: list[Words] = []
+        lows: list[int] = []
+        ranges = (
+            frame.select(
+                *(pl.col(c).min().alias(f"{i}l") for i, c in enumerate(names)),
+                *(pl.col(c).max().alias(f"{i}h") for i, c in enumerate(names)),
+                *(pl.col(c).null_count().alias(f"{i}n") for i, c in enumerate(names)),
+            ).row(0, named=True)
+            if names
+            else {}
+        )
+        filled: list[pl.Expr] = []
+        for i, (name, weight) in enumerate(zip(names, weights, strict=True)):
+            low, high = ranges[f"{i}l"], ranges[f"{i}h"]
+            values = pl.col(name)
+            if low is None:
+                table = np.array([_null_cell(name)], np.uint64)
+                filled.append(pl.lit(0, pl.Int8).alias(name))
+                lows.append(0)
+            else:
+                lo, hi = int(low), int(high)
+                table = np.empty(hi - lo + 2, np.uint64)
+                table[0] = _null_cell(name)
+                whole = np.arange(lo, hi + 1, dtype=np.int64).view(np.uint64)
+                table[1:] = mix(whole ^ np.uint64(_prefix(name, WHOLE)))
+                if ranges[f"{i}n"]:
+                    # One below the smallest value stands for a null: table entry 0.
+                    if lo - 1 < _LEAST.get(frame.schema[name], 0):
+                        values = values.cast(pl.Int32)
+                    values = values.fill_null(lo - 1)
+                filled.append(values)
+                lows.append(lo - 1)
+            table *= np.uint64(weight)
+            tables.append(table)
+        if filled:
+            coded = frame.select(filled)
+            self.codes = [coded.to_series(i).to_numpy() for i in range(len(filled))]
+        self.groups: list[tuple[range, Words, int]] = []
+        self.sizes = [t.size for t in tables]
+        start = 0
+        while start < len(tables):
+            stop, size = start + 1, tables[start].size
+            while stop < len(tables) and size * tables[stop].size <= _TABLE:
+                size *= tables[stop].size
+                stop += 1
+            # Mixed radix, the group's last column fastest: entry sum of the columns' cells.
+            table = np.zeros(1, np.uint64)
+            offset = 0
+            for i in range(start, stop):
+                offset = offset * tables[i].size + lows[i]
+                table = (table[:, None] + tables[i][None, :]).ravel()
+            self.groups.append((range(start, stop), table, offset))
+            start = stop
+
+    def sums(self, first: int, stop: int) -> Words:
+        """The sums of the rows from ``first`` up to ``stop``."""
+        h = np.zeros(stop - first, np.uint64)
+        index = np.empty(_ROWS, np.intp)
+        cells = np.empty(_ROWS, np.uint64)
+        codes, sizes = self.codes, self.sizes
+        for a in range(first, stop, _ROWS):
+            b = min(a + _ROWS, stop)
+            ix, out, acc = index[: b - a], cells[: b - a], h[a - first : b - first]
+            for members, table, offset in self.groups:
+                np.copyto(ix, codes[members[0]][a:b], casting="unsafe")
+                for i in members[1:]:
+                    ix *= sizes[i]
+                    np.add(ix, codes[i][a:b], out=ix, casting="unsafe")
+                ix -= offset
+                np.take(table, ix, out=out, mode="clip")
+                acc += out
+        return h
 
 
 _BLOCK_ROWS = 1 << 18
@@ -278,39 +300,42 @@ def hashes(
     names = sorted(frame.columns if columns is None else columns)
     n = frame.height
     h = np.empty(n, np.uint64)
-    kept = {c: np.empty(n, np.uint64) for c in keep}
+    kept: dict[str, Words] = {}
     # Horner's rule over the columns: each cell times PRIME**(the number of columns after it).
     weights = [int(w) for w in _powers(PRIME, len(names))[::-1][1:]]
+    nulls = frame.select(pl.col(c).null_count() for c in names).row(0) if names else ()
     # A column of nulls adds one number to every row: no array for it.
-    empty = {c for c in names if frame.get_column(c).null_count() == n and c not in kept}
+    empty = {c for c, k in zip(names, nulls, strict=True) if k == n and c not in keep}
     small = [
         i
         for i, c in enumerate(names)
-        if c not in kept and c not in empty and frame.schema[c] in _SMALL
+        if c not in keep and c not in empty and frame.schema[c] in _SMALL
     ]
     looked_up = set(small)
     constant = 0
     for i, name in enumerate(names):
         if name in empty:
             constant = (constant + _null_cell(name) * weights[i]) & _MASK
+    lookup = _SmallLookup(frame, [names[i] for i in small], [weights[i] for i in small])
 
     def block(a: int) -> None:
-        # Each block writes only its own rows, so blocks run on the worker threads (NumPy and
-        # Polars release the interpreter lock for the arithmetic) and the hashes are the same.
-        part = frame.slice(a, _BLOCK_ROWS)
-        b = a + part.height
-        acc = h[a:b]
-        acc[:] = _small_columns(part, [names[i] for i in small], [weights[i] for i in small])
-        acc += np.uint64(constant)
-        spare = np.empty(b - a, np.uint64)
-        for i, name in enumerate(names):
-            if i in looked_up or name in empty:
-                continue
-            cells = cell_words(name, part.get_column(name))
-            if name in kept:
-                kept[name][a:b] = cells
-            np.multiply(cells, np.uint64(weights[i]), out=spare)
-            acc += spare
+        # Each block writes only its own rows, so blocks run on the worker threads (NumPy
+        # releases the interpreter lock for the lookups) and the hashes are the same.
+        b = min(a + _BLOCK_ROWS, n)
+        h[a:b] = lookup.sums(a, b)
 
     for_each(range(0, n, _BLOCK_ROWS), block)
+    h += np.uint64(constant)
+    # The other columns whole, one after the other: Polars works on a whole column on its own
+    # threads (a query per column and block cost more than the work), and the sum modulo
+    # 2**64 is the same in any order.
+    spare = np.empty(n, np.uint64)
+    for i, name in enumerate(names):
+        if i in looked_up or name in empty:
+            continue
+        cells = cell_words(name, frame.get_column(name))
+        if name in keep:
+            kept[name] = cells
+        np.multiply(cells, np.uint64(weights[i]), out=spare)
+        h += spare
     return mix(h), kept
