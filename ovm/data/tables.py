@@ -510,17 +510,10 @@ def _read_csv(
         expected = _enumerations(data, sep, kept, trimmed_of, likely or {})
         if expected is not None:
             try:
-                return pl.read_csv(
-                    data,
-                    separator=sep,
-                    infer_schema=False,
-                    schema_overrides=expected,
-                    encoding="utf8",
-                    truncate_ragged_lines=False,
-                )
-            except pl.exceptions.ComputeError:
-                # A text the sample did not hold (or a record Polars refuses, which the
-                # reading below meets again and reports as it always does).
+                return _read_compared(data, sep, expected)
+            except pl.exceptions.PolarsError:
+                # A text neither the sample nor the likely answers hold (or a record Polars
+                # refuses, which the reading below meets again and reports as it always does).
                 pass
         try:
             # Answers are a few texts a column: numbered in a byte, each cell is a quarter
@@ -583,6 +576,20 @@ SAMPLE_SLICES = 16
 SAMPLE_BYTES = 16 * 1024
 """A sample of a large CSV's records: this many slices of whole lines, of at most this many
 bytes each, spread over the file."""
+COMPARED_TEXTS = 4
+"""The most texts a large CSV's sample may hold in a verbatim column for that column to be read
+by comparing each cell with them (:func:`_read_compared`); one with more is looked up in its
+enumeration."""
+
+
+@dataclass(frozen=True)
+class _Expected:
+    """What a large CSV's verbatim columns are expected to hold (:func:`_enumerations`)."""
+
+    types: dict[str, pl.Enum]
+    """Each column's enumeration (by header): the sample's texts, then the likely ones."""
+    sampled: dict[str, int]
+    """How many of each enumeration's texts (its first) the sample held."""
 
 
 def _enumerations(
@@ -591,7 +598,7 @@ def _enumerations(
     kept: Sequence[str],
     trimmed: Mapping[str, str],
     likely: Mapping[str, Collection[str]],
-) -> dict[str, pl.Enum] | None:
+) -> _Expected | None:
     """For each ``kept`` column (a header) of a large CSV file's bytes ``raw``, an enumeration
     of the texts its cells are expected to hold: those of a sample of the file's records, then
     the ``likely`` ones of its trimmed header that the sample lacks. None for a small file, or
@@ -652,7 +659,74 @@ def _enumerations(
         known = set(seen)
         extra = [t for t in likely.get(trimmed[h], ()) if t not in known]
         out[h] = pl.Enum([*seen, *extra])
-    return out
+    return _Expected(out, {h: len(texts[h]) for h in kept})
+
+
+def _read_compared(data: bytes, sep: str, expected: _Expected) -> pl.DataFrame:
+    """A large CSV file's bytes as ``pl.read_csv`` reads them with the enumerations ``expected``
+    (the same frame, cell for cell and type for type), each verbatim column whose sample held
+    a few texts (:data:`COMPARED_TEXTS`) made by comparing its cells with those texts. Read
+    as an enumeration, a cell is hashed and looked up, which costs as much as parsing the
+    file; compared with three texts, a fraction of that. A column holding any other text is
+    read again as its enumeration. Raises what Polars raises for a file it cannot read so,
+    or for a text its column's enumeration lacks.
+
+    The records are parsed, compared and let go a batch at a time (Polars' streaming engine):
+    no column is held as text whole.
+    """
+    options: dict[str, Any] = {
+        "separator": sep,
+        "infer_schema": False,
+        "encoding": "utf8",
+        "truncate_ragged_lines": False,
+    }
+    lazy = pl.scan_csv(data, **options)
+    names = lazy.collect_schema().names()
+    # A column's coded cells and whether it missed a text, under names no header has (one
+    # with a NUL): columns are picked by place, as a header like ``*`` is not a pattern.
+    coded, compared, missed = {}, {}, {}
+    for j, name in enumerate(names):
+        enum = expected.types.get(name)
+        if enum is None:
+            continue
+        cell = pl.nth(j)
+        if expected.sampled[name] > COMPARED_TEXTS:
+            coded[j] = cell.cast(enum)
+            continue
+        chain: Any = pl
+        for text in enum.categories.head(expected.sampled[name]).to_list():
+            chain = chain.when(cell == text).then(pl.lit(text).cast(enum))
+        nothing = pl.lit(None).cast(enum)
+        coded[j] = nothing if chain is pl else chain.otherwise(nothing)
+        compared[j] = f"\x00compared {j}"
+        missed[j] = f"\x00missed {j}"
+    work = {j: compared.get(j, f"\x00cast {j}") for j in coded}
+    df = (
+        lazy.with_columns(v.alias(work[j]) for j, v in coded.items())
+        .select(
+            *(pl.col(work[j]).alias(n) if j in work else pl.nth(j) for j, n in enumerate(names)),
+            *(
+                (pl.nth(j).is_not_null() & pl.col(compared[j]).is_null()).alias(missed[j])
+                for j in compared
+            ),
+        )
+        .collect(engine="streaming")
+    )
+    if not missed:
+        return df
+    flags = df.select(pl.col(list(missed.values())).any()).row(0)
+    df = df.drop(list(missed.values()))
+    again = [j for j, flag in zip(missed, flags, strict=True) if flag]
+    if again:
+        # Texts of the enumeration beyond the sample's (a likely answer met rarely).
+        read = pl.read_csv(
+            data,
+            columns=again,
+            schema_overrides={names[j]: expected.types[names[j]] for j in again},
+            **options,
+        )
+        df = df.with_columns(read.get_column(names[j]) for j in again)
+    return df
 
 
 @dataclass(frozen=True)
