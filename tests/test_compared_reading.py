@@ -110,3 +110,28 @@ def test_a_rare_likely_answer_beyond_the_sample_is_read_in_its_column(tmp_path: 
         assert _texts(large).equals(_texts(small))
         assert _texts(large).select(QUESTIONS).row(-1) == last
         assert _loaded(large) == _loaded(small)
+
+
+def test_a_table_read_in_many_batches_keeps_its_records_whole_and_in_order(
+    tmp_path: Path,
+) -> None:
+    # Tens of thousands of records are compared a batch at a time: a quoted field's line
+    # breaks, blank lines and quoted answers fall on batches' edges somewhere, and each
+    # record keeps its cells and its row number.
+    rows = []
+    for i in range(30_000):
+        site = f'"s\n{i}"' if i % 97 == 0 else f"s{i}"
+        answers = [("yes", "no", "na", "")[(i + k) % 4] for k in range(3)]
+        if i % 11 == 0:
+            answers[1] = f'"{answers[1]}"'
+        rows.append((("aaa-2020", "bbb-2021")[i % 2], site, *answers))
+        if i % 1_000 == 0:
+            rows.append(("", "", "", "", ""))
+    rows.append(("bbb-2021", "s-last", "no", "Yes", "na"))
+    path = tmp_path / "checklists.csv"
+    _write(path, rows, bom=False, crlf=True)
+    large = _read(path, large=True, slices=8, size=512)
+    small = _read(path, large=False)
+    assert isinstance(large.schema[QUESTIONS[0]], pl.Enum)
+    assert _texts(large).equals(_texts(small))
+    assert _loaded(large) == _loaded(small)
