@@ -682,8 +682,11 @@ def _read_compared(data: bytes, sep: str, expected: _Expected) -> pl.DataFrame:
     }
     lazy = pl.scan_csv(data, **options)
     names = lazy.collect_schema().names()
-    # A column's coded cells and whether it missed a text, under names no header has (one
-    # with a NUL): columns are picked by place, as a header like ``*`` is not a pattern.
+    # A column's coded cells and whether it missed a text go under names no header starts
+    # with; the file's columns are picked by place, as a header like ``*`` is no pattern.
+    tag = "\x00"
+    while any(n.startswith(tag) for n in names):
+        tag += "\x00"
     coded, compared, missed = {}, {}, {}
     for j, name in enumerate(names):
         enum = expected.types.get(name)
@@ -698,9 +701,9 @@ def _read_compared(data: bytes, sep: str, expected: _Expected) -> pl.DataFrame:
             chain = chain.when(cell == text).then(pl.lit(text).cast(enum))
         nothing = pl.lit(None).cast(enum)
         coded[j] = nothing if chain is pl else chain.otherwise(nothing)
-        compared[j] = f"\x00compared {j}"
-        missed[j] = f"\x00missed {j}"
-    work = {j: compared.get(j, f"\x00cast {j}") for j in coded}
+        compared[j] = f"{tag}compared {j}"
+        missed[j] = f"{tag}missed {j}"
+    work = {j: compared.get(j, f"{tag}cast {j}") for j in coded}
     df = (
         lazy.with_columns(v.alias(work[j]) for j, v in coded.items())
         .select(
