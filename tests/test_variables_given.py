@@ -237,8 +237,15 @@ def _issues(capsys: pytest.CaptureFixture[str], root: Path) -> tuple[int, list[t
                 ("ovm.yaml", 5, 1, "duplicate-key", "error"),
             ],
         ),
+        # the field's name misspelt: the table it names is not read
+        (
+            MINI,
+            "statistics: [statistics.csv]\n",
+            "statistic: [statistics.csv]\n",
+            [("ovm.yaml", 4, 1, "unknown-field", "error")],
+        ),
     ],
-    ids=["not-a-list", "every-entry", "twice"],
+    ids=["not-a-list", "every-entry", "twice", "misspelt-field"],
 )
 def test_a_refused_statistics_table_is_said_alone(
     tmp_path: Path,

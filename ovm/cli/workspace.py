@@ -80,8 +80,11 @@ def check_workspace(
         ws = exc.workspace
         issues += exc.refused
         # A statistics table ovm.yaml names but refuses is not read: whether it has a
-        # variable's column is not known, so its refusal is said alone.
-        if any(e[0] == "statistics" for e in exc.entries):
+        # variable's column is not known, so its refusal is said alone. So is one named under
+        # the field's name misspelt (statistic:).
+        if any(e[0] == "statistics" for e in exc.entries) or any(
+            i.code == "unknown-field" and i.params.get("meant") == "statistics" for i in exc.refused
+        ):
             refused_table = True
     except OvmError as exc:
         return [*issues, *exc.issues], []
