@@ -13,6 +13,7 @@ import pytest
 
 import ovm
 from ovm.cli.app import main
+from tests.examples_said import examples_warned
 
 RUBRICS = Path(__file__).parent / "data" / "rubrics"
 
@@ -344,7 +345,8 @@ def test_a_sensitivity_analysis_too_large_for_the_memory_is_a_usage_error(
     out = tmp_path / "s.json"
     assert main(["sensitivity", str(examples), "--runs", "50", "-q", "-o", str(out)]) == 2
     err = capsys.readouterr().err
-    assert err.startswith("ovm: ") and "Traceback" not in err
+    # The two warnings of the examples are said as they are read, before the refusal.
+    assert err.startswith(f"{examples_warned(examples)}\novm: ") and "Traceback" not in err
     assert not out.exists()
 
 

@@ -15,6 +15,7 @@ import pytest
 
 from ovm import files
 from ovm.cli.app import main
+from tests.examples_said import examples_warned
 
 EXAMPLES = Path(__file__).parent.parent / "examples"
 FULL = Path("/dev/full")
@@ -83,9 +84,13 @@ def test_help_and_version_standard_output_cannot_take_are_an_error_of_one_line(
 @needs_full
 def test_a_full_standard_output_is_said_in_the_language_asked() -> None:
     done = _shell(f"ovm score {EXAMPLES} -q --lang fr >/dev/full")
+    # (the examples' two warnings are said first, as they are read)
     assert _said(done) == (
         1,
-        ["ovm: impossible d'écrire sur la sortie standard\u202f: No space left on device"],
+        [
+            examples_warned(EXAMPLES, "fr"),
+            "ovm: impossible d'écrire sur la sortie standard\u202f: No space left on device",
+        ],
     )
 
 
@@ -106,7 +111,10 @@ def test_a_verdict_for_a_closed_standard_output_is_dropped_as_messages_are() -> 
 def test_an_output_file_on_a_full_device_is_an_error_naming_it(tmp_path: Path) -> None:
     # Written into, as every device is: the device stays a device.
     done = _shell(f"ovm score {EXAMPLES} -q -o /dev/full")
-    assert _said(done) == (1, ["ovm: cannot write /dev/full: No space left on device"])
+    assert _said(done) == (
+        1,
+        [examples_warned(EXAMPLES), "ovm: cannot write /dev/full: No space left on device"],
+    )
     assert stat.S_ISCHR(FULL.stat().st_mode)
 
 
@@ -115,7 +123,13 @@ def test_a_report_on_a_full_device_through_a_link_is_an_error_naming_it(tmp_path
     link = tmp_path / "report.html"
     link.symlink_to(FULL)
     done = _shell(f"ovm report {EXAMPLES} -q --sensitivity-runs 0 -o {link} --lang es")
-    assert _said(done) == (1, [f"ovm: no se puede escribir {link}: No space left on device"])
+    assert _said(done) == (
+        1,
+        [
+            examples_warned(EXAMPLES, "es"),
+            f"ovm: no se puede escribir {link}: No space left on device",
+        ],
+    )
     assert link.is_symlink() and stat.S_ISCHR(FULL.stat().st_mode)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["report.html"]
 
@@ -127,13 +141,15 @@ def test_a_link_that_loops_as_the_output_is_refused_with_its_code(
     loop.symlink_to(loop.name)
     assert main(["score", str(EXAMPLES), "-q", "-o", str(loop)]) == 1
     assert capsys.readouterr().err.splitlines() == [
+        examples_warned(EXAMPLES),
         f"ovm: {loop} is a loop of symbolic links: it leads to no file; remove the link or "
-        "choose another output [output-link-loop]"
+        "choose another output [output-link-loop]",
     ]
     assert main(["score", str(EXAMPLES), "-q", "-o", str(loop), "--lang", "pt"]) == 1
     assert capsys.readouterr().err.splitlines() == [
+        examples_warned(EXAMPLES, "pt"),
         f"ovm: {loop} é um ciclo de links simbólicos: não leva a nenhum arquivo; remova o link "
-        "ou escolha outra saída [output-link-loop]"
+        "ou escolha outra saída [output-link-loop]",
     ]
     assert os.readlink(loop) == "loop"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["loop"]
@@ -167,7 +183,10 @@ def test_a_folder_as_the_output_is_a_usage_error(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     assert main(["score", str(EXAMPLES), "-q", "-o", str(tmp_path)]) == 2
-    assert capsys.readouterr().err.splitlines() == [f"ovm: {tmp_path} is a folder: name a file"]
+    assert capsys.readouterr().err.splitlines() == [
+        examples_warned(EXAMPLES),
+        f"ovm: {tmp_path} is a folder: name a file",
+    ]
     with pytest.raises(files.OutputError) as caught:
         files.write_atomic(tmp_path, "scores")
     assert (caught.value.key, caught.value.usage) == ("output_is_folder", True)

@@ -19,6 +19,7 @@ from hypothesis import strategies as st
 
 import ovm
 from ovm.cli.app import main
+from tests.examples_said import examples_not_given
 
 EXAMPLES = Path(__file__).parent.parent / "examples"
 BUNDLED = Path(ovm.__file__).parent / "rubrics" / "deco-voting-abroad.yaml"
@@ -357,15 +358,19 @@ def test_every_output_listing_issues_lists_the_repeats(
     out = tmp_path / "r.xlsx"
     assert main(["report", str(ws), "-q", "--allow-rejected", "-o", str(out)]) == 0
     sheet = openpyxl.load_workbook(out)["data quality"]
-    # The sheet names each file within the workspace, and a rejected row at no column.
+    # The sheet names each file within the workspace, and a rejected row at no column; the
+    # bundled rubric's two variables the example's data never give, at their declarations.
     assert sorted(
         ((r[1], r[2], r[3], r[5]) for r in sheet.iter_rows(min_row=2, values_only=True)),
         key=str,
     ) == sorted(
-        (
-            (Path(f).name, row, None if code == "duplicate-submission" else column, code)
-            for f, row, column, code in expected
-        ),
+        [
+            *(
+                (Path(f).name, row, None if code == "duplicate-submission" else column, code)
+                for f, row, column, code in expected
+            ),
+            *((f, row, col, "variable-not-given") for f, row, col, _ in examples_not_given()),
+        ],
         key=str,
     )
     scores = tmp_path / "s.json"

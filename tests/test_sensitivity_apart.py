@@ -20,6 +20,7 @@ from ovm.cli.app import main
 from ovm.pipeline import ForkedError, PolarsInChildError
 from ovm.runtime import worker_threads
 from ovm.settings import SensitivitySettings, Settings
+from tests.examples_said import examples_warned
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 
@@ -187,7 +188,9 @@ def test_an_analysis_apart_refused_as_too_large_is_a_usage_error(tmp_path: Path)
     argv += ["--lang", "es"]
     in_child = _program(tmp_path, argv, short + "s.check_size = lambda *args: None\n")
     assert (in_child.returncode, out.exists()) == (2, False)
-    assert in_child.stderr.startswith("ovm: ") and "Traceback" not in in_child.stderr
+    # The examples' two warnings are said as they are read, before the refusal.
+    warned = f"{examples_warned(EXAMPLES, 'es')}\novm: "
+    assert in_child.stderr.startswith(warned) and "Traceback" not in in_child.stderr
     assert "100.000" in in_child.stderr
     # Refused before the child starts: the same message.
     before = _program(tmp_path, argv, short)
@@ -485,7 +488,8 @@ def test_a_report_that_stops_before_it_waits_for_the_analysis_ends_the_child(
     except subprocess.TimeoutExpired:
         os.kill(int(started.read_text()), signal.SIGKILL)
         raise
-    assert (done.returncode, done.stderr) == ended
+    # The examples' two warnings are said as they are read, before the page is made.
+    assert (done.returncode, done.stderr) == (ended[0], f"{examples_warned(EXAMPLES)}\n{ended[1]}")
     # The streams are closed: the child is ending, if not gone. Gone, or a zombie its new
     # parent has not reaped yet, within the minute (a running child sleeps on for 300 s).
     child, state = int(started.read_text()), b"R"

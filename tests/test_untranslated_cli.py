@@ -31,6 +31,7 @@ from ovm.comparison.recommend import WHATIF_SENTENCES, ChangeProblem
 from ovm.errors import DataError
 from ovm.rubric.model import load_rubric
 from ovm.scoring.aggregate import METHODS
+from tests.examples_said import examples_warned
 
 MINI = Path(__file__).parent / "data" / "mini"
 
@@ -311,11 +312,15 @@ def test_a_sensitivity_analysis_too_large_for_the_memory_is_said_in_the_language
     argv = ["report", str(EXAMPLES), "-q", "--bootstrap", "0", "--sensitivity-runs", "100000"]
     argv += ["-o", str(out)]
     code, err = _run([*argv, "--lang", lang])
-    (line,) = err.splitlines()
+    # The examples' two warnings are said as they are read, before the refusal.
+    warned, line = err.splitlines()
+    assert warned == examples_warned(EXAMPLES, lang)
     assert (code, out.exists(), line.startswith("ovm: ")) == (2, False, True)
     assert _english_words(line, lang, ["GiB", "Gio"]) == [] and "{" not in line
     # The figures of the English message, each as the language writes it.
-    _, english = _run(argv)
+    _, said = _run(argv)
+    warned, english = said.splitlines()
+    assert warned == examples_warned(EXAMPLES)
     figures = [float(x) if "." in x else int(x) for x in re.findall(r"[0-9.]*[0-9]", english)]
     assert len(figures) == 5
     for x in figures:

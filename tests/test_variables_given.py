@@ -1,6 +1,7 @@
-"""``ovm check`` warns of a rubric variable that an indicator reads and nothing in the workspace
-gives (no table's column, no mission's value, no follow-up): a warning at the variable's
-declaration in the rubric, the exit status still 0."""
+"""A rubric variable that an indicator reads and nothing in the workspace gives (no table's
+column, no mission's value, no follow-up) is a warning at the variable's declaration in the
+rubric, the exit status still 0. The load makes it, once: ``ovm check``, every command that
+scores, the library and a report's data quality say it and count it alike."""
 
 from __future__ import annotations
 
@@ -12,7 +13,9 @@ from typing import Any
 
 import pytest
 
+import ovm
 from ovm.cli.app import main
+from tests.examples_said import BUNDLED
 
 HERE = Path(__file__).resolve().parent
 MINI = HERE / "data" / "mini"
@@ -302,3 +305,80 @@ def test_a_refused_checklist_keeps_the_warnings_of_what_no_table_gives(
             ),
         ],
     )
+
+
+@pytest.mark.parametrize(
+    "case",
+    [
+        # The example workspace truly lacks the trust survey and the follow-up.
+        "examples",
+        # One variable's column in no table, the other given.
+        "one-lacking",
+    ],
+)
+def test_check_score_report_and_the_library_say_the_same_variables_not_given(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], case: str
+) -> None:
+    if case == "examples":
+        root, rubric = EXAMPLES, BUNDLED
+        lacking = [
+            ("trust_emb_mean", "trust_emb_mean\n"),
+            ("followup_implemented_pct", "followup_implemented_pct\n"),
+        ]
+    else:
+        root = _mini(tmp_path, "mission,registered_abroad\naaa-2020,1000\nbbb-2021,2000\n")
+        rubric = root / "rubric.yaml"
+        lacking = [("votes_abroad", "votes_abroad, labels")]
+    # (file, line, column, the variable) of each warning, in the rubric's order.
+    expected = [(str(rubric), *_line_col(rubric, needle), name) for name, needle in lacking]
+    n = len(expected)
+    warnings = f"{n} warning" + ("s" if n > 1 else "")
+
+    def said(issues: list[dict[str, Any]]) -> list[tuple[Any, ...]]:
+        return [
+            (i["file"], i["line"], i["column"], i["params"]["name"])
+            for i in issues
+            if i["code"] == "variable-not-given"
+        ]
+
+    # The library: the workspace's warnings are these, and only these.
+    ws = ovm.load_workspace(root)
+    assert [i.code for i in ws.warnings] == ["variable-not-given"] * n
+    assert said([{**i.as_dict(), "params": i.params} for i in ws.warnings]) == expected
+
+    # ovm check, as data and as text.
+    code, out, _ = _check(capsys, str(root), "--format", "json")
+    assert code == 0
+    assert said(json.loads(out)["issues"]) == expected
+    code, out, err = _check(capsys, str(root))
+    checked = [x for x in err.splitlines() if x.endswith("[variable-not-given]")]
+    assert (code, out) == (0, f"{root}: valid ({warnings})\n")
+    assert [x.split(" warning: ")[0] for x in checked] == [
+        f"{f}:{ln}:{c}" for f, ln, c, _ in expected
+    ]
+
+    # ovm score says the same lines, and its -q summary counts and names them.
+    scores = tmp_path / "scores.json"
+    assert main(["score", str(root), "--bootstrap", "0", "-o", str(scores)]) == 0
+    err = capsys.readouterr().err
+    assert [x for x in err.splitlines() if x.endswith("[variable-not-given]")] == checked
+    assert said(json.loads(scores.read_text(encoding="utf-8"))["warnings"]) == expected
+    assert main(["score", str(root), "-q", "--bootstrap", "0", "-o", str(scores)]) == 0
+    assert capsys.readouterr().err == (
+        f"{root}: {warnings} [variable-not-given]; ovm check {root} says where\n"
+    )
+
+    # ovm report: its data quality lists each, placed as check places it.
+    report = tmp_path / "report.json"
+    argv = ["report", str(root), "--bootstrap", "0", "--sensitivity-runs", "0", "-o", str(report)]
+    assert main([*argv, "-q"]) == 0
+    assert capsys.readouterr().err == (
+        f"{root}: {warnings} [variable-not-given]; ovm check {root} says where\n"
+    )
+    quality = json.loads(report.read_text(encoding="utf-8"))["quality"]["warnings"]
+    shown = "rubric.yaml" if rubric.parent == root else str(rubric)
+    assert quality["total"] == str(n)
+    assert [
+        (x["file"], int(x["row"]), int(x["column"]), x["code"], x["message"]["text"].split()[1])
+        for x in quality["items"]
+    ] == [(shown, ln, c, "variable-not-given", name) for _, ln, c, name in expected]

@@ -701,6 +701,15 @@ def test_a_row_pasted_twice_is_a_warning_and_still_counts(tmp_path: Path) -> Non
             "2 visits of mission 'aaa-2020' have no site (rows 5, 6): each is counted as a "
             "polling place of its own, so min_answers and the intervals count visits, not places",
         ),
+        # A workspace of checklists alone gives no variable (test_variables_given).
+        (
+            12,
+            "variable-not-given",
+            "warning",
+            "no variable is given for any mission: no table has a column of any of the 2 "
+            "variables formulas read and no mission gives one under values:, so the indicators "
+            "that read them are missing for every mission (indicators: 1)",
+        ),
     ]
 
 
@@ -867,7 +876,11 @@ def test_an_answer_over_the_cell_limit_is_left_out_and_its_visit_kept(tmp_path: 
         ("s2", 0),
     ]
     said = [i for i in ws.warnings if i.code != "question-not-answered"]
-    assert [(i.line, i.column, i.code) for i in said] == [(2, 3, "cell-too-large")]
+    # (and no variable is given, in a workspace of checklists alone: test_variables_given)
+    assert [(i.line, i.column, i.code) for i in said] == [
+        (2, 3, "cell-too-large"),
+        (12, 1, "variable-not-given"),
+    ]
 
 
 def test_a_blank_line_in_a_checklist_is_skipped_and_the_next_row_keeps_its_number(

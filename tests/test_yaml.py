@@ -249,8 +249,11 @@ def test_duplicate_keys_in_the_workspace_file_are_errors(tmp_path: Path) -> None
     ws = write_ws(tmp_path, MISSION, "rubric: rubric.yaml\nrubric: other.yaml\n")
     with pytest.raises(DataError) as info:
         ovm.load_workspace(ws)
+    # The files read with the first rubric give none of its variables: said beside, as
+    # ovm check says it.
     assert [(Path(i.file).name, i.line, i.column, i.code) for i in info.value.issues] == [
-        ("ovm.yaml", 2, 1, "duplicate-key")
+        ("ovm.yaml", 2, 1, "duplicate-key"),
+        ("rubric.yaml", 7, 1, "variable-not-given"),
     ]
 
 

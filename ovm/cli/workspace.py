@@ -24,14 +24,12 @@ from ovm.cli.common import (
     rubric_spec,
     write_output,
 )
-from ovm.data.declared import declared, rubric_doc, rubric_file
 from ovm.errors import Issue, OvmError, workspace_first
 from ovm.files import link_loop, loops, write_failed
 from ovm.i18n import LANGUAGES
 
 if TYPE_CHECKING:
     from ovm.data.reader import FileReport
-    from ovm.data.workspace import Workspace
 
 
 def check_workspace(
@@ -71,7 +69,6 @@ def check_workspace(
         # Tables read without the rubric or missions ovm.yaml refuses would be said wrong
         # for it.
         return [*refused.issues, *issues], []
-    refused_table = False
     try:
         ws = load_workspace(path, rubric=rubric)
     except ConfigRefused as exc:
@@ -79,112 +76,13 @@ def check_workspace(
             return [*issues, *exc.issues], []
         ws = exc.workspace
         issues += exc.refused
-        # A statistics table ovm.yaml names but refuses is not read: whether it has a
-        # variable's column is not known, so its refusal is said alone. So is one named under
-        # the field's name misspelt (statistic:).
-        if any(e[0] == "statistics" for e in exc.entries) or any(
-            i.code == "unknown-field" and i.params.get("meant") == "statistics" for i in exc.refused
-        ):
-            refused_table = True
     except OvmError as exc:
         return [*issues, *exc.issues], []
     rep = ws.observations.report
+    # (A variable or a question nothing gives is among the workspace's own warnings.)
     issues += rep.issues
     issues += [i for r in rep.rejected for i in r.reasons]
-    if not refused_table:
-        # A column refused as a misspelling of a variable's name is said there, not again as
-        # a variable no table has.
-        misspelt = frozenset(
-            str(i.params.get("near"))
-            for i in issues
-            if i.code == "unknown-column" and i.params.get("variant") == "statistics_near"
-        )
-        # (A question no visit answers is among the workspace's own warnings, said above.)
-        issues += variables_not_given(
-            ws, rubric_file(spec, base, rubric is not None), refused=misspelt
-        )
     return issues, list(rep.files)
-
-
-def variables_not_given(
-    ws: Workspace, rubric_file: Path, refused: frozenset[str] = frozenset()
-) -> list[Issue]:
-    """A warning (``variable-not-given``) for each variable that an indicator reads and that
-    nothing in the workspace gives: no table has its column, no mission its value (nor, for
-    the follow-up share, a follow-up to compute it from). Its indicators would be missing for
-    every mission, which scoring reports only as notes; the warning is at the variable's
-    declaration in the rubric. A variable in ``refused`` (a column named for it was refused,
-    said where it is) is left out."""
-    from ovm.data.followup import FOLLOW_UP_VARIABLE
-    from ovm.indicators.registry import kind_of
-
-    missions = ws.observations.missions
-    given = {name for f in ws.observations.report.files for name in f.given}
-    given |= {name for m in missions for name in m.values}
-    readers: dict[str, list[str]] = {}
-    for node in ws.rubric.indicators():
-        for name in kind_of(node).variables(node):
-            readers.setdefault(name, []).append(node.id)
-    lacking = [
-        (i, v)
-        for i, v in enumerate(ws.rubric.variables)
-        if v.from_sites is None
-        and v.name in readers
-        and v.name not in given
-        and v.name not in refused
-    ]
-    if not lacking:
-        return []
-    # Read again for the declarations' places only when there is something to say.
-    doc = rubric_doc(rubric_file)
-    if len(lacking) > 1 and not given & {v.name for v in ws.rubric.variables}:
-        # A workspace that gives no variable at all (observer checklists only) hears it once,
-        # at the rubric's list of variables, not once a variable.
-        reading = len({n for _, v in lacking for n in readers[v.name]})
-        return [
-            declared(
-                rubric_file,
-                doc,
-                ("variables",),
-                "variable-not-given",
-                f"no variable is given for any mission: no table has a column of any of the "
-                f"{len(lacking)} variables formulas read and no mission gives one under "
-                f"values:, so the indicators that read them are missing for every mission "
-                f"(indicators: {reading})",
-                {"variant": "none", "variables": len(lacking), "nodes": reading, "field": "values"},
-                key=True,
-            )
-        ]
-    out = []
-    for i, var in lacking:
-        follow = var.name == FOLLOW_UP_VARIABLE
-        nodes = readers[var.name]
-        out.append(
-            # (no document path before the message: file:line:col is the declaration's name)
-            declared(
-                rubric_file,
-                doc,
-                ("variables", i, "name"),
-                "variable-not-given",
-                f"variable {var.name} (source: {var.source}) is given for no mission: "
-                + (
-                    "no mission follows up the previous mission's recommendations (follow_up:) "
-                    if follow
-                    else f"no table has a column named {var.name} "
-                )
-                + "and no mission gives it under values:, so what reads it is missing for "
-                f"every mission: {', '.join(nodes)}",
-                {
-                    "variant": "follow_up" if follow else "table",
-                    "name": var.name,
-                    "source": var.source,
-                    "nodes": nodes,
-                    "field": "values",
-                },
-                labels={n: ws.rubric.node(n).labels for n in nodes},
-            )
-        )
-    return out
 
 
 def cmd_check(args: argparse.Namespace) -> int:

@@ -1,8 +1,9 @@
 """Warnings about what the rubric declares and the workspace leaves empty, at the declaration.
 
-A checklist question no visit answers is missing for every mission: the load says so once, in
-the workspace's warnings, so that ``ovm check``, every command that scores, the library and a
-report's data quality say the same warning and count it alike.
+A checklist question no visit answers, or a variable an indicator reads that nothing gives, is
+missing for every mission: the load says so once, in the workspace's warnings, so that
+``ovm check``, every command that scores, the library and a report's data quality say the same
+warning and count it alike.
 """
 
 from __future__ import annotations
@@ -137,3 +138,95 @@ def questions_not_answered(
         )
         for placed in lacking
     ]
+
+
+def variables_not_given(
+    rubric: Rubric, observations: Observations, file: Path | None, *, unread: bool = False
+) -> list[Issue]:
+    """A warning (``variable-not-given``) for each variable that an indicator reads and that
+    nothing in the workspace gives: no table has its column, no mission its value (nor, for
+    the follow-up share, a follow-up to compute it from). Its indicators are then missing for
+    every mission, which scoring reports only as notes; the warning is at the variable's
+    declaration in ``file`` (as :func:`questions_not_answered`'s). None where ``unread`` (a
+    statistics table ovm.yaml names was refused, not read: whether it has a variable's column
+    is not known, so its refusal is said alone)."""
+    from ovm.data.followup import FOLLOW_UP_VARIABLE
+    from ovm.indicators.registry import kind_of
+
+    if unread:
+        return []
+    rep = observations.report
+    given = {name for f in rep.files for name in f.given}
+    given |= {name for m in observations.missions for name in m.values}
+    # A column refused as a misspelling of a variable's name is said there, not again as a
+    # variable no table has.
+    misspelt = {
+        str(i.params.get("near"))
+        for i in (*rep.issues, *rep.rejected_cells)
+        if i.code == "unknown-column" and i.params.get("variant") == "statistics_near"
+    }
+    readers: dict[str, list[str]] = {}
+    for node in rubric.indicators():
+        for name in kind_of(node).variables(node):
+            readers.setdefault(name, []).append(node.id)
+    lacking = [
+        (i, v)
+        for i, v in enumerate(rubric.variables)
+        if v.from_sites is None
+        and v.name in readers
+        and v.name not in given
+        and v.name not in misspelt
+    ]
+    if not lacking:
+        return []
+    # Read again for the declarations' places only when there is something to say.
+    doc = rubric_doc(file)
+    where = file if file is not None else f"<rubric {rubric.id}>"
+    if len(lacking) > 1 and not given & {v.name for v in rubric.variables}:
+        # A workspace that gives no variable at all (observer checklists only) hears it once,
+        # at the rubric's list of variables, not once a variable.
+        reading = len({n for _, v in lacking for n in readers[v.name]})
+        return [
+            declared(
+                where,
+                doc,
+                ("variables",),
+                "variable-not-given",
+                f"no variable is given for any mission: no table has a column of any of the "
+                f"{len(lacking)} variables formulas read and no mission gives one under "
+                f"values:, so the indicators that read them are missing for every mission "
+                f"(indicators: {reading})",
+                {"variant": "none", "variables": len(lacking), "nodes": reading, "field": "values"},
+                key=True,
+            )
+        ]
+    out = []
+    for i, var in lacking:
+        follow = var.name == FOLLOW_UP_VARIABLE
+        nodes = readers[var.name]
+        out.append(
+            # (no document path before the message: file:line:col is the declaration's name)
+            declared(
+                where,
+                doc,
+                ("variables", i, "name"),
+                "variable-not-given",
+                f"variable {var.name} (source: {var.source}) is given for no mission: "
+                + (
+                    "no mission follows up the previous mission's recommendations (follow_up:) "
+                    if follow
+                    else f"no table has a column named {var.name} "
+                )
+                + "and no mission gives it under values:, so what reads it is missing for "
+                f"every mission: {', '.join(nodes)}",
+                {
+                    "variant": "follow_up" if follow else "table",
+                    "name": var.name,
+                    "source": var.source,
+                    "nodes": nodes,
+                    "field": "values",
+                },
+                labels={n: rubric.node(n).labels for n in nodes},
+            )
+        )
+    return out

@@ -23,7 +23,7 @@ from pydantic import (
 )
 
 from ovm.data.checklists import likely_answers, validate_sites, verbatim_columns
-from ovm.data.declared import questions_not_answered, rubric_file
+from ovm.data.declared import questions_not_answered, rubric_file, variables_not_given
 from ovm.data.followup import with_follow_up_values
 from ovm.data.observations import (
     Datum,
@@ -638,7 +638,15 @@ def load_workspace(
         # A title or setting written wrong is said with every problem of the files, read as
         # they would be with it right.
         try:
-            ws = _load(root, exc.config, exc.doc, rubric, meanwhile, exc.skipped)
+            ws = _load(
+                root,
+                exc.config,
+                exc.doc,
+                rubric,
+                meanwhile,
+                exc.skipped,
+                statistics_refused=_statistics_refused(exc),
+            )
         except (DataError, RubricError) as more:
             raise exc.beside(more.issues) from None
         rep = ws.observations.report
@@ -659,6 +667,14 @@ def _rubric_of(root: Path, config: WorkspaceConfig, rubric: Rubric | str | Path 
     return resolve_rubric(config.rubric, root if root.is_dir() else root.parent)
 
 
+def _statistics_refused(exc: ConfigRefused) -> bool:
+    """Whether ovm.yaml names a statistics table that is refused, and so not read: the field
+    or an entry of it written wrong, or the field's name misspelt (``statistic:``)."""
+    return any(e[0] == "statistics" for e in exc.entries) or any(
+        i.code == "unknown-field" and i.params.get("meant") == "statistics" for i in exc.refused
+    )
+
+
 def _load(
     root: Path,
     config: WorkspaceConfig,
@@ -666,6 +682,8 @@ def _load(
     rubric: Rubric | str | Path | None,
     meanwhile: Callable[[], object] | None,
     refused: frozenset[tuple[PathPart, ...]] = frozenset(),
+    *,
+    statistics_refused: bool = False,
 ) -> Workspace:
     base = root if root.is_dir() else root.parent
     unusable, skipped = _check_sources(config, doc, base, rubric_named=rubric is None)
@@ -729,12 +747,15 @@ def _load(
         *_edited_bundled(rb, rubric, config, base),
     ]
     # Said after the tables' own problems: an unknown-column warning names the column that was
-    # probably meant for the question.
+    # probably meant for the question or the variable. Made here, once, so that ovm check,
+    # every command that scores, the library and a report's data quality count them alike.
     from ovm.data.places import plans_too_small
 
+    declared_file = _rubric_path(rubric, config, base)
     unanswered = [
         *plans_too_small(rb, obs.missions, base / config.missions),
-        *questions_not_answered(rb, obs, _rubric_path(rubric, config, base)),
+        *questions_not_answered(rb, obs, declared_file),
+        *variables_not_given(rb, obs, declared_file, unread=statistics_refused),
     ]
     if left or unanswered:
         report = dataclasses.replace(obs.report, issues=(*left, *obs.report.issues, *unanswered))
