@@ -30,10 +30,18 @@ def examples_warned(name: str | Path, lang: str = "en") -> str:
 
 def examples_not_given() -> list[tuple[str, int, int, str]]:
     """(file, line, column, variable) of each warning, in the rubric's order: at the name of
-    the variable's declaration in the bundled rubric."""
+    the variable's declaration in the bundled rubric, which the warnings name as the
+    workspace does (``bundled:NAME``), not by where ovm is installed."""
     text = BUNDLED.read_text(encoding="utf-8")
     out = []
     for name in ("trust_emb_mean", "followup_implemented_pct"):
         i = text.index(f"- name: {name}\n") + len("- name: ")
-        out.append((str(BUNDLED), text.count("\n", 0, i) + 1, i - text.rfind("\n", 0, i), name))
+        out.append(
+            (
+                "bundled:deco-voting-abroad",
+                text.count("\n", 0, i) + 1,
+                i - text.rfind("\n", 0, i),
+                name,
+            )
+        )
     return out

@@ -31,6 +31,13 @@ def rubric_file(spec: str, base: Path, given: bool) -> Path:
     return Path(spec) if given else base / spec
 
 
+def rubric_name(spec: str, file: Path) -> str:
+    """The rubric's file as warnings name it: a bundled rubric by ``bundled:NAME``, as a
+    workspace names it, never by the place ovm is installed at (the same workspace's reports
+    are then the same wherever they are made)."""
+    return spec if spec.startswith("bundled:") else str(file)
+
+
 def rubric_doc(file: Path | None) -> YamlDoc | None:
     """The rubric's document again, for the places of its declarations (None where it cannot
     be read, or the rubric came as an object: the warnings are then at the file, unplaced)."""
@@ -71,14 +78,14 @@ def declared(
 
 
 def questions_not_answered(
-    rubric: Rubric, observations: Observations, file: Path | None
+    rubric: Rubric, observations: Observations, file: Path | None, shown: str | None = None
 ) -> list[Issue]:
     """A warning (``question-not-answered``) for each checklist question of the rubric that no
     used visit answers, where visits were read: no checklist file has its column (a header
     renamed on the survey server, a label edited), or every cell of it is blank. The question
     is then missing for every mission, which scoring reports only as notes; the warning is at
     the question's declaration in ``file`` (the rubric read; a rubric given as an object has
-    none, and is named by its id)."""
+    none, and is named by its id), named ``shown`` when given (:func:`rubric_name`)."""
     from ovm.indicators import ChecklistIndicator
 
     sites = observations.sites
@@ -108,7 +115,7 @@ def questions_not_answered(
     if not lacking:
         return []
     doc = rubric_doc(file)
-    where = file if file is not None else f"<rubric {rubric.id}>"
+    where = shown or (file if file is not None else f"<rubric {rubric.id}>")
     if len(lacking) > 1 and len(lacking) == len(asked):
         # Visits without a single answer (a table of visits alone, a form of other questions)
         # are said once, at the rubric's families, not once a question.
@@ -141,7 +148,12 @@ def questions_not_answered(
 
 
 def variables_not_given(
-    rubric: Rubric, observations: Observations, file: Path | None, *, unread: bool = False
+    rubric: Rubric,
+    observations: Observations,
+    file: Path | None,
+    shown: str | None = None,
+    *,
+    unread: bool = False,
 ) -> list[Issue]:
     """A warning (``variable-not-given``) for each variable that an indicator reads and that
     nothing in the workspace gives: no table has its column, no mission its value (nor, for
@@ -181,7 +193,7 @@ def variables_not_given(
         return []
     # Read again for the declarations' places only when there is something to say.
     doc = rubric_doc(file)
-    where = file if file is not None else f"<rubric {rubric.id}>"
+    where = shown or (file if file is not None else f"<rubric {rubric.id}>")
     if len(lacking) > 1 and not given & {v.name for v in rubric.variables}:
         # A workspace that gives no variable at all (observer checklists only) hears it once,
         # at the rubric's list of variables, not once a variable.

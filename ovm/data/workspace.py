@@ -23,7 +23,12 @@ from pydantic import (
 )
 
 from ovm.data.checklists import likely_answers, validate_sites, verbatim_columns
-from ovm.data.declared import questions_not_answered, rubric_file, variables_not_given
+from ovm.data.declared import (
+    questions_not_answered,
+    rubric_file,
+    rubric_name,
+    variables_not_given,
+)
 from ovm.data.followup import with_follow_up_values
 from ovm.data.observations import (
     Datum,
@@ -752,10 +757,13 @@ def _load(
     from ovm.data.places import plans_too_small
 
     declared_file = _rubric_path(rubric, config, base)
+    shown = None
+    if declared_file is not None:
+        shown = rubric_name(config.rubric if rubric is None else str(rubric), declared_file)
     unanswered = [
         *plans_too_small(rb, obs.missions, base / config.missions),
-        *questions_not_answered(rb, obs, declared_file),
-        *variables_not_given(rb, obs, declared_file, unread=statistics_refused),
+        *questions_not_answered(rb, obs, declared_file, shown),
+        *variables_not_given(rb, obs, declared_file, shown, unread=statistics_refused),
     ]
     if left or unanswered:
         report = dataclasses.replace(obs.report, issues=(*left, *obs.report.issues, *unanswered))
@@ -812,7 +820,7 @@ def _edited_bundled(
     bundled = bundled_rubric(rb.id)
     if bundled.version != rb.version or bundled.digest() == rb.digest():
         return []
-    file = Path(spec) if rubric is not None or Path(spec).is_absolute() else base / spec
+    file = rubric_file(spec, base, rubric is not None)
     # Read again only here, for the place of its version: the rubric was read without error.
     doc, _problems = parse_yaml(*read_text(file)[:2])
     pos = doc.positions.find(("version",)) if doc is not None else None
