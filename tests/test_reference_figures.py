@@ -202,25 +202,25 @@ families:
 """
 
 
-def test_a_best_performer_just_under_a_band_edge_has_one_score_in_every_output(
-    tmp_path: Path,
-) -> None:
-    # A 2020 scores 49.996, in the band under 50: one decimal would write 50.0, the next
-    # band's figure. The recommendation (library and `ovm recommend`) and the report's annex
-    # give the score with the decimals that keep it in its band, the same text everywhere.
+def _edge_workspace(tmp_path: Path, votes: dict[str, tuple[int, int]]) -> Path:
+    """A workspace of EDGE_RUBRIC: a mission a 2020 election per key, with its registered
+    voters and votes abroad."""
     root = tmp_path / "ws"
     root.mkdir()
     (root / "rubric.yaml").write_text(EDGE_RUBRIC, encoding="utf-8")
+    countries = iter(["ARG", "BRA", "CHL", "PER"])
     (root / "missions.yaml").write_text(
         "missions:\n"
-        "  - {id: aaa-2020, country: ARG, name: A 2020, "
-        "election: {type: general, date: 2020-05-01}}\n"
-        "  - {id: bbb-2020, country: BRA, name: B 2020, "
-        "election: {type: general, date: 2020-06-01}}\n",
+        + "".join(
+            f"  - {{id: {k}-2020, country: {next(countries)}, name: {k.upper()} 2020, "
+            f"election: {{type: general, date: 2020-0{i + 1}-01}}}}\n"
+            for i, k in enumerate(votes)
+        ),
         encoding="utf-8",
     )
     (root / "statistics.csv").write_text(
-        "mission,registered_abroad,votes_abroad\naaa-2020,100000,49996\nbbb-2020,100000,20000\n",
+        "mission,registered_abroad,votes_abroad\n"
+        + "".join(f"{k}-2020,{r},{v}\n" for k, (r, v) in votes.items()),
         encoding="utf-8",
     )
     (root / "ovm.yaml").write_text(
@@ -228,10 +228,20 @@ def test_a_best_performer_just_under_a_band_edge_has_one_score_in_every_output(
         "settings: {seed: 7, bootstrap: 0}\n",
         encoding="utf-8",
     )
+    return root
+
+
+def test_a_best_performer_just_under_a_band_edge_has_one_score_in_every_output(
+    tmp_path: Path,
+) -> None:
+    # AAA 2020 scores 49.996, in the band under 50: one decimal would write 50.0, the next
+    # band's figure. The recommendation (library and `ovm recommend`) and the report's annex
+    # give the score with the decimals that keep it in its band, the same text everywhere.
+    root = _edge_workspace(tmp_path, {"aaa": (100000, 49996), "bbb": (100000, 20000)})
     run = analyse(root)
     assert run.scorecard("aaa-2020").node("part.turnout").score == pytest.approx(49.996)
     (rec,) = run.recommendations("bbb-2020")
-    assert rec.best_practice == "In A 2020: 50.0 % (score 49.996)"
+    assert rec.best_practice == "In AAA 2020: 50.0 % (score 49.996)"
     out = subprocess.run(
         [sys.executable, "-m", "ovm", "recommend", str(root), "--mission", "bbb-2020", "-q"],
         capture_output=True,
@@ -239,7 +249,7 @@ def test_a_best_performer_just_under_a_band_edge_has_one_score_in_every_output(
         check=False,
     )
     assert out.returncode == 0, out.stderr
-    assert "Best practice: In A 2020: 50.0 % (score 49.996)" in out.stdout
+    assert "Best practice: In AAA 2020: 50.0 % (score 49.996)" in out.stdout
     ctx = report_context(run)
     (item,) = [
         i
@@ -250,3 +260,51 @@ def test_a_best_performer_just_under_a_band_edge_has_one_score_in_every_output(
     ]
     assert item["best"]["figure"] == "50.0 % (score 49.996)"
     assert "50.0 % (score 49.996)" in render_html(ctx)
+
+
+def test_a_best_performer_on_a_compared_range_keeps_its_band_there(tmp_path: Path) -> None:
+    # Put on 0-10 by a distance to a target, AAA 2020 scores 4.99996, under the band that
+    # starts at 5 there: every output writes 4.99996, as the report's tables do, not 5.0.
+    root = _edge_workspace(
+        tmp_path,
+        {
+            "aaa": (10**6, 899994),
+            "bbb": (10**6, 200000),
+            "ccc": (10**6, 499960),
+            "ddd": (10**6, 100000),
+        },
+    )
+    compared = [
+        "--normalisation",
+        "distance_to_target",
+        "--output-range",
+        "0",
+        "10",
+        "--target",
+        "part.turnout=170",
+    ]
+    out = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "ovm",
+            "recommend",
+            str(root),
+            "--mission",
+            "bbb-2020",
+            "-q",
+            *compared,
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert out.returncode == 0, out.stderr
+    assert "Best practice: In AAA 2020: 90.0 % (score 4.99996)" in out.stdout
+    page = tmp_path / "report.html"
+    argv = [sys.executable, "-m", "ovm", "report", str(root), "-q", "-o", str(page)]
+    done = subprocess.run(argv + compared, capture_output=True, text=True, check=False)
+    assert done.returncode == 0, done.stderr
+    html = page.read_text(encoding="utf-8")
+    assert "90.0 % (score 4.99996)" in html
+    assert "(score 5.0)" not in html

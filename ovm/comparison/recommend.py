@@ -856,11 +856,19 @@ def figure_words(value: str | None, score: str, lang: str) -> str:
     return gettext("figure_score", lang, score=score)
 
 
-def best_score_words(rubric: Rubric, node: Group | Indicator, score: float, lang: str) -> str:
+def best_score_words(
+    rubric: Rubric,
+    node: Group | Indicator,
+    score: float,
+    lang: str,
+    span: tuple[float, float] | None = None,
+) -> str:
     """A best performer's score as every output writes it: one decimal, more where one would
     carry the figure into the next band of its node (39.99, not 40.0, under a band that
-    starts at 40). ``score`` is on the rubric's own scale, as best practices are judged."""
-    return _fmt(score, rubric.shown_digits(node, score), lang)
+    starts at 40). ``span``: the range the comparison put the node's scores on, when not
+    the rubric's own (:func:`ovm.comparison.cohort.output_spans`); the band edges are then
+    along it."""
+    return _fmt(score, rubric.shown_digits(node, score, span=span), lang)
 
 
 def _best(
@@ -869,6 +877,7 @@ def _best(
     lang: str,
     titles: Mapping[str, str],
     rubric: Rubric,
+    span: tuple[float, float] | None = None,
 ) -> tuple[str | None, dict[str, str]]:
     """A recommendation's sentence on the practice it points to, and the values its text may
     name (``best_mission``, ``best_score``). The sentence gives the practice's value in the
@@ -878,7 +887,7 @@ def _best(
         return None, {}
     m = ref.missions[0]
     title = titles.get(m, m)
-    score = best_score_words(rubric, node, ref.score, lang)
+    score = best_score_words(rubric, node, ref.score, lang, span)
     figure = figure_words(value_words(node, ref.value, lang), score, lang)
     if not ref.practice:
         text = gettext("rec_best_scored", lang, mission=title, figure=figure)
@@ -1130,6 +1139,9 @@ class _Cohort:
     practices: dict[tuple[str, str, float, bool], tuple[str | None, dict[str, str]]] = field(
         default_factory=dict
     )
+    spans: Mapping[str, tuple[float, float]] | None = None
+    """The ranges the comparison put nodes' scores on (:func:`output_spans`), found when a
+    practice is first worded."""
 
     def best(
         self, rubric: Rubric, node: Group | Indicator, ref: Reference
@@ -1142,7 +1154,14 @@ class _Cohort:
         key = (node.id, ref.missions[0], ref.score, ref.practice)
         found = self.practices.get(key)
         if found is None:
-            found = self.practices[key] = _best(ref, node, self.lang, self.titles, rubric)
+            if self.spans is None:
+                from ovm.comparison.cohort import output_spans
+
+                object.__setattr__(self, "spans", output_spans(rubric, self.comparison.settings))
+            assert self.spans is not None
+            found = self.practices[key] = _best(
+                ref, node, self.lang, self.titles, rubric, self.spans.get(node.id)
+            )
         return found
 
 

@@ -1818,7 +1818,7 @@ def _comparison_context(
                 [refs[m] for m in peer_bp.missions if m in refs] if peer_bp is not None else []
             )
             item["peer_best_score"] = (
-                b.score_text(peer_bp.score, r.node) if peer_bp is not None else None
+                b.score_text(peer_bp.score, on.id) if peer_bp is not None else None
             )
             item["best"] = _best_brief(b, r.reference, refs, on)
             # its full text is in the comparison's annex, under this anchor
@@ -1949,9 +1949,9 @@ def _best_brief(
         return None
     from ovm.comparison.recommend import best_score_words, figure_words, value_words
 
-    # Written as the recommendation's own text writes it: on the rubric's scale, with the
-    # decimals that keep it in the band of the node the practice is on.
-    score = best_score_words(b.rubric, on, ref.score, b.lang)
+    # Written as the recommendation's own text writes it: with the decimals that keep it in
+    # the band of the node the practice is on, along the range its scores were put on.
+    score = best_score_words(b.rubric, on, ref.score, b.lang, b.spans.get(on.id))
     return {
         "missions": [refs[m] for m in ref.missions if m in refs],
         "score": score,
