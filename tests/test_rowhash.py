@@ -168,3 +168,17 @@ def test_hashes_follow_the_rows_whatever_their_order(rows: list[Any], rnd: rando
     got = row_words(frame).tolist()
     assert got == [row(r) for r in frame.iter_rows(named=True)]
     assert sorted(got) == sorted(row_words(again).tolist())
+
+
+def test_columns_named_like_patterns_hash_as_defined() -> None:
+    # A column name is a name, not a pattern: ``*`` and ``^q.*$`` hash as any other small
+    # whole-number column (with nulls, so that their values are filled before the lookup).
+    frame = pl.DataFrame(
+        {
+            "*": pl.Series([1, None, 2, 1], dtype=pl.Int8),
+            "^q.*$": pl.Series([None, 0, 0, 3], dtype=pl.Int8),
+            "q": pl.Series([5, 5, None, 4], dtype=pl.Int16),
+            "t": ["a", None, "b", "a"],
+        }
+    )
+    assert row_words(frame).tolist() == [row(r) for r in frame.iter_rows(named=True)]

@@ -201,19 +201,22 @@ class _SmallLookup:
 
     Each column has few distinct values, so each value's cell is computed once; several
     columns together are looked up in one table of every combination of their values. The
-    columns' ranges and their values with nulls replaced are read from the frame once, in one
-    query each (a query per column and block of rows cost more than the lookups).
+    columns' ranges are read from the frame in one query, and a block's values (nulls
+    replaced) in one query a block: a query per column and block cost more than the lookups,
+    and the whole frame's values at once would hold a copy of every column.
     """
 
     def __init__(self, frame: pl.DataFrame, names: list[str], weights: list[int]) -> None:
-        self.codes: list[npt.NDArray[Any]] = []
+        self.frame = frame
         tables: list[Words] = []
         lows: list[int] = []
+        # Columns by place: a name such as ``*`` is no pattern then.
+        at = [frame.get_column_index(c) for c in names]
         ranges = (
             frame.select(
-                *(pl.col(c).min().alias(f"{i}l") for i, c in enumerate(names)),
-                *(pl.col(c).max().alias(f"{i}h") for i, c in enumerate(names)),
-                *(pl.col(c).null_count().alias(f"{i}n") for i, c in enumerate(names)),
+                *(pl.nth(j).min().alias(f"{i}l") for i, j in enumerate(at)),
+                *(pl.nth(j).max().alias(f"{i}h") for i, j in enumerate(at)),
+                *(pl.nth(j).null_count().alias(f"{i}n") for i, j in enumerate(at)),
             ).row(0, named=True)
             if names
             else {}
@@ -221,10 +224,10 @@ class _SmallLookup:
         filled: list[pl.Expr] = []
         for i, (name, weight) in enumerate(zip(names, weights, strict=True)):
             low, high = ranges[f"{i}l"], ranges[f"{i}h"]
-            values = pl.col(name)
+            values = pl.nth(at[i])
             if low is None:
                 table = np.array([_null_cell(name)], np.uint64)
-                filled.append(pl.lit(0, pl.Int8).alias(name))
+                filled.append(pl.lit(0, pl.Int8).alias(f"{i}"))
                 lows.append(0)
             else:
                 lo, hi = int(low), int(high)
@@ -237,13 +240,11 @@ class _SmallLookup:
                     if lo - 1 < _LEAST.get(frame.schema[name], 0):
                         values = values.cast(pl.Int32)
                     values = values.fill_null(lo - 1)
-                filled.append(values)
+                filled.append(values.alias(f"{i}"))
                 lows.append(lo - 1)
             table *= np.uint64(weight)
             tables.append(table)
-        if filled:
-            coded = frame.select(filled)
-            self.codes = [coded.to_series(i).to_numpy() for i in range(len(filled))]
+        self.filled = filled
         self.groups: list[tuple[range, Words, int]] = []
         self.sizes = [t.size for t in tables]
         start = 0
@@ -264,12 +265,16 @@ class _SmallLookup:
     def sums(self, first: int, stop: int) -> Words:
         """The sums of the rows from ``first`` up to ``stop``."""
         h = np.zeros(stop - first, np.uint64)
+        if not self.filled:
+            return h
+        coded = self.frame.slice(first, stop - first).select(self.filled)
+        codes = [coded.to_series(i).to_numpy() for i in range(len(self.filled))]
         index = np.empty(_ROWS, np.intp)
         cells = np.empty(_ROWS, np.uint64)
-        codes, sizes = self.codes, self.sizes
-        for a in range(first, stop, _ROWS):
-            b = min(a + _ROWS, stop)
-            ix, out, acc = index[: b - a], cells[: b - a], h[a - first : b - first]
+        sizes = self.sizes
+        for a in range(0, stop - first, _ROWS):
+            b = min(a + _ROWS, stop - first)
+            ix, out, acc = index[: b - a], cells[: b - a], h[a:b]
             for members, table, offset in self.groups:
                 np.copyto(ix, codes[members[0]][a:b], casting="unsafe")
                 for i in members[1:]:
@@ -300,10 +305,14 @@ def hashes(
     names = sorted(frame.columns if columns is None else columns)
     n = frame.height
     h = np.empty(n, np.uint64)
-    kept: dict[str, Words] = {}
+    kept = {c: np.empty(n, np.uint64) for c in keep}
     # Horner's rule over the columns: each cell times PRIME**(the number of columns after it).
     weights = [int(w) for w in _powers(PRIME, len(names))[::-1][1:]]
-    nulls = frame.select(pl.col(c).null_count() for c in names).row(0) if names else ()
+    nulls = (
+        frame.select(pl.nth(frame.get_column_index(c)).null_count() for c in names).row(0)
+        if names
+        else ()
+    )
     # A column of nulls adds one number to every row: no array for it.
     empty = {c for c, k in zip(names, nulls, strict=True) if k == n and c not in keep}
     small = [
@@ -319,23 +328,22 @@ def hashes(
     lookup = _SmallLookup(frame, [names[i] for i in small], [weights[i] for i in small])
 
     def block(a: int) -> None:
-        # Each block writes only its own rows, so blocks run on the worker threads (NumPy
-        # releases the interpreter lock for the lookups) and the hashes are the same.
-        b = min(a + _BLOCK_ROWS, n)
-        h[a:b] = lookup.sums(a, b)
+        # Each block writes only its own rows, so blocks run on the worker threads (NumPy and
+        # Polars release the interpreter lock for the arithmetic) and the hashes are the same.
+        part = frame.slice(a, _BLOCK_ROWS)
+        b = a + part.height
+        acc = h[a:b]
+        acc[:] = lookup.sums(a, b)
+        acc += np.uint64(constant)
+        spare = np.empty(b - a, np.uint64)
+        for i, name in enumerate(names):
+            if i in looked_up or name in empty:
+                continue
+            cells = cell_words(name, part.get_column(name))
+            if name in kept:
+                kept[name][a:b] = cells
+            np.multiply(cells, np.uint64(weights[i]), out=spare)
+            acc += spare
 
     for_each(range(0, n, _BLOCK_ROWS), block)
-    h += np.uint64(constant)
-    # The other columns whole, one after the other: Polars works on a whole column on its own
-    # threads (a query per column and block cost more than the work), and the sum modulo
-    # 2**64 is the same in any order.
-    spare = np.empty(n, np.uint64)
-    for i, name in enumerate(names):
-        if i in looked_up or name in empty:
-            continue
-        cells = cell_words(name, frame.get_column(name))
-        if name in keep:
-            kept[name] = cells
-        np.multiply(cells, np.uint64(weights[i]), out=spare)
-        h += spare
     return mix(h), kept
