@@ -159,6 +159,18 @@ def test_places_group_each_place_s_visits_and_leave_unnamed_visits_alone(
 def test_a_cohort_s_places_are_each_mission_s_places_in_the_two_key_sort_s_order(
     sizes: list[int], places: int, low_bits: int, unnamed: float, seed: int
 ) -> None:
+    # The packed sort, and the sort a mission at a time that very large missions take.
+    from ovm.scoring import sitestats
+
+    for resorted in (sitestats._RESORTED, -1.0):
+        with pytest.MonkeyPatch.context() as mp:
+            mp.setattr(sitestats, "_RESORTED", resorted)
+            _check_cohort_clusters(sizes, places, low_bits, unnamed, seed)
+
+
+def _check_cohort_clusters(
+    sizes: list[int], places: int, low_bits: int, unnamed: float, seed: int
+) -> None:
     # The cohort is clustered with one sort of words that keep the keys' high bits; each
     # mission must get what lexsort gives it alone, including keys that differ only in the
     # low bits the words leave out (``low_bits`` of them random) and places whose key
@@ -197,6 +209,16 @@ def test_a_cohort_s_places_are_each_mission_s_places_in_the_two_key_sort_s_order
 def test_visits_are_ordered_by_mission_then_content_hash(
     rows: int, missions: int, low_bits: int, seed: int
 ) -> None:
+    # The packed sort, and the exact sort that cohorts with likely ties take.
+    from ovm.scoring import sitestats
+
+    for ties in (sitestats._TIES, -1.0):
+        with pytest.MonkeyPatch.context() as mp:
+            mp.setattr(sitestats, "_TIES", ties)
+            _check_site_order(rows, missions, low_bits, seed)
+
+
+def _check_site_order(rows: int, missions: int, low_bits: int, seed: int) -> None:
     # The one-word sort keeps only the hash's high bits: rows whose hashes differ only in the
     # low ``low_bits`` (and repeated rows, equal hashes) must still come in the exact order.
     from ovm.scoring.sitestats import site_order

@@ -292,7 +292,8 @@ def site_order(sites: pl.DataFrame) -> SiteOrder:
         else (rank.astype(np.uint64) << np.uint64(64 - bits)) | (h >> np.uint64(bits))
     )
     places = max(1, (h.size - 1).bit_length())
-    if bits + places <= 36:
+    counts = np.bincount(rank, minlength=len(ids))
+    if bits + places <= 36 and _clashes(counts, 64 - bits - places) < _TIES:
         # The row's position in the low bits of the key: one sort of plain words (several
         # times faster than an indirect sort) gives the order, and it is stable, as the
         # exact sort below is.
@@ -312,7 +313,6 @@ def site_order(sites: pl.DataFrame) -> SiteOrder:
         frame = pl.DataFrame({"r": rank, "h": h})
         perm = frame.select(pl.arg_sort_by(["r", "h"])).to_series().to_numpy().astype(np.int64)
         hashes = h[perm]
-    counts = np.bincount(rank, minlength=len(ids))
     bounds = np.concatenate([[0], np.cumsum(counts)]).astype(np.int64)
     return SiteOrder([str(x) for x in ids], perm, bounds, hashes)
 
@@ -392,6 +392,21 @@ def place_clusters(
     return order, np.flatnonzero(new).astype(np.int64)
 
 
+_TIES = 0.1
+"""The expected count of ties between different hashes (in the bits a packed word keeps) from
+which :func:`site_order` sorts on the whole hashes at once: one tie sorts everything again."""
+_RESORTED = 0.5
+"""The expected share of visits in missions whose different places share the key bits a
+packed word keeps, from which :func:`cohort_clusters` sorts each mission on its own."""
+
+
+def _clashes(sizes: npt.NDArray[np.int64], bits: int) -> float:
+    """The expected count of pairs of different random ``bits``-bit keys that are equal, among
+    groups of ``sizes`` keys each (pairs within a group only)."""
+    sz = sizes.astype(np.float64)
+    return float((sz * (sz - 1)).sum()) / 2.0 ** (bits + 1)
+
+
 def cohort_clusters(
     keys: npt.NDArray[np.uint64], named: npt.NDArray[np.bool_], order: SiteOrder
 ) -> list[tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]]:
@@ -402,8 +417,12 @@ def cohort_clusters(
     bounds = order.bounds
     mission_bits = (missions - 1).bit_length()
     position_bits = max(1, (n - 1).bit_length())
-    if mission_bits + position_bits > 36:
-        # Too few bits of the key would be left: each mission sorted on its own.
+    kept = 64 - mission_bits - 1 - position_bits
+    sizes = np.diff(bounds)
+    # A mission whose different places may share the key bits kept is sorted again on its own;
+    # where that would be most of the visits (a few very large missions), every mission is.
+    share = sizes.astype(np.float64) ** 2 / 2.0 ** (kept + 1) if kept > 0 else None
+    if share is None or float((sizes * np.minimum(share, 1.0)).sum()) > n * _RESORTED:
         return [
             _clusters_of(keys, named, order.perm[bounds[m] : bounds[m + 1]])
             for m in range(missions)
@@ -419,7 +438,6 @@ def cohort_clusters(
     if not nm.all():
         packed |= (~nm).astype(np.uint64) << np.uint64(63 - mission_bits)
     if mission_bits:
-        sizes = np.diff(bounds)
         packed |= np.repeat(np.arange(missions, dtype=np.uint64), sizes) << np.uint64(
             64 - mission_bits
         )
