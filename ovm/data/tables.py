@@ -511,7 +511,7 @@ def _read_csv(
         if expected is not None:
             try:
                 return _read_compared(data, sep, expected)
-            except pl.exceptions.PolarsError:
+            except (pl.exceptions.ComputeError, pl.exceptions.InvalidOperationError):
                 # A text neither the sample nor the likely answers hold (or a record Polars
                 # refuses, which the reading below meets again and reports as it always does).
                 pass
@@ -667,7 +667,7 @@ def _read_compared(data: bytes, sep: str, expected: _Expected) -> pl.DataFrame:
     (the same frame, cell for cell and type for type), each verbatim column whose sample held
     a few texts (:data:`COMPARED_TEXTS`) made by comparing its cells with those texts. Read
     as an enumeration, a cell is hashed and looked up, which costs as much as parsing the
-    file; compared with three texts, a fraction of that. A column holding any other text is
+    file; compared with a few texts, a fraction of that. A column holding any other text is
     read again as its enumeration. Raises what Polars raises for a file it cannot read so,
     or for a text its column's enumeration lacks.
 
