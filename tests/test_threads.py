@@ -161,7 +161,6 @@ def test_replicates_taken_in_blocks_of_missions_give_what_the_whole_cohort_gives
     # example cohort take that path.
     with pytest.MonkeyPatch.context() as mp:
         mp.setattr(engine, "_BLOCK_ROWS", block)
-        mp.setattr(sitestats, "_CLUSTER_BLOCK", block)
         mp.setenv("OVM_THREADS", threads)
         scores, reps = score_with_replicates(workspace.rubric, workspace.observations)
     assert scores.to_json() == on_one_thread[0].to_json()
