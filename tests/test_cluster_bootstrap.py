@@ -507,3 +507,27 @@ def test_each_replicate_share_is_the_prior_plus_the_resampled_places_whatever_th
         assert got.tobytes() == expected.tobytes(), mission
         assert [int(summary.counted[q][0][m]) for q in questions] == answered.sum(0).tolist()
         assert [int(summary.counted[q][1][m]) for q in questions] == accepted.sum(0).tolist()
+
+
+@pytest.mark.parametrize("left_out", ["m0", "m1", "m2"])
+def test_a_part_of_a_hashed_table_is_ordered_as_if_hashed_alone(left_out: str) -> None:
+    # The hashed table keeps each visit's mission rank among its missions; a part of it
+    # (a mission left out, first, between or last) is ordered as the part hashed afresh.
+    from ovm.scoring.sitestats import site_order, with_hashes
+
+    rng = np.random.default_rng(3)
+    n = 300
+    sites = pl.DataFrame(
+        {
+            "mission": [f"m{i}" for i in rng.integers(0, 3, n)],
+            "site": [f"s{i}" for i in rng.integers(0, 40, n)],
+            "q": pl.Series(rng.integers(-1, 2, n), dtype=pl.Int8),
+        }
+    )
+    part = with_hashes(sites).filter(pl.col("mission") != left_out)
+    afresh = site_order(sites.filter(pl.col("mission") != left_out))
+    got = site_order(part)
+    assert got.ids == afresh.ids
+    assert got.perm.tolist() == afresh.perm.tolist()
+    assert got.bounds.tolist() == afresh.bounds.tolist()
+    assert got.hashes.tolist() == afresh.hashes.tolist()

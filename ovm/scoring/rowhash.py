@@ -21,7 +21,7 @@ spelled out in docs/statistics.md ("The row hash"):
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import numpy as np
@@ -298,10 +298,15 @@ def row_words(frame: pl.DataFrame, columns: Sequence[str] | None = None) -> Word
 
 
 def hashes(
-    frame: pl.DataFrame, columns: Sequence[str] | None = None, keep: Sequence[str] = ()
+    frame: pl.DataFrame,
+    columns: Sequence[str] | None = None,
+    keep: Sequence[str] = (),
+    known: Mapping[str, Words] | None = None,
 ) -> tuple[Words, dict[str, Words]]:
     """``row`` of every row of ``frame`` over ``columns`` (default: all of them), and the
-    cells of each column of ``keep`` (one of those columns)."""
+    cells of each column of ``keep`` (one of those columns). ``known``: the cells of some of
+    the columns, as :func:`cell_words` gives them, when the caller has them already."""
+    known = known or {}
     names = sorted(frame.columns if columns is None else columns)
     n = frame.height
     h = np.empty(n, np.uint64)
@@ -339,7 +344,8 @@ def hashes(
         for i, name in enumerate(names):
             if i in looked_up or name in empty:
                 continue
-            cells = cell_words(name, part.get_column(name))
+            given = known.get(name)
+            cells = cell_words(name, part.get_column(name)) if given is None else given[a:b]
             if name in kept:
                 kept[name][a:b] = cells
             np.multiply(cells, np.uint64(weights[i]), out=spare)

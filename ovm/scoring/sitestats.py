@@ -251,11 +251,33 @@ def with_hashes(sites: pl.DataFrame) -> pl.DataFrame:
     if sites.height == 0 or "__h" in sites.columns:
         return sites
     content = [c for c in sites.columns if c not in (ROW, FILE)]
-    rows, cells = hashes(sites, content, keep=["site"] if "site" in content else [])
-    extra = [pl.Series("__h", rows, pl.UInt64)]
+    known: dict[str, npt.NDArray[np.uint64]] = {}
+    extra = []
+    missions = sites.get_column("mission") if "mission" in content else None
+    if missions is not None and missions.dtype == pl.String and not missions.null_count():
+        # A few missions a cohort: each one's cell hashed once, and its rank among them kept
+        # for site_order (one lookup of the column's texts serves both).
+        ids, rank = _ranks(missions)
+        known["mission"] = cell_words("mission", ids)[rank]
+        extra.append(pl.Series(RANK, rank, pl.UInt32))
+    rows, cells = hashes(sites, content, keep=["site"] if "site" in content else [], known=known)
+    extra.append(pl.Series("__h", rows, pl.UInt64))
     if "site" in cells:
         extra.append(pl.Series(PLACE, cells["site"], pl.UInt64))
     return sites.with_columns(extra)
+
+
+RANK = "__m"
+"""Column of each visit's mission's rank among the frame's missions (sorted), beside ``__h``."""
+
+
+def _ranks(missions: pl.Series) -> tuple[pl.Series, npt.NDArray[np.uint32]]:
+    """The distinct missions, sorted, and each row's place among them."""
+    ids = missions.unique().sort()
+    rank = missions.replace_strict(
+        ids, pl.Series(range(len(ids)), dtype=pl.UInt32), return_dtype=pl.UInt32
+    ).to_numpy()
+    return ids, rank
 
 
 @dataclass(frozen=True)
@@ -279,11 +301,11 @@ def site_order(sites: pl.DataFrame) -> SiteOrder:
     """
     sites = with_hashes(sites)
     ids = sites["mission"].unique().sort()
-    rank = (
-        sites["mission"]
-        .replace_strict(ids, pl.Series(range(len(ids)), dtype=pl.UInt32), return_dtype=pl.UInt32)
-        .to_numpy()
-    )
+    rank = sites[RANK].to_numpy() if RANK in sites.columns else None
+    if rank is None or not rank.size or int(rank.max()) + 1 != len(ids):
+        # Ranks of another frame's missions (this one a part of it) are worked out again:
+        # where they run from 0 without a gap, they are those of these missions.
+        ids, rank = _ranks(sites["mission"])
     h = sites["__h"].to_numpy()
     bits = (len(ids) - 1).bit_length()
     key = (
