@@ -8,6 +8,7 @@ warning and count it alike.
 
 from __future__ import annotations
 
+import functools
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -22,31 +23,39 @@ if TYPE_CHECKING:
     from ovm.yamldoc import YamlDoc
 
 
-def rubric_file(spec: str, base: Path, given: bool) -> Path:
-    """The file a workspace's rubric is read from: the bundled one's inside ovm."""
-    if spec.startswith("bundled:"):
-        # By path, as ovm finds its catalogues: importlib.resources' readers cost every command
-        # their import for a file named only in a warning.
-        return Path(__file__).resolve().parent.parent / "rubrics" / f"{spec[8:]}.yaml"
-    return Path(spec) if given else base / spec
+class RubricSource:
+    """The rubric a workspace was read with, as its warnings name and place it: the file it
+    was read from (None for a rubric given as an object), the name warnings give that file (a
+    bundled rubric ``bundled:NAME``, as a workspace names it, never the place ovm is installed
+    at, so that the same workspace's reports are the same wherever they are made), and its
+    document, read again once, when a warning first needs a place in it."""
 
+    def __init__(self, rubric: Rubric, spec: str | None, base: Path, given: bool) -> None:
+        """``spec``: the rubric as ovm.yaml or the caller named it (None: an object)."""
+        self.file: Path | None = None
+        self.name = f"<rubric {rubric.id}>"
+        self.bundled = spec is not None and spec.startswith("bundled:")
+        if spec is None:
+            return
+        if self.bundled:
+            # By path, as ovm finds its catalogues: importlib.resources' readers cost every
+            # command their import for a file named only in a warning.
+            self.file = Path(__file__).resolve().parent.parent / "rubrics" / f"{spec[8:]}.yaml"
+            self.name = spec
+        else:
+            self.file = Path(spec) if given else base / spec
+            self.name = str(self.file)
 
-def rubric_name(spec: str, file: Path) -> str:
-    """The rubric's file as warnings name it: a bundled rubric by ``bundled:NAME``, as a
-    workspace names it, never by the place ovm is installed at (the same workspace's reports
-    are then the same wherever they are made)."""
-    return spec if spec.startswith("bundled:") else str(file)
+    @functools.cached_property
+    def doc(self) -> YamlDoc | None:
+        """The rubric's document (None where it cannot be read, or came as an object: the
+        warnings are then at the file, unplaced)."""
+        from ovm.yamldoc import parse_yaml, read_text
 
-
-def rubric_doc(file: Path | None) -> YamlDoc | None:
-    """The rubric's document again, for the places of its declarations (None where it cannot
-    be read, or the rubric came as an object: the warnings are then at the file, unplaced)."""
-    from ovm.yamldoc import parse_yaml, read_text
-
-    if file is None:
-        return None
-    text, name, problems = read_text(file)
-    return None if problems else parse_yaml(text, name)[0]
+        if self.file is None:
+            return None
+        text, name, problems = read_text(self.file)
+        return None if problems else parse_yaml(text, name)[0]
 
 
 def declared(
@@ -78,14 +87,13 @@ def declared(
 
 
 def questions_not_answered(
-    rubric: Rubric, observations: Observations, file: Path | None, shown: str | None = None
+    rubric: Rubric, observations: Observations, source: RubricSource
 ) -> list[Issue]:
     """A warning (``question-not-answered``) for each checklist question of the rubric that no
     used visit answers, where visits were read: no checklist file has its column (a header
     renamed on the survey server, a label edited), or every cell of it is blank. The question
     is then missing for every mission, which scoring reports only as notes; the warning is at
-    the question's declaration in ``file`` (the rubric read; a rubric given as an object has
-    none, and is named by its id), named ``shown`` when given (:func:`rubric_name`)."""
+    the question's declaration in the rubric ``source``."""
     from ovm.indicators import ChecklistIndicator
 
     sites = observations.sites
@@ -114,8 +122,7 @@ def questions_not_answered(
     ]
     if not lacking:
         return []
-    doc = rubric_doc(file)
-    where = shown or (file if file is not None else f"<rubric {rubric.id}>")
+    where, doc = source.name, source.doc
     if len(lacking) > 1 and len(lacking) == len(asked):
         # Visits without a single answer (a table of visits alone, a form of other questions)
         # are said once, at the rubric's families, not once a question.
@@ -150,8 +157,7 @@ def questions_not_answered(
 def variables_not_given(
     rubric: Rubric,
     observations: Observations,
-    file: Path | None,
-    shown: str | None = None,
+    source: RubricSource,
     *,
     unread: bool = False,
 ) -> list[Issue]:
@@ -159,7 +165,7 @@ def variables_not_given(
     nothing in the workspace gives: no table has its column, no mission its value (nor, for
     the follow-up share, a follow-up to compute it from). Its indicators are then missing for
     every mission, which scoring reports only as notes; the warning is at the variable's
-    declaration in ``file`` (as :func:`questions_not_answered`'s). None where ``unread`` (a
+    declaration in the rubric ``source``. None where ``unread`` (a
     statistics table ovm.yaml names was refused, not read: whether it has a variable's column
     is not known, so its refusal is said alone)."""
     from ovm.data.followup import FOLLOW_UP_VARIABLE
@@ -192,8 +198,7 @@ def variables_not_given(
     if not lacking:
         return []
     # Read again for the declarations' places only when there is something to say.
-    doc = rubric_doc(file)
-    where = shown or (file if file is not None else f"<rubric {rubric.id}>")
+    where, doc = source.name, source.doc
     if len(lacking) > 1 and not given & {v.name for v in rubric.variables}:
         # A workspace that gives no variable at all (observer checklists only) hears it once,
         # at the rubric's list of variables, not once a variable.

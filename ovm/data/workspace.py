@@ -23,12 +23,7 @@ from pydantic import (
 )
 
 from ovm.data.checklists import likely_answers, validate_sites, verbatim_columns
-from ovm.data.declared import (
-    questions_not_answered,
-    rubric_file,
-    rubric_name,
-    variables_not_given,
-)
+from ovm.data.declared import RubricSource, questions_not_answered, variables_not_given
 from ovm.data.followup import with_follow_up_values
 from ovm.data.observations import (
     Datum,
@@ -746,39 +741,33 @@ def _load(
             key="error_summary_workspace_files",
             where=doc.file,
         )
+    # Warnings at the rubric's declarations read its document again, once, if any needs it.
+    source = RubricSource(
+        rb,
+        None if isinstance(rubric, Rubric) else config.rubric if rubric is None else str(rubric),
+        base,
+        rubric is not None,
+    )
     left = [
         *not_pulled,
         *_init_title(config, doc, base),
-        *_edited_bundled(rb, rubric, config, base),
+        *_edited_bundled(rb, source),
     ]
     # Said after the tables' own problems: an unknown-column warning names the column that was
     # probably meant for the question or the variable. Made here, once, so that ovm check,
     # every command that scores, the library and a report's data quality count them alike.
     from ovm.data.places import plans_too_small
 
-    declared_file = _rubric_path(rubric, config, base)
-    shown = None
-    if declared_file is not None:
-        shown = rubric_name(config.rubric if rubric is None else str(rubric), declared_file)
     unanswered = [
         *plans_too_small(rb, obs.missions, base / config.missions),
-        *questions_not_answered(rb, obs, declared_file, shown),
-        *variables_not_given(rb, obs, declared_file, shown, unread=statistics_refused),
+        *questions_not_answered(rb, obs, source),
+        *variables_not_given(rb, obs, source, unread=statistics_refused),
     ]
     if left or unanswered:
         report = dataclasses.replace(obs.report, issues=(*left, *obs.report.issues, *unanswered))
         obs = dataclasses.replace(obs, report=report)
         warnings = [*left, *warnings, *unanswered]
     return Workspace(base, config, rb, obs, tuple(warnings))
-
-
-def _rubric_path(
-    rubric: Rubric | str | Path | None, config: WorkspaceConfig, base: Path
-) -> Path | None:
-    """The file the workspace's rubric was read from (None for a rubric given as an object)."""
-    if isinstance(rubric, Rubric):
-        return None
-    return rubric_file(config.rubric if rubric is None else str(rubric), base, rubric is not None)
 
 
 def _init_title(config: WorkspaceConfig, doc: YamlDoc, base: Path) -> list[Issue]:
@@ -806,28 +795,22 @@ def _init_title(config: WorkspaceConfig, doc: YamlDoc, base: Path) -> list[Issue
     ]
 
 
-def _edited_bundled(
-    rb: Rubric, rubric: Rubric | str | Path | None, config: WorkspaceConfig, base: Path
-) -> list[Issue]:
+def _edited_bundled(rb: Rubric, source: RubricSource) -> list[Issue]:
     """``edited-bundled-rubric`` when a rubric file carries the id and version of a rubric
     bundled with ovm but says something else (a copy from ``ovm init --copy-rubric``, then
     edited): its reports would name it as that published methodology."""
-    if isinstance(rubric, Rubric) or rb.id not in BUNDLED:
-        return []
-    spec = config.rubric if rubric is None else str(rubric)
-    if spec.startswith("bundled:"):
+    if source.file is None or source.bundled or rb.id not in BUNDLED:
         return []
     bundled = bundled_rubric(rb.id)
     if bundled.version != rb.version or bundled.digest() == rb.digest():
         return []
-    file = rubric_file(spec, base, rubric is not None)
     # Read again only here, for the place of its version: the rubric was read without error.
-    doc, _problems = parse_yaml(*read_text(file)[:2])
+    doc = source.doc
     pos = doc.positions.find(("version",)) if doc is not None else None
     line, col = pos if pos else (None, None)
     return [
         Issue(
-            str(file),
+            source.name,
             line,
             col,
             "edited-bundled-rubric",
