@@ -30,7 +30,7 @@ from ovm.indicators.registry import kind_of
 from ovm.indicators.text import in_language, is_one, unit_pattern, with_unit, wording
 from ovm.rubric.model import Group, Indicator, Rubric
 from ovm.scoring.critical import CODE as CRITICAL
-from ovm.scoring.critical import held_down, named
+from ovm.scoring.critical import named
 from ovm.scoring.results import Contribution, NodeScore, Scorecard
 
 if TYPE_CHECKING:
@@ -611,20 +611,21 @@ def _evidence(ns: NodeScore, node: _NodeWords, words: _Words, card: NodeScores) 
             shown = node.answer(shown, lang)  # an answer, in words
         # Counts, minutes and seats are whole: "854", not "854.00".
         whole = isinstance(shown, (int, float)) and float(shown).is_integer()
+        number = _fmt(shown, 0 if whole else 2, lang, numbers)
         if inp.status != "value":
             val = words.text(f"status_{inp.status}")
         elif inp.kind == "node" and isinstance(shown, float | int):
             # a node's score (at this mission or another of the cohort), said to be one
-            val = words.figure(None, _fmt(shown, 0 if whole else 2, lang, numbers))
+            val = words.figure(None, number)
         elif inp.kind == "variable" and isinstance(shown, float | int):
             # a variable in its unit, as the report's evidence gives it ("139,230 electors")
-            val = words.variable(inp.name, shown, _fmt(shown, 0 if whole else 2, lang, numbers))
+            val = words.variable(inp.name, shown, number)
         elif inp.kind == "question" and isinstance(shown, float | int):
             # a checklist question's share or statistic in the question's unit, as a group's
             # evidence words the same node ("61.5 % of observer visits"), not a bare 61.54
-            val = words.value(inp.name, shown) or _fmt(shown, 0 if whole else 2, lang, numbers)
+            val = words.value(inp.name, shown) or number
         else:
-            val = _fmt(shown, 0 if whole else 2, lang, numbers)
+            val = number
         # A variable keeps its name, the column its data came from; a question, an answer or a
         # node is named by its label, as the report names it.
         if "@" in inp.name:
@@ -1139,14 +1140,16 @@ class _Cohort:
     practices: dict[tuple[str, str, float, bool], tuple[str | None, dict[str, str]]] = field(
         default_factory=dict
     )
-    spans: Mapping[str, tuple[float, float]] | None = None
-    """The ranges the comparison put nodes' scores on (:func:`output_spans`), found when a
-    practice is first worded."""
 
     def best(
-        self, rubric: Rubric, node: Group | Indicator, ref: Reference
+        self,
+        rubric: Rubric,
+        node: Group | Indicator,
+        ref: Reference,
+        span: tuple[float, float] | None,
     ) -> tuple[str | None, dict[str, str]]:
-        """:func:`_best` of a reference on ``node``: the same sentence for every mission
+        """:func:`_best` of a reference on ``node`` (whose scores the comparison put on
+        ``span``, when not the rubric's own range): the same sentence for every mission
         pointed to the same practice, worded once."""
         # Within one comparison the node and the practice's first mission, score and kind
         # decide the sentence (its evidence and value are the node's, as reference() takes
@@ -1154,14 +1157,7 @@ class _Cohort:
         key = (node.id, ref.missions[0], ref.score, ref.practice)
         found = self.practices.get(key)
         if found is None:
-            if self.spans is None:
-                from ovm.comparison.cohort import output_spans
-
-                object.__setattr__(self, "spans", output_spans(rubric, self.comparison.settings))
-            assert self.spans is not None
-            found = self.practices[key] = _best(
-                ref, node, self.lang, self.titles, rubric, self.spans.get(node.id)
-            )
+            found = self.practices[key] = _best(ref, node, self.lang, self.titles, rubric, span)
         return found
 
 
@@ -1229,13 +1225,12 @@ def recommend(
         from ovm.comparison.cohort import output_spans
 
         spans = output_spans(rubric, comparison.settings)
-    held = held_down(card)
     # An imputed value is the cohort's, not the mission's: no recommendation rests on it.
     imputed = imputed_nodes(card)
     capping = {
-        f.node: tuple(n for n in named(f) if n in held)
+        f.node: nodes
         for f in card.findings
-        if f.code == CRITICAL and f.node is not None and named(f)
+        if f.code == CRITICAL and f.node is not None and (nodes := named(f))
     }
     for nw in words.nodes:
         node = nw.node
@@ -1290,7 +1285,9 @@ def recommend(
                 ref = _pointer(pointers, comparison, on).reference(on_score, info.id)
             caps = capping.get(node.id, ())
             best_text, best_vals = (
-                (None, {}) if ref is None or cohort is None else cohort.best(rubric, on, ref)
+                (None, {})
+                if ref is None or cohort is None
+                else cohort.best(rubric, on, ref, (spans or {}).get(on.id))
             )
             template = tw.text
             # Only the names the text uses are formatted: a mission has dozens of values and a
