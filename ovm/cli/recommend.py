@@ -190,15 +190,8 @@ def whatif_table(
     too long for its column wraps between words onto lines of its own, indented, and the
     numbers stay whole on its first line.
     """
-    from ovm.indicators.text import wording
-
     t = translator(lang)
-
-    def label(node_id: str) -> str:
-        if node_id == "overall":
-            return t("overall")
-        placed = rubric.nodes.get(node_id)
-        return node_id if placed is None else wording(placed.node.labels, lang).text
+    label = rubric.namer(lang)
 
     def shown(score: float | None, status: str) -> str:
         if status != "scored":
