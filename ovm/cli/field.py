@@ -82,9 +82,10 @@ def cmd_form(args: argparse.Namespace) -> int:
                 key="usage_form_missions",
             )
         base = source if source.is_dir() else source.parent
-        guard_output(args.output, read_config(source).input_files(base))
+        config = read_config(source)
+        guard_output(args.output, config.input_files(base))
         rubric, found = load_plan(source)
-        missions_file = base / read_config(source).missions
+        missions_file = base / config.missions
         # The missions with a plan are those being observed; the others are past missions.
         planned = [m for m in found if m.places] or found
         missions = [(m.id, m.name) for m in planned]
