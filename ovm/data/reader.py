@@ -389,7 +389,8 @@ class NumberRule:
         if variant == "computed":
             # Every digit the cell holds, which a number's usual six decimals would round to
             # the whole number the message explains.
-            out["value"] = _as_written(x, text) if text is not None else repr(x)
+            if text is None:
+                out["value"] = repr(x)
             out["whole"] = float(round(x))
         if self.values:
             out["allowed"] = list(self.values)
