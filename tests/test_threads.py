@@ -10,7 +10,9 @@ import random
 import subprocess
 import sys
 import threading
+import types
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
@@ -231,6 +233,89 @@ def test_counts_packed_in_one_column_give_what_two_columns_give(
     assert scores == on_one_thread[0]
     assert scores.to_json() == on_one_thread[0].to_json()
     np.testing.assert_array_equal(reps.values, on_one_thread[1].values)
+
+
+@pytest.mark.parametrize("pack", [32, 64, 256])
+def test_counts_packed_span_by_span_give_what_two_columns_give(
+    workspace: ovm.Workspace,
+    on_one_thread: tuple[ovm.ScoreSet, IndicatorReplicates],
+    pack: int,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # A mission with more visits than one packed column can sum exactly is multiplied span
+    # by span of its places, each span's counts unpacked and added up. A smaller _PACK makes
+    # the example missions take that path, with spans of 3, 7 or 31 visits (and a last,
+    # shorter span), alone and side by side; the replicates must be the same to the bit.
+    monkeypatch.setattr(sitestats, "_PACK", pack)
+    monkeypatch.setattr(sitestats, "_MIN_SPAN", 1)
+    taken: list[tuple[int | None, int]] = []
+    spans = sitestats._packed_span
+
+    def counted(work: Any, group: list[int], top: int) -> int | None:
+        got = spans(work, group, top)
+        taken.append((got, top))
+        return got
+
+    monkeypatch.setattr(sitestats, "_packed_span", counted)
+    scores, reps = score_with_replicates(workspace.rubric, workspace.observations)
+    # Some groups were multiplied in several spans.
+    assert any(span is not None and span < top for span, top in taken)
+    assert scores == on_one_thread[0]
+    assert scores.to_json() == on_one_thread[0].to_json()
+    np.testing.assert_array_equal(reps.values, on_one_thread[1].values)
+
+
+@pytest.mark.parametrize("pack", [32, 64])
+def test_spans_hold_no_more_visits_than_a_packed_sum_takes_at_the_largest_weights(
+    workspace: ovm.Workspace, pack: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Every replicate weight at the largest a Poisson draw takes: a span's packed sums reach
+    # the most a span may hold, and one visit more would carry into the answered count.
+    monkeypatch.setattr(sitestats, "_POISSON", np.full_like(sitestats._POISSON, 8))
+    assert sitestats._MAX_WEIGHT == 8
+    monkeypatch.setattr(sitestats, "_PACK", 0)
+    _, columns = score_with_replicates(workspace.rubric, workspace.observations)
+    monkeypatch.setattr(sitestats, "_PACK", pack)
+    monkeypatch.setattr(sitestats, "_MIN_SPAN", 1)
+    _, spans = score_with_replicates(workspace.rubric, workspace.observations)
+    np.testing.assert_array_equal(spans.values, columns.values)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    missions=st.lists(st.lists(st.integers(1, 12), min_size=1, max_size=400), max_size=4),
+    pack=st.sampled_from([32, 64, 256, 4096]),
+    least=st.integers(1, 40),
+)
+def test_every_span_of_a_packed_product_holds_at_most_what_a_packed_sum_takes(
+    missions: list[list[int]], pack: int, least: int
+) -> None:
+    # Each mission's visits a place; a span is a run of places from the first, of the length
+    # chosen for the whole group. One question and one replicate: the buffers never bind.
+    missions = missions or [[1]]
+    clustered = [(np.arange(sum(visits)), np.cumsum([0, *visits[:-1]])) for visits in missions]
+    work = types.SimpleNamespace(
+        clustered=clustered,
+        places=np.array([len(visits) for visits in missions]),
+        k=1,
+        bootstrap=1,
+    )
+    top = max(len(visits) for visits in missions)
+    limit = (pack - 1) // sitestats._MAX_WEIGHT
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(sitestats, "_PACK", pack)
+        mp.setattr(sitestats, "_MIN_SPAN", least)
+        span = sitestats._packed_span(work, list(range(len(missions))), top)  # type: ignore[arg-type]
+    if max(sum(visits) for visits in missions) <= limit:
+        assert span == top
+    elif span is None:
+        # Only where not even a span of places each as visited as the most visited one holds.
+        assert least > limit // max(max(visits) for visits in missions)
+    else:
+        assert least <= span <= top
+        for visits in missions:
+            for first in range(0, len(visits), span):
+                assert sum(visits[first : first + span]) <= limit
 
 
 @pytest.mark.parametrize("threads", ["1", "2"])
