@@ -8,6 +8,8 @@ import csv
 import functools
 import io
 import math
+import mmap
+import os
 import re
 import sys
 import zipfile
@@ -426,19 +428,57 @@ def _separator(line: str) -> str:
     return max(counts, key=lambda mark: (counts[mark], mark == ","))
 
 
+Bytes = bytes | mmap.mmap
+"""A file's bytes: read into memory, or mapped (:func:`_file_bytes`)."""
+
+MAP_FROM = 48 * MIB
+"""The size from which a CSV file is mapped rather than read into memory: Polars then parses
+the file itself, and the checks read the map; copying the file first took a fifth of the
+time Polars takes to parse it, before the parse could start. Its bytes are then counted with
+NumPy (the size of :data:`COUNT_WITH_NUMPY_FROM`: a map has no ``count``)."""
+
+
+def _file_bytes(path: Path, mapped: bool) -> tuple[Bytes, tuple[int, int, int] | None]:
+    """A file's bytes, mapped (when ``mapped`` and from :data:`MAP_FROM` bytes) with the
+    stamp it had then (see :func:`_stamp`); else read, with no stamp."""
+    with path.open("rb") as fh:
+        if mapped:
+            st = os.fstat(fh.fileno())
+            # An empty file cannot be mapped.
+            if st.st_size >= max(1, MAP_FROM):
+                return mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ), _stamp(st)
+        return fh.read(), None
+
+
+def _stamp(st: os.stat_result) -> tuple[int, int, int]:
+    """What tells that a file was written or replaced: its size, time of change and inode."""
+    return st.st_size, st.st_mtime_ns, st.st_ino
+
+
+def _header(raw: Bytes) -> str:
+    """The first line of a file's bytes, decoded as a text file reads it (a byte-order mark
+    left out, any line ending). Of a map, only the bytes the text reader would decode to find
+    that line (it decodes in chunks: up to two beyond the line's end) are copied."""
+    if isinstance(raw, mmap.mmap):
+        end = raw.find(b"\n")
+        raw = raw[: end + 1 + 4 * io.DEFAULT_BUFFER_SIZE] if end >= 0 else raw[:]
+    return io.TextIOWrapper(io.BytesIO(raw), encoding="utf-8-sig", newline="").readline()
+
+
 def _read_csv(
     path: Path,
     sep: str,
     verbatim: set[str],
     export: bool = False,
     likely: Mapping[str, Collection[str]] | None = None,
+    mapped: bool = True,
 ) -> tuple[pl.DataFrame | None, list[Issue]]:
     name = str(path)
     # The file is read from disk once: its header, the checks below and Polars all read
-    # these bytes.
+    # these bytes (or, for a large file, the file mapped: Polars parses the file itself).
     try:
-        raw = path.read_bytes()
-        header_line = io.TextIOWrapper(io.BytesIO(raw), encoding="utf-8-sig", newline="").readline()
+        raw, stamp = _file_bytes(path, mapped)
+        header_line = _header(raw)
     except UnicodeDecodeError as exc:
         return None, [_encoding_issue(path, exc)]
     except OSError as exc:
@@ -494,7 +534,7 @@ def _read_csv(
     kept = [h for h, t in zip(headers, trimmed, strict=True) if t in verbatim]
     trimmed_of = dict(zip(headers, trimmed, strict=True))
 
-    def read(data: bytes, physical: type[pl.DataType]) -> pl.DataFrame:
+    def read(data: bytes | Path, physical: type[pl.DataType]) -> pl.DataFrame:
         return pl.read_csv(
             data,
             separator=sep,
@@ -504,10 +544,13 @@ def _read_csv(
             truncate_ragged_lines=False,
         )
 
-    def parse(data: bytes) -> pl.DataFrame:
+    # What Polars parses: the bytes read, or the file (mapped by Polars itself).
+    source: bytes | Path = raw if isinstance(raw, bytes) else path
+
+    def parse(data: bytes | Path, sampled: Bytes) -> pl.DataFrame:
         if not kept:
             return read(data, pl.UInt32)
-        expected = _enumerations(data, sep, kept, trimmed_of, likely or {})
+        expected = _enumerations(sampled, sep, kept, trimmed_of, likely or {})
         if expected is not None:
             try:
                 return _read_compared(data, sep, expected)
@@ -527,7 +570,7 @@ def _read_csv(
     # Polars parses the records on its threads while this one checks the
     # same bytes for what Polars would read silently (below).
     with ThreadPoolExecutor(1) as pool:
-        parsing = pool.submit(parse, raw)
+        parsing = pool.submit(parse, source, raw)
         checked = _check_bytes(raw, path, sep, len(headers))
         try:
             df = parsing.result()
@@ -535,6 +578,11 @@ def _read_csv(
             failed: Exception | None = exc
         else:
             failed = None
+    if stamp is not None and _changed(path, stamp):
+        # Written meanwhile: Polars and the checks may have read different bytes. Read into
+        # memory, they read the same.
+        del raw
+        return _read_csv(path, sep, verbatim, export, likely, mapped=False)
     # What Polars makes of a file is the file's doing only when Polars or the system says
     # so: any other error is the program's, raised even beside a quote never closed.
     if failed is not None and not isinstance(failed, pl.exceptions.PolarsError | OSError):
@@ -550,7 +598,7 @@ def _read_csv(
         # Polars saw another header: lines ended by a lone CR (Excel's "CSV (Macintosh)")
         # read as one line. Python's reader takes every line ending.
         return _read_csv_slow(path, sep, "lines ended by a lone carriage return")
-    if checked.short_rows(raw, path, sep, len(headers), df.height):
+    if checked.short_rows(raw, source, path, sep, len(headers), df.height):
         # Polars pads a short row with empty fields without a word; the slow path names each.
         return _read_csv_slow(path, sep, "rows with too few fields")
     size = len(raw)
@@ -593,7 +641,7 @@ class _Expected:
 
 
 def _enumerations(
-    raw: bytes,
+    raw: Bytes,
     sep: str,
     kept: Sequence[str],
     trimmed: Mapping[str, str],
@@ -662,7 +710,7 @@ def _enumerations(
     return _Expected(out, {h: len(texts[h]) for h in kept})
 
 
-def _read_compared(data: bytes, sep: str, expected: _Expected) -> pl.DataFrame:
+def _read_compared(data: bytes | Path, sep: str, expected: _Expected) -> pl.DataFrame:
     """A large CSV file's bytes as ``pl.read_csv`` reads them with the enumerations ``expected``
     (the same frame, cell for cell and type for type), each verbatim column whose sample held
     a few texts (:data:`COMPARED_TEXTS`) made by comparing its cells with those texts. Read
@@ -746,21 +794,24 @@ class _Checked:
     ragged: bool | None = None
     separators: int = 0
 
-    def short_rows(self, raw: bytes, path: Path, sep: str, width: int, records: int) -> bool:
-        """Whether any of the ``records`` Polars read has fewer fields than the header."""
+    def short_rows(
+        self, raw: Bytes, source: bytes | Path, path: Path, sep: str, width: int, records: int
+    ) -> bool:
+        """Whether any of the ``records`` Polars read (from ``source``: the bytes ``raw``, or
+        the file they map) has fewer fields than the header."""
         if not self.parsed:
-            return _has_short_rows(raw, sep, width, records, self.separators)
+            return _has_short_rows(raw, source, sep, width, records, self.separators)
         if self.ragged is not None:
             return self.ragged
         # No row has more fields than the header (Polars refuses one): with the separators
         # of a full row on every record, none has fewer. A blank line or a last line without
         # its line break is left to the strict reader.
-        if raw.endswith(b"\n") and self.outside == (records + 1) * (width - 1):
+        if raw[-1:] == b"\n" and self.outside == (records + 1) * (width - 1):
             return False
         return _python_scan(raw, path, sep, width)[1]
 
 
-def _check_bytes(raw: bytes, path: Path, sep: str, width: int) -> _Checked | Issue:
+def _check_bytes(raw: Bytes, path: Path, sep: str, width: int) -> _Checked | Issue:
     """The counts of a CSV file's bytes that tell whether Polars read every record whole
     (:meth:`_Checked.short_rows`), or the issue of a quote never closed.
 
@@ -771,7 +822,8 @@ def _check_bytes(raw: bytes, path: Path, sep: str, width: int) -> _Checked | Iss
     unit separator in a file without quotes would confuse the line count of
     :func:`_has_short_rows`: it is counted so too.
     """
-    parsed = b'"' in raw or b"\x1f" in raw
+    # A map's find is a fast search; its ``in`` walks byte by byte.
+    parsed = raw.find(b'"') >= 0 or raw.find(b"\x1f") >= 0
     if not parsed:
         return _Checked(False, separators=_count_byte(raw, sep))
     outside = _separators_outside_quotes(raw, sep)
@@ -903,7 +955,7 @@ DENSE_QUOTES = 16
 (:func:`_separators_outside_quotes`); one with fewer, quote by quote."""
 
 
-def _separators_outside_quotes(raw: bytes, sep: str) -> int | None:
+def _separators_outside_quotes(raw: Bytes, sep: str) -> int | None:
     """How many separators of a CSV file's bytes ``raw`` lie outside quoted fields, when each
     quote opens a field (at its start), closes one (before a separator, a line break or the
     end) or is doubled inside one, and no carriage return ends a line alone; None for any
@@ -915,11 +967,11 @@ def _separators_outside_quotes(raw: bytes, sep: str) -> int | None:
     """
     import numpy as np
 
-    if raw.count(b"\r") != raw.count(b"\r\n"):
-        return None
     data = np.frombuffer(raw, np.uint8)
+    if _lone_carriage_return(raw, data):
+        return None
     size = data.size
-    start = len(codecs.BOM_UTF8) if raw.startswith(codecs.BOM_UTF8) else 0
+    start = len(codecs.BOM_UTF8) if raw[:3] == codecs.BOM_UTF8 else 0
     quote, separator = ord('"'), ord(sep)
     # The bytes a quote may follow when it opens a field, and precede when it closes one
     # (a quote: two quotes inside a field are one).
@@ -999,7 +1051,22 @@ def _odd_so_far(flags: Any, odd: int) -> Any:
     return padded[:size].view(bool)
 
 
-def _python_scan(raw: bytes, path: Path, sep: str, width: int) -> tuple[Issue | None, bool]:
+def _lone_carriage_return(raw: Bytes, data: Any) -> bool:
+    """Whether a carriage return of a file's bytes (``data``, their NumPy view) ends a line
+    alone, not followed by a line feed."""
+    if isinstance(raw, bytes):
+        return raw.count(b"\r") != raw.count(b"\r\n")
+    if raw.find(b"\r") < 0:
+        return False
+    import numpy as np
+
+    returns = np.flatnonzero(data == ord("\r"))
+    return bool(returns.size) and (
+        int(returns[-1]) == data.size - 1 or bool((data[returns + 1] != ord("\n")).any())
+    )
+
+
+def _python_scan(raw: Bytes, path: Path, sep: str, width: int) -> tuple[Issue | None, bool]:
     """One pass of Python's strict CSV reader over a file's bytes ``raw`` (``path`` names it):
     a quote that opens a field and never closes (it would swallow every later row), and
     whether any record has fewer or more fields than the header."""
@@ -1031,20 +1098,23 @@ def _python_scan(raw: bytes, path: Path, sep: str, width: int) -> tuple[Issue | 
     return None, ragged
 
 
-def _has_short_rows(raw: bytes, sep: str, width: int, records: int, separators: int) -> bool:
+def _has_short_rows(
+    raw: Bytes, source: bytes | Path, sep: str, width: int, records: int, separators: int
+) -> bool:
     """Whether any of the ``records`` Polars read from a file without quotes (its bytes
-    ``raw``, holding ``separators`` separator bytes) has fewer fields than the header."""
+    ``raw``, holding ``separators`` separator bytes; ``source``: what Polars reads them
+    from) has fewer fields than the header."""
     # Polars refuses a row with too many fields, so no row has more than ``width``: with no
     # quotes, every separator byte separates two fields, and the file has ``width - 1`` of
     # them per record (header included) when no row is short. Polars does take one extra
     # empty field on a last line without a line break, silently: that file is counted line
     # by line.
-    ends_line = raw.endswith((b"\n", b"\r"))
+    ends_line = raw[-1:] in (b"\n", b"\r")
     if ends_line and separators == (records + 1) * (width - 1):
         return False
     # A short row, or a blank line (a row of empty cells): count line by line.
     lines = pl.read_csv(
-        raw,
+        source,
         has_header=False,
         separator="\x1f",
         quote_char=None,
@@ -1063,9 +1133,9 @@ bytes.count holds the interpreter's lock, which the thread loading the other fil
 workspace waits for meanwhile); a smaller table read by itself leaves NumPy unimported."""
 
 
-def _count_byte(raw: bytes, char: str) -> int:
+def _count_byte(raw: Bytes, char: str) -> int:
     """How many times the byte ``char`` occurs in ``raw``."""
-    if "numpy" not in sys.modules and len(raw) < COUNT_WITH_NUMPY_FROM:
+    if isinstance(raw, bytes) and "numpy" not in sys.modules and len(raw) < COUNT_WITH_NUMPY_FROM:
         return raw.count(char.encode())
     # Another thread may be importing NumPy right now (a workspace reads its tables on two):
     # the import statement waits for that import to finish, where sys.modules would give the
@@ -1082,6 +1152,14 @@ def _count_byte(raw: bytes, char: str) -> int:
     return sum(
         int(np.count_nonzero(data[i : i + block] == ord(char))) for i in range(0, data.size, block)
     )
+
+
+def _changed(path: Path, stamp: tuple[int, int, int]) -> bool:
+    """Whether the file at ``path`` was written or replaced since it had ``stamp``."""
+    try:
+        return _stamp(path.stat()) != stamp
+    except OSError:
+        return True
 
 
 def _read_csv_slow(path: Path, sep: str, reason: str) -> tuple[pl.DataFrame | None, list[Issue]]:
