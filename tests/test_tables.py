@@ -298,3 +298,43 @@ def test_ovm_check_advises_xlsx_first_for_a_semicolon_csv_in_every_language(
     assert {lang: advice[lang] in lines[0] for lang, (_, lines) in said.items()} == dict.fromkeys(
         advice, True
     )
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".parquet"])
+def test_headers_that_read_as_patterns_elsewhere_are_names_here(
+    tmp_path: Path, suffix: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # ``*`` and ``^q.*$`` are a file's headers like any other: a long cell of one is left out
+    # at its place, a row blank in every column is dropped, and the others are read as they are.
+    from ovm.data import tables
+
+    monkeypatch.setattr(tables, "MAX_CELL_CHARS", 5)
+    rows = [("m1", "yes", "ab"), ("m2", "toolong", "no"), ("", "", ""), ("m3", "", "x")]
+    p = tmp_path / f"t{suffix}"
+    if suffix == ".csv":
+        p.write_text(
+            "mission,*,^q.*$\n" + "".join(",".join(r) + "\n" for r in rows) + "m4,short\n",
+            encoding="utf-8",
+        )
+    else:
+        pl.DataFrame(
+            [[*r] for r in rows], schema=["mission", "*", "^q.*$"], orient="row"
+        ).with_columns(pl.all().replace("", None)).write_parquet(p)
+    df, issues = read_table(p)
+    assert df is not None
+    # Read through the slow path, the CSV's short row is reported too.
+    assert [(i.line, i.column, i.code) for i in issues] == [
+        *([(6, None, "ragged-row")] if suffix == ".csv" else []),
+        (3, 2, "cell-too-large"),
+    ]
+    assert [c for c in df.columns if c != ROW] == ["mission", "*", "^q.*$"]
+    got = [
+        tuple(df.get_column(c).cast(pl.String).to_list()[k] for c in ("mission", "*", "^q.*$"))
+        for k in range(df.height)
+    ]
+    assert got == [
+        ("m1", "yes", "ab"),
+        ("m2", None, "no"),
+        ("m3", None, "x"),
+        *([("m4", "short", None)] if suffix == ".csv" else []),
+    ]

@@ -290,7 +290,8 @@ def without_blank_rows(df: pl.DataFrame | None) -> pl.DataFrame | None:
         return df
     blank: list[pl.Expr] = []
     for c in columns:
-        cell = pl.col(c)
+        # By place: a header such as ``*`` or ``^q.*$`` is a name, where pl.col reads a pattern.
+        cell = pl.nth(df.columns.index(c))
         if schema[c] == pl.String:
             blank.append(cell.is_null())
             continue
@@ -307,10 +308,11 @@ def without_blank_rows(df: pl.DataFrame | None) -> pl.DataFrame | None:
     return df.filter(~pl.all_horizontal(blank))
 
 
-def _parquet_text(name: str, dtype: pl.DataType) -> pl.Expr | None:
-    """A Parquet column as the text a CSV would hold (as :func:`cell_text` writes a workbook's
-    cells); None for a type no table cell can be (lists, structs, binary)."""
-    col = pl.col(name)
+def _parquet_text(place: int, dtype: pl.DataType) -> pl.Expr | None:
+    """A Parquet column (by its place from 0: a name such as ``*`` or ``^q.*$`` is no pattern)
+    as the text a CSV would hold (as :func:`cell_text` writes a workbook's cells); None for a
+    type no table cell can be (lists, structs, binary)."""
+    col = pl.nth(place)
     if dtype == pl.String:
         return col
     if dtype == pl.Boolean:
@@ -371,7 +373,7 @@ def _read_parquet(path: Path, verbatim: set[str]) -> tuple[pl.DataFrame | None, 
     # that codes them.
     own = file_categories()
     for j, (col, dtype) in enumerate(schema.items(), start=1):
-        text = _parquet_text(col, dtype)
+        text = _parquet_text(j - 1, dtype)
         if text is None:
             return None, unreadable(
                 f"column {col!r} holds {dtype}, not table cells",
@@ -902,14 +904,15 @@ def _long_cells(df: pl.DataFrame, name: str) -> tuple[pl.DataFrame, list[Issue]]
     # long one, which is rare, has each such column's cells counted).
     cleared = dict.fromkeys(own, _short(pl.concat(list(own.values())))) if own else {}
     counted = [c for c in columns if not cleared.get(_texts_key(schema[c]), False)]
+    places = {c: k for k, c in enumerate(df.columns)}
     by_column = dict(
         zip(
             counted,
             df.select(
                 (
-                    pl.col(c).cat
+                    pl.nth(places[c]).cat
                     if isinstance(schema[c], pl.Categorical | pl.Enum)
-                    else pl.col(c).str
+                    else pl.nth(places[c]).str
                 )
                 .len_bytes()
                 .max()
@@ -924,8 +927,10 @@ def _long_cells(df: pl.DataFrame, name: str) -> tuple[pl.DataFrame, list[Issue]]
     for j, (c, n) in enumerate(zip(columns, longest, strict=True), start=1):
         if n is None or n <= MAX_CELL_CHARS:
             continue
-        df = df.with_columns(pl.col(c).cast(pl.String))
-        long = df.filter(pl.col(c).str.len_chars() > MAX_CELL_CHARS)
+        # By place, as above.
+        cell = pl.nth(df.columns.index(c))
+        df = df.with_columns(cell.cast(pl.String))
+        long = df.filter(cell.str.len_chars() > MAX_CELL_CHARS)
         issues += [
             Issue(
                 name,
@@ -942,10 +947,7 @@ def _long_cells(df: pl.DataFrame, name: str) -> tuple[pl.DataFrame, list[Issue]]
             for r in long[ROW].to_list()
         ]
         df = df.with_columns(
-            pl.when(pl.col(c).str.len_chars() > MAX_CELL_CHARS)
-            .then(None)
-            .otherwise(pl.col(c))
-            .alias(c)
+            pl.when(cell.str.len_chars() > MAX_CELL_CHARS).then(None).otherwise(cell).alias(c)
         )
     return df, issues
 
