@@ -1062,10 +1062,14 @@ def _lone_carriage_return(raw: Bytes, data: Any) -> bool:
         return False
     import numpy as np
 
-    returns = np.flatnonzero(data == ord("\r"))
-    return bool(returns.size) and (
-        int(returns[-1]) == data.size - 1 or bool((data[returns + 1] != ord("\n")).any())
+    # A map has no count: returns and returns followed by a line feed are counted a block at
+    # a time (each block one byte longer, for a pair across its end), as _count_byte counts.
+    step = _BLOCK_BYTES
+    pairs = sum(
+        int(np.count_nonzero((block[:-1] == ord("\r")) & (block[1:] == ord("\n"))))
+        for block in (data[i : i + step + 1] for i in range(0, data.size, step))
     )
+    return _count_byte(raw, "\r") != pairs
 
 
 def _python_scan(raw: Bytes, path: Path, sep: str, width: int) -> tuple[Issue | None, bool]:
@@ -1150,10 +1154,14 @@ def _count_byte(raw: Bytes, char: str) -> int:
     # comparison lets it go), each time waiting for the thread that holds it meanwhile, which
     # is importing while a command reads its table.
     data = np.frombuffer(raw, np.uint8)
-    block = 1 << 23
+    step = _BLOCK_BYTES
     return sum(
-        int(np.count_nonzero(data[i : i + block] == ord(char))) for i in range(0, data.size, block)
+        int(np.count_nonzero(data[i : i + step] == ord(char))) for i in range(0, data.size, step)
     )
+
+
+_BLOCK_BYTES = 1 << 23
+"""Bytes of a file compared with NumPy at once (:func:`_count_byte`)."""
 
 
 def _changed(path: Path, stamp: tuple[int, int, int]) -> bool:
