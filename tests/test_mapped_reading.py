@@ -137,3 +137,47 @@ def test_a_map_tells_a_lone_carriage_return_as_the_bytes_do(data: bytes) -> None
             mp.setattr(tables, "_BLOCK_BYTES", 2)
             got = tables._lone_carriage_return(mapped, np.frombuffer(mapped, np.uint8))
     assert got == (data.count(b"\r") != data.count(b"\r\n"))
+
+
+@pytest.mark.parametrize("name", ["sites[1].csv", "sites*.csv", "sites?.csv"])
+def test_a_mapped_file_is_read_whatever_its_name_holds(tmp_path: Path, name: str) -> None:
+    # Polars reads a path given to it as a pattern unless told not to: a name with brackets,
+    # a star or a question mark is the file's own, not a pattern matching its neighbours.
+    head = ",".join(["mission", "site", *QUESTIONS])
+    (tmp_path / "sites1.csv").write_text(head + "\nother,s9,no,no,no\n", encoding="utf-8")
+    path = tmp_path / name
+    path.write_text(
+        head + "\n" + "".join(f"aaa-2020,s{i},yes,no,na\n" for i in range(50)), encoding="utf-8"
+    )
+    for large in (False, True):
+        rows, issues = _read(path, mapped=True, large=large)
+        assert issues == []
+        assert rows is not None and [r["site"] for r in rows] == [f"s{i}" for i in range(50)]
+
+
+@pytest.mark.skipif(not Path("/proc/self/maps").exists(), reason="lists a process's maps")
+@pytest.mark.parametrize(
+    "body",
+    [
+        'aaa-2020,s1,"yes,no,na\n',  # a quote never closed
+        "aaa-2020,s1,yes,no,na,extra\n",  # a long row: Polars refuses it
+        "aaa-2020,s1,yes,no,na\n",
+    ],
+)
+def test_a_mapped_file_is_let_go_when_it_has_been_read(tmp_path: Path, body: str) -> None:
+    # Held open, a map keeps the file from being saved over on some systems: it is closed
+    # on the way out, also when Polars refused the file (its error refers to the map).
+    import gc
+
+    head = ",".join(["mission", "site", *QUESTIONS])
+    path = tmp_path / "checklists.csv"
+    path.write_text(head + "\n" + body, encoding="utf-8")
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        _read(path, mapped=True, large=False)
+        maps = Path("/proc/self/maps").read_text(encoding="utf-8")
+    finally:
+        if enabled:
+            gc.enable()
+    assert str(path) not in maps

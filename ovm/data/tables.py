@@ -437,7 +437,12 @@ MAP_FROM = 48 * MIB
 """The size from which a CSV file is mapped rather than read into memory: Polars then parses
 the file itself, and the checks read the map; copying the file first took a fifth of the
 time Polars takes to parse it, before the parse could start. Its bytes are then counted with
-NumPy (the size of :data:`COUNT_WITH_NUMPY_FROM`: a map has no ``count``)."""
+NumPy (the size of :data:`COUNT_WITH_NUMPY_FROM`: a map has no ``count``).
+
+A file written or replaced meanwhile is read again (:func:`_changed`); one cut shorter in
+place while it is read (another program truncating it to write it anew) ends the process
+with a bus error, as it does any program that maps the file, Polars reading a path among
+them. Programs that save a file whole write a new one and rename it, which a map survives."""
 
 
 def _file_bytes(path: Path, mapped: bool) -> tuple[Bytes, tuple[int, int, int] | None]:
@@ -448,7 +453,11 @@ def _file_bytes(path: Path, mapped: bool) -> tuple[Bytes, tuple[int, int, int] |
             st = os.fstat(fh.fileno())
             # An empty file cannot be mapped.
             if st.st_size >= max(1, MAP_FROM):
-                return mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ), _stamp(st)
+                try:
+                    return mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ), _stamp(st)
+                except (OSError, ValueError):
+                    # A file system that cannot map files (some network or FUSE mounts).
+                    pass
         return fh.read(), None
 
 
@@ -487,134 +496,148 @@ def _read_csv(
         return None, [
             _data_issue(name, "invalid-encoding", f"cannot read: {exc}", 1, **os_error_params(exc))
         ]
-    headers = next(csv.reader(io.StringIO(header_line), delimiter=sep), [])
-    separator = _separator(header_line)
-    if export and sep == "," and separator == ";":
-        # KoboToolbox writes ';' by default; its exports quote text and write '.' decimals,
-        # so unlike a spreadsheet's ';' file nothing here is ambiguous.
-        sep = ";"
+    # The map is closed on the way out, not when a traceback holding it is collected (an
+    # error Polars raised refers to the frames that read it): a file mapped is held open,
+    # which on some systems keeps it from being saved over or deleted.
+    mapping = raw if isinstance(raw, mmap.mmap) else None
+    failed: Exception | None = None
+    try:
         headers = next(csv.reader(io.StringIO(header_line), delimiter=sep), [])
-    elif sep == "," and separator == ";":
-        # Not read with ';': such files write decimal commas, and '12,500' would be 12500.
-        return None, [
-            _data_issue(
-                name,
-                "wrong-separator",
-                # XLSX first: Excel under such a locale writes its "CSV UTF-8" with ';' too.
-                "the header is separated by ';' (Excel in a Spanish or European locale): save "
-                "the file as XLSX (under that locale Excel writes ';' and decimal commas in its "
-                "CSV files too)",
-                1,
-                1,
-                variant="table",
+        separator = _separator(header_line)
+        if export and sep == "," and separator == ";":
+            # KoboToolbox writes ';' by default; its exports quote text and write '.' decimals,
+            # so unlike a spreadsheet's ';' file nothing here is ambiguous.
+            sep = ";"
+            headers = next(csv.reader(io.StringIO(header_line), delimiter=sep), [])
+        elif sep == "," and separator == ";":
+            # Not read with ';': such files write decimal commas, and '12,500' would be 12500.
+            return None, [
+                _data_issue(
+                    name,
+                    "wrong-separator",
+                    # XLSX first: Excel under such a locale writes its "CSV UTF-8" with ';' too.
+                    "the header is separated by ';' (Excel in a Spanish or European locale): "
+                    "save the file as XLSX (under that locale Excel writes ';' and decimal commas "
+                    "in its CSV files too)",
+                    1,
+                    1,
+                    variant="table",
+                )
+            ]
+        elif sep == "," and separator == "\t":
+            # Excel's "Text (tab delimited)", saved under a .txt or .csv name: read with ',' each
+            # row would be one cell, and the header one column no table takes.
+            return None, [
+                _data_issue(
+                    name,
+                    "wrong-separator",
+                    'the header is separated by tabs (Excel\'s "Text (tab delimited)"): save the '
+                    "file as XLSX, or name it .tsv to have it read as separated by tabs",
+                    1,
+                    1,
+                    variant="tab",
+                )
+            ]
+        issues = _header_issues(name, headers)
+        if not _only_unnamed(issues):
+            return None, issues
+        # Unnamed columns are read under names of their own, then left out if empty at the end
+        # (Excel writes them) or refused (:func:`_without_unnamed_columns`).
+        trimmed = _placeholders(_column_names(headers))
+        # A verbatim column holds a few distinct cells: read as categories, each cell's text is
+        # kept once and its reader codes the column from the distinct texts. Each verbatim column
+        # has categories of its own, which are then the column's distinct texts; in a large file,
+        # an enumeration of the texts expected, the column's first (:func:`_enumerations`).
+        kept = [h for h, t in zip(headers, trimmed, strict=True) if t in verbatim]
+        trimmed_of = dict(zip(headers, trimmed, strict=True))
+
+        def read(data: bytes | Path, physical: type[pl.DataType]) -> pl.DataFrame:
+            return pl.read_csv(
+                data,
+                separator=sep,
+                infer_schema=False,
+                schema_overrides={h: file_categories(physical) for h in kept} or None,
+                encoding="utf8",
+                truncate_ragged_lines=False,
+                # A path is the file's: ``[1]`` or ``*`` in its name is no pattern of others.
+                glob=False,
             )
-        ]
-    elif sep == "," and separator == "\t":
-        # Excel's "Text (tab delimited)", saved under a .txt or .csv name: read with ',' each
-        # row would be one cell, and the header one column no table takes.
-        return None, [
-            _data_issue(
-                name,
-                "wrong-separator",
-                'the header is separated by tabs (Excel\'s "Text (tab delimited)"): save the '
-                "file as XLSX, or name it .tsv to have it read as separated by tabs",
-                1,
-                1,
-                variant="tab",
-            )
-        ]
-    issues = _header_issues(name, headers)
-    if not _only_unnamed(issues):
-        return None, issues
-    # Unnamed columns are read under names of their own, then left out if empty at the end
-    # (Excel writes them) or refused (:func:`_without_unnamed_columns`).
-    trimmed = _placeholders(_column_names(headers))
-    # A verbatim column holds a few distinct cells: read as categories, each cell's text is
-    # kept once and its reader codes the column from the distinct texts. Each verbatim column
-    # has categories of its own, which are then the column's distinct texts; in a large file,
-    # an enumeration of the texts expected, the column's first (:func:`_enumerations`).
-    kept = [h for h, t in zip(headers, trimmed, strict=True) if t in verbatim]
-    trimmed_of = dict(zip(headers, trimmed, strict=True))
 
-    def read(data: bytes | Path, physical: type[pl.DataType]) -> pl.DataFrame:
-        return pl.read_csv(
-            data,
-            separator=sep,
-            infer_schema=False,
-            schema_overrides={h: file_categories(physical) for h in kept} or None,
-            encoding="utf8",
-            truncate_ragged_lines=False,
-        )
+        # What Polars parses: the bytes read, or the file (mapped by Polars itself).
+        source: bytes | Path = raw if isinstance(raw, bytes) else path
 
-    # What Polars parses: the bytes read, or the file (mapped by Polars itself).
-    source: bytes | Path = raw if isinstance(raw, bytes) else path
-
-    def parse(data: bytes | Path, sampled: Bytes) -> pl.DataFrame:
-        if not kept:
-            return read(data, pl.UInt32)
-        expected = _enumerations(sampled, sep, kept, trimmed_of, likely or {})
-        if expected is not None:
+        def parse(data: bytes | Path, sampled: Bytes) -> pl.DataFrame:
+            if not kept:
+                return read(data, pl.UInt32)
+            expected = _enumerations(sampled, sep, kept, trimmed_of, likely or {})
+            if expected is not None:
+                try:
+                    return _read_compared(data, sep, expected)
+                except (pl.exceptions.ComputeError, pl.exceptions.InvalidOperationError):
+                    # A text neither the sample nor the likely answers hold (or a record Polars
+                    # refuses, which the reading below meets again and reports as it always does).
+                    pass
             try:
-                return _read_compared(data, sep, expected)
-            except (pl.exceptions.ComputeError, pl.exceptions.InvalidOperationError):
-                # A text neither the sample nor the likely answers hold (or a record Polars
-                # refuses, which the reading below meets again and reports as it always does).
-                pass
-        try:
-            # Answers are a few texts a column: numbered in a byte, each cell is a quarter
-            # of the memory to write while parsing and to read while coding.
-            return read(data, pl.UInt8)
-        except pl.exceptions.ComputeError:
-            # A column of more distinct texts than a byte numbers (free text where answers
-            # were expected) is read again with 32-bit numbers; any other error recurs there.
-            return read(data, pl.UInt32)
+                # Answers are a few texts a column: numbered in a byte, each cell is a quarter
+                # of the memory to write while parsing and to read while coding.
+                return read(data, pl.UInt8)
+            except pl.exceptions.ComputeError:
+                # A column of more distinct texts than a byte numbers (free text where answers
+                # were expected) is read again with 32-bit numbers; any other error recurs there.
+                return read(data, pl.UInt32)
 
-    # Polars parses the records on its threads while this one checks the
-    # same bytes for what Polars would read silently (below).
-    with ThreadPoolExecutor(1) as pool:
-        parsing = pool.submit(parse, source, raw)
-        checked = _check_bytes(raw, path, sep, len(headers))
-        try:
-            df = parsing.result()
-        except Exception as exc:
-            failed: Exception | None = exc
-        else:
-            failed = None
-    if stamp is not None and _changed(path, stamp):
-        # Written meanwhile: Polars and the checks may have read different bytes. Read into
-        # memory, they read the same.
+        # Polars parses the records on its threads while this one checks the
+        # same bytes for what Polars would read silently (below).
+        with ThreadPoolExecutor(1) as pool:
+            parsing = pool.submit(parse, source, raw)
+            checked = _check_bytes(raw, path, sep, len(headers))
+            try:
+                df = parsing.result()
+            except Exception as exc:
+                failed = exc
+            else:
+                failed = None
+        if stamp is not None and _changed(path, stamp):
+            # Written meanwhile: Polars and the checks may have read different bytes. Read into
+            # memory, they read the same.
+            del raw
+            return _read_csv(path, sep, verbatim, export, likely, mapped=False)
+        # What Polars makes of a file is the file's doing only when Polars or the system says
+        # so: any other error is the program's, raised even beside a quote never closed.
+        if failed is not None and not isinstance(failed, pl.exceptions.PolarsError | OSError):
+            raise failed
+        # A quote never closed is reported whatever Polars made of the file.
+        if isinstance(checked, Issue):
+            return None, [checked]
+        if isinstance(failed, pl.exceptions.ComputeError | pl.exceptions.NoDataError | OSError):
+            return _read_csv_slow(path, sep, str(failed))
+        if failed is not None:
+            raise failed
+        if df.width != len(headers):
+            # Polars saw another header: lines ended by a lone CR (Excel's "CSV (Macintosh)")
+            # read as one line. Python's reader takes every line ending.
+            return _read_csv_slow(path, sep, "lines ended by a lone carriage return")
+        if checked.short_rows(raw, source, path, sep, len(headers), df.height):
+            # Polars pads a short row with empty fields without a word; the slow path names each.
+            return _read_csv_slow(path, sep, "rows with too few fields")
+        size = len(raw)
         del raw
-        return _read_csv(path, sep, verbatim, export, likely, mapped=False)
-    # What Polars makes of a file is the file's doing only when Polars or the system says
-    # so: any other error is the program's, raised even beside a quote never closed.
-    if failed is not None and not isinstance(failed, pl.exceptions.PolarsError | OSError):
-        raise failed
-    # A quote never closed is reported whatever Polars made of the file.
-    if isinstance(checked, Issue):
-        return None, [checked]
-    if isinstance(failed, pl.exceptions.ComputeError | pl.exceptions.NoDataError | OSError):
-        return _read_csv_slow(path, sep, str(failed))
-    if failed is not None:
-        raise failed
-    if df.width != len(headers):
-        # Polars saw another header: lines ended by a lone CR (Excel's "CSV (Macintosh)")
-        # read as one line. Python's reader takes every line ending.
-        return _read_csv_slow(path, sep, "lines ended by a lone carriage return")
-    if checked.short_rows(raw, source, path, sep, len(headers), df.height):
-        # Polars pads a short row with empty fields without a word; the slow path names each.
-        return _read_csv_slow(path, sep, "rows with too few fields")
-    size = len(raw)
-    del raw
-    # Column names are trimmed, as cells are (and as in a workbook); every text column is
-    # cleaned but the verbatim ones, which are categories, once the bytes are let go.
-    df.columns = trimmed
-    df = df.with_columns(pl.col(pl.String).str.strip_chars().replace("", None))
-    # A record spanning several lines (quoted newline) shifts line numbers; rows are records.
-    df = df.with_row_index(ROW, offset=2).with_columns(pl.col(ROW).cast(pl.Int64))
-    if size <= MAX_CELL_CHARS:
-        # No cell of a text file has more characters than the file has bytes.
-        return df, []
-    return _long_cells(df, name)
+        # Column names are trimmed, as cells are (and as in a workbook); every text column is
+        # cleaned but the verbatim ones, which are categories, once the bytes are let go.
+        df.columns = trimmed
+        df = df.with_columns(pl.col(pl.String).str.strip_chars().replace("", None))
+        # A record spanning several lines (quoted newline) shifts line numbers; rows are records.
+        df = df.with_row_index(ROW, offset=2).with_columns(pl.col(ROW).cast(pl.Int64))
+        if size <= MAX_CELL_CHARS:
+            # No cell of a text file has more characters than the file has bytes.
+            return df, []
+        return _long_cells(df, name)
+    finally:
+        # The error is let go with this frame (it refers to it: a cycle otherwise).
+        failed = None
+        if mapping is not None:
+            with contextlib.suppress(BufferError):
+                mapping.close()
 
 
 ENUMERATE_FROM = 4 * MIB
@@ -729,6 +752,8 @@ def _read_compared(data: bytes | Path, sep: str, expected: _Expected) -> pl.Data
         "infer_schema": False,
         "encoding": "utf8",
         "truncate_ragged_lines": False,
+        # A path is the file's: ``[1]`` or ``*`` in its name is no pattern of others.
+        "glob": False,
     }
     lazy = pl.scan_csv(data, **options)
     names = lazy.collect_schema().names()
@@ -1127,6 +1152,7 @@ def _has_short_rows(
         infer_schema=False,
         new_columns=["line"],
         encoding="utf8",
+        glob=False,
     )
     counts = lines["line"].str.count_matches(sep, literal=True) + 1
     return bool((counts != width).any())
