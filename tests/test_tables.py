@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 
@@ -11,6 +12,8 @@ from openpyxl import Workbook
 
 from ovm.cli.app import main
 from ovm.data.tables import ROW, read_table
+
+MINI = Path(__file__).parent / "data" / "mini"
 
 
 def _issues(path: Path) -> list[tuple[int | None, int | None, str]]:
@@ -338,3 +341,47 @@ def test_headers_that_read_as_patterns_elsewhere_are_names_here(
         ("m3", None, "x"),
         *([("m4", "short", None)] if suffix == ".csv" else []),
     ]
+
+
+def test_checklist_columns_named_like_patterns_are_names_when_rows_are_compared(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # A checklist's extra columns headed ``*``, ``^q.*$`` or ``^mission$`` are ignored, each
+    # said at its header; a row repeated in the file and in a second file is still found,
+    # cell for cell, those columns included.
+    ws = tmp_path / "ws"
+    shutil.copytree(MINI, ws)
+    table = ws / "checklists.csv"
+    lines = table.read_text(encoding="utf-8").splitlines()
+    extra = ["*", "^q.*$", "^mission$"]
+    rows = [lines[0] + "," + ",".join(extra)]
+    rows += [line + ",x,y,z" for line in lines[1:]]
+    rows.append(rows[1])
+    table.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    (ws / "more.csv").write_text(rows[0] + "\n" + rows[2] + "\n", encoding="utf-8")
+    config = ws / "ovm.yaml"
+    config.write_text(
+        config.read_text(encoding="utf-8").replace(
+            "  - path: checklists.csv\n    simulated: true\n",
+            "  - path: checklists.csv\n    simulated: true\n"
+            "  - path: more.csv\n    simulated: true\n",
+        ),
+        encoding="utf-8",
+    )
+    assert main(["check", str(ws)]) == 0
+    said = capsys.readouterr()
+    text = said.out + said.err
+    assert "Traceback" not in text
+    found = sorted(
+        (Path(m[1]).name, int(m[2]), m[3])
+        for m in re.finditer(r"^(\S+?):(\d+):\S* .*\[(unknown-column|duplicate-row)\]$", text, re.M)
+    )
+    n = len(rows)
+    assert found == sorted(
+        [
+            *(("checklists.csv", 1, "unknown-column") for _ in extra),
+            ("checklists.csv", n, "duplicate-row"),
+            *(("more.csv", 1, "unknown-column") for _ in extra),
+            ("more.csv", 2, "duplicate-row"),
+        ]
+    )

@@ -297,7 +297,10 @@ def _repeated_rows(work: pl.DataFrame, content: list[str], file: str) -> list[Is
     )
     if cand.height < 2:
         return []
-    later = cand.with_columns(pl.col(ROW).min().over(content).alias("__first")).filter(
+    # The columns by place: a file's header such as ``*`` or ``^q.*$`` is a name, where
+    # pl.col reads a pattern.
+    cells = [pl.nth(cand.columns.index(c)) for c in content]
+    later = cand.with_columns(pl.col(ROW).min().over(cells).alias("__first")).filter(
         pl.col(ROW) != pl.col("__first")
     )
     return [
