@@ -1345,9 +1345,10 @@ their own: with spans of about 32 places, that costs what two columns a question
 mission of 5,000 places, 40 questions, 200 replicates: 0.72 ms with spans of 511 places,
 0.90 ms of 128, 1.05 ms of 64, 1.36 ms of 32, 1.39 ms with two columns)."""
 
-_SPANS_BYTES = 2**25
+_SPANS_BYTES = 2**24
 """The most bytes of a group's products span by span (float32): more, and the counts take a
-column each."""
+column each. Their parts unpacked take as much again: a thread holds at most twice this for
+them, until the scoring ends."""
 
 _PACK_BITS = 12
 _PACK = 1 << _PACK_BITS
