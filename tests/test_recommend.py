@@ -691,3 +691,24 @@ def test_markdown_escapes_the_teams_text_in_headings_as_in_the_body(tmp_path: Pa
     assert "<img src=x" not in written and "<b>basis" not in written
     assert "B &lt;img src=x onerror=alert(1)&gt; | 2021" in written
     assert "Legal &lt;b&gt;basis&lt;/b&gt;" in written
+
+
+@pytest.mark.parametrize("lang", ["en", "es", "fr", "pt"])
+def test_a_cohorts_values_are_worded_as_value_words_words_each(lang: str) -> None:
+    # A cohort's evidence lines word each node's number with its unit looked up once; the words
+    # are value_words' own: none for a group or a practice adoption (whose figure is its score),
+    # the unit after the number or before it, its singular after 1.
+    from ovm.comparison import recommend as rec
+    from ovm.indicators import ComparativeIndicator
+    from ovm.rubric.model import bundled_rubric
+
+    rubric = bundled_rubric("deco-voting-abroad")
+    words = rec._Words(rubric, lang)
+    nodes = [p.node for p in rubric.walk()]
+    adoption = [
+        n for n in nodes if isinstance(n, ComparativeIndicator) and n.measure == "practice_adoption"
+    ]
+    assert adoption and all(rec.value_words(n, 0.5, lang) is None for n in adoption)
+    for node in nodes:
+        for value in (0.0, 1.0, 2.5, 45.0, float("nan")):
+            assert words.value(node.id, value) == rec.value_words(node, value, lang), node.id

@@ -7,7 +7,7 @@ import math
 import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Protocol, TypeVar, cast
+from typing import TYPE_CHECKING, Any, Protocol, TypeGuard, TypeVar, cast
 
 from ovm.comparison.ranking import imputed_nodes
 from ovm.countries import country_name
@@ -814,6 +814,15 @@ def practice_of(
     return target, found.score if found.status == "scored" else None
 
 
+def _has_value_words(node: Group | Indicator) -> TypeGuard[Indicator]:
+    """Whether :func:`value_words` writes a node's value: not a group's (its figure is its
+    score), nor a practice adoption's (its value is the share adopted as a fraction, its unit,
+    %, the score's: the score is the quantity its text speaks of)."""
+    if isinstance(node, Group):
+        return False
+    return not (isinstance(node, ComparativeIndicator) and node.measure == "practice_adoption")
+
+
 def value_words(
     node: Group | Indicator,
     value: float | str | None,
@@ -823,11 +832,7 @@ def value_words(
     """A node's value as a reader reads it beside its score, in the node's unit: "92.3 % of
     observer visits", "45 minutes", an answer or a level in words; None for a group (whose
     figure is its score) or without a value."""
-    if value is None or isinstance(node, Group):
-        return None
-    if isinstance(node, ComparativeIndicator) and node.measure == "practice_adoption":
-        # Its value is the share adopted as a fraction, its unit (%) the score's: the score
-        # is the quantity its text speaks of.
+    if value is None or not _has_value_words(node):
         return None
     if isinstance(value, str):
         # a level's descriptor is a sentence: its full stop would end the figure's too
@@ -1094,11 +1099,9 @@ class _Words:
     def _units_of(self, node_id: str) -> tuple[str, str, str] | tuple[()]:
         """A node's unit, its singular ("" for none) and how a number is written with them;
         empty for a node whose value has no words (:func:`value_words` says None)."""
-        placed = self.rubric.nodes.get(node_id)
-        if placed is None or value_words(placed.node, 0.0, self.lang) is None:
+        node = None if (placed := self.rubric.nodes.get(node_id)) is None else placed.node
+        if node is None or not _has_value_words(node):
             return ()
-        node = placed.node
-        assert not isinstance(node, Group)
         pattern = unit_pattern(node.unit_is_name, self.lang)
         if _unit_is_score(node):
             return ("", "", pattern)
