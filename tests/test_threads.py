@@ -40,6 +40,16 @@ def on_one_thread(workspace: ovm.Workspace) -> tuple[ovm.ScoreSet, IndicatorRepl
         return score_with_replicates(workspace.rubric, workspace.observations)
 
 
+def _same(
+    got: tuple[ovm.ScoreSet, IndicatorReplicates], want: tuple[ovm.ScoreSet, IndicatorReplicates]
+) -> None:
+    """The same scorecards (as objects and as JSON) and the same replicates, to the bit."""
+    assert got[0] == want[0]
+    assert got[0].to_json() == want[0].to_json()
+    assert (got[1].missions, got[1].indicators) == (want[1].missions, want[1].indicators)
+    np.testing.assert_array_equal(got[1].values, want[1].values)
+
+
 @pytest.mark.parametrize("threads", ["2", "3", "8"])
 def test_several_threads_give_what_one_gives(
     workspace: ovm.Workspace,
@@ -48,12 +58,7 @@ def test_several_threads_give_what_one_gives(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     monkeypatch.setenv("OVM_THREADS", threads)
-    scores, reps = score_with_replicates(workspace.rubric, workspace.observations)
-    want_scores, want_reps = on_one_thread
-    assert scores == want_scores
-    assert scores.to_json() == want_scores.to_json()
-    assert (reps.missions, reps.indicators) == (want_reps.missions, want_reps.indicators)
-    np.testing.assert_array_equal(reps.values, want_reps.values)
+    _same(score_with_replicates(workspace.rubric, workspace.observations), on_one_thread)
 
 
 @pytest.mark.parametrize("threads", ["1", "2"])
@@ -165,9 +170,7 @@ def test_replicates_taken_in_blocks_of_missions_give_what_the_whole_cohort_gives
         mp.setattr(engine, "_BLOCK_ROWS", block)
         mp.setenv("OVM_THREADS", threads)
         scores, reps = score_with_replicates(workspace.rubric, workspace.observations)
-    assert scores.to_json() == on_one_thread[0].to_json()
-    assert scores == on_one_thread[0]
-    np.testing.assert_array_equal(reps.values, on_one_thread[1].values)
+    _same((scores, reps), on_one_thread)
 
 
 @pytest.mark.parametrize("visits", [1, 7, 40])
@@ -181,10 +184,8 @@ def test_visits_gathered_a_few_missions_at_a_time_give_what_all_at_once_gives(
     # example missions take one pass each, or a few together.
     monkeypatch.setattr(sitestats, "_SCRATCH_VISITS", visits)
     monkeypatch.setattr(sitestats, "_POINT_VISITS", visits)
-    scores, reps = score_with_replicates(workspace.rubric, workspace.observations)
-    assert scores == on_one_thread[0]
-    assert scores.to_json() == on_one_thread[0].to_json()
-    np.testing.assert_array_equal(reps.values, on_one_thread[1].values)
+    got = score_with_replicates(workspace.rubric, workspace.observations)
+    _same(got, on_one_thread)
 
 
 @pytest.mark.parametrize("alone", [1, 2000])
@@ -197,10 +198,8 @@ def test_missions_multiplied_alone_give_what_missions_side_by_side_give(
     # A large mission is multiplied alone, straight from its place sums: with a small bound,
     # every example mission is (1), or the larger ones only.
     monkeypatch.setattr(sitestats, "_ALONE_BYTES", alone)
-    scores, reps = score_with_replicates(workspace.rubric, workspace.observations)
-    assert scores == on_one_thread[0]
-    assert scores.to_json() == on_one_thread[0].to_json()
-    np.testing.assert_array_equal(reps.values, on_one_thread[1].values)
+    got = score_with_replicates(workspace.rubric, workspace.observations)
+    _same(got, on_one_thread)
 
 
 @pytest.mark.parametrize("share_bytes", [1, 2**30])
@@ -214,10 +213,8 @@ def test_shares_worked_out_a_few_missions_at_a_time_give_what_a_whole_group_give
     # operands stay in the cache: one mission at a time (1), or the whole group at once, the
     # replicates must be the same to the bit.
     monkeypatch.setattr(sitestats, "_SHARE_BYTES", share_bytes)
-    scores, reps = score_with_replicates(workspace.rubric, workspace.observations)
-    assert scores == on_one_thread[0]
-    assert scores.to_json() == on_one_thread[0].to_json()
-    np.testing.assert_array_equal(reps.values, on_one_thread[1].values)
+    got = score_with_replicates(workspace.rubric, workspace.observations)
+    _same(got, on_one_thread)
 
 
 def test_counts_packed_in_one_column_give_what_two_columns_give(
@@ -229,10 +226,8 @@ def test_counts_packed_in_one_column_give_what_two_columns_give(
     # the products (accepted + _PACK * answered). With nothing small enough to pack, each count
     # has a column of its own; the replicates must be the same to the bit.
     monkeypatch.setattr(sitestats, "_PACK", 0)
-    scores, reps = score_with_replicates(workspace.rubric, workspace.observations)
-    assert scores == on_one_thread[0]
-    assert scores.to_json() == on_one_thread[0].to_json()
-    np.testing.assert_array_equal(reps.values, on_one_thread[1].values)
+    got = score_with_replicates(workspace.rubric, workspace.observations)
+    _same(got, on_one_thread)
 
 
 @pytest.mark.parametrize("pack", [32, 64, 256])
@@ -257,12 +252,10 @@ def test_counts_packed_span_by_span_give_what_two_columns_give(
         return got
 
     monkeypatch.setattr(sitestats, "_packed_span", counted)
-    scores, reps = score_with_replicates(workspace.rubric, workspace.observations)
+    got = score_with_replicates(workspace.rubric, workspace.observations)
     # Some groups were multiplied in several spans.
     assert any(span is not None and span < top for span, top in taken)
-    assert scores == on_one_thread[0]
-    assert scores.to_json() == on_one_thread[0].to_json()
-    np.testing.assert_array_equal(reps.values, on_one_thread[1].values)
+    _same(got, on_one_thread)
 
 
 @pytest.mark.parametrize("pack", [32, 64])
