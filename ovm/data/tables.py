@@ -468,8 +468,9 @@ def _stamp(st: os.stat_result) -> tuple[int, int, int]:
 
 def _header(raw: Bytes) -> str:
     """The first line of a file's bytes, decoded as a text file reads it (a byte-order mark
-    left out, any line ending). Of a map, only the bytes the text reader would decode to find
-    that line (it decodes in chunks: up to two beyond the line's end) are copied."""
+    left out, any line ending). Of a map, the line and four of the text reader's chunks past
+    it are copied: it decodes a chunk at a time, at most two past the line's end, so it meets
+    the same bytes (and the same undecodable one) as in the whole file."""
     if isinstance(raw, mmap.mmap):
         end = raw.find(b"\n")
         raw = raw[: end + 1 + 4 * io.DEFAULT_BUFFER_SIZE] if end >= 0 else raw[:]
