@@ -316,16 +316,11 @@ def site_order(sites: pl.DataFrame) -> SiteOrder:
     places = max(1, (h.size - 1).bit_length())
     counts = np.bincount(rank, minlength=len(ids))
     if bits + places <= 36 and _clashes(counts, 64 - bits - places) < _TIES:
-        # The row's position in the low bits of the key: one sort of plain words (several
-        # times faster than an indirect sort) gives the order, and it is stable, as the
-        # exact sort below is.
+        # The row's position in the low bits of the key: one sort of plain words gives the
+        # order, stable as the exact sort below is.
         packed = key >> np.uint64(places)
         packed <<= np.uint64(places)
-        packed |= np.arange(h.size, dtype=np.uint64)
-        packed.sort()
-        perm = (packed & np.uint64((1 << places) - 1)).astype(np.int64)
-        packed >>= np.uint64(places)
-        ordered = packed
+        perm, ordered = _sorted_with_positions(packed, places)
     else:
         perm = pl.Series(key).arg_sort().to_numpy().astype(np.int64)
         ordered = key[perm]
@@ -422,6 +417,19 @@ _RESORTED = 0.5
 packed word keeps, from which :func:`cohort_clusters` sorts each mission on its own."""
 
 
+def _sorted_with_positions(
+    words: npt.NDArray[np.uint64], bits: int
+) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.uint64]]:
+    """``words`` (their low ``bits`` zero) sorted with each one's position in those bits, in
+    place: one sort of plain words, several times faster than an indirect sort, and stable as
+    it is. The positions in sorted order, and the sorted words without them."""
+    words |= np.arange(words.size, dtype=np.uint64)
+    words.sort()
+    positions = (words & np.uint64((1 << bits) - 1)).astype(np.int64)
+    words >>= np.uint64(bits)
+    return positions, words
+
+
 def _clashes(sizes: npt.NDArray[np.int64], bits: int) -> float:
     """The expected count of pairs of different random ``bits``-bit keys that are equal, among
     groups of ``sizes`` keys each (pairs within a group only)."""
@@ -456,16 +464,13 @@ def cohort_clusters(
     # the visit's position, so that visits to one place keep their order, as lexsort keeps it.
     packed = k >> np.uint64(mission_bits + 1 + position_bits)
     packed <<= np.uint64(position_bits)
-    packed |= np.arange(n, dtype=np.uint64)
     if not nm.all():
         packed |= (~nm).astype(np.uint64) << np.uint64(63 - mission_bits)
     if mission_bits:
         packed |= np.repeat(np.arange(missions, dtype=np.uint64), sizes) << np.uint64(
             64 - mission_bits
         )
-    packed.sort()
-    within = (packed & np.uint64((1 << position_bits) - 1)).astype(np.int64)
-    packed >>= np.uint64(position_bits)
+    within, packed = _sorted_with_positions(packed, position_bits)
     k = k[within]
     nm = nm[within]
     same = k[1:] == k[:-1]
