@@ -461,6 +461,12 @@ def _file_bytes(path: Path, mapped: bool) -> tuple[Bytes, tuple[int, int, int] |
         return fh.read(), None
 
 
+def _polars_source(raw: Bytes, path: Path) -> bytes | Path:
+    """What Polars parses a file from: its bytes read into memory, or, for a mapped file, the
+    file itself (Polars maps it on its own)."""
+    return raw if isinstance(raw, bytes) else path
+
+
 def _stamp(st: os.stat_result) -> tuple[int, int, int]:
     """What tells that a file was written or replaced: its size, time of change and inode."""
     return st.st_size, st.st_mtime_ns, st.st_ino
@@ -564,8 +570,7 @@ def _read_csv(
                 glob=False,
             )
 
-        # What Polars parses: the bytes read, or the file (mapped by Polars itself).
-        source: bytes | Path = raw if isinstance(raw, bytes) else path
+        source = _polars_source(raw, path)
 
         def parse(data: bytes | Path, sampled: Bytes) -> pl.DataFrame:
             if not kept:
@@ -618,7 +623,7 @@ def _read_csv(
             # Polars saw another header: lines ended by a lone CR (Excel's "CSV (Macintosh)")
             # read as one line. Python's reader takes every line ending.
             return _read_csv_slow(path, sep, "lines ended by a lone carriage return")
-        if checked.short_rows(raw, source, path, sep, len(headers), df.height):
+        if checked.short_rows(raw, path, sep, len(headers), df.height):
             # Polars pads a short row with empty fields without a word; the slow path names each.
             return _read_csv_slow(path, sep, "rows with too few fields")
         size = len(raw)
@@ -822,13 +827,11 @@ class _Checked:
     ragged: bool | None = None
     separators: int = 0
 
-    def short_rows(
-        self, raw: Bytes, source: bytes | Path, path: Path, sep: str, width: int, records: int
-    ) -> bool:
-        """Whether any of the ``records`` Polars read (from ``source``: the bytes ``raw``, or
-        the file they map) has fewer fields than the header."""
+    def short_rows(self, raw: Bytes, path: Path, sep: str, width: int, records: int) -> bool:
+        """Whether any of the ``records`` Polars read from the file at ``path`` (its bytes
+        ``raw``) has fewer fields than the header."""
         if not self.parsed:
-            return _has_short_rows(raw, source, sep, width, records, self.separators)
+            return _has_short_rows(raw, path, sep, width, records, self.separators)
         if self.ragged is not None:
             return self.ragged
         # No row has more fields than the header (Polars refuses one): with the separators
@@ -1131,11 +1134,10 @@ def _python_scan(raw: Bytes, path: Path, sep: str, width: int) -> tuple[Issue | 
 
 
 def _has_short_rows(
-    raw: Bytes, source: bytes | Path, sep: str, width: int, records: int, separators: int
+    raw: Bytes, path: Path, sep: str, width: int, records: int, separators: int
 ) -> bool:
-    """Whether any of the ``records`` Polars read from a file without quotes (its bytes
-    ``raw``, holding ``separators`` separator bytes; ``source``: what Polars reads them
-    from) has fewer fields than the header."""
+    """Whether any of the ``records`` Polars read from a file without quotes (at ``path``, its
+    bytes ``raw``, holding ``separators`` separator bytes) has fewer fields than the header."""
     # Polars refuses a row with too many fields, so no row has more than ``width``: with no
     # quotes, every separator byte separates two fields, and the file has ``width - 1`` of
     # them per record (header included) when no row is short. Polars does take one extra
@@ -1146,7 +1148,7 @@ def _has_short_rows(
         return False
     # A short row, or a blank line (a row of empty cells): count line by line.
     lines = pl.read_csv(
-        source,
+        _polars_source(raw, path),
         has_header=False,
         separator="\x1f",
         quote_char=None,
